@@ -1,0 +1,38 @@
+// What happens when someone clicks Approve: check the policy, replace the buttons, run the exact plan on the queue.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { planButton, readButtonValue } from '../src/slack/button-value.js';
+import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import type { HandlerDeps } from './index.js';
+import { actionIds } from '../src/slack/blocks.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+
+export function registerApprovePlan(app: App, deps: HandlerDeps): void {
+  app.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
+    await ack();
+    const audience = {
+      channel: body.channel?.id ?? '',
+      user: body.user.id,
+      threadTs: body.message?.thread_ts ?? body.message?.ts,
+    };
+    try {
+      const { run: runId, hash } = readButtonValue(action.value, planButton);
+      const decision = deps.service.approve(runId, hash, body.user.id);
+      if (!decision.ok) {
+        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
+        // An expired plan's buttons are replaced so nobody else clicks them.
+        if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
+        return;
+      }
+      await deps.service.announceDecision(decision.run!);
+      deps.queue.push(`run ${runId}`, async () => {
+        try {
+          await deps.service.executeApproved(runId);
+        } catch (error) {
+          await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
+        }
+      });
+    } catch (error) {
+      await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve' }));
+    }
+  });
+}

@@ -1,0 +1,33 @@
+// What happens when someone picks a recovery path under a verdict: a modal for its parameters, or the plan at once.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { actionIds, parametersModal } from '../src/slack/blocks.js';
+import { pathButton, readButtonValue } from '../src/slack/button-value.js';
+import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import type { HandlerDeps } from './index.js';
+
+export function registerChoosePath(app: App, deps: HandlerDeps): void {
+  app.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client }) => {
+    await ack();
+    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
+    try {
+      const { incident: incidentId, path } = readButtonValue(action.value, pathButton);
+      const incident = deps.service.incident(incidentId);
+      const rb = deps.service.runbook(incident.scenario);
+      const recovery = deps.service.recoveryPath(rb, path);
+      if (recovery.parameters.length > 0) {
+        await client.views.open({ trigger_id: body.trigger_id, view: parametersModal(incident, recovery, rb.parameters) as never });
+        return;
+      }
+      deps.queue.push(`propose ${incidentId} ${path}`, async () => {
+        try {
+          await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
+        } catch (error) {
+          await fail(error);
+        }
+      });
+    } catch (error) {
+      await fail(error);
+    }
+  });
+}

@@ -1,0 +1,57 @@
+// What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
+import type { App } from '@slack/bolt';
+import { parseCommand, usage, type Command } from '../src/commands/parse.js';
+import { statusText } from '../src/incidents/status.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import type { HandlerDeps } from './index.js';
+
+export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
+  app.command('/databox', async ({ command, ack, respond }) => {
+    // Parsing is pure and instant, so its verdict can travel in the ack itself.
+    const parsed = parseCommand(command.text, deps.catalog);
+    deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: `:warning: ${escapeMrkdwn(parsed.error)}\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\`` });
+      return;
+    }
+    const cmd: Command = parsed.command;
+    if (cmd.verb === 'help') {
+      await ack({ response_type: 'ephemeral', text: helpText(deps) });
+      return;
+    }
+    if (cmd.verb === 'status') {
+      await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      return;
+    }
+    if (cmd.verb === 'postmortem') {
+      await ack({ response_type: 'ephemeral', text: ':construction: postmortems are not built yet' });
+      return;
+    }
+    await ack();
+    const fail = async (error: unknown) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
+    };
+    try {
+      deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
+        try {
+          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id);
+        } catch (error) {
+          await fail(error);
+        }
+      });
+    } catch (error) {
+      await fail(error);
+    }
+  });
+}
+
+function helpText(deps: HandlerDeps): string {
+  const scenarios = deps.service.scenarios().map((rb) => `• \`${rb.id}\`: ${escapeMrkdwn(rb.title)}`).join('\n');
+  return [
+    '*databox-bot* runs the incident runbook: a read-only diagnosis, then a recovery plan a teammate approves.',
+    `\`\`\`${escapeMrkdwn(usage(deps.catalog))}\`\`\``,
+    `*Scenarios*\n${scenarios}`,
+    'Each incident gets one message in the channel; everything after it goes into its thread.',
+  ].join('\n');
+}

@@ -1,0 +1,32 @@
+// Registers every Bolt listener; each file holds one listener: parse → call the engine → render.
+import type { App } from '@slack/bolt';
+import type { ScenarioCatalog } from '../src/commands/parse.js';
+import type { IncidentService } from '../src/incidents/service.js';
+import type { Logger } from '../src/logger.js';
+import type { Redactor } from '../src/redact.js';
+import type { WorkQueue } from '../src/work-queue.js';
+import { registerAppError } from './app-error.js';
+import { registerApprovePlan } from './approve-plan.js';
+import { registerChoosePath } from './choose-path.js';
+import { registerDataboxCommand } from './databox-command.js';
+import { registerPathParametersModal } from './path-parameters-modal.js';
+import { registerRejectPlan } from './reject-plan.js';
+import { registerRequestRollback } from './request-rollback.js';
+
+export interface HandlerDeps {
+  service: IncidentService;
+  queue: WorkQueue;
+  logger: Logger;
+  redact: Redactor;
+  catalog: ScenarioCatalog;
+}
+
+export function register(app: App, deps: HandlerDeps): void {
+  registerDataboxCommand(app, deps);
+  registerChoosePath(app, deps);
+  registerPathParametersModal(app, deps);
+  registerApprovePlan(app, deps);
+  registerRejectPlan(app, deps);
+  registerRequestRollback(app, deps);
+  registerAppError(app, deps);
+}

@@ -1,0 +1,83 @@
+// Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import type { App } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Server } from 'node:http';
+import { register } from '../handlers/index.js';
+import type { Config } from './config.js';
+import { IncidentService } from './incidents/service.js';
+import { IncidentState } from './incidents/state.js';
+import { Journal } from './journal/journal.js';
+import type { Logger } from './logger.js';
+import { runCommand as realRunCommand, type CommandRunner } from './process/run-command.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { loadRunbooks } from './runbook/load.js';
+import { createSlackApp } from './slack/app.js';
+import { SlackReporter } from './slack/slack-reporter.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface BotOptions {
+  config: Config;
+  logger: Logger;
+  runCommand?: CommandRunner;
+  clock?: () => Date;
+  clientOptions?: WebClientOptions;
+}
+
+export interface Bot {
+  app: App;
+  service: IncidentService;
+  queue: WorkQueue;
+  journal: Journal;
+  redact: Redactor;
+  /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
+  start(port?: number): Promise<Server | undefined>;
+  stop(): Promise<void>;
+}
+
+export function createBot(options: BotOptions): Bot {
+  const { config, logger } = options;
+  const redact = createRedactor(config.secrets);
+  const runbooks = loadRunbooks(config.runbooksDir);
+  const journal = new Journal(config.stateDir, options.clock);
+  const state = new IncidentState();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
+  if (journal.problem) {
+    logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
+  }
+  const app = createSlackApp(config, logger, options.clientOptions);
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
+  const service = new IncidentService(
+    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
+    reporter,
+  );
+  const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
+  const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
+  register(app, { service, queue, logger, redact, catalog });
+
+  let sweep: NodeJS.Timeout | undefined;
+  return {
+    app,
+    service,
+    queue,
+    journal,
+    redact,
+    async start(port?: number) {
+      for (const run of service.recoverAfterRestart()) {
+        logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
+        await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
+      }
+      const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      sweep = setInterval(() => {
+        service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
+      }, 30_000);
+      sweep.unref();
+      return config.slack.appToken ? undefined : server;
+    },
+    async stop() {
+      if (sweep) clearInterval(sweep);
+      await app.stop();
+      await queue.idle();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
+export interface ScenarioCatalog {
+  /** Scenario id → its recovery path ids. */
+  readonly [scenario: string]: readonly string[];
+}
+
+export type Command =
+  | { verb: 'help' }
+  | { verb: 'status' }
+  | { verb: 'diagnose'; scenario: string; params: Record<string, string>; incident?: string }
+  | { verb: 'validate'; scenario: string; params: Record<string, string>; incident?: string }
+  | { verb: 'recover'; scenario: string; path: string; params: Record<string, string>; incident?: string }
+  | { verb: 'postmortem'; incident: string };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
+
+export const maxCommandLength = 1_000;
+const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem'] as const;
+const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+
+export function usage(catalog: ScenarioCatalog, verb?: string): string {
+  const scenarios = Object.keys(catalog).join('|') || '<scenario>';
+  const lines: Record<string, string> = {
+    help: '/databox help',
+    diagnose: `/databox diagnose ${scenarios} [key=value …]`,
+    recover: `/databox recover ${scenarios} [path=a|b] [key=value …] [incident=<id>]`,
+    validate: `/databox validate ${scenarios} [incident=<id>]`,
+    status: '/databox status',
+    postmortem: '/databox postmortem <incident-id>',
+  };
+  if (verb && verb in lines) return `Usage: ${lines[verb]}`;
+  return ['Usage:', ...Object.values(lines).map((line) => `  ${line}`)].join('\n');
+}
+
+/** Slack sends &, < and > escaped in command text; undo that, and unwrap auto-formatted links. */
+export function unescapeSlackText(text: string): string {
+  return text
+    .replace(/<(?:mailto:)?([^<>|]+)\|([^<>]+)>/g, '$2')
+    .replace(/<([^<>|]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Splits on white space, keeping "double quoted" stretches together (for a path with spaces). */
+function tokenize(text: string): string[] | { error: string } {
+  const tokens: string[] = [];
+  let current = '';
+  let quoted = false;
+  let inToken = false;
+  for (const char of text) {
+    if (char === '"') {
+      quoted = !quoted;
+      inToken = true;
+    } else if (/\s/.test(char) && !quoted) {
+      if (inToken) tokens.push(current);
+      current = '';
+      inToken = false;
+    } else {
+      current += char;
+      inToken = true;
+    }
+  }
+  if (quoted) return { error: 'a double quote is not closed' };
+  if (inToken) tokens.push(current);
+  return tokens;
+}
+
+export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseResult {
+  const fail = (error: string, verb?: string): ParseResult => ({ ok: false, error, usage: usage(catalog, verb) });
+  if (rawText.length > maxCommandLength) {
+    return fail(`the command is ${rawText.length} characters long; at most ${maxCommandLength} are accepted`);
+  }
+  const text = unescapeSlackText(rawText).trim();
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) return fail('the command contains control characters');
+  const tokens = tokenize(text);
+  if (!Array.isArray(tokens)) return fail(tokens.error);
+  const [verb, ...rest] = tokens;
+  if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
+  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(verb)}"`);
+  if (verb === 'status') {
+    return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
+  }
+  if (verb === 'postmortem') {
+    const [incident, ...extra] = rest;
+    if (!incident) return fail('which incident? Give its id, shown on the incident\'s first message', verb);
+    if (!incidentIdPattern.test(incident)) return fail(`"${clip(incident)}" is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the incident id`, verb);
+    return { ok: true, command: { verb: 'postmortem', incident } };
+  }
+  const [scenario, ...pairs] = rest;
+  if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
+  const paths = catalog[scenario];
+  if (!paths) return fail(`unknown scenario "${clip(scenario)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return fail(`"${clip(pair)}" is not a key=value parameter`, verb);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
+    if (key in params) return fail(`${key} is given twice`, verb);
+    params[key] = value;
+  }
+  let incident: string | undefined;
+  if ('incident' in params) {
+    incident = params.incident as string;
+    delete params.incident;
+    if (!incidentIdPattern.test(incident)) return fail(`incident=${clip(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+  }
+  if (verb === 'recover') {
+    const path = params.path ?? paths[0] ?? 'a';
+    delete params.path;
+    if (!paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${paths.map((p) => `path=${p}`).join(' or ')}`, verb);
+    return { ok: true, command: { verb, scenario, path, params, incident } };
+  }
+  return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

@@ -1,0 +1,122 @@
+// Environment configuration, parsed and validated by zod once at start-up.
+import path from 'node:path';
+import { z } from 'zod';
+
+const durationPattern = /^(\d+)(ms|s|m|h)$/;
+
+/** Parses "15m", "30s", "2h" or "500ms" into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = durationPattern.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
+  .transform((text) => parseDuration(text) as number);
+
+const slackUserIds = z
+  .string()
+  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user IDs such as U012ABCDEF')));
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_API_URL: z.url().optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABOX_ROOT: z.string().min(1).optional(),
+    DATABOX_DATABASE_PATH: z.string().min(1).optional(),
+    DATABOX_STATE_DIR: z.string().min(1).default('./var'),
+    DATABOX_RUNBOOKS_DIR: z.string().min(1).optional(),
+    DATABOX_ALLOW_SELF_APPROVAL: z.stringbool().default(false),
+    DATABOX_APPROVERS: slackUserIds.default([]),
+    DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
+    DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
+    DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_BOT_TOKEN) return; // the terminal front end needs no Slack credentials
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode',
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    botToken?: string;
+    appToken?: string;
+    signingSecret?: string;
+    apiUrl?: string;
+    port: number;
+  };
+  logLevel: string;
+  databoxRoot: string;
+  databasePath: string;
+  stateDir: string;
+  runbooksDir: string;
+  allowSelfApproval: boolean;
+  approvers: string[];
+  approvalTtlMs: number;
+  diskFullPercent: number;
+  workers: number;
+  /** Values that must never be shown: tokens, secrets and passwords from the environment. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const secretNamePattern = /TOKEN|SECRET|PASSWORD/i;
+
+export function secretValuesOf(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => secretNamePattern.test(name) && typeof value === 'string' && value.length >= 4)
+    .map(([, value]) => value as string);
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '..', ...(import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(emptyAsUnset(env));
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);
+  }
+  const e = parsed.data;
+  const databoxRoot = path.resolve(e.DATABOX_ROOT ?? process.cwd());
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+    },
+    logLevel: e.LOG_LEVEL,
+    databoxRoot,
+    databasePath: path.resolve(databoxRoot, e.DATABOX_DATABASE_PATH ?? 'data/databox.duckdb'),
+    stateDir: path.resolve(e.DATABOX_STATE_DIR),
+    runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? path.join(projectRoot, 'runbooks')),
+    allowSelfApproval: e.DATABOX_ALLOW_SELF_APPROVAL,
+    approvers: e.DATABOX_APPROVERS,
+    approvalTtlMs: e.DATABOX_APPROVAL_TTL,
+    diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
+    workers: e.DATABOX_WORKERS,
+    secrets: secretValuesOf(env),
+  };
+}
+
+/** An empty `FOO=` line in an env file means "not set", as operators expect from .env.example copies. */
+function emptyAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}

@@ -1,0 +1,66 @@
+// Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
+import fs from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'locked' | 'corrupt';
+
+export interface OpenResult {
+  status: OpenStatus;
+  /** DuckDB's own error text, or what was found. */
+  message: string;
+  /** The process holding the lock, when DuckDB names it. */
+  holderPid?: number;
+  holder?: string;
+}
+
+export interface ReadOnlyDatabase {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Opens read-only or throws DuckDB's error; the caller closes it. */
+export async function openReadOnlyDatabase(filePath: string): Promise<ReadOnlyDatabase> {
+  const instance = await DuckDBInstance.create(filePath, { access_mode: 'READ_ONLY' });
+  try {
+    const connection = await instance.connect();
+    return {
+      connection,
+      close() {
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
+}
+
+export async function probeOpen(filePath: string): Promise<OpenResult> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(filePath);
+  } catch {
+    return { status: 'missing', message: `${filePath} does not exist` };
+  }
+  if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is not a regular file` };
+  let database: ReadOnlyDatabase | undefined;
+  try {
+    database = await openReadOnlyDatabase(filePath);
+    await database.connection.run('SELECT 1');
+    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
+  } catch (error) {
+    return classifyOpenError((error as Error).message);
+  } finally {
+    database?.close();
+  }
+}
+
+export function classifyOpenError(message: string): OpenResult {
+  if (/could not set lock|conflicting lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    const holder = /held in (.+?) \(PID/.exec(message)?.[1];
+    return { status: 'locked', message, holderPid: pid ? Number(pid) : undefined, holder };
+  }
+  return { status: 'corrupt', message };
+}

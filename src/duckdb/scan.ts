@@ -1,0 +1,95 @@
+// Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
+import { openReadOnlyDatabase } from './probe.js';
+
+export interface TableScan {
+  table: string;
+  rows: number;
+  error?: string;
+}
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  current?: string;
+  rows: number;
+}
+
+export interface ScanResult {
+  status: 'ok' | 'damaged' | 'timeout' | 'unopenable';
+  tables: TableScan[];
+  total: number;
+  message: string;
+}
+
+export interface ScanOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+export async function scanTables(filePath: string, options: ScanOptions): Promise<ScanResult> {
+  let database;
+  try {
+    database = await openReadOnlyDatabase(filePath);
+  } catch (error) {
+    return { status: 'unopenable', tables: [], total: 0, message: (error as Error).message };
+  }
+  const { connection } = database;
+  let timedOut = false;
+  const interrupt = () => {
+    timedOut = true;
+    connection.interrupt();
+  };
+  const timer = setTimeout(interrupt, options.timeoutMs);
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  const tables: TableScan[] = [];
+  try {
+    const listing = await connection.runAndReadAll(
+      `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
+    );
+    const names = listing.getRows().map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
+    let rowsSoFar = 0;
+    for (const [index, { schema, table }] of names.entries()) {
+      const qualified = `${schema}.${table}`;
+      options.onProgress?.({ done: index, total: names.length, current: qualified, rows: rowsSoFar });
+      if (timedOut) break;
+      let rows = 0;
+      try {
+        const result = await connection.stream(`SELECT * FROM "${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`);
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          rows += chunk.rowCount;
+        }
+        tables.push({ table: qualified, rows });
+      } catch (error) {
+        if (timedOut) break;
+        tables.push({ table: qualified, rows, error: (error as Error).message });
+      }
+      rowsSoFar += rows;
+    }
+    options.onProgress?.({ done: tables.length, total: names.length, rows: rowsSoFar });
+    const failed = tables.filter((t) => t.error);
+    if (failed.length > 0) {
+      return {
+        status: 'damaged',
+        tables,
+        total: names.length,
+        message: `${failed.length} of ${names.length} tables fail to read: ${failed.map((t) => t.table).join(', ')}`,
+      };
+    }
+    if (timedOut) {
+      return {
+        status: 'timeout',
+        tables,
+        total: names.length,
+        message: `stopped after ${Math.round(options.timeoutMs / 1000)}s with ${tables.length} of ${names.length} tables read, all readable so far`,
+      };
+    }
+    return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)` };
+  } catch (error) {
+    return { status: timedOut ? 'timeout' : 'damaged', tables, total: tables.length, message: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', interrupt);
+    database.close();
+  }
+}

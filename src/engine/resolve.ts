@@ -1,0 +1,70 @@
+// Turns runbook steps into resolved steps: every template filled in, paths made absolute, SQL identifiers quoted.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { parseDuration } from '../config.js';
+import type { Step } from '../runbook/schema.js';
+import { render, renderSql, type TemplateContext } from '../runbook/template.js';
+import type { ResolvedStep } from './types.js';
+
+const defaultTimeoutMs: Record<Step['kind'], number> = {
+  command: 30 * 60_000,
+  sql: 10 * 60_000,
+  'duckdb-open': 30_000,
+  'duckdb-scan': 10 * 60_000,
+  'disk-usage': 10_000,
+  move: 10 * 60_000,
+  'copy-file': 30 * 60_000,
+};
+
+export interface ResolveContext {
+  root: string;
+  values: TemplateContext;
+}
+
+export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
+  const text = (template: string) => render(template, ctx.values);
+  const inRoot = (template: string) => path.resolve(ctx.root, text(template));
+  const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : defaultTimeoutMs[step.kind];
+  const base = { timeoutMs, guard };
+  switch (step.kind) {
+    case 'command':
+      return {
+        ...step,
+        ...base,
+        argv: step.argv.map(text),
+        cwd: inRoot(step.cwd),
+        env: Object.fromEntries(Object.entries(step.env).map(([name, value]) => [name, text(value)])),
+      };
+    case 'sql':
+      return { ...step, ...base, sql: renderSql(step.sql, ctx.values), params: step.params.map(text) };
+    case 'duckdb-open':
+    case 'duckdb-scan':
+    case 'disk-usage':
+      return { ...step, ...base, path: inRoot(step.path) };
+    case 'move':
+    case 'copy-file':
+      return { ...step, ...base, from: inRoot(step.from), to: inRoot(step.to) };
+  }
+}
+
+/** Stable JSON: object keys sorted, so the same plan always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The hash an approval binds to: nothing but these exact steps can run under it. */
+export function planHash(steps: readonly ResolvedStep[]): string {
+  return createHash('sha256').update(canonical(steps)).digest('hex');
+}
+
+export function shortHash(hash: string): string {
+  return hash.slice(0, 8);
+}

@@ -1,0 +1,51 @@
+// Runs an external command step and classifies its exit code and output into a status.
+import type { ResolvedStep, StepResult } from '../types.js';
+import type { StepRunContext } from './context.js';
+
+type CommandStep = Extract<ResolvedStep, { kind: 'command' }>;
+
+function classify(step: CommandStep, exitCode: number | null, output: string): string {
+  for (const rule of step.classify) {
+    const exitMatches =
+      rule.exit === undefined || (rule.exit === 'zero' ? exitCode === 0 : rule.exit === 'nonzero' ? exitCode !== 0 : exitCode === rule.exit);
+    const outputMatches = rule.match === undefined || new RegExp(rule.match, 'i').test(output);
+    if (exitMatches && outputMatches) return rule.status;
+  }
+  return exitCode === 0 ? 'ok' : 'failed';
+}
+
+export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Promise<StepResult> {
+  let lastProgress = 0;
+  const result = await ctx.runCommand({
+    argv: step.argv,
+    cwd: step.cwd,
+    env: step.env,
+    timeoutMs: step.timeoutMs,
+    signal: ctx.signal,
+    onOutput: (text) => {
+      // A progress line at most every few seconds: the latest line of output.
+      const now = Date.now();
+      if (now - lastProgress < 3_000) return;
+      lastProgress = now;
+      const line = text.trim().split('\n').at(-1);
+      if (line) ctx.progress(ctx.redact(line.slice(0, 200)));
+    },
+  });
+  const output = ctx.redact(result.output);
+  if (result.spawnError) {
+    return { status: 'failed', summary: result.spawnError, output, exitCode: null, durationMs: result.durationMs, outputs: {} };
+  }
+  if (result.timedOut) {
+    return {
+      status: 'timeout',
+      summary: `killed after ${Math.round(step.timeoutMs / 1000)}s (timeout), with every process it started`,
+      output,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      outputs: {},
+    };
+  }
+  const status = classify(step, result.exitCode, output);
+  const how = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+  return { status, summary: `${how}`, output, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
+}

@@ -1,0 +1,538 @@
+// The incident engine's front door: open incidents, diagnose, propose, approve, run, validate and roll back, all journaled.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from '../commands/parse.js';
+import type { Config } from '../config.js';
+import { UserError } from '../errors.js';
+import { excerpt } from '../excerpt.js';
+import { holds } from '../engine/conditions.js';
+import { executeSteps } from '../engine/execute-steps.js';
+import { planHash, resolveStep, shortHash } from '../engine/resolve.js';
+import type { ResolvedStep, RunKind, StepRecord, StepResult } from '../engine/types.js';
+import type { Journal } from '../journal/journal.js';
+import type { Logger } from '../logger.js';
+import { processAlive } from '../process/alive.js';
+import type { CommandRunner } from '../process/run-command.js';
+import type { Redactor } from '../redact.js';
+import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
+import type { RecoveryPath, Runbook, Step } from '../runbook/schema.js';
+import { render, type TemplateContext } from '../runbook/template.js';
+import { checkApproval, checkRejection, mention, type Decision } from './approval-policy.js';
+import type { IncidentReporter } from './reporter.js';
+import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
+
+export interface ServiceDeps {
+  config: Config;
+  runbooks: ReadonlyMap<string, Runbook>;
+  journal: Journal;
+  state: IncidentState;
+  runCommand: CommandRunner;
+  redact: Redactor;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export const botActor = 'databox-bot';
+
+export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
+
+/** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
+function provisionalIncident(rb: Runbook): Incident {
+  return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', runs: [] };
+}
+
+function compactTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export class IncidentService {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private reporter: IncidentReporter,
+  ) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  get config(): Config {
+    return this.deps.config;
+  }
+
+  get state(): IncidentState {
+    return this.deps.state;
+  }
+
+  setReporter(reporter: IncidentReporter): void {
+    this.reporter = reporter;
+  }
+
+  runbook(scenario: string): Runbook {
+    const rb = this.deps.runbooks.get(scenario);
+    if (!rb) {
+      throw new UserError(`unknown scenario "${scenario}": known scenarios are ${[...this.deps.runbooks.keys()].join(', ')}`);
+    }
+    return rb;
+  }
+
+  scenarios(): Runbook[] {
+    return [...this.deps.runbooks.values()];
+  }
+
+  incident(id: string): Incident {
+    this.deps.journal.catchUp();
+    const incident = this.deps.state.incident(id);
+    if (!incident) throw new UserError(`no incident "${id}"`);
+    return incident;
+  }
+
+  run(id: string): Run {
+    this.deps.journal.catchUp();
+    const run = this.deps.state.runs.get(id);
+    if (!run) throw new UserError(`no plan "${id}" is known to the journal`);
+    return run;
+  }
+
+  /** Records a command as it was typed, before anything else happens. */
+  recordCommand(text: string, actor: string, origin: string, incidentId?: string): void {
+    this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
+  }
+
+  /** Opens an incident; `channel` is where a Slack front end posts its root message. */
+  async openIncident(scenario: string, actor: string, origin: string, channel?: string): Promise<Incident> {
+    const rb = this.runbook(scenario);
+    const now = this.clock();
+    const id = `dbx-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
+    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, channel } });
+    const incident = this.incident(id);
+    const thread = await this.reporter.incidentOpened(incident);
+    if (thread) this.deps.journal.append({ type: 'incident.thread', incident: id, actor: botActor, data: { ...thread } });
+    return incident;
+  }
+
+  /** Records where an incident's thread is when another front end (a terminal) opened it. */
+  attachThread(incidentId: string, channel: string, ts: string): void {
+    this.deps.journal.append({ type: 'incident.thread', incident: incidentId, actor: botActor, data: { channel, ts } });
+  }
+
+  private templateValues(incident: Incident, params: ParameterValues, extra: TemplateContext = {}): TemplateContext {
+    const { config } = this.deps;
+    return {
+      root: config.databoxRoot,
+      database_path: config.databasePath,
+      state_dir: config.stateDir,
+      incident_id: incident.id,
+      now: compactTimestamp(this.clock()),
+      ...params,
+      ...extra,
+    };
+  }
+
+  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false): ResolvedStep[] {
+    return steps.map((step) => resolveStep(step, { root: this.deps.config.databoxRoot, values }, guard));
+  }
+
+  checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>): Promise<ParameterValues> {
+    return this.parameters(rb, allowed, raw);
+  }
+
+  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>): Promise<ParameterValues> {
+    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock() });
+  }
+
+  private propose(
+    incident: Incident,
+    actor: string,
+    spec: { kind: RunKind; title: string; steps: ResolvedStep[]; lockKey: string; params: Record<string, string>; pathId?: string; rollbackOf?: string },
+  ): Run {
+    const mutates = spec.steps.some((s) => s.mutates);
+    const needsApproval = mutates;
+    const id = `${incident.id}/${incident.runs.length + 1}`;
+    const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
+    this.deps.journal.append({
+      type: 'run.proposed',
+      incident: incident.id,
+      actor,
+      data: {
+        runId: id,
+        run: {
+          id,
+          kind: spec.kind,
+          pathId: spec.pathId,
+          title: spec.title,
+          steps: spec.steps,
+          hash: planHash(spec.steps),
+          lockKey: spec.lockKey,
+          params: spec.params,
+          needsApproval,
+          destructive: spec.steps.some((s) => s.destructive),
+          mutates,
+          expiresAt,
+          rollbackOf: spec.rollbackOf,
+        },
+      },
+    });
+    return this.run(id);
+  }
+
+  private async announce(incident: Incident, run: Run): Promise<void> {
+    const message = await this.reporter.runProposed(incident, run);
+    if (message) this.deps.journal.append({ type: 'run.message', incident: incident.id, actor: botActor, data: { runId: run.id, ...message } });
+  }
+
+  /**
+   * The front ends' entry point for diagnose, validate and recover: every parameter, the database lock and the
+   * path's guards are checked before an incident is opened, so a bad command leaves nothing behind but its journal line.
+   */
+  async start(command: StartCommand, actor: string, origin: string, channel?: string): Promise<{ incident: Incident; run?: Run }> {
+    const rb = this.runbook(command.scenario);
+    const existing = command.incident ? this.incident(command.incident) : undefined;
+    if (existing && existing.scenario !== rb.id) {
+      throw new UserError(`incident ${existing.id} is a ${existing.scenario} incident, not ${rb.id}`);
+    }
+    if (command.verb === 'recover') {
+      const recovery = this.recoveryPath(rb, command.path);
+      const params = await this.parameters(rb, recovery.parameters, command.params);
+      const values = this.templateValues(existing ?? provisionalIncident(rb), params);
+      this.refuseIfLocked(render(rb.lockKey, values));
+      await this.checkGuards(this.resolveAll(recovery.guards, values, true));
+      const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+      return { incident, run: await this.proposeRecovery(incident.id, command.path, command.params, actor) };
+    }
+    await this.parameters(rb, command.verb === 'diagnose' ? rb.diagnosis.parameters : rb.validation.parameters, command.params);
+    const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+    if (command.verb === 'diagnose') {
+      await this.diagnose(incident.id, command.params, actor);
+      return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
+    }
+    return { incident: this.incident(incident.id), run: await this.validate(incident.id, command.params, actor) };
+  }
+
+  async diagnose(incidentId: string, raw: Record<string, string>, actor: string): Promise<Diagnosis> {
+    const incident = this.incident(incidentId);
+    const rb = this.runbook(incident.scenario);
+    const params = await this.parameters(rb, rb.diagnosis.parameters, raw);
+    const values = this.templateValues(incident, params);
+    const run = this.propose(incident, actor, {
+      kind: 'diagnosis',
+      title: `Diagnosis: ${rb.title}`,
+      steps: this.resolveAll(rb.diagnosis.steps, values),
+      lockKey: render(rb.lockKey, values),
+      params: rawParameters(params),
+    });
+    await this.announce(incident, run);
+    const statuses = await this.execute(run);
+    const verdict = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
+    if (!verdict) throw new Error(`runbook ${rb.id} has no verdicts`);
+    this.deps.journal.append({
+      type: 'diagnosis.verdict',
+      incident: incident.id,
+      actor: botActor,
+      data: {
+        runId: run.id,
+        verdict: verdict.id,
+        title: verdict.title,
+        advice: render(verdict.advice, { ...values, steps: this.stepOutputs(this.run(run.id)) }),
+        severity: verdict.severity,
+        paths: verdict.paths,
+      },
+    });
+    await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
+    return this.incident(incident.id).diagnosis as Diagnosis;
+  }
+
+  private stepOutputs(run: Run): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(run.results.map((r) => [r.stepId, { ...r.outputs, status: r.status, summary: r.summary }]));
+  }
+
+  recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
+    const found = rb.recovery.find((p) => p.id === pathId);
+    if (!found) {
+      const choices = rb.recovery.map((p) => `path=${p.id} (${p.title})`).join(' or ');
+      throw new UserError(`path=${pathId} is not a recovery path of ${rb.id}: use ${choices}`);
+    }
+    return found;
+  }
+
+  private refuseIfLocked(lockKey: string, except?: string): void {
+    const holder = this.deps.state.lockHolder(lockKey, except);
+    if (holder) {
+      throw new UserError(
+        `refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${mention(holder.requestedBy)}` +
+          `${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''}, which is ${holder.status}. One mutating plan per database at a time.`,
+      );
+    }
+  }
+
+  /** Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. */
+  private async checkGuards(guards: ResolvedStep[]): Promise<void> {
+    const failures: string[] = [];
+    await executeSteps(guards, this.stepContext('(none)', 'guard'), {
+      stepStarted: async () => {},
+      stepProgress: () => {},
+      stepFinished: async (step, result) => {
+        if (!(result.status === 'ok' || step.acceptStatuses.includes(result.status))) failures.push(`${step.title}: ${result.summary}`);
+      },
+    }, { stopOnFailure: true });
+    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+  }
+
+  async proposeRecovery(incidentId: string, pathId: string, raw: Record<string, string>, actor: string): Promise<Run> {
+    const incident = this.incident(incidentId);
+    const rb = this.runbook(incident.scenario);
+    const recovery = this.recoveryPath(rb, pathId);
+    const params = await this.parameters(rb, recovery.parameters, raw);
+    const values = this.templateValues(incident, params);
+    const lockKey = render(rb.lockKey, values);
+    this.refuseIfLocked(lockKey);
+    const guards = this.resolveAll(recovery.guards, values, true);
+    await this.checkGuards(guards);
+    const run = this.propose(incident, actor, {
+      kind: 'recovery',
+      pathId,
+      title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
+      steps: [...guards, ...this.resolveAll(recovery.steps, values)],
+      lockKey,
+      params: rawParameters(params),
+    });
+    await this.announce(incident, run);
+    return run;
+  }
+
+  async proposeRollback(recoveryRunId: string, actor: string): Promise<Run> {
+    const recoveryRun = this.run(recoveryRunId);
+    const incident = this.incident(recoveryRun.incidentId);
+    const rb = this.runbook(incident.scenario);
+    if (recoveryRun.kind !== 'recovery' || !recoveryRun.pathId) throw new UserError(`${recoveryRunId} is not a recovery`);
+    if (!['succeeded', 'failed', 'interrupted'].includes(recoveryRun.status)) {
+      throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
+    }
+    const existing = incident.runs.find((r) => r.rollbackOf === recoveryRunId && ['pending', 'approved', 'running', 'succeeded'].includes(r.status));
+    if (existing) throw new UserError(`a rollback of ${recoveryRunId} is already ${existing.status}: ${existing.id}`);
+    const recovery = this.recoveryPath(rb, recoveryRun.pathId);
+    if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
+    const ran = new Set(recoveryRun.results.filter((r) => r.status === 'ok').map((r) => r.stepId));
+    const wanted = recovery.rollback.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan));
+    if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
+    const params = await this.parameters(rb, recovery.parameters, recoveryRun.params);
+    const values = this.templateValues(incident, params, { recovery: this.stepOutputs(recoveryRun) });
+    this.refuseIfLocked(recoveryRun.lockKey);
+    const guards = this.resolveAll(recovery.guards, values, true);
+    await this.checkGuards(guards);
+    const run = this.propose(incident, actor, {
+      kind: 'rollback',
+      pathId: recovery.id,
+      title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
+      steps: [...guards, ...this.resolveAll(wanted, values)],
+      lockKey: recoveryRun.lockKey,
+      params: recoveryRun.params,
+      rollbackOf: recoveryRunId,
+    });
+    await this.announce(incident, run);
+    return run;
+  }
+
+  /**
+   * Approves a plan. Synchronous from check to journal line, so two clicks arriving together cannot both pass.
+   * Returns why not when the click must do nothing; the refusal is journaled too.
+   */
+  approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+    this.deps.journal.catchUp();
+    const run = this.deps.state.runs.get(runId);
+    if (!run) return this.refuse(undefined, runId, actor, 'this plan is not known to the journal');
+    const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
+    if (!decision.ok) {
+      if (decision.expired) this.expire(run);
+      return this.refuse(run, runId, actor, decision.reason);
+    }
+    const holder = this.deps.state.lockHolder(run.lockKey, run.id);
+    if (holder) {
+      return this.refuse(run, runId, actor, `plan ${holder.id} requested by ${mention(holder.requestedBy)} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`);
+    }
+    this.deps.journal.append({ type: 'run.approved', incident: run.incidentId, actor, data: { runId, hash } });
+    return { ok: true, run: this.run(runId) };
+  }
+
+  reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+    this.deps.journal.catchUp();
+    const run = this.deps.state.runs.get(runId);
+    if (!run) return this.refuse(undefined, runId, actor, 'this plan is not known to the journal');
+    const decision = checkRejection(run, actor, hash, this.clock(), this.deps.config);
+    if (!decision.ok) {
+      if (decision.expired) this.expire(run);
+      return this.refuse(run, runId, actor, decision.reason);
+    }
+    this.deps.journal.append({ type: 'run.rejected', incident: run.incidentId, actor, data: { runId } });
+    return { ok: true, run: this.run(runId) };
+  }
+
+  private refuse(run: Run | undefined, runId: string, actor: string, reason: string): Decision & { run?: Run } {
+    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason } });
+    return { ok: false, reason, run };
+  }
+
+  private expire(run: Run): void {
+    if (run.status !== 'pending') return;
+    this.deps.journal.append({ type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } });
+  }
+
+  /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
+  async expireDue(): Promise<Run[]> {
+    this.deps.journal.catchUp();
+    const now = this.clock().getTime();
+    const due = [...this.deps.state.runs.values()].filter((r) => r.status === 'pending' && r.expiresAt && Date.parse(r.expiresAt) < now);
+    for (const run of due) {
+      this.expire(run);
+      await this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id));
+    }
+    return due;
+  }
+
+  async announceDecision(run: Run): Promise<void> {
+    await this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id));
+  }
+
+  /**
+   * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
+   * and an approved plan that never started is not started behind anyone's back.
+   */
+  recoverAfterRestart(): Run[] {
+    this.deps.journal.catchUp();
+    const stale: Run[] = [];
+    for (const run of this.deps.state.runs.values()) {
+      const startedBy = run.pid;
+      const orphaned = run.status === 'running' && (!startedBy || !processAlive(startedBy));
+      if (orphaned || run.status === 'approved') {
+        this.deps.journal.append({
+          type: 'run.finished',
+          incident: run.incidentId,
+          actor: botActor,
+          data: { runId: run.id, status: 'interrupted', reason: run.status === 'approved' ? 'approved but not started before a restart' : 'the process running it stopped' },
+        });
+        stale.push(this.run(run.id));
+      }
+    }
+    return stale;
+  }
+
+  /** Runs an approved recovery or rollback; then validation and the rollback offer follow a recovery. */
+  async executeApproved(runId: string): Promise<Run> {
+    const run = this.run(runId);
+    if (run.status !== 'approved') throw new UserError(`plan ${runId} is ${run.status}, not approved`);
+    await this.execute(run);
+    const finished = this.run(runId);
+    await this.reporter.runFinished(this.incident(finished.incidentId), finished);
+    if (finished.kind === 'recovery') {
+      if (finished.status === 'succeeded') await this.validate(finished.incidentId, {}, botActor);
+      const rb = this.runbook(this.incident(finished.incidentId).scenario);
+      if (this.recoveryPath(rb, finished.pathId as string).rollback) {
+        await this.reporter.rollbackOffered(this.incident(finished.incidentId), finished);
+      }
+    }
+    return this.run(runId);
+  }
+
+  async validate(incidentId: string, raw: Record<string, string>, actor: string): Promise<Run> {
+    const incident = this.incident(incidentId);
+    const rb = this.runbook(incident.scenario);
+    const params = await this.parameters(rb, rb.validation.parameters, raw);
+    const values = this.templateValues(incident, params);
+    const run = this.propose(incident, actor, {
+      kind: 'validation',
+      title: `Validation: ${rb.title}`,
+      steps: this.resolveAll(rb.validation.steps, values),
+      lockKey: render(rb.lockKey, values),
+      params: rawParameters(params),
+    });
+    await this.announce(incident, run);
+    await this.execute(run);
+    const finished = this.run(run.id);
+    await this.reporter.runFinished(this.incident(incidentId), finished);
+    return finished;
+  }
+
+  private stepContext(incidentId: string, runId: string) {
+    const { config } = this.deps;
+    return {
+      root: config.databoxRoot,
+      databasePath: config.databasePath,
+      stateDir: config.stateDir,
+      incidentId,
+      runId,
+      diskFullPercent: config.diskFullPercent,
+      runCommand: this.deps.runCommand,
+      redact: this.deps.redact,
+      clock: this.clock,
+    };
+  }
+
+  private async execute(run: Run): Promise<Map<string, string>> {
+    const { journal } = this.deps;
+    if (run.mutates) this.refuseIfLocked(run.lockKey, run.id);
+    journal.append({ type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } });
+    const incident = () => this.incident(run.incidentId);
+    const current = () => this.run(run.id);
+    let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
+    try {
+      outcome = await executeSteps(
+        run.steps,
+        this.stepContext(run.incidentId, run.id),
+        {
+          stepStarted: async (step, index) => {
+            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } });
+            await this.safely(() => this.reporter.stepStarted(incident(), current(), step, index));
+          },
+          stepProgress: (step, text) => this.reporter.stepProgress(incident(), current(), step, text),
+          stepFinished: async (step, result, index) => {
+            const record = this.record(run, step, result, index);
+            journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
+            await this.safely(() => this.reporter.stepFinished(incident(), current(), step, record, result.output));
+          },
+        },
+        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
+      );
+    } finally {
+      const status = run.kind === 'diagnosis' || outcome.ok ? 'succeeded' : 'failed';
+      // A diagnosis always succeeds as a run: its failing checks are evidence, judged by the verdict.
+      journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
+    }
+    return outcome.statuses;
+  }
+
+  /** A front end that cannot show a step (Slack down, say) must not stop a recovery halfway. */
+  private async safely(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'could not report a step to the front end; the run goes on');
+    }
+  }
+
+  private record(run: Run, step: ResolvedStep, result: StepResult, index: number): StepRecord {
+    const record: StepRecord = {
+      stepId: step.id,
+      status: result.status,
+      summary: this.deps.redact(result.summary),
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      outputs: result.outputs,
+    };
+    if (result.output !== undefined) {
+      const output = this.deps.redact(result.output);
+      const dir = path.join(this.deps.config.stateDir, 'outputs', run.incidentId);
+      fs.mkdirSync(dir, { recursive: true });
+      const logFile = path.join(dir, `${run.id.split('/')[1]}-${index + 1}-${step.id}.log`);
+      fs.writeFileSync(logFile, output);
+      record.logFile = logFile;
+      record.outputBytes = Buffer.byteLength(output);
+      record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
+      record.excerpt = excerpt(output, 1_200);
+    }
+    return record;
+  }
+
+  planReference(run: Run): string {
+    return shortHash(run.hash);
+  }
+}

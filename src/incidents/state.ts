@@ -1,0 +1,142 @@
+// Incidents and their runs, rebuilt from journal records: after a restart the bot knows exactly what it knew before.
+import type { JournalRecord } from '../journal/record.js';
+import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
+
+export type RunStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Run {
+  id: string;
+  incidentId: string;
+  kind: RunKind;
+  pathId?: string;
+  title: string;
+  steps: ResolvedStep[];
+  hash: string;
+  lockKey: string;
+  params: Record<string, string>;
+  needsApproval: boolean;
+  destructive: boolean;
+  mutates: boolean;
+  requestedBy: string;
+  proposedAt: string;
+  expiresAt?: string;
+  rollbackOf?: string;
+  status: RunStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  startedAt?: string;
+  /** The process that ran it, so a restart can tell a live run from an orphaned one. */
+  pid?: number;
+  finishedAt?: string;
+  message?: MessageRef;
+  results: StepRecord[];
+}
+
+export interface Diagnosis {
+  runId: string;
+  verdict: string;
+  title: string;
+  advice: string;
+  severity: string;
+  paths: string[];
+  at: string;
+}
+
+export interface Incident {
+  id: string;
+  scenario: string;
+  title: string;
+  openedBy: string;
+  openedAt: string;
+  origin: string;
+  /** Where the incident was opened from, when that was a Slack channel. */
+  channel?: string;
+  thread?: MessageRef;
+  diagnosis?: Diagnosis;
+  runs: Run[];
+}
+
+export class IncidentState {
+  readonly incidents = new Map<string, Incident>();
+  readonly runs = new Map<string, Run>();
+
+  apply(record: JournalRecord): void {
+    const data = record.data as Record<string, any>;
+    const incident = record.incident ? this.incidents.get(record.incident) : undefined;
+    const run = typeof data.runId === 'string' ? this.runs.get(data.runId) : undefined;
+    switch (record.type) {
+      case 'incident.opened':
+        this.incidents.set(record.incident as string, {
+          id: record.incident as string,
+          scenario: data.scenario,
+          title: data.title,
+          openedBy: record.actor ?? 'unknown',
+          openedAt: record.at,
+          origin: data.origin,
+          channel: data.channel,
+          runs: [],
+        });
+        break;
+      case 'incident.thread':
+        if (incident) incident.thread = { channel: data.channel, ts: data.ts };
+        break;
+      case 'run.proposed': {
+        if (!incident) break;
+        const proposed: Run = {
+          ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt'>),
+          incidentId: incident.id,
+          requestedBy: record.actor ?? 'unknown',
+          proposedAt: record.at,
+          status: 'pending',
+          results: [],
+        };
+        incident.runs.push(proposed);
+        this.runs.set(proposed.id, proposed);
+        break;
+      }
+      case 'run.message':
+        if (run) run.message = { channel: data.channel, ts: data.ts };
+        break;
+      case 'run.approved':
+        if (run) Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at });
+        break;
+      case 'run.rejected':
+        if (run) Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
+        break;
+      case 'run.expired':
+        if (run) Object.assign(run, { status: 'expired', decidedAt: record.at });
+        break;
+      case 'run.started':
+        if (run) Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
+        break;
+      case 'step.finished':
+        if (run) run.results.push(data.result as StepRecord);
+        break;
+      case 'run.finished':
+        if (run) Object.assign(run, { status: data.status, finishedAt: record.at });
+        break;
+      case 'diagnosis.verdict':
+        if (incident) incident.diagnosis = { ...(data as Omit<Diagnosis, 'at'>), at: record.at };
+        break;
+      default:
+        break;
+    }
+  }
+
+  incident(id: string): Incident | undefined {
+    return this.incidents.get(id);
+  }
+
+  /** The mutating run that holds a database, if any: approved and waiting, or running. */
+  lockHolder(lockKey: string, except?: string): Run | undefined {
+    for (const run of this.runs.values()) {
+      if (run.id !== except && run.mutates && run.lockKey === lockKey && (run.status === 'running' || run.status === 'approved')) return run;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,139 @@
+// The append-only JSON Lines journal: one fsynced line per event, hash-chained, shared safely by several processes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { processAlive } from '../process/alive.js';
+import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
+
+export interface AppendInput {
+  type: string;
+  incident?: string | null;
+  actor?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export type RecordListener = (record: JournalRecord) => void;
+
+const lockWaitMs = 10_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export class Journal {
+  readonly file: string;
+  private readonly lockFile: string;
+  private offset = 0;
+  private lastHash = genesisHash;
+  private lastSeq = 0;
+  private listeners: RecordListener[] = [];
+  /** Set when the journal on disk failed verification at start-up. */
+  problem?: VerifyProblem;
+
+  constructor(stateDir: string, private readonly clock: () => Date = () => new Date()) {
+    fs.mkdirSync(stateDir, { recursive: true });
+    this.file = path.join(stateDir, 'journal.jsonl');
+    this.lockFile = `${this.file}.lock`;
+  }
+
+  onRecord(listener: RecordListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Reads what is on disk and replays it to the listeners. */
+  load(): JournalRecord[] {
+    const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
+    const result = verifyLines(text);
+    this.problem = result.problem;
+    // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
+    const records = result.problem ? parseLoosely(text) : result.records;
+    for (const record of records) this.accept(record);
+    this.offset = Buffer.byteLength(text);
+    return records;
+  }
+
+  append(input: AppendInput): JournalRecord {
+    return this.withLock(() => {
+      this.catchUp();
+      const { line, record } = serialize({
+        seq: this.lastSeq + 1,
+        at: this.clock().toISOString(),
+        type: input.type,
+        incident: input.incident ?? null,
+        actor: input.actor ?? null,
+        data: input.data ?? {},
+        prev: this.lastHash,
+      });
+      const fd = fs.openSync(this.file, 'a');
+      try {
+        fs.writeSync(fd, line);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.offset += Buffer.byteLength(line);
+      this.accept(record);
+      return record;
+    });
+  }
+
+  /** Applies lines another process (the terminal front end, say) appended since we last looked. */
+  catchUp(): void {
+    if (!fs.existsSync(this.file)) return;
+    const size = fs.statSync(this.file).size;
+    if (size <= this.offset) return;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - this.offset);
+      fs.readSync(fd, buffer, 0, buffer.length, this.offset);
+      const text = buffer.toString('utf8');
+      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      for (const line of complete.split('\n').filter(Boolean)) this.accept(JSON.parse(line) as JournalRecord);
+      this.offset += Buffer.byteLength(complete);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private accept(record: JournalRecord): void {
+    this.lastHash = record.hash;
+    this.lastSeq = record.seq;
+    for (const listener of this.listeners) listener(record);
+  }
+
+  private withLock<T>(work: () => T): T {
+    const deadline = Date.now() + lockWaitMs;
+    for (;;) {
+      try {
+        fs.writeFileSync(this.lockFile, String(process.pid), { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = Number(fs.readFileSync(this.lockFile, { encoding: 'utf8', flag: 'a+' }));
+        if (holder && !processAlive(holder)) {
+          fs.rmSync(this.lockFile, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) throw new Error(`the journal ${this.file} has been locked by PID ${holder} for ${lockWaitMs / 1000}s`);
+        sleepSync(5);
+      }
+    }
+    try {
+      return work();
+    } finally {
+      fs.rmSync(this.lockFile, { force: true });
+    }
+  }
+}
+
+function parseLoosely(text: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      // An unparseable line is reported by verification; the rest is still replayed.
+    }
+  }
+  return records;
+}

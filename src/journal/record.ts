@@ -1,0 +1,62 @@
+// The shape of one journal line and the hash chain that makes edits evident.
+import { createHash } from 'node:crypto';
+
+export interface JournalRecord<T = Record<string, unknown>> {
+  seq: number;
+  at: string;
+  type: string;
+  incident: string | null;
+  actor: string | null;
+  data: T;
+  prev: string;
+  hash: string;
+}
+
+export const genesisHash = '0'.repeat(64);
+
+export function hashRecord(record: Omit<JournalRecord, 'hash'>): string {
+  const { seq, at, type, incident, actor, data, prev } = record;
+  return createHash('sha256').update(JSON.stringify({ seq, at, type, incident, actor, data, prev })).digest('hex');
+}
+
+export function serialize(record: Omit<JournalRecord, 'hash'>): { line: string; record: JournalRecord } {
+  const full: JournalRecord = { ...record, hash: hashRecord(record) };
+  return { line: `${JSON.stringify(full)}\n`, record: full };
+}
+
+export interface VerifyProblem {
+  line: number;
+  reason: string;
+}
+
+export interface VerifyResult {
+  records: JournalRecord[];
+  /** Records up to (not including) the first bad line. */
+  intactCount: number;
+  problem?: VerifyProblem;
+}
+
+/** Checks every line's hash and its link to the line before; stops at the first bad line. */
+export function verifyLines(text: string): VerifyResult {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const records: JournalRecord[] = [];
+  let prev = genesisHash;
+  for (const [index, line] of lines.entries()) {
+    const lineNumber = index + 1;
+    const fail = (reason: string): VerifyResult => ({ records, intactCount: records.length, problem: { line: lineNumber, reason } });
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(line) as JournalRecord;
+    } catch {
+      return fail('not valid JSON');
+    }
+    if (typeof record !== 'object' || record === null || typeof record.hash !== 'string') return fail('not a journal record');
+    if (record.seq !== lineNumber) return fail(`sequence number ${String(record.seq)} where ${lineNumber} was expected (a line removed or inserted?)`);
+    if (record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
+    if (hashRecord(record) !== record.hash) return fail('its content does not match its hash (the line was edited)');
+    records.push(record);
+    prev = record.hash;
+  }
+  return { records, intactCount: records.length };
+}

@@ -1,0 +1,34 @@
+// The pino logger, with secrets redacted by path and by value.
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Redactor } from './redact.js';
+
+export type { Logger };
+
+export function createLogger(level: string, redact: Redactor, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.secrets', 'headers.authorization', '*.headers.authorization'],
+        censor: '[REDACTED]',
+      },
+      hooks: {
+        // Values are redacted too, so a secret echoed by a failing command never reaches the log.
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
+      formatters: {
+        log: (object) => JSON.parse(redact(JSON.stringify(object, errorReplacer))) as Record<string, unknown>,
+      },
+    },
+    destination,
+  );
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    return { type: value.name, message: value.message, stack: value.stack, cause: value.cause };
+  }
+  return typeof value === 'bigint' ? value.toString() : value;
+}

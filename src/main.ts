@@ -1,0 +1,53 @@
+// Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
+import { ConfigError, loadConfig } from './config.js';
+import { createBot } from './bot.js';
+import { createLogger } from './logger.js';
+import { createRedactor } from './redact.js';
+import { RunbookError } from './runbook/load.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`databox-bot: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (!config.slack.botToken) {
+    console.error('databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot (see .env.example); the terminal front end is `npm run cli`');
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel, createRedactor(config.secrets));
+  let bot;
+  try {
+    bot = createBot({ config, logger });
+  } catch (error) {
+    if (error instanceof RunbookError) {
+      console.error(`databox-bot: a runbook is invalid:\n${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  await bot.start();
+  logger.info(
+    { mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : config.slack.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
+    'databox-bot is running',
+  );
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'stopping: finishing queued work first');
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`databox-bot: could not start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+// Validates operator-supplied parameters against a runbook's typed declarations before anything runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { probeOpen } from '../duckdb/probe.js';
+import type { Parameter, Runbook } from './schema.js';
+import { isPlainIdentifier, type EnumValue } from './template.js';
+
+export type ParameterValues = Record<string, string | number | EnumValue>;
+
+export interface ParameterContext {
+  root: string;
+  now: Date;
+}
+
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+export function isCalendarDate(text: string): boolean {
+  const match = datePattern.exec(text);
+  if (!match) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+export function describeParameter(name: string, p: Parameter): string {
+  const shape =
+    p.type === 'enum'
+      ? Object.keys(p.values).join('|')
+      : p.type === 'date'
+        ? 'YYYY-MM-DD'
+        : p.type === 'timestamp'
+          ? '"YYYY-MM-DD HH:MM:SS"'
+          : p.type === 'path'
+            ? '<path>'
+            : `<${p.type}>`;
+  return p.required && p.default === undefined ? `${name}=${shape}` : `[${name}=${shape}]`;
+}
+
+async function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterContext): Promise<string | number | EnumValue> {
+  switch (p.type) {
+    case 'date':
+      if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
+      return raw;
+    case 'timestamp': {
+      const match = timestampPattern.exec(raw);
+      if (!match || !isCalendarDate(`${match[1]}-${match[2]}-${match[3]}`) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) {
+        throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
+      }
+      return `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
+    }
+    case 'identifier':
+      if (!isPlainIdentifier(raw)) throw new UserError(`${name}=${raw} is not a plain identifier (letters, digits and _, starting with a letter or _)`);
+      return raw;
+    case 'integer': {
+      if (!/^-?\d{1,15}$/.test(raw)) throw new UserError(`${name}=${raw} is not a whole number`);
+      const value = Number(raw);
+      if (p.min !== undefined && value < p.min) throw new UserError(`${name}=${raw} is below the minimum ${p.min}`);
+      if (p.max !== undefined && value > p.max) throw new UserError(`${name}=${raw} is above the maximum ${p.max}`);
+      return value;
+    }
+    case 'enum': {
+      const attributes = p.values[raw];
+      if (!attributes) throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}`);
+      return { ...attributes, _value: raw };
+    }
+    case 'path':
+      return validatePath(name, p.mustBe, raw, ctx);
+  }
+}
+
+async function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): Promise<string> {
+  if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
+  const resolved = path.resolve(ctx.root, raw);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(resolved);
+  } catch {
+    stat = undefined;
+  }
+  if (mustBe === 'absent') {
+    if (stat) throw new UserError(`${name}=${raw}: ${resolved} already exists`);
+    return resolved;
+  }
+  if (mustBe === 'any') return resolved;
+  if (!stat) throw new UserError(`${name}=${raw}: ${resolved} does not exist`);
+  if (mustBe === 'directory') {
+    if (!stat.isDirectory()) throw new UserError(`${name}=${raw}: ${resolved} is not a directory`);
+    return resolved;
+  }
+  if (!stat.isFile()) throw new UserError(`${name}=${raw}: ${resolved} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, expected a file`);
+  if (mustBe === 'duckdb-file') {
+    const opened = await probeOpen(resolved);
+    if (opened.status !== 'ok') {
+      throw new UserError(`${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: ${opened.message}`);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Validates `raw` against the parameters `allowed` for one command of a runbook.
+ * Every problem is reported at once, so the operator fixes the command in one go.
+ */
+export async function validateParameters(
+  rb: Runbook,
+  allowed: readonly string[],
+  raw: Record<string, string>,
+  ctx: ParameterContext,
+): Promise<ParameterValues> {
+  const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) {
+      problems.push(
+        allowed.length === 0
+          ? `unknown parameter "${key}": this command takes no parameters`
+          : `unknown parameter "${key}": this command takes ${allowed.join(', ')}`,
+      );
+    }
+  }
+  const values: ParameterValues = {};
+  for (const name of allowed) {
+    const declared = rb.parameters[name];
+    if (!declared) continue;
+    const text = raw[name] ?? declared.default;
+    if (text === undefined || text === '') {
+      if (declared.required) problems.push(`missing ${describeParameter(name, declared)}: ${declared.description}`);
+      continue;
+    }
+    try {
+      values[name] = await validateOne(name, declared, text, ctx);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems.join('\n'));
+  return values;
+}
+
+/** Turns validated values back into the text an operator typed, for the journal and for re-validation on restart. */
+export function rawParameters(values: ParameterValues): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, typeof value === 'object' ? value._value : String(value)]),
+  );
+}

@@ -1,0 +1,255 @@
+// The zod schema of a runbook file: the runbook's own shape, with one step kind per discriminated variant.
+import { z } from 'zod';
+import { parseDuration } from '../config.js';
+
+const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
+const template = z.string().min(1);
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' });
+
+/** A condition on the status of an earlier step of the same run. */
+export type Condition =
+  | { step: string; status: string | string[] }
+  | { any: Condition[] }
+  | { all: Condition[] };
+
+const condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ step: stepId, status: z.union([z.string(), z.array(z.string()).min(1)]) }),
+    z.strictObject({ any: z.array(condition).min(1) }),
+    z.strictObject({ all: z.array(condition).min(1) }),
+  ]),
+);
+
+const stepCommon = {
+  id: stepId,
+  title: z.string().min(1),
+  mutates: z.boolean().default(false),
+  destructive: z.boolean().default(false),
+  timeout: duration.optional(),
+  /** Run only when this condition on earlier steps holds; otherwise the step is recorded as skipped. */
+  onlyIf: condition.optional(),
+  /** Rollback steps: include only when the named step of the recovery being undone completed. */
+  onlyIfRan: stepId.optional(),
+  /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
+  acceptStatuses: z.array(z.string()).default([]),
+};
+
+const classifyRule = z.strictObject({
+  status: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** A case-insensitive regular expression matched against the command's output. */
+  match: z.string().optional(),
+  exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
+});
+
+export const commandStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('command'),
+  argv: z.array(template).min(1),
+  cwd: z.string().default('.'),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+  /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */
+  classify: z.array(classifyRule).default([]),
+});
+
+export const sqlStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('sql'),
+  database: z.enum(['duckdb', 'motherduck']).default('duckdb'),
+  /** SQL text; {{name}} may stand only for identifiers, values go through `params` as bound parameters. */
+  sql: z.string().min(1),
+  params: z.array(template).default([]),
+});
+
+export const duckdbOpenStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('duckdb-open'),
+  path: template,
+});
+
+export const duckdbScanStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('duckdb-scan'),
+  path: template,
+});
+
+export const diskUsageStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('disk-usage'),
+  path: template,
+  /** Use% at or above which the volume counts as full; defaults to DATABOX_DISK_FULL_PERCENT. */
+  fullAtPercent: z.number().min(1).max(100).optional(),
+});
+
+export const moveStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('move'),
+  from: template,
+  to: template,
+  /** What to do when `from` does not exist: fail the run, or record the step as skipped. */
+  ifMissing: z.enum(['fail', 'skip']).default('fail'),
+  /** What to do when `to` is taken: add a timestamp suffix (moving aside), or fail (putting back). Never overwrite. */
+  ifTaken: z.enum(['suffix', 'fail']).default('suffix'),
+});
+
+export const copyFileStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('copy-file'),
+  from: template,
+  to: template,
+});
+
+export const step = z.discriminatedUnion('kind', [
+  commandStep,
+  sqlStep,
+  duckdbOpenStep,
+  duckdbScanStep,
+  diskUsageStep,
+  moveStep,
+  copyFileStep,
+]).superRefine((s, ctx) => {
+  if (s.destructive && !s.mutates) {
+    ctx.addIssue({ code: 'custom', path: ['mutates'], message: 'a destructive step mutates: set mutates: true' });
+  }
+  if ((s.kind === 'move' || s.kind === 'copy-file') && !s.mutates) {
+    ctx.addIssue({ code: 'custom', path: ['mutates'], message: `a ${s.kind} step mutates: set mutates: true` });
+  }
+  if (s.kind === 'move' && !s.destructive) {
+    ctx.addIssue({ code: 'custom', path: ['destructive'], message: 'moving a file is destructive: set destructive: true' });
+  }
+  if (s.kind === 'sql') {
+    const mutating = /\b(insert|update|delete|drop|alter|create|copy|truncate|attach|detach|set|checkpoint|vacuum)\b/i.test(
+      s.sql.replace(/'[^']*'/g, "''"),
+    );
+    if (mutating && !s.mutates) {
+      ctx.addIssue({ code: 'custom', path: ['mutates'], message: 'this SQL changes data: set mutates: true' });
+    }
+  }
+});
+
+export type Step = z.infer<typeof step>;
+export type StepKind = Step['kind'];
+
+const parameterCommon = {
+  description: z.string().min(1),
+  required: z.boolean().default(true),
+};
+
+export const parameter = z.discriminatedUnion('type', [
+  z.strictObject({ ...parameterCommon, type: z.literal('date'), default: z.string().optional() }),
+  z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), default: z.string().optional() }),
+  z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),
+  z.strictObject({ ...parameterCommon, type: z.literal('integer'), min: z.number().int().optional(), max: z.number().int().optional(), default: z.string().optional() }),
+  z.strictObject({
+    ...parameterCommon,
+    type: z.literal('path'),
+    /** What must be at the path before anything runs. */
+    mustBe: z.enum(['file', 'directory', 'duckdb-file', 'absent', 'any']).default('any'),
+    default: z.string().optional(),
+  }),
+  z.strictObject({
+    ...parameterCommon,
+    type: z.literal('enum'),
+    /** Allowed values; each may carry attributes templates can read as {{name.attribute}}. */
+    values: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.record(z.string(), z.unknown()).default({})),
+    default: z.string().optional(),
+  }),
+]);
+
+export type Parameter = z.infer<typeof parameter>;
+
+const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]);
+
+export const verdict = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string().min(1),
+  /** Omitted on the last verdict only: the default when no other verdict's condition holds. */
+  when: condition.optional(),
+  /** What the operator should understand and do next. */
+  advice: z.string().min(1),
+  /** Recovery paths offered for this verdict, by id. */
+  paths: z.array(z.string()).default([]),
+  severity: z.enum(['ok', 'warning', 'critical']).default('critical'),
+});
+
+export const recoveryPath = z.strictObject({
+  id: z.string().regex(/^[a-z]$/, 'path ids are single letters: a, b …'),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  parameters: parameterNames,
+  /** Read-only checks run when the plan is proposed and again before it runs; any failure refuses the plan. */
+  guards: z.array(step).default([]),
+  steps: z.array(step).min(1),
+  rollback: z.strictObject({ title: z.string().min(1), steps: z.array(step).min(1) }).optional(),
+});
+
+export const runbook = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    title: z.string().min(1),
+    section: z.number().int().positive(),
+    summary: z.string().min(1),
+    symptoms: z.array(z.string().min(1)).min(1),
+    prevention: z
+      .array(z.strictObject({ check: z.string(), where: z.string(), status: z.string() }))
+      .default([]),
+    /** The database a mutating plan locks: one mutating plan per database at a time. */
+    lockKey: z.string().default('{{database_path}}'),
+    parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameter).default({}),
+    diagnosis: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1), verdicts: z.array(verdict).min(1) }),
+    recovery: z.array(recoveryPath).min(1),
+    validation: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1) }),
+  })
+  .superRefine((rb, ctx) => {
+    const knownParameters = new Set(Object.keys(rb.parameters));
+    const checkParameterNames = (names: string[], at: (string | number)[]) =>
+      names.forEach((name, i) => {
+        if (!knownParameters.has(name)) ctx.addIssue({ code: 'custom', path: [...at, i], message: `unknown parameter "${name}"` });
+      });
+    const reserved = ['root', 'database_path', 'state_dir', 'incident_id', 'now', 'steps', 'recovery'];
+    for (const name of knownParameters) {
+      if (reserved.includes(name)) ctx.addIssue({ code: 'custom', path: ['parameters', name], message: `"${name}" is a built-in name` });
+    }
+    checkParameterNames(rb.diagnosis.parameters, ['diagnosis', 'parameters']);
+    checkParameterNames(rb.validation.parameters, ['validation', 'parameters']);
+    const pathIds = new Set<string>();
+    rb.recovery.forEach((p, i) => {
+      if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
+      pathIds.add(p.id);
+      checkParameterNames(p.parameters, ['recovery', i, 'parameters']);
+      checkUniqueStepIds([...p.guards, ...p.steps], ['recovery', i, 'steps'], ctx);
+      p.guards.forEach((g, j) => {
+        if (g.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'guards', j], message: 'guards must be read-only' });
+      });
+      p.rollback?.steps.forEach((s, j) => {
+        if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan)) {
+          ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'steps', j, 'onlyIfRan'], message: `no recovery step "${s.onlyIfRan}" in path ${p.id}` });
+        }
+      });
+    });
+    checkUniqueStepIds(rb.diagnosis.steps, ['diagnosis', 'steps'], ctx);
+    rb.diagnosis.steps.forEach((s, i) => {
+      if (s.mutates) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'steps', i], message: 'diagnosis steps must be read-only' });
+    });
+    rb.diagnosis.verdicts.forEach((v, i) => {
+      const isLast = i === rb.diagnosis.verdicts.length - 1;
+      if (!v.when && !isLast) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'when'], message: 'only the last verdict may omit "when"' });
+      if (v.when && isLast) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'when'], message: 'the last verdict is the default and must omit "when"' });
+      v.paths.forEach((id, j) => {
+        if (!pathIds.has(id)) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'paths', j], message: `no recovery path "${id}"` });
+      });
+    });
+  });
+
+function checkUniqueStepIds(steps: Step[], at: (string | number)[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  steps.forEach((s, i) => {
+    if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [...at, i, 'id'], message: `duplicate step id "${s.id}"` });
+    seen.add(s.id);
+  });
+}
+
+export type Runbook = z.infer<typeof runbook>;
+export type RecoveryPath = z.infer<typeof recoveryPath>;
+export type Verdict = z.infer<typeof verdict>;

@@ -1,0 +1,61 @@
+// Fills {{name}} and {{name.attribute}} placeholders in runbook strings from a context of values.
+import { UserError } from '../errors.js';
+
+export type TemplateContext = Record<string, unknown>;
+
+const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\s*\}\}/gi;
+
+/** An enum parameter's value: it renders as its name and exposes its attributes to dotted look-ups. */
+export interface EnumValue {
+  readonly _value: string;
+  readonly [attribute: string]: unknown;
+}
+
+export function lookup(expression: string, context: TemplateContext): unknown {
+  let value: unknown = context;
+  for (const part of expression.split('.')) {
+    if (value === null || typeof value !== 'object' || !(part in value)) {
+      throw new UserError(`the runbook refers to {{${expression}}}, which has no value here`);
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+function asText(value: unknown, expression: string): string {
+  if (value !== null && typeof value === 'object' && '_value' in value) return String((value as EnumValue)._value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  throw new UserError(`the runbook refers to {{${expression}}}, which is not a single value`);
+}
+
+/** Renders a template whose every placeholder becomes text; used for argv elements, paths and bound values. */
+export function render(template: string, context: TemplateContext): string {
+  return template.replace(placeholder, (_match, expression: string) => asText(lookup(expression, context), expression));
+}
+
+/** Names the placeholders in a template without rendering it. */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(placeholder)].map((match) => match[1] as string);
+}
+
+const identifierPart = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function isPlainIdentifier(text: string): boolean {
+  return identifierPart.test(text);
+}
+
+/** Quotes a plain (optionally schema-qualified) identifier for SQL; anything else is refused. */
+export function quoteIdentifier(text: string): string {
+  const parts = text.split('.');
+  if (parts.length > 3 || !parts.every((part) => identifierPart.test(part))) {
+    throw new UserError(`"${text}" is not a plain SQL identifier (letters, digits and _ , optionally schema.table)`);
+  }
+  return parts.map((part) => `"${part}"`).join('.');
+}
+
+/** Renders SQL where placeholders may stand only for identifiers; every value goes in as a bound parameter instead. */
+export function renderSql(template: string, context: TemplateContext): string {
+  return template.replace(placeholder, (_match, expression: string) => quoteIdentifier(asText(lookup(expression, context), expression)));
+}

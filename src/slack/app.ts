@@ -1,0 +1,35 @@
+// Builds the Bolt app: Socket Mode with an app token, otherwise HTTP on /slack/events with GET /healthz beside it.
+import { App } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { boltLogger } from './bolt-logger.js';
+
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}): App {
+  const { slack } = config;
+  if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
+  const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
+  const common = {
+    token: slack.botToken,
+    logger: boltLogger(logger),
+    clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
+  };
+  if (slack.appToken) {
+    return new App({ ...common, appToken: slack.appToken, socketMode: true });
+  }
+  return new App({
+    ...common,
+    signingSecret: slack.signingSecret as string,
+    port: slack.port,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: true }));
+        },
+      },
+    ],
+  });
+}

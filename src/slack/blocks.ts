@@ -1,0 +1,202 @@
+// Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
+import type { KnownBlock } from '@slack/types';
+import { describeStep } from '../engine/describe.js';
+import { shortHash } from '../engine/resolve.js';
+import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { mention, utcTime } from '../incidents/approval-policy.js';
+import type { Incident, Run } from '../incidents/state.js';
+import type { Parameter, RecoveryPath } from '../runbook/schema.js';
+import { codeBlock, escapeMrkdwn, formatDuration } from './mrkdwn.js';
+
+export const actionIds = {
+  approve: 'approve_plan',
+  reject: 'reject_plan',
+  choosePath: 'choose_path',
+  rollback: 'request_rollback',
+  postmortem: 'write_postmortem',
+} as const;
+
+export const parametersModalId = 'path_parameters_modal';
+
+export interface Rendered {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3_000) } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 3_000) }] });
+
+function incidentStatus(incident: Incident): string {
+  const last = incident.runs.at(-1);
+  if (!last) return 'opened';
+  const labels: Record<string, string> = {
+    pending: last.needsApproval ? 'waiting for approval' : 'starting',
+    approved: 'approved, starting',
+    running: `${last.kind} running`,
+    succeeded: `${last.kind} succeeded`,
+    failed: `${last.kind} failed`,
+    rejected: 'plan rejected',
+    expired: 'plan expired',
+    interrupted: `${last.kind} interrupted`,
+  };
+  return labels[last.status] ?? last.status;
+}
+
+export function rootMessage(incident: Incident): Rendered {
+  const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
+  return {
+    text: `Incident ${incident.id}: ${incident.title}`,
+    blocks: [
+      section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
+      context(`Status: ${incidentStatus(incident)} · everything about this incident goes into this thread`),
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: actionIds.postmortem, text: { type: 'plain_text', text: 'Write postmortem' }, value: incident.id }],
+      },
+    ],
+  };
+}
+
+function stepLine(step: ResolvedStep, index: number, root: string): string {
+  const mark = step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ';
+  return `${mark}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), 1_200)}`;
+}
+
+function decisionLine(run: Run): string | undefined {
+  switch (run.status) {
+    case 'pending':
+      return undefined;
+    case 'rejected':
+      return `:no_entry: Rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}`;
+    case 'expired':
+      return `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
+    case 'interrupted':
+      return ':electric_plug: Interrupted by a restart of the bot; propose it again.';
+    default:
+      return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}` : undefined;
+  }
+}
+
+export function planMessage(run: Run, root: string): Rendered {
+  const destructiveCount = run.steps.filter((s) => s.destructive).length;
+  const rule = run.destructive ? 'It has destructive steps: someone other than the requester must approve it.' : 'Anyone allowed may approve it.';
+  const header = `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
+    (run.expiresAt ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
+  const steps = run.steps.slice(0, 40).map((step, i) => section(stepLine(step, i, root)));
+  const decided = decisionLine(run);
+  const value = JSON.stringify({ run: run.id, hash: run.hash });
+  const tail: KnownBlock[] = decided
+    ? [context(decided)]
+    : [
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', action_id: actionIds.approve, style: 'danger', text: { type: 'plain_text', text: 'Approve' }, value },
+            { type: 'button', action_id: actionIds.reject, text: { type: 'plain_text', text: 'Reject' }, value },
+          ],
+        },
+      ];
+  return { text: `Plan ${run.title} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...steps, ...tail] };
+}
+
+export function runStartedMessage(run: Run): Rendered {
+  const text = `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${run.steps.length} steps, read-only`;
+  return { text: `${run.title} started`, blocks: [section(text)] };
+}
+
+const statusIcon = (status: string) =>
+  ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
+
+export function stepStartedMessage(run: Run, step: ResolvedStep, index: number, root: string, progress?: string): Rendered {
+  const text = `:hourglass_flowing_sand: ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), 1_200)}` +
+    (progress ? `\n_${escapeMrkdwn(progress)}_` : '');
+  return { text: `${run.kind} step ${index + 1}: ${step.title}`, blocks: [section(text)] };
+}
+
+export function stepFinishedMessage(run: Run, step: ResolvedStep, index: number, record: StepRecord, root: string, uploaded: boolean): Rendered {
+  const facts = [
+    `status *${record.status}*`,
+    record.exitCode !== undefined && record.exitCode !== null ? `exit code ${record.exitCode}` : undefined,
+    formatDuration(record.durationMs),
+  ].filter(Boolean);
+  const blocks: KnownBlock[] = [
+    section(`${statusIcon(record.status)} ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}* · ${facts.join(' · ')}\n${codeBlock(describeStep(step, root), 1_200)}`),
+    section(escapeMrkdwn(record.summary)),
+  ];
+  if (record.excerpt) blocks.push(section(codeBlock(record.excerpt, 2_900)));
+  if (uploaded) blocks.push(context('The whole output is attached to this thread as a file.'));
+  return { text: `${run.kind} step ${index + 1} ${record.status}: ${step.title}`, blocks };
+}
+
+export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[]): Rendered {
+  const diagnosis = incident.diagnosis;
+  const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
+  const evidence = run.results.map((r) => `${statusIcon(r.status)} *${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}*: ${escapeMrkdwn(r.summary)}`);
+  const blocks: KnownBlock[] = [
+    section(`${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`),
+    section(`*Evidence*\n${evidence.join('\n')}`),
+  ];
+  if (paths.length > 0) {
+    blocks.push({
+      type: 'actions',
+      elements: paths.map((p) => ({
+        type: 'button' as const,
+        action_id: `${actionIds.choosePath}_${p.id}`,
+        text: { type: 'plain_text' as const, text: `Path ${p.id.toUpperCase()}: ${p.title}${p.parameters.length > 0 ? '…' : ''}`.slice(0, 75) },
+        value: JSON.stringify({ incident: incident.id, path: p.id }),
+      })),
+    });
+    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${p.parameters.map((name) => ` ${name}=…`).join('')} incident=${incident.id}\``).join('\n')));
+  }
+  return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
+}
+
+export function runFinishedMessage(run: Run): Rendered {
+  const ok = run.status === 'succeeded';
+  const failedStep = run.results.find((r) => !['ok', 'skipped'].includes(r.status) && !run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status));
+  const detail = ok
+    ? `all ${run.results.length} steps passed`
+    : failedStep
+      ? `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`
+      : run.status;
+  const label = { validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis' }[run.kind];
+  const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+  return {
+    text: `${label} ${ok ? 'succeeded' : run.status}`,
+    blocks: [section(`${ok ? ':white_check_mark:' : ':x:'} *${label} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`)],
+  };
+}
+
+export function rollbackOfferMessage(recovery: Run): Rendered {
+  return {
+    text: 'A rollback is available',
+    blocks: [
+      section(`:leftwards_arrow_with_hook: If this recovery made things worse, the rollback puts back what it moved aside. It is shown as a plan and needs an approval like any recovery.`),
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: actionIds.rollback, text: { type: 'plain_text', text: 'Roll back…' }, value: JSON.stringify({ run: recovery.id }) }],
+      },
+    ],
+  };
+}
+
+export function parametersModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: parametersModalId,
+    private_metadata: JSON.stringify({ incident: incident.id, path: recovery.id }),
+    title: { type: 'plain_text', text: `Path ${recovery.id.toUpperCase()}`.slice(0, 24) },
+    submit: { type: 'plain_text', text: 'Show the plan' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`*${escapeMrkdwn(recovery.title)}*\n${escapeMrkdwn(recovery.description)}`),
+      ...recovery.parameters.map((name) => ({
+        type: 'input' as const,
+        block_id: name,
+        label: { type: 'plain_text' as const, text: name },
+        hint: { type: 'plain_text' as const, text: (parameters[name]?.description ?? name).slice(0, 150) },
+        element: { type: 'plain_text_input' as const, action_id: 'value' },
+      })),
+    ],
+  };
+}

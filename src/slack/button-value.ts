@@ -1,0 +1,15 @@
+// Reads the JSON a button carries; a forged or foreign value is a user error, never a crash.
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+
+export function readButtonValue<T>(value: unknown, schema: z.ZodType<T>): T {
+  try {
+    return schema.parse(JSON.parse(String(value)));
+  } catch {
+    throw new UserError('this button is not one the bot recognises; nothing was run');
+  }
+}
+
+export const planButton = z.object({ run: z.string().max(100), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+export const pathButton = z.object({ incident: z.string().max(100), path: z.string().max(8) });
+export const rollbackButton = z.object({ run: z.string().max(100) });

@@ -1,0 +1,18 @@
+// Escaping for Slack mrkdwn: &, < and > are control characters there, even inside code blocks.
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A code block that survives any content: escaped, with backtick runs broken up, cut to fit a section. */
+export function codeBlock(text: string, maxChars = 2_800): string {
+  let body = escapeMrkdwn(text).replace(/```/g, '`\u200b``');
+  if (body.length > maxChars) body = `${body.slice(0, maxChars - 20)}\n… (cut)`;
+  return `\`\`\`${body || ' '}\`\`\``;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1_000)} s`;
+}
