@@ -5,9 +5,11 @@ import { statusText } from '../src/incidents/status.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import type { HandlerDeps } from './index.js';
+import { ensureIncidentThread } from './incident-thread.js';
+import { deliverPostmortem } from './write-postmortem.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
-  app.command('/databox', async ({ command, ack, respond }) => {
+  app.command('/databox', async ({ command, ack, respond, client }) => {
     // Parsing is pure and instant, so its verdict can travel in the ack itself.
     const parsed = parseCommand(command.text, deps.catalog);
     deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
@@ -25,7 +27,25 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'postmortem') {
-      await ack({ response_type: 'ephemeral', text: ':construction: postmortems are not built yet' });
+      await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
+      const failPostmortem = (error: unknown) =>
+        respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'postmortem' }) });
+      try {
+        deps.queue.push(`postmortem ${cmd.incident}`, async () => {
+          try {
+            const delivered = await deliverPostmortem(deps, client, cmd.incident, command.channel_id);
+            await respond({
+              response_type: 'ephemeral',
+              replace_original: false,
+              text: `:memo: The postmortem of \`${cmd.incident}\` is ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
+            });
+          } catch (error) {
+            await failPostmortem(error);
+          }
+        });
+      } catch (error) {
+        await failPostmortem(error);
+      }
       return;
     }
     await ack();
@@ -35,6 +55,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
     try {
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
+          if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
           await deps.service.start(cmd, command.user_id, 'slack', command.channel_id);
         } catch (error) {
           await fail(error);

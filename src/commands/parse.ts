@@ -17,6 +17,9 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 export const maxCommandLength = 1_000;
 const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem'] as const;
 const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+/** Never needed in a parameter value, and dangerous if a tool down the line (a Taskfile, say) hands the value to a shell. */
+const shellMetacharacters = /[`$;|&<>]/;
+const shellMetacharacterList = '` $ ; | & < >';
 
 export function usage(catalog: ScenarioCatalog, verb?: string): string {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';
@@ -91,7 +94,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   }
   const [scenario, ...pairs] = rest;
   if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
-  const paths = catalog[scenario];
+  // Own keys only: "constructor" or "toString" are not scenarios.
+  const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
   if (!paths) return fail(`unknown scenario "${clip(scenario)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
   for (const pair of pairs) {
@@ -100,7 +104,10 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     const key = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
     if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
-    if (key in params) return fail(`${key} is given twice`, verb);
+    if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
+    if (shellMetacharacters.test(value)) {
+      return fail(`${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`, verb);
+    }
     params[key] = value;
   }
   let incident: string | undefined;

@@ -108,7 +108,15 @@ export class Journal {
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = Number(fs.readFileSync(this.lockFile, { encoding: 'utf8', flag: 'a+' }));
+        // Plain read: the holder may release the lock meanwhile, and re-creating the file here (as flag a+ did)
+        // would leave an empty lock that nobody holds and every process then waits on.
+        let holder: number;
+        try {
+          holder = Number(fs.readFileSync(this.lockFile, 'utf8'));
+        } catch (readError) {
+          if ((readError as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw readError;
+        }
         if (holder && !processAlive(holder)) {
           fs.rmSync(this.lockFile, { force: true });
           continue;

@@ -60,7 +60,8 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       return value;
     }
     case 'enum': {
-      const attributes = p.values[raw];
+      // Own keys only: "constructor" or "toString" are not values of any enum.
+      const attributes = Object.hasOwn(p.values, raw) ? p.values[raw] : undefined;
       if (!attributes) throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}`);
       return { ...attributes, _value: raw };
     }

@@ -36,10 +36,22 @@ const stepCommon = {
   acceptStatuses: z.array(z.string()).default([]),
 };
 
+function isRegExp(text: string): boolean {
+  try {
+    new RegExp(text, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const classifyRule = z.strictObject({
   status: z.string().regex(/^[a-z][a-z0-9-]*$/),
   /** A case-insensitive regular expression matched against the command's output. */
-  match: z.string().optional(),
+  match: z
+    .string()
+    .refine((text) => isRegExp(text), { message: 'not a valid regular expression' })
+    .optional(),
   exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
 });
 
@@ -218,7 +230,15 @@ export const runbook = z
       if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
       pathIds.add(p.id);
       checkParameterNames(p.parameters, ['recovery', i, 'parameters']);
-      checkUniqueStepIds([...p.guards, ...p.steps], ['recovery', i, 'steps'], ctx);
+      // Guards and steps run as one sequence, so their ids share one namespace.
+      checkUniqueStepIds(
+        [
+          [p.guards, ['recovery', i, 'guards']],
+          [p.steps, ['recovery', i, 'steps']],
+        ],
+        ctx,
+      );
+      if (p.rollback) checkUniqueStepIds([[p.rollback.steps, ['recovery', i, 'rollback', 'steps']]], ctx);
       p.guards.forEach((g, j) => {
         if (g.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'guards', j], message: 'guards must be read-only' });
       });
@@ -228,7 +248,8 @@ export const runbook = z
         }
       });
     });
-    checkUniqueStepIds(rb.diagnosis.steps, ['diagnosis', 'steps'], ctx);
+    checkUniqueStepIds([[rb.diagnosis.steps, ['diagnosis', 'steps']]], ctx);
+    checkUniqueStepIds([[rb.validation.steps, ['validation', 'steps']]], ctx);
     rb.diagnosis.steps.forEach((s, i) => {
       if (s.mutates) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'steps', i], message: 'diagnosis steps must be read-only' });
     });
@@ -242,12 +263,15 @@ export const runbook = z
     });
   });
 
-function checkUniqueStepIds(steps: Step[], at: (string | number)[], ctx: z.RefinementCtx): void {
+/** Step ids are unique across the given lists, which run as one sequence; an issue names the duplicate's own list and index. */
+function checkUniqueStepIds(lists: [Step[], (string | number)[]][], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
-  steps.forEach((s, i) => {
-    if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [...at, i, 'id'], message: `duplicate step id "${s.id}"` });
-    seen.add(s.id);
-  });
+  for (const [steps, at] of lists) {
+    steps.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [...at, i, 'id'], message: `duplicate step id "${s.id}"` });
+      seen.add(s.id);
+    });
+  }
 }
 
 export type Runbook = z.infer<typeof runbook>;

@@ -28,7 +28,8 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
       if (now - lastProgress < 3_000) return;
       lastProgress = now;
       const line = text.trim().split('\n').at(-1);
-      if (line) ctx.progress(ctx.redact(line.slice(0, 200)));
+      // Redact before cutting: a cut through a secret would leave a prefix the redactor no longer recognises.
+      if (line) ctx.progress(ctx.redact(line).slice(0, 200));
     },
   });
   const output = ctx.redact(result.output);

@@ -1,0 +1,80 @@
+# syntax=docker/dockerfile:1
+#
+# databox-bot container image.
+#
+#   docker build -t databox-bot .
+#   docker run --rm --env-file .env \
+#     -e DATABOX_ROOT=/databox -v /srv/databox:/databox \
+#     -v databox-bot-state:/var/lib/databox-bot \
+#     databox-bot
+#
+# Socket Mode (SLACK_APP_TOKEN set) needs no published port. HTTP mode (SLACK_SIGNING_SECRET, no
+# SLACK_APP_TOKEN) listens on PORT (default 3000): add `-p 3000:3000` and put TLS in front of it.
+#
+# ── External tools: uv and task ─────────────────────────────────────────────────────────────
+# The runbooks run `uv run sqlmesh …` and `task …` inside the databox checkout (DATABOX_ROOT).
+# This image holds neither the checkout nor those tools:
+#   * Mount the checkout at /databox and set DATABOX_ROOT=/databox (otherwise DATABOX_ROOT defaults
+#     to the working directory, /app, which is the bot itself). The checkout must be writable by the
+#     `node` user (uid 1000): uv creates .venv there and the recovery paths move database files.
+#   * Put `uv` and `task` on PATH, in one of two ways:
+#     a) build a site image FROM this one that adds them, for example:
+#
+#          FROM databox-bot
+#          USER root
+#          # uv (and uvx) from Astral's image; uv downloads a managed Python on first use
+#          # into the node user's home unless the checkout pins a system one.
+#          COPY --from=ghcr.io/astral-sh/uv:latest /uv /uvx /usr/local/bin/
+#          # task (go-task): a single static binary from its GitHub release (pin the one you use;
+#          # task_linux_arm64.tar.gz on arm64 hosts).
+#          ARG TASK_VERSION=v3.44.0
+#          ADD https://github.com/go-task/task/releases/download/${TASK_VERSION}/task_linux_amd64.tar.gz /tmp/task.tar.gz
+#          RUN tar -xzf /tmp/task.tar.gz -C /usr/local/bin task && rm /tmp/task.tar.gz
+#          USER node
+#          ENV DATABOX_ROOT=/databox
+#
+#     b) or mount static Linux binaries of the host's architecture read-only:
+#          -v /usr/local/bin/uv:/usr/local/bin/uv:ro -v /usr/local/bin/task:/usr/local/bin/task:ro
+#
+# Child processes inherit the container's environment minus every SLACK_* variable, so pass
+# MOTHERDUCK_TOKEN (and whatever else the databox Taskfile needs) with -e or --env-file.
+
+# ── Build stage: compile TypeScript to dist/ ────────────────────────────────────────────────
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY handlers ./handlers
+# `npm run build` is `tsc -p tsconfig.build.json`: src/ and handlers/ → dist/src, dist/handlers.
+RUN npm run build
+
+# ── Runtime stage: production dependencies, compiled code and runbooks only ────────────────
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    DATABOX_STATE_DIR=/var/lib/databox-bot
+WORKDIR /app
+COPY package.json package-lock.json ./
+# @duckdb/node-api's native binding comes prebuilt (@duckdb/node-bindings-linux-*), so no compiler is needed.
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The bundled runbooks; DATABOX_RUNBOOKS_DIR points elsewhere to use your own.
+COPY runbooks ./runbooks
+# The journal (journal.jsonl) and the full outputs of steps live in the state directory: keep it on a volume.
+RUN mkdir -p /var/lib/databox-bot && chown node:node /var/lib/databox-bot
+VOLUME ["/var/lib/databox-bot"]
+
+# The code under /app stays owned by root and read-only for the bot.
+USER node
+
+# Used in HTTP mode only (Bolt's receiver on PORT, with /slack/events and /healthz); Socket Mode opens no port.
+EXPOSE 3000
+
+# HTTP mode: GET /healthz on PORT must answer 200. Socket Mode has no HTTP listener to probe, so when
+# SLACK_APP_TOKEN is set the check passes as long as the process is running (the container exits
+# if the bot does). If you override PORT, the check follows it.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "if (process.env.SLACK_APP_TOKEN) process.exit(0); fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));"]
+
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,424 @@
+// Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
+import { describeStep } from '../engine/describe.js';
+import { shortHash } from '../engine/resolve.js';
+import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { IncidentState, type Incident, type Run } from '../incidents/state.js';
+import type { JournalRecord, VerifyResult } from '../journal/record.js';
+import type { Runbook } from '../runbook/schema.js';
+import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+
+export interface PostmortemInput {
+  incidentId: string;
+  /** The journal as verified by verifyLines: only its verified records are used, and a problem is shown at the top. */
+  verify: Pick<VerifyResult, 'records' | 'problem'>;
+  runbooks: ReadonlyMap<string, Runbook>;
+  /** The databox checkout the commands ran in, so commands read as they did in the plans. */
+  root: string;
+  /** How to name the journal in the document (a path). */
+  journalFile?: string;
+}
+
+export interface Postmortem {
+  markdown: string;
+  /** False when the incident does not appear in the verified part of the journal. */
+  found: boolean;
+}
+
+const botActor = 'databox-bot';
+
+/** The records that tell this incident's story, in journal order, with their line numbers. */
+function incidentRecords(records: readonly JournalRecord[], id: string): JournalRecord[] {
+  const opened = records.findIndex((r) => r.type === 'incident.opened' && r.incident === id);
+  // The command that opened an incident is journaled before the incident has an id: it is the opener's last command before it.
+  let opener = -1;
+  if (opened > 0) {
+    const actor = records[opened]?.actor;
+    for (let i = opened - 1; i >= 0; i -= 1) {
+      const r = records[i] as JournalRecord;
+      if (r.type === 'incident.opened') break;
+      if (r.type === 'command.received' && r.incident === null && r.actor === actor) {
+        opener = i;
+        break;
+      }
+    }
+  }
+  return records.filter((r, i) => {
+    if (r.incident === id) return true;
+    if (r.incident !== null) return false;
+    const data = r.data as Record<string, unknown>;
+    if (r.type === 'command.received') return i === opener || (typeof data.text === 'string' && data.text.includes(`incident=${id}`));
+    if (r.type === 'approval.refused') return typeof data.runId === 'string' && data.runId.startsWith(`${id}/`);
+    return false;
+  });
+}
+
+function where(origin: unknown): string {
+  const text = typeof origin === 'string' ? origin : '';
+  if (text.startsWith('slack:')) return ` in Slack (channel ${text.slice(6)})`;
+  if (text === 'slack') return ' in Slack';
+  if (text.startsWith('terminal')) return ' at a terminal';
+  return text ? ` (${plain(text)})` : '';
+}
+
+function who(actor: string | null | undefined): string {
+  return `**${plain(actor ?? 'unknown')}**`;
+}
+
+function runLabel(run: Run): string {
+  if (run.kind === 'diagnosis') return 'Diagnosis';
+  if (run.kind === 'validation') return 'Validation';
+  return plain(run.title);
+}
+
+/** Who a step belongs to, short: "Diagnosis", "Path A", "Rollback of path A". */
+function stepOwner(run: Run): string {
+  if (run.kind === 'recovery' && run.pathId) return `Path ${run.pathId.toUpperCase()}`;
+  if (run.kind === 'rollback' && run.pathId) return `Rollback of path ${run.pathId.toUpperCase()}`;
+  return runLabel(run);
+}
+
+function stepMarks(step: ResolvedStep): string {
+  const marks = [step.guard ? 'guard' : undefined, step.destructive ? 'destructive' : step.mutates ? 'changes data' : undefined].filter(Boolean);
+  return marks.length > 0 ? ` (${marks.join(', ')})` : '';
+}
+
+function resultFacts(record: StepRecord): string {
+  return [
+    `**${record.status}**`,
+    record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,
+    formatDuration(record.durationMs),
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function isPassing(run: Run, record: StepRecord): boolean {
+  const step = run.steps.find((s) => s.id === record.stepId);
+  return record.status === 'ok' || record.status === 'skipped' || Boolean(step?.acceptStatuses.includes(record.status));
+}
+
+class Document {
+  readonly lines: string[] = [];
+
+  add(...lines: string[]): void {
+    this.lines.push(...lines);
+  }
+
+  heading(text: string): void {
+    if (this.lines.length > 0 && this.lines.at(-1) !== '') this.lines.push('');
+    this.lines.push(`## ${text}`, '');
+  }
+
+  text(): string {
+    while (this.lines.at(-1) === '') this.lines.pop();
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+export function buildPostmortem(input: PostmortemInput): Postmortem {
+  const { incidentId, verify, runbooks, root } = input;
+  const state = new IncidentState();
+  for (const record of verify.records) state.apply(record);
+  const incident = state.incident(incidentId);
+  const records = incidentRecords(verify.records, incidentId);
+  const rb = incident ? runbooks.get(incident.scenario) : undefined;
+  const doc = new Document();
+
+  doc.add(`# Postmortem ${incidentId}${incident ? `: ${plain(incident.title)}` : ''}`, '');
+  if (verify.problem) {
+    const last = verify.problem.line - 1;
+    doc.add(
+      `> **Warning: the journal failed verification at line ${verify.problem.line}**: ${plain(verify.problem.reason)}.`,
+      `> Only lines 1–${last} verify, so this postmortem and its timeline stop at line ${last}: nothing recorded from line ${verify.problem.line} on is shown.`,
+      '> Run `npm run --silent cli -- journal verify` to check the journal again.',
+      '',
+    );
+  }
+  if (!incident) {
+    doc.add(
+      `Incident \`${incidentId}\` is not in the ${verify.problem ? 'verified part of the ' : ''}journal${input.journalFile ? ` (${code(input.journalFile)})` : ''}, so there is nothing to tell.`,
+    );
+    return { markdown: doc.text(), found: false };
+  }
+
+  const recoveries = incident.runs.filter((r) => r.kind === 'recovery');
+  const validations = incident.runs.filter((r) => r.kind === 'validation');
+  const rollbacks = incident.runs.filter((r) => r.kind === 'rollback');
+  const ranRecoveries = recoveries.filter((r) => r.startedAt);
+  const firstLine = records[0]?.seq;
+  const lastLine = records.at(-1)?.seq;
+
+  // The facts at a glance.
+  const outcome = recoveryOutcome(incident);
+  doc.add(
+    '| | |',
+    '| --- | --- |',
+    `| Incident | \`${incident.id}\` |`,
+    `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''}) |`,
+    `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))} |`,
+    `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'} |`,
+    `| Recovery | ${ranRecoveries.length > 0 ? cell(ranRecoveries.map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none ran'} |`,
+    `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none'} |`,
+    `| Outcome | ${cell(outcome.text)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : 'hash chain verified'} |`,
+  );
+
+  doc.heading('Symptoms the runbook names');
+  if (rb) doc.add(...rb.symptoms.map((s) => `- ${plain(s)}`));
+  else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
+
+  doc.heading('Timeline (UTC)');
+  timeline(doc, records, state, root);
+  if (verify.problem) {
+    doc.add('', `**The timeline stops here:** line ${verify.problem.line} of the journal failed verification (${plain(verify.problem.reason)}).`);
+  }
+
+  doc.heading('Diagnosis');
+  diagnosisSection(doc, incident);
+
+  doc.heading('Recovery');
+  if (recoveries.length === 0) {
+    doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
+  }
+  for (const run of recoveries) planSection(doc, run, root);
+
+  doc.heading('Validation');
+  if (validations.length === 0) doc.add('No validation ran.');
+  for (const run of validations) {
+    const after = incident.runs.filter((r) => r.kind === 'recovery' && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
+    doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}`, '');
+    doc.add(
+      `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClock(run.finishedAt)}` : ''}.`,
+      '',
+    );
+    stepTable(doc, run, root, true);
+  }
+
+  doc.heading('Rollbacks');
+  if (rollbacks.length === 0) doc.add('None.');
+  for (const run of rollbacks) planSection(doc, run, root);
+
+  doc.heading('Time to diagnose, approve and recover');
+  timings(doc, incident);
+
+  doc.heading('What would have caught this');
+  if (!rb) doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its prevention rows cannot be listed._`);
+  else if (rb.prevention.length === 0) doc.add('The runbook names no catching check for this scenario.');
+  else {
+    doc.add('From the prevention appendix of the incident runbook:', '', '| Catching check | Where | Status |', '| --- | --- | --- |');
+    doc.add(...rb.prevention.map((p) => `| ${cell(plain(p.check))} | ${cell(plain(p.where))} | ${cell(plain(p.status))} |`));
+  }
+
+  doc.heading('Root cause');
+  doc.heading('Follow-ups');
+  return { markdown: doc.text(), found: true };
+}
+
+function validationSummary(run: Run): string {
+  const passed = run.results.filter((r) => isPassing(run, r)).length;
+  const verdict = run.status === 'succeeded' ? 'passed' : run.status === 'failed' ? 'failed' : run.status;
+  return `${verdict} (${passed} of ${run.steps.length} steps passed)`;
+}
+
+/** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
+function recoveryOutcome(incident: Incident): { text: string; at?: string; run?: Run } {
+  const runs = incident.runs;
+  for (let i = runs.length - 1; i >= 0; i -= 1) {
+    const validation = runs[i] as Run;
+    if (validation.kind !== 'validation' || validation.status !== 'succeeded' || !validation.finishedAt) continue;
+    const recovery = runs.slice(0, i).filter((r) => r.kind === 'recovery' || r.kind === 'rollback').at(-1);
+    if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
+      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}`, at: validation.finishedAt, run: recovery };
+    }
+  }
+  const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');
+  if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
+  if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${last.status})` };
+  if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
+  const state: Record<string, string> = { pending: 'waiting for an approval', approved: 'approved but not started', running: 'still running' };
+  return { text: `not recovered: ${plain(last.title)} is ${state[last.status] ?? last.status}` };
+}
+
+function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string): void {
+  let day = '';
+  const started = new Map<string, string>();
+  for (const record of records) {
+    const entry = timelineEntry(record, state, root, started);
+    if (!entry) continue;
+    if (utcDay(record.at) !== day) {
+      day = utcDay(record.at);
+      if (doc.lines.at(-1) !== '') doc.add('');
+      doc.add(`**${day}**`, '');
+    }
+    doc.add(entry);
+  }
+  for (const [key, at] of started) {
+    const [runId, stepId] = key.split('#');
+    doc.add(`- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.`);
+  }
+}
+
+function timelineEntry(record: JournalRecord, state: IncidentState, root: string, started: Map<string, string>): string | undefined {
+  const data = record.data as Record<string, any>;
+  const at = `- \`${utcClock(record.at)}\``;
+  const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
+  switch (record.type) {
+    case 'command.received':
+      return `${at} ${who(record.actor)} ran ${code(String(data.text ?? ''))}${where(data.origin)}`;
+    case 'incident.opened':
+      return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
+    case 'incident.thread':
+      return `${at} The incident's Slack thread is in channel ${plain(String(data.channel ?? ''))}`;
+    case 'run.proposed': {
+      if (!run) return undefined;
+      if (!run.needsApproval) {
+        return `${at} ${who(record.actor)} started the ${run.kind} \`${run.id}\`: ${run.steps.length} read-only steps`;
+      }
+      const destructive = run.steps.filter((s) => s.destructive).length;
+      return (
+        `${at} ${who(record.actor)} proposed **${runLabel(run)}** as plan \`${shortHash(run.hash)}\` (\`${run.id}\`): ${run.steps.length} steps, ${destructive} destructive` +
+        `${Object.keys(run.params).length > 0 ? `, with ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(' ')}` : ''}` +
+        `${run.expiresAt ? `; approval needed by ${utcClock(run.expiresAt)}` : ''}`
+      );
+    }
+    case 'approval.refused':
+      return `${at} ${who(record.actor)} tried to approve or reject \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
+    case 'run.approved':
+      return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}`;
+    case 'run.rejected':
+      return `${at} ${who(record.actor)} **rejected** ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``}; nothing of it ran`;
+    case 'run.expired':
+      return `${at} ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``} **expired** without an approval; nothing of it ran`;
+    case 'run.started':
+      return run?.needsApproval ? `${at} ${runLabel(run)} (\`${run.id}\`) started` : undefined;
+    case 'step.started':
+      if (run) started.set(`${run.id}#${String(data.stepId)}`, record.at);
+      return undefined;
+    case 'step.finished': {
+      if (!run) return undefined;
+      const result = data.result as StepRecord;
+      const key = `${run.id}#${result.stepId}`;
+      const from = started.get(key) ?? record.at;
+      started.delete(key);
+      return stepEntry(`- \`${utcClock(from)}\``, run, result, root);
+    }
+    case 'run.finished': {
+      if (!run) return undefined;
+      const status = String(data.status ?? '');
+      const elapsed = run.startedAt ? ` in ${formatDuration(between(run.startedAt, record.at))}` : '';
+      const failed = run.results.find((r) => !isPassing(run, r));
+      const why =
+        status === 'interrupted'
+          ? `: ${plain(String(data.reason ?? 'interrupted'))}`
+          : status === 'failed' && failed
+            ? `: stopped at ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`
+            : '';
+      return `${at} ${runLabel(run)} (\`${run.id}\`) **${status}**${elapsed}${why}`;
+    }
+    case 'diagnosis.verdict':
+      return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
+    case 'run.message':
+    case 'journal.note':
+      return undefined;
+    default:
+      return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;
+  }
+}
+
+function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): string {
+  const index = run.steps.findIndex((s) => s.id === result.stepId);
+  const step = run.steps[index];
+  const title = step ? plain(step.title) : code(result.stepId);
+  const lines = [`${prefix} ${stepOwner(run)} step ${index + 1}/${run.steps.length}: ${title}${step ? stepMarks(step) : ''} · ${resultFacts(result)}`];
+  if (step) lines.push('', fence(describeStep(step, root), '  '));
+  // A command's summary is its exit code, already shown.
+  if (result.summary !== `exit ${result.exitCode}`) lines.push('', `  ${plain(result.summary)}`);
+  if (result.excerpt && !result.summary.includes(result.excerpt.trim())) lines.push('', fence(shortExcerpt(result.excerpt), '  ', 'text'));
+  if (result.logFile) {
+    lines.push('', `  Full output: ${code(result.logFile)}${result.outputBytes !== undefined ? ` (${result.outputBytes} bytes` : ''}${result.outputDigest ? `${result.outputBytes !== undefined ? ', ' : ' ('}${result.outputDigest})` : result.outputBytes !== undefined ? ')' : ''}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function diagnosisSection(doc: Document, incident: Incident): void {
+  const diagnosis = incident.diagnosis;
+  if (!diagnosis) {
+    doc.add('No diagnosis verdict was recorded.');
+    return;
+  }
+  const run = incident.runs.find((r) => r.id === diagnosis.runId);
+  doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClock(diagnosis.at)} from \`${diagnosis.runId}\`.`, '');
+  doc.add(plain(diagnosis.advice), '');
+  if (run && run.results.length > 0) {
+    doc.add('| Evidence | Status | Finding |', '| --- | --- | --- |');
+    for (const result of run.results) {
+      const step = run.steps.find((s) => s.id === result.stepId);
+      doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(result.status)} | ${cell(plain(result.summary))} |`);
+    }
+  }
+  if (diagnosis.paths.length > 0) doc.add('', `Recovery paths offered: ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(', ')}.`);
+  else doc.add('', 'No recovery path was offered for this verdict.');
+}
+
+function planSection(doc: Document, run: Run, root: string): void {
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${run.status}`, '');
+  const facts = [
+    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${run.steps.length} steps, ${run.steps.filter((s) => s.destructive).length} destructive)`,
+  ];
+  if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
+  if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
+  if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
+  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
+  else if (run.status === 'pending') facts.push('Still waiting for an approval when this was written');
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
+  doc.add(...facts.map((f) => `- ${f}`), '');
+  stepTable(doc, run, root, !run.startedAt);
+}
+
+/** Every step of a run with its outcome; the exact commands too when the timeline does not show them (a plan that never ran). */
+function stepTable(doc: Document, run: Run, root: string, withCommands: boolean): void {
+  doc.add(withCommands ? '| # | Step | Command | Status | Exit | Duration |' : '| # | Step | Status | Exit | Duration |');
+  doc.add(withCommands ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
+  run.steps.forEach((step, i) => {
+    const result = run.results.find((r) => r.stepId === step.id);
+    const status = result ? result.status : run.startedAt ? 'not run' : 'planned';
+    const exit = result?.exitCode !== undefined && result.exitCode !== null ? String(result.exitCode) : '';
+    const duration = result ? formatDuration(result.durationMs) : '';
+    const title = `${plain(step.title)}${stepMarks(step)}`;
+    doc.add(
+      withCommands
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(describeStep(step, root)))} | ${cell(status)} | ${exit} | ${duration} |`
+        : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
+    );
+  });
+  doc.add('');
+}
+
+function timings(doc: Document, incident: Incident): void {
+  const opened = incident.openedAt;
+  const lines: string[] = [];
+  lines.push(
+    incident.diagnosis
+      ? `- **Time to diagnose:** ${formatDuration(between(opened, incident.diagnosis.at))}, from the incident being opened (${utcClock(opened)}) to the verdict (${utcClock(incident.diagnosis.at)}).`
+      : '- **Time to diagnose:** no verdict was recorded.',
+  );
+  const approved = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.decidedBy && r.decidedAt && r.status !== 'rejected');
+  if (approved.length === 0) lines.push('- **Time to approve:** no plan was approved.');
+  else {
+    lines.push(
+      `- **Time to approve:** ${approved
+        .map((r) => `${formatDuration(between(r.proposedAt, r.decidedAt as string))} for ${plain(r.title)} (\`${r.id}\`, proposed ${utcClock(r.proposedAt)}, approved ${utcClock(r.decidedAt as string)} by ${who(r.decidedBy)})`)
+        .join('; ')}.`,
+    );
+  }
+  const outcome = recoveryOutcome(incident);
+  lines.push(
+    outcome.at
+      ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).`
+      : `- **Time to recover:** not recovered yet: ${outcome.text}.`,
+  );
+  doc.add(...lines);
+}

@@ -1,0 +1,68 @@
+// Small Markdown and time helpers for the postmortem: fences that survive any content, table cells, UTC times, durations.
+
+/** A fenced code block whose fence is longer than any backtick run inside, indented for a list item. */
+export function fence(text: string, indent = '', info = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const marks = '`'.repeat(Math.max(3, longest + 1));
+  const body = text.replace(/\s+$/, '').split('\n').map((line) => (line ? `${indent}${line}` : ''));
+  return [`${indent}${marks}${info}`, ...body, `${indent}${marks}`].join('\n');
+}
+
+/** Inline code that survives backticks in the text. */
+export function code(text: string): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...[...oneLine.matchAll(/`+/g)].map((m) => m[0].length));
+  const marks = '`'.repeat(longest + 1);
+  const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
+  return `${marks}${pad}${oneLine}${pad}${marks}`;
+}
+
+/** A table cell: one line, pipes escaped. */
+export function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Plain text that must not turn into Markdown by accident (emphasis, links, HTML). */
+export function plain(text: string): string {
+  // An underscore inside a word (state_sync.db) is never emphasis, so it is left as it is, readable in the source too.
+  return text.replace(/([\\*`[\]<>])/g, '\\$1').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
+}
+
+export function utcClock(iso: string): string {
+  return iso.slice(11, 19);
+}
+
+export function utcDay(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+export function utcStamp(iso: string): string {
+  return `${utcDay(iso)} ${utcClock(iso)} UTC`;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1_000);
+  const hours = Math.floor(totalSeconds / 3_600);
+  const minutes = Math.floor((totalSeconds % 3_600) / 60);
+  const seconds = totalSeconds % 60;
+  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${seconds} s`;
+}
+
+export function between(fromIso: string, toIso: string): number {
+  return Date.parse(toIso) - Date.parse(fromIso);
+}
+
+/** The first and last lines of a step's output: enough to recognise it; the log file has the rest. */
+export function shortExcerpt(text: string, maxLines = 12, maxChars = 1_000): string {
+  let lines = text.replace(/\s+$/, '').split('\n');
+  if (lines.length > maxLines) {
+    const head = Math.ceil((maxLines - 1) / 2);
+    const tail = maxLines - 1 - head;
+    lines = [...lines.slice(0, head), `[… ${lines.length - head - tail} lines omitted …]`, ...lines.slice(lines.length - tail)];
+  }
+  const clipped = lines.map((line) => (line.length > 200 ? `${line.slice(0, 197)}…` : line)).join('\n');
+  return clipped.length > maxChars ? `${clipped.slice(0, maxChars - 1)}…` : clipped;
+}

@@ -1,0 +1,61 @@
+// Reads and verifies the journal on disk, builds an incident's postmortem and writes it under <state dir>/postmortems/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { verifyLines, type VerifyResult } from '../journal/record.js';
+import type { Runbook } from '../runbook/schema.js';
+import { buildPostmortem } from './build-postmortem.js';
+
+export const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+
+export interface JournalOnDisk {
+  file: string;
+  text: string;
+  verify: VerifyResult;
+  /** Lines in the file, verified or not. */
+  lineCount: number;
+}
+
+export function journalFile(stateDir: string): string {
+  return path.join(stateDir, 'journal.jsonl');
+}
+
+/** Reads the journal without creating anything: a missing journal is an empty one. */
+export function readJournal(stateDir: string): JournalOnDisk {
+  const file = journalFile(stateDir);
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return { file, text, verify: verifyLines(text), lineCount: lines.length };
+}
+
+export interface WritePostmortemOptions {
+  stateDir: string;
+  runbooks: ReadonlyMap<string, Runbook>;
+  root: string;
+  incidentId: string;
+}
+
+export interface WrittenPostmortem {
+  markdown: string;
+  file: string;
+  journal: JournalOnDisk;
+}
+
+export function writePostmortem(options: WritePostmortemOptions): WrittenPostmortem {
+  const { stateDir, incidentId } = options;
+  if (!incidentIdPattern.test(incidentId)) {
+    throw new UserError(`"${incidentId.slice(0, 60)}" is not an incident id (they look like dbx-20260420-3fa2)`);
+  }
+  const journal = readJournal(stateDir);
+  const built = buildPostmortem({ incidentId, verify: journal.verify, runbooks: options.runbooks, root: options.root, journalFile: journal.file });
+  // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
+  if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
+    throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);
+  }
+  const dir = path.join(stateDir, 'postmortems');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${incidentId}.md`);
+  fs.writeFileSync(file, built.markdown);
+  return { markdown: built.markdown, file, journal };
+}

@@ -1,0 +1,68 @@
+// Splits the CLI's arguments into words and --options; anything unknown is bad input with a one-line reason.
+import { UserError } from '../errors.js';
+
+export interface CliOptions {
+  /** Who approves at the prompt: recorded in the journal as terminal:<name>. */
+  approver?: string;
+  /** Who is asking: terminal:<name>; defaults to $USER. */
+  as?: string;
+  /** The plan's short hash, to approve without a prompt. */
+  approve?: string;
+  help?: boolean;
+}
+
+export interface ParsedArgs {
+  words: string[];
+  options: CliOptions;
+}
+
+const valued = { '--approver': 'approver', '--as': 'as', '--approve': 'approve' } as const;
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const words: string[] = [];
+  const options: CliOptions = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '--help' || arg === '-h') {
+      options.help = true;
+      continue;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const flag = eq > 0 ? arg.slice(0, eq) : arg;
+      const key = valued[flag as keyof typeof valued];
+      if (!key) throw new UserError(`unknown option ${arg.slice(0, 40)}: the options are --approver <name>, --as <name>, --approve <hash>`);
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UserError(`${flag} needs a value`);
+      if (options[key] !== undefined) throw new UserError(`${flag} is given twice`);
+      options[key] = value;
+      continue;
+    }
+    words.push(arg);
+  }
+  for (const key of ['approver', 'as'] as const) {
+    const value = options[key];
+    if (value !== undefined && !namePattern.test(value)) {
+      throw new UserError(`--${key} ${value.slice(0, 40)} is not a name: use letters, digits, . _ @ - (at most 64)`);
+    }
+  }
+  if (options.approve !== undefined && !/^[0-9a-fA-F]{8,64}$/.test(options.approve)) {
+    throw new UserError(`--approve ${options.approve.slice(0, 40)} is not a plan hash: give the 8 hex characters shown after "hash" in the plan`);
+  }
+  return { words, options };
+}
+
+/** Joins words into the shared command grammar's text, keeping a value with spaces in one piece. */
+export function commandText(words: readonly string[]): string {
+  return words
+    .map((word) => {
+      if (word.includes('"')) throw new UserError(`a double quote in "${word.slice(0, 40)}" cannot be passed on`);
+      return /\s/.test(word) || word === '' ? `"${word}"` : word;
+    })
+    .join(' ');
+}

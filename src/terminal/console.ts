@@ -1,0 +1,404 @@
+// Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
+import os from 'node:os';
+import pino from 'pino';
+import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { shortHash } from '../engine/resolve.js';
+import { isUserError, UserError } from '../errors.js';
+import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
+import { IncidentState, type Run } from '../incidents/state.js';
+import { Journal } from '../journal/journal.js';
+import { createLogger } from '../logger.js';
+import { formatDuration } from '../postmortem/markdown.js';
+import { readJournal, writePostmortem } from '../postmortem/write-postmortem.js';
+import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
+import { createRedactor } from '../redact.js';
+import { loadRunbooks, RunbookError } from '../runbook/load.js';
+import type { Runbook } from '../runbook/schema.js';
+import { commandText, parseArgs, type CliOptions } from './args.js';
+import { createLineReader, type LineReader } from './line-reader.js';
+import { colorWanted, createStyle, type Style } from './style.js';
+import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
+
+export const cliName = 'npm run --silent cli --';
+
+export const exitCodes = { ok: 0, failed: 1, refused: 2 } as const;
+
+export interface TerminalIO {
+  stdout: TerminalOutput & { isTTY?: boolean };
+  stderr: TerminalOutput;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+export interface ConsoleDeps {
+  clock?: () => Date;
+  runCommand?: CommandRunner;
+  /** How often a long step says it is still running when stdout is not a terminal. */
+  heartbeatMs?: number;
+}
+
+/** A refusal or bad input: shown as one line, exit code 2. */
+class Refusal extends Error {}
+
+const runIdPattern = /^dbx-\d{8}-[0-9a-f]{4}\/\d{1,4}$/;
+
+export function terminalUsage(catalog: ScenarioCatalog): string {
+  const scenarios = Object.keys(catalog).join('|') || '<scenario>';
+  return [
+    `Usage: ${cliName} <command>`,
+    '',
+    `  diagnose ${scenarios} [key=value …] [incident=<id>]   read-only diagnosis and verdict`,
+    `  recover ${scenarios} [path=a|b] [key=value …] [incident=<id>]   propose a recovery, approve it at the prompt, run it, validate`,
+    `  validate ${scenarios} [incident=<id>]   run the runbook's validation`,
+    '  rollback <recovery-run-id>   propose the rollback of a recovery, approve it at the prompt, run it',
+    '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
+    '  reject <run-id> <hash>   reject a waiting plan',
+    '  status   what holds a database, what waits for approval, the latest incidents',
+    '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
+    '  journal verify   check the journal\'s hash chain',
+    '  help',
+    '',
+    'Options: --approver <name>  who approves at the prompt (recorded as terminal:<name>; a destructive plan needs someone other than the requester)',
+    '         --as <name>        who is asking (default $USER; recorded as terminal:<name>)',
+    '         --approve <hash>   the plan\'s short hash, to approve without a prompt',
+    'Exit codes: 0 ok, 1 a step failed, 2 refused or bad input.',
+  ].join('\n');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, '; ');
+}
+
+export async function runCli(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps = {}): Promise<number> {
+  const err = (text: string) => io.stderr.write(`${oneLine(text)}\n`);
+  try {
+    return await dispatch(argv, io, deps);
+  } catch (error) {
+    if (error instanceof Refusal) {
+      err(error.message);
+      return exitCodes.refused;
+    }
+    if (isUserError(error) || error instanceof ConfigError || error instanceof RunbookError) {
+      err(`databox: ${error.message}${isUserError(error) && error.usage ? ` (${error.usage})` : ''}`);
+      return exitCodes.refused;
+    }
+    err(`databox: internal error: ${(error as Error)?.message ?? String(error)}`);
+    return exitCodes.failed;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps): Promise<number> {
+  const { words, options } = parseArgs(argv);
+  const [verb, ...rest] = words;
+  if (verb === 'journal') {
+    if (rest.length !== 1 || rest[0] !== 'verify') throw new UserError(`usage: ${cliName} journal verify`);
+    return verifyJournal(io);
+  }
+  const config = loadConfig(io.env);
+  const runbooks = loadRunbooks(config.runbooksDir);
+  const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
+  if (verb === undefined || verb === 'help' || options.help) {
+    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map((rb) => `  ${rb.id}: ${rb.title}`).join('\n')}\n`);
+    return exitCodes.ok;
+  }
+  if (verb === 'postmortem') {
+    const [incidentId, ...extra] = rest;
+    if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
+    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId });
+    io.stdout.write(written.markdown);
+    const problem = written.journal.verify.problem;
+    if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
+    io.stderr.write(`postmortem written to ${written.file}\n`);
+    return exitCodes.ok;
+  }
+  const session = new ConsoleSession(config, runbooks, catalog, io, deps, options);
+  try {
+    return await session.run(verb, rest);
+  } finally {
+    session.close();
+  }
+}
+
+function verifyJournal(io: TerminalIO): number {
+  const config = loadConfig(io.env);
+  const journal = readJournal(config.stateDir);
+  const { problem, records } = journal.verify;
+  if (problem) {
+    io.stderr.write(
+      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}\n`,
+    );
+    return exitCodes.failed;
+  }
+  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? ' (nothing recorded yet)' : ''}\n`);
+  return exitCodes.ok;
+}
+
+class ConsoleSession {
+  private readonly style: Style;
+  private readonly reporter: TerminalReporter;
+  private readonly journal: Journal;
+  private readonly service: IncidentService;
+  private readonly requester: string;
+  private reader?: LineReader;
+  private readonly clock: () => Date;
+  private readonly startedAt: string;
+
+  constructor(
+    private readonly config: Config,
+    private readonly runbooks: ReadonlyMap<string, Runbook>,
+    private readonly catalog: ScenarioCatalog,
+    private readonly io: TerminalIO,
+    deps: ConsoleDeps,
+    private readonly options: CliOptions,
+  ) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.startedAt = this.clock().toISOString();
+    this.style = createStyle(colorWanted(io.stdout.isTTY, io.env));
+    const redact = createRedactor(config.secrets);
+    this.reporter = new TerminalReporter({
+      out: io.stdout,
+      style: this.style,
+      tty: Boolean(io.stdout.isTTY),
+      root: config.databoxRoot,
+      runbook: (id) => this.service.runbook(id),
+      cli: cliName,
+      heartbeatMs: deps.heartbeatMs,
+    });
+    this.journal = new Journal(config.stateDir, deps.clock);
+    const state = new IncidentState();
+    this.journal.onRecord((record) => state.apply(record));
+    this.journal.load();
+    if (this.journal.problem) {
+      io.stderr.write(
+        `warning: the journal failed verification at line ${this.journal.problem.line} (${this.journal.problem.reason}); run \`${cliName} journal verify\`\n`,
+      );
+    }
+    // Log lines (rare: a front end that could not show a step) go to stderr, away from the operator's output.
+    const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'error', redact, pino.destination({ fd: 2, sync: true }));
+    this.service = new IncidentService(
+      { config, runbooks, journal: this.journal, state, runCommand: deps.runCommand ?? realRunCommand, redact, logger, clock: deps.clock },
+      this.reporter,
+    );
+    const name = options.as ?? io.env.USER ?? io.env.LOGNAME ?? safeUsername();
+    this.requester = `terminal:${name}`;
+  }
+
+  close(): void {
+    this.reporter.close();
+    this.reader?.close();
+  }
+
+  private out(text = ''): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  private record(words: readonly string[], incident?: string): void {
+    const flags = Object.entries(this.options)
+      .filter(([key, value]) => value !== undefined && key !== 'help')
+      .map(([key, value]) => ` --${key} ${String(value)}`)
+      .join('');
+    this.service.recordCommand(`cli ${commandText(words)}${flags}`, this.requester, 'terminal', incident);
+  }
+
+  async run(verb: string, rest: string[]): Promise<number> {
+    const before = new Set(this.service.state.runs.keys());
+    let code: number;
+    let incidentId: string | undefined;
+    switch (verb) {
+      case 'status':
+        if (rest.length > 0) throw new UserError(`"status" takes nothing after it`);
+        this.status();
+        return exitCodes.ok;
+      case 'diagnose':
+      case 'validate':
+      case 'recover': {
+        const parsed = parseCommand(commandText([verb, ...rest]), this.catalog);
+        if (!parsed.ok) {
+          throw new UserError(`${parsed.error}. ${parsed.usage.includes('\n') ? `Run \`${cliName} help\`` : parsed.usage.replace('/databox ', `${cliName} `)}`);
+        }
+        const command = parsed.command as StartCommand;
+        this.record([verb, ...rest], command.incident);
+        const { incident, run } = await this.service.start(command, this.requester, 'terminal');
+        incidentId = incident.id;
+        if (command.verb === 'recover') code = await this.approveAndRun(run as Run);
+        else code = command.verb === 'validate' && run?.status !== 'succeeded' ? exitCodes.failed : exitCodes.ok;
+        break;
+      }
+      case 'rollback': {
+        const [runId, ...extra] = rest;
+        if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
+          throw new UserError(`usage: ${cliName} rollback <recovery-run-id> (run ids look like dbx-20260420-3fa2/2)`);
+        }
+        const recovery = this.service.run(runId);
+        this.record([verb, ...rest], recovery.incidentId);
+        incidentId = recovery.incidentId;
+        const run = await this.service.proposeRollback(runId, this.requester);
+        code = await this.approveAndRun(run);
+        break;
+      }
+      case 'approve':
+      case 'reject': {
+        const [runId, hash, ...extra] = rest;
+        const given = hash ?? this.options.approve;
+        if (!runId || !given || extra.length > 0 || !runIdPattern.test(runId)) {
+          throw new UserError(`usage: ${cliName} ${verb} <run-id> <hash> (the run id and hash are shown with the plan)`);
+        }
+        const run = this.service.run(runId);
+        this.record([verb, ...rest], run.incidentId);
+        incidentId = run.incidentId;
+        this.reporter.printPlan(run);
+        code = verb === 'approve' ? await this.approveAndRun(run, given) : this.rejectPlan(run, given);
+        break;
+      }
+      default:
+        throw new UserError(`unknown command "${verb.slice(0, 40)}": run \`${cliName} help\` for the commands`);
+    }
+    this.summary(incidentId, before);
+    return code;
+  }
+
+  private async ask(question: string): Promise<string | undefined> {
+    this.io.stdout.write(question);
+    this.reader ??= createLineReader(this.io.stdin);
+    const answer = await this.reader.next();
+    // A terminal echoes what was typed and the Enter; from a pipe nothing is echoed, so the line is ended here.
+    if (answer === undefined || !this.io.stdin.isTTY) this.out();
+    return answer?.trim();
+  }
+
+  private howToApprove(run: Run, approverHint: string): string {
+    return (
+      `The plan waits in the journal${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}: approve it with ` +
+      `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approverHint}\`, or run this command again at a terminal.`
+    );
+  }
+
+  private approverHint(run: Run): string {
+    return run.destructive && !this.config.allowSelfApproval ? `<name other than ${this.requester.slice('terminal:'.length)}>` : '<name>';
+  }
+
+  /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
+  private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
+    const needsOtherPerson = run.destructive && !this.config.allowSelfApproval;
+    let approver = this.options.approver ? `terminal:${this.options.approver}` : undefined;
+    const hashGiven = givenHash ?? this.options.approve;
+    const tty = Boolean(this.io.stdin.isTTY);
+    const noAnswer = (what: string) =>
+      new Refusal(
+        `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`,
+      );
+    if (!approver && needsOtherPerson && hashGiven === undefined) {
+      const name = await this.ask(`Who approves? This plan has destructive steps: name someone other than ${this.requester.slice('terminal:'.length)}: `);
+      if (name === undefined || name === '') throw noAnswer('approver');
+      if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name)) throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
+      approver = `terminal:${name}`;
+    }
+    approver ??= this.requester;
+    let typed = hashGiven;
+    if (typed === undefined) {
+      const answer = await this.ask(
+        `Type the plan's short hash (${shortHash(run.hash)}) to approve it as ${approver}, "no" to reject it, or nothing to leave it waiting: `,
+      );
+      if (answer === undefined) throw noAnswer('approval');
+      typed = answer;
+    }
+    const lowered = typed.toLowerCase();
+    if (['no', 'n', 'reject'].includes(lowered)) return this.rejectPlan(run, run.hash, approver);
+    if (lowered === '') {
+      throw new Refusal(`refused: plan ${run.id} was left waiting, not approved; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
+    }
+    if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
+      const reason = `typed "${typed.slice(0, 64)}", which is not the plan's hash ${shortHash(run.hash)}; nothing was run`;
+      this.journal.append({ type: 'approval.refused', incident: run.incidentId, actor: approver, data: { runId: run.id, reason } });
+      throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}.`);
+    }
+    const decision = this.service.approve(run.id, run.hash, approver);
+    if (!decision.ok) {
+      const hint = /someone other than/.test(decision.reason)
+        ? ` Give the approver's name with --approver (someone other than ${this.requester.slice('terminal:'.length)}).`
+        : /only these people/.test(decision.reason)
+          ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
+          : '';
+      throw new Refusal(`refused: ${decision.reason}.${hint}`);
+    }
+    await this.service.announceDecision(decision.run as Run);
+    const finished = await this.service.executeApproved(run.id);
+    if (finished.status !== 'succeeded') return exitCodes.failed;
+    if (finished.kind === 'recovery') {
+      const incident = this.service.incident(finished.incidentId);
+      const index = incident.runs.findIndex((r) => r.id === finished.id);
+      const validation = incident.runs.slice(index + 1).find((r) => r.kind === 'validation');
+      if (validation && validation.status !== 'succeeded') return exitCodes.failed;
+    }
+    return exitCodes.ok;
+  }
+
+  private rejectPlan(run: Run, given: string, actor = this.options.approver ? `terminal:${this.options.approver}` : this.requester): number {
+    const lowered = given.toLowerCase();
+    if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
+      throw new Refusal(`refused: "${given.slice(0, 64)}" is not the hash of plan ${run.id} (${shortHash(run.hash)}); nothing was changed`);
+    }
+    const decision = this.service.reject(run.id, run.hash, actor);
+    if (!decision.ok) throw new Refusal(`refused: ${decision.reason}`);
+    this.out(this.style.yellow(`✘ Plan ${run.id} rejected by ${actor}; nothing of it was run.`));
+    return exitCodes.refused;
+  }
+
+  private status(): void {
+    const { style } = this;
+    const runs = [...this.service.state.runs.values()];
+    const busy = runs.filter((r) => r.status === 'running' || r.status === 'approved');
+    const now = this.clock().getTime();
+    const waiting = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) >= now));
+    this.out(style.bold('Running'));
+    if (busy.length === 0) this.out('  nothing; no database is held by a plan');
+    for (const r of busy) this.out(`  ${r.id} ${r.title} (${r.status}, requested by ${r.requestedBy}${r.decidedBy ? `, approved by ${r.decidedBy}` : ''})`);
+    this.out(style.bold('Waiting for approval'));
+    if (waiting.length === 0) this.out('  nothing');
+    for (const r of waiting) {
+      this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${utcMinute(r.expiresAt)}`);
+      this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver <name>`));
+    }
+    this.out(style.bold('Latest incidents'));
+    const recent = [...this.service.state.incidents.values()].slice(-5).reverse();
+    if (recent.length === 0) this.out('  none yet');
+    for (const i of recent) {
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`);
+    }
+  }
+
+  /** What this command did, in a few lines, and where the record is. */
+  private summary(incidentId: string | undefined, before: ReadonlySet<string>): void {
+    if (!incidentId) return;
+    const { style } = this;
+    const incident = this.service.incident(incidentId);
+    // The runs this command proposed, and a plan from before that it approved and ran.
+    const mine = incident.runs.filter((r) => !before.has(r.id) || (r.startedAt && r.startedAt >= this.startedAt));
+    const rows: [string, string][] = [['Incident', `${incident.id} · ${incident.title}`]];
+    if (incident.diagnosis) rows.push(['Verdict', incident.diagnosis.title]);
+    for (const run of mine) {
+      if (run.kind === 'diagnosis') continue;
+      const passed = run.results.filter((r) => r.status === 'ok' || r.status === 'skipped' || run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status)).length;
+      const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+      const who = run.decidedBy && run.decidedBy !== botActor ? ` · ${run.status === 'rejected' ? 'rejected' : 'approved'} by ${run.decidedBy}` : '';
+      const label = run.kind === 'validation' ? 'Validation' : `${runLabel(run)}`;
+      const status = run.status === 'pending' ? 'waiting for approval' : run.status;
+      rows.push([label, `${run.id} ${run.kind === 'validation' ? '' : `${run.title} · `}${status}${elapsed} · ${passed} of ${run.steps.length} steps passed${who}`]);
+    }
+    rows.push(['Journal', this.journal.file]);
+    rows.push(['Postmortem', `${cliName} postmortem ${incident.id}`]);
+    this.out();
+    this.out(style.bold('Summary'));
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [key, value] of rows) this.out(`  ${key.padEnd(width)}  ${value}`);
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username || 'operator';
+  } catch {
+    return 'operator';
+  }
+}

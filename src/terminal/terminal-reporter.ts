@@ -1,0 +1,210 @@
+// Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
+import { describeStep } from '../engine/describe.js';
+import { shortHash } from '../engine/resolve.js';
+import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import type { IncidentReporter } from '../incidents/reporter.js';
+import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
+import type { Runbook } from '../runbook/schema.js';
+import type { Style } from './style.js';
+
+export interface TerminalOutput {
+  write(text: string): unknown;
+}
+
+export interface TerminalReporterOptions {
+  out: TerminalOutput;
+  style: Style;
+  /** True when `out` is a terminal: the progress line is redrawn in place; otherwise progress is printed as lines. */
+  tty: boolean;
+  root: string;
+  runbook: (scenario: string) => Runbook;
+  /** How the operator invokes the CLI, for the commands the reporter suggests. */
+  cli: string;
+  /** How often a step that is still running says so when the output is not a terminal. */
+  heartbeatMs?: number;
+}
+
+const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+export function runLabel(run: Run): string {
+  return { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback' }[run.kind];
+}
+
+export function utcMinute(iso: string | undefined): string {
+  return iso ? `${iso.slice(11, 16)} UTC` : 'unknown';
+}
+
+export class TerminalReporter implements IncidentReporter {
+  private timer?: NodeJS.Timeout;
+  private current?: { title: string; started: number; progress?: string; frame: number };
+
+  constructor(private readonly options: TerminalReporterOptions) {}
+
+  private write(text: string): void {
+    this.options.out.write(text);
+  }
+
+  private line(text = ''): void {
+    this.write(`${text}\n`);
+  }
+
+  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
+    const { style } = this.options;
+    this.line();
+    this.line(`${style.bold(`Incident ${incident.id}`)} opened by ${incident.openedBy}: ${incident.title}`);
+    return undefined;
+  }
+
+  /** The plan with every step's exact command, destructive steps marked. */
+  printPlan(run: Run): void {
+    const { style, root } = this.options;
+    const destructive = run.steps.filter((s) => s.destructive).length;
+    this.line();
+    this.line(style.bold(`Plan ${run.id} · ${run.title} · hash ${shortHash(run.hash)}`));
+    this.line(
+      `Requested by ${run.requestedBy} · ${run.steps.length} steps, ${destructive} destructive` +
+        (run.expiresAt ? ` · the approval binds to exactly these steps and expires at ${utcMinute(run.expiresAt)}` : ''),
+    );
+    run.steps.forEach((step, i) => {
+      const tag = step.destructive ? style.red('DESTRUCTIVE ') : step.mutates ? style.yellow('changes data ') : step.guard ? style.dim('guard ') : '';
+      this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);
+      this.line(style.dim(indent(describeStep(step, root), '        $ ').replace(/\n {8}\$ /g, '\n          ')));
+    });
+    if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
+  }
+
+  async runProposed(_incident: Incident, run: Run): Promise<MessageRef | undefined> {
+    if (run.needsApproval) this.printPlan(run);
+    else {
+      this.line();
+      this.line(this.options.style.bold(`▶ ${run.title} (${run.id}): ${run.steps.length} read-only steps`));
+    }
+    return undefined;
+  }
+
+  async runDecided(_incident: Incident, run: Run): Promise<void> {
+    const { style } = this.options;
+    switch (run.status) {
+      case 'rejected':
+        this.line(style.yellow(`✘ Rejected by ${run.decidedBy} at ${utcMinute(run.decidedAt)}; nothing was run.`));
+        break;
+      case 'expired':
+        this.line(style.yellow(`⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`));
+        break;
+      case 'interrupted':
+        this.line(style.yellow('Interrupted by a restart; propose it again.'));
+        break;
+      default:
+        if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
+    }
+  }
+
+  async stepStarted(_incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {
+    const { style, root } = this.options;
+    this.stopProgress();
+    this.line(`${style.cyan(`[${index + 1}/${run.steps.length}]`)} ${step.title}${step.destructive ? style.red(' (destructive)') : ''}`);
+    this.line(style.dim(indent(describeStep(step, root), '      $ ').replace(/\n {6}\$ /g, '\n        ')));
+    this.startProgress(step.title);
+  }
+
+  stepProgress(_incident: Incident, _run: Run, _step: ResolvedStep, text: string): void {
+    if (!this.current) return;
+    this.current.progress = text;
+    if (this.options.tty) this.drawSpinner();
+    else this.line(this.options.style.dim(`      … ${text}`));
+  }
+
+  async stepFinished(_incident: Incident, _run: Run, step: ResolvedStep, record: StepRecord): Promise<void> {
+    const { style } = this.options;
+    this.stopProgress();
+    const passed = record.status === 'ok' || step.acceptStatuses.includes(record.status);
+    const mark =
+      record.status === 'skipped' ? style.dim('○ skipped') : passed ? style.green(`✔ ${record.status}`) : style.red(`✘ ${record.status}`);
+    const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, formatDuration(record.durationMs)]
+      .filter(Boolean)
+      .join(' · ');
+    const summary = record.summary === `exit ${record.exitCode}` ? '' : ` · ${record.summary}`;
+    this.line(`      ${facts}${summary}`);
+    if (record.excerpt && !record.summary.includes(record.excerpt.trim())) {
+      this.line(style.dim(indent(shortExcerpt(record.excerpt, 8, 800), '      │ ')));
+    }
+  }
+
+  async runFinished(incident: Incident, run: Run): Promise<void> {
+    const { style, cli } = this.options;
+    if (run.kind === 'diagnosis') {
+      const diagnosis = incident.diagnosis;
+      const color = diagnosis?.severity === 'ok' ? style.green : diagnosis?.severity === 'warning' ? style.yellow : style.red;
+      this.line();
+      this.line(color(style.bold(`● Verdict: ${diagnosis?.title ?? 'unknown'}`)));
+      if (diagnosis?.advice) this.line(`  ${diagnosis.advice}`);
+      const rb = this.options.runbook(incident.scenario);
+      const paths = rb.recovery.filter((p) => diagnosis?.paths.includes(p.id));
+      if (paths.length > 0) {
+        this.line('  Recovery paths:');
+        for (const p of paths) {
+          const params = p.parameters.map((name) => ` ${name}=…`).join('');
+          this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
+          this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id} --approver <name>`));
+        }
+      }
+      return;
+    }
+    const ok = run.status === 'succeeded';
+    const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+    const failed = run.results.find((r) => !(r.status === 'ok' || r.status === 'skipped' || run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status)));
+    const detail = ok
+      ? `all ${run.results.length} steps passed`
+      : failed
+        ? `stopped at "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`
+        : run.status;
+    this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
+  }
+
+  async rollbackOffered(_incident: Incident, recovery: Run): Promise<void> {
+    const { style, cli } = this.options;
+    this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id} --approver <name>`));
+  }
+
+  private startProgress(title: string): void {
+    this.current = { title, started: Date.now(), frame: 0 };
+    if (this.options.tty) {
+      this.timer = setInterval(() => this.drawSpinner(), 120);
+    } else {
+      const every = this.options.heartbeatMs ?? 15_000;
+      this.timer = setInterval(() => {
+        if (this.current) this.line(this.options.style.dim(`      … still running after ${formatDuration(Date.now() - this.current.started)}`));
+      }, every);
+    }
+    this.timer.unref();
+  }
+
+  private drawSpinner(): void {
+    if (!this.current) return;
+    const { style } = this.options;
+    this.current.frame = (this.current.frame + 1) % spinnerFrames.length;
+    const elapsed = Math.round((Date.now() - this.current.started) / 1000);
+    const text = `      ${spinnerFrames[this.current.frame]} running ${elapsed}s${this.current.progress ? ` · ${this.current.progress}` : ''}`;
+    this.write(`\r\u001b[2K${style.dim(text.slice(0, 160))}`);
+  }
+
+  private stopProgress(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.current && this.options.tty) this.write('\r\u001b[2K');
+    this.current = undefined;
+  }
+
+  /** Clears timers (a run that threw leaves none behind). */
+  close(): void {
+    this.stopProgress();
+  }
+}

@@ -1,0 +1,101 @@
+// Malformed /databox commands: each gets a clear ephemeral reply naming what was wrong; nothing runs, nothing throws.
+import fs from 'node:fs';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  slack = new SlackStandIn();
+  await slack.start();
+  checkout = new Checkout();
+  writeGarbage(checkout.databasePath);
+  fs.writeFileSync(checkout.path('notes.txt'), 'not a database');
+  harness = await startBot(checkout, slack);
+});
+afterAll(async () => {
+  await harness.stop();
+  await slack.stop();
+  checkout.remove();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+let responsesBefore = 0;
+beforeEach(() => {
+  responsesBefore = slack.responses.length;
+});
+afterEach(() => {
+  // Nothing ran and no incident was opened: no stand-in tool call, no message posted, files untouched.
+  expect(checkout.calls()).toEqual([]);
+  expect(slack.callsTo('chat.postMessage')).toEqual([]);
+  expect(checkout.listData()).toEqual(['databox.duckdb']);
+  const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
+  expect(journal).not.toContain('"incident.opened"');
+});
+
+/** The ephemeral answer: in the ack's body when parsing failed, or posted to response_url after a later check. */
+async function answerTo(text: string): Promise<string> {
+  const response = await harness.command(text);
+  expect(response.status).toBe(200);
+  if (response.json?.text) {
+    expect(response.json.response_type).toBe('ephemeral');
+    return String(response.json.text);
+  }
+  await slack.waitFor('an ephemeral reply', () => slack.responses.length > responsesBefore);
+  const reply = slack.responses.at(-1)?.body;
+  expect(reply?.response_type).toBe('ephemeral');
+  return String(reply?.text);
+}
+
+const cases: [string, string, RegExp][] = [
+  ['an unknown verb', 'restart duckdb', /unknown command "restart"/],
+  ['a missing scenario', 'diagnose', /which scenario\? One of: duckdb/],
+  ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are duckdb/],
+  ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a or path=b/],
+  ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
+  ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
+  ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
+  ['a backup that is a directory', 'recover duckdb path=b backup=data', /is a directory, expected a file/],
+  ['a backup that is not DuckDB', 'recover duckdb path=b backup=notes.txt', /does not open read-only as a DuckDB database/],
+  ['a backup that does not exist', 'recover duckdb path=b backup=/nope/databox.duckdb', /\/nope\/databox.duckdb does not exist/],
+  ['command substitution', 'recover duckdb path=b backup=$(rm -rf /)', /backup=\$\(rm contains shell metacharacters/],
+  ['shell operators, as Slack escapes them', 'recover duckdb path=b backup=x;rm&amp;&amp;ls&gt;out', /backup=x;rm&amp;&amp;ls&gt;out contains shell metacharacters/],
+  ['an unclosed quote', 'recover duckdb path=b backup="/tmp/a b', /a double quote is not closed/],
+  ['10 kB of text', `diagnose duckdb ${'x'.repeat(10_000)}`, /at most 1000 are accepted/],
+  ['a parameter given twice', 'recover duckdb path=a path=b', /path is given twice/],
+  ['status with extra words', 'status please', /"status" takes nothing after it/],
+];
+
+describe('malformed slash commands', () => {
+  it.each(cases)('answers %s with what was wrong and the usage', async (_name, text, expected) => {
+    const answer = await answerTo(text);
+    expect(answer).toMatch(expected);
+    expect(answer).not.toMatch(/\bat .+\.(ts|js):\d+/);
+    expect(answer).toMatch(/^:warning:/);
+  });
+
+  it('shows the right usage after a grammar error', async () => {
+    const answer = await answerTo('recover duckdb path=c');
+    expect(answer).toContain('/databox recover duckdb [path=a|b] [key=value …] [incident=&lt;id&gt;]');
+  });
+
+  it('answers help with the grammar and the scenarios', async () => {
+    const answer = await answerTo('help');
+    expect(answer).toContain('/databox diagnose duckdb');
+    expect(answer).toContain('Blown DuckDB file');
+  });
+
+  it('records every command in the journal, bad ones included', async () => {
+    await answerTo('frobnicate');
+    const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
+    expect(journal).toContain('"/databox frobnicate"');
+  });
+});

@@ -1,0 +1,149 @@
+// Scenario 1 diagnosis through the real Bolt app: corrupt, truncated, damaged, locked, missing, desynced and healthy files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  Checkout,
+  createDamagedDatabase,
+  createHealthyDatabase,
+  createTruncatedDatabase,
+  writeGarbage,
+} from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+beforeEach(async () => {
+  slack = new SlackStandIn();
+  await slack.start();
+  checkout = new Checkout();
+});
+
+afterEach(async () => {
+  await harness?.stop();
+  await slack.stop();
+  checkout.remove();
+});
+
+async function diagnose(): Promise<string> {
+  harness = await startBot(checkout, slack);
+  const response = await harness.command('diagnose duckdb');
+  expect(response.status).toBe(200);
+  await harness.settle();
+  return slack.allText();
+}
+
+function verdictText(): string {
+  const verdict = slack.callsTo('chat.postMessage').find((a) => String(a.text).startsWith('Verdict:'));
+  expect(verdict, 'a verdict message was posted').toBeDefined();
+  return `${verdict?.text}\n${verdict?.blocks}`;
+}
+
+describe('/databox diagnose duckdb', () => {
+  it('opens one root message in the channel and puts everything else in its thread', async () => {
+    writeGarbage(checkout.databasePath);
+    await diagnose();
+    const posts = slack.callsTo('chat.postMessage');
+    const roots = posts.filter((p) => !p.thread_ts);
+    expect(roots).toHaveLength(1);
+    expect(roots[0]?.channel).toBe('C0INCIDENT');
+    expect(String(roots[0]?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Blown DuckDB file/);
+    const rootTs = slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts;
+    expect(posts.filter((p) => p.thread_ts).every((p) => p.thread_ts === rootTs)).toBe(true);
+    expect(posts.length).toBeGreaterThan(3);
+  });
+
+  it('calls garbage bytes corrupt, with DuckDB\'s error as evidence, and offers paths A and B', async () => {
+    writeGarbage(checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    expect(verdict).toContain('not a valid DuckDB database file');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
+    expect(checkout.calls(), 'sqlmesh audit is not run on an unreadable file').toEqual([]);
+  });
+
+  it('calls a real database cut short corrupt', async () => {
+    await createTruncatedDatabase(checkout.databasePath);
+    await diagnose();
+    expect(verdictText()).toContain('File corrupt');
+  });
+
+  it('reads every table in full and names the one with a damaged block, which SELECT 1 does not see', async () => {
+    await createDamagedDatabase(checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    expect(verdict).toMatch(/opens read-only; SELECT 1 succeeds/);
+    expect(verdict).toContain('1 of 3 tables fail to read: raw_noaa.daily_weather');
+  });
+
+  it('reports a missing file as missing and does not create it', async () => {
+    await diagnose();
+    expect(verdictText()).toContain('Missing');
+    expect(fs.existsSync(checkout.databasePath)).toBe(false);
+    expect(checkout.listData()).toEqual([]);
+  });
+
+  it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Healthy');
+    expect(verdict).toMatch(/read all 3 tables in full/);
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    const audit = checkout.calls().find((c) => c.command === 'uv run sqlmesh audit');
+    expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
+  });
+
+  it('calls a readable file whose audit reports missing tables desynced and offers path A only', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { exit: 1, stderr: 'Catalog Error: Table with name fct_daily_bird_observations does not exist!\n' } });
+    await diagnose();
+    expect(verdictText()).toContain('SQLMesh state desynced');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+  });
+
+  it('calls a file locked by another process busy with its PID, never corrupt, and refuses a recovery that moves it', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    const holder = execa(process.execPath, [
+      '-e',
+      `const { DuckDBInstance } = require('@duckdb/node-api');
+       DuckDBInstance.create(${JSON.stringify(checkout.databasePath)}).then(() => { console.log('ready'); setInterval(() => {}, 1000); });`,
+    ], { cwd: process.cwd() });
+    await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+    try {
+      await diagnose();
+      const verdict = verdictText();
+      expect(verdict).toContain('Busy');
+      expect(verdict).toContain(`PID ${holder.pid}`);
+      expect(verdict).not.toContain('File corrupt');
+      expect(slack.buttons(/^choose_path_/)).toEqual([]);
+      const recover = await harness.command('recover duckdb path=a');
+      expect(recover.status).toBe(200);
+      await harness.settle();
+      const refusal = slack.responses.at(-1)?.body.text as string;
+      expect(refusal).toContain(`PID ${holder.pid}`);
+      expect(refusal).toMatch(/refused, nothing was run/);
+      expect(fs.existsSync(checkout.databasePath)).toBe(true);
+      expect(slack.buttons('approve_plan')).toEqual([]);
+    } finally {
+      holder.kill();
+      await holder.catch(() => undefined);
+    }
+  });
+});

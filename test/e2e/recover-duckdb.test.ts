@@ -1,0 +1,297 @@
+// Scenario 1 recovery through the real Bolt app: plans, approvals by a teammate, validation, rollback and the journal.
+import fs from 'node:fs';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLines } from '../../src/journal/record.js';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+beforeEach(async () => {
+  slack = new SlackStandIn();
+  await slack.start();
+  checkout = new Checkout();
+});
+
+afterEach(async () => {
+  await harness?.stop();
+  await slack.stop();
+  checkout.remove();
+});
+
+function journalRecords(): Record<string, any>[] {
+  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function commandsRun(): string[] {
+  return checkout.calls().map((c) => c.command);
+}
+
+async function diagnoseCorrupt(env: Record<string, string> = {}): Promise<void> {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack, env);
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+}
+
+async function proposePathA(): Promise<ReturnType<SlackStandIn['buttons']>[number]> {
+  const [pathA] = slack.buttons('choose_path_a');
+  expect(pathA).toBeDefined();
+  await harness.click(pathA!, operator);
+  await harness.settle();
+  const approve = slack.buttons('approve_plan').at(-1);
+  expect(approve, 'the plan was posted with an Approve button').toBeDefined();
+  return approve!;
+}
+
+describe('path A: rebuild from raw dlt state', () => {
+  it('shows every step, runs only after a teammate approves, validates, and offers a rollback that puts everything back', async () => {
+    await diagnoseCorrupt();
+    const brokenBytes = fs.readFileSync(checkout.databasePath);
+    const approve = await proposePathA();
+
+    const plan = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'));
+    const planBlocks = String(plan?.blocks);
+    expect(planBlocks).toContain('DESTRUCTIVE');
+    expect(planBlocks).toContain('mv data/databox.duckdb data/databox.duckdb.broken');
+    expect(planBlocks).toMatch(/mv transforms\/main\/.sqlmesh transforms\/main\/.sqlmesh.aside-\d{8}T\d{6}Z/);
+    expect(planBlocks).toContain('task full-refresh');
+    expect(commandsRun(), 'nothing runs before approval').toEqual([]);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+
+    await harness.click(approve, teammate);
+    await harness.settle();
+
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+    expect(fs.readFileSync(checkout.path('data', 'databox.duckdb.broken'))).toEqual(brokenBytes);
+    const aside = fs.readdirSync(checkout.path('transforms', 'main')).filter((n) => n.includes('.aside-'));
+    expect(aside.sort()).toEqual([expect.stringMatching(/^\.sqlmesh\.aside-/), expect.stringMatching(/^state_sync\.db\.aside-/)]);
+    expect(commandsRun()).toEqual(['task full-refresh', 'task verify', 'task verify:dev', 'uv run sqlmesh audit']);
+    expect(checkout.calls()[0]?.cwd).toBe(checkout.root);
+    expect(checkout.calls()[3]?.cwd).toBe(checkout.path('transforms', 'main'));
+
+    const update = slack.callsTo('chat.update').find((u) => String(u.blocks).includes('Approved by <@U0TEAMMATE>'));
+    expect(update, 'the buttons are replaced by who approved').toBeDefined();
+    expect(String(update?.blocks)).not.toContain('approve_plan');
+    expect(slack.allText()).toContain('Validation passed');
+
+    const rollback = slack.buttons('request_rollback').at(-1);
+    expect(rollback).toBeDefined();
+    await harness.click(rollback!, operator);
+    await harness.settle();
+    const approveRollback = slack.buttons('approve_plan').at(-1);
+    expect(approveRollback?.value).not.toBe(approve.value);
+    await harness.click(approveRollback!, teammate);
+    await harness.settle();
+
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-failed']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
+    expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
+    expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
+    expect(slack.allText()).toContain('Rollback passed');
+
+    const types = journalRecords().map((r) => r.type);
+    for (const type of ['command.received', 'incident.opened', 'diagnosis.verdict', 'run.proposed', 'run.approved', 'step.started', 'step.finished', 'run.finished']) {
+      expect(types).toContain(type);
+    }
+    const approved = journalRecords().filter((r) => r.type === 'run.approved');
+    expect(approved.map((r) => r.actor)).toEqual([teammate, teammate]);
+  });
+
+  it('refuses a self-approval of a destructive plan, says why to the clicker only, and runs nothing', async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    await harness.click(approve, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/someone other than the person who requested it/);
+    expect(commandsRun()).toEqual([]);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual([operator]);
+  });
+
+  it('allows self-approval when DATABOX_ALLOW_SELF_APPROVAL=true', async () => {
+    await diagnoseCorrupt({ DATABOX_ALLOW_SELF_APPROVAL: 'true' });
+    const approve = await proposePathA();
+    await harness.click(approve, operator);
+    await harness.settle();
+    expect(commandsRun()[0]).toBe('task full-refresh');
+  });
+
+  it('lets only DATABOX_APPROVERS approve when it is set', async () => {
+    await diagnoseCorrupt({ DATABOX_APPROVERS: 'U0LEAD' });
+    const approve = await proposePathA();
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/only these people may approve plans: <@U0LEAD>/);
+    expect(commandsRun()).toEqual([]);
+    await harness.click(approve, 'U0LEAD');
+    await harness.settle();
+    expect(commandsRun()[0]).toBe('task full-refresh');
+  });
+
+  it('executes once when Approve is clicked twice at the same moment', async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    const [first, second] = await Promise.all([harness.click(approve, teammate), harness.click(approve, 'U0THIRD')]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await harness.settle();
+    expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+    expect(slack.ephemerals().join('\n')).toMatch(/already approved by <@U0(TEAMMATE|THIRD)>/);
+    expect(journalRecords().filter((r) => r.type === 'run.approved')).toHaveLength(1);
+  });
+
+  it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
+    await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '300ms' });
+    const approve = await proposePathA();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/expired at \d\d:\d\d UTC/);
+    expect(commandsRun()).toEqual([]);
+    expect(String(slack.callsTo('chat.update').at(-2)?.blocks ?? '') + String(slack.callsTo('chat.update').at(-1)?.blocks)).toContain('Expired at');
+    expect(journalRecords().map((r) => r.type)).toContain('run.expired');
+  });
+
+  it('survives a restart between "approval requested" and the click: the old button still works', async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    await harness.stop();
+    harness = await startBot(checkout, slack);
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(commandsRun()[0]).toBe('task full-refresh');
+    expect(checkout.listData()).toContain('databox.duckdb.broken');
+  });
+
+  it('refuses a second recovery of the same database while one runs, naming who holds it', async () => {
+    checkout.behave({ 'task full-refresh': { sleepMs: 1_500, createDatabase: 'data/databox.duckdb' } });
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    await harness.click(approve, teammate);
+    await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
+    await harness.command('recover duckdb path=a', 'U0OTHER');
+    await slack.waitFor('the refusal', () => slack.responses.length > 0);
+    expect(slack.responses.at(-1)?.body.text).toMatch(/held by plan dbx-\d{8}-[0-9a-f]{4}\/2 .*requested by <@U0OPERATOR> and approved by <@U0TEAMMATE>, which is running/);
+    await harness.settle();
+    expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+  });
+});
+
+describe('path B: restore from a file backup', () => {
+  it('/databox recover duckdb path=b backup=… checks the backup, copies it into place and reconciles SQLMesh', async () => {
+    writeGarbage(checkout.databasePath);
+    const backup = checkout.path('backups', 'databox.duckdb');
+    fs.mkdirSync(checkout.path('backups'));
+    await createHealthyDatabase(backup, 1_000);
+    harness = await startBot(checkout, slack);
+    const response = await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    expect(response.status).toBe(200);
+    await harness.settle();
+    const planText = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
+    expect(planText).toContain('The backup opens read-only');
+    expect(planText).toContain('cp backups/databox.duckdb data/databox.duckdb  (refuses to overwrite)');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(fs.readFileSync(backup));
+    const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
+    expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
+  });
+
+  it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
+    await diagnoseCorrupt();
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    const modal = slack.callsTo('views.open').at(-1);
+    expect(modal).toBeDefined();
+    const view = JSON.parse(String(modal?.view));
+    const bad = await harness.submitModal(operator, view.private_metadata, { backup: checkout.path('data') });
+    expect(bad.json).toEqual({ response_action: 'errors', errors: { backup: expect.stringContaining('is a directory') } });
+    const notDuckdb = checkout.path('notes.txt');
+    fs.writeFileSync(notDuckdb, 'not a database');
+    const bad2 = await harness.submitModal(operator, view.private_metadata, { backup: notDuckdb });
+    expect(bad2.json?.errors?.backup).toMatch(/does not open read-only as a DuckDB database/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    const backup = checkout.path('good.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    const good = await harness.submitModal(operator, view.private_metadata, { backup });
+    expect(good.status).toBe(200);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    expect(commandsRun()).toEqual([]);
+  });
+});
+
+describe('requests that are not from Slack', () => {
+  it('answers a forged signature and a stale timestamp with 401 and runs nothing', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    const body = slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() });
+    const forged = await postSigned(harness.url, body, { secret: 'not-the-signing-secret' });
+    const stale = Math.floor(Date.now() / 1000) - 10 * 60;
+    const old = await postSigned(harness.url, body, { timestamp: stale, signature: sign(body, stale) });
+    expect([forged.status, old.status]).toEqual([401, 401]);
+    await harness.settle();
+    expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(fs.existsSync(`${checkout.stateDir}/journal.jsonl`)).toBe(false);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+  });
+
+  it('serves GET /healthz in HTTP mode', async () => {
+    harness = await startBot(checkout, slack);
+    const response = await fetch(harness.url.replace('/slack/events', '/healthz'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
+
+describe('the record', () => {
+  it('keeps secrets out of Slack and the log, uploads long output as a file, and the journal verifies until edited', async () => {
+    process.env.DATABOX_TEST_PASSWORD = 'hunter2-very-secret';
+    try {
+      checkout.behave({
+        'task full-refresh': {
+          echoEnv: 'DATABOX_TEST_PASSWORD',
+          stdout: `token in output: ${botToken}\n`,
+          repeat: { text: 'loading rows …\n', times: 400 },
+          createDatabase: 'data/databox.duckdb',
+        },
+      });
+      await diagnoseCorrupt({ DATABOX_TEST_PASSWORD: 'hunter2-very-secret' });
+      await harness.click(await proposePathA(), teammate);
+      await harness.settle();
+      const everything = `${slack.allText()}\n${slack.uploads.map((u) => u.bytes.toString()).join('\n')}\n${JSON.stringify(harness.logs)}`;
+      expect(everything).toContain('[REDACTED]');
+      expect(everything).not.toContain('hunter2-very-secret');
+      expect(everything).not.toContain(botToken);
+      expect(slack.uploads.length).toBeGreaterThan(0);
+      expect(slack.uploads[0]?.bytes.toString()).toContain('loading rows');
+      expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBeDefined();
+    } finally {
+      delete process.env.DATABOX_TEST_PASSWORD;
+    }
+    const text = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
+    expect(text).not.toContain('hunter2-very-secret');
+    expect(verifyLines(text).problem).toBeUndefined();
+    const lines = text.split('\n');
+    lines[4] = lines[4]!.replace('"actor":"', '"actor":"X');
+    expect(verifyLines(lines.join('\n')).problem?.line).toBe(5);
+  });
+});

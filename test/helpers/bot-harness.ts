@@ -1,0 +1,74 @@
+// Starts the real bot in HTTP mode on a loopback port, against the Slack stand-in, and drives it as Slack would.
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { createBot, type Bot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createRedactor } from '../../src/redact.js';
+import type { Checkout } from './databox-checkout.js';
+import { standinBin } from './databox-checkout.js';
+import { blockActionBody, postSigned, signingSecret, slashCommandBody, viewSubmissionBody } from './signed-request.js';
+import type { SlackStandIn } from './slack-stand-in.js';
+
+export const botToken = 'xoxb-1111-2222-testbottokensecret';
+
+export interface Harness {
+  bot: Bot;
+  url: string;
+  logs: Record<string, any>[];
+  command(text: string, user?: string): Promise<{ status: number; text: string; json?: any }>;
+  click(button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string }, user: string): Promise<{ status: number }>;
+  submitModal(user: string, privateMetadata: string, values: Record<string, string>): Promise<{ status: number; json?: any }>;
+  /** Waits for the bot's queue to drain: every job started by a request has finished. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function withStandinPath(): void {
+  if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
+}
+
+export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Record<string, string> = {}, clock?: () => Date): Promise<Harness> {
+  withStandinPath();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    DATABOX_ROOT: checkout.root,
+    DATABOX_STATE_DIR: checkout.stateDir,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const logs: Record<string, any>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, any>);
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
+  const bot = createBot({ config, logger, clock, clientOptions: { retryConfig: { retries: 0 } } });
+  const server = await bot.start(0);
+  const { port } = server?.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  return {
+    bot,
+    url,
+    logs,
+    command: (text, user = 'U0OPERATOR') => postSigned(url, slashCommandBody(text, { user_id: user, response_url: slack.responseUrl() })),
+    click: (button, user) =>
+      postSigned(
+        url,
+        blockActionBody({ actionId: button.actionId, value: button.value, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action') }),
+      ),
+    submitModal: (user, privateMetadata, values) => postSigned(url, viewSubmissionBody({ user, privateMetadata, values })),
+    async settle() {
+      // A click's job is queued after its ack; give the listener a moment to queue it, then wait for the queue.
+      for (let i = 0; i < 3; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await bot.queue.idle();
+      }
+    },
+    stop: () => bot.stop(),
+  };
+}

@@ -1,0 +1,75 @@
+// Runs the real CLI (src/cli.ts) as a child process, answering its prompts from what it printed: through a pipe, or
+// through a pseudo-terminal made by util-linux `script`.
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+export const cliPath = path.join(projectRoot, 'src', 'cli.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The prompts the CLI printed, in order. */
+  prompts: string[];
+}
+
+export interface CliProcessOptions {
+  env: Record<string, string>;
+  /** 'ignore': standard input is /dev/null (no TTY, no answer); otherwise prompts are answered by `answer`. */
+  stdin?: 'ignore' | 'pipe';
+  /** The line to type for a prompt, or null to close standard input. */
+  answer?: (prompt: string) => string | null;
+  /** Run inside a pseudo-terminal (`script -qec`), so standard input and output are a TTY. */
+  tty?: boolean;
+}
+
+const promptPattern = /(Type the plan's short hash|Who approves\?)[^\n]*: $/;
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The environment of a CLI run: the caller's PATH and HOME, nothing of Slack, and what the test gives. */
+export function cliEnv(extra: Record<string, string>): Record<string, string> {
+  const keep = ['HOME', 'PATH', 'LANG', 'TMPDIR'];
+  const base = Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name] as string]));
+  return { ...base, LOG_LEVEL: 'error', ...extra };
+}
+
+export async function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliResult> {
+  const command = [process.execPath, '--import', 'tsx', cliPath, ...args];
+  const [file, argv] = options.tty
+    ? ['script', ['-qec', command.map(shellQuote).join(' '), '/dev/null']]
+    : [command[0] as string, command.slice(1)];
+  const child = execa(file, argv, {
+    cwd: projectRoot,
+    env: options.env,
+    extendEnv: false,
+    stdin: options.stdin ?? 'pipe',
+    reject: false,
+    encoding: 'utf8',
+    timeout: 45_000,
+  });
+  let stdout = '';
+  const prompts: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer | string) => {
+    stdout += chunk.toString();
+    const plain = stdout.replace(/\r/g, '');
+    const lastLine = plain.slice(plain.lastIndexOf('\n') + 1);
+    if (promptPattern.test(lastLine) && !prompts.includes(lastLine)) {
+      prompts.push(lastLine);
+      const reply = options.answer ? options.answer(lastLine) : null;
+      if (reply === null) child.stdin?.end();
+      else child.stdin?.write(`${reply}\n`);
+    }
+  });
+  const result = await child;
+  return { code: result.exitCode ?? -1, stdout, stderr: String(result.stderr ?? ''), prompts };
+}
+
+export function hashIn(prompt: string): string {
+  const match = /short hash \(([0-9a-f]{8})\)/.exec(prompt);
+  if (!match) throw new Error(`no hash in the prompt: ${prompt}`);
+  return match[1] as string;
+}

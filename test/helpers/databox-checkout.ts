@@ -1,0 +1,116 @@
+// Builds a throw-away databox checkout: real DuckDB files, SQLMesh state, and stand-in uv/task that record their calls.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const standinBin = path.resolve(import.meta.dirname, '../fixtures/bin');
+
+export interface StandinCall {
+  tool: string;
+  args: string[];
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface Behaviour {
+  exit?: number;
+  stdout?: string;
+  stderr?: string;
+  sleepMs?: number;
+  echoEnv?: string;
+  repeat?: { text: string; times: number };
+  createDatabase?: string;
+  createDirectory?: string;
+}
+
+export class Checkout {
+  readonly root: string;
+  readonly databasePath: string;
+  readonly stateDir: string;
+
+  constructor() {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-checkout-'));
+    this.databasePath = path.join(this.root, 'data', 'databox.duckdb');
+    this.stateDir = path.join(this.root, 'var');
+    fs.mkdirSync(path.join(this.root, 'data'));
+    fs.mkdirSync(path.join(this.root, 'transforms', 'main', '.sqlmesh'), { recursive: true });
+    fs.writeFileSync(path.join(this.root, 'transforms', 'main', '.sqlmesh', 'cache.json'), '{"original":true}');
+    fs.writeFileSync(path.join(this.root, 'transforms', 'main', 'state_sync.db'), 'original state');
+    fs.mkdirSync(path.join(this.root, '.standin'));
+    this.behave({
+      'task full-refresh': { stdout: 'dlt: loaded raw_ebird, raw_noaa, raw_usgs\nsqlmesh: rebuilt 12 models\n', createDatabase: 'data/databox.duckdb', createDirectory: 'transforms/main/.sqlmesh' },
+    });
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.root, ...parts);
+  }
+
+  /** Sets how the stand-in tools answer, keyed by the command line ("uv run sqlmesh audit"). */
+  behave(behaviours: Record<string, Behaviour>): void {
+    const file = this.path('.standin', 'behaviour.json');
+    const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Behaviour>) : {};
+    fs.writeFileSync(file, JSON.stringify({ ...current, ...behaviours }));
+  }
+
+  calls(): StandinCall[] {
+    const file = this.path('.standin', 'calls.jsonl');
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as StandinCall);
+  }
+
+  listData(): string[] {
+    return fs.readdirSync(this.path('data')).sort();
+  }
+
+  remove(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A real DuckDB database with raw and mart tables, like the one dlt and SQLMesh build. */
+export async function createHealthyDatabase(file: string, rowsPerTable = 50_000): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(`
+    CREATE SCHEMA raw_ebird;
+    CREATE TABLE raw_ebird.observations AS
+      SELECT range AS id, DATE '2026-03-01' + CAST(range % 60 AS INTEGER) AS observation_date, md5(range::VARCHAR) AS species
+      FROM range(${rowsPerTable});
+    CREATE SCHEMA ebird;
+    CREATE TABLE ebird.fct_daily_bird_observations AS
+      SELECT observation_date AS day_date, COUNT(*) AS observations FROM raw_ebird.observations GROUP BY 1;
+    CREATE SCHEMA raw_noaa;
+    CREATE TABLE raw_noaa.daily_weather AS
+      SELECT range AS id, md5(range::VARCHAR) || md5((range * 7)::VARCHAR) AS reading FROM range(${rowsPerTable});
+  `);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+export function writeGarbage(file: string): void {
+  fs.writeFileSync(file, Buffer.from('this is not a duckdb file '.repeat(2_000)));
+}
+
+/** A real database cut short, as a full disk or a killed copy leaves it. */
+export async function createTruncatedDatabase(file: string): Promise<void> {
+  await createHealthyDatabase(file);
+  fs.truncateSync(file, Math.floor(fs.statSync(file).size * 0.6));
+}
+
+const fileHeaderBytes = 3 * 4_096;
+const blockBytes = 262_144;
+
+/**
+ * A real database with the inside of one data block overwritten (its checksum left as it was): it opens and answers
+ * SELECT 1, but reading the table that owns the block fails. Halfway through the file is raw_noaa.daily_weather.
+ */
+export async function createDamagedDatabase(file: string): Promise<void> {
+  await createHealthyDatabase(file, 300_000);
+  const block = Math.floor((fs.statSync(file).size * 0.5 - fileHeaderBytes) / blockBytes);
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(8_192, 0x5a), 0, 8_192, fileHeaderBytes + block * blockBytes + 4_096);
+  fs.closeSync(fd);
+}

@@ -1,0 +1,161 @@
+// A loopback stand-in for Slack's Web API, response URLs and file uploads, recording every call the bot makes.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, any>;
+  result?: Record<string, any>;
+}
+
+export class SlackStandIn {
+  readonly calls: ApiCall[] = [];
+  readonly responses: { path: string; body: Record<string, any> }[] = [];
+  readonly uploads: { fileId: string; bytes: Buffer }[] = [];
+  private server?: http.Server;
+  private nextTs = 1_700_000_000;
+  private nextFile = 1;
+  /** Set to make a Web API method answer with an error, as Slack does ({ ok: false, error }). */
+  failures = new Map<string, string>();
+
+  get url(): string {
+    const { port } = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id = 'cmd'): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => this.handle(req, res, Buffer.concat(chunks)));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+    const url = req.url ?? '/';
+    const reply = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (url.startsWith('/upload/')) {
+      this.uploads.push({ fileId: url.slice('/upload/'.length), bytes: body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${body.length}`);
+      return;
+    }
+    if (url.startsWith('/response/')) {
+      this.responses.push({ path: url, body: JSON.parse(body.toString() || '{}') });
+      reply(200, { ok: true });
+      return;
+    }
+    if (!url.startsWith('/api/')) return reply(404, { ok: false, error: 'unknown_path' });
+    const method = url.slice('/api/'.length).split('?')[0] as string;
+    const args = parseArgs(req.headers['content-type'] ?? '', body);
+    const call: ApiCall = { method, args };
+    this.calls.push(call);
+    const failure = this.failures.get(method);
+    if (failure) return reply(200, { ok: false, error: failure });
+    call.result = this.answer(method, args);
+    reply(200, call.result);
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://databox.slack.com/', team: 'databox', user: 'databox-bot', team_id: 'T0DATABOX', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage': {
+        const ts = `${this.nextTs++}.000100`;
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, thread_ts: args.thread_ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${this.nextTs++}.000200` };
+      case 'views.open':
+        return { ok: true, view: { id: 'V0MODAL' } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(this.nextFile++).padStart(6, '0')}`;
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (JSON.parse(args.files ?? '[]') as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title })) };
+      default:
+        return { ok: true };
+    }
+  }
+
+  /** Every call of one method, args decoded (blocks parsed from their JSON). */
+  callsTo(method: string): Record<string, any>[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** All text the bot sent to Slack (messages, updates, ephemerals), blocks included, for searching. */
+  allText(): string {
+    return this.calls
+      .filter((c) => c.method.startsWith('chat.'))
+      .map((c) => `${c.args.text ?? ''}\n${typeof c.args.blocks === 'string' ? c.args.blocks : JSON.stringify(c.args.blocks ?? '')}`)
+      .join('\n');
+  }
+
+  /** Buttons the bot posted (or updated into a message), newest last, with the message they sit in. */
+  buttons(actionId: string | RegExp): { actionId: string; value: string; channel: string; ts: string; threadTs?: string }[] {
+    const found: { actionId: string; value: string; channel: string; ts: string; threadTs?: string }[] = [];
+    for (const call of this.calls) {
+      if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
+      for (const block of (call.args.blocksParsed ?? []) as any[]) {
+        for (const element of block.type === 'actions' ? (block.elements as any[]) : []) {
+          const matches = typeof actionId === 'string' ? element.action_id === actionId : actionId.test(element.action_id);
+          if (!matches) continue;
+          found.push({
+            actionId: element.action_id,
+            value: element.value,
+            channel: call.result?.channel ?? call.args.channel,
+            ts: call.method === 'chat.postMessage' ? call.result?.ts : call.args.ts,
+            threadTs: call.args.thread_ts,
+          });
+        }
+      }
+    }
+    return found;
+  }
+
+  ephemerals(user?: string): string[] {
+    return this.callsTo('chat.postEphemeral').filter((a) => !user || a.user === user).map((a) => String(a.text));
+  }
+
+  /** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
+  async waitFor(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+function parseArgs(contentType: string, body: Buffer): Record<string, any> {
+  const text = body.toString();
+  if (contentType.includes('application/json')) return JSON.parse(text || '{}') as Record<string, any>;
+  const args: Record<string, any> = Object.fromEntries(new URLSearchParams(text));
+  if (typeof args.blocks === 'string') {
+    try {
+      args.blocksParsed = JSON.parse(args.blocks);
+    } catch {
+      // left as text
+    }
+  }
+  return args;
+}

@@ -1,0 +1,196 @@
+// The postmortem is built from journal records alone: a recorded scenario-1 journal gives exactly the checked-in document,
+// and a tampered journal gives one that says where verification failed and stops there.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
+import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { fixtureJournal, fixturePostmortem, fixtureRoot, fixtureStateJournal } from '../fixtures/scenario1.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
+const journalText = fs.readFileSync(fixtureJournal, 'utf8');
+const lines = journalText.trimEnd().split('\n');
+const records = lines.map((line) => JSON.parse(line) as JournalRecord);
+const incidentId = records.find((r) => r.type === 'incident.opened')?.incident as string;
+const build = (text: string) =>
+  buildPostmortem({ incidentId, verify: verifyLines(text), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal });
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postmortem-test-'));
+  temps.push(dir);
+  return dir;
+}
+
+/** The journal with one line changed as an editor would, its hash left as it was. */
+function tamper(predicate: (r: JournalRecord) => boolean, edit: (r: JournalRecord) => void): { text: string; line: number } {
+  const index = records.findIndex(predicate);
+  expect(index).toBeGreaterThanOrEqual(0);
+  const record = JSON.parse(lines[index] as string) as JournalRecord;
+  edit(record);
+  const edited = [...lines];
+  edited[index] = JSON.stringify(record);
+  return { text: `${edited.join('\n')}\n`, line: index + 1 };
+}
+
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`## ${heading}\n`);
+  expect(start, `section ${heading}`).toBeGreaterThanOrEqual(0);
+  const next = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, next === -1 ? undefined : next);
+}
+
+describe('the recorded scenario-1 journal', () => {
+  it('is a real, intact journal of one incident', () => {
+    const verify = verifyLines(journalText);
+    expect(verify.problem).toBeUndefined();
+    expect(verify.records).toHaveLength(lines.length);
+    expect(new Set(records.map((r) => r.incident).filter(Boolean))).toEqual(new Set([incidentId]));
+  });
+
+  it('gives exactly the checked-in postmortem', () => {
+    const built = build(journalText);
+    expect(built.found).toBe(true);
+    expect(built.markdown).toBe(fs.readFileSync(fixturePostmortem, 'utf8'));
+  });
+
+  it('has the sections the issue asks for, in order, with the humans\' headings left empty', () => {
+    const { markdown } = build(journalText);
+    const headings = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual([
+      'Symptoms the runbook names',
+      'Timeline (UTC)',
+      'Diagnosis',
+      'Recovery',
+      'Validation',
+      'Rollbacks',
+      'Time to diagnose, approve and recover',
+      'What would have caught this',
+      'Root cause',
+      'Follow-ups',
+    ]);
+    expect(markdown).toMatch(/\n## Root cause\n\n## Follow-ups\n$/);
+    const rb = runbooks.get('duckdb');
+    for (const symptom of rb?.symptoms ?? []) expect(section(markdown, 'Symptoms the runbook names')).toContain(symptom.slice(0, 40));
+    const prevention = section(markdown, 'What would have caught this');
+    expect(prevention.match(/^\| (?!Catching|---).+\|$/gm)).toHaveLength(rb?.prevention.length ?? -1);
+    for (const row of rb?.prevention ?? []) expect(prevention).toContain(`| ${row.check} | ${row.where} |`);
+  });
+
+  it('tells who ran and who approved what and when, with each step\'s exact command, exit code and duration', () => {
+    const { markdown } = build(journalText);
+    const timeline = section(markdown, 'Timeline (UTC)');
+    const approved = records.filter((r) => r.type === 'run.approved');
+    expect(approved.length).toBe(3);
+    for (const r of approved) expect(timeline).toContain(`\`${r.at.slice(11, 19)}\` **${r.actor}** **approved**`);
+    expect(timeline).toMatch(/\*\*terminal:alice\*\* ran `cli recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver bob` at a terminal/);
+    expect(timeline).toMatch(/\*\*terminal:bob\*\* tried to approve or reject `[^`]+\/2`, refused: typed "[0-9a-f]{8}", which is not the plan's hash/);
+    const refresh = records.find((r) => r.type === 'step.finished' && (r.data as any).result.stepId === 'full_refresh');
+    const duration = (refresh?.data as any).result.durationMs as number;
+    expect(timeline).toContain(`Path A step 6/6: Rehydrate raw catalogs and rebuild every mart (changes data) · **ok**, exit 0, ${duration} ms\n\n  \`\`\`\n  task full-refresh\n  \`\`\``);
+    expect(timeline).toContain('  Soda contract FAILED: ebird.fct_daily_bird_observations row_count');
+    expect(timeline).toMatch(/mv data\/databox\.duckdb\.broken data\/databox\.duckdb {2}\(fails if the name is taken; never overwrites\)/);
+  });
+
+  it('reports the verdict, the paths taken, validations, the rollback and the timings', () => {
+    const { markdown } = build(journalText);
+    expect(section(markdown, 'Diagnosis')).toContain('**Verdict: File corrupt** (severity critical, `corrupt`)');
+    const recovery = section(markdown, 'Recovery');
+    expect(recovery).toMatch(/### Path A: Rebuild from raw dlt state \(`[^`]+\/2`\): succeeded/);
+    expect(recovery).toMatch(/### Path B: Restore from a file backup \(`[^`]+\/5`\): succeeded/);
+    const validation = section(markdown, 'Validation');
+    expect(validation).toMatch(/Validation `[^`]+\/3`: failed \(2 of 3 steps passed\)/);
+    expect(validation).toMatch(/Validation `[^`]+\/6`: passed \(3 of 3 steps passed\)/);
+    expect(section(markdown, 'Rollbacks')).toMatch(/### Rollback of path A: Put the broken file and SQLMesh state back \(`[^`]+\/4`\): succeeded\n\n.*\n- Undoes `[^`]+\/2`/);
+    const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
+    const verdict = records.find((r) => r.type === 'diagnosis.verdict')?.at as string;
+    const lastValidation = records.filter((r) => r.type === 'run.finished').at(-1)?.at as string;
+    const timings = section(markdown, 'Time to diagnose, approve and recover');
+    expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict) - Date.parse(opened)) / 1000).toFixed(1)} s`);
+    const recoverMs = Date.parse(lastValidation) - Date.parse(opened);
+    expect(timings).toContain(`**Time to recover:** ${Math.floor(recoverMs / 60_000)} min ${Math.round((recoverMs % 60_000) / 1000)} s`);
+    expect(timings).toContain('1 min 7 s for Path A');
+  });
+
+  it('does not read the clock: the same records give the same document at any time', () => {
+    const first = build(journalText).markdown;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
+    try {
+      expect(new Date().getUTCFullYear()).toBe(2031);
+      expect(build(journalText).markdown).toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('a tampered journal', () => {
+  it('still yields a postmortem that names the failed line at the top and stops the timeline there', () => {
+    const { text, line } = tamper(
+      (r) => r.type === 'run.approved' && String((r.data as any).runId).endsWith('/5'),
+      (r) => {
+        r.actor = 'terminal:mallory';
+      },
+    );
+    const verify = verifyLines(text);
+    expect(verify.problem).toEqual({ line, reason: 'its content does not match its hash (the line was edited)' });
+    const { markdown, found } = build(text);
+    expect(found).toBe(true);
+    const top = markdown.split('\n').slice(0, 5).join('\n');
+    expect(top).toContain(`**Warning: the journal failed verification at line ${line}**: its content does not match its hash (the line was edited).`);
+    expect(top).toContain(`Only lines 1–${line - 1} verify`);
+    const timeline = section(markdown, 'Timeline (UTC)');
+    expect(timeline.trimEnd()).toMatch(new RegExp(`\\*\\*The timeline stops here:\\*\\* line ${line} of the journal failed verification`));
+    expect(markdown).not.toContain('mallory');
+    // Nothing from the edited line on: path B was proposed before it, never seen approved or run.
+    const before = records[line - 2] as JournalRecord;
+    expect(timeline).toContain(`\`${before.at.slice(11, 19)}\``);
+    expect(timeline).not.toMatch(/Path B step/);
+    expect(section(markdown, 'Recovery')).toMatch(/### Path B: Restore from a file backup \(`[^`]+\/5`\): pending[\s\S]*Still waiting for an approval/);
+    expect(markdown).toContain('| Outcome | not recovered: Path B: Restore from a file backup is waiting for an approval |');
+  });
+
+  it('names a removed line too', () => {
+    const removed = [...lines];
+    removed.splice(20, 1);
+    const { markdown } = build(`${removed.join('\n')}\n`);
+    expect(markdown.split('\n').slice(0, 4).join('\n')).toContain('failed verification at line 21**: sequence number 22 where 21 was expected');
+    expect(section(markdown, 'Timeline (UTC)')).not.toContain(`\`${records[21]?.at.slice(11, 19)}\``);
+  });
+});
+
+describe('writing a postmortem to the state directory', () => {
+  it('writes <state dir>/postmortems/<id>.md, the same document', () => {
+    const stateDir = tempDir();
+    fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), journalText);
+    const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
+    expect(written.file).toBe(path.join(stateDir, 'postmortems', `${incidentId}.md`));
+    expect(fs.readFileSync(written.file, 'utf8')).toBe(written.markdown);
+    expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(fs.readFileSync(fixturePostmortem, 'utf8'));
+  });
+
+  it('refuses what is not an incident id, and an incident the journal does not know, writing nothing', () => {
+    const stateDir = tempDir();
+    fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), journalText);
+    expect(() => writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId: '../../etc/passwd' })).toThrow(/not an incident id/);
+    expect(() => writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId: 'dbx-20260101-abcd' })).toThrow(/no incident dbx-20260101-abcd/);
+    expect(fs.existsSync(path.join(stateDir, 'postmortems'))).toBe(false);
+  });
+
+  it('writes one for an incident that only appears after a tampered line, saying so', () => {
+    const stateDir = tempDir();
+    const { text, line } = tamper((r) => r.seq === 1, (r) => {
+      r.actor = 'terminal:mallory';
+    });
+    expect(line).toBe(1);
+    fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), text);
+    const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
+    expect(written.markdown).toContain('failed verification at line 1**');
+    expect(written.markdown).toContain(`Incident \`${incidentId}\` is not in the verified part of the journal`);
+  });
+});

@@ -1,0 +1,167 @@
+// Tests the /databox command grammar (src/commands/parse.ts): parseCommand on malformed and good texts, and unescapeSlackText.
+import { describe, expect, it } from 'vitest';
+import { maxCommandLength, parseCommand, unescapeSlackText, type ScenarioCatalog } from '../../src/commands/parse.js';
+
+const catalog: ScenarioCatalog = { duckdb: ['a', 'b'], 'disk-full': ['a'] };
+
+interface Malformed {
+  text: string;
+  error: RegExp;
+  /** A line the usage must show: the verb's own usage, or the whole list for an unknown verb. */
+  usage: string;
+}
+
+const diagnoseUsage = '/databox diagnose duckdb|disk-full [key=value …]';
+const recoverUsage = '/databox recover duckdb|disk-full [path=a|b] [key=value …] [incident=<id>]';
+
+const malformed: Malformed[] = [
+  { text: 'frobnicate duckdb', error: /^unknown command "frobnicate"$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'DIAGNOSE duckdb', error: /^unknown command "DIAGNOSE"$/, usage: diagnoseUsage },
+  { text: 'diagnose', error: /^which scenario\? One of: duckdb, disk-full$/, usage: diagnoseUsage },
+  { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
+  { text: 'diagnose constructor', error: /^unknown scenario "constructor"/, usage: diagnoseUsage },
+  { text: 'recover toString', error: /^unknown scenario "toString"/, usage: recoverUsage },
+  { text: 'recover duckdb path=c', error: /^path=c is not a recovery path of duckdb: use path=a or path=b$/, usage: recoverUsage },
+  { text: 'recover disk-full path=b', error: /^path=b is not a recovery path of disk-full: use path=a$/, usage: recoverUsage },
+  { text: 'diagnose duckdb backup', error: /^"backup" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb =x', error: /^"=x" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb Backup=x', error: /^"Backup" is not a parameter name$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb day=2026-04-18 day=2026-04-19', error: /^day is given twice$/, usage: diagnoseUsage },
+  { text: 'recover duckdb path=a path=b', error: /^path is given twice$/, usage: recoverUsage },
+  // Shell metacharacters: never run by a shell, and never accepted either.
+  { text: 'diagnose duckdb $(rm -rf /)', error: /^"\$\(rm" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb backup="$(rm -rf /)"', error: /^backup=\$\(rm -rf \/\) contains shell metacharacters/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb backup=`reboot`', error: /^backup=`reboot` contains shell metacharacters/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb; rm -rf /', error: /^unknown scenario "duckdb;"/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb day=2026-04-18;reboot', error: /^day=2026-04-18;reboot contains shell metacharacters/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb | cat /etc/passwd', error: /^"\|" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb backup=a|b', error: /^backup=a\|b contains shell metacharacters/, usage: diagnoseUsage },
+  // Slack sends & < > escaped; they are unescaped first, then refused.
+  { text: 'diagnose duckdb &amp;&amp; reboot', error: /^"&&" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb backup=x&amp;reboot', error: /^backup=x&reboot contains shell metacharacters/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb &gt; /tmp/out', error: /^">" is not a key=value parameter$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb backup=&lt;/etc/passwd', error: /^backup=<\/etc\/passwd contains shell metacharacters/, usage: diagnoseUsage },
+  { text: 'recover duckdb path=b backup="/backups/my db.duckdb', error: /^a double quote is not closed$/, usage: '/databox diagnose' },
+  { text: `diagnose duckdb note=${'x'.repeat(10_000)}`, error: /^the command is 10021 characters long; at most 1000 are accepted$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb\u0000', error: /^the command contains control characters$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb day=\u0007', error: /^the command contains control characters$/, usage: diagnoseUsage },
+  { text: 'diagnose \u001b[31mduckdb', error: /^the command contains control characters$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb\r\nrecover duckdb', error: /^the command contains control characters$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb\u007f', error: /^the command contains control characters$/, usage: diagnoseUsage },
+  { text: 'status now', error: /^"status" takes nothing after it$/, usage: '/databox status' },
+  { text: 'postmortem', error: /^which incident\?/, usage: '/databox postmortem <incident-id>' },
+  { text: 'postmortem 42', error: /^"42" is not an incident id \(they look like dbx-20260420-3fa2\)$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [incident=<id>]' },
+];
+
+describe('malformed commands', () => {
+  it.each(malformed)('refuses $text', ({ text, error, usage }) => {
+    const result = parseCommand(text, catalog);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatch(error);
+    expect(result.usage.startsWith('Usage:')).toBe(true);
+    expect(result.usage).toContain(usage);
+  });
+
+  it('clips a very long offending token in the error', () => {
+    const result = parseCommand(`diagnose ${'y'.repeat(200)}`, catalog);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBe(`unknown scenario "${'y'.repeat(57)}…": known scenarios are duckdb, disk-full`);
+  });
+
+  it('shows the whole usage for an unknown verb and one line for a known one', () => {
+    const unknown = parseCommand('frobnicate', catalog);
+    const known = parseCommand('diagnose', catalog);
+    expect(unknown.ok || known.ok).toBe(false);
+    if (unknown.ok || known.ok) return;
+    expect(unknown.usage.split('\n')).toHaveLength(7);
+    for (const verb of ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem']) expect(unknown.usage).toContain(`/databox ${verb}`);
+    expect(known.usage).toBe(`Usage: ${diagnoseUsage}`);
+  });
+
+  it(`accepts exactly ${maxCommandLength} characters and refuses one more`, () => {
+    const prefix = 'diagnose duckdb note=';
+    expect(parseCommand(prefix + 'x'.repeat(1_000 - prefix.length), catalog).ok).toBe(true);
+    expect(parseCommand(prefix + 'x'.repeat(1_001 - prefix.length), catalog).ok).toBe(false);
+  });
+});
+
+describe('good commands', () => {
+  it.each(['', '   ', 'help', 'help me'])('%j asks for help', (text) => {
+    expect(parseCommand(text, catalog)).toEqual({ ok: true, command: { verb: 'help' } });
+  });
+
+  it('parses status', () => {
+    expect(parseCommand('  status ', catalog)).toEqual({ ok: true, command: { verb: 'status' } });
+  });
+
+  it('parses diagnose with no parameters', () => {
+    expect(parseCommand('diagnose duckdb', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'diagnose', scenario: 'duckdb', params: {}, incident: undefined },
+    });
+  });
+
+  it('defaults recover to the first path, a', () => {
+    expect(parseCommand('recover duckdb', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: undefined },
+    });
+  });
+
+  it('keeps a double-quoted value with spaces together and takes path and incident out of the parameters', () => {
+    expect(parseCommand('recover duckdb path=b backup="/backups/my db.duckdb" incident=dbx-20260420-3fa2', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '/backups/my db.duckdb' }, incident: 'dbx-20260420-3fa2' },
+    });
+  });
+
+  it('parses validate with an incident', () => {
+    expect(parseCommand('validate duckdb incident=dbx-20260420-3fa2', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'validate', scenario: 'duckdb', params: {}, incident: 'dbx-20260420-3fa2' },
+    });
+  });
+
+  it('parses postmortem', () => {
+    expect(parseCommand('postmortem dbx-20260420-3fa2', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'postmortem', incident: 'dbx-20260420-3fa2' },
+    });
+  });
+
+  it('splits on tabs, newlines and runs of spaces', () => {
+    expect(parseCommand('diagnose\tduckdb \n  day=2026-04-18', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'diagnose', scenario: 'duckdb', params: { day: '2026-04-18' }, incident: undefined },
+    });
+  });
+
+  it('leaves checking parameter names to the runbook, even names that are properties of every object', () => {
+    expect(parseCommand('diagnose duckdb constructor=1 day=2026-04-18', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'diagnose', scenario: 'duckdb', params: { constructor: '1', day: '2026-04-18' }, incident: undefined },
+    });
+  });
+
+  it('keeps an empty value (which parameter validation then treats as missing)', () => {
+    const result = parseCommand('recover duckdb path=b backup=""', catalog);
+    expect(result).toEqual({ ok: true, command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '' }, incident: undefined } });
+  });
+});
+
+describe('unescapeSlackText', () => {
+  it('undoes &amp; &lt; &gt;, &amp; last so a literal "&lt;" survives', () => {
+    expect(unescapeSlackText('a &lt;b&gt; &amp; c')).toBe('a <b> & c');
+    expect(unescapeSlackText('&amp;lt;')).toBe('&lt;');
+  });
+
+  it('unwraps auto-formatted links to their visible text', () => {
+    expect(unescapeSlackText('backup=<http://backups.example/b.duckdb|backups.example/b.duckdb>')).toBe('backup=backups.example/b.duckdb');
+    expect(unescapeSlackText('<mailto:ops@example.com|ops@example.com>')).toBe('ops@example.com');
+    expect(unescapeSlackText('<https://example.com>')).toBe('https://example.com');
+  });
+});

@@ -1,0 +1,85 @@
+// Tests runCommandStep (src/engine/steps/command-step.ts) with real processes: classify rules, timeouts, and redaction of output and progress.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommandStep } from '../../src/engine/steps/command-step.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createRedactor } from '../../src/redact.js';
+import { commandStep } from '../../src/runbook/schema.js';
+import { scriptsDir } from '../support/fixtures.js';
+
+type CommandStep = Extract<ResolvedStep, { kind: 'command' }>;
+const secret = 'md-SECRET-0123456789abcdef';
+
+function step(argv: string[], extra: Record<string, unknown> = {}, timeoutMs = 10_000): CommandStep {
+  const parsed = commandStep.parse({ id: 'audit', kind: 'command', title: 'Audit', argv, ...extra });
+  return { ...parsed, cwd: scriptsDir, timeoutMs, guard: false };
+}
+
+function context(progress: string[] = []): StepRunContext {
+  return {
+    root: scriptsDir,
+    databasePath: path.join(scriptsDir, 'databox.duckdb'),
+    stateDir: path.join(scriptsDir, 'var'),
+    incidentId: 'dbx-20260420-3fa2',
+    runId: 'run-1',
+    diskFullPercent: 95,
+    runCommand,
+    redact: createRedactor([secret]),
+    clock: () => new Date(),
+    progress: (text) => progress.push(text),
+  };
+}
+
+const auditClassify = {
+  classify: [
+    { exit: 'zero', status: 'ok' },
+    { exit: 'nonzero', match: 'does not exist|catalog error', status: 'desynced' },
+  ],
+};
+
+describe('runCommandStep', () => {
+  it('is ok on exit 0 and failed otherwise, without rules', async () => {
+    expect((await runCommandStep(step(['sh', '-c', 'exit 0']), context())).status).toBe('ok');
+    const failed = await runCommandStep(step(['sh', '-c', 'exit 7']), context());
+    expect(failed).toMatchObject({ status: 'failed', exitCode: 7, summary: 'exit 7', outputs: { exitCode: 7 } });
+  });
+
+  it('applies the first matching classify rule, matching output case-insensitively', async () => {
+    const desynced = await runCommandStep(step(['sh', '-c', 'echo "Catalog Error: Table raw_ebird does not exist"; exit 1'], auditClassify), context());
+    expect(desynced.status).toBe('desynced');
+    const other = await runCommandStep(step(['sh', '-c', 'echo "network unreachable"; exit 1'], auditClassify), context());
+    expect(other.status).toBe('failed');
+    const exact = await runCommandStep(step(['sh', '-c', 'exit 3'], { classify: [{ exit: 3, status: 'partial' }] }), context());
+    expect(exact.status).toBe('partial');
+  });
+
+  it('reports a command that cannot start as failed with the reason', async () => {
+    const result = await runCommandStep(step(['databox-no-such-command-xyz']), context());
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^could not start "databox-no-such-command-xyz": not found on PATH/);
+    expect(result.exitCode).toBeNull();
+  });
+
+  it('reports a timeout as its own status', async () => {
+    const result = await runCommandStep(step(['sleep', '10'], {}, 300), context());
+    expect(result.status).toBe('timeout');
+    expect(result.summary).toBe('killed after 0s (timeout), with every process it started');
+    expect(result.durationMs).toBeLessThan(4_000);
+  });
+
+  it('redacts secrets in the output', async () => {
+    const result = await runCommandStep(step(['sh', '-c', `echo "token is ${secret}"`]), context());
+    expect(result.output).toBe('token is [REDACTED]\n');
+  });
+
+  it('redacts a secret in a progress line even where the 200-character cut falls inside it', async () => {
+    const progress: string[] = [];
+    const line = `${'a'.repeat(190)}${secret}`;
+    await runCommandStep(step(['sh', '-c', `echo "${line}"`]), context(progress));
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toBe(`${'a'.repeat(190)}[REDACTED]`);
+    expect(progress[0]).not.toContain(secret.slice(0, 6));
+  });
+});

@@ -1,0 +1,180 @@
+// Tests loadConfig, parseDuration and secretValuesOf (src/config.ts): defaults, parsing, errors naming the variable, secrets collected.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
+import { createRedactor } from '../../src/redact.js';
+import { projectRoot } from '../support/fixtures.js';
+
+function configErrorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('ConfigError');
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('defaults', () => {
+  it('fills in every default from an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      slack: { botToken: undefined, appToken: undefined, signingSecret: undefined, apiUrl: undefined, port: 3000 },
+      logLevel: 'info',
+      databoxRoot: process.cwd(),
+      databasePath: path.join(process.cwd(), 'data', 'databox.duckdb'),
+      stateDir: path.join(process.cwd(), 'var'),
+      runbooksDir: path.join(projectRoot, 'runbooks'),
+      allowSelfApproval: false,
+      approvers: [],
+      approvalTtlMs: 15 * 60 * 1000,
+      diskFullPercent: 95,
+      workers: 2,
+      secrets: [],
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ DATABOX_ALLOW_SELF_APPROVAL: '', DATABOX_APPROVAL_TTL: '', PORT: '' })).toMatchObject({
+      allowSelfApproval: false,
+      approvalTtlMs: 900_000,
+      slack: { port: 3000 },
+    });
+  });
+
+  it('resolves the database path against DATABOX_ROOT, and leaves an absolute one alone', () => {
+    expect(loadConfig({ DATABOX_ROOT: '/srv/databox', DATABOX_DATABASE_PATH: 'data/other.duckdb' })).toMatchObject({
+      databoxRoot: '/srv/databox',
+      databasePath: '/srv/databox/data/other.duckdb',
+    });
+    expect(loadConfig({ DATABOX_ROOT: '/srv/databox', DATABOX_DATABASE_PATH: '/mnt/db/x.duckdb' }).databasePath).toBe('/mnt/db/x.duckdb');
+  });
+});
+
+describe('DATABOX_ALLOW_SELF_APPROVAL (z.stringbool)', () => {
+  it.each(['false', 'FALSE', '0', 'no', 'off', 'disabled'])('%j is false', (text) => {
+    expect(loadConfig({ DATABOX_ALLOW_SELF_APPROVAL: text }).allowSelfApproval).toBe(false);
+  });
+
+  it.each(['true', 'True', '1', 'yes', 'on', 'enabled'])('%j is true', (text) => {
+    expect(loadConfig({ DATABOX_ALLOW_SELF_APPROVAL: text }).allowSelfApproval).toBe(true);
+  });
+
+  it.each(['maybe', 'tru', '2'])('%j is refused, naming the variable', (text) => {
+    expect(configErrorOf({ DATABOX_ALLOW_SELF_APPROVAL: text })).toMatch(/→ at DATABOX_ALLOW_SELF_APPROVAL/);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['15m', 900_000],
+    ['30s', 30_000],
+    ['2h', 7_200_000],
+    ['500ms', 500],
+    ['0s', 0],
+  ] as const)('DATABOX_APPROVAL_TTL=%s is %i ms', (text, ms) => {
+    expect(loadConfig({ DATABOX_APPROVAL_TTL: text }).approvalTtlMs).toBe(ms);
+  });
+
+  it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1d'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
+    expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL');
+  });
+
+  it('parseDuration trims and returns undefined for anything else', () => {
+    expect(parseDuration(' 15m ')).toBe(900_000);
+    expect(parseDuration('15m30s')).toBeUndefined();
+    expect(parseDuration('')).toBeUndefined();
+  });
+});
+
+describe('other variables', () => {
+  it('parses numbers, the log level and the approvers list', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      DATABOX_DISK_FULL_PERCENT: '90.5',
+      DATABOX_WORKERS: '4',
+      DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
+    });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, approvers: ['U012ABCDEF', 'W0ABC123'] });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'verbose'],
+    ['DATABOX_DISK_FULL_PERCENT', '101'],
+    ['DATABOX_WORKERS', '0'],
+    ['DATABOX_WORKERS', '9'],
+    ['DATABOX_WORKERS', '1.5'],
+    ['DATABOX_APPROVERS', 'bob'],
+    ['SLACK_API_URL', 'not a url'],
+  ])('%s=%j gives a ConfigError naming %s', (name, value) => {
+    const message = configErrorOf({ [name]: value });
+    expect(message.startsWith('invalid configuration: ')).toBe(true);
+    expect(message).toMatch(new RegExp(`→ at ${name}\\b`));
+    expect(message).not.toContain('\n');
+  });
+
+  it('names every bad variable at once', () => {
+    const message = configErrorOf({ PORT: 'abc', DATABOX_APPROVAL_TTL: 'soon', LOG_LEVEL: 'loud' });
+    for (const name of ['PORT', 'DATABOX_APPROVAL_TTL', 'LOG_LEVEL']) expect(message).toContain(`→ at ${name}`);
+  });
+});
+
+describe('Slack settings', () => {
+  it('needs an app token or a signing secret with a bot token', () => {
+    expect(configErrorOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toContain(
+      'set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode → at SLACK_SIGNING_SECRET',
+    );
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-abc' }).slack).toMatchObject({
+      botToken: 'xoxb-1-2-abc',
+      appToken: 'xapp-1-abc',
+    });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'abcdef' }).slack.signingSecret).toBe('abcdef');
+  });
+
+  it('refuses a token of the wrong kind without echoing it', () => {
+    const message = configErrorOf({ SLACK_BOT_TOKEN: 'xoxp-user-token-supersecret', SLACK_APP_TOKEN: 'xoxb-wrong-kind-hush' });
+    expect(message).toContain('must be a bot token starting with xoxb- → at SLACK_BOT_TOKEN');
+    expect(message).toContain('must be an app-level token starting with xapp- → at SLACK_APP_TOKEN');
+    expect(message).not.toContain('supersecret');
+    expect(message).not.toContain('hush');
+  });
+});
+
+describe('secrets', () => {
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-1111-2222-bottoken',
+    SLACK_APP_TOKEN: 'xapp-1-A0-apptoken',
+    SLACK_SIGNING_SECRET: 'signing-secret-value',
+    MOTHERDUCK_TOKEN: 'md-token-value-123',
+    DATABOX_DB_PASSWORD: 'hunter2hunter2',
+    api_secret_key: 'lowercase-secret-name',
+    SHORT_TOKEN: 'abc',
+    PATH: '/usr/local/bin:/usr/bin',
+    HOME: '/home/ops',
+    DATABOX_ROOT: '/srv/databox',
+  };
+
+  it('collects the values of variables named *TOKEN*, *SECRET* or *PASSWORD* (any case), at least 4 characters long', () => {
+    const expected = ['xoxb-1111-2222-bottoken', 'xapp-1-A0-apptoken', 'signing-secret-value', 'md-token-value-123', 'hunter2hunter2', 'lowercase-secret-name'];
+    expect([...loadConfig(env).secrets].sort()).toEqual([...expected].sort());
+    expect([...secretValuesOf(env)].sort()).toEqual([...expected].sort());
+  });
+
+  it('redacts every collected secret, and nothing else', () => {
+    const redact = createRedactor(loadConfig(env).secrets);
+    const text = Object.entries(env)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\n');
+    const redacted = redact(text);
+    for (const secret of loadConfig(env).secrets) expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('MOTHERDUCK_TOKEN=[REDACTED]');
+    expect(redacted).toContain('DATABOX_DB_PASSWORD=[REDACTED]');
+    expect(redacted).toContain('PATH=/usr/local/bin:/usr/bin');
+    expect(redacted).toContain('DATABOX_ROOT=/srv/databox');
+    expect(redacted).toContain('SHORT_TOKEN=abc');
+  });
+});

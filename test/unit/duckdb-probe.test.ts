@@ -1,0 +1,195 @@
+// Tests probeOpen, classifyOpenError (src/duckdb/probe.ts) and scanTables (src/duckdb/scan.ts) on real healthy, damaged, missing and locked DuckDB files.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { classifyOpenError, probeOpen } from '../../src/duckdb/probe.js';
+import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
+import { createDuckdbFile, scriptsDir, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-duckdb-');
+const rowsPerTable = 200_000;
+let dir: string;
+let healthy: string;
+
+/** A copy of the healthy database under a new name, to damage. */
+function copyOfHealthy(name: string): string {
+  const file = path.join(dir, name);
+  fs.copyFileSync(healthy, file);
+  return file;
+}
+
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+beforeAll(async () => {
+  dir = tempDir();
+  healthy = path.join(dir, 'healthy.duckdb');
+  await createDuckdbFile(healthy, { raw_ebird: rowsPerTable, raw_noaa: rowsPerTable });
+});
+
+describe('a healthy file', () => {
+  it('opens read-only', async () => {
+    const opened = await probeOpen(healthy);
+    expect(opened.status).toBe('ok');
+    expect(opened.message).toBe(`opened read-only and ran SELECT 1 (${fs.statSync(healthy).size} bytes)`);
+    expect(opened.holderPid).toBeUndefined();
+  });
+
+  it('reads every table in full, reporting rows and progress', async () => {
+    const progress: ScanProgress[] = [];
+    const scan = await scanTables(healthy, { timeoutMs: 30_000, onProgress: (p) => progress.push(p) });
+    expect(scan).toEqual({
+      status: 'ok',
+      tables: [
+        { table: 'main.raw_ebird', rows: rowsPerTable },
+        { table: 'main.raw_noaa', rows: rowsPerTable },
+      ],
+      total: 2,
+      message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
+    });
+    expect(progress).toEqual([
+      { done: 0, total: 2, current: 'main.raw_ebird', rows: 0 },
+      { done: 1, total: 2, current: 'main.raw_noaa', rows: rowsPerTable },
+      { done: 2, total: 2, rows: 2 * rowsPerTable },
+    ]);
+  });
+
+  it('is left byte for byte as it was, with no write-ahead log created', async () => {
+    const before = sha256(healthy);
+    await probeOpen(healthy);
+    await scanTables(healthy, { timeoutMs: 30_000 });
+    expect(sha256(healthy)).toBe(before);
+    expect(fs.existsSync(`${healthy}.wal`)).toBe(false);
+  });
+
+  it('reports a timeout when the full read runs out of time', async () => {
+    const scan = await scanTables(healthy, { timeoutMs: 1 });
+    expect(scan.status).toBe('timeout');
+    expect(scan.tables.every((t) => !t.error)).toBe(true);
+    expect(scan.tables.length).toBeLessThan(2);
+  });
+});
+
+describe('broken files', () => {
+  it('garbage bytes: corrupt, and the scan cannot open it', async () => {
+    const file = path.join(dir, 'garbage.duckdb');
+    fs.writeFileSync(file, randomBytes(64 * 1024));
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('corrupt');
+    expect(opened.message).toMatch(/not a valid DuckDB database file/);
+    const scan = await scanTables(file, { timeoutMs: 10_000 });
+    expect(scan.status).toBe('unopenable');
+    expect(scan.tables).toEqual([]);
+  });
+
+  it('an empty file that is not a database: corrupt', async () => {
+    // DuckDB would happily initialise an empty file as a new database in read-write mode; read-only must not.
+    const file = path.join(dir, 'empty.duckdb');
+    fs.writeFileSync(file, '');
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('corrupt');
+    expect(opened.message).toMatch(/not a valid DuckDB database file/);
+    expect(fs.statSync(file).size).toBe(0);
+  });
+
+  it('a real database cut short: corrupt', async () => {
+    const file = copyOfHealthy('truncated.duckdb');
+    fs.truncateSync(file, Math.floor(fs.statSync(healthy).size / 2));
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('corrupt');
+    expect(opened.message).toMatch(/IO Error/);
+  });
+
+  it('one data block overwritten in the middle: opens, but the scan names the damaged table and reads the other', async () => {
+    const file = copyOfHealthy('overwritten.duckdb');
+    const offset = Math.floor(fs.statSync(file).size * 0.3);
+    const fd = fs.openSync(file, 'r+');
+    try {
+      fs.writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect((await probeOpen(file)).status).toBe('ok');
+
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('damaged');
+    expect(scan.total).toBe(2);
+    const failed = scan.tables.filter((t) => t.error);
+    const readable = scan.tables.filter((t) => !t.error);
+    expect(failed).toHaveLength(1);
+    expect(readable).toHaveLength(1);
+    expect(failed[0]?.error).toMatch(/checksum|corrupt/i);
+    expect(readable[0]?.rows).toBe(rowsPerTable);
+    expect(new Set([failed[0]?.table, readable[0]?.table])).toEqual(new Set(['main.raw_ebird', 'main.raw_noaa']));
+    expect(scan.message).toBe(`1 of 2 tables fail to read: ${failed[0]?.table}`);
+  });
+});
+
+describe('a path that is not a database file', () => {
+  it('missing: status missing, and the file is not created', async () => {
+    const file = path.join(dir, 'nothing-here.duckdb');
+    const opened = await probeOpen(file);
+    expect(opened).toEqual({ status: 'missing', message: `${file} does not exist` });
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(`${file}.wal`)).toBe(false);
+  });
+
+  it('a directory: not-a-file', async () => {
+    const sub = path.join(dir, 'a-directory.duckdb');
+    fs.mkdirSync(sub, { recursive: true });
+    expect(await probeOpen(sub)).toEqual({ status: 'not-a-file', message: `${sub} is not a regular file` });
+  });
+});
+
+describe('a file another process holds', () => {
+  let holder: ResultPromise | undefined;
+  afterEach(async () => {
+    if (!holder) return;
+    holder.kill('SIGKILL');
+    await holder.catch(() => undefined);
+    holder = undefined;
+  });
+
+  it('is locked, naming the holding process', async () => {
+    const file = copyOfHealthy('held.duckdb');
+    holder = execa('node', [path.join(scriptsDir, 'hold-duckdb.mjs'), file], { reject: false });
+    const child = holder;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('ready')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`the holder exited before it was ready: ${seen}`)));
+    });
+
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('locked');
+    expect(opened.holderPid).toBe(child.pid);
+    expect(opened.holder).toMatch(/node/);
+    expect(opened.message).toMatch(/lock/i);
+
+    const scan = await scanTables(file, { timeoutMs: 10_000 });
+    expect(scan.status).toBe('unopenable');
+    expect(scan.message).toContain(`PID ${child.pid}`);
+  });
+});
+
+describe('classifyOpenError', () => {
+  it('reads the PID and holder out of a lock error', () => {
+    expect(
+      classifyOpenError('IO Error: Could not set lock on file "/d/x.duckdb": Conflicting lock is held in /usr/bin/python3.12 (PID 31337) by user ops.'),
+    ).toMatchObject({ status: 'locked', holderPid: 31337, holder: '/usr/bin/python3.12' });
+  });
+
+  it('still calls a lock error without a PID locked', () => {
+    const result = classifyOpenError('IO Error: Could not set lock on file "/d/x.duckdb": Resource temporarily unavailable');
+    expect(result.status).toBe('locked');
+    expect(result.holderPid).toBeUndefined();
+  });
+
+  it('calls anything else corrupt', () => {
+    expect(classifyOpenError('IO Error: Could not read enough bytes from file').status).toBe('corrupt');
+  });
+});

@@ -1,0 +1,210 @@
+// Tests the built-in move and copy-file steps (src/engine/steps/file-steps.ts) on real files: never overwriting, bytes copied exactly.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { freeName, runCopyFileStep, runMoveStep } from '../../src/engine/steps/file-steps.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createRedactor } from '../../src/redact.js';
+import { copyFileStep, moveStep } from '../../src/runbook/schema.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-files-');
+const now = new Date('2026-04-20T10:15:30.123Z');
+const stamp = '20260420T101530Z';
+
+type MoveStep = Extract<ResolvedStep, { kind: 'move' }>;
+type CopyStep = Extract<ResolvedStep, { kind: 'copy-file' }>;
+
+function move(from: string, to: string, options: { ifMissing?: 'fail' | 'skip'; ifTaken?: 'suffix' | 'fail' } = {}): MoveStep {
+  const step = moveStep.parse({ id: 'move_db', kind: 'move', title: 'Move aside', from, to, mutates: true, destructive: true, ...options });
+  return { ...step, timeoutMs: 10_000, guard: false };
+}
+
+function copy(from: string, to: string): CopyStep {
+  const step = copyFileStep.parse({ id: 'copy_backup', kind: 'copy-file', title: 'Copy into place', from, to, mutates: true });
+  return { ...step, timeoutMs: 10_000, guard: false };
+}
+
+function context(root: string): StepRunContext {
+  return {
+    root,
+    databasePath: path.join(root, 'databox.duckdb'),
+    stateDir: path.join(root, 'var'),
+    incidentId: 'dbx-20260420-3fa2',
+    runId: 'run-1',
+    diskFullPercent: 95,
+    runCommand,
+    redact: createRedactor([]),
+    clock: () => now,
+    progress: () => undefined,
+  };
+}
+
+const read = (file: string) => fs.readFileSync(file, 'utf8');
+
+describe('runMoveStep', () => {
+  it('moves a file to a free name', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    const to = `${from}.broken`;
+    fs.writeFileSync(from, 'broken database');
+    const result = await runMoveStep(move(from, to), context(root));
+    expect(result.status).toBe('ok');
+    expect(result.outputs).toEqual({ from, to });
+    expect(result.summary).toBe(`moved ${from} → ${to}`);
+    expect(fs.existsSync(from)).toBe(false);
+    expect(read(to)).toBe('broken database');
+  });
+
+  it('never overwrites: a taken destination gets a timestamp suffix, then a counter', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    const to = `${from}.broken`;
+    fs.writeFileSync(to, 'the broken file from last time');
+
+    fs.writeFileSync(from, 'second');
+    const second = await runMoveStep(move(from, to), context(root));
+    expect(second.status).toBe('ok');
+    expect(second.outputs.to).toBe(`${to}.${stamp}`);
+    expect(second.summary).toContain(`(${to} was taken)`);
+
+    fs.writeFileSync(from, 'third');
+    const third = await runMoveStep(move(from, to), context(root));
+    expect(third.outputs.to).toBe(`${to}.${stamp}-1`);
+
+    expect(read(to)).toBe('the broken file from last time');
+    expect(read(`${to}.${stamp}`)).toBe('second');
+    expect(read(`${to}.${stamp}-1`)).toBe('third');
+    expect(fs.readdirSync(root).sort()).toEqual(['databox.duckdb.broken', `databox.duckdb.broken.${stamp}`, `databox.duckdb.broken.${stamp}-1`]);
+  });
+
+  it('with ifTaken fail, refuses a taken destination and touches neither file', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb.broken');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'original');
+    fs.writeFileSync(to, 'rebuilt');
+    const result = await runMoveStep(move(from, to, { ifTaken: 'fail' }), context(root));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`refusing to move ${from} onto ${to}: that name is taken`);
+    expect(result.outputs).toEqual({});
+    expect(read(from)).toBe('original');
+    expect(read(to)).toBe('rebuilt');
+  });
+
+  it('with ifTaken fail, moves when the destination is free', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb.broken');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'original');
+    const result = await runMoveStep(move(from, to, { ifTaken: 'fail' }), context(root));
+    expect(result.status).toBe('ok');
+    expect(read(to)).toBe('original');
+  });
+
+  it('with ifMissing skip, skips a missing source and creates nothing', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb.wal');
+    const result = await runMoveStep(move(from, `${from}.broken`, { ifMissing: 'skip' }), context(root));
+    expect(result.status).toBe('skipped');
+    expect(result.summary).toBe(`${from} does not exist: nothing to move`);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('with ifMissing fail (the default), fails on a missing source', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    const result = await runMoveStep(move(from, `${from}.broken`), context(root));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`${from} does not exist`);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('moves a directory (such as .sqlmesh) with its contents', async () => {
+    const root = tempDir();
+    const from = path.join(root, '.sqlmesh');
+    fs.mkdirSync(path.join(from, 'cache'), { recursive: true });
+    fs.writeFileSync(path.join(from, 'cache', 'state'), 'state');
+    const to = path.join(root, `.sqlmesh.aside-${stamp}`);
+    const result = await runMoveStep(move(from, to), context(root));
+    expect(result.status).toBe('ok');
+    expect(read(path.join(to, 'cache', 'state'))).toBe('state');
+    expect(fs.existsSync(from)).toBe(false);
+  });
+
+  it('fails cleanly when the destination directory does not exist', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'x');
+    const result = await runMoveStep(move(from, path.join(root, 'no', 'such', 'dir', 'x')), context(root));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(new RegExp(`^could not move ${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    expect(read(from)).toBe('x');
+  });
+});
+
+describe('freeName', () => {
+  it('returns the name itself when free', () => {
+    const root = tempDir();
+    expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, 'x'));
+  });
+
+  it('treats a directory of that name as taken', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, 'x'));
+    expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, `x.${stamp}`));
+  });
+});
+
+describe('runCopyFileStep', () => {
+  it('copies the bytes exactly, leaving the source and no partial file', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    const to = path.join(root, 'databox.duckdb');
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    fs.writeFileSync(from, bytes);
+    const result = await runCopyFileStep(copy(from, to));
+    expect(result.status).toBe('ok');
+    expect(result.outputs).toEqual({ from, to });
+    expect(result.summary).toBe(`copied ${from} → ${to} (${bytes.length} bytes)`);
+    expect(fs.readFileSync(to).equals(bytes)).toBe(true);
+    expect(fs.readFileSync(from).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(root).sort()).toEqual(['backup.duckdb', 'databox.duckdb']);
+  });
+
+  it('refuses to overwrite an existing destination', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'backup');
+    fs.writeFileSync(to, 'do not touch');
+    const result = await runCopyFileStep(copy(from, to));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`refusing to overwrite ${to}: it already exists`);
+    expect(read(to)).toBe('do not touch');
+    expect(fs.readdirSync(root).sort()).toEqual(['backup.duckdb', 'databox.duckdb']);
+  });
+
+  it('fails on a missing source', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    const result = await runCopyFileStep(copy(from, path.join(root, 'databox.duckdb')));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`${from} does not exist`);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('fails cleanly when the destination directory does not exist, leaving no partial file', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    fs.writeFileSync(from, 'backup');
+    const to = path.join(root, 'missing-dir', 'databox.duckdb');
+    const result = await runCopyFileStep(copy(from, to));
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^could not copy /);
+    expect(fs.readdirSync(root)).toEqual(['backup.duckdb']);
+  });
+});

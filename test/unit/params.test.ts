@@ -1,0 +1,251 @@
+// Tests validateParameters and rawParameters (src/runbook/params.ts) against typed runbook parameter declarations, with real files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { parseRunbook } from '../../src/runbook/load.js';
+import { isCalendarDate, rawParameters, validateParameters, type ParameterContext } from '../../src/runbook/params.js';
+import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
+
+const rb = parseRunbook(
+  `
+id: params-test
+title: Parameter test
+section: 9
+summary: Declares one parameter of every type.
+symptoms: [none]
+parameters:
+  day: { type: date, description: the day to look at }
+  at: { type: timestamp, description: when it started }
+  table: { type: identifier, description: a raw table }
+  mode:
+    type: enum
+    description: how hard to try
+    values:
+      fast: { threads: 4 }
+      slow: { threads: 1 }
+  limit: { type: integer, min: 1, max: 100, description: how many }
+  rows: { type: integer, required: false, default: "10", description: rows to show }
+  backup: { type: path, mustBe: duckdb-file, description: a backup copy }
+  outdir: { type: path, mustBe: directory, description: where to write }
+  target: { type: path, mustBe: absent, description: a new file }
+diagnosis:
+  steps:
+    - { id: open, kind: duckdb-open, title: Open, path: "{{database_path}}" }
+  verdicts:
+    - { id: healthy, title: Healthy, advice: Nothing to do. }
+recovery:
+  - id: a
+    title: Nothing
+    description: Does nothing.
+    steps:
+      - { id: noop, kind: command, title: Nothing, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: Nothing, argv: ["true"] }
+`,
+  'params-test.yml',
+);
+
+const tempDir = useTempDirs('databox-params-');
+let root: string;
+let ctx: ParameterContext;
+
+beforeAll(async () => {
+  root = tempDir();
+  ctx = { root, now: new Date('2026-04-20T10:00:00Z') };
+  fs.mkdirSync(path.join(root, 'backups'));
+  await createDuckdbFile(path.join(root, 'backups', 'good.duckdb'), { raw_ebird: 100 });
+  fs.writeFileSync(path.join(root, 'backups', 'notes.txt'), 'this is not a database\n'.repeat(200));
+});
+
+/** Validates one parameter alone and returns its value, or the error message. */
+async function one(name: string, raw: string): Promise<unknown> {
+  const values = await validateParameters(rb, [name], { [name]: raw }, ctx);
+  return values[name];
+}
+
+async function problemOf(allowed: string[], raw: Record<string, string>): Promise<string> {
+  try {
+    await validateParameters(rb, allowed, raw, ctx);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(raw)}`);
+}
+
+describe('dates', () => {
+  it.each(['2026-04-18', '2024-02-29', '2026-12-31', '2026-01-01'])('accepts %s as is', async (text) => {
+    expect(await one('day', text)).toBe(text);
+  });
+
+  it.each(['2026-02-30', '2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00'])('refuses the impossible date %s', async (text) => {
+    expect(await problemOf(['day'], { day: text })).toBe(`day=${text} is not a date: use YYYY-MM-DD, e.g. day=2026-04-18`);
+  });
+
+  it.each(['2026-4-18', '20260418', '18/04/2026', '2026-04-18T00:00', ' 2026-04-18', 'yesterday', '2026-04-18\n'])(
+    'refuses the malformed date %j',
+    async (text) => {
+      expect(await problemOf(['day'], { day: text })).toBe(`day=${text} is not a date: use YYYY-MM-DD, e.g. day=2026-04-18`);
+    },
+  );
+
+  it('isCalendarDate agrees', () => {
+    expect(isCalendarDate('2028-02-29')).toBe(true);
+    expect(isCalendarDate('2100-02-29')).toBe(false);
+  });
+});
+
+describe('timestamps', () => {
+  it('normalises to "YYYY-MM-DD HH:MM:SS", filling in seconds', async () => {
+    expect(await one('at', '2026-04-18 10:15')).toBe('2026-04-18 10:15:00');
+    expect(await one('at', '2026-04-18T23:59:59')).toBe('2026-04-18 23:59:59');
+  });
+
+  it.each(['2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '2026-04-18', '10:15'])(
+    'refuses %j',
+    async (text) => {
+      expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
+    },
+  );
+});
+
+describe('identifiers', () => {
+  it.each(['raw_ebird', '_private', 'T1', 'a'.repeat(63)])('accepts %s', async (text) => {
+    expect(await one('table', text)).toBe(text);
+  });
+
+  it.each(['raw_ebird; DROP TABLE x', 'raw-ebird', '1raw', 'main.raw_ebird', '"raw_ebird"', 'raw ebird', 'tablé', 'a'.repeat(64), "x' OR '1'='1"])(
+    'refuses %j',
+    async (text) => {
+      expect(await problemOf(['table'], { table: text })).toBe(
+        `table=${text} is not a plain identifier (letters, digits and _, starting with a letter or _)`,
+      );
+    },
+  );
+});
+
+describe('enums', () => {
+  it("gives the value with the attributes the runbook declared for it", async () => {
+    expect(await one('mode', 'fast')).toEqual({ _value: 'fast', threads: 4 });
+    expect(await one('mode', 'slow')).toEqual({ _value: 'slow', threads: 1 });
+  });
+
+  it.each(['medium', 'FAST', 'fast ', 'toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses %j, listing the values', async (text) => {
+    expect(await problemOf(['mode'], { mode: text })).toBe(`mode=${text} is not one of: fast, slow`);
+  });
+});
+
+describe('integers', () => {
+  it('gives numbers within the bounds, the bounds included', async () => {
+    expect(await one('limit', '1')).toBe(1);
+    expect(await one('limit', '100')).toBe(100);
+    expect(await one('limit', '042')).toBe(42);
+  });
+
+  it('refuses numbers outside the bounds', async () => {
+    expect(await problemOf(['limit'], { limit: '0' })).toBe('limit=0 is below the minimum 1');
+    expect(await problemOf(['limit'], { limit: '-5' })).toBe('limit=-5 is below the minimum 1');
+    expect(await problemOf(['limit'], { limit: '101' })).toBe('limit=101 is above the maximum 100');
+  });
+
+  it.each(['1.5', '1e2', '0x10', ' 5', '5 ', 'ten', '+5', '1234567890123456'])('refuses %j as not a whole number', async (text) => {
+    expect(await problemOf(['limit'], { limit: text })).toBe(`limit=${text} is not a whole number`);
+  });
+
+  it('uses the declared default when the parameter is not given', async () => {
+    expect(await validateParameters(rb, ['rows'], {}, ctx)).toEqual({ rows: 10 });
+  });
+});
+
+describe('paths', () => {
+  it('accepts a real DuckDB file, resolved against the root', async () => {
+    expect(await one('backup', 'backups/good.duckdb')).toBe(path.join(root, 'backups', 'good.duckdb'));
+    expect(await one('backup', path.join(root, 'backups', 'good.duckdb'))).toBe(path.join(root, 'backups', 'good.duckdb'));
+  });
+
+  it('refuses a directory where a DuckDB file must be', async () => {
+    expect(await problemOf(['backup'], { backup: 'backups' })).toBe(
+      `backup=backups: ${path.join(root, 'backups')} is a directory, expected a file`,
+    );
+  });
+
+  it('refuses a text file that does not open as DuckDB, quoting DuckDB', async () => {
+    const message = await problemOf(['backup'], { backup: 'backups/notes.txt' });
+    expect(message).toMatch(
+      new RegExp(`^backup=backups/notes.txt: ${escapeRegExp(path.join(root, 'backups', 'notes.txt'))} does not open read-only as a DuckDB database: .*not a valid DuckDB database file`),
+    );
+  });
+
+  it('refuses a missing file and does not create it', async () => {
+    const missing = path.join(root, 'backups', 'gone.duckdb');
+    expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb' })).toBe(`backup=backups/gone.duckdb: ${missing} does not exist`);
+    expect(fs.existsSync(missing)).toBe(false);
+    expect(fs.existsSync(`${missing}.wal`)).toBe(false);
+  });
+
+  it('refuses a NUL byte', async () => {
+    expect(await problemOf(['backup'], { backup: 'backups/good.duckdb\0x' })).toBe('backup: a path cannot contain a NUL byte');
+  });
+
+  it('checks mustBe directory and mustBe absent', async () => {
+    expect(await one('outdir', 'backups')).toBe(path.join(root, 'backups'));
+    expect(await problemOf(['outdir'], { outdir: 'backups/notes.txt' })).toBe(
+      `outdir=backups/notes.txt: ${path.join(root, 'backups', 'notes.txt')} is not a directory`,
+    );
+    expect(await one('target', 'backups/new.duckdb')).toBe(path.join(root, 'backups', 'new.duckdb'));
+    expect(await problemOf(['target'], { target: 'backups/good.duckdb' })).toBe(
+      `target=backups/good.duckdb: ${path.join(root, 'backups', 'good.duckdb')} already exists`,
+    );
+  });
+});
+
+describe('unknown, missing and several problems', () => {
+  it('refuses a parameter the command does not take, naming the ones it does', async () => {
+    expect(await problemOf(['day'], { day: '2026-04-18', snapshot: 'x' })).toBe('unknown parameter "snapshot": this command takes day');
+    // Declared in the runbook, but not a parameter of this command.
+    expect(await problemOf([], { backup: 'backups/good.duckdb' })).toBe('unknown parameter "backup": this command takes no parameters');
+  });
+
+  it('names a missing required parameter, its shape and description', async () => {
+    expect(await problemOf(['day'], {})).toBe('missing day=YYYY-MM-DD: the day to look at');
+    expect(await problemOf(['backup'], { backup: '' })).toBe('missing backup=<path>: a backup copy');
+    expect(await problemOf(['mode'], {})).toBe('missing mode=fast|slow: how hard to try');
+  });
+
+  it('reports every problem at once, one per line', async () => {
+    const message = await problemOf(['day', 'table', 'limit', 'mode'], {
+      day: '2026-02-30',
+      table: 'raw_ebird; DROP TABLE x',
+      mode: 'fast',
+      snapshot: 'x',
+    });
+    expect(message.split('\n').sort()).toEqual(
+      [
+        'unknown parameter "snapshot": this command takes day, table, limit, mode',
+        'day=2026-02-30 is not a date: use YYYY-MM-DD, e.g. day=2026-04-18',
+        'table=raw_ebird; DROP TABLE x is not a plain identifier (letters, digits and _, starting with a letter or _)',
+        'missing limit=<integer>: how many',
+      ].sort(),
+    );
+  });
+
+  it('returns only the allowed parameters, typed', async () => {
+    const values = await validateParameters(rb, ['day', 'limit', 'mode', 'rows'], { day: '2026-04-18', limit: '7', mode: 'slow' }, ctx);
+    expect(values).toEqual({ day: '2026-04-18', limit: 7, mode: { _value: 'slow', threads: 1 }, rows: 10 });
+  });
+});
+
+describe('rawParameters', () => {
+  it('turns validated values back into the text an operator typed, which validates to the same values', async () => {
+    const raw = { day: '2026-04-18', limit: '7', mode: 'slow', at: '2026-04-18 10:15:00' };
+    const values = await validateParameters(rb, Object.keys(raw), raw, ctx);
+    expect(rawParameters(values)).toEqual(raw);
+    expect(await validateParameters(rb, Object.keys(raw), rawParameters(values), ctx)).toEqual(values);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

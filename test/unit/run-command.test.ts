@@ -1,0 +1,188 @@
+// Tests runCommand and childEnvironment (src/process/run-command.ts) with real processes started from test/fixtures/scripts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { childEnvironment, runCommand, type CommandRequest } from '../../src/process/run-command.js';
+import { scriptsDir, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-run-');
+const script = (name: string) => path.join(scriptsDir, name);
+const run = (argv: string[], extra: Partial<CommandRequest> = {}) => runCommand({ argv, cwd: scriptsDir, timeoutMs: 10_000, ...extra });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('exit codes and output', () => {
+  it.each([0, 1, 42, 255])('reports exit code %i with the output', async (code) => {
+    const result = await run([script('exit-with.sh'), String(code)]);
+    expect(result).toMatchObject({ exitCode: code, timedOut: false, output: `exiting with ${code}\n`, outputBytes: `exiting with ${code}\n`.length });
+    expect(result.spawnError).toBeUndefined();
+    expect(result.signal).toBeUndefined();
+  });
+
+  it('captures stdout and stderr together', async () => {
+    const result = await run([script('both-streams.sh')]);
+    expect(result.exitCode).toBe(3);
+    const lines = result.output.split('\n').filter(Boolean);
+    expect(lines.sort()).toEqual(['to-stderr one', 'to-stderr two', 'to-stdout one', 'to-stdout two']);
+    // Each stream keeps its own order.
+    expect(lines.filter((l) => l.includes('stdout'))).toEqual(['to-stdout one', 'to-stdout two']);
+  });
+
+  it('passes arguments as they are, never through a shell', async () => {
+    const result = await run(['node', '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '$(echo hi)', 'a;b', '*', "it's"]);
+    expect(JSON.parse(result.output)).toEqual(['$(echo hi)', 'a;b', '*', "it's"]);
+  });
+
+  it('runs in the given working directory', async () => {
+    const cwd = tempDir();
+    const result = await runCommand({ argv: ['pwd'], cwd, timeoutMs: 5_000 });
+    expect(fs.realpathSync(result.output.trim())).toBe(fs.realpathSync(cwd));
+  });
+
+  it('streams output to onOutput as it comes', async () => {
+    const seen: string[] = [];
+    const result = await run([script('both-streams.sh')], { onOutput: (text) => seen.push(text) });
+    expect(seen.join('').split('\n').filter(Boolean).sort()).toEqual(result.output.split('\n').filter(Boolean).sort());
+  });
+
+  it('reports a process killed by a signal', async () => {
+    const result = await run(['sh', '-c', 'kill -KILL $$']);
+    expect(result.signal).toBe('SIGKILL');
+    expect(result.exitCode).toBeNull();
+    expect(result.timedOut).toBe(false);
+    expect(result.spawnError).toBeUndefined();
+  });
+});
+
+describe('commands that cannot start', () => {
+  it('gives spawnError for a command not on PATH', async () => {
+    const result = await run(['databox-no-such-command-xyz', '--help']);
+    expect(result.spawnError).toBe(
+      `could not start "databox-no-such-command-xyz": not found on PATH, or the working directory ${scriptsDir} does not exist`,
+    );
+    expect(result.exitCode).toBeNull();
+    expect(result.timedOut).toBe(false);
+  });
+
+  it('gives spawnError for a missing working directory', async () => {
+    const cwd = path.join(tempDir(), 'gone');
+    const result = await runCommand({ argv: ['pwd'], cwd, timeoutMs: 5_000 });
+    expect(result.spawnError).toMatch(/^could not start "pwd": /);
+    expect(result.spawnError).toContain(cwd);
+  });
+
+  it('gives spawnError for a file that is not executable', async () => {
+    const file = path.join(tempDir(), 'not-executable.sh');
+    fs.writeFileSync(file, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+    const result = await run([file]);
+    expect(result.spawnError).toBe(`could not start "${file}": permission denied`);
+  });
+
+  it('refuses an empty argv', async () => {
+    await expect(run([])).rejects.toThrow('empty argv');
+  });
+});
+
+describe('timeouts and cancelling', () => {
+  const leftovers: number[] = [];
+  afterEach(() => {
+    for (const pid of leftovers.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone, as it should be.
+      }
+    }
+  });
+
+  it('kills the whole process tree on timeout, grandchildren included', async () => {
+    const pidFile = path.join(tempDir(), 'grandchild.pid');
+    const result = await run([script('spawn-tree.mjs'), pidFile], { timeoutMs: 1_500 });
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    leftovers.push(grandchild);
+    expect(grandchild).toBeGreaterThan(1);
+    expect(result.timedOut).toBe(true);
+    expect(result.output).toContain('started the grandchild');
+    // Well before the 30 s sleep ends and before the 5 s SIGKILL grace: SIGTERM reached the tree.
+    expect(result.durationMs).toBeLessThan(4_500);
+    expect(() => process.kill(grandchild, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  it('stops the tree when the signal aborts', async () => {
+    const pidFile = path.join(tempDir(), 'grandchild.pid');
+    const controller = new AbortController();
+    const running = run([script('spawn-tree.mjs'), pidFile], { signal: controller.signal, timeoutMs: 20_000 });
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') await new Promise((r) => setTimeout(r, 20));
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    leftovers.push(grandchild);
+    expect(isAlive(grandchild)).toBe(true);
+    controller.abort();
+    const result = await running;
+    expect(result.timedOut).toBe(false);
+    expect(result.durationMs).toBeLessThan(4_500);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it('does not report a timeout for a command that finishes in time', async () => {
+    const result = await run(['sleep', '0.1'], { timeoutMs: 5_000 });
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+  });
+});
+
+describe('environment', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it('passes the environment through, without any SLACK_* variable', async () => {
+    process.env.SLACK_BOT_TOKEN = 'xoxb-0000-test-token';
+    process.env.SLACK_SIGNING_SECRET = 'test-signing-secret';
+    process.env.SLACK_ANYTHING = 'x';
+    process.env.DATABOX_TEST_INHERITED = 'inherited value';
+    const result = await run([script('print-env.mjs')], { env: { DATABOX_TEST_ADDED: 'added value', DATABOX_TEST_INHERITED: 'overridden' } });
+    const env = JSON.parse(result.output) as Record<string, string>;
+    expect(env.DATABOX_TEST_ADDED).toBe('added value');
+    expect(env.DATABOX_TEST_INHERITED).toBe('overridden');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(Object.keys(env).filter((name) => name.startsWith('SLACK_'))).toEqual([]);
+    expect(result.output).not.toContain('xoxb-0000-test-token');
+  });
+
+  it('childEnvironment drops SLACK_* and keeps the rest', () => {
+    process.env.SLACK_APP_TOKEN = 'xapp-test';
+    process.env.NOT_SLACK_TOKEN = 'kept';
+    const env = childEnvironment({ EXTRA: '1' });
+    expect(env.SLACK_APP_TOKEN).toBeUndefined();
+    expect(env.NOT_SLACK_TOKEN).toBe('kept');
+    expect(env.EXTRA).toBe('1');
+    expect(env.HOME).toBe(process.env.HOME);
+  });
+});
+
+describe('very long output', () => {
+  it('keeps the head and the tail, drops the middle with a marker, and counts every byte', async () => {
+    const lines = 240_000; // 24 MB of 100-character lines
+    const result = await run([script('flood.mjs'), String(lines)], { timeoutMs: 30_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputBytes).toBe(lines * 100);
+    // Bounded well under what was written: the head and tail limits (4 Mi + 12 Mi characters) plus one pipe chunk.
+    expect(result.output.length).toBeLessThanOrEqual(16 * 1024 * 1024 + 64 * 1024 + 100);
+    expect(result.output.length).toBeGreaterThan(15 * 1024 * 1024);
+    expect(result.output.startsWith('line 0000001 x')).toBe(true);
+    expect(result.output.endsWith(`line ${String(lines).padStart(7, '0')} ${'x'.repeat(86)}\n`)).toBe(true);
+    const marker = /\n\[… (\d+) characters omitted …\]\n/.exec(result.output);
+    expect(marker).not.toBeNull();
+    // What is kept plus what is omitted is everything (the output is ASCII, so characters are bytes).
+    const kept = result.output.length - (marker?.[0].length ?? 0);
+    expect(kept + Number(marker?.[1])).toBe(lines * 100);
+  });
+});

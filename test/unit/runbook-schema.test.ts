@@ -1,0 +1,331 @@
+// Tests runbook loading and validation (src/runbook/load.ts, src/runbook/schema.ts): the shipped runbooks load, broken ones stop with file, path and problem.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { loadRunbooks, parseRunbook, RunbookError } from '../../src/runbook/load.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+
+const runbooksDir = path.join(projectRoot, 'runbooks');
+const tempDir = useTempDirs('databox-runbooks-');
+
+// The YAML document as plain data, so a test can break one thing in an otherwise valid runbook.
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const duckdbText = fs.readFileSync(path.join(runbooksDir, 'duckdb.yml'), 'utf8');
+const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
+
+/** Writes files into a fresh temp dir and returns the error loadRunbooks throws (or fails the test). */
+function loadError(files: Record<string, string>): { error: RunbookError; dir: string } {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  try {
+    loadRunbooks(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RunbookError);
+    return { error: error as RunbookError, dir };
+  }
+  throw new Error(`loadRunbooks accepted ${Object.keys(files).join(', ')}`);
+}
+
+describe('the shipped runbooks', () => {
+  const files = fs.readdirSync(runbooksDir).filter((name) => /\.ya?ml$/.test(name));
+
+  it('has at least the scenario 1 runbook', () => {
+    expect(files).toContain('duckdb.yml');
+  });
+
+  it('loads every runbooks/*.yml, each under the id of its file name', () => {
+    const loaded = loadRunbooks(runbooksDir);
+    expect([...loaded.keys()].sort()).toEqual(files.map((name) => name.replace(/\.ya?ml$/, '')).sort());
+    for (const [id, rb] of loaded) expect(rb.id).toBe(id);
+  });
+
+  it('fills in schema defaults for duckdb.yml (mutates/destructive false, ifTaken suffix, path mustBe)', () => {
+    const rb = loadRunbooks(runbooksDir).get('duckdb');
+    expect(rb).toBeDefined();
+    const open = rb?.diagnosis.steps.find((s) => s.id === 'open');
+    expect(open).toMatchObject({ kind: 'duckdb-open', mutates: false, destructive: false, acceptStatuses: [] });
+    const moveDb = rb?.recovery.find((p) => p.id === 'a')?.steps.find((s) => s.id === 'move_db');
+    expect(moveDb).toMatchObject({ kind: 'move', ifTaken: 'suffix', ifMissing: 'skip', mutates: true, destructive: true });
+    expect(rb?.parameters.backup).toMatchObject({ type: 'path', mustBe: 'duckdb-file', required: true });
+    expect(rb?.recovery.map((p) => p.id)).toEqual(['a', 'b']);
+  });
+
+  it('loads a copy of duckdb.yml written back out by the test harness (the control for the broken cases)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(duckdbDoc()));
+    expect(loadRunbooks(dir).get('duckdb')?.title).toBe('Blown DuckDB file (local backend)');
+  });
+});
+
+interface BrokenCase {
+  name: string;
+  /** Breaks one thing in a copy of duckdb.yml. */
+  breakIt: (doc: Doc) => void;
+  /** Where inside the file the problem is, as the error must name it. */
+  at: string;
+  problem: RegExp;
+}
+
+const brokenCases: BrokenCase[] = [
+  {
+    name: 'an unknown step kind',
+    breakIt: (doc) => {
+      doc.recovery[0].steps[1].kind = 'shell';
+    },
+    at: 'recovery[0].steps[1].kind',
+    problem: /discriminator/i,
+  },
+  {
+    name: 'a command step with an empty argv',
+    breakIt: (doc) => {
+      doc.recovery[0].steps[4].argv = [];
+    },
+    at: 'recovery[0].steps[4].argv',
+    problem: />=1 items/,
+  },
+  {
+    name: 'a command step with an empty argv element',
+    breakIt: (doc) => {
+      doc.recovery[1].steps[3].argv = ['uv', ''];
+    },
+    at: 'recovery[1].steps[3].argv[1]',
+    problem: /too small/i,
+  },
+  {
+    name: 'a move step not marked destructive',
+    breakIt: (doc) => {
+      delete doc.recovery[0].steps[1].destructive;
+    },
+    at: 'recovery[0].steps[1].destructive',
+    problem: /moving a file is destructive: set destructive: true/,
+  },
+  {
+    name: 'a copy-file step not marked as mutating',
+    breakIt: (doc) => {
+      delete doc.recovery[1].steps[2].mutates;
+    },
+    at: 'recovery[1].steps[2].mutates',
+    problem: /a copy-file step mutates: set mutates: true/,
+  },
+  {
+    name: 'a diagnosis step that mutates',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[1].mutates = true;
+    },
+    at: 'diagnosis.steps[1]',
+    problem: /diagnosis steps must be read-only/,
+  },
+  {
+    name: 'a diagnosis SQL step that changes data without saying so',
+    breakIt: (doc) => {
+      doc.diagnosis.steps.push({ id: 'drop_it', kind: 'sql', title: 'Drop a table', sql: 'DROP TABLE raw_ebird' });
+    },
+    at: 'diagnosis.steps[4].mutates',
+    problem: /this SQL changes data/,
+  },
+  {
+    name: 'a guard that mutates',
+    breakIt: (doc) => {
+      doc.recovery[0].guards[0].mutates = true;
+    },
+    at: 'recovery[0].guards[0]',
+    problem: /guards must be read-only/,
+  },
+  {
+    name: 'an unknown parameter referenced by a path',
+    breakIt: (doc) => {
+      doc.recovery[1].parameters = ['backup', 'snapshot'];
+    },
+    at: 'recovery[1].parameters[1]',
+    problem: /unknown parameter "snapshot"/,
+  },
+  {
+    name: 'an unknown parameter referenced by the diagnosis',
+    breakIt: (doc) => {
+      doc.diagnosis.parameters = ['since'];
+    },
+    at: 'diagnosis.parameters[0]',
+    problem: /unknown parameter "since"/,
+  },
+  {
+    name: 'a parameter with a built-in name',
+    breakIt: (doc) => {
+      doc.parameters.database_path = { type: 'path', description: 'shadows the built-in' };
+    },
+    at: 'parameters.database_path',
+    problem: /"database_path" is a built-in name/,
+  },
+  {
+    name: 'a verdict offering a missing recovery path',
+    breakIt: (doc) => {
+      doc.diagnosis.verdicts[2].paths = ['a', 'c'];
+    },
+    at: 'diagnosis.verdicts[2].paths[1]',
+    problem: /no recovery path "c"/,
+  },
+  {
+    name: 'a verdict other than the last without a condition',
+    breakIt: (doc) => {
+      delete doc.diagnosis.verdicts[0].when;
+    },
+    at: 'diagnosis.verdicts[0].when',
+    problem: /only the last verdict may omit "when"/,
+  },
+  {
+    name: 'duplicate step ids within a path',
+    breakIt: (doc) => {
+      doc.recovery[0].steps[2].id = 'move_db';
+    },
+    at: 'recovery[0].steps[2].id',
+    problem: /duplicate step id "move_db"/,
+  },
+  {
+    name: 'a step id that repeats a guard id of its path',
+    breakIt: (doc) => {
+      doc.recovery[1].steps[0].id = 'backup_opens';
+    },
+    at: 'recovery[1].steps[0].id',
+    problem: /duplicate step id "backup_opens"/,
+  },
+  {
+    name: 'duplicate step ids in the diagnosis',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[2].id = 'open';
+    },
+    at: 'diagnosis.steps[2].id',
+    problem: /duplicate step id "open"/,
+  },
+  {
+    name: 'duplicate step ids in the validation',
+    breakIt: (doc) => {
+      doc.validation.steps[2].id = 'verify';
+    },
+    at: 'validation.steps[2].id',
+    problem: /duplicate step id "verify"/,
+  },
+  {
+    name: 'duplicate step ids in a rollback',
+    breakIt: (doc) => {
+      doc.recovery[1].rollback.steps[3].id = 'restore_db';
+    },
+    at: 'recovery[1].rollback.steps[3].id',
+    problem: /duplicate step id "restore_db"/,
+  },
+  {
+    name: 'duplicate recovery path ids',
+    breakIt: (doc) => {
+      doc.recovery[1].id = 'a';
+    },
+    at: 'recovery[1].id',
+    problem: /duplicate path id "a"/,
+  },
+  {
+    name: 'a rollback step conditional on a step its path does not have',
+    breakIt: (doc) => {
+      doc.recovery[1].rollback.steps[0].onlyIfRan = 'move_sqlmesh';
+    },
+    at: 'recovery[1].rollback.steps[0].onlyIfRan',
+    problem: /no recovery step "move_sqlmesh" in path b/,
+  },
+  {
+    name: 'a timeout that is not a duration',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[0].timeout = '30 seconds';
+    },
+    at: 'diagnosis.steps[0].timeout',
+    problem: /expected a duration such as 30s, 15m or 2h/,
+  },
+  {
+    name: 'a classify rule whose match is not a regular expression',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[3].classify[1].match = 'catalog error (unclosed';
+    },
+    at: 'diagnosis.steps[3].classify[1].match',
+    problem: /not a valid regular expression/,
+  },
+  {
+    name: 'a misspelt key in a step',
+    breakIt: (doc) => {
+      doc.recovery[0].steps[0].if_taken = 'fail';
+    },
+    at: 'recovery[0].steps[0]',
+    problem: /if_taken/,
+  },
+  {
+    name: 'a missing top-level field',
+    breakIt: (doc) => {
+      delete doc.summary;
+    },
+    at: 'summary',
+    problem: /expected string/,
+  },
+];
+
+describe('a broken runbook stops the load with the file, the path inside it and what is wrong', () => {
+  it.each(brokenCases)('$name', ({ breakIt, at, problem }) => {
+    const doc = duckdbDoc();
+    breakIt(doc);
+    const { error, dir } = loadError({ 'duckdb.yml': stringify(doc) });
+    const file = path.join(dir, 'duckdb.yml');
+    const line = error.message.split('\n').find((l) => l.startsWith(`${file}: at ${at}: `));
+    expect(line, `no line "${file}: at ${at}: …" in:\n${error.message}`).toBeDefined();
+    expect(line).toMatch(problem);
+  });
+
+  it('names an id that does not match the file name', () => {
+    const { error, dir } = loadError({ 'disk-full.yml': duckdbText });
+    expect(error.message).toBe(`${path.join(dir, 'disk-full.yml')}: at id: the id "duckdb" must match the file name "disk-full"`);
+  });
+
+  it('names invalid YAML with its line and column', () => {
+    const text = 'id: duckdb\ntitle: Blown\nsymptoms: [one, two\nsection: 1\n';
+    const { error, dir } = loadError({ 'duckdb.yml': text });
+    expect(error.message.startsWith(`${path.join(dir, 'duckdb.yml')}: not valid YAML: `)).toBe(true);
+    expect(error.message).toMatch(/line \d+, column \d+/);
+  });
+
+  it('names a YAML document that is not a mapping as a top-level problem', () => {
+    const { error, dir } = loadError({ 'duckdb.yml': '- just\n- a list\n' });
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path.join(dir, 'duckdb.yml'))}: at \\(top level\\): .*expected object`));
+  });
+
+  it('names the bad file among good ones', () => {
+    const doc = duckdbDoc();
+    doc.id = 'second';
+    doc.recovery[0].steps[1].kind = 'rm';
+    const { error, dir } = loadError({ 'duckdb.yml': duckdbText, 'second.yml': stringify(doc) });
+    expect(error.message).toContain(`${path.join(dir, 'second.yml')}: at recovery[0].steps[1].kind: `);
+    expect(error.message).not.toContain(path.join(dir, 'duckdb.yml'));
+  });
+
+  it('reports every problem of a file, one per line', () => {
+    const doc = duckdbDoc();
+    doc.diagnosis.steps[1].mutates = true;
+    doc.diagnosis.verdicts[2].paths = ['z'];
+    const { error } = loadError({ 'duckdb.yml': stringify(doc) });
+    const lines = error.message.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.some((l) => l.includes(': at diagnosis.steps[1]: diagnosis steps must be read-only'))).toBe(true);
+    expect(lines.some((l) => l.includes(': at diagnosis.verdicts[2].paths[0]: no recovery path "z"'))).toBe(true);
+  });
+
+  it('refuses an empty runbooks directory and a missing one', () => {
+    const empty = tempDir();
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a runbook');
+    expect(() => loadRunbooks(empty)).toThrow(new RunbookError(`no runbook files (*.yml) in ${empty}`));
+    const missing = path.join(empty, 'nope');
+    expect(() => loadRunbooks(missing)).toThrow(RunbookError);
+    expect(() => loadRunbooks(missing)).toThrow(/cannot read the runbooks directory .*nope/);
+  });
+
+  it('parseRunbook takes the id from a .yaml file name too', () => {
+    const doc = duckdbDoc();
+    doc.id = 'spare';
+    expect(parseRunbook(stringify(doc), '/somewhere/spare.yaml').id).toBe('spare');
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
