@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { badWindow, databaseSql, ebirdRowsSql, firstDay, lastDay, martsSql } from './databox-data.js';
+import { databaseSql, demoCalendar, ebirdRowsSql, martsSql, type Calendar } from './databox-data.js';
 
 export interface Checkout {
   /** The folder holding everything. */
@@ -22,6 +22,8 @@ export interface Checkout {
   callsLog: string;
   /** The environment the CLI or bot needs to work on this checkout (no Slack tokens). */
   env: Record<string, string>;
+  /** The days the data covers and the planted bad window. */
+  calendar: Calendar;
 }
 
 export interface CheckoutOptions {
@@ -29,16 +31,18 @@ export interface CheckoutOptions {
   corrupt?: boolean;
   /** Stand-in calls that fail once, such as "verify:dev" or "full-refresh". */
   failOnce?: string[];
+  /** The data ends the day before this (default: today). */
+  today?: Date;
 }
 
 /** Creates the demo database at `file`: raw catalogs with the planted bad window, and every mart. */
-export async function createDatabase(file: string): Promise<void> {
+export async function createDatabase(file: string, calendar: Calendar): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const instance = await DuckDBInstance.create(file);
   try {
     const connection = await instance.connect();
     try {
-      await connection.run(databaseSql());
+      await connection.run(databaseSql(calendar));
       await connection.run('CHECKPOINT');
     } finally {
       connection.closeSync();
@@ -60,7 +64,7 @@ function write(file: string, text: string, mode?: number): void {
   fs.writeFileSync(file, text, mode ? { mode } : undefined);
 }
 
-function standinDb(duckdbModule: string, databasePath: string): string {
+function standinDb(duckdbModule: string, databasePath: string, calendar: Calendar): string {
   return `// Stand-in database work for the demo's uv and task scripts (made by demo/checkout.ts): SQL, reloads and restatements.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -69,7 +73,7 @@ const { DuckDBInstance } = require(${JSON.stringify(duckdbModule)});
 const [what, ...args] = process.argv.slice(2);
 const database = ${JSON.stringify(databasePath)};
 const date = /^\\d{4}-\\d{2}-\\d{2}$/;
-const reloadSql = ${JSON.stringify(ebirdRowsSql('__FROM__', '__TO__', true))};
+const reloadSql = ${JSON.stringify(ebirdRowsSql(calendar, '__FROM__', '__TO__', true))};
 const martsSql = ${JSON.stringify(martsSql('__FROM__', '__TO__'))};
 const window = (sql, from, to) => {
   if (!date.test(from) || !date.test(to)) throw new Error('dates must look like 2026-04-18');
@@ -96,8 +100,8 @@ try {
   if (what === 'sql') {
     await run(path.resolve(args[0]), args[1], true);
   } else if (what === 'reload-ebird') {
-    const from = args[0] || ${JSON.stringify(firstDay)};
-    const to = args[1] || ${JSON.stringify(lastDay())};
+    const from = args[0] || ${JSON.stringify(calendar.firstDay)};
+    const to = args[1] || ${JSON.stringify(calendar.lastDay)};
     const before = await run(database, 'SELECT count(*) FROM raw_ebird.observations', false);
     await run(database, window(reloadSql, from, to), false);
     const after = await run(database, 'SELECT count(*) FROM raw_ebird.observations', false);
@@ -243,7 +247,8 @@ export async function buildCheckout(dir: string, options: CheckoutOptions = {}):
   for (const sub of [path.dirname(databasePath), binDir, standins, stateDir, path.dirname(backup)]) fs.mkdirSync(sub, { recursive: true });
 
   // The database SQLMesh and dlt built, with the planted bad window; full-refresh "rebuilds" it from this seed.
-  await createDatabase(seed);
+  const calendar = demoCalendar(options.today);
+  await createDatabase(seed, calendar);
   fs.copyFileSync(seed, backup);
   if (options.corrupt ?? true) corruptCopy(seed, databasePath);
   else fs.copyFileSync(seed, databasePath);
@@ -253,10 +258,10 @@ export async function buildCheckout(dir: string, options: CheckoutOptions = {}):
   write(path.join(root, 'transforms', 'main', 'config.yaml'), 'gateways:\n  duckdb:\n    connection:\n      type: duckdb\n      database: ../../data/databox.duckdb\ndefault_gateway: duckdb\nmodel_defaults:\n  dialect: duckdb\n');
   write(path.join(root, 'packages', 'databox', 'databox', 'orchestration', 'definitions.py'), '# Dagster definitions (demo stand-in)\n');
   write(path.join(root, 'Taskfile.yml'), "version: '3'\ntasks:\n  full-refresh: {}\n  verify: {}\n  verify:dev: {}\n");
-  write(path.join(root, 'README.md'), `# databox (demo checkout)\n\nMade by databox-bot's demo: 60 days of eBird, NOAA and USGS data from ${firstDay} to ${lastDay()}, with a bad eBird ingest window ${badWindow.from} – ${badWindow.to}.\n`);
+  write(path.join(root, 'README.md'), `# databox (demo checkout)\n\nMade by databox-bot's demo: 60 days of eBird, NOAA and USGS data from ${calendar.firstDay} to ${calendar.lastDay}, with a bad eBird ingest window ${calendar.badWindow.from} – ${calendar.badWindow.to}.\n`);
 
   const duckdbModule = createRequire(import.meta.url).resolve('@duckdb/node-api');
-  write(path.join(standins, 'db.mjs'), standinDb(duckdbModule, databasePath));
+  write(path.join(standins, 'db.mjs'), standinDb(duckdbModule, databasePath, calendar));
   write(path.join(binDir, 'uv'), uvScript(standins, process.execPath), 0o755);
   write(path.join(binDir, 'task'), taskScript(standins, root), 0o755);
   const callsLog = path.join(standins, 'calls.log');
@@ -268,5 +273,5 @@ export async function buildCheckout(dir: string, options: CheckoutOptions = {}):
     DATABOX_STATE_DIR: stateDir,
     PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
   };
-  return { dir, root, databasePath, stateDir, binDir, backup, callsLog, env };
+  return { dir, root, databasePath, stateDir, binDir, backup, callsLog, env, calendar };
 }

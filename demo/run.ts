@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { loadRunbooks } from '../src/runbook/load.js';
-import type { Runbook } from '../src/runbook/schema.js';
 import { buildCheckout, type Checkout } from './checkout.js';
-import { badWindow, days, firstDay, lastDay } from './databox-data.js';
+import { days } from './databox-data.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 const cliPath = path.join(projectRoot, 'src', 'cli.ts');
@@ -72,9 +70,10 @@ async function cli(checkout: Checkout, args: string[], echoLines = Infinity): Pr
       child.stdin?.end(`${asked[1]}\n`);
     }
   });
+  // What the CLI says on its standard error (a refusal, where a file was written) is part of the show.
   child.stderr?.on('data', (chunk: Buffer | string) => {
     stderr += chunk.toString();
-    process.stderr.write(chunk);
+    process.stdout.write(chunk);
   });
   const result = await child;
   // A command that asked nothing still gets its standard input closed, so it never waits.
@@ -90,22 +89,6 @@ function incidentOf(run: CliRun): string {
 
 function expect(run: CliRun, code: number, what: string): void {
   if (run.code !== code) throw new Error(`${what}: exit code ${run.code}, expected ${code}`);
-}
-
-/** key=value words for the parameters a runbook step needs, filled from what the demo planted. */
-function parametersFor(rb: Runbook, names: readonly string[], incident?: string): string[] {
-  const words: string[] = [];
-  for (const name of names) {
-    const declared = rb.parameters[name];
-    if (!declared) continue;
-    let value: string | undefined;
-    if (declared.type === 'enum') value = 'ebird' in declared.values ? 'ebird' : undefined;
-    else if (declared.type === 'date') value = /to|end|until/.test(name) ? badWindow.to : /from|start|since/.test(name) ? badWindow.from : undefined;
-    else if (name === 'source') value = 'ebird';
-    if (value !== undefined) words.push(`${name}=${value}`);
-  }
-  if (incident) words.push(`incident=${incident}`);
-  return words;
 }
 
 async function postmortem(checkout: Checkout, incident: string): Promise<string> {
@@ -133,14 +116,20 @@ async function scenario2(checkout: Checkout): Promise<string | undefined> {
     say('skipping scenario 2: runbooks/backfill.yml does not exist yet in this checkout of databox-bot.');
     return undefined;
   }
-  const rb = loadRunbooks(runbooksDir).get('backfill') as Runbook;
-  say(`the eBird API returned 500s for ${badWindow.from} – ${badWindow.to}: only a few observations landed for those days, every other source is fine.`);
-  const diagnosis = await cli(checkout, ['diagnose', 'backfill', ...parametersFor(rb, ['source', ...rb.diagnosis.parameters].filter((n, i, all) => all.indexOf(n) === i))]);
+  const { badWindow } = checkout.calendar;
+  say(`the eBird API returned 500s from ${badWindow.from} to ${badWindow.to}: a few observations, or none, landed on those days; every other source is fine.`);
+  say('the diagnosis is not told the dates: it scans the last 30 days against the 14 before them.');
+  const diagnosis = await cli(checkout, ['diagnose', 'backfill', 'source=ebird']);
   expect(diagnosis, 0, 'diagnose backfill');
   const incident = incidentOf(diagnosis);
-  const pathId = rb.recovery[0]?.id ?? 'a';
-  const names = ['source', 'from', 'to', ...(rb.recovery[0]?.parameters ?? [])].filter((n, i, all) => all.indexOf(n) === i && n in rb.parameters);
-  const recovery = await cli(checkout, ['recover', 'backfill', `path=${pathId}`, ...parametersFor(rb, names, incident), '--approver', approver]);
+  const suggested = /recover backfill path=a source=ebird from=(\d{4}-\d{2}-\d{2}) to=(\d{4}-\d{2}-\d{2}) incident=/.exec(diagnosis.stdout);
+  const [from, to] = suggested ? [suggested[1] as string, suggested[2] as string] : [badWindow.from, badWindow.to];
+  say(
+    suggested
+      ? `the diagnosis found the window ${from} … ${to}${from === badWindow.from && to === badWindow.to ? ', the one the demo planted' : ` (the demo planted ${badWindow.from} … ${badWindow.to})`}.`
+      : `the diagnosis suggested no window; the demo uses the one it planted, ${from} … ${to}.`,
+  );
+  const recovery = await cli(checkout, ['recover', 'backfill', 'path=a', 'source=ebird', `from=${from}`, `to=${to}`, `incident=${incident}`, '--approver', approver]);
   expect(recovery, 0, 'recover backfill');
   return postmortem(checkout, incident);
 }
@@ -151,8 +140,9 @@ async function main(): Promise<void> {
   banner('databox-bot demo');
   const checkout = await buildCheckout(dir);
   say(`built a databox checkout in ${checkout.root}:`);
-  say(`  data/databox.duckdb: raw_ebird.observations, raw_noaa.daily_weather, raw_usgs.streamflow and their marts, ${days} days from ${firstDay} to ${lastDay()}`);
-  say(`  a bad eBird ingest window ${badWindow.from} – ${badWindow.to}; a good backup in ${path.relative(dir, checkout.backup)}`);
+  const { calendar } = checkout;
+  say(`  data/databox.duckdb: raw_ebird.observations, raw_noaa.daily_weather, raw_usgs.daily_values and their marts, ${days} days from ${calendar.firstDay} to ${calendar.lastDay}`);
+  say(`  a bad eBird ingest window ${calendar.badWindow.from} – ${calendar.badWindow.to}; a good backup in ${path.relative(dir, checkout.backup)}`);
   say(`  stand-in uv and task in ${checkout.binDir}: they print what the real tools would (calls recorded in ${checkout.callsLog})`);
   say(`every command below is the real CLI (npm run --silent cli -- …) with DATABOX_ROOT=${checkout.root} DATABOX_STATE_DIR=${checkout.stateDir}`);
 

@@ -1,6 +1,6 @@
 // What happens when someone picks a recovery path under a verdict: a modal for its parameters, or the plan at once.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { actionIds, parametersModal } from '../src/slack/blocks.js';
+import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
@@ -16,7 +16,7 @@ export function registerChoosePath(app: App, deps: HandlerDeps): void {
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       if (recovery.parameters.length > 0) {
-        await client.views.open({ trigger_id: body.trigger_id, view: parametersModal(incident, recovery, rb.parameters) as never });
+        await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters) as never });
         return;
       }
       deps.queue.push(`propose ${incidentId} ${path}`, async () => {

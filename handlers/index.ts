@@ -12,6 +12,7 @@ import { registerDataboxCommand } from './databox-command.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
+import { registerRollbackParametersModal } from './rollback-parameters-modal.js';
 import { registerWritePostmortem } from './write-postmortem.js';
 
 export interface HandlerDeps {
@@ -29,6 +30,7 @@ export function register(app: App, deps: HandlerDeps): void {
   registerApprovePlan(app, deps);
   registerRejectPlan(app, deps);
   registerRequestRollback(app, deps);
+  registerRollbackParametersModal(app, deps);
   registerWritePostmortem(app, deps);
   registerAppError(app, deps);
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isUserError } from '../src/errors.js';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { modalValues } from '../src/slack/modal-values.js';
 import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ incident: z.string(), path: z.string() });
@@ -16,18 +17,14 @@ export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
       return;
     }
     const { incident: incidentId, path } = parsed.data;
-    const params: Record<string, string> = {};
-    for (const [blockId, block] of Object.entries(view.state.values)) {
-      const value = block.value?.value;
-      if (typeof value === 'string' && value.trim() !== '') params[blockId] = value.trim();
-    }
+    const params = modalValues(view.state.values);
     const incident = deps.service.incident(incidentId);
     const rb = deps.service.runbook(incident.scenario);
     const names = deps.service.recoveryPath(rb, path).parameters;
     deps.service.recordCommand(`modal: recover ${rb.id} path=${path} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`, body.user.id, 'slack', incidentId);
     // Values are checked before the modal closes, so a wrong value is shown on its own field.
     try {
-      await deps.service.checkParameters(rb, names, params);
+      await deps.service.checkParameters(rb, names, params, deps.service.recoveryPath(rb, path).requires);
     } catch (error) {
       if (!isUserError(error)) throw error;
       const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';

@@ -1,6 +1,6 @@
-// What happens when someone clicks "Roll back…": the rollback is proposed as a plan that needs approval like any recovery.
+// What happens when someone clicks "Roll back…": a plan needing approval like any recovery, after a modal for its options if it has any.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { actionIds } from '../src/slack/blocks.js';
+import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
@@ -12,6 +12,20 @@ export function registerRequestRollback(app: App, deps: HandlerDeps): void {
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
     try {
       const { run } = readButtonValue(action.value, rollbackButton);
+      const names = deps.service.rollbackParameters(run);
+      if (names.length > 0) {
+        // The modal must open within Slack's trigger window; what helps fill it in (sqlmesh state list) follows in the thread.
+        const rb = deps.service.runbook(deps.service.incident(deps.service.run(run).incidentId).scenario);
+        await client.views.open({ trigger_id: body.trigger_id, view: rollbackModal(deps.service.run(run), names, rb.parameters) as never });
+        deps.queue.push(`inspect before rollback ${run}`, async () => {
+          try {
+            await deps.service.inspectRollback(run, body.user.id);
+          } catch (error) {
+            await fail(error);
+          }
+        });
+        return;
+      }
       deps.queue.push(`rollback ${run}`, async () => {
         try {
           await deps.service.proposeRollback(run, body.user.id);

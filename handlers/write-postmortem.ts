@@ -22,7 +22,7 @@ export async function deliverPostmortem(deps: HandlerDeps, client: WebClient, in
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;
   const runbooks = new Map(deps.service.scenarios().map((rb) => [rb.id, rb]));
-  const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId });
+  const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact });
   const problem = written.journal.verify.problem;
   const channel = incident.thread?.channel ?? fallbackChannel;
   if (channel) {
@@ -31,7 +31,7 @@ export async function deliverPostmortem(deps: HandlerDeps, client: WebClient, in
       'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
       (problem ? ` Warning: the journal failed verification at line ${problem.line}; the postmortem stops there.` : '');
     const common = {
-      content: deps.redact(written.markdown),
+      content: written.markdown,
       filename: `${incidentId}-postmortem.md`,
       title: `Postmortem ${incidentId}: ${incident.title}`,
       initial_comment: deps.redact(comment),

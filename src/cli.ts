@@ -1,6 +1,12 @@
 // The terminal front end: `npm run --silent cli -- <command>`. Needs no Slack tokens; shares the bot's runbooks, policies and journal.
-import { runCli } from './terminal/console.js';
+const args = process.argv.slice(2);
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+// `journal verify` loads nothing but the journal, so it answers at once; everything else goes through console mode.
+const code =
+  args[0] === 'journal' && !args.some((arg) => arg.startsWith('-'))
+    ? (await import('./terminal/journal-command.js')).journalCommand(args, io)
+    : await (await import('./terminal/console.js')).runCli(args, io);
+
 // Exit once what was written has been flushed: a paused standard input or a DuckDB handle must not keep the process alive.
 process.stdout.write('', () => process.exit(code));

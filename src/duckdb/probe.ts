@@ -1,6 +1,6 @@
 // Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
 import fs from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openDatabase, type OpenDatabase } from './open.js';
 
 export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'locked' | 'corrupt';
 
@@ -13,27 +13,9 @@ export interface OpenResult {
   holder?: string;
 }
 
-export interface ReadOnlyDatabase {
-  connection: DuckDBConnection;
-  close(): void;
-}
-
 /** Opens read-only or throws DuckDB's error; the caller closes it. */
-export async function openReadOnlyDatabase(filePath: string): Promise<ReadOnlyDatabase> {
-  const instance = await DuckDBInstance.create(filePath, { access_mode: 'READ_ONLY' });
-  try {
-    const connection = await instance.connect();
-    return {
-      connection,
-      close() {
-        connection.closeSync();
-        instance.closeSync();
-      },
-    };
-  } catch (error) {
-    instance.closeSync();
-    throw error;
-  }
+export function openReadOnlyDatabase(filePath: string): Promise<OpenDatabase> {
+  return openDatabase(filePath, false);
 }
 
 export async function probeOpen(filePath: string): Promise<OpenResult> {
@@ -44,7 +26,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
     return { status: 'missing', message: `${filePath} does not exist` };
   }
   if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is not a regular file` };
-  let database: ReadOnlyDatabase | undefined;
+  let database: OpenDatabase | undefined;
   try {
     database = await openReadOnlyDatabase(filePath);
     await database.connection.run('SELECT 1');

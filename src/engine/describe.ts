@@ -7,6 +7,10 @@ function showArg(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+function bound(params: readonly string[]): string {
+  return params.length > 0 ? `\n-- bound: ${params.map((value, i) => `$${i + 1}=${JSON.stringify(value)}`).join(', ')}` : '';
+}
+
 export function describeStep(step: ResolvedStep, root: string): string {
   const rel = (p: string) => {
     const relative = path.relative(root, p);
@@ -18,10 +22,8 @@ export function describeStep(step: ResolvedStep, root: string): string {
       const where = step.cwd === root ? '' : `(in ${rel(step.cwd)}) `;
       return `${where}${env}${step.argv.map(showArg).join(' ')}`;
     }
-    case 'sql': {
-      const bound = step.params.length > 0 ? `\n-- bound: ${step.params.map((value, i) => `$${i + 1}=${JSON.stringify(value)}`).join(', ')}` : '';
-      return `${step.sql.trim()}${bound}`;
-    }
+    case 'sql':
+      return `${step.sql.trim()}${bound(step.params)}${step.expectRows ? `\n-- in a transaction: must change exactly ${step.expectRows} rows, or it is rolled back` : ''}`;
     case 'duckdb-open':
       return `open ${rel(step.path)} read-only and run SELECT 1`;
     case 'duckdb-scan':
@@ -32,5 +34,12 @@ export function describeStep(step: ResolvedStep, root: string): string {
       return `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${step.ifTaken === 'fail' ? 'fails if the name is taken' : 'a taken name gets a timestamp suffix'}; never overwrites)`;
     case 'copy-file':
       return `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite)`;
+    case 'export-rows':
+      return `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +
+        (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : '');
+    case 'restore-rows':
+      return `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`;
+    case 'day-counts':
+      return `SELECT ${step.dateColumn}, COUNT(*) FROM ${step.table} ${step.from && step.to ? `WHERE ${step.dateColumn} BETWEEN '${step.from}' AND '${step.to}'` : `-- the last ${step.scanDays} complete days`} GROUP BY 1 ORDER BY 1\n-- plus the ${step.baselineDays} days before as a baseline`;
   }
 }

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseDuration } from '../config.js';
-import type { Step } from '../runbook/schema.js';
-import { render, renderSql, type TemplateContext } from '../runbook/template.js';
+import type { ArgvRepeat, Step } from '../runbook/schema.js';
+import { listValue, lookup, render, renderSql, type TemplateContext } from '../runbook/template.js';
 import type { ResolvedStep } from './types.js';
 
 const defaultTimeoutMs: Record<Step['kind'], number> = {
@@ -14,11 +14,33 @@ const defaultTimeoutMs: Record<Step['kind'], number> = {
   'disk-usage': 10_000,
   move: 10 * 60_000,
   'copy-file': 30 * 60_000,
+  'export-rows': 30 * 60_000,
+  'restore-rows': 30 * 60_000,
+  'day-counts': 5 * 60_000,
 };
 
 export interface ResolveContext {
   root: string;
   values: TemplateContext;
+}
+
+/** Each argv element is rendered on its own (a value never splits into several arguments); forEach repeats a group per list item. */
+function resolveArgv(argv: readonly (string | ArgvRepeat)[], values: TemplateContext): string[] {
+  return argv.flatMap((element) =>
+    typeof element === 'string'
+      ? [render(element, values)]
+      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, { ...values, item }))),
+  );
+}
+
+/** The counts per day a diagnosis step found, for a validation step that compares with it. */
+function countsBefore(stepId: string, values: TemplateContext): Record<string, number> | undefined {
+  try {
+    const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
+    return Object.fromEntries(days.map((d) => [d.day, d.count]));
+  } catch {
+    return undefined;
+  }
 }
 
 export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
@@ -31,12 +53,34 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false): Res
       return {
         ...step,
         ...base,
-        argv: step.argv.map(text),
+        argv: resolveArgv(step.argv, ctx.values),
         cwd: inRoot(step.cwd),
         env: Object.fromEntries(Object.entries(step.env).map(([name, value]) => [name, text(value)])),
       };
     case 'sql':
-      return { ...step, ...base, sql: renderSql(step.sql, ctx.values), params: step.params.map(text) };
+      return { ...step, ...base, sql: renderSql(step.sql, ctx.values), params: step.params.map(text), expectRows: step.expectRows && text(step.expectRows) };
+    case 'export-rows':
+      return {
+        ...step,
+        ...base,
+        table: renderSql(step.table, ctx.values),
+        where: renderSql(step.where, ctx.values),
+        params: step.params.map(text),
+        to: path.resolve(ctx.root, text(step.to)),
+        expectRows: step.expectRows && text(step.expectRows),
+      };
+    case 'restore-rows':
+      return { ...step, ...base, table: renderSql(step.table, ctx.values), from: inRoot(step.from), key: text(step.key) };
+    case 'day-counts':
+      return {
+        ...step,
+        ...base,
+        table: renderSql(step.table, ctx.values),
+        dateColumn: renderSql(step.dateColumn, ctx.values),
+        from: text(step.from),
+        to: text(step.to),
+        before: step.compareWith ? countsBefore(step.compareWith, ctx.values) : undefined,
+      };
     case 'duckdb-open':
     case 'duckdb-scan':
     case 'disk-usage':
@@ -61,8 +105,8 @@ function canonical(value: unknown): string {
 }
 
 /** The hash an approval binds to: nothing but these exact steps can run under it. */
-export function planHash(steps: readonly ResolvedStep[]): string {
-  return createHash('sha256').update(canonical(steps)).digest('hex');
+export function planHash(steps: readonly ResolvedStep[], previews: readonly unknown[] = []): string {
+  return createHash('sha256').update(canonical(previews.length > 0 ? { steps, previews } : steps)).digest('hex');
 }
 
 export function shortHash(hash: string): string {

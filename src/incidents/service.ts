@@ -17,7 +17,8 @@ import type { CommandRunner } from '../process/run-command.js';
 import type { Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step } from '../runbook/schema.js';
-import { render, type TemplateContext } from '../runbook/template.js';
+import { has, render, type TemplateContext } from '../runbook/template.js';
+import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { checkApproval, checkRejection, mention, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
 import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
@@ -118,7 +119,9 @@ export class IncidentService {
 
   private templateValues(incident: Incident, params: ParameterValues, extra: TemplateContext = {}): TemplateContext {
     const { config } = this.deps;
+    const diagnosisRun = incident.diagnosis ? this.deps.state.runs.get(incident.diagnosis.runId) : undefined;
     return {
+      diagnosis: diagnosisRun ? this.stepOutputs(diagnosisRun) : {},
       root: config.databoxRoot,
       database_path: config.databasePath,
       state_dir: config.stateDir,
@@ -129,22 +132,34 @@ export class IncidentService {
     };
   }
 
+  /** Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false): ResolvedStep[] {
-    return steps.map((step) => resolveStep(step, { root: this.deps.config.databoxRoot, values }, guard));
+    return steps
+      .filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values))
+      .map((step) => resolveStep(step, { root: this.deps.config.databoxRoot, values }, guard));
   }
 
-  checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>): Promise<ParameterValues> {
-    return this.parameters(rb, allowed, raw);
+  checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
+    return this.parameters(rb, allowed, raw, requires);
   }
 
-  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>): Promise<ParameterValues> {
-    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock() });
+  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
+    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock() }, requires);
   }
 
   private propose(
     incident: Incident,
     actor: string,
-    spec: { kind: RunKind; title: string; steps: ResolvedStep[]; lockKey: string; params: Record<string, string>; pathId?: string; rollbackOf?: string },
+    spec: {
+      kind: RunKind;
+      title: string;
+      steps: ResolvedStep[];
+      lockKey: string;
+      params: Record<string, string>;
+      pathId?: string;
+      rollbackOf?: string;
+      previews?: PreviewResult[];
+    },
   ): Run {
     const mutates = spec.steps.some((s) => s.mutates);
     const needsApproval = mutates;
@@ -162,7 +177,7 @@ export class IncidentService {
           pathId: spec.pathId,
           title: spec.title,
           steps: spec.steps,
-          hash: planHash(spec.steps),
+          hash: planHash(spec.steps, spec.previews),
           lockKey: spec.lockKey,
           params: spec.params,
           needsApproval,
@@ -170,6 +185,7 @@ export class IncidentService {
           mutates,
           expiresAt,
           rollbackOf: spec.rollbackOf,
+          previews: spec.previews,
         },
       },
     });
@@ -193,14 +209,15 @@ export class IncidentService {
     }
     if (command.verb === 'recover') {
       const recovery = this.recoveryPath(rb, command.path);
-      const params = await this.parameters(rb, recovery.parameters, command.params);
+      const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       this.refuseIfLocked(render(rb.lockKey, values));
       await this.checkGuards(this.resolveAll(recovery.guards, values, true));
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
       return { incident, run: await this.proposeRecovery(incident.id, command.path, command.params, actor) };
     }
-    await this.parameters(rb, command.verb === 'diagnose' ? rb.diagnosis.parameters : rb.validation.parameters, command.params);
+    if (command.verb === 'diagnose') await this.parameters(rb, rb.diagnosis.parameters, command.params);
+    else await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
     if (command.verb === 'diagnose') {
       await this.diagnose(incident.id, command.params, actor);
@@ -225,6 +242,10 @@ export class IncidentService {
     const statuses = await this.execute(run);
     const verdict = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
     if (!verdict) throw new Error(`runbook ${rb.id} has no verdicts`);
+    const outputs = { ...values, steps: this.stepOutputs(this.run(run.id)) };
+    const suggested = Object.fromEntries(
+      Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
+    );
     this.deps.journal.append({
       type: 'diagnosis.verdict',
       incident: incident.id,
@@ -233,9 +254,11 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: render(verdict.advice, { ...values, steps: this.stepOutputs(this.run(run.id)) }),
+        advice: render(verdict.advice, outputs),
         severity: verdict.severity,
         paths: verdict.paths,
+        suggested,
+        params: rawParameters(params),
       },
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
@@ -282,25 +305,57 @@ export class IncidentService {
     const incident = this.incident(incidentId);
     const rb = this.runbook(incident.scenario);
     const recovery = this.recoveryPath(rb, pathId);
-    const params = await this.parameters(rb, recovery.parameters, raw);
+    const params = await this.parameters(rb, recovery.parameters, raw, recovery.requires);
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
     this.refuseIfLocked(lockKey);
     const guards = this.resolveAll(recovery.guards, values, true);
     await this.checkGuards(guards);
+    const previews = await runPreviews(recovery.previews, values, this.deps.config.databasePath);
+    const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const run = this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...this.resolveAll(recovery.steps, values)],
+      steps: [...guards, ...this.resolveAll(recovery.steps, { ...values, previews: previewValues })],
       lockKey,
       params: rawParameters(params),
+      previews,
     });
     await this.announce(incident, run);
     return run;
   }
 
-  async proposeRollback(recoveryRunId: string, actor: string): Promise<Run> {
+  /** Runs a rollback's read-only inspect steps (sqlmesh state list, say) so the operator can choose its parameters. */
+  async inspectRollback(recoveryRunId: string, actor: string): Promise<Run | undefined> {
+    const recoveryRun = this.run(recoveryRunId);
+    const incident = this.incident(recoveryRun.incidentId);
+    const rb = this.runbook(incident.scenario);
+    const rollback = recoveryRun.pathId ? this.recoveryPath(rb, recoveryRun.pathId).rollback : undefined;
+    if (!rollback || rollback.inspect.length === 0) return undefined;
+    const params = await this.parameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string).parameters, recoveryRun.params);
+    const values = this.templateValues(incident, params, { recovery: this.stepOutputs(recoveryRun) });
+    const run = this.propose(incident, actor, {
+      kind: 'inspection',
+      title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
+      steps: this.resolveAll(rollback.inspect, values),
+      lockKey: recoveryRun.lockKey,
+      params: recoveryRun.params,
+    });
+    await this.announce(incident, run);
+    await this.execute(run);
+    await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
+    return this.run(run.id);
+  }
+
+  /** The parameters the operator may give when asking for a rollback of this recovery. */
+  rollbackParameters(recoveryRunId: string): string[] {
+    const recoveryRun = this.run(recoveryRunId);
+    const rb = this.runbook(this.incident(recoveryRun.incidentId).scenario);
+    return (recoveryRun.pathId && this.recoveryPath(rb, recoveryRun.pathId).rollback?.parameters) || [];
+  }
+
+  async proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
     const recoveryRun = this.run(recoveryRunId);
     const incident = this.incident(recoveryRun.incidentId);
     const rb = this.runbook(incident.scenario);
@@ -316,7 +371,8 @@ export class IncidentService {
     const wanted = recovery.rollback.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan));
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     const params = await this.parameters(rb, recovery.parameters, recoveryRun.params);
-    const values = this.templateValues(incident, params, { recovery: this.stepOutputs(recoveryRun) });
+    const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
+    const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: this.stepOutputs(recoveryRun) });
     this.refuseIfLocked(recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.guards, values, true);
     await this.checkGuards(guards);
@@ -326,7 +382,7 @@ export class IncidentService {
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
       steps: [...guards, ...this.resolveAll(wanted, values)],
       lockKey: recoveryRun.lockKey,
-      params: recoveryRun.params,
+      params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
     });
     await this.announce(incident, run);
@@ -424,8 +480,12 @@ export class IncidentService {
     const finished = this.run(runId);
     await this.reporter.runFinished(this.incident(finished.incidentId), finished);
     if (finished.kind === 'recovery') {
-      if (finished.status === 'succeeded') await this.validate(finished.incidentId, {}, botActor);
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
+      if (finished.status === 'succeeded') {
+        // Validation checks the same window, source … the recovery worked on.
+        const params = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
+        await this.validate(finished.incidentId, params, botActor);
+      }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.reporter.rollbackOffered(this.incident(finished.incidentId), finished);
       }
@@ -436,7 +496,7 @@ export class IncidentService {
   async validate(incidentId: string, raw: Record<string, string>, actor: string): Promise<Run> {
     const incident = this.incident(incidentId);
     const rb = this.runbook(incident.scenario);
-    const params = await this.parameters(rb, rb.validation.parameters, raw);
+    const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
     const values = this.templateValues(incident, params);
     const run = this.propose(incident, actor, {
       kind: 'validation',

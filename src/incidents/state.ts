@@ -1,5 +1,6 @@
 // Incidents and their runs, rebuilt from journal records: after a restart the bot knows exactly what it knew before.
 import type { JournalRecord } from '../journal/record.js';
+import type { PreviewResult } from '../engine/previews.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 
 export type RunStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'running' | 'succeeded' | 'failed' | 'interrupted';
@@ -26,6 +27,8 @@ export interface Run {
   proposedAt: string;
   expiresAt?: string;
   rollbackOf?: string;
+  /** Counts taken when the plan was proposed (rows a DELETE will remove, say), bound into its steps. */
+  previews?: PreviewResult[];
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;
@@ -44,6 +47,10 @@ export interface Diagnosis {
   advice: string;
   severity: string;
   paths: string[];
+  /** Parameter values the verdict suggests for a recovery, such as the window it found. */
+  suggested: Record<string, string>;
+  /** The parameters the diagnosis ran with. */
+  params: Record<string, string>;
   at: string;
 }
 
@@ -121,7 +128,7 @@ export class IncidentState {
         if (run) Object.assign(run, { status: data.status, finishedAt: record.at });
         break;
       case 'diagnosis.verdict':
-        if (incident) incident.diagnosis = { ...(data as Omit<Diagnosis, 'at'>), at: record.at };
+        if (incident) incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });
         break;
       default:
         break;

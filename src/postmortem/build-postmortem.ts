@@ -358,6 +358,8 @@ function diagnosisSection(doc: Document, incident: Incident): void {
       doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(result.status)} | ${cell(plain(result.summary))} |`);
     }
   }
+  const suggested = Object.entries(diagnosis.suggested ?? {});
+  if (suggested.length > 0) doc.add('', `Parameters the verdict suggested: ${suggested.map(([k, v]) => code(`${k}=${v}`)).join(', ')}.`);
   if (diagnosis.paths.length > 0) doc.add('', `Recovery paths offered: ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(', ')}.`);
   else doc.add('', 'No recovery path was offered for this verdict.');
 }
@@ -369,6 +371,7 @@ function planSection(doc: Document, run: Run, root: string): void {
   ];
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
   if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
+  for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${preview.value}**`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
   else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);

@@ -34,6 +34,8 @@ export interface WritePostmortemOptions {
   runbooks: ReadonlyMap<string, Runbook>;
   root: string;
   incidentId: string;
+  /** Applied to the document before it is written or shown: a secret that reached the journal goes no further. */
+  redact?: (text: string) => string;
 }
 
 export interface WrittenPostmortem {
@@ -53,9 +55,10 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
     throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);
   }
+  const markdown = options.redact ? options.redact(built.markdown) : built.markdown;
   const dir = path.join(stateDir, 'postmortems');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${incidentId}.md`);
-  fs.writeFileSync(file, built.markdown);
-  return { markdown: built.markdown, file, journal };
+  fs.writeFileSync(file, markdown);
+  return { markdown, file, journal };
 }

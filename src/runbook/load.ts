@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { identifierProblems } from './identifiers.js';
 import { runbook, type Runbook } from './schema.js';
 
 export class RunbookError extends Error {
@@ -18,6 +19,8 @@ export function parseRunbook(text: string, file: string): Runbook {
     const problems = parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`);
     throw new RunbookError(problems.join('\n'));
   }
+  const unsafe = identifierProblems(parsed.data);
+  if (unsafe.length > 0) throw new RunbookError(unsafe.map((problem) => `${file}: at ${problem}`).join('\n'));
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== expectedId) {
     throw new RunbookError(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"`);
@@ -37,6 +40,7 @@ export function loadRunbooks(dir: string): Map<string, Runbook> {
   for (const name of files) {
     const file = path.join(dir, name);
     const loaded = parseRunbook(fs.readFileSync(file, 'utf8'), file);
+    if (runbooks.has(loaded.id)) throw new RunbookError(`${file}: a second file for the runbook "${loaded.id}"`);
     runbooks.set(loaded.id, loaded);
   }
   return runbooks;

@@ -41,6 +41,9 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
   switch (p.type) {
     case 'date':
       if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
+      if (p.notFuture && raw > ctx.now.toISOString().slice(0, 10)) {
+        throw new UserError(`${name}=${raw} is in the future (today is ${ctx.now.toISOString().slice(0, 10)} UTC)`);
+      }
       return raw;
     case 'timestamp': {
       const match = timestampPattern.exec(raw);
@@ -49,6 +52,9 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       }
       return `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
     }
+    case 'token':
+      if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(raw)) throw new UserError(`${name}=${raw} is not a plain token (letters, digits and _ . : - only)`);
+      return raw;
     case 'identifier':
       if (!isPlainIdentifier(raw)) throw new UserError(`${name}=${raw} is not a plain identifier (letters, digits and _, starting with a letter or _)`);
       return raw;
@@ -108,6 +114,8 @@ export async function validateParameters(
   allowed: readonly string[],
   raw: Record<string, string>,
   ctx: ParameterContext,
+  /** Parameters this command needs even where the runbook declares them optional. */
+  requires: readonly string[] = [],
 ): Promise<ParameterValues> {
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
@@ -125,7 +133,7 @@ export async function validateParameters(
     if (!declared) continue;
     const text = raw[name] ?? declared.default;
     if (text === undefined || text === '') {
-      if (declared.required) problems.push(`missing ${describeParameter(name, declared)}: ${declared.description}`);
+      if (declared.required || requires.includes(name)) problems.push(`missing ${describeParameter(name, { ...declared, required: true })}: ${declared.description}`);
       continue;
     }
     try {
@@ -135,8 +143,28 @@ export async function validateParameters(
       problems.push(error.message);
     }
   }
+  if (problems.length === 0) problems.push(...windowProblems(rb, allowed, values));
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   return values;
+}
+
+/** A window must be given whole, run forwards, and not be longer than the runbook allows. */
+function windowProblems(rb: Runbook, allowed: readonly string[], values: ParameterValues): string[] {
+  const problems: string[] = [];
+  for (const window of rb.windows) {
+    if (!allowed.includes(window.from) && !allowed.includes(window.to)) continue;
+    const from = values[window.from];
+    const to = values[window.to];
+    if (from === undefined && to === undefined) continue;
+    if (from === undefined || to === undefined) {
+      problems.push(`give both ${window.from}= and ${window.to}=, or neither`);
+      continue;
+    }
+    const days = Math.round((Date.parse(`${String(to)}T00:00:00Z`) - Date.parse(`${String(from)}T00:00:00Z`)) / 86_400_000) + 1;
+    if (days < 1) problems.push(`${window.from}=${String(from)} is after ${window.to}=${String(to)}`);
+    else if (days > window.maxDays) problems.push(`the window ${String(from)} … ${String(to)} is ${days} days long; at most ${window.maxDays} days at a time`);
+  }
+  return problems;
 }
 
 /** Turns validated values back into the text an operator typed, for the journal and for re-validation on restart. */

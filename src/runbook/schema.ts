@@ -32,6 +32,8 @@ const stepCommon = {
   onlyIf: condition.optional(),
   /** Rollback steps: include only when the named step of the recovery being undone completed. */
   onlyIfRan: stepId.optional(),
+  /** Include only when the operator gave this (optional) parameter; decided when the plan is made, so the plan shows it. */
+  onlyIfGiven: z.string().optional(),
   /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
   acceptStatuses: z.array(z.string()).default([]),
 };
@@ -55,10 +57,14 @@ const classifyRule = z.strictObject({
   exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
 });
 
+/** Expands to `argv` once per element of a list value: `{ forEach: source.models, argv: [--restate-model, "{{item}}"] }`. */
+const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z0-9_-]+)*$/), argv: z.array(template).min(1) });
+export type ArgvRepeat = z.infer<typeof argvRepeat>;
+
 export const commandStep = z.strictObject({
   ...stepCommon,
   kind: z.literal('command'),
-  argv: z.array(template).min(1),
+  argv: z.array(z.union([template, argvRepeat])).min(1),
   cwd: z.string().default('.'),
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
   /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */
@@ -72,6 +78,56 @@ export const sqlStep = z.strictObject({
   /** SQL text; {{name}} may stand only for identifiers, values go through `params` as bound parameters. */
   sql: z.string().min(1),
   params: z.array(template).default([]),
+  /**
+   * For a data-changing statement: the number of rows it must change (usually a preview's count). The statement runs
+   * in a transaction that is rolled back when the count differs.
+   */
+  expectRows: template.optional(),
+});
+
+/** SQL text with {{identifier}} placeholders and ? placeholders bound to `params`, naming rows of one table. */
+const rowSelection = {
+  table: template,
+  /** A WHERE clause; {{name}} stands only for identifiers, values go through `params`. */
+  where: z.string().min(1),
+  params: z.array(template).default([]),
+};
+
+export const exportRowsStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('export-rows'),
+  ...rowSelection,
+  /** The Parquet file the rows are kept in; it must not exist yet. */
+  to: template,
+  expectRows: template.optional(),
+});
+
+export const restoreRowsStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('restore-rows'),
+  table: template,
+  /** The Parquet file an export-rows step wrote. */
+  from: template,
+  /** Comma-separated primary-key columns; rows whose key is already in the table are not inserted again. Empty: whole-row comparison. */
+  key: z.string().default(''),
+});
+
+export const dayCountsStep = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('day-counts'),
+  table: template,
+  dateColumn: template,
+  /** The window; both empty means "scan the last `scanDays` complete days and propose the window". */
+  from: z.string().default(''),
+  to: z.string().default(''),
+  baselineDays: z.number().int().min(3).max(90).default(14),
+  scanDays: z.number().int().min(1).max(90).default(30),
+  /** Below this fraction of the baseline median a day is "absurdly low". */
+  lowBelow: z.number().min(0).max(1).default(0.2),
+  /** Above this multiple of the baseline median a day is "spiking". */
+  spikeAbove: z.number().min(1).default(5),
+  /** The id of a diagnosis step of the same kind whose counts are shown beside these (validation). */
+  compareWith: stepId.optional(),
 });
 
 export const duckdbOpenStep = z.strictObject({
@@ -120,11 +176,14 @@ export const step = z.discriminatedUnion('kind', [
   diskUsageStep,
   moveStep,
   copyFileStep,
+  exportRowsStep,
+  restoreRowsStep,
+  dayCountsStep,
 ]).superRefine((s, ctx) => {
   if (s.destructive && !s.mutates) {
     ctx.addIssue({ code: 'custom', path: ['mutates'], message: 'a destructive step mutates: set mutates: true' });
   }
-  if ((s.kind === 'move' || s.kind === 'copy-file') && !s.mutates) {
+  if ((s.kind === 'move' || s.kind === 'copy-file' || s.kind === 'export-rows' || s.kind === 'restore-rows') && !s.mutates) {
     ctx.addIssue({ code: 'custom', path: ['mutates'], message: `a ${s.kind} step mutates: set mutates: true` });
   }
   if (s.kind === 'move' && !s.destructive) {
@@ -149,9 +208,11 @@ const parameterCommon = {
 };
 
 export const parameter = z.discriminatedUnion('type', [
-  z.strictObject({ ...parameterCommon, type: z.literal('date'), default: z.string().optional() }),
+  z.strictObject({ ...parameterCommon, type: z.literal('date'), notFuture: z.boolean().default(false), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),
+  /** A plain token such as a plan id: letters, digits and _ . : - only. */
+  z.strictObject({ ...parameterCommon, type: z.literal('token'), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('integer'), min: z.number().int().optional(), max: z.number().int().optional(), default: z.string().optional() }),
   z.strictObject({
     ...parameterCommon,
@@ -183,18 +244,45 @@ export const verdict = z.strictObject({
   /** Recovery paths offered for this verdict, by id. */
   paths: z.array(z.string()).default([]),
   severity: z.enum(['ok', 'warning', 'critical']).default('critical'),
+  /** Parameter values this verdict suggests for the recovery (templates over the diagnosis' step outputs). */
+  suggest: z.record(z.string(), z.string()).default({}),
 });
+
+/** A read-only count run when a plan is proposed; its value is shown in the plan and bound into it as {{previews.id}}. */
+export const preview = z.strictObject({
+  id: stepId,
+  title: z.string().min(1),
+  sql: z.string().min(1),
+  params: z.array(template).default([]),
+});
+
+export type Preview = z.infer<typeof preview>;
 
 export const recoveryPath = z.strictObject({
   id: z.string().regex(/^[a-z]$/, 'path ids are single letters: a, b …'),
   title: z.string().min(1),
   description: z.string().min(1),
   parameters: parameterNames,
+  /** Of those, the ones this path needs even where the parameter is optional elsewhere (a window, say). */
+  requires: parameterNames,
   /** Read-only checks run when the plan is proposed and again before it runs; any failure refuses the plan. */
   guards: z.array(step).default([]),
+  previews: z.array(preview).default([]),
   steps: z.array(step).min(1),
-  rollback: z.strictObject({ title: z.string().min(1), steps: z.array(step).min(1) }).optional(),
+  rollback: z
+    .strictObject({
+      title: z.string().min(1),
+      /** Parameters the operator gives when asking for the rollback (a plan id to restore, say); all optional. */
+      parameters: parameterNames,
+      /** Read-only steps run when the rollback is requested, whose output helps choose those parameters. */
+      inspect: z.array(step).default([]),
+      steps: z.array(step).min(1),
+    })
+    .optional(),
 });
+
+/** Two date parameters that form a window: `from` not after `to`, at most `maxDays` long, given together. */
+export const windowConstraint = z.strictObject({ from: z.string(), to: z.string(), maxDays: z.number().int().positive() });
 
 export const runbook = z
   .strictObject({
@@ -209,9 +297,10 @@ export const runbook = z
     /** The database a mutating plan locks: one mutating plan per database at a time. */
     lockKey: z.string().default('{{database_path}}'),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameter).default({}),
+    windows: z.array(windowConstraint).default([]),
     diagnosis: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1), verdicts: z.array(verdict).min(1) }),
     recovery: z.array(recoveryPath).min(1),
-    validation: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1) }),
+    validation: z.strictObject({ parameters: parameterNames, requires: parameterNames, steps: z.array(step).min(1) }),
   })
   .superRefine((rb, ctx) => {
     const knownParameters = new Set(Object.keys(rb.parameters));
@@ -225,11 +314,27 @@ export const runbook = z
     }
     checkParameterNames(rb.diagnosis.parameters, ['diagnosis', 'parameters']);
     checkParameterNames(rb.validation.parameters, ['validation', 'parameters']);
+    rb.windows.forEach((w, i) => {
+      for (const end of ['from', 'to'] as const) {
+        if (rb.parameters[w[end]]?.type !== 'date') ctx.addIssue({ code: 'custom', path: ['windows', i, end], message: `"${w[end]}" is not a date parameter` });
+      }
+    });
     const pathIds = new Set<string>();
     rb.recovery.forEach((p, i) => {
       if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
       pathIds.add(p.id);
       checkParameterNames(p.parameters, ['recovery', i, 'parameters']);
+      if (p.rollback) {
+        checkParameterNames(p.rollback.parameters, ['recovery', i, 'rollback', 'parameters']);
+        p.rollback.parameters.forEach((name, j) => {
+          if (rb.parameters[name]?.required) {
+            ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'parameters', j], message: `rollback parameters are optional: set required: false on "${name}"` });
+          }
+        });
+        p.rollback.inspect.forEach((s, j) => {
+          if (s.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'inspect', j], message: 'inspect steps must be read-only' });
+        });
+      }
       // Guards and steps run as one sequence, so their ids share one namespace.
       checkUniqueStepIds(
         [

@@ -3,7 +3,8 @@ import { UserError } from '../errors.js';
 
 export type TemplateContext = Record<string, unknown>;
 
-const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\s*\}\}/gi;
+/** {{name}}, {{name.attribute}}; a trailing ? ({{name?}}) renders a missing value as empty text instead of failing. */
+const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)(\?)?\s*\}\}/gi;
 
 /** An enum parameter's value: it renders as its name and exposes its attributes to dotted look-ups. */
 export interface EnumValue {
@@ -32,7 +33,19 @@ function asText(value: unknown, expression: string): string {
 
 /** Renders a template whose every placeholder becomes text; used for argv elements, paths and bound values. */
 export function render(template: string, context: TemplateContext): string {
-  return template.replace(placeholder, (_match, expression: string) => asText(lookup(expression, context), expression));
+  return template.replace(placeholder, (_match, expression: string, optional?: string) => {
+    if (optional && !has(expression, context)) return '';
+    return asText(lookup(expression, context), expression);
+  });
+}
+
+export function has(expression: string, context: TemplateContext): boolean {
+  try {
+    const value = lookup(expression, context);
+    return value !== undefined && value !== null && value !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Names the placeholders in a template without rendering it. */
@@ -58,4 +71,11 @@ export function quoteIdentifier(text: string): string {
 /** Renders SQL where placeholders may stand only for identifiers; every value goes in as a bound parameter instead. */
 export function renderSql(template: string, context: TemplateContext): string {
   return template.replace(placeholder, (_match, expression: string) => quoteIdentifier(asText(lookup(expression, context), expression)));
+}
+
+/** The elements of a list value (an enum attribute such as source.models), each as text. */
+export function listValue(expression: string, context: TemplateContext): string[] {
+  const value = lookup(expression, context);
+  if (!Array.isArray(value)) throw new UserError(`the runbook expects {{${expression}}} to be a list`);
+  return value.map((item) => asText(item, expression));
 }

@@ -17,6 +17,7 @@ export const actionIds = {
 } as const;
 
 export const parametersModalId = 'path_parameters_modal';
+export const rollbackModalId = 'rollback_parameters_modal';
 
 export interface Rendered {
   text: string;
@@ -82,6 +83,7 @@ export function planMessage(run: Run, root: string): Rendered {
   const rule = run.destructive ? 'It has destructive steps: someone other than the requester must approve it.' : 'Anyone allowed may approve it.';
   const header = `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
     (run.expiresAt ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
+  const previews = (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
   const steps = run.steps.slice(0, 40).map((step, i) => section(stepLine(step, i, root)));
   const decided = decisionLine(run);
   const value = JSON.stringify({ run: run.id, hash: run.hash });
@@ -96,7 +98,7 @@ export function planMessage(run: Run, root: string): Rendered {
           ],
         },
       ];
-  return { text: `Plan ${run.title} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...steps, ...tail] };
+  return { text: `Plan ${run.title} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
 }
 
 export function runStartedMessage(run: Run): Rendered {
@@ -159,7 +161,7 @@ export function runFinishedMessage(run: Run): Rendered {
     : failedStep
       ? `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`
       : run.status;
-  const label = { validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis' }[run.kind];
+  const label = { validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis', inspection: 'Inspection' }[run.kind];
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
   return {
     text: `${label} ${ok ? 'succeeded' : run.status}`,
@@ -180,23 +182,60 @@ export function rollbackOfferMessage(recovery: Run): Rendered {
   };
 }
 
-export function parametersModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>): Record<string, unknown> {
+export interface ModalField {
+  name: string;
+  description: string;
+  optional: boolean;
+  initial?: string;
+}
+
+/** A modal asking for parameters: one text field each, prefilled with what the diagnosis suggests. */
+export function parametersModal(options: { callbackId: string; metadata: Record<string, string>; title: string; intro: string; submit: string; fields: ModalField[] }): Record<string, unknown> {
   return {
     type: 'modal',
-    callback_id: parametersModalId,
-    private_metadata: JSON.stringify({ incident: incident.id, path: recovery.id }),
-    title: { type: 'plain_text', text: `Path ${recovery.id.toUpperCase()}`.slice(0, 24) },
-    submit: { type: 'plain_text', text: 'Show the plan' },
+    callback_id: options.callbackId,
+    private_metadata: JSON.stringify(options.metadata),
+    title: { type: 'plain_text', text: options.title.slice(0, 24) },
+    submit: { type: 'plain_text', text: options.submit },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${escapeMrkdwn(recovery.title)}*\n${escapeMrkdwn(recovery.description)}`),
-      ...recovery.parameters.map((name) => ({
+      section(options.intro),
+      ...options.fields.map((field) => ({
         type: 'input' as const,
-        block_id: name,
-        label: { type: 'plain_text' as const, text: name },
-        hint: { type: 'plain_text' as const, text: (parameters[name]?.description ?? name).slice(0, 150) },
-        element: { type: 'plain_text_input' as const, action_id: 'value' },
+        block_id: field.name,
+        optional: field.optional,
+        label: { type: 'plain_text' as const, text: field.name },
+        hint: { type: 'plain_text' as const, text: field.description.slice(0, 150) },
+        element: { type: 'plain_text_input' as const, action_id: 'value', ...(field.initial ? { initial_value: field.initial } : {}) },
       })),
     ],
   };
+}
+
+export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>): Record<string, unknown> {
+  const initial = { ...incident.diagnosis?.params, ...incident.diagnosis?.suggested };
+  return parametersModal({
+    callbackId: parametersModalId,
+    metadata: { incident: incident.id, path: recovery.id },
+    title: `Path ${recovery.id.toUpperCase()}`,
+    intro: `*${escapeMrkdwn(recovery.title)}*\n${escapeMrkdwn(recovery.description)}`,
+    submit: 'Show the plan',
+    fields: recovery.parameters.map((name) => ({
+      name,
+      description: parameters[name]?.description ?? name,
+      optional: !(parameters[name]?.required || recovery.requires.includes(name)),
+      initial: initial[name],
+    })),
+  });
+}
+
+export function rollbackModal(recovery: Run, names: readonly string[], parameters: Record<string, Parameter>): Record<string, unknown> {
+  return parametersModal({
+    callbackId: rollbackModalId,
+    metadata: { run: recovery.id },
+    title: 'Roll back',
+    intro: `Rollback of *${escapeMrkdwn(recovery.title)}*. What would help you choose is being posted in the incident's thread. Every field may stay empty.`,
+    submit: 'Show the plan',
+    fields: names.map((name) => ({ name, description: parameters[name]?.description ?? name, optional: true })),
+  });
 }

@@ -10,12 +10,13 @@ import { IncidentState, type Run } from '../incidents/state.js';
 import { Journal } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
-import { readJournal, writePostmortem } from '../postmortem/write-postmortem.js';
+import { writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
 import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
 import { commandText, parseArgs, type CliOptions } from './args.js';
+import { journalCommand } from './journal-command.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
@@ -93,7 +94,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const [verb, ...rest] = words;
   if (verb === 'journal') {
     if (rest.length !== 1 || rest[0] !== 'verify') throw new UserError(`usage: ${cliName} journal verify`);
-    return verifyJournal(io);
+    return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
   const runbooks = loadRunbooks(config.runbooksDir);
@@ -105,7 +106,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   if (verb === 'postmortem') {
     const [incidentId, ...extra] = rest;
     if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
-    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId });
+    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: createRedactor(config.secrets) });
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
     if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
@@ -120,20 +121,6 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   }
 }
 
-function verifyJournal(io: TerminalIO): number {
-  const config = loadConfig(io.env);
-  const journal = readJournal(config.stateDir);
-  const { problem, records } = journal.verify;
-  if (problem) {
-    io.stderr.write(
-      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}\n`,
-    );
-    return exitCodes.failed;
-  }
-  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? ' (nothing recorded yet)' : ''}\n`);
-  return exitCodes.ok;
-}
-
 class ConsoleSession {
   private readonly style: Style;
   private readonly reporter: TerminalReporter;
@@ -146,7 +133,7 @@ class ConsoleSession {
 
   constructor(
     private readonly config: Config,
-    private readonly runbooks: ReadonlyMap<string, Runbook>,
+    runbooks: ReadonlyMap<string, Runbook>,
     private readonly catalog: ScenarioCatalog,
     private readonly io: TerminalIO,
     deps: ConsoleDeps,
@@ -226,14 +213,17 @@ class ConsoleSession {
         break;
       }
       case 'rollback': {
-        const [runId, ...extra] = rest;
-        if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
-          throw new UserError(`usage: ${cliName} rollback <recovery-run-id> (run ids look like dbx-20260420-3fa2/2)`);
+        const [runId, ...pairs] = rest;
+        if (!runId || !runIdPattern.test(runId)) {
+          throw new UserError(`usage: ${cliName} rollback <recovery-run-id> [key=value …] (run ids look like dbx-20260420-3fa2/2)`);
         }
+        const raw = keyValues(pairs, `${cliName} rollback <recovery-run-id> [key=value …]`);
         const recovery = this.service.run(runId);
         this.record([verb, ...rest], recovery.incidentId);
         incidentId = recovery.incidentId;
-        const run = await this.service.proposeRollback(runId, this.requester);
+        // A rollback that needs a choice (which plan to restore, say) first shows what there is to choose from.
+        if (this.service.rollbackParameters(runId).some((name) => !(name in raw))) await this.service.inspectRollback(runId, this.requester);
+        const run = await this.service.proposeRollback(runId, this.requester, raw);
         code = await this.approveAndRun(run);
         break;
       }
@@ -393,6 +383,20 @@ class ConsoleSession {
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [key, value] of rows) this.out(`  ${key.padEnd(width)}  ${value}`);
   }
+}
+
+/** key=value words, as the shared grammar takes them; anything else is bad input. */
+function keyValues(words: readonly string[], usage: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const word of words) {
+    const match = /^([a-z][a-z0-9_]{0,40})=(.*)$/s.exec(word);
+    if (!match) throw new UserError(`"${word.slice(0, 40)}" is not a key=value parameter (usage: ${usage})`);
+    const [, key, value] = match as unknown as [string, string, string];
+    if (Object.hasOwn(values, key)) throw new UserError(`${key} is given twice`);
+    if (/[`$;|&<>]/.test(value)) throw new UserError(`${key}=${value.slice(0, 40)} contains shell metacharacters`);
+    values[key] = value;
+  }
+  return values;
 }
 
 function safeUsername(): string {

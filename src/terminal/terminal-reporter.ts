@@ -35,7 +35,8 @@ function indent(text: string, prefix: string): string {
 }
 
 export function runLabel(run: Run): string {
-  return { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback' }[run.kind];
+  const labels: Record<string, string> = { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', inspection: 'Inspection' };
+  return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
 }
 
 export function utcMinute(iso: string | undefined): string {
@@ -78,6 +79,7 @@ export class TerminalReporter implements IncidentReporter {
       this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);
       this.line(style.dim(indent(describeStep(step, root), '        $ ').replace(/\n {8}\$ /g, '\n          ')));
     });
+    for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${preview.value}`);
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
   }
 
@@ -151,7 +153,7 @@ export class TerminalReporter implements IncidentReporter {
       if (paths.length > 0) {
         this.line('  Recovery paths:');
         for (const p of paths) {
-          const params = p.parameters.map((name) => ` ${name}=…`).join('');
+          const params = p.parameters.map((name) => ` ${name}=${diagnosis?.suggested?.[name] ?? diagnosis?.params?.[name] ?? '…'}`).join('');
           this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
           this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id} --approver <name>`));
         }
@@ -169,9 +171,11 @@ export class TerminalReporter implements IncidentReporter {
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }
 
-  async rollbackOffered(_incident: Incident, recovery: Run): Promise<void> {
+  async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     const { style, cli } = this.options;
-    this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id} --approver <name>`));
+    const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);
+    const params = (path?.rollback?.parameters ?? []).map((name) => ` [${name}=…]`).join('');
+    this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${params} --approver <name>`));
   }
 
   private startProgress(title: string): void {

@@ -18,7 +18,8 @@ export interface Harness {
   logs: Record<string, any>[];
   command(text: string, user?: string): Promise<{ status: number; text: string; json?: any }>;
   click(button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string }, user: string): Promise<{ status: number }>;
-  submitModal(user: string, privateMetadata: string, values: Record<string, string>): Promise<{ status: number; json?: any }>;
+  /** Submits a modal the bot opened (the `view` it sent to views.open) with these field values. */
+  submitModal(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, string>): Promise<{ status: number; json?: any }>;
   /** Waits for the bot's queue to drain: every job started by a request has finished. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -61,7 +62,8 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
         url,
         blockActionBody({ actionId: button.actionId, value: button.value, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action') }),
       ),
-    submitModal: (user, privateMetadata, values) => postSigned(url, viewSubmissionBody({ user, privateMetadata, values })),
+    submitModal: (user, view, values) =>
+      postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),
     async settle() {
       // A click's job is queued after its ack; give the listener a moment to queue it, then wait for the queue.
       for (let i = 0; i < 3; i += 1) {

@@ -50,6 +50,7 @@ export async function runCliProcess(args: readonly string[], options: CliProcess
     reject: false,
     encoding: 'utf8',
     timeout: 45_000,
+    stripFinalNewline: false,
   });
   let stdout = '';
   const prompts: string[] = [];

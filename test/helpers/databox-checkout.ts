@@ -23,6 +23,10 @@ export interface Behaviour {
   repeat?: { text: string; times: number };
   createDatabase?: string;
   createDirectory?: string;
+  /** Statements run against the database, with params taken from `env:NAME`, `arg:--flag` (the value after it) or literally. */
+  sql?: string[];
+  params?: string[];
+  database?: string;
 }
 
 export class Checkout {

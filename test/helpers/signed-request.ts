@@ -69,12 +69,13 @@ export function blockActionBody(options: {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-/** A view_submission payload for the recovery-path modal with the given field values. */
-export function viewSubmissionBody(options: { user: string; privateMetadata: string; values: Record<string, string> }): string {
+/** A view_submission payload for a modal the bot opened, with the given field values. */
+export function viewSubmissionBody(options: { user: string; callbackId: string; privateMetadata: string; values: Record<string, string> }): string {
   const payload = fixture('view-submission.json');
   payload.user = { ...payload.user, id: options.user };
   payload.view = {
     ...payload.view,
+    callback_id: options.callbackId,
     private_metadata: options.privateMetadata,
     state: {
       values: Object.fromEntries(Object.entries(options.values).map(([block, value]) => [block, { value: { type: 'plain_text_input', value } }])),

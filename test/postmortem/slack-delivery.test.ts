@@ -98,6 +98,7 @@ describe('delivering a postmortem to Slack', () => {
     expect(upload).toMatchObject({ channel_id: 'C0THREAD', thread_ts: '1713595200.000100' });
     expect(String(upload.content)).toContain('[REDACTED]');
     expect(String(upload.content)).not.toContain(secret);
+    expect(fs.readFileSync(path.join(deps.service.config.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).not.toContain(secret);
   });
 
   it('refuses a button value that is not an incident id, uploading nothing', async () => {

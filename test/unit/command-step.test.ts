@@ -14,7 +14,7 @@ const secret = 'md-SECRET-0123456789abcdef';
 
 function step(argv: string[], extra: Record<string, unknown> = {}, timeoutMs = 10_000): CommandStep {
   const parsed = commandStep.parse({ id: 'audit', kind: 'command', title: 'Audit', argv, ...extra });
-  return { ...parsed, cwd: scriptsDir, timeoutMs, guard: false };
+  return { ...parsed, argv, cwd: scriptsDir, timeoutMs, guard: false };
 }
 
 function context(progress: string[] = []): StepRunContext {

@@ -84,7 +84,7 @@ describe('broken files', () => {
   });
 
   it('an empty file that is not a database: corrupt', async () => {
-    // DuckDB would happily initialise an empty file as a new database in read-write mode; read-only must not.
+    // An empty file (a failed copy, say) must not count as a database, and must stay as it is.
     const file = path.join(dir, 'empty.duckdb');
     fs.writeFileSync(file, '');
     const opened = await probeOpen(file);

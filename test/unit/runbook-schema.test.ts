@@ -10,7 +10,7 @@ const runbooksDir = path.join(projectRoot, 'runbooks');
 const tempDir = useTempDirs('databox-runbooks-');
 
 // The YAML document as plain data, so a test can break one thing in an otherwise valid runbook.
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 const duckdbText = fs.readFileSync(path.join(runbooksDir, 'duckdb.yml'), 'utf8');
 const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
 

@@ -5,6 +5,8 @@ import type { StepRunContext } from './context.js';
 import { runDiskUsageStep } from './disk-usage-step.js';
 import { runDuckdbOpenStep, runDuckdbScanStep } from './duckdb-steps.js';
 import { runCopyFileStep, runMoveStep } from './file-steps.js';
+import { runDayCountsStep } from './day-counts-step.js';
+import { runExportRowsStep, runRestoreRowsStep } from './row-steps.js';
 import { runSqlStep } from './sql-step.js';
 
 export function runStep(step: ResolvedStep, ctx: StepRunContext): Promise<StepResult> {
@@ -23,6 +25,12 @@ export function runStep(step: ResolvedStep, ctx: StepRunContext): Promise<StepRe
       return runMoveStep(step, ctx);
     case 'copy-file':
       return runCopyFileStep(step);
+    case 'export-rows':
+      return runExportRowsStep(step, ctx);
+    case 'restore-rows':
+      return runRestoreRowsStep(step, ctx);
+    case 'day-counts':
+      return runDayCountsStep(step, ctx);
   }
 }
 

@@ -1,0 +1,102 @@
+// Row counts per day in a window against a baseline of the days before it: zero, absurdly low, spiking or normal.
+import { openDatabase, withTimeout } from '../../duckdb/open.js';
+import { textTable } from '../../text-table.js';
+import type { ResolvedStep, StepResult } from '../types.js';
+import { elapsedSince, type StepRunContext } from './context.js';
+
+type DayCountsStep = Extract<ResolvedStep, { kind: 'day-counts' }>;
+export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal';
+
+export interface DayCount {
+  day: string;
+  count: number;
+  verdict: DayVerdict;
+}
+
+const dayMs = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function judgeDay(count: number, baselineMedian: number, lowBelow: number, spikeAbove: number): DayVerdict {
+  if (count === 0) return 'zero';
+  if (baselineMedian > 0 && count < baselineMedian * lowBelow) return 'low';
+  if (baselineMedian > 0 && count > baselineMedian * spikeAbove) return 'spike';
+  return 'normal';
+}
+
+/** The window to scan: the one given, or the last `scanDays` complete days before today. */
+export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>, today: Date): { from: string; to: string; proposed: boolean } {
+  if (step.from && step.to) return { from: step.from, to: step.to, proposed: false };
+  const yesterday = dayMsOf(today.toISOString().slice(0, 10)) - dayMs;
+  return { from: isoDay(yesterday - (step.scanDays - 1) * dayMs), to: isoDay(yesterday), proposed: true };
+}
+
+export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext): Promise<StepResult> {
+  const started = performance.now();
+  const { from, to, proposed } = scanWindow(step, ctx.clock());
+  const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
+  let database;
+  try {
+    database = await openDatabase(ctx.databasePath, false);
+  } catch (error) {
+    return { status: 'failed', summary: `cannot open ${ctx.databasePath}: ${(error as Error).message}`, durationMs: elapsedSince(started), outputs: {} };
+  }
+  const { connection } = database;
+  let counted: Map<string, number>;
+  try {
+    counted = await withTimeout(connection, step.timeoutMs, async () => {
+      const reader = await connection.runAndReadAll(
+        `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
+           FROM ${step.table}
+          WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+          GROUP BY 1`,
+        [baselineFrom, to],
+      );
+      return new Map((reader.getRowsJson() as [string, string][]).map(([day, n]) => [day, Number(n)]));
+    });
+  } catch (error) {
+    return { status: 'failed', summary: ctx.redact((error as Error).message), durationMs: elapsedSince(started), outputs: {} };
+  } finally {
+    database.close();
+  }
+  const baseline: number[] = [];
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) baseline.push(counted.get(isoDay(ms)) ?? 0);
+  const baselineMedian = median(baseline);
+  const days: DayCount[] = [];
+  for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
+    const count = counted.get(isoDay(ms)) ?? 0;
+    days.push({ day: isoDay(ms), count, verdict: judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove) });
+  }
+  const bad = days.filter((d) => d.verdict !== 'normal');
+  const columns = step.before ? ['day', 'before', 'rows', 'verdict'] : ['day', 'rows', 'verdict'];
+  const rows = days.map((d) => (step.before ? [d.day, step.before[d.day] ?? '', d.count, d.verdict] : [d.day, d.count, d.verdict]));
+  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}`;
+  const tableName = step.table.replace(/"/g, '');
+  const described = bad.map((d) => `${d.day} ${d.verdict} (${d.count})`).join(', ');
+  return {
+    status: bad.length > 0 ? 'anomalies' : 'ok',
+    summary:
+      bad.length > 0
+        ? `${bad.length} of ${days.length} days look wrong in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day): ${described}`
+        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day)`,
+    output: table,
+    durationMs: elapsedSince(started),
+    outputs: {
+      from,
+      to,
+      windowProposed: proposed,
+      baselineMedian,
+      days,
+      badDays: bad.map((d) => d.day),
+      proposedFrom: bad[0]?.day ?? '',
+      proposedTo: bad.at(-1)?.day ?? '',
+    },
+  };
+}

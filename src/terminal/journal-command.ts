@@ -1,0 +1,36 @@
+// `journal verify`: checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is quick.
+import { ConfigError, loadConfig } from '../config.js';
+import { readJournal } from '../postmortem/write-postmortem.js';
+import type { TerminalOutput } from './terminal-reporter.js';
+
+export interface JournalCommandIO {
+  stdout: TerminalOutput;
+  stderr: TerminalOutput;
+  env: Record<string, string | undefined>;
+}
+
+/** Exit 0 and one OK line on an intact journal; 1 naming the first bad line and why; 2 on bad input. */
+export function journalCommand(args: readonly string[], io: JournalCommandIO): number {
+  if (args.length !== 2 || args[0] !== 'journal' || args[1] !== 'verify') {
+    io.stderr.write('databox: usage: npm run --silent cli -- journal verify\n');
+    return 2;
+  }
+  let stateDir: string;
+  try {
+    stateDir = loadConfig(io.env).stateDir;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`databox: ${error.message}\n`);
+    return 2;
+  }
+  const journal = readJournal(stateDir);
+  const { problem, records } = journal.verify;
+  if (problem) {
+    io.stderr.write(
+      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}\n`,
+    );
+    return 1;
+  }
+  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? ' (nothing recorded yet)' : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,123 @@
+// One journal, two front ends: an incident opened in Slack is finished at a terminal (another process), and one opened at
+// a terminal is finished in Slack, with the service calls the Slack handlers make; the journal chains across both.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WebClient } from '@slack/web-api';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildCheckout, type Checkout } from '../../demo/checkout.js';
+import { ensureIncidentThread } from '../../handlers/incident-thread.js';
+import { loadConfig } from '../../src/config.js';
+import type { IncidentReporter } from '../../src/incidents/reporter.js';
+import { IncidentService } from '../../src/incidents/service.js';
+import { IncidentState } from '../../src/incidents/state.js';
+import { Journal } from '../../src/journal/journal.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { createLogger } from '../../src/logger.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createRedactor } from '../../src/redact.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { WorkQueue } from '../../src/work-queue.js';
+import { cliEnv, hashIn, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+
+const temps: string[] = [];
+const originalPath = process.env.PATH;
+afterAll(() => {
+  process.env.PATH = originalPath;
+  temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+/** What the Slack reporter would return: the root message's place, so the incident has a thread. */
+const slackLikeReporter: IncidentReporter = {
+  incidentOpened: async (incident) => (incident.channel ? { channel: incident.channel, ts: '1713595200.000100' } : undefined),
+  runProposed: async () => undefined,
+  runDecided: async () => {},
+  stepStarted: async () => {},
+  stepProgress: () => {},
+  stepFinished: async () => {},
+  runFinished: async () => {},
+  rollbackOffered: async () => {},
+};
+
+let checkout: Checkout;
+let env: Record<string, string>;
+let service: IncidentService;
+
+beforeEach(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cross-front-end-'));
+  temps.push(dir);
+  checkout = await buildCheckout(dir);
+  process.env.PATH = checkout.env.PATH;
+  env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
+  // The bot's side, wired as src/bot.ts wires it, minus Bolt.
+  const config = loadConfig({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DATABOX_RUNBOOKS_DIR: env.DATABOX_RUNBOOKS_DIR });
+  const redact = createRedactor([]);
+  const journal = new Journal(config.stateDir);
+  const state = new IncidentState();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
+  service = new IncidentService(
+    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact, logger: createLogger('silent', redact) },
+    slackLikeReporter,
+  );
+});
+
+function journalRecords() {
+  const verify = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'));
+  expect(verify.problem).toBeUndefined();
+  return verify.records;
+}
+
+describe('one journal for Slack and the terminal', () => {
+  it('an incident diagnosed in Slack is recovered at a terminal, and the postmortem tells both', async () => {
+    service.recordCommand('/databox diagnose duckdb', 'U0ALICE', 'slack:C0INCIDENTS');
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', 'C0INCIDENTS');
+    expect(service.incident(incident.id).diagnosis?.verdict).toBe('corrupt');
+
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--approver', 'bob'], { env, answer: hashIn });
+    expect(terminal.stderr).toBe('');
+    expect(terminal.code).toBe(0);
+
+    // The bot's process sees what the terminal appended.
+    const runs = service.incident(incident.id).runs;
+    expect(runs.map((r) => [r.kind, r.status, r.requestedBy])).toEqual([
+      ['diagnosis', 'succeeded', 'U0ALICE'],
+      ['recovery', 'succeeded', 'terminal:alice'],
+      ['validation', 'succeeded', 'databox-bot'],
+    ]);
+    expect(new Set(journalRecords().map((r) => r.incident).filter(Boolean))).toEqual(new Set([incident.id]));
+
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident.id });
+    expect(markdown).toContain('**U0ALICE** ran `/databox diagnose duckdb` in Slack (channel C0INCIDENTS)');
+    expect(markdown).toContain("The incident's Slack thread is in channel C0INCIDENTS");
+    expect(markdown).toMatch(/\*\*terminal:alice\*\* ran `cli recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver bob` at a terminal/);
+    expect(markdown).toMatch(/\*\*terminal:bob\*\* \*\*approved\*\* Path A/);
+  });
+
+  it('an incident diagnosed at a terminal is recovered from Slack, in a thread it gets there', async () => {
+    const terminal = await runCliProcess(['diagnose', 'duckdb'], { env, stdin: 'ignore' });
+    expect(terminal.code).toBe(0);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4}) opened by terminal:alice/.exec(terminal.stdout)?.[1] as string;
+    expect(incidentId).toBeDefined();
+
+    // What /databox recover duckdb path=a incident=<id> does in the Slack handler, then the teammate's Approve click.
+    const posts: Record<string, unknown>[] = [];
+    const client = { chat: { postMessage: async (args: Record<string, unknown>) => (posts.push(args), { ok: true, channel: 'C0INCIDENTS', ts: '1713595300.000200' }) } } as unknown as WebClient;
+    const deps = { service, queue: new WorkQueue(1, 5, () => {}), logger: createLogger('silent', (t) => t), redact: (t: string) => t, catalog: {} };
+    await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
+    expect(posts).toHaveLength(1);
+    const { run } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incidentId }, 'U0ALICE', 'slack', 'C0INCIDENTS');
+    expect(run?.status).toBe('pending');
+    expect(service.approve(run?.id as string, run?.hash as string, 'U0ALICE').ok).toBe(false);
+    expect(service.approve(run?.id as string, run?.hash as string, 'U0BOB').ok).toBe(true);
+    const finished = await service.executeApproved(run?.id as string);
+    expect(finished.status).toBe('succeeded');
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(true);
+
+    const records = journalRecords();
+    expect(records.find((r) => r.type === 'incident.opened')?.actor).toBe('terminal:alice');
+    expect(records.find((r) => r.type === 'incident.thread')?.data).toEqual({ channel: 'C0INCIDENTS', ts: '1713595300.000200' });
+    expect(records.find((r) => r.type === 'run.approved')?.actor).toBe('U0BOB');
+  });
+});

@@ -1,0 +1,173 @@
+// The CLI's answers, run in-process (runCli, the function src/cli.ts calls): bad input gets one line and exit 2 with
+// nothing run; a self-approval is refused; a failing step exits 1; help and status answer at once.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCheckout, type Checkout } from '../../demo/checkout.js';
+import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
+import { runCli } from '../../src/terminal/console.js';
+import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const temps: string[] = [];
+const originalPath = process.env.PATH;
+afterAll(() => {
+  process.env.PATH = originalPath;
+  temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+async function newCheckout(options: Parameters<typeof buildCheckout>[1] = {}): Promise<{ checkout: Checkout; env: Record<string, string> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-in-process-'));
+  temps.push(dir);
+  const checkout = await buildCheckout(dir, options);
+  // Steps resolve their commands through this process's PATH.
+  process.env.PATH = checkout.env.PATH;
+  return { checkout, env: { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') } };
+}
+
+function journal(checkout: Checkout): JournalRecord[] {
+  const file = path.join(checkout.stateDir, 'journal.jsonl');
+  if (!fs.existsSync(file)) return [];
+  const verify = verifyLines(fs.readFileSync(file, 'utf8'));
+  expect(verify.problem).toBeUndefined();
+  return verify.records;
+}
+
+async function cli(env: Record<string, string>, argv: string[], answer: (prompt: string) => string | null = () => null) {
+  const terminal = scriptedTerminal(env, answer);
+  const code = await runCli(argv, terminal.io);
+  return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
+}
+
+describe('bad input', () => {
+  let checkout: Checkout;
+  let env: Record<string, string>;
+  let textFile: string;
+  beforeAll(async () => {
+    ({ checkout, env } = await newCheckout());
+    textFile = path.join(checkout.dir, 'notes.txt');
+    fs.writeFileSync(textFile, 'not a database\n');
+  });
+
+  const cases: [string, () => string[], RegExp][] = [
+    ['an unknown command', () => ['frobnicate'], /unknown command "frobnicate": run `npm run --silent cli -- help`/],
+    ['an unknown path', () => ['recover', 'duckdb', 'path=c'], /path=c is not a recovery path of duckdb: use path=a or path=b\. Usage: npm run --silent cli -- recover/],
+    ['an unknown scenario', () => ['diagnose', 'nosuch'], /unknown scenario "nosuch"/],
+    ['an unknown parameter', () => ['diagnose', 'duckdb', 'x=1'], /unknown parameter "x": this command takes no parameters/],
+    ['a missing parameter', () => ['recover', 'duckdb', 'path=b'], /missing backup=<path>/],
+    ['a backup that does not exist', () => ['recover', 'duckdb', 'path=b', 'backup=/nonexistent/databox.duckdb'], /backup=\/nonexistent\/databox\.duckdb: .* does not exist/],
+    ['a backup that is a directory', () => ['recover', 'duckdb', 'path=b', `backup=${checkout.dir}`], /is a directory, expected a file/],
+    ['a backup that is not a DuckDB file', () => ['recover', 'duckdb', 'path=b', `backup=${textFile}`], /does not open read-only as a DuckDB database/],
+    ['shell metacharacters', () => ['recover', 'duckdb', 'path=b', 'backup=$(rm -rf ~)'], /backup=\$\(rm -rf ~\)/],
+    ['10 kB of text', () => ['diagnose', 'duckdb', `note=${'x'.repeat(10_000)}`], /at most 1000 are accepted/],
+    ['an option without its value', () => ['recover', 'duckdb', '--approver'], /--approver needs a value/],
+    ['an unknown option', () => ['status', '--force'], /unknown option --force/],
+    ['an approver that is not a name', () => ['recover', 'duckdb', '--approver', 'bob; rm -rf /'], /--approver bob; rm -rf \/ is not a name/],
+    ['a hash that is not one', () => ['recover', 'duckdb', '--approve', 'yes'], /--approve yes is not a plan hash/],
+    ['a rollback of something that is not a run', () => ['rollback', 'nope'], /usage: npm run --silent cli -- rollback <recovery-run-id>/],
+    ['an approval of an unknown plan', () => ['approve', 'dbx-20260420-aaaa/2', 'abcdef12'], /no plan "dbx-20260420-aaaa\/2" is known to the journal/],
+    ['a postmortem of a path', () => ['postmortem', '../../etc/passwd'], /is not an incident id/],
+    ['a postmortem of an unknown incident', () => ['postmortem', 'dbx-20260420-aaaa'], /no incident dbx-20260420-aaaa in the journal/],
+    ['journal without verify', () => ['journal', 'repair'], /usage: npm run --silent cli -- journal verify/],
+    ['status with extra words', () => ['status', 'now'], /"status" takes nothing after it/],
+  ];
+
+  it.each(cases)('%s: one line naming it, exit 2, nothing run', async (_name, argv, message) => {
+    const before = journal(checkout).length;
+    const result = await cli(env, argv());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.endsWith('\n')).toBe(true);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const after = journal(checkout).slice(before);
+    expect(after.filter((r) => r.type !== 'command.received')).toEqual([]);
+    expect(fs.existsSync(checkout.databasePath)).toBe(true);
+    expect(fs.readFileSync(checkout.callsLog, 'utf8')).toBe('');
+  });
+
+  it('a malformed setting is one line and exit 2, never a stack trace', async () => {
+    const result = await cli({ ...env, DATABOX_APPROVAL_TTL: 'banana' }, ['status']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^databox: invalid configuration: .*expected a duration such as 30s, 15m or 2h.*DATABOX_APPROVAL_TTL\n$/);
+  });
+
+  it('help lists the commands and scenarios and exits 0; it needs no Slack token', async () => {
+    expect(env.SLACK_BOT_TOKEN).toBeUndefined();
+    const result = await cli(env, ['help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: npm run --silent cli -- <command>');
+    expect(result.stdout).toMatch(/ {2}rollback <recovery-run-id>/);
+    expect(result.stdout).toContain('  duckdb: Blown DuckDB file (local backend)');
+    expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, 2 refused or bad input.');
+  });
+});
+
+describe('refusals and exit codes', () => {
+  it('refuses a destructive plan approved by its own requester, and journals the refusal', async () => {
+    const { checkout, env } = await newCheckout();
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'alice'], promptedHash);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refused: a plan with destructive steps must be approved by someone other than the person who requested it.');
+    expect(result.stderr).toContain('Give the approver\'s name with --approver (someone other than alice)');
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+    const refused = journal(checkout).filter((r) => r.type === 'approval.refused');
+    expect(refused.map((r) => r.actor)).toEqual(['terminal:alice']);
+    expect((refused[0]?.data as any).reason).toMatch(/someone other than the person who requested it/);
+  });
+
+  it('asks who approves when --approver is missing, and records that name', async () => {
+    const { checkout, env } = await newCheckout();
+    const asked: string[] = [];
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--as', 'carol'], (prompt) => {
+      asked.push(prompt);
+      return prompt.startsWith('Who approves?') ? 'dave' : promptedHash(prompt);
+    });
+    expect(result.code).toBe(0);
+    expect(asked[0]).toBe('Who approves? This plan has destructive steps: name someone other than carol: ');
+    expect(asked[1]).toMatch(/as terminal:dave/);
+    const records = journal(checkout);
+    expect(records.find((r) => r.type === 'run.proposed')?.actor).toBe('terminal:carol');
+    expect(records.find((r) => r.type === 'run.approved')?.actor).toBe('terminal:dave');
+  });
+
+  it('"no" at the prompt rejects the plan: exit 2, nothing run', async () => {
+    const { checkout, env } = await newCheckout();
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], () => 'no');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/✘ Plan dbx-\d{8}-[0-9a-f]{4}\/1 rejected by terminal:bob; nothing of it was run\./);
+    expect(journal(checkout).filter((r) => r.type === 'run.rejected').map((r) => r.actor)).toEqual(['terminal:bob']);
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+  });
+
+  it('exits 1 when a recovery step fails, and does not validate', async () => {
+    const { checkout, env } = await newCheckout({ failOnce: ['full-refresh'] });
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✘ Recovery failed in [^:]+: stopped at "Rehydrate raw catalogs and rebuild every mart": exit 1/);
+    expect(result.stdout).toContain('rollback dbx-');
+    const records = journal(checkout);
+    expect(records.filter((r) => r.type === 'run.finished').map((r) => (r.data as any).status)).toEqual(['failed']);
+    expect(records.some((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'validation')).toBe(false);
+  });
+
+  it('validate exits 1 when a validation step fails and 0 when all pass', async () => {
+    const { env } = await newCheckout({ corrupt: false, failOnce: ['verify-dev'] });
+    const failed = await cli(env, ['validate', 'duckdb']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: stopped at "Soda contracts against __dev \(task verify:dev\)": exit 1/);
+    const passed = await cli(env, ['validate', 'duckdb']);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: all 3 steps passed/);
+  });
+
+  it('a diagnosis exits 0 whatever it finds, and names the verdict and the commands to go on', async () => {
+    const { env } = await newCheckout();
+    const result = await cli(env, ['diagnose', 'duckdb']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('● Verdict: File corrupt');
+    expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver <name>/);
+    expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=b backup=… incident=dbx-/);
+  });
+});

@@ -1,0 +1,83 @@
+// The terminal reporter's progress line: redrawn in place on a TTY, printed as "still running" lines otherwise;
+// colour only when asked for.
+import { describe, expect, it } from 'vitest';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import type { Incident, Run } from '../../src/incidents/state.js';
+import { colorWanted, createStyle } from '../../src/terminal/style.js';
+import { TerminalReporter } from '../../src/terminal/terminal-reporter.js';
+
+const step = {
+  id: 'full_refresh',
+  kind: 'command',
+  title: 'Rehydrate raw catalogs and rebuild every mart',
+  argv: ['task', 'full-refresh'],
+  cwd: '/srv/databox',
+  env: {},
+  classify: [],
+  mutates: true,
+  destructive: false,
+  acceptStatuses: [],
+  timeoutMs: 60_000,
+  guard: false,
+} as unknown as ResolvedStep;
+const run = { id: 'dbx-20260420-3fa2/2', kind: 'recovery', title: 'Path A: Rebuild from raw dlt state', steps: [step], results: [] } as unknown as Run;
+const incident = { id: 'dbx-20260420-3fa2' } as unknown as Incident;
+
+function reporter(tty: boolean) {
+  let out = '';
+  const r = new TerminalReporter({
+    out: { write: (text: string) => (out += text) },
+    style: createStyle(tty),
+    tty,
+    root: '/srv/databox',
+    runbook: () => {
+      throw new Error('not needed');
+    },
+    cli: 'npm run --silent cli --',
+    heartbeatMs: 60,
+  });
+  return { r, output: () => out };
+}
+
+const record = { stepId: 'full_refresh', status: 'ok', summary: 'exit 0', exitCode: 0, durationMs: 2_300, outputs: {}, excerpt: 'Applying new plan - all model batches executed successfully' };
+
+describe('the terminal reporter', () => {
+  it('without a TTY, prints the step, its command, progress lines and "still running" lines, no escape codes', async () => {
+    const { r, output } = reporter(false);
+    await r.stepStarted(incident, run, step, 0);
+    r.stepProgress(incident, run, step, 'Pipeline ebird_pipeline load step completed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await r.stepFinished(incident, run, step, record as never);
+    const text = output();
+    expect(text).toContain('[1/1] Rehydrate raw catalogs and rebuild every mart\n      $ task full-refresh\n');
+    expect(text).toContain('      … Pipeline ebird_pipeline load step completed\n');
+    expect(text).toMatch(/ {6}… still running after \d+ ms\n/);
+    expect(text).toContain('      ✔ ok · exit 0 · 2.3 s\n      │ Applying new plan');
+    expect(text).not.toContain('\u001b');
+    // Once the step has finished, nothing more is printed about it.
+    const after = output().length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(output().length).toBe(after);
+  });
+
+  it('on a TTY, redraws one progress line in place with a spinner, then clears it', async () => {
+    const { r, output } = reporter(true);
+    await r.stepStarted(incident, run, step, 0);
+    r.stepProgress(incident, run, step, 'loading raw_ebird');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await r.stepFinished(incident, run, step, record as never);
+    const text = output();
+    expect(text).toMatch(/\r\u001b\[2K\u001b\[2m {6}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] running \ds · loading raw_ebird/);
+    expect(text).not.toContain('still running');
+    expect(text).toMatch(/\r\u001b\[2K {6}\u001b\[32m✔ ok\u001b\[39m · exit 0/);
+    r.close();
+  });
+
+  it('wants colour only on a TTY without NO_COLOR', () => {
+    expect(colorWanted(true, {})).toBe(true);
+    expect(colorWanted(true, { NO_COLOR: '1' })).toBe(false);
+    expect(colorWanted(true, { NO_COLOR: '' })).toBe(true);
+    expect(colorWanted(false, {})).toBe(false);
+    expect(createStyle(false).red('x')).toBe('x');
+  });
+});

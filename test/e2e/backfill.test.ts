@@ -1,0 +1,232 @@
+// Scenario 2 through the real Bolt app: find the bad window, keep and replace it, restate only it, validate, roll back.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+const reloadCommand = 'uv run dagster asset materialize --select ebird_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
+const restateCommand =
+  'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model ebird.fct_daily_bird_observations --restate-model analytics.fct_species_environment_daily --auto-apply';
+
+// Today, for the bot, is 2026-04-25: the data's 60 days end yesterday.
+const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
+const clock = () => new Date(Date.now() + offset);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+beforeEach(async () => {
+  slack = new SlackStandIn();
+  await slack.start();
+  checkout = new Checkout();
+  await createBackfillDatabase(checkout.databasePath, {
+    lastDay: '2026-04-24',
+    rowsPerDay: 5_000,
+    ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] },
+    noaa: { martOnlyZero: ['2026-04-10'] },
+  });
+  checkout.behave({
+    [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 5_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+    [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+    'uv run sqlmesh state list': { stdout: 'plan_id          created_at\nplan_7f3a9c21    2026-04-17 06:00\nplan_0b1e77d4    2026-04-24 06:00\n' },
+  });
+  harness = await startBot(checkout, slack, {}, clock);
+});
+
+afterEach(async () => {
+  await harness.stop();
+  await slack.stop();
+  checkout.remove();
+});
+
+async function query<T = unknown[]>(sql: string, values: string[] = []): Promise<T[]> {
+  const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql, values)).getRowsJson() as T[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const rawPerDay = async () =>
+  Object.fromEntries(await query<[string, string]>(`SELECT CAST(observation_date AS VARCHAR), count(*) FROM raw_ebird.observations GROUP BY 1`));
+const windowIds = async () =>
+  (await query<[string]>(`SELECT id FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20' ORDER BY id`)).map((r) => String(r[0]));
+
+function message(startsWith: string): string {
+  const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
+  expect(found, `a message starting "${startsWith}"`).toBeDefined();
+  return `${found?.text}\n${found?.blocks}`;
+}
+
+/** Diagnose, pick path A under the verdict, accept the window the modal is prefilled with: the plan is posted. */
+async function diagnoseAndPropose(): Promise<void> {
+  await harness.command('diagnose backfill source=ebird', operator);
+  await harness.settle();
+  await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+  await harness.settle();
+  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+  const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+  expect(prefilled).toEqual({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' });
+  const submitted = await harness.submitModal(operator, modal, prefilled);
+  expect(submitted.status).toBe(200);
+  await harness.settle();
+}
+
+async function recover(): Promise<void> {
+  await diagnoseAndPropose();
+  await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+  await harness.settle();
+}
+
+describe('/databox diagnose backfill', () => {
+  it('finds the bad window by itself over the last 30 days, shows the per-day table, and blames the raw load', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Bad window in the raw load');
+    expect(verdict).toContain('Replace the window 2026-04-18 … 2026-04-20');
+    expect(verdict).toMatch(/3 of 30 days look wrong in ebird.fct_daily_bird_observations \(2026-03-26 … 2026-04-24, baseline median [\d.]+\/day\): 2026-04-18 zero \(0\), 2026-04-19 low \(500\), 2026-04-20 spike \(40000\)/);
+    const tables = slack.callsTo('chat.update').map((u) => String(u.blocks)).filter((b) => b.includes('2026-04-19') && b.includes('```'));
+    expect(tables.length).toBeGreaterThanOrEqual(2);
+    expect(tables[0]).toMatch(/2026-04-18\s+0\s+zero/);
+    expect(tables[0]).toMatch(/2026-04-20\s+40000\s+spike/);
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('tells a bad transform from a bad load: raw rows normal, mart rows missing', async () => {
+    await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Bad window in the mart only');
+    expect(verdict).toContain('1 of 11 days look wrong in noaa.fct_daily_weather (2026-04-05 … 2026-04-15');
+    expect(verdict).toContain('2026-04-10 zero (0)');
+    expect(verdict).toContain('all 11 days normal in raw_noaa.daily_weather');
+  });
+
+  it.each([
+    ['source=ebird;drop', /source=ebird;drop contains shell metacharacters/],
+    ['source=raw_ebird.observations', /source=raw_ebird.observations is not one of: ebird, noaa, usgs/],
+    ["source=ebird from=2026-04-18'-- to=2026-04-20", /from=2026-04-18'-- is not a date/],
+    ['source=ebird from=2026-04-18 to=2026-13-01', /to=2026-13-01 is not a date/],
+    ['source=ebird from=2026-04-20 to=2026-04-18', /from=2026-04-20 is after to=2026-04-18/],
+    ['source=ebird from=2026-01-01 to=2026-03-01', /60 days long; at most 31 days/],
+    ['source=ebird from=2026-04-24 to=2026-04-26', /to=2026-04-26 is in the future \(today is 2026-04-25 UTC\)/],
+    ['source=ebird from=2026-04-18', /give both from= and to=, or neither/],
+  ])('refuses %s before anything runs', async (params, expected) => {
+    const response = await harness.command(`diagnose backfill ${params}`, operator);
+    await harness.settle();
+    const answer = String(response.json?.text ?? slack.responses.at(-1)?.body.text);
+    expect(answer).toMatch(expected);
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(checkout.calls()).toEqual([]);
+  });
+});
+
+describe('/databox recover backfill', () => {
+  it('previews, keeps, deletes exactly the window, reloads, restates only it, and validates', async () => {
+    const before = await rawPerDay();
+    const idsInWindow = await windowIds();
+    await diagnoseAndPropose();
+    const plan = message('Plan Path A');
+    expect(plan).toContain(`Preview: Raw rows the DELETE will remove: ${idsInWindow.length}*`);
+    expect(plan).toContain('DELETE FROM \\"raw_ebird\\".\\"observations\\"');
+    expect(plan).toContain('bound: $1=\\"2026-04-18\\", $2=\\"2026-04-20\\"');
+    expect(plan).toContain(`must change exactly ${idsInWindow.length} rows`);
+    expect(checkout.calls(), 'nothing runs before approval').toEqual([]);
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/someone other than the person who requested it/);
+    expect(await rawPerDay()).toEqual(before);
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+
+    const parquet = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!, 'raw_ebird.observations.2026-04-18_2026-04-20.parquet');
+    const kept = (await query<[string]>(`SELECT id FROM read_parquet('${parquet}') ORDER BY id`)).map((r) => String(r[0]));
+    expect(kept).toEqual(idsInWindow);
+
+    const after = await rawPerDay();
+    for (const [day, count] of Object.entries(before)) {
+      if (day < '2026-04-18' || day > '2026-04-20') expect(after[day], day).toBe(count);
+      else expect(after[day], day).toBe('5000');
+    }
+
+    const calls = checkout.calls();
+    expect(calls.map((c) => c.command)).toEqual([reloadCommand, restateCommand, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);
+    expect(calls[0]?.env).toMatchObject({ DATABOX_BACKFILL_START: '2026-04-18', DATABOX_BACKFILL_END: '2026-04-20' });
+    expect(calls[0]?.cwd).toBe(checkout.root);
+    expect(calls[1]?.cwd).toBe(checkout.path('transforms', 'main'));
+    expect(calls[0]?.env).not.toHaveProperty('SLACK_SIGNING_SECRET');
+
+    const validation = slack.callsTo('chat.update').map((u) => String(u.blocks)).find((b) => b.includes('validation step') && b.includes('2026-04-19'));
+    expect(validation).toMatch(/2026-04-18\s+0\s+5000\s+normal/);
+    expect(validation).toMatch(/2026-04-20\s+40000\s+5000\s+normal/);
+    expect(slack.allText()).toContain('Validation passed');
+  });
+
+  it('stops before any delete when the rows kept differ from the preview', async () => {
+    await harness.command('recover backfill source=ebird from=2026-04-18 to=2026-04-20', operator);
+    await harness.settle();
+    // A load lands in the window between the plan and its approval.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
+    connection.closeSync();
+    instance.closeSync();
+    const before = await rawPerDay();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toMatch(/kept \d+ rows where the preview counted \d+: stopping before anything is deleted/);
+    expect(await rawPerDay()).toEqual(before);
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the kept raw rows back', async () => {
+    const idsInWindow = await windowIds();
+    await recover();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    expect(modal.callback_id).toBe('rollback_parameters_modal');
+    expect(slack.allText()).toContain('plan_7f3a9c21');
+    expect(checkout.calls().at(-1)?.cwd).toBe(checkout.path('transforms', 'main'));
+
+    const bad = await harness.submitModal(operator, modal, { restore_from: 'plan; rm -rf /' });
+    expect(bad.json?.errors?.restore_from).toMatch(/is not a plain token/);
+    await harness.submitModal(operator, modal, { restore_from: 'plan_7f3a9c21' });
+    await harness.settle();
+    const plan = message('Plan Rollback');
+    expect(plan).toContain('--restore-from plan_7f3a9c21 --auto-apply');
+    expect(plan).toContain('INSERT INTO \\"raw_ebird\\".\\"observations\\" BY NAME');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+
+    expect(checkout.calls().at(-1)?.command).toBe('uv run sqlmesh plan prod --restore-from plan_7f3a9c21 --auto-apply');
+    const present = new Set((await query<[string]>(`SELECT id FROM raw_ebird.observations`)).map((r) => String(r[0])));
+    expect(idsInWindow.every((id) => present.has(id))).toBe(true);
+    expect(slack.allText()).toMatch(/re-inserted \d+ of \d+ kept rows/);
+    expect(slack.allText()).toContain('Rollback passed');
+  });
+});

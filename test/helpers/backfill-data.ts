@@ -1,0 +1,73 @@
+// A databox database for scenario 2: raw tables and marts for ebird, noaa and usgs over 60 days, with bad days planted.
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export interface PlantedDays {
+  /** Days with no rows at all. */
+  zero?: string[];
+  /** Days with a tenth of the usual rows. */
+  low?: string[];
+  /** Days with eight times the usual rows. */
+  spike?: string[];
+  /** Days whose mart rows are missing although the raw rows are fine (a transform bug). */
+  martOnlyZero?: string[];
+}
+
+export interface BackfillData {
+  /** The last day with data; the 60 days end here. */
+  lastDay: string;
+  rowsPerDay: number;
+  ebird?: PlantedDays;
+  noaa?: PlantedDays;
+}
+
+const sources = [
+  { name: 'ebird', raw: 'raw_ebird.observations', mart: 'ebird.fct_daily_bird_observations' },
+  { name: 'noaa', raw: 'raw_noaa.daily_weather', mart: 'noaa.fct_daily_weather' },
+  { name: 'usgs', raw: 'raw_usgs.daily_values', mart: 'usgs.fct_daily_streamflow' },
+] as const;
+
+const list = (days: readonly string[] | undefined) => (days && days.length > 0 ? days.map((d) => `DATE '${d}'`).join(', ') : 'NULL');
+
+/** SQL that inserts `rowsPerDay` raw rows for each day between $1 and $2, as a reload would; ids continue from the max. */
+export function reloadRawSql(rawTable: string, rowsPerDay: number): string {
+  return `INSERT INTO ${rawTable}
+    SELECT (SELECT coalesce(max(id), 0) FROM ${rawTable}) + row_number() OVER () AS id, CAST(d AS DATE) AS observation_date,
+           'species_' || (r % 97) AS species, (r % 13) + 1 AS how_many
+      FROM range(CAST($1 AS DATE), CAST($2 AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS days(d), range(${rowsPerDay}) AS rows(r)`;
+}
+
+/** SQL that rebuilds a mart's rows for the days between $1 and $2 from its raw table, as a SQLMesh restate would. */
+export function restateMartSql(rawTable: string, martTable: string): string[] {
+  return [
+    `DELETE FROM ${martTable} WHERE day_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`,
+    `INSERT INTO ${martTable} SELECT observation_date AS day_date, id, species, how_many FROM ${rawTable} WHERE observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`,
+  ];
+}
+
+export async function createBackfillDatabase(file: string, data: BackfillData): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  for (const source of sources) {
+    const planted: PlantedDays = (data as unknown as Record<string, PlantedDays | undefined>)[source.name] ?? {};
+    const [rawSchema] = source.raw.split('.');
+    const [martSchema] = source.mart.split('.');
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${rawSchema}; CREATE SCHEMA IF NOT EXISTS ${martSchema};`);
+    await connection.run(`
+      CREATE TABLE ${source.raw} AS
+      WITH days AS (SELECT CAST(d AS DATE) AS day FROM range(DATE '${data.lastDay}' - INTERVAL 59 DAY, DATE '${data.lastDay}' + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)),
+      sized AS (
+        SELECT day, CASE WHEN day IN (${list(planted.zero)}) THEN 0
+                         WHEN day IN (${list(planted.low)}) THEN ${Math.floor(data.rowsPerDay / 10)}
+                         WHEN day IN (${list(planted.spike)}) THEN ${data.rowsPerDay * 8}
+                         ELSE ${data.rowsPerDay} - CAST(hash(day) % ${Math.max(1, Math.floor(data.rowsPerDay / 20))} AS INTEGER) END AS n
+          FROM days)
+      SELECT CAST(row_number() OVER (ORDER BY day, r) AS BIGINT) AS id, day AS observation_date, 'species_' || (r % 97) AS species, CAST((r % 13) + 1 AS INTEGER) AS how_many
+        FROM sized, range(n) AS rows(r)`);
+    await connection.run(`
+      CREATE TABLE ${source.mart} AS
+      SELECT observation_date AS day_date, id, species, how_many FROM ${source.raw}
+       ${planted.martOnlyZero?.length ? `WHERE observation_date NOT IN (${list(planted.martOnlyZero)})` : ''}`);
+  }
+  connection.closeSync();
+  instance.closeSync();
+}
