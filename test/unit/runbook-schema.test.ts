@@ -329,3 +329,17 @@ describe('a broken runbook stops the load with the file, the path inside it and 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('values a runbook puts into SQL or argv lists', () => {
+  const backfill = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8');
+
+  it('refuses a model name that is not a plain name', () => {
+    const bad = backfill.replace('models: [ebird.fct_daily_bird_observations,', 'models: ["ebird.fct; rm -rf /",');
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.models: "ebird\.fct; rm -rf \/" is not a plain/);
+  });
+
+  it('refuses a table name that would not be a plain SQL identifier', () => {
+    const bad = backfill.replace('raw_table: raw_ebird.observations', 'raw_table: "raw_ebird.observations; DROP TABLE x"');
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.raw_table/);
+  });
+});

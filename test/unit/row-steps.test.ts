@@ -1,0 +1,143 @@
+// The scenario-2 built-ins on real DuckDB files: checked deletes, kept rows, re-inserts and per-day counts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { judgeDay, median, runDayCountsStep, scanWindow } from '../../src/engine/steps/day-counts-step.js';
+import { runExportRowsStep, runRestoreRowsStep } from '../../src/engine/steps/row-steps.js';
+import { runSqlStep } from '../../src/engine/steps/sql-step.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createBackfillDatabase } from '../helpers/backfill-data.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('row-steps-');
+
+async function database(): Promise<{ dir: string; ctx: StepRunContext; count: (where?: string) => Promise<number> }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'databox.duckdb');
+  await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 200, ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] } });
+  const ctx: StepRunContext = {
+    root: dir,
+    databasePath: file,
+    stateDir: path.join(dir, 'var'),
+    incidentId: 'dbx-20260425-0001',
+    runId: 'dbx-20260425-0001/2',
+    diskFullPercent: 95,
+    runCommand,
+    redact: (text) => text,
+    clock: () => new Date('2026-04-25T08:00:00Z'),
+    progress: () => {},
+  };
+  const count = async (where = 'TRUE') => {
+    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll(`SELECT count(*) FROM raw_ebird.observations WHERE ${where}`)).getRowsJson();
+    connection.closeSync();
+    instance.closeSync();
+    return Number(rows[0]?.[0]);
+  };
+  return { dir, ctx, count };
+}
+
+const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false };
+const window = `observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
+
+describe('a DELETE with expectRows', () => {
+  it('rolls back and changes nothing when the count differs from the preview', async () => {
+    const { ctx, count } = await database();
+    const before = await count();
+    const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', database: 'duckdb', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow - 1) } as ResolvedStep;
+    const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(`changed ${inWindow} rows where the preview counted ${inWindow - 1}: rolled back, nothing was changed`);
+    expect(await count()).toBe(before);
+  });
+
+  it('commits when the count matches', async () => {
+    const { ctx, count } = await database();
+    const before = await count();
+    const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', database: 'duckdb', sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow) } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const result = await runSqlStep(step, ctx);
+    expect(result.status).toBe('ok');
+    expect(await count()).toBe(before - inWindow);
+  });
+});
+
+describe('export-rows and restore-rows', () => {
+  const exportStep = (to: string, expectRows?: string) =>
+    ({ ...common, id: 'keep_raw', title: 'keep', kind: 'export-rows', table: 'raw_ebird.observations', where: window, params: ['2026-04-19', '2026-04-20'], to, expectRows }) as Extract<ResolvedStep, { kind: 'export-rows' }>;
+
+  it('keeps exactly the window in Parquet, and never overwrites an earlier file', async () => {
+    const { dir, ctx, count } = await database();
+    const to = path.join(dir, 'var', 'backups', 'kept.parquet');
+    const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+    const result = await runExportRowsStep(exportStep(to, String(inWindow)), ctx);
+    expect(result.status).toBe('ok');
+    expect(result.outputs).toEqual({ file: to, rowCount: inWindow });
+    const again = await runExportRowsStep(exportStep(to, String(inWindow)), ctx);
+    expect(again.status).toBe('failed');
+    expect(again.summary).toContain('refusing to overwrite');
+  });
+
+  it('stops, keeping the file aside, when the rows written differ from the preview', async () => {
+    const { dir, ctx } = await database();
+    const to = path.join(dir, 'kept.parquet');
+    const result = await runExportRowsStep(exportStep(to, '3'), ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/where the preview counted 3: stopping before anything is deleted/);
+    expect(fs.existsSync(to)).toBe(false);
+    expect(fs.existsSync(`${to}.count-mismatch`)).toBe(true);
+  });
+
+  it('re-inserts only the kept rows that are missing, by primary key', async () => {
+    const { dir, ctx, count } = await database();
+    const to = path.join(dir, 'kept.parquet');
+    const before = await count();
+    await runExportRowsStep(exportStep(to), ctx);
+    const instance = await DuckDBInstance.create(ctx.databasePath);
+    const connection = await instance.connect();
+    // Half the window goes; the other half stays, so a blind re-insert would duplicate it.
+    await connection.run(`DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-20'`);
+    connection.closeSync();
+    instance.closeSync();
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', table: '"raw_ebird"."observations"', from: to, key: 'id' } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('ok');
+    expect(await count()).toBe(before);
+    expect(result.outputs.inserted).toBe(await count(`observation_date = DATE '2026-04-20'`));
+    const noKey = await runRestoreRowsStep({ ...restore, key: '' }, ctx);
+    expect(noKey.outputs.inserted).toBe(0);
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('day counts', () => {
+  it('judges zero, low (under 20% of the median), spike (over 5x) and normal', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(judgeDay(0, 100, 0.2, 5)).toBe('zero');
+    expect(judgeDay(19, 100, 0.2, 5)).toBe('low');
+    expect(judgeDay(20, 100, 0.2, 5)).toBe('normal');
+    expect(judgeDay(500, 100, 0.2, 5)).toBe('normal');
+    expect(judgeDay(501, 100, 0.2, 5)).toBe('spike');
+  });
+
+  it('scans the last complete days when no window is given', () => {
+    expect(scanWindow({ from: '', to: '', scanDays: 30 }, new Date('2026-04-25T08:00:00Z'))).toEqual({ from: '2026-03-26', to: '2026-04-24', proposed: true });
+    expect(scanWindow({ from: '2026-04-01', to: '2026-04-03', scanDays: 30 }, new Date('2026-04-25T08:00:00Z'))).toEqual({ from: '2026-04-01', to: '2026-04-03', proposed: false });
+  });
+
+  it('finds the planted days and proposes the window that covers them', async () => {
+    const { ctx } = await database();
+    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const result = await runDayCountsStep(step, ctx);
+    expect(result.status).toBe('anomalies');
+    expect(result.outputs.badDays).toEqual(['2026-04-18', '2026-04-19', '2026-04-20']);
+    expect([result.outputs.proposedFrom, result.outputs.proposedTo]).toEqual(['2026-04-18', '2026-04-20']);
+    expect(result.output).toMatch(/2026-04-19\s+20\s+low/);
+  });
+});
