@@ -1,4 +1,7 @@
 // The terminal front end: `npm run --silent cli -- <command>`. Needs no Slack tokens; shares the bot's runbooks, policies and journal.
+import { loadDotEnv } from './env-file.js';
+
+loadDotEnv();
 const args = process.argv.slice(2);
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 

@@ -1,11 +1,13 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
 import { ConfigError, loadConfig } from './config.js';
 import { createBot } from './bot.js';
+import { loadDotEnv } from './env-file.js';
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
 import { RunbookError } from './runbook/load.js';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   let config;
   try {
     config = loadConfig();

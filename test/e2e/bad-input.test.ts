@@ -57,8 +57,8 @@ async function answerTo(text: string): Promise<string> {
 
 const cases: [string, string, RegExp][] = [
   ['an unknown verb', 'restart duckdb', /unknown command "restart"/],
-  ['a missing scenario', 'diagnose', /which scenario\? One of: duckdb/],
-  ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are duckdb/],
+  ['a missing scenario', 'diagnose', /which scenario\? One of: backfill, duckdb/],
+  ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are backfill, duckdb/],
   ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a or path=b/],
   ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
   ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
@@ -84,13 +84,14 @@ describe('malformed slash commands', () => {
 
   it('shows the right usage after a grammar error', async () => {
     const answer = await answerTo('recover duckdb path=c');
-    expect(answer).toContain('/databox recover duckdb [path=a|b] [key=value …] [incident=&lt;id&gt;]');
+    expect(answer).toContain('/databox recover backfill|duckdb [path=a|b] [key=value …] [incident=&lt;id&gt;]');
   });
 
   it('answers help with the grammar and the scenarios', async () => {
     const answer = await answerTo('help');
-    expect(answer).toContain('/databox diagnose duckdb');
+    expect(answer).toContain('/databox diagnose backfill|duckdb');
     expect(answer).toContain('Blown DuckDB file');
+    expect(answer).toContain('Partial backfill of a single source');
   });
 
   it('records every command in the journal, bad ones included', async () => {

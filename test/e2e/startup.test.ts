@@ -1,0 +1,96 @@
+// Starting the real bot process (src/main.ts): bad configuration and runbooks stop it with one clear line; good ones serve.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signingSecret } from '../helpers/signed-request.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-startup-'));
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var'), LOG_LEVEL: 'info' };
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+// The TypeScript loader by file URL: the bot runs in a folder of its own, where a bare "tsx" would not resolve.
+const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const mainArgs = ['--import', tsxLoader, path.join(projectRoot, 'src/main.ts')];
+
+function startMain(env: Record<string, string>) {
+  return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 30_000 });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('npm start', () => {
+  it.each([
+    ['no bot token', {}, /SLACK_BOT_TOKEN is required/],
+    ['a malformed bot token', { SLACK_BOT_TOKEN: 'abc' }, /must be a bot token starting with xoxb- → at SLACK_BOT_TOKEN/],
+    ['neither app token nor signing secret', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, /set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode → at SLACK_SIGNING_SECRET/],
+    ['a malformed duration', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APPROVAL_TTL: '15 minutes' }, /expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL/],
+    ['a malformed boolean', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_ALLOW_SELF_APPROVAL: 'maybe' }, /DATABOX_ALLOW_SELF_APPROVAL/],
+  ])('stops with one line naming the problem: %s', async (_name, env, expected) => {
+    const result = await startMain({ ...baseEnv, ...env });
+    expect(result.exitCode).toBe(2);
+    const lines = String(result.stderr).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected);
+    expect(String(result.stderr)).not.toContain('xoxb-1-2-abc');
+  });
+
+  it('stops on a bad runbook, naming the file, the path inside it and what is wrong', async () => {
+    const runbooks = path.join(work, 'runbooks');
+    fs.mkdirSync(runbooks, { recursive: true });
+    const text = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8').replace('kind: move\n', 'kind: teleport\n');
+    fs.writeFileSync(path.join(runbooks, 'duckdb.yml'), text);
+    const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: runbooks });
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toMatch(/runbooks\/duckdb\.yml: at recovery\[0\]\.steps\[0\]\.kind: /);
+  });
+
+  it('starts in HTTP mode, serves /healthz, and stops cleanly on SIGTERM', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const port = await freePort();
+    const child = execa(process.execPath, mainArgs, {
+      cwd: work,
+      env: { ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      extendEnv: false,
+      reject: false,
+    });
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i += 1) {
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+      expect(slack.calls.map((c) => c.method)).toContain('auth.test');
+    } finally {
+      child.kill('SIGTERM');
+      const result = await child;
+      await slack.stop();
+      expect(result.exitCode).toBe(0);
+      expect(String(result.stdout)).toContain('databox-bot is running');
+      expect(String(result.stdout)).not.toContain('xoxb-1-2-abc');
+    }
+  });
+});
