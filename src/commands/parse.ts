@@ -75,8 +75,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return fail(`the command is ${rawText.length} characters long; at most ${maxCommandLength} are accepted`);
   }
   const text = unescapeSlackText(rawText).trim();
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) return fail('the command contains control characters');
+  // C0 and C1 controls, and the bidirectional overrides that can make a value read differently from what runs.
+  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text)) return fail('the command contains control characters');
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return fail(tokens.error);
   const [verb, ...rest] = tokens;

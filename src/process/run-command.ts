@@ -82,6 +82,9 @@ export const runCommand: CommandRunner = async (request) => {
   const output = new OutputBuffer();
   const [file, ...args] = request.argv;
   if (!file) throw new Error('empty argv');
+  if (request.signal?.aborted) {
+    return { exitCode: null, timedOut: false, output: '', outputBytes: 0, durationMs: 0, spawnError: `not started: "${file}" was cancelled before it began` };
+  }
   const child = execa(file, args, {
     cwd: request.cwd,
     env: childEnvironment(request.env),

@@ -82,4 +82,15 @@ describe('runCommandStep', () => {
     expect(progress[0]).toBe(`${'a'.repeat(190)}[REDACTED]`);
     expect(progress[0]).not.toContain(secret.slice(0, 6));
   });
+
+  it('never shows a prefix of a secret that arrives split across two chunks of output', async () => {
+    const progress: string[] = [];
+    const [head, tail] = [secret.slice(0, 10), secret.slice(10)];
+    const script = `printf 'token=${head}'; sleep 0.3; printf '${tail} done\\n'`;
+    const result = await runCommandStep(step(['sh', '-c', script]), context(progress));
+    expect(result.status).toBe('ok');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.join('\n')).not.toContain(head);
+    expect(result.output).toContain('token=[REDACTED] done');
+  });
 });

@@ -14,8 +14,11 @@ function classify(step: CommandStep, exitCode: number | null, output: string): s
   return exitCode === 0 ? 'ok' : 'failed';
 }
 
+const recentChars = 8_192;
+
 export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Promise<StepResult> {
   let lastProgress = 0;
+  let recent = '';
   const result = await ctx.runCommand({
     argv: step.argv,
     cwd: step.cwd,
@@ -23,13 +26,16 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     timeoutMs: step.timeoutMs,
     signal: ctx.signal,
     onOutput: (text) => {
-      // A progress line at most every few seconds: the latest line of output.
+      // Only complete lines are shown, redacted as a whole: a secret may arrive split across two chunks.
+      recent = (recent + text).slice(-recentChars);
+      const complete = recent.slice(0, recent.lastIndexOf('\n') + 1);
+      // A progress line at most every few seconds: the latest complete line of output.
       const now = Date.now();
-      if (now - lastProgress < 3_000) return;
+      if (!complete.trim() || now - lastProgress < 3_000) return;
       lastProgress = now;
-      const line = text.trim().split('\n').at(-1);
-      // Redact before cutting: a cut through a secret would leave a prefix the redactor no longer recognises.
-      if (line) ctx.progress(ctx.redact(line).slice(0, 200));
+      const line = ctx.redact(complete).trim().split('\n').at(-1);
+      // Redacted before cutting: a cut through a secret would leave a prefix the redactor no longer recognises.
+      if (line) ctx.progress(line.slice(0, 200));
     },
   });
   const output = ctx.redact(result.output);
