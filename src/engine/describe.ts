@@ -20,7 +20,7 @@ export function describeStep(step: ResolvedStep, root: string): string {
     case 'command': {
       const env = Object.entries(step.env).map(([name, value]) => `${name}=${showArg(value)} `).join('');
       const where = step.cwd === root ? '' : `(in ${rel(step.cwd)}) `;
-      return `${where}${env}${step.argv.map(showArg).join(' ')}`;
+      return `${where}${env}${step.argv.map(showArg).join(' ')}${step.detach ? '  (started detached and left running)' : ''}`;
     }
     case 'sql':
       return `${step.sql.trim()}${bound(step.params)}${step.expectRows ? `\n-- in a transaction: must change exactly ${step.expectRows} rows, or it is rolled back` : ''}`;

@@ -91,6 +91,32 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false): Res
   }
 }
 
+/**
+ * Resolves steps in order; a statement with snapshotOf is preceded by a generated CREATE SNAPSHOT step, shown in the
+ * plan like any other, so the named snapshot the runbook's "known gaps" ask for is never forgotten.
+ */
+export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
+  return steps.flatMap((step) => {
+    const resolved = resolveStep(step, ctx, guard);
+    if (step.kind !== 'sql' || !step.snapshotOf) return [resolved];
+    const snapshotName = `databox_bot_${render('{{incident_id}}_{{now}}', ctx.values)}_${step.id}`.replace(/[^A-Za-z0-9_]/g, '_');
+    const snapshot: ResolvedStep = {
+      id: `${step.id}_snapshot`,
+      title: `Named snapshot before "${step.title}"`,
+      kind: 'sql',
+      database: step.database,
+      sql: `CREATE SNAPSHOT '${snapshotName}' OF ${renderSql(step.snapshotOf, ctx.values)}`,
+      params: [],
+      mutates: true,
+      destructive: false,
+      acceptStatuses: [],
+      timeoutMs: defaultTimeoutMs.sql,
+      guard,
+    };
+    return [snapshot, resolved];
+  });
+}
+
 /** Stable JSON: object keys sorted, so the same plan always hashes the same. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
 import { holds } from '../engine/conditions.js';
 import { executeSteps } from '../engine/execute-steps.js';
-import { planHash, resolveStep, shortHash } from '../engine/resolve.js';
+import { planHash, resolveSteps, shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, RunKind, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -134,9 +134,8 @@ export class IncidentService {
 
   /** Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false): ResolvedStep[] {
-    return steps
-      .filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values))
-      .map((step) => resolveStep(step, { root: this.deps.config.databoxRoot, values }, guard));
+    const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values }, guard);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {

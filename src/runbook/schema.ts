@@ -69,6 +69,12 @@ export const commandStep = z.strictObject({
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
   /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */
   classify: z.array(classifyRule).default([]),
+  /**
+   * Start it and leave it running (a daemon such as dagster-daemon): the step succeeds when the process is still
+   * alive after `settle`; its output goes to a log file in the state directory. `timeout` does not apply.
+   */
+  detach: z.boolean().default(false),
+  settle: duration.default('5s'),
 });
 
 export const sqlStep = z.strictObject({
@@ -78,6 +84,11 @@ export const sqlStep = z.strictObject({
   /** SQL text; {{name}} may stand only for identifiers, values go through `params` as bound parameters. */
   sql: z.string().min(1),
   params: z.array(template).default([]),
+  /**
+   * MotherDuck: the database to take a named snapshot of (CREATE SNAPSHOT … OF) right before this statement.
+   * Required for a destructive MotherDuck statement, so a point-in-time restore is always possible afterwards.
+   */
+  snapshotOf: template.optional(),
   /**
    * For a data-changing statement: the number of rows it must change (usually a preview's count). The statement runs
    * in a transaction that is rolled back when the count differs.
@@ -195,6 +206,9 @@ export const step = z.discriminatedUnion('kind', [
     );
     if (mutating && !s.mutates) {
       ctx.addIssue({ code: 'custom', path: ['mutates'], message: 'this SQL changes data: set mutates: true' });
+    }
+    if (s.database === 'motherduck' && s.destructive && !s.snapshotOf) {
+      ctx.addIssue({ code: 'custom', path: ['snapshotOf'], message: 'a destructive MotherDuck statement needs snapshotOf: the database to snapshot first' });
     }
   }
 });

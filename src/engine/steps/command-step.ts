@@ -1,4 +1,7 @@
 // Runs an external command step and classifies its exit code and output into a status.
+import path from 'node:path';
+import { parseDuration } from '../../config.js';
+import { startDetached } from '../../process/start-detached.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 
@@ -16,7 +19,32 @@ function classify(step: CommandStep, exitCode: number | null, output: string): s
 
 const recentChars = 8_192;
 
+async function runDetached(step: CommandStep, ctx: StepRunContext): Promise<StepResult> {
+  const logFile = path.join(ctx.stateDir, 'outputs', ctx.incidentId, `${step.id}.daemon.log`);
+  const started = await startDetached({ argv: step.argv, cwd: step.cwd, env: step.env, logFile, settleMs: parseDuration(step.settle) as number });
+  const output = ctx.redact(started.output);
+  if (started.alive) {
+    return {
+      status: 'ok',
+      summary: `started PID ${started.pid}, still running after ${step.settle}; it is left running, its output goes to ${logFile}`,
+      output,
+      exitCode: null,
+      durationMs: parseDuration(step.settle) as number,
+      outputs: { pid: started.pid, logFile },
+    };
+  }
+  return {
+    status: 'failed',
+    summary: started.spawnError ?? `exited with code ${started.exitCode} within ${step.settle} instead of staying up`,
+    output,
+    exitCode: started.exitCode,
+    durationMs: 0,
+    outputs: { logFile },
+  };
+}
+
 export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Promise<StepResult> {
+  if (step.detach) return runDetached(step, ctx);
   let lastProgress = 0;
   let recent = '';
   const result = await ctx.runCommand({
