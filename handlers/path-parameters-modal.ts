@@ -1,10 +1,9 @@
 // What happens when the recovery-path modal is submitted: bad values are shown on their fields, good ones become a plan.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { isUserError } from '../src/errors.js';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { modalValues } from '../src/slack/modal-values.js';
+import { fieldErrors, modalValues } from '../src/slack/modal-values.js';
 import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ incident: z.string(), path: z.string() });
@@ -23,12 +22,9 @@ export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
     const names = deps.service.recoveryPath(rb, path).parameters;
     deps.service.recordCommand(`modal: recover ${rb.id} path=${path} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`, body.user.id, 'slack', incidentId);
     // Values are checked before the modal closes, so a wrong value is shown on its own field.
-    try {
-      await deps.service.checkParameters(rb, names, params, deps.service.recoveryPath(rb, path).requires);
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
-      await ack({ response_action: 'errors', errors: { [field]: error.message.slice(0, 150) } });
+    const errors = await fieldErrors(() => deps.service.checkParameters(rb, names, params, deps.service.recoveryPath(rb, path).requires), names);
+    if (errors) {
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();

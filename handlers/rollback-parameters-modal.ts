@@ -1,10 +1,9 @@
 // What happens when the rollback modal is submitted: bad values are shown on their fields, good ones become a rollback plan.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { isUserError } from '../src/errors.js';
 import { rollbackModalId } from '../src/slack/blocks.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { modalValues } from '../src/slack/modal-values.js';
+import { fieldErrors, modalValues } from '../src/slack/modal-values.js';
 import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ run: z.string() });
@@ -23,12 +22,9 @@ export function registerRollbackParametersModal(app: App, deps: HandlerDeps): vo
     const rb = deps.service.runbook(incident.scenario);
     const names = deps.service.rollbackParameters(runId);
     deps.service.recordCommand(`modal: rollback ${runId} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`, body.user.id, 'slack', incident.id);
-    try {
-      await deps.service.checkParameters(rb, names, params);
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
-      await ack({ response_action: 'errors', errors: { [field]: error.message.slice(0, 150) } });
+    const errors = await fieldErrors(() => deps.service.checkParameters(rb, names, params), names);
+    if (errors) {
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();

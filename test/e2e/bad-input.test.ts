@@ -1,18 +1,18 @@
 // Malformed /databox commands: each gets a clear ephemeral reply naming what was wrong; nothing runs, nothing throws.
 import fs from 'node:fs';
-import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
 
+blockNetwork();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
   slack = new SlackStandIn();
   await slack.start();
   checkout = new Checkout();
@@ -24,8 +24,6 @@ afterAll(async () => {
   await harness.stop();
   await slack.stop();
   checkout.remove();
-  nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 let responsesBefore = 0;

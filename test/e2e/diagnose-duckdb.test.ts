@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Checkout,
   createDamagedDatabase,
@@ -13,19 +12,13 @@ import {
 } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { blockNetwork } from '../helpers/no-network.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+blockNetwork();
 
 beforeEach(async () => {
   slack = new SlackStandIn();

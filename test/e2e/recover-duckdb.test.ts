@@ -1,12 +1,12 @@
 // Scenario 1 recovery through the real Bolt app: plans, approvals by a teammate, validation, rollback and the journal.
 import fs from 'node:fs';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
+import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -15,14 +15,7 @@ let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+blockNetwork();
 
 beforeEach(async () => {
   slack = new SlackStandIn();
@@ -113,6 +106,17 @@ describe('path A: rebuild from raw dlt state', () => {
     }
     const approved = journalRecords().filter((r) => r.type === 'run.approved');
     expect(approved.map((r) => r.actor)).toEqual([teammate, teammate]);
+
+    await harness.click(slack.buttons('write_postmortem')[0]!, operator);
+    await harness.settle();
+    const incidentId = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const postmortem = fs.readFileSync(`${checkout.stateDir}/postmortems/${incidentId}.md`, 'utf8');
+    expect(postmortem).toContain('File corrupt');
+    expect(postmortem).toContain('task full-refresh');
+    expect(postmortem).toContain(teammate);
+    // The upload URL receives the file as a multipart form; the document must be in it whole.
+    expect(slack.uploads.at(-1)?.bytes.toString()).toContain(postmortem);
+    expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts);
   });
 
   it('refuses a self-approval of a destructive plan, says why to the clicker only, and runs nothing', async () => {

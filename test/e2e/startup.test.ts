@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -14,14 +14,9 @@ const projectRoot = path.resolve(import.meta.dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-startup-'));
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var'), LOG_LEVEL: 'info' };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
+blockNetwork();
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
-  nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 // The TypeScript loader by file URL: the bot runs in a folder of its own, where a bare "tsx" would not resolve.

@@ -1,8 +1,8 @@
 // Row counts per day in a window against a baseline of the days before it: zero, absurdly low, spiking or normal.
-import { openDatabase, withTimeout } from '../../duckdb/open.js';
 import { textTable } from '../../text-table.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
+import { withStepDatabase } from './step-database.js';
 
 type DayCountsStep = Extract<ResolvedStep, { kind: 'day-counts' }>;
 export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal';
@@ -42,30 +42,19 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const started = performance.now();
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
-  let database;
-  try {
-    database = await openDatabase(ctx.databasePath, false);
-  } catch (error) {
-    return { status: 'failed', summary: `cannot open ${ctx.databasePath}: ${(error as Error).message}`, durationMs: elapsedSince(started), outputs: {} };
-  }
-  const { connection } = database;
-  let counted: Map<string, number>;
-  try {
-    counted = await withTimeout(connection, step.timeoutMs, async () => {
-      const reader = await connection.runAndReadAll(
-        `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
-           FROM ${step.table}
-          WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-          GROUP BY 1`,
-        [baselineFrom, to],
-      );
-      return new Map((reader.getRowsJson() as [string, string][]).map(([day, n]) => [day, Number(n)]));
-    });
-  } catch (error) {
-    return { status: 'failed', summary: ctx.redact((error as Error).message), durationMs: elapsedSince(started), outputs: {} };
-  } finally {
-    database.close();
-  }
+  let counted = new Map<string, number>();
+  const query = await withStepDatabase(ctx, { writable: false, timeoutMs: step.timeoutMs }, async (connection, _fail, queryStarted) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
+         FROM ${step.table}
+        WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+        GROUP BY 1`,
+      [baselineFrom, to],
+    );
+    counted = new Map((reader.getRowsJson() as [string, string][]).map(([day, n]) => [day, Number(n)]));
+    return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
+  });
+  if (query.status !== 'ok') return query;
   const baseline: number[] = [];
   for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) baseline.push(counted.get(isoDay(ms)) ?? 0);
   const baselineMedian = median(baseline);
