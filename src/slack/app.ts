@@ -15,7 +15,9 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {
-    return new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // The Socket Mode client makes its own Web API client (for apps.connections.open) from installerOptions: without
+    // this, SLACK_API_URL (GovSlack) would be ignored when connecting.
+    return new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { clientOptions: common.clientOptions } });
   }
   return new App({
     ...common,

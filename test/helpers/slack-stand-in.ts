@@ -17,6 +17,8 @@ export class SlackStandIn {
   private nextFile = 1;
   /** Set to make a Web API method answer with an error, as Slack does ({ ok: false, error }). */
   failures = new Map<string, string>();
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
+  socketUrl?: string;
 
   get url(): string {
     const { port } = this.server?.address() as AddressInfo;
@@ -84,6 +86,8 @@ export class SlackStandIn {
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'views.open':
         return { ok: true, view: { id: 'V0MODAL' } };
       case 'files.getUploadURLExternal': {
