@@ -15,9 +15,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {
-    // The Socket Mode client makes its own Web API client (for apps.connections.open) from installerOptions: without
-    // this, SLACK_API_URL (GovSlack) would be ignored when connecting.
-    return new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { clientOptions: common.clientOptions } });
+    // Bolt hands clientOptions (SLACK_API_URL) on to the Socket Mode client too, so apps.connections.open goes there.
+    return new App({ ...common, appToken: slack.appToken, socketMode: true });
   }
   return new App({
     ...common,
