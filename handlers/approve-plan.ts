@@ -23,14 +23,22 @@ export function registerApprovePlan(app: App, deps: HandlerDeps): void {
         if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
         return;
       }
-      await deps.service.announceDecision(decision.run!);
-      deps.queue.push(`run ${runId}`, async () => {
-        try {
-          await deps.service.executeApproved(runId);
-        } catch (error) {
-          await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
-        }
-      });
+      try {
+        deps.queue.push(`run ${runId}`, async () => {
+          try {
+            await deps.service.executeApproved(runId);
+          } catch (error) {
+            await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
+          }
+        });
+      } catch (error) {
+        // The backlog is full: the approval must not hold the database for a run that will never start.
+        deps.service.interruptIfNotStarted(runId, 'the bot was too busy to start it');
+        await deps.service.announceDecision(decision.run!).catch(() => undefined);
+        throw error;
+      }
+      // Slack being slow or down must not stop an approved plan: the buttons are replaced on a best-effort basis.
+      await deps.service.announceDecision(decision.run!).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
     } catch (error) {
       await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve' }));
     }

@@ -38,7 +38,7 @@ export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
   const runbooks = loadRunbooks(config.runbooksDir);
-  const journal = new Journal(config.stateDir, options.clock);
+  const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   journal.load();

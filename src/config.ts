@@ -77,7 +77,8 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const secretNamePattern = /TOKEN|SECRET|PASSWORD/i;
+/** TOKEN, SECRET, PASSWORD as the issue asks, and the other names credentials go by (dlt's SOURCES__…__API_KEY, say). */
+const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_KEY|PRIVATE_KEY|ACCESS_KEY/i;
 
 export function secretValuesOf(env: Record<string, string | undefined>): string[] {
   return Object.entries(env)

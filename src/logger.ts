@@ -1,6 +1,6 @@
 // The pino logger, with secrets redacted by path and by value.
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { Redactor } from './redact.js';
+import { redactDeep, type Redactor } from './redact.js';
 
 export type { Logger };
 
@@ -19,7 +19,8 @@ export function createLogger(level: string, redact: Redactor, destination?: Dest
         },
       },
       formatters: {
-        log: (object) => JSON.parse(redact(JSON.stringify(object, errorReplacer))) as Record<string, unknown>,
+        // String values are redacted one by one: redacting the serialised JSON could cut into numbers or break escaping.
+        log: (object) => redactDeep(JSON.parse(JSON.stringify(object, errorReplacer)) as Record<string, unknown>, redact),
       },
     },
     destination,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { openDatabase, type OpenDatabase } from './open.js';
 
-export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'locked' | 'corrupt';
+export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'locked' | 'corrupt' | 'unreadable';
 
 export interface OpenResult {
   status: OpenStatus;
@@ -38,11 +38,21 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   }
 }
 
+/** What DuckDB says about a damaged file: a foreign or cut-short header, a failed checksum, a block it cannot read. */
+const damage = /not a valid DuckDB database file|could not read enough bytes|checksum|corrupt|could not read from file|invalid block|unexpected end of file|INTERNAL Error|Serialization Error/i;
+/** Reasons a healthy file may not open: permissions, a storage version from another DuckDB, memory. */
+const notDamage = /permission denied|read-only file system|version number|storage version|newer version|older version|out of memory|too many open files/i;
+
+/**
+ * Locked, corrupt, or unreadable for another reason. Only a known sign of damage counts as corrupt: that verdict
+ * offers to move the file aside, which must not happen to a healthy file another DuckDB version wrote.
+ */
 export function classifyOpenError(message: string): OpenResult {
   if (/could not set lock|conflicting lock/i.test(message)) {
     const pid = /PID (\d+)/.exec(message)?.[1];
     const holder = /held in (.+?) \(PID/.exec(message)?.[1];
     return { status: 'locked', message, holderPid: pid ? Number(pid) : undefined, holder };
   }
-  return { status: 'corrupt', message };
+  if (damage.test(message) && !notDamage.test(message)) return { status: 'corrupt', message };
+  return { status: 'unreadable', message };
 }

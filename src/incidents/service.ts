@@ -8,13 +8,13 @@ import { UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
 import { holds } from '../engine/conditions.js';
 import { executeSteps } from '../engine/execute-steps.js';
-import { planHash, resolveSteps, shortHash } from '../engine/resolve.js';
+import { planHash, resolveSteps } from '../engine/resolve.js';
 import type { ResolvedStep, RunKind, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
-import type { Redactor } from '../redact.js';
+import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
@@ -63,10 +63,6 @@ export class IncidentService {
 
   get state(): IncidentState {
     return this.deps.state;
-  }
-
-  setReporter(reporter: IncidentReporter): void {
-    this.reporter = reporter;
   }
 
   runbook(scenario: string): Runbook {
@@ -146,6 +142,11 @@ export class IncidentService {
     return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock() }, requires);
   }
 
+  /** A recovery's parameters read again for its rollback: the values were checked then; files may have moved since. */
+  private recoveryParameters(rb: Runbook, recovery: RecoveryPath, run: Run): Promise<ParameterValues> {
+    return validateParameters(rb, recovery.parameters, run.params, { root: this.deps.config.databoxRoot, now: this.clock(), checkFiles: false });
+  }
+
   private propose(
     incident: Incident,
     actor: string,
@@ -162,9 +163,12 @@ export class IncidentService {
   ): Run {
     const mutates = spec.steps.some((s) => s.mutates);
     const needsApproval = mutates;
-    const id = `${incident.id}/${incident.runs.length + 1}`;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
-    this.deps.journal.append({
+    let id = '';
+    // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
+    this.deps.journal.append(() => {
+      id = `${incident.id}/${(this.deps.state.incident(incident.id)?.runs.length ?? 0) + 1}`;
+      return {
       type: 'run.proposed',
       incident: incident.id,
       actor,
@@ -187,6 +191,7 @@ export class IncidentService {
           previews: spec.previews,
         },
       },
+      };
     });
     return this.run(id);
   }
@@ -215,8 +220,12 @@ export class IncidentService {
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
       return { incident, run: await this.proposeRecovery(incident.id, command.path, command.params, actor) };
     }
-    if (command.verb === 'diagnose') await this.parameters(rb, rb.diagnosis.parameters, command.params);
-    else await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
+    const params =
+      command.verb === 'diagnose'
+        ? await this.parameters(rb, rb.diagnosis.parameters, command.params)
+        : await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
+    // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
+    this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
     if (command.verb === 'diagnose') {
       await this.diagnose(incident.id, command.params, actor);
@@ -332,7 +341,7 @@ export class IncidentService {
     const rb = this.runbook(incident.scenario);
     const rollback = recoveryRun.pathId ? this.recoveryPath(rb, recoveryRun.pathId).rollback : undefined;
     if (!rollback || rollback.inspect.length === 0) return undefined;
-    const params = await this.parameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string).parameters, recoveryRun.params);
+    const params = await this.recoveryParameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string), recoveryRun);
     const values = this.templateValues(incident, params, { recovery: this.stepOutputs(recoveryRun) });
     const run = this.propose(incident, actor, {
       kind: 'inspection',
@@ -369,11 +378,11 @@ export class IncidentService {
     const ran = new Set(recoveryRun.results.filter((r) => r.status === 'ok').map((r) => r.stepId));
     const wanted = recovery.rollback.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan));
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
-    const params = await this.parameters(rb, recovery.parameters, recoveryRun.params);
+    const params = await this.recoveryParameters(rb, recovery, recoveryRun);
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
     const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: this.stepOutputs(recoveryRun) });
     this.refuseIfLocked(recoveryRun.lockKey);
-    const guards = this.resolveAll(recovery.guards, values, true);
+    const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.checkGuards(guards);
     const run = this.propose(incident, actor, {
       kind: 'rollback',
@@ -389,47 +398,56 @@ export class IncidentService {
   }
 
   /**
-   * Approves a plan. Synchronous from check to journal line, so two clicks arriving together cannot both pass.
-   * Returns why not when the click must do nothing; the refusal is journaled too.
+   * Approves a plan. The checks and the journal line are one step under the journal's lock, after catching up with
+   * other processes, so two clicks (or a click and a terminal) cannot both pass. Returns why not when the click must
+   * do nothing; the refusal is journaled too.
    */
   approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    this.deps.journal.catchUp();
-    const run = this.deps.state.runs.get(runId);
-    if (!run) return this.refuse(undefined, runId, actor, 'this plan is not known to the journal');
-    const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
-    if (!decision.ok) {
-      if (decision.expired) this.expire(run);
-      return this.refuse(run, runId, actor, decision.reason);
-    }
-    const holder = this.deps.state.lockHolder(run.lockKey, run.id);
-    if (holder) {
-      return this.refuse(run, runId, actor, `plan ${holder.id} requested by ${mention(holder.requestedBy)} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`);
-    }
-    this.deps.journal.append({ type: 'run.approved', incident: run.incidentId, actor, data: { runId, hash } });
-    return { ok: true, run: this.run(runId) };
+    return this.decide(runId, actor, 'run.approved', (run) => {
+      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
+      if (!decision.ok) return decision;
+      if (this.deps.journal.problem) {
+        return { ok: false, reason: `the journal failed verification at line ${this.deps.journal.problem.line} when the bot started, so no plan is approved until it is repaired (see journal verify)` };
+      }
+      if (planHash(run.steps, run.previews ?? []) !== run.hash) {
+        return { ok: false, reason: 'the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run' };
+      }
+      const holder = this.deps.state.lockHolder(run.lockKey, run.id);
+      if (holder) {
+        return { ok: false, reason: `plan ${holder.id} requested by ${mention(holder.requestedBy)} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished` };
+      }
+      return { ok: true };
+    });
   }
 
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    this.deps.journal.catchUp();
-    const run = this.deps.state.runs.get(runId);
-    if (!run) return this.refuse(undefined, runId, actor, 'this plan is not known to the journal');
-    const decision = checkRejection(run, actor, hash, this.clock(), this.deps.config);
-    if (!decision.ok) {
-      if (decision.expired) this.expire(run);
-      return this.refuse(run, runId, actor, decision.reason);
-    }
-    this.deps.journal.append({ type: 'run.rejected', incident: run.incidentId, actor, data: { runId } });
-    return { ok: true, run: this.run(runId) };
+    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config));
   }
 
-  private refuse(run: Run | undefined, runId: string, actor: string, reason: string): Decision & { run?: Run } {
-    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason } });
-    return { ok: false, reason, run };
+  private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
+    let decision: Decision = { ok: false, reason: 'this plan is not known to the journal' };
+    const record = this.deps.journal.append(() => {
+      const run = this.deps.state.runs.get(runId);
+      decision = run ? check(run) : decision;
+      // An approval records the full hash of the plan it binds to.
+      if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
+      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
+      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : decision.reason } };
+    });
+    const run = this.deps.state.runs.get(runId);
+    if (decision.ok) return { ok: true, run };
+    if (record.type === 'run.expired') {
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.reason } });
+    }
+    return { ...decision, run };
   }
 
   private expire(run: Run): void {
-    if (run.status !== 'pending') return;
-    this.deps.journal.append({ type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } });
+    this.deps.journal.append(() => {
+      const current = this.deps.state.runs.get(run.id);
+      if (current?.status !== 'pending') throw new AlreadyDecided();
+      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } };
+    });
   }
 
   /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
@@ -437,11 +455,18 @@ export class IncidentService {
     this.deps.journal.catchUp();
     const now = this.clock().getTime();
     const due = [...this.deps.state.runs.values()].filter((r) => r.status === 'pending' && r.expiresAt && Date.parse(r.expiresAt) < now);
+    const expired: Run[] = [];
     for (const run of due) {
-      this.expire(run);
-      await this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id));
+      try {
+        this.expire(run);
+      } catch (error) {
+        if (error instanceof AlreadyDecided) continue;
+        throw error;
+      }
+      expired.push(this.run(run.id));
+      await this.safely(() => this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id)));
     }
-    return due;
+    return expired;
   }
 
   async announceDecision(run: Run): Promise<void> {
@@ -457,7 +482,8 @@ export class IncidentService {
     const stale: Run[] = [];
     for (const run of this.deps.state.runs.values()) {
       const startedBy = run.pid;
-      const orphaned = run.status === 'running' && (!startedBy || !processAlive(startedBy));
+      // Our own PID is a predecessor's: in a container the bot is PID 1 after every restart.
+      const orphaned = run.status === 'running' && (!startedBy || startedBy === process.pid || !processAlive(startedBy));
       if (orphaned || run.status === 'approved') {
         this.deps.journal.append({
           type: 'run.finished',
@@ -475,9 +501,15 @@ export class IncidentService {
   async executeApproved(runId: string): Promise<Run> {
     const run = this.run(runId);
     if (run.status !== 'approved') throw new UserError(`plan ${runId} is ${run.status}, not approved`);
-    await this.execute(run);
+    try {
+      await this.execute(run);
+    } catch (error) {
+      // An approved plan that could not start must not keep holding its database.
+      this.interruptIfNotStarted(runId, (error as Error).message);
+      throw error;
+    }
     const finished = this.run(runId);
-    await this.reporter.runFinished(this.incident(finished.incidentId), finished);
+    await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
       if (finished.status === 'succeeded') {
@@ -486,10 +518,22 @@ export class IncidentService {
         await this.validate(finished.incidentId, params, botActor);
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
-        await this.reporter.rollbackOffered(this.incident(finished.incidentId), finished);
+        await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
       }
     }
     return this.run(runId);
+  }
+
+  /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
+  interruptIfNotStarted(runId: string, reason: string): void {
+    try {
+      this.deps.journal.append(() => {
+        if (this.deps.state.runs.get(runId)?.status !== 'approved') throw new AlreadyDecided();
+        return { type: 'run.finished', incident: this.run(runId).incidentId, actor: botActor, data: { runId, status: 'interrupted', reason } };
+      });
+    } catch (error) {
+      if (!(error instanceof AlreadyDecided)) throw error;
+    }
   }
 
   async validate(incidentId: string, raw: Record<string, string>, actor: string): Promise<Run> {
@@ -507,7 +551,7 @@ export class IncidentService {
     await this.announce(incident, run);
     await this.execute(run);
     const finished = this.run(run.id);
-    await this.reporter.runFinished(this.incident(incidentId), finished);
+    await this.safely(() => this.reporter.runFinished(this.incident(incidentId), finished));
     return finished;
   }
 
@@ -528,11 +572,16 @@ export class IncidentService {
 
   private async execute(run: Run): Promise<Map<string, string>> {
     const { journal } = this.deps;
-    if (run.mutates) this.refuseIfLocked(run.lockKey, run.id);
-    journal.append({ type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } });
+    // The exact steps that were approved, or nothing: the hash is checked again right before they run.
+    if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
+    journal.append(() => {
+      this.refuseIfLocked(run.lockKey, run.id);
+      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } };
+    });
     const incident = () => this.incident(run.incidentId);
     const current = () => this.run(run.id);
     let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
+    let completed = false;
     try {
       outcome = await executeSteps(
         run.steps,
@@ -551,9 +600,10 @@ export class IncidentService {
         },
         { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
       );
+      completed = true;
     } finally {
-      const status = run.kind === 'diagnosis' || outcome.ok ? 'succeeded' : 'failed';
-      // A diagnosis always succeeds as a run: its failing checks are evidence, judged by the verdict.
+      // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
+      const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
       journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
     }
     return outcome.statuses;
@@ -575,7 +625,7 @@ export class IncidentService {
       summary: this.deps.redact(result.summary),
       exitCode: result.exitCode,
       durationMs: result.durationMs,
-      outputs: result.outputs,
+      outputs: redactDeep(result.outputs, this.deps.redact),
     };
     if (result.output !== undefined) {
       const output = this.deps.redact(result.output);
@@ -591,7 +641,7 @@ export class IncidentService {
     return record;
   }
 
-  planReference(run: Run): string {
-    return shortHash(run.hash);
-  }
 }
+
+/** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */
+class AlreadyDecided extends Error {}

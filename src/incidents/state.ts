@@ -109,23 +109,26 @@ export class IncidentState {
       case 'run.message':
         if (run) run.message = { channel: data.channel, ts: data.ts };
         break;
+      // A decision only moves a pending plan: a late or replayed line can never undo one already taken.
       case 'run.approved':
-        if (run) Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at });
+        if (run?.status === 'pending') Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at });
         break;
       case 'run.rejected':
-        if (run) Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
+        if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
         break;
       case 'run.expired':
-        if (run) Object.assign(run, { status: 'expired', decidedAt: record.at });
+        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at });
         break;
       case 'run.started':
-        if (run) Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
+        if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {
+          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
+        }
         break;
       case 'step.finished':
         if (run) run.results.push(data.result as StepRecord);
         break;
       case 'run.finished':
-        if (run) Object.assign(run, { status: data.status, finishedAt: record.at });
+        if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });
         break;
       case 'diagnosis.verdict':
         if (incident) incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });

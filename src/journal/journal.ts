@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process/alive.js';
+import { redactDeep } from '../redact.js';
 import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -29,7 +30,12 @@ export class Journal {
   /** Set when the journal on disk failed verification at start-up. */
   problem?: VerifyProblem;
 
-  constructor(stateDir: string, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    stateDir: string,
+    private readonly clock: () => Date = () => new Date(),
+    /** Applied to every string in an event's data before it is written: nothing secret reaches the disk. */
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'journal.jsonl');
     this.lockFile = `${this.file}.lock`;
@@ -51,16 +57,22 @@ export class Journal {
     return records;
   }
 
-  append(input: AppendInput): JournalRecord {
+  /**
+   * Appends one event. Given a function, it is called under the journal's lock after catching up with other processes,
+   * so a check it makes (is the plan still pending?) and the line it returns are one atomic step; it may throw to abort.
+   */
+  append(input: AppendInput | (() => AppendInput)): JournalRecord {
     return this.withLock(() => {
+      this.setTornTailAside();
       this.catchUp();
+      const event = typeof input === 'function' ? input() : input;
       const { line, record } = serialize({
         seq: this.lastSeq + 1,
         at: this.clock().toISOString(),
-        type: input.type,
-        incident: input.incident ?? null,
-        actor: input.actor ?? null,
-        data: input.data ?? {},
+        type: event.type,
+        incident: event.incident ?? null,
+        actor: event.actor ?? null,
+        data: redactDeep(event.data ?? {}, this.redact),
         prev: this.lastHash,
       });
       const fd = fs.openSync(this.file, 'a');
@@ -87,8 +99,40 @@ export class Journal {
       fs.readSync(fd, buffer, 0, buffer.length, this.offset);
       const text = buffer.toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-      for (const line of complete.split('\n').filter(Boolean)) this.accept(JSON.parse(line) as JournalRecord);
+      for (const line of complete.split('\n').filter(Boolean)) {
+        try {
+          this.accept(JSON.parse(line) as JournalRecord);
+        } catch {
+          // A line that is not JSON is reported by `journal verify`; the lines after it still count.
+        }
+      }
       this.offset += Buffer.byteLength(complete);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * A write cut short (a full disk, a crash) leaves a last line without its newline. It was never acknowledged, so it is
+   * moved to a file of its own and cut from the journal; the next line would otherwise be glued onto it.
+   */
+  private setTornTailAside(): void {
+    if (!fs.existsSync(this.file)) return;
+    const size = fs.statSync(this.file).size;
+    if (size === 0) return;
+    const fd = fs.openSync(this.file, 'r+');
+    try {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      if (last[0] === 0x0a) return;
+      const text = fs.readFileSync(this.file);
+      const keep = text.lastIndexOf(0x0a) + 1;
+      let aside = `${this.file}.torn-${this.clock().toISOString().replace(/[-:.]/g, '')}`;
+      for (let n = 1; fs.existsSync(aside); n += 1) aside = `${aside}-${n}`;
+      fs.writeFileSync(aside, text.subarray(keep));
+      fs.ftruncateSync(fd, keep);
+      fs.fsyncSync(fd);
+      this.offset = Math.min(this.offset, keep);
     } finally {
       fs.closeSync(fd);
     }
@@ -117,7 +161,9 @@ export class Journal {
           if ((readError as NodeJS.ErrnoException).code === 'ENOENT') continue;
           throw readError;
         }
-        if (holder && !processAlive(holder)) {
+        // Our own PID can only be a leftover: this process takes and releases the lock synchronously. (In a container the
+        // bot is often PID 1 after every restart, so a lock left by a killed predecessor carries our PID.)
+        if (holder && (holder === process.pid || !processAlive(holder))) {
           fs.rmSync(this.lockFile, { force: true });
           continue;
         }

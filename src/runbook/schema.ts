@@ -290,6 +290,8 @@ export const recoveryPath = z.strictObject({
       parameters: parameterNames,
       /** Read-only steps run when the rollback is requested, whose output helps choose those parameters. */
       inspect: z.array(step).default([]),
+      /** Read-only checks run when the rollback is proposed and again before it runs (the recovery's are not reused). */
+      guards: z.array(step).default([]),
       steps: z.array(step).min(1),
     })
     .optional(),
@@ -347,6 +349,9 @@ export const runbook = z
         });
         p.rollback.inspect.forEach((s, j) => {
           if (s.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'inspect', j], message: 'inspect steps must be read-only' });
+        });
+        p.rollback.guards.forEach((g, j) => {
+          if (g.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'guards', j], message: 'guards must be read-only' });
         });
       }
       // Guards and steps run as one sequence, so their ids share one namespace.

@@ -152,7 +152,7 @@ class ConsoleSession {
       cli: cliName,
       heartbeatMs: deps.heartbeatMs,
     });
-    this.journal = new Journal(config.stateDir, deps.clock);
+    this.journal = new Journal(config.stateDir, deps.clock, redact);
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));
     this.journal.load();

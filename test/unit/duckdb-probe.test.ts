@@ -193,3 +193,22 @@ describe('classifyOpenError', () => {
     expect(classifyOpenError('IO Error: Could not read enough bytes from file').status).toBe('corrupt');
   });
 });
+
+describe('classifyOpenError', () => {
+  it.each([
+    ['IO Error: The file "/d/databox.duckdb" exists, but it is not a valid DuckDB database file!', 'corrupt'],
+    ['IO Error: Could not read enough bytes from file "/d/databox.duckdb": attempted to read 262144 bytes from location 11022336', 'corrupt'],
+    ['IO Error: Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at location 3', 'corrupt'],
+    ['IO Error: Cannot open file "/d/databox.duckdb": Permission denied', 'unreadable'],
+    ['IO Error: Trying to read a database file with version number 99, but we can only read version 64', 'unreadable'],
+    ['Out of Memory Error: failed to allocate data of size 256.0 KiB', 'unreadable'],
+    ['Something nobody has seen before', 'unreadable'],
+    ['IO Error: Could not set lock on file "/d/databox.duckdb": Conflicting lock is held in /usr/bin/python3 (PID 4242) by user databox', 'locked'],
+  ])('%s → %s', (message, status) => {
+    expect(classifyOpenError(message).status).toBe(status);
+  });
+
+  it('names the process holding the lock', () => {
+    expect(classifyOpenError('IO Error: Could not set lock on file "/d/x": Conflicting lock is held in /usr/bin/python3 (PID 4242) by user databox')).toMatchObject({ holderPid: 4242, holder: '/usr/bin/python3' });
+  });
+});

@@ -13,6 +13,7 @@ export async function runDuckdbOpenStep(step: Extract<ResolvedStep, { kind: 'duc
     'not-a-file': `${step.path} is not a regular file`,
     locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     corrupt: `does not open: ${opened.message}`,
+    unreadable: `does not open, but not because it is damaged: ${opened.message}`,
   };
   return {
     status: opened.status,
