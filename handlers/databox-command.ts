@@ -10,24 +10,28 @@ import { deliverPostmortem } from './write-postmortem.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
   app.command('/databox', async ({ command, ack, respond, client }) => {
-    // Parsing is pure and instant, so its verdict can travel in the ack itself.
+    // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
-    deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
+    const record = () => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: `:warning: ${escapeMrkdwn(parsed.error)}\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\`` });
+      record();
       return;
     }
     const cmd: Command = parsed.command;
     if (cmd.verb === 'help') {
       await ack({ response_type: 'ephemeral', text: helpText(deps) });
+      record();
       return;
     }
     if (cmd.verb === 'status') {
       await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      record();
       return;
     }
     if (cmd.verb === 'postmortem') {
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
+      record();
       const failPostmortem = (error: unknown) =>
         respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'postmortem' }) });
       try {
@@ -49,6 +53,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     await ack();
+    record();
     const fail = async (error: unknown) => {
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };

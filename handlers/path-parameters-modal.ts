@@ -2,40 +2,39 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
+import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { fieldErrors, modalValues } from '../src/slack/modal-values.js';
 import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ incident: z.string(), path: z.string() });
 
 export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
   app.view(parametersModalId, async ({ ack, view, body, client }) => {
-    const parsed = metadata.safeParse(JSON.parse(view.private_metadata || '{}'));
-    if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: {} });
-      return;
-    }
-    const { incident: incidentId, path } = parsed.data;
     const params = modalValues(view.state.values);
-    const incident = deps.service.incident(incidentId);
-    const rb = deps.service.runbook(incident.scenario);
-    const names = deps.service.recoveryPath(rb, path).parameters;
-    deps.service.recordCommand(`modal: recover ${rb.id} path=${path} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`, body.user.id, 'slack', incidentId);
-    // Values are checked before the modal closes, so a wrong value is shown on its own field.
-    const errors = await fieldErrors(() => deps.service.checkParameters(rb, names, params, deps.service.recoveryPath(rb, path).requires), names);
-    if (errors) {
-      await ack({ response_action: 'errors', errors });
-      return;
+    let errors: Record<string, string> | undefined;
+    let start: (() => Promise<unknown>) | undefined;
+    let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
+    try {
+      const { incident: incidentId, path } = readMetadata(view.private_metadata, metadata);
+      const incident = deps.service.incident(incidentId);
+      const rb = deps.service.runbook(incident.scenario);
+      const recovery = deps.service.recoveryPath(rb, path);
+      audience = { ...audience, channel: incident.thread?.channel ?? '', threadTs: incident.thread?.ts };
+      // Values are checked before the modal closes, so a wrong value is shown on its own field.
+      errors = await fieldErrors(params, () => deps.service.checkParameters(rb, recovery.parameters, params, recovery.requires), recovery.parameters);
+      start = () => deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+    } catch (error) {
+      errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
     }
-    await ack();
-    const thread = incident.thread;
-    const audience = { channel: thread?.channel ?? '', user: body.user.id, threadTs: thread?.ts };
-    deps.queue.push(`propose ${incidentId} ${path}`, async () => {
-      try {
-        await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
-      } catch (error) {
-        if (thread) await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' }));
-      }
-    });
+    await ack(errors ? { response_action: 'errors', errors } : undefined);
+    deps.service.recordCommand(`modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')} ${errors ? '(refused)' : ''}`.trim(), body.user.id, 'slack');
+    if (errors || !start) return;
+    const run = start;
+    const tell = (error: unknown) => (audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' })) : Promise.resolve());
+    try {
+      deps.queue.push('propose from modal', () => run().then(() => undefined, tell));
+    } catch (error) {
+      await tell(error);
+    }
   });
 }

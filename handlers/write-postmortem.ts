@@ -3,7 +3,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../src/errors.js';
-import { incidentIdPattern, writePostmortem } from '../src/postmortem/write-postmortem.js';
+import { incidentIdPattern } from '../src/commands/parse.js';
+import { writePostmortem } from '../src/postmortem/write-postmortem.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';

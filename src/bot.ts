@@ -34,6 +34,21 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+/** How long a stop waits for running work before killing it, and again after: both within Docker's default 10 s. */
+const stopGraceMs = 4_000;
+
+async function settles(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
@@ -77,7 +92,12 @@ export function createBot(options: BotOptions): Bot {
     async stop() {
       if (sweep) clearInterval(sweep);
       await app.stop();
-      await queue.idle();
+      // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
+      if (!(await settles(queue.idle(), stopGraceMs))) {
+        logger.warn('stopping: killing the commands still running');
+        service.stopRunning();
+        await settles(queue.idle(), stopGraceMs);
+      }
     },
   };
 }

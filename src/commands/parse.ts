@@ -16,10 +16,22 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 
 export const maxCommandLength = 1_000;
 const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem'] as const;
-const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+export const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
 /** Never needed in a parameter value, and dangerous if a tool down the line (a Taskfile, say) hands the value to a shell. */
 const shellMetacharacters = /[`$;|&<>]/;
 const shellMetacharacterList = '` $ ; | & < >';
+
+/** C0 and C1 controls, and the bidirectional overrides that can make a value read differently from what runs. */
+const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Why a parameter value is refused wherever it comes from (a typed command, a modal field), or undefined. */
+export function valueProblem(key: string, value: string): string | undefined {
+  if (controlCharacters.test(value)) return `${key}= contains control characters`;
+  if (shellMetacharacters.test(value)) {
+    return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
+  }
+  return undefined;
+}
 
 export function usage(catalog: ScenarioCatalog, verb?: string): string {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';
@@ -75,8 +87,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return fail(`the command is ${rawText.length} characters long; at most ${maxCommandLength} are accepted`);
   }
   const text = unescapeSlackText(rawText).trim();
-  // C0 and C1 controls, and the bidirectional overrides that can make a value read differently from what runs.
-  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text)) return fail('the command contains control characters');
+  if (controlCharacters.test(text)) return fail('the command contains control characters');
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return fail(tokens.error);
   const [verb, ...rest] = tokens;
@@ -105,9 +116,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     const value = pair.slice(eq + 1);
     if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
     if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
-    if (shellMetacharacters.test(value)) {
-      return fail(`${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`, verb);
-    }
+    const problem = valueProblem(key, value);
+    if (problem) return fail(problem, verb);
     params[key] = value;
   }
   let incident: string | undefined;

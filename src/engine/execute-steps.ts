@@ -14,6 +14,24 @@ export interface ExecuteOptions {
   stopOnFailure: boolean;
 }
 
+/** Commands kill themselves on time; this stops the run waiting on anything else (a hung NFS statfs, a slow copy). */
+const deadlineGraceMs = 10_000;
+
+async function withDeadline(step: ResolvedStep, running: Promise<StepResult>): Promise<StepResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<StepResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: 'timeout', summary: `no answer after ${Math.round(step.timeoutMs / 1000)}s (timeout); the run stops here`, durationMs: step.timeoutMs, outputs: {} }),
+      step.timeoutMs + deadlineGraceMs,
+    );
+  });
+  try {
+    return await Promise.race([running, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function isAccepted(step: ResolvedStep, status: string): boolean {
   return status === 'ok' || status === 'skipped' || step.acceptStatuses.includes(status);
 }
@@ -29,11 +47,13 @@ export async function executeSteps(
   for (const [index, step] of steps.entries()) {
     await observer.stepStarted(step, index);
     let result: StepResult;
-    if (step.onlyIf && !holds(step.onlyIf, statuses)) {
+    if (ctx.signal?.aborted) {
+      result = { status: 'failed', summary: 'not started: the bot is shutting down', durationMs: 0, outputs: {} };
+    } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
       result = { status: 'skipped', summary: 'skipped: its condition on earlier steps does not hold', durationMs: 0, outputs: {} };
     } else {
       try {
-        result = await runStep(step, { ...ctx, progress: (text) => observer.stepProgress(step, text) });
+        result = await withDeadline(step, runStep(step, { ...ctx, progress: (text) => observer.stepProgress(step, text) }));
       } catch (error) {
         result = { status: 'failed', summary: `internal error: ${(error as Error).message}`, durationMs: 0, outputs: {} };
       }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
+import { compactTimestamp } from '../timestamps.js';
 import { excerpt } from '../excerpt.js';
 import { holds } from '../engine/conditions.js';
 import { executeSteps } from '../engine/execute-steps.js';
@@ -43,12 +44,10 @@ function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', runs: [] };
 }
 
-function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
 export class IncidentService {
   private readonly clock: () => Date;
+  /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -567,7 +566,13 @@ export class IncidentService {
       runCommand: this.deps.runCommand,
       redact: this.deps.redact,
       clock: this.clock,
+      signal: this.stopping.signal,
     };
+  }
+
+  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
+  stopRunning(): void {
+    this.stopping.abort();
   }
 
   private async execute(run: Run): Promise<Map<string, string>> {

@@ -6,6 +6,7 @@ import { IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { botActor } from '../incidents/service.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -24,7 +25,6 @@ export interface Postmortem {
   found: boolean;
 }
 
-const botActor = 'databox-bot';
 
 /** The records that tell this incident's story, in journal order, with their line numbers. */
 function incidentRecords(records: readonly JournalRecord[], id: string): JournalRecord[] {

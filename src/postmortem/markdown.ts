@@ -40,16 +40,7 @@ export function utcStamp(iso: string): string {
   return `${utcDay(iso)} ${utcClock(iso)} UTC`;
 }
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  const totalSeconds = Math.round(ms / 1_000);
-  const hours = Math.floor(totalSeconds / 3_600);
-  const minutes = Math.floor((totalSeconds % 3_600) / 60);
-  const seconds = totalSeconds % 60;
-  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${seconds} s`;
-}
+export { formatDuration } from '../format-duration.js';
 
 export function between(fromIso: string, toIso: string): number {
   return Date.parse(toIso) - Date.parse(fromIso);

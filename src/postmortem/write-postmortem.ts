@@ -2,11 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { compactTimestamp } from '../timestamps.js';
+import { moveWithoutOverwriting } from '../engine/steps/file-steps.js';
 import { verifyLines, type VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
 
-export const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+import { incidentIdPattern } from '../commands/parse.js';
 
 export interface JournalOnDisk {
   file: string;
@@ -59,6 +61,10 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   const dir = path.join(stateDir, 'postmortems');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${incidentId}.md`);
+  // An earlier postmortem may hold the humans' root cause and follow-ups: it is kept under a timestamped name.
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
+    moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
+  }
   fs.writeFileSync(file, markdown);
   return { markdown, file, journal };
 }

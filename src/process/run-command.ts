@@ -98,11 +98,9 @@ export const runCommand: CommandRunner = async (request) => {
     encoding: 'utf8',
   });
   let timedOut = false;
-  let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     killTree(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killTree(child.pid, 'SIGKILL'), killGraceMs);
-    killTimer.unref();
+    setTimeout(() => killTree(child.pid, 'SIGKILL'), killGraceMs).unref();
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -130,8 +128,8 @@ export const runCommand: CommandRunner = async (request) => {
       spawnError,
     };
   } finally {
+    // The SIGKILL follow-up (if a stop was asked for) stays armed: a process in the group that ignored SIGTERM must go too.
     clearTimeout(timer);
-    if (killTimer && !timedOut) clearTimeout(killTimer);
     request.signal?.removeEventListener('abort', stop);
   }
 };

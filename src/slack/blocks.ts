@@ -6,7 +6,8 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { mention, utcTime } from '../incidents/approval-policy.js';
 import type { Incident, Run } from '../incidents/state.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
-import { codeBlock, escapeMrkdwn, formatDuration } from './mrkdwn.js';
+import { formatDuration } from '../format-duration.js';
+import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
 
 export const actionIds = {
   approve: 'approve_plan',

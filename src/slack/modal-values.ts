@@ -1,5 +1,7 @@
 // Reads a submitted modal's text fields into parameter values, and turns a refusal of them into per-field errors.
-import { isUserError } from '../errors.js';
+import { valueProblem } from '../commands/parse.js';
+import { z } from 'zod';
+import { isUserError, UserError } from '../errors.js';
 
 /** Keyed by block id; empty fields are left out. */
 export function modalValues(values: Record<string, Record<string, { value?: string | null }>>): Record<string, string> {
@@ -15,7 +17,16 @@ export function modalValues(values: Record<string, Record<string, { value?: stri
  * Runs the parameter check; a UserError becomes Slack's `errors` map on the field it names (or the first one), so the
  * modal stays open with the problem under that field. Other errors propagate.
  */
-export async function fieldErrors(check: () => Promise<unknown>, names: readonly string[]): Promise<Record<string, string> | undefined> {
+export async function fieldErrors(
+  values: Record<string, string>,
+  check: () => Promise<unknown>,
+  names: readonly string[],
+): Promise<Record<string, string> | undefined> {
+  // The same refusals as a typed command: control characters and shell metacharacters.
+  for (const [name, value] of Object.entries(values)) {
+    const problem = valueProblem(name, value);
+    if (problem) return { [name]: problem.slice(0, 150) };
+  }
   try {
     await check();
     return undefined;
@@ -24,4 +35,18 @@ export async function fieldErrors(check: () => Promise<unknown>, names: readonly
     const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message.slice(0, 150) };
   }
+}
+
+/** The modal's private_metadata, as the bot wrote it; anything else is a user error, never a crash. */
+export function readMetadata<T>(text: string, schema: z.ZodType<T>): T {
+  try {
+    return schema.parse(JSON.parse(text || '{}'));
+  } catch {
+    throw new UserError('this form is not one the bot recognises; nothing was run');
+  }
+}
+
+/** A refusal shown on the modal's first field, so the person sees why it did not close. */
+export function refusal(values: Record<string, unknown>, message: string): Record<string, string> {
+  return { [Object.keys(values)[0] ?? 'value']: message.replace(/^:[a-z_]+: /, '').slice(0, 150) };
 }

@@ -15,10 +15,3 @@ export function codeBlock(text: string, maxChars = 2_800): string {
   if (body.length > maxChars) body = `${body.slice(0, maxChars - 20)}\n… (cut)`;
   return `\`\`\`${body || ' '}\`\`\``;
 }
-
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1_000)} s`;
-}

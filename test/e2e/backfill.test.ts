@@ -207,7 +207,9 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls().at(-1)?.cwd).toBe(checkout.path('transforms', 'main'));
 
     const bad = await harness.submitModal(operator, modal, { restore_from: 'plan; rm -rf /' });
-    expect(bad.json?.errors?.restore_from).toMatch(/is not a plain token/);
+    expect(bad.json?.errors?.restore_from).toMatch(/contains shell metacharacters/);
+    const badToken = await harness.submitModal(operator, modal, { restore_from: 'plan/../x' });
+    expect(badToken.json?.errors?.restore_from).toMatch(/is not a plain token/);
     await harness.submitModal(operator, modal, { restore_from: 'plan_7f3a9c21' });
     await harness.settle();
     const plan = message('Plan Rollback');

@@ -1,11 +1,8 @@
 // Built-in file steps: move aside (never overwriting) and copy into place (never overwriting).
 import fs from 'node:fs';
+import { compactTimestamp } from '../../timestamps.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
-
-function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
 
 /** `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. */
 export function freeName(to: string, now: Date): string {
@@ -14,6 +11,29 @@ export function freeName(to: string, now: Date): string {
   for (let n = 0; ; n += 1) {
     const candidate = n === 0 ? stamped : `${stamped}-${n}`;
     if (!fs.existsSync(candidate)) return candidate;
+  }
+}
+
+/**
+ * Moves `from` to `to` (or a free timestamped name when `to` is taken and ifTaken is "suffix"). A file is moved by a hard
+ * link and an unlink, which fails rather than replace a file that appeared since the check; a directory by a rename,
+ * which fails on a non-empty target.
+ */
+export function moveWithoutOverwriting(from: string, to: string, ifTaken: 'suffix' | 'fail', now: Date): string {
+  for (let attempt = 0; ; attempt += 1) {
+    const target = ifTaken === 'suffix' ? freeName(to, now) : to;
+    try {
+      if (fs.lstatSync(from).isDirectory()) {
+        if (fs.existsSync(target)) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+        fs.renameSync(from, target);
+      } else {
+        fs.linkSync(from, target);
+        fs.unlinkSync(from);
+      }
+      return target;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || ifTaken === 'fail' || attempt >= 5) throw error;
+    }
   }
 }
 
@@ -30,12 +50,15 @@ export async function runMoveStep(step: Extract<ResolvedStep, { kind: 'move' }>,
   if (step.ifTaken === 'fail' && fs.existsSync(step.to)) {
     return { status: 'failed', summary: `refusing to move ${step.from} onto ${step.to}: that name is taken`, durationMs: elapsedSince(started), outputs: {} };
   }
-  const to = freeName(step.to, ctx.clock());
+  let to: string;
   try {
-    fs.renameSync(step.from, to);
+    to = moveWithoutOverwriting(step.from, step.to, step.ifTaken, ctx.clock());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EXDEV' ? 'the destination is on another volume; move it by hand' : (error as Error).message;
+    const why =
+      code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
+        : code === 'EEXIST' ? `${step.to} appeared meanwhile and is never overwritten`
+          : (error as Error).message;
     return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {} };
   }
   return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { quoteIdentifier } from '../../runbook/template.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
+import { moveWithoutOverwriting } from './file-steps.js';
 import { firstNumber, inTransaction, withStepDatabase } from './step-database.js';
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -19,8 +20,7 @@ export function runExportRowsStep(step: Extract<ResolvedStep, { kind: 'export-ro
     const expected = step.expectRows === undefined ? written : Number(step.expectRows);
     if (written !== expected || inFile !== expected) {
       // The file is kept under another name for inspection, never removed.
-      const aside = `${step.to}.count-mismatch`;
-      fs.renameSync(step.to, aside);
+      const aside = moveWithoutOverwriting(step.to, `${step.to}.count-mismatch`, 'suffix', ctx.clock());
       return fail(`kept ${inFile} rows where the preview counted ${expected}: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
     }
     return { status: 'ok', summary: `kept ${inFile} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: inFile } };
