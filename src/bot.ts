@@ -36,6 +36,8 @@ export interface Bot {
 
 /** How long a stop waits for running work before killing it, and again after: both within Docker's default 10 s. */
 const stopGraceMs = 4_000;
+/** How often expired plans, and plans decided at a terminal, get their Slack buttons replaced. */
+const sweepMs = 15_000;
 
 async function settles(work: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -81,11 +83,16 @@ export function createBot(options: BotOptions): Bot {
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
+        await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      await service.announceDecidedElsewhere();
       sweep = setInterval(() => {
-        service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
-      }, 30_000);
+        service
+          .expireDue()
+          .then(() => service.announceDecidedElsewhere())
+          .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
+      }, sweepMs);
       sweep.unref();
       return config.slack.appToken ? undefined : server;
     },

@@ -1,4 +1,5 @@
 // Environment configuration, parsed and validated by zod once at start-up.
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -15,7 +16,8 @@ export function parseDuration(text: string): number | undefined {
 const duration = z
   .string()
   .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
-  .transform((text) => parseDuration(text) as number);
+  .transform((text) => parseDuration(text) as number)
+  .refine((ms) => ms >= 1_000, { message: 'must be at least 1s, or every plan expires as it is posted' });
 
 const slackUserIds = z
   .string()
@@ -41,6 +43,11 @@ const envSchema = z
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
+      ctx.addIssue({ code: 'custom', path: ['DATABOX_ROOT'], message: `${path.resolve(env.DATABOX_ROOT)} is not a directory: it must be the databox checkout` });
+    }
+    const blocked = blockingAncestor(path.resolve(env.DATABOX_STATE_DIR));
+    if (blocked) ctx.addIssue({ code: 'custom', path: ['DATABOX_STATE_DIR'], message: `cannot be created: ${blocked} is not a directory` });
     if (!env.SLACK_BOT_TOKEN) return; // the terminal front end needs no Slack credentials
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
@@ -50,6 +57,22 @@ const envSchema = z
       });
     }
   });
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest existing ancestor of `dir` when it is a file (so `dir` can never be created), else undefined. */
+function blockingAncestor(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(current)) return fs.statSync(current).isDirectory() ? undefined : current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
 
 export interface Config {
   slack: {

@@ -1,5 +1,6 @@
 // The exact text of a resolved step, as shown in a plan and the postmortem: argv, SQL with its bound values, or the built-in.
 import path from 'node:path';
+import { dayCountsSql } from './steps/day-counts-step.js';
 import type { ResolvedStep } from './types.js';
 
 /** Quotes one argv element only where a reader would otherwise misread where it ends. */
@@ -39,7 +40,9 @@ export function describeStep(step: ResolvedStep, root: string): string {
         (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : '');
     case 'restore-rows':
       return `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`;
-    case 'day-counts':
-      return `SELECT ${step.dateColumn}, COUNT(*) FROM ${step.table} ${step.from && step.to ? `WHERE ${step.dateColumn} BETWEEN '${step.from}' AND '${step.to}'` : `-- the last ${step.scanDays} complete days`} GROUP BY 1 ORDER BY 1\n-- plus the ${step.baselineDays} days before as a baseline`;
+    case 'day-counts': {
+      const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
+      return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}`;
+    }
   }
 }

@@ -17,10 +17,10 @@ import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
-import type { RecoveryPath, Runbook, Step } from '../runbook/schema.js';
+import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
-import { checkApproval, checkRejection, mention, type Decision } from './approval-policy.js';
+import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
 import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
 
@@ -46,6 +46,8 @@ function provisionalIncident(rb: Runbook): Incident {
 
 export class IncidentService {
   private readonly clock: () => Date;
+  /** The status each plan's message last showed, so decisions taken elsewhere can be shown here too. */
+  private readonly announced = new Map<string, string>();
   /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
   private readonly stopping = new AbortController();
 
@@ -138,7 +140,7 @@ export class IncidentService {
   }
 
   private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
-    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock() }, requires);
+    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock(), databasePath: this.deps.config.databasePath }, requires);
   }
 
   /** A recovery's parameters read again for its rollback: the values were checked then; files may have moved since. */
@@ -247,8 +249,9 @@ export class IncidentService {
     });
     await this.announce(incident, run);
     const statuses = await this.execute(run);
-    const verdict = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
-    if (!verdict) throw new Error(`runbook ${rb.id} has no verdicts`);
+    const matched = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
+    if (!matched) throw new Error(`runbook ${rb.id} has no verdicts`);
+    const verdict = matched.when ? matched : (this.inconclusive(this.run(run.id)) ?? matched);
     const outputs = { ...values, steps: this.stepOutputs(this.run(run.id)) };
     const suggested = Object.fromEntries(
       Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
@@ -270,6 +273,24 @@ export class IncidentService {
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
     return this.incident(incident.id).diagnosis as Diagnosis;
+  }
+
+  /**
+   * The default verdict (healthy, say) must never be reached over a check that failed: a missing table or a query
+   * error means the diagnosis could not see, not that all is well.
+   */
+  private inconclusive(run: Run): Verdict | undefined {
+    const failed = run.results.filter((r) => r.status === 'failed' || r.status === 'timeout');
+    if (failed.length === 0) return undefined;
+    const title = (id: string) => run.steps.find((s) => s.id === id)?.title ?? id;
+    return {
+      id: 'inconclusive',
+      title: 'Not conclusive — a check failed',
+      advice: `${failed.map((r) => `${title(r.stepId)}: ${r.summary}`).join('; ')}. Fix that and diagnose again; no recovery is offered on a diagnosis that could not see.`,
+      paths: [],
+      severity: 'warning',
+      suggest: {},
+    };
   }
 
   private stepOutputs(run: Run): Record<string, Record<string, unknown>> {
@@ -413,7 +434,14 @@ export class IncidentService {
       }
       const holder = this.deps.state.lockHolder(run.lockKey, run.id);
       if (holder) {
-        return { ok: false, reason: `plan ${holder.id} requested by ${mention(holder.requestedBy)} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished` };
+        return {
+          ok: false,
+          reason: `plan ${holder.id} requested by ${mention(holder.requestedBy)}${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
+        };
+      }
+      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id);
+      if (since) {
+        return { ok: false, reason: `${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
       }
       return { ok: true };
     });
@@ -469,7 +497,28 @@ export class IncidentService {
   }
 
   async announceDecision(run: Run): Promise<void> {
-    await this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id));
+    const current = this.run(run.id);
+    this.announced.set(current.id, current.status);
+    await this.reporter.runDecided(this.incident(current.incidentId), current);
+  }
+
+  /**
+   * Plans decided by another process sharing the journal (approved at a terminal, say): their Slack buttons are
+   * replaced too. Only changes seen since this process started are announced.
+   */
+  async announceDecidedElsewhere(): Promise<void> {
+    this.deps.journal.catchUp();
+    for (const run of this.deps.state.runs.values()) {
+      if (!run.needsApproval || !run.message) continue;
+      const seen = this.announced.get(run.id);
+      if (seen === undefined) {
+        this.announced.set(run.id, run.status);
+      } else if (seen !== run.status && seen === 'pending') {
+        await this.safely(() => this.announceDecision(run));
+      } else {
+        this.announced.set(run.id, run.status);
+      }
+    }
   }
 
   /**
@@ -484,12 +533,12 @@ export class IncidentService {
       // Our own PID is a predecessor's: in a container the bot is PID 1 after every restart.
       const orphaned = run.status === 'running' && (!startedBy || startedBy === process.pid || !processAlive(startedBy));
       if (orphaned || run.status === 'approved') {
-        this.deps.journal.append({
-          type: 'run.finished',
-          incident: run.incidentId,
-          actor: botActor,
-          data: { runId: run.id, status: 'interrupted', reason: run.status === 'approved' ? 'approved but not started before a restart' : 'the process running it stopped' },
-        });
+        const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
+        const reason =
+          run.status === 'approved'
+            ? 'approved but not started before a restart'
+            : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}`;
+        this.deps.journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status: 'interrupted', reason } });
         stale.push(this.run(run.id));
       }
     }
@@ -521,6 +570,13 @@ export class IncidentService {
       }
     }
     return this.run(runId);
+  }
+
+  /** After a restart: an interrupted recovery that had already changed something gets its rollback offered. */
+  async offerRollbackAfterInterruption(run: Run): Promise<void> {
+    if (run.kind !== 'recovery' || !run.pathId || !run.results.some((r) => r.status === 'ok' && run.steps.find((s) => s.id === r.stepId)?.mutates)) return;
+    const rb = this.runbook(this.incident(run.incidentId).scenario);
+    if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
   /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
@@ -567,6 +623,8 @@ export class IncidentService {
       redact: this.deps.redact,
       clock: this.clock,
       signal: this.stopping.signal,
+      processStarted: (pid: number, argv: readonly string[]) =>
+        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, pid, argv: [...argv] } }),
     };
   }
 
@@ -646,6 +704,38 @@ export class IncidentService {
     return record;
   }
 
+}
+
+/**
+ * Stops commands an interrupted run left running (each the leader of its own process group), but only a process that is
+ * still the same command: a PID reused by something else is left alone.
+ */
+function stopLeftovers(processes: readonly { pid: number; argv: string[] }[]): string[] {
+  const stopped: string[] = [];
+  for (const { pid, argv } of processes) {
+    if (pid === process.pid || !processAlive(pid)) continue;
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (!argv[0] || !cmdline.includes(path.basename(argv[0]))) continue;
+    try {
+      process.kill(-pid, 'SIGTERM');
+      setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 5_000).unref();
+      stopped.push(`${argv.join(' ')} (PID ${pid})`);
+    } catch {
+      // Already gone.
+    }
+  }
+  return stopped;
 }
 
 /** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */

@@ -35,6 +35,8 @@ export interface Run {
   startedAt?: string;
   /** The process that ran it, so a restart can tell a live run from an orphaned one. */
   pid?: number;
+  /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
+  processes?: { pid: number; argv: string[] }[];
   finishedAt?: string;
   message?: MessageRef;
   results: StepRecord[];
@@ -124,6 +126,9 @@ export class IncidentState {
           Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
         }
         break;
+      case 'step.process':
+        if (run) run.processes = [...(run.processes ?? []), { pid: data.pid, argv: data.argv }];
+        break;
       case 'step.finished':
         if (run) run.results.push(data.result as StepRecord);
         break;
@@ -140,6 +145,16 @@ export class IncidentState {
 
   incident(id: string): Incident | undefined {
     return this.incidents.get(id);
+  }
+
+  /** A mutating run on the same database that ran after `sinceIso`: a plan made before it describes a state that is gone. */
+  changedSince(lockKey: string, sinceIso: string, except: string): Run | undefined {
+    let latest: Run | undefined;
+    for (const run of this.runs.values()) {
+      if (run.id === except || !run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso) continue;
+      if (!latest || (run.startedAt ?? '') > (latest.startedAt ?? '')) latest = run;
+    }
+    return latest;
   }
 
   /** The mutating run that holds a database, if any: approved and waiting, or running. */

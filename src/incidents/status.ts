@@ -5,7 +5,8 @@ import type { IncidentService } from './service.js';
 export function statusText(service: IncidentService): string {
   const runs = [...service.state.runs.values()];
   const busy = runs.filter((r) => r.status === 'running' || r.status === 'approved');
-  const waiting = runs.filter((r) => r.status === 'pending' && r.needsApproval);
+  const now = Date.now();
+  const waiting = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now));
   const recent = [...service.state.incidents.values()].slice(-5).reverse();
   const lines: string[] = [];
   lines.push(

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process/alive.js';
 import { redactDeep } from '../redact.js';
+import { checkHead, readHead, writeHead } from './head.js';
 import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -48,7 +49,7 @@ export class Journal {
   /** Reads what is on disk and replays it to the listeners. */
   load(): JournalRecord[] {
     const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-    const result = verifyLines(text);
+    const result = checkHead(verifyLines(text), readHead(this.file));
     this.problem = result.problem;
     // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
     const records = result.problem ? parseLoosely(text) : result.records;
@@ -83,6 +84,7 @@ export class Journal {
         fs.closeSync(fd);
       }
       this.offset += Buffer.byteLength(line);
+      writeHead(this.file, record);
       this.accept(record);
       return record;
     });

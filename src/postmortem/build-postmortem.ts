@@ -227,6 +227,10 @@ function recoveryOutcome(incident: Incident): { text: string; at?: string; run?:
   for (let i = runs.length - 1; i >= 0; i -= 1) {
     const validation = runs[i] as Run;
     if (validation.kind !== 'validation' || validation.status !== 'succeeded' || !validation.finishedAt) continue;
+    // A rollback or another recovery that ran afterwards, or a later validation that failed, means the incident did not
+    // end recovered: the outcome is then the last thing that happened.
+    const undone = runs.slice(i + 1).some((r) => (r.startedAt && (r.kind === 'rollback' || r.kind === 'recovery')) || (r.kind === 'validation' && r.status === 'failed'));
+    if (undone) break;
     const recovery = runs.slice(0, i).filter((r) => r.kind === 'recovery' || r.kind === 'rollback').at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
       return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}`, at: validation.finishedAt, run: recovery };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { moveWithoutOverwriting } from '../engine/steps/file-steps.js';
+import { checkHead, readHead } from '../journal/head.js';
 import { verifyLines, type VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
@@ -28,7 +29,7 @@ export function readJournal(stateDir: string): JournalOnDisk {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: verifyLines(text), lineCount: lines.length };
+  return { file, text, verify: checkHead(verifyLines(text), readHead(file)), lineCount: lines.length };
 }
 
 export interface WritePostmortemOptions {

@@ -9,6 +9,8 @@ export interface CommandRequest {
   timeoutMs: number;
   signal?: AbortSignal;
   onOutput?: (text: string) => void;
+  /** Called with the PID of the started process (the leader of its process group). */
+  onStart?: (pid: number) => void;
 }
 
 export interface CommandResult {
@@ -97,6 +99,7 @@ export const runCommand: CommandRunner = async (request) => {
     detached: true,
     encoding: 'utf8',
   });
+  if (child.pid) request.onStart?.(child.pid);
   let timedOut = false;
   const stop = () => {
     killTree(child.pid, 'SIGTERM');

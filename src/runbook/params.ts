@@ -13,6 +13,8 @@ export interface ParameterContext {
   now: Date;
   /** False when re-reading values checked earlier (a rollback re-reads its recovery's): paths are not looked at again. */
   checkFiles?: boolean;
+  /** The database file, which a path parameter marked notTheDatabase may not name. */
+  databasePath?: string;
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -73,9 +75,26 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       if (!attributes) throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}`);
       return { ...attributes, _value: raw };
     }
-    case 'path':
-      return validatePath(name, p.mustBe, raw, ctx);
+    case 'path': {
+      const resolved = await validatePath(name, p.mustBe, raw, ctx);
+      if (p.notTheDatabase && ctx.databasePath && sameFile(resolved, ctx.databasePath)) {
+        throw new UserError(`${name}=${raw} is the database file itself (${ctx.databasePath}); give a copy kept elsewhere`);
+      }
+      return resolved;
+    }
   }
+}
+
+/** The same file, through symbolic links and relative paths. */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 async function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): Promise<string> {

@@ -233,6 +233,8 @@ export const parameter = z.discriminatedUnion('type', [
     type: z.literal('path'),
     /** What must be at the path before anything runs. */
     mustBe: z.enum(['file', 'directory', 'duckdb-file', 'absent', 'any']).default('any'),
+    /** Refuse the database file itself (a backup that is the file being replaced). */
+    notTheDatabase: z.boolean().default(false),
     default: z.string().optional(),
   }),
   z.strictObject({

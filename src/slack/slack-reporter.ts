@@ -72,7 +72,7 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    if (run.message) await this.update(run.message, planMessage(run, this.deps.root));
+    if (run.message) await this.update(run.message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
     await this.refreshRoot(incident);
   }
 

@@ -16,8 +16,20 @@ export async function tellEphemeral(client: WebClient, redact: Redactor, to: Aud
 }
 
 /** A user error is shown as is; anything else is logged with its cause and shown as a short message with a reference. */
+/** Slack's answers that the operator can act on: the bot is not in the channel, or the channel is gone. */
+const slackAdvice: Record<string, string> = {
+  not_in_channel: 'the bot is not a member of this channel: invite it with /invite @databox-bot and try again',
+  channel_not_found: 'the bot cannot see this channel (a private channel it was not invited to?): invite it with /invite @databox-bot',
+  is_archived: 'this channel is archived: run the command in an open incident channel',
+};
+
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   if (isUserError(error)) return `:warning: ${escapeMrkdwn(error.message)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
+  const slackError = (error as { data?: { error?: string } })?.data?.error;
+  if (slackError && slackAdvice[slackError]) {
+    logger.warn({ err: error, ...context }, `Slack refused: ${slackError}`);
+    return `:warning: Slack refused (${slackError}): ${slackAdvice[slackError]}.`;
+  }
   const reference = newErrorReference();
   logger.error({ err: error, reference, ...context }, 'internal error');
   return `:x: Something went wrong on the bot's side (reference \`${reference}\`); the details are in its log. Nothing further was run.`;

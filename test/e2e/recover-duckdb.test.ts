@@ -162,9 +162,9 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
-    await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '300ms' });
+    await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '1s' });
     const approve = await proposePathA();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await harness.click(approve, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toMatch(/expired at \d\d:\d\d UTC/);

@@ -47,6 +47,8 @@ function handlerDeps(secret?: string): { deps: HandlerDeps; stateDir: string; in
     const records = raw.load();
     raw.append({ type: 'command.received', incident: records[1]?.incident, actor: 'terminal:alice', data: { text: `cli status --as ${secret}`, origin: 'terminal' } });
   }
+  // The recorded journal names this checkout; DATABOX_ROOT must be a real directory.
+  fs.mkdirSync(fixtureRoot, { recursive: true });
   const config = loadConfig({ DATABOX_STATE_DIR: stateDir, DATABOX_ROOT: fixtureRoot, DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), ...(secret ? { DEMO_TOKEN: secret } : {}) });
   const redact = createRedactor(config.secrets);
   const logger = createLogger('silent', redact);

@@ -1,9 +1,14 @@
 // Tests loadConfig, parseDuration and secretValuesOf (src/config.ts): defaults, parsing, errors naming the variable, secrets collected.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
+
+/** A real directory to stand for the databox checkout: DATABOX_ROOT must exist. */
+const databoxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-root-'));
 
 function configErrorOf(env: Record<string, string>): string {
   try {
@@ -44,11 +49,11 @@ describe('defaults', () => {
   });
 
   it('resolves the database path against DATABOX_ROOT, and leaves an absolute one alone', () => {
-    expect(loadConfig({ DATABOX_ROOT: '/srv/databox', DATABOX_DATABASE_PATH: 'data/other.duckdb' })).toMatchObject({
-      databoxRoot: '/srv/databox',
-      databasePath: '/srv/databox/data/other.duckdb',
+    expect(loadConfig({ DATABOX_ROOT: databoxRoot, DATABOX_DATABASE_PATH: 'data/other.duckdb' })).toMatchObject({
+      databoxRoot,
+      databasePath: path.join(databoxRoot, 'data/other.duckdb'),
     });
-    expect(loadConfig({ DATABOX_ROOT: '/srv/databox', DATABOX_DATABASE_PATH: '/mnt/db/x.duckdb' }).databasePath).toBe('/mnt/db/x.duckdb');
+    expect(loadConfig({ DATABOX_ROOT: databoxRoot, DATABOX_DATABASE_PATH: '/mnt/db/x.duckdb' }).databasePath).toBe('/mnt/db/x.duckdb');
   });
 });
 
@@ -71,10 +76,24 @@ describe('durations', () => {
     ['15m', 900_000],
     ['30s', 30_000],
     ['2h', 7_200_000],
-    ['500ms', 500],
-    ['0s', 0],
+    ['1000ms', 1_000],
   ] as const)('DATABOX_APPROVAL_TTL=%s is %i ms', (text, ms) => {
     expect(loadConfig({ DATABOX_APPROVAL_TTL: text }).approvalTtlMs).toBe(ms);
+  });
+
+  it.each(['0s', '500ms'])('DATABOX_APPROVAL_TTL=%s is refused: every plan would expire as it is posted', (text) => {
+    expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('must be at least 1s, or every plan expires as it is posted → at DATABOX_APPROVAL_TTL');
+  });
+
+  it('refuses a DATABOX_ROOT that is not a directory, and a DATABOX_STATE_DIR under a file', () => {
+    expect(configErrorOf({ DATABOX_ROOT: '/nonexistent/databox' })).toContain('/nonexistent/databox is not a directory: it must be the databox checkout → at DATABOX_ROOT');
+    const file = path.join(os.tmpdir(), `databox-config-${process.pid}`);
+    fs.writeFileSync(file, 'x');
+    try {
+      expect(configErrorOf({ DATABOX_STATE_DIR: path.join(file, 'var') })).toContain(`cannot be created: ${file} is not a directory → at DATABOX_STATE_DIR`);
+    } finally {
+      fs.rmSync(file);
+    }
   });
 
   it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1d'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
@@ -155,7 +174,7 @@ describe('secrets', () => {
     SHORT_TOKEN: 'abc',
     PATH: '/usr/local/bin:/usr/bin',
     HOME: '/home/ops',
-    DATABOX_ROOT: '/srv/databox',
+    DATABOX_ROOT: databoxRoot,
   };
 
   it('collects the values of variables named *TOKEN*, *SECRET* or *PASSWORD* (any case), at least 4 characters long', () => {
@@ -174,7 +193,7 @@ describe('secrets', () => {
     expect(redacted).toContain('MOTHERDUCK_TOKEN=[REDACTED]');
     expect(redacted).toContain('DATABOX_DB_PASSWORD=[REDACTED]');
     expect(redacted).toContain('PATH=/usr/local/bin:/usr/bin');
-    expect(redacted).toContain('DATABOX_ROOT=/srv/databox');
+    expect(redacted).toContain(`DATABOX_ROOT=${databoxRoot}`);
     expect(redacted).toContain('SHORT_TOKEN=abc');
   });
 });

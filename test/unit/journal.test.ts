@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { checkHead, readHead } from '../../src/journal/head.js';
 import { Journal } from '../../src/journal/journal.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
@@ -70,9 +71,9 @@ describe('Journal.append', () => {
     expect(new Set(records.map((r) => r.hash)).size).toBe(5);
   });
 
-  it('leaves no lock file behind', () => {
+  it('leaves no lock file behind, only the journal and its head', () => {
     const { dir } = journalWith(3);
-    expect(fs.readdirSync(dir)).toEqual(['journal.jsonl']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['journal.jsonl', 'journal.jsonl.head']);
   });
 
   it('takes over a lock left behind by a process that has died', async () => {
@@ -276,5 +277,37 @@ describe('reloading', () => {
     expect(journal.load()).toEqual([]);
     expect(journal.problem).toBeUndefined();
     expect(journal.append({ type: 'first' }).prev).toBe(zeros);
+  });
+});
+
+describe('the end of the journal', () => {
+  it('notices lines removed from its end, which the hash chain alone cannot', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir);
+    for (let i = 0; i < 4; i += 1) journal.append({ type: 'step.finished', data: { i } });
+    const text = fs.readFileSync(journal.file, 'utf8');
+    expect(checkHead(verifyLines(text), readHead(journal.file)).problem).toBeUndefined();
+    const shortened = text.split('\n').slice(0, 3).join('\n') + '\n';
+    expect(verifyLines(shortened).problem).toBeUndefined();
+    expect(checkHead(verifyLines(shortened), readHead(journal.file)).problem).toEqual({
+      line: 4,
+      reason: 'the journal ends at line 3, but line 4 was written: lines were removed from its end',
+    });
+  });
+
+  it('sets a torn last line (a write cut short) aside instead of gluing the next line onto it', () => {
+    const dir = tempDir();
+    const journal = new Journal(dir);
+    journal.append({ type: 'incident.opened', data: {} });
+    fs.appendFileSync(journal.file, '{"seq":2,"at":"2026-04-20T10:0');
+    const reopened = new Journal(dir);
+    reopened.load();
+    reopened.append({ type: 'command.received', data: { text: 'after the crash' } });
+    const text = fs.readFileSync(journal.file, 'utf8');
+    expect(verifyLines(text).problem).toBeUndefined();
+    expect(verifyLines(text).records.map((r) => r.type)).toEqual(['incident.opened', 'command.received']);
+    const aside = fs.readdirSync(dir).filter((name) => name.startsWith('journal.jsonl.torn-'));
+    expect(aside).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, aside[0]!), 'utf8')).toBe('{"seq":2,"at":"2026-04-20T10:0');
   });
 });

@@ -53,6 +53,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     env: step.env,
     timeoutMs: step.timeoutMs,
     signal: ctx.signal,
+    onStart: (pid) => ctx.processStarted?.(pid, step.argv),
     onOutput: (text) => {
       // Only complete lines are shown, redacted as a whole: a secret may arrive split across two chunks.
       recent = (recent + text).slice(-recentChars);

@@ -15,6 +15,8 @@ export interface StepRunContext {
   clock: () => Date;
   signal?: AbortSignal;
   progress: (text: string) => void;
+  /** A command started: its PID is recorded, so a bot restarted mid-run can find and stop what it left running. */
+  processStarted?: (pid: number, argv: readonly string[]) => void;
 }
 
 export type StepRunner<S extends ResolvedStep = ResolvedStep> = (step: S, ctx: StepRunContext) => Promise<StepResult>;

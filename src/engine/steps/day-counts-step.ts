@@ -5,7 +5,8 @@ import { elapsedSince, type StepRunContext } from './context.js';
 import { withStepDatabase } from './step-database.js';
 
 type DayCountsStep = Extract<ResolvedStep, { kind: 'day-counts' }>;
-export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal';
+/** `incomplete` is today: its rows are still arriving, so it is shown but never judged. */
+export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'incomplete';
 
 export interface DayCount {
   day: string;
@@ -16,6 +17,14 @@ export interface DayCount {
 const dayMs = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** The query a day-counts step runs, bound to (first baseline day, last window day); shown as is in plans and postmortems. */
+export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
+  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
+  FROM ${step.table}
+ WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+ GROUP BY 1`;
+}
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
@@ -42,15 +51,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const started = performance.now();
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
+  const today = ctx.clock().toISOString().slice(0, 10);
   let counted = new Map<string, number>();
   const query = await withStepDatabase(ctx, { writable: false, timeoutMs: step.timeoutMs }, async (connection, _fail, queryStarted) => {
-    const reader = await connection.runAndReadAll(
-      `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
-         FROM ${step.table}
-        WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-        GROUP BY 1`,
-      [baselineFrom, to],
-    );
+    const reader = await connection.runAndReadAll(dayCountsSql(step), [baselineFrom, to]);
     counted = new Map((reader.getRowsJson() as [string, string][]).map(([day, n]) => [day, Number(n)]));
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
@@ -61,9 +65,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
     const count = counted.get(isoDay(ms)) ?? 0;
-    days.push({ day: isoDay(ms), count, verdict: judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove) });
+    const day = isoDay(ms);
+    days.push({ day, count, verdict: day === today ? 'incomplete' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove) });
   }
-  const bad = days.filter((d) => d.verdict !== 'normal');
+  const bad = days.filter((d) => d.verdict !== 'normal' && d.verdict !== 'incomplete');
+  const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const columns = step.before ? ['day', 'before', 'rows', 'verdict'] : ['day', 'rows', 'verdict'];
   const rows = days.map((d) => (step.before ? [d.day, step.before[d.day] ?? '', d.count, d.verdict] : [d.day, d.count, d.verdict]));
   const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}`;
@@ -73,8 +79,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     status: bad.length > 0 ? 'anomalies' : 'ok',
     summary:
       bad.length > 0
-        ? `${bad.length} of ${days.length} days look wrong in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day): ${described}`
-        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day)`,
+        ? `${bad.length} of ${days.length} days look wrong in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}): ${described}`
+        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline})`,
     output: table,
     durationMs: elapsedSince(started),
     outputs: {

@@ -7,9 +7,13 @@ import { elapsedSince, type StepRunContext } from './context.js';
 /** `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. */
 export function freeName(to: string, now: Date): string {
   if (!fs.existsSync(to)) return to;
-  const stamped = `${to}.${compactTimestamp(now)}`;
+  // A write-ahead log keeps its .wal last (databox.duckdb.broken.<stamp>.wal), so it still sits beside its database
+  // file (databox.duckdb.broken.<stamp>) when both names were taken.
+  const wal = /\.wal$/.test(to);
+  const base = wal ? to.slice(0, -'.wal'.length) : to;
   for (let n = 0; ; n += 1) {
-    const candidate = n === 0 ? stamped : `${stamped}-${n}`;
+    const stamp = `${compactTimestamp(now)}${n === 0 ? '' : `-${n}`}`;
+    const candidate = wal ? `${base}.${stamp}.wal` : `${base}.${stamp}`;
     if (!fs.existsSync(candidate)) return candidate;
   }
 }
