@@ -112,10 +112,6 @@ async function scenario1(checkout: Checkout): Promise<string> {
 
 async function scenario2(checkout: Checkout): Promise<string | undefined> {
   banner('Scenario 2: a partial backfill of one source');
-  if (!fs.existsSync(path.join(runbooksDir, 'backfill.yml'))) {
-    say('skipping scenario 2: runbooks/backfill.yml does not exist yet in this checkout of databox-bot.');
-    return undefined;
-  }
   const { badWindow } = checkout.calendar;
   say(`the eBird API returned 500s from ${badWindow.from} to ${badWindow.to}: a few observations, or none, landed on those days; every other source is fine.`);
   say('the diagnosis is not told the dates: it scans the last 30 days against the 14 before them.');

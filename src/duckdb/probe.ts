@@ -13,11 +13,6 @@ export interface OpenResult {
   holder?: string;
 }
 
-/** Opens read-only or throws DuckDB's error; the caller closes it. */
-export function openReadOnlyDatabase(filePath: string): Promise<OpenDatabase> {
-  return openDatabase(filePath, false);
-}
-
 export async function probeOpen(filePath: string): Promise<OpenResult> {
   let stat: fs.Stats;
   try {
@@ -28,7 +23,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is not a regular file` };
   let database: OpenDatabase | undefined;
   try {
-    database = await openReadOnlyDatabase(filePath);
+    database = await openDatabase(filePath, false);
     await database.connection.run('SELECT 1');
     return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
   } catch (error) {

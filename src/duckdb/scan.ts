@@ -1,5 +1,5 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
-import { openReadOnlyDatabase } from './probe.js';
+import { openDatabase } from './open.js';
 
 export interface TableScan {
   table: string;
@@ -30,7 +30,7 @@ export interface ScanOptions {
 export async function scanTables(filePath: string, options: ScanOptions): Promise<ScanResult> {
   let database;
   try {
-    database = await openReadOnlyDatabase(filePath);
+    database = await openDatabase(filePath, false);
   } catch (error) {
     return { status: 'unopenable', tables: [], total: 0, message: (error as Error).message };
   }

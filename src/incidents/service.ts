@@ -392,7 +392,7 @@ export class IncidentService {
       throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
     }
     const existing = incident.runs.find((r) => r.rollbackOf === recoveryRunId && ['pending', 'approved', 'running', 'succeeded'].includes(r.status));
-    if (existing) throw new UserError(`a rollback of ${recoveryRunId} is already ${existing.status}: ${existing.id}`);
+    if (existing) throw new UserError(`${recoveryRunId} already has a rollback, ${existing.id} (${existing.status}); there is nothing more to roll back`);
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
     const ran = new Set(recoveryRun.results.filter((r) => r.status === 'ok').map((r) => r.stepId));

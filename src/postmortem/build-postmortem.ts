@@ -323,7 +323,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.message':
-    case 'journal.note':
+    case 'step.process':
       return undefined;
     default:
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;

@@ -1,4 +1,5 @@
 // Small Markdown and time helpers for the postmortem: fences that survive any content, table cells, UTC times, durations.
+import { plainMentions } from '../mentions.js';
 
 /** A fenced code block whose fence is longer than any backtick run inside, indented for a list item. */
 export function fence(text: string, indent = '', info = ''): string {
@@ -24,6 +25,7 @@ export function cell(text: string): string {
 
 /** Plain text that must not turn into Markdown by accident (emphasis, links, HTML). */
 export function plain(text: string): string {
+  text = plainMentions(text);
   // An underscore inside a word (state_sync.db) is never emphasis, so it is left as it is, readable in the source too.
   return text.replace(/([\\*`[\]<>])/g, '\\$1').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
 }

@@ -28,28 +28,26 @@ export async function startDetached(request: DetachedRequest): Promise<DetachedR
   if (!file) throw new Error('empty argv');
   fs.mkdirSync(path.dirname(request.logFile), { recursive: true });
   fs.appendFileSync(request.logFile, '');
-  {
-    const child = execa(file, args, {
-      cwd: request.cwd,
-      env: childEnvironment(request.env),
-      extendEnv: false,
-      detached: true,
-      // The daemon must survive the bot: no kill on the bot's exit, no pipe back to it.
-      cleanup: false,
-      stdin: 'ignore',
-      stdout: { file: request.logFile, append: true },
-      stderr: { file: request.logFile, append: true },
-      reject: false,
-    });
-    child.unref();
-    let exited: { exitCode?: number; code?: string } | undefined;
-    const ended = child.then((result) => {
-      exited = result as unknown as { exitCode?: number; code?: string };
-    });
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, request.settleMs).unref())]);
-    const output = fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024);
-    if (!exited) return { pid: child.pid, alive: true, exitCode: null, output };
-    const spawnError = exited.code === 'ENOENT' ? `could not start "${file}": not found on PATH, or the working directory ${request.cwd} does not exist` : undefined;
-    return { pid: child.pid, alive: false, exitCode: exited.exitCode ?? null, spawnError, output };
-  }
+  const child = execa(file, args, {
+    cwd: request.cwd,
+    env: childEnvironment(request.env),
+    extendEnv: false,
+    detached: true,
+    // The daemon must survive the bot: no kill on the bot's exit, no pipe back to it.
+    cleanup: false,
+    stdin: 'ignore',
+    stdout: { file: request.logFile, append: true },
+    stderr: { file: request.logFile, append: true },
+    reject: false,
+  });
+  child.unref();
+  let exited: { exitCode?: number; code?: string } | undefined;
+  const ended = child.then((result) => {
+    exited = result as unknown as { exitCode?: number; code?: string };
+  });
+  await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, request.settleMs).unref())]);
+  const output = fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024);
+  if (!exited) return { pid: child.pid, alive: true, exitCode: null, output };
+  const spawnError = exited.code === 'ENOENT' ? `could not start "${file}": not found on PATH, or the working directory ${request.cwd} does not exist` : undefined;
+  return { pid: child.pid, alive: false, exitCode: exited.exitCode ?? null, spawnError, output };
 }

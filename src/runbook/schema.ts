@@ -214,7 +214,6 @@ export const step = z.discriminatedUnion('kind', [
 });
 
 export type Step = z.infer<typeof step>;
-export type StepKind = Step['kind'];
 
 const parameterCommon = {
   description: z.string().min(1),

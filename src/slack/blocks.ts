@@ -107,6 +107,15 @@ export function runStartedMessage(run: Run): Rendered {
   return { text: `${run.title} started`, blocks: [section(text)] };
 }
 
+/** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
+const accepted = (step: ResolvedStep, status: string) => status !== 'ok' && status !== 'skipped' && step.acceptStatuses.includes(status);
+
+function passedCount(run: Run): string {
+  const skipped = run.results.filter((r) => r.status === 'skipped').length;
+  const passed = run.results.length - skipped;
+  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (nothing to do)` : ''}`;
+}
+
 const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
 
@@ -118,12 +127,12 @@ export function stepStartedMessage(run: Run, step: ResolvedStep, index: number, 
 
 export function stepFinishedMessage(run: Run, step: ResolvedStep, index: number, record: StepRecord, root: string, uploaded: boolean): Rendered {
   const facts = [
-    `status *${record.status}*`,
+    `status *${record.status}*${accepted(step, record.status) ? ' (accepted by this check)' : ''}`,
     record.exitCode !== undefined && record.exitCode !== null ? `exit code ${record.exitCode}` : undefined,
     formatDuration(record.durationMs),
   ].filter(Boolean);
   const blocks: KnownBlock[] = [
-    section(`${statusIcon(record.status)} ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}* · ${facts.join(' · ')}\n${codeBlock(describeStep(step, root), 1_200)}`),
+    section(`${statusIcon(accepted(step, record.status) ? 'ok' : record.status)} ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}* · ${facts.join(' · ')}\n${codeBlock(describeStep(step, root), 1_200)}`),
     section(escapeMrkdwn(record.summary)),
   ];
   if (record.excerpt) blocks.push(section(codeBlock(record.excerpt, 2_900)));
@@ -158,7 +167,7 @@ export function runFinishedMessage(run: Run): Rendered {
   const ok = run.status === 'succeeded';
   const failedStep = run.results.find((r) => !['ok', 'skipped'].includes(r.status) && !run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status));
   const detail = ok
-    ? `all ${run.results.length} steps passed`
+    ? passedCount(run)
     : failedStep
       ? `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`
       : run.status;

@@ -20,6 +20,7 @@ import { journalCommand } from './journal-command.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
+import { plainMentions } from '../mentions.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -68,7 +69,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ');
+  return plainMentions(text).replace(/\s*\n\s*/g, '; ');
 }
 
 export async function runCli(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps = {}): Promise<number> {

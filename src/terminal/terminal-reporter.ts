@@ -2,6 +2,7 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { plainMentions } from '../mentions.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
 import type { Incident, MessageRef, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
@@ -50,7 +51,7 @@ export class TerminalReporter implements IncidentReporter {
   constructor(private readonly options: TerminalReporterOptions) {}
 
   private write(text: string): void {
-    this.options.out.write(text);
+    this.options.out.write(plainMentions(text));
   }
 
   private line(text = ''): void {

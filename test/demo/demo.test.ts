@@ -50,15 +50,10 @@ describe('npm run demo', () => {
     expect(scenario1).toContain('| Outcome | recovered by Path A: Rebuild from raw dlt state; validation passed at');
     expect(scenario1).toMatch(/\*\*terminal:bob\*\* \*\*approved\*\* Path A: Rebuild from raw dlt state/);
 
-    if (fs.existsSync(path.join(projectRoot, 'runbooks', 'backfill.yml'))) {
-      expect(postmortems).toHaveLength(2);
-      const scenario2 = fs.readFileSync(postmortems[1] as string, 'utf8');
-      expect(scenario2).toMatch(/`backfill`, section 2 of the incident runbook/);
-      expect(scenario2).toMatch(/\*\*Verdict: /);
-      expect(scenario2).toContain('| Outcome | recovered by ');
-    } else {
-      expect(postmortems).toHaveLength(1);
-      expect(out).toContain('demo: skipping scenario 2: runbooks/backfill.yml does not exist yet');
-    }
+    expect(postmortems).toHaveLength(2);
+    const scenario2 = fs.readFileSync(postmortems[1] as string, 'utf8');
+    expect(scenario2).toMatch(/`backfill`, section 2 of the incident runbook/);
+    expect(scenario2).toMatch(/\*\*Verdict: /);
+    expect(scenario2).toContain('| Outcome | recovered by ');
   });
 });
