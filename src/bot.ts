@@ -21,6 +21,8 @@ export interface BotOptions {
   runCommand?: CommandRunner;
   clock?: () => Date;
   clientOptions?: WebClientOptions;
+  /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
+  sweepMs?: number;
 }
 
 export interface Bot {
@@ -92,7 +94,7 @@ export function createBot(options: BotOptions): Bot {
           .expireDue()
           .then(() => service.announceDecidedElsewhere())
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
-      }, sweepMs);
+      }, options.sweepMs ?? sweepMs);
       sweep.unref();
       return config.slack.appToken ? undefined : server;
     },

@@ -75,13 +75,11 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       if (!attributes) throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}`);
       return { ...attributes, _value: raw };
     }
-    case 'path': {
-      const resolved = await validatePath(name, p.mustBe, raw, ctx);
-      if (p.notTheDatabase && ctx.databasePath && sameFile(resolved, ctx.databasePath)) {
+    case 'path':
+      if (p.notTheDatabase && ctx.databasePath && sameFile(path.resolve(ctx.root, raw), ctx.databasePath)) {
         throw new UserError(`${name}=${raw} is the database file itself (${ctx.databasePath}); give a copy kept elsewhere`);
       }
-      return resolved;
-    }
+      return validatePath(name, p.mustBe, raw, ctx);
   }
 }
 

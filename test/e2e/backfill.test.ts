@@ -117,6 +117,21 @@ describe('/databox diagnose backfill', () => {
     expect(verdict).toContain('all 11 days normal in raw_noaa.daily_weather');
   });
 
+  it('calls a diagnosis whose query failed (a missing mart) inconclusive, never "no bad window"', async () => {
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('DROP TABLE ebird.fct_daily_bird_observations');
+    connection.closeSync();
+    instance.closeSync();
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive — a table could not be read');
+    expect(verdict).toContain('fct_daily_bird_observations does not exist');
+    expect(verdict).not.toContain('No bad window');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it.each([
     ['source=ebird;drop', /source=ebird;drop contains shell metacharacters/],
     ['source=raw_ebird.observations', /source=raw_ebird.observations is not one of: ebird, noaa, usgs/],

@@ -63,6 +63,7 @@ const cases: [string, string, RegExp][] = [
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
   ['a backup that is a directory', 'recover duckdb path=b backup=data', /is a directory, expected a file/],
   ['a backup that is not DuckDB', 'recover duckdb path=b backup=notes.txt', /does not open read-only as a DuckDB database/],
+  ['the database itself as the backup', 'recover duckdb path=b backup=data/databox.duckdb', /backup=data\/databox.duckdb is the database file itself/],
   ['a backup that does not exist', 'recover duckdb path=b backup=/nope/databox.duckdb', /\/nope\/databox.duckdb does not exist/],
   ['command substitution', 'recover duckdb path=b backup=$(rm -rf /)', /backup=\$\(rm contains shell metacharacters/],
   ['shell operators, as Slack escapes them', 'recover duckdb path=b backup=x;rm&amp;&amp;ls&gt;out', /backup=x;rm&amp;&amp;ls&gt;out contains shell metacharacters/],

@@ -198,6 +198,53 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 });
 
+describe('plans and approvals over time', () => {
+  it('refuses a plan made before another recovery changed the database', async () => {
+    await diagnoseCorrupt();
+    const first = await proposePathA();
+    await harness.command('recover duckdb path=a', 'U0OTHER');
+    await harness.settle();
+    const second = slack.buttons('approve_plan').at(-1)!;
+    expect(second.value).not.toBe(first.value);
+    await harness.click(first, teammate);
+    await harness.settle();
+    await harness.click(second, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/databox.duckdb has changed since this plan was made: plan dbx-\d{8}-[0-9a-f]{4}\/2 .* ran at \d\d:\d\d UTC/);
+    expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+  });
+
+  it('replaces the buttons of an expired plan by itself, without a click', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_APPROVAL_TTL: '1s' }, undefined, 200);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await proposePathA();
+    await slack.waitFor('the expiry sweep', () => slack.callsTo('chat.update').some((u) => String(u.blocks).includes('Expired at')), 5_000);
+    expect(journalRecords().filter((r) => r.type === 'run.expired')).toHaveLength(1);
+  });
+
+  it('runs an approved plan even when Slack fails to replace its buttons', async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    slack.failures.set('chat.update', 'ratelimited');
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(commandsRun()[0]).toBe('task full-refresh');
+    expect(journalRecords().filter((r) => r.type === 'run.finished').map((r) => r.data.status)).toContain('succeeded');
+  });
+
+  it('calls a diagnosis whose check failed inconclusive, never healthy', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { exit: 2, stderr: 'error: sqlmesh is not installed in this environment\n' } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
+    expect(String(verdict?.text)).toBe('Verdict: sqlmesh audit failed for another reason');
+  });
+});
+
 describe('path B: restore from a file backup', () => {
   it('/databox recover duckdb path=b backup=… checks the backup, copies it into place and reconciles SQLMesh', async () => {
     writeGarbage(checkout.databasePath);
@@ -217,6 +264,25 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(fs.readFileSync(backup));
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
+  });
+
+  it('rolls path B back even after the backup file has been moved away', async () => {
+    writeGarbage(checkout.databasePath);
+    const brokenBytes = fs.readFileSync(checkout.databasePath);
+    const backup = checkout.path('backup.duckdb');
+    await createHealthyDatabase(backup, 1_000);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    fs.renameSync(backup, checkout.path('backup-archived.duckdb'));
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-failed']);
   });
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {

@@ -29,7 +29,7 @@ export function withStandinPath(): void {
   if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
 }
 
-export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Record<string, string> = {}, clock?: () => Date): Promise<Harness> {
+export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Record<string, string> = {}, clock?: () => Date, sweepMs?: number): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
     SLACK_BOT_TOKEN: botToken,
@@ -48,7 +48,7 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
     },
   });
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
-  const bot = createBot({ config, logger, clock, clientOptions: { retryConfig: { retries: 0 } } });
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } } });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;

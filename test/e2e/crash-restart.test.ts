@@ -1,0 +1,96 @@
+// The bot killed in the middle of a recovery: on restart the run is recorded as interrupted, what it left running is
+// stopped, and the rollback is offered for what it had already moved.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/process/alive.js';
+import { botToken, startBot, withStandinPath, type Harness } from '../helpers/bot-harness.js';
+import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+blockNetwork();
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+beforeEach(async () => {
+  withStandinPath();
+  slack = new SlackStandIn();
+  await slack.start();
+  checkout = new Checkout();
+});
+
+afterEach(async () => {
+  await harness?.stop();
+  await slack.stop();
+  checkout.remove();
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a bot killed mid-recovery', () => {
+  it('is picked up on restart: interrupted on the record, the orphaned command stopped, the rollback offered', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 60_000 } });
+    const port = await freePort();
+    const bot = execa(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'src/main.ts')], {
+      cwd: checkout.root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: checkout.root,
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        DATABOX_ROOT: checkout.root,
+        DATABOX_STATE_DIR: checkout.stateDir,
+      },
+      extendEnv: false,
+      reject: false,
+    });
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    for (let i = 0; i < 200 && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() }));
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    const approve = slack.buttons('approve_plan')[0]!;
+    await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
+    await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
+    const orphan = checkout.calls().find((c) => c.command === 'task full-refresh') as unknown as { pid: number };
+    bot.kill('SIGKILL');
+    await bot;
+    expect(processAlive(orphan.pid), 'the command outlives the killed bot').toBe(true);
+
+    harness = await startBot(checkout, slack);
+    await slack.waitFor('the orphan to be stopped', () => !processAlive(orphan.pid), 10_000);
+    const journal = fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
+    expect(finished?.data.status).toBe('interrupted');
+    expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
+    expect(slack.allText()).toContain('Interrupted by a restart of the bot');
+    expect(slack.buttons('request_rollback')).toHaveLength(1);
+    expect(checkout.listData()).toEqual(['databox.duckdb.broken']);
+
+    await harness.click(slack.buttons('request_rollback')[0]!, 'U0OPERATOR');
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0TEAMMATE');
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+  });
+});

@@ -1,0 +1,79 @@
+// The engine's safety net: a diagnosis never lands on the default (healthy) verdict over a check that failed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { IncidentReporter } from '../../src/incidents/reporter.js';
+import { IncidentService } from '../../src/incidents/service.js';
+import { IncidentState } from '../../src/incidents/state.js';
+import { Journal } from '../../src/journal/journal.js';
+import { createLogger } from '../../src/logger.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('verdict-');
+
+const runbook = `
+id: probe
+title: A probe
+section: 9
+summary: one check
+symptoms: [something]
+diagnosis:
+  steps:
+    - id: check
+      kind: command
+      title: A check that cannot run
+      argv: [sh, -c, "echo 'no such table' >&2; exit 3"]
+  verdicts:
+    - id: broken
+      title: Broken
+      when: { step: check, status: broken }
+      advice: it is broken
+    - id: healthy
+      title: Healthy
+      advice: all is well
+      severity: ok
+recovery:
+  - id: a
+    title: Nothing
+    description: nothing
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: noop, argv: ["true"] }
+`;
+
+describe('the default verdict', () => {
+  it('is replaced by "not conclusive" when a check failed, naming the check and why', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'runbooks'));
+    fs.writeFileSync(path.join(dir, 'runbooks', 'probe.yml'), runbook);
+    const config = loadConfig({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_RUNBOOKS_DIR: path.join(dir, 'runbooks') });
+    const journal = new Journal(config.stateDir);
+    const state = new IncidentState();
+    journal.onRecord((record) => state.apply(record));
+    journal.load();
+    const silent: IncidentReporter = {
+      incidentOpened: async () => undefined,
+      runProposed: async () => undefined,
+      runDecided: async () => {},
+      stepStarted: async () => {},
+      stepProgress: () => {},
+      stepFinished: async () => {},
+      runFinished: async () => {},
+      rollbackOffered: async () => {},
+    };
+    const service = new IncidentService(
+      { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
+      silent,
+    );
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const diagnosis = service.incident(incident.id).diagnosis;
+    expect(diagnosis?.verdict).toBe('inconclusive');
+    expect(diagnosis?.advice).toContain('A check that cannot run: exit 3');
+    expect(diagnosis?.paths).toEqual([]);
+  });
+});
