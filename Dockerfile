@@ -3,10 +3,14 @@
 # databox-bot container image.
 #
 #   docker build -t databox-bot .
-#   docker run --rm --env-file .env \
+#   docker run --rm --init --stop-timeout 30 --env-file .env \
 #     -e DATABOX_ROOT=/databox -v /srv/databox:/databox \
 #     -v databox-bot-state:/var/lib/databox-bot \
 #     databox-bot
+#
+# --init puts a minimal init in front of the bot, so the commands it runs (and what they leave behind) are reaped; on a
+# stop the bot waits a few seconds for running work, then kills running commands and records their runs as failed, so a
+# --stop-timeout of 30 s lets that finish. A bot killed outright stops what it left running when it starts again.
 #
 # Socket Mode (SLACK_APP_TOKEN set) needs no published port. HTTP mode (SLACK_SIGNING_SECRET, no
 # SLACK_APP_TOKEN) listens on PORT (default 3000): add `-p 3000:3000` and put TLS in front of it.

@@ -55,7 +55,8 @@ async function benchDayCounts(): Promise<void> {
     root: dir, databasePath: file, stateDir: dir, incidentId: 'bench', runId: 'bench/1', diskFullPercent: 95, runCommand,
     redact: (t: string) => t, clock: () => new Date('2026-04-25T08:00:00Z'), progress: () => {},
   };
-  const { ms } = await time(() => runDayCountsStep(step, ctx));
+  const { ms, value } = await time(() => runDayCountsStep(step, ctx));
+  if (value.status !== 'anomalies' || !(value.outputs.badDays as string[]).includes('2026-04-18')) throw new Error(`day counts did not find the planted day: ${value.summary}`);
   results.push({ name: 'per-day counts over 1.2M raw rows (backfill diagnosis)', value: Math.round(ms), unit: 'ms', atMost: 3_000 });
 }
 

@@ -4,6 +4,8 @@ import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusText } from '../src/incidents/status.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { describeParameter } from '../src/runbook/params.js';
+import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
 import { ensureIncidentThread } from './incident-thread.js';
 import { deliverPostmortem } from './write-postmortem.js';
@@ -30,6 +32,11 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'postmortem') {
+      if (!knownIncident(deps, cmd.incident)) {
+        await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in the journal; incident ids are on each incident's first message` });
+        record();
+        return;
+      }
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
       record();
       const failPostmortem = (error: unknown) =>
@@ -73,11 +80,29 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
 }
 
 function helpText(deps: HandlerDeps): string {
-  const scenarios = deps.service.scenarios().map((rb) => `• \`${rb.id}\`: ${escapeMrkdwn(rb.title)}`).join('\n');
+  const params = (rb: Runbook, names: readonly string[]) => names.map((name) => (rb.parameters[name] ? describeParameter(name, rb.parameters[name]) : name)).join(' ');
+  const scenarios = deps.service
+    .scenarios()
+    .map((rb) => {
+      const diagnose = `\`diagnose ${rb.id}${rb.diagnosis.parameters.length > 0 ? ` ${params(rb, rb.diagnosis.parameters)}` : ''}\``;
+      const paths = rb.recovery.map((p) => `\`recover ${rb.id} path=${p.id}${p.parameters.length > 0 ? ` ${params(rb, p.parameters)}` : ''}\` (${escapeMrkdwn(p.title)})`);
+      return `• *${escapeMrkdwn(rb.title)}*: ${escapeMrkdwn(diagnose)}; ${paths.map(escapeMrkdwn).join('; ')}`;
+    })
+    .join('\n');
   return [
     '*databox-bot* runs the incident runbook: a read-only diagnosis, then a recovery plan a teammate approves.',
     `\`\`\`${escapeMrkdwn(usage(deps.catalog))}\`\`\``,
     `*Scenarios*\n${scenarios}`,
     'Each incident gets one message in the channel; everything after it goes into its thread.',
   ].join('\n');
+}
+
+/** Whether the journal (caught up with other processes) knows this incident. */
+function knownIncident(deps: HandlerDeps, id: string): boolean {
+  try {
+    deps.service.incident(id);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -37,9 +37,9 @@ export function usage(catalog: ScenarioCatalog, verb?: string): string {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';
   const lines: Record<string, string> = {
     help: '/databox help',
-    diagnose: `/databox diagnose ${scenarios} [key=value …]`,
+    diagnose: `/databox diagnose ${scenarios} [key=value …] [incident=<id>]`,
     recover: `/databox recover ${scenarios} [path=a|b] [key=value …] [incident=<id>]`,
-    validate: `/databox validate ${scenarios} [incident=<id>]`,
+    validate: `/databox validate ${scenarios} [key=value …] [incident=<id>]`,
     status: '/databox status',
     postmortem: '/databox postmortem <incident-id>',
   };

@@ -59,9 +59,24 @@ export function rootMessage(incident: Incident): Rendered {
   };
 }
 
+const maxPlanSteps = 40;
+const maxStepChars = 1_200;
+
+/** Whether a plan message leaves steps or step text out (so the full plan must be attached for the approver). */
+export function planIsCut(run: Run, root: string): boolean {
+  return run.steps.length > maxPlanSteps || run.steps.some((step) => describeStep(step, root).length > maxStepChars - 20);
+}
+
+/** The whole plan as text, for the file attached when the message cannot hold it. */
+export function planText(run: Run, root: string): string {
+  const previews = (run.previews ?? []).map((p) => `Preview: ${p.title}: ${p.value}\n${p.sql.trim()}\n-- bound: ${JSON.stringify(p.params)}`);
+  const steps = run.steps.map((step, i) => `${i + 1}. ${step.destructive ? '[DESTRUCTIVE] ' : ''}${step.title}\n${describeStep(step, root)}`);
+  return [`Plan ${run.title} (${run.hash})`, ...previews, ...steps].join('\n\n');
+}
+
 function stepLine(step: ResolvedStep, index: number, root: string): string {
   const mark = step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ';
-  return `${mark}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), 1_200)}`;
+  return `${mark}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxStepChars)}`;
 }
 
 function decisionLine(run: Run): string | undefined {
@@ -85,7 +100,8 @@ export function planMessage(run: Run, root: string): Rendered {
   const header = `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
     (run.expiresAt ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
   const previews = (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
-  const steps = run.steps.slice(0, 40).map((step, i) => section(stepLine(step, i, root)));
+  const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
+  if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));
   const decided = decisionLine(run);
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided

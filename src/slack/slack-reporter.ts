@@ -9,7 +9,9 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import {
+  planIsCut,
   planMessage,
+  planText,
   rollbackOfferMessage,
   rootMessage,
   runFinishedMessage,
@@ -67,6 +69,15 @@ export class SlackReporter implements IncidentReporter {
 
   async runProposed(incident: Incident, run: Run): Promise<MessageRef | undefined> {
     const ref = await this.postInThread(incident, run.needsApproval ? planMessage(run, this.deps.root) : runStartedMessage(run));
+    if (run.needsApproval && incident.thread && planIsCut(run, this.deps.root)) {
+      await this.deps.client.files.uploadV2({
+        channel_id: incident.thread.channel,
+        thread_ts: incident.thread.ts,
+        content: this.deps.redact(planText(run, this.deps.root)),
+        filename: `${run.id.replace('/', '-')}-plan.txt`,
+        title: `The whole plan ${run.title}`,
+      });
+    }
     await this.refreshRoot(incident);
     return ref;
   }

@@ -70,6 +70,7 @@ const cases: [string, string, RegExp][] = [
   ['an unclosed quote', 'recover duckdb path=b backup="/tmp/a b', /a double quote is not closed/],
   ['10 kB of text', `diagnose duckdb ${'x'.repeat(10_000)}`, /at most 1000 are accepted/],
   ['a parameter given twice', 'recover duckdb path=a path=b', /path is given twice/],
+  ['a postmortem of an unknown incident', 'postmortem dbx-20990101-dead', /no incident `dbx-20990101-dead` in the journal/],
   ['status with extra words', 'status please', /"status" takes nothing after it/],
 ];
 
@@ -91,6 +92,8 @@ describe('malformed slash commands', () => {
     expect(answer).toContain('/databox diagnose backfill|duckdb');
     expect(answer).toContain('Blown DuckDB file');
     expect(answer).toContain('Partial backfill of a single source');
+    expect(answer).toContain('recover duckdb path=b backup=&lt;path&gt;');
+    expect(answer).toContain('diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]');
   });
 
   it('records every command in the journal, bad ones included', async () => {

@@ -1,5 +1,6 @@
 // Scenario 1 recovery through the real Bolt app: plans, approvals by a teammate, validation, rollback and the journal.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
@@ -264,6 +265,26 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(fs.readFileSync(backup));
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
+  });
+
+  it('attaches the whole plan when a step is too long for the message, so the approver sees what the approval binds to', async () => {
+    writeGarbage(checkout.databasePath);
+    const deep = checkout.path(...Array.from({ length: 6 }, (_, i) => `${'archive'.repeat(30)}-${i}`));
+    fs.mkdirSync(deep, { recursive: true });
+    const backup = path.join(deep, 'databox.duckdb');
+    await createHealthyDatabase(backup, 100);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    // Longer than a slash command may be: the modal takes it.
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    await harness.submitModal(operator, JSON.parse(String(slack.callsTo('views.open').at(-1)?.view)), { backup });
+    await harness.settle();
+    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('the whole of it, every step in full, is attached');
+    const attached = slack.uploads.at(-1)?.bytes.toString() ?? '';
+    expect(attached).toContain(`cp ${path.relative(checkout.root, backup)} data/databox.duckdb`);
+    expect(attached).toContain('[DESTRUCTIVE] Back up the broken file for forensics');
   });
 
   it('rolls path B back even after the backup file has been moved away', async () => {
