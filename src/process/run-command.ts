@@ -1,4 +1,5 @@
 // Runs one external command with execa (argv array, never a shell), with a timeout that kills its whole process tree.
+import fs from 'node:fs';
 import { execa } from 'execa';
 
 export interface CommandRequest {
@@ -138,7 +139,9 @@ export const runCommand: CommandRunner = async (request) => {
 };
 
 function describeSpawnError(file: string, cwd: string, error: { code?: string; originalMessage?: string }): string {
-  if (error.code === 'ENOENT') return `could not start "${file}": not found on PATH, or the working directory ${cwd} does not exist`;
+  if (error.code === 'ENOENT') {
+    return fs.existsSync(cwd) ? `could not start "${file}": it is not on PATH` : `could not start "${file}": the working directory ${cwd} does not exist`;
+  }
   if (error.code === 'EACCES') return `could not start "${file}": permission denied`;
   return `could not start "${file}": ${error.originalMessage ?? error.code ?? 'unknown error'}`;
 }

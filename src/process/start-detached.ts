@@ -48,6 +48,9 @@ export async function startDetached(request: DetachedRequest): Promise<DetachedR
   await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, request.settleMs).unref())]);
   const output = fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024);
   if (!exited) return { pid: child.pid, alive: true, exitCode: null, output };
-  const spawnError = exited.code === 'ENOENT' ? `could not start "${file}": not found on PATH, or the working directory ${request.cwd} does not exist` : undefined;
+  const spawnError =
+    exited.code === 'ENOENT'
+      ? fs.existsSync(request.cwd) ? `could not start "${file}": it is not on PATH` : `could not start "${file}": the working directory ${request.cwd} does not exist`
+      : undefined;
   return { pid: child.pid, alive: false, exitCode: exited.exitCode ?? null, spawnError, output };
 }

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
@@ -223,6 +224,22 @@ describe('plans and approvals over time', () => {
     await proposePathA();
     await slack.waitFor('the expiry sweep', () => slack.callsTo('chat.update').some((u) => String(u.blocks).includes('Expired at')), 5_000);
     expect(journalRecords().filter((r) => r.type === 'run.expired')).toHaveLength(1);
+  });
+
+  it('replaces the buttons of a plan approved at a terminal, which shares the journal', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, 200);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const approve = await proposePathA();
+    const { run, hash } = JSON.parse(approve.value) as { run: string; hash: string };
+    const cli = await runCliProcess(['approve', run, hash.slice(0, 8), '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}` }),
+      stdin: 'ignore',
+    });
+    expect(cli.code).toBe(0);
+    expect(commandsRun()).toContain('task full-refresh');
+    await slack.waitFor('the buttons to be replaced', () => slack.callsTo('chat.update').some((u) => String(u.blocks).includes('Approved by terminal:bob')), 5_000);
   });
 
   it('runs an approved plan even when Slack fails to replace its buttons', async () => {

@@ -58,7 +58,7 @@ describe('runCommandStep', () => {
   it('reports a command that cannot start as failed with the reason', async () => {
     const result = await runCommandStep(step(['databox-no-such-command-xyz']), context());
     expect(result.status).toBe('failed');
-    expect(result.summary).toMatch(/^could not start "databox-no-such-command-xyz": not found on PATH/);
+    expect(result.summary).toMatch(/^could not start "databox-no-such-command-xyz": it is not on PATH$/);
     expect(result.exitCode).toBeNull();
   });
 

@@ -64,9 +64,7 @@ describe('exit codes and output', () => {
 describe('commands that cannot start', () => {
   it('gives spawnError for a command not on PATH', async () => {
     const result = await run(['databox-no-such-command-xyz', '--help']);
-    expect(result.spawnError).toBe(
-      `could not start "databox-no-such-command-xyz": not found on PATH, or the working directory ${scriptsDir} does not exist`,
-    );
+    expect(result.spawnError).toBe('could not start "databox-no-such-command-xyz": it is not on PATH');
     expect(result.exitCode).toBeNull();
     expect(result.timedOut).toBe(false);
   });
@@ -74,8 +72,7 @@ describe('commands that cannot start', () => {
   it('gives spawnError for a missing working directory', async () => {
     const cwd = path.join(tempDir(), 'gone');
     const result = await runCommand({ argv: ['pwd'], cwd, timeoutMs: 5_000 });
-    expect(result.spawnError).toMatch(/^could not start "pwd": /);
-    expect(result.spawnError).toContain(cwd);
+    expect(result.spawnError).toBe(`could not start "pwd": the working directory ${cwd} does not exist`);
   });
 
   it('gives spawnError for a file that is not executable', async () => {
