@@ -11,7 +11,7 @@ interface Malformed {
   usage: string;
 }
 
-const diagnoseUsage = '/databox diagnose duckdb|disk-full [key=value …]';
+const diagnoseUsage = '/databox diagnose duckdb|disk-full [key=value …] [incident=<id>]';
 const recoverUsage = '/databox recover duckdb|disk-full [path=a|b] [key=value …] [incident=<id>]';
 
 const malformed: Malformed[] = [
@@ -52,7 +52,7 @@ const malformed: Malformed[] = [
   { text: 'postmortem', error: /^which incident\?/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem 42', error: /^"42" is not an incident id \(they look like dbx-20260420-3fa2\)$/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
-  { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [incident=<id>]' },
+  { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
 
 describe('malformed commands', () => {
