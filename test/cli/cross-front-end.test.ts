@@ -8,7 +8,6 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCheckout, type Checkout } from '../../demo/checkout.js';
 import { ensureIncidentThread } from '../../handlers/incident-thread.js';
 import { loadConfig } from '../../src/config.js';
-import type { IncidentReporter } from '../../src/incidents/reporter.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
@@ -20,6 +19,7 @@ import { createRedactor } from '../../src/redact.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { WorkQueue } from '../../src/work-queue.js';
 import { cliEnv, hashIn, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const temps: string[] = [];
 const originalPath = process.env.PATH;
@@ -29,16 +29,9 @@ afterAll(() => {
 });
 
 /** What the Slack reporter would return: the root message's place, so the incident has a thread. */
-const slackLikeReporter: IncidentReporter = {
+const slackLikeReporter = quietReporter({
   incidentOpened: async (incident) => (incident.channel ? { channel: incident.channel, ts: '1713595200.000100' } : undefined),
-  runProposed: async () => undefined,
-  runDecided: async () => {},
-  stepStarted: async () => {},
-  stepProgress: () => {},
-  stepFinished: async () => {},
-  runFinished: async () => {},
-  rollbackOffered: async () => {},
-};
+});
 
 let checkout: Checkout;
 let env: Record<string, string>;

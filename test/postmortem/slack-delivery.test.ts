@@ -9,7 +9,6 @@ import { ensureIncidentThread } from '../../handlers/incident-thread.js';
 import type { HandlerDeps } from '../../handlers/index.js';
 import { deliverPostmortem } from '../../handlers/write-postmortem.js';
 import { loadConfig } from '../../src/config.js';
-import type { IncidentReporter } from '../../src/incidents/reporter.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
@@ -20,21 +19,13 @@ import { createRedactor } from '../../src/redact.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { WorkQueue } from '../../src/work-queue.js';
 import { fixtureJournal, fixtureRoot } from '../fixtures/scenario1.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-const silentReporter: IncidentReporter = {
-  incidentOpened: async () => undefined,
-  runProposed: async () => undefined,
-  runDecided: async () => {},
-  stepStarted: async () => {},
-  stepProgress: () => {},
-  stepFinished: async () => {},
-  runFinished: async () => {},
-  rollbackOffered: async () => {},
-};
+const silentReporter = quietReporter();
 
 /** Handler dependencies over a copy of the recorded journal, as the bot builds them, without Slack. */
 function handlerDeps(secret?: string): { deps: HandlerDeps; stateDir: string; incidentId: string } {

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { IncidentReporter } from '../../src/incidents/reporter.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
@@ -11,6 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { useTempDirs } from '../support/fixtures.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const tempDir = useTempDirs('verdict-');
 
@@ -56,19 +56,9 @@ describe('the default verdict', () => {
     const state = new IncidentState();
     journal.onRecord((record) => state.apply(record));
     journal.load();
-    const silent: IncidentReporter = {
-      incidentOpened: async () => undefined,
-      runProposed: async () => undefined,
-      runDecided: async () => {},
-      stepStarted: async () => {},
-      stepProgress: () => {},
-      stepFinished: async () => {},
-      runFinished: async () => {},
-      rollbackOffered: async () => {},
-    };
     const service = new IncidentService(
       { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-      silent,
+      quietReporter(),
     );
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
     const diagnosis = service.incident(incident.id).diagnosis;

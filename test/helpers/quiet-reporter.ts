@@ -1,0 +1,16 @@
+// A front end that shows nothing, for tests that drive the engine directly; `overrides` replace single callbacks.
+import type { IncidentReporter } from '../../src/incidents/reporter.js';
+
+export function quietReporter(overrides: Partial<IncidentReporter> = {}): IncidentReporter {
+  return {
+    incidentOpened: async () => undefined,
+    runProposed: async () => undefined,
+    runDecided: async () => {},
+    stepStarted: async () => {},
+    stepProgress: () => {},
+    stepFinished: async () => {},
+    runFinished: async () => {},
+    rollbackOffered: async () => {},
+    ...overrides,
+  };
+}
