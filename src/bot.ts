@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { register } from '../handlers/index.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal } from './journal/journal.js';
@@ -53,6 +53,20 @@ async function settles(work: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
+/** Slack's answers to auth.test that mean the token itself is wrong: the start stops, naming it. */
+const badToken = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/** Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. */
+async function initSlack(app: App): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && badToken.has(code)) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
+    throw new Error(`cannot reach Slack to check the bot token: ${(error as Error).message}`);
+  }
+}
+
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
@@ -82,6 +96,7 @@ export function createBot(options: BotOptions): Bot {
     journal,
     redact,
     async start(port?: number) {
+      await initSlack(app);
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));

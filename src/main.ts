@@ -33,7 +33,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await bot.start();
+  try {
+    await bot.start();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`databox-bot: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
   logger.info(
     { mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : config.slack.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
     'databox-bot is running',

@@ -11,6 +11,9 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
   const common = {
     token: slack.botToken,
+    // The token is checked by app.init() at start, where a refusal can be reported; checked in the constructor, a
+    // wrong token would end the process with an unhandled rejection and a stack trace.
+    deferInitialization: true,
     logger: boltLogger(logger),
     clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };

@@ -61,6 +61,19 @@ describe('npm start', () => {
     expect(String(result.stderr)).toMatch(/runbooks\/duckdb\.yml: at recovery\[0\]\.steps\[0\]\.kind: /);
   });
 
+  it('stops with one line when Slack does not accept the bot token', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.failures.set('auth.test', 'invalid_auth');
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: '0' });
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).trim()).toBe('databox-bot: invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (invalid_auth)');
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it('starts in HTTP mode, serves /healthz, and stops cleanly on SIGTERM', async () => {
     const slack = new SlackStandIn();
     await slack.start();
