@@ -1,7 +1,6 @@
 // What every step runner is given: where things are, how to run a command, and how to report progress.
 import type { CommandRunner } from '../../process/run-command.js';
 import type { Redactor } from '../../redact.js';
-import type { ResolvedStep, StepResult } from '../types.js';
 
 export interface StepRunContext {
   root: string;
@@ -19,7 +18,6 @@ export interface StepRunContext {
   processStarted?: (pid: number, argv: readonly string[]) => void;
 }
 
-export type StepRunner<S extends ResolvedStep = ResolvedStep> = (step: S, ctx: StepRunContext) => Promise<StepResult>;
 
 export function elapsedSince(started: number): number {
   return Math.round(performance.now() - started);
