@@ -187,7 +187,7 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 
   it('refuses a second recovery of the same database while one runs, naming who holds it', async () => {
-    checkout.behave({ 'task full-refresh': { sleepMs: 1_500, createDatabase: 'data/databox.duckdb' } });
+    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
     await diagnoseCorrupt();
     const approve = await proposePathA();
     await harness.click(approve, teammate);
