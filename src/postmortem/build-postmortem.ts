@@ -6,7 +6,6 @@ import { IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
-import { botActor } from '../incidents/service.js';
 
 export interface PostmortemInput {
   incidentId: string;

@@ -92,7 +92,7 @@ export class SlackReporter implements IncidentReporter {
     if (ref) this.stepMessages.set(`${run.id}:${step.id}`, ref);
   }
 
-  stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void {
+  stepProgress(_incident: Incident, run: Run, step: ResolvedStep, text: string): void {
     const ref = this.stepMessages.get(`${run.id}:${step.id}`);
     if (!ref) return;
     const index = run.steps.findIndex((s) => s.id === step.id);

@@ -7,6 +7,7 @@ import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers
 import { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
@@ -26,9 +27,7 @@ let harness: Harness;
 blockNetwork();
 
 beforeEach(async () => {
-  slack = new SlackStandIn();
-  await slack.start();
-  checkout = new Checkout();
+  ({ slack, checkout } = await openStandIns());
   await createBackfillDatabase(checkout.databasePath, {
     lastDay: '2026-04-24',
     rowsPerDay: 5_000,
@@ -43,11 +42,7 @@ beforeEach(async () => {
   harness = await startBot(checkout, slack, {}, clock);
 });
 
-afterEach(async () => {
-  await harness.stop();
-  await slack.stop();
-  checkout.remove();
-});
+afterEach(() => closeStandIns(harness, slack, checkout));
 
 async function query<T = unknown[]>(sql: string, values: string[] = []): Promise<T[]> {
   const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });

@@ -1,54 +1,36 @@
 // The bot killed in the middle of a recovery: on restart the run is recorded as interrupted, what it left running is
 // stopped, and the rollback is offered for what it had already moved.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/process/alive.js';
-import { botToken, startBot, withStandinPath, type Harness } from '../helpers/bot-harness.js';
+import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { freePort, mainArgs } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 
 blockNetwork();
 
-const projectRoot = path.resolve(import.meta.dirname, '../..');
-const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness | undefined;
 
 beforeEach(async () => {
-  withStandinPath();
-  slack = new SlackStandIn();
-  await slack.start();
-  checkout = new Checkout();
+  ({ slack, checkout } = await openStandIns());
 });
-
-afterEach(async () => {
-  await harness?.stop();
-  await slack.stop();
-  checkout.remove();
-});
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+afterEach(() => closeStandIns(harness, slack, checkout));
 
 describe('a bot killed mid-recovery', () => {
   it('is picked up on restart: interrupted on the record, the orphaned command stopped, the rollback offered', async () => {
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 60_000 } });
     const port = await freePort();
-    const bot = execa(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'src/main.ts')], {
+    const bot = execa(process.execPath, mainArgs, {
       cwd: checkout.root,
       env: {
         PATH: process.env.PATH ?? '',

@@ -12,6 +12,7 @@ import {
 } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 let slack: SlackStandIn;
@@ -21,16 +22,9 @@ let harness: Harness;
 blockNetwork();
 
 beforeEach(async () => {
-  slack = new SlackStandIn();
-  await slack.start();
-  checkout = new Checkout();
+  ({ slack, checkout } = await openStandIns());
 });
-
-afterEach(async () => {
-  await harness?.stop();
-  await slack.stop();
-  checkout.remove();
-});
+afterEach(() => closeStandIns(harness, slack, checkout));
 
 async function diagnose(): Promise<string> {
   harness = await startBot(checkout, slack);

@@ -7,6 +7,7 @@ import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -20,16 +21,9 @@ let harness: Harness;
 blockNetwork();
 
 beforeEach(async () => {
-  slack = new SlackStandIn();
-  await slack.start();
-  checkout = new Checkout();
+  ({ slack, checkout } = await openStandIns());
 });
-
-afterEach(async () => {
-  await harness?.stop();
-  await slack.stop();
-  checkout.remove();
-});
+afterEach(() => closeStandIns(harness, slack, checkout));
 
 function journalRecords(): Record<string, any>[] {
   return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

@@ -1,16 +1,14 @@
 // Starting the real bot process (src/main.ts): bad configuration and runbooks stop it with one clear line; good ones serve.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, mainArgs, projectRoot } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-startup-'));
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var'), LOG_LEVEL: 'info' };
 
@@ -19,20 +17,8 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-// The TypeScript loader by file URL: the bot runs in a folder of its own, where a bare "tsx" would not resolve.
-const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-const mainArgs = ['--import', tsxLoader, path.join(projectRoot, 'src/main.ts')];
-
 function startMain(env: Record<string, string>) {
   return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 30_000 });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('npm start', () => {

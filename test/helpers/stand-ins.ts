@@ -1,0 +1,19 @@
+// The per-test pair every end-to-end test needs: a Slack stand-in listening on loopback and a fresh databox checkout.
+import type { Harness } from './bot-harness.js';
+import { withStandinPath } from './bot-harness.js';
+import { Checkout } from './databox-checkout.js';
+import { SlackStandIn } from './slack-stand-in.js';
+
+export async function openStandIns(): Promise<{ slack: SlackStandIn; checkout: Checkout }> {
+  withStandinPath();
+  const slack = new SlackStandIn();
+  await slack.start();
+  return { slack, checkout: new Checkout() };
+}
+
+/** Stops the bot (if the test started one), the stand-in, and removes the checkout. */
+export async function closeStandIns(harness: Harness | undefined, slack: SlackStandIn, checkout: Checkout): Promise<void> {
+  await harness?.stop();
+  await slack.stop();
+  checkout.remove();
+}
