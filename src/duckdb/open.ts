@@ -6,8 +6,14 @@ export interface OpenDatabase {
   close(): void;
 }
 
+/**
+ * A read-only open (a probe, a scan, a guard, a preview) never installs or loads an extension: DuckDB would otherwise
+ * download one from the internet to read a file that only looks like a database it knows (SQLite, say).
+ */
+const readOnlyOptions = { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
 export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
-  const instance = await DuckDBInstance.create(location, writable ? {} : { access_mode: 'READ_ONLY' });
+  const instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions);
   try {
     const connection = await instance.connect();
     return {

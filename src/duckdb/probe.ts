@@ -1,8 +1,9 @@
 // Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
 import fs from 'node:fs';
+import { sniffFileFormat } from './file-format.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 
-export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'locked' | 'corrupt' | 'unreadable';
+export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'unreadable';
 
 export interface OpenResult {
   status: OpenStatus;
@@ -11,6 +12,8 @@ export interface OpenResult {
   /** The process holding the lock, when DuckDB names it. */
   holderPid?: number;
   holder?: string;
+  /** What a file that is not DuckDB's format looks like ("a SQLite database", "an empty file" …). */
+  looksLike?: string;
 }
 
 export async function probeOpen(filePath: string): Promise<OpenResult> {
@@ -21,6 +24,20 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
     return { status: 'missing', message: `${filePath} does not exist` };
   }
   if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is not a regular file` };
+  // The header is read first: DuckDB handed a SQLite or Parquet file reaches for an extension to read it.
+  let format;
+  try {
+    format = sniffFileFormat(filePath);
+  } catch (error) {
+    return classifyOpenError((error as Error).message);
+  }
+  if (!format.duckdb) {
+    return {
+      status: 'not-duckdb',
+      message: `${filePath} is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence}, ${stat.size} bytes)`,
+      looksLike: format.looksLike,
+    };
+  }
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(filePath, false);

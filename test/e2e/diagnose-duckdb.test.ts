@@ -54,14 +54,24 @@ describe('/databox diagnose duckdb', () => {
     expect(posts.length).toBeGreaterThan(3);
   });
 
-  it('calls garbage bytes corrupt, with DuckDB\'s error as evidence, and offers paths A and B', async () => {
+  it('calls a DuckDB header over garbage corrupt, with DuckDB\'s error as evidence, and offers paths A and B', async () => {
     writeGarbage(checkout.databasePath);
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('File corrupt');
-    expect(verdict).toContain('not a valid DuckDB database file');
+    expect(verdict).toContain('Corrupt database file');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
     expect(checkout.calls(), 'sqlmesh audit is not run on an unreadable file').toEqual([]);
+  });
+
+  it('calls a SQLite file in the database\'s place "not a DuckDB database file", naming SQLite, and offers paths A and B', async () => {
+    fs.copyFileSync(path.resolve(import.meta.dirname, '../fixtures/files/observations.sqlite'), checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Not a DuckDB database file');
+    expect(verdict).toContain('it looks like a SQLite database');
+    expect(verdict).not.toMatch(/download|sqlite_scanner|Unreadable/i);
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
   it('calls a real database cut short corrupt', async () => {

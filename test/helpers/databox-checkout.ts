@@ -94,8 +94,15 @@ export async function createHealthyDatabase(file: string, rowsPerTable = 50_000)
   instance.closeSync();
 }
 
+/**
+ * A DuckDB file whose main header survives (the "DUCK" magic and storage version) but whose database headers and
+ * blocks are garbage: DuckDB itself reports the damage. (Text with no header at all is not a DuckDB file.)
+ */
 export function writeGarbage(file: string): void {
-  fs.writeFileSync(file, Buffer.from('this is not a duckdb file '.repeat(2_000)));
+  const header = Buffer.alloc(4_096);
+  header.write('DUCK', 8, 'latin1');
+  header.writeBigUInt64LE(64n, 12);
+  fs.writeFileSync(file, Buffer.concat([header, Buffer.from('this is not a duckdb file '.repeat(2_000))]));
 }
 
 /** A real database cut short, as a full disk or a killed copy leaves it. */

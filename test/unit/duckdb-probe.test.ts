@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openDatabase } from '../../src/duckdb/open.js';
 import { classifyOpenError, probeOpen } from '../../src/duckdb/probe.js';
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
-import { createDuckdbFile, scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
 const rowsPerTable = 200_000;
@@ -72,25 +74,18 @@ describe('a healthy file', () => {
 });
 
 describe('broken files', () => {
-  it('garbage bytes: corrupt, and the scan cannot open it', async () => {
+  it('a DuckDB header over garbage: corrupt, and the scan cannot open it', async () => {
     const file = path.join(dir, 'garbage.duckdb');
-    fs.writeFileSync(file, randomBytes(64 * 1024));
+    const header = Buffer.alloc(4_096);
+    header.write('DUCK', 8, 'latin1');
+    header.writeBigUInt64LE(64n, 12);
+    fs.writeFileSync(file, Buffer.concat([header, randomBytes(64 * 1024)]));
     const opened = await probeOpen(file);
     expect(opened.status).toBe('corrupt');
-    expect(opened.message).toMatch(/not a valid DuckDB database file/);
+    expect(opened.message).toMatch(/Corrupt database file|checksum/);
     const scan = await scanTables(file, { timeoutMs: 10_000 });
     expect(scan.status).toBe('unopenable');
     expect(scan.tables).toEqual([]);
-  });
-
-  it('an empty file that is not a database: corrupt', async () => {
-    // An empty file (a failed copy, say) must not count as a database, and must stay as it is.
-    const file = path.join(dir, 'empty.duckdb');
-    fs.writeFileSync(file, '');
-    const opened = await probeOpen(file);
-    expect(opened.status).toBe('corrupt');
-    expect(opened.message).toMatch(/not a valid DuckDB database file/);
-    expect(fs.statSync(file).size).toBe(0);
   });
 
   it('a real database cut short: corrupt', async () => {
@@ -210,5 +205,52 @@ describe('classifyOpenError', () => {
 
   it('names the process holding the lock', () => {
     expect(classifyOpenError('IO Error: Could not set lock on file "/d/x": Conflicting lock is held in /usr/bin/python3 (PID 4242) by user databox')).toMatchObject({ holderPid: 4242, holder: '/usr/bin/python3' });
+  });
+});
+
+describe('a file in another format: "not a DuckDB database file", told from its header without asking DuckDB', () => {
+  const sqliteFixture = path.join(projectRoot, 'test', 'fixtures', 'files', 'observations.sqlite');
+
+  async function parquetWrittenByDuckdb(file: string): Promise<void> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT range AS id FROM range(100)) TO '${file}' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+  }
+
+  it.each([
+    ['a real SQLite file (made by sqlite3)', (file: string) => fs.copyFileSync(sqliteFixture, file), 'a SQLite database', /starts with "SQLite format 3"/],
+    ['a Parquet file written by DuckDB', parquetWrittenByDuckdb, 'a Parquet file', /starts with "PAR1"/],
+    ['an empty file', (file: string) => fs.writeFileSync(file, ''), 'an empty file', /0 bytes/],
+    ['a text file', (file: string) => fs.writeFileSync(file, 'id,species\n1,robin\n'), 'a text file', /starts with "id,species"/],
+    ['random bytes', (file: string) => fs.writeFileSync(file, randomBytes(64 * 1024)), 'an unknown format', /no "DUCK" magic/],
+  ])('%s', async (_name, make, looksLike, evidence) => {
+    const file = path.join(dir, `other-${looksLike.replace(/\W+/g, '-')}.duckdb`);
+    await make(file);
+    const before = sha256(file);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('not-duckdb');
+    expect(opened.looksLike).toBe(looksLike);
+    expect(opened.message).toContain(`${file} is not a DuckDB database file: it looks like ${looksLike}`);
+    expect(opened.message).toMatch(evidence);
+    expect(opened.message).not.toMatch(/download|extension/i);
+    expect(sha256(file), 'the probe changes nothing').toBe(before);
+    expect(fs.existsSync(`${file}.wal`)).toBe(false);
+  });
+
+  it('read-only opens never install or load an extension: DuckDB is not allowed to reach for sqlite_scanner', async () => {
+    const database = await openDatabase(healthy, false);
+    try {
+      const settings = await database.connection.runAndReadAll(
+        `SELECT current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions')`,
+      );
+      expect(settings.getRows()[0]).toEqual([false, false]);
+      const reading = database.connection.run(`SELECT * FROM sqlite_scan('${sqliteFixture}', 'observations')`);
+      await expect(reading).rejects.toThrow(/INSTALL sqlite_scanner|install it first/i);
+      await expect(reading).rejects.not.toThrow(/download/i);
+    } finally {
+      database.close();
+    }
   });
 });

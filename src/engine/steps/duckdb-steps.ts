@@ -11,6 +11,7 @@ export async function runDuckdbOpenStep(step: Extract<ResolvedStep, { kind: 'duc
     ok: 'opens read-only; SELECT 1 succeeds',
     missing: `${step.path} does not exist`,
     'not-a-file': `${step.path} is not a regular file`,
+    'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     corrupt: `does not open: ${opened.message}`,
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
@@ -20,7 +21,7 @@ export async function runDuckdbOpenStep(step: Extract<ResolvedStep, { kind: 'duc
     summary: summaries[opened.status] as string,
     output: opened.message,
     durationMs: elapsedSince(started),
-    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message },
+    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message, looksLike: opened.looksLike ?? '' },
   };
 }
 

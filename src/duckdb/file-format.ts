@@ -1,0 +1,58 @@
+// Tells from a file's first bytes whether it is a DuckDB database, and if not, what it looks like.
+import fs from 'node:fs';
+
+export interface FileFormat {
+  duckdb: boolean;
+  /** What the file looks like when it is not DuckDB's format: "a SQLite database", "a Parquet file", "an empty file" … */
+  looksLike?: string;
+  /** Why: the bytes that gave it away. */
+  evidence?: string;
+}
+
+/** DuckDB's main header: an 8-byte checksum, then the magic bytes "DUCK". */
+const duckdbMagicOffset = 8;
+const sniffBytes = 4_096;
+
+const signatures: { looksLike: string; offset: number; bytes: Buffer; name: string }[] = [
+  { looksLike: 'a SQLite database', offset: 0, bytes: Buffer.from('SQLite format 3\0', 'latin1'), name: '"SQLite format 3"' },
+  { looksLike: 'a Parquet file', offset: 0, bytes: Buffer.from('PAR1'), name: '"PAR1"' },
+  { looksLike: 'a gzip archive', offset: 0, bytes: Buffer.from([0x1f, 0x8b]), name: '1f 8b' },
+  { looksLike: 'a zip archive', offset: 0, bytes: Buffer.from('PK\x03\x04', 'latin1'), name: '"PK"' },
+  { looksLike: 'a zstd archive', offset: 0, bytes: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: '28 b5 2f fd' },
+  { looksLike: 'a tar archive', offset: 257, bytes: Buffer.from('ustar'), name: '"ustar" at byte 257' },
+  { looksLike: 'an Arrow IPC file', offset: 0, bytes: Buffer.from('ARROW1'), name: '"ARROW1"' },
+];
+
+/** Reads at most the first 4 KiB: never the whole file, and never through DuckDB (which may reach for extensions). */
+export function sniffFileFormat(filePath: string): FileFormat {
+  const header = Buffer.alloc(sniffBytes);
+  const fd = fs.openSync(filePath, 'r');
+  let length: number;
+  try {
+    length = fs.readSync(fd, header, 0, sniffBytes, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const head = header.subarray(0, length);
+  if (length === 0) return { duckdb: false, looksLike: 'an empty file', evidence: '0 bytes' };
+  if (head.subarray(duckdbMagicOffset, duckdbMagicOffset + 4).toString('latin1') === 'DUCK') return { duckdb: true };
+  for (const signature of signatures) {
+    if (head.subarray(signature.offset, signature.offset + signature.bytes.length).equals(signature.bytes)) {
+      return { duckdb: false, looksLike: signature.looksLike, evidence: `it starts with ${signature.name}` };
+    }
+  }
+  if (looksLikeText(head)) {
+    const firstLine = head.toString('utf8').split('\n')[0]?.trim().slice(0, 60) ?? '';
+    return { duckdb: false, looksLike: 'a text file', evidence: `it starts with "${firstLine}"` };
+  }
+  return { duckdb: false, looksLike: 'an unknown format', evidence: `no "DUCK" magic at byte ${duckdbMagicOffset}; it starts with ${head.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim()}` };
+}
+
+/** Valid UTF-8 without NUL or other control characters (tabs and line ends aside). */
+function looksLikeText(head: Buffer): boolean {
+  // A multi-byte character cut at the 4 KiB boundary is not evidence of binary data.
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  const replaced = (text.match(/\uFFFD/g) ?? []).length;
+  if (replaced > 1) return false;
+  return !/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/.test(text);
+}
