@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { dltSecretValues } from './dlt-secrets.js';
 
 const durationPattern = /^(\d+)(ms|s|m|h)$/;
 
@@ -92,7 +93,7 @@ export interface Config {
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
-  /** Values that must never be shown: tokens, secrets and passwords from the environment. */
+  /** Values that must never be shown: tokens, secrets and passwords from the environment and dlt's secrets.toml files. */
   secrets: string[];
 }
 
@@ -100,8 +101,8 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** TOKEN, SECRET, PASSWORD as the issue asks, and the other names credentials go by (dlt's SOURCES__…__API_KEY, say). */
-const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_KEY|PRIVATE_KEY|ACCESS_KEY/i;
+/** TOKEN, SECRET, PASSWORD as the issue asks, and the other names credentials go by (dlt's SOURCES__…__API_KEY, any *_KEY). */
+const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_KEY|PRIVATE_KEY|ACCESS_KEY|_KEY$/i;
 
 export function secretValuesOf(env: Record<string, string | undefined>): string[] {
   return Object.entries(env)
@@ -136,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
-    secrets: secretValuesOf(env),
+    secrets: [...secretValuesOf(env), ...dltSecretValues(databoxRoot)],
   };
 }
 

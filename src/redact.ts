@@ -5,27 +5,114 @@ export type Redactor = (text: string) => string;
 
 /**
  * The forms a secret takes once text has been escaped for where it goes: Slack mrkdwn (& < >), JSON strings (" \\),
- * Markdown (backslash before punctuation). Redacting these too means it does not matter whether redaction runs before
- * or after escaping.
+ * Markdown (backslash before punctuation), and percent-encoding (a password in a URL or a query string). Redacting
+ * these too means it does not matter whether redaction runs before or after escaping.
  */
 function escapedForms(secret: string): string[] {
   const mrkdwn = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const json = (text: string) => JSON.stringify(text).slice(1, -1);
   const markdown = secret.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-  return [secret, mrkdwn, json(secret), json(mrkdwn), markdown, json(markdown)];
+  const percent = encodeURIComponent(secret);
+  const percentLower = percent.replace(/%[0-9A-F]{2}/g, (code) => code.toLowerCase());
+  const form = percent.replace(/%20/g, '+');
+  // A multi-line secret (a PEM private key) printed line by line, or cut by a terminal, still hides each line.
+  const lines = secret.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= 16);
+  return [secret, mrkdwn, json(secret), json(mrkdwn), markdown, json(markdown), percent, percentLower, form, ...(lines.length > 1 ? lines : [])];
 }
 
-/** Slack tokens, and the password part of a connection string (scheme://user:password@host). */
+/** Slack tokens. */
 const tokenPattern = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]{8,}/g;
-const urlPassword = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
+
+/**
+ * The password of a connection string: scheme://user:password@host, also with no user (redis://:password@host), an
+ * @ inside the password (user:p@ss@host: the last @ before the host counts), and the whole URL percent-encoded.
+ */
+const urlPassword = /(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:\/\/|%2F%2F)[^\s:/@%]*(?::|%3A))((?:[^\s/@]|@(?=[^\s/@]*@)){1,512})((?:@|%40)(?=[^\s@/]*(?:[/?#\s"'<>,;)\]]|$)))/gi;
+
+/** Names under which a value is a credential (dlt's secrets.toml keys, libpq keywords, environment variables). */
+const secretName = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|credentials?|api_?key|private_?key|access_?key|_key)`;
+/** Names that end in _key but hold column names (dlt's primary_key, merge_key …): not secrets. */
+const notSecretName = /^(?:primary|merge|partition|sort|cluster|foreign|dedup_sort|unique|row|natural|surrogate)_key$/i;
+/** name = value: libpq (password=…), dotenv and `env` output (FOO_KEY=…), TOML (api_key = "…"), query strings. */
+const assignment = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("(?:[^"\\\n]|\\.){1,4096}"|'[^'\n]{1,4096}'|[^\s"'&;,]{1,4096})`, 'gim');
+/** "name": "value" (JSON). */
+const jsonAssignment = new RegExp(String.raw`(")(${secretName})("\s*:\s*)("(?:[^"\\\n]|\\.){1,4096}")`, 'gi');
+/** name: value at the start of a line (YAML, log lines). */
+const yamlAssignment = new RegExp(String.raw`(^[ \t-]*)(${secretName})([ \t]*:[ \t]+)([^\s#][^\n]{0,4095})`, 'gim');
+/** A TOML multi-line string under a secret name: a private key in dlt's secrets.toml, printed as the file is. */
+const multiLine = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""[\s\S]{0,16384}?"""|'''[\s\S]{0,16384}?''')`, 'gim');
+/** A PEM private key block, wherever it appears. */
+const pemKey = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
+
+function quotedPlaceholder(value: string): string {
+  const quote = value.startsWith('"""') || value.startsWith("'''") ? value.slice(0, 3) : /^["']/.test(value) ? value[0] : '';
+  return `${quote}${placeholder}${quote}`;
+}
+
+function replaceAssignments(text: string, pattern: RegExp): string {
+  return text.replace(pattern, (whole, before: string, name: string, separator: string, value: string) => {
+    // PWD and OLDPWD are the shell's working directories, printed by `env`.
+    if (notSecretName.test(name) || name === 'PWD' || name === 'OLDPWD' || value.includes(placeholder)) return whole;
+    return `${before}${name}${separator}${quotedPlaceholder(value)}`;
+  });
+}
+
+interface RedactorParts {
+  forms: readonly string[];
+}
+
+/** What a redactor matches, kept so a stream can find where a secret starts and never cut through one. */
+const partsOf = new WeakMap<Redactor, RedactorParts>();
+
+/** Each pattern with a cheap test that must pass for it to match at all: most output holds no credential. */
+const keyword = /pass|pwd|secret|token|credential|key/i;
+const patterns: { pattern: RegExp; hint: (text: string) => boolean; assignment: boolean }[] = [
+  { pattern: pemKey, hint: (text) => text.includes('PRIVATE KEY-----'), assignment: false },
+  { pattern: multiLine, hint: (text) => (text.includes('"""') || text.includes("'''")) && keyword.test(text), assignment: true },
+  { pattern: assignment, hint: (text) => text.includes('=') && keyword.test(text), assignment: true },
+  { pattern: jsonAssignment, hint: (text) => text.includes('":') && keyword.test(text), assignment: true },
+  { pattern: yamlAssignment, hint: (text) => text.includes(':') && keyword.test(text), assignment: true },
+  { pattern: tokenPattern, hint: (text) => text.includes('xox') || text.includes('xapp-'), assignment: false },
+  { pattern: urlPassword, hint: (text) => text.includes('@') || /%40/i.test(text), assignment: false },
+];
 
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const forms = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap(escapedForms))].sort((a, b) => b.length - a.length);
-  return (text: string) => {
+  const forms = [...new Set(secrets.filter((secret) => secret.length >= 4).flatMap(escapedForms))]
+    .filter((form) => form.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  const redact: Redactor = (text: string) => {
     let result = text;
-    for (const form of forms) result = result.split(form).join(placeholder);
-    return result.replace(tokenPattern, placeholder).replace(urlPassword, `$1${placeholder}$3`);
+    // Literal secrets by split/join: far faster over a long output than one regular expression with many branches.
+    for (const form of forms) if (result.includes(form)) result = result.split(form).join(placeholder);
+    for (const { pattern, hint, assignment: isAssignment } of patterns) {
+      if (!hint(result)) continue;
+      if (isAssignment) result = replaceAssignments(result, pattern);
+      else result = pattern === urlPassword ? result.replace(pattern, `$1${placeholder}$3`) : result.replace(pattern, placeholder);
+    }
+    return result;
   };
+  partsOf.set(redact, { forms });
+  return redact;
+}
+
+/**
+ * Where in `text` a secret (or a pattern that carries one) starts and ends, as [start, end) pairs; undefined for a
+ * redactor this module did not make.
+ */
+export function secretSpans(redact: Redactor, text: string): [number, number][] | undefined {
+  const parts = partsOf.get(redact);
+  if (!parts) return undefined;
+  const spans: [number, number][] = [];
+  for (const form of parts.forms) {
+    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+  }
+  for (const { pattern, hint } of patterns) {
+    if (!hint(text)) continue;
+    for (const match of text.matchAll(pattern)) {
+      if (match[0].length > 0) spans.push([match.index, match.index + match[0].length]);
+    }
+  }
+  return spans;
 }
 
 /** Redacts every string inside a JSON-like value (keys too), leaving numbers and structure alone. */

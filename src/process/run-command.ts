@@ -1,6 +1,8 @@
 // Runs one external command with execa (argv array, never a shell), with a timeout that kills its whole process tree.
 import fs from 'node:fs';
 import { execa } from 'execa';
+import type { Redactor } from '../redact.js';
+import { StreamRedactor } from '../redact-stream.js';
 
 export interface CommandRequest {
   argv: readonly string[];
@@ -9,6 +11,9 @@ export interface CommandRequest {
   env?: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Applied to the output as it streams in, before the long middle is cut and before anything keeps it. */
+  redact?: Redactor;
+  /** Each chunk as it arrives (not yet redacted: a consumer that shows it redacts whole lines itself). */
   onOutput?: (text: string) => void;
   /** Called with the PID of the started process (the leader of its process group). */
   onStart?: (pid: number) => void;
@@ -18,8 +23,10 @@ export interface CommandResult {
   exitCode: number | null;
   signal?: string;
   timedOut: boolean;
-  /** Combined stdout and stderr; when very long, the middle is replaced by a marker. */
+  /** Combined stdout and stderr, redacted when the request gave a redactor; when very long, the middle is replaced by a marker. */
   output: string;
+  /** Whether `output` went through the request's redactor. */
+  redacted: boolean;
   outputBytes: number;
   durationMs: number;
   /** Set when the command could not be started at all (not on PATH, cwd missing …). */
@@ -32,32 +39,55 @@ const headLimit = 4 * 1024 * 1024;
 const tailLimit = 12 * 1024 * 1024;
 const killGraceMs = 5_000;
 
-/** Keeps the first and last part of a long output without holding all of it. */
-class OutputBuffer {
+/**
+ * Keeps the first and last part of a long output without holding all of it: what it retains is bounded by the head
+ * and tail limits plus one chunk, however much the command prints.
+ */
+export class OutputCapture {
   private head = '';
   private tail: string[] = [];
   private tailLength = 0;
+  /** Bytes the command wrote, before redaction. */
   bytes = 0;
   omitted = 0;
+  private readonly redactor?: StreamRedactor;
 
-  push(text: string): void {
-    this.bytes += Buffer.byteLength(text);
-    if (this.head.length < headLimit) {
-      const room = headLimit - this.head.length;
+  constructor(
+    redact?: Redactor,
+    private readonly limits: { head: number; tail: number; overlap?: number } = { head: headLimit, tail: tailLimit },
+  ) {
+    this.redactor = redact ? new StreamRedactor(redact, limits.overlap) : undefined;
+  }
+
+  /** Characters held now: the head, the tail and the redactor's held-back overlap. */
+  get retained(): number {
+    return this.head.length + this.tailLength + (this.redactor?.held ?? 0);
+  }
+
+  push(chunk: string): void {
+    this.bytes += Buffer.byteLength(chunk);
+    this.keep(this.redactor ? this.redactor.push(chunk) : chunk);
+  }
+
+  private keep(text: string): void {
+    if (this.head.length < this.limits.head) {
+      const room = this.limits.head - this.head.length;
       this.head += text.slice(0, room);
       text = text.slice(room);
     }
     if (!text) return;
     this.tail.push(text);
     this.tailLength += text.length;
-    while (this.tailLength > tailLimit && this.tail.length > 1) {
+    while (this.tailLength > this.limits.tail && this.tail.length > 1) {
       const dropped = this.tail.shift() as string;
       this.tailLength -= dropped.length;
       this.omitted += dropped.length;
     }
   }
 
-  toString(): string {
+  /** The kept output; call once, when the command has ended (the redactor's held-back text is let through). */
+  finish(): string {
+    if (this.redactor) this.keep(this.redactor.end());
     const marker = this.omitted > 0 ? `\n[… ${this.omitted} characters omitted …]\n` : '';
     return this.head + marker + this.tail.join('');
   }
@@ -82,11 +112,11 @@ function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
 
 export const runCommand: CommandRunner = async (request) => {
   const started = performance.now();
-  const output = new OutputBuffer();
+  const output = new OutputCapture(request.redact);
   const [file, ...args] = request.argv;
   if (!file) throw new Error('empty argv');
   if (request.signal?.aborted) {
-    return { exitCode: null, timedOut: false, output: '', outputBytes: 0, durationMs: 0, spawnError: `not started: "${file}" was cancelled before it began` };
+    return { exitCode: null, timedOut: false, output: '', redacted: true, outputBytes: 0, durationMs: 0, spawnError: `not started: "${file}" was cancelled before it began` };
   }
   const child = execa(file, args, {
     cwd: request.cwd,
@@ -126,7 +156,8 @@ export const runCommand: CommandRunner = async (request) => {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? undefined,
       timedOut,
-      output: output.toString(),
+      output: output.finish(),
+      redacted: Boolean(request.redact),
       outputBytes: output.bytes,
       durationMs: Math.round(performance.now() - started),
       spawnError,

@@ -58,3 +58,64 @@ describe('createRedactor', () => {
     expect(redact('https://hooks.example/?t=xapp-1-ABCDEFGHIJ&x=1')).toBe('https://hooks.example/?t=[REDACTED]&x=1');
   });
 });
+
+describe('secrets in connection strings, assignments and dlt files', () => {
+  const redact = createRedactor(['p@ss/w rd!x-env']);
+
+  it.each([
+    ['a URL password with no user', 'redis://:hunter2pass@cache:6379/0', 'redis://:[REDACTED]@cache:6379/0'],
+    ['a URL password followed by a comma', 'lost redis://:hunter2pass@cache:6379, retrying', 'lost redis://:[REDACTED]@cache:6379, retrying'],
+    ['an @ inside the password (user:p@ss@host)', 'postgres://alice:p@ss@db.example:5432/app', 'postgres://alice:[REDACTED]@db.example:5432/app'],
+    ['a percent-encoded password in a URL', 'https://u:p%40ss%2Fword@host/x', 'https://u:[REDACTED]@host/x'],
+    ['a whole URL percent-encoded', 'dsn=postgres%3A%2F%2Falice%3Apa%24%24w0rd%40db.example%2Fapp', 'dsn=postgres%3A%2F%2Falice%3A[REDACTED]%40db.example%2Fapp'],
+    ['libpq password=', 'host=db port=5432 password=s3cr3tlibpq dbname=app', 'host=db port=5432 password=[REDACTED] dbname=app'],
+    ["libpq password='…' with a space", "host=db password='with space' dbname=app", "host=db password='[REDACTED]' dbname=app"],
+    ['a *_KEY variable printed by env', 'HOME=/root\nSTRIPE_KEY=sk_live_abcdef123456\nPWD=/home/op', 'HOME=/root\nSTRIPE_KEY=[REDACTED]\nPWD=/home/op'],
+    ['a JSON password', '{"password": "jsonpw", "user": "bob"}', '{"password": "[REDACTED]", "user": "bob"}'],
+    ['a YAML token', 'token: abc123def\nnormal: text', 'token: [REDACTED]\nnormal: text'],
+    ['a configured secret, percent-encoded', 'GET /?pw=p%40ss%2Fw%20rd!x-env', 'GET /?pw=[REDACTED]'],
+    ['a configured secret, form-encoded', 'body pw=p%40ss%2Fw+rd!x-env&x=1', 'body pw=[REDACTED]&x=1'],
+    ['a configured secret, lower-case percent-encoded', 'x p%40ss%2fw%20rd!x-env y', 'x [REDACTED] y'],
+  ])('%s', (_name, text, expected) => {
+    expect(redact(text)).toBe(expected);
+  });
+
+  it("redacts dlt's .dlt/secrets.toml as a step prints it, keeping the names and the harmless values", () => {
+    const toml = [
+      '[sources.ebird]',
+      'api_key = "ebird-abc-123"',
+      '',
+      '[destination.postgres.credentials]',
+      'database = "databox"',
+      'password = "pgpw-999"',
+      'host = "localhost"',
+      '',
+      '[destination.bigquery.credentials]',
+      'project_id = "databox-prod"',
+      'private_key = """-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+      '-----END PRIVATE KEY-----',
+      '"""',
+      'client_email = "loader@databox-prod.iam.gserviceaccount.com"',
+      '',
+      '[destination.motherduck.credentials]',
+      "token = 'md-token-xyz-1'",
+      '[sources.usgs.resources]',
+      'primary_key = "event_id"',
+    ].join('\n');
+    const out = createRedactor([])(toml);
+    expect(out).not.toMatch(/ebird-abc-123|pgpw-999|MIIEvQ|md-token-xyz/);
+    expect(out).toContain('api_key = "[REDACTED]"');
+    expect(out).toContain('password = "[REDACTED]"');
+    expect(out).toContain("token = '[REDACTED]'");
+    expect(out).toContain('host = "localhost"');
+    expect(out).toContain('database = "databox"');
+    expect(out).toContain('project_id = "databox-prod"');
+    expect(out).toContain('primary_key = "event_id"');
+  });
+
+  it('keeps ordinary URLs and e-mail addresses', () => {
+    const text = 'see https://example.com/path?x=1 and mail bob@example.com';
+    expect(createRedactor([])(text)).toBe(text);
+  });
+});

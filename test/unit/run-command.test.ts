@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { childEnvironment, runCommand, type CommandRequest } from '../../src/process/run-command.js';
+import { createRedactor } from '../../src/redact.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-run-');
@@ -181,5 +182,29 @@ describe('very long output', () => {
     // What is kept plus what is omitted is everything (the output is ASCII, so characters are bytes).
     const kept = result.output.length - (marker?.[0].length ?? 0);
     expect(kept + Number(marker?.[1])).toBe(lines * 100);
+  });
+});
+
+describe('secrets in the output stream', () => {
+  const secret = 'Sup3r-Secret-Value-42';
+  const redact = createRedactor([secret]);
+  const pieces = (text: string) => {
+    const found: string[] = [];
+    for (let length = 6; length <= secret.length; length += 1) {
+      for (let start = 0; start + length <= secret.length; start += 1) if (text.includes(secret.slice(start, start + length))) found.push(secret.slice(start, start + length));
+    }
+    return found;
+  };
+
+  it.each([
+    ['across a write boundary', 65_536 - 7, 200_000],
+    ['across the head cut of a long output (4 Mi characters)', 4 * 1024 * 1024 - 9, 20 * 1024 * 1024],
+  ])('a secret %s is redacted whole, never a piece of it kept', async (_name, offset, total) => {
+    const result = await run([script('print-around.mjs'), String(offset), secret, String(total)], { redact, timeoutMs: 60_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.redacted).toBe(true);
+    expect(result.outputBytes).toBe(total);
+    expect(pieces(result.output)).toEqual([]);
+    expect(result.output).toMatch(/\[REDACT/);
   });
 });

@@ -53,6 +53,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     env: step.env,
     timeoutMs: step.timeoutMs,
     signal: ctx.signal,
+    redact: ctx.redact,
     onStart: (pid) => ctx.processStarted?.(pid, step.argv),
     onOutput: (text) => {
       // Only complete lines are shown, redacted as a whole: a secret may arrive split across two chunks.
@@ -67,7 +68,8 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
       if (line) ctx.progress(line.slice(0, 200));
     },
   });
-  const output = ctx.redact(result.output);
+  // Redacted in the stream, before the middle of a long output was cut; a runner that did not is redacted here.
+  const output = result.redacted ? result.output : ctx.redact(result.output);
   if (result.spawnError) {
     return { status: 'failed', summary: result.spawnError, output, exitCode: null, durationMs: result.durationMs, outputs: {} };
   }
