@@ -5,6 +5,7 @@ import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { clickerOf } from '../src/slack/access.js';
 
 export function registerApprovePlan(app: App, deps: HandlerDeps): void {
   app.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
@@ -16,6 +17,13 @@ export function registerApprovePlan(app: App, deps: HandlerDeps): void {
     };
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
+      // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
+      const access = await deps.access.mayApprove(clickerOf(body));
+      if (!access.ok) {
+        deps.service.refuseDecision(runId, body.user.id, access.reason);
+        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
+        return;
+      }
       const decision = deps.service.approve(runId, hash, body.user.id);
       if (!decision.ok) {
         await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);

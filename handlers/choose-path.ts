@@ -12,6 +12,7 @@ export function registerChoosePath(app: App, deps: HandlerDeps): void {
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
     try {
       const { incident: incidentId, path } = readButtonValue(action.value, pathButton);
+      await deps.access.requireRequester(body.user.id);
       const incident = deps.service.incident(incidentId);
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);

@@ -65,6 +65,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };
     try {
+      if (cmd.verb === 'recover') await deps.access.requireRequester(command.user_id);
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { rootMessage, type Rendered } from '../src/slack/blocks.js';
 import type { HandlerDeps } from './index.js';
 
-export async function ensureIncidentThread(deps: HandlerDeps, client: WebClient, incidentId: string, channel: string): Promise<void> {
+export async function ensureIncidentThread(deps: Omit<HandlerDeps, 'access'>, client: WebClient, incidentId: string, channel: string): Promise<void> {
   const incident = deps.service.incident(incidentId);
   if (incident.thread || !channel) return;
   const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;

@@ -4,6 +4,7 @@ import type { ScenarioCatalog } from '../src/commands/parse.js';
 import type { IncidentService } from '../src/incidents/service.js';
 import type { Logger } from '../src/logger.js';
 import type { Redactor } from '../src/redact.js';
+import type { SlackAccess } from '../src/slack/access.js';
 import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   logger: Logger;
   redact: Redactor;
   catalog: ScenarioCatalog;
+  access: SlackAccess;
 }
 
 export function register(app: App, deps: HandlerDeps): void {

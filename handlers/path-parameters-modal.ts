@@ -22,7 +22,10 @@ export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
       audience = { ...audience, channel: incident.thread?.channel ?? '', threadTs: incident.thread?.ts };
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(params, () => deps.service.checkParameters(rb, recovery.parameters, params, recovery.requires), recovery.parameters);
-      start = () => deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+      start = async () => {
+        await deps.access.requireRequester(body.user.id);
+        return deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+      };
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
     }

@@ -4,6 +4,7 @@ import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { clickerOf } from '../src/slack/access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRejectPlan(app: App, deps: HandlerDeps): void {
@@ -12,6 +13,15 @@ export function registerRejectPlan(app: App, deps: HandlerDeps): void {
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
+      // Withdrawing one's own plan is always allowed; rejecting someone else's needs what approving needs.
+      if (deps.service.run(runId).requestedBy !== body.user.id) {
+        const access = await deps.access.mayApprove(clickerOf(body));
+        if (!access.ok) {
+          deps.service.refuseDecision(runId, body.user.id, access.reason);
+          await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
+          return;
+        }
+      }
       const decision = deps.service.reject(runId, hash, body.user.id);
       if (!decision.ok) {
         await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);

@@ -12,6 +12,7 @@ export function registerRequestRollback(app: App, deps: HandlerDeps): void {
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
     try {
       const { run } = readButtonValue(action.value, rollbackButton);
+      await deps.access.requireRequester(body.user.id);
       const names = deps.service.rollbackParameters(run);
       if (names.length > 0) {
         // The modal must open within Slack's trigger window; what helps fill it in (sqlmesh state list) follows in the thread.

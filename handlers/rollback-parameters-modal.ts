@@ -29,7 +29,11 @@ export function registerRollbackParametersModal(app: App, deps: HandlerDeps): vo
     if (errors) return;
     const tell = (error: unknown) => (audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback-modal' })) : Promise.resolve());
     try {
-      deps.queue.push(`rollback ${runId}`, () => deps.service.proposeRollback(runId, body.user.id, params).then(() => undefined, tell));
+      const propose = async () => {
+        await deps.access.requireRequester(body.user.id);
+        await deps.service.proposeRollback(runId, body.user.id, params);
+      };
+      deps.queue.push(`rollback ${runId}`, () => propose().then(() => undefined, tell));
     } catch (error) {
       await tell(error);
     }

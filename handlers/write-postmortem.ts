@@ -18,7 +18,7 @@ export interface DeliveredPostmortem {
 }
 
 /** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
-export async function deliverPostmortem(deps: HandlerDeps, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
+export async function deliverPostmortem(deps: Omit<HandlerDeps, 'access'>, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
   if (!incidentIdPattern.test(incidentId)) throw new UserError('this is not an incident id; nothing was written');
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;

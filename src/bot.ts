@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { runCommand as realRunCommand, type CommandRunner } from './process/run-command.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
+import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { WorkQueue } from './work-queue.js';
@@ -86,7 +87,12 @@ export function createBot(options: BotOptions): Bot {
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
-  register(app, { service, queue, logger, redact, catalog });
+  const access = new SlackAccess(app.client, {
+    allowGuestApproval: config.allowGuestApproval,
+    allowExternalApproval: config.allowExternalApproval,
+    requesters: config.requesters,
+  });
+  register(app, { service, queue, logger, redact, catalog, access });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -97,6 +103,9 @@ export function createBot(options: BotOptions): Bot {
     redact,
     async start(port?: number) {
       await initSlack(app);
+      // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
+      const auth = await app.client.auth.test();
+      access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined });
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));

@@ -25,6 +25,11 @@ const slackUserIds = z
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user IDs such as U012ABCDEF')));
 
+const slackUserOrGroupIds = z
+  .string()
+  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]+$/, 'expected Slack user IDs (U012ABCDEF) or user-group IDs (S012ABCDEF)')));
+
 const envSchema = z
   .object({
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -39,6 +44,9 @@ const envSchema = z
     DATABOX_RUNBOOKS_DIR: z.string().min(1).optional(),
     DATABOX_ALLOW_SELF_APPROVAL: z.stringbool().default(false),
     DATABOX_APPROVERS: slackUserIds.default([]),
+    DATABOX_ALLOW_GUEST_APPROVAL: z.stringbool().default(false),
+    DATABOX_ALLOW_EXTERNAL_APPROVAL: z.stringbool().default(false),
+    DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
@@ -90,6 +98,12 @@ export interface Config {
   runbooksDir: string;
   allowSelfApproval: boolean;
   approvers: string[];
+  /** May guests (restricted and ultra-restricted users) approve or reject plans in Slack. */
+  allowGuestApproval: boolean;
+  /** May people from another workspace or Enterprise org (Slack Connect) approve or reject plans. */
+  allowExternalApproval: boolean;
+  /** Slack user and user-group IDs who may start recoveries and rollbacks in Slack; empty: anyone. */
+  requesters: string[];
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
@@ -134,6 +148,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? path.join(projectRoot, 'runbooks')),
     allowSelfApproval: e.DATABOX_ALLOW_SELF_APPROVAL,
     approvers: e.DATABOX_APPROVERS,
+    allowGuestApproval: e.DATABOX_ALLOW_GUEST_APPROVAL,
+    allowExternalApproval: e.DATABOX_ALLOW_EXTERNAL_APPROVAL,
+    requesters: e.DATABOX_REQUESTERS,
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,

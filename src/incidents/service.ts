@@ -447,6 +447,12 @@ export class IncidentService {
     });
   }
 
+  /** Records a click refused before the plan was looked at (the clicker's workspace or guest status, say). */
+  refuseDecision(runId: string, actor: string, reason: string): void {
+    const run = this.deps.state.runs.get(runId);
+    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason } });
+  }
+
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
     return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config));
   }

@@ -269,10 +269,22 @@ class ConsoleSession {
     return run.destructive && !this.config.allowSelfApproval ? `<name other than ${this.requester.slice('terminal:'.length)}>` : '<name>';
   }
 
+  /**
+   * The one check an approver's name gets, typed at the prompt or given with --approver: it must be a name, and a
+   * spelling of the requester's own name (ALICE, alice@laptop for alice) is the requester, whom the two-person rule refuses.
+   */
+  private approverName(name: string, run: Run): string {
+    if (!approverNamePattern.test(name)) {
+      throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
+    }
+    const requester = this.requester.slice('terminal:'.length);
+    return samePerson(name, requester) ? this.requester : `terminal:${name}`;
+  }
+
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
     const needsOtherPerson = run.destructive && !this.config.allowSelfApproval;
-    let approver = this.options.approver ? `terminal:${this.options.approver}` : undefined;
+    let approver = this.options.approver ? this.approverName(this.options.approver, run) : undefined;
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     const noAnswer = (what: string) =>
@@ -282,8 +294,7 @@ class ConsoleSession {
     if (!approver && needsOtherPerson && hashGiven === undefined) {
       const name = await this.ask(`Who approves? This plan has destructive steps: name someone other than ${this.requester.slice('terminal:'.length)}: `);
       if (name === undefined || name === '') throw noAnswer('approver');
-      if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name)) throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
-      approver = `terminal:${name}`;
+      approver = this.approverName(name, run);
     }
     approver ??= this.requester;
     let typed = hashGiven;
@@ -398,6 +409,14 @@ function keyValues(words: readonly string[], usage: string): Record<string, stri
     values[key] = value;
   }
   return values;
+}
+
+const approverNamePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/** Two names for one person: compared without case and without an @host or @domain part. */
+function samePerson(a: string, b: string): boolean {
+  const person = (name: string) => name.toLowerCase().split('@')[0];
+  return person(a) === person(b);
 }
 
 function safeUsername(): string {

@@ -117,6 +117,20 @@ describe('refusals and exit codes', () => {
     expect((refused[0]?.data as any).reason).toMatch(/someone other than the person who requested it/);
   });
 
+  it.each([
+    ['--approver ALICE', ['--approver', 'ALICE'], () => null],
+    ['--approver alice@laptop', ['--approver', 'alice@laptop'], () => null],
+    ['Alice typed at the prompt', [], (prompt: string) => (prompt.startsWith('Who approves?') ? 'Alice' : null)],
+  ])('applies the same name check to %s as to the requester: refused, nothing run', async (_name, options, answer) => {
+    const { checkout, env } = await newCheckout();
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', ...options], (prompt) => answer(prompt) ?? promptedHash(prompt));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('must be approved by someone other than the person who requested it');
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+    expect(journal(checkout).some((r) => r.type === 'run.approved')).toBe(false);
+    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual(['terminal:alice']);
+  });
+
   it('asks who approves when --approver is missing, and records that name', async () => {
     const { checkout, env } = await newCheckout();
     const asked: string[] = [];

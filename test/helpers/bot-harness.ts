@@ -17,7 +17,11 @@ export interface Harness {
   url: string;
   logs: Record<string, any>[];
   command(text: string, user?: string): Promise<{ status: number; text: string; json?: any }>;
-  click(button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string }, user: string): Promise<{ status: number }>;
+  click(
+    button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string },
+    user: string,
+    from?: Parameters<typeof blockActionBody>[0]['from'],
+  ): Promise<{ status: number }>;
   /** Submits a modal the bot opened (the `view` it sent to views.open) with these field values. */
   submitModal(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, string>): Promise<{ status: number; json?: any }>;
   /** Waits for the bot's queue to drain: every job started by a request has finished. */
@@ -57,10 +61,10 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
     url,
     logs,
     command: (text, user = 'U0OPERATOR') => postSigned(url, slashCommandBody(text, { user_id: user, response_url: slack.responseUrl() })),
-    click: (button, user) =>
+    click: (button, user, from) =>
       postSigned(
         url,
-        blockActionBody({ actionId: button.actionId, value: button.value, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action') }),
+        blockActionBody({ actionId: button.actionId, value: button.value, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action'), from }),
       ),
     submitModal: (user, view, values) =>
       postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),

@@ -58,9 +58,14 @@ export function blockActionBody(options: {
   messageTs: string;
   threadTs?: string;
   responseUrl: string;
+  /** Where the click comes from, when not the installed workspace T0DATABOX (Slack Connect, another Enterprise org). */
+  from?: { userTeamId?: string; team?: Record<string, unknown>; enterprise?: Record<string, unknown> | null };
 }): string {
   const payload = fixture('block-actions.json');
   payload.user = { ...payload.user, id: options.user, username: options.user.toLowerCase(), name: options.user.toLowerCase() };
+  if (options.from?.userTeamId) payload.user.team_id = options.from.userTeamId;
+  if (options.from?.team) payload.team = options.from.team;
+  if (options.from?.enterprise !== undefined) payload.enterprise = options.from.enterprise;
   payload.container = { ...payload.container, message_ts: options.messageTs, channel_id: options.channel, thread_ts: options.threadTs };
   payload.channel = { ...payload.channel, id: options.channel };
   payload.message = { ...payload.message, ts: options.messageTs, thread_ts: options.threadTs };

@@ -17,6 +17,10 @@ export class SlackStandIn {
   private nextFile = 1;
   /** Set to make a Web API method answer with an error, as Slack does ({ ok: false, error }). */
   failures = new Map<string, string>();
+  /** What users.info says about a user, over a full member of T0DATABOX (is_restricted: true makes a guest …). */
+  users = new Map<string, Record<string, unknown>>();
+  /** The members of each user group, for usergroups.users.list; an unknown group is Slack's no_such_subteam. */
+  userGroups = new Map<string, string[]>();
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
 
@@ -88,6 +92,15 @@ export class SlackStandIn {
         return { ok: true, message_ts: `${this.nextTs++}.000200` };
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'users.info': {
+        const id = String(args.user);
+        const user = { id, team_id: 'T0DATABOX', name: id.toLowerCase(), deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...this.users.get(id) };
+        return { ok: true, user };
+      }
+      case 'usergroups.users.list': {
+        const members = this.userGroups.get(String(args.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'views.open':
         return { ok: true, view: { id: 'V0MODAL' } };
       case 'files.getUploadURLExternal': {

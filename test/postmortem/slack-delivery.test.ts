@@ -28,7 +28,7 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 const silentReporter = quietReporter();
 
 /** Handler dependencies over a copy of the recorded journal, as the bot builds them, without Slack. */
-function handlerDeps(secret?: string): { deps: HandlerDeps; stateDir: string; incidentId: string } {
+function handlerDeps(secret?: string): { deps: Omit<HandlerDeps, 'access'>; stateDir: string; incidentId: string } {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'postmortem-slack-'));
   temps.push(stateDir);
   fs.copyFileSync(fixtureJournal, path.join(stateDir, 'journal.jsonl'));

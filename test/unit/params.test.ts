@@ -171,10 +171,10 @@ describe('paths', () => {
     );
   });
 
-  it('refuses a text file that does not open as DuckDB, quoting DuckDB', async () => {
+  it('refuses a text file, saying it is not a DuckDB database file and what it looks like', async () => {
     const message = await problemOf(['backup'], { backup: 'backups/notes.txt' });
     expect(message).toMatch(
-      new RegExp(`^backup=backups/notes.txt: ${escapeRegExp(path.join(root, 'backups', 'notes.txt'))} does not open read-only as a DuckDB database: .*not a valid DuckDB database file`),
+      new RegExp(`^backup=backups/notes.txt: ${escapeRegExp(path.join(root, 'backups', 'notes.txt'))} does not open read-only as a DuckDB database: .*is not a DuckDB database file: it looks like a text file`),
     );
   });
 

@@ -1,0 +1,183 @@
+// Who may act from Slack: approvers from the installed workspace who are not guests (users.info, cached briefly), and
+// who may start recoveries and rollbacks (DATABOX_REQUESTERS: user IDs, or user groups read with usergroups.users.list).
+import type { WebClient } from '@slack/web-api';
+import { UserError } from '../errors.js';
+import { mention } from '../incidents/approval-policy.js';
+
+export type Access = { ok: true } | { ok: false; reason: string };
+
+/** Where a click came from, as its payload says (block_actions: user.team_id, team.id, enterprise.id). */
+export interface Clicker {
+  userId: string;
+  /** The clicker's home team; on an Enterprise org, the org's id (E…). */
+  userTeamId?: string;
+  /** The workspace the click came from. */
+  teamId?: string;
+  enterpriseId?: string;
+}
+
+/** The workspace (and Enterprise org) the bot is installed in, from auth.test. */
+export interface InstalledWorkspace {
+  teamId?: string;
+  enterpriseId?: string;
+}
+
+export interface AccessOptions {
+  allowGuestApproval: boolean;
+  allowExternalApproval: boolean;
+  /** Slack user IDs (U…, W…) and user-group IDs (S…) who may start recoveries and rollbacks; empty: anyone. */
+  requesters: readonly string[];
+  /** How long a users.info or usergroups.users.list answer is trusted. */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+interface SlackUser {
+  id?: string;
+  team_id?: string;
+  deleted?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  is_stranger?: boolean;
+  enterprise_user?: { enterprise_id?: string };
+}
+
+const defaultCacheMs = 60_000;
+
+export class SlackAccess {
+  private installed?: InstalledWorkspace;
+  private readonly users = new Map<string, { at: number; user: SlackUser }>();
+  private readonly groups = new Map<string, { at: number; members: readonly string[] }>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly options: AccessOptions,
+  ) {}
+
+  private get now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private get cacheMs(): number {
+    return this.options.cacheMs ?? defaultCacheMs;
+  }
+
+  /** Called at start with auth.test's answer. */
+  setInstalled(workspace: InstalledWorkspace): void {
+    this.installed = workspace;
+  }
+
+  /** Whether a click may approve (or reject someone else's) plan: the payload first, then Slack's word on the user. */
+  async mayApprove(clicker: Clicker): Promise<Access> {
+    const { allowGuestApproval, allowExternalApproval } = this.options;
+    if (allowGuestApproval && allowExternalApproval) return { ok: true };
+    if (!allowExternalApproval) {
+      const foreign = this.foreignPayload(clicker);
+      if (foreign) return { ok: false, reason: foreign };
+    }
+    let user: SlackUser;
+    try {
+      user = await this.userInfo(clicker.userId);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so the click was refused; nothing was approved. Try again in a moment`,
+      };
+    }
+    if (user.deleted) return { ok: false, reason: 'your Slack account is deactivated; nothing was approved' };
+    if (!allowGuestApproval && (user.is_restricted || user.is_ultra_restricted)) {
+      return {
+        ok: false,
+        reason: `guests (${user.is_ultra_restricted ? 'single-channel' : 'multi-channel'}) may not approve or reject plans; ask a full member of the workspace`,
+      };
+    }
+    if (!allowExternalApproval && (user.is_stranger || !this.sameOrganisation(user.team_id, user.enterprise_user?.enterprise_id))) {
+      return { ok: false, reason: this.foreignReason(user.team_id ?? 'another workspace') };
+    }
+    return { ok: true };
+  }
+
+  /** Whether a user may start a recovery or a rollback: anyone unless DATABOX_REQUESTERS lists people or groups. */
+  async mayRequest(userId: string): Promise<Access> {
+    const { requesters } = this.options;
+    if (requesters.length === 0 || requesters.includes(userId)) return { ok: true };
+    const failures: string[] = [];
+    for (const group of requesters.filter((id) => id.startsWith('S'))) {
+      try {
+        if ((await this.groupMembers(group)).includes(userId)) return { ok: true };
+      } catch (error) {
+        failures.push(`${group}: ${describeSlackError(error)}`);
+      }
+    }
+    // A group is named, not mentioned: a mention would notify everyone in it.
+    const who = requesters.map((id) => (id.startsWith('S') ? `the user group ${id}` : mention(id))).join(', ');
+    if (failures.length > 0) {
+      return { ok: false, reason: `Slack could not list the members of ${failures.join('; ')} (usergroups.users.list), so the request was refused; nothing was proposed. Try again in a moment` };
+    }
+    return { ok: false, reason: `only these people and groups may start recoveries and rollbacks: ${who}. Diagnoses stay open to everyone` };
+  }
+
+  /** mayRequest as a guard: a refusal is a user error, shown as it is. */
+  async requireRequester(userId: string): Promise<void> {
+    const access = await this.mayRequest(userId);
+    if (!access.ok) throw new UserError(`refused: ${access.reason}`);
+  }
+
+  private foreignPayload(clicker: Clicker): string | undefined {
+    const installed = this.installed;
+    if (!installed) return 'the bot does not know yet which workspace it is installed in; try again in a moment';
+    if (installed.enterpriseId) {
+      if (clicker.enterpriseId && clicker.enterpriseId !== installed.enterpriseId) return this.foreignReason(clicker.enterpriseId);
+      return undefined;
+    }
+    for (const team of [clicker.teamId, clicker.userTeamId]) {
+      if (team && team !== installed.teamId) return this.foreignReason(team);
+    }
+    if (clicker.enterpriseId) return this.foreignReason(clicker.enterpriseId);
+    return undefined;
+  }
+
+  private sameOrganisation(teamId: string | undefined, enterpriseId: string | undefined): boolean {
+    const installed = this.installed;
+    if (!installed) return false;
+    if (installed.enterpriseId && (enterpriseId === installed.enterpriseId || teamId === installed.enterpriseId)) return true;
+    return teamId !== undefined && teamId === installed.teamId;
+  }
+
+  private foreignReason(from: string): string {
+    const home = this.installed?.enterpriseId ?? this.installed?.teamId ?? 'its own workspace';
+    return `you are not a member of the workspace the bot is installed in (you are from ${from}; the bot belongs to ${home}): plans are approved by its own members only`;
+  }
+
+  private async userInfo(userId: string): Promise<SlackUser> {
+    const cached = this.users.get(userId);
+    if (cached && this.now - cached.at < this.cacheMs) return cached.user;
+    const answer = await this.client.users.info({ user: userId });
+    const user = answer.user as SlackUser | undefined;
+    if (!answer.ok || !user || user.id !== userId) throw new Error(answer.error ?? 'no such user in the answer');
+    this.users.set(userId, { at: this.now, user });
+    return user;
+  }
+
+  private async groupMembers(groupId: string): Promise<readonly string[]> {
+    const cached = this.groups.get(groupId);
+    if (cached && this.now - cached.at < this.cacheMs) return cached.members;
+    const answer = await this.client.usergroups.users.list({ usergroup: groupId });
+    if (!answer.ok || !Array.isArray(answer.users)) throw new Error(answer.error ?? 'no member list in the answer');
+    this.groups.set(groupId, { at: this.now, members: answer.users });
+    return answer.users;
+  }
+}
+
+/** The clicker as a block_actions payload describes them. */
+export function clickerOf(body: {
+  user: { id: string; team_id?: string };
+  team?: { id: string; enterprise_id?: string } | null;
+  enterprise?: { id: string } | null;
+}): Clicker {
+  return { userId: body.user.id, userTeamId: body.user.team_id, teamId: body.team?.id, enterpriseId: body.enterprise?.id ?? body.team?.enterprise_id };
+}
+
+function describeSlackError(error: unknown): string {
+  return (error as { data?: { error?: string } }).data?.error ?? (error as Error).message ?? 'unknown error';
+}

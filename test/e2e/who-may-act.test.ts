@@ -1,0 +1,162 @@
+// Who may act, through the real Bolt app: guests and other workspaces cannot approve (users.info, cached, refused when it
+// fails), DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+function journalRecords(): Record<string, any>[] {
+  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+async function planWaitingForApproval(env: Record<string, string> = {}) {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack, env);
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+  await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+  await harness.settle();
+  const approve = slack.buttons('approve_plan').at(-1);
+  expect(approve, 'the plan was posted with an Approve button').toBeDefined();
+  return approve!;
+}
+
+function nothingRan(): void {
+  expect(checkout.calls(), 'no command ran').toEqual([]);
+  expect(checkout.listData()).toEqual(['databox.duckdb']);
+}
+
+describe('who may approve', () => {
+  it.each([
+    ['a multi-channel guest', { is_restricted: true }, /guests \(multi-channel\) may not approve/],
+    ['a single-channel guest', { is_restricted: true, is_ultra_restricted: true }, /guests \(single-channel\) may not approve/],
+    ['a Slack Connect partner users.info places in another team', { team_id: 'T0PARTNER' }, /not a member of the workspace the bot is installed in \(you are from T0PARTNER/],
+    ['a deactivated account', { deleted: true }, /deactivated/],
+  ])('refuses %s, tells them why, journals it, and runs nothing', async (_who, user, reason) => {
+    const approve = await planWaitingForApproval();
+    slack.users.set(teammate, user);
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(reason);
+    nothingRan();
+    const refused = journalRecords().filter((r) => r.type === 'approval.refused');
+    expect(refused.map((r) => r.actor)).toEqual([teammate]);
+    expect(refused[0]?.data.reason).toMatch(reason);
+    expect(journalRecords().some((r) => r.type === 'run.approved')).toBe(false);
+    expect(slack.callsTo('users.info').map((a) => a.user)).toEqual([teammate]);
+  });
+
+  it('refuses a click whose payload comes from another workspace or Enterprise org, without asking users.info', async () => {
+    const approve = await planWaitingForApproval();
+    await harness.click(approve, teammate, { userTeamId: 'T0PARTNER', team: { id: 'T0PARTNER', domain: 'partner' } });
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/you are from T0PARTNER; the bot belongs to T0DATABOX/);
+    await harness.click(approve, teammate, { enterprise: { id: 'E0OTHERORG', name: 'Other' } });
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/you are from E0OTHERORG/);
+    expect(slack.callsTo('users.info')).toEqual([]);
+    nothingRan();
+  });
+
+  it('refuses when users.info fails, and lets the same person approve once Slack answers again', async () => {
+    const approve = await planWaitingForApproval();
+    slack.failures.set('users.info', 'ratelimited');
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/Slack could not tell the bot who you are \(users.info: ratelimited\)/);
+    nothingRan();
+    slack.failures.delete('users.info');
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+    expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate]);
+  });
+
+  it('asks users.info once per person while its answer is fresh', async () => {
+    const approve = await planWaitingForApproval();
+    slack.users.set(teammate, { is_restricted: true });
+    for (let i = 0; i < 3; i += 1) {
+      await harness.click(approve, teammate);
+      await harness.settle();
+    }
+    expect(slack.ephemerals(teammate)).toHaveLength(3);
+    expect(slack.callsTo('users.info')).toHaveLength(1);
+  });
+
+  it('a guest may not reject someone else\'s plan either; the requester may always withdraw their own', async () => {
+    await planWaitingForApproval();
+    slack.users.set(teammate, { is_restricted: true });
+    const reject = slack.buttons('reject_plan').at(-1)!;
+    await harness.click(reject, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/guests \(multi-channel\) may not approve or reject/);
+    expect(journalRecords().some((r) => r.type === 'run.rejected')).toBe(false);
+    slack.users.set(operator, { is_restricted: true });
+    await harness.click(reject, operator);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.rejected').map((r) => r.actor)).toEqual([operator]);
+  });
+
+  it('lets guests and other workspaces approve when DATABOX_ALLOW_GUEST_APPROVAL and DATABOX_ALLOW_EXTERNAL_APPROVAL are true', async () => {
+    const approve = await planWaitingForApproval({ DATABOX_ALLOW_GUEST_APPROVAL: 'true', DATABOX_ALLOW_EXTERNAL_APPROVAL: 'true' });
+    slack.users.set(teammate, { is_restricted: true, team_id: 'T0PARTNER' });
+    await harness.click(approve, teammate, { userTeamId: 'T0PARTNER' });
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+  });
+});
+
+describe('DATABOX_REQUESTERS', () => {
+  const env = { DATABOX_REQUESTERS: 'U0LEAD,S0ONCALL' };
+
+  it('lets a member of a listed user group start a recovery, refuses anyone else, and keeps diagnoses open to all', async () => {
+    writeGarbage(checkout.databasePath);
+    slack.userGroups.set('S0ONCALL', [operator]);
+    harness = await startBot(checkout, slack, env);
+
+    await harness.command('diagnose duckdb', 'U0VISITOR');
+    await harness.settle();
+    expect(slack.allText()).toContain('Verdict: File corrupt');
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, 'U0VISITOR');
+    await harness.settle();
+    expect(slack.ephemerals('U0VISITOR').at(-1)).toMatch(/only these people and groups may start recoveries and rollbacks: <@U0LEAD>, the user group S0ONCALL/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+
+    await harness.command('recover duckdb path=a', 'U0VISITOR');
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toMatch(/only these people and groups may start recoveries/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    expect(slack.callsTo('usergroups.users.list').map((a) => a.usergroup)).toContain('S0ONCALL');
+  });
+
+  it('refuses when the group cannot be read, naming it', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, env);
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toMatch(/could not list the members of S0ONCALL: no_such_subteam/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+  });
+});
