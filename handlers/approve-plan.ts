@@ -38,7 +38,7 @@ export function registerApprovePlan(app: App, deps: HandlerDeps): void {
           } catch (error) {
             await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
           }
-        });
+        }, { urgent: true });
       } catch (error) {
         // The backlog is full: the approval must not hold the database for a run that will never start.
         deps.service.interruptIfNotStarted(runId, 'the bot was too busy to start it');

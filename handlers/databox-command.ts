@@ -9,6 +9,9 @@ import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
 import { ensureIncidentThread } from './incident-thread.js';
 import { deliverPostmortem } from './write-postmortem.js';
+import { formatDuration } from '../src/format-duration.js';
+import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import type { Incident } from '../src/incidents/state.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
   app.command('/databox', async ({ command, ack, respond, client }) => {
@@ -21,6 +24,21 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     const cmd: Command = parsed.command;
+    if (cmd.verb !== 'help' && cmd.verb !== 'status') {
+      // One person cannot fill the queue: commands that start work are counted per person.
+      const allowed = deps.commandLimit.take(command.user_id);
+      if (!allowed.ok) {
+        const { limit, windowMs } = deps.commandLimit;
+        await ack({
+          response_type: 'ephemeral',
+          text:
+            `:hourglass: You have started ${limit} commands in the last ${formatDuration(windowMs)}, the most one person may (DATABOX_USER_COMMAND_LIMIT). ` +
+            `Try again in ${formatDuration(Math.max(1_000, allowed.retryInMs))}; what you started is still running, and \`/databox status\` shows it.`,
+        });
+        record();
+        return;
+      }
+    }
     if (cmd.verb === 'help') {
       await ack({ response_type: 'ephemeral', text: helpText(deps) });
       record();
@@ -64,20 +82,42 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
     const fail = async (error: unknown) => {
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };
+    let diagnosis: RunningDiagnosis | undefined;
     try {
       if (cmd.verb === 'recover') await deps.access.requireRequester(command.user_id);
+      if (cmd.verb === 'diagnose' && !cmd.incident) {
+        // The same diagnosis already queued or running is joined: one full read of the file, one thread.
+        const key = await deps.service.diagnosisKey(cmd);
+        const running = deps.diagnoses.find(key);
+        if (running) {
+          void running.then((incident) => respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) })).catch(fail);
+          return;
+        }
+        diagnosis = deps.diagnoses.begin(key);
+      }
+      const started = diagnosis;
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
-          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id);
+          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id, started?.opened);
         } catch (error) {
           await fail(error);
+        } finally {
+          started?.done();
         }
       });
     } catch (error) {
+      diagnosis?.done();
       await fail(error);
     }
   });
+}
+
+function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
+  if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';
+  const link = incident.thread ? deps.access.messageLink(incident.thread.channel, incident.thread.ts) : undefined;
+  const where = link ? `<${link}|follow it in its thread>` : incident.thread ? `follow it in its thread in <#${incident.thread.channel}>` : 'follow it with `/databox status`';
+  return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
 }
 
 function helpText(deps: HandlerDeps): string {

@@ -2,9 +2,9 @@
 // buttons and steps have somewhere to go: the terminal and Slack share one journal, and an incident can move between them.
 import type { WebClient } from '@slack/web-api';
 import { rootMessage, type Rendered } from '../src/slack/blocks.js';
-import type { HandlerDeps } from './index.js';
+import type { EngineDeps, HandlerDeps } from './index.js';
 
-export async function ensureIncidentThread(deps: Omit<HandlerDeps, 'access'>, client: WebClient, incidentId: string, channel: string): Promise<void> {
+export async function ensureIncidentThread(deps: EngineDeps, client: WebClient, incidentId: string, channel: string): Promise<void> {
   const incident = deps.service.incident(incidentId);
   if (incident.thread || !channel) return;
   const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;

@@ -5,6 +5,8 @@ import type { IncidentService } from '../src/incidents/service.js';
 import type { Logger } from '../src/logger.js';
 import type { Redactor } from '../src/redact.js';
 import type { SlackAccess } from '../src/slack/access.js';
+import type { RunningDiagnoses } from '../src/incidents/running-diagnoses.js';
+import type { PerUserLimit } from '../src/per-user-limit.js';
 import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
@@ -23,7 +25,14 @@ export interface HandlerDeps {
   redact: Redactor;
   catalog: ScenarioCatalog;
   access: SlackAccess;
+  /** Diagnoses queued or running: the same diagnosis asked for again joins them. */
+  diagnoses: RunningDiagnoses;
+  /** Commands one person may start in a window (DATABOX_USER_COMMAND_LIMIT). */
+  commandLimit: PerUserLimit;
 }
+
+/** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */
+export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'redact' | 'catalog'>;
 
 export function register(app: App, deps: HandlerDeps): void {
   registerDataboxCommand(app, deps);

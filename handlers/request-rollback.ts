@@ -24,7 +24,7 @@ export function registerRequestRollback(app: App, deps: HandlerDeps): void {
           } catch (error) {
             await fail(error);
           }
-        });
+        }, { urgent: true });
         return;
       }
       deps.queue.push(`rollback ${run}`, async () => {
@@ -33,7 +33,7 @@ export function registerRequestRollback(app: App, deps: HandlerDeps): void {
         } catch (error) {
           await fail(error);
         }
-      });
+      }, { urgent: true });
     } catch (error) {
       await fail(error);
     }

@@ -33,7 +33,7 @@ export function registerRollbackParametersModal(app: App, deps: HandlerDeps): vo
         await deps.access.requireRequester(body.user.id);
         await deps.service.proposeRollback(runId, body.user.id, params);
       };
-      deps.queue.push(`rollback ${runId}`, () => propose().then(() => undefined, tell));
+      deps.queue.push(`rollback ${runId}`, () => propose().then(() => undefined, tell), { urgent: true });
     } catch (error) {
       await tell(error);
     }

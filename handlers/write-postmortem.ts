@@ -7,7 +7,7 @@ import { incidentIdPattern } from '../src/commands/parse.js';
 import { writePostmortem } from '../src/postmortem/write-postmortem.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import type { HandlerDeps } from './index.js';
+import type { EngineDeps, HandlerDeps } from './index.js';
 
 export interface DeliveredPostmortem {
   file: string;
@@ -18,7 +18,7 @@ export interface DeliveredPostmortem {
 }
 
 /** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
-export async function deliverPostmortem(deps: Omit<HandlerDeps, 'access'>, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
+export async function deliverPostmortem(deps: EngineDeps, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
   if (!incidentIdPattern.test(incidentId)) throw new UserError('this is not an incident id; nothing was written');
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;

@@ -11,6 +11,8 @@ import type { Logger } from './logger.js';
 import { runCommand as realRunCommand, type CommandRunner } from './process/run-command.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
+import { RunningDiagnoses } from './incidents/running-diagnoses.js';
+import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackReporter } from './slack/slack-reporter.js';
@@ -92,7 +94,9 @@ export function createBot(options: BotOptions): Bot {
     allowExternalApproval: config.allowExternalApproval,
     requesters: config.requesters,
   });
-  register(app, { service, queue, logger, redact, catalog, access });
+  const diagnoses = new RunningDiagnoses();
+  const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
+  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -105,7 +109,7 @@ export function createBot(options: BotOptions): Bot {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
-      access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined });
+      access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));

@@ -25,6 +25,16 @@ const slackUserIds = z
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user IDs such as U012ABCDEF')));
 
+/** "10/5m": at most 10 commands per person in any 5 minutes. */
+const perUserLimit = z
+  .string()
+  .regex(/^\d+\/\d+(ms|s|m|h)$/, 'expected a count and a window such as 10/5m')
+  .transform((text) => {
+    const [count, window] = text.split('/') as [string, string];
+    return { limit: Number(count), windowMs: parseDuration(window) as number };
+  })
+  .refine((value) => value.limit >= 1 && value.windowMs >= 1_000, { message: 'needs at least 1 command in a window of at least 1s' });
+
 const slackUserOrGroupIds = z
   .string()
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
@@ -50,6 +60,7 @@ const envSchema = z
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),
   })
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
@@ -107,6 +118,8 @@ export interface Config {
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
+  /** Commands that start work (diagnose, validate, recover, postmortem) one person may give in a window. */
+  userCommandLimit: { limit: number; windowMs: number };
   /** Values that must never be shown: tokens, secrets and passwords from the environment and dlt's secrets.toml files. */
   secrets: string[];
 }
@@ -154,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
+    userCommandLimit: e.DATABOX_USER_COMMAND_LIMIT,
     secrets: [...secretValuesOf(env), ...dltSecretValues(databoxRoot)],
   };
 }

@@ -1,6 +1,14 @@
 // A bounded queue for long work after Slack's 3-second ack: a few jobs at a time, a limited backlog.
 import { UserError } from './errors.js';
 
+export interface JobOptions {
+  /**
+   * Approvals and rollbacks: started at once, beside whatever runs, never behind diagnoses in the backlog and never
+   * refused for a full one. They are few by nature (one mutating plan per database at a time).
+   */
+  urgent?: boolean;
+}
+
 export class WorkQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -17,8 +25,8 @@ export class WorkQueue {
   }
 
   /** Queues a job; refuses (UserError) when the backlog is full rather than piling up work nobody sees. */
-  push(label: string, job: () => Promise<void>): void {
-    if (this.waiting.length >= this.maxWaiting) {
+  push(label: string, job: () => Promise<void>, options: JobOptions = {}): void {
+    if (!options.urgent && this.waiting.length >= this.maxWaiting) {
       throw new UserError(`the bot is busy with ${this.size} jobs; try again in a minute`);
     }
     const start = () => {
@@ -27,11 +35,12 @@ export class WorkQueue {
         .catch((error: unknown) => this.onError(error, label))
         .finally(() => {
           this.running -= 1;
-          this.waiting.shift()?.();
+          // A slot freed by an urgent job is not a slot of the normal lanes: only start what now fits.
+          while (this.running < this.concurrency && this.waiting.length > 0) this.waiting.shift()?.();
           if (this.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
         });
     };
-    if (this.running < this.concurrency) start();
+    if (options.urgent || this.running < this.concurrency) start();
     else this.waiting.push(start);
   }
 

@@ -101,12 +101,42 @@ export class IncidentService {
   async openIncident(scenario: string, actor: string, origin: string, channel?: string): Promise<Incident> {
     const rb = this.runbook(scenario);
     const now = this.clock();
-    const id = `dbx-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
-    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, channel } });
+    let id = '';
+    // The id is taken under the journal's lock, after catching up: no process (bot or terminal) can take it twice.
+    this.deps.journal.append(() => {
+      id = this.newIncidentId(now);
+      return { type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, channel } };
+    });
     const incident = this.incident(id);
     const thread = await this.reporter.incidentOpened(incident);
     if (thread) this.deps.journal.append({ type: 'incident.thread', incident: id, actor: botActor, data: { ...thread } });
     return incident;
+  }
+
+  /** A random id of the day that no incident in the journal has; if random draws keep colliding, the first free one. */
+  private newIncidentId(now: Date): string {
+    const prefix = `dbx-${now.toISOString().slice(0, 10).replace(/-/g, '')}-`;
+    const free = (id: string) => this.deps.state.incident(id) === undefined;
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const id = `${prefix}${randomBytes(2).toString('hex')}`;
+      if (free(id)) return id;
+    }
+    for (let n = 0; n < 0x10000; n += 1) {
+      const id = `${prefix}${n.toString(16).padStart(4, '0')}`;
+      if (free(id)) return id;
+    }
+    throw new UserError(`all 65536 incident ids of ${now.toISOString().slice(0, 10)} are taken; continue an existing incident with incident=<id>`);
+  }
+
+  /**
+   * What a diagnose command would diagnose (scenario, database and parameters): a second command with the same key
+   * joins the first instead of reading the same file again. Bad parameters throw as they would at start.
+   */
+  async diagnosisKey(command: Extract<StartCommand, { verb: 'diagnose' }>): Promise<string> {
+    const rb = this.runbook(command.scenario);
+    const params = await this.parameters(rb, rb.diagnosis.parameters, command.params);
+    const lockKey = render(rb.lockKey, this.templateValues(provisionalIncident(rb), params));
+    return JSON.stringify([rb.id, lockKey, Object.entries(rawParameters(params)).sort(([a], [b]) => a.localeCompare(b))]);
   }
 
   /** Records where an incident's thread is when another front end (a terminal) opened it. */
@@ -206,7 +236,14 @@ export class IncidentService {
    * The front ends' entry point for diagnose, validate and recover: every parameter, the database lock and the
    * path's guards are checked before an incident is opened, so a bad command leaves nothing behind but its journal line.
    */
-  async start(command: StartCommand, actor: string, origin: string, channel?: string): Promise<{ incident: Incident; run?: Run }> {
+  async start(
+    command: StartCommand,
+    actor: string,
+    origin: string,
+    channel?: string,
+    /** Told as soon as the incident is open (before a diagnosis has run): a joining request can link to its thread. */
+    opened?: (incident: Incident) => void,
+  ): Promise<{ incident: Incident; run?: Run }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
     if (existing && existing.scenario !== rb.id) {
@@ -228,6 +265,7 @@ export class IncidentService {
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
     this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+    opened?.(this.incident(incident.id));
     if (command.verb === 'diagnose') {
       await this.diagnose(incident.id, command.params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };

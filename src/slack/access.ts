@@ -20,6 +20,8 @@ export interface Clicker {
 export interface InstalledWorkspace {
   teamId?: string;
   enterpriseId?: string;
+  /** https://<workspace>.slack.com/, for links to threads. */
+  url?: string;
 }
 
 export interface AccessOptions {
@@ -60,6 +62,13 @@ export class SlackAccess {
 
   private get cacheMs(): number {
     return this.options.cacheMs ?? defaultCacheMs;
+  }
+
+  /** A link to a message (a thread's root) in the installed workspace, when auth.test gave its URL. */
+  messageLink(channel: string, ts: string): string | undefined {
+    const url = this.installed?.url;
+    if (!url || !/^https:\/\/[^\s|<>]+\/$/.test(url)) return undefined;
+    return `${url}archives/${channel}/p${ts.replace('.', '')}`;
   }
 
   /** Called at start with auth.test's answer. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureIncidentThread } from '../../handlers/incident-thread.js';
-import type { HandlerDeps } from '../../handlers/index.js';
+import type { EngineDeps } from '../../handlers/index.js';
 import { deliverPostmortem } from '../../handlers/write-postmortem.js';
 import { loadConfig } from '../../src/config.js';
 import { IncidentService } from '../../src/incidents/service.js';
@@ -28,7 +28,7 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 const silentReporter = quietReporter();
 
 /** Handler dependencies over a copy of the recorded journal, as the bot builds them, without Slack. */
-function handlerDeps(secret?: string): { deps: Omit<HandlerDeps, 'access'>; stateDir: string; incidentId: string } {
+function handlerDeps(secret?: string): { deps: EngineDeps; stateDir: string; incidentId: string } {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'postmortem-slack-'));
   temps.push(stateDir);
   fs.copyFileSync(fixtureJournal, path.join(stateDir, 'journal.jsonl'));

@@ -1,0 +1,105 @@
+// Load from one person, through the real Bolt app: the same diagnosis asked for again joins the running one, approvals
+// never wait behind diagnoses in the queue, and commands per person are limited with a clear answer.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+const roots = () => slack.callsTo('chat.postMessage').filter((p) => !p.thread_ts);
+const audits = () => checkout.calls().filter((c) => c.command === 'uv run sqlmesh audit');
+
+describe('the same diagnosis asked for again', () => {
+  it('joins the running one: one incident, one full read, and a link to its thread for the others', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 3_000 } });
+    harness = await startBot(checkout, slack);
+    for (let i = 0; i < 5; i += 1) expect((await harness.command('diagnose duckdb', operator)).status).toBe(200);
+    await slack.waitFor('the joiners are answered', () => slack.responses.length >= 4, 60_000);
+    await harness.settle();
+
+    expect(roots(), 'one incident was opened').toHaveLength(1);
+    expect(audits(), 'the database was diagnosed once').toHaveLength(1);
+    const rootTs = slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts as string;
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(roots()[0]?.text))?.[1];
+    for (const response of slack.responses) {
+      expect(response.body.response_type).toBe('ephemeral');
+      expect(response.body.text).toContain(`you joined incident \`${incident}\``);
+      expect(response.body.text).toContain(`<https://databox.slack.com/archives/C0INCIDENT/p${rootTs.replace('.', '')}|follow it in its thread>`);
+    }
+    expect(slack.allText()).toContain('Verdict: Healthy');
+  });
+
+  it('starts a new diagnosis once the first has finished', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    expect(roots()).toHaveLength(2);
+    expect(audits()).toHaveLength(2);
+  });
+});
+
+describe('approvals and the queue', () => {
+  it('an approved plan starts at once, even while every worker is busy with a diagnosis', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_WORKERS: '1' });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+
+    // A long diagnosis (of a healthy file put in place meanwhile) takes the only worker, and another job waits behind it.
+    fs.rmSync(checkout.databasePath);
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
+    await harness.command('diagnose duckdb', teammate);
+    await slack.waitFor('the long diagnosis to be running', () => audits().length === 1, 30_000);
+    await harness.command('validate duckdb', teammate);
+
+    await harness.click(approve, teammate);
+    await slack.waitFor('the approved plan to run while the diagnosis still runs', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 20_000);
+    expect(audits(), 'the diagnosis is still running').toHaveLength(1);
+    expect(checkout.calls().some((c) => c.command === 'task verify' && c.args.length === 1), 'the queued validation still waits').toBe(false);
+    harness.bot.service.stopRunning();
+  });
+});
+
+describe('commands per person', () => {
+  it('answers past the limit with a clear ephemeral message, and other people are not limited', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_USER_COMMAND_LIMIT: '2/10m' });
+    expect((await harness.command('diagnose duckdb', operator)).text).toBe('');
+    await harness.settle();
+    expect((await harness.command('diagnose duckdb', operator)).text).toBe('');
+    await harness.settle();
+    const third = await harness.command('diagnose duckdb', operator);
+    expect(third.json?.response_type).toBe('ephemeral');
+    expect(third.json?.text).toMatch(/You have started 2 commands in the last 10 min 0 s, the most one person may \(DATABOX_USER_COMMAND_LIMIT\)\. Try again in \d+ min \d+ s/);
+    await harness.settle();
+    expect(roots()).toHaveLength(2);
+    expect((await harness.command('help', operator)).json?.text, 'help and status are never limited').toContain('databox-bot');
+    expect((await harness.command('diagnose duckdb', teammate)).text).toBe('');
+    await harness.settle();
+    expect(roots()).toHaveLength(3);
+  });
+});
