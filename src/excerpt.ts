@@ -1,9 +1,11 @@
 // Head and tail of a long output: what fits in a Slack message or a postmortem line.
 export function excerpt(text: string, maxChars = 2_400): string {
-  const trimmed = text.replace(/\s+$/, '');
-  if (trimmed.length <= maxChars) return trimmed;
+  // Trailing whitespace is dropped by looking back from the end: a long output is never copied whole.
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1] as string)) end -= 1;
+  if (end <= maxChars) return text.slice(0, end);
   const half = Math.floor((maxChars - 40) / 2);
-  const head = trimmed.slice(0, half);
-  const tail = trimmed.slice(-half);
-  return `${head.slice(0, head.lastIndexOf('\n') > 0 ? head.lastIndexOf('\n') : half)}\n[… ${trimmed.length - 2 * half} characters omitted …]\n${tail.slice(tail.indexOf('\n') + 1)}`;
+  const head = text.slice(0, half);
+  const tail = text.slice(end - half, end);
+  return `${head.slice(0, head.lastIndexOf('\n') > 0 ? head.lastIndexOf('\n') : half)}\n[… ${end - 2 * half} characters omitted …]\n${tail.slice(tail.indexOf('\n') + 1)}`;
 }

@@ -33,9 +33,13 @@ describe('defaults', () => {
       runbooksDir: path.join(projectRoot, 'runbooks'),
       allowSelfApproval: false,
       approvers: [],
+      allowGuestApproval: false,
+      allowExternalApproval: false,
+      requesters: [],
       approvalTtlMs: 15 * 60 * 1000,
       diskFullPercent: 95,
       workers: 2,
+      userCommandLimit: { limit: 10, windowMs: 5 * 60_000 },
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -130,6 +134,10 @@ describe('other variables', () => {
     ['DATABOX_WORKERS', '9'],
     ['DATABOX_WORKERS', '1.5'],
     ['DATABOX_APPROVERS', 'bob'],
+    ['DATABOX_REQUESTERS', 'oncall-team'],
+    ['DATABOX_ALLOW_GUEST_APPROVAL', 'maybe'],
+    ['DATABOX_USER_COMMAND_LIMIT', '10'],
+    ['DATABOX_USER_COMMAND_LIMIT', '0/5m'],
     ['SLACK_API_URL', 'not a url'],
     ['DATABOX_BACKEND', 'postgres'],
     ['DATABOX_MOTHERDUCK_DATABASE', 'data box'],
@@ -140,6 +148,12 @@ describe('other variables', () => {
     expect(message.startsWith('invalid configuration: ')).toBe(true);
     expect(message).toMatch(new RegExp(`→ at ${name}\\b`));
     expect(message).not.toContain('\n');
+  });
+
+  it('reads the approval and load settings', () => {
+    expect(
+      loadConfig({ DATABOX_REQUESTERS: 'U012ABCDEF, S0ONCALL', DATABOX_ALLOW_GUEST_APPROVAL: 'true', DATABOX_USER_COMMAND_LIMIT: '3/90s' }),
+    ).toMatchObject({ requesters: ['U012ABCDEF', 'S0ONCALL'], allowGuestApproval: true, allowExternalApproval: false, userCommandLimit: { limit: 3, windowMs: 90_000 } });
   });
 
   it('names every bad variable at once', () => {
