@@ -276,7 +276,8 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(fs.readFileSync(backup));
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
-  });
+    // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
+  }, 150_000);
 
   it('attaches the whole plan when a step is too long for the message, so the approver sees what the approval binds to', async () => {
     writeGarbage(checkout.databasePath);
