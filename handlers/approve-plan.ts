@@ -1,4 +1,4 @@
-// What happens when someone clicks Approve: check the policy, replace the buttons, run the exact plan on the queue.
+// What happens when someone clicks Approve: check who clicked and the policy, replace the buttons, run the exact plan.
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
@@ -15,40 +15,45 @@ export function registerApprovePlan(app: App, deps: HandlerDeps): void {
       user: body.user.id,
       threadTs: body.message?.thread_ts ?? body.message?.ts,
     };
+    const fail = (error: unknown, runId?: string) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
-      // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-      const access = await deps.access.mayApprove(clickerOf(body));
-      if (!access.ok) {
-        deps.service.refuseDecision(runId, body.user.id, access.reason);
-        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
-        return;
-      }
-      const decision = deps.service.approve(runId, hash, body.user.id);
-      if (!decision.ok) {
-        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
-        // An expired plan's buttons are replaced so nobody else clicks them.
-        if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
-        return;
-      }
-      try {
-        deps.queue.push(`run ${runId}`, async () => {
+      // An approval never waits behind diagnoses: it is queued as urgent, and starts at once.
+      deps.queue.push(
+        `approve ${runId}`,
+        async () => {
           try {
-            await deps.service.executeApproved(runId);
+            // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
+            const access = await deps.access.mayApprove(clickerOf(body));
+            if (!access.ok) {
+              deps.service.refuseDecision(runId, body.user.id, access.reason);
+              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
+              return;
+            }
+            const decision = deps.service.approve(runId, hash, body.user.id);
+            if (!decision.ok) {
+              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
+              // An expired plan's buttons are replaced so nobody else clicks them.
+              if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
+              return;
+            }
+            // Slack being slow or down must not stop an approved plan: the buttons are replaced on a best-effort basis.
+            const announced = deps.service
+              .announceDecision(decision.run!)
+              .catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
+            try {
+              await deps.service.executeApproved(runId);
+            } finally {
+              await announced;
+            }
           } catch (error) {
-            await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
+            await fail(error, runId);
           }
-        }, { urgent: true });
-      } catch (error) {
-        // The backlog is full: the approval must not hold the database for a run that will never start.
-        deps.service.interruptIfNotStarted(runId, 'the bot was too busy to start it');
-        await deps.service.announceDecision(decision.run!).catch(() => undefined);
-        throw error;
-      }
-      // Slack being slow or down must not stop an approved plan: the buttons are replaced on a best-effort basis.
-      await deps.service.announceDecision(decision.run!).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
+        },
+        { urgent: true },
+      );
     } catch (error) {
-      await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve' }));
+      await fail(error);
     }
   });
 }

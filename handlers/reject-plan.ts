@@ -11,26 +11,38 @@ export function registerRejectPlan(app: App, deps: HandlerDeps): void {
   app.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'reject' }));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
-      // Withdrawing one's own plan is always allowed; rejecting someone else's needs what approving needs.
-      if (deps.service.run(runId).requestedBy !== body.user.id) {
-        const access = await deps.access.mayApprove(clickerOf(body));
-        if (!access.ok) {
-          deps.service.refuseDecision(runId, body.user.id, access.reason);
-          await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
-          return;
-        }
-      }
-      const decision = deps.service.reject(runId, hash, body.user.id);
-      if (!decision.ok) {
-        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
-        if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
-        return;
-      }
-      await deps.service.announceDecision(decision.run!);
+      // Like an approval, a rejection never waits behind diagnoses.
+      deps.queue.push(
+        `reject ${runId}`,
+        async () => {
+          try {
+            // Withdrawing one's own plan is always allowed; rejecting someone else's needs what approving needs.
+            if (deps.service.run(runId).requestedBy !== body.user.id) {
+              const access = await deps.access.mayApprove(clickerOf(body));
+              if (!access.ok) {
+                deps.service.refuseDecision(runId, body.user.id, access.reason);
+                await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
+                return;
+              }
+            }
+            const decision = deps.service.reject(runId, hash, body.user.id);
+            if (!decision.ok) {
+              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
+              if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
+              return;
+            }
+            await deps.service.announceDecision(decision.run!);
+          } catch (error) {
+            await fail(error);
+          }
+        },
+        { urgent: true },
+      );
     } catch (error) {
-      await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'reject' }));
+      await fail(error);
     }
   });
 }
