@@ -116,6 +116,12 @@ export function createBot(options: BotOptions): Bot {
         await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      if (server && !config.slack.appToken) {
+        // Longer than a load balancer's idle timeout (60 s on most): Node's default 5 s closes idle connections under
+        // a client about to reuse them, and that request fails with a reset.
+        server.keepAliveTimeout = 65_000;
+        server.headersTimeout = 66_000;
+      }
       await service.announceDecidedElsewhere();
       sweep = setInterval(() => {
         service
