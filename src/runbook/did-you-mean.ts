@@ -14,7 +14,7 @@ function distance(a: string, b: string): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
-/** `; did you mean "x"?` when one known name is close to `word` (a third of its length, at least 2 edits), else nothing. */
+/** ` (did you mean "x"?)` when one known name is close to `word` (a third of its length, at least 2 edits), else nothing. */
 export function didYouMean(word: string, known: Iterable<string>): string {
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { name: string; d: number } | undefined;
@@ -23,5 +23,5 @@ export function didYouMean(word: string, known: Iterable<string>): string {
     const d = distance(word.toLowerCase(), name.toLowerCase());
     if (d <= limit && (!best || d < best.d)) best = { name, d };
   }
-  return best ? `; did you mean "${best.name}"?` : '';
+  return best ? ` (did you mean "${best.name}"?)` : '';
 }

@@ -1,28 +1,9 @@
 // A load-time check that every value a runbook puts into SQL as an identifier, or repeats into argv, is a plain name.
+import { stepKind } from '../engine/steps/index.js';
 import type { Runbook, Step } from './schema.js';
 import { placeholders } from './template.js';
 
 const qualifiedName = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}$/;
-
-function sqlTemplates(step: Step): string[] {
-  switch (step.kind) {
-    case 'sql':
-      return [step.sql];
-    case 'export-rows':
-      return [step.table, step.where];
-    case 'restore-rows':
-      return [step.table, step.key];
-    case 'day-counts':
-      return [step.table, step.dateColumn];
-    default:
-      return [];
-  }
-}
-
-function listTemplates(step: Step): string[] {
-  if (step.kind !== 'command') return [];
-  return step.argv.flatMap((element) => (typeof element === 'string' ? [] : [element.forEach]));
-}
 
 function allSteps(rb: Runbook): Step[] {
   return [
@@ -50,8 +31,10 @@ export function identifierProblems(rb: Runbook): string[] {
     }
   };
   for (const step of allSteps(rb)) {
-    for (const template of sqlTemplates(step)) for (const expression of placeholders(template)) check(expression, false);
-    for (const expression of listTemplates(step)) check(expression, true);
+    for (const use of stepKind(step.kind).templates(step)) {
+      if (use.as === 'sql') for (const expression of placeholders(use.template)) check(expression, false);
+      if (use.as === 'list') check(use.template, true);
+    }
   }
   for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(preview.sql)) check(expression, false);
   return [...problems];

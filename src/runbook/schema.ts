@@ -123,41 +123,11 @@ export const runbook = z
     validation: z.strictObject({ parameters: parameterNames, requires: parameterNames, steps: z.array(step).min(1) }),
   })
   .superRefine((rb, ctx) => {
-    const knownParameters = new Set(Object.keys(rb.parameters));
-    const checkParameterNames = (names: string[], at: (string | number)[]) =>
-      names.forEach((name, i) => {
-        if (!knownParameters.has(name)) ctx.addIssue({ code: 'custom', path: [...at, i], message: `unknown parameter "${name}"` });
-      });
-    const reserved = ['root', 'database_path', 'state_dir', 'incident_id', 'now', 'steps', 'recovery'];
-    for (const name of knownParameters) {
-      if (reserved.includes(name)) ctx.addIssue({ code: 'custom', path: ['parameters', name], message: `"${name}" is a built-in name` });
-    }
-    checkParameterNames(rb.diagnosis.parameters, ['diagnosis', 'parameters']);
-    checkParameterNames(rb.validation.parameters, ['validation', 'parameters']);
-    rb.windows.forEach((w, i) => {
-      for (const end of ['from', 'to'] as const) {
-        if (rb.parameters[w[end]]?.type !== 'date') ctx.addIssue({ code: 'custom', path: ['windows', i, end], message: `"${w[end]}" is not a date parameter` });
-      }
-    });
+    // The shape only; what the runbook's names refer to is checked by runbookProblems (check.ts) once it has this shape.
     const pathIds = new Set<string>();
     rb.recovery.forEach((p, i) => {
       if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
       pathIds.add(p.id);
-      checkParameterNames(p.parameters, ['recovery', i, 'parameters']);
-      if (p.rollback) {
-        checkParameterNames(p.rollback.parameters, ['recovery', i, 'rollback', 'parameters']);
-        p.rollback.parameters.forEach((name, j) => {
-          if (rb.parameters[name]?.required) {
-            ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'parameters', j], message: `rollback parameters are optional: set required: false on "${name}"` });
-          }
-        });
-        p.rollback.inspect.forEach((s, j) => {
-          if (s.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'inspect', j], message: 'inspect steps must be read-only' });
-        });
-        p.rollback.guards.forEach((g, j) => {
-          if (g.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'guards', j], message: 'guards must be read-only' });
-        });
-      }
       // Guards and steps run as one sequence, so their ids share one namespace.
       checkUniqueStepIds(
         [
@@ -166,29 +136,19 @@ export const runbook = z
         ],
         ctx,
       );
-      if (p.rollback) checkUniqueStepIds([[p.rollback.steps, ['recovery', i, 'rollback', 'steps']]], ctx);
-      p.guards.forEach((g, j) => {
-        if (g.mutates) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'guards', j], message: 'guards must be read-only' });
-      });
-      p.rollback?.steps.forEach((s, j) => {
-        if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan)) {
-          ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'steps', j, 'onlyIfRan'], message: `no recovery step "${s.onlyIfRan}" in path ${p.id}` });
-        }
-      });
+      if (p.rollback) {
+        checkUniqueStepIds(
+          [
+            [p.rollback.guards, ['recovery', i, 'rollback', 'guards']],
+            [p.rollback.steps, ['recovery', i, 'rollback', 'steps']],
+          ],
+          ctx,
+        );
+        checkUniqueStepIds([[p.rollback.inspect, ['recovery', i, 'rollback', 'inspect']]], ctx);
+      }
     });
     checkUniqueStepIds([[rb.diagnosis.steps, ['diagnosis', 'steps']]], ctx);
     checkUniqueStepIds([[rb.validation.steps, ['validation', 'steps']]], ctx);
-    rb.diagnosis.steps.forEach((s, i) => {
-      if (s.mutates) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'steps', i], message: 'diagnosis steps must be read-only' });
-    });
-    rb.diagnosis.verdicts.forEach((v, i) => {
-      const isLast = i === rb.diagnosis.verdicts.length - 1;
-      if (!v.when && !isLast) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'when'], message: 'only the last verdict may omit "when"' });
-      if (v.when && isLast) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'when'], message: 'the last verdict is the default and must omit "when"' });
-      v.paths.forEach((id, j) => {
-        if (!pathIds.has(id)) ctx.addIssue({ code: 'custom', path: ['diagnosis', 'verdicts', i, 'paths', j], message: `no recovery path "${id}"` });
-      });
-    });
   });
 
 /** Step ids are unique across the given lists, which run as one sequence; an issue names the duplicate's own list and index. */

@@ -50,7 +50,12 @@ export function has(expression: string, context: TemplateContext): boolean {
 
 /** Names the placeholders in a template without rendering it. */
 export function placeholders(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((match) => match[1] as string);
+  return placeholderUses(template).map((use) => use.expression);
+}
+
+/** The placeholders in a template, each with whether it may be missing ({{name?}}). */
+export function placeholderUses(template: string): { expression: string; optional: boolean }[] {
+  return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, optional: match[2] === '?' }));
 }
 
 const identifierPart = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

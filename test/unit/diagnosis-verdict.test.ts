@@ -26,6 +26,8 @@ diagnosis:
       kind: command
       title: A check that cannot run
       argv: [sh, -c, "echo 'no such table' >&2; exit 3"]
+      classify:
+        - { exit: 9, status: broken }
   verdicts:
     - id: broken
       title: Broken

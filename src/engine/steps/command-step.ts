@@ -5,6 +5,7 @@ import { parseDuration } from '../../config.js';
 import { startDetached } from '../../process/start-detached.js';
 import { duration, stepCommon, template } from '../../runbook/step-common.js';
 import { listValue, render, type TemplateContext } from '../../runbook/template.js';
+import { withScopedValues } from '../template-values.js';
 import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type TemplateUse } from './define-step-kind.js';
@@ -56,7 +57,7 @@ function resolveArgv(argv: Parsed['argv'], values: TemplateContext): string[] {
   return argv.flatMap((element) =>
     typeof element === 'string'
       ? [render(element, values)]
-      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, { ...values, item }))),
+      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, withScopedValues(values, { item })))),
   );
 }
 
