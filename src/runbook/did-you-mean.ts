@@ -14,14 +14,19 @@ function distance(a: string, b: string): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
-/** ` (did you mean "x"?)` when one known name is close to `word` (a third of its length, at least 2 edits), else nothing. */
+/** ` (did you mean "x"?)` when one known name is close to `word` (a third of its length, at least 2 edits, or the same stem), else nothing. */
 export function didYouMean(word: string, known: Iterable<string>): string {
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { name: string; d: number } | undefined;
   for (const name of known) {
     if (name === word) continue;
-    const d = distance(word.toLowerCase(), name.toLowerCase());
-    if (d <= limit && (!best || d < best.d)) best = { name, d };
+    const [a, b] = [word.toLowerCase(), name.toLowerCase()];
+    const d = distance(a, b);
+    // A singular for a plural, a stem for its word ("anomaly" for "anomalies") is further apart than a typo, but as likely.
+    const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+    const stem = shorter.slice(0, -2);
+    const sameStem = stem.length >= 4 && longer.startsWith(stem) && longer.length - shorter.length <= 3;
+    if ((d <= limit || sameStem) && (!best || d < best.d)) best = { name, d };
   }
   return best ? ` (did you mean "${best.name}"?)` : '';
 }

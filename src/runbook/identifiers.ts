@@ -22,6 +22,8 @@ export function identifierProblems(rb: Runbook): string[] {
     if (!declared || declared.type !== 'enum' || !attribute) return;
     for (const [value, attributes] of Object.entries(declared.values)) {
       const found = attributes[attribute];
+      // A value without the attribute is the placeholder check's problem (check.ts), not a name to refuse here.
+      if (found === undefined) continue;
       const items = asList ? (Array.isArray(found) ? found : [found]) : [found];
       for (const item of items) {
         if (typeof item !== 'string' || !qualifiedName.test(item)) {

@@ -47,6 +47,18 @@ describe('npm start', () => {
     expect(String(result.stderr)).toMatch(/runbooks\/duckdb\.yml: at recovery\[0\]\.steps\[0\]\.kind: /);
   });
 
+  it('runs the same checks as runbooks check: a status no step can end with stops the start', async () => {
+    const runbooks = path.join(work, 'runbooks-status');
+    fs.mkdirSync(runbooks, { recursive: true });
+    const text = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8').replace('when: { step: open, status: locked }', 'when: { step: open, status: lockd }');
+    fs.writeFileSync(path.join(runbooks, 'duckdb.yml'), text);
+    const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: runbooks });
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain(
+      `${path.join(runbooks, 'duckdb.yml')}: at diagnosis.verdicts[0].when.status: step "open" (duckdb-open) never ends "lockd" (did you mean "locked"?)`,
+    );
+  });
+
   it('stops with one line when Slack does not accept the bot token', async () => {
     const slack = new SlackStandIn();
     await slack.start();
