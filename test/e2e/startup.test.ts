@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, mainArgs, projectRoot } from '../helpers/main-process.js';
+import { freePort, mainArgs, projectRoot, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 function startMain(env: Record<string, string>) {
-  return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 30_000 });
+  return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 120_000 });
 }
 
 describe('npm start', () => {
@@ -83,12 +83,7 @@ describe('npm start', () => {
       reject: false,
     });
     try {
-      let status = 0;
-      for (let i = 0; i < 100 && status !== 200; i += 1) {
-        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
-        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(status).toBe(200);
+      expect(await waitForHealthz(port)).toBe(200);
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
     } finally {
       child.kill('SIGTERM');
