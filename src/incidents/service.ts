@@ -213,6 +213,7 @@ export class IncidentService {
     if (existing && existing.scenario !== rb.id) {
       throw new UserError(`incident ${existing.id} is a ${existing.scenario} incident, not ${rb.id}`);
     }
+    // Each check runs once: the parameters (a path's file is looked at), the lock and the guards (which open files).
     if (command.verb === 'recover') {
       const recovery = this.recoveryPath(rb, command.path);
       const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
@@ -220,7 +221,7 @@ export class IncidentService {
       this.refuseIfLocked(render(rb.lockKey, values));
       await this.checkGuards(this.resolveAll(recovery.guards, values, true));
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
-      return { incident, run: await this.proposeRecovery(incident.id, command.path, command.params, actor) };
+      return { incident, run: await this.proposeRecovery(incident, recovery, params, actor) };
     }
     const params =
       command.verb === 'diagnose'
@@ -230,16 +231,15 @@ export class IncidentService {
     this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
     if (command.verb === 'diagnose') {
-      await this.diagnose(incident.id, command.params, actor);
+      await this.diagnose(incident, params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
     }
-    return { incident: this.incident(incident.id), run: await this.validate(incident.id, command.params, actor) };
+    return { incident: this.incident(incident.id), run: await this.validate(incident, params, actor) };
   }
 
-  async diagnose(incidentId: string, raw: Record<string, string>, actor: string): Promise<Diagnosis> {
-    const incident = this.incident(incidentId);
+  /** Runs the diagnosis with parameters already checked, and records its verdict. */
+  private async diagnose(incident: Incident, params: ParameterValues, actor: string): Promise<Diagnosis> {
     const rb = this.runbook(incident.scenario);
-    const params = await this.parameters(rb, rb.diagnosis.parameters, raw);
     const values = this.templateValues(incident, params);
     const run = this.propose(incident, actor, {
       kind: 'diagnosis',
@@ -327,16 +327,14 @@ export class IncidentService {
     if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
   }
 
-  async proposeRecovery(incidentId: string, pathId: string, raw: Record<string, string>, actor: string): Promise<Run> {
-    const incident = this.incident(incidentId);
+  /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
+  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
-    const recovery = this.recoveryPath(rb, pathId);
-    const params = await this.parameters(rb, recovery.parameters, raw, recovery.requires);
+    const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
-    this.refuseIfLocked(lockKey);
+    // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
-    await this.checkGuards(guards);
     const previews = await runPreviews(recovery.previews, values, this.deps.config.databasePath);
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const run = this.propose(incident, actor, {
@@ -560,8 +558,9 @@ export class IncidentService {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
       if (finished.status === 'succeeded') {
         // Validation checks the same window, source … the recovery worked on.
-        const params = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
-        await this.validate(finished.incidentId, params, botActor);
+        const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
+        const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
+        await this.validate(this.incident(finished.incidentId), params, botActor);
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
@@ -589,10 +588,9 @@ export class IncidentService {
     }
   }
 
-  async validate(incidentId: string, raw: Record<string, string>, actor: string): Promise<Run> {
-    const incident = this.incident(incidentId);
+  /** Runs the validation with parameters already checked. */
+  private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
-    const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
     const values = this.templateValues(incident, params);
     const run = this.propose(incident, actor, {
       kind: 'validation',
@@ -604,7 +602,7 @@ export class IncidentService {
     await this.announce(incident, run);
     await this.execute(run);
     const finished = this.run(run.id);
-    await this.safely(() => this.reporter.runFinished(this.incident(incidentId), finished));
+    await this.safely(() => this.reporter.runFinished(this.incident(incident.id), finished));
     return finished;
   }
 
