@@ -24,7 +24,7 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
-import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
+import type { Diagnosis, FrontEndOrigin, FrontEndRef, Incident, IncidentState, Run } from './state.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -43,7 +43,7 @@ export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'r
 
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
-  return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', runs: [] };
+  return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
 }
 
 export class IncidentService {
@@ -99,21 +99,21 @@ export class IncidentService {
     this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
   }
 
-  /** Opens an incident; `channel` is where a Slack front end posts its root message. */
-  async openIncident(scenario: string, actor: string, origin: string, channel?: string): Promise<Incident> {
+  /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */
+  async openIncident(scenario: string, actor: string, origin: string, openedFrom?: FrontEndOrigin): Promise<Incident> {
     const rb = this.runbook(scenario);
     const now = this.clock();
     const id = `dbx-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
-    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, channel } });
+    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, openedFrom } });
     const incident = this.incident(id);
-    const thread = await this.reporter.incidentOpened(incident);
-    if (thread) this.deps.journal.append({ type: 'incident.thread', incident: id, actor: botActor, data: { ...thread } });
+    const ref = await this.reporter.incidentOpened(incident);
+    if (ref) this.attachRef(id, this.reporter.frontEnd, ref);
     return incident;
   }
 
-  /** Records where an incident's thread is when another front end (a terminal) opened it. */
-  attachThread(incidentId: string, channel: string, ts: string): void {
-    this.deps.journal.append({ type: 'incident.thread', incident: incidentId, actor: botActor, data: { channel, ts } });
+  /** Records where a front end shows an incident, also one another front end opened (a terminal, say). */
+  attachRef(incidentId: string, frontEnd: string, ref: FrontEndRef): void {
+    this.deps.journal.append({ type: 'incident.ref', incident: incidentId, actor: botActor, data: { frontEnd, ref } });
   }
 
   private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {
@@ -199,15 +199,15 @@ export class IncidentService {
   }
 
   private async announce(incident: Incident, run: Run): Promise<void> {
-    const message = await this.reporter.runProposed(incident, run);
-    if (message) this.deps.journal.append({ type: 'run.message', incident: incident.id, actor: botActor, data: { runId: run.id, ...message } });
+    const ref = await this.reporter.runProposed(incident, run);
+    if (ref) this.deps.journal.append({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
   }
 
   /**
    * The front ends' entry point for diagnose, validate and recover: every parameter, the database lock and the
    * path's guards are checked before an incident is opened, so a bad command leaves nothing behind but its journal line.
    */
-  async start(command: StartCommand, actor: string, origin: string, channel?: string): Promise<{ incident: Incident; run?: Run }> {
+  async start(command: StartCommand, actor: string, origin: string, openedFrom?: FrontEndOrigin): Promise<{ incident: Incident; run?: Run }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
     if (existing && existing.scenario !== rb.id) {
@@ -220,7 +220,7 @@ export class IncidentService {
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       this.refuseIfLocked(render(rb.lockKey, values));
       await this.checkGuards(this.resolveAll(recovery.guards, values, true));
-      const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+      const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       return { incident, run: await this.proposeRecovery(incident, recovery, params, actor) };
     }
     const params =
@@ -229,7 +229,7 @@ export class IncidentService {
         : await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
     this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
-    const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+    const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
     if (command.verb === 'diagnose') {
       await this.diagnose(incident, params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
@@ -505,7 +505,7 @@ export class IncidentService {
   async announceDecidedElsewhere(): Promise<void> {
     this.deps.journal.catchUp();
     for (const run of this.deps.state.runs.values()) {
-      if (!run.needsApproval || !run.message) continue;
+      if (!run.needsApproval || !run.refs[this.reporter.frontEnd]) continue;
       const seen = this.announced.get(run.id);
       if (seen === undefined) {
         this.announced.set(run.id, run.status);
