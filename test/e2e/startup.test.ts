@@ -18,6 +18,7 @@ afterAll(() => {
 });
 
 function startMain(env: Record<string, string>) {
+  // Generous: a start that refuses takes a second alone, far longer on a machine busy with other work.
   return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 120_000 });
 }
 
