@@ -1,7 +1,8 @@
 // What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
-import { statusText } from '../src/incidents/status.js';
+import { statusReport } from '../src/incidents/status.js';
+import { statusText } from '../src/slack/status-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
@@ -28,7 +29,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      await ack({ response_type: 'ephemeral', text: statusText(statusReport(deps.service.state, new Date())) });
       record();
       return;
     }

@@ -22,7 +22,8 @@ import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js'
 import { has, render, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
-import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
+import { actor as person, renderSaid, said } from '../said.js';
+import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
 import type { Diagnosis, FrontEndOrigin, FrontEndRef, Incident, IncidentState, Run } from './state.js';
 
@@ -48,8 +49,6 @@ function provisionalIncident(rb: Runbook): Incident {
 
 export class IncidentService {
   private readonly clock: () => Date;
-  /** The status each plan's message last showed, so decisions taken elsewhere can be shown here too. */
-  private readonly announced = new Map<string, string>();
   /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
   private readonly stopping = new AbortController();
 
@@ -307,10 +306,11 @@ export class IncidentService {
   private refuseIfLocked(lockKey: string, except?: string): void {
     const holder = this.deps.state.lockHolder(lockKey, except);
     if (holder) {
-      throw new UserError(
-        `refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${mention(holder.requestedBy)}` +
-          `${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''}, which is ${holder.status}. One mutating plan per database at a time.`,
-      );
+      throw new UserError([
+        ...said`refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${person(holder.requestedBy)}`,
+        ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
+        `, which is ${holder.status}. One mutating plan per database at a time.`,
+      ]);
     }
   }
 
@@ -423,21 +423,25 @@ export class IncidentService {
       const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
       if (!decision.ok) return decision;
       if (this.deps.journal.problem) {
-        return { ok: false, reason: `the journal failed verification at line ${this.deps.journal.problem.line} when the bot started, so no plan is approved until it is repaired (see journal verify)` };
+        return { ok: false, reason: said`the journal failed verification at line ${this.deps.journal.problem.line} when the bot started, so no plan is approved until it is repaired (see journal verify)` };
       }
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {
-        return { ok: false, reason: 'the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run' };
+        return { ok: false, reason: said`the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run` };
       }
       const holder = this.deps.state.lockHolder(run.lockKey, run.id);
       if (holder) {
         return {
           ok: false,
-          reason: `plan ${holder.id} requested by ${mention(holder.requestedBy)}${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
+          reason: [
+            ...said`plan ${holder.id} requested by ${person(holder.requestedBy)}`,
+            ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
+            ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
+          ],
         };
       }
       const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id);
       if (since) {
-        return { ok: false, reason: `${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
+        return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
       }
       return { ok: true };
     });
@@ -448,19 +452,20 @@ export class IncidentService {
   }
 
   private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
-    let decision: Decision = { ok: false, reason: 'this plan is not known to the journal' };
+    let decision: Decision = { ok: false, reason: said`this plan is not known to the journal` };
     const record = this.deps.journal.append(() => {
       const run = this.deps.state.runs.get(runId);
       decision = run ? check(run) : decision;
       // An approval records the full hash of the plan it binds to.
       if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
       if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
-      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : decision.reason } };
+      // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
+      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : renderSaid(decision.reason) } };
     });
     const run = this.deps.state.runs.get(runId);
     if (decision.ok) return { ok: true, run };
     if (record.type === 'run.expired') {
-      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.reason } });
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: renderSaid(decision.reason) } });
     }
     return { ...decision, run };
   }
@@ -494,27 +499,7 @@ export class IncidentService {
 
   async announceDecision(run: Run): Promise<void> {
     const current = this.run(run.id);
-    this.announced.set(current.id, current.status);
     await this.reporter.runDecided(this.incident(current.incidentId), current);
-  }
-
-  /**
-   * Plans decided by another process sharing the journal (approved at a terminal, say): their Slack buttons are
-   * replaced too. Only changes seen since this process started are announced.
-   */
-  async announceDecidedElsewhere(): Promise<void> {
-    this.deps.journal.catchUp();
-    for (const run of this.deps.state.runs.values()) {
-      if (!run.needsApproval || !run.refs[this.reporter.frontEnd]) continue;
-      const seen = this.announced.get(run.id);
-      if (seen === undefined) {
-        this.announced.set(run.id, run.status);
-      } else if (seen !== run.status && seen === 'pending') {
-        await this.safely(() => this.announceDecision(run));
-      } else {
-        this.announced.set(run.id, run.status);
-      }
-    }
   }
 
   /**

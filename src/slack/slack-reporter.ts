@@ -37,6 +37,8 @@ export interface SlackReporterDeps {
 export class SlackReporter implements IncidentReporter {
   readonly frontEnd = slackFrontEnd;
   private readonly stepMessages = new Map<string, SlackMessage>();
+  /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -84,12 +86,14 @@ export class SlackReporter implements IncidentReporter {
         title: `The whole plan ${run.title}`,
       });
     }
+    if (run.needsApproval) this.shown.set(run.id, run.status);
     await this.refreshRoot(incident);
     return posted && toRef(posted);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
     const message = runMessage(run);
+    this.shown.set(run.id, run.status);
     if (message) await this.update(message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
     await this.refreshRoot(incident);
   }
@@ -138,6 +142,21 @@ export class SlackReporter implements IncidentReporter {
       await this.postInThread(incident, runFinishedMessage(run));
     }
     await this.refreshRoot(incident);
+  }
+
+  /**
+   * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
+   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   */
+  async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
+    for (const run of runs) {
+      if (!run.needsApproval || !runMessage(run)) continue;
+      const shown = this.shown.get(run.id);
+      if (shown === 'pending' && run.status !== 'pending') {
+        await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
+      }
+      this.shown.set(run.id, run.status);
+    }
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {

@@ -2,7 +2,6 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { plainMentions } from '../mentions.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
@@ -54,7 +53,7 @@ export class TerminalReporter implements IncidentReporter {
   constructor(private readonly options: TerminalReporterOptions) {}
 
   private write(text: string): void {
-    this.options.out.write(plainMentions(text));
+    this.options.out.write(text);
   }
 
   private line(text = ''): void {

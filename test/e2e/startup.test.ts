@@ -83,9 +83,17 @@ describe('npm start', () => {
       extendEnv: false,
       reject: false,
     });
+    // The bot says it is running once its start-up has finished (after the listener answers); stop it only then.
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     try {
       expect(await waitForHealthz(port)).toBe(200);
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stdout.includes('databox-bot is running'); ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     } finally {
       child.kill('SIGTERM');
       const result = await child;
