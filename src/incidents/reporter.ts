@@ -1,5 +1,6 @@
 // The front end's side of the engine: Slack and the terminal each implement it to show what happens.
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import type { Logger } from '../logger.js';
 import type { FrontEndRef, Incident, Run } from './state.js';
 
 export interface IncidentReporter {
@@ -17,4 +18,13 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
+}
+
+/** A front end that cannot show something (Slack down, say) must not stop a recovery halfway: the failure is logged. */
+export async function reportSafely(logger: Logger, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    logger.error({ err: error }, 'could not report a step to the front end; the run goes on');
+  }
 }

@@ -3,6 +3,12 @@ import type { JournalRecord } from '../journal/record.js';
 import type { PreviewResult } from '../engine/previews.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 
+/** Who the journal names for what the bot does by itself. */
+export const botActor = 'databox-bot';
+
+/** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */
+export class AlreadyDecided extends Error {}
+
 export type RunStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 /**
