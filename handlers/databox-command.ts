@@ -1,17 +1,20 @@
 // What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
-import { statusText } from '../src/incidents/status.js';
+import { statusReport } from '../src/incidents/status.js';
+import { statusText } from '../src/slack/status-message.js';
+import { ensureIncidentThread } from '../src/slack/incident-thread.js';
+import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
+import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import { ensureIncidentThread } from './incident-thread.js';
-import { deliverPostmortem } from './write-postmortem.js';
 import { formatDuration } from '../src/format-duration.js';
 import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
+import { incidentThread } from '../src/slack/slack-refs.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
   app.command('/databox', async ({ command, ack, respond, client }) => {
@@ -45,7 +48,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      await ack({ response_type: 'ephemeral', text: statusText(statusReport(deps.service.state, new Date())) });
       record();
       return;
     }
@@ -99,7 +102,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
-          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id, started?.opened);
+          await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), started?.opened);
         } catch (error) {
           await fail(error);
         } finally {
@@ -115,8 +118,9 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';
-  const link = incident.thread ? deps.access.messageLink(incident.thread.channel, incident.thread.ts) : undefined;
-  const where = link ? `<${link}|follow it in its thread>` : incident.thread ? `follow it in its thread in <#${incident.thread.channel}>` : 'follow it with `/databox status`';
+  const thread = incidentThread(incident);
+  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
+  const where = link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
   return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
 }
 

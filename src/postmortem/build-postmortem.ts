@@ -6,6 +6,7 @@ import { IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { stepPassed } from '../engine/step-passed.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -92,8 +93,7 @@ function resultFacts(record: StepRecord): string {
 }
 
 function isPassing(run: Run, record: StepRecord): boolean {
-  const step = run.steps.find((s) => s.id === record.stepId);
-  return record.status === 'ok' || record.status === 'skipped' || Boolean(step?.acceptStatuses.includes(record.status));
+  return stepPassed(run.steps.find((s) => s.id === record.stepId), record.status);
 }
 
 class Document {
@@ -273,6 +273,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
     case 'incident.thread':
       return `${at} The incident's Slack thread is in channel ${plain(String(data.channel ?? ''))}`;
+    case 'incident.ref':
+      return data.frontEnd === 'slack' ? `${at} The incident's Slack thread is in channel ${plain(String(data.ref?.channel ?? ''))}` : undefined;
     case 'run.proposed': {
       if (!run) return undefined;
       if (!run.needsApproval) {
@@ -322,6 +324,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.message':
+    case 'run.ref':
     case 'step.process':
       return undefined;
     default:

@@ -2,7 +2,7 @@
 // who may start recoveries and rollbacks (DATABOX_REQUESTERS: user IDs, or user groups read with usergroups.users.list).
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../errors.js';
-import { mention } from '../incidents/approval-policy.js';
+import { slackMention as mention } from './mentions.js';
 
 export type Access = { ok: true } | { ok: false; reason: string };
 

@@ -2,12 +2,12 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { plainMentions } from '../mentions.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
-import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
+import { firstFailure, stepOutcome } from '../engine/step-passed.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -45,20 +45,22 @@ export function utcMinute(iso: string | undefined): string {
 }
 
 export class TerminalReporter implements IncidentReporter {
+  /** A terminal shows everything as it happens and keeps no references. */
+  readonly frontEnd = 'terminal';
   private timer?: NodeJS.Timeout;
   private current?: { title: string; started: number; progress?: string; frame: number };
 
   constructor(private readonly options: TerminalReporterOptions) {}
 
   private write(text: string): void {
-    this.options.out.write(plainMentions(text));
+    this.options.out.write(text);
   }
 
   private line(text = ''): void {
     this.write(`${text}\n`);
   }
 
-  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
+  async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
     const { style } = this.options;
     this.line();
     this.line(`${style.bold(`Incident ${incident.id}`)} opened by ${incident.openedBy}: ${incident.title}`);
@@ -84,7 +86,7 @@ export class TerminalReporter implements IncidentReporter {
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
   }
 
-  async runProposed(_incident: Incident, run: Run): Promise<MessageRef | undefined> {
+  async runProposed(_incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     if (run.needsApproval) this.printPlan(run);
     else {
       this.line();
@@ -128,9 +130,9 @@ export class TerminalReporter implements IncidentReporter {
   async stepFinished(_incident: Incident, _run: Run, step: ResolvedStep, record: StepRecord): Promise<void> {
     const { style } = this.options;
     this.stopProgress();
-    const passed = record.status === 'ok' || step.acceptStatuses.includes(record.status);
+    const outcome = stepOutcome(step, record.status);
     const mark =
-      record.status === 'skipped' ? style.dim('○ skipped') : passed ? style.green(`✔ ${record.status}`) : style.red(`✘ ${record.status}`);
+      outcome === 'skipped' ? style.dim('○ skipped') : outcome === 'failed' ? style.red(`✘ ${record.status}`) : style.green(`✔ ${record.status}`);
     const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, formatDuration(record.durationMs)]
       .filter(Boolean)
       .join(' · ');
@@ -163,7 +165,7 @@ export class TerminalReporter implements IncidentReporter {
     }
     const ok = run.status === 'succeeded';
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
-    const failed = run.results.find((r) => !(r.status === 'ok' || r.status === 'skipped' || run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status)));
+    const failed = firstFailure(run.steps, run.results);
     const detail = ok
       ? `all ${run.results.length} steps passed`
       : failed
