@@ -33,7 +33,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, not-a-file, locked, corrupt, unreadable, skipped, failed, timeout';
+const duckdbStatuses = 'ok, missing, not-a-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -132,7 +132,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
     },
-    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, message, status, summary'],
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, message, looksLike, status, summary'],
   },
   {
     name: 'a mistyped engine value',
@@ -165,9 +165,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[8].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[9].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[8].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[9].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',
