@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseDuration } from '../config.js';
+import { UserError } from '../errors.js';
 import type { ArgvRepeat, Step } from '../runbook/schema.js';
 import { listValue, lookup, render, renderSql, type TemplateContext } from '../runbook/template.js';
 import type { ResolvedStep } from './types.js';
@@ -24,12 +25,21 @@ export interface ResolveContext {
   values: TemplateContext;
 }
 
+/** Renders one argv element; a value that would turn an element into an option ("-5", "--force") is refused. */
+function renderArgument(template: string, values: TemplateContext): string {
+  const rendered = render(template, values);
+  if (rendered.startsWith('-') && !template.startsWith('-')) {
+    throw new UserError(`"${rendered.slice(0, 60)}" would be read as an option by the command; a value may not start with "-"`);
+  }
+  return rendered;
+}
+
 /** Each argv element is rendered on its own (a value never splits into several arguments); forEach repeats a group per list item. */
 function resolveArgv(argv: readonly (string | ArgvRepeat)[], values: TemplateContext): string[] {
   return argv.flatMap((element) =>
     typeof element === 'string'
-      ? [render(element, values)]
-      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, { ...values, item }))),
+      ? [renderArgument(element, values)]
+      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => renderArgument(part, { ...values, item }))),
   );
 }
 
