@@ -4,6 +4,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
+import { limitReadOnlyMemory } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal } from './journal/journal.js';
@@ -70,6 +71,7 @@ async function initSlack(app: App): Promise<void> {
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
@@ -78,7 +80,10 @@ export function createBot(options: BotOptions): Bot {
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions);
+  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
+    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+  );
+  let team: string | undefined;
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
@@ -86,7 +91,7 @@ export function createBot(options: BotOptions): Bot {
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
-  register(app, { service, queue, logger, redact, catalog });
+  register(app, { service, queue, logger, redact, catalog, team: () => team });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -97,6 +102,7 @@ export function createBot(options: BotOptions): Bot {
     redact,
     async start(port?: number) {
       await initSlack(app);
+      team = (await app.client.auth.test()).team_id;
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));

@@ -6,8 +6,21 @@ export interface OpenDatabase {
   close(): void;
 }
 
+/**
+ * DuckDB's buffer pool keeps what a full read brings in (a whole large file, by default up to 80% of RAM). Read-only
+ * opens, which are the diagnosis' probes and scans, are capped so the host keeps its memory for Dagster and its jobs;
+ * writes are left to DuckDB's default, since a recovery that spills or fails halfway costs more than memory.
+ */
+let readOnlyMemoryLimit: string | undefined;
+
+/** Sets the memory cap of read-only opens (DATABOX_DUCKDB_MEMORY_LIMIT), once at start. */
+export function limitReadOnlyMemory(limit: string | undefined): void {
+  readOnlyMemoryLimit = limit;
+}
+
 export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
-  const instance = await DuckDBInstance.create(location, writable ? {} : { access_mode: 'READ_ONLY' });
+  const readOnly: Record<string, string> = { access_mode: 'READ_ONLY', ...(readOnlyMemoryLimit ? { memory_limit: readOnlyMemoryLimit } : {}) };
+  const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
   try {
     const connection = await instance.connect();
     return {

@@ -97,6 +97,11 @@ export class IncidentService {
     this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
   }
 
+  /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
+  recordRefusal(actor: string, data: Record<string, unknown>): void {
+    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
+  }
+
   /** Opens an incident; `channel` is where a Slack front end posts its root message. */
   async openIncident(scenario: string, actor: string, origin: string, channel?: string): Promise<Incident> {
     const rb = this.runbook(scenario);

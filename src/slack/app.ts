@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}): App {
+/** `onMalformedRequest` hears of signed requests whose body Bolt could not parse (answered 400), to journal them. */
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, onMalformedRequest?: (message: string) => void): App {
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
@@ -14,7 +15,7 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     // The token is checked by app.init() at start, where a refusal can be reported; checked in the constructor, a
     // wrong token would end the process with an unhandled rejection and a stack trace.
     deferInitialization: true,
-    logger: boltLogger(logger),
+    logger: boltLogger(logger, onMalformedRequest),
     clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {

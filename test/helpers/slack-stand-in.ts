@@ -6,6 +6,8 @@ export interface ApiCall {
   method: string;
   args: Record<string, any>;
   result?: Record<string, any>;
+  /** When the call arrived (ms since the epoch), to time the bot from outside. */
+  at: number;
 }
 
 export class SlackStandIn {
@@ -66,7 +68,7 @@ export class SlackStandIn {
     if (!url.startsWith('/api/')) return reply(404, { ok: false, error: 'unknown_path' });
     const method = url.slice('/api/'.length).split('?')[0] as string;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
-    const call: ApiCall = { method, args };
+    const call: ApiCall = { method, args, at: Date.now() };
     this.calls.push(call);
     const failure = this.failures.get(method);
     if (failure) return reply(200, { ok: false, error: failure });
