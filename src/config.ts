@@ -43,6 +43,14 @@ const envSchema = z
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
     // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
     DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
+    DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
+    DATABOX_MOTHERDUCK_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a plain MotherDuck database name (letters, digits and _), such as databox')
+      .default('databox'),
+    MOTHERDUCK_TOKEN: z.string().min(1).optional(),
+    DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: duration.default(30_000),
+    DATABOX_DUCKDB_EXTENSION_DIRECTORY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
@@ -96,6 +104,18 @@ export interface Config {
   workers: number;
   /** DuckDB's memory_limit for read-only opens (probes, scans, counts): the host also runs Dagster and its jobs. */
   duckdbMemoryLimit: string;
+  /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
+  backend: 'local' | 'motherduck';
+  motherduck: {
+    /** The MotherDuck database the stack reads (md:<database>). */
+    database: string;
+    /** MOTHERDUCK_TOKEN: passed as the motherduck_token option when the connection is created, never in SQL text. */
+    token?: string;
+    /** How long connecting (loading the motherduck extension, authenticating) may take before it is reported as failed. */
+    connectTimeoutMs: number;
+    /** Where DuckDB looks for (and installs) extensions; the Docker image pre-installs motherduck there. */
+    extensionDirectory?: string;
+  };
   /** Values that must never be shown: tokens, secrets and passwords from the environment. */
   secrets: string[];
 }
@@ -141,6 +161,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
     duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
+    backend: e.DATABOX_BACKEND,
+    motherduck: {
+      database: e.DATABOX_MOTHERDUCK_DATABASE,
+      token: e.MOTHERDUCK_TOKEN,
+      connectTimeoutMs: e.DATABOX_MOTHERDUCK_CONNECT_TIMEOUT,
+      extensionDirectory: e.DATABOX_DUCKDB_EXTENSION_DIRECTORY && path.resolve(e.DATABOX_DUCKDB_EXTENSION_DIRECTORY),
+    },
     secrets: secretValuesOf(env),
   };
 }
