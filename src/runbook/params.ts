@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
-import { probeOpen } from '../duckdb/probe.js';
+import { probeOpenOffThread as probeOpen } from '../duckdb/off-thread.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 

@@ -1,6 +1,5 @@
 // Built-in DuckDB checks: open a file read-only, and read every table in full.
-import { probeOpen } from '../../duckdb/probe.js';
-import { scanTables } from '../../duckdb/scan.js';
+import { probeOpenOffThread as probeOpen, scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
 import type { ResolvedStep, StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 
