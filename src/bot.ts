@@ -13,6 +13,7 @@ import { runCommand as realRunCommand, type CommandRunner } from './process/run-
 import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
 import { createSlackApp } from './slack/app.js';
+import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -24,6 +25,8 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
+  slackRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface Bot {
@@ -32,6 +35,8 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  /** Thread messages on their way to Slack. */
+  outbox: SlackOutbox;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -84,7 +89,8 @@ export function createBot(options: BotOptions): Bot {
     service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
   );
   let team: string | undefined;
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
     reporter,
@@ -100,6 +106,7 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    outbox,
     async start(port?: number) {
       await initSlack(app);
       team = (await app.client.auth.test()).team_id;
@@ -109,6 +116,12 @@ export function createBot(options: BotOptions): Bot {
         await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      if (server) {
+        // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
+        // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
+        server.keepAliveTimeout = 65_000;
+        server.headersTimeout = 66_000;
+      }
       await service.announceDecidedElsewhere();
       sweep = setInterval(() => {
         service
@@ -128,6 +141,9 @@ export function createBot(options: BotOptions): Bot {
         service.stopRunning();
         await settles(queue.idle(), stopGraceMs);
       }
+      // What is still on its way to Slack gets a moment; the journal and the postmortem hold it either way.
+      await settles(outbox.idle(), stopGraceMs);
+      outbox.stop();
     },
   };
 }
