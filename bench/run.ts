@@ -44,6 +44,20 @@ function printTable(figures: Figure[]): void {
   for (const row of rows) console.log(line(row));
 }
 
+const phases = { journal: benchJournal, 'day-counts': benchDayCounts, acks: benchAcks, steps: benchSteps, scenario1: benchScenario1 };
+
+function machineFacts(loadBefore: string) {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAverage(),
+  };
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-bench-'));
   const figures: Figure[] = [];
@@ -51,39 +65,34 @@ async function main(): Promise<void> {
   const ctx: BenchContext = { dir, sizes, small, figures, notes, log: (text) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`) };
   const loadBefore = loadAverage();
   const started = new Date();
-  try {
-    await benchJournal(ctx);
-    await benchDayCounts(ctx);
-    await benchAcks(ctx);
-    await benchSteps(ctx);
-    await benchScenario1(ctx);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  const loadAfter = loadAverage();
-  console.log('');
-  printTable(figures);
-  for (const note of notes) console.log(`note: ${note}`);
-  const machine = {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadAfter,
-  };
-  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average before ${loadBefore}, after ${loadAfter}`);
   const resultsDir = path.join(import.meta.dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${started.toISOString().slice(0, 10)}${small ? '-small' : ''}.json`);
-  let commit = '';
+  let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {
-    commit = 'unknown';
+    // Not a git checkout.
   }
-  fs.writeFileSync(file, `${JSON.stringify({ started: started.toISOString(), commit, size: small ? 'small' : 'full', machine, figures, notes }, null, 2)}\n`);
+  // BENCH_PHASES=acks,steps runs only those; the results file is rewritten after each phase, so a stopped run keeps
+  // what it measured.
+  const wanted = process.env.BENCH_PHASES?.split(',').map((p) => p.trim()) ?? Object.keys(phases);
+  const save = () =>
+    fs.writeFileSync(file, `${JSON.stringify({ started: started.toISOString(), commit, size: small ? 'small' : 'full', phases: wanted, machine: machineFacts(loadBefore), figures, notes }, null, 2)}\n`);
+  try {
+    for (const [name, phase] of Object.entries(phases)) {
+      if (!wanted.includes(name)) continue;
+      await phase(ctx);
+      save();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('');
+  printTable(figures);
+  for (const note of notes) console.log(`note: ${note}`);
+  const machine = machineFacts(loadBefore);
+  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average before ${loadBefore}, after ${machine.loadAverageAfter}`);
   console.log(`written: ${path.relative(process.cwd(), file)}`);
   const missed = figures.filter((f) => f.met === false).length;
   if (missed > 0) {
