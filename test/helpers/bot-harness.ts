@@ -56,7 +56,8 @@ export async function startBot(
     },
   });
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, ...options });
+  // Retries of thread messages come quickly in tests; the client itself does not retry (one request, one call recorded).
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, ...options });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
