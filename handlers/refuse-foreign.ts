@@ -7,7 +7,8 @@ import { actionIds } from '../src/slack/blocks.js';
 import { pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
 import type { HandlerDeps } from './index.js';
 
-const ownActions = new RegExp(`^(${Object.values(actionIds).join('|')})(_[a-z])?$`);
+/** Only the path buttons carry a suffix (choose_path_a, choose_path_b). */
+const ownActions = new RegExp(`^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, `${actionIds.choosePath}_[a-z]`].join('|')})$`);
 
 /** The shape of the value each of the bot's buttons carries. */
 const valueShapes: Record<string, z.ZodType | RegExp> = {
@@ -20,7 +21,7 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
 
 /** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */
 function ourValue(actionId: string, value: unknown): boolean {
-  const shape = valueShapes[actionId.replace(/_[a-z]$/, '')] ?? valueShapes[actionId];
+  const shape = valueShapes[actionId] ?? valueShapes[actionId.replace(/_[a-z]$/, '')];
   if (!shape || typeof value !== 'string') return false;
   if (shape instanceof RegExp) return shape.test(value);
   try {
