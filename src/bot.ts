@@ -122,11 +122,15 @@ export function createBot(options: BotOptions): Bot {
         server.keepAliveTimeout = 65_000;
         server.headersTimeout = 66_000;
       }
-      await service.announceDecidedElsewhere();
+      const showDecidedElsewhere = () => {
+        journal.catchUp();
+        return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
+      };
+      await showDecidedElsewhere();
       sweep = setInterval(() => {
         service
           .expireDue()
-          .then(() => service.announceDecidedElsewhere())
+          .then(showDecidedElsewhere)
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
-import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -22,6 +22,7 @@ import {
   verdictMessage,
   type Rendered,
 } from './blocks.js';
+import { incidentThread, openedInChannel, runMessage, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
 /** Outputs longer than this are uploaded to the thread as a file as well as excerpted. */
 const uploadAboveBytes = 1_200;
@@ -37,8 +38,11 @@ export interface SlackReporterDeps {
 }
 
 export class SlackReporter implements IncidentReporter {
+  readonly frontEnd = slackFrontEnd;
   /** Each running step's message, once Slack has taken it (undefined if it never did). */
-  private readonly stepMessages = new Map<string, Promise<MessageRef | undefined>>();
+  private readonly stepMessages = new Map<string, Promise<SlackMessage | undefined>>();
+  /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -46,26 +50,26 @@ export class SlackReporter implements IncidentReporter {
     return JSON.parse(this.deps.redact(JSON.stringify(rendered))) as Rendered;
   }
 
-  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<MessageRef> {
+  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
     const { text, blocks } = this.clean(rendered);
     const response = await this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
     return { channel: response.channel ?? channel, ts: response.ts as string };
   }
 
-  async update(ref: MessageRef, rendered: Rendered): Promise<void> {
+  async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
     const { text, blocks } = this.clean(rendered);
     await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
   }
 
   /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */
-  private postInThread(incident: Incident, label: string, rendered: () => Rendered): Promise<MessageRef | undefined> {
-    const thread = incident.thread;
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered): Promise<SlackMessage | undefined> {
+    const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
     return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts));
   }
 
   /** Queues an update of a message; a newer update of the same message replaces one not yet sent. */
-  private updateInThread(incident: Incident, label: string, ref: MessageRef | Promise<MessageRef | undefined>, rendered: () => Rendered): Promise<void> {
+  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered): Promise<void> {
     return this.deps.outbox
       .deliver(
         incident.id,
@@ -79,42 +83,49 @@ export class SlackReporter implements IncidentReporter {
       .then(() => undefined);
   }
 
-  private upload(incident: Incident, label: string, file: () => Parameters<WebClient['files']['uploadV2']>[0]): void {
-    if (!incident.thread) return;
-    void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file()));
+  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => Parameters<WebClient['files']['uploadV2']>[0]): void {
+    const thread = incidentThread(incident);
+    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file(thread)));
   }
 
-  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
-    if (!incident.channel) return undefined;
+  async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
+    const channel = openedInChannel(incident);
+    if (!channel) return undefined;
     // Awaited, and not queued: the thread cannot exist before its first message, and a refusal (the bot is not in
     // the channel) must reach the person who typed the command.
-    return this.post(incident.channel, rootMessage(incident));
+    return toRef(await this.post(channel, rootMessage(incident)));
   }
 
   private refreshRoot(incident: Incident): void {
-    if (incident.thread) void this.updateInThread(incident, `root ${incident.id}`, incident.thread, () => rootMessage(incident));
+    const thread = incidentThread(incident);
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident));
   }
 
-  async runProposed(incident: Incident, run: Run): Promise<MessageRef | undefined> {
+  async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
-    const message = this.postInThread(incident, `run ${run.id}`, () => (run.needsApproval ? planMessage(run, root) : runStartedMessage(run)));
+    const posted = this.postInThread(incident, `run ${run.id}`, () => (run.needsApproval ? planMessage(run, root) : runStartedMessage(run)));
     if (run.needsApproval && planIsCut(run, root)) {
-      this.upload(incident, `plan file ${run.id}`, () => ({
-        channel_id: incident.thread?.channel as string,
-        thread_ts: incident.thread?.ts as string,
+      this.upload(incident, `plan file ${run.id}`, (thread) => ({
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
         content: this.deps.redact(planText(run, root)),
         filename: `${run.id.replace('/', '-')}-plan.txt`,
         title: `The whole plan ${run.title}`,
       }));
     }
+    if (run.needsApproval) this.shown.set(run.id, run.status);
     this.refreshRoot(incident);
     // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
     // run goes on at once; its messages follow in order.
-    return run.needsApproval ? message : undefined;
+    if (!run.needsApproval) return undefined;
+    const message = await posted;
+    return message && toRef(message);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    if (run.message) await this.updateInThread(incident, `run ${run.id}`, run.message, () => (run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run)));
+    const message = runMessage(run);
+    this.shown.set(run.id, run.status);
+    if (message) await this.updateInThread(incident, `run ${run.id}`, message, () => (run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run)));
     this.refreshRoot(incident);
   }
 
@@ -138,11 +149,11 @@ export class SlackReporter implements IncidentReporter {
     this.stepMessages.delete(key);
     if (ref) void this.updateInThread(incident, `step ${key}`, ref, rendered);
     else void this.postInThread(incident, `step ${key}`, rendered);
-    if (upload && incident.thread && record.logFile) {
+    if (upload && record.logFile) {
       const logFile = record.logFile;
-      this.upload(incident, `output ${key}`, () => ({
-        channel_id: incident.thread?.channel as string,
-        thread_ts: incident.thread?.ts as string,
+      this.upload(incident, `output ${key}`, (thread) => ({
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
         file: fs.readFileSync(logFile),
         filename: path.basename(logFile),
         title: `${run.id} step ${index + 1}: ${step.title} (full output)`,
@@ -159,6 +170,21 @@ export class SlackReporter implements IncidentReporter {
       void this.postInThread(incident, `end ${run.id}`, () => runFinishedMessage(run));
     }
     this.refreshRoot(incident);
+  }
+
+  /**
+   * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
+   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   */
+  async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
+    for (const run of runs) {
+      if (!run.needsApproval || !runMessage(run)) continue;
+      const shown = this.shown.get(run.id);
+      if (shown === 'pending' && run.status !== 'pending') {
+        await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
+      }
+      this.shown.set(run.id, run.status);
+    }
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
