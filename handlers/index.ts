@@ -12,6 +12,7 @@ import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
 import { registerDataboxCommand } from './databox-command.js';
+import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
@@ -29,12 +30,15 @@ export interface HandlerDeps {
   diagnoses: RunningDiagnoses;
   /** Commands one person may start in a window (DATABOX_USER_COMMAND_LIMIT). */
   commandLimit: PerUserLimit;
+  /** The bot's own workspace, known once Slack has answered auth.test at start. */
+  team?: () => string | undefined;
 }
 
 /** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */
 export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'redact' | 'catalog'>;
 
 export function register(app: App, deps: HandlerDeps): void {
+  registerRefuseForeign(app, deps);
   registerDataboxCommand(app, deps);
   registerChoosePath(app, deps);
   registerPathParametersModal(app, deps);

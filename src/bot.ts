@@ -4,6 +4,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
+import { limitReadOnlyMemory } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal } from './journal/journal.js';
@@ -15,6 +16,7 @@ import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
+import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -26,6 +28,8 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
+  slackRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface Bot {
@@ -34,6 +38,8 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  /** Thread messages on their way to Slack. */
+  outbox: SlackOutbox;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -73,6 +79,7 @@ async function initSlack(app: App): Promise<void> {
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
@@ -81,8 +88,12 @@ export function createBot(options: BotOptions): Bot {
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions);
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
+  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
+    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+  );
+  let team: string | undefined;
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
     reporter,
@@ -96,7 +107,7 @@ export function createBot(options: BotOptions): Bot {
   });
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
-  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit });
+  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, team: () => team });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -105,10 +116,12 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    outbox,
     async start(port?: number) {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
+      team = auth.team_id;
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
@@ -116,9 +129,9 @@ export function createBot(options: BotOptions): Bot {
         await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
-      if (server && !config.slack.appToken) {
-        // Longer than a load balancer's idle timeout (60 s on most): Node's default 5 s closes idle connections under
-        // a client about to reuse them, and that request fails with a reset.
+      if (server) {
+        // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
+        // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
         server.keepAliveTimeout = 65_000;
         server.headersTimeout = 66_000;
       }
@@ -145,6 +158,9 @@ export function createBot(options: BotOptions): Bot {
         service.stopRunning();
         await settles(queue.idle(), stopGraceMs);
       }
+      // What is still on its way to Slack gets a moment; the journal and the postmortem hold it either way.
+      await settles(outbox.idle(), stopGraceMs);
+      outbox.stop();
     },
   };
 }

@@ -7,13 +7,31 @@ export interface OpenDatabase {
 }
 
 /**
+ * DuckDB's buffer pool keeps what a full read brings in (a whole large file, by default up to 80% of RAM). Read-only
+ * opens, which are the diagnosis' probes and scans, are capped so the host keeps its memory for Dagster and its jobs;
+ * writes are left to DuckDB's default, since a recovery that spills or fails halfway costs more than memory.
+ */
+let memoryLimit: string | undefined;
+
+/** Sets the memory cap of read-only opens (DATABOX_DUCKDB_MEMORY_LIMIT), once at start. */
+export function limitReadOnlyMemory(limit: string | undefined): void {
+  memoryLimit = limit;
+}
+
+/** The cap set, handed on to the reader thread. */
+export function readOnlyMemoryLimit(): string | undefined {
+  return memoryLimit;
+}
+
+/**
  * A read-only open (a probe, a scan, a guard, a preview) never installs or loads an extension: DuckDB would otherwise
  * download one from the internet to read a file that only looks like a database it knows (SQLite, say).
  */
-const readOnlyOptions = { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+export const noExtensions = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
 export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
-  const instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions);
+  const readOnly: Record<string, string> = { access_mode: 'READ_ONLY', ...noExtensions, ...(memoryLimit ? { memory_limit: memoryLimit } : {}) };
+  const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
   try {
     const connection = await instance.connect();
     return {

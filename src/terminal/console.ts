@@ -1,4 +1,5 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
+import { limitReadOnlyMemory } from '../duckdb/open.js';
 import os from 'node:os';
 import pino from 'pino';
 import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
@@ -100,6 +101,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
