@@ -96,7 +96,7 @@ describe("Slack's bad days", () => {
 
   it('answers 200 commands in 10 s from 20 people on 5 incidents; approvals bind to their own plans, one mutating plan per database, nothing stuck', async () => {
     await createHealthyDatabase(checkout.databasePath, 5_000);
-    harness = await startBot(checkout, slack, { DATABOX_ALLOW_SELF_APPROVAL: 'true' });
+    harness = await startBot(checkout, slack, { DATABOX_ALLOW_SELF_APPROVAL: 'true', DATABOX_USER_COMMAND_LIMIT: '1000/1m' });
     const h = harness;
     // Five incidents, one diagnosis each.
     for (let i = 0; i < 5; i += 1) await h.command('diagnose duckdb', `U0USER${i}`);
