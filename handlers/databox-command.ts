@@ -27,7 +27,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      await ack({ response_type: 'ephemeral', text: statusText(deps.service, deps.watch?.statusLines()) });
       record();
       return;
     }

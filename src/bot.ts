@@ -13,6 +13,9 @@ import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackReporter } from './slack/slack-reporter.js';
+import { SlackAlertSink } from './slack/alert-sink.js';
+import { buildWatchers } from './watchers/build-watchers.js';
+import { WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface BotOptions {
@@ -31,6 +34,7 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  watch: WatchService;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -74,11 +78,21 @@ export function createBot(options: BotOptions): Bot {
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
+  const app = createSlackApp(config, logger, options.clientOptions);
+  // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
+  const watch = new WatchService({
+    watchers: buildWatchers(config, options.runCommand ?? realRunCommand),
+    journal,
+    sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
+    logger,
+    intervalMs: config.watch.intervalMs,
+    reminderMs: config.watch.reminderMs,
+    clock: options.clock,
+  });
   journal.load();
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions);
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
@@ -86,7 +100,7 @@ export function createBot(options: BotOptions): Bot {
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
-  register(app, { service, queue, logger, redact, catalog });
+  register(app, { service, queue, logger, redact, catalog, watch });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -95,6 +109,7 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    watch,
     async start(port?: number) {
       await initSlack(app);
       for (const run of service.recoverAfterRestart()) {
@@ -111,10 +126,12 @@ export function createBot(options: BotOptions): Bot {
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();
+      watch.start();
       return config.slack.appToken ? undefined : server;
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      await watch.stop();
       await app.stop();
       // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
       if (!(await settles(queue.idle(), stopGraceMs))) {

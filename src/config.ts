@@ -41,6 +41,24 @@ const envSchema = z
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    DAGSTER_URL: z.url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' }).optional(),
+    DAGSTER_TIMEOUT: duration.default(10_000),
+    DAGSTER_LOCATION: z.string().min(1).optional(),
+    DAGSTER_REPOSITORY: z.string().min(1).default('__repository__'),
+    DAGSTER_DAEMON_START: z
+      .string()
+      .min(1)
+      .refine((text) => !/[`$;|&<>\\"']/.test(text), { message: 'is split on spaces and run without a shell: no quotes or shell metacharacters' })
+      .default('uv run dagster-daemon run'),
+    DATABOX_WATCH_INTERVAL: duration.default(60_000),
+    DATABOX_ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID such as C012ABCDEF').optional(),
+    DATABOX_WATCH_DAEMON: z.stringbool().default(true),
+    DATABOX_WATCH_DISK: z.stringbool().default(true),
+    DATABOX_WATCH_MARTS: z.stringbool().default(true),
+    DATABOX_DISK_ALERT_PERCENT: z.coerce.number().min(1).max(100).default(90),
+    DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
+    DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
+    DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
   })
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
@@ -92,6 +110,29 @@ export interface Config {
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
+  dagster: {
+    /** The webserver's base URL; undefined: the CLI answers alone and the daemon watcher is off. */
+    url?: string;
+    timeoutMs: number;
+    location?: string;
+    repository: string;
+    /** How scenario 4 starts the daemon, split on spaces into argv (no shell). */
+    daemonStart: string[];
+  };
+  watch: {
+    intervalMs: number;
+    /** Where alerts go; undefined: the watchers run and show in /databox status but post nothing. */
+    alertChannel?: string;
+    daemon: boolean;
+    disk: boolean;
+    marts: boolean;
+    diskAlertPercent: number;
+    heartbeatMaxAgeMs: number;
+    /** How long the webserver may not answer before that is an outage. */
+    dagsterDownAfterMs: number;
+    /** How long an outage goes on before the alert is repeated. */
+    reminderMs: number;
+  };
   /** Values that must never be shown: tokens, secrets and passwords from the environment. */
   secrets: string[];
 }
@@ -136,6 +177,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
+    dagster: {
+      url: e.DAGSTER_URL,
+      timeoutMs: e.DAGSTER_TIMEOUT,
+      location: e.DAGSTER_LOCATION,
+      repository: e.DAGSTER_REPOSITORY,
+      daemonStart: e.DAGSTER_DAEMON_START.split(/\s+/).filter(Boolean),
+    },
+    watch: {
+      intervalMs: e.DATABOX_WATCH_INTERVAL,
+      alertChannel: e.DATABOX_ALERT_CHANNEL,
+      daemon: e.DATABOX_WATCH_DAEMON,
+      disk: e.DATABOX_WATCH_DISK,
+      marts: e.DATABOX_WATCH_MARTS,
+      diskAlertPercent: e.DATABOX_DISK_ALERT_PERCENT,
+      heartbeatMaxAgeMs: e.DATABOX_HEARTBEAT_MAX_AGE,
+      dagsterDownAfterMs: e.DATABOX_DAGSTER_DOWN_AFTER,
+      reminderMs: e.DATABOX_ALERT_REMINDER,
+    },
     secrets: secretValuesOf(env),
   };
 }

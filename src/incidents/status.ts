@@ -2,7 +2,8 @@
 import { mention, utcTime } from './approval-policy.js';
 import type { IncidentService } from './service.js';
 
-export function statusText(service: IncidentService): string {
+/** `watchers`: one line per watcher (its state and last check), where watchers run. */
+export function statusText(service: IncidentService, watchers?: string[]): string {
   const runs = [...service.state.runs.values()];
   const busy = runs.filter((r) => r.status === 'running' || r.status === 'approved');
   const now = Date.now();
@@ -24,5 +25,6 @@ export function statusText(service: IncidentService): string {
       ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${mention(i.openedBy)}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`).join('\n')}`
       : '*Latest incidents:* none yet.',
   );
+  if (watchers) lines.push(`*Watchers:*\n${watchers.join('\n')}`);
   return lines.join('\n');
 }
