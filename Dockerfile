@@ -41,7 +41,8 @@
 #          -v /usr/local/bin/uv:/usr/local/bin/uv:ro -v /usr/local/bin/task:/usr/local/bin/task:ro
 #
 # Child processes inherit the container's environment minus every SLACK_* variable, so pass
-# MOTHERDUCK_TOKEN (and whatever else the databox Taskfile needs) with -e or --env-file.
+# MOTHERDUCK_TOKEN (and whatever else the databox Taskfile needs) with -e or --env-file. The bot itself reaches
+# MotherDuck with the motherduck extension installed at build time (below), so it needs no download at run time.
 
 # ── Build stage: compile TypeScript to dist/ ────────────────────────────────────────────────
 FROM node:20-bookworm-slim AS build
@@ -53,6 +54,12 @@ COPY src ./src
 COPY handlers ./handlers
 # `npm run build` is `tsc -p tsconfig.build.json`: src/ and handlers/ → dist/src, dist/handlers.
 RUN npm run build
+# The motherduck DuckDB extension, installed now so the image reaches MotherDuck without downloading anything at run
+# time. DuckDB would otherwise fetch it on first use from extensions.duckdb.org into ~/.duckdb/extensions. INSTALL
+# runs through the same @duckdb/node-api (same package-lock, so the same DuckDB version and platform) the bot uses, and
+# writes <dir>/<duckdb version>/<platform>/motherduck.duckdb_extension. Build with network access; on a multi-arch
+# build each platform installs its own file.
+RUN node dist/src/database/install-extension.js /opt/duckdb/extensions
 
 # ── Runtime stage: production dependencies, compiled code and runbooks only ────────────────
 FROM node:20-bookworm-slim AS runtime
@@ -63,6 +70,9 @@ COPY package.json package-lock.json ./
 # @duckdb/node-api's native binding comes prebuilt (@duckdb/node-bindings-linux-*), so no compiler is needed.
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Read-only for the bot; DATABOX_DUCKDB_EXTENSION_DIRECTORY makes its MotherDuck connection look here (extension_directory).
+COPY --from=build /opt/duckdb/extensions /opt/duckdb/extensions
+ENV DATABOX_DUCKDB_EXTENSION_DIRECTORY=/opt/duckdb/extensions
 # The bundled runbooks; DATABOX_RUNBOOKS_DIR points elsewhere to use your own.
 COPY runbooks ./runbooks
 # The journal (journal.jsonl) and the full outputs of steps live in the state directory: keep it on a volume.

@@ -59,6 +59,14 @@ const envSchema = z
     DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
+    DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
+    DATABOX_MOTHERDUCK_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a plain MotherDuck database name (letters, digits and _), such as databox')
+      .default('databox'),
+    MOTHERDUCK_TOKEN: z.string().min(1).optional(),
+    DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: duration.default(30_000),
+    DATABOX_DUCKDB_EXTENSION_DIRECTORY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
@@ -133,6 +141,18 @@ export interface Config {
     /** How long an outage goes on before the alert is repeated. */
     reminderMs: number;
   };
+  /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
+  backend: 'local' | 'motherduck';
+  motherduck: {
+    /** The MotherDuck database the stack reads (md:<database>). */
+    database: string;
+    /** MOTHERDUCK_TOKEN: passed as the motherduck_token option when the connection is created, never in SQL text. */
+    token?: string;
+    /** How long connecting (loading the motherduck extension, authenticating) may take before it is reported as failed. */
+    connectTimeoutMs: number;
+    /** Where DuckDB looks for (and installs) extensions; the Docker image pre-installs motherduck there. */
+    extensionDirectory?: string;
+  };
   /** Values that must never be shown: tokens, secrets and passwords from the environment. */
   secrets: string[];
 }
@@ -194,6 +214,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       heartbeatMaxAgeMs: e.DATABOX_HEARTBEAT_MAX_AGE,
       dagsterDownAfterMs: e.DATABOX_DAGSTER_DOWN_AFTER,
       reminderMs: e.DATABOX_ALERT_REMINDER,
+    },
+    backend: e.DATABOX_BACKEND,
+    motherduck: {
+      database: e.DATABOX_MOTHERDUCK_DATABASE,
+      token: e.MOTHERDUCK_TOKEN,
+      connectTimeoutMs: e.DATABOX_MOTHERDUCK_CONNECT_TIMEOUT,
+      extensionDirectory: e.DATABOX_DUCKDB_EXTENSION_DIRECTORY && path.resolve(e.DATABOX_DUCKDB_EXTENSION_DIRECTORY),
     },
     secrets: secretValuesOf(env),
   };

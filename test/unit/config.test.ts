@@ -39,6 +39,8 @@ describe('defaults', () => {
       // Scenario 4 and the watchers: tested in watch-config.test.ts.
       dagster: expect.any(Object),
       watch: expect.any(Object),
+      backend: 'local',
+      motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
     });
   });
@@ -132,6 +134,10 @@ describe('other variables', () => {
     ['DATABOX_WORKERS', '1.5'],
     ['DATABOX_APPROVERS', 'bob'],
     ['SLACK_API_URL', 'not a url'],
+    ['DATABOX_BACKEND', 'postgres'],
+    ['DATABOX_MOTHERDUCK_DATABASE', 'data box'],
+    ['DATABOX_MOTHERDUCK_DATABASE', "x';DROP DATABASE y"],
+    ['DATABOX_MOTHERDUCK_CONNECT_TIMEOUT', 'forever'],
   ])('%s=%j gives a ConfigError naming %s', (name, value) => {
     const message = configErrorOf({ [name]: value });
     expect(message.startsWith('invalid configuration: ')).toBe(true);
@@ -142,6 +148,30 @@ describe('other variables', () => {
   it('names every bad variable at once', () => {
     const message = configErrorOf({ PORT: 'abc', DATABOX_APPROVAL_TTL: 'soon', LOG_LEVEL: 'loud' });
     for (const name of ['PORT', 'DATABOX_APPROVAL_TTL', 'LOG_LEVEL']) expect(message).toContain(`→ at ${name}`);
+  });
+});
+
+describe('MotherDuck settings', () => {
+  it('picks the backend and the MotherDuck database, with the token kept as a secret', () => {
+    const config = loadConfig({
+      DATABOX_BACKEND: 'motherduck',
+      DATABOX_MOTHERDUCK_DATABASE: 'databox_prod',
+      MOTHERDUCK_TOKEN: 'md-secret-token-value',
+      DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: '10s',
+      DATABOX_DUCKDB_EXTENSION_DIRECTORY: 'ext',
+    });
+    expect(config.backend).toBe('motherduck');
+    expect(config.motherduck).toEqual({
+      database: 'databox_prod',
+      token: 'md-secret-token-value',
+      connectTimeoutMs: 10_000,
+      extensionDirectory: path.resolve('ext'),
+    });
+    expect(config.secrets).toContain('md-secret-token-value');
+  });
+
+  it('names the allowed backends', () => {
+    expect(configErrorOf({ DATABOX_BACKEND: 'postgres' })).toContain('expected local (the DuckDB file) or motherduck → at DATABOX_BACKEND');
   });
 });
 

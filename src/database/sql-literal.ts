@@ -1,0 +1,91 @@
+// The one typed renderer of values that go into SQL as literals (DDL takes no bound parameters): each validated first.
+import { UserError } from '../errors.js';
+
+export type LiteralKind = 'timestamp' | 'snapshot-name' | 'snapshot-id' | 'database';
+
+export const literalKinds: readonly LiteralKind[] = ['timestamp', 'snapshot-name', 'snapshot-id', 'database'];
+
+const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** C0 and C1 controls, and the bidi controls that make text read differently from what it is. */
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** "YYYY-MM-DD HH:MM:SS" read as UTC, or undefined when it is not exactly that or not a real moment. */
+export function parseUtcTimestamp(text: string): Date | undefined {
+  const match = timestampPattern.exec(text);
+  if (!match) return undefined;
+  const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  // A rollover (2026-02-30 → March 2) means the text named no real moment.
+  return date.toISOString().slice(0, 19).replace('T', ' ') === text ? date : undefined;
+}
+
+export function formatUtcTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A string literal: single quotes doubled; DuckDB reads backslashes in '…' as themselves. */
+function stringLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function refuseControls(what: string, text: string): void {
+  if (controlCharacters.test(text)) throw new UserError(`${what} ${JSON.stringify(text)} contains a control character`);
+}
+
+/** A past moment in UTC, as SNAPSHOT_TIME takes it: '2026-04-20 12:00:00'. */
+export function timestampLiteral(text: string, now: Date): string {
+  const date = parseUtcTimestamp(text);
+  if (!date) throw new UserError(`${JSON.stringify(text)} is not a UTC timestamp: use "YYYY-MM-DD HH:MM:SS", e.g. "2026-04-20 12:00:00"`);
+  if (date.getTime() > now.getTime()) {
+    throw new UserError(`${text} is in the future (it is ${formatUtcTimestamp(now)} UTC now): no snapshot can be from then`);
+  }
+  return stringLiteral(text);
+}
+
+/** A snapshot name as MotherDuck's examples write it, a string: 1–255 characters, quotes doubled. */
+export function snapshotNameLiteral(text: string): string {
+  if (text.length < 1 || text.length > 255) throw new UserError(`a snapshot name has 1 to 255 characters; ${JSON.stringify(text.slice(0, 40))} has ${text.length}`);
+  refuseControls('the snapshot name', text);
+  return stringLiteral(text);
+}
+
+export function snapshotIdLiteral(text: string): string {
+  if (!uuidPattern.test(text)) throw new UserError(`${JSON.stringify(text)} is not a snapshot id (a UUID such as 0b3f…-…)`);
+  return stringLiteral(text.toLowerCase());
+}
+
+/** A database name as a quoted identifier ("databox"), so names with digits first, dots or quotes still mean themselves. */
+export function databaseIdentifier(text: string): string {
+  if (text.length < 1 || text.length > 255) throw new UserError(`a database name has 1 to 255 characters; ${JSON.stringify(text.slice(0, 40))} has ${text.length}`);
+  if (text.trim() !== text) throw new UserError(`the database name ${JSON.stringify(text)} starts or ends with a space`);
+  refuseControls('the database name', text);
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+export function renderLiteral(kind: LiteralKind, text: string, now: Date): string {
+  switch (kind) {
+    case 'timestamp':
+      return timestampLiteral(text, now);
+    case 'snapshot-name':
+      return snapshotNameLiteral(text);
+    case 'snapshot-id':
+      return snapshotIdLiteral(text);
+    case 'database':
+      return databaseIdentifier(text);
+  }
+}
+
+/** Whether `at` is still restorable: no older than the retention (in days) before now. */
+export function withinRetention(at: Date, retentionDays: number, now: Date): boolean {
+  return at.getTime() >= now.getTime() - retentionDays * 86_400_000;
+}
+
+/** A name the bot makes from its parts (database, incident, purpose): letters, digits and _ only, so it needs no quoting to read. */
+export function botObjectName(...parts: string[]): string {
+  return parts
+    .map((part) => part.replace(/[^A-Za-z0-9_]+/g, '_'))
+    .join('_')
+    .replace(/_+/g, '_')
+    .slice(0, 255);
+}
