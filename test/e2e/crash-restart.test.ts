@@ -46,7 +46,7 @@ describe('a bot killed mid-recovery', () => {
       reject: false,
     });
     const url = `http://127.0.0.1:${port}/slack/events`;
-    for (let i = 0; i < 200 && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; i += 1) {
+    for (let i = 0; i < 600 && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() }));

@@ -72,7 +72,7 @@ describe('npm start', () => {
     });
     try {
       let status = 0;
-      for (let i = 0; i < 100 && status !== 200; i += 1) {
+      for (let i = 0; i < 300 && status !== 200; i += 1) {
         status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
       }
