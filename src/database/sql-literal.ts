@@ -63,6 +63,12 @@ export function databaseIdentifier(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** A database name as a string value ('databox'), for md_information_schema queries; validated like an identifier. */
+export function databaseNameLiteral(text: string): string {
+  databaseIdentifier(text);
+  return stringLiteral(text);
+}
+
 export function renderLiteral(kind: LiteralKind, text: string, now: Date): string {
   switch (kind) {
     case 'timestamp':

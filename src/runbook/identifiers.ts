@@ -1,6 +1,6 @@
 // A load-time check that every value a runbook puts into SQL as an identifier, or repeats into argv, is a plain name.
 import type { Runbook, Step } from './schema.js';
-import { placeholders } from './template.js';
+import { isLiteralKind, placeholders, sqlPlaceholders } from './template.js';
 
 const qualifiedName = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}$/;
 
@@ -50,7 +50,13 @@ export function identifierProblems(rb: Runbook): string[] {
     }
   };
   for (const step of allSteps(rb)) {
-    for (const template of sqlTemplates(step)) for (const expression of placeholders(template)) check(expression, false);
+    for (const template of sqlTemplates(step)) {
+      for (const { expression, kind } of sqlPlaceholders(template)) {
+        // A literal is validated by its renderer when the plan is made; only identifiers must be plain names up front.
+        if (kind === undefined) check(expression, false);
+        else if (!isLiteralKind(kind)) problems.add(`step ${step.id}: {{${expression} | ${kind}}} names no literal kind (timestamp, snapshot-name, snapshot-id, database)`);
+      }
+    }
     for (const expression of listTemplates(step)) check(expression, true);
   }
   for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(preview.sql)) check(expression, false);

@@ -1,10 +1,14 @@
 // Fills {{name}} and {{name.attribute}} placeholders in runbook strings from a context of values.
+import { literalKinds, renderLiteral, type LiteralKind } from '../database/sql-literal.js';
 import { UserError } from '../errors.js';
 
 export type TemplateContext = Record<string, unknown>;
 
-/** {{name}}, {{name.attribute}}; a trailing ? ({{name?}}) renders a missing value as empty text instead of failing. */
-const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)(\?)?\s*\}\}/gi;
+/**
+ * {{name}}, {{name.attribute}}; a trailing ? ({{name?}}) renders a missing value as empty text instead of failing. In SQL,
+ * {{name | timestamp}} (or snapshot-name, snapshot-id, database) renders the value as that kind of literal, validated.
+ */
+const placeholder = /\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)(\?)?(?:\s*\|\s*([a-z][a-z-]*))?\s*\}\}/gi;
 
 /** An enum parameter's value: it renders as its name and exposes its attributes to dotted look-ups. */
 export interface EnumValue {
@@ -33,7 +37,8 @@ function asText(value: unknown, expression: string): string {
 
 /** Renders a template whose every placeholder becomes text; used for argv elements, paths and bound values. */
 export function render(template: string, context: TemplateContext): string {
-  return template.replace(placeholder, (_match, expression: string, optional?: string) => {
+  return template.replace(placeholder, (_match, expression: string, optional?: string, kind?: string) => {
+    if (kind) throw new UserError(`{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
     if (optional && !has(expression, context)) return '';
     return asText(lookup(expression, context), expression);
   });
@@ -50,7 +55,16 @@ export function has(expression: string, context: TemplateContext): boolean {
 
 /** Names the placeholders in a template without rendering it. */
 export function placeholders(template: string): string[] {
-  return [...template.matchAll(placeholder)].map((match) => match[1] as string);
+  return sqlPlaceholders(template).map((p) => p.expression);
+}
+
+/** The placeholders of a SQL template, each with the literal kind it is rendered as (none: an identifier). */
+export function sqlPlaceholders(template: string): { expression: string; kind?: string }[] {
+  return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, kind: match[3] }));
+}
+
+export function isLiteralKind(kind: string): kind is LiteralKind {
+  return (literalKinds as readonly string[]).includes(kind);
 }
 
 const identifierPart = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -68,9 +82,17 @@ export function quoteIdentifier(text: string): string {
   return parts.map((part) => `"${part}"`).join('.');
 }
 
-/** Renders SQL where placeholders may stand only for identifiers; every value goes in as a bound parameter instead. */
-export function renderSql(template: string, context: TemplateContext): string {
-  return template.replace(placeholder, (_match, expression: string) => quoteIdentifier(asText(lookup(expression, context), expression)));
+/**
+ * Renders SQL where a placeholder stands for an identifier, or, with a kind ({{at | timestamp}}), for a literal made by
+ * the one typed renderer (DDL takes no bound parameters); every other value goes in as a bound parameter instead.
+ */
+export function renderSql(template: string, context: TemplateContext, now: Date = new Date()): string {
+  return template.replace(placeholder, (_match, expression: string, _optional?: string, kind?: string) => {
+    const text = asText(lookup(expression, context), expression);
+    if (kind === undefined) return quoteIdentifier(text);
+    if (!isLiteralKind(kind)) throw new UserError(`{{${expression} | ${kind}}}: unknown literal kind (${literalKinds.join(', ')})`);
+    return renderLiteral(kind, text, now);
+  });
 }
 
 /** The elements of a list value (an enum attribute such as source.models), each as text. */

@@ -46,7 +46,8 @@ describe('a bot killed mid-recovery', () => {
       reject: false,
     });
     const url = `http://127.0.0.1:${port}/slack/events`;
-    for (let i = 0; i < 600 && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; i += 1) {
+    // Starting takes a few seconds, far more on a loaded machine: wait up to a minute for the listener.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() }));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   botObjectName,
   databaseIdentifier,
+  databaseNameLiteral,
   parseUtcTimestamp,
   renderLiteral,
   snapshotIdLiteral,
@@ -76,6 +77,11 @@ describe('snapshot names and ids', () => {
 });
 
 describe('database identifiers', () => {
+  it('renders a name as a string value for md_information_schema, validated the same way', () => {
+    expect(databaseNameLiteral("o'hare")).toBe("'o''hare'");
+    expect(refusal(() => databaseNameLiteral(''))).toContain('has 1 to 255 characters');
+  });
+
   it('quotes every name, doubling quotes inside it', () => {
     expect(databaseIdentifier('databox')).toBe('"databox"');
     expect(databaseIdentifier('123db')).toBe('"123db"');
