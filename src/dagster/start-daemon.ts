@@ -52,6 +52,13 @@ async function heartbeating(request: DaemonStartRequest, startedAtSeconds: numbe
   return { ok: parsed.value.live, said: `${request.livenessArgv.join(' ')}: ${parsed.value.live ? 'Daemon live' : 'Daemon(s) not running'}` };
 }
 
+/** Whether a daemon is already heartbeating (within the threshold): then nothing is started, so there is never a second one. */
+export async function daemonAlreadyRunning(request: DaemonStartRequest, heartbeatMaxAgeSeconds: number): Promise<string | undefined> {
+  const nowSeconds = request.clock().getTime() / 1000;
+  const check = await heartbeating(request, nowSeconds - heartbeatMaxAgeSeconds);
+  return check.ok ? check.said.replace('since the start', `within the last ${Math.round(heartbeatMaxAgeSeconds)} s`) : undefined;
+}
+
 export async function startDaemon(request: DaemonStartRequest): Promise<DaemonStartResult> {
   const startedAt = request.clock();
   const started = await startDetached({ argv: request.argv, cwd: request.cwd, logFile: request.logFile, settleMs: request.settleMs });

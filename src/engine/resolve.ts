@@ -4,13 +4,15 @@ import path from 'node:path';
 import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
-import type { ResolveTools } from './steps/define-step-kind.js';
+import { defaultDagsterSettings, type DagsterSettings, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
 export interface ResolveContext {
   root: string;
   values: TemplateContext;
+  /** The Dagster settings steps resolve against; absent: the defaults. */
+  dagster?: DagsterSettings;
 }
 
 function resolveTools(ctx: ResolveContext): ResolveTools {
@@ -21,6 +23,7 @@ function resolveTools(ctx: ResolveContext): ResolveTools {
     text,
     inRoot: (template) => path.resolve(ctx.root, text(template)),
     sql: (template) => renderSql(template, ctx.values),
+    dagster: ctx.dagster ?? defaultDagsterSettings,
   };
 }
 

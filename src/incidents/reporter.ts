@@ -15,4 +15,6 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
+  /** A recovery (or its validation) failed and its runbook says what to do next: the text, as the runbook gives it. */
+  followUpOffered(incident: Incident, recovery: Run, advice: string): Promise<void>;
 }

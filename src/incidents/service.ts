@@ -24,6 +24,8 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
+import { dagsterClientFor } from '../watchers/build-watchers.js';
+import type { DagsterClient } from '../dagster/graphql-client.js';
 import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
 
 export interface ServiceDeps {
@@ -52,12 +54,15 @@ export class IncidentService {
   private readonly announced = new Map<string, string>();
   /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
   private readonly stopping = new AbortController();
+  /** The Dagster webserver's client when DAGSTER_URL is set (scenario 4). */
+  private readonly dagsterClient?: DagsterClient;
 
   constructor(
     private readonly deps: ServiceDeps,
     private reporter: IncidentReporter,
   ) {
     this.clock = deps.clock ?? (() => new Date());
+    this.dagsterClient = dagsterClientFor(deps.config);
   }
 
   get config(): Config {
@@ -133,7 +138,8 @@ export class IncidentService {
   /** Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false): ResolvedStep[] {
     const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
-    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values }, guard);
+    const { url, daemonStart } = this.deps.config.dagster;
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, dagster: { url, daemonStart } }, guard);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -556,11 +562,18 @@ export class IncidentService {
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
+      let validated: Run | undefined;
       if (finished.status === 'succeeded') {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
-        await this.validate(this.incident(finished.incidentId), params, botActor);
+        validated = await this.validate(this.incident(finished.incidentId), params, botActor);
+      }
+      const whenFailed = this.recoveryPath(rb, finished.pathId as string).whenFailed;
+      if (whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
+        const advice = render(whenFailed, this.templateValues(this.incident(finished.incidentId), finished.params));
+        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice } });
+        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice));
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
@@ -615,6 +628,7 @@ export class IncidentService {
       incidentId,
       runId,
       diskFullPercent: config.diskFullPercent,
+      dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
       runCommand: this.deps.runCommand,
       redact: this.deps.redact,
       clock: this.clock,

@@ -1,4 +1,4 @@
-// Each mart's freshness SLA (table, date column, allowed lag) is data in runbooks/schedule.yml under `marts:`, checked here.
+// Each mart's freshness SLA (table, date column, allowed lag) is data in runbooks/schedule.yml: the `marts` of its mart-freshness diagnosis step.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -28,15 +28,18 @@ export class SlaError extends Error {
   override readonly name = 'SlaError';
 }
 
-/** The SLAs from `<runbooks dir>/schedule.yml`; an empty list when that file does not exist. */
+/** The SLAs of the first mart-freshness step of `<runbooks dir>/schedule.yml`'s diagnosis; none when there is no such file or step. */
 export function loadMartSlas(runbooksDir: string): MartSla[] {
   const file = path.join(runbooksDir, 'schedule.yml');
   if (!fs.existsSync(file)) return [];
   const doc = parseDocument(fs.readFileSync(file, 'utf8'));
   if (doc.errors.length > 0) throw new SlaError(`${file}: not valid YAML: ${doc.errors[0]?.message}`);
-  const parsed = martSlas.safeParse((doc.toJS() as { marts?: unknown } | null)?.marts);
+  const steps = (doc.toJS() as { diagnosis?: { steps?: { kind?: string; marts?: unknown }[] } } | null)?.diagnosis?.steps ?? [];
+  const index = steps.findIndex((s) => s?.kind === 'mart-freshness');
+  if (index < 0) return [];
+  const parsed = martSlas.safeParse(steps[index]?.marts);
   if (!parsed.success) {
-    throw new SlaError(parsed.error.issues.map((issue) => `${file}: at marts${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`).join('\n'));
+    throw new SlaError(parsed.error.issues.map((issue) => `${file}: at diagnosis.steps[${index}].marts${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`).join('\n'));
   }
   return parsed.data;
 }

@@ -87,6 +87,11 @@ export const recoveryPath = z.strictObject({
   guards: z.array(step).default([]),
   previews: z.array(preview).default([]),
   steps: z.array(step).min(1),
+  /**
+   * What the thread offers when this recovery, or the validation after it, fails and there is nothing to roll back
+   * (scenario 4: scenario 2 for the window). A template over the path's parameters, posted as is.
+   */
+  whenFailed: template.optional(),
   rollback: z
     .strictObject({
       title: z.string().min(1),

@@ -12,6 +12,7 @@ import {
   planIsCut,
   planMessage,
   planText,
+  followUpMessage,
   rollbackOfferMessage,
   rootMessage,
   runFinishedMessage,
@@ -134,5 +135,9 @@ export class SlackReporter implements IncidentReporter {
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     await this.postInThread(incident, rollbackOfferMessage(recovery));
+  }
+
+  async followUpOffered(incident: Incident, _recovery: Run, advice: string): Promise<void> {
+    await this.postInThread(incident, followUpMessage(this.deps.redact(advice)));
   }
 }

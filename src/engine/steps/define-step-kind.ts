@@ -50,7 +50,17 @@ export interface ResolveTools {
   inRoot(template: string): string;
   /** Renders SQL whose placeholders stand only for identifiers. */
   sql(template: string): string;
+  /** The configured Dagster webserver and daemon command, so a plan shows exactly what will run. */
+  dagster: DagsterSettings;
 }
+
+export interface DagsterSettings {
+  url?: string;
+  /** DAGSTER_DAEMON_START as argv. */
+  daemonStart: readonly string[];
+}
+
+export const defaultDagsterSettings: DagsterSettings = { daemonStart: ['uv', 'run', 'dagster-daemon', 'run'] };
 
 export interface DescribeTools {
   root: string;

@@ -6,12 +6,16 @@
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
+import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
+import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
+import { dagsterHealthStepKind } from './dagster-health-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
 import { diskUsageStepKind } from './disk-usage-step.js';
 import { duckdbOpenStepKind } from './duckdb-open-step.js';
 import { duckdbScanStepKind } from './duckdb-scan-step.js';
 import { exportRowsStepKind } from './export-rows-step.js';
+import { martFreshnessStepKind } from './mart-freshness-step.js';
 import { moveStepKind } from './move-step.js';
 import { restoreRowsStepKind } from './restore-rows-step.js';
 import { sqlStepKind } from './sql-step.js';
@@ -27,6 +31,10 @@ export const stepKinds = [
   exportRowsStepKind,
   restoreRowsStepKind,
   dayCountsStepKind,
+  dagsterHealthStepKind,
+  martFreshnessStepKind,
+  dagsterDaemonStartStepKind,
+  dagsterBackfillStepKind,
 ] as const;
 
 /** Any kind's definition, as the engine handles them without knowing which. */
