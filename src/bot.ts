@@ -81,7 +81,10 @@ export function createBot(options: BotOptions): Bot {
   const app = createSlackApp(config, logger, options.clientOptions);
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, options.runCommand ?? realRunCommand),
+    watchers: buildWatchers(config, options.runCommand ?? realRunCommand, false, () => {
+      const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
+      return holding ? `plan ${holding.id}` : undefined;
+    }),
     journal,
     sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
     logger,

@@ -14,7 +14,7 @@ export function dagsterClientFor(config: Config): DagsterClient | undefined {
 }
 
 /** `oneShot`: a single check (the terminal), so a webserver that does not answer is an outage at once. */
-export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot = false): Watcher[] {
+export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot = false, busy?: () => string | undefined): Watcher[] {
   return [
     daemonWatcher({
       client: dagsterClientFor(config),
@@ -25,6 +25,6 @@ export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot
       enabled: config.watch.daemon,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
-    martsWatcher({ databasePath: config.databasePath, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts }),
+    martsWatcher({ databasePath: config.databasePath, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
   ];
 }

@@ -7,6 +7,8 @@ export interface MartsWatcherOptions {
   databasePath: string;
   slas: MartSla[];
   enabled: boolean;
+  /** A plan changing the database right now (its id and title): then the file is left alone and nothing is judged. */
+  busy?: () => string | undefined;
 }
 
 export function martsWatcher(options: MartsWatcherOptions): Watcher {
@@ -15,6 +17,8 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
     title: 'Mart freshness',
     off: !options.enabled ? 'turned off (DATABOX_WATCH_MARTS=false)' : options.slas.length === 0 ? 'off: no SLAs (runbooks/schedule.yml has no marts)' : undefined,
     async check(now: Date): Promise<Finding> {
+      const busy = options.busy?.();
+      if (busy) return { watcher: 'marts', scenario: 'schedule', details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
       const results = await checkMartFreshness(options.databasePath, options.slas, now);
       const details = results.map(describeFreshness);
       const base = { watcher: 'marts' as const, scenario: 'schedule' as const, details };

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await connection.run('CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations AS SELECT current_date - 1 - CAST(range AS INTEGER) AS day_date FROM range(10)');
   connection.closeSync();
   instance.closeSync();
-  fs.writeFileSync(path.join(runbooksDir, 'schedule.yml'), 'marts:\n  - table: ebird.fct_daily_bird_observations\n    dateColumn: day_date\n    maxLag: 48h\n');
+  fs.writeFileSync(path.join(runbooksDir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n');
 });
 afterAll(() => dagster.stop());
 

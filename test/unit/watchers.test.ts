@@ -205,7 +205,7 @@ describe('stale marts watcher', () => {
   function slas(dir: string): ReturnType<typeof loadMartSlas> {
     fs.writeFileSync(
       path.join(dir, 'schedule.yml'),
-      'marts:\n  - table: ebird.fct_daily_bird_observations\n    dateColumn: day_date\n    maxLag: 36h\n  - table: noaa.fct_daily_weather\n    dateColumn: day_date\n    maxLag: 36h\n',
+      'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 36h }\n        - { table: noaa.fct_daily_weather, dateColumn: day_date, maxLag: 36h }\n',
     );
     return loadMartSlas(dir);
   }
@@ -234,8 +234,8 @@ describe('stale marts watcher', () => {
 
   it('refuses SLAs that are not plain names or durations, naming where', () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'schedule.yml'), 'marts:\n  - table: "ebird.x; DROP TABLE y"\n    dateColumn: day_date\n    maxLag: soon\n');
-    expect(() => loadMartSlas(dir)).toThrow(/at marts\[0\]\.table: expected a plain table name[\s\S]*at marts\[0\]\.maxLag: expected a duration/);
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: "ebird.x; DROP TABLE y", dateColumn: day_date, maxLag: soon }\n');
+    expect(() => loadMartSlas(dir)).toThrow(/at diagnosis\.steps\[0\]\.marts\[0\]\.table: expected a plain table name[\s\S]*at diagnosis\.steps\[0\]\.marts\[0\]\.maxLag: expected a duration/);
   });
 });
 
