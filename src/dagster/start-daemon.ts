@@ -77,7 +77,7 @@ export async function startDaemon(request: DaemonStartRequest): Promise<DaemonSt
     const check = await heartbeating(request, startedAt.getTime() / 1000);
     last = check.said;
     if (check.ok) {
-      return { status: 'ok', pid, startedAt: startedAtIso, summary: `started PID ${pid} at ${startedAtIso.slice(11, 19)} UTC, left running (output in ${request.logFile}); ${check.said}`, output: started.output };
+      return { status: 'ok', pid, startedAt: startedAtIso, summary: `started PID ${pid} at ${startedAtIso.slice(11, 19)} UTC, left running (output in ${request.logFile}); ${check.said}`, output: fs.readFileSync(request.logFile, 'utf8').slice(0, 64 * 1024) };
     }
     if (Date.now() >= deadline) break;
     await sleep(request.pollMs ?? 2_000);

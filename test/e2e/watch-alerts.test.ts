@@ -23,7 +23,7 @@ const alerts = () => slack.callsTo('chat.postMessage').filter((a) => a.channel =
 describe('watcher alerts in the bot', () => {
   it('posts a disk alert once, across a restart, and its button opens a scenario-1 incident thread', async () => {
     await createHealthyDatabase(checkout.databasePath, 1_000);
-    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_WATCH_INTERVAL: '1h' };
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false' };
     harness = await startBot(checkout, slack, env);
     await slack.waitFor('the disk alert', () => alerts().length === 1);
     expect(String(alerts()[0]?.text)).toMatch(/^:rotating_light: Disk at or over 1%: .*databox\.duckdb \d+(\.\d)?% used/);
