@@ -1,14 +1,16 @@
 // What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
-import { statusText } from '../src/incidents/status.js';
+import { statusReport } from '../src/incidents/status.js';
+import { statusText } from '../src/slack/status-message.js';
+import { ensureIncidentThread } from '../src/slack/incident-thread.js';
+import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
+import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import { ensureIncidentThread } from './incident-thread.js';
-import { deliverPostmortem } from './write-postmortem.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
   app.command('/databox', async ({ command, ack, respond, client }) => {
@@ -27,7 +29,8 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(deps.service, deps.watch?.statusLines()) });
+      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
+      await ack({ response_type: 'ephemeral', text: `${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
       record();
       return;
     }
@@ -68,7 +71,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
-          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id);
+          await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id));
         } catch (error) {
           await fail(error);
         }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { UserError } from '../src/errors.js';
+import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
@@ -21,7 +22,7 @@ export function registerOpenFromAlert(app: App, deps: HandlerDeps): void {
       deps.service.recordCommand(`alert button: diagnose ${scenario}`, body.user.id, `slack:${channel}`);
       deps.queue.push(`diagnose ${scenario} from an alert`, async () => {
         try {
-          const { incident } = await deps.service.start({ verb: 'diagnose', scenario, params: {} }, body.user.id, 'slack', channel);
+          const { incident } = await deps.service.start({ verb: 'diagnose', scenario, params: {} }, body.user.id, 'slack', fromChannel(channel));
           if (body.message?.ts) {
             await client.chat.postMessage({ channel, thread_ts: body.message.ts, text: `<@${body.user.id}> opened incident \`${incident.id}\` (${incident.title}) from this alert.` });
           }

@@ -121,11 +121,15 @@ export function createBot(options: BotOptions): Bot {
         await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
-      await service.announceDecidedElsewhere();
+      const showDecidedElsewhere = () => {
+        journal.catchUp();
+        return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
+      };
+      await showDecidedElsewhere();
       sweep = setInterval(() => {
         service
           .expireDue()
-          .then(() => service.announceDecidedElsewhere())
+          .then(showDecidedElsewhere)
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();

@@ -58,7 +58,7 @@ export function placeholders(template: string): string[] {
   return placeholderUses(template).map((use) => use.expression);
 }
 
-/** The placeholders in a template, each with whether it may be missing ({{name?}}) and the literal kind it renders as. */
+/** The placeholders in a template, each with whether it may be missing ({{name?}}) and its literal kind ({{name | kind}}). */
 export function placeholderUses(template: string): { expression: string; optional: boolean; kind?: string }[] {
   return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, optional: match[2] === '?', kind: match[3] }));
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
-import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -22,6 +22,7 @@ import {
   verdictMessage,
   type Rendered,
 } from './blocks.js';
+import { incidentThread, openedInChannel, runMessage, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
 /** Outputs longer than this are uploaded to the thread as a file as well as excerpted. */
 const uploadAboveBytes = 1_200;
@@ -35,7 +36,10 @@ export interface SlackReporterDeps {
 }
 
 export class SlackReporter implements IncidentReporter {
-  private readonly stepMessages = new Map<string, MessageRef>();
+  readonly frontEnd = slackFrontEnd;
+  private readonly stepMessages = new Map<string, SlackMessage>();
+  /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -43,48 +47,55 @@ export class SlackReporter implements IncidentReporter {
     return JSON.parse(this.deps.redact(JSON.stringify(rendered))) as Rendered;
   }
 
-  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<MessageRef> {
+  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
     const { text, blocks } = this.clean(rendered);
     const response = await this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
     return { channel: response.channel ?? channel, ts: response.ts as string };
   }
 
-  async update(ref: MessageRef, rendered: Rendered): Promise<void> {
+  async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
     const { text, blocks } = this.clean(rendered);
     await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
   }
 
-  async postInThread(incident: Incident, rendered: Rendered): Promise<MessageRef | undefined> {
-    if (!incident.thread) return undefined;
-    return this.post(incident.thread.channel, rendered, incident.thread.ts);
+  async postInThread(incident: Incident, rendered: Rendered): Promise<SlackMessage | undefined> {
+    const thread = incidentThread(incident);
+    if (!thread) return undefined;
+    return this.post(thread.channel, rendered, thread.ts);
   }
 
-  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
-    if (!incident.channel) return undefined;
-    return this.post(incident.channel, rootMessage(incident));
+  async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
+    const channel = openedInChannel(incident);
+    if (!channel) return undefined;
+    return toRef(await this.post(channel, rootMessage(incident)));
   }
 
   private async refreshRoot(incident: Incident): Promise<void> {
-    if (incident.thread) await this.update(incident.thread, rootMessage(incident));
+    const thread = incidentThread(incident);
+    if (thread) await this.update(thread, rootMessage(incident));
   }
 
-  async runProposed(incident: Incident, run: Run): Promise<MessageRef | undefined> {
-    const ref = await this.postInThread(incident, run.needsApproval ? planMessage(run, this.deps.root) : runStartedMessage(run));
-    if (run.needsApproval && incident.thread && planIsCut(run, this.deps.root)) {
+  async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
+    const posted = await this.postInThread(incident, run.needsApproval ? planMessage(run, this.deps.root) : runStartedMessage(run));
+    const thread = incidentThread(incident);
+    if (run.needsApproval && thread && planIsCut(run, this.deps.root)) {
       await this.deps.client.files.uploadV2({
-        channel_id: incident.thread.channel,
-        thread_ts: incident.thread.ts,
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
         content: this.deps.redact(planText(run, this.deps.root)),
         filename: `${run.id.replace('/', '-')}-plan.txt`,
         title: `The whole plan ${run.title}`,
       });
     }
+    if (run.needsApproval) this.shown.set(run.id, run.status);
     await this.refreshRoot(incident);
-    return ref;
+    return posted && toRef(posted);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    if (run.message) await this.update(run.message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
+    const message = runMessage(run);
+    this.shown.set(run.id, run.status);
+    if (message) await this.update(message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
     await this.refreshRoot(incident);
   }
 
@@ -111,10 +122,11 @@ export class SlackReporter implements IncidentReporter {
     this.stepMessages.delete(key);
     if (ref) await this.update(ref, rendered);
     else await this.postInThread(incident, rendered);
-    if (upload && incident.thread && record.logFile) {
+    const thread = incidentThread(incident);
+    if (upload && thread && record.logFile) {
       await this.deps.client.files.uploadV2({
-        channel_id: incident.thread.channel,
-        thread_ts: incident.thread.ts,
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
         file: fs.readFileSync(record.logFile),
         filename: path.basename(record.logFile),
         title: `${run.id} step ${index + 1}: ${step.title} (full output)`,
@@ -131,6 +143,21 @@ export class SlackReporter implements IncidentReporter {
       await this.postInThread(incident, runFinishedMessage(run));
     }
     await this.refreshRoot(incident);
+  }
+
+  /**
+   * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
+   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   */
+  async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
+    for (const run of runs) {
+      if (!run.needsApproval || !runMessage(run)) continue;
+      const shown = this.shown.get(run.id);
+      if (shown === 'pending' && run.status !== 'pending') {
+        await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
+      }
+      this.shown.set(run.id, run.status);
+    }
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
