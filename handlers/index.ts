@@ -11,6 +11,7 @@ import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
 import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerDataboxCommand } from './databox-command.js';
+import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
@@ -25,9 +26,12 @@ export interface HandlerDeps {
   catalog: ScenarioCatalog;
   /** The watchers, for /databox status; absent where a front end runs none. */
   watch?: WatchService;
+  /** The bot's own workspace, known once Slack has answered auth.test at start. */
+  team?: () => string | undefined;
 }
 
 export function register(app: App, deps: HandlerDeps): void {
+  registerRefuseForeign(app, deps);
   registerDataboxCommand(app, deps);
   registerChoosePath(app, deps);
   registerPathParametersModal(app, deps);

@@ -59,6 +59,8 @@ const envSchema = z
     DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
+    // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
+    DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()
@@ -141,6 +143,8 @@ export interface Config {
     /** How long an outage goes on before the alert is repeated. */
     reminderMs: number;
   };
+  /** DuckDB's memory_limit for read-only opens (probes, scans, counts): the host also runs Dagster and its jobs. */
+  duckdbMemoryLimit: string;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';
   motherduck: {
@@ -217,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dagsterDownAfterMs: e.DATABOX_DAGSTER_DOWN_AFTER,
       reminderMs: e.DATABOX_ALERT_REMINDER,
     },
+    duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
     backend: e.DATABOX_BACKEND,
     motherduck: {
       database: e.DATABOX_MOTHERDUCK_DATABASE,

@@ -12,7 +12,7 @@ import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { CommandRunner } from '../process/run-command.js';
-import type { Redactor } from '../redact.js';
+import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
@@ -108,6 +108,11 @@ export class IncidentService {
   /** Records a command as it was typed, before anything else happens. */
   recordCommand(text: string, actor: string, origin: string, incidentId?: string): void {
     this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
+  }
+
+  /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
+  recordRefusal(actor: string, data: Record<string, unknown>): void {
+    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
   }
 
   /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */

@@ -1,4 +1,5 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
+import { limitReadOnlyMemory } from '../duckdb/open.js';
 import os from 'node:os';
 import pino from 'pino';
 import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
@@ -102,6 +103,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   if (verb === 'watch') {
     if (rest.length > 0) throw new UserError(`"watch" takes nothing after it`);
     return watchCommand(config, deps.runCommand ?? realRunCommand, io.stdout, deps.clock);
