@@ -1,14 +1,12 @@
 // What happens when someone clicks a watcher alert's button: a new incident of the scenario it names, diagnosed in its own thread.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { z } from 'zod';
-import { readButtonValue } from '../src/slack/button-value.js';
+import { alertButton, readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { UserError } from '../src/errors.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-const alertButton = z.object({ scenario: z.enum(['schedule', 'duckdb']), watcher: z.string().max(20) });
 
 export function registerOpenFromAlert(app: App, deps: HandlerDeps): void {
   app.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client }) => {

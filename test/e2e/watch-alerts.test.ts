@@ -1,5 +1,6 @@
 // The watchers inside the real bot: a disk alert posted once to DATABOX_ALERT_CHANNEL (also across a restart), its button
 // opening a scenario-1 incident thread through Bolt over signed HTTP, and /databox status listing each watcher.
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, createHealthyDatabase } from '../helpers/databox-checkout.js';
@@ -64,7 +65,8 @@ describe('watcher alerts in the bot', () => {
     harness = await startBot(checkout, slack, { DATABOX_WATCH_INTERVAL: '1h' });
     await harness.click({ actionId: 'open_incident_from_alert', value: '{"scenario":"rm -rf"}', channel: 'C0ALERTS', ts: '1.1' }, 'U0ONCALL');
     await harness.settle();
-    expect(slack.ephemerals('U0ONCALL')[0]).toContain('this button is not one the bot recognises');
+    const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
+    expect(journal).toContain('this button carries a value the bot never gave it');
     expect(slack.callsTo('chat.postMessage').filter((a) => String(a.text).startsWith('Incident dbx-'))).toHaveLength(0);
   });
 });
