@@ -5,11 +5,15 @@ loadDotEnv();
 const args = process.argv.slice(2);
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
-// `journal verify` loads nothing but the journal, so it answers at once; everything else goes through console mode.
+// `journal verify` and `runbooks check` need no configuration and start nothing, so they answer at once; everything
+// else goes through console mode.
+const quick = !args.some((arg) => arg.startsWith('-'));
 const code =
-  args[0] === 'journal' && !args.some((arg) => arg.startsWith('-'))
+  quick && args[0] === 'journal'
     ? (await import('./terminal/journal-command.js')).journalCommand(args, io)
-    : await (await import('./terminal/console.js')).runCli(args, io);
+    : quick && args[0] === 'runbooks'
+      ? (await import('./terminal/runbooks-command.js')).runbooksCommand(args, io)
+      : await (await import('./terminal/console.js')).runCli(args, io);
 
 // Exit once what was written has been flushed: a paused standard input or a DuckDB handle must not keep the process alive.
 process.stdout.write('', () => process.exit(code));

@@ -130,6 +130,8 @@ export function secretValuesOf(env: Record<string, string | undefined>): string[
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '..', ...(import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
+/** The runbooks shipped with the bot, used unless DATABOX_RUNBOOKS_DIR names others. */
+export const bundledRunbooksDir = path.join(projectRoot, 'runbooks');
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(emptyAsUnset(env));
@@ -150,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databoxRoot,
     databasePath: path.resolve(databoxRoot, e.DATABOX_DATABASE_PATH ?? 'data/databox.duckdb'),
     stateDir: path.resolve(e.DATABOX_STATE_DIR),
-    runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? path.join(projectRoot, 'runbooks')),
+    runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? bundledRunbooksDir),
     allowSelfApproval: e.DATABOX_ALLOW_SELF_APPROVAL,
     approvers: e.DATABOX_APPROVERS,
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,

@@ -1,7 +1,14 @@
 // Runs resolved steps in order, skipping those whose condition fails and stopping at the first failure when asked.
 import { holds } from './conditions.js';
-import { runStep, type StepRunContext } from './steps/index.js';
+import { stepPassed } from './step-passed.js';
+import type { StepRunContext } from './steps/context.js';
+import { stepKind } from './steps/index.js';
 import type { ResolvedStep, StepResult } from './types.js';
+
+/** Statuses the engine itself gives any step, whatever its kind: a condition that did not hold, a crash, a deadline. */
+export const engineStatuses = ['skipped', 'failed', 'timeout'] as const;
+type EngineStatus = (typeof engineStatuses)[number];
+const engineResult = (status: EngineStatus, summary: string, durationMs = 0): StepResult => ({ status, summary, durationMs, outputs: {} });
 
 export interface StepObserver {
   stepStarted(step: ResolvedStep, index: number): Promise<void>;
@@ -21,7 +28,7 @@ async function withDeadline(step: ResolvedStep, running: Promise<StepResult>): P
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<StepResult>((resolve) => {
     timer = setTimeout(
-      () => resolve({ status: 'timeout', summary: `no answer after ${Math.round(step.timeoutMs / 1000)}s (timeout); the run stops here`, durationMs: step.timeoutMs, outputs: {} }),
+      () => resolve(engineResult('timeout', `no answer after ${Math.round(step.timeoutMs / 1000)}s (timeout); the run stops here`, step.timeoutMs)),
       step.timeoutMs + deadlineGraceMs,
     );
   });
@@ -30,10 +37,6 @@ async function withDeadline(step: ResolvedStep, running: Promise<StepResult>): P
   } finally {
     clearTimeout(timer);
   }
-}
-
-export function isAccepted(step: ResolvedStep, status: string): boolean {
-  return status === 'ok' || status === 'skipped' || step.acceptStatuses.includes(status);
 }
 
 export async function executeSteps(
@@ -48,19 +51,19 @@ export async function executeSteps(
     await observer.stepStarted(step, index);
     let result: StepResult;
     if (ctx.signal?.aborted) {
-      result = { status: 'failed', summary: 'not started: the bot is shutting down', durationMs: 0, outputs: {} };
+      result = engineResult('failed', 'not started: the bot is shutting down');
     } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
-      result = { status: 'skipped', summary: 'skipped: its condition on earlier steps does not hold', durationMs: 0, outputs: {} };
+      result = engineResult('skipped', 'skipped: its condition on earlier steps does not hold');
     } else {
       try {
-        result = await withDeadline(step, runStep(step, { ...ctx, progress: (text) => observer.stepProgress(step, text) }));
+        result = await withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress: (text) => observer.stepProgress(step, text) }));
       } catch (error) {
-        result = { status: 'failed', summary: `internal error: ${(error as Error).message}`, durationMs: 0, outputs: {} };
+        result = engineResult('failed', `internal error: ${(error as Error).message}`);
       }
     }
     statuses.set(step.id, result.status);
     await observer.stepFinished(step, result, index);
-    if (!isAccepted(step, result.status)) {
+    if (!stepPassed(step, result.status)) {
       ok = false;
       if (options.stopOnFailure) break;
     }

@@ -2,118 +2,41 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseDuration } from '../config.js';
-import type { ArgvRepeat, Step } from '../runbook/schema.js';
-import { listValue, lookup, render, renderSql, type TemplateContext } from '../runbook/template.js';
+import type { Step } from '../runbook/schema.js';
+import { render, renderSql, type TemplateContext } from '../runbook/template.js';
+import type { ResolveTools } from './steps/define-step-kind.js';
+import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
-
-const defaultTimeoutMs: Record<Step['kind'], number> = {
-  command: 30 * 60_000,
-  sql: 10 * 60_000,
-  'duckdb-open': 30_000,
-  'duckdb-scan': 10 * 60_000,
-  'disk-usage': 10_000,
-  move: 10 * 60_000,
-  'copy-file': 30 * 60_000,
-  'export-rows': 30 * 60_000,
-  'restore-rows': 30 * 60_000,
-  'day-counts': 5 * 60_000,
-};
 
 export interface ResolveContext {
   root: string;
   values: TemplateContext;
 }
 
-/** Each argv element is rendered on its own (a value never splits into several arguments); forEach repeats a group per list item. */
-function resolveArgv(argv: readonly (string | ArgvRepeat)[], values: TemplateContext): string[] {
-  return argv.flatMap((element) =>
-    typeof element === 'string'
-      ? [render(element, values)]
-      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, { ...values, item }))),
-  );
-}
-
-/** The counts per day a diagnosis step found, for a validation step that compares with it. */
-function countsBefore(stepId: string, values: TemplateContext): Record<string, number> | undefined {
-  try {
-    const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
-    return Object.fromEntries(days.map((d) => [d.day, d.count]));
-  } catch {
-    return undefined;
-  }
+function resolveTools(ctx: ResolveContext): ResolveTools {
+  const text = (template: string) => render(template, ctx.values);
+  return {
+    root: ctx.root,
+    values: ctx.values,
+    text,
+    inRoot: (template) => path.resolve(ctx.root, text(template)),
+    sql: (template) => renderSql(template, ctx.values),
+  };
 }
 
 export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
-  const text = (template: string) => render(template, ctx.values);
-  const inRoot = (template: string) => path.resolve(ctx.root, text(template));
-  const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : defaultTimeoutMs[step.kind];
-  const base = { timeoutMs, guard };
-  switch (step.kind) {
-    case 'command':
-      return {
-        ...step,
-        ...base,
-        argv: resolveArgv(step.argv, ctx.values),
-        cwd: inRoot(step.cwd),
-        env: Object.fromEntries(Object.entries(step.env).map(([name, value]) => [name, text(value)])),
-      };
-    case 'sql':
-      return { ...step, ...base, sql: renderSql(step.sql, ctx.values), params: step.params.map(text), expectRows: step.expectRows && text(step.expectRows) };
-    case 'export-rows':
-      return {
-        ...step,
-        ...base,
-        table: renderSql(step.table, ctx.values),
-        where: renderSql(step.where, ctx.values),
-        params: step.params.map(text),
-        to: path.resolve(ctx.root, text(step.to)),
-        expectRows: step.expectRows && text(step.expectRows),
-      };
-    case 'restore-rows':
-      return { ...step, ...base, table: renderSql(step.table, ctx.values), from: inRoot(step.from), key: text(step.key) };
-    case 'day-counts':
-      return {
-        ...step,
-        ...base,
-        table: renderSql(step.table, ctx.values),
-        dateColumn: renderSql(step.dateColumn, ctx.values),
-        from: text(step.from),
-        to: text(step.to),
-        before: step.compareWith ? countsBefore(step.compareWith, ctx.values) : undefined,
-      };
-    case 'duckdb-open':
-    case 'duckdb-scan':
-    case 'disk-usage':
-      return { ...step, ...base, path: inRoot(step.path) };
-    case 'move':
-    case 'copy-file':
-      return { ...step, ...base, from: inRoot(step.from), to: inRoot(step.to) };
-  }
+  const kind = stepKind(step.kind);
+  const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : kind.defaultTimeoutMs;
+  return { ...kind.resolve(step, resolveTools(ctx)), timeoutMs, guard } as ResolvedStep;
 }
 
-/**
- * Resolves steps in order; a statement with snapshotOf is preceded by a generated CREATE SNAPSHOT step, shown in the
- * plan like any other, so the named snapshot the runbook's "known gaps" ask for is never forgotten.
- */
+/** Resolves steps in order, each preceded by the steps its kind adds before it (a named snapshot, say). */
 export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
+  const tools = resolveTools(ctx);
   return steps.flatMap((step) => {
     const resolved = resolveStep(step, ctx, guard);
-    if (step.kind !== 'sql' || !step.snapshotOf) return [resolved];
-    const snapshotName = `databox_bot_${render('{{incident_id}}_{{now}}', ctx.values)}_${step.id}`.replace(/[^A-Za-z0-9_]/g, '_');
-    const snapshot: ResolvedStep = {
-      id: `${step.id}_snapshot`,
-      title: `Named snapshot before "${step.title}"`,
-      kind: 'sql',
-      database: step.database,
-      sql: `CREATE SNAPSHOT '${snapshotName}' OF ${renderSql(step.snapshotOf, ctx.values)}`,
-      params: [],
-      mutates: true,
-      destructive: false,
-      acceptStatuses: [],
-      timeoutMs: defaultTimeoutMs.sql,
-      guard,
-    };
-    return [snapshot, resolved];
+    const before = (stepKind(step.kind).precededBy?.(resolved, tools) ?? []) as ResolvedStep[];
+    return [...before, resolved];
   });
 }
 

@@ -1,18 +1,12 @@
 // The engine's vocabulary: resolved steps (every template filled in), their results, and runs of steps.
-import type { Condition, Step } from '../runbook/schema.js';
+import type { Condition } from '../runbook/step-common.js';
+import type { ResolvedCommon, StepKindDefinition } from './steps/define-step-kind.js';
+import type { stepKinds } from './steps/index.js';
 
-type Resolved<S> = S extends { kind: 'command' }
-  ? Omit<S, 'argv'> & { argv: string[] }
-  : S extends { kind: 'day-counts' }
-    ? S & { /** The counts per day of the diagnosis step named by compareWith, shown beside the new ones. */ before?: Record<string, number> }
-    : S;
+type ResolvedOf<D> = D extends StepKindDefinition<string, infer _S, infer R> ? R & ResolvedCommon : never;
 
 /** A runbook step with every template filled in: the exact argv, paths and SQL that will run. */
-export type ResolvedStep = Resolved<Step> & {
-  timeoutMs: number;
-  /** True for a path's read-only guard checks, which run first. */
-  guard: boolean;
-};
+export type ResolvedStep = ResolvedOf<(typeof stepKinds)[number]>;
 
 export type RunKind = 'diagnosis' | 'recovery' | 'validation' | 'rollback' | 'inspection';
 

@@ -9,6 +9,7 @@ import { compactTimestamp } from '../timestamps.js';
 import { excerpt } from '../excerpt.js';
 import { holds } from '../engine/conditions.js';
 import { executeSteps } from '../engine/execute-steps.js';
+import { stepPassed } from '../engine/step-passed.js';
 import { planHash, resolveSteps } from '../engine/resolve.js';
 import type { ResolvedStep, RunKind, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
@@ -20,6 +21,7 @@ import { rawParameters, validateParameters, type ParameterValues } from '../runb
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
+import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
 import type { IncidentReporter } from './reporter.js';
 import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
@@ -114,19 +116,18 @@ export class IncidentService {
     this.deps.journal.append({ type: 'incident.thread', incident: incidentId, actor: botActor, data: { channel, ts } });
   }
 
-  private templateValues(incident: Incident, params: ParameterValues, extra: TemplateContext = {}): TemplateContext {
+  private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {
     const { config } = this.deps;
     const diagnosisRun = incident.diagnosis ? this.deps.state.runs.get(incident.diagnosis.runId) : undefined;
-    return {
-      diagnosis: diagnosisRun ? this.stepOutputs(diagnosisRun) : {},
+    const engine = engineValues({
       root: config.databoxRoot,
-      database_path: config.databasePath,
-      state_dir: config.stateDir,
-      incident_id: incident.id,
+      databasePath: config.databasePath,
+      stateDir: config.stateDir,
+      incidentId: incident.id,
       now: compactTimestamp(this.clock()),
-      ...params,
-      ...extra,
-    };
+      diagnosis: diagnosisRun ? stepOutputs(diagnosisRun.results) : {},
+    });
+    return templateContext(engine, params, scoped);
   }
 
   /** Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. */
@@ -212,6 +213,7 @@ export class IncidentService {
     if (existing && existing.scenario !== rb.id) {
       throw new UserError(`incident ${existing.id} is a ${existing.scenario} incident, not ${rb.id}`);
     }
+    // Each check runs once: the parameters (a path's file is looked at), the lock and the guards (which open files).
     if (command.verb === 'recover') {
       const recovery = this.recoveryPath(rb, command.path);
       const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
@@ -219,7 +221,7 @@ export class IncidentService {
       this.refuseIfLocked(render(rb.lockKey, values));
       await this.checkGuards(this.resolveAll(recovery.guards, values, true));
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
-      return { incident, run: await this.proposeRecovery(incident.id, command.path, command.params, actor) };
+      return { incident, run: await this.proposeRecovery(incident, recovery, params, actor) };
     }
     const params =
       command.verb === 'diagnose'
@@ -229,16 +231,15 @@ export class IncidentService {
     this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
     if (command.verb === 'diagnose') {
-      await this.diagnose(incident.id, command.params, actor);
+      await this.diagnose(incident, params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
     }
-    return { incident: this.incident(incident.id), run: await this.validate(incident.id, command.params, actor) };
+    return { incident: this.incident(incident.id), run: await this.validate(incident, params, actor) };
   }
 
-  async diagnose(incidentId: string, raw: Record<string, string>, actor: string): Promise<Diagnosis> {
-    const incident = this.incident(incidentId);
+  /** Runs the diagnosis with parameters already checked, and records its verdict. */
+  private async diagnose(incident: Incident, params: ParameterValues, actor: string): Promise<Diagnosis> {
     const rb = this.runbook(incident.scenario);
-    const params = await this.parameters(rb, rb.diagnosis.parameters, raw);
     const values = this.templateValues(incident, params);
     const run = this.propose(incident, actor, {
       kind: 'diagnosis',
@@ -252,7 +253,7 @@ export class IncidentService {
     const matched = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
     if (!matched) throw new Error(`runbook ${rb.id} has no verdicts`);
     const verdict = matched.when ? matched : (this.inconclusive(this.run(run.id)) ?? matched);
-    const outputs = { ...values, steps: this.stepOutputs(this.run(run.id)) };
+    const outputs = withScopedValues(values, { steps: stepOutputs(this.run(run.id).results) });
     const suggested = Object.fromEntries(
       Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
     );
@@ -276,25 +277,22 @@ export class IncidentService {
   }
 
   /**
-   * The default verdict (healthy, say) must never be reached over a check that failed: a missing table or a query
-   * error means the diagnosis could not see, not that all is well.
+   * The catch-all verdict (healthy, say) is never reached over a check that did not pass: a missing table, a query
+   * error or a status no verdict rule names means the diagnosis could not see, not that all is well.
    */
   private inconclusive(run: Run): Verdict | undefined {
-    const failed = run.results.filter((r) => r.status === 'failed' || r.status === 'timeout');
-    if (failed.length === 0) return undefined;
+    const unexplained = run.results.filter((r) => !stepPassed(run.steps.find((s) => s.id === r.stepId), r.status));
+    if (unexplained.length === 0) return undefined;
     const title = (id: string) => run.steps.find((s) => s.id === id)?.title ?? id;
+    const first = unexplained[0] as StepRecord;
     return {
       id: 'inconclusive',
-      title: 'Not conclusive — a check failed',
-      advice: `${failed.map((r) => `${title(r.stepId)}: ${r.summary}`).join('; ')}. Fix that and diagnose again; no recovery is offered on a diagnosis that could not see.`,
+      title: `Not conclusive — ${title(first.stepId)} ended "${first.status}"`,
+      advice: `${unexplained.map((r) => `${title(r.stepId)}: ${r.summary} (ended "${r.status}")`).join('; ')}. No verdict of the runbook covers this, so it is not called healthy. Fix that and diagnose again; no recovery is offered on a diagnosis that could not see.`,
       paths: [],
       severity: 'warning',
       suggest: {},
     };
-  }
-
-  private stepOutputs(run: Run): Record<string, Record<string, unknown>> {
-    return Object.fromEntries(run.results.map((r) => [r.stepId, { ...r.outputs, status: r.status, summary: r.summary }]));
   }
 
   recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
@@ -323,29 +321,27 @@ export class IncidentService {
       stepStarted: async () => {},
       stepProgress: () => {},
       stepFinished: async (step, result) => {
-        if (!(result.status === 'ok' || step.acceptStatuses.includes(result.status))) failures.push(`${step.title}: ${result.summary}`);
+        if (!stepPassed(step, result.status)) failures.push(`${step.title}: ${result.summary}`);
       },
     }, { stopOnFailure: true });
     if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
   }
 
-  async proposeRecovery(incidentId: string, pathId: string, raw: Record<string, string>, actor: string): Promise<Run> {
-    const incident = this.incident(incidentId);
+  /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
+  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
-    const recovery = this.recoveryPath(rb, pathId);
-    const params = await this.parameters(rb, recovery.parameters, raw, recovery.requires);
+    const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
-    this.refuseIfLocked(lockKey);
+    // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
-    await this.checkGuards(guards);
     const previews = await runPreviews(recovery.previews, values, this.deps.config.databasePath);
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const run = this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...this.resolveAll(recovery.steps, { ...values, previews: previewValues })],
+      steps: [...guards, ...this.resolveAll(recovery.steps, withScopedValues(values, { previews: previewValues }))],
       lockKey,
       params: rawParameters(params),
       previews,
@@ -362,7 +358,7 @@ export class IncidentService {
     const rollback = recoveryRun.pathId ? this.recoveryPath(rb, recoveryRun.pathId).rollback : undefined;
     if (!rollback || rollback.inspect.length === 0) return undefined;
     const params = await this.recoveryParameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string), recoveryRun);
-    const values = this.templateValues(incident, params, { recovery: this.stepOutputs(recoveryRun) });
+    const values = this.templateValues(incident, params, { recovery: stepOutputs(recoveryRun.results) });
     const run = this.propose(incident, actor, {
       kind: 'inspection',
       title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
@@ -400,7 +396,7 @@ export class IncidentService {
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     const params = await this.recoveryParameters(rb, recovery, recoveryRun);
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
-    const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: this.stepOutputs(recoveryRun) });
+    const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: stepOutputs(recoveryRun.results) });
     this.refuseIfLocked(recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.checkGuards(guards);
@@ -562,8 +558,9 @@ export class IncidentService {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
       if (finished.status === 'succeeded') {
         // Validation checks the same window, source … the recovery worked on.
-        const params = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
-        await this.validate(finished.incidentId, params, botActor);
+        const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
+        const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
+        await this.validate(this.incident(finished.incidentId), params, botActor);
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
@@ -591,10 +588,9 @@ export class IncidentService {
     }
   }
 
-  async validate(incidentId: string, raw: Record<string, string>, actor: string): Promise<Run> {
-    const incident = this.incident(incidentId);
+  /** Runs the validation with parameters already checked. */
+  private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
-    const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
     const values = this.templateValues(incident, params);
     const run = this.propose(incident, actor, {
       kind: 'validation',
@@ -606,7 +602,7 @@ export class IncidentService {
     await this.announce(incident, run);
     await this.execute(run);
     const finished = this.run(run.id);
-    await this.safely(() => this.reporter.runFinished(this.incident(incidentId), finished));
+    await this.safely(() => this.reporter.runFinished(this.incident(incident.id), finished));
     return finished;
   }
 

@@ -6,6 +6,7 @@ import { IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { stepPassed } from '../engine/step-passed.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -92,8 +93,7 @@ function resultFacts(record: StepRecord): string {
 }
 
 function isPassing(run: Run, record: StepRecord): boolean {
-  const step = run.steps.find((s) => s.id === record.stepId);
-  return record.status === 'ok' || record.status === 'skipped' || Boolean(step?.acceptStatuses.includes(record.status));
+  return stepPassed(run.steps.find((s) => s.id === record.stepId), record.status);
 }
 
 class Document {

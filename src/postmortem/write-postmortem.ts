@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
-import { moveWithoutOverwriting } from '../engine/steps/file-steps.js';
+import { moveWithoutOverwriting } from '../engine/steps/move-without-overwriting.js';
 import { checkHead, readHead } from '../journal/head.js';
 import { verifyLines, type VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';

@@ -1,7 +1,8 @@
-// Reads and validates every runbooks/*.yml file; a bad file stops the start with its name, the path inside it and what is wrong.
+// Reads and checks every runbooks/*.yml file: a problem is named with its file, the path inside it and what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { runbookProblems } from './check.js';
 import { identifierProblems } from './identifiers.js';
 import { runbook, type Runbook } from './schema.js';
 
@@ -9,40 +10,66 @@ export class RunbookError extends Error {
   override readonly name = 'RunbookError';
 }
 
-export function parseRunbook(text: string, file: string): Runbook {
+/** A file's runbook, or every problem found in it, each as one "file: at path: problem" line. */
+export type CheckedRunbook = { ok: true; runbook: Runbook } | { ok: false; problems: string[] };
+
+export function checkRunbookText(text: string, file: string): CheckedRunbook {
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new RunbookError(`${file}: not valid YAML: ${doc.errors[0]?.message}`);
-  }
+  if (doc.errors.length > 0) return { ok: false, problems: [`${file}: not valid YAML: ${doc.errors[0]?.message}`] };
   const parsed = runbook.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`);
-    throw new RunbookError(problems.join('\n'));
-  }
-  const unsafe = identifierProblems(parsed.data);
-  if (unsafe.length > 0) throw new RunbookError(unsafe.map((problem) => `${file}: at ${problem}`).join('\n'));
+  // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`) };
+  const problems = [
+    ...runbookProblems(parsed.data).map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
+    ...identifierProblems(parsed.data).map((problem) => `${file}: at ${problem}`),
+  ];
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
-  if (parsed.data.id !== expectedId) {
-    throw new RunbookError(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"`);
-  }
-  return parsed.data;
+  if (parsed.data.id !== expectedId) problems.push(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"`);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data };
 }
 
-export function loadRunbooks(dir: string): Map<string, Runbook> {
-  let files: string[];
+export function parseRunbook(text: string, file: string): Runbook {
+  const checked = checkRunbookText(text, file);
+  if (!checked.ok) throw new RunbookError(checked.problems.join('\n'));
+  return checked.runbook;
+}
+
+/** Every runbook of a directory, and every problem of every file (empty when all load). */
+export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; files: string[]; problems: string[] } {
+  let names: string[];
   try {
-    files = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
   } catch (error) {
-    throw new RunbookError(`cannot read the runbooks directory ${dir}: ${(error as Error).message}`);
+    return { runbooks: new Map(), files: [], problems: [`cannot read the runbooks directory ${dir}: ${(error as Error).message}`] };
   }
-  if (files.length === 0) throw new RunbookError(`no runbook files (*.yml) in ${dir}`);
+  if (names.length === 0) return { runbooks: new Map(), files: [], problems: [`no runbook files (*.yml) in ${dir}`] };
   const runbooks = new Map<string, Runbook>();
-  for (const name of files) {
-    const file = path.join(dir, name);
-    const loaded = parseRunbook(fs.readFileSync(file, 'utf8'), file);
-    if (runbooks.has(loaded.id)) throw new RunbookError(`${file}: a second file for the runbook "${loaded.id}"`);
-    runbooks.set(loaded.id, loaded);
+  const problems: string[] = [];
+  const files = names.map((name) => path.join(dir, name));
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`${file}: cannot be read: ${(error as Error).message}`);
+      continue;
+    }
+    const checked = checkRunbookText(text, file);
+    if (!checked.ok) {
+      problems.push(...checked.problems);
+    } else if (runbooks.has(checked.runbook.id)) {
+      problems.push(`${file}: a second file for the runbook "${checked.runbook.id}"`);
+    } else {
+      runbooks.set(checked.runbook.id, checked.runbook);
+    }
   }
+  return { runbooks, files, problems };
+}
+
+/** The runbooks of a directory; any problem in any file stops the load, naming them all. */
+export function loadRunbooks(dir: string): Map<string, Runbook> {
+  const { runbooks, problems } = checkRunbooks(dir);
+  if (problems.length > 0) throw new RunbookError(problems.join('\n'));
   return runbooks;
 }
 

@@ -55,12 +55,12 @@ export function has(expression: string, context: TemplateContext): boolean {
 
 /** Names the placeholders in a template without rendering it. */
 export function placeholders(template: string): string[] {
-  return sqlPlaceholders(template).map((p) => p.expression);
+  return placeholderUses(template).map((use) => use.expression);
 }
 
-/** The placeholders of a SQL template, each with the literal kind it is rendered as (none: an identifier). */
-export function sqlPlaceholders(template: string): { expression: string; kind?: string }[] {
-  return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, kind: match[3] }));
+/** The placeholders in a template: whether each may be missing ({{name?}}), and the literal kind it renders as in SQL. */
+export function placeholderUses(template: string): { expression: string; optional: boolean; kind?: string }[] {
+  return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, optional: match[2] === '?', kind: match[3] }));
 }
 
 export function isLiteralKind(kind: string): kind is LiteralKind {

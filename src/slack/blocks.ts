@@ -8,6 +8,7 @@ import type { Incident, Run } from '../incidents/state.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
 import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+import { firstFailure, stepOutcome } from '../engine/step-passed.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -124,12 +125,14 @@ export function runStartedMessage(run: Run): Rendered {
 }
 
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
-const accepted = (step: ResolvedStep, status: string) => status !== 'ok' && status !== 'skipped' && step.acceptStatuses.includes(status);
+const accepted = (step: ResolvedStep, status: string) => stepOutcome(step, status) === 'accepted';
 
 function passedCount(run: Run): string {
-  const skipped = run.results.filter((r) => r.status === 'skipped').length;
-  const passed = run.results.length - skipped;
-  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (nothing to do)` : ''}`;
+  const outcomes = run.results.map((r) => stepOutcome(run.steps.find((s) => s.id === r.stepId), r.status));
+  const skipped = outcomes.filter((o) => o === 'skipped').length;
+  const passed = outcomes.filter((o) => o === 'passed' || o === 'accepted').length;
+  const failed = outcomes.length - skipped - passed;
+  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (nothing to do)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
 }
 
 const statusIcon = (status: string) =>
@@ -181,7 +184,7 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
 
 export function runFinishedMessage(run: Run): Rendered {
   const ok = run.status === 'succeeded';
-  const failedStep = run.results.find((r) => !['ok', 'skipped'].includes(r.status) && !run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status));
+  const failedStep = firstFailure(run.steps, run.results);
   const detail = ok
     ? passedCount(run)
     : failedStep

@@ -21,6 +21,7 @@ import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { plainMentions } from '../mentions.js';
+import { stepPassed } from '../engine/step-passed.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -370,7 +371,7 @@ class ConsoleSession {
     if (incident.diagnosis) rows.push(['Verdict', incident.diagnosis.title]);
     for (const run of mine) {
       if (run.kind === 'diagnosis') continue;
-      const passed = run.results.filter((r) => r.status === 'ok' || r.status === 'skipped' || run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status)).length;
+      const passed = run.results.filter((r) => stepPassed(run.steps.find((s) => s.id === r.stepId), r.status)).length;
       const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
       const who = run.decidedBy && run.decidedBy !== botActor ? ` · ${run.status === 'rejected' ? 'rejected' : 'approved'} by ${run.decidedBy}` : '';
       const label = run.kind === 'validation' ? 'Validation' : `${runLabel(run)}`;

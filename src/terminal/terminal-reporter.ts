@@ -8,6 +8,7 @@ import type { Incident, MessageRef, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
+import { firstFailure, stepOutcome } from '../engine/step-passed.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -128,9 +129,9 @@ export class TerminalReporter implements IncidentReporter {
   async stepFinished(_incident: Incident, _run: Run, step: ResolvedStep, record: StepRecord): Promise<void> {
     const { style } = this.options;
     this.stopProgress();
-    const passed = record.status === 'ok' || step.acceptStatuses.includes(record.status);
+    const outcome = stepOutcome(step, record.status);
     const mark =
-      record.status === 'skipped' ? style.dim('○ skipped') : passed ? style.green(`✔ ${record.status}`) : style.red(`✘ ${record.status}`);
+      outcome === 'skipped' ? style.dim('○ skipped') : outcome === 'failed' ? style.red(`✘ ${record.status}`) : style.green(`✔ ${record.status}`);
     const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, formatDuration(record.durationMs)]
       .filter(Boolean)
       .join(' · ');
@@ -163,7 +164,7 @@ export class TerminalReporter implements IncidentReporter {
     }
     const ok = run.status === 'succeeded';
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
-    const failed = run.results.find((r) => !(r.status === 'ok' || r.status === 'skipped' || run.steps.find((s) => s.id === r.stepId)?.acceptStatuses.includes(r.status)));
+    const failed = firstFailure(run.steps, run.results);
     const detail = ok
       ? `all ${run.results.length} steps passed`
       : failed

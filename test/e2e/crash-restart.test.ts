@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/process/alive.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
-import { freePort, mainArgs } from '../helpers/main-process.js';
+import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -46,10 +46,7 @@ describe('a bot killed mid-recovery', () => {
       reject: false,
     });
     const url = `http://127.0.0.1:${port}/slack/events`;
-    // Starting takes a few seconds, far more on a loaded machine: wait up to a minute for the listener.
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200; ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    expect(await waitForHealthz(port)).toBe(200);
     await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() }));
     await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
     const approve = slack.buttons('approve_plan')[0]!;

@@ -18,3 +18,17 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * Polls /healthz until the bot answers 200 or `timeoutMs` passes, and returns the last status (0: no answer). Starting the
+ * bot takes seconds on a loaded 2-core machine, so the wait is generous; it ends as soon as the bot is up.
+ */
+export async function waitForHealthz(port: number, timeoutMs = 90_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let status = 0;
+  while (status !== 200 && Date.now() < deadline) {
+    status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return status;
+}

@@ -6,7 +6,9 @@ import type { StepRunContext } from '../../src/engine/steps/context.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { createRedactor } from '../../src/redact.js';
-import { commandStep } from '../../src/runbook/schema.js';
+import { commandStepKind } from '../../src/engine/steps/command-step.js';
+
+const commandStep = commandStepKind.schema;
 import { scriptsDir } from '../support/fixtures.js';
 
 type CommandStep = Extract<ResolvedStep, { kind: 'command' }>;

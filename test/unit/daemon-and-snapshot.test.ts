@@ -8,7 +8,10 @@ import { runCommandStep } from '../../src/engine/steps/command-step.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
-import { commandStep, step as stepSchema } from '../../src/runbook/schema.js';
+import { commandStepKind } from '../../src/engine/steps/command-step.js';
+import { step as stepSchema } from '../../src/runbook/schema.js';
+
+const commandStep = commandStepKind.schema;
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('daemon-');

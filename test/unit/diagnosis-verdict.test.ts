@@ -26,6 +26,8 @@ diagnosis:
       kind: command
       title: A check that cannot run
       argv: [sh, -c, "echo 'no such table' >&2; exit 3"]
+      classify:
+        - { exit: 9, status: broken }
   verdicts:
     - id: broken
       title: Broken
@@ -46,24 +48,74 @@ validation:
     - { id: noop, kind: command, title: noop, argv: ["true"] }
 `;
 
+/** An engine over one runbook file, in a fresh checkout and state directory. */
+function serviceFor(text: string): IncidentService {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, 'runbooks'));
+  fs.writeFileSync(path.join(dir, 'runbooks', 'probe.yml'), text);
+  const config = loadConfig({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_RUNBOOKS_DIR: path.join(dir, 'runbooks') });
+  const journal = new Journal(config.stateDir);
+  const state = new IncidentState();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
+  return new IncidentService(
+    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
+    quietReporter(),
+  );
+}
+
 describe('the default verdict', () => {
   it('is replaced by "not conclusive" when a check failed, naming the check and why', async () => {
-    const dir = tempDir();
-    fs.mkdirSync(path.join(dir, 'runbooks'));
-    fs.writeFileSync(path.join(dir, 'runbooks', 'probe.yml'), runbook);
-    const config = loadConfig({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_RUNBOOKS_DIR: path.join(dir, 'runbooks') });
-    const journal = new Journal(config.stateDir);
-    const state = new IncidentState();
-    journal.onRecord((record) => state.apply(record));
-    journal.load();
-    const service = new IncidentService(
-      { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-      quietReporter(),
-    );
+    const service = serviceFor(runbook);
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
     const diagnosis = service.incident(incident.id).diagnosis;
     expect(diagnosis?.verdict).toBe('inconclusive');
     expect(diagnosis?.advice).toContain('A check that cannot run: exit 3');
     expect(diagnosis?.paths).toEqual([]);
+  });
+});
+
+describe('a status no verdict names', () => {
+  it('makes the diagnosis "not conclusive", naming the step and the status, instead of the catch-all', async () => {
+    // The check ends "desynced" (a status its kind declares), but the runbook only has a verdict for "broken".
+    const service = serviceFor(
+      runbook.replace(`argv: [sh, -c, "echo 'no such table' >&2; exit 3"]`, `argv: [sh, -c, "echo 'state is behind'; exit 4"]`).replace(
+        '        - { exit: 9, status: broken }\n',
+        '        - { exit: 9, status: broken }\n        - { exit: 4, status: desynced }\n',
+      ),
+    );
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const diagnosis = service.incident(incident.id).diagnosis;
+    expect(diagnosis?.verdict).toBe('inconclusive');
+    expect(diagnosis?.title).toBe('Not conclusive — A check that cannot run ended "desynced"');
+    expect(diagnosis?.advice).toContain('A check that cannot run: exit 4 (ended "desynced")');
+    expect(diagnosis?.severity).toBe('warning');
+  });
+
+  it('still lands on the catch-all when every step ended ok or skipped', async () => {
+    const service = serviceFor(runbook.replace(`argv: [sh, -c, "echo 'no such table' >&2; exit 3"]`, 'argv: ["true"]'));
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(service.incident(incident.id).diagnosis?.verdict).toBe('healthy');
+  });
+});
+
+describe('a guard whose condition does not hold', () => {
+  it('is skipped and passes: the plan is proposed, not refused', async () => {
+    const service = serviceFor(
+      runbook.replace(
+        '    steps:\n      - { id: noop, kind: command, title: noop, argv: ["true"] }\nvalidation:',
+        [
+          '    guards:',
+          '      - { id: first, kind: command, title: First check, argv: ["true"] }',
+          '      - { id: only_after_failure, kind: command, title: Only when the first failed, argv: ["false"], onlyIf: { step: first, status: failed } }',
+          '    steps:',
+          '      - { id: noop, kind: command, title: noop, argv: ["true"] }',
+          'validation:',
+        ].join('\n'),
+      ),
+    );
+    const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {} }, 'U1', 'test');
+    expect(run?.status).toBe('pending');
+    expect(run?.steps.map((s) => s.id)).toEqual(['first', 'only_after_failure', 'noop']);
   });
 });

@@ -1,14 +1,18 @@
-// Tests the built-in move and copy-file steps (src/engine/steps/file-steps.ts) on real files: never overwriting, bytes copied exactly.
+// Tests the built-in move and copy-file steps (src/engine/steps/move-step.ts, copy-file-step.ts) on real files: never overwriting, bytes copied exactly.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
-import { freeName, runCopyFileStep, runMoveStep } from '../../src/engine/steps/file-steps.js';
+import { copyFileStepKind, runCopyFileStep } from '../../src/engine/steps/copy-file-step.js';
+import { moveStepKind, runMoveStep } from '../../src/engine/steps/move-step.js';
+import { freeName } from '../../src/engine/steps/move-without-overwriting.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { createRedactor } from '../../src/redact.js';
-import { copyFileStep, moveStep } from '../../src/runbook/schema.js';
+
+const moveStep = moveStepKind.schema;
+const copyFileStep = copyFileStepKind.schema;
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-files-');

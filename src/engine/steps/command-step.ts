@@ -1,11 +1,65 @@
-// Runs an external command step and classifies its exit code and output into a status.
+// The command step kind: an external command (argv, never a shell), its exit code and output classified into a status.
 import path from 'node:path';
+import { z } from 'zod';
 import { parseDuration } from '../../config.js';
 import { startDetached } from '../../process/start-detached.js';
-import type { ResolvedStep, StepResult } from '../types.js';
+import { duration, stepCommon, template } from '../../runbook/step-common.js';
+import { listValue, render, type TemplateContext } from '../../runbook/template.js';
+import { withScopedValues } from '../template-values.js';
+import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon, type TemplateUse } from './define-step-kind.js';
 
-type CommandStep = Extract<ResolvedStep, { kind: 'command' }>;
+function isRegExp(text: string): boolean {
+  try {
+    new RegExp(text, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const classifyRule = z.strictObject({
+  status: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** A case-insensitive regular expression matched against the command's output. */
+  match: z
+    .string()
+    .refine((text) => isRegExp(text), { message: 'not a valid regular expression' })
+    .optional(),
+  exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
+});
+
+/** Expands to `argv` once per element of a list value: `{ forEach: source.models, argv: [--restate-model, "{{item}}"] }`. */
+const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z0-9_-]+)*$/), argv: z.array(template).min(1) });
+export type ArgvRepeat = z.infer<typeof argvRepeat>;
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('command'),
+  argv: z.array(z.union([template, argvRepeat])).min(1),
+  cwd: z.string().default('.'),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+  /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */
+  classify: z.array(classifyRule).default([]),
+  /**
+   * Start it and leave it running (a daemon such as dagster-daemon): the step succeeds when the process is still
+   * alive after `settle`; its output goes to a log file in the state directory. `timeout` does not apply.
+   */
+  detach: z.boolean().default(false),
+  settle: duration.default('5s'),
+});
+
+type Parsed = z.output<typeof schema>;
+export type CommandStep = Omit<Parsed, 'argv'> & { argv: string[] } & ResolvedCommon;
+
+/** Each argv element is rendered on its own (a value never splits into several arguments); forEach repeats a group per list item. */
+function resolveArgv(argv: Parsed['argv'], values: TemplateContext): string[] {
+  return argv.flatMap((element) =>
+    typeof element === 'string'
+      ? [render(element, values)]
+      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, withScopedValues(values, { item })))),
+  );
+}
 
 function classify(step: CommandStep, exitCode: number | null, output: string): string {
   for (const rule of step.classify) {
@@ -85,3 +139,38 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   const how = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
   return { status, summary: `${how}`, output, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
 }
+
+function templates(step: Parsed): TemplateUse[] {
+  const uses: TemplateUse[] = [{ at: ['cwd'], template: step.cwd, as: 'text' }];
+  step.argv.forEach((element, i) => {
+    if (typeof element === 'string') {
+      uses.push({ at: ['argv', i], template: element, as: 'text' });
+      return;
+    }
+    uses.push({ at: ['argv', i, 'forEach'], template: element.forEach, as: 'list' });
+    element.argv.forEach((part, j) => uses.push({ at: ['argv', i, 'argv', j], template: part, as: 'text', perItem: true }));
+  });
+  for (const [name, value] of Object.entries(step.env)) uses.push({ at: ['env', name], template: value, as: 'text' });
+  return uses;
+}
+
+export const commandStepKind = defineStepKind({
+  kind: 'command',
+  schema,
+  statuses: (step) => ['ok', 'failed', 'timeout', ...step.classify.map((rule) => rule.status)],
+  outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
+  defaultTimeoutMs: 30 * 60_000,
+  templates,
+  resolve: (step, tools) => ({
+    ...step,
+    argv: resolveArgv(step.argv, tools.values),
+    cwd: tools.inRoot(step.cwd),
+    env: Object.fromEntries(Object.entries(step.env).map(([name, value]) => [name, tools.text(value)])),
+  }),
+  describe: (step, { root, rel, showArg }) => {
+    const env = Object.entries(step.env).map(([name, value]) => `${name}=${showArg(value)} `).join('');
+    const where = step.cwd === root ? '' : `(in ${rel(step.cwd)}) `;
+    return `${where}${env}${step.argv.map(showArg).join(' ')}${step.detach ? '  (started detached and left running)' : ''}`;
+  },
+  run: runCommandStep,
+});

@@ -1,10 +1,37 @@
-// Row counts per day in a window against a baseline of the days before it: zero, absurdly low, spiking or normal.
+// The day-counts step kind: rows per day in a window against a baseline of the days before it: zero, low, spiking or normal.
+import { z } from 'zod';
+import { didYouMean } from '../../runbook/did-you-mean.js';
+import { stepCommon, stepId, template } from '../../runbook/step-common.js';
+import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
-import type { ResolvedStep, StepResult } from '../types.js';
+import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
 
-type DayCountsStep = Extract<ResolvedStep, { kind: 'day-counts' }>;
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('day-counts'),
+  table: template,
+  dateColumn: template,
+  /** The window; both empty means "scan the last `scanDays` complete days and propose the window". */
+  from: z.string().default(''),
+  to: z.string().default(''),
+  baselineDays: z.number().int().min(3).max(90).default(14),
+  scanDays: z.number().int().min(1).max(90).default(30),
+  /** Below this fraction of the baseline median a day is "absurdly low". */
+  lowBelow: z.number().min(0).max(1).default(0.2),
+  /** Above this multiple of the baseline median a day is "spiking". */
+  spikeAbove: z.number().min(1).default(5),
+  /** The id of a diagnosis step of the same kind whose counts are shown beside these (validation). */
+  compareWith: stepId.optional(),
+});
+
+export type DayCountsStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** The counts per day of the diagnosis step named by compareWith, shown beside the new ones. */
+    before?: Record<string, number>;
+  };
 /** `incomplete` is today: its rows are still arriving, so it is shown but never judged. */
 export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'incomplete';
 
@@ -45,6 +72,16 @@ export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>
   if (step.from && step.to) return { from: step.from, to: step.to, proposed: false };
   const yesterday = dayMsOf(today.toISOString().slice(0, 10)) - dayMs;
   return { from: isoDay(yesterday - (step.scanDays - 1) * dayMs), to: isoDay(yesterday), proposed: true };
+}
+
+/** The counts per day a diagnosis step found, for a validation step that compares with it. */
+function countsBefore(stepId: string, values: TemplateContext): Record<string, number> | undefined {
+  try {
+    const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
+    return Object.fromEntries(days.map((d) => [d.day, d.count]));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext): Promise<StepResult> {
@@ -95,3 +132,38 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     },
   };
 }
+
+export const dayCountsStepKind = defineStepKind({
+  kind: 'day-counts',
+  schema,
+  statuses: ['ok', 'anomalies', 'failed'],
+  outputs: ['from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo'],
+  defaultTimeoutMs: 5 * 60_000,
+  templates: (step) => [
+    { at: ['table'], template: step.table, as: 'sql' },
+    { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
+    { at: ['from'], template: step.from, as: 'text' },
+    { at: ['to'], template: step.to, as: 'text' },
+  ],
+  references: (step, { diagnosisSteps, phase }) => {
+    if (!step.compareWith) return [];
+    if (phase === 'diagnosis') return [{ at: ['compareWith'], message: 'compareWith names a diagnosis step; a diagnosis step has nothing to compare with' }];
+    const target = diagnosisSteps.find((s) => s.id === step.compareWith);
+    if (!target) return [{ at: ['compareWith'], message: `no diagnosis step "${step.compareWith}"${didYouMean(step.compareWith, diagnosisSteps.map((s) => s.id))}` }];
+    if (target.kind !== 'day-counts') return [{ at: ['compareWith'], message: `diagnosis step "${target.id}" is a ${target.kind} step, not day-counts: it has no counts per day to compare with` }];
+    return [];
+  },
+  resolve: (step, tools) => ({
+    ...step,
+    table: tools.sql(step.table),
+    dateColumn: tools.sql(step.dateColumn),
+    from: tools.text(step.from),
+    to: tools.text(step.to),
+    before: step.compareWith ? countsBefore(step.compareWith, tools.values) : undefined,
+  }),
+  describe: (step) => {
+    const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}`;
+  },
+  run: runDayCountsStep,
+});

@@ -1,8 +1,21 @@
-// Built-in check of free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`.
+// The disk-usage step kind: free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedStep, StepResult } from '../types.js';
+import { z } from 'zod';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('disk-usage'),
+  path: template,
+  /** Use% at or above which the volume counts as full; defaults to DATABOX_DISK_FULL_PERCENT. */
+  fullAtPercent: z.number().min(1).max(100).optional(),
+});
+
+export type DiskUsageStep = z.output<typeof schema> & ResolvedCommon;
 
 /** The path itself, or its nearest existing parent: a missing database file still lives on some volume. */
 function existingAncestor(target: string): string {
@@ -26,7 +39,7 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-export async function runDiskUsageStep(step: Extract<ResolvedStep, { kind: 'disk-usage' }>, ctx: StepRunContext): Promise<StepResult> {
+export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const where = existingAncestor(step.path);
   const stats = await fs.promises.statfs(where);
@@ -42,3 +55,15 @@ export async function runDiskUsageStep(step: Extract<ResolvedStep, { kind: 'disk
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
   };
 }
+
+export const diskUsageStepKind = defineStepKind({
+  kind: 'disk-usage',
+  schema,
+  statuses: ['ok', 'full'],
+  outputs: ['freeBytes', 'totalBytes', 'usedPercent', 'checkedPath'],
+  defaultTimeoutMs: 10_000,
+  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
+  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
+  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}`,
+  run: runDiskUsageStep,
+});

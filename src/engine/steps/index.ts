@@ -1,37 +1,42 @@
-// Dispatches a resolved step to the runner of its kind.
-import type { ResolvedStep, StepResult } from '../types.js';
-import { runCommandStep } from './command-step.js';
-import type { StepRunContext } from './context.js';
-import { runDiskUsageStep } from './disk-usage-step.js';
-import { runDuckdbOpenStep, runDuckdbScanStep } from './duckdb-steps.js';
-import { runCopyFileStep, runMoveStep } from './file-steps.js';
-import { runDayCountsStep } from './day-counts-step.js';
-import { runExportRowsStep, runRestoreRowsStep } from './row-steps.js';
-import { runSqlStep } from './sql-step.js';
+// Every step kind a runbook can use, one line each; the runbook schema, resolution, plans and runs all read this list.
+//
+// To add a kind: write src/engine/steps/<kind>-step.ts exporting `defineStepKind({ kind, schema, statuses, outputs,
+// defaultTimeoutMs, templates, resolve, describe, run, … })` (see define-step-kind.ts; copy disk-usage-step.ts for a
+// small one), and add it to the list below. Its schema is a z.strictObject({ ...stepCommon, kind: z.literal('<kind>'), … }).
+// `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
+import { commandStepKind } from './command-step.js';
+import { copyFileStepKind } from './copy-file-step.js';
+import { dayCountsStepKind } from './day-counts-step.js';
+import type { StepKindDefinition } from './define-step-kind.js';
+import { diskUsageStepKind } from './disk-usage-step.js';
+import { duckdbOpenStepKind } from './duckdb-open-step.js';
+import { duckdbScanStepKind } from './duckdb-scan-step.js';
+import { exportRowsStepKind } from './export-rows-step.js';
+import { moveStepKind } from './move-step.js';
+import { restoreRowsStepKind } from './restore-rows-step.js';
+import { sqlStepKind } from './sql-step.js';
 
-export function runStep(step: ResolvedStep, ctx: StepRunContext): Promise<StepResult> {
-  switch (step.kind) {
-    case 'command':
-      return runCommandStep(step, ctx);
-    case 'sql':
-      return runSqlStep(step, ctx);
-    case 'duckdb-open':
-      return runDuckdbOpenStep(step);
-    case 'duckdb-scan':
-      return runDuckdbScanStep(step, ctx);
-    case 'disk-usage':
-      return runDiskUsageStep(step, ctx);
-    case 'move':
-      return runMoveStep(step, ctx);
-    case 'copy-file':
-      return runCopyFileStep(step);
-    case 'export-rows':
-      return runExportRowsStep(step, ctx);
-    case 'restore-rows':
-      return runRestoreRowsStep(step, ctx);
-    case 'day-counts':
-      return runDayCountsStep(step, ctx);
-  }
+export const stepKinds = [
+  commandStepKind,
+  sqlStepKind,
+  duckdbOpenStepKind,
+  duckdbScanStepKind,
+  diskUsageStepKind,
+  moveStepKind,
+  copyFileStepKind,
+  exportRowsStepKind,
+  restoreRowsStepKind,
+  dayCountsStepKind,
+] as const;
+
+/** Any kind's definition, as the engine handles them without knowing which. */
+export type AnyStepKind = StepKindDefinition<string, any, any>;
+
+const byKind = new Map<string, AnyStepKind>(stepKinds.map((definition) => [definition.kind, definition as AnyStepKind]));
+
+/** The definition of a step's kind; the schema has already refused unknown kinds. */
+export function stepKind(kind: string): AnyStepKind {
+  const definition = byKind.get(kind);
+  if (!definition) throw new Error(`no step kind "${kind}"`);
+  return definition;
 }
-
-export type { StepRunContext };

@@ -46,3 +46,8 @@ export async function inTransaction<T>(connection: DuckDBConnection, work: () =>
 export function firstNumber(result: DuckDBResultReader): number {
   return Number((result.getRowsJson() as unknown[][])[0]?.[0] ?? 0);
 }
+
+/** A string literal for SQL text where a value cannot be bound (a COPY target). */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,27 @@
+// The one definition of "this step passed": ok, skipped, or a status the runbook accepts for it. Every front end uses it.
+
+export interface StepAcceptance {
+  acceptStatuses: readonly string[];
+}
+
+/** How a finished step reads: passed (ok), skipped, accepted (a status the runbook lets pass) or failed. */
+export type StepOutcome = 'passed' | 'skipped' | 'accepted' | 'failed';
+
+export function stepOutcome(step: StepAcceptance | undefined, status: string): StepOutcome {
+  if (status === 'ok') return 'passed';
+  if (status === 'skipped') return 'skipped';
+  return step?.acceptStatuses.includes(status) ? 'accepted' : 'failed';
+}
+
+/** True when the step does not fail its run: ok, skipped (its condition did not hold), or an accepted status. */
+export function stepPassed(step: StepAcceptance | undefined, status: string): boolean {
+  return stepOutcome(step, status) !== 'failed';
+}
+
+/** The first result of a run whose step did not pass, if any. */
+export function firstFailure<R extends { stepId: string; status: string }>(
+  steps: readonly (StepAcceptance & { id: string })[],
+  results: readonly R[],
+): R | undefined {
+  return results.find((r) => !stepPassed(steps.find((s) => s.id === r.stepId), r.status));
+}

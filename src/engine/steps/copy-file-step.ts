@@ -1,0 +1,57 @@
+// The copy-file step kind: copy a file into place (a backup, say), never overwriting anything.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('copy-file'),
+  from: template,
+  to: template,
+});
+
+export type CopyFileStep = z.output<typeof schema> & ResolvedCommon;
+
+export async function runCopyFileStep(step: CopyFileStep): Promise<StepResult> {
+  const started = performance.now();
+  const fail = (summary: string): StepResult => ({ status: 'failed', summary, durationMs: elapsedSince(started), outputs: {} });
+  if (!fs.existsSync(step.from)) return fail(`${step.from} does not exist`);
+  if (fs.existsSync(step.to)) return fail(`refusing to overwrite ${step.to}: it already exists`);
+  const partial = `${step.to}.partial-${process.pid}`;
+  try {
+    await fs.promises.copyFile(step.from, partial, fs.constants.COPYFILE_EXCL);
+    const [source, copy] = [fs.statSync(step.from).size, fs.statSync(partial).size];
+    if (source !== copy) throw new Error(`copied ${copy} of ${source} bytes`);
+    // A hard link fails if `to` appeared meanwhile, so nothing is ever overwritten.
+    fs.linkSync(partial, step.to);
+  } catch (error) {
+    return fail(`could not copy ${step.from} → ${step.to}: ${(error as Error).message}`);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+  return {
+    status: 'ok',
+    summary: `copied ${step.from} → ${step.to} (${fs.statSync(step.to).size} bytes)`,
+    durationMs: elapsedSince(started),
+    outputs: { from: step.from, to: step.to },
+  };
+}
+
+export const copyFileStepKind = defineStepKind({
+  kind: 'copy-file',
+  schema,
+  statuses: ['ok', 'failed'],
+  outputs: ['from', 'to'],
+  defaultTimeoutMs: 30 * 60_000,
+  rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'a copy-file step mutates: set mutates: true' }]),
+  templates: (step) => [
+    { at: ['from'], template: step.from, as: 'text' },
+    { at: ['to'], template: step.to, as: 'text' },
+  ],
+  resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
+  describe: (step, { rel, showArg }) => `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite)`,
+  run: (step) => runCopyFileStep(step),
+});

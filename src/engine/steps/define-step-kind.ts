@@ -1,0 +1,105 @@
+// The shape of one step kind's module: its runbook schema, what its runs can produce, how it resolves, reads in a plan and runs.
+import type { z } from 'zod';
+import type { StepCommon } from '../../runbook/step-common.js';
+import type { TemplateContext } from '../../runbook/template.js';
+import type { StepResult } from '../types.js';
+import type { StepRunContext } from './context.js';
+
+/** What the engine adds to every resolved step, whatever its kind. */
+export interface ResolvedCommon {
+  timeoutMs: number;
+  /** True for a path's read-only guard checks, which run first. */
+  guard: boolean;
+}
+
+/** A template inside a step, so the load-time check can read its placeholders and say where it is. */
+export interface TemplateUse {
+  /** Where it is inside the step: ['argv', 2, 'argv', 0]. */
+  at: (string | number)[];
+  template: string;
+  /**
+   * text: every placeholder rendered as text (argv elements, paths, bound values);
+   * sql: every placeholder must render as a plain SQL identifier;
+   * list: the text itself is one expression naming a list (forEach).
+   */
+  as: 'text' | 'sql' | 'list';
+  /** Rendered once per item of a list, with {{item}} set to it. */
+  perItem?: boolean;
+}
+
+/** A problem with one step, found when its runbook loads; `at` is inside the step. */
+export interface StepIssue {
+  at: (string | number)[];
+  message: string;
+}
+
+/** The other steps a step may name (compareWith), as the load-time check sees them. */
+export interface StepReferences {
+  /** The runbook's diagnosis steps, in order. */
+  diagnosisSteps: readonly { id: string; kind: string }[];
+  /** Where this step is: diagnosis, validation, a recovery path's steps … */
+  phase: string;
+}
+
+export interface ResolveTools {
+  root: string;
+  values: TemplateContext;
+  /** Renders a template as text. */
+  text(template: string): string;
+  /** Renders a template as a path, made absolute inside the databox checkout. */
+  inRoot(template: string): string;
+  /** Renders SQL whose placeholders stand only for identifiers. */
+  sql(template: string): string;
+}
+
+export interface DescribeTools {
+  root: string;
+  /** A path relative to the checkout where it is inside it. */
+  rel(target: string): string;
+  /** One argv element, quoted only where a reader would misread where it ends. */
+  showArg(arg: string): string;
+  /** The bound values of a statement, as an SQL comment line. */
+  bound(params: readonly string[]): string;
+}
+
+type Parsed<S extends z.ZodObject> = z.output<S> & StepCommon;
+
+export interface StepKindDefinition<K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }> {
+  kind: K;
+  /** A strictObject with the common step fields (stepCommon) and `kind: z.literal(K)`. */
+  schema: S;
+  /** Every status its run can return (the engine adds skipped, failed and timeout to any step). */
+  statuses: readonly string[] | ((step: Parsed<S>) => readonly string[]);
+  /** Every key its run puts in StepResult.outputs, for {{steps.<id>.<key>}} and the like. */
+  outputs: readonly string[] | ((step: Parsed<S>) => readonly string[]);
+  defaultTimeoutMs: number;
+  /** Rules about the step's own fields (a move is destructive, SQL that changes data mutates …). */
+  rules?(step: Parsed<S>): StepIssue[];
+  /** Every template in the step. */
+  templates(step: Parsed<S>): TemplateUse[];
+  /** Checks the names of other steps it refers to. */
+  references?(step: Parsed<S>, scope: StepReferences): StepIssue[];
+  /** Fills in every template: the exact argv, paths and SQL that will run. */
+  resolve(step: Parsed<S>, tools: ResolveTools): R;
+  /** Steps the engine runs right before this one, shown in the plan like any other. */
+  precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
+  /** The exact text shown in a plan and the postmortem. */
+  describe(step: R & ResolvedCommon, tools: DescribeTools): string;
+  run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
+}
+
+export function defineStepKind<const K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }>(
+  definition: StepKindDefinition<K, S, R>,
+): StepKindDefinition<K, S, R> {
+  return definition;
+}
+
+/** A kind's statuses or outputs for one step: a fixed list, or one that depends on the step (classify rules). */
+export function forStep<S>(declared: readonly string[] | ((step: S) => readonly string[]), step: S): readonly string[] {
+  return typeof declared === 'function' ? declared(step) : declared;
+}
+
+/** Every member of a union of statuses, listed once: the compiler refuses a list that misses one. */
+export function everyStatus<T extends string>(members: Record<T, true>): T[] {
+  return Object.keys(members) as T[];
+}

@@ -1,0 +1,47 @@
+// The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
+import { z } from 'zod';
+import { probeOpen, type OpenStatus } from '../../duckdb/probe.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince } from './context.js';
+import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('duckdb-open'),
+  path: template,
+});
+
+export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
+
+export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResult> {
+  const started = performance.now();
+  const opened = await probeOpen(step.path);
+  const summaries: Record<OpenStatus, string> = {
+    ok: 'opens read-only; SELECT 1 succeeds',
+    missing: `${step.path} does not exist`,
+    'not-a-file': `${step.path} is not a regular file`,
+    locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
+    corrupt: `does not open: ${opened.message}`,
+    unreadable: `does not open, but not because it is damaged: ${opened.message}`,
+  };
+  return {
+    status: opened.status,
+    summary: summaries[opened.status],
+    output: opened.message,
+    durationMs: elapsedSince(started),
+    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message },
+  };
+}
+
+export const duckdbOpenStepKind = defineStepKind({
+  kind: 'duckdb-open',
+  schema,
+  statuses: everyStatus<OpenStatus>({ ok: true, missing: true, 'not-a-file': true, locked: true, corrupt: true, unreadable: true }),
+  outputs: ['holderPid', 'message'],
+  defaultTimeoutMs: 30_000,
+  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
+  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
+  describe: (step, { rel }) => `open ${rel(step.path)} read-only and run SELECT 1`,
+  run: runDuckdbOpenStep,
+});

@@ -1,0 +1,51 @@
+// The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
+import { z } from 'zod';
+import { scanTables, type ScanResult } from '../../duckdb/scan.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('duckdb-scan'),
+  path: template,
+});
+
+export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
+
+export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContext): Promise<StepResult> {
+  const started = performance.now();
+  let lastProgress = 0;
+  const scan = await scanTables(step.path, {
+    timeoutMs: step.timeoutMs,
+    signal: ctx.signal,
+    onProgress: ({ done, total, current, rows }) => {
+      const now = Date.now();
+      if (now - lastProgress < 2_000 && done !== total) return;
+      lastProgress = now;
+      ctx.progress(`read ${done} of ${total} tables (${rows} rows)${current ? `; now ${current}` : ''}`);
+    },
+  });
+  const failed = scan.tables.filter((t) => t.error);
+  const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`).join('\n');
+  return {
+    status: scan.status,
+    summary: scan.message,
+    output: detail || scan.message,
+    durationMs: elapsedSince(started),
+    outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total },
+  };
+}
+
+export const duckdbScanStepKind = defineStepKind({
+  kind: 'duckdb-scan',
+  schema,
+  statuses: everyStatus<ScanResult['status']>({ ok: true, damaged: true, timeout: true, unopenable: true }),
+  outputs: ['failedTables', 'tablesRead', 'tables'],
+  defaultTimeoutMs: 10 * 60_000,
+  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
+  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
+  describe: (step, { rel }) => `read every table of ${rel(step.path)} in full, read-only`,
+  run: runDuckdbScanStep,
+});

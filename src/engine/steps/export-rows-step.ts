@@ -1,0 +1,70 @@
+// The export-rows step kind: keep rows of one table in a Parquet file before they are deleted, checked against a preview.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { moveWithoutOverwriting } from './move-without-overwriting.js';
+import { firstNumber, sqlString, withStepDatabase } from './step-database.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('export-rows'),
+  table: template,
+  /** A WHERE clause; {{name}} stands only for identifiers, values go through `params`. */
+  where: z.string().min(1),
+  params: z.array(template).default([]),
+  /** The Parquet file the rows are kept in; it must not exist yet. */
+  to: template,
+  expectRows: template.optional(),
+});
+
+export type ExportRowsStep = z.output<typeof schema> & ResolvedCommon;
+
+export function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Promise<StepResult> {
+  if (fs.existsSync(step.to)) {
+    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {} });
+  }
+  fs.mkdirSync(path.dirname(step.to), { recursive: true });
+  return withStepDatabase(ctx, { writable: false, timeoutMs: step.timeoutMs }, async (connection, fail, started) => {
+    const written = firstNumber(await connection.runAndReadAll(`COPY (SELECT * FROM ${step.table} WHERE ${step.where}) TO ${sqlString(step.to)} (FORMAT parquet)`, step.params));
+    const inFile = firstNumber(await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(step.to)})`));
+    const expected = step.expectRows === undefined ? written : Number(step.expectRows);
+    if (written !== expected || inFile !== expected) {
+      // The file is kept under another name for inspection, never removed.
+      const aside = moveWithoutOverwriting(step.to, `${step.to}.count-mismatch`, 'suffix', ctx.clock());
+      return fail(`kept ${inFile} rows where the preview counted ${expected}: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
+    }
+    return { status: 'ok', summary: `kept ${inFile} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: inFile } };
+  });
+}
+
+export const exportRowsStepKind = defineStepKind({
+  kind: 'export-rows',
+  schema,
+  statuses: ['ok', 'failed'],
+  outputs: ['file', 'rowCount'],
+  defaultTimeoutMs: 30 * 60_000,
+  rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]),
+  templates: (step) => [
+    { at: ['table'], template: step.table, as: 'sql' },
+    { at: ['where'], template: step.where, as: 'sql' },
+    ...step.params.map((param, i) => ({ at: ['params', i], template: param, as: 'text' as const })),
+    { at: ['to'], template: step.to, as: 'text' },
+    ...(step.expectRows ? [{ at: ['expectRows'], template: step.expectRows, as: 'text' as const }] : []),
+  ],
+  resolve: (step, tools) => ({
+    ...step,
+    table: tools.sql(step.table),
+    where: tools.sql(step.where),
+    params: step.params.map(tools.text),
+    to: tools.inRoot(step.to),
+    expectRows: step.expectRows && tools.text(step.expectRows),
+  }),
+  describe: (step, { rel, bound }) =>
+    `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +
+    (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : ''),
+  run: runExportRowsStep,
+});

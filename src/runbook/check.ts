@@ -1,0 +1,284 @@
+// Load-time cross-checks of a runbook: every step, status, output, parameter and placeholder it names exists where it is used.
+import { engineStatuses } from '../engine/execute-steps.js';
+import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
+import { stepKind } from '../engine/steps/index.js';
+import { engineValueNames, scopedValueNames, stepResultFields } from '../engine/template-values.js';
+import { didYouMean } from './did-you-mean.js';
+import type { Condition, Runbook, Step } from './schema.js';
+import { placeholderUses } from './template.js';
+
+type At = (string | number)[];
+
+export interface RunbookProblem {
+  at: At;
+  message: string;
+}
+
+/** What the templates and conditions of one part of a runbook can name. */
+interface Scope {
+  /** "the diagnosis", "path a", "the rollback of path a" … */
+  label: string;
+  /** The parameters the command that runs this part takes. */
+  params: readonly string[];
+  /** Of those, the ones it must be given. */
+  requires: readonly string[];
+  /** {{diagnosis.<step>.<output>}}: the incident's diagnosis, read by everything after it. */
+  diagnosis: boolean;
+  /** {{steps.<step>.<output>}}: a verdict's own diagnosis. */
+  steps?: readonly Step[];
+  /** {{recovery.<step>.<output>}}: the recovery a rollback undoes. */
+  recovery?: readonly Step[];
+  /** {{previews.<id>}}: the counts a recovery's plan took. */
+  previews?: readonly string[];
+}
+
+const plainEngineValues: readonly string[] = engineValueNames.filter((name) => name !== 'diagnosis');
+
+/** Every status a step can end with: its kind's, for this step, and the ones the engine gives any step. */
+export function possibleStatuses(step: Step): string[] {
+  return [...new Set([...forStep(stepKind(step.kind).statuses, step), ...engineStatuses])];
+}
+
+/** Every key {{steps.<id>.…}} and the like can read for a step. */
+export function possibleOutputs(step: Step): string[] {
+  return [...forStep(stepKind(step.kind).outputs, step), ...stepResultFields];
+}
+
+const list = (names: Iterable<string>) => [...names].join(', ') || 'none';
+
+export function runbookProblems(rb: Runbook): RunbookProblem[] {
+  const problems: RunbookProblem[] = [];
+  const add = (at: At, message: string) => problems.push({ at, message });
+  const parameterNames = Object.keys(rb.parameters);
+  const diagnosisSteps = rb.diagnosis.steps;
+
+  const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
+  for (const name of parameterNames) {
+    if (reserved.has(name)) add(['parameters', name], `"${name}" is a built-in name (the engine's own value {{${name}}}); rename the parameter`);
+  }
+
+  const checkParameterList = (names: readonly string[], at: At) =>
+    names.forEach((name, i) => {
+      if (!rb.parameters[name]) add([...at, i], `unknown parameter "${name}"${didYouMean(name, parameterNames)}`);
+    });
+  /** `requires` names parameters the same command takes: a required name it does not take would never be asked for. */
+  const checkRequires = (requires: readonly string[], takes: readonly string[], at: At) =>
+    requires.forEach((name, i) => {
+      if (!rb.parameters[name]) add([...at, i], `unknown parameter "${name}"${didYouMean(name, parameterNames)}`);
+      else if (!takes.includes(name)) add([...at, i], `"${name}" is not one of the parameters this takes (${list(takes)}): add it to parameters`);
+    });
+
+  rb.windows.forEach((w, i) => {
+    for (const end of ['from', 'to'] as const) {
+      const declared = rb.parameters[w[end]];
+      if (!declared) add(['windows', i, end], `unknown parameter "${w[end]}"${didYouMean(w[end], parameterNames)}`);
+      else if (declared.type !== 'date') add(['windows', i, end], `"${w[end]}" is not a date parameter`);
+    }
+  });
+
+  const checkExpression = (expression: string, optional: boolean, use: Pick<TemplateUse, 'perItem'>, scope: Scope, guardedBy: string | undefined): string | undefined => {
+    const [head = '', ...rest] = expression.split('.');
+    const wrap = (message: string) => `{{${expression}${optional ? '?' : ''}}}: ${message}`;
+    if (head === 'item') {
+      if (!use.perItem) return wrap('{{item}} is only set inside a forEach group');
+      return rest.length > 0 ? wrap('{{item}} is one list element and has no attributes') : undefined;
+    }
+    if (plainEngineValues.includes(head)) return rest.length > 0 ? wrap(`{{${head}}} is a single value with no attribute "${rest.join('.')}"`) : undefined;
+    const stepOutput = (steps: readonly Step[], what: string): string | undefined => {
+      const [id, output] = rest;
+      if (id === undefined || output === undefined) return wrap(`name a step and one of its outputs: {{${head}.<step>.<output>}}`);
+      const step = steps.find((s) => s.id === id);
+      if (!step) return wrap(`no ${what} step "${id}"${didYouMean(id, steps.map((s) => s.id))}`);
+      const outputs = possibleOutputs(step);
+      if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}`);
+      return undefined;
+    };
+    if (head === 'diagnosis') return scope.diagnosis ? stepOutput(diagnosisSteps, 'diagnosis') : wrap(`${scope.label} cannot read {{diagnosis.…}}: it is the diagnosis`);
+    if (head === 'steps') return scope.steps ? stepOutput(scope.steps, 'diagnosis') : wrap('{{steps.…}} is only set in a verdict (read {{diagnosis.…}} or {{recovery.…}} here)');
+    if (head === 'recovery') return scope.recovery ? stepOutput(scope.recovery, 'recovery') : wrap('{{recovery.…}} is only set in a rollback');
+    if (head === 'previews') {
+      if (!scope.previews) return wrap('{{previews.…}} is only set in the steps of a recovery path that has previews');
+      const id = rest[0];
+      if (id === undefined || rest.length > 1) return wrap('name one preview: {{previews.<id>}}');
+      return scope.previews.includes(id) ? undefined : wrap(`no preview "${id}" in ${scope.label}${didYouMean(id, scope.previews)}`);
+    }
+    if (scope.params.includes(head)) {
+      const declared = rb.parameters[head];
+      if (!declared) return undefined;
+      if (!optional && !declared.required && declared.default === undefined && !scope.requires.includes(head) && guardedBy !== head) {
+        return wrap(`"${head}" is optional, so this fails when it is not given: write {{${head}?}}, list it under requires, or add onlyIfGiven: ${head}`);
+      }
+      if (rest.length === 0) return undefined;
+      if (declared.type !== 'enum' || rest.length > 1) return wrap(`the ${declared.type} parameter "${head}" has no attribute "${rest.join('.')}"`);
+      const attribute = rest[0] as string;
+      const values = Object.entries(declared.values);
+      const having = values.filter(([, attributes]) => Object.hasOwn(attributes, attribute));
+      if (having.length === 0) {
+        const known = new Set(values.flatMap(([, attributes]) => Object.keys(attributes)));
+        return wrap(`no value of parameter "${head}" has an attribute "${attribute}"${didYouMean(attribute, known)}`);
+      }
+      if (having.length < values.length && !optional) {
+        const lacking = values.filter(([, attributes]) => !Object.hasOwn(attributes, attribute)).map(([value]) => value);
+        return wrap(`${list(lacking)} of parameter "${head}" ${lacking.length === 1 ? 'has' : 'have'} no "${attribute}": write {{${expression}?}} or add it`);
+      }
+      return undefined;
+    }
+    if (rb.parameters[head]) return wrap(`the parameter "${head}" is not given to ${scope.label} (it takes: ${list(scope.params)})`);
+    const known = [...scope.params, ...plainEngineValues, ...(scope.diagnosis ? ['diagnosis'] : []), ...(scope.steps ? ['steps'] : []), ...(scope.recovery ? ['recovery'] : []), ...(scope.previews ? ['previews'] : [])];
+    return wrap(`"${head}" is not a parameter of ${scope.label}, a step output or an engine value${didYouMean(head, known)}`);
+  };
+
+  const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
+    const uses = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
+    for (const { expression, optional } of uses) {
+      const message = checkExpression(expression, optional, use, scope, guardedBy);
+      if (message) add([...at, ...use.at], message);
+    }
+  };
+
+  const checkCondition = (cond: Condition, at: At, earlier: readonly Step[], later: readonly Step[], where: string) => {
+    if ('any' in cond) return cond.any.forEach((c, i) => checkCondition(c, [...at, 'any', i], earlier, later, where));
+    if ('all' in cond) return cond.all.forEach((c, i) => checkCondition(c, [...at, 'all', i], earlier, later, where));
+    const step = earlier.find((s) => s.id === cond.step);
+    if (!step) {
+      const message = later.some((s) => s.id === cond.step)
+        ? `step "${cond.step}" runs after this one; a condition can only name an earlier step`
+        : `no step "${cond.step}" ${where}${didYouMean(cond.step, earlier.map((s) => s.id))}`;
+      return add([...at, 'step'], message);
+    }
+    const statuses = possibleStatuses(step);
+    const named = Array.isArray(cond.status) ? cond.status : [cond.status];
+    named.forEach((status, i) => {
+      if (!statuses.includes(status)) {
+        add([...at, 'status', ...(Array.isArray(cond.status) ? [i] : [])], `step "${step.id}" (${step.kind}) never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
+      }
+    });
+  };
+
+  /** Steps that run as one sequence: each condition names an earlier one of them. */
+  const checkSequence = (parts: [readonly Step[], At][], scope: Scope, phase: string, options: { readOnly?: string; onlyIfRanIn?: number; previewsFrom?: number } = {}) => {
+    const all = parts.flatMap(([steps]) => steps);
+    let index = 0;
+    parts.forEach(([steps, at], partIndex) => {
+      const partScope = options.previewsFrom !== undefined && partIndex < options.previewsFrom ? { ...scope, previews: undefined } : scope;
+      steps.forEach((step, i) => {
+        const here = [...at, i];
+        const earlier = all.slice(0, index);
+        const later = all.slice(index + 1);
+        index += 1;
+        const kind = stepKind(step.kind);
+        if (options.readOnly && step.mutates) add(here, options.readOnly);
+        if (step.onlyIf) checkCondition(step.onlyIf, [...here, 'onlyIf'], earlier, later, `before this one in ${scope.label}`);
+        if (step.onlyIfRan !== undefined) {
+          if (options.onlyIfRanIn !== partIndex) add([...here, 'onlyIfRan'], 'onlyIfRan only applies to rollback steps (use onlyIf here)');
+        }
+        if (step.onlyIfGiven !== undefined && !scope.params.includes(step.onlyIfGiven)) {
+          add([...here, 'onlyIfGiven'], `"${step.onlyIfGiven}" is not a parameter ${scope.label} takes${didYouMean(step.onlyIfGiven, scope.params)}; it takes: ${list(scope.params)}`);
+        }
+        const statuses = possibleStatuses(step);
+        step.acceptStatuses.forEach((status, j) => {
+          if (!statuses.includes(status)) add([...here, 'acceptStatuses', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
+        });
+        for (const issue of kind.references?.(step, { diagnosisSteps, phase }) ?? []) add([...here, ...issue.at], issue.message);
+        for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
+      });
+    });
+  };
+
+  checkParameterList(rb.diagnosis.parameters, ['diagnosis', 'parameters']);
+  checkParameterList(rb.validation.parameters, ['validation', 'parameters']);
+  checkRequires(rb.validation.requires, rb.validation.parameters, ['validation', 'requires']);
+
+  const diagnosisScope: Scope = { label: 'the diagnosis', params: rb.diagnosis.parameters, requires: [], diagnosis: false };
+  checkSequence([[diagnosisSteps, ['diagnosis', 'steps']]], diagnosisScope, 'diagnosis', { readOnly: 'diagnosis steps must be read-only' });
+  checkSequence(
+    [[rb.validation.steps, ['validation', 'steps']]],
+    { label: 'the validation', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true },
+    'validation',
+    { readOnly: 'validation steps must be read-only: a validation runs without approval' },
+  );
+
+  const pathIds = rb.recovery.map((p) => p.id);
+  rb.recovery.forEach((p, i) => {
+    const at: At = ['recovery', i];
+    checkParameterList(p.parameters, [...at, 'parameters']);
+    checkRequires(p.requires, p.parameters, [...at, 'requires']);
+    const scope: Scope = { label: `path ${p.id}`, params: p.parameters, requires: p.requires, diagnosis: true, previews: p.previews.map((v) => v.id) };
+    p.guards.forEach((g, j) => {
+      if (g.mutates) add([...at, 'guards', j], 'guards must be read-only');
+    });
+    checkSequence(
+      [
+        [p.guards, [...at, 'guards']],
+        [p.steps, [...at, 'steps']],
+      ],
+      scope,
+      `recovery path ${p.id}`,
+      { previewsFrom: 1 },
+    );
+    p.previews.forEach((preview, j) => {
+      const previewScope = { ...scope, previews: undefined };
+      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, previewScope, [...at, 'previews', j]);
+      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, previewScope, [...at, 'previews', j]));
+    });
+    if (!p.rollback) return;
+    const rollbackAt: At = [...at, 'rollback'];
+    checkParameterList(p.rollback.parameters, [...rollbackAt, 'parameters']);
+    p.rollback.parameters.forEach((name, j) => {
+      if (rb.parameters[name]?.required) add([...rollbackAt, 'parameters', j], `rollback parameters are optional: set required: false on "${name}"`);
+    });
+    const recoverySteps = [...p.guards, ...p.steps];
+    const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, diagnosis: true, recovery: recoverySteps };
+    p.rollback.inspect.forEach((s, j) => {
+      if (s.mutates) add([...rollbackAt, 'inspect', j], 'inspect steps must be read-only');
+    });
+    p.rollback.guards.forEach((g, j) => {
+      if (g.mutates) add([...rollbackAt, 'guards', j], 'guards must be read-only');
+    });
+    checkSequence([[p.rollback.inspect, [...rollbackAt, 'inspect']]], { ...rollbackScope, label: `the inspection before the rollback of path ${p.id}`, params: p.parameters }, `rollback inspection of path ${p.id}`);
+    checkSequence(
+      [
+        [p.rollback.guards, [...rollbackAt, 'guards']],
+        [p.rollback.steps, [...rollbackAt, 'steps']],
+      ],
+      rollbackScope,
+      `rollback of path ${p.id}`,
+      { onlyIfRanIn: 1 },
+    );
+    p.rollback.steps.forEach((s, j) => {
+      if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan)) {
+        add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);
+      }
+    });
+  });
+
+  const verdicts = rb.diagnosis.verdicts;
+  const verdictScope: Scope = { label: 'a verdict', params: rb.diagnosis.parameters, requires: [], diagnosis: false, steps: diagnosisSteps };
+  const catchAll = verdicts.findIndex((v) => !v.when);
+  if (catchAll === -1) {
+    add(['diagnosis', 'verdicts', verdicts.length - 1, 'when'], 'no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one');
+  }
+  verdicts.forEach((v, i) => {
+    const at: At = ['diagnosis', 'verdicts', i];
+    if (!v.when && i !== verdicts.length - 1) add([...at, 'when'], 'only the last verdict may omit "when": a catch-all here hides every verdict after it');
+    if (v.when) checkCondition(v.when, [...at, 'when'], diagnosisSteps, [], 'in the diagnosis');
+    v.paths.forEach((id, j) => {
+      if (!pathIds.includes(id)) add([...at, 'paths', j], `no recovery path "${id}"${didYouMean(id, pathIds)}`);
+    });
+    checkTemplate({ at: ['advice'], template: v.advice, as: 'text' }, verdictScope, at);
+    const offered = rb.recovery.filter((p) => v.paths.includes(p.id));
+    const suggestable = offered.length > 0 ? [...new Set(offered.flatMap((p) => p.parameters))] : parameterNames;
+    for (const [name, value] of Object.entries(v.suggest)) {
+      if (!suggestable.includes(name)) {
+        const whose = offered.length > 0 ? `a parameter of the paths this verdict offers (${list(suggestable)})` : 'a parameter';
+        add([...at, 'suggest', name], `"${name}" is not ${whose}${didYouMean(name, suggestable)}`);
+      }
+      checkTemplate({ at: ['suggest', name], template: value, as: 'text' }, verdictScope, at);
+    }
+  });
+
+  // The lock key is rendered by every command: it can use the engine's values and the parameters all of them take.
+  const everywhere = parameterNames.filter((name) => [rb.diagnosis.parameters, rb.validation.parameters, ...rb.recovery.map((p) => p.parameters)].every((given) => given.includes(name)));
+  checkTemplate({ at: ['lockKey'], template: rb.lockKey, as: 'text' }, { label: 'every command', params: everywhere, requires: everywhere, diagnosis: false }, []);
+  return problems;
+}

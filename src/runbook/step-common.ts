@@ -1,0 +1,52 @@
+// The fields every runbook step has, whatever its kind, and the small value types step kinds build their schemas from.
+import { z } from 'zod';
+import { parseDuration } from '../config.js';
+
+export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
+export const template = z.string().min(1);
+export const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' });
+
+/** A condition on the status of an earlier step of the same run. */
+export type Condition =
+  | { step: string; status: string | string[] }
+  | { any: Condition[] }
+  | { all: Condition[] };
+
+export const condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ step: stepId, status: z.union([z.string(), z.array(z.string()).min(1)]) }),
+    z.strictObject({ any: z.array(condition).min(1) }),
+    z.strictObject({ all: z.array(condition).min(1) }),
+  ]),
+);
+
+export const stepCommon = {
+  id: stepId,
+  title: z.string().min(1),
+  mutates: z.boolean().default(false),
+  destructive: z.boolean().default(false),
+  timeout: duration.optional(),
+  /** Run only when this condition on earlier steps holds; otherwise the step is recorded as skipped. */
+  onlyIf: condition.optional(),
+  /** Rollback steps: include only when the named step of the recovery being undone completed. */
+  onlyIfRan: stepId.optional(),
+  /** Include only when the operator gave this (optional) parameter; decided when the plan is made, so the plan shows it. */
+  onlyIfGiven: z.string().optional(),
+  /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
+  acceptStatuses: z.array(z.string()).default([]),
+};
+
+/** The common fields as parsed, which the engine reads on every step whatever its kind. */
+export interface StepCommon {
+  id: string;
+  title: string;
+  mutates: boolean;
+  destructive: boolean;
+  timeout?: string;
+  onlyIf?: Condition;
+  onlyIfRan?: string;
+  onlyIfGiven?: string;
+  acceptStatuses: string[];
+}

@@ -1,0 +1,31 @@
+// `runbooks check [dir]`: checks every runbook file the way the bot does at start-up, printing every problem of every file.
+import path from 'node:path';
+import { bundledRunbooksDir } from '../config.js';
+import { checkRunbooks } from '../runbook/load.js';
+import type { TerminalOutput } from './terminal-reporter.js';
+
+export interface RunbooksCommandIO {
+  stdout: TerminalOutput;
+  stderr: TerminalOutput;
+  env: Record<string, string | undefined>;
+}
+
+const usage = 'databox: usage: npm run --silent cli -- runbooks check [dir]';
+
+/** Exit 0 with one line per runbook when all load; 1 with every problem, one per line; 2 on bad usage. */
+export function runbooksCommand(args: readonly string[], io: RunbooksCommandIO): number {
+  if (args[0] !== 'runbooks' || args[1] !== 'check' || args.length > 3) {
+    io.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  const dir = path.resolve(args[2] ?? io.env.DATABOX_RUNBOOKS_DIR ?? bundledRunbooksDir);
+  const { runbooks, problems } = checkRunbooks(dir);
+  if (problems.length > 0) {
+    io.stderr.write(`${problems.join('\n')}\n`);
+    io.stderr.write(`runbooks check FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}\n`);
+    return 1;
+  }
+  for (const rb of runbooks.values()) io.stdout.write(`ok  ${rb.id}: ${rb.title}\n`);
+  io.stdout.write(`runbooks OK: ${runbooks.size} runbook${runbooks.size === 1 ? '' : 's'} in ${dir}\n`);
+  return 0;
+}

@@ -1,0 +1,72 @@
+// `npm run --silent cli -- runbooks check [dir]`, run as the real CLI process: every problem of every file, and the exit code.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { cliEnv, projectRoot } from '../helpers/cli-process.js';
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function check(args: string[], env: Record<string, string> = {}) {
+  return execa('npm', ['run', '--silent', 'cli', '--', 'runbooks', 'check', ...args], {
+    cwd: projectRoot,
+    env: cliEnv(env),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+}
+
+function bundledDoc(name: string): Record<string, any> {
+  return parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Record<string, any>;
+}
+
+describe('runbooks check', () => {
+  it('exits 0 on the bundled runbooks, one line per runbook, needing no configuration', async () => {
+    const result = await check([]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'ok  backfill: Partial backfill of a single source',
+      'ok  duckdb: Blown DuckDB file (local backend)',
+      `runbooks OK: 2 runbooks in ${path.join(projectRoot, 'runbooks')}`,
+    ]);
+  });
+
+  it('prints every problem of every file and exits 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
+    temps.push(dir);
+    const duckdb = bundledDoc('duckdb.yml');
+    duckdb.diagnosis.verdicts[4].when = { step: 'open', status: 'corupt' };
+    duckdb.validation.steps[0].mutates = true;
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(duckdb));
+    const backfill = bundledDoc('backfill.yml');
+    backfill.validation.steps[0].compareWith = 'mart_count';
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(backfill));
+    const result = await check([dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([
+      `${dir}/backfill.yml: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
+      `${dir}/duckdb.yml: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
+      `${dir}/duckdb.yml: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, not-a-file, locked, corrupt, unreadable, skipped, failed, timeout`,
+      `runbooks check FAILED: 3 problems in ${dir}`,
+    ]);
+  });
+
+  it('checks DATABOX_RUNBOOKS_DIR when no directory is given, and names a directory it cannot read', async () => {
+    const missing = path.join(os.tmpdir(), 'no-such-runbooks-dir');
+    const result = await check([], { DATABOX_RUNBOOKS_DIR: missing });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^cannot read the runbooks directory ${missing}: ENOENT`));
+  });
+
+  it('answers bad usage with the usage line and exit 2', async () => {
+    const result = await check(['one', 'two']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('databox: usage: npm run --silent cli -- runbooks check [dir]');
+  });
+});

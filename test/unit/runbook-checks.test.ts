@@ -1,0 +1,329 @@
+// Tests the load-time checks (src/runbook/check.ts): a mistake planted in each bundled runbook is refused with its exact line.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-runbook-checks-');
+type Doc = Record<string, any>;
+const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
+
+/** Loads a directory holding only `doc` as `name`, and returns the lines of the refusal with the file's path cut off. */
+function refusal(name: string, doc: Doc): string[] {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, name), stringify(doc));
+  try {
+    loadRunbooks(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RunbookError);
+    const prefix = `${path.join(dir, name)}: `;
+    const lines = (error as Error).message.split('\n');
+    for (const line of lines) expect(line.startsWith(prefix), line).toBe(true);
+    return lines.map((line) => line.slice(prefix.length));
+  }
+  throw new Error(`${name} loaded with the mistake planted`);
+}
+
+interface Planted {
+  name: string;
+  plant: (doc: Doc) => void;
+  /** Every line of the refusal, after "<file>: ". */
+  refusal: string[];
+}
+
+const duckdbStatuses = 'ok, missing, not-a-file, locked, corrupt, unreadable, skipped, failed, timeout';
+
+const duckdbCases: Planted[] = [
+  {
+    name: 'a verdict on a status the step never ends with (the issue\'s "corupt")',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[4].when = { step: 'open', status: 'corupt' };
+    },
+    refusal: [`at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses}`],
+  },
+  {
+    name: 'a verdict on a step that does not exist',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[5].when.step = 'audt';
+    },
+    refusal: ['at diagnosis.verdicts[5].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
+  },
+  {
+    name: 'a mistyped status inside any: [...]',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
+    },
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, damaged, timeout, unopenable, skipped, failed'],
+  },
+  {
+    name: 'a mistyped status inside all: [...]',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[5].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
+    },
+    refusal: ['at diagnosis.verdicts[5].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+  },
+  {
+    name: 'onlyIf on a mistyped status',
+    plant: (doc) => {
+      doc.diagnosis.steps[2].onlyIf.status = 'okay';
+    },
+    refusal: [`at diagnosis.steps[2].onlyIf.status: step "open" (duckdb-open) never ends "okay" (did you mean "ok"?); it can end: ${duckdbStatuses}`],
+  },
+  {
+    name: 'onlyIf on a step that runs later',
+    plant: (doc) => {
+      doc.diagnosis.steps[2].onlyIf = { step: 'audit', status: 'ok' };
+    },
+    refusal: ['at diagnosis.steps[2].onlyIf.step: step "audit" runs after this one; a condition can only name an earlier step'],
+  },
+  {
+    name: 'onlyIf on a recovery step with a mistyped condition (it would always be skipped)',
+    plant: (doc) => {
+      doc.recovery[0].steps[4].onlyIf = { step: 'move_db', status: 'moved' };
+    },
+    refusal: ['at recovery[0].steps[4].onlyIf.status: step "move_db" (move) never ends "moved"; it can end: ok, skipped, failed, timeout'],
+  },
+  {
+    name: 'onlyIf on a step of another path',
+    plant: (doc) => {
+      doc.recovery[1].steps[3].onlyIf = { step: 'move_sqlmesh', status: 'ok' };
+    },
+    refusal: ['at recovery[1].steps[3].onlyIf.step: no step "move_sqlmesh" before this one in path b'],
+  },
+  {
+    name: 'onlyIfRan naming a recovery step that does not exist',
+    plant: (doc) => {
+      doc.recovery[0].rollback.steps[2].onlyIfRan = 'move_bd';
+    },
+    refusal: ['at recovery[0].rollback.steps[2].onlyIfRan: no recovery step "move_bd" in path a (did you mean "move_db"?)'],
+  },
+  {
+    name: 'onlyIfRan outside a rollback, where nothing reads it',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].onlyIfRan = 'move_db';
+    },
+    refusal: ['at recovery[0].steps[1].onlyIfRan: onlyIfRan only applies to rollback steps (use onlyIf here)'],
+  },
+  {
+    name: 'acceptStatuses with a status the kind never returns',
+    plant: (doc) => {
+      doc.recovery[0].guards[0].acceptStatuses = ['missing', 'corupt'];
+    },
+    refusal: [`at recovery[0].guards[0].acceptStatuses[1]: a duckdb-open step never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses}`],
+  },
+  {
+    name: 'a mistyped step output in a rollback (found today only when the rollback is proposed)',
+    plant: (doc) => {
+      doc.recovery[0].rollback.steps[2].from = '{{recovery.move_db.too}}';
+    },
+    refusal: ['at recovery[0].rollback.steps[2].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, status, summary'],
+  },
+  {
+    name: 'a rollback reading a recovery step that does not exist',
+    plant: (doc) => {
+      doc.recovery[1].rollback.steps[3].from = '{{recovery.move_wall.to}}';
+    },
+    refusal: ['at recovery[1].rollback.steps[3].from: {{recovery.move_wall.to}}: no recovery step "move_wall" (did you mean "move_wal"?)'],
+  },
+  {
+    name: 'a mistyped step output in a verdict',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
+    },
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, message, status, summary'],
+  },
+  {
+    name: 'a mistyped engine value',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[3].advice = '{{databse_path}} does not exist.';
+    },
+    refusal: ['at diagnosis.verdicts[3].advice: {{databse_path}}: "databse_path" is not a parameter of a verdict, a step output or an engine value (did you mean "database_path"?)'],
+  },
+  {
+    name: 'a parameter the path does not take',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].to = '{{backup}}.broken';
+    },
+    refusal: ['at recovery[0].steps[0].to: {{backup}}: the parameter "backup" is not given to path a (it takes: none)'],
+  },
+  {
+    name: 'step outputs of a verdict read in a recovery step',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].to = '{{database_path}}.{{steps.open.status}}';
+    },
+    refusal: ['at recovery[0].steps[0].to: {{steps.open.status}}: {{steps.…}} is only set in a verdict (read {{diagnosis.…}} or {{recovery.…}} here)'],
+  },
+  {
+    name: 'requires naming a parameter that does not exist',
+    plant: (doc) => {
+      doc.recovery[1].requires = ['bakup'];
+    },
+    refusal: ['at recovery[1].requires[0]: unknown parameter "bakup" (did you mean "backup"?)'],
+  },
+  {
+    name: 'no catch-all verdict',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[8].when = { step: 'open', status: 'ok' };
+    },
+    refusal: ['at diagnosis.verdicts[8].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+  },
+  {
+    name: 'a catch-all that is not last',
+    plant: (doc) => {
+      const healthy = doc.diagnosis.verdicts.pop();
+      doc.diagnosis.verdicts.splice(2, 0, healthy);
+    },
+    refusal: ['at diagnosis.verdicts[2].when: only the last verdict may omit "when": a catch-all here hides every verdict after it'],
+  },
+  {
+    name: 'a validation step that changes something (a validation runs without approval)',
+    plant: (doc) => {
+      doc.validation.steps[0].mutates = true;
+    },
+    refusal: ['at validation.steps[0]: validation steps must be read-only: a validation runs without approval'],
+  },
+  {
+    name: 'a parameter named like the engine\'s own "diagnosis" value',
+    plant: (doc) => {
+      doc.parameters.diagnosis = { type: 'token', required: false, description: 'shadows the engine' };
+    },
+    refusal: ['at parameters.diagnosis: "diagnosis" is a built-in name (the engine\'s own value {{diagnosis}}); rename the parameter'],
+  },
+];
+
+const backfillCases: Planted[] = [
+  {
+    name: 'compareWith naming a diagnosis step that does not exist',
+    plant: (doc) => {
+      doc.validation.steps[0].compareWith = 'mart_count';
+    },
+    refusal: ['at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)'],
+  },
+  {
+    name: 'compareWith naming a diagnosis step of another kind',
+    plant: (doc) => {
+      doc.validation.steps[0].compareWith = 'open';
+    },
+    refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a duckdb-open step, not day-counts: it has no counts per day to compare with'],
+  },
+  {
+    name: 'onlyIfGiven naming a parameter the rollback does not take',
+    plant: (doc) => {
+      doc.recovery[0].rollback.steps[1].onlyIfGiven = 'restore_form';
+    },
+    refusal: [
+      'at recovery[0].rollback.steps[1].onlyIfGiven: "restore_form" is not a parameter the rollback of path a takes (did you mean "restore_from"?); it takes: source, from, to, restore_from',
+      'at recovery[0].rollback.steps[1].argv[6]: {{restore_from}}: "restore_from" is optional, so this fails when it is not given: write {{restore_from?}}, list it under requires, or add onlyIfGiven: restore_from',
+    ],
+  },
+  {
+    name: 'an optional parameter used without ? where it may be missing',
+    plant: (doc) => {
+      doc.diagnosis.steps[1].from = '{{from}}';
+    },
+    refusal: ['at diagnosis.steps[1].from: {{from}}: "from" is optional, so this fails when it is not given: write {{from?}}, list it under requires, or add onlyIfGiven: from'],
+  },
+  {
+    name: 'a mistyped source attribute',
+    plant: (doc) => {
+      doc.recovery[0].steps[2].argv[6] = '{{source.dlt_assets}}';
+    },
+    refusal: ['at recovery[0].steps[2].argv[6]: {{source.dlt_assets}}: no value of parameter "source" has an attribute "dlt_assets" (did you mean "dlt_asset"?)'],
+  },
+  {
+    name: 'an attribute only some sources have, without ?',
+    plant: (doc) => {
+      delete doc.parameters.source.values.noaa.primary_key;
+      doc.recovery[0].rollback.steps[0].key = '{{source.primary_key}}';
+    },
+    refusal: ['at recovery[0].rollback.steps[0].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it'],
+  },
+  {
+    name: 'a mistyped list in forEach',
+    plant: (doc) => {
+      doc.recovery[0].steps[3].argv[9].forEach = 'source.model';
+    },
+    refusal: ['at recovery[0].steps[3].argv[9].forEach: {{source.model}}: no value of parameter "source" has an attribute "model" (did you mean "models"?)'],
+  },
+  {
+    name: '{{item}} outside a forEach group',
+    plant: (doc) => {
+      doc.recovery[0].steps[3].argv[4] = '{{item}}';
+    },
+    refusal: ['at recovery[0].steps[3].argv[4]: {{item}}: {{item}} is only set inside a forEach group'],
+  },
+  {
+    name: 'a mistyped preview',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].expectRows = '{{previews.raw_row}}';
+    },
+    refusal: ['at recovery[0].steps[1].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)'],
+  },
+  {
+    name: 'a mistyped diagnosis output read by the validation',
+    plant: (doc) => {
+      doc.validation.steps[1].argv.push('{{diagnosis.mart_counts.proposed_from}}');
+    },
+    refusal: ['at validation.steps[1].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, status, summary'],
+  },
+  {
+    name: 'requires naming a parameter the path does not take',
+    plant: (doc) => {
+      doc.recovery[0].requires = ['from', 'to', 'restore_from'];
+    },
+    refusal: ['at recovery[0].requires[2]: "restore_from" is not one of the parameters this takes (source, from, to): add it to parameters'],
+  },
+  {
+    name: 'a verdict suggesting a parameter its paths do not take',
+    plant: (doc) => {
+      const suggest = doc.diagnosis.verdicts[2].suggest;
+      doc.diagnosis.verdicts[2].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
+    },
+    refusal: ['at diagnosis.verdicts[2].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
+  },
+  {
+    name: 'a window naming a parameter that does not exist',
+    plant: (doc) => {
+      doc.windows[0].to = 'too';
+    },
+    refusal: ['at windows[0].to: unknown parameter "too" (did you mean "to"?)'],
+  },
+  {
+    name: 'a parameter named like the engine\'s own "previews" value',
+    plant: (doc) => {
+      doc.parameters.previews = { type: 'integer', required: false, description: 'shadows the engine' };
+    },
+    refusal: ['at parameters.previews: "previews" is a built-in name (the engine\'s own value {{previews}}); rename the parameter'],
+  },
+  {
+    name: 'a verdict on a day-counts status that does not exist',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[3].when.status = 'anomaly';
+    },
+    refusal: ['at diagnosis.verdicts[3].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, failed, skipped, timeout'],
+  },
+];
+
+describe('the bundled runbooks pass every check', () => {
+  it('loads runbooks/ with no problem', () => {
+    expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb']);
+  });
+});
+
+describe('a mistake planted in duckdb.yml is refused at load', () => {
+  it.each(duckdbCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = bundled('duckdb.yml');
+    plant(doc);
+    expect(refusal('duckdb.yml', doc)).toEqual(expected);
+  });
+});
+
+describe('a mistake planted in backfill.yml is refused at load', () => {
+  it.each(backfillCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = bundled('backfill.yml');
+    plant(doc);
+    expect(refusal('backfill.yml', doc)).toEqual(expected);
+  });
+});
