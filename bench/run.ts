@@ -48,7 +48,7 @@ async function benchDayCounts(): Promise<void> {
   const file = path.join(dir, 'backfill.duckdb');
   await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 20_000, ebird: { zero: ['2026-04-18'] } });
   const step = {
-    id: 'mart_counts', title: 'counts', kind: 'day-counts', mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false,
+    id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false,
     table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5,
   } as Extract<ResolvedStep, { kind: 'day-counts' }>;
   const ctx = {

@@ -1,4 +1,5 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
@@ -23,6 +24,8 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
 }
 
 export interface Bot {
@@ -81,7 +84,7 @@ export function createBot(options: BotOptions): Bot {
   const app = createSlackApp(config, logger, options.clientOptions);
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
+    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));

@@ -12,9 +12,13 @@ import { diskUsageStepKind } from './disk-usage-step.js';
 import { duckdbOpenStepKind } from './duckdb-open-step.js';
 import { duckdbScanStepKind } from './duckdb-scan-step.js';
 import { exportRowsStepKind } from './export-rows-step.js';
+import { leftoverClonesStepKind } from './leftover-clones-step.js';
 import { moveStepKind } from './move-step.js';
+import { namedSnapshotStepKind } from './named-snapshot-step.js';
 import { restoreRowsStepKind } from './restore-rows-step.js';
+import { snapshotHistoryStepKind } from './snapshot-history-step.js';
 import { sqlStepKind } from './sql-step.js';
+import { tableCountsStepKind } from './table-counts-step.js';
 
 export const stepKinds = [
   commandStepKind,
@@ -27,6 +31,10 @@ export const stepKinds = [
   exportRowsStepKind,
   restoreRowsStepKind,
   dayCountsStepKind,
+  namedSnapshotStepKind,
+  snapshotHistoryStepKind,
+  tableCountsStepKind,
+  leftoverClonesStepKind,
 ] as const;
 
 /** Any kind's definition, as the engine handles them without knowing which. */
