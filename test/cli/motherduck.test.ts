@@ -37,6 +37,7 @@ async function setUp() {
   await md.createDatabase('databox', create, at('2026-04-19 08:00:00'));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), at('2026-04-20 15:00:00'));
   const env = { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), MOTHERDUCK_TOKEN: token };
+  // DATABOX_BACKEND=motherduck: scenario 2's SQL, previews and lock are MotherDuck's too.
   const targets = { local: localTarget(checkout.databasePath), motherduck: md, backend: md };
   // The bot's clock moves on (a second a reading), as an operator's does between commands.
   let ticks = 0;
@@ -158,5 +159,28 @@ describe('scenario 3 from the terminal', () => {
     expect(result.code).toBe(code);
     expect(`${result.stdout}${result.stderr}`).toMatch(message);
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+  });
+});
+
+describe('scenario 2 with DATABOX_BACKEND=motherduck', () => {
+  it('keeps the rows, takes a named snapshot before the DELETE, and deletes on MotherDuck', async () => {
+    const { md, cli } = await setUp();
+    await md.write(
+      'databox',
+      `CREATE SCHEMA raw_ebird;
+       CREATE TABLE raw_ebird.observations AS
+         SELECT range AS id, DATE '2026-04-01' + CAST(range % 20 AS INTEGER) AS observation_date FROM range(400);`,
+      at('2026-04-20 16:00:00'),
+    );
+    const result = await cli(['recover', 'backfill', 'path=a', 'source=ebird', 'from=2026-04-18', 'to=2026-04-19', '--approver', 'bob']);
+    expect(result.stdout, result.stderr).toContain('Raw rows the DELETE will remove');
+    const snapshot = md.namedSnapshots()[0] as string;
+    expect(snapshot).toMatch(/^databox_bot_dbx_\d{8}_[0-9a-f]{4}_delete_raw_\d{8}T\d{6}Z$/);
+    const changes = md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
+    expect(changes[0]).toMatch(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE/);
+    expect(changes[1]).toBe(`CREATE SNAPSHOT '${snapshot}' OF "databox"`);
+    expect(changes[2]).toMatch(/^DELETE FROM "raw_ebird"\."observations"/);
+    expect(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-19'`)).toBe('0');
+    expect(await md.value('databox', 'SELECT count(*) FROM raw_ebird.observations')).toBe('360');
   });
 });

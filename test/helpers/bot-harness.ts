@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createBot, type Bot } from '../../src/bot.js';
+import type { DatabaseTargets } from '../../src/database/targets.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedactor } from '../../src/redact.js';
@@ -29,7 +30,14 @@ export function withStandinPath(): void {
   if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
 }
 
-export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Record<string, string> = {}, clock?: () => Date, sweepMs?: number): Promise<Harness> {
+export async function startBot(
+  checkout: Checkout,
+  slack: SlackStandIn,
+  env: Record<string, string> = {},
+  clock?: () => Date,
+  sweepMs?: number,
+  targets?: DatabaseTargets,
+): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
     SLACK_BOT_TOKEN: botToken,
@@ -48,7 +56,7 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
     },
   });
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } } });
+  const bot = createBot({ config, logger, clock, sweepMs, targets, clientOptions: { retryConfig: { retries: 0 } } });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;

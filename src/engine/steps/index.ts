@@ -6,6 +6,7 @@
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
+import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
 import { diskUsageStepKind } from './disk-usage-step.js';
@@ -35,6 +36,7 @@ export const stepKinds = [
   snapshotHistoryStepKind,
   tableCountsStepKind,
   leftoverClonesStepKind,
+  databaseOpenStepKind,
 ] as const;
 
 /** Any kind's definition, as the engine handles them without knowing which. */
