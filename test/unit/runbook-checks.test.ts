@@ -206,7 +206,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[0].compareWith = 'open';
     },
-    refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a duckdb-open step, not day-counts: it has no counts per day to compare with'],
+    refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a database-open step, not day-counts: it has no counts per day to compare with'],
   },
   {
     name: 'onlyIfGiven naming a parameter the rollback does not take',
