@@ -4,7 +4,7 @@ import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { saidInSlack } from '../src/slack/mentions.js';
 
 export function registerApprovePlan(app: App, deps: HandlerDeps): void {
   app.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
@@ -18,7 +18,7 @@ export function registerApprovePlan(app: App, deps: HandlerDeps): void {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
       const decision = deps.service.approve(runId, hash, body.user.id);
       if (!decision.ok) {
-        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
+        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);
         // An expired plan's buttons are replaced so nobody else clicks them.
         if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
         return;

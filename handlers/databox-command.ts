@@ -1,16 +1,20 @@
 // What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
-import { statusText } from '../src/incidents/status.js';
+import { statusReport } from '../src/incidents/status.js';
+import { statusText } from '../src/slack/status-message.js';
+import { ensureIncidentThread } from '../src/slack/incident-thread.js';
+import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
+import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import { ensureIncidentThread } from './incident-thread.js';
-import { deliverPostmortem } from './write-postmortem.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
+  // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
+  const help = helpText(deps);
   app.command('/databox', async ({ command, ack, respond, client }) => {
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
@@ -22,12 +26,12 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
     }
     const cmd: Command = parsed.command;
     if (cmd.verb === 'help') {
-      await ack({ response_type: 'ephemeral', text: helpText(deps) });
+      await ack({ response_type: 'ephemeral', text: help });
       record();
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(deps.service) });
+      await ack({ response_type: 'ephemeral', text: statusText(statusReport(deps.service.state, new Date())) });
       record();
       return;
     }
@@ -68,7 +72,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
-          await deps.service.start(cmd, command.user_id, 'slack', command.channel_id);
+          await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id));
         } catch (error) {
           await fail(error);
         }

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
+import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
@@ -19,7 +20,8 @@ export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
       const incident = deps.service.incident(incidentId);
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
-      audience = { ...audience, channel: incident.thread?.channel ?? '', threadTs: incident.thread?.ts };
+      const thread = incidentThread(incident);
+      audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(params, () => deps.service.checkParameters(rb, recovery.parameters, params, recovery.requires), recovery.parameters);
       start = () => deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');

@@ -2,7 +2,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { saidInSlack } from '../src/slack/mentions.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
@@ -14,7 +14,7 @@ export function registerRejectPlan(app: App, deps: HandlerDeps): void {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
       const decision = deps.service.reject(runId, hash, body.user.id);
       if (!decision.ok) {
-        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(decision.reason)}`);
+        await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);
         if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
         return;
       }

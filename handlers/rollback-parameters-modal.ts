@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { rollbackModalId } from '../src/slack/blocks.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
+import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
@@ -19,7 +20,8 @@ export function registerRollbackParametersModal(app: App, deps: HandlerDeps): vo
       const incident = deps.service.incident(deps.service.run(runId).incidentId);
       const rb = deps.service.runbook(incident.scenario);
       const names = deps.service.rollbackParameters(runId);
-      audience = { ...audience, channel: incident.thread?.channel ?? '', threadTs: incident.thread?.ts };
+      const thread = incidentThread(incident);
+      audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
       errors = await fieldErrors(params, () => deps.service.checkParameters(rb, names, params), names);
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'rollback-modal' }));

@@ -1,10 +1,14 @@
 // The two kinds of error: a UserError is shown to the operator as is; anything else is logged and summarised.
 import { randomBytes } from 'node:crypto';
+import { renderSaid, type Said } from './said.js';
 
 export class UserError extends Error {
   override readonly name = 'UserError';
-  constructor(message: string, readonly usage?: string) {
-    super(message);
+  /** The message with the people it names as data, for a front end to render (Slack mentions them). */
+  readonly said: Said;
+  constructor(message: string | Said, readonly usage?: string) {
+    super(typeof message === 'string' ? message : renderSaid(message));
+    this.said = typeof message === 'string' ? [message] : message;
   }
 }
 

@@ -1,4 +1,5 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
+import { actor as person, said, type Said } from '../said.js';
 import type { Run } from './state.js';
 
 export interface ApprovalPolicy {
@@ -6,52 +7,48 @@ export interface ApprovalPolicy {
   approvers: readonly string[];
 }
 
-export type Decision = { ok: true } | { ok: false; reason: string; expired?: boolean };
+/** A refusal's reason names people as data: each front end renders them (Slack mentions them). */
+export type Decision = { ok: true } | { ok: false; reason: Said; expired?: boolean };
 
 export function utcTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-export function mention(actor: string | undefined): string {
-  if (!actor) return 'someone';
-  return /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor;
-}
-
-function notPending(run: Run): string {
+function notPending(run: Run): Said {
   switch (run.status) {
     case 'rejected':
-      return `this plan was already rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
+      return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
     case 'expired':
-      return `this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
+      return said`this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
     case 'interrupted':
-      return 'this plan was interrupted by a restart of the bot; propose it again';
+      return said`this plan was interrupted by a restart of the bot; propose it again`;
     default:
-      return `this plan was already approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
+      return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
   }
 }
 
 export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
-  if (hash !== run.hash) return { ok: false, reason: 'this button belongs to a different version of the plan; nothing was run' };
+  if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: `this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
+    return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
   if (run.destructive && actor === run.requestedBy && !policy.allowSelfApproval) {
-    return { ok: false, reason: 'a plan with destructive steps must be approved by someone other than the person who requested it' };
+    return { ok: false, reason: said`a plan with destructive steps must be approved by someone other than the person who requested it` };
   }
   if (policy.approvers.length > 0 && !policy.approvers.includes(actor)) {
-    return { ok: false, reason: `only these people may approve plans: ${policy.approvers.map(mention).join(', ')}` };
+    return { ok: false, reason: [`only these people may approve plans: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
   }
   return { ok: true };
 }
 
 export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
-  if (hash !== run.hash) return { ok: false, reason: 'this button belongs to a different version of the plan' };
+  if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
-    return { ok: false, reason: `this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
+    return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }
   const mayReject = actor === run.requestedBy || policy.approvers.length === 0 || policy.approvers.includes(actor);
-  if (!mayReject) return { ok: false, reason: 'only the requester or an approver may reject this plan' };
+  if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };
   return { ok: true };
 }

@@ -1,12 +1,15 @@
 // The front end's side of the engine: Slack and the terminal each implement it to show what happens.
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import type { Incident, MessageRef, Run } from './state.js';
+import type { Logger } from '../logger.js';
+import type { FrontEndRef, Incident, Run } from './state.js';
 
 export interface IncidentReporter {
+  /** The name the references it returns are kept under: incident.refs[frontEnd], run.refs[frontEnd]. */
+  readonly frontEnd: string;
   /** A new incident: Slack posts the root message and returns where it is. */
-  incidentOpened(incident: Incident): Promise<MessageRef | undefined>;
+  incidentOpened(incident: Incident): Promise<FrontEndRef | undefined>;
   /** A run was proposed: a plan awaiting approval, or a read-only run about to start. */
-  runProposed(incident: Incident, run: Run): Promise<MessageRef | undefined>;
+  runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined>;
   /** A plan was approved, rejected or expired. */
   runDecided(incident: Incident, run: Run): Promise<void>;
   stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void>;
@@ -15,4 +18,13 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
+}
+
+/** A front end that cannot show something (Slack down, say) must not stop a recovery halfway: the failure is logged. */
+export async function reportSafely(logger: Logger, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    logger.error({ err: error }, 'could not report a step to the front end; the run goes on');
+  }
 }

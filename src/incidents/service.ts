@@ -1,20 +1,16 @@
-// The incident engine's front door: open incidents, diagnose, propose, approve, run, validate and roll back, all journaled.
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+// The incident engine's front door: open incidents, diagnose, propose recoveries and rollbacks, validate; running plans,
+// decisions on them and picking up after a restart live beside it (run-executor.ts, approvals.ts, restart-pickup.ts).
+import { randomBytes } from 'node:crypto';
 import type { Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
-import { excerpt } from '../excerpt.js';
 import { holds } from '../engine/conditions.js';
-import { executeSteps } from '../engine/execute-steps.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { planHash, resolveSteps } from '../engine/resolve.js';
-import type { ResolvedStep, RunKind, StepRecord, StepResult } from '../engine/types.js';
+import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
-import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
@@ -24,9 +20,13 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
-import { checkApproval, checkRejection, mention, utcTime, type Decision } from './approval-policy.js';
-import type { IncidentReporter } from './reporter.js';
-import type { Diagnosis, Incident, IncidentState, Run } from './state.js';
+import type { Decision } from './approval-policy.js';
+import { Approvals } from './approvals.js';
+import { refuseIfLocked } from './database-lock.js';
+import { reportSafely, type IncidentReporter } from './reporter.js';
+import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
+import { RunExecutor } from './run-executor.js';
+import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -41,23 +41,21 @@ export interface ServiceDeps {
   targets?: DatabaseTargets;
 }
 
-export const botActor = 'databox-bot';
+export { botActor };
 
 export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
 
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
-  return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', runs: [] };
+  return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
 }
 
 export class IncidentService {
   private readonly clock: () => Date;
   /** The databases SQL steps, previews and locks are about: the local file, MotherDuck, and DATABOX_BACKEND's one. */
   private readonly targets: DatabaseTargets;
-  /** The status each plan's message last showed, so decisions taken elsewhere can be shown here too. */
-  private readonly announced = new Map<string, string>();
-  /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
-  private readonly stopping = new AbortController();
+  private readonly executor: RunExecutor;
+  private readonly approvals: Approvals;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -65,6 +63,20 @@ export class IncidentService {
   ) {
     this.clock = deps.clock ?? (() => new Date());
     this.targets = deps.targets ?? databaseTargets(deps.config, deps.redact);
+    const clock = this.clock;
+    this.executor = new RunExecutor({
+      ...deps,
+      targets: this.targets,
+      clock,
+      reporter: () => this.reporter,
+      incident: (id) => this.incident(id),
+      run: (id) => this.run(id),
+    });
+    this.approvals = new Approvals({
+      ...deps,
+      clock,
+      expired: (run) => this.safely(() => this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id))),
+    });
   }
 
   /** The target a plan's lock names (previews count there); the backend's when the lock is not a target's. */
@@ -111,21 +123,26 @@ export class IncidentService {
     this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
   }
 
-  /** Opens an incident; `channel` is where a Slack front end posts its root message. */
-  async openIncident(scenario: string, actor: string, origin: string, channel?: string): Promise<Incident> {
+  /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
+  recordRefusal(actor: string, data: Record<string, unknown>): void {
+    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
+  }
+
+  /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */
+  async openIncident(scenario: string, actor: string, origin: string, openedFrom?: FrontEndOrigin): Promise<Incident> {
     const rb = this.runbook(scenario);
     const now = this.clock();
     const id = `dbx-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
-    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, channel } });
+    this.deps.journal.append({ type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, openedFrom } });
     const incident = this.incident(id);
-    const thread = await this.reporter.incidentOpened(incident);
-    if (thread) this.deps.journal.append({ type: 'incident.thread', incident: id, actor: botActor, data: { ...thread } });
+    const ref = await this.reporter.incidentOpened(incident);
+    if (ref) this.attachRef(id, this.reporter.frontEnd, ref);
     return incident;
   }
 
-  /** Records where an incident's thread is when another front end (a terminal) opened it. */
-  attachThread(incidentId: string, channel: string, ts: string): void {
-    this.deps.journal.append({ type: 'incident.thread', incident: incidentId, actor: botActor, data: { channel, ts } });
+  /** Records where a front end shows an incident, also one another front end opened (a terminal, say). */
+  attachRef(incidentId: string, frontEnd: string, ref: FrontEndRef): void {
+    this.deps.journal.append({ type: 'incident.ref', incident: incidentId, actor: botActor, data: { frontEnd, ref } });
   }
 
   private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {
@@ -219,15 +236,15 @@ export class IncidentService {
   }
 
   private async announce(incident: Incident, run: Run): Promise<void> {
-    const message = await this.reporter.runProposed(incident, run);
-    if (message) this.deps.journal.append({ type: 'run.message', incident: incident.id, actor: botActor, data: { runId: run.id, ...message } });
+    const ref = await this.reporter.runProposed(incident, run);
+    if (ref) this.deps.journal.append({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
   }
 
   /**
    * The front ends' entry point for diagnose, validate and recover: every parameter, the database lock and the
    * path's guards are checked before an incident is opened, so a bad command leaves nothing behind but its journal line.
    */
-  async start(command: StartCommand, actor: string, origin: string, channel?: string): Promise<{ incident: Incident; run?: Run }> {
+  async start(command: StartCommand, actor: string, origin: string, openedFrom?: FrontEndOrigin): Promise<{ incident: Incident; run?: Run }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
     if (existing && existing.scenario !== rb.id) {
@@ -238,9 +255,9 @@ export class IncidentService {
       const recovery = this.recoveryPath(rb, command.path);
       const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
-      this.refuseIfLocked(render(rb.lockKey, values));
-      await this.checkGuards(this.resolveAll(recovery.guards, values, true));
-      const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+      refuseIfLocked(this.deps.state, render(rb.lockKey, values));
+      await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
+      const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       return { incident, run: await this.proposeRecovery(incident, recovery, params, actor) };
     }
     const params =
@@ -248,8 +265,8 @@ export class IncidentService {
         ? await this.parameters(rb, rb.diagnosis.parameters, command.params)
         : await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
-    this.refuseIfLocked(render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
-    const incident = existing ?? (await this.openIncident(rb.id, actor, origin, channel));
+    refuseIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
+    const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
     if (command.verb === 'diagnose') {
       await this.diagnose(incident, params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
@@ -324,29 +341,6 @@ export class IncidentService {
     return found;
   }
 
-  private refuseIfLocked(lockKey: string, except?: string): void {
-    const holder = this.deps.state.lockHolder(lockKey, except);
-    if (holder) {
-      throw new UserError(
-        `refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${mention(holder.requestedBy)}` +
-          `${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''}, which is ${holder.status}. One mutating plan per database at a time.`,
-      );
-    }
-  }
-
-  /** Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. */
-  private async checkGuards(guards: ResolvedStep[]): Promise<void> {
-    const failures: string[] = [];
-    await executeSteps(guards, this.stepContext('(none)', 'guard'), {
-      stepStarted: async () => {},
-      stepProgress: () => {},
-      stepFinished: async (step, result) => {
-        if (!stepPassed(step, result.status)) failures.push(`${step.title}: ${result.summary}`);
-      },
-    }, { stopOnFailure: true });
-    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
-  }
-
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
   private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
@@ -418,9 +412,9 @@ export class IncidentService {
     const params = await this.recoveryParameters(rb, recovery, recoveryRun);
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
     const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: stepOutputs(recoveryRun.results) });
-    this.refuseIfLocked(recoveryRun.lockKey);
+    refuseIfLocked(this.deps.state, recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
-    await this.checkGuards(guards);
+    await this.executor.checkGuards(guards);
     const run = this.propose(incident, actor, {
       kind: 'rollback',
       pathId: recovery.id,
@@ -440,127 +434,44 @@ export class IncidentService {
    * do nothing; the refusal is journaled too.
    */
   approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.decide(runId, actor, 'run.approved', (run) => {
-      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
-      if (!decision.ok) return decision;
-      if (this.deps.journal.problem) {
-        return { ok: false, reason: `the journal failed verification at line ${this.deps.journal.problem.line} when the bot started, so no plan is approved until it is repaired (see journal verify)` };
-      }
-      if (planHash(run.steps, run.previews ?? []) !== run.hash) {
-        return { ok: false, reason: 'the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run' };
-      }
-      const holder = this.deps.state.lockHolder(run.lockKey, run.id);
-      if (holder) {
-        return {
-          ok: false,
-          reason: `plan ${holder.id} requested by ${mention(holder.requestedBy)}${holder.decidedBy ? ` and approved by ${mention(holder.decidedBy)}` : ''} holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
-        };
-      }
-      // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
-      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
-      if (since) {
-        return { ok: false, reason: `${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
-      }
-      return { ok: true };
-    });
+    return this.approvals.approve(runId, hash, actor);
   }
 
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config));
-  }
-
-  private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
-    let decision: Decision = { ok: false, reason: 'this plan is not known to the journal' };
-    const record = this.deps.journal.append(() => {
-      const run = this.deps.state.runs.get(runId);
-      decision = run ? check(run) : decision;
-      // An approval records the full hash of the plan it binds to.
-      if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
-      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
-      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : decision.reason } };
-    });
-    const run = this.deps.state.runs.get(runId);
-    if (decision.ok) return { ok: true, run };
-    if (record.type === 'run.expired') {
-      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.reason } });
-    }
-    return { ...decision, run };
-  }
-
-  private expire(run: Run): void {
-    this.deps.journal.append(() => {
-      const current = this.deps.state.runs.get(run.id);
-      if (current?.status !== 'pending') throw new AlreadyDecided();
-      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } };
-    });
+    return this.approvals.reject(runId, hash, actor);
   }
 
   /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
-  async expireDue(): Promise<Run[]> {
-    this.deps.journal.catchUp();
-    const now = this.clock().getTime();
-    const due = [...this.deps.state.runs.values()].filter((r) => r.status === 'pending' && r.expiresAt && Date.parse(r.expiresAt) < now);
-    const expired: Run[] = [];
-    for (const run of due) {
-      try {
-        this.expire(run);
-      } catch (error) {
-        if (error instanceof AlreadyDecided) continue;
-        throw error;
-      }
-      expired.push(this.run(run.id));
-      await this.safely(() => this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id)));
-    }
-    return expired;
+  expireDue(): Promise<Run[]> {
+    return this.approvals.expireDue();
+  }
+
+  /** After a restart: runs interrupted by it, now on the record as such (see restart-pickup.ts). */
+  recoverAfterRestart(): Run[] {
+    return pickUpAfterRestart(this.deps.journal, this.deps.state);
+  }
+
+  /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
+  interruptIfNotStarted(runId: string, reason: string): void {
+    interruptIfNotStarted(this.deps.journal, this.deps.state, runId, reason);
+  }
+
+  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
+  stopRunning(): void {
+    this.executor.stopRunning();
+  }
+
+  private safely(work: () => Promise<void>): Promise<void> {
+    return reportSafely(this.deps.logger, work);
+  }
+
+  private execute(run: Run): Promise<Map<string, string>> {
+    return this.executor.execute(run);
   }
 
   async announceDecision(run: Run): Promise<void> {
     const current = this.run(run.id);
-    this.announced.set(current.id, current.status);
     await this.reporter.runDecided(this.incident(current.incidentId), current);
-  }
-
-  /**
-   * Plans decided by another process sharing the journal (approved at a terminal, say): their Slack buttons are
-   * replaced too. Only changes seen since this process started are announced.
-   */
-  async announceDecidedElsewhere(): Promise<void> {
-    this.deps.journal.catchUp();
-    for (const run of this.deps.state.runs.values()) {
-      if (!run.needsApproval || !run.message) continue;
-      const seen = this.announced.get(run.id);
-      if (seen === undefined) {
-        this.announced.set(run.id, run.status);
-      } else if (seen !== run.status && seen === 'pending') {
-        await this.safely(() => this.announceDecision(run));
-      } else {
-        this.announced.set(run.id, run.status);
-      }
-    }
-  }
-
-  /**
-   * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
-   * and an approved plan that never started is not started behind anyone's back.
-   */
-  recoverAfterRestart(): Run[] {
-    this.deps.journal.catchUp();
-    const stale: Run[] = [];
-    for (const run of this.deps.state.runs.values()) {
-      const startedBy = run.pid;
-      // Our own PID is a predecessor's: in a container the bot is PID 1 after every restart.
-      const orphaned = run.status === 'running' && (!startedBy || startedBy === process.pid || !processAlive(startedBy));
-      if (orphaned || run.status === 'approved') {
-        const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
-        const reason =
-          run.status === 'approved'
-            ? 'approved but not started before a restart'
-            : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}`;
-        this.deps.journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status: 'interrupted', reason } });
-        stale.push(this.run(run.id));
-      }
-    }
-    return stale;
   }
 
   /** Runs an approved recovery or rollback; then validation and the rollback offer follow a recovery. */
@@ -606,18 +517,6 @@ export class IncidentService {
     if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
-  /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
-  interruptIfNotStarted(runId: string, reason: string): void {
-    try {
-      this.deps.journal.append(() => {
-        if (this.deps.state.runs.get(runId)?.status !== 'approved') throw new AlreadyDecided();
-        return { type: 'run.finished', incident: this.run(runId).incidentId, actor: botActor, data: { runId, status: 'interrupted', reason } };
-      });
-    } catch (error) {
-      if (!(error instanceof AlreadyDecided)) throw error;
-    }
-  }
-
   /** Runs the validation with parameters already checked. */
   private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
@@ -636,134 +535,6 @@ export class IncidentService {
     return finished;
   }
 
-  private stepContext(incidentId: string, runId: string) {
-    const { config } = this.deps;
-    return {
-      root: config.databoxRoot,
-      databasePath: config.databasePath,
-      stateDir: config.stateDir,
-      incidentId,
-      runId,
-      diskFullPercent: config.diskFullPercent,
-      targets: this.targets,
-      runCommand: this.deps.runCommand,
-      redact: this.deps.redact,
-      clock: this.clock,
-      signal: this.stopping.signal,
-      processStarted: (pid: number, argv: readonly string[]) =>
-        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, pid, argv: [...argv] } }),
-    };
-  }
-
-  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
-  stopRunning(): void {
-    this.stopping.abort();
-  }
-
-  private async execute(run: Run): Promise<Map<string, string>> {
-    const { journal } = this.deps;
-    // The exact steps that were approved, or nothing: the hash is checked again right before they run.
-    if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
-    journal.append(() => {
-      this.refuseIfLocked(run.lockKey, run.id);
-      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } };
-    });
-    const incident = () => this.incident(run.incidentId);
-    const current = () => this.run(run.id);
-    let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
-    let completed = false;
-    try {
-      outcome = await executeSteps(
-        run.steps,
-        this.stepContext(run.incidentId, run.id),
-        {
-          stepStarted: async (step, index) => {
-            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } });
-            await this.safely(() => this.reporter.stepStarted(incident(), current(), step, index));
-          },
-          stepProgress: (step, text) => this.reporter.stepProgress(incident(), current(), step, text),
-          stepFinished: async (step, result, index) => {
-            const record = this.record(run, step, result, index);
-            journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
-            await this.safely(() => this.reporter.stepFinished(incident(), current(), step, record, result.output));
-          },
-        },
-        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
-      );
-      completed = true;
-    } finally {
-      // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
-      const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
-      journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
-    }
-    return outcome.statuses;
-  }
-
-  /** A front end that cannot show a step (Slack down, say) must not stop a recovery halfway. */
-  private async safely(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.deps.logger.error({ err: error }, 'could not report a step to the front end; the run goes on');
-    }
-  }
-
-  private record(run: Run, step: ResolvedStep, result: StepResult, index: number): StepRecord {
-    const record: StepRecord = {
-      stepId: step.id,
-      status: result.status,
-      summary: this.deps.redact(result.summary),
-      exitCode: result.exitCode,
-      durationMs: result.durationMs,
-      outputs: redactDeep(result.outputs, this.deps.redact),
-    };
-    if (result.output !== undefined) {
-      const output = this.deps.redact(result.output);
-      const dir = path.join(this.deps.config.stateDir, 'outputs', run.incidentId);
-      fs.mkdirSync(dir, { recursive: true });
-      const logFile = path.join(dir, `${run.id.split('/')[1]}-${index + 1}-${step.id}.log`);
-      fs.writeFileSync(logFile, output);
-      record.logFile = logFile;
-      record.outputBytes = Buffer.byteLength(output);
-      record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
-      record.excerpt = excerpt(output, 1_200);
-    }
-    return record;
-  }
 
 }
 
-/**
- * Stops commands an interrupted run left running (each the leader of its own process group), but only a process that is
- * still the same command: a PID reused by something else is left alone.
- */
-function stopLeftovers(processes: readonly { pid: number; argv: string[] }[]): string[] {
-  const stopped: string[] = [];
-  for (const { pid, argv } of processes) {
-    if (pid === process.pid || !processAlive(pid)) continue;
-    let cmdline = '';
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
-    if (!argv[0] || !cmdline.includes(path.basename(argv[0]))) continue;
-    try {
-      process.kill(-pid, 'SIGTERM');
-      setTimeout(() => {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, 5_000).unref();
-      stopped.push(`${argv.join(' ')} (PID ${pid})`);
-    } catch {
-      // Already gone.
-    }
-  }
-  return stopped;
-}
-
-/** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */
-class AlreadyDecided extends Error {}

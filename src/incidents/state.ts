@@ -3,11 +3,31 @@ import type { JournalRecord } from '../journal/record.js';
 import type { PreviewResult } from '../engine/previews.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 
+/** Who the journal names for what the bot does by itself. */
+export const botActor = 'databox-bot';
+
+/** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */
+export class AlreadyDecided extends Error {}
+
 export type RunStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 
-export interface MessageRef {
-  channel: string;
-  ts: string;
+/**
+ * Where a front end shows an incident or a run (for Slack, a channel and a message's time stamp). The engine keeps it for
+ * that front end, under the front end's name, and never reads it.
+ */
+export type FrontEndRef = Readonly<Record<string, string>>;
+export type FrontEndRefs = Record<string, FrontEndRef>;
+
+/** Where a command came from, as its front end names it: the Slack channel an incident's root message goes to, say. */
+export interface FrontEndOrigin {
+  frontEnd: string;
+  ref: FrontEndRef;
+}
+
+/** Journals written before front-end references were opaque recorded Slack's channel and ts by name. */
+const slackFrontEnd = 'slack';
+function slackRef(data: Record<string, unknown>, fields: readonly string[]): FrontEndRef {
+  return Object.fromEntries(fields.filter((f) => typeof data[f] === 'string').map((f) => [f, data[f] as string]));
 }
 
 export interface Run {
@@ -40,7 +60,8 @@ export interface Run {
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: { pid: number; argv: string[] }[];
   finishedAt?: string;
-  message?: MessageRef;
+  /** Where each front end shows this run (its plan message, say). */
+  refs: FrontEndRefs;
   results: StepRecord[];
 }
 
@@ -65,9 +86,10 @@ export interface Incident {
   openedBy: string;
   openedAt: string;
   origin: string;
-  /** Where the incident was opened from, when that was a Slack channel. */
-  channel?: string;
-  thread?: MessageRef;
+  /** Where the incident was opened from, as the front end that opened it names it. */
+  openedFrom?: FrontEndOrigin;
+  /** Where each front end shows this incident (its Slack thread, say). */
+  refs: FrontEndRefs;
   diagnosis?: Diagnosis;
   runs: Run[];
 }
@@ -89,29 +111,37 @@ export class IncidentState {
           openedBy: record.actor ?? 'unknown',
           openedAt: record.at,
           origin: data.origin,
-          channel: data.channel,
+          openedFrom: data.openedFrom ?? (typeof data.channel === 'string' ? { frontEnd: slackFrontEnd, ref: { channel: data.channel } } : undefined),
+          refs: {},
           runs: [],
         });
         break;
+      case 'incident.ref':
+        if (incident) incident.refs[data.frontEnd] = data.ref;
+        break;
       case 'incident.thread':
-        if (incident) incident.thread = { channel: data.channel, ts: data.ts };
+        if (incident) incident.refs[slackFrontEnd] = slackRef(data, ['channel', 'ts']);
         break;
       case 'run.proposed': {
         if (!incident) break;
         const proposed: Run = {
-          ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt'>),
+          ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt' | 'refs'>),
           incidentId: incident.id,
           requestedBy: record.actor ?? 'unknown',
           proposedAt: record.at,
           status: 'pending',
+          refs: {},
           results: [],
         };
         incident.runs.push(proposed);
         this.runs.set(proposed.id, proposed);
         break;
       }
+      case 'run.ref':
+        if (run) run.refs[data.frontEnd] = data.ref;
+        break;
       case 'run.message':
-        if (run) run.message = { channel: data.channel, ts: data.ts };
+        if (run) run.refs[slackFrontEnd] = slackRef(data, ['channel', 'ts']);
         break;
       // A decision only moves a pending plan: a late or replayed line can never undo one already taken.
       case 'run.approved':

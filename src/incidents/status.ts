@@ -1,28 +1,21 @@
-// A short text answer to "/databox status": what holds a database, what waits for approval, what is open.
-import { mention, utcTime } from './approval-policy.js';
-import type { IncidentService } from './service.js';
+// What "/databox status" and the terminal's `status` report, as data each front end renders: what holds a database, what
+// waits for approval, the latest incidents.
+import type { Incident, IncidentState, Run } from './state.js';
 
-export function statusText(service: IncidentService): string {
-  const runs = [...service.state.runs.values()];
-  const busy = runs.filter((r) => r.status === 'running' || r.status === 'approved');
-  const now = Date.now();
-  const waiting = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now));
-  const recent = [...service.state.incidents.values()].slice(-5).reverse();
-  const lines: string[] = [];
-  lines.push(
-    busy.length > 0
-      ? `*Running:* ${busy.map((r) => `\`${r.id}\` ${r.title} (${r.status}, requested by ${mention(r.requestedBy)})`).join('; ')}`
-      : '*Running:* nothing; no database is held by a plan.',
-  );
-  lines.push(
-    waiting.length > 0
-      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${r.title}, expires ${utcTime(r.expiresAt ?? '')}`).join('; ')}`
-      : '*Waiting for approval:* nothing.',
-  );
-  lines.push(
-    recent.length > 0
-      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${mention(i.openedBy)}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`).join('\n')}`
-      : '*Latest incidents:* none yet.',
-  );
-  return lines.join('\n');
+export interface StatusReport {
+  /** Mutating plans that hold their database: approved and about to start, or running. */
+  holding: Run[];
+  /** Plans waiting for an approval that has not expired. */
+  waiting: Run[];
+  /** The latest incidents, newest first. */
+  recent: Incident[];
+}
+
+export function statusReport(state: IncidentState, now: Date, recentCount = 5): StatusReport {
+  const runs = [...state.runs.values()];
+  return {
+    holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
+    waiting: runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime())),
+    recent: [...state.incidents.values()].slice(-recentCount).reverse(),
+  };
 }

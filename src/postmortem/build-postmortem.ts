@@ -273,6 +273,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
     case 'incident.thread':
       return `${at} The incident's Slack thread is in channel ${plain(String(data.channel ?? ''))}`;
+    case 'incident.ref':
+      return data.frontEnd === 'slack' ? `${at} The incident's Slack thread is in channel ${plain(String(data.ref?.channel ?? ''))}` : undefined;
     case 'run.proposed': {
       if (!run) return undefined;
       if (!run.needsApproval) {
@@ -322,6 +324,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.message':
+    case 'run.ref':
     case 'step.process':
       return undefined;
     default:

@@ -1,5 +1,5 @@
 // Small Markdown and time helpers for the postmortem: fences that survive any content, table cells, UTC times, durations.
-import { plainMentions } from '../mentions.js';
+import { plainMentions } from './plain-mentions.js';
 
 /** A fenced code block whose fence is longer than any backtick run inside, indented for a list item. */
 export function fence(text: string, indent = '', info = ''): string {

@@ -141,8 +141,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   };
 
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
-    const uses = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
-    for (const { expression, optional } of uses) {
+    const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
+    for (const { expression, optional, kind } of uses) {
+      if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
       const message = checkExpression(expression, optional, use, scope, guardedBy);
       if (message) add([...at, ...use.at], message);
     }

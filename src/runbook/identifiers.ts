@@ -1,7 +1,7 @@
 // A load-time check that every value a runbook puts into SQL as an identifier, or repeats into argv, is a plain name.
 import { stepKind } from '../engine/steps/index.js';
 import type { Runbook, Step } from './schema.js';
-import { isLiteralKind, placeholderUses, placeholders } from './template.js';
+import { isLiteralKind, placeholders, sqlPlaceholders } from './template.js';
 
 const qualifiedName = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}$/;
 
@@ -34,14 +34,13 @@ export function identifierProblems(rb: Runbook): string[] {
   };
   for (const step of allSteps(rb)) {
     for (const use of stepKind(step.kind).templates(step)) {
-      if (use.as === 'sql') {
-        for (const { expression, kind } of placeholderUses(use.template)) {
-          // A literal is validated by its renderer when the plan is made; only identifiers must be plain names up front.
-          if (kind === undefined) check(expression, false);
-          else if (!isLiteralKind(kind)) problems.add(`step ${step.id}: {{${expression} | ${kind}}} names no literal kind (timestamp, snapshot-name, snapshot-id, database)`);
-        }
-      }
       if (use.as === 'list') check(use.template, true);
+      if (use.as !== 'sql') continue;
+      for (const { expression, kind } of sqlPlaceholders(use.template)) {
+        // A literal is validated by its renderer when the plan is made; only identifiers must be plain names up front.
+        if (kind === undefined) check(expression, false);
+        else if (!isLiteralKind(kind)) problems.add(`step ${step.id}: {{${expression} | ${kind}}} names no literal kind (timestamp, snapshot-name, snapshot-id, database)`);
+      }
     }
   }
   for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(preview.sql)) check(expression, false);

@@ -34,7 +34,7 @@ export const parameter = z.discriminatedUnion('type', [
   z.strictObject({
     ...parameterCommon,
     type: z.literal('path'),
-    /** What must be at the path before anything runs. */
+    /** What must be at the path before anything runs; duckdb-file: a file with DuckDB's header (opening it is a guard's job). */
     mustBe: z.enum(['file', 'directory', 'duckdb-file', 'absent', 'any']).default('any'),
     /** Refuse the database file itself (a backup that is the file being replaced). */
     notTheDatabase: z.boolean().default(false),

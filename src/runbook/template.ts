@@ -58,9 +58,14 @@ export function placeholders(template: string): string[] {
   return placeholderUses(template).map((use) => use.expression);
 }
 
-/** The placeholders in a template: whether each may be missing ({{name?}}), and the literal kind it renders as in SQL. */
+/** The placeholders in a template, each with whether it may be missing ({{name?}}) and its literal kind ({{name | kind}}). */
 export function placeholderUses(template: string): { expression: string; optional: boolean; kind?: string }[] {
   return [...template.matchAll(placeholder)].map((match) => ({ expression: match[1] as string, optional: match[2] === '?', kind: match[3] }));
+}
+
+/** The placeholders of a SQL template, each with the literal kind it is rendered as (none: an identifier). */
+export function sqlPlaceholders(template: string): { expression: string; kind?: string }[] {
+  return placeholderUses(template).map(({ expression, kind }) => ({ expression, kind }));
 }
 
 export function isLiteralKind(kind: string): kind is LiteralKind {

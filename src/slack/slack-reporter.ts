@@ -4,10 +4,11 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
-import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
+import type { SlackOutbox } from './outbox.js';
 import {
   planIsCut,
   planMessage,
@@ -21,6 +22,7 @@ import {
   verdictMessage,
   type Rendered,
 } from './blocks.js';
+import { incidentThread, openedInChannel, runMessage, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
 /** Outputs longer than this are uploaded to the thread as a file as well as excerpted. */
 const uploadAboveBytes = 1_200;
@@ -31,10 +33,16 @@ export interface SlackReporterDeps {
   logger: Logger;
   root: string;
   runbook: (scenario: string) => Runbook;
+  /** Every thread message goes through it: in order, retried, never holding up a run. */
+  outbox: SlackOutbox;
 }
 
 export class SlackReporter implements IncidentReporter {
-  private readonly stepMessages = new Map<string, MessageRef>();
+  readonly frontEnd = slackFrontEnd;
+  /** Each running step's message, once Slack has taken it (undefined if it never did). */
+  private readonly stepMessages = new Map<string, Promise<SlackMessage | undefined>>();
+  /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -42,82 +50,114 @@ export class SlackReporter implements IncidentReporter {
     return JSON.parse(this.deps.redact(JSON.stringify(rendered))) as Rendered;
   }
 
-  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<MessageRef> {
+  async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
     const { text, blocks } = this.clean(rendered);
     const response = await this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
     return { channel: response.channel ?? channel, ts: response.ts as string };
   }
 
-  async update(ref: MessageRef, rendered: Rendered): Promise<void> {
+  async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
     const { text, blocks } = this.clean(rendered);
     await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
   }
 
-  async postInThread(incident: Incident, rendered: Rendered): Promise<MessageRef | undefined> {
-    if (!incident.thread) return undefined;
-    return this.post(incident.thread.channel, rendered, incident.thread.ts);
+  /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered): Promise<SlackMessage | undefined> {
+    const thread = incidentThread(incident);
+    if (!thread) return Promise.resolve(undefined);
+    return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts));
   }
 
-  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
-    if (!incident.channel) return undefined;
-    return this.post(incident.channel, rootMessage(incident));
+  /** Queues an update of a message; a newer update of the same message replaces one not yet sent. */
+  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered): Promise<void> {
+    return this.deps.outbox
+      .deliver(
+        incident.id,
+        label,
+        async () => {
+          const target = await ref;
+          if (target) await this.update(target, rendered());
+        },
+        `update:${label}`,
+      )
+      .then(() => undefined);
   }
 
-  private async refreshRoot(incident: Incident): Promise<void> {
-    if (incident.thread) await this.update(incident.thread, rootMessage(incident));
+  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => Parameters<WebClient['files']['uploadV2']>[0]): void {
+    const thread = incidentThread(incident);
+    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file(thread)));
   }
 
-  async runProposed(incident: Incident, run: Run): Promise<MessageRef | undefined> {
-    const ref = await this.postInThread(incident, run.needsApproval ? planMessage(run, this.deps.root) : runStartedMessage(run));
-    if (run.needsApproval && incident.thread && planIsCut(run, this.deps.root)) {
-      await this.deps.client.files.uploadV2({
-        channel_id: incident.thread.channel,
-        thread_ts: incident.thread.ts,
-        content: this.deps.redact(planText(run, this.deps.root)),
+  async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
+    const channel = openedInChannel(incident);
+    if (!channel) return undefined;
+    // Awaited, and not queued: the thread cannot exist before its first message, and a refusal (the bot is not in
+    // the channel) must reach the person who typed the command.
+    return toRef(await this.post(channel, rootMessage(incident)));
+  }
+
+  private refreshRoot(incident: Incident): void {
+    const thread = incidentThread(incident);
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident));
+  }
+
+  async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
+    const root = this.deps.root;
+    const posted = this.postInThread(incident, `run ${run.id}`, () => (run.needsApproval ? planMessage(run, root) : runStartedMessage(run)));
+    if (run.needsApproval && planIsCut(run, root)) {
+      this.upload(incident, `plan file ${run.id}`, (thread) => ({
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
+        content: this.deps.redact(planText(run, root)),
         filename: `${run.id.replace('/', '-')}-plan.txt`,
         title: `The whole plan ${run.title}`,
-      });
+      }));
     }
-    await this.refreshRoot(incident);
-    return ref;
+    if (run.needsApproval) this.shown.set(run.id, run.status);
+    this.refreshRoot(incident);
+    // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
+    // run goes on at once; its messages follow in order.
+    if (!run.needsApproval) return undefined;
+    const message = await posted;
+    return message && toRef(message);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    if (run.message) await this.update(run.message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
-    await this.refreshRoot(incident);
+    const message = runMessage(run);
+    this.shown.set(run.id, run.status);
+    if (message) await this.updateInThread(incident, `run ${run.id}`, message, () => (run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run)));
+    this.refreshRoot(incident);
   }
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {
-    const ref = await this.postInThread(incident, stepStartedMessage(run, step, index, this.deps.root));
-    if (ref) this.stepMessages.set(`${run.id}:${step.id}`, ref);
+    this.stepMessages.set(`${run.id}:${step.id}`, this.postInThread(incident, `step ${run.id}:${step.id}`, () => stepStartedMessage(run, step, index, this.deps.root)));
   }
 
-  stepProgress(_incident: Incident, run: Run, step: ResolvedStep, text: string): void {
+  stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void {
     const ref = this.stepMessages.get(`${run.id}:${step.id}`);
     if (!ref) return;
     const index = run.steps.findIndex((s) => s.id === step.id);
-    this.update(ref, stepStartedMessage(run, step, index, this.deps.root, text)).catch((error: unknown) =>
-      this.deps.logger.warn({ err: error }, 'could not update a progress line'),
-    );
+    void this.updateInThread(incident, `step ${run.id}:${step.id}`, ref, () => stepStartedMessage(run, step, index, this.deps.root, text));
   }
 
   async stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void> {
     const index = run.steps.findIndex((s) => s.id === step.id);
     const upload = output !== undefined && record.logFile !== undefined && Buffer.byteLength(output) > uploadAboveBytes;
-    const rendered = stepFinishedMessage(run, step, index, record, this.deps.root, upload);
+    const rendered = () => stepFinishedMessage(run, step, index, record, this.deps.root, upload);
     const key = `${run.id}:${step.id}`;
     const ref = this.stepMessages.get(key);
     this.stepMessages.delete(key);
-    if (ref) await this.update(ref, rendered);
-    else await this.postInThread(incident, rendered);
-    if (upload && incident.thread && record.logFile) {
-      await this.deps.client.files.uploadV2({
-        channel_id: incident.thread.channel,
-        thread_ts: incident.thread.ts,
-        file: fs.readFileSync(record.logFile),
-        filename: path.basename(record.logFile),
+    if (ref) void this.updateInThread(incident, `step ${key}`, ref, rendered);
+    else void this.postInThread(incident, `step ${key}`, rendered);
+    if (upload && record.logFile) {
+      const logFile = record.logFile;
+      this.upload(incident, `output ${key}`, (thread) => ({
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
+        file: fs.readFileSync(logFile),
+        filename: path.basename(logFile),
         title: `${run.id} step ${index + 1}: ${step.title} (full output)`,
-      });
+      }));
     }
   }
 
@@ -125,14 +165,29 @@ export class SlackReporter implements IncidentReporter {
     if (run.kind === 'diagnosis') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      await this.postInThread(incident, verdictMessage(incident, run, paths));
+      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths));
     } else {
-      await this.postInThread(incident, runFinishedMessage(run));
+      void this.postInThread(incident, `end ${run.id}`, () => runFinishedMessage(run));
     }
-    await this.refreshRoot(incident);
+    this.refreshRoot(incident);
+  }
+
+  /**
+   * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
+   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   */
+  async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
+    for (const run of runs) {
+      if (!run.needsApproval || !runMessage(run)) continue;
+      const shown = this.shown.get(run.id);
+      if (shown === 'pending' && run.status !== 'pending') {
+        await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
+      }
+      this.shown.set(run.id, run.status);
+    }
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
-    await this.postInThread(incident, rollbackOfferMessage(recovery));
+    void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
   }
 }

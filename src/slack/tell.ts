@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { isUserError, newErrorReference } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
+import { saidInSlack } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface Audience {
@@ -24,7 +25,7 @@ const slackAdvice: Record<string, string> = {
 };
 
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
-  if (isUserError(error)) return `:warning: ${escapeMrkdwn(error.message)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
+  if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slackError = (error as { data?: { error?: string } })?.data?.error;
   if (slackError && slackAdvice[slackError]) {
     logger.warn({ err: error, ...context }, `Slack refused: ${slackError}`);

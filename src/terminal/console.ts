@@ -1,5 +1,6 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
 import type { DatabaseTargets } from '../database/targets.js';
+import { limitReadOnlyMemory } from '../duckdb/open.js';
 import os from 'node:os';
 import pino from 'pino';
 import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
@@ -8,6 +9,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
+import { statusReport } from '../incidents/status.js';
 import { Journal } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -21,7 +23,7 @@ import { journalCommand } from './journal-command.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
-import { plainMentions } from '../mentions.js';
+import { renderSaid } from '../said.js';
 import { stepPassed } from '../engine/step-passed.js';
 
 export const cliName = 'npm run --silent cli --';
@@ -73,7 +75,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
 }
 
 function oneLine(text: string): string {
-  return plainMentions(text).replace(/\s*\n\s*/g, '; ');
+  return text.replace(/\s*\n\s*/g, '; ');
 }
 
 export async function runCli(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps = {}): Promise<number> {
@@ -102,6 +104,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
@@ -310,12 +313,13 @@ class ConsoleSession {
     }
     const decision = this.service.approve(run.id, run.hash, approver);
     if (!decision.ok) {
-      const hint = /someone other than/.test(decision.reason)
+      const reason = renderSaid(decision.reason);
+      const hint = /someone other than/.test(reason)
         ? ` Give the approver's name with --approver (someone other than ${this.requester.slice('terminal:'.length)}).`
-        : /only these people/.test(decision.reason)
+        : /only these people/.test(reason)
           ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
           : '';
-      throw new Refusal(`refused: ${decision.reason}.${hint}`);
+      throw new Refusal(`refused: ${reason}.${hint}`);
     }
     await this.service.announceDecision(decision.run as Run);
     const finished = await this.service.executeApproved(run.id);
@@ -335,17 +339,14 @@ class ConsoleSession {
       throw new Refusal(`refused: "${given.slice(0, 64)}" is not the hash of plan ${run.id} (${shortHash(run.hash)}); nothing was changed`);
     }
     const decision = this.service.reject(run.id, run.hash, actor);
-    if (!decision.ok) throw new Refusal(`refused: ${decision.reason}`);
+    if (!decision.ok) throw new Refusal(`refused: ${renderSaid(decision.reason)}`);
     this.out(this.style.yellow(`✘ Plan ${run.id} rejected by ${actor}; nothing of it was run.`));
     return exitCodes.refused;
   }
 
   private status(): void {
     const { style } = this;
-    const runs = [...this.service.state.runs.values()];
-    const busy = runs.filter((r) => r.status === 'running' || r.status === 'approved');
-    const now = this.clock().getTime();
-    const waiting = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) >= now));
+    const { holding: busy, waiting, recent } = statusReport(this.service.state, this.clock());
     this.out(style.bold('Running'));
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
     for (const r of busy) this.out(`  ${r.id} ${r.title} (${r.status}, requested by ${r.requestedBy}${r.decidedBy ? `, approved by ${r.decidedBy}` : ''})`);
@@ -356,7 +357,6 @@ class ConsoleSession {
       this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver <name>`));
     }
     this.out(style.bold('Latest incidents'));
-    const recent = [...this.service.state.incidents.values()].slice(-5).reverse();
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
       this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`);

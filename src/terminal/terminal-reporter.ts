@@ -2,9 +2,8 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { plainMentions } from '../mentions.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
-import type { Incident, MessageRef, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
@@ -46,20 +45,22 @@ export function utcMinute(iso: string | undefined): string {
 }
 
 export class TerminalReporter implements IncidentReporter {
+  /** A terminal shows everything as it happens and keeps no references. */
+  readonly frontEnd = 'terminal';
   private timer?: NodeJS.Timeout;
   private current?: { title: string; started: number; progress?: string; frame: number };
 
   constructor(private readonly options: TerminalReporterOptions) {}
 
   private write(text: string): void {
-    this.options.out.write(plainMentions(text));
+    this.options.out.write(text);
   }
 
   private line(text = ''): void {
     this.write(`${text}\n`);
   }
 
-  async incidentOpened(incident: Incident): Promise<MessageRef | undefined> {
+  async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
     const { style } = this.options;
     this.line();
     this.line(`${style.bold(`Incident ${incident.id}`)} opened by ${incident.openedBy}: ${incident.title}`);
@@ -85,7 +86,7 @@ export class TerminalReporter implements IncidentReporter {
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
   }
 
-  async runProposed(_incident: Incident, run: Run): Promise<MessageRef | undefined> {
+  async runProposed(_incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     if (run.needsApproval) this.printPlan(run);
     else {
       this.line();

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCheckout, type Checkout } from '../../demo/checkout.js';
-import { ensureIncidentThread } from '../../handlers/incident-thread.js';
+import { ensureIncidentThread } from '../../src/slack/incident-thread.js';
+import { fromChannel, openedInChannel, slackFrontEnd } from '../../src/slack/slack-refs.js';
 import { loadConfig } from '../../src/config.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
@@ -30,7 +31,11 @@ afterAll(() => {
 
 /** What the Slack reporter would return: the root message's place, so the incident has a thread. */
 const slackLikeReporter = quietReporter({
-  incidentOpened: async (incident) => (incident.channel ? { channel: incident.channel, ts: '1713595200.000100' } : undefined),
+  frontEnd: slackFrontEnd,
+  incidentOpened: async (incident) => {
+    const channel = openedInChannel(incident);
+    return channel ? { channel, ts: '1713595200.000100' } : undefined;
+  },
 });
 
 let checkout: Checkout;
@@ -65,7 +70,7 @@ function journalRecords() {
 describe('one journal for Slack and the terminal', () => {
   it('an incident diagnosed in Slack is recovered at a terminal, and the postmortem tells both', async () => {
     service.recordCommand('/databox diagnose duckdb', 'U0ALICE', 'slack:C0INCIDENTS');
-    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', 'C0INCIDENTS');
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     expect(service.incident(incident.id).diagnosis?.verdict).toBe('corrupt');
 
     const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--approver', 'bob'], { env, answer: hashIn });
@@ -100,7 +105,7 @@ describe('one journal for Slack and the terminal', () => {
     const deps = { service, queue: new WorkQueue(1, 5, () => {}), logger: createLogger('silent', (t) => t), redact: (t: string) => t, catalog: {} };
     await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
     expect(posts).toHaveLength(1);
-    const { run } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incidentId }, 'U0ALICE', 'slack', 'C0INCIDENTS');
+    const { run } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incidentId }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     expect(run?.status).toBe('pending');
     expect(service.approve(run?.id as string, run?.hash as string, 'U0ALICE').ok).toBe(false);
     expect(service.approve(run?.id as string, run?.hash as string, 'U0BOB').ok).toBe(true);
@@ -110,7 +115,7 @@ describe('one journal for Slack and the terminal', () => {
 
     const records = journalRecords();
     expect(records.find((r) => r.type === 'incident.opened')?.actor).toBe('terminal:alice');
-    expect(records.find((r) => r.type === 'incident.thread')?.data).toEqual({ channel: 'C0INCIDENTS', ts: '1713595300.000200' });
+    expect(records.find((r) => r.type === 'incident.ref')?.data).toEqual({ frontEnd: 'slack', ref: { channel: 'C0INCIDENTS', ts: '1713595300.000200' } });
     expect(records.find((r) => r.type === 'run.approved')?.actor).toBe('U0BOB');
   });
 });

@@ -44,9 +44,7 @@ describe('scenario 3 in Slack', () => {
   it('diagnoses, clones, asks again with the counts in view, swaps after a named snapshot, and never shows the token', async () => {
     const md = await motherDuck();
     harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
-      local: localTarget(checkout.databasePath),
-      motherduck: md,
-      backend: md,
+      targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
     });
     const at = goodMoment();
     await harness.command(`diagnose motherduck at="${at}"`, operator);
@@ -91,7 +89,9 @@ describe('scenario 3 in Slack', () => {
 
   it('says in the thread that MOTHERDUCK_TOKEN is missing, without waiting for a browser login', async () => {
     const noToken = motherDuckTarget({ database: 'databox', connectTimeoutMs: 5_000 }, (t) => t);
-    harness = await startBot(checkout, slack, {}, undefined, undefined, { local: localTarget(checkout.databasePath), motherduck: noToken, backend: localTarget(checkout.databasePath) });
+    harness = await startBot(checkout, slack, {}, undefined, undefined, {
+      targets: { local: localTarget(checkout.databasePath), motherduck: noToken, backend: localTarget(checkout.databasePath) },
+    });
     await harness.command('diagnose motherduck', operator);
     await harness.settle();
     const text = slack.allText();

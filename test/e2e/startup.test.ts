@@ -18,6 +18,7 @@ afterAll(() => {
 });
 
 function startMain(env: Record<string, string>) {
+  // Generous: a start that refuses takes a second alone, far longer on a machine busy with other work.
   return execa(process.execPath, mainArgs, { cwd: work, env, extendEnv: false, reject: false, timeout: 120_000 });
 }
 
@@ -81,15 +82,25 @@ describe('npm start', () => {
       env: { ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
       extendEnv: false,
       reject: false,
+      // execa follows SIGTERM with SIGKILL after 5 s; the bot's own stop may take its grace periods on a loaded machine.
+      forceKillAfterDelay: 60_000,
+    });
+    // The bot says it is running once its start-up has finished (after the listener answers); stop it only then.
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
     });
     try {
       expect(await waitForHealthz(port)).toBe(200);
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stdout.includes('databox-bot is running'); ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     } finally {
       child.kill('SIGTERM');
       const result = await child;
       await slack.stop();
-      expect(result.exitCode).toBe(0);
+      expect({ exitCode: result.exitCode, signal: result.signal }).toEqual({ exitCode: 0, signal: undefined });
       expect(String(result.stdout)).toContain('databox-bot is running');
       expect(String(result.stdout)).not.toContain('xoxb-1-2-abc');
     }

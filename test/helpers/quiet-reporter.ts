@@ -3,6 +3,7 @@ import type { IncidentReporter } from '../../src/incidents/reporter.js';
 
 export function quietReporter(overrides: Partial<IncidentReporter> = {}): IncidentReporter {
   return {
+    frontEnd: 'quiet',
     incidentOpened: async () => undefined,
     runProposed: async () => undefined,
     runDecided: async () => {},

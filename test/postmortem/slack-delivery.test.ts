@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureIncidentThread } from '../../handlers/incident-thread.js';
+import { ensureIncidentThread } from '../../src/slack/incident-thread.js';
+import { incidentThread, slackFrontEnd } from '../../src/slack/slack-refs.js';
 import type { HandlerDeps } from '../../handlers/index.js';
-import { deliverPostmortem } from '../../handlers/write-postmortem.js';
+import { deliverPostmortem } from '../../src/slack/postmortem-upload.js';
 import { loadConfig } from '../../src/config.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
@@ -83,7 +84,7 @@ describe('delivering a postmortem to Slack', () => {
   it('uploads into the incident\'s thread once it has one, and redacts secrets', async () => {
     const secret = 'xoxp-demo-secret-value-1234';
     const { deps, incidentId } = handlerDeps(secret);
-    deps.service.attachThread(incidentId, 'C0THREAD', '1713595200.000100');
+    deps.service.attachRef(incidentId, slackFrontEnd, { channel: 'C0THREAD', ts: '1713595200.000100' });
     expect(fs.readFileSync(path.join(deps.service.config.stateDir, 'journal.jsonl'), 'utf8')).toContain(secret);
     const { client, uploads } = fakeClient();
     await deliverPostmortem(deps, client, incidentId, 'C0OTHER');
@@ -111,9 +112,9 @@ describe('an incident opened at a terminal, continued in Slack', () => {
     await ensureIncidentThread(deps, client, incidentId, 'C0INCIDENTS');
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ channel: 'C0INCIDENTS', text: `Incident ${incidentId}: Blown DuckDB file (local backend)` });
-    expect(deps.service.incident(incidentId).thread).toEqual({ channel: 'C0INCIDENTS', ts: '1713595330.000200' });
+    expect(incidentThread(deps.service.incident(incidentId))).toEqual({ channel: 'C0INCIDENTS', ts: '1713595330.000200' });
     const verify = verifyLines(fs.readFileSync(path.join(stateDir, 'journal.jsonl'), 'utf8'));
     expect(verify.problem).toBeUndefined();
-    expect(verify.records.filter((r) => r.type === 'incident.thread')).toHaveLength(1);
+    expect(verify.records.filter((r) => r.type === 'incident.ref')).toHaveLength(1);
   });
 });

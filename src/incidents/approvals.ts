@@ -1,0 +1,111 @@
+// Decisions on plans: approvals and rejections checked against the policy under the journal's lock, and expiry.
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { planHash } from '../engine/resolve.js';
+import type { Journal } from '../journal/journal.js';
+import { actor as person, renderSaid, said } from '../said.js';
+import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
+import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
+
+export interface ApprovalsDeps {
+  config: Config;
+  journal: Journal;
+  state: IncidentState;
+  clock: () => Date;
+  /** A plan expired: its front end replaces its buttons. */
+  expired: (run: Run) => Promise<void>;
+}
+
+export class Approvals {
+  constructor(private readonly deps: ApprovalsDeps) {}
+
+  private clock(): Date {
+    return this.deps.clock();
+  }
+
+  /**
+   * Approves a plan. The checks and the journal line are one step under the journal's lock, after catching up with
+   * other processes, so two clicks (or a click and a terminal) cannot both pass. Returns why not when the click must
+   * do nothing; the refusal is journaled too.
+   */
+  approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+    return this.decide(runId, actor, 'run.approved', (run) => {
+      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
+      if (!decision.ok) return decision;
+      if (this.deps.journal.problem) {
+        return { ok: false, reason: said`the journal failed verification at line ${this.deps.journal.problem.line} when the bot started, so no plan is approved until it is repaired (see journal verify)` };
+      }
+      if (planHash(run.steps, run.previews ?? []) !== run.hash) {
+        return { ok: false, reason: said`the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run` };
+      }
+      const holder = this.deps.state.lockHolder(run.lockKey, run.id);
+      if (holder) {
+        return {
+          ok: false,
+          reason: [
+            ...said`plan ${holder.id} requested by ${person(holder.requestedBy)}`,
+            ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
+            ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
+          ],
+        };
+      }
+      // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
+      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
+      if (since) {
+        return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
+      }
+      return { ok: true };
+    });
+  }
+
+  reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config));
+  }
+
+  private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
+    let decision: Decision = { ok: false, reason: said`this plan is not known to the journal` };
+    const record = this.deps.journal.append(() => {
+      const run = this.deps.state.runs.get(runId);
+      decision = run ? check(run) : decision;
+      // An approval records the full hash of the plan it binds to.
+      if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
+      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
+      // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
+      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : renderSaid(decision.reason) } };
+    });
+    const run = this.deps.state.runs.get(runId);
+    if (decision.ok) return { ok: true, run };
+    if (record.type === 'run.expired') {
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: renderSaid(decision.reason) } });
+    }
+    return { ...decision, run };
+  }
+
+  private expire(run: Run): void {
+    this.deps.journal.append(() => {
+      const current = this.deps.state.runs.get(run.id);
+      if (current?.status !== 'pending') throw new AlreadyDecided();
+      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } };
+    });
+  }
+
+  /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
+  async expireDue(): Promise<Run[]> {
+    this.deps.journal.catchUp();
+    const now = this.clock().getTime();
+    const due = [...this.deps.state.runs.values()].filter((r) => r.status === 'pending' && r.expiresAt && Date.parse(r.expiresAt) < now);
+    const expired: Run[] = [];
+    for (const run of due) {
+      try {
+        this.expire(run);
+      } catch (error) {
+        if (error instanceof AlreadyDecided) continue;
+        throw error;
+      }
+      const current = this.deps.state.runs.get(run.id) as Run;
+      expired.push(current);
+      await this.deps.expired(current);
+    }
+    return expired;
+  }
+}

@@ -1,0 +1,140 @@
+// Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { UserError } from '../errors.js';
+import { excerpt } from '../excerpt.js';
+import { executeSteps } from '../engine/execute-steps.js';
+import { planHash } from '../engine/resolve.js';
+import { stepPassed } from '../engine/step-passed.js';
+import type { ResolvedStep, StepRecord, StepResult } from '../engine/types.js';
+import type { Journal } from '../journal/journal.js';
+import type { Logger } from '../logger.js';
+import type { CommandRunner } from '../process/run-command.js';
+import { redactDeep, type Redactor } from '../redact.js';
+import { refuseIfLocked } from './database-lock.js';
+import { reportSafely, type IncidentReporter } from './reporter.js';
+import type { DatabaseTargets } from '../database/targets.js';
+import { botActor, type Incident, type IncidentState, type Run } from './state.js';
+
+export interface RunExecutorDeps {
+  config: Config;
+  journal: Journal;
+  state: IncidentState;
+  runCommand: CommandRunner;
+  redact: Redactor;
+  logger: Logger;
+  clock: () => Date;
+  /** The databases SQL steps talk to. */
+  targets: DatabaseTargets;
+  reporter: () => IncidentReporter;
+  incident: (id: string) => Incident;
+  run: (id: string) => Run;
+}
+
+export class RunExecutor {
+  /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: RunExecutorDeps) {}
+
+  private stepContext(incidentId: string, runId: string) {
+    const { config } = this.deps;
+    return {
+      root: config.databoxRoot,
+      databasePath: config.databasePath,
+      stateDir: config.stateDir,
+      incidentId,
+      runId,
+      diskFullPercent: config.diskFullPercent,
+      targets: this.deps.targets,
+      runCommand: this.deps.runCommand,
+      redact: this.deps.redact,
+      clock: this.deps.clock,
+      signal: this.stopping.signal,
+      processStarted: (pid: number, argv: readonly string[]) =>
+        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, pid, argv: [...argv] } }),
+    };
+  }
+
+  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
+  stopRunning(): void {
+    this.stopping.abort();
+  }
+
+  async execute(run: Run): Promise<Map<string, string>> {
+    const { journal } = this.deps;
+    // The exact steps that were approved, or nothing: the hash is checked again right before they run.
+    if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
+    journal.append(() => {
+      refuseIfLocked(this.deps.state, run.lockKey, run.id);
+      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } };
+    });
+    const incident = () => this.deps.incident(run.incidentId);
+    const current = () => this.deps.run(run.id);
+    let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
+    let completed = false;
+    try {
+      outcome = await executeSteps(
+        run.steps,
+        this.stepContext(run.incidentId, run.id),
+        {
+          stepStarted: async (step, index) => {
+            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } });
+            await reportSafely(this.deps.logger, () => this.deps.reporter().stepStarted(incident(), current(), step, index));
+          },
+          stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),
+          stepFinished: async (step, result, index) => {
+            const record = this.record(run, step, result, index);
+            journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
+            await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
+          },
+        },
+        { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
+      );
+      completed = true;
+    } finally {
+      // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
+      const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
+      journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
+    }
+    return outcome.statuses;
+  }
+
+  private record(run: Run, step: ResolvedStep, result: StepResult, index: number): StepRecord {
+    const record: StepRecord = {
+      stepId: step.id,
+      status: result.status,
+      summary: this.deps.redact(result.summary),
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      outputs: redactDeep(result.outputs, this.deps.redact),
+    };
+    if (result.output !== undefined) {
+      const output = this.deps.redact(result.output);
+      const dir = path.join(this.deps.config.stateDir, 'outputs', run.incidentId);
+      fs.mkdirSync(dir, { recursive: true });
+      const logFile = path.join(dir, `${run.id.split('/')[1]}-${index + 1}-${step.id}.log`);
+      fs.writeFileSync(logFile, output);
+      record.logFile = logFile;
+      record.outputBytes = Buffer.byteLength(output);
+      record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
+      record.excerpt = excerpt(output, 1_200);
+    }
+    return record;
+  }
+
+  /** Runs a path's read-only guards now; a failure refuses the plan before anyone is asked to approve it. */
+  async checkGuards(guards: ResolvedStep[]): Promise<void> {
+    const failures: string[] = [];
+    await executeSteps(guards, this.stepContext('(none)', 'guard'), {
+      stepStarted: async () => {},
+      stepProgress: () => {},
+      stepFinished: async (step, result) => {
+        if (!stepPassed(step, result.status)) failures.push(`${step.title}: ${result.summary}`);
+      },
+    }, { stopOnFailure: true });
+    if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
+  }
+}

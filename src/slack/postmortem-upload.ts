@@ -1,0 +1,44 @@
+// Builds an incident's postmortem from the journal, writes it under <state dir>/postmortems/<id>.md and uploads it into the
+// incident's Slack thread as a Markdown file.
+import type { WebClient } from '@slack/web-api';
+import { incidentIdPattern } from '../commands/parse.js';
+import { UserError } from '../errors.js';
+import type { IncidentService } from '../incidents/service.js';
+import { writePostmortem } from '../postmortem/write-postmortem.js';
+import type { Redactor } from '../redact.js';
+import { incidentThread } from './slack-refs.js';
+
+export interface DeliveredPostmortem {
+  file: string;
+  /** Where it was uploaded: the incident's thread, or the channel it was asked for from when the incident has no thread. */
+  channel?: string;
+  threadTs?: string;
+  problemLine?: number;
+}
+
+/** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
+export async function deliverPostmortem(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
+  if (!incidentIdPattern.test(incidentId)) throw new UserError('this is not an incident id; nothing was written');
+  const incident = deps.service.incident(incidentId);
+  const { config } = deps.service;
+  const runbooks = new Map(deps.service.scenarios().map((rb) => [rb.id, rb]));
+  const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact });
+  const problem = written.journal.verify.problem;
+  const thread = incidentThread(incident);
+  const channel = thread?.channel ?? fallbackChannel;
+  if (channel) {
+    const comment =
+      `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
+      'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
+      (problem ? ` Warning: the journal failed verification at line ${problem.line}; the postmortem stops there.` : '');
+    const common = {
+      content: written.markdown,
+      filename: `${incidentId}-postmortem.md`,
+      title: `Postmortem ${incidentId}: ${incident.title}`,
+      initial_comment: deps.redact(comment),
+    };
+    await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
+  }
+  return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line };
+}
+

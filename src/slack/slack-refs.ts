@@ -1,0 +1,39 @@
+// The Slack front end's own references, kept by the engine without reading them: an incident's thread, a plan's message.
+import type { FrontEndOrigin, FrontEndRef, Incident, Run } from '../incidents/state.js';
+
+/** The name Slack's references are kept under in the journal and in incidents and runs. */
+export const slackFrontEnd = 'slack';
+
+/** A Slack message: the channel it is in and its time stamp. */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+}
+
+function asMessage(ref: FrontEndRef | undefined): SlackMessage | undefined {
+  return ref && typeof ref.channel === 'string' && typeof ref.ts === 'string' ? { channel: ref.channel, ts: ref.ts } : undefined;
+}
+
+export function toRef(message: SlackMessage): FrontEndRef {
+  return { channel: message.channel, ts: message.ts };
+}
+
+/** The incident's root message in Slack, under which everything about it goes. */
+export function incidentThread(incident: Incident): SlackMessage | undefined {
+  return asMessage(incident.refs[slackFrontEnd]);
+}
+
+/** The message that shows a run (a plan with its buttons). */
+export function runMessage(run: Run): SlackMessage | undefined {
+  return asMessage(run.refs[slackFrontEnd]);
+}
+
+/** The channel an incident was opened from in Slack, where its root message goes. */
+export function openedInChannel(incident: Incident): string | undefined {
+  return incident.openedFrom?.frontEnd === slackFrontEnd ? incident.openedFrom.ref.channel : undefined;
+}
+
+/** A command typed in a Slack channel: the incident it opens gets its root message there. */
+export function fromChannel(channel: string): FrontEndOrigin {
+  return { frontEnd: slackFrontEnd, ref: { channel } };
+}

@@ -1,0 +1,20 @@
+// "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
+import { utcTime } from '../incidents/approval-policy.js';
+import type { StatusReport } from '../incidents/status.js';
+import { slackMention } from './mentions.js';
+import { escapeMrkdwn } from './mrkdwn.js';
+
+export function statusText(report: StatusReport): string {
+  const { holding, waiting, recent } = report;
+  return [
+    holding.length > 0
+      ? `*Running:* ${holding.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)})`).join('; ')}`
+      : '*Running:* nothing; no database is held by a plan.',
+    waiting.length > 0
+      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcTime(r.expiresAt ?? '')}`).join('; ')}`
+      : '*Waiting for approval:* nothing.',
+    recent.length > 0
+      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${i.diagnosis ? `, verdict: ${escapeMrkdwn(i.diagnosis.title)}` : ''}`).join('\n')}`
+      : '*Latest incidents:* none yet.',
+  ].join('\n');
+}

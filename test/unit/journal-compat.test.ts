@@ -1,0 +1,49 @@
+// A journal written before front-end references were opaque (test/fixtures/journal/slack-before-refs.jsonl, captured from
+// a Slack flow run by the code of that time) still verifies, rebuilds the same incidents, and serves both front ends.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IncidentState } from '../../src/incidents/state.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { incidentThread, openedInChannel, runMessage } from '../../src/slack/slack-refs.js';
+import { projectRoot } from '../support/fixtures.js';
+
+const text = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'journal', 'slack-before-refs.jsonl'), 'utf8');
+
+describe('a journal written by the earlier code', () => {
+  const verify = verifyLines(text);
+  const state = new IncidentState();
+  for (const record of verify.records) state.apply(record);
+  const [first, second] = [...state.incidents.values()];
+
+  it('verifies and rebuilds its incidents and runs', () => {
+    expect(verify.problem).toBeUndefined();
+    expect(state.incidents.size).toBe(2);
+    expect(first?.runs.map((r) => [r.kind, r.status])).toEqual([
+      ['diagnosis', 'succeeded'],
+      ['recovery', 'succeeded'],
+      ['validation', 'succeeded'],
+    ]);
+    expect(first?.runs[1]?.decidedBy).toBe('U0TEAMMATE');
+  });
+
+  it('gives the Slack front end its thread, its plans\' messages and the channel each incident was opened from', () => {
+    const threadRecord = verify.records.find((r) => r.type === 'incident.thread' && r.incident === first?.id);
+    expect(incidentThread(first!)).toEqual({ channel: threadRecord?.data.channel, ts: threadRecord?.data.ts });
+    expect(incidentThread(first!)?.channel).toBe('C0INCIDENT');
+    expect(openedInChannel(first!)).toBe('C0INCIDENT');
+    expect(openedInChannel(second!)).toBe('C0INCIDENT');
+    const planRecord = verify.records.find((r) => r.type === 'run.message' && r.data.runId === first?.runs[1]?.id);
+    expect(runMessage(first!.runs[1]!)).toEqual({ channel: planRecord?.data.channel, ts: planRecord?.data.ts });
+  });
+
+  it('builds the postmortem, the Slack thread and the refusals in it, mentions shown plainly', () => {
+    const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
+    const { markdown } = buildPostmortem({ incidentId: first!.id, verify, runbooks, root: '/tmp', journalFile: 'journal.jsonl' });
+    expect(markdown).toContain("The incident's Slack thread is in channel C0INCIDENT");
+    expect(markdown).toContain('this plan was already approved by @U0TEAMMATE at');
+    expect(markdown).not.toContain('<@');
+  });
+});
