@@ -1,4 +1,5 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
@@ -28,6 +29,8 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
   /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
 }
@@ -109,7 +112,7 @@ export function createBot(options: BotOptions): Bot {
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
+    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));

@@ -17,6 +17,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
+import type { DatabaseTargets } from '../database/targets.js';
 import { botActor, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface RunExecutorDeps {
@@ -27,6 +28,8 @@ export interface RunExecutorDeps {
   redact: Redactor;
   logger: Logger;
   clock: () => Date;
+  /** The databases SQL steps talk to. */
+  targets: DatabaseTargets;
   reporter: () => IncidentReporter;
   incident: (id: string) => Incident;
   run: (id: string) => Run;
@@ -52,6 +55,7 @@ export class RunExecutor {
       runId,
       diskFullPercent: config.diskFullPercent,
       dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
+      targets: this.deps.targets,
       runCommand: this.deps.runCommand,
       redact: this.deps.redact,
       clock: this.deps.clock,

@@ -32,8 +32,9 @@ describe('runbooks check', () => {
     expect(result.stdout.split('\n')).toEqual([
       'ok  backfill: Partial backfill of a single source',
       'ok  duckdb: Blown DuckDB file (local backend)',
+      'ok  motherduck: MotherDuck point-in-time recovery',
       'ok  schedule: Paused Dagster schedules',
-      `runbooks OK: 3 runbooks in ${path.join(projectRoot, 'runbooks')}`,
+      `runbooks OK: 4 runbooks in ${path.join(projectRoot, 'runbooks')}`,
     ]);
   });
 

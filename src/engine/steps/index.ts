@@ -9,6 +9,7 @@ import { copyFileStepKind } from './copy-file-step.js';
 import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
 import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
 import { dagsterHealthStepKind } from './dagster-health-step.js';
+import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
 import { diskUsageStepKind } from './disk-usage-step.js';
@@ -16,9 +17,13 @@ import { duckdbOpenStepKind } from './duckdb-open-step.js';
 import { duckdbScanStepKind } from './duckdb-scan-step.js';
 import { exportRowsStepKind } from './export-rows-step.js';
 import { martFreshnessStepKind } from './mart-freshness-step.js';
+import { leftoverClonesStepKind } from './leftover-clones-step.js';
 import { moveStepKind } from './move-step.js';
+import { namedSnapshotStepKind } from './named-snapshot-step.js';
 import { restoreRowsStepKind } from './restore-rows-step.js';
+import { snapshotHistoryStepKind } from './snapshot-history-step.js';
 import { sqlStepKind } from './sql-step.js';
+import { tableCountsStepKind } from './table-counts-step.js';
 
 export const stepKinds = [
   commandStepKind,
@@ -35,6 +40,11 @@ export const stepKinds = [
   martFreshnessStepKind,
   dagsterDaemonStartStepKind,
   dagsterBackfillStepKind,
+  namedSnapshotStepKind,
+  snapshotHistoryStepKind,
+  tableCountsStepKind,
+  leftoverClonesStepKind,
+  databaseOpenStepKind,
 ] as const;
 
 /** Any kind's definition, as the engine handles them without knowing which. */
