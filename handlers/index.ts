@@ -7,10 +7,12 @@ import type { Redactor } from '../src/redact.js';
 import type { SlackAccess } from '../src/slack/access.js';
 import type { RunningDiagnoses } from '../src/incidents/running-diagnoses.js';
 import type { PerUserLimit } from '../src/per-user-limit.js';
+import type { WatchService } from '../src/watchers/watch-service.js';
 import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
+import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
@@ -30,6 +32,8 @@ export interface HandlerDeps {
   diagnoses: RunningDiagnoses;
   /** Commands one person may start in a window (DATABOX_USER_COMMAND_LIMIT). */
   commandLimit: PerUserLimit;
+  /** The watchers, for /databox status; absent where a front end runs none. */
+  watch?: WatchService;
   /** The bot's own workspace, known once Slack has answered auth.test at start. */
   team?: () => string | undefined;
 }
@@ -47,5 +51,6 @@ export function register(app: App, deps: HandlerDeps): void {
   registerRequestRollback(app, deps);
   registerRollbackParametersModal(app, deps);
   registerWritePostmortem(app, deps);
+  registerOpenFromAlert(app, deps);
   registerAppError(app, deps);
 }

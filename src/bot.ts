@@ -1,4 +1,5 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
@@ -18,6 +19,9 @@ import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
+import { SlackAlertSink } from './slack/alert-sink.js';
+import { buildWatchers } from './watchers/build-watchers.js';
+import { WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface BotOptions {
@@ -28,6 +32,8 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
   /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
 }
@@ -38,6 +44,7 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  watch: WatchService;
   /** Thread messages on their way to Slack. */
   outbox: SlackOutbox;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
@@ -84,18 +91,31 @@ export function createBot(options: BotOptions): Bot {
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
+  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
+    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+  );
+  // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
+  const watch = new WatchService({
+    watchers: buildWatchers(config, options.runCommand ?? realRunCommand, false, () => {
+      const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
+      return holding ? `plan ${holding.id}` : undefined;
+    }),
+    journal,
+    sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
+    logger,
+    intervalMs: config.watch.intervalMs,
+    reminderMs: config.watch.reminderMs,
+    clock: options.clock,
+  });
   journal.load();
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
-    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
-  );
   let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
+    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
@@ -107,7 +127,7 @@ export function createBot(options: BotOptions): Bot {
   });
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
-  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, team: () => team });
+  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, team: () => team });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -116,6 +136,7 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    watch,
     outbox,
     async start(port?: number) {
       await initSlack(app);
@@ -147,10 +168,12 @@ export function createBot(options: BotOptions): Bot {
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();
+      watch.start();
       return config.slack.appToken ? undefined : server;
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      await watch.stop();
       await app.stop();
       // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
       if (!(await settles(queue.idle(), stopGraceMs))) {

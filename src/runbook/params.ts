@@ -55,7 +55,11 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       if (!match || !isCalendarDate(`${match[1]}-${match[2]}-${match[3]}`) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) {
         throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
       }
-      return `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
+      const text = `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
+      if (p.notFuture && text > ctx.now.toISOString().slice(0, 19).replace('T', ' ')) {
+        throw new UserError(`${name}="${text}" is in the future (it is ${ctx.now.toISOString().slice(0, 19).replace('T', ' ')} UTC now)`);
+      }
+      return text;
     }
     case 'token':
       // A token may not start with "-": handed to a tool as an argument, it would read as an option.

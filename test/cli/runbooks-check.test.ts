@@ -32,7 +32,9 @@ describe('runbooks check', () => {
     expect(result.stdout.split('\n')).toEqual([
       'ok  backfill: Partial backfill of a single source',
       'ok  duckdb: Blown DuckDB file (local backend)',
-      `runbooks OK: 2 runbooks in ${path.join(projectRoot, 'runbooks')}`,
+      'ok  motherduck: MotherDuck point-in-time recovery',
+      'ok  schedule: Paused Dagster schedules',
+      `runbooks OK: 4 runbooks in ${path.join(projectRoot, 'runbooks')}`,
     ]);
   });
 

@@ -33,14 +33,14 @@ export function withStandinPath(): void {
   if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
 }
 
-/** `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays). */
+/** `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays) and its database targets. */
 export async function startBot(
   checkout: Checkout,
   slack: SlackStandIn,
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'targets'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({

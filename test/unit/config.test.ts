@@ -40,6 +40,9 @@ describe('defaults', () => {
       diskFullPercent: 95,
       workers: 2,
       userCommandLimit: { limit: 10, windowMs: 5 * 60_000 },
+      // Scenario 4 and the watchers: tested in watch-config.test.ts.
+      dagster: expect.any(Object),
+      watch: expect.any(Object),
       duckdbMemoryLimit: '256MB',
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
