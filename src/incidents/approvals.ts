@@ -72,7 +72,8 @@ export class Approvals {
       if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
       // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
       return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : renderSaid(decision.reason) } };
-    });
+      // An approval is on disk before anything runs under it: when the journal cannot be written it throws instead.
+    }, { durable: type === 'run.approved' });
     const run = this.deps.state.runs.get(runId);
     if (decision.ok) return { ok: true, run };
     if (record.type === 'run.expired') {

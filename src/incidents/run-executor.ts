@@ -77,7 +77,8 @@ export class RunExecutor {
     journal.append(() => {
       refuseIfLocked(this.deps.state, run.lockKey, run.id);
       return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } };
-    });
+      // A run that changes data does not start unless its start is on disk.
+    }, { durable: run.steps.some((s) => s.mutates) });
     const incident = () => this.deps.incident(run.incidentId);
     const current = () => this.deps.run(run.id);
     let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
@@ -88,7 +89,7 @@ export class RunExecutor {
         this.stepContext(run.incidentId, run.id),
         {
           stepStarted: async (step, index) => {
-            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } });
+            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } }, { durable: step.mutates });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepStarted(incident(), current(), step, index));
           },
           stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),

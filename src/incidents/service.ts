@@ -262,7 +262,8 @@ export class IncidentService {
         },
       },
       };
-    });
+      // A plan that changes data is on disk before its buttons can be shown: when the journal cannot be written it throws.
+    }, { durable: mutates });
     return this.run(id);
   }
 

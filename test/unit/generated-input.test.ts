@@ -11,7 +11,7 @@ import type { ResolvedStep } from '../../src/engine/types.js';
 import { loadRunbooks, parseRunbook } from '../../src/runbook/load.js';
 import { isCalendarDate, validateParameters } from '../../src/runbook/params.js';
 import type { Parameter, Runbook, Step } from '../../src/runbook/schema.js';
-import { has, placeholders } from '../../src/runbook/template.js';
+import { has, placeholders, sqlPlaceholders } from '../../src/runbook/template.js';
 import { createDuckdbFile, projectRoot, useTempDirs } from '../support/fixtures.js';
 
 /** A runbook that declares one parameter of every type and hands each to a command's argv, its env and a SQL step. */
@@ -264,7 +264,8 @@ function sqlPlaceholdersAreData(rb: Runbook): void {
   const steps = [...rb.diagnosis.steps, ...rb.validation.steps, ...rb.recovery.flatMap((p) => [...p.guards, ...p.steps, ...(p.rollback ? [...p.rollback.inspect, ...p.rollback.guards, ...p.rollback.steps] : [])])];
   for (const step of steps) {
     const sql = step.kind === 'sql' ? [step.sql] : step.kind === 'export-rows' ? [step.table, step.where] : step.kind === 'day-counts' ? [step.table, step.dateColumn] : step.kind === 'restore-rows' ? [step.table] : [];
-    for (const name of sql.flatMap(placeholders)) {
+    // A placeholder with a literal kind ({{at | timestamp}}) is validated and quoted by the typed renderer; the others must be data.
+    for (const { expression: name } of sql.flatMap(sqlPlaceholders).filter((use) => use.kind === undefined)) {
       const declared = rb.parameters[name.split('.')[0] as string];
       expect(!declared || declared.type === 'enum' || declared.type === 'identifier', `${rb.id}/${step.id}: {{${name}}} in SQL`).toBe(true);
     }
