@@ -1,100 +1,107 @@
-// `npm run bench`: speed and memory targets of the parts an operator waits on, measured on real files.
+// `npm run bench`: every figure beside its floor measured in the same run (bare Bolt for the Slack side, bare DuckDB for
+// the database side), as a ratio with a target. Prints a table and writes bench/results/<date>.json.
+// BENCH_SIZE=small runs everything on small sizes (to develop the bench); BENCH_SKIP_10GB=1 skips the 10 GB file.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { scanTables } from '../src/duckdb/scan.js';
-import { runDayCountsStep } from '../src/engine/steps/day-counts-step.js';
-import type { ResolvedStep } from '../src/engine/types.js';
-import { Journal } from '../src/journal/journal.js';
-import { verifyLines } from '../src/journal/record.js';
-import { runCommand } from '../src/process/run-command.js';
-import { createBackfillDatabase } from '../test/helpers/backfill-data.js';
+import { execFileSync } from 'node:child_process';
+import { benchAcks } from './phases/acks.js';
+import { benchJournal } from './phases/journal.js';
+import { benchDayCounts } from './phases/day-counts.js';
+import { benchScenario1 } from './phases/scenario1.js';
+import { benchSteps } from './phases/steps.js';
+import type { BenchContext, Figure } from './lib/figures.js';
 
-interface Target {
-  name: string;
-  value: number;
-  unit: string;
-  /** The value must be at least (higher is better) or at most this. */
-  atLeast?: number;
-  atMost?: number;
+const small = process.env.BENCH_SIZE === 'small';
+const sizes = small
+  ? { requests: 200, scenario1Bytes: 60_000_000, rawRows: 2_000_000, journalAppends: 300, verifyLines: 10_000, outputBytes: 50_000_000 }
+  : { requests: 2_000, scenario1Bytes: 1_000_000_000, rawRows: 50_000_000, journalAppends: 2_000, verifyLines: 100_000, outputBytes: 500_000_000 };
+
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
-const results: Target[] = [];
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-bench-'));
-
-async function time<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
+function format(value: number | undefined, unit: string): string {
+  if (value === undefined || Number.isNaN(value)) return '—';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${unit}`.trim();
 }
 
-async function benchScan(): Promise<void> {
-  const file = path.join(dir, 'scan.duckdb');
-  const rows = 4_000_000;
-  const instance = await DuckDBInstance.create(file);
-  const connection = await instance.connect();
-  await connection.run(`CREATE TABLE wide AS SELECT range AS id, md5(range::VARCHAR) AS a, hash(range) AS b, range * 1.5 AS c FROM range(${rows})`);
-  connection.closeSync();
-  instance.closeSync();
-  const rssBefore = process.memoryUsage().rss;
-  const { ms, value } = await time(() => scanTables(file, { timeoutMs: 600_000 }));
-  if (value.status !== 'ok') throw new Error(`scan failed: ${value.message}`);
-  results.push({ name: 'full table read (diagnosis of damaged blocks)', value: Math.round(rows / (ms / 1000)), unit: 'rows/s', atLeast: 1_000_000 });
-  results.push({ name: 'memory added by the full read of 4M rows', value: Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024), unit: 'MiB', atMost: 1_024 });
+function printTable(figures: Figure[]): void {
+  const rows = figures.map((f) => [
+    f.met === undefined ? 'info' : f.met ? 'ok' : 'MISS',
+    f.name,
+    format(f.value, f.unit),
+    f.floor === undefined ? '' : format(f.floor, f.unit),
+    f.ratio === undefined ? '' : f.ratio.toFixed(2),
+    f.target ?? '',
+  ]);
+  const header = ['', 'figure', 'databox-bot', 'floor', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
 }
 
-async function benchDayCounts(): Promise<void> {
-  const file = path.join(dir, 'backfill.duckdb');
-  await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 20_000, ebird: { zero: ['2026-04-18'] } });
-  const step = {
-    id: 'mart_counts', title: 'counts', kind: 'day-counts', mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false,
-    table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5,
-  } as Extract<ResolvedStep, { kind: 'day-counts' }>;
-  const ctx = {
-    root: dir, databasePath: file, stateDir: dir, incidentId: 'bench', runId: 'bench/1', diskFullPercent: 95, runCommand,
-    redact: (t: string) => t, clock: () => new Date('2026-04-25T08:00:00Z'), progress: () => {},
+const phases = { journal: benchJournal, 'day-counts': benchDayCounts, acks: benchAcks, steps: benchSteps, scenario1: benchScenario1 };
+
+function machineFacts(loadBefore: string) {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAverage(),
   };
-  const { ms, value } = await time(() => runDayCountsStep(step, ctx));
-  if (value.status !== 'anomalies' || !(value.outputs.badDays as string[]).includes('2026-04-18')) throw new Error(`day counts did not find the planted day: ${value.summary}`);
-  results.push({ name: 'per-day counts over 1.2M raw rows (backfill diagnosis)', value: Math.round(ms), unit: 'ms', atMost: 3_000 });
-}
-
-async function benchJournal(): Promise<void> {
-  const journal = new Journal(path.join(dir, 'journal'));
-  journal.load();
-  const events = 500;
-  const { ms } = await time(async () => {
-    for (let i = 0; i < events; i += 1) journal.append({ type: 'step.finished', incident: 'dbx-bench', actor: 'bench', data: { i, summary: 'x'.repeat(200) } });
-  });
-  results.push({ name: 'journal appends, each fsynced', value: Math.round(events / (ms / 1000)), unit: 'events/s', atLeast: 100 });
-  const text = fs.readFileSync(journal.file, 'utf8');
-  const verify = await time(async () => verifyLines(text));
-  results.push({ name: `journal verify of ${events} lines`, value: Math.round(verify.ms), unit: 'ms', atMost: 500 });
 }
 
 async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-bench-'));
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  const ctx: BenchContext = { dir, sizes, small, figures, notes, log: (text) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`) };
+  const loadBefore = loadAverage();
+  const started = new Date();
+  const resultsDir = path.join(import.meta.dirname, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${started.toISOString().slice(0, 10)}${small ? '-small' : ''}.json`);
+  let commit = 'unknown';
   try {
-    await benchScan();
-    await benchDayCounts();
-    await benchJournal();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // Not a git checkout.
+  }
+  // BENCH_PHASES=acks,steps runs only those; the results file is rewritten after each phase, so a stopped run keeps
+  // what it measured.
+  const wanted = process.env.BENCH_PHASES?.split(',').map((p) => p.trim()) ?? Object.keys(phases);
+  const save = () =>
+    fs.writeFileSync(file, `${JSON.stringify({ started: started.toISOString(), commit, size: small ? 'small' : 'full', phases: wanted, machine: machineFacts(loadBefore), figures, notes }, null, 2)}\n`);
+  try {
+    for (const [name, phase] of Object.entries(phases)) {
+      if (!wanted.includes(name)) continue;
+      await phase(ctx);
+      save();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  let missed = 0;
-  for (const r of results) {
-    const ok = (r.atLeast === undefined || r.value >= r.atLeast) && (r.atMost === undefined || r.value <= r.atMost);
-    if (!ok) missed += 1;
-    const target = r.atLeast !== undefined ? `≥ ${r.atLeast}` : `≤ ${r.atMost}`;
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} ${r.unit} (target ${target} ${r.unit})`);
-  }
+  console.log('');
+  printTable(figures);
+  for (const note of notes) console.log(`note: ${note}`);
+  const machine = machineFacts(loadBefore);
+  console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average before ${loadBefore}, after ${machine.loadAverageAfter}`);
+  console.log(`written: ${path.relative(process.cwd(), file)}`);
+  const missed = figures.filter((f) => f.met === false).length;
   if (missed > 0) {
     console.log(`${missed} target(s) missed`);
-    process.exit(1);
+    process.exitCode = 1;
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench failed: ${(error as Error).message}`);
+  console.error(`bench failed: ${(error as Error).stack ?? error}`);
   process.exit(1);
 });

@@ -13,6 +13,8 @@ import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
+  // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
+  const help = helpText(deps);
   app.command('/databox', async ({ command, ack, respond, client }) => {
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
@@ -24,7 +26,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
     }
     const cmd: Command = parsed.command;
     if (cmd.verb === 'help') {
-      await ack({ response_type: 'ephemeral', text: helpText(deps) });
+      await ack({ response_type: 'ephemeral', text: help });
       record();
       return;
     }

@@ -9,6 +9,7 @@ import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
 import { registerDataboxCommand } from './databox-command.js';
+import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
@@ -21,9 +22,12 @@ export interface HandlerDeps {
   logger: Logger;
   redact: Redactor;
   catalog: ScenarioCatalog;
+  /** The bot's own workspace, known once Slack has answered auth.test at start. */
+  team?: () => string | undefined;
 }
 
 export function register(app: App, deps: HandlerDeps): void {
+  registerRefuseForeign(app, deps);
   registerDataboxCommand(app, deps);
   registerChoosePath(app, deps);
   registerPathParametersModal(app, deps);

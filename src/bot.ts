@@ -1,9 +1,11 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
+import { limitReadOnlyMemory } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal } from './journal/journal.js';
@@ -12,6 +14,7 @@ import { runCommand as realRunCommand, type CommandRunner } from './process/run-
 import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
 import { createSlackApp } from './slack/app.js';
+import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -23,6 +26,10 @@ export interface BotOptions {
   clientOptions?: WebClientOptions;
   /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
   sweepMs?: number;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
+  /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
+  slackRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface Bot {
@@ -31,6 +38,8 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  /** Thread messages on their way to Slack. */
+  outbox: SlackOutbox;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -70,6 +79,7 @@ async function initSlack(app: App): Promise<void> {
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
@@ -78,15 +88,19 @@ export function createBot(options: BotOptions): Bot {
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions);
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id) });
+  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
+    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+  );
+  let team: string | undefined;
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock },
+    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
-  register(app, { service, queue, logger, redact, catalog });
+  register(app, { service, queue, logger, redact, catalog, team: () => team });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -95,14 +109,22 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    outbox,
     async start(port?: number) {
       await initSlack(app);
+      team = (await app.client.auth.test()).team_id;
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
         await service.offerRollbackAfterInterruption(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      if (server) {
+        // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
+        // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
+        server.keepAliveTimeout = 65_000;
+        server.headersTimeout = 66_000;
+      }
       const showDecidedElsewhere = () => {
         journal.catchUp();
         return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
@@ -126,6 +148,9 @@ export function createBot(options: BotOptions): Bot {
         service.stopRunning();
         await settles(queue.idle(), stopGraceMs);
       }
+      // What is still on its way to Slack gets a moment; the journal and the postmortem hold it either way.
+      await settles(outbox.idle(), stopGraceMs);
+      outbox.stop();
     },
   };
 }

@@ -41,6 +41,8 @@ const envSchema = z
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
+    DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()
@@ -100,6 +102,8 @@ export interface Config {
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
+  /** DuckDB's memory_limit for read-only opens (probes, scans, counts): the host also runs Dagster and its jobs. */
+  duckdbMemoryLimit: string;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';
   motherduck: {
@@ -158,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
+    duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
     backend: e.DATABOX_BACKEND,
     motherduck: {
       database: e.DATABOX_MOTHERDUCK_DATABASE,

@@ -26,7 +26,8 @@ const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e
 
 /** Why a parameter value is refused wherever it comes from (a typed command, a modal field), or undefined. */
 export function valueProblem(key: string, value: string): string | undefined {
-  if (controlCharacters.test(value)) return `${key}= contains control characters`;
+  // Tabs and line breaks too: a quoted value can carry them, and a path with a line break reads as two in every log.
+  if (controlCharacters.test(value) || /[\t\n\r]/.test(value)) return `${key}= contains control characters`;
   if (shellMetacharacters.test(value)) {
     return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
   }

@@ -6,8 +6,26 @@ export interface OpenDatabase {
   close(): void;
 }
 
+/**
+ * DuckDB's buffer pool keeps what a full read brings in (a whole large file, by default up to 80% of RAM). Read-only
+ * opens, which are the diagnosis' probes and scans, are capped so the host keeps its memory for Dagster and its jobs;
+ * writes are left to DuckDB's default, since a recovery that spills or fails halfway costs more than memory.
+ */
+let memoryLimit: string | undefined;
+
+/** Sets the memory cap of read-only opens (DATABOX_DUCKDB_MEMORY_LIMIT), once at start. */
+export function limitReadOnlyMemory(limit: string | undefined): void {
+  memoryLimit = limit;
+}
+
+/** The cap set, handed on to the reader thread. */
+export function readOnlyMemoryLimit(): string | undefined {
+  return memoryLimit;
+}
+
 export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
-  const instance = await DuckDBInstance.create(location, writable ? {} : { access_mode: 'READ_ONLY' });
+  const readOnly: Record<string, string> = { access_mode: 'READ_ONLY', ...(memoryLimit ? { memory_limit: memoryLimit } : {}) };
+  const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
   try {
     const connection = await instance.connect();
     return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
+import { botObjectName } from '../database/sql-literal.js';
 import type { ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
@@ -11,6 +12,13 @@ import type { ResolvedStep } from './types.js';
 export interface ResolveContext {
   root: string;
   values: TemplateContext;
+  /** When the plan is made; typed timestamp literals must be before it. Default: now. */
+  now?: Date;
+  /**
+   * Set when the plan changes MotherDuck: every destructive step is then preceded by a named snapshot of this database,
+   * taken by the engine itself, whatever the runbook says.
+   */
+  snapshotBefore?: { database: string };
 }
 
 function resolveTools(ctx: ResolveContext): ResolveTools {
@@ -20,7 +28,8 @@ function resolveTools(ctx: ResolveContext): ResolveTools {
     values: ctx.values,
     text,
     inRoot: (template) => path.resolve(ctx.root, text(template)),
-    sql: (template) => renderSql(template, ctx.values),
+    sql: (template) => renderSql(template, ctx.values, ctx.now ?? new Date()),
+    now: ctx.now ?? new Date(),
   };
 }
 
@@ -30,13 +39,33 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false): Res
   return { ...kind.resolve(step, resolveTools(ctx)), timeoutMs, guard } as ResolvedStep;
 }
 
-/** Resolves steps in order, each preceded by the steps its kind adds before it (a named snapshot, say). */
+/**
+ * The named snapshot the engine takes before a destructive step of a plan that changes MotherDuck: its name is made of the
+ * database, the incident, the step and the time, and is the step's output `snapshot` for the rollback.
+ */
+export function snapshotBeforeStep(step: ResolvedStep, database: string, values: TemplateContext): ResolvedStep {
+  return {
+    id: `${step.id}_snapshot`,
+    title: `Named snapshot of ${database} before "${step.title}"`,
+    kind: 'named-snapshot',
+    database,
+    name: botObjectName(database, 'bot', String(values.incident_id ?? ''), step.id, String(values.now ?? '')),
+    mutates: true,
+    destructive: false,
+    acceptStatuses: [],
+    timeoutMs: 10 * 60_000,
+    guard: step.guard,
+  };
+}
+
+/** Resolves steps in order, each preceded by the steps its kind adds before it, and by a named snapshot where that applies. */
 export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
   const tools = resolveTools(ctx);
   return steps.flatMap((step) => {
     const resolved = resolveStep(step, ctx, guard);
     const before = (stepKind(step.kind).precededBy?.(resolved, tools) ?? []) as ResolvedStep[];
-    return [...before, resolved];
+    const snapshot = ctx.snapshotBefore && resolved.destructive ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
+    return [...before, ...snapshot, resolved];
   });
 }
 

@@ -1,8 +1,11 @@
 // The values the engine puts into runbook templates beside the parameters; the load-time check reads their names from here.
-import type { TemplateContext } from '../runbook/template.js';
+import { render, type TemplateContext } from '../runbook/template.js';
 
 /** Values every template of an incident can read. */
-export const engineValueNames = ['root', 'database_path', 'state_dir', 'incident_id', 'now', 'diagnosis'] as const;
+export const engineValueNames = ['root', 'database_path', 'state_dir', 'incident_id', 'incident_slug', 'now', 'diagnosis', 'targets', 'names'] as const;
+/** {{targets.<local|motherduck|backend>.<field>}}: the database targets, DATABOX_BACKEND's one as `backend`. */
+export const targetValueNames = ['local', 'motherduck', 'backend'] as const;
+export const targetFieldNames = ['name', 'database', 'label', 'lock'] as const;
 /**
  * Values only some templates see: a verdict's `steps` (its diagnosis' step outputs), a rollback's `recovery` (the step
  * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed), and a repeated
@@ -24,19 +27,30 @@ export interface EngineValueSources {
   now: string;
   /** The step outputs of the incident's diagnosis, by step id; empty before it has one. */
   diagnosis: StepOutputs;
+  targets: Record<(typeof targetValueNames)[number], { name: string; database: string; label: string; lockKey: string }>;
+  /** The runbook's `names`, each a template over the other engine values. */
+  names: Record<string, string>;
 }
 
 export type StepOutputs = Record<string, Record<string, unknown>>;
 
 export function engineValues(from: EngineValueSources): EngineValues {
-  return {
+  const targets = Object.fromEntries(
+    Object.entries(from.targets).map(([key, t]) => [key, { name: t.name, database: t.database, label: t.label, lock: t.lockKey }]),
+  );
+  const values = {
     root: from.root,
     database_path: from.databasePath,
     state_dir: from.stateDir,
     incident_id: from.incidentId,
+    // The incident id as a name part: dbx-20260420-3fa2 → dbx_20260420_3fa2 (database names need no quoting then).
+    incident_slug: from.incidentId.replace(/[^A-Za-z0-9_]/g, '_'),
     now: from.now,
     diagnosis: from.diagnosis,
+    targets,
+    names: {},
   };
+  return { ...values, names: Object.fromEntries(Object.entries(from.names).map(([name, template]) => [name, render(template, values)])) };
 }
 
 /** A template context: the engine's values, the operator's parameters, and the values only this template sees. */

@@ -49,7 +49,8 @@ export class Approvals {
           ],
         };
       }
-      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id);
+      // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
+      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
       if (since) {
         return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
       }

@@ -15,6 +15,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
+import type { DatabaseTargets } from '../database/targets.js';
 import { botActor, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface RunExecutorDeps {
@@ -25,6 +26,8 @@ export interface RunExecutorDeps {
   redact: Redactor;
   logger: Logger;
   clock: () => Date;
+  /** The databases SQL steps talk to. */
+  targets: DatabaseTargets;
   reporter: () => IncidentReporter;
   incident: (id: string) => Incident;
   run: (id: string) => Run;
@@ -45,6 +48,7 @@ export class RunExecutor {
       incidentId,
       runId,
       diskFullPercent: config.diskFullPercent,
+      targets: this.deps.targets,
       runCommand: this.deps.runCommand,
       redact: this.deps.redact,
       clock: this.deps.clock,

@@ -12,11 +12,13 @@ import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { CommandRunner } from '../process/run-command.js';
-import type { Redactor } from '../redact.js';
+import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
+import type { DatabaseTarget } from '../database/target.js';
+import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
@@ -35,6 +37,8 @@ export interface ServiceDeps {
   redact: Redactor;
   logger: Logger;
   clock?: () => Date;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
 }
 
 export { botActor };
@@ -48,6 +52,8 @@ function provisionalIncident(rb: Runbook): Incident {
 
 export class IncidentService {
   private readonly clock: () => Date;
+  /** The databases SQL steps, previews and locks are about: the local file, MotherDuck, and DATABOX_BACKEND's one. */
+  private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
   private readonly approvals: Approvals;
 
@@ -56,9 +62,11 @@ export class IncidentService {
     private reporter: IncidentReporter,
   ) {
     this.clock = deps.clock ?? (() => new Date());
+    this.targets = deps.targets ?? databaseTargets(deps.config, deps.redact);
     const clock = this.clock;
     this.executor = new RunExecutor({
       ...deps,
+      targets: this.targets,
       clock,
       reporter: () => this.reporter,
       incident: (id) => this.incident(id),
@@ -69,6 +77,11 @@ export class IncidentService {
       clock,
       expired: (run) => this.safely(() => this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id))),
     });
+  }
+
+  /** The target a plan's lock names (previews count there); the backend's when the lock is not a target's. */
+  private lockTarget(lockKey: string): DatabaseTarget {
+    return [this.targets.motherduck, this.targets.local].find((t) => t.lockKey === lockKey) ?? this.targets.backend;
   }
 
   get config(): Config {
@@ -110,6 +123,11 @@ export class IncidentService {
     this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
   }
 
+  /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
+  recordRefusal(actor: string, data: Record<string, unknown>): void {
+    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
+  }
+
   /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */
   async openIncident(scenario: string, actor: string, origin: string, openedFrom?: FrontEndOrigin): Promise<Incident> {
     const rb = this.runbook(scenario);
@@ -137,14 +155,20 @@ export class IncidentService {
       incidentId: incident.id,
       now: compactTimestamp(this.clock()),
       diagnosis: diagnosisRun ? stepOutputs(diagnosisRun.results) : {},
+      targets: this.targets,
+      names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
     });
     return templateContext(engine, params, scoped);
   }
 
-  /** Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. */
-  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false): ResolvedStep[] {
+  /**
+   * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. A plan that holds the
+   * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
+   */
+  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string): ResolvedStep[] {
     const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
-    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values }, guard);
+    const snapshotBefore = lockKey === this.targets.motherduck.lockKey ? { database: this.targets.motherduck.database } : undefined;
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore }, guard);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -171,6 +195,7 @@ export class IncidentService {
       params: Record<string, string>;
       pathId?: string;
       rollbackOf?: string;
+      continues?: string;
       previews?: PreviewResult[];
     },
   ): Run {
@@ -201,6 +226,7 @@ export class IncidentService {
           mutates,
           expiresAt,
           rollbackOf: spec.rollbackOf,
+          continues: spec.continues,
           previews: spec.previews,
         },
       },
@@ -316,23 +342,24 @@ export class IncidentService {
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
-  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string): Promise<Run> {
+  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
     // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
-    const previews = await runPreviews(recovery.previews, values, this.deps.config.databasePath);
+    const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const run = this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...this.resolveAll(recovery.steps, withScopedValues(values, { previews: previewValues }))],
+      steps: [...guards, ...this.resolveAll(recovery.steps, withScopedValues(values, { previews: previewValues }), false, lockKey)],
       lockKey,
       params: rawParameters(params),
       previews,
+      continues,
     });
     await this.announce(incident, run);
     return run;
@@ -392,7 +419,7 @@ export class IncidentService {
       kind: 'rollback',
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
-      steps: [...guards, ...this.resolveAll(wanted, values)],
+      steps: [...guards, ...this.resolveAll(wanted, values, false, recoveryRun.lockKey)],
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
@@ -462,7 +489,15 @@ export class IncidentService {
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
-      if (finished.status === 'succeeded') {
+      const next = this.recoveryPath(rb, finished.pathId as string).continueWith;
+      if (finished.status === 'succeeded' && next) {
+        // A second plan, for a second approval by someone who has seen what this one posted; validation follows that one.
+        // Its requester is this plan's, so the two-person rule asks a teammate again.
+        const nextPath = this.recoveryPath(rb, next);
+        const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => nextPath.parameters.includes(name)));
+        const params = await this.parameters(rb, nextPath.parameters, raw, nextPath.requires);
+        await this.proposeRecovery(this.incident(finished.incidentId), nextPath, params, finished.requestedBy, finished.id);
+      } else if (finished.status === 'succeeded') {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);

@@ -47,6 +47,8 @@ export interface Run {
   proposedAt: string;
   expiresAt?: string;
   rollbackOf?: string;
+  /** The plan this one continues (path A's swap continues its clone): that plan's changes are what this one was made on. */
+  continues?: string;
   /** Counts taken when the plan was proposed (rows a DELETE will remove, say), bound into its steps. */
   previews?: PreviewResult[];
   status: RunStatus;
@@ -178,10 +180,10 @@ export class IncidentState {
   }
 
   /** A mutating run on the same database that ran after `sinceIso`: a plan made before it describes a state that is gone. */
-  changedSince(lockKey: string, sinceIso: string, except: string): Run | undefined {
+  changedSince(lockKey: string, sinceIso: string, ...except: (string | undefined)[]): Run | undefined {
     let latest: Run | undefined;
     for (const run of this.runs.values()) {
-      if (run.id === except || !run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso) continue;
+      if (except.includes(run.id) || !run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso) continue;
       if (!latest || (run.startedAt ?? '') > (latest.startedAt ?? '')) latest = run;
     }
     return latest;

@@ -2,7 +2,7 @@
 import { engineStatuses } from '../engine/execute-steps.js';
 import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
-import { engineValueNames, scopedValueNames, stepResultFields } from '../engine/template-values.js';
+import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Condition, Runbook, Step } from './schema.js';
 import { placeholderUses } from './template.js';
@@ -32,7 +32,7 @@ interface Scope {
   previews?: readonly string[];
 }
 
-const plainEngineValues: readonly string[] = engineValueNames.filter((name) => name !== 'diagnosis');
+const plainEngineValues: readonly string[] = engineValueNames.filter((name) => name !== 'diagnosis' && name !== 'targets' && name !== 'names');
 
 /** Every status a step can end with: its kind's, for this step, and the ones the engine gives any step. */
 export function possibleStatuses(step: Step): string[] {
@@ -82,6 +82,18 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (head === 'item') {
       if (!use.perItem) return wrap('{{item}} is only set inside a forEach group');
       return rest.length > 0 ? wrap('{{item}} is one list element and has no attributes') : undefined;
+    }
+    if (head === 'targets') {
+      const [target, field] = rest;
+      if (rest.length !== 2 || !targetValueNames.includes(target as never) || !targetFieldNames.includes(field as never)) {
+        return wrap(`name a target and a field: {{targets.<${targetValueNames.join('|')}>.<${targetFieldNames.join('|')}>}}`);
+      }
+      return undefined;
+    }
+    if (head === 'names') {
+      const [name] = rest;
+      if (rest.length !== 1 || name === undefined) return wrap('name one of the runbook\'s names: {{names.<name>}}');
+      return Object.hasOwn(rb.names, name) ? undefined : wrap(`the runbook declares no name "${name}"${didYouMean(name, Object.keys(rb.names))}; it has: ${list(Object.keys(rb.names))}`);
     }
     if (plainEngineValues.includes(head)) return rest.length > 0 ? wrap(`{{${head}}} is a single value with no attribute "${rest.join('.')}"`) : undefined;
     const stepOutput = (steps: readonly Step[], what: string): string | undefined => {
@@ -202,6 +214,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const pathIds = rb.recovery.map((p) => p.id);
   rb.recovery.forEach((p, i) => {
     const at: At = ['recovery', i];
+    if (p.continueWith !== undefined && (p.continueWith === p.id || !pathIds.includes(p.continueWith))) {
+      add([...at, 'continueWith'], p.continueWith === p.id ? 'a path cannot continue with itself' : `no recovery path "${p.continueWith}"${didYouMean(p.continueWith, pathIds)}`);
+    }
     checkParameterList(p.parameters, [...at, 'parameters']);
     checkRequires(p.requires, p.parameters, [...at, 'requires']);
     const scope: Scope = { label: `path ${p.id}`, params: p.parameters, requires: p.requires, diagnosis: true, previews: p.previews.map((v) => v.id) };
@@ -228,7 +243,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.rollback.parameters.forEach((name, j) => {
       if (rb.parameters[name]?.required) add([...rollbackAt, 'parameters', j], `rollback parameters are optional: set required: false on "${name}"`);
     });
-    const recoverySteps = [...p.guards, ...p.steps];
+    // A plan that changes MotherDuck has a named snapshot before each destructive step, <id>_snapshot, for the rollback.
+    const snapshots = p.steps.filter((s) => s.destructive).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
+    const recoverySteps = [...p.guards, ...snapshots, ...p.steps];
     const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, diagnosis: true, recovery: recoverySteps };
     p.rollback.inspect.forEach((s, j) => {
       if (s.mutates) add([...rollbackAt, 'inspect', j], 'inspect steps must be read-only');
@@ -247,7 +264,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       { onlyIfRanIn: 1 },
     );
     p.rollback.steps.forEach((s, j) => {
-      if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan)) {
+      if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
         add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);
       }
     });

@@ -1,6 +1,7 @@
 // Validates operator-supplied parameters against a runbook's typed declarations before anything runs.
 import fs from 'node:fs';
 import path from 'node:path';
+import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
 import { hasDuckdbHeader } from '../duckdb/file-header.js';
 import type { Parameter, Runbook } from './schema.js';
@@ -54,10 +55,15 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       if (!match || !isCalendarDate(`${match[1]}-${match[2]}-${match[3]}`) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) {
         throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
       }
-      return `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
+      const text = `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
+      if (p.notFuture && text > ctx.now.toISOString().slice(0, 19).replace('T', ' ')) {
+        throw new UserError(`${name}="${text}" is in the future (it is ${ctx.now.toISOString().slice(0, 19).replace('T', ' ')} UTC now)`);
+      }
+      return text;
     }
     case 'token':
-      if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(raw)) throw new UserError(`${name}=${raw} is not a plain token (letters, digits and _ . : - only)`);
+      // A token may not start with "-": handed to a tool as an argument, it would read as an option.
+      if (!/^[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,127}$/.test(raw)) throw new UserError(`${name}=${raw} is not a plain token (letters, digits and _ . : - only, not starting with -)`);
       return raw;
     case 'identifier':
       if (!isPlainIdentifier(raw)) throw new UserError(`${name}=${raw} is not a plain identifier (letters, digits and _, starting with a letter or _)`);
@@ -97,6 +103,9 @@ function sameFile(a: string, b: string): boolean {
 
 function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): string {
   if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
+  // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
+  const problem = valueProblem(name, raw);
+  if (problem) throw new UserError(problem);
   const resolved = path.resolve(ctx.root, raw);
   if (ctx.checkFiles === false) return resolved;
   let stat: fs.Stats | undefined;

@@ -25,7 +25,8 @@ const parameterCommon = {
 
 export const parameter = z.discriminatedUnion('type', [
   z.strictObject({ ...parameterCommon, type: z.literal('date'), notFuture: z.boolean().default(false), default: z.string().optional() }),
-  z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), default: z.string().optional() }),
+  /** UTC "YYYY-MM-DD HH:MM:SS"; notFuture refuses a moment after now (no snapshot can be from then). */
+  z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), notFuture: z.boolean().default(false), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),
   /** A plain token such as a plan id: letters, digits and _ . : - only. */
   z.strictObject({ ...parameterCommon, type: z.literal('token'), default: z.string().optional() }),
@@ -87,6 +88,11 @@ export const recoveryPath = z.strictObject({
   guards: z.array(step).default([]),
   previews: z.array(preview).default([]),
   steps: z.array(step).min(1),
+  /**
+   * A path proposed as its own plan, with the same parameters, when this one succeeds: a second approval, by someone
+   * who has now seen what this one posted (a restored clone's counts, say), before the next change.
+   */
+  continueWith: z.string().regex(/^[a-z]$/).optional(),
   rollback: z
     .strictObject({
       title: z.string().min(1),
@@ -116,6 +122,8 @@ export const runbook = z
       .default([]),
     /** The database a mutating plan locks: one mutating plan per database at a time. */
     lockKey: z.string().default('{{database_path}}'),
+    /** Names the runbook makes from engine values ({{incident_slug}}, {{targets.motherduck.database}}), read as {{names.<name>}}. */
+    names: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.string().min(1)).default({}),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameter).default({}),
     windows: z.array(windowConstraint).default([]),
     diagnosis: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1), verdicts: z.array(verdict).min(1) }),

@@ -5,7 +5,20 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}): App {
+/**
+ * How the Web API client meets Slack's bad days (see the README): a 429 pauses every call for its Retry-After, as Slack
+ * asks, rather than failing (rejectRateLimitedCalls: false); a call Slack does not answer fails after 30 s instead of
+ * hanging; 500s and network errors get a few quick retries here. Past that, the outbox (outbox.ts) retries thread
+ * messages in order for as long as it takes, so one message's retries never stall a run or the messages behind it.
+ */
+const webApiPolicy: WebClientOptions = {
+  rejectRateLimitedCalls: false,
+  timeout: 30_000,
+  retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true },
+};
+
+/** `onMalformedRequest` hears of signed requests whose body Bolt could not parse (answered 400), to journal them. */
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, onMalformedRequest?: (message: string) => void): App {
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
@@ -14,8 +27,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     // The token is checked by app.init() at start, where a refusal can be reported; checked in the constructor, a
     // wrong token would end the process with an unhandled rejection and a stack trace.
     deferInitialization: true,
-    logger: boltLogger(logger),
-    clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
+    logger: boltLogger(logger, onMalformedRequest),
+    clientOptions: { ...webApiPolicy, ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {
     // Bolt hands clientOptions (SLACK_API_URL) on to the Socket Mode client too, so apps.connections.open goes there.

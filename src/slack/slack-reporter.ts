@@ -8,6 +8,7 @@ import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
+import type { SlackOutbox } from './outbox.js';
 import {
   planIsCut,
   planMessage,
@@ -32,11 +33,14 @@ export interface SlackReporterDeps {
   logger: Logger;
   root: string;
   runbook: (scenario: string) => Runbook;
+  /** Every thread message goes through it: in order, retried, never holding up a run. */
+  outbox: SlackOutbox;
 }
 
 export class SlackReporter implements IncidentReporter {
   readonly frontEnd = slackFrontEnd;
-  private readonly stepMessages = new Map<string, SlackMessage>();
+  /** Each running step's message, once Slack has taken it (undefined if it never did). */
+  private readonly stepMessages = new Map<string, Promise<SlackMessage | undefined>>();
   /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
   private readonly shown = new Map<string, string>();
 
@@ -57,79 +61,103 @@ export class SlackReporter implements IncidentReporter {
     await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
   }
 
-  async postInThread(incident: Incident, rendered: Rendered): Promise<SlackMessage | undefined> {
+  /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
-    if (!thread) return undefined;
-    return this.post(thread.channel, rendered, thread.ts);
+    if (!thread) return Promise.resolve(undefined);
+    return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts));
+  }
+
+  /** Queues an update of a message; a newer update of the same message replaces one not yet sent. */
+  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered): Promise<void> {
+    return this.deps.outbox
+      .deliver(
+        incident.id,
+        label,
+        async () => {
+          const target = await ref;
+          if (target) await this.update(target, rendered());
+        },
+        `update:${label}`,
+      )
+      .then(() => undefined);
+  }
+
+  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => Parameters<WebClient['files']['uploadV2']>[0]): void {
+    const thread = incidentThread(incident);
+    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file(thread)));
   }
 
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
     const channel = openedInChannel(incident);
     if (!channel) return undefined;
+    // Awaited, and not queued: the thread cannot exist before its first message, and a refusal (the bot is not in
+    // the channel) must reach the person who typed the command.
     return toRef(await this.post(channel, rootMessage(incident)));
   }
 
-  private async refreshRoot(incident: Incident): Promise<void> {
+  private refreshRoot(incident: Incident): void {
     const thread = incidentThread(incident);
-    if (thread) await this.update(thread, rootMessage(incident));
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident));
   }
 
   async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
-    const posted = await this.postInThread(incident, run.needsApproval ? planMessage(run, this.deps.root) : runStartedMessage(run));
-    const thread = incidentThread(incident);
-    if (run.needsApproval && thread && planIsCut(run, this.deps.root)) {
-      await this.deps.client.files.uploadV2({
+    const root = this.deps.root;
+    const posted = this.postInThread(incident, `run ${run.id}`, () => (run.needsApproval ? planMessage(run, root) : runStartedMessage(run)));
+    if (run.needsApproval && planIsCut(run, root)) {
+      this.upload(incident, `plan file ${run.id}`, (thread) => ({
         channel_id: thread.channel,
         thread_ts: thread.ts,
-        content: this.deps.redact(planText(run, this.deps.root)),
+        content: this.deps.redact(planText(run, root)),
         filename: `${run.id.replace('/', '-')}-plan.txt`,
         title: `The whole plan ${run.title}`,
-      });
+      }));
     }
     if (run.needsApproval) this.shown.set(run.id, run.status);
-    await this.refreshRoot(incident);
-    return posted && toRef(posted);
+    this.refreshRoot(incident);
+    // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
+    // run goes on at once; its messages follow in order.
+    if (!run.needsApproval) return undefined;
+    const message = await posted;
+    return message && toRef(message);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
     const message = runMessage(run);
     this.shown.set(run.id, run.status);
-    if (message) await this.update(message, run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run));
-    await this.refreshRoot(incident);
+    if (message) await this.updateInThread(incident, `run ${run.id}`, message, () => (run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run)));
+    this.refreshRoot(incident);
   }
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {
-    const ref = await this.postInThread(incident, stepStartedMessage(run, step, index, this.deps.root));
-    if (ref) this.stepMessages.set(`${run.id}:${step.id}`, ref);
+    this.stepMessages.set(`${run.id}:${step.id}`, this.postInThread(incident, `step ${run.id}:${step.id}`, () => stepStartedMessage(run, step, index, this.deps.root)));
   }
 
-  stepProgress(_incident: Incident, run: Run, step: ResolvedStep, text: string): void {
+  stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void {
     const ref = this.stepMessages.get(`${run.id}:${step.id}`);
     if (!ref) return;
     const index = run.steps.findIndex((s) => s.id === step.id);
-    this.update(ref, stepStartedMessage(run, step, index, this.deps.root, text)).catch((error: unknown) =>
-      this.deps.logger.warn({ err: error }, 'could not update a progress line'),
-    );
+    void this.updateInThread(incident, `step ${run.id}:${step.id}`, ref, () => stepStartedMessage(run, step, index, this.deps.root, text));
   }
 
   async stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void> {
     const index = run.steps.findIndex((s) => s.id === step.id);
     const upload = output !== undefined && record.logFile !== undefined && Buffer.byteLength(output) > uploadAboveBytes;
-    const rendered = stepFinishedMessage(run, step, index, record, this.deps.root, upload);
+    const rendered = () => stepFinishedMessage(run, step, index, record, this.deps.root, upload);
     const key = `${run.id}:${step.id}`;
     const ref = this.stepMessages.get(key);
     this.stepMessages.delete(key);
-    if (ref) await this.update(ref, rendered);
-    else await this.postInThread(incident, rendered);
-    const thread = incidentThread(incident);
-    if (upload && thread && record.logFile) {
-      await this.deps.client.files.uploadV2({
+    if (ref) void this.updateInThread(incident, `step ${key}`, ref, rendered);
+    else void this.postInThread(incident, `step ${key}`, rendered);
+    if (upload && record.logFile) {
+      const logFile = record.logFile;
+      this.upload(incident, `output ${key}`, (thread) => ({
         channel_id: thread.channel,
         thread_ts: thread.ts,
-        file: fs.readFileSync(record.logFile),
-        filename: path.basename(record.logFile),
+        file: fs.readFileSync(logFile),
+        filename: path.basename(logFile),
         title: `${run.id} step ${index + 1}: ${step.title} (full output)`,
-      });
+      }));
     }
   }
 
@@ -137,11 +165,11 @@ export class SlackReporter implements IncidentReporter {
     if (run.kind === 'diagnosis') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      await this.postInThread(incident, verdictMessage(incident, run, paths));
+      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths));
     } else {
-      await this.postInThread(incident, runFinishedMessage(run));
+      void this.postInThread(incident, `end ${run.id}`, () => runFinishedMessage(run));
     }
-    await this.refreshRoot(incident);
+    this.refreshRoot(incident);
   }
 
   /**
@@ -160,6 +188,6 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
-    await this.postInThread(incident, rollbackOfferMessage(recovery));
+    void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
   }
 }

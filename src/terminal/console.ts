@@ -1,4 +1,6 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
+import type { DatabaseTargets } from '../database/targets.js';
+import { limitReadOnlyMemory } from '../duckdb/open.js';
 import os from 'node:os';
 import pino from 'pino';
 import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
@@ -40,6 +42,8 @@ export interface ConsoleDeps {
   runCommand?: CommandRunner;
   /** How often a long step says it is still running when stdout is not a terminal. */
   heartbeatMs?: number;
+  /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
+  targets?: DatabaseTargets;
 }
 
 /** A refusal or bad input: shown as one line, exit code 2. */
@@ -100,6 +104,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
+  limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
@@ -167,7 +172,7 @@ class ConsoleSession {
     // Log lines (rare: a front end that could not show a step) go to stderr, away from the operator's output.
     const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'error', redact, pino.destination({ fd: 2, sync: true }));
     this.service = new IncidentService(
-      { config, runbooks, journal: this.journal, state, runCommand: deps.runCommand ?? realRunCommand, redact, logger, clock: deps.clock },
+      { config, runbooks, journal: this.journal, state, runCommand: deps.runCommand ?? realRunCommand, redact, logger, clock: deps.clock, targets: deps.targets },
       this.reporter,
     );
     const name = options.as ?? io.env.USER ?? io.env.LOGNAME ?? safeUsername();

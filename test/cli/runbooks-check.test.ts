@@ -32,7 +32,8 @@ describe('runbooks check', () => {
     expect(result.stdout.split('\n')).toEqual([
       'ok  backfill: Partial backfill of a single source',
       'ok  duckdb: Blown DuckDB file (local backend)',
-      `runbooks OK: 2 runbooks in ${path.join(projectRoot, 'runbooks')}`,
+      'ok  motherduck: MotherDuck point-in-time recovery',
+      `runbooks OK: 3 runbooks in ${path.join(projectRoot, 'runbooks')}`,
     ]);
   });
 

@@ -55,8 +55,8 @@ async function answerTo(text: string): Promise<string> {
 
 const cases: [string, string, RegExp][] = [
   ['an unknown verb', 'restart duckdb', /unknown command "restart"/],
-  ['a missing scenario', 'diagnose', /which scenario\? One of: backfill, duckdb/],
-  ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are backfill, duckdb/],
+  ['a missing scenario', 'diagnose', /which scenario\? One of: backfill, duckdb, motherduck/],
+  ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are backfill, duckdb, motherduck/],
   ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a or path=b/],
   ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
   ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
@@ -84,7 +84,7 @@ describe('malformed slash commands', () => {
 
   it('shows the right usage after a grammar error', async () => {
     const answer = await answerTo('recover duckdb path=c');
-    expect(answer).toContain('/databox recover backfill|duckdb [path=a|b] [key=value …] [incident=&lt;id&gt;]');
+    expect(answer).toContain('/databox recover backfill|duckdb|motherduck [path=a|b] [key=value …] [incident=&lt;id&gt;]');
   });
 
   it('answers help with the grammar and the scenarios', async () => {

@@ -6,7 +6,7 @@ import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
-/** Every DuckDB file the bot opened, in order: the real openDatabase, counted. */
+/** Every DuckDB file the bot opened, in order: the real openDatabase and the reader thread's probes, counted. */
 const opened = vi.hoisted(() => [] as string[]);
 vi.mock('../../src/duckdb/open.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/duckdb/open.js')>();
@@ -15,6 +15,21 @@ vi.mock('../../src/duckdb/open.js', async (importOriginal) => {
     openDatabase: (location: string, writable: boolean) => {
       opened.push(location);
       return real.openDatabase(location, writable);
+    },
+  };
+});
+
+vi.mock('../../src/duckdb/off-thread.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/duckdb/off-thread.js')>();
+  return {
+    ...real,
+    probeOpenOffThread: (file: string) => {
+      opened.push(file);
+      return real.probeOpenOffThread(file);
+    },
+    scanTablesOffThread: (file: string, options: Parameters<typeof real.scanTablesOffThread>[1]) => {
+      opened.push(file);
+      return real.scanTablesOffThread(file, options);
     },
   };
 });

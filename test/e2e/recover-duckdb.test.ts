@@ -241,9 +241,15 @@ describe('plans and approvals over time', () => {
     const approve = await proposePathA();
     slack.failures.set('chat.update', 'ratelimited');
     await harness.click(approve, teammate);
-    await harness.settle();
+    const runId = JSON.parse(approve.value).run as string;
+    // The outbox keeps retrying the update while Slack refuses it: the run does not wait for it.
+    await slack.waitFor('the recovery to finish', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === runId), 120_000);
     expect(commandsRun()[0]).toBe('task full-refresh');
     expect(journalRecords().filter((r) => r.type === 'run.finished').map((r) => r.data.status)).toContain('succeeded');
+    // Once Slack takes updates again, the buttons are replaced after all.
+    slack.failures.delete('chat.update');
+    await harness.settle();
+    expect(slack.calls.some((c) => c.method === 'chat.update' && c.result?.ok && String(c.args.blocks).includes('Approved by <@U0TEAMMATE>'))).toBe(true);
   });
 
   it('calls a diagnosis whose check failed inconclusive, never healthy', async () => {

@@ -50,6 +50,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await bot.queue.idle();
+    await bot.outbox.idle();
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts the real bot in HTTP mode on a loopback port, against the Slack stand-in, and drives it as Slack would.
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { createBot, type Bot } from '../../src/bot.js';
+import { createBot, type Bot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedactor } from '../../src/redact.js';
@@ -29,7 +29,15 @@ export function withStandinPath(): void {
   if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
 }
 
-export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Record<string, string> = {}, clock?: () => Date, sweepMs?: number): Promise<Harness> {
+/** `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays) and its database targets. */
+export async function startBot(
+  checkout: Checkout,
+  slack: SlackStandIn,
+  env: Record<string, string> = {},
+  clock?: () => Date,
+  sweepMs?: number,
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'targets'> = {},
+): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
     SLACK_BOT_TOKEN: botToken,
@@ -48,7 +56,8 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
     },
   });
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } } });
+  // Retries of thread messages come quickly in tests; the client itself does not retry (one request, one call recorded).
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, ...options });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -69,6 +78,7 @@ export async function startBot(checkout: Checkout, slack: SlackStandIn, env: Rec
       for (let i = 0; i < 3; i += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         await bot.queue.idle();
+        await bot.outbox.idle();
       }
     },
     stop: () => bot.stop(),

@@ -441,7 +441,7 @@ class StandInSession {
     }
     if (statement) {
       await this.interpret(statement);
-      return { columns: ['Success'], rows: [] };
+      return { columns: [], rows: [] };
     }
     if (/md_information_schema/i.test(sql)) await this.refreshInformationSchema();
     const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);

@@ -6,6 +6,8 @@ export interface ApiCall {
   method: string;
   args: Record<string, any>;
   result?: Record<string, any>;
+  /** When the call arrived (ms since the epoch), to time the bot from outside. */
+  at: number;
 }
 
 export class SlackStandIn {
@@ -19,6 +21,12 @@ export class SlackStandIn {
   failures = new Map<string, string>();
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
+  /**
+   * Slack's bad days, one per call to a chat.* or files.* method until used up: a 429 with Retry-After (seconds), a
+   * 500, or no answer at all (the request is held open). The call is recorded without a result.
+   */
+  trouble: ({ status: 429; retryAfter: number } | { status: 500 } | 'silence')[] = [];
+  private readonly held: http.ServerResponse[] = [];
 
   get url(): string {
     const { port } = this.server?.address() as AddressInfo;
@@ -43,6 +51,8 @@ export class SlackStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.held.splice(0)) res.destroy();
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -66,8 +76,23 @@ export class SlackStandIn {
     if (!url.startsWith('/api/')) return reply(404, { ok: false, error: 'unknown_path' });
     const method = url.slice('/api/'.length).split('?')[0] as string;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
-    const call: ApiCall = { method, args };
+    const call: ApiCall = { method, args, at: Date.now() };
     this.calls.push(call);
+    const trouble = /^(chat|files)\./.test(method) ? this.trouble.shift() : undefined;
+    if (trouble === 'silence') {
+      this.held.push(res);
+      return;
+    }
+    if (trouble?.status === 429) {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(trouble.retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (trouble?.status === 500) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error');
+      return;
+    }
     const failure = this.failures.get(method);
     if (failure) return reply(200, { ok: false, error: failure });
     call.result = this.answer(method, args);

@@ -36,6 +36,7 @@ describe('defaults', () => {
       approvalTtlMs: 15 * 60 * 1000,
       diskFullPercent: 95,
       workers: 2,
+      duckdbMemoryLimit: '256MB',
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -116,9 +117,10 @@ describe('other variables', () => {
       LOG_LEVEL: 'debug',
       DATABOX_DISK_FULL_PERCENT: '90.5',
       DATABOX_WORKERS: '4',
+      DATABOX_DUCKDB_MEMORY_LIMIT: '1GB',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', approvers: ['U012ABCDEF', 'W0ABC123'] });
   });
 
   it.each([
@@ -135,6 +137,8 @@ describe('other variables', () => {
     ['DATABOX_MOTHERDUCK_DATABASE', 'data box'],
     ['DATABOX_MOTHERDUCK_DATABASE', "x';DROP DATABASE y"],
     ['DATABOX_MOTHERDUCK_CONNECT_TIMEOUT', 'forever'],
+    ['DATABOX_DUCKDB_MEMORY_LIMIT', 'lots'],
+    ['DATABOX_DUCKDB_MEMORY_LIMIT', "256MB'; SET x=1"],
   ])('%s=%j gives a ConfigError naming %s', (name, value) => {
     const message = configErrorOf({ [name]: value });
     expect(message.startsWith('invalid configuration: ')).toBe(true);

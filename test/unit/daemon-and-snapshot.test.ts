@@ -53,23 +53,25 @@ describe('a detached command', () => {
   });
 });
 
-describe('a destructive MotherDuck statement', () => {
+describe('a destructive step of a plan that changes MotherDuck', () => {
   const restore = {
-    id: 'swap', kind: 'sql', title: 'Rename the broken database', database: 'motherduck',
-    sql: 'ALTER DATABASE {{db}} RENAME TO databox_broken', mutates: true, destructive: true,
+    id: 'restore', kind: 'sql', title: 'Restore in place', target: 'motherduck',
+    sql: 'ALTER DATABASE {{db | database}} SET SNAPSHOT TO (SNAPSHOT_TIME {{at | timestamp}})', mutates: true, destructive: true,
   };
+  const values = { db: 'databox', at: '2026-04-20 12:00:00', incident_id: 'dbx-20260420-3fa2', now: '20260421T090000Z' };
+  const now = new Date('2026-04-21T09:00:00Z');
 
-  it('is refused by the schema without snapshotOf', () => {
-    const parsed = stepSchema.safeParse(restore);
-    expect(parsed.success).toBe(false);
-    expect(JSON.stringify(parsed.error?.issues)).toContain('needs snapshotOf');
+  it('is preceded in the plan by the engine\'s named snapshot of the database, whatever the runbook says', () => {
+    const steps = resolveSteps([stepSchema.parse(restore)], { root: '/srv/databox', values, now, snapshotBefore: { database: 'databox' } });
+    expect(steps.map((s) => s.id)).toEqual(['restore_snapshot', 'restore']);
+    expect(describeStep(steps[0]!, '/srv/databox')).toContain(`CREATE SNAPSHOT 'databox_bot_dbx_20260420_3fa2_restore_20260421T090000Z' OF "databox"`);
+    expect(describeStep(steps[1]!, '/srv/databox')).toContain(`ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
+    expect(steps[0]).toMatchObject({ kind: 'named-snapshot', mutates: true, destructive: false });
   });
 
-  it('is preceded in the plan by a named snapshot of that database', () => {
-    const parsed = stepSchema.parse({ ...restore, snapshotOf: '{{db}}' });
-    const steps = resolveSteps([parsed], { root: '/srv/databox', values: { db: 'databox', incident_id: 'dbx-20260420-3fa2', now: '20260420T120000Z' } });
-    expect(steps.map((s) => s.id)).toEqual(['swap_snapshot', 'swap']);
-    expect(describeStep(steps[0]!, '/srv/databox')).toBe(`CREATE SNAPSHOT 'databox_bot_dbx_20260420_3fa2_20260420T120000Z_swap' OF "databox"`);
-    expect(steps[0]).toMatchObject({ mutates: true, destructive: false });
+  it('gets none in a plan that does not change MotherDuck, and none before a step that is not destructive', () => {
+    expect(resolveSteps([stepSchema.parse(restore)], { root: '/srv/databox', values, now }).map((s) => s.id)).toEqual(['restore']);
+    const clone = { ...restore, id: 'clone', destructive: false, sql: 'CREATE DATABASE x FROM {{db | database}}' };
+    expect(resolveSteps([stepSchema.parse(clone)], { root: '/srv/databox', values, now, snapshotBefore: { database: 'databox' } }).map((s) => s.id)).toEqual(['clone']);
   });
 });

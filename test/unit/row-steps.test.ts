@@ -50,7 +50,7 @@ describe('a DELETE with expectRows', () => {
     const { ctx, count } = await database();
     const before = await count();
     const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
-    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', database: 'duckdb', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow - 1) } as ResolvedStep;
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow - 1) } as ResolvedStep;
     const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
     expect(result.status).toBe('failed');
     expect(result.summary).toBe(`changed ${inWindow} rows where the preview counted ${inWindow - 1}: rolled back, nothing was changed`);
@@ -61,7 +61,7 @@ describe('a DELETE with expectRows', () => {
     const { ctx, count } = await database();
     const before = await count();
     const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
-    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', database: 'duckdb', sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow) } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow) } as Extract<ResolvedStep, { kind: 'sql' }>;
     const result = await runSqlStep(step, ctx);
     expect(result.status).toBe('ok');
     expect(await count()).toBe(before - inWindow);
@@ -70,7 +70,7 @@ describe('a DELETE with expectRows', () => {
 
 describe('export-rows and restore-rows', () => {
   const exportStep = (to: string, expectRows?: string) =>
-    ({ ...common, id: 'keep_raw', title: 'keep', kind: 'export-rows', table: 'raw_ebird.observations', where: window, params: ['2026-04-19', '2026-04-20'], to, expectRows }) as Extract<ResolvedStep, { kind: 'export-rows' }>;
+    ({ ...common, id: 'keep_raw', title: 'keep', kind: 'export-rows', target: 'local', table: 'raw_ebird.observations', where: window, params: ['2026-04-19', '2026-04-20'], to, expectRows }) as Extract<ResolvedStep, { kind: 'export-rows' }>;
 
   it('keeps exactly the window in Parquet, and never overwrites an earlier file', async () => {
     const { dir, ctx, count } = await database();
@@ -105,7 +105,7 @@ describe('export-rows and restore-rows', () => {
     await connection.run(`DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-20'`);
     connection.closeSync();
     instance.closeSync();
-    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', table: '"raw_ebird"."observations"', from: to, key: 'id' } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', table: '"raw_ebird"."observations"', from: to, key: 'id' } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
     const result = await runRestoreRowsStep(restore, ctx);
     expect(result.status).toBe('ok');
     expect(await count()).toBe(before);
@@ -134,7 +134,7 @@ describe('day counts', () => {
 
   it('finds the planted days and proposes the window that covers them', async () => {
     const { ctx } = await database();
-    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, ctx);
     expect(result.status).toBe('anomalies');
     expect(result.outputs.badDays).toEqual(['2026-04-18', '2026-04-19', '2026-04-20']);

@@ -206,7 +206,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[0].compareWith = 'open';
     },
-    refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a duckdb-open step, not day-counts: it has no counts per day to compare with'],
+    refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a database-open step, not day-counts: it has no counts per day to compare with'],
   },
   {
     name: 'onlyIfGiven naming a parameter the rollback does not take',
@@ -308,7 +308,7 @@ const backfillCases: Planted[] = [
 
 describe('the bundled runbooks pass every check', () => {
   it('loads runbooks/ with no problem', () => {
-    expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb']);
+    expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb', 'motherduck']);
   });
 });
 

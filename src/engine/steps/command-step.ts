@@ -1,4 +1,5 @@
 // The command step kind: an external command (argv, never a shell), its exit code and output classified into a status.
+import { UserError } from '../../errors.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config.js';
@@ -52,12 +53,21 @@ const schema = z.strictObject({
 type Parsed = z.output<typeof schema>;
 export type CommandStep = Omit<Parsed, 'argv'> & { argv: string[] } & ResolvedCommon;
 
+/** Renders one argv element; a value that would turn an element into an option ("-5", "--force") is refused. */
+function renderArgument(template: string, values: TemplateContext): string {
+  const rendered = render(template, values);
+  if (rendered.startsWith('-') && !template.startsWith('-')) {
+    throw new UserError(`"${rendered.slice(0, 60)}" would be read as an option by the command; a value may not start with "-"`);
+  }
+  return rendered;
+}
+
 /** Each argv element is rendered on its own (a value never splits into several arguments); forEach repeats a group per list item. */
 function resolveArgv(argv: Parsed['argv'], values: TemplateContext): string[] {
   return argv.flatMap((element) =>
     typeof element === 'string'
-      ? [render(element, values)]
-      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => render(part, withScopedValues(values, { item })))),
+      ? [renderArgument(element, values)]
+      : listValue(element.forEach, values).flatMap((item) => element.argv.map((part) => renderArgument(part, withScopedValues(values, { item })))),
   );
 }
 

@@ -1,6 +1,20 @@
 // What every step runner is given: where things are, how to run a command, and how to report progress.
 import type { CommandRunner } from '../../process/run-command.js';
+import { z } from 'zod';
+import { localTarget } from '../../database/local-target.js';
+import type { DatabaseTarget } from '../../database/target.js';
+import type { DatabaseTargets } from '../../database/targets.js';
 import type { Redactor } from '../../redact.js';
+
+/** Which database a SQL step talks to: the one DATABOX_BACKEND names, the local DuckDB file, or MotherDuck. */
+export const targetChoice = z.enum(['backend', 'local', 'motherduck']).default('backend');
+export type TargetChoice = z.output<typeof targetChoice>;
+
+/** The target a step talks to; without configured targets (a bare context), the local file is every target. */
+export function targetOf(ctx: Pick<StepRunContext, 'targets' | 'databasePath'>, choice: TargetChoice = 'backend'): DatabaseTarget {
+  if (!ctx.targets) return localTarget(ctx.databasePath);
+  return choice === 'backend' ? ctx.targets.backend : ctx.targets[choice];
+}
 
 export interface StepRunContext {
   root: string;
@@ -16,6 +30,8 @@ export interface StepRunContext {
   progress: (text: string) => void;
   /** A command started: its PID is recorded, so a bot restarted mid-run can find and stop what it left running. */
   processStarted?: (pid: number, argv: readonly string[]) => void;
+  /** The databases SQL steps talk to, by name (the service always sets them). */
+  targets?: DatabaseTargets;
 }
 
 

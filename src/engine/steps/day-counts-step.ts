@@ -5,12 +5,13 @@ import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, type StepRunContext } from './context.js';
+import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
+  target: targetChoice,
   kind: z.literal('day-counts'),
   table: template,
   dateColumn: template,
@@ -90,9 +91,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
   let counted = new Map<string, number>();
-  const query = await withStepDatabase(ctx, { writable: false, timeoutMs: step.timeoutMs }, async (connection, _fail, queryStarted) => {
-    const reader = await connection.runAndReadAll(dayCountsSql(step), [baselineFrom, to]);
-    counted = new Map((reader.getRowsJson() as [string, string][]).map(([day, n]) => [day, Number(n)]));
+  const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, queryStarted) => {
+    const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
+    counted = new Map((reader.rows as [string, string][]).map(([day, n]) => [day, Number(n)]));
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;

@@ -48,8 +48,10 @@ export interface ResolveTools {
   text(template: string): string;
   /** Renders a template as a path, made absolute inside the databox checkout. */
   inRoot(template: string): string;
-  /** Renders SQL whose placeholders stand only for identifiers. */
+  /** Renders SQL whose placeholders stand for identifiers, or for typed literals ({{at | timestamp}}). */
   sql(template: string): string;
+  /** The plan's clock: a timestamp literal must be before it. */
+  now: Date;
 }
 
 export interface DescribeTools {

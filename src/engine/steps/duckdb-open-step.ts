@@ -1,6 +1,7 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { z } from 'zod';
-import { probeOpen, type OpenStatus } from '../../duckdb/probe.js';
+import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
+import type { OpenStatus } from '../../duckdb/probe.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';

@@ -1,6 +1,7 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
-import { scanTables, type ScanResult } from '../../duckdb/scan.js';
+import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
+import type { ScanResult } from '../../duckdb/scan.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, type StepRunContext } from './context.js';
+import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
 import { firstNumber, sqlString, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
+  target: targetChoice,
   kind: z.literal('export-rows'),
   table: template,
   /** A WHERE clause; {{name}} stands only for identifiers, values go through `params`. */
@@ -28,9 +29,9 @@ export function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Pr
     return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {} });
   }
   fs.mkdirSync(path.dirname(step.to), { recursive: true });
-  return withStepDatabase(ctx, { writable: false, timeoutMs: step.timeoutMs }, async (connection, fail, started) => {
-    const written = firstNumber(await connection.runAndReadAll(`COPY (SELECT * FROM ${step.table} WHERE ${step.where}) TO ${sqlString(step.to)} (FORMAT parquet)`, step.params));
-    const inFile = firstNumber(await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(step.to)})`));
+  return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+    const written = firstNumber(await session.run(`COPY (SELECT * FROM ${step.table} WHERE ${step.where}) TO ${sqlString(step.to)} (FORMAT parquet)`, step.params));
+    const inFile = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(step.to)})`));
     const expected = step.expectRows === undefined ? written : Number(step.expectRows);
     if (written !== expected || inFile !== expected) {
       // The file is kept under another name for inspection, never removed.

@@ -6,15 +6,20 @@
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
+import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
 import { diskUsageStepKind } from './disk-usage-step.js';
 import { duckdbOpenStepKind } from './duckdb-open-step.js';
 import { duckdbScanStepKind } from './duckdb-scan-step.js';
 import { exportRowsStepKind } from './export-rows-step.js';
+import { leftoverClonesStepKind } from './leftover-clones-step.js';
 import { moveStepKind } from './move-step.js';
+import { namedSnapshotStepKind } from './named-snapshot-step.js';
 import { restoreRowsStepKind } from './restore-rows-step.js';
+import { snapshotHistoryStepKind } from './snapshot-history-step.js';
 import { sqlStepKind } from './sql-step.js';
+import { tableCountsStepKind } from './table-counts-step.js';
 
 export const stepKinds = [
   commandStepKind,
@@ -27,6 +32,11 @@ export const stepKinds = [
   exportRowsStepKind,
   restoreRowsStepKind,
   dayCountsStepKind,
+  namedSnapshotStepKind,
+  snapshotHistoryStepKind,
+  tableCountsStepKind,
+  leftoverClonesStepKind,
+  databaseOpenStepKind,
 ] as const;
 
 /** Any kind's definition, as the engine handles them without knowing which. */

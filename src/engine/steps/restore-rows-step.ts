@@ -5,12 +5,13 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import { quoteIdentifier } from '../../runbook/template.js';
 import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
-import { elapsedSince } from './context.js';
+import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { firstNumber, inTransaction, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
+  target: targetChoice,
   kind: z.literal('restore-rows'),
   table: template,
   /** The Parquet file an export-rows step wrote. */
@@ -30,11 +31,11 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
     keys.length > 0
       ? `SELECT kept.* FROM read_parquet($1) AS kept WHERE NOT EXISTS (SELECT 1 FROM ${step.table} AS present WHERE ${keys.map((k) => `present.${k} = kept.${k}`).join(' AND ')})`
       : `SELECT * FROM read_parquet($1) EXCEPT SELECT * FROM ${step.table}`;
-  return withStepDatabase(ctx, { writable: true, timeoutMs: step.timeoutMs }, async (connection, _fail, started) => {
-    const kept = firstNumber(await connection.runAndReadAll('SELECT count(*) FROM read_parquet($1)', [step.from]));
-    const inserted = await inTransaction(connection, async () => ({
+  return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {
+    const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
+    const inserted = await inTransaction(session, async () => ({
       commit: true,
-      value: firstNumber(await connection.runAndReadAll(`INSERT INTO ${step.table} BY NAME ${missing}`, [step.from])),
+      value: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME ${missing}`, [step.from])),
     }));
     return {
       status: 'ok',

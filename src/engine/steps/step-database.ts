@@ -1,53 +1,59 @@
-// What every SQL-running step shares: open the file for the step, bound it in time, turn errors into a failed result.
-import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
-import { openDatabase, withTimeout } from '../../duckdb/open.js';
+// What every SQL-running step shares: open its target (the DuckDB file or MotherDuck), bound it in time, turn errors into a failed result.
+import { isTargetError, type QueryResult, type TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, type StepRunContext } from './context.js';
+import { elapsedSince, targetOf, type StepRunContext, type TargetChoice } from './context.js';
 
 export type Fail = (summary: string, outputs?: Record<string, unknown>) => StepResult;
 
 export async function withStepDatabase(
   ctx: StepRunContext,
-  options: { location?: string; writable: boolean; timeoutMs: number },
-  work: (connection: DuckDBConnection, fail: Fail, started: number) => Promise<StepResult>,
+  options: { target?: TargetChoice; writable: boolean; timeoutMs: number },
+  work: (session: TargetSession, fail: Fail, started: number) => Promise<StepResult>,
 ): Promise<StepResult> {
   const started = performance.now();
   const fail: Fail = (summary, outputs = {}) => ({ status: 'failed', summary: ctx.redact(summary), durationMs: elapsedSince(started), outputs });
-  const location = options.location ?? ctx.databasePath;
-  let database;
+  const target = targetOf(ctx, options.target ?? 'backend');
+  let session: TargetSession;
   try {
-    database = await openDatabase(location, options.writable);
+    session = await target.open({ writable: options.writable });
   } catch (error) {
-    return fail(`cannot open ${location}: ${(error as Error).message}`);
+    // A target that cannot be reached (no token, no extension) says so in its own line, with the problem as an output.
+    if (isTargetError(error)) return { ...fail(error.message, { problem: error.problem }), status: 'unreachable' };
+    return fail(`cannot open ${target.label}: ${(error as Error).message}`);
   }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    session.interrupt();
+  }, options.timeoutMs);
   try {
-    return await withTimeout(database.connection, options.timeoutMs, () => work(database.connection, fail, started));
+    return await work(session, fail, started);
   } catch (error) {
-    return fail((error as Error).message);
+    const message = (error as Error).message;
+    return fail(timedOut ? `stopped after ${Math.round(options.timeoutMs / 1000)}s (timeout): ${message}` : message);
   } finally {
-    database.close();
+    clearTimeout(timer);
+    session.close();
   }
 }
 
 /** Runs `work` in a transaction: committed when it returns commit: true, rolled back otherwise or on an error. */
-export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<{ commit: boolean; value: T }>): Promise<T> {
-  await connection.run('BEGIN TRANSACTION');
+export async function inTransaction<T>(session: TargetSession, work: () => Promise<{ commit: boolean; value: T }>): Promise<T> {
+  await session.run('BEGIN TRANSACTION');
   try {
     const { commit, value } = await work();
-    await connection.run(commit ? 'COMMIT' : 'ROLLBACK');
+    await session.run(commit ? 'COMMIT' : 'ROLLBACK');
     return value;
   } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
+    await session.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
 
-/** The first column of the first row as a number: a count, or the rows a statement changed. */
-export function firstNumber(result: DuckDBResultReader): number {
-  return Number((result.getRowsJson() as unknown[][])[0]?.[0] ?? 0);
-}
+/** A string literal for a file path in COPY … TO and read_parquet: single quotes doubled. */
+export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** A string literal for SQL text where a value cannot be bound (a COPY target). */
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+/** The first column of the first row as a number: a count, or the rows a statement changed. */
+export function firstNumber(result: QueryResult): number {
+  return Number(result.rows[0]?.[0] ?? 0);
 }

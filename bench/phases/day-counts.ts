@@ -1,0 +1,45 @@
+// Scenario 2's per-day counts on a large raw table, by the bot's step, against the same query in a bare script.
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { limitReadOnlyMemory } from '../../src/duckdb/open.js';
+import { dayCountsSql, runDayCountsStep } from '../../src/engine/steps/day-counts-step.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createRawTable } from '../lib/data.js';
+import { ratioFigure, type BenchContext } from '../lib/figures.js';
+import { median } from '../lib/stats.js';
+
+const lastDay = '2026-04-24';
+const zeroDay = '2026-04-18';
+
+export async function benchDayCounts(ctx: BenchContext): Promise<void> {
+  const file = path.join(ctx.dir, 'backfill.duckdb');
+  ctx.log(`day counts: generating ${ctx.sizes.rawRows.toLocaleString('en')} raw rows`);
+  await createRawTable(file, ctx.sizes.rawRows, lastDay, zeroDay);
+  const step = {
+    id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 600_000, guard: false,
+    table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5,
+  } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+  const stepCtx = {
+    root: ctx.dir, databasePath: file, stateDir: ctx.dir, incidentId: 'bench', runId: 'bench/1', diskFullPercent: 95, runCommand,
+    redact: (t: string) => t, clock: () => new Date(`${lastDay}T08:00:00Z`), progress: () => {},
+  };
+  limitReadOnlyMemory('256MB');
+  const bot: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    let started = performance.now();
+    const result = await runDayCountsStep(step, stepCtx as never);
+    bot.push(performance.now() - started);
+    if (result.status !== 'anomalies' || !(result.outputs.badDays as string[]).includes(zeroDay)) throw new Error(`day counts did not find the planted day: ${result.summary}`);
+    started = performance.now();
+    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    await connection.runAndReadAll(dayCountsSql(step), ['2026-03-10', '2026-04-23']);
+    connection.closeSync();
+    instance.closeSync();
+    bare.push(performance.now() - started);
+  }
+  limitReadOnlyMemory(undefined);
+  ctx.figures.push(ratioFigure(`scenario 2: per-day counts on ${ctx.sizes.rawRows.toLocaleString('en')} raw rows (floor: same query, bare script)`, median(bot), median(bare), 'ms', 1.1));
+}

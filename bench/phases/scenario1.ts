@@ -1,0 +1,131 @@
+// Scenario 1 on a generated DuckDB file: the bot's time to verdict against a bare script doing the same reads (the
+// external commands' own time aside), the bot's peak memory with DuckDB capped, and acks while the full read runs.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { postSigned, slashCommandBody } from '../../test/helpers/signed-request.js';
+import { openStage, type Stage } from '../lib/bot-setup.js';
+import { peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
+import { createScenario1Database } from '../lib/data.js';
+import { ratioFigure, type BenchContext } from '../lib/figures.js';
+import { sendCommands } from '../lib/load.js';
+import { latency, median } from '../lib/stats.js';
+import { maxAckMs } from './acks.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+function bareReads(file: string, memoryLimit?: string): { ms: number; peakRssMiB: number } {
+  const out = execFileSync(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'bench', 'processes', 'bare-reads.ts'), file, ...(memoryLimit ? [memoryLimit] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as { ms: number; peakRssMiB: number };
+}
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** One diagnosis through Slack's protocol: ms from the command to the verdict posted, less the commands' own time. */
+async function diagnoseOnce(stage: Stage, bot: Child): Promise<{ ms: number; commandsMs: number }> {
+  const verdicts = () => stage.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Verdict:'));
+  const before = verdicts().length;
+  const started = Date.now();
+  await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
+  await waitFor('the verdict', () => verdicts().length > before, 30 * 60_000);
+  const ms = (verdicts().at(-1)?.at as number) - started;
+  const records = stage.journal();
+  const run = records.filter((r) => r.type === 'run.proposed').at(-1)?.data.run as { id: string; steps: { id: string; kind: string }[] };
+  const commands = new Set(run.steps.filter((s) => s.kind === 'command').map((s) => s.id));
+  const commandsMs = records
+    .filter((r) => r.type === 'step.finished' && r.data.runId === run.id && commands.has(r.data.result.stepId))
+    .reduce((sum, r) => sum + Number(r.data.result.durationMs ?? 0), 0);
+  await bot.idle();
+  return { ms, commandsMs };
+}
+
+async function measureFile(ctx: BenchContext, file: string, label: string, bareHelp99?: number): Promise<void> {
+  ctx.log(`scenario 1 (${label}): bare reads`);
+  bareReads(file); // warms the page cache, so both sides read from memory alike
+  const bare = [bareReads(file), bareReads(file)];
+  const capped = bareReads(file, '256MB');
+  const stage = await openStage({ DATABOX_DATABASE_PATH: file });
+  let bot: Child | undefined;
+  try {
+    bot = await startChild('bot.ts', stage.env);
+    const pid = bot.process.pid as number;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const idle = rssMiB(pid);
+    ctx.log(`scenario 1 (${label}): the bot's diagnoses`);
+    const own: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < 2; i += 1) {
+      resetPeak(pid);
+      const { ms, commandsMs } = await diagnoseOnce(stage, bot);
+      own.push(ms - commandsMs);
+      peak = Math.max(peak, peakRssMiB(pid));
+    }
+    ctx.figures.push(ratioFigure(`scenario 1 (${label}): time to verdict, commands' own time aside (floor: bare reads)`, median(own), median(bare.map((b) => b.ms)), 'ms', 1.2));
+    ctx.figures.push({
+      name: `scenario 1 (${label}): the bot's peak RSS during the diagnosis, DuckDB capped at 256MB (floor: bare reads, uncapped; capped: ${capped.peakRssMiB.toFixed(0)} MiB)`,
+      value: peak,
+      floor: median(bare.map((b) => b.peakRssMiB)),
+      unit: 'MiB',
+      ratio: peak / median(bare.map((b) => b.peakRssMiB)),
+      target: `peak − idle (${idle.toFixed(0)}) ≤ 384 MiB`,
+      met: peak - idle <= 256 + 128,
+    });
+    if (bareHelp99 !== undefined) {
+      ctx.log(`scenario 1 (${label}): acks while the full read runs`);
+      const before = stage.journal().length;
+      await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
+      const scanning = (records: Record<string, any>[]) => records.slice(before).some((r) => r.type === 'step.started' && r.data.stepId === 'scan');
+      await waitFor('the full read to start', () => scanning(stage.journal()), 60_000);
+      const times = await sendCommands(`http://127.0.0.1:${bot.port}/slack/events`, 'help', ctx.sizes.requests, 50, stage.slack.responseUrl());
+      const stillScanning = !stage.journal().slice(before).some((r) => r.type === 'step.finished' && r.data.result?.stepId === 'scan');
+      const own = latency(times);
+      ctx.figures.push(ratioFigure(`ack p99, /databox help, 50 senders, during the full read (floor: bare Bolt, idle)`, own.p99, bareHelp99, 'ms', 1.3));
+      ctx.figures.push({ name: `slowest ack during the full read`, value: own.max, unit: 'ms', target: `≤ ${maxAckMs} ms`, met: own.max <= maxAckMs });
+      if (!stillScanning) ctx.notes.push(`scenario 1 (${label}): the full read ended before the ${ctx.sizes.requests} acks did; part of them were sent after it`);
+      await bot.idle();
+    }
+  } finally {
+    await bot?.stop();
+    await stage.close();
+  }
+}
+
+function freeBytes(dir: string): number {
+  const stats = fs.statfsSync(dir);
+  return stats.bavail * stats.bsize;
+}
+
+export async function benchScenario1(ctx: BenchContext): Promise<void> {
+  const file = path.join(ctx.dir, 'scenario1.duckdb');
+  ctx.log(`scenario 1: generating a ${(ctx.sizes.scenario1Bytes / 1e9).toFixed(2)} GB DuckDB file`);
+  const size = await createScenario1Database(file, ctx.sizes.scenario1Bytes);
+  const bareHelp = ctx.figures.find((f) => f.name.startsWith('ack p99, /databox help, 50 senders'))?.floor;
+  await measureFile(ctx, file, `${(size / 1e9).toFixed(2)} GB`, bareHelp);
+  fs.rmSync(file);
+  const big = 10_000_000_000;
+  if (ctx.small) return;
+  if (process.env.BENCH_SKIP_10GB === '1') {
+    ctx.notes.push('scenario 1 on a 10 GB file: skipped (BENCH_SKIP_10GB=1)');
+    return;
+  }
+  if (freeBytes(ctx.dir) < big * 1.5) {
+    ctx.notes.push(`scenario 1 on a 10 GB file: skipped, ${(freeBytes(ctx.dir) / 1e9).toFixed(1)} GB free in ${ctx.dir}`);
+    return;
+  }
+  ctx.log('scenario 1: generating a 10 GB DuckDB file');
+  const bigFile = path.join(ctx.dir, 'scenario1-10gb.duckdb');
+  const bigSize = await createScenario1Database(bigFile, big);
+  await measureFile(ctx, bigFile, `${(bigSize / 1e9).toFixed(2)} GB`);
+  fs.rmSync(bigFile);
+}

@@ -1,0 +1,22 @@
+// The floor for acks: a bare Bolt app with one command handler that only acks, started like the bot (HTTP mode, the
+// same token, signing secret, Web API URL and deferred initialisation), forked by the bench.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App } from '@slack/bolt';
+
+const app = new App({
+  token: process.env.SLACK_BOT_TOKEN,
+  signingSecret: process.env.SLACK_SIGNING_SECRET,
+  deferInitialization: true,
+  clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+});
+app.command('/databox', async ({ ack }) => {
+  await ack();
+});
+await app.init();
+const server = (await app.start(0)) as Server;
+process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'idle') process.send?.({ type: 'idle' });
+  if (message.type === 'stop') void app.stop().then(() => process.exit(0));
+});

@@ -1,0 +1,71 @@
+// Runs before every listener: a request from another workspace, or a click on a button the bot never draws, is refused
+// at once (a short note only its sender sees), journaled, and goes no further.
+import type { AnyMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { z } from 'zod';
+import { incidentIdPattern } from '../src/commands/parse.js';
+import { actionIds } from '../src/slack/blocks.js';
+import { pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
+import type { HandlerDeps } from './index.js';
+
+/** Only the path buttons carry a suffix (choose_path_a, choose_path_b). */
+const ownActions = new RegExp(`^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, `${actionIds.choosePath}_[a-z]`].join('|')})$`);
+
+/** The shape of the value each of the bot's buttons carries. */
+const valueShapes: Record<string, z.ZodType | RegExp> = {
+  [actionIds.approve]: planButton,
+  [actionIds.reject]: planButton,
+  [actionIds.choosePath]: pathButton,
+  [actionIds.rollback]: rollbackButton,
+  [actionIds.postmortem]: incidentIdPattern,
+};
+
+/** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */
+function ourValue(actionId: string, value: unknown): boolean {
+  const shape = valueShapes[actionId] ?? valueShapes[actionId.replace(/_[a-z]$/, '')];
+  if (!shape || typeof value !== 'string') return false;
+  if (shape instanceof RegExp) return shape.test(value);
+  try {
+    return shape.safeParse(JSON.parse(value)).success;
+  } catch {
+    return false;
+  }
+}
+
+/** The workspace a request comes from, wherever its kind of payload puts it. */
+function teamOf(body: Record<string, any>): string | undefined {
+  return body.team?.id ?? body.team_id ?? body.user?.team_id;
+}
+
+export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
+  app.use(async (args) => {
+    const { body, next } = args as AnyMiddlewareArgs & { next: () => Promise<void> };
+    const payload = body as Record<string, any>;
+    const expected = deps.team?.();
+    const team = teamOf(payload);
+    const actions: Record<string, any>[] = payload.type === 'block_actions' ? (payload.actions ?? []) : [];
+    const foreign = expected !== undefined && team !== undefined && team !== expected;
+    const unknownAction = actions.find((action) => !ownActions.test(String(action.action_id)));
+    const foreignValue = actions.find((action) => ownActions.test(String(action.action_id)) && !ourValue(String(action.action_id), action.value));
+    if (!foreign && !unknownAction && !foreignValue) {
+      await next();
+      return;
+    }
+    const reason = foreign
+      ? `this request comes from another Slack workspace (${team}); databox-bot acts only for its own`
+      : unknownAction
+        ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
+        : 'this button carries a value the bot never gave it';
+    const user = String(payload.user_id ?? payload.user?.id ?? 'unknown');
+    deps.service.recordRefusal(user, { reason, team: team ?? null, kind: String(payload.type ?? (payload.command ? 'slash_command' : 'unknown')), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
+    const text = `:no_entry_sign: Refused: ${reason}. Nothing was run.`;
+    if (payload.command) {
+      await (args as unknown as SlackCommandMiddlewareArgs).ack({ response_type: 'ephemeral', text });
+      return;
+    }
+    const { ack, respond } = args as unknown as SlackActionMiddlewareArgs & { ack?: () => Promise<void> };
+    if (ack) await ack();
+    if (respond && payload.response_url) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the sender of a refused request'));
+    }
+  });
+}

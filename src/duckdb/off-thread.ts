@@ -1,0 +1,82 @@
+// Runs DuckDB's read-only probes and full-table reads on a worker thread. Opening, and above all closing, a DuckDB
+// instance blocks the thread that does it (closeSync frees the buffer pool and joins DuckDB's threads: hundreds of ms
+// on a busy host); on the main thread that would hold up Slack's acks while a diagnosis runs.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { readOnlyMemoryLimit } from './open.js';
+import type { OpenResult } from './probe.js';
+import type { ReaderCall } from './reader-thread.js';
+import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+const pending = new Map<number, Pending>();
+let worker: Worker | undefined;
+let nextId = 1;
+
+/** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
+function startWorker(): Worker {
+  const workerData = { memoryLimit: readOnlyMemoryLimit() };
+  let started: Worker;
+  if (import.meta.url.endsWith('.ts')) {
+    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;
+    const entry = new URL('./reader-thread.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    started = new Worker(boot, { eval: true, workerData });
+  } else {
+    started = new Worker(new URL('./reader-thread.js', import.meta.url), { workerData });
+  }
+  started.on('message', (message: { id: number; result?: unknown; error?: string; progress?: ScanProgress }) => {
+    const call = pending.get(message.id);
+    if (!call) return;
+    if (message.progress) {
+      call.onProgress?.(message.progress);
+      return;
+    }
+    pending.delete(message.id);
+    if (message.error !== undefined) call.reject(new Error(message.error));
+    else call.resolve(message.result);
+    if (pending.size === 0) started.unref();
+  });
+  const failAll = (error: Error) => {
+    if (worker === started) worker = undefined;
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  };
+  started.on('error', failAll);
+  started.on('exit', (code) => failAll(new Error(`the DuckDB reader thread stopped (exit code ${code})`)));
+  started.unref();
+  return started;
+}
+
+function call<T>(request: ReaderCall, onProgress?: (progress: ScanProgress) => void): { id: number; result: Promise<T> } {
+  worker ??= startWorker();
+  const id = nextId++;
+  const result = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress }));
+  worker.ref();
+  worker.postMessage({ ...request, id });
+  return { id, result };
+}
+
+/** probeOpen, on the reader thread. */
+export function probeOpenOffThread(file: string): Promise<OpenResult> {
+  return call<OpenResult>({ kind: 'probe', file }).result;
+}
+
+/** scanTables, on the reader thread; progress and an abort cross over as messages. */
+export async function scanTablesOffThread(file: string, options: ScanOptions): Promise<ScanResult> {
+  const { id, result } = call<ScanResult>({ kind: 'scan', file, timeoutMs: options.timeoutMs }, options.onProgress);
+  const abort = () => worker?.postMessage({ kind: 'abort', id });
+  if (options.signal?.aborted) abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await result;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
+}

@@ -1,0 +1,33 @@
+// The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { limitReadOnlyMemory } from './open.js';
+import { probeOpen } from './probe.js';
+import { scanTables } from './scan.js';
+
+export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
+export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
+
+limitReadOnlyMemory((workerData as { memoryLimit?: string }).memoryLimit);
+const aborts = new Map<number, AbortController>();
+
+parentPort?.on('message', (request: ReaderRequest) => {
+  if (request.kind === 'abort') {
+    aborts.get(request.id)?.abort();
+    return;
+  }
+  const reply = (result: unknown) => parentPort?.postMessage({ id: request.id, result });
+  const fail = (error: unknown) => parentPort?.postMessage({ id: request.id, error: (error as Error).message ?? String(error) });
+  if (request.kind === 'probe') {
+    probeOpen(request.file).then(reply, fail);
+    return;
+  }
+  const controller = new AbortController();
+  aborts.set(request.id, controller);
+  scanTables(request.file, {
+    timeoutMs: request.timeoutMs,
+    signal: controller.signal,
+    onProgress: (progress) => parentPort?.postMessage({ id: request.id, progress }),
+  })
+    .then(reply, fail)
+    .finally(() => aborts.delete(request.id));
+});

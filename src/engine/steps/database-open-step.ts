@@ -1,0 +1,39 @@
+// The database-open step kind: can the target DATABOX_BACKEND names be opened? The local file as duckdb-open checks it
+// (missing, held by a PID, corrupt …); MotherDuck by connecting and running SELECT 1 (no token, no extension …).
+import { z } from 'zod';
+import type { OpenStatus } from '../../duckdb/probe.js';
+import { stepCommon } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
+import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+import { runDuckdbOpenStep } from './duckdb-open-step.js';
+import { withStepDatabase } from './step-database.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('database-open'),
+  target: targetChoice,
+});
+
+export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
+
+async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Promise<StepResult> {
+  const target = targetOf(ctx, step.target);
+  if (target.name === 'local') return runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label });
+  return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {
+    await session.run('SELECT 1');
+    return { status: 'ok', summary: `${target.label} answers SELECT 1`, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', message: '' } };
+  });
+}
+
+export const databaseOpenStepKind = defineStepKind({
+  kind: 'database-open',
+  schema,
+  statuses: [...everyStatus<OpenStatus>({ ok: true, missing: true, 'not-a-file': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
+  outputs: ['holderPid', 'message', 'problem'],
+  defaultTimeoutMs: 60_000,
+  templates: () => [],
+  resolve: (step) => ({ ...step }),
+  describe: (step) => `open the ${step.target === 'backend' ? 'database DATABOX_BACKEND names' : step.target} read-only and run SELECT 1`,
+  run: runDatabaseOpen,
+});

@@ -1,0 +1,107 @@
+// The snapshot-history step kind: a MotherDuck database's 20 newest snapshots, its retention, and whether a moment `at`
+// can still be restored (the runbook's scenario 3 diagnosis, with created_ts where the runbook's query says created_at).
+import { z } from 'zod';
+import { formatUtcTimestamp, parseUtcTimestamp } from '../../database/sql-literal.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import { textTable } from '../../text-table.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { withStepDatabase } from './step-database.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('snapshot-history'),
+  database: template,
+  /** The moment to restore (UTC "YYYY-MM-DD HH:MM:SS"); empty: list only. */
+  at: z.string().default(''),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
+export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
+
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): { snapshots: string; retention: string } {
+  return {
+    snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
+  FROM md_information_schema.database_snapshots
+ WHERE database_name = $1
+ ORDER BY created_ts DESC
+ LIMIT ${step.limit}`,
+    retention: `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)
+  FROM md_information_schema.databases
+ WHERE name = $1`,
+  };
+}
+
+type Row = [string, string | null, string, string];
+
+async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
+  return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+    const sql = snapshotHistorySql(step);
+    const rows = (await session.run(sql.snapshots, [step.database])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19), String(r[3] ?? '')] as Row);
+    const retentionRow = (await session.run(sql.retention, [step.database])).rows[0];
+    if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
+    const retention = String(retentionRow[0]);
+    const retentionSeconds = Number(retentionRow[1]);
+    const now = ctx.clock();
+    const restorableFrom = new Date(now.getTime() - retentionSeconds * 1000);
+    const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', created, user]));
+    const named = rows.filter((r) => r[1] !== null);
+    const base = {
+      snapshots: rows.map(([id, name, created, user]) => ({ id, name, created, user })),
+      retention,
+      retentionDays: Math.round((retentionSeconds / 86_400) * 100) / 100,
+      restorableFrom: formatUtcTimestamp(restorableFrom),
+      newest: rows[0]?.[2] ?? '',
+    };
+    const done = (status: string, summary: string, extra: Record<string, unknown> = {}): StepResult => ({
+      status,
+      summary,
+      output: `${table}\nretention: ${retention} (automatic snapshots from ${base.restorableFrom} UTC on can be restored; named snapshots are kept until unnamed)`,
+      durationMs: elapsedSince(started),
+      outputs: { ...base, namedOlder: '', snapshotAt: '', ...extra },
+    });
+    const listed = `${rows.length} snapshot${rows.length === 1 ? '' : 's'} (${named.length} named), retention ${retention}`;
+    if (rows.length === 0 || (retentionSeconds === 0 && named.length === 0)) {
+      return done('no-snapshots', `no snapshot can restore ${step.database}: ${listed} — the plan has no point-in-time restore, or its retention is 0`);
+    }
+    if (!step.at) return done('ok', `${listed}; newest ${base.newest} UTC`);
+    const at = parseUtcTimestamp(step.at);
+    if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
+    const namedOlder = named.filter((r) => r[2] <= step.at).map((r) => `'${r[1]}' (${r[2]})`);
+    if (at.getTime() < restorableFrom.getTime()) {
+      return done(
+        'too-old',
+        `${step.at} is older than the retention (${retention}: restorable from ${base.restorableFrom} UTC on): no path can reach it. ` +
+          (namedOlder.length > 0 ? `Named snapshots from before it: ${namedOlder.join(', ')}` : 'No named snapshot is older either'),
+        { namedOlder: namedOlder.join(', ') },
+      );
+    }
+    const picked = rows.filter((r) => r[2] <= step.at)[0];
+    if (!picked) {
+      return done('too-old', `no snapshot of ${step.database} is from ${step.at} or before (the oldest listed is ${rows.at(-1)?.[2]} UTC)`, { namedOlder: namedOlder.join(', ') });
+    }
+    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${picked[2]} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, {
+      snapshotAt: picked[2],
+      namedOlder: namedOlder.join(', '),
+    });
+  });
+}
+
+export const snapshotHistoryStepKind = defineStepKind({
+  kind: 'snapshot-history',
+  schema,
+  statuses: ['ok', 'restorable', 'too-old', 'no-snapshots', 'unreachable'],
+  outputs: ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'snapshotAt', 'problem'],
+  defaultTimeoutMs: 60_000,
+  templates: (step) => [
+    { at: ['database'], template: step.database, as: 'text' },
+    { at: ['at'], template: step.at, as: 'text' },
+  ],
+  resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at) }),
+  describe: (step) => {
+    const sql = snapshotHistorySql(step);
+    return `${sql.snapshots}\n-- bound: $1 = '${step.database}'\n${sql.retention}\n-- bound: $1 = '${step.database}'${step.at ? `\n-- then: can ${step.at} UTC still be restored?` : ''}`;
+  },
+  run: runSnapshotHistory,
+});

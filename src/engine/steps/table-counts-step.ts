@@ -1,0 +1,106 @@
+// The table-counts step kind: row counts of the marts now and, with `at`, as of that moment, read from a zero-copy clone
+// under a scratch name for the incident that is dropped when the step ends, also when it fails.
+import { z } from 'zod';
+import { databaseIdentifier, timestampLiteral } from '../../database/sql-literal.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import { textTable } from '../../text-table.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, targetChoice } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { firstNumber, withStepDatabase } from './step-database.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('table-counts'),
+  target: targetChoice,
+  /** The database whose tables are counted (MotherDuck: a database name; the local file: its catalog name). */
+  database: template,
+  /** schema.table names, rendered as quoted identifiers. */
+  tables: z.array(template).min(1),
+  /** A past moment (UTC "YYYY-MM-DD HH:MM:SS") to count as of too; empty: now only. MotherDuck only. */
+  at: z.string().default(''),
+  /** The scratch clone's name, made for the incident; needed with `at`. */
+  scratch: template.optional(),
+});
+
+type Parsed = z.output<typeof schema>;
+export type TableCountsStep = Parsed & ResolvedCommon & {
+  /** The exact statements, rendered when the plan is made: what the plan shows is what runs. */
+  countSql: string[];
+  cloneSql?: string;
+  countAtSql?: string[];
+  dropSql?: string;
+};
+
+async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
+  return withStepDatabase(ctx, { target: step.target, writable: Boolean(step.cloneSql), timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+    const counts: Record<string, number> = {};
+    for (const [i, table] of step.tables.entries()) {
+      try {
+        counts[table] = firstNumber(await session.run(step.countSql[i] as string));
+      } catch (error) {
+        return fail(`cannot count ${table} in ${step.database}: ${(error as Error).message.split('\n')[0]}`, { counts });
+      }
+    }
+    let countsAt: Record<string, number> | undefined;
+    if (step.cloneSql && step.dropSql && step.countAtSql) {
+      try {
+        await session.run(step.cloneSql);
+      } catch (error) {
+        return { ...fail(`cannot clone ${step.database} as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
+      }
+      countsAt = {};
+      try {
+        for (const [i, table] of step.tables.entries()) countsAt[table] = firstNumber(await session.run(step.countAtSql[i] as string));
+      } catch (error) {
+        return fail(`cannot count in the clone as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts });
+      } finally {
+        // The scratch clone never outlives the step: dropped whether the counts worked or not.
+        await session.run(step.dropSql).catch((error: Error) => ctx.progress(`could not drop the scratch clone ${step.scratch}: ${error.message.split('\n')[0]}`));
+      }
+    }
+    const header = countsAt ? ['table', 'now', `at ${step.at}`, 'difference'] : ['table', 'rows'];
+    const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], (counts[t] as number) - (countsAt[t] as number)] : [t, counts[t]]));
+    const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} at ${step.at}` : `${t} ${counts[t]}`)).join('; ');
+    return {
+      status: 'ok',
+      summary: `${step.database}: ${described}`,
+      output: textTable(header, rows),
+      durationMs: elapsedSince(started),
+      outputs: { counts, countsAt: countsAt ?? {}, scratch: step.scratch ?? '' },
+    };
+  });
+}
+
+export const tableCountsStepKind = defineStepKind({
+  kind: 'table-counts',
+  schema,
+  statuses: ['ok', 'no-snapshot', 'unreachable'],
+  outputs: ['counts', 'countsAt', 'scratch', 'problem'],
+  defaultTimeoutMs: 5 * 60_000,
+  rules: (step) => (step.at && !step.scratch ? [{ at: ['scratch'], message: 'counting as of `at` needs `scratch`: the name of the clone to count in' }] : []),
+  templates: (step) => [
+    { at: ['database'], template: step.database, as: 'text' },
+    ...step.tables.map((table, i) => ({ at: ['tables', i], template: table, as: 'sql' as const })),
+    { at: ['at'], template: step.at, as: 'text' },
+    ...(step.scratch ? [{ at: ['scratch'], template: step.scratch, as: 'text' as const }] : []),
+  ],
+  resolve: (step, tools): TableCountsStep => {
+    const database = tools.text(step.database);
+    const tables = step.tables.map((t) => tools.sql(t));
+    const at = tools.text(step.at);
+    const scratch = step.scratch && tools.text(step.scratch);
+    const countIn = (db: string) => tables.map((t) => `SELECT count(*) FROM ${databaseIdentifier(db)}.${t}`);
+    const resolved = { ...step, database, tables, at, scratch } as TableCountsStep;
+    resolved.countSql = countIn(database);
+    if (at && scratch) {
+      resolved.cloneSql = `CREATE DATABASE ${databaseIdentifier(scratch)} FROM ${databaseIdentifier(database)} (SNAPSHOT_TIME ${timestampLiteral(at, tools.now)})`;
+      resolved.countAtSql = countIn(scratch);
+      resolved.dropSql = `DROP DATABASE ${databaseIdentifier(scratch)}`;
+    }
+    return resolved;
+  },
+  describe: (step) =>
+    [...step.countSql, ...(step.cloneSql ? [step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`] : [])].join('\n'),
+  run: runTableCounts,
+});

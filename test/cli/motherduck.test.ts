@@ -1,0 +1,186 @@
+// Scenario 3 from the terminal against the MotherDuck stand-in: diagnosis, path A with its second approval, path B,
+// the named snapshot before every destructive statement, rollbacks, a swap that fails half-way, bad `at` values.
+// Real rows change in the stand-in's DuckDB files; the exact SQL sent is asserted in order.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCheckout } from '../../demo/checkout.js';
+import { localTarget } from '../../src/database/local-target.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { runCli } from '../../src/terminal/console.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const temps: string[] = [];
+const originalPath = process.env.PATH;
+afterAll(() => {
+  process.env.PATH = originalPath;
+  temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+const at = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+const now = at('2026-04-21 09:00:00');
+const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
+const token = 'md-secret-token-4242-should-never-show';
+const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
+
+/** A checkout for the commands, and "MotherDuck" with databox: 100 rows per mart, then a bad write that kept 30. */
+async function setUp() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-motherduck-'));
+  temps.push(dir);
+  const checkout = await buildCheckout(path.join(dir, 'checkout'));
+  process.env.PATH = checkout.env.PATH;
+  const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now });
+  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  await md.createDatabase('databox', create, at('2026-04-19 08:00:00'));
+  await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), at('2026-04-20 15:00:00'));
+  const env = { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), MOTHERDUCK_TOKEN: token };
+  // DATABOX_BACKEND=motherduck: scenario 2's SQL, previews and lock are MotherDuck's too.
+  const targets = { local: localTarget(checkout.databasePath), motherduck: md, backend: md };
+  // The bot's clock moves on (a second a reading), as an operator's does between commands.
+  let ticks = 0;
+  const clock = () => new Date(now.getTime() + 1000 * ticks++);
+  const cli = async (argv: string[], answer: (prompt: string) => string | null = promptedHash) => {
+    const terminal = scriptedTerminal(env, answer);
+    const code = await runCli(argv, terminal.io, { clock, targets });
+    return { code, stdout: terminal.stdout(), stderr: terminal.stderr() };
+  };
+  const journal = () => fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8');
+  return { md, cli, checkout, journal };
+}
+
+const incidentOf = (text: string) => /dbx-\d{8}-[0-9a-f]{4}/.exec(text)?.[0] as string;
+
+describe('scenario 3 from the terminal', () => {
+  it('diagnoses: snapshots, retention, counts now and then from a scratch clone that is dropped', async () => {
+    const { md, cli } = await setUp();
+    const result = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('A restorable moment');
+    expect(result.stdout).toContain('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC');
+    expect(result.stdout).toContain('analytics.fct_species_environment_daily 30 now, 100 at 2026-04-20 12:00:00');
+    const incident = incidentOf(result.stdout).replace(/-/g, '_');
+    expect(md.sql().filter((sql) => /botscratch/.test(sql) && !sql.startsWith('SELECT'))).toEqual([
+      `CREATE DATABASE "databox_botscratch_${incident}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
+      `DROP DATABASE "databox_botscratch_${incident}"`,
+    ]);
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('path A: clone and counts, then the swap as a second plan approved by a teammate, with a named snapshot first; rollback', async () => {
+    const { md, cli, journal } = await setUp();
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    const id = incidentOf(diagnosis.stdout);
+    const slug = id.replace(/-/g, '_');
+    md.sent.length = 0;
+
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', `incident=${id}`, '--approver', 'bob']);
+    expect(clone.code).toBe(0);
+    expect(clone.stdout).toContain(`"databox_restored_${slug}": ebird.fct_daily_bird_observations 100`.replace(/"/g, ''));
+    // Nothing the stack reads has changed yet: the swap waits for its own approval.
+    expect(await md.value('databox', count)).toBe('30');
+    const swap = /Plan (\S+) · Path S: Swap the restored clone in[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout);
+    expect(swap, clone.stdout).not.toBeNull();
+    const [, runId, hash] = swap as RegExpExecArray;
+
+    const approved = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(approved.code, `${approved.stdout}${approved.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('100');
+    const snapshot = md.namedSnapshots()[0] as string;
+    expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_swap_20260421T09\\d{4}Z$`));
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
+      `CREATE DATABASE "databox_restored_${slug}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
+      `CREATE DATABASE "databox_broken_${slug}" FROM "databox"`,
+      `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
+      `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`,
+    ]);
+    // The broken state stays inspectable; the clones are listed, not dropped.
+    expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
+    expect(approved.stdout).toMatch(new RegExp(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug}`));
+    expect(approved.stdout).toContain('task verify');
+    expect(journal()).toContain(snapshot);
+
+    md.sent.length = 0;
+    const recoveryRun = runId as string;
+    const rollback = await cli(['rollback', recoveryRun, '--approver', 'carol']);
+    expect(rollback.code, `${rollback.stdout}${rollback.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('30');
+    const undoSnapshot = md.namedSnapshots()[1] as string;
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
+      `CREATE SNAPSHOT '${undoSnapshot}' OF "databox"`,
+      `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_NAME '${snapshot}')`,
+    ]);
+    expect(verifyLines(journal()).problem).toBeUndefined();
+    expect(journal()).not.toContain(token);
+  });
+
+  it('path B: a named snapshot, then the in-place restore; its rollback puts the snapshot back', async () => {
+    const { md, cli } = await setUp();
+    const result = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    expect(result.code, result.stdout).toBe(0);
+    expect(await md.value('databox', count)).toBe('100');
+    const snapshot = md.namedSnapshots()[0] as string;
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
+      `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
+      `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
+    ]);
+    const runId = /Plan (\S+) · Path B/.exec(result.stdout)?.[1] as string;
+    const rollback = await cli(['rollback', runId, '--approver', 'bob']);
+    expect(rollback.code, `${rollback.stdout}${rollback.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('30');
+    expect(md.sql().at(-1)).toBe(`ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_NAME '${snapshot}')`);
+  });
+
+  it('a swap that fails half-way leaves the database as it was, and its rollback restores the snapshot', async () => {
+    const { md, cli } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    md.failWhen(/^COPY FROM DATABASE/, 'IO Error: the connection to MotherDuck was lost');
+    const swap = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(swap.code).toBe(1);
+    expect(swap.stdout).toContain('the connection to MotherDuck was lost');
+    expect(await md.value('databox', count)).toBe('30');
+    const rollback = await cli(['rollback', runId as string, '--approver', 'carol']);
+    expect(rollback.code, `${rollback.stdout}${rollback.stderr}`).toBe(0);
+    expect(md.sql().at(-1)).toMatch(/^ALTER DATABASE "databox" SET SNAPSHOT TO \(SNAPSHOT_NAME 'databox_bot_.*_swap_20260421T09\d{4}Z'\)$/);
+    expect(await md.value('databox', count)).toBe('30');
+  });
+
+  it.each([
+    ['older than the retention', 'at=2026-04-10 12:00:00', 0, /older than the retention \(7 days: restorable from 2026-04-14 09:00:\d\d UTC on\): no path can reach it/],
+    ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],
+    ['malformed', 'at=yesterday', 2, /at=yesterday is not a timestamp/],
+  ])('refuses an `at` %s', async (_name, given, code, message) => {
+    const { md, cli } = await setUp();
+    const result = await cli(['diagnose', 'motherduck', given]);
+    expect(result.code).toBe(code);
+    expect(`${result.stdout}${result.stderr}`).toMatch(message);
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+  });
+});
+
+describe('scenario 2 with DATABOX_BACKEND=motherduck', () => {
+  it('keeps the rows, takes a named snapshot before the DELETE, and deletes on MotherDuck', async () => {
+    const { md, cli } = await setUp();
+    await md.write(
+      'databox',
+      `CREATE SCHEMA raw_ebird;
+       CREATE TABLE raw_ebird.observations AS
+         SELECT range AS id, DATE '2026-04-01' + CAST(range % 20 AS INTEGER) AS observation_date FROM range(400);`,
+      at('2026-04-20 16:00:00'),
+    );
+    const result = await cli(['recover', 'backfill', 'path=a', 'source=ebird', 'from=2026-04-18', 'to=2026-04-19', '--approver', 'bob']);
+    expect(result.stdout, result.stderr).toContain('Raw rows the DELETE will remove');
+    const snapshot = md.namedSnapshots()[0] as string;
+    expect(snapshot).toMatch(/^databox_bot_dbx_\d{8}_[0-9a-f]{4}_delete_raw_\d{8}T\d{6}Z$/);
+    const changes = md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
+    expect(changes[0]).toMatch(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE/);
+    expect(changes[1]).toBe(`CREATE SNAPSHOT '${snapshot}' OF "databox"`);
+    expect(changes[2]).toMatch(/^DELETE FROM "raw_ebird"\."observations"/);
+    expect(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-19'`)).toBe('0');
+    expect(await md.value('databox', 'SELECT count(*) FROM raw_ebird.observations')).toBe('360');
+  });
+});

@@ -1,0 +1,138 @@
+// Interaction payloads nobody should send: malformed JSON, unknown action_ids, values the bot never gave, plan hashes never
+// issued, users of another workspace. Each gets a 4xx or an ephemeral refusal, is journaled, and nothing runs.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+let approve: { actionId: string; value: string; channel: string; ts: string; threadTs?: string };
+
+blockNetwork();
+
+beforeAll(async () => {
+  ({ slack, checkout } = await openStandIns());
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack);
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+  const [pathA] = slack.buttons('choose_path_a');
+  await harness.click(pathA!, operator);
+  await harness.settle();
+  approve = slack.buttons('approve_plan').at(-1)!;
+  expect(approve, 'a real plan awaits approval').toBeDefined();
+});
+afterAll(() => closeStandIns(harness, slack, checkout));
+
+function journal(): Record<string, any>[] {
+  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** Sends a click with a payload changed by `edit`, and returns the status, what was journaled and the replies after it. */
+async function send(body: string): Promise<{ status: number; journaled: Record<string, any>[]; replies: string[] }> {
+  const lines = journal().length;
+  const responses = slack.responses.length;
+  const ephemerals = slack.ephemerals().length;
+  const { status } = await postSigned(harness.url, body);
+  await harness.settle();
+  const replies = [...slack.responses.slice(responses).map((r) => String(r.body.text)), ...slack.ephemerals().slice(ephemerals)];
+  return { status, journaled: journal().slice(lines), replies };
+}
+
+function clickBody(overrides: { actionId?: string; value?: string; user?: string }, edit: (payload: Record<string, any>) => void = () => {}): string {
+  const body = blockActionBody({
+    actionId: overrides.actionId ?? approve.actionId,
+    value: overrides.value ?? approve.value,
+    user: overrides.user ?? teammate,
+    channel: approve.channel,
+    messageTs: approve.ts,
+    threadTs: approve.threadTs,
+    responseUrl: slack.responseUrl('action'),
+  });
+  const payload = JSON.parse(new URLSearchParams(body).get('payload') as string) as Record<string, any>;
+  edit(payload);
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+function nothingRan(): void {
+  expect(checkout.calls(), 'no command was run').toEqual([]);
+  expect(checkout.listData(), 'no file was moved').toEqual(['databox.duckdb']);
+  expect(journal().some((r) => r.type === 'run.approved' || r.type === 'run.started' && r.data.runId === JSON.parse(approve.value).run)).toBe(false);
+}
+
+describe('interaction payloads the bot did not make', () => {
+  it('answers a signed payload that is not JSON with 400, and journals it', async () => {
+    const { status, journaled } = await send(new URLSearchParams({ payload: '{"type":"block_actions","actions":[{' }).toString());
+    expect(status).toBe(400);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringContaining('not valid JSON') }) })]);
+    nothingRan();
+  });
+
+  it('refuses an action_id the bot never drew, at once', async () => {
+    const { status, journaled, replies } = await send(clickBody({ actionId: 'delete_everything' }));
+    expect(status).toBe(200);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', actor: teammate, data: expect.objectContaining({ action: 'delete_everything' }) })]);
+    expect(replies).toEqual([expect.stringMatching(/"delete_everything" is not a button the bot drew\. Nothing was run/)]);
+    nothingRan();
+  });
+
+  it.each([
+    ['not JSON', 'approve'],
+    ['a plan button without its hash', JSON.stringify({ run: 'x/1' })],
+    ['a hash that is not one', JSON.stringify({ run: 'x/1', hash: 'abc' })],
+    ['extra JSON where a string belongs', JSON.stringify({ run: { $gt: '' }, hash: '0'.repeat(64) })],
+  ])('refuses an Approve button whose value is %s', async (_name, value) => {
+    const { status, journaled, replies } = await send(clickBody({ value }));
+    expect(status).toBe(200);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: 'this button carries a value the bot never gave it' }) })]);
+    expect(replies).toEqual([expect.stringMatching(/never gave it\. Nothing was run/)]);
+    nothingRan();
+  });
+
+  it('refuses a plan hash the bot never issued, for a real plan and for an unknown one', async () => {
+    const real = JSON.parse(approve.value) as { run: string; hash: string };
+    for (const value of [{ run: real.run, hash: 'f'.repeat(64) }, { run: 'dbx-20260101-beef/1', hash: real.hash }]) {
+      const { status, journaled, replies } = await send(clickBody({ value: JSON.stringify(value) }));
+      expect(status).toBe(200);
+      expect(journaled).toEqual([expect.objectContaining({ type: 'approval.refused', actor: teammate, data: expect.objectContaining({ runId: value.run }) })]);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]).toMatch(/^:no_entry_sign:/);
+      nothingRan();
+    }
+  });
+
+  it('refuses a click and a command from a user of another workspace', async () => {
+    const click = await send(
+      clickBody({ user: 'U0STRANGER' }, (payload) => {
+        payload.user.team_id = 'T0OTHER';
+        payload.team = { id: 'T0OTHER', domain: 'other' };
+      }),
+    );
+    expect(click.status).toBe(200);
+    expect(click.journaled).toEqual([expect.objectContaining({ type: 'request.refused', actor: 'U0STRANGER', data: expect.objectContaining({ team: 'T0OTHER' }) })]);
+    expect(click.replies).toEqual([expect.stringMatching(/another Slack workspace \(T0OTHER\)/)]);
+
+    const lines = journal().length;
+    const command = await postSigned(harness.url, slashCommandBody('recover duckdb path=a', { user_id: 'U0STRANGER', team_id: 'T0OTHER', response_url: slack.responseUrl() }));
+    await harness.settle();
+    expect(command.status).toBe(200);
+    expect(command.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/another Slack workspace \(T0OTHER\)/) });
+    expect(journal().slice(lines)).toEqual([expect.objectContaining({ type: 'request.refused', actor: 'U0STRANGER' })]);
+    nothingRan();
+  });
+
+  it('still runs the real plan when its own approver clicks it', async () => {
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
+  });
+});

@@ -1,0 +1,157 @@
+// Slack's bad days: the Web API answers 429 with Retry-After, then 500s, then nothing at all, in the middle of a
+// recovery. The recovery runs on, each step once; the journal misses nothing; the thread's messages arrive in order
+// once Slack answers again. And a burst of 200 commands from 20 people on 5 incidents leaves nothing stuck.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLines } from '../../src/journal/record.js';
+import { createHealthyDatabase, writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  harness = undefined;
+});
+
+function journal(): Record<string, any>[] {
+  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** What Slack took (calls it answered ok), in the order it took them. */
+function delivered(method?: string): { method: string; text: string; at: number; ts?: string }[] {
+  return slack.calls
+    .filter((c) => c.result?.ok && (!method || c.method === method) && /^(chat\.(postMessage|update)|files\.)/.test(c.method))
+    .map((c) => ({ method: c.method, text: String(c.args.text ?? c.args.title ?? ''), at: c.at, ts: c.args.ts ?? c.result?.ts }));
+}
+
+describe("Slack's bad days", () => {
+  it('runs a recovery through 429s, 500s and silence: each step once, the journal whole, the thread in order afterwards', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, {
+      clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 },
+      slackRetryDelayMs: () => 150,
+    });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    const runId = JSON.parse(approve.value).run as string;
+
+    // From the approval on, Slack has a bad day: rate limited, then failing, then silent, then fine again.
+    slack.trouble = [{ status: 429, retryAfter: 1 }, { status: 429, retryAfter: 1 }, { status: 500 }, { status: 500 }, { status: 500 }, 'silence', 'silence', 'silence'];
+    const callsBefore = slack.calls.length;
+    await harness.click(approve, teammate);
+    await harness.settle();
+
+    // Every step ran once, in spite of Slack.
+    expect(checkout.calls().map((c) => c.command)).toEqual(['task full-refresh', 'task verify', 'task verify:dev', 'uv run sqlmesh audit']);
+    expect(slack.trouble, 'all the trouble was met').toEqual([]);
+    const troubled = slack.calls.slice(callsBefore).filter((c) => !c.result);
+    expect(troubled).toHaveLength(8);
+
+    // A 429's Retry-After was honoured: the next call came at least that long after it.
+    const first429 = troubled[0]!;
+    const next = slack.calls.slice(slack.calls.indexOf(first429) + 1)[0]!;
+    expect(next.at - first429.at).toBeGreaterThanOrEqual(950);
+
+    // The journal has every event of the recovery, and it verifies.
+    const records = journal();
+    expect(verifyLines(fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8')).problem).toBeUndefined();
+    const recovery = records.filter((r) => r.data?.runId === runId);
+    const steps = records.find((r) => r.type === 'run.proposed' && r.data.runId === runId)!.data.run.steps as { id: string }[];
+    expect(recovery.filter((r) => r.type === 'step.started').map((r) => r.data.stepId)).toEqual(steps.map((s) => s.id));
+    expect(recovery.filter((r) => r.type === 'step.finished').map((r) => r.data.result.stepId)).toEqual(steps.map((s) => s.id));
+    expect(recovery.some((r) => r.type === 'run.finished' && r.data.status === 'succeeded')).toBe(true);
+
+    // Once Slack answers, the thread holds every step of the recovery, in order, then its end, the validation and
+    // the rollback offer, each once.
+    const posts = delivered('chat.postMessage').filter((p) => p.at >= slack.calls[callsBefore]!.at).map((p) => p.text);
+    const recoverySteps = posts.filter((t) => /^recovery step \d+:/.test(t)).map((t) => Number(/step (\d+)/.exec(t)![1]));
+    expect(recoverySteps).toEqual(steps.map((_, i) => i + 1));
+    const order = ['recovery step 1:', `recovery step ${steps.length}:`, 'Recovery succeeded', 'Validation: ', 'Validation succeeded', 'A rollback is available'].map((prefix) =>
+      posts.findIndex((t) => t.startsWith(prefix)),
+    );
+    expect(order.every((i) => i >= 0), `all of ${JSON.stringify(posts)}`).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(posts.filter((t) => t === 'Recovery succeeded')).toHaveLength(1);
+    // Every step message ended in its final state.
+    const finals = delivered('chat.update').map((u) => u.text).filter((t) => /^recovery step \d+ [a-z-]+:/.test(t));
+    expect(finals.map((t) => Number(/step (\d+)/.exec(t)![1]))).toEqual(steps.map((_, i) => i + 1));
+  }, 240_000);
+
+  it('answers 200 commands in 10 s from 20 people on 5 incidents; approvals bind to their own plans, one mutating plan per database, nothing stuck', async () => {
+    await createHealthyDatabase(checkout.databasePath, 5_000);
+    harness = await startBot(checkout, slack, { DATABOX_ALLOW_SELF_APPROVAL: 'true' });
+    const h = harness;
+    // Five incidents, one diagnosis each.
+    for (let i = 0; i < 5; i += 1) await h.command('diagnose duckdb', `U0USER${i}`);
+    await h.settle();
+    const incidents = journal().filter((r) => r.type === 'incident.opened').map((r) => r.incident as string);
+    expect(incidents).toHaveLength(5);
+
+    // 200 commands from 20 people, sent over 10 s: status, help, postmortems and path A proposals on the five incidents.
+    const texts = (i: number) => {
+      const incident = incidents[i % 5];
+      return [`recover duckdb path=a incident=${incident}`, 'status', 'help', `postmortem ${incident}`][i % 4] as string;
+    };
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, (i * 10_000) / 200));
+        return h.command(texts(i), `U0USER${i % 20}`);
+      }),
+    );
+    expect(answers.every((a) => a.status === 200), 'every command was acked').toBe(true);
+    await h.settle();
+    const received = journal().filter((r) => r.type === 'command.received' && new Date(r.at).getTime() >= started - 1_000);
+    expect(received).toHaveLength(200);
+    // Each command got an answer: status, help and postmortem in their ack; a recovery as its plan in the thread or
+    // an ephemeral note saying why not (locked by another plan, busy).
+    expect(answers.filter((a, i) => i % 4 !== 0 && a.json?.response_type === 'ephemeral' && a.json?.text)).toHaveLength(150);
+    const proposed = journal().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
+    const refusedRecoveries = slack.responses.filter((r) => !String(r.body.text).startsWith(':memo:'));
+    expect(proposed.length).toBeGreaterThan(0);
+    // Busy notes answer postmortems too, so the recoveries are answered when plans and notes together reach 50.
+    expect(refusedRecoveries.every((r) => /^:warning: /.test(String(r.body.text)))).toBe(true);
+    expect(proposed.length + refusedRecoveries.length).toBeGreaterThanOrEqual(50);
+
+    // Everyone clicks every Approve button they can see, all at once: each approval binds to its own plan, and only
+    // one mutating plan runs on the database at a time.
+    const buttons = slack.buttons('approve_plan');
+    await Promise.all(buttons.map((b, i) => h.click(b, `U0USER${i % 20}`)));
+    await h.settle();
+    const records = journal();
+    for (const approval of records.filter((r) => r.type === 'run.approved')) {
+      const plan = records.find((r) => r.type === 'run.proposed' && r.data.runId === approval.data.runId);
+      expect(approval.data.hash).toBe(plan?.data.run.hash);
+    }
+    // Runs on the database never overlapped: each mutating run started after the previous one finished.
+    const spans = records
+      .filter((r) => r.type === 'run.started' && proposed.some((p) => p.data.runId === r.data.runId))
+      .map((r) => ({ start: r.seq as number, end: records.find((f) => f.type === 'run.finished' && f.data.runId === r.data.runId)?.seq as number }));
+    spans.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < spans.length; i += 1) expect(spans[i]!.start).toBeGreaterThan(spans[i - 1]!.end);
+
+    // Nothing stuck: the queue and the outbox are empty, no run is left running or approved, the bot still answers.
+    expect(h.bot.queue.size).toBe(0);
+    expect(records.filter((r) => r.type === 'run.started').every((s) => records.some((f) => f.type === 'run.finished' && f.data.runId === s.data.runId))).toBe(true);
+    const status = await h.command('status', operator);
+    expect(status.status).toBe(200);
+    expect(status.json?.text).toBeDefined();
+  }, 300_000);
+});

@@ -1,0 +1,118 @@
+// The MotherDuck step kinds against the stand-in: snapshot history and retention, counts as of a moment through a
+// scratch clone that is always dropped, named snapshots, leftover clones; the exact SQL sent, in order.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
+import type { DatabaseTargets } from '../../src/database/targets.js';
+import { resolveSteps } from '../../src/engine/resolve.js';
+import { stepKind } from '../../src/engine/steps/index.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { step as stepSchema } from '../../src/runbook/schema.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('md-steps-');
+const at = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+const now = at('2026-04-21 09:00:00');
+const marts = ['analytics.daily'];
+
+async function standIn() {
+  const dir = tempDir();
+  const md = new MotherDuckStandIn(dir, { clock: () => now });
+  await md.createDatabase('databox', 'CREATE SCHEMA analytics; CREATE TABLE analytics.daily AS SELECT range AS id FROM range(100)', at('2026-04-19 08:00:00'));
+  await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 100 FROM range(20)', at('2026-04-20 11:00:00'));
+  await md.write('databox', 'DELETE FROM analytics.daily WHERE id < 90', at('2026-04-20 15:00:00'));
+  const targets: DatabaseTargets = { local: localTarget(path.join(dir, 'x.duckdb')), motherduck: md, backend: md };
+  const ctx: StepRunContext = {
+    root: dir, databasePath: path.join(dir, 'x.duckdb'), stateDir: dir, incidentId: 'dbx-20260420-3fa2', runId: 'r', diskFullPercent: 95,
+    runCommand, redact: (t) => t, clock: () => now, progress: () => {}, targets,
+  };
+  return { md, ctx };
+}
+
+const runStep = (step: ResolvedStep, ctx: StepRunContext) => stepKind(step.kind).run(step, ctx);
+
+function resolve(raw: Record<string, unknown>, values: Record<string, unknown> = {}): ResolvedStep {
+  return resolveSteps([stepSchema.parse(raw)], { root: '/srv', values: { incident_id: 'dbx-20260420-3fa2', now: '20260421T090000Z', ...values }, now })[0] as ResolvedStep;
+}
+
+describe('snapshot-history', () => {
+  const history = (atText = '') => resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'databox', at: atText });
+
+  it('lists the newest snapshots and says a moment within retention is restorable', async () => {
+    const { md, ctx } = await standIn();
+    const result = await runStep(history('2026-04-20 12:00:00'), ctx);
+    expect(result.status).toBe('restorable');
+    expect(result.summary).toBe('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days');
+    expect(result.output).toContain('created_ts (UTC)');
+    expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-14 09:00:00', snapshotAt: '2026-04-20 11:00:00' });
+    expect(md.sql()).toEqual([
+      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1\n ORDER BY created_ts DESC\n LIMIT 20`,
+      `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)\n  FROM md_information_schema.databases\n WHERE name = $1`,
+    ]);
+    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox']]);
+  });
+
+  it('says a moment older than the retention cannot be reached, naming older named snapshots', async () => {
+    const { md, ctx } = await standIn();
+    md.setRetentionDays('databox', 1);
+    const session = await md.open({ writable: true });
+    await session.run(`CREATE SNAPSHOT 'before_cutover' OF "databox"`);
+    session.close();
+    const result = await runStep(history('2026-04-19 09:00:00'), ctx);
+    expect(result.status).toBe('too-old');
+    expect(result.summary).toMatch(/^2026-04-19 09:00:00 is older than the retention \(1 day: restorable from 2026-04-20 09:00:00 UTC on\): no path can reach it\. No named snapshot is older either$/);
+  });
+
+  it('says so when there are no snapshots to restore from (retention 0)', async () => {
+    const { md, ctx } = await standIn();
+    md.setRetentionDays('databox', 0);
+    const result = await runStep(history(), ctx);
+    expect(result.status).toBe('no-snapshots');
+    expect(result.summary).toContain('the plan has no point-in-time restore, or its retention is 0');
+  });
+
+  it('reports a missing token as unreachable, naming the variable', async () => {
+    const { ctx } = await standIn();
+    const { motherDuckTarget } = await import('../../src/database/motherduck-target.js');
+    const noToken = motherDuckTarget({ database: 'databox', connectTimeoutMs: 1_000 }, (t) => t);
+    const result = await runStep(history(), { ...ctx, targets: { ...(ctx.targets as DatabaseTargets), motherduck: noToken } });
+    expect(result.status).toBe('unreachable');
+    expect(result.outputs.problem).toBe('token-missing');
+    expect(result.summary).toMatch(/^MOTHERDUCK_TOKEN is not set/);
+  });
+});
+
+describe('table-counts', () => {
+  it('counts now and as of a moment from a scratch clone it always drops', async () => {
+    const { md, ctx } = await standIn();
+    const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_dbx_20260420_3fa2' });
+    const result = await runStep(step, ctx);
+    expect(result.status).toBe('ok');
+    expect(result.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
+    expect(md.sql()).toEqual([
+      'SELECT count(*) FROM "databox".analytics.daily',
+      `CREATE DATABASE "databox_botscratch_dbx_20260420_3fa2" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
+      'SELECT count(*) FROM "databox_botscratch_dbx_20260420_3fa2".analytics.daily',
+      'DROP DATABASE "databox_botscratch_dbx_20260420_3fa2"',
+    ]);
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('drops the scratch clone when counting in it fails', async () => {
+    const { md, ctx } = await standIn();
+    md.failWhen(/FROM "databox_botscratch/, 'IO Error: connection reset');
+    const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' });
+    const result = await runStep(step, ctx);
+    expect(result.status).toBe('failed');
+    expect(md.sql().at(-1)).toBe('DROP DATABASE "databox_botscratch_x"');
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('refuses a moment in the future or malformed before any SQL is made', () => {
+    expect(() => resolve({ id: 'c', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-22 00:00:00', scratch: 's' })).toThrow(/is in the future/);
+    expect(() => resolve({ id: 'c', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: 'yesterday', scratch: 's' })).toThrow(/is not a UTC timestamp/);
+  });
+});
