@@ -31,7 +31,8 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       return;
     }
     if (cmd.verb === 'status') {
-      await ack({ response_type: 'ephemeral', text: statusText(statusReport(deps.service.state, new Date())) });
+      const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
+      await ack({ response_type: 'ephemeral', text: `${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
       record();
       return;
     }

@@ -4,10 +4,12 @@ import type { ScenarioCatalog } from '../src/commands/parse.js';
 import type { IncidentService } from '../src/incidents/service.js';
 import type { Logger } from '../src/logger.js';
 import type { Redactor } from '../src/redact.js';
+import type { WatchService } from '../src/watchers/watch-service.js';
 import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
+import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
@@ -22,6 +24,8 @@ export interface HandlerDeps {
   logger: Logger;
   redact: Redactor;
   catalog: ScenarioCatalog;
+  /** The watchers, for /databox status; absent where a front end runs none. */
+  watch?: WatchService;
   /** The bot's own workspace, known once Slack has answered auth.test at start. */
   team?: () => string | undefined;
 }
@@ -36,5 +40,6 @@ export function register(app: App, deps: HandlerDeps): void {
   registerRequestRollback(app, deps);
   registerRollbackParametersModal(app, deps);
   registerWritePostmortem(app, deps);
+  registerOpenFromAlert(app, deps);
   registerAppError(app, deps);
 }

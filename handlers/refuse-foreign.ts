@@ -3,12 +3,13 @@
 import type { AnyMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
+import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
+import { alertButton, pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
 import type { HandlerDeps } from './index.js';
 
 /** Only the path buttons carry a suffix (choose_path_a, choose_path_b). */
-const ownActions = new RegExp(`^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, `${actionIds.choosePath}_[a-z]`].join('|')})$`);
+const ownActions = new RegExp(`^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`].join('|')})$`);
 
 /** The shape of the value each of the bot's buttons carries. */
 const valueShapes: Record<string, z.ZodType | RegExp> = {
@@ -17,6 +18,7 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
   [actionIds.choosePath]: pathButton,
   [actionIds.rollback]: rollbackButton,
   [actionIds.postmortem]: incidentIdPattern,
+  [openFromAlertActionId]: alertButton,
 };
 
 /** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */

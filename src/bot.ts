@@ -16,6 +16,9 @@ import { loadRunbooks } from './runbook/load.js';
 import { createSlackApp } from './slack/app.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
+import { SlackAlertSink } from './slack/alert-sink.js';
+import { buildWatchers } from './watchers/build-watchers.js';
+import { WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface BotOptions {
@@ -38,6 +41,7 @@ export interface Bot {
   queue: WorkQueue;
   journal: Journal;
   redact: Redactor;
+  watch: WatchService;
   /** Thread messages on their way to Slack. */
   outbox: SlackOutbox;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
@@ -84,13 +88,26 @@ export function createBot(options: BotOptions): Bot {
   const journal = new Journal(config.stateDir, options.clock, redact);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
+  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
+    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+  );
+  // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
+  const watch = new WatchService({
+    watchers: buildWatchers(config, options.runCommand ?? realRunCommand, false, () => {
+      const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
+      return holding ? `plan ${holding.id}` : undefined;
+    }),
+    journal,
+    sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
+    logger,
+    intervalMs: config.watch.intervalMs,
+    reminderMs: config.watch.reminderMs,
+    clock: options.clock,
+  });
   journal.load();
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
-  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
-    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
-  );
   let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
@@ -100,7 +117,7 @@ export function createBot(options: BotOptions): Bot {
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
-  register(app, { service, queue, logger, redact, catalog, team: () => team });
+  register(app, { service, queue, logger, redact, catalog, watch, team: () => team });
 
   let sweep: NodeJS.Timeout | undefined;
   return {
@@ -109,6 +126,7 @@ export function createBot(options: BotOptions): Bot {
     queue,
     journal,
     redact,
+    watch,
     outbox,
     async start(port?: number) {
       await initSlack(app);
@@ -137,10 +155,12 @@ export function createBot(options: BotOptions): Bot {
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();
+      watch.start();
       return config.slack.appToken ? undefined : server;
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      await watch.stop();
       await app.stop();
       // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
       if (!(await settles(queue.idle(), stopGraceMs))) {

@@ -41,6 +41,24 @@ const envSchema = z
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
     DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    DAGSTER_URL: z.url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' }).optional(),
+    DAGSTER_TIMEOUT: duration.default(10_000),
+    DAGSTER_LOCATION: z.string().min(1).optional(),
+    DAGSTER_REPOSITORY: z.string().min(1).default('__repository__'),
+    DAGSTER_DAEMON_START: z
+      .string()
+      .min(1)
+      .refine((text) => !/[`$;|&<>\\"']/.test(text), { message: 'is split on spaces and run without a shell: no quotes or shell metacharacters' })
+      .default('uv run dagster-daemon run'),
+    DATABOX_WATCH_INTERVAL: duration.default(60_000),
+    DATABOX_ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID such as C012ABCDEF').optional(),
+    DATABOX_WATCH_DAEMON: z.stringbool().default(true),
+    DATABOX_WATCH_DISK: z.stringbool().default(true),
+    DATABOX_WATCH_MARTS: z.stringbool().default(true),
+    DATABOX_DISK_ALERT_PERCENT: z.coerce.number().min(1).max(100).default(90),
+    DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
+    DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
+    DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
     // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
     DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
@@ -102,6 +120,29 @@ export interface Config {
   approvalTtlMs: number;
   diskFullPercent: number;
   workers: number;
+  dagster: {
+    /** The webserver's base URL; undefined: the CLI answers alone and the daemon watcher is off. */
+    url?: string;
+    timeoutMs: number;
+    location?: string;
+    repository: string;
+    /** How scenario 4 starts the daemon, split on spaces into argv (no shell). */
+    daemonStart: string[];
+  };
+  watch: {
+    intervalMs: number;
+    /** Where alerts go; undefined: the watchers run and show in /databox status but post nothing. */
+    alertChannel?: string;
+    daemon: boolean;
+    disk: boolean;
+    marts: boolean;
+    diskAlertPercent: number;
+    heartbeatMaxAgeMs: number;
+    /** How long the webserver may not answer before that is an outage. */
+    dagsterDownAfterMs: number;
+    /** How long an outage goes on before the alert is repeated. */
+    reminderMs: number;
+  };
   /** DuckDB's memory_limit for read-only opens (probes, scans, counts): the host also runs Dagster and its jobs. */
   duckdbMemoryLimit: string;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
@@ -162,6 +203,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
+    dagster: {
+      url: e.DAGSTER_URL,
+      timeoutMs: e.DAGSTER_TIMEOUT,
+      location: e.DAGSTER_LOCATION,
+      repository: e.DAGSTER_REPOSITORY,
+      daemonStart: e.DAGSTER_DAEMON_START.split(/\s+/).filter(Boolean),
+    },
+    watch: {
+      intervalMs: e.DATABOX_WATCH_INTERVAL,
+      alertChannel: e.DATABOX_ALERT_CHANNEL,
+      daemon: e.DATABOX_WATCH_DAEMON,
+      disk: e.DATABOX_WATCH_DISK,
+      marts: e.DATABOX_WATCH_MARTS,
+      diskAlertPercent: e.DATABOX_DISK_ALERT_PERCENT,
+      heartbeatMaxAgeMs: e.DATABOX_HEARTBEAT_MAX_AGE,
+      dagsterDownAfterMs: e.DATABOX_DAGSTER_DOWN_AFTER,
+      reminderMs: e.DATABOX_ALERT_REMINDER,
+    },
     duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
     backend: e.DATABOX_BACKEND,
     motherduck: {

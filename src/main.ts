@@ -33,6 +33,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the start: a stop asked for while it is still starting (a busy machine, a quick redeploy) is still graceful.
+  // A second signal during the stop (an impatient Ctrl-C) neither starts another stop nor kills the one under way.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing queued work first');
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await bot.start();
   } catch (error) {
@@ -46,15 +60,6 @@ async function main(): Promise<void> {
     { mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : config.slack.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
     'databox-bot is running',
   );
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'stopping: finishing queued work first');
-    bot.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

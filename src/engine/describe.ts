@@ -23,5 +23,7 @@ export function describeStep(step: ResolvedStep, root: string): string {
     showArg,
     bound,
   };
-  return stepKind(step.kind).describe(step, tools);
+  const text = stepKind(step.kind).describe(step, tools);
+  const wait = step.waitUntil;
+  return wait ? `${text}  (repeated every ${wait.every} until ${wait.status.join(' or ')}, for at most ${wait.deadline})` : text;
 }

@@ -1,5 +1,7 @@
 // Runs resolved steps in order, skipping those whose condition fails and stopping at the first failure when asked.
+import { parseDuration } from '../config.js';
 import { holds } from './conditions.js';
+import { waitUntil } from './wait-until.js';
 import { stepPassed } from './step-passed.js';
 import type { StepRunContext } from './steps/context.js';
 import { stepKind } from './steps/index.js';
@@ -39,6 +41,21 @@ async function withDeadline(step: ResolvedStep, running: Promise<StepResult>): P
   }
 }
 
+/** The engine's "wait until": the step again and again until a wanted status or its deadline; progress per check. */
+async function repeatUntil(step: ResolvedStep, once: () => Promise<StepResult>, progress: (text: string) => void, signal?: AbortSignal): Promise<StepResult> {
+  const wait = step.waitUntil as NonNullable<ResolvedStep['waitUntil']>;
+  const started = performance.now();
+  const waited = await waitUntil({
+    check: once,
+    until: wait.status,
+    deadlineMs: parseDuration(wait.deadline) as number,
+    everyMs: parseDuration(wait.every) as number,
+    progress,
+    signal,
+  });
+  return { ...waited.last, summary: waited.summary, durationMs: Math.round(performance.now() - started) };
+}
+
 export async function executeSteps(
   steps: readonly ResolvedStep[],
   ctx: Omit<StepRunContext, 'progress'>,
@@ -56,7 +73,9 @@ export async function executeSteps(
       result = engineResult('skipped', 'skipped: its condition on earlier steps does not hold');
     } else {
       try {
-        result = await withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress: (text) => observer.stepProgress(step, text) }));
+        const progress = (text: string) => observer.stepProgress(step, text);
+        const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress }));
+        result = step.waitUntil ? await repeatUntil(step, once, progress, ctx.signal) : await once();
       } catch (error) {
         result = engineResult('failed', `internal error: ${(error as Error).message}`);
       }

@@ -5,13 +5,15 @@ import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
 import { botObjectName } from '../database/sql-literal.js';
-import type { ResolveTools } from './steps/define-step-kind.js';
+import { defaultDagsterSettings, type DagsterSettings, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
 export interface ResolveContext {
   root: string;
   values: TemplateContext;
+  /** The Dagster settings steps resolve against; absent: the defaults. */
+  dagster?: DagsterSettings;
   /** When the plan is made; typed timestamp literals must be before it. Default: now. */
   now?: Date;
   /**
@@ -28,6 +30,7 @@ function resolveTools(ctx: ResolveContext): ResolveTools {
     values: ctx.values,
     text,
     inRoot: (template) => path.resolve(ctx.root, text(template)),
+    dagster: ctx.dagster ?? defaultDagsterSettings,
     sql: (template) => renderSql(template, ctx.values, ctx.now ?? new Date()),
     now: ctx.now ?? new Date(),
   };

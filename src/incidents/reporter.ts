@@ -18,6 +18,8 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
+  /** A recovery (or its validation) failed and its runbook says what to do next: the text, as the runbook gives it. */
+  followUpOffered(incident: Incident, recovery: Run, advice: string): Promise<void>;
 }
 
 /** A front end that cannot show something (Slack down, say) must not stop a recovery halfway: the failure is logged. */

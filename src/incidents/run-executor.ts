@@ -1,4 +1,6 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
+import type { DagsterClient } from '../dagster/graphql-client.js';
+import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,8 +38,12 @@ export interface RunExecutorDeps {
 export class RunExecutor {
   /** Aborted when the bot shuts down: running commands are killed and their runs end as failed, on the record. */
   private readonly stopping = new AbortController();
+  /** The Dagster webserver's client when DAGSTER_URL is set (scenario 4's steps). */
+  private readonly dagsterClient?: DagsterClient;
 
-  constructor(private readonly deps: RunExecutorDeps) {}
+  constructor(private readonly deps: RunExecutorDeps) {
+    this.dagsterClient = dagsterClientFor(deps.config);
+  }
 
   private stepContext(incidentId: string, runId: string) {
     const { config } = this.deps;
@@ -48,6 +54,7 @@ export class RunExecutor {
       incidentId,
       runId,
       diskFullPercent: config.diskFullPercent,
+      dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
       targets: this.deps.targets,
       runCommand: this.deps.runCommand,
       redact: this.deps.redact,

@@ -168,7 +168,8 @@ export class IncidentService {
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string): ResolvedStep[] {
     const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
     const snapshotBefore = lockKey === this.targets.motherduck.lockKey ? { database: this.targets.motherduck.database } : undefined;
-    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore }, guard);
+    const { url, daemonStart } = this.deps.config.dagster;
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart } }, guard);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -489,6 +490,7 @@ export class IncidentService {
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
+      let validated: Run | undefined;
       const next = this.recoveryPath(rb, finished.pathId as string).continueWith;
       if (finished.status === 'succeeded' && next) {
         // A second plan, for a second approval by someone who has seen what this one posted; validation follows that one.
@@ -501,7 +503,13 @@ export class IncidentService {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
-        await this.validate(this.incident(finished.incidentId), params, botActor);
+        validated = await this.validate(this.incident(finished.incidentId), params, botActor);
+      }
+      const whenFailed = this.recoveryPath(rb, finished.pathId as string).whenFailed;
+      if (whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
+        const advice = render(whenFailed, this.templateValues(this.incident(finished.incidentId), finished.params));
+        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice } });
+        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice));
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));

@@ -192,6 +192,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         step.acceptStatuses.forEach((status, j) => {
           if (!statuses.includes(status)) add([...here, 'acceptStatuses', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
         });
+        step.waitUntil?.status.forEach((status, j) => {
+          if (!statuses.includes(status)) add([...here, 'waitUntil', 'status', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
+        });
+        if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
         for (const issue of kind.references?.(step, { diagnosisSteps, phase }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
       });
@@ -232,6 +236,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       `recovery path ${p.id}`,
       { previewsFrom: 1 },
     );
+    if (p.whenFailed) checkTemplate({ at: ['whenFailed'], template: p.whenFailed, as: 'text' }, { ...scope, previews: undefined }, at);
     p.previews.forEach((preview, j) => {
       const previewScope = { ...scope, previews: undefined };
       checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, previewScope, [...at, 'previews', j]);

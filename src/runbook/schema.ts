@@ -89,6 +89,11 @@ export const recoveryPath = z.strictObject({
   previews: z.array(preview).default([]),
   steps: z.array(step).min(1),
   /**
+   * What the thread offers when this recovery, or the validation after it, fails and there is nothing to roll back
+   * (scenario 4: scenario 2 for the window). A template over the path's parameters, posted as is.
+   */
+  whenFailed: template.optional(),
+  /**
    * A path proposed as its own plan, with the same parameters, when this one succeeds: a second approval, by someone
    * who has now seen what this one posted (a restored clone's counts, say), before the next change.
    */

@@ -36,6 +36,13 @@ export const stepCommon = {
   onlyIfGiven: z.string().optional(),
   /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
   acceptStatuses: z.array(z.string()).default([]),
+  /**
+   * Repeat this read-only step every `every` until it ends with one of `status`, for at most `deadline`; each check is
+   * shown as progress. At the deadline the step ends with its last status and says it gave up.
+   */
+  waitUntil: z
+    .strictObject({ status: z.array(z.string().min(1)).min(1), every: duration, deadline: duration })
+    .optional(),
 };
 
 /** The common fields as parsed, which the engine reads on every step whatever its kind. */
@@ -49,4 +56,5 @@ export interface StepCommon {
   onlyIfRan?: string;
   onlyIfGiven?: string;
   acceptStatuses: string[];
+  waitUntil?: { status: string[]; every: string; deadline: string };
 }

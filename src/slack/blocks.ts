@@ -199,6 +199,11 @@ export function runFinishedMessage(run: Run): Rendered {
   };
 }
 
+/** What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window). */
+export function followUpMessage(advice: string): Rendered {
+  return { text: `Next: ${advice}`, blocks: [section(`:arrow_right: ${escapeMrkdwn(advice)}`)] };
+}
+
 export function rollbackOfferMessage(recovery: Run): Rendered {
   return {
     text: 'A rollback is available',

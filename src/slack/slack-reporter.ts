@@ -13,6 +13,7 @@ import {
   planIsCut,
   planMessage,
   planText,
+  followUpMessage,
   rollbackOfferMessage,
   rootMessage,
   runFinishedMessage,
@@ -189,5 +190,9 @@ export class SlackReporter implements IncidentReporter {
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
+  }
+
+  async followUpOffered(incident: Incident, _recovery: Run, advice: string): Promise<void> {
+    void this.postInThread(incident, `follow-up ${_recovery.id}`, () => followUpMessage(this.deps.redact(advice)));
   }
 }

@@ -20,6 +20,7 @@ import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
 import { commandText, parseArgs, type CliOptions } from './args.js';
 import { journalCommand } from './journal-command.js';
+import { watchCommand } from './watch-command.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
@@ -65,6 +66,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  status   what holds a database, what waits for approval, the latest incidents',
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
+    '  watch   run the watchers (daemon heartbeat, disk, stale marts) once; exit 1 on a problem, 3 when one cannot tell',
     '  help',
     '',
     'Options: --approver <name>  who approves at the prompt (recorded as terminal:<name>; a destructive plan needs someone other than the requester)',
@@ -105,6 +107,10 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   }
   const config = loadConfig(io.env);
   limitReadOnlyMemory(config.duckdbMemoryLimit);
+  if (verb === 'watch') {
+    if (rest.length > 0) throw new UserError(`"watch" takes nothing after it`);
+    return watchCommand(config, deps.runCommand ?? realRunCommand, io.stdout, deps.clock);
+  }
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {

@@ -181,6 +181,10 @@ export class TerminalReporter implements IncidentReporter {
     this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${params} --approver <name>`));
   }
 
+  async followUpOffered(_incident: Incident, _recovery: Run, advice: string): Promise<void> {
+    this.line(`→ ${advice.replace(/\/databox /g, `${this.options.cli} `)}`);
+  }
+
   private startProgress(title: string): void {
     this.current = { title, started: Date.now(), frame: 0 };
     if (this.options.tty) {

@@ -33,7 +33,8 @@ describe('runbooks check', () => {
       'ok  backfill: Partial backfill of a single source',
       'ok  duckdb: Blown DuckDB file (local backend)',
       'ok  motherduck: MotherDuck point-in-time recovery',
-      `runbooks OK: 3 runbooks in ${path.join(projectRoot, 'runbooks')}`,
+      'ok  schedule: Paused Dagster schedules',
+      `runbooks OK: 4 runbooks in ${path.join(projectRoot, 'runbooks')}`,
     ]);
   });
 

@@ -17,6 +17,8 @@ export interface StandinCall {
 export interface Behaviour {
   exit?: number;
   stdout?: string;
+  /** A recorded output under test/fixtures, such as dagster/cli/liveness-live.txt. */
+  stdoutFile?: string;
   stderr?: string;
   sleepMs?: number;
   echoEnv?: string;

@@ -12,6 +12,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     stepFinished: async () => {},
     runFinished: async () => {},
     rollbackOffered: async () => {},
+    followUpOffered: async () => {},
     ...overrides,
   };
 }

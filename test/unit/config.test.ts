@@ -36,6 +36,9 @@ describe('defaults', () => {
       approvalTtlMs: 15 * 60 * 1000,
       diskFullPercent: 95,
       workers: 2,
+      // Scenario 4 and the watchers: tested in watch-config.test.ts.
+      dagster: expect.any(Object),
+      watch: expect.any(Object),
       duckdbMemoryLimit: '256MB',
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },

@@ -308,7 +308,7 @@ const backfillCases: Planted[] = [
 
 describe('the bundled runbooks pass every check', () => {
   it('loads runbooks/ with no problem', () => {
-    expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb', 'motherduck']);
+    expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb', 'motherduck', 'schedule']);
   });
 });
 

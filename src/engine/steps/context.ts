@@ -5,6 +5,7 @@ import { localTarget } from '../../database/local-target.js';
 import type { DatabaseTarget } from '../../database/target.js';
 import type { DatabaseTargets } from '../../database/targets.js';
 import type { Redactor } from '../../redact.js';
+import type { DagsterClient } from '../../dagster/graphql-client.js';
 
 /** Which database a SQL step talks to: the one DATABOX_BACKEND names, the local DuckDB file, or MotherDuck. */
 export const targetChoice = z.enum(['backend', 'local', 'motherduck']).default('backend');
@@ -15,6 +16,16 @@ export function targetOf(ctx: Pick<StepRunContext, 'targets' | 'databasePath'>, 
   if (!ctx.targets) return localTarget(ctx.databasePath);
   return choice === 'backend' ? ctx.targets.backend : ctx.targets[choice];
 }
+
+
+/** What the Dagster step kinds need from the configuration. */
+export interface DagsterRunTools {
+  /** Undefined when DAGSTER_URL is not set: the CLI answers alone. */
+  client?: DagsterClient;
+  heartbeatMaxAgeMs: number;
+}
+
+export const defaultDagsterRunTools: DagsterRunTools = { heartbeatMaxAgeMs: 3 * 60_000 };
 
 export interface StepRunContext {
   root: string;
@@ -30,6 +41,8 @@ export interface StepRunContext {
   progress: (text: string) => void;
   /** A command started: its PID is recorded, so a bot restarted mid-run can find and stop what it left running. */
   processStarted?: (pid: number, argv: readonly string[]) => void;
+  /** The Dagster webserver and thresholds (scenario 4); absent: defaults, the CLI only. */
+  dagster?: DagsterRunTools;
   /** The databases SQL steps talk to, by name (the service always sets them). */
   targets?: DatabaseTargets;
 }

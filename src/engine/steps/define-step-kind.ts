@@ -50,9 +50,19 @@ export interface ResolveTools {
   inRoot(template: string): string;
   /** Renders SQL whose placeholders stand for identifiers, or for typed literals ({{at | timestamp}}). */
   sql(template: string): string;
+  /** The configured Dagster webserver and daemon command, so a plan shows exactly what will run. */
+  dagster: DagsterSettings;
   /** The plan's clock: a timestamp literal must be before it. */
   now: Date;
 }
+
+export interface DagsterSettings {
+  url?: string;
+  /** DAGSTER_DAEMON_START as argv. */
+  daemonStart: readonly string[];
+}
+
+export const defaultDagsterSettings: DagsterSettings = { daemonStart: ['uv', 'run', 'dagster-daemon', 'run'] };
 
 export interface DescribeTools {
   root: string;

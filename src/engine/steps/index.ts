@@ -6,6 +6,9 @@
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
+import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
+import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
+import { dagsterHealthStepKind } from './dagster-health-step.js';
 import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
@@ -13,6 +16,7 @@ import { diskUsageStepKind } from './disk-usage-step.js';
 import { duckdbOpenStepKind } from './duckdb-open-step.js';
 import { duckdbScanStepKind } from './duckdb-scan-step.js';
 import { exportRowsStepKind } from './export-rows-step.js';
+import { martFreshnessStepKind } from './mart-freshness-step.js';
 import { leftoverClonesStepKind } from './leftover-clones-step.js';
 import { moveStepKind } from './move-step.js';
 import { namedSnapshotStepKind } from './named-snapshot-step.js';
@@ -32,6 +36,10 @@ export const stepKinds = [
   exportRowsStepKind,
   restoreRowsStepKind,
   dayCountsStepKind,
+  dagsterHealthStepKind,
+  martFreshnessStepKind,
+  dagsterDaemonStartStepKind,
+  dagsterBackfillStepKind,
   namedSnapshotStepKind,
   snapshotHistoryStepKind,
   tableCountsStepKind,

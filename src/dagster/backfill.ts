@@ -1,0 +1,74 @@
+// The explicit backfill of the missed window: `dagster job backfill` through the CLI, or launchPartitionBackfill where DAGSTER_URL is set.
+import type { CommandRunner } from '../process/run-command.js';
+import { DagsterError, type DagsterClient } from './graphql-client.js';
+
+export interface BackfillWindow {
+  from: string;
+  to: string;
+}
+
+export interface CliBackfill {
+  /** The partitioned job, such as all_pipelines. */
+  job: string;
+  /** The Python file holding the Definitions, relative to the checkout. */
+  definitionsFile: string;
+}
+
+/** `dagster job backfill -j <job> --from A --to B --noprompt -f <file>` (flags as in dagster/_cli/job.py; both ends inclusive). */
+export function backfillArgv(target: CliBackfill, window: BackfillWindow): string[] {
+  return ['uv', 'run', 'dagster', 'job', 'backfill', '-j', target.job, '--from', window.from, '--to', window.to, '--noprompt', '-f', target.definitionsFile];
+}
+
+/** The id `dagster job backfill` prints last: "Launched backfill job `<id>`". */
+export function launchedBackfillId(output: string): string | undefined {
+  return /Launched backfill job `([^`]+)`/.exec(output)?.[1];
+}
+
+export interface BackfillResult {
+  status: 'ok' | 'failed';
+  backfillId?: string;
+  via: 'graphql' | 'cli';
+  summary: string;
+  output: string;
+  exitCode?: number | null;
+}
+
+export interface BackfillRequest {
+  window: BackfillWindow;
+  client?: DagsterClient;
+  /** For GraphQL: the assets to backfill, each a key path such as ["ebird", "fct_daily_bird_observations"]. */
+  assetKeys: string[][];
+  cli: CliBackfill;
+  cwd: string;
+  runCommand: CommandRunner;
+  timeoutMs: number;
+  incidentId: string;
+  signal?: AbortSignal;
+}
+
+export async function runBackfill(request: BackfillRequest): Promise<BackfillResult> {
+  const { window } = request;
+  if (request.client && request.assetKeys.length > 0) {
+    try {
+      const backfillId = await request.client.launchPartitionBackfill({
+        assetKeys: request.assetKeys,
+        start: window.from,
+        end: window.to,
+        title: `databox ${request.incidentId}: missed window ${window.from} to ${window.to}`,
+        tags: [{ key: 'databox/incident', value: request.incidentId }],
+      });
+      return { status: 'ok', backfillId, via: 'graphql', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to} through the webserver; the BACKFILL daemon runs it`, output: '' };
+    } catch (error) {
+      if (!(error instanceof DagsterError)) throw error;
+      return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${error.message}`, output: error.raw ?? error.message };
+    }
+  }
+  const argv = backfillArgv(request.cli, window);
+  const result = await request.runCommand({ argv, cwd: request.cwd, timeoutMs: request.timeoutMs, signal: request.signal });
+  const backfillId = launchedBackfillId(result.output);
+  if (result.exitCode === 0 && backfillId) {
+    return { status: 'ok', backfillId, via: 'cli', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to}`, output: result.output, exitCode: 0 };
+  }
+  const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.exitCode === 0 ? 'it printed no backfill id' : `exit code ${result.exitCode}`);
+  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode };
+}

@@ -1,0 +1,157 @@
+// Dagster's state as evidence an operator can read (daemons with heartbeat age, schedules with time since last tick) and the verdict on it.
+import { formatDuration } from '../format-duration.js';
+import { textTable } from '../text-table.js';
+
+export interface DaemonEvidence {
+  type: string;
+  required: boolean;
+  /** Dagster's own verdict (null: none). */
+  healthy: boolean | null;
+  /** Seconds since the last heartbeat; null when there never was one or the source does not say. */
+  heartbeatAgeSeconds: number | null;
+  errors: string[];
+}
+
+export interface ScheduleEvidence {
+  name: string;
+  status: 'RUNNING' | 'STOPPED';
+  cron: string;
+  /** ISO time of the last tick, and of the last successful one (null: none, or the source does not say). */
+  lastTickAt: string | null;
+  lastTickStatus: string | null;
+  lastSuccessAt: string | null;
+  /** Seconds since the last tick. */
+  sinceLastTickSeconds: number | null;
+}
+
+/** Output no parser recognised: shown as is, never read as healthy. */
+export interface Unparsed {
+  command: string;
+  raw: string;
+}
+
+export interface DagsterEvidence {
+  /** Where the answer came from: the webserver's GraphQL API or the CLI fallback. */
+  source: 'graphql' | 'cli';
+  checkedAt: string;
+  /** Undefined when that part could not be read at all. */
+  daemons?: DaemonEvidence[];
+  /** `dagster-daemon liveness-check`'s answer, when the CLI was asked. */
+  daemonLive?: boolean;
+  schedules?: ScheduleEvidence[];
+  /** Why the webserver was not used, when the CLI answered instead. */
+  webserverProblem?: string;
+  unparsed: Unparsed[];
+  /** Failures that left a part unread (a command that would not start, a PythonError …). */
+  problems: string[];
+}
+
+export interface DagsterThresholds {
+  /** A required daemon whose last heartbeat is older than this counts as stopped, whatever Dagster says. */
+  heartbeatMaxAgeSeconds: number;
+}
+
+export type DagsterVerdictId = 'daemon-stopped' | 'schedules-paused' | 'schedules-behind' | 'healthy' | 'inconclusive';
+
+export interface DagsterVerdict {
+  id: DagsterVerdictId;
+  title: string;
+  /** Since when (ISO), for a stopped daemon or paused schedules: the last heartbeat or the last successful tick. */
+  since: string | null;
+  /** The days to backfill: from the day after the last successful tick to the last complete day. */
+  window: { from: string; to: string } | null;
+  reasons: string[];
+}
+
+const day = 86_400_000;
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The days no tick covered: the day after the last successful tick up to yesterday (today is still arriving). */
+export function missedWindow(lastSuccessAt: string | null, now: Date): { from: string; to: string } | null {
+  if (!lastSuccessAt) return null;
+  const from = isoDay(Date.parse(lastSuccessAt) + day);
+  const to = isoDay(now.getTime() - day);
+  return from <= to ? { from, to } : null;
+}
+
+function oldest(times: (string | null)[]): string | null {
+  const known = times.filter((t): t is string => t !== null).sort();
+  return known[0] ?? null;
+}
+
+export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date): DagsterVerdict {
+  const reasons: string[] = [];
+  const stale = (evidence.daemons ?? []).filter(
+    (d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > thresholds.heartbeatMaxAgeSeconds),
+  );
+  for (const d of stale) {
+    reasons.push(
+      d.heartbeatAgeSeconds === null
+        ? `daemon ${d.type} has never sent a heartbeat`
+        : `daemon ${d.type}: last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago${d.healthy === false ? ', Dagster calls it unhealthy' : ''}`,
+    );
+  }
+  if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
+  const schedules = evidence.schedules ?? [];
+  const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
+  const window = missedWindow(lastSuccess, now);
+  if (stale.length > 0 || evidence.daemonLive === false) {
+    const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
+    const since = oldest(heartbeats) ?? lastSuccess;
+    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons };
+  }
+  const stopped = schedules.filter((s) => s.status === 'STOPPED');
+  if (stopped.length > 0) {
+    for (const s of stopped) reasons.push(`schedule ${s.name} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}`);
+    const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
+    const stoppedWindow = missedWindow(oldest(stopped.map((s) => s.lastSuccessAt)), now);
+    return { id: 'schedules-paused', title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`, since, window: stoppedWindow, reasons };
+  }
+  if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
+  if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
+  for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
+  reasons.push(...evidence.problems);
+  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons };
+  if (window) {
+    return {
+      id: 'schedules-behind',
+      title: `Schedules running but no successful tick since ${lastSuccess?.slice(0, 16).replace('T', ' ')} UTC`,
+      since: lastSuccess,
+      window,
+      reasons: [`the days ${window.from} to ${window.to} have no successful tick`],
+    };
+  }
+  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [] };
+}
+
+function age(seconds: number | null): string {
+  return seconds === null ? 'never' : `${formatDuration(seconds * 1000)} ago`;
+}
+
+/** The evidence as plain-text tables for the thread or the terminal. */
+export function describeDagsterEvidence(evidence: DagsterEvidence): string {
+  const parts: string[] = [`Source: ${evidence.source === 'graphql' ? 'Dagster webserver (GraphQL)' : 'Dagster CLI'}${evidence.webserverProblem ? ` (webserver: ${evidence.webserverProblem})` : ''}`];
+  if (evidence.daemons) {
+    parts.push(
+      textTable(
+        ['daemon', 'required', 'healthy', 'last heartbeat', 'errors'],
+        evidence.daemons.map((d) => [d.type, d.required ? 'yes' : 'no', d.healthy === null ? '?' : d.healthy ? 'yes' : 'no', age(d.heartbeatAgeSeconds), d.errors[0]?.slice(0, 80) ?? '']),
+      ),
+    );
+  }
+  if (evidence.daemonLive !== undefined) parts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
+  if (evidence.schedules) {
+    parts.push(
+      textTable(
+        ['schedule', 'status', 'cron', 'last tick', 'since last tick', 'last success'],
+        evidence.schedules.map((s) => [s.name, s.status, s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown']),
+      ),
+    );
+  }
+  for (const u of evidence.unparsed) parts.push(`Could not parse the output of \`${u.command}\`; it said:\n${u.raw.trim() || '(nothing)'}`);
+  for (const p of evidence.problems) parts.push(`Problem: ${p}`);
+  return parts.join('\n\n');
+}

@@ -1,0 +1,255 @@
+// Talks to the Dagster webserver's GraphQL API (POST <DAGSTER_URL>/graphql) with a timeout; every failure is a DagsterError.
+
+/** Why an answer could not be used: the operator sees `message`; `kind` decides what the bot does next. */
+export type DagsterErrorKind = 'unreachable' | 'timeout' | 'http' | 'graphql' | 'python-error' | 'bad-answer';
+
+export class DagsterError extends Error {
+  override readonly name = 'DagsterError';
+  constructor(
+    readonly kind: DagsterErrorKind,
+    message: string,
+    /** The raw answer, when there was one, so the thread can show what came back. */
+    readonly raw?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DaemonStatus {
+  daemonType: string;
+  required: boolean;
+  /** Dagster's own verdict; null while it has none. It tolerates a heartbeat up to 30 min old, so age is judged here too. */
+  healthy: boolean | null;
+  /** Epoch seconds of the last heartbeat, or null when there never was one. */
+  lastHeartbeatTime: number | null;
+  lastHeartbeatErrors: { message: string }[];
+}
+
+export interface Tick {
+  /** Epoch seconds. */
+  timestamp: number;
+  status: 'STARTED' | 'SKIPPED' | 'SUCCESS' | 'FAILURE';
+  error: { message: string } | null;
+}
+
+export interface ScheduleStatus {
+  name: string;
+  cronSchedule: string;
+  executionTimezone: string | null;
+  status: 'RUNNING' | 'STOPPED';
+  lastTick: Tick | null;
+  lastSuccess: Tick | null;
+}
+
+export interface RepositoryRef {
+  repositoryLocationName: string;
+  repositoryName: string;
+}
+
+export interface BackfillRequest {
+  assetKeys: string[][];
+  start: string;
+  end: string;
+  title: string;
+  tags: { key: string; value: string }[];
+}
+
+export interface DagsterClientOptions {
+  /** The webserver's base URL, such as http://127.0.0.1:3000; /graphql is appended. */
+  url: string;
+  timeoutMs: number;
+  /** The code location to read schedules from; found through repositoriesOrError when not given. */
+  location?: string;
+  /** A `Definitions` object's repository is named __repository__. */
+  repository?: string;
+}
+
+const daemonHealthQuery = `query DataboxDaemonHealth {
+  instance {
+    daemonHealth {
+      allDaemonStatuses { id daemonType required healthy lastHeartbeatTime lastHeartbeatErrors { message } }
+    }
+  }
+}`;
+
+const repositoriesQuery = `query DataboxRepositories {
+  repositoriesOrError {
+    __typename
+    ... on RepositoryConnection { nodes { name location { name } } }
+    ... on PythonError { message }
+  }
+}`;
+
+const schedulesQuery = `query DataboxSchedules($selector: RepositorySelector!) {
+  schedulesOrError(repositorySelector: $selector) {
+    __typename
+    ... on Schedules {
+      results {
+        name
+        cronSchedule
+        executionTimezone
+        scheduleState {
+          status
+          lastTick: ticks(limit: 1) { timestamp status error { message } }
+          lastSuccess: ticks(limit: 1, statuses: [SUCCESS]) { timestamp status error { message } }
+        }
+      }
+    }
+    ... on RepositoryNotFoundError { message }
+    ... on PythonError { message }
+  }
+}`;
+
+const backfillMutation = `mutation DataboxBackfill($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}`;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it. */
+function unionError(value: Json, what: string): DagsterError | undefined {
+  const typename = String(value.__typename ?? '');
+  if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while reading ${what}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
+  if (typename.endsWith('Error') || typename === 'RunConfigValidationInvalid' || typename === 'RunConflict') {
+    return new DagsterError('graphql', `Dagster refused ${what}: ${typename}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
+  }
+  return undefined;
+}
+
+export class DagsterClient {
+  readonly endpoint: string;
+
+  constructor(private readonly options: DagsterClientOptions) {
+    this.endpoint = `${options.url.replace(/\/+$/, '')}/graphql`;
+  }
+
+  /** Sends one GraphQL document; resolves to its `data`, or throws a DagsterError saying what went wrong. */
+  async request(query: string, variables: Json = {}): Promise<Json> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    let text: string;
+    let status: number;
+    try {
+      const response = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+        signal: controller.signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new DagsterError('timeout', `the Dagster webserver at ${this.endpoint} did not answer within ${this.options.timeoutMs / 1000} s`);
+      }
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new DagsterError('unreachable', `the Dagster webserver at ${this.endpoint} cannot be reached (${cause?.message ?? cause?.code ?? (error as Error).message})`);
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status} with something that is not JSON`, text.slice(0, 4000));
+    }
+    const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
+    if (errors.length > 0) {
+      const first = errors[0] as Json;
+      throw new DagsterError('graphql', `Dagster's GraphQL API answered with an error: ${String(first.message ?? JSON.stringify(first))}`, text.slice(0, 4000));
+    }
+    if (status >= 400) throw new DagsterError('http', `the Dagster webserver answered HTTP ${status}`, text.slice(0, 4000));
+    if (!isObject(body) || !isObject(body.data)) throw new DagsterError('bad-answer', 'the Dagster webserver answered without data', text.slice(0, 4000));
+    return body.data;
+  }
+
+  async daemonHealth(): Promise<DaemonStatus[]> {
+    const data = await this.request(daemonHealthQuery);
+    const statuses = (data.instance as Json | undefined)?.daemonHealth as Json | undefined;
+    const list = statuses?.allDaemonStatuses;
+    if (!Array.isArray(list)) throw new DagsterError('bad-answer', 'the daemon health answer has no allDaemonStatuses', JSON.stringify(data).slice(0, 4000));
+    return list.map((entry): DaemonStatus => {
+      const d = entry as Json;
+      return {
+        daemonType: String(d.daemonType),
+        required: d.required === true,
+        healthy: typeof d.healthy === 'boolean' ? d.healthy : null,
+        lastHeartbeatTime: typeof d.lastHeartbeatTime === 'number' ? d.lastHeartbeatTime : null,
+        lastHeartbeatErrors: Array.isArray(d.lastHeartbeatErrors) ? d.lastHeartbeatErrors.map((e) => ({ message: String((e as Json).message ?? '') })) : [],
+      };
+    });
+  }
+
+  /** The repositories to read schedules from: the configured one, or every one the webserver has loaded. */
+  async repositories(): Promise<RepositoryRef[]> {
+    if (this.options.location) return [{ repositoryLocationName: this.options.location, repositoryName: this.options.repository ?? '__repository__' }];
+    const data = await this.request(repositoriesQuery);
+    const answer = data.repositoriesOrError as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the repositories answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, 'its repositories');
+    if (failure) throw failure;
+    const nodes = Array.isArray(answer.nodes) ? (answer.nodes as Json[]) : [];
+    return nodes.map((node) => ({ repositoryLocationName: String((node.location as Json | undefined)?.name ?? ''), repositoryName: String(node.name) }));
+  }
+
+  async schedules(): Promise<ScheduleStatus[]> {
+    const all: ScheduleStatus[] = [];
+    for (const selector of await this.repositories()) {
+      const data = await this.request(schedulesQuery, { selector });
+      const answer = data.schedulesOrError as Json | undefined;
+      if (!isObject(answer)) throw new DagsterError('bad-answer', 'the schedules answer is empty', JSON.stringify(data).slice(0, 4000));
+      const failure = unionError(answer, `the schedules of ${selector.repositoryName}@${selector.repositoryLocationName}`);
+      if (failure) throw failure;
+      const results = Array.isArray(answer.results) ? (answer.results as Json[]) : [];
+      for (const result of results) all.push(toSchedule(result));
+    }
+    return all;
+  }
+
+  /** Launches a backfill of the given assets over a partition range; resolves to the backfill's id. */
+  async launchPartitionBackfill(request: BackfillRequest): Promise<string> {
+    const params = {
+      partitionsByAssets: request.assetKeys.map((path) => ({ assetKey: { path }, partitions: { range: { start: request.start, end: request.end } } })),
+      title: request.title,
+      tags: request.tags,
+    };
+    const data = await this.request(backfillMutation, { params });
+    const answer = data.launchPartitionBackfill as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the backfill answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, 'the backfill');
+    if (failure) throw failure;
+    if (typeof answer.backfillId !== 'string') throw new DagsterError('bad-answer', 'the backfill answer carries no backfillId', JSON.stringify(answer));
+    return answer.backfillId;
+  }
+}
+
+function toTick(value: unknown): Tick | null {
+  const list = Array.isArray(value) ? value : [];
+  const tick = list[0] as Json | undefined;
+  if (!tick || typeof tick.timestamp !== 'number') return null;
+  return {
+    timestamp: tick.timestamp,
+    status: String(tick.status) as Tick['status'],
+    error: isObject(tick.error) ? { message: String(tick.error.message ?? '') } : null,
+  };
+}
+
+function toSchedule(result: Json): ScheduleStatus {
+  const state = (result.scheduleState ?? {}) as Json;
+  return {
+    name: String(result.name),
+    cronSchedule: String(result.cronSchedule ?? ''),
+    executionTimezone: typeof result.executionTimezone === 'string' ? result.executionTimezone : null,
+    status: state.status === 'RUNNING' ? 'RUNNING' : 'STOPPED',
+    lastTick: toTick(state.lastTick),
+    lastSuccess: toTick(state.lastSuccess),
+  };
+}

@@ -1,0 +1,66 @@
+// The dagster-daemon-start step kind: DAGSTER_DAEMON_START started detached (PID and start time journaled), then its heartbeat checked.
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from '../../config.js';
+import { defaultCliCommands } from '../../dagster/probe.js';
+import { daemonAlreadyRunning, startDaemon } from '../../dagster/start-daemon.js';
+import { duration, stepCommon } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('dagster-daemon-start'),
+  /** How long the process must stay up before its heartbeat is looked for. */
+  settle: duration.default('5s'),
+  /** How long to wait for a fresh heartbeat after that. */
+  heartbeatWait: duration.default('60s'),
+});
+
+type Parsed = z.output<typeof schema>;
+export type DagsterDaemonStartStep = Parsed & { argv: string[]; cwd: string } & ResolvedCommon;
+
+export async function runDagsterDaemonStartStep(step: DagsterDaemonStartStep, ctx: StepRunContext): Promise<StepResult> {
+  const started = performance.now();
+  const logFile = path.join(ctx.stateDir, 'daemons', `${ctx.incidentId}-${step.id}.log`);
+  const request = {
+    argv: step.argv,
+    cwd: step.cwd,
+    logFile,
+    settleMs: parseDuration(step.settle) as number,
+    heartbeatWaitMs: parseDuration(step.heartbeatWait) as number,
+    client: (ctx.dagster ?? defaultDagsterRunTools).client,
+    runCommand: ctx.runCommand,
+    livenessArgv: defaultCliCommands.liveness,
+    clock: ctx.clock,
+  };
+  const running = await daemonAlreadyRunning(request, (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000);
+  if (running) {
+    return { status: 'already-running', summary: `not started: the daemon is already running (${running})`, durationMs: elapsedSince(started), outputs: { pid: null, startedAt: '', logFile: '' } };
+  }
+  const result = await startDaemon(request);
+  return {
+    status: result.status,
+    summary: ctx.redact(result.summary),
+    output: ctx.redact(result.output),
+    exitCode: result.status === 'exited' ? null : undefined,
+    durationMs: elapsedSince(started),
+    // The PID and start time go into the journal with the step's outcome: the daemon outlives the bot.
+    outputs: { pid: result.pid ?? null, startedAt: result.startedAt, logFile },
+  };
+}
+
+export const dagsterDaemonStartStepKind = defineStepKind({
+  kind: 'dagster-daemon-start',
+  schema,
+  statuses: ['ok', 'already-running', 'exited', 'not-heartbeating'],
+  outputs: ['pid', 'startedAt', 'logFile'],
+  defaultTimeoutMs: 5 * 60_000,
+  rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'starting the daemon changes what runs: set mutates: true' }] : []),
+  templates: () => [],
+  resolve: (step, tools) => ({ ...step, argv: [...tools.dagster.daemonStart], cwd: tools.root }),
+  describe: (step, { showArg }) =>
+    `${step.argv.map(showArg).join(' ')}  (started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
+  run: runDagsterDaemonStartStep,
+});

@@ -1,0 +1,52 @@
+// The mart-freshness step kind: each mart's newest date against its SLA (the SLAs are the step's data in the runbook).
+import { z } from 'zod';
+import { formatDuration } from '../../format-duration.js';
+import { checkMartFreshness, describeFreshness } from '../../marts/freshness.js';
+import { martSlas } from '../../marts/slas.js';
+import { stepCommon } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, type StepRunContext } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('mart-freshness'),
+  /** Each mart: table, date column and the lag allowed behind now (from the start of its newest day, UTC). */
+  marts: martSlas,
+});
+
+export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
+
+export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRunContext): Promise<StepResult> {
+  const started = performance.now();
+  const results = await checkMartFreshness(ctx.databasePath, step.marts, ctx.clock(), step.timeoutMs);
+  const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
+  const unreadable = results.filter((r) => r.status === 'unreadable');
+  const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
+  const summary =
+    status === 'fresh'
+      ? `all ${results.length} marts within their SLA`
+      : status === 'stale'
+        ? `${late.length} of ${results.length} marts past their SLA: ${late.map(describeFreshness).join('; ')}`
+        : `could not read: ${unreadable.map(describeFreshness).join('; ')}`;
+  return {
+    status,
+    summary,
+    output: results.map(describeFreshness).join('\n'),
+    durationMs: elapsedSince(started),
+    outputs: { staleMarts: late.map((r) => r.table).join(', '), oldest: results.map((r) => r.newest).filter(Boolean).sort()[0] ?? '' },
+  };
+}
+
+export const martFreshnessStepKind = defineStepKind({
+  kind: 'mart-freshness',
+  schema,
+  statuses: ['fresh', 'stale', 'unreadable'],
+  outputs: ['staleMarts', 'oldest'],
+  defaultTimeoutMs: 2 * 60_000,
+  rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
+  templates: () => [],
+  resolve: (step) => step,
+  describe: (step) => `newest date of each mart against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}`,
+  run: runMartFreshnessStep,
+});

@@ -1,0 +1,73 @@
+// Each mart's newest date against its SLA, read from the DuckDB file read-only.
+import { formatDuration } from '../format-duration.js';
+import { openDatabase, withTimeout } from '../duckdb/open.js';
+import { quoteIdentifier } from '../runbook/template.js';
+import type { MartSla } from './slas.js';
+
+export interface MartFreshness {
+  table: string;
+  /** The newest date (YYYY-MM-DD or an ISO time), null when the table is empty. */
+  newest: string | null;
+  /** How far behind now that is, in ms; null when it could not be read. */
+  lagMs: number | null;
+  maxLagMs: number;
+  status: 'fresh' | 'stale' | 'empty' | 'unreadable';
+  problem?: string;
+}
+
+function newestMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Reads max(dateColumn) of every mart; a table that cannot be read is reported as such, never as fresh. */
+export async function checkMartFreshness(databasePath: string, slas: readonly MartSla[], now: Date, timeoutMs = 60_000): Promise<MartFreshness[]> {
+  let db;
+  try {
+    db = await openDatabase(databasePath, false);
+  } catch (error) {
+    const problem = `cannot open ${databasePath} read-only: ${(error as Error).message.split('\n')[0]}`;
+    return slas.map((sla) => ({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem }));
+  }
+  try {
+    const results: MartFreshness[] = [];
+    for (const sla of slas) {
+      try {
+        const reader = await withTimeout(db.connection, timeoutMs, () =>
+          db.connection.runAndReadAll(`SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`),
+        );
+        const value = reader.getRowObjects()[0]?.newest ?? null;
+        const ms = newestMs(value);
+        if (value === null) {
+          results.push({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'empty' });
+        } else if (ms === null) {
+          results.push({ table: sla.table, newest: String(value), lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem: `"${String(value)}" in ${sla.dateColumn} is not a date` });
+        } else {
+          const lagMs = Math.max(0, now.getTime() - ms);
+          results.push({ table: sla.table, newest: String(value), lagMs, maxLagMs: sla.maxLag, status: lagMs > sla.maxLag ? 'stale' : 'fresh' });
+        }
+      } catch (error) {
+        results.push({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem: (error as Error).message.split('\n')[0] });
+      }
+    }
+    return results;
+  } finally {
+    db.close();
+  }
+}
+
+/** One line per mart: "ebird.fct_daily_bird_observations: newest 2026-04-17, 4 days 9 h behind (SLA 36 h)". */
+export function describeFreshness(f: MartFreshness): string {
+  const sla = `SLA ${formatDuration(f.maxLagMs)}`;
+  switch (f.status) {
+    case 'fresh':
+    case 'stale':
+      return `${f.table}: newest ${f.newest}, ${formatDuration(f.lagMs ?? 0)} behind (${sla})${f.status === 'stale' ? ', past its SLA' : ''}`;
+    case 'empty':
+      return `${f.table}: no rows (${sla})`;
+    case 'unreadable':
+      return `${f.table}: could not be read: ${f.problem ?? 'unknown error'}`;
+  }
+}

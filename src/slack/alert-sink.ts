@@ -1,0 +1,75 @@
+// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread.
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { formatDuration } from '../format-duration.js';
+import type { Logger } from '../logger.js';
+import type { Redactor } from '../redact.js';
+import type { AlertRef, OutageState } from '../watchers/alert-state.js';
+import type { Finding, Watcher } from '../watchers/finding.js';
+import { recoveryText, type AlertSink } from '../watchers/watch-service.js';
+import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+
+export const openFromAlertActionId = 'open_incident_from_alert';
+
+const scenarioLabels: Record<Finding['scenario'], string> = {
+  schedule: 'Diagnose (scenario 4: paused schedules)',
+  duckdb: 'Diagnose (scenario 1: DuckDB file, disk full)',
+};
+
+export function alertBlocks(finding: Finding, since: string): { text: string; blocks: KnownBlock[] } {
+  const details = finding.details.join('\n').trim();
+  return {
+    text: `:rotating_light: ${finding.summary}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${escapeMrkdwn(finding.summary)}*`.slice(0, 3_000) } },
+      ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread.` }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: openFromAlertActionId,
+            style: 'danger',
+            text: { type: 'plain_text', text: scenarioLabels[finding.scenario] },
+            value: JSON.stringify({ scenario: finding.scenario, watcher: finding.watcher }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export class SlackAlertSink implements AlertSink {
+  constructor(
+    private readonly client: WebClient,
+    private readonly channel: string | undefined,
+    private readonly redact: Redactor,
+    private readonly logger: Logger,
+  ) {}
+
+  async alert(finding: Finding, since: string): Promise<AlertRef | undefined> {
+    if (!this.channel) {
+      this.logger.warn({ watcher: finding.watcher, summary: finding.summary }, 'a watcher found a problem; set DATABOX_ALERT_CHANNEL to have it posted');
+      return undefined;
+    }
+    const message = alertBlocks({ ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) }, since);
+    const posted = await this.client.chat.postMessage({ channel: this.channel, ...message, unfurl_links: false });
+    return { channel: posted.channel ?? this.channel, ts: posted.ts as string };
+  }
+
+  async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {
+    if (!outage.ref) return;
+    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}: ${escapeMrkdwn(this.redact(finding.summary))}`;
+    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+  }
+
+  async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void> {
+    const text = `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, durationMs))} (${escapeMrkdwn(this.redact(finding.summary))})`;
+    if (outage.ref) {
+      await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+    } else if (this.channel) {
+      await this.client.chat.postMessage({ channel: this.channel, text });
+    }
+  }
+}

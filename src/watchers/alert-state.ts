@@ -1,0 +1,31 @@
+// One watcher's outage state and the rule that makes one alert per outage, reminders, and one recovery message.
+export interface AlertRef {
+  channel: string;
+  ts: string;
+}
+
+export interface OutageState {
+  /** When the outage began (the first check that found the problem). */
+  since: string;
+  summary: string;
+  /** When the alert, or the latest reminder, was posted. */
+  lastPostedAt: string;
+  /** The alert message, so reminders and the recovery go into its thread; undefined when no channel was set. */
+  ref?: AlertRef;
+}
+
+export type AlertAction =
+  | { kind: 'alert' }
+  | { kind: 'reminder'; outage: OutageState }
+  | { kind: 'recovered'; outage: OutageState; durationMs: number }
+  | { kind: 'none' };
+
+/** Decides what to post for a finding, given the outage in progress (if any): never once per poll. */
+export function decideAlert(outage: OutageState | undefined, state: 'healthy' | 'problem' | 'unknown', now: Date, reminderMs: number): AlertAction {
+  if (state === 'unknown') return { kind: 'none' };
+  if (state === 'problem') {
+    if (!outage) return { kind: 'alert' };
+    return now.getTime() - Date.parse(outage.lastPostedAt) >= reminderMs ? { kind: 'reminder', outage } : { kind: 'none' };
+  }
+  return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)) } : { kind: 'none' };
+}

@@ -1,0 +1,30 @@
+// The three watchers as the configuration sets them up, shared by the bot and `cli watch`.
+import type { Config } from '../config.js';
+import { DagsterClient } from '../dagster/graphql-client.js';
+import { loadMartSlas } from '../marts/slas.js';
+import type { CommandRunner } from '../process/run-command.js';
+import { daemonWatcher } from './daemon-watcher.js';
+import { diskWatcher } from './disk-watcher.js';
+import type { Watcher } from './finding.js';
+import { martsWatcher } from './marts-watcher.js';
+
+export function dagsterClientFor(config: Config): DagsterClient | undefined {
+  const { url, timeoutMs, location, repository } = config.dagster;
+  return url ? new DagsterClient({ url, timeoutMs, location, repository }) : undefined;
+}
+
+/** `oneShot`: a single check (the terminal), so a webserver that does not answer is an outage at once. */
+export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot = false, busy?: () => string | undefined): Watcher[] {
+  return [
+    daemonWatcher({
+      client: dagsterClientFor(config),
+      runCommand,
+      root: config.databoxRoot,
+      heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs,
+      downAfterMs: oneShot ? 0 : config.watch.dagsterDownAfterMs,
+      enabled: config.watch.daemon,
+    }),
+    diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
+    martsWatcher({ databasePath: config.databasePath, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
+  ];
+}

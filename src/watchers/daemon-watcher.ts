@@ -1,0 +1,48 @@
+// Daemon heartbeat watcher: required Dagster daemons unhealthy or silent too long, or the webserver not answering too long.
+import { formatDuration } from '../format-duration.js';
+import { describeDagsterEvidence } from '../dagster/evidence.js';
+import type { DagsterClient } from '../dagster/graphql-client.js';
+import { probeDagster } from '../dagster/probe.js';
+import type { CommandRunner } from '../process/run-command.js';
+import type { Finding, Watcher } from './finding.js';
+
+export interface DaemonWatcherOptions {
+  client?: DagsterClient;
+  runCommand: CommandRunner;
+  root: string;
+  heartbeatMaxAgeMs: number;
+  downAfterMs: number;
+  enabled: boolean;
+}
+
+export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
+  /** The first check the webserver did not answer, in this process: an outage only once it lasts downAfterMs. */
+  let unansweredSince: Date | undefined;
+  return {
+    id: 'daemon',
+    title: 'Dagster daemon heartbeat',
+    off: !options.enabled ? 'turned off (DATABOX_WATCH_DAEMON=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
+    async check(now: Date): Promise<Finding> {
+      const evidence = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
+      const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
+      if (evidence.daemons === undefined) {
+        unansweredSince ??= now;
+        const silentMs = now.getTime() - unansweredSince.getTime();
+        const why = evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer';
+        if (silentMs >= options.downAfterMs) {
+          const summary = silentMs > 0 ? `The Dagster webserver has not answered for ${formatDuration(silentMs)}` : 'The Dagster webserver does not answer';
+          return { ...base, state: 'problem', summary, details: [why] };
+        }
+        return { ...base, state: 'unknown', summary: `The Dagster webserver did not answer (${formatDuration(silentMs)} so far): ${why}`, details: [why] };
+      }
+      unansweredSince = undefined;
+      const maxAgeSeconds = options.heartbeatMaxAgeMs / 1000;
+      const bad = evidence.daemons.filter((d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > maxAgeSeconds));
+      if (bad.length === 0) {
+        return { ...base, state: 'healthy', summary: `${evidence.daemons.filter((d) => d.required).length} required daemons heartbeating`, details: [] };
+      }
+      const names = bad.map((d) => `${d.type} (${d.heartbeatAgeSeconds === null ? 'no heartbeat ever' : `last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago`}${d.healthy === false ? ', unhealthy' : ''})`);
+      return { ...base, state: 'problem', summary: `Dagster daemon not heartbeating: ${names.join(', ')}`, details: [describeDagsterEvidence({ ...evidence, schedules: undefined })] };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// What one watcher found on one check, and the shape every watcher has.
+export type WatcherId = 'daemon' | 'disk' | 'marts';
+
+/** The scenario an alert's button opens: scenario 4 (schedule) or scenario 1 (duckdb, for a full disk). */
+export type AlertScenario = 'schedule' | 'duckdb';
+
+export interface Finding {
+  watcher: WatcherId;
+  /** healthy: nothing wrong; problem: alert; unknown: could not tell (nothing changes, the status says why). */
+  state: 'healthy' | 'problem' | 'unknown';
+  /** One line for the alert and the status. */
+  summary: string;
+  /** Evidence lines. */
+  details: string[];
+  scenario: AlertScenario;
+}
+
+export interface Watcher {
+  id: WatcherId;
+  title: string;
+  /** Why it is off (a variable set to false, DAGSTER_URL unset …); undefined when it runs. */
+  off?: string;
+  check(now: Date): Promise<Finding>;
+}

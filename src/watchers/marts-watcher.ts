@@ -1,0 +1,33 @@
+// Stale-marts watcher: each mart's newest date against its SLA from runbooks/schedule.yml.
+import { checkMartFreshness, describeFreshness } from '../marts/freshness.js';
+import type { MartSla } from '../marts/slas.js';
+import type { Finding, Watcher } from './finding.js';
+
+export interface MartsWatcherOptions {
+  databasePath: string;
+  slas: MartSla[];
+  enabled: boolean;
+  /** A plan changing the database right now (its id and title): then the file is left alone and nothing is judged. */
+  busy?: () => string | undefined;
+}
+
+export function martsWatcher(options: MartsWatcherOptions): Watcher {
+  return {
+    id: 'marts',
+    title: 'Mart freshness',
+    off: !options.enabled ? 'turned off (DATABOX_WATCH_MARTS=false)' : options.slas.length === 0 ? 'off: no SLAs (runbooks/schedule.yml has no marts)' : undefined,
+    async check(now: Date): Promise<Finding> {
+      const busy = options.busy?.();
+      if (busy) return { watcher: 'marts', scenario: 'schedule', details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
+      const results = await checkMartFreshness(options.databasePath, options.slas, now);
+      const details = results.map(describeFreshness);
+      const base = { watcher: 'marts' as const, scenario: 'schedule' as const, details };
+      const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
+      if (late.length > 0) return { ...base, state: 'problem', summary: `Marts past their SLA: ${late.map(describeFreshness).join('; ')}` };
+      const unreadable = results.filter((r) => r.status === 'unreadable');
+      // A locked or missing file says nothing about freshness: the disk watcher and scenario 1 cover those.
+      if (unreadable.length > 0) return { ...base, state: 'unknown', summary: `Could not read: ${unreadable.map(describeFreshness).join('; ')}` };
+      return { ...base, state: 'healthy', summary: `${results.length} marts within their SLA` };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// `npm run --silent cli -- watch` as cron would run it: the watchers once, their findings printed, non-zero when something is wrong.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { DagsterStandIn } from '../helpers/dagster-stand-in.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('cli-watch-');
+const dagster = new DagsterStandIn();
+let root: string;
+let runbooksDir: string;
+
+beforeAll(async () => {
+  await dagster.start();
+  root = tempDir();
+  runbooksDir = tempDir();
+  fs.mkdirSync(path.join(root, 'data'));
+  const instance = await DuckDBInstance.create(path.join(root, 'data', 'databox.duckdb'));
+  const connection = await instance.connect();
+  // The newest day is yesterday, so the SLA holds whatever day the test runs.
+  await connection.run('CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations AS SELECT current_date - 1 - CAST(range AS INTEGER) AS day_date FROM range(10)');
+  connection.closeSync();
+  instance.closeSync();
+  fs.writeFileSync(path.join(runbooksDir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 48h }\n');
+});
+afterAll(() => dagster.stop());
+
+function env(extra: Record<string, string>): Record<string, string> {
+  return cliEnv({ DATABOX_ROOT: root, DATABOX_STATE_DIR: path.join(root, 'var'), DATABOX_RUNBOOKS_DIR: runbooksDir, DAGSTER_URL: dagster.url, ...extra });
+}
+
+describe('cli watch', () => {
+  it('exits 1 and names the problem when the disk is over the threshold; prints each watcher', async () => {
+    // The recorded heartbeats are old by now, so the daemon is judged with a threshold wide enough to pass.
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy' };
+    const result = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '1', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Dagster daemon heartbeat: OK: 5 required daemons heartbeating\n/);
+    expect(result.stdout).toMatch(/\nDisk space: PROBLEM: Disk at or over 1%: .*databox\.duckdb/);
+    expect(result.stdout).toMatch(/\nMart freshness: OK: 1 marts within their SLA\n/);
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 0 when everything is healthy, and 1 when the daemon is stopped', async () => {
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy' };
+    const healthy = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
+    expect(healthy.code).toBe(0);
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
+    const stopped = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
+    expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ h \d+ min ago, unhealthy\)/);
+    expect(stopped.stdout).toContain('Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
+    expect(stopped.code).toBe(1);
+  });
+
+  it('counts a webserver that does not answer as a problem at once', async () => {
+    const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
+    expect(result.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: The Dagster webserver does not answer\n    the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
+    expect(result.code).toBe(1);
+  });
+});

@@ -1,0 +1,150 @@
+// Scenario 4 end to end through the real Bolt app: diagnose a stopped daemon from Dagster's recorded answers, recover with the
+// requester's own confirmation (daemon started detached, backfill of the diagnosed window), validate until marts are fresh.
+import fs from 'node:fs';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-18 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
+const offset = recordedAt.getTime() - Date.now();
+const clock = () => new Date(Date.now() + offset);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+const daemonPids: number[] = [];
+
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  harness = undefined;
+  await createMartsDatabase(checkout.databasePath, '2026-04-17');
+});
+afterEach(async () => {
+  for (const pid of daemonPids.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  nock.cleanAll();
+  await closeStandIns(harness, slack, checkout);
+});
+
+/** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before. */
+function dagsterStoppedUntilStarted(): void {
+  serveDagster({
+    DataboxRepositories: 'repositories',
+    DataboxSchedules: 'schedules-daemon-stopped',
+    DataboxDaemonHealth: () => {
+      if (!checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')) return graphqlFixture('daemon-health-stopped');
+      const answer = graphqlFixture('daemon-health-healthy') as any;
+      for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
+      return answer;
+    },
+  });
+}
+
+function message(startsWith: string): string {
+  const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
+  expect(found, `a message starting "${startsWith}"`).toBeDefined();
+  return `${found?.text}\n${found?.blocks}`;
+}
+
+describe('/databox diagnose schedule and recover schedule', () => {
+  it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
+    dagsterStoppedUntilStarted();
+    checkout.behave({
+      'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - Instance is configured with the following daemons\n', sleepMs: 120_000 },
+      [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
+      'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Dagster daemon stopped');
+    expect(verdict).toContain('missed window 2026-04-18 … 2026-04-20');
+    expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ h \d+ min ago/);
+    expect(slack.allText()).toMatch(/all_pipelines_daily\s+RUNNING\s+0 6 \* \* \*\s+2026-04-17 06:00 SUCCESS/);
+    expect(slack.allText()).toContain('ebird.fct_daily_bird_observations: newest 2026-04-17');
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    expect(prefilled).toEqual({ from: '2026-04-18', to: '2026-04-20' });
+    await harness.submitModal(operator, modal, prefilled);
+    await harness.settle();
+    const plan = slack.allText();
+    expect(plan).toContain('uv run dagster-daemon run  (started detached and left running');
+    expect(plan).toContain(backfillCommand);
+
+    // Nothing here is destructive: the requester confirms it alone, still with the button, still on the record.
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Validation succeeded');
+    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
+    expect(checkout.calls().map((c) => c.command)).toEqual(
+      expect.arrayContaining(['uv run dagster-daemon run', backfillCommand, 'task verify']),
+    );
+    expect(slack.allText()).toMatch(/started PID \d+ at \d\d:\d\d:\d\d UTC, left running/);
+    expect(slack.allText()).toContain('launched backfill wqbqzyhx for 2026-04-18 to 2026-04-20');
+    expect(slack.allText()).toMatch(/all 4 marts within their SLA \(after \d+ ms, 1 check\)/);
+
+    const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const approved = journal.find((r) => r.type === 'run.approved');
+    expect(approved?.actor).toBe(operator);
+    const started = journal.find((r) => r.type === 'step.finished' && r.data.result.stepId === 'start_daemon');
+    expect(started?.data.result).toMatchObject({ status: 'ok', outputs: { pid: expect.any(Number), startedAt: expect.stringMatching(/^2026-04-21T09:/) } });
+  });
+
+  it('offers scenario 2 for the window, filled in, when the resumed run fails; nothing is rolled back', async () => {
+    dagsterStoppedUntilStarted();
+    checkout.behave({
+      'uv run dagster-daemon run': { sleepMs: 120_000 },
+      [backfillCommand]: { stderr: "dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n", exit: 1 },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('recover schedule path=a from=2026-04-18 to=2026-04-20', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
+    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
+    expect(slack.allText()).toContain('Recovery failed');
+    const next = message('Next:');
+    expect(next).toContain('replace the window 2026-04-18 … 2026-04-20 with scenario 2');
+    expect(next).toContain('/databox diagnose backfill source=ebird from=2026-04-18 to=2026-04-20');
+    expect(slack.buttons('request_rollback')).toHaveLength(0);
+  });
+
+  it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped' });
+    harness = await startBot(
+      checkout,
+      slack,
+      { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' },
+      clock,
+    );
+    await slack.waitFor('the daemon alert', () => slack.buttons('open_incident_from_alert').length === 1);
+    const [button] = slack.buttons('open_incident_from_alert');
+    expect(JSON.parse(button!.value)).toEqual({ scenario: 'schedule', watcher: 'daemon' });
+    await harness.click(button!, 'U0ONCALL');
+    await harness.settle();
+    const root = slack.callsTo('chat.postMessage').find((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'));
+    expect(root).toMatchObject({ channel: 'C0ALERTS' });
+    expect(String(root?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Paused Dagster schedules/);
+    expect(message('Verdict:')).toContain('Dagster daemon stopped');
+  });
+});

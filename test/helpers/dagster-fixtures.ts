@@ -1,0 +1,32 @@
+// Recorded Dagster GraphQL answers served with nock at a loopback DAGSTER_URL, and the time they were recorded at.
+import fs from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+
+export const dagsterUrl = 'http://127.0.0.1:3070';
+/** The fixtures were recorded at this time; tests set their clock to it. */
+export const recordedAt = new Date('2026-04-21T09:00:00Z');
+
+const dir = path.resolve(import.meta.dirname, '../fixtures/dagster');
+
+export function graphqlFixture(name: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'graphql', `${name}.json`), 'utf8'));
+}
+
+export function cliFixture(name: string): string {
+  return fs.readFileSync(path.join(dir, 'cli', `${name}.txt`), 'utf8');
+}
+
+/** Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures. */
+export function serveDagster(answers: Record<string, string | ((body: { query: string; variables: Record<string, unknown> }) => unknown)>, url = dagsterUrl): nock.Scope {
+  return nock(url)
+    .persist()
+    .post('/graphql')
+    .reply((_uri, body) => {
+      const request = body as { query: string; variables: Record<string, unknown> };
+      const operation = /(?:query|mutation) (\w+)/.exec(request.query)?.[1] ?? '';
+      const answer = answers[operation];
+      if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }];
+      return [200, typeof answer === 'function' ? answer(request) : graphqlFixture(answer)];
+    });
+}

@@ -1,0 +1,34 @@
+// A loopback HTTP server playing the Dagster webserver's /graphql with recorded answers, for a bot or CLI in another process.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { graphqlFixture } from './dagster-fixtures.js';
+
+export class DagsterStandIn {
+  private server?: http.Server;
+  /** Operation name (DataboxDaemonHealth …) → fixture name; change it to change what Dagster says. */
+  answers: Record<string, string> = {};
+  /** Every request's operation name and variables, in order. */
+  readonly requests: { operation: string; variables: Record<string, unknown> }[] = [];
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const parsed = JSON.parse(body || '{}') as { query?: string; variables?: Record<string, unknown> };
+        const operation = /(?:query|mutation) (\w+)/.exec(parsed.query ?? '')?.[1] ?? '';
+        this.requests.push({ operation, variables: parsed.variables ?? {} });
+        const fixture = req.url === '/graphql' && req.method === 'POST' ? this.answers[operation] : undefined;
+        res.writeHead(fixture ? 200 : 400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(fixture ? graphqlFixture(fixture) : { errors: [{ message: `no answer for ${operation}` }] }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

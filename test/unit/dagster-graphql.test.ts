@@ -1,0 +1,145 @@
+// The Dagster GraphQL client against recorded answers: healthy, daemon stopped, one stale, webserver down, slow, error payloads.
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assessDagster, describeDagsterEvidence } from '../../src/dagster/evidence.js';
+import { DagsterClient, DagsterError } from '../../src/dagster/graphql-client.js';
+import { probeDagster } from '../../src/dagster/probe.js';
+import type { CommandRunner } from '../../src/process/run-command.js';
+import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+blockNetwork();
+afterEach(() => nock.cleanAll());
+
+const client = (timeoutMs = 2_000) => new DagsterClient({ url: dagsterUrl, timeoutMs });
+const thresholds = { heartbeatMaxAgeSeconds: 180 };
+const noCli: CommandRunner = () => {
+  throw new Error('the CLI must not be asked while the webserver answers');
+};
+
+async function probe(c = client()) {
+  return probeDagster({ client: c, runCommand: noCli, cwd: '/nonexistent', now: recordedAt });
+}
+
+describe('Dagster GraphQL client', () => {
+  it('reads a healthy instance: every required daemon heartbeating, schedules ticking', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const evidence = await probe();
+    expect(evidence.source).toBe('graphql');
+    expect(evidence.daemons?.find((d) => d.type === 'SCHEDULER')).toMatchObject({ required: true, healthy: true, heartbeatAgeSeconds: 11 });
+    expect(evidence.schedules?.map((s) => [s.name, s.status, s.sinceLastTickSeconds])).toEqual([
+      ['all_pipelines_daily', 'RUNNING', 3 * 3600],
+      ['soda_freshness_hourly', 'RUNNING', 3600],
+    ]);
+    expect(assessDagster(evidence, thresholds, recordedAt)).toMatchObject({ id: 'healthy', window: null });
+  });
+
+  it('asks schedulesOrError with the repository it discovered', async () => {
+    const selectors: unknown[] = [];
+    serveDagster({
+      DataboxDaemonHealth: 'daemon-health-healthy',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: (request) => {
+        selectors.push(request.variables.selector);
+        return { data: { schedulesOrError: { __typename: 'Schedules', results: [] } } };
+      },
+    });
+    await probe();
+    expect(selectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__' }]);
+  });
+
+  it('finds a stopped daemon, since its last heartbeat, and the missed window from the last successful tick to yesterday', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped' });
+    const evidence = await probe();
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
+    expect(verdict.id).toBe('daemon-stopped');
+    expect(verdict.since).toBe('2026-04-18T05:41:07.000Z');
+    expect(verdict.window).toEqual({ from: '2026-04-18', to: '2026-04-20' });
+    expect(verdict.title).toBe('Dagster daemon stopped since 2026-04-18 05:41 UTC');
+    const text = describeDagsterEvidence(evidence);
+    expect(text).toMatch(/SCHEDULER\s+yes\s+no\s+3 h \d+ min ago|SCHEDULER\s+yes\s+no\s+\d+ h \d+ min ago/);
+    expect(text).toContain('all_pipelines_daily');
+  });
+
+  it('calls a daemon Dagster still deems healthy stopped when its heartbeat is older than the threshold', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-one-stale', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const evidence = await probe();
+    const scheduler = evidence.daemons?.find((d) => d.type === 'SCHEDULER');
+    expect(scheduler).toMatchObject({ healthy: true, heartbeatAgeSeconds: 537 });
+    expect(scheduler?.errors[0]).toContain('DagsterUserCodeUnreachableError');
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
+    expect(verdict.id).toBe('daemon-stopped');
+    expect(verdict.reasons).toEqual(['daemon SCHEDULER: last heartbeat 8 min 57 s ago']);
+    // With a looser threshold the same answer is healthy: the threshold is the operator's, not Dagster's.
+    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 600 }, recordedAt).id).toBe('healthy');
+  });
+
+  it('finds paused schedules and proposes the window since their last successful tick', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' });
+    const verdict = assessDagster(await probe(), thresholds, recordedAt);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', since: '2026-04-17T06:00:00.418Z', window: { from: '2026-04-18', to: '2026-04-20' } });
+    expect(verdict.title).toBe('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
+  });
+
+  it('turns a PythonError in schedulesOrError into a problem, never healthy', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-python-error' });
+    const evidence = await probe();
+    expect(evidence.problems[0]).toMatch(/^Dagster failed while reading the schedules of __repository__@databox.orchestration.definitions: dagster._core.errors.DagsterUserCodeUnreachableError/);
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
+    expect(verdict.id).toBe('inconclusive');
+    expect(verdict.reasons).toContain('the schedules could not be read');
+  });
+
+  it('raises a top-level GraphQL error with its message', async () => {
+    serveDagster({ DataboxDaemonHealth: 'graphql-error' });
+    const error = await client().daemonHealth().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DagsterError);
+    expect(error).toMatchObject({ kind: 'graphql', message: 'Dagster\'s GraphQL API answered with an error: Cannot query field "daemonHealth" on type "Instance".' });
+  });
+
+  it('says the webserver cannot be reached when the connection is refused', async () => {
+    nock(dagsterUrl).post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const error = await client().daemonHealth().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'unreachable' });
+    expect((error as Error).message).toBe('the Dagster webserver at http://127.0.0.1:3070/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)');
+  });
+
+  it('gives up on a webserver slower than the timeout', async () => {
+    nock(dagsterUrl).post('/graphql').delay(3_000).reply(200, {});
+    const started = Date.now();
+    const error = await client(300).daemonHealth().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'timeout', message: 'the Dagster webserver at http://127.0.0.1:3070/graphql did not answer within 0.3 s' });
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  it('reports an answer that is not JSON (a proxy error page) with its text', async () => {
+    nock(dagsterUrl).post('/graphql').reply(502, '<html><body>502 Bad Gateway</body></html>');
+    const error = await client().daemonHealth().catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'http', message: 'the Dagster webserver answered HTTP 502 with something that is not JSON', raw: '<html><body>502 Bad Gateway</body></html>' });
+  });
+
+  it('launches a partition backfill with the window and returns its id; refusals and PythonErrors name themselves', async () => {
+    const sent: unknown[] = [];
+    serveDagster({
+      DataboxBackfill: (request) => {
+        sent.push(request.variables.params);
+        return { data: { launchPartitionBackfill: { __typename: 'LaunchBackfillSuccess', backfillId: 'lxkdvmpa' } } };
+      },
+    });
+    const request = { assetKeys: [['ebird', 'fct_daily_bird_observations']], start: '2026-04-18', end: '2026-04-20', title: 'databox dbx-20260421-0a1b', tags: [{ key: 'databox/incident', value: 'dbx-20260421-0a1b' }] };
+    await expect(client().launchPartitionBackfill(request)).resolves.toBe('lxkdvmpa');
+    expect(sent).toEqual([
+      {
+        partitionsByAssets: [{ assetKey: { path: ['ebird', 'fct_daily_bird_observations'] }, partitions: { range: { start: '2026-04-18', end: '2026-04-20' } } }],
+        title: 'databox dbx-20260421-0a1b',
+        tags: [{ key: 'databox/incident', value: 'dbx-20260421-0a1b' }],
+      },
+    ]);
+    nock.cleanAll();
+    serveDagster({ DataboxBackfill: 'backfill-python-error' });
+    await expect(client().launchPartitionBackfill(request)).rejects.toMatchObject({ kind: 'python-error', message: expect.stringContaining('Partition 2026-04-20 not found') });
+    nock.cleanAll();
+    serveDagster({ DataboxBackfill: 'backfill-unauthorized' });
+    await expect(client().launchPartitionBackfill(request)).rejects.toMatchObject({ kind: 'graphql', message: expect.stringContaining('UnauthorizedError: Authorization failed') });
+  });
+});

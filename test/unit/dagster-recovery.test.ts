@@ -1,0 +1,169 @@
+// Scenario 4's recovery pieces: the daemon started detached and checked for heartbeats (one that exits at once fails with
+// its output), the backfill of the diagnosed window through the CLI or GraphQL, and the wait-until loop timing out clearly.
+import fs from 'node:fs';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backfillArgv, runBackfill } from '../../src/dagster/backfill.js';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { startDaemon } from '../../src/dagster/start-daemon.js';
+import { waitUntil } from '../../src/engine/wait-until.js';
+import { processAlive } from '../../src/process/alive.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { withStandinPath } from '../helpers/bot-harness.js';
+import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+blockNetwork();
+let checkout: Checkout;
+const started: number[] = [];
+beforeEach(() => {
+  withStandinPath();
+  checkout = new Checkout();
+});
+afterEach(() => {
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  nock.cleanAll();
+  checkout.remove();
+});
+
+const client = () => new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000 });
+
+function request(overrides: Partial<Parameters<typeof startDaemon>[0]> = {}): Parameters<typeof startDaemon>[0] {
+  return {
+    argv: ['uv', 'run', 'dagster-daemon', 'run'],
+    cwd: checkout.root,
+    logFile: checkout.path('var', 'daemons', 'dagster-daemon.log'),
+    settleMs: 500,
+    heartbeatWaitMs: 3_000,
+    pollMs: 200,
+    client: client(),
+    runCommand,
+    livenessArgv: ['uv', 'run', 'dagster-daemon', 'liveness-check'],
+    clock: () => new Date(),
+    ...overrides,
+  };
+}
+
+/** Dagster's answer once the new daemon has heartbeated: every daemon of the recorded answer, heartbeating now. */
+function heartbeatingNow() {
+  const answer = graphqlFixture('daemon-health-healthy') as { data: { instance: { daemonHealth: { allDaemonStatuses: { lastHeartbeatTime: number | null; required: boolean }[] } } } };
+  for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = Date.now() / 1000;
+  return answer;
+}
+
+describe('starting the daemon', () => {
+  it('starts it detached, journals-worthy PID and start time, and sees it heartbeat', async () => {
+    checkout.behave({ 'uv run dagster-daemon run': { stdout: '2026-04-21 09:00:03 +0000 - dagster.daemon - INFO - Instance is configured with the following daemons: [\'AssetDaemon\', \'BackfillDaemon\', \'SchedulerDaemon\', \'SensorDaemon\']\n', sleepMs: 30_000 } });
+    serveDagster({ DataboxDaemonHealth: () => heartbeatingNow() });
+    const result = await startDaemon(request());
+    if (result.pid) started.push(result.pid);
+    expect(result).toMatchObject({ status: 'ok', pid: expect.any(Number), startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(result.summary).toMatch(/^started PID \d+ at \d\d:\d\d:\d\d UTC, left running \(output in .*dagster-daemon\.log\); every required daemon \(SCHEDULER, SENSOR, BACKFILL, ASSET, QUEUED_RUN_COORDINATOR\) heartbeated since the start$/);
+    // Its output goes to the log file (on a loaded machine it may print after the heartbeat is seen).
+    for (let i = 0; i < 100 && !fs.readFileSync(request().logFile, 'utf8').includes('Instance is configured'); i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readFileSync(request().logFile, 'utf8')).toContain('Instance is configured with the following daemons');
+    expect(processAlive(result.pid as number)).toBe(true);
+  });
+
+  it('fails a daemon that exits at once, with its output shown', async () => {
+    checkout.behave({
+      'uv run dagster-daemon run': {
+        stderr: 'dagster._core.errors.DagsterHomeNotSetError: The environment variable $DAGSTER_HOME is not set and no instance was passed.\n',
+        exit: 1,
+      },
+    });
+    // A few seconds, as the runbook's step waits: room for the process to start and fail on a loaded machine.
+    const result = await startDaemon(request({ settleMs: 5_000 }));
+    expect(result.status).toBe('exited');
+    expect(result.summary).toMatch(/^uv run dagster-daemon run exited at once with code 1; its output is below and in /);
+    expect(result.output).toContain('DagsterHomeNotSetError');
+  });
+
+  it('reports a daemon that runs but never heartbeats, after the wait, and leaves it running', async () => {
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 30_000 }, 'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 } });
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const result = await startDaemon(request({ heartbeatWaitMs: 1_000 }));
+    if (result.pid) started.push(result.pid);
+    expect(result.status).toBe('not-heartbeating');
+    expect(result.summary).toMatch(/^PID \d+ is running but not heartbeating after 2 s \(uv run dagster-daemon liveness-check: Daemon\(s\) not running\)/);
+  });
+});
+
+describe('the backfill of the missed window', () => {
+  const window = { from: '2026-04-18', to: '2026-04-20' };
+  const cli = { job: 'all_pipelines', definitionsFile: 'packages/databox/databox/orchestration/definitions.py' };
+
+  it('runs dagster job backfill with the window, flags as in the Dagster CLI, and reads the backfill id', async () => {
+    const argv = backfillArgv(cli, window);
+    checkout.behave({ [argv.join(' ')]: { stdoutFile: 'dagster/cli/job-backfill.txt' } });
+    const result = await runBackfill({ window, assetKeys: [], cli, cwd: checkout.root, runCommand, timeoutMs: 10_000, incidentId: 'dbx-20260421-0a1b' });
+    expect(result).toMatchObject({ status: 'ok', via: 'cli', backfillId: 'wqbqzyhx', summary: 'launched backfill wqbqzyhx for 2026-04-18 to 2026-04-20' });
+    expect(checkout.calls().map((c) => c.args)).toEqual([
+      ['run', 'dagster', 'job', 'backfill', '-j', 'all_pipelines', '--from', '2026-04-18', '--to', '2026-04-20', '--noprompt', '-f', 'packages/databox/databox/orchestration/definitions.py'],
+    ]);
+  });
+
+  it('fails when the CLI refuses the window, with its output', async () => {
+    const argv = backfillArgv(cli, window);
+    checkout.behave({ [argv.join(' ')]: { stderr: "Usage: dagster job backfill [OPTIONS]\n\nError: invalid value 2026-04-20 for to\n", exit: 2 } });
+    const result = await runBackfill({ window, assetKeys: [], cli, cwd: checkout.root, runCommand, timeoutMs: 10_000, incidentId: 'dbx-20260421-0a1b' });
+    expect(result).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(result.summary).toMatch(/failed: exit code 2$/);
+    expect(result.output).toContain('invalid value 2026-04-20 for to');
+  });
+
+  it('launches it through GraphQL where DAGSTER_URL is set, tagged with the incident', async () => {
+    const sent: unknown[] = [];
+    serveDagster({ DataboxBackfill: (body) => (sent.push(body.variables.params), graphqlFixture('backfill-success')) });
+    const result = await runBackfill({ window, client: client(), assetKeys: [['ebird_dlt_assets']], cli, cwd: checkout.root, runCommand, timeoutMs: 10_000, incidentId: 'dbx-20260421-0a1b' });
+    expect(result).toMatchObject({ status: 'ok', via: 'graphql', backfillId: 'lxkdvmpa' });
+    expect(sent[0]).toMatchObject({ partitionsByAssets: [{ assetKey: { path: ['ebird_dlt_assets'] }, partitions: { range: { start: '2026-04-18', end: '2026-04-20' } } }], tags: [{ key: 'databox/incident', value: 'dbx-20260421-0a1b' }] });
+    expect(checkout.calls()).toEqual([]);
+  });
+});
+
+describe('wait until', () => {
+  function fakeTime() {
+    let t = recordedAt.getTime();
+    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  }
+
+  it('times out with a clear message naming what was still wrong, after progress lines', async () => {
+    const time = fakeTime();
+    const progress: string[] = [];
+    const result = await waitUntil({
+      check: async () => ({ status: 'stale', summary: 'ebird.fct_daily_bird_observations: newest 2026-04-17, past its SLA' }),
+      until: ['fresh'],
+      deadlineMs: 10 * 60_000,
+      everyMs: 60_000,
+      progress: (text) => progress.push(text),
+      ...time,
+    });
+    expect(result.status).toBe('timed-out');
+    expect(result.summary).toBe('gave up after 10 min 0 s (the limit is 10 min 0 s): still stale: ebird.fct_daily_bird_observations: newest 2026-04-17, past its SLA');
+    expect(result.attempts).toBe(11);
+    expect(progress[0]).toBe('check 1, 0 ms of 10 min 0 s: stale: ebird.fct_daily_bird_observations: newest 2026-04-17, past its SLA');
+    expect(progress).toHaveLength(10);
+  });
+
+  it('ends as soon as the check reports a wanted status', async () => {
+    const time = fakeTime();
+    let n = 0;
+    const result = await waitUntil({
+      check: async () => (++n < 4 ? { status: 'stale', summary: `${n}` } : { status: 'fresh', summary: 'every mart within its SLA' }),
+      until: ['fresh'],
+      deadlineMs: 3_600_000,
+      everyMs: 60_000,
+      progress: () => {},
+      ...time,
+    });
+    expect(result).toMatchObject({ status: 'ok', attempts: 4, summary: 'every mart within its SLA (after 3 min 0 s, 4 checks)' });
+  });
+});

@@ -1,0 +1,128 @@
+// Scenario 4's runbook and step kinds: the runbook loads, its mistakes are refused at load, the daemon start step fails a
+// process that exits at once with its output, and the engine's wait-until gives up at its deadline with a clear message.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { executeSteps } from '../../src/engine/execute-steps.js';
+import { resolveSteps } from '../../src/engine/resolve.js';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import type { ResolvedStep, StepResult } from '../../src/engine/types.js';
+import { loadMartSlas } from '../../src/marts/slas.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
+import { withStandinPath } from '../helpers/bot-harness.js';
+import { recordedAt } from '../helpers/dagster-fixtures.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { createMartsDatabase } from '../helpers/schedule-data.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('schedule-runbook-');
+const bundled = () => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', 'schedule.yml'), 'utf8')) as Record<string, any>;
+
+function refusal(doc: Record<string, any>): string {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'schedule.yml'), stringify(doc));
+  try {
+    loadRunbooks(dir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RunbookError);
+    return (error as Error).message;
+  }
+  throw new Error('loaded with the mistake planted');
+}
+
+function context(checkout: Checkout, progress: string[] = []): Omit<StepRunContext, 'progress'> & { progressLines: string[] } {
+  return {
+    root: checkout.root,
+    databasePath: checkout.databasePath,
+    stateDir: checkout.stateDir,
+    incidentId: 'dbx-20260421-0a1b',
+    runId: 'dbx-20260421-0a1b/2',
+    diskFullPercent: 95,
+    runCommand,
+    redact: (t) => t,
+    clock: () => recordedAt,
+    progressLines: progress,
+  };
+}
+
+async function run(steps: Step[], checkout: Checkout, progress: string[] = []): Promise<{ step: ResolvedStep; result: StepResult }[]> {
+  const resolved = resolveSteps(steps.map((s) => stepSchema.parse(s)), { root: checkout.root, values: { from: '2026-04-18', to: '2026-04-20' } });
+  const results: { step: ResolvedStep; result: StepResult }[] = [];
+  await executeSteps(resolved, context(checkout), {
+    stepStarted: async () => {},
+    stepProgress: (_step, text) => progress.push(text),
+    stepFinished: async (step, result) => void results.push({ step, result }),
+  }, { stopOnFailure: true });
+  return results;
+}
+
+describe('runbooks/schedule.yml', () => {
+  it('loads with the other runbooks, and its SLAs are what the stale-marts watcher reads', () => {
+    const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
+    expect(runbooks.get('schedule')?.recovery.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(loadMartSlas(path.join(projectRoot, 'runbooks')).map((s) => s.table)).toEqual([
+      'ebird.fct_daily_bird_observations',
+      'noaa.fct_daily_weather',
+      'usgs.fct_daily_streamflow',
+      'analytics.fct_species_environment_daily',
+    ]);
+  });
+
+  it('refuses a wait on a status the step never reports, a verdict on an unknown one, and a bad SLA, naming where', () => {
+    const doc = bundled();
+    doc.validation.steps[0].waitUntil.status = ['frsh'];
+    expect(refusal(doc)).toContain('at validation.steps[0].waitUntil.status[0]: a mart-freshness step never ends "frsh" (did you mean "fresh"?)');
+    const verdictDoc = bundled();
+    verdictDoc.diagnosis.verdicts[0].when.status = 'daemon-stoped';
+    expect(refusal(verdictDoc)).toContain('daemon-stoped');
+    const slaDoc = bundled();
+    slaDoc.diagnosis.steps[1].marts[0].maxLag = 'a day and a half';
+    expect(refusal(slaDoc)).toContain('at diagnosis.steps[1].marts[0].maxLag: expected a duration such as 36h');
+  });
+});
+
+describe('scenario 4 steps', () => {
+  it('fails a daemon that exits at once, showing what it printed', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    try {
+      checkout.behave({
+        'uv run dagster-daemon run': { stderr: 'dagster._core.errors.DagsterHomeNotSetError: The environment variable $DAGSTER_HOME is not set\n', exit: 1 },
+        'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
+      });
+      const [done] = await run([{ id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start', mutates: true, settle: '5s' } as unknown as Step], checkout);
+      expect(done?.result.status).toBe('exited');
+      expect(done?.result.summary).toMatch(/^uv run dagster-daemon run exited at once with code 1; its output is below and in .*daemons\/dbx-20260421-0a1b-start_daemon\.log$/);
+      expect(done?.result.output).toContain('DagsterHomeNotSetError');
+      expect(done?.result.outputs).toMatchObject({ pid: expect.any(Number), startedAt: '2026-04-21T09:00:00.000Z' });
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it('waits until the marts are fresh, and gives up at the deadline with a clear message and progress', async () => {
+    const checkout = new Checkout();
+    try {
+      await createMartsDatabase(checkout.databasePath, '2026-04-17');
+      const progress: string[] = [];
+      const step = {
+        id: 'fresh',
+        kind: 'mart-freshness',
+        title: 'Wait until every mart is back within its SLA',
+        marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
+        waitUntil: { status: ['fresh'], every: '1s', deadline: '8s' },
+        acceptStatuses: ['fresh'],
+      } as unknown as Step;
+      const [done] = await run([step], checkout, progress);
+      expect(done?.result.status).toBe('stale');
+      expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind \(SLA 36 h 0 min\), past its SLA$/);
+      expect(progress.length).toBeGreaterThanOrEqual(1);
+      expect(progress[0]).toMatch(/^check 1, [\d.]+ m?s of 8\.0 s: stale: /);
+    } finally {
+      checkout.remove();
+    }
+  });
+});

@@ -1,0 +1,263 @@
+// The watchers: one alert per outage and one recovery message across a restart, reminders, the webserver-down threshold,
+// the disk threshold, stale marts against their SLAs, and the polling interval on a fake clock.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import nock from 'nock';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { Journal } from '../../src/journal/journal.js';
+import { loadMartSlas } from '../../src/marts/slas.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { decideAlert, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
+import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
+import { diskWatcher } from '../../src/watchers/disk-watcher.js';
+import type { Finding, Watcher } from '../../src/watchers/finding.js';
+import { martsWatcher } from '../../src/watchers/marts-watcher.js';
+import { recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
+import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+blockNetwork();
+afterEach(() => nock.cleanAll());
+const tempDir = useTempDirs('watch-');
+const silent = pino({ level: 'silent' });
+const minute = 60_000;
+
+/** A clock the test moves by hand. */
+function fakeClock(start = recordedAt) {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
+}
+
+interface Posted {
+  kind: 'alert' | 'reminder' | 'recovered';
+  text: string;
+  scenario?: string;
+}
+
+function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink {
+  let n = 0;
+  return {
+    async alert(finding: Finding): Promise<AlertRef> {
+      if (failing.alert) throw new Error('Slack is down');
+      posted.push({ kind: 'alert', text: finding.summary, scenario: finding.scenario });
+      n += 1;
+      return { channel: 'C0ALERTS', ts: `1776762000.00000${n}` };
+    },
+    async reminder(finding: Finding, outage: OutageState, now: Date) {
+      posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}` });
+    },
+    async recovered(watcher: Watcher, _outage: OutageState, durationMs: number) {
+      posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs) });
+    },
+  };
+}
+
+function daemonService(stateDir: string, clock: () => Date, posted: Posted[], reminderMs = 4 * 60 * minute, failing = { alert: false }) {
+  const journal = new Journal(stateDir, clock);
+  const watcher = daemonWatcher({
+    client: new DagsterClient({ url: dagsterUrl, timeoutMs: 1_000 }),
+    runCommand,
+    root: stateDir,
+    heartbeatMaxAgeMs: 3 * minute,
+    downAfterMs: 5 * minute,
+    enabled: true,
+  });
+  const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted, failing), logger: silent, intervalMs: minute, reminderMs, clock });
+  journal.load();
+  return { journal, service };
+}
+
+describe('the alert rule', () => {
+  const outage: OutageState = { since: '2026-04-21T09:00:00.000Z', summary: 'x', lastPostedAt: '2026-04-21T09:00:00.000Z' };
+  const at = (iso: string) => new Date(iso);
+  it('alerts once, stays quiet while it lasts, reminds after the longer interval, and posts the recovery once', () => {
+    expect(decideAlert(undefined, 'problem', at('2026-04-21T09:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'alert' });
+    expect(decideAlert(outage, 'problem', at('2026-04-21T12:59:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
+    expect(decideAlert(outage, 'problem', at('2026-04-21T13:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'reminder', outage });
+    expect(decideAlert(outage, 'healthy', at('2026-04-21T09:42:00Z'), 4 * 60 * minute)).toEqual({ kind: 'recovered', outage, durationMs: 42 * minute });
+    expect(decideAlert(undefined, 'healthy', at('2026-04-21T09:42:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
+    expect(decideAlert(outage, 'unknown', at('2026-04-21T19:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
+  });
+  it('says how long the outage lasted', () => {
+    expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy after 42 min');
+    expect(recoveryText('Disk space', 125 * minute)).toBe('Disk space: back to healthy after 2 h 5 min');
+  });
+});
+
+describe('daemon heartbeat watcher', () => {
+  it('posts one alert per outage and one recovery message, across a restart of the bot', async () => {
+    const stateDir = tempDir();
+    // The outage is noticed 42 minutes before the healthy answer was recorded.
+    const clock = fakeClock(new Date(recordedAt.getTime() - 42 * minute));
+    const posted: Posted[] = [];
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
+
+    const first = daemonService(stateDir, clock.now, posted);
+    await first.service.checkOnce();
+    clock.advance(minute);
+    await first.service.checkOnce();
+    expect(posted).toEqual([{ kind: 'alert', text: 'Dagster daemon not heartbeating: SCHEDULER (last heartbeat 74 h 36 min ago, unhealthy), SENSOR (last heartbeat 74 h 36 min ago, unhealthy), BACKFILL (last heartbeat 74 h 36 min ago, unhealthy), ASSET (last heartbeat 74 h 36 min ago, unhealthy), QUEUED_RUN_COORDINATOR (last heartbeat 74 h 36 min ago, unhealthy)', scenario: 'schedule' }]);
+
+    // The bot restarts: a new process reads the same journal and neither alerts again nor forgets the outage.
+    const second = daemonService(stateDir, clock.now, posted);
+    expect(second.service.outage('daemon')?.since).toBe('2026-04-21T08:18:00.000Z');
+    clock.advance(10 * minute);
+    await second.service.checkOnce();
+    expect(posted).toHaveLength(1);
+    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: ALERTING since 2026-04-21 08:18 UTC \(11 min 0 s\): Dagster daemon not heartbeating/);
+
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy' });
+    clock.advance(31 * minute);
+    await second.service.checkOnce();
+    clock.advance(minute);
+    await second.service.checkOnce();
+    expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy after 42 min' }]);
+    expect(second.journal && fs.readFileSync(second.journal.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['watch.alerted', 'watch.recovered']);
+    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy: 5 required daemons heartbeating \(last check 09:01:00 UTC, every 1 min 0 s\)$/);
+  });
+
+  it('reminds after the longer interval, not once per poll', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-one-stale' });
+    const { service } = daemonService(tempDir(), clock.now, posted, 60 * minute);
+    for (let i = 0; i < 130; i += 1) {
+      await service.checkOnce();
+      clock.advance(minute);
+    }
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'reminder', 'reminder']);
+    expect(posted[0]?.text).toBe('Dagster daemon not heartbeating: SCHEDULER (last heartbeat 8 min 57 s ago)');
+  });
+
+  it('calls a silent webserver an outage only after the threshold', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const { service } = daemonService(tempDir(), clock.now, posted);
+    for (let i = 0; i < 5; i += 1) {
+      await service.checkOnce();
+      clock.advance(minute);
+    }
+    expect(posted).toEqual([]);
+    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (4 min 0 s so far)');
+    await service.checkOnce();
+    expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min 0 s', scenario: 'schedule' }]);
+  });
+
+  it('does not journal an alert Slack refused, so the next check posts it', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const failing = { alert: true };
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
+    const { service, journal } = daemonService(tempDir(), clock.now, posted, 4 * 60 * minute, failing);
+    await service.checkOnce();
+    expect(service.outage('daemon')).toBeUndefined();
+    failing.alert = false;
+    clock.advance(minute);
+    await service.checkOnce();
+    expect(posted.map((p) => p.kind)).toEqual(['alert']);
+    expect(fs.readFileSync(journal.file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('is off without DAGSTER_URL, and says so', () => {
+    const watcher = daemonWatcher({ runCommand, root: '/', heartbeatMaxAgeMs: 1, downAfterMs: 1, enabled: true });
+    expect(watcher.off).toBe('off: DAGSTER_URL is not set');
+    expect(daemonWatcher({ runCommand, root: '/', heartbeatMaxAgeMs: 1, downAfterMs: 1, enabled: false, client: new DagsterClient({ url: dagsterUrl, timeoutMs: 1 }) }).off).toBe(
+      'turned off (DATABOX_WATCH_DAEMON=false)',
+    );
+  });
+});
+
+describe('disk watcher', () => {
+  it('fires with a low threshold and stays quiet with a high one', async () => {
+    const dir = tempDir();
+    const database = path.join(dir, 'data', 'databox.duckdb');
+    const low = await diskWatcher({ paths: [database, dir], alertPercent: 1, enabled: true }).check(recordedAt);
+    expect(low).toMatchObject({ state: 'problem', scenario: 'duckdb' });
+    expect(low.summary).toMatch(/^Disk at or over 1%: .*data\/databox\.duckdb \d+(\.\d)?% used \(.* free\)$/);
+    // The database and the state dir share this volume: reported once.
+    expect(low.details).toHaveLength(1);
+    const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, enabled: true }).check(recordedAt);
+    expect(high.state).toBe('healthy');
+  });
+});
+
+describe('stale marts watcher', () => {
+  async function martDatabase(dir: string, newest: Record<string, string | null>): Promise<string> {
+    const file = path.join(dir, 'databox.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run('CREATE SCHEMA ebird; CREATE SCHEMA noaa');
+    for (const [table, day] of Object.entries(newest)) {
+      await connection.run(`CREATE TABLE ${table} (day_date DATE, n INTEGER)`);
+      if (day) await connection.run(`INSERT INTO ${table} SELECT CAST(? AS DATE) - CAST(range AS INTEGER), 1 FROM range(30)`, [day]);
+    }
+    connection.closeSync();
+    instance.closeSync();
+    return file;
+  }
+
+  function slas(dir: string): ReturnType<typeof loadMartSlas> {
+    fs.writeFileSync(
+      path.join(dir, 'schedule.yml'),
+      'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 36h }\n        - { table: noaa.fct_daily_weather, dateColumn: day_date, maxLag: 36h }\n',
+    );
+    return loadMartSlas(dir);
+  }
+
+  it('names the mart past its SLA, and is healthy when all are within it', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
+    const finding = await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(recordedAt);
+    expect(finding).toMatchObject({ state: 'problem', scenario: 'schedule' });
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 33 h 0 min behind (SLA 36 h 0 min)');
+    const fresh = await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
+    expect(fresh.state).toBe('healthy');
+  });
+
+  it('calls an empty mart stale, and a database it cannot open "cannot tell", never healthy', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': null, 'noaa.fct_daily_weather': '2026-04-20' });
+    expect((await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(recordedAt)).summary).toBe(
+      'Marts past their SLA: ebird.fct_daily_bird_observations: no rows (SLA 36 h 0 min)',
+    );
+    const missing = await martsWatcher({ databasePath: path.join(dir, 'nope.duckdb'), slas: slas(dir), enabled: true }).check(recordedAt);
+    expect(missing.state).toBe('unknown');
+    expect(missing.summary).toContain('could not be read: cannot open');
+  });
+
+  it('refuses SLAs that are not plain names or durations, naming where', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: "ebird.x; DROP TABLE y", dateColumn: day_date, maxLag: soon }\n');
+    expect(() => loadMartSlas(dir)).toThrow(/at diagnosis\.steps\[0\]\.marts\[0\]\.table: expected a plain table name[\s\S]*at diagnosis\.steps\[0\]\.marts\[0\]\.maxLag: expected a duration/);
+  });
+});
+
+describe('the polling loop', () => {
+  afterEach(() => vi.useRealTimers());
+  it('checks at start and then every interval after the previous check, and stops', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let checks = 0;
+    const watcher: Watcher = { id: 'disk', title: 'Disk space', check: async () => ({ watcher: 'disk', state: 'healthy', summary: `check ${++checks}`, details: [], scenario: 'duckdb' }) };
+    const journal = new Journal(tempDir());
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink([]), logger: silent, intervalMs: 60_000, reminderMs: 3_600_000 });
+    service.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checks).toBe(1);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(checks).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(checks).toBe(2);
+    await vi.advanceTimersByTimeAsync(3 * 60_000);
+    expect(checks).toBe(5);
+    await service.stop();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(checks).toBe(5);
+  });
+});
