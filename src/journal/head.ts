@@ -25,6 +25,22 @@ export function writeHead(journalFile: string, record: JournalRecord): void {
   fs.renameSync(temporary, file);
 }
 
+let headWrites = 0;
+
+/** The same, off the event loop (the fsync runs in libuv's thread pool); callers chain these so one runs at a time. */
+export async function writeHeadAsync(journalFile: string, record: JournalRecord): Promise<void> {
+  const file = headFile(journalFile);
+  const temporary = `${file}.${process.pid}-${(headWrites += 1)}.tmp`;
+  const handle = await fs.promises.open(temporary, 'w');
+  try {
+    await handle.writeFile(JSON.stringify({ seq: record.seq, hash: record.hash }));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(temporary, file);
+}
+
 export function readHead(journalFile: string): JournalHead | undefined {
   try {
     const head = JSON.parse(fs.readFileSync(headFile(journalFile), 'utf8')) as JournalHead;

@@ -1,9 +1,11 @@
-// The append-only JSON Lines journal: one fsynced line per event, hash-chained, shared safely by several processes.
+// The append-only JSON Lines journal: hash-chained lines, fsynced before they count, shared safely by several processes;
+// events committed together share one write and one fsync, off the event loop.
 import fs from 'node:fs';
 import path from 'node:path';
-import { processAlive } from '../process/alive.js';
+import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
-import { checkHead, readHead, writeHead } from './head.js';
+import { checkHead, readHead, writeHead, writeHeadAsync } from './head.js';
+import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -13,81 +15,415 @@ export interface AppendInput {
   data?: Record<string, unknown>;
 }
 
+export interface AppendOptions {
+  /**
+   * Durable or nothing: when the journal cannot be written, throw (a JournalUnwritable) instead of keeping the event in
+   * memory. Used for everything a change to a database rests on: its plan, its approval, its start and each step's intent.
+   */
+  durable?: boolean;
+}
+
 export type RecordListener = (record: JournalRecord) => void;
+
+interface Committed {
+  input: AppendInput | (() => AppendInput);
+  resolve: (record: JournalRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A last line cut short by a crash or a full disk, moved out of the journal. */
+export interface SetAside {
+  file: string;
+  bytes: number;
+  /** Its text (as far as it was written), for the log and the thread. */
+  text: string;
+  /** The incident it belonged to, when that much of it was written. */
+  incident?: string;
+}
+
+/** Writes a buffer at the end of an open file and says how many bytes went out (fs.writeSync; tests inject a short one). */
+export type WriteFn = (fd: number, buffer: Buffer) => number;
+
+export interface JournalOptions {
+  write?: WriteFn;
+  /** A lock left by a dead process is being broken. */
+  onStaleLock?: (holder: LockHolder, why: string) => void;
+  /** The state dir stopped (a reason) or started again (undefined) to take writes. */
+  onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
+}
+
+/** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
+export class JournalUnwritable extends UserError {}
 
 const lockWaitMs = 10_000;
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** Errors that mean the disk or the volume, not a bug: the event is kept until it can be written. */
+function isStorageError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException)?.code === 'string' && !(error instanceof LockTimeout);
 }
 
 export class Journal {
   readonly file: string;
-  private readonly lockFile: string;
+  private readonly lock: FileLock;
+  private readonly write: WriteFn;
   private offset = 0;
   private lastHash = genesisHash;
   private lastSeq = 0;
   private listeners: RecordListener[] = [];
-  /** Set when the journal on disk failed verification at start-up. */
+  private repairListeners: ((aside: SetAside, record?: JournalRecord) => void)[] = [];
+  /** Events that could not be written yet, oldest first: written before anything else once the disk allows. */
+  private pending: (AppendInput & { at: string })[] = [];
+  /** Set when the journal on disk failed verification (at start-up, or after a repair it still does not verify). */
   problem?: VerifyProblem;
+  /** Set while the state dir cannot be written: why, and since when. */
+  unwritable?: { reason: string; since: string };
+  /** Torn last lines set aside by this process. */
+  readonly setAside: SetAside[] = [];
+  /** Writes and fsyncs of the journal file by this instance (the benchmark and the tests count them). */
+  readonly stats = { writes: 0, fsyncs: 0 };
+  /** Events committed during this turn of the event loop: written together at its end. */
+  private batch: Committed[] = [];
+  private batchScheduled = false;
+  /** Callers whose lines are written and wait for an fsync; the last record written, for the head. */
+  private syncWaiters: (() => void)[] = [];
+  private syncFailures: ((error: unknown) => void)[] = [];
+  private syncedHead?: JournalRecord;
+  private syncing = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
-    stateDir: string,
+    readonly stateDir: string,
     private readonly clock: () => Date = () => new Date(),
     /** Applied to every string in an event's data before it is written: nothing secret reaches the disk. */
     private readonly redact: (text: string) => string = (text) => text,
+    options: JournalOptions = {},
   ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'journal.jsonl');
-    this.lockFile = `${this.file}.lock`;
+    this.lock = new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock });
+    this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
+    this.onWritability = options.onWritability;
+  }
+
+  private readonly onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
+
+  private writable(): void {
+    if (!this.unwritable) return;
+    this.unwritable = undefined;
+    this.onWritability?.(undefined);
   }
 
   onRecord(listener: RecordListener): void {
     this.listeners.push(listener);
   }
 
-  /** Reads what is on disk and replays it to the listeners. */
+  /** Told when a torn last line was set aside (with the journal record that says so, when it could be written). */
+  onRepair(listener: (aside: SetAside, record?: JournalRecord) => void): void {
+    this.repairListeners.push(listener);
+  }
+
+  /**
+   * Reads what is on disk and replays it to the listeners. A torn last line is set aside first (under the lock, so it
+   * cannot be a line another process is writing), and the journal is verified after that.
+   */
   load(): JournalRecord[] {
-    const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-    const result = checkHead(verifyLines(text), readHead(this.file));
-    this.problem = result.problem;
-    // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
-    const records = result.problem ? parseLoosely(text) : result.records;
-    for (const record of records) this.accept(record);
-    this.offset = Buffer.byteLength(text);
-    return records;
+    let locked = false;
+    try {
+      this.lock.acquireSync();
+      locked = true;
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.markUnwritable(error);
+    }
+    try {
+      const aside = locked ? this.setTornTailAside() : undefined;
+      const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
+      const result = checkHead(verifyLines(text), readHead(this.file));
+      this.problem = result.problem;
+      // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
+      const records = result.problem ? parseLoosely(text) : result.records;
+      for (const record of records) this.accept(record);
+      this.offset = Buffer.byteLength(text);
+      if (aside) this.recordRepair(aside, false);
+      if (this.written) {
+        this.written = false;
+        this.fsyncNow();
+      }
+      return records;
+    } finally {
+      if (locked) this.lock.release();
+    }
   }
 
   /**
    * Appends one event. Given a function, it is called under the journal's lock after catching up with other processes,
    * so a check it makes (is the plan still pending?) and the line it returns are one atomic step; it may throw to abort.
+   *
+   * A write that fails or comes up short is a failed append: its bytes are cut off again. Unless `durable` is asked for,
+   * the event is then kept in memory (and the listeners see it) and written first once the disk allows; meanwhile
+   * `unwritable` says why, and `requireWritable()` refuses whatever must not go ahead without the journal.
    */
-  append(input: AppendInput | (() => AppendInput)): JournalRecord {
-    return this.withLock(() => {
-      this.setTornTailAside();
-      this.catchUp();
-      const event = typeof input === 'function' ? input() : input;
-      const { line, record } = serialize({
-        seq: this.lastSeq + 1,
-        at: this.clock().toISOString(),
-        type: event.type,
-        incident: event.incident ?? null,
-        actor: event.actor ?? null,
-        data: redactDeep(event.data ?? {}, this.redact),
-        prev: this.lastHash,
-      });
-      const fd = fs.openSync(this.file, 'a');
+  append(input: AppendInput | (() => AppendInput), options: AppendOptions = {}): JournalRecord {
+    // What was committed before this call comes first in the journal.
+    this.writeBatch();
+    const record = this.appendUnsynced(input, options);
+    if (this.written) {
+      this.written = false;
+      this.fsyncNow();
+    }
+    return record;
+  }
+
+  /**
+   * Group commit: appends one event without blocking the event loop on the disk. Events committed in the same turn of
+   * the event loop are written in one write, under one take of the lock, in the order they were committed (a function
+   * is called under the lock, as for `append`), and share one fsync in libuv's thread pool. The promise resolves once
+   * the event is on disk. `durable` events are written and fsynced at once (see `append`).
+   */
+  commit(input: AppendInput | (() => AppendInput), options: AppendOptions = {}): Promise<JournalRecord> {
+    if (options.durable) {
       try {
-        fs.writeSync(fd, line);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
+        return Promise.resolve(this.append(input, options));
+      } catch (error) {
+        return Promise.reject(error);
       }
-      this.offset += Buffer.byteLength(line);
-      writeHead(this.file, record);
-      this.accept(record);
-      return record;
+    }
+    return new Promise((resolve, reject) => {
+      this.batch.push({ input, resolve, reject });
+      if (!this.batchScheduled) {
+        this.batchScheduled = true;
+        setImmediate(() => this.writeBatch());
+      }
     });
+  }
+
+  /** Resolves once everything committed so far is on disk (a stopping bot waits for it). */
+  flushed(): Promise<void> {
+    if (!this.batchScheduled && !this.syncing && this.batch.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Set by a write since the last fsync of a synchronous append. */
+  private written = false;
+
+  private fsyncNow(): void {
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      fs.fsyncSync(fd);
+      this.stats.fsyncs += 1;
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (this.lastWrittenRecord) writeHeadQuietly(() => writeHead(this.file, this.lastWrittenRecord as JournalRecord), (error) => this.markUnwritable(error));
+  }
+
+  private lastWrittenRecord?: JournalRecord;
+
+  /** Writes the batch committed so far in one write; its callers resume after the fsync that follows. */
+  private writeBatch(): void {
+    this.batchScheduled = false;
+    const batch = this.batch.splice(0);
+    if (batch.length === 0) {
+      this.settleIdle();
+      return;
+    }
+    const keepAll = (error: unknown, from = 0): void => {
+      if (!isStorageError(error)) {
+        for (const entry of batch.slice(from)) entry.reject(error);
+        return;
+      }
+      this.markUnwritable(error);
+      for (const entry of batch.slice(from)) {
+        try {
+          entry.resolve(this.keep(typeof entry.input === 'function' ? entry.input() : entry.input));
+        } catch (thrown) {
+          entry.reject(thrown);
+        }
+      }
+    };
+    try {
+      this.lock.acquireSync();
+    } catch (error) {
+      keepAll(error);
+      this.settleIdle();
+      return;
+    }
+    const done: { entry: Committed; record: JournalRecord }[] = [];
+    try {
+      try {
+        const aside = this.setTornTailAside();
+        this.catchUp();
+        if (aside) this.recordRepair(aside, true);
+        this.flushPending();
+      } catch (error) {
+        keepAll(error);
+        return;
+      }
+      const before = { seq: this.lastSeq, hash: this.lastHash };
+      const lines: string[] = [];
+      for (const entry of batch) {
+        let event: AppendInput;
+        try {
+          event = typeof entry.input === 'function' ? entry.input() : entry.input;
+        } catch (error) {
+          entry.reject(error);
+          continue;
+        }
+        const next = this.next({ ...event, at: this.clock().toISOString() });
+        lines.push(next.line);
+        // Seen at once, so a check made by a later event of the batch (is the plan still pending?) sees this one.
+        this.accept(next.record);
+        done.push({ entry, record: next.record });
+      }
+      if (lines.length === 0) return;
+      const text = lines.join('');
+      try {
+        this.writeLines(text, false);
+      } catch (error) {
+        if (!isStorageError(error)) throw error;
+        // Not written: the batch is kept in memory (the listeners have seen it) and written first once the disk allows.
+        this.lastSeq = before.seq;
+        this.lastHash = before.hash;
+        this.markUnwritable(error);
+        for (const { entry, record } of done) {
+          this.pending.push({ type: record.type, incident: record.incident, actor: record.actor, data: record.data, at: record.at });
+          entry.resolve(record);
+        }
+        done.length = 0;
+        return;
+      }
+      this.offset += Buffer.byteLength(text);
+      this.lastWrittenRecord = done.at(-1)?.record;
+      this.writable();
+    } finally {
+      this.lock.release();
+      if (done.length > 0) this.requestSync(done);
+      else this.settleIdle();
+    }
+  }
+
+  private requestSync(done: { entry: Committed; record: JournalRecord }[]): void {
+    for (const { entry, record } of done) {
+      this.syncWaiters.push(() => entry.resolve(record));
+      this.syncFailures.push((error) => entry.reject(error));
+    }
+    this.syncedHead = done.at(-1)?.record;
+    if (this.syncing) return;
+    this.syncing = true;
+    void this.syncLoop();
+  }
+
+  /** One fsync at a time; whatever was written meanwhile shares the next one. */
+  private async syncLoop(): Promise<void> {
+    while (this.syncWaiters.length > 0) {
+      const waiters = this.syncWaiters.splice(0);
+      const failures = this.syncFailures.splice(0);
+      const head = this.syncedHead;
+      try {
+        const handle = await fs.promises.open(this.file, 'r');
+        try {
+          await handle.sync();
+          this.stats.fsyncs += 1;
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        // The lines may not be on disk: nobody is told they are.
+        this.markUnwritable(error);
+        for (const fail of failures) fail(error);
+        continue;
+      }
+      if (head) {
+        try {
+          await writeHeadAsync(this.file, head);
+        } catch (error) {
+          if (!isStorageError(error)) throw error;
+          this.markUnwritable(error);
+        }
+      }
+      for (const resolve of waiters) resolve();
+    }
+    this.syncing = false;
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (this.batchScheduled || this.syncing || this.batch.length > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** A synchronous append's body: written (not yet fsynced) when it returns. */
+  private appendUnsynced(input: AppendInput | (() => AppendInput), options: AppendOptions): JournalRecord {
+    try {
+      this.lock.acquireSync();
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.markUnwritable(error);
+      if (options.durable) throw this.unwritableError();
+      return this.keep(typeof input === 'function' ? input() : input);
+    }
+    const resolve = (): AppendInput => (typeof input === 'function' ? input() : input);
+    try {
+      try {
+        const aside = this.setTornTailAside();
+        this.catchUp();
+        if (aside) this.recordRepair(aside, true);
+      } catch (error) {
+        if (!isStorageError(error)) throw error;
+        this.markUnwritable(error);
+        if (options.durable) throw this.unwritableError();
+        return this.keep(resolve());
+      }
+      return this.appendLocked(resolve(), options);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** The body of an append, with the lock held and the journal caught up. */
+  private appendLocked(event: AppendInput, options: AppendOptions): JournalRecord {
+    const next = (): { line: string; record: JournalRecord } => this.next({ ...event, at: this.clock().toISOString() });
+    let line: { line: string; record: JournalRecord };
+    try {
+      this.flushPending();
+      line = next();
+      // A durable event is on disk before anyone (a listener, the caller) learns of it.
+      this.writeLines(line.line, Boolean(options.durable));
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.markUnwritable(error);
+      if (options.durable) throw this.unwritableError();
+      return this.keep(event);
+    }
+    this.offset += Buffer.byteLength(line.line);
+    this.lastWrittenRecord = line.record;
+    this.written = !options.durable;
+    if (options.durable) writeHeadQuietly(() => writeHead(this.file, line.record), (error) => this.markUnwritable(error));
+    this.writable();
+    this.accept(line.record);
+    return line.record;
+  }
+
+  /**
+   * Throws a JournalUnwritable, naming the state dir and the cause, while events cannot be written; first tries to
+   * write what was kept, so the refusal ends as soon as the disk has room.
+   */
+  requireWritable(): void {
+    if (!this.unwritable && this.pending.length === 0) return;
+    try {
+      this.lock.acquireSync();
+      try {
+        this.catchUp();
+        this.flushPending();
+        this.writable();
+      } finally {
+        this.lock.release();
+      }
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.markUnwritable(error);
+      throw this.unwritableError();
+    }
   }
 
   /** Applies lines another process (the terminal front end, say) appended since we last looked. */
@@ -114,30 +450,146 @@ export class Journal {
     }
   }
 
+  private unwritableError(): JournalUnwritable {
+    return new JournalUnwritable(
+      `refused: the journal in ${this.stateDir} cannot be written (${this.unwritable?.reason ?? 'unknown error'}), and no change is made ` +
+        `that the journal could not record. Diagnoses still run. Free space on that volume (or make it writable); the bot notices by itself.`,
+    );
+  }
+
+  private markUnwritable(error: unknown): void {
+    const err = error as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EROFS' ? 'a read-only volume' : err.message;
+    const was = this.unwritable;
+    this.unwritable = { reason, since: was?.since ?? this.clock().toISOString() };
+    if (!was) this.onWritability?.(this.unwritable);
+  }
+
+  private next(event: AppendInput & { at: string }, seq = this.lastSeq + 1, prev = this.lastHash): { line: string; record: JournalRecord } {
+    return serialize({
+      seq,
+      at: event.at,
+      type: event.type,
+      incident: event.incident ?? null,
+      actor: event.actor ?? null,
+      data: redactDeep(event.data ?? {}, this.redact),
+      prev,
+    });
+  }
+
+  /** An event that could not be written: the listeners see it now (the bot goes on), the disk gets it later. */
+  private keep(event: AppendInput): JournalRecord {
+    const kept = { ...event, data: redactDeep(event.data ?? {}, this.redact), at: this.clock().toISOString() };
+    this.pending.push(kept);
+    const { record } = this.next(kept, this.lastSeq + this.pending.length, genesisHash);
+    for (const listener of this.listeners) listener(record);
+    return record;
+  }
+
+  /** Writes the kept events (under the lock, after catching up), numbered and chained where they now land. */
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    let seq = this.lastSeq;
+    let prev = this.lastHash;
+    const lines: string[] = [];
+    let last: JournalRecord | undefined;
+    for (const event of this.pending) {
+      const { line, record } = this.next(event, (seq += 1), prev);
+      lines.push(line);
+      prev = record.hash;
+      last = record;
+    }
+    const text = lines.join('');
+    this.writeLines(text, true);
+    this.pending = [];
+    this.offset += Buffer.byteLength(text);
+    this.lastWrittenRecord = last;
+    writeHeadQuietly(() => writeHead(this.file, last as JournalRecord), (error) => this.markUnwritable(error));
+    this.lastSeq = seq;
+    this.lastHash = prev;
+  }
+
+  /** One write (and, when asked, its fsync); a short or failed one is undone (cut back to where it began) and thrown. */
+  private writeLines(text: string, sync: boolean): void {
+    const buffer = Buffer.from(text);
+    const fd = fs.openSync(this.file, 'a');
+    try {
+      const before = fs.fstatSync(fd).size;
+      try {
+        const written = this.write(fd, buffer);
+        this.stats.writes += 1;
+        if (written !== buffer.length) {
+          throw Object.assign(new Error(`only ${written} of ${buffer.length} bytes could be written (is the disk full?)`), { code: 'ESHORTWRITE' });
+        }
+        if (sync) {
+          fs.fsyncSync(fd);
+          this.stats.fsyncs += 1;
+        }
+      } catch (error) {
+        try {
+          fs.ftruncateSync(fd, before);
+          fs.fsyncSync(fd);
+        } catch {
+          // Left torn: the next append sets the partial line aside before writing.
+        }
+        throw error;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /**
    * A write cut short (a full disk, a crash) leaves a last line without its newline. It was never acknowledged, so it is
    * moved to a file of its own and cut from the journal; the next line would otherwise be glued onto it.
    */
-  private setTornTailAside(): void {
-    if (!fs.existsSync(this.file)) return;
+  private setTornTailAside(): SetAside | undefined {
+    if (!fs.existsSync(this.file)) return undefined;
     const size = fs.statSync(this.file).size;
-    if (size === 0) return;
+    if (size === 0) return undefined;
     const fd = fs.openSync(this.file, 'r+');
     try {
       const last = Buffer.alloc(1);
       fs.readSync(fd, last, 0, 1, size - 1);
-      if (last[0] === 0x0a) return;
+      if (last[0] === 0x0a) return undefined;
       const text = fs.readFileSync(this.file);
       const keep = text.lastIndexOf(0x0a) + 1;
       let aside = `${this.file}.torn-${this.clock().toISOString().replace(/[-:.]/g, '')}`;
       for (let n = 1; fs.existsSync(aside); n += 1) aside = `${aside}-${n}`;
-      fs.writeFileSync(aside, text.subarray(keep));
+      const torn = text.subarray(keep);
+      fs.writeFileSync(aside, torn);
       fs.ftruncateSync(fd, keep);
       fs.fsyncSync(fd);
       this.offset = Math.min(this.offset, keep);
+      const tornText = torn.toString('utf8');
+      const incident = /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(tornText)?.[1];
+      return { file: aside, bytes: torn.length, text: this.redact(tornText), incident };
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** Says what was set aside (in the journal itself, and to the listeners), and verifies the journal again. Lock held. */
+  private recordRepair(aside: SetAside, verifyAgain: boolean): void {
+    this.setAside.push(aside);
+    if (verifyAgain && this.problem) {
+      const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
+      this.problem = checkHead(verifyLines(text), readHead(this.file)).problem;
+    }
+    const record = this.appendLocked(
+      {
+        type: 'journal.repaired',
+        incident: aside.incident ?? null,
+        data: {
+          setAside: aside.file,
+          bytes: aside.bytes,
+          excerpt: aside.text.slice(0, 300),
+          reason: 'the last line was cut short (a crash or a full disk while it was written); it was never acknowledged',
+        },
+      },
+      {},
+    );
+    for (const listener of this.repairListeners) listener(aside, record);
   }
 
   private accept(record: JournalRecord): void {
@@ -145,39 +597,15 @@ export class Journal {
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
   }
+}
 
-  private withLock<T>(work: () => T): T {
-    const deadline = Date.now() + lockWaitMs;
-    for (;;) {
-      try {
-        fs.writeFileSync(this.lockFile, String(process.pid), { flag: 'wx' });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        // Plain read: the holder may release the lock meanwhile, and re-creating the file here (as flag a+ did)
-        // would leave an empty lock that nobody holds and every process then waits on.
-        let holder: number;
-        try {
-          holder = Number(fs.readFileSync(this.lockFile, 'utf8'));
-        } catch (readError) {
-          if ((readError as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw readError;
-        }
-        // Our own PID can only be a leftover: this process takes and releases the lock synchronously. (In a container the
-        // bot is often PID 1 after every restart, so a lock left by a killed predecessor carries our PID.)
-        if (holder && (holder === process.pid || !processAlive(holder))) {
-          fs.rmSync(this.lockFile, { force: true });
-          continue;
-        }
-        if (Date.now() > deadline) throw new Error(`the journal ${this.file} has been locked by PID ${holder} for ${lockWaitMs / 1000}s`);
-        sleepSync(5);
-      }
-    }
-    try {
-      return work();
-    } finally {
-      fs.rmSync(this.lockFile, { force: true });
-    }
+/** The head is a hint (a stale one is harmless): failing to write it is noted, never thrown. */
+function writeHeadQuietly(write: () => void, noted: (error: unknown) => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isStorageError(error)) throw error;
+    noted(error);
   }
 }
 

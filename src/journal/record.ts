@@ -19,6 +19,12 @@ export function hashRecord(record: Omit<JournalRecord, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify({ seq, at, type, incident, actor, data, prev })).digest('hex');
 }
 
+/** The one way a record is written: its eight fields in this order, as JSON.stringify writes them. */
+function canonicalLine(record: JournalRecord): string {
+  const { seq, at, type, incident, actor, data, prev, hash } = record;
+  return JSON.stringify({ seq, at, type, incident, actor, data, prev, hash });
+}
+
 export function serialize(record: Omit<JournalRecord, 'hash'>): { line: string; record: JournalRecord } {
   const full: JournalRecord = { ...record, hash: hashRecord(record) };
   return { line: `${JSON.stringify(full)}\n`, record: full };
@@ -55,6 +61,8 @@ export function verifyLines(text: string): VerifyResult {
     if (record.seq !== lineNumber) return fail(`sequence number ${String(record.seq)} where ${lineNumber} was expected (a line removed or inserted?)`);
     if (record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
     if (hashRecord(record) !== record.hash) return fail('its content does not match its hash (the line was edited)');
+    // The hash covers the known fields; the line must be exactly those fields as written, so nothing can be added beside them.
+    if (canonicalLine(record) !== line) return fail('it is not byte for byte the line that was written (a field added, reordered or reformatted)');
     records.push(record);
     prev = record.hash;
   }

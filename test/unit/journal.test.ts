@@ -305,7 +305,7 @@ describe('the end of the journal', () => {
     reopened.append({ type: 'command.received', data: { text: 'after the crash' } });
     const text = fs.readFileSync(journal.file, 'utf8');
     expect(verifyLines(text).problem).toBeUndefined();
-    expect(verifyLines(text).records.map((r) => r.type)).toEqual(['incident.opened', 'command.received']);
+    expect(verifyLines(text).records.map((r) => r.type)).toEqual(['incident.opened', 'journal.repaired', 'command.received']);
     const aside = fs.readdirSync(dir).filter((name) => name.startsWith('journal.jsonl.torn-'));
     expect(aside).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, aside[0]!), 'utf8')).toBe('{"seq":2,"at":"2026-04-20T10:0');

@@ -1,0 +1,209 @@
+// The journal's lock file: taken by an atomic link of a fully written file, broken only when its holder is provably gone.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { describeIdentity, identityOf, liveness, type ProcessIdentity } from '../process/identity.js';
+
+export interface LockHolder extends ProcessIdentity {
+  nonce?: string;
+  at?: string;
+}
+
+interface SeenLock {
+  holder: LockHolder;
+  /** The file's bytes and inode when it was judged, so that exact lock (and no newer one) is removed. */
+  raw: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+export interface LockOptions {
+  /** How long to wait for a live holder before giving up. */
+  waitMs?: number;
+  /** Called when a lock left by a dead process is about to be broken (logged by the journal; tests meet there). */
+  onStale?: (holder: LockHolder, why: string) => void;
+}
+
+/** A lock from another host on this kernel cannot be checked by PID; a hold lasts milliseconds, so this old is left over. */
+const foreignStaleMs = 30_000;
+/** The break file guards the few microseconds of a break; one older than this was left by a crash in them. */
+const breakStaleMs = 5_000;
+const pollMs = 5;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+export class LockTimeout extends Error {}
+
+export class FileLock {
+  private nonce?: string;
+
+  constructor(
+    readonly file: string,
+    private readonly options: LockOptions = {},
+  ) {}
+
+  /** Takes the lock, blocking the thread while a live holder has it (holds last milliseconds). */
+  acquireSync(): void {
+    const deadline = Date.now() + (this.options.waitMs ?? 10_000);
+    for (;;) {
+      const seen = this.attempt();
+      if (!seen) return;
+      if (Date.now() > deadline) this.giveUp(seen);
+      sleepSync(pollMs);
+    }
+  }
+
+  /** Takes the lock without blocking the event loop while waiting. */
+  async acquire(): Promise<void> {
+    const deadline = Date.now() + (this.options.waitMs ?? 10_000);
+    for (;;) {
+      const seen = this.attempt();
+      if (!seen) return;
+      if (Date.now() > deadline) this.giveUp(seen);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  release(): void {
+    const nonce = this.nonce;
+    this.nonce = undefined;
+    try {
+      // Only our own lock is removed: were ours ever broken (it cannot be while we live), the new holder's stays.
+      const holder = parseHolder(fs.readFileSync(this.file, 'utf8'));
+      if (holder.nonce === nonce) fs.rmSync(this.file, { force: true });
+    } catch (error) {
+      if (code(error) !== 'ENOENT') throw error;
+    }
+  }
+
+  private giveUp(seen: SeenLock): never {
+    this.discardCandidate();
+    throw new LockTimeout(
+      `the journal lock ${this.file} has been held by ${describeIdentity(seen.holder)} for more than ${(this.options.waitMs ?? 10_000) / 1000}s`,
+    );
+  }
+
+  private candidate(): string {
+    return `${this.file}.${this.nonce}`;
+  }
+
+  private discardCandidate(): void {
+    if (this.nonce) fs.rmSync(this.candidate(), { force: true });
+    this.nonce = undefined;
+  }
+
+  /** One try: undefined when the lock is now ours, else the lock that is in the way. */
+  private attempt(): SeenLock | undefined {
+    if (!this.nonce) {
+      // The lock's content is complete before it is visible: written under a new name (O_EXCL), then linked.
+      this.nonce = randomBytes(8).toString('hex');
+      const content = JSON.stringify({ ...identityOf(), nonce: this.nonce, at: new Date().toISOString() });
+      try {
+        const fd = fs.openSync(this.candidate(), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+        try {
+          // Not fsynced: other processes read it from the page cache, and after a crash the lock is stale anyway.
+          if (fs.writeSync(fd, content) !== Buffer.byteLength(content)) throw Object.assign(new Error('the lock file was cut short'), { code: 'ENOSPC' });
+        } finally {
+          fs.closeSync(fd);
+        }
+      } catch (error) {
+        // A full disk: an empty or partial lock must never be linked into place, where nobody could tell whose it is.
+        this.discardCandidate();
+        throw error;
+      }
+    }
+    for (;;) {
+      try {
+        // link() fails when the name exists: of all processes trying, exactly one gets it.
+        fs.linkSync(this.candidate(), this.file);
+        fs.rmSync(this.candidate(), { force: true });
+        return undefined;
+      } catch (error) {
+        if (code(error) !== 'EEXIST') {
+          this.discardCandidate();
+          throw error;
+        }
+      }
+      const seen = readLock(this.file);
+      if (!seen) continue;
+      const why = staleReason(seen);
+      if (!why) return seen;
+      this.options.onStale?.(seen.holder, why);
+      // Another process is breaking it right now: wait for its turn to end, then look again.
+      if (!breakStale(this.file, seen)) return seen;
+    }
+  }
+}
+
+function parseHolder(raw: string): LockHolder {
+  const text = raw.trim();
+  // Versions before this one wrote the PID alone.
+  if (/^\d+$/.test(text)) return { pid: Number(text) };
+  try {
+    const parsed = JSON.parse(text) as LockHolder;
+    if (typeof parsed === 'object' && parsed !== null && typeof parsed.pid === 'number') return parsed;
+  } catch {
+    // Not ours: judged by its age below.
+  }
+  return { pid: 0 };
+}
+
+function readLock(file: string): SeenLock | undefined {
+  try {
+    const stat = fs.statSync(file);
+    const raw = fs.readFileSync(file, 'utf8');
+    return { holder: parseHolder(raw), raw, ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    if (code(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Why a lock is left over, or undefined while its holder may still be using it. */
+function staleReason(seen: SeenLock): string | undefined {
+  const { holder } = seen;
+  const age = Date.now() - seen.mtimeMs;
+  if (!holder.pid) return age > foreignStaleMs ? `an unreadable lock ${Math.round(age / 1000)}s old` : undefined;
+  // Without a start time our own PID can only be a predecessor's (in a container the bot is PID 1 after every restart).
+  if (holder.pid === process.pid && holder.start === undefined) return `left by an earlier process with our PID ${holder.pid}`;
+  switch (liveness(holder)) {
+    case 'dead':
+      return `left by ${describeIdentity(holder)}, which is gone`;
+    case 'unknown':
+      return age > foreignStaleMs ? `left by ${describeIdentity(holder)} ${Math.round(age / 1000)}s ago` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock, but only the very lock judged stale: breakers take turns through a break file (O_EXCL), and each
+ * checks under it that the lock is still the same file with the same bytes. Two processes that judged it stale at once
+ * cannot remove a lock the quicker one has taken meanwhile.
+ */
+function breakStale(file: string, seen: SeenLock): boolean {
+  const breaker = `${file}.break`;
+  try {
+    fs.writeFileSync(breaker, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if (code(error) !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - fs.statSync(breaker).mtimeMs > breakStaleMs) fs.rmSync(breaker, { force: true });
+    } catch (statError) {
+      if (code(statError) !== 'ENOENT') throw statError;
+    }
+    return false;
+  }
+  try {
+    const now = readLock(file);
+    if (now && now.ino === seen.ino && now.raw === seen.raw) fs.rmSync(file, { force: true });
+    return true;
+  } finally {
+    fs.rmSync(breaker, { force: true });
+  }
+}
