@@ -67,7 +67,9 @@ describe('who may approve', () => {
     const approve = await planWaitingForApproval();
     await harness.click(approve, teammate, { userTeamId: 'T0PARTNER', team: { id: 'T0PARTNER', domain: 'partner' } });
     await harness.settle();
-    expect(slack.ephemerals(teammate).at(-1)).toMatch(/you are from T0PARTNER; the bot belongs to T0DATABOX/);
+    // Another workspace is turned away before any listener (handlers/refuse-foreign.ts), through the click's response_url.
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack workspace \(T0PARTNER\)/);
+    expect(journalRecords().filter((r) => r.type === 'request.refused').map((r) => r.actor)).toEqual([teammate]);
     await harness.click(approve, teammate, { enterprise: { id: 'E0OTHERORG', name: 'Other' } });
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toMatch(/you are from E0OTHERORG/);
