@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
-import { hasDuckdbHeader } from '../duckdb/file-header.js';
+import { sniffFileFormat } from '../duckdb/file-format.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 
@@ -127,8 +127,14 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
   if (!stat.isFile()) throw new UserError(`${name}=${raw}: ${resolved} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, expected a file`);
   // Only the header is read here, which takes no time inside Slack's 3-second ack window: whether the file opens is
   // checked once, by the path's guard (a duckdb-open step), when the plan is proposed and again before it runs.
-  if (mustBe === 'duckdb-file' && !hasDuckdbHeader(resolved)) {
-    throw new UserError(`${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: not a valid DuckDB database file (it lacks DuckDB's file header)`);
+  if (mustBe === 'duckdb-file') {
+    const format = readableFormat(resolved);
+    if (typeof format === 'string') throw new UserError(`${name}=${raw}: ${resolved} cannot be read: ${format}`);
+    if (!format.duckdb) {
+      throw new UserError(
+        `${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence})`,
+      );
+    }
   }
   return resolved;
 }
@@ -200,4 +206,13 @@ export function rawParameters(values: ParameterValues): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => [name, typeof value === 'object' ? value._value : String(value)]),
   );
+}
+
+/** The file's format from its first bytes, or why it could not be read (permissions, say). */
+function readableFormat(filePath: string): ReturnType<typeof sniffFileFormat> | string {
+  try {
+    return sniffFileFormat(filePath);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  }
 }

@@ -54,7 +54,7 @@ describe('runbooks check', () => {
     expect(result.stderr.split('\n')).toEqual([
       `${dir}/backfill.yml: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
       `${dir}/duckdb.yml: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
-      `${dir}/duckdb.yml: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, not-a-file, locked, corrupt, unreadable, skipped, failed, timeout`,
+      `${dir}/duckdb.yml: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, not-a-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout`,
       `runbooks check FAILED: 3 problems in ${dir}`,
     ]);
   });
