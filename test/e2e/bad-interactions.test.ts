@@ -1,13 +1,12 @@
 // Interaction payloads nobody should send: malformed JSON, unknown action_ids, values the bot never gave, plan hashes never
 // issued, users of another workspace. Each gets a 4xx or an ephemeral refusal, is journaled, and nothing runs.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -34,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => closeStandIns(harness, slack, checkout));
 
 function journal(): Record<string, any>[] {
-  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return journalRecordsOf(checkout);
 }
 
 /** Sends a click with a payload changed by `edit`, and returns the status, what was journaled and the replies after it. */

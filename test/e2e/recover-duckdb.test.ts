@@ -7,7 +7,7 @@ import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -26,7 +26,7 @@ beforeEach(async () => {
 afterEach(() => closeStandIns(harness, slack, checkout));
 
 function journalRecords(): Record<string, any>[] {
-  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return journalRecordsOf(checkout);
 }
 
 function commandsRun(): string[] {

@@ -8,7 +8,7 @@ import { createHealthyDatabase, writeGarbage, type Checkout } from '../helpers/d
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 function journal(): Record<string, any>[] {
-  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return journalRecordsOf(checkout);
 }
 
 /** What Slack took (calls it answered ok), in the order it took them. */

@@ -1,11 +1,10 @@
 // Who may act, through the real Bolt app: guests and other workspaces cannot approve (users.info, cached, refused when it
 // fails), DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open.
-import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
@@ -23,7 +22,7 @@ beforeEach(async () => {
 afterEach(() => closeStandIns(harness, slack, checkout));
 
 function journalRecords(): Record<string, any>[] {
-  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return journalRecordsOf(checkout);
 }
 
 async function planWaitingForApproval(env: Record<string, string> = {}) {

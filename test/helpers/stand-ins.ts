@@ -1,4 +1,5 @@
-// The per-test pair every end-to-end test needs: a Slack stand-in listening on loopback and a fresh databox checkout.
+// The per-test pair every end-to-end test needs (a Slack stand-in on loopback and a fresh databox checkout), and its journal read back.
+import fs from 'node:fs';
 import type { Harness } from './bot-harness.js';
 import { withStandinPath } from './bot-harness.js';
 import { Checkout } from './databox-checkout.js';
@@ -16,4 +17,9 @@ export async function closeStandIns(harness: Harness | undefined, slack: SlackSt
   await harness?.stop();
   await slack.stop();
   checkout.remove();
+}
+
+/** Every record of the checkout's journal, parsed, in order. */
+export function journalRecordsOf(checkout: Checkout): Record<string, any>[] {
+  return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
