@@ -44,6 +44,11 @@ export interface Run {
   params: Record<string, string>;
   needsApproval: boolean;
   destructive: boolean;
+  /**
+   * The two-person rule: only someone other than the requester may approve. True for a plan with a destructive step,
+   * and for one whose runbook path says `approval: teammate`.
+   */
+  needsTeammate: boolean;
   mutates: boolean;
   requestedBy: string;
   proposedAt: string;
@@ -138,6 +143,8 @@ export class IncidentState {
         if (!incident) break;
         const proposed: Run = {
           ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt' | 'refs'>),
+          // Journals from before the runbook could ask for a teammate decided it by destructive steps alone.
+          needsTeammate: data.run.needsTeammate ?? data.run.destructive === true,
           incidentId: incident.id,
           requestedBy: record.actor ?? 'unknown',
           proposedAt: record.at,
