@@ -228,9 +228,12 @@ export class IncidentService {
       rollbackOf?: string;
       continues?: string;
       previews?: PreviewResult[];
+      /** The runbook path asks for a teammate's approval even without a destructive step. */
+      teammate?: boolean;
     },
   ): Run {
     const mutates = spec.steps.some((s) => s.mutates);
+    const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
     let id = '';
@@ -253,7 +256,8 @@ export class IncidentService {
           lockKey: spec.lockKey,
           params: spec.params,
           needsApproval,
-          destructive: spec.steps.some((s) => s.destructive),
+          destructive,
+          needsTeammate: mutates && (destructive || spec.teammate === true),
           mutates,
           expiresAt,
           rollbackOf: spec.rollbackOf,
@@ -400,6 +404,7 @@ export class IncidentService {
       params: rawParameters(params),
       previews,
       continues,
+      teammate: recovery.approval === 'teammate',
     });
     await this.announce(incident, run);
     return run;
@@ -463,6 +468,7 @@ export class IncidentService {
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
+      teammate: recovery.approval === 'teammate',
     });
     await this.announce(incident, run);
     return run;

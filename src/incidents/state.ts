@@ -2,6 +2,7 @@
 import type { JournalRecord } from '../journal/record.js';
 import type { PreviewResult } from '../engine/previews.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
+import type { ProcessIdentity } from '../process/identity.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -42,6 +43,11 @@ export interface Run {
   params: Record<string, string>;
   needsApproval: boolean;
   destructive: boolean;
+  /**
+   * The two-person rule: only someone other than the requester may approve. True for a plan with a destructive step,
+   * and for one whose runbook path says `approval: teammate`.
+   */
+  needsTeammate: boolean;
   mutates: boolean;
   requestedBy: string;
   proposedAt: string;
@@ -57,8 +63,10 @@ export interface Run {
   startedAt?: string;
   /** The process that ran it, so a restart can tell a live run from an orphaned one. */
   pid?: number;
+  /** That process's start time, boot and host beside its PID (absent in journals written before they were recorded). */
+  runner?: ProcessIdentity;
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
-  processes?: { pid: number; argv: string[] }[];
+  processes?: (ProcessIdentity & { argv: string[] })[];
   finishedAt?: string;
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
@@ -94,6 +102,12 @@ export interface Incident {
   runs: Run[];
 }
 
+/** A process as a record names it: PID, and (in journals since they were recorded) start time, boot and host. */
+function identityIn(data: Record<string, unknown>): ProcessIdentity {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { pid: data.pid as number, start: text(data.start), boot: text(data.boot), host: text(data.host) };
+}
+
 export class IncidentState {
   readonly incidents = new Map<string, Incident>();
   readonly runs = new Map<string, Run>();
@@ -126,6 +140,8 @@ export class IncidentState {
         if (!incident) break;
         const proposed: Run = {
           ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt' | 'refs'>),
+          // Journals from before the runbook could ask for a teammate decided it by destructive steps alone.
+          needsTeammate: data.run.needsTeammate ?? data.run.destructive === true,
           incidentId: incident.id,
           requestedBy: record.actor ?? 'unknown',
           proposedAt: record.at,
@@ -155,11 +171,11 @@ export class IncidentState {
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {
-          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
+          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid, runner: identityIn(data) });
         }
         break;
       case 'step.process':
-        if (run) run.processes = [...(run.processes ?? []), { pid: data.pid, argv: data.argv }];
+        if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
       case 'step.finished':
         if (run) run.results.push(data.result as StepRecord);

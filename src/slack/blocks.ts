@@ -98,7 +98,11 @@ function decisionLine(run: Run): string | undefined {
 
 export function planMessage(run: Run, root: string): Rendered {
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
-  const rule = run.destructive ? 'It has destructive steps: someone other than the requester must approve it.' : 'Anyone allowed may approve it.';
+  const rule = run.destructive
+    ? 'It has destructive steps: someone other than the requester must approve it.'
+    : run.needsTeammate
+      ? 'Its runbook asks for a teammate: someone other than the requester must approve it.'
+      : 'Anyone allowed may approve it.';
   const header = `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
     (run.expiresAt ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
   const previews = (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));

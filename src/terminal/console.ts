@@ -286,7 +286,7 @@ class ConsoleSession {
   }
 
   private approverHint(run: Run): string {
-    return run.destructive && !this.config.allowSelfApproval ? `<name other than ${this.requester.slice('terminal:'.length)}>` : '<name>';
+    return run.needsTeammate && !this.config.allowSelfApproval ? `<name other than ${this.requester.slice('terminal:'.length)}>` : '<name>';
   }
 
   /**
@@ -303,7 +303,7 @@ class ConsoleSession {
 
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
-    const needsOtherPerson = run.destructive && !this.config.allowSelfApproval;
+    const needsOtherPerson = run.needsTeammate && !this.config.allowSelfApproval;
     let approver = this.options.approver ? this.approverName(this.options.approver, run) : undefined;
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
@@ -312,7 +312,8 @@ class ConsoleSession {
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`,
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
-      const name = await this.ask(`Who approves? This plan has destructive steps: name someone other than ${this.requester.slice('terminal:'.length)}: `);
+      const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
+      const name = await this.ask(`Who approves? ${why}: name someone other than ${this.requester.slice('terminal:'.length)}: `);
       if (name === undefined || name === '') throw noAnswer('approver');
       approver = this.approverName(name, run);
     }

@@ -84,6 +84,7 @@ export class TerminalReporter implements IncidentReporter {
     });
     for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${preview.value}`);
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
+    else if (run.needsTeammate) this.line(style.yellow('Its runbook asks for a teammate: someone other than the requester must approve it.'));
   }
 
   async runProposed(_incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
