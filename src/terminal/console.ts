@@ -182,6 +182,9 @@ class ConsoleSession {
         `warning: the journal failed verification at line ${this.journal.problem.line} (${this.journal.problem.reason}); run \`${cliName} journal verify\`\n`,
       );
     }
+    for (const aside of this.journal.setAside) {
+      io.stderr.write(`warning: the journal's last line was cut short (a crash or a full disk) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
+    }
     // Log lines (rare: a front end that could not show a step) go to stderr, away from the operator's output.
     const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'error', redact, pino.destination({ fd: 2, sync: true }));
     this.service = new IncidentService(
