@@ -3,6 +3,7 @@ import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
 import { limitReadOnlyMemory } from './duckdb/open.js';
@@ -21,7 +22,7 @@ import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
 import { buildWatchers } from './watchers/build-watchers.js';
-import { WatchService } from './watchers/watch-service.js';
+import { lastChecksFileName, WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface BotOptions {
@@ -106,6 +107,7 @@ export function createBot(options: BotOptions): Bot {
     intervalMs: config.watch.intervalMs,
     reminderMs: config.watch.reminderMs,
     clock: options.clock,
+    lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
   journal.load();
   if (journal.problem) {

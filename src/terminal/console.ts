@@ -22,6 +22,8 @@ import type { Runbook } from '../runbook/schema.js';
 import { commandText, parseArgs, type CliOptions } from './args.js';
 import { journalCommand } from './journal-command.js';
 import { watchCommand } from './watch-command.js';
+import { staleChecks, watchersAsTheBotSawThem } from './watchers-status.js';
+import type { WatchService } from '../watchers/watch-service.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
@@ -65,7 +67,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
     '  reject <run-id> <hash>   reject a waiting plan',
     '  unlock <run-id>   clear a plan stuck as running or approved (its process is gone for good), approved by a second person',
-    '  status   what holds a database, what waits for approval, the latest incidents',
+    '  status   what holds a database, what waits for approval, the latest incidents, each watcher\'s state and last check',
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
     '  watch   run the watchers (daemon heartbeat, disk, stale marts) once; exit 1 on a problem, 3 when one cannot tell',
@@ -129,7 +131,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     io.stderr.write(`postmortem written to ${written.file}\n`);
     return exitCodes.ok;
   }
-  const session = new ConsoleSession(config, runbooks, catalog, io, deps, options);
+  const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');
   try {
     return await session.run(verb, rest);
   } finally {
@@ -144,6 +146,7 @@ class ConsoleSession {
   private readonly service: IncidentService;
   private readonly requester: string;
   private reader?: LineReader;
+  private readonly watch?: WatchService;
   private readonly clock: () => Date;
   private readonly startedAt: string;
 
@@ -154,6 +157,8 @@ class ConsoleSession {
     private readonly io: TerminalIO,
     deps: ConsoleDeps,
     private readonly options: CliOptions,
+    /** `status` shows the watchers as the bot last saw them: their outages from the journal, their last checks from the bot. */
+    withWatchers = false,
   ) {
     this.clock = deps.clock ?? (() => new Date());
     this.startedAt = this.clock().toISOString();
@@ -171,6 +176,8 @@ class ConsoleSession {
     this.journal = new Journal(config.stateDir, deps.clock, redact);
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));
+    // Before the journal loads, so the outages in progress are rebuilt from it.
+    this.watch = withWatchers ? watchersAsTheBotSawThem(config, this.journal, deps.runCommand ?? realRunCommand, this.clock) : undefined;
     this.journal.load();
     if (this.journal.problem) {
       io.stderr.write(
@@ -413,6 +420,12 @@ class ConsoleSession {
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
       this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`);
+    }
+    if (this.watch) {
+      this.out(style.bold('Watchers'));
+      for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${line.replace(/^• /, '')}`);
+      const stale = staleChecks(this.watch, this.config.watch.intervalMs, this.clock());
+      if (stale) this.out(style.yellow(`  ${stale}`));
     }
   }
 
