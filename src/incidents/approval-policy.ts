@@ -27,17 +27,36 @@ function notPending(run: Run): Said {
   }
 }
 
+/** Which plans the two-person rule holds for, in words: "a plan with destructive steps", say. */
+export function teammateRule(run: Pick<Run, 'destructive'>): string {
+  return run.destructive ? 'a plan with destructive steps' : "a plan its runbook gives to a teammate's approval";
+}
+
 export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
-  if (run.destructive && actor === run.requestedBy && !policy.allowSelfApproval) {
-    return { ok: false, reason: said`a plan with destructive steps must be approved by someone other than the person who requested it` };
+  if (run.needsTeammate && actor === run.requestedBy && !policy.allowSelfApproval) {
+    return { ok: false, reason: said`${teammateRule(run)} must be approved by someone other than the person who requested it` };
   }
   if (policy.approvers.length > 0 && !policy.approvers.includes(actor)) {
     return { ok: false, reason: [`only these people may approve plans: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
+  }
+  return { ok: true };
+}
+
+/**
+ * Who may unlock a stuck run: an unlock lets another plan change the database, so it is approved like a plan with
+ * destructive steps, by someone other than the person asking (and one of DATABOX_APPROVERS when that is set).
+ */
+export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy): Decision {
+  if (approver === requester && !policy.allowSelfApproval) {
+    return { ok: false, reason: said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)})` };
+  }
+  if (policy.approvers.length > 0 && !policy.approvers.includes(approver)) {
+    return { ok: false, reason: [`only these people may approve an unlock: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
   }
   return { ok: true };
 }

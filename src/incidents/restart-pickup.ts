@@ -1,9 +1,8 @@
 // Picking up after a restart: runs left running by a bot that is gone are interrupted on the record, what they left
 // running is stopped, and approved plans that never started are not started behind anyone's back.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Journal } from '../journal/journal.js';
-import { processAlive } from '../process/alive.js';
+import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
+import { settleInterruptedStep } from './settle-interrupted-step.js';
 import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
 
 /**
@@ -14,11 +13,10 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[
   journal.catchUp();
   const stale: Run[] = [];
   for (const run of state.runs.values()) {
-    const startedBy = run.pid;
-    // Our own PID is a predecessor's: in a container the bot is PID 1 after every restart.
-    const orphaned = run.status === 'running' && (!startedBy || startedBy === process.pid || !processAlive(startedBy));
+    const orphaned = run.status === 'running' && runnerGone(run);
     if (orphaned || run.status === 'approved') {
       const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
+      if (orphaned) recordSettledStep(journal, run);
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
@@ -28,6 +26,12 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[
     }
   }
   return stale;
+}
+
+/** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
+export function recordSettledStep(journal: Journal, run: Run): void {
+  const result = settleInterruptedStep(run);
+  if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 
 /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
@@ -43,20 +47,28 @@ export function interruptIfNotStarted(journal: Journal, state: IncidentState, ru
 }
 
 /**
- * Stops commands an interrupted run left running (each the leader of its own process group), but only a process that is
- * still the same command: a PID reused by something else is left alone.
+ * Whether the process that ran a run is gone: its PID is free or now another process's (another start time), or it ran
+ * in an earlier boot. A run from another host (another container sharing the state dir) is not ours to judge: it stays
+ * running until `unlock`. Our own PID without a start time is a predecessor's (in a container the bot is PID 1 after
+ * every restart).
  */
-function stopLeftovers(processes: readonly { pid: number; argv: string[] }[]): string[] {
+export function runnerGone(run: Run): boolean {
+  if (!run.pid) return true;
+  const runner: ProcessIdentity = run.runner ?? { pid: run.pid };
+  if (runner.pid === process.pid && runner.start === undefined) return true;
+  return liveness(runner) === 'dead';
+}
+
+/**
+ * Stops commands an interrupted run left running (each the leader of its own process group), but only a process proven
+ * to be the same one: same PID and same start time, on this host and boot. A PID now used by something else, or one
+ * recorded without a start time (by an older version), is left alone.
+ */
+export function stopLeftovers(processes: readonly (ProcessIdentity & { argv: string[] })[]): string[] {
   const stopped: string[] = [];
-  for (const { pid, argv } of processes) {
-    if (pid === process.pid || !processAlive(pid)) continue;
-    let cmdline = '';
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
-    if (!argv[0] || !cmdline.includes(path.basename(argv[0]))) continue;
+  for (const recorded of processes) {
+    const { pid, argv } = recorded;
+    if (pid === process.pid || recorded.start === undefined || liveness(recorded) !== 'alive') continue;
     try {
       process.kill(-pid, 'SIGTERM');
       setTimeout(() => {
@@ -66,7 +78,7 @@ function stopLeftovers(processes: readonly { pid: number; argv: string[] }[]): s
           // Already gone.
         }
       }, 5_000).unref();
-      stopped.push(`${argv.join(' ')} (PID ${pid})`);
+      stopped.push(`${argv.join(' ')} (${describeIdentity(recorded)})`);
     } catch {
       // Already gone.
     }

@@ -10,9 +10,11 @@ import { excerpt } from '../excerpt.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
 import { stepPassed } from '../engine/step-passed.js';
+import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
+import { identityOf } from '../process/identity.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
@@ -60,8 +62,12 @@ export class RunExecutor {
       redact: this.deps.redact,
       clock: this.deps.clock,
       signal: this.stopping.signal,
+      // With its start time, boot and host: a restart stops it only while that PID is provably still this process.
       processStarted: (pid: number, argv: readonly string[]) =>
-        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, pid, argv: [...argv] } }),
+        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, ...identityOf(pid), argv: [...argv] } }),
+      // On disk before the file is touched: a crash after the move and before its result is settled by looking at the disk.
+      intent: (intent: StepIntent) =>
+        void this.deps.journal.append({ type: 'step.intent', incident: incidentId, actor: botActor, data: { runId, ...intent } }, { durable: true }),
     };
   }
 
@@ -76,7 +82,8 @@ export class RunExecutor {
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
     journal.append(() => {
       refuseIfLocked(this.deps.state, run.lockKey, run.id);
-      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, pid: process.pid } };
+      // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
+      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };
       // A run that changes data does not start unless its start is on disk.
     }, { durable: run.steps.some((s) => s.mutates) });
     const incident = () => this.deps.incident(run.incidentId);

@@ -1,7 +1,9 @@
 // Incidents and their runs, rebuilt from journal records: after a restart the bot knows exactly what it knew before.
 import type { JournalRecord } from '../journal/record.js';
 import type { PreviewResult } from '../engine/previews.js';
+import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
+import type { ProcessIdentity } from '../process/identity.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -42,6 +44,11 @@ export interface Run {
   params: Record<string, string>;
   needsApproval: boolean;
   destructive: boolean;
+  /**
+   * The two-person rule: only someone other than the requester may approve. True for a plan with a destructive step,
+   * and for one whose runbook path says `approval: teammate`.
+   */
+  needsTeammate: boolean;
   mutates: boolean;
   requestedBy: string;
   proposedAt: string;
@@ -57,8 +64,12 @@ export interface Run {
   startedAt?: string;
   /** The process that ran it, so a restart can tell a live run from an orphaned one. */
   pid?: number;
+  /** That process's start time, boot and host beside its PID (absent in journals written before they were recorded). */
+  runner?: ProcessIdentity;
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
-  processes?: { pid: number; argv: string[] }[];
+  processes?: (ProcessIdentity & { argv: string[] })[];
+  /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
+  inFlight?: { stepId: string; index: number; intent?: StepIntent };
   finishedAt?: string;
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
@@ -94,6 +105,12 @@ export interface Incident {
   runs: Run[];
 }
 
+/** A process as a record names it: PID, and (in journals since they were recorded) start time, boot and host. */
+function identityIn(data: Record<string, unknown>): ProcessIdentity {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { pid: data.pid as number, start: text(data.start), boot: text(data.boot), host: text(data.host) };
+}
+
 export class IncidentState {
   readonly incidents = new Map<string, Incident>();
   readonly runs = new Map<string, Run>();
@@ -126,6 +143,8 @@ export class IncidentState {
         if (!incident) break;
         const proposed: Run = {
           ...(data.run as Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt' | 'refs'>),
+          // Journals from before the runbook could ask for a teammate decided it by destructive steps alone.
+          needsTeammate: data.run.needsTeammate ?? data.run.destructive === true,
           incidentId: incident.id,
           requestedBy: record.actor ?? 'unknown',
           proposedAt: record.at,
@@ -155,14 +174,23 @@ export class IncidentState {
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {
-          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid });
+          Object.assign(run, { status: 'running', startedAt: record.at, pid: data.pid, runner: identityIn(data) });
         }
         break;
       case 'step.process':
-        if (run) run.processes = [...(run.processes ?? []), { pid: data.pid, argv: data.argv }];
+        if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
+        break;
+      case 'step.started':
+        if (run) run.inFlight = { stepId: data.stepId, index: data.index };
+        break;
+      case 'step.intent':
+        if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };
         break;
       case 'step.finished':
-        if (run) run.results.push(data.result as StepRecord);
+        if (run) {
+          run.results.push(data.result as StepRecord);
+          run.inFlight = undefined;
+        }
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });

@@ -7,6 +7,7 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { stepPassed } from '../engine/step-passed.js';
+import { leftoverClonesLines } from './leftover-clones.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -198,6 +199,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (rollbacks.length === 0) doc.add('None.');
   for (const run of rollbacks) planSection(doc, run, root);
 
+  const leftovers = leftoverClonesLines(incident);
+  if (leftovers.length > 0) {
+    doc.heading('Leftover clones');
+    doc.add(...leftovers);
+  }
+
   doc.heading('Time to diagnose, approve and recover');
   timings(doc, incident);
 
@@ -326,6 +333,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.message':
     case 'run.ref':
     case 'step.process':
+    // A file step's intent: its result (or, after a crash, what the disk showed) is the step's own entry.
+    case 'step.intent':
       return undefined;
     default:
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;

@@ -221,6 +221,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (p.continueWith !== undefined && (p.continueWith === p.id || !pathIds.includes(p.continueWith))) {
       add([...at, 'continueWith'], p.continueWith === p.id ? 'a path cannot continue with itself' : `no recovery path "${p.continueWith}"${didYouMean(p.continueWith, pathIds)}`);
     }
+    if (p.approval === 'anyone' && p.steps.some((s) => s.destructive)) {
+      add([...at, 'approval'], 'a path with destructive steps needs a teammate\'s approval: set approval: teammate, or leave it out');
+    }
     checkParameterList(p.parameters, [...at, 'parameters']);
     checkRequires(p.requires, p.parameters, [...at, 'requires']);
     const scope: Scope = { label: `path ${p.id}`, params: p.parameters, requires: p.requires, diagnosis: true, previews: p.previews.map((v) => v.id) };

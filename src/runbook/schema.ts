@@ -98,6 +98,11 @@ export const recoveryPath = z.strictObject({
    * who has now seen what this one posted (a restored clone's counts, say), before the next change.
    */
   continueWith: z.string().regex(/^[a-z]$/).optional(),
+  /**
+   * Who may approve this path's plan and its rollback: `teammate`, someone other than the requester (the two-person
+   * rule), or `anyone` allowed. A path with a destructive step always needs a teammate; omitted, that is the default.
+   */
+  approval: z.enum(['teammate', 'anyone']).optional(),
   rollback: z
     .strictObject({
       title: z.string().min(1),

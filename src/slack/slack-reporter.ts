@@ -7,11 +7,12 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
+import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
-import { planIsCut, planText, followUpMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
+import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
@@ -214,5 +215,9 @@ export class SlackReporter implements IncidentReporter {
 
   async followUpOffered(incident: Incident, _recovery: Run, advice: string): Promise<void> {
     void this.postInThread(incident, `follow-up ${_recovery.id}`, () => followUpMessage(this.deps.redact(advice)));
+  }
+
+  async journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {
+    void this.postInThread(incident, `journal repair ${aside.file}`, () => journalRepairedMessage(aside, verifies));
   }
 }

@@ -3,6 +3,7 @@ import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
+import type { SetAside } from '../journal/journal.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -84,6 +85,7 @@ export class TerminalReporter implements IncidentReporter {
     });
     for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${preview.value}`);
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
+    else if (run.needsTeammate) this.line(style.yellow('Its runbook asks for a teammate: someone other than the requester must approve it.'));
   }
 
   async runProposed(_incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
@@ -179,6 +181,14 @@ export class TerminalReporter implements IncidentReporter {
     const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);
     const params = (path?.rollback?.parameters ?? []).map((name) => ` [${name}=…]`).join('');
     this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${params} --approver <name>`));
+  }
+
+  async journalRepaired(_incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {
+    this.line(
+      this.options.style.yellow(
+        `! the journal's last line was cut short (a crash or a full disk) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)${verifies ? '' : '; the journal still fails verification'}`,
+      ),
+    );
   }
 
   async followUpOffered(_incident: Incident, _recovery: Run, advice: string): Promise<void> {

@@ -298,6 +298,13 @@ const backfillCases: Planted[] = [
     refusal: ['at parameters.previews: "previews" is a built-in name (the engine\'s own value {{previews}}); rename the parameter'],
   },
   {
+    name: 'a path with a destructive step given to anyone\'s approval',
+    plant: (doc) => {
+      doc.recovery[0].approval = 'anyone';
+    },
+    refusal: ["at recovery[0].approval: a path with destructive steps needs a teammate's approval: set approval: teammate, or leave it out"],
+  },
+  {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
       doc.diagnosis.verdicts[3].when.status = 'anomaly';

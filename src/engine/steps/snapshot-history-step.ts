@@ -68,6 +68,8 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     if (!step.at) return done('ok', `${listed}; newest ${base.newest} UTC`);
     const at = parseUtcTimestamp(step.at);
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
+    // Read again when a plan runs, not only when it was proposed: no snapshot can be from a moment still to come.
+    if (at.getTime() > now.getTime()) return fail(`at=${step.at} is in the future (it is ${formatUtcTimestamp(now)} UTC): no snapshot can be from then`);
     const namedOlder = named.filter((r) => r[2] <= step.at).map((r) => `'${r[1]}' (${r[2]})`);
     if (at.getTime() < restorableFrom.getTime()) {
       return done(

@@ -1,0 +1,50 @@
+// The postmortem's "Leftover clones" item: which databases the bot made for the incident were still there at the last
+// check, and which an approved cleanup dropped, read from the leftover-clones steps' results in the journal.
+import type { Incident, Run } from '../incidents/state.js';
+import { code, plain, utcClock } from './markdown.js';
+
+interface Finding {
+  run: Run;
+  names: string[];
+}
+
+const names = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const when = (run: Run) => `${utcClock(run.finishedAt ?? run.startedAt ?? run.proposedAt)} UTC`;
+const listed = (list: readonly string[]) => list.map(code).join(', ');
+
+/** The item's lines, or none when no step of the incident looked for leftover clones. */
+export function leftoverClonesLines(incident: Incident): string[] {
+  let lastCheck: Finding | undefined;
+  const drops: Finding[] = [];
+  for (const run of incident.runs) {
+    for (const result of run.results) {
+      const step = run.steps.find((s) => s.id === result.stepId);
+      if (step?.kind !== 'leftover-clones' || result.status !== 'ok' && result.status !== 'leftovers') continue;
+      if (step.drop) {
+        const dropped = names(result.outputs.dropped);
+        drops.push({ run, names: dropped });
+        if (lastCheck) lastCheck = { ...lastCheck, names: lastCheck.names.filter((name) => !dropped.includes(name)) };
+      } else {
+        lastCheck = { run, names: names(result.outputs.databases) };
+      }
+    }
+  }
+  if (!lastCheck && drops.length === 0) return [];
+  const lines: string[] = [];
+  if (lastCheck && lastCheck.names.length > 0) {
+    lines.push(
+      `Still on MotherDuck at the last check (${plain(lastCheck.run.kind)} \`${lastCheck.run.id}\`, ${when(lastCheck.run)}): ${listed(lastCheck.names)}. ` +
+        'An approved cleanup (path C) drops them.',
+    );
+  } else if (drops.length === 0) {
+    lines.push('No clone made for this incident was left at the last check.');
+  }
+  for (const drop of drops) {
+    lines.push(
+      drop.names.length > 0
+        ? `Dropped by ${plain(drop.run.title)} (\`${drop.run.id}\`) at ${when(drop.run)}: ${listed(drop.names)} (UNDROP DATABASE brings one back within the retention).`
+        : `${plain(drop.run.title)} (\`${drop.run.id}\`) found nothing to drop at ${when(drop.run)}.`,
+    );
+  }
+  return lines.flatMap((line) => [line, '']);
+}

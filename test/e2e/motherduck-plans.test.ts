@@ -1,0 +1,160 @@
+// Scenario 3's plans through the real Bolt app over signed HTTP, against the MotherDuck stand-in (one bot for the file):
+// every plan needs a teammate (path A's clone too), `at` is checked against the retention when a recovery is proposed
+// and again right before it runs, and path C drops the incident's leftover clones, which the postmortem names.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+const token = 'md-plans-secret-token-value-0077';
+const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
+const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
+const day = 86_400_000;
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const ago = (ms: number) => utc(Date.now() - ms);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+let md: MotherDuckStandIn;
+
+blockNetwork();
+beforeAll(async () => {
+  ({ slack, checkout } = await openStandIns());
+  md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
+  // 15 days ago: the marts with 100 rows and a named snapshot; 3 days ago a harmless write (an automatic snapshot
+  // within the 7-day retention); 2 hours ago the bad write that kept 30 rows.
+  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
+  md.takeSnapshot(md.live('databox'), 'before_migration', new Date(Date.now() - 15 * day));
+  await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(Date.now() - 3 * day));
+  await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
+  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
+    targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
+  });
+});
+afterAll(() => closeStandIns(harness, slack, checkout));
+
+const changes = () => md.sql().filter((sql) => !/^\s*SELECT/i.test(sql));
+const lastResponse = () => String(slack.responses.at(-1)?.body.text ?? '');
+const newestPlan = () => slack.buttons('approve_plan').at(-1)!;
+const postmortemButton = () => slack.buttons('write_postmortem').find((b) => b.value === incident)!;
+
+async function recover(args: string, user = operator): Promise<void> {
+  await harness.command(`recover motherduck ${args}`, user);
+  await harness.settle();
+}
+
+let incident: string;
+
+describe('who may approve scenario 3', () => {
+  it("path A's clone is a teammate's to approve: the requester's click is refused, a teammate's runs it", async () => {
+    const plans = slack.buttons('approve_plan').length;
+    await recover(`path=a at="${ago(1 * day)}"`);
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Path A')).at(-1);
+    expect(String(plan?.blocks)).toContain('Its runbook asks for a teammate: someone other than the requester must approve it.');
+    incident = journalRecordsOf(checkout).filter((r) => r.type === 'incident.opened').at(-1)?.incident;
+    const slug = incident.replace(/-/g, '_');
+
+    await harness.click(newestPlan(), operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain(
+      "a plan its runbook gives to a teammate's approval must be approved by someone other than the person who requested it",
+    );
+    expect(md.liveDatabases(), 'nothing was cloned').toEqual(['databox']);
+
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(md.liveDatabases()).toEqual(['databox', `databox_restored_${slug}`]);
+    expect(await md.value(`databox_restored_${slug}`, count)).toBe('100');
+    expect(await md.value('databox', count)).toBe('30');
+  });
+
+  it('the swap and the cleanup are a teammate\'s too; the clones left are listed, dropped by path C, and in the postmortem', async () => {
+    const slug = incident.replace(/-/g, '_');
+    // The swap (second plan): the requester of path A cannot approve it either.
+    await harness.click(newestPlan(), operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/someone other than the person who requested it/);
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(await md.value('databox', count)).toBe('100');
+    expect(slack.allText()).toContain(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them)`);
+
+    await harness.click(postmortemButton(), operator);
+    await harness.settle();
+    const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
+      new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
+    );
+
+    md.sent.length = 0;
+    await recover(`path=c incident=${incident}`);
+    await harness.click(newestPlan(), operator);
+    await harness.settle();
+    expect(md.liveDatabases(), 'the requester cannot drop them alone').toContain(`databox_broken_${slug}`);
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(md.liveDatabases()).toEqual(['databox']);
+    const snapshot = md.namedSnapshots().at(-1) as string;
+    expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_drop_leftovers_\\d{8}T\\d{6}Z$`));
+    expect(changes()).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, `DROP DATABASE "databox_broken_${slug}"`, `DROP DATABASE "databox_restored_${slug}"`]);
+    expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
+
+    await harness.click(postmortemButton(), operator);
+    await harness.settle();
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
+      new RegExp(`## Leftover clones\\n\\nDropped by Path C: Drop this incident's leftover clones \\(\`${incident}/\\d+\`\\) at \\d\\d:\\d\\d:\\d\\d UTC: \`databox_broken_${slug}\`, \`databox_restored_${slug}\``),
+    );
+  });
+});
+
+describe('`at` at recovery time', () => {
+  it('refuses a moment older than the retention in force, naming it, the oldest reachable moment and the older named snapshots', async () => {
+    md.sent.length = 0;
+    const plans = slack.buttons('approve_plan').length;
+    const at = ago(10 * day);
+    await recover(`path=b at="${at}"`);
+    expect(lastResponse()).toMatch(
+      new RegExp(
+        `refused, nothing was run: The moment is in the past and within the retention in force \\(read again now\\): ${at} is older than the retention ` +
+          `\\(7 days: restorable from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on\\): no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
+      ),
+    );
+    await recover(`path=a at="${at}"`);
+    expect(lastResponse()).toContain(`${at} is older than the retention (7 days`);
+    expect(slack.buttons('approve_plan'), 'no plan was proposed').toHaveLength(plans);
+    expect(changes()).toEqual([]);
+  });
+
+  it('refuses a moment in the future', async () => {
+    const at = utc(Date.now() + day);
+    await recover(`path=b at="${at}"`);
+    expect(lastResponse()).toContain(`at="${at}" is in the future`);
+  });
+
+  it('reads the retention again right before the plan runs: shortened meanwhile, the plan stops before any change', async () => {
+    md.sent.length = 0;
+    await recover(`path=b at="${ago(2 * day)}"`);
+    const plan = newestPlan();
+    md.setRetentionDays('databox', 1);
+    try {
+      await harness.click(plan, teammate);
+      await harness.settle();
+    } finally {
+      md.setRetentionDays('databox', 7);
+    }
+    expect(changes(), 'neither the snapshot nor the restore ran').toEqual([]);
+    expect(await md.value('databox', count)).toBe('100');
+    expect(slack.allText()).toMatch(/is older than the retention \(1 day: restorable from/);
+  });
+});
