@@ -242,6 +242,13 @@ export class MotherDuckStandIn implements DatabaseTarget {
     this.takeSnapshot(db, null, at);
   }
 
+  /** Creates a database whose file `fill` writes (a scenario's data made by a helper for local files), with an automatic snapshot at `at`. */
+  async createDatabaseFrom(name: string, fill: (file: string) => Promise<void>, at: Date = this.clock()): Promise<void> {
+    const db = this.newDatabase(name, at);
+    await fill(db.file);
+    this.takeSnapshot(db, null, at);
+  }
+
   /** Changes a database outside any session (the bad write of a scenario) and takes the automatic snapshot MotherDuck would. */
   async write(name: string, sql: string, at: Date = this.clock()): Promise<void> {
     const db = this.live(name);
