@@ -1,35 +1,90 @@
-// What happens when someone clicks a watcher alert's button: a new incident of the scenario it names, diagnosed in its own thread.
+// What happens when someone clicks a watcher alert's button: a new incident of the scenario it names, diagnosed in its own
+// thread; a later click on the same alert (a double click, a second person) joins that incident instead.
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { alertButton, readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { UserError } from '../src/errors.js';
-import { fromChannel } from '../src/slack/slack-refs.js';
+import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import type { Incident } from '../src/incidents/state.js';
+import { slackMention } from '../src/slack/mentions.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { fromChannel, incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
-
 
 export function registerOpenFromAlert(app: App, deps: HandlerDeps): void {
   app.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id ?? '';
-    const audience = { channel, user: body.user.id, threadTs: body.message?.ts };
+    const user = body.user.id;
+    const audience = { channel, user, threadTs: body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));
+    let opening: RunningDiagnosis | undefined;
     try {
-      const { scenario } = readButtonValue(action.value, alertButton);
+      const { scenario, watcher } = readButtonValue(action.value, alertButton);
       if (!Object.hasOwn(deps.catalog, scenario)) throw new UserError(`the scenario "${scenario}" has no runbook here; nothing was opened`);
-      deps.service.recordCommand(`alert button: diagnose ${scenario}`, body.user.id, `slack:${channel}`);
+      deps.service.recordCommand(`alert button: diagnose ${scenario}`, user, `slack:${channel}`);
+      const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
+      if (alert) {
+        // One alert, one incident: a click after the first joins what the first opened (or is opening).
+        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, user, incident);
+        const known = deps.watch?.incidentForAlert(alert);
+        if (known) {
+          await join(deps.service.incident(known));
+          return;
+        }
+        const pending = deps.diagnoses.find(alertOpeningKey(alert));
+        if (pending) {
+          void pending.then(join).catch(fail);
+          return;
+        }
+        opening = deps.diagnoses.begin(alertOpeningKey(alert));
+      }
+      const started = opening;
       deps.queue.push(`diagnose ${scenario} from an alert`, async () => {
         try {
-          const { incident } = await deps.service.start({ verb: 'diagnose', scenario, params: {} }, body.user.id, 'slack', fromChannel(channel));
-          if (body.message?.ts) {
-            await client.chat.postMessage({ channel, thread_ts: body.message.ts, text: `<@${body.user.id}> opened incident \`${incident.id}\` (${incident.title}) from this alert.` });
+          const opened = (incident: Incident) => {
+            if (alert) deps.watch?.recordAlertIncident(alert, watcher, incident.id, user);
+            started?.opened(incident);
+          };
+          const { incident } = await deps.service.start({ verb: 'diagnose', scenario, params: {} }, user, 'slack', fromChannel(channel), opened);
+          if (alert) {
+            await client.chat.postMessage({ channel, thread_ts: alert.ts, text: `<@${user}> opened incident \`${incident.id}\` (${incident.title}) from this alert.` });
           }
         } catch (error) {
           await fail(error);
+        } finally {
+          started?.done();
         }
       });
     } catch (error) {
+      opening?.done();
       await fail(error);
     }
   });
+}
+
+/** Keyed apart from diagnoses typed as commands: joining is per alert message. */
+function alertOpeningKey(alert: AlertRef): string {
+  return `alert:${alert.channel}/${alert.ts}`;
+}
+
+/** Tells the person (only them) where the alert's incident is, and journals that they joined it. */
+async function joinIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, user: string, incident: Incident | undefined): Promise<void> {
+  const to = { channel: alert.channel, user };
+  if (!incident) {
+    await tellEphemeral(client, deps.redact, to, ':warning: A click on this alert just before yours did not open an incident (its answer says why). Click again.');
+    return;
+  }
+  deps.watch?.recordAlertIncident(alert, watcher, incident.id, user, true);
+  const thread = incidentThread(incident);
+  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
+  const where = link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+  await tellEphemeral(
+    client,
+    deps.redact,
+    to,
+    `:link: This alert already has incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}: you joined it; ${where}. Nothing new was started.`,
+  );
 }

@@ -3,12 +3,13 @@ import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
 import { limitReadOnlyMemory } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
-import { Journal } from './journal/journal.js';
+import { Journal, type SetAside } from './journal/journal.js';
 import type { Logger } from './logger.js';
 import { runCommand as realRunCommand, type CommandRunner } from './process/run-command.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -21,7 +22,7 @@ import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
 import { buildWatchers } from './watchers/build-watchers.js';
-import { WatchService } from './watchers/watch-service.js';
+import { lastChecksFileName, WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface BotOptions {
@@ -106,11 +107,22 @@ export function createBot(options: BotOptions): Bot {
     intervalMs: config.watch.intervalMs,
     reminderMs: config.watch.reminderMs,
     clock: options.clock,
+    lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
   journal.load();
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
+  // Torn last lines set aside (by this start-up, or later by any process sharing the journal), said once Slack is up.
+  const repairs: SetAside[] = [...journal.setAside];
+  let reportRepair: ((aside: SetAside) => void) | undefined;
+  journal.onRecord((record) => {
+    if (record.type !== 'journal.repaired') return;
+    const { setAside, bytes, excerpt } = record.data as { setAside: string; bytes: number; excerpt: string };
+    const aside = { file: setAside, bytes, text: excerpt, incident: record.incident ?? undefined };
+    if (reportRepair) reportRepair(aside);
+    else repairs.push(aside);
+  });
   let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
@@ -144,6 +156,8 @@ export function createBot(options: BotOptions): Bot {
       const auth = await app.client.auth.test();
       team = auth.team_id;
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
+      for (const aside of repairs.splice(0)) await service.reportJournalRepair(aside);
+      reportRepair = (aside) => void service.reportJournalRepair(aside);
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));

@@ -1,5 +1,6 @@
 // The front end's side of the engine: Slack and the terminal each implement it to show what happens.
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { FrontEndRef, Incident, Run } from './state.js';
 
@@ -20,6 +21,8 @@ export interface IncidentReporter {
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
   /** A recovery (or its validation) failed and its runbook says what to do next: the text, as the runbook gives it. */
   followUpOffered(incident: Incident, recovery: Run, advice: string): Promise<void>;
+  /** A torn last journal line of this incident was set aside (a crash or a full disk); `verifies`: the journal does again. */
+  journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void>;
 }
 
 /** A front end that cannot show something (Slack down, say) must not stop a recovery halfway: the failure is logged. */

@@ -2,6 +2,7 @@
 // running is stopped, and approved plans that never started are not started behind anyone's back.
 import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
+import { settleInterruptedStep } from './settle-interrupted-step.js';
 import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
 
 /**
@@ -15,6 +16,7 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[
     const orphaned = run.status === 'running' && runnerGone(run);
     if (orphaned || run.status === 'approved') {
       const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
+      if (orphaned) recordSettledStep(journal, run);
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
@@ -24,6 +26,12 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[
     }
   }
   return stale;
+}
+
+/** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
+export function recordSettledStep(journal: Journal, run: Run): void {
+  const result = settleInterruptedStep(run);
+  if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 
 /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */

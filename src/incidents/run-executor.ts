@@ -10,6 +10,7 @@ import { excerpt } from '../excerpt.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
 import { stepPassed } from '../engine/step-passed.js';
+import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -64,6 +65,9 @@ export class RunExecutor {
       // With its start time, boot and host: a restart stops it only while that PID is provably still this process.
       processStarted: (pid: number, argv: readonly string[]) =>
         this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, ...identityOf(pid), argv: [...argv] } }),
+      // On disk before the file is touched: a crash after the move and before its result is settled by looking at the disk.
+      intent: (intent: StepIntent) =>
+        void this.deps.journal.append({ type: 'step.intent', incident: incidentId, actor: botActor, data: { runId, ...intent } }, { durable: true }),
     };
   }
 

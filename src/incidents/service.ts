@@ -9,7 +9,7 @@ import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { planHash, resolveSteps } from '../engine/resolve.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { redactDeep, type Redactor } from '../redact.js';
@@ -26,6 +26,7 @@ import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
+import { unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface ServiceDeps {
@@ -48,6 +49,11 @@ export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'r
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
+}
+
+/** A step that changed something, or may have (a restart could not tell): its rollback steps are offered. */
+function mayHaveChanged(status: string): boolean {
+  return status === 'ok' || status === 'unknown';
 }
 
 export class IncidentService {
@@ -451,7 +457,7 @@ export class IncidentService {
     if (existing) throw new UserError(`${recoveryRunId} already has a rollback, ${existing.id} (${existing.status}); there is nothing more to roll back`);
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
-    const ran = new Set(recoveryRun.results.filter((r) => r.status === 'ok').map((r) => r.stepId));
+    const ran = new Set(recoveryRun.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
     const wanted = recovery.rollback.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan));
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     const params = await this.recoveryParameters(rb, recovery, recoveryRun);
@@ -503,6 +509,11 @@ export class IncidentService {
     return pickUpAfterRestart(this.deps.journal, this.deps.state);
   }
 
+  /** Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts). */
+  unlock(runId: string, requester: string, approver: string): Run {
+    return unlockRun(this.deps, runId, requester, approver);
+  }
+
   /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
   interruptIfNotStarted(runId: string, reason: string): void {
     interruptIfNotStarted(this.deps.journal, this.deps.state, runId, reason);
@@ -511,6 +522,16 @@ export class IncidentService {
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
   stopRunning(): void {
     this.executor.stopRunning();
+  }
+
+  /** Says in the log, and in the thread of the incident the torn line was about, what was set aside from the journal. */
+  async reportJournalRepair(aside: SetAside): Promise<void> {
+    this.deps.logger.warn(
+      { setAside: aside.file, bytes: aside.bytes, excerpt: aside.text.slice(0, 300), incident: aside.incident },
+      `the journal's last line was cut short (a crash or a full disk while it was written) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)`,
+    );
+    const incident = aside.incident ? this.deps.state.incident(aside.incident) : undefined;
+    if (incident) await this.safely(() => this.reporter.journalRepaired(incident, aside, !this.deps.journal.problem));
   }
 
   private safely(work: () => Promise<void>): Promise<void> {
@@ -571,7 +592,7 @@ export class IncidentService {
 
   /** After a restart: an interrupted recovery that had already changed something gets its rollback offered. */
   async offerRollbackAfterInterruption(run: Run): Promise<void> {
-    if (run.kind !== 'recovery' || !run.pathId || !run.results.some((r) => r.status === 'ok' && run.steps.find((s) => s.id === r.stepId)?.mutates)) return;
+    if (run.kind !== 'recovery' || !run.pathId || !run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
     if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }

@@ -1,6 +1,7 @@
 // Incidents and their runs, rebuilt from journal records: after a restart the bot knows exactly what it knew before.
 import type { JournalRecord } from '../journal/record.js';
 import type { PreviewResult } from '../engine/previews.js';
+import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
 
@@ -67,6 +68,8 @@ export interface Run {
   runner?: ProcessIdentity;
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: (ProcessIdentity & { argv: string[] })[];
+  /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
+  inFlight?: { stepId: string; index: number; intent?: StepIntent };
   finishedAt?: string;
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
@@ -177,8 +180,17 @@ export class IncidentState {
       case 'step.process':
         if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
+      case 'step.started':
+        if (run) run.inFlight = { stepId: data.stepId, index: data.index };
+        break;
+      case 'step.intent':
+        if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };
+        break;
       case 'step.finished':
-        if (run) run.results.push(data.result as StepRecord);
+        if (run) {
+          run.results.push(data.result as StepRecord);
+          run.inFlight = undefined;
+        }
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });

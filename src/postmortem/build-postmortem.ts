@@ -333,6 +333,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.message':
     case 'run.ref':
     case 'step.process':
+    // A file step's intent: its result (or, after a crash, what the disk showed) is the step's own entry.
+    case 'step.intent':
       return undefined;
     default:
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;

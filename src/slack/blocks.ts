@@ -6,6 +6,7 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { utcTime } from '../incidents/approval-policy.js';
 import { slackMention as mention } from './mentions.js';
 import type { Incident, Run } from '../incidents/state.js';
+import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
 import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
@@ -206,6 +207,16 @@ export function runFinishedMessage(run: Run): Rendered {
 /** What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window). */
 export function followUpMessage(advice: string): Rendered {
   return { text: `Next: ${advice}`, blocks: [section(`:arrow_right: ${escapeMrkdwn(advice)}`)] };
+}
+
+export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {
+  const then = verifies
+    ? 'The journal verifies again; approvals go on.'
+    : 'The journal still fails verification: no plan is approved until it is repaired (see `journal verify`).';
+  const text =
+    `:warning: The journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged. ` +
+    `It was set aside to \`${escapeMrkdwn(aside.file)}\` (${aside.bytes} bytes). What it held:\n${codeBlock(aside.text, 600)}\n${then}`;
+  return { text: `A torn journal line was set aside to ${aside.file}`, blocks: [section(text)] };
 }
 
 export function rollbackOfferMessage(recovery: Run): Rendered {

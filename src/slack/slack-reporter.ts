@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
+import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -14,6 +15,7 @@ import {
   planMessage,
   planText,
   followUpMessage,
+  journalRepairedMessage,
   rollbackOfferMessage,
   rootMessage,
   runFinishedMessage,
@@ -194,5 +196,9 @@ export class SlackReporter implements IncidentReporter {
 
   async followUpOffered(incident: Incident, _recovery: Run, advice: string): Promise<void> {
     void this.postInThread(incident, `follow-up ${_recovery.id}`, () => followUpMessage(this.deps.redact(advice)));
+  }
+
+  async journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {
+    void this.postInThread(incident, `journal repair ${aside.file}`, () => journalRepairedMessage(aside, verifies));
   }
 }

@@ -3,6 +3,7 @@ import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { IncidentReporter } from '../incidents/reporter.js';
+import type { SetAside } from '../journal/journal.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -180,6 +181,14 @@ export class TerminalReporter implements IncidentReporter {
     const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);
     const params = (path?.rollback?.parameters ?? []).map((name) => ` [${name}=…]`).join('');
     this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${params} --approver <name>`));
+  }
+
+  async journalRepaired(_incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {
+    this.line(
+      this.options.style.yellow(
+        `! the journal's last line was cut short (a crash or a full disk) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)${verifies ? '' : '; the journal still fails verification'}`,
+      ),
+    );
   }
 
   async followUpOffered(_incident: Incident, _recovery: Run, advice: string): Promise<void> {

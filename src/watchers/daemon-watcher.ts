@@ -16,26 +16,23 @@ export interface DaemonWatcherOptions {
 }
 
 export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
-  /** The first check the webserver did not answer, in this process: an outage only once it lasts downAfterMs. */
-  let unansweredSince: Date | undefined;
   return {
     id: 'daemon',
     title: 'Dagster daemon heartbeat',
     off: !options.enabled ? 'turned off (DATABOX_WATCH_DAEMON=false)' : !options.client ? 'off: DAGSTER_URL is not set' : undefined,
-    async check(now: Date): Promise<Finding> {
+    async check(now: Date, heldSince?: Date): Promise<Finding> {
       const evidence = await probeDagster({ client: options.client, runCommand: options.runCommand, cwd: options.root, now, webserverOnly: true });
       const base = { watcher: 'daemon' as const, scenario: 'schedule' as const };
       if (evidence.daemons === undefined) {
-        unansweredSince ??= now;
-        const silentMs = now.getTime() - unansweredSince.getTime();
+        // An outage only once it lasts downAfterMs, counted from the first check it did not answer (journaled by the service).
+        const silentMs = Math.max(0, now.getTime() - (heldSince ?? now).getTime());
         const why = evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer';
         if (silentMs >= options.downAfterMs) {
           const summary = silentMs > 0 ? `The Dagster webserver has not answered for ${formatDuration(silentMs)}` : 'The Dagster webserver does not answer';
-          return { ...base, state: 'problem', summary, details: [why] };
+          return { ...base, state: 'problem', summary, details: [why], lasting: true };
         }
-        return { ...base, state: 'unknown', summary: `The Dagster webserver did not answer (${formatDuration(silentMs)} so far): ${why}`, details: [why] };
+        return { ...base, state: 'unknown', summary: `The Dagster webserver did not answer (${formatDuration(silentMs)} so far): ${why}`, details: [why], lasting: true };
       }
-      unansweredSince = undefined;
       const maxAgeSeconds = options.heartbeatMaxAgeMs / 1000;
       const bad = evidence.daemons.filter((d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > maxAgeSeconds));
       if (bad.length === 0) {

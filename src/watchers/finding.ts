@@ -13,6 +13,11 @@ export interface Finding {
   /** Evidence lines. */
   details: string[];
   scenario: AlertScenario;
+  /**
+   * A condition that becomes an outage only when it lasts (the webserver not answering): the service remembers, in the
+   * journal, since when it has held, so a restart neither restarts the count nor forgets it.
+   */
+  lasting?: boolean;
 }
 
 export interface Watcher {
@@ -20,5 +25,6 @@ export interface Watcher {
   title: string;
   /** Why it is off (a variable set to false, DAGSTER_URL unset …); undefined when it runs. */
   off?: string;
-  check(now: Date): Promise<Finding>;
+  /** `heldSince`: since when the `lasting` condition its previous checks found has held (also before a restart). */
+  check(now: Date, heldSince?: Date): Promise<Finding>;
 }

@@ -1,4 +1,6 @@
 // Runs the watchers every interval, posts one alert per outage (plus reminders and one recovery), and keeps outages in the journal.
+import fs from 'node:fs';
+import path from 'node:path';
 import { formatDuration } from '../format-duration.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -28,14 +30,42 @@ export interface WatchServiceOptions {
   intervalMs: number;
   reminderMs: number;
   clock?: () => Date;
+  /** Where each round's last checks are kept for another process (the terminal's `status`); not kept when absent. */
+  lastChecksFile?: string;
 }
 
 /** Journal event types (additive): the outage state survives a restart through these. */
-export const watchEvents = { alerted: 'watch.alerted', reminded: 'watch.reminded', recovered: 'watch.recovered' } as const;
+export const watchEvents = {
+  alerted: 'watch.alerted',
+  reminded: 'watch.reminded',
+  recovered: 'watch.recovered',
+  /** A lasting condition (the webserver not answering) first seen, and gone again: the outage threshold counts from it. */
+  noticed: 'watch.noticed',
+  cleared: 'watch.cleared',
+  /** An alert's button opened an incident; a later click on that alert joins it. */
+  incidentOpened: 'watch.incident-opened',
+  incidentJoined: 'watch.incident-joined',
+} as const;
+
+/** The last checks file's name under the state dir. */
+export const lastChecksFileName = 'watchers-last-checks.json';
+
+interface LastChecksFile {
+  pid: number;
+  checks: Partial<Record<WatcherId, LastCheck>>;
+}
+
+function alertKey(ref: AlertRef): string {
+  return `${ref.channel}/${ref.ts}`;
+}
 
 export class WatchService {
   private readonly outages = new Map<WatcherId, OutageState>();
   private readonly lastChecks = new Map<WatcherId, LastCheck>();
+  /** Lasting conditions in progress (journaled): since when each has held. */
+  private readonly held = new Map<WatcherId, string>();
+  /** The incident each alert's button opened (journaled), by the alert message. */
+  private readonly incidentsByAlert = new Map<string, string>();
   private readonly clock: () => Date;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -52,9 +82,17 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef };
+    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef };
+    if (record.type === watchEvents.incidentOpened && data.alert && record.incident) {
+      this.incidentsByAlert.set(alertKey(data.alert), record.incident);
+      return;
+    }
     if (!data.watcher) return;
-    if (record.type === watchEvents.alerted) {
+    if (record.type === watchEvents.noticed) {
+      this.held.set(data.watcher, data.since ?? record.at);
+    } else if (record.type === watchEvents.cleared) {
+      this.held.delete(data.watcher);
+    } else if (record.type === watchEvents.alerted) {
       this.outages.set(data.watcher, { since: data.since ?? record.at, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
@@ -72,15 +110,62 @@ export class WatchService {
     return this.lastChecks.get(id);
   }
 
+  /** Since when a lasting condition (the webserver not answering) has held, also across restarts. */
+  heldSince(id: WatcherId): string | undefined {
+    return this.held.get(id);
+  }
+
+  /** The incident an alert's button already opened, if any. */
+  incidentForAlert(alert: AlertRef): string | undefined {
+    this.options.journal.catchUp();
+    return this.incidentsByAlert.get(alertKey(alert));
+  }
+
+  /** Records that a click on an alert opened an incident (`joined`: that it joined the one opened before). */
+  recordAlertIncident(alert: AlertRef, watcher: string, incidentId: string, actor: string, joined = false): void {
+    this.options.journal.append({
+      type: joined ? watchEvents.incidentJoined : watchEvents.incidentOpened,
+      incident: incidentId,
+      actor,
+      data: { alert: { channel: alert.channel, ts: alert.ts }, alertWatcher: watcher },
+    });
+  }
+
+  /** Reads the last checks another process (the bot) kept; what it cannot read is left out. */
+  loadLastChecks(): void {
+    if (!this.options.lastChecksFile) return;
+    try {
+      const kept = JSON.parse(fs.readFileSync(this.options.lastChecksFile, 'utf8')) as LastChecksFile;
+      for (const [id, check] of Object.entries(kept.checks ?? {})) if (check?.at) this.lastChecks.set(id as WatcherId, check);
+    } catch {
+      // No bot has checked yet on this state dir, or the file is being replaced: the status says "no check recorded".
+    }
+  }
+
+  private keepLastChecks(): void {
+    const file = this.options.lastChecksFile;
+    if (!file) return;
+    const kept: LastChecksFile = { pid: process.pid, checks: Object.fromEntries(this.lastChecks) };
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(temporary, `${JSON.stringify(kept)}\n`);
+      fs.renameSync(temporary, file);
+    } catch (error) {
+      this.options.logger.warn({ err: error, file }, 'could not keep the watchers\' last checks for the terminal');
+    }
+  }
+
   /** Runs every watcher that is on once, posting and journaling what changed; returns their findings. */
   async checkOnce(): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const watcher of this.options.watchers) {
       if (watcher.off) continue;
       const now = this.clock();
+      const heldSince = this.held.get(watcher.id);
       let finding: Finding;
       try {
-        finding = await watcher.check(now);
+        finding = await watcher.check(now, heldSince ? new Date(heldSince) : undefined);
       } catch (error) {
         this.options.logger.error({ err: error, watcher: watcher.id }, 'a watcher check failed');
         this.lastChecks.set(watcher.id, { at: now.toISOString(), error: (error as Error).message });
@@ -89,13 +174,24 @@ export class WatchService {
       this.lastChecks.set(watcher.id, { at: now.toISOString(), finding });
       findings.push(finding);
       try {
+        this.trackLasting(watcher, finding, now, heldSince);
         await this.act(watcher, finding, now);
       } catch (error) {
         // Not journaled, so the next check posts it again: an alert is never lost to a Slack hiccup.
         this.options.logger.warn({ err: error, watcher: watcher.id }, 'could not post a watcher alert; trying again at the next check');
       }
     }
+    this.keepLastChecks();
     return findings;
+  }
+
+  /** Journals when a lasting condition begins and ends, so its start survives a restart. */
+  private trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): void {
+    if (finding.lasting && !heldSince) {
+      this.options.journal.append({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
+    } else if (!finding.lasting && heldSince) {
+      this.options.journal.append({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
+    }
   }
 
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
@@ -103,7 +199,8 @@ export class WatchService {
     const { journal, sink } = this.options;
     switch (action.kind) {
       case 'alert': {
-        const since = now.toISOString();
+        // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the threshold.
+        const since = (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
         journal.append({ type: watchEvents.alerted, data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, ...(ref ? { ref } : {}) } });
         return;
@@ -150,7 +247,7 @@ export class WatchService {
   }
 
   /** One line per watcher for /databox status: on or off, its state, since when, its last check. */
-  statusLines(): string[] {
+  statusLines(noCheck = 'no check since start'): string[] {
     const now = this.clock();
     return this.options.watchers.map((w) => {
       if (w.off) return `• ${w.title}: ${w.off}`;
@@ -165,7 +262,7 @@ export class WatchService {
             : last?.finding
               ? `healthy: ${last.finding.summary}`
               : 'not checked yet';
-      const checked = last ? `last check ${last.at.slice(11, 19)} UTC` : 'no check since start';
+      const checked = last ? `last check ${last.at.slice(0, 10) === now.toISOString().slice(0, 10) ? last.at.slice(11, 19) : last.at.slice(0, 19).replace('T', ' ')} UTC` : noCheck;
       return `• ${w.title}: ${state} (${checked}, every ${formatDuration(this.options.intervalMs)})`;
     });
   }

@@ -1,8 +1,15 @@
-// `npm run --silent cli -- watch` as cron would run it: the watchers once, their findings printed, non-zero when something is wrong.
+// `npm run --silent cli -- watch` as cron would run it: the watchers once, their findings printed, non-zero when something is
+// wrong; and `status` listing each watcher's state and last check as the bot left them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { Journal } from '../../src/journal/journal.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { buildWatchers } from '../../src/watchers/build-watchers.js';
+import { lastChecksFileName, WatchService } from '../../src/watchers/watch-service.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { DagsterStandIn } from '../helpers/dagster-stand-in.js';
 import { useTempDirs } from '../support/fixtures.js';
@@ -58,5 +65,40 @@ describe('cli watch', () => {
     const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
     expect(result.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: The Dagster webserver does not answer\n    the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
     expect(result.code).toBe(1);
+  });
+});
+
+describe('cli status', () => {
+  it('lists each watcher with its state and the last check the bot made, and says when no bot has checked', async () => {
+    dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
+    // The bundled runbooks: status loads them all (this file's runbooks dir holds only SLAs).
+    const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' });
+    const before = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
+    expect(before.stderr).toBe('');
+    expect(before.stdout).toContain('\nWatchers\n  Dagster daemon heartbeat: not checked yet (no check recorded by the bot, every 1 min 0 s)\n');
+    expect(before.stdout).toContain('No check recorded: is the bot running on this state dir?');
+
+    // The bot's watchers, set up as createBot sets them up, check once on that state dir.
+    const config = loadConfig(vars);
+    const journal = new Journal(config.stateDir);
+    const watch = new WatchService({
+      watchers: buildWatchers(config, runCommand),
+      journal,
+      sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, recovered: async () => {} },
+      logger: pino({ level: 'silent' }),
+      intervalMs: config.watch.intervalMs,
+      reminderMs: config.watch.reminderMs,
+      lastChecksFile: path.join(config.stateDir, lastChecksFileName),
+    });
+    journal.load();
+    await watch.checkOnce();
+
+    const result = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const watchers = result.stdout.slice(result.stdout.indexOf('\nWatchers\n'));
+    expect(watchers).toMatch(
+      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n$/,
+    );
   });
 });

@@ -1,6 +1,9 @@
 // Scenario 4 end to end through the real Bolt app: diagnose a stopped daemon from Dagster's recorded answers, recover with the
-// requester's own confirmation (daemon started detached, backfill of the diagnosed window), validate until marts are fresh.
+// requester's own confirmation (daemon started detached, backfill of the diagnosed window through the CLI or GraphQL),
+// validate until marts are fresh.
 import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -40,8 +43,9 @@ afterEach(async () => {
 });
 
 /** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before. */
-function dagsterStoppedUntilStarted(): void {
+function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}): void {
   serveDagster({
+    ...more,
     DataboxRepositories: 'repositories',
     DataboxSchedules: 'schedules-daemon-stopped',
     DataboxDaemonHealth: () => {
@@ -51,6 +55,27 @@ function dagsterStoppedUntilStarted(): void {
       return answer;
     },
   });
+}
+
+/** What the runs a backfill launches leave behind: every mart gets the days from `start` to `end`. */
+async function fillMarts(start: string, end: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  try {
+    for (const sql of backfillMartsSql) await connection.run(sql, [start, end]);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The bundled runbooks, with scenario 4's backfill steps listing the asset keys GraphQL backfills. */
+function runbooksListingAssets(assets: string[]): string {
+  const dir = path.join(checkout.root, 'runbooks-with-assets');
+  fs.cpSync(path.resolve(import.meta.dirname, '../../runbooks'), dir, { recursive: true });
+  const file = path.join(dir, 'schedule.yml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('        job: all_pipelines\n', `        job: all_pipelines\n        assets: [${assets.join(', ')}]\n`));
+  return dir;
 }
 
 function message(startsWith: string): string {
@@ -107,6 +132,50 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(approved?.actor).toBe(operator);
     const started = journal.find((r) => r.type === 'step.finished' && r.data.result.stepId === 'start_daemon');
     expect(started?.data.result).toMatchObject({ status: 'ok', outputs: { pid: expect.any(Number), startedAt: expect.stringMatching(/^2026-04-21T09:/) } });
+  });
+
+  it('backfills through GraphQL launchPartitionBackfill where DAGSTER_URL is set: the mutation carries the window the diagnosis found', async () => {
+    const assets = ['ebird/fct_daily_bird_observations', 'noaa/fct_daily_weather', 'usgs/fct_daily_streamflow'];
+    const mutations: Record<string, any>[] = [];
+    dagsterStoppedUntilStarted({
+      DataboxBackfill: async (request) => {
+        mutations.push(request.variables);
+        const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
+        await fillMarts(start, end);
+        return graphqlFixture('backfill-success');
+      },
+    });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_RUNBOOKS_DIR: runbooksListingAssets(assets), DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('missed window 2026-04-18 … 2026-04-20');
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    await harness.submitModal(operator, modal, { from: '2026-04-18', to: '2026-04-20' });
+    await harness.settle();
+    expect(slack.allText()).toContain(`GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-18 … 2026-04-20`);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
+
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    expect(mutations).toEqual([
+      {
+        params: {
+          partitionsByAssets: assets.map((key) => ({ assetKey: { path: key.split('/') }, partitions: { range: { start: '2026-04-18', end: '2026-04-20' } } })),
+          title: `databox ${incidentId}: missed window 2026-04-18 to 2026-04-20`,
+          tags: [{ key: 'databox/incident', value: incidentId }],
+        },
+      },
+    ]);
+    expect(checkout.calls().some((c) => c.command.includes('dagster job backfill'))).toBe(false);
+    expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-18 to 2026-04-20 through the webserver');
+    expect(slack.allText()).toContain('Validation succeeded');
   });
 
   it('offers scenario 2 for the window, filled in, when the resumed run fails; nothing is rolled back', async () => {

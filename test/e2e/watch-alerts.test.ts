@@ -1,12 +1,15 @@
 // The watchers inside the real bot: a disk alert posted once to DATABOX_ALERT_CHANNEL (also across a restart), its button
-// opening a scenario-1 incident thread through Bolt over signed HTTP, and /databox status listing each watcher.
+// opening one scenario-1 incident thread through Bolt over signed HTTP however often it is clicked, a silent webserver
+// counted from its first silence across restarts, and /databox status listing each watcher.
 import fs from 'node:fs';
+import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { Checkout, createHealthyDatabase } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -17,7 +20,10 @@ beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
   harness = undefined;
 });
-afterEach(() => closeStandIns(harness, slack, checkout));
+afterEach(async () => {
+  nock.cleanAll();
+  await closeStandIns(harness, slack, checkout);
+});
 
 const alerts = () => slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS' && !a.thread_ts);
 
@@ -38,16 +44,71 @@ describe('watcher alerts in the bot', () => {
 
     const [button] = slack.buttons('open_incident_from_alert');
     expect(button).toMatchObject({ channel: 'C0ALERTS', value: JSON.stringify({ scenario: 'duckdb', watcher: 'disk' }) });
-    const clicked = await harness.click(button as NonNullable<typeof button>, 'U0ONCALL');
-    expect(clicked.status).toBe(200);
+    // A double click, or two people at once: one incident; the second click is told where it is.
+    const clicks = await Promise.all([harness.click(button!, 'U0ONCALL'), harness.click(button!, 'U0SECOND')]);
+    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
     await harness.settle();
-    const roots = slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'));
-    expect(roots).toHaveLength(1);
-    expect(roots[0]).toMatchObject({ channel: 'C0ALERTS' });
-    expect(String(roots[0]?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Blown DuckDB file/);
-    expect(slack.callsTo('chat.postMessage').some((a) => String(a.text).startsWith('Verdict:'))).toBe(true);
+    await slack.waitFor('the second click told', () => slack.ephemerals('U0SECOND').length === 1);
+    const roots = () => slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'));
+    expect(roots()).toHaveLength(1);
+    expect(roots()[0]).toMatchObject({ channel: 'C0ALERTS' });
+    expect(String(roots()[0]?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Blown DuckDB file/);
+    expect(slack.callsTo('chat.postMessage').filter((a) => String(a.text).startsWith('Verdict:'))).toHaveLength(1);
     const note = slack.callsTo('chat.postMessage').find((a) => a.thread_ts === button?.ts);
-    expect(String(note?.text)).toMatch(/^<@U0ONCALL> opened incident `dbx-\d{8}-[0-9a-f]{4}` \(Blown DuckDB file/);
+    const incidentId = /`(dbx-\d{8}-[0-9a-f]{4})`/.exec(String(note?.text))?.[1];
+    expect(String(note?.text)).toMatch(/^<@U0(ONCALL|SECOND)> opened incident `dbx-\d{8}-[0-9a-f]{4}` \(Blown DuckDB file/);
+    const joinedText = slack.ephemerals('U0SECOND')[0];
+    expect(joinedText).toMatch(
+      new RegExp(`^:link: This alert already has incident \`${incidentId}\` \\(Blown DuckDB file.*\\), opened by <@U0ONCALL>: you joined it; <https://databox\\.slack\\.com/archives/C0ALERTS/p\\d+\\|follow it in its thread>\\. Nothing new was started\\.$`),
+    );
+
+    // A later click (the first incident has finished its diagnosis) joins it too, through what the journal says.
+    await harness.click(button!, 'U0THIRD');
+    await harness.settle();
+    await slack.waitFor('the third click told', () => slack.ephemerals('U0THIRD').length === 1);
+    expect(slack.ephemerals('U0THIRD')[0]).toBe(joinedText);
+    expect(roots()).toHaveLength(1);
+    const links = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.incident-'));
+    expect(links.map((r) => [r.type, r.actor, r.incident])).toEqual([
+      ['watch.incident-opened', 'U0ONCALL', incidentId],
+      ['watch.incident-joined', 'U0SECOND', incidentId],
+      ['watch.incident-joined', 'U0THIRD', incidentId],
+    ]);
+    expect(links[0]?.data).toEqual({ alert: { channel: 'C0ALERTS', ts: button?.ts }, alertWatcher: 'disk' });
+  });
+
+  it('counts a silent webserver from its first silence across restarts: one alert, one recovery', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime() - 10 * minute;
+    const clock = () => new Date(now);
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_DAGSTER_DOWN_AFTER: '5m' };
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const restartAndCheck = async () => {
+      await harness?.stop();
+      harness = await startBot(checkout, slack, env, clock);
+      await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('daemon') !== undefined);
+      await harness.bot.watch.idle();
+    };
+    await restartAndCheck();
+    expect(harness?.bot.watch.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (0 ms so far)');
+    expect(alerts()).toHaveLength(0);
+
+    // Six minutes later a new bot on the same state dir: past the 5 min threshold counted from the first silence.
+    now += 6 * minute;
+    await restartAndCheck();
+    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: The Dagster webserver has not answered for 6 min 0 s']);
+    now += minute;
+    await restartAndCheck();
+    expect(alerts()).toHaveLength(1);
+
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy' });
+    now = recordedAt.getTime();
+    await harness!.bot.watch.checkOnce();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    const replies = slack.callsTo('chat.postMessage').filter((a) => alertTs && a.thread_ts === alertTs).map((a) => String(a.text));
+    expect(replies).toEqual([':white_check_mark: Dagster daemon heartbeat: back to healthy after 10 min (5 required daemons heartbeating)']);
+    expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
 
   it('lists each watcher with its state and last check in /databox status', async () => {

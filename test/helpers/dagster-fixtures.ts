@@ -17,16 +17,16 @@ export function cliFixture(name: string): string {
   return fs.readFileSync(path.join(dir, 'cli', `${name}.txt`), 'utf8');
 }
 
-/** Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures. */
+/** Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures, or what a function (maybe async) answers. */
 export function serveDagster(answers: Record<string, string | ((body: { query: string; variables: Record<string, unknown> }) => unknown)>, url = dagsterUrl): nock.Scope {
   return nock(url)
     .persist()
     .post('/graphql')
-    .reply((_uri, body) => {
+    .reply(async (_uri, body) => {
       const request = body as { query: string; variables: Record<string, unknown> };
       const operation = /(?:query|mutation) (\w+)/.exec(request.query)?.[1] ?? '';
       const answer = answers[operation];
       if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }];
-      return [200, typeof answer === 'function' ? answer(request) : graphqlFixture(answer)];
+      return [200, typeof answer === 'function' ? await answer(request) : graphqlFixture(answer)];
     });
 }

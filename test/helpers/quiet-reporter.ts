@@ -13,6 +13,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     runFinished: async () => {},
     rollbackOffered: async () => {},
     followUpOffered: async () => {},
+    journalRepaired: async () => {},
     ...overrides,
   };
 }

@@ -1,21 +1,24 @@
 // What a restart makes of runs a dead process left "running" (src/incidents/restart-pickup.ts): liveness by PID and
-// start time (and boot, host), and leftovers stopped only when provably the same process. Real processes throughout.
+// start time (and boot, host), leftovers stopped only when provably the same process, and the step a crash cut short
+// settled on disk from its journaled intent. Real processes throughout.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { planHash } from '../../src/engine/resolve.js';
 import { IncidentService } from '../../src/incidents/service.js';
-import { IncidentState } from '../../src/incidents/state.js';
+import { IncidentState, type Run } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
 import { createLogger } from '../../src/logger.js';
 import { processAlive } from '../../src/process/alive.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
-import { Checkout } from '../helpers/databox-checkout.js';
+import { Checkout, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
+import { projectRoot, scriptsDir } from '../support/fixtures.js';
 
 const checkouts: Checkout[] = [];
 const children: ResultPromise[] = [];
@@ -24,7 +27,7 @@ afterEach(() => {
   for (const checkout of checkouts.splice(0)) checkout.remove();
 });
 
-function engine(checkout: Checkout): { service: IncidentService; journal: Journal } {
+function engine(checkout: Checkout, offered: string[] = []): { service: IncidentService; journal: Journal } {
   const config = loadConfig({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
   const journal = new Journal(config.stateDir);
   const state = new IncidentState();
@@ -32,7 +35,7 @@ function engine(checkout: Checkout): { service: IncidentService; journal: Journa
   journal.load();
   const service = new IncidentService(
     { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-    quietReporter(),
+    quietReporter({ rollbackOffered: async (_incident, run) => void offered.push(run.id) }),
   );
   return { service, journal };
 }
@@ -138,5 +141,84 @@ describe('what an interrupted run left running', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(processAlive(reused), 'a PID reused by another process').toBe(true);
     expect(processAlive(legacy), 'a PID recorded without its start time').toBe(true);
+  });
+});
+
+/** A path A plan with one real move step, on the record as running in a process that is gone, that step started. */
+function runningMove(checkout: Checkout, intent?: { from: string; to: string }): string {
+  const journal = new Journal(checkout.stateDir);
+  journal.load();
+  const incident = 'dbx-20260420-0c0c';
+  const runId = `${incident}/1`;
+  const step = { id: 'move_db', kind: 'move', title: 'Back up the broken file', from: checkout.databasePath, to: `${checkout.databasePath}.broken`, ifMissing: 'skip', ifTaken: 'suffix', mutates: true, destructive: true, timeoutMs: 60_000, guard: false, acceptStatuses: [] };
+  const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A', steps: [step], hash: planHash([step] as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
+  journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+  journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+  journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
+  journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: 999_999_999, start: '1', ...here() } });
+  journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: 'move_db', index: 0 } });
+  if (intent) journal.append({ type: 'step.intent', incident, actor: 'databox-bot', data: { runId, action: 'move', ...intent } });
+  return runId;
+}
+
+const settledMove = (service: IncidentService) => {
+  const [run] = service.recoverAfterRestart();
+  return { run, result: run?.results.find((r) => r.stepId === 'move_db') };
+};
+
+// A real process runs the recovery up to the crash: seconds to start, more on a loaded machine.
+describe('a crash between a move and its result', { timeout: 180_000 }, () => {
+  it('is settled on disk after the restart: the move is found done, and the rollback that puts the file back is offered', async () => {
+    const checkout = newCheckout();
+    writeGarbage(checkout.databasePath);
+    const crashed = await execa(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(scriptsDir, 'crash-after-move.ts'), checkout.root, checkout.stateDir], {
+      reject: false,
+      timeout: 150_000,
+      env: { PATH: `${standinBin}:${process.env.PATH ?? ''}` },
+    });
+    // tsx runs the script in a child of its own and passes the kill on as exit code 137.
+    expect(crashed.signal === 'SIGKILL' || crashed.exitCode === 137, `${crashed.stdout}${crashed.stderr}`).toBe(true);
+    expect(checkout.listData(), 'the move took effect before the crash').toEqual(['databox.duckdb.broken']);
+    const offered: string[] = [];
+    const { service, journal } = engine(checkout, offered);
+    const [run] = service.recoverAfterRestart();
+    expect(run?.status).toBe('interrupted');
+    expect(run?.results.map((r) => `${r.stepId}:${r.status}`)).toEqual(['not_held:corrupt', 'move_db:ok']);
+    expect(run?.results[1]?.summary).toMatch(/found done after a restart: .*databox\.duckdb is now .*databox\.duckdb\.broken/);
+    await service.offerRollbackAfterInterruption(run as Run);
+    expect(offered).toEqual([run?.id]);
+    const rollback = await service.proposeRollback(run?.id as string, 'U0OPERATOR');
+    expect(rollback.steps.find((s) => s.id === 'restore_db')).toMatchObject({ from: `${checkout.databasePath}.broken`, to: checkout.databasePath });
+    const intents = fs.readFileSync(journal.file, 'utf8').split('\n').filter((l) => l.includes('"type":"step.intent"'));
+    expect(intents).toHaveLength(1);
+  });
+
+  it('is settled as not done when the file is still where it was, and nothing is offered to roll back', async () => {
+    const checkout = newCheckout();
+    writeGarbage(checkout.databasePath);
+    runningMove(checkout, { from: checkout.databasePath, to: `${checkout.databasePath}.broken` });
+    const offered: string[] = [];
+    const { service } = engine(checkout, offered);
+    const { run, result } = settledMove(service);
+    expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/not done: after a restart .* is still there/) });
+    await service.offerRollbackAfterInterruption(run as Run);
+    expect(offered).toEqual([]);
+  });
+
+  it('is settled as not done when the bot stopped before the move\'s intent was on disk', () => {
+    const checkout = newCheckout();
+    writeGarbage(checkout.databasePath);
+    runningMove(checkout);
+    const { result } = settledMove(engine(checkout).service);
+    expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/before it touched any file/) });
+  });
+
+  it('is "unknown" when the move was cut between its link and its unlink: both names, one file, nothing lost', () => {
+    const checkout = newCheckout();
+    writeGarbage(checkout.databasePath);
+    fs.linkSync(checkout.databasePath, `${checkout.databasePath}.broken`);
+    runningMove(checkout, { from: checkout.databasePath, to: `${checkout.databasePath}.broken` });
+    const { result } = settledMove(engine(checkout).service);
+    expect(result).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/two names of one file/) });
   });
 });

@@ -41,12 +41,24 @@ export interface StepRunContext {
   progress: (text: string) => void;
   /** A command started: its PID is recorded, so a bot restarted mid-run can find and stop what it left running. */
   processStarted?: (pid: number, argv: readonly string[]) => void;
+  /**
+   * A file is about to be moved or copied (from → the exact target): recorded durably first, or it throws and nothing
+   * is done. A restart that finds the intent without the step's result settles the step by looking at the disk.
+   */
+  intent?: (intent: StepIntent) => void;
   /** The Dagster webserver and thresholds (scenario 4); absent: defaults, the CLI only. */
   dagster?: DagsterRunTools;
   /** The databases SQL steps talk to, by name (the service always sets them). */
   targets?: DatabaseTargets;
 }
 
+
+/** What a file step is about to do, journaled before it does it. */
+export interface StepIntent {
+  action: 'move' | 'copy';
+  from: string;
+  to: string;
+}
 
 export function elapsedSince(started: number): number {
   return Math.round(performance.now() - started);

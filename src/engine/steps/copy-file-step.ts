@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince } from './context.js';
+import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 
 const schema = z.strictObject({
@@ -15,13 +15,14 @@ const schema = z.strictObject({
 
 export type CopyFileStep = z.output<typeof schema> & ResolvedCommon;
 
-export async function runCopyFileStep(step: CopyFileStep): Promise<StepResult> {
+export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
   const started = performance.now();
   const fail = (summary: string): StepResult => ({ status: 'failed', summary, durationMs: elapsedSince(started), outputs: {} });
   if (!fs.existsSync(step.from)) return fail(`${step.from} does not exist`);
   if (fs.existsSync(step.to)) return fail(`refusing to overwrite ${step.to}: it already exists`);
   const partial = `${step.to}.partial-${process.pid}`;
   try {
+    ctx?.intent?.({ action: 'copy', from: step.from, to: step.to });
     await fs.promises.copyFile(step.from, partial, fs.constants.COPYFILE_EXCL);
     const [source, copy] = [fs.statSync(step.from).size, fs.statSync(partial).size];
     if (source !== copy) throw new Error(`copied ${copy} of ${source} bytes`);
@@ -53,5 +54,5 @@ export const copyFileStepKind = defineStepKind({
   ],
   resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
   describe: (step, { rel, showArg }) => `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite)`,
-  run: (step) => runCopyFileStep(step),
+  run: runCopyFileStep,
 });

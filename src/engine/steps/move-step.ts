@@ -35,7 +35,7 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
   }
   let to: string;
   try {
-    to = moveWithoutOverwriting(step.from, step.to, step.ifTaken, ctx.clock());
+    to = moveWithoutOverwriting(step.from, step.to, step.ifTaken, ctx.clock(), (target) => ctx.intent?.({ action: 'move', from: step.from, to: target }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

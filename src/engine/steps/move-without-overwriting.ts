@@ -21,9 +21,11 @@ export function freeName(to: string, now: Date): string {
  * link and an unlink, which fails rather than replace a file that appeared since the check; a directory by a rename,
  * which fails on a non-empty target.
  */
-export function moveWithoutOverwriting(from: string, to: string, ifTaken: 'suffix' | 'fail', now: Date): string {
+export function moveWithoutOverwriting(from: string, to: string, ifTaken: 'suffix' | 'fail', now: Date, before?: (target: string) => void): string {
   for (let attempt = 0; ; attempt += 1) {
     const target = ifTaken === 'suffix' ? freeName(to, now) : to;
+    // Told the exact target before anything moves, so a crash between the move and its result can be settled on disk.
+    before?.(target);
     try {
       if (fs.lstatSync(from).isDirectory()) {
         if (fs.existsSync(target)) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });

@@ -1,0 +1,56 @@
+// After a crash: the step a run was in when its bot died (started, no result) is settled by looking at the disk.
+import fs from 'node:fs';
+import type { StepRecord } from '../engine/types.js';
+import type { Run } from './state.js';
+
+/** Whether a name is there (a dangling link counts: something is at that name). */
+function present(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The result of the step `run` was in, as the disk shows it now; undefined when no step was in flight. A move whose file
+ * is at its target and gone from its source took effect (its outputs are those it would have given, so the rollback
+ * can put it back); one whose file is still where it was and not at its target did not. A copy took effect when its
+ * target is there (it appears by one atomic link, after the copy was checked). A file step with no journaled intent
+ * never touched anything (the intent comes first). Any other step that changes data may have done part of its work:
+ * "unknown", and the operator is asked to check. A read-only step was merely interrupted.
+ */
+export function settleInterruptedStep(run: Run): StepRecord | undefined {
+  const inFlight = run.inFlight;
+  const step = inFlight ? run.steps.find((s) => s.id === inFlight.stepId) : undefined;
+  if (!inFlight || !step) return undefined;
+  const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({ stepId: step.id, status, summary, durationMs: 0, outputs });
+  if (!step.mutates) return settled('interrupted', 'interrupted by a restart of the bot');
+  const intent = inFlight.intent;
+  const fileStep = step.kind === 'move' || step.kind === 'copy-file';
+  if (fileStep && !intent) return settled('failed', 'not done: the bot stopped before it touched any file');
+  if (!intent) return settled('unknown', 'interrupted by a restart of the bot: it may have changed something before it stopped; check before going on');
+  const { from, to } = intent;
+  const [atFrom, atTo] = [present(from), present(to)];
+  if (intent.action === 'copy') {
+    return atTo
+      ? settled('ok', `found done after a restart: ${from} was copied to ${to}`, { from, to })
+      : settled('failed', `not done: after a restart ${to} is not there (${from} was not changed)`);
+  }
+  if (atTo && !atFrom) return settled('ok', `found done after a restart: ${from} is now ${to}`, { from, to });
+  if (atFrom && !atTo) return settled('failed', `not done: after a restart ${from} is still there and ${to} is not`);
+  if (atFrom && sameFile(from, to)) {
+    return settled('unknown', `cut short after a restart: ${from} and ${to} are two names of one file (the move stopped between its link and its unlink); nothing was lost, check both before going on`, { from, to });
+  }
+  return settled('unknown', `could not tell after a restart: ${atFrom ? 'both' : 'neither'} ${from} and ${to} exist; check them by hand`, { from, to });
+}
