@@ -47,6 +47,20 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
   return { ok: true };
 }
 
+/**
+ * Who may unlock a stuck run: an unlock lets another plan change the database, so it is approved like a plan with
+ * destructive steps, by someone other than the person asking (and one of DATABOX_APPROVERS when that is set).
+ */
+export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy): Decision {
+  if (approver === requester && !policy.allowSelfApproval) {
+    return { ok: false, reason: said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)})` };
+  }
+  if (policy.approvers.length > 0 && !policy.approvers.includes(approver)) {
+    return { ok: false, reason: [`only these people may approve an unlock: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
+  }
+  return { ok: true };
+}
+
 export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run) };

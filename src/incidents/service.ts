@@ -26,6 +26,7 @@ import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
+import { unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface ServiceDeps {
@@ -506,6 +507,11 @@ export class IncidentService {
   /** After a restart: runs interrupted by it, now on the record as such (see restart-pickup.ts). */
   recoverAfterRestart(): Run[] {
     return pickUpAfterRestart(this.deps.journal, this.deps.state);
+  }
+
+  /** Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts). */
+  unlock(runId: string, requester: string, approver: string): Run {
+    return unlockRun(this.deps, runId, requester, approver);
   }
 
   /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */

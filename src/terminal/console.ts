@@ -2,6 +2,7 @@
 import type { DatabaseTargets } from '../database/targets.js';
 import { limitReadOnlyMemory } from '../duckdb/open.js';
 import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
@@ -65,6 +66,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  rollback <recovery-run-id>   propose the rollback of a recovery, approve it at the prompt, run it',
     '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
     '  reject <run-id> <hash>   reject a waiting plan',
+    '  unlock <run-id>   clear a plan stuck as running or approved (its process is gone for good), approved by a second person',
     '  status   what holds a database, what waits for approval, the latest incidents, each watcher\'s state and last check',
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
@@ -265,6 +267,17 @@ class ConsoleSession {
         code = verb === 'approve' ? await this.approveAndRun(run, given) : this.rejectPlan(run, given);
         break;
       }
+      case 'unlock': {
+        const [runId, ...extra] = rest;
+        if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
+          throw new UserError(`usage: ${cliName} unlock <run-id> --approver <name> (run ids look like dbx-20260420-3fa2/2)`);
+        }
+        const run = this.service.run(runId);
+        this.record([verb, ...rest], run.incidentId);
+        incidentId = run.incidentId;
+        code = await this.unlock(run);
+        break;
+      }
       default:
         throw new UserError(`unknown command "${verb.slice(0, 40)}": run \`${cliName} help\` for the commands`);
     }
@@ -296,18 +309,37 @@ class ConsoleSession {
    * The one check an approver's name gets, typed at the prompt or given with --approver: it must be a name, and a
    * spelling of the requester's own name (ALICE, alice@laptop for alice) is the requester, whom the two-person rule refuses.
    */
-  private approverName(name: string, run: Run): string {
+  private approverName(name: string, otherwise: string): string {
     if (!approverNamePattern.test(name)) {
-      throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
+      throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; ${otherwise}`);
     }
     const requester = this.requester.slice('terminal:'.length);
     return samePerson(name, requester) ? this.requester : `terminal:${name}`;
   }
 
+  /** Unlocks a stuck run once a second person approves: named with --approver, or typed at the prompt. */
+  private async unlock(run: Run): Promise<number> {
+    const requester = this.requester.slice('terminal:'.length);
+    const other = this.config.allowSelfApproval ? '' : ` (someone other than ${requester})`;
+    const how = `\`${cliName} unlock ${run.id} --approver <name>\``;
+    let name = this.options.approver;
+    if (name === undefined) {
+      if (!this.io.stdin.isTTY) throw new Refusal(`refused: an unlock needs an approver${other}: ${how}; nothing was changed`);
+      name = await this.ask(`Who approves unlocking ${run.id}${other}? `);
+      if (!name) throw new Refusal(`refused: no approver's name was typed; nothing was changed`);
+    }
+    const approver = this.approverName(name, `nothing was changed. ${how}`);
+    const unlocked = this.service.unlock(run.id, this.requester, approver);
+    this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.`);
+    await this.service.offerRollbackAfterInterruption(unlocked);
+    return exitCodes.ok;
+  }
+
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
     const needsOtherPerson = run.needsTeammate && !this.config.allowSelfApproval;
-    let approver = this.options.approver ? this.approverName(this.options.approver, run) : undefined;
+    const notRun = `nothing was run. ${this.howToApprove(run, this.approverHint(run))}`;
+    let approver = this.options.approver ? this.approverName(this.options.approver, notRun) : undefined;
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     const noAnswer = (what: string) =>
@@ -318,7 +350,7 @@ class ConsoleSession {
       const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
       const name = await this.ask(`Who approves? ${why}: name someone other than ${this.requester.slice('terminal:'.length)}: `);
       if (name === undefined || name === '') throw noAnswer('approver');
-      approver = this.approverName(name, run);
+      approver = this.approverName(name, notRun);
     }
     approver ??= this.requester;
     let typed = hashGiven;

@@ -1,0 +1,65 @@
+// Clearing a run stuck as running or approved (its process is in another container, or gone in a way a restart cannot
+// prove), so its database can be used again: approved by a second person and recorded, never by editing the journal.
+import type { Config } from '../config.js';
+import { UserError } from '../errors.js';
+import type { Journal } from '../journal/journal.js';
+import { describeIdentity, liveness } from '../process/identity.js';
+import { said } from '../said.js';
+import { checkUnlock } from './approval-policy.js';
+import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
+import { AlreadyDecided, type IncidentState, type Run } from './state.js';
+
+export interface UnlockDeps {
+  config: Config;
+  journal: Journal;
+  state: IncidentState;
+}
+
+/**
+ * Unlocks `runId`: it ends as interrupted, with who asked and who approved. A run whose process is provably still
+ * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
+ * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
+ */
+export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string): Run {
+  const { journal, state } = deps;
+  journal.catchUp();
+  const run = state.runs.get(runId);
+  if (!run) throw new UserError(`no plan "${runId}" is known to the journal`);
+  if (run.status !== 'running' && run.status !== 'approved') {
+    throw new UserError(`plan ${runId} is ${run.status}: it holds nothing, so there is nothing to unlock`);
+  }
+  if (run.status === 'running' && run.runner?.start !== undefined && liveness(run.runner) === 'alive') {
+    throw new UserError(`plan ${runId} is still running in ${describeIdentity(run.runner)} on this host; stop that process (or let it finish) instead of unlocking it`);
+  }
+  const decision = checkUnlock(requester, approver, deps.config);
+  if (!decision.ok) throw new UserError([...said`refused: `, ...decision.reason, '; nothing was changed']);
+  // Nothing is stopped or settled unless the unlock itself can be recorded.
+  journal.requireWritable();
+  const was = run.status;
+  const stopped = was === 'running' ? stopLeftovers(run.processes ?? []) : [];
+  if (was === 'running') recordSettledStep(journal, run);
+  const by = run.runner ? ` by ${describeIdentity(run.runner)}` : run.pid ? ` by PID ${run.pid}` : '';
+  try {
+    journal.append(() => {
+      const current = state.runs.get(runId);
+      if (current?.status !== was) throw new AlreadyDecided();
+      return {
+        type: 'run.finished',
+        incident: run.incidentId,
+        actor: approver,
+        data: {
+          runId,
+          status: 'interrupted',
+          reason: `unlocked by ${requester}, approved by ${approver}: it was left ${was}${by}${stopped.length > 0 ? `; still running and stopped: ${stopped.join(', ')}` : ''}`,
+          unlock: { requestedBy: requester, approvedBy: approver, was },
+        },
+      };
+    }, { durable: true });
+  } catch (error) {
+    if (!(error instanceof AlreadyDecided)) throw error;
+    throw new UserError(`plan ${runId} changed meanwhile (it is ${state.runs.get(runId)?.status}); nothing was unlocked`);
+  }
+  const unlocked = state.runs.get(runId) as Run;
+  if (unlocked.status !== 'interrupted') throw new Error(`plan ${runId} is ${unlocked.status} after its unlock`);
+  return unlocked;
+}

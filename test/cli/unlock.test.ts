@@ -1,0 +1,89 @@
+// `npm run --silent cli -- unlock <run-id>`, run as the real CLI: a run stuck as running (its process in another
+// container) is cleared with a second person's approval and a journal record, without editing the journal.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planHash } from '../../src/engine/resolve.js';
+import { Journal } from '../../src/journal/journal.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { bootId, processStartTime } from '../../src/process/identity.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+
+const checkouts: Checkout[] = [];
+const children: ResultPromise[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const checkout of checkouts.splice(0)) checkout.remove();
+});
+
+/** A recovery recorded as running in `runner`; returns its run id. */
+function stuckRun(checkout: Checkout, runner: Record<string, unknown>): string {
+  const journal = new Journal(checkout.stateDir);
+  journal.load();
+  const incident = 'dbx-20260420-0b0b';
+  const runId = `${incident}/1`;
+  const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps: [], hash: planHash([], []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
+  journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+  journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+  journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
+  journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, ...runner } });
+  return runId;
+}
+
+function setUp(runner: Record<string, unknown>): { checkout: Checkout; runId: string; env: Record<string, string> } {
+  const checkout = new Checkout();
+  checkouts.push(checkout);
+  const runId = stuckRun(checkout, runner);
+  return { checkout, runId, env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir }) };
+}
+
+const journalText = (checkout: Checkout) => fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8');
+const otherContainer = { pid: 7, start: '123', boot: bootId(), host: 'databox-bot-7f9c4' };
+
+// Each CLI process takes seconds to start (more on a loaded machine), and some tests start several.
+describe('unlock', { timeout: 180_000 }, () => {
+  it('clears a run left running in another container, on the record and approved by a second person', async () => {
+    const { checkout, runId, env } = setUp(otherContainer);
+    const before = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(before.stdout).toContain(`${runId} Path A: Rebuild from raw dlt state (running`);
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb can be used again.`);
+    const verified = verifyLines(journalText(checkout));
+    expect(verified.problem).toBeUndefined();
+    const finished = verified.records.find((r) => r.type === 'run.finished');
+    expect(finished).toMatchObject({ actor: 'terminal:bob', data: { runId, status: 'interrupted', unlock: { requestedBy: 'terminal:alice', approvedBy: 'terminal:bob', was: 'running' } } });
+    expect(String(finished?.data.reason)).toMatch(/unlocked by terminal:alice, approved by terminal:bob: it was left running by PID 7 on host databox-bot-7f9c4/);
+    expect(verified.records.some((r) => r.type === 'command.received' && r.data.text === `cli unlock ${runId} --as alice --approver bob`)).toBe(true);
+    const after = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(after.stdout).toContain('nothing; no database is held by a plan');
+  });
+
+  it('refuses without a second person (a spelling of the asker\'s own name counts as the asker), and without an approver when nobody can be asked', async () => {
+    const { checkout, runId, env } = setUp(otherContainer);
+    const before = journalText(checkout);
+    const self = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'ALICE@laptop'], { env, stdin: 'ignore' });
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/refused: an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it \(terminal:alice\); nothing was changed/);
+    const none = await runCliProcess(['unlock', runId, '--as', 'alice'], { env, stdin: 'ignore' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/refused: an unlock needs an approver \(someone other than alice\)/);
+    const lines = journalText(checkout).slice(before.length).split('\n').filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).type as string)).toEqual(['command.received', 'command.received']);
+  });
+
+  it('refuses a run whose process is provably still running here (same PID and start time)', async () => {
+    const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
+    children.push(live);
+    const pid = live.pid as number;
+    for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const { runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`);
+  });
+});
