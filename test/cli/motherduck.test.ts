@@ -117,6 +117,15 @@ describe('scenario 3 from the terminal', () => {
     expect(journal()).not.toContain(token);
   });
 
+  it("path A's clone needs a teammate at the terminal too: the requester's own name is refused, nothing cloned", async () => {
+    const { md, cli } = await setUp();
+    const result = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'alice']);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain('Its runbook asks for a teammate: someone other than the requester must approve it.');
+    expect(result.stderr).toContain("refused: a plan its runbook gives to a teammate's approval must be approved by someone other than the person who requested it");
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
   it('path B: a named snapshot, then the in-place restore; its rollback puts the snapshot back', async () => {
     const { md, cli } = await setUp();
     const result = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

@@ -1,5 +1,6 @@
 // Scenario 3 through the real Bolt app over signed HTTP, against the MotherDuck stand-in: the diagnosis' snapshot table
-// and counts, path A's clone then its swap as a second plan a teammate approves, the named snapshot, and no token anywhere.
+// and counts, path A's clone then its swap as a second plan a teammate approves, the named snapshot, no token anywhere,
+// and a missing token, a refused token and an extension that cannot load each told in one line in the thread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,5 +99,42 @@ describe('scenario 3 in Slack', () => {
     expect(text).toContain('MotherDuck cannot be reached');
     expect(text).toContain('MOTHERDUCK_TOKEN is not set');
     expect(slack.buttons('choose_path_a')).toEqual([]);
+  });
+
+  it('says which part failed when MotherDuck refuses the token or the extension cannot load, in one line each, with the token nowhere', async () => {
+    const extensions = path.join(checkout.stateDir, '..', 'no-extensions');
+    fs.mkdirSync(extensions, { recursive: true });
+    const settings = { database: 'databox', token, connectTimeoutMs: 10_000 };
+    // MotherDuck's answer to a bad token (played here: MotherDuck cannot be reached), echoing the token as a careless server might.
+    const refused = motherDuckTarget(settings, (t) => t, async () => {
+      throw new Error(`Invalid Error: Request failed: Your request is not authenticated. Please check your MotherDuck token. (token ${token})`);
+    });
+    // Real DuckDB, asked to fetch the extension from a loopback address where nothing answers.
+    const noExtension = motherDuckTarget({ ...settings, extensionDirectory: extensions, duckdbOptions: { custom_extension_repository: 'http://127.0.0.1:9' } }, (t) => t);
+    let current = refused;
+    const switching = { ...refused, open: (options: { writable: boolean }) => current.open(options) };
+    harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token }, undefined, undefined, {
+      targets: { local: localTarget(checkout.databasePath), motherduck: switching, backend: localTarget(checkout.databasePath) },
+    });
+    await harness.command('diagnose motherduck', operator);
+    await harness.settle();
+    const verdicts = () => slack.callsTo('chat.postMessage').filter((p) => String(p.text).includes('MotherDuck cannot be reached'));
+    expect(verdicts()).toHaveLength(1);
+    expect(slack.allText()).toContain(
+      'MotherDuck refused MOTHERDUCK_TOKEN (Invalid Error: Request failed: Your request is not authenticated. Please check your MotherDuck token. (token [REDACTED])): create a new access token in the MotherDuck UI',
+    );
+
+    current = noExtension;
+    await harness.command('diagnose motherduck', operator);
+    await harness.settle();
+    expect(verdicts()).toHaveLength(2);
+    // Blocks are JSON in the text searched: their quotes come escaped.
+    const text = slack.allText().replace(/\\"/g, '"');
+    expect(text).toMatch(/the motherduck DuckDB extension could not be loaded \(IO Error: Failed to download extension "motherduck" at URL "http:\/\/127\.0\.0\.1:9\//);
+    expect(text).toContain('pre-install it where the bot runs (with network access: INSTALL motherduck; the Docker image does this at build time), or set DATABOX_DUCKDB_EXTENSION_DIRECTORY');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    expect(text, 'no stack trace').not.toMatch(/\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/);
+    const everything = [text, JSON.stringify(slack.calls), fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'), JSON.stringify(harness.logs)].join('\n');
+    expect(everything).not.toContain(token);
   });
 });

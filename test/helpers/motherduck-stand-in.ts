@@ -211,6 +211,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
   private readonly databases: Database[] = [];
   private readonly snapshots: Snapshot[] = [];
   private readonly failures: { match: RegExp; message: string }[] = [];
+  private readonly holds: { match: RegExp; reached: () => void; released: Promise<void> }[] = [];
   private readonly clock: () => Date;
   private retentionDays: number;
   private readonly user: string;
@@ -242,6 +243,13 @@ export class MotherDuckStandIn implements DatabaseTarget {
     this.takeSnapshot(db, null, at);
   }
 
+  /** Creates a database whose file `fill` writes (a scenario's data made by a helper for local files), with an automatic snapshot at `at`. */
+  async createDatabaseFrom(name: string, fill: (file: string) => Promise<void>, at: Date = this.clock()): Promise<void> {
+    const db = this.newDatabase(name, at);
+    await fill(db.file);
+    this.takeSnapshot(db, null, at);
+  }
+
   /** Changes a database outside any session (the bad write of a scenario) and takes the automatic snapshot MotherDuck would. */
   async write(name: string, sql: string, at: Date = this.clock()): Promise<void> {
     const db = this.live(name);
@@ -261,6 +269,19 @@ export class MotherDuckStandIn implements DatabaseTarget {
   /** The next statement matching `match` fails with `message` (a swap that breaks half-way). */
   failWhen(match: RegExp, message: string): void {
     this.failures.push({ match, message });
+  }
+
+  /**
+   * The next statement matching `match` waits until `release` is called (a plan that is still running); `reached`
+   * resolves when it starts waiting.
+   */
+  holdWhen(match: RegExp): { reached: Promise<void>; release: () => void } {
+    let reachedNow: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (reachedNow = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ match, reached: reachedNow, released });
+    return { reached, release };
   }
 
   liveDatabases(): string[] {
@@ -293,6 +314,12 @@ export class MotherDuckStandIn implements DatabaseTarget {
     const entry: SentStatement = { sql, params: [...params] };
     this.sent.push(entry);
     try {
+      const hold = this.holds.findIndex((h) => h.match.test(sql));
+      if (hold >= 0) {
+        const [held] = this.holds.splice(hold, 1);
+        held?.reached();
+        await held?.released;
+      }
       const failure = this.failures.findIndex((f) => f.match.test(sql));
       if (failure >= 0) {
         const [{ message }] = this.failures.splice(failure, 1) as [{ match: RegExp; message: string }];

@@ -66,6 +66,13 @@ describe('snapshot-history', () => {
     expect(result.summary).toMatch(/^2026-04-19 09:00:00 is older than the retention \(1 day: restorable from 2026-04-20 09:00:00 UTC on\): no path can reach it\. No named snapshot is older either$/);
   });
 
+  it('fails a moment in the future as read when it runs (a plan approved later reads it again)', async () => {
+    const { ctx } = await standIn();
+    const result = await runStep(history('2026-04-21 10:00:00'), ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe('at=2026-04-21 10:00:00 is in the future (it is 2026-04-21 09:00:00 UTC): no snapshot can be from then');
+  });
+
   it('says so when there are no snapshots to restore from (retention 0)', async () => {
     const { md, ctx } = await standIn();
     md.setRetentionDays('databox', 0);

@@ -211,11 +211,11 @@ const backfillCases: Planted[] = [
   {
     name: 'onlyIfGiven naming a parameter the rollback does not take',
     plant: (doc) => {
-      doc.recovery[0].rollback.steps[1].onlyIfGiven = 'restore_form';
+      doc.recovery[0].rollback.steps[2].onlyIfGiven = 'restore_form';
     },
     refusal: [
-      'at recovery[0].rollback.steps[1].onlyIfGiven: "restore_form" is not a parameter the rollback of path a takes (did you mean "restore_from"?); it takes: source, from, to, restore_from',
-      'at recovery[0].rollback.steps[1].argv[6]: {{restore_from}}: "restore_from" is optional, so this fails when it is not given: write {{restore_from?}}, list it under requires, or add onlyIfGiven: restore_from',
+      'at recovery[0].rollback.steps[2].onlyIfGiven: "restore_form" is not a parameter the rollback of path a takes (did you mean "restore_from"?); it takes: source, from, to, restore_from',
+      'at recovery[0].rollback.steps[2].argv[6]: {{restore_from}}: "restore_from" is optional, so this fails when it is not given: write {{restore_from?}}, list it under requires, or add onlyIfGiven: restore_from',
     ],
   },
   {
@@ -236,9 +236,9 @@ const backfillCases: Planted[] = [
     name: 'an attribute only some sources have, without ?',
     plant: (doc) => {
       delete doc.parameters.source.values.noaa.primary_key;
-      doc.recovery[0].rollback.steps[0].key = '{{source.primary_key}}';
+      doc.recovery[0].rollback.steps[1].key = '{{source.primary_key}}';
     },
-    refusal: ['at recovery[0].rollback.steps[0].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it'],
+    refusal: ['at recovery[0].rollback.steps[1].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it'],
   },
   {
     name: 'a mistyped list in forEach',

@@ -1,0 +1,97 @@
+// Scenario 2 with DATABOX_BACKEND=motherduck through the real Bolt app over signed HTTP, against the MotherDuck stand-in:
+// the diagnosis counts MotherDuck's rows, the DELETE comes after the engine's named snapshot, and the rollback restores it.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localTarget } from '../../src/database/local-target.js';
+import { createBackfillDatabase } from '../helpers/backfill-data.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+// Today, for the bot and "MotherDuck", is 2026-04-25: the data's 60 days end yesterday.
+const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
+const clock = () => new Date(Date.now() + offset);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+let md: MotherDuckStandIn;
+
+blockNetwork();
+beforeAll(async () => {
+  ({ slack, checkout } = await openStandIns());
+  md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'), { clock });
+  await md.createDatabaseFrom('databox', (file) =>
+    createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 500, ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] } }),
+  );
+  checkout.behave({ 'uv run sqlmesh state list': { stdout: 'plan_id          created_at\nplan_0b1e77d4    2026-04-24 06:00\n' } });
+  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-backfill-token-0001', DATABOX_BACKEND: 'motherduck' }, clock, undefined, {
+    targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
+  });
+});
+afterAll(() => closeStandIns(harness, slack, checkout));
+
+const windowRows = async () =>
+  String(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20'`));
+const changes = () => md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
+const newestPlan = () => slack.buttons('approve_plan').at(-1)!;
+
+async function submitPrefilled(user: string): Promise<void> {
+  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+  const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value ?? '']));
+  expect((await harness.submitModal(user, modal, prefilled)).status).toBe(200);
+  await harness.settle();
+}
+
+describe('scenario 2 on MotherDuck', () => {
+  it('counts on MotherDuck, snapshots before the DELETE, and the rollback restores that snapshot', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    expect(slack.allText()).toContain('Bad window in the raw load');
+    expect(slack.allText()).toMatch(/2026-04-18 zero \(0\), 2026-04-19 low \(50\), 2026-04-20 spike \(4000\)/);
+    expect(md.sql().some((sql) => sql.includes('"raw_ebird"."observations"')), 'the raw counts were read from MotherDuck').toBe(true);
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await submitPrefilled(operator);
+    expect(await windowRows()).toBe('4050');
+    md.sent.length = 0;
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(await windowRows(), 'the window was deleted on MotherDuck (the reload stand-in does not refill it)').toBe('0');
+    const [before] = md.namedSnapshots();
+    expect(before).toMatch(/^databox_bot_dbx_20260425_[0-9a-f]{4}_delete_raw_20260425T08\d{4}Z$/);
+    expect(changes()).toEqual([
+      expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\) TO '.*\.parquet' \(FORMAT parquet\)$/s),
+      `CREATE SNAPSHOT '${before}' OF "databox"`,
+      expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations"\s+WHERE/),
+    ]);
+    expect(slack.allText()).toContain(before as string);
+
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await submitPrefilled(operator);
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1);
+    expect(String(plan?.blocks)).toContain(`ALTER DATABASE \\"databox\\" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')`);
+    md.sent.length = 0;
+    await harness.click(newestPlan(), operator);
+    await harness.settle();
+    expect(await windowRows(), 'the requester cannot approve the rollback alone').toBe('0');
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(await windowRows()).toBe('4050');
+    const undo = md.namedSnapshots()[1];
+    expect(undo).toMatch(/_restore_snapshot_\d{8}T\d{6}Z$/);
+    expect(changes()).toEqual([
+      `CREATE SNAPSHOT '${undo}' OF "databox"`,
+      `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')`,
+      expect.stringMatching(/^INSERT INTO "raw_ebird"\."observations" BY NAME/),
+    ]);
+    expect(slack.allText()).toMatch(/re-inserted 0 of 4050 kept rows/);
+  });
+});
