@@ -301,6 +301,8 @@ export class IncidentService {
     }
     // Each check runs once: the parameters (a path's file is looked at), the lock and the guards (which open files).
     if (command.verb === 'recover') {
+      // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
+      this.deps.journal.requireWritable();
       const recovery = this.recoveryPath(rb, command.path);
       const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
