@@ -19,8 +19,11 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
-  /** A recovery (or its validation) failed and its runbook says what to do next: the text, as the runbook gives it. */
-  followUpOffered(incident: Incident, recovery: Run, advice: string): Promise<void>;
+  /**
+   * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, or after a validation
+   * that found something to do later (a validation follow-up); `run` is that recovery or validation.
+   */
+  followUpOffered(incident: Incident, run: Run, advice: string): Promise<void>;
   /** A torn last journal line of this incident was set aside (a crash or a full disk); `verifies`: the journal does again. */
   journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void>;
 }
