@@ -12,6 +12,7 @@ import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
+import { registerOpenFollowUp } from './open-follow-up.js';
 import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
@@ -52,5 +53,6 @@ export function register(app: App, deps: HandlerDeps): void {
   registerRollbackParametersModal(app, deps);
   registerWritePostmortem(app, deps);
   registerOpenFromAlert(app, deps);
+  registerOpenFollowUp(app, deps);
   registerAppError(app, deps);
 }

@@ -5,11 +5,13 @@ import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { alertButton, pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
+import { alertButton, followUpButton, pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
 import type { HandlerDeps } from './index.js';
 
-/** Only the path buttons carry a suffix (choose_path_a, choose_path_b). */
-const ownActions = new RegExp(`^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`].join('|')})$`);
+/** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
+const ownActions = new RegExp(
+  `^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
+);
 
 /** The shape of the value each of the bot's buttons carries. */
 const valueShapes: Record<string, z.ZodType | RegExp> = {
@@ -19,11 +21,12 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
   [actionIds.rollback]: rollbackButton,
   [actionIds.postmortem]: incidentIdPattern,
   [openFromAlertActionId]: alertButton,
+  [actionIds.followUp]: followUpButton,
 };
 
 /** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */
 function ourValue(actionId: string, value: unknown): boolean {
-  const shape = valueShapes[actionId] ?? valueShapes[actionId.replace(/_[a-z]$/, '')];
+  const shape = valueShapes[actionId] ?? valueShapes[actionId.replace(/_([a-z]|\d{1,2})$/, '')];
   if (!shape || typeof value !== 'string') return false;
   if (shape instanceof RegExp) return shape.test(value);
   try {

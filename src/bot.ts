@@ -89,7 +89,16 @@ export function createBot(options: BotOptions): Bot {
   const redact = createRedactor(config.secrets);
   limitReadOnlyMemory(config.duckdbMemoryLimit);
   const runbooks = loadRunbooks(config.runbooksDir);
-  const journal = new Journal(config.stateDir, options.clock, redact);
+  const journal = new Journal(config.stateDir, options.clock, redact, {
+    onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),
+    onWritability: (unwritable) =>
+      unwritable
+        ? logger.error(
+            { stateDir: config.stateDir, reason: unwritable.reason },
+            'the state dir cannot be written: events are kept in memory, and no change is proposed, approved or started until it can; diagnoses go on',
+          )
+        : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
+  });
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   const app = createSlackApp(config, logger, options.clientOptions, (message) =>

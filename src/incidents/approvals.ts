@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { planHash } from '../engine/resolve.js';
-import type { Journal } from '../journal/journal.js';
+import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
 import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
@@ -29,6 +29,19 @@ export class Approvals {
    * do nothing; the refusal is journaled too.
    */
   approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+    try {
+      // Nothing is approved that the journal could not record: refused (on the record, once it can be written), saying why.
+      this.deps.journal.requireWritable();
+      return this.decideApproval(runId, hash, actor);
+    } catch (error) {
+      if (!(error instanceof JournalUnwritable)) throw error;
+      const run = this.deps.state.runs.get(runId);
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: error.message } });
+      return { ok: false, reason: [error.message], run };
+    }
+  }
+
+  private decideApproval(runId: string, hash: string, actor: string): Decision & { run?: Run } {
     return this.decide(runId, actor, 'run.approved', (run) => {
       const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
       if (!decision.ok) return decision;

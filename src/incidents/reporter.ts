@@ -4,6 +4,20 @@ import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { FrontEndRef, Incident, Run } from './state.js';
 
+/** A diagnosis of another scenario a failed recovery's runbook offers (scenario 2 for scenario 4's window), ready to start. */
+export interface FollowUpOffer {
+  scenario: string;
+  /** That scenario's runbook title. */
+  title: string;
+  /** Its diagnosis parameters, filled in from the failed recovery's. */
+  params: Record<string, string>;
+}
+
+/** The command an offer starts, as it would be typed: `diagnose backfill source=ebird from=… to=…`. */
+export function followUpCommand(offer: FollowUpOffer): string {
+  return ['diagnose', offer.scenario, ...Object.entries(offer.params).map(([name, value]) => `${name}=${value}`)].join(' ');
+}
+
 export interface IncidentReporter {
   /** The name the references it returns are kept under: incident.refs[frontEnd], run.refs[frontEnd]. */
   readonly frontEnd: string;
@@ -20,10 +34,11 @@ export interface IncidentReporter {
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
   /**
-   * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, or after a validation
-   * that found something to do later (a validation follow-up); `run` is that recovery or validation.
+   * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, with the diagnoses it
+   * offers, or after a validation that found something to do later (a validation follow-up, no offers); `run` is that
+   * recovery or validation.
    */
-  followUpOffered(incident: Incident, run: Run, advice: string): Promise<void>;
+  followUpOffered(incident: Incident, run: Run, advice: string, offers: FollowUpOffer[]): Promise<void>;
   /** A torn last journal line of this incident was set aside (a crash or a full disk); `verifies`: the journal does again. */
   journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void>;
 }

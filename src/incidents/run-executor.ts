@@ -129,10 +129,17 @@ export class RunExecutor {
     if (result.output !== undefined) {
       const output = this.deps.redact(result.output);
       const dir = path.join(this.deps.config.stateDir, 'outputs', run.incidentId);
-      fs.mkdirSync(dir, { recursive: true });
       const logFile = path.join(dir, `${run.id.split('/')[1]}-${index + 1}-${step.id}.log`);
-      fs.writeFileSync(logFile, output);
-      record.logFile = logFile;
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(logFile, output);
+        record.logFile = logFile;
+      } catch (error) {
+        // A full state dir must not stop a diagnosis: the excerpt and the digest still go to the journal and the thread.
+        if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+        fs.rmSync(logFile, { force: true });
+        this.deps.logger.warn({ err: error, logFile }, "could not keep a step's output in the state dir");
+      }
       record.outputBytes = Buffer.byteLength(output);
       record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
       record.excerpt = excerpt(output, 1_200);

@@ -23,7 +23,7 @@ import { engineValues, stepOutputs, templateContext, withScopedValues, type Scop
 import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
-import { reportSafely, type IncidentReporter } from './reporter.js';
+import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
 import { unlockRun } from './unlock.js';
@@ -301,6 +301,8 @@ export class IncidentService {
     }
     // Each check runs once: the parameters (a path's file is looked at), the lock and the guards (which open files).
     if (command.verb === 'recover') {
+      // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
+      this.deps.journal.requireWritable();
       const recovery = this.recoveryPath(rb, command.path);
       const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
@@ -577,17 +579,30 @@ export class IncidentService {
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
         validated = await this.validate(this.incident(finished.incidentId), params, botActor);
       }
-      const whenFailed = this.recoveryPath(rb, finished.pathId as string).whenFailed;
-      if (whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
-        const advice = render(whenFailed, this.templateValues(this.incident(finished.incidentId), finished.params));
-        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice } });
-        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice));
+      const path = this.recoveryPath(rb, finished.pathId as string);
+      if (path.whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
+        const values = this.templateValues(this.incident(finished.incidentId), finished.params);
+        const advice = render(path.whenFailed, values);
+        const offers = this.followUpOffers(path, values);
+        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
+        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
       }
     }
     return this.run(runId);
+  }
+
+  /** The diagnoses a failed recovery's path offers (whenFailedOpens), its parameters filled in; one per value of oneEach. */
+  private followUpOffers(path: RecoveryPath, values: TemplateContext): FollowUpOffer[] {
+    const opens = path.whenFailedOpens;
+    if (!opens) return [];
+    const target = this.runbook(opens.scenario);
+    const params = Object.fromEntries(Object.entries(opens.params).map(([name, template]) => [name, render(template, values)]).filter(([, value]) => value !== ''));
+    const each = opens.oneEach ? target.parameters[opens.oneEach] : undefined;
+    const choices = each?.type === 'enum' ? Object.keys(each.values) : [undefined];
+    return choices.map((choice) => ({ scenario: target.id, title: target.title, params: choice === undefined ? params : { [opens.oneEach as string]: choice, ...params } }));
   }
 
   /** After a restart: an interrupted recovery that had already changed something gets its rollback offered. */
@@ -617,7 +632,7 @@ export class IncidentService {
     for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
       const advice = render(followUp.advice, outputs);
       this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice } });
-      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice));
+      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, []));
     }
     return finished;
   }

@@ -249,6 +249,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       { previewsFrom: 1 },
     );
     if (p.whenFailed) checkTemplate({ at: ['whenFailed'], template: p.whenFailed, as: 'text' }, { ...scope, previews: undefined }, at);
+    if (p.whenFailedOpens && !p.whenFailed) add([...at, 'whenFailedOpens'], 'whenFailedOpens needs whenFailed: the advice the buttons go with');
+    for (const [name, value] of Object.entries(p.whenFailedOpens?.params ?? {})) {
+      checkTemplate({ at: ['whenFailedOpens', 'params', name], template: value, as: 'text' }, { ...scope, previews: undefined }, at);
+    }
     p.previews.forEach((preview, j) => {
       const previewScope = { ...scope, previews: undefined };
       checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, previewScope, [...at, 'previews', j]);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { runbookProblems } from './check.js';
+import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { runbook, type Runbook } from './schema.js';
 
@@ -44,6 +45,7 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   }
   if (names.length === 0) return { runbooks: new Map(), files: [], problems: [`no runbook files (*.yml) in ${dir}`] };
   const runbooks = new Map<string, Runbook>();
+  const fileOf = new Map<string, string>();
   const problems: string[] = [];
   const files = names.map((name) => path.join(dir, name));
   for (const file of files) {
@@ -61,9 +63,34 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
       problems.push(`${file}: a second file for the runbook "${checked.runbook.id}"`);
     } else {
       runbooks.set(checked.runbook.id, checked.runbook);
+      fileOf.set(checked.runbook.id, file);
     }
   }
+  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks).map((problem) => `${fileOf.get(id)}: at ${problem}`));
   return { runbooks, files, problems };
+}
+
+/** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
+function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
+  const problems: string[] = [];
+  rb.recovery.forEach((p, i) => {
+    const opens = p.whenFailedOpens;
+    if (!opens) return;
+    const at = `recovery[${i}].whenFailedOpens`;
+    const target = all.get(opens.scenario);
+    if (!target) {
+      problems.push(`${at}.scenario: no runbook "${opens.scenario}" in this directory${didYouMean(opens.scenario, [...all.keys()])}`);
+      return;
+    }
+    const takes = target.diagnosis.parameters;
+    for (const name of Object.keys(opens.params)) {
+      if (!takes.includes(name)) problems.push(`${at}.params.${name}: the diagnosis of ${target.id} takes no parameter "${name}"${didYouMean(name, takes)}`);
+    }
+    if (opens.oneEach !== undefined && (!takes.includes(opens.oneEach) || target.parameters[opens.oneEach]?.type !== 'enum')) {
+      problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
+    }
+  });
+  return problems;
 }
 
 /** The runbooks of a directory; any problem in any file stops the load, naming them all. */

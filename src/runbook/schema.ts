@@ -94,6 +94,18 @@ export const recoveryPath = z.strictObject({
    */
   whenFailed: template.optional(),
   /**
+   * With whenFailed: the diagnosis of another scenario the thread offers as buttons (scenario 4: scenario 2 for the
+   * window), its parameters templates over this path's; one button per value of `oneEach` (an enum parameter of that
+   * scenario) when given. Checked against the other runbook when the runbooks load.
+   */
+  whenFailedOpens: z
+    .strictObject({
+      scenario: z.string().regex(/^[a-z][a-z0-9-]*$/),
+      params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), template).default({}),
+      oneEach: z.string().optional(),
+    })
+    .optional(),
+  /**
    * A path proposed as its own plan, with the same parameters, when this one succeeds: a second approval, by someone
    * who has now seen what this one posted (a restored clone's counts, say), before the next change.
    */

@@ -5,6 +5,7 @@ import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { utcTime } from '../incidents/approval-policy.js';
 import { slackMention as mention } from './mentions.js';
+import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import type { Incident, Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
@@ -18,6 +19,8 @@ export const actionIds = {
   choosePath: 'choose_path',
   rollback: 'request_rollback',
   postmortem: 'write_postmortem',
+  /** One per offered diagnosis: open_follow_up_0, open_follow_up_1 … */
+  followUp: 'open_follow_up',
 } as const;
 
 export const parametersModalId = 'path_parameters_modal';
@@ -204,9 +207,29 @@ export function runFinishedMessage(run: Run): Rendered {
   };
 }
 
-/** What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window). */
-export function followUpMessage(advice: string): Rendered {
-  return { text: `Next: ${advice}`, blocks: [section(`:arrow_right: ${escapeMrkdwn(advice)}`)] };
+/**
+ * What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window), with a
+ * button for each diagnosis it offers: a click opens it as a new incident, its parameters filled in.
+ */
+export function followUpMessage(advice: string, incidentId: string, offers: FollowUpOffer[]): Rendered {
+  const buttons = offers.slice(0, 25).map((offer, i) => ({
+    type: 'button',
+    action_id: `${actionIds.followUp}_${i}`,
+    text: { type: 'plain_text', text: followUpCommand(offer).slice(0, 75) },
+    value: JSON.stringify({ incident: incidentId, scenario: offer.scenario, params: offer.params }),
+  }));
+  return {
+    text: `Next: ${advice}`,
+    blocks: [
+      section(`:arrow_right: ${escapeMrkdwn(advice)}`),
+      ...(buttons.length > 0
+        ? [
+            section(`Each button opens a new incident and runs its diagnosis (${escapeMrkdwn(offers[0]?.title ?? '')}), the parameters filled in from this plan.`),
+            { type: 'actions', elements: buttons } as KnownBlock,
+          ]
+        : []),
+    ],
+  };
 }
 
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {

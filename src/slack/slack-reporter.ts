@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import type { IncidentReporter } from '../incidents/reporter.js';
+import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -194,8 +194,8 @@ export class SlackReporter implements IncidentReporter {
     void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
   }
 
-  async followUpOffered(incident: Incident, _recovery: Run, advice: string): Promise<void> {
-    void this.postInThread(incident, `follow-up ${_recovery.id}`, () => followUpMessage(this.deps.redact(advice)));
+  async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[]): Promise<void> {
+    void this.postInThread(incident, `follow-up ${recovery.id}`, () => followUpMessage(this.deps.redact(advice), incident.id, offers));
   }
 
   async journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {

@@ -2,7 +2,7 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import type { IncidentReporter } from '../incidents/reporter.js';
+import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
@@ -191,8 +191,9 @@ export class TerminalReporter implements IncidentReporter {
     );
   }
 
-  async followUpOffered(_incident: Incident, _recovery: Run, advice: string): Promise<void> {
+  async followUpOffered(_incident: Incident, _recovery: Run, advice: string, offers: FollowUpOffer[]): Promise<void> {
     this.line(`→ ${advice.replace(/\/databox /g, `${this.options.cli} `)}`);
+    for (const offer of offers) this.line(this.options.style.dim(`    ${this.options.cli} ${followUpCommand(offer)}`));
   }
 
   private startProgress(title: string): void {

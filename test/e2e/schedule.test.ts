@@ -12,7 +12,7 @@ import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers
 import { blockNetwork } from '../helpers/no-network.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-18 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
@@ -76,6 +76,22 @@ function runbooksListingAssets(assets: string[]): string {
   const file = path.join(dir, 'schedule.yml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('        job: all_pipelines\n', `        job: all_pipelines\n        assets: [${assets.join(', ')}]\n`));
   return dir;
+}
+
+/** The raw eBird table beside the marts, its days ending with the marts', so scenario 2 can diagnose a window. */
+async function addRawEbird(lastDay: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  try {
+    await connection.run('CREATE SCHEMA raw_ebird');
+    await connection.run(
+      'CREATE TABLE raw_ebird.observations AS SELECT CAST(row_number() OVER () AS BIGINT) AS id, CAST(? AS DATE) - CAST(d.range AS INTEGER) AS observation_date FROM range(30) AS d, range(50) AS r',
+      [lastDay],
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 function message(startsWith: string): string {
@@ -178,24 +194,59 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).toContain('Validation succeeded');
   });
 
-  it('offers scenario 2 for the window, filled in, when the resumed run fails; nothing is rolled back', async () => {
+  it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
     dagsterStoppedUntilStarted();
+    await addRawEbird('2026-04-17');
     checkout.behave({
       'uv run dagster-daemon run': { sleepMs: 120_000 },
       [backfillCommand]: { stderr: "dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n", exit: 1 },
     });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('recover schedule path=a from=2026-04-18 to=2026-04-20', operator);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('missed window 2026-04-18 … 2026-04-20');
+    const [scheduleRoot] = slack.buttons('write_postmortem');
+    const scheduleIncident = scheduleRoot!.value;
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    await harness.submitModal(operator, modal, prefilled);
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
     for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
     expect(slack.allText()).toContain('Recovery failed');
-    const next = message('Next:');
-    expect(next).toContain('replace the window 2026-04-18 … 2026-04-20 with scenario 2');
-    expect(next).toContain('/databox diagnose backfill source=ebird from=2026-04-18 to=2026-04-20');
+    expect(message('Next:')).toContain('replace the window 2026-04-18 … 2026-04-20 with scenario 2');
     expect(slack.buttons('request_rollback')).toHaveLength(0);
+
+    // One button per source, each carrying the window the diagnosis found.
+    const offered = slack.buttons(/^open_follow_up_\d+$/);
+    expect(offered.map((b) => JSON.parse(b.value))).toEqual(
+      ['ebird', 'noaa', 'usgs'].map((source) => ({ incident: scheduleIncident, scenario: 'backfill', params: { source, from: '2026-04-18', to: '2026-04-20' } })),
+    );
+    expect(offered[0]).toMatchObject({ channel: scheduleRoot!.channel, threadTs: scheduleRoot!.ts });
+    await harness.click(offered[0]!, 'U0ONCALL');
+    await harness.settle();
+
+    const journal = journalRecordsOf(checkout);
+    const backfillIncident = journal.find((r) => r.type === 'incident.opened' && r.data.scenario === 'backfill')?.incident;
+    expect(backfillIncident).toMatch(/^dbx-\d{8}-[0-9a-f]{4}$/);
+    expect(journal.find((r) => r.type === 'diagnosis.verdict' && r.incident === backfillIncident)?.data.params).toEqual({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' });
+    expect(journal.find((r) => r.type === 'command.received' && r.actor === 'U0ONCALL')).toMatchObject({
+      incident: scheduleIncident,
+      data: { text: 'follow-up button: diagnose backfill source=ebird from=2026-04-18 to=2026-04-20' },
+    });
+    const backfillRoot = slack.callsTo('chat.postMessage').find((a) => !a.thread_ts && String(a.text).startsWith(`Incident ${backfillIncident}`));
+    expect(backfillRoot).toMatchObject({ channel: scheduleRoot!.channel });
+    expect(String(backfillRoot?.text)).toContain('Partial backfill of a single source');
+    // Scenario 2's diagnosis ran on exactly that window, in the new incident's thread.
+    expect(slack.allText()).toMatch(/2026-04-18\s+0\s+zero/);
+    const link = slack.callsTo('chat.postMessage').find((a) => a.thread_ts === scheduleRoot!.ts && String(a.text).startsWith('<@U0ONCALL> opened incident'));
+    expect(String(link?.text)).toMatch(
+      new RegExp(`^<@U0ONCALL> opened incident \`${backfillIncident}\` \\(Partial backfill of a single source.*\\) with \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`; <https://databox\\.slack\\.com/archives/`),
+    );
   });
 
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {

@@ -1,11 +1,15 @@
-// The bot after a crash that tore the journal's last line: what was set aside is said in the incident's thread and the
-// log, and approvals are not blocked.
+// The bot on a full state dir (a real tmpfs, in a mount namespace of its own) and after a crash that tore the journal's
+// last line: diagnoses go on, changes and approvals are refused saying why, and what was set aside is said in the thread.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 
@@ -14,13 +18,93 @@ blockNetwork();
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness | undefined;
+let bot: ResultPromise | undefined;
 
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
 });
 afterEach(async () => {
+  bot?.kill('SIGKILL');
+  await bot?.catch(() => undefined);
+  bot = undefined;
   await closeStandIns(harness, slack, checkout);
   harness = undefined;
+});
+
+// Mounting a tmpfs needs a mount namespace; as root `chmod` would not stop a write, a full filesystem does.
+const unshareWorks = (await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false })).exitCode === 0;
+
+describe('a state dir that cannot be written (a full tmpfs)', () => {
+  it.skipIf(!unshareWorks)('keeps diagnosing, refuses recoveries and approvals saying why, and records everything once the disk has room', async () => {
+    writeGarbage(checkout.databasePath);
+    const volume = path.join(checkout.root, 'volume');
+    const stateDir = path.join(volume, 'state');
+    fs.mkdirSync(volume);
+    const port = await freePort();
+    // A 256 KiB tmpfs for the state dir: the bot starts on it, proposes a plan, and then a ballast file fills it up.
+    const mountThenRun = 'mount -t tmpfs -o size=256k tmpfs "$0" && mkdir "$0/state" && exec "$@"';
+    bot = execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', mountThenRun, volume, process.execPath, ...mainArgs], {
+      cwd: checkout.root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: checkout.root,
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        DATABOX_ROOT: checkout.root,
+        DATABOX_STATE_DIR: stateDir,
+      },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    let logs = '';
+    bot.all?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    expect(await waitForHealthz(port), logs).toBe(200);
+    // The volume as the bot sees it, from outside its mount namespace.
+    const inside = (name: string) => path.join(`/proc/${bot?.pid}/root`, volume, name);
+    const responseTo = (id: string) => String(slack.responses.find((r) => r.path.includes(id))?.body.text ?? '');
+    const escaped = stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const why = new RegExp(`the journal in ${escaped} cannot be written \\(no space left on the device\\).*Diagnoses still run`);
+
+    await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl('early') }));
+    await slack.waitFor('a plan proposed while there is room', () => slack.buttons('approve_plan').length === 1, 90_000);
+    const plan = slack.buttons('approve_plan')[0]!;
+    await execa('sh', ['-c', 'cat /dev/zero > "$0" 2>/dev/null; true', inside('ballast')]);
+    expect(fs.statSync(inside('ballast')).size).toBeGreaterThan(200_000);
+
+    const verdicts = () => slack.callsTo('chat.postMessage').filter((c) => String(c.text).startsWith('Verdict:')).length;
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('diagnose') }));
+    await slack.waitFor('a verdict while the disk is full', () => verdicts() === 1, 120_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the bot said: ${logs.slice(-3000)}`);
+    });
+    expect(logs).toMatch(/the state dir cannot be written/);
+
+    await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl('refused') }));
+    await slack.waitFor('the refusal', () => responseTo('refused') !== '', 60_000);
+    expect(responseTo('refused')).toMatch(why);
+    await postSigned(url, blockActionBody({ actionId: plan.actionId, value: plan.value, channel: plan.channel, messageTs: plan.ts, threadTs: plan.threadTs, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('click') }));
+    await slack.waitFor('the approval refused', () => slack.ephemerals('U0TEAMMATE').length > 0, 60_000);
+    expect(slack.ephemerals('U0TEAMMATE').join('\n')).toMatch(why);
+    expect(slack.buttons('approve_plan'), 'no new plan, and the first one still waits').toHaveLength(1);
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+
+    // Nothing was lost meanwhile: once there is room the journal takes it all, in order, and changes go on.
+    fs.rmSync(inside('ballast'));
+    await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl('again') }));
+    await slack.waitFor('a plan, once there is room', () => slack.buttons('approve_plan').length === 2, 90_000);
+    const journal = verifyLines(fs.readFileSync(inside(path.join('state', 'journal.jsonl')), 'utf8'));
+    expect(journal.problem).toBeUndefined();
+    const types = journal.records.map((r) => r.type);
+    expect(types.filter((t) => t === 'command.received')).toHaveLength(4);
+    expect(types.filter((t) => t === 'diagnosis.verdict')).toHaveLength(1);
+    expect(types.filter((t) => t === 'run.proposed')).toHaveLength(3);
+    expect(journal.records.some((r) => r.type === 'approval.refused' && r.actor === 'U0TEAMMATE')).toBe(true);
+    expect(types.includes('run.approved')).toBe(false);
+    expect(logs).toMatch(/the state dir takes writes again/);
+  }, 300_000);
 });
 
 describe('a torn last journal line', () => {

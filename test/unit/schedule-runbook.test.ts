@@ -82,6 +82,25 @@ describe('runbooks/schedule.yml', () => {
     slaDoc.diagnosis.steps[1].marts[0].maxLag = 'a day and a half';
     expect(refusal(slaDoc)).toContain('at diagnosis.steps[1].marts[0].maxLag: expected a duration such as 36h');
   });
+
+  it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {
+    const withBackfill = (doc: Record<string, any>) => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'schedule.yml'), stringify(doc));
+      fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
+      return () => loadRunbooks(dir);
+    };
+    expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from}}', to: '{{to}}' } });
+    const template = bundled();
+    template.recovery[0].whenFailedOpens.params.to = '{{too}}';
+    expect(withBackfill(template)).toThrow('schedule.yml: at recovery[0].whenFailedOpens.params.to: {{too}}: "too" is not a parameter of path a');
+    const doc = bundled();
+    doc.recovery[0].whenFailedOpens = { scenario: 'backfill', oneEach: 'from', params: { form: '{{from}}', to: '{{to}}' } };
+    expect(withBackfill(doc)).toThrow(
+      /schedule\.yml: at recovery\[0\]\.whenFailedOpens\.params\.form: the diagnosis of backfill takes no parameter "form" \(did you mean "from"\?\)\n.*schedule\.yml: at recovery\[0\]\.whenFailedOpens\.oneEach: "from" is not an enum parameter of the diagnosis of backfill/,
+    );
+    expect(refusal(bundled())).toContain('schedule.yml: at recovery[0].whenFailedOpens.scenario: no runbook "backfill" in this directory');
+  });
 });
 
 describe('scenario 4 steps', () => {

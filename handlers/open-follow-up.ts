@@ -1,0 +1,70 @@
+// What happens when someone clicks a follow-up button under a failed recovery: the diagnosis it offers (scenario 2 for
+// scenario 4's window) opens as a new incident with its parameters filled in, linked from the failed incident's thread.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { followUpCommand } from '../src/incidents/reporter.js';
+import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import type { Incident } from '../src/incidents/state.js';
+import { actionIds } from '../src/slack/blocks.js';
+import { followUpButton, readButtonValue } from '../src/slack/button-value.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { fromChannel, incidentThread } from '../src/slack/slack-refs.js';
+import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import type { HandlerDeps } from './index.js';
+
+export function registerOpenFollowUp(app: App, deps: HandlerDeps): void {
+  app.action<BlockButtonAction>(new RegExp(`^${actionIds.followUp}_\\d{1,2}$`), async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? '';
+    const user = body.user.id;
+    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));
+    let diagnosis: RunningDiagnosis | undefined;
+    try {
+      const offer = readButtonValue(action.value, followUpButton);
+      const failed = deps.service.incident(offer.incident);
+      const typed = followUpCommand({ ...offer, title: '' });
+      deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, failed.id);
+      const command = { verb: 'diagnose', scenario: offer.scenario, params: offer.params } as const;
+      // The parameters are checked here, as for a typed command; the same diagnosis already running is joined.
+      const key = await deps.service.diagnosisKey(command);
+      const running = deps.diagnoses.find(key);
+      if (running) {
+        void running.then((incident) => tellEphemeral(client, deps.redact, audience, joinedText(deps, incident, typed))).catch(fail);
+        return;
+      }
+      diagnosis = deps.diagnoses.begin(key);
+      const started = diagnosis;
+      deps.queue.push(`${typed} from a follow-up`, async () => {
+        try {
+          // The failed incident's thread links to the new one as soon as it is open, before its diagnosis has run.
+          const opened = (incident: Incident) => {
+            started.opened(incident);
+            const from = incidentThread(failed);
+            if (!from) return;
+            const text = `<@${user}> opened incident \`${incident.id}\` (${escapeMrkdwn(incident.title)}) with \`${escapeMrkdwn(typed)}\`; ${where(deps, incident)}.`;
+            client.chat.postMessage({ channel: from.channel, thread_ts: from.ts, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not link the follow-up incident'));
+          };
+          await deps.service.start(command, user, 'slack', fromChannel(channel), opened);
+        } catch (error) {
+          await fail(error);
+        } finally {
+          started.done();
+        }
+      });
+    } catch (error) {
+      diagnosis?.done();
+      await fail(error);
+    }
+  });
+}
+
+function where(deps: HandlerDeps, incident: Incident): string {
+  const thread = incidentThread(incident);
+  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
+  return link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+}
+
+function joinedText(deps: HandlerDeps, incident: Incident | undefined, typed: string): string {
+  if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Click again.';
+  return `:link: \`${escapeMrkdwn(typed)}\` is already running: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where(deps, incident)}. Nothing new was started.`;
+}
