@@ -88,11 +88,16 @@ describe('who may approve scenario 3', () => {
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(await md.value('databox', count)).toBe('100');
-    expect(slack.allText()).toContain(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them)`);
+    const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: Clones of this incident'));
+    expect(followUp?.text).toBe(
+      `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ` +
+        `When nobody needs them any more, drop them with path C: /databox recover motherduck path=c incident=${incident} (a teammate approves it).`,
+    );
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(`Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck:`);
     expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
       new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
     );
