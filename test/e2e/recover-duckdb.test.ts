@@ -372,11 +372,12 @@ describe('requests that are not from Slack', () => {
 });
 
 describe('the record', () => {
-  it('keeps secrets out of Slack and the log, uploads long output as a file, and the journal verifies until edited', async () => {
+  it('keeps secrets out of Slack and the log, uploads a failed step\'s long output as a file, and the journal verifies until edited', async () => {
     process.env.DATABOX_TEST_PASSWORD = 'hunter2-very-secret';
     try {
       checkout.behave({
         'task full-refresh': {
+          exit: 1,
           echoEnv: 'DATABOX_TEST_PASSWORD',
           stdout: `token in output: ${botToken}\n`,
           repeat: { text: 'loading rows …\n', times: 400 },
