@@ -112,7 +112,14 @@ describe('who may approve scenario 3', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
     const snapshot = md.namedSnapshots().at(-1) as string;
     expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_drop_leftovers_\\d{8}T\\d{6}Z$`));
-    expect(changes()).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, `DROP DATABASE "databox_broken_${slug}"`, `DROP DATABASE "databox_restored_${slug}"`]);
+    // The cleanup plan's statements, in order (the validation that follows it only reads).
+    expect(md.sql().slice(0, 4)).toEqual([
+      `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
+      `SELECT name FROM md_information_schema.databases WHERE name IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
+      `DROP DATABASE "databox_broken_${slug}"`,
+      `DROP DATABASE "databox_restored_${slug}"`,
+    ]);
+    expect(changes()).toHaveLength(3);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
 
     await harness.click(postmortemButton(), operator);
