@@ -399,6 +399,14 @@ describe('the record', () => {
     }
     const text = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
     expect(text).not.toContain('hunter2-very-secret');
+    // The step's whole output was streamed to its file in the state dir, redacted, and the journal names it.
+    const refresh = journalRecords().find((r) => r.type === 'step.finished' && r.data.result.stepId === 'full_refresh')?.data.result;
+    const kept = fs.readFileSync(refresh.logFile, 'utf8');
+    expect(refresh.logFile.startsWith(`${checkout.stateDir}/outputs/`)).toBe(true);
+    expect(kept.match(/loading rows/g)).toHaveLength(400);
+    expect(kept).toContain('[REDACTED]');
+    expect(kept).not.toContain('hunter2-very-secret');
+    expect(refresh.outputBytes).toBe(Buffer.byteLength(kept));
     expect(verifyLines(text).problem).toBeUndefined();
     const lines = text.split('\n');
     lines[4] = lines[4]!.replace('"actor":"', '"actor":"X');
