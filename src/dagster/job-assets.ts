@@ -1,4 +1,4 @@
-// The assets a Dagster job's backfill covers, asked of the webserver when a plan is made: the job's time-partitioned assets.
+// The assets a Dagster job's backfill covers, asked of the webserver when a plan is made: the job's daily-partitioned assets.
 import { DagsterError, type DagsterClient } from './graphql-client.js';
 
 /**
@@ -42,6 +42,7 @@ interface AssetNode {
 
 type Json = Record<string, unknown>;
 
+const dailyKeys = /^Daily, starting \d{4}-\d{2}-\d{2} /;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const keyText = (key: readonly string[]) => key.join('/');
 
@@ -60,9 +61,10 @@ function toNode(value: unknown): AssetNode | undefined {
 }
 
 /**
- * The time-partitioned assets of `job` (in `location` when one is configured). Never throws a DagsterError: a webserver
- * that does not answer, a job it does not know, a job without time partitions or a Dagster whose launchPartitionBackfill
- * takes no partitionsByAssets is an answer with the reason, and the plan backfills through the CLI.
+ * The partitioned assets of `job` (in `location` when one is configured), every one partitioned by day. Never throws a
+ * DagsterError: a webserver that does not answer, a job it does not know, a job with no partitioned asset or one not
+ * partitioned by day, or a Dagster whose launchPartitionBackfill takes no partitionsByAssets is an answer with the reason,
+ * and the plan backfills through the CLI.
  */
 export async function jobPartitionedAssets(client: DagsterClient, job: string, location?: string): Promise<JobAssets> {
   const fallback = (reason: string): JobAssets => ({ found: false, job, reason });
@@ -90,10 +92,13 @@ export async function jobPartitionedAssets(client: DagsterClient, job: string, l
   if (inJob.length === 0) return fallback(`the webserver knows no asset of job ${job}${where}`);
   const partitioned = inJob.filter((node) => node.isPartitioned);
   if (partitioned.length === 0) return fallback(`no asset of job ${job} is partitioned, so a window names nothing to backfill`);
-  const notByTime = partitioned.filter((node) => node.partitionType !== 'TIME_WINDOW');
-  if (notByTime.length > 0) {
-    const which = notByTime.map((node) => `${keyText(node.key)} (${node.partitionType ?? 'unknown'})`).join(', ');
-    return fallback(`${which} of job ${job} ${notByTime.length === 1 ? 'is' : 'are'} not partitioned by time, so the window's dates are not ${notByTime.length === 1 ? 'its' : 'their'} partition keys`);
+  // The window's dates are partition keys only of daily partitions with Dagster's default key format: the description is
+  // str() of the definition, its start written in the keys' format ("Daily, starting 2024-01-01 UTC.").
+  const notByDay = partitioned.filter((node) => node.partitionType !== 'TIME_WINDOW' || !dailyKeys.test(node.partitionDescription ?? ''));
+  if (notByDay.length > 0) {
+    const which = notByDay.map((node) => `${keyText(node.key)} (${node.partitionType ?? 'unknown'}: ${node.partitionDescription ?? ''})`).join(', ');
+    const one = notByDay.length === 1;
+    return fallback(`${which} of job ${job} ${one ? 'is' : 'are'} not partitioned by day with YYYY-MM-DD keys, so the window's dates are not ${one ? 'its' : 'their'} partition keys`);
   }
   const byKey = (a: AssetNode, b: AssetNode) => keyText(a.key).localeCompare(keyText(b.key));
   return {

@@ -188,7 +188,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain(
       [
         `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-18 … 2026-04-20`,
-        '# the time-partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
+        '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
     );

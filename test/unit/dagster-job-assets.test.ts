@@ -47,7 +47,7 @@ async function plan(url: string | undefined, extra: Record<string, unknown> = {}
 }
 
 describe('the assets of a job, as the webserver lists them', () => {
-  it("lists the job's time-partitioned assets, sorted, once each, and names the unpartitioned ones it leaves out", async () => {
+  it("lists the job's daily-partitioned assets, sorted, once each, and names the unpartitioned ones it leaves out", async () => {
     serveDagster({ DataboxAssetNodes: 'asset-nodes' });
     await expect(jobPartitionedAssets(client(), 'all_pipelines')).resolves.toEqual({
       found: true,
@@ -72,7 +72,7 @@ describe('the assets of a job, as the webserver lists them', () => {
     });
   });
 
-  it('gives the reason to use the CLI: job unknown, nothing partitioned, partitions not by time, an older Dagster, no webserver', async () => {
+  it('gives the reason to use the CLI: job unknown, nothing partitioned, partitions not by day, an older Dagster, no webserver', async () => {
     const reason = async () => ((await jobPartitionedAssets(client(), 'all_pipelines')) as { reason: string }).reason;
     serveDagster({ DataboxAssetNodes: assetNodes((a) => a.data.assetNodes.forEach((n: any) => (n.jobNames = ['__ASSET_JOB', 'daily_pipelines']))) });
     expect(await reason()).toBe('the webserver knows no asset of job all_pipelines');
@@ -81,7 +81,17 @@ describe('the assets of a job, as the webserver lists them', () => {
     expect(await reason()).toBe('no asset of job all_pipelines is partitioned, so a window names nothing to backfill');
     nock.cleanAll();
     serveDagster({ DataboxAssetNodes: assetNodes((a) => (a.data.assetNodes[2].partitionDefinition = { type: 'STATIC', description: 'ebird, noaa, usgs' })) });
-    expect(await reason()).toBe("ebird/fct_daily_bird_observations (STATIC) of job all_pipelines is not partitioned by time, so the window's dates are not its partition keys");
+    expect(await reason()).toBe("ebird/fct_daily_bird_observations (STATIC: ebird, noaa, usgs) of job all_pipelines is not partitioned by day with YYYY-MM-DD keys, so the window's dates are not its partition keys");
+    nock.cleanAll();
+    serveDagster({
+      DataboxAssetNodes: assetNodes((a) => {
+        a.data.assetNodes[4].partitionDefinition.description = 'Hourly, starting 2024-01-01-00:00 UTC.';
+        a.data.assetNodes[5].partitionDefinition.description = 'Daily, starting 20240101 UTC.';
+      }),
+    });
+    expect(await reason()).toBe(
+      "raw_ebird/observations (TIME_WINDOW: Hourly, starting 2024-01-01-00:00 UTC.), raw_noaa/daily_weather (TIME_WINDOW: Daily, starting 20240101 UTC.) of job all_pipelines are not partitioned by day with YYYY-MM-DD keys, so the window's dates are not their partition keys",
+    );
     nock.cleanAll();
     serveDagster({ DataboxAssetNodes: assetNodes((a) => (a.data.backfillParams.inputFields = [{ name: 'selector' }, { name: 'partitionNames' }, { name: 'tags' }])) });
     expect(await reason()).toBe("this Dagster's launchPartitionBackfill takes no partitionsByAssets");
@@ -97,7 +107,7 @@ describe('the assets of a job, as the webserver lists them', () => {
     expect(await plan(dagsterUrl)).toBe(
       [
         'GraphQL launchPartitionBackfill: assets analytics/fct_species_environment_daily, ebird/fct_daily_bird_observations, noaa/fct_daily_weather, raw_ebird/observations, raw_noaa/daily_weather, raw_usgs/streamflow, usgs/fct_daily_streamflow, partitions 2026-04-18 … 2026-04-20',
-        '# the time-partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
+        '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
     );

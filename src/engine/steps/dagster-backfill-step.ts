@@ -12,7 +12,7 @@ const schema = z.strictObject({
   kind: z.literal('dagster-backfill'),
   /**
    * The partitioned job the CLI backfills, such as all_pipelines. Where DAGSTER_URL is set and no assets are listed, the
-   * webserver is asked for this job's time-partitioned assets when the plan is made, and those are backfilled through GraphQL.
+   * webserver is asked for this job's daily-partitioned assets when the plan is made, and those are backfilled through GraphQL.
    */
   job: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
   /** The Definitions file, relative to the checkout. */
@@ -49,7 +49,7 @@ function describeGraphql(step: DagsterBackfillStep): string {
   const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`];
   if (step.discovered) {
     const partitioning = step.discovered.partitioning.length > 0 ? ` (${step.discovered.partitioning.join('; ')})` : '';
-    lines.push(`# the time-partitioned assets of job ${step.job}, as the webserver listed them when this plan was made${partitioning}`);
+    lines.push(`# the partitioned assets of job ${step.job}, as the webserver listed them when this plan was made${partitioning}`);
     if (step.discovered.unpartitioned.length > 0) lines.push(`# left out, not partitioned: ${step.discovered.unpartitioned.join(', ')}`);
   }
   return lines.join('\n');
