@@ -1,4 +1,4 @@
-// The assets a job's backfill covers, asked of the webserver before the plan: the job's time-partitioned assets from the
+// The assets a job's backfill covers, asked of the webserver before the plan: the job's daily-partitioned assets from the
 // recorded assetNodes answer, each reason to fall back to the CLI, and the plan text of both routes.
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
