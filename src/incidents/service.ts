@@ -25,6 +25,7 @@ import { engineValues, stepOutputs, templateContext, withScopedValues, type Scop
 import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
+import { planOffer, type PlanOffer } from './plan-offer.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
@@ -647,10 +648,18 @@ export class IncidentService {
     const outputs = withScopedValues(values, { steps: stepOutputs(finished.results) });
     for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
       const advice = render(followUp.advice, outputs);
-      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice } });
-      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, []));
+      const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
+      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice, plan } });
+      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, [], plan));
     }
     return finished;
+  }
+
+  /** A plan a validation's follow-up offered (its button's value names the run and the offer): only one the bot issued. */
+  offeredPlan(runId: string, index: number): PlanOffer {
+    const offer = this.deps.state.runs.get(runId)?.planOffers?.[index];
+    if (!offer) throw new UserError('this button offers a plan the bot never offered; nothing was proposed');
+    return offer;
   }
 
 

@@ -4,6 +4,7 @@ import type { PreviewResult } from '../engine/previews.js';
 import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
+import type { PlanOffer } from './plan-offer.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -71,6 +72,8 @@ export interface Run {
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
   inFlight?: { stepId: string; index: number; intent?: StepIntent };
   finishedAt?: string;
+  /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
+  planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
   results: StepRecord[];
@@ -194,6 +197,9 @@ export class IncidentState {
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });
+        break;
+      case 'run.follow-up':
+        if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];
         break;
       case 'diagnosis.verdict':
         if (incident) incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });

@@ -100,6 +100,8 @@ describe('scenario 3 from the terminal', () => {
     // The broken state stays inspectable; the clones are listed, not dropped.
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
     expect(approved.stdout).toMatch(new RegExp(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug}`));
+    // What a Slack thread offers as a button, the terminal prints as the command that proposes the same cleanup.
+    expect(approved.stdout).toContain(`Plan cleanup of 2 leftover clones: npm run --silent cli -- recover motherduck path=c incident=${id}`);
     expect(approved.stdout).toContain('task verify');
     expect(journal()).toContain(snapshot);
 
