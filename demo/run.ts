@@ -130,6 +130,16 @@ async function scenario2(checkout: Checkout): Promise<string | undefined> {
   return postmortem(checkout, incident);
 }
 
+async function watchers(checkout: Checkout): Promise<void> {
+  banner('The watchers');
+  say('the bot checks the Dagster daemon\'s heartbeat, the disk and mart freshness every DATABOX_WATCH_INTERVAL and posts one alert');
+  say('per outage to DATABOX_ALERT_CHANNEL, with a button that opens scenario 4 (or 1 for a full disk). From cron or a terminal,');
+  say('`watch` runs them once (no DAGSTER_URL here, so the daemon watcher is off; exit 1 when something is wrong).');
+  const run = await cli(checkout, ['watch']);
+  if (![0, 1, 3].includes(run.code)) throw new Error(`watch: exit code ${run.code}`);
+  say('scenario 4 (paused schedules) and scenario 3 (MotherDuck) need a Dagster webserver or a MotherDuck account; the tests drive them against stand-ins.');
+}
+
 async function main(): Promise<void> {
   const dir = process.env.DEMO_DIR ? path.resolve(process.env.DEMO_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'databox-demo-'));
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new Error(`DEMO_DIR ${dir} is not empty`);
@@ -145,6 +155,8 @@ async function main(): Promise<void> {
   const postmortems = [await scenario1(checkout)];
   const second = await scenario2(checkout);
   if (second) postmortems.push(second);
+
+  await watchers(checkout);
 
   banner('The record');
   const verify = await cli(checkout, ['journal', 'verify']);

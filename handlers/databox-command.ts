@@ -14,7 +14,7 @@ import type { HandlerDeps } from './index.js';
 import { formatDuration } from '../src/format-duration.js';
 import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
-import { incidentThread } from '../src/slack/slack-refs.js';
+import { followItIn } from '../src/slack/slack-refs.js';
 
 export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -121,9 +121,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';
-  const thread = incidentThread(incident);
-  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
-  const where = link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+  const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
 }
 

@@ -7,7 +7,7 @@ import type { Incident } from '../src/incidents/state.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { followUpButton, readButtonValue } from '../src/slack/button-value.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { fromChannel, incidentThread } from '../src/slack/slack-refs.js';
+import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
@@ -59,9 +59,7 @@ export function registerOpenFollowUp(app: App, deps: HandlerDeps): void {
 }
 
 function where(deps: HandlerDeps, incident: Incident): string {
-  const thread = incidentThread(incident);
-  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
-  return link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+  return followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
 }
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined, typed: string): string {

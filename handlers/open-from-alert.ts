@@ -8,7 +8,7 @@ import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
 import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { fromChannel, incidentThread } from '../src/slack/slack-refs.js';
+import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
@@ -78,9 +78,7 @@ async function joinIncident(deps: HandlerDeps, client: Parameters<typeof tellEph
     return;
   }
   deps.watch?.recordAlertIncident(alert, watcher, incident.id, user, true);
-  const thread = incidentThread(incident);
-  const link = thread ? deps.access.messageLink(thread.channel, thread.ts) : undefined;
-  const where = link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+  const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   await tellEphemeral(
     client,
     deps.redact,

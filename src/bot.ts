@@ -134,7 +134,7 @@ export function createBot(options: BotOptions): Bot {
   });
   let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, runbook: (id) => service.runbook(id), outbox });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,

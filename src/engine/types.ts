@@ -1,5 +1,6 @@
 // The engine's vocabulary: resolved steps (every template filled in), their results, and runs of steps.
 import type { Condition } from '../runbook/step-common.js';
+import type { SpooledOutput } from '../process/output-spool.js';
 import type { ResolvedCommon, StepKindDefinition } from './steps/define-step-kind.js';
 import type { stepKinds } from './steps/index.js';
 
@@ -15,8 +16,10 @@ export interface StepResult {
   status: string;
   /** One line for the thread: what was found or done. */
   summary: string;
-  /** Full output (redacted) for commands; longer evidence for built-ins. */
+  /** Output (redacted) for commands, its head and tail when long; longer evidence for built-ins. */
   output?: string;
+  /** A command's whole output, streamed to a file in the state dir as it arrived (redacted). */
+  spool?: SpooledOutput;
   exitCode?: number | null;
   durationMs: number;
   /** Values later steps and rollbacks can refer to, such as where a file was moved. */

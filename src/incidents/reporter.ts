@@ -33,8 +33,12 @@ export interface IncidentReporter {
   runFinished(incident: Incident, run: Run): Promise<void>;
   /** After a recovery and its validation: the rollback can be requested. */
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
-  /** A recovery (or its validation) failed and its runbook says what to do next: the text, and the diagnoses it offers. */
-  followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[]): Promise<void>;
+  /**
+   * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, with the diagnoses it
+   * offers, or after a validation that found something to do later (a validation follow-up, no offers); `run` is that
+   * recovery or validation.
+   */
+  followUpOffered(incident: Incident, run: Run, advice: string, offers: FollowUpOffer[]): Promise<void>;
   /** A torn last journal line of this incident was set aside (a crash or a full disk); `verifies`: the journal does again. */
   journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void>;
 }

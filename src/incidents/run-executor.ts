@@ -47,9 +47,16 @@ export class RunExecutor {
     this.dagsterClient = dagsterClientFor(deps.config);
   }
 
-  private stepContext(incidentId: string, runId: string) {
+  /** Where a step's whole output is kept: <state dir>/outputs/<incident>/<run>-<step number>-<step id>.log. */
+  private outputPath(run: Run, stepId: string): string {
+    const index = run.steps.findIndex((s) => s.id === stepId);
+    return path.join(this.deps.config.stateDir, 'outputs', run.incidentId, `${run.id.split('/')[1]}-${index + 1}-${stepId}.log`);
+  }
+
+  private stepContext(incidentId: string, runId: string, run?: Run) {
     const { config } = this.deps;
     return {
+      outputFile: run ? (stepId: string) => this.outputPath(run, stepId) : undefined,
       root: config.databoxRoot,
       databasePath: config.databasePath,
       stateDir: config.stateDir,
@@ -95,7 +102,7 @@ export class RunExecutor {
     try {
       outcome = await executeSteps(
         run.steps,
-        this.stepContext(run.incidentId, run.id),
+        this.stepContext(run.incidentId, run.id, run),
         {
           stepStarted: async (step, index) => {
             // A changing step's start is durable: on disk before it runs, or it does not run.
@@ -104,7 +111,7 @@ export class RunExecutor {
           },
           stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),
           stepFinished: async (step, result, index) => {
-            const record = this.record(run, step, result, index);
+            const record = this.record(run, step, result);
             await journal.commit({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
@@ -120,7 +127,7 @@ export class RunExecutor {
     return outcome.statuses;
   }
 
-  private record(run: Run, step: ResolvedStep, result: StepResult, index: number): StepRecord {
+  private record(run: Run, step: ResolvedStep, result: StepResult): StepRecord {
     const record: StepRecord = {
       stepId: step.id,
       status: result.status,
@@ -129,10 +136,17 @@ export class RunExecutor {
       durationMs: result.durationMs,
       outputs: redactDeep(result.outputs, this.deps.redact),
     };
-    if (result.output !== undefined) {
+    if (result.output !== undefined && result.spool && !result.spool.problem) {
+      // Streamed to the file as it arrived: the file holds it all (redacted); the excerpt is cut from head and tail.
+      record.logFile = result.spool.file;
+      record.outputBytes = result.spool.bytes;
+      record.outputDigest = result.spool.digest;
+      record.excerpt = excerpt(this.deps.redact(result.output), 1_200);
+    } else if (result.output !== undefined) {
+      if (result.spool?.problem) this.deps.logger.warn({ problem: result.spool.problem, logFile: result.spool.file }, "could not keep a step's whole output; its head and tail are kept instead");
       const output = this.deps.redact(result.output);
-      const dir = path.join(this.deps.config.stateDir, 'outputs', run.incidentId);
-      const logFile = path.join(dir, `${run.id.split('/')[1]}-${index + 1}-${step.id}.log`);
+      const logFile = this.outputPath(run, step.id);
+      const dir = path.dirname(logFile);
       try {
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(logFile, output);

@@ -635,9 +635,16 @@ export class IncidentService {
       params: rawParameters(params),
     });
     await this.announce(incident, run);
-    await this.execute(run);
+    const statuses = await this.execute(run);
     const finished = this.run(run.id);
     await this.safely(() => this.reporter.runFinished(this.incident(incident.id), finished));
+    // What the validation found that needs a person later (leftover clones to drop, say), with how to do it.
+    const outputs = withScopedValues(values, { steps: stepOutputs(finished.results) });
+    for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
+      const advice = render(followUp.advice, outputs);
+      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice } });
+      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, []));
+    }
     return finished;
   }
 

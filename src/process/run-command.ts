@@ -1,8 +1,10 @@
 // Runs one external command with execa (argv array, never a shell), with a timeout that kills its whole process tree.
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import type { Redactor } from '../redact.js';
 import { StreamRedactor } from '../redact-stream.js';
+import { OutputSpool, type SpooledOutput } from './output-spool.js';
 
 export interface CommandRequest {
   argv: readonly string[];
@@ -17,6 +19,11 @@ export interface CommandRequest {
   onOutput?: (text: string) => void;
   /** Called with the PID of the started process (the leader of its process group). */
   onStart?: (pid: number) => void;
+  /**
+   * Where the whole output goes as it arrives (redacted when a redactor is given), so memory stays flat however much the
+   * command prints: the result's `output` is then only its head and tail.
+   */
+  spoolFile?: string;
 }
 
 export interface CommandResult {
@@ -31,12 +38,17 @@ export interface CommandResult {
   durationMs: number;
   /** Set when the command could not be started at all (not on PATH, cwd missing …). */
   spawnError?: string;
+  /** The whole output on disk, when the request asked for a spool file. */
+  spool?: SpooledOutput;
+  /** The most characters of output held in memory at once (head, tail, the redactor's overlap): bounded, however long the output. */
+  peakHeldChars: number;
 }
 
 export type CommandRunner = (request: CommandRequest) => Promise<CommandResult>;
 
-const headLimit = 4 * 1024 * 1024;
-const tailLimit = 12 * 1024 * 1024;
+/** What is held in memory of a long output: its first MiB and its last 3 MiB (the whole of it goes to the spool file). */
+export const headLimit = 1024 * 1024;
+export const tailLimit = 3 * 1024 * 1024;
 const killGraceMs = 5_000;
 
 /**
@@ -64,9 +76,12 @@ export class OutputCapture {
     return this.head.length + this.tailLength + (this.redactor?.held ?? 0);
   }
 
-  push(chunk: string): void {
+  /** Takes a chunk as it arrives; returns the (redacted) text that is now safe to pass on, which is also kept. */
+  push(chunk: string): string {
     this.bytes += Buffer.byteLength(chunk);
-    this.keep(this.redactor ? this.redactor.push(chunk) : chunk);
+    const ready = this.redactor ? this.redactor.push(chunk) : chunk;
+    this.keep(ready);
+    return ready;
   }
 
   private keep(text: string): void {
@@ -85,9 +100,21 @@ export class OutputCapture {
     }
   }
 
-  /** The kept output; call once, when the command has ended (the redactor's held-back text is let through). */
+  /** Call once, when the command has ended: the redactor's held-back text is let through, kept, and returned. */
+  end(): string {
+    const rest = this.redactor ? this.redactor.end() : '';
+    this.keep(rest);
+    return rest;
+  }
+
+  /** Ends the stream and returns what is kept (for a caller that does not pass the text on). */
   finish(): string {
-    if (this.redactor) this.keep(this.redactor.end());
+    this.end();
+    return this.text();
+  }
+
+  /** The kept output: the head, a marker for the middle left out, the tail. */
+  text(): string {
     const marker = this.omitted > 0 ? `\n[… ${this.omitted} characters omitted …]\n` : '';
     return this.head + marker + this.tail.join('');
   }
@@ -116,7 +143,7 @@ export const runCommand: CommandRunner = async (request) => {
   const [file, ...args] = request.argv;
   if (!file) throw new Error('empty argv');
   if (request.signal?.aborted) {
-    return { exitCode: null, timedOut: false, output: '', redacted: true, outputBytes: 0, durationMs: 0, spawnError: `not started: "${file}" was cancelled before it began` };
+    return { exitCode: null, timedOut: false, output: '', redacted: true, outputBytes: 0, durationMs: 0, peakHeldChars: 0, spawnError: `not started: "${file}" was cancelled before it began` };
   }
   const child = execa(file, args, {
     cwd: request.cwd,
@@ -141,13 +168,26 @@ export const runCommand: CommandRunner = async (request) => {
     stop();
   }, request.timeoutMs);
   request.signal?.addEventListener('abort', stop, { once: true });
-  child.all?.on('data', (chunk: Buffer | string) => {
-    const text = chunk.toString();
-    output.push(text);
+  const spool = request.spoolFile ? new OutputSpool(request.spoolFile) : undefined;
+  let peakHeldChars = 0;
+  // Bytes are decoded as a stream: a character split across two chunks is not mangled.
+  const decoder = new StringDecoder('utf8');
+  const all = child.all;
+  all?.on('data', (chunk: Buffer | string) => {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const ready = output.push(text);
+    peakHeldChars = Math.max(peakHeldChars, output.retained);
     request.onOutput?.(text);
+    // The file sets the pace: while it has not taken what it was given, the command's pipe is not read.
+    if (spool && !spool.write(ready)) {
+      all.pause();
+      spool.whenDrained(() => all.resume());
+    }
   });
   try {
     const result = await child;
+    const last = output.push(decoder.end()) + output.end();
+    spool?.write(last);
     const spawnError =
       result.exitCode === undefined && !result.signal
         ? describeSpawnError(file, request.cwd, result as unknown as { code?: string; originalMessage?: string })
@@ -156,11 +196,13 @@ export const runCommand: CommandRunner = async (request) => {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? undefined,
       timedOut,
-      output: output.finish(),
+      output: output.text(),
       redacted: Boolean(request.redact),
       outputBytes: output.bytes,
       durationMs: Math.round(performance.now() - started),
       spawnError,
+      spool: await spool?.close(),
+      peakHeldChars,
     };
   } finally {
     // The SIGKILL follow-up (if a stop was asked for) stays armed: a process in the group that ignored SIGTERM must go too.

@@ -24,8 +24,10 @@ interface Scope {
   requires: readonly string[];
   /** {{diagnosis.<step>.<output>}}: the incident's diagnosis, read by everything after it. */
   diagnosis: boolean;
-  /** {{steps.<step>.<output>}}: a verdict's own diagnosis. */
+  /** {{steps.<step>.<output>}}: a verdict's own diagnosis, or a follow-up's own validation. */
   steps?: readonly Step[];
+  /** What `steps` are, in messages: "diagnosis" unless said. */
+  stepsOf?: string;
   /** {{recovery.<step>.<output>}}: the recovery a rollback undoes. */
   recovery?: readonly Step[];
   /** {{previews.<id>}}: the counts a recovery's plan took. */
@@ -106,7 +108,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       return undefined;
     };
     if (head === 'diagnosis') return scope.diagnosis ? stepOutput(diagnosisSteps, 'diagnosis') : wrap(`${scope.label} cannot read {{diagnosis.…}}: it is the diagnosis`);
-    if (head === 'steps') return scope.steps ? stepOutput(scope.steps, 'diagnosis') : wrap('{{steps.…}} is only set in a verdict (read {{diagnosis.…}} or {{recovery.…}} here)');
+    if (head === 'steps') return scope.steps ? stepOutput(scope.steps, scope.stepsOf ?? 'diagnosis') : wrap('{{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}} or {{recovery.…}} here)');
     if (head === 'recovery') return scope.recovery ? stepOutput(scope.recovery, 'recovery') : wrap('{{recovery.…}} is only set in a rollback');
     if (head === 'previews') {
       if (!scope.previews) return wrap('{{previews.…}} is only set in the steps of a recovery path that has previews');
@@ -214,6 +216,13 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     'validation',
     { readOnly: 'validation steps must be read-only: a validation runs without approval' },
   );
+
+  rb.validation.followUps.forEach((f, i) => {
+    const at: At = ['validation', 'followUps', i];
+    checkCondition(f.when, [...at, 'when'], rb.validation.steps, [], 'in the validation');
+    const scope: Scope = { label: 'a validation follow-up', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, steps: rb.validation.steps, stepsOf: 'validation' };
+    checkTemplate({ at: ['advice'], template: f.advice, as: 'text' }, scope, at);
+  });
 
   const pathIds = rb.recovery.map((p) => p.id);
   rb.recovery.forEach((p, i) => {

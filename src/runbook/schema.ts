@@ -129,6 +129,13 @@ export const recoveryPath = z.strictObject({
     .optional(),
 });
 
+/** Advice posted in the thread after a validation whose step statuses match `when` (leftover clones to drop, say). */
+export const followUp = z.strictObject({
+  when: condition,
+  /** A template over the validation's parameters, engine values and its own steps' outputs ({{steps.<id>.<output>}}). */
+  advice: z.string().min(1),
+});
+
 /** Two date parameters that form a window: `from` not after `to`, at most `maxDays` long, given together. */
 export const windowConstraint = z.strictObject({ from: z.string(), to: z.string(), maxDays: z.number().int().positive() });
 
@@ -150,7 +157,12 @@ export const runbook = z
     windows: z.array(windowConstraint).default([]),
     diagnosis: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1), verdicts: z.array(verdict).min(1) }),
     recovery: z.array(recoveryPath).min(1),
-    validation: z.strictObject({ parameters: parameterNames, requires: parameterNames, steps: z.array(step).min(1) }),
+    validation: z.strictObject({
+      parameters: parameterNames,
+      requires: parameterNames,
+      steps: z.array(step).min(1),
+      followUps: z.array(followUp).default([]),
+    }),
   })
   .superRefine((rb, ctx) => {
     // The shape only; what the runbook's names refer to is checked by runbookProblems (check.ts) once it has this shape.

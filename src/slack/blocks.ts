@@ -31,8 +31,8 @@ export interface Rendered {
   blocks: KnownBlock[];
 }
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3_000) } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 3_000) }] });
+export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3_000) } });
+export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 3_000) }] });
 
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);
@@ -80,12 +80,14 @@ export function planText(run: Run, root: string): string {
   return [`Plan ${run.title} (${run.hash})`, ...previews, ...steps].join('\n\n');
 }
 
+/** What a step does to the data, at a glance: destructive, changes data, a guard, or a read-only check. */
+export const stepMark = (step: ResolvedStep) => (step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ');
+
 function stepLine(step: ResolvedStep, index: number, root: string): string {
-  const mark = step.destructive ? ':warning: *DESTRUCTIVE* ' : step.mutates ? ':pencil2: ' : step.guard ? ':shield: ' : ':mag: ';
-  return `${mark}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxStepChars)}`;
+  return `${stepMark(step)}*${index + 1}. ${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), maxStepChars)}`;
 }
 
-function decisionLine(run: Run): string | undefined {
+export function decisionLine(run: Run): string | undefined {
   switch (run.status) {
     case 'pending':
       return undefined;
@@ -100,16 +102,26 @@ function decisionLine(run: Run): string | undefined {
   }
 }
 
-export function planMessage(run: Run, root: string): Rendered {
+/** A plan's first lines: its title and hash, who asked, how many steps are destructive, who may approve it. */
+export function planHeader(run: Run): string {
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
   const rule = run.destructive
     ? 'It has destructive steps: someone other than the requester must approve it.'
     : run.needsTeammate
       ? 'Its runbook asks for a teammate: someone other than the requester must approve it.'
       : 'Anyone allowed may approve it.';
-  const header = `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
-    (run.expiresAt ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
-  const previews = (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
+  return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
+    (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
+}
+
+/** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
+export function planPreviews(run: Run): KnownBlock[] {
+  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
+}
+
+export function planMessage(run: Run, root: string): Rendered {
+  const header = planHeader(run);
+  const previews = planPreviews(run);
   const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
   if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));
   const decided = decisionLine(run);
@@ -128,13 +140,8 @@ export function planMessage(run: Run, root: string): Rendered {
   return { text: `Plan ${run.title} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
 }
 
-export function runStartedMessage(run: Run): Rendered {
-  const text = `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${run.steps.length} steps, read-only`;
-  return { text: `${run.title} started`, blocks: [section(text)] };
-}
-
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
-const accepted = (step: ResolvedStep, status: string) => stepOutcome(step, status) === 'accepted';
+export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
 function passedCount(run: Run): string {
   const outcomes = run.results.map((r) => stepOutcome(run.steps.find((s) => s.id === r.stepId), r.status));
@@ -144,29 +151,8 @@ function passedCount(run: Run): string {
   return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (nothing to do)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
 }
 
-const statusIcon = (status: string) =>
+export const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
-
-export function stepStartedMessage(run: Run, step: ResolvedStep, index: number, root: string, progress?: string): Rendered {
-  const text = `:hourglass_flowing_sand: ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}*\n${codeBlock(describeStep(step, root), 1_200)}` +
-    (progress ? `\n_${escapeMrkdwn(progress)}_` : '');
-  return { text: `${run.kind} step ${index + 1}: ${step.title}`, blocks: [section(text)] };
-}
-
-export function stepFinishedMessage(run: Run, step: ResolvedStep, index: number, record: StepRecord, root: string, uploaded: boolean): Rendered {
-  const facts = [
-    `status *${record.status}*${accepted(step, record.status) ? ' (accepted by this check)' : ''}`,
-    record.exitCode !== undefined && record.exitCode !== null ? `exit code ${record.exitCode}` : undefined,
-    formatDuration(record.durationMs),
-  ].filter(Boolean);
-  const blocks: KnownBlock[] = [
-    section(`${statusIcon(accepted(step, record.status) ? 'ok' : record.status)} ${run.kind} step ${index + 1}/${run.steps.length}: *${escapeMrkdwn(step.title)}* · ${facts.join(' · ')}\n${codeBlock(describeStep(step, root), 1_200)}`),
-    section(escapeMrkdwn(record.summary)),
-  ];
-  if (record.excerpt) blocks.push(section(codeBlock(record.excerpt, 2_900)));
-  if (uploaded) blocks.push(context('The whole output is attached to this thread as a file.'));
-  return { text: `${run.kind} step ${index + 1} ${record.status}: ${step.title}`, blocks };
-}
 
 export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[]): Rendered {
   const diagnosis = incident.diagnosis;
@@ -191,7 +177,10 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
   return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
 }
 
-export function runFinishedMessage(run: Run): Rendered {
+export const runLabel = (run: Run) => ({ validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis', inspection: 'Inspection' })[run.kind];
+
+/** How a finished run ended, in one line: how many steps passed, or where it stopped and why. */
+export function runOutcome(run: Run): string {
   const ok = run.status === 'succeeded';
   const failedStep = firstFailure(run.steps, run.results);
   const detail = ok
@@ -199,11 +188,16 @@ export function runFinishedMessage(run: Run): Rendered {
     : failedStep
       ? `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`
       : run.status;
-  const label = { validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis', inspection: 'Inspection' }[run.kind];
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+  return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;
+}
+
+/** A run that failed (or was interrupted): a message of its own, since someone must look at it. */
+export function runFinishedMessage(run: Run): Rendered {
+  const ok = run.status === 'succeeded';
   return {
-    text: `${label} ${ok ? 'succeeded' : run.status}`,
-    blocks: [section(`${ok ? ':white_check_mark:' : ':x:'} *${label} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`)],
+    text: `${runLabel(run)} ${ok ? 'succeeded' : run.status}: ${run.title}`,
+    blocks: [section(`${runOutcome(run)}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
 

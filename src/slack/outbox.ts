@@ -62,13 +62,11 @@ export class SlackOutbox {
     return new Promise<T | undefined>((resolve) => {
       const queue = this.lines.get(line) ?? [];
       const delivery: Delivery = { label, replaceKey, send, settle: resolve as (value: unknown) => void };
+      // The newer update goes where the newest things go, at the end: what was queued before it still goes first, so
+      // a message never shows a state from after a message posted below it.
       const replaced = replaceKey === undefined ? -1 : queue.findIndex((d) => d.replaceKey === replaceKey);
-      if (replaced >= 0) {
-        queue[replaced]?.settle(undefined);
-        queue[replaced] = delivery;
-      } else {
-        queue.push(delivery);
-      }
+      if (replaced >= 0) queue.splice(replaced, 1)[0]?.settle(undefined);
+      queue.push(delivery);
       this.lines.set(line, queue);
       if (!this.busy.has(line)) void this.drain(line);
     });

@@ -37,3 +37,10 @@ export function openedInChannel(incident: Incident): string | undefined {
 export function fromChannel(channel: string): FrontEndOrigin {
   return { frontEnd: slackFrontEnd, ref: { channel } };
 }
+
+/** Where to follow an incident, as mrkdwn: a link to its thread when the workspace's address is known. */
+export function followItIn(incident: Incident, messageLink: (channel: string, ts: string) => string | undefined): string {
+  const thread = incidentThread(incident);
+  const link = thread ? messageLink(thread.channel, thread.ts) : undefined;
+  return link ? `<${link}|follow it in its thread>` : thread ? `follow it in its thread in <#${thread.channel}>` : 'follow it with `/databox status`';
+}

@@ -1,8 +1,10 @@
-// Shows an incident in its Slack thread: root message, plans, each step's outcome, verdicts and offers.
-import fs from 'node:fs';
+// Shows an incident in its Slack thread: the root message, then one message per run (a plan, a diagnosis, a validation)
+// updated in place as its steps start and end, and new messages only for what a person must see or act on: the verdict,
+// a plan waiting for approval, a failure, the rollback offer.
 import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { stepPassed } from '../engine/step-passed.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
@@ -10,24 +12,11 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
-import {
-  planIsCut,
-  planMessage,
-  planText,
-  followUpMessage,
-  journalRepairedMessage,
-  rollbackOfferMessage,
-  rootMessage,
-  runFinishedMessage,
-  runStartedMessage,
-  stepFinishedMessage,
-  stepStartedMessage,
-  verdictMessage,
-  type Rendered,
-} from './blocks.js';
-import { incidentThread, openedInChannel, runMessage, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
+import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
+import { emptyView, runMessage, type RunView } from './run-message.js';
+import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
-/** Outputs longer than this are uploaded to the thread as a file as well as excerpted. */
+/** Outputs longer than this are attached to the thread as a file when their step failed. */
 const uploadAboveBytes = 1_200;
 
 export interface SlackReporterDeps {
@@ -35,6 +24,8 @@ export interface SlackReporterDeps {
   redact: Redactor;
   logger: Logger;
   root: string;
+  /** Where step outputs are kept; the run message names a kept file relative to it. */
+  stateDir: string;
   runbook: (scenario: string) => Runbook;
   /** Every thread message goes through it: in order, retried, never holding up a run. */
   outbox: SlackOutbox;
@@ -42,8 +33,10 @@ export interface SlackReporterDeps {
 
 export class SlackReporter implements IncidentReporter {
   readonly frontEnd = slackFrontEnd;
-  /** Each running step's message, once Slack has taken it (undefined if it never did). */
-  private readonly stepMessages = new Map<string, Promise<SlackMessage | undefined>>();
+  /** Each run's message, once Slack has taken it (undefined if it never did); a plan's is also in its refs. */
+  private readonly runMessages = new Map<string, Promise<SlackMessage | undefined>>();
+  /** What this process saw of each run that the journal's records do not say: the step running now, files attached. */
+  private readonly views = new Map<string, RunView>();
   /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
   private readonly shown = new Map<string, string>();
 
@@ -71,7 +64,10 @@ export class SlackReporter implements IncidentReporter {
     return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts));
   }
 
-  /** Queues an update of a message; a newer update of the same message replaces one not yet sent. */
+  /**
+   * Queues an update of a message, rendered when it is sent (so it shows the latest state); a newer update of the same
+   * message replaces one not yet sent.
+   */
   private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered): Promise<void> {
     return this.deps.outbox
       .deliver(
@@ -91,6 +87,26 @@ export class SlackReporter implements IncidentReporter {
     if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file(thread)));
   }
 
+  private view(run: Run): RunView {
+    let view = this.views.get(run.id);
+    if (!view) this.views.set(run.id, (view = emptyView()));
+    return view;
+  }
+
+  private renderRun(incident: Incident, run: Run): Rendered {
+    return runMessage(run, this.view(run), this.deps.root, this.deps.stateDir, incident.id);
+  }
+
+  /** Shows the run's current state in its one message (posting it first if this process has none for it). */
+  private refreshRun(incident: Incident, run: Run): Promise<void> {
+    const known = this.runMessages.get(run.id) ?? runMessageRef(run);
+    if (!known) {
+      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, () => this.renderRun(incident, run)));
+      return Promise.resolve();
+    }
+    return this.updateInThread(incident, `run ${run.id}`, known, () => this.renderRun(incident, run));
+  }
+
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
     const channel = openedInChannel(incident);
     if (!channel) return undefined;
@@ -106,7 +122,8 @@ export class SlackReporter implements IncidentReporter {
 
   async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
-    const posted = this.postInThread(incident, `run ${run.id}`, () => (run.needsApproval ? planMessage(run, root) : runStartedMessage(run)));
+    const posted = this.postInThread(incident, `run ${run.id}`, () => this.renderRun(incident, run));
+    this.runMessages.set(run.id, posted);
     if (run.needsApproval && planIsCut(run, root)) {
       this.upload(incident, `plan file ${run.id}`, (thread) => ({
         channel_id: thread.channel,
@@ -119,58 +136,60 @@ export class SlackReporter implements IncidentReporter {
     if (run.needsApproval) this.shown.set(run.id, run.status);
     this.refreshRoot(incident);
     // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
-    // run goes on at once; its messages follow in order.
+    // run goes on at once; its message follows in order.
     if (!run.needsApproval) return undefined;
     const message = await posted;
     return message && toRef(message);
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    const message = runMessage(run);
     this.shown.set(run.id, run.status);
-    if (message) await this.updateInThread(incident, `run ${run.id}`, message, () => (run.needsApproval ? planMessage(run, this.deps.root) : runFinishedMessage(run)));
+    if (this.runMessages.has(run.id) || runMessageRef(run)) await this.refreshRun(incident, run);
     this.refreshRoot(incident);
   }
 
-  async stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {
-    this.stepMessages.set(`${run.id}:${step.id}`, this.postInThread(incident, `step ${run.id}:${step.id}`, () => stepStartedMessage(run, step, index, this.deps.root)));
+  async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
+    this.view(run).running = { stepId: step.id };
+    void this.refreshRun(incident, run);
   }
 
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void {
-    const ref = this.stepMessages.get(`${run.id}:${step.id}`);
-    if (!ref) return;
-    const index = run.steps.findIndex((s) => s.id === step.id);
-    void this.updateInThread(incident, `step ${run.id}:${step.id}`, ref, () => stepStartedMessage(run, step, index, this.deps.root, text));
+    const view = this.view(run);
+    if (view.running?.stepId !== step.id) return;
+    view.running = { stepId: step.id, progress: text };
+    void this.refreshRun(incident, run);
   }
 
   async stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void> {
-    const index = run.steps.findIndex((s) => s.id === step.id);
-    const upload = output !== undefined && record.logFile !== undefined && Buffer.byteLength(output) > uploadAboveBytes;
-    const rendered = () => stepFinishedMessage(run, step, index, record, this.deps.root, upload);
-    const key = `${run.id}:${step.id}`;
-    const ref = this.stepMessages.get(key);
-    this.stepMessages.delete(key);
-    if (ref) void this.updateInThread(incident, `step ${key}`, ref, rendered);
-    else void this.postInThread(incident, `step ${key}`, rendered);
-    if (upload && record.logFile) {
-      const logFile = record.logFile;
-      this.upload(incident, `output ${key}`, (thread) => ({
+    const view = this.view(run);
+    if (view.running?.stepId === step.id) view.running = undefined;
+    view.finished.set(step.id, record);
+    // A failed step's long output is something to look at now: it is attached. A passing step's stays with the record.
+    const attach = output !== undefined && record.logFile !== undefined && Buffer.byteLength(output) > uploadAboveBytes && !stepPassed(step, record.status);
+    if (attach) view.attached.add(step.id);
+    void this.refreshRun(incident, run);
+    if (attach && record.logFile) {
+      const index = run.steps.findIndex((s) => s.id === step.id);
+      this.upload(incident, `output ${run.id}:${step.id}`, (thread) => ({
         channel_id: thread.channel,
         thread_ts: thread.ts,
-        file: fs.readFileSync(logFile),
-        filename: path.basename(logFile),
-        title: `${run.id} step ${index + 1}: ${step.title} (full output)`,
+        content: output,
+        filename: path.basename(record.logFile as string),
+        title: `${run.id} step ${index + 1}: ${step.title} (output)`,
       }));
     }
   }
 
   async runFinished(incident: Incident, run: Run): Promise<void> {
+    const view = this.view(run);
+    view.running = undefined;
+    void this.refreshRun(incident, run);
     if (run.kind === 'diagnosis') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
       void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths));
-    } else {
-      void this.postInThread(incident, `end ${run.id}`, () => runFinishedMessage(run));
+    } else if (run.status !== 'succeeded') {
+      void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run));
     }
     this.refreshRoot(incident);
   }
@@ -181,7 +200,7 @@ export class SlackReporter implements IncidentReporter {
    */
   async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
     for (const run of runs) {
-      if (!run.needsApproval || !runMessage(run)) continue;
+      if (!run.needsApproval || !runMessageRef(run)) continue;
       const shown = this.shown.get(run.id);
       if (shown === 'pending' && run.status !== 'pending') {
         await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));

@@ -1,5 +1,5 @@
 // `npm run demo` itself: it exits 0, walks scenario 1 (and scenario 2 once runbooks/backfill.yml exists) in console mode,
-// and leaves a journal that verifies and postmortems that name the verdicts, where it says they are.
+// runs the watchers once, and leaves a journal that verifies and postmortems that name the verdicts, where it says they are.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,9 @@ describe('npm run demo', () => {
     expect(scenario2).toMatch(/`backfill`, section 2 of the incident runbook/);
     expect(scenario2).toMatch(/\*\*Verdict: /);
     expect(scenario2).toContain('| Outcome | recovered by ');
+    // The watchers ran once: each is listed, the daemon's off without DAGSTER_URL.
+    expect(out).toContain('$ npm run --silent cli -- watch\nDagster daemon heartbeat: off: DAGSTER_URL is not set\nDisk space: ');
+    expect(out).toMatch(/\nMart freshness: (OK|PROBLEM|CANNOT TELL): /);
     // The demo itself may take minutes on a machine busy with other work.
   }, 420_000);
 });

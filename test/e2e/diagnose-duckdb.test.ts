@@ -51,7 +51,10 @@ describe('/databox diagnose duckdb', () => {
     expect(String(roots[0]?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Blown DuckDB file/);
     const rootTs = slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts;
     expect(posts.filter((p) => p.thread_ts).every((p) => p.thread_ts === rootTs)).toBe(true);
-    expect(posts.length).toBeGreaterThan(3);
+    // In the thread: the diagnosis as one message, updated in place as its checks ran, and the verdict.
+    expect(posts.filter((p) => p.thread_ts).map((p) => String(p.text).split(':')[0])).toEqual([expect.stringMatching(/^Diagnosis/), 'Verdict']);
+    const diagnosisTs = slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.thread_ts)?.result?.ts;
+    expect(slack.callsTo('chat.update').filter((u) => u.ts === diagnosisTs).length).toBeGreaterThanOrEqual(2);
   });
 
   it('calls a DuckDB header over garbage corrupt, with DuckDB\'s error as evidence, and offers paths A and B', async () => {

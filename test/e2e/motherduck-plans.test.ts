@@ -25,6 +25,8 @@ let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
 let md: MotherDuckStandIn;
+/** When the harmless write of the set-up was made: the oldest automatic snapshot MotherDuck keeps with 7 days' retention. */
+let threeDaysAgo: string;
 
 blockNetwork();
 beforeAll(async () => {
@@ -35,7 +37,8 @@ beforeAll(async () => {
   const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
   await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
   md.takeSnapshot(md.live('databox'), 'before_migration', new Date(Date.now() - 15 * day));
-  await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(Date.now() - 3 * day));
+  threeDaysAgo = utc(Date.now() - 3 * day);
+  await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(`${threeDaysAgo.replace(' ', 'T')}Z`));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
@@ -88,11 +91,16 @@ describe('who may approve scenario 3', () => {
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(await md.value('databox', count)).toBe('100');
-    expect(slack.allText()).toContain(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them)`);
+    const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: Clones of this incident'));
+    expect(followUp?.text).toBe(
+      `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ` +
+        `When nobody needs them any more, drop them with path C: /databox recover motherduck path=c incident=${incident} (a teammate approves it).`,
+    );
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(`Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck:`);
     expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
       new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
     );
@@ -107,7 +115,14 @@ describe('who may approve scenario 3', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
     const snapshot = md.namedSnapshots().at(-1) as string;
     expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_drop_leftovers_\\d{8}T\\d{6}Z$`));
-    expect(changes()).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, `DROP DATABASE "databox_broken_${slug}"`, `DROP DATABASE "databox_restored_${slug}"`]);
+    // The cleanup plan's statements, in order (the validation that follows it only reads).
+    expect(md.sql().slice(0, 4)).toEqual([
+      `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
+      `SELECT name FROM md_information_schema.databases WHERE name IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
+      `DROP DATABASE "databox_broken_${slug}"`,
+      `DROP DATABASE "databox_restored_${slug}"`,
+    ]);
+    expect(changes()).toHaveLength(3);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
 
     await harness.click(postmortemButton(), operator);
@@ -127,11 +142,11 @@ describe('`at` at recovery time', () => {
     expect(lastResponse()).toMatch(
       new RegExp(
         `refused, nothing was run: The moment is in the past and within the retention in force \\(read again now\\): ${at} is older than the retention ` +
-          `\\(7 days: restorable from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on\\): no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
+          `\\(7 days\\): the oldest moment still restorable is ${threeDaysAgo} UTC, so no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
       ),
     );
     await recover(`path=a at="${at}"`);
-    expect(lastResponse()).toContain(`${at} is older than the retention (7 days`);
+    expect(lastResponse()).toContain(`${at} is older than the retention (7 days): the oldest moment still restorable is ${threeDaysAgo} UTC`);
     expect(slack.buttons('approve_plan'), 'no plan was proposed').toHaveLength(plans);
     expect(changes()).toEqual([]);
   });
@@ -146,7 +161,8 @@ describe('`at` at recovery time', () => {
     md.sent.length = 0;
     await recover(`path=b at="${ago(2 * day)}"`);
     const plan = newestPlan();
-    md.setRetentionDays('databox', 1);
+    // Set to 0 meanwhile: the snapshot active two days ago, replaced two hours ago, is no longer kept.
+    md.setRetentionDays('databox', 0);
     try {
       await harness.click(plan, teammate);
       await harness.settle();
@@ -155,6 +171,6 @@ describe('`at` at recovery time', () => {
     }
     expect(changes(), 'neither the snapshot nor the restore ran').toEqual([]);
     expect(await md.value('databox', count)).toBe('100');
-    expect(slack.allText()).toMatch(/is older than the retention \(1 day: restorable from/);
+    expect(slack.allText()).toMatch(/is older than the retention \(0 days\): the oldest moment still restorable is /);
   });
 });

@@ -372,11 +372,12 @@ describe('requests that are not from Slack', () => {
 });
 
 describe('the record', () => {
-  it('keeps secrets out of Slack and the log, uploads long output as a file, and the journal verifies until edited', async () => {
+  it('keeps secrets out of Slack and the log, uploads a failed step\'s long output as a file, and the journal verifies until edited', async () => {
     process.env.DATABOX_TEST_PASSWORD = 'hunter2-very-secret';
     try {
       checkout.behave({
         'task full-refresh': {
+          exit: 1,
           echoEnv: 'DATABOX_TEST_PASSWORD',
           stdout: `token in output: ${botToken}\n`,
           repeat: { text: 'loading rows …\n', times: 400 },
@@ -398,6 +399,14 @@ describe('the record', () => {
     }
     const text = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
     expect(text).not.toContain('hunter2-very-secret');
+    // The step's whole output was streamed to its file in the state dir, redacted, and the journal names it.
+    const refresh = journalRecords().find((r) => r.type === 'step.finished' && r.data.result.stepId === 'full_refresh')?.data.result;
+    const kept = fs.readFileSync(refresh.logFile, 'utf8');
+    expect(refresh.logFile.startsWith(`${checkout.stateDir}/outputs/`)).toBe(true);
+    expect(kept.match(/loading rows/g)).toHaveLength(400);
+    expect(kept).toContain('[REDACTED]');
+    expect(kept).not.toContain('hunter2-very-secret');
+    expect(refresh.outputBytes).toBe(Buffer.byteLength(kept));
     expect(verifyLines(text).problem).toBeUndefined();
     const lines = text.split('\n');
     lines[4] = lines[4]!.replace('"actor":"', '"actor":"X');

@@ -10,6 +10,17 @@ export interface ApiCall {
   at: number;
 }
 
+/** A message as it reads in Slack now (see SlackStandIn.messages). */
+export interface SlackMessageNow {
+  ts: string;
+  channel: string;
+  threadTs?: string;
+  text: string;
+  /** The blocks as sent (JSON text), for searching. */
+  blocks: string;
+  updates: { text: string; blocks: string }[];
+}
+
 export class SlackStandIn {
   readonly calls: ApiCall[] = [];
   readonly responses: { path: string; body: Record<string, any> }[] = [];
@@ -172,6 +183,28 @@ export class SlackStandIn {
       }
     }
     return found;
+  }
+
+  /**
+   * Each message Slack took from the bot, in the order it was posted, as it reads now: its latest text and blocks after
+   * every chat.update Slack took, and the texts of those updates in order.
+   */
+  messages(): SlackMessageNow[] {
+    const byTs = new Map<string, SlackMessageNow>();
+    for (const call of this.calls) {
+      if (!call.result?.ok) continue;
+      if (call.method === 'chat.postMessage') {
+        const ts = String(call.result.ts);
+        byTs.set(ts, { ts, channel: String(call.result.channel), threadTs: call.args.thread_ts, text: String(call.args.text ?? ''), blocks: String(call.args.blocks ?? ''), updates: [] });
+      } else if (call.method === 'chat.update') {
+        const message = byTs.get(String(call.args.ts));
+        if (!message) continue;
+        message.text = String(call.args.text ?? '');
+        message.blocks = String(call.args.blocks ?? '');
+        message.updates.push({ text: message.text, blocks: message.blocks });
+      }
+    }
+    return [...byTs.values()];
   }
 
   ephemerals(user?: string): string[] {

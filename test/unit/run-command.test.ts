@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childEnvironment, runCommand, type CommandRequest } from '../../src/process/run-command.js';
+import { createHash } from 'node:crypto';
+import { childEnvironment, headLimit, runCommand, tailLimit, type CommandRequest } from '../../src/process/run-command.js';
+import { OutputSpool } from '../../src/process/output-spool.js';
 import { createRedactor } from '../../src/redact.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
 
@@ -172,9 +174,9 @@ describe('very long output', () => {
     const result = await run([script('flood.mjs'), String(lines)], { timeoutMs: 30_000 });
     expect(result.exitCode).toBe(0);
     expect(result.outputBytes).toBe(lines * 100);
-    // Bounded well under what was written: the head and tail limits (4 Mi + 12 Mi characters) plus one pipe chunk.
-    expect(result.output.length).toBeLessThanOrEqual(16 * 1024 * 1024 + 64 * 1024 + 100);
-    expect(result.output.length).toBeGreaterThan(15 * 1024 * 1024);
+    // Bounded well under what was written: the head and tail limits (1 Mi + 3 Mi characters) plus one pipe chunk.
+    expect(result.output.length).toBeLessThanOrEqual(headLimit + tailLimit + 64 * 1024 + 100);
+    expect(result.output.length).toBeGreaterThan(headLimit + tailLimit - 64 * 1024);
     expect(result.output.startsWith('line 0000001 x')).toBe(true);
     expect(result.output.endsWith(`line ${String(lines).padStart(7, '0')} ${'x'.repeat(86)}\n`)).toBe(true);
     const marker = /\n\[… (\d+) characters omitted …\]\n/.exec(result.output);
@@ -198,7 +200,7 @@ describe('secrets in the output stream', () => {
 
   it.each([
     ['across a write boundary', 65_536 - 7, 200_000],
-    ['across the head cut of a long output (4 Mi characters)', 4 * 1024 * 1024 - 9, 20 * 1024 * 1024],
+    ['across the head cut of a long output (1 Mi characters)', 1024 * 1024 - 9, 8 * 1024 * 1024],
   ])('a secret %s is redacted whole, never a piece of it kept', async (_name, offset, total) => {
     const result = await run([script('print-around.mjs'), String(offset), secret, String(total)], { redact, timeoutMs: 60_000 });
     expect(result.exitCode).toBe(0);
@@ -206,5 +208,56 @@ describe('secrets in the output stream', () => {
     expect(result.outputBytes).toBe(total);
     expect(pieces(result.output)).toEqual([]);
     expect(result.output).toMatch(/\[REDACT/);
+  });
+});
+
+describe('output spooled to a file', () => {
+  const secret = 'Sup3r-Secret-Value-42';
+  const redact = createRedactor([secret]);
+
+  it('streams a 32 MB output to the spool file, redacted as it arrives, holding only a bounded head and tail in memory', async () => {
+    const total = 32 * 1024 * 1024;
+    // The secret sits in the middle, far from the head and the tail kept in memory: only the stream can catch it.
+    const offset = 16 * 1024 * 1024 + 5;
+    const spoolFile = path.join(tempDir(), 'outputs', 'dbx-1', '2-1-flood.log');
+    const result = await run([script('print-around.mjs'), String(offset), secret, String(total)], { redact, spoolFile, timeoutMs: 60_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputBytes).toBe(total);
+    const kept = fs.readFileSync(spoolFile);
+    expect(result.spool).toMatchObject({ file: spoolFile, bytes: kept.length, omittedBytes: 0 });
+    expect(result.spool?.problem).toBeUndefined();
+    expect(result.spool?.digest).toBe(`sha256:${createHash('sha256').update(kept).digest('hex')}`);
+    // All of it, the secret replaced where it was.
+    expect(kept.length).toBe(total - secret.length + '[REDACTED]'.length);
+    const text = kept.toString('latin1');
+    expect(text.indexOf('[REDACTED]')).toBe(offset);
+    expect(text).not.toContain(secret.slice(0, 8));
+    expect(text.slice(offset + '[REDACTED]'.length, offset + 31)).toBe('abcdefghij klmnopqrs\n');
+    // In memory: never more than the head, the tail, a pipe chunk or two and the redactor's overlap.
+    expect(result.peakHeldChars).toBeLessThanOrEqual(headLimit + tailLimit + 2 * 64 * 1024 + 2 * 16 * 1024);
+    expect(result.output.length).toBeLessThanOrEqual(headLimit + tailLimit + 64 * 1024 + 100);
+    expect(result.output).toMatch(/characters omitted/);
+  });
+
+  it('keeps the first part and the end of an output past its limit, with a marker between them', async () => {
+    const file = path.join(tempDir(), 'capped.log');
+    const spool = new OutputSpool(file, { bytes: 1_000, endBytes: 2_000 });
+    for (let i = 0; i < 100; i += 1) spool.write(`${String(i).padStart(3, '0')}${'.'.repeat(96)}\n`);
+    const kept = await spool.close();
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith(`000${'.'.repeat(96)}\n`)).toBe(true);
+    expect(text).toContain('[… 7000 bytes omitted: the output passed the 1000-byte limit of a kept output …]');
+    expect(text.endsWith(`099${'.'.repeat(96)}\n`)).toBe(true);
+    expect(text.split('\n').filter((l) => /^\d{3}\./.test(l)).map((l) => Number(l.slice(0, 3)))).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => 80 + i)]);
+    expect(kept).toMatchObject({ bytes: Buffer.byteLength(text), omittedBytes: 7_000 });
+  });
+
+  it('says why when the file cannot be written, and the command runs on with its head and tail', async () => {
+    const blocked = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(blocked, '');
+    const result = await run([script('flood.mjs'), '1000'], { redact, spoolFile: path.join(blocked, 'out.log') });
+    expect(result.exitCode).toBe(0);
+    expect(result.spool?.problem).toMatch(/ENOTDIR|EEXIST|not a directory/i);
+    expect(result.output.split('\n').filter(Boolean)).toHaveLength(1000);
   });
 });

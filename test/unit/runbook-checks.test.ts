@@ -153,7 +153,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[0].to = '{{database_path}}.{{steps.open.status}}';
     },
-    refusal: ['at recovery[0].steps[0].to: {{steps.open.status}}: {{steps.…}} is only set in a verdict (read {{diagnosis.…}} or {{recovery.…}} here)'],
+    refusal: ['at recovery[0].steps[0].to: {{steps.open.status}}: {{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}} or {{recovery.…}} here)'],
   },
   {
     name: 'requires naming a parameter that does not exist',
@@ -313,6 +313,20 @@ const backfillCases: Planted[] = [
   },
 ];
 
+const motherduckCases: Planted[] = [
+  {
+    name: 'a validation follow-up on a status its step never ends with, reading an output it does not have',
+    plant: (doc) => {
+      doc.validation.followUps[0].when.status = 'leftover';
+      doc.validation.followUps[0].advice = '{{steps.leftovers.database}}';
+    },
+    refusal: [
+      'at validation.followUps[0].when.status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, skipped, failed, timeout',
+      'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, problem, status, summary',
+    ],
+  },
+];
+
 describe('the bundled runbooks pass every check', () => {
   it('loads runbooks/ with no problem', () => {
     expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb', 'motherduck', 'schedule']);
@@ -332,5 +346,13 @@ describe('a mistake planted in backfill.yml is refused at load', () => {
     const doc = bundled('backfill.yml');
     plant(doc);
     expect(refusal('backfill.yml', doc)).toEqual(expected);
+  });
+});
+
+describe('a mistake planted in motherduck.yml is refused at load', () => {
+  it.each(motherduckCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = bundled('motherduck.yml');
+    plant(doc);
+    expect(refusal('motherduck.yml', doc)).toEqual(expected);
   });
 });

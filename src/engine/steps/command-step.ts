@@ -118,6 +118,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     timeoutMs: step.timeoutMs,
     signal: ctx.signal,
     redact: ctx.redact,
+    spoolFile: ctx.outputFile?.(step.id),
     onStart: (pid) => ctx.processStarted?.(pid, step.argv),
     onOutput: (text) => {
       // Only complete lines are shown, redacted as a whole: a secret may arrive split across two chunks.
@@ -134,14 +135,17 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   });
   // Redacted in the stream, before the middle of a long output was cut; a runner that did not is redacted here.
   const output = result.redacted ? result.output : ctx.redact(result.output);
+  // Kept whole on disk only when redacted in the stream: a runner that did not redact leaves only the head and tail.
+  const spool = result.redacted ? result.spool : undefined;
   if (result.spawnError) {
-    return { status: 'failed', summary: result.spawnError, output, exitCode: null, durationMs: result.durationMs, outputs: {} };
+    return { status: 'failed', summary: result.spawnError, output, spool, exitCode: null, durationMs: result.durationMs, outputs: {} };
   }
   if (result.timedOut) {
     return {
       status: 'timeout',
       summary: `killed after ${Math.round(step.timeoutMs / 1000)}s (timeout), with every process it started`,
       output,
+      spool,
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       outputs: {},
@@ -149,7 +153,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   }
   const status = classify(step, result.exitCode, output);
   const how = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
-  return { status, summary: `${how}`, output, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
+  return { status, summary: `${how}`, output, spool, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
 }
 
 function templates(step: Parsed): TemplateUse[] {

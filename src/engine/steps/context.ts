@@ -39,6 +39,8 @@ export interface StepRunContext {
   clock: () => Date;
   signal?: AbortSignal;
   progress: (text: string) => void;
+  /** Where a step's whole output is kept (a run's steps; guards checked before a plan keep none). */
+  outputFile?: (stepId: string) => string;
   /** A command started: its PID is recorded, so a bot restarted mid-run can find and stop what it left running. */
   processStarted?: (pid: number, argv: readonly string[]) => void;
   /**

@@ -1,0 +1,175 @@
+// A run's one Slack message once it runs: every step with its state, updated in place, ending in the run's final state.
+import type { KnownBlock } from '@slack/types';
+import path from 'node:path';
+import { describeStep } from '../engine/describe.js';
+import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { stepPassed } from '../engine/step-passed.js';
+import { formatDuration } from '../format-duration.js';
+import type { Run } from '../incidents/state.js';
+import {
+  accepted,
+  context,
+  decisionLine,
+  planHeader,
+  planMessage,
+  planPreviews,
+  runLabel,
+  runOutcome,
+  section,
+  statusIcon,
+  stepMark,
+  type Rendered,
+} from './blocks.js';
+import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+
+/** What the Slack front end saw of a run beyond the journal's records: the step running now, and outputs it attached. */
+export interface RunView {
+  running?: { stepId: string; progress?: string };
+  /** Records of steps that finished here (the run's own results may not show them yet). */
+  finished: Map<string, StepRecord>;
+  /** Steps whose whole output was attached to the thread as a file. */
+  attached: Set<string>;
+}
+
+export const emptyView = (): RunView => ({ finished: new Map(), attached: new Set() });
+
+/**
+ * Slack refuses a message of more than 50 blocks, a section of more than 3,000 characters, and (msg_blocks_too_long)
+ * blocks of about 13,000 characters in all. A long run keeps its newest steps in full and folds older ones into a
+ * pointer to the journal and the postmortem, so an update is never refused for its size.
+ */
+export const messageLimits = { blocks: 50, chars: 11_000 } as const;
+
+type Detail = 'full' | 'brief' | 'folded';
+
+interface StepState {
+  step: ResolvedStep;
+  index: number;
+  record?: StepRecord;
+  running: boolean;
+  progress?: string;
+  attached: boolean;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function facts(state: StepState): string {
+  const { record, running } = state;
+  if (running) return 'running';
+  if (!record) return 'not started';
+  return [
+    `*${record.status}*${accepted(state.step, record.status) ? ' (accepted by this check)' : ''}`,
+    record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,
+    formatDuration(record.durationMs),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function icon(state: StepState): string {
+  if (state.running) return ':hourglass_flowing_sand:';
+  if (!state.record) return ':white_small_square:';
+  return statusIcon(accepted(state.step, state.record.status) ? 'ok' : state.record.status);
+}
+
+function stepText(state: StepState, detail: Detail, root: string, stateDir: string): string {
+  const { step, record } = state;
+  const head = `${icon(state)} ${stepMark(step)}*${state.index + 1}. ${escapeMrkdwn(step.title)}* · ${facts(state)}`;
+  if (detail === 'brief') return [head, record ? escapeMrkdwn(cut(record.summary, 200)) : undefined].filter(Boolean).join('\n');
+  const lines = [head, codeBlock(describeStep(step, root), 700)];
+  if (state.running && state.progress) lines.push(`_${escapeMrkdwn(cut(state.progress, 200))}_`);
+  if (record) {
+    lines.push(escapeMrkdwn(cut(record.summary, 500)));
+    if (record.excerpt) lines.push(codeBlock(record.excerpt, 1_250));
+    if (state.attached) lines.push('_The whole output is attached to this thread as a file._');
+    else if (record.logFile && record.excerpt && record.outputBytes !== undefined && record.outputBytes > record.excerpt.length) {
+      lines.push(`_The whole output (${record.outputBytes} bytes) is kept in the bot's state dir: ${escapeMrkdwn(path.relative(stateDir, record.logFile))}_`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The line under the title: what the run is doing now, or how it ended. */
+function statusLine(run: Run, states: StepState[]): string {
+  if (['succeeded', 'failed', 'interrupted'].includes(run.status)) {
+    return run.status === 'interrupted' && run.needsApproval ? `${runOutcome(run)}\n${decisionLine(run) ?? ''}` : runOutcome(run);
+  }
+  const running = states.find((s) => s.running);
+  const done = states.filter((s) => s.record).length;
+  if (running) return `:hourglass_flowing_sand: step ${running.index + 1} of ${states.length} running · ${done} done`;
+  return done > 0 ? `:hourglass_flowing_sand: ${done} of ${states.length} steps done` : ':hourglass_flowing_sand: starting';
+}
+
+/** The plain text Slack shows in notifications and where blocks cannot be shown: the latest thing that happened. */
+function summaryText(run: Run, states: StepState[]): string {
+  const n = states.length;
+  if (['succeeded', 'failed', 'interrupted'].includes(run.status)) return `${runLabel(run)} ${run.status === 'succeeded' ? 'succeeded' : run.status}: ${run.title}`;
+  const running = states.find((s) => s.running);
+  if (running) return `${run.title}: step ${running.index + 1}/${n} running: ${running.step.title}`;
+  const last = [...states].reverse().find((s) => s.record);
+  if (last?.record) return `${run.title}: step ${last.index + 1}/${n} ${last.record.status}: ${last.step.title}`;
+  return `${run.title}: starting`;
+}
+
+const textLength = (blocks: KnownBlock[]) => JSON.stringify(blocks).length;
+
+/**
+ * The run's message: for a plan, the plan itself until a step has started (its buttons, then its decision); after that,
+ * and for a read-only run from the start, every step with its state. What does not fit is folded, oldest first.
+ */
+export function runMessage(run: Run, view: RunView, root: string, stateDir: string, incidentId: string): Rendered {
+  const records = new Map(run.results.map((r) => [r.stepId, r] as const));
+  for (const [id, record] of view.finished) records.set(id, record);
+  const states: StepState[] = run.steps.map((step, index) => ({
+    step,
+    index,
+    record: records.get(step.id),
+    running: view.running?.stepId === step.id && !records.has(step.id),
+    progress: view.running?.stepId === step.id ? view.running.progress : undefined,
+    attached: view.attached.has(step.id),
+  }));
+  const started = states.some((s) => s.running || s.record);
+  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root);
+
+  const header = run.needsApproval
+    ? planHeader(run)
+    : `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}, read-only`;
+  const top: KnownBlock[] = [section(header), context(statusLine(run, states)), ...(run.needsApproval ? planPreviews(run) : [])];
+  const approved = run.needsApproval && run.decidedBy ? decisionLine({ ...run, status: 'approved' }) : undefined;
+  const tail: KnownBlock[] = approved ? [context(approved)] : [];
+
+  // Which steps must keep their detail longest: the one running, the ones that failed, the newest finished.
+  const newest = [...states].reverse().find((s) => s.record);
+  const keep = (s: StepState) => s.running || s === newest || (s.record !== undefined && !stepPassed(s.step, s.record.status));
+  const details: Detail[] = states.map(() => 'full');
+  const byAge = states.map((s) => s.index);
+  const kept = (i: number) => keep(states[i] as StepState);
+  const steps: (() => void)[] = [
+    // Older steps that passed, then steps not started yet (furthest first), then older steps folded away, then the
+    // kept ones made brief, then folded too but for the newest.
+    ...byAge.filter((i) => !kept(i) && states[i]?.record).map((i) => () => (details[i] = 'brief')),
+    ...[...byAge].reverse().filter((i) => !states[i]?.record && !states[i]?.running).map((i) => () => (details[i] = 'brief')),
+    ...byAge.filter((i) => !kept(i)).slice(0, -1).map((i) => () => (details[i] = 'folded')),
+    ...byAge.filter(kept).map((i) => () => (details[i] = 'brief')),
+    ...byAge.slice(0, -1).map((i) => () => (details[i] = 'folded')),
+  ];
+  const render = (): KnownBlock[] => {
+    const folded = states.filter((_, i) => details[i] === 'folded');
+    const passed = folded.filter((s) => s.record && stepPassed(s.step, s.record.status)).length;
+    const which = folded.every((s, i) => s.index === i) ? `Steps 1–${folded.length}` : `${folded.length} earlier steps`;
+    const pointer = folded.length > 0
+      ? [context(`:scroll: ${which} are left out to keep this message within Slack's limits (${passed} of them passed). Every step, with its output, is in the journal and the postmortem: *Write postmortem* on the incident's first message, or \`/databox postmortem ${incidentId}\`.`)]
+      : [];
+    const shown = states.filter((_, i) => details[i] !== 'folded').map((s) => section(stepText(s, details[s.index] as Detail, root, stateDir)));
+    return [...top, ...pointer, ...shown, ...tail];
+  };
+  let blocks = render();
+  for (const degrade of steps) {
+    if (blocks.length <= messageLimits.blocks && textLength(blocks) <= messageLimits.chars) break;
+    degrade();
+    blocks = render();
+  }
+  return { text: cut(summaryText(run, states), 3_000), blocks };
+}

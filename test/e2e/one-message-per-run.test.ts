@@ -1,0 +1,124 @@
+// A whole scenario-1 incident in Slack: each run is one message updated in place; new messages only for the verdict, the
+// plan waiting for approval, a failure and the rollback offer; the journal and the postmortem still hold every step.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackMessageNow, SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  harness = undefined;
+});
+
+interface RunRecord {
+  id: string;
+  kind: string;
+  title: string;
+  steps: { id: string; title: string }[];
+}
+
+const proposedRuns = (): RunRecord[] =>
+  journalRecordsOf(checkout)
+    .filter((r) => r.type === 'run.proposed')
+    .map((r) => ({ ...r.data.run, id: r.data.runId }) as RunRecord);
+
+/** How many of the run's steps a text of its message shows as finished (a status icon other than the hourglass). */
+function finishedIn(blocks: string, run: RunRecord): number {
+  return run.steps.filter((s, i) => new RegExp(`:(white_check_mark|x|white_circle|alarm_clock|large_orange_diamond): [^\\n]{0,40}?\\*${i + 1}\\. ${s.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*`).test(blocks)).length;
+}
+
+describe('one message per run', () => {
+  it('posts 5 thread messages for a whole scenario-1 incident, carries each step by chat.update, and keeps every step in the journal and the postmortem', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+
+    const messages = slack.messages();
+    const root = messages.filter((m) => !m.threadTs);
+    const thread = messages.filter((m) => m.threadTs);
+    expect(root).toHaveLength(1);
+    // The diagnosis, its verdict, the plan (which is the recovery's message), the validation, the rollback offer.
+    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis succeeded', 'Verdict', 'Recovery succeeded', 'Validation succeeded', 'A rollback is available']);
+    expect(slack.callsTo('files.completeUploadExternal'), 'no output attached: every step passed').toEqual([]);
+
+    const runs = proposedRuns();
+    expect(runs.map((r) => r.kind)).toEqual(['diagnosis', 'recovery', 'validation']);
+    const runMessages = [thread[0], thread[2], thread[3]] as SlackMessageNow[];
+    for (const [i, run] of runs.entries()) {
+      const message = runMessages[i] as SlackMessageNow;
+      // Updated in place as its steps progressed: never fewer steps shown finished than before, ending with all of them.
+      const progress = message.updates.map((u) => finishedIn(u.blocks, run));
+      expect(progress.length, `${run.kind} was updated`).toBeGreaterThanOrEqual(2);
+      expect([...progress].sort((a, b) => a - b), `${run.kind} progressed in order`).toEqual(progress);
+      expect(finishedIn(message.blocks, run), `${run.kind} ends with every step shown`).toBe(run.steps.length);
+      // Each step was shown running or done in an update before the run ended.
+      for (const step of run.steps) expect(message.updates.some((u) => u.blocks.includes(step.title))).toBe(true);
+    }
+    expect(runMessages[1]?.blocks).toContain('Approved by <@U0TEAMMATE>');
+    expect(runMessages[1]?.blocks).toContain('task full-refresh');
+    expect(runMessages[1]?.blocks).not.toContain('approve_plan');
+
+    // The journal has every step of every run, started and finished.
+    const journal = journalRecordsOf(checkout);
+    for (const run of runs) {
+      const records = journal.filter((r) => r.data?.runId === run.id);
+      expect(records.filter((r) => r.type === 'step.started').map((r) => r.data.stepId)).toEqual(run.steps.map((s) => s.id));
+      expect(records.filter((r) => r.type === 'step.finished').map((r) => r.data.result.stepId)).toEqual(run.steps.map((s) => s.id));
+    }
+
+    // And the postmortem lists every step of every run.
+    const before = slack.messages().length;
+    await harness.click(slack.buttons('write_postmortem')[0]!, operator);
+    await harness.settle();
+    const incidentId = journal.find((r) => r.type === 'incident.opened')?.incident as string;
+    const postmortem = fs.readFileSync(`${checkout.stateDir}/postmortems/${incidentId}.md`, 'utf8');
+    const label = { diagnosis: 'Diagnosis', recovery: 'Path A', validation: 'Validation' } as Record<string, string>;
+    for (const run of runs) {
+      for (const [i, step] of run.steps.entries()) expect(postmortem.replace(/\\/g, '')).toContain(`${label[run.kind]} step ${i + 1}/${run.steps.length}: ${step.title}`);
+    }
+    expect(slack.messages().length, 'the postmortem is a file, not a message').toBe(before);
+  });
+
+  it('posts a failure as a new message and attaches the failed step output, while the run message ends failed', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { exit: 2, repeat: { text: 'dlt: load failed for raw_ebird …\n', times: 200 } } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+
+    const thread = slack.messages().filter((m) => m.threadTs);
+    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis succeeded', 'Verdict', 'Recovery failed', 'Recovery failed', 'A rollback is available']);
+    const plan = thread[2] as SlackMessageNow;
+    const failure = thread[3] as SlackMessageNow;
+    expect(plan.updates.length).toBeGreaterThan(0);
+    expect(failure.updates).toEqual([]);
+    expect(failure.blocks).toMatch(/stopped at \*Rehydrate raw catalogs/);
+    expect(plan.blocks).toContain('exit 2');
+    expect(plan.blocks).toContain('The whole output is attached to this thread as a file.');
+    expect(slack.uploads.at(-1)?.bytes.toString()).toContain('dlt: load failed for raw_ebird');
+  });
+});

@@ -1,0 +1,36 @@
+// A run's one Slack message: its shape while running and at the end, and how it stays within Slack's limits.
+import { describe, expect, it } from 'vitest';
+import { emptyView, messageLimits, runMessage } from '../../src/slack/run-message.js';
+
+describe('run message', () => {
+  it('keeps a run message within Slack limits however many steps it has, pointing to the journal for the folded ones', async () => {
+    const steps = Array.from({ length: 80 }, (_, i) => ({
+      id: `s${i}`,
+      kind: 'command',
+      title: `Load part ${i}`,
+      argv: ['task', `load:${i}`, 'x'.repeat(600)],
+      cwd: '/srv/databox',
+      env: {},
+      classify: [],
+      detach: false,
+      settle: '5s',
+      timeoutMs: 60_000,
+      destructive: false,
+      mutates: true,
+      guard: false,
+      acceptStatuses: [],
+    }));
+    const view = emptyView();
+    for (const step of steps.slice(0, 79)) view.finished.set(step.id, { stepId: step.id, status: 'ok', summary: 'exit 0', exitCode: 0, durationMs: 5, outputs: {}, excerpt: 'y'.repeat(1_200) });
+    view.running = { stepId: 's79', progress: 'loading' };
+    const run = { id: 'dbx-1/r2', incidentId: 'dbx-1', kind: 'recovery', title: 'Path A', steps, hash: 'abc', lockKey: 'k', params: {}, needsApproval: true, destructive: false, mutates: true, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'running', decidedBy: 'U2', decidedAt: '2026-01-01T00:01:00Z', refs: {}, results: [] };
+    const rendered = runMessage(run as never, view, '/srv/databox', '/srv/state', 'dbx-1');
+    expect(rendered.blocks.length).toBeLessThanOrEqual(messageLimits.blocks);
+    expect(JSON.stringify(rendered.blocks).length).toBeLessThanOrEqual(messageLimits.chars);
+    const text = JSON.stringify(rendered.blocks);
+    expect(text).toMatch(/Steps 1–\d+ are left out .* journal and the postmortem/);
+    expect(text).toContain('80. Load part 79');
+    expect(text).toContain('loading');
+    expect(rendered.text).toBe('Path A: step 80/80 running: Load part 79');
+  });
+});
