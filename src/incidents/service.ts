@@ -7,7 +7,9 @@ import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
-import { planHash, resolveSteps } from '../engine/resolve.js';
+import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
+import type { DagsterClient } from '../dagster/graphql-client.js';
+import { dagsterClientFor } from '../watchers/build-watchers.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -62,6 +64,8 @@ export class IncidentService {
   private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
   private readonly approvals: Approvals;
+  /** The Dagster webserver's client when DAGSTER_URL is set: plans ask it what a backfill covers. */
+  private readonly dagsterClient?: DagsterClient;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -69,6 +73,7 @@ export class IncidentService {
   ) {
     this.clock = deps.clock ?? (() => new Date());
     this.targets = deps.targets ?? databaseTargets(deps.config, deps.redact);
+    this.dagsterClient = dagsterClientFor(deps.config);
     const clock = this.clock;
     this.executor = new RunExecutor({
       ...deps,
@@ -212,11 +217,22 @@ export class IncidentService {
    * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. A plan that holds the
    * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
    */
-  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string): ResolvedStep[] {
+  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string, prepared?: ReadonlyMap<string, unknown>): ResolvedStep[] {
     const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
     const snapshotBefore = lockKey === this.targets.motherduck.lockKey ? { database: this.targets.motherduck.database } : undefined;
     const { url, daemonStart } = this.deps.config.dagster;
-    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart } }, guard);
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart }, prepared }, guard);
+  }
+
+  /**
+   * resolveAll for a plan about to be proposed: first each step's kind looks up what the plan must name (the assets a
+   * Dagster backfill covers, asked of the webserver), so the plan shown for approval is exactly what will run.
+   */
+  private async resolvePlan(steps: readonly Step[], values: TemplateContext, lockKey?: string): Promise<ResolvedStep[]> {
+    const { url, daemonStart, location } = this.deps.config.dagster;
+    const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
+    const prepared = await prepareSteps(wanted, { dagster: { url, daemonStart, location, client: this.dagsterClient } });
+    return this.resolveAll(steps, values, false, lockKey, prepared);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -344,7 +360,7 @@ export class IncidentService {
     const run = await this.propose(incident, actor, {
       kind: 'diagnosis',
       title: `Diagnosis: ${rb.title}`,
-      steps: this.resolveAll(rb.diagnosis.steps, values),
+      steps: await this.resolvePlan(rb.diagnosis.steps, values),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });
@@ -418,7 +434,7 @@ export class IncidentService {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...this.resolveAll(recovery.steps, withScopedValues(values, { previews: previewValues }), false, lockKey)],
+      steps: [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))],
       lockKey,
       params: rawParameters(params),
       previews,
@@ -441,7 +457,7 @@ export class IncidentService {
     const run = await this.propose(incident, actor, {
       kind: 'inspection',
       title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
-      steps: this.resolveAll(rollback.inspect, values),
+      steps: await this.resolvePlan(rollback.inspect, values),
       lockKey: recoveryRun.lockKey,
       params: recoveryRun.params,
     });
@@ -483,7 +499,7 @@ export class IncidentService {
       kind: 'rollback',
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
-      steps: [...guards, ...this.resolveAll(wanted, values, false, recoveryRun.lockKey)],
+      steps: [...guards, ...(await this.resolvePlan(wanted, values, recoveryRun.lockKey))],
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
@@ -630,7 +646,7 @@ export class IncidentService {
     const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,
-      steps: this.resolveAll(rb.validation.steps, values),
+      steps: await this.resolvePlan(rb.validation.steps, values),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });
