@@ -2,17 +2,12 @@
 // one fsync, concurrent runs share fsyncs, and what a change rests on (a plan that changes data) is on disk first.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { IncidentService } from '../../src/incidents/service.js';
-import { IncidentState } from '../../src/incidents/state.js';
-import { Journal } from '../../src/journal/journal.js';
+import type { IncidentService } from '../../src/incidents/service.js';
+import type { Journal } from '../../src/journal/journal.js';
 import { verifyLines } from '../../src/journal/record.js';
-import { createLogger } from '../../src/logger.js';
-import { runCommand } from '../../src/process/run-command.js';
-import { loadRunbooks } from '../../src/runbook/load.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
-import { quietReporter } from '../helpers/quiet-reporter.js';
+import { openEngine } from '../helpers/engine.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
@@ -21,16 +16,7 @@ function engine(): { service: IncidentService; journal: Journal; checkout: Check
   withStandinPath();
   const checkout = new Checkout();
   checkouts.push(checkout);
-  const config = loadConfig({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
-  const journal = new Journal(config.stateDir);
-  const state = new IncidentState();
-  journal.onRecord((record) => state.apply(record));
-  journal.load();
-  const service = new IncidentService(
-    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-    quietReporter(),
-  );
-  return { service, journal, checkout };
+  return { ...openEngine(checkout.root, checkout.stateDir), checkout };
 }
 
 const onDisk = (journal: Journal) => verifyLines(fs.existsSync(journal.file) ? fs.readFileSync(journal.file, 'utf8') : '');

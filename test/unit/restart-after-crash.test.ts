@@ -6,17 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { planHash } from '../../src/engine/resolve.js';
-import { IncidentService } from '../../src/incidents/service.js';
-import { IncidentState, type Run } from '../../src/incidents/state.js';
+import type { IncidentService } from '../../src/incidents/service.js';
+import type { Run } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
-import { createLogger } from '../../src/logger.js';
 import { processAlive } from '../../src/process/alive.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
-import { runCommand } from '../../src/process/run-command.js';
-import { loadRunbooks } from '../../src/runbook/load.js';
 import { Checkout, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { openEngine } from '../helpers/engine.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
 import { projectRoot, scriptsDir } from '../support/fixtures.js';
 
@@ -28,16 +25,7 @@ afterEach(() => {
 });
 
 function engine(checkout: Checkout, offered: string[] = []): { service: IncidentService; journal: Journal } {
-  const config = loadConfig({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
-  const journal = new Journal(config.stateDir);
-  const state = new IncidentState();
-  journal.onRecord((record) => state.apply(record));
-  journal.load();
-  const service = new IncidentService(
-    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-    quietReporter({ rollbackOffered: async (_incident, run) => void offered.push(run.id) }),
-  );
-  return { service, journal };
+  return openEngine(checkout.root, checkout.stateDir, quietReporter({ rollbackOffered: async (_incident, run) => void offered.push(run.id) }));
 }
 
 /** A recovery on the record as running in `runner`, which started the commands `processes`. */
