@@ -130,14 +130,25 @@ export class IncidentService {
     return run;
   }
 
-  /** Records a command as it was typed, before anything else happens. */
-  recordCommand(text: string, actor: string, origin: string, incidentId?: string): void {
-    this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
+  /**
+   * Records a command as it was typed, before anything else happens: group-committed (it shares a write and an fsync
+   * with whatever else arrives in the same turn), in order before everything that follows it. Resolves once on disk.
+   */
+  recordCommand(text: string, actor: string, origin: string, incidentId?: string): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } }));
   }
 
   /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
-  recordRefusal(actor: string, data: Record<string, unknown>): void {
-    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
+  recordRefusal(actor: string, data: Record<string, unknown>): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) }));
+  }
+
+  /** For events nobody waits on (they still reach the journal in order): a failure is logged, never thrown. */
+  private quietly(committed: Promise<unknown>): Promise<void> {
+    return committed.then(
+      () => undefined,
+      (error: unknown) => this.deps.logger.error({ err: error }, 'a journal event could not be written'),
+    );
   }
 
   /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */
@@ -146,7 +157,7 @@ export class IncidentService {
     const now = this.clock();
     let id = '';
     // The id is taken under the journal's lock, after catching up: no process (bot or terminal) can take it twice.
-    this.deps.journal.append(() => {
+    await this.deps.journal.commit(() => {
       id = this.newIncidentId(now);
       return { type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, openedFrom } };
     });
@@ -238,7 +249,7 @@ export class IncidentService {
     return validateParameters(rb, recovery.parameters, run.params, { root: this.deps.config.databoxRoot, now: this.clock(), checkFiles: false });
   }
 
-  private propose(
+  private async propose(
     incident: Incident,
     actor: string,
     spec: {
@@ -254,14 +265,14 @@ export class IncidentService {
       /** The runbook path asks for a teammate's approval even without a destructive step. */
       teammate?: boolean;
     },
-  ): Run {
+  ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
-    this.deps.journal.append(() => {
+    await this.deps.journal.commit(() => {
       id = `${incident.id}/${(this.deps.state.incident(incident.id)?.runs.length ?? 0) + 1}`;
       return {
       type: 'run.proposed',
@@ -296,7 +307,7 @@ export class IncidentService {
 
   private async announce(incident: Incident, run: Run): Promise<void> {
     const ref = await this.reporter.runProposed(incident, run);
-    if (ref) this.deps.journal.append({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
+    if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
   }
 
   /**
@@ -347,7 +358,7 @@ export class IncidentService {
   private async diagnose(incident: Incident, params: ParameterValues, actor: string): Promise<Diagnosis> {
     const rb = this.runbook(incident.scenario);
     const values = this.templateValues(incident, params);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'diagnosis',
       title: `Diagnosis: ${rb.title}`,
       steps: await this.resolvePlan(rb.diagnosis.steps, values),
@@ -363,7 +374,7 @@ export class IncidentService {
     const suggested = Object.fromEntries(
       Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
     );
-    this.deps.journal.append({
+    await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
       actor: botActor,
@@ -420,7 +431,7 @@ export class IncidentService {
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
@@ -444,7 +455,7 @@ export class IncidentService {
     if (!rollback || rollback.inspect.length === 0) return undefined;
     const params = await this.recoveryParameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string), recoveryRun);
     const values = this.templateValues(incident, params, { recovery: stepOutputs(recoveryRun.results) });
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'inspection',
       title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
       steps: await this.resolvePlan(rollback.inspect, values),
@@ -485,7 +496,7 @@ export class IncidentService {
     refuseIfLocked(this.deps.state, recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.executor.checkGuards(guards);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'rollback',
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
@@ -601,7 +612,7 @@ export class IncidentService {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = render(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);
-        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
+        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
@@ -633,7 +644,7 @@ export class IncidentService {
   private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
     const values = this.templateValues(incident, params);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,
       steps: await this.resolvePlan(rb.validation.steps, values),

@@ -70,7 +70,7 @@ export interface Run {
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: (ProcessIdentity & { argv: string[] })[];
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
-  inFlight?: { stepId: string; index: number; intent?: StepIntent };
+  inFlight?: { stepId: string; intent?: StepIntent };
   finishedAt?: string;
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
   planOffers?: PlanOffer[];
@@ -184,7 +184,7 @@ export class IncidentState {
         if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
       case 'step.started':
-        if (run) run.inFlight = { stepId: data.stepId, index: data.index };
+        if (run) run.inFlight = { stepId: data.stepId };
         break;
       case 'step.intent':
         if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };
