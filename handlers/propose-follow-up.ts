@@ -1,7 +1,7 @@
 // What happens when someone clicks a validation follow-up's plan button (path C, "Plan cleanup of 2 leftover clones"):
 // the plan the bot offered is proposed in the incident's thread exactly as the typed `/databox recover …` would.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { pendingProposal, planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
+import { doneSince, pendingProposal, planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
 import { commandLimitText } from '../src/slack/command-limit.js';
@@ -17,7 +17,7 @@ export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
     try {
-      const offer = issuedOffer(deps, action.value, user);
+      const { offer, offeredBy } = issuedOffer(deps, action.value, user);
       const typed = planOfferCommand(offer);
       // Journaled as the command it stands for, before the checks a typed command gets too.
       deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident);
@@ -29,7 +29,19 @@ export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
       await deps.access.requireRequester(user);
       deps.queue.push(`${typed} from a follow-up`, async () => {
         try {
-          const proposed = pendingProposal(deps.service.incident(offer.incident), offer, new Date());
+          const incident = deps.service.incident(offer.incident);
+          // An old button clicked again after its plan ran (the clones are gone) proposes nothing; typing still can.
+          const done = doneSince(incident, offer, deps.service.run(offeredBy));
+          if (done) {
+            await tellEphemeral(
+              client,
+              deps.redact,
+              audience,
+              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(done.id)}\` (${escapeMrkdwn(done.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` proposes it again.`,
+            );
+            return;
+          }
+          const proposed = pendingProposal(incident, offer, new Date());
           if (proposed) {
             await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(proposed.id)}\`, ${escapeMrkdwn(proposed.title)}) and waits for approval. Nothing new was proposed.`);
             return;
@@ -46,10 +58,10 @@ export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
 }
 
 /** The offer the button names, only if the bot made it: any other value is refused and journaled as such. */
-function issuedOffer(deps: HandlerDeps, value: unknown, user: string): PlanOffer {
+function issuedOffer(deps: HandlerDeps, value: unknown, user: string): { offer: PlanOffer; offeredBy: string } {
   try {
     const { run, offer } = readButtonValue(value, planOfferButton);
-    return deps.service.offeredPlan(run, offer);
+    return { offer: deps.service.offeredPlan(run, offer), offeredBy: run };
   } catch (error) {
     deps.service.recordRefusal(user, { reason: 'a follow-up button naming a plan the bot never offered', kind: 'block_actions', action: actionIds.proposeFollowUp, value: String(value).slice(0, 200) });
     throw error;

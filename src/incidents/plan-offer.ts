@@ -34,10 +34,16 @@ export function planOfferCommand(offer: Pick<PlanOffer, 'scenario' | 'path' | 'p
   return ['recover', offer.scenario, `path=${offer.path}`, ...Object.entries(offer.params).map(([name, value]) => `${name}=${quoted(value)}`), `incident=${offer.incident}`].join(' ');
 }
 
+const sameParams = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const samePlan = (run: Run, offer: PlanOffer) => run.kind === 'recovery' && run.pathId === offer.path && sameParams(run.params, offer.params);
+
 /** The plan the same offer already proposed and still waiting for approval (a double click, a second person), if any. */
 export function pendingProposal(incident: Incident, offer: PlanOffer, now: Date): Run | undefined {
-  const same = (params: Record<string, string>) => JSON.stringify(Object.entries(params).sort()) === JSON.stringify(Object.entries(offer.params).sort());
-  return incident.runs.find(
-    (run) => run.kind === 'recovery' && run.pathId === offer.path && run.status === 'pending' && (!run.expiresAt || Date.parse(run.expiresAt) > now.getTime()) && same(run.params),
-  );
+  return incident.runs.find((run) => samePlan(run, offer) && run.status === 'pending' && (!run.expiresAt || Date.parse(run.expiresAt) > now.getTime()));
+}
+
+/** The same plan, proposed after `offeredBy` (the validation that offered it) finished, that has run: the offer is done. */
+export function doneSince(incident: Incident, offer: PlanOffer, offeredBy: Run): Run | undefined {
+  const since = Date.parse(offeredBy.finishedAt ?? offeredBy.proposedAt);
+  return incident.runs.find((run) => samePlan(run, offer) && run.status === 'succeeded' && Date.parse(run.proposedAt) >= since);
 }

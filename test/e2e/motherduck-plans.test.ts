@@ -181,6 +181,11 @@ describe('who may approve scenario 3', () => {
     expect(changes()).toHaveLength(3);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
     expect(slack.buttons('propose_follow_up'), 'the validation after the cleanup finds no clone and offers nothing').toHaveLength(1);
+    // The old button clicked once more proposes nothing: its plan has run.
+    await harness.click(cleanup!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones\\) ran\\. Nothing new was proposed`));
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
