@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
+import { commandLimitText } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
@@ -11,7 +12,6 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import { formatDuration } from '../src/format-duration.js';
 import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
 import { followItIn } from '../src/slack/slack-refs.js';
@@ -33,13 +33,7 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
       // One person cannot fill the queue: commands that start work are counted per person.
       const allowed = deps.commandLimit.take(command.user_id);
       if (!allowed.ok) {
-        const { limit, windowMs } = deps.commandLimit;
-        await ack({
-          response_type: 'ephemeral',
-          text:
-            `:hourglass: You have started ${limit} commands in the last ${formatDuration(windowMs)}, the most one person may (DATABOX_USER_COMMAND_LIMIT). ` +
-            `Try again in ${formatDuration(Math.max(1_000, allowed.retryInMs))}; what you started is still running, and \`/databox status\` shows it.`,
-        });
+        await ack({ response_type: 'ephemeral', text: commandLimitText(deps.commandLimit, allowed.retryInMs) });
         record();
         return;
       }

@@ -14,6 +14,7 @@ import { registerApprovePlan } from './approve-plan.js';
 import { registerChoosePath } from './choose-path.js';
 import { registerOpenFollowUp } from './open-follow-up.js';
 import { registerOpenFromAlert } from './open-from-alert.js';
+import { registerProposeFollowUp } from './propose-follow-up.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
@@ -54,5 +55,6 @@ export function register(app: App, deps: HandlerDeps): void {
   registerWritePostmortem(app, deps);
   registerOpenFromAlert(app, deps);
   registerOpenFollowUp(app, deps);
+  registerProposeFollowUp(app, deps);
   registerAppError(app, deps);
 }

@@ -5,12 +5,12 @@ import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { alertButton, followUpButton, pathButton, planButton, rollbackButton } from '../src/slack/button-value.js';
+import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton } from '../src/slack/button-value.js';
 import type { HandlerDeps } from './index.js';
 
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
 const ownActions = new RegExp(
-  `^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
+  `^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
 );
 
 /** The shape of the value each of the bot's buttons carries. */
@@ -22,6 +22,7 @@ const valueShapes: Record<string, z.ZodType | RegExp> = {
   [actionIds.postmortem]: incidentIdPattern,
   [openFromAlertActionId]: alertButton,
   [actionIds.followUp]: followUpButton,
+  [actionIds.proposeFollowUp]: planOfferButton,
 };
 
 /** Whether a button's value is one the bot could have drawn (its JSON shape; the engine checks what it names). */

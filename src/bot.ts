@@ -207,6 +207,8 @@ export function createBot(options: BotOptions): Bot {
       // What is still on its way to Slack gets a moment; the journal and the postmortem hold it either way.
       await settles(outbox.idle(), stopGraceMs);
       outbox.stop();
+      // Every event committed (the last runs' ends among them) is on disk before the process may exit.
+      await journal.flushed();
     },
   };
 }

@@ -5,7 +5,7 @@ import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
 import { botObjectName } from '../database/sql-literal.js';
-import { defaultDagsterSettings, type DagsterSettings, type ResolveTools } from './steps/define-step-kind.js';
+import { defaultDagsterSettings, type DagsterSettings, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
@@ -21,11 +21,14 @@ export interface ResolveContext {
    * taken by the engine itself, whatever the runbook says.
    */
   snapshotBefore?: { database: string };
+  /** What the steps' kinds looked up before the plan was made, by step id (prepareSteps). */
+  prepared?: ReadonlyMap<string, unknown>;
 }
 
-function resolveTools(ctx: ResolveContext): ResolveTools {
+function resolveTools(ctx: ResolveContext, stepId?: string): ResolveTools {
   const text = (template: string) => render(template, ctx.values);
   return {
+    prepared: stepId === undefined ? undefined : ctx.prepared?.get(stepId),
     root: ctx.root,
     values: ctx.values,
     text,
@@ -39,7 +42,7 @@ function resolveTools(ctx: ResolveContext): ResolveTools {
 export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
   const kind = stepKind(step.kind);
   const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : kind.defaultTimeoutMs;
-  return { ...kind.resolve(step, resolveTools(ctx)), timeoutMs, guard } as ResolvedStep;
+  return { ...kind.resolve(step, resolveTools(ctx, step.id)), timeoutMs, guard } as ResolvedStep;
 }
 
 /**
@@ -61,12 +64,21 @@ export function snapshotBeforeStep(step: ResolvedStep, database: string, values:
   };
 }
 
+/** Asks each step's kind what its plan must name before the plan is made (see StepKindDefinition.prepare), by step id. */
+export async function prepareSteps(steps: readonly Step[], tools: PrepareTools): Promise<Map<string, unknown>> {
+  const prepared = new Map<string, unknown>();
+  for (const step of steps) {
+    const prepare = stepKind(step.kind).prepare;
+    if (prepare) prepared.set(step.id, await prepare(step, tools));
+  }
+  return prepared;
+}
+
 /** Resolves steps in order, each preceded by the steps its kind adds before it, and by a named snapshot where that applies. */
 export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
-  const tools = resolveTools(ctx);
   return steps.flatMap((step) => {
     const resolved = resolveStep(step, ctx, guard);
-    const before = (stepKind(step.kind).precededBy?.(resolved, tools) ?? []) as ResolvedStep[];
+    const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id)) ?? []) as ResolvedStep[];
     const snapshot = ctx.snapshotBefore && resolved.destructive ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
     return [...before, ...snapshot, resolved];
   });

@@ -2,6 +2,7 @@
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
+import type { PlanOffer } from './plan-offer.js';
 import type { FrontEndRef, Incident, Run } from './state.js';
 
 /** A diagnosis of another scenario a failed recovery's runbook offers (scenario 2 for scenario 4's window), ready to start. */
@@ -35,10 +36,10 @@ export interface IncidentReporter {
   rollbackOffered(incident: Incident, recovery: Run): Promise<void>;
   /**
    * What to do next, as the runbook gives it: after a recovery (or its validation) that failed, with the diagnoses it
-   * offers, or after a validation that found something to do later (a validation follow-up, no offers); `run` is that
-   * recovery or validation.
+   * offers, or after a validation that found something to do later (a validation follow-up, no offers; with `plan`, the
+   * plan of this scenario it leads to, the cleanup say); `run` is that recovery or validation.
    */
-  followUpOffered(incident: Incident, run: Run, advice: string, offers: FollowUpOffer[]): Promise<void>;
+  followUpOffered(incident: Incident, run: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void>;
   /** A torn last journal line of this incident was set aside (a crash or a full disk); `verifies`: the journal does again. */
   journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void>;
 }

@@ -71,7 +71,9 @@ export class RunExecutor {
       signal: this.stopping.signal,
       // With its start time, boot and host: a restart stops it only while that PID is provably still this process.
       processStarted: (pid: number, argv: readonly string[]) =>
-        this.deps.journal.append({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, ...identityOf(pid), argv: [...argv] } }),
+        void this.deps.journal
+          .commit({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, ...identityOf(pid), argv: [...argv] } })
+          .catch((error: unknown) => this.deps.logger.error({ err: error, runId, pid }, 'could not journal a started command')),
       // On disk before the file is touched: a crash after the move and before its result is settled by looking at the disk.
       intent: (intent: StepIntent) =>
         void this.deps.journal.append({ type: 'step.intent', incident: incidentId, actor: botActor, data: { runId, ...intent } }, { durable: true }),
@@ -87,7 +89,7 @@ export class RunExecutor {
     const { journal } = this.deps;
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
-    journal.append(() => {
+    await journal.commit(() => {
       refuseIfLocked(this.deps.state, run.lockKey, run.id);
       // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
       return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };
@@ -103,13 +105,14 @@ export class RunExecutor {
         this.stepContext(run.incidentId, run.id, run),
         {
           stepStarted: async (step, index) => {
-            journal.append({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } }, { durable: step.mutates });
+            // A changing step's start is durable: on disk before it runs, or it does not run.
+            await journal.commit({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } }, { durable: step.mutates });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepStarted(incident(), current(), step, index));
           },
           stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),
           stepFinished: async (step, result, index) => {
             const record = this.record(run, step, result);
-            journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
+            await journal.commit({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
         },
@@ -119,7 +122,7 @@ export class RunExecutor {
     } finally {
       // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
       const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
-      journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
+      await journal.commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
     }
     return outcome.statuses;
   }

@@ -7,7 +7,9 @@ import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
-import { planHash, resolveSteps } from '../engine/resolve.js';
+import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
+import type { DagsterClient } from '../dagster/graphql-client.js';
+import { dagsterClientFor } from '../watchers/build-watchers.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +25,7 @@ import { engineValues, stepOutputs, templateContext, withScopedValues, type Scop
 import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
+import { planOffer, type PlanOffer } from './plan-offer.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
@@ -62,6 +65,8 @@ export class IncidentService {
   private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
   private readonly approvals: Approvals;
+  /** The Dagster webserver's client when DAGSTER_URL is set: plans ask it what a backfill covers. */
+  private readonly dagsterClient?: DagsterClient;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -69,6 +74,7 @@ export class IncidentService {
   ) {
     this.clock = deps.clock ?? (() => new Date());
     this.targets = deps.targets ?? databaseTargets(deps.config, deps.redact);
+    this.dagsterClient = dagsterClientFor(deps.config);
     const clock = this.clock;
     this.executor = new RunExecutor({
       ...deps,
@@ -124,14 +130,25 @@ export class IncidentService {
     return run;
   }
 
-  /** Records a command as it was typed, before anything else happens. */
-  recordCommand(text: string, actor: string, origin: string, incidentId?: string): void {
-    this.deps.journal.append({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } });
+  /**
+   * Records a command as it was typed, before anything else happens: group-committed (it shares a write and an fsync
+   * with whatever else arrives in the same turn), in order before everything that follows it. Resolves once on disk.
+   */
+  recordCommand(text: string, actor: string, origin: string, incidentId?: string): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } }));
   }
 
   /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
-  recordRefusal(actor: string, data: Record<string, unknown>): void {
-    this.deps.journal.append({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) });
+  recordRefusal(actor: string, data: Record<string, unknown>): Promise<void> {
+    return this.quietly(this.deps.journal.commit({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) }));
+  }
+
+  /** For events nobody waits on (they still reach the journal in order): a failure is logged, never thrown. */
+  private quietly(committed: Promise<unknown>): Promise<void> {
+    return committed.then(
+      () => undefined,
+      (error: unknown) => this.deps.logger.error({ err: error }, 'a journal event could not be written'),
+    );
   }
 
   /** Opens an incident; `openedFrom` tells the front end where to show it (the Slack channel for its root message). */
@@ -140,7 +157,7 @@ export class IncidentService {
     const now = this.clock();
     let id = '';
     // The id is taken under the journal's lock, after catching up: no process (bot or terminal) can take it twice.
-    this.deps.journal.append(() => {
+    await this.deps.journal.commit(() => {
       id = this.newIncidentId(now);
       return { type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, openedFrom } };
     });
@@ -201,11 +218,22 @@ export class IncidentService {
    * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. A plan that holds the
    * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
    */
-  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string): ResolvedStep[] {
+  private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string, prepared?: ReadonlyMap<string, unknown>): ResolvedStep[] {
     const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
     const snapshotBefore = lockKey === this.targets.motherduck.lockKey ? { database: this.targets.motherduck.database } : undefined;
     const { url, daemonStart } = this.deps.config.dagster;
-    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart } }, guard);
+    return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart }, prepared }, guard);
+  }
+
+  /**
+   * resolveAll for a plan about to be proposed: first each step's kind looks up what the plan must name (the assets a
+   * Dagster backfill covers, asked of the webserver), so the plan shown for approval is exactly what will run.
+   */
+  private async resolvePlan(steps: readonly Step[], values: TemplateContext, lockKey?: string): Promise<ResolvedStep[]> {
+    const { url, daemonStart, location } = this.deps.config.dagster;
+    const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
+    const prepared = await prepareSteps(wanted, { dagster: { url, daemonStart, location, client: this.dagsterClient } });
+    return this.resolveAll(steps, values, false, lockKey, prepared);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -221,7 +249,7 @@ export class IncidentService {
     return validateParameters(rb, recovery.parameters, run.params, { root: this.deps.config.databoxRoot, now: this.clock(), checkFiles: false });
   }
 
-  private propose(
+  private async propose(
     incident: Incident,
     actor: string,
     spec: {
@@ -237,14 +265,14 @@ export class IncidentService {
       /** The runbook path asks for a teammate's approval even without a destructive step. */
       teammate?: boolean;
     },
-  ): Run {
+  ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
-    this.deps.journal.append(() => {
+    await this.deps.journal.commit(() => {
       id = `${incident.id}/${(this.deps.state.incident(incident.id)?.runs.length ?? 0) + 1}`;
       return {
       type: 'run.proposed',
@@ -279,7 +307,7 @@ export class IncidentService {
 
   private async announce(incident: Incident, run: Run): Promise<void> {
     const ref = await this.reporter.runProposed(incident, run);
-    if (ref) this.deps.journal.append({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
+    if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
   }
 
   /**
@@ -330,10 +358,10 @@ export class IncidentService {
   private async diagnose(incident: Incident, params: ParameterValues, actor: string): Promise<Diagnosis> {
     const rb = this.runbook(incident.scenario);
     const values = this.templateValues(incident, params);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'diagnosis',
       title: `Diagnosis: ${rb.title}`,
-      steps: this.resolveAll(rb.diagnosis.steps, values),
+      steps: await this.resolvePlan(rb.diagnosis.steps, values),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });
@@ -346,7 +374,7 @@ export class IncidentService {
     const suggested = Object.fromEntries(
       Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
     );
-    this.deps.journal.append({
+    await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
       actor: botActor,
@@ -403,11 +431,11 @@ export class IncidentService {
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...this.resolveAll(recovery.steps, withScopedValues(values, { previews: previewValues }), false, lockKey)],
+      steps: [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))],
       lockKey,
       params: rawParameters(params),
       previews,
@@ -427,10 +455,10 @@ export class IncidentService {
     if (!rollback || rollback.inspect.length === 0) return undefined;
     const params = await this.recoveryParameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string), recoveryRun);
     const values = this.templateValues(incident, params, { recovery: stepOutputs(recoveryRun.results) });
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'inspection',
       title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
-      steps: this.resolveAll(rollback.inspect, values),
+      steps: await this.resolvePlan(rollback.inspect, values),
       lockKey: recoveryRun.lockKey,
       params: recoveryRun.params,
     });
@@ -468,11 +496,11 @@ export class IncidentService {
     refuseIfLocked(this.deps.state, recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.executor.checkGuards(guards);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'rollback',
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
-      steps: [...guards, ...this.resolveAll(wanted, values, false, recoveryRun.lockKey)],
+      steps: [...guards, ...(await this.resolvePlan(wanted, values, recoveryRun.lockKey))],
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
@@ -584,7 +612,7 @@ export class IncidentService {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = render(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);
-        this.deps.journal.append({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
+        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
@@ -616,10 +644,10 @@ export class IncidentService {
   private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
     const values = this.templateValues(incident, params);
-    const run = this.propose(incident, actor, {
+    const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,
-      steps: this.resolveAll(rb.validation.steps, values),
+      steps: await this.resolvePlan(rb.validation.steps, values),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });
@@ -631,10 +659,18 @@ export class IncidentService {
     const outputs = withScopedValues(values, { steps: stepOutputs(finished.results) });
     for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
       const advice = render(followUp.advice, outputs);
-      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice } });
-      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, []));
+      const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
+      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice, plan } });
+      await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, [], plan));
     }
     return finished;
+  }
+
+  /** A plan a validation's follow-up offered (its button's value names the run and the offer): only one the bot issued. */
+  offeredPlan(runId: string, index: number): PlanOffer {
+    const offer = this.deps.state.runs.get(runId)?.planOffers?.[index];
+    if (!offer) throw new UserError('this button offers a plan the bot never offered; nothing was proposed');
+    return offer;
   }
 
 

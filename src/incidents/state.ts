@@ -4,6 +4,7 @@ import type { PreviewResult } from '../engine/previews.js';
 import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
+import type { PlanOffer } from './plan-offer.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -69,8 +70,10 @@ export interface Run {
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: (ProcessIdentity & { argv: string[] })[];
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
-  inFlight?: { stepId: string; index: number; intent?: StepIntent };
+  inFlight?: { stepId: string; intent?: StepIntent };
   finishedAt?: string;
+  /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
+  planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
   results: StepRecord[];
@@ -181,7 +184,7 @@ export class IncidentState {
         if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
       case 'step.started':
-        if (run) run.inFlight = { stepId: data.stepId, index: data.index };
+        if (run) run.inFlight = { stepId: data.stepId };
         break;
       case 'step.intent':
         if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };
@@ -194,6 +197,9 @@ export class IncidentState {
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });
+        break;
+      case 'run.follow-up':
+        if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];
         break;
       case 'diagnosis.verdict':
         if (incident) incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });

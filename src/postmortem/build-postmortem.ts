@@ -2,6 +2,7 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -221,6 +222,13 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   return { markdown: doc.text(), found: true };
 }
 
+/** A follow-up's plan offered as a button, with the command that proposes the same plan. */
+function offeredPlan(plan: unknown): string {
+  if (!plan || typeof plan !== 'object') return '';
+  const offer = plan as PlanOffer;
+  return ` Offered as a button: ${plain(String(offer.label))} (${code(planOfferCommand(offer))}).`;
+}
+
 function validationSummary(run: Run): string {
   const passed = run.results.filter((r) => isPassing(run, r)).length;
   const verdict = run.status === 'succeeded' ? 'passed' : run.status === 'failed' ? 'failed' : run.status;
@@ -331,7 +339,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.follow-up':
-      return `${at} Next, as the runbook advised${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}`;
+      return `${at} Next, as the runbook advised${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredPlan(data.plan)}`;
     case 'run.message':
     case 'run.ref':
     case 'step.process':

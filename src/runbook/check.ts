@@ -222,6 +222,21 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     checkCondition(f.when, [...at, 'when'], rb.validation.steps, [], 'in the validation');
     const scope: Scope = { label: 'a validation follow-up', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, steps: rb.validation.steps, stepsOf: 'validation' };
     checkTemplate({ at: ['advice'], template: f.advice, as: 'text' }, scope, at);
+    if (!f.proposes) return;
+    // The button proposes that path's plan as a typed recover would: the path exists and gets the parameters it needs.
+    const proposes = f.proposes;
+    checkTemplate({ at: ['proposes', 'label'], template: proposes.label, as: 'text' }, scope, at);
+    const target = rb.recovery.find((p) => p.id === proposes.path);
+    if (!target) {
+      add([...at, 'proposes', 'path'], `no recovery path "${proposes.path}"${didYouMean(proposes.path, rb.recovery.map((p) => p.id))}`);
+      return;
+    }
+    for (const [name, value] of Object.entries(proposes.params)) {
+      if (!target.parameters.includes(name)) add([...at, 'proposes', 'params', name], `path ${target.id} takes no parameter "${name}"${didYouMean(name, target.parameters)}; it takes: ${list(target.parameters)}`);
+      checkTemplate({ at: ['proposes', 'params', name], template: value, as: 'text' }, scope, at);
+    }
+    const needed = target.parameters.filter((name) => (rb.parameters[name]?.required || target.requires.includes(name)) && !Object.hasOwn(proposes.params, name));
+    if (needed.length > 0) add([...at, 'proposes', 'params'], `path ${target.id} needs ${list(needed)}: give ${needed.length === 1 ? 'it' : 'them'} in params`);
   });
 
   const pathIds = rb.recovery.map((p) => p.id);

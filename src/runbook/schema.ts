@@ -134,6 +134,18 @@ export const followUp = z.strictObject({
   when: condition,
   /** A template over the validation's parameters, engine values and its own steps' outputs ({{steps.<id>.<output>}}). */
   advice: z.string().min(1),
+  /**
+   * A recovery path of this runbook the advice leads to (path C, the cleanup): a button that proposes its plan in the
+   * incident's thread, as `/databox recover … path=<path> incident=<id>` would, beside that command. `label` (what the
+   * plan does, "Plan cleanup of 2 leftover clones") and `params` are templates like `advice`.
+   */
+  proposes: z
+    .strictObject({
+      path: z.string().regex(/^[a-z]$/),
+      label: z.string().min(1),
+      params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), template).default({}),
+    })
+    .optional(),
 });
 
 /** Two date parameters that form a window: `from` not after `to`, at most `maxDays` long, given together. */

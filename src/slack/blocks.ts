@@ -5,6 +5,7 @@ import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { utcTime } from '../incidents/approval-policy.js';
 import { slackMention as mention } from './mentions.js';
+import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import type { Incident, Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
@@ -21,6 +22,8 @@ export const actionIds = {
   postmortem: 'write_postmortem',
   /** One per offered diagnosis: open_follow_up_0, open_follow_up_1 … */
   followUp: 'open_follow_up',
+  /** A validation follow-up's plan of the same incident (path C, the cleanup): proposes it in the thread. */
+  proposeFollowUp: 'propose_follow_up',
 } as const;
 
 export const parametersModalId = 'path_parameters_modal';
@@ -205,7 +208,7 @@ export function runFinishedMessage(run: Run): Rendered {
  * What the runbook says to do when a recovery or its validation failed (scenario 4: scenario 2 for the window), with a
  * button for each diagnosis it offers: a click opens it as a new incident, its parameters filled in.
  */
-export function followUpMessage(advice: string, incidentId: string, offers: FollowUpOffer[]): Rendered {
+export function followUpMessage(advice: string, incidentId: string, offers: FollowUpOffer[], plan?: { runId: string; offer: PlanOffer }): Rendered {
   const buttons = offers.slice(0, 25).map((offer, i) => ({
     type: 'button',
     action_id: `${actionIds.followUp}_${i}`,
@@ -222,8 +225,30 @@ export function followUpMessage(advice: string, incidentId: string, offers: Foll
             { type: 'actions', elements: buttons } as KnownBlock,
           ]
         : []),
+      ...(plan ? planOfferBlocks(plan.runId, plan.offer) : []),
     ],
   };
+}
+
+/**
+ * A validation follow-up's plan (the cleanup of leftover clones): a button labelled with what it does that posts the
+ * plan in this thread for approval, exactly as the command beside it would, which stays there for copy-paste.
+ */
+function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
+  return [
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: actionIds.proposeFollowUp,
+          text: { type: 'plain_text', text: offer.label.slice(0, 75) },
+          value: JSON.stringify({ run: runId, offer: offer.index }),
+        },
+      ],
+    },
+    context(`The button posts the plan here for approval, nothing runs before it is approved. Or type \`/databox ${escapeMrkdwn(planOfferCommand(offer))}\``),
+  ];
 }
 
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {

@@ -21,3 +21,5 @@ export const followUpButton = z.object({
   scenario: z.string().max(40),
   params: z.record(z.string().max(40), z.string().max(200)),
 });
+/** A validation follow-up's plan button: the validation run and which of its offers (the plan is read from the journal). */
+export const planOfferButton = z.object({ run: z.string().max(100), offer: z.number().int().min(0).max(24) });

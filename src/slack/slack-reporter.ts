@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
+import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
@@ -213,8 +214,9 @@ export class SlackReporter implements IncidentReporter {
     void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
   }
 
-  async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[]): Promise<void> {
-    void this.postInThread(incident, `follow-up ${recovery.id}`, () => followUpMessage(this.deps.redact(advice), incident.id, offers));
+  async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
+    const offered = plan && { runId: recovery.id, offer: { ...plan, label: this.deps.redact(plan.label) } };
+    void this.postInThread(incident, `follow-up ${recovery.id}`, () => followUpMessage(this.deps.redact(advice), incident.id, offers, offered));
   }
 
   async journalRepaired(incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {

@@ -135,7 +135,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   try {
     return await session.run(verb, rest);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -197,9 +197,11 @@ class ConsoleSession {
     this.requester = `terminal:${name}`;
   }
 
-  close(): void {
+  /** Stops the spinner and the prompt reader, and waits until every event committed is on disk, so the process may exit. */
+  async close(): Promise<void> {
     this.reporter.close();
     this.reader?.close();
+    await this.journal.flushed();
   }
 
   private out(text = ''): void {

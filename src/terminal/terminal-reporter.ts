@@ -2,6 +2,7 @@
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
+import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
 import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
@@ -191,9 +192,10 @@ export class TerminalReporter implements IncidentReporter {
     );
   }
 
-  async followUpOffered(_incident: Incident, _recovery: Run, advice: string, offers: FollowUpOffer[]): Promise<void> {
+  async followUpOffered(_incident: Incident, _recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
     this.line(`→ ${advice.replace(/\/databox /g, `${this.options.cli} `)}`);
     for (const offer of offers) this.line(this.options.style.dim(`    ${this.options.cli} ${followUpCommand(offer)}`));
+    if (plan) this.line(this.options.style.dim(`    ${plan.label}: ${this.options.cli} ${planOfferCommand(plan)}`));
   }
 
   private startProgress(title: string): void {

@@ -100,6 +100,8 @@ describe('scenario 3 from the terminal', () => {
     // The broken state stays inspectable; the clones are listed, not dropped.
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
     expect(approved.stdout).toMatch(new RegExp(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug}`));
+    // What a Slack thread offers as a button, the terminal prints as the command that proposes the same cleanup.
+    expect(approved.stdout).toContain(`Plan cleanup of 2 leftover clones: npm run --silent cli -- recover motherduck path=c incident=${id}`);
     expect(approved.stdout).toContain('task verify');
     expect(journal()).toContain(snapshot);
 
@@ -159,7 +161,7 @@ describe('scenario 3 from the terminal', () => {
   });
 
   it.each([
-    ['older than the retention', 'at=2026-04-10 12:00:00', 0, /older than the retention \(7 days: restorable from 2026-04-14 09:00:\d\d UTC on\): no path can reach it/],
+    ['older than the retention', 'at=2026-04-10 12:00:00', 0, /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it/],
     ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],
     ['malformed', 'at=yesterday', 2, /at=yesterday is not a timestamp/],
   ])('refuses an `at` %s', async (_name, given, code, message) => {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/process/alive.js';
-import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
+import { botProcessEnv, startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
+import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 
@@ -32,16 +32,7 @@ describe('a bot killed mid-recovery', () => {
     const port = await freePort();
     const bot = execa(process.execPath, mainArgs, {
       cwd: checkout.root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: checkout.root,
-        SLACK_BOT_TOKEN: botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        DATABOX_ROOT: checkout.root,
-        DATABOX_STATE_DIR: checkout.stateDir,
-      },
+      env: botProcessEnv(checkout, slack, port),
       extendEnv: false,
       reject: false,
     });

@@ -1,6 +1,7 @@
 // Scenario 3's plans through the real Bolt app over signed HTTP, against the MotherDuck stand-in (one bot for the file):
 // every plan needs a teammate (path A's clone too), `at` is checked against the retention when a recovery is proposed
-// and again right before it runs, and path C drops the incident's leftover clones, which the postmortem names.
+// and again right before it runs, and path C, proposed from the button of validation's follow-up, drops the incident's
+// leftover clones, which the postmortem names.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness;
 let md: MotherDuckStandIn;
+/** When the harmless write of the set-up was made: the oldest automatic snapshot MotherDuck keeps with 7 days' retention. */
+let threeDaysAgo: string;
 
 blockNetwork();
 beforeAll(async () => {
@@ -35,7 +38,8 @@ beforeAll(async () => {
   const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
   await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
   md.takeSnapshot(md.live('databox'), 'before_migration', new Date(Date.now() - 15 * day));
-  await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(Date.now() - 3 * day));
+  threeDaysAgo = utc(Date.now() - 3 * day);
+  await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(`${threeDaysAgo.replace(' ', 'T')}Z`));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
@@ -79,7 +83,7 @@ describe('who may approve scenario 3', () => {
     expect(await md.value('databox', count)).toBe('30');
   });
 
-  it('the swap and the cleanup are a teammate\'s too; the clones left are listed, dropped by path C, and in the postmortem', async () => {
+  it("the swap and the cleanup are a teammate's too; the clones left are listed with a button that proposes path C, and in the postmortem", async () => {
     const slug = incident.replace(/-/g, '_');
     // The swap (second plan): the requester of path A cannot approve it either.
     await harness.click(newestPlan(), operator);
@@ -91,19 +95,55 @@ describe('who may approve scenario 3', () => {
     const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: Clones of this incident'));
     expect(followUp?.text).toBe(
       `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ` +
-        `When nobody needs them any more, drop them with path C: /databox recover motherduck path=c incident=${incident} (a teammate approves it).`,
+        'When nobody needs them any more, drop them with path C (a teammate approves it).',
     );
+    // In the incident's thread: a button saying what it does, and beside it the command that does the same.
+    const [cleanup, ...others] = slack.buttons('propose_follow_up');
+    expect(others).toEqual([]);
+    const root = slack.buttons('write_postmortem').find((b) => b.value === incident)!;
+    expect(cleanup?.threadTs).toBe(root.ts);
+    const elements = (followUp?.blocksParsed as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(elements.map((e) => e.text.text)).toEqual(['Plan cleanup of 2 leftover clones']);
+    expect(String(followUp?.blocks)).toContain(`Or type \`/databox recover motherduck path=c incident=${incident}\``);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
-    expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(`Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck:`);
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(
+      `Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} ` +
+        `(an approved cleanup drops them). When nobody needs them any more, drop them with path C (a teammate approves it). ` +
+        `Offered as a button: Plan cleanup of 2 leftover clones (\`recover motherduck path=c incident=${incident}\`).`,
+    );
     expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
       new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
     );
 
+    // A value of the right shape naming an offer the bot never made is refused, journaled, and proposes nothing.
+    const plans = slack.buttons('approve_plan').length;
+    await harness.click({ ...cleanup!, value: JSON.stringify({ run: `${incident}/3`, offer: 1 }) }, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain('this button offers a plan the bot never offered; nothing was proposed');
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').at(-1)?.data).toMatchObject({ action: 'propose_follow_up', value: `{"run":"${incident}/3","offer":1}` });
+    expect(slack.buttons('approve_plan')).toHaveLength(plans);
+
+    // The click proposes path C in the thread, journaled as the command it stands for; a second click proposes nothing new.
     md.sent.length = 0;
-    await recover(`path=c incident=${incident}`);
+    await harness.click(cleanup!, operator);
+    await harness.settle();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'command.received').at(-1)).toMatchObject({
+      actor: operator,
+      incident,
+      data: { text: `follow-up button: recover motherduck path=c incident=${incident}` },
+    });
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Path C')).at(-1);
+    expect(plan?.thread_ts).toBe(root.ts);
+    expect(String(plan?.blocks)).toContain('2 steps, 1 destructive · It has destructive steps: someone other than the requester must approve it.');
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+    await harness.click(cleanup!, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(new RegExp(`This plan is already proposed in this thread \\(\`${incident}/\\d+\`, Path C: Drop this incident's leftover clones\\) and waits for approval`));
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+
     await harness.click(newestPlan(), operator);
     await harness.settle();
     expect(md.liveDatabases(), 'the requester cannot drop them alone').toContain(`databox_broken_${slug}`);
@@ -121,6 +161,7 @@ describe('who may approve scenario 3', () => {
     ]);
     expect(changes()).toHaveLength(3);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
+    expect(slack.buttons('propose_follow_up'), 'the validation after the cleanup finds no clone and offers nothing').toHaveLength(1);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
@@ -139,11 +180,11 @@ describe('`at` at recovery time', () => {
     expect(lastResponse()).toMatch(
       new RegExp(
         `refused, nothing was run: The moment is in the past and within the retention in force \\(read again now\\): ${at} is older than the retention ` +
-          `\\(7 days: restorable from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC on\\): no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
+          `\\(7 days\\): the oldest moment still restorable is ${threeDaysAgo} UTC, so no path can reach it\\. Named snapshots from before it: 'before_migration' \\(`,
       ),
     );
     await recover(`path=a at="${at}"`);
-    expect(lastResponse()).toContain(`${at} is older than the retention (7 days`);
+    expect(lastResponse()).toContain(`${at} is older than the retention (7 days): the oldest moment still restorable is ${threeDaysAgo} UTC`);
     expect(slack.buttons('approve_plan'), 'no plan was proposed').toHaveLength(plans);
     expect(changes()).toEqual([]);
   });
@@ -158,7 +199,8 @@ describe('`at` at recovery time', () => {
     md.sent.length = 0;
     await recover(`path=b at="${ago(2 * day)}"`);
     const plan = newestPlan();
-    md.setRetentionDays('databox', 1);
+    // Set to 0 meanwhile: the snapshot active two days ago, replaced two hours ago, is no longer kept.
+    md.setRetentionDays('databox', 0);
     try {
       await harness.click(plan, teammate);
       await harness.settle();
@@ -167,6 +209,6 @@ describe('`at` at recovery time', () => {
     }
     expect(changes(), 'neither the snapshot nor the restore ran').toEqual([]);
     expect(await md.value('databox', count)).toBe('100');
-    expect(slack.allText()).toMatch(/is older than the retention \(1 day: restorable from/);
+    expect(slack.allText()).toMatch(/is older than the retention \(0 days\): the oldest moment still restorable is /);
   });
 });

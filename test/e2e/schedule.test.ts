@@ -1,8 +1,7 @@
 // Scenario 4 end to end through the real Bolt app: diagnose a stopped daemon from Dagster's recorded answers, recover with the
-// requester's own confirmation (daemon started detached, backfill of the diagnosed window through the CLI or GraphQL),
-// validate until marts are fresh.
+// requester's own confirmation (daemon started detached, backfill of the diagnosed window through GraphQL for the assets the
+// webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh.
 import fs from 'node:fs';
-import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +44,7 @@ afterEach(async () => {
 /** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before. */
 function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}): void {
   serveDagster({
+    DataboxAssetNodes: 'asset-nodes',
     ...more,
     DataboxRepositories: 'repositories',
     DataboxSchedules: 'schedules-daemon-stopped',
@@ -69,15 +69,6 @@ async function fillMarts(start: string, end: string): Promise<void> {
   }
 }
 
-/** The bundled runbooks, with scenario 4's backfill steps listing the asset keys GraphQL backfills. */
-function runbooksListingAssets(assets: string[]): string {
-  const dir = path.join(checkout.root, 'runbooks-with-assets');
-  fs.cpSync(path.resolve(import.meta.dirname, '../../runbooks'), dir, { recursive: true });
-  const file = path.join(dir, 'schedule.yml');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('        job: all_pipelines\n', `        job: all_pipelines\n        assets: [${assets.join(', ')}]\n`));
-  return dir;
-}
-
 /** The raw eBird table beside the marts, its days ending with the marts', so scenario 2 can diagnose a window. */
 async function addRawEbird(lastDay: string): Promise<void> {
   const instance = await DuckDBInstance.create(checkout.databasePath);
@@ -94,6 +85,13 @@ async function addRawEbird(lastDay: string): Promise<void> {
   }
 }
 
+/** The text of a step of the newest plan posted, as the approver sees it (its code block, newlines kept). */
+function planStep(number: number): string {
+  const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
+  const sections: string[] = JSON.parse(String(plan?.blocks)).filter((b: any) => b.type === 'section').map((b: any) => b.text.text);
+  return sections.find((text) => text.includes(`*${number}. `)) ?? '';
+}
+
 function message(startsWith: string): string {
   const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
   expect(found, `a message starting "${startsWith}"`).toBeDefined();
@@ -102,6 +100,10 @@ function message(startsWith: string): string {
 
 describe('/databox diagnose schedule and recover schedule', () => {
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
+    // The webserver answers the diagnosis, then stops answering: the plan cannot list the job's assets and says it uses the CLI.
+    nock(dagsterUrl)
+      .post('/graphql', (body: { query: string }) => body.query.includes('DataboxAssetNodes'))
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
     dagsterStoppedUntilStarted();
     checkout.behave({
       'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - Instance is configured with the following daemons\n', sleepMs: 120_000 },
@@ -128,7 +130,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const plan = slack.allText();
     expect(plan).toContain('uv run dagster-daemon run  (started detached and left running');
-    expect(plan).toContain(backfillCommand);
+    expect(planStep(2)).toContain(
+      `${backfillCommand}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)`,
+    );
 
     // Nothing here is destructive: the requester confirms it alone, still with the button, still on the record.
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
@@ -150,8 +154,16 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(started?.data.result).toMatchObject({ status: 'ok', outputs: { pid: expect.any(Number), startedAt: expect.stringMatching(/^2026-04-21T09:/) } });
   });
 
-  it('backfills through GraphQL launchPartitionBackfill where DAGSTER_URL is set: the mutation carries the window the diagnosis found', async () => {
-    const assets = ['ebird/fct_daily_bird_observations', 'noaa/fct_daily_weather', 'usgs/fct_daily_streamflow'];
+  it('backfills through GraphQL with the shipped runbook: the plan names the assets the webserver lists for all_pipelines and the window, and the mutation carries exactly those', async () => {
+    const assets = [
+      'analytics/fct_species_environment_daily',
+      'ebird/fct_daily_bird_observations',
+      'noaa/fct_daily_weather',
+      'raw_ebird/observations',
+      'raw_noaa/daily_weather',
+      'raw_usgs/streamflow',
+      'usgs/fct_daily_streamflow',
+    ];
     const mutations: Record<string, any>[] = [];
     dagsterStoppedUntilStarted({
       DataboxBackfill: async (request) => {
@@ -162,8 +174,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_RUNBOOKS_DIR: runbooksListingAssets(assets), DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' };
-    harness = await startBot(checkout, slack, env, clock);
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -173,7 +184,15 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
     await harness.submitModal(operator, modal, { from: '2026-04-18', to: '2026-04-20' });
     await harness.settle();
-    expect(slack.allText()).toContain(`GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-18 … 2026-04-20`);
+    // Looked up before the plan was posted: the plan shows what will be launched, before anyone approves it.
+    expect(planStep(2)).toContain(
+      [
+        `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-18 … 2026-04-20`,
+        '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
+        '# left out, not partitioned: analytics/dim_species',
+      ].join('\n'),
+    );
+    expect(slack.allText()).not.toContain('soda/contract_results');
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
@@ -192,15 +211,15 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().some((c) => c.command.includes('dagster job backfill'))).toBe(false);
     expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-18 to 2026-04-20 through the webserver');
     expect(slack.allText()).toContain('Validation succeeded');
+    // The approved plan, with the assets it names, is what the journal holds.
+    const proposed = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
+    expect(proposed?.data.run.steps.find((s: any) => s.id === 'backfill')).toMatchObject({ via: 'graphql', assetKeys: assets.map((key) => key.split('/')) });
   });
 
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
-    dagsterStoppedUntilStarted();
+    dagsterStoppedUntilStarted({ DataboxBackfill: 'backfill-python-error' });
     await addRawEbird('2026-04-17');
-    checkout.behave({
-      'uv run dagster-daemon run': { sleepMs: 120_000 },
-      [backfillCommand]: { stderr: "dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server\n", exit: 1 },
-    });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 } });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();

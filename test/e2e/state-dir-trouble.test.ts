@@ -5,11 +5,11 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
-import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
+import { botProcessEnv, startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import { blockActionBody, postSigned, signingSecret, slashCommandBody } from '../helpers/signed-request.js';
+import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 
@@ -45,16 +45,7 @@ describe('a state dir that cannot be written (a full tmpfs)', () => {
     const mountThenRun = 'mount -t tmpfs -o size=256k tmpfs "$0" && mkdir "$0/state" && exec "$@"';
     bot = execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', mountThenRun, volume, process.execPath, ...mainArgs], {
       cwd: checkout.root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: checkout.root,
-        SLACK_BOT_TOKEN: botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        DATABOX_ROOT: checkout.root,
-        DATABOX_STATE_DIR: stateDir,
-      },
+      env: botProcessEnv(checkout, slack, port, stateDir),
       extendEnv: false,
       reject: false,
       all: true,

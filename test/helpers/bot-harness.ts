@@ -33,6 +33,20 @@ export function withStandinPath(): void {
   if (!process.env.PATH?.startsWith(standinBin)) process.env.PATH = `${standinBin}:${process.env.PATH ?? ''}`;
 }
 
+/** The whole environment of the bot run as its own process (`src/main.ts`) in a checkout, on `port`, against the stand-in. */
+export function botProcessEnv(checkout: Checkout, slack: SlackStandIn, port: number, stateDir = checkout.stateDir): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: checkout.root,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    DATABOX_ROOT: checkout.root,
+    DATABOX_STATE_DIR: stateDir,
+  };
+}
+
 /** `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays) and its database targets. */
 export async function startBot(
   checkout: Checkout,

@@ -367,14 +367,20 @@ export class MotherDuckStandIn implements DatabaseTarget {
     return snapshot;
   }
 
-  /** Named snapshots always; automatic ones while within retention, and a database's newest (its active state). */
+  /**
+   * Named snapshots always; a database's newest (its active state); an automatic one while it has been replaced for
+   * less than the retention, as MotherDuck keeps them ("retained after becoming inactive"): its successor is recent.
+   */
   restorable(): Snapshot[] {
     const now = this.clock().getTime();
-    const newest = new Map<string, Snapshot>();
-    for (const s of this.snapshots) if ((newest.get(s.databaseId)?.createdTs.getTime() ?? -Infinity) <= s.createdTs.getTime()) newest.set(s.databaseId, s);
     return this.snapshots.filter((s) => {
+      if (s.name !== null) return true;
       const db = this.databases.find((d) => d.id === s.databaseId) as Database;
-      return s.name !== null || newest.get(s.databaseId) === s || s.createdTs.getTime() >= now - db.retentionDays * dayMs;
+      const later = this.snapshots
+        .filter((o) => o.databaseId === s.databaseId && o !== s && (o.createdTs > s.createdTs || (o.createdTs.getTime() === s.createdTs.getTime() && this.snapshots.indexOf(o) > this.snapshots.indexOf(s))))
+        .sort((a, b) => a.createdTs.getTime() - b.createdTs.getTime());
+      const replacedAt = later[0]?.createdTs.getTime();
+      return replacedAt === undefined || replacedAt >= now - db.retentionDays * dayMs;
     });
   }
 

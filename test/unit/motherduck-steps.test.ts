@@ -47,23 +47,32 @@ describe('snapshot-history', () => {
     expect(result.status).toBe('restorable');
     expect(result.summary).toBe('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days');
     expect(result.output).toContain('created_ts (UTC)');
-    expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-14 09:00:00', snapshotAt: '2026-04-20 11:00:00' });
+    expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-19 08:00:00', snapshotAt: '2026-04-20 11:00:00' });
     expect(md.sql()).toEqual([
       `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1\n ORDER BY created_ts DESC\n LIMIT 20`,
       `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)\n  FROM md_information_schema.databases\n WHERE name = $1`,
+      `SELECT min(created_ts)\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1\n   AND (snapshot_name IS NULL\n        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE database_name = $1))`,
+      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1 AND created_ts <= CAST($2 AS TIMESTAMP)\n ORDER BY created_ts DESC\n LIMIT 50`,
     ]);
-    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox']]);
+    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00']]);
   });
 
-  it('says a moment older than the retention cannot be reached, naming older named snapshots', async () => {
+  it('judges a moment by the snapshot active then: kept for the retention after it was replaced, not after it was made', async () => {
     const { md, ctx } = await standIn();
     md.setRetentionDays('databox', 1);
-    const session = await md.open({ writable: true });
-    await session.run(`CREATE SNAPSHOT 'before_cutover' OF "databox"`);
-    session.close();
-    const result = await runStep(history('2026-04-19 09:00:00'), ctx);
-    expect(result.status).toBe('too-old');
-    expect(result.summary).toMatch(/^2026-04-19 09:00:00 is older than the retention \(1 day: restorable from 2026-04-20 09:00:00 UTC on\): no path can reach it\. No named snapshot is older either$/);
+    // Made 49 hours before now, but replaced only 22 hours before now (at 2026-04-20 11:00): still kept.
+    const kept = await runStep(history('2026-04-19 08:30:00'), ctx);
+    expect(kept.status).toBe('restorable');
+    expect(kept.summary).toMatch(/^2026-04-19 08:30:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC/);
+
+    // A named snapshot at 09:00 replaced it more than a day ago: automatic snapshots before 2026-04-20 11:00 are gone.
+    md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-19 09:00:00'));
+    const gone = await runStep(history('2026-04-19 12:00:00'), ctx);
+    expect(gone.status).toBe('too-old');
+    expect(gone.summary).toBe(
+      "2026-04-19 12:00:00 is older than the retention (1 day): the oldest moment still restorable is 2026-04-20 11:00:00 UTC, so no path can reach it. Named snapshots from before it: 'before_cutover' (2026-04-19 09:00:00)",
+    );
+    expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00)" });
   });
 
   it('fails a moment in the future as read when it runs (a plan approved later reads it again)', async () => {

@@ -6,17 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { planHash } from '../../src/engine/resolve.js';
-import { IncidentService } from '../../src/incidents/service.js';
-import { IncidentState, type Run } from '../../src/incidents/state.js';
+import type { IncidentService } from '../../src/incidents/service.js';
+import type { Run } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
-import { createLogger } from '../../src/logger.js';
 import { processAlive } from '../../src/process/alive.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
-import { runCommand } from '../../src/process/run-command.js';
-import { loadRunbooks } from '../../src/runbook/load.js';
 import { Checkout, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { openEngine } from '../helpers/engine.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
 import { projectRoot, scriptsDir } from '../support/fixtures.js';
 
@@ -28,16 +25,7 @@ afterEach(() => {
 });
 
 function engine(checkout: Checkout, offered: string[] = []): { service: IncidentService; journal: Journal } {
-  const config = loadConfig({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
-  const journal = new Journal(config.stateDir);
-  const state = new IncidentState();
-  journal.onRecord((record) => state.apply(record));
-  journal.load();
-  const service = new IncidentService(
-    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-    quietReporter({ rollbackOffered: async (_incident, run) => void offered.push(run.id) }),
-  );
-  return { service, journal };
+  return openEngine(checkout.root, checkout.stateDir, quietReporter({ rollbackOffered: async (_incident, run) => void offered.push(run.id) }));
 }
 
 /** A recovery on the record as running in `runner`, which started the commands `processes`. */
@@ -145,19 +133,19 @@ describe('what an interrupted run left running', () => {
 });
 
 /** A path A plan with one real move step, on the record as running in a process that is gone, that step started. */
-function runningMove(checkout: Checkout, intent?: { from: string; to: string }): string {
+function runningMove(checkout: Checkout, intent?: { from: string; to: string }, action: 'move' | 'copy' = 'move'): string {
   const journal = new Journal(checkout.stateDir);
   journal.load();
   const incident = 'dbx-20260420-0c0c';
   const runId = `${incident}/1`;
-  const step = { id: 'move_db', kind: 'move', title: 'Back up the broken file', from: checkout.databasePath, to: `${checkout.databasePath}.broken`, ifMissing: 'skip', ifTaken: 'suffix', mutates: true, destructive: true, timeoutMs: 60_000, guard: false, acceptStatuses: [] };
+  const step = { id: 'move_db', kind: action === 'move' ? 'move' : 'copy-file', title: 'Back up the broken file', from: checkout.databasePath, to: `${checkout.databasePath}.broken`, ifMissing: 'skip', ifTaken: 'suffix', mutates: true, destructive: true, timeoutMs: 60_000, guard: false, acceptStatuses: [] };
   const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A', steps: [step], hash: planHash([step] as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
   journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
   journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
   journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: 999_999_999, start: '1', ...here() } });
   journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: 'move_db', index: 0 } });
-  if (intent) journal.append({ type: 'step.intent', incident, actor: 'databox-bot', data: { runId, action: 'move', ...intent } });
+  if (intent) journal.append({ type: 'step.intent', incident, actor: 'databox-bot', data: { runId, action, ...intent } });
   return runId;
 }
 
@@ -211,6 +199,17 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     runningMove(checkout);
     const { result } = settledMove(engine(checkout).service);
     expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/before it touched any file/) });
+  });
+
+  it('finds a copy done when its target is there (it appears by one link, after the copy was checked), not done otherwise', () => {
+    const [done, notDone] = [newCheckout(), newCheckout()];
+    for (const checkout of [done, notDone]) {
+      writeGarbage(checkout.databasePath);
+      runningMove(checkout, { from: checkout.databasePath, to: `${checkout.databasePath}.broken` }, 'copy');
+    }
+    fs.copyFileSync(done.databasePath, `${done.databasePath}.broken`);
+    expect(settledMove(engine(done).service).result).toMatchObject({ status: 'ok', outputs: { to: `${done.databasePath}.broken` } });
+    expect(settledMove(engine(notDone).service).result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/not done: .* is not there/) });
   });
 
   it('is "unknown" when the move was cut between its link and its unlink: both names, one file, nothing lost', () => {

@@ -322,7 +322,27 @@ const motherduckCases: Planted[] = [
     },
     refusal: [
       'at validation.followUps[0].when.status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, skipped, failed, timeout',
-      'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, problem, status, summary',
+      'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, count, clones, problem, status, summary',
+    ],
+  },
+  {
+    name: "a follow-up's button naming a path that does not exist, in a label reading an output its step does not have",
+    plant: (doc) => {
+      doc.validation.followUps[0].proposes = { path: 'd', label: 'Plan cleanup of {{steps.leftovers.clone}}' };
+    },
+    refusal: [
+      'at validation.followUps[0].proposes.label: {{steps.leftovers.clone}}: step "leftovers" (leftover-clones) has no output "clone" (did you mean "clones"?); it has: databases, dropped, count, clones, problem, status, summary',
+      'at validation.followUps[0].proposes.path: no recovery path "d" (did you mean "a"?)',
+    ],
+  },
+  {
+    name: "a follow-up's button giving a parameter its path does not take, and leaving out one it needs",
+    plant: (doc) => {
+      doc.validation.followUps[0].proposes = { path: 'b', label: 'Restore in place', params: { when: '{{incident_id}}' } };
+    },
+    refusal: [
+      'at validation.followUps[0].proposes.params.when: path b takes no parameter "when"; it takes: at',
+      'at validation.followUps[0].proposes.params: path b needs at: give it in params',
     ],
   },
 ];

@@ -1,6 +1,7 @@
 // The dagster-backfill step kind: the explicit backfill of a window, via GraphQL launchPartitionBackfill or `dagster job backfill`.
 import { z } from 'zod';
 import { backfillArgv, runBackfill } from '../../dagster/backfill.js';
+import { jobPartitionedAssets, type JobAssets } from '../../dagster/job-assets.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
@@ -9,25 +10,58 @@ import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('dagster-backfill'),
-  /** The partitioned job the CLI backfills, such as all_pipelines. */
+  /**
+   * The partitioned job the CLI backfills, such as all_pipelines. Where DAGSTER_URL is set and no assets are listed, the
+   * webserver is asked for this job's daily-partitioned assets when the plan is made, and those are backfilled through GraphQL.
+   */
   job: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
   /** The Definitions file, relative to the checkout. */
   definitionsFile: template,
-  /** Asset keys ("ebird/fct_daily_bird_observations") the GraphQL backfill covers; without them the CLI is used. */
+  /** Asset keys ("ebird/fct_daily_bird_observations") the GraphQL backfill covers, instead of the job's as the webserver lists them. */
   assets: z.array(z.string().regex(/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*$/)).default([]),
   from: template,
   to: template,
 });
 
 type Parsed = z.output<typeof schema>;
-export type DagsterBackfillStep = Parsed & { via: 'graphql' | 'cli' } & ResolvedCommon;
+
+export type DagsterBackfillStep = Parsed & {
+  via: 'graphql' | 'cli';
+  /** The exact asset keys the GraphQL backfill covers: the runbook's, or the job's as the webserver listed them. */
+  assetKeys: string[][];
+  /** Set when the webserver listed them: how they are partitioned, and the job's assets left out (no partitions). */
+  discovered?: { partitioning: string[]; unpartitioned: string[] };
+  /** Why the CLI backfills although DAGSTER_URL is set. */
+  cliBecause?: string;
+} & ResolvedCommon;
+
+/** Where the backfill goes, decided when the plan is made so that the plan names it: the webserver, or the CLI and why. */
+function route(step: Parsed, url: string | undefined, prepared: unknown): Pick<DagsterBackfillStep, 'via' | 'assetKeys' | 'discovered' | 'cliBecause'> {
+  if (!url) return { via: 'cli', assetKeys: [] };
+  if (step.assets.length > 0) return { via: 'graphql', assetKeys: step.assets.map((key) => key.split('/')) };
+  const answer = prepared as JobAssets | undefined;
+  if (!answer) return { via: 'cli', assetKeys: [], cliBecause: `the assets of job ${step.job} were not looked up` };
+  if (!answer.found) return { via: 'cli', assetKeys: [], cliBecause: answer.reason };
+  return { via: 'graphql', assetKeys: answer.assetKeys, discovered: { partitioning: answer.partitioning, unpartitioned: answer.unpartitioned } };
+}
+
+function describeGraphql(step: DagsterBackfillStep): string {
+  const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`];
+  if (step.discovered) {
+    const partitioning = step.discovered.partitioning.length > 0 ? ` (${step.discovered.partitioning.join('; ')})` : '';
+    lines.push(`# the partitioned assets of job ${step.job}, as the webserver listed them when this plan was made${partitioning}`);
+    if (step.discovered.unpartitioned.length > 0) lines.push(`# left out, not partitioned: ${step.discovered.unpartitioned.join(', ')}`);
+  }
+  return lines.join('\n');
+}
 
 export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const result = await runBackfill({
     window: { from: step.from, to: step.to },
     client: step.via === 'graphql' ? (ctx.dagster ?? defaultDagsterRunTools).client : undefined,
-    assetKeys: step.assets.map((key) => key.split('/')),
+    // A plan journaled before assetKeys existed names its assets in `assets` only.
+    assetKeys: step.assetKeys ?? step.assets.map((key) => key.split('/')),
     cli: { job: step.job, definitionsFile: step.definitionsFile },
     cwd: ctx.root,
     runCommand: ctx.runCommand,
@@ -57,16 +91,20 @@ export const dagsterBackfillStepKind = defineStepKind({
     { at: ['to'], template: step.to, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
   ],
-  resolve: (step, tools) => ({
+  // Only where the webserver would be used and the runbook lists no assets: the job's assets, looked up before the plan.
+  prepare: async (step, { dagster }) =>
+    dagster.url && dagster.client && step.assets.length === 0 ? jobPartitionedAssets(dagster.client, step.job, dagster.location) : undefined,
+  resolve: (step, tools): Omit<DagsterBackfillStep, keyof ResolvedCommon> => ({
     ...step,
     from: tools.text(step.from),
     to: tools.text(step.to),
     definitionsFile: tools.text(step.definitionsFile),
-    via: tools.dagster.url && step.assets.length > 0 ? 'graphql' : 'cli',
+    ...route(step, tools.dagster.url, tools.prepared),
   }),
-  describe: (step, { showArg }) =>
-    step.via === 'graphql'
-      ? `GraphQL launchPartitionBackfill: assets ${step.assets.join(', ')}, partitions ${step.from} … ${step.to}`
-      : backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to }).map(showArg).join(' '),
+  describe: (step, { showArg }) => {
+    if (step.via === 'graphql') return describeGraphql(step);
+    const argv = backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to }).map(showArg).join(' ');
+    return step.cliBecause ? `${argv}\n# through the CLI, not the webserver: ${step.cliBecause}` : argv;
+  },
   run: runDagsterBackfillStep,
 });

@@ -1,5 +1,6 @@
 // The shape of one step kind's module: its runbook schema, what its runs can produce, how it resolves, reads in a plan and runs.
 import type { z } from 'zod';
+import type { DagsterClient } from '../../dagster/graphql-client.js';
 import type { StepCommon } from '../../runbook/step-common.js';
 import type { TemplateContext } from '../../runbook/template.js';
 import type { StepResult } from '../types.js';
@@ -54,6 +55,18 @@ export interface ResolveTools {
   dagster: DagsterSettings;
   /** The plan's clock: a timestamp literal must be before it. */
   now: Date;
+  /** What the kind's `prepare` answered for this step when the plan was made; undefined when it has none or was not asked. */
+  prepared?: unknown;
+}
+
+/** What a kind may ask before a plan is made, so the plan shows what will run rather than finding it out at run time. */
+export interface PrepareTools {
+  dagster: DagsterSettings & {
+    /** Undefined when DAGSTER_URL is not set. */
+    client?: DagsterClient;
+    /** The configured code location (DAGSTER_LOCATION), when there is one. */
+    location?: string;
+  };
 }
 
 export interface DagsterSettings {
@@ -91,6 +104,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   templates(step: Parsed<S>): TemplateUse[];
   /** Checks the names of other steps it refers to. */
   references?(step: Parsed<S>, scope: StepReferences): StepIssue[];
+  /**
+   * Looks up, before the plan is made, what the plan must name (the assets a Dagster job backfills, say); the answer is
+   * `tools.prepared` in resolve. A lookup that fails is an answer too (resolve says what it does instead): it never throws.
+   */
+  prepare?(step: Parsed<S>, tools: PrepareTools): Promise<unknown>;
   /** Fills in every template: the exact argv, paths and SQL that will run. */
   resolve(step: Parsed<S>, tools: ResolveTools): R;
   /** Steps the engine runs right before this one, shown in the plan like any other. */

@@ -17,13 +17,16 @@ const schema = z.strictObject({
 
 export type LeftoverClonesStep = z.output<typeof schema> & ResolvedCommon;
 
+/** "2 leftover clones", "1 leftover clone": how many, as a follow-up's button says it. */
+const clonesPhrase = (count: number) => `${count} leftover clone${count === 1 ? '' : 's'}`;
+
 const listSql = (names: readonly string[]) => `SELECT name FROM md_information_schema.databases WHERE name IN (${names.map(databaseNameLiteral).join(', ')}) ORDER BY name`;
 
 export const leftoverClonesStepKind = defineStepKind({
   kind: 'leftover-clones',
   schema,
   statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
-  outputs: ['databases', 'dropped', 'problem'],
+  outputs: ['databases', 'dropped', 'count', 'clones', 'problem'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.drop && !(step.mutates && step.destructive) ? [{ at: ['drop'], message: 'dropping databases is destructive: set mutates: true and destructive: true' }] : []),
   templates: (step) => step.databases.map((name, i) => ({ at: ['databases', i], template: name, as: 'text' as const })),
@@ -39,7 +42,7 @@ export const leftoverClonesStepKind = defineStepKind({
           status: existing.length > 0 ? 'leftovers' : 'ok',
           summary: existing.length > 0 ? `left on MotherDuck: ${existing.join(', ')} (an approved cleanup drops them)` : 'no clone of this incident is left',
           durationMs: elapsedSince(started),
-          outputs: { databases: existing, dropped: [] },
+          outputs: { databases: existing, dropped: [], count: existing.length, clones: clonesPhrase(existing.length) },
         };
       }
       const dropped: string[] = [];
@@ -51,7 +54,7 @@ export const leftoverClonesStepKind = defineStepKind({
         status: 'ok',
         summary: dropped.length > 0 ? `dropped ${dropped.join(', ')} (UNDROP DATABASE brings one back within the retention)` : 'nothing to drop: no clone of this incident is left',
         durationMs: elapsedSince(started),
-        outputs: { databases: existing, dropped },
+        outputs: { databases: existing, dropped, count: existing.length, clones: clonesPhrase(existing.length) },
       };
     }),
 });

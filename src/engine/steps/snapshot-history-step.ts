@@ -20,7 +20,7 @@ const schema = z.strictObject({
 
 export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
 
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): { snapshots: string; retention: string } {
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore', string> {
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
@@ -30,6 +30,16 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): { 
     retention: `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)
   FROM md_information_schema.databases
  WHERE name = $1`,
+    oldestKept: `SELECT min(created_ts)
+  FROM md_information_schema.database_snapshots
+ WHERE database_name = $1
+   AND (snapshot_name IS NULL
+        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE database_name = $1))`,
+    atOrBefore: `SELECT snapshot_id, snapshot_name, created_ts, user_name
+  FROM md_information_schema.database_snapshots
+ WHERE database_name = $1 AND created_ts <= CAST($2 AS TIMESTAMP)
+ ORDER BY created_ts DESC
+ LIMIT 50`,
   };
 }
 
@@ -41,23 +51,30 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     const rows = (await session.run(sql.snapshots, [step.database])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19), String(r[3] ?? '')] as Row);
     const retentionRow = (await session.run(sql.retention, [step.database])).rows[0];
     if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
-    const retention = String(retentionRow[0]);
     const retentionSeconds = Number(retentionRow[1]);
+    // DuckDB writes an empty interval as 00:00:00.
+    const retention = retentionSeconds === 0 ? '0 days' : String(retentionRow[0]);
     const now = ctx.clock();
-    const restorableFrom = new Date(now.getTime() - retentionSeconds * 1000);
+    // MotherDuck keeps an automatic snapshot for the retention after a newer one replaced it, so the oldest automatic
+    // snapshot still listed (or the active one, which may be named) is the oldest moment SNAPSHOT_TIME can reach.
+    const oldestKept = (await session.run(sql.oldestKept, [step.database])).rows[0]?.[0];
+    const restorableFrom = oldestKept === null || oldestKept === undefined ? '' : String(oldestKept).slice(0, 19);
     const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', created, user]));
     const named = rows.filter((r) => r[1] !== null);
     const base = {
       snapshots: rows.map(([id, name, created, user]) => ({ id, name, created, user })),
       retention,
       retentionDays: Math.round((retentionSeconds / 86_400) * 100) / 100,
-      restorableFrom: formatUtcTimestamp(restorableFrom),
+      restorableFrom,
       newest: rows[0]?.[2] ?? '',
     };
+    const kept = restorableFrom
+      ? `automatic snapshots from ${restorableFrom} UTC on can be restored (each is kept ${retention} after a newer one replaces it)`
+      : 'no automatic snapshot is kept';
     const done = (status: string, summary: string, extra: Record<string, unknown> = {}): StepResult => ({
       status,
       summary,
-      output: `${table}\nretention: ${retention} (automatic snapshots from ${base.restorableFrom} UTC on can be restored; named snapshots are kept until unnamed)`,
+      output: `${table}\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`,
       durationMs: elapsedSince(started),
       outputs: { ...base, namedOlder: '', snapshotAt: '', ...extra },
     });
@@ -65,23 +82,21 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     if (rows.length === 0 || (retentionSeconds === 0 && named.length === 0)) {
       return done('no-snapshots', `no snapshot can restore ${step.database}: ${listed} — the plan has no point-in-time restore, or its retention is 0`);
     }
-    if (!step.at) return done('ok', `${listed}; newest ${base.newest} UTC`);
+    if (!step.at) return done('ok', `${listed}; newest ${base.newest} UTC${restorableFrom ? `; restorable from ${restorableFrom} UTC on` : ''}`);
     const at = parseUtcTimestamp(step.at);
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
     // Read again when a plan runs, not only when it was proposed: no snapshot can be from a moment still to come.
     if (at.getTime() > now.getTime()) return fail(`at=${step.at} is in the future (it is ${formatUtcTimestamp(now)} UTC): no snapshot can be from then`);
-    const namedOlder = named.filter((r) => r[2] <= step.at).map((r) => `'${r[1]}' (${r[2]})`);
-    if (at.getTime() < restorableFrom.getTime()) {
+    const before = (await session.run(sql.atOrBefore, [step.database, step.at])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19)] as const);
+    const namedOlder = before.filter((r) => r[1] !== null).map((r) => `'${r[1]}' (${r[2]})`);
+    const picked = before[0];
+    if (!restorableFrom || step.at < restorableFrom || !picked) {
       return done(
         'too-old',
-        `${step.at} is older than the retention (${retention}: restorable from ${base.restorableFrom} UTC on): no path can reach it. ` +
+        `${step.at} is older than the retention (${retention}): ${restorableFrom ? `the oldest moment still restorable is ${restorableFrom} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
           (namedOlder.length > 0 ? `Named snapshots from before it: ${namedOlder.join(', ')}` : 'No named snapshot is older either'),
         { namedOlder: namedOlder.join(', ') },
       );
-    }
-    const picked = rows.filter((r) => r[2] <= step.at)[0];
-    if (!picked) {
-      return done('too-old', `no snapshot of ${step.database} is from ${step.at} or before (the oldest listed is ${rows.at(-1)?.[2]} UTC)`, { namedOlder: namedOlder.join(', ') });
     }
     return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${picked[2]} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, {
       snapshotAt: picked[2],
@@ -103,7 +118,10 @@ export const snapshotHistoryStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at) }),
   describe: (step) => {
     const sql = snapshotHistorySql(step);
-    return `${sql.snapshots}\n-- bound: $1 = '${step.database}'\n${sql.retention}\n-- bound: $1 = '${step.database}'${step.at ? `\n-- then: can ${step.at} UTC still be restored?` : ''}`;
+    return (
+      `${sql.snapshots}\n-- bound: $1 = '${step.database}'\n${sql.retention}\n-- bound: $1 = '${step.database}'\n${sql.oldestKept}\n-- bound: $1 = '${step.database}'` +
+      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${step.database}', $2 = '${step.at}'` : '')
+    );
   },
   run: runSnapshotHistory,
 });

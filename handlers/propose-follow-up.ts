@@ -1,0 +1,57 @@
+// What happens when someone clicks a validation follow-up's plan button (path C, "Plan cleanup of 2 leftover clones"):
+// the plan the bot offered is proposed in the incident's thread exactly as the typed `/databox recover …` would.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { pendingProposal, planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
+import { actionIds } from '../src/slack/blocks.js';
+import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
+import { commandLimitText } from '../src/slack/command-limit.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import type { HandlerDeps } from './index.js';
+
+export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
+  app.action<BlockButtonAction>(actionIds.proposeFollowUp, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? '';
+    const user = body.user.id;
+    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
+    try {
+      const offer = issuedOffer(deps, action.value, user);
+      const typed = planOfferCommand(offer);
+      // Journaled as the command it stands for, before the checks a typed command gets too.
+      deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident);
+      const allowed = deps.commandLimit.take(user);
+      if (!allowed.ok) {
+        await tellEphemeral(client, deps.redact, audience, commandLimitText(deps.commandLimit, allowed.retryInMs));
+        return;
+      }
+      await deps.access.requireRequester(user);
+      deps.queue.push(`${typed} from a follow-up`, async () => {
+        try {
+          const proposed = pendingProposal(deps.service.incident(offer.incident), offer, new Date());
+          if (proposed) {
+            await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(proposed.id)}\`, ${escapeMrkdwn(proposed.title)}) and waits for approval. Nothing new was proposed.`);
+            return;
+          }
+          await deps.service.start({ verb: 'recover', scenario: offer.scenario, path: offer.path, params: offer.params, incident: offer.incident }, user, 'slack');
+        } catch (error) {
+          await fail(error);
+        }
+      });
+    } catch (error) {
+      await fail(error);
+    }
+  });
+}
+
+/** The offer the button names, only if the bot made it: any other value is refused and journaled as such. */
+function issuedOffer(deps: HandlerDeps, value: unknown, user: string): PlanOffer {
+  try {
+    const { run, offer } = readButtonValue(value, planOfferButton);
+    return deps.service.offeredPlan(run, offer);
+  } catch (error) {
+    deps.service.recordRefusal(user, { reason: 'a follow-up button naming a plan the bot never offered', kind: 'block_actions', action: actionIds.proposeFollowUp, value: String(value).slice(0, 200) });
+    throw error;
+  }
+}

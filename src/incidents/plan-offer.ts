@@ -1,0 +1,43 @@
+// A plan a validation follow-up offers (path C, the cleanup, after leftover clones were found): what its button proposes.
+import type { followUp } from '../runbook/schema.js';
+import { render, type TemplateContext } from '../runbook/template.js';
+import type { z } from 'zod';
+import type { Incident, Run } from './state.js';
+
+/**
+ * A recovery path of the incident's own scenario, ready to propose in that incident as a typed `recover` would. It is
+ * journaled with the follow-up and kept on the validation run (Run.planOffers), so a click can be checked against it.
+ */
+export interface PlanOffer {
+  scenario: string;
+  incident: string;
+  path: string;
+  /** Its place among the validation's offers: what the button's value names. */
+  index: number;
+  /** What the plan does, as the button says it: "Plan cleanup of 2 leftover clones". */
+  label: string;
+  /** The path's parameters, filled in from the validation; an empty one is left out. */
+  params: Record<string, string>;
+}
+
+type Proposes = NonNullable<z.output<typeof followUp>['proposes']>;
+
+/** The offer a follow-up's `proposes` makes, its label and parameters rendered with the validation's values. */
+export function planOffer(where: Pick<PlanOffer, 'incident' | 'scenario' | 'index'>, proposes: Proposes, values: TemplateContext): PlanOffer {
+  const params = Object.fromEntries(Object.entries(proposes.params).map(([name, template]) => [name, render(template, values)]).filter(([, value]) => value !== ''));
+  return { ...where, path: proposes.path, label: render(proposes.label, values), params };
+}
+
+/** The command that proposes the same plan, as it would be typed: `recover motherduck path=c incident=dbx-…`. */
+export function planOfferCommand(offer: Pick<PlanOffer, 'scenario' | 'path' | 'params' | 'incident'>): string {
+  const quoted = (value: string) => (/^[^\s"]+$/.test(value) ? value : `"${value}"`);
+  return ['recover', offer.scenario, `path=${offer.path}`, ...Object.entries(offer.params).map(([name, value]) => `${name}=${quoted(value)}`), `incident=${offer.incident}`].join(' ');
+}
+
+/** The plan the same offer already proposed and still waiting for approval (a double click, a second person), if any. */
+export function pendingProposal(incident: Incident, offer: PlanOffer, now: Date): Run | undefined {
+  const same = (params: Record<string, string>) => JSON.stringify(Object.entries(params).sort()) === JSON.stringify(Object.entries(offer.params).sort());
+  return incident.runs.find(
+    (run) => run.kind === 'recovery' && run.pathId === offer.path && run.status === 'pending' && (!run.expiresAt || Date.parse(run.expiresAt) > now.getTime()) && same(run.params),
+  );
+}
