@@ -247,7 +247,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
         },
       ],
     },
-    context(`The button posts the plan here for approval, nothing runs before it is approved. Or type \`/databox ${escapeMrkdwn(planOfferCommand(offer))}\``),
+    context(`The button posts the plan here for approval; nothing runs until it is approved. Or type \`/databox ${escapeMrkdwn(planOfferCommand(offer))}\``),
   ];
 }
 

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
+import { IncidentState } from '../../src/incidents/state.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
@@ -15,6 +17,8 @@ import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
+/** Not in DATABOX_REQUESTERS: may diagnose and approve, not propose a recovery. */
+const bystander = 'U0BYSTANDER';
 const token = 'md-plans-secret-token-value-0077';
 const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
 const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
@@ -41,7 +45,7 @@ beforeAll(async () => {
   threeDaysAgo = utc(Date.now() - 3 * day);
   await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(`${threeDaysAgo.replace(' ', 'T')}Z`));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
-  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
+  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck', DATABOX_REQUESTERS: `${operator},${teammate}` }, undefined, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
   });
 });
@@ -118,12 +122,27 @@ describe('who may approve scenario 3', () => {
       new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
     );
 
+    // The offer is in the journal, so the button still works after a restart (the state is rebuilt from it).
+    const rebuilt = new IncidentState();
+    for (const record of journalRecordsOf(checkout)) rebuilt.apply(record as JournalRecord);
+    expect(rebuilt.runs.get(`${incident}/3`)?.planOffers).toEqual([{ scenario: 'motherduck', incident, path: 'c', index: 0, label: 'Plan cleanup of 2 leftover clones', params: {} }]);
+    expect(JSON.parse(cleanup!.value)).toEqual({ run: `${incident}/3`, offer: 0 });
+
     // A value of the right shape naming an offer the bot never made is refused, journaled, and proposes nothing.
     const plans = slack.buttons('approve_plan').length;
     await harness.click({ ...cleanup!, value: JSON.stringify({ run: `${incident}/3`, offer: 1 }) }, operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toContain('this button offers a plan the bot never offered; nothing was proposed');
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').at(-1)?.data).toMatchObject({ action: 'propose_follow_up', value: `{"run":"${incident}/3","offer":1}` });
+    // The real button clicked from another workspace is refused before any listener runs.
+    await harness.click(cleanup!, operator, { team: { id: 'T0ELSEWHERE', domain: 'elsewhere' }, userTeamId: 'T0ELSEWHERE' });
+    await harness.settle();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').at(-1)?.data.reason).toContain('another Slack workspace (T0ELSEWHERE)');
+    expect(slack.buttons('approve_plan')).toHaveLength(plans);
+    // Someone who may not start recoveries cannot start this one with the button either.
+    await harness.click(cleanup!, bystander);
+    await harness.settle();
+    expect(slack.ephemerals(bystander).at(-1)).toContain(`refused: only these people and groups may start recoveries and rollbacks: <@${operator}>, <@${teammate}>`);
     expect(slack.buttons('approve_plan')).toHaveLength(plans);
 
     // The click proposes path C in the thread, journaled as the command it stands for; a second click proposes nothing new.
