@@ -61,9 +61,15 @@ export class OutputSpool {
   /** Takes redacted text; false when the caller should pause its source until `whenDrained` calls back. */
   write(text: string): boolean {
     if (!text || !this.stream || this.problem) return true;
-    const buffer = Buffer.from(text, 'utf8');
     const room = this.limits.bytes - this.bytes;
-    if (this.late.length === 0 && this.omitted === 0 && buffer.length <= room) return this.put(buffer);
+    const length = Buffer.byteLength(text, 'utf8');
+    if (this.late.length === 0 && length <= room) {
+      // The usual case, with no copy of the text: the file stream encodes it as it writes.
+      this.bytes += length;
+      this.hash.update(text, 'utf8');
+      return this.stream.write(text, 'utf8');
+    }
+    const buffer = Buffer.from(text, 'utf8');
     const ok = room > 0 ? this.put(buffer.subarray(0, room)) : true;
     const rest = room > 0 ? buffer.subarray(room) : buffer;
     this.late.push(Buffer.from(rest));

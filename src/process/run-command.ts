@@ -46,9 +46,9 @@ export interface CommandResult {
 
 export type CommandRunner = (request: CommandRequest) => Promise<CommandResult>;
 
-/** What is held in memory of a long output: its first MiB and its last 3 MiB (the whole of it goes to the spool file). */
-export const headLimit = 1024 * 1024;
-export const tailLimit = 3 * 1024 * 1024;
+/** What is held in memory of a long output: its first 256 KiB and its last 768 KiB (the whole of it goes to the spool file). */
+export const headLimit = 256 * 1024;
+export const tailLimit = 768 * 1024;
 const killGraceMs = 5_000;
 
 /**

@@ -122,7 +122,8 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     onStart: (pid) => ctx.processStarted?.(pid, step.argv),
     onOutput: (text) => {
       // Only complete lines are shown, redacted as a whole: a secret may arrive split across two chunks.
-      recent = (recent + text).slice(-recentChars);
+      // Only the end of a chunk can matter: a long output does not copy every chunk whole once more.
+      recent = (recent + (text.length > recentChars ? text.slice(-recentChars) : text)).slice(-recentChars);
       const complete = recent.slice(0, recent.lastIndexOf('\n') + 1);
       // A progress line at most every few seconds: the latest complete line of output.
       const now = Date.now();
