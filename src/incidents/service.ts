@@ -25,6 +25,7 @@ import { engineValues, stepOutputs, templateContext, withScopedValues, type Scop
 import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
+import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { planOffer, type PlanOffer } from './plan-offer.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
@@ -332,7 +333,10 @@ export class IncidentService {
       // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
       this.deps.journal.requireWritable();
       const recovery = this.recoveryPath(rb, command.path);
-      const params = await this.parameters(rb, recovery.parameters, command.params, recovery.requires);
+      // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
+      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, existing, command.params), recovery.requires).catch(
+        (error: unknown) => Promise.reject(explainMissing(error, existing)),
+      );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));

@@ -61,6 +61,7 @@ const cases: [string, string, RegExp][] = [
   ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
   ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
+  ['a missed window not given and no incident to take it from', 'recover schedule', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
   ['a backup that is a directory', 'recover duckdb path=b backup=data', /is a directory, expected a file/],
   ['a backup that is not DuckDB', 'recover duckdb path=b backup=notes.txt', /does not open read-only as a DuckDB database/],
   ['the database itself as the backup', 'recover duckdb path=b backup=data/databox.duckdb', /backup=data\/databox.duckdb is the database file itself/],

@@ -1,6 +1,7 @@
 // Scenario 4 end to end through the real Bolt app: diagnose a stopped daemon from Dagster's recorded answers, recover with the
 // requester's own confirmation (daemon started detached, backfill of the diagnosed window through GraphQL for the assets the
-// webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh.
+// webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh; paused schedules
+// recovered by a typed command that leaves the window to the diagnosis (path B: start every schedule, then backfill).
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -266,6 +267,56 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(String(link?.text)).toMatch(
       new RegExp(`^<@U0ONCALL> opened incident \`${backfillIncident}\` \\(Partial backfill of a single source.*\\) with \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`; <https://databox\\.slack\\.com/archives/`),
     );
+  });
+
+  it('recovers paused schedules typed without a window: path B starts every schedule, then backfills the window the diagnosis found', async () => {
+    // The webserver cannot list the job's assets, so the backfill goes through the CLI and the stand-in uv records both argvs.
+    nock(dagsterUrl)
+      .post('/graphql', (body: { query: string }) => body.query.includes('DataboxAssetNodes'))
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
+        return answer;
+      },
+    });
+    checkout.behave({
+      'uv run dagster schedule start --start-all -f packages/databox/databox/orchestration/definitions.py': { stdoutFile: 'dagster/cli/schedule-start-all.txt' },
+      [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
+      'task verify': { stdout: 'verify: 4 marts fresh\n' },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Schedules paused');
+    expect(verdict).toContain('2026-04-18 … 2026-04-20');
+    expect(slack.buttons('choose_path_b')).toHaveLength(1);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    // Typed, not clicked: no from/to, so the plan backfills the window the diagnosis found.
+    const typed = await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    expect(typed.status).toBe(200);
+    await harness.settle();
+    expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
+    expect(planStep(1)).toContain('uv run dagster schedule start --start-all -f packages/databox/databox/orchestration/definitions.py');
+    expect(planStep(2)).toContain(backfillCommand);
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Validation succeeded');
+    const uv = checkout.calls().filter((c) => c.tool === 'uv').map((c) => c.args);
+    expect(uv).toEqual([
+      ['run', 'dagster', 'schedule', 'start', '--start-all', '-f', 'packages/databox/databox/orchestration/definitions.py'],
+      ['run', 'dagster', 'job', 'backfill', '-j', 'all_pipelines', '--from', '2026-04-18', '--to', '2026-04-20', '--noprompt', '-f', 'packages/databox/databox/orchestration/definitions.py'],
+    ]);
+    expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
+    expect(slack.allText()).toContain('Started all schedules for repository __repository__');
   });
 
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {

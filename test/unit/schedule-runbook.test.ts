@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { UserError } from '../../src/errors.js';
+import { explainMissing, withDiagnosedDefaults } from '../../src/incidents/diagnosed-defaults.js';
+import type { Incident } from '../../src/incidents/state.js';
 import { executeSteps } from '../../src/engine/execute-steps.js';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
@@ -69,6 +72,25 @@ describe('runbooks/schedule.yml', () => {
       'usgs.fct_daily_streamflow',
       'analytics.fct_species_environment_daily',
     ]);
+  });
+
+  it('takes the diagnosed window for a typed recover that leaves it out, keeps what the operator gave, and says why nothing filled it', () => {
+    const pathA = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!.recovery[0]!;
+    const diagnosed = (suggested: Record<string, string>, title = 'Dagster daemon stopped') =>
+      ({ id: 'dbx-20260421-abcd', diagnosis: { title, suggested, params: {} } }) as unknown as Incident;
+    const window = { from: '2026-04-18', to: '2026-04-20' };
+    expect(withDiagnosedDefaults(pathA, diagnosed(window), {})).toEqual(window);
+    expect(withDiagnosedDefaults(pathA, diagnosed(window), { from: '2026-04-19' })).toEqual({ from: '2026-04-19', to: '2026-04-20' });
+    expect(withDiagnosedDefaults(pathA, undefined, {})).toEqual({});
+    const missing = new UserError('missing from=YYYY-MM-DD: first day');
+    expect((explainMissing(missing, diagnosed({}, 'Daemon and schedules healthy, marts fresh')) as Error).message).toBe(
+      'missing from=YYYY-MM-DD: first day\n(the diagnosis of incident dbx-20260421-abcd ("Daemon and schedules healthy, marts fresh") found nothing to fill it in: give it)',
+    );
+    expect((explainMissing(missing, { id: 'dbx-20260421-abcd' } as Incident) as Error).message).toContain(
+      'incident dbx-20260421-abcd has no diagnosis to take it from: give it, or diagnose first',
+    );
+    const other = new UserError('from=2026-04-21 is after to=2026-04-20');
+    expect(explainMissing(other, undefined)).toBe(other);
   });
 
   it('refuses a wait on a status the step never reports, a verdict on an unknown one, and a bad SLA, naming where', () => {
