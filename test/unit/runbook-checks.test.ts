@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { overwritingStatements } from '../../src/engine/steps/sql-statements.js';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
@@ -311,6 +312,13 @@ const backfillCases: Planted[] = [
     },
     refusal: ['at diagnosis.verdicts[3].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, failed, skipped, timeout'],
   },
+  {
+    name: 'the DELETE of the raw window with its destructive flag edited away (MotherDuck would get no named snapshot before it)',
+    plant: (doc) => {
+      delete doc.recovery[0].steps.find((s: Doc) => s.id === 'delete_raw').destructive;
+    },
+    refusal: ['at recovery[0].steps[1].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS\u2026" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+  },
 ];
 
 const motherduckCases: Planted[] = [
@@ -345,7 +353,35 @@ const motherduckCases: Planted[] = [
       'at validation.followUps[0].proposes.params: path b needs at: give it in params',
     ],
   },
+  {
+    name: 'the swap\'s COPY … (OVERWRITE) with its destructive flag edited away (it would lose its named snapshot)',
+    plant: (doc) => {
+      delete doc.recovery[1].steps[1].destructive;
+    },
+    refusal: ['at recovery[1].steps[1].destructive: the statement "COPY FROM DATABASE {{names.restored | database}} (OVERWRITE) TO {{names.database | database}}" changes data already there (COPY FROM DATABASE \u2026 (OVERWRITE)): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+  },
+  {
+    name: 'a DROP hidden after a comment and a CREATE in a multi-statement step that is not marked destructive',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].sql = "-- clone; then tidy up\nCREATE DATABASE {{names.restored | database}} FROM {{names.database | database}}; /* ; */ drop  database {{names.broken | database}}";
+    },
+    refusal: ['at recovery[0].steps[0].destructive: the statement "drop database {{names.broken | database}}" changes data already there (DROP): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+  },
 ];
+
+describe('which SQL statements must be marked destructive', () => {
+  it('reads the first keyword of every statement, past comments and string literals', () => {
+    const why = (sql: string) => overwritingStatements(sql).map((o) => o.why);
+    expect(why("SELECT 'DELETE FROM x; DROP TABLE y' -- UPDATE\n, 1 /* TRUNCATE */ FROM md_information_schema.databases")).toEqual([]);
+    expect(why('CREATE DATABASE a FROM b (SNAPSHOT_TIME \'2026-01-01\'); CREATE SNAPSHOT s OF a; COPY (SELECT 1) TO \'x.csv\'')).toEqual([]);
+    expect(why('select 1;\n  /* x */ Update t SET a = 1; CREATE OR REPLACE TABLE t AS SELECT 1; ALTER DATABASE d SET SNAPSHOT TO (SNAPSHOT_NAME \'s\')')).toEqual([
+      'UPDATE',
+      'CREATE OR REPLACE',
+      'ALTER … SET SNAPSHOT',
+    ]);
+    expect(why('INSERT INTO t VALUES (1); MERGE INTO t USING u ON true; TRUNCATE t; COPY t FROM \'x.csv\'; WITH d AS (SELECT 1) DELETE FROM t')).toEqual(['INSERT', 'MERGE', 'TRUNCATE', 'COPY … FROM', 'DELETE']);
+  });
+});
 
 describe('the bundled runbooks pass every check', () => {
   it('loads runbooks/ with no problem', () => {

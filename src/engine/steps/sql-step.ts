@@ -7,6 +7,7 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { firstNumber, inTransaction, withStepDatabase } from './step-database.js';
+import { overwritingStatements } from './sql-statements.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -56,6 +57,14 @@ export const sqlStepKind = defineStepKind({
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...(changesData.test(step.sql.replace(/'[^']*'/g, "''")) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
+    // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
+    // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
+    ...(step.destructive
+      ? []
+      : overwritingStatements(step.sql).map(({ statement, why }) => ({
+          at: ['destructive'],
+          message: `the statement "${statement.length > 120 ? `${statement.slice(0, 117)}…` : statement}" changes data already there (${why}): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it`,
+        }))),
   ],
   templates: (step) => [
     { at: ['sql'], template: step.sql, as: 'sql' },
