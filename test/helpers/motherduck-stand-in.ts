@@ -210,7 +210,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
   readonly sent: SentStatement[] = [];
   private readonly databases: Database[] = [];
   private readonly snapshots: Snapshot[] = [];
-  private readonly failures: { match: RegExp; message: string }[] = [];
+  private readonly failures: { match: RegExp; message: string; after?: boolean }[] = [];
   private readonly holds: { match: RegExp; reached: () => void; released: Promise<void> }[] = [];
   private readonly clock: () => Date;
   private retentionDays: number;
@@ -272,6 +272,14 @@ export class MotherDuckStandIn implements DatabaseTarget {
   }
 
   /**
+   * The next statement matching `match` is applied, then fails with `message`: the change happened but the bot is told
+   * it did not (a connection lost after MotherDuck committed), so only a rollback can undo it.
+   */
+  failAfter(match: RegExp, message: string): void {
+    this.failures.push({ match, message, after: true });
+  }
+
+  /**
    * The next statement matching `match` waits until `release` is called (a plan that is still running); `reached`
    * resolves when it starts waiting.
    */
@@ -322,7 +330,8 @@ export class MotherDuckStandIn implements DatabaseTarget {
       }
       const failure = this.failures.findIndex((f) => f.match.test(sql));
       if (failure >= 0) {
-        const [{ message }] = this.failures.splice(failure, 1) as [{ match: RegExp; message: string }];
+        const [{ message, after }] = this.failures.splice(failure, 1) as [{ match: RegExp; message: string; after?: boolean }];
+        if (after) await run();
         throw new Error(message);
       }
       return await run();
