@@ -93,9 +93,18 @@ describe('who may approve scenario 3', () => {
     await harness.click(newestPlan(), operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(/someone other than the person who requested it/);
+    const callsBefore = checkout.calls().length;
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(await md.value('databox', count)).toBe('100');
+    // The validation after the swap ran the databox checks against MotherDuck, in order: the bot itself has no
+    // DATABOX_BACKEND in its environment here (only its config does), so the runbook's env is what sets it.
+    expect(process.env.DATABOX_BACKEND).toBeUndefined();
+    const validated = checkout.calls().slice(callsBefore).filter((c) => c.tool === 'task');
+    expect(validated.map((c) => [c.command, c.env.DATABOX_BACKEND])).toEqual([
+      ['task verify', 'motherduck'],
+      ['task verify:dev', 'motherduck'],
+    ]);
     const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: Clones of this incident'));
     expect(followUp?.text).toBe(
       `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ` +
