@@ -1,5 +1,5 @@
 // Load from one person, through the real Bolt app: the same diagnosis asked for again joins the running one, approvals
-// never wait behind diagnoses in the queue, and commands per person are limited with a clear answer.
+// and rollbacks never wait behind diagnoses in the queue, and commands per person are limited with a clear answer.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
@@ -80,6 +80,35 @@ describe('approvals and the queue', () => {
     await slack.waitFor('the approved plan to run while the diagnosis still runs', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 20_000);
     expect(audits(), 'the diagnosis is still running').toHaveLength(1);
     expect(checkout.calls().some((c) => c.command === 'task verify' && c.args.length === 1), 'the queued validation still waits').toBe(false);
+    harness.bot.service.stopRunning();
+  });
+
+  it('a rollback asked for starts at once, even while every worker is busy with a diagnosis', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_WORKERS: '1' });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const rollback = slack.buttons('request_rollback').at(-1)!;
+    const plans = slack.buttons('approve_plan').length;
+
+    // A long diagnosis of the rebuilt file takes the only worker, and a validation waits behind it.
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
+    const auditsBefore = audits().length;
+    await harness.command('diagnose duckdb', teammate);
+    await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 30_000);
+    await harness.command('validate duckdb', teammate);
+    const verifies = () => checkout.calls().filter((c) => c.command === 'task verify' && c.args.length === 1).length;
+    const verifiesBefore = verifies();
+
+    await harness.click(rollback, operator);
+    await slack.waitFor('the rollback plan to be posted while the diagnosis still runs', () => slack.buttons('approve_plan').length > plans, 20_000);
+    expect(slack.allText()).toContain('Put the broken file and SQLMesh state back');
+    expect(audits(), 'the diagnosis is still running').toHaveLength(auditsBefore + 1);
+    expect(verifies(), 'the queued validation still waits').toBe(verifiesBefore);
     harness.bot.service.stopRunning();
   });
 });
