@@ -109,7 +109,7 @@ export function createBot(options: BotOptions): Bot {
     watchers: buildWatchers(config, options.runCommand ?? realRunCommand, false, () => {
       const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
       return holding ? `plan ${holding.id}` : undefined;
-    }),
+    }, options.targets),
     journal,
     sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
     logger,

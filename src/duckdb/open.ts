@@ -48,7 +48,7 @@ export async function openDatabase(location: string, writable: boolean): Promise
 }
 
 /** Interrupts the connection's running query when `timeoutMs` passes; the query then fails with DuckDB's interrupt error. */
-export async function withTimeout<T>(connection: DuckDBConnection, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+export async function withTimeout<T>(connection: Pick<DuckDBConnection, 'interrupt'>, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

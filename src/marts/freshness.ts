@@ -1,6 +1,7 @@
-// Each mart's newest date against its SLA, read from the DuckDB file read-only.
+// Each mart's newest date against its SLA, read read-only from the configured database (the DuckDB file, or MotherDuck).
+import type { DatabaseTarget, TargetSession } from '../database/target.js';
+import { withTimeout } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
-import { openDatabase, withTimeout } from '../duckdb/open.js';
 import { quoteIdentifier } from '../runbook/template.js';
 import type { MartSla } from './slas.js';
 
@@ -23,22 +24,22 @@ function newestMs(value: unknown): number | null {
 }
 
 /** Reads max(dateColumn) of every mart; a table that cannot be read is reported as such, never as fresh. */
-export async function checkMartFreshness(databasePath: string, slas: readonly MartSla[], now: Date, timeoutMs = 60_000): Promise<MartFreshness[]> {
-  let db;
+export async function checkMartFreshness(target: DatabaseTarget, slas: readonly MartSla[], now: Date, timeoutMs = 60_000): Promise<MartFreshness[]> {
+  let session: TargetSession;
   try {
-    db = await openDatabase(databasePath, false);
+    session = await target.open({ writable: false });
   } catch (error) {
-    const problem = `cannot open ${databasePath} read-only: ${(error as Error).message.split('\n')[0]}`;
+    const problem = `cannot open ${target.label} read-only: ${(error as Error).message.split('\n')[0]}`;
     return slas.map((sla) => ({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem }));
   }
   try {
     const results: MartFreshness[] = [];
     for (const sla of slas) {
       try {
-        const reader = await withTimeout(db.connection, timeoutMs, () =>
-          db.connection.runAndReadAll(`SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`),
+        const answer = await withTimeout(session, timeoutMs, () =>
+          session.run(`SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`),
         );
-        const value = reader.getRowObjects()[0]?.newest ?? null;
+        const value = answer.rows[0]?.[0] ?? null;
         const ms = newestMs(value);
         if (value === null) {
           results.push({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'empty' });
@@ -54,7 +55,7 @@ export async function checkMartFreshness(databasePath: string, slas: readonly Ma
     }
     return results;
   } finally {
-    db.close();
+    session.close();
   }
 }
 

@@ -1,8 +1,10 @@
 // The three watchers as the configuration sets them up, shared by the bot and `cli watch`.
 import type { Config } from '../config.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
+import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { loadMartSlas } from '../marts/slas.js';
 import type { CommandRunner } from '../process/run-command.js';
+import { createRedactor } from '../redact.js';
 import { daemonWatcher } from './daemon-watcher.js';
 import { diskWatcher } from './disk-watcher.js';
 import type { Watcher } from './finding.js';
@@ -14,7 +16,14 @@ export function dagsterClientFor(config: Config): DagsterClient | undefined {
 }
 
 /** `oneShot`: a single check (the terminal), so a webserver that does not answer is an outage at once. */
-export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot = false, busy?: () => string | undefined): Watcher[] {
+/** `targets`: the bot's own (tests pass a MotherDuck stand-in); by default built from the configuration. */
+export function buildWatchers(
+  config: Config,
+  runCommand: CommandRunner,
+  oneShot = false,
+  busy?: () => string | undefined,
+  targets: DatabaseTargets = databaseTargets(config, createRedactor(config.secrets)),
+): Watcher[] {
   return [
     daemonWatcher({
       client: dagsterClientFor(config),
@@ -25,6 +34,6 @@ export function buildWatchers(config: Config, runCommand: CommandRunner, oneShot
       enabled: config.watch.daemon,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
-    martsWatcher({ databasePath: config.databasePath, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
+    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
   ];
 }

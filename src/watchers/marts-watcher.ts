@@ -1,10 +1,12 @@
-// Stale-marts watcher: each mart's newest date against its SLA from runbooks/schedule.yml.
+// Stale-marts watcher: each mart's newest date against its SLA from runbooks/schedule.yml, in the configured database.
+import type { DatabaseTarget } from '../database/target.js';
 import { checkMartFreshness, describeFreshness } from '../marts/freshness.js';
 import type { MartSla } from '../marts/slas.js';
 import type { Finding, Watcher } from './finding.js';
 
 export interface MartsWatcherOptions {
-  databasePath: string;
+  /** The database DATABOX_BACKEND names: the local DuckDB file or MotherDuck. */
+  target: DatabaseTarget;
   slas: MartSla[];
   enabled: boolean;
   /** A plan changing the database right now (its id and title): then the file is left alone and nothing is judged. */
@@ -19,7 +21,7 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
     async check(now: Date): Promise<Finding> {
       const busy = options.busy?.();
       if (busy) return { watcher: 'marts', scenario: 'schedule', details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
-      const results = await checkMartFreshness(options.databasePath, options.slas, now);
+      const results = await checkMartFreshness(options.target, options.slas, now);
       const details = results.map(describeFreshness);
       const base = { watcher: 'marts' as const, scenario: 'schedule' as const, details };
       const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');

@@ -210,10 +210,19 @@ describe('/databox recover backfill', () => {
   it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the kept raw rows back', async () => {
     const idsInWindow = await windowIds();
     await recover();
+    // Both workers are taken by long read-only runs: neither the rollback asked for (and the
+    // sqlmesh state list shown to help fill in its modal) nor the rollback submitted waits behind them.
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 }, 'task verify': { sleepMs: 30_000 } });
+    const longRuns = () => checkout.calls().filter((c) => c.command === 'uv run sqlmesh audit' || c.command === 'task verify');
+    const long = () => longRuns().length;
+    await harness.command('diagnose duckdb', teammate);
+    await harness.command('validate duckdb', teammate);
+    await slack.waitFor('both workers to be busy', () => long() === 2, 30_000);
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
-    await harness.settle();
+    await slack.waitFor('sqlmesh state list to be shown while both still run', () => slack.allText().includes('plan_7f3a9c21'), 20_000);
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
     expect(modal.callback_id).toBe('rollback_parameters_modal');
+    const approvesBefore = new Set(slack.buttons('approve_plan').map((b) => b.value));
     expect(slack.allText()).toContain('plan_7f3a9c21');
     expect(checkout.calls().at(-1)?.cwd).toBe(checkout.path('transforms', 'main'));
 
@@ -221,7 +230,12 @@ describe('/databox recover backfill', () => {
     expect(bad.json?.errors?.restore_from).toMatch(/contains shell metacharacters/);
     const badToken = await harness.submitModal(operator, modal, { restore_from: 'plan/../x' });
     expect(badToken.json?.errors?.restore_from).toMatch(/is not a plain token/);
+
     await harness.submitModal(operator, modal, { restore_from: 'plan_7f3a9c21' });
+    await slack.waitFor('the rollback plan to be posted while both still run', () => slack.buttons('approve_plan').some((b) => !approvesBefore.has(b.value)), 20_000);
+    expect(long(), 'the long runs are still running').toBe(2);
+    checkout.behave({ 'uv run sqlmesh audit': {}, 'task verify': {} });
+    for (const run of longRuns()) process.kill(run.pid);
     await harness.settle();
     const plan = message('Plan Rollback');
     expect(plan).toContain('--restore-from plan_7f3a9c21 --auto-apply');

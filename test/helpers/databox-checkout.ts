@@ -12,6 +12,7 @@ export interface StandinCall {
   command: string;
   cwd: string;
   env: Record<string, string>;
+  pid: number;
 }
 
 export interface Behaviour {

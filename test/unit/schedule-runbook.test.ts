@@ -7,6 +7,8 @@ import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { explainMissing, withDiagnosedDefaults } from '../../src/incidents/diagnosed-defaults.js';
 import type { Incident } from '../../src/incidents/state.js';
+import { localTarget } from '../../src/database/local-target.js';
+import type { DatabaseTargets } from '../../src/database/targets.js';
 import { executeSteps } from '../../src/engine/execute-steps.js';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
@@ -18,6 +20,7 @@ import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { recordedAt } from '../helpers/dagster-fixtures.js';
 import { Checkout } from '../helpers/databox-checkout.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
@@ -51,10 +54,10 @@ function context(checkout: Checkout, progress: string[] = []): Omit<StepRunConte
   };
 }
 
-async function run(steps: Step[], checkout: Checkout, progress: string[] = []): Promise<{ step: ResolvedStep; result: StepResult }[]> {
+async function run(steps: Step[], checkout: Checkout, progress: string[] = [], targets?: DatabaseTargets): Promise<{ step: ResolvedStep; result: StepResult }[]> {
   const resolved = resolveSteps(steps.map((s) => stepSchema.parse(s)), { root: checkout.root, values: { from: '2026-04-18', to: '2026-04-20' } });
   const results: { step: ResolvedStep; result: StepResult }[] = [];
-  await executeSteps(resolved, context(checkout), {
+  await executeSteps(resolved, { ...context(checkout), targets }, {
     stepStarted: async () => {},
     stepProgress: (_step, text) => progress.push(text),
     stepFinished: async (step, result) => void results.push({ step, result }),
@@ -139,6 +142,27 @@ describe('scenario 4 steps', () => {
       expect(done?.result.summary).toMatch(/^uv run dagster-daemon run exited at once with code 1; its output is below and in .*daemons\/dbx-20260421-0a1b-start_daemon\.log$/);
       expect(done?.result.output).toContain('DagsterHomeNotSetError');
       expect(done?.result.outputs).toMatchObject({ pid: expect.any(Number), startedAt: '2026-04-21T09:00:00.000Z' });
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it('reads the marts from the database DATABOX_BACKEND names (MotherDuck here), not the local file', async () => {
+    const checkout = new Checkout();
+    try {
+      await createMartsDatabase(checkout.databasePath, '2026-04-20');
+      const md = new MotherDuckStandIn(tempDir(), { clock: () => recordedAt });
+      await md.createDatabaseFrom('databox', (file) => createMartsDatabase(file, '2026-04-17'));
+      const step = {
+        id: 'freshness',
+        kind: 'mart-freshness',
+        title: 'Each mart against its SLA',
+        marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
+      } as unknown as Step;
+      const [onMotherDuck] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: md });
+      expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA' });
+      const [onFile] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
+      expect(onFile?.result.status).toBe('fresh');
     } finally {
       checkout.remove();
     }

@@ -6,7 +6,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { localTarget } from '../../src/database/local-target.js';
+import { databaseTargets, type DatabaseTargets } from '../../src/database/targets.js';
 import { Journal } from '../../src/journal/journal.js';
 import { loadMartSlas } from '../../src/marts/slas.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -14,9 +17,11 @@ import { decideAlert, type AlertRef, type OutageState } from '../../src/watchers
 import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
 import { diskWatcher } from '../../src/watchers/disk-watcher.js';
 import type { Finding, Watcher } from '../../src/watchers/finding.js';
+import { buildWatchers } from '../../src/watchers/build-watchers.js';
 import { martsWatcher } from '../../src/watchers/marts-watcher.js';
 import { recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { useTempDirs } from '../support/fixtures.js';
 
@@ -213,23 +218,46 @@ describe('stale marts watcher', () => {
   it('names the mart past its SLA, and is healthy when all are within it', async () => {
     const dir = tempDir();
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
-    const finding = await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(recordedAt);
+    const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(finding).toMatchObject({ state: 'problem', scenario: 'schedule' });
     expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA');
     expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 33 h 0 min behind (SLA 36 h 0 min)');
-    const fresh = await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
+    const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
   });
 
   it('calls an empty mart stale, and a database it cannot open "cannot tell", never healthy', async () => {
     const dir = tempDir();
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': null, 'noaa.fct_daily_weather': '2026-04-20' });
-    expect((await martsWatcher({ databasePath: file, slas: slas(dir), enabled: true }).check(recordedAt)).summary).toBe(
+    expect((await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt)).summary).toBe(
       'Marts past their SLA: ebird.fct_daily_bird_observations: no rows (SLA 36 h 0 min)',
     );
-    const missing = await martsWatcher({ databasePath: path.join(dir, 'nope.duckdb'), slas: slas(dir), enabled: true }).check(recordedAt);
+    const missing = await martsWatcher({ target: localTarget(path.join(dir, 'nope.duckdb')), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(missing.state).toBe('unknown');
     expect(missing.summary).toContain('could not be read: cannot open');
+  });
+
+  it('reads the database DATABOX_BACKEND names: with motherduck, MotherDuck\'s marts and not the local file', async () => {
+    const dir = tempDir();
+    const local = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-20', 'noaa.fct_daily_weather': '2026-04-20' });
+    const cloudData = await martDatabase(tempDir(), { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
+    const md = new MotherDuckStandIn(tempDir(), { clock: () => recordedAt });
+    await md.createDatabaseFrom('databox', async (file) => fs.copyFileSync(cloudData, file));
+    slas(dir);
+    const env = { DATABOX_DATABASE_PATH: local, DATABOX_RUNBOOKS_DIR: dir, DATABOX_MOTHERDUCK_DATABASE: 'databox' };
+    const marts = (config: ReturnType<typeof loadConfig>, targets?: DatabaseTargets) =>
+      buildWatchers(config, runCommand, true, undefined, targets).find((w) => w.id === 'marts')!.check(recordedAt);
+    const onMotherDuck = loadConfig({ ...env, DATABOX_BACKEND: 'motherduck' });
+
+    const finding = await marts(onMotherDuck, databaseTargets(onMotherDuck, (text) => text, { motherduck: md }));
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(md.sql().filter((sql) => sql.includes('max("day_date")'))).toHaveLength(2);
+    // Built from the configuration alone, it is MotherDuck the watcher asks, and it says why it cannot (no token here).
+    const untokened = await marts(onMotherDuck);
+    expect(untokened.state).toBe('unknown');
+    expect(untokened.summary).toContain('cannot open md:databox read-only: MOTHERDUCK_TOKEN is not set');
+    // With the local backend, the same SLAs read the file, whose marts are fresh.
+    expect((await marts(loadConfig({ ...env, DATABOX_BACKEND: 'local' }))).state).toBe('healthy');
   });
 
   it('refuses SLAs that are not plain names or durations, naming where', () => {

@@ -1,11 +1,12 @@
-// The mart-freshness step kind: each mart's newest date against its SLA (the SLAs are the step's data in the runbook).
+// The mart-freshness step kind: each mart's newest date against its SLA (the SLAs are the step's data in the runbook), read
+// from the database DATABOX_BACKEND names.
 import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
 import { checkMartFreshness, describeFreshness } from '../../marts/freshness.js';
 import { martSlas } from '../../marts/slas.js';
 import { stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, type StepRunContext } from './context.js';
+import { elapsedSince, targetOf, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 
 const schema = z.strictObject({
@@ -19,7 +20,7 @@ export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const results = await checkMartFreshness(ctx.databasePath, step.marts, ctx.clock(), step.timeoutMs);
+  const results = await checkMartFreshness(targetOf(ctx), step.marts, ctx.clock(), step.timeoutMs);
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
