@@ -72,3 +72,10 @@ export function describeFreshness(f: MartFreshness): string {
       return `${f.table}: could not be read: ${f.problem ?? 'unknown error'}`;
   }
 }
+
+/** The marts that could not be read, for a summary: one cause shared by all (a database that cannot be opened) is said once. */
+export function describeUnreadable(unreadable: readonly MartFreshness[]): string {
+  const causes = new Set(unreadable.map((r) => r.problem));
+  if (unreadable.length > 1 && causes.size === 1) return `${unreadable.map((r) => r.table).join(', ')}: ${unreadable[0]?.problem ?? 'unknown error'}`;
+  return unreadable.map((r) => `${r.table}: ${r.problem ?? 'unknown error'}`).join('; ');
+}

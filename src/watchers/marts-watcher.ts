@@ -1,6 +1,6 @@
 // Stale-marts watcher: each mart's newest date against its SLA from runbooks/schedule.yml, in the configured database.
 import type { DatabaseTarget } from '../database/target.js';
-import { checkMartFreshness, describeFreshness, type MartFreshness } from '../marts/freshness.js';
+import { checkMartFreshness, describeFreshness, describeUnreadable } from '../marts/freshness.js';
 import type { MartSla } from '../marts/slas.js';
 import type { Finding, Watcher } from './finding.js';
 
@@ -28,17 +28,9 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
       if (late.length > 0) return { ...base, state: 'problem', summary: `Marts past their SLA: ${late.map(describeFreshness).join('; ')}` };
       const unreadable = results.filter((r) => r.status === 'unreadable');
       // A locked or missing file says nothing about freshness: the disk watcher and scenario 1 cover those.
-      if (unreadable.length > 0) return { ...base, state: 'unknown', summary: unreadableSummary(unreadable) };
+      if (unreadable.length > 0) return { ...base, state: 'unknown', summary: `Could not read ${describeUnreadable(unreadable)}` };
       return { ...base, state: 'healthy', summary: `${results.length} marts within their SLA` };
     },
   };
 }
 
-/** A database that cannot be opened fails every mart alike: the cause is said once, not once per mart. */
-function unreadableSummary(unreadable: MartFreshness[]): string {
-  const causes = new Set(unreadable.map((r) => r.problem));
-  if (unreadable.length > 1 && causes.size === 1) {
-    return `Could not read ${unreadable.map((r) => r.table).join(', ')}: ${unreadable[0]?.problem ?? 'unknown error'}`;
-  }
-  return `Could not read: ${unreadable.map(describeFreshness).join('; ')}`;
-}

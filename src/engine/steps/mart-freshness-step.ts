@@ -2,7 +2,7 @@
 // from the database DATABOX_BACKEND names.
 import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
-import { checkMartFreshness, describeFreshness } from '../../marts/freshness.js';
+import { checkMartFreshness, describeFreshness, describeUnreadable } from '../../marts/freshness.js';
 import { martSlas } from '../../marts/slas.js';
 import { stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -29,7 +29,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
         ? `${late.length} of ${results.length} marts past their SLA: ${late.map(describeFreshness).join('; ')}`
-        : `could not read: ${unreadable.map(describeFreshness).join('; ')}`;
+        : `could not read ${describeUnreadable(unreadable)}`;
   return {
     status,
     summary,
