@@ -1,13 +1,12 @@
 // Group commit (src/journal/journal.ts `commit`): events committed together share one write and one fsync, each caller
 // resumes once its event is on disk, in order and chained, across processes too; the guarantees of `append` stay.
 import fs from 'node:fs';
-import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { Journal, JournalUnwritable } from '../../src/journal/journal.js';
 import { readHead } from '../../src/journal/head.js';
 import { verifyLines } from '../../src/journal/record.js';
-import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { useTempDirs } from '../support/fixtures.js';
+import { expectThreeWritersWhole } from '../support/journal-writers.js';
 
 const tempDir = useTempDirs('databox-group-commit-');
 const onDisk = (journal: Journal) => verifyLines(fs.existsSync(journal.file) ? fs.readFileSync(journal.file, 'utf8') : '');
@@ -104,22 +103,7 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
 
   it('holds together when three real processes commit in bursts at once, each burst waiting for its fsync', async () => {
     const dir = tempDir();
-    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-    const perProcess = 150;
-    const results = await Promise.all(
-      [1, 2, 3].map(() => execa(tsx, [path.join(scriptsDir, 'journal-append.ts'), dir, String(perProcess), 'commit'], { reject: false, timeout: 150_000 })),
-    );
-    for (const result of results) {
-      expect(result.stderr).toBe('');
-      expect(result.stdout.trim()).toBe(`appended ${perProcess}`);
-    }
-    const verified = verifyLines(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8'));
-    expect(verified.problem).toBeUndefined();
-    expect(verified.intactCount).toBe(3 * perProcess);
-    const byActor = new Map<string, number[]>();
-    for (const r of verified.records) byActor.set(r.actor as string, [...(byActor.get(r.actor as string) ?? []), r.data.i as number]);
-    expect(byActor.size).toBe(3);
-    for (const order of byActor.values()) expect(order).toEqual(Array.from({ length: perProcess }, (_, i) => i));
+    await expectThreeWritersWhole(dir, 150, 'commit', 150_000);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.lock'))).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { checkHead, readHead } from '../../src/journal/head.js';
 import { Journal } from '../../src/journal/journal.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
-import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { useTempDirs } from '../support/fixtures.js';
+import { expectThreeWritersWhole } from '../support/journal-writers.js';
 
 const tempDir = useTempDirs('databox-journal-');
 const zeros = '0'.repeat(64);
@@ -220,25 +221,7 @@ describe('two Journal instances on one state dir', () => {
 
   it('holds together when three real processes append at once', async () => {
     const dir = tempDir();
-    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-    const perProcess = 150;
-    const children = [1, 2, 3].map(() =>
-      execa(tsx, [path.join(scriptsDir, 'journal-append.ts'), dir, String(perProcess)], { reject: false, timeout: 40_000 }),
-    );
-    const results = await Promise.all(children);
-    for (const result of results) {
-      expect(result.stderr).toBe('');
-      expect(result.exitCode).toBe(0);
-      expect(result.stdout.trim()).toBe(`appended ${perProcess}`);
-    }
-    const verified = verifyLines(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8'));
-    expect(verified.problem).toBeUndefined();
-    expect(verified.intactCount).toBe(3 * perProcess);
-    // Each process's own records are all there, in the order it wrote them.
-    const byActor = new Map<string, number[]>();
-    for (const r of verified.records) byActor.set(r.actor as string, [...(byActor.get(r.actor as string) ?? []), r.data.i as number]);
-    expect(byActor.size).toBe(3);
-    for (const order of byActor.values()) expect(order).toEqual(Array.from({ length: perProcess }, (_, i) => i));
+    await expectThreeWritersWhole(dir, 150, 'append', 40_000);
     expect(fs.existsSync(path.join(dir, 'journal.jsonl.lock'))).toBe(false);
   });
 });
