@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
+import { formatUtcTimestamp, parseUtcTimestamp } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
@@ -19,7 +20,8 @@ export interface ParameterContext {
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** What an operator may type for a timestamp: a T or a space, seconds optional; read as "YYYY-MM-DD HH:MM:SS". */
+const typedTimestamp = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2}))?$/;
 
 export function isCalendarDate(text: string): boolean {
   const match = datePattern.exec(text);
@@ -51,14 +53,11 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       }
       return raw;
     case 'timestamp': {
-      const match = timestampPattern.exec(raw);
-      if (!match || !isCalendarDate(`${match[1]}-${match[2]}-${match[3]}`) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) {
-        throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
-      }
-      const text = `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6] ?? '00'}`;
-      if (p.notFuture && text > ctx.now.toISOString().slice(0, 19).replace('T', ' ')) {
-        throw new UserError(`${name}="${text}" is in the future (it is ${ctx.now.toISOString().slice(0, 19).replace('T', ' ')} UTC now)`);
-      }
+      const match = typedTimestamp.exec(raw);
+      const text = match ? `${match[1]} ${match[2]}:${match[3] ?? '00'}` : undefined;
+      if (!text || !parseUtcTimestamp(text)) throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
+      const now = formatUtcTimestamp(ctx.now);
+      if (p.notFuture && text > now) throw new UserError(`${name}="${text}" is in the future (it is ${now} UTC now)`);
       return text;
     }
     case 'token':
