@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
-import { commandLimitText } from '../src/slack/command-limit.js';
+import { overCommandLimit } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
@@ -31,9 +31,9 @@ export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
     const cmd: Command = parsed.command;
     if (cmd.verb !== 'help' && cmd.verb !== 'status') {
       // One person cannot fill the queue: commands that start work are counted per person.
-      const allowed = deps.commandLimit.take(command.user_id);
-      if (!allowed.ok) {
-        await ack({ response_type: 'ephemeral', text: commandLimitText(deps.commandLimit, allowed.retryInMs) });
+      const overLimit = overCommandLimit(deps.commandLimit, command.user_id);
+      if (overLimit) {
+        await ack({ response_type: 'ephemeral', text: overLimit });
         record();
         return;
       }

@@ -4,7 +4,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { doneSince, pendingProposal, planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
-import { commandLimitText } from '../src/slack/command-limit.js';
+import { overCommandLimit } from '../src/slack/command-limit.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
@@ -21,9 +21,9 @@ export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
       const typed = planOfferCommand(offer);
       // Journaled as the command it stands for, before the checks a typed command gets too.
       deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident);
-      const allowed = deps.commandLimit.take(user);
-      if (!allowed.ok) {
-        await tellEphemeral(client, deps.redact, audience, commandLimitText(deps.commandLimit, allowed.retryInMs));
+      const overLimit = overCommandLimit(deps.commandLimit, user);
+      if (overLimit) {
+        await tellEphemeral(client, deps.redact, audience, overLimit);
         return;
       }
       await deps.access.requireRequester(user);
