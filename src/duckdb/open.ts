@@ -1,5 +1,6 @@
 // Opening the DuckDB file for a step, and bounding a step's queries in time.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { formatDuration } from '../format-duration.js';
 
 export interface OpenDatabase {
   connection: DuckDBConnection;
@@ -57,7 +58,7 @@ export async function withTimeout<T>(connection: Pick<DuckDBConnection, 'interru
   try {
     return await work();
   } catch (error) {
-    if (timedOut) throw new Error(`stopped after ${Math.round(timeoutMs / 1000)}s (timeout): ${(error as Error).message}`);
+    if (timedOut) throw new Error(`stopped after ${formatDuration(timeoutMs)} (timeout): ${(error as Error).message}`);
     throw error;
   } finally {
     clearTimeout(timer);

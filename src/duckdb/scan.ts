@@ -1,5 +1,6 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
 import { openDatabase } from './open.js';
+import { formatDuration } from '../format-duration.js';
 
 export interface TableScan {
   table: string;
@@ -82,7 +83,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'timeout',
         tables,
         total: names.length,
-        message: `stopped after ${Math.round(options.timeoutMs / 1000)}s with ${tables.length} of ${names.length} tables read, all readable so far`,
+        message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
       };
     }
     return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)` };

@@ -6,6 +6,7 @@ import { stepPassed } from './step-passed.js';
 import type { StepRunContext } from './steps/context.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep, StepResult } from './types.js';
+import { formatDuration } from '../format-duration.js';
 
 /** Statuses the engine itself gives any step, whatever its kind: a condition that did not hold, a crash, a deadline. */
 export const engineStatuses = ['skipped', 'failed', 'timeout'] as const;
@@ -30,7 +31,7 @@ async function withDeadline(step: ResolvedStep, running: Promise<StepResult>): P
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<StepResult>((resolve) => {
     timer = setTimeout(
-      () => resolve(engineResult('timeout', `no answer after ${Math.round(step.timeoutMs / 1000)}s (timeout); the run stops here`, step.timeoutMs)),
+      () => resolve(engineResult('timeout', `no answer after ${formatDuration(step.timeoutMs)} (timeout); the run stops here`, step.timeoutMs)),
       step.timeoutMs + deadlineGraceMs,
     );
   });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { describeIdentity, identityOf, liveness, type ProcessIdentity } from '../process/identity.js';
+import { formatDuration } from '../format-duration.js';
 
 export interface LockHolder extends ProcessIdentity {
   nonce?: string;
@@ -168,14 +169,14 @@ function readLock(file: string): SeenLock | undefined {
 function staleReason(seen: SeenLock): string | undefined {
   const { holder } = seen;
   const age = Date.now() - seen.mtimeMs;
-  if (!holder.pid) return age > foreignStaleMs ? `an unreadable lock ${Math.round(age / 1000)}s old` : undefined;
+  if (!holder.pid) return age > foreignStaleMs ? `an unreadable lock ${formatDuration(age)} old` : undefined;
   // Without a start time our own PID can only be a predecessor's (in a container the bot is PID 1 after every restart).
   if (holder.pid === process.pid && holder.start === undefined) return `left by an earlier process with our PID ${holder.pid}`;
   switch (liveness(holder)) {
     case 'dead':
       return `left by ${describeIdentity(holder)}, which is gone`;
     case 'unknown':
-      return age > foreignStaleMs ? `left by ${describeIdentity(holder)} ${Math.round(age / 1000)}s ago` : undefined;
+      return age > foreignStaleMs ? `left by ${describeIdentity(holder)} ${formatDuration(age)} ago` : undefined;
     default:
       return undefined;
   }

@@ -67,7 +67,7 @@ describe('runCommandStep', () => {
   it('reports a timeout as its own status', async () => {
     const result = await runCommandStep(step(['sleep', '10'], {}, 300), context());
     expect(result.status).toBe('timeout');
-    expect(result.summary).toBe('killed after 0s (timeout), with every process it started');
+    expect(result.summary).toBe('killed after 300 ms (timeout), with every process it started');
     expect(result.durationMs).toBeLessThan(4_000);
   });
 

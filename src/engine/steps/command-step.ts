@@ -10,6 +10,7 @@ import { withScopedValues } from '../template-values.js';
 import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type TemplateUse } from './define-step-kind.js';
+import { formatDuration } from '../../format-duration.js';
 
 function isRegExp(text: string): boolean {
   try {
@@ -144,7 +145,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   if (result.timedOut) {
     return {
       status: 'timeout',
-      summary: `killed after ${Math.round(step.timeoutMs / 1000)}s (timeout), with every process it started`,
+      summary: `killed after ${formatDuration(step.timeoutMs)} (timeout), with every process it started`,
       output,
       spool,
       exitCode: result.exitCode,

@@ -2,6 +2,7 @@
 import { isTargetError, type QueryResult, type TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetOf, type StepRunContext, type TargetChoice } from './context.js';
+import { formatDuration } from '../../format-duration.js';
 
 export type Fail = (summary: string, outputs?: Record<string, unknown>) => StepResult;
 
@@ -30,7 +31,7 @@ export async function withStepDatabase(
     return await work(session, fail, started);
   } catch (error) {
     const message = (error as Error).message;
-    return fail(timedOut ? `stopped after ${Math.round(options.timeoutMs / 1000)}s (timeout): ${message}` : message);
+    return fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message);
   } finally {
     clearTimeout(timer);
     session.close();
