@@ -1,7 +1,7 @@
 // What happens when someone clicks a validation follow-up's plan button (path C, "Plan cleanup of 2 leftover clones"):
 // the plan the bot offered is proposed in the incident's thread exactly as the typed `/databox recover …` would.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { doneSince, pendingProposal, planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
+import { planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
@@ -29,24 +29,18 @@ export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
       await deps.access.requireRequester(user);
       deps.queue.push(`${typed} from a follow-up`, async () => {
         try {
-          const incident = deps.service.incident(offer.incident);
+          const answer = await deps.service.proposeOffered(offeredBy, offer, user, 'slack');
           // An old button clicked again after its plan ran (the clones are gone) proposes nothing; typing still can.
-          const done = doneSince(incident, offer, deps.service.run(offeredBy));
-          if (done) {
+          if (answer.already === 'ran' && answer.run) {
             await tellEphemeral(
               client,
               deps.redact,
               audience,
-              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(done.id)}\` (${escapeMrkdwn(done.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` proposes it again.`,
+              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwn(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` proposes it again.`,
             );
-            return;
+          } else if (answer.already === 'pending' && answer.run) {
+            await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwn(answer.run.title)}) and waits for approval. Nothing new was proposed.`);
           }
-          const proposed = pendingProposal(incident, offer, new Date());
-          if (proposed) {
-            await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(proposed.id)}\`, ${escapeMrkdwn(proposed.title)}) and waits for approval. Nothing new was proposed.`);
-            return;
-          }
-          await deps.service.start({ verb: 'recover', scenario: offer.scenario, path: offer.path, params: offer.params, incident: offer.incident }, user, 'slack');
         } catch (error) {
           await fail(error);
         }

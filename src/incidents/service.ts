@@ -26,7 +26,7 @@ import type { Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
-import { planOffer, type PlanOffer } from './plan-offer.js';
+import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor } from './run-executor.js';
@@ -677,6 +677,18 @@ export class IncidentService {
     return offer;
   }
 
-
+  /**
+   * Proposes a plan a follow-up offered, as the typed recover would, unless it has run since the offer (an old button
+   * clicked again) or already waits for approval (a double click, a second person): then that plan is the answer.
+   */
+  async proposeOffered(offeredBy: string, offer: PlanOffer, actor: string, origin: string): Promise<{ already?: 'ran' | 'pending'; run?: Run }> {
+    const incident = this.incident(offer.incident);
+    const ran = doneSince(incident, offer, this.run(offeredBy));
+    if (ran) return { already: 'ran', run: ran };
+    const pending = pendingProposal(incident, offer, this.clock());
+    if (pending) return { already: 'pending', run: pending };
+    const { run } = await this.start({ verb: 'recover', scenario: offer.scenario, path: offer.path, params: offer.params, incident: offer.incident }, actor, origin);
+    return { run };
+  }
 }
 
