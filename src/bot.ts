@@ -6,7 +6,8 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
-import { limitReadOnlyMemory } from './duckdb/open.js';
+import { limitReader } from './duckdb/off-thread.js';
+import { limitReadOnly } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal, type SetAside } from './journal/journal.js';
@@ -87,7 +88,8 @@ async function initSlack(app: App): Promise<void> {
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
-  limitReadOnlyMemory(config.duckdbMemoryLimit);
+  limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
+  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),

@@ -1,5 +1,6 @@
 // Environment configuration, parsed and validated by zod once at start-up.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
@@ -39,6 +40,11 @@ const slackUserOrGroupIds = z
   .string()
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]+$/, 'expected Slack user IDs (U012ABCDEF) or user-group IDs (S012ABCDEF)')));
+
+/** All cores but one, which is left to the event loop that answers Slack while a full read runs. */
+function defaultReaderThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
 
 const envSchema = z
   .object({
@@ -81,6 +87,13 @@ const envSchema = z
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
     // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
     DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
+    DATABOX_DUCKDB_THREADS: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'expected a whole number of threads such as 1 or 2')
+      .transform(Number)
+      .pipe(z.number().min(1, 'needs at least 1 thread').max(256, 'expected at most 256 threads'))
+      .default(defaultReaderThreads()),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()
@@ -171,6 +184,8 @@ export interface Config {
   };
   /** DuckDB's memory_limit for read-only opens (probes, scans, counts): the host also runs Dagster and its jobs. */
   duckdbMemoryLimit: string;
+  /** DuckDB's threads for the diagnosis' probes and full-table reads (the reader thread): by default one core fewer than the host has. */
+  duckdbThreads: number;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';
   motherduck: {
@@ -254,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderMs: e.DATABOX_ALERT_REMINDER,
     },
     duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
+    duckdbThreads: e.DATABOX_DUCKDB_THREADS,
     backend: e.DATABOX_BACKEND,
     motherduck: {
       database: e.DATABOX_MOTHERDUCK_DATABASE,

@@ -1,7 +1,7 @@
 // Scenario 2's per-day counts on a large raw table, by the bot's step, against the same query in a bare script.
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { limitReadOnlyMemory } from '../../src/duckdb/open.js';
+import { limitReadOnly } from '../../src/duckdb/open.js';
 import { dayCountsSql, runDayCountsStep } from '../../src/engine/steps/day-counts-step.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -24,7 +24,7 @@ export async function benchDayCounts(ctx: BenchContext): Promise<void> {
     root: ctx.dir, databasePath: file, stateDir: ctx.dir, incidentId: 'bench', runId: 'bench/1', diskFullPercent: 95, runCommand,
     redact: (t: string) => t, clock: () => new Date(`${lastDay}T08:00:00Z`), progress: () => {},
   };
-  limitReadOnlyMemory('256MB');
+  limitReadOnly({ memoryLimit: '256MB' });
   const bot: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -40,6 +40,6 @@ export async function benchDayCounts(ctx: BenchContext): Promise<void> {
     instance.closeSync();
     bare.push(performance.now() - started);
   }
-  limitReadOnlyMemory(undefined);
+  limitReadOnly({});
   ctx.figures.push(ratioFigure(`scenario 2: per-day counts on ${ctx.sizes.rawRows.toLocaleString('en')} raw rows (floor: same query, bare script)`, median(bot), median(bare), 'ms', 1.1));
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { readOnlyMemoryLimit } from './open.js';
+import type { ReadOnlyLimits } from './open.js';
 import type { OpenResult } from './probe.js';
 import type { ReaderCall } from './reader-thread.js';
 import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
@@ -18,10 +18,16 @@ interface Pending {
 const pending = new Map<number, Pending>();
 let worker: Worker | undefined;
 let nextId = 1;
+let readerLimits: ReadOnlyLimits = {};
+
+/** Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS), once at start. */
+export function limitReader(limits: ReadOnlyLimits): void {
+  readerLimits = limits;
+}
 
 /** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
 function startWorker(): Worker {
-  const workerData = { memoryLimit: readOnlyMemoryLimit() };
+  const workerData = readerLimits;
   let started: Worker;
   if (import.meta.url.endsWith('.ts')) {
     const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;

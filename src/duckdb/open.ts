@@ -10,18 +10,26 @@ export interface OpenDatabase {
 /**
  * DuckDB's buffer pool keeps what a full read brings in (a whole large file, by default up to 80% of RAM). Read-only
  * opens, which are the diagnosis' probes and scans, are capped so the host keeps its memory for Dagster and its jobs;
- * writes are left to DuckDB's default, since a recovery that spills or fails halfway costs more than memory.
+ * writes are left to DuckDB's default, since a recovery that spills or fails halfway costs more than memory. The reader
+ * thread (off-thread.ts) also caps DuckDB's threads, so a long full read leaves a core to the event loop.
  */
-let memoryLimit: string | undefined;
-
-/** Sets the memory cap of read-only opens (DATABOX_DUCKDB_MEMORY_LIMIT), once at start. */
-export function limitReadOnlyMemory(limit: string | undefined): void {
-  memoryLimit = limit;
+export interface ReadOnlyLimits {
+  /** DuckDB's memory_limit, in its own notation (256MB). */
+  memoryLimit?: string;
+  /** DuckDB's threads; unset: one per core. */
+  threads?: number;
 }
 
-/** The cap set, handed on to the reader thread. */
-export function readOnlyMemoryLimit(): string | undefined {
-  return memoryLimit;
+let limits: ReadOnlyLimits = {};
+
+/** Sets the caps of read-only opens made on this thread, once at start. */
+export function limitReadOnly(next: ReadOnlyLimits): void {
+  limits = next;
+}
+
+/** The caps set on this thread. */
+export function readOnlyLimits(): ReadOnlyLimits {
+  return limits;
 }
 
 /**
@@ -31,7 +39,12 @@ export function readOnlyMemoryLimit(): string | undefined {
 export const noExtensions = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
 export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
-  const readOnly: Record<string, string> = { access_mode: 'READ_ONLY', ...noExtensions, ...(memoryLimit ? { memory_limit: memoryLimit } : {}) };
+  const readOnly: Record<string, string> = {
+    access_mode: 'READ_ONLY',
+    ...noExtensions,
+    ...(limits.memoryLimit ? { memory_limit: limits.memoryLimit } : {}),
+    ...(limits.threads ? { threads: String(limits.threads) } : {}),
+  };
   const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
   try {
     const connection = await instance.connect();

@@ -1,13 +1,13 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { limitReadOnlyMemory } from './open.js';
+import { limitReadOnly, type ReadOnlyLimits } from './open.js';
 import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
 
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
 
-limitReadOnlyMemory((workerData as { memoryLimit?: string }).memoryLimit);
+limitReadOnly(workerData as ReadOnlyLimits);
 const aborts = new Map<number, AbortController>();
 
 parentPort?.on('message', (request: ReaderRequest) => {

@@ -15,11 +15,18 @@ export interface ScanProgress {
   rows: number;
 }
 
+/** What DuckDB read with, as the instance itself reports it: the caps an operator may raise when a full read is slow. */
+export interface ScanSettings {
+  threads: number;
+  memoryLimit: string;
+}
+
 export interface ScanResult {
   status: 'ok' | 'damaged' | 'timeout' | 'unopenable';
   tables: TableScan[];
   total: number;
   message: string;
+  settings?: ScanSettings;
 }
 
 export interface ScanOptions {
@@ -44,7 +51,10 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   const timer = setTimeout(interrupt, options.timeoutMs);
   options.signal?.addEventListener('abort', interrupt, { once: true });
   const tables: TableScan[] = [];
+  let settings: ScanSettings | undefined;
   try {
+    const [threads, memoryLimit] = (await connection.runAndReadAll(`SELECT current_setting('threads'), current_setting('memory_limit')`)).getRows()[0] ?? [];
+    settings = { threads: Number(threads), memoryLimit: String(memoryLimit) };
     const listing = await connection.runAndReadAll(
       `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
     );
@@ -75,6 +85,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'damaged',
         tables,
         total: names.length,
+        settings,
         message: `${failed.length} of ${names.length} tables fail to read: ${failed.map((t) => t.table).join(', ')}`,
       };
     }
@@ -83,12 +94,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'timeout',
         tables,
         total: names.length,
+        settings,
         message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
       };
     }
-    return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)` };
+    return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)`, settings };
   } catch (error) {
-    return { status: timedOut ? 'timeout' : 'damaged', tables, total: tables.length, message: (error as Error).message };
+    return { status: timedOut ? 'timeout' : 'damaged', tables, total: tables.length, message: (error as Error).message, settings };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', interrupt);

@@ -1,6 +1,7 @@
 // Console mode: the same runbooks, engine, approval policy and journal as the Slack bot, driven from a terminal.
 import type { DatabaseTargets } from '../database/targets.js';
-import { limitReadOnlyMemory } from '../duckdb/open.js';
+import { limitReader } from '../duckdb/off-thread.js';
+import { limitReadOnly } from '../duckdb/open.js';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -110,7 +111,8 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io);
   }
   const config = loadConfig(io.env);
-  limitReadOnlyMemory(config.duckdbMemoryLimit);
+  limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
+  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   if (verb === 'watch') {
     if (rest.length > 0) throw new UserError(`"watch" takes nothing after it`);
     return watchCommand(config, deps.runCommand ?? realRunCommand, io.stdout, deps.clock);

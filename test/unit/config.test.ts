@@ -44,6 +44,7 @@ describe('defaults', () => {
       dagster: expect.any(Object),
       watch: expect.any(Object),
       duckdbMemoryLimit: '256MB',
+      duckdbThreads: Math.max(1, os.availableParallelism() - 1),
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -125,9 +126,10 @@ describe('other variables', () => {
       DATABOX_DISK_FULL_PERCENT: '90.5',
       DATABOX_WORKERS: '4',
       DATABOX_DUCKDB_MEMORY_LIMIT: '1GB',
+      DATABOX_DUCKDB_THREADS: '3',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, approvers: ['U012ABCDEF', 'W0ABC123'] });
   });
 
   it.each([
@@ -150,6 +152,10 @@ describe('other variables', () => {
     ['DATABOX_MOTHERDUCK_CONNECT_TIMEOUT', 'forever'],
     ['DATABOX_DUCKDB_MEMORY_LIMIT', 'lots'],
     ['DATABOX_DUCKDB_MEMORY_LIMIT', "256MB'; SET x=1"],
+    ['DATABOX_DUCKDB_THREADS', '0'],
+    ['DATABOX_DUCKDB_THREADS', '1.5'],
+    ['DATABOX_DUCKDB_THREADS', 'two'],
+    ['DATABOX_DUCKDB_THREADS', '-1'],
   ])('%s=%j gives a ConfigError naming %s', (name, value) => {
     const message = configErrorOf({ [name]: value });
     expect(message.startsWith('invalid configuration: ')).toBe(true);

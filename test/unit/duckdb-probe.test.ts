@@ -49,6 +49,8 @@ describe('a healthy file', () => {
       ],
       total: 2,
       message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
+      // The values themselves: duckdb-read-limits.test.ts.
+      settings: { threads: expect.any(Number), memoryLimit: expect.any(String) },
     });
     expect(progress).toEqual([
       { done: 0, total: 2, current: 'main.raw_ebird', rows: 0 },

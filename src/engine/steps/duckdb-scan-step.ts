@@ -1,7 +1,7 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
-import type { ScanResult } from '../../duckdb/scan.js';
+import type { ScanResult, ScanSettings } from '../../duckdb/scan.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -29,14 +29,21 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
     },
   });
   const failed = scan.tables.filter((t) => t.error);
-  const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`).join('\n');
+  const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`);
+  if (detail.length === 0) detail.push(scan.message);
+  if (scan.settings) detail.push(readWith(scan.settings));
   return {
     status: scan.status,
     summary: scan.message,
-    output: detail || scan.message,
+    output: detail.join('\n'),
     durationMs: elapsedSince(started),
     outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total },
   };
+}
+
+/** The caps the read ran under, and the settings that change them: a slow or timed-out read of a large file is their doing. */
+function readWith({ threads, memoryLimit }: ScanSettings): string {
+  return `read by DuckDB with ${threads} thread${threads === 1 ? '' : 's'} (DATABOX_DUCKDB_THREADS) and ${memoryLimit} of memory (DATABOX_DUCKDB_MEMORY_LIMIT)`;
 }
 
 export const duckdbScanStepKind = defineStepKind({

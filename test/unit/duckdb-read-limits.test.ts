@@ -1,0 +1,44 @@
+// DATABOX_DUCKDB_MEMORY_LIMIT and DATABOX_DUCKDB_THREADS: read-only opens get DuckDB's memory_limit and threads, writes
+// do not; the reader thread's full reads run on an instance with the caps it was given.
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { limitReader, scanTablesOffThread } from '../../src/duckdb/off-thread.js';
+import { limitReadOnly, openDatabase } from '../../src/duckdb/open.js';
+import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-limits-');
+/** Never DuckDB's own default (one thread per core), so the cap shows. */
+const threads = os.availableParallelism() + 1;
+
+async function settingsOf(file: string, writable: boolean): Promise<unknown[]> {
+  const database = await openDatabase(file, writable);
+  try {
+    const reader = await database.connection.runAndReadAll("SELECT current_setting('memory_limit'), current_setting('threads')");
+    return reader.getRows()[0] as unknown[];
+  } finally {
+    database.close();
+  }
+}
+
+afterEach(() => limitReadOnly({}));
+
+describe('the caps of read-only opens', () => {
+  it('applies the configured memory limit and threads to read-only opens only', async () => {
+    const file = path.join(tempDir(), 'db.duckdb');
+    await createDuckdbFile(file, { t: 10 });
+    const uncapped = await settingsOf(file, false);
+    limitReadOnly({ memoryLimit: '100MB', threads });
+    expect(await settingsOf(file, false)).toEqual(['95.3 MiB', BigInt(threads)]);
+    expect(await settingsOf(file, true)).toEqual(uncapped);
+  });
+
+  it('runs the reader thread’s full read with the caps it was given, and says so', async () => {
+    const file = path.join(tempDir(), 'db.duckdb');
+    await createDuckdbFile(file, { t: 10 });
+    limitReader({ memoryLimit: '100MB', threads });
+    const scan = await scanTablesOffThread(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    expect(scan.settings).toEqual({ threads, memoryLimit: '95.3 MiB' });
+  });
+});
