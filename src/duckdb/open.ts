@@ -42,7 +42,9 @@ export async function openDatabase(location: string, writable: boolean): Promise
   const readOnly: Record<string, string> = {
     access_mode: 'READ_ONLY',
     ...noExtensions,
-    ...(limits.memoryLimit ? { memory_limit: limits.memoryLimit } : {}),
+    // Buffers come from a pool of the cap's size, reused block for block: through the general allocator, a full read
+    // of a large file left some 50–100 MiB of freed blocks resident over the cap until its decay purged them.
+    ...(limits.memoryLimit ? { memory_limit: limits.memoryLimit, block_allocator_memory: limits.memoryLimit } : {}),
     ...(limits.threads ? { threads: String(limits.threads) } : {}),
   };
   const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);

@@ -1,5 +1,5 @@
-// DATABOX_DUCKDB_MEMORY_LIMIT and DATABOX_DUCKDB_THREADS: read-only opens get DuckDB's memory_limit and threads, writes
-// do not; the reader thread's full reads run on an instance with the caps it was given.
+// DATABOX_DUCKDB_MEMORY_LIMIT and DATABOX_DUCKDB_THREADS: read-only opens get DuckDB's memory_limit (with a block
+// allocator of that size) and threads, writes do not; the reader thread's full reads run on an instance with the caps it was given.
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const threads = os.availableParallelism() + 1;
 async function settingsOf(file: string, writable: boolean): Promise<unknown[]> {
   const database = await openDatabase(file, writable);
   try {
-    const reader = await database.connection.runAndReadAll("SELECT current_setting('memory_limit'), current_setting('threads')");
+    const reader = await database.connection.runAndReadAll("SELECT current_setting('memory_limit'), current_setting('block_allocator_memory'), current_setting('threads')");
     return reader.getRows()[0] as unknown[];
   } finally {
     database.close();
@@ -24,12 +24,12 @@ async function settingsOf(file: string, writable: boolean): Promise<unknown[]> {
 afterEach(() => limitReadOnly({}));
 
 describe('the caps of read-only opens', () => {
-  it('applies the configured memory limit and threads to read-only opens only', async () => {
+  it('applies the configured memory limit, as the cap and the block pool, and threads to read-only opens only', async () => {
     const file = path.join(tempDir(), 'db.duckdb');
     await createDuckdbFile(file, { t: 10 });
     const uncapped = await settingsOf(file, false);
     limitReadOnly({ memoryLimit: '100MB', threads });
-    expect(await settingsOf(file, false)).toEqual(['95.3 MiB', BigInt(threads)]);
+    expect(await settingsOf(file, false)).toEqual(['95.3 MiB', '95.3 MiB', BigInt(threads)]);
     expect(await settingsOf(file, true)).toEqual(uncapped);
   });
 
