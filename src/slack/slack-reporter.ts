@@ -169,7 +169,7 @@ export class SlackReporter implements IncidentReporter {
   async runDecided(incident: Incident, run: Run): Promise<void> {
     const shown = this.runMessages.has(run.id) || runMessageRef(run) ? this.refreshRun(incident, run) : Promise.resolve();
     if (run.status !== 'pending') this.pendingShown.delete(run.id);
-    // Rejected, expired, or interrupted before it started (by a restart): its message will not change again.
+    // Rejected, expired, interrupted before it started, or ended in another process: its message will not change again.
     if (settled.has(run.status)) this.forget(run);
     this.refreshRoot(incident);
     await shown;
@@ -223,12 +223,16 @@ export class SlackReporter implements IncidentReporter {
 
   /**
    * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
-   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   * too. A plan this process shows that ended without its end reported here (run at a terminal, or approved but never
+   * started) gets its message to show how it ended. Plans this process has not shown since it started are only noted:
+   * their message already shows their state.
    */
   async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
     for (const run of runs) {
       if (!run.needsApproval || !runMessageRef(run)) continue;
-      if (this.pendingShown.has(run.id) && run.status !== 'pending') {
+      const decidedElsewhere = this.pendingShown.has(run.id) && run.status !== 'pending';
+      const endedUnreported = settled.has(run.status) && (this.views.has(run.id) || this.runMessages.has(run.id));
+      if (decidedElsewhere || endedUnreported) {
         await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
       }
       if (run.status === 'pending') this.pendingShown.add(run.id);
