@@ -1,6 +1,7 @@
 // `npm run bench`: every figure beside its floor measured in the same run (bare Bolt for the Slack side, bare DuckDB for
 // the database side), as a ratio with a target. Prints a table and writes bench/results/<date>.json.
-// BENCH_SIZE=small runs everything on small sizes (to develop the bench); BENCH_SKIP_10GB=1 skips the 10 GB file.
+// BENCH_SIZE=small runs everything on small sizes (to develop the bench); BENCH_SKIP_10GB=1 skips the 10 GB file;
+// BENCH_ACK_TEXTS=help sends only that command in the ack phase; BENCH_CPU_PROF and BENCH_NODE_FLAGS: see lib/child.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // What happens when someone clicks Approve: check who clicked and the policy, replace the buttons, run the exact plan.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
@@ -8,8 +9,8 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { clickerOf } from '../src/slack/access.js';
 import { saidInSlack } from '../src/slack/mentions.js';
 
-export function registerApprovePlan(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
+export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
     await ack();
     const audience = {
       channel: body.channel?.id ?? '',

@@ -1,12 +1,13 @@
 // What happens when someone picks a recovery path under a verdict: a modal for its parameters, or the plan at once.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerChoosePath(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client }) => {
+export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));

@@ -1,5 +1,5 @@
 // What happens when someone types /databox: parse, answer bad input at once, queue the work, report in the thread.
-import type { App } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
@@ -16,10 +16,10 @@ import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
 import { followItIn } from '../src/slack/slack-refs.js';
 
-export function registerDataboxCommand(app: App, deps: HandlerDeps): void {
+export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
   const help = helpText(deps);
-  app.command('/databox', async ({ command, ack, respond, client }) => {
+  routes.command('/databox', async ({ command, ack, respond, client }) => {
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
     const record = () => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);

@@ -1,4 +1,4 @@
-// Registers every Bolt listener; each file holds one listener: parse → call the engine → render.
+// Registers every listener (through one router, src/slack/listener-router.ts); each file holds one: parse → call the engine → render.
 import type { App } from '@slack/bolt';
 import type { ScenarioCatalog } from '../src/commands/parse.js';
 import type { IncidentService } from '../src/incidents/service.js';
@@ -22,6 +22,7 @@ import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
 import { registerRollbackParametersModal } from './rollback-parameters-modal.js';
 import { registerWritePostmortem } from './write-postmortem.js';
+import { routeListeners } from '../src/slack/listener-router.js';
 
 export interface HandlerDeps {
   service: IncidentService;
@@ -45,16 +46,18 @@ export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'red
 
 export function register(app: App, deps: HandlerDeps): void {
   registerRefuseForeign(app, deps);
-  registerDataboxCommand(app, deps);
-  registerChoosePath(app, deps);
-  registerPathParametersModal(app, deps);
-  registerApprovePlan(app, deps);
-  registerRejectPlan(app, deps);
-  registerRequestRollback(app, deps);
-  registerRollbackParametersModal(app, deps);
-  registerWritePostmortem(app, deps);
-  registerOpenFromAlert(app, deps);
-  registerOpenFollowUp(app, deps);
-  registerProposeFollowUp(app, deps);
+  // After the refusal of foreign requests: the router hands each remaining request to its one listener.
+  const routes = routeListeners(app);
+  registerDataboxCommand(routes, deps);
+  registerChoosePath(routes, deps);
+  registerPathParametersModal(routes, deps);
+  registerApprovePlan(routes, deps);
+  registerRejectPlan(routes, deps);
+  registerRequestRollback(routes, deps);
+  registerRollbackParametersModal(routes, deps);
+  registerWritePostmortem(routes, deps);
+  registerOpenFromAlert(routes, deps);
+  registerOpenFollowUp(routes, deps);
+  registerProposeFollowUp(routes, deps);
   registerAppError(app, deps);
 }

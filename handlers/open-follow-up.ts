@@ -1,6 +1,7 @@
 // What happens when someone clicks a follow-up button under a failed recovery: the diagnosis it offers (scenario 2 for
 // scenario 4's window) opens as a new incident with its parameters filled in, linked from the failed incident's thread.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { followUpCommand } from '../src/incidents/reporter.js';
 import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
@@ -11,8 +12,8 @@ import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerOpenFollowUp(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(new RegExp(`^${actionIds.followUp}_\\d{1,2}$`), async ({ ack, body, action, client }) => {
+export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.followUp}_\\d{1,2}$`), async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;

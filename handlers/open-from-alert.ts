@@ -1,6 +1,7 @@
 // What happens when someone clicks a watcher alert's button: a new incident of the scenario it names, diagnosed in its own
 // thread; a later click on the same alert (a double click, a second person) joins that incident instead.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { alertButton, readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { UserError } from '../src/errors.js';
@@ -13,8 +14,8 @@ import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerOpenFromAlert(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client }) => {
+export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;

@@ -1,5 +1,5 @@
 // What happens when the recovery-path modal is submitted: bad values are shown on their fields, good ones become a plan.
-import type { App } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
@@ -9,8 +9,8 @@ import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ incident: z.string(), path: z.string() });
 
-export function registerPathParametersModal(app: App, deps: HandlerDeps): void {
-  app.view(parametersModalId, async ({ ack, view, body, client }) => {
+export function registerPathParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.view(parametersModalId, async ({ ack, view, body, client }) => {
     const params = modalValues(view.state.values);
     let errors: Record<string, string> | undefined;
     let start: (() => Promise<unknown>) | undefined;

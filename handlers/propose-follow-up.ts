@@ -1,6 +1,7 @@
 // What happens when someone clicks a validation follow-up's plan button (path C, "Plan cleanup of 2 leftover clones"):
 // the plan the bot offered is proposed in the incident's thread exactly as the typed `/databox recover …` would.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
@@ -9,8 +10,8 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerProposeFollowUp(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(actionIds.proposeFollowUp, async ({ ack, body, action, client }) => {
+export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(actionIds.proposeFollowUp, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;

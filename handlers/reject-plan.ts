@@ -1,5 +1,6 @@
 // What happens when someone clicks Reject: check who may, record it, and replace the buttons.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { saidInSlack } from '../src/slack/mentions.js';
@@ -8,8 +9,8 @@ import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { clickerOf } from '../src/slack/access.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerRejectPlan(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client }) => {
+export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'reject' }));

@@ -1,12 +1,13 @@
 // What happens when someone clicks "Roll back…": a plan needing approval like any recovery, after a modal for its options if it has any.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerRequestRollback(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(actionIds.rollback, async ({ ack, body, action, client }) => {
+export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(actionIds.rollback, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));

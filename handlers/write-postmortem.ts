@@ -1,12 +1,13 @@
 // What happens when someone clicks "Write postmortem": the postmortem is built, written and uploaded into the thread.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
-export function registerWritePostmortem(app: App, deps: HandlerDeps): void {
-  app.action<BlockButtonAction>(actionIds.postmortem, async ({ ack, body, action, client }) => {
+export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDeps): void {
+  routes.action<BlockButtonAction>(actionIds.postmortem, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));

@@ -38,6 +38,8 @@ export interface BotOptions {
   targets?: DatabaseTargets;
   /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
+  /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
+  slackUpdateIntervalMs?: number;
 }
 
 export interface Bot {
@@ -49,6 +51,8 @@ export interface Bot {
   watch: WatchService;
   /** Thread messages on their way to Slack. */
   outbox: SlackOutbox;
+  /** Shows incidents in Slack. */
+  reporter: SlackReporter;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -135,7 +139,7 @@ export function createBot(options: BotOptions): Bot {
     else repairs.push(aside);
   });
   let team: string | undefined;
-  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs });
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
     { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
@@ -161,6 +165,7 @@ export function createBot(options: BotOptions): Bot {
     redact,
     watch,
     outbox,
+    reporter,
     async start(port?: number) {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
@@ -206,8 +211,9 @@ export function createBot(options: BotOptions): Bot {
         service.stopRunning();
         await settles(queue.idle(), stopGraceMs);
       }
-      // What is still on its way to Slack gets a moment; the journal and the postmortem hold it either way.
-      await settles(outbox.idle(), stopGraceMs);
+      // What is still on its way to Slack, updates held back by pacing too, gets a moment; the journal and the
+      // postmortem hold it either way.
+      await settles(outbox.flush(), stopGraceMs);
       outbox.stop();
       // Every event committed (the last runs' ends among them) is on disk before the process may exit.
       await journal.flushed();

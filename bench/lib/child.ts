@@ -17,12 +17,22 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * To look inside one process of the bench (BENCH_PROFILE=bot.ts by default, or bare-bolt.ts): BENCH_CPU_PROF=<dir> writes
+ * a V8 CPU profile there, BENCH_NODE_FLAGS adds Node flags (such as --trace-gc, printed on the bench's stdout).
+ */
+function nodeFlags(script: string): string[] {
+  if (script !== (process.env.BENCH_PROFILE ?? 'bot.ts')) return [];
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=200'] : [];
+  return [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
+}
+
 export async function startChild(script: string, env: Record<string, string>): Promise<Child> {
   const started = performance.now();
   const child = fork(path.join(projectRoot, 'bench', 'processes', script), [], {
-    execArgv: ['--import', tsxLoader],
+    execArgv: ['--import', tsxLoader, ...nodeFlags(script)],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.BENCH_NODE_FLAGS ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));

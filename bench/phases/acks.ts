@@ -26,7 +26,7 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
     ctx.figures.push(ratioFigure('start-up to ready (floor: bare Bolt app)', bot.readyMs, bare.readyMs, 'ms'));
     ctx.figures.push(ratioFigure('idle RSS (floor: bare Bolt app)', rssMiB(bot.process.pid as number), rssMiB(bare.process.pid as number), 'MiB'));
     const responseUrl = stage.slack.responseUrl();
-    for (const text of ['help', 'diagnose duckdb']) {
+    for (const text of (process.env.BENCH_ACK_TEXTS ?? 'help,diagnose duckdb').split(',')) {
       for (const concurrency of [1, 50]) {
         ctx.log(`acks: /databox ${text}, ${ctx.sizes.requests} requests from ${concurrency} senders`);
         const floor = latency(await sendCommands(`http://127.0.0.1:${bare.port}/slack/events`, text, ctx.sizes.requests, concurrency, responseUrl));

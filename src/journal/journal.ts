@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
 import { checkHead, readHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
+import { LockLease } from './lock-lease.js';
 import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -64,7 +65,8 @@ function isStorageError(error: unknown): boolean {
 
 export class Journal {
   readonly file: string;
-  private readonly lock: FileLock;
+  /** The journal lock, kept between group-commit batches while they keep coming (lock-lease.ts). */
+  private readonly lock: LockLease;
   private readonly write: WriteFn;
   private offset = 0;
   private lastHash = genesisHash;
@@ -100,7 +102,7 @@ export class Journal {
   ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'journal.jsonl');
-    this.lock = new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock });
+    this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock }));
     this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
     this.onWritability = options.onWritability;
   }
@@ -129,7 +131,7 @@ export class Journal {
   load(): JournalRecord[] {
     let locked = false;
     try {
-      this.lock.acquireSync();
+      this.lock.take();
       locked = true;
     } catch (error) {
       if (!isStorageError(error)) throw error;
@@ -192,15 +194,21 @@ export class Journal {
       this.batch.push({ input, resolve, reject });
       if (!this.batchScheduled) {
         this.batchScheduled = true;
-        setImmediate(() => this.writeBatch());
+        // After a long hold the lock was let go for another process's turn (lock-lease.ts): wait for it to pass.
+        const yieldMs = this.lock.yieldUntil - Date.now();
+        if (yieldMs > 0) setTimeout(() => this.writeBatch(), yieldMs);
+        else setImmediate(() => this.writeBatch());
       }
     });
   }
 
   /** Resolves once everything committed so far is on disk (a stopping bot waits for it). */
   flushed(): Promise<void> {
-    if (!this.batchScheduled && !this.syncing && this.batch.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const idle = !this.batchScheduled && !this.syncing && this.batch.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // Nothing more is coming (a stop): the lock is not kept for a next batch.
+    return idle.then(() => {
+      if (!this.batchScheduled && this.batch.length === 0) this.lock.release();
+    });
   }
 
   /** Set by a write since the last fsync of a synchronous append. */
@@ -241,19 +249,25 @@ export class Journal {
         }
       }
     };
+    let continuous: boolean;
     try {
-      this.lock.acquireSync();
+      continuous = this.lock.take();
     } catch (error) {
       keepAll(error);
       this.settleIdle();
       return;
     }
     const done: { entry: Committed; record: JournalRecord }[] = [];
+    // Kept only after a batch written whole: after anything else the next batch looks at the file again.
+    let whole = false;
     try {
       try {
-        const aside = this.setTornTailAside();
-        this.catchUp();
-        if (aside) this.recordRepair(aside, true);
+        // Held since our last batch, the lock let nobody else write: there is no torn line and nothing to catch up on.
+        if (!continuous) {
+          const aside = this.setTornTailAside();
+          this.catchUp();
+          if (aside) this.recordRepair(aside, true);
+        }
         this.flushPending();
       } catch (error) {
         keepAll(error);
@@ -275,7 +289,10 @@ export class Journal {
         this.accept(next.record);
         done.push({ entry, record: next.record });
       }
-      if (lines.length === 0) return;
+      if (lines.length === 0) {
+        whole = true;
+        return;
+      }
       const text = lines.join('');
       try {
         this.writeLines(text, false);
@@ -295,8 +312,10 @@ export class Journal {
       this.offset += Buffer.byteLength(text);
       this.lastWrittenRecord = done.at(-1)?.record;
       this.writable();
+      whole = true;
     } finally {
-      this.lock.release();
+      if (whole) this.lock.keep();
+      else this.lock.release();
       if (done.length > 0) this.requestSync(done);
       else this.settleIdle();
     }
@@ -355,7 +374,7 @@ export class Journal {
   /** A synchronous append's body: written (not yet fsynced) when it returns. */
   private appendUnsynced(input: AppendInput | (() => AppendInput), options: AppendOptions): JournalRecord {
     try {
-      this.lock.acquireSync();
+      this.lock.take();
     } catch (error) {
       if (!isStorageError(error)) throw error;
       this.markUnwritable(error);
@@ -411,7 +430,7 @@ export class Journal {
   requireWritable(): void {
     if (!this.unwritable && this.pending.length === 0) return;
     try {
-      this.lock.acquireSync();
+      this.lock.take();
       try {
         this.catchUp();
         this.flushPending();

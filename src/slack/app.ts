@@ -28,6 +28,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     // wrong token would end the process with an unhandled rejection and a stack trace.
     deferInitialization: true,
     logger: boltLogger(logger, onMalformedRequest),
+    // Bolt's conversation store is not used (the journal holds all state): without it no request pays for a lookup.
+    convoStore: false as const,
     clientOptions: { ...webApiPolicy, ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {

@@ -1,5 +1,6 @@
-// Delivers an incident's Slack messages in order, one at a time per thread, and keeps retrying through Slack's bad days
-// (429s, 500s, silence) so that a run never waits on Slack and nothing it shows is dropped or reordered.
+// Delivers an incident's Slack messages in order, one at a time per thread, at most one update of a message a second,
+// and keeps retrying through Slack's bad days (429s, 500s, silence): a run never waits on Slack, and nothing it shows is
+// dropped or reordered.
 
 import type { Logger } from '../logger.js';
 
@@ -38,44 +39,77 @@ interface Delivery {
   settle: (value: unknown) => void;
 }
 
+/** An incident's thread: what waits to go, and how to wake its sender while it waits out the pacing of an update. */
+interface Line {
+  queue: Delivery[];
+  wake?: () => void;
+}
+
 export interface OutboxOptions {
   logger: Logger;
   /** The wait before retry `attempt` (1, 2, …) of a delivery the Web API client gave up on. */
   retryDelayMs?: (attempt: number) => number;
+  /** The least time from Slack's answer to one update of a message to the next update of it (tests shorten it). */
+  updateIntervalMs?: number;
 }
 
 const defaultDelay = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 1));
 
+/**
+ * chat.update is a Tier 3 method (50+ calls a minute per workspace, sporadic bursts welcome) and Slack asks for about one
+ * new message a second per channel: one edit of a message a second keeps a run's message live to the eye, within what
+ * Slack allows, and spares the clients that redraw it.
+ */
+export const defaultUpdateIntervalMs = 1_000;
+
 export class SlackOutbox {
-  private readonly lines = new Map<string, Delivery[]>();
-  private readonly busy = new Set<string>();
+  private readonly lines = new Map<string, Line>();
+  /** When Slack last answered an update of each message (by replaceKey); kept only as long as it holds the next back. */
+  private readonly updatedAt = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
+  private paced = true;
   private stopped = false;
 
   constructor(private readonly options: OutboxOptions) {}
+
+  private get interval(): number {
+    return this.options.updateIntervalMs ?? defaultUpdateIntervalMs;
+  }
 
   /**
    * Queues `send` behind everything queued for `line` (an incident's thread). It resolves with what `send` returned, or
    * undefined when Slack refused it for good or the bot stopped; it never rejects, so a caller may leave it unawaited.
    */
   deliver<T>(line: string, label: string, send: () => Promise<T>, replaceKey?: string): Promise<T | undefined> {
+    this.forgetPastUpdates();
     return new Promise<T | undefined>((resolve) => {
-      const queue = this.lines.get(line) ?? [];
+      const existing = this.lines.get(line);
+      const current = existing ?? { queue: [] };
       const delivery: Delivery = { label, replaceKey, send, settle: resolve as (value: unknown) => void };
       // The newer update goes where the newest things go, at the end: what was queued before it still goes first, so
       // a message never shows a state from after a message posted below it.
-      const replaced = replaceKey === undefined ? -1 : queue.findIndex((d) => d.replaceKey === replaceKey);
-      if (replaced >= 0) queue.splice(replaced, 1)[0]?.settle(undefined);
-      queue.push(delivery);
-      this.lines.set(line, queue);
-      if (!this.busy.has(line)) void this.drain(line);
+      const replaced = replaceKey === undefined ? -1 : current.queue.findIndex((d) => d.replaceKey === replaceKey);
+      if (replaced >= 0) current.queue.splice(replaced, 1)[0]?.settle(undefined);
+      current.queue.push(delivery);
+      if (existing) existing.wake?.();
+      else {
+        this.lines.set(line, current);
+        void this.drain(line, current);
+      }
     });
   }
 
   /** Resolves once nothing is queued or being sent. */
   idle(): Promise<void> {
-    if (this.busy.size === 0) return Promise.resolve();
+    if (this.lines.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The bot is stopping: updates are no longer paced, and what pacing held back goes now. Resolves once all is sent. */
+  flush(): Promise<void> {
+    this.paced = false;
+    for (const line of this.lines.values()) line.wake?.();
+    return this.idle();
   }
 
   /** Stops retrying: what is still queued is given up (it is in the journal and the postmortem). */
@@ -83,16 +117,56 @@ export class SlackOutbox {
     this.stopped = true;
   }
 
-  private async drain(line: string): Promise<void> {
-    this.busy.add(line);
-    const queue = this.lines.get(line) as Delivery[];
+  /** When a delivery may go: a post at once; an update one interval after Slack answered the last update of its message. */
+  private dueAt(delivery: Delivery): number {
+    const last = delivery.replaceKey === undefined || !this.paced ? undefined : this.updatedAt.get(delivery.replaceKey);
+    return last === undefined ? 0 : last + this.interval;
+  }
+
+  /**
+   * What goes next. While a post (or a file) waits in the thread, everything before it goes in order, paced or not: a new
+   * message is never held back by pacing, and no message shows a state from after a message posted below it. With only
+   * updates waiting, the first that is due goes; each carries its message's latest state, rendered when it is sent.
+   */
+  private next(queue: Delivery[]): number {
+    if (queue.some((d) => d.replaceKey === undefined)) return 0;
+    const now = Date.now();
+    return queue.findIndex((d) => this.dueAt(d) <= now);
+  }
+
+  private async drain(name: string, line: Line): Promise<void> {
+    const { queue } = line;
     while (queue.length > 0) {
-      const delivery = queue.shift() as Delivery;
+      const index = this.next(queue);
+      if (index < 0) {
+        await this.waitFor(line, Math.min(...queue.map((d) => this.dueAt(d))) - Date.now());
+        continue;
+      }
+      const delivery = queue.splice(index, 1)[0] as Delivery;
       delivery.settle(await this.sendWithRetries(delivery));
+      if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());
     }
-    this.lines.delete(line);
-    this.busy.delete(line);
-    if (this.busy.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    this.lines.delete(name);
+    if (this.lines.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** Waits `ms`, or less if something new is queued on the line or the outbox is flushed. */
+  private waitFor(line: Line, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        line.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      line.wake = done;
+    });
+  }
+
+  /** Updates answered more than an interval ago hold nothing back: their times go, so the map holds only recent ones. */
+  private forgetPastUpdates(): void {
+    const before = Date.now() - this.interval;
+    for (const [key, at] of this.updatedAt) if (at <= before) this.updatedAt.delete(key);
   }
 
   private async sendWithRetries(delivery: Delivery): Promise<unknown> {

@@ -7,7 +7,7 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
-import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run, RunStatus } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
@@ -32,14 +32,23 @@ export interface SlackReporterDeps {
   outbox: SlackOutbox;
 }
 
+/** A run's status once nothing can change it on screen any more. */
+const settled: ReadonlySet<RunStatus> = new Set(['rejected', 'expired', 'succeeded', 'failed', 'interrupted']);
+
+/**
+ * What the reporter keeps per run lasts only while the run can still change on screen: a run's entries go once its final
+ * state is queued (that update holds what it needs), so a bot that runs for months holds only the runs under way and the
+ * plans still waiting. Anything later about a finished plan (a decision noticed after a restart) finds its message in
+ * the plan's refs in the journal; a finished read-only run is never shown again.
+ */
 export class SlackReporter implements IncidentReporter {
   readonly frontEnd = slackFrontEnd;
   /** Each run's message, once Slack has taken it (undefined if it never did); a plan's is also in its refs. */
   private readonly runMessages = new Map<string, Promise<SlackMessage | undefined>>();
   /** What this process saw of each run that the journal's records do not say: the step running now, files attached. */
   private readonly views = new Map<string, RunView>();
-  /** The status each plan's message last showed, so a decision taken elsewhere (at a terminal) replaces its buttons too. */
-  private readonly shown = new Map<string, string>();
+  /** Plans whose message shows their buttons, so a decision taken elsewhere (at a terminal) replaces them here too. */
+  private readonly pendingShown = new Set<string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -94,18 +103,32 @@ export class SlackReporter implements IncidentReporter {
     return view;
   }
 
-  private renderRun(incident: Incident, run: Run): Rendered {
-    return runMessage(run, this.view(run), this.deps.root, this.deps.stateDir, incident.id);
+  /** Renders the run as it is when the message is sent, from the view taken now (it outlives the run's entries). */
+  private renderRun(incident: Incident, run: Run): () => Rendered {
+    const view = this.view(run);
+    return () => runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id);
   }
 
   /** Shows the run's current state in its one message (posting it first if this process has none for it). */
   private refreshRun(incident: Incident, run: Run): Promise<void> {
     const known = this.runMessages.get(run.id) ?? runMessageRef(run);
     if (!known) {
-      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, () => this.renderRun(incident, run)));
+      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run)));
       return Promise.resolve();
     }
-    return this.updateInThread(incident, `run ${run.id}`, known, () => this.renderRun(incident, run));
+    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run));
+  }
+
+  /** The run's final state is queued: nothing more about it is kept here. */
+  private forget(run: Run): void {
+    this.runMessages.delete(run.id);
+    this.views.delete(run.id);
+    this.pendingShown.delete(run.id);
+  }
+
+  /** How many runs the reporter holds anything for (tests check that finished runs leave nothing behind). */
+  get runsHeld(): number {
+    return new Set([...this.runMessages.keys(), ...this.views.keys(), ...this.pendingShown]).size;
   }
 
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
@@ -123,7 +146,7 @@ export class SlackReporter implements IncidentReporter {
 
   async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
-    const posted = this.postInThread(incident, `run ${run.id}`, () => this.renderRun(incident, run));
+    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run));
     this.runMessages.set(run.id, posted);
     if (run.needsApproval && planIsCut(run, root)) {
       this.upload(incident, `plan file ${run.id}`, (thread) => ({
@@ -134,7 +157,7 @@ export class SlackReporter implements IncidentReporter {
         title: `The whole plan ${run.title}`,
       }));
     }
-    if (run.needsApproval) this.shown.set(run.id, run.status);
+    if (run.needsApproval) this.pendingShown.add(run.id);
     this.refreshRoot(incident);
     // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
     // run goes on at once; its message follows in order.
@@ -144,9 +167,12 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    this.shown.set(run.id, run.status);
-    if (this.runMessages.has(run.id) || runMessageRef(run)) await this.refreshRun(incident, run);
+    const shown = this.runMessages.has(run.id) || runMessageRef(run) ? this.refreshRun(incident, run) : Promise.resolve();
+    if (run.status !== 'pending') this.pendingShown.delete(run.id);
+    // Rejected, expired, interrupted before it started, or ended in another process: its message will not change again.
+    if (settled.has(run.status)) this.forget(run);
     this.refreshRoot(incident);
+    await shown;
   }
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
@@ -155,8 +181,8 @@ export class SlackReporter implements IncidentReporter {
   }
 
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void {
-    const view = this.view(run);
-    if (view.running?.stepId !== step.id) return;
+    const view = this.views.get(run.id);
+    if (!view || view.running?.stepId !== step.id) return;
     view.running = { stepId: step.id, progress: text };
     void this.refreshRun(incident, run);
   }
@@ -182,9 +208,9 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async runFinished(incident: Incident, run: Run): Promise<void> {
-    const view = this.view(run);
-    view.running = undefined;
+    this.view(run).running = undefined;
     void this.refreshRun(incident, run);
+    this.forget(run);
     if (run.kind === 'diagnosis') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
@@ -197,16 +223,20 @@ export class SlackReporter implements IncidentReporter {
 
   /**
    * Plans decided by another process sharing the journal (approved at a terminal, say) get their buttons replaced here
-   * too. Plans this process has not shown since it started are only noted: their message already shows their state.
+   * too. A plan this process shows that ended without its end reported here (run at a terminal, or approved but never
+   * started) gets its message to show how it ended. Plans this process has not shown since it started are only noted:
+   * their message already shows their state.
    */
   async showDecidedElsewhere(runs: Iterable<Run>, incidentOf: (run: Run) => Incident): Promise<void> {
     for (const run of runs) {
       if (!run.needsApproval || !runMessageRef(run)) continue;
-      const shown = this.shown.get(run.id);
-      if (shown === 'pending' && run.status !== 'pending') {
+      const decidedElsewhere = this.pendingShown.has(run.id) && run.status !== 'pending';
+      const endedUnreported = settled.has(run.status) && (this.views.has(run.id) || this.runMessages.has(run.id));
+      if (decidedElsewhere || endedUnreported) {
         await this.runDecided(incidentOf(run), run).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons of a plan decided elsewhere'));
       }
-      this.shown.set(run.id, run.status);
+      if (run.status === 'pending') this.pendingShown.add(run.id);
+      else this.pendingShown.delete(run.id);
     }
   }
 

@@ -1,5 +1,6 @@
-// A whole scenario-1 incident in Slack: each run is one message updated in place; new messages only for the verdict, the
-// plan waiting for approval, a failure and the rollback offer; the journal and the postmortem still hold every step.
+// A whole scenario-1 incident in Slack: each run is one message updated in place, at most about once a second; new
+// messages only for the verdict, the plan waiting for approval, a failure and the rollback offer; the journal and the
+// postmortem still hold every step; a stopping bot sends the updates pacing held back.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
@@ -7,6 +8,7 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackMessageNow, SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { defaultUpdateIntervalMs as interval } from '../../src/slack/outbox.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -42,17 +44,31 @@ function finishedIn(blocks: string, run: RunRecord): number {
   return run.steps.filter((s, i) => new RegExp(`:(white_check_mark|x|white_circle|alarm_clock|large_orange_diamond): [^\\n]{0,40}?\\*${i + 1}\\. ${s.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*`).test(blocks)).length;
 }
 
+/**
+ * The chat.update calls Slack took for one message, in order, each with whether a new message or file went into the
+ * thread before the message's next update (an update held back by pacing goes at once when a new message waits behind it).
+ */
+function updatesOf(ts: string): { at: number; aheadOfPost: boolean }[] {
+  const thread = slack.calls.filter((c) => c.result?.ok && /^(chat\.(postMessage|update)|files\.)/.test(c.method));
+  const mine = (i: number) => thread[i]?.method === 'chat.update' && thread[i]?.args.ts === ts;
+  return thread.flatMap((call, i) => {
+    if (!mine(i)) return [];
+    const next = thread.findIndex((_, j) => j > i && mine(j));
+    return [{ at: call.at, aheadOfPost: thread.slice(i + 1, next < 0 ? undefined : next).some((c) => c.method !== 'chat.update') }];
+  });
+}
+
 describe('one message per run', () => {
   it('posts 5 thread messages for a whole scenario-1 incident, carries each step by chat.update, and keeps every step in the journal and the postmortem', async () => {
     writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
+    // Updates paced as in production, so a run of quick steps shows how few edits its message gets.
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { slackUpdateIntervalMs: interval });
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
-
     const messages = slack.messages();
     const root = messages.filter((m) => !m.threadTs);
     const thread = messages.filter((m) => m.threadTs);
@@ -73,7 +89,21 @@ describe('one message per run', () => {
       expect(finishedIn(message.blocks, run), `${run.kind} ends with every step shown`).toBe(run.steps.length);
       // Each step was shown running or done in an update before the run ended.
       for (const step of run.steps) expect(message.updates.some((u) => u.blocks.includes(step.title))).toBe(true);
+      expect(message.text, `${run.kind} ends in its final state`).toMatch(/^\w+ succeeded: /);
+      // Paced: an update comes at least an interval after the last one of the same message, unless a new message was
+      // waiting behind it; so a run gets about one update per interval of its time, not one per step event.
+      const updates = updatesOf(message.ts);
+      for (const [i, update] of updates.entries()) {
+        if (i > 0 && update.at - (updates[i - 1]?.at as number) < interval - 50) expect(update.aheadOfPost, `${run.kind} update ${i + 1} came early`).toBe(true);
+      }
+      const span = (updates.at(-1)?.at as number) - (updates[0]?.at as number);
+      expect(updates.length, `${run.kind}: ${updates.length} updates in ${span} ms`).toBeLessThanOrEqual(Math.floor(span / (interval - 50)) + 2);
     }
+    // The recovery's six quick steps (12 step events, and the approval) made a handful of updates.
+    const recoveryUpdates = updatesOf((runMessages[1] as SlackMessageNow).ts).length;
+    expect(recoveryUpdates).toBeLessThan(runs[1]!.steps.length * 2);
+    // Every run has ended in its final state: the reporter holds nothing for any of them any more.
+    expect(harness.bot.reporter.runsHeld).toBe(0);
     expect(runMessages[1]?.blocks).toContain('Approved by <@U0TEAMMATE>');
     expect(runMessages[1]?.blocks).toContain('task full-refresh');
     expect(runMessages[1]?.blocks).not.toContain('approve_plan');
@@ -120,5 +150,22 @@ describe('one message per run', () => {
     expect(plan.blocks).toContain('exit 2');
     expect(plan.blocks).toContain('The whole output is attached to this thread as a file.');
     expect(slack.uploads.at(-1)?.bytes.toString()).toContain('dlt: load failed for raw_ebird');
+  });
+
+  it('sends what pacing holds back when the bot stops, without waiting it out', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { slackUpdateIntervalMs: 600_000 });
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the verdict', () => slack.messages().some((m) => m.text.startsWith('Verdict')));
+    await harness.bot.queue.idle();
+    // The incident's first message was updated when the diagnosis began; the update that adds the verdict is held.
+    const root = () => slack.messages().find((m) => !m.threadTs) as SlackMessageNow;
+    expect(root().updates.length).toBeGreaterThan(0);
+    expect(root().blocks).not.toContain('verdict: *File corrupt*');
+    const stopping = Date.now();
+    await harness.stop();
+    harness = undefined;
+    expect(Date.now() - stopping, 'the stop did not wait out the pacing').toBeLessThan(30_000);
+    expect(root().blocks).toContain('verdict: *File corrupt*');
   });
 });

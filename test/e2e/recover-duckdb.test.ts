@@ -234,6 +234,9 @@ describe('plans and approvals over time', () => {
     expect(cli.code).toBe(0);
     expect(commandsRun()).toContain('task full-refresh');
     await slack.waitFor('the buttons to be replaced', () => slack.callsTo('chat.update').some((u) => String(u.blocks).includes('Approved by terminal:bob')), 5_000);
+    // The plan ran to its end at the terminal: its Slack message shows how it ended, and the bot keeps nothing for it.
+    await slack.waitFor('the plan to show its end', () => slack.messages().find((m) => m.ts === approve.ts)?.text.startsWith('Recovery succeeded') === true, 5_000);
+    await slack.waitFor('the bot to forget the runs', () => harness.bot.reporter.runsHeld === 0, 5_000);
   });
 
   it('runs an approved plan even when Slack fails to replace its buttons', async () => {

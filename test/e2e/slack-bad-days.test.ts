@@ -155,6 +155,9 @@ describe("Slack's bad days", () => {
     // Nothing stuck: the queue and the outbox are empty, no run is left running or approved, the bot still answers.
     expect(h.bot.queue.size).toBe(0);
     expect(records.filter((r) => r.type === 'run.started').every((s) => records.some((f) => f.type === 'run.finished' && f.data.runId === s.data.runId))).toBe(true);
+    // The Slack reporter holds something only for the plans still waiting for a decision, nothing for the runs that ended.
+    const waiting = [...h.bot.service.state.runs.values()].filter((r) => r.status === 'pending');
+    expect(h.bot.reporter.runsHeld).toBe(waiting.length);
     const status = await h.command('status', operator);
     expect(status.status).toBe(200);
     expect(status.json?.text).toBeDefined();

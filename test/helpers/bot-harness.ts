@@ -47,14 +47,17 @@ export function botProcessEnv(checkout: Checkout, slack: SlackStandIn, port: num
   };
 }
 
-/** `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays) and its database targets. */
+/**
+ * `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays and pacing of
+ * updates) and its database targets.
+ */
 export async function startBot(
   checkout: Checkout,
   slack: SlackStandIn,
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'targets'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackUpdateIntervalMs' | 'targets'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
@@ -74,8 +77,9 @@ export async function startBot(
     },
   });
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
-  // Retries of thread messages come quickly in tests; the client itself does not retry (one request, one call recorded).
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, ...options });
+  // Retries of thread messages and paced updates come quickly in tests; the client itself does not retry (one request,
+  // one call recorded).
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, ...options });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;

@@ -1,11 +1,14 @@
 // Group commit (src/journal/journal.ts `commit`): events committed together share one write and one fsync, each caller
 // resumes once its event is on disk, in order and chained, across processes too; the guarantees of `append` stay.
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, vi } from 'vitest';
 import { Journal, JournalUnwritable } from '../../src/journal/journal.js';
 import { readHead } from '../../src/journal/head.js';
 import { verifyLines } from '../../src/journal/record.js';
-import { useTempDirs } from '../support/fixtures.js';
+import { FileLock } from '../../src/journal/lock.js';
+import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { expectThreeWritersWhole } from '../support/journal-writers.js';
 
 const tempDir = useTempDirs('databox-group-commit-');
@@ -99,6 +102,64 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     expect(onDisk(journal).records).toHaveLength(5);
     expect(readHead(journal.file)?.seq).toBe(5);
     await journal.flushed();
+  });
+
+  it('takes the lock once for batches that follow each other closely, and lets it go after a pause or at flushed()', async () => {
+    const journal = fresh();
+    const lockFile = `${journal.file}.lock`;
+    const takes = vi.spyOn(FileLock.prototype, 'acquireSync');
+    try {
+      for (let i = 0; i < 5; i += 1) await journal.commit({ type: 'close', data: { i } });
+      expect(takes).toHaveBeenCalledTimes(1);
+      expect(fs.existsSync(lockFile), 'kept for the next batch').toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(fs.existsSync(lockFile), 'let go once no batch came for a while').toBe(false);
+      await journal.commit({ type: 'after a pause' });
+      expect(takes).toHaveBeenCalledTimes(2);
+      await journal.flushed();
+      expect(fs.existsSync(lockFile), 'let go at flushed()').toBe(false);
+    } finally {
+      takes.mockRestore();
+    }
+    expect(onDisk(journal).records.map((r) => r.type)).toEqual([...Array.from({ length: 5 }, () => 'close'), 'after a pause']);
+  });
+
+  it('hands the kept lock at once to another journal of the same process on the same file', async () => {
+    const first = fresh();
+    await first.commit({ type: 'first' });
+    const second = new Journal(path.dirname(first.file));
+    const started = Date.now();
+    second.load();
+    await second.commit({ type: 'second' });
+    expect(Date.now() - started, 'not the 10 s wait for a lock held by a live process').toBeLessThan(2_000);
+    await first.commit({ type: 'third' });
+    expect(onDisk(first).records.map((r) => `${r.seq}:${r.type}`)).toEqual(['1:first', '2:second', '3:third']);
+    await Promise.all([first.flushed(), second.flushed()]);
+  });
+
+  it('lets another process take its turn while this one commits without a pause', async () => {
+    const journal = fresh();
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const other = execa(tsx, [path.join(scriptsDir, 'journal-append.ts'), path.dirname(journal.file), '20'], { reject: false, timeout: 60_000 });
+    let otherDone = false;
+    void other.finally(() => (otherDone = true));
+    const deadline = Date.now() + 45_000;
+    // A commit every turn of the event loop, not waiting for the fsyncs: the lock never goes unused for long.
+    const committed: Promise<unknown>[] = [];
+    while (!otherDone && Date.now() < deadline) {
+      committed.push(journal.commit({ type: 'ours', data: { i: committed.length } }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(committed);
+    const ours = committed.length;
+    const result = await other;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(otherDone, 'the other process finished while this one was still committing').toBe(true);
+    await journal.flushed();
+    const records = onDisk(journal);
+    expect(records.problem).toBeUndefined();
+    expect(records.records.filter((r) => r.type === 'test.append')).toHaveLength(20);
+    expect(records.records.filter((r) => r.type === 'ours')).toHaveLength(ours);
   });
 
   it('holds together when three real processes commit in bursts at once, each burst waiting for its fsync', async () => {

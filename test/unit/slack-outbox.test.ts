@@ -1,5 +1,6 @@
-// The Slack outbox: one line per incident, in order; a newer update of a message replaces a queued one at the end.
-import { describe, expect, it } from 'vitest';
+// The Slack outbox: one line per incident, in order; a newer update of a message replaces a queued one at the end;
+// updates of a message are paced, never holding back a post, never dropping the latest state.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { SlackOutbox } from '../../src/slack/outbox.js';
 import { Writable } from 'node:stream';
@@ -44,5 +45,96 @@ describe('SlackOutbox', () => {
     expect(await flaky).toBe('ok');
     expect(tries).toBe(3);
     expect(await refused).toBeUndefined();
+  });
+
+  describe('pacing of updates', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** An outbox on a fake clock, a message whose state the test sets, and every call made to Slack with its time. */
+    function paced() {
+      vi.useFakeTimers();
+      const start = Date.now();
+      const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5, updateIntervalMs: 1_000 });
+      const calls: { what: string; at: number }[] = [];
+      const message = { state: 0 };
+      const update = () => outbox.deliver('dbx-1', 'run', async () => calls.push({ what: `update ${message.state}`, at: Date.now() - start }), 'update:run');
+      const post = (what: string) => outbox.deliver('dbx-1', what, async () => calls.push({ what, at: Date.now() - start }));
+      return { outbox, calls, message, update, post };
+    }
+
+    it('sends one update of a message per interval, carrying its latest state, and the last state always arrives', async () => {
+      const { outbox, calls, message, update } = paced();
+      message.state = 1;
+      void update();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls, 'the first update goes at once').toEqual([{ what: 'update 1', at: 0 }]);
+      // Nine more states within the interval: none goes before it has passed, then one call with the latest.
+      for (let state = 2; state <= 10; state += 1) {
+        message.state = state;
+        void update();
+        await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls).toEqual([{ what: 'update 1', at: 0 }, { what: 'update 10', at: 1_000 }]);
+      // A last state after a quiet spell: held until one interval after the previous update, then sent (trailing edge).
+      await vi.advanceTimersByTimeAsync(500);
+      message.state = 11;
+      void update();
+      await vi.advanceTimersByTimeAsync(499);
+      expect(calls).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls.at(-1)).toEqual({ what: 'update 11', at: 2_000 });
+      await outbox.idle();
+    });
+
+    it('never holds back a post: an update held by pacing goes at once before it, and later updates wait again', async () => {
+      const { calls, message, update, post } = paced();
+      message.state = 1;
+      void update();
+      await vi.advanceTimersByTimeAsync(200);
+      message.state = 2;
+      void update();
+      void post('post verdict');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toEqual([
+        { what: 'update 1', at: 0 },
+        { what: 'update 2', at: 200 },
+        { what: 'post verdict', at: 200 },
+      ]);
+      message.state = 3;
+      void update();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(calls).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls.at(-1)).toEqual({ what: 'update 3', at: 1_200 });
+    });
+
+    it('paces each message on its own', async () => {
+      const { outbox, calls } = paced();
+      const other = (what: string) => outbox.deliver('dbx-1', 'root', async () => calls.push({ what, at: Date.now() }), 'update:root');
+      void outbox.deliver('dbx-1', 'run', async () => calls.push({ what: 'run', at: Date.now() }), 'update:run');
+      void outbox.deliver('dbx-1', 'run', async () => calls.push({ what: 'run again', at: Date.now() }), 'update:run');
+      void other('root');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls.map((c) => c.what), 'the root is not held back by the run message').toEqual(['run', 'root']);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(calls.map((c) => c.what)).toEqual(['run', 'root', 'run again']);
+    });
+
+    it('sends what pacing holds back at once when the bot stops (flush)', async () => {
+      const { outbox, calls, message, update } = paced();
+      message.state = 1;
+      void update();
+      await vi.advanceTimersByTimeAsync(10);
+      message.state = 2;
+      const last = update();
+      await outbox.flush();
+      expect(calls.map((c) => c.what)).toEqual(['update 1', 'update 2']);
+      expect(await last).toBe(2);
+      expect(calls.at(-1)?.at, 'without waiting out the interval').toBe(10);
+    });
   });
 });
