@@ -7,7 +7,7 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
-import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
+import type { FrontEndRef, Incident, Run, RunStatus } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
@@ -33,7 +33,7 @@ export interface SlackReporterDeps {
 }
 
 /** A run's status once nothing can change it on screen any more. */
-const settled = new Set(['rejected', 'expired', 'succeeded', 'failed', 'interrupted']);
+const settled: ReadonlySet<RunStatus> = new Set(['rejected', 'expired', 'succeeded', 'failed', 'interrupted']);
 
 /**
  * What the reporter keeps per run lasts only while the run can still change on screen: a run's entries go once its final

@@ -1,5 +1,6 @@
-// A whole scenario-1 incident in Slack: each run is one message updated in place; new messages only for the verdict, the
-// plan waiting for approval, a failure and the rollback offer; the journal and the postmortem still hold every step.
+// A whole scenario-1 incident in Slack: each run is one message updated in place, at most about once a second; new
+// messages only for the verdict, the plan waiting for approval, a failure and the rollback offer; the journal and the
+// postmortem still hold every step; a stopping bot sends the updates pacing held back.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
@@ -149,5 +150,22 @@ describe('one message per run', () => {
     expect(plan.blocks).toContain('exit 2');
     expect(plan.blocks).toContain('The whole output is attached to this thread as a file.');
     expect(slack.uploads.at(-1)?.bytes.toString()).toContain('dlt: load failed for raw_ebird');
+  });
+
+  it('sends what pacing holds back when the bot stops, without waiting it out', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { slackUpdateIntervalMs: 600_000 });
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the verdict', () => slack.messages().some((m) => m.text.startsWith('Verdict')));
+    await harness.bot.queue.idle();
+    // The incident's first message was updated when the diagnosis began; the update that adds the verdict is held.
+    const root = () => slack.messages().find((m) => !m.threadTs) as SlackMessageNow;
+    expect(root().updates.length).toBeGreaterThan(0);
+    expect(root().blocks).not.toContain('verdict: *File corrupt*');
+    const stopping = Date.now();
+    await harness.stop();
+    harness = undefined;
+    expect(Date.now() - stopping, 'the stop did not wait out the pacing').toBeLessThan(30_000);
+    expect(root().blocks).toContain('verdict: *File corrupt*');
   });
 });
