@@ -12,7 +12,7 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import { typedDiagnosis, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
 import { followItIn } from '../src/slack/slack-refs.js';
 
@@ -77,6 +77,14 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       }
       return;
     }
+    // The same diagnosis already running, with its incident open: the answer goes in the ack, nothing else is sent.
+    const typed = cmd.verb === 'diagnose' && !cmd.incident ? typedDiagnosis(cmd.scenario, cmd.params) : undefined;
+    const joined = typed === undefined ? undefined : deps.diagnoses.openedFor(typed);
+    if (joined) {
+      await ack({ response_type: 'ephemeral', text: joinedText(deps, joined) });
+      record();
+      return;
+    }
     await ack();
     record();
     const fail = async (error: unknown) => {
@@ -93,7 +101,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           void running.then((incident) => respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) })).catch(fail);
           return;
         }
-        diagnosis = deps.diagnoses.begin(key);
+        diagnosis = deps.diagnoses.begin(key, typed);
       }
       const started = diagnosis;
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {

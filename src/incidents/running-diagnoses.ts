@@ -8,23 +8,44 @@ export interface RunningDiagnosis {
   done(): void;
 }
 
+/** The words of a typed diagnosis (scenario and parameters as typed), the same for the same words in any order. */
+export function typedDiagnosis(scenario: string, params: Record<string, string>): string {
+  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => a.localeCompare(b))]);
+}
+
 export class RunningDiagnoses {
   private readonly byKey = new Map<string, Promise<Incident | undefined>>();
+  /** The incident each diagnosis has opened, known at once: a request that joins it is told so in its ack. */
+  private readonly openedByKey = new Map<string, Incident>();
+  /** The key each diagnosis begun from typed words has: the same words typed again find it without working it out. */
+  private readonly keyByTyped = new Map<string, string>();
 
   /** The incident of a diagnosis of `key` already queued or running (once it is open; undefined if it never opened). */
   find(key: string): Promise<Incident | undefined> | undefined {
     return this.byKey.get(key);
   }
 
+  /** The incident already opened by a running diagnosis begun from these same typed words (see `typedDiagnosis`). */
+  openedFor(typed: string): Incident | undefined {
+    const key = this.keyByTyped.get(typed);
+    return key === undefined ? undefined : this.openedByKey.get(key);
+  }
+
   /** Registers a diagnosis about to be queued; call before anything is awaited after `find`. */
-  begin(key: string): RunningDiagnosis {
+  begin(key: string, typed?: string): RunningDiagnosis {
     let resolve: (incident: Incident | undefined) => void = () => {};
     this.byKey.set(key, new Promise((settle) => (resolve = settle)));
+    if (typed !== undefined) this.keyByTyped.set(typed, key);
     return {
-      opened: (incident) => resolve(incident),
+      opened: (incident) => {
+        this.openedByKey.set(key, incident);
+        resolve(incident);
+      },
       done: () => {
         resolve(undefined);
         this.byKey.delete(key);
+        this.openedByKey.delete(key);
+        if (typed !== undefined && this.keyByTyped.get(typed) === key) this.keyByTyped.delete(typed);
       },
     };
   }

@@ -57,6 +57,8 @@ export interface JournalOptions {
 export class JournalUnwritable extends UserError {}
 
 const lockWaitMs = 10_000;
+/** The head after group commits is written at most this often (see paceHead). */
+const headEveryMs = 100;
 
 /** Errors that mean the disk or the volume, not a bug: the event is kept until it can be written. */
 function isStorageError(error: unknown): boolean {
@@ -92,6 +94,13 @@ export class Journal {
   private syncedHead?: JournalRecord;
   private syncing = false;
   private idleWaiters: (() => void)[] = [];
+  /** The head written after group commits: at most every `headEveryMs`, the newest record, off the event loop. */
+  private headDue?: JournalRecord;
+  private headTimer?: NodeJS.Timeout;
+  private headWriting = false;
+  private headWrittenAt = 0;
+  /** The seq of the last head written, so a late write never puts an older one back. */
+  private headSeq = 0;
 
   constructor(
     readonly stateDir: string,
@@ -204,7 +213,13 @@ export class Journal {
 
   /** Resolves once everything committed so far is on disk (a stopping bot waits for it). */
   flushed(): Promise<void> {
-    const idle = !this.batchScheduled && !this.syncing && this.batch.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // Somebody waits: a head held back by its pace is written now.
+    if (this.headTimer) {
+      clearTimeout(this.headTimer);
+      this.headTimer = undefined;
+      this.writeDueHead();
+    }
+    const idle = this.isIdle() ? Promise.resolve() : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Nothing more is coming (a stop): the lock is not kept for a next batch.
     return idle.then(() => {
       if (!this.batchScheduled && this.batch.length === 0) this.lock.release();
@@ -222,7 +237,54 @@ export class Journal {
     } finally {
       fs.closeSync(fd);
     }
-    if (this.lastWrittenRecord) writeHeadQuietly(() => writeHead(this.file, this.lastWrittenRecord as JournalRecord), (error) => this.markUnwritable(error));
+    if (this.lastWrittenRecord) this.writeHeadNow(this.lastWrittenRecord);
+  }
+
+  /** Writes the head at once (synchronous appends: durable ones rest on it). */
+  private writeHeadNow(record: JournalRecord): void {
+    writeHeadQuietly(() => writeHead(this.file, record), (error) => this.markUnwritable(error));
+    this.headSeq = Math.max(this.headSeq, record.seq);
+  }
+
+  /**
+   * The head after a group commit: written once `headEveryMs` has passed since the last one, so a busy journal writes
+   * it a few times a second rather than once per batch. A head that lags is harmless: it is checked as far as it goes.
+   */
+  private paceHead(record: JournalRecord): void {
+    this.headDue = record;
+    if (this.headTimer || this.headWriting) return;
+    const wait = this.headWrittenAt + headEveryMs - Date.now();
+    if (wait <= 0) this.writeDueHead();
+    else this.headTimer = setTimeout(() => {
+      this.headTimer = undefined;
+      this.writeDueHead();
+    }, wait);
+  }
+
+  private writeDueHead(): void {
+    const record = this.headDue;
+    this.headDue = undefined;
+    if (!record || record.seq <= this.headSeq || this.headWriting) {
+      this.settleIdle();
+      return;
+    }
+    this.headWriting = true;
+    writeHeadAsync(this.file, record)
+      .then(
+        () => {
+          this.headSeq = Math.max(this.headSeq, record.seq);
+        },
+        (error: unknown) => {
+          if (!isStorageError(error)) throw error;
+          this.markUnwritable(error);
+        },
+      )
+      .finally(() => {
+        this.headWriting = false;
+        this.headWrittenAt = Date.now();
+        if (this.headDue) this.paceHead(this.headDue);
+        else this.settleIdle();
+      });
   }
 
   private lastWrittenRecord?: JournalRecord;
@@ -339,35 +401,27 @@ export class Journal {
       const failures = this.syncFailures.splice(0);
       const head = this.syncedHead;
       try {
-        const handle = await fs.promises.open(this.file, 'r');
-        try {
-          await handle.sync();
-          this.stats.fsyncs += 1;
-        } finally {
-          await handle.close();
-        }
+        await fsyncFile(this.file);
+        this.stats.fsyncs += 1;
       } catch (error) {
         // The lines may not be on disk: nobody is told they are.
         this.markUnwritable(error);
         for (const fail of failures) fail(error);
         continue;
       }
-      if (head) {
-        try {
-          await writeHeadAsync(this.file, head);
-        } catch (error) {
-          if (!isStorageError(error)) throw error;
-          this.markUnwritable(error);
-        }
-      }
       for (const resolve of waiters) resolve();
+      if (head) this.paceHead(head);
     }
     this.syncing = false;
     this.settleIdle();
   }
 
+  private isIdle(): boolean {
+    return !this.batchScheduled && !this.syncing && this.batch.length === 0 && !this.headWriting && !this.headTimer && !this.headDue;
+  }
+
   private settleIdle(): void {
-    if (this.batchScheduled || this.syncing || this.batch.length > 0) return;
+    if (!this.isIdle()) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -417,7 +471,7 @@ export class Journal {
     this.offset += Buffer.byteLength(line.line);
     this.lastWrittenRecord = line.record;
     this.written = !options.durable;
-    if (options.durable) writeHeadQuietly(() => writeHead(this.file, line.record), (error) => this.markUnwritable(error));
+    if (options.durable) this.writeHeadNow(line.record);
     this.writable();
     this.accept(line.record);
     return line.record;
@@ -523,7 +577,7 @@ export class Journal {
     this.pending = [];
     this.offset += Buffer.byteLength(text);
     this.lastWrittenRecord = last;
-    writeHeadQuietly(() => writeHead(this.file, last as JournalRecord), (error) => this.markUnwritable(error));
+    this.writeHeadNow(last as JournalRecord);
     this.lastSeq = seq;
     this.lastHash = prev;
   }
@@ -626,6 +680,19 @@ function writeHeadQuietly(write: () => void, noted: (error: unknown) => void): v
     if (!isStorageError(error)) throw error;
     noted(error);
   }
+}
+
+/** fsync of a file by name in libuv's thread pool (callbacks: cheaper on the event loop than a FileHandle's promises). */
+function fsyncFile(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.open(file, 'r', (openError, fd) => {
+      if (openError) {
+        reject(openError);
+        return;
+      }
+      fs.fsync(fd, (syncError) => fs.close(fd, () => (syncError ? reject(syncError) : resolve())));
+    });
+  });
 }
 
 function parseLoosely(text: string): JournalRecord[] {

@@ -30,19 +30,29 @@ describe('the same diagnosis asked for again', () => {
     await createHealthyDatabase(checkout.databasePath);
     checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 3_000 } });
     harness = await startBot(checkout, slack);
-    for (let i = 0; i < 5; i += 1) expect((await harness.command('diagnose duckdb', operator)).status).toBe(200);
-    await slack.waitFor('the joiners are answered', () => slack.responses.length >= 4, 60_000);
+    const acks: Awaited<ReturnType<Harness['command']>>[] = [];
+    for (let i = 0; i < 5; i += 1) acks.push(await harness.command('diagnose duckdb', operator));
+    for (const ack of acks) expect(ack.status).toBe(200);
+    // Before the first diagnosis has opened its incident a joiner is answered at response_url once it has; after, in
+    // its ack.
+    const answeredInAck = () => acks.filter((ack) => ack.json?.text);
+    await slack.waitFor('the joiners are answered', () => slack.responses.length + answeredInAck().length >= 4, 60_000);
+    await slack.waitFor('the incident to be open', () => roots().length === 1, 30_000);
+    const late = await harness.command('diagnose  duckdb', teammate);
     await harness.settle();
 
     expect(roots(), 'one incident was opened').toHaveLength(1);
     expect(audits(), 'the database was diagnosed once').toHaveLength(1);
     const rootTs = slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts as string;
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(roots()[0]?.text))?.[1];
-    for (const response of slack.responses) {
-      expect(response.body.response_type).toBe('ephemeral');
-      expect(response.body.text).toContain(`you joined incident \`${incident}\``);
-      expect(response.body.text).toContain(`<https://databox.slack.com/archives/C0INCIDENT/p${rootTs.replace('.', '')}|follow it in its thread>`);
+    const answers = [...slack.responses.map((response) => response.body), ...answeredInAck().map((ack) => ack.json), late.json];
+    expect(answers).toHaveLength(5);
+    for (const answer of answers) {
+      expect(answer.response_type).toBe('ephemeral');
+      expect(answer.text).toContain(`you joined incident \`${incident}\``);
+      expect(answer.text).toContain(`<https://databox.slack.com/archives/C0INCIDENT/p${rootTs.replace('.', '')}|follow it in its thread>`);
     }
+    expect(late.json?.text, 'a request once the incident is open is answered in its own ack').toContain(incident);
     expect(slack.allText()).toContain('Verdict: Healthy');
   });
 

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it, vi } from 'vitest';
 import { Journal, JournalUnwritable } from '../../src/journal/journal.js';
 import { readHead } from '../../src/journal/head.js';
-import { verifyLines } from '../../src/journal/record.js';
+import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { FileLock } from '../../src/journal/lock.js';
 import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { expectThreeWritersWhole } from '../support/journal-writers.js';
@@ -38,7 +38,28 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     const verified = onDisk(journal);
     expect(verified.problem).toBeUndefined();
     expect(verified.records).toEqual(records);
+    await journal.flushed();
     expect(readHead(journal.file)).toEqual({ seq: 50, hash: records[49]?.hash });
+  });
+
+  it('writes the head after group commits at most every 100 ms, always ending with the newest record', async () => {
+    const journal = fresh();
+    const written: number[] = [];
+    const watcher = fs.watch(path.dirname(journal.file), (_event, name) => {
+      if (name === 'journal.jsonl.head') written.push(readHead(journal.file)?.seq ?? 0);
+    });
+    try {
+      const started = Date.now();
+      let last: JournalRecord | undefined;
+      while (Date.now() - started < 400) last = await journal.commit({ type: 'busy' });
+      expect(last?.seq, 'many batches, each waited for').toBeGreaterThan(20);
+      await journal.flushed();
+      expect(readHead(journal.file)).toEqual({ seq: last?.seq, hash: last?.hash });
+      const heads = new Set(written.filter((seq) => seq > 0));
+      expect(heads.size, `heads written: ${[...heads].join(', ')}`).toBeLessThanOrEqual(8);
+    } finally {
+      watcher.close();
+    }
   });
 
   it('shares an fsync among the events that arrive while one is under way', async () => {
@@ -140,7 +161,7 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
   it('lets another process take its turn while this one commits without a pause', async () => {
     const journal = fresh();
     const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-    const other = execa(tsx, [path.join(scriptsDir, 'journal-append.ts'), path.dirname(journal.file), '20'], { reject: false, timeout: 60_000 });
+    const other = execa(tsx, [path.join(scriptsDir, 'journal-append.ts'), path.dirname(journal.file), '5'], { reject: false, timeout: 60_000 });
     let otherDone = false;
     void other.finally(() => (otherDone = true));
     const deadline = Date.now() + 45_000;
@@ -158,7 +179,7 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     await journal.flushed();
     const records = onDisk(journal);
     expect(records.problem).toBeUndefined();
-    expect(records.records.filter((r) => r.type === 'test.append')).toHaveLength(20);
+    expect(records.records.filter((r) => r.type === 'test.append')).toHaveLength(5);
     expect(records.records.filter((r) => r.type === 'ours')).toHaveLength(ours);
   });
 
