@@ -32,7 +32,11 @@ export class LockLease {
   /** Before this time (ms since the epoch) the holder should not take the lock again: another process's turn. */
   yieldUntil = 0;
 
-  constructor(readonly lock: FileLock) {}
+  constructor(
+    readonly lock: FileLock,
+    /** Called just before the lock is let go: what only its holder may keep (an open journal file) is closed. */
+    private readonly onRelease: () => void = () => {},
+  ) {}
 
   /**
    * Takes the lock (blocking while another process holds it). True when it was kept since this holder's last use:
@@ -75,7 +79,11 @@ export class LockLease {
     if (kept.get(this.lock.file) === this) kept.delete(this.lock.file);
     if (this.state === 'free') return;
     this.state = 'free';
-    this.lock.release();
+    try {
+      this.onRelease();
+    } finally {
+      this.lock.release();
+    }
   }
 
   private lapse(): void {

@@ -73,6 +73,22 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     expect(onDisk(journal).records.map((r) => r.type)).toEqual(['first', ...later.map(() => 'later')]);
   });
 
+  it('leaves at least 4 ms between the starts of two fsyncs, so batches that follow closely share one', async () => {
+    const journal = fresh();
+    const committed: Promise<unknown>[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 300) {
+      committed.push(journal.commit({ type: 'tick', data: { i: committed.length } }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(committed);
+    const elapsed = Date.now() - started;
+    expect(journal.stats.writes, 'a batch per turn of the event loop').toBeGreaterThan(20);
+    expect(journal.stats.fsyncs).toBeLessThanOrEqual(Math.ceil(elapsed / 4) + 1);
+    expect(journal.stats.fsyncs).toBeLessThan(journal.stats.writes);
+    expect(onDisk(journal).records).toHaveLength(committed.length);
+  });
+
   it('calls a check under the lock in order, seeing the events before it in the same write; a check that throws aborts its event only', async () => {
     const journal = fresh();
     const decided = new Set<string>();

@@ -1,0 +1,81 @@
+// A CommandRunner that starts its commands on a worker thread (command-thread.ts). Starting a process forks the one
+// that starts it, and a fork blocks its thread for as long as copying the process's page tables takes (tens of ms for
+// a bot holding a few hundred MB): on the main thread that would hold up Slack's acks while a diagnosis runs.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CommandCall, PortableRequest } from './command-thread.js';
+import type { CommandRequest, CommandResult, CommandRunner } from './run-command.js';
+
+interface Pending {
+  request: CommandRequest;
+  resolve(result: CommandResult): void;
+  reject(error: Error): void;
+}
+
+/** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
+function startWorker(secrets: readonly string[]): Worker {
+  const workerData = { secrets: [...secrets] };
+  if (import.meta.url.endsWith('.ts')) {
+    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;
+    const entry = new URL('./command-thread.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(new URL('./command-thread.js', import.meta.url), { workerData });
+}
+
+/**
+ * Runs commands as runCommand does, on a worker thread of their own. A request that asks for redaction is redacted
+ * there with a redactor built from `secrets`: the bot's own (the one it passes every request).
+ */
+export function offThreadRunner(secrets: readonly string[]): CommandRunner {
+  const pending = new Map<number, Pending>();
+  let worker: Worker | undefined;
+  let nextId = 1;
+
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    const started = startWorker(secrets);
+    started.on('message', (message: { id: number; started?: number; output?: string; result?: CommandResult; error?: string }) => {
+      const call = pending.get(message.id);
+      if (!call) return;
+      if (message.started !== undefined) call.request.onStart?.(message.started);
+      else if (message.output !== undefined) call.request.onOutput?.(message.output);
+      else {
+        pending.delete(message.id);
+        if (message.error !== undefined) call.reject(new Error(message.error));
+        else call.resolve(message.result as CommandResult);
+        // An idle worker does not keep the process alive.
+        if (pending.size === 0) started.unref();
+      }
+    });
+    const failAll = (error: Error) => {
+      if (worker === started) worker = undefined;
+      for (const call of pending.values()) call.reject(error);
+      pending.clear();
+    };
+    started.on('error', failAll);
+    started.on('exit', (code) => failAll(new Error(`the command thread stopped (exit code ${code})`)));
+    worker = started;
+    return started;
+  };
+
+  return async (request) => {
+    const thread = ensureWorker();
+    const id = nextId++;
+    const { redact, onOutput, onStart: _onStart, signal, ...rest } = request;
+    const portable: PortableRequest = { ...rest, redact: Boolean(redact), streamOutput: Boolean(onOutput) };
+    const result = new Promise<CommandResult>((resolve, reject) => pending.set(id, { request, resolve, reject }));
+    thread.ref();
+    thread.postMessage({ kind: 'run', id, request: portable } satisfies CommandCall);
+    const abort = () => thread.postMessage({ kind: 'abort', id } satisfies CommandCall);
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      return await result;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  };
+}
