@@ -2,13 +2,17 @@
 // process blocks this thread and not the one that answers Slack.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../redact.js';
+import { lowerThreadPriority } from './niceness.js';
 import { runCommand, type CommandRequest } from './run-command.js';
 
 /** A request as it crosses threads: functions become flags (the redactor is rebuilt here from the same secrets). */
 export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onStart' | 'signal'> & { redact: boolean; streamOutput: boolean };
 export type CommandCall = { kind: 'run'; id: number; request: PortableRequest } | { kind: 'abort'; id: number };
 
-const redact = createRedactor((workerData as { secrets: string[] }).secrets);
+const { secrets, niceness } = workerData as { secrets: string[]; niceness: number };
+const redact = createRedactor(secrets);
+// The commands started here inherit this thread's priority (DATABOX_WORK_NICENESS).
+lowerThreadPriority(niceness);
 const aborts = new Map<number, AbortController>();
 
 parentPort?.on('message', (call: CommandCall) => {

@@ -14,8 +14,8 @@ interface Pending {
 }
 
 /** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
-function startWorker(secrets: readonly string[]): Worker {
-  const workerData = { secrets: [...secrets] };
+function startWorker(secrets: readonly string[], niceness: number): Worker {
+  const workerData = { secrets: [...secrets], niceness };
   if (import.meta.url.endsWith('.ts')) {
     const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;
     const entry = new URL('./command-thread.ts', import.meta.url).href;
@@ -26,17 +26,17 @@ function startWorker(secrets: readonly string[]): Worker {
 }
 
 /**
- * Runs commands as runCommand does, on a worker thread of their own. A request that asks for redaction is redacted
- * there with a redactor built from `secrets`: the bot's own (the one it passes every request).
+ * Runs commands as runCommand does, on a worker thread of their own, at `niceness` (they inherit the thread's). A request
+ * that asks for redaction is redacted there with a redactor built from `secrets`: the bot's own (the one it passes every request).
  */
-export function offThreadRunner(secrets: readonly string[]): CommandRunner {
+export function offThreadRunner(secrets: readonly string[], niceness = 0): CommandRunner {
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let nextId = 1;
 
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const started = startWorker(secrets);
+    const started = startWorker(secrets, niceness);
     started.on('message', (message: { id: number; started?: number; output?: string; result?: CommandResult; error?: string }) => {
       const call = pending.get(message.id);
       if (!call) return;

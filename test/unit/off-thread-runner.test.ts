@@ -46,6 +46,12 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(spooled).toMatch(/\[REDACT/);
   });
 
+  it('starts its commands at the niceness it was given: they inherit the thread’s', async () => {
+    const niceness = (runner: typeof run) => runner({ argv: [process.execPath, '-e', "process.stdout.write(String(require('node:os').getPriority()))"], cwd: scriptsDir, timeoutMs: 10_000 });
+    expect((await niceness(run)).output).toBe('0');
+    expect((await niceness(offThreadRunner([], 7))).output).toBe('7');
+  });
+
   it('says why a command could not start', async () => {
     const result = await run({ argv: ['no-such-command-databox'], cwd: scriptsDir, timeoutMs: 5_000 });
     expect(result.spawnError).toBe('could not start "no-such-command-databox": it is not on PATH');
