@@ -1,9 +1,8 @@
 // A CommandRunner that starts its commands on a worker thread (command-thread.ts). Starting a process forks the one
 // that starts it, and a fork blocks its thread for as long as copying the process's page tables takes (tens of ms for
 // a bot holding a few hundred MB): on the main thread that would hold up Slack's acks while a diagnosis runs.
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../worker-thread.js';
 import type { CommandCall, PortableRequest } from './command-thread.js';
 import type { CommandRequest, CommandResult, CommandRunner } from './run-command.js';
 
@@ -11,18 +10,6 @@ interface Pending {
   request: CommandRequest;
   resolve(result: CommandResult): void;
   reject(error: Error): void;
-}
-
-/** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
-function startWorker(secrets: readonly string[], niceness: number): Worker {
-  const workerData = { secrets: [...secrets], niceness };
-  if (import.meta.url.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;
-    const entry = new URL('./command-thread.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./command-thread.js', import.meta.url), { workerData });
 }
 
 /**
@@ -36,7 +23,11 @@ export function offThreadRunner(secrets: readonly string[], niceness = 0): Comma
 
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const started = startWorker(secrets, niceness);
+    const started: Worker = startWorkerThread(import.meta.url, 'command-thread', { secrets: [...secrets], niceness }, (error) => {
+      if (worker === started) worker = undefined;
+      for (const call of pending.values()) call.reject(error);
+      pending.clear();
+    });
     started.on('message', (message: { id: number; started?: number; output?: string; result?: CommandResult; error?: string }) => {
       const call = pending.get(message.id);
       if (!call) return;
@@ -50,13 +41,6 @@ export function offThreadRunner(secrets: readonly string[], niceness = 0): Comma
         if (pending.size === 0) started.unref();
       }
     });
-    const failAll = (error: Error) => {
-      if (worker === started) worker = undefined;
-      for (const call of pending.values()) call.reject(error);
-      pending.clear();
-    };
-    started.on('error', failAll);
-    started.on('exit', (code) => failAll(new Error(`the command thread stopped (exit code ${code})`)));
     worker = started;
     return started;
   };
@@ -64,7 +48,8 @@ export function offThreadRunner(secrets: readonly string[], niceness = 0): Comma
   return async (request) => {
     const thread = ensureWorker();
     const id = nextId++;
-    const { redact, onOutput, onStart: _onStart, signal, ...rest } = request;
+    // Functions stay here (onStart and onOutput are called from the worker's messages); what crosses is plain data.
+    const { redact, onOutput, onStart, signal, ...rest } = request;
     const portable: PortableRequest = { ...rest, redact: Boolean(redact), streamOutput: Boolean(onOutput) };
     const result = new Promise<CommandResult>((resolve, reject) => pending.set(id, { request, resolve, reject }));
     thread.ref();

@@ -6,20 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { offThreadRunner } from '../../src/process/off-thread-runner.js';
 import { createRedactor } from '../../src/redact.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { processAlive } from '../../src/process/alive.js';
 
 const tempDir = useTempDirs('databox-off-thread-');
 const secret = 'Sup3r-Secret-Value-42';
 const run = offThreadRunner([secret]);
 const script = (name: string) => path.join(scriptsDir, name);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('offThreadRunner', { timeout: 60_000 }, () => {
   it('returns the exit code and output, tells the PID at start and streams the output as it comes', async () => {
@@ -61,18 +53,18 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     const timedPid = path.join(tempDir(), 'timed.pid');
     const timed = await run({ argv: [script('spawn-tree.mjs'), timedPid], cwd: scriptsDir, timeoutMs: 1_500 });
     expect(timed.timedOut).toBe(true);
-    expect(isAlive(Number(fs.readFileSync(timedPid, 'utf8')))).toBe(false);
+    expect(processAlive(Number(fs.readFileSync(timedPid, 'utf8')))).toBe(false);
 
     const abortedPid = path.join(tempDir(), 'aborted.pid');
     const controller = new AbortController();
     const running = run({ argv: [script('spawn-tree.mjs'), abortedPid], cwd: scriptsDir, timeoutMs: 20_000, signal: controller.signal });
     while (!fs.existsSync(abortedPid) || fs.readFileSync(abortedPid, 'utf8').trim() === '') await new Promise((resolve) => setTimeout(resolve, 20));
     const grandchild = Number(fs.readFileSync(abortedPid, 'utf8'));
-    expect(isAlive(grandchild)).toBe(true);
+    expect(processAlive(grandchild)).toBe(true);
     controller.abort();
     const aborted = await running;
     expect(aborted).toMatchObject({ timedOut: false });
     expect(aborted.durationMs).toBeLessThan(4_500);
-    expect(isAlive(grandchild)).toBe(false);
+    expect(processAlive(grandchild)).toBe(false);
   });
 });
