@@ -94,7 +94,7 @@ export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
-  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads, niceness: config.workNiceness });
+  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),
@@ -107,7 +107,7 @@ export function createBot(options: BotOptions): Bot {
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
   });
   // Commands start on a thread of their own: a fork on this one would hold up Slack's acks (off-thread-runner.ts).
-  const runCommand = options.runCommand ?? offThreadRunner(config.secrets, config.workNiceness);
+  const runCommand = options.runCommand ?? offThreadRunner(redact, config.secrets, config.workNiceness);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   const app = createSlackApp(config, logger, options.clientOptions, (message) =>

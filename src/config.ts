@@ -193,7 +193,7 @@ export interface Config {
   duckdbMemoryLimit: string;
   /** DuckDB's threads for the diagnosis' probes and full-table reads (the reader thread): by default one core fewer than the host has. */
   duckdbThreads: number;
-  /** The niceness of the threads that start the bot's commands and run its DuckDB reads (and of what they start). */
+  /** The niceness of the thread that starts the bot's commands, which they inherit. */
   workNiceness: number;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';

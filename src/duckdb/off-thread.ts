@@ -17,13 +17,10 @@ interface Pending {
 const pending = new Map<number, Pending>();
 let worker: Worker | undefined;
 let nextId = 1;
-let readerLimits: ReaderLimits = {};
+let readerLimits: ReadOnlyLimits = {};
 
-/** The caps of the reader thread's opens, and its niceness (DATABOX_WORK_NICENESS; DuckDB's threads inherit it). */
-export type ReaderLimits = ReadOnlyLimits & { niceness?: number };
-
-/** Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS) and its niceness, once at start. */
-export function limitReader(limits: ReaderLimits): void {
+/** Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS), once at start. */
+export function limitReader(limits: ReadOnlyLimits): void {
   readerLimits = limits;
 }
 

@@ -1,7 +1,5 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThreadPriority } from '../process/niceness.js';
-import type { ReaderLimits } from './off-thread.js';
 import { limitReadOnly, type ReadOnlyLimits } from './open.js';
 import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
@@ -9,10 +7,7 @@ import { scanTables } from './scan.js';
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
 
-const { niceness, ...limits } = workerData as ReaderLimits;
-// Before DuckDB starts its threads here: they inherit this thread's priority.
-lowerThreadPriority(niceness ?? 0);
-limitReadOnly(limits as ReadOnlyLimits);
+limitReadOnly(workerData as ReadOnlyLimits);
 const aborts = new Map<number, AbortController>();
 
 parentPort?.on('message', (request: ReaderRequest) => {

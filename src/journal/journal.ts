@@ -102,8 +102,6 @@ export class Journal {
   private headTimer?: NodeJS.Timeout;
   private headWriting = false;
   private headWrittenAt = 0;
-  /** The seq of the last head written, so a late write never puts an older one back. */
-  private headSeq = 0;
 
   constructor(
     readonly stateDir: string,
@@ -246,7 +244,8 @@ export class Journal {
   /** Writes the head at once (synchronous appends: durable ones rest on it). */
   private writeHeadNow(record: JournalRecord): void {
     writeHeadQuietly(() => writeHead(this.file, record), (error) => this.markUnwritable(error));
-    this.headSeq = Math.max(this.headSeq, record.seq);
+    // A paced write of an older head in flight must not have the last word: the newest is written again after it.
+    if (this.headWriting && (!this.headDue || this.headDue.seq < record.seq)) this.headDue = record;
   }
 
   /**
@@ -267,21 +266,17 @@ export class Journal {
   private writeDueHead(): void {
     const record = this.headDue;
     this.headDue = undefined;
-    if (!record || record.seq <= this.headSeq || this.headWriting) {
+    // A head that is not newer than the one on disk is left out by writeHeadAsync itself.
+    if (!record || this.headWriting) {
       this.settleIdle();
       return;
     }
     this.headWriting = true;
     writeHeadAsync(this.file, record)
-      .then(
-        () => {
-          this.headSeq = Math.max(this.headSeq, record.seq);
-        },
-        (error: unknown) => {
-          if (!isStorageError(error)) throw error;
-          this.markUnwritable(error);
-        },
-      )
+      .catch((error: unknown) => {
+        if (!isStorageError(error)) throw error;
+        this.markUnwritable(error);
+      })
       .finally(() => {
         this.headWriting = false;
         this.headWrittenAt = Date.now();

@@ -47,7 +47,8 @@ export class LockLease {
       this.state = 'using';
       return true;
     }
-    if (this.state === 'using') return true;
+    // Taken inside a use (an append from a check or a listener under the lock): its release would end the outer use.
+    if (this.state === 'using') throw new Error(`the journal lock ${this.lock.file} is already in use by this journal: an append cannot be nested in another`);
     const other = kept.get(this.lock.file);
     if (other && other !== this) other.release();
     this.lock.acquireSync();

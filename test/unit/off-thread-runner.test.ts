@@ -10,7 +10,8 @@ import { processAlive } from '../../src/process/alive.js';
 
 const tempDir = useTempDirs('databox-off-thread-');
 const secret = 'Sup3r-Secret-Value-42';
-const run = offThreadRunner([secret]);
+const botRedactor = createRedactor([secret]);
+const run = offThreadRunner(botRedactor, [secret]);
 const script = (name: string) => path.join(scriptsDir, name);
 
 describe('offThreadRunner', { timeout: 60_000 }, () => {
@@ -28,7 +29,7 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
   it("redacts with the secrets it was built with when asked to, and spools the whole output to the file", async () => {
     const spoolFile = path.join(tempDir(), 'out.log');
     const total = 300_000;
-    const result = await run({ argv: [script('print-around.mjs'), '1000', secret, String(total)], cwd: scriptsDir, timeoutMs: 30_000, redact: createRedactor([secret]), spoolFile });
+    const result = await run({ argv: [script('print-around.mjs'), '1000', secret, String(total)], cwd: scriptsDir, timeoutMs: 30_000, redact: botRedactor, spoolFile });
     expect(result).toMatchObject({ exitCode: 0, redacted: true, outputBytes: total });
     expect(result.output).not.toContain(secret);
     expect(result.output).toMatch(/\[REDACT/);
@@ -38,10 +39,29 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(spooled).toMatch(/\[REDACT/);
   });
 
+  it('runs a request that brings another redactor here, redacted by that one', async () => {
+    const other = 'Other-Secret-Value-99';
+    const result = await run({ argv: [script('print-around.mjs'), '10', other, '2000'], cwd: scriptsDir, timeoutMs: 30_000, redact: createRedactor([other]) });
+    expect(result).toMatchObject({ exitCode: 0, redacted: true });
+    expect(result.output).not.toContain(other);
+    expect(result.output).toMatch(/\[REDACT/);
+  });
+
+  it('starts commands in the environment as it is now, not as it was when the thread started', async () => {
+    const print = () => run({ argv: [process.execPath, '-e', 'process.stdout.write(process.env.DATABOX_LATE_VARIABLE ?? "unset")'], cwd: scriptsDir, timeoutMs: 10_000 });
+    expect((await print()).output).toBe('unset');
+    process.env.DATABOX_LATE_VARIABLE = 'set later';
+    try {
+      expect((await print()).output).toBe('set later');
+    } finally {
+      delete process.env.DATABOX_LATE_VARIABLE;
+    }
+  });
+
   it('starts its commands at the niceness it was given: they inherit the thread’s', async () => {
     const niceness = (runner: typeof run) => runner({ argv: [process.execPath, '-e', "process.stdout.write(String(require('node:os').getPriority()))"], cwd: scriptsDir, timeoutMs: 10_000 });
     expect((await niceness(run)).output).toBe('0');
-    expect((await niceness(offThreadRunner([], 7))).output).toBe('7');
+    expect((await niceness(offThreadRunner(botRedactor, [secret], 7))).output).toBe('7');
   });
 
   it('says why a command could not start', async () => {
