@@ -12,7 +12,8 @@ import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal, type SetAside } from './journal/journal.js';
 import type { Logger } from './logger.js';
-import { runCommand as realRunCommand, type CommandRunner } from './process/run-command.js';
+import type { CommandRunner } from './process/run-command.js';
+import { offThreadRunner } from './process/off-thread-runner.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { loadRunbooks } from './runbook/load.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
@@ -105,6 +106,8 @@ export function createBot(options: BotOptions): Bot {
           )
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
   });
+  // Commands start on a thread of their own: a fork on this one would hold up Slack's acks (off-thread-runner.ts).
+  const runCommand = options.runCommand ?? offThreadRunner(redact, config.secrets, config.workNiceness);
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   const app = createSlackApp(config, logger, options.clientOptions, (message) =>
@@ -112,7 +115,7 @@ export function createBot(options: BotOptions): Bot {
   );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, options.runCommand ?? realRunCommand, false, () => {
+    watchers: buildWatchers(config, runCommand, false, () => {
       const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
       return holding ? `plan ${holding.id}` : undefined;
     }, options.targets),
@@ -142,7 +145,7 @@ export function createBot(options: BotOptions): Bot {
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand: options.runCommand ?? realRunCommand, redact, logger, clock: options.clock, targets: options.targets },
+    { config, runbooks, journal, state, runCommand, redact, logger, clock: options.clock, targets: options.targets },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));

@@ -94,6 +94,13 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1, 'needs at least 1 thread').max(256, 'expected at most 256 threads'))
       .default(defaultReaderThreads()),
+    DATABOX_WORK_NICENESS: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)')
+      .transform(Number)
+      .pipe(z.number().max(19, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)'))
+      .default(10),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()
@@ -186,6 +193,8 @@ export interface Config {
   duckdbMemoryLimit: string;
   /** DuckDB's threads for the diagnosis' probes and full-table reads (the reader thread): by default one core fewer than the host has. */
   duckdbThreads: number;
+  /** The niceness of the thread that starts the bot's commands, which they inherit. */
+  workNiceness: number;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';
   motherduck: {
@@ -270,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
     duckdbThreads: e.DATABOX_DUCKDB_THREADS,
+    workNiceness: e.DATABOX_WORK_NICENESS,
     backend: e.DATABOX_BACKEND,
     motherduck: {
       database: e.DATABOX_MOTHERDUCK_DATABASE,

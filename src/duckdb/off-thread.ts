@@ -1,9 +1,8 @@
 // Runs DuckDB's read-only probes and full-table reads on a worker thread. Opening, and above all closing, a DuckDB
 // instance blocks the thread that does it (closeSync frees the buffer pool and joins DuckDB's threads: hundreds of ms
 // on a busy host); on the main thread that would hold up Slack's acks while a diagnosis runs.
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../worker-thread.js';
 import type { ReadOnlyLimits } from './open.js';
 import type { OpenResult } from './probe.js';
 import type { ReaderCall } from './reader-thread.js';
@@ -25,18 +24,12 @@ export function limitReader(limits: ReadOnlyLimits): void {
   readerLimits = limits;
 }
 
-/** Run from TypeScript sources (tsx, vitest), the worker registers tsx's loader first; built, it is plain JavaScript. */
 function startWorker(): Worker {
-  const workerData = readerLimits;
-  let started: Worker;
-  if (import.meta.url.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/tsx/dist/esm/api/index.mjs')).href;
-    const entry = new URL('./reader-thread.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    started = new Worker(boot, { eval: true, workerData });
-  } else {
-    started = new Worker(new URL('./reader-thread.js', import.meta.url), { workerData });
-  }
+  const started: Worker = startWorkerThread(import.meta.url, 'reader-thread', readerLimits, (error) => {
+    if (worker === started) worker = undefined;
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  });
   started.on('message', (message: { id: number; result?: unknown; error?: string; progress?: ScanProgress }) => {
     const call = pending.get(message.id);
     if (!call) return;
@@ -49,13 +42,6 @@ function startWorker(): Worker {
     else call.resolve(message.result);
     if (pending.size === 0) started.unref();
   });
-  const failAll = (error: Error) => {
-    if (worker === started) worker = undefined;
-    for (const call of pending.values()) call.reject(error);
-    pending.clear();
-  };
-  started.on('error', failAll);
-  started.on('exit', (code) => failAll(new Error(`the DuckDB reader thread stopped (exit code ${code})`)));
   started.unref();
   return started;
 }

@@ -27,7 +27,10 @@ export function writeHead(journalFile: string, record: JournalRecord): void {
 
 let headWrites = 0;
 
-/** The same, off the event loop (the fsync runs in libuv's thread pool); callers chain these so one runs at a time. */
+/**
+ * The same, off the event loop (the fsync runs in libuv's thread pool); callers chain these so one runs at a time. Written
+ * late, it never puts an older head back: one that a synchronous append (here or in another process) wrote meanwhile.
+ */
 export async function writeHeadAsync(journalFile: string, record: JournalRecord): Promise<void> {
   const file = headFile(journalFile);
   const temporary = `${file}.${process.pid}-${(headWrites += 1)}.tmp`;
@@ -37,6 +40,10 @@ export async function writeHeadAsync(journalFile: string, record: JournalRecord)
     await handle.sync();
   } finally {
     await handle.close();
+  }
+  if ((readHead(journalFile)?.seq ?? 0) >= record.seq) {
+    await fs.promises.rm(temporary, { force: true });
+    return;
   }
   await fs.promises.rename(temporary, file);
 }

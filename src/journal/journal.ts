@@ -57,6 +57,8 @@ export interface JournalOptions {
 export class JournalUnwritable extends UserError {}
 
 const lockWaitMs = 10_000;
+/** The shortest time between the starts of two group-commit fsyncs (see syncLoop). */
+const syncGapMs = 4;
 /** The head after group commits is written at most this often (see paceHead). */
 const headEveryMs = 100;
 
@@ -93,14 +95,13 @@ export class Journal {
   private syncFailures: ((error: unknown) => void)[] = [];
   private syncedHead?: JournalRecord;
   private syncing = false;
+  private lastSyncAt = 0;
   private idleWaiters: (() => void)[] = [];
   /** The head written after group commits: at most every `headEveryMs`, the newest record, off the event loop. */
   private headDue?: JournalRecord;
   private headTimer?: NodeJS.Timeout;
   private headWriting = false;
   private headWrittenAt = 0;
-  /** The seq of the last head written, so a late write never puts an older one back. */
-  private headSeq = 0;
 
   constructor(
     readonly stateDir: string,
@@ -111,7 +112,7 @@ export class Journal {
   ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'journal.jsonl');
-    this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock }));
+    this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock }), () => this.closeAppendFd());
     this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
     this.onWritability = options.onWritability;
   }
@@ -243,7 +244,8 @@ export class Journal {
   /** Writes the head at once (synchronous appends: durable ones rest on it). */
   private writeHeadNow(record: JournalRecord): void {
     writeHeadQuietly(() => writeHead(this.file, record), (error) => this.markUnwritable(error));
-    this.headSeq = Math.max(this.headSeq, record.seq);
+    // A paced write of an older head in flight must not have the last word: the newest is written again after it.
+    if (this.headWriting && (!this.headDue || this.headDue.seq < record.seq)) this.headDue = record;
   }
 
   /**
@@ -264,21 +266,17 @@ export class Journal {
   private writeDueHead(): void {
     const record = this.headDue;
     this.headDue = undefined;
-    if (!record || record.seq <= this.headSeq || this.headWriting) {
+    // A head that is not newer than the one on disk is left out by writeHeadAsync itself.
+    if (!record || this.headWriting) {
       this.settleIdle();
       return;
     }
     this.headWriting = true;
     writeHeadAsync(this.file, record)
-      .then(
-        () => {
-          this.headSeq = Math.max(this.headSeq, record.seq);
-        },
-        (error: unknown) => {
-          if (!isStorageError(error)) throw error;
-          this.markUnwritable(error);
-        },
-      )
+      .catch((error: unknown) => {
+        if (!isStorageError(error)) throw error;
+        this.markUnwritable(error);
+      })
       .finally(() => {
         this.headWriting = false;
         this.headWrittenAt = Date.now();
@@ -397,6 +395,10 @@ export class Journal {
   /** One fsync at a time; whatever was written meanwhile shares the next one. */
   private async syncLoop(): Promise<void> {
     while (this.syncWaiters.length > 0) {
+      // Like PostgreSQL's commit_delay: fsyncs close behind each other wait a moment, so what arrives meanwhile shares one.
+      const wait = this.lastSyncAt + syncGapMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastSyncAt = Date.now();
       const waiters = this.syncWaiters.splice(0);
       const failures = this.syncFailures.splice(0);
       const head = this.syncedHead;
@@ -582,10 +584,20 @@ export class Journal {
     this.lastHash = prev;
   }
 
+  /** The journal opened for appending, kept while this process holds the lock (closed when it lets go). */
+  private appendFd?: number;
+
+  private closeAppendFd(): void {
+    const fd = this.appendFd;
+    this.appendFd = undefined;
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+
   /** One write (and, when asked, its fsync); a short or failed one is undone (cut back to where it began) and thrown. */
   private writeLines(text: string, sync: boolean): void {
     const buffer = Buffer.from(text);
-    const fd = fs.openSync(this.file, 'a');
+    this.appendFd ??= fs.openSync(this.file, 'a');
+    const fd = this.appendFd;
     try {
       const before = fs.fstatSync(fd).size;
       try {
@@ -607,8 +619,10 @@ export class Journal {
         }
         throw error;
       }
-    } finally {
-      fs.closeSync(fd);
+    } catch (error) {
+      // Opened again for the next write, in case the file itself is what failed.
+      this.closeAppendFd();
+      throw error;
     }
   }
 

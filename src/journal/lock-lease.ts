@@ -32,7 +32,11 @@ export class LockLease {
   /** Before this time (ms since the epoch) the holder should not take the lock again: another process's turn. */
   yieldUntil = 0;
 
-  constructor(readonly lock: FileLock) {}
+  constructor(
+    readonly lock: FileLock,
+    /** Called just before the lock is let go: what only its holder may keep (an open journal file) is closed. */
+    private readonly onRelease: () => void = () => {},
+  ) {}
 
   /**
    * Takes the lock (blocking while another process holds it). True when it was kept since this holder's last use:
@@ -43,7 +47,8 @@ export class LockLease {
       this.state = 'using';
       return true;
     }
-    if (this.state === 'using') return true;
+    // Taken inside a use (an append from a check or a listener under the lock): its release would end the outer use.
+    if (this.state === 'using') throw new Error(`the journal lock ${this.lock.file} is already in use by this journal: an append cannot be nested in another`);
     const other = kept.get(this.lock.file);
     if (other && other !== this) other.release();
     this.lock.acquireSync();
@@ -75,7 +80,11 @@ export class LockLease {
     if (kept.get(this.lock.file) === this) kept.delete(this.lock.file);
     if (this.state === 'free') return;
     this.state = 'free';
-    this.lock.release();
+    try {
+      this.onRelease();
+    } finally {
+      this.lock.release();
+    }
   }
 
   private lapse(): void {

@@ -14,9 +14,14 @@ export interface JournalRecord<T = Record<string, unknown>> {
 
 export const genesisHash = '0'.repeat(64);
 
-export function hashRecord(record: Omit<JournalRecord, 'hash'>): string {
+/** What the hash covers: the seven fields before it, in this order, as JSON.stringify writes them. */
+function hashedText(record: Omit<JournalRecord, 'hash'>): string {
   const { seq, at, type, incident, actor, data, prev } = record;
-  return createHash('sha256').update(JSON.stringify({ seq, at, type, incident, actor, data, prev })).digest('hex');
+  return JSON.stringify({ seq, at, type, incident, actor, data, prev });
+}
+
+export function hashRecord(record: Omit<JournalRecord, 'hash'>): string {
+  return createHash('sha256').update(hashedText(record)).digest('hex');
 }
 
 /** The one way a record is written: its eight fields in this order, as JSON.stringify writes them. */
@@ -26,8 +31,11 @@ function canonicalLine(record: JournalRecord): string {
 }
 
 export function serialize(record: Omit<JournalRecord, 'hash'>): { line: string; record: JournalRecord } {
-  const full: JournalRecord = { ...record, hash: hashRecord(record) };
-  return { line: `${JSON.stringify(full)}\n`, record: full };
+  const text = hashedText(record);
+  const hash = createHash('sha256').update(text).digest('hex');
+  const { seq, at, type, incident, actor, data, prev } = record;
+  // The canonical line is the hashed text with the hash as its last field: built from it, not stringified again.
+  return { line: `${text.slice(0, -1)},"hash":"${hash}"}\n`, record: { seq, at, type, incident, actor, data, prev, hash } };
 }
 
 export interface VerifyProblem {

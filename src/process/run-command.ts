@@ -128,7 +128,8 @@ export function childEnvironment(extra: Record<string, string> = {}): Record<str
   return { ...inherited, ...extra };
 }
 
-function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
+/** Signals a command's whole process group (it is started as the leader of its own). */
+export function killTree(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
   try {
     process.kill(-pid, signal);

@@ -45,6 +45,7 @@ describe('defaults', () => {
       watch: expect.any(Object),
       duckdbMemoryLimit: '256MB',
       duckdbThreads: Math.max(1, os.availableParallelism() - 1),
+      workNiceness: 10,
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -127,9 +128,10 @@ describe('other variables', () => {
       DATABOX_WORKERS: '4',
       DATABOX_DUCKDB_MEMORY_LIMIT: '1GB',
       DATABOX_DUCKDB_THREADS: '3',
+      DATABOX_WORK_NICENESS: '0',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 0, approvers: ['U012ABCDEF', 'W0ABC123'] });
   });
 
   it.each([
@@ -156,6 +158,9 @@ describe('other variables', () => {
     ['DATABOX_DUCKDB_THREADS', '1.5'],
     ['DATABOX_DUCKDB_THREADS', 'two'],
     ['DATABOX_DUCKDB_THREADS', '-1'],
+    ['DATABOX_WORK_NICENESS', '20'],
+    ['DATABOX_WORK_NICENESS', '-5'],
+    ['DATABOX_WORK_NICENESS', 'low'],
   ])('%s=%j gives a ConfigError naming %s', (name, value) => {
     const message = configErrorOf({ [name]: value });
     expect(message.startsWith('invalid configuration: ')).toBe(true);

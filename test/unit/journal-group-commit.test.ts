@@ -73,6 +73,22 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     expect(onDisk(journal).records.map((r) => r.type)).toEqual(['first', ...later.map(() => 'later')]);
   });
 
+  it('leaves at least 4 ms between the starts of two fsyncs, so batches that follow closely share one', async () => {
+    const journal = fresh();
+    const committed: Promise<unknown>[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 300) {
+      committed.push(journal.commit({ type: 'tick', data: { i: committed.length } }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(committed);
+    const elapsed = Date.now() - started;
+    expect(journal.stats.writes, 'a batch per turn of the event loop').toBeGreaterThan(20);
+    expect(journal.stats.fsyncs).toBeLessThanOrEqual(Math.ceil(elapsed / 4) + 1);
+    expect(journal.stats.fsyncs).toBeLessThan(journal.stats.writes);
+    expect(onDisk(journal).records).toHaveLength(committed.length);
+  });
+
   it('calls a check under the lock in order, seeing the events before it in the same write; a check that throws aborts its event only', async () => {
     const journal = fresh();
     const decided = new Set<string>();
@@ -130,9 +146,16 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     const lockFile = `${journal.file}.lock`;
     const takes = vi.spyOn(FileLock.prototype, 'acquireSync');
     try {
-      for (let i = 0; i < 5; i += 1) await journal.commit({ type: 'close', data: { i } });
-      expect(takes).toHaveBeenCalledTimes(1);
+      // A batch per turn of the event loop, not waiting for the fsyncs (a slow disk would make the gaps long).
+      const committed: Promise<unknown>[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        committed.push(journal.commit({ type: 'close', data: { i } }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       expect(fs.existsSync(lockFile), 'kept for the next batch').toBe(true);
+      await Promise.all(committed);
+      expect(journal.stats.writes, 'five batches').toBe(5);
+      expect(takes).toHaveBeenCalledTimes(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(fs.existsSync(lockFile), 'let go once no batch came for a while').toBe(false);
       await journal.commit({ type: 'after a pause' });
@@ -143,6 +166,32 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
       takes.mockRestore();
     }
     expect(onDisk(journal).records.map((r) => r.type)).toEqual([...Array.from({ length: 5 }, () => 'close'), 'after a pause']);
+  });
+
+  it('never puts an older head back over one another writer wrote meanwhile', async () => {
+    const first = fresh();
+    await first.commit({ type: 'a' });
+    // Within 100 ms of the first head: this one's head waits for its pace.
+    const b = await first.commit({ type: 'b' });
+    const other = new Journal(path.dirname(first.file));
+    other.load();
+    const c = other.append({ type: 'c, written by another writer' });
+    expect(readHead(first.file)).toEqual({ seq: c.seq, hash: c.hash });
+    await first.flushed();
+    expect(b.seq).toBeLessThan(c.seq);
+    expect(readHead(first.file), 'the held-back head of b did not replace c').toEqual({ seq: c.seq, hash: c.hash });
+    expect(onDisk(first).problem).toBeUndefined();
+  });
+
+  it('refuses an append nested in a check made under the lock, and keeps the journal whole', async () => {
+    const journal = fresh();
+    const nested = journal.commit(() => {
+      journal.append({ type: 'inside' });
+      return { type: 'outside' };
+    });
+    await expect(nested).rejects.toThrow(/already in use by this journal: an append cannot be nested/);
+    await journal.commit({ type: 'after' });
+    expect(onDisk(journal).records.map((r) => r.type)).toEqual(['after']);
   });
 
   it('hands the kept lock at once to another journal of the same process on the same file', async () => {

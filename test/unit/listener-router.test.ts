@@ -57,6 +57,18 @@ describe('routeListeners', () => {
     expect(fellThrough(), 'routed payloads go no further').toBe(0);
   });
 
+  it("hands a listener's error to the app's error handler, as Bolt does for its own listeners", async () => {
+    const app = new App({ signingSecret: 'unused', authorize: async () => ({ botToken: 'xoxb-test', botId: 'B1', botUserId: 'U0BOT' }) });
+    const caught: string[] = [];
+    app.error(async (error) => void caught.push(error.message));
+    routeListeners(app).command('/databox', async ({ ack }) => {
+      await ack();
+      throw new Error('the listener failed');
+    });
+    await app.processEvent({ body: fixture('slash-command.json'), ack: async () => undefined });
+    expect(caught).toEqual(['the listener failed']);
+  });
+
   it('lets what no listener names go on through Bolt, unanswered by the router', async () => {
     const { heard, send, fellThrough } = appWithRoutes();
     const actions = fixture('block-actions.json');

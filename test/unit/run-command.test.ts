@@ -7,19 +7,11 @@ import { childEnvironment, headLimit, runCommand, tailLimit, type CommandRequest
 import { OutputSpool } from '../../src/process/output-spool.js';
 import { createRedactor } from '../../src/redact.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { processAlive } from '../../src/process/alive.js';
 
 const tempDir = useTempDirs('databox-run-');
 const script = (name: string) => path.join(scriptsDir, name);
 const run = (argv: string[], extra: Partial<CommandRequest> = {}) => runCommand({ argv, cwd: scriptsDir, timeoutMs: 10_000, ...extra });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('exit codes and output', () => {
   it.each([0, 1, 42, 255])('reports exit code %i with the output', async (code) => {
@@ -122,12 +114,12 @@ describe('timeouts and cancelling', () => {
     while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') await new Promise((r) => setTimeout(r, 20));
     const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
     leftovers.push(grandchild);
-    expect(isAlive(grandchild)).toBe(true);
+    expect(processAlive(grandchild)).toBe(true);
     controller.abort();
     const result = await running;
     expect(result.timedOut).toBe(false);
     expect(result.durationMs).toBeLessThan(4_500);
-    expect(isAlive(grandchild)).toBe(false);
+    expect(processAlive(grandchild)).toBe(false);
   });
 
   it('does not report a timeout for a command that finishes in time', async () => {

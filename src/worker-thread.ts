@@ -1,0 +1,23 @@
+// Starts a worker thread from a module beside its caller, run from TypeScript sources (tsx, vitest: the worker
+// registers tsx's loader first) or built to JavaScript, and tells the caller once it fails or stops.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
+
+/** `entry` is the worker module's name beside `callerUrl` (its import.meta.url), without extension. */
+export function startWorkerThread(callerUrl: string, entry: string, workerData: unknown, gone: (error: Error) => void): Worker {
+  let worker: Worker;
+  // process.env is shared, not copied: what the worker starts sees the environment as it is now.
+  const options: WorkerOptions = { workerData, env: SHARE_ENV };
+  if (callerUrl.endsWith('.ts')) {
+    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/tsx/dist/esm/api/index.mjs')).href;
+    const module = new URL(`./${entry}.ts`, callerUrl).href;
+    const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); });`;
+    worker = new Worker(boot, { eval: true, ...options });
+  } else {
+    worker = new Worker(new URL(`./${entry}.js`, callerUrl), options);
+  }
+  worker.on('error', gone);
+  worker.on('exit', (code) => gone(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
+  return worker;
+}
