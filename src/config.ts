@@ -100,7 +100,7 @@ const envSchema = z
       .regex(/^\d+$/, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)')
       .transform(Number)
       .pipe(z.number().max(19, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)'))
-      .default(10),
+      .default(0),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()

@@ -45,7 +45,7 @@ describe('defaults', () => {
       watch: expect.any(Object),
       duckdbMemoryLimit: '256MB',
       duckdbThreads: Math.max(1, os.availableParallelism() - 1),
-      workNiceness: 10,
+      workNiceness: 0,
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -128,10 +128,10 @@ describe('other variables', () => {
       DATABOX_WORKERS: '4',
       DATABOX_DUCKDB_MEMORY_LIMIT: '1GB',
       DATABOX_DUCKDB_THREADS: '3',
-      DATABOX_WORK_NICENESS: '0',
+      DATABOX_WORK_NICENESS: '10',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 0, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, approvers: ['U012ABCDEF', 'W0ABC123'] });
   });
 
   it.each([
