@@ -20,8 +20,12 @@ function hashedText(record: Omit<JournalRecord, 'hash'>): string {
   return JSON.stringify({ seq, at, type, incident, actor, data, prev });
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 export function hashRecord(record: Omit<JournalRecord, 'hash'>): string {
-  return createHash('sha256').update(hashedText(record)).digest('hex');
+  return sha256(hashedText(record));
 }
 
 /** The one way a record is written: its eight fields in this order, as JSON.stringify writes them. */
@@ -32,7 +36,7 @@ function canonicalLine(record: JournalRecord): string {
 
 export function serialize(record: Omit<JournalRecord, 'hash'>): { line: string; record: JournalRecord } {
   const text = hashedText(record);
-  const hash = createHash('sha256').update(text).digest('hex');
+  const hash = sha256(text);
   const { seq, at, type, incident, actor, data, prev } = record;
   // The canonical line is the hashed text with the hash as its last field: built from it, not stringified again.
   return { line: `${text.slice(0, -1)},"hash":"${hash}"}\n`, record: { seq, at, type, incident, actor, data, prev, hash } };
