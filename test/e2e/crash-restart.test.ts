@@ -49,7 +49,9 @@ describe('a bot killed mid-recovery', () => {
     expect(processAlive(orphan.pid), 'the command outlives the killed bot').toBe(true);
 
     harness = await startBot(checkout, slack);
-    await slack.waitFor('the orphan to be stopped', () => !processAlive(orphan.pid), 10_000);
+    await slack.waitFor('the orphan to be stopped', () => !processAlive(orphan.pid), 30_000);
+    // The thread is told after the journal: its messages may still be on their way.
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 30_000);
     const journal = fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
     expect(finished?.data.status).toBe('interrupted');
