@@ -12,9 +12,9 @@ import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
 import type { HandlerDeps } from './index.js';
-import { typedDiagnosis, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
-import { followItIn } from '../src/slack/slack-refs.js';
+import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -85,6 +85,20 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       record();
       return;
     }
+    // The same diagnosis asked for a moment ago and not open yet: the ack says who asked and where its thread opens.
+    const pending = typed === undefined ? undefined : deps.diagnoses.pendingFor(typed);
+    if (pending) {
+      await ack({ response_type: 'ephemeral', text: pendingText(pending.asked, command.channel_id) });
+      record();
+      // Said again only when it adds something: the thread's link when it opens in another channel, or that it did not.
+      void pending.incident
+        .then((incident) => {
+          if (incident && incidentThread(incident)?.channel === command.channel_id) return undefined;
+          return respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) });
+        })
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'a joiner of a diagnosis could not be told where it is'));
+      return;
+    }
     await ack();
     record();
     const fail = async (error: unknown) => {
@@ -101,7 +115,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           void running.then((incident) => respond({ response_type: 'ephemeral', replace_original: false, text: joinedText(deps, incident) })).catch(fail);
           return;
         }
-        diagnosis = deps.diagnoses.begin(key, typed);
+        diagnosis = deps.diagnoses.begin(key, typed, { user: command.user_id, channel: command.channel_id });
       }
       const started = diagnosis;
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
@@ -125,6 +139,11 @@ function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
+}
+
+function pendingText(asked: AskedFor, channel: string): string {
+  const where = asked.channel === channel ? 'its thread opens in this channel in a moment' : `its thread opens in <#${asked.channel}> in a moment; a link follows here`;
+  return `:link: This database is already being diagnosed: <@${asked.user}> asked for it just before you, and you joined it; ${where}. Nothing new was started.`;
 }
 
 function helpText(deps: HandlerDeps): string {

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
-import { limitReader } from './duckdb/off-thread.js';
+import { limitReader, startReaderThread } from './duckdb/off-thread.js';
 import { limitReadOnly } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
@@ -41,6 +41,8 @@ export interface BotOptions {
   slackRetryDelayMs?: (attempt: number) => number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
+  /** Start the DuckDB reader and command threads once listening, not at the first diagnosis (default true). */
+  startThreadsEarly?: boolean;
 }
 
 export interface Bot {
@@ -107,7 +109,8 @@ export function createBot(options: BotOptions): Bot {
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
   });
   // Commands start on a thread of their own: a fork on this one would hold up Slack's acks (off-thread-runner.ts).
-  const runCommand = options.runCommand ?? offThreadRunner(redact, config.secrets, config.workNiceness);
+  const threadRunner = offThreadRunner(redact, config.secrets, config.workNiceness);
+  const runCommand = options.runCommand ?? threadRunner;
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   const app = createSlackApp(config, logger, options.clientOptions, (message) =>
@@ -188,6 +191,12 @@ export function createBot(options: BotOptions): Bot {
         // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).
         server.keepAliveTimeout = 65_000;
         server.headersTimeout = 66_000;
+      }
+      if (options.startThreadsEarly ?? true) {
+        // Started now rather than by the first diagnosis, which would otherwise wait for them while Slack's acks share
+        // the CPU with their start-up (loading their modules; seconds on a busy host when run from TypeScript).
+        startReaderThread();
+        if (!options.runCommand) threadRunner.startThread();
       }
       const showDecidedElsewhere = () => {
         journal.catchUp();

@@ -46,6 +46,11 @@ function startWorker(): Worker {
   return started;
 }
 
+/** Starts the reader thread now (it does not keep the process alive), so the first diagnosis does not wait for it. */
+export function startReaderThread(): void {
+  worker ??= startWorker();
+}
+
 function call<T>(request: ReaderCall, onProgress?: (progress: ScanProgress) => void): { id: number; result: Promise<T> } {
   worker ??= startWorker();
   const id = nextId++;

@@ -15,12 +15,18 @@ interface Pending {
   pid?: number;
 }
 
+/** A CommandRunner whose thread can be started before its first command. */
+export interface OffThreadRunner extends CommandRunner {
+  /** Starts the thread now (it does not keep the process alive), so the first command does not wait for it. */
+  startThread(): void;
+}
+
 /**
  * Runs commands as runCommand does, on a worker thread of their own, at `niceness` (they inherit the thread's). A
  * request redacted with `redact` (the bot's redactor, built from `secrets`) is redacted there by the same redactor built
  * again; a request with another redactor, which cannot cross threads, runs here with runCommand.
  */
-export function offThreadRunner(redact: Redactor, secrets: readonly string[], niceness = 0): CommandRunner {
+export function offThreadRunner(redact: Redactor, secrets: readonly string[], niceness = 0): OffThreadRunner {
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let nextId = 1;
@@ -52,11 +58,13 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
         if (pending.size === 0) started.unref();
       }
     });
+    // Idle until a command comes: it does not keep the process alive.
+    started.unref();
     worker = started;
     return started;
   };
 
-  return async (request) => {
+  const run: CommandRunner = async (request) => {
     if (request.redact && request.redact !== redact) return runCommand(request);
     const thread = ensureWorker();
     const id = nextId++;
@@ -75,4 +83,5 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       signal?.removeEventListener('abort', abort);
     }
   };
+  return Object.assign(run, { startThread: () => void ensureWorker() });
 }

@@ -16,7 +16,8 @@ export interface Harness {
   bot: Bot;
   url: string;
   logs: Record<string, any>[];
-  command(text: string, user?: string): Promise<{ status: number; text: string; json?: any }>;
+  /** Types `/databox <text>` as `user`, in `channel` (the fixture's, C0INCIDENT, unless given). */
+  command(text: string, user?: string, channel?: string): Promise<{ status: number; text: string; json?: any }>;
   click(
     button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string },
     user: string,
@@ -87,7 +88,8 @@ export async function startBot(
     bot,
     url,
     logs,
-    command: (text, user = 'U0OPERATOR') => postSigned(url, slashCommandBody(text, { user_id: user, response_url: slack.responseUrl() })),
+    command: (text, user = 'U0OPERATOR', channel) =>
+      postSigned(url, slashCommandBody(text, { user_id: user, response_url: slack.responseUrl(), ...(channel ? { channel_id: channel } : {}) })),
     click: (button, user, from) =>
       postSigned(
         url,

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { offThreadRunner } from '../../src/process/off-thread-runner.js';
 import { createRedactor } from '../../src/redact.js';
-import { scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { execa } from 'execa';
+import { projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { processAlive } from '../../src/process/alive.js';
 
 const tempDir = useTempDirs('databox-off-thread-');
@@ -15,6 +16,13 @@ const run = offThreadRunner(botRedactor, [secret]);
 const script = (name: string) => path.join(scriptsDir, name);
 
 describe('offThreadRunner', { timeout: 60_000 }, () => {
+  it('starts its thread, and the reader thread, before any command without keeping the process alive', async () => {
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const { stdout } = await execa(tsx, [path.join(projectRoot, 'test', 'fixtures', 'threads', 'start-early.ts')], { timeout: 30_000 });
+    const { before, after } = JSON.parse(stdout) as { before: number; after: number };
+    expect(after - before, 'two worker threads (each an OS thread at least)').toBeGreaterThanOrEqual(2);
+  });
+
   it('returns the exit code and output, tells the PID at start and streams the output as it comes', async () => {
     const started: number[] = [];
     const chunks: string[] = [];
