@@ -164,7 +164,7 @@ export class IncidentService {
     });
     const incident = this.incident(id);
     const ref = await this.reporter.incidentOpened(incident);
-    if (ref) this.attachRef(id, this.reporter.frontEnd, ref);
+    if (ref) await this.attachRef(id, this.reporter.frontEnd, ref);
     return incident;
   }
 
@@ -194,9 +194,12 @@ export class IncidentService {
     return JSON.stringify([rb.id, lockKey, Object.entries(rawParameters(params)).sort(([a], [b]) => a.localeCompare(b))]);
   }
 
-  /** Records where a front end shows an incident, also one another front end opened (a terminal, say). */
-  attachRef(incidentId: string, frontEnd: string, ref: FrontEndRef): void {
-    this.deps.journal.append({ type: 'incident.ref', incident: incidentId, actor: botActor, data: { frontEnd, ref } });
+  /**
+   * Records where a front end shows an incident, also one another front end opened (a terminal, say). Group-committed:
+   * nothing is changed on the strength of it, so the event loop does not wait for its fsync.
+   */
+  async attachRef(incidentId: string, frontEnd: string, ref: FrontEndRef): Promise<void> {
+    await this.deps.journal.commit({ type: 'incident.ref', incident: incidentId, actor: botActor, data: { frontEnd, ref } });
   }
 
   private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {

@@ -11,5 +11,5 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   if (incidentThread(incident) || !channel) return;
   const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
-  if (posted.ts) deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
+  if (posted.ts) await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
 }

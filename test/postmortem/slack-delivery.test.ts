@@ -84,7 +84,7 @@ describe('delivering a postmortem to Slack', () => {
   it('uploads into the incident\'s thread once it has one, and redacts secrets', async () => {
     const secret = 'xoxp-demo-secret-value-1234';
     const { deps, incidentId } = handlerDeps(secret);
-    deps.service.attachRef(incidentId, slackFrontEnd, { channel: 'C0THREAD', ts: '1713595200.000100' });
+    await deps.service.attachRef(incidentId, slackFrontEnd, { channel: 'C0THREAD', ts: '1713595200.000100' });
     expect(fs.readFileSync(path.join(deps.service.config.stateDir, 'journal.jsonl'), 'utf8')).toContain(secret);
     const { client, uploads } = fakeClient();
     await deliverPostmortem(deps, client, incidentId, 'C0OTHER');
