@@ -50,7 +50,6 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
           ];
           for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
         }
-        if (process.env.BENCH_TRACE) { console.log('responses', stage.slack.responses.length); stage.slack.responses.length = 0; }
         const floor = latency(floorTimes);
         const own = latency(ownTimes);
         const name = `ack p99, /databox ${text}, ${concurrency} sender${concurrency > 1 ? 's' : ''} (p50 ${own.p50.toFixed(1)} vs ${floor.p50.toFixed(1)} ms)`;
@@ -58,7 +57,6 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
         ctx.figures.push({ name: `slowest ack, /databox ${text}, ${concurrency} senders`, value: own.max, floor: floor.max, unit: 'ms', target: `≤ ${maxAckMs} ms`, met: own.max <= maxAckMs });
       }
     }
-    if (process.env.BENCH_TRACE) (await import('node:fs')).writeFileSync(process.env.BENCH_TRACE, JSON.stringify((globalThis as any).trace));
   } finally {
     await bare?.stop();
     await bot?.stop();
