@@ -58,7 +58,7 @@ export async function startBot(
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackUpdateIntervalMs' | 'targets'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({
@@ -80,7 +80,9 @@ export async function startBot(
   const logger = createLogger(config.logLevel, createRedactor(config.secrets), sink);
   // Retries of thread messages and paced updates come quickly in tests; the client itself does not retry (one request,
   // one call recorded).
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, ...options });
+  // Worker threads start when a test first needs them (many never run a command); the tests that run src/main.ts
+  // (startup, crash-restart, state-dir-trouble) start them as the bot does, once it listens.
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, startThreadsEarly: false, ...options });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
