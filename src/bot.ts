@@ -229,6 +229,8 @@ export function createBot(options: BotOptions): Bot {
       outbox.stop();
       // Every event committed (the last runs' ends among them) is on disk before the process may exit.
       await journal.flushed();
+      // Nothing of ours runs on it any more (a command still running is killed with its group).
+      await threadRunner.stopThread();
     },
   };
 }

@@ -19,6 +19,8 @@ interface Pending {
 export interface OffThreadRunner extends CommandRunner {
   /** Starts the thread now (it does not keep the process alive), so the first command does not wait for it. */
   startThread(): void;
+  /** Ends the thread; a command still running is killed with its process group and its call rejected. */
+  stopThread(): Promise<void>;
 }
 
 /**
@@ -83,5 +85,13 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       signal?.removeEventListener('abort', abort);
     }
   };
-  return Object.assign(run, { startThread: () => void ensureWorker() });
+  const stopThread = async () => {
+    const thread = worker;
+    if (!thread) return;
+    await new Promise<void>((resolve) => {
+      thread.once('exit', () => resolve());
+      void thread.terminate();
+    });
+  };
+  return Object.assign(run, { startThread: () => void ensureWorker(), stopThread });
 }

@@ -95,4 +95,19 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(aborted.durationMs).toBeLessThan(4_500);
     expect(processAlive(grandchild)).toBe(false);
   });
+
+  it('kills what is still running when its thread is stopped, and starts a new thread for the next command', async () => {
+    const runner = offThreadRunner(botRedactor, [secret]);
+    const pidFile = path.join(tempDir(), 'stopped.pid');
+    const running = runner({ argv: [script('spawn-tree.mjs'), pidFile], cwd: scriptsDir, timeoutMs: 60_000 });
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') await new Promise((resolve) => setTimeout(resolve, 20));
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    await runner.stopThread();
+    await expect(running).rejects.toThrow(/^the command thread stopped \(exit code \d+\); the command it was running \(.*spawn-tree\.mjs\) was stopped$/);
+    const deadline = Date.now() + 5_000;
+    while (processAlive(grandchild) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(processAlive(grandchild)).toBe(false);
+    expect((await runner({ argv: [script('exit-with.sh'), '0'], cwd: scriptsDir, timeoutMs: 10_000 })).exitCode).toBe(0);
+    await runner.stopThread();
+  });
 });
