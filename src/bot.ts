@@ -10,7 +10,7 @@ import { limitReader, startReaderThread } from './duckdb/off-thread.js';
 import { limitReadOnly } from './duckdb/open.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
-import { Journal, type SetAside } from './journal/journal.js';
+import { Journal, type SetAside, type WriteFn } from './journal/journal.js';
 import type { Logger } from './logger.js';
 import type { CommandRunner } from './process/run-command.js';
 import { offThreadRunner } from './process/off-thread-runner.js';
@@ -43,6 +43,8 @@ export interface BotOptions {
   slackUpdateIntervalMs?: number;
   /** Start the DuckDB reader and command threads once listening, not at the first diagnosis (default true). */
   startThreadsEarly?: boolean;
+  /** How the journal writes its file (tests fill the disk at a chosen moment). */
+  journalWrite?: WriteFn;
 }
 
 export interface Bot {
@@ -99,6 +101,7 @@ export function createBot(options: BotOptions): Bot {
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
+    write: options.journalWrite,
     onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),
     onWritability: (unwritable) =>
       unwritable

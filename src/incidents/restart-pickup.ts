@@ -3,7 +3,7 @@
 import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
 import { settleInterruptedStep } from './settle-interrupted-step.js';
-import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
+import { AlreadyDecided, botActor, notStarted, type IncidentState, type Run } from './state.js';
 
 /**
  * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
@@ -34,12 +34,16 @@ export function recordSettledStep(journal: Journal, run: Run): void {
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 
-/** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
+/**
+ * Ends a run that will not start (the queue was full, the bot is stopping, a check failed) as interrupted: an approved
+ * plan, or a read-only run of this process's that never began.
+ */
 export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: string): void {
   try {
     journal.append(() => {
-      if (state.runs.get(runId)?.status !== 'approved') throw new AlreadyDecided();
-      return { type: 'run.finished', incident: (state.runs.get(runId) as Run).incidentId, actor: botActor, data: { runId, status: 'interrupted', reason } };
+      const run = state.runs.get(runId);
+      if (!run || !notStarted(run)) throw new AlreadyDecided();
+      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', reason } };
     });
   } catch (error) {
     if (!(error instanceof AlreadyDecided)) throw error;

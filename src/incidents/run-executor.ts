@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
@@ -21,6 +21,11 @@ import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
 import { botActor, type Incident, type IncidentState, type Run } from './state.js';
+
+/** Why a run could not start or go on, as its message and the journal say it: a user error as is, anything else in short. */
+export function whyStopped(error: unknown): string {
+  return isUserError(error) ? error.message : "stopped by an error on the bot's side; its log has the details";
+}
 
 export interface RunExecutorDeps {
   config: Config;
@@ -99,6 +104,7 @@ export class RunExecutor {
     const current = () => this.deps.run(run.id);
     let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
     let completed = false;
+    let stoppedBy: unknown;
     try {
       outcome = await executeSteps(
         run.steps,
@@ -119,10 +125,14 @@ export class RunExecutor {
         { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
       );
       completed = true;
+    } catch (error) {
+      stoppedBy = error;
+      throw error;
     } finally {
       // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
       const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
-      await journal.commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status } });
+      const reason = completed ? {} : { reason: whyStopped(stoppedBy) };
+      await journal.commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...reason } });
     }
     return outcome.statuses;
   }

@@ -29,7 +29,7 @@ import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
-import { RunExecutor } from './run-executor.js';
+import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
@@ -575,8 +575,17 @@ export class IncidentService {
     return reportSafely(this.deps.logger, work);
   }
 
-  private execute(run: Run): Promise<Map<string, string>> {
-    return this.executor.execute(run);
+  /** Runs a run's steps. One that could not start or go on still ends: on the record, and in its message. */
+  private async execute(run: Run): Promise<Map<string, string>> {
+    try {
+      return await this.executor.execute(run);
+    } catch (error) {
+      // An approved plan that could not start must not keep holding its database, nor a diagnosis show "starting".
+      this.interruptIfNotStarted(run.id, whyStopped(error));
+      const ended = this.run(run.id);
+      if (ended.status === 'failed' || ended.status === 'interrupted') await this.safely(() => this.reporter.runFinished(this.incident(ended.incidentId), ended));
+      throw error;
+    }
   }
 
   async announceDecision(run: Run): Promise<void> {
@@ -588,13 +597,7 @@ export class IncidentService {
   async executeApproved(runId: string): Promise<Run> {
     const run = this.run(runId);
     if (run.status !== 'approved') throw new UserError(`plan ${runId} is ${run.status}, not approved`);
-    try {
-      await this.execute(run);
-    } catch (error) {
-      // An approved plan that could not start must not keep holding its database.
-      this.interruptIfNotStarted(runId, (error as Error).message);
-      throw error;
-    }
+    await this.execute(run);
     const finished = this.run(runId);
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {

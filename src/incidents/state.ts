@@ -72,6 +72,8 @@ export interface Run {
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
   inFlight?: { stepId: string; intent?: StepIntent };
   finishedAt?: string;
+  /** Why a run ended before its steps did (it could not start, or could not go on), as the journal says. */
+  endReason?: string;
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
@@ -112,6 +114,11 @@ export interface Incident {
 function identityIn(data: Record<string, unknown>): ProcessIdentity {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return { pid: data.pid as number, start: text(data.start), boot: text(data.boot), host: text(data.host) };
+}
+
+/** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */
+export function notStarted(run: Run): boolean {
+  return run.status === 'approved' || (run.status === 'pending' && !run.needsApproval);
 }
 
 export class IncidentState {
@@ -196,7 +203,9 @@ export class IncidentState {
         }
         break;
       case 'run.finished':
-        if (run && (run.status === 'running' || run.status === 'approved')) Object.assign(run, { status: data.status, finishedAt: record.at });
+        if (run && (run.status === 'running' || notStarted(run))) {
+          Object.assign(run, { status: data.status, finishedAt: record.at, ...(typeof data.reason === 'string' ? { endReason: data.reason } : {}) });
+        }
         break;
       case 'run.follow-up':
         if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];

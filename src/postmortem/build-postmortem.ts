@@ -328,12 +328,11 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const status = String(data.status ?? '');
       const elapsed = run.startedAt ? ` in ${formatDuration(between(run.startedAt, record.at))}` : '';
       const failed = run.results.find((r) => !isPassing(run, r));
-      const why =
-        status === 'interrupted'
-          ? `: ${plain(String(data.reason ?? 'interrupted'))}`
-          : status === 'failed' && failed
-            ? `: stopped at ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`
-            : '';
+      const stoppedAt = status !== 'succeeded' && failed && `stopped at ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`;
+      // Why it ended early (a restart, a full state dir), said by the run.finished line itself.
+      const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
+      const said = [stoppedAt, reason].filter(Boolean).join('; ');
+      const why = said ? `: ${said}` : '';
       return `${at} ${runLabel(run)} (\`${run.id}\`) **${status}**${elapsed}${why}`;
     }
     case 'diagnosis.verdict':

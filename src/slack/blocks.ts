@@ -99,7 +99,7 @@ export function decisionLine(run: Run): string | undefined {
     case 'expired':
       return `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
-      return ':electric_plug: Interrupted by a restart of the bot; propose it again.';
+      return `:electric_plug: Interrupted: ${escapeMrkdwn(run.endReason ?? 'by a restart of the bot')}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`;
     default:
       return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}` : undefined;
   }
@@ -186,11 +186,9 @@ export const runLabel = (run: Run) => ({ validation: 'Validation', recovery: 'Re
 export function runOutcome(run: Run): string {
   const ok = run.status === 'succeeded';
   const failedStep = firstFailure(run.steps, run.results);
-  const detail = ok
-    ? passedCount(run)
-    : failedStep
-      ? `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`
-      : run.status;
+  const stoppedAt = failedStep && `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
+  // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
+  const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && escapeMrkdwn(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
   return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;
 }

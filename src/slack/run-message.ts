@@ -94,7 +94,7 @@ function stepText(state: StepState, detail: Detail, root: string, stateDir: stri
 /** The line under the title: what the run is doing now, or how it ended. */
 function statusLine(run: Run, states: StepState[]): string {
   if (['succeeded', 'failed', 'interrupted'].includes(run.status)) {
-    return run.status === 'interrupted' && run.needsApproval ? `${runOutcome(run)}\n${decisionLine(run) ?? ''}` : runOutcome(run);
+    return run.status === 'interrupted' && run.needsApproval ? `${runOutcome(run)}\n:electric_plug: Propose it again to run it.` : runOutcome(run);
   }
   const running = states.find((s) => s.running);
   const done = states.filter((s) => s.record).length;

@@ -211,7 +211,7 @@ export class SlackReporter implements IncidentReporter {
     this.view(run).running = undefined;
     void this.refreshRun(incident, run);
     this.forget(run);
-    if (run.kind === 'diagnosis') {
+    if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
       void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths));

@@ -108,7 +108,7 @@ export class TerminalReporter implements IncidentReporter {
         this.line(style.yellow(`⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`));
         break;
       case 'interrupted':
-        this.line(style.yellow('Interrupted by a restart; propose it again.'));
+        this.line(style.yellow(`Interrupted: ${run.endReason ?? 'by a restart'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`));
         break;
       default:
         if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
@@ -148,7 +148,7 @@ export class TerminalReporter implements IncidentReporter {
 
   async runFinished(incident: Incident, run: Run): Promise<void> {
     const { style, cli } = this.options;
-    if (run.kind === 'diagnosis') {
+    if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const diagnosis = incident.diagnosis;
       const color = diagnosis?.severity === 'ok' ? style.green : diagnosis?.severity === 'warning' ? style.yellow : style.red;
       this.line();
@@ -169,11 +169,8 @@ export class TerminalReporter implements IncidentReporter {
     const ok = run.status === 'succeeded';
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
     const failed = firstFailure(run.steps, run.results);
-    const detail = ok
-      ? `all ${run.results.length} steps passed`
-      : failed
-        ? `stopped at "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`
-        : run.status;
+    const stoppedAt = failed && `stopped at "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
+    const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }
 

@@ -56,7 +56,7 @@ describe('a bot killed mid-recovery', () => {
     const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
     expect(finished?.data.status).toBe('interrupted');
     expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
-    expect(slack.allText()).toContain('Interrupted by a restart of the bot');
+    expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     expect(checkout.listData()).toEqual(['databox.duckdb.broken']);
 

@@ -58,7 +58,7 @@ export async function startBot(
   env: Record<string, string> = {},
   clock?: () => Date,
   sweepMs?: number,
-  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly'> = {},
+  options: Pick<BotOptions, 'clientOptions' | 'slackRetryDelayMs' | 'slackUpdateIntervalMs' | 'targets' | 'startThreadsEarly' | 'journalWrite'> = {},
 ): Promise<Harness> {
   withStandinPath();
   const config = loadConfig({

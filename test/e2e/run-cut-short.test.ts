@@ -1,0 +1,123 @@
+// A run that cannot start or cannot go on (the state dir fills up under it) still ends: its message in its final state
+// saying why, a failure message in the thread, the approver told, nothing changed, and the journal has it all.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WriteFn } from '../../src/journal/journal.js';
+import { verifyLines, type VerifyResult } from '../../src/journal/record.js';
+import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { projectRoot } from '../support/fixtures.js';
+import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+const unwritable = /refused: the journal in .* cannot be written \(no space left on the device\)/;
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  harness = undefined;
+});
+
+/** A disk that fills up on cue: every journal write fails as a full volume's does, until it is emptied. */
+function fillingDisk(): { write: WriteFn; full: { on: boolean } } {
+  const full = { on: false };
+  return {
+    full,
+    write: (fd, buffer) => {
+      if (full.on) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return fs.writeSync(fd, buffer);
+    },
+  };
+}
+
+/** Scenario 1 up to path A's plan, with the journal writing through `write`; returns the plan's message. */
+async function planPathA(write: WriteFn) {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack, {}, undefined, undefined, { journalWrite: write });
+  await harness.command('diagnose duckdb', operator);
+  await harness.settle();
+  await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+  await harness.settle();
+  return slack.buttons('approve_plan').at(-1)!;
+}
+
+const messageAt = (ts: string) => slack.messages().find((m) => m.ts === ts)!;
+const journalOnDisk = () => verifyLines(fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8')) as { records: Record<string, any>[]; problem?: unknown };
+
+describe('a run cut short by a full state dir', () => {
+  it('stops before its first change; its message ends as failed saying why, the thread and the approver are told, and the journal gets it all once there is room', async () => {
+    const disk = fillingDisk();
+    const plan = await planPathA(disk.write);
+    // The disk fills while the guard runs: the first move's start cannot be made durable, so it must not happen.
+    harness!.bot.journal.onRecord((r) => {
+      if (r.type === 'step.finished' && (r.data.result as { stepId?: string } | undefined)?.stepId === 'not_held') disk.full.on = true;
+    });
+    await harness!.click(plan, teammate);
+    await harness!.settle();
+
+    const message = messageAt(plan.ts);
+    expect(message.text).toMatch(/^Recovery failed: Path A/);
+    expect(message.blocks).toMatch(/Recovery failed\*[^"]*: refused: the journal in .* cannot be written/);
+    expect(message.blocks, 'no step is shown as running').not.toMatch(/hourglass/);
+    const thread = slack.messages().filter((m) => m.threadTs && m.ts !== plan.ts);
+    expect(thread.at(-1)?.text).toMatch(/^Recovery failed: Path A/);
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(unwritable);
+    expect(checkout.listData(), 'the broken file was not moved').toEqual(['databox.duckdb']);
+
+    disk.full.on = false;
+    harness!.bot.journal.requireWritable();
+    const { records, problem } = journalOnDisk();
+    expect(problem).toBeUndefined();
+    const runId = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
+    const ofRun = records.filter((r) => r.data?.runId === runId).map((r) => `${r.type}${r.data.stepId ? ` ${r.data.stepId}` : ''}${r.data.result ? ` ${r.data.result.stepId}` : ''}`);
+    expect(ofRun).toEqual(['run.proposed', 'run.ref', 'run.approved', 'run.started', 'step.started not_held', 'step.finished not_held', 'run.finished']);
+    const finished = records.find((r) => r.type === 'run.finished' && r.data.runId === runId);
+    expect(finished?.data).toMatchObject({ status: 'failed', reason: expect.stringMatching(unwritable) });
+    const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
+    const { markdown } = buildPostmortem({ incidentId: finished?.incident, verify: journalOnDisk() as VerifyResult, runbooks, root: checkout.root, journalFile: 'journal.jsonl' });
+    expect(markdown).toMatch(/\*\*failed\*\*[^\n]*: refused: the journal in [^\n]* cannot be written/);
+  }, 120_000);
+
+  it('between its approval and its start: the plan is interrupted, nothing runs, and its message says why and to propose it again', async () => {
+    const disk = fillingDisk();
+    const plan = await planPathA(disk.write);
+    harness!.bot.journal.onRecord((r) => {
+      if (r.type === 'run.approved') disk.full.on = true;
+    });
+    await harness!.click(plan, teammate);
+    await harness!.settle();
+
+    const message = messageAt(plan.ts);
+    expect(message.blocks).toMatch(/:electric_plug: Interrupted: refused: the journal in .* cannot be written.*\. Nothing of it ran; propose it again\./);
+    expect(message.blocks, 'its buttons are gone').not.toMatch(/approve_plan/);
+    const thread = slack.messages().filter((m) => m.threadTs && m.ts !== plan.ts);
+    expect(thread.at(-1)?.text).toMatch(/^Recovery interrupted: Path A/);
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(unwritable);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+    // The database is not held by a plan that will never run: another plan for it may be proposed.
+    disk.full.on = false;
+    harness!.bot.journal.requireWritable();
+    await harness!.command('recover duckdb path=a', operator);
+    await harness!.settle();
+    expect(slack.buttons('approve_plan').at(-1)?.value).not.toBe(plan.value);
+
+    const { records } = journalOnDisk();
+    const runId = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
+    expect(records.filter((r) => r.data?.runId === runId).map((r) => r.type)).toEqual(['run.proposed', 'run.ref', 'run.approved', 'run.finished']);
+    expect(records.find((r) => r.type === 'run.finished' && r.data.runId === runId)?.data).toMatchObject({ status: 'interrupted', reason: expect.stringMatching(unwritable) });
+  }, 120_000);
+});

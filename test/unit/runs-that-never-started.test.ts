@@ -1,0 +1,70 @@
+// A run that will never start ends on the record with why (src/incidents/restart-pickup.ts, state.ts): an approved plan,
+// or a read-only run (a diagnosis) proposed and not begun; a plan nobody decided, or a run under way, is left as it is.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planHash } from '../../src/engine/resolve.js';
+import { interruptIfNotStarted } from '../../src/incidents/restart-pickup.js';
+import { IncidentState } from '../../src/incidents/state.js';
+import { Journal } from '../../src/journal/journal.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const incident = 'dbx-20261201-0b0b';
+
+/** A journal and the state it feeds, with one incident and a run of `kind` proposed. */
+function proposed(kind: 'diagnosis' | 'recovery'): { journal: Journal; state: IncidentState; runId: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'never-started-'));
+  dirs.push(dir);
+  const journal = new Journal(dir);
+  const state = new IncidentState();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
+  journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+  const runId = `${incident}/1`;
+  const needsApproval = kind === 'recovery';
+  const run = { id: runId, kind, title: kind, steps: [], hash: planHash([], []), lockKey: '/data/databox.duckdb', params: {}, needsApproval, destructive: needsApproval, mutates: needsApproval };
+  journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+  return { journal, state, runId };
+}
+
+describe('a run that will never start', () => {
+  it('is interrupted when it is a diagnosis that never began, and keeps why', () => {
+    const { journal, state, runId } = proposed('diagnosis');
+    interruptIfNotStarted(journal, state, runId, 'refused: databox.duckdb is held by plan dbx-x/2');
+    expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: 'refused: databox.duckdb is held by plan dbx-x/2' });
+  });
+
+  it('is interrupted when it is an approved plan', () => {
+    const { journal, state, runId } = proposed('recovery');
+    journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: planHash([], []) } });
+    interruptIfNotStarted(journal, state, runId, 'the queue is full');
+    expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: 'the queue is full' });
+  });
+
+  it('leaves a plan nobody has decided waiting, and writes nothing', () => {
+    const { journal, state, runId } = proposed('recovery');
+    const before = fs.readFileSync(journal.file, 'utf8');
+    interruptIfNotStarted(journal, state, runId, 'the queue is full');
+    expect(state.runs.get(runId)?.status).toBe('pending');
+    expect(fs.readFileSync(journal.file, 'utf8')).toBe(before);
+  });
+
+  it('leaves a diagnosis that has started running', () => {
+    const { journal, state, runId } = proposed('diagnosis');
+    journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: process.pid } });
+    interruptIfNotStarted(journal, state, runId, 'too late');
+    expect(state.runs.get(runId)?.status).toBe('running');
+  });
+
+  it('cannot be ended by a stray run.finished line while it waits for a decision', () => {
+    const { journal, state, runId } = proposed('recovery');
+    journal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId, status: 'interrupted', reason: 'stray' } });
+    expect(state.runs.get(runId)?.status).toBe('pending');
+    expect(state.runs.get(runId)?.endReason).toBeUndefined();
+  });
+});
