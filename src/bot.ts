@@ -186,7 +186,7 @@ export function createBot(options: BotOptions): Bot {
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
-        await service.offerRollbackAfterInterruption(run);
+        await service.offerRollbackIfChanged(run);
       }
       const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
       if (server) {

@@ -94,12 +94,18 @@ export class RunExecutor {
     const { journal } = this.deps;
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
-    await journal.commit(() => {
-      refuseIfLocked(this.deps.state, run.lockKey, run.id);
-      // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
-      return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };
-      // A run that changes data does not start unless its start is on disk.
-    }, { durable: run.steps.some((s) => s.mutates) });
+    try {
+      await journal.commit(() => {
+        refuseIfLocked(this.deps.state, run.lockKey, run.id);
+        // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
+        return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };
+        // A run that changes data does not start unless its start is on disk.
+      }, { durable: run.steps.some((s) => s.mutates) });
+    } catch (error) {
+      // A start taken but not synced (its fsync failed) must not leave the run "running": it ends here.
+      if (this.deps.run(run.id).status === 'running') await this.finish(run, 'failed', whyStopped(error));
+      throw error;
+    }
     const incident = () => this.deps.incident(run.incidentId);
     const current = () => this.deps.run(run.id);
     let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
@@ -131,10 +137,19 @@ export class RunExecutor {
     } finally {
       // A diagnosis that ran to the end succeeds as a run: its failing checks are evidence, judged by the verdict.
       const status = completed && (run.kind === 'diagnosis' || outcome.ok) ? 'succeeded' : 'failed';
-      const reason = completed ? {} : { reason: whyStopped(stoppedBy) };
-      await journal.commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...reason } });
+      await this.finish(run, status, completed ? undefined : whyStopped(stoppedBy));
     }
     return outcome.statuses;
+  }
+
+  /**
+   * Ends a run on the record. The line is taken at once (the run ends in memory whatever the disk does); an fsync that
+   * then fails is logged, not thrown, so it neither hides the error that stopped the run nor stops what follows its end.
+   */
+  private async finish(run: Run, status: 'succeeded' | 'failed', reason?: string): Promise<void> {
+    await this.deps.journal
+      .commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...(reason ? { reason } : {}) } })
+      .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 
   private record(run: Run, step: ResolvedStep, result: StepResult): StepRecord {

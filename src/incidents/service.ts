@@ -581,7 +581,11 @@ export class IncidentService {
       return await this.executor.execute(run);
     } catch (error) {
       // An approved plan that could not start must not keep holding its database, nor a diagnosis show "starting".
-      this.interruptIfNotStarted(run.id, whyStopped(error));
+      try {
+        this.interruptIfNotStarted(run.id, whyStopped(error));
+      } catch (cause) {
+        this.deps.logger.error({ err: cause, runId: run.id }, 'could not record that a run did not start');
+      }
       const ended = this.run(run.id);
       if (ended.status === 'failed' || ended.status === 'interrupted') await this.safely(() => this.reporter.runFinished(this.incident(ended.incidentId), ended));
       throw error;
@@ -597,12 +601,19 @@ export class IncidentService {
   async executeApproved(runId: string): Promise<Run> {
     const run = this.run(runId);
     if (run.status !== 'approved') throw new UserError(`plan ${runId} is ${run.status}, not approved`);
-    await this.execute(run);
+    try {
+      await this.execute(run);
+    } catch (error) {
+      // Cut short after it changed something (the state dir filled up between two moves, say): its rollback is offered.
+      await this.offerRollbackIfChanged(this.run(runId));
+      throw error;
+    }
     const finished = this.run(runId);
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
       let validated: Run | undefined;
+      let validationError: unknown;
       const next = this.recoveryPath(rb, finished.pathId as string).continueWith;
       if (finished.status === 'succeeded' && next) {
         // A second plan, for a second approval by someone who has seen what this one posted; validation follows that one.
@@ -615,7 +626,12 @@ export class IncidentService {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
-        validated = await this.validate(this.incident(finished.incidentId), params, botActor);
+        try {
+          validated = await this.validate(this.incident(finished.incidentId), params, botActor);
+        } catch (error) {
+          // A validation that could not run or finish still leaves the recovery's follow-up and rollback offered.
+          validationError = error;
+        }
       }
       const path = this.recoveryPath(rb, finished.pathId as string);
       if (path.whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
@@ -628,6 +644,7 @@ export class IncidentService {
       if (this.recoveryPath(rb, finished.pathId as string).rollback) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
       }
+      if (validationError !== undefined) throw validationError;
     }
     return this.run(runId);
   }
@@ -643,8 +660,8 @@ export class IncidentService {
     return choices.map((choice) => ({ scenario: target.id, title: target.title, params: choice === undefined ? params : { [opens.oneEach as string]: choice, ...params } }));
   }
 
-  /** After a restart: an interrupted recovery that had already changed something gets its rollback offered. */
-  async offerRollbackAfterInterruption(run: Run): Promise<void> {
+  /** A recovery cut short (by a restart, a full state dir) that had already changed something gets its rollback offered. */
+  async offerRollbackIfChanged(run: Run): Promise<void> {
     if (run.kind !== 'recovery' || !run.pathId || !run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
     if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));

@@ -335,7 +335,7 @@ class ConsoleSession {
     const approver = this.approverName(name, `nothing was changed. ${how}`);
     const unlocked = this.service.unlock(run.id, this.requester, approver);
     this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.`);
-    await this.service.offerRollbackAfterInterruption(unlocked);
+    await this.service.offerRollbackIfChanged(unlocked);
     return exitCodes.ok;
   }
 

@@ -74,9 +74,11 @@ describe('a run cut short by a full state dir', () => {
     expect(message.blocks).toMatch(/Recovery failed\*[^"]*: refused: the journal in .* cannot be written/);
     expect(message.blocks, 'no step is shown as running').not.toMatch(/hourglass/);
     const thread = slack.messages().filter((m) => m.threadTs && m.ts !== plan.ts);
+    expect(thread.filter((m) => m.text.startsWith('Recovery failed')).map((m) => m.text)).toEqual([expect.stringMatching(/^Recovery failed: Path A/)]);
     expect(thread.at(-1)?.text).toMatch(/^Recovery failed: Path A/);
     expect(slack.ephemerals(teammate).join('\n')).toMatch(unwritable);
     expect(checkout.listData(), 'the broken file was not moved').toEqual(['databox.duckdb']);
+    expect(slack.buttons('request_rollback'), 'nothing changed: nothing to roll back').toEqual([]);
 
     disk.full.on = false;
     harness!.bot.journal.requireWritable();
@@ -90,6 +92,30 @@ describe('a run cut short by a full state dir', () => {
     const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
     const { markdown } = buildPostmortem({ incidentId: finished?.incident, verify: journalOnDisk() as VerifyResult, runbooks, root: checkout.root, journalFile: 'journal.jsonl' });
     expect(markdown).toMatch(/\*\*failed\*\*[^\n]*: refused: the journal in [^\n]* cannot be written/);
+  }, 120_000);
+
+  it('after its first change: it fails there, its rollback is offered, and once there is room the rollback puts the file back', async () => {
+    const disk = fillingDisk();
+    const plan = await planPathA(disk.write);
+    harness!.bot.journal.onRecord((r) => {
+      if (r.type === 'step.finished' && (r.data.result as { stepId?: string } | undefined)?.stepId === 'move_db') disk.full.on = true;
+    });
+    await harness!.click(plan, teammate);
+    await harness!.settle();
+
+    expect(messageAt(plan.ts).blocks).toMatch(/Recovery failed\*[^"]*: refused: the journal in .* cannot be written/);
+    expect(checkout.listData(), 'the first move happened, the rest did not').toEqual(['databox.duckdb.broken']);
+    expect(slack.buttons('request_rollback'), 'what was changed can be put back').toHaveLength(1);
+
+    disk.full.on = false;
+    await harness!.click(slack.buttons('request_rollback')[0]!, operator);
+    await harness!.settle();
+    await harness!.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness!.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+    const { records, problem } = journalOnDisk();
+    expect(problem).toBeUndefined();
+    expect(records.filter((r) => r.type === 'run.finished').map((r) => r.data.status)).toEqual(['succeeded', 'failed', 'succeeded']);
   }, 120_000);
 
   it('between its approval and its start: the plan is interrupted, nothing runs, and its message says why and to propose it again', async () => {

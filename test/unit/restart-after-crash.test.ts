@@ -173,7 +173,7 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     expect(run?.status).toBe('interrupted');
     expect(run?.results.map((r) => `${r.stepId}:${r.status}`)).toEqual(['not_held:corrupt', 'move_db:ok']);
     expect(run?.results[1]?.summary).toMatch(/found done after a restart: .*databox\.duckdb is now .*databox\.duckdb\.broken/);
-    await service.offerRollbackAfterInterruption(run as Run);
+    await service.offerRollbackIfChanged(run as Run);
     expect(offered).toEqual([run?.id]);
     const rollback = await service.proposeRollback(run?.id as string, 'U0OPERATOR');
     expect(rollback.steps.find((s) => s.id === 'restore_db')).toMatchObject({ from: `${checkout.databasePath}.broken`, to: checkout.databasePath });
@@ -189,7 +189,7 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     const { service } = engine(checkout, offered);
     const { run, result } = settledMove(service);
     expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/not done: after a restart .* is still there/) });
-    await service.offerRollbackAfterInterruption(run as Run);
+    await service.offerRollbackIfChanged(run as Run);
     expect(offered).toEqual([]);
   });
 
