@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WriteFn } from '../../src/journal/journal.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 import { verifyLines, type VerifyResult } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
@@ -44,15 +45,25 @@ function fillingDisk(): { write: WriteFn; full: { on: boolean } } {
   };
 }
 
-/** Scenario 1 up to path A's plan, with the journal writing through `write`; returns the plan's message. */
-async function planPathA(write: WriteFn) {
+/** A step's end in the journal, by its step id. */
+const stepFinished = (stepId: string) => (r: JournalRecord) => r.type === 'step.finished' && (r.data.result as { stepId?: string } | undefined)?.stepId === stepId;
+
+/**
+ * Scenario 1 up to path A's plan, on a disk that fills up once the journal takes a record `fillsAfter` matches;
+ * returns the plan's message and the disk (`disk.full.on = false` makes room again).
+ */
+async function planPathA(fillsAfter: (record: JournalRecord) => boolean) {
+  const disk = fillingDisk();
   writeGarbage(checkout.databasePath);
-  harness = await startBot(checkout, slack, {}, undefined, undefined, { journalWrite: write });
+  harness = await startBot(checkout, slack, {}, undefined, undefined, { journalWrite: disk.write });
   await harness.command('diagnose duckdb', operator);
   await harness.settle();
   await harness.click(slack.buttons('choose_path_a')[0]!, operator);
   await harness.settle();
-  return slack.buttons('approve_plan').at(-1)!;
+  harness.bot.journal.onRecord((r) => {
+    if (fillsAfter(r)) disk.full.on = true;
+  });
+  return { plan: slack.buttons('approve_plan').at(-1)!, disk };
 }
 
 const messageAt = (ts: string) => slack.messages().find((m) => m.ts === ts)!;
@@ -60,12 +71,8 @@ const journalOnDisk = () => verifyLines(fs.readFileSync(`${checkout.stateDir}/jo
 
 describe('a run cut short by a full state dir', () => {
   it('stops before its first change; its message ends as failed saying why, the thread and the approver are told, and the journal gets it all once there is room', async () => {
-    const disk = fillingDisk();
-    const plan = await planPathA(disk.write);
     // The disk fills while the guard runs: the first move's start cannot be made durable, so it must not happen.
-    harness!.bot.journal.onRecord((r) => {
-      if (r.type === 'step.finished' && (r.data.result as { stepId?: string } | undefined)?.stepId === 'not_held') disk.full.on = true;
-    });
+    const { plan, disk } = await planPathA(stepFinished('not_held'));
     await harness!.click(plan, teammate);
     await harness!.settle();
 
@@ -95,11 +102,7 @@ describe('a run cut short by a full state dir', () => {
   }, 120_000);
 
   it('after its first change: it fails there, its rollback is offered, and once there is room the rollback puts the file back', async () => {
-    const disk = fillingDisk();
-    const plan = await planPathA(disk.write);
-    harness!.bot.journal.onRecord((r) => {
-      if (r.type === 'step.finished' && (r.data.result as { stepId?: string } | undefined)?.stepId === 'move_db') disk.full.on = true;
-    });
+    const { plan, disk } = await planPathA(stepFinished('move_db'));
     await harness!.click(plan, teammate);
     await harness!.settle();
 
@@ -119,11 +122,7 @@ describe('a run cut short by a full state dir', () => {
   }, 120_000);
 
   it('between its approval and its start: the plan is interrupted, nothing runs, and its message says why and to propose it again', async () => {
-    const disk = fillingDisk();
-    const plan = await planPathA(disk.write);
-    harness!.bot.journal.onRecord((r) => {
-      if (r.type === 'run.approved') disk.full.on = true;
-    });
+    const { plan, disk } = await planPathA((r) => r.type === 'run.approved');
     await harness!.click(plan, teammate);
     await harness!.settle();
 

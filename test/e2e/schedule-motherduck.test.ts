@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
-import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase, marts } from '../helpers/schedule-data.js';
@@ -22,7 +22,6 @@ let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness | undefined;
 let md: MotherDuckStandIn;
-const daemonPids: number[] = [];
 
 blockNetwork();
 beforeEach(async () => {
@@ -33,13 +32,7 @@ beforeEach(async () => {
   await createMartsDatabase(checkout.databasePath, '2026-04-20');
 });
 afterEach(async () => {
-  for (const pid of daemonPids.splice(0)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  killDetachedDaemons(checkout);
   nock.cleanAll();
   await closeStandIns(harness, slack, checkout);
 });
@@ -52,12 +45,7 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
       DataboxAssetNodes: 'asset-nodes',
       DataboxRepositories: 'repositories',
       DataboxSchedules: 'schedules-daemon-stopped',
-      DataboxDaemonHealth: () => {
-        if (!checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')) return graphqlFixture('daemon-health-stopped');
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
-        return answer;
-      },
+      DataboxDaemonHealth: daemonHealthUntilStarted(checkout, clock),
       // What the backfill's runs do on this stack: write the window's days into MotherDuck's marts.
       DataboxBackfill: async (request) => {
         const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
@@ -96,7 +84,6 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
-    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
 
     expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-18 to 2026-04-20 through the webserver');
     expect(slack.allText()).toContain('Validation succeeded');

@@ -8,7 +8,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -22,7 +22,6 @@ const clock = () => new Date(Date.now() + offset);
 let slack: SlackStandIn;
 let checkout: Checkout;
 let harness: Harness | undefined;
-const daemonPids: number[] = [];
 
 blockNetwork();
 beforeEach(async () => {
@@ -31,13 +30,7 @@ beforeEach(async () => {
   await createMartsDatabase(checkout.databasePath, '2026-04-17');
 });
 afterEach(async () => {
-  for (const pid of daemonPids.splice(0)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  killDetachedDaemons(checkout);
   nock.cleanAll();
   await closeStandIns(harness, slack, checkout);
 });
@@ -49,12 +42,7 @@ function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {
     ...more,
     DataboxRepositories: 'repositories',
     DataboxSchedules: 'schedules-daemon-stopped',
-    DataboxDaemonHealth: () => {
-      if (!checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')) return graphqlFixture('daemon-health-stopped');
-      const answer = graphqlFixture('daemon-health-healthy') as any;
-      for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
-      return answer;
-    },
+    DataboxDaemonHealth: daemonHealthUntilStarted(checkout, clock),
   });
 }
 
@@ -140,7 +128,6 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(slack.allText()).toContain('Validation succeeded');
-    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
     expect(checkout.calls().map((c) => c.command)).toEqual(
       expect.arrayContaining(['uv run dagster-daemon run', backfillCommand, 'task verify']),
     );
@@ -197,7 +184,6 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
-    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
 
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
     expect(mutations).toEqual([
@@ -236,7 +222,6 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
-    for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) daemonPids.push((call as any).pid);
     expect(slack.allText()).toContain('Recovery failed');
     expect(message('Next:')).toContain('replace the window 2026-04-18 … 2026-04-20 with scenario 2');
     expect(slack.buttons('request_rollback')).toHaveLength(0);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
+import type { Checkout } from './databox-checkout.js';
 
 export const dagsterUrl = 'http://127.0.0.1:3070';
 /** The fixtures were recorded at this time; tests set their clock to it. */
@@ -29,4 +30,25 @@ export function serveDagster(answers: Record<string, string | ((body: { query: s
       if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }];
       return [200, typeof answer === 'function' ? await answer(request) : graphqlFixture(answer)];
     });
+}
+
+/** The daemon's health as recorded stopped, then healthy and heartbeating now once the bot has started `uv run dagster-daemon run`. */
+export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date): () => unknown {
+  return () => {
+    if (!checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')) return graphqlFixture('daemon-health-stopped');
+    const answer = graphqlFixture('daemon-health-healthy') as any;
+    for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
+    return answer;
+  };
+}
+
+/** Kills the process groups of the stand-in daemons a recovery started detached (they outlive the bot on purpose). */
+export function killDetachedDaemons(checkout: Checkout): void {
+  for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) {
+    try {
+      process.kill(-(call as unknown as { pid: number }).pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 }
