@@ -20,7 +20,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
-import { botActor, type Incident, type IncidentState, type Run } from './state.js';
+import { botActor, notStarted, type Incident, type IncidentState, type Run } from './state.js';
 
 /** Why a run could not start or go on, as its message and the journal say it: a user error as is, anything else in short. */
 export function whyStopped(error: unknown): string {
@@ -96,6 +96,9 @@ export class RunExecutor {
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
     try {
       await journal.commit(() => {
+        // Checked under the journal's lock: a plan unlocked or interrupted by another process meanwhile does not start.
+        const now = this.deps.run(run.id);
+        if (!notStarted(now)) throw new UserError(`plan ${run.id} is ${now.status}; it was not started`);
         refuseIfLocked(this.deps.state, run.lockKey, run.id);
         // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
         return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };

@@ -6,12 +6,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planHash } from '../../src/engine/resolve.js';
 import { interruptIfNotStarted } from '../../src/incidents/restart-pickup.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { openEngine } from '../helpers/engine.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
 
 const dirs: string[] = [];
+const checkouts: Checkout[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const checkout of checkouts.splice(0)) checkout.remove();
 });
 
 const incident = 'dbx-20261201-0b0b';
@@ -66,5 +70,28 @@ describe('a run that will never start', () => {
     journal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId, status: 'interrupted', reason: 'stray' } });
     expect(state.runs.get(runId)?.status).toBe('pending');
     expect(state.runs.get(runId)?.endReason).toBeUndefined();
+  });
+
+  it('does not start when another process interrupts it between the approval check and its start (checked under the journal lock)', async () => {
+    const checkout = new Checkout();
+    checkouts.push(checkout);
+    const { service, journal } = openEngine(checkout.root, checkout.stateDir);
+    const runId = `${incident}/1`;
+    const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A', steps: [], hash: planHash([], []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: false, mutates: false };
+    journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+    journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
+    // A terminal sharing the journal, once the bot has let go of its lock.
+    await journal.flushed();
+    const terminal = new Journal(checkout.stateDir);
+    terminal.load();
+    const running = service.executeApproved(runId);
+    // What `cli unlock` there writes, in the moment before the bot commits the start.
+    terminal.append({ type: 'run.finished', incident, actor: 'U0ONCALL', data: { runId, status: 'interrupted', reason: 'unlocked by U0ONCALL' } });
+    await expect(running).rejects.toThrow(`plan ${runId} is interrupted; it was not started`);
+    await journal.flushed();
+    const types = fs.readFileSync(journal.file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).type);
+    expect(types).not.toContain('run.started');
+    expect(service.run(runId)).toMatchObject({ status: 'interrupted', endReason: 'unlocked by U0ONCALL' });
   });
 });
