@@ -21,7 +21,7 @@ function notPending(run: Run): Said {
     case 'expired':
       return said`this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
     case 'interrupted':
-      return said`this plan was interrupted (${run.endReason ?? 'a restart of the bot'}); propose it again`;
+      return ['this plan was interrupted (', ...(run.endReason ?? ['a restart of the bot']), '); propose it again'];
     default:
       return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
   }

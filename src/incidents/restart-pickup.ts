@@ -3,7 +3,8 @@
 import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
 import { settleInterruptedStep } from './settle-interrupted-step.js';
-import { AlreadyDecided, botActor, notStarted, type IncidentState, type Run } from './state.js';
+import { AlreadyDecided, botActor, notStarted, reasonData, type IncidentState, type Run } from './state.js';
+import type { Said } from '../said.js';
 
 /**
  * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
@@ -38,12 +39,12 @@ export function recordSettledStep(journal: Journal, run: Run): void {
  * Ends a run that will not start (the queue was full, the bot is stopping, a check failed) as interrupted: an approved
  * plan, or a read-only run of this process's that never began.
  */
-export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: string): void {
+export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: string | Said): void {
   try {
     journal.append(() => {
       const run = state.runs.get(runId);
       if (!run || !notStarted(run)) throw new AlreadyDecided();
-      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', reason } };
+      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', ...reasonData(typeof reason === 'string' ? [reason] : reason) } };
     });
   } catch (error) {
     if (!(error instanceof AlreadyDecided)) throw error;

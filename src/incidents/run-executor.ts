@@ -20,11 +20,12 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
-import { botActor, notStarted, type Incident, type IncidentState, type Run } from './state.js';
+import { botActor, notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
+import type { Said } from '../said.js';
 
 /** Why a run could not start or go on, as its message and the journal say it: a user error as is, anything else in short. */
-export function whyStopped(error: unknown): string {
-  return isUserError(error) ? error.message : "stopped by an error on the bot's side; its log has the details";
+export function whyStopped(error: unknown): Said {
+  return isUserError(error) ? error.said : ["stopped by an error on the bot's side; its log has the details"];
 }
 
 export interface RunExecutorDeps {
@@ -149,9 +150,9 @@ export class RunExecutor {
    * Ends a run on the record. The line is taken at once (the run ends in memory whatever the disk does); an fsync that
    * then fails is logged, not thrown, so it neither hides the error that stopped the run nor stops what follows its end.
    */
-  private async finish(run: Run, status: 'succeeded' | 'failed', reason?: string): Promise<void> {
+  private async finish(run: Run, status: 'succeeded' | 'failed', reason?: Said): Promise<void> {
     await this.deps.journal
-      .commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...(reason ? { reason } : {}) } })
+      .commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...(reason ? reasonData(reason) : {}) } })
       .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 

@@ -32,6 +32,7 @@ import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
+import type { Said } from '../said.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -552,7 +553,7 @@ export class IncidentService {
   }
 
   /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
-  interruptIfNotStarted(runId: string, reason: string): void {
+  interruptIfNotStarted(runId: string, reason: string | Said): void {
     interruptIfNotStarted(this.deps.journal, this.deps.state, runId, reason);
   }
 

@@ -5,6 +5,7 @@ import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
+import { renderSaid, type Said } from '../said.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -72,8 +73,8 @@ export interface Run {
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
   inFlight?: { stepId: string; intent?: StepIntent };
   finishedAt?: string;
-  /** Why a run ended before its steps did (it could not start, or could not go on), as the journal says. */
-  endReason?: string;
+  /** Why a run ended before its steps did (it could not start, or could not go on), with the people it names. */
+  endReason?: Said;
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
@@ -114,6 +115,17 @@ export interface Incident {
 function identityIn(data: Record<string, unknown>): ProcessIdentity {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return { pid: data.pid as number, start: text(data.start), boot: text(data.boot), host: text(data.host) };
+}
+
+/** A run.finished line's reason: `reasonSaid` when it names people (kept as data), else the plain `reason`. */
+function endReasonOf(data: Record<string, any>): { endReason?: Said } {
+  if (Array.isArray(data.reasonSaid)) return { endReason: data.reasonSaid as Said };
+  return typeof data.reason === 'string' ? { endReason: [data.reason] } : {};
+}
+
+/** The journal data of a run's end reason: plain text for every reader, and the people in it as data when it names any. */
+export function reasonData(reason: Said): { reason: string; reasonSaid?: Said } {
+  return { reason: renderSaid(reason), ...(reason.some((part) => typeof part !== 'string') ? { reasonSaid: reason } : {}) };
 }
 
 /** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */
@@ -204,7 +216,7 @@ export class IncidentState {
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || notStarted(run))) {
-          Object.assign(run, { status: data.status, finishedAt: record.at, ...(typeof data.reason === 'string' ? { endReason: data.reason } : {}) });
+          Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data) });
         }
         break;
       case 'run.follow-up':

@@ -4,7 +4,7 @@ import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { utcTime } from '../incidents/approval-policy.js';
-import { slackMention as mention } from './mentions.js';
+import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import type { Incident, Run } from '../incidents/state.js';
@@ -99,7 +99,7 @@ export function decisionLine(run: Run): string | undefined {
     case 'expired':
       return `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
-      return `:electric_plug: Interrupted: ${escapeMrkdwn(run.endReason ?? 'by a restart of the bot')}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`;
+      return `:electric_plug: Interrupted: ${run.endReason ? saidInSlack(run.endReason) : 'by a restart of the bot'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`;
     default:
       return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}` : undefined;
   }
@@ -188,7 +188,7 @@ export function runOutcome(run: Run): string {
   const failedStep = firstFailure(run.steps, run.results);
   const stoppedAt = failedStep && `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
-  const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && escapeMrkdwn(run.endReason)].filter(Boolean).join(' — ') || run.status;
+  const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
   return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;
 }

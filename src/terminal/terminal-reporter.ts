@@ -10,6 +10,7 @@ import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { renderSaid } from '../said.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -108,7 +109,7 @@ export class TerminalReporter implements IncidentReporter {
         this.line(style.yellow(`⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`));
         break;
       case 'interrupted':
-        this.line(style.yellow(`Interrupted: ${run.endReason ?? 'by a restart'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`));
+        this.line(style.yellow(`Interrupted: ${run.endReason ? renderSaid(run.endReason) : 'by a restart'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`));
         break;
       default:
         if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
@@ -170,7 +171,7 @@ export class TerminalReporter implements IncidentReporter {
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
     const failed = firstFailure(run.steps, run.results);
     const stoppedAt = failed && `stopped at "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
-    const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason].filter(Boolean).join(' — ') || run.status;
+    const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }
 

@@ -10,6 +10,7 @@ import { Checkout } from '../helpers/databox-checkout.js';
 import { openEngine } from '../helpers/engine.js';
 import { IncidentState } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
+import { decisionLine } from '../../src/slack/blocks.js';
 
 const dirs: string[] = [];
 const checkouts: Checkout[] = [];
@@ -39,15 +40,20 @@ function proposed(kind: 'diagnosis' | 'recovery'): { journal: Journal; state: In
 describe('a run that will never start', () => {
   it('is interrupted when it is a diagnosis that never began, and keeps why', () => {
     const { journal, state, runId } = proposed('diagnosis');
-    interruptIfNotStarted(journal, state, runId, 'refused: databox.duckdb is held by plan dbx-x/2');
-    expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: 'refused: databox.duckdb is held by plan dbx-x/2' });
+    interruptIfNotStarted(journal, state, runId, ['refused: databox.duckdb is held by plan dbx-x/2, requested by ', { actor: 'U0OTHER' }]);
+    const run = state.runs.get(runId)!;
+    expect(run).toMatchObject({ status: 'interrupted', endReason: ['refused: databox.duckdb is held by plan dbx-x/2, requested by ', { actor: 'U0OTHER' }] });
+    // The journal says it in plain text for every reader, and keeps the person as data: Slack mentions them.
+    const line = JSON.parse(fs.readFileSync(journal.file, 'utf8').trim().split('\n').at(-1)!);
+    expect(line.data.reason).toBe('refused: databox.duckdb is held by plan dbx-x/2, requested by U0OTHER');
+    expect(decisionLine(run)).toBe(':electric_plug: Interrupted: refused: databox.duckdb is held by plan dbx-x/2, requested by <@U0OTHER>. Nothing of it ran; propose it again.');
   });
 
   it('is interrupted when it is an approved plan', () => {
     const { journal, state, runId } = proposed('recovery');
     journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: planHash([], []) } });
     interruptIfNotStarted(journal, state, runId, 'the queue is full');
-    expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: 'the queue is full' });
+    expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: ['the queue is full'] });
   });
 
   it('leaves a plan nobody has decided waiting, and writes nothing', () => {
@@ -92,6 +98,6 @@ describe('a run that will never start', () => {
     await journal.flushed();
     const types = fs.readFileSync(journal.file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line).type);
     expect(types).not.toContain('run.started');
-    expect(service.run(runId)).toMatchObject({ status: 'interrupted', endReason: 'unlocked by U0ONCALL' });
+    expect(service.run(runId)).toMatchObject({ status: 'interrupted', endReason: ['unlocked by U0ONCALL'] });
   });
 });
