@@ -39,12 +39,12 @@ export function recordSettledStep(journal: Journal, run: Run): void {
  * Ends a run that will not start (the queue was full, the bot is stopping, a check failed) as interrupted: an approved
  * plan, or a read-only run of this process's that never began.
  */
-export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: string | Said): void {
+export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: Said): void {
   try {
     journal.append(() => {
       const run = state.runs.get(runId);
       if (!run || !notStarted(run)) throw new AlreadyDecided();
-      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', ...reasonData(typeof reason === 'string' ? [reason] : reason) } };
+      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', ...reasonData(reason) } };
     });
   } catch (error) {
     if (!(error instanceof AlreadyDecided)) throw error;

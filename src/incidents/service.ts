@@ -32,7 +32,6 @@ import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
-import type { Said } from '../said.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -552,11 +551,6 @@ export class IncidentService {
     return unlockRun(this.deps, runId, requester, approver);
   }
 
-  /** Ends an approved plan that will not run (the queue was full, the bot is stopping, a check failed) as interrupted. */
-  interruptIfNotStarted(runId: string, reason: string | Said): void {
-    interruptIfNotStarted(this.deps.journal, this.deps.state, runId, reason);
-  }
-
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
   stopRunning(): void {
     this.executor.stopRunning();
@@ -583,7 +577,7 @@ export class IncidentService {
     } catch (error) {
       // An approved plan that could not start must not keep holding its database, nor a diagnosis show "starting".
       try {
-        this.interruptIfNotStarted(run.id, whyStopped(error));
+        interruptIfNotStarted(this.deps.journal, this.deps.state, run.id, whyStopped(error));
       } catch (cause) {
         this.deps.logger.error({ err: cause, runId: run.id }, 'could not record that a run did not start');
       }

@@ -46,7 +46,7 @@ export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date):
 export function killDetachedDaemons(checkout: Checkout): void {
   for (const call of checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')) {
     try {
-      process.kill(-(call as unknown as { pid: number }).pid, 'SIGKILL');
+      process.kill(-call.pid, 'SIGKILL');
     } catch {
       // gone already
     }

@@ -52,14 +52,14 @@ describe('a run that will never start', () => {
   it('is interrupted when it is an approved plan', () => {
     const { journal, state, runId } = proposed('recovery');
     journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: planHash([], []) } });
-    interruptIfNotStarted(journal, state, runId, 'the queue is full');
+    interruptIfNotStarted(journal, state, runId, ['the queue is full']);
     expect(state.runs.get(runId)).toMatchObject({ status: 'interrupted', endReason: ['the queue is full'] });
   });
 
   it('leaves a plan nobody has decided waiting, and writes nothing', () => {
     const { journal, state, runId } = proposed('recovery');
     const before = fs.readFileSync(journal.file, 'utf8');
-    interruptIfNotStarted(journal, state, runId, 'the queue is full');
+    interruptIfNotStarted(journal, state, runId, ['the queue is full']);
     expect(state.runs.get(runId)?.status).toBe('pending');
     expect(fs.readFileSync(journal.file, 'utf8')).toBe(before);
   });
@@ -67,7 +67,7 @@ describe('a run that will never start', () => {
   it('leaves a diagnosis that has started running', () => {
     const { journal, state, runId } = proposed('diagnosis');
     journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: process.pid } });
-    interruptIfNotStarted(journal, state, runId, 'too late');
+    interruptIfNotStarted(journal, state, runId, ['too late']);
     expect(state.runs.get(runId)?.status).toBe('running');
   });
 
