@@ -44,6 +44,10 @@ describe('a bot killed mid-recovery', () => {
     await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
     await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
     const orphan = checkout.calls().find((c) => c.command === 'task full-refresh') as unknown as { pid: number };
+    // The bot journals the command's PID just after starting it; a crash before that line leaves nothing to stop.
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const journaled = () => fs.readFileSync(journalFile, 'utf8').split('\n').some((line) => line.includes('"type":"step.process"') && line.includes('"full-refresh"'));
+    await slack.waitFor('the command journaled', journaled);
     bot.kill('SIGKILL');
     await bot;
     expect(processAlive(orphan.pid), 'the command outlives the killed bot').toBe(true);
