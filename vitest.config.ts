@@ -14,6 +14,7 @@ const isolated = [
   'test/e2e/recover-duckdb.test.ts',
   'test/postmortem/build-postmortem.test.ts',
   'test/unit/duckdb-read-limits.test.ts',
+  'test/unit/duckdb-read-niceness.test.ts',
   'test/unit/engine-group-commit.test.ts',
   'test/unit/incident-ids.test.ts',
   'test/unit/journal-group-commit.test.ts',

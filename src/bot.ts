@@ -98,7 +98,7 @@ export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
-  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
+  limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads, niceness: config.readNiceness });
   const runbooks = loadRunbooks(config.runbooksDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     write: options.journalWrite,

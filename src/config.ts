@@ -41,6 +41,13 @@ const slackUserOrGroupIds = z
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]+$/, 'expected Slack user IDs (U012ABCDEF) or user-group IDs (S012ABCDEF)')));
 
+const niceness = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)')
+  .transform(Number)
+  .pipe(z.number().max(19, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)'));
+
 /** All cores but one, which is left to the event loop that answers Slack while a full read runs. */
 function defaultReaderThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
@@ -94,13 +101,8 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1, 'needs at least 1 thread').max(256, 'expected at most 256 threads'))
       .default(defaultReaderThreads()),
-    DATABOX_WORK_NICENESS: z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)')
-      .transform(Number)
-      .pipe(z.number().max(19, 'expected a niceness from 0 (the bot\'s own priority) to 19 (the lowest)'))
-      .default(0),
+    DATABOX_WORK_NICENESS: niceness.default(0),
+    DATABOX_READ_NICENESS: niceness.default(0),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),
     DATABOX_MOTHERDUCK_DATABASE: z
       .string()
@@ -195,6 +197,8 @@ export interface Config {
   duckdbThreads: number;
   /** The niceness of the thread that starts the bot's commands, which they inherit. */
   workNiceness: number;
+  /** The niceness of the reader thread, on which the diagnosis' DuckDB probes and full reads do their work. */
+  readNiceness: number;
   /** The database the scenarios that work on "the" database use, as the databox stack's own DATABOX_BACKEND does. */
   backend: 'local' | 'motherduck';
   motherduck: {
@@ -280,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     duckdbMemoryLimit: e.DATABOX_DUCKDB_MEMORY_LIMIT,
     duckdbThreads: e.DATABOX_DUCKDB_THREADS,
     workNiceness: e.DATABOX_WORK_NICENESS,
+    readNiceness: e.DATABOX_READ_NICENESS,
     backend: e.DATABOX_BACKEND,
     motherduck: {
       database: e.DATABOX_MOTHERDUCK_DATABASE,

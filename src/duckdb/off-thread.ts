@@ -17,10 +17,18 @@ interface Pending {
 const pending = new Map<number, Pending>();
 let worker: Worker | undefined;
 let nextId = 1;
-let readerLimits: ReadOnlyLimits = {};
+/** The caps of the reader thread's opens, and the niceness its DuckDB work runs at (read-here.ts). */
+export interface ReaderLimits extends ReadOnlyLimits {
+  niceness?: number;
+}
 
-/** Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS), once at start. */
-export function limitReader(limits: ReadOnlyLimits): void {
+let readerLimits: ReaderLimits = {};
+
+/**
+ * Sets the caps of the reader thread's opens (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS) and its niceness
+ * (DATABOX_READ_NICENESS), once at start.
+ */
+export function limitReader(limits: ReaderLimits): void {
   readerLimits = limits;
 }
 

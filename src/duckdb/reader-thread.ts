@@ -1,13 +1,19 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { limitReadOnly, type ReadOnlyLimits } from './open.js';
+import { lowerThreadPriority } from '../process/niceness.js';
+import { limitReadOnly } from './open.js';
+import type { ReaderLimits } from './off-thread.js';
 import { probeOpen } from './probe.js';
 import { scanTables } from './scan.js';
 
 export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file: string; timeoutMs: number };
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
 
-limitReadOnly(workerData as ReadOnlyLimits);
+const { niceness, ...limits } = workerData as ReaderLimits;
+// Reaches the work read-here.ts runs on this thread. DuckDB's extra threads (DATABOX_DUCKDB_THREADS above 1) start on
+// libuv's pool when a file opens and keep the bot's priority.
+lowerThreadPriority(niceness ?? 0);
+limitReadOnly(limits);
 const aborts = new Map<number, AbortController>();
 
 parentPort?.on('message', (request: ReaderRequest) => {

@@ -1,5 +1,6 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
 import { openDatabase } from './open.js';
+import { readAllHere } from './read-here.js';
 import { formatDuration } from '../format-duration.js';
 
 export interface TableScan {
@@ -53,12 +54,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   const tables: TableScan[] = [];
   let settings: ScanSettings | undefined;
   try {
-    const [threads, memoryLimit] = (await connection.runAndReadAll(`SELECT current_setting('threads'), current_setting('memory_limit')`)).getRows()[0] ?? [];
+    const [threads, memoryLimit] = (await readAllHere(connection, `SELECT current_setting('threads'), current_setting('memory_limit')`))[0] ?? [];
     settings = { threads: Number(threads), memoryLimit: String(memoryLimit) };
-    const listing = await connection.runAndReadAll(
+    const listing = await readAllHere(
+      connection,
       `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
     );
-    const names = listing.getRows().map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
+    const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
     let rowsSoFar = 0;
     for (const [index, { schema, table }] of names.entries()) {
       const qualified = `${schema}.${table}`;
@@ -69,8 +71,8 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         // An aggregate over the whole row reads every column of every row group. Streaming chunks would be lighter,
         // but the node bindings end a stream early without an error when a block fails its checksum.
         const quoted = `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
-        const result = await connection.runAndReadAll(`SELECT count(*), bit_xor(hash(scanned)) FROM ${quoted} AS scanned`);
-        rows = Number(result.getRows()[0]?.[0] ?? 0);
+        const [counted] = await readAllHere(connection, `SELECT count(*), bit_xor(hash(scanned)) FROM ${quoted} AS scanned`);
+        rows = Number(counted?.[0] ?? 0);
         tables.push({ table: qualified, rows });
       } catch (error) {
         if (timedOut) break;

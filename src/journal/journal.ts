@@ -403,7 +403,7 @@ export class Journal {
       const failures = this.syncFailures.splice(0);
       const head = this.syncedHead;
       try {
-        await fsyncFile(this.file);
+        await this.fsyncWritten();
         this.stats.fsyncs += 1;
       } catch (error) {
         // The lines may not be on disk: nobody is told they are.
@@ -587,10 +587,36 @@ export class Journal {
   /** The journal opened for appending, kept while this process holds the lock (closed when it lets go). */
   private appendFd?: number;
 
+  /** The append file an fsync in the thread pool is using: closed once that fsync is done, not under it. */
+  private syncingFd?: number;
+  private closeAfterSync = false;
+
   private closeAppendFd(): void {
     const fd = this.appendFd;
     this.appendFd = undefined;
-    if (fd !== undefined) fs.closeSync(fd);
+    if (fd === undefined) return;
+    if (fd === this.syncingFd) this.closeAfterSync = true;
+    else fs.closeSync(fd);
+  }
+
+  /**
+   * fsync of what the batches wrote, in libuv's thread pool: on the append file while this process keeps it open (one
+   * trip to the pool, where opening the file by name for it takes three, each waking a pool thread and then the event
+   * loop), else by name.
+   */
+  private async fsyncWritten(): Promise<void> {
+    const fd = this.appendFd;
+    if (fd === undefined) return fsyncFile(this.file);
+    this.syncingFd = fd;
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+    } finally {
+      this.syncingFd = undefined;
+      if (this.closeAfterSync) {
+        this.closeAfterSync = false;
+        fs.closeSync(fd);
+      }
+    }
   }
 
   /** One write (and, when asked, its fsync); a short or failed one is undone (cut back to where it began) and thrown. */

@@ -46,6 +46,7 @@ describe('defaults', () => {
       duckdbMemoryLimit: '256MB',
       duckdbThreads: Math.max(1, os.availableParallelism() - 1),
       workNiceness: 0,
+      readNiceness: 0,
       backend: 'local',
       motherduck: { database: 'databox', token: undefined, connectTimeoutMs: 30_000, extensionDirectory: undefined },
       secrets: [],
@@ -129,9 +130,10 @@ describe('other variables', () => {
       DATABOX_DUCKDB_MEMORY_LIMIT: '1GB',
       DATABOX_DUCKDB_THREADS: '3',
       DATABOX_WORK_NICENESS: '10',
+      DATABOX_READ_NICENESS: '15',
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
-    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
   });
 
   it.each([
@@ -161,6 +163,7 @@ describe('other variables', () => {
     ['DATABOX_WORK_NICENESS', '20'],
     ['DATABOX_WORK_NICENESS', '-5'],
     ['DATABOX_WORK_NICENESS', 'low'],
+    ['DATABOX_READ_NICENESS', '20'],
   ])('%s=%j gives a ConfigError naming %s', (name, value) => {
     const message = configErrorOf({ [name]: value });
     expect(message.startsWith('invalid configuration: ')).toBe(true);

@@ -168,6 +168,40 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
     expect(onDisk(journal).records.map((r) => r.type)).toEqual([...Array.from({ length: 5 }, () => 'close'), 'after a pause']);
   });
 
+  it('fsyncs a batch on the file it keeps open, which a release meanwhile closes only once that fsync is done', async () => {
+    const journal = fresh();
+    journal.append({ type: 'opens the file' });
+    const opens = vi.spyOn(fs, 'open');
+    const closes = vi.spyOn(fs, 'closeSync');
+    const held: { fd: number; done: (error: NodeJS.ErrnoException | null) => void }[] = [];
+    const realFsync = fs.fsync;
+    const fsyncs = vi.spyOn(fs, 'fsync').mockImplementation(((fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+      held.push({ fd, done });
+    }) as typeof fs.fsync);
+    try {
+      const committed = journal.commit({ type: 'batched' });
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      expect(opens, 'not opened by name for its fsync').not.toHaveBeenCalled();
+      const [{ fd, done }] = held as [(typeof held)[number]];
+      // Taking the lock opened and closed files of its own, which may have had this number then.
+      closes.mockClear();
+      // Another journal of this process takes the lock: this one's lease ends, and its file would be closed with it.
+      const other = new Journal(path.dirname(journal.file));
+      other.load();
+      other.append({ type: 'another writer' });
+      expect(closes, 'still open under the fsync').not.toHaveBeenCalledWith(fd);
+      fsyncs.mockRestore();
+      realFsync(fd, done);
+      expect((await committed).type).toBe('batched');
+      expect(closes, 'closed once it was done').toHaveBeenCalledWith(fd);
+    } finally {
+      fsyncs.mockRestore();
+      opens.mockRestore();
+      closes.mockRestore();
+    }
+    expect(onDisk(journal).records.map((r) => r.type)).toEqual(['opens the file', 'batched', 'another writer']);
+  });
+
   it('never puts an older head back over one another writer wrote meanwhile', async () => {
     const first = fresh();
     await first.commit({ type: 'a' });
