@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { sniffFileFormat } from './file-format.js';
 import { openDatabase, type OpenDatabase } from './open.js';
+import { readAllHere } from './read-here.js';
 
 export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'unreadable';
 
@@ -41,7 +42,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(filePath, false);
-    await database.connection.run('SELECT 1');
+    await readAllHere(database.connection, 'SELECT 1');
     return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
   } catch (error) {
     return classifyOpenError((error as Error).message);
