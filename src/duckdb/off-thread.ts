@@ -8,6 +8,11 @@ import type { OpenResult } from './probe.js';
 import type { ReaderCall } from './reader-thread.js';
 import type { ScanOptions, ScanProgress, ScanResult } from './scan.js';
 
+/** The caps of the reader thread's opens, and the niceness its DuckDB work runs at (read-here.ts). */
+export interface ReaderLimits extends ReadOnlyLimits {
+  niceness?: number;
+}
+
 interface Pending {
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -17,11 +22,6 @@ interface Pending {
 const pending = new Map<number, Pending>();
 let worker: Worker | undefined;
 let nextId = 1;
-/** The caps of the reader thread's opens, and the niceness its DuckDB work runs at (read-here.ts). */
-export interface ReaderLimits extends ReadOnlyLimits {
-  niceness?: number;
-}
-
 let readerLimits: ReaderLimits = {};
 
 /**

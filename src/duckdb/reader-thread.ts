@@ -10,8 +10,8 @@ export type ReaderCall = { kind: 'probe'; file: string } | { kind: 'scan'; file:
 export type ReaderRequest = (ReaderCall & { id: number }) | { id: number; kind: 'abort' };
 
 const { niceness, ...limits } = workerData as ReaderLimits;
-// Reaches the work read-here.ts runs on this thread. DuckDB's extra threads (DATABOX_DUCKDB_THREADS above 1) start on
-// libuv's pool when a file opens and keep the bot's priority.
+// Reaches the work read-here.ts runs on this thread. DuckDB's extra threads (DATABOX_DUCKDB_THREADS above 1) are started
+// by the open, which runs on libuv's pool, so they keep the bot's priority.
 lowerThreadPriority(niceness ?? 0);
 limitReadOnly(limits);
 const aborts = new Map<number, AbortController>();

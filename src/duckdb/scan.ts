@@ -54,11 +54,12 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   const tables: TableScan[] = [];
   let settings: ScanSettings | undefined;
   try {
-    const [threads, memoryLimit] = (await readAllHere(connection, `SELECT current_setting('threads'), current_setting('memory_limit')`))[0] ?? [];
+    const [threads, memoryLimit] = (await readAllHere(connection, `SELECT current_setting('threads'), current_setting('memory_limit')`, () => timedOut))[0] ?? [];
     settings = { threads: Number(threads), memoryLimit: String(memoryLimit) };
     const listing = await readAllHere(
       connection,
       `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name`,
+      () => timedOut,
     );
     const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
     let rowsSoFar = 0;
@@ -71,7 +72,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         // An aggregate over the whole row reads every column of every row group. Streaming chunks would be lighter,
         // but the node bindings end a stream early without an error when a block fails its checksum.
         const quoted = `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
-        const [counted] = await readAllHere(connection, `SELECT count(*), bit_xor(hash(scanned)) FROM ${quoted} AS scanned`);
+        const [counted] = await readAllHere(connection, `SELECT count(*), bit_xor(hash(scanned)) FROM ${quoted} AS scanned`, () => timedOut);
         rows = Number(counted?.[0] ?? 0);
         tables.push({ table: qualified, rows });
       } catch (error) {

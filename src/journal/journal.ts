@@ -614,7 +614,11 @@ export class Journal {
       this.syncingFd = undefined;
       if (this.closeAfterSync) {
         this.closeAfterSync = false;
-        fs.closeSync(fd);
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // The fsync's outcome is what counts, as when the file is opened by name for it.
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 // DATABOX_READ_NICENESS: a full read's DuckDB work runs on the reader thread itself, at the niceness it was given, not
-// on libuv's shared pool at the bot's priority (which would hold up Slack's acks on a busy host).
+// on libuv's shared pool at the bot's priority, where the setting could not reach it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
