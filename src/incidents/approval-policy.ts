@@ -1,6 +1,6 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
 import { actor as person, said, type Said } from '../said.js';
-import type { Run } from './state.js';
+import { interruptedBecause, type Run } from './state.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -21,7 +21,7 @@ function notPending(run: Run): Said {
     case 'expired':
       return said`this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
     case 'interrupted':
-      return ['this plan was interrupted (', ...(run.endReason ?? ['a restart of the bot']), '); propose it again'];
+      return ['this plan was interrupted (', ...interruptedBecause(run), '); propose it again'];
     default:
       return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
   }

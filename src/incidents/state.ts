@@ -128,6 +128,16 @@ export function reasonData(reason: Said): { reason: string; reasonSaid?: Said } 
   return { reason: renderSaid(reason), ...(reason.some((part) => typeof part !== 'string') ? { reasonSaid: reason } : {}) };
 }
 
+/** Why an interrupted run ended: its recorded reason, or, for a journal line from before reasons were kept, a restart. */
+export function interruptedBecause(run: Run): Said {
+  return run.endReason ?? ['the bot restarted'];
+}
+
+/** An interrupted run's line, in Slack and at a terminal alike: why, whether any of it ran, and what to do. */
+export function interruptedLine(run: Run): Said {
+  return ['Interrupted: ', ...interruptedBecause(run), run.startedAt ? '' : '. Nothing of it ran', '; propose it again.'];
+}
+
 /** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */
 export function notStarted(run: Run): boolean {
   return run.status === 'approved' || (run.status === 'pending' && !run.needsApproval);

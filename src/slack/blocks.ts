@@ -7,7 +7,7 @@ import { utcTime } from '../incidents/approval-policy.js';
 import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
-import type { Incident, Run } from '../incidents/state.js';
+import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
@@ -99,7 +99,7 @@ export function decisionLine(run: Run): string | undefined {
     case 'expired':
       return `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
-      return `:electric_plug: Interrupted: ${run.endReason ? saidInSlack(run.endReason) : 'by a restart of the bot'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`;
+      return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;
     default:
       return run.decidedBy ? `:white_check_mark: Approved by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}` : undefined;
   }

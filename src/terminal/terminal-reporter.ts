@@ -5,7 +5,7 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
-import type { FrontEndRef, Incident, Run } from '../incidents/state.js';
+import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
@@ -109,7 +109,7 @@ export class TerminalReporter implements IncidentReporter {
         this.line(style.yellow(`⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`));
         break;
       case 'interrupted':
-        this.line(style.yellow(`Interrupted: ${run.endReason ? renderSaid(run.endReason) : 'by a restart'}${run.startedAt ? '' : '. Nothing of it ran'}; propose it again.`));
+        this.line(style.yellow(renderSaid(interruptedLine(run))));
         break;
       default:
         if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
