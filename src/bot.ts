@@ -8,6 +8,7 @@ import { register } from '../handlers/index.js';
 import { ConfigError, type Config } from './config.js';
 import { limitReader, startReaderThread } from './duckdb/off-thread.js';
 import { limitReadOnly } from './duckdb/open.js';
+import { startSessionThread } from './duckdb/sessions-off-thread.js';
 import { IncidentService } from './incidents/service.js';
 import { IncidentState } from './incidents/state.js';
 import { Journal, type SetAside, type WriteFn } from './journal/journal.js';
@@ -199,6 +200,7 @@ export function createBot(options: BotOptions): Bot {
         // Started now rather than by the first diagnosis, which would otherwise wait for them while Slack's acks share
         // the CPU with their start-up (loading their modules; seconds on a busy host when run from TypeScript).
         startReaderThread();
+        startSessionThread();
         if (!options.runCommand) threadRunner.startThread();
       }
       const showDecidedElsewhere = () => {

@@ -1,9 +1,8 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { formatDuration } from '../format-duration.js';
 import { createRedactor, type Redactor } from '../redact.js';
-import { sessionOf } from './local-target.js';
-import { TargetError, type DatabaseTarget } from './target.js';
+import { TargetError, type DatabaseTarget, type QueryResult, type TargetSession } from './target.js';
 
 export interface MotherDuckSettings {
   database: string;
@@ -90,5 +89,21 @@ export function motherDuckTarget(settings: MotherDuckSettings, redact: Redactor,
         throw connectProblem(error, settings.database, scrub);
       }
     },
+  };
+}
+
+/** The md: connection as a target session; `scrub` cleans error messages (of a token, say) before they travel on. */
+function sessionOf(connection: DuckDBConnection, close: () => void, scrub: (text: string) => string): TargetSession {
+  return {
+    async run(sql, params = []): Promise<QueryResult> {
+      try {
+        const reader = await connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);
+        return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+      } catch (error) {
+        throw new Error(scrub((error as Error).message));
+      }
+    },
+    interrupt: () => connection.interrupt(),
+    close: async () => close(),
   };
 }

@@ -14,7 +14,8 @@ export interface TargetSession {
   run(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
   /** Stops the running statement (a step's timeout); it then fails with DuckDB's interrupt error. */
   interrupt(): void;
-  close(): void;
+  /** Settles once the database is closed: what follows may open the file again. */
+  close(): Promise<void>;
 }
 
 export interface DatabaseTarget {

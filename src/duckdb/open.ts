@@ -38,14 +38,15 @@ export function readOnlyLimits(): ReadOnlyLimits {
  */
 export const noExtensions = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
-export async function openDatabase(location: string, writable: boolean): Promise<OpenDatabase> {
+/** `caps`: a read-only open's caps; by default the ones set on this thread. */
+export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
   const readOnly: Record<string, string> = {
     access_mode: 'READ_ONLY',
     ...noExtensions,
     // Buffers come from a pool of the cap's size, reused block for block: through the general allocator, a full read
     // of a large file left some 50–100 MiB of freed blocks resident over the cap until its decay purged them.
-    ...(limits.memoryLimit ? { memory_limit: limits.memoryLimit, block_allocator_memory: limits.memoryLimit } : {}),
-    ...(limits.threads ? { threads: String(limits.threads) } : {}),
+    ...(caps.memoryLimit ? { memory_limit: caps.memoryLimit, block_allocator_memory: caps.memoryLimit } : {}),
+    ...(caps.threads ? { threads: String(caps.threads) } : {}),
   };
   const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
   try {

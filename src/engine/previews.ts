@@ -38,6 +38,6 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   } catch (error) {
     throw new UserError(`cannot preview the plan: ${(error as Error).message}`);
   } finally {
-    session.close();
+    await session.close();
   }
 }

@@ -55,7 +55,7 @@ export async function checkMartFreshness(target: DatabaseTarget, slas: readonly 
     }
     return results;
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

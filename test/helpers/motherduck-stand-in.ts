@@ -311,7 +311,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
     return {
       run: (sql, params = []) => this.record(sql, params, () => session.run(sql, params)),
       interrupt: () => connection.interrupt(),
-      close: () => {
+      close: async () => {
         connection.closeSync();
         instance.closeSync();
       },

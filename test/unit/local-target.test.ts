@@ -17,14 +17,14 @@ describe('the local target', () => {
       expect(await reader.run('SELECT count(*) AS n FROM marts WHERE id < $1', [10])).toEqual({ columns: ['n'], rows: [['10']] });
       await expect(reader.run('DELETE FROM marts')).rejects.toThrow(/read-only/);
     } finally {
-      reader.close();
+      await reader.close();
     }
     const writer = await target.open({ writable: true });
     try {
       await writer.run('DELETE FROM marts WHERE id >= $1', [40]);
       expect((await writer.run('SELECT count(*) FROM marts')).rows).toEqual([['40']]);
     } finally {
-      writer.close();
+      await writer.close();
     }
   });
 
@@ -37,7 +37,7 @@ describe('the local target', () => {
       setTimeout(() => session.interrupt(), 200);
       await expect(running).rejects.toThrow(/interrupt/i);
     } finally {
-      session.close();
+      await session.close();
     }
   });
 });

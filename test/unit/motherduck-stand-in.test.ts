@@ -22,7 +22,7 @@ async function count(md: MotherDuckStandIn, sql: string): Promise<number> {
   try {
     return Number((await session.run(sql)).rows[0]?.[0]);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -39,7 +39,7 @@ describe('the MotherDuck stand-in', () => {
       const retention = await session.run(`SELECT name, CAST(historical_snapshot_retention AS VARCHAR) FROM md_information_schema.databases`);
       expect(retention.rows).toEqual([['databox', '7 days']]);
     } finally {
-      session.close();
+      await session.close();
     }
   });
 
@@ -59,7 +59,7 @@ describe('the MotherDuck stand-in', () => {
       await session.run(`DROP DATABASE "databox_restored"`);
       await expect(session.run(`DROP DATABASE "databox"`)).rejects.toThrow(/cannot drop the database you are connected to/);
     } finally {
-      session.close();
+      await session.close();
     }
     expect(md.namedSnapshots()).toEqual(["before 'swap'"]);
     expect(md.liveDatabases()).toEqual(['databox']);
@@ -87,7 +87,7 @@ describe('the MotherDuck stand-in', () => {
       const listed = await session.run(`SELECT count(*) FROM md_information_schema.database_snapshots`);
       expect(Number(listed.rows[0]?.[0]), 'only the active snapshot is left').toBe(1);
     } finally {
-      session.close();
+      await session.close();
     }
     md.setRetentionDays('databox', 30);
     const again = await md.open({ writable: true });
@@ -95,7 +95,7 @@ describe('the MotherDuck stand-in', () => {
       await again.run(`ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
       expect(Number((await again.run('SELECT count(*) FROM analytics.daily')).rows[0]?.[0])).toBe(120);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 
@@ -107,7 +107,7 @@ describe('the MotherDuck stand-in', () => {
       await session.run(`CREATE DATABASE "databox_restored" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
       await expect(session.run(`COPY FROM DATABASE "databox_restored" (OVERWRITE) TO "databox"`)).rejects.toThrow('connection to MotherDuck lost');
     } finally {
-      session.close();
+      await session.close();
     }
     expect(await md.value('databox', 'SELECT count(*) FROM analytics.daily')).toBe('30');
     expect(md.sent.map((s) => s.error ?? 'ok')).toEqual(['ok', 'IO Error: connection to MotherDuck lost']);

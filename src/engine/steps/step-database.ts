@@ -34,7 +34,7 @@ export async function withStepDatabase(
     return fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message);
   } finally {
     clearTimeout(timer);
-    session.close();
+    await session.close();
   }
 }
 

@@ -1,0 +1,40 @@
+// The worker side of sessions-off-thread.ts: opens DuckDB files for the local target's sessions, runs their statements,
+// and closes them on this thread, so the close (the buffer pool freed, DuckDB's threads joined) never holds up Slack.
+import { parentPort } from 'node:worker_threads';
+import { openDatabase, type OpenDatabase, type ReadOnlyLimits } from './open.js';
+
+/** `session` is numbered by the caller, so a session of a worker that stopped is never taken for one of the next. */
+export type SessionCall =
+  | { kind: 'open'; session: number; location: string; writable: boolean; limits: ReadOnlyLimits }
+  | { kind: 'run'; session: number; sql: string; params: unknown[] }
+  | { kind: 'close'; session: number };
+type SessionRequest = (SessionCall & { id: number }) | { kind: 'interrupt'; session: number };
+
+const sessions = new Map<number, OpenDatabase>();
+
+async function answer(request: SessionCall): Promise<unknown> {
+  if (request.kind === 'open') {
+    sessions.set(request.session, await openDatabase(request.location, request.writable, request.limits));
+    return undefined;
+  }
+  const database = sessions.get(request.session);
+  if (request.kind === 'close') {
+    sessions.delete(request.session);
+    database?.close();
+    return undefined;
+  }
+  if (!database) throw new Error('the database session was lost: the thread that held it stopped');
+  const reader = await database.connection.runAndReadAll(request.sql, request.params.length > 0 ? (request.params as never) : undefined);
+  return { columns: reader.columnNames(), rows: reader.getRowsJson() };
+}
+
+parentPort?.on('message', (request: SessionRequest) => {
+  if (request.kind === 'interrupt') {
+    sessions.get(request.session)?.connection.interrupt();
+    return;
+  }
+  answer(request).then(
+    (result) => parentPort?.postMessage({ id: request.id, result }),
+    (error: unknown) => parentPort?.postMessage({ id: request.id, error: (error as Error)?.message ?? String(error) }),
+  );
+});
