@@ -1,5 +1,5 @@
 // Calls to a worker thread as promises: each request carries an id, the worker answers it once (progress may come
-// before), and a worker that fails or stops rejects what was waiting; the next call starts a new one.
+// before), and a worker that fails or stops rejects what was waiting on it; the next call starts a new one.
 import type { Worker } from 'node:worker_threads';
 import { startWorkerThread } from './worker-thread.js';
 
@@ -16,9 +16,21 @@ interface Answer<P> {
   progress?: P;
 }
 
+/** One worker: the calls sent to it, and its number (a worker started after it has a higher one). */
+interface Running<P> {
+  worker: Worker;
+  generation: number;
+  pending: Map<number, Pending<P>>;
+}
+
+/** The worker a call was sent to stopped (a fault, an exit) before it answered; whatever it held is gone with it. */
+export class WorkerGone extends Error {
+  override readonly name = 'WorkerGone';
+}
+
 export class WorkerCalls<Request extends object, Progress = never> {
-  private readonly pending = new Map<number, Pending<Progress>>();
-  private worker: Worker | undefined;
+  private running: Running<Progress> | undefined;
+  private generations = 0;
   private nextId = 1;
 
   /** `workerData` is read when a worker starts, so settings made at start-up reach it. */
@@ -30,43 +42,67 @@ export class WorkerCalls<Request extends object, Progress = never> {
 
   /** Starts the worker now (it does not keep the process alive), so the first call does not wait for it. */
   start(): void {
-    this.worker ??= this.startWorker();
+    this.running ??= this.startWorker();
   }
 
-  call<T>(request: Request, onProgress?: (progress: Progress) => void): { id: number; result: Promise<T> } {
-    const worker = (this.worker ??= this.startWorker());
+  /** The number of the worker running now, if one is. */
+  get generation(): number | undefined {
+    return this.running?.generation;
+  }
+
+  /** `onlyOn`: the call is for that worker alone (it holds the call's state): if it has stopped, WorkerGone at once. */
+  call<T>(request: Request, onProgress?: (progress: Progress) => void, onlyOn?: number): { id: number; result: Promise<T> } {
     const id = this.nextId++;
-    const result = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress }));
+    if (onlyOn !== undefined && this.running?.generation !== onlyOn) return { id, result: Promise.reject(new WorkerGone(`the ${this.name} stopped; what it held is gone`)) };
+    const running = (this.running ??= this.startWorker());
+    const result = new Promise<T>((resolve, reject) => running.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress }));
+    try {
+      running.worker.postMessage({ ...request, id });
+    } catch (error) {
+      // Not sent (a value that cannot cross threads): nothing waits for an answer.
+      running.pending.delete(id);
+      return { id, result: Promise.reject(error as Error) };
+    }
     // A call in flight keeps the process alive; an idle worker does not.
-    worker.ref();
-    worker.postMessage({ ...request, id });
+    running.worker.ref();
     return { id, result };
   }
 
   /** A message that expects no answer (an abort, an interrupt), to the running worker if there is one. */
   tell(message: object): void {
-    this.worker?.postMessage(message);
+    this.running?.worker.postMessage(message);
   }
 
-  private startWorker(): Worker {
-    const started: Worker = startWorkerThread(this.callerUrl, this.entry, this.workerData(), (error) => {
-      if (this.worker === started) this.worker = undefined;
-      for (const call of this.pending.values()) call.reject(error);
-      this.pending.clear();
+  private get name(): string {
+    return this.entry.replace(/-/g, ' ');
+  }
+
+  private startWorker(): Running<Progress> {
+    const pending = new Map<number, Pending<Progress>>();
+    let ended = false;
+    const worker: Worker = startWorkerThread(this.callerUrl, this.entry, this.workerData(), (error) => {
+      // Told twice for a crash (its error, then its exit): the calls are failed once, and only its own.
+      if (ended) return;
+      ended = true;
+      if (this.running?.worker === worker) this.running = undefined;
+      for (const call of pending.values()) call.reject(new WorkerGone(error.message));
+      pending.clear();
     });
-    started.on('message', (message: Answer<Progress>) => {
-      const call = this.pending.get(message.id);
-      if (!call) return;
-      if (message.progress) {
+    worker.on('message', (message: Answer<Progress>) => {
+      const call = pending.get(message.id);
+      if (call && message.progress) {
         call.onProgress?.(message.progress);
         return;
       }
-      this.pending.delete(message.id);
-      if (message.error !== undefined) call.reject(new Error(message.error));
-      else call.resolve(message.result);
-      if (this.pending.size === 0) started.unref();
+      if (call) {
+        pending.delete(message.id);
+        if (message.error !== undefined) call.reject(new Error(message.error));
+        else call.resolve(message.result);
+      }
+      if (pending.size === 0) worker.unref();
     });
-    started.unref();
-    return started;
+    worker.unref();
+    this.generations += 1;
+    return { worker, generation: this.generations, pending };
   }
 }

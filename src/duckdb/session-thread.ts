@@ -11,6 +11,8 @@ export type SessionCall =
 type SessionRequest = (SessionCall & { id: number }) | { kind: 'interrupt'; session: number };
 
 const sessions = new Map<number, OpenDatabase>();
+/** The statement each session is running: a close waits for it, since closing under it would leave it unsettled. */
+const running = new Map<number, Promise<unknown>>();
 
 async function answer(request: SessionCall): Promise<unknown> {
   if (request.kind === 'open') {
@@ -20,12 +22,23 @@ async function answer(request: SessionCall): Promise<unknown> {
   const database = sessions.get(request.session);
   if (request.kind === 'close') {
     sessions.delete(request.session);
+    const statement = running.get(request.session);
+    if (statement) {
+      database?.connection.interrupt();
+      await statement.catch(() => undefined);
+    }
     database?.close();
     return undefined;
   }
-  if (!database) throw new Error('the database session was lost: the thread that held it stopped');
-  const reader = await database.connection.runAndReadAll(request.sql, request.params.length > 0 ? (request.params as never) : undefined);
-  return { columns: reader.columnNames(), rows: reader.getRowsJson() };
+  if (!database) throw new Error('this database session is already closed');
+  const statement = database.connection.runAndReadAll(request.sql, request.params.length > 0 ? (request.params as never) : undefined);
+  running.set(request.session, statement);
+  try {
+    const reader = await statement;
+    return { columns: reader.columnNames(), rows: reader.getRowsJson() };
+  } finally {
+    running.delete(request.session);
+  }
 }
 
 parentPort?.on('message', (request: SessionRequest) => {

@@ -2,7 +2,7 @@
 // Closing an instance blocks the thread that does it (2–14 ms after a small read, 25–66 ms after a large one, more on a
 // busy host); on the main thread, every watcher check and every step would hold up Slack's acks for that long.
 import type { QueryResult, TargetSession } from '../database/target.js';
-import { WorkerCalls } from '../worker-calls.js';
+import { WorkerCalls, WorkerGone } from '../worker-calls.js';
 import { readOnlyLimits } from './open.js';
 import type { SessionCall } from './session-thread.js';
 
@@ -20,13 +20,21 @@ export function startSessionThread(): void {
  */
 export async function openSessionOffThread(location: string, writable: boolean): Promise<TargetSession> {
   const session = nextSession++;
-  await thread.call<void>({ kind: 'open', session, location, writable, limits: readOnlyLimits() }).result;
+  thread.start();
+  // The session lives on this worker: if it stops, its statements fail and closing it has nothing left to do.
+  const on = thread.generation;
+  await thread.call<void>({ kind: 'open', session, location, writable, limits: readOnlyLimits() }, undefined, on).result;
   let closing: Promise<void> | undefined;
   return {
     run: (sql, params = []) =>
-      closing ? Promise.reject(new Error('this database session is already closed')) : thread.call<QueryResult>({ kind: 'run', session, sql, params: [...params] }).result,
+      closing
+        ? Promise.reject(new Error('this database session is already closed'))
+        : thread.call<QueryResult>({ kind: 'run', session, sql, params: [...params] }, undefined, on).result,
     interrupt: () => thread.tell({ kind: 'interrupt', session }),
     // Once, whoever asks: the database is closed when the promise settles, so what follows may open the file again.
-    close: () => (closing ??= thread.call<void>({ kind: 'close', session }).result),
+    close: () =>
+      (closing ??= thread.call<void>({ kind: 'close', session }, undefined, on).result.catch((error: unknown) => {
+        if (!(error instanceof WorkerGone)) throw error;
+      })),
   };
 }

@@ -61,6 +61,16 @@ describe('the local target on the session thread', () => {
     await expect(session.run('SELECT 1')).rejects.toThrow('this database session is already closed');
   });
 
+  it('stops a running statement when closed under it, and both settle', { timeout: 30_000 }, async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    await createDuckdbFile(file, { marts: 5 });
+    const session = await localTarget(file).open({ writable: false });
+    const stopped = expect(session.run('SELECT count(*) FROM range(10000000000) a, range(10) b')).rejects.toThrow(/interrupt/i);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await session.close();
+    await stopped;
+  });
+
   it('names the file and the problem when it does not open', async () => {
     await expect(localTarget(path.join(tempDir(), 'missing', 'x.duckdb')).open({ writable: false })).rejects.toThrow(/x\.duckdb/);
   });
