@@ -174,7 +174,7 @@ export class WatchService {
       this.lastChecks.set(watcher.id, { at: now.toISOString(), finding });
       findings.push(finding);
       try {
-        this.trackLasting(watcher, finding, now, heldSince);
+        await this.trackLasting(watcher, finding, now, heldSince);
         await this.act(watcher, finding, now);
       } catch (error) {
         // Not journaled, so the next check posts it again: an alert is never lost to a Slack hiccup.
@@ -185,12 +185,15 @@ export class WatchService {
     return findings;
   }
 
-  /** Journals when a lasting condition begins and ends, so its start survives a restart. */
-  private trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): void {
+  /**
+   * Journals when a lasting condition begins and ends, so its start survives a restart. The watchers' events go by the
+   * journal's group commit: a synchronous append would hold the event loop, and Slack's acks, for its fsync.
+   */
+  private async trackLasting(watcher: Watcher, finding: Finding, now: Date, heldSince: string | undefined): Promise<void> {
     if (finding.lasting && !heldSince) {
-      this.options.journal.append({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
+      await this.options.journal.commit({ type: watchEvents.noticed, data: { watcher: watcher.id, since: now.toISOString(), summary: finding.summary } });
     } else if (!finding.lasting && heldSince) {
-      this.options.journal.append({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
+      await this.options.journal.commit({ type: watchEvents.cleared, data: { watcher: watcher.id, since: heldSince, summary: finding.summary } });
     }
   }
 
@@ -202,16 +205,16 @@ export class WatchService {
         // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the threshold.
         const since = (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        journal.append({ type: watchEvents.alerted, data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, ...(ref ? { ref } : {}) } });
+        await journal.commit({ type: watchEvents.alerted, data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, ...(ref ? { ref } : {}) } });
         return;
       }
       case 'reminder':
         await sink.reminder(finding, action.outage, now);
-        journal.append({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });
+        await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });
         return;
       case 'recovered':
         await sink.recovered(watcher, action.outage, action.durationMs, finding);
-        journal.append({ type: watchEvents.recovered, data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, summary: finding.summary } });
+        await journal.commit({ type: watchEvents.recovered, data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, summary: finding.summary } });
         return;
       case 'none':
         return;

@@ -291,3 +291,34 @@ describe('the polling loop', () => {
     expect(checks).toBe(5);
   });
 });
+
+describe('the watchers\' journal events', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('go by group commit, with no fsync on the event loop, and are on disk when the check ends', async () => {
+    const states: Finding['state'][] = ['problem', 'problem', 'healthy'];
+    const watcher: Watcher = {
+      id: 'daemon',
+      title: 'Dagster daemon',
+      check: async () => {
+        const state = states.shift() ?? 'healthy';
+        return { watcher: 'daemon', state, lasting: state === 'problem', summary: state === 'problem' ? 'daemon heartbeat is 9 min old' : 'daemon healthy', details: [], scenario: 'schedule' };
+      },
+    };
+    const stateDir = tempDir();
+    let now = Date.parse('2026-04-20T03:00:00Z');
+    const clock = () => new Date(now);
+    const journal = new Journal(stateDir, clock);
+    journal.load();
+    const posted: Posted[] = [];
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock });
+    const syncFsyncs = vi.spyOn(fs, 'fsyncSync');
+    for (let check = 0; check < 3; check += 1) {
+      await service.checkOnce();
+      now += 10 * minute;
+    }
+    expect(syncFsyncs).not.toHaveBeenCalled();
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
+    const onDisk = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
+    expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
+  });
+});
