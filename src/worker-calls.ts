@@ -79,11 +79,8 @@ export class WorkerCalls<Request extends object, Progress = never> {
 
   private startWorker(): Running<Progress> {
     const pending = new Map<number, Pending<Progress>>();
-    let ended = false;
     const worker: Worker = startWorkerThread(this.callerUrl, this.entry, this.workerData(), (error) => {
-      // Told twice for a crash (its error, then its exit): the calls are failed once, and only its own.
-      if (ended) return;
-      ended = true;
+      // Only its own calls: those sent to a worker started since are that one's.
       if (this.running?.worker === worker) this.running = undefined;
       for (const call of pending.values()) call.reject(new WorkerGone(error.message));
       pending.clear();

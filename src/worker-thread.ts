@@ -1,5 +1,5 @@
 // Starts a worker thread from a module beside its caller, run from TypeScript sources (tsx, vitest: the worker
-// registers tsx's loader first) or built to JavaScript, and tells the caller once it fails or stops.
+// registers tsx's loader first) or built to JavaScript, and tells the caller once, when it fails or stops.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
@@ -17,7 +17,15 @@ export function startWorkerThread(callerUrl: string, entry: string, workerData: 
   } else {
     worker = new Worker(new URL(`./${entry}.js`, callerUrl), options);
   }
-  worker.on('error', gone);
-  worker.on('exit', (code) => gone(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
+  // A crash is reported twice, its error and then its exit: the caller hears of it once, as the error. Told again, it
+  // would fail calls already sent to the worker started in between.
+  let told = false;
+  const tell = (error: Error) => {
+    if (told) return;
+    told = true;
+    gone(error);
+  };
+  worker.on('error', tell);
+  worker.on('exit', (code) => tell(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
   return worker;
 }

@@ -1,5 +1,6 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { runForRows } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
 import { createRedactor, type Redactor } from '../redact.js';
 import { TargetError, type DatabaseTarget, type QueryResult, type TargetSession } from './target.js';
@@ -97,8 +98,7 @@ function sessionOf(connection: DuckDBConnection, close: () => void, scrub: (text
   return {
     async run(sql, params = []): Promise<QueryResult> {
       try {
-        const reader = await connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);
-        return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+        return await runForRows(connection, sql, params);
       } catch (error) {
         throw new Error(scrub((error as Error).message));
       }

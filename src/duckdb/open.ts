@@ -1,5 +1,6 @@
 // Opening the DuckDB file for a step, and bounding a step's queries in time.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { QueryResult } from '../database/target.js';
 import { formatDuration } from '../format-duration.js';
 
 export interface OpenDatabase {
@@ -62,6 +63,12 @@ export async function openDatabase(location: string, writable: boolean, caps: Re
     instance.closeSync();
     throw error;
   }
+}
+
+/** A statement's result as plain rows (JSON values), with bound values when there are any. */
+export async function runForRows(connection: DuckDBConnection, sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+  const reader = await connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);
+  return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
 }
 
 /** Interrupts the connection's running query when `timeoutMs` passes; the query then fails with DuckDB's interrupt error. */

@@ -1,7 +1,7 @@
 // The worker side of sessions-off-thread.ts: opens DuckDB files for the local target's sessions, runs their statements,
 // and closes them on this thread, so the close (the buffer pool freed, DuckDB's threads joined) never holds up Slack.
 import { parentPort } from 'node:worker_threads';
-import { openDatabase, type OpenDatabase, type ReadOnlyLimits } from './open.js';
+import { openDatabase, runForRows, type OpenDatabase, type ReadOnlyLimits } from './open.js';
 
 /** `session` is numbered by the caller, so a session of a worker that stopped is never taken for one of the next. */
 export type SessionCall =
@@ -31,11 +31,10 @@ async function answer(request: SessionCall): Promise<unknown> {
     return undefined;
   }
   if (!database) throw new Error('this database session is already closed');
-  const statement = database.connection.runAndReadAll(request.sql, request.params.length > 0 ? (request.params as never) : undefined);
+  const statement = runForRows(database.connection, request.sql, request.params);
   running.set(request.session, statement);
   try {
-    const reader = await statement;
-    return { columns: reader.columnNames(), rows: reader.getRowsJson() };
+    return await statement;
   } finally {
     running.delete(request.session);
   }

@@ -1,8 +1,11 @@
-// WorkerCalls (src/worker-calls.ts) through a worker that crashes, in a process of its own: each call is answered or
-// refused once, a crash fails only the calls its worker held, and the process then ends on its own.
+// WorkerCalls (src/worker-calls.ts) and startWorkerThread (src/worker-thread.ts) through a worker that crashes: a crash is
+// told once; in a process of its own, each call is answered or refused once, a crash fails only the calls its worker
+// held, and the process then ends on its own.
 import path from 'node:path';
 import { execa } from 'execa';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startWorkerThread } from '../../src/worker-thread.js';
 import { projectRoot } from '../support/fixtures.js';
 
 describe('WorkerCalls', () => {
@@ -17,5 +20,18 @@ describe('WorkerCalls', () => {
     expect(results.notCloneable).toMatchObject({ failed: 'DataCloneError' });
     expect(results.after).toEqual({ ok: 5 });
     expect(results.generations).toEqual([1, 2]);
+  });
+});
+
+describe('startWorkerThread', () => {
+  it('tells its caller of a crash once, as the error, though the worker also exits', async () => {
+    const told: string[] = [];
+    const beside = pathToFileURL(path.join(projectRoot, 'test', 'fixtures', 'threads', 'echo-or-crash.ts')).href;
+    const worker = startWorkerThread(beside, 'echo-or-crash', undefined, (error) => told.push(error.message));
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ id: 1, kind: 'crash' });
+    await exited;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toEqual(['crashed on purpose']);
   });
 });
