@@ -1,9 +1,9 @@
 // Ack latency of /databox help and /databox diagnose duckdb over HTTP, 1 and 50 concurrent senders, against a bare Bolt
 // app that only acks, started the same way, in alternating rounds; then diagnose again to a bot without the per-person
-// command limit (reported); also start-up time and idle memory beside the bare app's.
+// command limit (reported); also the CPU time per ack, start-up time and idle memory beside the bare app's.
 import { createHealthyDatabase } from '../../test/helpers/databox-checkout.js';
 import { openStage } from '../lib/bot-setup.js';
-import { rssMiB, startChild, type Child } from '../lib/child.js';
+import { cpuMs, rssMiB, startChild, type Child } from '../lib/child.js';
 import { ratioFigure, type BenchContext } from '../lib/figures.js';
 import { sendCommands } from '../lib/load.js';
 import { latency } from '../lib/stats.js';
@@ -16,23 +16,37 @@ async function settle(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+interface Sides {
+  floor: number[];
+  own: number[];
+  /** CPU time each process used during its rounds (the bot's until its queue drained), per request. */
+  floorCpuMs: number;
+  ownCpuMs: number;
+}
+
 /** One figure's requests, in alternating rounds to the bare app and the bot, so both meet the same drift of a shared machine. */
-async function alternate(floorUrl: string, bot: Child, text: string, total: number, concurrency: number, responseUrl: string): Promise<{ floor: number[]; own: number[] }> {
-  const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
-  const floor: number[] = [];
-  const own: number[] = [];
+async function alternate(bare: Child, bot: Child, text: string, total: number, concurrency: number, responseUrl: string): Promise<Sides> {
+  const url = (child: Child) => `http://127.0.0.1:${child.port}/slack/events`;
+  const sides: Sides = { floor: [], own: [], floorCpuMs: 0, ownCpuMs: 0 };
   const perRound = Math.ceil(total / rounds);
+  const cpuOf = (child: Child) => cpuMs(child.process.pid as number);
   for (let round = 0; round < rounds; round += 1) {
-    const sides = [
-      async () => floor.push(...(await sendCommands(floorUrl, text, perRound, concurrency, responseUrl))),
+    const turns = [
       async () => {
-        own.push(...(await sendCommands(botUrl, text, perRound, concurrency, responseUrl)));
+        const cpu = cpuOf(bare);
+        sides.floor.push(...(await sendCommands(url(bare), text, perRound, concurrency, responseUrl)));
+        sides.floorCpuMs += cpuOf(bare) - cpu;
+      },
+      async () => {
+        const cpu = cpuOf(bot);
+        sides.own.push(...(await sendCommands(url(bot), text, perRound, concurrency, responseUrl)));
         await bot.idle();
+        sides.ownCpuMs += cpuOf(bot) - cpu;
       },
     ];
-    for (const side of round % 2 === 0 ? sides : sides.reverse()) await side();
+    for (const turn of round % 2 === 0 ? turns : turns.reverse()) await turn();
   }
-  return { floor, own };
+  return { ...sides, floorCpuMs: sides.floorCpuMs / sides.floor.length, ownCpuMs: sides.ownCpuMs / sides.own.length };
 }
 
 function senders(concurrency: number): string {
@@ -52,17 +66,17 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
     ctx.figures.push(ratioFigure('start-up to ready (floor: bare Bolt app)', bot.readyMs, bare.readyMs, 'ms'));
     ctx.figures.push(ratioFigure('idle RSS (floor: bare Bolt app)', rssMiB(bot.process.pid as number), rssMiB(bare.process.pid as number), 'MiB'));
     const responseUrl = stage.slack.responseUrl();
-    const floorUrl = `http://127.0.0.1:${bare.port}/slack/events`;
     const texts = (process.env.BENCH_ACK_TEXTS ?? 'help,diagnose duckdb').split(',');
     // The bot as configured by default: past 10 commands in 5 minutes, one person's diagnose is answered with the
     // per-person limit's refusal, so most of one sender's 2,000 measure that answer.
     for (const text of texts) {
       for (const concurrency of [1, 50]) {
         ctx.log(`acks: /databox ${text}, ${ctx.sizes.requests} requests from ${senders(concurrency)}`);
-        const times = await alternate(floorUrl, bot, text, ctx.sizes.requests, concurrency, responseUrl);
+        const times = await alternate(bare, bot, text, ctx.sizes.requests, concurrency, responseUrl);
         const floor = latency(times.floor);
         const own = latency(times.own);
         ctx.figures.push(ratioFigure(`ack p99, /databox ${text}, ${senders(concurrency)} (p50 ${own.p50.toFixed(1)} vs ${floor.p50.toFixed(1)} ms)`, own.p99, floor.p99, 'ms', 1.3));
+        ctx.figures.push(ratioFigure(`CPU per ack, /databox ${text}, ${senders(concurrency)}`, times.ownCpuMs, times.floorCpuMs, 'ms'));
         ctx.figures.push({ name: `slowest ack, /databox ${text}, ${senders(concurrency)}`, value: own.max, floor: floor.max, unit: 'ms', target: `≤ ${maxAckMs} ms`, met: own.max <= maxAckMs });
       }
     }
@@ -77,7 +91,7 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
       await settle(2_000);
       for (const concurrency of [1, 50]) {
         ctx.log(`acks: /databox ${diagnose}, ${ctx.sizes.requests} requests from ${senders(concurrency)}, no per-person limit`);
-        const times = await alternate(floorUrl, unlimited, diagnose, ctx.sizes.requests, concurrency, responseUrl);
+        const times = await alternate(bare, unlimited, diagnose, ctx.sizes.requests, concurrency, responseUrl);
         const floor = latency(times.floor);
         const own = latency(times.own);
         ctx.figures.push(ratioFigure(`ack p99, /databox ${diagnose}, ${senders(concurrency)}, no per-person limit (p50 ${own.p50.toFixed(1)} vs ${floor.p50.toFixed(1)} ms)`, own.p99, floor.p99, 'ms'));

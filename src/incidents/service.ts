@@ -132,16 +132,17 @@ export class IncidentService {
   }
 
   /**
-   * Records a command as it was typed, before anything else happens: group-committed (it shares a write and an fsync
-   * with whatever else arrives in the same turn), in order before everything that follows it. Resolves once on disk.
+   * Records a command as it was typed, before anything else happens: a background commit (it shares a write and an
+   * fsync with whatever else arrives within 50 ms), in order before everything that follows it. Resolves once on disk.
    */
   recordCommand(text: string, actor: string, origin: string, incidentId?: string): Promise<void> {
-    return this.quietly(this.deps.journal.commit({ type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } }));
+    const event = { type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } };
+    return this.quietly(this.deps.journal.commit(event, { background: true }));
   }
 
   /** Records a request refused before reaching any listener (another workspace, a button the bot never drew, a malformed body). */
   recordRefusal(actor: string, data: Record<string, unknown>): Promise<void> {
-    return this.quietly(this.deps.journal.commit({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) }));
+    return this.quietly(this.deps.journal.commit({ type: 'request.refused', incident: null, actor, data: redactDeep(data, this.deps.redact) }, { background: true }));
   }
 
   /** For events nobody waits on (they still reach the journal in order): a failure is logged, never thrown. */

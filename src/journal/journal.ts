@@ -1,5 +1,6 @@
 // The append-only JSON Lines journal: hash-chained lines, fsynced before they count, shared safely by several processes;
-// events committed together share one write and one fsync, off the event loop.
+// events committed together share one write and one fsync, off the event loop; events nobody waits on wait up to 50 ms
+// for company.
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -22,6 +23,11 @@ export interface AppendOptions {
    * memory. Used for everything a change to a database rests on: its plan, its approval, its start and each step's intent.
    */
   durable?: boolean;
+  /**
+   * Nobody waits on this event (a command as it was typed, a refused request): its write and fsync wait up to
+   * `backgroundWaitMs` for other events to share them (see `commit`).
+   */
+  background?: boolean;
 }
 
 export type RecordListener = (record: JournalRecord) => void;
@@ -59,8 +65,27 @@ export class JournalUnwritable extends UserError {}
 const lockWaitMs = 10_000;
 /** The shortest time between the starts of two group-commit fsyncs (see syncLoop). */
 const syncGapMs = 4;
+/**
+ * How long a background event may wait for company before it is written and fsynced. Like PostgreSQL's asynchronous
+ * commit (its WAL writer wakes every 200 ms): a burst of commands costs a write and an fsync per 50 ms instead of per turn.
+ */
+export const backgroundWaitMs = 50;
 /** The head after group commits is written at most this often (see paceHead). */
 const headEveryMs = 100;
+
+/** What writes each journal's scheduled batch, for the journals of this process that have one. */
+const batchesAtExit = new Map<Journal, () => void>();
+let exitHooked = false;
+
+function writeBatchesAtExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // An uncaught exception still gets the events waiting for their write into the file (the page cache keeps them once the
+  // process is gone): only a kill -9 or the machine going down loses them, and then nothing committed after them either.
+  process.on('exit', () => {
+    for (const write of [...batchesAtExit.values()]) write();
+  });
+}
 
 /** Errors that mean the disk or the volume, not a bug: the event is kept until it can be written. */
 function isStorageError(error: unknown): boolean {
@@ -87,9 +112,10 @@ export class Journal {
   readonly setAside: SetAside[] = [];
   /** Writes and fsyncs of the journal file by this instance (the benchmark and the tests count them). */
   readonly stats = { writes: 0, fsyncs: 0 };
-  /** Events committed during this turn of the event loop: written together at its end. */
+  /** Events committed and not written yet: written together at the end of this turn, or later when all are background. */
   private batch: Committed[] = [];
-  private batchScheduled = false;
+  /** The batch's write: at the end of this turn ('soon'), or once the oldest background event has waited ('later'). */
+  private batchDue?: { when: 'soon' | 'later'; cancel: () => void };
   /** Callers whose lines are written and wait for an fsync; the last record written, for the head. */
   private syncWaiters: (() => void)[] = [];
   private syncFailures: ((error: unknown) => void)[] = [];
@@ -191,6 +217,10 @@ export class Journal {
    * the event loop are written in one write, under one take of the lock, in the order they were committed (a function
    * is called under the lock, as for `append`), and share one fsync in libuv's thread pool. The promise resolves once
    * the event is on disk. `durable` events are written and fsynced at once (see `append`).
+   *
+   * A `background` event alone waits up to `backgroundWaitMs` before it is written; any other event committed meanwhile
+   * takes it along at the end of its turn. Either way it is written before everything committed or appended after it,
+   * and an fsync covers all the lines before it: whatever depends on it reaches the disk with it or after it.
    */
   commit(input: AppendInput | (() => AppendInput), options: AppendOptions = {}): Promise<JournalRecord> {
     if (options.durable) {
@@ -202,14 +232,31 @@ export class Journal {
     }
     return new Promise((resolve, reject) => {
       this.batch.push({ input, resolve, reject });
-      if (!this.batchScheduled) {
-        this.batchScheduled = true;
-        // After a long hold the lock was let go for another process's turn (lock-lease.ts): wait for it to pass.
-        const yieldMs = this.lock.yieldUntil - Date.now();
-        if (yieldMs > 0) setTimeout(() => this.writeBatch(), yieldMs);
-        else setImmediate(() => this.writeBatch());
-      }
+      this.scheduleBatch(options.background ? 'later' : 'soon');
     });
+  }
+
+  private scheduleBatch(when: 'soon' | 'later'): void {
+    const due = this.batchDue;
+    if (due && (due.when === 'soon' || when === 'later')) return;
+    due?.cancel();
+    // After a long hold the lock was let go for another process's turn (lock-lease.ts): wait for it to pass.
+    const yieldMs = this.lock.yieldUntil - Date.now();
+    const waitMs = when === 'later' ? Math.max(backgroundWaitMs, yieldMs) : yieldMs;
+    const write = () => this.writeBatch();
+    // At exit the lock is let go at once: the lease's own exit hook may have run already.
+    batchesAtExit.set(this, () => {
+      write();
+      this.lock.release();
+    });
+    writeBatchesAtExit();
+    if (waitMs > 0) {
+      const timer = setTimeout(write, waitMs);
+      this.batchDue = { when, cancel: () => clearTimeout(timer) };
+    } else {
+      const immediate = setImmediate(write);
+      this.batchDue = { when, cancel: () => clearImmediate(immediate) };
+    }
   }
 
   /** Resolves once everything committed so far is on disk (a stopping bot waits for it). */
@@ -220,10 +267,12 @@ export class Journal {
       this.headTimer = undefined;
       this.writeDueHead();
     }
+    // Somebody waits: background events are written now.
+    if (this.batchDue?.when === 'later') this.scheduleBatch('soon');
     const idle = this.isIdle() ? Promise.resolve() : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Nothing more is coming (a stop): the lock is not kept for a next batch.
     return idle.then(() => {
-      if (!this.batchScheduled && this.batch.length === 0) this.lock.release();
+      if (!this.batchDue && this.batch.length === 0) this.lock.release();
     });
   }
 
@@ -289,7 +338,10 @@ export class Journal {
 
   /** Writes the batch committed so far in one write; its callers resume after the fsync that follows. */
   private writeBatch(): void {
-    this.batchScheduled = false;
+    // Called early by an append (what was committed before it comes first): the scheduled write has nothing left to do.
+    this.batchDue?.cancel();
+    this.batchDue = undefined;
+    batchesAtExit.delete(this);
     const batch = this.batch.splice(0);
     if (batch.length === 0) {
       this.settleIdle();
@@ -419,7 +471,7 @@ export class Journal {
   }
 
   private isIdle(): boolean {
-    return !this.batchScheduled && !this.syncing && this.batch.length === 0 && !this.headWriting && !this.headTimer && !this.headDue;
+    return !this.batchDue && !this.syncing && this.batch.length === 0 && !this.headWriting && !this.headTimer && !this.headDue;
   }
 
   private settleIdle(): void {

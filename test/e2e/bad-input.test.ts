@@ -30,7 +30,8 @@ let responsesBefore = 0;
 beforeEach(() => {
   responsesBefore = slack.responses.length;
 });
-afterEach(() => {
+afterEach(async () => {
+  await harness.settle();
   // Nothing ran and no incident was opened: no stand-in tool call, no message posted, files untouched.
   expect(checkout.calls()).toEqual([]);
   expect(slack.callsTo('chat.postMessage')).toEqual([]);
@@ -99,6 +100,7 @@ describe('malformed slash commands', () => {
 
   it('records every command in the journal, bad ones included', async () => {
     await answerTo('frobnicate');
+    await harness.settle();
     const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
     expect(journal).toContain('"/databox frobnicate"');
   });

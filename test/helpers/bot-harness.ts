@@ -25,7 +25,7 @@ export interface Harness {
   ): Promise<{ status: number }>;
   /** Submits a modal the bot opened (the `view` it sent to views.open) with these field values. */
   submitModal(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, string>): Promise<{ status: number; json?: any }>;
-  /** Waits for the bot's queue to drain: every job started by a request has finished. */
+  /** Waits for the bot's queue to drain (every job started by a request has finished) and its journal to be on disk. */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,6 +106,8 @@ export async function startBot(
         await bot.queue.idle();
         await bot.outbox.idle();
       }
+      // A command's line waits a moment for company (a background commit): on disk now, for a test that reads the file.
+      await bot.journal.flushed();
     },
     stop: () => bot.stop(),
   };

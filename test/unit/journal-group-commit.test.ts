@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, vi } from 'vitest';
-import { Journal, JournalUnwritable } from '../../src/journal/journal.js';
+import { backgroundWaitMs, Journal, JournalUnwritable } from '../../src/journal/journal.js';
 import { readHead } from '../../src/journal/head.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { FileLock } from '../../src/journal/lock.js';
@@ -269,6 +269,85 @@ describe('Journal.commit', { timeout: 180_000 }, () => {
   it('holds together when three real processes commit in bursts at once, each burst waiting for its fsync', async () => {
     const dir = tempDir();
     await expectThreeWritersWhole(dir, 150, 'commit', 150_000);
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.lock'))).toEqual([]);
+  });
+});
+
+describe('Journal.commit of background events (nobody waits on them)', { timeout: 20_000 }, () => {
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+  // Only the clock of timers is faked: the 50 ms wait passes when the test says so, and nothing else changes.
+  const fakeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+  it(`waits ${backgroundWaitMs} ms for company, then writes everything that came meanwhile in one write and one fsync`, async () => {
+    const journal = fresh();
+    fakeTimers();
+    try {
+      const first = journal.commit({ type: 'command.received', data: { n: 1 } }, { background: true });
+      await turns(5);
+      const second = journal.commit({ type: 'command.received', data: { n: 2 } }, { background: true });
+      await turns(5);
+      expect(onDisk(journal).records, 'not written before the wait is over').toEqual([]);
+      vi.advanceTimersByTime(backgroundWaitMs - 1);
+      await turns(5);
+      expect(onDisk(journal).records).toEqual([]);
+      vi.advanceTimersByTime(1);
+      const records = await Promise.all([first, second]);
+      expect(journal.stats).toEqual({ writes: 1, fsyncs: 1 });
+      expect(onDisk(journal).records).toEqual(records);
+      expect(records.map((r) => r.data.n)).toEqual([1, 2]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is taken along, first, by any other event committed after it, at the end of that turn', async () => {
+    const journal = fresh();
+    fakeTimers();
+    try {
+      const command = journal.commit({ type: 'command.received' }, { background: true });
+      await turns(3);
+      const opened = journal.commit({ type: 'incident.opened' });
+      const records = await Promise.all([command, opened]);
+      expect(journal.stats.writes).toBe(1);
+      expect(onDisk(journal).records.map((r) => r.type)).toEqual(['command.received', 'incident.opened']);
+      expect(records.map((r) => r.seq)).toEqual([1, 2]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is written before a durable append made after it', async () => {
+    const journal = fresh();
+    const command = journal.commit({ type: 'command.received' }, { background: true });
+    journal.append({ type: 'plan.approved' }, { durable: true });
+    expect(onDisk(journal).records.map((r) => r.type)).toEqual(['command.received', 'plan.approved']);
+    expect((await command).seq).toBe(1);
+  });
+
+  it('is written at once when somebody waits for the journal to be flushed (a stopping bot)', async () => {
+    const journal = fresh();
+    fakeTimers();
+    try {
+      const refused = journal.commit({ type: 'request.refused' }, { background: true });
+      await journal.flushed();
+      expect(onDisk(journal).records.map((r) => r.type)).toEqual(['request.refused']);
+      expect((await refused).seq).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is written when the process dies of an uncaught exception before the wait is over', async () => {
+    const dir = tempDir();
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const crashed = await execa(tsx, [path.join(scriptsDir, 'journal-background-crash.ts'), dir], { reject: false, timeout: 60_000 });
+    expect(crashed.exitCode, 'it crashed').not.toBe(0);
+    expect(crashed.stderr).toContain('a bug after the command was recorded');
+    const journal = verifyLines(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8'));
+    expect(journal.problem).toBeUndefined();
+    expect(journal.records.map((r) => r.type)).toEqual(['command.received']);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.lock'))).toEqual([]);
   });
 });
