@@ -34,6 +34,8 @@ export type RecordListener = (record: JournalRecord) => void;
 
 interface Committed {
   input: AppendInput | (() => AppendInput);
+  /** When a background event was committed: its time, though it is written up to `backgroundWaitMs` later. */
+  at?: string;
   resolve: (record: JournalRecord) => void;
   reject: (error: unknown) => void;
 }
@@ -55,6 +57,8 @@ export interface JournalOptions {
   write?: WriteFn;
   /** A lock left by a dead process is being broken. */
   onStaleLock?: (holder: LockHolder, why: string) => void;
+  /** How long a write waits for another process's hold on the lock before giving up (10 s; tests shorten it). */
+  lockWaitMs?: number;
   /** The state dir stopped (a reason) or started again (undefined) to take writes. */
   onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
 }
@@ -138,7 +142,7 @@ export class Journal {
   ) {
     fs.mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'journal.jsonl');
-    this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: lockWaitMs, onStale: options.onStaleLock }), () => this.closeAppendFd());
+    this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: options.lockWaitMs ?? lockWaitMs, onStale: options.onStaleLock }), () => this.closeAppendFd());
     this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
     this.onWritability = options.onWritability;
   }
@@ -231,7 +235,7 @@ export class Journal {
       }
     }
     return new Promise((resolve, reject) => {
-      this.batch.push({ input, resolve, reject });
+      this.batch.push({ input, at: options.background ? this.clock().toISOString() : undefined, resolve, reject });
       this.scheduleBatch(options.background ? 'later' : 'soon');
     });
   }
@@ -244,11 +248,7 @@ export class Journal {
     const yieldMs = this.lock.yieldUntil - Date.now();
     const waitMs = when === 'later' ? Math.max(backgroundWaitMs, yieldMs) : yieldMs;
     const write = () => this.writeBatch();
-    // At exit the lock is let go at once: the lease's own exit hook may have run already.
-    batchesAtExit.set(this, () => {
-      write();
-      this.lock.release();
-    });
+    batchesAtExit.set(this, () => this.writeBatchAtExit());
     writeBatchesAtExit();
     if (waitMs > 0) {
       const timer = setTimeout(write, waitMs);
@@ -336,6 +336,33 @@ export class Journal {
 
   private lastWrittenRecord?: JournalRecord;
 
+  /** The batch at the process's exit: written if it can be (waiting for the lock as any write does), else said on stderr. */
+  private writeBatchAtExit(): void {
+    const waiting = this.batch.length;
+    const offset = this.offset;
+    // Nobody is left to hear a refusal (the lock held too long by another process, say): its reason goes to stderr.
+    let failure: unknown;
+    for (const entry of this.batch) {
+      const reject = entry.reject;
+      entry.reject = (error) => {
+        failure ??= error;
+        reject(error);
+      };
+    }
+    try {
+      this.writeBatch();
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      // Let go at once: the lease's own exit hook may have run already.
+      this.lock.release();
+    }
+    if (waiting > 0 && this.offset === offset) {
+      const why = failure ? (failure as Error).message : (this.unwritable?.reason ?? 'unknown');
+      process.stderr.write(`databox journal: ${waiting} event(s) waiting at exit were not written to ${this.file}: ${why}\n`);
+    }
+  }
+
   /** Writes the batch committed so far in one write; its callers resume after the fsync that follows. */
   private writeBatch(): void {
     // Called early by an append (what was committed before it comes first): the scheduled write has nothing left to do.
@@ -387,19 +414,30 @@ export class Journal {
       }
       const before = { seq: this.lastSeq, hash: this.lastHash };
       const lines: string[] = [];
+      // A listener that throws is a bug: what it and the others saw is still written (then it is thrown), the rest refused.
+      let listenerFailure: { error: unknown } | undefined;
       for (const entry of batch) {
-        let event: AppendInput;
+        if (listenerFailure) {
+          entry.reject(listenerFailure.error);
+          continue;
+        }
+        let next: { line: string; record: JournalRecord };
         try {
-          event = typeof entry.input === 'function' ? entry.input() : entry.input;
+          const event = typeof entry.input === 'function' ? entry.input() : entry.input;
+          // An event that is not JSON (a BigInt, a cycle) is refused alone: the chain goes on without it.
+          next = this.next({ ...event, at: entry.at ?? this.clock().toISOString() });
         } catch (error) {
           entry.reject(error);
           continue;
         }
-        const next = this.next({ ...event, at: this.clock().toISOString() });
         lines.push(next.line);
-        // Seen at once, so a check made by a later event of the batch (is the plan still pending?) sees this one.
-        this.accept(next.record);
         done.push({ entry, record: next.record });
+        try {
+          // Seen at once, so a check made by a later event of the batch (is the plan still pending?) sees this one.
+          this.accept(next.record);
+        } catch (error) {
+          listenerFailure = { error };
+        }
       }
       if (lines.length === 0) {
         whole = true;
@@ -409,7 +447,14 @@ export class Journal {
       try {
         this.writeLines(text, false);
       } catch (error) {
-        if (!isStorageError(error)) throw error;
+        if (!isStorageError(error)) {
+          // Neither written nor kept (a bug, not the disk): the chain goes back to what is on disk, and the callers are told.
+          this.lastSeq = before.seq;
+          this.lastHash = before.hash;
+          for (const { entry } of done) entry.reject(error);
+          done.length = 0;
+          throw error;
+        }
         // Not written: the batch is kept in memory (the listeners have seen it) and written first once the disk allows.
         this.lastSeq = before.seq;
         this.lastHash = before.hash;
@@ -425,6 +470,7 @@ export class Journal {
       this.lastWrittenRecord = done.at(-1)?.record;
       this.writable();
       whole = true;
+      if (listenerFailure) throw listenerFailure.error;
     } finally {
       if (whole) this.lock.keep();
       else this.lock.release();

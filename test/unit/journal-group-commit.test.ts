@@ -277,8 +277,8 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
   const turns = async (n: number) => {
     for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
   };
-  // Only the clock of timers is faked: the 50 ms wait passes when the test says so, and nothing else changes.
-  const fakeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  // Only timers (and, when asked, the clock) are faked: the 50 ms wait passes when the test says so.
+  const fakeTimers = (clock = false) => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', ...(clock ? (['Date'] as const) : [])] });
 
   it(`waits ${backgroundWaitMs} ms for company, then writes everything that came meanwhile in one write and one fsync`, async () => {
     const journal = fresh();
@@ -299,6 +299,8 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
       expect(records.map((r) => r.data.n)).toEqual([1, 2]);
     } finally {
       vi.useRealTimers();
+      // The lease's linger timer was a fake one: the flush lets go of the lock instead.
+      await journal.flushed();
     }
   });
 
@@ -315,6 +317,8 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
       expect(records.map((r) => r.seq)).toEqual([1, 2]);
     } finally {
       vi.useRealTimers();
+      // The lease's linger timer was a fake one: the flush lets go of the lock instead.
+      await journal.flushed();
     }
   });
 
@@ -336,6 +340,8 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
       expect((await refused).seq).toBe(1);
     } finally {
       vi.useRealTimers();
+      // The lease's linger timer was a fake one: the flush lets go of the lock instead.
+      await journal.flushed();
     }
   });
 
@@ -349,5 +355,62 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
     expect(journal.problem).toBeUndefined();
     expect(journal.records.map((r) => r.type)).toEqual(['command.received']);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.lock'))).toEqual([]);
+  });
+
+  it('says on stderr what it could not write at exit, when another holder keeps the lock too long', async () => {
+    const dir = tempDir();
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const crashed = await execa(tsx, [path.join(scriptsDir, 'journal-background-crash.ts'), dir, '300'], { reject: false, timeout: 60_000 });
+    expect(crashed.exitCode, 'it crashed').not.toBe(0);
+    expect(crashed.stderr).toMatch(/databox journal: 1 event\(s\) waiting at exit were not written to .*journal\.jsonl: the journal lock .* has been held by/);
+  });
+
+  it('keeps the time it was committed, not the time it was written', async () => {
+    const journal = fresh();
+    fakeTimers(true);
+    try {
+      const committedAt = new Date().toISOString();
+      const command = journal.commit({ type: 'command.received' }, { background: true });
+      vi.advanceTimersByTime(backgroundWaitMs);
+      const record = await command;
+      expect(record.at).toBe(committedAt);
+      expect(Date.now() - new Date(committedAt).getTime()).toBe(backgroundWaitMs);
+    } finally {
+      vi.useRealTimers();
+      await journal.flushed();
+    }
+  });
+});
+
+describe('Journal.commit of an event that cannot be written, or a listener that throws', () => {
+  it('refuses an event that is not JSON alone: the events around it are written, chained, and so is the next append', async () => {
+    const journal = fresh();
+    const before = journal.commit({ type: 'before' }, { background: true });
+    const bad = journal.commit({ type: 'bad', data: { rows: 10n } as unknown as Record<string, unknown> }, { background: true });
+    const after = journal.commit({ type: 'after' });
+    await expect(bad).rejects.toThrow(/BigInt/);
+    expect((await before).seq).toBe(1);
+    expect((await after).seq).toBe(2);
+    journal.append({ type: 'approved' }, { durable: true });
+    const verified = onDisk(journal);
+    expect(verified.problem).toBeUndefined();
+    expect(verified.records.map((r) => `${r.seq}:${r.type}`)).toEqual(['1:before', '2:after', '3:approved']);
+  });
+
+  it('writes what a throwing listener saw before it throws, refuses the rest, and keeps the chain whole', async () => {
+    const journal = fresh();
+    journal.onRecord((record) => {
+      if (record.type === 'trips-the-listener') throw new Error('a listener bug');
+    });
+    const seen = journal.commit({ type: 'trips-the-listener' }, { background: true });
+    const refused = journal.commit({ type: 'after-the-bug' }, { background: true });
+    expect(() => journal.append({ type: 'durable' }, { durable: true })).toThrow('a listener bug');
+    await expect(refused).rejects.toThrow('a listener bug');
+    expect((await seen).seq).toBe(1);
+    journal.append({ type: 'durable' }, { durable: true });
+    const verified = onDisk(journal);
+    expect(verified.problem).toBeUndefined();
+    expect(verified.records.map((r) => `${r.seq}:${r.type}`)).toEqual(['1:trips-the-listener', '2:durable']);
+    await journal.flushed();
   });
 });
