@@ -73,7 +73,7 @@ describe('npm start', () => {
     }
   });
 
-  it('starts in HTTP mode, serves /healthz, and stops cleanly on SIGTERM', async () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)('starts in HTTP mode, serves /healthz, and stops cleanly on %s', async (signal) => {
     const slack = new SlackStandIn();
     await slack.start();
     const port = await freePort();
@@ -97,11 +97,12 @@ describe('npm start', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
-      child.kill('SIGTERM');
+      child.kill(signal);
       const result = await child;
       await slack.stop();
       expect({ exitCode: result.exitCode, signal: result.signal }).toEqual({ exitCode: 0, signal: undefined });
       expect(String(result.stdout)).toContain('databox-bot is running');
+      expect(String(result.stdout)).toContain(`"signal":"${signal}"`);
       expect(String(result.stdout)).not.toContain('xoxb-1-2-abc');
     }
   });
