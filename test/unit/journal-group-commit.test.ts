@@ -365,6 +365,25 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
     expect(crashed.stderr).toMatch(/databox journal: 1 event\(s\) waiting at exit were not written to .*journal\.jsonl: the journal lock .* has been held by/);
   });
 
+  it('keeps the lock between the batches of a burst of them, 50 ms apart, instead of taking it for each', async () => {
+    const journal = fresh();
+    const takes = vi.spyOn(FileLock.prototype, 'acquireSync');
+    fakeTimers(true);
+    try {
+      for (let i = 0; i < 4; i += 1) {
+        const committed = journal.commit({ type: 'command.received', data: { i } }, { background: true });
+        await vi.advanceTimersByTimeAsync(backgroundWaitMs);
+        await committed;
+      }
+      expect(journal.stats.writes).toBe(4);
+      expect(takes).toHaveBeenCalledTimes(1);
+    } finally {
+      takes.mockRestore();
+      vi.useRealTimers();
+      await journal.flushed();
+    }
+  });
+
   it('keeps the time it was committed, not the time it was written', async () => {
     const journal = fresh();
     fakeTimers(true);
