@@ -73,6 +73,16 @@ export class WorkerCalls<Request extends object, Progress = never> {
     this.running?.worker.postMessage(message);
   }
 
+  /** Ends the running worker; the calls it had are rejected (WorkerGone) before this resolves. The next call starts another. */
+  async stop(): Promise<void> {
+    const worker = this.running?.worker;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      void worker.terminate();
+    });
+  }
+
   private get name(): string {
     return this.entry.replace(/-/g, ' ');
   }

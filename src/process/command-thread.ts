@@ -7,7 +7,10 @@ import { runCommand, type CommandRequest } from './run-command.js';
 
 /** A request as it crosses threads: functions become flags (the redactor is rebuilt here from the same secrets). */
 export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onStart' | 'signal'> & { redact: boolean; streamOutput: boolean };
-export type CommandCall = { kind: 'run'; id: number; request: PortableRequest } | { kind: 'abort'; id: number };
+export type CommandCall = { kind: 'run'; request: PortableRequest };
+/** What a running command reports before its result: its PID once started, then its output as it comes. */
+export type CommandProgress = { started: number } | { output: string };
+type CommandMessage = (CommandCall & { id: number }) | { kind: 'abort'; id: number };
 
 const { secrets, niceness } = workerData as { secrets: string[]; niceness: number };
 const redact = createRedactor(secrets);
@@ -15,7 +18,7 @@ const redact = createRedactor(secrets);
 lowerThreadPriority(niceness);
 const aborts = new Map<number, AbortController>();
 
-parentPort?.on('message', (call: CommandCall) => {
+parentPort?.on('message', (call: CommandMessage) => {
   if (call.kind === 'abort') {
     aborts.get(call.id)?.abort();
     return;
@@ -28,8 +31,8 @@ parentPort?.on('message', (call: CommandCall) => {
     ...rest,
     signal: controller.signal,
     redact: redacted ? redact : undefined,
-    onStart: (pid) => parentPort?.postMessage({ id, started: pid }),
-    onOutput: streamOutput ? (text) => parentPort?.postMessage({ id, output: text }) : undefined,
+    onStart: (pid) => parentPort?.postMessage({ id, progress: { started: pid } satisfies CommandProgress }),
+    onOutput: streamOutput ? (text) => parentPort?.postMessage({ id, progress: { output: text } satisfies CommandProgress }) : undefined,
   })
     .then(
       (result) => parentPort?.postMessage({ id, result }),
