@@ -27,30 +27,47 @@ export function writeHead(journalFile: string, record: JournalRecord): void {
 
 let headWrites = 0;
 
+/** One step of a head write in libuv's thread pool, by callback: a FileHandle's promises cost the event loop more. */
+function step<T>(run: (done: (error: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
+}
+
 /**
- * The same, off the event loop (the fsync runs in libuv's thread pool); callers chain these so one runs at a time. Written
+ * The same, off the event loop (every step in libuv's thread pool); callers chain these so one runs at a time. Written
  * late, it never puts an older head back: one that a synchronous append (here or in another process) wrote meanwhile.
  */
 export async function writeHeadAsync(journalFile: string, record: JournalRecord): Promise<void> {
   const file = headFile(journalFile);
   const temporary = `${file}.${process.pid}-${(headWrites += 1)}.tmp`;
-  const handle = await fs.promises.open(temporary, 'w');
+  const fd = await step<number>((done) => fs.open(temporary, 'w', done));
   try {
-    await handle.writeFile(JSON.stringify({ seq: record.seq, hash: record.hash }));
-    await handle.sync();
+    const text = JSON.stringify({ seq: record.seq, hash: record.hash });
+    const written = await step<number>((done) => fs.write(fd, text, done));
+    // A head cut short would read as no head at all: refused like a short journal write (is the disk full?).
+    if (written !== Buffer.byteLength(text)) throw Object.assign(new Error(`only ${written} bytes of the head could be written (is the disk full?)`), { code: 'ESHORTWRITE' });
+    await step<void>((done) => fs.fsync(fd, done));
   } finally {
-    await handle.close();
+    await step<void>((done) => fs.close(fd, done));
   }
-  if ((readHead(journalFile)?.seq ?? 0) >= record.seq) {
-    await fs.promises.rm(temporary, { force: true });
+  const onDisk = await step<string>((done) => fs.readFile(file, 'utf8', done)).then(parseHead, () => undefined);
+  if ((onDisk?.seq ?? 0) >= record.seq) {
+    await step<void>((done) => fs.rm(temporary, { force: true }, done));
     return;
   }
-  await fs.promises.rename(temporary, file);
+  await step<void>((done) => fs.rename(temporary, file, done));
 }
 
 export function readHead(journalFile: string): JournalHead | undefined {
   try {
-    const head = JSON.parse(fs.readFileSync(headFile(journalFile), 'utf8')) as JournalHead;
+    return parseHead(fs.readFileSync(headFile(journalFile), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseHead(text: string): JournalHead | undefined {
+  try {
+    const head = JSON.parse(text) as JournalHead;
     return typeof head.seq === 'number' && typeof head.hash === 'string' ? head : undefined;
   } catch {
     return undefined;

@@ -34,6 +34,22 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * A lock's nonce tells its holder's own lock from a newer one: this process's random prefix and a count of its takes
+ * (unique without asking the kernel for randomness on every take, which a busy journal does many times a second).
+ */
+const processNonce = randomBytes(8).toString('hex');
+let takes = 0;
+
+/** Removes a file that may already be gone (fs.rmSync with force takes an lstat and a check of its own first). */
+function removeIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if (code(error) !== 'ENOENT') throw error;
+  }
+}
+
 function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
 }
@@ -76,7 +92,7 @@ export class FileLock {
     try {
       // Only our own lock is removed: were ours ever broken (it cannot be while we live), the new holder's stays.
       const holder = parseHolder(fs.readFileSync(this.file, 'utf8'));
-      if (holder.nonce === nonce) fs.rmSync(this.file, { force: true });
+      if (holder.nonce === nonce) removeIfThere(this.file);
     } catch (error) {
       if (code(error) !== 'ENOENT') throw error;
     }
@@ -94,7 +110,7 @@ export class FileLock {
   }
 
   private discardCandidate(): void {
-    if (this.nonce) fs.rmSync(this.candidate(), { force: true });
+    if (this.nonce) removeIfThere(this.candidate());
     this.nonce = undefined;
   }
 
@@ -102,7 +118,7 @@ export class FileLock {
   private attempt(): SeenLock | undefined {
     if (!this.nonce) {
       // The lock's content is complete before it is visible: written under a new name (O_EXCL), then linked.
-      this.nonce = randomBytes(8).toString('hex');
+      this.nonce = `${processNonce}${(takes += 1).toString(16)}`;
       const content = JSON.stringify({ ...identityOf(), nonce: this.nonce, at: new Date().toISOString() });
       try {
         const fd = fs.openSync(this.candidate(), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
@@ -122,7 +138,7 @@ export class FileLock {
       try {
         // link() fails when the name exists: of all processes trying, exactly one gets it.
         fs.linkSync(this.candidate(), this.file);
-        fs.rmSync(this.candidate(), { force: true });
+        removeIfThere(this.candidate());
         return undefined;
       } catch (error) {
         if (code(error) !== 'EEXIST') {
