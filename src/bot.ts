@@ -234,6 +234,14 @@ export function createBot(options: BotOptions): Bot {
       outbox.stop();
       // Every event committed (the last runs' ends among them) is on disk before the process may exit.
       await journal.flushed();
+      // Events the state dir still cannot take would go with the process: the log keeps them instead.
+      const kept = journal.keptEvents();
+      if (kept.length > 0) {
+        logger.error(
+          { stateDir: config.stateDir, reason: journal.unwritable?.reason, events: kept },
+          `stopping with ${kept.length} journal event(s) the state dir could not take: they are not in the journal, only in this log entry`,
+        );
+      }
       // Nothing of ours runs on it any more (a command still running is killed with its group).
       await threadRunner.stopThread();
     },

@@ -248,8 +248,7 @@ export class Journal {
     const yieldMs = this.lock.yieldUntil - Date.now();
     const waitMs = when === 'later' ? Math.max(backgroundWaitMs, yieldMs) : yieldMs;
     const write = () => this.writeBatch();
-    batchesAtExit.set(this, () => this.writeBatchAtExit());
-    writeBatchesAtExit();
+    this.writeAtExit();
     if (waitMs > 0) {
       const timer = setTimeout(write, waitMs);
       this.batchDue = { when, cancel: () => clearTimeout(timer) };
@@ -270,10 +269,29 @@ export class Journal {
     // Somebody waits: background events are written now.
     if (this.batchDue?.when === 'later') this.scheduleBatch('soon');
     const idle = this.isIdle() ? Promise.resolve() : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    // Nothing more is coming (a stop): the lock is not kept for a next batch.
+    // Nothing more is coming (a stop): the events kept in memory get one more try, and the lock is not kept for a next batch.
     return idle.then(() => {
+      this.tryWriteKept();
       if (!this.batchDue && this.batch.length === 0) this.lock.release();
     });
+  }
+
+  /**
+   * The events kept in memory because the state dir could not take them, oldest first (redacted, as they would be
+   * written). Empty unless the state dir is unwritable: a stopping bot says them in its log rather than lose them.
+   */
+  keptEvents(): readonly (AppendInput & { at: string })[] {
+    return this.pending;
+  }
+
+  /** Writes the kept events if the disk now allows (see requireWritable); still unwritable, they stay kept. */
+  private tryWriteKept(): void {
+    if (this.pending.length === 0) return;
+    try {
+      this.requireWritable();
+    } catch (error) {
+      if (!(error instanceof JournalUnwritable)) throw error;
+    }
   }
 
   /** Set by a write since the last fsync of a synchronous append. */
@@ -336,7 +354,16 @@ export class Journal {
 
   private lastWrittenRecord?: JournalRecord;
 
-  /** The batch at the process's exit: written if it can be (waiting for the lock as any write does), else said on stderr. */
+  /** Asks for the batch and the kept events to be written (or said) when the process exits before they are. */
+  private writeAtExit(): void {
+    batchesAtExit.set(this, () => this.writeBatchAtExit());
+    writeBatchesAtExit();
+  }
+
+  /**
+   * The batch and the kept events at the process's exit: written if they can be (waiting for the lock as any write
+   * does), else said on stderr; events the disk still cannot take follow there as JSON lines, so a log keeps them.
+   */
   private writeBatchAtExit(): void {
     const waiting = this.batch.length;
     const offset = this.offset;
@@ -351,13 +378,20 @@ export class Journal {
     }
     try {
       this.writeBatch();
+      this.tryWriteKept();
     } catch (error) {
       failure ??= error;
     } finally {
       // Let go at once: the lease's own exit hook may have run already.
       this.lock.release();
     }
-    if (waiting > 0 && this.offset === offset) {
+    if (this.pending.length > 0) {
+      const lines = this.pending.map((event) => `${JSON.stringify(event)}\n`).join('');
+      process.stderr.write(
+        `databox journal: ${this.pending.length} event(s) kept in memory at exit could not be written to ${this.file} ` +
+          `(${this.unwritable?.reason ?? 'unknown'}); they follow, one JSON line each:\n${lines}`,
+      );
+    } else if (waiting > 0 && this.offset === offset) {
       const why = failure ? (failure as Error).message : (this.unwritable?.reason ?? 'unknown');
       process.stderr.write(`databox journal: ${waiting} event(s) waiting at exit were not written to ${this.file}: ${why}\n`);
     }
@@ -463,6 +497,7 @@ export class Journal {
           this.pending.push({ type: record.type, incident: record.incident, actor: record.actor, data: record.data, at: record.at });
           entry.resolve(record);
         }
+        this.writeAtExit();
         done.length = 0;
         return;
       }
@@ -654,6 +689,7 @@ export class Journal {
   private keep(event: AppendInput): JournalRecord {
     const kept = { ...event, data: redactDeep(event.data ?? {}, this.redact), at: this.clock().toISOString() };
     this.pending.push(kept);
+    this.writeAtExit();
     const { record } = this.next(kept, this.lastSeq + this.pending.length, genesisHash);
     for (const listener of this.listeners) listener(record);
     return record;

@@ -145,4 +145,35 @@ describe('a run cut short by a full state dir', () => {
     expect(records.filter((r) => r.data?.runId === runId).map((r) => r.type)).toEqual(['run.proposed', 'run.ref', 'run.approved', 'run.finished']);
     expect(records.find((r) => r.type === 'run.finished' && r.data.runId === runId)?.data).toMatchObject({ status: 'interrupted', reason: expect.stringMatching(unwritable) });
   }, 120_000);
+  it('stopped while the disk is still full: the events it kept in memory are in its last log entry, redacted', async () => {
+    const { plan } = await planPathA(stepFinished('not_held'));
+    await harness!.click(plan, teammate);
+    await harness!.settle();
+    const kept = harness!.bot.journal.keptEvents().map((event) => event.type);
+    expect(kept, 'the run\'s end could not be written').toContain('run.finished');
+    const stopping = harness!;
+    harness = undefined;
+    await stopping.stop();
+    const entry = stopping.logs.find((line) => /journal event\(s\) the state dir could not take/.test(line.msg));
+    expect(entry?.level, 'an error, with the events').toBe(50);
+    expect(entry?.reason).toBe('no space left on the device');
+    expect(entry?.events.map((event: { type: string }) => event.type)).toEqual(kept);
+    expect(JSON.stringify(entry), 'the bot token is not in the log').not.toContain('xoxb-');
+    expect(journalOnDisk().records.filter((r) => r.type === 'run.finished').map((r) => r.data.status), 'only the diagnosis ended on disk').toEqual(['succeeded']);
+  }, 120_000);
+
+  it('stopped once there is room again: the stop itself writes the events it kept, before the process may exit', async () => {
+    const { plan, disk } = await planPathA(stepFinished('not_held'));
+    await harness!.click(plan, teammate);
+    await harness!.settle();
+    expect(harness!.bot.journal.keptEvents().map((event) => event.type)).toContain('run.finished');
+    disk.full.on = false;
+    const stopping = harness!;
+    harness = undefined;
+    await stopping.stop();
+    const { records, problem } = journalOnDisk();
+    expect(problem).toBeUndefined();
+    expect(records.filter((r) => r.type === 'run.finished').map((r) => r.data.status)).toEqual(['succeeded', 'failed']);
+    expect(stopping.logs.some((line) => /could not take/.test(line.msg))).toBe(false);
+  }, 120_000);
 });

@@ -113,6 +113,25 @@ describe('a write that fails or comes up short', { timeout: 180_000 }, () => {
     expect(reopened.problem, 'the head agrees with the file').toBeUndefined();
   });
 
+  it('kept in memory, is written by flushed() (a stopping bot) once the disk has room, and stays kept while it has none', async () => {
+    const dir = tempDir();
+    const { write, full } = shortWriter();
+    const journal = new Journal(dir, undefined, undefined, { write });
+    journal.load();
+    full.on = true;
+    journal.append({ type: 'run.finished', data: { status: 'failed' } });
+    expect(journal.keptEvents().map((event) => event.type)).toEqual(['run.finished']);
+    await journal.flushed();
+    expect(journal.keptEvents(), 'still full: still kept').toHaveLength(1);
+    full.on = false;
+    await journal.flushed();
+    expect(journal.keptEvents()).toEqual([]);
+    expect(journal.unwritable).toBeUndefined();
+    const verified = verifyLines(fs.readFileSync(journal.file, 'utf8'));
+    expect(verified.problem).toBeUndefined();
+    expect(verified.records.map((r) => r.type)).toEqual(['run.finished']);
+  });
+
   it('on a real full disk (a 16 KiB tmpfs): every acknowledged line stays, none is cut, the rest is written once there is room', async (context) => {
     const probe = await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false });
     if (probe.exitCode !== 0) context.skip(`no mount namespaces here (${probe.stderr.trim()}); the injected writer above covers it`);

@@ -365,6 +365,29 @@ describe('Journal.commit of background events (nobody waits on them)', { timeout
     expect(crashed.stderr).toMatch(/databox journal: 1 event\(s\) waiting at exit were not written to .*journal\.jsonl: the journal lock .* has been held by/);
   });
 
+  it('writes the events it kept while the disk was full when a process dies once there is room again', async () => {
+    const dir = tempDir();
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const crashed = await execa(tsx, [path.join(scriptsDir, 'journal-kept-crash.ts'), dir, 'room'], { reject: false, timeout: 60_000 });
+    expect(crashed.stderr).toContain('a bug while the disk was full');
+    const journal = verifyLines(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8'));
+    expect(journal.problem).toBeUndefined();
+    expect(journal.records.map((r) => r.type)).toEqual(['run.finished']);
+    expect(crashed.stderr).not.toContain('kept in memory');
+  });
+
+  it('says the events it kept on stderr, one redacted JSON line each, when a process dies while the disk is still full', async () => {
+    const dir = tempDir();
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const crashed = await execa(tsx, [path.join(scriptsDir, 'journal-kept-crash.ts'), dir], { reject: false, timeout: 60_000 });
+    expect(crashed.exitCode, 'it crashed').not.toBe(0);
+    expect(crashed.stderr).toMatch(/databox journal: 1 event\(s\) kept in memory at exit could not be written to .*journal\.jsonl \(no space left on the device\); they follow, one JSON line each:\n/);
+    const line = crashed.stderr.split('\n').find((text) => text.startsWith('{"type":"run.finished"'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ type: 'run.finished', data: { status: 'failed', token: '[redacted]' } });
+    expect(crashed.stderr).not.toContain('xoxb-kept-secret');
+    expect(fs.existsSync(path.join(dir, 'journal.jsonl')) ? fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8') : '').toBe('');
+  });
+
   it('keeps the lock between the batches of a burst of them, 50 ms apart, instead of taking it for each', async () => {
     const journal = fresh();
     const takes = vi.spyOn(FileLock.prototype, 'acquireSync');
