@@ -42,7 +42,7 @@ export interface BotOptions {
   slackRetryDelayMs?: (attempt: number) => number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
-  /** Start the DuckDB reader and command threads once listening, not at the first diagnosis (default true). */
+  /** Start the DuckDB reader and session threads and the command host once listening, not at the first diagnosis (default true). */
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
   journalWrite?: WriteFn;
@@ -112,9 +112,9 @@ export function createBot(options: BotOptions): Bot {
           )
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
   });
-  // Commands start on a thread of their own: a fork on this one would hold up Slack's acks (off-thread-runner.ts).
-  const threadRunner = offThreadRunner(redact, config.secrets, config.workNiceness);
-  const runCommand = options.runCommand ?? threadRunner;
+  // Commands start from a small host process: forking this one would hold up Slack's acks (off-thread-runner.ts).
+  const commandHost = offThreadRunner(redact, config.secrets, config.workNiceness);
+  const runCommand = options.runCommand ?? commandHost;
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   const app = createSlackApp(config, logger, options.clientOptions, (message) =>
@@ -199,9 +199,10 @@ export function createBot(options: BotOptions): Bot {
       if (options.startThreadsEarly ?? true) {
         // Started now rather than by the first diagnosis, which would otherwise wait for them while Slack's acks share
         // the CPU with their start-up (loading their modules; seconds on a busy host when run from TypeScript).
+        // The command host first: it is forked from this process, smaller before the threads load DuckDB.
+        if (!options.runCommand) commandHost.startHost();
         startReaderThread();
         startSessionThread();
-        if (!options.runCommand) threadRunner.startThread();
       }
       const showDecidedElsewhere = () => {
         journal.catchUp();
@@ -243,7 +244,7 @@ export function createBot(options: BotOptions): Bot {
         );
       }
       // Nothing of ours runs on it any more (a command still running is killed with its group).
-      await threadRunner.stopThread();
+      await commandHost.stopHost();
     },
   };
 }

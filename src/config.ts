@@ -195,7 +195,7 @@ export interface Config {
   duckdbMemoryLimit: string;
   /** DuckDB's threads for the diagnosis' probes and full-table reads (the reader thread): by default one core fewer than the host has. */
   duckdbThreads: number;
-  /** The niceness of the thread that starts the bot's commands, which they inherit. */
+  /** The niceness of the command host, the process that starts the bot's commands, which they inherit. */
   workNiceness: number;
   /** The niceness of the reader thread, on which the diagnosis' DuckDB probes and full reads do their work. */
   readNiceness: number;

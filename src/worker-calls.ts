@@ -1,7 +1,8 @@
-// Calls to a worker thread as promises: each request carries an id, the worker answers it once (progress may come
-// before), and a worker that fails or stops rejects what was waiting on it; the next call starts a new one.
-import type { Worker } from 'node:worker_threads';
-import { startWorkerThread } from './worker-thread.js';
+// Calls to a worker (a thread, or a host process of its own) as promises: each request carries an id, the worker
+// answers it once (progress may come before), and a worker that fails or stops rejects what was waiting on it; the next
+// call starts a new one.
+import { startHostProcess, type HostOptions } from './host-process.js';
+import { startWorkerThread, threadEndpoint } from './worker-thread.js';
 
 interface Pending<P> {
   resolve(result: unknown): void;
@@ -16,9 +17,29 @@ interface Answer<P> {
   progress?: P;
 }
 
+/** A worker as the calls see it, whether a thread or a process. */
+export interface Endpoint {
+  /** Sends a message; throws at once when it cannot be cloned (as postMessage does). */
+  post(message: object): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Whether it keeps this process alive (while calls are in flight) or not (while idle). */
+  ref(): void;
+  unref(): void;
+  /** Ends it; resolves once it has stopped (its calls are failed by then). */
+  terminate(): Promise<void>;
+}
+
+export interface WorkerCallsOptions {
+  /**
+   * A host process instead of a thread: for work that starts processes, which must not fork this one (see
+   * host-process.ts). Its options are read when it starts.
+   */
+  process?: () => HostOptions;
+}
+
 /** One worker: the calls sent to it, and its number (a worker started after it has a higher one). */
 interface Running<P> {
-  worker: Worker;
+  worker: Endpoint;
   generation: number;
   pending: Map<number, Pending<P>>;
 }
@@ -38,6 +59,7 @@ export class WorkerCalls<Request extends object, Progress = never> {
     private readonly callerUrl: string,
     private readonly entry: string,
     private readonly workerData: () => unknown,
+    private readonly options: WorkerCallsOptions = {},
   ) {}
 
   /** Starts the worker now (it does not keep the process alive), so the first call does not wait for it. */
@@ -57,7 +79,7 @@ export class WorkerCalls<Request extends object, Progress = never> {
     const running = (this.running ??= this.startWorker());
     const result = new Promise<T>((resolve, reject) => running.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress }));
     try {
-      running.worker.postMessage({ ...request, id });
+      running.worker.post({ ...request, id });
     } catch (error) {
       // Not sent (a value that cannot cross threads): nothing waits for an answer.
       running.pending.delete(id);
@@ -70,17 +92,12 @@ export class WorkerCalls<Request extends object, Progress = never> {
 
   /** A message that expects no answer (an abort, an interrupt), to the running worker if there is one. */
   tell(message: object): void {
-    this.running?.worker.postMessage(message);
+    this.running?.worker.post(message);
   }
 
   /** Ends the running worker; the calls it had are rejected (WorkerGone) before this resolves. The next call starts another. */
   async stop(): Promise<void> {
-    const worker = this.running?.worker;
-    if (!worker) return;
-    await new Promise<void>((resolve) => {
-      worker.once('exit', () => resolve());
-      void worker.terminate();
-    });
+    await this.running?.worker.terminate();
   }
 
   private get name(): string {
@@ -89,13 +106,18 @@ export class WorkerCalls<Request extends object, Progress = never> {
 
   private startWorker(): Running<Progress> {
     const pending = new Map<number, Pending<Progress>>();
-    const worker: Worker = startWorkerThread(this.callerUrl, this.entry, this.workerData(), (error) => {
+    const gone = (error: Error) => {
       // Only its own calls: those sent to a worker started since are that one's.
       if (this.running?.worker === worker) this.running = undefined;
       for (const call of pending.values()) call.reject(new WorkerGone(error.message));
       pending.clear();
-    });
-    worker.on('message', (message: Answer<Progress>) => {
+    };
+    const host = this.options.process;
+    const worker: Endpoint = host
+      ? startHostProcess(this.callerUrl, this.entry, this.workerData(), host(), gone)
+      : threadEndpoint(startWorkerThread(this.callerUrl, this.entry, this.workerData(), gone));
+    worker.onMessage((answer) => {
+      const message = answer as Answer<Progress>;
       const call = pending.get(message.id);
       if (call && message.progress) {
         call.onProgress?.(message.progress);

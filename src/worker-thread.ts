@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Endpoint } from './worker-calls.js';
 
 /** `entry` is the worker module's name beside `callerUrl` (its import.meta.url), without extension. */
 export function startWorkerThread(callerUrl: string, entry: string, workerData: unknown, gone: (error: Error) => void): Worker {
@@ -28,4 +29,19 @@ export function startWorkerThread(callerUrl: string, entry: string, workerData: 
   worker.on('error', tell);
   worker.on('exit', (code) => tell(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
   return worker;
+}
+
+/** A worker thread as WorkerCalls sees it. */
+export function threadEndpoint(worker: Worker): Endpoint {
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on('message', listener),
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        void worker.terminate();
+      }),
+  };
 }

@@ -69,31 +69,62 @@ export async function startChild(script: string, env: Record<string, string>): P
 }
 
 function statusField(pid: number, field: string): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // A child that ended since it was listed.
+    return 0;
+  }
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 /**
- * CPU time the process has used so far, in ms: all its threads (utime, stime) and the children it has waited for
- * (cutime, cstime: the bot's commands), from /proc/<pid>/stat at the usual 100 ticks a second.
+ * CPU time the process and its live descendants have used so far, in ms: all their threads (utime, stime) and the
+ * children each has waited for (cutime, cstime), from /proc at the usual 100 ticks a second. The bot's commands are
+ * its command host's children, so they count whether still running or done.
  */
 export function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // Gone since it was listed: its time is its parent's now (cutime), read there.
+    return 0;
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  const own = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  return own + childrenOf(pid).reduce((sum, child) => sum + cpuMs(child), 0);
 }
 
-/** Resident memory now, in MiB. */
+/** The live child processes of `pid` (of any of its threads). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      const listed = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (listed) children.push(...listed.split(/\s+/).map(Number));
+    }
+  } catch {
+    // The process (or a thread) ended while it was read.
+  }
+  return children;
+}
+
+/**
+ * Resident memory now, in MiB: the process and its direct children (the bot's command host; the commands it starts are
+ * the host's children, and not counted).
+ */
 export function rssMiB(pid: number): number {
-  return statusField(pid, 'VmRSS');
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + statusField(each, 'VmRSS'), 0);
 }
 
-/** The peak resident memory since the last reset, in MiB. */
+/** The peak resident memory since the last reset, in MiB, of the process and of each direct child, added up. */
 export function peakRssMiB(pid: number): number {
-  return statusField(pid, 'VmHWM');
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + statusField(each, 'VmHWM'), 0);
 }
 
-/** Resets the peak (Linux: writing 5 to clear_refs), so the next peak belongs to what follows. */
+/** Resets the peaks (Linux: writing 5 to clear_refs), so the next peak belongs to what follows. */
 export function resetPeak(pid: number): void {
-  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  for (const each of [pid, ...childrenOf(pid)]) fs.writeFileSync(`/proc/${each}/clear_refs`, '5');
 }

@@ -64,7 +64,7 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
     bot = await startChild('bot.ts', stage.env);
     await settle(2_000);
     ctx.figures.push(ratioFigure('start-up to ready (floor: bare Bolt app)', bot.readyMs, bare.readyMs, 'ms'));
-    ctx.figures.push(ratioFigure('idle RSS (floor: bare Bolt app)', rssMiB(bot.process.pid as number), rssMiB(bare.process.pid as number), 'MiB'));
+    ctx.figures.push(ratioFigure('idle RSS, the bot with its command host (floor: bare Bolt app)', rssMiB(bot.process.pid as number), rssMiB(bare.process.pid as number), 'MiB'));
     const responseUrl = stage.slack.responseUrl();
     const texts = (process.env.BENCH_ACK_TEXTS ?? 'help,diagnose duckdb').split(',');
     // The bot as configured by default: past 10 commands in 5 minutes, one person's diagnose is answered with the

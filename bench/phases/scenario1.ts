@@ -74,7 +74,7 @@ async function measureFile(ctx: BenchContext, file: string, label: string, bare:
     }
     ctx.figures.push(ratioFigure(`scenario 1 (${label}): time to verdict, commands' own time aside (floor: bare reads)`, median(own), median(bareRuns.map((b) => b.ms)), 'ms', 1.2));
     ctx.figures.push({
-      name: `scenario 1 (${label}): the bot's peak RSS during the diagnosis, DuckDB capped at 256MB (floor: bare reads, uncapped; capped: ${capped.peakRssMiB.toFixed(0)} MiB)`,
+      name: `scenario 1 (${label}): the bot's peak RSS (with its command host) during the diagnosis, DuckDB capped at 256MB (floor: bare reads, uncapped; capped: ${capped.peakRssMiB.toFixed(0)} MiB)`,
       value: peak,
       floor: median(bareRuns.map((b) => b.peakRssMiB)),
       unit: 'MiB',

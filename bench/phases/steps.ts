@@ -99,7 +99,7 @@ export async function benchSteps(ctx: BenchContext): Promise<void> {
     resetPeak(pid);
     await approveAndTime(stage, bot, approve);
     const peak = peakRssMiB(pid);
-    ctx.figures.push({ name: `peak RSS above idle while a step prints ${mb} MB (idle ${idle.toFixed(0)} MiB)`, value: peak - idle, unit: 'MiB', target: '≤ 64 MiB', met: peak - idle <= 64 });
+    ctx.figures.push({ name: `peak RSS above idle, the bot with its command host, while a step prints ${mb} MB (idle ${idle.toFixed(0)} MiB)`, value: peak - idle, unit: 'MiB', target: '≤ 64 MiB', met: peak - idle <= 64 });
     // The whole output is on disk, not in memory: the step's kept file holds every byte the command printed.
     const runId = (JSON.parse(approve.value) as { run: string }).run;
     const kept = stage.journal().find((r) => r.type === 'step.finished' && r.data.runId === runId && r.data.result.stepId === 'full_refresh')?.data.result as { outputBytes?: number } | undefined;

@@ -1,41 +1,52 @@
-// A CommandRunner that starts its commands on a worker thread (command-thread.ts). Starting a process forks the one
-// that starts it, and a fork blocks its thread for as long as copying the process's page tables takes (tens of ms for
-// a bot holding a few hundred MB): on the main thread that would hold up Slack's acks while a diagnosis runs.
+// A CommandRunner that starts its commands from a host process of its own (command-host.ts). Starting a process forks
+// the one that starts it: forking the bot (a few hundred MB, many threads) blocked the forking thread while the page
+// tables were copied, and then made every page the bot wrote fault and flush the other core's TLB, holding up Slack's
+// acks while a command started. The host is small and forked once, when the bot starts.
 import { WorkerCalls, WorkerGone } from '../worker-calls.js';
-import type { CommandCall, CommandProgress, PortableRequest } from './command-thread.js';
+import type { CommandCall, CommandHostSettings, CommandProgress, PortableRequest } from './command-host.js';
 import type { Redactor } from '../redact.js';
-import { killTree, runCommand, type CommandResult, type CommandRunner } from './run-command.js';
+import { childEnvironment, killTree, runCommand, type CommandResult, type CommandRunner } from './run-command.js';
 
-/** A CommandRunner whose thread can be started before its first command. */
+/** A CommandRunner whose host can be started before its first command. */
 export interface OffThreadRunner extends CommandRunner {
-  /** Starts the thread now (it does not keep the process alive), so the first command does not wait for it. */
-  startThread(): void;
-  /** Ends the thread; a command still running is killed with its process group and its call rejected. */
-  stopThread(): Promise<void>;
+  /** Starts the host now (it does not keep this process alive), so the first command does not wait for it. */
+  startHost(): void;
+  /** Ends the host; a command still running is killed with its process group and its call rejected. */
+  stopHost(): Promise<void>;
 }
 
 /**
- * Runs commands as runCommand does, on a worker thread of their own, at `niceness` (they inherit the thread's). A
- * request redacted with `redact` (the bot's redactor, built from `secrets`) is redacted there by the same redactor built
- * again; a request with another redactor, which cannot cross threads, runs here with runCommand.
+ * Runs commands as runCommand does, from a host process, at `niceness` (they inherit the host's). A request redacted with
+ * `redact` (the bot's redactor, built from `secrets`) is redacted there by the same redactor built again; a request with
+ * another redactor, which cannot cross processes, runs here with runCommand. Commands get this process's environment as
+ * it is when they start; the host's own has no Slack credentials.
  */
 export function offThreadRunner(redact: Redactor, secrets: readonly string[], niceness = 0): OffThreadRunner {
-  const thread = new WorkerCalls<CommandCall, CommandProgress>(import.meta.url, 'command-thread', () => ({ secrets: [...secrets], niceness }));
+  const host = new WorkerCalls<CommandCall, CommandProgress>(
+    import.meta.url,
+    'command-host',
+    (): CommandHostSettings => ({ secrets: [...secrets], niceness }),
+    {
+      // A small young generation: the host passes on every byte a command prints (500 MB, say), and V8 would otherwise
+      // grow it to 48 MB for that stream of short-lived strings.
+      process: () => ({ env: childEnvironment(), nodeFlags: ['--max-semi-space-size=1'] }),
+    },
+  );
 
   const run: CommandRunner = async (request) => {
     if (request.redact && request.redact !== redact) return runCommand(request);
     // Functions stay here (onStart and onOutput are called from the worker's messages); what crosses is plain data.
     const { redact: redacted, onOutput, onStart, signal, ...rest } = request;
-    const portable: PortableRequest = { ...rest, redact: Boolean(redacted), streamOutput: Boolean(onOutput) };
+    const portable: PortableRequest = { ...rest, redact: Boolean(redacted), streamOutput: Boolean(onOutput), environment: childEnvironment() };
     /** The command's PID once it has started (the leader of its process group). */
     let pid: number | undefined;
-    const { id, result } = thread.call<CommandResult>({ kind: 'run', request: portable }, (progress) => {
+    const { id, result } = host.call<CommandResult>({ kind: 'run', request: portable }, (progress) => {
       if ('started' in progress) {
         pid = progress.started;
         onStart?.(pid);
       } else onOutput?.(progress.output);
     });
-    const abort = () => thread.tell({ kind: 'abort', id });
+    const abort = () => host.tell({ kind: 'abort', id });
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
     try {
@@ -49,5 +60,5 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       signal?.removeEventListener('abort', abort);
     }
   };
-  return Object.assign(run, { startThread: () => thread.start(), stopThread: () => thread.stop() });
+  return Object.assign(run, { startHost: () => host.start(), stopHost: () => host.stop() });
 }

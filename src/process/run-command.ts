@@ -11,12 +11,17 @@ export interface CommandRequest {
   cwd: string;
   /** Variables added to the inherited environment (which is already stripped of Slack credentials). */
   env?: Record<string, string>;
+  /** The environment inherited, when not this process's own (a command host passes on the bot's, as it is now). */
+  baseEnvironment?: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Applied to the output as it streams in, before the long middle is cut and before anything keeps it. */
   redact?: Redactor;
-  /** Each chunk as it arrives (not yet redacted: a consumer that shows it redacts whole lines itself). */
-  onOutput?: (text: string) => void;
+  /**
+   * Each chunk as it arrives (not yet redacted: a consumer that shows it redacts whole lines itself). A consumer that
+   * cannot keep up returns a promise: the command's output is not read until it resolves.
+   */
+  onOutput?: (text: string) => void | Promise<void>;
   /** Called with the PID of the started process (the leader of its process group). */
   onStart?: (pid: number) => void;
   /**
@@ -121,9 +126,9 @@ export class OutputCapture {
 }
 
 /** The environment a command inherits: Slack credentials are never handed to child processes. */
-export function childEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+export function childEnvironment(extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name, value]) => value !== undefined && !name.startsWith('SLACK_')),
+    Object.entries(base).filter(([name, value]) => value !== undefined && !name.startsWith('SLACK_')),
   ) as Record<string, string>;
   return { ...inherited, ...extra };
 }
@@ -148,7 +153,7 @@ export const runCommand: CommandRunner = async (request) => {
   }
   const child = execa(file, args, {
     cwd: request.cwd,
-    env: childEnvironment(request.env),
+    env: childEnvironment(request.env, request.baseEnvironment),
     extendEnv: false,
     stdin: 'ignore',
     all: true,
@@ -174,15 +179,26 @@ export const runCommand: CommandRunner = async (request) => {
   // Bytes are decoded as a stream: a character split across two chunks is not mangled.
   const decoder = new StringDecoder('utf8');
   const all = child.all;
+  let pauses = 0;
+  const pause = () => {
+    if ((pauses += 1) === 1) all?.pause();
+  };
+  const resume = () => {
+    if ((pauses -= 1) === 0) all?.resume();
+  };
   all?.on('data', (chunk: Buffer | string) => {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     const ready = output.push(text);
     peakHeldChars = Math.max(peakHeldChars, output.retained);
-    request.onOutput?.(text);
-    // The file sets the pace: while it has not taken what it was given, the command's pipe is not read.
+    // The file and the consumer set the pace: while either has not taken what it was given, the command's pipe is not read.
+    const consumed = request.onOutput?.(text);
+    if (consumed) {
+      pause();
+      void consumed.then(resume, resume);
+    }
     if (spool && !spool.write(ready)) {
-      all.pause();
-      spool.whenDrained(() => all.resume());
+      pause();
+      spool.whenDrained(resume);
     }
   });
   try {

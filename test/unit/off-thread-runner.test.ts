@@ -1,7 +1,9 @@
-// The command thread (src/process/off-thread-runner.ts): real commands started on a worker thread behave as they do
-// with runCommand on this one: output, exit codes, the PID and streamed output, redaction, spooling, timeouts and aborts.
+// The command host (src/process/off-thread-runner.ts): real commands started from a host process behave as they do
+// with runCommand in this one: output, exit codes, the PID and streamed output, redaction, spooling, timeouts and aborts;
+// and they are not this process's children (it is never forked to start them).
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { offThreadRunner } from '../../src/process/off-thread-runner.js';
 import { createRedactor } from '../../src/redact.js';
@@ -16,17 +18,36 @@ const run = offThreadRunner(botRedactor, [secret]);
 const script = (name: string) => path.join(scriptsDir, name);
 
 describe('offThreadRunner', { timeout: 60_000 }, () => {
-  it('starts its thread, and the reader and session threads, before any command without keeping the process alive', async () => {
+  it('starts its host, and the reader and session threads, before any command without keeping the process alive', async () => {
     const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
     const { stdout } = await execa(tsx, [path.join(projectRoot, 'test', 'fixtures', 'threads', 'start-early.ts')], { timeout: 30_000 });
-    const { before, after } = JSON.parse(stdout) as { before: number; after: number };
-    expect(after - before, 'three worker threads (each an OS thread at least)').toBeGreaterThanOrEqual(3);
+    const { before, after, hosts } = JSON.parse(stdout) as { before: number; after: number; hosts: number };
+    expect(after - before, 'two worker threads (each an OS thread at least)').toBeGreaterThanOrEqual(2);
+    expect(hosts, 'one host process, a child of this one').toBe(1);
+  });
+
+  it('starts commands from its host: they are not children of this process, which is never forked for them', async () => {
+    process.env.SLACK_BOT_TOKEN = 'xoxb-host-test-token';
+    const runner = offThreadRunner(botRedactor, [secret]);
+    try {
+      const parent = await runner({ argv: [process.execPath, '-e', 'process.stdout.write(String(process.ppid))'], cwd: scriptsDir, timeoutMs: 10_000 });
+      const hostPid = Number(parent.output);
+      expect(hostPid).toBeGreaterThan(1);
+      expect(hostPid).not.toBe(process.pid);
+      expect(fs.readFileSync(`/proc/${hostPid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1], 'the host is this process\'s child').toBe(String(process.pid));
+      const env = fs.readFileSync(`/proc/${hostPid}/environ`, 'utf8').split('\0');
+      expect(env.some((entry) => entry.startsWith('PATH=')), 'the host has the environment').toBe(true);
+      expect(env.filter((entry) => entry.startsWith('SLACK_')), 'but no Slack credentials').toEqual([]);
+    } finally {
+      delete process.env.SLACK_BOT_TOKEN;
+      await runner.stopHost();
+    }
   });
 
   it('returns the exit code and output, tells the PID at start and streams the output as it comes', async () => {
     const started: number[] = [];
     const chunks: string[] = [];
-    const result = await run({ argv: [script('exit-with.sh'), '3'], cwd: scriptsDir, timeoutMs: 10_000, onStart: (pid) => started.push(pid), onOutput: (text) => chunks.push(text) });
+    const result = await run({ argv: [script('exit-with.sh'), '3'], cwd: scriptsDir, timeoutMs: 10_000, onStart: (pid) => started.push(pid), onOutput: (text) => void chunks.push(text) });
     expect(result).toMatchObject({ exitCode: 3, timedOut: false });
     expect(started).toHaveLength(1);
     expect(started[0]).toBeGreaterThan(1);
@@ -55,7 +76,24 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(result.output).toMatch(/\[REDACT/);
   });
 
-  it('starts commands in the environment as it is now, not as it was when the thread started', async () => {
+  it('its host ignores the terminal\'s and the service manager\'s signals, and goes when the bot is killed', async () => {
+    // One process (node with tsx's loader, not the tsx command, which would run the script in a child of its own).
+    const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const parent = execa(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'test', 'fixtures', 'threads', 'command-host-parent.ts')], { timeout: 60_000, reject: false });
+    let hostPid = 0;
+    parent.stdout?.on('data', (chunk: Buffer) => (hostPid ||= Number(chunk.toString().trim())));
+    while (!hostPid) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(hostPid, signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(processAlive(hostPid), 'a Ctrl-C or a stop of the whole group leaves the stopping to the bot').toBe(true);
+    parent.kill('SIGKILL');
+    await parent;
+    const deadline = Date.now() + 5_000;
+    while (processAlive(hostPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(processAlive(hostPid), 'no host is left behind by a bot that died').toBe(false);
+  });
+
+  it('starts commands in the environment as it is now, not as it was when the host started', async () => {
     const print = () => run({ argv: [process.execPath, '-e', 'process.stdout.write(process.env.DATABOX_LATE_VARIABLE ?? "unset")'], cwd: scriptsDir, timeoutMs: 10_000 });
     expect((await print()).output).toBe('unset');
     process.env.DATABOX_LATE_VARIABLE = 'set later';
@@ -66,7 +104,7 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     }
   });
 
-  it('starts its commands at the niceness it was given: they inherit the thread’s', async () => {
+  it('starts its commands at the niceness it was given: they inherit the host’s', async () => {
     const niceness = (runner: typeof run) => runner({ argv: [process.execPath, '-e', "process.stdout.write(String(require('node:os').getPriority()))"], cwd: scriptsDir, timeoutMs: 10_000 });
     expect((await niceness(run)).output).toBe('0');
     expect((await niceness(offThreadRunner(botRedactor, [secret], 7))).output).toBe('7');
@@ -96,18 +134,18 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(processAlive(grandchild)).toBe(false);
   });
 
-  it('kills what is still running when its thread is stopped, and starts a new thread for the next command', async () => {
+  it('kills what is still running when its host is stopped, and starts a new host for the next command', async () => {
     const runner = offThreadRunner(botRedactor, [secret]);
     const pidFile = path.join(tempDir(), 'stopped.pid');
     const running = runner({ argv: [script('spawn-tree.mjs'), pidFile], cwd: scriptsDir, timeoutMs: 60_000 });
     while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') await new Promise((resolve) => setTimeout(resolve, 20));
     const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
-    await runner.stopThread();
-    await expect(running).rejects.toThrow(/^the command thread stopped \(exit code \d+\); the command it was running \(.*spawn-tree\.mjs\) was stopped$/);
+    await runner.stopHost();
+    await expect(running).rejects.toThrow(/^the command host stopped \(exit code 0\); the command it was running \(.*spawn-tree\.mjs\) was stopped$/);
     const deadline = Date.now() + 5_000;
     while (processAlive(grandchild) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(processAlive(grandchild)).toBe(false);
     expect((await runner({ argv: [script('exit-with.sh'), '0'], cwd: scriptsDir, timeoutMs: 10_000 })).exitCode).toBe(0);
-    await runner.stopThread();
+    await runner.stopHost();
   });
 });

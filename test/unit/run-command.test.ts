@@ -43,8 +43,22 @@ describe('exit codes and output', () => {
 
   it('streams output to onOutput as it comes', async () => {
     const seen: string[] = [];
-    const result = await run([script('both-streams.sh')], { onOutput: (text) => seen.push(text) });
+    const result = await run([script('both-streams.sh')], { onOutput: (text) => void seen.push(text) });
     expect(seen.join('').split('\n').filter(Boolean).sort()).toEqual(result.output.split('\n').filter(Boolean).sort());
+  });
+
+  it('does not read on while onOutput holds it back: the command waits, and all its output comes once it is let go', async () => {
+    const marker = path.join(tempDir(), 'done');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const running = run([script('print-then-mark.sh'), String(4_000_000), marker], { onOutput: () => (calls++ === 0 ? held : undefined) });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(fs.existsSync(marker), 'its output is not read, so it has not got to the end').toBe(false);
+    release();
+    const result = await running;
+    expect(result.outputBytes).toBe(4_000_000);
+    expect(fs.existsSync(marker)).toBe(true);
   });
 
   it('reports a process killed by a signal', async () => {

@@ -1,4 +1,5 @@
-// WorkerCalls (src/worker-calls.ts) and startWorkerThread (src/worker-thread.ts) through a worker that crashes: a crash is
+// WorkerCalls (src/worker-calls.ts) and startWorkerThread (src/worker-thread.ts) through a worker that crashes (a thread,
+// and a host process, src/host-process.ts): a crash is
 // told once; in a process of its own, each call is answered or refused once, a crash fails only the calls its worker
 // held, and the process then ends on its own.
 import path from 'node:path';
@@ -9,14 +10,17 @@ import { startWorkerThread } from '../../src/worker-thread.js';
 import { projectRoot } from '../support/fixtures.js';
 
 describe('WorkerCalls', () => {
-  it('fails only the crashed worker\'s calls, answers the next on a new worker, and lets the process end', async () => {
+  it.each([
+    ['a thread', [], 'crashed on purpose', 'the echo or crash stopped; what it held is gone'],
+    ['a host process', ['process'], 'the echo or crash host stopped (exit code 1)', 'the echo or crash host stopped; what it held is gone'],
+  ])("to %s: fails only the crashed worker's calls, answers the next on a new one, refuses what cannot cross, and lets the process end", async (_kind, args, crashed, gone) => {
     const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-    const { stdout } = await execa(tsx, [path.join(projectRoot, 'test', 'fixtures', 'threads', 'calls-through-crash.ts')], { timeout: 60_000 });
+    const { stdout } = await execa(tsx, [path.join(projectRoot, 'test', 'fixtures', 'threads', 'calls-through-crash.ts'), ...args], { timeout: 60_000 });
     const results = JSON.parse(stdout) as Record<string, unknown>;
     expect(results.first).toEqual({ ok: 1 });
-    expect(results.crashed).toEqual({ failed: 'WorkerGone', message: 'crashed on purpose' });
+    expect(results.crashed).toEqual({ failed: 'WorkerGone', message: crashed });
     expect(results.during).toEqual({ ok: 2 });
-    expect(results.onGone).toEqual({ failed: 'WorkerGone', message: 'the echo or crash stopped; what it held is gone' });
+    expect(results.onGone).toEqual({ failed: 'WorkerGone', message: gone });
     expect(results.notCloneable).toMatchObject({ failed: 'DataCloneError' });
     expect(results.after).toEqual({ ok: 5 });
     expect(results.generations).toEqual([1, 2]);

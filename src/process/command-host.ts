@@ -1,0 +1,74 @@
+// The host process of off-thread-runner.ts: starts commands (runCommand) from this small process, so the fork that
+// starts each one copies this process and not the bot (see host-process.ts).
+import { createRedactor } from '../redact.js';
+import { serveHost } from '../host-side.js';
+import { lowerThreadPriority } from './niceness.js';
+import { runCommand, type CommandRequest } from './run-command.js';
+
+/** A request as it crosses processes: functions become flags (the redactor is rebuilt here from the same secrets). */
+export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onStart' | 'signal'> & {
+  redact: boolean;
+  streamOutput: boolean;
+  /** The whole environment the command gets (the bot's as it is now), not this host's as it was when it started. */
+  environment: Record<string, string>;
+};
+export type CommandCall = { kind: 'run'; request: PortableRequest };
+/** What a running command reports before its result: its PID once started, then its output as it comes. */
+export type CommandProgress = { started: number } | { output: string };
+export type CommandHostSettings = { secrets: string[]; niceness: number };
+type CommandMessage = (CommandCall & { id: number }) | { kind: 'abort'; id: number };
+/** Output waiting to be written to the bot: the commands' output is not read past the first, and again below the second. */
+const pauseAtChars = 4 * 1024 * 1024;
+const resumeAtChars = 1024 * 1024;
+
+serveHost((data, channel) => {
+  const { secrets, niceness } = data as CommandHostSettings;
+  const redact = createRedactor(secrets);
+  // The commands started here inherit this process's priority (DATABOX_WORK_NICENESS).
+  lowerThreadPriority(niceness);
+  const aborts = new Map<number, AbortController>();
+  // Output sent and not yet written to the channel: past a limit the command's output waits (run-command.ts), so a
+  // command printing faster than the bot takes it in is slowed down instead of filling this process's memory.
+  let unsentChars = 0;
+  let drained: (() => void) | undefined;
+  const sendOutput = (id: number, text: string): Promise<void> | undefined => {
+    unsentChars += text.length;
+    channel.post({ id, progress: { output: text } satisfies CommandProgress }, () => {
+      unsentChars -= text.length;
+      if (unsentChars <= resumeAtChars) drained?.();
+    });
+    if (unsentChars <= pauseAtChars) return undefined;
+    return new Promise<void>((resolve) => {
+      const before = drained;
+      drained = () => {
+        drained = undefined;
+        before?.();
+        resolve();
+      };
+    });
+  };
+  return (message) => {
+    const call = message as CommandMessage;
+    if (call.kind === 'abort') {
+      aborts.get(call.id)?.abort();
+      return;
+    }
+    const { id, request } = call;
+    const controller = new AbortController();
+    aborts.set(id, controller);
+    const { redact: redacted, streamOutput, environment, ...rest } = request;
+    runCommand({
+      ...rest,
+      baseEnvironment: environment,
+      signal: controller.signal,
+      redact: redacted ? redact : undefined,
+      onStart: (pid) => channel.post({ id, progress: { started: pid } satisfies CommandProgress }),
+      onOutput: streamOutput ? (text) => sendOutput(id, text) : undefined,
+    })
+      .then(
+        (result) => channel.post({ id, result }),
+        (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
+      )
+      .finally(() => aborts.delete(id));
+  };
+});
