@@ -34,11 +34,14 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
   const module = fileURLToPath(new URL(`./${entry}.${fromSource ? 'ts' : 'js'}`, callerUrl));
   const tsxLoader = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/tsx/dist/loader.mjs')).href;
   const child = fork(module, [], {
-    // Not this process's flags (a profiler, an inspector): the host is a plain Node process, with tsx for sources.
+    // Not this process's flags (a profiler, an inspector, NODE_OPTIONS): a plain Node process, with tsx for sources.
     execArgv: [...(fromSource ? ['--import', tsxLoader] : []), ...(options.nodeFlags ?? [])],
-    env: options.env,
+    env: Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== 'NODE_OPTIONS')),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A process group of its own: a Ctrl-C in the terminal or a signal to the caller's whole group does not reach it,
+    // even while it is still loading (the caller stops it when it stops itself).
+    detached: true,
   });
   const waiting: object[] = [{ kind: 'host:init', data } satisfies HostControl];
   let ready = false;
@@ -57,7 +60,11 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
     told = true;
     gone(error);
   };
-  child.on('error', tell);
+  child.on('error', (error) => {
+    // Whatever failed (a message that could not be sent), a host that cannot be talked to is not left running.
+    child.kill('SIGKILL');
+    tell(error);
+  });
   child.on('exit', (code, signal) => tell(new Error(`the ${name} stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -72,6 +79,8 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
       else waiting.push(message);
     },
     onMessage: (listener) => listeners.push(listener),
+    // Its channel closed (it is exiting, or exited): a new call goes to a new host rather than to this one.
+    closed: () => !child.connected,
     ref: () => {
       child.ref();
       child.channel?.ref();

@@ -1,26 +1,37 @@
 // The host process's side of host-process.ts: the caller's first message brings the host's settings, every other one
-// goes to the handler they set up; the host says when it listens, stops when told or when the caller is gone, and leaves
-// the terminal's and the service manager's signals to the caller (which stops it when it stops itself).
+// goes to the handler they set up; the host says when it listens, stops when told (its handler tidying up first) or when
+// the caller is gone, and leaves the terminal's and the service manager's signals to the caller, which stops it.
 import type { HostControl, HostReady } from './host-process.js';
 
 export interface HostChannel {
-  /** Sends a message to the caller; `sent` is called once it has left this process (written to the channel). */
+  /** Sends a message to the caller; `sent` is called once it has left this process (written to the channel, or not). */
   post(message: object, sent?: () => void): void;
 }
 
-export function serveHost(start: (data: unknown, channel: HostChannel) => (message: unknown) => void): void {
+export interface HostHandler {
+  onMessage(message: unknown): void;
+  /** Told to stop: what must not outlive the host is ended here, before it exits. */
+  onStop?(): void;
+}
+
+export function serveHost(start: (data: unknown, channel: HostChannel) => HostHandler): void {
+  // With a callback, a send after the caller is gone is told to it rather than thrown at this process as an 'error'.
   const channel: HostChannel = { post: (message, sent) => void process.send?.(message, undefined, undefined, () => sent?.()) };
-  let handle: ((message: unknown) => void) | undefined;
+  let handler: HostHandler | undefined;
   process.on('message', (message: unknown) => {
     const control = message as HostControl;
-    if (control?.kind === 'host:init') handle = start(control.data, channel);
-    else if (control?.kind === 'host:stop') process.exit(0);
-    else handle?.(message);
+    if (control?.kind === 'host:init') handler = start(control.data, channel);
+    else if (control?.kind === 'host:stop') {
+      handler?.onStop?.();
+      process.exit(0);
+    } else handler?.onMessage(message);
   });
-  // The caller is gone (it exited, or was killed): nobody is left to answer.
+  // The caller is gone (it exited, or was killed): nobody is left to answer. What runs goes on, as it would have had
+  // the caller started it itself; the caller's next start finds it (restart-pickup.ts).
   process.on('disconnect', () => process.exit(0));
-  // A Ctrl-C in the terminal, or a service manager stopping the whole group, reaches the caller too: it stops this host
-  // once its own work has had its grace period.
+  // The host runs in a process group of its own (host-process.ts); were a signal meant for the caller to reach it
+  // anyway, the caller still decides when it stops.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
-  process.send?.({ kind: 'host:ready' } satisfies HostReady);
+  if (process.connected) channel.post({ kind: 'host:ready' } satisfies HostReady);
+  else process.exit(0);
 }

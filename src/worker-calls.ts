@@ -22,6 +22,8 @@ export interface Endpoint {
   /** Sends a message; throws at once when it cannot be cloned (as postMessage does). */
   post(message: object): void;
   onMessage(listener: (message: unknown) => void): void;
+  /** Whether it can take no more calls though it has not yet been reported gone (a host whose channel closed). */
+  closed?(): boolean;
   /** Whether it keeps this process alive (while calls are in flight) or not (while idle). */
   ref(): void;
   unref(): void;
@@ -76,6 +78,8 @@ export class WorkerCalls<Request extends object, Progress = never> {
   call<T>(request: Request, onProgress?: (progress: Progress) => void, onlyOn?: number): { id: number; result: Promise<T> } {
     const id = this.nextId++;
     if (onlyOn !== undefined && this.running?.generation !== onlyOn) return { id, result: Promise.reject(new WorkerGone(`the ${this.name} stopped; what it held is gone`)) };
+    // A host going away (its exit not reported yet) fails its own calls; this one goes to a new host.
+    if (this.running?.worker.closed?.()) this.running = undefined;
     const running = (this.running ??= this.startWorker());
     const result = new Promise<T>((resolve, reject) => running.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress }));
     try {

@@ -100,13 +100,20 @@ export function cpuMs(pid: number): number {
 /** The live child processes of `pid` (of any of its threads). */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
+  let tasks: string[];
   try {
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    // The process ended while it was read.
+    return [];
+  }
+  for (const task of tasks) {
+    try {
       const listed = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       if (listed) children.push(...listed.split(/\s+/).map(Number));
+    } catch {
+      // A thread that ended while it was read.
     }
-  } catch {
-    // The process (or a thread) ended while it was read.
   }
   return children;
 }
@@ -126,5 +133,12 @@ export function peakRssMiB(pid: number): number {
 
 /** Resets the peaks (Linux: writing 5 to clear_refs), so the next peak belongs to what follows. */
 export function resetPeak(pid: number): void {
-  for (const each of [pid, ...childrenOf(pid)]) fs.writeFileSync(`/proc/${each}/clear_refs`, '5');
+  for (const each of [pid, ...childrenOf(pid)]) {
+    try {
+      fs.writeFileSync(`/proc/${each}/clear_refs`, '5');
+    } catch (error) {
+      // A child that ended since it was listed has no peak to reset.
+      if (each === pid) throw error;
+    }
+  }
 }

@@ -3,7 +3,7 @@
 import { createRedactor } from '../redact.js';
 import { serveHost } from '../host-side.js';
 import { lowerThreadPriority } from './niceness.js';
-import { runCommand, type CommandRequest } from './run-command.js';
+import { killTree, runCommand, type CommandRequest } from './run-command.js';
 
 /** A request as it crosses processes: functions become flags (the redactor is rebuilt here from the same secrets). */
 export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onStart' | 'signal'> & {
@@ -18,8 +18,8 @@ export type CommandProgress = { started: number } | { output: string };
 export type CommandHostSettings = { secrets: string[]; niceness: number };
 type CommandMessage = (CommandCall & { id: number }) | { kind: 'abort'; id: number };
 /** Output waiting to be written to the bot: the commands' output is not read past the first, and again below the second. */
-const pauseAtChars = 4 * 1024 * 1024;
-const resumeAtChars = 1024 * 1024;
+const pauseAtChars = 1024 * 1024;
+const resumeAtChars = 256 * 1024;
 
 serveHost((data, channel) => {
   const { secrets, niceness } = data as CommandHostSettings;
@@ -47,7 +47,9 @@ serveHost((data, channel) => {
       };
     });
   };
-  return (message) => {
+  /** The process group leader of each command running, by call: a host told to stop kills them first. */
+  const running = new Map<number, number>();
+  const onMessage = (message: unknown) => {
     const call = message as CommandMessage;
     if (call.kind === 'abort') {
       aborts.get(call.id)?.abort();
@@ -62,13 +64,22 @@ serveHost((data, channel) => {
       baseEnvironment: environment,
       signal: controller.signal,
       redact: redacted ? redact : undefined,
-      onStart: (pid) => channel.post({ id, progress: { started: pid } satisfies CommandProgress }),
+      onStart: (pid) => {
+        running.set(id, pid);
+        channel.post({ id, progress: { started: pid } satisfies CommandProgress });
+      },
       onOutput: streamOutput ? (text) => sendOutput(id, text) : undefined,
     })
       .then(
         (result) => channel.post({ id, result }),
         (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
       )
-      .finally(() => aborts.delete(id));
+      .finally(() => {
+        aborts.delete(id);
+        running.delete(id);
+      });
   };
+  // The bot stops this host once its commands had their grace period: what still runs is killed with its group here,
+  // where every PID is known (one whose start was still on its way to the bot would otherwise be left running).
+  return { onMessage, onStop: () => running.forEach((pid) => killTree(pid, 'SIGKILL')) };
 });

@@ -29,7 +29,7 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
     {
       // A small young generation: the host passes on every byte a command prints (500 MB, say), and V8 would otherwise
       // grow it to 48 MB for that stream of short-lived strings.
-      process: () => ({ env: childEnvironment(), nodeFlags: ['--max-semi-space-size=1'] }),
+      process: () => ({ env: childEnvironment(), nodeFlags: ['--max-semi-space-size=1', '--optimize-for-size'] }),
     },
   );
 
@@ -44,7 +44,11 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       if ('started' in progress) {
         pid = progress.started;
         onStart?.(pid);
-      } else onOutput?.(progress.output);
+      } else {
+        // The host paces the command by its own queue to this process; a consumer here that holds back is not waited for.
+        const consumed = onOutput?.(progress.output);
+        if (typeof consumed?.then === 'function') consumed.then(undefined, () => {});
+      }
     });
     const abort = () => host.tell({ kind: 'abort', id });
     if (signal?.aborted) abort();

@@ -192,9 +192,9 @@ export const runCommand: CommandRunner = async (request) => {
     peakHeldChars = Math.max(peakHeldChars, output.retained);
     // The file and the consumer set the pace: while either has not taken what it was given, the command's pipe is not read.
     const consumed = request.onOutput?.(text);
-    if (consumed) {
+    if (typeof consumed?.then === 'function') {
       pause();
-      void consumed.then(resume, resume);
+      consumed.then(resume, resume);
     }
     if (spool && !spool.write(ready)) {
       pause();

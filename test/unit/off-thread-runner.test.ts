@@ -37,7 +37,7 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
       expect(fs.readFileSync(`/proc/${hostPid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1], 'the host is this process\'s child').toBe(String(process.pid));
       const env = fs.readFileSync(`/proc/${hostPid}/environ`, 'utf8').split('\0');
       expect(env.some((entry) => entry.startsWith('PATH=')), 'the host has the environment').toBe(true);
-      expect(env.filter((entry) => entry.startsWith('SLACK_')), 'but no Slack credentials').toEqual([]);
+      expect(env.filter((entry) => entry.startsWith('SLACK_')), 'but no Slack credentials in it').toEqual([]);
     } finally {
       delete process.env.SLACK_BOT_TOKEN;
       await runner.stopHost();
@@ -74,6 +74,19 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(result).toMatchObject({ exitCode: 0, redacted: true });
     expect(result.output).not.toContain(other);
     expect(result.output).toMatch(/\[REDACT/);
+  });
+
+  it('slows a command that prints faster than this process takes its output in, rather than fill the host\'s memory', async () => {
+    const marker = path.join(tempDir(), 'done');
+    const started: number[] = [];
+    const running = run({ argv: [script('print-then-mark.sh'), String(64_000_000), marker], cwd: scriptsDir, timeoutMs: 60_000, onStart: (pid) => started.push(pid), onOutput: () => {} });
+    while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // This process takes nothing in for 2 s, its event loop held up as a busy bot's can be.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);
+    expect(fs.existsSync(marker), 'the command waits for its output to be taken in').toBe(false);
+    const result = await running;
+    expect(result.outputBytes).toBe(64_000_000);
+    expect(fs.existsSync(marker)).toBe(true);
   });
 
   it('its host ignores the terminal\'s and the service manager\'s signals, and goes when the bot is killed', async () => {
