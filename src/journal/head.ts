@@ -1,5 +1,7 @@
 // The journal's head: the last line written, kept beside the journal, so lines cut from its end do not go unnoticed.
 import fs from 'node:fs';
+import path from 'node:path';
+import { processAlive } from '../process/alive.js';
 import type { JournalRecord, VerifyResult } from './record.js';
 
 export interface JournalHead {
@@ -55,6 +57,22 @@ export async function writeHeadAsync(journalFile: string, record: JournalRecord)
     return;
   }
   await step<void>((done) => fs.rename(temporary, file, done));
+}
+
+/**
+ * Removes the temporary head files of writers that are gone (an exit in the middle of a head write leaves one): each
+ * holds only a head never put in place, a hint written again by the next write. A live writer's are left alone.
+ */
+export function removeLeftoverHeadTemporaries(journalFile: string): string[] {
+  const prefix = `${path.basename(headFile(journalFile))}.`;
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(path.dirname(journalFile))) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? /^(\d+)(?:-\d+)?$/.exec(name.slice(prefix.length, -'.tmp'.length))?.[1] : undefined;
+    if (!pid || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    fs.rmSync(path.join(path.dirname(journalFile), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function readHead(journalFile: string): JournalHead | undefined {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
-import { checkHead, readHead, writeHead, writeHeadAsync } from './head.js';
+import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
 import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
@@ -179,6 +179,7 @@ export class Journal {
     }
     try {
       const aside = locked ? this.setTornTailAside() : undefined;
+      if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
       const result = checkHead(verifyLines(text), readHead(this.file));
       this.problem = result.problem;

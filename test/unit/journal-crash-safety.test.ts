@@ -53,6 +53,24 @@ describe('a torn last line', () => {
   });
 });
 
+describe('a head write cut off by an exit', () => {
+  it('leaves a temporary file that the next start removes, when its writer is gone; a live writer\'s stays', async () => {
+    const dir = tempDir();
+    const first = new Journal(dir);
+    first.load();
+    first.append({ type: 'before' });
+    const ended = execa(process.execPath, ['-e', '']);
+    const gone = ended.pid as number;
+    await ended;
+    const live = process.ppid;
+    const names = [`journal.jsonl.head.${gone}.tmp`, `journal.jsonl.head.${gone}-3.tmp`, `journal.jsonl.head.${live}-1.tmp`];
+    for (const name of names) fs.writeFileSync(path.join(dir, name), '{"seq":1,');
+    new Journal(dir).load();
+    expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([`journal.jsonl.head.${live}-1.tmp`]);
+    expect(fs.existsSync(path.join(dir, 'journal.jsonl.head')), 'the head itself stays').toBe(true);
+  });
+});
+
 describe('a line with a field added', () => {
   it('does not verify, wherever the field is', () => {
     const dir = tempDir();
