@@ -15,12 +15,7 @@ const stopGraceMs = 5_000;
 export type HostControl = { kind: 'host:init'; data: unknown } | { kind: 'host:stop' };
 export type HostReady = { kind: 'host:ready' };
 
-/**
- * Forks `entry` (beside `callerUrl`, without extension). Messages cross as they do to
- * a worker thread (the V8 serializer); those sent before the host listens wait for it. `gone` is told once, when the
- * host fails or stops. The host ignores the terminal's and the service manager's signals: it stops when told, or when
- * this process is gone (its IPC channel closes).
- */
+/** How a host process is started. */
 export interface HostOptions {
   /** The host's whole environment. */
   env: Record<string, string>;
@@ -28,6 +23,12 @@ export interface HostOptions {
   nodeFlags?: string[];
 }
 
+/**
+ * Forks `entry` (beside `callerUrl`, without extension). Messages cross as they do to a worker thread (the V8
+ * serializer); those sent before the host listens wait for it. `gone` is told once, when the host fails or stops. The
+ * host ignores the terminal's and the service manager's signals: it stops when told, or when this process is gone (its
+ * IPC channel closes).
+ */
 export function startHostProcess(callerUrl: string, entry: string, data: unknown, options: HostOptions, gone: (error: Error) => void): Endpoint {
   const name = entry.replace(/-/g, ' ');
   const fromSource = callerUrl.endsWith('.ts');
