@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import type { Endpoint } from './worker-calls.js';
+import { onlyOnce } from './worker-thread.js';
 
 /** How long a host asked to stop may take before it is killed. */
 const stopGraceMs = 5_000;
@@ -55,12 +56,7 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
     }
     for (const listener of listeners) listener(message);
   });
-  let told = false;
-  const tell = (error: Error) => {
-    if (told) return;
-    told = true;
-    gone(error);
-  };
+  const tell = onlyOnce(gone);
   child.on('error', (error) => {
     // Whatever failed (a message that could not be sent), a host that cannot be talked to is not left running.
     child.kill('SIGKILL');

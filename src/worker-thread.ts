@@ -18,17 +18,24 @@ export function startWorkerThread(callerUrl: string, entry: string, workerData: 
   } else {
     worker = new Worker(new URL(`./${entry}.js`, callerUrl), options);
   }
-  // A crash is reported twice, its error and then its exit: the caller hears of it once, as the error. Told again, it
-  // would fail calls already sent to the worker started in between.
+  // A crash is reported twice, its error and then its exit: the caller hears of it once, as the error.
+  const tell = onlyOnce(gone);
+  worker.on('error', tell);
+  worker.on('exit', (code) => tell(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
+  return worker;
+}
+
+/**
+ * `gone` for a worker (thread or host process) that reports its end more than once (an error, then its exit): told
+ * again, the caller would fail calls already sent to the worker started in between.
+ */
+export function onlyOnce(gone: (error: Error) => void): (error: Error) => void {
   let told = false;
-  const tell = (error: Error) => {
+  return (error) => {
     if (told) return;
     told = true;
     gone(error);
   };
-  worker.on('error', tell);
-  worker.on('exit', (code) => tell(new Error(`the ${entry.replace(/-/g, ' ')} stopped (exit code ${code})`)));
-  return worker;
 }
 
 /** A worker thread as WorkerCalls sees it. */

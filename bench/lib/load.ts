@@ -1,6 +1,6 @@
 // Sends signed /databox slash commands as Slack does, from `concurrency` senders at once, and times each ack.
 import http from 'node:http';
-import { fixture, sign } from '../../test/helpers/signed-request.js';
+import { signedHeaders, slashCommandBody } from '../../test/helpers/signed-request.js';
 
 /**
  * One signed POST on a kept-alive connection, with node:http rather than fetch. The senders share the bench's two cores
@@ -9,27 +9,13 @@ import { fixture, sign } from '../../test/helpers/signed-request.js';
  * machine; this sender costs about 0.3 ms, so the figures measure the apps more than the client.
  */
 function post(agent: http.Agent, url: string, body: string): Promise<number> {
-  const timestamp = Math.floor(Date.now() / 1000);
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': sign(body, timestamp),
-          'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
+    const headers = { ...signedHeaders(body), 'content-length': String(Buffer.byteLength(body)) };
+    const request = http.request(url, { method: 'POST', agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+    });
     request.on('error', reject);
     request.end(body);
   });
@@ -52,13 +38,11 @@ function agentFor(url: string): http.Agent {
 export async function sendCommands(url: string, text: string, total: number, concurrency: number, responseUrl: string): Promise<number[]> {
   const times: number[] = [];
   const agent = agentFor(url);
-  // The recorded slash command's fields, read once (slashCommandBody reads the fixture file for every body).
-  const fields = { ...fixture<Record<string, string>>('slash-command.json'), text, response_url: responseUrl };
   let next = 0;
   const sender = async (id: number) => {
     while (next < total) {
       next += 1;
-      const body = new URLSearchParams({ ...fields, user_id: `U0BENCH${id}`, trigger_id: `${Date.now()}.${next}` }).toString();
+      const body = slashCommandBody(text, { user_id: `U0BENCH${id}`, response_url: responseUrl, trigger_id: `${Date.now()}.${next}` });
       const started = performance.now();
       const status = await post(agent, url, body);
       const ms = performance.now() - started;

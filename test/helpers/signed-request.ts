@@ -21,18 +21,19 @@ export function sign(body: string, timestamp: number, secret = signingSecret): s
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-export async function postSigned(url: string, body: string, options: SignOptions = {}): Promise<{ status: number; text: string; json?: any }> {
+/** The headers Slack sends with a request body: its type, the timestamp and the v0 signature over both. */
+export function signedHeaders(body: string, options: SignOptions = {}): Record<string, string> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    },
-    body,
-  });
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
+    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+  };
+}
+
+export async function postSigned(url: string, body: string, options: SignOptions = {}): Promise<{ status: number; text: string; json?: any }> {
+  const response = await fetch(url, { method: 'POST', headers: signedHeaders(body, options), body });
   const text = await response.text();
   let json: any;
   try {
@@ -43,10 +44,12 @@ export async function postSigned(url: string, body: string, options: SignOptions
   return { status: response.status, text, json };
 }
 
-/** The form fields of a /databox slash command, from the recorded fixture, with the given text and user. */
+let slashCommandFields: Record<string, string> | undefined;
+
+/** The form fields of a /databox slash command, from the recorded fixture (read once), with the given text and user. */
 export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
-  const fields = { ...fixture<Record<string, string>>('slash-command.json'), text, ...overrides };
-  return new URLSearchParams(fields).toString();
+  slashCommandFields ??= fixture<Record<string, string>>('slash-command.json');
+  return new URLSearchParams({ ...slashCommandFields, text, ...overrides }).toString();
 }
 
 /** A block_actions payload for a click on `actionId` in a message the bot posted. */
