@@ -1,0 +1,100 @@
+// The Web API client's fetch, run on a worker thread. Each call to Slack cost about 1 ms of the event loop in fetch's
+// own machinery (building the request, the socket's reads and writes, the response's streams): a diagnosis makes a
+// dozen, and each one held up the acks that arrived meanwhile. Here the event loop only posts a message and takes one.
+import type { FetchFunction } from '@slack/web-api';
+import { WorkerCalls } from '../worker-calls.js';
+import type { FetchAnswer, FetchCall, FormPart } from './fetch-thread.js';
+
+type FetchRequestInit = NonNullable<Parameters<FetchFunction>[1]>;
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
+type FetchHeaders = FetchResponse['headers'];
+
+const fetcher = new WorkerCalls<FetchCall>(import.meta.url, 'fetch-thread', () => undefined);
+
+/** Starts the fetch thread now (it does not keep the process alive), so the first call to Slack does not wait for it. */
+export function startFetchThread(): void {
+  fetcher.start();
+}
+
+/** A response's headers, looked up as fetch's are: by name, whatever its case. */
+class AnswerHeaders implements FetchHeaders {
+  private readonly byName = new Map<string, string>();
+
+  constructor(entries: [string, string][]) {
+    for (const [name, value] of entries) this.byName.set(name.toLowerCase(), value);
+  }
+
+  get(name: string): string | null {
+    return this.byName.get(name.toLowerCase()) ?? null;
+  }
+
+  entries(): Iterable<[string, string]> {
+    return this.byName.entries();
+  }
+}
+
+/** What the Web API client and Bolt's respond read of a response, from the thread's answer. */
+class AnswerResponse implements FetchResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly headers: FetchHeaders;
+  private readonly body: ArrayBuffer;
+
+  constructor(answer: FetchAnswer) {
+    this.ok = answer.status >= 200 && answer.status < 300;
+    this.status = answer.status;
+    this.statusText = answer.statusText;
+    this.url = answer.url;
+    this.headers = new AnswerHeaders(answer.headers);
+    this.body = answer.body;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.body;
+  }
+
+  async text(): Promise<string> {
+    return Buffer.from(this.body).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+/** A FormData's parts, which can cross to the thread (a file's bytes read first). */
+async function partsOf(form: FormData): Promise<FormPart[]> {
+  const parts: FormPart[] = [];
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') parts.push({ name, value });
+    else parts.push({ name, bytes: await value.arrayBuffer(), filename: value.name, type: value.type });
+  }
+  return parts;
+}
+
+/**
+ * fetch, as the Web API client calls it. A timeout (its signal) rejects at once with the signal's reason, as fetch does,
+ * and the thread drops the request.
+ */
+export const fetchOffThread: FetchFunction = async (url, init = {}) => {
+  const { signal } = init;
+  signal?.throwIfAborted();
+  // A text body (every call but a file upload) is posted to the thread at once, before this function first waits.
+  const body = init.body instanceof FormData ? await partsOf(init.body) : init.body;
+  const call: FetchCall = { kind: 'fetch', url: String(url), method: init.method, headers: init.headers, body, redirect: init.redirect };
+  const { id, result } = fetcher.call<FetchAnswer>(call);
+  if (!signal) return new AnswerResponse(await result);
+  return new Promise<FetchResponse>((resolve, reject) => {
+    const abort = () => {
+      fetcher.tell({ kind: 'abort', id });
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    if (signal.aborted) abort();
+    result
+      .then((answer) => resolve(new AnswerResponse(answer)), reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
+};
