@@ -56,7 +56,8 @@ class AnswerResponse implements FetchResponse {
   }
 
   async text(): Promise<string> {
-    return Buffer.from(this.body).toString('utf8');
+    // As fetch's text(): UTF-8, a byte order mark dropped.
+    return new TextDecoder().decode(this.body);
   }
 
   async json(): Promise<unknown> {
@@ -83,6 +84,7 @@ export const fetchOffThread: FetchFunction = async (url, init = {}) => {
   signal?.throwIfAborted();
   // A text body (every call but a file upload) is posted to the thread at once, before this function first waits.
   const body = init.body instanceof FormData ? await partsOf(init.body) : init.body;
+  signal?.throwIfAborted();
   const call: FetchCall = { kind: 'fetch', url: String(url), method: init.method, headers: init.headers, body, redirect: init.redirect };
   const { id, result } = fetcher.call<FetchAnswer>(call);
   if (!signal) return new AnswerResponse(await result);

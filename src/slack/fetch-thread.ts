@@ -36,9 +36,10 @@ function formOf(parts: FormPart[]): FormData {
 
 /** fetch says only "fetch failed"; what failed (a refused connection, a reset) is in its cause, and the logs want it. */
 function describe(error: unknown): string {
-  const { message, cause } = error as Error & { cause?: { message?: string; code?: string } };
-  const detail = cause?.message ?? cause?.code;
-  return detail && !message.includes(detail) ? `${message}: ${detail}` : (message ?? String(error));
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { message?: unknown; code?: unknown } | undefined;
+  const detail = typeof cause?.message === 'string' ? cause.message : typeof cause?.code === 'string' ? cause.code : undefined;
+  return detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message;
 }
 
 async function send(call: FetchCall, signal: AbortSignal): Promise<FetchAnswer> {
