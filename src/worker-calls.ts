@@ -99,6 +99,24 @@ export class WorkerCalls<Request extends object, Progress = never> {
     this.running?.worker.post(message);
   }
 
+  /**
+   * Tells the worker to abort call `id` once `signal` aborts (at once if it has), and calls `onAbort` then; the worker
+   * answers the call as aborted (CallAborts on its side). Returns what stops listening, for when the call has ended.
+   */
+  abortOn(id: number, signal: AbortSignal | undefined, onAbort?: () => void): () => void {
+    if (!signal) return () => {};
+    const abort = () => {
+      this.tell({ kind: 'abort', id });
+      onAbort?.();
+    };
+    if (signal.aborted) {
+      abort();
+      return () => {};
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    return () => signal.removeEventListener('abort', abort);
+  }
+
   /** Ends the running worker; the calls it had are rejected (WorkerGone) before this resolves. The next call starts another. */
   async stop(): Promise<void> {
     await this.running?.worker.terminate();

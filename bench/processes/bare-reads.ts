@@ -1,15 +1,12 @@
 // The floor for scenario 1's diagnosis: a bare @duckdb/node-api script that opens the file read-only, runs SELECT 1 and
 // reads every table in full the same way the diagnosis does. Prints {ms, peakRssMiB} as JSON.
-// Argv: file [memory_limit] [threads]; with a memory_limit its buffers come from a pool of that size, as the bot's do.
+// Argv: file [memory_limit] [threads]: with either, DuckDB is capped as the bot caps its reads (readOnlyOptions).
 import { DuckDBInstance } from '@duckdb/node-api';
+import { readOnlyOptions } from '../../src/duckdb/open.js';
 
 const [file, memoryLimit, threads] = process.argv.slice(2) as [string, string | undefined, string | undefined];
 const started = performance.now();
-const instance = await DuckDBInstance.create(file, {
-  access_mode: 'READ_ONLY',
-  ...(memoryLimit ? { memory_limit: memoryLimit, block_allocator_memory: memoryLimit } : {}),
-  ...(threads ? { threads } : {}),
-});
+const instance = await DuckDBInstance.create(file, readOnlyOptions({ memoryLimit: memoryLimit || undefined, threads: threads ? Number(threads) : undefined }));
 const connection = await instance.connect();
 await connection.run('SELECT 1');
 const listing = await connection.runAndReadAll(

@@ -36,12 +36,10 @@ export function probeOpenOffThread(file: string): Promise<OpenResult> {
 /** scanTables, on the reader thread; progress and an abort cross over as messages. */
 export async function scanTablesOffThread(file: string, options: ScanOptions): Promise<ScanResult> {
   const { id, result } = reader.call<ScanResult>({ kind: 'scan', file, timeoutMs: options.timeoutMs }, options.onProgress);
-  const abort = () => reader.tell({ kind: 'abort', id });
-  if (options.signal?.aborted) abort();
-  options.signal?.addEventListener('abort', abort, { once: true });
+  const stopListening = reader.abortOn(id, options.signal);
   try {
     return await result;
   } finally {
-    options.signal?.removeEventListener('abort', abort);
+    stopListening();
   }
 }

@@ -39,9 +39,9 @@ export function readOnlyLimits(): ReadOnlyLimits {
  */
 export const noExtensions = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
-/** `caps`: a read-only open's caps; by default the ones set on this thread. */
-export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
-  const readOnly: Record<string, string> = {
+/** DuckDB's options for a read-only open with `caps` (the bench's bare reads use them too, to read alike). */
+export function readOnlyOptions(caps: ReadOnlyLimits): Record<string, string> {
+  return {
     access_mode: 'READ_ONLY',
     ...noExtensions,
     // Buffers come from a pool of the cap's size, reused block for block: through the general allocator, a full read
@@ -49,7 +49,11 @@ export async function openDatabase(location: string, writable: boolean, caps: Re
     ...(caps.memoryLimit ? { memory_limit: caps.memoryLimit, block_allocator_memory: caps.memoryLimit } : {}),
     ...(caps.threads ? { threads: String(caps.threads) } : {}),
   };
-  const instance = await DuckDBInstance.create(location, writable ? {} : readOnly);
+}
+
+/** `caps`: a read-only open's caps; by default the ones set on this thread. */
+export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
+  const instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions(caps));
   try {
     const connection = await instance.connect();
     return {

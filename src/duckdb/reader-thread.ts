@@ -1,5 +1,6 @@
 // The worker side of off-thread.ts: runs read-only probes and full-table reads of DuckDB files on this thread.
 import { parentPort, workerData } from 'node:worker_threads';
+import { CallAborts } from '../call-aborts.js';
 import { lowerThreadPriority } from '../process/niceness.js';
 import { limitReadOnly } from './open.js';
 import type { ReaderLimits } from './off-thread.js';
@@ -14,11 +15,11 @@ const { niceness, ...limits } = workerData as ReaderLimits;
 // by the open, which runs on libuv's pool, so they keep the bot's priority.
 lowerThreadPriority(niceness ?? 0);
 limitReadOnly(limits);
-const aborts = new Map<number, AbortController>();
+const aborts = new CallAborts();
 
 parentPort?.on('message', (request: ReaderRequest) => {
   if (request.kind === 'abort') {
-    aborts.get(request.id)?.abort();
+    aborts.abort(request.id);
     return;
   }
   const reply = (result: unknown) => parentPort?.postMessage({ id: request.id, result });
@@ -27,13 +28,11 @@ parentPort?.on('message', (request: ReaderRequest) => {
     probeOpen(request.file).then(reply, fail);
     return;
   }
-  const controller = new AbortController();
-  aborts.set(request.id, controller);
   scanTables(request.file, {
     timeoutMs: request.timeoutMs,
-    signal: controller.signal,
+    signal: aborts.begin(request.id),
     onProgress: (progress) => parentPort?.postMessage({ id: request.id, progress }),
   })
     .then(reply, fail)
-    .finally(() => aborts.delete(request.id));
+    .finally(() => aborts.end(request.id));
 });

@@ -1,5 +1,6 @@
 // The host process of off-thread-runner.ts: starts commands (runCommand) from this small process, so the fork that
 // starts each one copies this process and not the bot (see host-process.ts).
+import { CallAborts } from '../call-aborts.js';
 import { createRedactor } from '../redact.js';
 import { serveHost } from '../host-side.js';
 import { lowerThreadPriority } from './niceness.js';
@@ -26,7 +27,7 @@ serveHost((data, channel) => {
   const redact = createRedactor(secrets);
   // The commands started here inherit this process's priority (DATABOX_WORK_NICENESS).
   lowerThreadPriority(niceness);
-  const aborts = new Map<number, AbortController>();
+  const aborts = new CallAborts();
   // Output sent and not yet written to the channel: past a limit the command's output waits (run-command.ts), so a
   // command printing faster than the bot takes it in is slowed down instead of filling this process's memory.
   let unsentChars = 0;
@@ -52,17 +53,15 @@ serveHost((data, channel) => {
   const onMessage = (message: unknown) => {
     const call = message as CommandMessage;
     if (call.kind === 'abort') {
-      aborts.get(call.id)?.abort();
+      aborts.abort(call.id);
       return;
     }
     const { id, request } = call;
-    const controller = new AbortController();
-    aborts.set(id, controller);
     const { redact: redacted, streamOutput, environment, ...rest } = request;
     runCommand({
       ...rest,
       baseEnvironment: environment,
-      signal: controller.signal,
+      signal: aborts.begin(id),
       redact: redacted ? redact : undefined,
       onStart: (pid) => {
         running.set(id, pid);
@@ -75,7 +74,7 @@ serveHost((data, channel) => {
         (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
       )
       .finally(() => {
-        aborts.delete(id);
+        aborts.end(id);
         running.delete(id);
       });
   };

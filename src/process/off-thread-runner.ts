@@ -50,9 +50,7 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
         if (typeof consumed?.then === 'function') consumed.then(undefined, () => {});
       }
     });
-    const abort = () => host.tell({ kind: 'abort', id });
-    if (signal?.aborted) abort();
-    signal?.addEventListener('abort', abort, { once: true });
+    const stopListening = host.abortOn(id, signal);
     try {
       return await result;
     } catch (error) {
@@ -61,7 +59,7 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       killTree(pid, 'SIGKILL');
       throw new Error(`${error.message}; the command it was running (${request.argv[0]}) was stopped`);
     } finally {
-      signal?.removeEventListener('abort', abort);
+      stopListening();
     }
   };
   return Object.assign(run, { startHost: () => host.start(), stopHost: () => host.stop() });

@@ -1,6 +1,7 @@
 // The worker side of fetch-off-thread.ts: makes the Web API client's HTTP requests (and Bolt's response_url posts) on
 // this thread, with its own pool of kept-alive connections, and answers each with the whole response.
 import { parentPort } from 'node:worker_threads';
+import { CallAborts } from '../call-aborts.js';
 
 /** A multipart body's part: a field, or a file's bytes (FormData cannot cross threads; its parts can). */
 export type FormPart = { name: string; value: string } | { name: string; bytes: ArrayBuffer; filename: string; type: string };
@@ -54,19 +55,17 @@ async function send(call: FetchCall, signal: AbortSignal): Promise<FetchAnswer> 
   };
 }
 
-const aborts = new Map<number, AbortController>();
+const aborts = new CallAborts();
 
 parentPort?.on('message', (request: FetchRequest) => {
   if (request.kind === 'abort') {
-    aborts.get(request.id)?.abort();
+    aborts.abort(request.id);
     return;
   }
-  const controller = new AbortController();
-  aborts.set(request.id, controller);
-  send(request, controller.signal)
+  send(request, aborts.begin(request.id))
     .then(
       (result) => parentPort?.postMessage({ id: request.id, result }, [result.body]),
       (error: unknown) => parentPort?.postMessage({ id: request.id, error: describe(error) }),
     )
-    .finally(() => aborts.delete(request.id));
+    .finally(() => aborts.end(request.id));
 });

@@ -30,6 +30,11 @@ const server = http.createServer((req, res) => {
       held.push(req);
       return;
     }
+    if (req.url === '/bom') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"ok":true}')]));
+      return;
+    }
     res.writeHead(201, 'Made', { 'Content-Type': 'application/json', 'X-OAuth-Scopes': 'chat:write,files:write' });
     res.end(JSON.stringify({ ok: true, echoed: Buffer.concat(chunks).toString() }));
   });
@@ -66,6 +71,12 @@ describe('fetchOffThread', { timeout: 30_000 }, () => {
     expect(response.headers.get('Content-Type')).toBe('application/json');
     expect(Object.fromEntries(response.headers.entries())['x-oauth-scopes']).toBe('chat:write,files:write');
     expect(await response.json()).toEqual({ ok: true, echoed: 'channel=C1&text=h%C3%A9llo' });
+  });
+
+  it('reads a body as fetch does: UTF-8, a byte order mark dropped', async () => {
+    const response = await fetchOffThread(`${base}/bom`, { method: 'POST' });
+    expect(await response.text()).toBe('{"ok":true}');
+    expect(new Uint8Array(await response.arrayBuffer())[0], 'the bytes as they came').toBe(0xef);
   });
 
   it('sends a multipart body (a file upload) with its file name and bytes', async () => {
