@@ -21,7 +21,6 @@ import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
-import { startFetchThread } from './slack/fetch-off-thread.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
@@ -178,8 +177,6 @@ export function createBot(options: BotOptions): Bot {
     outbox,
     reporter,
     async start(port?: number) {
-      // Every call to Slack goes through it, the first (auth.test) among them.
-      startFetchThread();
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();

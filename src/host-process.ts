@@ -3,11 +3,10 @@
 // many threads) copied its page tables and then made every page it wrote fault and flush the other core's TLB, which
 // held up Slack's acks for milliseconds at a time while a command started. The host is small, forked once, and forks instead.
 import { fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import type { Endpoint } from './worker-calls.js';
-import { onlyOnce } from './worker-thread.js';
+import { onlyOnce, tsxUrl } from './worker-thread.js';
 
 /** How long a host asked to stop may take before it is killed. */
 const stopGraceMs = 5_000;
@@ -34,10 +33,9 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
   const name = entry.replace(/-/g, ' ');
   const fromSource = callerUrl.endsWith('.ts');
   const module = fileURLToPath(new URL(`./${entry}.${fromSource ? 'ts' : 'js'}`, callerUrl));
-  const tsxLoader = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/tsx/dist/loader.mjs')).href;
   const child = fork(module, [], {
     // Not this process's flags (a profiler, an inspector, NODE_OPTIONS): a plain Node process, with tsx for sources.
-    execArgv: [...(fromSource ? ['--import', tsxLoader] : []), ...(options.nodeFlags ?? [])],
+    execArgv: [...(fromSource ? ['--import', tsxUrl('dist/loader.mjs')] : []), ...(options.nodeFlags ?? [])],
     env: Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== 'NODE_OPTIONS')),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

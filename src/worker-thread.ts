@@ -5,13 +5,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Endpoint } from './worker-calls.js';
 
+/** A file of the project's tsx, as a URL to import (workers and host processes run from sources register it). */
+export function tsxUrl(file: string): string {
+  return pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/tsx', file)).href;
+}
+
 /** `entry` is the worker module's name beside `callerUrl` (its import.meta.url), without extension. */
 export function startWorkerThread(callerUrl: string, entry: string, workerData: unknown, gone: (error: Error) => void): Worker {
   let worker: Worker;
   // process.env is shared, not copied: what the worker starts sees the environment as it is now.
   const options: WorkerOptions = { workerData, env: SHARE_ENV };
   if (callerUrl.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../node_modules/tsx/dist/esm/api/index.mjs')).href;
+    const tsxApi = tsxUrl('dist/esm/api/index.mjs');
     const module = new URL(`./${entry}.ts`, callerUrl).href;
     const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); });`;
     worker = new Worker(boot, { eval: true, ...options });

@@ -27,11 +27,21 @@ function nodeFlags(script: string): string[] {
   return [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 }
 
+/** The environment a bench process is started with: the bench's own, with `env` over it. */
+export function childEnv(env: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...env };
+}
+
+/** Where a bench process takes Slack's signed requests. */
+export function eventsUrl(child: Child): string {
+  return `http://127.0.0.1:${child.port}/slack/events`;
+}
+
 export async function startChild(script: string, env: Record<string, string>): Promise<Child> {
   const started = performance.now();
   const child = fork(path.join(projectRoot, 'bench', 'processes', script), [], {
     execArgv: ['--import', tsxLoader, ...nodeFlags(script)],
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', process.env.BENCH_NODE_FLAGS ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -118,17 +128,22 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** A /proc/<pid>/status field in MiB, of the process and of each of its direct children, added up. */
+function withChildren(pid: number, field: string): number {
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + statusField(each, field), 0);
+}
+
 /**
  * Resident memory now, in MiB: the process and its direct children (the bot's command host; the commands it starts are
  * the host's children, and not counted).
  */
 export function rssMiB(pid: number): number {
-  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + statusField(each, 'VmRSS'), 0);
+  return withChildren(pid, 'VmRSS');
 }
 
 /** The peak resident memory since the last reset, in MiB, of the process and of each direct child, added up. */
 export function peakRssMiB(pid: number): number {
-  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + statusField(each, 'VmHWM'), 0);
+  return withChildren(pid, 'VmHWM');
 }
 
 /** Resets the peaks (Linux: writing 5 to clear_refs), so the next peak belongs to what follows. */

@@ -3,9 +3,9 @@
 // command limit (reported); also the CPU time per ack, start-up time and idle memory beside the bare app's.
 import { createHealthyDatabase } from '../../test/helpers/databox-checkout.js';
 import { openStage } from '../lib/bot-setup.js';
-import { cpuMs, rssMiB, startChild, type Child } from '../lib/child.js';
+import { cpuMs, eventsUrl, rssMiB, startChild, type Child } from '../lib/child.js';
 import { ratioFigure, type BenchContext } from '../lib/figures.js';
-import { sendCommands } from '../lib/load.js';
+import { sendCommands, warmUp } from '../lib/load.js';
 import { latency } from '../lib/stats.js';
 
 export const maxAckMs = 3_000;
@@ -26,7 +26,6 @@ interface Sides {
 
 /** One figure's requests, in alternating rounds to the bare app and the bot, so both meet the same drift of a shared machine. */
 async function alternate(bare: Child, bot: Child, text: string, total: number, concurrency: number, responseUrl: string): Promise<Sides> {
-  const url = (child: Child) => `http://127.0.0.1:${child.port}/slack/events`;
   const sides: Sides = { floor: [], own: [], floorCpuMs: 0, ownCpuMs: 0 };
   const perRound = Math.ceil(total / rounds);
   const cpuOf = (child: Child) => cpuMs(child.process.pid as number);
@@ -34,12 +33,12 @@ async function alternate(bare: Child, bot: Child, text: string, total: number, c
     const turns = [
       async () => {
         const cpu = cpuOf(bare);
-        sides.floor.push(...(await sendCommands(url(bare), text, perRound, concurrency, responseUrl)));
+        sides.floor.push(...(await sendCommands(eventsUrl(bare), text, perRound, concurrency, responseUrl)));
         sides.floorCpuMs += cpuOf(bare) - cpu;
       },
       async () => {
         const cpu = cpuOf(bot);
-        sides.own.push(...(await sendCommands(url(bot), text, perRound, concurrency, responseUrl)));
+        sides.own.push(...(await sendCommands(eventsUrl(bot), text, perRound, concurrency, responseUrl)));
         await bot.idle();
         sides.ownCpuMs += cpuOf(bot) - cpu;
       },
@@ -47,15 +46,6 @@ async function alternate(bare: Child, bot: Child, text: string, total: number, c
     for (const turn of round % 2 === 0 ? turns : turns.reverse()) await turn();
   }
   return { ...sides, floorCpuMs: sides.floorCpuMs / sides.floor.length, ownCpuMs: sides.ownCpuMs / sides.own.length };
-}
-
-/**
- * Unmeasured `help` acks from 50 senders: the connections the figures reuse are opened here, not in a figure's first
- * round, where the first request on each of 50 new connections took 150–400 ms in both apps and alone made the p99;
- * and both apps' code is warm before either is measured.
- */
-async function warmUp(child: Child, responseUrl: string): Promise<void> {
-  await sendCommands(`http://127.0.0.1:${child.port}/slack/events`, 'help', 500, 50, responseUrl);
 }
 
 function senders(concurrency: number): string {
@@ -75,8 +65,8 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
     ctx.figures.push(ratioFigure('start-up to ready (floor: bare Bolt app)', bot.readyMs, bare.readyMs, 'ms'));
     ctx.figures.push(ratioFigure('idle RSS, the bot with its command host (floor: bare Bolt app)', rssMiB(bot.process.pid as number), rssMiB(bare.process.pid as number), 'MiB'));
     const responseUrl = stage.slack.responseUrl();
-    await warmUp(bare, responseUrl);
-    await warmUp(bot, responseUrl);
+    await warmUp(eventsUrl(bare), ctx.sizes.requests / 4, responseUrl);
+    await warmUp(eventsUrl(bot), ctx.sizes.requests / 4, responseUrl);
     const texts = (process.env.BENCH_ACK_TEXTS ?? 'help,diagnose duckdb').split(',');
     // The bot as configured by default: past 10 commands in 5 minutes, one person's diagnose is answered with the
     // per-person limit's refusal, so most of one sender's 2,000 measure that answer.
@@ -100,7 +90,7 @@ export async function benchAcks(ctx: BenchContext): Promise<void> {
       const unlimited = await startChild('bot.ts', { ...stage.env, DATABOX_USER_COMMAND_LIMIT: '100000/1h' });
       bot = unlimited;
       await settle(2_000);
-      await warmUp(unlimited, responseUrl);
+      await warmUp(eventsUrl(unlimited), ctx.sizes.requests / 4, responseUrl);
       for (const concurrency of [1, 50]) {
         ctx.log(`acks: /databox ${diagnose}, ${ctx.sizes.requests} requests from ${senders(concurrency)}, no per-person limit`);
         const times = await alternate(bare, unlimited, diagnose, ctx.sizes.requests, concurrency, responseUrl);

@@ -9,10 +9,10 @@ import { postSigned, slashCommandBody } from '../../test/helpers/signed-request.
 import { loadConfig } from '../../src/config.js';
 import type { ReadOnlyLimits } from '../../src/duckdb/open.js';
 import { openStage, type Stage } from '../lib/bot-setup.js';
-import { peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
+import { childEnv, eventsUrl, peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
 import { createScenario1Database } from '../lib/data.js';
 import { ratioFigure, type BenchContext } from '../lib/figures.js';
-import { sendCommands } from '../lib/load.js';
+import { sendCommands, warmUp } from '../lib/load.js';
 import { latency, median } from '../lib/stats.js';
 import { maxAckMs } from './acks.js';
 
@@ -42,7 +42,7 @@ async function diagnoseOnce(stage: Stage, bot: Child): Promise<{ ms: number; com
   const verdicts = () => stage.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Verdict:'));
   const before = verdicts().length;
   const started = Date.now();
-  await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
+  await postSigned(eventsUrl(bot), slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
   await waitFor('the verdict', () => verdicts().length > before, 30 * 60_000);
   const ms = (verdicts().at(-1)?.at as number) - started;
   const records = stage.journal();
@@ -62,7 +62,7 @@ async function measureFile(ctx: BenchContext, file: string, label: string, bare:
   try {
     // The caps the bot's diagnosis reads with (DATABOX_DUCKDB_MEMORY_LIMIT, DATABOX_DUCKDB_THREADS), from the
     // environment the bot is started with (startChild's).
-    const config = loadConfig({ ...process.env, ...stage.env });
+    const config = loadConfig(childEnv(stage.env));
     const botCaps: ReadOnlyLimits = { memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads };
     bareReads(file); // warms the page cache, so both sides read from memory alike
     const bareRuns = [bareReads(file), bareReads(file)];
@@ -93,11 +93,11 @@ async function measureFile(ctx: BenchContext, file: string, label: string, bare:
       met: peak - idle <= 256 + 128,
     });
     ctx.log(`scenario 1 (${label}): acks while the full read runs`);
-    const botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
-    const bareUrl = `http://127.0.0.1:${bare.port}/slack/events`;
+    const botUrl = eventsUrl(bot);
+    const bareUrl = eventsUrl(bare);
     const responseUrl = stage.slack.responseUrl();
     const half = ctx.sizes.requests / 2;
-    await warmUp(botUrl, ctx, responseUrl);
+    await warmUp(botUrl, ctx.sizes.requests / 4, responseUrl);
     // The floor: the idle bare app, half its requests just before the read and half just after, so it meets the same
     // drift of a shared machine as the bot's acks between them.
     const floorTimes = await sendCommands(bareUrl, 'help', half, 50, responseUrl);
@@ -123,16 +123,11 @@ async function measureFile(ctx: BenchContext, file: string, label: string, bare:
   }
 }
 
-/** Acks to a fresh process first, so neither side's p99 is its first, unoptimised requests (the acks phase sends 1 sender's first). */
-async function warmUp(url: string, ctx: BenchContext, responseUrl: string): Promise<void> {
-  await sendCommands(url, 'help', ctx.sizes.requests / 4, 50, responseUrl);
-}
-
 /** The bare Bolt app whose idle acks are the floor of the acks during the full reads, warmed up like the bot. */
 async function startBareBolt(ctx: BenchContext, stage: Stage): Promise<Child> {
   const bare = await startChild('bare-bolt.ts', stage.env);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  await warmUp(`http://127.0.0.1:${bare.port}/slack/events`, ctx, stage.slack.responseUrl());
+  await warmUp(eventsUrl(bare), ctx.sizes.requests / 4, stage.slack.responseUrl());
   return bare;
 }
 

@@ -4,7 +4,7 @@ import { writeGarbage } from '../../test/helpers/databox-checkout.js';
 import { blockActionBody, postSigned, slashCommandBody } from '../../test/helpers/signed-request.js';
 import type { ApiCall } from '../../test/helpers/slack-stand-in.js';
 import { openStage, type Stage } from '../lib/bot-setup.js';
-import { peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
+import { eventsUrl, peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
 import type { BenchContext } from '../lib/figures.js';
 import { median } from '../lib/stats.js';
 
@@ -20,7 +20,7 @@ interface Button {
 
 async function click(stage: Stage, bot: Child, button: Button, user: string): Promise<void> {
   const body = blockActionBody({ ...button, user, messageTs: button.ts, responseUrl: stage.slack.responseUrl('action') });
-  const { status } = await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, body);
+  const { status } = await postSigned(eventsUrl(bot), body);
   if (status !== 200) throw new Error(`a click answered ${status}`);
 }
 
@@ -37,7 +37,7 @@ async function planPathA(stage: Stage, bot: Child): Promise<Button> {
   writeGarbage(stage.checkout.databasePath);
   const approvesBefore = stage.slack.buttons('approve_plan').length;
   const pathsBefore = stage.slack.buttons('choose_path_a').length;
-  await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
+  await postSigned(eventsUrl(bot), slashCommandBody('diagnose duckdb', { response_url: stage.slack.responseUrl() }));
   await waitFor('the verdict', () => stage.slack.buttons('choose_path_a').length > pathsBefore);
   await click(stage, bot, stage.slack.buttons('choose_path_a').at(-1) as Button, 'U0OPERATOR');
   await waitFor('the plan', () => stage.slack.buttons('approve_plan').length > approvesBefore);

@@ -9,12 +9,8 @@ type FetchRequestInit = NonNullable<Parameters<FetchFunction>[1]>;
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 type FetchHeaders = FetchResponse['headers'];
 
+// Started by the first call to Slack, the bot's auth.test as it starts; idle, it does not keep the process alive.
 const fetcher = new WorkerCalls<FetchCall>(import.meta.url, 'fetch-thread', () => undefined);
-
-/** Starts the fetch thread now (it does not keep the process alive), so the first call to Slack does not wait for it. */
-export function startFetchThread(): void {
-  fetcher.start();
-}
 
 /** A response's headers, looked up as fetch's are: by name, whatever its case. */
 class AnswerHeaders implements FetchHeaders {
