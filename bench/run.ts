@@ -11,6 +11,7 @@ import { benchJournal } from './phases/journal.js';
 import { benchDayCounts } from './phases/day-counts.js';
 import { benchScenario1 } from './phases/scenario1.js';
 import { benchSteps } from './phases/steps.js';
+import { buildProcesses } from './lib/child.js';
 import type { BenchContext, Figure } from './lib/figures.js';
 
 const small = process.env.BENCH_SIZE === 'small';
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
   const wanted = process.env.BENCH_PHASES?.split(',').map((p) => p.trim()) ?? Object.keys(phases);
   const save = () =>
     fs.writeFileSync(file, `${JSON.stringify({ started: started.toISOString(), commit, size: small ? 'small' : 'full', phases: wanted, machine: machineFacts(loadBefore), figures, notes }, null, 2)}\n`);
+  ctx.log('building the bot, the bare Bolt app and the bare reads to dist/');
+  buildProcesses();
   try {
     for (const [name, phase] of Object.entries(phases)) {
       if (!wanted.includes(name)) continue;

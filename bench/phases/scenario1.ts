@@ -4,25 +4,21 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { postSigned, slashCommandBody } from '../../test/helpers/signed-request.js';
 import { loadConfig } from '../../src/config.js';
 import type { ReadOnlyLimits } from '../../src/duckdb/open.js';
 import { openStage, type Stage } from '../lib/bot-setup.js';
-import { childEnv, eventsUrl, peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
+import { builtProcess, childEnv, eventsUrl, peakRssMiB, resetPeak, rssMiB, startChild, type Child } from '../lib/child.js';
 import { createScenario1Database } from '../lib/data.js';
 import { ratioFigure, type BenchContext } from '../lib/figures.js';
 import { sendCommands, warmUp } from '../lib/load.js';
 import { latency, median } from '../lib/stats.js';
 import { maxAckMs } from './acks.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-
 /** `caps`: none (DuckDB's defaults), or the caps the bot's reads run with. */
 function bareReads(file: string, caps: ReadOnlyLimits = {}): { ms: number; peakRssMiB: number } {
   const args = [caps.memoryLimit ?? '', caps.threads ? String(caps.threads) : ''];
-  const out = execFileSync(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'bench', 'processes', 'bare-reads.ts'), file, ...args], {
+  const out = execFileSync(process.execPath, [builtProcess('bare-reads.ts'), file, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
