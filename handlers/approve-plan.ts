@@ -3,10 +3,9 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { clickerOf } from '../src/slack/access.js';
 import { saidInSlack } from '../src/slack/mentions.js';
 
 export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -26,12 +25,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            const access = await deps.access.mayApprove(clickerOf(body));
-            if (!access.ok) {
-              deps.service.refuseDecision(runId, body.user.id, access.reason);
-              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
-              return;
-            }
+            if (!(await mayDecide(deps, client, body, runId, audience))) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

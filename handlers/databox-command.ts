@@ -4,6 +4,7 @@ import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
+import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
@@ -47,6 +48,20 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
       await ack({ response_type: 'ephemeral', text: `${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
       record();
+      return;
+    }
+    if (cmd.verb === 'unlock') {
+      await ack();
+      record();
+      // Checked now, so a wrong id or a plan that holds nothing is answered at once; the request goes in the channel,
+      // where a second person approves it with its button. Nothing changes before that.
+      try {
+        await deps.access.requireRequester(command.user_id);
+        const run = deps.service.unlockable(cmd.run);
+        await respond({ response_type: 'in_channel', replace_original: false, ...unlockRequestMessage(run, command.user_id) });
+      } catch (error) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock' }) });
+      }
       return;
     }
     if (cmd.verb === 'postmortem') {
@@ -161,6 +176,7 @@ function helpText(deps: HandlerDeps): string {
     `\`\`\`${escapeMrkdwn(usage(deps.catalog))}\`\`\``,
     `*Scenarios*\n${scenarios}`,
     'Each incident gets one message in the channel; everything after it goes into its thread.',
+    '`unlock <run-id>` frees a database held by a plan whose process is gone for good, once a second person approves.',
   ].join('\n');
 }
 

@@ -11,6 +11,7 @@ import type { WatchService } from '../src/watchers/watch-service.js';
 import type { WorkQueue } from '../src/work-queue.js';
 import { registerAppError } from './app-error.js';
 import { registerApprovePlan } from './approve-plan.js';
+import { registerApproveUnlock } from './approve-unlock.js';
 import { registerChoosePath } from './choose-path.js';
 import { registerOpenFollowUp } from './open-follow-up.js';
 import { registerOpenFromAlert } from './open-from-alert.js';
@@ -53,6 +54,7 @@ export function register(app: App, deps: HandlerDeps): void {
   registerPathParametersModal(routes, deps);
   registerApprovePlan(routes, deps);
   registerRejectPlan(routes, deps);
+  registerApproveUnlock(routes, deps);
   registerRequestRollback(routes, deps);
   registerRollbackParametersModal(routes, deps);
   registerWritePostmortem(routes, deps);

@@ -5,18 +5,19 @@ import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton } from '../src/slack/button-value.js';
+import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, unlockButton } from '../src/slack/button-value.js';
 import type { HandlerDeps } from './index.js';
 
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
 const ownActions = new RegExp(
-  `^(${[actionIds.approve, actionIds.reject, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
+  `^(${[actionIds.approve, actionIds.reject, actionIds.approveUnlock, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
 );
 
 /** The shape of the value each of the bot's buttons carries. */
 const valueShapes: Record<string, z.ZodType | RegExp> = {
   [actionIds.approve]: planButton,
   [actionIds.reject]: planButton,
+  [actionIds.approveUnlock]: unlockButton,
   [actionIds.choosePath]: pathButton,
   [actionIds.rollback]: rollbackButton,
   [actionIds.postmortem]: incidentIdPattern,

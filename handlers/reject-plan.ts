@@ -4,9 +4,8 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { saidInSlack } from '../src/slack/mentions.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { clickerOf } from '../src/slack/access.js';
+import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -22,14 +21,7 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
         async () => {
           try {
             // Withdrawing one's own plan is always allowed; rejecting someone else's needs what approving needs.
-            if (deps.service.run(runId).requestedBy !== body.user.id) {
-              const access = await deps.access.mayApprove(clickerOf(body));
-              if (!access.ok) {
-                deps.service.refuseDecision(runId, body.user.id, access.reason);
-                await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(access.reason)}`);
-                return;
-              }
-            }
+            if (deps.service.run(runId).requestedBy !== body.user.id && !(await mayDecide(deps, client, body, runId, audience))) return;
             const decision = deps.service.reject(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

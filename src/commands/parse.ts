@@ -10,13 +10,16 @@ export type Command =
   | { verb: 'diagnose'; scenario: string; params: Record<string, string>; incident?: string }
   | { verb: 'validate'; scenario: string; params: Record<string, string>; incident?: string }
   | { verb: 'recover'; scenario: string; path: string; params: Record<string, string>; incident?: string }
-  | { verb: 'postmortem'; incident: string };
+  | { verb: 'postmortem'; incident: string }
+  | { verb: 'unlock'; run: string };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
 
 export const maxCommandLength = 1_000;
-const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem'] as const;
+const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem', 'unlock'] as const;
 export const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
+/** A plan's id: its incident's and its number in it. */
+export const runIdPattern = /^dbx-\d{8}-[0-9a-f]{4}\/\d{1,4}$/;
 /** Never needed in a parameter value, and dangerous if a tool down the line (a Taskfile, say) hands the value to a shell. */
 const shellMetacharacters = /[`$;|&<>]/;
 const shellMetacharacterList = '` $ ; | & < >';
@@ -43,6 +46,7 @@ export function usage(catalog: ScenarioCatalog, verb?: string): string {
     validate: `/databox validate ${scenarios} [key=value …] [incident=<id>]`,
     status: '/databox status',
     postmortem: '/databox postmortem <incident-id>',
+    unlock: '/databox unlock <run-id>',
   };
   if (verb && verb in lines) return `Usage: ${lines[verb]}`;
   return ['Usage:', ...Object.values(lines).map((line) => `  ${line}`)].join('\n');
@@ -96,6 +100,13 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(verb)}"`);
   if (verb === 'status') {
     return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
+  }
+  if (verb === 'unlock') {
+    const [run, ...extra] = rest;
+    if (!run) return fail('which plan? Give its run id, shown on its message (dbx-20260420-3fa2/2)', verb);
+    if (!runIdPattern.test(run)) return fail(`"${clip(run)}" is not a run id (they look like dbx-20260420-3fa2/2)`, verb);
+    if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the run id`, verb);
+    return { ok: true, command: { verb: 'unlock', run } };
   }
   if (verb === 'postmortem') {
     const [incident, ...extra] = rest;

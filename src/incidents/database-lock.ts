@@ -12,6 +12,8 @@ export function refuseIfLocked(state: IncidentState, lockKey: string, except?: s
       ...said`refused: ${path.basename(lockKey)} is held by plan ${holder.id} (${holder.title}), requested by ${person(holder.requestedBy)}`,
       ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
       `, which is ${holder.status}. One mutating plan per database at a time.`,
+      // Said where it is met: a plan whose process is gone for good holds the database until someone unlocks it.
+      ` If the process running it is gone for good, \`unlock ${holder.id}\` clears it with a second person's approval.`,
     ]);
   }
 }

@@ -30,7 +30,7 @@ import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-of
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
-import { unlockRun } from './unlock.js';
+import { unlockableRun, unlockRun } from './unlock.js';
 import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface ServiceDeps {
@@ -550,6 +550,19 @@ export class IncidentService {
   /** Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts). */
   unlock(runId: string, requester: string, approver: string): Run {
     return unlockRun(this.deps, runId, requester, approver);
+  }
+
+  /** The run if it may be unlocked now (see unlock.ts), else a user error saying why: asked before a second person is. */
+  unlockable(runId: string): Run {
+    return unlockableRun(this.deps, runId);
+  }
+
+  /** Unlocks from Slack: the run's message then shows it interrupted, and a rollback is offered if it changed something. */
+  async unlockAndReport(runId: string, requester: string, approver: string): Promise<Run> {
+    const unlocked = this.unlock(runId, requester, approver);
+    await this.safely(() => this.reporter.runFinished(this.incident(unlocked.incidentId), unlocked));
+    await this.offerRollbackIfChanged(unlocked);
+    return unlocked;
   }
 
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */

@@ -16,14 +16,12 @@ export interface UnlockDeps {
 }
 
 /**
- * Unlocks `runId`: it ends as interrupted, with who asked and who approved. A run whose process is provably still
- * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
- * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
+ * The run `runId` as the journal has it now, if it may be unlocked: it holds its database (running or approved) and is
+ * not provably still running on this host. Otherwise a user error that says why.
  */
-export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string): Run {
-  const { journal, state } = deps;
-  journal.catchUp();
-  const run = state.runs.get(runId);
+export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId: string): Run {
+  deps.journal.catchUp();
+  const run = deps.state.runs.get(runId);
   if (!run) throw new UserError(`no plan "${runId}" is known to the journal`);
   if (run.status !== 'running' && run.status !== 'approved') {
     throw new UserError(`plan ${runId} is ${run.status}: it holds nothing, so there is nothing to unlock`);
@@ -31,6 +29,17 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
   if (run.status === 'running' && run.runner?.start !== undefined && liveness(run.runner) === 'alive') {
     throw new UserError(`plan ${runId} is still running in ${describeIdentity(run.runner)} on this host; stop that process (or let it finish) instead of unlocking it`);
   }
+  return run;
+}
+
+/**
+ * Unlocks `runId`: it ends as interrupted, with who asked and who approved. A run whose process is provably still
+ * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
+ * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
+ */
+export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string): Run {
+  const { journal, state } = deps;
+  const run = unlockableRun(deps, runId);
   const decision = checkUnlock(requester, approver, deps.config);
   if (!decision.ok) throw new UserError([...said`refused: `, ...decision.reason, '; nothing was changed']);
   // Nothing is stopped or settled unless the unlock itself can be recorded.

@@ -24,6 +24,8 @@ export const actionIds = {
   followUp: 'open_follow_up',
   /** A validation follow-up's plan of the same incident (path C, the cleanup): proposes it in the thread. */
   proposeFollowUp: 'propose_follow_up',
+  /** A second person's approval of an unlock asked for with /databox unlock (unlock-message.ts). */
+  approveUnlock: 'approve_unlock',
 } as const;
 
 export const parametersModalId = 'path_parameters_modal';

@@ -23,3 +23,5 @@ export const followUpButton = z.object({
 });
 /** A validation follow-up's plan button: the validation run and which of its offers (the plan is read from the journal). */
 export const planOfferButton = z.object({ run: z.string().max(100), offer: z.number().int().min(0).max(24) });
+/** An unlock's approval: the run and the Slack user who asked for it (the approver must be someone else). */
+export const unlockButton = z.object({ run: z.string().max(100), requester: z.string().regex(/^[UW][A-Z0-9]{2,30}$/) });

@@ -5,7 +5,7 @@ import { limitReadOnly } from '../duckdb/open.js';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { parseCommand, type ScenarioCatalog } from '../commands/parse.js';
+import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, UserError } from '../errors.js';
@@ -53,8 +53,6 @@ export interface ConsoleDeps {
 
 /** A refusal or bad input: shown as one line, exit code 2. */
 class Refusal extends Error {}
-
-const runIdPattern = /^dbx-\d{8}-[0-9a-f]{4}\/\d{1,4}$/;
 
 export function terminalUsage(catalog: ScenarioCatalog): string {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';

@@ -5,12 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planHash } from '../../src/engine/resolve.js';
-import { Journal } from '../../src/journal/journal.js';
 import { verifyLines } from '../../src/journal/record.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { otherContainer, stuckRun } from '../helpers/stuck-run.js';
 
 const checkouts: Checkout[] = [];
 const children: ResultPromise[] = [];
@@ -18,20 +17,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const checkout of checkouts.splice(0)) checkout.remove();
 });
-
-/** A recovery recorded as running in `runner`; returns its run id. */
-function stuckRun(checkout: Checkout, runner: Record<string, unknown>): string {
-  const journal = new Journal(checkout.stateDir);
-  journal.load();
-  const incident = 'dbx-20260420-0b0b';
-  const runId = `${incident}/1`;
-  const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps: [], hash: planHash([], []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
-  journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
-  journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
-  journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
-  journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, ...runner } });
-  return runId;
-}
 
 function setUp(runner: Record<string, unknown>): { checkout: Checkout; runId: string; env: Record<string, string> } {
   const checkout = new Checkout();
@@ -41,7 +26,6 @@ function setUp(runner: Record<string, unknown>): { checkout: Checkout; runId: st
 }
 
 const journalText = (checkout: Checkout) => fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8');
-const otherContainer = { pid: 7, start: '123', boot: bootId(), host: 'databox-bot-7f9c4' };
 
 // Each CLI process takes seconds to start (more on a loaded machine), and some tests start several.
 describe('unlock', { timeout: 180_000 }, () => {

@@ -52,6 +52,9 @@ const malformed: Malformed[] = [
   { text: 'postmortem', error: /^which incident\?/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem 42', error: /^"42" is not an incident id \(they look like dbx-20260420-3fa2\)$/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
+  { text: 'unlock', error: /^which plan\? Give its run id/, usage: '/databox unlock <run-id>' },
+  { text: 'unlock dbx-20260420-3fa2', error: /^"dbx-20260420-3fa2" is not a run id \(they look like dbx-20260420-3fa2\/2\)$/, usage: '/databox unlock <run-id>' },
+  { text: 'unlock dbx-20260420-3fa2/2 now', error: /^unexpected "now" after the run id$/, usage: '/databox unlock <run-id>' },
   { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
 
@@ -77,8 +80,8 @@ describe('malformed commands', () => {
     const known = parseCommand('diagnose', catalog);
     expect(unknown.ok || known.ok).toBe(false);
     if (unknown.ok || known.ok) return;
-    expect(unknown.usage.split('\n')).toHaveLength(7);
-    for (const verb of ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem']) expect(unknown.usage).toContain(`/databox ${verb}`);
+    expect(unknown.usage.split('\n')).toHaveLength(8);
+    for (const verb of ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem', 'unlock']) expect(unknown.usage).toContain(`/databox ${verb}`);
     expect(known.usage).toBe(`Usage: ${diagnoseUsage}`);
   });
 
@@ -131,6 +134,10 @@ describe('good commands', () => {
       ok: true,
       command: { verb: 'postmortem', incident: 'dbx-20260420-3fa2' },
     });
+  });
+
+  it('parses unlock', () => {
+    expect(parseCommand('unlock dbx-20260420-3fa2/12', catalog)).toEqual({ ok: true, command: { verb: 'unlock', run: 'dbx-20260420-3fa2/12' } });
   });
 
   it('splits on tabs, newlines and runs of spaces', () => {

@@ -112,7 +112,7 @@ const value = fc.oneof({ weight: 4, arbitrary: wellFormed }, { weight: 3, arbitr
 const parameterNames = [...new Set([...runbooks.values()].flatMap((rb) => Object.keys(rb.parameters)))];
 const anyKey = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...parameterNames, 'path', 'incident') }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
 const pairOf = (key: fc.Arbitrary<string>) => fc.tuple(key, value, fc.boolean()).map(([k, v, quote]) => (quote ? `${k}="${v}"` : `${k}=${v}`));
-const verb = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('diagnose', 'recover', 'validate') }, { weight: 1, arbitrary: fc.constantFrom('help', 'status', 'postmortem') }, { weight: 1, arbitrary: anyText });
+const verb = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('diagnose', 'recover', 'validate') }, { weight: 1, arbitrary: fc.constantFrom('help', 'status', 'postmortem', 'unlock') }, { weight: 1, arbitrary: anyText });
 const gap = fc.constantFrom(' ', '  ', '\t', '\u00a0');
 /** A value of the right shape for one declared parameter, so that many inputs get as far as a plan. */
 function shapedFor(p: Parameter): fc.Arbitrary<string> {

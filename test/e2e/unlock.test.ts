@@ -1,0 +1,126 @@
+// /databox unlock through the real Bolt app over signed HTTP: a plan left running in another container holds its
+// database until a second person approves the unlock in Slack; the asker cannot approve it, and nothing changes before.
+import os from 'node:os';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bootId, processStartTime } from '../../src/process/identity.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { otherContainer, stuckRun } from '../helpers/stuck-run.js';
+
+blockNetwork();
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+const children: ResultPromise[] = [];
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await closeStandIns(harness, slack, checkout);
+  harness = undefined;
+});
+
+/** What the bot said through the slash command's response URL since `from` (its answers to the command). */
+const answersSince = (from: number) => slack.responses.slice(from).map((r) => r.body);
+const texts = (from: number) => answersSince(from).map((body) => `${body.text ?? ''} ${JSON.stringify(body.blocks ?? '')}`).join('\n');
+
+/** The "Approve unlock" button of the newest request posted in the channel, as Slack would show it. */
+function unlockButton(from: number): { actionId: string; value: string; channel: string; ts: string } | undefined {
+  const request = answersSince(from).filter((body) => body.response_type === 'in_channel' && JSON.stringify(body.blocks ?? []).includes('approve_unlock')).at(-1);
+  const element = request?.blocks?.flatMap((block: any) => block.elements ?? []).find((e: any) => e.action_id === 'approve_unlock');
+  return element ? { actionId: element.action_id, value: element.value, channel: 'C0INCIDENT', ts: '1776700000.000200' } : undefined;
+}
+
+const finishedOf = (runId: string) => journalRecordsOf(checkout).find((r) => r.type === 'run.finished' && r.data.runId === runId);
+
+describe('/databox unlock', () => {
+  it('frees a database held by a plan left running in another container, once someone other than the asker approves', async () => {
+    const runId = stuckRun(checkout, otherContainer);
+    harness = await startBot(checkout, slack);
+
+    // Held: a new recovery of the same database is refused, and the refusal says how a stuck plan is cleared.
+    let from = slack.responses.length;
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    expect(texts(from)).toMatch(new RegExp(`databox.duckdb is held by plan ${runId} .*which is running\\. One mutating plan per database at a time\\. If the process running it is gone for good, \`unlock ${runId}\` clears it with a second person's approval`));
+
+    from = slack.responses.length;
+    const asked = await harness.command(`unlock ${runId}`, operator);
+    expect(asked.status).toBe(200);
+    await slack.waitFor('the unlock request', () => unlockButton(from) !== undefined);
+    expect(texts(from)).toMatch(new RegExp(`<@${operator}> asks to unlock plan \`${runId}\` \\(Path A: Rebuild from raw dlt state\\), left running by PID 7 on host databox-bot-7f9c4`));
+    const button = unlockButton(from)!;
+    expect(JSON.parse(button.value)).toEqual({ run: runId, requester: operator });
+
+    // The asker's own click is refused, on the record, and the plan still holds the database.
+    await harness.click(button, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who asks for it \(<@U0OPERATOR>\)/);
+    expect(finishedOf(runId)).toBeUndefined();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused' && r.data.runId === runId && r.actor === operator)).toHaveLength(1);
+
+    // A teammate's click unlocks it: recorded as interrupted, with both people, and the request's button replaced.
+    const responsesBefore = slack.responses.length;
+    await harness.click(button, teammate);
+    await harness.settle();
+    expect(finishedOf(runId)).toMatchObject({
+      actor: teammate,
+      data: { runId, status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate, was: 'running' } },
+    });
+    const replaced = answersSince(responsesBefore).find((body) => body.replace_original === true);
+    expect(replaced?.text).toBe(`${runId} unlocked by ${teammate}`);
+    expect(JSON.stringify(replaced?.blocks)).toContain(`asked by <@${operator}> and approved by <@${teammate}>; \`databox.duckdb\` can be used again.`);
+    expect(JSON.stringify(replaced?.blocks)).not.toContain('approve_unlock');
+
+    // The database is free: the same recovery is now proposed.
+    await harness.command('recover duckdb path=a', operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+
+    // A second click on the old button finds nothing to unlock.
+    await harness.click(button, 'U0THIRD');
+    await harness.settle();
+    expect(slack.ephemerals('U0THIRD').at(-1)).toContain(`plan ${runId} is interrupted: it holds nothing, so there is nothing to unlock`);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.finished' && r.data.runId === runId)).toHaveLength(1);
+  });
+
+  it('answers at once, posting no request, for a plan provably still running here, an unknown plan or a malformed id', async () => {
+    const live = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { reject: false });
+    children.push(live);
+    const pid = live.pid as number;
+    for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const runId = stuckRun(checkout, { pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+    harness = await startBot(checkout, slack);
+
+    const from = slack.responses.length;
+    await harness.command(`unlock ${runId}`, operator);
+    await harness.command('unlock dbx-20260420-0b0b/9', operator);
+    const malformed = await harness.command('unlock dbx-20260420-0b0b', operator);
+    await harness.settle();
+    expect(malformed.json?.text).toMatch(/"dbx-20260420-0b0b" is not a run id \(they look like dbx-20260420-3fa2\/2\)[\s\S]*Usage: \/databox unlock &lt;run-id&gt;/);
+    const said = texts(from);
+    expect(said).toContain(`plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`);
+    expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
+    expect(unlockButton(from)).toBeUndefined();
+    expect(answersSince(from).every((body) => body.response_type !== 'in_channel')).toBe(true);
+    expect(finishedOf(runId)).toBeUndefined();
+    // A click carrying a value the bot never gave its unlock button (no asker a Slack user id) goes no further.
+    const forged = { actionId: 'approve_unlock', value: JSON.stringify({ run: runId, requester: 'alice; DROP' }), channel: 'C0INCIDENT', ts: '1776700000.000300' };
+    await harness.click(forged, teammate);
+    await harness.settle();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
+    expect(finishedOf(runId)).toBeUndefined();
+    const typed = journalRecordsOf(checkout).filter((r) => r.type === 'command.received').map((r) => r.data.text);
+    expect(typed).toEqual([`/databox unlock ${runId}`, '/databox unlock dbx-20260420-0b0b/9', '/databox unlock dbx-20260420-0b0b']);
+  });
+});
