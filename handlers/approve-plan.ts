@@ -25,7 +25,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            if (!(await mayDecide(deps, client, body, runId, audience))) return;
+            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text)))) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

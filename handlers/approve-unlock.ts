@@ -3,35 +3,43 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { readButtonValue, unlockButton } from '../src/slack/button-value.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { unlockedMessage } from '../src/slack/unlock-message.js';
+import { describeFailure } from '../src/slack/tell.js';
+import { nothingToUnlockMessage, unlockedMessage } from '../src/slack/unlock-message.js';
 import { isUserError } from '../src/errors.js';
+import { JournalUnwritable } from '../src/journal/journal.js';
+import type { Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.approveUnlock, async ({ ack, body, action, client, respond }) => {
+  routes.action<BlockButtonAction>(actionIds.approveUnlock, async ({ ack, body, action, respond }) => {
     await ack();
-    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown, runId?: string) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve-unlock', runId }));
+    // Through the click's response URL, not chat.postEphemeral: the request may sit in a channel the bot is not in.
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) });
+    const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve-unlock', runId }));
     try {
-      const { run: runId, requester } = readButtonValue(action.value, unlockButton);
+      const { run: runId, requester, was } = readButtonValue(action.value, unlockButton);
       deps.queue.push(
         `unlock ${runId}`,
         async () => {
           try {
-            if (!(await mayDecide(deps, client, body, runId, audience))) return;
-            let unlocked;
+            if (!(await mayDecide(deps, body, runId, tell, 'unlock'))) return;
+            let unlocked: Run;
             try {
-              unlocked = await deps.service.unlockAndReport(runId, requester, body.user.id);
+              unlocked = deps.service.unlockAsked(runId, { status: was }, requester, body.user.id);
             } catch (error) {
-              // A refusal (the asker approving, a plan no longer stuck) is on the record like a refused approval.
-              if (isUserError(error)) deps.service.refuseDecision(runId, body.user.id, renderSaid(error.said));
+              // A refusal (the asker approving, a plan no longer as the request showed it) is on the record like a
+              // refused approval; a journal that cannot be written is not a refusal, and could not record one.
+              if (isUserError(error) && !(error instanceof JournalUnwritable)) {
+                deps.service.refuseDecision(runId, body.user.id, renderSaid(error.said).replace(/^refused: /, ''), 'unlock');
+                await replaceIfSpent(runId);
+              }
               throw error;
             }
             // The request's button goes: nobody clicks it again for a plan already unlocked.
             await respond({ replace_original: true, ...unlockedMessage(unlocked, requester, body.user.id) });
+            await deps.service.reportUnlocked(unlocked);
           } catch (error) {
             await fail(error, runId);
           }
@@ -40,6 +48,12 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
       );
     } catch (error) {
       await fail(error);
+    }
+
+    /** A request whose plan holds nothing any more loses its button. */
+    async function replaceIfSpent(runId: string): Promise<void> {
+      const run = deps.service.state.runs.get(runId);
+      if (run && run.status !== 'running' && run.status !== 'approved') await respond({ replace_original: true, ...nothingToUnlockMessage(run) });
     }
   });
 }

@@ -57,7 +57,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // where a second person approves it with its button. Nothing changes before that.
       try {
         await deps.access.requireRequester(command.user_id);
-        const run = deps.service.unlockable(cmd.run);
+        const run = deps.service.requestUnlock(cmd.run, command.user_id);
         await respond({ response_type: 'in_channel', replace_original: false, ...unlockRequestMessage(run, command.user_id) });
       } catch (error) {
         await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock' }) });

@@ -21,7 +21,7 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
         async () => {
           try {
             // Withdrawing one's own plan is always allowed; rejecting someone else's needs what approving needs.
-            if (deps.service.run(runId).requestedBy !== body.user.id && !(await mayDecide(deps, client, body, runId, audience))) return;
+            if (deps.service.run(runId).requestedBy !== body.user.id && !(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text)))) return;
             const decision = deps.service.reject(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

@@ -528,9 +528,10 @@ export class IncidentService {
   }
 
   /** Records a click refused before the plan was looked at (the clicker's workspace or guest status, say). */
-  refuseDecision(runId: string, actor: string, reason: string): void {
+  /** `of`: what the refused click decided on (a plan by default, or its unlock). */
+  refuseDecision(runId: string, actor: string, reason: string, of: 'plan' | 'unlock' = 'plan'): void {
     const run = this.deps.state.runs.get(runId);
-    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason } });
+    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason, ...(of === 'unlock' ? { unlock: true } : {}) } });
   }
 
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
@@ -552,17 +553,25 @@ export class IncidentService {
     return unlockRun(this.deps, runId, requester, approver);
   }
 
-  /** The run if it may be unlocked now (see unlock.ts), else a user error saying why: asked before a second person is. */
-  unlockable(runId: string): Run {
-    return unlockableRun(this.deps, runId);
+  /**
+   * Records that `requester` asks to unlock `runId`, in its incident's timeline, if it may be unlocked now (see
+   * unlock.ts); else a user error saying why. A second person approves with unlockAsked.
+   */
+  requestUnlock(runId: string, requester: string): Run {
+    const run = unlockableRun(this.deps, runId);
+    this.deps.journal.append({ type: 'unlock.requested', incident: run.incidentId, actor: requester, data: { runId, was: run.status } });
+    return run;
   }
 
-  /** Unlocks from Slack: the run's message then shows it interrupted, and a rollback is offered if it changed something. */
-  async unlockAndReport(runId: string, requester: string, approver: string): Promise<Run> {
-    const unlocked = this.unlock(runId, requester, approver);
-    await this.safely(() => this.reporter.runFinished(this.incident(unlocked.incidentId), unlocked));
-    await this.offerRollbackIfChanged(unlocked);
-    return unlocked;
+  /** The unlock a request asked for, approved from Slack: refused if the plan is no longer as the request showed it. */
+  unlockAsked(runId: string, asked: Pick<Run, 'status'>, requester: string, approver: string): Run {
+    return unlockRun(this.deps, runId, requester, approver, asked);
+  }
+
+  /** After an unlock from Slack: the run's message shows it interrupted, and a rollback is offered if it changed something. */
+  async reportUnlocked(run: Run): Promise<void> {
+    await this.safely(() => this.reporter.runFinished(this.incident(run.incidentId), run));
+    await this.safely(() => this.offerRollbackIfChanged(run));
   }
 
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */

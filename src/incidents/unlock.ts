@@ -15,6 +15,11 @@ export interface UnlockDeps {
   state: IncidentState;
 }
 
+/** " by PID 7 on host …" for a run left running, as the journal recorded its process; empty when it did not. */
+export function leftRunningBy(run: Run): string {
+  return run.runner ? ` by ${describeIdentity(run.runner)}` : run.pid ? ` by PID ${run.pid}` : '';
+}
+
 /**
  * The run `runId` as the journal has it now, if it may be unlocked: it holds its database (running or approved) and is
  * not provably still running on this host. Otherwise a user error that says why.
@@ -37,9 +42,13 @@ export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId
  * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
  * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
  */
-export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string): Run {
+export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>): Run {
   const { journal, state } = deps;
   const run = unlockableRun(deps, runId);
+  // The approver confirmed what the request showed: an approved plan that has started since is not the same thing.
+  if (asked && asked.status !== run.status) {
+    throw new UserError(`plan ${runId} is ${run.status} now, not ${asked.status} as when the unlock was asked for; nothing was changed. If it is still stuck, ask again`);
+  }
   const decision = checkUnlock(requester, approver, deps.config);
   if (!decision.ok) throw new UserError([...said`refused: `, ...decision.reason, '; nothing was changed']);
   // Nothing is stopped or settled unless the unlock itself can be recorded.
@@ -47,7 +56,7 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
   const was = run.status;
   const stopped = was === 'running' ? stopLeftovers(run.processes ?? []) : [];
   if (was === 'running') recordSettledStep(journal, run);
-  const by = run.runner ? ` by ${describeIdentity(run.runner)}` : run.pid ? ` by PID ${run.pid}` : '';
+  const by = leftRunningBy(run);
   try {
     journal.append(() => {
       const current = state.runs.get(runId);

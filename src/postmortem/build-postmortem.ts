@@ -303,7 +303,9 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       );
     }
     case 'approval.refused':
-      return `${at} ${who(record.actor)} tried to approve or reject \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
+      return `${at} ${who(record.actor)} tried to ${data.unlock ? 'approve the unlock of' : 'approve or reject'} \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
+    case 'unlock.requested':
+      return `${at} ${who(record.actor)} asked to **unlock** \`${plain(String(data.runId ?? ''))}\`, left ${plain(String(data.was ?? ''))}, for a second person to approve`;
     case 'run.approved':
       return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}`;
     case 'run.rejected':

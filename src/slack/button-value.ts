@@ -1,6 +1,7 @@
 // Reads the JSON a button carries; a forged or foreign value is a user error, never a crash.
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { runIdPattern } from '../commands/parse.js';
 
 export function readButtonValue<T>(value: unknown, schema: z.ZodType<T>): T {
   try {
@@ -23,5 +24,8 @@ export const followUpButton = z.object({
 });
 /** A validation follow-up's plan button: the validation run and which of its offers (the plan is read from the journal). */
 export const planOfferButton = z.object({ run: z.string().max(100), offer: z.number().int().min(0).max(24) });
-/** An unlock's approval: the run and the Slack user who asked for it (the approver must be someone else). */
-export const unlockButton = z.object({ run: z.string().max(100), requester: z.string().regex(/^[UW][A-Z0-9]{2,30}$/) });
+/**
+ * An unlock's approval: the run, the Slack user who asked for it (the approver must be someone else), and the run's
+ * status the request showed (the unlock is refused if it has changed since).
+ */
+export const unlockButton = z.object({ run: z.string().regex(runIdPattern), requester: z.string().regex(/^[UW][A-Z0-9]{2,30}$/), was: z.enum(['running', 'approved']) });

@@ -1,16 +1,20 @@
 // The messages of an unlock asked for in Slack: the request a second person approves, and what the unlock did.
 import path from 'node:path';
 import type { Run } from '../incidents/state.js';
-import { describeIdentity } from '../process/identity.js';
+import { leftRunningBy } from '../incidents/unlock.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { slackMention as mention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
-/** Who left the run holding its database, and how long ago it started or was approved. */
+/** With its date: a plan stuck since yesterday is the usual case. */
+function utcDateTime(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Who left the run holding its database, and since when. */
 function leftBy(run: Run): string {
-  if (run.status === 'approved') return `approved by ${mention(run.decidedBy ?? 'unknown')}${run.decidedAt ? ` at ${run.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : ''} and never started`;
-  const by = run.runner ? ` by ${describeIdentity(run.runner)}` : run.pid ? ` by PID ${run.pid}` : '';
-  return `running${by}${run.startedAt ? ` since ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
+  if (run.status === 'approved') return `approved by ${mention(run.decidedBy)}${run.decidedAt ? ` at ${utcDateTime(run.decidedAt)}` : ''} and never started`;
+  return `running${leftRunningBy(run)}${run.startedAt ? ` since ${utcDateTime(run.startedAt)}` : ''}`;
 }
 
 export function unlockRequestMessage(run: Run, requester: string): Rendered {
@@ -20,7 +24,7 @@ export function unlockRequestMessage(run: Run, requester: string): Rendered {
     `Unlocking records the plan as interrupted so that \`${database}\` can be used again. What it left running is stopped only if it is provably the same process; ` +
     `if it is still at work in another container, stop it there first. Nothing changes until someone other than ${mention(requester)} approves.`;
   return {
-    text: `${run.id}: unlock asked for by ${requester}, waiting for a second person`,
+    text: `${run.id}: unlock asked for, waiting for a second person`,
     blocks: [
       section(text),
       {
@@ -31,7 +35,7 @@ export function unlockRequestMessage(run: Run, requester: string): Rendered {
             action_id: actionIds.approveUnlock,
             style: 'danger',
             text: { type: 'plain_text', text: 'Approve unlock' },
-            value: JSON.stringify({ run: run.id, requester }),
+            value: JSON.stringify({ run: run.id, requester, was: run.status }),
             confirm: {
               title: { type: 'plain_text', text: 'Unlock this plan?' },
               text: { type: 'plain_text', text: `${run.id} will be recorded as interrupted and ${path.basename(run.lockKey)} freed for other plans.`.slice(0, 300) },
@@ -45,7 +49,12 @@ export function unlockRequestMessage(run: Run, requester: string): Rendered {
   };
 }
 
+/** What the request reads once its button can do nothing more: the plan no longer holds its database. */
+export function nothingToUnlockMessage(run: Run): Rendered {
+  return { text: `${run.id}: nothing to unlock`, blocks: [section(`:unlock: Plan \`${run.id}\` is ${run.status} now: it holds nothing, so there is nothing to unlock.`)] };
+}
+
 export function unlockedMessage(run: Run, requester: string, approver: string): Rendered {
   const text = `:unlock: Plan \`${run.id}\` unlocked: recorded as interrupted, asked by ${mention(requester)} and approved by ${mention(approver)}; \`${escapeMrkdwn(path.basename(run.lockKey))}\` can be used again.`;
-  return { text: `${run.id} unlocked by ${approver}`, blocks: [section(text)] };
+  return { text: `${run.id} unlocked`, blocks: [section(text)] };
 }

@@ -1,20 +1,27 @@
 // /databox unlock through the real Bolt app over signed HTTP: a plan left running in another container holds its
 // database until a second person approves the unlock in Slack; the asker cannot approve it, and nothing changes before.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledRunbooksDir } from '../../src/config.js';
+import { verifyLines } from '../../src/journal/record.js';
+import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
-import { otherContainer, stuckRun } from '../helpers/stuck-run.js';
+import { otherContainer, startedElsewhere, stuckRun } from '../helpers/stuck-run.js';
 
 blockNetwork();
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
+const thread = { channel: 'C0INCIDENT', ts: '1776600000.000100' };
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -30,22 +37,38 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/** What the bot said through the slash command's response URL since `from` (its answers to the command). */
+/** What the bot said through response URLs (its answers to commands and clicks) since `from`. */
 const answersSince = (from: number) => slack.responses.slice(from).map((r) => r.body);
 const texts = (from: number) => answersSince(from).map((body) => `${body.text ?? ''} ${JSON.stringify(body.blocks ?? '')}`).join('\n');
+const lastEphemeral = (from: number) => answersSince(from).filter((body) => body.response_type === 'ephemeral').at(-1)?.text as string | undefined;
 
 /** The "Approve unlock" button of the newest request posted in the channel, as Slack would show it. */
-function unlockButton(from: number): { actionId: string; value: string; channel: string; ts: string } | undefined {
+function approveUnlock(from: number): { actionId: string; value: string; channel: string; ts: string } | undefined {
   const request = answersSince(from).filter((body) => body.response_type === 'in_channel' && JSON.stringify(body.blocks ?? []).includes('approve_unlock')).at(-1);
   const element = request?.blocks?.flatMap((block: any) => block.elements ?? []).find((e: any) => e.action_id === 'approve_unlock');
   return element ? { actionId: element.action_id, value: element.value, channel: 'C0INCIDENT', ts: '1776700000.000200' } : undefined;
 }
 
+async function askToUnlock(runId: string): Promise<NonNullable<ReturnType<typeof approveUnlock>>> {
+  const from = slack.responses.length;
+  expect((await harness!.command(`unlock ${runId}`, operator)).status).toBe(200);
+  await slack.waitFor('the unlock request', () => approveUnlock(from) !== undefined);
+  return approveUnlock(from)!;
+}
+
+async function click(button: NonNullable<ReturnType<typeof approveUnlock>>, user: string): Promise<number> {
+  const from = slack.responses.length;
+  await harness!.click(button, user);
+  await harness!.settle();
+  return from;
+}
+
 const finishedOf = (runId: string) => journalRecordsOf(checkout).find((r) => r.type === 'run.finished' && r.data.runId === runId);
+const refusalsOf = (runId: string) => journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused' && r.data.runId === runId);
 
 describe('/databox unlock', () => {
   it('frees a database held by a plan left running in another container, once someone other than the asker approves', async () => {
-    const runId = stuckRun(checkout, otherContainer);
+    const runId = stuckRun(checkout, otherContainer, { thread, moved: true });
     harness = await startBot(checkout, slack);
 
     // Held: a new recovery of the same database is refused, and the refusal says how a stuck plan is cleared.
@@ -55,43 +78,81 @@ describe('/databox unlock', () => {
     expect(texts(from)).toMatch(new RegExp(`databox.duckdb is held by plan ${runId} .*which is running\\. One mutating plan per database at a time\\. If the process running it is gone for good, \`unlock ${runId}\` clears it with a second person's approval`));
 
     from = slack.responses.length;
-    const asked = await harness.command(`unlock ${runId}`, operator);
-    expect(asked.status).toBe(200);
-    await slack.waitFor('the unlock request', () => unlockButton(from) !== undefined);
+    const button = await askToUnlock(runId);
     expect(texts(from)).toMatch(new RegExp(`<@${operator}> asks to unlock plan \`${runId}\` \\(Path A: Rebuild from raw dlt state\\), left running by PID 7 on host databox-bot-7f9c4`));
-    const button = unlockButton(from)!;
-    expect(JSON.parse(button.value)).toEqual({ run: runId, requester: operator });
+    expect(JSON.parse(button.value)).toEqual({ run: runId, requester: operator, was: 'running' });
+    const requested = journalRecordsOf(checkout).filter((r) => r.type === 'unlock.requested');
+    expect(requested).toMatchObject([{ incident: 'dbx-20260420-0b0b', actor: operator, data: { runId, was: 'running' } }]);
 
     // The asker's own click is refused, on the record, and the plan still holds the database.
-    await harness.click(button, operator);
-    await harness.settle();
-    expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who asks for it \(<@U0OPERATOR>\)/);
+    from = await click(button, operator);
+    expect(lastEphemeral(from)).toMatch(/must be approved by someone other than the person who asks for it \(<@U0OPERATOR>\)/);
     expect(finishedOf(runId)).toBeUndefined();
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused' && r.data.runId === runId && r.actor === operator)).toHaveLength(1);
+    expect(refusalsOf(runId)).toMatchObject([{ actor: operator, data: { unlock: true } }]);
 
     // A teammate's click unlocks it: recorded as interrupted, with both people, and the request's button replaced.
-    const responsesBefore = slack.responses.length;
-    await harness.click(button, teammate);
-    await harness.settle();
+    from = await click(button, teammate);
     expect(finishedOf(runId)).toMatchObject({
       actor: teammate,
       data: { runId, status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate, was: 'running' } },
     });
-    const replaced = answersSince(responsesBefore).find((body) => body.replace_original === true);
-    expect(replaced?.text).toBe(`${runId} unlocked by ${teammate}`);
+    const replaced = answersSince(from).find((body) => body.replace_original === true);
     expect(JSON.stringify(replaced?.blocks)).toContain(`asked by <@${operator}> and approved by <@${teammate}>; \`databox.duckdb\` can be used again.`);
     expect(JSON.stringify(replaced?.blocks)).not.toContain('approve_unlock');
+    // In the incident's thread: the plan's end, and the rollback of the move it had made.
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0);
+    const inThread = slack.messages().filter((m) => m.threadTs === thread.ts).map((m) => `${m.text} ${m.blocks}`);
+    expect(inThread.join('\n')).toMatch(new RegExp(`unlocked by ${operator}, approved by ${teammate}`));
+    expect(slack.buttons('request_rollback')).toMatchObject([{ channel: thread.channel, threadTs: thread.ts }]);
 
     // The database is free: the same recovery is now proposed.
     await harness.command('recover duckdb path=a', operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
 
-    // A second click on the old button finds nothing to unlock.
-    await harness.click(button, 'U0THIRD');
-    await harness.settle();
-    expect(slack.ephemerals('U0THIRD').at(-1)).toContain(`plan ${runId} is interrupted: it holds nothing, so there is nothing to unlock`);
+    // A later click on the old button finds nothing to unlock, says so, and takes the button away.
+    from = await click(button, 'U0THIRD');
+    expect(lastEphemeral(from)).toContain(`plan ${runId} is interrupted: it holds nothing, so there is nothing to unlock`);
+    expect(answersSince(from).find((body) => body.replace_original === true)?.text).toBe(`${runId}: nothing to unlock`);
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.finished' && r.data.runId === runId)).toHaveLength(1);
+
+    // The postmortem tells it: who asked, the refused click, who approved.
+    const verify = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'));
+    const { markdown } = buildPostmortem({ incidentId: 'dbx-20260420-0b0b', verify, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, journalFile: 'journal.jsonl' });
+    expect(markdown).toContain(`**${operator}** asked to **unlock** \`${runId}\`, left running, for a second person to approve`);
+    expect(markdown).toContain(`**${operator}** tried to approve the unlock of \`${runId}\`, refused: an unlock lets another plan change the database`);
+    expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* in [^:]+: unlocked by ${operator}, approved by ${teammate}`));
+  });
+
+  it('refuses the unlock of a plan that has started since it was asked for', async () => {
+    // Approved by another container sharing the journal while this bot runs (a restart here interrupts such plans).
+    harness = await startBot(checkout, slack);
+    const runId = stuckRun(checkout, otherContainer, { neverStarted: true });
+    const from = slack.responses.length;
+    const button = await askToUnlock(runId);
+    expect(texts(from)).toMatch(new RegExp(`left approved by <@${teammate}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC and never started`));
+    startedElsewhere(checkout, runId, otherContainer);
+    const clicked = await click(button, teammate);
+    expect(lastEphemeral(clicked)).toContain(`plan ${runId} is running now, not approved as when the unlock was asked for; nothing was changed. If it is still stuck, ask again`);
+    expect(finishedOf(runId)).toBeUndefined();
+    expect(refusalsOf(runId)).toMatchObject([{ actor: teammate, data: { unlock: true } }]);
+  });
+
+  it('lets only an approver Slack vouches for approve it, and only DATABOX_REQUESTERS ask for it', async () => {
+    const runId = stuckRun(checkout, otherContainer);
+    harness = await startBot(checkout, slack, { DATABOX_REQUESTERS: operator });
+    const from = slack.responses.length;
+    await harness.command(`unlock ${runId}`, 'U0OUTSIDER');
+    await harness.settle();
+    expect(lastEphemeral(from)).toMatch(/refused: only these people and groups may start recoveries and rollbacks: <@U0OPERATOR>/);
+    expect(approveUnlock(from)).toBeUndefined();
+
+    const button = await askToUnlock(runId);
+    slack.users.set(teammate, { is_restricted: true });
+    const clicked = await click(button, teammate);
+    expect(lastEphemeral(clicked)).toMatch(/guests \(multi-channel\) may not approve/);
+    expect(finishedOf(runId)).toBeUndefined();
+    expect(refusalsOf(runId)).toMatchObject([{ actor: teammate, data: { unlock: true } }]);
   });
 
   it('answers at once, posting no request, for a plan provably still running here, an unknown plan or a malformed id', async () => {
@@ -111,11 +172,12 @@ describe('/databox unlock', () => {
     const said = texts(from);
     expect(said).toContain(`plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`);
     expect(said).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
-    expect(unlockButton(from)).toBeUndefined();
+    expect(approveUnlock(from)).toBeUndefined();
     expect(answersSince(from).every((body) => body.response_type !== 'in_channel')).toBe(true);
-    expect(finishedOf(runId)).toBeUndefined();
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'unlock.requested')).toEqual([]);
+
     // A click carrying a value the bot never gave its unlock button (no asker a Slack user id) goes no further.
-    const forged = { actionId: 'approve_unlock', value: JSON.stringify({ run: runId, requester: 'alice; DROP' }), channel: 'C0INCIDENT', ts: '1776700000.000300' };
+    const forged = { actionId: 'approve_unlock', value: JSON.stringify({ run: runId, requester: 'alice; DROP', was: 'running' }), channel: 'C0INCIDENT', ts: '1776700000.000300' };
     await harness.click(forged, teammate);
     await harness.settle();
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);

@@ -7,16 +7,40 @@ import type { Checkout } from './databox-checkout.js';
 /** A runner in another container: its PID means nothing on this host. */
 export const otherContainer = { pid: 7, start: '123', boot: bootId(), host: 'databox-bot-7f9c4' };
 
+export interface StuckRunOptions {
+  /** The incident's Slack thread, as the bot that ran the plan recorded it. */
+  thread?: { channel: string; ts: string };
+  /** The plan's first step, a move of the database aside, ran before its process was lost. */
+  moved?: boolean;
+  /** Left approved and never started, instead of running in `runner`. */
+  neverStarted?: boolean;
+}
+
 /** Writes an incident whose path A was approved and started in `runner`; returns the run's id. */
-export function stuckRun(checkout: Checkout, runner: Record<string, unknown>): string {
+export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, options: StuckRunOptions = {}): string {
   const journal = new Journal(checkout.stateDir);
   journal.load();
   const incident = 'dbx-20260420-0b0b';
   const runId = `${incident}/1`;
-  const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps: [], hash: planHash([], []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
+  const moveDb = { id: 'move_db', kind: 'move', title: 'Move the broken file aside', from: checkout.databasePath, to: `${checkout.databasePath}.broken`, ifTaken: 'suffix', ifMissing: 'skip', mutates: true, destructive: true };
+  const steps = options.moved ? [moveDb] : [];
+  const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps, hash: planHash(steps as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
   journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+  if (options.thread) journal.append({ type: 'incident.ref', incident, actor: 'databox-bot', data: { frontEnd: 'slack', ref: options.thread } });
   journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
+  if (options.neverStarted) return runId;
   journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, ...runner } });
+  if (options.moved) {
+    const result = { stepId: moveDb.id, status: 'ok', summary: 'moved aside', durationMs: 3, outputs: { movedTo: moveDb.to } };
+    journal.append({ type: 'step.finished', incident, actor: 'databox-bot', data: { runId, result } });
+  }
   return runId;
+}
+
+/** Records, as another container would, that the plan left approved has started there. */
+export function startedElsewhere(checkout: Checkout, runId: string, runner: Record<string, unknown>): void {
+  const journal = new Journal(checkout.stateDir);
+  journal.load();
+  journal.append({ type: 'run.started', incident: runId.split('/')[0] as string, actor: 'databox-bot', data: { runId, ...runner } });
 }
