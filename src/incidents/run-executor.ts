@@ -127,7 +127,7 @@ export class RunExecutor {
           },
           stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),
           stepFinished: async (step, result, index) => {
-            const record = this.record(run, step, result);
+            const record = await this.record(run, step, result);
             await journal.commit({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
@@ -156,7 +156,7 @@ export class RunExecutor {
       .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 
-  private record(run: Run, step: ResolvedStep, result: StepResult): StepRecord {
+  private async record(run: Run, step: ResolvedStep, result: StepResult): Promise<StepRecord> {
     const record: StepRecord = {
       stepId: step.id,
       status: result.status,
@@ -176,14 +176,15 @@ export class RunExecutor {
       const output = this.deps.redact(result.output);
       const logFile = this.outputPath(run, step.id);
       const dir = path.dirname(logFile);
+      // Not on the event loop: creating the file takes about 0.2 ms, but 1–4 ms at times (seen in a profile of diagnoses).
       try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(logFile, output);
+        await fs.promises.mkdir(dir, { recursive: true });
+        await fs.promises.writeFile(logFile, output);
         record.logFile = logFile;
       } catch (error) {
         // A full state dir must not stop a diagnosis: the excerpt and the digest still go to the journal and the thread.
         if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
-        fs.rmSync(logFile, { force: true });
+        await fs.promises.rm(logFile, { force: true });
         this.deps.logger.warn({ err: error, logFile }, "could not keep a step's output in the state dir");
       }
       record.outputBytes = Buffer.byteLength(output);
