@@ -527,8 +527,10 @@ export class IncidentService {
     return this.approvals.approve(runId, hash, actor);
   }
 
-  /** Records a click refused before the plan was looked at (the clicker's workspace or guest status, say). */
-  /** `of`: what the refused click decided on (a plan by default, or its unlock). */
+  /**
+   * Records a refused click (the clicker's workspace or guest status, say); `of`: what it decided on, a plan by default
+   * or its unlock.
+   */
   refuseDecision(runId: string, actor: string, reason: string, of: 'plan' | 'unlock' = 'plan'): void {
     const run = this.deps.state.runs.get(runId);
     this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason, ...(of === 'unlock' ? { unlock: true } : {}) } });
