@@ -152,7 +152,19 @@ export function createBot(options: BotOptions): Bot {
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox });
   const service = new IncidentService(
-    { config, runbooks, journal, state, runCommand, redact, logger, clock: options.clock, targets: options.targets },
+    {
+      config,
+      runbooks,
+      journal,
+      state,
+      runCommand,
+      // With commands recorded by a test, daemons start from this process as well.
+      startDetached: options.runCommand ? undefined : commandHost.startDetached,
+      redact,
+      logger,
+      clock: options.clock,
+      targets: options.targets,
+    },
     reporter,
   );
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));

@@ -4,7 +4,7 @@ import { parseLivenessCheck } from './cli-parsers.js';
 import { DagsterError, type DagsterClient } from './graphql-client.js';
 import { processAlive } from '../process/alive.js';
 import type { CommandRunner } from '../process/run-command.js';
-import { startDetached } from '../process/start-detached.js';
+import { startDetached, type DetachedStarter } from '../process/start-detached.js';
 
 export interface DaemonStartRequest {
   argv: string[];
@@ -17,6 +17,8 @@ export interface DaemonStartRequest {
   pollMs?: number;
   client?: DagsterClient;
   runCommand: CommandRunner;
+  /** Starts the daemon: from the bot's command host; absent, from this process. */
+  startDetached?: DetachedStarter;
   livenessArgv: string[];
   clock: () => Date;
 }
@@ -61,7 +63,7 @@ export async function daemonAlreadyRunning(request: DaemonStartRequest, heartbea
 
 export async function startDaemon(request: DaemonStartRequest): Promise<DaemonStartResult> {
   const startedAt = request.clock();
-  const started = await startDetached({ argv: request.argv, cwd: request.cwd, logFile: request.logFile, settleMs: request.settleMs });
+  const started = await (request.startDetached ?? startDetached)({ argv: request.argv, cwd: request.cwd, logFile: request.logFile, settleMs: request.settleMs });
   const startedAtIso = startedAt.toISOString();
   if (!started.alive) {
     const how = started.spawnError ?? `exited at once with code ${started.exitCode ?? 'unknown'}`;

@@ -16,6 +16,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import { identityOf } from '../process/identity.js';
 import type { CommandRunner } from '../process/run-command.js';
+import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
@@ -33,6 +34,8 @@ export interface RunExecutorDeps {
   journal: Journal;
   state: IncidentState;
   runCommand: CommandRunner;
+  /** Starts a daemon a step leaves running: from the bot's command host; absent, from this process (startDetached). */
+  startDetached?: DetachedStarter;
   redact: Redactor;
   logger: Logger;
   clock: () => Date;
@@ -72,6 +75,7 @@ export class RunExecutor {
       dagster: { client: this.dagsterClient, heartbeatMaxAgeMs: config.watch.heartbeatMaxAgeMs },
       targets: this.deps.targets,
       runCommand: this.deps.runCommand,
+      startDetached: this.deps.startDetached,
       redact: this.deps.redact,
       clock: this.deps.clock,
       signal: this.stopping.signal,

@@ -14,6 +14,7 @@ import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { Journal, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import type { CommandRunner } from '../process/run-command.js';
+import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
@@ -39,6 +40,8 @@ export interface ServiceDeps {
   journal: Journal;
   state: IncidentState;
   runCommand: CommandRunner;
+  /** Starts a daemon a step leaves running: from the bot's command host; absent, from this process (startDetached). */
+  startDetached?: DetachedStarter;
   redact: Redactor;
   logger: Logger;
   clock?: () => Date;

@@ -5,6 +5,7 @@ import { createRedactor } from '../redact.js';
 import { serveHost } from '../host-side.js';
 import { lowerThreadPriority } from './niceness.js';
 import { killTree, runCommand, type CommandRequest } from './run-command.js';
+import { startDetached, type DetachedRequest } from './start-detached.js';
 
 /** A request as it crosses processes: functions become flags (the redactor is rebuilt here from the same secrets). */
 export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onStart' | 'signal'> & {
@@ -13,7 +14,8 @@ export type PortableRequest = Omit<CommandRequest, 'redact' | 'onOutput' | 'onSt
   /** The whole environment the command gets (the bot's as it is now), not this host's as it was when it started. */
   environment: Record<string, string>;
 };
-export type CommandCall = { kind: 'run'; request: PortableRequest };
+/** A command to run and wait for, or a daemon to start and leave running (it outlives this host and the bot). */
+export type CommandCall = { kind: 'run'; request: PortableRequest } | { kind: 'detached'; request: DetachedRequest };
 /** What a running command reports before its result: its PID once started, then its output as it comes. */
 export type CommandProgress = { started: number } | { output: string };
 export type CommandHostSettings = { secrets: string[]; niceness: number };
@@ -54,6 +56,14 @@ serveHost((data, channel) => {
     const call = message as CommandMessage;
     if (call.kind === 'abort') {
       aborts.abort(call.id);
+      return;
+    }
+    if (call.kind === 'detached') {
+      // Not among `running`: a host told to stop leaves its daemons running, as they are meant to outlive it.
+      startDetached(call.request).then(
+        (result) => channel.post({ id: call.id, result }),
+        (error: unknown) => channel.post({ id: call.id, error: (error as Error).message ?? String(error) }),
+      );
       return;
     }
     const { id, request } = call;

@@ -6,6 +6,7 @@ import { WorkerCalls, WorkerGone } from '../worker-calls.js';
 import type { CommandCall, CommandHostSettings, CommandProgress, PortableRequest } from './command-host.js';
 import type { Redactor } from '../redact.js';
 import { childEnvironment, killTree, runCommand, type CommandResult, type CommandRunner } from './run-command.js';
+import type { DetachedResult, DetachedStarter } from './start-detached.js';
 
 /** A CommandRunner whose host can be started before its first command. */
 export interface OffThreadRunner extends CommandRunner {
@@ -13,6 +14,8 @@ export interface OffThreadRunner extends CommandRunner {
   startHost(): void;
   /** Ends the host; a command still running is killed with its process group and its call rejected. */
   stopHost(): Promise<void>;
+  /** Starts a daemon from the host (startDetached there), with this process's environment as it is now. */
+  startDetached: DetachedStarter;
 }
 
 /**
@@ -62,5 +65,7 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       stopListening();
     }
   };
-  return Object.assign(run, { startHost: () => host.start(), stopHost: () => host.stop() });
+  const startDetached: DetachedStarter = (request) =>
+    host.call<DetachedResult>({ kind: 'detached', request: { ...request, baseEnvironment: childEnvironment() } }).result;
+  return Object.assign(run, { startHost: () => host.start(), stopHost: () => host.stop(), startDetached });
 }

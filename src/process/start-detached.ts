@@ -12,6 +12,8 @@ export interface DetachedRequest {
   logFile: string;
   /** How long it must stay up to count as started. */
   settleMs: number;
+  /** The environment it starts from (the bot's, from a host process), instead of this process's. */
+  baseEnvironment?: Record<string, string>;
 }
 
 export interface DetachedResult {
@@ -23,6 +25,9 @@ export interface DetachedResult {
   output: string;
 }
 
+/** Starts a daemon: here (startDetached), or from the bot's command host (off-thread-runner.ts). */
+export type DetachedStarter = (request: DetachedRequest) => Promise<DetachedResult>;
+
 export async function startDetached(request: DetachedRequest): Promise<DetachedResult> {
   const [file, ...args] = request.argv;
   if (!file) throw new Error('empty argv');
@@ -30,7 +35,7 @@ export async function startDetached(request: DetachedRequest): Promise<DetachedR
   fs.appendFileSync(request.logFile, '');
   const child = execa(file, args, {
     cwd: request.cwd,
-    env: childEnvironment(request.env),
+    env: childEnvironment(request.env, request.baseEnvironment),
     extendEnv: false,
     detached: true,
     // The daemon must survive the bot: no kill on the bot's exit, no pipe back to it.

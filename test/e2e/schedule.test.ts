@@ -140,6 +140,11 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(approved?.actor).toBe(operator);
     const started = journal.find((r) => r.type === 'step.finished' && r.data.result.stepId === 'start_daemon');
     expect(started?.data.result).toMatchObject({ status: 'ok', outputs: { pid: expect.any(Number), startedAt: expect.stringMatching(/^2026-04-21T09:/) } });
+    // Started by the bot's command host, a child of the bot (here, this process), which is never forked for it.
+    const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    const host = parentOf(started?.data.result.outputs.pid as number);
+    expect(host).not.toBe(process.pid);
+    expect(parentOf(host)).toBe(process.pid);
   });
 
   it('backfills through GraphQL with the shipped runbook: the plan names the assets the webserver lists for all_pipelines and the window, and the mutation carries exactly those', async () => {

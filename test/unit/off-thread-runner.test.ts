@@ -161,4 +161,32 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect((await runner({ argv: [script('exit-with.sh'), '0'], cwd: scriptsDir, timeoutMs: 10_000 })).exitCode).toBe(0);
     await runner.stopHost();
   });
+
+  it('starts a daemon from its host, in this process\'s environment as it is now, and leaves it running when the host stops', async () => {
+    const runner = offThreadRunner(botRedactor, [secret]);
+    const logFile = path.join(tempDir(), 'daemon.log');
+    const daemon = "process.stdout.write(JSON.stringify({ ppid: process.ppid, marker: process.env.DATABOX_DAEMON_MARKER, slack: process.env.SLACK_BOT_TOKEN ?? null }) + '\\n'); setInterval(() => {}, 1000);";
+    let pid: number | undefined;
+    try {
+      runner.startHost();
+      process.env.DATABOX_DAEMON_MARKER = 'set-after-the-host-started';
+      process.env.SLACK_BOT_TOKEN = 'xoxb-daemon-test-token';
+      const started = await runner.startDetached({ argv: [process.execPath, '-e', daemon], cwd: scriptsDir, logFile, settleMs: 500 });
+      pid = started.pid;
+      expect(started).toMatchObject({ alive: true, exitCode: null });
+      const said = JSON.parse(started.output.trim()) as { ppid: number; marker?: string; slack: string | null };
+      expect(said.ppid, 'forked by the host, not by this process').not.toBe(process.pid);
+      expect(fs.readFileSync(`/proc/${said.ppid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1], 'its parent is the host, this process\'s child').toBe(String(process.pid));
+      expect(said.marker).toBe('set-after-the-host-started');
+      expect(said.slack, 'no Slack credentials').toBeNull();
+      await runner.stopHost();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(processAlive(pid as number), 'the daemon outlives the host').toBe(true);
+    } finally {
+      delete process.env.DATABOX_DAEMON_MARKER;
+      delete process.env.SLACK_BOT_TOKEN;
+      if (pid) process.kill(pid, 'SIGKILL');
+      await runner.stopHost();
+    }
+  });
 });

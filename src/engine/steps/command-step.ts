@@ -86,7 +86,7 @@ const recentChars = 8_192;
 
 async function runDetached(step: CommandStep, ctx: StepRunContext): Promise<StepResult> {
   const logFile = path.join(ctx.stateDir, 'outputs', ctx.incidentId, `${step.id}.daemon.log`);
-  const started = await startDetached({ argv: step.argv, cwd: step.cwd, env: step.env, logFile, settleMs: parseDuration(step.settle) as number });
+  const started = await (ctx.startDetached ?? startDetached)({ argv: step.argv, cwd: step.cwd, env: step.env, logFile, settleMs: parseDuration(step.settle) as number });
   const output = ctx.redact(started.output);
   if (started.alive) {
     return {

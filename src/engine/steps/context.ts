@@ -1,5 +1,6 @@
 // What every step runner is given: where things are, how to run a command, and how to report progress.
 import type { CommandRunner } from '../../process/run-command.js';
+import type { DetachedStarter } from '../../process/start-detached.js';
 import { z } from 'zod';
 import { localTarget } from '../../database/local-target.js';
 import type { DatabaseTarget } from '../../database/target.js';
@@ -35,6 +36,8 @@ export interface StepRunContext {
   runId: string;
   diskFullPercent: number;
   runCommand: CommandRunner;
+  /** Starts a daemon a step leaves running: from the bot's command host; absent, from this process (startDetached). */
+  startDetached?: DetachedStarter;
   redact: Redactor;
   clock: () => Date;
   signal?: AbortSignal;

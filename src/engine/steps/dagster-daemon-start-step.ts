@@ -32,6 +32,7 @@ export async function runDagsterDaemonStartStep(step: DagsterDaemonStartStep, ct
     heartbeatWaitMs: parseDuration(step.heartbeatWait) as number,
     client: (ctx.dagster ?? defaultDagsterRunTools).client,
     runCommand: ctx.runCommand,
+    startDetached: ctx.startDetached,
     livenessArgv: defaultCliCommands.liveness,
     clock: ctx.clock,
   };
