@@ -167,7 +167,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    // Commands niced: the daemon must not keep that priority for good.
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WORK_NICENESS: '5' }, clock);
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -206,6 +207,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // The approved plan, with the assets it names, is what the journal holds.
     const proposed = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
     expect(proposed?.data.run.steps.find((s: any) => s.id === 'backfill')).toMatchObject({ via: 'graphql', assetKeys: assets.map((key) => key.split('/')) });
+    // Started by the bot itself (here, this process) at its own priority, not from the niced command host.
+    const daemon = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'start_daemon')?.data.result.outputs.pid as number;
+    const stat = fs.readFileSync(`/proc/${daemon}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    expect({ parent: Number(stat[1]), nice: Number(stat[16]) }).toEqual({ parent: process.pid, nice: 0 });
   });
 
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
