@@ -7,7 +7,7 @@ import { describeFailure } from '../src/slack/tell.js';
 import { nothingToUnlockMessage, unlockedMessage } from '../src/slack/unlock-message.js';
 import { isUserError } from '../src/errors.js';
 import { JournalUnwritable } from '../src/journal/journal.js';
-import type { Run } from '../src/incidents/state.js';
+import { holdsItsDatabase, type Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
@@ -27,7 +27,7 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
             if (!(await mayDecide(deps, body, runId, tell, 'unlock'))) return;
             let unlocked: Run;
             try {
-              unlocked = deps.service.unlockAsked(runId, { status: was }, requester, body.user.id);
+              unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was });
             } catch (error) {
               // A refusal (the asker approving, a plan no longer as the request showed it) is on the record like a
               // refused approval; a journal that cannot be written is not a refusal, and could not record one.
@@ -53,7 +53,7 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
     /** A request whose plan holds nothing any more loses its button. */
     async function replaceIfSpent(runId: string): Promise<void> {
       const run = deps.service.state.runs.get(runId);
-      if (run && run.status !== 'running' && run.status !== 'approved') await respond({ replace_original: true, ...nothingToUnlockMessage(run) });
+      if (run && !holdsItsDatabase(run)) await respond({ replace_original: true, ...nothingToUnlockMessage(run) });
     }
   });
 }

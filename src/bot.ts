@@ -158,9 +158,8 @@ export function createBot(options: BotOptions): Bot {
       journal,
       state,
       runCommand,
-      // From this process with commands recorded by a test, and when the host runs at a lower priority
-      // (DATABOX_WORK_NICENESS): a daemon would keep it for good, since a process cannot raise its priority back.
-      startDetached: options.runCommand || config.workNiceness > 0 ? undefined : commandHost.startDetached,
+      // With commands recorded by a test, daemons start from this process as well.
+      startDetached: options.runCommand ? undefined : commandHost.startDetached,
       redact,
       logger,
       clock: options.clock,

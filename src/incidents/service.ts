@@ -553,24 +553,22 @@ export class IncidentService {
     return pickUpAfterRestart(this.deps.journal, this.deps.state);
   }
 
-  /** Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts). */
-  unlock(runId: string, requester: string, approver: string): Run {
-    return unlockRun(this.deps, runId, requester, approver);
+  /**
+   * Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts); `asked`: the
+   * run as a request showed it, for an unlock asked for in Slack (requestUnlock).
+   */
+  unlock(runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>): Run {
+    return unlockRun(this.deps, runId, requester, approver, asked);
   }
 
   /**
    * Records that `requester` asks to unlock `runId`, in its incident's timeline, if it may be unlocked now (see
-   * unlock.ts); else a user error saying why. A second person approves with unlockAsked.
+   * unlock.ts); else a user error saying why. A second person approves it with unlock.
    */
   requestUnlock(runId: string, requester: string): Run {
     const run = unlockableRun(this.deps, runId);
     this.deps.journal.append({ type: 'unlock.requested', incident: run.incidentId, actor: requester, data: { runId, was: run.status } });
     return run;
-  }
-
-  /** The unlock a request asked for, approved from Slack: refused if the plan is no longer as the request showed it. */
-  unlockAsked(runId: string, asked: Pick<Run, 'status'>, requester: string, approver: string): Run {
-    return unlockRun(this.deps, runId, requester, approver, asked);
   }
 
   /** After an unlock from Slack: the run's message shows it interrupted, and a rollback is offered if it changed something. */

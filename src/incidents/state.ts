@@ -143,6 +143,11 @@ export function notStarted(run: Run): boolean {
   return run.status === 'approved' || (run.status === 'pending' && !run.needsApproval);
 }
 
+/** A run that holds its database while approved and waiting, or running; a mutating one keeps other plans off it. */
+export function holdsItsDatabase(run: Pick<Run, 'status'>): boolean {
+  return run.status === 'running' || run.status === 'approved';
+}
+
 export class IncidentState {
   readonly incidents = new Map<string, Incident>();
   readonly runs = new Map<string, Run>();
@@ -254,10 +259,10 @@ export class IncidentState {
     return latest;
   }
 
-  /** The mutating run that holds a database, if any: approved and waiting, or running. */
+  /** The mutating run that holds a database, if any (see holdsItsDatabase). */
   lockHolder(lockKey: string, except?: string): Run | undefined {
     for (const run of this.runs.values()) {
-      if (run.id !== except && run.mutates && run.lockKey === lockKey && (run.status === 'running' || run.status === 'approved')) return run;
+      if (run.id !== except && run.mutates && run.lockKey === lockKey && holdsItsDatabase(run)) return run;
     }
     return undefined;
   }

@@ -7,7 +7,7 @@ import { describeIdentity, liveness } from '../process/identity.js';
 import { said } from '../said.js';
 import { checkUnlock } from './approval-policy.js';
 import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
-import { AlreadyDecided, type IncidentState, type Run } from './state.js';
+import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run } from './state.js';
 
 export interface UnlockDeps {
   config: Config;
@@ -28,7 +28,7 @@ export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId
   deps.journal.catchUp();
   const run = deps.state.runs.get(runId);
   if (!run) throw new UserError(`no plan "${runId}" is known to the journal`);
-  if (run.status !== 'running' && run.status !== 'approved') {
+  if (!holdsItsDatabase(run)) {
     throw new UserError(`plan ${runId} is ${run.status}: it holds nothing, so there is nothing to unlock`);
   }
   if (run.status === 'running' && run.runner?.start !== undefined && liveness(run.runner) === 'alive') {

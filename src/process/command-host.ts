@@ -50,6 +50,12 @@ serveHost((data, channel) => {
       };
     });
   };
+  /** Sends call `id` its result, or its error's message. */
+  const answer = (id: number, work: Promise<unknown>): Promise<void> =>
+    work.then(
+      (result) => channel.post({ id, result }),
+      (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
+    );
   /** The process group leader of each command running, by call: a host told to stop kills them first. */
   const running = new Map<number, number>();
   const onMessage = (message: unknown) => {
@@ -60,15 +66,12 @@ serveHost((data, channel) => {
     }
     if (call.kind === 'detached') {
       // Not among `running`: a host told to stop leaves its daemons running, as they are meant to outlive it.
-      startDetached(call.request).then(
-        (result) => channel.post({ id: call.id, result }),
-        (error: unknown) => channel.post({ id: call.id, error: (error as Error).message ?? String(error) }),
-      );
+      void answer(call.id, startDetached(call.request));
       return;
     }
     const { id, request } = call;
     const { redact: redacted, streamOutput, environment, ...rest } = request;
-    runCommand({
+    const result = runCommand({
       ...rest,
       baseEnvironment: environment,
       signal: aborts.begin(id),
@@ -78,15 +81,11 @@ serveHost((data, channel) => {
         channel.post({ id, progress: { started: pid } satisfies CommandProgress });
       },
       onOutput: streamOutput ? (text) => sendOutput(id, text) : undefined,
-    })
-      .then(
-        (result) => channel.post({ id, result }),
-        (error: unknown) => channel.post({ id, error: (error as Error).message ?? String(error) }),
-      )
-      .finally(() => {
-        aborts.end(id);
-        running.delete(id);
-      });
+    });
+    void answer(id, result).finally(() => {
+      aborts.end(id);
+      running.delete(id);
+    });
   };
   // The bot stops this host once its commands had their grace period: what still runs is killed with its group here,
   // where every PID is known (one whose start was still on its way to the bot would otherwise be left running).

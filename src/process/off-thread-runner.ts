@@ -6,7 +6,7 @@ import { WorkerCalls, WorkerGone } from '../worker-calls.js';
 import type { CommandCall, CommandHostSettings, CommandProgress, PortableRequest } from './command-host.js';
 import type { Redactor } from '../redact.js';
 import { childEnvironment, killTree, runCommand, type CommandResult, type CommandRunner } from './run-command.js';
-import type { DetachedResult, DetachedStarter } from './start-detached.js';
+import { startDetached as startDetachedHere, type DetachedResult, type DetachedStarter } from './start-detached.js';
 
 /** A CommandRunner whose host can be started before its first command. */
 export interface OffThreadRunner extends CommandRunner {
@@ -14,7 +14,10 @@ export interface OffThreadRunner extends CommandRunner {
   startHost(): void;
   /** Ends the host; a command still running is killed with its process group and its call rejected. */
   stopHost(): Promise<void>;
-  /** Starts a daemon from the host (startDetached there), with this process's environment as it is now. */
+  /**
+   * Starts a daemon from the host (startDetached there), with this process's environment as it is now; from this
+   * process when the host is niced, since a process cannot raise its priority back and the daemon would keep it for good.
+   */
   startDetached: DetachedStarter;
 }
 
@@ -65,7 +68,9 @@ export function offThreadRunner(redact: Redactor, secrets: readonly string[], ni
       stopListening();
     }
   };
-  const startDetached: DetachedStarter = (request) =>
-    host.call<DetachedResult>({ kind: 'detached', request: { ...request, baseEnvironment: childEnvironment() } }).result;
+  const startDetached: DetachedStarter =
+    niceness > 0
+      ? startDetachedHere
+      : (request) => host.call<DetachedResult>({ kind: 'detached', request: { ...request, baseEnvironment: childEnvironment() } }).result;
   return Object.assign(run, { startHost: () => host.start(), stopHost: () => host.stop(), startDetached });
 }
