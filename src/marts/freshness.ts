@@ -16,11 +16,20 @@ export interface MartFreshness {
   problem?: string;
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * When the data a newest value stands for ends: a time is that time; a date stands for its whole day, so it ends at the
+ * next midnight, UTC. A daily mart whose newest day is yesterday is then not behind at all at midnight, where counting
+ * from the day's start would put it a day behind all the time and past a 36 h SLA every afternoon.
+ */
 function newestMs(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   const text = String(value);
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(ms) ? null : ms;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const ms = Date.parse(date ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) return null;
+  return date ? ms + dayMs : ms;
 }
 
 /** Reads max(dateColumn) of every mart; a table that cannot be read is reported as such, never as fresh. */

@@ -13,7 +13,7 @@ const qualifiedName = z
 export const martSla = z.strictObject({
   table: qualifiedName,
   dateColumn: z.string().refine(isPlainIdentifier, { message: 'expected a plain column name' }),
-  /** How far behind now the newest date may be (measured from the start of that day, UTC), such as 36h. */
+  /** How far behind now the newest date may be (for a date, measured from the end of that day, UTC), such as 36h. */
   maxLag: z
     .string()
     .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 36h' })

@@ -220,10 +220,22 @@ describe('stale marts watcher', () => {
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
     const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(finding).toMatchObject({ state: 'problem', scenario: 'schedule' });
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA');
-    expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 33 h 0 min behind (SLA 36 h 0 min)');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h 0 min behind (SLA 36 h 0 min)');
     const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
+  });
+
+  it('counts a date as its whole day: a daily mart whose newest day is yesterday is within 36 h all day, and past it the next noon', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-20', 'noaa.fct_daily_weather': '2026-04-20' });
+    const watcher = martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true });
+    const lateEvening = await watcher.check(new Date('2026-04-21T23:00:00Z'));
+    expect(lateEvening.state).toBe('healthy');
+    expect(lateEvening.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 23 h 0 min behind (SLA 36 h 0 min)');
+    const nextNoon = await watcher.check(new Date('2026-04-22T12:30:00Z'));
+    expect(nextNoon.state).toBe('problem');
+    expect(nextNoon.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 36 h 30 min behind (SLA 36 h 0 min), past its SLA');
   });
 
   it('calls an empty mart stale, and a database it cannot open "cannot tell", never healthy', async () => {
@@ -252,7 +264,7 @@ describe('stale marts watcher', () => {
     const onMotherDuck = loadConfig({ ...env, DATABOX_BACKEND: 'motherduck' });
 
     const finding = await marts(onMotherDuck, databaseTargets(onMotherDuck, (text) => text, { motherduck: md }));
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 105 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA');
     expect(md.sql().filter((sql) => sql.includes('max("day_date")'))).toHaveLength(2);
     // Built from the configuration alone, it is MotherDuck the watcher asks, and it says why it cannot (no token here).
     const untokened = await marts(onMotherDuck);

@@ -12,7 +12,7 @@ import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('mart-freshness'),
-  /** Each mart: table, date column and the lag allowed behind now (from the start of its newest day, UTC). */
+  /** Each mart: table, date column and the lag allowed behind now (from the end of its newest day, UTC, for a date). */
   marts: martSlas,
 });
 
