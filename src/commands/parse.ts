@@ -42,7 +42,7 @@ export function usage(catalog: ScenarioCatalog, verb?: string): string {
   const lines: Record<string, string> = {
     help: '/databox help',
     diagnose: `/databox diagnose ${scenarios} [key=value …] [incident=<id>]`,
-    recover: `/databox recover ${scenarios} [path=a|b] [key=value …] [incident=<id>]`,
+    recover: `/databox recover ${scenarios} [path=<id>] [key=value …] [incident=<id>]`,
     validate: `/databox validate ${scenarios} [key=value …] [incident=<id>]`,
     status: '/databox status',
     postmortem: '/databox postmortem <incident-id>',

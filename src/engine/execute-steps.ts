@@ -1,4 +1,5 @@
 // Runs resolved steps in order, skipping those whose condition fails and stopping at the first failure when asked.
+import { stopReason } from './stop-reason.js';
 import { parseDuration } from '../config.js';
 import { holds } from './conditions.js';
 import { waitUntil } from './wait-until.js';
@@ -69,7 +70,7 @@ export async function executeSteps(
     await observer.stepStarted(step, index);
     let result: StepResult;
     if (ctx.signal?.aborted) {
-      result = engineResult('failed', 'not started: the bot is shutting down');
+      result = engineResult('failed', `not started: ${stopReason(ctx.signal)}`);
     } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
       result = engineResult('skipped', 'skipped: its condition on earlier steps does not hold');
     } else {

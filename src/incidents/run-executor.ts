@@ -1,4 +1,5 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
+import { stopReason } from '../engine/stop-reason.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
@@ -90,9 +91,14 @@ export class RunExecutor {
     };
   }
 
-  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
-  stopRunning(): void {
-    this.stopping.abort();
+  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
+  stopRunning(why = 'the bot is shutting down'): void {
+    this.stopping.abort(why);
+  }
+
+  /** Whether stopRunning was called: nothing this executor starts from then on runs. */
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   async execute(run: Run): Promise<Map<string, string>> {
@@ -138,6 +144,9 @@ export class RunExecutor {
         },
         { stopOnFailure: run.kind === 'recovery' || run.kind === 'rollback' },
       );
+      // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
+      // diagnosis gets no verdict and a validation no "failed" advice from it.
+      if (this.stopped) throw new UserError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
       completed = true;
     } catch (error) {
       stoppedBy = error;

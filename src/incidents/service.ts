@@ -577,9 +577,9 @@ export class IncidentService {
     await this.safely(() => this.offerRollbackIfChanged(run));
   }
 
-  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal. */
-  stopRunning(): void {
-    this.executor.stopRunning();
+  /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
+  stopRunning(why?: string): void {
+    this.executor.stopRunning(why);
   }
 
   /** Says in the log, and in the thread of the incident the torn line was about, what was set aside from the journal. */
@@ -655,7 +655,8 @@ export class IncidentService {
         }
       }
       const path = this.recoveryPath(rb, finished.pathId as string);
-      if (path.whenFailed && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
+      // A validation stopped by the bot's stop or a Ctrl-C says nothing of the resumed pipeline: no advice as if it had failed.
+      if (path.whenFailed && !this.executor.stopped && (finished.status !== 'succeeded' || validated?.status !== 'succeeded')) {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = render(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);

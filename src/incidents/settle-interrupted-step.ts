@@ -35,11 +35,11 @@ export function settleInterruptedStep(run: Run): StepRecord | undefined {
   const step = inFlight ? run.steps.find((s) => s.id === inFlight.stepId) : undefined;
   if (!inFlight || !step) return undefined;
   const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({ stepId: step.id, status, summary, durationMs: 0, outputs });
-  if (!step.mutates) return settled('interrupted', 'interrupted by a restart of the bot');
+  if (!step.mutates) return settled('interrupted', 'interrupted: the bot or terminal running it stopped');
   const intent = inFlight.intent;
   const fileStep = step.kind === 'move' || step.kind === 'copy-file';
   if (fileStep && !intent) return settled('failed', 'not done: the bot stopped before it touched any file');
-  if (!intent) return settled('unknown', 'interrupted by a restart of the bot: it may have changed something before it stopped; check before going on');
+  if (!intent) return settled('unknown', 'interrupted: the bot or terminal running it stopped; it may have changed something before it stopped; check before going on');
   const { from, to } = intent;
   const [atFrom, atTo] = [present(from), present(to)];
   if (intent.action === 'copy') {

@@ -26,6 +26,7 @@ import { watchCommand } from './watch-command.js';
 import { staleChecks, watchersAsTheBotSawThem } from './watchers-status.js';
 import type { WatchService } from '../watchers/watch-service.js';
 import { createLineReader, type LineReader } from './line-reader.js';
+import { watchProcessInterrupts, type Interruption, type WatchInterrupts } from './interrupts.js';
 import { colorWanted, createStyle, type Style } from './style.js';
 import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid } from '../said.js';
@@ -36,7 +37,7 @@ export const cliName = 'npm run --silent cli --';
 export const exitCodes = { ok: 0, failed: 1, refused: 2 } as const;
 
 export interface TerminalIO {
-  stdout: TerminalOutput & { isTTY?: boolean };
+  stdout: TerminalOutput & { isTTY?: boolean; on?: NodeJS.WritableStream['on'] };
   stderr: TerminalOutput;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
@@ -49,6 +50,8 @@ export interface ConsoleDeps {
   heartbeatMs?: number;
   /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
   targets?: DatabaseTargets;
+  /** What reports Ctrl-C, a kill and a closed standard output; by default this process's signals and stdout. */
+  watchInterrupts?: WatchInterrupts;
 }
 
 /** A refusal or bad input: shown as one line, exit code 2. */
@@ -60,7 +63,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     `Usage: ${cliName} <command>`,
     '',
     `  diagnose ${scenarios} [key=value …] [incident=<id>]   read-only diagnosis and verdict`,
-    `  recover ${scenarios} [path=a|b] [key=value …] [incident=<id>]   propose a recovery, approve it at the prompt, run it, validate`,
+    `  recover ${scenarios} [path=<id>] [key=value …] [incident=<id>]   propose a recovery, approve it at the prompt, run it, validate (paths below)`,
     `  validate ${scenarios} [incident=<id>]   run the runbook's validation`,
     '  rollback <recovery-run-id>   propose the rollback of a recovery, approve it at the prompt, run it',
     '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
@@ -69,13 +72,15 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  status   what holds a database, what waits for approval, the latest incidents, each watcher\'s state and last check',
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
+    '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR)',
     '  watch   run the watchers (daemon heartbeat, disk, stale marts) once; exit 1 on a problem, 3 when one cannot tell',
     '  help',
     '',
     'Options: --approver <name>  who approves at the prompt (recorded as terminal:<name>; a destructive plan needs someone other than the requester)',
     '         --as <name>        who is asking (default $USER; recorded as terminal:<name>)',
     '         --approve <hash>   the plan\'s short hash, to approve without a prompt',
-    'Exit codes: 0 ok, 1 a step failed, 2 refused or bad input.',
+    'Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed',
+    '            (what was running is killed and its run ends as failed in the journal).',
   ].join('\n');
 }
 
@@ -85,8 +90,16 @@ function oneLine(text: string): string {
 
 export async function runCli(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps = {}): Promise<number> {
   const err = (text: string) => io.stderr.write(`${oneLine(text)}\n`);
+  const stopped: { by?: Interruption } = {};
+  const code = await answer(argv, io, deps, stopped, err);
+  if (!stopped.by) return code;
+  err(`databox: ${stopped.by.why}: nothing more was run; the journal has what ran (\`${cliName} status\`, \`${cliName} postmortem <incident-id>\`)`);
+  return stopped.by.exitCode;
+}
+
+async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: { by?: Interruption }, err: (text: string) => void): Promise<number> {
   try {
-    return await dispatch(argv, io, deps);
+    return await dispatch(argv, io, deps, stopped);
   } catch (error) {
     if (error instanceof Refusal) {
       err(error.message);
@@ -101,7 +114,7 @@ export async function runCli(argv: readonly string[], io: TerminalIO, deps: Cons
   }
 }
 
-async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps): Promise<number> {
+async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: { by?: Interruption }): Promise<number> {
   const { words, options } = parseArgs(argv);
   const [verb, ...rest] = words;
   if (verb === 'journal') {
@@ -118,7 +131,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
-    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map((rb) => `  ${rb.id}: ${rb.title}`).join('\n')}\n`);
+    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map((rb) => `  ${rb.id}: ${rb.title}; paths ${rb.recovery.map((p) => p.id).join(', ')}`).join('\n')}\n`);
     return exitCodes.ok;
   }
   if (verb === 'postmortem') {
@@ -132,9 +145,19 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return exitCodes.ok;
   }
   const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');
+  const stopWatching = (deps.watchInterrupts ?? watchProcessInterrupts)(io.stdout, (interruption) => {
+    if (stopped.by) {
+      io.stderr.write(`databox: still stopping (${stopped.by.why}): the run's end is being written to the journal\n`);
+      return;
+    }
+    stopped.by = interruption;
+    io.stderr.write(`\ndatabox: ${interruption.why}: killing what runs and recording its end in the journal…\n`);
+    session.interrupt(interruption.why);
+  });
   try {
     return await session.run(verb, rest);
   } finally {
+    stopWatching();
     await session.close();
   }
 }
@@ -146,6 +169,8 @@ class ConsoleSession {
   private readonly service: IncidentService;
   private readonly requester: string;
   private reader?: LineReader;
+  /** Set by Ctrl-C and the like: no prompt waits for an answer any more. */
+  private interrupted = false;
   private readonly watch?: WatchService;
   private readonly clock: () => Date;
   private readonly startedAt: string;
@@ -195,6 +220,14 @@ class ConsoleSession {
     );
     const name = options.as ?? io.env.USER ?? io.env.LOGNAME ?? safeUsername();
     this.requester = `terminal:${name}`;
+  }
+
+  /** Kills what runs (its run ends as failed, with `why`) and stops waiting for an answer at a prompt. */
+  interrupt(why: string): void {
+    this.interrupted = true;
+    this.service.stopRunning(why);
+    this.reporter.close();
+    this.reader?.close();
   }
 
   /** Stops the spinner and the prompt reader, and waits until every event committed is on disk, so the process may exit. */
@@ -288,6 +321,7 @@ class ConsoleSession {
   }
 
   private async ask(question: string): Promise<string | undefined> {
+    if (this.interrupted) return undefined;
     this.io.stdout.write(question);
     this.reader ??= createLineReader(this.io.stdin);
     const answer = await this.reader.next();

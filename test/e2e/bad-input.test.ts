@@ -86,7 +86,7 @@ describe('malformed slash commands', () => {
 
   it('shows the right usage after a grammar error', async () => {
     const answer = await answerTo('recover duckdb path=c');
-    expect(answer).toContain('/databox recover backfill|duckdb|motherduck|schedule [path=a|b] [key=value …] [incident=&lt;id&gt;]');
+    expect(answer).toContain('/databox recover backfill|duckdb|motherduck|schedule [path=&lt;id&gt;] [key=value …] [incident=&lt;id&gt;]');
   });
 
   it('answers help with the grammar and the scenarios', async () => {

@@ -9,7 +9,7 @@ import { verifyLines, type VerifyResult } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { projectRoot } from '../support/fixtures.js';
-import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
+import { createHealthyDatabase, writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -176,4 +176,26 @@ describe('a run cut short by a full state dir', () => {
     expect(records.filter((r) => r.type === 'run.finished').map((r) => r.data.status)).toEqual(['succeeded', 'failed']);
     expect(stopping.logs.some((line) => /could not take/.test(line.msg))).toBe(false);
   }, 120_000);
+});
+
+describe('a diagnosis cut short by the bot stopping', () => {
+  it('draws no verdict from the checks that never ran: its run ends as failed saying why, and the thread is told', async () => {
+    await createHealthyDatabase(checkout.databasePath, 100);
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the audit to be running', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit'), 30_000);
+    harness.bot.service.stopRunning();
+    await harness.settle();
+
+    const { records, problem } = journalOnDisk();
+    expect(problem).toBeUndefined();
+    expect(records.some((r) => r.type === 'diagnosis.verdict'), 'no verdict from a diagnosis that did not finish').toBe(false);
+    const audit = records.find((r) => r.type === 'step.finished' && r.data.result?.stepId === 'audit');
+    expect(audit?.data.result).toMatchObject({ status: 'failed', summary: 'killed by SIGTERM: the bot is shutting down' });
+    expect(records.find((r) => r.type === 'run.finished')?.data).toMatchObject({ status: 'failed' });
+    expect(JSON.stringify(records.find((r) => r.type === 'run.finished')?.data)).toContain('stopped before it finished: the bot is shutting down');
+    expect(slack.allText()).toContain('stopped before it finished: the bot is shutting down');
+    expect(slack.allText()).not.toMatch(/Healthy|audit failed for another reason/);
+  }, 60_000);
 });

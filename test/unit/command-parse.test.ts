@@ -12,7 +12,7 @@ interface Malformed {
 }
 
 const diagnoseUsage = '/databox diagnose duckdb|disk-full [key=value …] [incident=<id>]';
-const recoverUsage = '/databox recover duckdb|disk-full [path=a|b] [key=value …] [incident=<id>]';
+const recoverUsage = '/databox recover duckdb|disk-full [path=<id>] [key=value …] [incident=<id>]';
 
 const malformed: Malformed[] = [
   { text: 'frobnicate duckdb', error: /^unknown command "frobnicate"$/, usage: '/databox postmortem <incident-id>' },

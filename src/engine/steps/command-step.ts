@@ -1,4 +1,5 @@
 // The command step kind: an external command (argv, never a shell), its exit code and output classified into a status.
+import { stopReason } from '../stop-reason.js';
 import { UserError } from '../../errors.js';
 import path from 'node:path';
 import { z } from 'zod';
@@ -154,7 +155,7 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
     };
   }
   const status = classify(step, result.exitCode, output);
-  const how = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+  const how = result.signal ? `killed by ${result.signal}${ctx.signal?.aborted ? `: ${stopReason(ctx.signal)}` : ''}` : `exit ${result.exitCode}`;
   return { status, summary: `${how}`, output, spool, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
 }
 

@@ -1,0 +1,147 @@
+// The real CLI stopped mid-run, as an operator stops it: Ctrl-C (SIGINT) during a recovery's long step, and its output
+// piped into something that stops reading (`| head`). The command is killed, the run ends on the record, nothing stays held.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
+import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
+import { cliEnv, cliPath, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+
+const checkouts: Checkout[] = [];
+afterEach(() => {
+  for (const checkout of checkouts.splice(0)) {
+    for (const call of checkout.calls()) killQuietly(call.pid);
+    checkout.remove();
+  }
+});
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone, as it should be.
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function journal(checkout: Checkout): JournalRecord[] {
+  const verified = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'));
+  expect(verified.problem).toBeUndefined();
+  return verified.records;
+}
+
+/** A step.finished record's result. */
+function stepResult(record: JournalRecord): Record<string, unknown> {
+  return record.data.result as Record<string, unknown>;
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function setUp(): Promise<{ checkout: Checkout; env: Record<string, string> }> {
+  const checkout = new Checkout();
+  checkouts.push(checkout);
+  await createHealthyDatabase(checkout.databasePath, 100);
+  return { checkout, env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, USER: 'alice', PATH: `${standinBin}:${process.env.PATH ?? ''}` }) };
+}
+
+// Each CLI process takes seconds to start (more on a loaded machine).
+describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
+  it('Ctrl-C during a long step kills the command, ends the run as failed with why, and leaves nothing held', async () => {
+    const { checkout, env } = await setUp();
+    checkout.behave({ 'task full-refresh': { stdout: 'dlt: loading raw_ebird\n', sleepMs: 60_000 } });
+    const child = execa(process.execPath, ['--import', 'tsx', cliPath, 'recover', 'duckdb', 'path=a', '--approver', 'bob'], {
+      cwd: projectRoot,
+      env,
+      extendEnv: false,
+      stdin: 'pipe',
+      reject: false,
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer | string) => {
+      stdout += chunk.toString();
+      const hash = /short hash \(([0-9a-f]{8})\)[^\n]*: $/.exec(stdout);
+      if (hash && !stdout.includes('typed')) {
+        stdout += 'typed\n';
+        child.stdin?.write(`${hash[1]}\n`);
+      }
+    });
+    await until('task full-refresh to start', () => checkout.calls().some((call) => call.command === 'task full-refresh'));
+    const refresh = checkout.calls().find((call) => call.command === 'task full-refresh');
+    expect(alive(refresh?.pid as number)).toBe(true);
+    child.kill('SIGINT');
+    const result = await child;
+
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('databox: interrupted at the terminal (SIGINT): killing what runs and recording its end in the journal…');
+    expect(result.stderr).toContain('databox: interrupted at the terminal (SIGINT): nothing more was run; the journal has what ran');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await until('the stopped command to be gone', () => !alive(refresh?.pid as number), 10_000);
+
+    const records = journal(checkout);
+    const refreshEnd = records.find((r) => r.type === 'step.finished' && stepResult(r).stepId === 'full_refresh') as JournalRecord;
+    expect(stepResult(refreshEnd)).toMatchObject({ status: 'failed' });
+    expect(String(stepResult(refreshEnd).summary)).toMatch(/^killed by SIGTERM: interrupted at the terminal \(SIGINT\)$/);
+    const recovery = records.find((r) => r.type === 'run.finished' && String(r.data.runId) === refreshEnd?.data.runId);
+    expect(recovery?.data).toMatchObject({ status: 'failed' });
+    expect(JSON.stringify(recovery?.data)).toContain('stopped before it finished: interrupted at the terminal (SIGINT)');
+    // Its later steps were not started, and say why.
+    const later = records.filter((r) => r.type === 'step.finished' && r.data.runId === recovery?.data.runId && records.indexOf(r) > records.indexOf(refreshEnd));
+    for (const step of later) expect(stepResult(step)).toMatchObject({ status: 'failed', summary: 'not started: interrupted at the terminal (SIGINT)' });
+
+    const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(status.stdout).toContain('nothing; no database is held by a plan');
+  });
+
+  it('a closed standard output (`| head`) stops the diagnosis in order, with no stack trace', async () => {
+    const { checkout, env } = await setUp();
+    checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 60_000 } });
+    const child = execa(process.execPath, ['--import', 'tsx', cliPath, 'diagnose', 'duckdb'], {
+      cwd: projectRoot,
+      env,
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+      buffer: { stdout: false },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    // Read the first piece of output, then stop reading, as `head -1` does.
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await child;
+
+    expect(result.exitCode).toBe(141);
+    expect(result.stderr).toContain('databox: its output was closed (EPIPE): killing what runs and recording its end in the journal…');
+    expect(result.stderr).toContain('databox: its output was closed (EPIPE): nothing more was run; the journal has what ran');
+    expect(result.stderr).not.toMatch(/Unhandled 'error' event|\n\s+at |still stopping/);
+    for (const call of checkout.calls()) await until(`the stopped ${call.command} to be gone`, () => !alive(call.pid), 10_000);
+    const records = journal(checkout);
+    const diagnosis = records.find((r) => r.type === 'run.finished');
+    expect(diagnosis?.data).toMatchObject({ status: 'failed' });
+    expect(JSON.stringify(diagnosis?.data)).toContain('stopped before it finished: its output was closed (EPIPE)');
+    // A diagnosis cut short is no diagnosis: no verdict is drawn from the checks that never ran.
+    expect(records.some((r) => r.type === 'diagnosis.verdict')).toBe(false);
+    // The step it was in ended killed, or the steps after the stop were never started: each says why.
+    const steps = records.filter((r) => r.type === 'step.finished');
+    const stopped = steps.filter((r) => /its output was closed \(EPIPE\)/.test(String(stepResult(r).summary)));
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const step of stopped) expect(String(stepResult(step).summary)).toMatch(/^(killed by SIGTERM|not started): its output was closed \(EPIPE\)$/);
+    expect(steps.map((r) => stepResult(r).stepId)).toEqual(['open', 'disk', 'scan', 'audit'].slice(0, steps.length));
+  });
+});
