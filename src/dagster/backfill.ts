@@ -1,4 +1,5 @@
 // The explicit backfill of the missed window: `dagster job backfill` through the CLI, or launchPartitionBackfill where DAGSTER_URL is set.
+import type { SpooledOutput } from '../process/output-spool.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { DagsterError, type DagsterClient } from './graphql-client.js';
 
@@ -31,6 +32,8 @@ export interface BackfillResult {
   summary: string;
   output: string;
   exitCode?: number | null;
+  /** The CLI's whole output on disk, redacted as it arrived. */
+  spool?: SpooledOutput;
 }
 
 export interface BackfillRequest {
@@ -44,6 +47,11 @@ export interface BackfillRequest {
   timeoutMs: number;
   incidentId: string;
   signal?: AbortSignal;
+  /** Told the CLI's PID as it starts, so the journal has it and a restart can stop it. */
+  onStart?: (pid: number, argv: readonly string[]) => void;
+  /** Where the CLI's whole output is kept, as a command step's is. */
+  spoolFile?: string;
+  redact?: (text: string) => string;
 }
 
 export async function runBackfill(request: BackfillRequest): Promise<BackfillResult> {
@@ -64,11 +72,20 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
     }
   }
   const argv = backfillArgv(request.cli, window);
-  const result = await request.runCommand({ argv, cwd: request.cwd, timeoutMs: request.timeoutMs, signal: request.signal });
+  const result = await request.runCommand({
+    argv,
+    cwd: request.cwd,
+    timeoutMs: request.timeoutMs,
+    signal: request.signal,
+    redact: request.redact,
+    spoolFile: request.spoolFile,
+    onStart: (pid) => request.onStart?.(pid, argv),
+  });
   const backfillId = launchedBackfillId(result.output);
+  const spool = result.redacted ? result.spool : undefined;
   if (result.exitCode === 0 && backfillId) {
-    return { status: 'ok', backfillId, via: 'cli', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to}`, output: result.output, exitCode: 0 };
+    return { status: 'ok', backfillId, via: 'cli', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to}`, output: result.output, exitCode: 0, spool };
   }
   const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.exitCode === 0 ? 'it printed no backfill id' : `exit code ${result.exitCode}`);
-  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode };
+  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode, spool };
 }

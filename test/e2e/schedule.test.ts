@@ -145,6 +145,12 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const host = parentOf(started?.data.result.outputs.pid as number);
     expect(host).not.toBe(process.pid);
     expect(parentOf(host)).toBe(process.pid);
+    // The CLI backfill's process is on the record (a restart stops it rather than leave it running unseen), and its
+    // whole output is kept beside the other steps' outputs.
+    const backfillRun = journal.find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backfill')?.data;
+    const backfillProcess = journal.find((r) => r.type === 'step.process' && r.data.runId === backfillRun?.runId && r.data.argv.join(' ') === backfillCommand);
+    expect(backfillProcess?.data).toMatchObject({ pid: expect.any(Number), boot: expect.any(String) });
+    expect(fs.readFileSync(backfillRun?.result.logFile, 'utf8')).toContain('Launched backfill job `wqbqzyhx`');
   });
 
   it('backfills through GraphQL with the shipped runbook: the plan names the assets the webserver lists for all_pipelines and the window, and the mutation carries exactly those', async () => {

@@ -68,11 +68,15 @@ export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: Ste
     timeoutMs: step.timeoutMs,
     incidentId: ctx.incidentId,
     signal: ctx.signal,
+    onStart: ctx.processStarted,
+    spoolFile: ctx.outputFile?.(step.id),
+    redact: ctx.redact,
   });
   return {
     status: result.status,
     summary: ctx.redact(result.summary),
-    output: ctx.redact(result.output),
+    output: result.spool ? result.output : ctx.redact(result.output),
+    spool: result.spool,
     exitCode: result.exitCode,
     durationMs: elapsedSince(started),
     outputs: { backfillId: result.backfillId ?? '', via: result.via, from: step.from, to: step.to },
