@@ -5,13 +5,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
 
-const durationPattern = /^(\d+)(ms|s|m|h)$/;
+const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
 
-/** Parses "15m", "30s", "2h" or "500ms" into milliseconds. */
+/** Parses "15m", "30s", "2h", "31d" or "500ms" into milliseconds. */
 export function parseDuration(text: string): number | undefined {
   const match = durationPattern.exec(text.trim());
   if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
 }
 

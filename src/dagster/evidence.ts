@@ -49,6 +49,11 @@ export interface DagsterEvidence {
 export interface DagsterThresholds {
   /** A required daemon whose last heartbeat is older than this counts as stopped, whatever Dagster says. */
   heartbeatMaxAgeSeconds: number;
+  /**
+   * A STOPPED schedule with no tick for longer than this was switched off on purpose (a retired export, say): it is
+   * named, but neither makes the verdict "paused" nor stretches the missed window back to its last tick.
+   */
+  switchedOffAfterSeconds: number;
 }
 
 export type DagsterVerdictId = 'daemon-stopped' | 'schedules-paused' | 'schedules-behind' | 'healthy' | 'inconclusive';
@@ -58,9 +63,13 @@ export interface DagsterVerdict {
   title: string;
   /** Since when (ISO), for a stopped daemon or paused schedules: the last heartbeat or the last successful tick. */
   since: string | null;
-  /** The days to backfill: from the day after the last successful tick to the last complete day. */
+  /** The days to backfill: from the day of the last successful tick to the last complete day. */
   window: { from: string; to: string } | null;
   reasons: string[];
+  /** What was left out of the verdict, and why (schedules switched off on purpose); never a reason for doubt. */
+  notes: string[];
+  /** The schedules the verdict counts as paused (STOPPED, and not switched off on purpose). */
+  pausedSchedules: string[];
 }
 
 const day = 86_400_000;
@@ -69,10 +78,14 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** The days no tick covered: the day after the last successful tick up to yesterday (today is still arriving). */
+/**
+ * The days no tick built: from the day of the last successful tick up to yesterday (today is still arriving). The day
+ * of that tick is included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built;
+ * where the tick built its own day, backfilling it again is harmless (the runbook: additive and idempotent).
+ */
 export function missedWindow(lastSuccessAt: string | null, now: Date): { from: string; to: string } | null {
   if (!lastSuccessAt) return null;
-  const from = isoDay(Date.parse(lastSuccessAt) + day);
+  const from = isoDay(Date.parse(lastSuccessAt));
   const to = isoDay(now.getTime() - day);
   return from <= to ? { from, to } : null;
 }
@@ -80,6 +93,16 @@ export function missedWindow(lastSuccessAt: string | null, now: Date): { from: s
 function oldest(times: (string | null)[]): string | null {
   const known = times.filter((t): t is string => t !== null).sort();
   return known[0] ?? null;
+}
+
+function newest(times: (string | null)[]): string | null {
+  return times.filter((t): t is string => t !== null).sort().at(-1) ?? null;
+}
+
+/** STOPPED, and its last tick (successful or not) older than the threshold; one whose ticks are not known (the CLI does not say) counts as paused. */
+function switchedOff(schedule: ScheduleEvidence, thresholds: DagsterThresholds, now: Date): boolean {
+  const last = newest([schedule.lastTickAt, schedule.lastSuccessAt]);
+  return schedule.status === 'STOPPED' && last !== null && now.getTime() - Date.parse(last) > thresholds.switchedOffAfterSeconds * 1000;
 }
 
 export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date): DagsterVerdict {
@@ -95,36 +118,43 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     );
   }
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
-  const schedules = evidence.schedules ?? [];
+  const every = evidence.schedules ?? [];
+  const off = every.filter((s) => switchedOff(s, thresholds, now));
+  const notes = off.map((s) => `schedule ${s.name} is STOPPED, last tick ${newest([s.lastTickAt, s.lastSuccessAt])?.slice(0, 10)}: taken as switched off on purpose`);
+  const schedules = every.filter((s) => !off.includes(s));
+  const pausedSchedules = schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name);
   const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = missedWindow(lastSuccess, now);
   if (stale.length > 0 || evidence.daemonLive === false) {
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
-    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons };
+    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons, notes, pausedSchedules };
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (stopped.length > 0) {
     for (const s of stopped) reasons.push(`schedule ${s.name} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}`);
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedWindow = missedWindow(oldest(stopped.map((s) => s.lastSuccessAt)), now);
-    return { id: 'schedules-paused', title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`, since, window: stoppedWindow, reasons };
+    return { id: 'schedules-paused', title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`, since, window: stoppedWindow, reasons, notes, pausedSchedules };
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
-  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons };
-  if (window) {
+  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons, notes, pausedSchedules };
+  // Behind: a running schedule whose last success is older than its last tick should be (a day, for the daily ones).
+  if (window && lastSuccess && now.getTime() - Date.parse(lastSuccess) > day + 3_600_000) {
     return {
       id: 'schedules-behind',
-      title: `Schedules running but no successful tick since ${lastSuccess?.slice(0, 16).replace('T', ' ')} UTC`,
+      title: `Schedules running but no successful tick since ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC`,
       since: lastSuccess,
       window,
       reasons: [`the days ${window.from} to ${window.to} have no successful tick`],
+      notes,
+      pausedSchedules,
     };
   }
-  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [] };
+  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], notes, pausedSchedules };
 }
 
 function age(seconds: number | null): string {

@@ -5,7 +5,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Condition, Runbook, Step } from './schema.js';
-import { placeholderUses } from './template.js';
+import { placeholderUses, withoutPlaceholders } from './template.js';
 
 type At = (string | number)[];
 
@@ -143,6 +143,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   };
 
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
+    // What is left of {{ or }} once every placeholder is taken out was meant as one but would be shown as is.
+    const stray = use.as === 'list' ? undefined : /\{\{[^}]{0,40}|\}\}/.exec(withoutPlaceholders(use.template))?.[0];
+    if (stray !== undefined) add([...at, ...use.at], `"${stray}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written`);
     const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
     for (const { expression, optional, kind } of uses) {
       if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);

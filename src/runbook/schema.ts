@@ -1,7 +1,7 @@
 // The zod schema of a runbook file: the runbook's own shape, with one step kind per discriminated variant.
 import { z } from 'zod';
 import { stepKind, stepKinds } from '../engine/steps/index.js';
-import { condition, stepId, template, type Condition } from './step-common.js';
+import { condition, stepId, template, title, type Condition } from './step-common.js';
 
 export type { Condition };
 
@@ -55,7 +55,7 @@ const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]
 
 export const verdict = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  title: z.string().min(1),
+  title,
   /** Omitted on the last verdict only: the default when no other verdict's condition holds. */
   when: condition.optional(),
   /** What the operator should understand and do next. */
@@ -70,7 +70,7 @@ export const verdict = z.strictObject({
 /** A read-only count run when a plan is proposed; its value is shown in the plan and bound into it as {{previews.id}}. */
 export const preview = z.strictObject({
   id: stepId,
-  title: z.string().min(1),
+  title,
   sql: z.string().min(1),
   params: z.array(template).default([]),
 });
@@ -79,7 +79,7 @@ export type Preview = z.infer<typeof preview>;
 
 export const recoveryPath = z.strictObject({
   id: z.string().regex(/^[a-z]$/, 'path ids are single letters: a, b …'),
-  title: z.string().min(1),
+  title,
   description: z.string().min(1),
   parameters: parameterNames,
   /** Of those, the ones this path needs even where the parameter is optional elsewhere (a window, say). */
@@ -117,7 +117,7 @@ export const recoveryPath = z.strictObject({
   approval: z.enum(['teammate', 'anyone']).optional(),
   rollback: z
     .strictObject({
-      title: z.string().min(1),
+      title,
       /** Parameters the operator gives when asking for the rollback (a plan id to restore, say); all optional. */
       parameters: parameterNames,
       /** Read-only steps run when the rollback is requested, whose output helps choose those parameters. */
@@ -154,7 +154,7 @@ export const windowConstraint = z.strictObject({ from: z.string(), to: z.string(
 export const runbook = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    title: z.string().min(1),
+    title,
     section: z.number().int().positive(),
     summary: z.string().min(1),
     symptoms: z.array(z.string().min(1)).min(1),

@@ -4,9 +4,17 @@ import { parseDuration } from '../config.js';
 
 export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
 export const template = z.string().min(1);
-export const duration = z
+/** Titles are shown as written: a placeholder in one would reach the operator as "{{backup}}". */
+export const title = z
   .string()
-  .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' });
+  .min(1)
+  .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
+export const duration = z.string().superRefine((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m or 2h' });
+  // A timeout of 0 fails every step at once; a waitUntil every 0s asks as fast as it can until its deadline.
+  else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
+});
 
 /** A condition on the status of an earlier step of the same run. */
 export type Condition =
@@ -24,7 +32,7 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
 
 export const stepCommon = {
   id: stepId,
-  title: z.string().min(1),
+  title,
   mutates: z.boolean().default(false),
   destructive: z.boolean().default(false),
   timeout: duration.optional(),

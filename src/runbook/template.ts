@@ -53,6 +53,11 @@ export function has(expression: string, context: TemplateContext): boolean {
   }
 }
 
+/** The template with every placeholder taken out. */
+export function withoutPlaceholders(template: string): string {
+  return template.replace(placeholder, '');
+}
+
 /** Names the placeholders in a template without rendering it. */
 export function placeholders(template: string): string[] {
   return placeholderUses(template).map((use) => use.expression);

@@ -69,7 +69,7 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     await harness.settle();
     const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
     expect(verdict?.text).toContain('Dagster daemon stopped');
-    expect(`${verdict?.blocks}`).toContain('missed window 2026-04-18 … 2026-04-20');
+    expect(`${verdict?.blocks}`).toContain('missed window 2026-04-17 … 2026-04-20');
     expect(slack.allText()).toContain('4 of 4 marts past their SLA');
     expect(slack.allText()).toContain('ebird.fct_daily_bird_observations: newest 2026-04-17');
     const freshnessQueries = () => md.sql().filter((sql) => sql.includes('day_date')).length;
@@ -79,13 +79,13 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { from: '2026-04-18', to: '2026-04-20' });
+    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
 
-    expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-18 to 2026-04-20 through the webserver');
+    expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-17 to 2026-04-20 through the webserver');
     expect(slack.allText()).toContain('Validation succeeded');
     expect(slack.allText()).toMatch(/all 4 marts within their SLA/);
     expect(freshnessQueries(), 'validation read MotherDuck again').toBeGreaterThan(beforeRecovery);

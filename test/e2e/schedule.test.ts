@@ -15,7 +15,7 @@ import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
-const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-18 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
+const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
 const offset = recordedAt.getTime() - Date.now();
 const clock = () => new Date(Date.now() + offset);
 
@@ -105,7 +105,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     expect(verdict).toContain('Dagster daemon stopped');
-    expect(verdict).toContain('missed window 2026-04-18 … 2026-04-20');
+    expect(verdict).toContain('missed window 2026-04-17 … 2026-04-20');
     expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ h \d+ min ago/);
     expect(slack.allText()).toMatch(/all_pipelines_daily\s+RUNNING\s+0 6 \* \* \*\s+2026-04-17 06:00 SUCCESS/);
     expect(slack.allText()).toContain('ebird.fct_daily_bird_observations: newest 2026-04-17');
@@ -114,7 +114,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
     const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
-    expect(prefilled).toEqual({ from: '2026-04-18', to: '2026-04-20' });
+    expect(prefilled).toEqual({ from: '2026-04-17', to: '2026-04-20' });
     await harness.submitModal(operator, modal, prefilled);
     await harness.settle();
     const plan = slack.allText();
@@ -132,7 +132,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       expect.arrayContaining(['uv run dagster-daemon run', backfillCommand, 'task verify']),
     );
     expect(slack.allText()).toMatch(/started PID \d+ at \d\d:\d\d:\d\d UTC, left running/);
-    expect(slack.allText()).toContain('launched backfill wqbqzyhx for 2026-04-18 to 2026-04-20');
+    expect(slack.allText()).toContain('launched backfill wqbqzyhx for 2026-04-17 to 2026-04-20');
     expect(slack.allText()).toMatch(/all 4 marts within their SLA \(after \d+ ms, 1 check\)/);
 
     const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -178,16 +178,16 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
     await harness.command('diagnose schedule', operator);
     await harness.settle();
-    expect(message('Verdict:')).toContain('missed window 2026-04-18 … 2026-04-20');
+    expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { from: '2026-04-18', to: '2026-04-20' });
+    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
     await harness.settle();
     // Looked up before the plan was posted: the plan shows what will be launched, before anyone approves it.
     expect(planStep(2)).toContain(
       [
-        `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-18 … 2026-04-20`,
+        `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-17 … 2026-04-20`,
         '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
@@ -201,14 +201,14 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(mutations).toEqual([
       {
         params: {
-          partitionsByAssets: assets.map((key) => ({ assetKey: { path: key.split('/') }, partitions: { range: { start: '2026-04-18', end: '2026-04-20' } } })),
-          title: `databox ${incidentId}: missed window 2026-04-18 to 2026-04-20`,
+          partitionsByAssets: assets.map((key) => ({ assetKey: { path: key.split('/') }, partitions: { range: { start: '2026-04-17', end: '2026-04-20' } } })),
+          title: `databox ${incidentId}: missed window 2026-04-17 to 2026-04-20`,
           tags: [{ key: 'databox/incident', value: incidentId }],
         },
       },
     ]);
     expect(checkout.calls().some((c) => c.command.includes('dagster job backfill'))).toBe(false);
-    expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-18 to 2026-04-20 through the webserver');
+    expect(slack.allText()).toContain('launched backfill lxkdvmpa for 2026-04-17 to 2026-04-20 through the webserver');
     expect(slack.allText()).toContain('Validation succeeded');
     // The approved plan, with the assets it names, is what the journal holds.
     const proposed = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
@@ -226,7 +226,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
-    expect(message('Verdict:')).toContain('missed window 2026-04-18 … 2026-04-20');
+    expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
     const [scheduleRoot] = slack.buttons('write_postmortem');
     const scheduleIncident = scheduleRoot!.value;
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
@@ -239,13 +239,13 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
     expect(slack.allText()).toContain('Recovery failed');
-    expect(message('Next:')).toContain('replace the window 2026-04-18 … 2026-04-20 with scenario 2');
+    expect(message('Next:')).toContain('replace the window 2026-04-17 … 2026-04-20 with scenario 2');
     expect(slack.buttons('request_rollback')).toHaveLength(0);
 
     // One button per source, each carrying the window the diagnosis found.
     const offered = slack.buttons(/^open_follow_up_\d+$/);
     expect(offered.map((b) => JSON.parse(b.value))).toEqual(
-      ['ebird', 'noaa', 'usgs'].map((source) => ({ incident: scheduleIncident, scenario: 'backfill', params: { source, from: '2026-04-18', to: '2026-04-20' } })),
+      ['ebird', 'noaa', 'usgs'].map((source) => ({ incident: scheduleIncident, scenario: 'backfill', params: { source, from: '2026-04-17', to: '2026-04-20' } })),
     );
     expect(offered[0]).toMatchObject({ channel: scheduleRoot!.channel, threadTs: scheduleRoot!.ts });
     await harness.click(offered[0]!, 'U0ONCALL');
@@ -254,10 +254,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const journal = journalRecordsOf(checkout);
     const backfillIncident = journal.find((r) => r.type === 'incident.opened' && r.data.scenario === 'backfill')?.incident;
     expect(backfillIncident).toMatch(/^dbx-\d{8}-[0-9a-f]{4}$/);
-    expect(journal.find((r) => r.type === 'diagnosis.verdict' && r.incident === backfillIncident)?.data.params).toEqual({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' });
+    expect(journal.find((r) => r.type === 'diagnosis.verdict' && r.incident === backfillIncident)?.data.params).toEqual({ source: 'ebird', from: '2026-04-17', to: '2026-04-20' });
     expect(journal.find((r) => r.type === 'command.received' && r.actor === 'U0ONCALL')).toMatchObject({
       incident: scheduleIncident,
-      data: { text: 'follow-up button: diagnose backfill source=ebird from=2026-04-18 to=2026-04-20' },
+      data: { text: 'follow-up button: diagnose backfill source=ebird from=2026-04-17 to=2026-04-20' },
     });
     const backfillRoot = slack.callsTo('chat.postMessage').find((a) => !a.thread_ts && String(a.text).startsWith(`Incident ${backfillIncident}`));
     expect(backfillRoot).toMatchObject({ channel: scheduleRoot!.channel });
@@ -266,7 +266,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).toMatch(/2026-04-18\s+0\s+zero/);
     const link = slack.callsTo('chat.postMessage').find((a) => a.thread_ts === scheduleRoot!.ts && String(a.text).startsWith('<@U0ONCALL> opened incident'));
     expect(String(link?.text)).toMatch(
-      new RegExp(`^<@U0ONCALL> opened incident \`${backfillIncident}\` \\(Partial backfill of a single source.*\\) with \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`; <https://databox\\.slack\\.com/archives/`),
+      new RegExp(`^<@U0ONCALL> opened incident \`${backfillIncident}\` \\(Partial backfill of a single source.*\\) with \`diagnose backfill source=ebird from=2026-04-17 to=2026-04-20\`; <https://databox\\.slack\\.com/archives/`),
     );
   });
 
@@ -295,7 +295,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     expect(verdict).toContain('Schedules paused');
-    expect(verdict).toContain('2026-04-18 … 2026-04-20');
+    expect(verdict).toContain('2026-04-17 … 2026-04-20');
     expect(slack.buttons('choose_path_b')).toHaveLength(1);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
@@ -314,7 +314,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const uv = checkout.calls().filter((c) => c.tool === 'uv').map((c) => c.args);
     expect(uv).toEqual([
       ['run', 'dagster', 'schedule', 'start', '--start-all', '-f', 'packages/databox/databox/orchestration/definitions.py'],
-      ['run', 'dagster', 'job', 'backfill', '-j', 'all_pipelines', '--from', '2026-04-18', '--to', '2026-04-20', '--noprompt', '-f', 'packages/databox/databox/orchestration/definitions.py'],
+      ['run', 'dagster', 'job', 'backfill', '-j', 'all_pipelines', '--from', '2026-04-17', '--to', '2026-04-20', '--noprompt', '-f', 'packages/databox/databox/orchestration/definitions.py'],
     ]);
     expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
     expect(slack.allText()).toContain('Started all schedules for repository __repository__');

@@ -109,7 +109,7 @@ describe('durations', () => {
     }
   });
 
-  it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1d'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
+  it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1w'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL');
   });
 

@@ -76,7 +76,7 @@ describe('CLI fallback through a stand-in uv', () => {
     expect(evidence).toMatchObject({ source: 'cli', daemonLive: false, webserverProblem: expect.stringContaining('cannot be reached') });
     expect(evidence.schedules?.map((s) => `${s.name} ${s.status}`)).toEqual(['all_pipelines_daily RUNNING', 'soda_freshness_hourly RUNNING']);
     expect(checkout.calls().map((c) => c.command)).toEqual(['uv run dagster-daemon liveness-check', 'uv run dagster schedule list', 'uv run dagster instance info']);
-    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 180 }, recordedAt).id).toBe('daemon-stopped');
+    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt).id).toBe('daemon-stopped');
     expect(describeDagsterEvidence(evidence)).toContain('Source: Dagster CLI (webserver: the Dagster webserver at http://127.0.0.1:3070/graphql cannot be reached');
   });
 
@@ -88,7 +88,7 @@ describe('CLI fallback through a stand-in uv', () => {
     });
     const evidence = await probeDagster({ runCommand, cwd: checkout.root, now: recordedAt });
     expect(evidence.unparsed).toEqual([{ command: 'uv run dagster schedule list', raw: cliFixture('schedule-list-unseen') }]);
-    const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: 180 }, recordedAt);
+    const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt);
     expect(verdict.id).toBe('inconclusive');
     expect(verdict.reasons).toContain('could not parse the output of uv run dagster schedule list');
     expect(describeDagsterEvidence(evidence)).toContain('Could not parse the output of `uv run dagster schedule list`; it said:\n┏━━');
@@ -102,7 +102,7 @@ describe('CLI fallback through a stand-in uv', () => {
     });
     const evidence = await probeDagster({ runCommand, cwd: checkout.root, now: recordedAt });
     expect(evidence.problems).toEqual(['DAGSTER_HOME is not set: Dagster uses an ephemeral instance, so no schedule state persists']);
-    const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: 180 }, recordedAt);
+    const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt);
     expect(verdict.id).toBe('schedules-paused');
     // The CLI does not say when a schedule last ticked, so no window is guessed.
     expect(verdict.window).toBeNull();

@@ -12,7 +12,7 @@ blockNetwork();
 afterEach(() => nock.cleanAll());
 
 const client = (timeoutMs = 2_000) => new DagsterClient({ url: dagsterUrl, timeoutMs });
-const thresholds = { heartbeatMaxAgeSeconds: 180 };
+const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 };
 const noCli: CommandRunner = () => {
   throw new Error('the CLI must not be asked while the webserver answers');
 };
@@ -54,7 +54,7 @@ describe('Dagster GraphQL client', () => {
     const verdict = assessDagster(evidence, thresholds, recordedAt);
     expect(verdict.id).toBe('daemon-stopped');
     expect(verdict.since).toBe('2026-04-18T05:41:07.000Z');
-    expect(verdict.window).toEqual({ from: '2026-04-18', to: '2026-04-20' });
+    expect(verdict.window).toEqual({ from: '2026-04-17', to: '2026-04-20' });
     expect(verdict.title).toBe('Dagster daemon stopped since 2026-04-18 05:41 UTC');
     const text = describeDagsterEvidence(evidence);
     expect(text).toMatch(/SCHEDULER\s+yes\s+no\s+3 h \d+ min ago|SCHEDULER\s+yes\s+no\s+\d+ h \d+ min ago/);
@@ -71,13 +71,13 @@ describe('Dagster GraphQL client', () => {
     expect(verdict.id).toBe('daemon-stopped');
     expect(verdict.reasons).toEqual(['daemon SCHEDULER: last heartbeat 8 min 57 s ago']);
     // With a looser threshold the same answer is healthy: the threshold is the operator's, not Dagster's.
-    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 600 }, recordedAt).id).toBe('healthy');
+    expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 600, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt).id).toBe('healthy');
   });
 
   it('finds paused schedules and proposes the window since their last successful tick', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' });
     const verdict = assessDagster(await probe(), thresholds, recordedAt);
-    expect(verdict).toMatchObject({ id: 'schedules-paused', since: '2026-04-17T06:00:00.418Z', window: { from: '2026-04-18', to: '2026-04-20' } });
+    expect(verdict).toMatchObject({ id: 'schedules-paused', since: '2026-04-17T06:00:00.418Z', window: { from: '2026-04-17', to: '2026-04-20' } });
     expect(verdict.title).toBe('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
   });
 

@@ -237,6 +237,30 @@ const brokenCases: BrokenCase[] = [
     problem: /expected a duration such as 30s, 15m or 2h/,
   },
   {
+    name: 'a placeholder in a title, which is shown as written',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[0].title = 'Open {{bakcup}} read-only';
+    },
+    at: 'diagnosis.steps[0].title',
+    problem: /a title is shown as written, never filled in/,
+  },
+  {
+    name: 'a placeholder left unclosed in an advice',
+    breakIt: (doc) => {
+      doc.diagnosis.verdicts[0].advice = 'The file is locked by PID {{steps.open.holderPid}.';
+    },
+    at: 'diagnosis.verdicts[0].advice',
+    problem: /"\{\{steps\.open\.holderPid" is not a placeholder/,
+  },
+  {
+    name: 'a timeout of 0',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[0].timeout = '0s';
+    },
+    at: 'diagnosis.steps[0].timeout',
+    problem: /must be more than 0/,
+  },
+  {
     name: 'a classify rule whose match is not a regular expression',
     breakIt: (doc) => {
       doc.diagnosis.steps[3].classify[1].match = 'catalog error (unclosed';

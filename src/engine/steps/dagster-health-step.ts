@@ -2,44 +2,61 @@
 import { z } from 'zod';
 import { assessDagster, describeDagsterEvidence, type DagsterVerdictId } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
-import { stepCommon } from '../../runbook/step-common.js';
+import { parseDuration } from '../../config.js';
+import { duration, stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
 
-const schema = z.strictObject({ ...stepCommon, kind: z.literal('dagster-health') });
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('dagster-health'),
+  /** A STOPPED schedule with no tick for longer than this was switched off on purpose: named, left out of the verdict. */
+  switchedOffAfter: duration.default('31d'),
+});
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
 
 const statuses = everyStatus<DagsterVerdictId>({ healthy: true, 'daemon-stopped': true, 'schedules-paused': true, 'schedules-behind': true, inconclusive: true });
 
-export async function runDagsterHealthStep(_step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
+export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const now = ctx.clock();
   const evidence = await probeDagster({ client: (ctx.dagster ?? defaultDagsterRunTools).client, runCommand: ctx.runCommand, cwd: ctx.root, now });
-  const verdict = assessDagster(evidence, { heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000 }, now);
+  const thresholds = {
+    heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
+    switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
+  };
+  const verdict = assessDagster(evidence, thresholds, now);
   const window = verdict.window ? `; missed window ${verdict.window.from} … ${verdict.window.to}` : '';
+  const notes = verdict.notes.length > 0 ? `. Left out: ${verdict.notes.join('; ')}` : '';
   return {
     status: verdict.id,
-    summary: `${verdict.title}${window}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}`,
+    summary: `${verdict.title}${window}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}${notes}`,
     output: ctx.redact(describeDagsterEvidence(evidence)),
     durationMs: elapsedSince(started),
     outputs: {
       since: verdict.since ?? '',
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
+      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.since),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
-      pausedSchedules: (evidence.schedules ?? []).filter((s) => s.status === 'STOPPED').map((s) => s.name).join(', '),
+      pausedSchedules: verdict.pausedSchedules.join(', '),
     },
   };
+}
+
+/** What the advice says when there is no day to backfill: nothing was missed yet, or the last success is not known. */
+function noWindow(since: string | null): string {
+  return since ? 'no missed day yet (the last successful tick was today)' : 'an unknown window (no successful tick on record: read the schedules above)';
 }
 
 export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'source', 'stoppedDaemons', 'pausedSchedules'],
+  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'source', 'stoppedDaemons', 'pausedSchedules'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   templates: () => [],

@@ -1,0 +1,56 @@
+// The missed window and the verdict from Dagster's schedules: the day of the last successful tick is in the window, a
+// schedule switched off long ago is named but left out, and a daily schedule that ticked yesterday is not behind.
+import { describe, expect, it } from 'vitest';
+import { assessDagster, type DagsterEvidence, type ScheduleEvidence } from '../../src/dagster/evidence.js';
+
+const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 };
+const now = new Date('2026-12-01T17:30:00Z');
+
+function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastSuccessAt: string | null): ScheduleEvidence {
+  return { name, status, cron: '0 6 * * *', lastTickAt: lastSuccessAt, lastTickStatus: lastSuccessAt ? 'SUCCESS' : null, lastSuccessAt, sinceLastTickSeconds: null };
+}
+
+function evidence(schedules: ScheduleEvidence[], daemonStoppedHoursAgo?: number): DagsterEvidence {
+  const heartbeatAgeSeconds = daemonStoppedHoursAgo === undefined ? 10 : daemonStoppedHoursAgo * 3600;
+  return {
+    source: 'graphql',
+    checkedAt: now.toISOString(),
+    daemons: [{ type: 'SCHEDULER', required: true, healthy: daemonStoppedHoursAgo === undefined, heartbeatAgeSeconds, errors: [] }],
+    schedules,
+    unparsed: [],
+    problems: [],
+  };
+}
+
+describe('the missed window', () => {
+  it('starts on the day of the last successful tick: a daily partitioned tick on day D builds D − 1, so D was never built', () => {
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z')], 60), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-28', to: '2026-11-30' } });
+  });
+
+  it('leaves out a schedule switched off long ago: named, but neither the verdict nor the window follows it', () => {
+    const schedules = [schedule('all_pipelines_daily', 'RUNNING', '2026-11-28T06:00:00Z'), schedule('legacy_export_weekly', 'STOPPED', '2025-12-01T06:00:00Z')];
+    const stopped = assessDagster(evidence(schedules, 60), thresholds, now);
+    expect(stopped).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-28', to: '2026-11-30' }, pausedSchedules: [] });
+    expect(stopped.notes).toEqual(['schedule legacy_export_weekly is STOPPED, last tick 2025-12-01: taken as switched off on purpose']);
+    // With the daemon up, the old stop is no "paused schedules" incident.
+    const up = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), schedules[1] as ScheduleEvidence]), thresholds, now);
+    expect(up).toMatchObject({ id: 'healthy', window: null, pausedSchedules: [] });
+    expect(up.notes).toHaveLength(1);
+  });
+
+  it('counts a schedule stopped recently as paused, from its last success', () => {
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z')]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-29', to: '2026-11-30' }, pausedSchedules: ['all_pipelines_daily'] });
+  });
+
+  it('calls a daily schedule healthy until its next tick is an hour late, then behind by that one day', () => {
+    const ticked = (at: string) => evidence([schedule('all_pipelines_daily', 'RUNNING', at)]);
+    expect(assessDagster(ticked('2026-12-01T06:00:00Z'), thresholds, now).id).toBe('healthy');
+    expect(assessDagster(ticked('2026-11-30T06:00:00Z'), thresholds, new Date('2026-12-01T06:59:00Z')).id).toBe('healthy');
+    expect(assessDagster(ticked('2026-11-30T06:00:00Z'), thresholds, new Date('2026-12-01T07:30:00Z'))).toMatchObject({
+      id: 'schedules-behind',
+      window: { from: '2026-11-30', to: '2026-11-30' },
+    });
+  });
+});
