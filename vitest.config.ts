@@ -10,6 +10,7 @@ const isolated = [
   'test/cli/cross-front-end.test.ts',
   'test/cli/in-process.test.ts',
   'test/cli/motherduck.test.ts',
+  'test/e2e/diagnose-not-damage.test.ts',
   'test/e2e/path-b-opens-backup-once.test.ts',
   'test/e2e/recover-duckdb.test.ts',
   'test/postmortem/build-postmortem.test.ts',

@@ -21,10 +21,13 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(filePath);
-  } catch {
-    return { status: 'missing', message: `${filePath} does not exist` };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { status: 'missing', message: `${filePath} does not exist` };
+    // A folder this process may not look into (EACCES) hides a file that may well be there: never "missing".
+    return { status: 'unreadable', message: `cannot look at ${filePath}: ${(error as Error).message.split(',')[0]} (this process runs as uid ${process.getuid?.() ?? '?'})` };
   }
-  if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is not a regular file` };
+  if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is ${whatIsThere(stat)}, not a file` };
   // The header is read first: DuckDB handed a SQLite or Parquet file reaches for an extension to read it.
   let format;
   try {
@@ -51,6 +54,19 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   }
 }
 
+function whatIsThere(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isBlockDevice() || stat.isCharacterDevice()) return 'a device';
+  return 'something other than a regular file';
+}
+
+/** Whether DuckDB's error names a known sign of damage, and nothing that makes a healthy file fail (memory, permissions, a version). */
+export function isDamage(message: string): boolean {
+  return damage.test(message) && !notDamage.test(message);
+}
+
 /** What DuckDB says about a damaged file: a foreign or cut-short header, a failed checksum, a block it cannot read. */
 const damage = /not a valid DuckDB database file|could not read enough bytes|checksum|corrupt|could not read from file|invalid block|unexpected end of file|INTERNAL Error|Serialization Error/i;
 /** Reasons a healthy file may not open: permissions, a storage version from another DuckDB, memory. */
@@ -66,6 +82,6 @@ export function classifyOpenError(message: string): OpenResult {
     const holder = /held in (.+?) \(PID/.exec(message)?.[1];
     return { status: 'locked', message, holderPid: pid ? Number(pid) : undefined, holder };
   }
-  if (damage.test(message) && !notDamage.test(message)) return { status: 'corrupt', message };
+  if (isDamage(message)) return { status: 'corrupt', message };
   return { status: 'unreadable', message };
 }

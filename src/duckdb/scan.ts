@@ -1,5 +1,6 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
 import { openDatabase } from './open.js';
+import { isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { formatDuration } from '../format-duration.js';
 
@@ -23,7 +24,8 @@ export interface ScanSettings {
 }
 
 export interface ScanResult {
-  status: 'ok' | 'damaged' | 'timeout' | 'unopenable';
+  /** damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …). */
+  status: 'ok' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable';
   tables: TableScan[];
   total: number;
   message: string;
@@ -41,7 +43,8 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   try {
     database = await openDatabase(filePath, false);
   } catch (error) {
-    return { status: 'unopenable', tables: [], total: 0, message: (error as Error).message };
+    const message = (error as Error).message;
+    return { status: isDamage(message) ? 'unopenable' : 'unreadable', tables: [], total: 0, message };
   }
   const { connection } = database;
   let timedOut = false;
@@ -83,13 +86,25 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     }
     options.onProgress?.({ done: tables.length, total: names.length, rows: rowsSoFar });
     const failed = tables.filter((t) => t.error);
-    if (failed.length > 0) {
+    const damaged = failed.filter((t) => isDamage(t.error as string));
+    if (damaged.length > 0) {
       return {
         status: 'damaged',
         tables,
         total: names.length,
         settings,
-        message: `${failed.length} of ${names.length} tables fail to read: ${failed.map((t) => t.table).join(', ')}`,
+        message: `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')}`,
+      };
+    }
+    if (failed.length > 0) {
+      // Out of memory, say: the file may be fine, and a verdict of damage would offer to move it aside.
+      const first = failed[0] as TableScan;
+      return {
+        status: 'unreadable',
+        tables,
+        total: names.length,
+        settings,
+        message: `${failed.length} of ${names.length} tables could not be read, for a reason that is not damage: ${first.table}: ${(first.error as string).split('\n')[0]}`,
       };
     }
     if (timedOut) {
@@ -103,7 +118,8 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     }
     return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)`, settings };
   } catch (error) {
-    return { status: timedOut ? 'timeout' : 'damaged', tables, total: tables.length, message: (error as Error).message, settings };
+    const message = (error as Error).message;
+    return { status: timedOut ? 'timeout' : isDamage(message) ? 'damaged' : 'unreadable', tables, total: tables.length, message, settings };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', interrupt);

@@ -100,6 +100,16 @@ function sameFile(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
+/** A non-empty `<file>.wal` beside a DuckDB file; DuckDB leaves an empty one behind at times, which holds nothing. */
+function walBeside(file: string): { file: string; bytes: number } | undefined {
+  try {
+    const stat = fs.statSync(`${file}.wal`);
+    return stat.size > 0 ? { file: `${file}.wal`, bytes: stat.size } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): string {
   if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
   // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
@@ -132,6 +142,14 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     if (!format.duckdb) {
       throw new UserError(
         `${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence})`,
+      );
+    }
+    // DuckDB replays a write-ahead log when it opens a file, even read-only, so the file passes every read check; a copy
+    // of the file alone would drop what is only in the log.
+    const wal = walBeside(resolved);
+    if (wal) {
+      throw new UserError(
+        `${name}=${raw}: ${resolved} has a write-ahead log beside it (${wal.file}, ${wal.bytes} bytes): its latest changes are only there, and a copy of the file alone would lose them. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT, which folds the log in), or give a copy without one`,
       );
     }
   }

@@ -135,7 +135,15 @@ describe('a path that is not a database file', () => {
   it('a directory: not-a-file', async () => {
     const sub = path.join(dir, 'a-directory.duckdb');
     fs.mkdirSync(sub, { recursive: true });
-    expect(await probeOpen(sub)).toEqual({ status: 'not-a-file', message: `${sub} is not a regular file` });
+    expect(await probeOpen(sub)).toEqual({ status: 'not-a-file', message: `${sub} is a directory, not a file` });
+  });
+
+  it('a path the process cannot look along: unreadable, never missing (a file may well be there)', async () => {
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, 'x');
+    const opened = await probeOpen(path.join(blocker, 'databox.duckdb'));
+    expect(opened.status).toBe('unreadable');
+    expect(opened.message).toMatch(/^cannot look at .*a-file\/databox\.duckdb: ENOTDIR: not a directory \(this process runs as uid \d+\)$/);
   });
 });
 
@@ -168,7 +176,7 @@ describe('a file another process holds', () => {
     expect(opened.message).toMatch(/lock/i);
 
     const scan = await scanTables(file, { timeoutMs: 10_000 });
-    expect(scan.status).toBe('unopenable');
+    expect(scan.status).toBe('unreadable');
     expect(scan.message).toContain(`PID ${child.pid}`);
   });
 });

@@ -1,6 +1,7 @@
 // Tests validateParameters and rawParameters (src/runbook/params.ts) against typed runbook parameter declarations, with real files.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseRunbook } from '../../src/runbook/load.js';
@@ -176,6 +177,24 @@ describe('paths', () => {
     expect(message).toMatch(
       new RegExp(`^backup=backups/notes.txt: ${escapeRegExp(path.join(root, 'backups', 'notes.txt'))} does not open read-only as a DuckDB database: .*is not a DuckDB database file: it looks like a text file`),
     );
+  });
+
+  it('refuses a backup whose latest changes are only in its write-ahead log, which a copy of the file alone would lose', async () => {
+    const file = path.join(root, 'backups', 'nightly.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    // No checkpoint on close: the rows stay in nightly.duckdb.wal, as after a crash or a copy taken mid-write.
+    await connection.run("SET checkpoint_threshold = '1GB'; PRAGMA disable_checkpoint_on_shutdown; CREATE TABLE after_wal AS SELECT range AS id FROM range(5000)");
+    connection.closeSync();
+    instance.closeSync();
+    const wal = fs.statSync(`${file}.wal`);
+    expect(wal.size).toBeGreaterThan(0);
+    expect(await problemOf(['backup'], { backup: 'backups/nightly.duckdb' })).toBe(
+      `backup=backups/nightly.duckdb: ${file} has a write-ahead log beside it (${file}.wal, ${wal.size} bytes): its latest changes are only there, and a copy of the file alone would lose them. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT, which folds the log in), or give a copy without one`,
+    );
+    // An empty log holds nothing: the file alone is the whole backup.
+    fs.writeFileSync(`${file}.wal`, '');
+    expect(await one('backup', 'backups/nightly.duckdb')).toBe(file);
   });
 
   it('refuses a missing file and does not create it', async () => {

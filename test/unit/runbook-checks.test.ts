@@ -56,7 +56,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, damaged, timeout, unopenable, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, damaged, timeout, unopenable, unreadable, skipped, failed'],
   },
   {
     name: 'a mistyped status inside all: [...]',
@@ -166,9 +166,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[9].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[11].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[9].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[11].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

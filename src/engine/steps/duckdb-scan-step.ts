@@ -49,7 +49,7 @@ function readWith({ threads, memoryLimit }: ScanSettings): string {
 export const duckdbScanStepKind = defineStepKind({
   kind: 'duckdb-scan',
   schema,
-  statuses: everyStatus<ScanResult['status']>({ ok: true, damaged: true, timeout: true, unopenable: true }),
+  statuses: everyStatus<ScanResult['status']>({ ok: true, damaged: true, timeout: true, unopenable: true, unreadable: true }),
   outputs: ['failedTables', 'tablesRead', 'tables'],
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
