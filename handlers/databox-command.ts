@@ -9,6 +9,7 @@ import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
+import { isUserError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
@@ -60,6 +61,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         const run = deps.service.requestUnlock(cmd.run, command.user_id);
         await respond({ response_type: 'in_channel', replace_original: false, ...unlockRequestMessage(run, command.user_id) });
       } catch (error) {
+        if (isUserError(error)) deps.commandLimit.giveBack(command.user_id);
         await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock' }) });
       }
       return;
@@ -117,6 +119,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     await ack();
     record();
     const fail = async (error: unknown) => {
+      // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit.
+      if (isUserError(error)) deps.commandLimit.giveBack(command.user_id);
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };
     let diagnosis: RunningDiagnosis | undefined;

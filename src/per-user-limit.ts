@@ -26,4 +26,9 @@ export class PerUserLimit {
     this.recent.set(user, times);
     return { ok: true, retryInMs: 0 };
   }
+
+  /** Uncounts `user`'s latest command: it was refused before it started anything (bad input, a database held). */
+  giveBack(user: string): void {
+    this.recent.get(user)?.pop();
+  }
 }

@@ -5,7 +5,7 @@ import type { PerUserLimit } from '../per-user-limit.js';
 function commandLimitText(limit: PerUserLimit, retryInMs: number): string {
   return (
     `:hourglass: You have started ${limit.limit} commands in the last ${formatDuration(limit.windowMs)}, the most one person may (DATABOX_USER_COMMAND_LIMIT). ` +
-    `Try again in ${formatDuration(Math.max(1_000, retryInMs))}; what you started is still running, and \`/databox status\` shows it.`
+    `Try again in ${formatDuration(Math.max(1_000, retryInMs))}. Commands refused for bad input are not counted; \`/databox status\` shows what runs.`
   );
 }
 

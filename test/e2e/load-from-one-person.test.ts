@@ -153,4 +153,22 @@ describe('commands per person', () => {
     await harness.settle();
     expect(roots()).toHaveLength(3);
   });
+
+  it('does not count a command refused for bad input: a mistyped backup path three times does not lock its sender out', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_USER_COMMAND_LIMIT: '2/10m' });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = slack.buttons('write_postmortem')[0]!.value;
+    for (let i = 0; i < 3; i += 1) {
+      expect((await harness.command(`recover duckdb path=b backup=/backups/typo${i}.duckdb incident=${incident}`, operator)).text).toBe('');
+      await harness.settle();
+    }
+    expect(slack.responses.filter((r) => /typo\d\.duckdb does not exist/.test(String(r.body.text))), 'each refusal is told').toHaveLength(3);
+    const fourth = await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    expect(fourth.text, 'the second command that starts work is allowed').toBe('');
+    await harness.settle();
+    const fifth = await harness.command('diagnose duckdb', operator);
+    expect(fifth.json?.text).toMatch(/You have started 2 commands in the last 10 min 0 s.*Commands refused for bad input are not counted/);
+  });
 });
