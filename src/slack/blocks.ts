@@ -192,6 +192,8 @@ export function runOutcome(run: Run): string {
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+  // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
+  if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;
   return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;
 }
 

@@ -65,6 +65,10 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).toContain('Corrupt database file');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
     expect(checkout.calls(), 'sqlmesh audit is not run on an unreadable file').toEqual([]);
+    // Its run message does not read "passed" above a red verdict: the checks that did not pass are the evidence.
+    const runMessage = slack.messages().find((m) => m.text.startsWith('Diagnosis'));
+    expect(runMessage?.blocks).toMatch(/:mag: \*Diagnosis finished\* in [^:]+: 1 step passed, 2 skipped \(nothing to do\), 1 did not; the verdict says what it means/);
+    expect(runMessage?.blocks).not.toContain('Diagnosis passed');
   });
 
   it('calls a SQLite file in the database\'s place "not a DuckDB database file", naming SQLite, and offers paths A and B', async () => {
