@@ -201,7 +201,12 @@ export function createBot(options: BotOptions): Bot {
         await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
         await service.offerRollbackIfChanged(run);
       }
-      const server = (await app.start(port ?? config.slack.port)) as Server | undefined;
+      const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
+        // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named.
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (config.slack.appToken && code && badToken.has(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code})`);
+        throw error;
+      })) as Server | undefined;
       if (server) {
         // Longer than any client's or proxy's idle timeout, so the server never closes a kept-alive connection just as
         // a request arrives on it (the client sees ECONNRESET; Slack, a failed command).

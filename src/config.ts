@@ -59,7 +59,14 @@ const envSchema = z
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     SLACK_API_URL: z.url().optional(),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Digits only: a blank would read as 0 (a random port) and 0x50 as 80.
+    PORT: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'expected a port number such as 3000 (0: any free port, named in the start-up log)')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'expected a port number from 0 to 65535'))
+      .default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABOX_ROOT: z.string().min(1).optional(),
     DATABOX_DATABASE_PATH: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createBot } from './bot.js';
 import { loadDotEnv } from './env-file.js';
@@ -47,8 +48,9 @@ async function main(): Promise<void> {
   };
   // SIGHUP too: a bot started from a terminal that is closed would otherwise die at once, its work and journal cut off.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  let server: Awaited<ReturnType<typeof bot.start>>;
   try {
-    await bot.start();
+    server = await bot.start();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`databox-bot: ${error.message}`);
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info(
-    { mode: config.slack.appToken ? 'socket' : 'http', port: config.slack.appToken ? undefined : config.slack.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
+    // The port bound, not the one asked for: PORT=0 takes any free port.
+    { mode: config.slack.appToken ? 'socket' : 'http', port: (server?.address() as AddressInfo | null)?.port, databoxRoot: config.databoxRoot, stateDir: config.stateDir },
     'databox-bot is running',
   );
 }

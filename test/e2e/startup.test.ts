@@ -29,6 +29,8 @@ describe('npm start', () => {
     ['neither app token nor signing secret', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, /set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode → at SLACK_SIGNING_SECRET/],
     ['a malformed duration', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APPROVAL_TTL: '15 minutes' }, /expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL/],
     ['a malformed boolean', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_ALLOW_SELF_APPROVAL: 'maybe' }, /DATABOX_ALLOW_SELF_APPROVAL/],
+    ['a blank port', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: ' ' }, /expected a port number such as 3000 .* → at PORT/],
+    ['a port in hex', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: '0x50' }, /expected a port number such as 3000 .* → at PORT/],
   ])('stops with one line naming the problem: %s', async (_name, env, expected) => {
     const result = await startMain({ ...baseEnv, ...env });
     expect(result.exitCode).toBe(2);
@@ -73,6 +75,20 @@ describe('npm start', () => {
     }
   });
 
+  it('stops with one line naming SLACK_APP_TOKEN when Slack does not accept it for Socket Mode', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.failures.set('apps.connections.open', 'invalid_auth');
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A0-1-abc', SLACK_API_URL: slack.apiUrl });
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).trim()).toBe('databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (invalid_auth)');
+      expect(slack.calls.map((c) => c.method)).toContain('auth.test');
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it.each(['SIGTERM', 'SIGHUP'] as const)('starts in HTTP mode, serves /healthz, and stops cleanly on %s', async (signal) => {
     const slack = new SlackStandIn();
     await slack.start();
@@ -102,6 +118,7 @@ describe('npm start', () => {
       await slack.stop();
       expect({ exitCode: result.exitCode, signal: result.signal }).toEqual({ exitCode: 0, signal: undefined });
       expect(String(result.stdout)).toContain('databox-bot is running');
+      expect(String(result.stdout), 'the port it listens on').toContain(`"port":${port}`);
       expect(String(result.stdout)).toContain(`"signal":"${signal}"`);
       expect(String(result.stdout)).not.toContain('xoxb-1-2-abc');
     }
