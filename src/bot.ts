@@ -16,6 +16,7 @@ import type { Logger } from './logger.js';
 import type { CommandRunner } from './process/run-command.js';
 import { offThreadRunner } from './process/off-thread-runner.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { prepareStateDir } from './state-dir.js';
 import { loadRunbooks } from './runbook/load.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
@@ -101,6 +102,7 @@ export function createBot(options: BotOptions): Bot {
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads, niceness: config.readNiceness });
   const runbooks = loadRunbooks(config.runbooksDir);
+  prepareStateDir(config.stateDir);
   const journal = new Journal(config.stateDir, options.clock, redact, {
     write: options.journalWrite,
     onStaleLock: (holder, why) => logger.warn({ holder }, `breaking the journal lock: ${why}`),

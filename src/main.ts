@@ -32,6 +32,10 @@ async function main(): Promise<void> {
       console.error(`databox-bot: a runbook is invalid:\n${error.message}`);
       process.exit(2);
     }
+    if (error instanceof ConfigError) {
+      console.error(`databox-bot: ${error.message}`);
+      process.exit(2);
+    }
     throw error;
   }
   // Before the start: a stop asked for while it is still starting (a busy machine, a quick redeploy) is still graceful.

@@ -18,6 +18,7 @@ import { formatDuration } from '../postmortem/markdown.js';
 import { writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
+import { prepareStateDir } from '../state-dir.js';
 import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
 import { commandText, parseArgs, type CliOptions } from './args.js';
@@ -198,6 +199,7 @@ class ConsoleSession {
       cli: cliName,
       heartbeatMs: deps.heartbeatMs,
     });
+    prepareStateDir(config.stateDir);
     this.journal = new Journal(config.stateDir, deps.clock, redact);
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));

@@ -1,4 +1,5 @@
 // `journal verify`: checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is quick.
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import type { TerminalOutput } from './terminal-reporter.js';
@@ -31,6 +32,8 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO): n
     );
     return 1;
   }
-  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? ' (nothing recorded yet)' : ''}\n`);
+  // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
+  const none = fs.existsSync(journal.file) ? ' (nothing recorded yet)' : ` (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)`;
+  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? none : ''}\n`);
   return 0;
 }

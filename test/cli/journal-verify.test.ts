@@ -65,7 +65,11 @@ describe('journal verify', () => {
       return { code, stdout, stderr };
     };
     const empty = run();
-    expect(empty).toEqual({ code: 0, stdout: `journal OK: 0 records verified in ${journalFile} (nothing recorded yet)\n`, stderr: '' });
+    expect(empty).toEqual({
+      code: 0,
+      stdout: `journal OK: 0 records verified in ${journalFile} (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)\n`,
+      stderr: '',
+    });
     expect(fs.readdirSync(stateDir)).toEqual([]);
 
     const removed = [...fixtureLines];

@@ -99,6 +99,27 @@ describe('a state dir that cannot be written (a full tmpfs)', () => {
   }, 300_000);
 });
 
+describe('a state dir the process may never write to (a read-only volume)', () => {
+  it.skipIf(!unshareWorks)('stops the bot and the terminal at start with one line naming DATABOX_STATE_DIR, before anything is run', async () => {
+    const volume = path.join(checkout.root, 'volume');
+    const stateDir = path.join(volume, 'state');
+    fs.mkdirSync(volume);
+    const mountReadOnlyThenRun = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"';
+    const inNamespace = (command: string[], env: Record<string, string>) =>
+      execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', mountReadOnlyThenRun, volume, ...command], { cwd: checkout.root, env, extendEnv: false, reject: false, timeout: 120_000 });
+    const expected = new RegExp(`invalid configuration: DATABOX_STATE_DIR ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be created or written \\((EROFS|ENOENT); this process runs as uid \\d+\\): the journal`);
+
+    const started = await inNamespace([process.execPath, ...mainArgs], botProcessEnv(checkout, slack, await freePort(), stateDir));
+    expect(started.exitCode, String(started.stderr)).toBe(2);
+    expect(String(started.stderr).trim()).toMatch(new RegExp(`^databox-bot: ${expected.source}`));
+    expect(slack.calls, 'nothing was asked of Slack').toEqual([]);
+
+    const cli = await inNamespace([process.execPath, ...mainArgs.slice(0, 2), path.join(mainArgs[2] as string, '..', 'cli.ts'), 'status'], { ...botProcessEnv(checkout, slack, 0, stateDir), LOG_LEVEL: 'error' });
+    expect(cli.exitCode, String(cli.stderr)).toBe(2);
+    expect(String(cli.stderr).trim()).toMatch(new RegExp(`^databox: ${expected.source}`));
+  }, 120_000);
+});
+
 describe('a torn last journal line', () => {
   it('is set aside at the restart, said in the incident\'s thread and the log, and approvals are not blocked', async () => {
     writeGarbage(checkout.databasePath);
