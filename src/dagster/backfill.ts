@@ -26,7 +26,8 @@ export function launchedBackfillId(output: string): string | undefined {
 }
 
 export interface BackfillResult {
-  status: 'ok' | 'failed';
+  /** unknown: the request went out and no clear answer came back, so Dagster may have launched it. */
+  status: 'ok' | 'failed' | 'unknown';
   backfillId?: string;
   via: 'graphql' | 'cli';
   summary: string;
@@ -54,6 +55,8 @@ export interface BackfillRequest {
   redact?: (text: string) => string;
 }
 
+const mayHaveLaunched = new Set(['timeout', 'http', 'bad-answer']);
+
 export async function runBackfill(request: BackfillRequest): Promise<BackfillResult> {
   const { window } = request;
   if (request.client && request.assetKeys.length > 0) {
@@ -68,6 +71,17 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
       return { status: 'ok', backfillId, via: 'graphql', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to} through the webserver; the BACKFILL daemon runs it`, output: '' };
     } catch (error) {
       if (!(error instanceof DagsterError)) throw error;
+      // Refused (a GraphQL or Python error) or never sent (unreachable): not launched. Sent with no answer that can be
+      // read (a timeout, an HTTP error, an answer without an id): it may be running, and launching it again would run
+      // the window twice.
+      if (mayHaveLaunched.has(error.kind)) {
+        return {
+          status: 'unknown',
+          via: 'graphql',
+          summary: `the backfill for ${window.from} to ${window.to} may or may not have been launched: ${error.message}. Look in the Dagster UI (Overview → Backfills) for one tagged databox/incident=${request.incidentId} before launching it again`,
+          output: error.raw ?? error.message,
+        };
+      }
       return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${error.message}`, output: error.raw ?? error.message };
     }
   }

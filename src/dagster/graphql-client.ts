@@ -114,10 +114,10 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it. */
-function unionError(value: Json, what: string): DagsterError | undefined {
+/** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it; `doing` says what Dagster was at. */
+function unionError(value: Json, what: string, doing = 'reading'): DagsterError | undefined {
   const typename = String(value.__typename ?? '');
-  if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while reading ${what}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
+  if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while ${doing} ${what}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
   if (typename.endsWith('Error') || typename === 'RunConfigValidationInvalid' || typename === 'RunConflict') {
     return new DagsterError('graphql', `Dagster refused ${what}: ${typename}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
   }
@@ -224,7 +224,7 @@ export class DagsterClient {
     const data = await this.request(backfillMutation, { params });
     const answer = data.launchPartitionBackfill as Json | undefined;
     if (!isObject(answer)) throw new DagsterError('bad-answer', 'the backfill answer is empty', JSON.stringify(data).slice(0, 4000));
-    const failure = unionError(answer, 'the backfill');
+    const failure = unionError(answer, 'the backfill', 'launching');
     if (failure) throw failure;
     if (typeof answer.backfillId !== 'string') throw new DagsterError('bad-answer', 'the backfill answer carries no backfillId', JSON.stringify(answer));
     return answer.backfillId;

@@ -90,7 +90,9 @@ export const recoveryPath = z.strictObject({
   steps: z.array(step).min(1),
   /**
    * What the thread offers when this recovery, or the validation after it, fails and there is nothing to roll back
-   * (scenario 4: scenario 2 for the window). A template over the path's parameters, posted as is.
+   * (scenario 4: scenario 2 for the window): posted when the path's steps all passed and its validation then failed
+   * (the resumed runs failed), not when a step of its own failed, which its message shows. A template over the path's
+   * parameters, posted as is.
    */
   whenFailed: template.optional(),
   /**

@@ -220,9 +220,16 @@ describe('/databox diagnose schedule and recover schedule', () => {
   });
 
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
-    dagsterStoppedUntilStarted({ DataboxBackfill: 'backfill-python-error' });
+    // The backfill is launched and its runs leave the marts fresh, but task verify then fails: the resumed run failed.
+    dagsterStoppedUntilStarted({
+      DataboxBackfill: async (request) => {
+        const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
+        await fillMarts(start, end);
+        return graphqlFixture('backfill-success');
+      },
+    });
     await addRawEbird('2026-04-17');
-    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 } });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stderr: 'soda: row_count check failed on raw_ebird\n', exit: 1 } });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -238,7 +245,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
-    expect(slack.allText()).toContain('Recovery failed');
+    expect(slack.allText()).toContain('Recovery succeeded');
+    expect(slack.allText()).toContain('Validation failed');
     expect(message('Next:')).toContain('replace the window 2026-04-17 … 2026-04-20 with scenario 2');
     expect(slack.buttons('request_rollback')).toHaveLength(0);
 
@@ -268,6 +276,34 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(String(link?.text)).toMatch(
       new RegExp(`^<@U0ONCALL> opened incident \`${backfillIncident}\` \\(Partial backfill of a single source.*\\) with \`diagnose backfill source=ebird from=2026-04-17 to=2026-04-20\`; <https://databox\\.slack\\.com/archives/`),
     );
+  });
+
+  it.each([
+    ['refused by Dagster (a PythonError)', 'failed', /the backfill for 2026-04-17 to 2026-04-20 was not launched: Dagster failed while launching the backfill: /],
+    ['not answered within DAGSTER_TIMEOUT', 'unknown', /the backfill for 2026-04-17 to 2026-04-20 may or may not have been launched: the Dagster webserver at .* did not answer within 1 s\. Look in the Dagster UI \(Overview → Backfills\) for one tagged databox\/incident=dbx-/],
+  ] as const)('a launch %s ends the recovery at that step, with no advice as if the resumed runs had failed', async (_name, status, summary) => {
+    dagsterStoppedUntilStarted({
+      DataboxBackfill: status === 'failed' ? 'backfill-python-error' : async () => new Promise((resolve) => setTimeout(() => resolve(graphqlFixture('backfill-success')), 3_000)),
+    });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the recovery to end', () => slack.allText().includes('Recovery failed'), 60_000);
+    await harness.settle();
+    const backfill = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backfill');
+    expect(backfill?.data.result.status).toBe(status);
+    expect(backfill?.data.result.summary).toMatch(summary);
+    expect(slack.allText()).not.toContain('Next:');
+    expect(slack.buttons(/^open_follow_up_\d+$/)).toHaveLength(0);
+    expect(journalRecordsOf(checkout).some((r) => r.type === 'run.follow-up')).toBe(false);
   });
 
   it('recovers paused schedules typed without a window: path B starts every schedule, then backfills the window the diagnosis found', async () => {

@@ -86,7 +86,7 @@ export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: Ste
 export const dagsterBackfillStepKind = defineStepKind({
   kind: 'dagster-backfill',
   schema,
-  statuses: ['ok'],
+  statuses: ['ok', 'unknown'],
   outputs: ['backfillId', 'via', 'from', 'to'],
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'a backfill launches runs: set mutates: true' }] : []),
