@@ -210,9 +210,12 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
-  it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the kept raw rows back', async () => {
+  it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the window\'s raw rows back exactly as they were', async () => {
     const idsInWindow = await windowIds();
+    const before = await rawPerDay();
     await recover();
+    const reloaded = await rawPerDay();
+    expect(reloaded, 'the reload changed the window').not.toEqual(before);
     // Both workers are taken by long read-only runs: neither the rollback asked for (and the
     // sqlmesh state list shown to help fill in its modal) nor the rollback submitted waits behind them.
     checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 }, 'task verify': { sleepMs: 30_000 } });
@@ -249,7 +252,12 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls().at(-1)?.command).toBe('uv run sqlmesh plan prod --restore-from plan_7f3a9c21 --auto-apply');
     const present = new Set((await query<[string]>(`SELECT id FROM raw_ebird.observations`)).map((r) => String(r[0])));
     expect(idsInWindow.every((id) => present.has(id))).toBe(true);
-    expect(slack.allText()).toMatch(/re-inserted \d+ of \d+ kept rows/);
+    // Not the reload's rows beside the kept ones: every day of the window as it was before the recovery.
+    expect(await rawPerDay()).toEqual(before);
+    expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its \d+ rows of the moment are kept in \S+before-rollback\.parquet, and the \d+ kept rows replace them/);
+    const aside = (await query<[string]>(`SELECT count(*) FROM read_parquet('${checkout.stateDir}/backups/*/raw_ebird.observations.2026-04-18_2026-04-20.before-rollback.parquet')`))[0]?.[0];
+    const inWindow = (perDay: Record<string, unknown>) => ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(perDay[day] ?? 0), 0);
+    expect(Number(aside), 'the reload\'s rows were kept before they were replaced').toBe(inWindow(reloaded));
     expect(slack.allText()).toContain('Rollback passed');
   });
 });

@@ -1,5 +1,6 @@
-// The restore-rows step kind: put rows an export-rows step kept back into their table, only those that are not there.
+// The restore-rows step kind: put rows an export-rows step kept back into their table: only those not there, or a window exactly.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { quoteIdentifier } from '../../runbook/template.js';
@@ -7,7 +8,8 @@ import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
-import { firstNumber, inTransaction, withStepDatabase } from './step-database.js';
+import { moveWithoutOverwriting } from './move-without-overwriting.js';
+import { firstNumber, inTransaction, sqlString, withStepDatabase, type Fail } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -18,6 +20,12 @@ const schema = z.strictObject({
   from: template,
   /** Comma-separated primary-key columns; rows whose key is already in the table are not inserted again. Empty: whole-row comparison. */
   key: z.string().default(''),
+  /**
+   * Put a window back exactly as it was kept (a rollback of a reload): the rows in it now are kept in `keepTo` first,
+   * then, in one transaction, deleted and every kept row inserted. Without it only the kept rows not there go back, and
+   * rows added since stay beside them.
+   */
+  replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
 });
 
 export type RestoreRowsStep = z.output<typeof schema> & ResolvedCommon;
@@ -26,6 +34,7 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
   if (!fs.existsSync(step.from)) {
     return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {} });
   }
+  if (step.replace) return replaceWindow(step, step.replace, ctx);
   const keys = step.key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
   const missing =
     keys.length > 0
@@ -46,20 +55,77 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
   });
 }
 
+type Replace = NonNullable<RestoreRowsStep['replace']>;
+
+/** The window's rows now kept in a file, then deleted and the kept rows inserted in their place, in one transaction. */
+function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunContext): Promise<StepResult> {
+  if (fs.existsSync(replace.keepTo)) {
+    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {} });
+  }
+  fs.mkdirSync(path.dirname(replace.keepTo), { recursive: true });
+  return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
+    const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
+    const now = firstNumber(await session.run(`COPY (SELECT * FROM ${step.table} WHERE ${replace.where}) TO ${sqlString(replace.keepTo)} (FORMAT parquet)`, replace.params));
+    const inFile = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(replace.keepTo)})`));
+    if (inFile !== now) {
+      const aside = moveWithoutOverwriting(replace.keepTo, `${replace.keepTo}.count-mismatch`, 'suffix', ctx.clock());
+      return fail(`kept ${inFile} of the ${now} rows in the window: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
+    }
+    const outcome = await inTransaction(session, async () => {
+      const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
+      if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
+      return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
+    });
+    if (outcome.deleted !== now) {
+      return fail(`the window held ${now} rows when they were kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo });
+    }
+    const table = step.table.replace(/"/g, '');
+    return {
+      status: 'ok',
+      summary: `put the window of ${table} back as it was kept: its ${now} rows of the moment are kept in ${replace.keepTo}, and the ${outcome.inserted} kept rows replace them`,
+      durationMs: elapsedSince(started),
+      outputs: { inserted: outcome.inserted, kept, replaced: now, replacedFile: replace.keepTo },
+    };
+  });
+}
+
 export const restoreRowsStepKind = defineStepKind({
   kind: 'restore-rows',
   schema,
   statuses: ['ok', 'failed'],
-  outputs: ['inserted', 'kept'],
+  outputs: ['inserted', 'kept', 'replaced', 'replacedFile'],
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'a restore-rows step mutates: set mutates: true' }]),
+  rules: (step) => [
+    ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a restore-rows step mutates: set mutates: true' }]),
+    ...(step.replace && !step.destructive ? [{ at: ['destructive'], message: 'a restore-rows step that replaces a window deletes its rows (kept first): set destructive: true' }] : []),
+  ],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['key'], template: step.key, as: 'sql' },
+    ...(step.replace
+      ? [
+          { at: ['replace', 'where'], template: step.replace.where, as: 'sql' as const },
+          ...step.replace.params.map((param, i) => ({ at: ['replace', 'params', i], template: param, as: 'text' as const })),
+          { at: ['replace', 'keepTo'], template: step.replace.keepTo, as: 'text' as const },
+        ]
+      : []),
   ],
-  resolve: (step, tools) => ({ ...step, table: tools.sql(step.table), from: tools.inRoot(step.from), key: tools.text(step.key) }),
-  describe: (step, { rel }) =>
-    `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
+  resolve: (step, tools) => ({
+    ...step,
+    table: tools.sql(step.table),
+    from: tools.inRoot(step.from),
+    key: tools.text(step.key),
+    replace: step.replace && { where: tools.sql(step.replace.where), params: step.replace.params.map(tools.text), keepTo: tools.inRoot(step.replace.keepTo) },
+  }),
+  describe: (step, { rel, bound }) =>
+    step.replace
+      ? [
+          `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
+          '-- then, in one transaction:',
+          `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
+          `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
+        ].join('\n')
+      : `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')  -- only rows not already there${step.key ? ` (by key ${step.key})` : ''}`,
   run: runRestoreRowsStep,
 });
