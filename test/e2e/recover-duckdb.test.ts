@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { Checkout, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createDamagedDatabase, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -286,6 +286,25 @@ describe('path B: restore from a file backup', () => {
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
+  }, 150_000);
+
+  it('reads the whole backup before anything is moved: a damaged one (which passes SELECT 1) stops the plan with the database untouched', async () => {
+    writeGarbage(checkout.databasePath);
+    const broken = fs.readFileSync(checkout.databasePath);
+    const backup = checkout.path('backups', 'databox.duckdb');
+    fs.mkdirSync(checkout.path('backups'));
+    await createDamagedDatabase(backup);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('read every table of backups/databox.duckdb in full');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
+    expect(read?.data.result).toMatchObject({ status: 'damaged', summary: expect.stringMatching(/^1 of \d+ tables fail to read: /) });
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    expect(slack.allText()).toContain('Recovery failed');
   }, 150_000);
 
   it('attaches the whole plan when a step is too long for the message, so the approver sees what the approval binds to', async () => {
