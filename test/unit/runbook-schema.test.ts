@@ -87,9 +87,9 @@ const brokenCases: BrokenCase[] = [
   {
     name: 'a command step with an empty argv element',
     breakIt: (doc) => {
-      doc.recovery[1].steps[3].argv = ['uv', ''];
+      doc.recovery[1].steps[4].argv = ['uv', ''];
     },
-    at: 'recovery[1].steps[3].argv[1]',
+    at: 'recovery[1].steps[4].argv[1]',
     problem: /too small/i,
   },
   {
@@ -103,9 +103,9 @@ const brokenCases: BrokenCase[] = [
   {
     name: 'a copy-file step not marked as mutating',
     breakIt: (doc) => {
-      delete doc.recovery[1].steps[2].mutates;
+      delete doc.recovery[1].steps[3].mutates;
     },
-    at: 'recovery[1].steps[2].mutates',
+    at: 'recovery[1].steps[3].mutates',
     problem: /a copy-file step mutates: set mutates: true/,
   },
   {
