@@ -32,7 +32,7 @@ import { reportSafely, type FollowUpOffer, type IncidentReporter } from './repor
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
-import { botActor, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
+import { botActor, changedSomething, mayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -59,9 +59,6 @@ function provisionalIncident(rb: Runbook): Incident {
 }
 
 /** A step that changed something, or may have (a restart could not tell): its rollback steps are offered. */
-function mayHaveChanged(status: string): boolean {
-  return status === 'ok' || status === 'unknown';
-}
 
 export class IncidentService {
   private readonly clock: () => Date;
@@ -665,7 +662,8 @@ export class IncidentService {
         await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
-      if (this.recoveryPath(rb, finished.pathId as string).rollback) {
+      // A recovery that changed nothing (it failed at its first changing step) has nothing to roll back.
+      if (this.recoveryPath(rb, finished.pathId as string).rollback && changedSomething(finished)) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
       }
       if (validationError !== undefined) throw validationError;
@@ -686,7 +684,7 @@ export class IncidentService {
 
   /** A recovery cut short (by a restart, a full state dir) that had already changed something gets its rollback offered. */
   async offerRollbackIfChanged(run: Run): Promise<void> {
-    if (run.kind !== 'recovery' || !run.pathId || !run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates)) return;
+    if (run.kind !== 'recovery' || !run.pathId || !changedSomething(run)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
     if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }

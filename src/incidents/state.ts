@@ -133,9 +133,26 @@ export function interruptedBecause(run: Run): Said {
   return run.endReason ?? ['the bot restarted'];
 }
 
+/** A step result that may have changed something: it completed, or it was cut short where nobody can tell. */
+export function mayHaveChanged(status: string): boolean {
+  return status === 'ok' || status === 'unknown';
+}
+
+/** Whether a run's changing steps may have changed anything before it ended. */
+export function changedSomething(run: Run): boolean {
+  return run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates);
+}
+
+/** What to do about an interrupted run: propose it again, unless what it changed must be undone or looked at first. */
+export function afterInterruption(run: Run): string {
+  return run.startedAt && changedSomething(run)
+    ? 'it may have changed something before it stopped: roll it back (or check by hand) before proposing it again'
+    : 'propose it again';
+}
+
 /** An interrupted run's line, in Slack and at a terminal alike: why, whether any of it ran, and what to do. */
 export function interruptedLine(run: Run): Said {
-  return ['Interrupted: ', ...interruptedBecause(run), run.startedAt ? '' : '. Nothing of it ran', '; propose it again.'];
+  return ['Interrupted: ', ...interruptedBecause(run), run.startedAt ? '' : '. Nothing of it ran', `; ${afterInterruption(run)}.`];
 }
 
 /** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */

@@ -5,7 +5,7 @@ import { describeStep } from '../engine/describe.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { formatDuration } from '../format-duration.js';
-import type { Run } from '../incidents/state.js';
+import { afterInterruption, type Run } from '../incidents/state.js';
 import {
   accepted,
   context,
@@ -94,7 +94,9 @@ function stepText(state: StepState, detail: Detail, root: string, stateDir: stri
 /** The line under the title: what the run is doing now, or how it ended. */
 function statusLine(run: Run, states: StepState[]): string {
   if (['succeeded', 'failed', 'interrupted'].includes(run.status)) {
-    return run.status === 'interrupted' && run.needsApproval ? `${runOutcome(run)}\n:electric_plug: Propose it again to run it.` : runOutcome(run);
+    if (run.status !== 'interrupted' || !run.needsApproval) return runOutcome(run);
+    const next = afterInterruption(run);
+    return `${runOutcome(run)}\n:electric_plug: ${next.charAt(0).toUpperCase()}${next.slice(1)}${next === 'propose it again' ? ' to run it' : ''}.`;
   }
   const running = states.find((s) => s.running);
   const done = states.filter((s) => s.record).length;

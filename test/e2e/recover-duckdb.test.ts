@@ -305,6 +305,7 @@ describe('path B: restore from a file backup', () => {
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
     expect(slack.allText()).toContain('Recovery failed');
+    expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
   }, 150_000);
 
   it('attaches the whole plan when a step is too long for the message, so the approver sees what the approval binds to', async () => {
