@@ -64,6 +64,15 @@ export class SlackAlertSink implements AlertSink {
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
   }
 
+  async changed(finding: Finding, outage: OutageState): Promise<void> {
+    if (!outage.ref) return;
+    const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
+    // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
+    await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since) });
+    const text = `:arrows_counterclockwise: Still an outage, but what is wrong changed: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
+    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+  }
+
   async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void> {
     const text = `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, durationMs))} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {

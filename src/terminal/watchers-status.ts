@@ -12,6 +12,7 @@ import { lastChecksFileName, WatchService, type AlertSink } from '../watchers/wa
 const noAlerts: AlertSink = {
   alert: () => Promise.reject(new Error('the terminal does not post alerts')),
   reminder: () => Promise.reject(new Error('the terminal does not post alerts')),
+  changed: () => Promise.reject(new Error('the terminal does not post alerts')),
   recovered: () => Promise.reject(new Error('the terminal does not post alerts')),
 };
 

@@ -12,19 +12,30 @@ export interface OutageState {
   lastPostedAt: string;
   /** The alert message, so reminders and the recovery go into its thread; undefined when no channel was set. */
   ref?: AlertRef;
+  /** What was wrong when it was last posted (Finding.problem). */
+  problem?: string;
 }
 
 export type AlertAction =
   | { kind: 'alert' }
   | { kind: 'reminder'; outage: OutageState }
+  | { kind: 'changed'; outage: OutageState }
   | { kind: 'recovered'; outage: OutageState; durationMs: number }
   | { kind: 'none' };
 
 /** Decides what to post for a finding, given the outage in progress (if any): never once per poll. */
-export function decideAlert(outage: OutageState | undefined, state: 'healthy' | 'problem' | 'unknown', now: Date, reminderMs: number): AlertAction {
+export function decideAlert(
+  outage: OutageState | undefined,
+  state: 'healthy' | 'problem' | 'unknown',
+  now: Date,
+  reminderMs: number,
+  problem?: string,
+): AlertAction {
   if (state === 'unknown') return { kind: 'none' };
   if (state === 'problem') {
     if (!outage) return { kind: 'alert' };
+    // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped).
+    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem) return { kind: 'changed', outage };
     return now.getTime() - Date.parse(outage.lastPostedAt) >= reminderMs ? { kind: 'reminder', outage } : { kind: 'none' };
   }
   return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)) } : { kind: 'none' };

@@ -29,7 +29,7 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
         const why = evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer';
         if (silentMs >= options.downAfterMs) {
           const summary = silentMs > 0 ? `The Dagster webserver has not answered for ${formatDuration(silentMs)}` : 'The Dagster webserver does not answer';
-          return { ...base, state: 'problem', summary, details: [why], lasting: true };
+          return { ...base, state: 'problem', summary, details: [why], lasting: true, problem: 'the webserver does not answer' };
         }
         return { ...base, state: 'unknown', summary: `The Dagster webserver did not answer (${formatDuration(silentMs)} so far): ${why}`, details: [why], lasting: true };
       }
@@ -39,7 +39,15 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
         return { ...base, state: 'healthy', summary: `${evidence.daemons.filter((d) => d.required).length} required daemons heartbeating`, details: [] };
       }
       const names = bad.map((d) => `${d.type} (${d.heartbeatAgeSeconds === null ? 'no heartbeat ever' : `last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago`}${d.healthy === false ? ', unhealthy' : ''})`);
-      return { ...base, state: 'problem', summary: `Dagster daemon not heartbeating: ${names.join(', ')}`, details: [describeDagsterEvidence({ ...evidence, schedules: undefined })] };
+      return {
+        ...base,
+        state: 'problem',
+        summary: `Dagster daemon not heartbeating: ${names.join(', ')}`,
+        details: [describeDagsterEvidence({ ...evidence, schedules: undefined })],
+        // Not which daemons: one more going quiet in the same outage is not news worth a post; the webserver coming back
+        // to say the daemon is stopped is.
+        problem: 'daemons not heartbeating',
+      };
     },
   };
 }

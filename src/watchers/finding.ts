@@ -14,6 +14,12 @@ export interface Finding {
   details: string[];
   scenario: AlertScenario;
   /**
+   * For a problem whose kind can change within one outage (the daemon watcher: the webserver silent, or the daemons
+   * not heartbeating), that kind, which stays the same while it does, unlike the summary's ages. When it changes, the
+   * alert is updated and its thread told.
+   */
+  problem?: string;
+  /**
    * A condition that becomes an outage only when it lasts (the webserver not answering): the service remembers, in the
    * journal, since when it has held, so a restart neither restarts the count nor forgets it.
    */

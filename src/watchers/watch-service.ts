@@ -12,6 +12,8 @@ import type { Finding, Watcher, WatcherId } from './finding.js';
 export interface AlertSink {
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
+  /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
+  changed(finding: Finding, outage: OutageState): Promise<void>;
   recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export interface WatchServiceOptions {
 export const watchEvents = {
   alerted: 'watch.alerted',
   reminded: 'watch.reminded',
+  changed: 'watch.changed',
   recovered: 'watch.recovered',
   /** A lasting condition (the webserver not answering) first seen, and gone again: the outage threshold counts from it. */
   noticed: 'watch.noticed',
@@ -82,7 +85,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef };
+    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string };
     if (record.type === watchEvents.incidentOpened && data.alert && record.incident) {
       this.incidentsByAlert.set(alertKey(data.alert), record.incident);
       return;
@@ -93,7 +96,10 @@ export class WatchService {
     } else if (record.type === watchEvents.cleared) {
       this.held.delete(data.watcher);
     } else if (record.type === watchEvents.alerted) {
-      this.outages.set(data.watcher, { since: data.since ?? record.at, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref });
+      this.outages.set(data.watcher, { since: data.since ?? record.at, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem });
+    } else if (record.type === watchEvents.changed) {
+      const outage = this.outages.get(data.watcher);
+      if (outage) this.outages.set(data.watcher, { ...outage, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
@@ -198,16 +204,23 @@ export class WatchService {
   }
 
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
-    const action = decideAlert(this.outages.get(watcher.id), finding.state, now, this.options.reminderMs);
+    const action = decideAlert(this.outages.get(watcher.id), finding.state, now, this.options.reminderMs, finding.problem);
     const { journal, sink } = this.options;
     switch (action.kind) {
       case 'alert': {
         // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the threshold.
         const since = (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        await journal.commit({ type: watchEvents.alerted, data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, ...(ref ? { ref } : {}) } });
+        await journal.commit({
+          type: watchEvents.alerted,
+          data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, ...(ref ? { ref } : {}) },
+        });
         return;
       }
+      case 'changed':
+        await sink.changed(finding, action.outage);
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary, details: finding.details, problem: finding.problem } });
+        return;
       case 'reminder':
         await sink.reminder(finding, action.outage, now);
         await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });

@@ -84,7 +84,7 @@ describe('cli status', () => {
     const watch = new WatchService({
       watchers: buildWatchers(config, runCommand),
       journal,
-      sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, recovered: async () => {} },
+      sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, changed: async () => {}, recovered: async () => {} },
       logger: pino({ level: 'silent' }),
       intervalMs: config.watch.intervalMs,
       reminderMs: config.watch.reminderMs,

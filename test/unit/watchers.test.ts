@@ -38,7 +38,7 @@ function fakeClock(start = recordedAt) {
 }
 
 interface Posted {
-  kind: 'alert' | 'reminder' | 'recovered';
+  kind: 'alert' | 'reminder' | 'changed' | 'recovered';
   text: string;
   scenario?: string;
 }
@@ -54,6 +54,9 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
     },
     async reminder(finding: Finding, outage: OutageState, now: Date) {
       posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}` });
+    },
+    async changed(finding: Finding, outage: OutageState) {
+      posted.push({ kind: 'changed', text: `now: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
     },
     async recovered(watcher: Watcher, _outage: OutageState, durationMs: number) {
       posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs) });
@@ -152,6 +155,32 @@ describe('daemon heartbeat watcher', () => {
     expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (4 min 0 s so far)');
     await service.checkOnce();
     expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min 0 s', scenario: 'schedule' }]);
+  });
+
+  it('says once, in the same outage, when what is wrong changes (the webserver answers again: the daemon is stopped), and not again after a restart', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const dir = tempDir();
+    nock(dagsterUrl).post('/graphql').times(6).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const { service } = daemonService(dir, clock.now, posted);
+    for (let i = 0; i < 6; i += 1) {
+      await service.checkOnce();
+      clock.advance(minute);
+    }
+    expect(posted.map((p) => p.kind)).toEqual(['alert']);
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
+    await service.checkOnce();
+    clock.advance(minute);
+    await service.checkOnce();
+    expect(posted.map((p) => p.kind), 'one change, then quiet while it lasts').toEqual(['alert', 'changed']);
+    expect(posted[1]?.text).toMatch(/^now: Dagster daemon not heartbeating: SCHEDULER .* \(was: The Dagster webserver has not answered for 5 min 0 s\) since /);
+    expect(service.outage('daemon')?.problem).toBe('daemons not heartbeating');
+    // A restarted bot knows what it last said.
+    const again: Posted[] = [];
+    const restarted = daemonService(dir, clock.now, again);
+    clock.advance(minute);
+    await restarted.service.checkOnce();
+    expect(again).toEqual([]);
   });
 
   it('does not journal an alert Slack refused, so the next check posts it', async () => {
