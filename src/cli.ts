@@ -8,8 +8,9 @@ const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdi
 // `journal verify` and `runbooks check` need no configuration and start nothing, so they answer at once; everything
 // else goes through console mode.
 const quick = !args.some((arg) => arg.startsWith('-'));
-// Their output read by something that stops early (`… | head`) loses the rest, not the exit code.
-if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) process.stdout.on('error', () => {});
+// Output read by something that stops early (`… | head`) loses the rest, not the exit code; console mode also stops
+// what runs when that happens (src/terminal/interrupts.ts).
+process.stdout.on('error', () => {});
 const code =
   quick && args[0] === 'journal'
     ? (await import('./terminal/journal-command.js')).journalCommand(args, io)

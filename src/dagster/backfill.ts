@@ -100,6 +100,19 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
   if (result.exitCode === 0 && backfillId) {
     return { status: 'ok', backfillId, via: 'cli', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to}`, output: result.output, exitCode: 0, spool };
   }
-  const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.exitCode === 0 ? 'it printed no backfill id' : `exit code ${result.exitCode}`);
+  // Cut short (a timeout, a kill) or ending well without saying which backfill: it may have launched one.
+  const unsure = !result.spawnError && (result.timedOut || result.signal !== undefined || result.exitCode === 0);
+  if (unsure) {
+    const why = result.timedOut ? 'timed out' : result.signal ? `was killed by ${result.signal}` : 'printed no backfill id';
+    return {
+      status: 'unknown',
+      via: 'cli',
+      summary: `${argv.join(' ')} ${why}: a backfill of ${window.from} to ${window.to} may or may not have been launched. Look in the Dagster UI (Overview → Backfills) for one of job ${request.cli.job} over that window before launching it again`,
+      output: result.output,
+      exitCode: result.exitCode,
+      spool,
+    };
+  }
+  const why = result.spawnError ?? `exit code ${result.exitCode}`;
   return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode, spool };
 }

@@ -70,6 +70,8 @@ export interface DagsterVerdict {
   notes: string[];
   /** The schedules the verdict counts as paused (STOPPED, and not switched off on purpose). */
   pausedSchedules: string[];
+  /** The last successful tick the window counts from; null when none is known. */
+  lastSuccess: string | null;
 }
 
 const day = 86_400_000;
@@ -97,6 +99,20 @@ function oldest(times: (string | null)[]): string | null {
 
 function newest(times: (string | null)[]): string | null {
   return times.filter((t): t is string => t !== null).sort().at(-1) ?? null;
+}
+
+/**
+ * How long a cron schedule may go between ticks: a day when it fires every day (day of month, month and day of week
+ * all "*"), a week when it names days of the week, a month otherwise. Only daily is exact; the others err long, so a
+ * weekly export is not called behind on its quiet days.
+ */
+function cronIntervalMs(cron: string): number {
+  const macro = { '@hourly': day, '@daily': day, '@midnight': day, '@weekly': 7 * day } as Record<string, number>;
+  if (macro[cron.trim()] !== undefined) return macro[cron.trim()] as number;
+  const [, , dayOfMonth, month, dayOfWeek] = cron.trim().split(/\s+/);
+  if (dayOfMonth === '*' && month === '*' && dayOfWeek === '*') return day;
+  if (dayOfMonth === '*' && month === '*') return 7 * day;
+  return 31 * day;
 }
 
 /** STOPPED, and its last tick (successful or not) older than the threshold; one whose ticks are not known (the CLI does not say) counts as paused. */
@@ -128,33 +144,47 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   if (stale.length > 0 || evidence.daemonLive === false) {
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
-    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons, notes, pausedSchedules };
+    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons, notes, pausedSchedules, lastSuccess };
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (stopped.length > 0) {
     for (const s of stopped) reasons.push(`schedule ${s.name} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}`);
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
-    const stoppedWindow = missedWindow(oldest(stopped.map((s) => s.lastSuccessAt)), now);
-    return { id: 'schedules-paused', title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`, since, window: stoppedWindow, reasons, notes, pausedSchedules };
+    const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
+    const stoppedWindow = missedWindow(stoppedSuccess, now);
+    return {
+      id: 'schedules-paused',
+      title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`,
+      since,
+      window: stoppedWindow,
+      reasons,
+      notes,
+      pausedSchedules,
+      lastSuccess: stoppedSuccess,
+    };
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
-  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons, notes, pausedSchedules };
-  // Behind: a running schedule whose last success is older than its last tick should be (a day, for the daily ones).
-  if (window && lastSuccess && now.getTime() - Date.parse(lastSuccess) > day + 3_600_000) {
+  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons, notes, pausedSchedules, lastSuccess };
+  // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
+  const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);
+  const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
+  const behindWindow = missedWindow(behindSince, now);
+  if (behindSince && behindWindow) {
     return {
       id: 'schedules-behind',
-      title: `Schedules running but no successful tick since ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC`,
-      since: lastSuccess,
-      window,
-      reasons: [`the days ${window.from} to ${window.to} have no successful tick`],
+      title: `Schedules running but no successful tick since ${behindSince.slice(0, 16).replace('T', ' ')} UTC: ${behind.map((s) => s.name).join(', ')}`,
+      since: behindSince,
+      window: behindWindow,
+      reasons: [`the days ${behindWindow.from} to ${behindWindow.to} have no successful tick`],
       notes,
       pausedSchedules,
+      lastSuccess: behindSince,
     };
   }
-  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], notes, pausedSchedules };
+  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], notes, pausedSchedules, lastSuccess };
 }
 
 function age(seconds: number | null): string {

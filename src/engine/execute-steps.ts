@@ -63,13 +63,16 @@ export async function executeSteps(
   ctx: Omit<StepRunContext, 'progress'>,
   observer: StepObserver,
   options: ExecuteOptions,
-): Promise<{ ok: boolean; statuses: Map<string, string> }> {
+): Promise<{ ok: boolean; statuses: Map<string, string>; cutShort: boolean }> {
   const statuses = new Map<string, string>();
   let ok = true;
+  // A step not started, or still running, when the stop came: the run did not do all it was to do.
+  let cutShort = false;
   for (const [index, step] of steps.entries()) {
     await observer.stepStarted(step, index);
     let result: StepResult;
     if (ctx.signal?.aborted) {
+      cutShort = true;
       result = engineResult('failed', `not started: ${stopReason(ctx.signal)}`);
     } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
       result = engineResult('skipped', 'skipped: its condition on earlier steps does not hold');
@@ -81,6 +84,7 @@ export async function executeSteps(
       } catch (error) {
         result = engineResult('failed', `internal error: ${(error as Error).message}`);
       }
+      if (ctx.signal?.aborted) cutShort = true;
     }
     statuses.set(step.id, result.status);
     await observer.stepFinished(step, result, index);
@@ -89,5 +93,5 @@ export async function executeSteps(
       if (options.stopOnFailure) break;
     }
   }
-  return { ok, statuses };
+  return { ok, statuses, cutShort };
 }

@@ -122,7 +122,7 @@ export class RunExecutor {
     }
     const incident = () => this.deps.incident(run.incidentId);
     const current = () => this.deps.run(run.id);
-    let outcome: { ok: boolean; statuses: Map<string, string> } = { ok: false, statuses: new Map() };
+    let outcome: { ok: boolean; statuses: Map<string, string>; cutShort?: boolean } = { ok: false, statuses: new Map() };
     let completed = false;
     let stoppedBy: unknown;
     try {
@@ -146,7 +146,7 @@ export class RunExecutor {
       );
       // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
       // diagnosis gets no verdict and a validation no "failed" advice from it.
-      if (this.stopped) throw new UserError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
+      if (outcome.cutShort) throw new UserError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
       completed = true;
     } catch (error) {
       stoppedBy = error;

@@ -14,6 +14,8 @@ export interface MartFreshness {
   maxLagMs: number;
   status: 'fresh' | 'stale' | 'empty' | 'unreadable';
   problem?: string;
+  /** Set when it is stale for not reaching this date (a validation's window end), whatever its SLA. */
+  through?: string;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -33,7 +35,7 @@ function newestMs(value: unknown): number | null {
 }
 
 /** Reads max(dateColumn) of every mart; a table that cannot be read is reported as such, never as fresh. */
-export async function checkMartFreshness(target: DatabaseTarget, slas: readonly MartSla[], now: Date, timeoutMs = 60_000): Promise<MartFreshness[]> {
+export async function checkMartFreshness(target: DatabaseTarget, slas: readonly MartSla[], now: Date, timeoutMs = 60_000, through?: string): Promise<MartFreshness[]> {
   let session: TargetSession;
   try {
     session = await target.open({ writable: false });
@@ -56,7 +58,9 @@ export async function checkMartFreshness(target: DatabaseTarget, slas: readonly 
           results.push({ table: sla.table, newest: String(value), lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem: `"${String(value)}" in ${sla.dateColumn} is not a date` });
         } else {
           const lagMs = Math.max(0, now.getTime() - ms);
-          results.push({ table: sla.table, newest: String(value), lagMs, maxLagMs: sla.maxLag, status: lagMs > sla.maxLag ? 'stale' : 'fresh' });
+          // Compared as dates: a timestamp column's newest value counts for its day.
+          const short = through !== undefined && String(value).slice(0, 10) < through;
+          results.push({ table: sla.table, newest: String(value), lagMs, maxLagMs: sla.maxLag, status: lagMs > sla.maxLag || short ? 'stale' : 'fresh', ...(short ? { through } : {}) });
         }
       } catch (error) {
         results.push({ table: sla.table, newest: null, lagMs: null, maxLagMs: sla.maxLag, status: 'unreadable', problem: (error as Error).message.split('\n')[0] });
@@ -74,7 +78,7 @@ export function describeFreshness(f: MartFreshness): string {
   switch (f.status) {
     case 'fresh':
     case 'stale':
-      return `${f.table}: newest ${f.newest}, ${formatDuration(f.lagMs ?? 0)} behind (${sla})${f.status === 'stale' ? ', past its SLA' : ''}`;
+      return `${f.table}: newest ${f.newest}, ${formatDuration(f.lagMs ?? 0)} behind (${sla})${f.through ? `, not yet through ${f.through}` : f.status === 'stale' ? ', past its SLA' : ''}`;
     case 'empty':
       return `${f.table}: no rows (${sla})`;
     case 'unreadable':

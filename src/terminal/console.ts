@@ -199,7 +199,8 @@ class ConsoleSession {
       cli: cliName,
       heartbeatMs: deps.heartbeatMs,
     });
-    prepareStateDir(config.stateDir);
+    // `status` only reads: it may look at a state dir this user cannot write to.
+    if (!withWatchers) prepareStateDir(config.stateDir);
     this.journal = new Journal(config.stateDir, deps.clock, redact);
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));

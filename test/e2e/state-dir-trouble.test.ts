@@ -114,7 +114,7 @@ describe('a state dir the process may never write to (a read-only volume)', () =
     expect(String(started.stderr).trim()).toMatch(new RegExp(`^databox-bot: ${expected.source}`));
     expect(slack.calls, 'nothing was asked of Slack').toEqual([]);
 
-    const cli = await inNamespace([process.execPath, ...mainArgs.slice(0, 2), path.join(mainArgs[2] as string, '..', 'cli.ts'), 'status'], { ...botProcessEnv(checkout, slack, 0, stateDir), LOG_LEVEL: 'error' });
+    const cli = await inNamespace([process.execPath, ...mainArgs.slice(0, 2), path.join(mainArgs[2] as string, '..', 'cli.ts'), 'diagnose', 'duckdb'], { ...botProcessEnv(checkout, slack, 0, stateDir), LOG_LEVEL: 'error' });
     expect(cli.exitCode, String(cli.stderr)).toBe(2);
     expect(String(cli.stderr).trim()).toMatch(new RegExp(`^databox: ${expected.source}`));
   }, 120_000);

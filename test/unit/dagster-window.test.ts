@@ -6,8 +6,8 @@ import { assessDagster, type DagsterEvidence, type ScheduleEvidence } from '../.
 const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 };
 const now = new Date('2026-12-01T17:30:00Z');
 
-function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastSuccessAt: string | null): ScheduleEvidence {
-  return { name, status, cron: '0 6 * * *', lastTickAt: lastSuccessAt, lastTickStatus: lastSuccessAt ? 'SUCCESS' : null, lastSuccessAt, sinceLastTickSeconds: null };
+function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastSuccessAt: string | null, cron = '0 6 * * *'): ScheduleEvidence {
+  return { name, status, cron, lastTickAt: lastSuccessAt, lastTickStatus: lastSuccessAt ? 'SUCCESS' : null, lastSuccessAt, sinceLastTickSeconds: null };
 }
 
 function evidence(schedules: ScheduleEvidence[], daemonStoppedHoursAgo?: number): DagsterEvidence {
@@ -52,5 +52,13 @@ describe('the missed window', () => {
       id: 'schedules-behind',
       window: { from: '2026-11-30', to: '2026-11-30' },
     });
+  });
+
+  it('does not call a weekly schedule behind on its quiet days, and does once its week has passed', () => {
+    const weekly = (at: string) => evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), schedule('export_weekly', 'RUNNING', at, '0 7 * * 1')]);
+    expect(assessDagster(weekly('2026-11-23T07:00:00Z'), thresholds, now).id, 'Monday 23rd: 8 days ago').toBe('schedules-behind');
+    expect(assessDagster(weekly('2026-11-30T07:00:00Z'), thresholds, now).id, 'Monday 30th: yesterday').toBe('healthy');
+    const macro = evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-29T06:00:00Z', '@daily')]);
+    expect(assessDagster(macro, thresholds, now)).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-29', to: '2026-11-30' } });
   });
 });

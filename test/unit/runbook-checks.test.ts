@@ -61,9 +61,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'a mistyped status inside all: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[5].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
+      doc.diagnosis.verdicts[6].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
-    refusal: ['at diagnosis.verdicts[5].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+    refusal: ['at diagnosis.verdicts[6].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
   },
   {
     name: 'onlyIf on a mistyped status',

@@ -147,6 +147,30 @@ describe('scenario 4 steps', () => {
     }
   });
 
+  it('with through: a mart within its SLA but not yet through the window\'s last day is stale, so a validation does not pass before the backfill has landed', async () => {
+    const checkout = new Checkout();
+    try {
+      // At 09:00 on the 21st a mart through the 19th is 33 h behind the end of its day: within a 36 h SLA.
+      await createMartsDatabase(checkout.databasePath, '2026-04-19');
+      const step = {
+        id: 'fresh',
+        kind: 'mart-freshness',
+        title: 'Within its SLA and through the window',
+        marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
+        through: '{{to}}',
+      } as unknown as Step;
+      const [short] = await run([step], checkout);
+      expect(short?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h 0 min behind (SLA 36 h 0 min), not yet through 2026-04-20' });
+      expect(short?.result.summary).toBe('1 of 1 marts past their SLA or not yet through 2026-04-20: ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h 0 min behind (SLA 36 h 0 min), not yet through 2026-04-20');
+      fs.rmSync(checkout.databasePath);
+      await createMartsDatabase(checkout.databasePath, '2026-04-20');
+      const [through] = await run([step], checkout);
+      expect(through?.result.status).toBe('fresh');
+    } finally {
+      checkout.remove();
+    }
+  });
+
   it('reads the marts from the database DATABOX_BACKEND names (MotherDuck here), not the local file', async () => {
     const checkout = new Checkout();
     try {

@@ -39,7 +39,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       since: verdict.since ?? '',
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
-      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.since),
+      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
       pausedSchedules: verdict.pausedSchedules.join(', '),
@@ -48,8 +48,10 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
 }
 
 /** What the advice says when there is no day to backfill: nothing was missed yet, or the last success is not known. */
-function noWindow(since: string | null): string {
-  return since ? 'no missed day yet (the last successful tick was today)' : 'an unknown window (no successful tick on record: read the schedules above)';
+function noWindow(lastSuccess: string | null): string {
+  return lastSuccess
+    ? `no missed day yet (the last successful tick was at ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`
+    : 'an unknown window (no successful tick on record: read the schedules above)';
 }
 
 export const dagsterHealthStepKind = defineStepKind({

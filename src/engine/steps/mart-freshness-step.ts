@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
 import { checkMartFreshness, describeFreshness, describeUnreadable } from '../../marts/freshness.js';
 import { martSlas } from '../../marts/slas.js';
-import { stepCommon } from '../../runbook/step-common.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetOf, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -14,13 +14,18 @@ const schema = z.strictObject({
   kind: z.literal('mart-freshness'),
   /** Each mart: table, date column and the lag allowed behind now (from the end of its newest day, UTC, for a date). */
   marts: martSlas,
+  /**
+   * A date (YYYY-MM-DD) every mart must reach besides its SLA: the last day a backfill was to build, so a validation
+   * does not pass on marts still within their SLA before the backfill's runs have landed. Empty: the SLA alone.
+   */
+  through: template.optional(),
 });
 
 export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const results = await checkMartFreshness(targetOf(ctx), step.marts, ctx.clock(), step.timeoutMs);
+  const results = await checkMartFreshness(targetOf(ctx), step.marts, ctx.clock(), step.timeoutMs, step.through || undefined);
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
@@ -28,7 +33,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     status === 'fresh'
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
-        ? `${late.length} of ${results.length} marts past their SLA: ${late.map(describeFreshness).join('; ')}`
+        ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}`
         : `could not read ${describeUnreadable(unreadable)}`;
   return {
     status,
@@ -46,8 +51,10 @@ export const martFreshnessStepKind = defineStepKind({
   outputs: ['staleMarts', 'oldest'],
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
-  templates: () => [],
-  resolve: (step) => step,
-  describe: (step) => `newest date of each mart against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}`,
+  templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
+  resolve: (step, tools) => ({ ...step, through: step.through && tools.text(step.through) }),
+  describe: (step) =>
+    `newest date of each mart against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}` +
+    (step.through ? `; each through ${step.through} at least` : ''),
   run: runMartFreshnessStep,
 });
