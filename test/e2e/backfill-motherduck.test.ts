@@ -95,7 +95,7 @@ describe('scenario 2 on MotherDuck', () => {
       `CREATE SNAPSHOT '${undo}' OF "databox"`,
       `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')`,
       `CREATE SNAPSHOT '${beforeRows}' OF "databox"`,
-      expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\.before-rollback\.parquet' \(FORMAT parquet\)$/),
+      expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
       expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations" WHERE /),
       expect.stringMatching(/^INSERT INTO "raw_ebird"\."observations" BY NAME/),
     ]);

@@ -254,8 +254,8 @@ describe('/databox recover backfill', () => {
     expect(idsInWindow.every((id) => present.has(id))).toBe(true);
     // Not the reload's rows beside the kept ones: every day of the window as it was before the recovery.
     expect(await rawPerDay()).toEqual(before);
-    expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its \d+ rows of the moment are kept in \S+before-rollback\.parquet, and the \d+ kept rows replace them/);
-    const aside = (await query<[string]>(`SELECT count(*) FROM read_parquet('${checkout.stateDir}/backups/*/raw_ebird.observations.2026-04-18_2026-04-20.before-rollback.parquet')`))[0]?.[0];
+    expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its \d+ rows of the moment are kept in \S+before-rollback-\d{8}T\d{6}Z\.parquet, and the \d+ kept rows replace them/);
+    const aside = (await query<[string]>(`SELECT count(*) FROM read_parquet('${checkout.stateDir}/backups/*/raw_ebird.observations.2026-04-18_2026-04-20.before-rollback-*.parquet')`))[0]?.[0];
     const inWindow = (perDay: Record<string, unknown>) => ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(perDay[day] ?? 0), 0);
     expect(Number(aside), 'the reload\'s rows were kept before they were replaced').toBe(inWindow(reloaded));
     expect(slack.allText()).toContain('Rollback passed');
