@@ -38,7 +38,10 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   if (!format.duckdb) {
     return {
       status: 'not-duckdb',
-      message: `${filePath} is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence}, ${stat.size} bytes)`,
+      message:
+        stat.size === 0
+          ? `${filePath} is not a DuckDB database file: it looks like an empty file (0 bytes; a create cut short, or a disk that was full, leaves one)`
+          : `${filePath} is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence}, ${stat.size} bytes)`,
       looksLike: format.looksLike,
     };
   }
