@@ -267,7 +267,7 @@ export function rollbackOfferMessage(recovery: Run): Rendered {
   return {
     text: 'A rollback is available',
     blocks: [
-      section(`:leftwards_arrow_with_hook: If this recovery made things worse, the rollback puts back what it moved aside. It is shown as a plan and needs an approval like any recovery.`),
+      section(`:leftwards_arrow_with_hook: If this recovery made things worse, the rollback undoes what it changed (its plan shows each step first). It needs an approval like any recovery.`),
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: actionIds.rollback, text: { type: 'plain_text', text: 'Roll back…' }, value: JSON.stringify({ run: recovery.id }) }],
