@@ -1,5 +1,6 @@
 // What "/databox status" and the terminal's `status` report, as data each front end renders: what holds a database, what
 // waits for approval, the latest incidents.
+import { liveness } from '../process/identity.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -9,6 +10,15 @@ export interface StatusReport {
   waiting: Run[];
   /** The latest incidents, newest first. */
   recent: Incident[];
+}
+
+/**
+ * For a run that holds its database as running while the process that ran it is provably gone (killed with -9, its
+ * terminal closed without a stop), what clears it; undefined otherwise. A bot clears such runs when it starts again.
+ */
+export function goneRunnerHint(run: Run, unlockCommand: string): string | undefined {
+  if (run.status !== 'running' || !run.runner || liveness(run.runner) !== 'dead') return undefined;
+  return `its process (PID ${run.runner.pid}) is gone: \`${unlockCommand}\` clears it, with a second person's approval`;
 }
 
 export function statusReport(state: IncidentState, now: Date, recentCount = 5): StatusReport {

@@ -1,6 +1,6 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcTime } from '../incidents/approval-policy.js';
-import type { StatusReport } from '../incidents/status.js';
+import { goneRunnerHint, type StatusReport } from '../incidents/status.js';
 import { slackMention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -8,7 +8,12 @@ export function statusText(report: StatusReport): string {
   const { holding, waiting, recent } = report;
   return [
     holding.length > 0
-      ? `*Running:* ${holding.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)})`).join('; ')}`
+      ? `*Running:* ${holding
+          .map((r) => {
+            const gone = goneRunnerHint(r, `/databox unlock ${r.id}`);
+            return `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)}${gone ? `; ${gone}` : ''})`;
+          })
+          .join('; ')}`
       : '*Running:* nothing; no database is held by a plan.',
     waiting.length > 0
       ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcTime(r.expiresAt ?? '')}`).join('; ')}`

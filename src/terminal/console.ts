@@ -11,7 +11,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
-import { statusReport } from '../incidents/status.js';
+import { goneRunnerHint, statusReport } from '../incidents/status.js';
 import { Journal } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -448,7 +448,11 @@ class ConsoleSession {
     const { holding: busy, waiting, recent } = statusReport(this.service.state, this.clock());
     this.out(style.bold('Running'));
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
-    for (const r of busy) this.out(`  ${r.id} ${r.title} (${r.status}, requested by ${r.requestedBy}${r.decidedBy ? `, approved by ${r.decidedBy}` : ''})`);
+    for (const r of busy) {
+      this.out(`  ${r.id} ${r.title} (${r.status}, requested by ${r.requestedBy}${r.decidedBy ? `, approved by ${r.decidedBy}` : ''})`);
+      const gone = goneRunnerHint(r, `${cliName} unlock ${r.id} --approver <name>`);
+      if (gone) this.out(style.yellow(`    ${gone}`));
+    }
     this.out(style.bold('Waiting for approval'));
     if (waiting.length === 0) this.out('  nothing');
     for (const r of waiting) {

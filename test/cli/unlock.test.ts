@@ -47,6 +47,18 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(after.stdout).toContain('nothing; no database is held by a plan');
   });
 
+  it('status names a run whose process on this host is provably gone (a terminal killed with -9), and how to clear it', async () => {
+    const gone = await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const pid = Number(gone.stdout);
+    const { runId, env } = setUp({ pid, start: '1', boot: bootId(), host: os.hostname() });
+    const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(status.stdout).toContain(`${runId} Path A: Rebuild from raw dlt state (running`);
+    expect(status.stdout).toContain(`its process (PID ${pid}) is gone: \`npm run --silent cli -- unlock ${runId} --approver <name>\` clears it, with a second person's approval`);
+    // One in another container is not provably gone: no such line.
+    const elsewhere = setUp(otherContainer);
+    expect((await runCliProcess(['status'], { env: elsewhere.env, stdin: 'ignore' })).stdout).not.toContain('is gone');
+  });
+
   it('refuses without a second person (a spelling of the asker\'s own name counts as the asker), and without an approver when nobody can be asked', async () => {
     const { checkout, runId, env } = setUp(otherContainer);
     const before = journalText(checkout);
