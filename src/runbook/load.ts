@@ -17,7 +17,11 @@ export type CheckedRunbook = { ok: true; runbook: Runbook } | { ok: false; probl
 export function checkRunbookText(text: string, file: string): CheckedRunbook {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) return { ok: false, problems: [`${file}: not valid YAML: ${doc.errors[0]?.message}`] };
-  const parsed = runbook.safeParse(doc.toJS());
+  const content: unknown = doc.toJS();
+  if (content === null || content === undefined) {
+    return { ok: false, problems: [`${file}: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`] };
+  }
+  const parsed = runbook.safeParse(content);
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`) };
   const problems = [

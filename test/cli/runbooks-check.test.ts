@@ -48,14 +48,16 @@ describe('runbooks check', () => {
     const backfill = bundledDoc('backfill.yml');
     backfill.validation.steps[0].compareWith = 'mart_count';
     fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(backfill));
+    fs.writeFileSync(path.join(dir, 'drafted.yml'), '# to be written\n');
     const result = await check([dir]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([
       `${dir}/backfill.yml: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
+      `${dir}/drafted.yml: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`,
       `${dir}/duckdb.yml: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
       `${dir}/duckdb.yml: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, not-a-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout`,
-      `runbooks check FAILED: 3 problems in ${dir}`,
+      `runbooks check FAILED: 4 problems in ${dir}`,
     ]);
   });
 
