@@ -12,7 +12,7 @@ import {
 } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 let slack: SlackStandIn;
@@ -34,11 +34,7 @@ async function diagnose(): Promise<string> {
   return slack.allText();
 }
 
-function verdictText(): string {
-  const verdict = slack.callsTo('chat.postMessage').find((a) => String(a.text).startsWith('Verdict:'));
-  expect(verdict, 'a verdict message was posted').toBeDefined();
-  return `${verdict?.text}\n${verdict?.blocks}`;
-}
+const verdictText = () => verdictTextOf(slack);
 
 describe('/databox diagnose duckdb', () => {
   it('opens one root message in the channel and puts everything else in its thread', async () => {

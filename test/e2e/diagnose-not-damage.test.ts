@@ -1,13 +1,13 @@
 // Scenario 1's verdicts on files that are not damaged but cannot be read, through the real Bolt app: a table too large for
 // DuckDB's memory cap, a directory at the database's path. Neither is called corrupt, and no recovery that moves the
-// file aside is offered.
+// file aside is offered. A file of its own, isolated: its bot sets DuckDB's read caps, which a reader thread keeps.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 let slack: SlackStandIn;
@@ -21,12 +21,6 @@ beforeEach(async () => {
 });
 afterEach(() => closeStandIns(harness, slack, checkout));
 
-function verdictText(): string {
-  const verdict = slack.callsTo('chat.postMessage').find((a) => String(a.text).startsWith('Verdict:'));
-  expect(verdict, 'a verdict message was posted').toBeDefined();
-  return `${verdict?.text}\n${verdict?.blocks}`;
-}
-
 describe('/databox diagnose duckdb on a file that is not damaged', () => {
   it('calls a table too large for DuckDB\'s memory cap a failed read, not corrupt, and offers no path', async () => {
     // One 30 MiB value: a healthy file whose full read needs more than a 16 MB cap.
@@ -38,7 +32,7 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     harness = await startBot(checkout, slack, { DATABOX_DUCKDB_MEMORY_LIMIT: '16MB' });
     await harness.command('diagnose duckdb');
     await harness.settle();
-    const verdict = verdictText();
+    const verdict = verdictTextOf(slack);
     expect(verdict).toContain('A full read failed, but not on damage');
     expect(verdict).toMatch(/1 of 1 tables could not be read, for a reason that is not damage: raw_ebird\.payloads: Out of Memory Error/);
     expect(verdict).not.toContain('File corrupt');
@@ -51,7 +45,7 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb');
     await harness.settle();
-    const verdict = verdictText();
+    const verdict = verdictTextOf(slack);
     expect(verdict).toContain('Something other than a file is at the database path');
     expect(verdict).toContain(`${checkout.databasePath} is a directory, not a file`);
     expect(verdict).not.toContain('File corrupt');

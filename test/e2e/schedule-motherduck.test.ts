@@ -12,7 +12,7 @@ import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase, marts } from '../helpers/schedule-data.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
 const offset = recordedAt.getTime() - Date.now();
@@ -76,11 +76,7 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     expect(freshnessQueries(), "the marts' newest days were asked of MotherDuck").toBeGreaterThan(0);
     const beforeRecovery = freshnessQueries();
 
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
-    await harness.settle();
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20' });
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);

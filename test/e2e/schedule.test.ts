@@ -12,7 +12,7 @@ import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemo
 import { blockNetwork } from '../helpers/no-network.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
@@ -179,11 +179,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
-    await harness.settle();
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20' });
     // Looked up before the plan was posted: the plan shows what will be launched, before anyone approves it.
     expect(planStep(2)).toContain(
       [
@@ -289,11 +285,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DAGSTER_TIMEOUT: '1s', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20' });
-    await harness.settle();
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20' });
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the recovery to end', () => slack.allText().includes('Recovery failed'), 60_000);

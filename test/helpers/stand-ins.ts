@@ -23,3 +23,19 @@ export async function closeStandIns(harness: Harness | undefined, slack: SlackSt
 export function journalRecordsOf(checkout: Checkout): Record<string, any>[] {
   return fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
+
+/** The verdict message the bot posted, its text and blocks together, for searching. */
+export function verdictTextOf(slack: SlackStandIn): string {
+  const verdict = slack.callsTo('chat.postMessage').find((a) => String(a.text).startsWith('Verdict:'));
+  if (!verdict) throw new Error('no verdict message was posted');
+  return `${verdict.text}\n${verdict.blocks}`;
+}
+
+/** Clicks a path's button on the verdict and submits the modal it opens with `values`: the plan is then posted. */
+export async function choosePathWith(harness: Harness, slack: SlackStandIn, actionId: string, user: string, values: Record<string, string>): Promise<void> {
+  await harness.click(slack.buttons(actionId)[0]!, user);
+  await harness.settle();
+  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+  await harness.submitModal(user, modal, values);
+  await harness.settle();
+}
