@@ -337,6 +337,11 @@ export class IncidentService {
       // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
       this.deps.journal.requireWritable();
       const recovery = this.recoveryPath(rb, command.path);
+      if (recovery.needsIncident && !existing) {
+        throw new UserError(
+          `path ${recovery.id} (${recovery.title}) works on what an earlier step of an incident left: give incident=<id>, the incident it belongs to (its id is on the incident's first message); nothing was proposed`,
+        );
+      }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, existing, command.params), recovery.requires).catch(
         (error: unknown) => Promise.reject(explainMissing(error, existing)),
@@ -640,7 +645,7 @@ export class IncidentService {
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => nextPath.parameters.includes(name)));
         const params = await this.parameters(rb, nextPath.parameters, raw, nextPath.requires);
         await this.proposeRecovery(this.incident(finished.incidentId), nextPath, params, finished.requestedBy, finished.id);
-      } else if (finished.status === 'succeeded') {
+      } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup) {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);

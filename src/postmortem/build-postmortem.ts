@@ -150,7 +150,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const lastLine = records.at(-1)?.seq;
 
   // The facts at a glance.
-  const outcome = recoveryOutcome(incident);
+  const outcome = recoveryOutcome(incident, rb);
   doc.add(
     '| | |',
     '| --- | --- |',
@@ -207,7 +207,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   }
 
   doc.heading('Time to diagnose, approve and recover');
-  timings(doc, incident);
+  timings(doc, incident, rb);
 
   doc.heading('What would have caught this');
   if (!rb) doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its prevention rows cannot be listed._`);
@@ -236,8 +236,14 @@ function validationSummary(run: Run): string {
 }
 
 /** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
-function recoveryOutcome(incident: Incident): { text: string; at?: string; run?: Run } {
-  const runs = incident.runs;
+/** The incident's runs that recover or roll back, without those of cleanup paths (dropping leftover clones). */
+function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
+  const cleanup = new Set(rb?.recovery.filter((p) => p.cleanup).map((p) => p.id) ?? []);
+  return incident.runs.filter((r) => !(r.kind === 'recovery' && r.pathId && cleanup.has(r.pathId)));
+}
+
+function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: string; at?: string; run?: Run } {
+  const runs = recoveringRuns(incident, rb);
   for (let i = runs.length - 1; i >= 0; i -= 1) {
     const validation = runs[i] as Run;
     if (validation.kind !== 'validation' || validation.status !== 'succeeded' || !validation.finishedAt) continue;
@@ -426,7 +432,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
   doc.add('');
 }
 
-function timings(doc: Document, incident: Incident): void {
+function timings(doc: Document, incident: Incident, rb: Runbook | undefined): void {
   const opened = incident.openedAt;
   const lines: string[] = [];
   lines.push(
@@ -443,7 +449,7 @@ function timings(doc: Document, incident: Incident): void {
         .join('; ')}.`,
     );
   }
-  const outcome = recoveryOutcome(incident);
+  const outcome = recoveryOutcome(incident, rb);
   lines.push(
     outcome.at
       ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).`

@@ -113,6 +113,16 @@ export const recoveryPath = z.strictObject({
    */
   continueWith: z.string().regex(/^[a-z]$/).optional(),
   /**
+   * The path works on what an earlier run of an incident left (a restored clone to swap in, clones to drop): typed
+   * without incident=, it is refused, instead of opening an empty incident with nothing to work on.
+   */
+  needsIncident: z.boolean().default(false),
+  /**
+   * The path tidies up after a recovery (drops leftover clones): no validation follows it, and the postmortem does not
+   * count it as what recovered the incident.
+   */
+  cleanup: z.boolean().default(false),
+  /**
    * Who may approve this path's plan and its rollback: `teammate`, someone other than the requester (the two-person
    * rule), or `anyone` allowed. A path with a destructive step always needs a teammate; omitted, that is the default.
    */

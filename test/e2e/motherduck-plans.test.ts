@@ -180,7 +180,7 @@ describe('who may approve scenario 3', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
     const snapshot = md.namedSnapshots().at(-1) as string;
     expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_drop_leftovers_\\d{8}T\\d{6}Z$`));
-    // The cleanup plan's statements, in order (the validation that follows it only reads).
+    // The cleanup plan's statements, in order; no validation follows a cleanup.
     expect(md.sql().slice(0, 4)).toEqual([
       `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
       `SELECT name FROM md_information_schema.databases WHERE name IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
@@ -189,7 +189,9 @@ describe('who may approve scenario 3', () => {
     ]);
     expect(changes()).toHaveLength(3);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
-    expect(slack.buttons('propose_follow_up'), 'the validation after the cleanup finds no clone and offers nothing').toHaveLength(1);
+    expect(slack.buttons('propose_follow_up'), 'nothing new is offered after the cleanup').toHaveLength(1);
+    const validations = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation');
+    expect(validations.at(-1)?.seq, 'no validation after the cleanup').toBeLessThan(journalRecordsOf(checkout).filter((r) => r.type === 'run.approved').at(-1)?.seq);
     // The old button clicked once more proposes nothing: its plan has run.
     await harness.click(cleanup!, operator);
     await harness.settle();
@@ -198,9 +200,26 @@ describe('who may approve scenario 3', () => {
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
-    expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
+    const postmortem = fs.readFileSync(postmortemFile, 'utf8');
+    expect(postmortem).toMatch(
       new RegExp(`## Leftover clones\\n\\nDropped by Path C: Drop this incident's leftover clones \\(\`${incident}/\\d+\`\\) at \\d\\d:\\d\\d:\\d\\d UTC: \`databox_broken_${slug}\`, \`databox_restored_${slug}\``),
     );
+    // The swap recovered the incident; the cleanup days later does not move its time to recover.
+    expect(postmortem).toMatch(/\| Outcome \| recovered by Path S: Swap the restored clone in \(second approval\); validation passed at /);
+    expect(postmortem).toMatch(/Time to recover:\*\* [^\n]* to the validation that passed after Path S: Swap the restored clone in/);
+  });
+});
+
+describe('paths that work on what an incident left', () => {
+  it('refuses path C and path S typed without incident=, opening no incident and proposing nothing', async () => {
+    const plans = slack.buttons('approve_plan').length;
+    const incidents = journalRecordsOf(checkout).filter((r) => r.type === 'incident.opened').length;
+    await recover('path=c');
+    expect(lastResponse()).toContain("path c (Drop this incident's leftover clones) works on what an earlier step of an incident left: give incident=&lt;id&gt;");
+    await recover(`path=s at="${ago(2 * 3_600_000)}"`);
+    expect(lastResponse()).toContain('path s (Swap the restored clone in (second approval)) works on what an earlier step of an incident left: give incident=&lt;id&gt;');
+    expect(slack.buttons('approve_plan')).toHaveLength(plans);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'incident.opened')).toHaveLength(incidents);
   });
 });
 
