@@ -69,7 +69,8 @@ function tokenize(text: string): string[] | { error: string } {
   let quoted = false;
   let inToken = false;
   for (const char of text) {
-    if (char === '"') {
+    // Slack's composer on macOS turns typed quotes into curly ones: they quote as straight ones do.
+    if (char === '"' || char === '\u201c' || char === '\u201d') {
       quoted = !quoted;
       inToken = true;
     } else if (/\s/.test(char) && !quoted) {

@@ -122,6 +122,13 @@ describe('good commands', () => {
     });
   });
 
+  it('takes the curly quotes Slack on macOS types for straight ones', () => {
+    expect(parseCommand('recover duckdb path=b backup=\u201c/backups/my db.duckdb\u201d', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '/backups/my db.duckdb' } },
+    });
+  });
+
   it('parses validate with an incident', () => {
     expect(parseCommand('validate duckdb incident=dbx-20260420-3fa2', catalog)).toEqual({
       ok: true,
