@@ -119,8 +119,12 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     await ack();
     record();
     const fail = async (error: unknown) => {
-      // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit.
-      if (isUserError(error)) deps.commandLimit.giveBack(command.user_id);
+      // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit, and it
+      // is on the record beside the command it answers.
+      if (isUserError(error)) {
+        deps.commandLimit.giveBack(command.user_id);
+        void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident: cmd.incident, reason: (error as Error).message });
+      }
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };
     let diagnosis: RunningDiagnosis | undefined;

@@ -165,6 +165,9 @@ describe('commands per person', () => {
       await harness.settle();
     }
     expect(slack.responses.filter((r) => /typo\d\.duckdb does not exist/.test(String(r.body.text))), 'each refusal is told').toHaveLength(3);
+    const refused = journalRecordsOf(checkout).filter((r) => r.type === 'request.refused');
+    expect(refused.map((r) => r.data.command), 'and journaled').toEqual([0, 1, 2].map((i) => `/databox recover duckdb path=b backup=/backups/typo${i}.duckdb incident=${incident}`));
+    expect(refused[0]?.data).toMatchObject({ incident, reason: expect.stringMatching(/typo0\.duckdb does not exist/) });
     const fourth = await harness.command(`recover duckdb path=a incident=${incident}`, operator);
     expect(fourth.text, 'the second command that starts work is allowed').toBe('');
     await harness.settle();
