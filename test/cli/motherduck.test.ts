@@ -152,7 +152,7 @@ describe('scenario 3 from the terminal', () => {
     md.failAfter(/^COPY FROM DATABASE/, 'IO Error: the connection to MotherDuck was lost');
     const swap = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(swap.code).toBe(1);
-    expect(swap.stdout).toContain('the connection to MotherDuck was lost');
+    expect(swap.stdout).toContain('the connection to MotherDuck was lost: the connection went while the statement ran, so it may or may not have been applied. Look at the database as it is now (diagnose again) before anything else, a rollback included');
     // The COPY … (OVERWRITE) went through although the bot was told it failed: the database is no longer as it was.
     expect(await md.value('databox', count)).toBe('100');
     const rollback = await cli(['rollback', runId as string, '--approver', 'carol']);

@@ -6,7 +6,8 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
-import { firstNumber, inTransaction, withStepDatabase } from './step-database.js';
+import type { TargetSession } from '../../database/target.js';
+import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { overwritingStatements } from './sql-statements.js';
 
 const schema = z.strictObject({
@@ -27,32 +28,53 @@ export type SqlStep = z.output<typeof schema> & ResolvedCommon;
 
 const changesData = /\b(insert|update|delete|drop|alter|create|copy|truncate|attach|detach|set|checkpoint|vacuum)\b/i;
 
+/** Errors after which nobody can tell whether a statement sent was applied: the connection went while it ran. */
+const connectionLost = /connection (to \S+ )?(was )?(lost|closed|reset)|lost connection|broken pipe|ECONNRESET|EPIPE|socket hang up|network error/i;
+
 export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResult> {
   return withStepDatabase(ctx, { target: step.target, writable: step.mutates, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
-    if (step.expectRows === undefined) {
-      const { columns, rows } = await session.run(step.sql, step.params);
+    try {
+      return await runStatement(step, session, fail, started);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!step.mutates || !connectionLost.test(message)) throw error;
+      // MotherDuck may have committed it before the answer was lost (as a swap's COPY … OVERWRITE can be).
       return {
-        status: 'ok',
-        summary: columns.length > 0 ? `${rows.length} row${rows.length === 1 ? '' : 's'}` : 'done',
-        output: columns.length > 0 ? textTable(columns, rows) : undefined,
+        status: 'unknown',
+        summary: ctx.redact(
+          `${message.split('\n')[0]}: the connection went while the statement ran, so it may or may not have been applied. Look at the database as it is now (diagnose again) before anything else, a rollback included`,
+        ),
         durationMs: elapsedSince(started),
-        outputs: { rows, columns, rowCount: rows.length },
+        outputs: {},
       };
     }
-    const expected = Number(step.expectRows);
-    const changed = await inTransaction(session, async () => {
-      const count = firstNumber(await session.run(step.sql, step.params));
-      return { commit: count === expected, value: count };
-    });
-    if (changed !== expected) return fail(`changed ${changed} rows where the preview counted ${expected}: rolled back, nothing was changed`);
-    return { status: 'ok', summary: `changed ${changed} rows, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed } };
   });
+}
+
+async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, started: number): Promise<StepResult> {
+  if (step.expectRows === undefined) {
+    const { columns, rows } = await session.run(step.sql, step.params);
+    return {
+      status: 'ok',
+      summary: columns.length > 0 ? `${rows.length} row${rows.length === 1 ? '' : 's'}` : 'done',
+      output: columns.length > 0 ? textTable(columns, rows) : undefined,
+      durationMs: elapsedSince(started),
+      outputs: { rows, columns, rowCount: rows.length },
+    };
+  }
+  const expected = Number(step.expectRows);
+  const changed = await inTransaction(session, async () => {
+    const count = firstNumber(await session.run(step.sql, step.params));
+    return { commit: count === expected, value: count };
+  });
+  if (changed !== expected) return fail(`changed ${changed} rows where the preview counted ${expected}: rolled back, nothing was changed`);
+  return { status: 'ok', summary: `changed ${changed} rows, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed } };
 }
 
 export const sqlStepKind = defineStepKind({
   kind: 'sql',
   schema,
-  statuses: ['ok', 'failed'],
+  statuses: ['ok', 'failed', 'unknown'],
   outputs: (step) => (step.expectRows === undefined ? ['rows', 'columns', 'rowCount'] : ['rowCount']),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
