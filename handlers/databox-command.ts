@@ -68,6 +68,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
     if (cmd.verb === 'postmortem') {
       if (!knownIncident(deps, cmd.incident)) {
+        deps.commandLimit.giveBack(command.user_id);
         await ack({ response_type: 'ephemeral', text: `:warning: no incident \`${cmd.incident}\` in the journal; incident ids are on each incident's first message` });
         record();
         return;

@@ -73,7 +73,7 @@ export function isDamage(message: string): boolean {
 /** What DuckDB says about a damaged file: a foreign or cut-short header, a failed checksum, a block it cannot read. */
 const damage = /not a valid DuckDB database file|could not read enough bytes|checksum|corrupt|could not read from file|invalid block|unexpected end of file|INTERNAL Error|Serialization Error/i;
 /** Reasons a healthy file may not open: permissions, a storage version from another DuckDB, memory. */
-const notDamage = /permission denied|read-only file system|version number|storage version|newer version|older version|out of memory|too many open files/i;
+const notDamage = /permission denied|read-only file system|version number|storage version|newer version|older version|out of memory|too many open files|is a directory/i;
 
 /**
  * Locked, corrupt, or unreadable for another reason. Only a known sign of damage counts as corrupt: that verdict

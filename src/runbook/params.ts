@@ -5,6 +5,7 @@ import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
 import { formatUtcTimestamp, parseUtcTimestamp } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
+import { walBeside } from '../duckdb/wal.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 
@@ -100,16 +101,6 @@ function sameFile(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
-/** A non-empty `<file>.wal` beside a DuckDB file; DuckDB leaves an empty one behind at times, which holds nothing. */
-function walBeside(file: string): { file: string; bytes: number } | undefined {
-  try {
-    const stat = fs.statSync(`${file}.wal`);
-    return stat.size > 0 ? { file: `${file}.wal`, bytes: stat.size } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): string {
   if (raw.includes('\0')) throw new UserError(`${name}: a path cannot contain a NUL byte`);
   // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
@@ -149,7 +140,7 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
     const wal = walBeside(resolved);
     if (wal) {
       throw new UserError(
-        `${name}=${raw}: ${resolved} has a write-ahead log beside it (${wal.file}, ${wal.bytes} bytes): its latest changes are only there, and a copy of the file alone would lose them. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT, which folds the log in), or give a copy without one`,
+        `${name}=${raw}: a write-ahead log beside it holds its latest changes, which a copy of the file alone would lose: checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), or give a copy without one (${wal.file}, ${wal.bytes} bytes)`,
       );
     }
   }

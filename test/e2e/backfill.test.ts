@@ -169,7 +169,9 @@ describe('/databox recover backfill', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
 
-    const parquet = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!, 'raw_ebird.observations.2026-04-18_2026-04-20.parquet');
+    const incidentBackups = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!);
+    // Named by the time it was kept, so a second try of the same window in the same incident keeps its own.
+    const parquet = path.join(incidentBackups, fs.readdirSync(incidentBackups).find((name) => /^raw_ebird\.observations\.2026-04-18_2026-04-20\.\d{8}T\d{6}Z\.parquet$/.test(name))!);
     const kept = (await query<[string]>(`SELECT id FROM read_parquet('${parquet}') ORDER BY id`)).map((r) => String(r[0]));
     expect(kept).toEqual(idsInWindow);
 

@@ -154,12 +154,13 @@ describe('commands per person', () => {
     expect(roots()).toHaveLength(3);
   });
 
-  it('does not count a command refused for bad input: a mistyped backup path three times does not lock its sender out', async () => {
+  it('does not count a command refused for bad input: an unknown incident\'s postmortem and a mistyped backup path three times do not lock its sender out', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack, { DATABOX_USER_COMMAND_LIMIT: '2/10m' });
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const incident = slack.buttons('write_postmortem')[0]!.value;
+    expect((await harness.command('postmortem dbx-20990101-ffff', operator)).json?.text).toContain('no incident `dbx-20990101-ffff` in the journal');
     for (let i = 0; i < 3; i += 1) {
       expect((await harness.command(`recover duckdb path=b backup=/backups/typo${i}.duckdb incident=${incident}`, operator)).text).toBe('');
       await harness.settle();

@@ -1,5 +1,6 @@
 // Scenario 1 recovery through the real Bolt app: plans, approvals by a teammate, validation, rollback and the journal.
 import fs from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
@@ -306,6 +307,29 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
     expect(slack.allText()).toContain('Recovery failed');
     expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
+  }, 150_000);
+
+  it('checks for a write-ahead log beside the backup again when the plan runs: one that appeared after the plan was proposed stops it before anything is moved', async () => {
+    writeGarbage(checkout.databasePath);
+    const backup = checkout.path('backups', 'nightly.duckdb');
+    fs.mkdirSync(checkout.path('backups'));
+    await createHealthyDatabase(backup, 1_000);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    // A backup job still writing: its latest rows only in the log, which DuckDB reads in with the file.
+    const instance = await DuckDBInstance.create(backup);
+    const connection = await instance.connect();
+    await connection.run("SET checkpoint_threshold = '1GB'; PRAGMA disable_checkpoint_on_shutdown; CREATE TABLE main.after_wal AS SELECT range AS id FROM range(5000)");
+    connection.closeSync();
+    instance.closeSync();
+    expect(fs.statSync(`${backup}.wal`).size).toBeGreaterThan(0);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
+    expect(read?.data.result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/nightly\.duckdb has a write-ahead log beside it .*: a copy of the file alone would lose what is only in the log/) });
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(slack.allText()).toContain('Recovery failed');
   }, 150_000);
 
   it('attaches the whole plan when a step is too long for the message, so the approver sees what the approval binds to', async () => {

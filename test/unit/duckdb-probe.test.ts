@@ -138,6 +138,14 @@ describe('a path that is not a database file', () => {
     expect(await probeOpen(sub)).toEqual({ status: 'not-a-file', message: `${sub} is a directory, not a file` });
   });
 
+  it('a directory where its write-ahead log goes: unreadable, not corrupt (the file itself is fine)', async () => {
+    const file = copyOfHealthy('with-wal-dir.duckdb');
+    fs.mkdirSync(`${file}.wal`);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('unreadable');
+    expect(opened.message).toMatch(/Is a directory/);
+  });
+
   it('a path the process cannot look along: unreadable, never missing (a file may well be there)', async () => {
     const blocker = path.join(dir, 'a-file');
     fs.writeFileSync(blocker, 'x');

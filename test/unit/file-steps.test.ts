@@ -192,6 +192,19 @@ describe('runCopyFileStep', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['backup.duckdb', 'databox.duckdb']);
   });
 
+  it('refuses a source with a write-ahead log beside it (a copy of the file alone would lose it), copying nothing; an empty log is no reason', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'nightly.duckdb');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, randomBytes(4096));
+    fs.writeFileSync(`${from}.wal`, randomBytes(100));
+    const result = await runCopyFileStep(copy(from, to));
+    expect(result).toMatchObject({ status: 'failed', summary: `${from} has a write-ahead log beside it now (${from}.wal, 100 bytes): a copy of the file alone would lose what is only in the log. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), then propose the plan again` });
+    expect(fs.existsSync(to)).toBe(false);
+    fs.writeFileSync(`${from}.wal`, '');
+    expect((await runCopyFileStep(copy(from, to))).status).toBe('ok');
+  });
+
   it('fails on a missing source', async () => {
     const root = tempDir();
     const from = path.join(root, 'backup.duckdb');

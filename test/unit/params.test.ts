@@ -190,7 +190,7 @@ describe('paths', () => {
     const wal = fs.statSync(`${file}.wal`);
     expect(wal.size).toBeGreaterThan(0);
     expect(await problemOf(['backup'], { backup: 'backups/nightly.duckdb' })).toBe(
-      `backup=backups/nightly.duckdb: ${file} has a write-ahead log beside it (${file}.wal, ${wal.size} bytes): its latest changes are only there, and a copy of the file alone would lose them. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT, which folds the log in), or give a copy without one`,
+      `backup=backups/nightly.duckdb: a write-ahead log beside it holds its latest changes, which a copy of the file alone would lose: checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), or give a copy without one (${file}.wal, ${wal.size} bytes)`,
     );
     // An empty log holds nothing: the file alone is the whole backup.
     fs.writeFileSync(`${file}.wal`, '');
