@@ -102,17 +102,37 @@ function newest(times: (string | null)[]): string | null {
 }
 
 /**
- * How long a cron schedule may go between ticks: a day when it fires every day (day of month, month and day of week
- * all "*"), a week when it names days of the week, a month otherwise. Only daily is exact; the others err long, so a
- * weekly export is not called behind on its quiet days.
+ * How long a cron schedule may go between ticks. Every day (day of month, month and day of week all "*"): a day. Some
+ * days of the week: the longest gap between them (Friday to Monday: 3 days). A day of the month: a month. Anything
+ * else, or a cron that cannot be read: a day, so an unknown schedule is never called healthy for longer than a daily one.
  */
 function cronIntervalMs(cron: string): number {
-  const macro = { '@hourly': day, '@daily': day, '@midnight': day, '@weekly': 7 * day } as Record<string, number>;
-  if (macro[cron.trim()] !== undefined) return macro[cron.trim()] as number;
-  const [, , dayOfMonth, month, dayOfWeek] = cron.trim().split(/\s+/);
-  if (dayOfMonth === '*' && month === '*' && dayOfWeek === '*') return day;
-  if (dayOfMonth === '*' && month === '*') return 7 * day;
-  return 31 * day;
+  const macro: Record<string, number> = { '@hourly': day, '@daily': day, '@midnight': day, '@weekly': 7 * day, '@monthly': 31 * day };
+  const text = cron.trim();
+  if (macro[text] !== undefined) return macro[text];
+  const fields = text.split(/\s+/);
+  if (fields.length !== 5) return day;
+  const [, , dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
+  if (month !== '*') return day;
+  if (dayOfMonth !== '*') return dayOfWeek === '*' ? 31 * day : day;
+  if (dayOfWeek === '*') return day;
+  const days = weekdays(dayOfWeek);
+  if (!days || days.length === 0) return day;
+  const gaps = days.map((d, i) => ((days[(i + 1) % days.length] as number) - d + 7) % 7 || 7);
+  return Math.max(...gaps) * day;
+}
+
+/** The days of a cron's day-of-week field (0–6, Sunday 0 or 7), sorted; undefined when it is not a plain list or range. */
+function weekdays(field: string): number[] | undefined {
+  const found = new Set<number>();
+  for (const part of field.split(',')) {
+    const range = /^(\d)(?:-(\d))?$/.exec(part);
+    if (!range) return undefined;
+    const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
+    if (from > 7 || to > 7 || to < from) return undefined;
+    for (let d = from; d <= to; d += 1) found.add(d % 7);
+  }
+  return [...found].sort((a, b) => a - b);
 }
 
 /** STOPPED, and its last tick (successful or not) older than the threshold; one whose ticks are not known (the CLI does not say) counts as paused. */

@@ -54,11 +54,15 @@ export { botActor };
 export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
 
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
+/** The rollback steps that undo what a recovery run did: those whose step ran (or may have), and those bound to none. */
+function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
+  const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
+  return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
+}
+
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
 }
-
-/** A step that changed something, or may have (a restart could not tell): its rollback steps are offered. */
 
 export class IncidentService {
   private readonly clock: () => Date;
@@ -500,8 +504,7 @@ export class IncidentService {
     if (existing) throw new UserError(`${recoveryRunId} already has a rollback, ${existing.id} (${existing.status}); there is nothing more to roll back`);
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
-    const ran = new Set(recoveryRun.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
-    const wanted = recovery.rollback.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan));
+    const wanted = rollbackStepsFor(recovery, recoveryRun);
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     const params = await this.recoveryParameters(rb, recovery, recoveryRun);
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
@@ -667,8 +670,8 @@ export class IncidentService {
         await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
-      // A recovery that changed nothing (it failed at its first changing step) has nothing to roll back.
-      if (this.recoveryPath(rb, finished.pathId as string).rollback && changedSomething(finished)) {
+      // Offered when there is something to undo, by the same rule the rollback's plan is made with.
+      if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) {
         await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
       }
       if (validationError !== undefined) throw validationError;
@@ -691,7 +694,7 @@ export class IncidentService {
   async offerRollbackIfChanged(run: Run): Promise<void> {
     if (run.kind !== 'recovery' || !run.pathId || !changedSomething(run)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
-    if (this.recoveryPath(rb, run.pathId).rollback) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
+    if (rollbackStepsFor(this.recoveryPath(rb, run.pathId), run).length > 0) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
   /** Runs the validation with parameters already checked. */

@@ -146,7 +146,7 @@ export function changedSomething(run: Run): boolean {
 /** What to do about an interrupted run: propose it again, unless what it changed must be undone or looked at first. */
 export function afterInterruption(run: Run): string {
   return run.startedAt && changedSomething(run)
-    ? 'it may have changed something before it stopped: roll it back (or check by hand) before proposing it again'
+    ? 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered) before proposing it again'
     : 'propose it again';
 }
 

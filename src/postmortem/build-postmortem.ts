@@ -235,13 +235,13 @@ function validationSummary(run: Run): string {
   return `${verdict} (${passed} of ${run.steps.length} steps passed)`;
 }
 
-/** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
 /** The incident's runs that recover or roll back, without those of cleanup paths (dropping leftover clones). */
 function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
   const cleanup = new Set(rb?.recovery.filter((p) => p.cleanup).map((p) => p.id) ?? []);
   return incident.runs.filter((r) => !(r.kind === 'recovery' && r.pathId && cleanup.has(r.pathId)));
 }
 
+/** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
 function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: string; at?: string; run?: Run } {
   const runs = recoveringRuns(incident, rb);
   for (let i = runs.length - 1; i >= 0; i -= 1) {

@@ -63,7 +63,7 @@ describe('a bot killed mid-recovery', () => {
     expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
-    expect(slack.allText()).toContain(':electric_plug: It may have changed something before it stopped: roll it back (or check by hand) before proposing it again.');
+    expect(slack.allText()).toContain(':electric_plug: It may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered) before proposing it again.');
     expect(slack.allText()).not.toContain('Propose it again to run it');
     expect(checkout.listData()).toEqual(['databox.duckdb.broken']);
 

@@ -58,6 +58,13 @@ describe('the missed window', () => {
     const weekly = (at: string) => evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), schedule('export_weekly', 'RUNNING', at, '0 7 * * 1')]);
     expect(assessDagster(weekly('2026-11-23T07:00:00Z'), thresholds, now).id, 'Monday 23rd: 8 days ago').toBe('schedules-behind');
     expect(assessDagster(weekly('2026-11-30T07:00:00Z'), thresholds, now).id, 'Monday 30th: yesterday').toBe('healthy');
+    // Weekdays: Friday to Monday is its longest gap, so a job that stopped on Monday is behind by Thursday.
+    const weekdays = (at: string) => evidence([schedule('export_weekdays', 'RUNNING', at, '0 7 * * 1-5')]);
+    expect(assessDagster(weekdays('2026-11-27T07:00:00Z'), thresholds, new Date('2026-11-30T07:30:00Z')).id, 'Friday to Monday').toBe('healthy');
+    expect(assessDagster(weekdays('2026-11-30T07:00:00Z'), thresholds, now).id, 'Monday to Tuesday').toBe('healthy');
+    expect(assessDagster(weekdays('2026-11-30T07:00:00Z'), thresholds, new Date('2026-12-03T09:00:00Z')).id, 'Monday to Thursday').toBe('schedules-behind');
+    // A cron that cannot be read (the webserver gave none) is judged as a daily one, never healthy for a month.
+    expect(assessDagster(evidence([schedule('unknown', 'RUNNING', '2026-11-28T06:00:00Z', '')]), thresholds, now).id).toBe('schedules-behind');
     const macro = evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-29T06:00:00Z', '@daily')]);
     expect(assessDagster(macro, thresholds, now)).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-29', to: '2026-11-30' } });
   });

@@ -25,7 +25,11 @@ export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const results = await checkMartFreshness(targetOf(ctx), step.marts, ctx.clock(), step.timeoutMs, step.through || undefined);
+  const now = ctx.clock();
+  // Never a day still arriving: a window typed to end today asks only through yesterday, as a daily pipeline builds.
+  const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  const through = step.through ? (step.through > yesterday ? yesterday : step.through) : undefined;
+  const results = await checkMartFreshness(targetOf(ctx), step.marts, now, step.timeoutMs, through);
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
