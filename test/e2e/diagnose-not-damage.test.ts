@@ -3,52 +3,42 @@
 // file aside is offered. A file of its own, isolated: its bot sets DuckDB's read caps, which a reader thread keeps.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Checkout } from '../helpers/databox-checkout.js';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
-import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
+import { describe, expect, it } from 'vitest';
+import { startBot } from '../helpers/bot-harness.js';
+import { useStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
-let slack: SlackStandIn;
-let checkout: Checkout;
-let harness: Harness;
-
 blockNetwork();
-
-beforeEach(async () => {
-  ({ slack, checkout } = await openStandIns());
-});
-afterEach(() => closeStandIns(harness, slack, checkout));
+const stage = useStandIns();
 
 describe('/databox diagnose duckdb on a file that is not damaged', () => {
   it('calls a table too large for DuckDB\'s memory cap a failed read, not corrupt, and offers no path', async () => {
     // One 30 MiB value: a healthy file whose full read needs more than a 16 MB cap.
-    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const instance = await DuckDBInstance.create(stage.checkout.databasePath);
     const connection = await instance.connect();
     await connection.run("CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.payloads AS SELECT repeat('x', 30 * 1024 * 1024) AS payload");
     connection.closeSync();
     instance.closeSync();
-    harness = await startBot(checkout, slack, { DATABOX_DUCKDB_MEMORY_LIMIT: '16MB' });
-    await harness.command('diagnose duckdb');
-    await harness.settle();
-    const verdict = verdictTextOf(slack);
+    stage.harness = await startBot(stage.checkout, stage.slack, { DATABOX_DUCKDB_MEMORY_LIMIT: '16MB' });
+    await stage.harness.command('diagnose duckdb');
+    await stage.harness.settle();
+    const verdict = verdictTextOf(stage.slack);
     expect(verdict).toContain('A full read failed, but not on damage');
     expect(verdict).toMatch(/1 of 1 tables could not be read, for a reason that is not damage: raw_ebird\.payloads: Out of Memory Error/);
     expect(verdict).not.toContain('File corrupt');
-    expect(slack.buttons(/^choose_path_/)).toHaveLength(0);
-    expect(fs.statSync(checkout.databasePath).isFile(), 'the file is where it was').toBe(true);
+    expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
+    expect(fs.statSync(stage.checkout.databasePath).isFile(), 'the file is where it was').toBe(true);
   });
 
   it('calls a directory at the database\'s path what it is, and offers no path', async () => {
-    fs.mkdirSync(checkout.databasePath);
-    harness = await startBot(checkout, slack);
-    await harness.command('diagnose duckdb');
-    await harness.settle();
-    const verdict = verdictTextOf(slack);
+    fs.mkdirSync(stage.checkout.databasePath);
+    stage.harness = await startBot(stage.checkout, stage.slack);
+    await stage.harness.command('diagnose duckdb');
+    await stage.harness.settle();
+    const verdict = verdictTextOf(stage.slack);
     expect(verdict).toContain('Something other than a file is at the database path');
-    expect(verdict).toContain(`${checkout.databasePath} is a directory, not a file`);
+    expect(verdict).toContain(`${stage.checkout.databasePath} is a directory, not a file`);
     expect(verdict).not.toContain('File corrupt');
-    expect(slack.buttons(/^choose_path_/)).toHaveLength(0);
+    expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
   });
 });

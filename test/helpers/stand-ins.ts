@@ -1,5 +1,6 @@
 // The per-test pair every end-to-end test needs (a Slack stand-in on loopback and a fresh databox checkout), and its journal read back.
 import fs from 'node:fs';
+import { afterEach, beforeEach } from 'vitest';
 import type { Harness } from './bot-harness.js';
 import { withStandinPath } from './bot-harness.js';
 import { Checkout } from './databox-checkout.js';
@@ -38,4 +39,21 @@ export async function choosePathWith(harness: Harness, slack: SlackStandIn, acti
   const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
   await harness.submitModal(user, modal, values);
   await harness.settle();
+}
+
+/** What a test file's tests share: the stand-ins made fresh before each test, and the bot a test starts, if any. */
+export interface Stage {
+  slack: SlackStandIn;
+  checkout: Checkout;
+  harness?: Harness;
+}
+
+/** Makes fresh stand-ins before each test and closes them (and the bot the test set on the stage) after it. */
+export function useStandIns(): Stage {
+  const stage = {} as Stage;
+  beforeEach(async () => {
+    Object.assign(stage, await openStandIns(), { harness: undefined });
+  });
+  afterEach(() => closeStandIns(stage.harness, stage.slack, stage.checkout));
+  return stage;
 }
