@@ -13,9 +13,14 @@ export function headFile(journalFile: string): string {
   return `${journalFile}.head`;
 }
 
+/** Per head file: paced writes of it in flight in this process, and the newest head written synchronously meanwhile. */
+const inFlight = new Map<string, { writes: number; newer?: JournalRecord }>();
+
 /** Written after every append: a temporary file renamed over the old one, so a crash leaves one or the other whole. */
 export function writeHead(journalFile: string, record: JournalRecord): void {
   const file = headFile(journalFile);
+  const flying = inFlight.get(file);
+  if (flying && (!flying.newer || flying.newer.seq < record.seq)) flying.newer = record;
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temporary, 'w');
   try {
@@ -36,9 +41,36 @@ function step<T>(run: (done: (error: NodeJS.ErrnoException | null, value?: T) =>
 
 /**
  * The same, off the event loop (every step in libuv's thread pool); callers chain these so one runs at a time. Written
- * late, it never puts an older head back: one that a synchronous append (here or in another process) wrote meanwhile.
+ * late, it does not put an older head back over one a synchronous append wrote meanwhile: it checks before its rename,
+ * and one written in this process during the few steps between that check and the rename is written again after it.
+ * Against another process that window remains; a head that lags is only a hint, checked as far as it goes.
  */
 export async function writeHeadAsync(journalFile: string, record: JournalRecord): Promise<void> {
+  const file = headFile(journalFile);
+  const flying = inFlight.get(file) ?? { writes: 0 };
+  flying.writes += 1;
+  inFlight.set(file, flying);
+  try {
+    await writeHeadIfNewer(journalFile, record);
+  } finally {
+    flying.writes -= 1;
+    const newer = flying.newer;
+    if (flying.writes === 0) inFlight.delete(file);
+    // A synchronous write here (another journal of this process) between the check and the rename below may have been
+    // replaced by this older head: it is put back. Another process's is not seen; a lagging head is only a hint.
+    if (newer && newer.seq > record.seq && (readHeadQuietly(file)?.seq ?? 0) < newer.seq) writeHead(journalFile, newer);
+  }
+}
+
+function readHeadQuietly(file: string): JournalHead | undefined {
+  try {
+    return parseHead(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeHeadIfNewer(journalFile: string, record: JournalRecord): Promise<void> {
   const file = headFile(journalFile);
   const temporary = `${file}.${process.pid}-${(headWrites += 1)}.tmp`;
   const fd = await step<number>((done) => fs.open(temporary, 'w', done));
