@@ -9,7 +9,7 @@ import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure } from '../src/slack/tell.js';
-import { isUserError } from '../src/errors.js';
+import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
 import type { Runbook } from '../src/runbook/schema.js';
@@ -122,7 +122,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     const fail = async (error: unknown) => {
       // A refusal (bad input, a database held) started nothing: it does not count against the per-person limit, and it
       // is on the record beside the command it answers.
-      if (isUserError(error)) {
+      if (isUserError(error) && !(error instanceof StoppedError)) {
         deps.commandLimit.giveBack(command.user_id);
         void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident: cmd.incident, reason: (error as Error).message });
       }

@@ -12,6 +12,9 @@ export class UserError extends Error {
   }
 }
 
+/** A run that was under way and was stopped (the bot stopping, Ctrl-C): said as is, but not a refusal of the command. */
+export class StoppedError extends UserError {}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

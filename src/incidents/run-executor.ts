@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { isUserError, UserError } from '../errors.js';
+import { isUserError, StoppedError, UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
@@ -146,7 +146,7 @@ export class RunExecutor {
       );
       // Stopped part-way (the bot stopping, Ctrl-C at the terminal): what its steps found is not the whole answer, so a
       // diagnosis gets no verdict and a validation no "failed" advice from it.
-      if (outcome.cutShort) throw new UserError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
+      if (outcome.cutShort) throw new StoppedError(`stopped before it finished: ${stopReason(this.stopping.signal)}`);
       completed = true;
     } catch (error) {
       stoppedBy = error;

@@ -197,5 +197,7 @@ describe('a diagnosis cut short by the bot stopping', () => {
     expect(JSON.stringify(records.find((r) => r.type === 'run.finished')?.data)).toContain('stopped before it finished: the bot is shutting down');
     expect(slack.allText()).toContain('stopped before it finished: the bot is shutting down');
     expect(slack.allText()).not.toMatch(/Healthy|audit failed for another reason/);
+    // Stopped, not refused: the command that started it is no refusal on the record.
+    expect(records.some((r) => r.type === 'request.refused')).toBe(false);
   }, 60_000);
 });
