@@ -82,16 +82,22 @@ async function settles(work: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
-/** Slack's answers to auth.test that mean the token itself is wrong: the start stops, naming it. */
+/** Slack's answers that mean the token itself is wrong: the start stops, naming it. */
 const badToken = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/** Slack's error code when `error` says the token it was called with is refused; undefined for any other error. */
+function refusedToken(error: unknown): string | undefined {
+  const code = (error as { data?: { error?: string } }).data?.error;
+  return code && badToken.has(code) ? code : undefined;
+}
 
 /** Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. */
 async function initSlack(app: App): Promise<void> {
   try {
     await app.init();
   } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && badToken.has(code)) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
+    const code = refusedToken(error);
+    if (code) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
     throw new Error(`cannot reach Slack to check the bot token: ${(error as Error).message}`);
   }
 }
@@ -205,8 +211,8 @@ export function createBot(options: BotOptions): Bot {
       }
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
         // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named.
-        const code = (error as { data?: { error?: string } }).data?.error;
-        if (config.slack.appToken && code && badToken.has(code)) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code})`);
+        const code = refusedToken(error);
+        if (config.slack.appToken && code) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code})`);
         throw error;
       })) as Server | undefined;
       if (server) {

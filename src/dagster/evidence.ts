@@ -161,10 +161,11 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const pausedSchedules = schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name);
   const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = missedWindow(lastSuccess, now);
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules'> & { reasons?: string[] }): DagsterVerdict => ({ reasons, notes, pausedSchedules, ...v });
   if (stale.length > 0 || evidence.daemonLive === false) {
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
-    return { id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, reasons, notes, pausedSchedules, lastSuccess };
+    return verdict({ id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (stopped.length > 0) {
@@ -172,39 +173,34 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
-    return {
+    return verdict({
       id: 'schedules-paused',
       title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`,
       since,
       window: stoppedWindow,
-      reasons,
-      notes,
-      pausedSchedules,
       lastSuccess: stoppedSuccess,
-    };
+    });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
-  if (reasons.length > 0) return { id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, reasons, notes, pausedSchedules, lastSuccess };
+  if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
   const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);
   const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
   const behindWindow = missedWindow(behindSince, now);
   if (behindSince && behindWindow) {
-    return {
+    return verdict({
       id: 'schedules-behind',
       title: `Schedules running but no successful tick since ${behindSince.slice(0, 16).replace('T', ' ')} UTC: ${behind.map((s) => s.name).join(', ')}`,
       since: behindSince,
       window: behindWindow,
       reasons: [`the days ${behindWindow.from} to ${behindWindow.to} have no successful tick`],
-      notes,
-      pausedSchedules,
       lastSuccess: behindSince,
-    };
+    });
   }
-  return { id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], notes, pausedSchedules, lastSuccess };
+  return verdict({ id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], lastSuccess });
 }
 
 function age(seconds: number | null): string {

@@ -10,3 +10,14 @@ export function walBeside(file: string): { file: string; bytes: number } | undef
     return undefined;
   }
 }
+
+/**
+ * Why `file` must not be copied now, when a log is beside it; undefined when there is none. `since` tells when it
+ * appeared (" now", for a check made again as the copy runs).
+ */
+export function walRefusal(file: string, since = ''): string | undefined {
+  const wal = walBeside(file);
+  return wal
+    ? `${file} has a write-ahead log beside it${since} (${wal.file}, ${wal.bytes} bytes): a copy of the file alone would lose what is only in the log. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), then propose the plan again`
+    : undefined;
+}

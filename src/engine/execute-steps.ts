@@ -1,9 +1,9 @@
 // Runs resolved steps in order, skipping those whose condition fails and stopping at the first failure when asked.
-import { stopReason } from './stop-reason.js';
 import { parseDuration } from '../config.js';
 import { holds } from './conditions.js';
 import { waitUntil } from './wait-until.js';
 import { stepPassed } from './step-passed.js';
+import { stopReason } from './stop-reason.js';
 import type { StepRunContext } from './steps/context.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep, StepResult } from './types.js';

@@ -1,5 +1,4 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
-import { stopReason } from '../engine/stop-reason.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
@@ -8,6 +7,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
+import { stopReason } from '../engine/stop-reason.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
 import { stepPassed } from '../engine/step-passed.js';
@@ -96,10 +96,6 @@ export class RunExecutor {
     this.stopping.abort(why);
   }
 
-  /** Whether stopRunning was called: nothing this executor starts from then on runs. */
-  get stopped(): boolean {
-    return this.stopping.signal.aborted;
-  }
 
   async execute(run: Run): Promise<Map<string, string>> {
     const { journal } = this.deps;

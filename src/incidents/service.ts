@@ -662,8 +662,8 @@ export class IncidentService {
       const path = this.recoveryPath(rb, finished.pathId as string);
       // Only a recovery that did all it was asked and whose validation then failed says the resumed pipeline failed: one
       // that stopped at its own step (a launch refused, a daemon that would not start) shows that step's failure, and
-      // a validation stopped by the bot's stop or a Ctrl-C says nothing of the pipeline.
-      if (path.whenFailed && !this.executor.stopped && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded') {
+      // a validation cut short by a stop threw instead of failing, so says nothing of the pipeline.
+      if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded') {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = render(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);

@@ -453,7 +453,7 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined): vo
   lines.push(
     outcome.at
       ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).`
-      : `- **Time to recover:** not recovered yet (${outcome.text.replace(/^not recovered: /, '')}).`,
+      : `- **Time to recover:** none yet. Outcome: ${outcome.text}.`,
   );
   doc.add(...lines);
 }

@@ -268,11 +268,17 @@ describe('plans and approvals over time', () => {
 });
 
 describe('path B: restore from a file backup', () => {
-  it('/databox recover duckdb path=b backup=… checks the backup, copies it into place and reconciles SQLMesh', async () => {
+  /** A broken database file, and a backup made by `make` under backups/; its path. */
+  async function brokenWithBackup(name: string, make: (file: string) => Promise<void> = (file) => createHealthyDatabase(file, 1_000)): Promise<string> {
     writeGarbage(checkout.databasePath);
-    const backup = checkout.path('backups', 'databox.duckdb');
+    const backup = checkout.path('backups', name);
     fs.mkdirSync(checkout.path('backups'));
-    await createHealthyDatabase(backup, 1_000);
+    await make(backup);
+    return backup;
+  }
+
+  it('/databox recover duckdb path=b backup=… checks the backup, copies it into place and reconciles SQLMesh', async () => {
+    const backup = await brokenWithBackup('databox.duckdb');
     harness = await startBot(checkout, slack);
     const response = await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     expect(response.status).toBe(200);
@@ -290,11 +296,8 @@ describe('path B: restore from a file backup', () => {
   }, 150_000);
 
   it('reads the whole backup before anything is moved: a damaged one (which passes SELECT 1) stops the plan with the database untouched', async () => {
-    writeGarbage(checkout.databasePath);
+    const backup = await brokenWithBackup('databox.duckdb', createDamagedDatabase);
     const broken = fs.readFileSync(checkout.databasePath);
-    const backup = checkout.path('backups', 'databox.duckdb');
-    fs.mkdirSync(checkout.path('backups'));
-    await createDamagedDatabase(backup);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();
@@ -310,10 +313,7 @@ describe('path B: restore from a file backup', () => {
   }, 150_000);
 
   it('checks for a write-ahead log beside the backup again when the plan runs: one that appeared after the plan was proposed stops it before anything is moved', async () => {
-    writeGarbage(checkout.databasePath);
-    const backup = checkout.path('backups', 'nightly.duckdb');
-    fs.mkdirSync(checkout.path('backups'));
-    await createHealthyDatabase(backup, 1_000);
+    const backup = await brokenWithBackup('nightly.duckdb');
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();

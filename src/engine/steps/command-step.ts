@@ -1,6 +1,6 @@
 // The command step kind: an external command (argv, never a shell), its exit code and output classified into a status.
-import { stopReason } from '../stop-reason.js';
 import { UserError } from '../../errors.js';
+import { stopReason } from '../stop-reason.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config.js';

@@ -1,7 +1,7 @@
 // The copy-file step kind: copy a file into place (a backup, say), never overwriting anything.
-import { walBeside } from '../../duckdb/wal.js';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { walRefusal } from '../../duckdb/wal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -16,7 +16,6 @@ const schema = z.strictObject({
 
 export type CopyFileStep = z.output<typeof schema> & ResolvedCommon;
 
-
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
   const started = performance.now();
   const fail = (summary: string): StepResult => ({ status: 'failed', summary, durationMs: elapsedSince(started), outputs: {} });
@@ -24,8 +23,8 @@ export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunCont
   if (fs.existsSync(step.to)) return fail(`refusing to overwrite ${step.to}: it already exists`);
   // Checked again now, not only when the plan was made: a backup job may have left a log beside the file since, and
   // DuckDB reads it in with the file (so every check passed) while a copy of the file alone would lose it.
-  const wal = walBeside(step.from);
-  if (wal) return fail(`${step.from} has a write-ahead log beside it now (${wal.file}, ${wal.bytes} bytes): a copy of the file alone would lose what is only in the log. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), then propose the plan again`);
+  const wal = walRefusal(step.from, ' now');
+  if (wal) return fail(wal);
   const partial = `${step.to}.partial-${process.pid}`;
   try {
     ctx?.intent?.({ action: 'copy', from: step.from, to: step.to });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
 import type { ScanResult, ScanSettings } from '../../duckdb/scan.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
-import { walBeside } from '../../duckdb/wal.js';
+import { walRefusal } from '../../duckdb/wal.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
@@ -23,15 +23,8 @@ export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const wal = step.refuseWal ? walBeside(step.path) : undefined;
-  if (wal) {
-    return {
-      status: 'failed',
-      summary: `${step.path} has a write-ahead log beside it (${wal.file}, ${wal.bytes} bytes): a copy of the file alone would lose what is only in the log. Checkpoint it first (open it read-write with DuckDB and run CHECKPOINT), then propose the plan again`,
-      durationMs: elapsedSince(started),
-      outputs: { failedTables: [], tablesRead: 0, tables: 0 },
-    };
-  }
+  const wal = step.refuseWal ? walRefusal(step.path) : undefined;
+  if (wal) return { status: 'failed', summary: wal, durationMs: elapsedSince(started), outputs: { failedTables: [], tablesRead: 0, tables: 0 } };
   let lastProgress = 0;
   const scan = await scanTables(step.path, {
     timeoutMs: step.timeoutMs,

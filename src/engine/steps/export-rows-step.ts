@@ -6,8 +6,8 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
-import { moveWithoutOverwriting } from './move-without-overwriting.js';
-import { firstNumber, sqlString, withStepDatabase } from './step-database.js';
+import { keepRows } from './keep-rows.js';
+import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -30,15 +30,10 @@ export function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Pr
   }
   fs.mkdirSync(path.dirname(step.to), { recursive: true });
   return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
-    const written = firstNumber(await session.run(`COPY (SELECT * FROM ${step.table} WHERE ${step.where}) TO ${sqlString(step.to)} (FORMAT parquet)`, step.params));
-    const inFile = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(step.to)})`));
-    const expected = step.expectRows === undefined ? written : Number(step.expectRows);
-    if (written !== expected || inFile !== expected) {
-      // The file is kept under another name for inspection, never removed.
-      const aside = moveWithoutOverwriting(step.to, `${step.to}.count-mismatch`, 'suffix', ctx.clock());
-      return fail(`kept ${inFile} rows where the preview counted ${expected}: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
-    }
-    return { status: 'ok', summary: `kept ${inFile} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: inFile } };
+    const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
+    const { kept, expected, aside } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());
+    if (aside) return fail(`kept ${kept} rows where the preview counted ${expected}: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
+    return { status: 'ok', summary: `kept ${kept} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
   });
 }
 

@@ -8,8 +8,8 @@ import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
-import { moveWithoutOverwriting } from './move-without-overwriting.js';
-import { firstNumber, inTransaction, sqlString, withStepDatabase, type Fail } from './step-database.js';
+import { keepRows } from './keep-rows.js';
+import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -65,12 +65,9 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
   fs.mkdirSync(path.dirname(replace.keepTo), { recursive: true });
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
-    const now = firstNumber(await session.run(`COPY (SELECT * FROM ${step.table} WHERE ${replace.where}) TO ${sqlString(replace.keepTo)} (FORMAT parquet)`, replace.params));
-    const inFile = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(replace.keepTo)})`));
-    if (inFile !== now) {
-      const aside = moveWithoutOverwriting(replace.keepTo, `${replace.keepTo}.count-mismatch`, 'suffix', ctx.clock());
-      return fail(`kept ${inFile} of the ${now} rows in the window: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
-    }
+    const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
+    if (window.aside) return fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside });
+    const now = window.kept;
     const outcome = await inTransaction(session, async () => {
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
