@@ -123,7 +123,7 @@ describe('/databox diagnose duckdb', () => {
     const holder = execa(process.execPath, [
       '-e',
       `const { DuckDBInstance } = require('@duckdb/node-api');
-       DuckDBInstance.create(${JSON.stringify(checkout.databasePath)}).then(() => { console.log('ready'); setInterval(() => {}, 1000); });`,
+       DuckDBInstance.create(${JSON.stringify(checkout.databasePath)}).then((instance) => { globalThis.held = instance; console.log('ready'); setInterval(() => {}, 1000); });`,
     ], { cwd: process.cwd() });
     await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
     try {
