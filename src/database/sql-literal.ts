@@ -63,10 +63,26 @@ export function databaseIdentifier(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-/** A database name as a string value ('databox'), for md_information_schema queries; validated like an identifier. */
+/**
+ * A database name as DuckDB compares it: ASCII letters folded to lower case ("Databox" names databox), nothing else.
+ * md_information_schema keeps names as they were created, so a name is looked up there folded on both sides.
+ */
+export function foldDatabaseName(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
+/**
+ * SQL folding a name column as foldDatabaseName does. Not lower(): it also folds 'Ä' and the Kelvin sign K, so it
+ * would match, and path C drop, a database that DuckDB keeps apart from the one named.
+ */
+export function foldedNameSql(column: string): string {
+  return `translate(${column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+}
+
+/** A database name as a folded string value ('databox'), to compare with foldedNameSql(column); validated like an identifier. */
 export function databaseNameLiteral(text: string): string {
   databaseIdentifier(text);
-  return stringLiteral(text);
+  return stringLiteral(foldDatabaseName(text));
 }
 
 export function renderLiteral(kind: LiteralKind, text: string, now: Date): string {

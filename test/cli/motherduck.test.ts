@@ -26,13 +26,16 @@ const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'u
 const token = 'md-secret-token-4242-should-never-show';
 const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
 
-/** A checkout for the commands, and "MotherDuck" with databox: 100 rows per mart, then a bad write that kept 30. */
-async function setUp() {
+/**
+ * A checkout for the commands, and "MotherDuck" with databox: 100 rows per mart, then a bad write that kept 30.
+ * `database` is the name the bot is given (DATABOX_MOTHERDUCK_DATABASE), MotherDuck's own spelling by default.
+ */
+async function setUp(database = 'databox') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-motherduck-'));
   temps.push(dir);
   const checkout = await buildCheckout(path.join(dir, 'checkout'));
   process.env.PATH = checkout.env.PATH;
-  const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now });
+  const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now, database });
   const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
   await md.createDatabase('databox', create, at('2026-04-19 08:00:00'));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), at('2026-04-20 15:00:00'));
@@ -126,6 +129,16 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).toContain('Its runbook asks for a teammate: someone other than the requester must approve it.');
     expect(result.stderr).toContain("refused: a plan its runbook gives to a teammate's approval must be approved by someone other than the person who requested it");
     expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('DATABOX_MOTHERDUCK_DATABASE=Databox reads the snapshots of databox as MotherDuck lists it: diagnosis and path B work', async () => {
+    const { md, cli } = await setUp('Databox');
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    expect(diagnosis.stdout).toContain('A restorable moment');
+    const restore = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    expect(restore.code, restore.stdout).toBe(0);
+    expect(await md.value('databox', count)).toBe('100');
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT')).at(-1)).toBe(`ALTER DATABASE "Databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
   });
 
   it('path B: a named snapshot, then the in-place restore; its rollback puts the snapshot back', async () => {

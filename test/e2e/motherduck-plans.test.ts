@@ -183,7 +183,7 @@ describe('who may approve scenario 3', () => {
     // The cleanup plan's statements, in order; no validation follows a cleanup.
     expect(md.sql().slice(0, 4)).toEqual([
       `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
-      `SELECT name FROM md_information_schema.databases WHERE name IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
+      `SELECT name FROM md_information_schema.databases WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
       `DROP DATABASE "databox_broken_${slug}"`,
       `DROP DATABASE "databox_restored_${slug}"`,
     ]);

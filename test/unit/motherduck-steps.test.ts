@@ -49,10 +49,10 @@ describe('snapshot-history', () => {
     expect(result.output).toContain('created_ts (UTC)');
     expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-19 08:00:00', snapshotAt: '2026-04-20 11:00:00' });
     expect(md.sql()).toEqual([
-      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1\n ORDER BY created_ts DESC\n LIMIT 20`,
-      `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)\n  FROM md_information_schema.databases\n WHERE name = $1`,
-      `SELECT min(created_ts)\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1\n   AND (snapshot_name IS NULL\n        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE database_name = $1))`,
-      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE database_name = $1 AND created_ts <= CAST($2 AS TIMESTAMP)\n ORDER BY created_ts DESC\n LIMIT 50`,
+      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1\n ORDER BY created_ts DESC\n LIMIT 20`,
+      `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)\n  FROM md_information_schema.databases\n WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1`,
+      `SELECT min(created_ts)\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1\n   AND (snapshot_name IS NULL\n        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1))`,
+      `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1 AND created_ts <= CAST($2 AS TIMESTAMP)\n ORDER BY created_ts DESC\n LIMIT 50`,
     ]);
     expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00']]);
   });
@@ -98,6 +98,40 @@ describe('snapshot-history', () => {
     expect(result.status).toBe('unreachable');
     expect(result.outputs.problem).toBe('token-missing');
     expect(result.summary).toMatch(/^MOTHERDUCK_TOKEN is not set/);
+  });
+});
+
+// DATABOX_MOTHERDUCK_DATABASE=Databox names the database MotherDuck lists as it was created (databox), and the
+// reverse: DuckDB resolves database names ignoring the case of ASCII letters, so md_information_schema must be read so too.
+describe('database names that differ from MotherDuck\'s only in case', () => {
+  it('finds the snapshots and retention of databox when asked for Databox', async () => {
+    const { md, ctx } = await standIn();
+    const result = await runStep(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'Databox', at: '2026-04-20 12:00:00' }), ctx);
+    expect(result.status).toBe('restorable');
+    expect(result.summary).toBe('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days');
+    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00']]);
+  });
+
+  it('lists and drops the clones whatever the case they were made or are named in', async () => {
+    const { md, ctx } = await standIn();
+    await md.createDatabase('databox_restored_x', 'SELECT 1');
+    await md.createDatabase('Databox_broken_x', 'SELECT 1');
+    const clones = (drop: boolean) =>
+      resolve({ id: 'leftovers', kind: 'leftover-clones', title: 'l', databases: ['Databox_restored_x', 'databox_broken_x', 'Databox_botscratch_x'], drop, mutates: drop, destructive: drop });
+    const listed = await runStep(clones(false), ctx);
+    expect(listed.status).toBe('leftovers');
+    expect(listed.outputs.databases).toEqual(['Databox_broken_x', 'databox_restored_x']);
+    const dropped = await runStep(clones(true), ctx);
+    expect(dropped.outputs.dropped).toEqual(['Databox_broken_x', 'databox_restored_x']);
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('leaves a database DuckDB keeps apart although lower() would fold it to the same name (the Kelvin sign K)', async () => {
+    const { md, ctx } = await standIn();
+    await md.createDatabase('databox_restored_\u212A', 'SELECT 1');
+    const result = await runStep(resolve({ id: 'leftovers', kind: 'leftover-clones', title: 'l', databases: ['databox_restored_k'] }), ctx);
+    expect(result.status).toBe('ok');
+    expect(md.liveDatabases()).toContain('databox_restored_\u212A');
   });
 });
 

@@ -1,7 +1,7 @@
 // The leftover-clones step kind: which of the databases the bot made for an incident still exist on MotherDuck, and
 // (drop: true, in an approved cleanup only) dropping them; UNDROP DATABASE brings one back within the retention.
 import { z } from 'zod';
-import { databaseIdentifier, databaseNameLiteral } from '../../database/sql-literal.js';
+import { databaseIdentifier, databaseNameLiteral, foldedNameSql } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
@@ -20,7 +20,9 @@ export type LeftoverClonesStep = z.output<typeof schema> & ResolvedCommon;
 /** "2 leftover clones", "1 leftover clone": how many, as a follow-up's button says it. */
 const clonesPhrase = (count: number) => `${count} leftover clone${count === 1 ? '' : 's'}`;
 
-const listSql = (names: readonly string[]) => `SELECT name FROM md_information_schema.databases WHERE name IN (${names.map(databaseNameLiteral).join(', ')}) ORDER BY name`;
+/** Names compared folded: a clone listed as made (databox_restored_…) is found when the runbook names it Databox_restored_…. */
+const listSql = (names: readonly string[]) =>
+  `SELECT name FROM md_information_schema.databases WHERE ${foldedNameSql('name')} IN (${names.map(databaseNameLiteral).join(', ')}) ORDER BY name`;
 
 export const leftoverClonesStepKind = defineStepKind({
   kind: 'leftover-clones',

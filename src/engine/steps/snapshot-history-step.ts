@@ -1,7 +1,7 @@
 // The snapshot-history step kind: a MotherDuck database's 20 newest snapshots, its retention, and whether a moment `at`
 // can still be restored (the runbook's scenario 3 diagnosis, with created_ts where the runbook's query says created_at).
 import { z } from 'zod';
-import { formatUtcTimestamp, parseUtcTimestamp } from '../../database/sql-literal.js';
+import { foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
@@ -20,24 +20,26 @@ const schema = z.strictObject({
 
 export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
 
+/** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
 export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore', string> {
+  const snapshotOf = `${foldedNameSql('database_name')} = $1`;
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
- WHERE database_name = $1
+ WHERE ${snapshotOf}
  ORDER BY created_ts DESC
  LIMIT ${step.limit}`,
     retention: `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)
   FROM md_information_schema.databases
- WHERE name = $1`,
+ WHERE ${foldedNameSql('name')} = $1`,
     oldestKept: `SELECT min(created_ts)
   FROM md_information_schema.database_snapshots
- WHERE database_name = $1
+ WHERE ${snapshotOf}
    AND (snapshot_name IS NULL
-        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE database_name = $1))`,
+        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE ${snapshotOf}))`,
     atOrBefore: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
- WHERE database_name = $1 AND created_ts <= CAST($2 AS TIMESTAMP)
+ WHERE ${snapshotOf} AND created_ts <= CAST($2 AS TIMESTAMP)
  ORDER BY created_ts DESC
  LIMIT 50`,
   };
@@ -48,8 +50,9 @@ type Row = [string, string | null, string, string];
 async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
   return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const sql = snapshotHistorySql(step);
-    const rows = (await session.run(sql.snapshots, [step.database])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19), String(r[3] ?? '')] as Row);
-    const retentionRow = (await session.run(sql.retention, [step.database])).rows[0];
+    const folded = foldDatabaseName(step.database);
+    const rows = (await session.run(sql.snapshots, [folded])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19), String(r[3] ?? '')] as Row);
+    const retentionRow = (await session.run(sql.retention, [folded])).rows[0];
     if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
     const retentionSeconds = Number(retentionRow[1]);
     // DuckDB writes an empty interval as 00:00:00.
@@ -57,7 +60,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     const now = ctx.clock();
     // MotherDuck keeps an automatic snapshot for the retention after a newer one replaced it, so the oldest automatic
     // snapshot still listed (or the active one, which may be named) is the oldest moment SNAPSHOT_TIME can reach.
-    const oldestKept = (await session.run(sql.oldestKept, [step.database])).rows[0]?.[0];
+    const oldestKept = (await session.run(sql.oldestKept, [folded])).rows[0]?.[0];
     const restorableFrom = oldestKept === null || oldestKept === undefined ? '' : String(oldestKept).slice(0, 19);
     const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', created, user]));
     const named = rows.filter((r) => r[1] !== null);
@@ -87,7 +90,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
     // Read again when a plan runs, not only when it was proposed: no snapshot can be from a moment still to come.
     if (at.getTime() > now.getTime()) return fail(`at=${step.at} is in the future (it is ${formatUtcTimestamp(now)} UTC): no snapshot can be from then`);
-    const before = (await session.run(sql.atOrBefore, [step.database, step.at])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19)] as const);
+    const before = (await session.run(sql.atOrBefore, [folded, step.at])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19)] as const);
     const namedOlder = before.filter((r) => r[1] !== null).map((r) => `'${r[1]}' (${r[2]})`);
     const picked = before[0];
     if (!restorableFrom || step.at < restorableFrom || !picked) {
@@ -118,9 +121,10 @@ export const snapshotHistoryStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at) }),
   describe: (step) => {
     const sql = snapshotHistorySql(step);
+    const folded = foldDatabaseName(step.database);
     return (
-      `${sql.snapshots}\n-- bound: $1 = '${step.database}'\n${sql.retention}\n-- bound: $1 = '${step.database}'\n${sql.oldestKept}\n-- bound: $1 = '${step.database}'` +
-      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${step.database}', $2 = '${step.at}'` : '')
+      `${sql.snapshots}\n-- bound: $1 = '${folded}'\n${sql.retention}\n-- bound: $1 = '${folded}'\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
+      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
     );
   },
   run: runSnapshotHistory,
