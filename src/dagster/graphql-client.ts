@@ -39,6 +39,8 @@ export interface ScheduleStatus {
   status: 'RUNNING' | 'STOPPED';
   lastTick: Tick | null;
   lastSuccess: Tick | null;
+  /** The repository the webserver lists it under: what startSchedule's selector names. */
+  repository: RepositoryRef;
 }
 
 export interface RepositoryRef {
@@ -104,6 +106,14 @@ const backfillMutation = `mutation DataboxBackfill($params: LaunchBackfillParams
   launchPartitionBackfill(backfillParams: $params) {
     __typename
     ... on LaunchBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}`;
+
+const startScheduleMutation = `mutation DataboxStartSchedule($selector: ScheduleSelector!) {
+  startSchedule(scheduleSelector: $selector) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
     ... on Error { message }
   }
 }`;
@@ -209,9 +219,21 @@ export class DagsterClient {
       const failure = unionError(answer, `the schedules of ${selector.repositoryName}@${selector.repositoryLocationName}`);
       if (failure) throw failure;
       const results = Array.isArray(answer.results) ? (answer.results as Json[]) : [];
-      for (const result of results) all.push(toSchedule(result));
+      for (const result of results) all.push(toSchedule(result, selector));
     }
     return all;
+  }
+
+  /** Starts one schedule; resolves to the status the webserver reports for it afterwards (RUNNING when it started). */
+  async startSchedule(repository: RepositoryRef, scheduleName: string): Promise<string> {
+    const data = await this.request(startScheduleMutation, { selector: { ...repository, scheduleName } });
+    const answer = data.startSchedule as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the start-schedule answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, `schedule ${scheduleName}`, 'starting');
+    if (failure) throw failure;
+    const status = (answer.scheduleState as Json | undefined)?.status;
+    if (typeof status !== 'string') throw new DagsterError('bad-answer', `the start-schedule answer for ${scheduleName} carries no status`, JSON.stringify(answer));
+    return status;
   }
 
   /** Launches a backfill of the given assets over a partition range; resolves to the backfill's id. */
@@ -242,9 +264,10 @@ function toTick(value: unknown): Tick | null {
   };
 }
 
-function toSchedule(result: Json): ScheduleStatus {
+function toSchedule(result: Json, repository: RepositoryRef): ScheduleStatus {
   const state = (result.scheduleState ?? {}) as Json;
   return {
+    repository,
     name: String(result.name),
     cronSchedule: String(result.cronSchedule ?? ''),
     executionTimezone: typeof result.executionTimezone === 'string' ? result.executionTimezone : null,

@@ -41,7 +41,9 @@ export function describeParameter(name: string, p: Parameter): string {
           ? '"YYYY-MM-DD HH:MM:SS"'
           : p.type === 'path'
             ? '<path>'
-            : `<${p.type}>`;
+            : p.type === 'names'
+              ? '<name,name…>'
+              : `<${p.type}>`;
   return p.required && p.default === undefined ? `${name}=${shape}` : `[${name}=${shape}]`;
 }
 
@@ -65,6 +67,8 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       // A token may not start with "-": handed to a tool as an argument, it would read as an option.
       if (!/^[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,127}$/.test(raw)) throw new UserError(`${name}=${raw} is not a plain token (letters, digits and _ . : - only, not starting with -)`);
       return raw;
+    case 'names':
+      return validateNames(name, raw);
     case 'identifier':
       if (!isPlainIdentifier(raw)) throw new UserError(`${name}=${raw} is not a plain identifier (letters, digits and _, starting with a letter or _)`);
       return raw;
@@ -87,6 +91,16 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
       }
       return validatePath(name, p.mustBe, raw, ctx);
   }
+}
+
+/** A list of names, normalised to "a,b": the form a typed command line and the plan both show. */
+function validateNames(name: string, raw: string): string {
+  const names = [...new Set(raw.split(/[\s,]+/).filter((n) => n !== ''))];
+  if (names.length === 0) throw new UserError(`${name}= names nothing: give one or more names separated by commas, e.g. ${name}=all_pipelines_daily`);
+  const bad = names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n));
+  if (bad.length > 0) throw new UserError(`${name}: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a name' : 'are not names'} (letters, digits and _ only, separated by commas)`);
+  if (names.length > 100) throw new UserError(`${name} names ${names.length} items: at most 100`);
+  return names.join(',');
 }
 
 /** The same file, through symbolic links and relative paths. */

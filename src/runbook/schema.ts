@@ -28,6 +28,8 @@ export const parameter = z.discriminatedUnion('type', [
   /** UTC "YYYY-MM-DD HH:MM:SS"; notFuture refuses a moment after now (no snapshot can be from then). */
   z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), notFuture: z.boolean().default(false), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),
+  /** Names such as Dagster schedules, comma-separated ("a,b"): each letters, digits and _ only; read as that list, in that order. */
+  z.strictObject({ ...parameterCommon, type: z.literal('names'), default: z.string().optional() }),
   /** A plain token such as a plan id: letters, digits and _ . : - only. */
   z.strictObject({ ...parameterCommon, type: z.literal('token'), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('integer'), min: z.number().int().optional(), max: z.number().int().optional(), default: z.string().optional() }),

@@ -1,7 +1,8 @@
 // Scenario 4 end to end through the real Bolt app: diagnose a stopped daemon from Dagster's recorded answers, recover with the
 // requester's own confirmation (daemon started detached, backfill of the diagnosed window through GraphQL for the assets the
 // webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh; paused schedules
-// recovered by a typed command that leaves the window to the diagnosis (path B: start every schedule, then backfill).
+// recovered by a typed command that leaves the window and the schedules to the diagnosis (path B: start the paused
+// schedules only, then backfill).
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -298,14 +299,25 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(journalRecordsOf(checkout).some((r) => r.type === 'run.follow-up')).toBe(false);
   });
 
-  it('recovers paused schedules typed without a window: path B starts every schedule, then backfills the window the diagnosis found', async () => {
-    // The webserver cannot list the job's assets, so the backfill goes through the CLI and the stand-in uv records both argvs.
+  it('recovers paused schedules typed without a window: path B starts the paused schedule only (not one switched off on purpose), then backfills the window the diagnosis found', async () => {
+    // The webserver cannot list the job's assets, so the backfill goes through the CLI and the stand-in uv records its argv.
     nock(dagsterUrl)
       .post('/graphql', (body: { query: string }) => body.query.includes('DataboxAssetNodes'))
       .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    const startedSelectors: unknown[] = [];
     serveDagster({
       DataboxRepositories: 'repositories',
-      DataboxSchedules: 'schedules-paused',
+      // The recorded paused schedule, and a retired export STOPPED since January: switched off on purpose.
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-paused') as any;
+        const retired = { name: 'legacy_export_weekly', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }] } };
+        answer.data.schedulesOrError.results.push(retired);
+        return answer;
+      },
+      DataboxStartSchedule: ({ variables }) => {
+        startedSelectors.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
       DataboxDaemonHealth: () => {
         const answer = graphqlFixture('daemon-health-healthy') as any;
         for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
@@ -313,7 +325,6 @@ describe('/databox diagnose schedule and recover schedule', () => {
       },
     });
     checkout.behave({
-      'uv run dagster schedule start --start-all -f packages/databox/databox/orchestration/definitions.py': { stdoutFile: 'dagster/cli/schedule-start-all.txt' },
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
     });
@@ -324,28 +335,57 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const verdict = message('Verdict:');
     expect(verdict).toContain('Schedules paused');
     expect(verdict).toContain('2026-04-17 … 2026-04-20');
+    expect(verdict).toContain('legacy_export_weekly is STOPPED, last tick 2026-01-05: taken as switched off on purpose');
     expect(slack.buttons('choose_path_b')).toHaveLength(1);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
-    // Typed, not clicked: no from/to, so the plan backfills the window the diagnosis found.
+    // Typed, not clicked: no from/to/schedules, so the plan takes the window and the paused schedules the diagnosis found.
     const typed = await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
     expect(typed.status).toBe(200);
     await harness.settle();
     expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
-    expect(planStep(1)).toContain('uv run dagster schedule start --start-all -f packages/databox/databox/orchestration/definitions.py');
+    expect(planStep(1)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+    expect(planStep(1)).not.toContain('legacy_export_weekly');
     expect(planStep(2)).toContain(backfillCommand);
 
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(slack.allText()).toContain('Validation succeeded');
+    expect(startedSelectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
     const uv = checkout.calls().filter((c) => c.tool === 'uv').map((c) => c.args);
     expect(uv).toEqual([
-      ['run', 'dagster', 'schedule', 'start', '--start-all', '-f', 'packages/databox/databox/orchestration/definitions.py'],
       ['run', 'dagster', 'job', 'backfill', '-j', 'all_pipelines', '--from', '2026-04-17', '--to', '2026-04-20', '--noprompt', '-f', 'packages/databox/databox/orchestration/definitions.py'],
     ]);
     expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
-    expect(slack.allText()).toContain('Started all schedules for repository __repository__');
+    expect(slack.allText()).toContain('started all_pipelines_daily');
+  });
+
+  it('path B without the webserver starts the paused schedules the diagnosis named, one CLI call each', async () => {
+    checkout.behave({
+      'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },
+      'uv run dagster schedule list': { stdoutFile: 'dagster/cli/schedule-list-stopped.txt' },
+      'uv run dagster instance info': { stdoutFile: 'dagster/cli/instance-info.txt' },
+      'uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py': { stdout: 'Started schedule all_pipelines_daily\n' },
+      [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
+      'task verify': { stdout: 'verify: 4 marts fresh\n' },
+    });
+    harness = await startBot(checkout, slack, { DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('Schedules paused');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    const typed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);
+    expect(typed.status).toBe(200);
+    await harness.settle();
+    expect(planStep(1)).toContain('uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py');
+    expect(planStep(1)).not.toContain('--start-all');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    const starts = checkout.calls().filter((c) => c.args.includes('start')).map((c) => c.command);
+    expect(starts).toEqual(['uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py']);
   });
 
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {

@@ -27,6 +27,7 @@ parameters:
   at: { type: timestamp, required: false, description: when it started }
   table: { type: identifier, required: false, description: a raw table }
   plan: { type: token, required: false, description: a plan id }
+  schedules: { type: names, required: false, description: schedules to start }
   limit: { type: integer, min: 1, max: 100, required: false, description: how many }
   offset: { type: integer, required: false, description: an offset that may be negative }
   mode:
@@ -40,12 +41,12 @@ parameters:
   target: { type: path, mustBe: absent, required: false, description: a new file }
   anything: { type: path, required: false, description: any path }
 diagnosis:
-  parameters: [day, at, table, plan, limit, offset, mode, backup, outdir, target, anything]
+  parameters: [day, at, table, plan, schedules, limit, offset, mode, backup, outdir, target, anything]
   steps:
     - id: tool
       kind: command
       title: A tool given every value
-      argv: [tool, --day, "{{day}}", "--at={{at?}}", "{{table?}}", --plan, "{{plan?}}", "{{limit?}}", "{{offset?}}", "{{mode}}", "{{backup?}}", "{{outdir?}}", "{{target?}}", "{{anything?}}"]
+      argv: [tool, --day, "{{day}}", "--at={{at?}}", "{{table?}}", --plan, "{{plan?}}", --schedules, "{{schedules?}}", "{{limit?}}", "{{offset?}}", "{{mode}}", "{{backup?}}", "{{outdir?}}", "{{target?}}", "{{anything?}}"]
       env: { DAY: "{{day}}", MODE: "{{mode}}" }
     - id: counts
       kind: sql
@@ -130,6 +131,8 @@ function shapedFor(p: Parameter): fc.Arbitrary<string> {
       return fc.stringMatching(/^-?[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,12}$/);
     case 'identifier':
       return fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/);
+    case 'names':
+      return fc.array(fc.stringMatching(/^[A-Za-z0-9_]{1,10}$/), { minLength: 1, maxLength: 3 }).map((names) => names.join(','));
     case 'path':
       // The real backup is drawn rarely: each one is opened by DuckDB, which costs far more than the rest of a run.
       return fc.oneof(
@@ -180,6 +183,10 @@ function acceptable(p: Parameter, raw: string): boolean {
       return /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw);
     case 'token':
       return /^[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,127}$/.test(raw);
+    case 'names': {
+      const names = new Set(raw.split(/[\s,]+/).filter((n) => n !== ''));
+      return names.size > 0 && names.size <= 100 && [...names].every((n) => /^[A-Za-z0-9_]{1,128}$/.test(n));
+    }
     case 'integer':
       return /^-?\d+$/.test(raw) && (p.min === undefined || Number(raw) >= p.min) && (p.max === undefined || Number(raw) <= p.max);
     case 'enum':

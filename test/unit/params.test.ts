@@ -19,6 +19,7 @@ parameters:
   day: { type: date, description: the day to look at }
   at: { type: timestamp, description: when it started }
   table: { type: identifier, description: a raw table }
+  schedules: { type: names, description: schedules to start }
   mode:
     type: enum
     description: how hard to try
@@ -125,6 +126,22 @@ describe('identifiers', () => {
       );
     },
   );
+});
+
+describe('names', () => {
+  it.each([
+    ['all_pipelines_daily', 'all_pipelines_daily'],
+    ['a,b', 'a,b'],
+    ['a, b ,a', 'a,b'],
+    ['2026_export,  soda_hourly', '2026_export,soda_hourly'],
+  ])('reads %j as %j: the list, in order, once each', async (text, expected) => {
+    expect(await one('schedules', text)).toBe(expected);
+  });
+
+  it('refuses an empty list and names what is not a name', async () => {
+    expect(await problemOf(['schedules'], { schedules: ' , ' })).toBe('schedules= names nothing: give one or more names separated by commas, e.g. schedules=all_pipelines_daily');
+    expect(await problemOf(['schedules'], { schedules: 'ok,--start-all,a.b' })).toBe('schedules: "--start-all", "a.b" are not names (letters, digits and _ only, separated by commas)');
+  });
 });
 
 describe('enums', () => {

@@ -42,7 +42,8 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
-      pausedSchedules: verdict.pausedSchedules.join(', '),
+      // Joined with commas only: the form a names parameter takes, typed on a command line as one word.
+      pausedSchedules: verdict.pausedSchedules.join(','),
     },
   };
 }

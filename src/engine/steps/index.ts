@@ -9,6 +9,7 @@ import { copyFileStepKind } from './copy-file-step.js';
 import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
 import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
 import { dagsterHealthStepKind } from './dagster-health-step.js';
+import { dagsterScheduleStartStepKind } from './dagster-schedule-start-step.js';
 import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
@@ -40,6 +41,7 @@ export const stepKinds = [
   martFreshnessStepKind,
   dagsterDaemonStartStepKind,
   dagsterBackfillStepKind,
+  dagsterScheduleStartStepKind,
   namedSnapshotStepKind,
   snapshotHistoryStepKind,
   tableCountsStepKind,

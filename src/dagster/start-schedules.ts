@@ -1,0 +1,134 @@
+// Starts the named Dagster schedules one by one: GraphQL startSchedule where DAGSTER_URL is set, else `dagster schedule start <name>`.
+import type { CommandRunner } from '../process/run-command.js';
+import { DagsterError, type DagsterClient, type ScheduleStatus } from './graphql-client.js';
+
+/** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call (`_cli/schedule.py`, extract_schedule_name). */
+export function scheduleStartArgv(name: string, definitionsFile: string): string[] {
+  return ['uv', 'run', 'dagster', 'schedule', 'start', name, '-f', definitionsFile];
+}
+
+export interface ScheduleOutcome {
+  name: string;
+  outcome: 'started' | 'already-running' | 'failed' | 'not-tried';
+  detail: string;
+}
+
+export interface StartSchedulesResult {
+  /** ok: every named schedule runs now; failed: at least one does not (each outcome says which). */
+  status: 'ok' | 'failed';
+  summary: string;
+  output: string;
+  outcomes: ScheduleOutcome[];
+}
+
+export interface StartSchedulesRequest {
+  names: readonly string[];
+  /** Set: through the webserver; unset: through the CLI. */
+  client?: DagsterClient;
+  definitionsFile: string;
+  cwd: string;
+  runCommand: CommandRunner;
+  /** For the whole step: each command is given what is left of it. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onStart?: (pid: number, argv: readonly string[]) => void;
+  redact?: (text: string) => string;
+}
+
+/** Dagster's own words when a schedule is started twice (DagsterInvariantViolationError in instance.start_schedule). */
+const alreadyRunning = /already running/i;
+
+export async function startSchedules(request: StartSchedulesRequest): Promise<StartSchedulesResult> {
+  const outcomes = request.client ? await throughWebserver(request, request.client) : await throughCli(request);
+  return summarise(outcomes);
+}
+
+async function throughWebserver(request: StartSchedulesRequest, client: DagsterClient): Promise<ScheduleOutcome[]> {
+  let listed: ScheduleStatus[];
+  try {
+    listed = await client.schedules();
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    return request.names.map((name) => ({ name, outcome: 'failed', detail: `not started: the webserver could not list its schedules (${error.message})` }));
+  }
+  const outcomes: ScheduleOutcome[] = [];
+  for (const name of request.names) {
+    if (request.signal?.aborted) {
+      outcomes.push({ name, outcome: 'not-tried', detail: 'not started: the run was stopped' });
+      continue;
+    }
+    const schedule = listed.find((s) => s.name === name);
+    if (!schedule) {
+      outcomes.push({ name, outcome: 'failed', detail: `the webserver lists no schedule of that name (it lists: ${listed.map((s) => s.name).join(', ') || 'none'})` });
+      continue;
+    }
+    if (schedule.status === 'RUNNING') {
+      outcomes.push({ name, outcome: 'already-running', detail: 'already RUNNING: left as it is' });
+      continue;
+    }
+    try {
+      const status = await client.startSchedule(schedule.repository, name);
+      outcomes.push(
+        status === 'RUNNING'
+          ? { name, outcome: 'started', detail: `started through the webserver (${schedule.repository.repositoryName}@${schedule.repository.repositoryLocationName})` }
+          : { name, outcome: 'failed', detail: `the webserver answered, but calls it ${status}` },
+      );
+    } catch (error) {
+      if (!(error instanceof DagsterError)) throw error;
+      outcomes.push({ name, outcome: alreadyRunning.test(error.message) ? 'already-running' : 'failed', detail: error.message });
+    }
+  }
+  return outcomes;
+}
+
+async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutcome[]> {
+  const deadline = Date.now() + request.timeoutMs;
+  const outcomes: ScheduleOutcome[] = [];
+  for (const name of request.names) {
+    const left = deadline - Date.now();
+    if (request.signal?.aborted || left <= 0) {
+      outcomes.push({ name, outcome: 'not-tried', detail: request.signal?.aborted ? 'not started: the run was stopped' : 'not started: the step ran out of time' });
+      continue;
+    }
+    const argv = scheduleStartArgv(name, request.definitionsFile);
+    const result = await request.runCommand({
+      argv,
+      cwd: request.cwd,
+      timeoutMs: left,
+      signal: request.signal,
+      redact: request.redact,
+      onStart: (pid) => request.onStart?.(pid, argv),
+    });
+    const said = lastLine(result.output);
+    if (result.exitCode === 0 && !/^Noop/i.test(said)) outcomes.push({ name, outcome: 'started', detail: said || 'exit code 0' });
+    else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
+    else {
+      const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
+      outcomes.push({ name, outcome: 'failed', detail: `${argv.join(' ')}: ${why}${said ? `: ${said}` : ''}` });
+    }
+  }
+  return outcomes;
+}
+
+function lastLine(output: string): string {
+  return output.trim().split('\n').at(-1)?.trim() ?? '';
+}
+
+function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
+  const named = (which: ScheduleOutcome['outcome']) => outcomes.filter((o) => o.outcome === which).map((o) => o.name);
+  const [started, running, failed, untried] = [named('started'), named('already-running'), named('failed'), named('not-tried')];
+  const parts = [
+    started.length > 0 ? `started ${started.join(', ')}` : '',
+    running.length > 0 ? `already running: ${running.join(', ')}` : '',
+    failed.length > 0 ? `NOT started: ${failed.join(', ')}` : '',
+    untried.length > 0 ? `not tried: ${untried.join(', ')}` : '',
+  ].filter((p) => p !== '');
+  const ok = failed.length === 0 && untried.length === 0;
+  return {
+    status: ok ? 'ok' : 'failed',
+    // Starting a schedule twice changes nothing: a failed step can be run again as it is.
+    summary: `${parts.join('; ')}${ok ? '' : ' (starting a schedule again is harmless: the plan can be run again once the cause is fixed)'}`,
+    output: outcomes.map((o) => `${o.name}: ${o.outcome} — ${o.detail}`).join('\n'),
+    outcomes,
+  };
+}

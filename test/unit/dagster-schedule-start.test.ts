@@ -1,0 +1,162 @@
+// Scenario 4 path B's first step: only the named schedules are started, one call each, through the CLI (real stand-in uv
+// processes) or the webserver (GraphQL startSchedule with each schedule's own repository); one already running is left as it is.
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
+import { startSchedules } from '../../src/dagster/start-schedules.js';
+import { dagsterScheduleStartStepKind } from '../../src/engine/steps/dagster-schedule-start-step.js';
+import { defaultDagsterSettings, type ResolveTools } from '../../src/engine/steps/define-step-kind.js';
+import { UserError } from '../../src/errors.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { withStandinPath } from '../helpers/bot-harness.js';
+import { dagsterUrl, graphqlFixture, serveDagster } from '../helpers/dagster-fixtures.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+blockNetwork();
+let checkout: Checkout;
+beforeEach(() => {
+  withStandinPath();
+  checkout = new Checkout();
+});
+afterEach(() => {
+  nock.cleanAll();
+  checkout.remove();
+});
+
+const definitionsFile = 'packages/databox/databox/orchestration/definitions.py';
+const start = (name: string) => `uv run dagster schedule start ${name} -f ${definitionsFile}`;
+
+describe('through the CLI', () => {
+  it('runs one `dagster schedule start <name>` per schedule, takes "already running" as done, and fails on the one Dagster refuses', async () => {
+    checkout.behave({
+      [start('all_pipelines_daily')]: { stdout: 'Started schedule all_pipelines_daily\n' },
+      [start('soda_freshness_hourly')]: { stderr: 'Error: You have attempted to start schedule soda_freshness_hourly, but it is already running\n', exit: 2 },
+      [start('no_such')]: { stderr: "Error: Could not find schedule named 'no_such'\n", exit: 2 },
+    });
+    const result = await startSchedules({
+      names: ['all_pipelines_daily', 'soda_freshness_hourly', 'no_such'],
+      definitionsFile,
+      cwd: checkout.root,
+      runCommand,
+      timeoutMs: 30_000,
+    });
+    expect(checkout.calls().map((c) => c.command)).toEqual([start('all_pipelines_daily'), start('soda_freshness_hourly'), start('no_such')]);
+    expect(result.outcomes.map((o) => [o.name, o.outcome])).toEqual([
+      ['all_pipelines_daily', 'started'],
+      ['soda_freshness_hourly', 'already-running'],
+      ['no_such', 'failed'],
+    ]);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^started all_pipelines_daily; already running: soda_freshness_hourly; NOT started: no_such \(starting a schedule again is harmless/);
+    expect(result.output).toContain("no_such: failed — uv run dagster schedule start no_such -f packages/databox/databox/orchestration/definitions.py: exit code 2: Error: Could not find schedule named 'no_such'");
+  });
+
+  it('is ok when every named schedule runs, and never reads a "Noop" as a start', async () => {
+    checkout.behave({ [start('all_pipelines_daily')]: { stdout: 'Started schedule all_pipelines_daily\n' } });
+    const ok = await startSchedules({ names: ['all_pipelines_daily'], definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
+    expect(ok).toMatchObject({ status: 'ok', summary: 'started all_pipelines_daily' });
+
+    checkout.behave({ [start('all_pipelines_daily')]: { stdout: 'Noop: dagster schedule start was called without any arguments specifying which schedules to start.\n' } });
+    const noop = await startSchedules({ names: ['all_pipelines_daily'], definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
+    expect(noop.status).toBe('failed');
+  });
+});
+
+describe('through the webserver', () => {
+  const client = () => new DagsterClient({ url: dagsterUrl, timeoutMs: 2_000 });
+
+  /** The recorded paused schedules, with a second repository holding a schedule of its own. */
+  function twoRepositories(): void {
+    const started: Record<string, unknown>[] = [];
+    serveDagster({
+      DataboxRepositories: () => ({
+        data: {
+          repositoriesOrError: {
+            __typename: 'RepositoryConnection',
+            nodes: [
+              { name: '__repository__', location: { name: 'databox.orchestration.definitions' } },
+              { name: 'exports', location: { name: 'databox.exports' } },
+            ],
+          },
+        },
+      }),
+      DataboxSchedules: ({ variables }) => {
+        const selector = variables.selector as { repositoryName: string };
+        if (selector.repositoryName === '__repository__') return graphqlFixture('schedules-paused');
+        return { data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'weekly_export', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [], lastSuccess: [] } }] } } };
+      },
+      DataboxStartSchedule: ({ variables }) => {
+        started.push(variables.selector as Record<string, unknown>);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+    });
+    startedSelectors = started;
+  }
+  let startedSelectors: Record<string, unknown>[] = [];
+
+  it('starts each named schedule in its own repository, leaves a RUNNING one alone, and fails a name no repository has', async () => {
+    twoRepositories();
+    const result = await startSchedules({
+      names: ['all_pipelines_daily', 'weekly_export', 'soda_freshness_hourly', 'typo_daily'],
+      client: client(),
+      definitionsFile,
+      cwd: checkout.root,
+      runCommand,
+      timeoutMs: 30_000,
+    });
+    expect(startedSelectors).toEqual([
+      { repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' },
+      { repositoryLocationName: 'databox.exports', repositoryName: 'exports', scheduleName: 'weekly_export' },
+    ]);
+    expect(result.outcomes.map((o) => [o.name, o.outcome])).toEqual([
+      ['all_pipelines_daily', 'started'],
+      ['weekly_export', 'started'],
+      ['soda_freshness_hourly', 'already-running'],
+      ['typo_daily', 'failed'],
+    ]);
+    expect(result.output).toContain('typo_daily: failed — the webserver lists no schedule of that name (it lists: all_pipelines_daily, soda_freshness_hourly, weekly_export)');
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it("fails a schedule Dagster refuses to start, with Dagster's own message", async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules' } } }),
+    });
+    const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
+    expect(result.status).toBe('failed');
+    expect(result.output).toContain('Dagster refused schedule all_pipelines_daily: UnauthorizedError: Viewers cannot start schedules');
+  });
+});
+
+describe('the step in a plan', () => {
+  function tools(schedules: string, url?: string): ResolveTools {
+    return {
+      root: '/srv/databox',
+      values: {},
+      text: (template) => template.replace('{{schedules}}', schedules),
+      inRoot: (template) => template,
+      sql: (template) => template,
+      dagster: { ...defaultDagsterSettings, url },
+      now: new Date(),
+    };
+  }
+  const parsed = { id: 'start_schedules', kind: 'dagster-schedule-start' as const, title: 'Start the paused schedules', schedules: '{{schedules}}', definitionsFile, mutates: true, destructive: false };
+  const describeTools = { root: '/srv/databox', rel: (p: string) => p, showArg: (a: string) => a, bound: () => '' };
+
+  it('names every schedule it will start, one CLI call each, and no other', () => {
+    const step = { ...dagsterScheduleStartStepKind.resolve(parsed as never, tools('all_pipelines_daily,weekly_export')), timeoutMs: 60_000, guard: false };
+    expect(dagsterScheduleStartStepKind.describe(step, describeTools)).toBe(
+      `${start('all_pipelines_daily')}\n${start('weekly_export')}\n# one call per schedule; one already running is left as it is, and no other schedule is started`,
+    );
+    const graphql = { ...dagsterScheduleStartStepKind.resolve(parsed as never, tools('all_pipelines_daily', dagsterUrl)), timeoutMs: 60_000, guard: false };
+    expect(dagsterScheduleStartStepKind.describe(graphql, describeTools)).toMatch(/^GraphQL startSchedule, one at a time: all_pipelines_daily\n/);
+  });
+
+  it('refuses an empty list and a name Dagster could not have, whatever template made it', () => {
+    expect(() => dagsterScheduleStartStepKind.resolve(parsed as never, tools(''))).toThrow(UserError);
+    expect(() => dagsterScheduleStartStepKind.resolve(parsed as never, tools('ok_name,--start-all'))).toThrow(/not a schedule name: "--start-all"/);
+  });
+});
