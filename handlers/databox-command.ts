@@ -25,9 +25,13 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
     const record = () => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
+    // A refusal is on the record beside the command it answers, with why.
+    const recordRefused = (reason: string, incident?: string) =>
+      void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: `:warning: ${escapeMrkdwn(parsed.error)}\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\`` });
       record();
+      recordRefused(parsed.error);
       return;
     }
     const cmd: Command = parsed.command;
@@ -61,7 +65,10 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         const run = deps.service.requestUnlock(cmd.run, command.user_id);
         await respond({ response_type: 'in_channel', replace_original: false, ...unlockRequestMessage(run, command.user_id) });
       } catch (error) {
-        if (isUserError(error)) deps.commandLimit.giveBack(command.user_id);
+        if (isUserError(error)) {
+          deps.commandLimit.giveBack(command.user_id);
+          recordRefused(error.message, deps.service.state.runs.get(cmd.run)?.incidentId);
+        }
         await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock' }) });
       }
       return;
@@ -124,7 +131,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // is on the record beside the command it answers.
       if (isUserError(error) && !(error instanceof StoppedError)) {
         deps.commandLimit.giveBack(command.user_id);
-        void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident: cmd.incident, reason: (error as Error).message });
+        recordRefused(error.message, cmd.incident);
       }
       await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
     };

@@ -12,7 +12,7 @@ import { isUserError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, statusReport } from '../incidents/status.js';
-import { Journal } from '../journal/journal.js';
+import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { writePostmortem } from '../postmortem/write-postmortem.js';
@@ -244,12 +244,24 @@ class ConsoleSession {
     this.io.stdout.write(`${text}\n`);
   }
 
-  private record(words: readonly string[], incident?: string): void {
+  /** The command as the journal names it: its words and options. */
+  private commandLine(words: readonly string[]): string {
     const flags = Object.entries(this.options)
       .filter(([key, value]) => value !== undefined && key !== 'help')
       .map(([key, value]) => ` --${key} ${String(value)}`)
       .join('');
-    this.service.recordCommand(`cli ${commandText(words)}${flags}`, this.requester, 'terminal', incident);
+    return `cli ${commandText(words)}${flags}`;
+  }
+
+  private record(words: readonly string[], incident?: string): void {
+    this.service.recordCommand(this.commandLine(words), this.requester, 'terminal', incident);
+  }
+
+  /** A refused command (bad input, an unknown plan, no approver) goes on the record with why, as Slack's refusals do. */
+  private recordRefused(words: readonly string[], error: unknown, incident?: string): void {
+    if (error instanceof Refusal || isUserError(error)) {
+      void this.service.recordRefusal(this.requester, { command: this.commandLine(words), incident, reason: error.message });
+    }
   }
 
   async run(verb: string, rest: string[]): Promise<number> {
@@ -307,13 +319,19 @@ class ConsoleSession {
       }
       case 'unlock': {
         const [runId, ...extra] = rest;
-        if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
-          throw new UserError(`usage: ${cliName} unlock <run-id> --approver <name> (run ids look like dbx-20260420-3fa2/2)`);
+        let run: Run;
+        try {
+          if (!runId || extra.length > 0 || !runIdPattern.test(runId)) {
+            throw new UserError(`usage: ${cliName} unlock <run-id> --approver <name> (run ids look like dbx-20260420-3fa2/2)`);
+          }
+          run = this.service.run(runId);
+        } catch (error) {
+          this.recordRefused([verb, ...rest], error);
+          throw error;
         }
-        const run = this.service.run(runId);
         this.record([verb, ...rest], run.incidentId);
         incidentId = run.incidentId;
-        code = await this.unlock(run);
+        code = await this.unlock(run, [verb, ...rest]);
         break;
       }
       default:
@@ -356,19 +374,37 @@ class ConsoleSession {
     return samePerson(name, requester) ? this.requester : `terminal:${name}`;
   }
 
-  /** Unlocks a stuck run once a second person approves: named with --approver, or typed at the prompt. */
-  private async unlock(run: Run): Promise<number> {
+  /**
+   * Unlocks a stuck run once a second person approves: named with --approver, or typed at the prompt. Every refusal is
+   * on the record: without an approver as a refused command, the unlock's own as a refused click on Slack's button is.
+   */
+  private async unlock(run: Run, words: readonly string[]): Promise<number> {
     const requester = this.requester.slice('terminal:'.length);
     const other = this.config.allowSelfApproval ? '' : ` (someone other than ${requester})`;
     const how = `\`${cliName} unlock ${run.id} --approver <name>\``;
-    let name = this.options.approver;
-    if (name === undefined) {
-      if (!this.io.stdin.isTTY) throw new Refusal(`refused: an unlock needs an approver${other}: ${how}; nothing was changed`);
-      name = await this.ask(`Who approves unlocking ${run.id}${other}? `);
-      if (!name) throw new Refusal(`refused: no approver's name was typed; nothing was changed`);
+    let approver: string;
+    try {
+      let name = this.options.approver;
+      if (name === undefined) {
+        if (!this.io.stdin.isTTY) throw new Refusal(`refused: an unlock needs an approver${other}: ${how}; nothing was changed`);
+        name = await this.ask(`Who approves unlocking ${run.id}${other}? `);
+        if (!name) throw new Refusal(`refused: no approver's name was typed; nothing was changed`);
+      }
+      approver = this.approverName(name, `nothing was changed. ${how}`);
+    } catch (error) {
+      this.recordRefused(words, error, run.incidentId);
+      throw error;
     }
-    const approver = this.approverName(name, `nothing was changed. ${how}`);
-    const unlocked = this.service.unlock(run.id, this.requester, approver);
+    let unlocked: Run;
+    try {
+      unlocked = this.service.unlock(run.id, this.requester, approver);
+    } catch (error) {
+      // A journal that cannot be written is no refusal, and could not record one (as in handlers/approve-unlock.ts).
+      if (isUserError(error) && !(error instanceof JournalUnwritable)) {
+        this.service.refuseDecision(run.id, approver, renderSaid(error.said).replace(/^refused: /, ''), 'unlock');
+      }
+      throw error;
+    }
     this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.`);
     await this.service.offerRollbackIfChanged(unlocked);
     return exitCodes.ok;

@@ -26,6 +26,12 @@ function setUp(runner: Record<string, unknown>): { checkout: Checkout; runId: st
 }
 
 const journalText = (checkout: Checkout) => fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8');
+/** The journal's records written after `before` (its text then), its whole hash chain verified. */
+function recordsSince(checkout: Checkout, before: string) {
+  const verified = verifyLines(journalText(checkout));
+  expect(verified.problem).toBeUndefined();
+  return verified.records.slice(verifyLines(before).records.length);
+}
 
 // Each CLI process takes seconds to start (more on a loaded machine), and some tests start several.
 describe('unlock', { timeout: 180_000 }, () => {
@@ -59,7 +65,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect((await runCliProcess(['status'], { env: elsewhere.env, stdin: 'ignore' })).stdout).not.toContain('is gone');
   });
 
-  it('refuses without a second person (a spelling of the asker\'s own name counts as the asker), and without an approver when nobody can be asked', async () => {
+  it('refuses without a second person (a spelling of the asker\'s own name counts as the asker), and without an approver when nobody can be asked, each refusal on the record', async () => {
     const { checkout, runId, env } = setUp(otherContainer);
     const before = journalText(checkout);
     const self = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'ALICE@laptop'], { env, stdin: 'ignore' });
@@ -68,8 +74,43 @@ describe('unlock', { timeout: 180_000 }, () => {
     const none = await runCliProcess(['unlock', runId, '--as', 'alice'], { env, stdin: 'ignore' });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/refused: an unlock needs an approver \(someone other than alice\)/);
-    const lines = journalText(checkout).slice(before.length).split('\n').filter(Boolean);
-    expect(lines.map((l) => JSON.parse(l).type as string)).toEqual(['command.received', 'command.received']);
+    // The asker approving is refused as a click on Slack's Approve unlock is; no approver at all, as a refused command.
+    const records = recordsSince(checkout, before);
+    expect(records.map((r) => r.type)).toEqual(['command.received', 'approval.refused', 'command.received', 'request.refused']);
+    expect(records[1]).toMatchObject({
+      incident: 'dbx-20260420-0b0b',
+      actor: 'terminal:alice',
+      data: { runId, unlock: true, reason: 'an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (terminal:alice); nothing was changed' },
+    });
+    expect(records[3]).toMatchObject({
+      incident: null,
+      actor: 'terminal:alice',
+      data: { command: `cli unlock ${runId} --as alice`, incident: 'dbx-20260420-0b0b', reason: expect.stringMatching(/^refused: an unlock needs an approver \(someone other than alice\)/) },
+    });
+    expect(records.some((r) => r.type === 'run.finished')).toBe(false);
+  });
+
+  it('journals the refusal of an unknown plan and of bad usage, a secret in what was typed redacted', async () => {
+    const { checkout, env } = setUp(otherContainer);
+    const secret = 'k3y-of-the-vendor-77';
+    const withSecret = { ...env, VENDOR_API_KEY: secret };
+    const before = journalText(checkout);
+    const unknown = await runCliProcess(['unlock', 'dbx-20260420-0b0b/9', '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no plan "dbx-20260420-0b0b/9" is known to the journal');
+    const malformed = await runCliProcess(['unlock', 'dbx-20260420-0b0b', '--as', 'alice'], { env, stdin: 'ignore' });
+    expect(malformed.code).toBe(2);
+    const extra = await runCliProcess(['unlock', 'dbx-20260420-0b0b/1', secret, '--as', 'alice'], { env: withSecret, stdin: 'ignore' });
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('usage: npm run --silent cli -- unlock <run-id> --approver <name>');
+    const records = recordsSince(checkout, before);
+    const usage = expect.stringMatching(/^usage: npm run --silent cli -- unlock <run-id> --approver <name>/);
+    expect(records).toMatchObject([
+      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/9 --as alice --approver bob', reason: 'no plan "dbx-20260420-0b0b/9" is known to the journal' } },
+      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b --as alice', reason: usage } },
+      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/1 [REDACTED] --as alice', reason: usage } },
+    ]);
+    expect(journalText(checkout)).not.toContain(secret);
   });
 
   it('refuses a run whose process is provably still running here (same PID and start time)', async () => {
@@ -77,9 +118,15 @@ describe('unlock', { timeout: 180_000 }, () => {
     children.push(live);
     const pid = live.pid as number;
     for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
-    const { runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+    const { checkout, runId, env } = setUp({ pid, start: processStartTime(pid), boot: bootId(), host: os.hostname() });
+    const before = journalText(checkout);
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`);
+    const refusal = `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`;
+    expect(result.stderr).toContain(refusal);
+    expect(recordsSince(checkout, before)).toMatchObject([
+      { type: 'command.received', actor: 'terminal:alice' },
+      { type: 'approval.refused', incident: 'dbx-20260420-0b0b', actor: 'terminal:bob', data: { runId, unlock: true, reason: expect.stringContaining(refusal) } },
+    ]);
   });
 });

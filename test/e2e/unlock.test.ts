@@ -65,6 +65,11 @@ async function click(button: NonNullable<ReturnType<typeof approveUnlock>>, user
 
 const finishedOf = (runId: string) => journalRecordsOf(checkout).find((r) => r.type === 'run.finished' && r.data.runId === runId);
 const refusalsOf = (runId: string) => journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused' && r.data.runId === runId);
+/** The refused commands on the record (request.refused): who typed what, why it was refused, and the incident it was about. */
+const refusedCommands = () =>
+  journalRecordsOf(checkout)
+    .filter((r) => r.type === 'request.refused' && typeof r.data.command === 'string')
+    .map((r) => ({ actor: r.actor, ...r.data }));
 
 describe('/databox unlock', () => {
   it('frees a database held by a plan left running in another container, once someone other than the asker approves', async () => {
@@ -146,6 +151,9 @@ describe('/databox unlock', () => {
     await harness.settle();
     expect(lastEphemeral(from)).toMatch(/refused: only these people and groups may start recoveries and rollbacks: <@U0OPERATOR>/);
     expect(approveUnlock(from)).toBeUndefined();
+    expect(refusedCommands()).toEqual([
+      { actor: 'U0OUTSIDER', command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: expect.stringMatching(/^refused: only these people and groups may start recoveries and rollbacks: .*U0OPERATOR/) },
+    ]);
 
     const button = await askToUnlock(runId);
     slack.users.set(teammate, { is_restricted: true });
@@ -180,7 +188,14 @@ describe('/databox unlock', () => {
     const forged = { actionId: 'approve_unlock', value: JSON.stringify({ run: runId, requester: 'alice; DROP', was: 'running' }), channel: 'C0INCIDENT', ts: '1776700000.000300' };
     await harness.click(forged, teammate);
     await harness.settle();
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
+    // Each refused command is on the record with why, beside the command; the forged click too, as any foreign request.
+    const byCommand = (a: { command?: unknown }, b: { command?: unknown }) => String(a.command).localeCompare(String(b.command));
+    expect(refusedCommands().sort(byCommand)).toEqual([
+      { actor: operator, command: '/databox unlock dbx-20260420-0b0b', reason: '"dbx-20260420-0b0b" is not a run id (they look like dbx-20260420-3fa2/2)' },
+      { actor: operator, command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it` },
+      { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: 'no plan "dbx-20260420-0b0b/9" is known to the journal' },
+    ].sort(byCommand));
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused' && r.data.command === undefined).map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
     expect(finishedOf(runId)).toBeUndefined();
     const typed = journalRecordsOf(checkout).filter((r) => r.type === 'command.received').map((r) => r.data.text);
     expect(typed).toEqual([`/databox unlock ${runId}`, '/databox unlock dbx-20260420-0b0b/9', '/databox unlock dbx-20260420-0b0b']);
