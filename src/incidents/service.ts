@@ -28,6 +28,7 @@ import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
+import { againstDiagnosis } from './against-diagnosis.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
@@ -53,13 +54,13 @@ export { botActor };
 
 export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
 
-/** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 /** The rollback steps that undo what a recovery run did: those whose step ran (or may have), and those bound to none. */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 
+/** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
 }
@@ -273,6 +274,7 @@ export class IncidentService {
       previews?: PreviewResult[];
       /** The runbook path asks for a teammate's approval even without a destructive step. */
       teammate?: boolean;
+      againstDiagnosis?: string;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -306,6 +308,7 @@ export class IncidentService {
           rollbackOf: spec.rollbackOf,
           continues: spec.continues,
           previews: spec.previews,
+          againstDiagnosis: spec.againstDiagnosis,
         },
       },
       };
@@ -458,6 +461,7 @@ export class IncidentService {
       previews,
       continues,
       teammate: recovery.approval === 'teammate',
+      againstDiagnosis: continues ? undefined : againstDiagnosis(incident, recovery),
     });
     await this.announce(incident, run);
     return run;

@@ -60,6 +60,8 @@ export interface Run {
   continues?: string;
   /** Counts taken when the plan was proposed (rows a DELETE will remove, say), bound into its steps. */
   previews?: PreviewResult[];
+  /** Set on a recovery typed against its incident's diagnosis (a path the verdict did not offer): what the verdict said. */
+  againstDiagnosis?: string;
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;

@@ -116,6 +116,7 @@ export function planHeader(run: Run): string {
       ? 'Its runbook asks for a teammate: someone other than the requester must approve it.'
       : 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
+    (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
     (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
 }
 

@@ -80,6 +80,7 @@ export class TerminalReporter implements IncidentReporter {
       `Requested by ${run.requestedBy} · ${run.steps.length} steps, ${destructive} destructive` +
         (run.expiresAt ? ` · the approval binds to exactly these steps and expires at ${utcMinute(run.expiresAt)}` : ''),
     );
+    if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
     run.steps.forEach((step, i) => {
       const tag = step.destructive ? style.red('DESTRUCTIVE ') : step.mutates ? style.yellow('changes data ') : step.guard ? style.dim('guard ') : '';
       this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);

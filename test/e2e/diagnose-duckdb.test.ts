@@ -12,7 +12,7 @@ import {
 } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 let slack: SlackStandIn;
@@ -108,6 +108,22 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
     const audit = checkout.calls().find((c) => c.command === 'uv run sqlmesh audit');
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
+  });
+
+  it('warns on a plan typed against the verdict: path A after "healthy" is proposed, marked as going against the diagnosis, and journaled so', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    await diagnose();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    const typed = await harness.command(`recover duckdb path=a incident=${incidentId}`);
+    expect(typed.status).toBe(200);
+    await harness.settle();
+    const plan = slack.messages().filter((m) => m.text.startsWith('Plan ')).at(-1);
+    expect(plan?.blocks).toContain(':warning: *The diagnosis of this incident (verdict \\"Healthy');
+    expect(plan?.blocks).toContain('offered no recovery, not path A: this plan was typed against it. Read the evidence in the thread before approving.*');
+    const proposed = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1);
+    expect(proposed?.data.run.againstDiagnosis).toMatch(/^The diagnosis of this incident \(verdict "Healthy[^"]*"\) offered no recovery, not path A/);
+    // The two-person rule still holds: its steps are destructive.
+    expect(proposed?.data.run.needsTeammate).toBe(true);
   });
 
   it('calls a readable file whose audit reports missing tables desynced and offers path A only', async () => {
