@@ -6,8 +6,10 @@ import type { Incident, IncidentState, Run } from './state.js';
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
   holding: Run[];
-  /** Plans waiting for an approval that has not expired. */
+  /** Plans waiting for an approval that has not expired, and whose database nothing has changed since. */
   waiting: Run[];
+  /** Plans still pending but no longer approvable: another plan changed their database since (an approval is refused). */
+  outdated: { run: Run; changedBy: Run }[];
   /** The latest incidents, newest first. */
   recent: Incident[];
 }
@@ -23,9 +25,21 @@ export function goneRunnerHint(run: Run, unlockCommand: string): string | undefi
 
 export function statusReport(state: IncidentState, now: Date, recentCount = 5): StatusReport {
   const runs = [...state.runs.values()];
+  const pending = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime()));
+  // The same test an approval makes (approvals.ts): a plan made before another changed its database is refused.
+  const changedBy = (r: Run) => state.changedSince(r.lockKey, r.proposedAt, r.id, r.continues, r.rollbackOf);
   return {
     holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
-    waiting: runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime())),
+    waiting: pending.filter((r) => !changedBy(r)),
+    outdated: pending.flatMap((r) => {
+      const by = changedBy(r);
+      return by ? [{ run: r, changedBy: by }] : [];
+    }),
     recent: [...state.incidents.values()].slice(-recentCount).reverse(),
   };
+}
+
+/** Why an outdated plan can no longer be approved, in one line. */
+export function outdatedReason(entry: StatusReport['outdated'][number]): string {
+  return `its database changed since it was made (plan ${entry.changedBy.id} ran): diagnose again and propose a new plan`;
 }

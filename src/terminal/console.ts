@@ -11,7 +11,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
-import { goneRunnerHint, statusReport } from '../incidents/status.js';
+import { goneRunnerHint, outdatedReason, statusReport } from '../incidents/status.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -481,7 +481,7 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, recent } = statusReport(this.service.state, this.clock());
+    const { holding: busy, waiting, outdated, recent } = statusReport(this.service.state, this.clock());
     this.out(style.bold('Running'));
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
     for (const r of busy) {
@@ -495,6 +495,8 @@ class ConsoleSession {
       this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${utcMinute(r.expiresAt)}`);
       this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver <name>`));
     }
+    if (outdated.length > 0) this.out(style.bold('No longer approvable'));
+    for (const o of outdated) this.out(`  ${o.run.id} ${o.run.title}: ${outdatedReason(o)}`);
     this.out(style.bold('Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {

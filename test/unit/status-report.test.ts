@@ -1,0 +1,49 @@
+// "/databox status" and the terminal's status: a pending plan whose database another plan changed since is not listed as
+// waiting (its approval would be refused) but as no longer approvable, naming the plan that changed it.
+import { describe, expect, it } from 'vitest';
+import { IncidentState } from '../../src/incidents/state.js';
+import { statusReport } from '../../src/incidents/status.js';
+import type { JournalRecord } from '../../src/journal/record.js';
+import { statusText } from '../../src/slack/status-message.js';
+
+const lockKey = '/srv/databox/data/databox.duckdb';
+const incident = 'dbx-20261201-0a1b';
+let seq = 0;
+function record(at: string, type: string, data: Record<string, unknown>, actor = 'U0OPERATOR'): JournalRecord {
+  seq += 1;
+  return { seq, at, type, incident, actor, data, prev: '', hash: '' };
+}
+function proposed(at: string, n: number, title: string, mutates = true): JournalRecord {
+  const id = `${incident}/${n}`;
+  return record(at, 'run.proposed', {
+    runId: id,
+    run: { id, kind: 'recovery', title, steps: [], hash: `${n}`.repeat(64), lockKey, params: {}, needsApproval: mutates, destructive: mutates, needsTeammate: mutates, mutates, expiresAt: '2026-12-01T12:00:00.000Z' },
+  });
+}
+
+describe('the status report', () => {
+  const state = new IncidentState();
+  for (const r of [
+    record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
+    proposed('2026-12-01T09:01:00.000Z', 1, 'Path A: Rebuild from scratch'),
+    proposed('2026-12-01T09:02:00.000Z', 2, 'Path B: Restore a backup'),
+    record('2026-12-01T09:03:00.000Z', 'run.approved', { runId: `${incident}/2`, hash: '2'.repeat(64) }, 'U0TEAMMATE'),
+    record('2026-12-01T09:03:01.000Z', 'run.started', { runId: `${incident}/2`, pid: 4242 }),
+    record('2026-12-01T09:05:00.000Z', 'run.finished', { runId: `${incident}/2`, status: 'succeeded' }),
+    proposed('2026-12-01T09:06:00.000Z', 3, 'Path A: Rebuild from scratch'),
+  ]) {
+    state.apply(r);
+  }
+  const report = statusReport(state, new Date('2026-12-01T09:10:00.000Z'));
+
+  it('lists a plan made before another changed its database as no longer approvable, not as waiting', () => {
+    expect(report.waiting.map((r) => r.id)).toEqual([`${incident}/3`]);
+    expect(report.outdated.map((o) => [o.run.id, o.changedBy.id])).toEqual([[`${incident}/1`, `${incident}/2`]]);
+  });
+
+  it('says so in Slack, naming the plan that changed it', () => {
+    const text = statusText(report);
+    expect(text).toContain(`*Waiting for approval:* \`${incident}/3\``);
+    expect(text).toContain(`*No longer approvable:* \`${incident}/1\` Path A: Rebuild from scratch: its database changed since it was made (plan ${incident}/2 ran): diagnose again and propose a new plan`);
+  });
+});
