@@ -95,6 +95,9 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
 
 /** A list of names, normalised to "a,b": the form a typed command line and the plan both show. */
 function validateNames(name: string, raw: string): string {
+  // Control characters and shell metacharacters are refused as for a path: separators are commas and spaces only.
+  const problem = valueProblem(name, raw);
+  if (problem) throw new UserError(problem);
   const names = [...new Set(raw.split(/[\s,]+/).filter((n) => n !== ''))];
   if (names.length === 0) throw new UserError(`${name}= names nothing: give one or more names separated by commas, e.g. ${name}=all_pipelines_daily`);
   const bad = names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n));

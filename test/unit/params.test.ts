@@ -141,6 +141,7 @@ describe('names', () => {
   it('refuses an empty list and names what is not a name', async () => {
     expect(await problemOf(['schedules'], { schedules: ' , ' })).toBe('schedules= names nothing: give one or more names separated by commas, e.g. schedules=all_pipelines_daily');
     expect(await problemOf(['schedules'], { schedules: 'ok,--start-all,a.b' })).toBe('schedules: "--start-all", "a.b" are not names (letters, digits and _ only, separated by commas)');
+    expect(await problemOf(['schedules'], { schedules: 'ebird\t' })).toBe('schedules= contains control characters');
   });
 });
 
