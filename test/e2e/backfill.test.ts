@@ -115,19 +115,62 @@ describe('/databox diagnose backfill', () => {
     expect(verdict).toContain('all 11 days normal in raw_noaa.daily_weather');
   });
 
-  it('calls a diagnosis whose query failed (a missing mart) inconclusive, never "no bad window"', async () => {
+  async function change(sql: string): Promise<void> {
     const instance = await DuckDBInstance.create(checkout.databasePath);
     const connection = await instance.connect();
-    await connection.run('DROP TABLE ebird.fct_daily_bird_observations');
+    await connection.run(sql);
     connection.closeSync();
     instance.closeSync();
+  }
+
+  /** The run's one message as it reads at the end: each step's line and output. */
+  const runMessage = () => slack.callsTo('chat.update').map((u) => String(u.blocks)).filter((b) => b.includes('Rows per day in the raw table')).at(-1) ?? '';
+
+  it('calls a diagnosis whose query failed (a missing mart) inconclusive, never "no bad window"', async () => {
+    await change('DROP TABLE ebird.fct_daily_bird_observations');
     await harness.command('diagnose backfill source=ebird', operator);
     await harness.settle();
     const verdict = message('Verdict:');
-    expect(verdict).toContain('Not conclusive — a table could not be read');
-    expect(verdict).toContain('fct_daily_bird_observations does not exist');
+    expect(verdict).toContain('Not conclusive — the mart is not in the database');
+    expect(verdict).toContain(`ebird.fct_daily_bird_observations does not exist in ${checkout.databasePath} (tables there: `);
+    expect(verdict).toContain('Build it with SQLMesh first');
     expect(verdict).not.toContain('No bad window');
+    expect(verdict).not.toContain('Catalog Error');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it('names a raw table that is not in the database, says to load the source, and offers no recovery', async () => {
+    await change('DROP TABLE raw_ebird.observations');
+    await harness.command('diagnose backfill source=ebird from=2026-04-10 to=2026-04-20', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive — the source\'s raw table is not in the database');
+    expect(verdict).toContain(
+      `raw_ebird.observations does not exist in ${checkout.databasePath} (tables there: ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow): nothing to compare. Load the source first (Dagster asset ebird_dlt_assets)`,
+    );
+    expect(verdict).not.toContain('Catalog Error');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    // DuckDB's own words stay on the step, as evidence.
+    expect(runMessage()).toContain('Catalog Error: Table with name observations does not exist!');
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('counts the raw dates that do not read as dates, shows a few, and offers no recovery that deletes by date', async () => {
+    await change(`ALTER TABLE raw_ebird.observations ALTER observation_date TYPE VARCHAR;
+      UPDATE raw_ebird.observations SET observation_date = CASE WHEN id <= 3 THEN '2026-13-45' WHEN id <= 5 THEN 'n/a' END WHERE id <= 6`);
+    // Planted bad days too: counts that miss rows must not lead to path A all the same.
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive — dates that do not read as dates');
+    expect(verdict).toContain(
+      'Raw: observation_date in raw_ebird.observations: 5 values are not dates (e.g. \\"2026-13-45\\", \\"n/a\\") and 1 value is empty (NULL); a row without a readable date belongs to no day',
+    );
+    expect(verdict).not.toContain('Conversion Error');
+    expect(verdict).not.toContain('Replace the window');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    expect(runMessage()).toContain('Conversion Error: date field value out of range');
+    expect(checkout.calls()).toEqual([]);
   });
 
   it.each([

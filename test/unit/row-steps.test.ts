@@ -142,3 +142,58 @@ describe('day counts', () => {
     expect(result.output).toMatch(/2026-04-19\s+20\s+low/);
   });
 });
+
+describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
+  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+
+  async function change(file: string, sql: string): Promise<void> {
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(sql);
+    connection.closeSync();
+    instance.closeSync();
+  }
+
+  it('names a missing table, where it looked and what is there', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, 'DROP TABLE raw_ebird.observations');
+    const result = await runDayCountsStep(rawCounts, ctx);
+    expect(result.status).toBe('no-table');
+    expect(result.summary).toBe(
+      `raw_ebird.observations does not exist in ${ctx.databasePath} (tables there: ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow)`,
+    );
+    expect(result.output).toMatch(/^Catalog Error: Table with name observations does not exist!/);
+  });
+
+  it('names a missing date column and the columns there are', async () => {
+    const { ctx } = await database();
+    const result = await runDayCountsStep({ ...rawCounts, dateColumn: '"observed_on"' }, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe('raw_ebird.observations has no column observed_on (its columns: id, observation_date, species, how_many)');
+    expect(result.output).toMatch(/^Binder Error: Referenced column "observed_on" not found/);
+  });
+
+  it('counts the values that do not read as dates and shows a few, instead of a conversion error', async () => {
+    const { ctx } = await database();
+    await change(
+      ctx.databasePath,
+      `ALTER TABLE raw_ebird.observations ALTER observation_date TYPE VARCHAR;
+       UPDATE raw_ebird.observations SET observation_date = CASE WHEN id <= 3 THEN '2026-13-45' WHEN id <= 5 THEN 'n/a' END WHERE id <= 6`,
+    );
+    const result = await runDayCountsStep(rawCounts, ctx);
+    expect(result.status).toBe('bad-dates');
+    expect(result.summary).toBe(
+      'observation_date in raw_ebird.observations: 5 values are not dates (e.g. "2026-13-45", "n/a") and 1 value is empty (NULL); a row without a readable date belongs to no day, so the counts per day cannot be trusted',
+    );
+    expect(result.output).toMatch(/^Conversion Error: date field value out of range: "2026-13-45"/);
+  });
+
+  it('counts the days as ever when some rows have no date (NULL), and says how many are in no day\'s count', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, 'UPDATE raw_ebird.observations SET observation_date = NULL WHERE id % 50 = 0');
+    const result = await runDayCountsStep(rawCounts, ctx);
+    expect(result.status).toBe('anomalies');
+    expect(result.summary).toMatch(/^\d+ of \d+ days look wrong in raw_ebird\.observations .*; \d+ rows have no observation_date \(NULL\): in no day's count, and untouched by a window's recovery$/);
+    expect(result.output).toMatch(/2026-04-18\s+\d+\s+zero/);
+  });
+});

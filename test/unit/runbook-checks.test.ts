@@ -279,10 +279,10 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict suggesting a parameter its paths do not take',
     plant: (doc) => {
-      const suggest = doc.diagnosis.verdicts[2].suggest;
-      doc.diagnosis.verdicts[2].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
+      const suggest = doc.diagnosis.verdicts[5].suggest;
+      doc.diagnosis.verdicts[5].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
     },
-    refusal: ['at diagnosis.verdicts[2].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
+    refusal: ['at diagnosis.verdicts[5].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
   },
   {
     name: 'a window naming a parameter that does not exist',
@@ -308,9 +308,9 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[3].when.status = 'anomaly';
+      doc.diagnosis.verdicts[6].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[3].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[6].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, no-table, bad-dates, failed, skipped, timeout'],
   },
   {
     name: 'the DELETE of the raw window with its destructive flag edited away (MotherDuck would get no named snapshot before it)',

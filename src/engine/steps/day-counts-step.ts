@@ -1,11 +1,13 @@
 // The day-counts step kind: rows per day in a window against a baseline of the days before it: zero, low, spiking or normal.
 import { z } from 'zod';
+import type { TargetSession } from '../../database/target.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
+import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
+import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
 
@@ -91,9 +93,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
   let counted = new Map<string, number>();
-  const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, queryStarted) => {
+  let empty = 0;
+  const database = targetOf(ctx, step.target).label;
+  const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error);
+  const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
     counted = new Map((reader.rows as [string, string][]).map(([day, n]) => [day, Number(n)]));
+    // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
+    empty = await emptyDates(session, step.table, step.dateColumn);
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
@@ -116,9 +123,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   return {
     status: bad.length > 0 ? 'anomalies' : 'ok',
     summary:
-      bad.length > 0
+      (bad.length > 0
         ? `${bad.length} of ${days.length} days look wrong in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}): ${described}`
-        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline})`,
+        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline})`) +
+      (empty > 0 ? `; ${empty} ${empty === 1 ? 'row has' : 'rows have'} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : ''),
     output: table,
     durationMs: elapsedSince(started),
     outputs: {
@@ -137,7 +145,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
 export const dayCountsStepKind = defineStepKind({
   kind: 'day-counts',
   schema,
-  statuses: ['ok', 'anomalies', 'failed'],
+  // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
+  statuses: ['ok', 'anomalies', 'no-table', 'bad-dates', 'failed'],
   outputs: ['from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [

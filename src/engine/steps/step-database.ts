@@ -6,9 +6,21 @@ import { formatDuration } from '../../format-duration.js';
 
 export type Fail = (summary: string, outputs?: Record<string, unknown>) => StepResult;
 
+/** A failed statement in the operator's words: the step ends with this status and summary, DuckDB's text as its output. */
+export interface Explained {
+  status: string;
+  summary: string;
+}
+
 export async function withStepDatabase(
   ctx: StepRunContext,
-  options: { target?: TargetChoice; writable: boolean; timeoutMs: number },
+  options: {
+    target?: TargetChoice;
+    writable: boolean;
+    timeoutMs: number;
+    /** Asked, on the same session, what an error `work` threw comes to; never after a timeout. */
+    explain?: (error: Error, session: TargetSession) => Promise<Explained>;
+  },
   work: (session: TargetSession, fail: Fail, started: number) => Promise<StepResult>,
 ): Promise<StepResult> {
   const started = performance.now();
@@ -31,6 +43,8 @@ export async function withStepDatabase(
     return await work(session, fail, started);
   } catch (error) {
     const message = (error as Error).message;
+    const explained = timedOut ? undefined : await options.explain?.(error as Error, session).catch(() => undefined);
+    if (explained && !timedOut) return { ...fail(explained.summary), status: explained.status, output: ctx.redact(message) };
     return fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message);
   } finally {
     clearTimeout(timer);

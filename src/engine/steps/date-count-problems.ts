@@ -1,0 +1,100 @@
+// Why a table's counts per day cannot be taken or trusted, said as an operator acts on it rather than as DuckDB words it.
+import type { TargetSession } from '../../database/target.js';
+import type { Explained } from './step-database.js';
+
+export interface DateProblems {
+  /** Values that are there but do not cast to DATE ('2026-13-45', 'n/a'). */
+  unreadable: number;
+  /** NULLs. */
+  empty: number;
+  /** A few of the unreadable values, as text. */
+  examples: string[];
+}
+
+const quotedName = /^"?[A-Za-z_][A-Za-z0-9_]*"?(\."?[A-Za-z_][A-Za-z0-9_]*"?){0,2}$/;
+const parts = (identifier: string) => identifier.split('.').map((part) => part.replace(/^"|"$/g, ''));
+/** A rendered identifier ("raw_ebird"."observations") as an operator writes it. */
+const plain = (identifier: string) => (quotedName.test(identifier) ? parts(identifier).join('.') : identifier.trim());
+const listed = (names: readonly string[], limit = 10) =>
+  names.length > limit ? `${names.slice(0, limit).join(', ')} … and ${names.length - limit} more` : names.join(', ');
+const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? text;
+
+/** Where a name resolves: schema.table in the database opened, catalog.schema.table as named ('' is the one opened). */
+function placeOf(table: string): [catalog: string, schema: string, name: string] {
+  const p = parts(table);
+  return [p.length > 2 ? (p[0] as string) : '', p.length > 1 ? (p.at(-2) as string) : 'main', p.at(-1) as string];
+}
+
+const inCatalog = `table_catalog = coalesce(nullif($1, ''), current_database())`;
+
+async function missingTable(session: TargetSession, table: string, database: string): Promise<string | undefined> {
+  const [catalog, schema, name] = placeOf(table);
+  // The table's own schema first: dlt's _dlt_loads beside a missing raw table says the source was loaded once.
+  const { rows } = await session.run(
+    `SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE ${inCatalog}
+      ORDER BY lower(table_schema) = lower($2) DESC, 1`,
+    [catalog, schema],
+  );
+  const tables = rows.map((row) => String(row[0]));
+  if (tables.some((t) => t.toLowerCase() === `${schema}.${name}`.toLowerCase())) return undefined;
+  return `${plain(table)} does not exist in ${database} (${tables.length > 0 ? `tables there: ${listed(tables)}` : 'it has no tables at all'})`;
+}
+
+async function missingColumn(session: TargetSession, table: string, column: string): Promise<string | undefined> {
+  const [catalog, schema, name] = placeOf(table);
+  const { rows } = await session.run(
+    `SELECT column_name FROM information_schema.columns
+      WHERE ${inCatalog} AND lower(table_schema) = lower($2) AND lower(table_name) = lower($3) ORDER BY ordinal_position`,
+    [catalog, schema, name],
+  );
+  const columns = rows.map((row) => String(row[0]));
+  if (columns.length === 0 || columns.some((c) => c.toLowerCase() === plain(column).toLowerCase())) return undefined;
+  return `${plain(table)} has no column ${plain(column)} (its columns: ${listed(columns)})`;
+}
+
+/** The NULL dates: cheap, as DuckDB skips the row groups whose statistics hold none. */
+export async function emptyDates(session: TargetSession, table: string, column: string): Promise<number> {
+  return Number((await session.run(`SELECT count(*) FROM ${table} WHERE ${column} IS NULL`)).rows[0]?.[0] ?? 0);
+}
+
+/** Every value of the column that does not read as a date: a full read, so only once a count has failed. */
+async function datesThatDoNotRead(session: TargetSession, table: string, column: string): Promise<DateProblems> {
+  const unreadable = `${column} IS NOT NULL AND TRY_CAST(${column} AS DATE) IS NULL`;
+  const counts = await session.run(`SELECT count(*) FILTER (WHERE ${column} IS NULL), count(*) FILTER (WHERE ${unreadable}) FROM ${table}`);
+  const [empty, bad] = (counts.rows[0] ?? [0, 0]).map(Number) as [number, number];
+  const examples = bad > 0 ? (await session.run(`SELECT DISTINCT CAST(${column} AS VARCHAR) FROM ${table} WHERE ${unreadable} ORDER BY 1 LIMIT 3`)).rows : [];
+  return { unreadable: bad, empty, examples: examples.map((row) => String(row[0])) };
+}
+
+/** One line: which column, how many values do not read as dates, a few of them, and why the counts cannot be trusted. */
+export function datesSummary(table: string, column: string, problems: DateProblems): string {
+  const found: string[] = [];
+  if (problems.unreadable > 0) {
+    const shown = problems.examples.map((v) => JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v)).join(', ');
+    found.push(`${problems.unreadable} ${problems.unreadable === 1 ? 'value is not a date' : 'values are not dates'} (e.g. ${shown})`);
+  }
+  if (problems.empty > 0) found.push(`${problems.empty} ${problems.empty === 1 ? 'value is' : 'values are'} empty (NULL)`);
+  return `${plain(column)} in ${plain(table)}: ${found.join(' and ')}; a row without a readable date belongs to no day, so the counts per day cannot be trusted`;
+}
+
+/** What a failed count of `table` per `dateColumn` comes to; DuckDB's first line when it is none of these. */
+export async function explainCountFailure(
+  session: TargetSession,
+  step: { table: string; dateColumn: string },
+  database: string,
+  error: Error,
+): Promise<Explained> {
+  try {
+    if (quotedName.test(step.table)) {
+      const missing = await missingTable(session, step.table, database);
+      if (missing) return { status: 'no-table', summary: missing };
+      const noColumn = quotedName.test(step.dateColumn) ? await missingColumn(session, step.table, step.dateColumn) : undefined;
+      if (noColumn) return { status: 'failed', summary: noColumn };
+    }
+    const dates = await datesThatDoNotRead(session, step.table, step.dateColumn);
+    if (dates.unreadable > 0) return { status: 'bad-dates', summary: datesSummary(step.table, step.dateColumn, dates) };
+  } catch {
+    // These read the same table as the count: when they fail too, DuckDB's own first line is the clearest there is.
+  }
+  return { status: 'failed', summary: firstLine(error.message) };
+}
