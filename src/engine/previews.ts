@@ -23,21 +23,26 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   } catch (error) {
     throw new UserError(`cannot preview the plan: ${target.label} does not open read-only: ${(error as Error).message}`);
   }
+  const results: PreviewResult[] = [];
   try {
-    const results: PreviewResult[] = [];
     for (const preview of resolved) {
       const timer = setTimeout(() => session.interrupt(), previewTimeoutMs);
       try {
         const result = await session.run(preview.sql, preview.params);
         results.push({ ...preview, value: Number(result.rows[0]?.[0] ?? 0) });
+      } catch (error) {
+        throw new UserError(`cannot preview the plan: its count "${preview.title}" failed on ${target.label}: ${firstLine((error as Error).message)}; nothing was proposed (diagnose first: the diagnosis says what is wrong with the data)`);
       } finally {
         clearTimeout(timer);
       }
     }
     return results;
-  } catch (error) {
-    throw new UserError(`cannot preview the plan: ${(error as Error).message}`);
   } finally {
     await session.close();
   }
+}
+
+/** DuckDB's first line: the rest is its guess at another table ("Did you mean pg_settings?") and a caret under the SQL. */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).trim();
 }
