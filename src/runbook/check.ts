@@ -4,7 +4,8 @@ import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
-import type { Condition, Runbook, Step } from './schema.js';
+import { defaultProblem } from './params.js';
+import type { Condition, Parameter, Runbook, Step } from './schema.js';
 import { placeholderUses, withoutPlaceholders } from './template.js';
 
 type At = (string | number)[];
@@ -57,6 +58,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
   for (const name of parameterNames) {
     if (reserved.has(name)) add(['parameters', name], `"${name}" is a built-in name (the engine's own value {{${name}}}); rename the parameter`);
+    const badDefault = defaultProblem(name, rb.parameters[name] as Parameter);
+    if (badDefault) add(['parameters', name], badDefault);
   }
 
   const checkParameterList = (names: readonly string[], at: At) =>

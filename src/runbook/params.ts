@@ -47,7 +47,7 @@ export function describeParameter(name: string, p: Parameter): string {
   return p.required && p.default === undefined ? `${name}=${shape}` : `[${name}=${shape}]`;
 }
 
-async function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterContext): Promise<string | number | EnumValue> {
+function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterContext): string | number | EnumValue {
   switch (p.type) {
     case 'date':
       if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
@@ -90,6 +90,23 @@ async function validateOne(name: string, p: Parameter, raw: string, ctx: Paramet
         throw new UserError(`${name}=${raw} is the database file itself (${ctx.databasePath}); give a copy kept elsewhere`);
       }
       return validatePath(name, p.mustBe, raw, ctx);
+  }
+}
+
+/**
+ * What is wrong with a parameter's declared default, checked when the runbook loads: a default the type refuses would
+ * reach the operator as their own mistake ("to=yesterday is not a date") though they typed nothing. Files are not
+ * looked at and "not in the future" is left to the command, which knows the day.
+ */
+export function defaultProblem(name: string, p: Parameter): string | undefined {
+  if (p.type === 'integer' && p.min !== undefined && p.max !== undefined && p.min > p.max) return `min ${p.min} is above max ${p.max}: no value would do`;
+  if (p.default === undefined) return undefined;
+  try {
+    validateOne(name, p, p.default, { root: '/', now: new Date(8.64e15), checkFiles: false });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return `its default does not do: ${error.message}`;
   }
 }
 

@@ -1,6 +1,7 @@
 // The fields every runbook step has, whatever its kind, and the small value types step kinds build their schemas from.
 import { z } from 'zod';
 import { parseDuration } from '../config.js';
+import { UserError } from '../errors.js';
 
 export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
 export const template = z.string().min(1);
@@ -9,12 +10,35 @@ export const title = z
   .string()
   .min(1)
   .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
+/** The longest a timer can wait: Node fires a longer one at once (TimeoutOverflowWarning), so a 25d timeout would be none. */
+const longestTimerMs = 2 ** 31 - 1;
+
+/** A span of time the bot waits for (a timeout, a settle, a wait's interval and deadline): more than 0, at most 24 days. */
 export const duration = z.string().superRefine((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m or 2h' });
   // A timeout of 0 fails every step at once; a waitUntil every 0s asks as fast as it can until its deadline.
   else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
+  else if (ms > longestTimerMs) ctx.addIssue({ code: 'custom', message: `is longer than the bot can wait (at most 24d, about ${Math.floor(longestTimerMs / 86_400_000)} days)` });
 });
+
+/** An age compared with a timestamp (how long a schedule has been off), never waited for: no upper bound. */
+export const age = z.string().superRefine((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 12h or 31d' });
+  else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
+});
+
+/** A number of rows a step must change or write: a whole number, or one placeholder standing for one ("{{previews.raw_rows}}"). */
+export const rowCount = z
+  .string()
+  .regex(/^(\d+|\{\{[^{}]+\}\})$/, 'expected a whole number of rows or one placeholder such as "{{previews.raw_rows}}"');
+
+/** The rendered row count, refused before a plan is made when its placeholder did not give a whole number. */
+export function renderedRowCount(rendered: string): string {
+  if (!/^\d+$/.test(rendered)) throw new UserError(`expectRows came out as "${rendered}", not a whole number of rows: nothing was proposed`);
+  return rendered;
+}
 
 /** A condition on the status of an earlier step of the same run. */
 export type Condition =
@@ -50,6 +74,10 @@ export const stepCommon = {
    */
   waitUntil: z
     .strictObject({ status: z.array(z.string().min(1)).min(1), every: duration, deadline: duration })
+    .refine((wait) => (parseDuration(wait.every) ?? 0) <= (parseDuration(wait.deadline) ?? 0), {
+      message: 'every is longer than the deadline: the step would be asked once and give up',
+      path: ['every'],
+    })
     .optional(),
 };
 

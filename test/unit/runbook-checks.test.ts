@@ -196,6 +196,24 @@ const duckdbCases: Planted[] = [
 
 const backfillCases: Planted[] = [
   {
+    name: 'a row count with its braces forgotten, which would compare the rows changed with NaN',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].expectRows = 'previews.raw_rows';
+    },
+    refusal: ['at recovery[0].steps[1].expectRows: expected a whole number of rows or one placeholder such as "{{previews.raw_rows}}"'],
+  },
+  {
+    name: 'a default the parameter\'s own type refuses, which would reach the operator as their mistake',
+    plant: (doc) => {
+      doc.parameters.source.default = 'ebrid';
+      doc.parameters.to.default = 'yesterday';
+    },
+    refusal: [
+      'at parameters.source: its default does not do: source=ebrid is not one of: ebird, noaa, usgs',
+      'at parameters.to: its default does not do: to=yesterday is not a date: use YYYY-MM-DD, e.g. to=2026-04-18',
+    ],
+  },
+  {
     name: 'compareWith naming a diagnosis step that does not exist',
     plant: (doc) => {
       doc.validation.steps[0].compareWith = 'mart_count';

@@ -261,6 +261,22 @@ const brokenCases: BrokenCase[] = [
     problem: /must be more than 0/,
   },
   {
+    name: 'a timeout longer than a timer can wait (Node would fire it at once)',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[0].timeout = '25d';
+    },
+    at: 'diagnosis.steps[0].timeout',
+    problem: /is longer than the bot can wait \(at most 24d/,
+  },
+  {
+    name: 'a wait that asks less often than its deadline',
+    breakIt: (doc) => {
+      doc.diagnosis.steps[0].waitUntil = { status: ['ok'], every: '2h', deadline: '1h' };
+    },
+    at: 'diagnosis.steps[0].waitUntil.every',
+    problem: /every is longer than the deadline/,
+  },
+  {
     name: 'a classify rule whose match is not a regular expression',
     breakIt: (doc) => {
       doc.diagnosis.steps[3].classify[1].match = 'catalog error (unclosed';

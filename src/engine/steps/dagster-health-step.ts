@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assessDagster, describeDagsterEvidence, type DagsterVerdictId } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
 import { parseDuration } from '../../config.js';
-import { duration, stepCommon } from '../../runbook/step-common.js';
+import { age, stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
@@ -12,7 +12,7 @@ const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('dagster-health'),
   /** A STOPPED schedule with no tick for longer than this was switched off on purpose: named, left out of the verdict. */
-  switchedOffAfter: duration.default('31d'),
+  switchedOffAfter: age.default('31d'),
 });
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { stepCommon, template } from '../../runbook/step-common.js';
+import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -19,7 +19,7 @@ const schema = z.strictObject({
   params: z.array(template).default([]),
   /** The Parquet file the rows are kept in; it must not exist yet. */
   to: template,
-  expectRows: template.optional(),
+  expectRows: rowCount.optional(),
 });
 
 export type ExportRowsStep = z.output<typeof schema> & ResolvedCommon;
@@ -57,7 +57,7 @@ export const exportRowsStepKind = defineStepKind({
     where: tools.sql(step.where),
     params: step.params.map(tools.text),
     to: tools.inRoot(step.to),
-    expectRows: step.expectRows && tools.text(step.expectRows),
+    expectRows: step.expectRows && renderedRowCount(tools.text(step.expectRows)),
   }),
   describe: (step, { rel, bound }) =>
     `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +

@@ -2,7 +2,7 @@
 // Values are bound as parameters, or, where DDL takes none, rendered as typed literals ({{at | timestamp}}).
 import { z } from 'zod';
 import { textTable } from '../../text-table.js';
-import { stepCommon, template } from '../../runbook/step-common.js';
+import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -21,7 +21,7 @@ const schema = z.strictObject({
    * For a data-changing statement: the number of rows it must change (usually a preview's count). The statement runs
    * in a transaction that is rolled back when the count differs.
    */
-  expectRows: template.optional(),
+  expectRows: rowCount.optional(),
 });
 
 export type SqlStep = z.output<typeof schema> & ResolvedCommon;
@@ -93,7 +93,7 @@ export const sqlStepKind = defineStepKind({
     ...step.params.map((param, i) => ({ at: ['params', i], template: param, as: 'text' as const })),
     ...(step.expectRows ? [{ at: ['expectRows'], template: step.expectRows, as: 'text' as const }] : []),
   ],
-  resolve: (step, tools) => ({ ...step, sql: tools.sql(step.sql), params: step.params.map(tools.text), expectRows: step.expectRows && tools.text(step.expectRows) }),
+  resolve: (step, tools) => ({ ...step, sql: tools.sql(step.sql), params: step.params.map(tools.text), expectRows: step.expectRows && renderedRowCount(tools.text(step.expectRows)) }),
   describe: (step, { bound }) =>
     `${step.sql.trim()}${bound(step.params)}${step.expectRows ? `\n-- in a transaction: must change exactly ${step.expectRows} rows, or it is rolled back` : ''}`,
   run: runSqlStep,
