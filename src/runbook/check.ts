@@ -33,6 +33,8 @@ interface Scope {
   recovery?: readonly Step[];
   /** {{previews.<id>}}: the counts a recovery's plan took. */
   previews?: readonly string[];
+  /** The runbook's names: made first, from the engine's values alone, for every template (engineValues in template-values.ts). */
+  isName?: boolean;
 }
 
 const plainEngineValues: readonly string[] = engineValueNames.filter((name) => name !== 'diagnosis' && name !== 'targets' && name !== 'names');
@@ -84,6 +86,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const checkExpression = (expression: string, optional: boolean, use: Pick<TemplateUse, 'perItem'>, scope: Scope, guardedBy: string | undefined): string | undefined => {
     const [head = '', ...rest] = expression.split('.');
     const wrap = (message: string) => `{{${expression}${optional ? '?' : ''}}}: ${message}`;
+    if (scope.isName && (head === 'names' || head === 'diagnosis')) return wrap(`a name is made before the other names and any diagnosis, so it cannot read {{${head}.…}}`);
     if (head === 'item') {
       if (!use.perItem) return wrap('{{item}} is only set inside a forEach group');
       return rest.length > 0 ? wrap('{{item}} is one list element and has no attributes') : undefined;
@@ -91,7 +94,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (head === 'targets') {
       const [target, field] = rest;
       if (rest.length !== 2 || !targetValueNames.includes(target as never) || !targetFieldNames.includes(field as never)) {
-        return wrap(`name a target and a field: {{targets.<${targetValueNames.join('|')}>.<${targetFieldNames.join('|')}>}}`);
+        const hint = targetValueNames.includes(target as never) ? didYouMean(field ?? '', targetFieldNames) : didYouMean(target ?? '', targetValueNames);
+        return wrap(`name a target and a field: {{targets.<${targetValueNames.join('|')}>.<${targetFieldNames.join('|')}>}}${hint}`);
       }
       return undefined;
     }
@@ -341,5 +345,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   // The lock key is rendered by every command: it can use the engine's values and the parameters all of them take.
   const everywhere = parameterNames.filter((name) => [rb.diagnosis.parameters, rb.validation.parameters, ...rb.recovery.map((p) => p.parameters)].every((given) => given.includes(name)));
   checkTemplate({ at: ['lockKey'], template: rb.lockKey, as: 'text' }, { label: 'every command', params: everywhere, requires: everywhere, diagnosis: false }, []);
+  // The names are made into the values of every template of the scenario: a mistake in one would fail each of its runs.
+  for (const [name, template] of Object.entries(rb.names)) {
+    checkTemplate({ at: [], template, as: 'text' }, { label: 'the runbook\'s names', params: [], requires: [], diagnosis: false, isName: true }, ['names', name]);
+  }
   return problems;
 }

@@ -1,11 +1,15 @@
 // Reads and checks every runbooks/*.yml file: a problem is named with its file, the path inside it and what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { runbookProblems } from './check.js';
 import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
+import { readRunbookFile } from './read-runbook-file.js';
+import { readYaml } from './read-yaml.js';
 import { runbook, type Runbook } from './schema.js';
+import { sqlTemplateProblems } from './sql-templates.js';
+import { runbookIssueMessage } from './schema-messages.js';
+import { verdictProblems } from './verdict-checks.js';
 
 export class RunbookError extends Error {
   override readonly name = 'RunbookError';
@@ -15,18 +19,19 @@ export class RunbookError extends Error {
 export type CheckedRunbook = { ok: true; runbook: Runbook } | { ok: false; problems: string[] };
 
 export function checkRunbookText(text: string, file: string): CheckedRunbook {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) return { ok: false, problems: [`${file}: not valid YAML: ${doc.errors[0]?.message}`] };
-  const content: unknown = doc.toJS();
+  const read = readYaml(text, file);
+  if (!read.ok) return read;
+  const content = read.content;
   if (content === null || content === undefined) {
     return { ok: false, problems: [`${file}: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`] };
   }
-  const parsed = runbook.safeParse(content);
+  const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`) };
   const problems = [
-    ...runbookProblems(parsed.data).map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
     ...identifierProblems(parsed.data).map((problem) => `${file}: at ${problem}`),
+    ...sqlTemplateProblems(parsed.data).map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
   ];
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== expectedId) problems.push(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"`);
@@ -53,18 +58,16 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   const problems: string[] = [];
   const files = names.map((name) => path.join(dir, name));
   for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push(`${file}: cannot be read: ${(error as Error).message}`);
+    const read = readRunbookFile(file);
+    if (!read.ok) {
+      problems.push(read.problem);
       continue;
     }
-    const checked = checkRunbookText(text, file);
+    const checked = checkRunbookText(read.text, file);
     if (!checked.ok) {
       problems.push(...checked.problems);
     } else if (runbooks.has(checked.runbook.id)) {
-      problems.push(`${file}: a second file for the runbook "${checked.runbook.id}"`);
+      problems.push(`${file}: a second file for the runbook "${checked.runbook.id}", besides ${fileOf.get(checked.runbook.id)}: keep one of the two`);
     } else {
       runbooks.set(checked.runbook.id, checked.runbook);
       fileOf.set(checked.runbook.id, file);

@@ -61,6 +61,22 @@ describe('runbooks check', () => {
     ]);
   });
 
+  it('names a YAML alias typo and a directory named *.yml as problems of their files, with no stack trace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
+    temps.push(dir);
+    const text = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8').replace('symptoms:\n', 'symptoms: &marts\n').replace('prevention:', 'spare: *mart\nprevention:');
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
+    fs.mkdirSync(path.join(dir, 'old.yml'));
+    const line = text.split('\n').indexOf('spare: *mart') + 1;
+    const result = await check([dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `${dir}/duckdb.yml: at line ${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`,
+      `${dir}/old.yml: not a runbook file but a directory; everything named *.yml or *.yaml here is read as a runbook, so it is refused: rename it or move it out of the runbooks directory`,
+      `runbooks check FAILED: 2 problems in ${dir}`,
+    ]);
+  });
+
   it('checks DATABOX_RUNBOOKS_DIR when no directory is given, and names a directory it cannot read', async () => {
     const missing = path.join(os.tmpdir(), 'no-such-runbooks-dir');
     const result = await check([], { DATABOX_RUNBOOKS_DIR: missing });

@@ -9,10 +9,13 @@ import { Journal } from '../../src/journal/journal.js';
 import { createLogger } from '../../src/logger.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
-import { useTempDirs } from '../support/fixtures.js';
+import { scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
 
 const tempDir = useTempDirs('verdict-');
+
+/** A check ending with an exit code: a script, since a runbook's argv may not hide a shell script in sh -c. */
+const failing = (code: number) => `argv: [sh, ${JSON.stringify(path.join(scriptsDir, 'exit-with.sh'))}, "${code}"]`;
 
 const runbook = `
 id: probe
@@ -25,7 +28,7 @@ diagnosis:
     - id: check
       kind: command
       title: A check that cannot run
-      argv: [sh, -c, "echo 'no such table' >&2; exit 3"]
+      ${failing(3)}
       classify:
         - { exit: 9, status: broken }
   verdicts:
@@ -79,7 +82,7 @@ describe('a status no verdict names', () => {
   it('makes the diagnosis "not conclusive", naming the step and the status, instead of the catch-all', async () => {
     // The check ends "desynced" (a status its kind declares), but the runbook only has a verdict for "broken".
     const service = serviceFor(
-      runbook.replace(`argv: [sh, -c, "echo 'no such table' >&2; exit 3"]`, `argv: [sh, -c, "echo 'state is behind'; exit 4"]`).replace(
+      runbook.replace(failing(3), failing(4)).replace(
         '        - { exit: 9, status: broken }\n',
         '        - { exit: 9, status: broken }\n        - { exit: 4, status: desynced }\n',
       ),
@@ -93,7 +96,7 @@ describe('a status no verdict names', () => {
   });
 
   it('still lands on the catch-all when every step ended ok or skipped', async () => {
-    const service = serviceFor(runbook.replace(`argv: [sh, -c, "echo 'no such table' >&2; exit 3"]`, 'argv: ["true"]'));
+    const service = serviceFor(runbook.replace(failing(3), 'argv: ["true"]'));
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
     expect(service.incident(incident.id).diagnosis?.verdict).toBe('healthy');
   });

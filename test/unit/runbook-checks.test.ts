@@ -38,6 +38,13 @@ const duckdbStatuses = 'ok, missing, not-a-file, not-duckdb, locked, corrupt, un
 
 const duckdbCases: Planted[] = [
   {
+    name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
+    plant: (doc) => {
+      doc.diagnosis.steps[3].classify.splice(1, 0, { exit: 'nonzero', status: 'failed' });
+    },
+    refusal: ['at diagnosis.steps[3].classify[2]: can never match: classify[1] (status failed) comes first and matches everything this one would, so "desynced" is never given; put the narrower rule first'],
+  },
+  {
     name: 'a verdict on a status the step never ends with (the issue\'s "corupt")',
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when = { step: 'open', status: 'corupt' };
@@ -341,6 +348,27 @@ const backfillCases: Planted[] = [
 
 const motherduckCases: Planted[] = [
   {
+    name: 'a mistyped engine value or target field in one of the runbook\'s names (every diagnosis of the scenario would fail on it)',
+    plant: (doc) => {
+      doc.names.restored = '{{targets.motherduck.databse}}_restored_{{incident_slugg}}';
+    },
+    refusal: [
+      'at names.restored: {{targets.motherduck.databse}}: name a target and a field: {{targets.<local|motherduck|backend>.<name|database|label|lock>}} (did you mean "database"?)',
+      'at names.restored: {{incident_slugg}}: "incident_slugg" is not a parameter of the runbook\'s names, a step output or an engine value (did you mean "incident_slug"?)',
+    ],
+  },
+  {
+    name: 'a name made from another name, a parameter or the diagnosis, none of which a name can read',
+    plant: (doc) => {
+      doc.names.broken = '{{names.database}}_{{at}}_{{diagnosis.history.status}}';
+    },
+    refusal: [
+      'at names.broken: {{names.database}}: a name is made before the other names and any diagnosis, so it cannot read {{names.…}}',
+      'at names.broken: {{at}}: the parameter "at" is not given to the runbook\'s names (it takes: none)',
+      'at names.broken: {{diagnosis.history.status}}: a name is made before the other names and any diagnosis, so it cannot read {{diagnosis.…}}',
+    ],
+  },
+  {
     name: 'a validation follow-up on a status its step never ends with, reading an output it does not have',
     plant: (doc) => {
       doc.validation.followUps[0].when.status = 'leftover';
@@ -391,7 +419,7 @@ describe('which SQL statements must be marked destructive', () => {
   it('reads the first keyword of every statement, past comments and string literals', () => {
     const why = (sql: string) => overwritingStatements(sql).map((o) => o.why);
     expect(why("SELECT 'DELETE FROM x; DROP TABLE y' -- UPDATE\n, 1 /* TRUNCATE */ FROM md_information_schema.databases")).toEqual([]);
-    expect(why('CREATE DATABASE a FROM b (SNAPSHOT_TIME \'2026-01-01\'); CREATE SNAPSHOT s OF a; COPY (SELECT 1) TO \'x.csv\'')).toEqual([]);
+    expect(why('CREATE DATABASE a FROM b (SNAPSHOT_TIME \'2026-01-01\'); CREATE SNAPSHOT s OF a')).toEqual([]);
     expect(why('select 1;\n  /* x */ Update t SET a = 1; CREATE OR REPLACE TABLE t AS SELECT 1; ALTER DATABASE d SET SNAPSHOT TO (SNAPSHOT_NAME \'s\')')).toEqual([
       'UPDATE',
       'CREATE OR REPLACE',

@@ -10,7 +10,8 @@ import { listValue, render, type TemplateContext } from '../../runbook/template.
 import { withScopedValues } from '../template-values.js';
 import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
-import { defineStepKind, type ResolvedCommon, type TemplateUse } from './define-step-kind.js';
+import { defineStepKind, type ResolvedCommon, type StepIssue, type TemplateUse } from './define-step-kind.js';
+import { argvIssues } from './command-argv-rules.js';
 import { formatDuration } from '../../format-duration.js';
 
 function isRegExp(text: string): boolean {
@@ -81,6 +82,30 @@ function classify(step: CommandStep, exitCode: number | null, output: string): s
     if (exitMatches && outputMatches) return rule.status;
   }
   return exitCode === 0 ? 'ok' : 'failed';
+}
+
+type ClassifyRule = z.infer<typeof classifyRule>;
+
+/** Whether every exit code rule `b` takes is one rule `a` takes too. */
+function exitCovers(a: ClassifyRule['exit'], b: ClassifyRule['exit']): boolean {
+  if (a === undefined) return true;
+  if (a === 'zero') return b === 'zero' || b === 0;
+  if (a === 'nonzero') return b === 'nonzero' || (typeof b === 'number' && b !== 0);
+  return a === b;
+}
+
+/** A rule an earlier one always wins over (first match wins): its status would never be given, a wrong verdict instead. */
+function shadowedRules(rules: readonly ClassifyRule[]): StepIssue[] {
+  const issues: StepIssue[] = [];
+  rules.forEach((later, j) => {
+    const earlier = rules.findIndex((rule, i) => i < j && exitCovers(rule.exit, later.exit) && (rule.match === undefined || rule.match === later.match));
+    if (earlier === -1) return;
+    issues.push({
+      at: ['classify', j],
+      message: `can never match: classify[${earlier}] (status ${rules[earlier]?.status}) comes first and matches everything this one would, so "${later.status}" is never given; put the narrower rule first`,
+    });
+  });
+  return issues;
 }
 
 const recentChars = 8_192;
@@ -179,6 +204,7 @@ export const commandStepKind = defineStepKind({
   statuses: (step) => ['ok', 'failed', 'timeout', ...step.classify.map((rule) => rule.status)],
   outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
   defaultTimeoutMs: 30 * 60_000,
+  rules: (step) => [...argvIssues(step.argv, step.destructive), ...shadowedRules(step.classify)],
   templates,
   resolve: (step, tools) => ({
     ...step,

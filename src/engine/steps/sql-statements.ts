@@ -1,29 +1,20 @@
-// Classifies SQL text statement by statement: which statements change or remove data already there (they must be destructive).
+// Classifies SQL text statement by statement: which write (they mutate), and which change or remove data already there (destructive).
+import { sqlSegments } from './sql-segments.js';
 
 /** The statements of `sql`, comments removed and string literals emptied, split on the semicolons between them. */
 export function sqlStatements(sql: string): string[] {
-  let out = '';
-  for (let i = 0; i < sql.length; i += 1) {
-    const c = sql[i] as string;
-    if (c === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i += 1;
-      out += ' ';
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 1;
-      out += ' ';
-    } else if (c === "'" || c === '"') {
-      let j = i + 1;
-      for (; j < sql.length; j += 1) {
-        if (sql[j] === c && sql[j + 1] === c) j += 1;
-        else if (sql[j] === c) break;
-      }
-      // A quoted identifier keeps its text (it names a table); a string literal's text never decides anything.
-      out += c === '"' ? sql.slice(i, j + 1) : "''";
-      i = j;
-    } else out += c;
-  }
-  return out.split(';').map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s.length > 0);
+  // A quoted identifier keeps its text (it names a table); a string literal's text never decides anything.
+  const text = sqlSegments(sql)
+    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'string' ? "''" : segment.text))
+    .join('');
+  return text.split(';').map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s.length > 0);
+}
+
+const changing = /\b(insert|update|delete|merge|drop|alter|create|copy|export|import|truncate|attach|detach|set|checkpoint|vacuum)\b/i;
+
+/** Whether `sql` writes anything at all (a keyword that changes data, files or settings, outside comments and literals): it mutates. */
+export function changesData(sql: string): boolean {
+  return sqlStatements(sql).some((statement) => changing.test(statement));
 }
 
 const overwriting = new Set(['DELETE', 'UPDATE', 'INSERT', 'DROP', 'TRUNCATE', 'ALTER', 'MERGE', 'UPSERT', 'REPLACE']);
@@ -36,10 +27,11 @@ export function overwrites(statement: string): string | undefined {
   if (first === 'CREATE' && /^CREATE OR REPLACE\b/.test(s)) return 'CREATE OR REPLACE';
   if (first === 'COPY') {
     if (/^COPY FROM DATABASE\b/.test(s)) return /\bOVERWRITE\b/.test(s) ? 'COPY FROM DATABASE … (OVERWRITE)' : 'COPY FROM DATABASE';
-    // COPY (query) TO … and COPY table TO … write a file; COPY table FROM … loads rows into the table.
-    if (/^COPY ?\(/.test(s) || /^COPY [^ (]+( ?\([^)]*\))? TO\b/.test(s)) return undefined;
+    // COPY (query) TO … and COPY table TO … write a file, replacing one already there; COPY table FROM … loads rows into the table.
+    if (/^COPY ?\(/.test(s) || /^COPY [^ (]+( ?\([^)]*\))? TO\b/.test(s)) return 'COPY … TO, which replaces the file if it exists; an export-rows step never does';
     return 'COPY … FROM';
   }
+  if (/^EXPORT DATABASE\b/.test(s)) return 'EXPORT DATABASE, which replaces the files already in its directory';
   if (first === 'WITH') return /\b(DELETE|UPDATE|INSERT|MERGE)\b/.exec(s)?.[1];
   return undefined;
 }

@@ -8,7 +8,7 @@ import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
-import { overwritingStatements } from './sql-statements.js';
+import { changesData, overwritingStatements } from './sql-statements.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -25,8 +25,6 @@ const schema = z.strictObject({
 });
 
 export type SqlStep = z.output<typeof schema> & ResolvedCommon;
-
-const changesData = /\b(insert|update|delete|drop|alter|create|copy|truncate|attach|detach|set|checkpoint|vacuum)\b/i;
 
 /** Errors after which nobody can tell whether a statement sent was applied: the connection went while it ran. */
 const connectionLost = /connection (to \S+ )?(was )?(lost|closed|reset)|lost connection|broken pipe|ECONNRESET|EPIPE|socket hang up|network error/i;
@@ -78,7 +76,7 @@ export const sqlStepKind = defineStepKind({
   outputs: (step) => (step.expectRows === undefined ? ['rows', 'columns', 'rowCount'] : ['rowCount']),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
-    ...(changesData.test(step.sql.replace(/'[^']*'/g, "''")) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
+    ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
     // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
     // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
     ...(step.destructive

@@ -1,0 +1,67 @@
+// Load-time rules on what a command step runs: a command that deletes, moves or overwrites files is destructive, and no shell -c.
+// Only these few obvious commands are recognised; anything else a command does is the author's word (mutates, destructive).
+import path from 'node:path';
+import type { StepIssue } from './define-step-kind.js';
+
+/** Commands that delete, move or overwrite files, and what each does. */
+const destroying: Record<string, string> = {
+  rm: 'deletes files',
+  rmdir: 'deletes directories',
+  unlink: 'deletes a file',
+  shred: 'overwrites and deletes files',
+  truncate: 'cuts files short',
+  dd: 'overwrites its output file',
+  mv: 'moves files, replacing what is at the target (a move step never replaces anything)',
+  cp: 'replaces its target when it exists (a copy-file step never does)',
+};
+
+const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
+
+/** Commands that run a command named among their own arguments (uv only as `uv run`). */
+const wrappers = new Set(['env', 'sudo', 'nice', 'nohup', 'timeout', 'xargs', 'uv']);
+
+interface Effect {
+  shell?: string;
+  destroys?: string;
+}
+
+/** What the command at the start of `words` does that matters here; a templated word (undefined) names nothing. */
+function effect(words: readonly (string | undefined)[]): Effect {
+  const first = words[0];
+  if (first === undefined) return {};
+  const name = path.posix.basename(first);
+  const rest = words.slice(1);
+  // -c, or a cluster of short options holding it (-ec, -lc).
+  if (shells.has(name) && rest.some((word) => word !== undefined && /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { shell: `${name} -c` };
+  if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
+  if (name === 'find') {
+    if (rest.includes('-delete')) return { destroys: 'find -delete deletes what it finds' };
+    const exec = rest.findIndex((word) => word !== undefined && /^-(exec|execdir|ok|okdir)$/.test(word));
+    return exec === -1 ? {} : effect(rest.slice(exec + 1));
+  }
+  if (!wrappers.has(name) || (name === 'uv' && rest[0] !== 'run')) return {};
+  // Wrappers' own options vary; any later word naming a command above is taken as the command they run.
+  for (let i = name === 'uv' ? 1 : 0; i < rest.length; i += 1) {
+    const found = effect(rest.slice(i));
+    if (found.shell || found.destroys) return found;
+  }
+  return {};
+}
+
+/** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
+export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean): StepIssue[] {
+  const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
+  const found = effect(words);
+  if (found.shell) {
+    return [
+      {
+        at: ['argv'],
+        message: `${found.shell} runs a shell script, which hides what it runs from this check and from the plan: the bot runs argv without a shell, so list the command's own argv instead (one step per command)`,
+      },
+    ];
+  }
+  if (found.destroys && !destructive) {
+    return [{ at: ['destructive'], message: `${found.destroys}: set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it` }];
+  }
+  return [];
+}

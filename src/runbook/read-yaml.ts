@@ -1,0 +1,77 @@
+// Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { didYouMean } from './did-you-mean.js';
+
+/**
+ * How far aliases may expand: the yaml library refuses an anchor used more than this many times (100 by default, counting
+ * an alias inside an anchored part once per use of that part). The limit guards against a file that grows without end
+ * ("billion laughs"), but a runbook that gives every step of a long runbook the same defaults (`<<: *step`) can pass 100
+ * honestly; 5,000 copies of any anchored part is still a bound.
+ */
+export const maxAliasCount = 5000;
+
+export type ReadYaml = { ok: true; content: unknown } | { ok: false; problems: string[] };
+
+export function readYaml(text: string, file: string): ReadYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  const first = doc.errors[0];
+  if (first?.code === 'MULTIPLE_DOCS') {
+    const line = first.linePos?.[0].line ?? '?';
+    return { ok: false, problems: [`${file}: at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`] };
+  }
+  if (first) return { ok: false, problems: [`${file}: not valid YAML: ${first.message}`] };
+  const unresolved = unresolvedAliases(doc, lineAt);
+  if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
+  try {
+    return { ok: true, content: doc.toJS({ maxAliasCount }) };
+  } catch (error) {
+    // Every alias resolves (checked above): what toJS still throws on is aliases that expand too far.
+    const message = (error as Error).message;
+    if (!/alias count/i.test(message)) return { ok: false, problems: [`${file}: the YAML cannot be read as data: ${message}`] };
+    return { ok: false, problems: [`${file}: ${tooManyAliases(doc, lineAt)}`] };
+  }
+}
+
+/** Each alias that names no anchor set before it, as "at line N: …", with the anchors the file sets. */
+function unresolvedAliases(doc: Document, lineAt: (offset: number | undefined) => number | undefined): string[] {
+  const setBefore = new Set<string>();
+  const anchors = new Map<string, number | undefined>();
+  const aliases: { source: string; line: number | undefined }[] = [];
+  // In document order, as the yaml library resolves them: an alias takes the last anchor of its name before it.
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        if (!setBefore.has(node.source)) aliases.push({ source: node.source, line: lineAt(node.range?.[0]) });
+        return;
+      }
+      if (node.anchor === undefined) return;
+      setBefore.add(node.anchor);
+      if (!anchors.has(node.anchor)) anchors.set(node.anchor, lineAt(node.range?.[0]));
+    },
+  });
+  const all = [...anchors.keys()];
+  const set = all.length > 0 ? `; the anchors this file sets: ${all.map((name) => `&${name}`).join(', ')}` : '; this file sets no anchor';
+  return aliases.map(({ source, line }) => {
+    const where = `at line ${line ?? '?'}: the alias *${source}`;
+    if (anchors.has(source)) return `${where} comes before its anchor &${source} (line ${anchors.get(source) ?? '?'}): set the anchor first`;
+    return `${where} names no anchor &${source}${didYouMean(source, all)}${set}`;
+  });
+}
+
+/** The aliases that expanded past maxAliasCount: each anchor's uses (the most used first) and where it is first used. */
+function tooManyAliases(doc: Document, lineAt: (offset: number | undefined) => number | undefined): string {
+  const uses = new Map<string, { count: number; line: number | undefined }>();
+  visit(doc, {
+    Alias: (_key, node) => {
+      const seen = uses.get(node.source);
+      uses.set(node.source, { count: (seen?.count ?? 0) + 1, line: seen?.line ?? lineAt(node.range?.[0]) });
+    },
+  });
+  const most = [...uses].sort(([, a], [, b]) => b.count - a.count).slice(0, 5);
+  return (
+    `the aliases expand past ${maxAliasCount} copies of an anchored part, the most a runbook may have (a guard against YAML that grows without end; ` +
+    `aliases inside an anchored part are copied again with each use of it): ${most.map(([name, use]) => `*${name} used ${use.count} times from line ${use.line ?? '?'}`).join(', ')}; write some of them out`
+  );
+}

@@ -1,0 +1,51 @@
+// Words for zod's issues about a runbook's shape: an unknown step kind or key is named, with the closest one that exists.
+import { z } from 'zod';
+import { didYouMean } from './did-you-mean.js';
+
+/** What a discriminator names, in messages: a step's `kind`, a parameter's `type`. */
+const discriminatorNouns: Record<string, string> = { kind: 'step kind', type: 'parameter type' };
+
+/**
+ * The closest option to a mistyped one: the same but for case or _ for - ("Disk-Usage", "duckdb_scan"), a typo, or the
+ * one option of which the word is a part ("disk" for "disk-usage").
+ */
+function closestOption(value: string, options: readonly string[]): string {
+  const normal = value.toLowerCase().replace(/[_\s]+/g, '-');
+  const same = options.find((option) => option === normal);
+  if (same !== undefined) return ` (did you mean "${same}"?)`;
+  const typo = didYouMean(normal, options);
+  if (typo) return typo;
+  const containing = options.filter((option) => option.split('-').includes(normal));
+  return containing.length > 0 ? ` (did you mean ${containing.map((option) => `"${option}"`).join(' or ')}?)` : '';
+}
+
+/** A zod error map for runbook.safeParse: our message for the issues below, zod's own for the rest. */
+export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_union' && typeof issue.discriminator === 'string' && Array.isArray(issue.options)) {
+    const options = issue.options.map(String);
+    const noun = discriminatorNouns[issue.discriminator] ?? issue.discriminator;
+    const value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+    if (value === undefined || value === null) return `missing: name the ${noun}, one of ${options.join(', ')}`;
+    if (typeof value !== 'string') return `${JSON.stringify(value)} is not a ${noun}: name one of ${options.join(', ')}`;
+    const suggestion = closestOption(value, options);
+    // A suggestion says enough; without one the operator needs the list.
+    return `unknown ${noun} "${value}"${suggestion || `; the ${noun}s are: ${options.join(', ')}`}`;
+  }
+  if (issue.code === 'invalid_union' && issue.inst instanceof z.ZodUnion && issue.inst.options.every((option) => option instanceof z.ZodObject)) {
+    // A condition: {step, status}, {any} or {all}. Said as those forms, with the closest known key for one that is none of theirs.
+    const shapes = (issue.inst.options as z.ZodObject[]).map((option) => Object.keys(option.shape));
+    const known = shapes.flat();
+    const input = issue.input !== null && typeof issue.input === 'object' && !Array.isArray(issue.input) ? Object.keys(issue.input) : [];
+    const unknown = input.filter((key) => !known.includes(key)).map((key) => `; unknown key "${key}"${didYouMean(key, known)}`);
+    return `expected one of ${shapes.map((keys) => `{${keys.join(', ')}}`).join(', ')}${unknown.join('')}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const known = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape) : [];
+    const keys = issue.keys as string[];
+    const hints = keys.map((key) => didYouMean(key, known));
+    const named = keys.map((key, i) => `"${key}"${hints[i]}`).join(', ');
+    const list = hints.some(Boolean) || known.length === 0 ? '' : `; the keys here are: ${known.join(', ')}`;
+    return `unknown key${keys.length === 1 ? '' : 's'} ${named}${list}`;
+  }
+  return undefined;
+};

@@ -1,0 +1,79 @@
+// Load-time checks of where a runbook's SQL puts its placeholders, and that a preview's SQL only reads.
+// renderSql quotes a bare {{name}} as an identifier: inside a string it matches nothing, and a date is never one.
+import { stepKind } from '../engine/steps/index.js';
+import { sqlSegments } from '../engine/steps/sql-segments.js';
+import { changesData } from '../engine/steps/sql-statements.js';
+import type { RunbookProblem } from './check.js';
+import type { Runbook, Step } from './schema.js';
+import { isPlainIdentifier, placeholderUses } from './template.js';
+
+type At = (string | number)[];
+
+/** Every step of the runbook with where it is. */
+function stepsAt(rb: Runbook): [At, Step][] {
+  const list = (steps: readonly Step[], at: At): [At, Step][] => steps.map((step, i) => [[...at, i], step]);
+  return [
+    ...list(rb.diagnosis.steps, ['diagnosis', 'steps']),
+    ...list(rb.validation.steps, ['validation', 'steps']),
+    ...rb.recovery.flatMap((p, i) => [
+      ...list(p.guards, ['recovery', i, 'guards']),
+      ...list(p.steps, ['recovery', i, 'steps']),
+      ...list(p.rollback?.inspect ?? [], ['recovery', i, 'rollback', 'inspect']),
+      ...list(p.rollback?.guards ?? [], ['recovery', i, 'rollback', 'guards']),
+      ...list(p.rollback?.steps ?? [], ['recovery', i, 'rollback', 'steps']),
+    ]),
+  ];
+}
+
+const bindInstead = (shown: string) => `bind the value instead: ? (or $1) in the SQL, and "${shown}" in params: […]`;
+
+/** The problems of one SQL template: placeholders inside quotes, and parameters that can never be an identifier. */
+function templateProblems(rb: Runbook, sql: string): string[] {
+  const problems: string[] = [];
+  for (const segment of sqlSegments(sql)) {
+    for (const { expression, optional, kind } of placeholderUses(segment.text)) {
+      const shown = `{{${expression}${optional ? '?' : ''}${kind ? ` | ${kind}` : ''}}}`;
+      if (segment.kind === 'string') {
+        problems.push(
+          kind
+            ? `${shown} is inside a quoted SQL string, but it is rendered as a quoted literal itself: take out the quotes around it`
+            : `${shown} is inside a quoted SQL string, where it would be rendered as a quoted identifier ('"value"') and match nothing: ${bindInstead(shown)}`,
+        );
+        continue;
+      }
+      if (segment.kind === 'identifier') {
+        problems.push(`${shown} is inside a quoted identifier ("…"), but it is quoted when rendered: take out the quotes around it`);
+        continue;
+      }
+      if (kind || expression.includes('.')) continue;
+      const declared = rb.parameters[expression];
+      if (!declared || declared.type === 'identifier') continue;
+      if (declared.type === 'enum') {
+        const bad = Object.keys(declared.values).filter((value) => !isPlainIdentifier(value));
+        if (bad.length > 0) problems.push(`${shown} stands for an identifier here, and the value${bad.length === 1 ? '' : 's'} ${bad.map((v) => `"${v}"`).join(', ')} of enum parameter "${expression}" ${bad.length === 1 ? 'is not a plain one' : 'are not plain ones'} (letters, digits and _): rename ${bad.length === 1 ? 'it' : 'them'}, or use an attribute`);
+        continue;
+      }
+      const literal = declared.type === 'timestamp' ? ` (or {{${expression} | timestamp}} where DDL takes no parameters)` : '';
+      problems.push(`${shown}: "${expression}" is a ${declared.type} parameter, but a placeholder in SQL text stands for an identifier (a table or column name), which its values are not: ${bindInstead(shown)}${literal}`);
+    }
+  }
+  return problems;
+}
+
+export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
+  const problems: RunbookProblem[] = [];
+  for (const [at, step] of stepsAt(rb)) {
+    for (const use of stepKind(step.kind).templates(step)) {
+      if (use.as === 'sql') for (const message of templateProblems(rb, use.template)) problems.push({ at: [...at, ...use.at], message });
+    }
+  }
+  rb.recovery.forEach((p, i) =>
+    p.previews.forEach((preview, j) => {
+      const at = ['recovery', i, 'previews', j, 'sql'];
+      for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
+      // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
+      if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
+    }),
+  );
+  return problems;
+}

@@ -1,0 +1,24 @@
+// Loads a bundled runbook with one mistake planted in it, and returns the lines of the refusal (the file's path cut off).
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { projectRoot } from './fixtures.js';
+
+export type Doc = Record<string, any>;
+
+export const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
+
+/** Loads a directory (from `tempDir`) holding only `doc` as `name`; the refusal's lines, or [] when it loaded. */
+export function refusalOf(dir: string, name: string, doc: Doc): string[] {
+  fs.writeFileSync(path.join(dir, name), stringify(doc));
+  try {
+    loadRunbooks(dir);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(RunbookError);
+    const prefix = `${path.join(dir, name)}: `;
+    return (error as Error).message.split('\n').map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : line));
+  }
+}

@@ -1,0 +1,146 @@
+// Tests that a runbook file's YAML, shape, verdict list and file system entry are refused at load in words naming the file and the place.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { maxAliasCount } from '../../src/runbook/read-yaml.js';
+import { projectRoot, useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-runbook-load-');
+type Doc = Record<string, any>;
+const duckdbText = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8');
+const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
+
+/** The problems of a directory holding only `text` as duckdb.yml, with the file's path cut off. */
+function problems(text: string): string[] {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
+  const prefix = `${path.join(dir, 'duckdb.yml')}: `;
+  return checkRunbooks(dir).problems.map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : `(not named) ${line}`));
+}
+
+describe('a YAML problem is a problem of its file, never a thrown error', () => {
+  it('names an alias whose anchor is spelt otherwise, its line, the anchors the file sets and the closest', () => {
+    const text = duckdbText.replace('symptoms:\n', 'symptoms: &marts\n').replace('prevention:', 'spare: *mart\nprevention:');
+    const line = text.split('\n').indexOf('spare: *mart') + 1;
+    expect(problems(text)).toEqual([`at line ${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`]);
+  });
+
+  it('loadRunbooks throws a RunbookError for it, naming the file (the bot says this at start-up)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), 'id: duckdb\nx: *nothing\n');
+    expect(() => loadRunbooks(dir)).toThrow(new RunbookError(`${path.join(dir, 'duckdb.yml')}: at line 2: the alias *nothing names no anchor &nothing; this file sets no anchor`));
+  });
+
+  it('names an alias used before its anchor', () => {
+    expect(problems('id: duckdb\nx: *later\ny: &later 1\n')).toEqual(['at line 2: the alias *later comes before its anchor &later (line 3): set the anchor first']);
+  });
+
+  it(`lets one anchor be used ${maxAliasCount} times (a long runbook reusing defaults), and names the anchor past that`, () => {
+    const uses = (n: number) => `id: duckdb\ndefaults: &defaults {timeout: 30s}\nmany: [${Array(n).fill('*defaults').join(', ')}]\n`;
+    expect(problems(uses(150)).some((p) => p.includes('alias'))).toBe(false);
+    expect(problems(uses(maxAliasCount + 1))).toEqual([
+      `the aliases expand past ${maxAliasCount} copies of an anchored part, the most a runbook may have (a guard against YAML that grows without end; ` +
+        `aliases inside an anchored part are copied again with each use of it): *defaults used ${maxAliasCount + 1} times from line 3; write some of them out`,
+    ]);
+  });
+
+  it('refuses aliases nested to expand without end ("billion laughs") in the same words', () => {
+    const level = (name: string, of: string) => `${name}: &${name} [${Array(10).fill(`*${of}`).join(', ')}]\n`;
+    const text = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${level('b', 'a')}${level('c', 'b')}${level('d', 'c')}${level('e', 'd')}`;
+    const [problem, ...rest] = problems(text);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^the aliases expand past 5000 copies of an anchored part.*: \*a used 10 times from line 2, \*b used 10 times from line 3/);
+  });
+
+  it('names a second YAML document in one file by its line, in plain words', () => {
+    expect(problems(`${duckdbText}---\nid: other\n`)).toEqual([
+      `at line ${duckdbText.split('\n').length}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`,
+    ]);
+  });
+});
+
+describe('a shape problem names the bad value and the closest that exists', () => {
+  const kinds = 'command, sql, duckdb-open, duckdb-scan, disk-usage, move, copy-file, export-rows, restore-rows, day-counts, dagster-health, mart-freshness, dagster-daemon-start, dagster-backfill, dagster-schedule-start, named-snapshot, snapshot-history, table-counts, leftover-clones, database-open';
+
+  it('an unknown, misspelt or missing step kind', () => {
+    const doc = duckdbDoc();
+    doc.diagnosis.steps[0].kind = 'duckdb_scan';
+    doc.diagnosis.steps[1].kind = 'disk';
+    doc.diagnosis.steps[2].kind = 'Disk-Usage';
+    delete doc.diagnosis.steps[3].kind;
+    doc.recovery[0].steps[0].kind = 'shell';
+    expect(problems(stringify(doc))).toEqual([
+      'at diagnosis.steps[0].kind: unknown step kind "duckdb_scan" (did you mean "duckdb-scan"?)',
+      'at diagnosis.steps[1].kind: unknown step kind "disk" (did you mean "disk-usage"?)',
+      'at diagnosis.steps[2].kind: unknown step kind "Disk-Usage" (did you mean "disk-usage"?)',
+      `at diagnosis.steps[3].kind: missing: name the step kind, one of ${kinds}`,
+      `at recovery[0].steps[0].kind: unknown step kind "shell"; the step kinds are: ${kinds}`,
+    ]);
+  });
+
+  it('an unknown parameter type', () => {
+    const doc = duckdbDoc();
+    doc.parameters.backup.type = 'pth';
+    expect(problems(stringify(doc))).toEqual(['at parameters.backup.type: unknown parameter type "pth" (did you mean "path"?)']);
+  });
+
+  it('a misspelt key, in a step, a path and a condition', () => {
+    const doc = duckdbDoc();
+    doc.diagnosis.steps[0].tiemout = '30s';
+    doc.recovery[0].aproval = 'teammate';
+    doc.diagnosis.verdicts[0].when = { step: 'open', stauts: 'locked' };
+    expect(problems(stringify(doc))).toEqual([
+      'at diagnosis.steps[0]: unknown key "tiemout" (did you mean "timeout"?)',
+      'at diagnosis.verdicts[0].when: expected one of {step, status}, {any}, {all}; unknown key "stauts" (did you mean "status"?)',
+      'at recovery[0]: unknown key "aproval" (did you mean "approval"?)',
+    ]);
+  });
+
+  it('a key like none lists the keys there are', () => {
+    const doc = duckdbDoc();
+    doc.validation.zzz = true;
+    expect(problems(stringify(doc))).toEqual(['at validation: unknown key "zzz"; the keys here are: parameters, requires, steps, followUps']);
+  });
+});
+
+describe('a verdict that could never be told apart or chosen is refused', () => {
+  it('a second verdict with the same id', () => {
+    const doc = duckdbDoc();
+    const first = doc.diagnosis.verdicts[0].id;
+    doc.diagnosis.verdicts[2].id = first;
+    expect(problems(stringify(doc))).toEqual([`at diagnosis.verdicts[2].id: duplicate verdict id "${first}" (verdict 0 has it)`]);
+  });
+
+  it('a verdict with the condition of an earlier one, however it is written', () => {
+    const doc = duckdbDoc();
+    const first = doc.diagnosis.verdicts[0];
+    const when = first.when as Doc;
+    // The same condition with its keys the other way round and a status list of one: the earlier verdict still wins.
+    const same = 'step' in when ? { status: [when.status].flat(), step: when.step } : when;
+    doc.diagnosis.verdicts[3].when = same;
+    expect(problems(stringify(doc))).toEqual([`at diagnosis.verdicts[3].when: the same condition as verdict 0 ("${first.id}"), which is chosen first: this verdict could never be`]);
+  });
+});
+
+describe('what is in the runbooks directory besides runbook files', () => {
+  it('refuses a broken link and a directory named *.yml, saying what each is', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
+    fs.symlinkSync(path.join(dir, 'gone.yml.orig'), path.join(dir, 'x.yml'));
+    fs.mkdirSync(path.join(dir, 'dir.yml'));
+    const refused = 'everything named *.yml or *.yaml here is read as a runbook, so it is refused';
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${path.join(dir, 'dir.yml')}: not a runbook file but a directory; ${refused}: rename it or move it out of the runbooks directory`,
+      `${path.join(dir, 'x.yml')}: not a runbook file but a symbolic link to ${path.join(dir, 'gone.yml.orig')}, which does not exist; ${refused}: fix or remove the link`,
+    ]);
+  });
+
+  it('names both files of a runbook written twice, .yaml and .yml', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yaml'), duckdbText);
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
+    expect(checkRunbooks(dir).problems).toEqual([`${path.join(dir, 'duckdb.yml')}: a second file for the runbook "duckdb", besides ${path.join(dir, 'duckdb.yaml')}: keep one of the two`]);
+  });
+});
