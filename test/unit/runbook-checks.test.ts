@@ -429,6 +429,14 @@ describe('which SQL statements must be marked destructive', () => {
   });
 });
 
+describe('a mistake planted in schedule.yml is refused at load', () => {
+  it('a schedule name written out that Dagster could not have', () => {
+    const doc = bundled('schedule.yml');
+    doc.recovery[1].steps[0].schedules = 'all_pipelines_daily, noaa-daily';
+    expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
+  });
+});
+
 describe('the bundled runbooks pass every check', () => {
   it('loads runbooks/ with no problem', () => {
     expect([...loadRunbooks(path.join(projectRoot, 'runbooks')).keys()].sort()).toEqual(['backfill', 'duckdb', 'motherduck', 'schedule']);

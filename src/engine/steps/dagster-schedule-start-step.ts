@@ -33,6 +33,16 @@ function scheduleNames(rendered: string): string[] {
   return names;
 }
 
+function literalNameIssues(schedules: string): { at: string[]; message: string }[] {
+  if (schedules.includes('{{')) return [];
+  try {
+    scheduleNames(schedules);
+    return [];
+  } catch (error) {
+    return [{ at: ['schedules'], message: (error as Error).message }];
+  }
+}
+
 export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const result = await startSchedules({
@@ -62,7 +72,11 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   statuses: ['ok'],
   outputs: ['started', 'alreadyRunning', 'via'],
   defaultTimeoutMs: 5 * 60_000,
-  rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),
+  rules: (step) => [
+    ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),
+    // Names written out are checked now; a placeholder's are checked when the plan is made.
+    ...literalNameIssues(step.schedules),
+  ],
   templates: (step) => [
     { at: ['schedules'], template: step.schedules, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
