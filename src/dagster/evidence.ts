@@ -135,10 +135,17 @@ function weekdays(field: string): number[] | undefined {
   return [...found].sort((a, b) => a - b);
 }
 
-/** STOPPED, and its last tick (successful or not) older than the threshold; one whose ticks are not known (the CLI does not say) counts as paused. */
-function switchedOff(schedule: ScheduleEvidence, thresholds: DagsterThresholds, now: Date): boolean {
+/**
+ * Why a STOPPED schedule is left out of the verdict: its last tick (successful or not) is older than the threshold, or
+ * the webserver lists no tick of it at all (never switched on). One whose ticks are not known (the CLI does not say)
+ * counts as paused.
+ */
+function whyLeftOff(schedule: ScheduleEvidence, thresholds: DagsterThresholds, now: Date, ticksKnown: boolean): string | undefined {
+  if (schedule.status !== 'STOPPED') return undefined;
   const last = newest([schedule.lastTickAt, schedule.lastSuccessAt]);
-  return schedule.status === 'STOPPED' && last !== null && now.getTime() - Date.parse(last) > thresholds.switchedOffAfterSeconds * 1000;
+  if (last === null) return ticksKnown ? `schedule ${schedule.name} is STOPPED and has never ticked: taken as never switched on` : undefined;
+  if (now.getTime() - Date.parse(last) <= thresholds.switchedOffAfterSeconds * 1000) return undefined;
+  return `schedule ${schedule.name} is STOPPED, last tick ${last.slice(0, 10)}: taken as switched off on purpose`;
 }
 
 export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date): DagsterVerdict {
@@ -155,14 +162,16 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
   const every = evidence.schedules ?? [];
-  const off = every.filter((s) => switchedOff(s, thresholds, now));
-  const notes = off.map((s) => `schedule ${s.name} is STOPPED, last tick ${newest([s.lastTickAt, s.lastSuccessAt])?.slice(0, 10)}: taken as switched off on purpose`);
-  const schedules = every.filter((s) => !off.includes(s));
-  const pausedSchedules = schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name);
+  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, thresholds, now, evidence.source === 'graphql') })).filter((o) => o.why !== undefined);
+  const notes = leftOff.map((o) => o.why as string);
+  const schedules = every.filter((s) => !leftOff.some((o) => o.schedule === s));
+  const pausedSchedules = [...new Set(schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name))];
   const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = missedWindow(lastSuccess, now);
   const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules'> & { reasons?: string[] }): DagsterVerdict => ({ reasons, notes, pausedSchedules, ...v });
   if (stale.length > 0 || evidence.daemonLive === false) {
+    // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
+    if (pausedSchedules.length > 0) reasons.push(`schedules also STOPPED: ${pausedSchedules.join(', ')}`);
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
     return verdict({ id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });

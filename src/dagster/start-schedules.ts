@@ -9,13 +9,14 @@ export function scheduleStartArgv(name: string, definitionsFile: string): string
 
 export interface ScheduleOutcome {
   name: string;
-  outcome: 'started' | 'already-running' | 'failed' | 'not-tried';
+  /** unknown: the request went out and no answer that can be read came back, so it may have started. */
+  outcome: 'started' | 'already-running' | 'failed' | 'unknown' | 'not-tried';
   detail: string;
 }
 
 export interface StartSchedulesResult {
-  /** ok: every named schedule runs now; failed: at least one does not (each outcome says which). */
-  status: 'ok' | 'failed';
+  /** ok: every named schedule runs now; unknown: one may or may not have started; failed: at least one did not. */
+  status: 'ok' | 'unknown' | 'failed';
   summary: string;
   output: string;
   outcomes: ScheduleOutcome[];
@@ -37,6 +38,8 @@ export interface StartSchedulesRequest {
 
 /** Dagster's own words when a schedule is started twice (DagsterInvariantViolationError in instance.start_schedule). */
 const alreadyRunning = /already running/i;
+/** Sent with no answer that can be read: the webserver may have started it (as a backfill may have been launched). */
+const mayHaveStarted = new Set(['timeout', 'http', 'bad-answer']);
 
 export async function startSchedules(request: StartSchedulesRequest): Promise<StartSchedulesResult> {
   const outcomes = request.client ? await throughWebserver(request, request.client) : await throughCli(request);
@@ -57,28 +60,41 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
       outcomes.push({ name, outcome: 'not-tried', detail: 'not started: the run was stopped' });
       continue;
     }
-    const schedule = listed.find((s) => s.name === name);
-    if (!schedule) {
-      outcomes.push({ name, outcome: 'failed', detail: `the webserver lists no schedule of that name (it lists: ${listed.map((s) => s.name).join(', ') || 'none'})` });
+    const copies = listed.filter((s) => s.name === name);
+    if (copies.length === 0) {
+      outcomes.push({ name, outcome: 'failed', detail: `the webserver lists no schedule of that name (it lists: ${[...new Set(listed.map((s) => s.name))].join(', ') || 'none'})` });
       continue;
     }
-    if (schedule.status === 'RUNNING') {
-      outcomes.push({ name, outcome: 'already-running', detail: 'already RUNNING: left as it is' });
+    // The same name in several repositories (a staging copy, say): each STOPPED copy is started in its own.
+    const stopped = copies.filter((s) => s.status !== 'RUNNING');
+    if (stopped.length === 0) {
+      outcomes.push({ name, outcome: 'already-running', detail: `already RUNNING in ${copies.map((s) => where(s)).join(', ')}: left as it is` });
       continue;
     }
-    try {
-      const status = await client.startSchedule(schedule.repository, name);
-      outcomes.push(
-        status === 'RUNNING'
-          ? { name, outcome: 'started', detail: `started through the webserver (${schedule.repository.repositoryName}@${schedule.repository.repositoryLocationName})` }
-          : { name, outcome: 'failed', detail: `the webserver answered, but calls it ${status}` },
-      );
-    } catch (error) {
-      if (!(error instanceof DagsterError)) throw error;
-      outcomes.push({ name, outcome: alreadyRunning.test(error.message) ? 'already-running' : 'failed', detail: error.message });
-    }
+    for (const schedule of stopped) outcomes.push(await startOne(client, schedule, copies.length > 1));
   }
   return outcomes;
+}
+
+function where(schedule: ScheduleStatus): string {
+  return `${schedule.repository.repositoryName}@${schedule.repository.repositoryLocationName}`;
+}
+
+async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRepository: boolean): Promise<ScheduleOutcome> {
+  const name = nameRepository ? `${schedule.name} (${where(schedule)})` : schedule.name;
+  try {
+    const status = await client.startSchedule(schedule.repository, schedule.name);
+    return status === 'RUNNING'
+      ? { name, outcome: 'started', detail: `started through the webserver (${where(schedule)})` }
+      : { name, outcome: 'failed', detail: `the webserver answered, but calls it ${status}` };
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    if (alreadyRunning.test(error.message)) return { name, outcome: 'already-running', detail: error.message };
+    if (mayHaveStarted.has(error.kind)) {
+      return { name, outcome: 'unknown', detail: `${error.message}: it may or may not have started; look at its status in the Dagster UI (Overview → Schedules)` };
+    }
+    return { name, outcome: 'failed', detail: error.message };
+  }
 }
 
 async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutcome[]> {
@@ -102,7 +118,10 @@ async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutco
     const said = lastLine(result.output);
     if (result.exitCode === 0 && !/^Noop/i.test(said)) outcomes.push({ name, outcome: 'started', detail: said || 'exit code 0' });
     else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
-    else {
+    else if (!result.spawnError && (result.timedOut || result.signal !== undefined)) {
+      const why = result.timedOut ? 'timed out' : `was killed by ${result.signal}`;
+      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: it may or may not have started; look at its status in the Dagster UI (Overview → Schedules)` });
+    } else {
       const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
       outcomes.push({ name, outcome: 'failed', detail: `${argv.join(' ')}: ${why}${said ? `: ${said}` : ''}` });
     }
@@ -116,18 +135,19 @@ function lastLine(output: string): string {
 
 function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
   const named = (which: ScheduleOutcome['outcome']) => outcomes.filter((o) => o.outcome === which).map((o) => o.name);
-  const [started, running, failed, untried] = [named('started'), named('already-running'), named('failed'), named('not-tried')];
+  const [started, running, failed, unknown, untried] = [named('started'), named('already-running'), named('failed'), named('unknown'), named('not-tried')];
   const parts = [
     started.length > 0 ? `started ${started.join(', ')}` : '',
     running.length > 0 ? `already running: ${running.join(', ')}` : '',
+    unknown.length > 0 ? `may or may not have started: ${unknown.join(', ')}` : '',
     failed.length > 0 ? `NOT started: ${failed.join(', ')}` : '',
     untried.length > 0 ? `not tried: ${untried.join(', ')}` : '',
   ].filter((p) => p !== '');
-  const ok = failed.length === 0 && untried.length === 0;
+  const ok = failed.length === 0 && unknown.length === 0 && untried.length === 0;
   return {
-    status: ok ? 'ok' : 'failed',
-    // Starting a schedule twice changes nothing: a failed step can be run again as it is.
-    summary: `${parts.join('; ')}${ok ? '' : ' (starting a schedule again is harmless: the plan can be run again once the cause is fixed)'}`,
+    status: ok ? 'ok' : failed.length === 0 && untried.length === 0 ? 'unknown' : 'failed',
+    // Starting a schedule twice changes nothing: proposing the same plan again finishes what this one did not.
+    summary: `${parts.join('; ')}${ok ? '' : ' (starting a schedule again is harmless: once the cause is fixed, propose the plan again with the same recover command)'}`,
     output: outcomes.map((o) => `${o.name}: ${o.outcome} — ${o.detail}`).join('\n'),
     outcomes,
   };

@@ -37,12 +37,12 @@ afterEach(async () => {
 });
 
 /** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before. */
-function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}): void {
+function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}, schedules: Parameters<typeof serveDagster>[0][string] = 'schedules-daemon-stopped'): void {
   serveDagster({
     DataboxAssetNodes: 'asset-nodes',
     ...more,
     DataboxRepositories: 'repositories',
-    DataboxSchedules: 'schedules-daemon-stopped',
+    DataboxSchedules: schedules,
     DataboxDaemonHealth: daemonHealthUntilStarted(checkout, clock),
   });
 }
@@ -386,6 +386,30 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     const starts = checkout.calls().filter((c) => c.args.includes('start')).map((c) => c.command);
     expect(starts).toEqual(['uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py']);
+  });
+
+  it('with the daemon stopped and a schedule paused too, path A\'s plan starts that schedule beside the daemon', async () => {
+    // The recorded answer with the daily schedule STOPPED as well: the daemon was stopped and the schedule paused.
+    dagsterStoppedUntilStarted({}, () => {
+      const answer = graphqlFixture('schedules-daemon-stopped') as any;
+      answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+      return answer;
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Dagster daemon stopped');
+    expect(verdict).toContain('schedules also STOPPED: all_pipelines_daily');
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    expect(prefilled).toEqual({ from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
+    await harness.submitModal(operator, modal, prefilled);
+    await harness.settle();
+    expect(planStep(2)).toContain('Start the schedules also found paused');
+    expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
   });
 
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {

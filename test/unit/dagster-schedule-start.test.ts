@@ -119,6 +119,40 @@ describe('through the webserver', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
+  it('starts each STOPPED copy of a name the webserver lists in several repositories, and leaves the RUNNING copy', async () => {
+    const started: unknown[] = [];
+    const copy = (status: string) => ({ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status, lastTick: [], lastSuccess: [] } });
+    serveDagster({
+      DataboxRepositories: () => ({
+        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: 'main', location: { name: 'databox.definitions' } }, { name: 'staging', location: { name: 'databox.staging' } }] } },
+      }),
+      DataboxSchedules: ({ variables }) => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [copy((variables.selector as { repositoryName: string }).repositoryName === 'main' ? 'RUNNING' : 'STOPPED')] } },
+      }),
+      DataboxStartSchedule: ({ variables }) => {
+        started.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+    });
+    const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
+    expect(started).toEqual([{ repositoryLocationName: 'databox.staging', repositoryName: 'staging', scheduleName: 'all_pipelines_daily' }]);
+    expect(result).toMatchObject({ status: 'ok', summary: 'started all_pipelines_daily (staging@databox.staging)' });
+  });
+
+  it('says a start the webserver did not answer in time may or may not have happened, never "NOT started"', async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxStartSchedule: () => new Promise((resolve) => setTimeout(() => resolve({ data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }), 3_000)),
+    });
+    const slow = new DagsterClient({ url: dagsterUrl, timeoutMs: 500 });
+    const result = await startSchedules({ names: ['all_pipelines_daily'], client: slow, definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toMatch(/^may or may not have started: all_pipelines_daily \(starting a schedule again is harmless/);
+    expect(result.summary).not.toContain('NOT started');
+    expect(result.output).toContain('look at its status in the Dagster UI');
+  });
+
   it("fails a schedule Dagster refuses to start, with Dagster's own message", async () => {
     serveDagster({
       DataboxRepositories: 'repositories',

@@ -39,6 +39,21 @@ describe('the missed window', () => {
     expect(up.notes).toHaveLength(1);
   });
 
+  it('leaves out a STOPPED schedule the webserver lists no tick of (never switched on), but not one the CLI gives no ticks for', () => {
+    const never = { ...schedule('full_refresh_monthly', 'STOPPED', null, '0 3 1 * *') };
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), never]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'healthy', pausedSchedules: [] });
+    expect(verdict.notes).toEqual(['schedule full_refresh_monthly is STOPPED and has never ticked: taken as never switched on']);
+    const fromCli = assessDagster({ ...evidence([never]), source: 'cli' }, thresholds, now);
+    expect(fromCli.pausedSchedules).toEqual(['full_refresh_monthly']);
+  });
+
+  it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });
+    expect(verdict.reasons).toContain('schedules also STOPPED: all_pipelines_daily');
+  });
+
   it('counts a schedule stopped recently as paused, from its last success', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z')]), thresholds, now);
     expect(verdict).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-29', to: '2026-11-30' }, pausedSchedules: ['all_pipelines_daily'] });

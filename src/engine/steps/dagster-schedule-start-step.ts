@@ -69,7 +69,7 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
 export const dagsterScheduleStartStepKind = defineStepKind({
   kind: 'dagster-schedule-start',
   schema,
-  statuses: ['ok'],
+  statuses: ['ok', 'unknown'],
   outputs: ['started', 'alreadyRunning', 'via'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
@@ -89,7 +89,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   }),
   describe: (step, { showArg }) =>
     step.via === 'graphql'
-      ? `GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}\n# each in the repository the webserver lists it under; one already RUNNING is left as it is, and no other schedule is started`
+      ? `GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}\n# each STOPPED copy in the repository the webserver lists it under (a name in several repositories: each STOPPED one); one already RUNNING is left as it is, and no other schedule is started`
       : `${step.schedules.map((name) => scheduleStartArgv(name, step.definitionsFile).map(showArg).join(' ')).join('\n')}\n# one call per schedule; one already running is left as it is, and no other schedule is started`,
   run: runDagsterScheduleStartStep,
 });
