@@ -18,7 +18,7 @@ import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
-import { recordedAt } from '../helpers/dagster-fixtures.js';
+import { killDetachedDaemons, recordedAt } from '../helpers/dagster-fixtures.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
@@ -143,6 +143,34 @@ describe('scenario 4 steps', () => {
       expect(done?.result.output).toContain('DagsterHomeNotSetError');
       expect(done?.result.outputs).toMatchObject({ pid: expect.any(Number), startedAt: '2026-04-21T09:00:00.000Z' });
     } finally {
+      checkout.remove();
+    }
+  });
+
+  it('does not start a second daemon beside one it started that still runs without heartbeating (a retried path A)', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    try {
+      checkout.behave({
+        'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
+        'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
+      });
+      const step = { id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start', mutates: true, settle: '1s', heartbeatWait: '1s' } as unknown as Step;
+      const [first] = await run([step], checkout);
+      expect(first?.result.status).toBe('not-heartbeating');
+      const firstPid = first?.result.outputs?.pid as number;
+      const [second] = await run([step], checkout);
+      expect(second?.result.status).toBe('not-heartbeating');
+      expect(second?.result.summary).toMatch(new RegExp(`^not started: PID ${firstPid}, which this bot started at .* UTC for incident dbx-20260421-0a1b, still runs but does not heartbeat`));
+      expect(checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')).toHaveLength(1);
+      // Once it is gone, a new start goes ahead.
+      killDetachedDaemons(checkout);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [third] = await run([step], checkout);
+      expect(third?.result.summary).not.toMatch(/^not started/);
+      expect(checkout.calls().filter((c) => c.command === 'uv run dagster-daemon run')).toHaveLength(2);
+    } finally {
+      killDetachedDaemons(checkout);
       checkout.remove();
     }
   });

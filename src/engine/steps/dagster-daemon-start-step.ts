@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config.js';
 import { defaultCliCommands } from '../../dagster/probe.js';
+import { recordStartedDaemon, startedDaemonStillRunning } from '../../dagster/daemon-records.js';
 import { daemonAlreadyRunning, startDaemon } from '../../dagster/start-daemon.js';
 import { duration, stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -40,7 +41,18 @@ export async function runDagsterDaemonStartStep(step: DagsterDaemonStartStep, ct
   if (running) {
     return { status: 'already-running', summary: `not started: the daemon is already running (${running})`, durationMs: elapsedSince(started), outputs: { pid: null, startedAt: '', logFile: '' } };
   }
+  // Not heartbeating, yet one this bot started may still run (a retried path A): a second beside it would be two daemons.
+  const earlier = startedDaemonStillRunning(path.dirname(logFile));
+  if (earlier) {
+    return {
+      status: 'not-heartbeating',
+      summary: `not started: PID ${earlier.pid}, which this bot started at ${earlier.startedAt.slice(0, 19).replace('T', ' ')} UTC for incident ${earlier.incidentId}, still runs but does not heartbeat, and a second daemon beside it would make two; find out why from its log (${earlier.logFile}) or stop it (kill ${earlier.pid}), then propose the plan again`,
+      durationMs: elapsedSince(started),
+      outputs: { pid: null, startedAt: '', logFile: earlier.logFile },
+    };
+  }
   const result = await startDaemon(request);
+  if (result.pid !== undefined && result.status !== 'exited') recordStartedDaemon(logFile, result.pid, result.startedAt, ctx.incidentId);
   return {
     status: result.status,
     summary: ctx.redact(result.summary),
