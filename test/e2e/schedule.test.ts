@@ -374,6 +374,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.command('diagnose schedule', operator);
     await harness.settle();
     expect(message('Verdict:')).toContain('Schedules paused');
+    expect(message('Verdict:')).toContain('backfill an unknown window (the Dagster CLI gives no tick times: give from= and to=');
+    expect(message('Verdict:')).toContain('a STOPPED schedule switched off on purpose cannot be told from a paused one');
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
     const typed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);

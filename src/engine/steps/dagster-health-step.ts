@@ -29,7 +29,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   };
   const verdict = assessDagster(evidence, thresholds, now);
   const window = verdict.window ? `; missed window ${verdict.window.from} … ${verdict.window.to}` : '';
-  const notes = verdict.notes.length > 0 ? `. Left out: ${verdict.notes.join('; ')}` : '';
+  const notes = verdict.notes.length > 0 ? `. Note: ${verdict.notes.join('; ')}` : '';
   return {
     status: verdict.id,
     summary: `${verdict.title}${window}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}${notes}`,
@@ -39,7 +39,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       since: verdict.since ?? '',
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
-      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess),
+      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess, evidence.source),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
       // Joined with commas only: the form a names parameter takes, typed on a command line as one word.
@@ -49,9 +49,11 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
 }
 
 /** What the advice says when there is no day to backfill: nothing was missed yet, or the last success is not known. */
-function noWindow(lastSuccess: string | null): string {
-  return lastSuccess
-    ? `no missed day yet (the last successful tick was at ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`
+function noWindow(lastSuccess: string | null, source: 'graphql' | 'cli'): string {
+  if (lastSuccess) return `no missed day yet (the last successful tick was at ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`;
+  // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
+  return source === 'cli'
+    ? 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)'
     : 'an unknown window (no successful tick on record: read the schedules above)';
 }
 
