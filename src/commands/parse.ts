@@ -9,7 +9,8 @@ export type Command =
   | { verb: 'status' }
   | { verb: 'diagnose'; scenario: string; params: Record<string, string>; incident?: string }
   | { verb: 'validate'; scenario: string; params: Record<string, string>; incident?: string }
-  | { verb: 'recover'; scenario: string; path: string; params: Record<string, string>; incident?: string }
+  /** path left out: the engine picks the one path it can only mean (see incidents/default-path.ts) or asks which. */
+  | { verb: 'recover'; scenario: string; path?: string; params: Record<string, string>; incident?: string }
   | { verb: 'postmortem'; incident: string }
   | { verb: 'unlock'; run: string };
 
@@ -140,9 +141,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     if (!incidentIdPattern.test(incident)) return fail(`incident=${clip(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
   }
   if (verb === 'recover') {
-    const path = params.path ?? paths[0] ?? 'a';
+    const path = params.path;
     delete params.path;
-    if (!paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${paths.map((p) => `path=${p}`).join(' or ')}`, verb);
+    if (path !== undefined && !paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${paths.map((p) => `path=${p}`).join(' or ')}`, verb);
     return { ok: true, command: { verb, scenario, path, params, incident } };
   }
   return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };

@@ -71,6 +71,8 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
       return { status: 'ok', backfillId, via: 'graphql', summary: `launched backfill ${backfillId} for ${window.from} to ${window.to} through the webserver; the BACKFILL daemon runs it`, output: '' };
     } catch (error) {
       if (!(error instanceof DagsterError)) throw error;
+      // A PythonError's message ends in a line break: trimmed, so the summary reads as one line.
+      const said = error.message.trim();
       // Refused (a GraphQL or Python error) or never sent (unreachable): not launched. Sent with no answer that can be
       // read (a timeout, an HTTP error, an answer without an id): it may be running, and launching it again would run
       // the window twice.
@@ -78,11 +80,11 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
         return {
           status: 'unknown',
           via: 'graphql',
-          summary: `the backfill for ${window.from} to ${window.to} may or may not have been launched: ${error.message}. Look in the Dagster UI (Overview → Backfills) for one tagged databox/incident=${request.incidentId} before launching it again`,
+          summary: `the backfill for ${window.from} to ${window.to} may or may not have been launched: ${said}. Look in the Dagster UI (Overview → Backfills) for one tagged databox/incident=${request.incidentId} before launching it again`,
           output: error.raw ?? error.message,
         };
       }
-      return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${error.message}`, output: error.raw ?? error.message };
+      return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${said}`, output: error.raw ?? error.message };
     }
   }
   const argv = backfillArgv(request.cli, window);

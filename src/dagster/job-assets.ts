@@ -73,7 +73,7 @@ export async function jobPartitionedAssets(client: DagsterClient, job: string, l
     data = await client.request(assetNodesQuery);
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
-    return fallback(`the webserver did not list the assets of job ${job}: ${error.message}`);
+    return fallback(`the webserver did not list the assets of job ${job}: ${error.message.trim()}`);
   }
   if (!Array.isArray(data.assetNodes)) return fallback('the webserver answered assetNodes without a list');
   const inputFields = isObject(data.backfillParams) && Array.isArray(data.backfillParams.inputFields) ? data.backfillParams.inputFields : [];

@@ -1,8 +1,8 @@
-// Gathers Dagster evidence: the webserver's GraphQL API first; where it does not answer, the CLI (liveness-check, schedule list).
+// Gathers Dagster evidence: the webserver's GraphQL API first; each part it cannot give, the CLI (liveness-check, schedule list).
 import type { CommandRunner } from '../process/run-command.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
-import type { DagsterEvidence, ScheduleEvidence } from './evidence.js';
-import { DagsterError, type DagsterClient, type ScheduleStatus, type Tick } from './graphql-client.js';
+import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence } from './evidence.js';
+import { DagsterError, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick } from './graphql-client.js';
 
 export interface DagsterCliCommands {
   liveness: string[];
@@ -46,27 +46,66 @@ function scheduleEvidence(s: ScheduleStatus, now: Date): ScheduleEvidence {
   };
 }
 
-async function fromWebserver(client: DagsterClient, now: Date): Promise<DagsterEvidence> {
-  const evidence: DagsterEvidence = { source: 'graphql', checkedAt: now.toISOString(), unparsed: [], problems: [] };
-  // Daemon health first: when the webserver is down this throws and the caller falls back to the CLI.
-  const daemons = await client.daemonHealth();
-  evidence.daemons = daemons.map((d) => ({
-    type: d.daemonType,
-    required: d.required,
-    healthy: d.healthy,
-    heartbeatAgeSeconds: d.lastHeartbeatTime === null ? null : Math.max(0, Math.round(now.getTime() / 1000 - d.lastHeartbeatTime)),
-    errors: d.lastHeartbeatErrors.map((e) => e.message),
-  }));
-  try {
-    evidence.schedules = (await client.schedules()).map((s) => scheduleEvidence(s, now));
-  } catch (error) {
-    if (!(error instanceof DagsterError)) throw error;
-    evidence.problems.push(error.message);
-  }
-  return evidence;
+/** A part the webserver was asked for whose answer cannot be used, and why. */
+interface Unusable {
+  part: 'daemons' | 'schedules';
+  error: DagsterError;
 }
 
-async function fromCli(options: ProbeOptions, webserverProblem?: string): Promise<DagsterEvidence> {
+interface WebserverAnswer {
+  daemons?: DaemonEvidence[];
+  schedules?: ScheduleEvidence[];
+  unusable: Unusable[];
+}
+
+/** A webserver that cannot be reached, or answers too slowly, would fail the next question the same way, as slowly. */
+const silent = new Set<DagsterErrorKind>(['unreachable', 'timeout']);
+
+/** Dagster's messages (a PythonError's) often end in a line break, which would leave a lone ")" in a step's summary. */
+function said(error: DagsterError): string {
+  return error.message.trim();
+}
+
+async function fromWebserver(client: DagsterClient, now: Date): Promise<WebserverAnswer> {
+  const answer: WebserverAnswer = { unusable: [] };
+  try {
+    answer.daemons = (await client.daemonHealth()).map((d) => ({
+      type: d.daemonType,
+      required: d.required,
+      healthy: d.healthy,
+      heartbeatAgeSeconds: d.lastHeartbeatTime === null ? null : Math.max(0, Math.round(now.getTime() / 1000 - d.lastHeartbeatTime)),
+      errors: d.lastHeartbeatErrors.map((e) => e.message.trim()),
+    }));
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    answer.unusable.push({ part: 'daemons', error });
+    if (silent.has(error.kind)) {
+      answer.unusable.push({ part: 'schedules', error });
+      return answer;
+    }
+  }
+  try {
+    answer.schedules = (await client.schedules()).map((s) => scheduleEvidence(s, now));
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    answer.unusable.push({ part: 'schedules', error });
+  }
+  return answer;
+}
+
+/** Why the evidence is not all the webserver's: its one failure, or which parts the CLI read instead and why. */
+function whyNotWebserver(answer: WebserverAnswer): string {
+  const messages = new Set(answer.unusable.map((u) => said(u.error)));
+  if (messages.size === 1 && !answer.daemons && !answer.schedules) return [...messages][0] as string;
+  const parts = answer.unusable.map((u) =>
+    u.part === 'daemons' ? `its daemon health could not be used, so the CLI was asked: ${said(u.error)}` : `its schedules could not be used, so the CLI listed them: ${said(u.error)}`,
+  );
+  const kept = answer.daemons ? 'the daemons are' : answer.schedules ? 'the schedules are' : undefined;
+  return [...parts, ...(kept ? [`${kept} the webserver's`] : [])].join('; ');
+}
+
+/** Asks the CLI for the parts named (all by default): liveness-check for the daemons, schedule list and instance info for the schedules. */
+async function fromCli(options: ProbeOptions, webserverProblem?: string, parts = { daemons: true, schedules: true }): Promise<DagsterEvidence> {
   const cli = options.cli ?? defaultCliCommands;
   const timeoutMs = options.cliTimeoutMs ?? 120_000;
   const evidence: DagsterEvidence = { source: 'cli', checkedAt: options.now.toISOString(), webserverProblem, unparsed: [], problems: [] };
@@ -76,12 +115,15 @@ async function fromCli(options: ProbeOptions, webserverProblem?: string): Promis
     else if (result.timedOut) evidence.problems.push(`${argv.join(' ')} did not finish within ${timeoutMs / 1000} s`);
     return result;
   };
-  const liveness = await run(cli.liveness);
-  if (!liveness.spawnError && !liveness.timedOut) {
-    const parsed = parseLivenessCheck(liveness.output, liveness.exitCode, cli.liveness.join(' '));
-    if (parsed.ok) evidence.daemonLive = parsed.value.live;
-    else evidence.unparsed.push(parsed.unparsed);
+  if (parts.daemons) {
+    const liveness = await run(cli.liveness);
+    if (!liveness.spawnError && !liveness.timedOut) {
+      const parsed = parseLivenessCheck(liveness.output, liveness.exitCode, cli.liveness.join(' '));
+      if (parsed.ok) evidence.daemonLive = parsed.value.live;
+      else evidence.unparsed.push(parsed.unparsed);
+    }
   }
+  if (!parts.schedules) return evidence;
   const list = await run(cli.scheduleList);
   if (!list.spawnError && !list.timedOut) {
     const parsed = parseScheduleList(list.output, list.exitCode, cli.scheduleList.join(' '));
@@ -101,19 +143,25 @@ async function fromCli(options: ProbeOptions, webserverProblem?: string): Promis
   return evidence;
 }
 
-/** Asks the webserver; where it does not answer (down, slow, an error payload), asks the CLI instead and says why. */
+/**
+ * Asks the webserver; each part it cannot give (down, slow, an HTTP error, an error payload such as a PythonError, an
+ * answer the bot cannot read) is asked of the CLI instead, and the evidence says why.
+ */
 export async function probeDagster(options: ProbeOptions): Promise<DagsterEvidence> {
-  if (options.client) {
-    try {
-      return await fromWebserver(options.client, options.now);
-    } catch (error) {
-      if (!(error instanceof DagsterError)) throw error;
-      if (options.webserverOnly) {
-        return { source: 'graphql', checkedAt: options.now.toISOString(), webserverProblem: error.message, unparsed: [], problems: [error.message] };
-      }
-      return fromCli(options, error.message);
-    }
+  const checkedAt = options.now.toISOString();
+  if (!options.client) {
+    if (options.webserverOnly) return { source: 'graphql', checkedAt, unparsed: [], problems: ['DAGSTER_URL is not set'] };
+    return fromCli(options);
   }
-  if (options.webserverOnly) return { source: 'graphql', checkedAt: options.now.toISOString(), unparsed: [], problems: ['DAGSTER_URL is not set'] };
-  return fromCli(options);
+  const answer = await fromWebserver(options.client, options.now);
+  const { daemons, schedules } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [] };
+  if (options.webserverOnly) {
+    const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
+    const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
+    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), unparsed: [], problems };
+  }
+  const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
+  // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules };
 }

@@ -29,6 +29,7 @@ import { refuseIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { againstDiagnosis } from './against-diagnosis.js';
+import { chosenPathId } from './default-path.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
@@ -343,7 +344,7 @@ export class IncidentService {
     if (command.verb === 'recover') {
       // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
       this.deps.journal.requireWritable();
-      const recovery = this.recoveryPath(rb, command.path);
+      const recovery = this.recoveryPath(rb, chosenPathId(rb, command.path, existing));
       if (recovery.needsIncident && !existing) {
         throw new UserError(
           `path ${recovery.id} (${recovery.title}) works on what an earlier step of an incident left: give incident=<id>, the incident it belongs to (its id is on the incident's first message); nothing was proposed`,

@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { leftoverClonesLines } from './leftover-clones.js';
+import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -29,7 +30,7 @@ export interface Postmortem {
 
 
 /** The records that tell this incident's story, in journal order, with their line numbers. */
-function incidentRecords(records: readonly JournalRecord[], id: string): JournalRecord[] {
+function incidentRecords(records: readonly JournalRecord[], id: string, refusals: Refusals): JournalRecord[] {
   const opened = records.findIndex((r) => r.type === 'incident.opened' && r.incident === id);
   // The command that opened an incident is journaled before the incident has an id: it is the opener's last command before it.
   let opener = -1;
@@ -38,7 +39,8 @@ function incidentRecords(records: readonly JournalRecord[], id: string): Journal
     for (let i = opened - 1; i >= 0; i -= 1) {
       const r = records[i] as JournalRecord;
       if (r.type === 'incident.opened') break;
-      if (r.type === 'command.received' && r.incident === null && r.actor === actor) {
+      // A refused command opened nothing.
+      if (r.type === 'command.received' && r.incident === null && r.actor === actor && !refusals.ofCommand.has(r)) {
         opener = i;
         break;
       }
@@ -48,7 +50,11 @@ function incidentRecords(records: readonly JournalRecord[], id: string): Journal
     if (r.incident === id) return true;
     if (r.incident !== null) return false;
     const data = r.data as Record<string, unknown>;
-    if (r.type === 'command.received') return i === opener || (typeof data.text === 'string' && data.text.includes(`incident=${id}`));
+    if (r.type === 'command.received') {
+      const refusal = refusals.ofCommand.get(r);
+      return i === opener || (typeof data.text === 'string' && data.text.includes(`incident=${id}`)) || (refusal !== undefined && refusalAbout(refusal, id));
+    }
+    if (r.type === 'request.refused') return refusalAbout(r, id);
     if (r.type === 'approval.refused') return typeof data.runId === 'string' && data.runId.startsWith(`${id}/`);
     return false;
   });
@@ -121,7 +127,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const state = new IncidentState();
   for (const record of verify.records) state.apply(record);
   const incident = state.incident(incidentId);
-  const records = incidentRecords(verify.records, incidentId);
+  const refusals = pairRefusals(verify.records);
+  const records = incidentRecords(verify.records, incidentId, refusals);
   const rb = incident ? runbooks.get(incident.scenario) : undefined;
   const doc = new Document();
 
@@ -170,7 +177,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
   doc.heading('Timeline (UTC)');
-  timeline(doc, records, state, root);
+  timeline(doc, records, state, root, refusals);
   if (verify.problem) {
     doc.add('', `**The timeline stops here:** line ${verify.problem.line} of the journal failed verification (${plain(verify.problem.reason)}).`);
   }
@@ -264,11 +271,11 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
   return { text: `not recovered: ${plain(last.title)} is ${state[last.status] ?? last.status}` };
 }
 
-function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string): void {
+function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals): void {
   let day = '';
   const started = new Map<string, string>();
   for (const record of records) {
-    const entry = timelineEntry(record, state, root, started);
+    const entry = timelineEntry(record, state, root, started, refusals);
     if (!entry) continue;
     if (utcDay(record.at) !== day) {
       day = utcDay(record.at);
@@ -283,13 +290,22 @@ function timeline(doc: Document, records: readonly JournalRecord[], state: Incid
   }
 }
 
-function timelineEntry(record: JournalRecord, state: IncidentState, root: string, started: Map<string, string>): string | undefined {
+function timelineEntry(record: JournalRecord, state: IncidentState, root: string, started: Map<string, string>, refusals: Refusals): string | undefined {
   const data = record.data as Record<string, any>;
   const at = `- \`${utcClock(record.at)}\``;
   const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
   switch (record.type) {
-    case 'command.received':
-      return `${at} ${who(record.actor)} ran ${code(String(data.text ?? ''))}${where(data.origin)}`;
+    case 'command.received': {
+      // A refused command did not run: its line says so and why, and the refusal's own record adds nothing.
+      const refusal = refusals.ofCommand.get(record);
+      const typed = `${who(record.actor)} ${refusal ? 'typed' : 'ran'} ${code(String(data.text ?? ''))}${where(data.origin)}`;
+      return `${at} ${typed}${refusal ? `: refused: ${plain(refusalReason(refusal))}` : ''}`;
+    }
+    case 'request.refused':
+      if (refusals.paired.has(record)) return undefined;
+      return typeof data.command === 'string'
+        ? `${at} ${who(record.actor)} typed ${code(data.command)}: refused: ${plain(refusalReason(record))}`
+        : `${at} A request by ${who(record.actor)} was refused: ${plain(refusalReason(record))}`;
     case 'incident.opened':
       return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
     case 'incident.thread':

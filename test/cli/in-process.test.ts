@@ -56,6 +56,7 @@ describe('bad input', () => {
     ['an unknown scenario', () => ['diagnose', 'nosuch'], /unknown scenario "nosuch"/],
     ['an unknown parameter', () => ['diagnose', 'duckdb', 'x=1'], /unknown parameter "x": this command takes no parameters/],
     ['a missing parameter', () => ['recover', 'duckdb', 'path=b'], /missing backup=<path>/],
+    ['no path and no incident to choose one', () => ['recover', 'duckdb', '--approver', 'bob'], /which recovery path of duckdb\? no incident=<id> was given whose diagnosis could choose one: add path=a \(.+\) or path=b \(.+\) to the command; nothing was proposed/],
     ['a backup that does not exist', () => ['recover', 'duckdb', 'path=b', 'backup=/nonexistent/databox.duckdb'], /backup=\/nonexistent\/databox\.duckdb: .* does not exist/],
     ['a backup that is a directory', () => ['recover', 'duckdb', 'path=b', `backup=${checkout.dir}`], /is a directory, expected a file/],
     ['a backup that is not a DuckDB file', () => ['recover', 'duckdb', 'path=b', `backup=${textFile}`], /does not open read-only as a DuckDB database/],

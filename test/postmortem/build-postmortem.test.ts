@@ -1,10 +1,10 @@
 // The postmortem is built from journal records alone: a recorded scenario-1 journal gives exactly the checked-in document,
-// and a tampered journal gives one that says where verification failed and stops there.
+// refused commands read as refused, and a tampered journal gives one that says where verification failed and stops there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
+import { serialize, verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
@@ -126,6 +126,43 @@ describe('the recorded scenario-1 journal', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+/** The journal with these records appended after its last line, chained as the bot writes them, a second apart. */
+function appended(extra: Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'data'>[]): string {
+  let last = records.at(-1) as JournalRecord;
+  const added = extra.map((r) => {
+    const { line, record } = serialize({ ...r, seq: last.seq + 1, at: new Date(Date.parse(last.at) + 1_000).toISOString(), prev: last.hash });
+    last = record;
+    return line;
+  });
+  return `${journalText}${added.join('')}`;
+}
+
+describe('refused commands', () => {
+  it('are told as typed and refused, with why, never as run, whether the refusal names the incident in its data or is journaled on it', () => {
+    const slack = 'slack:C0INCIDENT';
+    const restore = `/databox recover duckdb path=b backup=/nope/databox.duckdb incident=${incidentId}`;
+    const unlock = `/databox unlock ${incidentId}/2`;
+    const unknownPath = `/databox recover duckdb path=q incident=${incidentId}`;
+    const text = appended([
+      { type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: restore, origin: slack } },
+      { type: 'command.received', incident: null, actor: 'U0OTHER', data: { text: '/databox status', origin: slack } },
+      { type: 'request.refused', incident: null, actor: 'U0OPERATOR', data: { command: restore, incident: incidentId, reason: 'backup=/nope/databox.duckdb: /nope/databox.duckdb does not exist' } },
+      { type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: unlock, origin: slack } },
+      { type: 'request.refused', incident: incidentId, actor: 'U0OPERATOR', data: { command: unlock, reason: `plan ${incidentId}/2 is succeeded:\nit holds nothing` } },
+      // Its command line is not in the journal (an older bot): the refusal alone still says what was typed.
+      { type: 'request.refused', incident: null, actor: 'U0OPERATOR', data: { command: unknownPath, reason: 'path=q is not a recovery path of duckdb: use path=a or path=b' } },
+    ]);
+    expect(verifyLines(text).problem).toBeUndefined();
+    const timeline = section(build(text).markdown, 'Timeline (UTC)');
+    expect(timeline).toContain(`**U0OPERATOR** typed \`${restore}\` in Slack (channel C0INCIDENT): refused: backup=/nope/databox.duckdb: /nope/databox.duckdb does not exist\n`);
+    expect(timeline).toContain(`**U0OPERATOR** typed \`${unlock}\` in Slack (channel C0INCIDENT): refused: plan ${incidentId}/2 is succeeded: it holds nothing\n`);
+    expect(timeline).toContain(`**U0OPERATOR** typed \`${unknownPath}\`: refused: path=q is not a recovery path of duckdb: use path=a or path=b`);
+    expect(timeline).not.toMatch(/U0OPERATOR\*\* ran/);
+    expect(timeline).not.toContain('request.refused');
+    expect(timeline).not.toContain('/databox status');
   });
 });
 

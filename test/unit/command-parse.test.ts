@@ -108,11 +108,10 @@ describe('good commands', () => {
     });
   });
 
-  it('defaults recover to the first path, a', () => {
-    expect(parseCommand('recover duckdb', catalog)).toEqual({
-      ok: true,
-      command: { verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: undefined },
-    });
+  it('leaves a recover without path= to the engine, which knows what the incident\'s verdict offered', () => {
+    const result = parseCommand('recover duckdb', catalog);
+    expect(result).toEqual({ ok: true, command: { verb: 'recover', scenario: 'duckdb', params: {}, incident: undefined } });
+    expect(result.ok && result.command.verb === 'recover' ? result.command.path : 'not a recover').toBeUndefined();
   });
 
   it('keeps a double-quoted value with spaces together and takes path and incident out of the parameters', () => {

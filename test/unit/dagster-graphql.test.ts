@@ -1,11 +1,11 @@
-// The Dagster GraphQL client against recorded answers: healthy, daemon stopped, one stale, webserver down, slow, error payloads.
+// The Dagster GraphQL client against recorded answers: healthy, daemon stopped, one stale, webserver down, slow, error payloads (each part the CLI's then).
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assessDagster, describeDagsterEvidence } from '../../src/dagster/evidence.js';
 import { DagsterClient, DagsterError } from '../../src/dagster/graphql-client.js';
 import { probeDagster } from '../../src/dagster/probe.js';
 import type { CommandRunner } from '../../src/process/run-command.js';
-import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { cliFixture, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 blockNetwork();
@@ -16,6 +16,19 @@ const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 
 const noCli: CommandRunner = () => {
   throw new Error('the CLI must not be asked while the webserver answers');
 };
+
+/** A stand-in CLI answering each command with its recorded output, noting what was asked. */
+function recordedCli(answers: Record<string, string>): { run: CommandRunner; asked: string[] } {
+  const asked: string[] = [];
+  const run: CommandRunner = async ({ argv }) => {
+    const command = argv.join(' ');
+    asked.push(command);
+    const fixture = answers[command];
+    if (fixture === undefined) throw new Error(`the CLI was asked ${command}`);
+    return { exitCode: 0, timedOut: false, output: cliFixture(fixture), redacted: false, outputBytes: 0, durationMs: 1, peakHeldChars: 0 };
+  };
+  return { run, asked };
+}
 
 async function probe(c = client()) {
   return probeDagster({ client: c, runCommand: noCli, cwd: '/nonexistent', now: recordedAt });
@@ -81,13 +94,55 @@ describe('Dagster GraphQL client', () => {
     expect(verdict.title).toBe('Schedules paused since 2026-04-17 06:00 UTC: all_pipelines_daily');
   });
 
-  it('turns a PythonError in schedulesOrError into a problem, never healthy', async () => {
+  it('reads the schedules from the CLI when schedulesOrError is a PythonError, keeps the webserver\'s daemons, and says why', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-python-error' });
-    const evidence = await probe();
-    expect(evidence.problems[0]).toMatch(/^Dagster failed while reading the schedules of __repository__@databox.orchestration.definitions: dagster._core.errors.DagsterUserCodeUnreachableError/);
+    const cli = recordedCli({ 'uv run dagster schedule list': 'schedule-list-stopped', 'uv run dagster instance info': 'instance-info' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    expect(cli.asked).toEqual(['uv run dagster schedule list', 'uv run dagster instance info']);
+    expect(evidence).toMatchObject({ source: 'cli', problems: [], unparsed: [] });
+    expect(evidence.daemons?.find((d) => d.type === 'SCHEDULER')).toMatchObject({ healthy: true, heartbeatAgeSeconds: 11 });
+    expect(evidence.schedules?.map((s) => `${s.name} ${s.status}`)).toEqual(['all_pipelines_daily STOPPED', 'soda_freshness_hourly RUNNING']);
+    expect(evidence.webserverProblem).toBe(
+      "its schedules could not be used, so the CLI listed them: Dagster failed while reading the schedules of __repository__@databox.orchestration.definitions: dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server. gRPC Error code: UNAVAILABLE; the daemons are the webserver's",
+    );
+    expect(assessDagster(evidence, thresholds, recordedAt)).toMatchObject({ id: 'schedules-paused', title: 'Schedules paused: all_pipelines_daily', pausedSchedules: ['all_pipelines_daily'] });
+    const text = describeDagsterEvidence(evidence);
+    expect(text).toMatch(/^Source: Dagster CLI \(webserver: its schedules could not be used, so the CLI listed them: .*UNAVAILABLE; the daemons are the webserver's\)\n/);
+    expect(text).toMatch(/SCHEDULER\s+yes\s+yes\s+11.0 s ago/);
+  });
+
+  it('asks liveness-check alone when only the daemon health cannot be used, keeping the webserver\'s schedules with their ticks', async () => {
+    serveDagster({ DataboxDaemonHealth: 'graphql-error', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const cli = recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-live' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    expect(cli.asked).toEqual(['uv run dagster-daemon liveness-check']);
+    expect(evidence).toMatchObject({ source: 'graphql', daemonLive: true, daemons: undefined, problems: [] });
+    expect(evidence.schedules?.map((s) => s.sinceLastTickSeconds)).toEqual([3 * 3600, 3600]);
+    expect(evidence.webserverProblem).toBe(
+      'its daemon health could not be used, so the CLI was asked: Dagster\'s GraphQL API answered with an error: Cannot query field "daemonHealth" on type "Instance".; the schedules are the webserver\'s',
+    );
+    expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+  });
+
+  it('asks the CLI for everything when every answer is an HTTP error, naming it once', async () => {
+    nock(dagsterUrl).persist().post('/graphql').reply(502, '<html><body>502 Bad Gateway</body></html>');
+    const cli = recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-live', 'uv run dagster schedule list': 'schedule-list-running', 'uv run dagster instance info': 'instance-info' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    expect(cli.asked).toEqual(['uv run dagster-daemon liveness-check', 'uv run dagster schedule list', 'uv run dagster instance info']);
+    expect(evidence).toMatchObject({ source: 'cli', daemonLive: true, webserverProblem: 'the Dagster webserver answered HTTP 502 with something that is not JSON' });
+    expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+  });
+
+  it('keeps a PythonError as a problem for the watcher, which asks the webserver alone, without the line break Dagster ends it with', async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-python-error' });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true });
+    expect(evidence.problems).toEqual([
+      'Dagster failed while reading the schedules of __repository__@databox.orchestration.definitions: dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server. gRPC Error code: UNAVAILABLE',
+    ]);
     const verdict = assessDagster(evidence, thresholds, recordedAt);
     expect(verdict.id).toBe('inconclusive');
     expect(verdict.reasons).toContain('the schedules could not be read');
+    expect(verdict.reasons.every((r) => r === r.trim())).toBe(true);
   });
 
   it('raises a top-level GraphQL error with its message', async () => {

@@ -127,6 +127,15 @@ describe('the backfill of the missed window', () => {
     expect(sent[0]).toMatchObject({ partitionsByAssets: [{ assetKey: { path: ['ebird_dlt_assets'] }, partitions: { range: { start: '2026-04-18', end: '2026-04-20' } } }], tags: [{ key: 'databox/incident', value: 'dbx-20260421-0a1b' }] });
     expect(checkout.calls()).toEqual([]);
   });
+
+  it('says a launch Dagster refused with a PythonError in one line, without the line break Dagster ends its message with', async () => {
+    serveDagster({ DataboxBackfill: 'backfill-python-error' });
+    const result = await runBackfill({ window, client: client(), assetKeys: [['ebird_dlt_assets']], cli, cwd: checkout.root, runCommand, timeoutMs: 10_000, incidentId: 'dbx-20260421-0a1b' });
+    expect(result).toMatchObject({ status: 'failed', via: 'graphql' });
+    expect(result.summary).toBe(
+      'the backfill for 2026-04-18 to 2026-04-20 was not launched: Dagster failed while launching the backfill: dagster._core.errors.DagsterInvariantViolationError: Partition 2026-04-20 not found in partitions definition',
+    );
+  });
 });
 
 describe('wait until', () => {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand, type Command, type ScenarioCatalog } from '../../src/commands/parse.js';
 import { UserError } from '../../src/errors.js';
+import { chosenPathId } from '../../src/incidents/default-path.js';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { loadRunbooks, parseRunbook } from '../../src/runbook/load.js';
@@ -206,8 +207,10 @@ interface Plan {
 /** What the engine does with a parsed command before anything runs: validate its values, then resolve its steps. */
 async function plan(command: Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>): Promise<Plan> {
   const rb = runbooks.get(command.scenario) as Runbook;
-  const recovery = command.verb === 'recover' ? rb.recovery.find((p) => p.id === command.path) : undefined;
-  if (command.verb === 'recover' && !recovery) throw new UserError(`no path ${command.path}`);
+  // As the engine does with no incident: a path left out is the runbook's only one, or the command is refused.
+  const pathId = command.verb === 'recover' ? chosenPathId(rb, command.path, undefined) : undefined;
+  const recovery = pathId === undefined ? undefined : rb.recovery.find((p) => p.id === pathId);
+  if (command.verb === 'recover' && !recovery) throw new UserError(`no path ${pathId}`);
   const [allowed, requires, templates] = recovery
     ? [recovery.parameters, recovery.requires, [...recovery.guards, ...recovery.steps]]
     : command.verb === 'validate'

@@ -1,0 +1,128 @@
+// A typed recover with no path= proposes the one path the incident's verdict offered (or the runbook's only one); otherwise it asks which.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { IncidentService } from '../../src/incidents/service.js';
+import { IncidentState } from '../../src/incidents/state.js';
+import { Journal } from '../../src/journal/journal.js';
+import { createLogger } from '../../src/logger.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
+
+const tempDir = useTempDirs('default-path-');
+
+/** Two paths, as scenario 4 has; the check's exit code picks the verdict: 4 offers path B alone, 5 both, 0 none. */
+const runbook = (exit: number) => `
+id: probe
+title: A probe
+section: 9
+summary: one check
+symptoms: [something]
+diagnosis:
+  steps:
+    - id: check
+      kind: command
+      title: A check
+      argv: [sh, ${JSON.stringify(path.join(scriptsDir, 'exit-with.sh'))}, "${exit}"]
+      classify:
+        - { exit: 4, status: paused }
+        - { exit: 5, status: either }
+  verdicts:
+    - id: paused
+      title: Schedules paused
+      when: { step: check, status: paused }
+      advice: start them
+      paths: [b]
+    - id: either
+      title: Either will do
+      when: { step: check, status: either }
+      advice: pick one
+      paths: [a, b]
+    - id: healthy
+      title: Healthy
+      advice: all is well
+      severity: ok
+recovery:
+  - id: a
+    title: Start the daemon
+    description: first path
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+  - id: b
+    title: Start the schedules
+    description: second path
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: noop, argv: ["true"] }
+`;
+
+/** An engine over one runbook file, in a fresh checkout and state directory. */
+function serviceFor(text: string): IncidentService {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, 'runbooks'));
+  fs.writeFileSync(path.join(dir, 'runbooks', 'probe.yml'), text);
+  const config = loadConfig({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_RUNBOOKS_DIR: path.join(dir, 'runbooks') });
+  const journal = new Journal(config.stateDir);
+  const state = new IncidentState();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
+  return new IncidentService(
+    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
+    quietReporter(),
+  );
+}
+
+/** A diagnosed incident, then a recover typed against it with no path=. */
+async function recoverWithoutPath(exit: number) {
+  const service = serviceFor(runbook(exit));
+  const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+  const before = service.incident(incident.id).runs.length;
+  const started = service.start({ verb: 'recover', scenario: 'probe', params: {}, incident: incident.id }, 'U1', 'test');
+  return { service, incident, before, started };
+}
+
+describe('a typed recover with no path=', () => {
+  it('proposes the one path the verdict offered, even when it is not the first', async () => {
+    const { started } = await recoverWithoutPath(4);
+    const { run } = await started;
+    expect(run).toMatchObject({ pathId: 'b', status: 'pending', title: 'Path B: Start the schedules' });
+    expect(run?.againstDiagnosis).toBeUndefined();
+  });
+
+  it('asks which path when the verdict offered several, naming them and how to type one; nothing is proposed', async () => {
+    const { service, incident, before, started } = await recoverWithoutPath(5);
+    await expect(started).rejects.toThrow(
+      `which recovery path of probe? the diagnosis of incident ${incident.id} (verdict "Either will do") offered path A and path B: add path=a (Start the daemon) or path=b (Start the schedules) to the command; nothing was proposed`,
+    );
+    expect(service.incident(incident.id).runs).toHaveLength(before);
+  });
+
+  it('asks which path when the verdict offered none', async () => {
+    const { service, incident, before, started } = await recoverWithoutPath(0);
+    await expect(started).rejects.toThrow(`(verdict "Healthy") offered no recovery: add path=a (Start the daemon) or path=b (Start the schedules) to the command`);
+    expect(service.incident(incident.id).runs).toHaveLength(before);
+  });
+
+  it('asks which path with no incident to go by; a path typed is still proposed against the verdict', async () => {
+    const service = serviceFor(runbook(4));
+    await expect(service.start({ verb: 'recover', scenario: 'probe', params: {} }, 'U1', 'test')).rejects.toThrow(
+      'which recovery path of probe? no incident=<id> was given whose diagnosis could choose one: add path=a',
+    );
+    expect(service.state.incidents.size).toBe(0);
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident: incident.id }, 'U1', 'test');
+    expect(run).toMatchObject({ pathId: 'a', againstDiagnosis: expect.stringContaining('offered path B, not path A') });
+  });
+
+  it('takes the runbook\'s only path whatever the verdict, or with no incident at all', async () => {
+    const onePath = runbook(0).replace(/ {2}- id: b\n[\s\S]*?(?=validation:)/, '').replace('paths: [a, b]', 'paths: [a]').replace('paths: [b]', 'paths: [a]');
+    const service = serviceFor(onePath);
+    const { run } = await service.start({ verb: 'recover', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(run?.pathId).toBe('a');
+  });
+});
