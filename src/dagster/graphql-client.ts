@@ -127,9 +127,9 @@ function isObject(value: unknown): value is Json {
 /** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it; `doing` says what Dagster was at. */
 function unionError(value: Json, what: string, doing = 'reading'): DagsterError | undefined {
   const typename = String(value.__typename ?? '');
-  if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while ${doing} ${what}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
+  if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while ${doing} ${what}: ${String(value.message ?? '(no message)').trim()}`, JSON.stringify(value));
   if (typename.endsWith('Error') || typename === 'RunConfigValidationInvalid' || typename === 'RunConflict') {
-    return new DagsterError('graphql', `Dagster refused ${what}: ${typename}: ${String(value.message ?? '(no message)')}`, JSON.stringify(value));
+    return new DagsterError('graphql', `Dagster refused ${what}: ${typename}: ${String(value.message ?? '(no message)').trim()}`, JSON.stringify(value));
   }
   return undefined;
 }
@@ -174,7 +174,7 @@ export class DagsterClient {
     const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
     if (errors.length > 0) {
       const first = errors[0] as Json;
-      throw new DagsterError('graphql', `Dagster's GraphQL API answered with an error: ${String(first.message ?? JSON.stringify(first))}`, text.slice(0, 4000));
+      throw new DagsterError('graphql', `Dagster's GraphQL API answered with an error: ${String(first.message ?? JSON.stringify(first)).trim()}`, text.slice(0, 4000));
     }
     if (status >= 400) throw new DagsterError('http', `the Dagster webserver answered HTTP ${status}`, text.slice(0, 4000));
     if (!isObject(body) || !isObject(body.data)) throw new DagsterError('bad-answer', 'the Dagster webserver answered without data', text.slice(0, 4000));

@@ -157,11 +157,12 @@ describe('through the webserver', () => {
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxSchedules: 'schedules-paused',
-      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules' } } }),
+      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules\n' } } }),
     });
     const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
     expect(result.status).toBe('failed');
-    expect(result.output).toContain('Dagster refused schedule all_pipelines_daily: UnauthorizedError: Viewers cannot start schedules');
+    // Dagster's message ends in a line break: trimmed, so nothing after it lands alone on a line.
+    expect(result.output).toMatch(/Dagster refused schedule all_pipelines_daily: UnauthorizedError: Viewers cannot start schedules$/);
   });
 });
 
