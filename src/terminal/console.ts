@@ -8,7 +8,7 @@ import pino from 'pino';
 import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
-import { isUserError, UserError } from '../errors.js';
+import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, outdatedReason, statusReport } from '../incidents/status.js';
@@ -278,11 +278,18 @@ class ConsoleSession {
       case 'recover': {
         const parsed = parseCommand(commandText([verb, ...rest]), this.catalog);
         if (!parsed.ok) {
-          throw new UserError(`${parsed.error}. ${parsed.usage.includes('\n') ? `Run \`${cliName} help\`` : parsed.usage.replace('/databox ', `${cliName} `)}`);
+          const refusal = new UserError(`${parsed.error}. ${parsed.usage.includes('\n') ? `Run \`${cliName} help\`` : parsed.usage.replace('/databox ', `${cliName} `)}`);
+          this.record([verb, ...rest]);
+          this.recordRefused([verb, ...rest], refusal);
+          throw refusal;
         }
         const command = parsed.command as StartCommand;
         this.record([verb, ...rest], command.incident);
-        const { incident, run } = await this.service.start(command, this.requester, 'terminal');
+        // Refused before anything ran (bad values, a held database): on the record with why, as Slack's refusals are.
+        const { incident, run } = await this.service.start(command, this.requester, 'terminal').catch((error: unknown) => {
+          if (!(error instanceof StoppedError)) this.recordRefused([verb, ...rest], error, command.incident);
+          throw error;
+        });
         incidentId = incident.id;
         if (command.verb === 'recover') code = await this.approveAndRun(run as Run);
         else code = command.verb === 'validate' && run?.status !== 'succeeded' ? exitCodes.failed : exitCodes.ok;

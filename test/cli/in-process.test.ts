@@ -83,7 +83,12 @@ describe('bad input', () => {
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     const after = journal(checkout).slice(before);
-    expect(after.filter((r) => r.type !== 'command.received')).toEqual([]);
+    expect(after.filter((r) => r.type !== 'command.received' && r.type !== 'request.refused')).toEqual([]);
+    // A refused diagnose, validate or recover is on the record with why, as in Slack (bad options are refused before
+    // the journal is opened, so neither the command nor its refusal is recorded).
+    const refusals = after.filter((r) => r.type === 'request.refused').map((r) => (r.data as { reason: string }).reason);
+    const recorded = after.some((r) => r.type === 'command.received');
+    if (recorded && ['diagnose', 'validate', 'recover'].includes(argv()[0] as string)) expect(refusals).toEqual([expect.stringMatching(message)]);
     expect(fs.existsSync(checkout.databasePath)).toBe(true);
     expect(fs.readFileSync(checkout.callsLog, 'utf8')).toBe('');
   });
