@@ -46,7 +46,7 @@ function incidentStatus(incident: Incident): string {
     pending: last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
-    succeeded: `${last.kind} succeeded`,
+    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${last.kind} succeeded`,
     failed: `${last.kind} failed`,
     rejected: 'plan rejected',
     expired: 'plan expired',

@@ -107,6 +107,8 @@ function statusLine(run: Run, states: StepState[]): string {
 /** The plain text Slack shows in notifications and where blocks cannot be shown: the latest thing that happened. */
 function summaryText(run: Run, states: StepState[]): string {
   const n = states.length;
+  // A diagnosis that ran to its end "finished": its checks that did not pass are evidence, not a success or a failure.
+  if (run.kind === 'diagnosis' && run.status === 'succeeded') return `Diagnosis finished: ${run.title}`;
   if (['succeeded', 'failed', 'interrupted'].includes(run.status)) return `${runLabel(run)} ${run.status === 'succeeded' ? 'succeeded' : run.status}: ${run.title}`;
   const running = states.find((s) => s.running);
   if (running) return `${run.title}: step ${running.index + 1}/${n} running: ${running.step.title}`;

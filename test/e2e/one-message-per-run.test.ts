@@ -74,7 +74,7 @@ describe('one message per run', () => {
     const thread = messages.filter((m) => m.threadTs);
     expect(root).toHaveLength(1);
     // The diagnosis, its verdict, the plan (which is the recovery's message), the validation, the rollback offer.
-    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis succeeded', 'Verdict', 'Recovery succeeded', 'Validation succeeded', 'A rollback is available']);
+    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis finished', 'Verdict', 'Recovery succeeded', 'Validation succeeded', 'A rollback is available']);
     expect(slack.callsTo('files.completeUploadExternal'), 'no output attached: every step passed').toEqual([]);
 
     const runs = proposedRuns();
@@ -89,7 +89,7 @@ describe('one message per run', () => {
       expect(finishedIn(message.blocks, run), `${run.kind} ends with every step shown`).toBe(run.steps.length);
       // Each step was shown running or done in an update before the run ended.
       for (const step of run.steps) expect(message.updates.some((u) => u.blocks.includes(step.title))).toBe(true);
-      expect(message.text, `${run.kind} ends in its final state`).toMatch(/^\w+ succeeded: /);
+      expect(message.text, `${run.kind} ends in its final state`).toMatch(run.kind === 'diagnosis' ? /^Diagnosis finished: / : /^\w+ succeeded: /);
       // Paced: an update comes at least an interval after the last one of the same message, unless a new message was
       // waiting behind it; so a run gets about one update per interval of its time, not one per step event.
       const updates = updatesOf(message.ts);
@@ -141,7 +141,7 @@ describe('one message per run', () => {
     await harness.settle();
 
     const thread = slack.messages().filter((m) => m.threadTs);
-    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis succeeded', 'Verdict', 'Recovery failed', 'Recovery failed', 'A rollback is available']);
+    expect(thread.map((m) => m.text.split(':')[0])).toEqual(['Diagnosis finished', 'Verdict', 'Recovery failed', 'Recovery failed', 'A rollback is available']);
     const plan = thread[2] as SlackMessageNow;
     const failure = thread[3] as SlackMessageNow;
     expect(plan.updates.length).toBeGreaterThan(0);
