@@ -1,16 +1,8 @@
 // A typed recover with no path= proposes the one path the incident's verdict offered (or the runbook's only one); otherwise it asks which.
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { IncidentService } from '../../src/incidents/service.js';
-import { IncidentState } from '../../src/incidents/state.js';
-import { Journal } from '../../src/journal/journal.js';
-import { createLogger } from '../../src/logger.js';
-import { runCommand } from '../../src/process/run-command.js';
-import { loadRunbooks } from '../../src/runbook/load.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
-import { quietReporter } from '../helpers/quiet-reporter.js';
+import { engineOverRunbook } from '../helpers/engine.js';
 
 const tempDir = useTempDirs('default-path-');
 
@@ -61,21 +53,7 @@ validation:
     - { id: noop, kind: command, title: noop, argv: ["true"] }
 `;
 
-/** An engine over one runbook file, in a fresh checkout and state directory. */
-function serviceFor(text: string): IncidentService {
-  const dir = tempDir();
-  fs.mkdirSync(path.join(dir, 'runbooks'));
-  fs.writeFileSync(path.join(dir, 'runbooks', 'probe.yml'), text);
-  const config = loadConfig({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_RUNBOOKS_DIR: path.join(dir, 'runbooks') });
-  const journal = new Journal(config.stateDir);
-  const state = new IncidentState();
-  journal.onRecord((record) => state.apply(record));
-  journal.load();
-  return new IncidentService(
-    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
-    quietReporter(),
-  );
-}
+const serviceFor = (text: string) => engineOverRunbook(tempDir(), text);
 
 /** A diagnosed incident, then a recover typed against it with no path=. */
 async function recoverWithoutPath(exit: number) {
