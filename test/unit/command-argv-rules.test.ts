@@ -67,9 +67,9 @@ describe('in a runbook', () => {
   it('refuses an rm -rf marked only mutates in a path the requester could approve alone', () => {
     const doc = bundled('schedule.yml');
     doc.recovery[0].approval = 'anyone';
-    doc.recovery[0].steps.push(step(['rm', '-rf', 'transforms/main/.sqlmesh'], { mutates: true }));
-    expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual([`at recovery[0].steps[2].destructive: rm deletes files: ${destructiveAdvice}`]);
-    doc.recovery[0].steps[2].destructive = true;
+    const added = doc.recovery[0].steps.push(step(['rm', '-rf', 'transforms/main/.sqlmesh'], { mutates: true })) - 1;
+    expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual([`at recovery[0].steps[${added}].destructive: rm deletes files: ${destructiveAdvice}`]);
+    doc.recovery[0].steps[added].destructive = true;
     expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual(["at recovery[0].approval: a path with destructive steps needs a teammate's approval: set approval: teammate, or leave it out"]);
   });
 
