@@ -276,6 +276,7 @@ export class IncidentService {
       /** The runbook path asks for a teammate's approval even without a destructive step. */
       teammate?: boolean;
       againstDiagnosis?: string;
+      cleanup?: boolean;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -310,6 +311,7 @@ export class IncidentService {
           continues: spec.continues,
           previews: spec.previews,
           againstDiagnosis: spec.againstDiagnosis,
+          cleanup: spec.cleanup,
         },
       },
       };
@@ -463,6 +465,7 @@ export class IncidentService {
       continues,
       teammate: recovery.approval === 'teammate',
       againstDiagnosis: continues ? undefined : againstDiagnosis(incident, recovery),
+      cleanup: recovery.cleanup || undefined,
     });
     await this.announce(incident, run);
     return run;

@@ -62,6 +62,8 @@ export interface Run {
   previews?: PreviewResult[];
   /** Set on a recovery typed against its incident's diagnosis (a path the verdict did not offer): what the verdict said. */
   againstDiagnosis?: string;
+  /** A recovery path that only tidies up (the runbook's cleanup: true): it recovers nothing and is called a cleanup. */
+  cleanup?: boolean;
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;

@@ -1,4 +1,5 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
+import { runLabel } from '../incidents/run-label.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
@@ -46,8 +47,8 @@ function incidentStatus(incident: Incident): string {
     pending: last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
-    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${last.kind} succeeded`,
-    failed: `${last.kind} failed`,
+    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,
+    failed: `${runLabel(last).toLowerCase()} failed`,
     rejected: 'plan rejected',
     expired: 'plan expired',
     interrupted: `${last.kind} interrupted`,
@@ -182,8 +183,6 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
   }
   return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
 }
-
-export const runLabel = (run: Run) => ({ validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', diagnosis: 'Diagnosis', inspection: 'Inspection' })[run.kind];
 
 /** How a finished run ended, in one line: how many steps passed, or where it stopped and why. */
 export function runOutcome(run: Run): string {

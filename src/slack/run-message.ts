@@ -5,6 +5,7 @@ import { describeStep } from '../engine/describe.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { formatDuration } from '../format-duration.js';
+import { runLabel } from '../incidents/run-label.js';
 import { afterInterruption, type Run } from '../incidents/state.js';
 import {
   accepted,
@@ -13,7 +14,6 @@ import {
   planHeader,
   planMessage,
   planPreviews,
-  runLabel,
   runOutcome,
   section,
   statusIcon,

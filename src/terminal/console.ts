@@ -29,7 +29,8 @@ import type { WatchService } from '../watchers/watch-service.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { watchProcessInterrupts, type Interruption, type WatchInterrupts } from './interrupts.js';
 import { colorWanted, createStyle, type Style } from './style.js';
-import { TerminalReporter, runLabel, utcMinute, type TerminalOutput } from './terminal-reporter.js';
+import { runLabel } from '../incidents/run-label.js';
+import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid } from '../said.js';
 import { stepPassed } from '../engine/step-passed.js';
 

@@ -1,4 +1,5 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
+import { runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
@@ -36,11 +37,6 @@ function indent(text: string, prefix: string): string {
     .split('\n')
     .map((line) => `${prefix}${line}`)
     .join('\n');
-}
-
-export function runLabel(run: Run): string {
-  const labels: Record<string, string> = { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', inspection: 'Inspection' };
-  return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
 }
 
 export function utcMinute(iso: string | undefined): string {

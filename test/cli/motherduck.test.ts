@@ -96,7 +96,7 @@ describe('scenario 3 from the terminal', () => {
     expect(snapshot).toMatch(new RegExp(`^databox_bot_${slug}_swap_20260421T09\\d{4}Z$`));
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
       `CREATE DATABASE "databox_restored_${slug}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
-      `CREATE DATABASE "databox_broken_${slug}" FROM "databox"`,
+      `CREATE DATABASE IF NOT EXISTS "databox_broken_${slug}" FROM "databox"`,
       `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
       `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`,
     ]);
@@ -172,6 +172,45 @@ describe('scenario 3 from the terminal', () => {
     expect(rollback.code, `${rollback.stdout}${rollback.stderr}`).toBe(0);
     expect(md.sql().at(-1)).toMatch(/^ALTER DATABASE "databox" SET SNAPSHOT TO \(SNAPSHOT_NAME 'databox_bot_.*_swap_20260421T09\d{4}Z'\)$/);
     expect(await md.value('databox', count)).toBe('30');
+  });
+
+  it('a swap that failed is proposed again and goes through, keeping the broken state the first attempt kept; path A is not cloned over; a cleanup is called a cleanup', async () => {
+    const { md, cli } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const id = incidentOf(clone.stdout);
+    const slug = id.replace(/-/g, '_');
+    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    md.failWhen(/^COPY FROM DATABASE/, 'IO Error: MotherDuck is unavailable');
+    const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(failed.code).toBe(1);
+    expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
+
+    // Path A again would clone over the clone a teammate already checked: refused, naming the way on.
+    const again = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 13:00:00', `incident=${id}`, '--approver', 'bob']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('No clone of this incident is there yet (swap it in with path S, or drop it with path C first)');
+    expect(again.stderr).toContain(`databox_restored_${slug}`);
+
+    md.sent.length = 0;
+    const retried = await cli(['recover', 'motherduck', 'path=s', `incident=${id}`, '--approver', 'carol']);
+    expect(retried.code, `${retried.stdout}${retried.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('100');
+    expect(md.sql().filter((sql) => sql.startsWith('CREATE DATABASE') || sql.startsWith('COPY'))).toEqual([
+      `CREATE DATABASE IF NOT EXISTS "databox_broken_${slug}" FROM "databox"`,
+      `COPY FROM DATABASE "databox_restored_${slug}" (OVERWRITE) TO "databox"`,
+    ]);
+    // The broken state kept is still the one from before any swap.
+    expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
+    // The swap's moment is path A's: it takes no at= of its own.
+    const typedAt = await cli(['recover', 'motherduck', 'path=s', 'at=2026-04-20 07:00:00', `incident=${id}`, '--approver', 'carol']);
+    expect(typedAt.code).toBe(2);
+    expect(typedAt.stderr).toContain('unknown parameter "at"');
+
+    const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'carol']);
+    expect(cleanup.code, `${cleanup.stdout}${cleanup.stderr}`).toBe(0);
+    expect(cleanup.stdout).toMatch(/✔ Cleanup passed in /);
+    expect(cleanup.stdout).toMatch(/\n {2}Cleanup {5}dbx-\d{8}-[0-9a-f]{4}\/\d+ Path C: /);
+    expect(cleanup.stdout).not.toMatch(/Recovery (passed|succeeded)/);
   });
 
   it.each([

@@ -34,3 +34,15 @@ describe('run message', () => {
     expect(rendered.text).toBe('Path A: step 80/80 running: Load part 79');
   });
 });
+
+describe('a cleanup in Slack', () => {
+  it('is called a cleanup, in its run message and in the incident header, never a recovery that succeeded', async () => {
+    const { rootMessage } = await import('../../src/slack/blocks.js');
+    const run = { id: 'dbx-1/5', incidentId: 'dbx-1', kind: 'recovery', cleanup: true, pathId: 'c', title: "Path C: Drop this incident's leftover clones", steps: [], hash: 'abc', lockKey: 'k', params: {}, needsApproval: true, destructive: true, mutates: true, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'succeeded', refs: {}, results: [] };
+    expect(runMessage(run as never, emptyView(), '/srv/databox', '/srv/state', 'dbx-1').text).toBe("Cleanup succeeded: Path C: Drop this incident's leftover clones");
+    const incident = { id: 'dbx-1', scenario: 'motherduck', title: 'MotherDuck point-in-time recovery', openedBy: 'U1', openedAt: '2026-01-01T00:00:00Z', origin: 'slack:C1', refs: {}, runs: [run] };
+    const header = JSON.stringify(rootMessage(incident as never).blocks);
+    expect(header).toContain('Status: cleanup succeeded');
+    expect(header).not.toContain('recovery succeeded');
+  });
+});

@@ -1,0 +1,10 @@
+// What a run is called to the operator, in Slack and at the terminal: its kind, or "Cleanup" for a path that only tidies up.
+import type { Run } from './state.js';
+
+const labels: Record<string, string> = { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', inspection: 'Inspection' };
+
+export function runLabel(run: Run): string {
+  // A cleanup (dropping an incident's leftover clones) recovers nothing: "Recovery succeeded" would say it did.
+  if (run.kind === 'recovery' && run.cleanup) return 'Cleanup';
+  return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
+}
