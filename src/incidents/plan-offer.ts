@@ -1,4 +1,5 @@
 // A plan a validation follow-up offers (path C, the cleanup, after leftover clones were found): what its button proposes.
+import { commandValue } from '../commands/quote-value.js';
 import type { followUp } from '../runbook/schema.js';
 import { render, type TemplateContext } from '../runbook/template.js';
 import type { z } from 'zod';
@@ -30,8 +31,7 @@ export function planOffer(where: Pick<PlanOffer, 'incident' | 'scenario' | 'inde
 
 /** The command that proposes the same plan, as it would be typed: `recover motherduck path=c incident=dbx-…`. */
 export function planOfferCommand(offer: Pick<PlanOffer, 'scenario' | 'path' | 'params' | 'incident'>): string {
-  const quoted = (value: string) => (/^[^\s"]+$/.test(value) ? value : `"${value}"`);
-  return ['recover', offer.scenario, `path=${offer.path}`, ...Object.entries(offer.params).map(([name, value]) => `${name}=${quoted(value)}`), `incident=${offer.incident}`].join(' ');
+  return ['recover', offer.scenario, `path=${offer.path}`, ...Object.entries(offer.params).map(([name, value]) => `${name}=${commandValue(value)}`), `incident=${offer.incident}`].join(' ');
 }
 
 const sameParams = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());

@@ -1,4 +1,5 @@
 // The front end's side of the engine: Slack and the terminal each implement it to show what happens.
+import { commandValue } from '../commands/quote-value.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +17,7 @@ export interface FollowUpOffer {
 
 /** The command an offer starts, as it would be typed: `diagnose backfill source=ebird from=… to=…`. */
 export function followUpCommand(offer: FollowUpOffer): string {
-  return ['diagnose', offer.scenario, ...Object.entries(offer.params).map(([name, value]) => `${name}=${value}`)].join(' ');
+  return ['diagnose', offer.scenario, ...Object.entries(offer.params).map(([name, value]) => `${name}=${commandValue(value)}`)].join(' ');
 }
 
 export interface IncidentReporter {

@@ -1,4 +1,5 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
+import { commandValue } from '../commands/quote-value.js';
 import { runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
@@ -157,7 +158,7 @@ export class TerminalReporter implements IncidentReporter {
       if (paths.length > 0) {
         this.line('  Recovery paths:');
         for (const p of paths) {
-          const params = p.parameters.map((name) => ` ${name}=${diagnosis?.suggested?.[name] ?? diagnosis?.params?.[name] ?? '…'}`).join('');
+          const params = p.parameters.map((name) => ` ${name}=${commandValue(diagnosis?.suggested?.[name] ?? diagnosis?.params?.[name] ?? '…')}`).join('');
           this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
           this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id} --approver <name>`));
         }

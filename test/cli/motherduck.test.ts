@@ -65,6 +65,11 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).toContain('A restorable moment');
     expect(result.stdout).toContain('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-19 08:00:00 UTC');
     expect(result.stdout).toContain('analytics.fct_species_environment_daily 30 now, 100 at 2026-04-20 12:00:00');
+    // A restorable moment is good news: shown as a pass, not a cross.
+    expect(result.stdout).toMatch(/✔ restorable/);
+    expect(result.stdout).not.toMatch(/✘ restorable/);
+    // The suggested command pastes as it is: a value with a space is quoted.
+    expect(result.stdout).toContain('recover motherduck path=a at="2026-04-20 12:00:00" incident=');
     const incident = incidentOf(result.stdout).replace(/-/g, '_');
     expect(md.sql().filter((sql) => /botscratch/.test(sql) && !sql.startsWith('SELECT'))).toEqual([
       `CREATE DATABASE "databox_botscratch_${incident}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
