@@ -72,6 +72,7 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).toContain('recover motherduck path=a at="2026-04-20 12:00:00" incident=');
     const incident = incidentOf(result.stdout).replace(/-/g, '_');
     expect(md.sql().filter((sql) => /botscratch/.test(sql) && !sql.startsWith('SELECT'))).toEqual([
+      `DROP DATABASE IF EXISTS "databox_botscratch_${incident}"`,
       `CREATE DATABASE "databox_botscratch_${incident}" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
       `DROP DATABASE "databox_botscratch_${incident}"`,
     ]);

@@ -144,6 +144,7 @@ describe('table-counts', () => {
     expect(result.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
     expect(md.sql()).toEqual([
       'SELECT count(*) FROM "databox".analytics.daily',
+      'DROP DATABASE IF EXISTS "databox_botscratch_dbx_20260420_3fa2"',
       `CREATE DATABASE "databox_botscratch_dbx_20260420_3fa2" FROM "databox" (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
       'SELECT count(*) FROM "databox_botscratch_dbx_20260420_3fa2".analytics.daily',
       'DROP DATABASE "databox_botscratch_dbx_20260420_3fa2"',
@@ -158,6 +159,20 @@ describe('table-counts', () => {
     const result = await runStep(step, ctx);
     expect(result.status).toBe('failed');
     expect(md.sql().at(-1)).toBe('DROP DATABASE "databox_botscratch_x"');
+    expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('says when its scratch clone could not be dropped, and the next count drops that one before cloning again', async () => {
+    const { md, ctx } = await standIn();
+    const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_y' });
+    md.failWhen(/^DROP DATABASE "databox_botscratch_y"$/, 'IO Error: connection reset');
+    const first = await runStep(step, ctx);
+    expect(first.status).toBe('ok');
+    expect(first.summary).toMatch(/\(the scratch clone databox_botscratch_y could not be dropped: IO Error: connection reset; the next diagnosis drops it, or path C\)$/);
+    expect(md.liveDatabases()).toContain('databox_botscratch_y');
+    const second = await runStep(step, ctx);
+    expect(second.status).toBe('ok');
+    expect(second.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
     expect(md.liveDatabases()).toEqual(['databox']);
   });
 

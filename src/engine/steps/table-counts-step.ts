@@ -30,6 +30,8 @@ export type TableCountsStep = Parsed & ResolvedCommon & {
   cloneSql?: string;
   countAtSql?: string[];
   dropSql?: string;
+  /** Drops a scratch clone of the same name left by an earlier diagnosis that could not drop it. */
+  clearSql?: string;
 };
 
 async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
@@ -43,8 +45,11 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       }
     }
     let countsAt: Record<string, number> | undefined;
+    let notDropped = '';
     if (step.cloneSql && step.dropSql && step.countAtSql) {
       try {
+        // One an earlier diagnosis of this incident could not drop is this step's own: dropped first, or the clone fails.
+        if (step.clearSql) await session.run(step.clearSql);
         await session.run(step.cloneSql);
       } catch (error) {
         return { ...fail(`cannot clone ${step.database} as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
@@ -56,7 +61,10 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         return fail(`cannot count in the clone as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts });
       } finally {
         // The scratch clone never outlives the step: dropped whether the counts worked or not.
-        await session.run(step.dropSql).catch((error: Error) => ctx.progress(`could not drop the scratch clone ${step.scratch}: ${error.message.split('\n')[0]}`));
+        await session.run(step.dropSql).catch((error: Error) => {
+          notDropped = ` (the scratch clone ${step.scratch} could not be dropped: ${error.message.split('\n')[0]}; the next diagnosis drops it, or path C)`;
+          ctx.progress(`could not drop the scratch clone ${step.scratch}: ${error.message.split('\n')[0]}`);
+        });
       }
     }
     const header = countsAt ? ['table', 'now', `at ${step.at}`, 'difference'] : ['table', 'rows'];
@@ -64,7 +72,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} at ${step.at}` : `${t} ${counts[t]}`)).join('; ');
     return {
       status: 'ok',
-      summary: `${step.database}: ${described}`,
+      summary: `${step.database}: ${described}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
       outputs: { counts, countsAt: countsAt ?? {}, scratch: step.scratch ?? '' },
@@ -97,10 +105,11 @@ export const tableCountsStepKind = defineStepKind({
       resolved.cloneSql = `CREATE DATABASE ${databaseIdentifier(scratch)} FROM ${databaseIdentifier(database)} (SNAPSHOT_TIME ${timestampLiteral(at, tools.now)})`;
       resolved.countAtSql = countIn(scratch);
       resolved.dropSql = `DROP DATABASE ${databaseIdentifier(scratch)}`;
+      resolved.clearSql = `DROP DATABASE IF EXISTS ${databaseIdentifier(scratch)}`;
     }
     return resolved;
   },
   describe: (step) =>
-    [...step.countSql, ...(step.cloneSql ? [step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`] : [])].join('\n'),
+    [...step.countSql, ...(step.cloneSql ? [...(step.clearSql ? [`${step.clearSql} -- a scratch clone an earlier diagnosis left`] : []), step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`] : [])].join('\n'),
   run: runTableCounts,
 });
