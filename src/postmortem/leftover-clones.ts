@@ -9,6 +9,12 @@ interface Finding {
 }
 
 const names = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+/** The database a SQL step made, when it is a CREATE DATABASE (a clone); undefined otherwise. */
+function createdDatabase(sql: unknown): string | undefined {
+  const match = typeof sql === 'string' ? /^\s*CREATE DATABASE (?:IF NOT EXISTS )?"((?:[^"]|"")+)"/i.exec(sql) : null;
+  return match?.[1]?.replace(/""/g, '"');
+}
 const when = (run: Run) => `${utcClock(run.finishedAt ?? run.startedAt ?? run.proposedAt)} UTC`;
 const listed = (list: readonly string[]) => list.map(code).join(', ');
 
@@ -16,10 +22,16 @@ const listed = (list: readonly string[]) => list.map(code).join(', ');
 export function leftoverClonesLines(incident: Incident): string[] {
   let lastCheck: Finding | undefined;
   const drops: Finding[] = [];
+  // Clones made since the last check (a swap that failed before its validation listed them): never left unsaid.
+  const unchecked = new Map<string, Run>();
   for (const run of incident.runs) {
     for (const result of run.results) {
       const step = run.steps.find((s) => s.id === result.stepId);
+      const made = step?.kind === 'sql' && result.status !== 'failed' ? createdDatabase((step as { sql?: unknown }).sql) : undefined;
+      if (made) unchecked.set(made, run);
       if (step?.kind !== 'leftover-clones' || result.status !== 'ok' && result.status !== 'leftovers') continue;
+      if (!step.drop) unchecked.clear();
+      else for (const name of names(result.outputs.dropped)) unchecked.delete(name);
       if (step.drop) {
         const dropped = names(result.outputs.dropped);
         drops.push({ run, names: dropped });
@@ -29,14 +41,18 @@ export function leftoverClonesLines(incident: Incident): string[] {
       }
     }
   }
-  if (!lastCheck && drops.length === 0) return [];
+  if (!lastCheck && drops.length === 0 && unchecked.size === 0) return [];
   const lines: string[] = [];
+  if (unchecked.size > 0) {
+    const made = [...unchecked.entries()].map(([name, run]) => `${code(name)} (made by \`${run.id}\`)`).join(', ');
+    lines.push(`Made for this incident and not looked for since (no validation listed them): ${made}. Look on MotherDuck; an approved cleanup (path C) drops them.`);
+  }
   if (lastCheck && lastCheck.names.length > 0) {
     lines.push(
       `Still on MotherDuck at the last check (${plain(lastCheck.run.kind)} \`${lastCheck.run.id}\`, ${when(lastCheck.run)}): ${listed(lastCheck.names)}. ` +
         'An approved cleanup (path C) drops them.',
     );
-  } else if (drops.length === 0) {
+  } else if (lastCheck && drops.length === 0) {
     lines.push('No clone made for this incident was left at the last check.');
   }
   for (const drop of drops) {

@@ -190,6 +190,12 @@ describe('scenario 3 from the terminal', () => {
     const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(failed.code).toBe(1);
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
+    // No validation ran to list the clones: the postmortem still names them.
+    const postmortem = await cli(['postmortem', id]);
+    expect(postmortem.stdout).toContain('## Leftover clones');
+    expect(postmortem.stdout).toMatch(
+      new RegExp(`Made for this incident and not looked for since \\(no validation listed them\\): \`databox_restored_${slug}\` \\(made by \`${id}/\\d+\`\\), \`databox_broken_${slug}\``),
+    );
 
     // Path A again would clone over the clone a teammate already checked: refused, naming the way on.
     const again = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 13:00:00', `incident=${id}`, '--approver', 'bob']);
