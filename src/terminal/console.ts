@@ -462,7 +462,8 @@ class ConsoleSession {
         : /only these people/.test(reason)
           ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
           : '';
-      throw new Refusal(`refused: ${reason}.${hint}`);
+      // A reason that is already a sentence keeps its own full stop.
+      throw new Refusal(`refused: ${reason.replace(/\.$/, '')}.${hint}`);
     }
     await this.service.announceDecision(decision.run as Run);
     const finished = await this.service.executeApproved(run.id);
