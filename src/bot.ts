@@ -22,6 +22,7 @@ import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
+import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
@@ -234,6 +235,11 @@ export function createBot(options: BotOptions): Bot {
         return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
       };
       await showDecidedElsewhere();
+      // What the last stop could not get to Slack (Slack was failing as it stopped) is shown now, from the journal.
+      for (const redo of takeCarryOver(config.stateDir)) {
+        const incident = service.state.incidents.get(redo.incident);
+        if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
+      }
       sweep = setInterval(() => {
         service
           .expireDue()
@@ -257,7 +263,11 @@ export function createBot(options: BotOptions): Bot {
       // What is still on its way to Slack, updates held back by pacing too, gets a moment; the journal and the
       // postmortem hold it either way.
       await settles(outbox.flush(), stopGraceMs);
-      outbox.stop();
+      try {
+        saveCarryOver(config.stateDir, outbox.stop());
+      } catch (error) {
+        logger.error({ err: error }, 'could not keep the undelivered Slack messages for the next start; the journal and the postmortem hold them');
+      }
       // Every event committed (the last runs' ends among them) is on disk before the process may exit.
       await journal.flushed();
       // Events the state dir still cannot take would go with the process: the log keeps them instead.

@@ -31,12 +31,23 @@ export function isTransient(error: unknown): boolean {
   return !(code && permanent.has(code));
 }
 
+/**
+ * What a delivery shows, as the reporter can show it again from the journal after a restart (the state it renders is
+ * rebuilt from the journal): the message of a run, a verdict, a failure, a rollback offer, the incident's root.
+ */
+export interface Redo {
+  what: 'run' | 'verdict' | 'failure' | 'rollback-offer' | 'root';
+  incident: string;
+  run?: string;
+}
+
 interface Delivery {
   label: string;
   /** Coalesces: a newer delivery with the same key replaces one not yet started (an update of the same message). */
   replaceKey?: string;
   send: () => Promise<unknown>;
   settle: (value: unknown) => void;
+  redo?: Redo;
 }
 
 /** An incident's thread: what waits to go, and how to wake its sender while it waits out the pacing of an update. */
@@ -69,6 +80,8 @@ export class SlackOutbox {
   private readonly idleWaiters: (() => void)[] = [];
   private paced = true;
   private stopped = false;
+  /** The delivery each line is sending now (out of its queue while it is tried). */
+  private readonly sending = new Map<string, Delivery>();
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -80,12 +93,12 @@ export class SlackOutbox {
    * Queues `send` behind everything queued for `line` (an incident's thread). It resolves with what `send` returned, or
    * undefined when Slack refused it for good or the bot stopped; it never rejects, so a caller may leave it unawaited.
    */
-  deliver<T>(line: string, label: string, send: () => Promise<T>, replaceKey?: string): Promise<T | undefined> {
+  deliver<T>(line: string, label: string, send: () => Promise<T>, replaceKey?: string, redo?: Redo): Promise<T | undefined> {
     this.forgetPastUpdates();
     return new Promise<T | undefined>((resolve) => {
       const existing = this.lines.get(line);
       const current = existing ?? { queue: [] };
-      const delivery: Delivery = { label, replaceKey, send, settle: resolve as (value: unknown) => void };
+      const delivery: Delivery = { label, replaceKey, send, settle: resolve as (value: unknown) => void, redo };
       // The newer update goes where the newest things go, at the end: what was queued before it still goes first, so
       // a message never shows a state from after a message posted below it.
       const replaced = replaceKey === undefined ? -1 : current.queue.findIndex((d) => d.replaceKey === replaceKey);
@@ -112,9 +125,17 @@ export class SlackOutbox {
     return this.idle();
   }
 
-  /** Stops retrying: what is still queued is given up (it is in the journal and the postmortem). */
-  stop(): void {
+  /**
+   * Stops retrying. What is still queued or being sent is given up here; what of it can be shown again from the journal
+   * is returned (once each), for the next start to show (carry-over.ts). The rest is in the journal and the postmortem.
+   */
+  stop(): Redo[] {
     this.stopped = true;
+    const left = [...this.sending.values(), ...[...this.lines.values()].flatMap((line) => line.queue)];
+    const redo = new Map<string, Redo>();
+    for (const delivery of left) if (delivery.redo) redo.set(JSON.stringify(delivery.redo), delivery.redo);
+    if (left.length > 0) this.options.logger.warn({ messages: left.map((d) => d.label) }, `stopping with ${left.length} Slack message(s) not delivered; ${redo.size} will be shown again at the next start`);
+    return [...redo.values()];
   }
 
   /** When a delivery may go: a post at once; an update one interval after Slack answered the last update of its message. */
@@ -136,16 +157,21 @@ export class SlackOutbox {
 
   private async drain(name: string, line: Line): Promise<void> {
     const { queue } = line;
-    while (queue.length > 0) {
+    // Once stopped, nothing more goes: what is left was handed to the next start (stop()), which shows it again.
+    while (queue.length > 0 && !this.stopped) {
       const index = this.next(queue);
       if (index < 0) {
         await this.waitFor(line, Math.min(...queue.map((d) => this.dueAt(d))) - Date.now());
         continue;
       }
       const delivery = queue.splice(index, 1)[0] as Delivery;
-      delivery.settle(await this.sendWithRetries(delivery));
+      this.sending.set(name, delivery);
+      const sent = await this.sendWithRetries(delivery);
+      this.sending.delete(name);
+      delivery.settle(sent);
       if (delivery.replaceKey !== undefined) this.updatedAt.set(delivery.replaceKey, Date.now());
     }
+    for (const left of queue.splice(0)) left.settle(undefined);
     this.lines.delete(name);
     if (this.lines.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
@@ -172,6 +198,7 @@ export class SlackOutbox {
   private async sendWithRetries(delivery: Delivery): Promise<unknown> {
     const delay = this.options.retryDelayMs ?? defaultDelay;
     for (let attempt = 1; ; attempt += 1) {
+      if (attempt > 1 && this.stopped) return undefined;
       try {
         return await delivery.send();
       } catch (error) {

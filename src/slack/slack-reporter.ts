@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
+import type { Redo } from './outbox.js';
 import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
@@ -68,17 +69,17 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */
-  private postInThread(incident: Incident, label: string, rendered: () => Rendered): Promise<SlackMessage | undefined> {
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
-    return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts));
+    return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts), undefined, redo);
   }
 
   /**
    * Queues an update of a message, rendered when it is sent (so it shows the latest state); a newer update of the same
    * message replaces one not yet sent.
    */
-  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered): Promise<void> {
+  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered, redo?: Redo): Promise<void> {
     return this.deps.outbox
       .deliver(
         incident.id,
@@ -88,6 +89,7 @@ export class SlackReporter implements IncidentReporter {
           if (target) await this.update(target, rendered());
         },
         `update:${label}`,
+        redo,
       )
       .then(() => undefined);
   }
@@ -112,11 +114,12 @@ export class SlackReporter implements IncidentReporter {
   /** Shows the run's current state in its one message (posting it first if this process has none for it). */
   private refreshRun(incident: Incident, run: Run): Promise<void> {
     const known = this.runMessages.get(run.id) ?? runMessageRef(run);
+    const redo: Redo = { what: 'run', incident: incident.id, run: run.id };
     if (!known) {
-      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run)));
+      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), redo));
       return Promise.resolve();
     }
-    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run));
+    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run), redo);
   }
 
   /** The run's final state is queued: nothing more about it is kept here. */
@@ -141,12 +144,12 @@ export class SlackReporter implements IncidentReporter {
 
   private refreshRoot(incident: Incident): void {
     const thread = incidentThread(incident);
-    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident));
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident), { what: 'root', incident: incident.id });
   }
 
   async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
-    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run));
+    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id });
     this.runMessages.set(run.id, posted);
     if (run.needsApproval && planIsCut(run, root)) {
       this.upload(incident, `plan file ${run.id}`, (thread) => ({
@@ -214,9 +217,9 @@ export class SlackReporter implements IncidentReporter {
     if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths));
+      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths), { what: 'verdict', incident: incident.id, run: run.id });
     } else if (run.status !== 'succeeded') {
-      void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run));
+      void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run), { what: 'failure', incident: incident.id, run: run.id });
     }
     this.refreshRoot(incident);
   }
@@ -241,7 +244,22 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
-    void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery));
+    void this.postInThread(incident, `rollback offer ${recovery.id}`, () => rollbackOfferMessage(recovery), { what: 'rollback-offer', incident: incident.id, run: recovery.id });
+  }
+
+  /**
+   * Shows again, from the state rebuilt from the journal, what a stop gave up on its way to Slack (carry-over.ts): a
+   * run's message in its final state, a verdict, a failure, a rollback offer, the root's status.
+   */
+  showAgain(redo: Redo, incident: Incident, run: Run | undefined): void {
+    if (redo.what === 'root') return this.refreshRoot(incident);
+    if (!run) return;
+    if (redo.what === 'run') {
+      void this.refreshRun(incident, run);
+      // A run that has ended has nothing more coming: its message is rendered from the journal's results alone.
+      if (settled.has(run.status)) this.forget(run);
+    } else if (redo.what === 'verdict' || redo.what === 'failure') void this.runFinished(incident, run);
+    else if (redo.what === 'rollback-offer') void this.rollbackOffered(incident, run);
   }
 
   async followUpOffered(incident: Incident, recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
