@@ -251,6 +251,7 @@ export function createBot(options: BotOptions): Bot {
       return config.slack.appToken ? undefined : server;
     },
     async stop() {
+      service.beginStopping();
       if (sweep) clearInterval(sweep);
       await watch.stop();
       await app.stop();

@@ -29,6 +29,7 @@ import { refuseIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { againstDiagnosis } from './against-diagnosis.js';
+import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
@@ -68,6 +69,8 @@ function provisionalIncident(rb: Runbook): Incident {
 
 export class IncidentService {
   private readonly clock: () => Date;
+  /** Set once the bot has begun to stop (beginStopping): no validation starts after a recovery then. */
+  private stopping = false;
   /** The databases SQL steps, previews and locks are about: the local file, MotherDuck, and DATABOX_BACKEND's one. */
   private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
@@ -590,6 +593,14 @@ export class IncidentService {
     await this.safely(() => this.offerRollbackIfChanged(run));
   }
 
+  /**
+   * The bot has begun to stop: what is running may finish within its grace, but nothing new starts after it (a
+   * validation started now would be killed at the end of the grace and read as a failed one).
+   */
+  beginStopping(): void {
+    this.stopping = true;
+  }
+
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
   stopRunning(why?: string): void {
     this.executor.stopRunning(why);
@@ -656,6 +667,12 @@ export class IncidentService {
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => nextPath.parameters.includes(name)));
         const params = await this.parameters(rb, nextPath.parameters, raw, nextPath.requires);
         await this.proposeRecovery(this.incident(finished.incidentId), nextPath, params, finished.requestedBy, finished.id);
+      } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup && this.stopping) {
+        const command = `validate ${rb.id}${rb.validation.parameters.filter((name) => finished.params[name] !== undefined).map((name) => ` ${name}=${commandValue(finished.params[name] as string)}`).join('')} incident=${finished.incidentId}`;
+        this.deps.logger.warn({ runId: finished.id }, 'the recovery ended as the bot was stopping: its validation was not started');
+        await this.safely(() =>
+          this.reporter.followUpOffered(this.incident(finished.incidentId), finished, `The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`, []),
+        );
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup) {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
