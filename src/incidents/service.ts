@@ -71,6 +71,8 @@ export class IncidentService {
   private readonly clock: () => Date;
   /** Set once the bot has begun to stop (beginStopping): no validation starts after a recovery then. */
   private stopping = false;
+  /** The recovery proposal under way for each incident (proposeRecovery). */
+  private readonly proposing = new Map<string, Promise<unknown>>();
   /** The databases SQL steps, previews and locks are about: the local file, MotherDuck, and DATABOX_BACKEND's one. */
   private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
@@ -448,7 +450,19 @@ export class IncidentService {
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
-  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
+  /** One recovery proposal per incident at a time, so a second, identical one finds the first waiting (samePlanWaiting). */
+  private proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
+    const before = this.proposing.get(incident.id) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(() => this.proposeRecoveryNow(incident, recovery, params, actor, continues));
+    const settled = next.catch(() => undefined);
+    this.proposing.set(incident.id, settled);
+    void settled.then(() => {
+      if (this.proposing.get(incident.id) === settled) this.proposing.delete(incident.id);
+    });
+    return next;
+  }
+
+  private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
@@ -457,11 +471,15 @@ export class IncidentService {
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
+    const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
+    const waiting = this.samePlanWaiting(incident.id, pathId, planHash(steps, previews));
+    if (waiting) return waiting;
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
       pathId,
       title: `Path ${pathId.toUpperCase()}: ${recovery.title}`,
-      steps: [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))],
+      steps,
       lockKey,
       params: rawParameters(params),
       previews,
@@ -472,6 +490,14 @@ export class IncidentService {
     });
     await this.announce(incident, run);
     return run;
+  }
+
+  /** A recovery plan of this incident and path, with exactly these steps, still waiting for a decision that has not expired. */
+  private samePlanWaiting(incidentId: string, pathId: string, hash: string): Run | undefined {
+    const now = this.clock().getTime();
+    return this.incident(incidentId).runs.find(
+      (r) => r.kind === 'recovery' && r.pathId === pathId && r.hash === hash && r.status === 'pending' && (!r.expiresAt || Date.parse(r.expiresAt) > now),
+    );
   }
 
   /** Runs a rollback's read-only inspect steps (sqlmesh state list, say) so the operator can choose its parameters. */

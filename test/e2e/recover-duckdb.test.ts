@@ -147,6 +147,21 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(commandsRun()[0]).toBe('task full-refresh');
   });
 
+  it('proposes one plan when the path button is clicked twice at the same moment, and again when typed while it waits', async () => {
+    await diagnoseCorrupt();
+    const [pathA] = slack.buttons('choose_path_a');
+    await Promise.all([harness.click(pathA!, operator), harness.click(pathA!, operator)]);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')).toHaveLength(1);
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    expect(slack.responses.at(-1)?.body.text).toMatch(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/);
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')).toHaveLength(1);
+  });
+
   it('executes once when Approve is clicked twice at the same moment', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();
