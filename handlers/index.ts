@@ -18,6 +18,7 @@ import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerProposeFollowUp } from './propose-follow-up.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
+import { refuseUnrouted } from './refuse-unrouted.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
@@ -48,7 +49,7 @@ export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'red
 export function register(app: App, deps: HandlerDeps): void {
   registerRefuseForeign(app, deps);
   // After the refusal of foreign requests: the router hands each remaining request to its one listener.
-  const routes = routeListeners(app);
+  const routes = routeListeners(app, refuseUnrouted(deps));
   registerDataboxCommand(routes, deps);
   registerChoosePath(routes, deps);
   registerPathParametersModal(routes, deps);

@@ -13,8 +13,11 @@ export interface ListenerRouter {
   view(callbackId: string, listener: Middleware<SlackViewMiddlewareArgs>): void;
 }
 
-/** Adds the router to the app's global middleware (after what is registered before it) and returns it. */
-export function routeListeners(app: App): ListenerRouter {
+/**
+ * Adds the router to the app's global middleware (after what is registered before it) and returns it. A request no
+ * listener takes is offered to `unrouted`, which answers it (true) or leaves it to Bolt (false).
+ */
+export function routeListeners(app: App, unrouted?: (args: AnyMiddlewareArgs & { ack?: (answer?: unknown) => Promise<void> }) => Promise<boolean>): ListenerRouter {
   const commands = new Map<string, Listener>();
   const actions = new Map<string, Listener>();
   const actionPatterns: { pattern: RegExp; listener: Listener }[] = [];
@@ -33,9 +36,9 @@ export function routeListeners(app: App): ListenerRouter {
   app.use(async (args) => {
     const { body, next } = args as AnyMiddlewareArgs & { next: () => Promise<void> };
     const listener = listenerFor(body as Record<string, any>);
-    // Nothing of ours: Bolt goes on as it would without the router (an unanswered request is logged by its receiver).
+    // Nothing of ours: answered by `unrouted` when it is a request Slack waits on, else Bolt goes on without the router.
     if (!listener) {
-      await next();
+      if (!(await unrouted?.(args as AnyMiddlewareArgs & { ack?: (answer?: unknown) => Promise<void> }))) await next();
       return;
     }
     await listener({ ...args, next: async () => undefined });

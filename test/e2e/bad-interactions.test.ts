@@ -85,6 +85,26 @@ describe('interaction payloads the bot did not make', () => {
   });
 
   it.each([
+    ['a form of another version (unknown callback_id)', { type: 'view_submission', user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' }, view: { id: 'V1', callback_id: 'old_form_v1', private_metadata: '', state: { values: {} } } }, /this form \("old_form_v1"\) is not one this version of the bot opens/],
+    ['a closed form', { type: 'view_closed', user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' }, view: { id: 'V1', callback_id: 'x' } }, /nothing to do for a view closed/],
+    ['a global shortcut', { type: 'shortcut', callback_id: 'sc', trigger_id: '1.2', user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' } }, /nothing to do for a shortcut/],
+    ['a click without actions', { type: 'block_actions', actions: [], user: { id: teammate, team_id: 'T0DATABOX' }, team: { id: 'T0DATABOX' } }, /nothing to do for a block actions/],
+  ])('answers %s at once, journaled as refused, instead of leaving Slack to time out', async (_name, payload, reason) => {
+    const started = Date.now();
+    const { status, journaled } = await send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    expect(status).toBe(200);
+    expect(Date.now() - started, 'answered well within Slack\'s 3 seconds').toBeLessThan(2_500);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringMatching(reason) }) })]);
+    nothingRan();
+  });
+
+  it('answers a slash command that is not /databox with its refusal', async () => {
+    const { status, journaled } = await send(slashCommandBody('status', { command: '/other', response_url: slack.responseUrl() }));
+    expect(status).toBe(200);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringMatching(/the command \/other is not one databox-bot answers/) }) })]);
+  });
+
+  it.each([
     ['not JSON', 'approve'],
     ['a plan button without its hash', JSON.stringify({ run: 'x/1' })],
     ['a hash that is not one', JSON.stringify({ run: 'x/1', hash: 'abc' })],
