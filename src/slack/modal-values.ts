@@ -25,7 +25,7 @@ export async function fieldErrors(
   // The same refusals as a typed command: control characters and shell metacharacters.
   for (const [name, value] of Object.entries(values)) {
     const problem = valueProblem(name, value);
-    if (problem) return { [name]: problem.slice(0, 150) };
+    if (problem) return { [name]: problem };
   }
   try {
     await check();
@@ -33,7 +33,7 @@ export async function fieldErrors(
   } catch (error) {
     if (!isUserError(error)) throw error;
     const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
-    return { [field]: error.message.slice(0, 150) };
+    return { [field]: error.message };
   }
 }
 
@@ -48,5 +48,26 @@ export function readMetadata<T>(text: string, schema: z.ZodType<T>): T {
 
 /** A refusal shown on the modal's first field, so the person sees why it did not close. */
 export function refusal(values: Record<string, unknown>, message: string): Record<string, string> {
-  return { [Object.keys(values)[0] ?? 'value']: message.replace(/^:[a-z_]+: /, '').slice(0, 150) };
+  return { [Object.keys(values)[0] ?? 'value']: message.replace(/^:[a-z_]+: /, '') };
+}
+
+/** The most of a message a form shows under its field. */
+const shownUnderField = 150;
+
+/**
+ * The errors as the form shows them: each within what fits under a field, cut at a word with "…". `cut` says whether any
+ * was, so the whole reason can be told beside the form (and it is journaled whole either way).
+ */
+export function shownInForm(errors: Record<string, string>): { errors: Record<string, string>; cut: boolean } {
+  let cut = false;
+  const shown = Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => {
+      if (message.length <= shownUnderField) return [field, message];
+      cut = true;
+      const head = message.slice(0, shownUnderField - 1);
+      const atWord = head.lastIndexOf(' ');
+      return [field, `${atWord > shownUnderField / 2 ? head.slice(0, atWord) : head}…`];
+    }),
+  );
+  return { errors: shown, cut };
 }

@@ -400,6 +400,19 @@ describe('path B: restore from a file backup', () => {
     const bad2 = await harness.submitModal(operator, view, { backup: notDuckdb });
     expect(bad2.json?.errors?.backup).toMatch(/does not open read-only as a DuckDB database/);
     expect(slack.buttons('approve_plan')).toEqual([]);
+    // A reason longer than a form shows under a field is cut at a word there, told whole beside the form, and
+    // journaled whole as a refusal.
+    const itself = await harness.submitModal(operator, view, { backup: checkout.databasePath });
+    const shown = itself.json?.errors?.backup as string;
+    await harness.settle();
+    const whole = journalRecordsOf(checkout).filter((r) => r.type === 'request.refused').at(-1)?.data.reason as string;
+    expect(whole).toMatch(/is the database file itself \(.*databox\.duckdb\); give a copy kept elsewhere$/);
+    // The checkout's path makes it longer than a field shows (about 160 characters here).
+    expect(whole.length).toBeGreaterThan(150);
+    expect(shown.length).toBeLessThanOrEqual(150);
+    expect(shown).toMatch(/[^ ]…$/);
+    expect(whole.startsWith(shown.slice(0, -1))).toBe(true);
+    expect(slack.ephemerals(operator).at(-1)).toContain('give a copy kept elsewhere');
     const backup = checkout.path('good.duckdb');
     await createHealthyDatabase(backup, 1_000);
     const good = await harness.submitModal(operator, view, { backup });
