@@ -58,7 +58,11 @@ export class Approvals {
           reason: [
             ...said`plan ${holder.id} requested by ${person(holder.requestedBy)}`,
             ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
-            ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`,
+            // It changes the database: once it has, this plan was made on a database that is no more (changedSince),
+            // unless this plan was made on that one's changes (a swap after its clone, a rollback).
+            holder.id === run.continues || holder.id === run.rollbackOf
+              ? ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`
+              : ` holds ${path.basename(run.lockKey)} (${holder.status}) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan`,
           ],
         };
       }

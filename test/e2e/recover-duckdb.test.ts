@@ -162,6 +162,23 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')).toHaveLength(1);
   });
 
+  it('refuses a second plan approved while the first runs, saying it will have to be proposed again, not approved again', async () => {
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    await diagnoseCorrupt();
+    const approveA = await proposePathA();
+    const backup = checkout.path('good.duckdb');
+    await createHealthyDatabase(backup, 100);
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
+    await harness.settle();
+    const approveB = slack.buttons('approve_plan').at(-1)!;
+    await harness.click(approveA, teammate);
+    await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
+    await harness.click(approveB, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
+  });
+
   it('executes once when Approve is clicked twice at the same moment', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();
