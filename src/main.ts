@@ -1,4 +1,6 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
+import { stopReaderThread } from './duckdb/off-thread.js';
+import { stopSessionThread } from './duckdb/sessions-off-thread.js';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createBot } from './bot.js';
@@ -45,9 +47,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing queued work first');
+    // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
+    const endThreads = () => Promise.all([stopReaderThread(), stopSessionThread()]).catch(() => undefined);
     bot.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => endThreads().then(() => process.exit(0)),
+      () => endThreads().then(() => process.exit(1)),
     );
   };
   // SIGHUP too: a bot started from a terminal that is closed would otherwise die at once, its work and journal cut off.

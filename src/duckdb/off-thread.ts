@@ -28,6 +28,11 @@ export function startReaderThread(): void {
   reader.start();
 }
 
+/** Ends the reader thread (a stopping bot): a process that exits with DuckDB still loaded in a thread may abort. */
+export function stopReaderThread(): Promise<void> {
+  return reader.stop();
+}
+
 /** probeOpen, on the reader thread. */
 export function probeOpenOffThread(file: string): Promise<OpenResult> {
   return reader.call<OpenResult>({ kind: 'probe', file }).result;

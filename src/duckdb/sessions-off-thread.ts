@@ -14,6 +14,11 @@ export function startSessionThread(): void {
   thread.start();
 }
 
+/** Ends the session thread (a stopping bot): a process that exits with DuckDB still loaded in a thread may abort. */
+export function stopSessionThread(): Promise<void> {
+  return thread.stop();
+}
+
 /**
  * Opens `location` on the session thread. A read-only open takes the caps set on this thread (DATABOX_DUCKDB_MEMORY_LIMIT)
  * at the time of the open; a writable one DuckDB's defaults. Statements of one session run in order, as they are awaited.
