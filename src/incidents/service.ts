@@ -473,7 +473,7 @@ export class IncidentService {
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
-    const waiting = this.samePlanWaiting(incident.id, pathId, planHash(steps, previews));
+    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews);
     if (waiting) return waiting;
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
@@ -492,11 +492,22 @@ export class IncidentService {
     return run;
   }
 
-  /** A recovery plan of this incident and path, with exactly these steps, still waiting for a decision that has not expired. */
-  private samePlanWaiting(incidentId: string, pathId: string, hash: string): Run | undefined {
+  /**
+   * A recovery plan of this incident and path, with the same parameters and the same preview counts, still waiting for
+   * a decision that has not expired. Not its hash: a plan's steps carry the time it was made (a name "…aside-<time>").
+   */
+  private samePlanWaiting(incidentId: string, pathId: string, params: Record<string, string>, previews: readonly PreviewResult[]): Run | undefined {
     const now = this.clock().getTime();
+    const same = (a: object, b: object) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+    const counts = (list: readonly PreviewResult[] | undefined) => Object.fromEntries((list ?? []).map((p) => [p.id, p.value]));
     return this.incident(incidentId).runs.find(
-      (r) => r.kind === 'recovery' && r.pathId === pathId && r.hash === hash && r.status === 'pending' && (!r.expiresAt || Date.parse(r.expiresAt) > now),
+      (r) =>
+        r.kind === 'recovery' &&
+        r.pathId === pathId &&
+        r.status === 'pending' &&
+        (!r.expiresAt || Date.parse(r.expiresAt) > now) &&
+        same(r.params, params) &&
+        same(counts(r.previews), counts(previews)),
     );
   }
 

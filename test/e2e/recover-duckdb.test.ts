@@ -155,6 +155,8 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')).toHaveLength(1);
     const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    // In another second: the plan's steps carry the time they were made, and the same plan is still the one waiting.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await harness.command(`recover duckdb path=a incident=${incident}`, operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
