@@ -473,7 +473,7 @@ export class IncidentService {
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
-    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews);
+    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(incident, recovery));
     if (waiting) return waiting;
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
@@ -493,21 +493,33 @@ export class IncidentService {
   }
 
   /**
-   * A recovery plan of this incident and path, with the same parameters and the same preview counts, still waiting for
-   * a decision that has not expired. Not its hash: a plan's steps carry the time it was made (a name "…aside-<time>").
+   * A recovery plan of this incident and path still waiting, that an approval would take, with the same parameters,
+   * preview counts and steps but for the time they were made (a name "…aside-<time>"), and the same warning. One that
+   * its database changed under since, or that expires within a minute, is no plan to send anyone to.
    */
-  private samePlanWaiting(incidentId: string, pathId: string, params: Record<string, string>, previews: readonly PreviewResult[]): Run | undefined {
+  private samePlanWaiting(
+    incidentId: string,
+    pathId: string,
+    params: Record<string, string>,
+    previews: readonly PreviewResult[],
+    steps: readonly ResolvedStep[],
+    warning: string | undefined,
+  ): Run | undefined {
     const now = this.clock().getTime();
     const same = (a: object, b: object) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
     const counts = (list: readonly PreviewResult[] | undefined) => Object.fromEntries((list ?? []).map((p) => [p.id, p.value]));
+    const timeless = (list: readonly ResolvedStep[]) => JSON.stringify(list).replace(/\d{8}T\d{6}Z/g, '<time>');
     return this.incident(incidentId).runs.find(
       (r) =>
         r.kind === 'recovery' &&
         r.pathId === pathId &&
         r.status === 'pending' &&
-        (!r.expiresAt || Date.parse(r.expiresAt) > now) &&
+        (!r.expiresAt || Date.parse(r.expiresAt) > now + 60_000) &&
+        !this.deps.state.changedSince(r.lockKey, r.proposedAt, r.id, r.continues, r.rollbackOf) &&
+        r.againstDiagnosis === warning &&
         same(r.params, params) &&
-        same(counts(r.previews), counts(previews)),
+        same(counts(r.previews), counts(previews)) &&
+        timeless(r.steps) === timeless(steps),
     );
   }
 

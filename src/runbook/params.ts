@@ -102,7 +102,9 @@ export function defaultProblem(name: string, p: Parameter): string | undefined {
   if (p.type === 'integer' && p.min !== undefined && p.max !== undefined && p.min > p.max) return `min ${p.min} is above max ${p.max}: no value would do`;
   if (p.default === undefined) return undefined;
   try {
-    validateOne(name, p, p.default, { root: '/', now: new Date(8.64e15), checkFiles: false });
+    // "Not in the future" is the command's to judge, on the day it runs: left out here.
+    const shapeOnly = 'notFuture' in p ? ({ ...p, notFuture: false } as Parameter) : p;
+    validateOne(name, shapeOnly, p.default, { root: '/', now: new Date(), checkFiles: false });
     return undefined;
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

@@ -179,6 +179,14 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(approveB, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
+    // Once it has finished, the same path B asked for again is a new plan, not the one its database changed under.
+    await slack.waitFor('path A to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === JSON.parse(approveA.value).run), 30_000);
+    await harness.settle();
+    const plansBefore = journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b').length;
+    await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore + 1);
+    expect(String(slack.responses.at(-1)?.body.text ?? '')).not.toContain('The same plan already waits');
   });
 
   it('executes once when Approve is clicked twice at the same moment', async () => {

@@ -221,6 +221,14 @@ const backfillCases: Planted[] = [
     ],
   },
   {
+    name: 'a good date default beside a bad one: only the bad one is named (notFuture is judged when the command runs)',
+    plant: (doc) => {
+      doc.parameters.from.default = '2026-04-18';
+      doc.parameters.to.default = '2026-02-30';
+    },
+    refusal: ['at parameters.to: its default does not do: to=2026-02-30 is not a date: use YYYY-MM-DD, e.g. to=2026-04-18'],
+  },
+  {
     name: 'compareWith naming a diagnosis step that does not exist',
     plant: (doc) => {
       doc.validation.steps[0].compareWith = 'mart_count';
