@@ -20,10 +20,17 @@ export function takeCarryOver(stateDir: string): Redo[] {
   } catch {
     return [];
   }
-  fs.rmSync(file, { force: true });
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // A state dir that no longer takes a removal: shown again at the next start too, which is better than never.
+  }
   try {
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed.filter((r): r is Redo => typeof r === 'object' && r !== null && typeof (r as Redo).incident === 'string' && typeof (r as Redo).what === 'string') : [];
+    const redo = Array.isArray(parsed) ? parsed.filter((r): r is Redo => typeof r === 'object' && r !== null && typeof (r as Redo).incident === 'string' && typeof (r as Redo).what === 'string') : [];
+    // A run's end (its verdict, its failure) shows its message too: shown once, by the end.
+    const ended = new Set(redo.filter((r) => r.what === 'verdict' || r.what === 'failure').map((r) => r.run));
+    return redo.filter((r) => !(r.what === 'run' && ended.has(r.run)));
   } catch {
     return [];
   }
