@@ -29,7 +29,8 @@ export function leftoverClonesLines(incident: Incident): string[] {
       const step = run.steps.find((s) => s.id === result.stepId);
       const made = step?.kind === 'sql' && result.status !== 'failed' ? createdDatabase((step as { sql?: unknown }).sql) : undefined;
       if (made) unchecked.set(made, run);
-      if (step?.kind !== 'leftover-clones' || result.status !== 'ok' && result.status !== 'leftovers') continue;
+      // A guard's look (path A's "no clone yet") is for one name, before the plan: not a check of what is left.
+      if (step?.kind !== 'leftover-clones' || step.guard || result.status !== 'ok' && result.status !== 'leftovers') continue;
       if (!step.drop) unchecked.clear();
       else for (const name of names(result.outputs.dropped)) unchecked.delete(name);
       if (step.drop) {

@@ -193,6 +193,7 @@ describe('scenario 3 from the terminal', () => {
     // No validation ran to list the clones: the postmortem still names them.
     const postmortem = await cli(['postmortem', id]);
     expect(postmortem.stdout).toContain('## Leftover clones');
+    expect(postmortem.stdout).not.toContain('No clone made for this incident was left at the last check');
     expect(postmortem.stdout).toMatch(
       new RegExp(`Made for this incident and not looked for since \\(no validation listed them\\): \`databox_restored_${slug}\` \\(made by \`${id}/\\d+\`\\), \`databox_broken_${slug}\``),
     );
