@@ -48,6 +48,11 @@ function templateProblems(rb: Runbook, sql: string): string[] {
       if (kind || expression.includes('.')) continue;
       const declared = rb.parameters[expression];
       if (!declared || declared.type === 'identifier') continue;
+      // A comment is rendered like the SQL around it: the plan would be refused when made, for a note.
+      if (segment.kind === 'comment') {
+        problems.push(`${shown} is in an SQL comment, which is rendered like the SQL around it: a ${declared.type} value is no identifier, so the plan would be refused; write the comment without it`);
+        continue;
+      }
       if (declared.type === 'enum') {
         const bad = Object.keys(declared.values).filter((value) => !isPlainIdentifier(value));
         if (bad.length > 0) problems.push(`${shown} stands for an identifier here, and the value${bad.length === 1 ? '' : 's'} ${bad.map((v) => `"${v}"`).join(', ')} of enum parameter "${expression}" ${bad.length === 1 ? 'is not a plain one' : 'are not plain ones'} (letters, digits and _): rename ${bad.length === 1 ? 'it' : 'them'}, or use an attribute`);

@@ -80,6 +80,15 @@ describe('a placeholder where SQL text cannot take it', () => {
     expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual([dateRefusal('from'), dateRefusal('to')]);
   });
 
+  it('is refused in an SQL comment too, saying the comment is rendered like the SQL around it', () => {
+    const doc = bundled('backfill.yml');
+    const deleteRaw = doc.recovery[0].steps[1];
+    deleteRaw.sql = `-- the window {{from}}\n${deleteRaw.sql}`;
+    expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual([
+      'at recovery[0].steps[1].sql: {{from}} is in an SQL comment, which is rendered like the SQL around it: a date value is no identifier, so the plan would be refused; write the comment without it',
+    ]);
+  });
+
   it('a timestamp as an identifier, and a typed literal in quotes, are refused with what to write instead', () => {
     const doc = bundled('motherduck.yml');
     const clone = doc.recovery[0].steps[0];
