@@ -35,6 +35,10 @@ describe('a command that deletes, moves or overwrites files', () => {
     expect(messages(['task', 'full-refresh'])).toEqual([]);
     expect(messages(['find', 'data', '-name', 'rm'])).toEqual([]);
     expect(messages(['{{tool}}', 'x'])).toEqual([]);
+    // A word after the wrapped command is its argument, not a command of its own.
+    expect(messages(['uv', 'run', 'sqlmesh', 'plan', '--select-model', 'rm'])).toEqual([]);
+    expect(messages(['timeout', '30m', 'task', 'verify', '--', 'cp'])).toEqual([]);
+    expect(messages(['env', 'A=1', 'python', 'tool.py', '--mode', 'mv'])).toEqual([]);
   });
 });
 
@@ -48,6 +52,8 @@ describe('a shell given a script with -c', () => {
 
   it('is not refused running a script file', () => {
     expect(messages(['sh', 'scripts/check.sh', '3'])).toEqual([]);
+    // The script's own options are not the shell's.
+    expect(messages(['bash', 'scripts/report.sh', '-force'])).toEqual([]);
   });
 });
 

@@ -31,8 +31,8 @@ function effect(words: readonly (string | undefined)[]): Effect {
   if (first === undefined) return {};
   const name = path.posix.basename(first);
   const rest = words.slice(1);
-  // -c, or a cluster of short options holding it (-ec, -lc).
-  if (shells.has(name) && rest.some((word) => word !== undefined && /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { shell: `${name} -c` };
+  // -c, or a cluster of short options holding it (-ec, -lc), among the shell's own options: those before its script.
+  if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { shell: `${name} -c` };
   if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
   if (name === 'find') {
     if (rest.includes('-delete')) return { destroys: 'find -delete deletes what it finds' };
@@ -40,12 +40,38 @@ function effect(words: readonly (string | undefined)[]): Effect {
     return exec === -1 ? {} : effect(rest.slice(exec + 1));
   }
   if (!wrappers.has(name) || (name === 'uv' && rest[0] !== 'run')) return {};
-  // Wrappers' own options vary; any later word naming a command above is taken as the command they run.
-  for (let i = name === 'uv' ? 1 : 0; i < rest.length; i += 1) {
-    const found = effect(rest.slice(i));
-    if (found.shell || found.destroys) return found;
+  const start = wrappedCommand(name, rest);
+  return start === undefined ? {} : effect(rest.slice(start));
+}
+
+/** A shell's options: the words before its first one that is not an option (the script it runs, or its -c text). */
+function shellOptions(words: readonly (string | undefined)[]): string[] {
+  const options: string[] = [];
+  for (const word of words) {
+    if (word === undefined || !word.startsWith('-')) break;
+    options.push(word);
   }
-  return {};
+  return options;
+}
+
+/**
+ * Where the command a wrapper runs starts: past the wrapper's options and their numbers (nice -n 10, xargs -n 1), env's
+ * NAME=value words, timeout's duration and `uv run`'s run; undefined when nothing is left or a word is templated.
+ */
+function wrappedCommand(name: string, rest: readonly (string | undefined)[]): number | undefined {
+  let i = name === 'uv' ? 1 : 0;
+  let durationSkipped = name !== 'timeout';
+  for (; i < rest.length; i += 1) {
+    const word = rest[i];
+    if (word === undefined) return undefined;
+    if (word.startsWith('-') || /^\d+$/.test(word) || (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word))) continue;
+    if (!durationSkipped) {
+      durationSkipped = true;
+      continue;
+    }
+    return i;
+  }
+  return undefined;
 }
 
 /** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
