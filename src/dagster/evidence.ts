@@ -165,7 +165,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, thresholds, now, evidence.source === 'graphql') })).filter((o) => o.why !== undefined);
   const notes = leftOff.map((o) => o.why as string);
   if (evidence.source === 'cli' && every.some((s) => s.status === 'STOPPED')) {
-    notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused');
+    notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)');
   }
   const schedules = every.filter((s) => !leftOff.some((o) => o.schedule === s));
   const pausedSchedules = [...new Set(schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name))];

@@ -361,7 +361,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).toContain('started all_pipelines_daily');
   });
 
-  it('path B without the webserver starts the paused schedules the diagnosis named, one CLI call each', async () => {
+  it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },
       'uv run dagster schedule list': { stdoutFile: 'dagster/cli/schedule-list-stopped.txt' },
@@ -378,7 +378,13 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(message('Verdict:')).toContain('a STOPPED schedule switched off on purpose cannot be told from a paused one');
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
-    const typed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);
+    // The CLI cannot tell which STOPPED schedule is paused: nothing is proposed to start until the operator names it.
+    const unnamed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);
+    expect(unnamed.status).toBe(200);
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toContain('schedules=');
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    const typed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`, operator);
     expect(typed.status).toBe(200);
     await harness.settle();
     expect(planStep(1)).toContain('uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py');

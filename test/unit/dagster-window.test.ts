@@ -46,7 +46,7 @@ describe('the missed window', () => {
     expect(verdict.notes).toEqual(['schedule full_refresh_monthly is STOPPED and has never ticked: taken as never switched on']);
     const fromCli = assessDagster({ ...evidence([never]), source: 'cli' }, thresholds, now);
     expect(fromCli.pausedSchedules).toEqual(['full_refresh_monthly']);
-    expect(fromCli.notes).toEqual(['the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused']);
+    expect(fromCli.notes).toEqual(['the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)']);
   });
 
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {

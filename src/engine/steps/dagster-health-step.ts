@@ -42,8 +42,9 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess, evidence.source),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
-      // Joined with commas only: the form a names parameter takes, typed on a command line as one word.
-      pausedSchedules: verdict.pausedSchedules.join(','),
+      // Joined with commas only: the form a names parameter takes, typed on a command line as one word. None through
+      // the CLI alone: it cannot tell a paused schedule from one switched off on purpose, so the operator names them.
+      pausedSchedules: evidence.source === 'cli' ? '' : verdict.pausedSchedules.join(','),
     },
   };
 }
