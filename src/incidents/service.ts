@@ -719,9 +719,10 @@ export class IncidentService {
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup && this.stopping) {
         const command = `validate ${rb.id}${rb.validation.parameters.filter((name) => finished.params[name] !== undefined).map((name) => ` ${name}=${commandValue(finished.params[name] as string)}`).join('')} incident=${finished.incidentId}`;
         this.deps.logger.warn({ runId: finished.id }, 'the recovery ended as the bot was stopping: its validation was not started');
-        await this.safely(() =>
-          this.reporter.followUpOffered(this.incident(finished.incidentId), finished, `The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`, []),
-        );
+        const advice = `The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`;
+        // On the record too: the postmortem says why no validation followed.
+        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers: [] } });
+        await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup) {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));

@@ -25,6 +25,7 @@ describe('a stop while a recovery runs', () => {
     const finished = records.filter((r) => r.type === 'run.finished').map((r) => r.data.status);
     expect(finished).toEqual(['succeeded']);
     expect(records.some((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation')).toBe(false);
+    expect(records.find((r) => r.type === 'run.follow-up')?.data.advice).toMatch(/^The validation was not started: the bot was stopping/);
     expect(stage.slack.allText()).toContain('The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: `/databox validate duckdb incident=dbx-');
   });
 });
