@@ -10,7 +10,7 @@ export function scheduleStartArgv(name: string, definitionsFile: string): string
 export interface ScheduleOutcome {
   name: string;
   /** unknown: the request went out and no answer that can be read came back, so it may have started. */
-  outcome: 'started' | 'already-running' | 'failed' | 'unknown' | 'not-tried';
+  outcome: 'started' | 'already-running' | 'left-off' | 'failed' | 'unknown' | 'not-tried';
   detail: string;
 }
 
@@ -34,6 +34,8 @@ export interface StartSchedulesRequest {
   signal?: AbortSignal;
   onStart?: (pid: number, argv: readonly string[]) => void;
   redact?: (text: string) => string;
+  /** The run's clock, for how lately a STOPPED copy ticked. */
+  now?: Date;
 }
 
 /** Dagster's own words when a schedule is started twice (DagsterInvariantViolationError in instance.start_schedule). */
@@ -65,15 +67,28 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
       outcomes.push({ name, outcome: 'failed', detail: `the webserver lists no schedule of that name (it lists: ${[...new Set(listed.map((s) => s.name))].join(', ') || 'none'})` });
       continue;
     }
-    // The same name in several repositories (a staging copy, say): each STOPPED copy is started in its own.
     const stopped = copies.filter((s) => s.status !== 'RUNNING');
     if (stopped.length === 0) {
       outcomes.push({ name, outcome: 'already-running', detail: `already RUNNING in ${copies.map((s) => where(s)).join(', ')}: left as it is` });
       continue;
     }
-    for (const schedule of stopped) outcomes.push(await startOne(client, schedule, copies.length > 1));
+    // The same name in several repositories (a staging copy, say): the copies that ticked lately are the paused ones,
+    // and a copy off for long (or never on) beside them stays off. With no such copy, every STOPPED one was asked for.
+    const lately = stopped.filter((s) => tickedWithin(s, recentMs, (request.now ?? new Date()).getTime()));
+    for (const schedule of lately.length > 0 ? lately : stopped) outcomes.push(await startOne(client, schedule, copies.length > 1));
+    for (const schedule of lately.length > 0 ? stopped.filter((s) => !lately.includes(s)) : []) {
+      outcomes.push({ name: `${schedule.name} (${where(schedule)})`, outcome: 'left-off', detail: 'left off: STOPPED long ago or never ticked, beside a copy of the same name paused lately' });
+    }
   }
   return outcomes;
+}
+
+/** How recent a tick makes a STOPPED copy "paused lately": the diagnosis' default for a schedule switched off on purpose. */
+const recentMs = 31 * 86_400_000;
+
+function tickedWithin(schedule: ScheduleStatus, ms: number, now: number): boolean {
+  const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
+  return last > 0 && now - last <= ms;
 }
 
 function where(schedule: ScheduleStatus): string {
@@ -135,10 +150,11 @@ function lastLine(output: string): string {
 
 function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
   const named = (which: ScheduleOutcome['outcome']) => outcomes.filter((o) => o.outcome === which).map((o) => o.name);
-  const [started, running, failed, unknown, untried] = [named('started'), named('already-running'), named('failed'), named('unknown'), named('not-tried')];
+  const [started, running, leftOff, failed, unknown, untried] = [named('started'), named('already-running'), named('left-off'), named('failed'), named('unknown'), named('not-tried')];
   const parts = [
     started.length > 0 ? `started ${started.join(', ')}` : '',
     running.length > 0 ? `already running: ${running.join(', ')}` : '',
+    leftOff.length > 0 ? `left off (off for long beside a copy paused lately): ${leftOff.join(', ')}` : '',
     unknown.length > 0 ? `may or may not have started: ${unknown.join(', ')}` : '',
     failed.length > 0 ? `NOT started: ${failed.join(', ')}` : '',
     untried.length > 0 ? `not tried: ${untried.join(', ')}` : '',

@@ -139,6 +139,29 @@ describe('through the webserver', () => {
     expect(result).toMatchObject({ status: 'ok', summary: 'started all_pipelines_daily (staging@databox.staging)' });
   });
 
+  it('leaves off a copy STOPPED long ago beside a copy of the same name paused lately, and says so', async () => {
+    const started: unknown[] = [];
+    const now = new Date('2026-12-01T12:00:00Z');
+    const tick = (iso: string) => [{ timestamp: Date.parse(iso) / 1000, status: 'SUCCESS', error: null }];
+    const copy = (lastTick: string) => ({ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: tick(lastTick), lastSuccess: tick(lastTick) } });
+    serveDagster({
+      DataboxRepositories: () => ({
+        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: 'main', location: { name: 'databox.definitions' } }, { name: 'staging', location: { name: 'databox.staging' } }] } },
+      }),
+      DataboxSchedules: ({ variables }) => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [copy((variables.selector as { repositoryName: string }).repositoryName === 'main' ? '2026-11-29T06:00:00Z' : '2026-03-01T06:00:00Z')] } },
+      }),
+      DataboxStartSchedule: ({ variables }) => {
+        started.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+    });
+    const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000, now });
+    expect(started).toEqual([{ repositoryLocationName: 'databox.definitions', repositoryName: 'main', scheduleName: 'all_pipelines_daily' }]);
+    expect(result.status).toBe('ok');
+    expect(result.summary).toBe('started all_pipelines_daily (main@databox.definitions); left off (off for long beside a copy paused lately): all_pipelines_daily (staging@databox.staging)');
+  });
+
   it('says a start the webserver did not answer in time may or may not have happened, never "NOT started"', async () => {
     serveDagster({
       DataboxRepositories: 'repositories',

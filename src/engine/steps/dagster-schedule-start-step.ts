@@ -55,6 +55,7 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     signal: ctx.signal,
     onStart: ctx.processStarted,
     redact: ctx.redact,
+    now: ctx.clock(),
   });
   const named = (outcome: string) => result.outcomes.filter((o) => o.outcome === outcome).map((o) => o.name).join(',');
   return {
