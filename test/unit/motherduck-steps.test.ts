@@ -75,6 +75,14 @@ describe('snapshot-history', () => {
     expect(gone.outputs).toMatchObject({ restorableFrom: '2026-04-20 11:00:00', namedOlder: "'before_cutover' (2026-04-19 09:00:00)" });
   });
 
+  it('says a moment within the retention but before the database\'s first snapshot is that, not "older than the retention"', async () => {
+    const { ctx } = await standIn();
+    // The database was made at 2026-04-19 08:00; the retention (7 days) would reach back to 04-14.
+    const before = await runStep(history('2026-04-18 09:00:00'), ctx);
+    expect(before.status).toBe('too-old');
+    expect(before.summary).toMatch(/^2026-04-18 09:00:00 is before the oldest snapshot databox has \(2026-04-19 08:00:00 UTC\), though within the retention \(7 days\): /);
+  });
+
   it('fails a moment in the future as read when it runs (a plan approved later reads it again)', async () => {
     const { ctx } = await standIn();
     const result = await runStep(history('2026-04-21 10:00:00'), ctx);

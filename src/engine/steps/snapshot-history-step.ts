@@ -94,9 +94,12 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     const namedOlder = before.filter((r) => r[1] !== null).map((r) => `'${r[1]}' (${r[2]})`);
     const picked = before[0];
     if (!restorableFrom || step.at < restorableFrom || !picked) {
+      // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
+      const withinRetention = retentionSeconds > 0 && now.getTime() - at.getTime() <= retentionSeconds * 1000;
+      const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${restorableFrom} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
       return done(
         'too-old',
-        `${step.at} is older than the retention (${retention}): ${restorableFrom ? `the oldest moment still restorable is ${restorableFrom} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
+        `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${restorableFrom} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
           (namedOlder.length > 0 ? `Named snapshots from before it: ${namedOlder.join(', ')}` : 'No named snapshot is older either'),
         { namedOlder: namedOlder.join(', ') },
       );
