@@ -2,9 +2,10 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
-import { fieldErrors, modalValues, readMetadata, refusal, shownInForm } from '../src/slack/modal-values.js';
+import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
 const metadata = z.object({ incident: z.string(), path: z.string() });
@@ -31,17 +32,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
     }
-    const shown = errors && shownInForm(errors);
-    await ack(shown ? { response_action: 'errors', errors: shown.errors } : undefined);
-    // As typed into the form; a refusal follows it on the record with why.
-    const typed = `modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
-    deps.service.recordCommand(typed, body.user.id, 'slack');
-    if (errors) {
-      const reason = Object.values(errors).join('; ');
-      // On the record whole, with why; told whole beside the form when the form could show only part of it.
-      void deps.service.recordRefusal(body.user.id, { command: typed, reason });
-      if (shown?.cut && audience.channel) await tellEphemeral(client, deps.redact, audience, `:warning: ${reason}`);
-    }
+    await answerForm(deps, { ack, client, user: body.user.id, audience, typed: `modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim(), errors });
     if (errors || !start) return;
     const run = start;
     const tell = (error: unknown) => (audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' })) : Promise.resolve());

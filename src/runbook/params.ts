@@ -112,14 +112,22 @@ export function defaultProblem(name: string, p: Parameter): string | undefined {
   }
 }
 
+/**
+ * The names a text lists, separated by commas or spaces, each once and in order, and those of them that are no name
+ * (letters, digits and _ only): the one reading of a names parameter, and of whatever a template renders for one.
+ */
+export function readNames(text: string): { names: string[]; bad: string[] } {
+  const names = [...new Set(text.split(/[\s,]+/).filter((n) => n !== ''))];
+  return { names, bad: names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n)) };
+}
+
 /** A list of names, normalised to "a,b": the form a typed command line and the plan both show. */
 function validateNames(name: string, raw: string): string {
   // Control characters and shell metacharacters are refused as for a path: separators are commas and spaces only.
   const problem = valueProblem(name, raw);
   if (problem) throw new UserError(problem);
-  const names = [...new Set(raw.split(/[\s,]+/).filter((n) => n !== ''))];
+  const { names, bad } = readNames(raw);
   if (names.length === 0) throw new UserError(`${name}= names nothing: give one or more names separated by commas, e.g. ${name}=all_pipelines_daily`);
-  const bad = names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n));
   if (bad.length > 0) throw new UserError(`${name}: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a name' : 'are not names'} (letters, digits and _ only, separated by commas)`);
   if (names.length > 100) throw new UserError(`${name} names ${names.length} items: at most 100`);
   return names.join(',');

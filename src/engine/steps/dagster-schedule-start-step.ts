@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { scheduleStartArgv, startSchedules } from '../../dagster/start-schedules.js';
+import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
@@ -26,9 +27,8 @@ export type DagsterScheduleStartStep = Omit<Parsed, 'schedules'> & {
 
 /** The rendered list; a name Dagster could not have is refused here, whatever template produced it. */
 function scheduleNames(rendered: string): string[] {
-  const names = [...new Set(rendered.split(/[\s,]+/).filter((n) => n !== ''))];
+  const { names, bad } = readNames(rendered);
   if (names.length === 0) throw new UserError('no schedule to start: give schedules=<name,name…> (the diagnosis suggests the paused ones)');
-  const bad = names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n));
   if (bad.length > 0) throw new UserError(`not a schedule name: ${bad.map((n) => `"${n}"`).join(', ')} (letters, digits and _ only)`);
   return names;
 }

@@ -1,0 +1,32 @@
+// How a submitted form (the path's or the rollback's parameters) is answered and recorded, refused or not.
+import type { SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { shownInForm } from '../src/slack/modal-values.js';
+import { tellEphemeral } from '../src/slack/tell.js';
+import type { HandlerDeps } from './index.js';
+
+export interface FormAnswer {
+  ack: SlackViewMiddlewareArgs['ack'];
+  client: WebClient;
+  user: string;
+  /** Where the person is told what the form could not show: the incident's thread, when it has one. */
+  audience: { channel: string; user: string; threadTs?: string };
+  /** The form's values as typed, for the record ("modal: recover backup=…"). */
+  typed: string;
+  /** Per field, why it was refused; undefined when the form was accepted. */
+  errors?: Record<string, string>;
+}
+
+/**
+ * Closes the form, or keeps it open with each refusal under its field (cut to what a field shows); the values go on
+ * the record as typed, and a refusal after them with its whole reason, told whole beside the form when it was cut.
+ */
+export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, errors }: FormAnswer): Promise<void> {
+  const shown = errors && shownInForm(errors);
+  await ack(shown ? { response_action: 'errors', errors: shown.errors } : undefined);
+  deps.service.recordCommand(typed, user, 'slack');
+  if (!errors) return;
+  const reason = Object.values(errors).join('; ');
+  void deps.service.recordRefusal(user, { command: typed, reason });
+  if (shown?.cut && audience.channel) await tellEphemeral(client, deps.redact, audience, `:warning: ${reason}`);
+}
