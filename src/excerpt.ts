@@ -1,4 +1,4 @@
-// Head and tail of a long output: what fits in a Slack message or a postmortem line.
+// What of a long text fits where it is shown: its head and tail (a Slack message, a postmortem line), or its first line.
 export function excerpt(text: string, maxChars = 2_400): string {
   // Trailing whitespace is dropped by looking back from the end: a long output is never copied whole.
   let end = text.length;
@@ -8,4 +8,9 @@ export function excerpt(text: string, maxChars = 2_400): string {
   const head = text.slice(0, half);
   const tail = text.slice(end - half, end);
   return `${head.slice(0, head.lastIndexOf('\n') > 0 ? head.lastIndexOf('\n') : half)}\n[… ${end - 2 * half} characters omitted …]\n${tail.slice(tail.indexOf('\n') + 1)}`;
+}
+
+/** The first line that says something (DuckDB's errors go on with a guess at another name and a caret under the SQL). */
+export function firstLine(text: string): string {
+  return text.split('\n').map((line) => line.trim()).find(Boolean) ?? text;
 }

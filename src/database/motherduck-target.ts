@@ -1,4 +1,5 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
+import { firstLine } from '../excerpt.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { runForRows } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
@@ -19,10 +20,6 @@ type CreateInstance = (path: string, options: Record<string, string>) => Promise
 const preInstall =
   'pre-install it where the bot runs (with network access: INSTALL motherduck; the Docker image does this at build time), ' +
   'or set DATABOX_DUCKDB_EXTENSION_DIRECTORY to a directory that holds it';
-
-function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find(Boolean) ?? text;
-}
 
 /** One line saying what failed, from DuckDB's error when the instance could not be created. */
 export function connectProblem(error: unknown, database: string, redact: Redactor): TargetError {

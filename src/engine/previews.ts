@@ -3,6 +3,7 @@ import type { DatabaseTarget, TargetSession } from '../database/target.js';
 import type { Preview } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
 import { UserError } from '../errors.js';
+import { firstLine } from '../excerpt.js';
 
 export interface PreviewResult {
   id: string;
@@ -40,9 +41,4 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   } finally {
     await session.close();
   }
-}
-
-/** DuckDB's first line: the rest is its guess at another table ("Did you mean pg_settings?") and a caret under the SQL. */
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim();
 }

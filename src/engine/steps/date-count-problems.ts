@@ -1,4 +1,5 @@
 // Why a table's counts per day cannot be taken or trusted, said as an operator acts on it rather than as DuckDB words it.
+import { firstLine } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { Explained } from './step-database.js';
 
@@ -17,7 +18,6 @@ const parts = (identifier: string) => identifier.split('.').map((part) => part.r
 const plain = (identifier: string) => (quotedName.test(identifier) ? parts(identifier).join('.') : identifier.trim());
 const listed = (names: readonly string[], limit = 10) =>
   names.length > limit ? `${names.slice(0, limit).join(', ')} … and ${names.length - limit} more` : names.join(', ');
-const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? text;
 
 /** Where a name resolves: schema.table in the database opened, catalog.schema.table as named ('' is the one opened). */
 function placeOf(table: string): [catalog: string, schema: string, name: string] {
