@@ -66,37 +66,42 @@ describe('through the CLI', () => {
 describe('through the webserver', () => {
   const client = () => new DagsterClient({ url: dagsterUrl, timeoutMs: 2_000 });
 
-  /** The recorded paused schedules, with a second repository holding a schedule of its own. */
-  function twoRepositories(): void {
+  type Repository = { name: string; location: string };
+  /**
+   * A webserver listing two repositories, each answering its schedules (GraphQL results) from `schedulesOf`; every
+   * startSchedule is answered RUNNING, and its selector kept in the list returned.
+   */
+  function serveTwoRepositories(repositories: [Repository, Repository], schedulesOf: (repository: string) => unknown): Record<string, unknown>[] {
     const started: Record<string, unknown>[] = [];
     serveDagster({
       DataboxRepositories: () => ({
-        data: {
-          repositoriesOrError: {
-            __typename: 'RepositoryConnection',
-            nodes: [
-              { name: '__repository__', location: { name: 'databox.orchestration.definitions' } },
-              { name: 'exports', location: { name: 'databox.exports' } },
-            ],
-          },
-        },
+        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: repositories.map((r) => ({ name: r.name, location: { name: r.location } })) } },
       }),
-      DataboxSchedules: ({ variables }) => {
-        const selector = variables.selector as { repositoryName: string };
-        if (selector.repositoryName === '__repository__') return graphqlFixture('schedules-paused');
-        return { data: { schedulesOrError: { __typename: 'Schedules', results: [{ name: 'weekly_export', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [], lastSuccess: [] } }] } } };
-      },
+      DataboxSchedules: ({ variables }) => schedulesOf((variables.selector as { repositoryName: string }).repositoryName),
       DataboxStartSchedule: ({ variables }) => {
         started.push(variables.selector as Record<string, unknown>);
         return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
       },
     });
-    startedSelectors = started;
+    return started;
   }
-  let startedSelectors: Record<string, unknown>[] = [];
+  const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
+  const mainAndStaging: [Repository, Repository] = [
+    { name: 'main', location: 'databox.definitions' },
+    { name: 'staging', location: 'databox.staging' },
+  ];
 
   it('starts each named schedule in its own repository, leaves a RUNNING one alone, and fails a name no repository has', async () => {
-    twoRepositories();
+    const startedSelectors = serveTwoRepositories(
+      [
+        { name: '__repository__', location: 'databox.orchestration.definitions' },
+        { name: 'exports', location: 'databox.exports' },
+      ],
+      (repository) =>
+        repository === '__repository__'
+          ? graphqlFixture('schedules-paused')
+          : schedulesAnswer([{ name: 'weekly_export', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [], lastSuccess: [] } }]),
+    );
     const result = await startSchedules({
       names: ['all_pipelines_daily', 'weekly_export', 'soda_freshness_hourly', 'typo_daily'],
       client: client(),
@@ -120,42 +125,18 @@ describe('through the webserver', () => {
   });
 
   it('starts each STOPPED copy of a name the webserver lists in several repositories, and leaves the RUNNING copy', async () => {
-    const started: unknown[] = [];
     const copy = (status: string) => ({ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status, lastTick: [], lastSuccess: [] } });
-    serveDagster({
-      DataboxRepositories: () => ({
-        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: 'main', location: { name: 'databox.definitions' } }, { name: 'staging', location: { name: 'databox.staging' } }] } },
-      }),
-      DataboxSchedules: ({ variables }) => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [copy((variables.selector as { repositoryName: string }).repositoryName === 'main' ? 'RUNNING' : 'STOPPED')] } },
-      }),
-      DataboxStartSchedule: ({ variables }) => {
-        started.push(variables.selector);
-        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
-      },
-    });
+    const started = serveTwoRepositories(mainAndStaging, (repository) => schedulesAnswer([copy(repository === 'main' ? 'RUNNING' : 'STOPPED')]));
     const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
     expect(started).toEqual([{ repositoryLocationName: 'databox.staging', repositoryName: 'staging', scheduleName: 'all_pipelines_daily' }]);
     expect(result).toMatchObject({ status: 'ok', summary: 'started all_pipelines_daily (staging@databox.staging)' });
   });
 
   it('leaves off a copy STOPPED long ago beside a copy of the same name paused lately, and says so', async () => {
-    const started: unknown[] = [];
     const now = new Date('2026-12-01T12:00:00Z');
     const tick = (iso: string) => [{ timestamp: Date.parse(iso) / 1000, status: 'SUCCESS', error: null }];
     const copy = (lastTick: string) => ({ name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: tick(lastTick), lastSuccess: tick(lastTick) } });
-    serveDagster({
-      DataboxRepositories: () => ({
-        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: 'main', location: { name: 'databox.definitions' } }, { name: 'staging', location: { name: 'databox.staging' } }] } },
-      }),
-      DataboxSchedules: ({ variables }) => ({
-        data: { schedulesOrError: { __typename: 'Schedules', results: [copy((variables.selector as { repositoryName: string }).repositoryName === 'main' ? '2026-11-29T06:00:00Z' : '2026-03-01T06:00:00Z')] } },
-      }),
-      DataboxStartSchedule: ({ variables }) => {
-        started.push(variables.selector);
-        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
-      },
-    });
+    const started = serveTwoRepositories(mainAndStaging, (repository) => schedulesAnswer([copy(repository === 'main' ? '2026-11-29T06:00:00Z' : '2026-03-01T06:00:00Z')]));
     const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000, now });
     expect(started).toEqual([{ repositoryLocationName: 'databox.definitions', repositoryName: 'main', scheduleName: 'all_pipelines_daily' }]);
     expect(result.status).toBe('ok');
