@@ -235,6 +235,7 @@ export function createBot(options: BotOptions): Bot {
         return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
       };
       await showDecidedElsewhere();
+      await service.showOutdatedPlans();
       // What the last stop could not get to Slack (Slack was failing as it stopped) is shown now, from the journal.
       for (const redo of takeCarryOver(config.stateDir)) {
         const incident = service.state.incidents.get(redo.incident);
@@ -244,6 +245,8 @@ export function createBot(options: BotOptions): Bot {
         service
           .expireDue()
           .then(showDecidedElsewhere)
+          // Plans made stale by a run another process (a terminal) started lose their buttons too.
+          .then(() => service.showOutdatedPlans())
           .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();

@@ -29,6 +29,11 @@ export interface IncidentReporter {
   runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined>;
   /** A plan was approved, rejected or expired. */
   runDecided(incident: Incident, run: Run): Promise<void>;
+  /**
+   * A plan still waiting can no longer be approved: `changedBy` started changing its database after it was made (an
+   * approval is refused, approvals.ts). Its front end takes its buttons away and says so.
+   */
+  planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void>;
   stepStarted(incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void>;
   stepProgress(incident: Incident, run: Run, step: ResolvedStep, text: string): void;
   stepFinished(incident: Incident, run: Run, step: ResolvedStep, record: StepRecord, output: string | undefined): Promise<void>;

@@ -45,6 +45,8 @@ export interface RunExecutorDeps {
   reporter: () => IncidentReporter;
   incident: (id: string) => Incident;
   run: (id: string) => Run;
+  /** A run that changes its database has started: plans made before it on that database are stale now. */
+  startedChanging: () => void;
 }
 
 export class RunExecutor {
@@ -116,6 +118,7 @@ export class RunExecutor {
       if (this.deps.run(run.id).status === 'running') await this.finish(run, 'failed', whyStopped(error));
       throw error;
     }
+    if (run.mutates) this.deps.startedChanging();
     const incident = () => this.deps.incident(run.incidentId);
     const current = () => this.deps.run(run.id);
     let outcome: { ok: boolean; statuses: Map<string, string>; cutShort?: boolean } = { ok: false, statuses: new Map() };

@@ -31,6 +31,7 @@ import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-of
 import { againstDiagnosis } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
+import { statusReport } from './status.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
@@ -77,6 +78,8 @@ export class IncidentService {
   private readonly targets: DatabaseTargets;
   private readonly executor: RunExecutor;
   private readonly approvals: Approvals;
+  /** Plans whose front end has been told they can no longer be approved (showOutdatedPlans), so it is told once. */
+  private readonly outdatedShown = new Set<string>();
   /** The Dagster webserver's client when DAGSTER_URL is set: plans ask it what a backfill covers. */
   private readonly dagsterClient?: DagsterClient;
 
@@ -95,6 +98,7 @@ export class IncidentService {
       reporter: () => this.reporter,
       incident: (id) => this.incident(id),
       run: (id) => this.run(id),
+      startedChanging: () => void this.showOutdatedPlans(),
     });
     this.approvals = new Approvals({
       ...deps,
@@ -611,6 +615,20 @@ export class IncidentService {
   /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
   expireDue(): Promise<Run[]> {
     return this.approvals.expireDue();
+  }
+
+  /**
+   * Plans waiting for an approval that another plan's changes have made stale (an approval would be refused): their
+   * front end takes their buttons away now, rather than when someone clicks one. Called when a run starts changing a
+   * database here, and by the bot's sweep for runs started by another process.
+   */
+  async showOutdatedPlans(): Promise<void> {
+    this.deps.journal.catchUp();
+    for (const { run, changedBy } of statusReport(this.deps.state, this.clock()).outdated) {
+      if (this.outdatedShown.has(run.id)) continue;
+      this.outdatedShown.add(run.id);
+      await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy));
+    }
   }
 
   /** After a restart: runs interrupted by it, now on the record as such (see restart-pickup.ts). */

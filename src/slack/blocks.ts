@@ -1,4 +1,5 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
+import path from 'node:path';
 import { runLabel } from '../incidents/run-label.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -126,12 +127,19 @@ export function planPreviews(run: Run): KnownBlock[] {
   return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
 }
 
-export function planMessage(run: Run, root: string): Rendered {
+/** Why a plan still waiting can no longer be approved, as an approval would be refused (approvals.ts). */
+function outdatedLine(run: Run, changedBy: Run): string {
+  const database = escapeMrkdwn(path.basename(run.lockKey));
+  const when = utcTime(changedBy.startedAt ?? changedBy.proposedAt);
+  return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${changedBy.id}, ${escapeMrkdwn(changedBy.title)}, started at ${when}). Nothing of this plan ran. Diagnose again and propose a new plan.`;
+}
+
+export function planMessage(run: Run, root: string, outdatedBy?: Run): Rendered {
   const header = planHeader(run);
   const previews = planPreviews(run);
   const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
   if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));
-  const decided = decisionLine(run);
+  const decided = decisionLine(run) ?? (run.status === 'pending' && outdatedBy ? outdatedLine(run, outdatedBy) : undefined);
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided
     ? [context(decided)]

@@ -29,6 +29,8 @@ export interface RunView {
   finished: Map<string, StepRecord>;
   /** Steps whose whole output was attached to the thread as a file. */
   attached: Set<string>;
+  /** The run that changed this plan's database after it was made: the plan can no longer be approved. */
+  outdatedBy?: Run;
 }
 
 export const emptyView = (): RunView => ({ finished: new Map(), attached: new Set() });
@@ -135,7 +137,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     attached: view.attached.has(step.id),
   }));
   const started = states.some((s) => s.running || s.record);
-  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root);
+  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, view.outdatedBy);
 
   const header = run.needsApproval
     ? planHeader(run)

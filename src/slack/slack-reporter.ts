@@ -178,6 +178,13 @@ export class SlackReporter implements IncidentReporter {
     await shown;
   }
 
+  async planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void> {
+    this.view(run).outdatedBy = changedBy;
+    const shown = this.runMessages.has(run.id) || runMessageRef(run) ? this.refreshRun(incident, run) : Promise.resolve();
+    this.refreshRoot(incident);
+    await shown;
+  }
+
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
     this.view(run).running = { stepId: step.id };
     void this.refreshRun(incident, run);

@@ -5,6 +5,7 @@ import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
+import { outdatedReason } from '../incidents/status.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
 import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
@@ -112,6 +113,10 @@ export class TerminalReporter implements IncidentReporter {
       default:
         if (run.decidedBy) this.line(style.green(`✔ Approved by ${run.decidedBy} at ${utcMinute(run.decidedAt)}`));
     }
+  }
+
+  async planOutdated(_incident: Incident, run: Run, changedBy: Run): Promise<void> {
+    this.line(this.options.style.yellow(`Plan ${run.id} can no longer be approved: ${outdatedReason({ run, changedBy })}.`));
   }
 
   async stepStarted(_incident: Incident, run: Run, step: ResolvedStep, index: number): Promise<void> {

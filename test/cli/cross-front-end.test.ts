@@ -41,6 +41,8 @@ const slackLikeReporter = quietReporter({
 let checkout: Checkout;
 let env: Record<string, string>;
 let service: IncidentService;
+/** Plans the bot's side was told can no longer be approved, with the run that changed their database. */
+let outdated: { run: string; changedBy: string }[];
 
 beforeEach(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cross-front-end-'));
@@ -55,9 +57,10 @@ beforeEach(async () => {
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
   journal.load();
+  outdated = [];
   service = new IncidentService(
     { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact, logger: createLogger('silent', redact) },
-    slackLikeReporter,
+    { ...slackLikeReporter, planOutdated: async (_incident, run, changedBy) => void outdated.push({ run: run.id, changedBy: changedBy.id }) },
   );
 });
 
@@ -91,6 +94,25 @@ describe('one journal for Slack and the terminal', () => {
     expect(markdown).toContain("The incident's Slack thread is in channel C0INCIDENTS");
     expect(markdown).toMatch(/\*\*terminal:alice\*\* ran `cli recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver bob` at a terminal/);
     expect(markdown).toMatch(/\*\*terminal:bob\*\* \*\*approved\*\* Path A/);
+  });
+
+  it("a plan waiting in Slack loses its buttons once a terminal's recovery has changed its database", async () => {
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    const { run: waiting } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    expect(waiting?.status).toBe('pending');
+    await service.showOutdatedPlans();
+    expect(outdated).toEqual([]);
+
+    // Another incident on the same database, recovered at a terminal (the same incident would take the waiting plan).
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', '--approver', 'bob'], { env, answer: hashIn });
+    expect(terminal.code).toBe(0);
+    // What the bot's sweep does: the terminal's recovery is read from the journal, and the Slack plan is told once.
+    await service.showOutdatedPlans();
+    await service.showOutdatedPlans();
+    const terminalRun = [...service.state.runs.values()].find((r) => r.kind === 'recovery' && r.requestedBy === 'terminal:alice');
+    expect(terminalRun?.incidentId).not.toBe(incident.id);
+    expect(outdated).toEqual([{ run: waiting?.id, changedBy: terminalRun?.id }]);
+    expect(service.approve(waiting?.id as string, waiting?.hash as string, 'U0BOB').ok).toBe(false);
   });
 
   it('an incident diagnosed at a terminal is recovered from Slack, in a thread it gets there', async () => {

@@ -253,6 +253,25 @@ describe('plans and approvals over time', () => {
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
   });
 
+  it('takes the buttons away from a plan another recovery made stale, as soon as that recovery starts', async () => {
+    await diagnoseCorrupt();
+    const first = await proposePathA();
+    await harness.command('recover duckdb path=a', 'U0OTHER');
+    await harness.settle();
+    const second = slack.buttons('approve_plan').at(-1)!;
+    expect(second.value).not.toBe(first.value);
+    expect(slack.allText()).not.toContain('No longer approvable');
+    await harness.click(first, teammate);
+    await harness.settle();
+    const secondNow = slack.messages().find((m) => m.ts === second.ts)!;
+    expect(secondNow.blocks).toMatch(/No longer approvable: databox.duckdb has changed since this plan was made \(plan dbx-\d{8}-[0-9a-f]{4}\/2, .*started at \d\d:\d\d UTC\)\. Nothing of this plan ran/);
+    expect(secondNow.blocks).not.toContain('approve_plan');
+    expect(secondNow.text).toMatch(/No longer approvable/);
+    // The first plan's own message keeps its story; only the stale plan lost its buttons.
+    const firstNow = slack.messages().find((m) => m.ts === first.ts)!;
+    expect(firstNow.blocks).not.toContain('No longer approvable');
+  });
+
   it('replaces the buttons of an expired plan by itself, without a click', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack, { DATABOX_APPROVAL_TTL: '1s' }, undefined, 200);

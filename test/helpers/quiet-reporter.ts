@@ -7,6 +7,7 @@ export function quietReporter(overrides: Partial<IncidentReporter> = {}): Incide
     incidentOpened: async () => undefined,
     runProposed: async () => undefined,
     runDecided: async () => {},
+    planOutdated: async () => {},
     stepStarted: async () => {},
     stepProgress: () => {},
     stepFinished: async () => {},
