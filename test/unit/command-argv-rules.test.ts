@@ -1,4 +1,4 @@
-// Tests the load-time rules on a command step's argv (src/engine/steps/command-argv-rules.ts): file-destroying commands are destructive, no shell -c.
+// Tests the load-time rules on a command step's argv (src/engine/steps/command-argv-rules.ts): file-destroying commands are destructive, no inline code.
 import { describe, expect, it } from 'vitest';
 import { argvIssues } from '../../src/engine/steps/command-argv-rules.js';
 import { useTempDirs } from '../support/fixtures.js';
@@ -57,6 +57,85 @@ describe('a shell given a script with -c', () => {
   });
 });
 
+const inlineRefusal = (command: string, extension: string) =>
+  `argv: ${command} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${command.split(' ')[0]} <script>.${extension} …)`;
+
+describe('an interpreter given code inline', () => {
+  it('is refused, marked or not, as sh -c is: python -c, node -e/-p/--eval/--print, perl -e/-E, ruby -e', () => {
+    expect(messages(['python3', '-c', 'import os; os.remove("data/x")'])).toEqual([inlineRefusal('python3 -c', 'py')]);
+    expect(messages(['.venv/bin/python', '-Bc', 'print(1)'], true)).toEqual([inlineRefusal('python -Bc', 'py')]);
+    expect(messages(['python3.12', '-W', 'ignore', '-X', 'dev', '-c', 'print(1)'])).toEqual([inlineRefusal('python3.12 -c', 'py')]);
+    expect(messages(['uv', 'run', 'python', '-c', 'print(1)'])).toEqual([inlineRefusal('python -c', 'py')]);
+    expect(messages(['node', '-e', 'require("fs").rmSync("data")'])).toEqual([inlineRefusal('node -e', 'js')]);
+    expect(messages(['node', '--eval=1+1'])).toEqual([inlineRefusal('node --eval', 'js')]);
+    expect(messages(['node', '--print', '1+1'])).toEqual([inlineRefusal('node --print', 'js')]);
+    expect(messages(['env', 'NODE_ENV=production', 'node', '-r', 'dotenv/config', '-p', '1'])).toEqual([inlineRefusal('node -p', 'js')]);
+    expect(messages(['perl', '-ne', 'print if /x/', 'log.txt'])).toEqual([inlineRefusal('perl -ne', 'pl')]);
+    expect(messages(['perl', '-0777', '-E', 'say 1'])).toEqual([inlineRefusal('perl -E', 'pl')]);
+    expect(messages(['ruby', '-I', 'lib', '-e', 'puts 1'])).toEqual([inlineRefusal('ruby -e', 'rb')]);
+  });
+
+  it('is not refused running a script file or a module, even with the same letters among the script\'s arguments', () => {
+    expect(messages(['python3', 'scripts/report.py', '-c', 'config.toml'])).toEqual([]);
+    expect(messages(['python', '-m', 'pytest', '-c', 'pytest.ini'])).toEqual([]);
+    expect(messages(['python3', '-W', 'c', 'scripts/report.py'])).toEqual([]);
+    expect(messages(['node', '-r', 'ts-node/register', 'scripts/check.js', '-e'])).toEqual([]);
+    expect(messages(['perl', '-w', 'scripts/tidy.pl', '-e'])).toEqual([]);
+    expect(messages(['ruby', 'scripts/check.rb', '-e', 'prod'])).toEqual([]);
+  });
+});
+
+describe('a command that edits files in place or deletes them by an option', () => {
+  it('must be marked destructive: sed -i or --in-place, perl -i, ruby -i', () => {
+    expect(messages(['sed', '-i', 's/a/b/', 'config.yml'])).toEqual([`destructive: sed -i edits files in place: ${destructiveAdvice}`]);
+    expect(messages(['sed', '-Ei.bak', 's/a/b/', 'config.yml'])).toEqual([`destructive: sed -Ei edits files in place: ${destructiveAdvice}`]);
+    expect(messages(['sed', '--in-place=.bak', '-e', 's/a/b/', 'config.yml'])).toEqual([`destructive: sed --in-place edits files in place: ${destructiveAdvice}`]);
+    // GNU sed reads its options after the script and the files too.
+    expect(messages(['sed', 's/a/b/', 'config.yml', '-i'])).toHaveLength(1);
+    expect(messages(['perl', '-pi', 'scripts/fix.pl', 'config.yml'])).toEqual([`destructive: perl -pi edits files in place: ${destructiveAdvice}`]);
+    expect(messages(['ruby', '-i.bak', '-p', 'scripts/fix.rb', 'config.yml'])).toEqual([`destructive: ruby -i edits files in place: ${destructiveAdvice}`]);
+  });
+
+  it('must be marked destructive: rsync but a dry run, naming --delete and its variants, --remove-source-files', () => {
+    expect(messages(['rsync', '-a', '--delete', 'data/', 'backup/'])).toEqual([`destructive: rsync --delete deletes files at the destination that the source does not have: ${destructiveAdvice}`]);
+    for (const option of ['--del', '--delete-after', '--delete-before', '--delete-during', '--delete-delay', '--delete-excluded'])
+      expect(messages(['rsync', '-a', 'data/', 'backup/', option]), option).toEqual([`destructive: rsync ${option} deletes files at the destination that the source does not have: ${destructiveAdvice}`]);
+    expect(messages(['rsync', '-a', '--remove-source-files', 'data/', 'backup/'])).toEqual([`destructive: rsync --remove-source-files deletes the source files it sent: ${destructiveAdvice}`]);
+    // Without them, as cp: what exists at the destination is replaced.
+    expect(messages(['rsync', '-a', 'data/', 'backup/'])).toEqual([`destructive: rsync replaces the files at its destination that exist (a copy-file step never does): ${destructiveAdvice}`]);
+  });
+
+  it('must be marked destructive: git clean, reset --hard, checkout -- <path> or -f, restore', () => {
+    expect(messages(['git', 'clean', '-fdx'])).toEqual([`destructive: git clean deletes untracked files: ${destructiveAdvice}`]);
+    expect(messages(['git', '-C', 'transforms/main', 'reset', '--hard', 'HEAD'])).toEqual([`destructive: git reset --hard discards uncommitted changes to tracked files: ${destructiveAdvice}`]);
+    expect(messages(['git', 'checkout', '--', 'transforms/main/models'])).toEqual([
+      `destructive: git checkout with -- or -f discards uncommitted changes to the files it checks out: ${destructiveAdvice}`,
+    ]);
+    expect(messages(['git', 'checkout', '-f', 'main'])).toHaveLength(1);
+    expect(messages(['git', 'restore', 'transforms/main/models'])).toEqual([`destructive: git restore discards uncommitted changes to the files it restores: ${destructiveAdvice}`]);
+    expect(messages(['git', 'restore', '--staged', '--worktree', '.'])).toHaveLength(1);
+  });
+
+  it('passes once marked destructive, and the same commands without those options are not inspected', () => {
+    expect(messages(['sed', '-i', 's/a/b/', 'config.yml'], true)).toEqual([]);
+    expect(messages(['rsync', '-a', '--delete', 'data/', 'backup/'], true)).toEqual([]);
+    expect(messages(['git', 'clean', '-fdx'], true)).toEqual([]);
+    expect(messages(['sed', '-n', '/error/p', 'logs/dagster.log'])).toEqual([]);
+    // -e takes the script as its value: an "i" in it is no option.
+    expect(messages(['sed', '-e', 'i', '-n', 'x'])).toEqual([]);
+    expect(messages(['perl', '-w', 'scripts/tidy.pl', 'config.yml'])).toEqual([]);
+    expect(messages(['rsync', '-avn', '--delete-excluded', 'data/', 'backup/'])).toEqual([]);
+    expect(messages(['rsync', '-avn', 'data/', 'backup/'])).toEqual([]);
+    expect(messages(['rsync', '--dry-run', '-a', 'data/', 'backup/'])).toEqual([]);
+    expect(messages(['git', 'status'])).toEqual([]);
+    expect(messages(['git', 'clean', '-nd'])).toEqual([]);
+    expect(messages(['git', 'reset', '--soft', 'HEAD~1'])).toEqual([]);
+    expect(messages(['git', 'checkout', 'main'])).toEqual([]);
+    expect(messages(['git', 'restore', '--staged', 'transforms/main/models'])).toEqual([]);
+    expect(messages(['git', 'log', '--', 'clean'])).toEqual([]);
+  });
+});
+
 describe('in a runbook', () => {
   const step = (argv: unknown[], extra: Doc = {}) => ({ id: 'planted', kind: 'command', title: 'A planted command', argv, ...extra });
 
@@ -77,6 +156,18 @@ describe('in a runbook', () => {
     expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual([`at recovery[0].steps[${added}].destructive: rm deletes files: ${destructiveAdvice}`]);
     doc.recovery[0].steps[added].destructive = true;
     expect(refusalOf(tempDir(), 'schedule.yml', doc)).toEqual(["at recovery[0].approval: a path with destructive steps needs a teammate's approval: set approval: teammate, or leave it out"]);
+  });
+
+  it('refuses python3 -c in a diagnosis, and a recovery step running sed -i unless marked destructive', () => {
+    const diagnosis = bundled('duckdb.yml');
+    diagnosis.diagnosis.steps.push(step(['uv', 'run', 'python3', '-c', 'import duckdb; print(1)']));
+    expect(refusalOf(tempDir(), 'duckdb.yml', diagnosis)).toEqual([`at diagnosis.steps[4].${inlineRefusal('python3 -c', 'py')}`]);
+    const recovery = bundled('schedule.yml');
+    const added = recovery.recovery[0].steps.push(step(['sed', '-i', 's/cron/@daily/', 'schedules.yml'], { mutates: true })) - 1;
+    expect(refusalOf(tempDir(), 'schedule.yml', recovery)).toEqual([`at recovery[0].steps[${added}].destructive: sed -i edits files in place: ${destructiveAdvice}`]);
+    recovery.recovery[0].steps[added].destructive = true;
+    // Alone in its directory, schedule.yml names a runbook that is not there: only the planted step's lines matter here.
+    expect(refusalOf(tempDir(), 'schedule.yml', recovery).filter((line) => line.includes(`steps[${added}]`))).toEqual([]);
   });
 
   it('refuses sh -c in a validation', () => {

@@ -1,7 +1,10 @@
-// Load-time rules on what a command step runs: a command that deletes, moves or overwrites files is destructive, and no shell -c.
-// Only these few obvious commands are recognised; anything else a command does is the author's word (mutates, destructive).
+// Load-time rules on what a command step runs: a command that deletes, moves or overwrites files is destructive, and no code
+// given inline (sh -c, python -c, node -e …). Only these few obvious commands are recognised; anything else a command does is
+// the author's word (mutates, destructive).
 import path from 'node:path';
 import type { StepIssue } from './define-step-kind.js';
+import { fileChangingOption } from './file-changing-options.js';
+import { interpreterEffect } from './interpreter-options.js';
 
 /** Commands that delete, move or overwrite files, and what each does. */
 const destroying: Record<string, string> = {
@@ -21,9 +24,16 @@ const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 const wrappers = new Set(['env', 'sudo', 'nice', 'nohup', 'timeout', 'xargs', 'uv']);
 
 interface Effect {
-  shell?: string;
+  /** Why the step is refused outright, marked or not: it runs code that neither this check nor the plan can show. */
+  hides?: string;
   destroys?: string;
 }
+
+const shellHides = (shell: string) =>
+  `${shell} runs a shell script, which hides what it runs from this check and from the plan: the bot runs argv without a shell, so list the command's own argv instead (one step per command)`;
+
+const inlineCodeHides = (name: string, option: string, extension: string) =>
+  `${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${name} <script>.${extension} …)`;
 
 /** What the command at the start of `words` does that matters here; a templated word (undefined) names nothing. */
 function effect(words: readonly (string | undefined)[]): Effect {
@@ -32,8 +42,13 @@ function effect(words: readonly (string | undefined)[]): Effect {
   const name = path.posix.basename(first);
   const rest = words.slice(1);
   // -c, or a cluster of short options holding it (-ec, -lc), among the shell's own options: those before its script.
-  if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { shell: `${name} -c` };
+  if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { hides: shellHides(`${name} -c`) };
   if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
+  const interpreter = interpreterEffect(name, rest);
+  if (interpreter?.code) return { hides: inlineCodeHides(name, interpreter.code, interpreter.extension) };
+  if (interpreter?.inPlace) return { destroys: `${name} ${interpreter.inPlace} edits files in place` };
+  const changing = fileChangingOption(name, rest);
+  if (changing) return { destroys: changing };
   if (name === 'find') {
     if (rest.includes('-delete')) return { destroys: 'find -delete deletes what it finds' };
     const exec = rest.findIndex((word) => word !== undefined && /^-(exec|execdir|ok|okdir)$/.test(word));
@@ -78,14 +93,7 @@ function wrappedCommand(name: string, rest: readonly (string | undefined)[]): nu
 export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean): StepIssue[] {
   const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
   const found = effect(words);
-  if (found.shell) {
-    return [
-      {
-        at: ['argv'],
-        message: `${found.shell} runs a shell script, which hides what it runs from this check and from the plan: the bot runs argv without a shell, so list the command's own argv instead (one step per command)`,
-      },
-    ];
-  }
+  if (found.hides) return [{ at: ['argv'], message: found.hides }];
   if (found.destroys && !destructive) {
     return [{ at: ['destructive'], message: `${found.destroys}: set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it` }];
   }
