@@ -29,6 +29,16 @@ describe('a command that deletes, moves or overwrites files', () => {
     expect(messages(['nice', '-n', '10', { forEach: 'source.models', argv: ['rm', '{{item}}'] }])).toHaveLength(1);
   });
 
+  it('refuses the DuckDB CLI given SQL inline (-c, -s, -cmd, or after the database file), marked or not: a sql step is checked', () => {
+    const advice = 'hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead';
+    expect(messages(['duckdb', 'data/databox.duckdb', '-c', 'DELETE FROM raw.ebird'])).toEqual([`argv: duckdb -c runs SQL given on its command line, which ${advice}`]);
+    expect(messages(['duckdb', '-readonly', '-cmd', 'SELECT 1', 'data/databox.duckdb'], true)).toEqual([`argv: duckdb -cmd runs SQL given on its command line, which ${advice}`]);
+    expect(messages(['duckdb', 'data/databox.duckdb', 'DROP TABLE raw.ebird'])).toEqual([`argv: duckdb with SQL after the database file runs SQL given on its command line, which ${advice}`]);
+    // A script file, output options, and a value that is no SQL are not inline SQL.
+    expect(messages(['duckdb', '-readonly', '-json', '-f', 'checks/freshness.sql', 'data/databox.duckdb'])).toEqual([]);
+    expect(messages(['duckdb', '-separator', ';', 'data/databox.duckdb'])).toEqual([]);
+  });
+
   it('passes once marked destructive, and other commands are not inspected', () => {
     expect(messages(['rm', '-rf', 'transforms/main/.sqlmesh'], true)).toEqual([]);
     expect(messages(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'])).toEqual([]);

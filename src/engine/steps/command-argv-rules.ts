@@ -35,6 +35,26 @@ const shellHides = (shell: string) =>
 const inlineCodeHides = (name: string, option: string, extension: string) =>
   `${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${name} <script>.${extension} …)`;
 
+const inlineSqlHides = (given: string) =>
+  `duckdb ${given} runs SQL given on its command line, which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead`;
+
+/** The DuckDB CLI's options whose value is the next word (-c, -s and -cmd: SQL to run). */
+const duckdbValueOptions = new Set(['-c', '-s', '-cmd', '-f', '-init', '-newline', '-separator', '-nullvalue']);
+
+/** How `duckdb` is given SQL inline, if it is: -c, -s or -cmd, or SQL after the database file (its second plain word). */
+function duckdbInlineSql(rest: readonly (string | undefined)[]): string | undefined {
+  let plainWords = 0;
+  for (let i = 0; i < rest.length; i += 1) {
+    const word = rest[i];
+    // A templated word could be anything: reading stops there.
+    if (word === undefined) return undefined;
+    if (word === '-c' || word === '-s' || word === '-cmd') return word;
+    if (duckdbValueOptions.has(word)) i += 1;
+    else if (!word.startsWith('-') && (plainWords += 1) > 1) return 'with SQL after the database file';
+  }
+  return undefined;
+}
+
 /** What the command at the start of `words` does that matters here; a templated word (undefined) names nothing. */
 function effect(words: readonly (string | undefined)[]): Effect {
   const first = words[0];
@@ -44,6 +64,8 @@ function effect(words: readonly (string | undefined)[]): Effect {
   // -c, or a cluster of short options holding it (-ec, -lc), among the shell's own options: those before its script.
   if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { hides: shellHides(`${name} -c`) };
   if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
+  const inlineSql = name === 'duckdb' ? duckdbInlineSql(rest) : undefined;
+  if (inlineSql) return { hides: inlineSqlHides(inlineSql) };
   const interpreter = interpreterEffect(name, rest);
   if (interpreter?.code) return { hides: inlineCodeHides(name, interpreter.code, interpreter.extension) };
   if (interpreter?.inPlace) return { destroys: `${name} ${interpreter.inPlace} edits files in place` };
