@@ -31,6 +31,7 @@ import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-of
 import { againstDiagnosis } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
+import { firstLine } from '../excerpt.js';
 import { statusReport } from './status.js';
 import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
@@ -179,7 +180,16 @@ export class IncidentService {
       return { type: 'incident.opened', incident: id, actor, data: { scenario, title: rb.title, origin, openedFrom } };
     });
     const incident = this.incident(id);
-    const ref = await this.reporter.incidentOpened(incident);
+    let ref: FrontEndRef | undefined;
+    try {
+      ref = await this.reporter.incidentOpened(incident);
+    } catch (error) {
+      // Its first message could not be shown (the bot is not in the channel, Slack is down): nothing of it runs, and
+      // it does not stay open with nowhere to show it. The person who typed the command is told why.
+      const why = error instanceof Error ? firstLine(error.message) : String(error);
+      await this.deps.journal.commit({ type: 'incident.abandoned', incident: id, actor: botActor, data: { reason: this.deps.redact(`its first message could not be shown: ${why}`) } });
+      throw error;
+    }
     if (ref) await this.attachRef(id, this.reporter.frontEnd, ref);
     return incident;
   }
@@ -348,6 +358,9 @@ export class IncidentService {
   ): Promise<{ incident: Incident; run?: Run }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
+    if (existing?.abandoned) {
+      throw new UserError(`incident ${existing.id} was abandoned as it opened (${existing.abandoned.reason}); nothing of it ran: run the command again without incident=`);
+    }
     if (existing && existing.scenario !== rb.id) {
       throw new UserError(`incident ${existing.id} is a ${existing.scenario} incident, not ${rb.id}`);
     }

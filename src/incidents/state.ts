@@ -113,6 +113,8 @@ export interface Incident {
   refs: FrontEndRefs;
   diagnosis?: Diagnosis;
   runs: Run[];
+  /** Given up as it opened, before anything ran: its first message could not be shown (incident.abandoned). */
+  abandoned?: { at: string; reason: string };
 }
 
 /** A process as a record names it: PID, and (in journals since they were recorded) start time, boot and host. */
@@ -190,6 +192,9 @@ export class IncidentState {
           refs: {},
           runs: [],
         });
+        break;
+      case 'incident.abandoned':
+        if (incident) incident.abandoned = { at: record.at, reason: String(data.reason ?? '') };
         break;
       case 'incident.ref':
         if (incident) incident.refs[data.frontEnd] = data.ref;

@@ -39,6 +39,12 @@ export function statusReport(state: IncidentState, now: Date, recentCount = 5): 
   };
 }
 
+/** What became of an incident, for the status's list of latest incidents: its verdict, or why it was abandoned. */
+export function incidentOutcome(incident: Incident, escape: (text: string) => string): string {
+  if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
+  return incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
+}
+
 /** Why an outdated plan can no longer be approved, in one line. */
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
   return `its database changed since it was made (plan ${entry.changedBy.id} ran): diagnose again and propose a new plan`;

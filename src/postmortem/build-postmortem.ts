@@ -308,6 +308,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
         : `${at} A request by ${who(record.actor)} was refused: ${plain(refusalReason(record))}`;
     case 'incident.opened':
       return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
+    case 'incident.abandoned':
+      return `${at} The incident was **abandoned** before anything ran: ${plain(String(data.reason ?? ''))}`;
     case 'incident.thread':
       return `${at} The incident's Slack thread is in channel ${plain(String(data.channel ?? ''))}`;
     case 'incident.ref':

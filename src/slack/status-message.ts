@@ -1,6 +1,6 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcTime } from '../incidents/approval-policy.js';
-import { goneRunnerHint, outdatedReason, type StatusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, outdatedReason, type StatusReport } from '../incidents/status.js';
 import { slackMention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -20,7 +20,7 @@ export function statusText(report: StatusReport): string {
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
-      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${i.diagnosis ? `, verdict: ${escapeMrkdwn(i.diagnosis.title)}` : ''}`).join('\n')}`
+      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn)}`).join('\n')}`
       : '*Latest incidents:* none yet.',
   ].join('\n');
 }

@@ -16,7 +16,6 @@ export async function tellEphemeral(client: WebClient, redact: Redactor, to: Aud
   await client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: redact(text) });
 }
 
-/** A user error is shown as is; anything else is logged with its cause and shown as a short message with a reference. */
 /** Slack's answers that the operator can act on: the bot is not in the channel, or the channel is gone. */
 const slackAdvice: Record<string, string> = {
   not_in_channel: 'the bot is not a member of this channel: invite it with /invite @databox-bot and try again',
@@ -24,12 +23,30 @@ const slackAdvice: Record<string, string> = {
   is_archived: 'this channel is archived: run the command in an open incident channel',
 };
 
+/** When Slack's Web API itself failed the call, after the client's retries (see clientOptions in app.ts): how. */
+function slackTrouble(error: unknown): string | undefined {
+  const failure = error as { code?: string; statusCode?: number };
+  if (failure?.code === 'slack_webapi_http_error') return `it answered HTTP ${failure.statusCode ?? 'error'}`;
+  if (failure?.code === 'slack_webapi_request_error') return 'it did not answer';
+  if (failure?.code === 'slack_webapi_rate_limited_error') return 'it kept answering "rate limited"';
+  return undefined;
+}
+
+/**
+ * A user error is shown as is; Slack's refusals and failures with what to do; anything else is logged with its cause
+ * and shown as a short message with a reference.
+ */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slackError = (error as { data?: { error?: string } })?.data?.error;
   if (slackError && slackAdvice[slackError]) {
     logger.warn({ err: error, ...context }, `Slack refused: ${slackError}`);
     return `:warning: Slack refused (${slackError}): ${slackAdvice[slackError]}.`;
+  }
+  const trouble = slackTrouble(error);
+  if (trouble) {
+    logger.warn({ err: error, ...context }, `Slack's Web API failed: ${trouble}`);
+    return `:warning: Slack's Web API did not take the bot's message (${trouble}, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run; the attempt is in the journal. Try again in a minute.`;
   }
   const reference = newErrorReference();
   logger.error({ err: error, reference, ...context }, 'internal error');

@@ -11,7 +11,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { IncidentState, type Run } from '../incidents/state.js';
-import { goneRunnerHint, outdatedReason, statusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, outdatedReason, statusReport } from '../incidents/status.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -509,7 +509,7 @@ class ConsoleSession {
     this.out(style.bold('Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${i.diagnosis ? `, verdict: ${i.diagnosis.title}` : ''}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text)}`);
     }
     if (this.watch) {
       this.out(style.bold('Watchers'));

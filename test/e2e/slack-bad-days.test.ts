@@ -96,6 +96,46 @@ describe("Slack's bad days", () => {
     expect(delivered('chat.update').filter((u) => u.ts === approve.ts && u.at > validationPosted.at)).toEqual([]);
   }, 240_000);
 
+  it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    slack.failures.set('chat.postMessage', 'not_in_channel');
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toMatch(/Slack refused \(not_in_channel\): the bot is not a member of this channel: invite it with \/invite @databox-bot/);
+    const abandoned = journal().find((r) => r.type === 'incident.abandoned')!;
+    expect(abandoned.data.reason).toMatch(/^its first message could not be shown: .*not_in_channel/);
+    expect(journal().filter((r) => r.type === 'run.proposed')).toEqual([]);
+
+    // Invited, the operator asks again: a new incident, diagnosed; the status tells the first for what it was.
+    slack.failures.delete('chat.postMessage');
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    expect(journal().filter((r) => r.type === 'incident.opened')).toHaveLength(2);
+    expect(journal().filter((r) => r.type === 'diagnosis.verdict')).toHaveLength(1);
+    const status = (await harness.command('status', operator)).json?.text as string;
+    expect(status).toMatch(new RegExp(`${abandoned.incident}\` [^\n]*, abandoned before anything ran: its first message could not be shown`));
+    await harness.command(`diagnose duckdb incident=${abandoned.incident}`, operator);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toMatch(new RegExp(`incident ${abandoned.incident} was abandoned as it opened .*nothing of it ran: run the command again without incident=`));
+    // Its postmortem, asked for in the channel, says so too.
+    await harness.command(`postmortem ${abandoned.incident}`, operator);
+    await harness.settle();
+    expect(fs.readFileSync(`${checkout.stateDir}/postmortems/${abandoned.incident}.md`, 'utf8')).toMatch(/The incident was \*\*abandoned\*\* before anything ran: its first message could not be shown: .*not_in_channel/);
+  });
+
+  it("tells Slack's own failures from the bot's: 500s on the first message, past the client's retries", async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 } });
+    slack.trouble = [{ status: 500 }];
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const told = String(slack.responses.at(-1)?.body.text);
+    expect(told).toContain("Slack's Web API did not take the bot's message (it answered HTTP 500, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run");
+    expect(told).not.toMatch(/bot's side|reference/);
+    expect(journal().find((r) => r.type === 'incident.abandoned')?.data.reason).toMatch(/its first message could not be shown: .*500/);
+  });
+
   it('answers 200 commands in 10 s from 20 people on 5 incidents; approvals bind to their own plans, one mutating plan per database, nothing stuck', async () => {
     await createHealthyDatabase(checkout.databasePath, 5_000);
     harness = await startBot(checkout, slack, { DATABOX_ALLOW_SELF_APPROVAL: 'true', DATABOX_USER_COMMAND_LIMIT: '1000/1m' });
