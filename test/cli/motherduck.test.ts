@@ -226,6 +226,20 @@ describe('scenario 3 from the terminal', () => {
     expect(cleanup.stdout).not.toMatch(/Recovery (passed|succeeded)/);
   });
 
+  it('with a retention of 0 says no moment can be restored by time, names the named snapshots, and offers no path', async () => {
+    const { md, cli } = await setUp();
+    md.takeSnapshot(md.live('databox'), 'before_load', at('2026-04-20 14:00:00'));
+    md.setRetentionDays('databox', 0);
+    const result = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    expect(result.stdout).toContain('Verdict: No point-in-time history (retention 0) — only named snapshots');
+    expect(result.stdout).toContain(
+      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). No path here restores a named snapshot",
+    );
+    expect(result.stdout).not.toMatch(/restorable from|can be restored \(|kept 0 days|older than the retention/);
+    expect(result.stdout).not.toContain('recover motherduck path=');
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+  });
+
   it.each([
     ['older than the retention', 'at=2026-04-10 12:00:00', 0, /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it/],
     ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],

@@ -189,7 +189,8 @@ function parseStatement(sql: string): Statement | undefined {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
-const utc = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
+/** To the millisecond: MotherDuck's created_ts is a TIMESTAMP, so two snapshots may fall in the same second. */
+const utc = (date: Date) => date.toISOString().slice(0, 23).replace('T', ' ');
 const dayMs = 86_400_000;
 
 export interface MotherDuckStandInOptions {

@@ -90,12 +90,55 @@ describe('snapshot-history', () => {
     expect(result.summary).toBe('at=2026-04-21 10:00:00 is in the future (it is 2026-04-21 09:00:00 UTC): no snapshot can be from then');
   });
 
-  it('says so when there are no snapshots to restore from (retention 0)', async () => {
+  it('says retention 0 keeps no history, without claiming a window from the one snapshot it lists (the state now)', async () => {
     const { md, ctx } = await standIn();
     md.setRetentionDays('databox', 0);
-    const result = await runStep(history(), ctx);
-    expect(result.status).toBe('no-snapshots');
-    expect(result.summary).toContain('the plan has no point-in-time restore, or its retention is 0');
+    for (const atText of ['', '2026-04-20 12:00:00', '2026-04-20 16:00:00']) {
+      const result = await runStep(history(atText), ctx);
+      expect(result.status).toBe('no-snapshots');
+      expect(result.summary).toBe(
+        'no snapshot can restore databox: its snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now; it has no named snapshot either',
+      );
+      expect(result.output).toContain('retention: 0 days: no point-in-time history is kept (each automatic snapshot goes as soon as a newer one replaces it; the newest, of 2026-04-20 15:00:00 UTC, is the database as it is now)');
+      expect(`${result.summary}\n${result.output}`).not.toMatch(/can be restored|restorable from|kept 0 days/);
+    }
+  });
+
+  it('says retention 0 leaves only the named snapshots, whole, for a moment asked for or not; no window claimed', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-20 10:00:00'));
+    md.setRetentionDays('databox', 0);
+    const history0 = "databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. " +
+      "No moment can be restored by time, only a named snapshot as a whole: 'before_cutover' (2026-04-20 10:00:00)";
+    const listed = await runStep(history(), ctx);
+    expect(listed.status).toBe('named-only');
+    expect(listed.summary).toBe(history0);
+    expect(listed.outputs).toMatchObject({ named: "'before_cutover' (2026-04-20 10:00:00)" });
+    // A moment after the newest snapshot is the state now, not a restore: still no window claimed.
+    for (const atText of ['2026-04-20 12:00:00', '2026-04-20 16:00:00']) {
+      const result = await runStep(history(atText), ctx);
+      expect(result.status).toBe('named-only');
+      expect(result.summary).toBe(`${atText} cannot be restored: ${history0}`);
+      expect(result.output).not.toMatch(/can be restored \(|restorable from/);
+    }
+  });
+
+  it('shows snapshot times to the microsecond only where two fall in the same second, so the one picked is told apart', async () => {
+    const { md, ctx } = await standIn();
+    // A load and the bad write right after it, in the same second (created_ts is a TIMESTAMP, to the microsecond).
+    await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 500 FROM range(5)', at('2026-04-20 16:00:00.250'));
+    await md.write('databox', 'DELETE FROM analytics.daily', new Date(at('2026-04-20 16:00:00').getTime() + 750));
+    const result = await runStep(history('2026-04-20 16:00:01'), ctx);
+    expect(result.status).toBe('restorable');
+    expect(result.summary).toMatch(/^2026-04-20 16:00:01 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.750000 UTC; /);
+    const created = result.output?.split('\n').slice(2, 7).map((line) => /\d{4}-\d{2}-\d{2} [\d:.]+/.exec(line)?.[0]);
+    expect(created).toEqual(['2026-04-20 16:00:00.750000', '2026-04-20 16:00:00.250000', '2026-04-20 15:00:00', '2026-04-20 11:00:00', '2026-04-19 08:00:00']);
+    expect(result.outputs).toMatchObject({ snapshotAt: '2026-04-20 16:00:00.750000', newest: '2026-04-20 16:00:00.750000' });
+
+    // `at` on the second itself is before both: shown so, not as "the snapshot of 16:00:00".
+    const onTheSecond = await runStep(history('2026-04-20 16:00:00'), ctx);
+    expect(onTheSecond.summary).toMatch(/^2026-04-20 16:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 15:00:00 UTC; /);
+    expect(onTheSecond.output).toContain('2026-04-20 16:00:00.250000');
   });
 
   it('reports a missing token as unreachable, naming the variable', async () => {

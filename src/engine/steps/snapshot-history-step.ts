@@ -7,6 +7,7 @@ import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -51,7 +52,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
   return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
-    const rows = (await session.run(sql.snapshots, [folded])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19), String(r[3] ?? '')] as Row);
+    const rows = (await session.run(sql.snapshots, [folded])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')] as Row);
     const retentionRow = (await session.run(sql.retention, [folded])).rows[0];
     if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
     const retentionSeconds = Number(retentionRow[1]);
@@ -61,52 +62,74 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     // MotherDuck keeps an automatic snapshot for the retention after a newer one replaced it, so the oldest automatic
     // snapshot still listed (or the active one, which may be named) is the oldest moment SNAPSHOT_TIME can reach.
     const oldestKept = (await session.run(sql.oldestKept, [folded])).rows[0]?.[0];
-    const restorableFrom = oldestKept === null || oldestKept === undefined ? '' : String(oldestKept).slice(0, 19);
-    const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', created, user]));
+    const restorableFrom = oldestKept === null || oldestKept === undefined ? '' : exactSnapshotTime(oldestKept);
     const named = rows.filter((r) => r[1] !== null);
+    const newest = rows[0]?.[2] ?? '';
     const base = {
       snapshots: rows.map(([id, name, created, user]) => ({ id, name, created, user })),
       retention,
       retentionDays: Math.round((retentionSeconds / 86_400) * 100) / 100,
       restorableFrom,
-      newest: rows[0]?.[2] ?? '',
+      newest,
     };
-    const kept = restorableFrom
-      ? `automatic snapshots from ${restorableFrom} UTC on can be restored (each is kept ${retention} after a newer one replaces it)`
-      : 'no automatic snapshot is kept';
-    const done = (status: string, summary: string, extra: Record<string, unknown> = {}): StepResult => ({
-      status,
-      summary,
-      output: `${table}\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`,
-      durationMs: elapsedSince(started),
-      outputs: { ...base, namedOlder: '', snapshotAt: '', ...extra },
-    });
+    // Retention 0: an automatic snapshot goes as soon as a newer one replaces it, so the one listed is the state now.
+    const noHistory = retentionSeconds === 0;
+    const done = (status: string, summary: string, shown: (time: string) => string, extra: Record<string, unknown> = {}): StepResult => {
+      const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]));
+      const kept = noHistory
+        ? `no point-in-time history is kept (each automatic snapshot goes as soon as a newer one replaces it${newest ? `; the newest, of ${shown(newest)} UTC, is the database as it is now` : ''})`
+        : restorableFrom
+          ? `automatic snapshots from ${shown(restorableFrom)} UTC on can be restored (each is kept ${retention} after a newer one replaces it)`
+          : 'no automatic snapshot is kept';
+      return {
+        status,
+        summary,
+        output: `${table}\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`,
+        durationMs: elapsedSince(started),
+        outputs: { ...base, namedOlder: '', named: '', snapshotAt: '', ...extra },
+      };
+    };
     const listed = `${rows.length} snapshot${rows.length === 1 ? '' : 's'} (${named.length} named), retention ${retention}`;
-    if (rows.length === 0 || (retentionSeconds === 0 && named.length === 0)) {
-      return done('no-snapshots', `no snapshot can restore ${step.database}: ${listed} — the plan has no point-in-time restore, or its retention is 0`);
+    const namedList = (list: readonly (readonly [string, string | null, string, ...unknown[]])[], shown: (time: string) => string) => list.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
+    if (rows.length === 0) {
+      return done('no-snapshots', `no snapshot can restore ${step.database}: MotherDuck lists none (retention ${retention}), so its plan has no point-in-time restore`, snapshotTimeLabels([]));
     }
-    if (!step.at) return done('ok', `${listed}; newest ${base.newest} UTC${restorableFrom ? `; restorable from ${restorableFrom} UTC on` : ''}`);
+    if (noHistory) {
+      const shown = snapshotTimeLabels(rows.map((r) => r[2]));
+      const history = `snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (${shown(newest)} UTC) is the database as it is now`;
+      if (named.length === 0) return done('no-snapshots', `no snapshot can restore ${step.database}: its ${history}; it has no named snapshot either`, shown);
+      const names = namedList(named, shown);
+      return done('named-only', `${step.at ? `${step.at} cannot be restored: ` : ''}${step.database}'s ${history}. No moment can be restored by time, only a named snapshot as a whole: ${names}`, shown, { named: names });
+    }
+    if (!step.at) {
+      const shown = snapshotTimeLabels([...rows.map((r) => r[2]), restorableFrom]);
+      return done('ok', `${listed}; newest ${shown(newest)} UTC${restorableFrom ? `; restorable from ${shown(restorableFrom)} UTC on` : ''}`, shown);
+    }
     const at = parseUtcTimestamp(step.at);
     if (!at) return fail(`at=${step.at} is not a UTC timestamp "YYYY-MM-DD HH:MM:SS"`);
     // Read again when a plan runs, not only when it was proposed: no snapshot can be from a moment still to come.
     if (at.getTime() > now.getTime()) return fail(`at=${step.at} is in the future (it is ${formatUtcTimestamp(now)} UTC): no snapshot can be from then`);
-    const before = (await session.run(sql.atOrBefore, [folded, step.at])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), String(r[2]).slice(0, 19)] as const);
-    const namedOlder = before.filter((r) => r[1] !== null).map((r) => `'${r[1]}' (${r[2]})`);
+    const before = (await session.run(sql.atOrBefore, [folded, step.at])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2])] as const);
+    // `at` is among the times told apart: a snapshot made a fraction of a second after it is shown to be after it.
+    const shown = snapshotTimeLabels([...rows.map((r) => r[2]), ...before.map((r) => r[2]), restorableFrom, step.at]);
+    const namedOlder = namedList(before.filter((r) => r[1] !== null), shown);
     const picked = before[0];
+    // Exact times compare as text: '… 08:00:00' sorts before '… 08:00:00.500000'.
     if (!restorableFrom || step.at < restorableFrom || !picked) {
       // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
-      const withinRetention = retentionSeconds > 0 && now.getTime() - at.getTime() <= retentionSeconds * 1000;
-      const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${restorableFrom} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
+      const withinRetention = now.getTime() - at.getTime() <= retentionSeconds * 1000;
+      const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${shown(restorableFrom)} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
       return done(
         'too-old',
-        `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${restorableFrom} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
-          (namedOlder.length > 0 ? `Named snapshots from before it: ${namedOlder.join(', ')}` : 'No named snapshot is older either'),
-        { namedOlder: namedOlder.join(', ') },
+        `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${shown(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
+          (namedOlder ? `Named snapshots from before it: ${namedOlder}` : 'No named snapshot is older either'),
+        shown,
+        { namedOlder },
       );
     }
-    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${picked[2]} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, {
+    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, shown, {
       snapshotAt: picked[2],
-      namedOlder: namedOlder.join(', '),
+      namedOlder,
     });
   });
 }
@@ -114,8 +137,8 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
 export const snapshotHistoryStepKind = defineStepKind({
   kind: 'snapshot-history',
   schema,
-  statuses: ['ok', 'restorable', 'too-old', 'no-snapshots', 'unreachable'],
-  outputs: ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'snapshotAt', 'problem'],
+  statuses: ['ok', 'restorable', 'too-old', 'no-snapshots', 'named-only', 'unreachable'],
+  outputs: ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'problem'],
   defaultTimeoutMs: 60_000,
   templates: (step) => [
     { at: ['database'], template: step.database, as: 'text' },

@@ -1,0 +1,26 @@
+// Snapshot times as MotherDuck gives them (TIMESTAMP, to the microsecond), shown to the second unless that would make
+// two of them, or a snapshot and the moment asked for, look the same.
+
+/** "YYYY-MM-DD HH:MM:SS" with ".ffffff" when the time has a fraction of a second (DuckDB trims its trailing zeros). */
+export function exactSnapshotTime(value: unknown): string {
+  const text = String(value);
+  const fraction = /^\.(\d{1,6})/.exec(text.slice(19))?.[1];
+  return fraction && Number(fraction) > 0 ? `${text.slice(0, 19)}.${fraction.padEnd(6, '0')}` : text.slice(0, 19);
+}
+
+/**
+ * How to show each of `times` (exact, as exactSnapshotTime makes them): to the second, or to the microsecond when
+ * another of them falls in the same second (two snapshots a write apart, or `at` and the snapshot just after it).
+ */
+export function snapshotTimeLabels(times: readonly string[]): (time: string) => string {
+  const exactBySecond = new Map<string, Set<string>>();
+  for (const time of times.filter(Boolean)) {
+    const second = time.slice(0, 19);
+    exactBySecond.set(second, (exactBySecond.get(second) ?? new Set()).add(time));
+  }
+  return (time) => {
+    const second = time.slice(0, 19);
+    if ((exactBySecond.get(second)?.size ?? 0) < 2) return second;
+    return time.length > 19 ? time : `${second}.000000`;
+  };
+}
