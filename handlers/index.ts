@@ -18,6 +18,7 @@ import { registerOpenFromAlert } from './open-from-alert.js';
 import { registerProposeFollowUp } from './propose-follow-up.js';
 import { registerDataboxCommand } from './databox-command.js';
 import { registerRefuseForeign } from './refuse-foreign.js';
+import { registerRefuseWhileStopping } from './refuse-while-stopping.js';
 import { refuseUnrouted } from './refuse-unrouted.js';
 import { registerPathParametersModal } from './path-parameters-modal.js';
 import { registerRejectPlan } from './reject-plan.js';
@@ -48,6 +49,7 @@ export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'red
 
 export function register(app: App, deps: HandlerDeps): void {
   registerRefuseForeign(app, deps);
+  registerRefuseWhileStopping(app, deps);
   // After the refusal of foreign requests: the router hands each remaining request to its one listener.
   const routes = routeListeners(app, refuseUnrouted(deps));
   registerDataboxCommand(routes, deps);

@@ -257,7 +257,6 @@ export function createBot(options: BotOptions): Bot {
       service.beginStopping();
       if (sweep) clearInterval(sweep);
       await watch.stop();
-      await app.stop();
       // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
       if (!(await settles(queue.idle(), stopGraceMs))) {
         logger.warn('stopping: killing the commands still running');
@@ -267,6 +266,9 @@ export function createBot(options: BotOptions): Bot {
       // What is still on its way to Slack, updates held back by pacing too, gets a moment; the journal and the
       // postmortem hold it either way.
       await settles(outbox.flush(), stopGraceMs);
+      // Slack's requests were answered until now, each refused with why (handlers/refuse-while-stopping.ts): a closed
+      // port would have told the person only "dispatch_failed".
+      await settles(app.stop().then(() => undefined), stopGraceMs);
       try {
         saveCarryOver(config.stateDir, outbox.stop());
       } catch (error) {

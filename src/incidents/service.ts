@@ -681,6 +681,11 @@ export class IncidentService {
     this.stopping = true;
   }
 
+  /** Whether the bot has begun to stop: the front end refuses new requests, saying so (beginStopping). */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   /** Stops what is running (commands are killed with their process trees); the runs end as failed in the journal, with `why`. */
   stopRunning(why?: string): void {
     this.executor.stopRunning(why);
