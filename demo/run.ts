@@ -137,7 +137,7 @@ async function watchers(checkout: Checkout): Promise<void> {
   say('`watch` runs them once (no DAGSTER_URL here, so the daemon watcher is off; exit 1 when something is wrong).');
   const run = await cli(checkout, ['watch']);
   if (![0, 1, 3].includes(run.code)) throw new Error(`watch: exit code ${run.code}`);
-  say('scenario 4 (paused schedules) and scenario 3 (MotherDuck) need a Dagster webserver or a MotherDuck account; the tests drive them against stand-ins.');
+  say('scenario 4 (a stopped Dagster daemon or paused schedules) and scenario 3 (MotherDuck) need a Dagster webserver or a MotherDuck account; the tests drive them against stand-ins.');
 }
 
 async function main(): Promise<void> {

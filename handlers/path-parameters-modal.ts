@@ -2,6 +2,7 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
+import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
@@ -12,7 +13,8 @@ const metadata = z.object({ incident: z.string(), path: z.string() });
 
 export function registerPathParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.view(parametersModalId, async ({ ack, view, body, client }) => {
-    const params = modalValues(view.state.values);
+    // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
+    const params = modalValues(view.state.values, { keepEmpty: true });
     let errors: Record<string, string> | undefined;
     let start: (() => Promise<unknown>) | undefined;
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
@@ -24,7 +26,11 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
-      errors = await fieldErrors(params, () => deps.service.checkParameters(rb, recovery.parameters, params, recovery.requires), recovery.parameters);
+      errors = await fieldErrors(
+        params,
+        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), recovery.requires),
+        recovery.parameters,
+      );
       start = async () => {
         await deps.access.requireRequester(body.user.id);
         return deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');

@@ -1,16 +1,45 @@
-// A typed recover on an incident takes what its diagnosis found (the missed window, say) for the parameters it leaves out.
+// A recover on an incident takes what its diagnosis found (the missed window, say) for the parameters it leaves out.
 import { UserError } from '../errors.js';
-import type { RecoveryPath } from '../runbook/schema.js';
+import { readNames } from '../runbook/params.js';
+import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import type { Incident } from './state.js';
 
-/** The operator's own values, plus the diagnosis' suggestion for each parameter of the path they did not give. */
-export function withDiagnosedDefaults(recovery: RecoveryPath, incident: Incident | undefined, given: Record<string, string>): Record<string, string> {
+/** Where the values come from: a typed command can leave a parameter out; a form, prefilled, has a field to put back. */
+export type GivenThrough = 'typed' | 'form';
+
+/**
+ * The operator's own values, plus the diagnosis' suggestion for each parameter of the path they left out. A parameter
+ * given empty (`schedules=`, a prefilled field cleared) is not left out: the operator did not ask for what the diagnosis
+ * found, so it is refused, naming the parameter, rather than silently filled. With nothing suggested for it, an empty
+ * value counts as left out, as before (refused as missing where the path needs it).
+ */
+export function withDiagnosedDefaults(
+  recovery: RecoveryPath,
+  declared: Readonly<Record<string, Parameter>>,
+  incident: Incident | undefined,
+  given: Record<string, string>,
+  through: GivenThrough = 'typed',
+): Record<string, string> {
   const suggested = incident?.diagnosis?.suggested ?? {};
   const filled = { ...given };
+  const emptied: string[] = [];
   for (const name of recovery.parameters) {
-    if ((filled[name] === undefined || filled[name] === '') && suggested[name]) filled[name] = suggested[name];
+    const proposal = suggested[name];
+    if (!proposal) continue;
+    if (filled[name] === undefined) filled[name] = proposal;
+    else if (filled[name].trim() === '') emptied.push(emptiedProblem(name, declared[name], proposal, through));
   }
+  if (emptied.length > 0) throw new UserError(emptied.join('\n'));
   return filled;
+}
+
+function emptiedProblem(name: string, declared: Parameter | undefined, proposal: string, through: GivenThrough): string {
+  const isList = declared?.type === 'names';
+  const example = isList ? (readNames(proposal).names[0] ?? proposal) : proposal;
+  const what = isList ? 'name at least one' : 'give one';
+  return through === 'typed'
+    ? `${name}= is empty: ${what}, e.g. ${name}=${example}, or leave ${name}= out to use what the diagnosis found (${proposal})`
+    : `${name} is empty: ${what}, e.g. ${example}, or put back what the diagnosis found: ${proposal}`;
 }
 
 /** A refusal for a parameter still missing says why nothing filled it in: no diagnosis, or one that found nothing to suggest. */

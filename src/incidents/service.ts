@@ -375,7 +375,8 @@ export class IncidentService {
         );
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
-      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, existing, command.params), recovery.requires).catch(
+      // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
+      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), recovery.requires).catch(
         (error: unknown) => Promise.reject(explainMissing(error, existing)),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);

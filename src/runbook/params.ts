@@ -217,7 +217,8 @@ export async function validateParameters(
   for (const name of allowed) {
     const declared = rb.parameters[name];
     if (!declared) continue;
-    const text = raw[name] ?? declared.default;
+    // Given empty (a form's field cleared, `name=`) is left out: the runbook's default, if any, applies.
+    const text = raw[name] === undefined || raw[name] === '' ? declared.default : raw[name];
     if (text === undefined || text === '') {
       if (declared.required || requires.includes(name)) problems.push(`missing ${describeParameter(name, { ...declared, required: true })}: ${declared.description}`);
       continue;

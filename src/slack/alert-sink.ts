@@ -12,7 +12,7 @@ import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
 export const openFromAlertActionId = 'open_incident_from_alert';
 
 const scenarioLabels: Record<Finding['scenario'], string> = {
-  schedule: 'Diagnose (scenario 4: paused schedules)',
+  schedule: 'Diagnose (scenario 4: a stopped daemon or paused schedules)',
   duckdb: 'Diagnose (scenario 1: DuckDB file, disk full)',
 };
 

@@ -3,12 +3,15 @@ import { valueProblem } from '../commands/parse.js';
 import { z } from 'zod';
 import { isUserError, UserError } from '../errors.js';
 
-/** Keyed by block id; empty fields are left out. */
-export function modalValues(values: Record<string, Record<string, { value?: string | null }>>): Record<string, string> {
+/**
+ * Keyed by block id. Empty fields are left out, unless `keepEmpty`: a form prefilled with what the diagnosis found keeps
+ * them as "", so a field the operator cleared is not taken as one left for the diagnosis to fill.
+ */
+export function modalValues(values: Record<string, Record<string, { value?: string | null }>>, { keepEmpty = false } = {}): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [blockId, block] of Object.entries(values)) {
-    const value = block.value?.value;
-    if (typeof value === 'string' && value.trim() !== '') params[blockId] = value.trim();
+    const value = typeof block.value?.value === 'string' ? block.value.value.trim() : '';
+    if (value !== '' || keepEmpty) params[blockId] = value;
   }
   return params;
 }
@@ -32,7 +35,8 @@ export async function fieldErrors(
     return undefined;
   } catch (error) {
     if (!isUserError(error)) throw error;
-    const field = names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
+    // The field the message starts with ("schedules is empty: …"), else the first it names.
+    const field = names.find((name) => new RegExp(`^${name}\\b`).test(error.message)) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message };
   }
 }

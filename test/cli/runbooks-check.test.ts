@@ -33,7 +33,7 @@ describe('runbooks check', () => {
       'ok  backfill: Partial backfill of a single source',
       'ok  duckdb: Blown DuckDB file (local backend)',
       'ok  motherduck: MotherDuck point-in-time recovery',
-      'ok  schedule: Paused Dagster schedules',
+      'ok  schedule: Dagster daemon stopped or schedules paused',
       `runbooks OK: 4 runbooks in ${path.join(projectRoot, 'runbooks')}`,
     ]);
   });

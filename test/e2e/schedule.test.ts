@@ -2,16 +2,18 @@
 // requester's own confirmation (daemon started detached, backfill of the diagnosed window through GraphQL for the assets the
 // webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh; paused schedules
 // recovered by a typed command that leaves the window and the schedules to the diagnosis (path B: start the paused
-// schedules only, then backfill).
+// schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/terminal/console.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
+import { scriptedTerminal } from '../helpers/scripted-terminal.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
@@ -420,6 +422,54 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
   });
 
+  it('refuses schedules= given empty, typed, quoted, at the terminal or cleared in the form, naming it; left out, it is the diagnosis\' list', async () => {
+    dagsterStoppedUntilStarted({}, () => {
+      const answer = graphqlFixture('schedules-daemon-stopped') as any;
+      answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+      return answer;
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('schedules also STOPPED: all_pipelines_daily');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    const typedRefusal =
+      'schedules= is empty: name at least one, e.g. schedules=all_pipelines_daily, or leave schedules= out to use what the diagnosis found (all_pipelines_daily)';
+
+    for (const empty of ['schedules=', 'schedules=""']) {
+      expect((await harness.command(`recover schedule path=a ${empty} incident=${incidentId}`, operator)).status).toBe(200);
+      await harness.settle();
+      expect(String(slack.responses.at(-1)?.body.text)).toContain(typedRefusal);
+    }
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    const refused = journalRecordsOf(checkout).filter((r) => r.type === 'request.refused');
+    expect(refused.map((r) => r.data.reason)).toEqual([expect.stringContaining(typedRefusal), expect.stringContaining(typedRefusal)]);
+
+    // The form, prefilled with what the diagnosis found: the schedules field cleared (Slack sends null) stays open, saying why.
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const cleared = await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20', schedules: null });
+    expect(cleared.json).toEqual({
+      response_action: 'errors',
+      errors: { schedules: 'schedules is empty: name at least one, e.g. all_pipelines_daily, or put back what the diagnosis found: all_pipelines_daily' },
+    });
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+
+    // Left out, the schedules are the ones the diagnosis found, as before.
+    await harness.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+
+    // The terminal reads the same command line and refuses it the same way.
+    await harness.stop();
+    harness = undefined;
+    const terminal = scriptedTerminal({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DAGSTER_URL: dagsterUrl, USER: 'alice', LOG_LEVEL: 'error' }, () => null);
+    expect(await runCli(['recover', 'schedule', 'path=a', 'schedules=', `incident=${incidentId}`, '--approver', 'bob'], terminal.io)).toBe(2);
+    expect(terminal.stderr()).toContain(typedRefusal);
+  });
+
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped' });
     harness = await startBot(
@@ -435,7 +485,23 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     const root = slack.callsTo('chat.postMessage').find((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'));
     expect(root).toMatchObject({ channel: 'C0ALERTS' });
-    expect(String(root?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Paused Dagster schedules/);
+    expect(String(root?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Dagster daemon stopped or schedules paused/);
     expect(message('Verdict:')).toContain('Dagster daemon stopped');
+
+    // Where the operator reads the incident's headline, nothing says the schedules were paused: the scenario's title
+    // covers both causes, and the verdict beside it names what was found.
+    const incidentId = /^Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(root?.text))?.[1] as string;
+    const rootNow = String(slack.messages().find((m) => !m.threadTs && m.text.startsWith(`Incident ${incidentId}`))?.blocks);
+    expect(rootNow).toContain('Dagster daemon stopped or schedules paused');
+    expect(rootNow).toContain('verdict: *Dagster daemon stopped*');
+    const status = String((await harness.command('status', 'U0ONCALL')).json?.text);
+    expect(status).toContain(`\`${incidentId}\` Dagster daemon stopped or schedules paused`);
+    expect(status).toContain('verdict: Dagster daemon stopped');
+    await harness.command(`postmortem ${incidentId}`, 'U0ONCALL');
+    await harness.settle();
+    const postmortem = fs.readFileSync(`${checkout.stateDir}/postmortems/${incidentId}.md`, 'utf8');
+    expect(postmortem).toContain(`# Postmortem ${incidentId}: Dagster daemon stopped or schedules paused`);
+    expect(postmortem).toContain('| Verdict | Dagster daemon stopped |');
+    for (const shown of [String(root?.text), rootNow, status, postmortem]) expect(shown).not.toMatch(/paused Dagster schedules/i);
   });
 });

@@ -24,7 +24,8 @@ export interface Harness {
     from?: Parameters<typeof blockActionBody>[0]['from'],
   ): Promise<{ status: number }>;
   /** Submits a modal the bot opened (the `view` it sent to views.open) with these field values. */
-  submitModal(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, string>): Promise<{ status: number; json?: any }>;
+  /** A field's value null is one left empty, as Slack sends it. */
+  submitModal(user: string, view: { callback_id: string; private_metadata: string }, values: Record<string, string | null>): Promise<{ status: number; json?: any }>;
   /** Waits for the bot's queue to drain (every job started by a request has finished) and its journal to be on disk. */
   settle(): Promise<void>;
   stop(): Promise<void>;

@@ -78,7 +78,7 @@ export function blockActionBody(options: {
 }
 
 /** A view_submission payload for a modal the bot opened, with the given field values. */
-export function viewSubmissionBody(options: { user: string; callbackId: string; privateMetadata: string; values: Record<string, string> }): string {
+export function viewSubmissionBody(options: { user: string; callbackId: string; privateMetadata: string; values: Record<string, string | null> }): string {
   const payload = fixture('view-submission.json');
   payload.user = { ...payload.user, id: options.user };
   payload.view = {

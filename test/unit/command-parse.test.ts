@@ -164,6 +164,17 @@ describe('good commands', () => {
     const result = parseCommand('recover duckdb path=b backup=""', catalog);
     expect(result).toEqual({ ok: true, command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '' }, incident: undefined } });
   });
+
+  it('tells a parameter given empty from one left out, quoted or not, so a recover can refuse what the diagnosis would fill', () => {
+    const params = (text: string) => {
+      const result = parseCommand(text, catalog);
+      return result.ok && result.command.verb === 'recover' ? result.command.params : undefined;
+    };
+    expect(params('recover duckdb path=b schedules= incident=dbx-20260420-3fa2')).toEqual({ schedules: '' });
+    expect(params('recover duckdb path=b schedules="" incident=dbx-20260420-3fa2')).toEqual({ schedules: '' });
+    expect(params('recover duckdb path=b schedules=\u201c\u201d incident=dbx-20260420-3fa2')).toEqual({ schedules: '' });
+    expect(params('recover duckdb path=b incident=dbx-20260420-3fa2')).toEqual({});
+  });
 });
 
 describe('unescapeSlackText', () => {

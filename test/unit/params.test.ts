@@ -173,8 +173,9 @@ describe('integers', () => {
     expect(await problemOf(['limit'], { limit: text })).toBe(`limit=${text} is not a whole number`);
   });
 
-  it('uses the declared default when the parameter is not given', async () => {
+  it('uses the declared default when the parameter is not given, or given empty (a cleared form field)', async () => {
     expect(await validateParameters(rb, ['rows'], {}, ctx)).toEqual({ rows: 10 });
+    expect(await validateParameters(rb, ['rows'], { rows: '' }, ctx)).toEqual({ rows: 10 });
   });
 });
 

@@ -78,13 +78,14 @@ describe('runbooks/schedule.yml', () => {
   });
 
   it('takes the diagnosed window for a typed recover that leaves it out, keeps what the operator gave, and says why nothing filled it', () => {
-    const pathA = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!.recovery[0]!;
+    const rb = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!;
+    const pathA = rb.recovery[0]!;
     const diagnosed = (suggested: Record<string, string>, title = 'Dagster daemon stopped') =>
       ({ id: 'dbx-20260421-abcd', diagnosis: { title, suggested, params: {} } }) as unknown as Incident;
     const window = { from: '2026-04-18', to: '2026-04-20' };
-    expect(withDiagnosedDefaults(pathA, diagnosed(window), {})).toEqual(window);
-    expect(withDiagnosedDefaults(pathA, diagnosed(window), { from: '2026-04-19' })).toEqual({ from: '2026-04-19', to: '2026-04-20' });
-    expect(withDiagnosedDefaults(pathA, undefined, {})).toEqual({});
+    expect(withDiagnosedDefaults(pathA, rb.parameters, diagnosed(window), {})).toEqual(window);
+    expect(withDiagnosedDefaults(pathA, rb.parameters, diagnosed(window), { from: '2026-04-19' })).toEqual({ from: '2026-04-19', to: '2026-04-20' });
+    expect(withDiagnosedDefaults(pathA, rb.parameters, undefined, {})).toEqual({});
     const missing = new UserError('missing from=YYYY-MM-DD: first day');
     expect((explainMissing(missing, diagnosed({}, 'Daemon and schedules healthy, marts fresh')) as Error).message).toBe(
       'missing from=YYYY-MM-DD: first day\n(the diagnosis of incident dbx-20260421-abcd ("Daemon and schedules healthy, marts fresh") found nothing to fill it in: give it)',
@@ -94,6 +95,37 @@ describe('runbooks/schedule.yml', () => {
     );
     const other = new UserError('from=2026-04-21 is after to=2026-04-20');
     expect(explainMissing(other, undefined)).toBe(other);
+  });
+
+  it('refuses a parameter given empty that the diagnosis would have filled, naming it and what to do, typed or in the form', () => {
+    const rb = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!;
+    const [pathA, pathB] = rb.recovery;
+    const found = { from: '2026-04-18', to: '2026-04-20', schedules: 'daily_ebird,daily_noaa' };
+    const incident = { id: 'dbx-20260421-abcd', diagnosis: { title: 'Schedules paused', suggested: found, params: {} } } as unknown as Incident;
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(UserError);
+        return (error as Error).message;
+      }
+      throw new Error('an empty value was taken');
+    };
+    expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { schedules: '' }))).toBe(
+      'schedules= is empty: name at least one, e.g. schedules=daily_ebird, or leave schedules= out to use what the diagnosis found (daily_ebird,daily_noaa)',
+    );
+    expect(refusal(() => withDiagnosedDefaults(pathA!, rb.parameters, incident, { schedules: ' ' }, 'form'))).toBe(
+      'schedules is empty: name at least one, e.g. daily_ebird, or put back what the diagnosis found: daily_ebird,daily_noaa',
+    );
+    // Every parameter given empty is named at once, a date as a date.
+    expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { from: '', schedules: '' })).split('\n')).toEqual([
+      'from= is empty: give one, e.g. from=2026-04-18, or leave from= out to use what the diagnosis found (2026-04-18)',
+      expect.stringMatching(/^schedules= is empty: /),
+    ]);
+    // Left out, it is filled in as before; with nothing suggested, empty is as good as left out (refused as missing where needed).
+    expect(withDiagnosedDefaults(pathB!, rb.parameters, incident, { from: '2026-04-19' })).toEqual({ ...found, from: '2026-04-19' });
+    const behind = { id: 'dbx-20260421-abcd', diagnosis: { title: 'Schedules running but behind', suggested: { from: '2026-04-18', to: '2026-04-20' }, params: {} } } as unknown as Incident;
+    expect(withDiagnosedDefaults(pathA!, rb.parameters, behind, { schedules: '' })).toEqual({ from: '2026-04-18', to: '2026-04-20', schedules: '' });
   });
 
   it('refuses a wait on a status the step never reports, a verdict on an unknown one, and a bad SLA, naming where', () => {
