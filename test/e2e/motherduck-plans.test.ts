@@ -261,6 +261,6 @@ describe('`at` at recovery time', () => {
     }
     expect(changes(), 'neither the snapshot nor the restore ran').toEqual([]);
     expect(await md.value('databox', count)).toBe('100');
-    expect(slack.allText()).toMatch(/is older than the retention \(0 days\): the oldest moment still restorable is /);
+    expect(slack.allText()).toMatch(/cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history/);
   });
 });
