@@ -398,16 +398,21 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(starts).toEqual(['uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py']);
   });
 
-  it('with the daemon stopped and a schedule paused too, path A\'s plan starts that schedule beside the daemon', async () => {
-    // The recorded answer with the daily schedule STOPPED as well: the daemon was stopped and the schedule paused.
+  /** The recorded answer with the daily schedule STOPPED as well (the daemon was stopped and the schedule paused), diagnosed. */
+  async function diagnoseDaemonStoppedAndSchedulePaused(): Promise<Harness> {
     dagsterStoppedUntilStarted({}, () => {
       const answer = graphqlFixture('schedules-daemon-stopped') as any;
       answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
       return answer;
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
+    const started = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await started.command('diagnose schedule', operator);
+    await started.settle();
+    return started;
+  }
+
+  it('with the daemon stopped and a schedule paused too, path A\'s plan starts that schedule beside the daemon', async () => {
+    harness = await diagnoseDaemonStoppedAndSchedulePaused();
     const verdict = message('Verdict:');
     expect(verdict).toContain('Dagster daemon stopped');
     expect(verdict).toContain('schedules also STOPPED: all_pipelines_daily');
@@ -423,14 +428,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   });
 
   it('refuses schedules= given empty, typed, quoted, at the terminal or cleared in the form, naming it; left out, it is the diagnosis\' list', async () => {
-    dagsterStoppedUntilStarted({}, () => {
-      const answer = graphqlFixture('schedules-daemon-stopped') as any;
-      answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
-      return answer;
-    });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
+    harness = await diagnoseDaemonStoppedAndSchedulePaused();
     expect(message('Verdict:')).toContain('schedules also STOPPED: all_pipelines_daily');
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
     const typedRefusal =
