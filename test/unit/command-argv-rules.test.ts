@@ -27,6 +27,12 @@ describe('a command that deletes, moves or overwrites files', () => {
     expect(messages(['timeout', '5m', 'dd', 'if=/dev/zero', 'of=data/x'])).toHaveLength(1);
     expect(messages(['uv', 'run', 'cp', 'a', 'b'])).toHaveLength(1);
     expect(messages(['nice', '-n', '10', { forEach: 'source.models', argv: ['rm', '{{item}}'] }])).toHaveLength(1);
+    // Past the wrapper's options and their values: timeout's duration, uv run's --with and --package, sudo's -u.
+    expect(messages(['timeout', '10', 'rm', 'data/x'])).toHaveLength(1);
+    expect(messages(['timeout', '-k', '5', '10', 'python', '-c', 'x'])).toHaveLength(1);
+    expect(messages(['uv', 'run', '--package', 'databox', 'python', '-c', 'x'])).toHaveLength(1);
+    expect(messages(['uv', 'run', '--directory', 'transforms', 'sed', '-i', 's/a/b/', 'x.sql'])).toHaveLength(1);
+    expect(messages(['sudo', '-u', 'dagster', 'python3', '-c', 'x'])).toHaveLength(1);
   });
 
   it('refuses the DuckDB CLI given SQL inline (-c, -s, -cmd, or after the database file), marked or not: a sql step is checked', () => {
@@ -37,6 +43,12 @@ describe('a command that deletes, moves or overwrites files', () => {
     // A script file, output options, and a value that is no SQL are not inline SQL.
     expect(messages(['duckdb', '-readonly', '-json', '-f', 'checks/freshness.sql', 'data/databox.duckdb'])).toEqual([]);
     expect(messages(['duckdb', '-separator', ';', 'data/databox.duckdb'])).toEqual([]);
+    expect(messages(['duckdb', '--init', 'setup.sql', 'data/databox.duckdb'])).toEqual([]);
+    // The database path templated, as runbooks write it, is still the first plain word.
+    expect(messages(['duckdb', '{{database_path}}', '-c', 'DROP TABLE raw.ebird'])).toHaveLength(1);
+    expect(messages(['duckdb', '-readonly', '{{database_path}}', 'DROP TABLE raw.ebird'])).toHaveLength(1);
+    expect(messages(['duckdb', '--c', 'DROP TABLE raw.ebird', 'data/databox.duckdb'])).toHaveLength(1);
+    expect(messages(['duckdb', '-readonly', '-json', '{{database_path}}'])).toEqual([]);
   });
 
   it('passes once marked destructive, and other commands are not inspected', () => {
@@ -49,6 +61,10 @@ describe('a command that deletes, moves or overwrites files', () => {
     expect(messages(['uv', 'run', 'sqlmesh', 'plan', '--select-model', 'rm'])).toEqual([]);
     expect(messages(['timeout', '30m', 'task', 'verify', '--', 'cp'])).toEqual([]);
     expect(messages(['env', 'A=1', 'python', 'tool.py', '--mode', 'mv'])).toEqual([]);
+    // An option's value is no command: uv run --with duckdb runs python, which runs a script.
+    expect(messages(['uv', 'run', '--with', 'duckdb', 'python', 'scripts/check.py'])).toEqual([]);
+    expect(messages(['uv', 'run', '--with', 'duckdb', 'dagster', 'asset', 'list'])).toEqual([]);
+    expect(messages(['rsync', '--version'])).toEqual([]);
   });
 });
 

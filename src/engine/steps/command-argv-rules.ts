@@ -41,16 +41,18 @@ const inlineSqlHides = (given: string) =>
 /** The DuckDB CLI's options whose value is the next word (-c, -s and -cmd: SQL to run). */
 const duckdbValueOptions = new Set(['-c', '-s', '-cmd', '-f', '-init', '-newline', '-separator', '-nullvalue']);
 
-/** How `duckdb` is given SQL inline, if it is: -c, -s or -cmd, or SQL after the database file (its second plain word). */
+/**
+ * How `duckdb` is given SQL inline, if it is: -c, -s or -cmd (the shell takes --c as -c too), or SQL after the database
+ * file (its second plain word; a templated word, the database path as a rule, counts as one).
+ */
 function duckdbInlineSql(rest: readonly (string | undefined)[]): string | undefined {
   let plainWords = 0;
   for (let i = 0; i < rest.length; i += 1) {
     const word = rest[i];
-    // A templated word could be anything: reading stops there.
-    if (word === undefined) return undefined;
-    if (word === '-c' || word === '-s' || word === '-cmd') return word;
-    if (duckdbValueOptions.has(word)) i += 1;
-    else if (!word.startsWith('-') && (plainWords += 1) > 1) return 'with SQL after the database file';
+    const option = word?.startsWith('--') ? word.slice(1) : word;
+    if (option === '-c' || option === '-s' || option === '-cmd') return option;
+    if (option !== undefined && duckdbValueOptions.has(option)) i += 1;
+    else if ((option === undefined || !option.startsWith('-')) && (plainWords += 1) > 1) return 'with SQL after the database file';
   }
   return undefined;
 }
@@ -91,17 +93,39 @@ function shellOptions(words: readonly (string | undefined)[]): string[] {
   return options;
 }
 
+/** Each wrapper's options that take the next word as their value (nice -n 10, uv run --with duckdb); --name=value takes none. */
+const wrapperValueOptions: Record<string, ReadonlySet<string>> = {
+  env: new Set(['-u', '--unset', '-C', '--chdir']),
+  sudo: new Set(['-u', '--user', '-g', '--group', '-C', '--close-from', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-D', '--chdir', '-U', '--other-user', '-T', '--command-timeout']),
+  nice: new Set(['-n', '--adjustment']),
+  nohup: new Set(),
+  timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
+  xargs: new Set(['-n', '--max-args', '-L', '--max-lines', '-P', '--max-procs', '-s', '--max-chars', '-d', '--delimiter', '-E', '-a', '--arg-file', '-I']),
+  uv: new Set([
+    '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
+    '--group', '--only-group', '--no-group', '--index', '--default-index', '--index-url', '--extra-index-url', '-f', '--find-links',
+    '--cache-dir', '--config-file', '-C', '--config-setting', '--exclude-newer', '--prerelease', '--resolution', '--index-strategy',
+    '--link-mode', '--python-platform', '--color', '--allow-insecure-host',
+  ]),
+};
+
 /**
- * Where the command a wrapper runs starts: past the wrapper's options and their numbers (nice -n 10, xargs -n 1), env's
- * NAME=value words, timeout's duration and `uv run`'s run; undefined when nothing is left or a word is templated.
+ * Where the command a wrapper runs starts: past the wrapper's options and their values, env's NAME=value words,
+ * timeout's duration and `uv run`'s run; undefined when nothing is left or the command's own word is templated.
  */
 function wrappedCommand(name: string, rest: readonly (string | undefined)[]): number | undefined {
+  const valueOptions = wrapperValueOptions[name] ?? new Set<string>();
   let i = name === 'uv' ? 1 : 0;
   let durationSkipped = name !== 'timeout';
   for (; i < rest.length; i += 1) {
     const word = rest[i];
     if (word === undefined) return undefined;
-    if (word.startsWith('-') || /^\d+$/.test(word) || (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word))) continue;
+    if (word === '--') continue;
+    if (word.startsWith('-')) {
+      if (valueOptions.has(word)) i += 1;
+      continue;
+    }
+    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
     if (!durationSkipped) {
       durationSkipped = true;
       continue;

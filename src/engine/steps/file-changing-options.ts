@@ -1,5 +1,5 @@
 // The options and subcommands that make sed, rsync and git edit, delete or discard files: what each does, in words.
-type Words = readonly (string | undefined)[];
+import type { Words } from './interpreter-options.js';
 
 /** What `sed`, `rsync` or `git` (a basename) does to files given `rest`, its words after its name; undefined when nothing. */
 export function fileChangingOption(name: string, rest: Words): string | undefined {
@@ -38,7 +38,7 @@ const rsyncDeletes = /^--(del|delete|delete-(before|during|delay|after|excluded|
 const rsyncRemovesSources = /^--(remove-source-files|remove-sent-files)$/;
 
 /** A dry run (-n alone or in a cluster, --dry-run) or a listing changes nothing. */
-const rsyncChangesNothing = (word: string) => /^-[A-Za-z]*n[A-Za-z]*$/.test(word) || word === '--dry-run' || word === '--list-only';
+const rsyncChangesNothing = (word: string) => /^-[A-Za-z]*n[A-Za-z]*$/.test(word) || ['--dry-run', '--list-only', '--version', '--help', '-V'].includes(word);
 
 /**
  * But in a dry run, rsync --delete and its variants delete at the destination, --remove-source-files deletes what was

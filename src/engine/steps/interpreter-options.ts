@@ -1,5 +1,6 @@
 // Reads a script interpreter's own options (python, node, perl, ruby): does it run code given inline, or edit files in place.
-type Words = readonly (string | undefined)[];
+/** A command's words after its name; a templated one is undefined (it could be anything). */
+export type Words = readonly (string | undefined)[];
 
 /** How one interpreter reads the options before its script: getopt-like clusters of short letters, and --long ones. */
 interface InterpreterOptions {
