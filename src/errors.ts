@@ -12,6 +12,20 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An incident given up as it opened: its first message could not be shown (`cause`, the front end's error), so
+ * nothing of it ran, and it is on the record as abandoned.
+ */
+export class IncidentAbandoned extends UserError {
+  constructor(
+    readonly incidentId: string,
+    override readonly cause: unknown,
+    reason: string,
+  ) {
+    super(`incident ${incidentId} could not be shown (${reason}); nothing of it ran, and it is on the record as abandoned`);
+  }
+}
+
 /** A run that was under way and was stopped (the bot stopping, Ctrl-C): said as is, but not a refusal of the command. */
 export class StoppedError extends UserError {}
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
-import { UserError } from '../errors.js';
+import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
@@ -67,6 +67,13 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
+}
+
+/** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
+export function refuseIfAbandoned(incident: Incident): void {
+  if (incident.abandoned) {
+    throw new UserError(`incident ${incident.id} was abandoned as it opened (${incident.abandoned.reason}); nothing of it ran: run the command again without incident=`);
+  }
 }
 
 export class IncidentService {
@@ -186,9 +193,9 @@ export class IncidentService {
     } catch (error) {
       // Its first message could not be shown (the bot is not in the channel, Slack is down): nothing of it runs, and
       // it does not stay open with nowhere to show it. The person who typed the command is told why.
-      const why = error instanceof Error ? firstLine(error.message) : String(error);
-      await this.deps.journal.commit({ type: 'incident.abandoned', incident: id, actor: botActor, data: { reason: this.deps.redact(`its first message could not be shown: ${why}`) } });
-      throw error;
+      const why = this.deps.redact(error instanceof Error ? firstLine(error.message) : String(error));
+      await this.deps.journal.commit({ type: 'incident.abandoned', incident: id, actor: botActor, data: { reason: `its first message could not be shown: ${why}` } });
+      throw new IncidentAbandoned(id, error, why);
     }
     if (ref) await this.attachRef(id, this.reporter.frontEnd, ref);
     return incident;
@@ -358,9 +365,7 @@ export class IncidentService {
   ): Promise<{ incident: Incident; run?: Run }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
-    if (existing?.abandoned) {
-      throw new UserError(`incident ${existing.id} was abandoned as it opened (${existing.abandoned.reason}); nothing of it ran: run the command again without incident=`);
-    }
+    if (existing) refuseIfAbandoned(existing);
     if (existing && existing.scenario !== rb.id) {
       throw new UserError(`incident ${existing.id} is a ${existing.scenario} incident, not ${rb.id}`);
     }

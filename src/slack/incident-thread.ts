@@ -1,13 +1,15 @@
 // An incident opened at a terminal has no Slack thread; the first Slack command that names it gives it one, so its plans,
 // buttons and steps have somewhere to go: the terminal and Slack share one journal, and an incident can move between them.
 import type { WebClient } from '@slack/web-api';
-import type { IncidentService } from '../incidents/service.js';
+import { refuseIfAbandoned, type IncidentService } from '../incidents/service.js';
 import type { Redactor } from '../redact.js';
 import { rootMessage, type Rendered } from './blocks.js';
 import { incidentThread, slackFrontEnd, toRef } from './slack-refs.js';
 
 export async function ensureIncidentThread(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, channel: string): Promise<void> {
   const incident = deps.service.incident(incidentId);
+  // Refused before anything is posted: an abandoned incident gets no thread.
+  refuseIfAbandoned(incident);
   if (incidentThread(incident) || !channel) return;
   const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });

@@ -1,6 +1,6 @@
 // Tells one person something only they see, and turns errors into the two kinds an operator may see.
 import type { WebClient } from '@slack/web-api';
-import { isUserError, newErrorReference } from '../errors.js';
+import { IncidentAbandoned, isUserError, newErrorReference } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
@@ -32,21 +32,31 @@ function slackTrouble(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined. */
+function slackSide(error: unknown): string | undefined {
+  const refused = (error as { data?: { error?: string } })?.data?.error;
+  if (refused && slackAdvice[refused]) return `Slack refused (${refused}): ${slackAdvice[refused]}`;
+  const trouble = slackTrouble(error);
+  return trouble ? `Slack's Web API failed (${trouble}, also when asked again): Slack seems to be having trouble, not the bot` : undefined;
+}
+
 /**
  * A user error is shown as is; Slack's refusals and failures with what to do; anything else is logged with its cause
  * and shown as a short message with a reference.
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
-  if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
-  const slackError = (error as { data?: { error?: string } })?.data?.error;
-  if (slackError && slackAdvice[slackError]) {
-    logger.warn({ err: error, ...context }, `Slack refused: ${slackError}`);
-    return `:warning: Slack refused (${slackError}): ${slackAdvice[slackError]}.`;
+  if (error instanceof IncidentAbandoned) {
+    const slack = slackSide(error.cause);
+    logger.warn({ err: error.cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
+    // A call Slack did not answer may have been carried out all the same.
+    const maybePosted = slackTrouble(error.cause) === 'it did not answer' ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
+    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.message)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
   }
-  const trouble = slackTrouble(error);
-  if (trouble) {
-    logger.warn({ err: error, ...context }, `Slack's Web API failed: ${trouble}`);
-    return `:warning: Slack's Web API did not take the bot's message (${trouble}, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run; the attempt is in the journal. Try again in a minute.`;
+  if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
+  const slack = slackSide(error);
+  if (slack) {
+    logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);
+    return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}`;
   }
   const reference = newErrorReference();
   logger.error({ err: error, reference, ...context }, 'internal error');

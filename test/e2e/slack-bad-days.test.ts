@@ -102,7 +102,9 @@ describe("Slack's bad days", () => {
     slack.failures.set('chat.postMessage', 'not_in_channel');
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
-    expect(slack.responses.at(-1)?.body.text).toMatch(/Slack refused \(not_in_channel\): the bot is not a member of this channel: invite it with \/invite @databox-bot/);
+    expect(slack.responses.at(-1)?.body.text).toMatch(
+      /^:warning: The incident's first message could not be posted\. Slack refused \(not_in_channel\): the bot is not a member of this channel: invite it with \/invite @databox-bot and try again\. Nothing was run: incident `dbx-\d{8}-[0-9a-f]{4}` is on the record as abandoned\.$/,
+    );
     const abandoned = journal().find((r) => r.type === 'incident.abandoned')!;
     expect(abandoned.data.reason).toMatch(/^its first message could not be shown: .*not_in_channel/);
     expect(journal().filter((r) => r.type === 'run.proposed')).toEqual([]);
@@ -115,8 +117,10 @@ describe("Slack's bad days", () => {
     expect(journal().filter((r) => r.type === 'diagnosis.verdict')).toHaveLength(1);
     const status = (await harness.command('status', operator)).json?.text as string;
     expect(status).toMatch(new RegExp(`${abandoned.incident}\` [^\n]*, abandoned before anything ran: its first message could not be shown`));
+    const postsBefore = slack.callsTo('chat.postMessage').length;
     await harness.command(`diagnose duckdb incident=${abandoned.incident}`, operator);
     await harness.settle();
+    expect(slack.callsTo('chat.postMessage'), 'nothing is posted for an abandoned incident').toHaveLength(postsBefore);
     expect(slack.responses.at(-1)?.body.text).toMatch(new RegExp(`incident ${abandoned.incident} was abandoned as it opened .*nothing of it ran: run the command again without incident=`));
     // Its postmortem, asked for in the channel, says so too.
     await harness.command(`postmortem ${abandoned.incident}`, operator);
@@ -131,7 +135,7 @@ describe("Slack's bad days", () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const told = String(slack.responses.at(-1)?.body.text);
-    expect(told).toContain("Slack's Web API did not take the bot's message (it answered HTTP 500, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run");
+    expect(told).toContain("The incident's first message could not be posted. Slack's Web API failed (it answered HTTP 500, also when asked again): Slack seems to be having trouble, not the bot. Nothing was run");
     expect(told).not.toMatch(/bot's side|reference/);
     expect(journal().find((r) => r.type === 'incident.abandoned')?.data.reason).toMatch(/its first message could not be shown: .*500/);
   });
