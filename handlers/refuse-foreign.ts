@@ -1,11 +1,12 @@
 // Runs before every listener: a request from another workspace, or a click on a button the bot never draws, is refused
 // at once (a short note only its sender sees), journaled, and goes no further.
-import type { AnyMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App } from '@slack/bolt';
 import type { z } from 'zod';
 import { incidentIdPattern } from '../src/commands/parse.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, unlockButton } from '../src/slack/button-value.js';
+import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
@@ -62,17 +63,7 @@ export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
       : unknownAction
         ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
         : 'this button carries a value the bot never gave it';
-    const user = String(payload.user_id ?? payload.user?.id ?? 'unknown');
-    deps.service.recordRefusal(user, { reason, team: team ?? null, kind: String(payload.type ?? (payload.command ? 'slash_command' : 'unknown')), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
-    const text = `:no_entry_sign: Refused: ${reason}. Nothing was run.`;
-    if (payload.command) {
-      await (args as unknown as SlackCommandMiddlewareArgs).ack({ response_type: 'ephemeral', text });
-      return;
-    }
-    const { ack, respond } = args as unknown as SlackActionMiddlewareArgs & { ack?: () => Promise<void> };
-    if (ack) await ack();
-    if (respond && payload.response_url) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the sender of a refused request'));
-    }
+    deps.service.recordRefusal(requestSender(payload), { reason, team: team ?? null, kind: requestKind(payload), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
+    await answerRefusal(args, deps, `:no_entry_sign: Refused: ${reason}. Nothing was run.`, `Refused: ${reason}. Nothing was run.`);
   });
 }

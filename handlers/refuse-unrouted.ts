@@ -1,6 +1,7 @@
 // What happens to a signed request no listener takes (a form of an older version, a shortcut, another slash command):
 // answered at once and journaled as refused, never left to Slack's 3-second timeout.
 import type { AnyMiddlewareArgs } from '@slack/bolt';
+import { requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 
 /** The kinds of request Slack waits for an answer to; anything else (an event) is left to Bolt. */
@@ -9,7 +10,7 @@ const answered = new Set(['view_submission', 'view_closed', 'shortcut', 'message
 export function refuseUnrouted(deps: HandlerDeps): (args: AnyMiddlewareArgs & { ack?: (answer?: unknown) => Promise<void> }) => Promise<boolean> {
   return async (args) => {
     const payload = args.body as Record<string, any>;
-    const kind = typeof payload.command === 'string' ? 'slash_command' : String(payload.type ?? '');
+    const kind = requestKind(payload);
     if (!args.ack || (kind !== 'slash_command' && !answered.has(kind))) return false;
     const what =
       kind === 'slash_command'
@@ -19,8 +20,7 @@ export function refuseUnrouted(deps: HandlerDeps): (args: AnyMiddlewareArgs & { 
           : `databox-bot has nothing to do for a ${kind.replace(/_/g, ' ')}`;
     // A form's submission is answered with the form closed; a slash command with the reason; anything else is acked.
     await (kind === 'slash_command' ? args.ack({ response_type: 'ephemeral', text: `:no_entry_sign: Refused: ${what}. Nothing was run.` }) : args.ack());
-    const user = String(payload.user_id ?? payload.user?.id ?? 'unknown');
-    void deps.service.recordRefusal(user, { reason: what, kind, action: payload.command ?? payload.callback_id ?? payload.view?.callback_id ?? null });
+    void deps.service.recordRefusal(requestSender(payload), { reason: what, kind, action: payload.command ?? payload.callback_id ?? payload.view?.callback_id ?? null });
     return true;
   };
 }

@@ -1,10 +1,11 @@
 // Runs before every listener while the bot stops (a restart, a deploy): a request is answered at once with why nothing
 // starts, journaled, and goes no further, instead of finding the port closed (Slack's "dispatch_failed").
-import type { AnyMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { shownInForm } from '../src/slack/modal-values.js';
+import type { AnyMiddlewareArgs, App } from '@slack/bolt';
+import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 
 const stoppingText = ':hourglass: databox-bot is stopping (a restart or a deploy), so nothing was started. Try again in a minute, once it is back: `/databox status` then shows what ran.';
+const stoppingInForm = 'databox-bot is stopping (a restart or a deploy): nothing was started. Submit again in a minute.';
 
 export function registerRefuseWhileStopping(app: App, deps: HandlerDeps): void {
   app.use(async (args) => {
@@ -14,24 +15,11 @@ export function registerRefuseWhileStopping(app: App, deps: HandlerDeps): void {
       return;
     }
     const payload = body as Record<string, any>;
-    const kind = typeof payload.command === 'string' ? 'slash_command' : String(payload.type ?? 'unknown');
-    const user = String(payload.user_id ?? payload.user?.id ?? 'unknown');
-    void deps.service.recordRefusal(user, { reason: 'the bot was stopping', kind, action: payload.command ?? payload.actions?.[0]?.action_id ?? payload.view?.callback_id ?? null });
-    if (kind === 'slash_command') {
-      await (args as unknown as SlackCommandMiddlewareArgs).ack({ response_type: 'ephemeral', text: stoppingText });
-      return;
-    }
-    if (kind === 'view_submission') {
-      // The form stays open with the reason under its first field, so what was typed is not lost.
-      const field = Object.keys(payload.view?.state?.values ?? {})[0];
-      const { ack } = args as unknown as SlackViewMiddlewareArgs;
-      await (field ? ack({ response_action: 'errors', errors: shownInForm({ [field]: stoppingText }).errors }) : ack());
-      return;
-    }
-    const { ack, respond } = args as unknown as SlackActionMiddlewareArgs & { ack?: () => Promise<void> };
-    if (ack) await ack();
-    if (respond && payload.response_url) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: stoppingText }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the sender of a request refused while stopping'));
-    }
+    void deps.service.recordRefusal(requestSender(payload), {
+      reason: 'the bot was stopping',
+      kind: requestKind(payload),
+      action: payload.command ?? payload.actions?.[0]?.action_id ?? payload.view?.callback_id ?? null,
+    });
+    await answerRefusal(args, deps, stoppingText, stoppingInForm);
   });
 }

@@ -66,8 +66,10 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** How long a stop waits for running work before killing it, and again after: both within Docker's default 10 s. */
+/** How long a stop waits for running work before killing it, and again after. */
 const stopGraceMs = 4_000;
+/** All a stop's waits together, before its journal's last flush: within Docker's default 10 s before SIGKILL. */
+const stopBudgetMs = 8_500;
 /** How often expired plans, and plans decided at a terminal, get their Slack buttons replaced. */
 const sweepMs = 15_000;
 
@@ -255,37 +257,47 @@ export function createBot(options: BotOptions): Bot {
     },
     async stop() {
       service.beginStopping();
-      if (sweep) clearInterval(sweep);
-      await watch.stop();
-      // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
-      if (!(await settles(queue.idle(), stopGraceMs))) {
-        logger.warn('stopping: killing the commands still running');
-        service.stopRunning();
-        await settles(queue.idle(), stopGraceMs);
-      }
-      // What is still on its way to Slack, updates held back by pacing too, gets a moment; the journal and the
-      // postmortem hold it either way.
-      await settles(outbox.flush(), stopGraceMs);
-      // Slack's requests were answered until now, each refused with why (handlers/refuse-while-stopping.ts): a closed
-      // port would have told the person only "dispatch_failed".
-      await settles(app.stop().then(() => undefined), stopGraceMs);
+      const deadline = Date.now() + stopBudgetMs;
+      const left = (most: number) => Math.max(0, Math.min(most, deadline - Date.now()));
       try {
-        saveCarryOver(config.stateDir, outbox.stop());
-      } catch (error) {
-        logger.error({ err: error }, 'could not keep the undelivered Slack messages for the next start; the journal and the postmortem hold them');
-      }
-      // Every event committed (the last runs' ends among them) is on disk before the process may exit.
-      await journal.flushed();
-      // Events the state dir still cannot take would go with the process: the log keeps them instead.
-      const kept = journal.keptEvents();
-      if (kept.length > 0) {
-        logger.error(
-          { stateDir: config.stateDir, reason: journal.unwritable?.reason, events: kept },
-          `stopping with ${kept.length} journal event(s) the state dir could not take: they are not in the journal, only in this log entry`,
+        if (sweep) clearInterval(sweep);
+        await watch.stop();
+        // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
+        if (!(await settles(queue.idle(), left(stopGraceMs)))) {
+          logger.warn('stopping: killing the commands still running');
+          service.stopRunning();
+          await settles(queue.idle(), left(stopGraceMs));
+        }
+        // What is still on its way to Slack, updates held back by pacing too, gets what time is left; the journal and
+        // the postmortem hold it either way.
+        await settles(outbox.flush(), left(stopGraceMs));
+        // Slack's requests were answered until now, each refused with why (handlers/refuse-while-stopping.ts): a closed
+        // port would have told the person only "dispatch_failed". A listener that never started cannot stop: said, not thrown.
+        const listenerStopped = app.stop().then(
+          () => undefined,
+          (error: unknown) => logger.warn({ err: error }, 'the Slack listener did not stop cleanly'),
         );
+        await settles(listenerStopped, Math.max(500, left(stopGraceMs)));
+      } finally {
+        // Whatever went wrong above, nothing already committed is lost with the process.
+        try {
+          saveCarryOver(config.stateDir, outbox.stop());
+        } catch (error) {
+          logger.error({ err: error }, 'could not keep the undelivered Slack messages for the next start; the journal and the postmortem hold them');
+        }
+        // Every event committed (the last runs' ends among them) is on disk before the process may exit.
+        await journal.flushed();
+        // Events the state dir still cannot take would go with the process: the log keeps them instead.
+        const kept = journal.keptEvents();
+        if (kept.length > 0) {
+          logger.error(
+            { stateDir: config.stateDir, reason: journal.unwritable?.reason, events: kept },
+            `stopping with ${kept.length} journal event(s) the state dir could not take: they are not in the journal, only in this log entry`,
+          );
+        }
+        // Nothing of ours runs on it any more (a command still running is killed with its group).
+        await commandHost.stopHost();
       }
-      // Nothing of ours runs on it any more (a command still running is killed with its group).
-      await commandHost.stopHost();
     },
   };
 }

@@ -642,11 +642,18 @@ export class IncidentService {
    * database here, and by the bot's sweep for runs started by another process.
    */
   async showOutdatedPlans(): Promise<void> {
-    this.deps.journal.catchUp();
-    for (const { run, changedBy } of statusReport(this.deps.state, this.clock()).outdated) {
-      if (this.outdatedShown.has(run.id)) continue;
-      this.outdatedShown.add(run.id);
-      await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy));
+    try {
+      this.deps.journal.catchUp();
+      // A plan decided since (expired, say) has its own message now: it is not told again, and not kept.
+      for (const id of this.outdatedShown) if (this.deps.state.runs.get(id)?.status !== 'pending') this.outdatedShown.delete(id);
+      for (const { run, changedBy } of statusReport(this.deps.state, this.clock()).outdated) {
+        if (this.outdatedShown.has(run.id)) continue;
+        this.outdatedShown.add(run.id);
+        await this.safely(() => this.reporter.planOutdated(this.incident(run.incidentId), run, changedBy));
+      }
+    } catch (error) {
+      // Called from a run's start and the sweep: nothing here may stop either.
+      this.deps.logger.error({ err: error }, 'could not show which plans are no longer approvable');
     }
   }
 

@@ -47,5 +47,6 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
 
 /** Why an outdated plan can no longer be approved, in one line. */
 export function outdatedReason(entry: StatusReport['outdated'][number]): string {
-  return `its database changed since it was made (plan ${entry.changedBy.id} ran): diagnose again and propose a new plan`;
+  const how = entry.changedBy.status === 'running' || entry.changedBy.status === 'approved' ? 'is changing it' : 'changed it';
+  return `its database changed since it was made (plan ${entry.changedBy.id} ${how}): diagnose again and propose a new plan`;
 }

@@ -180,9 +180,9 @@ export class SlackReporter implements IncidentReporter {
 
   async planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void> {
     this.view(run).outdatedBy = changedBy;
-    const shown = this.runMessages.has(run.id) || runMessageRef(run) ? this.refreshRun(incident, run) : Promise.resolve();
-    this.refreshRoot(incident);
-    await shown;
+    // Not waited for: with Slack down the outbox keeps trying, and neither the run that made it stale nor the bot's
+    // start waits for that.
+    if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
   }
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
