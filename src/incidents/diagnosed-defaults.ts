@@ -10,8 +10,9 @@ export type GivenThrough = 'typed' | 'form';
 /**
  * The operator's own values, plus the diagnosis' suggestion for each parameter of the path they left out. A parameter
  * given empty (`schedules=`, a prefilled field cleared) is not left out: the operator did not ask for what the diagnosis
- * found, so it is refused, naming the parameter, rather than silently filled. With nothing suggested for it, an empty
- * value counts as left out, as before (refused as missing where the path needs it).
+ * found. Where the path can do without it (path A's schedules), empty means none and the steps that need it are
+ * skipped; where the path needs it, it is refused, naming the parameter, rather than silently filled. With nothing
+ * suggested for it, an empty value counts as left out, as before (refused as missing where the path needs it).
  */
 export function withDiagnosedDefaults(
   recovery: RecoveryPath,
@@ -26,8 +27,9 @@ export function withDiagnosedDefaults(
   for (const name of recovery.parameters) {
     const proposal = suggested[name];
     if (!proposal) continue;
+    const needed = declared[name]?.required === true || (recovery.requires ?? []).includes(name);
     if (filled[name] === undefined) filled[name] = proposal;
-    else if (filled[name].trim() === '') emptied.push(emptiedProblem(name, declared[name], proposal, through));
+    else if (filled[name].trim() === '' && needed) emptied.push(emptiedProblem(name, declared[name], proposal, through));
   }
   if (emptied.length > 0) throw new UserError(emptied.join('\n'));
   return filled;

@@ -97,7 +97,7 @@ describe('runbooks/schedule.yml', () => {
     expect(explainMissing(other, undefined)).toBe(other);
   });
 
-  it('refuses a parameter given empty that the diagnosis would have filled, naming it and what to do, typed or in the form', () => {
+  it('refuses a parameter given empty that the diagnosis would have filled and the path needs, naming it and what to do, typed or in the form', () => {
     const rb = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!;
     const [pathA, pathB] = rb.recovery;
     const found = { from: '2026-04-18', to: '2026-04-20', schedules: 'daily_ebird,daily_noaa' };
@@ -114,9 +114,11 @@ describe('runbooks/schedule.yml', () => {
     expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { schedules: '' }))).toBe(
       'schedules= is empty: name at least one, e.g. schedules=daily_ebird, or leave schedules= out to use what the diagnosis found (daily_ebird,daily_noaa)',
     );
-    expect(refusal(() => withDiagnosedDefaults(pathA!, rb.parameters, incident, { schedules: ' ' }, 'form'))).toBe(
+    expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { schedules: ' ' }, 'form'))).toBe(
       'schedules is empty: name at least one, e.g. daily_ebird, or put back what the diagnosis found: daily_ebird,daily_noaa',
     );
+    // Path A can do without schedules: given empty, none are started (the step that would start them is skipped).
+    expect(withDiagnosedDefaults(pathA!, rb.parameters, incident, { schedules: '' }, 'form')).toEqual({ from: '2026-04-18', to: '2026-04-20', schedules: '' });
     // Every parameter given empty is named at once, a date as a date.
     expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { from: '', schedules: '' })).split('\n')).toEqual([
       'from= is empty: give one, e.g. from=2026-04-18, or leave from= out to use what the diagnosis found (2026-04-18)',
