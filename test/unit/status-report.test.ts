@@ -44,6 +44,6 @@ describe('the status report', () => {
   it('says so in Slack, naming the plan that changed it', () => {
     const text = statusText(report);
     expect(text).toContain(`*Waiting for approval:* \`${incident}/3\``);
-    expect(text).toContain(`*No longer approvable:* \`${incident}/1\` Path A: Rebuild from scratch: its database changed since it was made (plan ${incident}/2 ran): diagnose again and propose a new plan`);
+    expect(text).toContain(`*No longer approvable:* \`${incident}/1\` Path A: Rebuild from scratch: its database changed since it was made (plan ${incident}/2 changed it): diagnose again and propose a new plan`);
   });
 });
