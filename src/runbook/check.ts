@@ -83,6 +83,12 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     }
   });
 
+  rb.exclusive.forEach((group, i) =>
+    group.forEach((name, j) => {
+      if (!rb.parameters[name]) add(['exclusive', i, j], `unknown parameter "${name}"${didYouMean(name, parameterNames)}`);
+    }),
+  );
+
   const checkExpression = (expression: string, optional: boolean, use: Pick<TemplateUse, 'perItem'>, scope: Scope, guardedBy: string | undefined): string | undefined => {
     const [head = '', ...rest] = expression.split('.');
     const wrap = (message: string) => `{{${expression}${optional ? '?' : ''}}}: ${message}`;

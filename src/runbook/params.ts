@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
-import { formatUtcTimestamp, parseUtcTimestamp } from '../database/sql-literal.js';
+import { formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { walBeside } from '../duckdb/wal.js';
 import type { Parameter, Runbook } from './schema.js';
@@ -43,7 +43,9 @@ export function describeParameter(name: string, p: Parameter): string {
             ? '<path>'
             : p.type === 'names'
               ? '<name,name…>'
-              : `<${p.type}>`;
+              : p.type === 'snapshot-name'
+                ? '"<snapshot name>"'
+                : `<${p.type}>`;
   return p.required && p.default === undefined ? `${name}=${shape}` : `[${name}=${shape}]`;
 }
 
@@ -69,6 +71,15 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
       return raw;
     case 'names':
       return validateNames(name, raw);
+    case 'snapshot-name':
+      // The literal renderer's own rules (1–255 characters, no control characters): what it accepts, MotherDuck can name.
+      try {
+        snapshotNameLiteral(raw);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        throw new UserError(`${name}: ${error.message}`);
+      }
+      return raw;
     case 'identifier':
       if (!isPlainIdentifier(raw)) throw new UserError(`${name}=${raw} is not a plain identifier (letters, digits and _, starting with a letter or _)`);
       return raw;
@@ -230,7 +241,7 @@ export async function validateParameters(
       problems.push(error.message);
     }
   }
-  if (problems.length === 0) problems.push(...windowProblems(rb, allowed, values));
+  if (problems.length === 0) problems.push(...windowProblems(rb, allowed, values), ...exclusiveProblems(rb, values));
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   return values;
 }
@@ -252,6 +263,15 @@ function windowProblems(rb: Runbook, allowed: readonly string[], values: Paramet
     else if (days > window.maxDays) problems.push(`the window ${String(from)} … ${String(to)} is ${days} days long; at most ${window.maxDays} days at a time`);
   }
   return problems;
+}
+
+/** At most one parameter of each exclusive group given: "give at= or snapshot=, not both". */
+function exclusiveProblems(rb: Runbook, values: ParameterValues): string[] {
+  return rb.exclusive.flatMap((group) => {
+    const given = group.filter((name) => values[name] !== undefined);
+    if (given.length < 2) return [];
+    return [`give one of ${group.map((name) => `${name}=`).join(' or ')}, not ${given.length === 2 ? 'both' : given.length}: ${given.join(' and ')} ask for different things`];
+  });
 }
 
 /** Turns validated values back into the text an operator typed, for the journal and for re-validation on restart. */

@@ -32,6 +32,11 @@ export const parameter = z.discriminatedUnion('type', [
   z.strictObject({ ...parameterCommon, type: z.literal('names'), default: z.string().optional() }),
   /** A plain token such as a plan id: letters, digits and _ . : - only. */
   z.strictObject({ ...parameterCommon, type: z.literal('token'), default: z.string().optional() }),
+  /**
+   * A MotherDuck named snapshot's name as MotherDuck lists it: any 1–255 characters but control characters. It reaches
+   * SQL only as a literal ({{name | snapshot-name}}) or as a bound value (a step's `snapshot` field): checked at load.
+   */
+  z.strictObject({ ...parameterCommon, type: z.literal('snapshot-name'), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('integer'), min: z.number().int().optional(), max: z.number().int().optional(), default: z.string().optional() }),
   z.strictObject({
     ...parameterCommon,
@@ -181,6 +186,8 @@ export const runbook = z
     names: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.string().min(1)).default({}),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), parameter).default({}),
     windows: z.array(windowConstraint).default([]),
+    /** Parameters of which a command takes one at most (a moment or a named snapshot to go back to, not both). */
+    exclusive: z.array(z.array(z.string()).min(2)).default([]),
     diagnosis: z.strictObject({ parameters: parameterNames, steps: z.array(step).min(1), verdicts: z.array(verdict).min(1) }),
     recovery: z.array(recoveryPath).min(1),
     validation: z.strictObject({

@@ -1,5 +1,6 @@
 // Load-time checks of where a runbook's SQL puts its placeholders, and that a preview's SQL only reads.
 // renderSql quotes a bare {{name}} as an identifier: inside a string it matches nothing, and a date is never one.
+import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { changesData } from '../engine/steps/sql-statements.js';
@@ -45,8 +46,12 @@ function templateProblems(rb: Runbook, sql: string): string[] {
         problems.push(`${shown} is inside a quoted identifier ("…"), but it is quoted when rendered: take out the quotes around it`);
         continue;
       }
-      if (kind || expression.includes('.')) continue;
+      if (expression.includes('.')) continue;
       const declared = rb.parameters[expression];
+      if (kind) {
+        if (declared?.type === 'snapshot-name' && kind !== 'snapshot-name') problems.push(`${shown}: "${expression}" is a snapshot name: write {{${expression} | snapshot-name}}`);
+        continue;
+      }
       if (!declared || declared.type === 'identifier') continue;
       // A comment is rendered like the SQL around it: the plan would be refused when made, for a note.
       if (segment.kind === 'comment') {
@@ -58,11 +63,23 @@ function templateProblems(rb: Runbook, sql: string): string[] {
         if (bad.length > 0) problems.push(`${shown} stands for an identifier here, and the value${bad.length === 1 ? '' : 's'} ${bad.map((v) => `"${v}"`).join(', ')} of enum parameter "${expression}" ${bad.length === 1 ? 'is not a plain one' : 'are not plain ones'} (letters, digits and _): rename ${bad.length === 1 ? 'it' : 'them'}, or use an attribute`);
         continue;
       }
-      const literal = declared.type === 'timestamp' ? ` (or {{${expression} | timestamp}} where DDL takes no parameters)` : '';
+      const literal = declared.type === 'timestamp' || declared.type === 'snapshot-name' ? ` (or {{${expression} | ${declared.type}}} where DDL takes no parameters)` : '';
       problems.push(`${shown}: "${expression}" is a ${declared.type} parameter, but a placeholder in SQL text stands for an identifier (a table or column name), which its values are not: ${bindInstead(shown)}${literal}`);
     }
   }
   return problems;
+}
+
+/**
+ * A snapshot name may hold any character but controls (quotes, `;`, `$` …), so outside SQL it goes only where a step
+ * binds it as a value (its `snapshot` field, a statement's params), never into argv, a path or an environment variable.
+ */
+function snapshotNameOutsideSql(rb: Runbook, use: TemplateUse): string[] {
+  const bound = use.at[0] === 'snapshot' || (use.at[0] === 'params' && use.at.length === 2);
+  if (bound || use.as === 'sql') return [];
+  return placeholderUses(use.template)
+    .filter(({ expression }) => rb.parameters[expression]?.type === 'snapshot-name')
+    .map(({ expression }) => `{{${expression}}} is a snapshot name, which may hold quotes and shell metacharacters: it goes only into SQL as {{${expression} | snapshot-name}}, or into a step's \`snapshot\` field`);
 }
 
 export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
@@ -70,6 +87,7 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
   for (const [at, step] of stepsAt(rb)) {
     for (const use of stepKind(step.kind).templates(step)) {
       if (use.as === 'sql') for (const message of templateProblems(rb, use.template)) problems.push({ at: [...at, ...use.at], message });
+      for (const message of snapshotNameOutsideSql(rb, use)) problems.push({ at: [...at, ...use.at], message });
     }
   }
   rb.recovery.forEach((p, i) =>

@@ -107,7 +107,7 @@ describe('bad input', () => {
     expect(result.stdout).toMatch(/ {2}rollback <recovery-run-id>/);
     expect(result.stdout).toContain('  duckdb: Blown DuckDB file (local backend); paths a, b');
     expect(result.stdout).toContain('  motherduck: ');
-    expect(result.stdout).toMatch(/ {2}motherduck: [^\n]*; paths a, s, b, c\n/);
+    expect(result.stdout).toMatch(/ {2}motherduck: [^\n]*; paths a, s, b, c, n\n/);
     expect(result.stdout).toContain('  runbooks check [dir]');
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed');
   });

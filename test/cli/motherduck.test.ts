@@ -226,18 +226,29 @@ describe('scenario 3 from the terminal', () => {
     expect(cleanup.stdout).not.toMatch(/Recovery (passed|succeeded)/);
   });
 
-  it('with a retention of 0 says no moment can be restored by time, names the named snapshots, and offers no path', async () => {
+  it('with a retention of 0 says no moment can be restored by time, names the named snapshots and how to diagnose one, which offers path N', async () => {
     const { md, cli } = await setUp();
     md.takeSnapshot(md.live('databox'), 'before_load', at('2026-04-20 14:00:00'));
     md.setRetentionDays('databox', 0);
     const result = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
     expect(result.stdout).toContain('Verdict: No point-in-time history (retention 0) — only named snapshots');
     expect(result.stdout).toContain(
-      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). No path here restores a named snapshot",
+      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). Diagnose again with one of them to compare the marts now and in it, and to be offered path N (clone it, check it, then swap): `diagnose motherduck snapshot=\"<its name>\"`",
     );
-    expect(result.stdout).not.toMatch(/restorable from|can be restored \(|kept 0 days|older than the retention/);
+    expect(result.stdout).not.toMatch(/restorable from|can be restored \(|kept 0 days|older than the retention|by hand/);
     expect(result.stdout).not.toContain('recover motherduck path=');
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+
+    const named = await cli(['diagnose', 'motherduck', 'snapshot=before_load']);
+    expect(named.stdout).toContain('Verdict: A named snapshot to go back to');
+    expect(named.stdout).toContain("analytics.fct_species_environment_daily 30 now, 30 in snapshot 'before_load'");
+    expect(named.stdout).toContain('recover motherduck path=n snapshot=before_load incident=');
+    const incident = incidentOf(named.stdout).replace(/-/g, '_');
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([
+      `DROP DATABASE IF EXISTS "databox_botscratch_${incident}"`,
+      `CREATE DATABASE "databox_botscratch_${incident}" FROM "databox" (SNAPSHOT_NAME 'before_load')`,
+      `DROP DATABASE "databox_botscratch_${incident}"`,
+    ]);
   });
 
   it.each([

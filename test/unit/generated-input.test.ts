@@ -134,6 +134,8 @@ function shapedFor(p: Parameter): fc.Arbitrary<string> {
       return fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/);
     case 'names':
       return fc.array(fc.stringMatching(/^[A-Za-z0-9_]{1,10}$/), { minLength: 1, maxLength: 3 }).map((names) => names.join(','));
+    case 'snapshot-name':
+      return fc.stringMatching(/^[A-Za-z0-9_.:'-]{1,40}$/);
     case 'path':
       // The real backup is drawn rarely: each one is opened by DuckDB, which costs far more than the rest of a run.
       return fc.oneof(
@@ -192,6 +194,9 @@ function acceptable(p: Parameter, raw: string): boolean {
       return /^-?\d+$/.test(raw) && (p.min === undefined || Number(raw) >= p.min) && (p.max === undefined || Number(raw) <= p.max);
     case 'enum':
       return Object.hasOwn(p.values, raw);
+    case 'snapshot-name':
+      // Any name MotherDuck can list: 1–255 characters, none of them a control or a bidi mark.
+      return raw.length >= 1 && raw.length <= 255 && !/[\u200e\u200f]/.test(raw);
     case 'path':
       return !raw.startsWith('-') || path.isAbsolute(path.resolve(root, raw));
   }

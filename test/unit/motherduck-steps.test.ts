@@ -152,6 +152,53 @@ describe('snapshot-history', () => {
   });
 });
 
+describe('snapshot-history asked for a named snapshot', () => {
+  const named = (snapshot: string) => resolve({ id: 'named', kind: 'snapshot-history', title: 'n', database: 'databox', snapshot });
+  const folded = "translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1";
+
+  it('finds it, also past the retention and with a retention of 0, and gives its time and name', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'pre_mart_rewrite_20260421', at('2026-04-19 09:00:00'));
+    md.setRetentionDays('databox', 0);
+    const result = await runStep(named('pre_mart_rewrite_20260421'), ctx);
+    expect(result.status).toBe('named-found');
+    expect(result.summary).toMatch(/^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC by \S+ \(id [0-9a-f-]{36}\)$/);
+    expect(result.outputs).toMatchObject({ snapshotName: 'pre_mart_rewrite_20260421', snapshotAt: '2026-04-19 09:00:00', named: "'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)" });
+    // The name is bound, never spliced into the statement.
+    expect(md.sent.slice(2)).toEqual([
+      { sql: `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE ${folded} AND snapshot_name = $2\n ORDER BY created_ts DESC\n LIMIT 1`, params: ['databox', 'pre_mart_rewrite_20260421'] },
+      { sql: `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE ${folded} AND snapshot_name IS NOT NULL\n ORDER BY created_ts DESC\n LIMIT 100`, params: ['databox'] },
+    ]);
+  });
+
+  it('says there is no such snapshot, listing the named ones with the closest one as a suggestion', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'pre_mart_rewrite_20260421', at('2026-04-19 09:00:00'));
+    md.takeSnapshot(md.live('databox'), "team's nightly", at('2026-04-20 09:00:00'));
+    const result = await runStep(named('pre_mart_rewrite_2026042'), ctx);
+    expect(result.status).toBe('no-such-snapshot');
+    expect(result.summary).toBe(
+      `databox has no named snapshot 'pre_mart_rewrite_2026042' (did you mean "pre_mart_rewrite_20260421"?); its named snapshots: 'team's nightly' (2026-04-20 09:00:00), 'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)`,
+    );
+    expect(result.output).toContain("team's nightly");
+  });
+
+  it('says so when the database has no named snapshot at all', async () => {
+    const { ctx } = await standIn();
+    const result = await runStep(named('pre_mart_rewrite_20260421'), ctx);
+    expect(result.status).toBe('no-such-snapshot');
+    expect(result.summary).toBe("databox has no named snapshot 'pre_mart_rewrite_20260421'; it has no named snapshot at all");
+  });
+
+  it('refuses `at` and `snapshot` on one step (snapshot-history and table-counts) when the runbook loads', () => {
+    for (const kind of [{ kind: 'snapshot-history' }, { kind: 'table-counts', target: 'motherduck', tables: marts, scratch: 's' }]) {
+      const parsed = stepSchema.safeParse({ id: 'h', title: 'h', database: 'databox', ...kind, at: '{{at?}}', snapshot: '{{snapshot?}}' });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((i) => [i.path, i.message])).toEqual([[['snapshot'], expect.stringMatching(/^give `at` \(a moment to (judge|count as of)\) or `snapshot` \(a named snapshot to (find|count in)\), not both: use one step for each$/)]]);
+    }
+  });
+});
+
 // DATABOX_MOTHERDUCK_DATABASE=Databox names the database MotherDuck lists as it was created (databox), and the
 // reverse: DuckDB resolves database names ignoring the case of ASCII letters, so md_information_schema must be read so too.
 describe('database names that differ from MotherDuck\'s only in case', () => {
@@ -225,6 +272,24 @@ describe('table-counts', () => {
     expect(second.status).toBe('ok');
     expect(second.summary).toBe('databox: analytics.daily 30 now, 120 at 2026-04-20 12:00:00');
     expect(md.liveDatabases()).toEqual(['databox']);
+  });
+
+  it('counts in a named snapshot from a scratch clone made with SNAPSHOT_NAME, the name as a literal, and drops it', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), "o'clock rewrite", at('2026-04-20 16:00:00'));
+    await md.write('databox', 'DELETE FROM analytics.daily WHERE id < 100', at('2026-04-20 17:00:00'));
+    md.setRetentionDays('databox', 0);
+    const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: "o'clock rewrite", scratch: 'databox_botscratch_z' });
+    const result = await runStep(step, ctx);
+    expect(result.status).toBe('ok');
+    expect(result.summary).toBe("databox: analytics.daily 20 now, 30 in snapshot 'o'clock rewrite'");
+    expect(md.sql().slice(2, 3)).toEqual([`CREATE DATABASE "databox_botscratch_z" FROM "databox" (SNAPSHOT_NAME 'o''clock rewrite')`]);
+    expect(md.sql().at(-1)).toBe('DROP DATABASE "databox_botscratch_z"');
+    expect(md.liveDatabases()).toEqual(['databox']);
+    expect(() => resolve({ id: 'c', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: 'x'.repeat(256), scratch: 's' })).toThrow(/a snapshot name has 1 to 255 characters/);
+    expect(stepSchema.safeParse({ id: 'c', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: 'x' }).error?.issues[0]?.message).toBe(
+      'counting in `snapshot` needs `scratch`: the name of the clone to count in',
+    );
   });
 
   it('refuses a moment in the future or malformed before any SQL is made', () => {

@@ -31,6 +31,8 @@ parameters:
   backup: { type: path, mustBe: duckdb-file, description: a backup copy }
   outdir: { type: path, mustBe: directory, description: where to write }
   target: { type: path, mustBe: absent, description: a new file }
+  snapshot: { type: snapshot-name, required: false, description: a named snapshot }
+exclusive: [[at, snapshot]]
 diagnosis:
   steps:
     - { id: open, kind: duckdb-open, title: Open, path: "{{database_path}}" }
@@ -126,6 +128,23 @@ describe('identifiers', () => {
       );
     },
   );
+});
+
+describe('snapshot names', () => {
+  // MotherDuck's names are 1–255 characters; quotes and spaces are the literal renderer's to double, not a reason to refuse.
+  it.each(['pre_mart_rewrite_20260421', 'databox_bot_dbx_20260420_3fa2_swap_20260420T120000Z', "team's nightly (v2.1)", 'Ünïcode-name', 'x'.repeat(255)])('accepts %j', async (text) => {
+    expect(await one('snapshot', text)).toBe(text);
+  });
+
+  it('refuses a name longer than 255 characters, or with a control character', async () => {
+    expect(await problemOf(['snapshot'], { snapshot: 'x'.repeat(256) })).toBe(`snapshot: a snapshot name has 1 to 255 characters; "${'x'.repeat(40)}" has 256`);
+    expect(await problemOf(['snapshot'], { snapshot: 'a\u200fb' })).toBe('snapshot: the snapshot name "a\u200fb" contains a control character');
+  });
+
+  it('refuses a moment and a named snapshot given together, where the runbook takes one of them', async () => {
+    expect(await problemOf(['at', 'snapshot'], { at: '2026-04-20 09:00:00', snapshot: 'pre_rewrite' })).toBe('give one of at= or snapshot=, not both: at and snapshot ask for different things');
+    expect(await validateParameters(rb, ['snapshot'], { snapshot: 'pre_rewrite' }, ctx)).toEqual({ snapshot: 'pre_rewrite' });
+  });
 });
 
 describe('names', () => {

@@ -408,6 +408,35 @@ const motherduckCases: Planted[] = [
     ],
   },
   {
+    name: "path N's snapshot name spliced into its clone as an identifier, or rendered as another kind of literal",
+    plant: (doc) => {
+      doc.recovery[4].steps[0].sql = 'CREATE DATABASE {{names.restored | database}} FROM {{names.database | database}} (SNAPSHOT_NAME {{snapshot}})';
+      doc.recovery[4].steps[1].database = '{{snapshot}}';
+      doc.recovery[0].steps[0].sql = 'CREATE DATABASE {{names.restored | database}} FROM {{names.database | database}} (SNAPSHOT_NAME {{snapshot | database}})';
+      doc.recovery[0].parameters = ['at', 'snapshot'];
+    },
+    refusal: [
+      'at recovery[0].steps[0].sql: {{snapshot}}: "snapshot" is optional, so this fails when it is not given: write {{snapshot?}}, list it under requires, or add onlyIfGiven: snapshot',
+      'at recovery[0].steps[0].sql: {{snapshot | database}}: "snapshot" is a snapshot name: write {{snapshot | snapshot-name}}',
+      'at recovery[4].steps[0].sql: {{snapshot}}: "snapshot" is a snapshot-name parameter, but a placeholder in SQL text stands for an identifier (a table or column name), which its values are not: bind the value instead: ? (or $1) in the SQL, and "{{snapshot}}" in params: […] (or {{snapshot | snapshot-name}} where DDL takes no parameters)',
+      "at recovery[4].steps[1].database: {{snapshot}} is a snapshot name, which may hold quotes and shell metacharacters: it goes only into SQL as {{snapshot | snapshot-name}}, or into a step's `snapshot` field",
+    ],
+  },
+  {
+    name: 'one snapshot-history step given both `at` and `snapshot` (which would it judge?)',
+    plant: (doc) => {
+      doc.diagnosis.steps[0].snapshot = '{{snapshot?}}';
+    },
+    refusal: ['at diagnosis.steps[0].snapshot: give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each'],
+  },
+  {
+    name: 'a mistyped parameter among those a command takes one of',
+    plant: (doc) => {
+      doc.exclusive = [['at', 'snapshots']];
+    },
+    refusal: ['at exclusive[0][1]: unknown parameter "snapshots" (did you mean "snapshot"?)'],
+  },
+  {
     name: 'the swap\'s COPY … (OVERWRITE) with its destructive flag edited away (it would lose its named snapshot)',
     plant: (doc) => {
       delete doc.recovery[1].steps[1].destructive;

@@ -1,9 +1,12 @@
 // The snapshot-history step kind: a MotherDuck database's 20 newest snapshots, its retention, and whether a moment `at`
-// can still be restored (the runbook's scenario 3 diagnosis, with created_ts where the runbook's query says created_at).
+// can still be restored, or whether the database has a named snapshot `snapshot` (the runbook's scenario 3 diagnosis,
+// with created_ts where the runbook's query says created_at).
 import { z } from 'zod';
-import { foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp } from '../../database/sql-literal.js';
+import { foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
+import { didYouMean } from '../../runbook/did-you-mean.js';
 import { textTable } from '../../text-table.js';
+import type { TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -16,13 +19,15 @@ const schema = z.strictObject({
   database: template,
   /** The moment to restore (UTC "YYYY-MM-DD HH:MM:SS"); empty: list only. */
   at: z.string().default(''),
+  /** A named snapshot of the database to find (its name as MotherDuck lists it); exclusive with `at`. */
+  snapshot: z.string().default(''),
   limit: z.number().int().min(1).max(100).default(20),
 });
 
 export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore', string> {
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'named' | 'allNamed', string> {
   const snapshotOf = `${foldedNameSql('database_name')} = $1`;
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
@@ -43,21 +48,73 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
  WHERE ${snapshotOf} AND created_ts <= CAST($2 AS TIMESTAMP)
  ORDER BY created_ts DESC
  LIMIT 50`,
+    named: `SELECT snapshot_id, snapshot_name, created_ts, user_name
+  FROM md_information_schema.database_snapshots
+ WHERE ${snapshotOf} AND snapshot_name = $2
+ ORDER BY created_ts DESC
+ LIMIT 1`,
+    allNamed: `SELECT snapshot_id, snapshot_name, created_ts, user_name
+  FROM md_information_schema.database_snapshots
+ WHERE ${snapshotOf} AND snapshot_name IS NOT NULL
+ ORDER BY created_ts DESC
+ LIMIT 100`,
   };
 }
 
 type Row = [string, string | null, string, string];
 
+const readRow = (r: unknown[]): Row => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')];
+
+/** Finds the named snapshot `step.snapshot` of the database: named-found with its time and name, or no-such-snapshot naming those there are. */
+async function findNamedSnapshot(
+  step: SnapshotHistoryStep,
+  session: TargetSession,
+  started: number,
+  retention: string,
+): Promise<StepResult> {
+  const sql = snapshotHistorySql(step);
+  const folded = foldDatabaseName(step.database);
+  const found = (await session.run(sql.named, [folded, step.snapshot])).rows.map(readRow)[0];
+  // Every named snapshot of the database, not only those among the newest 20: the operator picks one of them.
+  const named = (await session.run(sql.allNamed, [folded])).rows.map(readRow);
+  const shown = snapshotTimeLabels(named.map((r) => r[2]));
+  const list = named.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
+  const table = textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], named.map(([id, name, created, user]) => [id, name, shown(created), user]));
+  const result = (status: string, summary: string, extra: Record<string, unknown>): StepResult => ({
+    status,
+    summary,
+    output: `${table}
+retention: ${retention}; named snapshots are kept until unnamed, whatever the retention`,
+    durationMs: elapsedSince(started),
+    outputs: { snapshots: named.map(([id, name, created, user]) => ({ id, name, created, user })), retention, named: list, snapshotName: '', snapshotAt: '', snapshotId: '', ...extra },
+  });
+  if (found) {
+    const [id, name, created, user] = found;
+    return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})`, {
+      snapshotName: name,
+      snapshotAt: created,
+      snapshotId: id,
+    });
+  }
+  const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
+  return result(
+    'no-such-snapshot',
+    `${step.database} has no named snapshot '${step.snapshot}'${hint}; ` + (named.length > 0 ? `its named snapshots: ${list}` : 'it has no named snapshot at all'),
+    {},
+  );
+}
+
 async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
   return withStepDatabase(ctx, { target: 'motherduck', writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
-    const rows = (await session.run(sql.snapshots, [folded])).rows.map((r) => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')] as Row);
+    const rows = (await session.run(sql.snapshots, [folded])).rows.map(readRow);
     const retentionRow = (await session.run(sql.retention, [folded])).rows[0];
     if (!retentionRow) return fail(`MotherDuck has no database named ${step.database} (md_information_schema.databases)`);
     const retentionSeconds = Number(retentionRow[1]);
     // DuckDB writes an empty interval as 00:00:00.
     const retention = retentionSeconds === 0 ? '0 days' : String(retentionRow[0]);
+    if (step.snapshot) return findNamedSnapshot(step, session, started, retention);
     const now = ctx.clock();
     // MotherDuck keeps an automatic snapshot for the retention after a newer one replaced it, so the oldest automatic
     // snapshot still listed (or the active one, which may be named) is the oldest moment SNAPSHOT_TIME can reach.
@@ -137,19 +194,31 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
 export const snapshotHistoryStepKind = defineStepKind({
   kind: 'snapshot-history',
   schema,
-  statuses: ['ok', 'restorable', 'too-old', 'no-snapshots', 'named-only', 'unreachable'],
-  outputs: ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'problem'],
+  // Asked for a named snapshot, the step answers only whether it is there.
+  statuses: (step) => (step.snapshot ? ['named-found', 'no-such-snapshot', 'unreachable'] : ['ok', 'restorable', 'too-old', 'no-snapshots', 'named-only', 'unreachable']),
+  outputs: (step) =>
+    step.snapshot
+      ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'problem']
+      : ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'problem'],
   defaultTimeoutMs: 60_000,
+  rules: (step) =>
+    step.at && step.snapshot
+      ? [{ at: ['snapshot'], message: 'give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each' }]
+      : [],
   templates: (step) => [
     { at: ['database'], template: step.database, as: 'text' },
     { at: ['at'], template: step.at, as: 'text' },
+    { at: ['snapshot'], template: step.snapshot, as: 'text' },
   ],
-  resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at) }),
+  resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot: tools.text(step.snapshot) }),
   describe: (step) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
+    const head = `${sql.snapshots}\n-- bound: $1 = '${folded}'\n${sql.retention}\n-- bound: $1 = '${folded}'`;
+    // The name is shown as the literal renderer writes it: a name with quotes in it reads unambiguously.
+    if (step.snapshot) return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'`;
     return (
-      `${sql.snapshots}\n-- bound: $1 = '${folded}'\n${sql.retention}\n-- bound: $1 = '${folded}'\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
+      `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
       (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
     );
   },

@@ -1,7 +1,7 @@
-// The table-counts step kind: row counts of the marts now and, with `at`, as of that moment, read from a zero-copy clone
-// under a scratch name for the incident that is dropped when the step ends, also when it fails.
+// The table-counts step kind: row counts of the marts now and, with `at` or `snapshot`, as of that moment or in that named
+// snapshot, read from a zero-copy clone under a scratch name for the incident that is dropped when the step ends, also when it fails.
 import { z } from 'zod';
-import { databaseIdentifier, timestampLiteral } from '../../database/sql-literal.js';
+import { databaseIdentifier, snapshotNameLiteral, timestampLiteral } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
@@ -19,7 +19,9 @@ const schema = z.strictObject({
   tables: z.array(template).min(1),
   /** A past moment (UTC "YYYY-MM-DD HH:MM:SS") to count as of too; empty: now only. MotherDuck only. */
   at: z.string().default(''),
-  /** The scratch clone's name, made for the incident; needed with `at`. */
+  /** A named snapshot (its name as MotherDuck lists it) to count in too; exclusive with `at`. MotherDuck only. */
+  snapshot: z.string().default(''),
+  /** The scratch clone's name, made for the incident; needed with `at` or `snapshot`. */
   scratch: template.optional(),
 });
 
@@ -34,7 +36,12 @@ export type TableCountsStep = Parsed & ResolvedCommon & {
   clearSql?: string;
 };
 
+/** What the clone holds, in the operator's words: "2026-04-20 12:00:00" or "snapshot 'pre_rewrite'". */
+const cloneOf = (step: Pick<TableCountsStep, 'at' | 'snapshot'>) => (step.snapshot ? `snapshot '${step.snapshot}'` : step.at);
+
 async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
+  const then = cloneOf(step);
+  const asOf = step.snapshot ? `in ${then}` : `at ${then}`;
   return withStepDatabase(ctx, { target: step.target, writable: Boolean(step.cloneSql), timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const counts: Record<string, number> = {};
     for (const [i, table] of step.tables.entries()) {
@@ -52,13 +59,13 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         if (step.clearSql) await session.run(step.clearSql);
         await session.run(step.cloneSql);
       } catch (error) {
-        return { ...fail(`cannot clone ${step.database} as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
+        return { ...fail(`cannot clone ${step.database} as of ${then}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
       }
       countsAt = {};
       try {
         for (const [i, table] of step.tables.entries()) countsAt[table] = firstNumber(await session.run(step.countAtSql[i] as string));
       } catch (error) {
-        return fail(`cannot count in the clone as of ${step.at}: ${(error as Error).message.split('\n')[0]}`, { counts });
+        return fail(`cannot count in the clone as of ${then}: ${(error as Error).message.split('\n')[0]}`, { counts });
       } finally {
         // The scratch clone never outlives the step: dropped whether the counts worked or not.
         await session.run(step.dropSql).catch((error: Error) => {
@@ -67,9 +74,9 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         });
       }
     }
-    const header = countsAt ? ['table', 'now', `at ${step.at}`, 'difference'] : ['table', 'rows'];
+    const header = countsAt ? ['table', 'now', asOf, 'difference'] : ['table', 'rows'];
     const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], (counts[t] as number) - (countsAt[t] as number)] : [t, counts[t]]));
-    const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} at ${step.at}` : `${t} ${counts[t]}`)).join('; ');
+    const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} ${asOf}` : `${t} ${counts[t]}`)).join('; ');
     return {
       status: 'ok',
       summary: `${step.database}: ${described}${notDropped}`,
@@ -86,23 +93,30 @@ export const tableCountsStepKind = defineStepKind({
   statuses: ['ok', 'no-snapshot', 'unreachable'],
   outputs: ['counts', 'countsAt', 'scratch', 'problem'],
   defaultTimeoutMs: 5 * 60_000,
-  rules: (step) => (step.at && !step.scratch ? [{ at: ['scratch'], message: 'counting as of `at` needs `scratch`: the name of the clone to count in' }] : []),
+  rules: (step) => [
+    ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to count as of) or `snapshot` (a named snapshot to count in), not both: use one step for each' }] : []),
+    ...((step.at || step.snapshot) && !step.scratch ? [{ at: ['scratch'], message: `counting ${step.at ? 'as of `at`' : 'in `snapshot`'} needs \`scratch\`: the name of the clone to count in` }] : []),
+  ],
   templates: (step) => [
     { at: ['database'], template: step.database, as: 'text' },
     ...step.tables.map((table, i) => ({ at: ['tables', i], template: table, as: 'sql' as const })),
     { at: ['at'], template: step.at, as: 'text' },
+    { at: ['snapshot'], template: step.snapshot, as: 'text' },
     ...(step.scratch ? [{ at: ['scratch'], template: step.scratch, as: 'text' as const }] : []),
   ],
   resolve: (step, tools): TableCountsStep => {
     const database = tools.text(step.database);
     const tables = step.tables.map((t) => tools.sql(t));
     const at = tools.text(step.at);
+    const snapshot = tools.text(step.snapshot);
     const scratch = step.scratch && tools.text(step.scratch);
     const countIn = (db: string) => tables.map((t) => `SELECT count(*) FROM ${databaseIdentifier(db)}.${t}`);
-    const resolved = { ...step, database, tables, at, scratch } as TableCountsStep;
+    const resolved = { ...step, database, tables, at, snapshot, scratch } as TableCountsStep;
     resolved.countSql = countIn(database);
-    if (at && scratch) {
-      resolved.cloneSql = `CREATE DATABASE ${databaseIdentifier(scratch)} FROM ${databaseIdentifier(database)} (SNAPSHOT_TIME ${timestampLiteral(at, tools.now)})`;
+    // The load check allows one of them; rendered empty (an optional parameter not given), neither.
+    const selector = snapshot ? `SNAPSHOT_NAME ${snapshotNameLiteral(snapshot)}` : at ? `SNAPSHOT_TIME ${timestampLiteral(at, tools.now)}` : undefined;
+    if (selector && scratch) {
+      resolved.cloneSql = `CREATE DATABASE ${databaseIdentifier(scratch)} FROM ${databaseIdentifier(database)} (${selector})`;
       resolved.countAtSql = countIn(scratch);
       resolved.dropSql = `DROP DATABASE ${databaseIdentifier(scratch)}`;
       resolved.clearSql = `DROP DATABASE IF EXISTS ${databaseIdentifier(scratch)}`;
