@@ -1,6 +1,7 @@
-// Whether a typed recovery goes against its incident's diagnosis (a path the verdict did not offer), and what to say about it.
+// Whether a recovery goes against its incident's diagnosis: a path the verdict did not offer (a warning), or a database
+// changed since the verdict (a refusal).
 import type { RecoveryPath } from '../runbook/schema.js';
-import type { Incident } from './state.js';
+import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 
 /**
  * What the plan should warn of when the incident's verdict did not offer this path: the operator may know better (a
@@ -12,4 +13,21 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath): st
   if (!diagnosis || recovery.needsIncident || diagnosis.paths.includes(recovery.id)) return undefined;
   const offered = diagnosis.paths.length === 0 ? 'offered no recovery' : `offered ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' or ')}`;
   return `The diagnosis of this incident (verdict "${diagnosis.title}") ${offered}, not path ${recovery.id.toUpperCase()}: this plan was typed against it. Read the evidence in the thread before approving.`;
+}
+
+/**
+ * A plan is made on what the diagnosis saw. Once a plan has changed the database since (a recovery that ran), another
+ * plan made on that diagnosis would act on a database nobody has looked at: a second rebuild would move the healthy,
+ * rebuilt file aside. The latest run that did, if any; a path that works on what an earlier step left (a swap, a
+ * cleanup) is made on those changes, and is not asked.
+ */
+export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string): Run | undefined {
+  const diagnosis = incident.diagnosis;
+  if (!diagnosis || recovery.needsIncident || recovery.cleanup) return undefined;
+  let latest: Run | undefined;
+  for (const run of state.runs.values()) {
+    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < diagnosis.at || !changedSomething(run)) continue;
+    if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
+  }
+  return latest;
 }

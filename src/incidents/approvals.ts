@@ -103,7 +103,9 @@ export class Approvals {
     this.deps.journal.append(() => {
       const current = this.deps.state.runs.get(run.id);
       if (current?.status !== 'pending') throw new AlreadyDecided();
-      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id } };
+      // One another plan had made stale says so still, once expired: the reason it could not run is that one.
+      const changedBy = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
+      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...(changedBy ? { outdatedBy: changedBy.id } : {}) } };
     });
   }
 

@@ -1,6 +1,7 @@
 // The incident engine's front door: open incidents, diagnose, propose recoveries and rollbacks, validate; running plans,
 // decisions on them and picking up after a restart live beside it (run-executor.ts, approvals.ts, restart-pickup.ts).
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, UserError } from '../errors.js';
@@ -23,12 +24,12 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
-import type { Decision } from './approval-policy.js';
+import { utcTime, type Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
-import { againstDiagnosis } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -490,6 +491,13 @@ export class IncidentService {
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
+    const changedBy = continues ? undefined : changedSinceDiagnosis(this.incident(incident.id), recovery, this.deps.state, lockKey);
+    if (changedBy) {
+      throw new UserError(
+        `${path.basename(lockKey)} has changed since this incident's diagnosis: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
+          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`diagnose ${incident.scenario} incident=${incident.id}\`), then choose a path. Nothing was proposed.`,
+      );
+    }
     // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));

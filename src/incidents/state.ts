@@ -67,6 +67,8 @@ export interface Run {
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /** Expired after another plan had changed its database: it could not have been approved anyway (run.expired). */
+  outdatedBy?: string;
   startedAt?: string;
   /** The process that ran it, so a restart can tell a live run from an orphaned one. */
   pid?: number;
@@ -233,7 +235,7 @@ export class IncidentState {
         if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
         break;
       case 'run.expired':
-        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at });
+        if (run?.status === 'pending') Object.assign(run, { status: 'expired', decidedAt: record.at, ...(typeof data.outdatedBy === 'string' ? { outdatedBy: data.outdatedBy } : {}) });
         break;
       case 'run.started':
         if (run && (run.status === 'approved' || (run.status === 'pending' && !run.needsApproval))) {

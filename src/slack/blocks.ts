@@ -101,7 +101,9 @@ export function decisionLine(run: Run): string | undefined {
     case 'rejected':
       return `:no_entry: Rejected by ${mention(run.decidedBy)} at ${utcTime(run.decidedAt ?? '')}`;
     case 'expired':
-      return `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
+      return run.outdatedBy
+        ? `:no_entry_sign: No longer approvable: its database changed since it was made (plan ${run.outdatedBy}); it expired at ${utcTime(run.expiresAt ?? '')} and nothing of it ran. Diagnose again and propose a new plan.`
+        : `:hourglass: Expired at ${utcTime(run.expiresAt ?? '')} without approval; nothing ran. Propose it again to run it.`;
     case 'interrupted':
       return `:electric_plug: ${saidInSlack(interruptedLine(run))}`;
     default:

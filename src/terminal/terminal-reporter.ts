@@ -105,7 +105,13 @@ export class TerminalReporter implements IncidentReporter {
         this.line(style.yellow(`✘ Rejected by ${run.decidedBy} at ${utcMinute(run.decidedAt)}; nothing was run.`));
         break;
       case 'expired':
-        this.line(style.yellow(`⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`));
+        this.line(
+          style.yellow(
+            run.outdatedBy
+              ? `⌛ Expired at ${utcMinute(run.expiresAt)}, after plan ${run.outdatedBy} had changed its database; nothing was run. Diagnose again and propose a new plan.`
+              : `⌛ Expired at ${utcMinute(run.expiresAt)} without an approval; nothing was run.`,
+          ),
+        );
         break;
       case 'interrupted':
         this.line(style.yellow(renderSaid(interruptedLine(run))));

@@ -179,10 +179,19 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(approveB, teammate);
     await harness.settle();
     expect(slack.ephemerals(teammate).join('\n')).toMatch(/holds databox\.duckdb \((approved|running)\) and will change it, so this plan cannot run after it either: when it has finished, diagnose again and propose a new plan/);
-    // Once it has finished, the same path B asked for again is a new plan, not the one its database changed under.
+    // Once it has finished, path B asked for again on the same diagnosis is refused: that diagnosis saw the database
+    // path A has since rebuilt. Diagnosed again, it is a new plan, not the one its database changed under.
     await slack.waitFor('path A to end', () => journalRecords().some((r) => r.type === 'run.finished' && r.data.runId === JSON.parse(approveA.value).run), 30_000);
     await harness.settle();
     const plansBefore = journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b').length;
+    await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text ?? '')).toMatch(
+      new RegExp(`databox\\.duckdb has changed since this incident's diagnosis: plan ${incident}/2 \\(Path A: .*\\) ran at \\d\\d:\\d\\d UTC\\. .*diagnose again \\(\`diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`),
+    );
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore);
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
     await harness.settle();
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore + 1);
@@ -259,6 +268,26 @@ describe('plans and approvals over time', () => {
     await harness.settle();
     expect(slack.ephemerals(teammate).at(-1)).toMatch(/databox.duckdb has changed since this plan was made: plan dbx-\d{8}-[0-9a-f]{4}\/2 .* ran at \d\d:\d\d UTC/);
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+  });
+
+  it('keeps saying why a stale plan could not run once it expires', async () => {
+    let offsetMs = 0;
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, () => new Date(Date.now() + offsetMs), 200);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const first = await proposePathA();
+    await harness.command('recover duckdb path=a', 'U0OTHER');
+    await harness.settle();
+    const second = slack.buttons('approve_plan').at(-1)!;
+    await harness.click(first, teammate);
+    await harness.settle();
+    // Past the approval's time: the sweep expires the stale plan, and its message keeps the reason it could not run.
+    offsetMs = 16 * 60_000;
+    const secondNow = () => slack.messages().find((m) => m.ts === second.ts)?.blocks ?? '';
+    await slack.waitFor('the stale plan to expire', () => secondNow().includes('it expired at'));
+    expect(secondNow()).toMatch(/No longer approvable: its database changed since it was made \(plan dbx-\d{8}-[0-9a-f]{4}\/2\); it expired at \d\d:\d\d UTC and nothing of it ran\. Diagnose again and propose a new plan\./);
+    expect(journalRecords().find((r) => r.type === 'run.expired')?.data.outdatedBy).toBe(JSON.parse(first.value).run);
   });
 
   it('replaces the buttons of an expired plan by itself, without a click', async () => {
