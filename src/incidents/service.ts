@@ -70,6 +70,21 @@ function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
 }
 
+/**
+ * The latest run that changed `recovery`'s database after it ended, but for what was made on its changes (a swap that
+ * continues it, its own rollback); undefined when none did.
+ */
+function changedAfter(state: IncidentState, recovery: Run): Run | undefined {
+  const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
+  let latest: Run | undefined;
+  for (const run of state.runs.values()) {
+    if (run.id === recovery.id || run.continues === recovery.id || run.rollbackOf === recovery.id) continue;
+    if (!run.mutates || run.lockKey !== recovery.lockKey || !run.startedAt || run.startedAt < since || !changedSomething(run)) continue;
+    if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
+  }
+  return latest;
+}
+
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
 export function refuseIfAbandoned(incident: Incident): void {
   if (incident.abandoned) {
@@ -592,7 +607,21 @@ export class IncidentService {
       throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
     }
     const existing = incident.runs.find((r) => r.rollbackOf === recoveryRunId && ['pending', 'approved', 'running', 'succeeded'].includes(r.status));
-    if (existing) throw new UserError(`${recoveryRunId} already has a rollback, ${existing.id} (${existing.status}); there is nothing more to roll back`);
+    if (existing) {
+      throw new UserError(
+        existing.status === 'succeeded'
+          ? `${recoveryRunId} was rolled back already (${existing.id}); there is nothing more to roll back`
+          : `the rollback of ${recoveryRunId} is already ${existing.status === 'pending' ? 'waiting for approval' : existing.status}: plan ${existing.id}, in the incident's thread. Nothing new was proposed`,
+      );
+    }
+    // Undone over a later change, the database would be neither what that change made nor what was there before.
+    const later = changedAfter(this.deps.state, recoveryRun);
+    if (later) {
+      throw new UserError(
+        `${path.basename(recoveryRun.lockKey)} has changed since ${recoveryRunId} ran: plan ${later.id} (${later.title}) ran at ${utcTime(later.finishedAt ?? later.startedAt ?? '')}. ` +
+          `Rolling ${recoveryRunId} back now would put back what was there before it, over ${later.id}'s changes: roll back ${later.id} first, or diagnose again. Nothing was proposed`,
+      );
+    }
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
     const wanted = rollbackStepsFor(recovery, recoveryRun);

@@ -198,6 +198,40 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(String(slack.responses.at(-1)?.body.text ?? '')).not.toContain('The same plan already waits');
   });
 
+  it('rolls back in the order things were done: an older recovery is refused while a later one stands; asked again, a rollback is found waiting', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const firstRollback = slack.buttons('request_rollback').at(-1)!;
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    // A second rebuild of the same file, diagnosed again first (healthy now) and typed against that verdict.
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
+    await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const secondRollback = slack.buttons('request_rollback').at(-1)!;
+    expect(secondRollback.value).not.toBe(firstRollback.value);
+    const plans = slack.buttons('approve_plan').length;
+
+    await harness.click(firstRollback, operator);
+    await harness.settle();
+    const told = () => [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
+    expect(told()).toMatch(
+      /databox\.duckdb has changed since dbx-\d{8}-[0-9a-f]{4}\/2 ran: plan dbx-\d{8}-[0-9a-f]{4}\/\d+ \(Path A: [^)]*\) ran at \d\d:\d\d UTC\. Rolling dbx-\d{8}-[0-9a-f]{4}\/2 back now would put back what was there before it, over dbx-\d{8}-[0-9a-f]{4}\/\d+'s changes: roll back dbx-\d{8}-[0-9a-f]{4}\/\d+ first, or diagnose again\. Nothing was proposed/,
+    );
+    expect(slack.buttons('approve_plan')).toHaveLength(plans);
+
+    await harness.click(secondRollback, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+    await harness.click(secondRollback, operator);
+    await harness.settle();
+    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, in the incident's thread\. Nothing new was proposed/);
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+  });
+
   it('executes once when Approve is clicked twice at the same moment', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();
