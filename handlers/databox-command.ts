@@ -103,7 +103,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       return;
     }
     // The same diagnosis already running, with its incident open: the answer goes in the ack, nothing else is sent.
-    const typed = cmd.verb === 'diagnose' && !cmd.incident ? typedDiagnosis(cmd.scenario, cmd.params) : undefined;
+    const typed = cmd.verb === 'diagnose' ? typedDiagnosis(cmd.scenario, cmd.params, cmd.incident) : undefined;
     const joined = typed === undefined ? undefined : deps.diagnoses.openedFor(typed);
     if (joined) {
       await ack({ response_type: 'ephemeral', text: joinedText(deps, joined) });
@@ -138,7 +138,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     let diagnosis: RunningDiagnosis | undefined;
     try {
       if (cmd.verb === 'recover') await deps.access.requireRequester(command.user_id);
-      if (cmd.verb === 'diagnose' && !cmd.incident) {
+      if (cmd.verb === 'diagnose') {
         // The same diagnosis already queued or running is joined: one full read of the file, one thread.
         const key = await deps.service.diagnosisKey(cmd);
         const running = deps.diagnoses.find(key);

@@ -21,9 +21,12 @@ export interface RunningDiagnosis {
   done(): void;
 }
 
-/** The words of a typed diagnosis (scenario and parameters as typed), the same for the same words in any order. */
-export function typedDiagnosis(scenario: string, params: Record<string, string>): string {
-  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => a.localeCompare(b))]);
+/**
+ * The words of a typed diagnosis (scenario, parameters as typed, and the incident it diagnoses again, if one), the same
+ * for the same words in any order.
+ */
+export function typedDiagnosis(scenario: string, params: Record<string, string>, incident?: string): string {
+  return JSON.stringify([scenario, Object.entries(params).sort(([a], [b]) => a.localeCompare(b)), incident ?? null]);
 }
 
 export class RunningDiagnoses {

@@ -240,7 +240,8 @@ export class IncidentService {
     const rb = this.runbook(command.scenario);
     const params = await this.parameters(rb, rb.diagnosis.parameters, command.params);
     const lockKey = render(rb.lockKey, this.templateValues(provisionalIncident(rb), params));
-    return JSON.stringify([rb.id, lockKey, Object.entries(rawParameters(params)).sort(([a], [b]) => a.localeCompare(b))]);
+    // An incident diagnosed again is its own diagnosis: a burst of the same `incident=` joins one, as a new one does.
+    return JSON.stringify([rb.id, lockKey, Object.entries(rawParameters(params)).sort(([a], [b]) => a.localeCompare(b)), command.incident ?? null]);
   }
 
   /**

@@ -78,6 +78,21 @@ describe('the same diagnosis asked for again', () => {
     expect(roots()).toHaveLength(2);
     expect(audits()).toHaveLength(2);
   });
+
+  it('joins a diagnosis of the same incident asked for again with incident=, as it joins a new one', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(postedRoots()[0]?.args.text))?.[1];
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 2_000 } });
+    const again = [];
+    for (let i = 0; i < 4; i += 1) again.push(await harness.command(`diagnose duckdb incident=${incident}`, i % 2 === 0 ? operator : teammate));
+    await harness.settle();
+    expect(audits(), 'the first diagnosis and one again').toHaveLength(2);
+    for (const ack of again.slice(1)) expect(ack.json?.text).toContain(`you joined incident \`${incident}\``);
+    expect(postedRoots(), 'no new incident').toHaveLength(1);
+  });
 });
 
 describe('approvals and the queue', () => {
