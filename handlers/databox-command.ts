@@ -149,11 +149,18 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         diagnosis = deps.diagnoses.begin(key, typed, { user: command.user_id, channel: command.channel_id });
       }
       const started = diagnosis;
+      // A new incident's first message can wait (a busy queue, Slack holding it back): past a few seconds without it,
+      // the person who asked is told the diagnosis is under way, so an empty channel does not read as nothing happening.
+      const slowNote = started && !cmd.incident ? setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText }).catch(() => undefined), slowOpeningMs) : undefined;
+      const opened = started && ((incident: Incident) => {
+        clearTimeout(slowNote);
+        started.opened(incident);
+      });
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
           const before = new Set(cmd.incident ? (deps.service.state.incident(cmd.incident)?.runs.map((r) => r.id) ?? []) : []);
-          const { run } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), started?.opened);
+          const { run } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
           if (cmd.verb === 'recover' && run && before.has(run.id)) {
             await respond({ response_type: 'ephemeral', replace_original: false, text: `:link: The same plan already waits for approval: \`${run.id}\` in the incident's thread. Nothing new was proposed.` });
@@ -161,6 +168,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         } catch (error) {
           await fail(error);
         } finally {
+          clearTimeout(slowNote);
           started?.done();
         }
       });
@@ -170,6 +178,11 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
   });
 }
+
+/** How long a new incident's first message may take before the person who asked is told the diagnosis is under way. */
+const slowOpeningMs = 3_000;
+const stillOpeningText =
+  ":hourglass_flowing_sand: Your diagnosis is under way, but its incident's first message is not in the channel yet (the bot is busy, or Slack is slow to take it): it opens here as soon as it can, with every step in its thread.";
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';

@@ -77,6 +77,20 @@ describe('the same diagnosis asked for again', () => {
     await harness.settle();
     expect(roots()).toHaveLength(2);
     expect(audits()).toHaveLength(2);
+    expect(slack.responses, 'a first message that appears at once needs no note').toEqual([]);
+  });
+
+  it('tells the one who asked that the diagnosis is under way when its first message is slow to appear', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    slack.trouble = [{ status: 429, retryAfter: 4 }];
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } } });
+    await harness.command('diagnose duckdb', operator);
+    const notes = () => slack.responses.filter((r) => /^:hourglass_flowing_sand: Your diagnosis is under way/.test(String(r.body.text)));
+    await slack.waitFor('the note', () => notes().length > 0, 10_000);
+    expect(postedRoots(), 'the first message is still held back').toHaveLength(0);
+    await slack.waitFor('the incident to open', () => postedRoots().length === 1, 30_000);
+    await harness.settle();
+    expect(notes()).toHaveLength(1);
   });
 
   it('joins a diagnosis of the same incident asked for again with incident=, as it joins a new one', async () => {
