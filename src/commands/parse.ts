@@ -97,9 +97,12 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (controlCharacters.test(text)) return fail('the command contains control characters');
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return fail(tokens.error);
-  const [verb, ...rest] = tokens;
+  // A phone capitalises the first word ("Diagnose"), and nobody means DuckDB and duckdb as two scenarios: the words of
+  // the grammar (verb, scenario, parameter names, a path's letter) read in any case; values stay as typed.
+  const [typedVerb, ...rest] = tokens;
+  const verb = typedVerb?.toLowerCase();
   if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
-  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(verb)}"`);
+  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(typedVerb as string)}"`);
   if (verb === 'status') {
     return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
   }
@@ -117,17 +120,22 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the incident id`, verb);
     return { ok: true, command: { verb: 'postmortem', incident } };
   }
-  const [scenario, ...pairs] = rest;
+  const [typedScenario, ...pairs] = rest;
+  const scenario = typedScenario?.toLowerCase();
   if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
   // Own keys only: "constructor" or "toString" are not scenarios.
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
-  if (!paths) return fail(`unknown scenario "${clip(scenario)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
+  if (!paths) return fail(`unknown scenario "${clip(typedScenario as string)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) return fail(`"${clip(pair)}" is not a key=value parameter`, verb);
-    const key = pair.slice(0, eq);
-    const value = pair.slice(eq + 1);
+    if (eq <= 0) {
+      // A value quoted with single quotes, or with a backslash before a space, was split at that space.
+      const quoting = /['\\\u2018\u2019]/.test(pairs.join(' ')) ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"' : '';
+      return fail(`"${clip(pair)}" is not a key=value parameter${quoting}`, verb);
+    }
+    const key = pair.slice(0, eq).toLowerCase();
+    const value = key === 'path' ? pair.slice(eq + 1).toLowerCase() : pair.slice(eq + 1);
     if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
     if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
     const problem = valueProblem(key, value);

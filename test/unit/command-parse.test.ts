@@ -16,7 +16,7 @@ const recoverUsage = '/databox recover duckdb|disk-full [path=<id>] [key=value â
 
 const malformed: Malformed[] = [
   { text: 'frobnicate duckdb', error: /^unknown command "frobnicate"$/, usage: '/databox postmortem <incident-id>' },
-  { text: 'DIAGNOSE duckdb', error: /^unknown command "DIAGNOSE"$/, usage: diagnoseUsage },
+  { text: 'DIAGNOSIS duckdb', error: /^unknown command "DIAGNOSIS"$/, usage: diagnoseUsage },
   { text: 'diagnose', error: /^which scenario\? One of: duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose constructor', error: /^unknown scenario "constructor"/, usage: diagnoseUsage },
@@ -25,7 +25,7 @@ const malformed: Malformed[] = [
   { text: 'recover disk-full path=b', error: /^path=b is not a recovery path of disk-full: use path=a$/, usage: recoverUsage },
   { text: 'diagnose duckdb backup', error: /^"backup" is not a key=value parameter$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb =x', error: /^"=x" is not a key=value parameter$/, usage: diagnoseUsage },
-  { text: 'diagnose duckdb Backup=x', error: /^"Backup" is not a parameter name$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb Back-up=x', error: /^"back-up" is not a parameter name$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb day=2026-04-18 day=2026-04-19', error: /^day is given twice$/, usage: diagnoseUsage },
   { text: 'recover duckdb path=a path=b', error: /^path is given twice$/, usage: recoverUsage },
   // Shell metacharacters: never run by a shell, and never accepted either.
@@ -119,6 +119,23 @@ describe('good commands', () => {
       ok: true,
       command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '/backups/my db.duckdb' }, incident: 'dbx-20260420-3fa2' },
     });
+  });
+
+  it('reads the words of the grammar in any case (a phone capitalises the first), values as typed', () => {
+    expect(parseCommand('Diagnose DuckDB', catalog)).toEqual({ ok: true, command: { verb: 'diagnose', scenario: 'duckdb', params: {}, incident: undefined } });
+    expect(parseCommand('RECOVER duckdb PATH=B Backup=/Backups/DB.duckdb', catalog)).toEqual({
+      ok: true,
+      command: { verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: '/Backups/DB.duckdb' }, incident: undefined },
+    });
+  });
+
+  it('says how to quote a value with spaces when single quotes or a backslash split it', () => {
+    for (const text of ["recover duckdb path=b backup='/backups/my db.duckdb'", 'recover duckdb path=b backup=/backups/my\\ db.duckdb', 'recover duckdb path=b backup=\u2018/backups/my db.duckdb\u2019']) {
+      const result = parseCommand(text, catalog);
+      expect(result.ok ? 'parsed' : result.error, text).toMatch(/is not a key=value parameter; a value with spaces goes in double quotes: backup="\/backups\/databox copy\.duckdb"$/);
+    }
+    const plain = parseCommand('recover duckdb now', catalog);
+    expect(plain.ok ? 'parsed' : plain.error).toBe('"now" is not a key=value parameter');
   });
 
   it('takes the curly quotes Slack on macOS types for straight ones', () => {
