@@ -838,7 +838,23 @@ export class IncidentService {
       }
       if (validationError !== undefined) throw validationError;
     }
+    if (finished.kind === 'rollback' && finished.status === 'succeeded') await this.adviseAfterRollback(finished);
     return this.run(runId);
+  }
+
+  /**
+   * After a rollback the incident is back where its diagnosis found it, and a plan is made only on what a diagnosis has
+   * seen since the last change (changedSinceDiagnosis): the thread says so, with the command that looks again.
+   */
+  private async adviseAfterRollback(rollback: Run): Promise<void> {
+    const incident = this.incident(rollback.incidentId);
+    const params = Object.entries(incident.diagnosis?.params ?? {}).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('');
+    const command = `diagnose ${incident.scenario}${params} incident=${incident.id}`;
+    const advice =
+      `Rolled back: ${path.basename(rollback.lockKey)} is as it was before ${rollback.rollbackOf} ran, as the diagnosis found it. ` +
+      `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: rollback.id, advice, offers: [] } });
+    await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
   }
 
   /** The diagnoses a failed recovery's path offers (whenFailedOpens), its parameters filled in; one per value of oneEach. */

@@ -96,6 +96,10 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
     expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
     expect(slack.allText()).toContain('Rollback passed');
+    // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
+    expect(slack.allText()).toMatch(
+      /Rolled back: databox\.duckdb is as it was before dbx-\d{8}-[0-9a-f]{4}\/2 ran, as the diagnosis found it\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
+    );
 
     const types = journalRecords().map((r) => r.type);
     for (const type of ['command.received', 'incident.opened', 'diagnosis.verdict', 'run.proposed', 'run.approved', 'step.started', 'step.finished', 'run.finished']) {
