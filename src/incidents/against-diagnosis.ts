@@ -4,15 +4,28 @@ import type { RecoveryPath } from '../runbook/schema.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 
 /**
- * What the plan should warn of when the incident's verdict did not offer this path: the operator may know better (a
- * typed command is never refused for it), but the approver must see that the evidence pointed elsewhere. A path that
- * works on what an earlier step left (needsIncident: a clone's swap, a cleanup) is offered by that step, not the verdict.
+ * What the plan should warn of when it does not follow from the incident's diagnosis: a path the verdict did not offer,
+ * parameters other than those the diagnosis looked at (another source, another window), or no diagnosis at all. The
+ * operator may know better (a typed command is never refused for it), but the approver must see that the evidence
+ * pointed elsewhere, or that there is none. A path that works on what an earlier step left (needsIncident: a clone's
+ * swap, a cleanup) is offered by that step, not the verdict.
  */
-export function againstDiagnosis(incident: Incident, recovery: RecoveryPath): string | undefined {
+export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, params: Readonly<Record<string, string>>): string | undefined {
+  if (recovery.needsIncident) return undefined;
   const diagnosis = incident.diagnosis;
-  if (!diagnosis || recovery.needsIncident || diagnosis.paths.includes(recovery.id)) return undefined;
-  const offered = diagnosis.paths.length === 0 ? 'offered no recovery' : `offered ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' or ')}`;
-  return `The diagnosis of this incident (verdict "${diagnosis.title}") ${offered}, not path ${recovery.id.toUpperCase()}: this plan was typed against it. Read the evidence in the thread before approving.`;
+  if (!diagnosis) return 'No diagnosis: this plan was typed without one, so nobody has looked at the database first. Read its steps and what they will change before approving.';
+  const warnings: string[] = [];
+  if (!diagnosis.paths.includes(recovery.id)) {
+    const offered = diagnosis.paths.length === 0 ? 'offered no recovery' : `offered ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' or ')}`;
+    warnings.push(`The diagnosis of this incident (verdict "${diagnosis.title}") ${offered}, not path ${recovery.id.toUpperCase()}: this plan was typed against it.`);
+  }
+  const changed = Object.entries(diagnosis.params).filter(([name, value]) => recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== value);
+  if (changed.length > 0) {
+    const was = changed.map(([name, value]) => `${name}=${value}`).join(' ');
+    const now = changed.map(([name]) => `${name}=${params[name]}`).join(' ');
+    warnings.push(`The diagnosis looked at ${was}; this plan is for ${now}, which it did not look at.`);
+  }
+  return warnings.length > 0 ? `${warnings.join(' ')} Read the evidence in the thread before approving.` : undefined;
 }
 
 /**

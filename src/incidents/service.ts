@@ -520,7 +520,7 @@ export class IncidentService {
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
-    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(incident, recovery));
+    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params)));
     if (waiting) return waiting;
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
@@ -532,7 +532,7 @@ export class IncidentService {
       previews,
       continues,
       teammate: recovery.approval === 'teammate',
-      againstDiagnosis: continues ? undefined : againstDiagnosis(incident, recovery),
+      againstDiagnosis: continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params)),
       cleanup: recovery.cleanup || undefined,
     });
     await this.announce(incident, run);

@@ -74,11 +74,12 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
       timeout: 90_000,
     });
     let stdout = '';
+    let answered = false;
     child.stdout?.on('data', (chunk: Buffer | string) => {
       stdout += chunk.toString();
       const hash = /short hash \(([0-9a-f]{8})\)[^\n]*: $/.exec(stdout);
-      if (hash && !stdout.includes('typed')) {
-        stdout += 'typed\n';
+      if (hash && !answered) {
+        answered = true;
         child.stdin?.write(`${hash[1]}\n`);
       }
     });

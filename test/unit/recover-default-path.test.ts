@@ -104,3 +104,50 @@ describe('a typed recover with no path=', () => {
     expect(run?.pathId).toBe('a');
   });
 });
+
+/** One source parameter, diagnosed and recovered; the verdict offers path A. */
+const withSource = `
+id: probe
+title: A source
+section: 9
+summary: one check of one source
+symptoms: [something]
+parameters:
+  source: { type: token, required: true, description: the source }
+diagnosis:
+  parameters: [source]
+  steps:
+    - { id: check, kind: command, title: A check, argv: ["true"] }
+  verdicts:
+    - id: found
+      title: Found
+      advice: repair it
+      paths: [a]
+recovery:
+  - id: a
+    title: Repair the source
+    description: the one path
+    parameters: [source]
+    steps:
+      - { id: noop, kind: command, title: noop, argv: ["true"] }
+validation:
+  steps:
+    - { id: noop, kind: command, title: noop, argv: ["true"] }
+`;
+
+describe('a plan that does not follow from a diagnosis', () => {
+  it('says so when there is no diagnosis at all', async () => {
+    const service = serviceFor(withSource);
+    const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'ebird' } }, 'U1', 'test');
+    expect(run?.againstDiagnosis).toBe('No diagnosis: this plan was typed without one, so nobody has looked at the database first. Read its steps and what they will change before approving.');
+  });
+
+  it('says so when it is for a parameter other than the one the diagnosis looked at, and not when it is the same', async () => {
+    const service = serviceFor(withSource);
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: { source: 'ebird' } }, 'U1', 'test');
+    const { run: other } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'noaa' }, incident: incident.id }, 'U1', 'test');
+    expect(other?.againstDiagnosis).toBe('The diagnosis looked at source=ebird; this plan is for source=noaa, which it did not look at. Read the evidence in the thread before approving.');
+    const { run: same } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'ebird' }, incident: incident.id }, 'U1', 'test');
+    expect(same?.againstDiagnosis).toBeUndefined();
+  });
+});
