@@ -1,10 +1,11 @@
 // Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
 import fs from 'node:fs';
+import path from 'node:path';
 import { sniffFileFormat } from './file-format.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 import { readAllHere } from './read-here.js';
 
-export type OpenStatus = 'ok' | 'missing' | 'not-a-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'unreadable';
+export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'unreadable';
 
 export interface OpenResult {
   status: OpenStatus;
@@ -15,6 +16,8 @@ export interface OpenResult {
   holder?: string;
   /** What a file that is not DuckDB's format looks like ("a SQLite database", "an empty file" …). */
   looksLike?: string;
+  /** Where a symbolic link at the path points, when what it points at does not exist. */
+  linkTarget?: string;
 }
 
 export async function probeOpen(filePath: string): Promise<OpenResult> {
@@ -23,11 +26,13 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
     stat = fs.statSync(filePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { status: 'missing', message: `${filePath} does not exist` };
+    if (code === 'ENOENT') return danglingLink(filePath) ?? { status: 'missing', message: `${filePath} does not exist` };
     // A folder this process may not look into (EACCES) hides a file that may well be there: never "missing".
     return { status: 'unreadable', message: `cannot look at ${filePath}: ${(error as Error).message.split(',')[0]} (this process runs as uid ${process.getuid?.() ?? '?'})` };
   }
   if (!stat.isFile()) return { status: 'not-a-file', message: `${filePath} is ${whatIsThere(stat)}, not a file` };
+  // Not another format: nothing at all, as a copy that failed or a disk that filled up leaves a file.
+  if (stat.size === 0) return { status: 'empty-file', message: `${filePath} is empty (0 bytes): truncated to nothing, as a failed copy or a full disk leaves a file` };
   // The header is read first: DuckDB handed a SQLite or Parquet file reaches for an extension to read it.
   let format;
   try {
@@ -38,10 +43,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   if (!format.duckdb) {
     return {
       status: 'not-duckdb',
-      message:
-        stat.size === 0
-          ? `${filePath} is not a DuckDB database file: it looks like an empty file (0 bytes; a create cut short, or a disk that was full, leaves one)`
-          : `${filePath} is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence}, ${stat.size} bytes)`,
+      message: `${filePath} is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence}, ${stat.size} bytes)`,
       looksLike: format.looksLike,
     };
   }
@@ -55,6 +57,26 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   } finally {
     database?.close();
   }
+}
+
+/**
+ * A symbolic link whose target does not exist: the file is most likely behind it still (a volume not mounted), and
+ * anything that creates the database at the path would write through the link, into wherever it points.
+ */
+function danglingLink(filePath: string): OpenResult | undefined {
+  let linkTarget: string;
+  try {
+    if (!fs.lstatSync(filePath).isSymbolicLink()) return undefined;
+    linkTarget = fs.readlinkSync(filePath);
+  } catch {
+    return undefined;
+  }
+  const resolved = path.resolve(path.dirname(filePath), linkTarget);
+  return {
+    status: 'dangling-link',
+    message: `${filePath} is a symbolic link to ${resolved}, which does not exist (a volume not mounted, or a link left pointing at an old place)`,
+    linkTarget: resolved,
+  };
 }
 
 function whatIsThere(stat: fs.Stats): string {

@@ -24,10 +24,16 @@ export interface ScanSettings {
 }
 
 export interface ScanResult {
-  /** damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …). */
-  status: 'ok' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable';
+  /**
+   * damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …);
+   * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
+   * when a read needed more than the cap it ran under.
+   */
+  status: 'ok' | 'empty' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory';
   tables: TableScan[];
   total: number;
+  /** The schemas that hold the file's tables, sorted: what a file made by another project would give away. */
+  schemas?: string[];
   message: string;
   settings?: ScanSettings;
 }
@@ -43,8 +49,8 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   try {
     database = await openDatabase(filePath, false);
   } catch (error) {
-    const message = (error as Error).message;
-    return { status: isDamage(message) ? 'unopenable' : 'unreadable', tables: [], total: 0, message };
+    const message = withoutTuningAdvice((error as Error).message);
+    return { status: isDamage(message) ? 'unopenable' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable', tables: [], total: 0, message };
   }
   const { connection } = database;
   let timedOut = false;
@@ -65,6 +71,9 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       () => timedOut,
     );
     const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
+    const schemas = [...new Set(names.map((n) => n.schema))];
+    // "Read all 0 tables" would pass for healthy: an empty file is what a tool opening the wrong path leaves behind.
+    if (names.length === 0) return { status: 'empty', tables, total: 0, schemas, settings, message: 'the file holds no tables' };
     let rowsSoFar = 0;
     for (const [index, { schema, table }] of names.entries()) {
       const qualified = `${schema}.${table}`;
@@ -80,7 +89,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         tables.push({ table: qualified, rows });
       } catch (error) {
         if (timedOut) break;
-        tables.push({ table: qualified, rows, error: (error as Error).message });
+        tables.push({ table: qualified, rows, error: withoutTuningAdvice((error as Error).message) });
       }
       rowsSoFar += rows;
     }
@@ -92,17 +101,30 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'damaged',
         tables,
         total: names.length,
+        schemas,
         settings,
         message: `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')}`,
       };
     }
+    const outOfMemory = failed.find((t) => isOutOfMemory(t.error as string));
+    if (outOfMemory) {
+      return {
+        status: 'out-of-memory',
+        tables,
+        total: names.length,
+        schemas,
+        settings,
+        message: `DuckDB ran out of memory reading ${outOfMemory.table}${settings ? ` under the bot's cap (${settings.memoryLimit}, ${settings.threads} thread${settings.threads === 1 ? '' : 's'})` : ''}: ${(outOfMemory.error as string).split('\n')[0]}`,
+      };
+    }
     if (failed.length > 0) {
-      // Out of memory, say: the file may be fine, and a verdict of damage would offer to move it aside.
+      // A permission or a lock, say: the file may be fine, and a verdict of damage would offer to move it aside.
       const first = failed[0] as TableScan;
       return {
         status: 'unreadable',
         tables,
         total: names.length,
+        schemas,
         settings,
         message: `${failed.length} of ${names.length} tables could not be read, for a reason that is not damage: ${first.table}: ${(first.error as string).split('\n')[0]}`,
       };
@@ -112,17 +134,29 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'timeout',
         tables,
         total: names.length,
+        schemas,
         settings,
         message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
       };
     }
-    return { status: 'ok', tables, total: names.length, message: `read all ${names.length} tables in full (${rowsSoFar} rows)`, settings };
+    return { status: 'ok', tables, total: names.length, schemas, message: `read all ${names.length} tables in full (${rowsSoFar} rows)`, settings };
   } catch (error) {
-    const message = (error as Error).message;
-    return { status: timedOut ? 'timeout' : isDamage(message) ? 'damaged' : 'unreadable', tables, total: tables.length, message, settings };
+    const message = withoutTuningAdvice((error as Error).message);
+    const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
+    return { status, tables, total: tables.length, message, settings };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', interrupt);
     database.close();
   }
+}
+
+const isOutOfMemory = (message: string) => /out of memory/i.test(message);
+
+/**
+ * DuckDB's error without the advice it appends for its own shell ("SET threads=X", "SET memory_limit=…"): the bot's
+ * reads take their caps from its environment, which the verdict names instead.
+ */
+function withoutTuningAdvice(message: string): string {
+  return message.split(/\n\s*Possible solutions:/)[0]?.trimEnd() ?? message;
 }

@@ -65,6 +65,7 @@ export async function executeSteps(
   options: ExecuteOptions,
 ): Promise<{ ok: boolean; statuses: Map<string, string>; cutShort: boolean }> {
   const statuses = new Map<string, string>();
+  const earlier = new Map<string, StepResult>();
   let ok = true;
   // A step not started, or still running, when the stop came: the run did not do all it was to do.
   let cutShort = false;
@@ -79,7 +80,7 @@ export async function executeSteps(
     } else {
       try {
         const progress = (text: string) => observer.stepProgress(step, text);
-        const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress }));
+        const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress, earlier }));
         result = step.waitUntil ? await repeatUntil(step, once, progress, ctx.signal) : await once();
       } catch (error) {
         result = engineResult('failed', `internal error: ${(error as Error).message}`);
@@ -87,6 +88,7 @@ export async function executeSteps(
       if (ctx.signal?.aborted) cutShort = true;
     }
     statuses.set(step.id, result.status);
+    earlier.set(step.id, result);
     await observer.stepFinished(step, result, index);
     if (!stepPassed(step, result.status)) {
       ok = false;

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { actor as person, said } from '../said.js';
 import type { IncidentState } from './state.js';
+import { goneRunnerHint } from './status.js';
+
+type LockHolders = Pick<IncidentState, 'lockHolder'>;
 
 /** Refuses, naming the plan and the people behind it, when a mutating plan other than `except` holds the database. */
-export function refuseIfLocked(state: IncidentState, lockKey: string, except?: string): void {
+export function refuseIfLocked(state: LockHolders, lockKey: string, except?: string): void {
   const holder = state.lockHolder(lockKey, except);
   if (holder) {
     throw new UserError([
@@ -16,4 +19,22 @@ export function refuseIfLocked(state: IncidentState, lockKey: string, except?: s
       ` If the process running it is gone for good, \`unlock ${holder.id}\` clears it with a second person's approval.`,
     ]);
   }
+}
+
+/**
+ * Refuses a read-only `verb` (a diagnosis, a validation) while a plan changes the database: it would read a half-done
+ * state. The operator has only to wait, so that is what it says; unlock only when the plan's process is provably gone.
+ */
+export function refuseReadIfLocked(state: LockHolders, lockKey: string, verb: 'diagnose' | 'validate'): void {
+  const holder = state.lockHolder(lockKey);
+  if (!holder) return;
+  const database = path.basename(lockKey);
+  const gone = goneRunnerHint(holder, `unlock ${holder.id}`);
+  if (gone) {
+    throw new UserError(`refused: ${database} is held by plan ${holder.id} (${holder.title}), left running: ${gone}. Then ${verb} again.`);
+  }
+  const changing = holder.status === 'running' ? 'a recovery is changing it right now' : 'a recovery approved a moment ago is about to change it';
+  throw new UserError(
+    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (its thread shows its progress).`,
+  );
 }

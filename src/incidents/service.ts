@@ -26,7 +26,7 @@ import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { Approvals } from './approvals.js';
-import { refuseIfLocked } from './database-lock.js';
+import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { againstDiagnosis, changedSinceDiagnosis } from './against-diagnosis.js';
@@ -412,7 +412,7 @@ export class IncidentService {
         ? await this.parameters(rb, rb.diagnosis.parameters, command.params)
         : await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
-    refuseIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)));
+    refuseReadIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)), command.verb);
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
     opened?.(this.incident(incident.id));
     if (command.verb === 'diagnose') {
@@ -633,11 +633,17 @@ export class IncidentService {
     refuseIfLocked(this.deps.state, recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.executor.checkGuards(guards);
+    const planned = await this.resolvePlan(wanted, values, recoveryRun.lockKey);
+    if (planned.length === 0) {
+      // Every step waits for a parameter not given (a plan id to restore): a plan of guards alone would pass, doing nothing.
+      const needed = [...new Set(wanted.map((step) => step.onlyIfGiven).filter((name): name is string => name !== undefined))];
+      throw new UserError(`nothing to roll back without ${needed.map((name) => `${name}=`).join(' or ')}: each step of the rollback of ${recoveryRunId} needs it; nothing was proposed`);
+    }
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
-      steps: [...guards, ...(await this.resolvePlan(wanted, values, recoveryRun.lockKey))],
+      steps: [...guards, ...planned],
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,

@@ -7,7 +7,7 @@ import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers
 import { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 const operator = 'U0OPERATOR';
@@ -97,8 +97,10 @@ describe('/databox diagnose backfill', () => {
     // The run's one message, as it reads at the end, shows both steps' per-day tables: the mart's, then the raw table's.
     // (How many updates came before it depends on timing: a newer update replaces one not yet sent.)
     const final = slack.callsTo('chat.update').map((u) => String(u.blocks)).filter((b) => b.includes('Rows per day in the raw table')).at(-1) ?? '';
-    const tables = final.match(/```day +rows +verdict[^`]*```/g) ?? [];
+    // The raw table's also counts the rows that repeat a primary key (a day loaded twice).
+    const tables = final.match(/```day +rows +(repeated keys +)?verdict[^`]*```/g) ?? [];
     expect(tables).toHaveLength(2);
+    expect(tables[1]).toMatch(/^```day +rows +repeated keys +verdict/);
     expect(tables[0]).toMatch(/2026-04-18\s+0\s+zero/);
     expect(tables[0]).toMatch(/2026-04-20\s+40000\s+spike/);
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
@@ -113,6 +115,59 @@ describe('/databox diagnose backfill', () => {
     expect(verdict).toContain('1 of 11 days look wrong in noaa.fct_daily_weather (2026-04-05 … 2026-04-15');
     expect(verdict).toContain('2026-04-10 zero (0)');
     expect(verdict).toContain('all 11 days normal in raw_noaa.daily_weather');
+    // The raw rows are good: the restate alone is offered, never the DELETE and reload of them.
+    expect(verdict).toContain('Restate the window 2026-04-10 … 2026-04-10 (path B)');
+    expect(verdict).toContain('Path A is not offered: it would delete those good raw rows');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_b']);
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('says today is still loading when the window is today alone: not normal, not a bad window', async () => {
+    await harness.command('diagnose backfill source=ebird from=2026-04-25 to=2026-04-25', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive — today is still loading');
+    expect(verdict).toContain('nothing to judge in ebird.fct_daily_bird_observations yet: today (2026-04-25) is still loading: 0 rows so far');
+    expect(verdict).not.toContain('No bad window');
+    expect(verdict).not.toMatch(/all \d+ days? normal/);
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it('says where the rows are when the window has none, and offers no DELETE and reload of nothing', async () => {
+    await harness.command('diagnose backfill source=ebird from=1970-01-01 to=1970-01-31', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('No data for this source in the window — not a bad window');
+    expect(verdict).toContain('no rows in raw_ebird.observations for 1970-01-01 … 1970-01-31: its rows run from 2026-02-24 to 2026-04-24, all after the window');
+    expect(verdict).not.toContain('Bad window');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('tells the raw-side bad days from the mart-only ones, and proposes the window covering both', async () => {
+    // 2026-04-12 goes from both tables (a bad load); 2026-04-10 is planted missing from the mart only (a bad transform).
+    await change(`DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-12'; DELETE FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-12'`);
+    await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Bad window in the raw load');
+    expect(verdict).toContain(
+      'bad in raw_noaa.daily_weather and so in noaa.fct_daily_weather: 2026-04-12; bad in noaa.fct_daily_weather only, their rows in raw_noaa.daily_weather look normal: 2026-04-10',
+    );
+    expect(verdict).not.toContain('shows the same bad days');
+    expect(verdict).toContain('Replace the window 2026-04-10 … 2026-04-12 (path A)');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+  });
+
+  it('finds a day loaded twice (its rows repeat their primary key) although its count looks normal', async () => {
+    await change(`INSERT INTO raw_usgs.daily_values SELECT * FROM raw_usgs.daily_values WHERE observation_date = DATE '2026-04-15'`);
+    await harness.command('diagnose backfill source=usgs from=2026-04-13 to=2026-04-16', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Days loaded twice in the raw table');
+    expect(verdict).toMatch(/2026-04-15 duplicates \(\d+ rows, \d+ repeat a key of the day\)/);
+    expect(verdict).toContain('Replace the window 2026-04-15 … 2026-04-15 (path A)');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
 
   async function change(sql: string): Promise<void> {
@@ -238,8 +293,44 @@ describe('/databox recover backfill', () => {
     expect(slack.allText()).toContain('Validation passed');
   });
 
+  it('restates a window bad in the mart only without touching a raw row (path B), and validates', async () => {
+    const noaaRestate =
+      'uv run sqlmesh plan prod --start 2026-04-10 --end 2026-04-10 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
+    const rawBefore = await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`);
+    await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-10', to: '2026-04-10' });
+    await harness.submitModal(operator, modal, prefilled);
+    await harness.settle();
+    const plan = message('Plan Path B');
+    expect(plan).not.toContain('DELETE');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);
+    expect(await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`)).toEqual(rawBefore);
+    const martDay = await query<[string]>(`SELECT count(*) FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-10'`);
+    const rawDay = await query<[string]>(`SELECT count(*) FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-10'`);
+    expect(martDay[0]?.[0]).toBe(rawDay[0]?.[0]);
+    expect(slack.allText()).toContain('Validation passed');
+    expect(fs.existsSync(path.join(checkout.stateDir, 'backups')), 'no raw rows were kept: none were to go').toBe(false);
+
+    // Its rollback is the previous SQLMesh plan: without a plan id there is nothing to roll back, and it says so.
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollbackForm = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const refused = await harness.submitModal(operator, rollbackForm, { restore_from: null });
+    await harness.settle();
+    expect(JSON.stringify(refused.json ?? {}) + slack.ephemerals(operator).join('\n')).toMatch(/nothing to roll back without restore_from=/);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
+  });
+
   it('stops before any delete when the rows kept differ from the preview', async () => {
-    await harness.command('recover backfill source=ebird from=2026-04-18 to=2026-04-20', operator);
+    await harness.command('recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20', operator);
     await harness.settle();
     // A load lands in the window between the plan and its approval.
     const instance = await DuckDBInstance.create(checkout.databasePath);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Checkout,
@@ -77,6 +78,19 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
+  it('calls a 0-byte file empty, not another format, and offers paths A and B, whose plan accepts it', async () => {
+    fs.writeFileSync(checkout.databasePath, '');
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('The database file is empty (0 bytes)');
+    expect(verdict).toContain('is empty (0 bytes): truncated to nothing, as a failed copy or a full disk leaves a file');
+    expect(verdict).not.toMatch(/another format|Not a DuckDB database file/);
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
+    await harness.click(slack.buttons('choose_path_a')[0]!, 'U0OPERATOR');
+    await harness.settle();
+    expect(slack.buttons('approve_plan'), 'the guard lets an empty file be moved aside').toHaveLength(1);
+  });
+
   it('calls a real database cut short corrupt', async () => {
     await createTruncatedDatabase(checkout.databasePath);
     await diagnose();
@@ -99,6 +113,34 @@ describe('/databox diagnose duckdb', () => {
     expect(checkout.listData()).toEqual([]);
   });
 
+  it('names a symbolic link to nothing and where it points, offers no path, and refuses a typed path A before anything moves or is created', async () => {
+    const target = path.join(checkout.root, 'mnt', 'volume', 'databox.duckdb');
+    fs.symlinkSync(target, checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('The database path is a symbolic link to nothing');
+    expect(verdict).toContain(`${checkout.databasePath} is a symbolic link to ${target}, which does not exist`);
+    expect(verdict).not.toContain('Missing');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    await harness.command('recover duckdb path=a');
+    await harness.settle();
+    const refusal = slack.responses.at(-1)?.body.text as string;
+    expect(refusal).toMatch(/refused, nothing was run: .*is a symbolic link to .*, which does not exist: nothing may create the database through it/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);
+    expect(fs.existsSync(path.join(checkout.root, 'mnt')), 'nothing was created behind the link').toBe(false);
+    expect(checkout.calls()).toEqual([]);
+  });
+
+  it('reads a database behind a symbolic link to an existing file as the file itself: healthy', async () => {
+    const target = path.join(checkout.root, 'volume', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(target));
+    await createHealthyDatabase(target);
+    fs.symlinkSync(target, checkout.databasePath);
+    await diagnose();
+    expect(verdictText()).toContain('Healthy');
+  });
+
   it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();
@@ -108,6 +150,31 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
     const audit = checkout.calls().find((c) => c.command === 'uv run sqlmesh audit');
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
+  });
+
+  it('calls a valid file with no tables empty, never healthy, names the schemas the stack expects, and offers paths A and B', async () => {
+    // What a tool opening the wrong path, or a fresh create, leaves behind.
+    (await DuckDBInstance.create(checkout.databasePath)).closeSync();
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('The database is empty: no tables');
+    expect(verdict).toContain('the file holds no tables: none of raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects');
+    expect(verdict).not.toMatch(/Healthy|read all 0 tables/);
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
+  });
+
+  it('warns about a file whose tables are in none of the stack\'s raw schemas, and offers no path', async () => {
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT range AS id FROM range(10)');
+    connection.closeSync();
+    instance.closeSync();
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain("The database holds none of the stack's raw schemas");
+    expect(verdict).toContain('read all 1 tables in full (10 rows), but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm');
+    expect(verdict).not.toContain('Healthy');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
   it('warns on a plan typed against the verdict: path A after "healthy" is proposed, marked as going against the diagnosis, and journaled so', async () => {

@@ -12,7 +12,7 @@ blockNetwork();
 const stage = useStandIns();
 
 describe('/databox diagnose duckdb on a file that is not damaged', () => {
-  it('calls a table too large for DuckDB\'s memory cap a failed read, not corrupt, and offers no path', async () => {
+  it('calls a table too large for DuckDB\'s memory cap out of memory, naming the table and the settings the operator can change, not corrupt, and offers no path', async () => {
     // One 30 MiB value: a healthy file whose full read needs more than a 16 MB cap.
     const instance = await DuckDBInstance.create(stage.checkout.databasePath);
     const connection = await instance.connect();
@@ -23,8 +23,13 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     await stage.harness.command('diagnose duckdb');
     await stage.harness.settle();
     const verdict = verdictTextOf(stage.slack);
-    expect(verdict).toContain('A full read failed, but not on damage');
-    expect(verdict).toMatch(/1 of 1 tables could not be read, for a reason that is not damage: raw_ebird\.payloads: Out of Memory Error/);
+    expect(verdict).toContain('A full read ran out of memory, not on damage');
+    expect(verdict).toMatch(/DuckDB ran out of memory reading raw_ebird\.payloads under the bot's cap \(15\.2 MiB, \d+ threads?\): Out of Memory Error/);
+    expect(verdict).toContain('raise DATABOX_DUCKDB_MEMORY_LIMIT');
+    expect(verdict).toContain('DATABOX_DUCKDB_THREADS');
+    // DuckDB's own advice is for its shell: the operator cannot SET anything on the bot's reads, and nothing holds the file.
+    expect(stage.slack.allText()).not.toMatch(/SET threads|SET memory_limit|Possible solutions/);
+    expect(verdict).not.toMatch(/Held by another process|diagnose again once it is done/);
     expect(verdict).not.toContain('File corrupt');
     expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
     expect(fs.statSync(stage.checkout.databasePath).isFile(), 'the file is where it was').toBe(true);

@@ -284,6 +284,21 @@ describe('path A: rebuild from raw dlt state', () => {
   });
 });
 
+describe('a diagnosis asked for while a recovery changes the database', () => {
+  it('is refused saying to wait for the recovery, not to unlock it', async () => {
+    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
+    await harness.command('diagnose duckdb', 'U0OTHER');
+    await slack.waitFor('the refusal', () => slack.responses.length > 0);
+    const told = String(slack.responses.at(-1)?.body.text);
+    expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(its thread shows its progress\)\./);
+    expect(told).not.toContain('unlock');
+    await harness.settle();
+  });
+});
+
 describe('plans and approvals over time', () => {
   it('takes the buttons away from a plan another recovery made stale as soon as that one starts, and refuses a click on it still', async () => {
     await diagnoseCorrupt();
@@ -427,6 +442,20 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
     expect(slack.allText()).toContain('Recovery failed');
     expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
+  }, 150_000);
+
+  it('stops the plan before anything is moved when the backup holds no tables (a valid but empty DuckDB file)', async () => {
+    const backup = await brokenWithBackup('databox.duckdb', async (file) => (await DuckDBInstance.create(file)).closeSync());
+    const broken = fs.readFileSync(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
+    expect(read?.data.result).toMatchObject({ status: 'empty', summary: 'the file holds no tables' });
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
   }, 150_000);
 
   it('checks for a write-ahead log beside the backup again when the plan runs: one that appeared after the plan was proposed stops it before anything is moved', async () => {

@@ -48,6 +48,7 @@ describe('a healthy file', () => {
         { table: 'main.raw_noaa', rows: rowsPerTable },
       ],
       total: 2,
+      schemas: ['main'],
       message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
       // The values themselves: duckdb-read-limits.test.ts.
       settings: { threads: expect.any(Number), memoryLimit: expect.any(String) },
@@ -72,6 +73,16 @@ describe('a healthy file', () => {
     expect(scan.status).toBe('timeout');
     expect(scan.tables.every((t) => !t.error)).toBe(true);
     expect(scan.tables.length).toBeLessThan(2);
+  });
+});
+
+describe('a valid file with no tables', () => {
+  it('opens, and its full read ends "empty", never "read all 0 tables"', async () => {
+    const file = path.join(dir, 'empty.duckdb');
+    (await DuckDBInstance.create(file)).closeSync();
+    expect((await probeOpen(file)).status).toBe('ok');
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan).toMatchObject({ status: 'empty', tables: [], total: 0, schemas: [], message: 'the file holds no tables' });
   });
 });
 
@@ -130,6 +141,25 @@ describe('a path that is not a database file', () => {
     expect(opened).toEqual({ status: 'missing', message: `${file} does not exist` });
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.existsSync(`${file}.wal`)).toBe(false);
+  });
+
+  it('a symbolic link to nothing: dangling-link, naming where it points, and nothing is created there', async () => {
+    const link = path.join(dir, 'linked-to-nothing.duckdb');
+    const target = path.join(dir, 'unmounted-volume', 'databox.duckdb');
+    fs.symlinkSync(target, link);
+    expect(await probeOpen(link)).toEqual({
+      status: 'dangling-link',
+      message: `${link} is a symbolic link to ${target}, which does not exist (a volume not mounted, or a link left pointing at an old place)`,
+      linkTarget: target,
+    });
+    expect(fs.existsSync(path.join(dir, 'unmounted-volume'))).toBe(false);
+  });
+
+  it('a symbolic link to a healthy file: opens and reads through it, as the file itself', async () => {
+    const link = path.join(dir, 'linked-to-healthy.duckdb');
+    fs.symlinkSync(healthy, link);
+    expect((await probeOpen(link)).status).toBe('ok');
+    expect((await scanTables(link, { timeoutMs: 30_000 })).status).toBe('ok');
   });
 
   it('a directory: not-a-file', async () => {
@@ -240,7 +270,6 @@ describe('a file in another format: "not a DuckDB database file", told from its 
   it.each([
     ['a real SQLite file (made by sqlite3)', (file: string) => fs.copyFileSync(sqliteFixture, file), 'a SQLite database', /starts with "SQLite format 3"/],
     ['a Parquet file written by DuckDB', parquetWrittenByDuckdb, 'a Parquet file', /starts with "PAR1"/],
-    ['an empty file', (file: string) => fs.writeFileSync(file, ''), 'an empty file', /0 bytes/],
     ['a text file', (file: string) => fs.writeFileSync(file, 'id,species\n1,robin\n'), 'a text file', /starts with "id,species"/],
     ['random bytes', (file: string) => fs.writeFileSync(file, randomBytes(64 * 1024)), 'an unknown format', /no "DUCK" magic/],
   ])('%s', async (_name, make, looksLike, evidence) => {
@@ -254,6 +283,17 @@ describe('a file in another format: "not a DuckDB database file", told from its 
     expect(opened.message).toMatch(evidence);
     expect(opened.message).not.toMatch(/download|extension/i);
     expect(sha256(file), 'the probe changes nothing').toBe(before);
+    expect(fs.existsSync(`${file}.wal`)).toBe(false);
+  });
+
+  it('an empty file is empty, not another format: empty-file, and left as it was', async () => {
+    const file = path.join(dir, 'zero-bytes.duckdb');
+    fs.writeFileSync(file, '');
+    expect(await probeOpen(file)).toEqual({
+      status: 'empty-file',
+      message: `${file} is empty (0 bytes): truncated to nothing, as a failed copy or a full disk leaves a file`,
+    });
+    expect(fs.statSync(file).size).toBe(0);
     expect(fs.existsSync(`${file}.wal`)).toBe(false);
   });
 

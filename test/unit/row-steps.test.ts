@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { judgeDay, median, runDayCountsStep, scanWindow } from '../../src/engine/steps/day-counts-step.js';
+import { compareBadDays, dayRanges } from '../../src/engine/steps/bad-days-compared.js';
 import { runExportRowsStep } from '../../src/engine/steps/export-rows-step.js';
 import { runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
 import { runSqlStep } from '../../src/engine/steps/sql-step.js';
@@ -134,7 +135,7 @@ describe('day counts', () => {
 
   it('finds the planted days and proposes the window that covers them', async () => {
     const { ctx } = await database();
-    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', key: '', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, ctx);
     expect(result.status).toBe('anomalies');
     expect(result.outputs.badDays).toEqual(['2026-04-18', '2026-04-19', '2026-04-20']);
@@ -143,8 +144,97 @@ describe('day counts', () => {
   });
 });
 
+describe('day counts that are not a bad window', () => {
+  const rawCounts = (from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
+    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+
+  async function change(file: string, sql: string): Promise<void> {
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(sql);
+    connection.closeSync();
+    instance.closeSync();
+  }
+
+  it('says today is still loading instead of calling it normal, and judges nothing when the window is today alone', async () => {
+    const { ctx } = await database();
+    const alone = await runDayCountsStep(rawCounts('2026-04-25', '2026-04-25'), ctx);
+    expect(alone.status).toBe('not-judged');
+    expect(alone.summary).toBe('nothing to judge in raw_ebird.observations yet: today (2026-04-25) is still loading: 0 rows so far');
+    const withToday = await runDayCountsStep(rawCounts('2026-04-22', '2026-04-25'), ctx);
+    expect(withToday.status).toBe('ok');
+    expect(withToday.summary).toMatch(/^all 3 days normal in raw_ebird\.observations \(2026-04-22 … 2026-04-25, .*\); today \(2026-04-25\) is still loading: 0 rows so far, not judged$/);
+    const one = await runDayCountsStep(rawCounts('2026-04-24', '2026-04-24'), ctx);
+    expect(one.summary).toMatch(/^the one day is normal in raw_ebird\.observations \(2026-04-24 … 2026-04-24, /);
+  });
+
+  it('tells a window with no rows before or after all of the table\'s, or an empty table, from a bad window', async () => {
+    const { ctx } = await database();
+    const before = await runDayCountsStep(rawCounts('1970-01-01', '1970-01-31'), ctx);
+    expect(before.status).toBe('no-data');
+    expect(before.summary).toBe('no rows in raw_ebird.observations for 1970-01-01 … 1970-01-31: its rows run from 2026-02-24 to 2026-04-24, all after the window');
+    expect(before.outputs).toMatchObject({ firstDay: '2026-02-24', lastDay: '2026-04-24' });
+    const later = { ...ctx, clock: () => new Date('2026-09-01T08:00:00Z') };
+    const after = await runDayCountsStep(rawCounts('2026-08-01', '2026-08-20'), later);
+    expect(after.status).toBe('no-data');
+    expect(after.summary).toBe('no rows in raw_ebird.observations for 2026-08-01 … 2026-08-20: its rows run from 2026-02-24 to 2026-04-24, so it stopped loading on 2026-04-24');
+    // Partly after the last row: the days before it are judged, and the empty ones after it are said for what they are.
+    const across = await runDayCountsStep(rawCounts('2026-04-20', '2026-05-05'), later);
+    expect(across.status).toBe('anomalies');
+    expect(across.summary).toMatch(/; no rows after 2026-04-24: it stopped loading on 2026-04-24$/);
+    await change(ctx.databasePath, 'DELETE FROM raw_ebird.observations');
+    const emptied = await runDayCountsStep(rawCounts('2026-04-10', '2026-04-20'), ctx);
+    expect(emptied.status).toBe('no-data');
+    expect(emptied.summary).toBe('raw_ebird.observations has no rows at all (no day has any, in the window or out of it)');
+  });
+
+  it('counts the rows that repeat a key each day: a day loaded twice is not normal', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-22'");
+    const unkeyed = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-23'), ctx);
+    expect(unkeyed.status).toBe('ok');
+    const keyed = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-23', { key: 'id' }), ctx);
+    expect(keyed.status).toBe('duplicates');
+    expect(keyed.outputs.badDays).toEqual(['2026-04-22']);
+    expect(keyed.summary).toMatch(/^1 of 3 days look wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \((\d+) rows, (\d+) repeat a key of the day\)$/);
+    const [, rows, repeated] = /\((\d+) rows, (\d+) repeat/.exec(keyed.summary) ?? [];
+    expect(Number(rows)).toBe(2 * Number(repeated));
+    expect(keyed.output).toMatch(/2026-04-22\s+\d+\s+\d+\s+duplicates/);
+  });
+});
+
+describe('bad days told apart from the mart\'s', () => {
+  it('names the days bad in both, in the mart only and in the raw table only, and the window covering them all', () => {
+    expect(dayRanges(['2026-04-20', '2026-04-18', '2026-04-19', '2026-04-23'])).toBe('2026-04-18 … 2026-04-20, 2026-04-23');
+    const raw = 'raw_ebird.observations';
+    const mart = 'ebird.fct_daily_bird_observations';
+    expect(compareBadDays({ table: raw, badDays: ['2026-04-18', '2026-04-19'] }, { table: mart, badDays: ['2026-04-18', '2026-04-19'] })).toEqual({
+      comparison: `${raw} shows the same bad days as ${mart} (2026-04-18 … 2026-04-19)`,
+      unionFrom: '2026-04-18',
+      unionTo: '2026-04-19',
+    });
+    expect(compareBadDays({ table: raw, badDays: ['2026-04-18', '2026-04-25'] }, { table: mart, badDays: ['2026-04-16', '2026-04-18', '2026-04-20'] })).toEqual({
+      comparison: `bad in ${raw} and so in ${mart}: 2026-04-18; bad in ${mart} only, their rows in ${raw} look normal: 2026-04-16, 2026-04-20; bad in ${raw} only, ${mart} looks normal there: 2026-04-25`,
+      unionFrom: '2026-04-16',
+      unionTo: '2026-04-25',
+    });
+  });
+
+  it('reads the mart step\'s bad days from the run, as the diagnosis runs', async () => {
+    const { ctx } = await database();
+    const mart = { status: 'anomalies', summary: '', durationMs: 0, outputs: { table: 'ebird.fct_daily_bird_observations', badDays: ['2026-04-16', '2026-04-18'] } };
+    const step = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-14', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, tellApartFrom: 'mart_counts' } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const result = await runDayCountsStep(step, { ...ctx, earlier: new Map([['mart_counts', mart]]) });
+    expect(result.outputs).toMatchObject({
+      comparison: 'bad in raw_ebird.observations and so in ebird.fct_daily_bird_observations: 2026-04-18; bad in ebird.fct_daily_bird_observations only, their rows in raw_ebird.observations look normal: 2026-04-16; bad in raw_ebird.observations only, ebird.fct_daily_bird_observations looks normal there: 2026-04-19 … 2026-04-20',
+      unionFrom: '2026-04-16',
+      unionTo: '2026-04-20',
+    });
+  });
+});
+
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
-  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   async function change(file: string, sql: string): Promise<void> {
     const instance = await DuckDBInstance.create(file);

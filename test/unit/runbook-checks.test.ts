@@ -34,7 +34,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, not-a-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -63,7 +63,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, damaged, timeout, unopenable, unreadable, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, timeout, unopenable, unreadable, out-of-memory, no-expected-schemas, skipped, failed'],
   },
   {
     name: 'a mistyped status inside all: [...]',
@@ -140,7 +140,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
     },
-    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, message, looksLike, status, summary'],
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, message, looksLike, linkTarget, status, summary'],
   },
   {
     name: 'a mistyped engine value',
@@ -173,9 +173,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[11].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[16].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[11].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[16].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',
@@ -300,7 +300,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].argv.push('{{diagnosis.mart_counts.proposed_from}}');
     },
-    refusal: ['at validation.steps[1].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, status, summary'],
+    refusal: ['at validation.steps[1].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, comparison, unionFrom, unionTo, status, summary'],
   },
   {
     name: 'requires naming a parameter the path does not take',
@@ -341,9 +341,20 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[6].when.status = 'anomaly';
+      doc.diagnosis.verdicts[7].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[6].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, no-table, bad-dates, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[7].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-data, not-judged, no-table, bad-dates, failed, skipped, timeout'],
+  },
+  {
+    name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',
+    plant: (doc) => {
+      doc.diagnosis.steps[2].tellApartFrom = 'mart_count';
+      doc.diagnosis.steps[1].tellApartFrom = 'raw_counts';
+    },
+    refusal: [
+      'at diagnosis.steps[1].tellApartFrom: no step "raw_counts" before this one in the diagnosis',
+      'at diagnosis.steps[2].tellApartFrom: no step "mart_count" before this one in the diagnosis (did you mean "mart_counts"?)',
+    ],
   },
   {
     name: 'the DELETE of the raw window with its destructive flag edited away (MotherDuck would get no named snapshot before it)',

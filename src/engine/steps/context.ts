@@ -7,6 +7,7 @@ import type { DatabaseTarget } from '../../database/target.js';
 import type { DatabaseTargets } from '../../database/targets.js';
 import type { Redactor } from '../../redact.js';
 import type { DagsterClient } from '../../dagster/graphql-client.js';
+import type { StepResult } from '../types.js';
 
 /** Which database a SQL step talks to: the one DATABOX_BACKEND names, the local DuckDB file, or MotherDuck. */
 export const targetChoice = z.enum(['backend', 'local', 'motherduck']).default('backend');
@@ -55,6 +56,8 @@ export interface StepRunContext {
   dagster?: DagsterRunTools;
   /** The databases SQL steps talk to, by name (the service always sets them). */
   targets?: DatabaseTargets;
+  /** The results of the run's steps before this one, by step id: a diagnosis step reads an earlier one's (tellApartFrom). */
+  earlier?: ReadonlyMap<string, StepResult>;
 }
 
 

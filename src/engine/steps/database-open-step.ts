@@ -15,11 +15,19 @@ const schema = z.strictObject({
   target: targetChoice,
 });
 
+/** duckdb-open's finer statuses, as this step reports them. */
+const coarser = { 'dangling-link': 'missing', 'empty-file': 'not-duckdb' } as const satisfies Partial<Record<OpenStatus, OpenStatus>>;
+
 export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
 
 async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Promise<StepResult> {
   const target = targetOf(ctx, step.target);
-  if (target.name === 'local') return runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label });
+  if (target.name === 'local') {
+    const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label });
+    // To the runbooks that only ask whether the database opens, a link to nothing is missing and an empty file not a
+    // DuckDB file; the summary still says which.
+    return { ...opened, status: (coarser as Partial<Record<string, OpenStatus>>)[opened.status] ?? opened.status };
+  }
   return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {
     await session.run('SELECT 1');
     return { status: 'ok', summary: `${target.label} answers SELECT 1`, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', message: '' } };
@@ -29,7 +37,7 @@ async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Pro
 export const databaseOpenStepKind = defineStepKind({
   kind: 'database-open',
   schema,
-  statuses: [...everyStatus<OpenStatus>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
+  statuses: [...everyStatus<Exclude<OpenStatus, keyof typeof coarser>>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
   outputs: ['holderPid', 'message', 'problem'],
   defaultTimeoutMs: 60_000,
   templates: () => [],

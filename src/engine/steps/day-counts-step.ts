@@ -1,14 +1,15 @@
-// The day-counts step kind: rows per day in a window against a baseline of the days before it: zero, low, spiking or normal.
+// The day-counts step kind: rows per day in a window against a baseline of the days before it (zero, low, spiking, normal, loaded twice), and where the table's rows begin and end.
 import { z } from 'zod';
 import type { TargetSession } from '../../database/target.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
-import { lookup, type TemplateContext } from '../../runbook/template.js';
+import { lookup, quoteIdentifier, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
+import { compareBadDays } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -28,6 +29,16 @@ const schema = z.strictObject({
   spikeAbove: z.number().min(1).default(5),
   /** The id of a diagnosis step of the same kind whose counts are shown beside these (validation). */
   compareWith: stepId.optional(),
+  /**
+   * Comma-separated primary-key columns: each day also counts the rows that repeat a key another row of that day has
+   * (a day loaded twice doubles its rows, which the spike threshold lets pass). Empty: not counted.
+   */
+  key: z.string().default(''),
+  /**
+   * An earlier diagnosis step of this kind counting the table built from this one (the mart, for a raw table): the
+   * outputs then say which bad days both tables have and which only one of them has.
+   */
+  tellApartFrom: stepId.optional(),
 });
 
 export type DayCountsStep = z.output<typeof schema> &
@@ -35,25 +46,40 @@ export type DayCountsStep = z.output<typeof schema> &
     /** The counts per day of the diagnosis step named by compareWith, shown beside the new ones. */
     before?: Record<string, number>;
   };
-/** `incomplete` is today: its rows are still arriving, so it is shown but never judged. */
-export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'incomplete';
+/**
+ * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `duplicates`: a count in the
+ * normal range, but rows repeat a primary key another row of the day has (the day was loaded twice).
+ */
+export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'duplicates' | 'incomplete';
 
 export interface DayCount {
   day: string;
   count: number;
   verdict: DayVerdict;
+  /** Rows beyond the first with the same key that day (only when the step has a key). */
+  repeated?: number;
 }
 
 const dayMs = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
 /** The query a day-counts step runs, bound to (first baseline day, last window day); shown as is in plans and postmortems. */
-export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
+export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'key'>): string {
+  const keys = keyColumns(step.key ?? '');
+  const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
+  // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
+  const repeated = keys.length > 0 ? `, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated` : '';
+  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n${repeated}
   FROM ${step.table}
  WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
  GROUP BY 1`;
+}
+
+/** The table's first and last day: whether a window of empty days is before its rows, after them, or a gap in them. */
+export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
+  return `SELECT CAST(min(CAST(${step.dateColumn} AS DATE)) AS VARCHAR), CAST(max(CAST(${step.dateColumn} AS DATE)) AS VARCHAR) FROM ${step.table}`;
 }
 
 export function median(values: readonly number[]): number {
@@ -87,49 +113,91 @@ function countsBefore(stepId: string, values: TemplateContext): Record<string, n
   }
 }
 
+/** Where the table's rows are, when a window has none: before them, after them (it stopped loading), or nowhere. */
+function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }): string | undefined {
+  if (!span.first) return `${table} has no rows at all (no day has any, in the window or out of it)`;
+  const runs = `its rows run from ${span.first} to ${span.last}`;
+  if (to < span.first) return `no rows in ${table} for ${from} … ${to}: ${runs}, all after the window`;
+  if (from > span.last) return `no rows in ${table} for ${from} … ${to}: ${runs}, so it stopped loading on ${span.last}`;
+  return undefined;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function describeDay(d: DayCount): string {
+  if (d.verdict === 'duplicates') return `${d.day} duplicates (${d.count} rows, ${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
+  return `${d.day} ${d.verdict} (${d.count})${d.repeated ? `, ${plural(d.repeated, 'row repeats a key', 'rows repeat a key')}` : ''}`;
+}
+
 export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
-  let counted = new Map<string, number>();
+  let counted = new Map<string, { n: number; repeated: number }>();
   let empty = 0;
+  let span = { first: '', last: '' };
   const database = targetOf(ctx, step.target).label;
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error);
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
-    counted = new Map((reader.rows as [string, string][]).map(([day, n]) => [day, Number(n)]));
+    counted = new Map(reader.rows.map((row) => [String(row[0]), { n: Number(row[1]), repeated: Number(row[2] ?? 0) }]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
+    const [first, last] = (await session.run(daySpanSql(step))).rows[0] ?? [];
+    span = { first: first == null ? '' : String(first), last: last == null ? '' : String(last) };
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
   const baseline: number[] = [];
-  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) baseline.push(counted.get(isoDay(ms)) ?? 0);
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) baseline.push(counted.get(isoDay(ms))?.n ?? 0);
   const baselineMedian = median(baseline);
+  const keyed = keyColumns(step.key).length > 0;
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
-    const count = counted.get(isoDay(ms)) ?? 0;
     const day = isoDay(ms);
-    days.push({ day, count, verdict: day === today ? 'incomplete' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove) });
+    const { n: count, repeated } = counted.get(day) ?? { n: 0, repeated: 0 };
+    const judged = day === today ? 'incomplete' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
+    const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : judged;
+    days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
-  const bad = days.filter((d) => d.verdict !== 'normal' && d.verdict !== 'incomplete');
-  const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
-  const columns = step.before ? ['day', 'before', 'rows', 'verdict'] : ['day', 'rows', 'verdict'];
-  const rows = days.map((d) => (step.before ? [d.day, step.before[d.day] ?? '', d.count, d.verdict] : [d.day, d.count, d.verdict]));
-  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}`;
+  const complete = days.filter((d) => d.verdict !== 'incomplete');
+  const loading = days.find((d) => d.verdict === 'incomplete');
+  const bad = complete.filter((d) => d.verdict !== 'normal');
   const tableName = step.table.replace(/"/g, '');
-  const described = bad.map((d) => `${d.day} ${d.verdict} (${d.count})`).join(', ');
+  const noRows = complete.length > 0 && complete.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span) : undefined;
+  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : 'ok';
+  const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
+  const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
+  const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
+  const found = {
+    'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
+    'no-data': noRows,
+    anomalies: `${bad.length} of ${complete.length} days look wrong in ${tableName} (${range}): ${bad.map(describeDay).join(', ')}`,
+    duplicates: `${bad.length} of ${complete.length} days look wrong in ${tableName} (${range}): ${bad.map(describeDay).join(', ')}`,
+    ok: `${complete.length === 1 ? 'the one day is' : `all ${complete.length} days`} normal in ${tableName} (${range})`,
+  }[status];
+  // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
+  const lastRow = complete.at(-1);
+  const stopped = status === 'anomalies' && span.last && lastRow && span.last < lastRow.day ? `; no rows after ${span.last}: it stopped loading on ${span.last}` : '';
+  const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
+  const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [d.repeated ?? 0] : []), d.verdict]);
+  const spanLine = span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows`;
+  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}`;
+  const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
+  const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
+  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: String(other?.outputs.table ?? ''), badDays: otherBad });
   return {
-    status: bad.length > 0 ? 'anomalies' : 'ok',
+    status,
     summary:
-      (bad.length > 0
-        ? `${bad.length} of ${days.length} days look wrong in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}): ${described}`
-        : `all ${days.length} days normal in ${tableName} (${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline})`) +
-      (empty > 0 ? `; ${empty} ${empty === 1 ? 'row has' : 'rows have'} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : ''),
+      found +
+      stopped +
+      (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
+      (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : ''),
     output: table,
     durationMs: elapsedSince(started),
     outputs: {
+      table: tableName,
       from,
       to,
       windowProposed: proposed,
@@ -138,42 +206,65 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       badDays: bad.map((d) => d.day),
       proposedFrom: bad[0]?.day ?? '',
       proposedTo: bad.at(-1)?.day ?? '',
+      firstDay: span.first,
+      lastDay: span.last,
+      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '' }),
     },
   };
+}
+
+type Steps = StepReferences['diagnosisSteps'];
+
+function compareWithProblems(step: { compareWith?: string }, diagnosisSteps: Steps, phase: string): StepIssue[] {
+  if (!step.compareWith) return [];
+  if (phase === 'diagnosis') return [{ at: ['compareWith'], message: 'compareWith names a diagnosis step; a diagnosis step has nothing to compare with' }];
+  const target = diagnosisSteps.find((s) => s.id === step.compareWith);
+  if (!target) return [{ at: ['compareWith'], message: `no diagnosis step "${step.compareWith}"${didYouMean(step.compareWith, diagnosisSteps.map((s) => s.id))}` }];
+  if (target.kind !== 'day-counts') return [{ at: ['compareWith'], message: `diagnosis step "${target.id}" is a ${target.kind} step, not day-counts: it has no counts per day to compare with` }];
+  return [];
+}
+
+/** tellApartFrom reads an earlier step's results as the diagnosis runs: a day-counts step before this one in it. */
+function tellApartProblems(step: { id: string; tellApartFrom?: string }, diagnosisSteps: Steps, phase: string): StepIssue[] {
+  if (!step.tellApartFrom) return [];
+  const at = ['tellApartFrom'];
+  if (phase !== 'diagnosis') return [{ at, message: 'tellApartFrom names an earlier step of the same diagnosis: only a diagnosis step has one' }];
+  const before = diagnosisSteps.slice(0, diagnosisSteps.findIndex((s) => s.id === step.id));
+  const target = before.find((s) => s.id === step.tellApartFrom);
+  if (!target) return [{ at, message: `no step "${step.tellApartFrom}" before this one in the diagnosis${didYouMean(step.tellApartFrom, before.map((s) => s.id))}` }];
+  if (target.kind !== 'day-counts') return [{ at, message: `diagnosis step "${target.id}" is a ${target.kind} step, not day-counts: it has no bad days to tell apart from` }];
+  return [];
 }
 
 export const dayCountsStepKind = defineStepKind({
   kind: 'day-counts',
   schema,
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
-  statuses: ['ok', 'anomalies', 'no-table', 'bad-dates', 'failed'],
-  outputs: ['from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo'],
+  // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
+  // duplicates: no day out of range, but some repeat a key.
+  statuses: ['ok', 'anomalies', 'duplicates', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'failed'],
+  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
+    { at: ['key'], template: step.key, as: 'sql' },
   ],
-  references: (step, { diagnosisSteps, phase }) => {
-    if (!step.compareWith) return [];
-    if (phase === 'diagnosis') return [{ at: ['compareWith'], message: 'compareWith names a diagnosis step; a diagnosis step has nothing to compare with' }];
-    const target = diagnosisSteps.find((s) => s.id === step.compareWith);
-    if (!target) return [{ at: ['compareWith'], message: `no diagnosis step "${step.compareWith}"${didYouMean(step.compareWith, diagnosisSteps.map((s) => s.id))}` }];
-    if (target.kind !== 'day-counts') return [{ at: ['compareWith'], message: `diagnosis step "${target.id}" is a ${target.kind} step, not day-counts: it has no counts per day to compare with` }];
-    return [];
-  },
+  references: (step, { diagnosisSteps, phase }) => [...tellApartProblems(step, diagnosisSteps, phase), ...compareWithProblems(step, diagnosisSteps, phase)],
   resolve: (step, tools) => ({
     ...step,
     table: tools.sql(step.table),
     dateColumn: tools.sql(step.dateColumn),
     from: tools.text(step.from),
     to: tools.text(step.to),
+    key: tools.text(step.key),
     before: step.compareWith ? countsBefore(step.compareWith, tools.values) : undefined,
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}`;
   },
   run: runDayCountsStep,
 });

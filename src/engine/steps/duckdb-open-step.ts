@@ -21,7 +21,9 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const summaries: Record<OpenStatus, string> = {
     ok: 'opens read-only; SELECT 1 succeeds',
     missing: `${step.path} does not exist`,
+    'dangling-link': `${step.path} is a symbolic link to ${opened.linkTarget ?? 'a path'}, which does not exist: nothing may create the database through it`,
     'not-a-file': `${step.path} is not a regular file`,
+    'empty-file': `${step.path} is empty (0 bytes)`,
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     corrupt: `does not open: ${opened.message}`,
@@ -32,15 +34,15 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     summary: summaries[opened.status],
     output: opened.message,
     durationMs: elapsedSince(started),
-    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message, looksLike: opened.looksLike ?? '' },
+    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message, looksLike: opened.looksLike ?? '', linkTarget: opened.linkTarget ?? '' },
   };
 }
 
 export const duckdbOpenStepKind = defineStepKind({
   kind: 'duckdb-open',
   schema,
-  statuses: everyStatus<OpenStatus>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }),
-  outputs: ['holderPid', 'message', 'looksLike'],
+  statuses: everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }),
+  outputs: ['holderPid', 'message', 'looksLike', 'linkTarget'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

@@ -17,6 +17,11 @@ const schema = z.strictObject({
    * read passes, while a copy of the file alone would lose what is only in the log.
    */
   refuseWal: z.boolean().default(false),
+  /**
+   * Schemas the stack's database holds (its raw data: raw_ebird …). Named when the file is empty, and a file with tables
+   * in none of them ends "no-expected-schemas": another project's database, or the stack's with its raw data gone.
+   */
+  expectSchemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a schema name: letters, digits and _')).default([]),
 });
 
 export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
@@ -36,16 +41,29 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
       ctx.progress(`read ${done} of ${total} tables (${rows} rows)${current ? `; now ${current}` : ''}`);
     },
   });
+  const expected = expectation(step.expectSchemas, scan);
   const failed = scan.tables.filter((t) => t.error);
   const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`);
   if (detail.length === 0) detail.push(scan.message);
   if (scan.settings) detail.push(readWith(scan.settings));
   return {
-    status: scan.status,
-    summary: scan.message,
+    status: expected?.status ?? scan.status,
+    summary: expected?.summary ?? scan.message,
     output: detail.join('\n'),
     durationMs: elapsedSince(started),
     outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total },
+  };
+}
+
+/** What the file's tables say against the schemas the stack expects: undefined when there is nothing to say. */
+function expectation(expectSchemas: readonly string[], scan: ScanResult): { status: ScanResult['status'] | 'no-expected-schemas'; summary: string } | undefined {
+  if (expectSchemas.length === 0) return undefined;
+  const wanted = expectSchemas.join(', ');
+  if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none of ${wanted}, the schemas the stack expects` };
+  if (scan.status !== 'ok' || (scan.schemas ?? []).some((schema) => expectSchemas.includes(schema))) return undefined;
+  return {
+    status: 'no-expected-schemas',
+    summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${(scan.schemas ?? []).join(', ')}`,
   };
 }
 
@@ -57,7 +75,11 @@ function readWith({ threads, memoryLimit }: ScanSettings): string {
 export const duckdbScanStepKind = defineStepKind({
   kind: 'duckdb-scan',
   schema,
-  statuses: everyStatus<ScanResult['status']>({ ok: true, damaged: true, timeout: true, unopenable: true, unreadable: true }),
+  // "no-expected-schemas" only where there is an expectation: a verdict on it elsewhere is refused at load.
+  statuses: (step) => [
+    ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true }),
+    ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
+  ],
   outputs: ['failedTables', 'tablesRead', 'tables'],
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],

@@ -1,0 +1,43 @@
+// Which bad days two day-counts steps share and which only one has: a raw table's against the mart built from it.
+
+/** Days as runs of consecutive ones: 2026-04-18 … 2026-04-20, 2026-04-23. */
+export function dayRanges(days: readonly string[]): string {
+  const sorted = [...new Set(days)].sort();
+  const runs: [string, string][] = [];
+  for (const day of sorted) {
+    const last = runs.at(-1);
+    if (last && Date.parse(`${day}T00:00:00Z`) - Date.parse(`${last[1]}T00:00:00Z`) === 86_400_000) last[1] = day;
+    else runs.push([day, day]);
+  }
+  return runs.map(([from, to]) => (from === to ? from : `${from} … ${to}`)).join(', ');
+}
+
+export interface BadDaysCompared {
+  /** One sentence: the days bad in both tables, in the built one only, in this one only; '' when neither has any. */
+  comparison: string;
+  /** The first and last bad day of either table: the window that covers them all. */
+  unionFrom: string;
+  unionTo: string;
+}
+
+/**
+ * `here` is the table the step counted (the raw one), `there` the table built from it (the mart) that an earlier step
+ * counted. A day bad in both was wrong before the build; a day bad only in `there` was spoiled by the build.
+ */
+export function compareBadDays(here: { table: string; badDays: readonly string[] }, there: { table: string; badDays: readonly string[] }): BadDaysCompared {
+  const inThere = new Set(there.badDays);
+  const inHere = new Set(here.badDays);
+  const both = here.badDays.filter((d) => inThere.has(d));
+  const thereOnly = there.badDays.filter((d) => !inHere.has(d));
+  const hereOnly = here.badDays.filter((d) => !inThere.has(d));
+  const all = [...here.badDays, ...there.badDays].sort();
+  const parts: string[] = [];
+  if (thereOnly.length === 0 && hereOnly.length === 0 && both.length > 0) {
+    parts.push(`${here.table} shows the same bad days as ${there.table} (${dayRanges(both)})`);
+  } else {
+    if (both.length > 0) parts.push(`bad in ${here.table} and so in ${there.table}: ${dayRanges(both)}`);
+    if (thereOnly.length > 0) parts.push(`bad in ${there.table} only, their rows in ${here.table} look normal: ${dayRanges(thereOnly)}`);
+    if (hereOnly.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(hereOnly)}`);
+  }
+  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '' };
+}
