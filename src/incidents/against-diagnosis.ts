@@ -19,10 +19,15 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
     const offered = diagnosis.paths.length === 0 ? 'offered no recovery' : `offered ${diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' or ')}`;
     warnings.push(`The diagnosis of this incident (verdict "${diagnosis.title}") ${offered}, not path ${recovery.id.toUpperCase()}: this plan was typed against it.`);
   }
-  const changed = Object.entries(diagnosis.params).filter(([name, value]) => recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== value);
+  // What the diagnosis looked at (as typed) or found (what its verdict suggests, the bad window say): a plan for either
+  // follows it; a value that is neither is the operator's own.
+  const followed = { ...diagnosis.params, ...diagnosis.suggested };
+  const changed = Object.keys(followed).filter(
+    (name) => recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name],
+  );
   if (changed.length > 0) {
-    const was = changed.map(([name, value]) => `${name}=${value}`).join(' ');
-    const now = changed.map(([name]) => `${name}=${params[name]}`).join(' ');
+    const was = changed.map((name) => `${name}=${followed[name]}`).join(' ');
+    const now = changed.map((name) => `${name}=${params[name]}`).join(' ');
     warnings.push(`The diagnosis looked at ${was}; this plan is for ${now}, which it did not look at.`);
   }
   return warnings.length > 0 ? `${warnings.join(' ')} Read the evidence in the thread before approving.` : undefined;
@@ -32,14 +37,15 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
  * A plan is made on what the diagnosis saw. Once a plan has changed the database since (a recovery that ran), another
  * plan made on that diagnosis would act on a database nobody has looked at: a second rebuild would move the healthy,
  * rebuilt file aside. The latest run that did, if any; a path that works on what an earlier step left (a swap, a
- * cleanup) is made on those changes, and is not asked.
+ * cleanup) is made on those changes, and is not asked. `changedWhatItSaw` tells runs that left the database itself
+ * alone (a clone made beside it, clones dropped) from those that did not.
  */
-export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string): Run | undefined {
+export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string, changedWhatItSaw: (run: Run) => boolean): Run | undefined {
   const diagnosis = incident.diagnosis;
   if (!diagnosis || recovery.needsIncident || recovery.cleanup) return undefined;
   let latest: Run | undefined;
   for (const run of state.runs.values()) {
-    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < diagnosis.at || !changedSomething(run)) continue;
+    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < diagnosis.at || !changedSomething(run) || !changedWhatItSaw(run)) continue;
     if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
   }
   return latest;

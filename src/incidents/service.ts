@@ -71,18 +71,27 @@ function provisionalIncident(rb: Runbook): Incident {
 }
 
 /**
- * The latest run that changed `recovery`'s database after it ended, but for what was made on its changes (a swap that
- * continues it, its own rollback); undefined when none did.
+ * The recoveries that changed `recovery`'s database after it ended and still stand: not made on its changes (a swap
+ * that continues it), not a cleanup of clones, not rolled back since. The latest one the bot can roll back (`undoable`:
+ * roll it back first) and the latest it cannot (its path has no rollback: the approver is warned).
  */
-function changedAfter(state: IncidentState, recovery: Run): Run | undefined {
+function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run } {
   const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
-  let latest: Run | undefined;
+  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
+  const found: { undoable?: Run; final?: Run } = {};
   for (const run of state.runs.values()) {
-    if (run.id === recovery.id || run.continues === recovery.id || run.rollbackOf === recovery.id) continue;
+    if (run.kind !== 'recovery' || run.id === recovery.id || run.continues === recovery.id || run.cleanup || rolledBack.has(run.id)) continue;
     if (!run.mutates || run.lockKey !== recovery.lockKey || !run.startedAt || run.startedAt < since || !changedSomething(run)) continue;
-    if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
+    const which = hasRollback(run) ? 'undoable' : 'final';
+    if (!found[which] || run.startedAt > (found[which]?.startedAt ?? '')) found[which] = run;
   }
-  return latest;
+  return found;
+}
+
+/** The command that diagnoses an incident again, with the parameters its diagnosis ran with. */
+function diagnoseAgainCommand(incident: Incident): string {
+  const params = Object.entries(incident.diagnosis?.params ?? {}).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('');
+  return `diagnose ${incident.scenario}${params} incident=${incident.id}`;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
@@ -480,6 +489,24 @@ export class IncidentService {
     };
   }
 
+  /**
+   * Whether a run changed the database itself, not only beside it: a clone that a later plan swaps in (a path with
+   * continueWith) and a cleanup of clones leave what a diagnosis saw as it was.
+   */
+  private changesItsDatabase(run: Run): boolean {
+    if (run.cleanup) return false;
+    if (run.kind !== 'recovery' || !run.pathId) return true;
+    const rb = this.deps.runbooks.get(this.incident(run.incidentId).scenario);
+    return rb?.recovery.find((p) => p.id === run.pathId)?.continueWith === undefined;
+  }
+
+  /** Whether a recovery's path has a rollback the bot can propose. */
+  private hasRollback(run: Run): boolean {
+    if (run.kind !== 'recovery' || !run.pathId) return false;
+    const rb = this.deps.runbooks.get(this.incident(run.incidentId).scenario);
+    return rb?.recovery.find((p) => p.id === run.pathId)?.rollback !== undefined;
+  }
+
   recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
     const found = rb.recovery.find((p) => p.id === pathId);
     if (!found) {
@@ -507,11 +534,11 @@ export class IncidentService {
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
-    const changedBy = continues ? undefined : changedSinceDiagnosis(this.incident(incident.id), recovery, this.deps.state, lockKey);
+    const changedBy = continues ? undefined : changedSinceDiagnosis(this.incident(incident.id), recovery, this.deps.state, lockKey, (run) => this.changesItsDatabase(run));
     if (changedBy) {
       throw new UserError(
         `${path.basename(lockKey)} has changed since this incident's diagnosis: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
-          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`diagnose ${incident.scenario} incident=${incident.id}\`), then choose a path. Nothing was proposed.`,
+          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(this.incident(incident.id))}\`), then choose a path. Nothing was proposed.`,
       );
     }
     // The guards run again as the plan's first steps, right before it changes anything.
@@ -616,13 +643,17 @@ export class IncidentService {
       );
     }
     // Undone over a later change, the database would be neither what that change made nor what was there before.
-    const later = changedAfter(this.deps.state, recoveryRun);
-    if (later) {
+    const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
+    if (later.undoable) {
       throw new UserError(
-        `${path.basename(recoveryRun.lockKey)} has changed since ${recoveryRunId} ran: plan ${later.id} (${later.title}) ran at ${utcTime(later.finishedAt ?? later.startedAt ?? '')}. ` +
-          `Rolling ${recoveryRunId} back now would put back what was there before it, over ${later.id}'s changes: roll back ${later.id} first, or diagnose again. Nothing was proposed`,
+        `${path.basename(recoveryRun.lockKey)} has changed since ${recoveryRunId} ran: plan ${later.undoable.id} (${later.undoable.title}) ran at ${utcTime(later.undoable.finishedAt ?? later.undoable.startedAt ?? '')}. ` +
+          `Rolling ${recoveryRunId} back now would put back what was there before it, over ${later.undoable.id}'s changes: roll back ${later.undoable.id} first. Nothing was proposed`,
       );
     }
+    // One the bot cannot roll back is the approver's call, told plainly.
+    const overFinal = later.final
+      ? `Plan ${later.final.id} (${later.final.title}) changed ${path.basename(recoveryRun.lockKey)} after ${recoveryRunId}, and the bot has no rollback for it: this rollback puts back what was there before ${recoveryRunId}, over its changes. Read both before approving.`
+      : undefined;
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
     const wanted = rollbackStepsFor(recovery, recoveryRun);
@@ -648,6 +679,7 @@ export class IncidentService {
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
+      againstDiagnosis: overFinal,
     });
     await this.announce(incident, run);
     return run;
@@ -854,8 +886,7 @@ export class IncidentService {
    */
   private async adviseAfterRollback(rollback: Run): Promise<void> {
     const incident = this.incident(rollback.incidentId);
-    const params = Object.entries(incident.diagnosis?.params ?? {}).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('');
-    const command = `diagnose ${incident.scenario}${params} incident=${incident.id}`;
+    const command = diagnoseAgainCommand(incident);
     const advice =
       `Rolled back: ${path.basename(rollback.lockKey)} is as it was before ${rollback.rollbackOf} ran, as the diagnosis found it. ` +
       `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;

@@ -309,6 +309,7 @@ describe('/databox recover backfill', () => {
     await harness.settle();
     const plan = message('Plan Path B');
     expect(plan).not.toContain('DELETE');
+    expect(plan, 'the window the verdict found is the one the diagnosis looked at').not.toContain('did not look at');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);

@@ -223,7 +223,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
     const told = () => [...slack.ephemerals(operator), ...slack.responses.map((r) => String(r.body.text))].join('\n');
     expect(told()).toMatch(
-      /databox\.duckdb has changed since dbx-\d{8}-[0-9a-f]{4}\/2 ran: plan dbx-\d{8}-[0-9a-f]{4}\/\d+ \(Path A: [^)]*\) ran at \d\d:\d\d UTC\. Rolling dbx-\d{8}-[0-9a-f]{4}\/2 back now would put back what was there before it, over dbx-\d{8}-[0-9a-f]{4}\/\d+'s changes: roll back dbx-\d{8}-[0-9a-f]{4}\/\d+ first, or diagnose again\. Nothing was proposed/,
+      /databox\.duckdb has changed since dbx-\d{8}-[0-9a-f]{4}\/2 ran: plan dbx-\d{8}-[0-9a-f]{4}\/\d+ \(Path A: [^)]*\) ran at \d\d:\d\d UTC\. Rolling dbx-\d{8}-[0-9a-f]{4}\/2 back now would put back what was there before it, over dbx-\d{8}-[0-9a-f]{4}\/\d+'s changes: roll back dbx-\d{8}-[0-9a-f]{4}\/\d+ first\. Nothing was proposed/,
     );
     expect(slack.buttons('approve_plan')).toHaveLength(plans);
 
@@ -234,6 +234,15 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
     expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, in the incident's thread\. Nothing new was proposed/);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+
+    // The later one rolled back, the earlier one's rollback is proposed: nothing stands on its changes any more.
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    await harness.click(firstRollback, operator);
+    await harness.settle();
+    const lastPlan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
+    expect(String(lastPlan?.text)).toMatch(/^Plan Rollback of path A/);
+    expect(JSON.parse(slack.buttons('approve_plan').at(-1)!.value).run).not.toBe(JSON.parse(secondRollback.value).run);
   });
 
   it('executes once when Approve is clicked twice at the same moment', async () => {
