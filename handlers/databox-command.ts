@@ -151,7 +151,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const started = diagnosis;
       // A new incident's first message can wait (a busy queue, Slack holding it back): past a few seconds without it,
       // the person who asked is told the diagnosis is under way, so an empty channel does not read as nothing happening.
-      const slowNote = started && !cmd.incident ? setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText }).catch(() => undefined), slowOpeningMs) : undefined;
+      let slowNote: NodeJS.Timeout | undefined;
       const opened = started && ((incident: Incident) => {
         clearTimeout(slowNote);
         started.opened(incident);
@@ -172,6 +172,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           started?.done();
         }
       });
+      // Set once the job is queued: a queue that refused it has answered already.
+      if (started && !cmd.incident) slowNote = setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText }).catch(() => undefined), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
       await fail(error);
@@ -182,7 +184,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
 /** How long a new incident's first message may take before the person who asked is told the diagnosis is under way. */
 const slowOpeningMs = 3_000;
 const stillOpeningText =
-  ":hourglass_flowing_sand: Your diagnosis is under way, but its incident's first message is not in the channel yet (the bot is busy, or Slack is slow to take it): it opens here as soon as it can, with every step in its thread.";
+  ":hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (the bot is busy, or Slack is slow to take it): it opens here as soon as it can, with every step in its thread.";
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';

@@ -85,7 +85,7 @@ describe('the same diagnosis asked for again', () => {
     slack.trouble = [{ status: 429, retryAfter: 4 }];
     harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } } });
     await harness.command('diagnose duckdb', operator);
-    const notes = () => slack.responses.filter((r) => /^:hourglass_flowing_sand: Your diagnosis is under way/.test(String(r.body.text)));
+    const notes = () => slack.responses.filter((r) => /^:hourglass_flowing_sand: Your diagnosis is queued or under way/.test(String(r.body.text)));
     await slack.waitFor('the note', () => notes().length > 0, 10_000);
     expect(postedRoots(), 'the first message is still held back').toHaveLength(0);
     await slack.waitFor('the incident to open', () => postedRoots().length === 1, 30_000);
