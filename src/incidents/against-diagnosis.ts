@@ -41,11 +41,14 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
  * alone (a clone made beside it, clones dropped) from those that did not.
  */
 export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, state: IncidentState, lockKey: string, changedWhatItSaw: (run: Run) => boolean): Run | undefined {
+  if (recovery.needsIncident || recovery.cleanup) return undefined;
+  // From when the diagnosis began to read (a change made while it read is one it may not have seen); an incident with
+  // no diagnosis, from when it opened: its first plan was typed blind, a second one would be made on its changes.
   const diagnosis = incident.diagnosis;
-  if (!diagnosis || recovery.needsIncident || recovery.cleanup) return undefined;
+  const since = diagnosis ? (incident.runs.find((r) => r.id === diagnosis.runId)?.startedAt ?? diagnosis.at) : incident.openedAt;
   let latest: Run | undefined;
   for (const run of state.runs.values()) {
-    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < diagnosis.at || !changedSomething(run) || !changedWhatItSaw(run)) continue;
+    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < since || !changedSomething(run) || !changedWhatItSaw(run)) continue;
     if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
   }
   return latest;

@@ -537,7 +537,7 @@ export class IncidentService {
     const changedBy = continues ? undefined : changedSinceDiagnosis(this.incident(incident.id), recovery, this.deps.state, lockKey, (run) => this.changesItsDatabase(run));
     if (changedBy) {
       throw new UserError(
-        `${path.basename(lockKey)} has changed since this incident's diagnosis: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
+        `${path.basename(lockKey)} has changed since this incident's ${this.incident(incident.id).diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
           `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(this.incident(incident.id))}\`), then choose a path. Nothing was proposed.`,
       );
     }
@@ -888,7 +888,7 @@ export class IncidentService {
     const incident = this.incident(rollback.incidentId);
     const command = diagnoseAgainCommand(incident);
     const advice =
-      `Rolled back: ${path.basename(rollback.lockKey)} is as it was before ${rollback.rollbackOf} ran, as the diagnosis found it. ` +
+      `Rolled back ${rollback.rollbackOf}: what its rollback undoes is undone (each step above). ` +
       `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));

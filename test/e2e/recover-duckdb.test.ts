@@ -98,7 +98,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.allText()).toContain('Rollback passed');
     // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
     expect(slack.allText()).toMatch(
-      /Rolled back: databox\.duckdb is as it was before dbx-\d{8}-[0-9a-f]{4}\/2 ran, as the diagnosis found it\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
+      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: what its rollback undoes is undone \(each step above\)\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
     );
 
     const types = journalRecords().map((r) => r.type);

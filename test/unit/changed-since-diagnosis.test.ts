@@ -74,4 +74,14 @@ describe('a plan on a diagnosis its database has changed since', () => {
     const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {}, incident: incident.id }, 'U1', 'test');
     expect(run).toMatchObject({ pathId: 'b', status: 'pending' });
   });
+
+  it('is refused on an incident with no diagnosis once its first plan, typed blind, has changed the database', async () => {
+    const service = engineOverRunbook(tempDir(), runbook);
+    const { incident, run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {} }, 'U1', 'test');
+    expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
+    await service.executeApproved(run!.id);
+    await expect(service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {}, incident: incident.id }, 'U1', 'test')).rejects.toThrow(
+      /has changed since this incident's first plan was typed \(with no diagnosis\): plan .*\/1 \(Path B: Change it in place\)/,
+    );
+  });
 });
