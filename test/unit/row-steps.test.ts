@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
-import { judgeDay, median, runDayCountsStep, scanWindow } from '../../src/engine/steps/day-counts-step.js';
+import { dayCountsSql, judgeDay, median, repeatedKeysSql, runDayCountsStep, scanWindow } from '../../src/engine/steps/day-counts-step.js';
 import { compareBadDays, dayRanges } from '../../src/engine/steps/bad-days-compared.js';
 import { runExportRowsStep } from '../../src/engine/steps/export-rows-step.js';
 import { runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
@@ -200,6 +200,69 @@ describe('day counts that are not a bad window', () => {
     const [, rows, repeated] = /\((\d+) rows, (\d+) repeat/.exec(keyed.summary) ?? [];
     expect(Number(rows)).toBe(2 * Number(repeated));
     expect(keyed.output).toMatch(/2026-04-22\s+\d+\s+\d+\s+duplicates/);
+  });
+
+  it('says a few repeated keys on a day without calling it loaded twice: duplicates from 10% of its rows', async () => {
+    const { ctx } = await database();
+    // One stray repeat on 2026-04-21; 40 of ~235 rows (17%) on 2026-04-22; 20 of ~215 (9%) on 2026-04-23.
+    await change(
+      ctx.databasePath,
+      `INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-21' ORDER BY id LIMIT 1;
+       INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-22' ORDER BY id LIMIT 40;
+       INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-23' ORDER BY id LIMIT 20`,
+    );
+    const result = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-24', { key: 'id' }), ctx);
+    expect(result.status).toBe('duplicates');
+    expect(result.outputs.badDays).toEqual(['2026-04-22']);
+    expect(result.summary).toMatch(
+      /^1 of 4 days look wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \(\d+ rows, 40 repeat a key of the day\); 1 row repeats a key on 2026-04-21, 20 rows repeat a key on 2026-04-23 \(under 10% of the day's rows: not a day loaded twice\)$/,
+    );
+    await change(ctx.databasePath, "DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-22'; INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-24' ORDER BY id LIMIT 200");
+    const stray = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-21', { key: 'id' }), ctx);
+    expect(stray.status).toBe('ok');
+    expect(stray.summary).toMatch(/^the one day is normal in raw_ebird\.observations \(.*\); 1 row repeats a key on 2026-04-21 \(under 10% /);
+  });
+
+  it('counts repeated keys on the judged days only, exactly on small days and in a slice of the keys, said "about", on large ones', async () => {
+    const step = rawCounts('', '', { key: 'id' });
+    // The per-day count over the window and its baseline is a plain count; the repeats are read for the judged days alone.
+    expect(dayCountsSql(step)).not.toMatch(/DISTINCT/i);
+    expect(repeatedKeysSql(step)).toMatch(/COUNT\(DISTINCT "id"\)[\s\S]*hash\("id"\) % CAST\(\$3 AS UBIGINT\) = 0/);
+    const dir = tempDir();
+    const file = path.join(dir, 'large.duckdb');
+    // 60 days of 60,000 rows, 2026-04-20 loaded twice: over the 50,000 rows a day counted exactly.
+    await change(
+      file,
+      `CREATE SCHEMA raw_ebird;
+       CREATE TABLE raw_ebird.observations AS SELECT range AS id, DATE '2026-04-24' - CAST(range % 60 AS INTEGER) AS observation_date FROM range(3600000);
+       INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-20'`,
+    );
+    const { ctx } = await database();
+    const result = await runDayCountsStep(rawCounts('2026-04-18', '2026-04-22', { key: 'id' }), { ...ctx, databasePath: file });
+    expect(result.status).toBe('duplicates');
+    expect(result.outputs.badDays).toEqual(['2026-04-20']);
+    const [, estimate] = /2026-04-20 duplicates \(120000 rows, about (\d+) repeat a key of the day\)/.exec(result.summary) ?? [];
+    expect(Math.abs(Number(estimate) - 60_000)).toBeLessThan(3_000);
+    // A day with no repeat has none in any slice of its keys: never a stray estimate.
+    const days = result.outputs.days as { day: string; repeated: number }[];
+    expect(days.filter((d) => d.day !== '2026-04-20').map((d) => d.repeated)).toEqual([0, 0, 0, 0]);
+    expect(result.output).toMatch(/repeated keys \(~\): estimated from the keys in a 1-in-3 slice by hash/);
+  });
+
+  it('does not judge the days before the table\'s first row: a source younger than the scan is not a bad window', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-05'");
+    const noaa = { table: '"raw_noaa"."daily_weather"', key: 'id' };
+    const young = await runDayCountsStep(rawCounts('', '', noaa), ctx);
+    expect(young.status).toBe('ok');
+    expect(young.outputs.badDays).toEqual([]);
+    expect(young.summary).toMatch(/^all 20 days normal in raw_noaa\.daily_weather \(2026-03-26 … 2026-04-24, .*\); its rows start on 2026-04-05: 10 days before it not judged$/);
+    expect(young.output).toMatch(/2026-04-04\s+0\s+0\s+before-first-row/);
+    // Every complete day before the first row: no data, as for a window wholly before the table's rows.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-25'; INSERT INTO raw_noaa.daily_weather SELECT 1, DATE '2026-04-25', 's', 1");
+    const today = await runDayCountsStep(rawCounts('2026-04-20', '2026-04-25', noaa), ctx);
+    expect(today.status).toBe('no-data');
+    expect(today.summary).toMatch(/^no rows in raw_noaa\.daily_weather for 2026-04-20 … 2026-04-24: its rows run from 2026-04-25 to 2026-04-25, all after the window/);
   });
 });
 

@@ -30,8 +30,8 @@ const schema = z.strictObject({
   /** The id of a diagnosis step of the same kind whose counts are shown beside these (validation). */
   compareWith: stepId.optional(),
   /**
-   * Comma-separated primary-key columns: each day also counts the rows that repeat a key another row of that day has
-   * (a day loaded twice doubles its rows, which the spike threshold lets pass). Empty: not counted.
+   * Comma-separated primary-key columns: each day of the window also counts the rows that repeat a key another row of
+   * that day has (a day loaded twice doubles its rows, which the spike threshold lets pass). Empty: not counted.
    */
   key: z.string().default(''),
   /**
@@ -47,17 +47,34 @@ export type DayCountsStep = z.output<typeof schema> &
     before?: Record<string, number>;
   };
 /**
- * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `duplicates`: a count in the
- * normal range, but rows repeat a primary key another row of the day has (the day was loaded twice).
+ * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
+ * the table's first row, which the source never had (a source younger than the window), shown but never judged.
+ * `duplicates`: a count in the normal range, but at least `duplicatesFrom` of its rows repeat a primary key another row
+ * of the day has (the day was loaded twice).
  */
-export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'duplicates' | 'incomplete';
+export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'duplicates' | 'incomplete' | 'before-first-row';
 
 export interface DayCount {
   day: string;
   count: number;
   verdict: DayVerdict;
-  /** Rows beyond the first with the same key that day (only when the step has a key). */
+  /** Rows beyond the first with the same key that day (only when the step has a key; an estimate when sampled). */
   repeated?: number;
+}
+
+/** A day loaded twice has about half its rows repeating a key; a few stray repeats are said, not held against the day. */
+export const duplicatesFrom = 0.1;
+/**
+ * Up to this many rows on the window's largest day, repeated keys are counted exactly; above it, in the keys whose hash
+ * falls in a 1-in-n slice (every row of a key is in it or none is), then scaled: an exact distinct count per day was
+ * most of the diagnosis' time on a large table. DuckDB's approx_count_distinct is no cheaper way: its estimate of a
+ * day with no repeat is off by up to a quarter of the day's rows, over the threshold above.
+ */
+export const exactRepeatsUpTo = 50_000;
+
+/** One key in how many the repeats query reads (1: all), given the rows of the window's largest day. */
+export function repeatsSampleEvery(largestDay: number): number {
+  return Math.max(1, Math.ceil(largestDay / exactRepeatsUpTo));
 }
 
 const dayMs = 86_400_000;
@@ -65,15 +82,26 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
-/** The query a day-counts step runs, bound to (first baseline day, last window day); shown as is in plans and postmortems. */
-export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'key'>): string {
-  const keys = keyColumns(step.key ?? '');
-  const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
-  // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
-  const repeated = keys.length > 0 ? `, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated` : '';
-  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n${repeated}
+/** The rows per day, bound to (first baseline day, last window day); shown as is in plans and postmortems. */
+export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
+  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
  WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+ GROUP BY 1`;
+}
+
+/**
+ * The rows repeating a key per day, for the days judged only (the baseline's are never read), bound to (first judged
+ * day, last judged day, n): in the keys whose hash is in a 1-in-n slice, to be multiplied by n. '' without a key.
+ */
+export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn' | 'key'>): string {
+  const keys = keyColumns(step.key ?? '');
+  if (keys.length === 0) return '';
+  const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
+  // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
+  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
+  FROM ${step.table}
+ WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
  GROUP BY 1`;
 }
 
@@ -124,66 +152,96 @@ function noRowsThere(table: string, from: string, to: string, span: { first: str
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function describeDay(d: DayCount): string {
-  if (d.verdict === 'duplicates') return `${d.day} duplicates (${d.count} rows, ${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
-  return `${d.day} ${d.verdict} (${d.count})${d.repeated ? `, ${plural(d.repeated, 'row repeats a key', 'rows repeat a key')}` : ''}`;
+/** `about` when the repeats were counted in a slice of the keys and scaled. */
+function describeDay(d: DayCount, about: string): string {
+  if (d.verdict === 'duplicates') return `${d.day} duplicates (${d.count} rows, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
+  return `${d.day} ${d.verdict} (${d.count})${d.repeated ? `, ${about}${plural(d.repeated, 'row repeats a key', 'rows repeat a key')}` : ''}`;
 }
+
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+const minDay = (a: string, b: string) => (a < b ? a : b);
 
 export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
-  let counted = new Map<string, { n: number; repeated: number }>();
+  let counted = new Map<string, number>();
+  let repeats = new Map<string, number>();
+  let sampleEvery = 1;
   let empty = 0;
   let span = { first: '', last: '' };
+  const keyed = keyColumns(step.key).length > 0;
   const database = targetOf(ctx, step.target).label;
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error);
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
-    counted = new Map(reader.rows.map((row) => [String(row[0]), { n: Number(row[1]), repeated: Number(row[2] ?? 0) }]));
+    counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
     const [first, last] = (await session.run(daySpanSql(step))).rows[0] ?? [];
     span = { first: first == null ? '' : String(first), last: last == null ? '' : String(last) };
+    // Repeats only on the days judged: from the table's first row (or the window's first day) to yesterday at the latest.
+    const judgedFrom = maxDay(from, span.first);
+    const judgedTo = minDay(to, isoDay(dayMsOf(today) - dayMs));
+    if (keyed && span.first && judgedFrom <= judgedTo) {
+      const largest = Math.max(0, ...[...counted].filter(([day]) => day >= judgedFrom && day <= judgedTo).map(([, n]) => n));
+      sampleEvery = repeatsSampleEvery(largest);
+      const sampled = await session.run(repeatedKeysSql(step), [judgedFrom, judgedTo, sampleEvery]);
+      repeats = new Map(sampled.rows.map((row) => [String(row[0]), Number(row[1]) * sampleEvery]));
+    }
     return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
   });
   if (query.status !== 'ok') return query;
+  // Days before the table's first row are days the source never had: not a baseline of empty days, and not judged.
+  const beforeRows = (day: string) => span.first !== '' && day < span.first;
   const baseline: number[] = [];
-  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) baseline.push(counted.get(isoDay(ms))?.n ?? 0);
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) if (!beforeRows(isoDay(ms))) baseline.push(counted.get(isoDay(ms)) ?? 0);
   const baselineMedian = median(baseline);
-  const keyed = keyColumns(step.key).length > 0;
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
     const day = isoDay(ms);
-    const { n: count, repeated } = counted.get(day) ?? { n: 0, repeated: 0 };
-    const judged = day === today ? 'incomplete' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
-    const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : judged;
+    const count = counted.get(day) ?? 0;
+    const repeated = repeats.get(day) ?? 0;
+    const judged = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
+    const verdict = judged === 'normal' && repeated > 0 && repeated >= count * duplicatesFrom ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
   const complete = days.filter((d) => d.verdict !== 'incomplete');
+  const judgedDays = complete.filter((d) => d.verdict !== 'before-first-row');
+  const unjudgedBefore = complete.length - judgedDays.length;
   const loading = days.find((d) => d.verdict === 'incomplete');
-  const bad = complete.filter((d) => d.verdict !== 'normal');
+  const bad = judgedDays.filter((d) => d.verdict !== 'normal');
   const tableName = step.table.replace(/"/g, '');
-  const noRows = complete.length > 0 && complete.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span) : undefined;
+  // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
+  const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span) : undefined;
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : 'ok';
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
+  const about = sampleEvery > 1 ? 'about ' : '';
+  const badList = bad.map((d) => describeDay(d, about)).join(', ');
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
-    anomalies: `${bad.length} of ${complete.length} days look wrong in ${tableName} (${range}): ${bad.map(describeDay).join(', ')}`,
-    duplicates: `${bad.length} of ${complete.length} days look wrong in ${tableName} (${range}): ${bad.map(describeDay).join(', ')}`,
-    ok: `${complete.length === 1 ? 'the one day is' : `all ${complete.length} days`} normal in ${tableName} (${range})`,
+    anomalies: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
+    duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
+    ok: `${judgedDays.length === 1 ? 'the one day is' : `all ${judgedDays.length} days`} normal in ${tableName} (${range})`,
   }[status];
   // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
-  const lastRow = complete.at(-1);
+  const lastRow = judgedDays.at(-1);
   const stopped = status === 'anomalies' && span.last && lastRow && span.last < lastRow.day ? `; no rows after ${span.last}: it stopped loading on ${span.last}` : '';
+  const youngSource = unjudgedBefore > 0 && status !== 'no-data' ? `; its rows start on ${span.first}: ${plural(unjudgedBefore, 'day', 'days')} before it not judged` : '';
+  const strays = judgedDays.filter((d) => d.verdict !== 'duplicates' && (d.repeated ?? 0) > 0);
+  const strayRepeats =
+    strays.length > 0 && status !== 'no-data'
+      ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${duplicatesFrom * 100}% of the day's rows: not a day loaded twice)`
+      : '';
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
-  const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [d.repeated ?? 0] : []), d.verdict]);
+  const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
   const spanLine = span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows`;
-  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}`;
+  const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${exactRepeatsUpTo.toLocaleString('en')} rows` : '';
+  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}${sampledLine}`;
   const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
   const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
   const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: String(other?.outputs.table ?? ''), badDays: otherBad });
@@ -192,6 +250,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     summary:
       found +
       stopped +
+      youngSource +
+      strayRepeats +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : ''),
     output: table,
@@ -264,7 +324,9 @@ export const dayCountsStepKind = defineStepKind({
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}`;
+    const repeated = repeatedKeysSql(step);
+    const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
 });
