@@ -113,7 +113,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     // The same diagnosis asked for a moment ago and not open yet: the ack says who asked and where its thread opens.
     const pending = typed === undefined ? undefined : deps.diagnoses.pendingFor(typed);
     if (pending) {
-      await ack({ response_type: 'ephemeral', text: pendingText(pending.asked, command.channel_id) });
+      await ack({ response_type: 'ephemeral', text: pendingText(pending.asked, command.channel_id, cmd.verb === 'diagnose' ? cmd.incident : undefined) });
       record();
       // Said again only when it adds something: the thread's link when it opens in another channel, or that it did not.
       void pending.incident
@@ -192,7 +192,9 @@ function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   return `:link: This database is already being diagnosed: you joined incident \`${escapeMrkdwn(incident.id)}\`; ${where}. Nothing new was started.`;
 }
 
-function pendingText(asked: AskedFor, channel: string): string {
+function pendingText(asked: AskedFor, channel: string, incident: string | undefined): string {
+  // An incident diagnosed again has its thread already: the steps go there.
+  if (incident) return `:link: Incident \`${escapeMrkdwn(incident)}\` is already being diagnosed again: <@${asked.user}> asked for it just before you, and you joined it; its steps and verdict follow in its thread. Nothing new was started.`;
   const where = asked.channel === channel ? 'its thread opens in this channel in a moment' : `its thread opens in <#${asked.channel}> in a moment; a link follows here`;
   return `:link: This database is already being diagnosed: <@${asked.user}> asked for it just before you, and you joined it; ${where}. Nothing new was started.`;
 }

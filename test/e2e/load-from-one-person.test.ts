@@ -104,7 +104,8 @@ describe('the same diagnosis asked for again', () => {
     for (let i = 0; i < 4; i += 1) again.push(await harness.command(`diagnose duckdb incident=${incident}`, i % 2 === 0 ? operator : teammate));
     await harness.settle();
     expect(audits(), 'the first diagnosis and one again').toHaveLength(2);
-    for (const ack of again.slice(1)) expect(ack.json?.text).toContain(`you joined incident \`${incident}\``);
+    // Before its verdict the joiners are told who asked; after it, where the incident is: never "its thread opens".
+    for (const ack of again.slice(1)) expect(ack.json?.text).toMatch(new RegExp(`^:link: (Incident \`${incident}\` is already being diagnosed again: <@U0\\w+> asked for it just before you, and you joined it; its steps and verdict follow in its thread|This database is already being diagnosed: you joined incident \`${incident}\`)`));
     expect(postedRoots(), 'no new incident').toHaveLength(1);
   });
 });
