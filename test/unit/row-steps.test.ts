@@ -46,6 +46,15 @@ async function database(): Promise<{ dir: string; ctx: StepRunContext; count: (w
 const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false };
 const window = `observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
 
+/** Changes a test's database in place, as a load or a mistake would. */
+async function change(file: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+}
+
 describe('a DELETE with expectRows', () => {
   it('rolls back and changes nothing when the count differs from the preview', async () => {
     const { ctx, count } = await database();
@@ -147,14 +156,6 @@ describe('day counts', () => {
 describe('day counts that are not a bad window', () => {
   const rawCounts = (from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
     ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
-
-  async function change(file: string, sql: string): Promise<void> {
-    const instance = await DuckDBInstance.create(file);
-    const connection = await instance.connect();
-    await connection.run(sql);
-    connection.closeSync();
-    instance.closeSync();
-  }
 
   it('says today is still loading instead of calling it normal, and judges nothing when the window is today alone', async () => {
     const { ctx } = await database();
@@ -298,14 +299,6 @@ describe('bad days told apart from the mart\'s', () => {
 
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
   const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
-
-  async function change(file: string, sql: string): Promise<void> {
-    const instance = await DuckDBInstance.create(file);
-    const connection = await instance.connect();
-    await connection.run(sql);
-    connection.closeSync();
-    instance.closeSync();
-  }
 
   it('names a missing table, where it looked and what is there', async () => {
     const { ctx } = await database();
