@@ -19,11 +19,10 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     try {
       runId = readMetadata(view.private_metadata, metadata).run;
       const incident = deps.service.incident(deps.service.run(runId).incidentId);
-      const rb = deps.service.runbook(incident.scenario);
       const names = deps.service.rollbackParameters(runId);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
-      errors = await fieldErrors(params, () => deps.service.checkParameters(rb, names, params), names);
+      errors = await fieldErrors(params, () => deps.service.checkRollbackParameters(runId, params), names);
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }

@@ -65,6 +65,16 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 
+/**
+ * Why a rollback would have nothing to do with the parameters given: every step it would take waits for one of them
+ * (a plan id to restore) and none is given. A plan of its guards alone would pass, doing nothing.
+ */
+function nothingToRollBack(wanted: RecoveryPath['steps'], given: Readonly<Record<string, string>>, recoveryRunId: string): string | undefined {
+  if (wanted.length === 0 || wanted.some((step) => !step.onlyIfGiven || (given[step.onlyIfGiven] ?? '') !== '')) return undefined;
+  const needed = [...new Set(wanted.map((step) => step.onlyIfGiven as string))];
+  return `nothing to roll back without ${needed.map((name) => `${name}=`).join(' or ')}: each step of the rollback of ${recoveryRunId} needs it; nothing was proposed`;
+}
+
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
@@ -620,6 +630,15 @@ export class IncidentService {
   }
 
   /** The parameters the operator may give when asking for a rollback of this recovery. */
+  /** A rollback's parameters as its form gives them, refused there when the rollback would have nothing to do with them. */
+  async checkRollbackParameters(recoveryRunId: string, raw: Record<string, string>): Promise<void> {
+    const recoveryRun = this.run(recoveryRunId);
+    const rb = this.runbook(this.incident(recoveryRun.incidentId).scenario);
+    await this.checkParameters(rb, this.rollbackParameters(recoveryRunId), raw);
+    const nothing = recoveryRun.pathId ? nothingToRollBack(rollbackStepsFor(this.recoveryPath(rb, recoveryRun.pathId), recoveryRun), raw, recoveryRunId) : undefined;
+    if (nothing) throw new UserError(nothing);
+  }
+
   rollbackParameters(recoveryRunId: string): string[] {
     const recoveryRun = this.run(recoveryRunId);
     const rb = this.runbook(this.incident(recoveryRun.incidentId).scenario);
@@ -664,12 +683,9 @@ export class IncidentService {
     refuseIfLocked(this.deps.state, recoveryRun.lockKey);
     const guards = this.resolveAll(recovery.rollback.guards, values, true);
     await this.executor.checkGuards(guards);
+    const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
+    if (nothing) throw new UserError(nothing);
     const planned = await this.resolvePlan(wanted, values, recoveryRun.lockKey);
-    if (planned.length === 0) {
-      // Every step waits for a parameter not given (a plan id to restore): a plan of guards alone would pass, doing nothing.
-      const needed = [...new Set(wanted.map((step) => step.onlyIfGiven).filter((name): name is string => name !== undefined))];
-      throw new UserError(`nothing to roll back without ${needed.map((name) => `${name}=`).join(' or ')}: each step of the rollback of ${recoveryRunId} needs it; nothing was proposed`);
-    }
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       pathId: recovery.id,

@@ -326,7 +326,8 @@ describe('/databox recover backfill', () => {
     const rollbackForm = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
     const refused = await harness.submitModal(operator, rollbackForm, { restore_from: null });
     await harness.settle();
-    expect(JSON.stringify(refused.json ?? {}) + slack.ephemerals(operator).join('\n')).toMatch(/nothing to roll back without restore_from=/);
+    // Refused in the form itself, under its field, before it closes.
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { restore_from: expect.stringMatching(/^nothing to roll back without restore_from=/) } });
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
   });
 
