@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
-import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
   // 15 days ago the marts with 100 rows; 10 days ago the team's named snapshot of them; 9 days ago 20 rows more (120);
   // 3 days ago a table the snapshot does not have; 2 hours ago the bad write that kept 50 rows.
-  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  const create = createTablesSql(marts);
   await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
   tenDaysAgo = utc(Date.now() - 10 * day);
   md.takeSnapshot(md.live('databox'), snapshotName, new Date(Date.now() - 10 * day));

@@ -10,7 +10,7 @@ import { IncidentState } from '../../src/incidents/state.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
-import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
   // 15 days ago: the marts with 100 rows and a named snapshot; 3 days ago a harmless write (an automatic snapshot
   // within the 7-day retention); 2 hours ago the bad write that kept 30 rows.
-  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  const create = createTablesSql(marts);
   await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
   md.takeSnapshot(md.live('databox'), 'before_migration', new Date(Date.now() - 15 * day));
   threeDaysAgo = utc(Date.now() - 3 * day);

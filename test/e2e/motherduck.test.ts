@@ -8,7 +8,7 @@ import { localTarget } from '../../src/database/local-target.js';
 import { motherDuckTarget } from '../../src/database/motherduck-target.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
-import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
@@ -32,7 +32,7 @@ afterEach(() => closeStandIns(harness, slack, checkout));
 async function motherDuck(): Promise<MotherDuckStandIn> {
   const md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
   const hour = 3_600_000;
-  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  const create = createTablesSql(marts);
   await md.createDatabase('databox', create, new Date(Date.now() - 48 * hour));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * hour));
   return md;

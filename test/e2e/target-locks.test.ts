@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
-import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -26,7 +26,7 @@ blockNetwork();
 beforeAll(async () => {
   ({ slack, checkout } = await openStandIns());
   md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
-  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  const create = createTablesSql(marts);
   await md.createDatabase('databox', create, new Date(Date.now() - 48 * 3_600_000));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
   writeGarbage(checkout.databasePath);

@@ -584,3 +584,8 @@ async function runOnFile(file: string, sql: string): Promise<QueryResult> {
     instance.closeSync();
   }
 }
+
+/** SQL that makes each of `tables` (schema.table) with `rows` rows, ids 0 … rows − 1: the marts a test database holds. */
+export function createTablesSql(tables: readonly string[], rows = 100): string {
+  return tables.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(${rows});`).join(' ');
+}
