@@ -23,7 +23,7 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
     try {
       const offer = readButtonValue(action.value, followUpButton);
       const failed = deps.service.incident(offer.incident);
-      const typed = followUpCommand({ ...offer, title: '' });
+      const typed = followUpCommand(offer);
       deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, failed.id);
       const command = { verb: 'diagnose', scenario: offer.scenario, params: offer.params } as const;
       // The parameters are checked here, as for a typed command; the same diagnosis already running is joined.

@@ -46,10 +46,5 @@ export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath
   // no diagnosis, from when it opened: its first plan was typed blind, a second one would be made on its changes.
   const diagnosis = incident.diagnosis;
   const since = diagnosis ? (incident.runs.find((r) => r.id === diagnosis.runId)?.startedAt ?? diagnosis.at) : incident.openedAt;
-  let latest: Run | undefined;
-  for (const run of state.runs.values()) {
-    if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < since || !changedSomething(run) || !changedWhatItSaw(run)) continue;
-    if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
-  }
-  return latest;
+  return state.latestChange(lockKey, since, (run) => changedSomething(run) && changedWhatItSaw(run));
 }

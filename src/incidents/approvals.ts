@@ -58,7 +58,7 @@ export class Approvals {
           reason: [
             ...said`plan ${holder.id} requested by ${person(holder.requestedBy)}`,
             ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
-            // It changes the database: once it has, this plan was made on a database that is no more (changedSince),
+            // It changes the database: once it has, this plan was made on a database that is no more (staleBy),
             // unless this plan was made on that one's changes (a swap after its clone, a rollback).
             holder.id === run.continues || holder.id === run.rollbackOf
               ? ` holds ${path.basename(run.lockKey)} (${holder.status}); approve again when it has finished`
@@ -67,7 +67,7 @@ export class Approvals {
         };
       }
       // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
-      const since = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
+      const since = this.deps.state.staleBy(run);
       if (since) {
         return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
       }
@@ -104,7 +104,7 @@ export class Approvals {
       const current = this.deps.state.runs.get(run.id);
       if (current?.status !== 'pending') throw new AlreadyDecided();
       // One another plan had made stale says so still, once expired: the reason it could not run is that one.
-      const changedBy = this.deps.state.changedSince(run.lockKey, run.proposedAt, run.id, run.continues, run.rollbackOf);
+      const changedBy = this.deps.state.staleBy(run);
       return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...(changedBy ? { outdatedBy: changedBy.id } : {}) } };
     });
   }

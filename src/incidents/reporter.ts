@@ -16,7 +16,7 @@ export interface FollowUpOffer {
 }
 
 /** The command an offer starts, as it would be typed: `diagnose backfill source=ebird from=… to=…`. */
-export function followUpCommand(offer: FollowUpOffer): string {
+export function followUpCommand(offer: Pick<FollowUpOffer, 'scenario' | 'params'>): string {
   return ['diagnose', offer.scenario, ...Object.entries(offer.params).map(([name, value]) => `${name}=${commandValue(value)}`)].join(' ');
 }
 

@@ -34,7 +34,7 @@ import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
 import { statusReport } from './status.js';
-import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
+import { followUpCommand, reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
@@ -88,20 +88,17 @@ function provisionalIncident(rb: Runbook): Incident {
 function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run } {
   const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
   const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
-  const found: { undoable?: Run; final?: Run } = {};
-  for (const run of state.runs.values()) {
-    if (run.kind !== 'recovery' || run.id === recovery.id || run.continues === recovery.id || run.cleanup || rolledBack.has(run.id)) continue;
-    if (!run.mutates || run.lockKey !== recovery.lockKey || !run.startedAt || run.startedAt < since || !changedSomething(run)) continue;
-    const which = hasRollback(run) ? 'undoable' : 'final';
-    if (!found[which] || run.startedAt > (found[which]?.startedAt ?? '')) found[which] = run;
-  }
-  return found;
+  const stands = (run: Run) =>
+    run.kind === 'recovery' && run.id !== recovery.id && run.continues !== recovery.id && !run.cleanup && !rolledBack.has(run.id) && changedSomething(run);
+  return {
+    undoable: state.latestChange(recovery.lockKey, since, (run) => stands(run) && hasRollback(run)),
+    final: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !hasRollback(run)),
+  };
 }
 
 /** The command that diagnoses an incident again, with the parameters its diagnosis ran with. */
 function diagnoseAgainCommand(incident: Incident): string {
-  const params = Object.entries(incident.diagnosis?.params ?? {}).map(([name, value]) => ` ${name}=${commandValue(value)}`).join('');
-  return `diagnose ${incident.scenario}${params} incident=${incident.id}`;
+  return `${followUpCommand({ scenario: incident.scenario, params: incident.diagnosis?.params ?? {} })} incident=${incident.id}`;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
@@ -499,22 +496,23 @@ export class IncidentService {
     };
   }
 
+  /** The runbook path a recovery ran, as its runbook has it now. */
+  private pathOf(run: Run): RecoveryPath | undefined {
+    if (run.kind !== 'recovery' || !run.pathId) return undefined;
+    return this.deps.runbooks.get(this.incident(run.incidentId).scenario)?.recovery.find((p) => p.id === run.pathId);
+  }
+
   /**
    * Whether a run changed the database itself, not only beside it: a clone that a later plan swaps in (a path with
    * continueWith) and a cleanup of clones leave what a diagnosis saw as it was.
    */
   private changesItsDatabase(run: Run): boolean {
-    if (run.cleanup) return false;
-    if (run.kind !== 'recovery' || !run.pathId) return true;
-    const rb = this.deps.runbooks.get(this.incident(run.incidentId).scenario);
-    return rb?.recovery.find((p) => p.id === run.pathId)?.continueWith === undefined;
+    return !run.cleanup && this.pathOf(run)?.continueWith === undefined;
   }
 
   /** Whether a recovery's path has a rollback the bot can propose. */
   private hasRollback(run: Run): boolean {
-    if (run.kind !== 'recovery' || !run.pathId) return false;
-    const rb = this.deps.runbooks.get(this.incident(run.incidentId).scenario);
-    return rb?.recovery.find((p) => p.id === run.pathId)?.rollback !== undefined;
+    return this.pathOf(run)?.rollback !== undefined;
   }
 
   recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
@@ -599,7 +597,7 @@ export class IncidentService {
         r.pathId === pathId &&
         r.status === 'pending' &&
         (!r.expiresAt || Date.parse(r.expiresAt) > now + 60_000) &&
-        !this.deps.state.changedSince(r.lockKey, r.proposedAt, r.id, r.continues, r.rollbackOf) &&
+        !this.deps.state.staleBy(r) &&
         r.againstDiagnosis === warning &&
         same(r.params, params) &&
         same(counts(r.previews), counts(previews)) &&

@@ -277,14 +277,22 @@ export class IncidentState {
     return this.incidents.get(id);
   }
 
-  /** A mutating run on the same database that ran after `sinceIso`: a plan made before it describes a state that is gone. */
-  changedSince(lockKey: string, sinceIso: string, ...except: (string | undefined)[]): Run | undefined {
+  /** The latest mutating run on the database `lockKey` names that started at or after `sinceIso` and that `counts` keeps. */
+  latestChange(lockKey: string, sinceIso: string, counts: (run: Run) => boolean = () => true): Run | undefined {
     let latest: Run | undefined;
     for (const run of this.runs.values()) {
-      if (except.includes(run.id) || !run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso) continue;
-      if (!latest || (run.startedAt ?? '') > (latest.startedAt ?? '')) latest = run;
+      if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso || !counts(run)) continue;
+      if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
     }
     return latest;
+  }
+
+  /**
+   * The run that changed `plan`'s database after it was proposed, but for those it was made on (the one it continues,
+   * the one it rolls back): a plan made before it describes a state that is gone, and an approval is refused.
+   */
+  staleBy(plan: Run): Run | undefined {
+    return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf);
   }
 
   /** The mutating run that holds a database, if any (see holdsItsDatabase). */

@@ -27,7 +27,7 @@ export function statusReport(state: IncidentState, now: Date, recentCount = 5): 
   const runs = [...state.runs.values()];
   const pending = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime()));
   // The same test an approval makes (approvals.ts): a plan made before another changed its database is refused.
-  const changedBy = (r: Run) => state.changedSince(r.lockKey, r.proposedAt, r.id, r.continues, r.rollbackOf);
+  const changedBy = (r: Run) => state.staleBy(r);
   return {
     holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
     waiting: pending.filter((r) => !changedBy(r)),
