@@ -24,6 +24,7 @@ import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackOutbox } from './slack/outbox.js';
+import { WorkElsewhere } from './slack/work-elsewhere.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
 import { buildWatchers } from './watchers/build-watchers.js';
@@ -36,7 +37,10 @@ export interface BotOptions {
   runCommand?: CommandRunner;
   clock?: () => Date;
   clientOptions?: WebClientOptions;
-  /** How often expired plans, and plans decided elsewhere, get their buttons replaced (tests shorten it). */
+  /**
+   * How often expired plans, and plans decided elsewhere, get their buttons replaced, and what a terminal did is shown
+   * in Slack (tests shorten it).
+   */
   sweepMs?: number;
   /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
   targets?: DatabaseTargets;
@@ -59,6 +63,8 @@ export interface Bot {
   watch: WatchService;
   /** Thread messages on their way to Slack. */
   outbox: SlackOutbox;
+  /** What another process sharing the journal did, still to show in Slack. */
+  elsewhere: WorkElsewhere;
   /** Shows incidents in Slack. */
   reporter: SlackReporter;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
@@ -178,6 +184,9 @@ export function createBot(options: BotOptions): Bot {
     },
     reporter,
   );
+  // What a terminal sharing the journal does in an incident with a Slack thread is shown there by the sweep.
+  const elsewhere = new WorkElsewhere({ service, reporter, logger });
+  journal.onRecordFromElsewhere((record) => elsewhere.note(record));
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   const access = new SlackAccess(app.client, {
@@ -199,6 +208,7 @@ export function createBot(options: BotOptions): Bot {
     watch,
     outbox,
     reporter,
+    elsewhere,
     async start(port?: number) {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
@@ -232,9 +242,10 @@ export function createBot(options: BotOptions): Bot {
         startReaderThread();
         startSessionThread();
       }
+      elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
       const showDecidedElsewhere = () => {
         journal.catchUp();
-        return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId));
+        return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId)).then(() => elsewhere.show());
       };
       await showDecidedElsewhere();
       await service.showOutdatedPlans();

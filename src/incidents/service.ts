@@ -379,6 +379,12 @@ export class IncidentService {
     return this.run(id);
   }
 
+  /** A plan another process proposed (a terminal), shown here too with its buttons if this front end has not shown it. */
+  async showPlanFromElsewhere(run: Run): Promise<void> {
+    if (run.status !== 'pending' || !run.needsApproval || run.refs[this.reporter.frontEnd]) return;
+    await this.announce(this.incident(run.incidentId), run);
+  }
+
   private async announce(incident: Incident, run: Run): Promise<void> {
     const ref = await this.reporter.runProposed(incident, run);
     if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
@@ -885,9 +891,7 @@ export class IncidentService {
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
       // Offered when there is something to undo, by the same rule the rollback's plan is made with.
-      if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) {
-        await this.safely(() => this.reporter.rollbackOffered(this.incident(finished.incidentId), finished));
-      }
+      if (changedSomething(finished) && rollbackStepsFor(this.recoveryPath(rb, finished.pathId as string), finished).length > 0) await this.offerRollback(finished);
       if (validationError !== undefined) throw validationError;
     }
     if (finished.kind === 'rollback' && finished.status === 'succeeded') await this.adviseAfterRollback(finished);
@@ -923,7 +927,16 @@ export class IncidentService {
   async offerRollbackIfChanged(run: Run): Promise<void> {
     if (run.kind !== 'recovery' || !run.pathId || !changedSomething(run)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
-    if (rollbackStepsFor(this.recoveryPath(rb, run.pathId), run).length > 0) await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
+    if (rollbackStepsFor(this.recoveryPath(rb, run.pathId), run).length > 0) await this.offerRollback(run);
+  }
+
+  /**
+   * On the record first: the postmortem says the rollback was offered, and a bot sharing the journal with the terminal
+   * that offers it shows the offer in Slack too, in its place after the recovery's validation (work-elsewhere.ts).
+   */
+  private async offerRollback(run: Run): Promise<void> {
+    await this.safely(() => this.deps.journal.commit({ type: 'run.rollback-offered', incident: run.incidentId, actor: botActor, data: { runId: run.id } }).then(() => undefined));
+    await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
   /** Runs the validation with parameters already checked. */

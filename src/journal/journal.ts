@@ -105,6 +105,8 @@ export class Journal {
   private lastHash = genesisHash;
   private lastSeq = 0;
   private listeners: RecordListener[] = [];
+  /** Told of each line another process appended, once this process has read it (after the listeners above). */
+  private elsewhereListeners: RecordListener[] = [];
   private repairListeners: ((aside: SetAside, record?: JournalRecord) => void)[] = [];
   /** Events that could not be written yet, oldest first: written before anything else once the disk allows. */
   private pending: (AppendInput & { at: string })[] = [];
@@ -157,6 +159,11 @@ export class Journal {
 
   onRecord(listener: RecordListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Told of the lines another process (the terminal front end, say) appends from now on, as they are caught up with. */
+  onRecordFromElsewhere(listener: RecordListener): void {
+    this.elsewhereListeners.push(listener);
   }
 
   /** Told when a torn last line was set aside (with the journal record that says so, when it could be written). */
@@ -648,7 +655,9 @@ export class Journal {
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
       for (const line of complete.split('\n').filter(Boolean)) {
         try {
-          this.accept(JSON.parse(line) as JournalRecord);
+          const record = JSON.parse(line) as JournalRecord;
+          this.accept(record);
+          for (const listener of this.elsewhereListeners) listener(record);
         } catch {
           // A line that is not JSON is reported by `journal verify`; the lines after it still count.
         }

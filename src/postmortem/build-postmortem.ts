@@ -365,6 +365,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.follow-up':
       return `${at} Next, as the runbook advised${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredPlan(data.plan)}`;
+    case 'run.rollback-offered':
+      return `${at} The rollback${run ? ` of ${runLabel(run)} (\`${run.id}\`)` : ''} was offered`;
     case 'run.message':
     case 'run.ref':
     case 'step.process':

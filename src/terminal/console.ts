@@ -29,6 +29,7 @@ import type { WatchService } from '../watchers/watch-service.js';
 import { createLineReader, type LineReader } from './line-reader.js';
 import { watchProcessInterrupts, type Interruption, type WatchInterrupts } from './interrupts.js';
 import { colorWanted, createStyle, type Style } from './style.js';
+import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid } from '../said.js';
@@ -362,7 +363,9 @@ class ConsoleSession {
   private howToApprove(run: Run, approverHint: string): string {
     return (
       `The plan waits in the journal${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}: approve it with ` +
-      `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approverHint}\`, or run this command again at a terminal.`
+      `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approverHint}\`, or run this command again at a terminal.` +
+      // A running bot shows it in the incident's thread, with its buttons, at its next sweep (src/slack/work-elsewhere.ts).
+      (incidentThread(this.service.incident(run.incidentId)) ? ' A running bot also shows it in the incident\'s Slack thread, where it can be approved.' : '')
     );
   }
 

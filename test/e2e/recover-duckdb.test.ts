@@ -362,25 +362,6 @@ describe('plans and approvals over time', () => {
     expect(journalRecords().filter((r) => r.type === 'run.expired')).toHaveLength(1);
   });
 
-  it('replaces the buttons of a plan approved at a terminal, which shares the journal', async () => {
-    writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack, {}, undefined, 200);
-    await harness.command('diagnose duckdb', operator);
-    await harness.settle();
-    const approve = await proposePathA();
-    const { run, hash } = JSON.parse(approve.value) as { run: string; hash: string };
-    const cli = await runCliProcess(['approve', run, hash.slice(0, 8), '--approver', 'bob'], {
-      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}` }),
-      stdin: 'ignore',
-    });
-    expect(cli.code).toBe(0);
-    expect(commandsRun()).toContain('task full-refresh');
-    await slack.waitFor('the buttons to be replaced', () => slack.callsTo('chat.update').some((u) => String(u.blocks).includes('Approved by terminal:bob')), 5_000);
-    // The plan ran to its end at the terminal: its Slack message shows how it ended, and the bot keeps nothing for it.
-    await slack.waitFor('the plan to show its end', () => slack.messages().find((m) => m.ts === approve.ts)?.text.startsWith('Recovery succeeded') === true, 5_000);
-    await slack.waitFor('the bot to forget the runs', () => harness.bot.reporter.runsHeld === 0, 5_000);
-  });
-
   it('runs an approved plan even when Slack fails to replace its buttons', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();

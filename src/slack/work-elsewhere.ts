@@ -1,0 +1,95 @@
+// What another process sharing the journal (a terminal) does in an incident that has a Slack thread, shown in that
+// thread as the bot shows its own work, in the journal's order: a plan waiting with its buttons, each run's message once
+// it has ended (with its verdict or failure), a follow-up, and a recovery's rollback offer where that process made it.
+import type { JournalRecord } from '../journal/record.js';
+import type { Logger } from '../logger.js';
+import type { PlanOffer } from '../incidents/plan-offer.js';
+import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { Incident, IncidentState, Run } from '../incidents/state.js';
+import { incidentThread, runMessage } from './slack-refs.js';
+
+/** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
+type Noted =
+  | { what: 'plan' | 'end' | 'rollback-offer'; runId: string }
+  | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer };
+
+/** A rollback under way or done: a rollback offer for the same recovery would be one too many. */
+const activeRollback = new Set(['pending', 'approved', 'running', 'succeeded']);
+
+/**
+ * Fed the journal lines other processes append (Journal.onRecordFromElsewhere), shown by the bot's sweep. Each sweep
+ * takes everything noted so far, so it holds nothing between sweeps but what arrived since the last.
+ */
+export class WorkElsewhere {
+  private noted: Noted[] = [];
+  /** Sweeps one after the other: an overlapping one would post later lines before earlier ones had gone. */
+  private showing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: { service: IncidentService; reporter: IncidentReporter; logger: Logger }) {}
+
+  note(record: JournalRecord): void {
+    const data = record.data as Record<string, any>;
+    if (record.type === 'run.proposed' && typeof data.run?.id === 'string') this.noted.push({ what: 'plan', runId: data.run.id });
+    else if (typeof data.runId !== 'string') return;
+    else if (record.type === 'run.finished') this.noted.push({ what: 'end', runId: data.runId });
+    else if (record.type === 'run.rollback-offered') this.noted.push({ what: 'rollback-offer', runId: data.runId });
+    else if (record.type === 'run.follow-up') {
+      this.noted.push({ what: 'follow-up', runId: data.runId, advice: String(data.advice ?? ''), offers: (data.offers ?? []) as FollowUpOffer[], plan: data.plan as PlanOffer | undefined });
+    }
+  }
+
+  /**
+   * After a restart, the lines another process wrote while the bot was down were read as history: a plan a terminal left
+   * waiting meanwhile is shown now (the bot's own plans were posted when proposed).
+   */
+  noteWaitingPlans(state: IncidentState, now: Date): void {
+    for (const run of state.runs.values()) {
+      const expired = run.expiresAt !== undefined && Date.parse(run.expiresAt) <= now.getTime();
+      if (run.status === 'pending' && run.needsApproval && !expired && run.requestedBy.startsWith('terminal:')) this.noted.push({ what: 'plan', runId: run.id });
+    }
+  }
+
+  /** How many lines are still to show (tests check that nothing is kept once shown). */
+  get held(): number {
+    return this.noted.length;
+  }
+
+  show(): Promise<void> {
+    this.showing = this.showing.then(() => this.showNoted()).catch((error: unknown) => this.deps.logger.error({ err: error }, 'could not show what another process did'));
+    return this.showing;
+  }
+
+  private async showNoted(): Promise<void> {
+    const { service, reporter } = this.deps;
+    for (const noted of this.noted.splice(0)) {
+      const run = service.state.runs.get(noted.runId);
+      const incident = run && service.state.incidents.get(run.incidentId);
+      if (!run || !incident || !incidentThread(incident)) continue;
+      if (noted.what === 'plan') {
+        // Approvable from Slack too: the first decision taken, here or there, is the one that counts (approvals.ts). One
+        // decided before this sweep shows its end when that comes.
+        if (run.status === 'pending' && run.needsApproval && !runMessage(run)) await this.safely(() => service.showPlanFromElsewhere(run));
+      } else if (noted.what === 'end') {
+        await this.safely(() => reporter.runFinished(incident, run));
+      } else if (noted.what === 'follow-up') {
+        await this.safely(() => reporter.followUpOffered(incident, run, noted.advice, noted.offers, noted.plan));
+      } else if (!rolledBack(incident, run)) {
+        await this.safely(() => reporter.rollbackOffered(incident, run));
+      }
+    }
+  }
+
+  private async safely(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not show in Slack what another process did');
+    }
+  }
+}
+
+/** Rolled back already, or on its way: by the time the sweep reads the offer, the terminal may have taken it up. */
+function rolledBack(incident: Incident, recovery: Run): boolean {
+  return incident.runs.some((other) => other.rollbackOf === recovery.id && activeRollback.has(other.status));
+}

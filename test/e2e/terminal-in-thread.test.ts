@@ -1,0 +1,130 @@
+// What a terminal does in an incident that has a Slack thread shows up in that thread, through the real bot and a real
+// CLI process sharing its journal: the recovery's validation and rollback offer, a verdict, a plan left waiting.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { cliEnv, hashIn, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { startBot } from '../helpers/bot-harness.js';
+import { journalRecordsOf, useStandIns } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+
+blockNetwork();
+const stage = useStandIns();
+
+function terminal(args: string[]) {
+  const { checkout } = stage;
+  return runCliProcess(args, {
+    env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+    stdin: 'ignore',
+  });
+}
+
+/** A corrupt file diagnosed in Slack, with the bot sweeping the journal every 200 ms; the incident's id. */
+async function diagnosedInSlack(): Promise<string> {
+  writeGarbage(stage.checkout.databasePath);
+  stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
+  await stage.harness.command('diagnose duckdb', operator);
+  await stage.harness.settle();
+  const incident = journalRecordsOf(stage.checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+  expect(incident).toMatch(/^dbx-/);
+  return incident;
+}
+
+function threadTexts(): string[] {
+  const root = stage.slack.messages()[0]?.ts;
+  return stage.slack.messages().filter((m) => m.threadTs === root).map((m) => m.text);
+}
+
+describe('a terminal working on an incident that has a Slack thread', () => {
+  it("a Slack plan approved at a terminal: the terminal's validation and the rollback offer come to the thread, and the offer works", async () => {
+    const incident = await diagnosedInSlack();
+    const { slack, harness } = stage;
+    await harness!.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness!.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    const { run, hash } = JSON.parse(approve.value) as { run: string; hash: string };
+
+    const cli = await terminal(['approve', run, hash.slice(0, 8), '--approver', 'bob']);
+    expect(cli.code).toBe(0);
+
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    // The plan's own message lost its buttons and shows who approved it and how it ended.
+    const plan = slack.messages().find((m) => m.ts === approve.ts);
+    expect(plan?.updates.some((u) => u.blocks.includes('Approved by terminal:bob'))).toBe(true);
+    expect(plan?.text).toMatch(/^Recovery succeeded/);
+    expect(plan?.blocks).not.toContain('approve_plan');
+    const texts = threadTexts();
+    const recoveryAt = texts.findIndex((t) => t.startsWith('Recovery succeeded'));
+    const validationAt = texts.findIndex((t) => /^Validation succeeded/.test(t));
+    expect(recoveryAt, texts.join('\n')).toBeGreaterThan(-1);
+    expect(validationAt, texts.join('\n')).toBeGreaterThan(recoveryAt);
+    expect(texts.at(-1)).toBe('A rollback is available');
+    expect(slack.buttons('request_rollback')[0]!.value).toBe(JSON.stringify({ run }));
+    // The offer is on the record where the terminal made it, after the validation.
+    const { markdown } = writePostmortem({ stateDir: stage.checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: stage.checkout.root, incidentId: incident });
+    expect(markdown).toMatch(new RegExp(`Validation[^\\n]*\\*\\*succeeded\\*\\*[^]*The rollback of [^\\n]*\\(\`${run}\`\\) was offered`));
+    // Shown once: later sweeps add nothing, and the bot keeps nothing for it.
+    const posted = slack.callsTo('chat.postMessage').length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(posted);
+    expect(harness!.bot.elsewhere.held).toBe(0);
+    expect(harness!.bot.reporter.runsHeld).toBe(0);
+
+    // The offer's button asks for the rollback's plan, as after a recovery the bot ran itself.
+    await harness!.click(slack.buttons('request_rollback')[0]!, operator);
+    await harness!.settle();
+    const rollbackPlan = slack.buttons('approve_plan').at(-1)!;
+    expect(JSON.parse(rollbackPlan.value).run).not.toBe(run);
+    expect(journalRecordsOf(stage.checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.rollbackOf).toBe(run);
+  });
+
+  it("a terminal's diagnosis posts its verdict with the paths, and a plan it leaves waiting is approved from Slack", async () => {
+    const incident = await diagnosedInSlack();
+    const { slack, harness } = stage;
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+
+    const diagnosis = await terminal(['diagnose', 'duckdb', `incident=${incident}`]);
+    expect(diagnosis.code).toBe(0);
+    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 10_000);
+
+    // Standard input is not a terminal: the plan is left waiting, and the CLI says where else it can be approved.
+    const recover = await terminal(['recover', 'duckdb', 'path=a', `incident=${incident}`]);
+    expect(recover.code).toBe(2);
+    expect(recover.stderr + recover.stdout).toContain("A running bot also shows it in the incident's Slack thread, where it can be approved.");
+    await slack.waitFor('the waiting plan with its buttons', () => slack.buttons('approve_plan').length === 1, 10_000);
+    expect(stage.checkout.calls()).toEqual([]);
+
+    await harness!.click(slack.buttons('approve_plan')[0]!, teammate);
+    await harness!.settle();
+    expect(stage.checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+    const approved = journalRecordsOf(stage.checkout).find((r) => r.type === 'run.approved');
+    expect(approved?.actor).toBe(teammate);
+    expect(journalRecordsOf(stage.checkout).find((r) => r.type === 'run.proposed' && r.data.run.id === approved?.data.runId)?.actor).toBe('terminal:alice');
+  });
+
+  it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
+    const incident = await diagnosedInSlack();
+    const { slack, checkout } = stage;
+    const cli = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], {
+      env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' }),
+      answer: hashIn,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    const texts = threadTexts();
+    const recoveryAt = texts.findIndex((t) => t.startsWith('Recovery succeeded'));
+    expect(recoveryAt, texts.join('\n')).toBeGreaterThan(-1);
+    expect(texts.findIndex((t) => /^Validation succeeded/.test(t))).toBeGreaterThan(recoveryAt);
+    expect(texts.at(-1)).toBe('A rollback is available');
+    // Whether a sweep caught the plan while it waited at the prompt or not, no button to approve it is left.
+    const planMessages = slack.messages().filter((m) => m.blocks.includes('approve_plan'));
+    expect(planMessages).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+// What another process appends to the shared journal reaches the bot's WorkElsewhere, and only that; it shows each thing
+// once and in the bot's own order: a waiting plan, then each run's end, its follow-up, and the rollback offer last.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planHash } from '../../src/engine/resolve.js';
+import type { IncidentService } from '../../src/incidents/service.js';
+import { IncidentState, type Run } from '../../src/incidents/state.js';
+import { Journal } from '../../src/journal/journal.js';
+import { createLogger } from '../../src/logger.js';
+import { WorkElsewhere } from '../../src/slack/work-elsewhere.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const incident = 'dbx-20261202-0c0c';
+
+function runOf(id: string, kind: 'recovery' | 'validation'): Omit<Run, 'status' | 'results' | 'incidentId' | 'requestedBy' | 'proposedAt' | 'refs'> {
+  const plan = kind === 'recovery';
+  return { id, kind, pathId: plan ? 'a' : undefined, title: kind, steps: [], hash: planHash([], []), lockKey: '/data/databox.duckdb', params: {}, needsApproval: plan, needsTeammate: plan, destructive: plan, mutates: plan };
+}
+
+/** The bot's journal and state with an incident that has a Slack thread, another process's journal on the same file, and what the bot showed. */
+function setUp() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'work-elsewhere-'));
+  dirs.push(dir);
+  const bot = new Journal(dir);
+  const state = new IncidentState();
+  bot.onRecord((record) => state.apply(record));
+  bot.load();
+  const shown: string[] = [];
+  const service = {
+    state,
+    showPlanFromElsewhere: async (run: Run) => void shown.push(`plan ${run.id}`),
+  } as unknown as IncidentService;
+  const reporter = quietReporter({
+    runFinished: async (_incident, run) => void shown.push(`end ${run.id} ${run.status}`),
+    rollbackOffered: async (_incident, run) => void shown.push(`rollback offer ${run.id}`),
+    followUpOffered: async (_incident, run, advice) => void shown.push(`follow-up ${run.id}: ${advice}`),
+  });
+  const elsewhere = new WorkElsewhere({ service, reporter, logger: createLogger('silent', (t) => t) });
+  bot.onRecordFromElsewhere((record) => elsewhere.note(record));
+  bot.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+  bot.append({ type: 'incident.thread', incident, actor: 'databox-bot', data: { channel: 'C0INCIDENT', ts: '1764633600.000100' } });
+  const terminal = new Journal(dir);
+  terminal.load();
+  /** The bot's sweep: it reads what the other process appended, then shows it. */
+  const sweep = async () => {
+    bot.catchUp();
+    await elsewhere.show();
+  };
+  return { bot, terminal, state, shown, elsewhere, sweep };
+}
+
+describe('work another process does in an incident with a Slack thread', () => {
+  it("is shown in the journal's order, each thing once, also when all of it comes between two sweeps", async () => {
+    const { terminal, shown, elsewhere, sweep } = setUp();
+    const recovery = `${incident}/1`;
+    const validation = `${incident}/2`;
+    terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: recovery, run: runOf(recovery, 'recovery') } });
+    await sweep();
+    await sweep();
+    expect(shown).toEqual([`plan ${recovery}`]);
+
+    // The recovery, its validation (failed), the runbook's advice and the rollback offer, all before the next sweep.
+    const ran = (runId: string, status: string) => [
+      { type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: 1 } },
+      { type: 'run.finished', incident, actor: 'databox-bot', data: { runId, status } },
+    ];
+    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: recovery } });
+    for (const line of ran(recovery, 'succeeded')) terminal.append(line);
+    terminal.append({ type: 'run.proposed', incident, actor: 'databox-bot', data: { runId: validation, run: runOf(validation, 'validation') } });
+    for (const line of ran(validation, 'failed')) terminal.append(line);
+    terminal.append({ type: 'run.follow-up', incident, actor: 'databox-bot', data: { runId: recovery, advice: 'the pipeline failed again', offers: [] } });
+    terminal.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: recovery } });
+    await Promise.all([sweep(), sweep()]);
+    await sweep();
+    expect(shown.slice(1)).toEqual([`end ${recovery} succeeded`, `end ${validation} failed`, `follow-up ${recovery}: the pipeline failed again`, `rollback offer ${recovery}`]);
+    expect(elsewhere.held).toBe(0);
+  });
+
+  it("leaves out the bot's own lines (an unlock it recorded, say), and what happens in an incident without a Slack thread", async () => {
+    const { bot, terminal, shown, elsewhere, sweep } = setUp();
+    const stuck = `${incident}/1`;
+    terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: stuck, run: runOf(stuck, 'recovery') } });
+    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: stuck } });
+    terminal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: stuck, pid: 1 } });
+    await sweep();
+    // The terminal was killed outright; the run is unlocked from Slack, which shows its end and offer itself.
+    bot.append({ type: 'run.finished', incident, actor: 'U0TEAMMATE', data: { runId: stuck, status: 'interrupted' } });
+    bot.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: stuck } });
+    const other = 'dbx-20261202-0d0d';
+    terminal.append({ type: 'incident.opened', incident: other, actor: 'terminal:alice', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'terminal' } });
+    terminal.append({ type: 'run.proposed', incident: other, actor: 'terminal:alice', data: { runId: `${other}/1`, run: runOf(`${other}/1`, 'recovery') } });
+    await sweep();
+    expect(shown).toEqual([]);
+    expect(elsewhere.held).toBe(0);
+  });
+
+  it('does not offer the rollback of a recovery whose rollback is already under way there, but does once that one was rejected', async () => {
+    const { terminal, shown, sweep } = setUp();
+    const recovery = `${incident}/1`;
+    const rollback = `${incident}/2`;
+    terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: recovery, run: runOf(recovery, 'recovery') } });
+    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: recovery } });
+    terminal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: recovery, pid: 1 } });
+    terminal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: recovery, status: 'succeeded' } });
+    terminal.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: recovery } });
+    terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: rollback, run: { ...runOf(rollback, 'recovery'), kind: 'rollback', rollbackOf: recovery } } });
+    await sweep();
+    // By the sweep, the terminal has proposed the rollback the offer was for: no offer; the recovery, decided and run
+    // before the sweep, shows only its end.
+    expect(shown).toEqual([`end ${recovery} succeeded`, `plan ${rollback}`]);
+    terminal.append({ type: 'run.rejected', incident, actor: 'terminal:bob', data: { runId: rollback } });
+    terminal.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: recovery } });
+    await sweep();
+    expect(shown.slice(2)).toEqual([`rollback offer ${recovery}`]);
+  });
+
+  it("after a restart, shows a terminal's plan still waiting, not one expired or a Slack user's", () => {
+    const { bot, terminal, state, elsewhere } = setUp();
+    const now = new Date();
+    const proposed = (id: string, actor: string, expiresAt: Date) =>
+      terminal.append({ type: 'run.proposed', incident, actor, data: { runId: id, run: { ...runOf(id, 'recovery'), expiresAt: expiresAt.toISOString() } } });
+    proposed(`${incident}/1`, 'terminal:alice', new Date(now.getTime() + 60_000));
+    proposed(`${incident}/2`, 'terminal:alice', new Date(now.getTime() - 1));
+    proposed(`${incident}/3`, 'U0OPERATOR', new Date(now.getTime() + 60_000));
+    // Read at start-up, as history.
+    const restarted = new Journal(path.dirname(bot.file));
+    const fresh = new IncidentState();
+    restarted.onRecord((record) => fresh.apply(record));
+    restarted.load();
+    expect(state.runs.size).toBe(0);
+    elsewhere.noteWaitingPlans(fresh, now);
+    expect(elsewhere.held).toBe(1);
+  });
+});
