@@ -5,19 +5,34 @@ export type LiteralKind = 'timestamp' | 'snapshot-name' | 'snapshot-id' | 'datab
 
 export const literalKinds: readonly LiteralKind[] = ['timestamp', 'snapshot-name', 'snapshot-id', 'database'];
 
-const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** "YYYY-MM-DD HH:MM:SS", then six digits of microseconds when they are not all zero (canonicalTimestamp). */
+const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?$/;
 /** C0 and C1 controls, and the bidi controls that make text read differently from what it is. */
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** "YYYY-MM-DD HH:MM:SS" read as UTC, or undefined when it is not exactly that or not a real moment. */
+/**
+ * "YYYY-MM-DD HH:MM:SS" read as UTC, with a fraction as canonicalTimestamp writes it (six digits, never all zeros), or
+ * undefined when it is not exactly that or not a real moment. The Date keeps the milliseconds; the text keeps the rest.
+ */
 export function parseUtcTimestamp(text: string): Date | undefined {
   const match = timestampPattern.exec(text);
   if (!match) return undefined;
-  const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
+  const fraction = match[7];
+  if (fraction !== undefined && Number(fraction) === 0) return undefined;
+  const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}.${(fraction ?? '000').slice(0, 3)}Z`);
   if (Number.isNaN(date.getTime())) return undefined;
   // A rollover (2026-02-30 → March 2) means the text named no real moment.
-  return date.toISOString().slice(0, 19).replace('T', ' ') === text ? date : undefined;
+  return date.toISOString().slice(0, 19).replace('T', ' ') === text.slice(0, 19) ? date : undefined;
+}
+
+/**
+ * A moment as typed ("…T12:00", "… 12:00:00.5") written the one way parseUtcTimestamp and MotherDuck's snapshot times
+ * (snapshot-times.ts) compare as text: seconds always, a fraction padded to six digits and left out when it is zero.
+ */
+export function canonicalTimestamp(date: string, minutes: string, seconds = '00', fraction = ''): string {
+  const padded = fraction.padEnd(6, '0');
+  return `${date} ${minutes}:${seconds}${Number(padded) > 0 ? `.${padded}` : ''}`;
 }
 
 export function formatUtcTimestamp(date: Date): string {
@@ -33,10 +48,10 @@ function refuseControls(what: string, text: string): void {
   if (controlCharacters.test(text)) throw new UserError(`${what} ${JSON.stringify(text)} contains a control character`);
 }
 
-/** A past moment in UTC, as SNAPSHOT_TIME takes it: '2026-04-20 12:00:00'. */
+/** A past moment in UTC, as SNAPSHOT_TIME takes it: '2026-04-20 12:00:00', or '2026-04-20 12:00:00.250000'. */
 export function timestampLiteral(text: string, now: Date): string {
   const date = parseUtcTimestamp(text);
-  if (!date) throw new UserError(`${JSON.stringify(text)} is not a UTC timestamp: use "YYYY-MM-DD HH:MM:SS", e.g. "2026-04-20 12:00:00"`);
+  if (!date) throw new UserError(`${JSON.stringify(text)} is not a UTC timestamp: use "YYYY-MM-DD HH:MM:SS" (a fraction of up to six digits may follow), e.g. "2026-04-20 12:00:00"`);
   if (date.getTime() > now.getTime()) {
     throw new UserError(`${text} is in the future (it is ${formatUtcTimestamp(now)} UTC now): no snapshot can be from then`);
   }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { UserError } from '../errors.js';
-import { formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
+import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { walBeside } from '../duckdb/wal.js';
 import type { Parameter, Runbook } from './schema.js';
@@ -21,8 +21,11 @@ export interface ParameterContext {
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** What an operator may type for a timestamp: a T or a space, seconds optional; read as "YYYY-MM-DD HH:MM:SS". */
-const typedTimestamp = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2}))?$/;
+/**
+ * What an operator may type for a timestamp: a T or a space, seconds optional, then a fraction of up to six digits (the
+ * microseconds a snapshot's time is shown with); read as "YYYY-MM-DD HH:MM:SS[.ffffff]".
+ */
+const typedTimestamp = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 
 export function isCalendarDate(text: string): boolean {
   const match = datePattern.exec(text);
@@ -59,10 +62,10 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
       return raw;
     case 'timestamp': {
       const match = typedTimestamp.exec(raw);
-      const text = match ? `${match[1]} ${match[2]}:${match[3] ?? '00'}` : undefined;
-      if (!text || !parseUtcTimestamp(text)) throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
-      const now = formatUtcTimestamp(ctx.now);
-      if (p.notFuture && text > now) throw new UserError(`${name}="${text}" is in the future (it is ${now} UTC now)`);
+      const text = match ? canonicalTimestamp(match[1] as string, match[2] as string, match[3], match[4]) : undefined;
+      const moment = text && parseUtcTimestamp(text);
+      if (!text || !moment) throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);
+      if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);
       return text;
     }
     case 'token':

@@ -139,6 +139,11 @@ describe('snapshot-history', () => {
     const onTheSecond = await runStep(history('2026-04-20 16:00:00'), ctx);
     expect(onTheSecond.summary).toMatch(/^2026-04-20 16:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 15:00:00 UTC; /);
     expect(onTheSecond.output).toContain('2026-04-20 16:00:00.250000');
+
+    // Between the two, to the microsecond as they are shown: the load is picked, not the bad write after it.
+    const between = await runStep(history('2026-04-20 16:00:00.500000'), ctx);
+    expect(between.summary).toMatch(/^2026-04-20 16:00:00\.500000 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 16:00:00\.250000 UTC; /);
+    expect(between.outputs).toMatchObject({ snapshotAt: '2026-04-20 16:00:00.250000' });
   });
 
   it('reports a missing token as unreachable, naming the variable', async () => {

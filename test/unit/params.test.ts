@@ -107,10 +107,16 @@ describe('timestamps', () => {
     expect(await one('at', '2026-04-18T23:59:59')).toBe('2026-04-18 23:59:59');
   });
 
-  it.each(['2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '2026-04-18', '10:15'])(
+  it('keeps a fraction of a second to the microsecond, as snapshot times are shown, and drops one that is zero', async () => {
+    expect(await one('at', '2026-04-18 10:15:07.5')).toBe('2026-04-18 10:15:07.500000');
+    expect(await one('at', '2026-04-18T10:15:07.000250')).toBe('2026-04-18 10:15:07.000250');
+    expect(await one('at', '2026-04-18 10:15:07.000')).toBe('2026-04-18 10:15:07');
+  });
+
+  it.each(['2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '2026-04-18', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
     'refuses %j',
     async (text) => {
-      expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC)`);
+      expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);
     },
   );
 });

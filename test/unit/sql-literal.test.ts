@@ -30,6 +30,8 @@ describe('timestamps', () => {
     expect(timestampLiteral('2026-04-20 12:00:00', now)).toBe("'2026-04-20 12:00:00'");
     expect(timestampLiteral('2026-04-21 09:00:00', now)).toBe("'2026-04-21 09:00:00'");
     expect(parseUtcTimestamp('2026-04-20 12:00:00')?.toISOString()).toBe('2026-04-20T12:00:00.000Z');
+    expect(timestampLiteral('2026-04-20 12:00:00.250000', now)).toBe("'2026-04-20 12:00:00.250000'");
+    expect(parseUtcTimestamp('2026-04-20 12:00:00.250999')?.toISOString()).toBe('2026-04-20T12:00:00.250Z');
   });
 
   it.each([
@@ -39,8 +41,11 @@ describe('timestamps', () => {
     ['2026-04-20 12:00', 'is not a UTC timestamp'],
     ['2026-02-30 12:00:00', 'is not a UTC timestamp'],
     ['2026-04-20 24:00:00', 'is not a UTC timestamp'],
+    ['2026-04-20 12:00:00.25', 'is not a UTC timestamp'],
+    ['2026-04-20 12:00:00.000000', 'is not a UTC timestamp'],
     ["2026-04-20 12:00:00'; DROP DATABASE databox; --", 'is not a UTC timestamp'],
     ['2026-04-21 09:00:01', 'is in the future (it is 2026-04-21 09:00:00 UTC now)'],
+    ['2026-04-21 09:00:00.001000', 'is in the future (it is 2026-04-21 09:00:00 UTC now)'],
     ['2027-01-01 00:00:00', 'is in the future'],
   ])('refuses %j: %s', (text, message) => {
     expect(refusal(() => timestampLiteral(text, now))).toContain(message);
