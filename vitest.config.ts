@@ -29,6 +29,8 @@ const isolated = [
 export default defineConfig({
   test: {
     testTimeout: 180_000,
+    // dist/ built once before any test: the CLI and the bot run as processes from it, as an operator runs them.
+    globalSetup: ['test/support/build-dist.ts'],
     hookTimeout: 120_000,
     pool: 'forks',
     // Most end-to-end time is spent waiting on real processes (bots, stand-in tools, DuckDB files), so one test file

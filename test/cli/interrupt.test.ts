@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
-import { cliEnv, cliPath, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { cliArgs, cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => {
@@ -64,7 +64,7 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
   it('Ctrl-C during a long step kills the command, ends the run as failed with why, and leaves nothing held', async () => {
     const { checkout, env } = await setUp();
     checkout.behave({ 'task full-refresh': { stdout: 'dlt: loading raw_ebird\n', sleepMs: 60_000 } });
-    const child = execa(process.execPath, ['--import', 'tsx', cliPath, 'recover', 'duckdb', 'path=a', '--approver', 'bob'], {
+    const child = execa(process.execPath, [...cliArgs, 'recover', 'duckdb', 'path=a', '--approver', 'bob'], {
       cwd: projectRoot,
       env,
       extendEnv: false,
@@ -113,7 +113,7 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
   it('a closed standard output (`| head`) stops the diagnosis in order, with no stack trace', async () => {
     const { checkout, env } = await setUp();
     checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing\n', sleepMs: 60_000 } });
-    const child = execa(process.execPath, ['--import', 'tsx', cliPath, 'diagnose', 'duckdb'], {
+    const child = execa(process.execPath, [...cliArgs, 'diagnose', 'duckdb'], {
       cwd: projectRoot,
       env,
       extendEnv: false,

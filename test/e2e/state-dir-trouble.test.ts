@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { botProcessEnv, startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { cliArgs } from '../helpers/cli-process.js';
 import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
@@ -114,7 +115,7 @@ describe('a state dir the process may never write to (a read-only volume)', () =
     expect(String(started.stderr).trim()).toMatch(new RegExp(`^databox-bot: ${expected.source}`));
     expect(slack.calls, 'nothing was asked of Slack').toEqual([]);
 
-    const cli = await inNamespace([process.execPath, ...mainArgs.slice(0, 2), path.join(mainArgs[2] as string, '..', 'cli.ts'), 'diagnose', 'duckdb'], { ...botProcessEnv(checkout, slack, 0, stateDir), LOG_LEVEL: 'error' });
+    const cli = await inNamespace([process.execPath, ...cliArgs, 'diagnose', 'duckdb'], { ...botProcessEnv(checkout, slack, 0, stateDir), LOG_LEVEL: 'error' });
     expect(cli.exitCode, String(cli.stderr)).toBe(2);
     expect(String(cli.stderr).trim()).toMatch(new RegExp(`^databox: ${expected.source}`));
   }, 120_000);

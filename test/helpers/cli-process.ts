@@ -1,10 +1,12 @@
-// Runs the real CLI (src/cli.ts) as a child process, answering its prompts from what it printed: through a pipe, or
-// through a pseudo-terminal made by util-linux `script`.
+// Runs the real CLI as a child process (dist/src/cli.js, built from src/cli.ts by the tests' global setup: the code
+// `npm run cli` runs through tsx), answering its prompts from what it printed: through a pipe, or through a
+// pseudo-terminal made by util-linux `script`.
 import path from 'node:path';
 import { execa } from 'execa';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-export const cliPath = path.join(projectRoot, 'src', 'cli.ts');
+/** Node's arguments that start the CLI, before its own: `execa(process.execPath, [...cliArgs, 'diagnose', …])`. */
+export const cliArgs = [path.join(projectRoot, 'dist', 'src', 'cli.js')];
 
 export interface CliResult {
   code: number;
@@ -38,7 +40,7 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 export async function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliResult> {
-  const command = [process.execPath, '--import', 'tsx', cliPath, ...args];
+  const command = [process.execPath, ...cliArgs, ...args];
   const [file, argv] = options.tty
     ? ['script', ['-qec', command.map(shellQuote).join(' '), '/dev/null']]
     : [command[0] as string, command.slice(1)];
