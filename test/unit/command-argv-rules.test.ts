@@ -99,6 +99,21 @@ describe('an interpreter given code inline', () => {
     expect(messages(['perl', '-ne', 'print if /x/', 'log.txt'])).toEqual([inlineRefusal('perl -ne', 'pl')]);
     expect(messages(['perl', '-0777', '-E', 'say 1'])).toEqual([inlineRefusal('perl -E', 'pl')]);
     expect(messages(['ruby', '-I', 'lib', '-e', 'puts 1'])).toEqual([inlineRefusal('ruby -e', 'rb')]);
+    expect(messages(['php', '-d', 'memory_limit=1G', '-r', 'unlink("data/x");'])).toEqual([inlineRefusal('php -r', 'php')]);
+    expect(messages(['php8.3', '-R', 'echo $argn;'])).toEqual([inlineRefusal('php8.3 -R', 'php')]);
+    expect(messages(['bun', '--eval', 'await Bun.write("x", "")'])).toEqual([inlineRefusal('bun --eval', 'ts')]);
+  });
+
+  it('is refused: awk with its program on the command line (or gawk -e), deno eval; the advice names how to run a file', () => {
+    const awkRefusal = (name: string, option: string) =>
+      `argv: ${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${name} -f <script>.awk …)`;
+    expect(messages(['awk', 'BEGIN { system("rm -rf data") }'])).toEqual([awkRefusal('awk', 'with its program on the command line')]);
+    expect(messages(['awk', '-F,', '-v', 'day=2026-04-18', '$1 == day', 'data.csv'])).toEqual([awkRefusal('awk', 'with its program on the command line')]);
+    expect(messages(['/usr/bin/gawk', '-e', '{ print }', 'log.txt'], true)).toEqual([awkRefusal('gawk', '-e')]);
+    expect(messages(['uv', 'run', 'mawk', '{ print $2 }', 'x'])).toEqual([awkRefusal('mawk', 'with its program on the command line')]);
+    expect(messages(['deno', '--quiet', 'eval', 'Deno.removeSync("data")'])).toEqual([
+      'argv: deno eval runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (deno run <script>.ts …)',
+    ]);
   });
 
   it('is not refused running a script file or a module, even with the same letters among the script\'s arguments', () => {
@@ -108,6 +123,10 @@ describe('an interpreter given code inline', () => {
     expect(messages(['node', '-r', 'ts-node/register', 'scripts/check.js', '-e'])).toEqual([]);
     expect(messages(['perl', '-w', 'scripts/tidy.pl', '-e'])).toEqual([]);
     expect(messages(['ruby', 'scripts/check.rb', '-e', 'prod'])).toEqual([]);
+    expect(messages(['php', 'scripts/report.php', '-r'])).toEqual([]);
+    expect(messages(['awk', '-f', 'scripts/days.awk', 'data.csv'])).toEqual([]);
+    expect(messages(['awk', '-v', 'day=x', '--file=scripts/days.awk', 'data.csv', '-e'])).toEqual([]);
+    expect(messages(['deno', 'run', '--allow-read', 'scripts/check.ts', 'eval'])).toEqual([]);
   });
 });
 
@@ -142,6 +161,18 @@ describe('a command that edits files in place or deletes them by an option', () 
     expect(messages(['git', 'restore', '--staged', '--worktree', '.'])).toHaveLength(1);
   });
 
+  it('must be marked destructive: git switch -f or --discard-changes, a push that rewrites or deletes the remote\'s branches, gawk -i inplace', () => {
+    expect(messages(['git', 'switch', '--discard-changes', 'main'])).toEqual([`destructive: git switch with -f or --discard-changes discards uncommitted changes: ${destructiveAdvice}`]);
+    expect(messages(['git', 'switch', '-f', 'main'])).toHaveLength(1);
+    expect(messages(['git', 'push', '--force', 'origin', 'main'])).toEqual([`destructive: git push --force rewrites or deletes branches on the remote: ${destructiveAdvice}`]);
+    expect(messages(['git', '-C', 'transforms', 'push', 'origin', '+main'])).toEqual([`destructive: git push +main rewrites or deletes branches on the remote: ${destructiveAdvice}`]);
+    for (const forcing of ['-f', '--force-with-lease=main', '--mirror', '--delete', '-d', '--prune', ':old-branch']) {
+      expect(messages(['git', 'push', 'origin', forcing]), forcing).toHaveLength(1);
+    }
+    expect(messages(['gawk', '-i', 'inplace', '-f', 'scripts/fix.awk', 'config.txt'])).toEqual([`destructive: gawk -i inplace edits files in place: ${destructiveAdvice}`]);
+    expect(messages(['gawk', '--include=inplace', '-f', 'scripts/fix.awk', 'config.txt'])).toHaveLength(1);
+  });
+
   it('passes once marked destructive, and the same commands without those options are not inspected', () => {
     expect(messages(['sed', '-i', 's/a/b/', 'config.yml'], true)).toEqual([]);
     expect(messages(['rsync', '-a', '--delete', 'data/', 'backup/'], true)).toEqual([]);
@@ -159,6 +190,10 @@ describe('a command that edits files in place or deletes them by an option', () 
     expect(messages(['git', 'checkout', 'main'])).toEqual([]);
     expect(messages(['git', 'restore', '--staged', 'transforms/main/models'])).toEqual([]);
     expect(messages(['git', 'log', '--', 'clean'])).toEqual([]);
+    expect(messages(['git', 'switch', 'main'])).toEqual([]);
+    expect(messages(['git', 'push', 'origin', 'HEAD:main'])).toEqual([]);
+    expect(messages(['git', 'push', '--dry-run', '--force', 'origin', 'main'])).toEqual([]);
+    expect(messages(['gawk', '-i', 'ns', '-f', 'scripts/fix.awk'])).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 // Load-time rules on what a command step runs: a command that deletes, moves or overwrites files is destructive, and no code
-// given inline (sh -c, python -c, node -e …). Only these few obvious commands are recognised; anything else a command does is
+// given inline (sh -c, python -c, node -e, awk '{…}' …). Only these few obvious commands are recognised; anything else a command does is
 // the author's word (mutates, destructive).
 import path from 'node:path';
 import type { StepIssue } from './define-step-kind.js';
@@ -32,8 +32,8 @@ interface Effect {
 const shellHides = (shell: string) =>
   `${shell} runs a shell script, which hides what it runs from this check and from the plan: the bot runs argv without a shell, so list the command's own argv instead (one step per command)`;
 
-const inlineCodeHides = (name: string, option: string, extension: string) =>
-  `${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${name} <script>.${extension} …)`;
+const inlineCodeHides = (name: string, option: string, extension: string, scriptOption?: string) =>
+  `${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${[name, scriptOption].filter(Boolean).join(' ')} <script>.${extension} …)`;
 
 const inlineSqlHides = (given: string) =>
   `duckdb ${given} runs SQL given on its command line, which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead`;
@@ -69,7 +69,7 @@ function effect(words: readonly (string | undefined)[]): Effect {
   const inlineSql = name === 'duckdb' ? duckdbInlineSql(rest) : undefined;
   if (inlineSql) return { hides: inlineSqlHides(inlineSql) };
   const interpreter = interpreterEffect(name, rest);
-  if (interpreter?.code) return { hides: inlineCodeHides(name, interpreter.code, interpreter.extension) };
+  if (interpreter?.code) return { hides: inlineCodeHides(name, interpreter.code, interpreter.extension, interpreter.scriptOption) };
   if (interpreter?.inPlace) return { destroys: `${name} ${interpreter.inPlace} edits files in place` };
   const changing = fileChangingOption(name, rest);
   if (changing) return { destroys: changing };

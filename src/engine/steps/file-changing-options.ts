@@ -57,7 +57,13 @@ function rsyncChanging(rest: Words): string | undefined {
 /** git's own options that take the next word as their value (git -C dir clean …). */
 const gitValueOptions = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--config-env']);
 
-/** git clean (but a dry run), reset --hard, checkout -- <path> or -f, and restore of the working tree. */
+/** git push's options that rewrite or delete what the remote has. */
+const gitPushForcing = new Set(['-f', '--force', '--force-with-lease', '--mirror', '-d', '--delete', '--prune']);
+
+/**
+ * git clean (but a dry run), reset --hard, checkout -- <path> or -f, switch -f or --discard-changes, restore of the
+ * working tree, and a push that rewrites or deletes the remote's branches (forced, a +refspec, :branch, a mirror).
+ */
 function gitDiscarding(rest: Words): string | undefined {
   let i = 0;
   for (; i < rest.length; i += 1) {
@@ -73,6 +79,11 @@ function gitDiscarding(rest: Words): string | undefined {
   if (subcommand === 'clean' && !dryRun) return 'git clean deletes untracked files';
   if (subcommand === 'reset' && has('--hard')) return 'git reset --hard discards uncommitted changes to tracked files';
   if (subcommand === 'checkout' && has('--', '-f', '--force')) return 'git checkout with -- or -f discards uncommitted changes to the files it checks out';
+  if (subcommand === 'switch' && has('-f', '--force', '--discard-changes')) return 'git switch with -f or --discard-changes discards uncommitted changes';
+  if (subcommand === 'push' && !dryRun) {
+    const forcing = args.find((word) => word !== undefined && (gitPushForcing.has(word.replace(/=.*/s, '')) || /^[+:]./.test(word)));
+    if (forcing) return `git push ${forcing} rewrites or deletes branches on the remote`;
+  }
   // Only --staged (-S) without --worktree (-W) leaves the files alone.
   if (subcommand === 'restore' && (!has('--staged', '-S') || has('--worktree', '-W'))) return 'git restore discards uncommitted changes to the files it restores';
   return undefined;

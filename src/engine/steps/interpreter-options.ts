@@ -1,4 +1,5 @@
-// Reads a script interpreter's own options (python, node, perl, ruby): does it run code given inline, or edit files in place.
+// Reads a script interpreter's own options (python, node, bun, perl, ruby, php, awk, deno): does it run code given inline,
+// or edit files in place.
 /** A command's words after its name; a templated one is undefined (it could be anything). */
 export type Words = readonly (string | undefined)[];
 
@@ -39,6 +40,15 @@ const interpreters: readonly { name: RegExp; options: InterpreterOptions }[] = [
     },
   },
   {
+    name: /^bun$/,
+    options: { codeLetters: 'ep', codeLong: ['--eval', '--print'], valueLetters: 'r', attachedLetters: '', valueLong: ['--preload', '--require', '--cwd', '--env-file', '--config', '--tsconfig-override'], endLetters: '', extension: 'ts' },
+  },
+  {
+    // -B, -R and -E run code before, for and after each input line, as -r runs it once.
+    name: /^php(\d+(\.\d+)*)?$/,
+    options: { codeLetters: 'rBRE', codeLong: [], valueLetters: 'cdzt', attachedLetters: '', valueLong: [], endLetters: '', extension: 'php' },
+  },
+  {
     // -l and -0 take only digits, which name no option, so they read as plain letters; -i's extension is the rest of its word.
     name: /^perl(\d+(\.\d+)*)?$/,
     options: { codeLetters: 'eE', codeLong: [], valueLetters: 'I', attachedLetters: 'CdDimMxV', valueLong: [], endLetters: '', inPlaceLetter: 'i', extension: 'pl' },
@@ -65,10 +75,14 @@ export interface InterpreterEffect {
   inPlace?: string;
   /** The extension of a script file for this interpreter. */
   extension: string;
+  /** What comes before a script file's name when it is not the first word (awk -f, deno run). */
+  scriptOption?: string;
 }
 
 /** What the interpreter `name` (a basename) does with `rest`, its words after its name; undefined when it is no interpreter. */
 export function interpreterEffect(name: string, rest: Words): InterpreterEffect | undefined {
+  if (awkNames.test(name)) return awkEffect(rest);
+  if (name === 'deno') return denoEffect(rest);
   const interpreter = interpreters.find((candidate) => candidate.name.test(name));
   if (!interpreter) return undefined;
   const spec = interpreter.options;
@@ -96,4 +110,37 @@ export function interpreterEffect(name: string, rest: Words): InterpreterEffect 
     }
   }
   return { inPlace, extension: spec.extension };
+}
+
+const awkNames = /^(awk|gawk|mawk|nawk)$/;
+/** awk's options whose value is the next word, unless attached (-F, -v var=value, gawk's --include …). */
+const awkValueOptions = new Set(['-F', '-v', '--assign', '--field-separator', '-l', '--load', '-W']);
+
+/**
+ * awk runs the program given as its first plain word, unless -f (--file) names a file to read it from; gawk's -e
+ * (--source) gives program text too, and -i inplace (--include=inplace) edits the files it reads.
+ */
+function awkEffect(rest: Words): InterpreterEffect {
+  let fromFile = false;
+  let inPlace: string | undefined;
+  for (let i = 0; i < rest.length; i += 1) {
+    const word = rest[i];
+    if (word === undefined || word === '--' || !word.startsWith('-') || word === '-') {
+      if (!fromFile) return { code: 'with its program on the command line', inPlace, extension: 'awk', scriptOption: '-f' };
+      break;
+    }
+    const [option, attached] = word.startsWith('--') ? [word.replace(/=.*/s, ''), word.includes('=') ? word.replace(/^[^=]*=/s, '') : undefined] : [word.slice(0, 2), word.length > 2 ? word.slice(2) : undefined];
+    const value = attached ?? rest[i + 1];
+    if (attached === undefined && (option === '-f' || option === '--file' || option === '-e' || option === '--source' || option === '-i' || option === '--include' || awkValueOptions.has(option))) i += 1;
+    if (option === '-e' || option === '--source') return { code: option, inPlace, extension: 'awk', scriptOption: '-f' };
+    if (option === '-f' || option === '--file') fromFile = true;
+    if ((option === '-i' || option === '--include') && value === 'inplace') inPlace = `${option} inplace`;
+  }
+  return { code: fromFile ? undefined : 'with its program on the command line', inPlace, extension: 'awk', scriptOption: '-f' };
+}
+
+/** deno eval runs its code argument; deno's other subcommands run a script file. */
+function denoEffect(rest: Words): InterpreterEffect {
+  const subcommand = rest.find((word) => word === undefined || !word.startsWith('-'));
+  return { code: subcommand === 'eval' ? 'eval' : undefined, extension: 'ts', scriptOption: 'run' };
 }
