@@ -144,7 +144,7 @@ describe('day counts', () => {
 
   it('finds the planted days and proposes the window that covers them', async () => {
     const { ctx } = await database();
-    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', key: '', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', key: '', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, ctx);
     expect(result.status).toBe('anomalies');
     expect(result.outputs.badDays).toEqual(['2026-04-18', '2026-04-19', '2026-04-20']);
@@ -155,7 +155,7 @@ describe('day counts', () => {
 
 describe('day counts that are not a bad window', () => {
   const rawCounts = (from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
-    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   it('says today is still loading instead of calling it normal, and judges nothing when the window is today alone', async () => {
     const { ctx } = await database();
@@ -248,6 +248,14 @@ describe('day counts that are not a bad window', () => {
     const days = result.outputs.days as { day: string; repeated: number }[];
     expect(days.filter((d) => d.day !== '2026-04-20').map((d) => d.repeated)).toEqual([0, 0, 0, 0]);
     expect(result.output).toMatch(/repeated keys \(~\): estimated from the keys in a 1-in-3 slice by hash/);
+
+    // The runbook's settings: counted exactly up to a larger day, and a higher share before a day counts as loaded twice.
+    const exact = await runDayCountsStep(rawCounts('2026-04-18', '2026-04-22', { key: 'id', exactRepeatsUpTo: 200_000 }), { ...ctx, databasePath: file });
+    expect(exact.summary).toMatch(/2026-04-20 duplicates \(120000 rows, 60000 repeat a key of the day\)/);
+    expect(exact.output).not.toMatch(/estimated/);
+    const lenient = await runDayCountsStep(rawCounts('2026-04-18', '2026-04-22', { key: 'id', exactRepeatsUpTo: 200_000, repeatsFrom: 0.6 }), { ...ctx, databasePath: file });
+    expect(lenient.status).toBe('ok');
+    expect(lenient.summary).toMatch(/60000 rows repeat a key on 2026-04-20 \(under 60% of the day's rows: not a day loaded twice\)$/);
   });
 
   it('does not judge the days before the table\'s first row: a source younger than the scan is not a bad window', async () => {
@@ -287,7 +295,7 @@ describe('bad days told apart from the mart\'s', () => {
   it('reads the mart step\'s bad days from the run, as the diagnosis runs', async () => {
     const { ctx } = await database();
     const mart = { status: 'anomalies', summary: '', durationMs: 0, outputs: { table: 'ebird.fct_daily_bird_observations', badDays: ['2026-04-16', '2026-04-18'] } };
-    const step = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-14', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, tellApartFrom: 'mart_counts' } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-14', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, tellApartFrom: 'mart_counts' } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, { ...ctx, earlier: new Map([['mart_counts', mart]]) });
     expect(result.outputs).toMatchObject({
       comparison: 'bad in raw_ebird.observations and so in ebird.fct_daily_bird_observations: 2026-04-18; bad in ebird.fct_daily_bird_observations only, their rows in raw_ebird.observations look normal: 2026-04-16; bad in raw_ebird.observations only, ebird.fct_daily_bird_observations looks normal there: 2026-04-19 … 2026-04-20',
@@ -298,7 +306,7 @@ describe('bad days told apart from the mart\'s', () => {
 });
 
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
-  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   it('names a missing table, where it looked and what is there', async () => {
     const { ctx } = await database();

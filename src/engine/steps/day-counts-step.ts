@@ -35,6 +35,18 @@ const schema = z.strictObject({
    */
   key: z.string().default(''),
   /**
+   * A day in the normal range is "loaded twice" when at least this fraction of its rows repeat a key another row of the
+   * day has: a day loaded twice has about half; a few stray repeats are said, not held against the day.
+   */
+  repeatsFrom: z.number().gt(0).max(1).default(0.1),
+  /**
+   * Up to this many rows on the window's largest day, repeated keys are counted exactly; above it, in the keys whose
+   * hash falls in a 1-in-n slice (every row of a key is in it or none is), then scaled: an exact distinct count per day
+   * was most of the diagnosis' time on a large table. DuckDB's approx_count_distinct is no cheaper way: its estimate of
+   * a day with no repeat is off by up to a quarter of the day's rows, over the 10 % above.
+   */
+  exactRepeatsUpTo: z.number().int().min(1_000).default(50_000),
+  /**
    * An earlier diagnosis step of this kind counting the table built from this one (the mart, for a raw table): the
    * outputs then say which bad days both tables have and which only one of them has.
    */
@@ -49,8 +61,8 @@ export type DayCountsStep = z.output<typeof schema> &
 /**
  * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
  * the table's first row, which the source never had (a source younger than the window), shown but never judged.
- * `duplicates`: a count in the normal range, but at least `duplicatesFrom` of its rows repeat a primary key another row
- * of the day has (the day was loaded twice).
+ * `duplicates`: a count in the normal range, but at least the step's `repeatsFrom` of its rows repeat a primary key
+ * another row of the day has (the day was loaded twice).
  */
 export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'duplicates' | 'incomplete' | 'before-first-row';
 
@@ -62,19 +74,9 @@ export interface DayCount {
   repeated?: number;
 }
 
-/** A day loaded twice has about half its rows repeating a key; a few stray repeats are said, not held against the day. */
-export const duplicatesFrom = 0.1;
-/**
- * Up to this many rows on the window's largest day, repeated keys are counted exactly; above it, in the keys whose hash
- * falls in a 1-in-n slice (every row of a key is in it or none is), then scaled: an exact distinct count per day was
- * most of the diagnosis' time on a large table. DuckDB's approx_count_distinct is no cheaper way: its estimate of a
- * day with no repeat is off by up to a quarter of the day's rows, over the threshold above.
- */
-export const exactRepeatsUpTo = 50_000;
-
 /** One key in how many the repeats query reads (1: all), given the rows of the window's largest day. */
-export function repeatsSampleEvery(largestDay: number): number {
-  return Math.max(1, Math.ceil(largestDay / exactRepeatsUpTo));
+export function repeatsSampleEvery(largestDay: number, exactUpTo: number): number {
+  return Math.max(1, Math.ceil(largestDay / exactUpTo));
 }
 
 const dayMs = 86_400_000;
@@ -186,7 +188,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const judgedTo = minDay(to, isoDay(dayMsOf(today) - dayMs));
     if (keyed && span.first && judgedFrom <= judgedTo) {
       const largest = Math.max(0, ...[...counted].filter(([day]) => day >= judgedFrom && day <= judgedTo).map(([, n]) => n));
-      sampleEvery = repeatsSampleEvery(largest);
+      sampleEvery = repeatsSampleEvery(largest, step.exactRepeatsUpTo);
       const sampled = await session.run(repeatedKeysSql(step), [judgedFrom, judgedTo, sampleEvery]);
       repeats = new Map(sampled.rows.map((row) => [String(row[0]), Number(row[1]) * sampleEvery]));
     }
@@ -204,7 +206,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const count = counted.get(day) ?? 0;
     const repeated = repeats.get(day) ?? 0;
     const judged = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
-    const verdict = judged === 'normal' && repeated > 0 && repeated >= count * duplicatesFrom ? 'duplicates' : judged;
+    const verdict = judged === 'normal' && repeated > 0 && repeated >= count * step.repeatsFrom ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
   const complete = days.filter((d) => d.verdict !== 'incomplete');
@@ -235,12 +237,12 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const strays = judgedDays.filter((d) => d.verdict !== 'duplicates' && (d.repeated ?? 0) > 0);
   const strayRepeats =
     strays.length > 0 && status !== 'no-data'
-      ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${duplicatesFrom * 100}% of the day's rows: not a day loaded twice)`
+      ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${step.repeatsFrom * 100}% of the day's rows: not a day loaded twice)`
       : '';
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
   const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
   const spanLine = span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows`;
-  const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${exactRepeatsUpTo.toLocaleString('en')} rows` : '';
+  const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}${sampledLine}`;
   const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
   const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
@@ -325,7 +327,7 @@ export const dayCountsStepKind = defineStepKind({
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
     const repeated = repeatedKeysSql(step);
-    const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
+    const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${step.exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
     return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
