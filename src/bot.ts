@@ -242,7 +242,7 @@ export function createBot(options: BotOptions): Bot {
         startReaderThread();
         startSessionThread();
       }
-      elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
+      elsewhere.noteAtStart(service.state, options.clock?.() ?? new Date());
       const showDecidedElsewhere = () => {
         journal.catchUp();
         return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId)).then(() => elsewhere.show());

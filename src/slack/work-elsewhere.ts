@@ -11,8 +11,11 @@ import { incidentThread, runMessage } from './slack-refs.js';
 
 /** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
 type Noted =
-  | { what: 'plan' | 'end' | 'rollback-offer'; runId: string }
+  | { what: 'plan' | 'decided' | 'end' | 'rollback-offer'; runId: string }
   | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer };
+
+/** How far back a start looks for Slack plans a terminal decided while the bot was down (longer than any stop should be). */
+const decidedWithinMs = 24 * 3_600_000;
 
 /** A rollback under way or done: a rollback offer for the same recovery would be one too many. */
 const activeRollback = new Set(['pending', 'approved', 'running', 'succeeded']);
@@ -40,13 +43,17 @@ export class WorkElsewhere {
   }
 
   /**
-   * After a restart, the lines another process wrote while the bot was down were read as history: a plan a terminal left
-   * waiting meanwhile is shown now (the bot's own plans were posted when proposed).
+   * After a restart, the lines another process wrote while the bot was down were read as history. A plan a terminal left
+   * waiting meanwhile is shown now (the bot's own plans were posted when proposed), and a plan shown in Slack that a
+   * terminal decided in the last day gets its message updated: it may still show the buttons it had when the bot stopped.
    */
-  noteWaitingPlans(state: IncidentState, now: Date): void {
+  noteAtStart(state: IncidentState, now: Date): void {
+    const since = now.getTime() - decidedWithinMs;
     for (const run of state.runs.values()) {
       const expired = run.expiresAt !== undefined && Date.parse(run.expiresAt) <= now.getTime();
       if (run.status === 'pending' && run.needsApproval && !expired && run.requestedBy.startsWith('terminal:')) this.noted.push({ what: 'plan', runId: run.id });
+      const decidedAtTerminal = run.status !== 'pending' && run.decidedBy?.startsWith('terminal:') && Date.parse(run.decidedAt ?? '') >= since;
+      if (decidedAtTerminal && runMessage(run)) this.noted.push({ what: 'decided', runId: run.id });
     }
   }
 
@@ -70,6 +77,8 @@ export class WorkElsewhere {
         // Approvable from Slack too: the first decision taken, here or there, is the one that counts (approvals.ts). One
         // decided before this sweep shows its end when that comes.
         if (run.status === 'pending' && run.needsApproval && !runMessage(run)) await this.safely(() => service.showPlanFromElsewhere(run));
+      } else if (noted.what === 'decided') {
+        await this.safely(() => reporter.runDecided(incident, run));
       } else if (noted.what === 'end') {
         await this.safely(() => reporter.runFinished(incident, run));
       } else if (noted.what === 'follow-up') {

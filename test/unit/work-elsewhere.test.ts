@@ -24,36 +24,43 @@ function runOf(id: string, kind: 'recovery' | 'validation'): Omit<Run, 'status' 
   return { id, kind, pathId: plan ? 'a' : undefined, title: kind, steps: [], hash: planHash([], []), lockKey: '/data/databox.duckdb', params: {}, needsApproval: plan, needsTeammate: plan, destructive: plan, mutates: plan };
 }
 
-/** The bot's journal and state with an incident that has a Slack thread, another process's journal on the same file, and what the bot showed. */
-function setUp() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'work-elsewhere-'));
-  dirs.push(dir);
-  const bot = new Journal(dir);
+/** A bot's side on the journal in `dir`: its journal (loaded now, as at a start) and state, and what it showed. */
+function botOn(dir: string) {
+  const journal = new Journal(dir);
   const state = new IncidentState();
-  bot.onRecord((record) => state.apply(record));
-  bot.load();
+  journal.onRecord((record) => state.apply(record));
+  journal.load();
   const shown: string[] = [];
   const service = {
     state,
     showPlanFromElsewhere: async (run: Run) => void shown.push(`plan ${run.id}`),
   } as unknown as IncidentService;
   const reporter = quietReporter({
+    runDecided: async (_incident, run) => void shown.push(`decided ${run.id} ${run.status}`),
     runFinished: async (_incident, run) => void shown.push(`end ${run.id} ${run.status}`),
     rollbackOffered: async (_incident, run) => void shown.push(`rollback offer ${run.id}`),
     followUpOffered: async (_incident, run, advice) => void shown.push(`follow-up ${run.id}: ${advice}`),
   });
   const elsewhere = new WorkElsewhere({ service, reporter, logger: createLogger('silent', (t) => t) });
-  bot.onRecordFromElsewhere((record) => elsewhere.note(record));
+  journal.onRecordFromElsewhere((record) => elsewhere.note(record));
+  /** The bot's sweep: it reads what the other process appended, then shows it. */
+  const sweep = async () => {
+    journal.catchUp();
+    await elsewhere.show();
+  };
+  return { journal, state, shown, elsewhere, sweep };
+}
+
+/** The bot with an incident that has a Slack thread, and another process's journal on the same file. */
+function setUp() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'work-elsewhere-'));
+  dirs.push(dir);
+  const { journal: bot, ...rest } = botOn(dir);
   bot.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
   bot.append({ type: 'incident.thread', incident, actor: 'databox-bot', data: { channel: 'C0INCIDENT', ts: '1764633600.000100' } });
   const terminal = new Journal(dir);
   terminal.load();
-  /** The bot's sweep: it reads what the other process appended, then shows it. */
-  const sweep = async () => {
-    bot.catchUp();
-    await elsewhere.show();
-  };
-  return { bot, terminal, state, shown, elsewhere, sweep };
+  return { bot, terminal, dir, ...rest };
 }
 
 describe('work another process does in an incident with a Slack thread', () => {
@@ -121,21 +128,29 @@ describe('work another process does in an incident with a Slack thread', () => {
     expect(shown.slice(2)).toEqual([`rollback offer ${recovery}`]);
   });
 
-  it("after a restart, shows a terminal's plan still waiting, not one expired or a Slack user's", () => {
-    const { bot, terminal, state, elsewhere } = setUp();
+  it("after a restart, shows a terminal's plan still waiting, and updates a Slack plan a terminal decided meanwhile", async () => {
+    const { bot, terminal, dir } = setUp();
     const now = new Date();
-    const proposed = (id: string, actor: string, expiresAt: Date) =>
+    const proposed = (id: string, actor: string, expiresAt = new Date(now.getTime() + 60_000)) =>
       terminal.append({ type: 'run.proposed', incident, actor, data: { runId: id, run: { ...runOf(id, 'recovery'), expiresAt: expiresAt.toISOString() } } });
-    proposed(`${incident}/1`, 'terminal:alice', new Date(now.getTime() + 60_000));
+    const inSlack = (id: string) => bot.append({ type: 'run.ref', incident, actor: 'databox-bot', data: { runId: id, frontEnd: 'slack', ref: { channel: 'C0INCIDENT', ts: `1764633600.00020${id.at(-1)}` } } });
+    proposed(`${incident}/1`, 'terminal:alice');
     proposed(`${incident}/2`, 'terminal:alice', new Date(now.getTime() - 1));
-    proposed(`${incident}/3`, 'U0OPERATOR', new Date(now.getTime() + 60_000));
-    // Read at start-up, as history.
-    const restarted = new Journal(path.dirname(bot.file));
-    const fresh = new IncidentState();
-    restarted.onRecord((record) => fresh.apply(record));
-    restarted.load();
-    expect(state.runs.size).toBe(0);
-    elsewhere.noteWaitingPlans(fresh, now);
-    expect(elsewhere.held).toBe(1);
+    proposed(`${incident}/3`, 'U0OPERATOR');
+    // Two plans shown in Slack: one approved at a terminal, one in Slack (its message was updated then).
+    for (const id of [`${incident}/4`, `${incident}/5`]) {
+      proposed(id, 'U0OPERATOR');
+      inSlack(id);
+    }
+    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: `${incident}/4` } });
+    bot.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId: `${incident}/5` } });
+
+    // The bot restarts: all of that is history read at its start, and nothing of it arrives from elsewhere any more.
+    const restarted = botOn(dir);
+    restarted.elsewhere.noteAtStart(restarted.state, now);
+    await restarted.sweep();
+    await restarted.sweep();
+    expect(restarted.shown).toEqual([`plan ${incident}/1`, `decided ${incident}/4 approved`]);
+    expect(restarted.elsewhere.held).toBe(0);
   });
 });
