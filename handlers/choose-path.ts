@@ -3,7 +3,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -23,7 +23,13 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       }
       deps.queue.push(`propose ${incidentId} ${path}`, async () => {
         try {
-          await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
+          const before = new Set(incident.runs.map((run) => run.id));
+          const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
+          // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
+          if (run && before.has(run.id)) {
+            await deps.service.showPlanFromElsewhere(run);
+            await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+          }
         } catch (error) {
           await fail(error);
         }

@@ -8,7 +8,7 @@ import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
-import { describeFailure } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
@@ -163,7 +163,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           const { run } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
           if (cmd.verb === 'recover' && run && before.has(run.id)) {
-            await respond({ response_type: 'ephemeral', replace_original: false, text: `:link: The same plan already waits for approval: \`${run.id}\` in the incident's thread. Nothing new was proposed.` });
+            // One a terminal proposed may not be in the thread yet (the sweep shows it): it is now.
+            await deps.service.showPlanFromElsewhere(run);
+            await respond({ response_type: 'ephemeral', replace_original: false, text: samePlanWaitingText(run.id) });
           }
         } catch (error) {
           await fail(error);

@@ -120,6 +120,8 @@ export class IncidentService {
   private readonly approvals: Approvals;
   /** Plans whose front end has been told they can no longer be approved (showOutdatedPlans), so it is told once. */
   private readonly outdatedShown = new Set<string>();
+  /** Plans of another process on their way to this front end (showPlanFromElsewhere). */
+  private readonly announcing = new Set<string>();
   /** The Dagster webserver's client when DAGSTER_URL is set: plans ask it what a backfill covers. */
   private readonly dagsterClient?: DagsterClient;
 
@@ -379,10 +381,18 @@ export class IncidentService {
     return this.run(id);
   }
 
-  /** A plan another process proposed (a terminal), shown here too with its buttons if this front end has not shown it. */
+  /**
+   * A plan another process proposed (a terminal), shown here too with its buttons if this front end has not shown it.
+   * Asked twice at once (the sweep and a command), it is shown once.
+   */
   async showPlanFromElsewhere(run: Run): Promise<void> {
-    if (run.status !== 'pending' || !run.needsApproval || run.refs[this.reporter.frontEnd]) return;
-    await this.announce(this.incident(run.incidentId), run);
+    if (run.status !== 'pending' || !run.needsApproval || run.refs[this.reporter.frontEnd] || this.announcing.has(run.id)) return;
+    this.announcing.add(run.id);
+    try {
+      await this.announce(this.incident(run.incidentId), run);
+    } finally {
+      this.announcing.delete(run.id);
+    }
   }
 
   private async announce(incident: Incident, run: Run): Promise<void> {

@@ -366,7 +366,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.follow-up':
       return `${at} Next, as the runbook advised${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredPlan(data.plan)}`;
     case 'run.rollback-offered':
-      return `${at} The rollback${run ? ` of ${runLabel(run)} (\`${run.id}\`)` : ''} was offered`;
+      return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'run.message':
     case 'run.ref':
     case 'step.process':

@@ -1,10 +1,11 @@
 // An incident opened at a terminal has no Slack thread; the first Slack command that names it gives it one, so its plans,
-// buttons and steps have somewhere to go: the terminal and Slack share one journal, and an incident can move between them.
+// buttons and steps have somewhere to go (a plan already waiting is shown there at once): the terminal and Slack share one
+// journal, and an incident can move between them.
 import type { WebClient } from '@slack/web-api';
 import { refuseIfAbandoned, type IncidentService } from '../incidents/service.js';
 import type { Redactor } from '../redact.js';
 import { rootMessage, type Rendered } from './blocks.js';
-import { incidentThread, slackFrontEnd, toRef } from './slack-refs.js';
+import { incidentThread, runMessage, slackFrontEnd, toRef } from './slack-refs.js';
 
 export async function ensureIncidentThread(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, channel: string): Promise<void> {
   const incident = deps.service.incident(incidentId);
@@ -13,5 +14,8 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   if (incidentThread(incident) || !channel) return;
   const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
-  if (posted.ts) await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
+  if (!posted.ts) return;
+  await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
+  // Plans the terminal left waiting come to the new thread with their buttons, after its first message.
+  for (const run of incident.runs) if (!runMessage(run)) await deps.service.showPlanFromElsewhere(run);
 }

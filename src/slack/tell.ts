@@ -16,6 +16,11 @@ export async function tellEphemeral(client: WebClient, redact: Redactor, to: Aud
   await client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: redact(text) });
 }
 
+/** The answer to a recovery asked for again while the same plan waits (a second click or command, or a terminal's plan). */
+export function samePlanWaitingText(runId: string): string {
+  return `:link: The same plan already waits for approval: \`${runId}\` in the incident's thread. Nothing new was proposed.`;
+}
+
 /** Slack's answers that the operator can act on: the bot is not in the channel, or the channel is gone. */
 const slackAdvice: Record<string, string> = {
   not_in_channel: 'the bot is not a member of this channel: invite it with /invite @databox-bot and try again',

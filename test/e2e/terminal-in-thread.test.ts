@@ -67,7 +67,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.buttons('request_rollback')[0]!.value).toBe(JSON.stringify({ run }));
     // The offer is on the record where the terminal made it, after the validation.
     const { markdown } = writePostmortem({ stateDir: stage.checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: stage.checkout.root, incidentId: incident });
-    expect(markdown).toMatch(new RegExp(`Validation[^\\n]*\\*\\*succeeded\\*\\*[^]*The rollback of [^\\n]*\\(\`${run}\`\\) was offered`));
+    expect(markdown).toMatch(new RegExp(`Validation[^\\n]*\\*\\*succeeded\\*\\*[^]*The rollback of \`${run}\` \\(Path A: Rebuild from raw dlt state\\) was offered`));
     // Shown once: later sweeps add nothing, and the bot keeps nothing for it.
     const posted = slack.callsTo('chat.postMessage').length;
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -105,6 +105,30 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     const approved = journalRecordsOf(stage.checkout).find((r) => r.type === 'run.approved');
     expect(approved?.actor).toBe(teammate);
     expect(journalRecordsOf(stage.checkout).find((r) => r.type === 'run.proposed' && r.data.run.id === approved?.data.runId)?.actor).toBe('terminal:alice');
+  });
+
+  it('an incident opened at a terminal, with a plan left waiting, shows that plan once it gets a Slack thread, and a path click says so', async () => {
+    writeGarbage(stage.checkout.databasePath);
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
+    const { slack, harness } = stage;
+    const diagnosis = await terminal(['diagnose', 'duckdb']);
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4}) opened by terminal:alice/.exec(diagnosis.stdout)?.[1] as string;
+    expect((await terminal(['recover', 'duckdb', 'path=a', `incident=${incident}`])).code).toBe(2);
+    // Sweeps pass while the incident has no thread: there is nowhere to show the plan yet.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
+
+    await harness!.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness!.settle();
+    await slack.waitFor('the waiting plan in the new thread', () => slack.buttons('approve_plan').length === 1, 10_000);
+    expect(slack.buttons('approve_plan')[0]!.threadTs).toBe(slack.messages()[0]?.ts);
+    // The verdict's path button finds the same plan waiting, says so, and posts nothing new.
+    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length === 1, 10_000);
+    await harness!.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness!.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 
   it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
