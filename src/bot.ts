@@ -242,6 +242,8 @@ export function createBot(options: BotOptions): Bot {
         startReaderThread();
         startSessionThread();
       }
+      // Plans that expired while the bot was down lose their buttons now, not at the first sweep.
+      await service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'could not expire the plans due at start'));
       elsewhere.noteAtStart(service.state, options.clock?.() ?? new Date());
       const showDecidedElsewhere = () => {
         journal.catchUp();
