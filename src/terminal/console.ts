@@ -323,7 +323,8 @@ class ConsoleSession {
         this.record([verb, ...rest], run.incidentId);
         incidentId = run.incidentId;
         this.reporter.printPlan(run);
-        code = verb === 'approve' ? await this.approveAndRun(run, given) : this.rejectPlan(run, given);
+        // A rejection asked for and done is the command's success; one typed at a recover's prompt is not (nothing ran).
+        code = verb === 'approve' ? await this.approveAndRun(run, given) : (this.rejectPlan(run, given), exitCodes.ok);
         break;
       }
       case 'unlock': {
@@ -448,7 +449,10 @@ class ConsoleSession {
       typed = answer;
     }
     const lowered = typed.toLowerCase();
-    if (['no', 'n', 'reject'].includes(lowered)) return this.rejectPlan(run, run.hash, approver);
+    if (['no', 'n', 'reject'].includes(lowered)) {
+      this.rejectPlan(run, run.hash, approver);
+      return exitCodes.refused;
+    }
     if (lowered === '') {
       throw new Refusal(`refused: plan ${run.id} was left waiting, not approved; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
     }
@@ -480,7 +484,7 @@ class ConsoleSession {
     return exitCodes.ok;
   }
 
-  private rejectPlan(run: Run, given: string, actor = this.options.approver ? `terminal:${this.options.approver}` : this.requester): number {
+  private rejectPlan(run: Run, given: string, actor = this.options.approver ? `terminal:${this.options.approver}` : this.requester): void {
     const lowered = given.toLowerCase();
     if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
       throw new Refusal(`refused: "${given.slice(0, 64)}" is not the hash of plan ${run.id} (${shortHash(run.hash)}); nothing was changed`);
@@ -488,7 +492,6 @@ class ConsoleSession {
     const decision = this.service.reject(run.id, run.hash, actor);
     if (!decision.ok) throw new Refusal(`refused: ${renderSaid(decision.reason)}`);
     this.out(this.style.yellow(`✘ Plan ${run.id} rejected by ${actor}; nothing of it was run.`));
-    return exitCodes.refused;
   }
 
   private status(): void {

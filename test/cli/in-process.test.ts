@@ -164,6 +164,18 @@ describe('refusals and exit codes', () => {
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
   });
 
+  it('`reject <run> <hash>` of a waiting plan exits 0: the rejection asked for is done', async () => {
+    const { checkout, env } = await newCheckout();
+    const left = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], () => '');
+    expect(left.code).toBe(2);
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    const result = await cli(env, ['reject', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob']);
+    expect(result.code).toBe(0);
+    expect(journal(checkout).filter((r) => r.type === 'run.rejected').map((r) => r.actor)).toEqual(['terminal:bob']);
+    // A hash that is not the plan's is refused, as before.
+    expect((await cli(env, ['reject', waiting.runId, '00000000', '--approver', 'bob'])).code).toBe(2);
+  });
+
   it('exits 1 when a recovery step fails, and does not validate', async () => {
     const { checkout, env } = await newCheckout({ failOnce: ['full-refresh'] });
     const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
