@@ -213,7 +213,8 @@ export class RunExecutor {
       stepStarted: async () => {},
       stepProgress: () => {},
       stepFinished: async (step, result) => {
-        if (!stepPassed(step, result.status)) failures.push(`${step.title}: ${result.summary}`);
+        // A guard's title says what must hold ("The database opens…"): quoted, so it does not read as what was found.
+        if (!stepPassed(step, result.status)) failures.push(`the check "${step.title}" did not pass: ${result.summary}`);
       },
     }, { stopOnFailure: true });
     if (failures.length > 0) throw new UserError(`refused, nothing was run: ${failures.join('; ')}`);
