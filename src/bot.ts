@@ -24,6 +24,7 @@ import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackOutbox } from './slack/outbox.js';
+import { readShownThrough, saveShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
@@ -152,6 +153,9 @@ export function createBot(options: BotOptions): Bot {
     lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
   journal.load();
+  // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
+  // here, are that work, done while the bot was down (the lines this start writes come after).
+  const loadedThrough = journal.readThrough;
   if (journal.problem) {
     logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
   }
@@ -198,6 +202,13 @@ export function createBot(options: BotOptions): Bot {
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, team: () => team });
 
+  const keepShownThrough = (offset: number) => {
+    try {
+      saveShownThrough(config.stateDir, offset);
+    } catch (error) {
+      logger.warn({ err: error }, "could not note how far a terminal's work was shown in Slack; the next start may show some of it again");
+    }
+  };
   let sweep: NodeJS.Timeout | undefined;
   return {
     app,
@@ -244,10 +255,16 @@ export function createBot(options: BotOptions): Bot {
       }
       // Plans that expired while the bot was down lose their buttons now, not at the first sweep.
       await service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'could not expire the plans due at start'));
-      elsewhere.noteAtStart(service.state, options.clock?.() ?? new Date());
+      const shownThrough = readShownThrough(config.stateDir);
+      if (shownThrough !== undefined) elsewhere.replay(journal.recordsBetween(shownThrough, loadedThrough));
+      elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
       const showDecidedElsewhere = () => {
         journal.catchUp();
-        return reporter.showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId)).then(() => elsewhere.show());
+        const through = journal.readThrough;
+        return reporter
+          .showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId))
+          .then(() => elsewhere.show())
+          .then(() => keepShownThrough(through));
       };
       await showDecidedElsewhere();
       await service.showOutdatedPlans();
@@ -300,6 +317,8 @@ export function createBot(options: BotOptions): Bot {
         }
         // Every event committed (the last runs' ends among them) is on disk before the process may exit.
         await journal.flushed();
+        // This process's own lines are never a terminal's work to show at the next start; nor is what was shown.
+        if (elsewhere.held === 0) keepShownThrough(journal.readThrough);
         // Events the state dir still cannot take would go with the process: the log keeps them instead.
         const kept = journal.keptEvents();
         if (kept.length > 0) {

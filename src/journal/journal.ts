@@ -642,6 +642,36 @@ export class Journal {
     }
   }
 
+  /** How far into the journal file this process has read or written: the byte offset of a line's end. */
+  get readThrough(): number {
+    return this.offset;
+  }
+
+  /**
+   * The records of the journal's lines from byte `from` to byte `to`, both at a line's end (as readThrough gives them);
+   * none when `from` is not one (the file was replaced or cut since), or is not before `to`.
+   */
+  recordsBetween(from: number, to: number): JournalRecord[] {
+    if (from <= 0 || from >= to || !fs.existsSync(this.file) || fs.statSync(this.file).size < to) return [];
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      const buffer = Buffer.alloc(to - from + 1);
+      fs.readSync(fd, buffer, 0, buffer.length, from - 1);
+      if (buffer[0] !== 0x0a) return [];
+      const records: JournalRecord[] = [];
+      for (const line of buffer.subarray(1).toString('utf8').split('\n').filter(Boolean)) {
+        try {
+          records.push(JSON.parse(line) as JournalRecord);
+        } catch {
+          // A line that is not JSON is reported by `journal verify`.
+        }
+      }
+      return records;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** Applies lines another process (the terminal front end, say) appended since we last looked. */
   catchUp(): void {
     if (!fs.existsSync(this.file)) return;

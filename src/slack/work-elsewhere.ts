@@ -14,8 +14,8 @@ type Noted =
   | { what: 'plan' | 'decided' | 'end' | 'rollback-offer'; runId: string }
   | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer };
 
-/** How far back a start looks for Slack plans a terminal decided while the bot was down (longer than any stop should be). */
-const decidedWithinMs = 24 * 3_600_000;
+/** The lines that decide a plan: replayed at a start, each updates the plan's message in Slack. */
+const decisions = new Set(['run.approved', 'run.rejected', 'run.expired']);
 
 /** A rollback under way or done: a rollback offer for the same recovery would be one too many. */
 const activeRollback = new Set(['pending', 'approved', 'running', 'succeeded']);
@@ -43,17 +43,26 @@ export class WorkElsewhere {
   }
 
   /**
-   * After a restart, the lines another process wrote while the bot was down were read as history. A plan a terminal left
-   * waiting meanwhile is shown now (the bot's own plans were posted when proposed), and a plan shown in Slack that a
-   * terminal decided in the last day gets its message updated: it may still show the buttons it had when the bot stopped.
+   * At a start, the lines another process wrote while the bot was down (from where it had shown such work when it last
+   * swept or stopped, shown-through.ts): noted as if just read, and a decision among them (a Slack plan approved at a
+   * terminal) also updates the plan's message, which still shows its buttons.
    */
-  noteAtStart(state: IncidentState, now: Date): void {
-    const since = now.getTime() - decidedWithinMs;
+  replay(records: readonly JournalRecord[]): void {
+    for (const record of records) {
+      this.note(record);
+      const runId = (record.data as Record<string, unknown>).runId;
+      if (decisions.has(record.type) && typeof runId === 'string') this.noted.push({ what: 'decided', runId });
+    }
+  }
+
+  /**
+   * At a start, a plan a terminal left waiting that Slack has not shown (one proposed before the bot kept how far it had
+   * shown a terminal's work) is shown now; the bot's own plans were posted when proposed.
+   */
+  noteWaitingPlans(state: IncidentState, now: Date): void {
     for (const run of state.runs.values()) {
       const expired = run.expiresAt !== undefined && Date.parse(run.expiresAt) <= now.getTime();
       if (run.status === 'pending' && run.needsApproval && !expired && run.requestedBy.startsWith('terminal:')) this.noted.push({ what: 'plan', runId: run.id });
-      const decidedAtTerminal = run.status !== 'pending' && run.decidedBy?.startsWith('terminal:') && Date.parse(run.decidedAt ?? '') >= since;
-      if (decidedAtTerminal && runMessage(run)) this.noted.push({ what: 'decided', runId: run.id });
     }
   }
 
@@ -78,7 +87,7 @@ export class WorkElsewhere {
         // decided before this sweep shows its end when that comes.
         if (run.status === 'pending' && run.needsApproval && !runMessage(run)) await this.safely(() => service.showPlanFromElsewhere(run));
       } else if (noted.what === 'decided') {
-        await this.safely(() => reporter.runDecided(incident, run));
+        if (runMessage(run)) await this.safely(() => reporter.runDecided(incident, run));
       } else if (noted.what === 'end') {
         await this.safely(() => reporter.runFinished(incident, run));
       } else if (noted.what === 'follow-up') {

@@ -131,6 +131,35 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 
+  it('a Slack plan approved at a terminal while the bot was down: its end, validation and rollback offer come when the bot is back', async () => {
+    await diagnosedInSlack();
+    const { slack } = stage;
+    await stage.harness!.click(slack.buttons('choose_path_a')[0]!, operator);
+    await stage.harness!.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    const { run, hash } = JSON.parse(approve.value) as { run: string; hash: string };
+    await stage.harness!.stop();
+    stage.harness = undefined;
+
+    expect((await terminal(['approve', run, hash.slice(0, 8), '--approver', 'bob'])).code).toBe(0);
+    const posted = slack.callsTo('chat.postMessage').length;
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length === 1, 10_000);
+    const plan = slack.messages().find((m) => m.ts === approve.ts);
+    expect(plan?.text).toMatch(/^Recovery succeeded/);
+    expect(plan?.blocks).not.toContain('approve_plan');
+    const texts = threadTexts();
+    expect(texts.slice(-2)[0]).toMatch(/^Validation succeeded/);
+    expect(texts.at(-1)).toBe('A rollback is available');
+    // And only once: a second restart shows none of it again.
+    await stage.harness.stop();
+    const afterFirst = slack.callsTo('chat.postMessage').length;
+    expect(afterFirst).toBeGreaterThan(posted);
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(afterFirst);
+  });
+
   it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
     const incident = await diagnosedInSlack();
     const { slack, checkout } = stage;

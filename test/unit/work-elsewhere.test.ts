@@ -33,7 +33,8 @@ function botOn(dir: string) {
   const shown: string[] = [];
   const service = {
     state,
-    showPlanFromElsewhere: async (run: Run) => void shown.push(`plan ${run.id}`),
+    // Shown once, as the service does (a plan already in Slack has its message in its refs).
+    showPlanFromElsewhere: async (run: Run) => void (shown.includes(`plan ${run.id}`) || shown.push(`plan ${run.id}`)),
   } as unknown as IncidentService;
   const reporter = quietReporter({
     runDecided: async (_incident, run) => void shown.push(`decided ${run.id} ${run.status}`),
@@ -128,29 +129,46 @@ describe('work another process does in an incident with a Slack thread', () => {
     expect(shown.slice(2)).toEqual([`rollback offer ${recovery}`]);
   });
 
-  it("after a restart, shows a terminal's plan still waiting, and updates a Slack plan a terminal decided meanwhile", async () => {
-    const { bot, terminal, dir } = setUp();
-    const now = new Date();
-    const proposed = (id: string, actor: string, expiresAt = new Date(now.getTime() + 60_000)) =>
-      terminal.append({ type: 'run.proposed', incident, actor, data: { runId: id, run: { ...runOf(id, 'recovery'), expiresAt: expiresAt.toISOString() } } });
-    const inSlack = (id: string) => bot.append({ type: 'run.ref', incident, actor: 'databox-bot', data: { runId: id, frontEnd: 'slack', ref: { channel: 'C0INCIDENT', ts: `1764633600.00020${id.at(-1)}` } } });
-    proposed(`${incident}/1`, 'terminal:alice');
-    proposed(`${incident}/2`, 'terminal:alice', new Date(now.getTime() - 1));
-    proposed(`${incident}/3`, 'U0OPERATOR');
-    // Two plans shown in Slack: one approved at a terminal, one in Slack (its message was updated then).
-    for (const id of [`${incident}/4`, `${incident}/5`]) {
-      proposed(id, 'U0OPERATOR');
-      inSlack(id);
-    }
-    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: `${incident}/4` } });
-    bot.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId: `${incident}/5` } });
+  it('after a restart, shows what a terminal did while the bot was down, from where the bot had shown it, once', async () => {
+    const { bot, terminal, dir, sweep } = setUp();
+    const plan = `${incident}/1`;
+    bot.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId: plan, run: runOf(plan, 'recovery') } });
+    bot.append({ type: 'run.ref', incident, actor: 'databox-bot', data: { runId: plan, frontEnd: 'slack', ref: { channel: 'C0INCIDENT', ts: '1764633600.000200' } } });
+    await sweep();
+    // The bot stops here, having shown everything up to this line.
+    const stoppedAt = bot.readThrough;
+    terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: plan } });
+    terminal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: plan, pid: 1 } });
+    terminal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: plan, status: 'succeeded' } });
+    terminal.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: plan } });
+    const waiting = `${incident}/2`;
+    terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: waiting, run: { ...runOf(waiting, 'recovery'), expiresAt: new Date(Date.now() + 60_000).toISOString() } } });
 
-    // The bot restarts: all of that is history read at its start, and nothing of it arrives from elsewhere any more.
     const restarted = botOn(dir);
-    restarted.elsewhere.noteAtStart(restarted.state, now);
+    const loaded = restarted.journal.readThrough;
+    // What the new start writes itself comes after what it loaded, and is not replayed.
+    restarted.journal.append({ type: 'incident.abandoned', incident: 'dbx-20261202-0e0e', actor: 'databox-bot', data: { reason: 'x' } });
+    restarted.elsewhere.replay(restarted.journal.recordsBetween(stoppedAt, loaded));
+    restarted.elsewhere.noteWaitingPlans(restarted.state, new Date());
     await restarted.sweep();
     await restarted.sweep();
-    expect(restarted.shown).toEqual([`plan ${incident}/1`, `decided ${incident}/4 approved`]);
+    expect(restarted.shown).toEqual([`decided ${plan} succeeded`, `end ${plan} succeeded`, `rollback offer ${plan}`, `plan ${waiting}`]);
     expect(restarted.elsewhere.held).toBe(0);
+    // An offset that is not a line's end (the file replaced since) replays nothing.
+    expect(restarted.journal.recordsBetween(stoppedAt + 1, loaded)).toEqual([]);
+  });
+
+  it("at a start without a saved place, shows a terminal's plan still waiting, not one expired or a Slack user's", async () => {
+    const { terminal, dir } = setUp();
+    const now = new Date();
+    const proposed = (id: string, actor: string, expiresAt: Date) =>
+      terminal.append({ type: 'run.proposed', incident, actor, data: { runId: id, run: { ...runOf(id, 'recovery'), expiresAt: expiresAt.toISOString() } } });
+    proposed(`${incident}/1`, 'terminal:alice', new Date(now.getTime() + 60_000));
+    proposed(`${incident}/2`, 'terminal:alice', new Date(now.getTime() - 1));
+    proposed(`${incident}/3`, 'U0OPERATOR', new Date(now.getTime() + 60_000));
+    const restarted = botOn(dir);
+    restarted.elsewhere.noteWaitingPlans(restarted.state, now);
+    await restarted.sweep();
+    expect(restarted.shown).toEqual([`plan ${incident}/1`]);
   });
 });
