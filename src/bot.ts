@@ -24,7 +24,7 @@ import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackOutbox } from './slack/outbox.js';
-import { readShownThrough, saveShownThrough } from './slack/shown-through.js';
+import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
@@ -191,6 +191,12 @@ export function createBot(options: BotOptions): Bot {
   // What a terminal sharing the journal does in an incident with a Slack thread is shown there by the sweep.
   const elsewhere = new WorkElsewhere({ service, reporter, logger });
   journal.onRecordFromElsewhere((record) => elsewhere.note(record));
+  // Before anything is written, so they come first and in order: what a terminal did while the bot was down.
+  const shownBefore = readShownThrough(config.stateDir);
+  if (shownBefore) {
+    elsewhere.restore(shownBefore.held);
+    elsewhere.replay(journal.recordsAfter(shownBefore, loadedThrough));
+  }
   const queue = new WorkQueue(config.workers, 50, (error, label) => logger.error({ err: error, job: label }, 'a queued job failed'));
   const catalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   const access = new SlackAccess(app.client, {
@@ -202,14 +208,20 @@ export function createBot(options: BotOptions): Bot {
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, team: () => team });
 
-  const keepShownThrough = (offset: number) => {
+  // Never backwards (a sweep that ends late), and not after the stop has kept its own.
+  let keptThrough = -1;
+  let stoppedKeeping = false;
+  const keepShownThrough = (shown: ShownThrough) => {
+    if (stoppedKeeping || shown.offset < keptThrough) return;
+    keptThrough = shown.offset;
     try {
-      saveShownThrough(config.stateDir, offset);
+      saveShownThrough(config.stateDir, shown);
     } catch (error) {
       logger.warn({ err: error }, "could not note how far a terminal's work was shown in Slack; the next start may show some of it again");
     }
   };
   let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
   return {
     app,
     service,
@@ -255,12 +267,11 @@ export function createBot(options: BotOptions): Bot {
       }
       // Plans that expired while the bot was down lose their buttons now, not at the first sweep.
       await service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'could not expire the plans due at start'));
-      const shownThrough = readShownThrough(config.stateDir);
-      if (shownThrough !== undefined) elsewhere.replay(journal.recordsBetween(shownThrough, loadedThrough));
       elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
       const showDecidedElsewhere = () => {
         journal.catchUp();
-        const through = journal.readThrough;
+        // What is noted up to here is shown by this sweep; what comes after is read again if the bot dies first.
+        const through = { offset: journal.readThrough, hash: journal.readThroughHash, held: [] };
         return reporter
           .showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId))
           .then(() => elsewhere.show())
@@ -274,7 +285,7 @@ export function createBot(options: BotOptions): Bot {
         if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
       }
       sweep = setInterval(() => {
-        service
+        sweeping = service
           .expireDue()
           .then(showDecidedElsewhere)
           // Plans made stale by a run another process (a terminal) started lose their buttons too.
@@ -291,6 +302,7 @@ export function createBot(options: BotOptions): Bot {
       const left = (most: number) => Math.max(0, Math.min(most, deadline - Date.now()));
       try {
         if (sweep) clearInterval(sweep);
+        await settles(sweeping, left(stopGraceMs));
         await watch.stop();
         // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
         if (!(await settles(queue.idle(), left(stopGraceMs)))) {
@@ -317,8 +329,15 @@ export function createBot(options: BotOptions): Bot {
         }
         // Every event committed (the last runs' ends among them) is on disk before the process may exit.
         await journal.flushed();
-        // This process's own lines are never a terminal's work to show at the next start; nor is what was shown.
-        if (elsewhere.held === 0) keepShownThrough(journal.readThrough);
+        // This process's own lines are never a terminal's work to show at the next start, nor is what it showed; what
+        // it noted of a terminal's work and did not show yet is kept for that start.
+        try {
+          journal.catchUp();
+          keepShownThrough({ offset: journal.readThrough, hash: journal.readThroughHash, held: elsewhere.takeHeld() });
+        } catch (error) {
+          logger.warn({ err: error }, "could not read the journal's last lines at the stop; the next start may show a terminal's work again");
+        }
+        stoppedKeeping = true;
         // Events the state dir still cannot take would go with the process: the log keeps them instead.
         const kept = journal.keptEvents();
         if (kept.length > 0) {

@@ -647,29 +647,44 @@ export class Journal {
     return this.offset;
   }
 
+  /** The hash of the line that ends at readThrough (the genesis hash for an empty journal). */
+  get readThroughHash(): string {
+    return this.lastHash;
+  }
+
   /**
-   * The records of the journal's lines from byte `from` to byte `to`, both at a line's end (as readThrough gives them);
-   * none when `from` is not one (the file was replaced or cut since), or is not before `to`.
+   * The records of the journal's lines after `from` (an offset and the hash of the line ending there, as readThrough
+   * and readThroughHash gave them) up to byte `to`, a line's end; none when that line is not there any more (the file
+   * was replaced or cut since).
    */
-  recordsBetween(from: number, to: number): JournalRecord[] {
-    if (from <= 0 || from >= to || !fs.existsSync(this.file) || fs.statSync(this.file).size < to) return [];
+  recordsAfter(from: { offset: number; hash: string }, to: number): JournalRecord[] {
+    if (from.offset >= to || !fs.existsSync(this.file) || fs.statSync(this.file).size < to) return [];
+    // The line ending at `from` is read with the rest, to check it is the one that was there.
+    const start = Math.max(0, from.offset - 1_048_576);
     const fd = fs.openSync(this.file, 'r');
+    let text: string;
     try {
-      const buffer = Buffer.alloc(to - from + 1);
-      fs.readSync(fd, buffer, 0, buffer.length, from - 1);
-      if (buffer[0] !== 0x0a) return [];
-      const records: JournalRecord[] = [];
-      for (const line of buffer.subarray(1).toString('utf8').split('\n').filter(Boolean)) {
-        try {
-          records.push(JSON.parse(line) as JournalRecord);
-        } catch {
-          // A line that is not JSON is reported by `journal verify`.
-        }
-      }
-      return records;
+      const buffer = Buffer.alloc(to - start);
+      fs.readSync(fd, buffer, 0, buffer.length, start);
+      const before = buffer.subarray(0, from.offset - start);
+      if (from.offset > 0) {
+        if (before.at(-1) !== 0x0a) return [];
+        const line = before.subarray(before.lastIndexOf(0x0a, before.length - 2) + 1, before.length - 1).toString('utf8');
+        if (parsedHash(line) !== from.hash) return [];
+      } else if (from.hash !== genesisHash) return [];
+      text = buffer.subarray(from.offset - start).toString('utf8');
     } finally {
       fs.closeSync(fd);
     }
+    const records: JournalRecord[] = [];
+    for (const line of text.split('\n').filter(Boolean)) {
+      try {
+        records.push(JSON.parse(line) as JournalRecord);
+      } catch {
+        // A line that is not JSON is reported by `journal verify`.
+      }
+    }
+    return records;
   }
 
   /** Applies lines another process (the terminal front end, say) appended since we last looked. */
@@ -887,6 +902,15 @@ export class Journal {
     this.lastHash = record.hash;
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
+  }
+}
+
+/** A journal line's hash, or undefined when it is not a record. */
+function parsedHash(line: string): string | undefined {
+  try {
+    return (JSON.parse(line) as JournalRecord).hash;
+  } catch {
+    return undefined;
   }
 }
 

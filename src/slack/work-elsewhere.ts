@@ -10,7 +10,7 @@ import type { Incident, IncidentState, Run } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
 
 /** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
-type Noted =
+export type Noted =
   | { what: 'plan' | 'decided' | 'end' | 'rollback-offer'; runId: string }
   | { what: 'follow-up'; runId: string; advice: string; offers: FollowUpOffer[]; plan?: PlanOffer };
 
@@ -43,9 +43,9 @@ export class WorkElsewhere {
   }
 
   /**
-   * At a start, the lines another process wrote while the bot was down (from where it had shown such work when it last
-   * swept or stopped, shown-through.ts): noted as if just read, and a decision among them (a Slack plan approved at a
-   * terminal) also updates the plan's message, which still shows its buttons.
+   * At a start, before anything is written, the lines another process wrote while the bot was down (from where it had
+   * shown such work when it last swept or stopped, shown-through.ts): noted as if just read, and a decision among them
+   * (a Slack plan approved at a terminal) also updates the plan's message, which still shows its buttons.
    */
   replay(records: readonly JournalRecord[]): void {
     for (const record of records) {
@@ -64,6 +64,16 @@ export class WorkElsewhere {
       const expired = run.expiresAt !== undefined && Date.parse(run.expiresAt) <= now.getTime();
       if (run.status === 'pending' && run.needsApproval && !expired && run.requestedBy.startsWith('terminal:')) this.noted.push({ what: 'plan', runId: run.id });
     }
+  }
+
+  /** What is noted and not shown yet, taken away: a stopping bot keeps it for its next start (shown-through.ts). */
+  takeHeld(): Noted[] {
+    return this.noted.splice(0);
+  }
+
+  /** What a stopped bot had noted and not shown, first in line again at its next start. */
+  restore(held: readonly Noted[]): void {
+    this.noted.unshift(...held.filter((noted) => typeof noted?.runId === 'string' && typeof noted.what === 'string'));
   }
 
   /** How many lines are still to show (tests check that nothing is kept once shown). */

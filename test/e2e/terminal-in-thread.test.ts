@@ -160,6 +160,25 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(afterFirst);
   });
 
+  it("a stop keeps what it had not shown yet of a terminal's work for the next start, and nothing of its own", async () => {
+    writeGarbage(stage.checkout.databasePath);
+    // The sweep's default interval: none runs after the one at the start, before the stop.
+    stage.harness = await startBot(stage.checkout, stage.slack);
+    const { slack } = stage;
+    await stage.harness.command('diagnose duckdb', operator);
+    await stage.harness.settle();
+    const incident = journalRecordsOf(stage.checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    expect((await terminal(['diagnose', 'duckdb', `incident=${incident}`])).code).toBe(0);
+    await stage.harness.stop();
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+
+    stage.harness = await startBot(stage.checkout, stage.slack, {}, undefined, 200);
+    await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(slack.buttons('choose_path_a')).toHaveLength(2);
+  });
+
   it('a recovery a terminal proposes and runs itself is shown once it has ended, then its validation and the rollback offer', async () => {
     const incident = await diagnosedInSlack();
     const { slack, checkout } = stage;

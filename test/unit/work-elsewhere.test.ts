@@ -8,6 +8,7 @@ import { planHash } from '../../src/engine/resolve.js';
 import type { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState, type Run } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
+import { genesisHash } from '../../src/journal/record.js';
 import { createLogger } from '../../src/logger.js';
 import { WorkElsewhere } from '../../src/slack/work-elsewhere.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
@@ -136,7 +137,7 @@ describe('work another process does in an incident with a Slack thread', () => {
     bot.append({ type: 'run.ref', incident, actor: 'databox-bot', data: { runId: plan, frontEnd: 'slack', ref: { channel: 'C0INCIDENT', ts: '1764633600.000200' } } });
     await sweep();
     // The bot stops here, having shown everything up to this line.
-    const stoppedAt = bot.readThrough;
+    const stoppedAt = { offset: bot.readThrough, hash: bot.readThroughHash };
     terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: plan } });
     terminal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: plan, pid: 1 } });
     terminal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: plan, status: 'succeeded' } });
@@ -148,14 +149,18 @@ describe('work another process does in an incident with a Slack thread', () => {
     const loaded = restarted.journal.readThrough;
     // What the new start writes itself comes after what it loaded, and is not replayed.
     restarted.journal.append({ type: 'incident.abandoned', incident: 'dbx-20261202-0e0e', actor: 'databox-bot', data: { reason: 'x' } });
-    restarted.elsewhere.replay(restarted.journal.recordsBetween(stoppedAt, loaded));
+    restarted.elsewhere.replay(restarted.journal.recordsAfter(stoppedAt, loaded));
     restarted.elsewhere.noteWaitingPlans(restarted.state, new Date());
     await restarted.sweep();
     await restarted.sweep();
     expect(restarted.shown).toEqual([`decided ${plan} succeeded`, `end ${plan} succeeded`, `rollback offer ${plan}`, `plan ${waiting}`]);
     expect(restarted.elsewhere.held).toBe(0);
-    // An offset that is not a line's end (the file replaced since) replays nothing.
-    expect(restarted.journal.recordsBetween(stoppedAt + 1, loaded)).toEqual([]);
+    // A place that is not the end of that line any more (the file replaced since) replays nothing; the start of an
+    // empty journal replays it all.
+    expect(restarted.journal.recordsAfter({ ...stoppedAt, offset: stoppedAt.offset + 1 }, loaded)).toEqual([]);
+    expect(restarted.journal.recordsAfter({ ...stoppedAt, hash: 'sha256:0' }, loaded)).toEqual([]);
+    const lines = fs.readFileSync(bot.file).subarray(0, loaded).toString('utf8').trim().split('\n');
+    expect(restarted.journal.recordsAfter({ offset: 0, hash: genesisHash }, loaded)).toHaveLength(lines.length);
   });
 
   it("at a start without a saved place, shows a terminal's plan still waiting, not one expired or a Slack user's", async () => {
