@@ -5,7 +5,7 @@ import { parametersModalId } from '../src/slack/blocks.js';
 import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
@@ -33,7 +33,13 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       );
       start = async () => {
         await deps.access.requireRequester(body.user.id);
-        return deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+        const before = new Set(incident.runs.map((run) => run.id));
+        const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+        // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
+        if (run && before.has(run.id)) {
+          await deps.service.showPlanFromElsewhere(run);
+          await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+        }
       };
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));

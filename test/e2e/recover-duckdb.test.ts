@@ -541,6 +541,11 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     expect(commandsRun()).toEqual([]);
+    // The same form sent again finds that plan waiting, says so, and proposes nothing new.
+    await harness.submitModal(operator, view, { backup });
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/^:link: The same plan already waits for approval: `dbx-\d{8}-[0-9a-f]{4}\/2` in the incident's thread\. Nothing new was proposed\.$/);
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 });
 
