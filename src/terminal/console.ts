@@ -429,9 +429,11 @@ class ConsoleSession {
     let approver = this.options.approver ? this.approverName(this.options.approver, notRun) : undefined;
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
+    // The approver given with --approver, once accepted, is the one the advice names; else who may approve.
+    const hint = () => (this.options.approver && approver ? approver.slice('terminal:'.length) : this.approverHint(run));
     const noAnswer = (what: string) =>
       new Refusal(
-        `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`,
+        `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
       const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
@@ -454,7 +456,7 @@ class ConsoleSession {
       return exitCodes.refused;
     }
     if (lowered === '') {
-      throw new Refusal(`refused: plan ${run.id} was left waiting, not approved; nothing was run. ${this.howToApprove(run, this.approverHint(run))}`);
+      throw new Refusal(`refused: plan ${run.id} was left waiting, not approved; nothing was run. ${this.howToApprove(run, hint())}`);
     }
     if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
       const reason = `typed "${typed.slice(0, 64)}", which is not the plan's hash ${shortHash(run.hash)}; nothing was run`;

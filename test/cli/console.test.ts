@@ -95,7 +95,8 @@ describe('console mode', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(refused.stderr).toContain('standard input is not a terminal and gave no approval; nothing was run.');
-    const advice = /`npm run --silent cli -- (approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) --approver) <name other than alice>`/.exec(refused.stderr);
+    // The approver given with --approver is the one the advice names.
+    const advice = /`npm run --silent cli -- (approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) --approver) bob`/.exec(refused.stderr);
     expect(advice, refused.stderr).not.toBeNull();
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(journal().some((r) => r.type === 'run.approved')).toBe(false);
@@ -111,6 +112,12 @@ describe('console mode', () => {
       'cli recover duckdb path=a --approver bob',
       `cli approve ${advice?.[2]} ${advice?.[3]} --approver bob`,
     ]);
+  });
+
+  it('with no TTY and no --approver, the advice says who may approve', async () => {
+    const unnamed = await runCliProcess(recoverA.slice(0, 3), { env, stdin: 'ignore' });
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(/gave no approver; nothing was run\. .*--approver <name other than alice>`/);
   });
 
   it.skipIf(!hasScript)('approves through a pseudo-terminal, in colour; NO_COLOR turns colour off', async () => {
