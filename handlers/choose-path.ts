@@ -26,10 +26,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
           const before = new Set(incident.runs.map((run) => run.id));
           const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
-          if (run && before.has(run.id)) {
-            await deps.service.showPlanFromElsewhere(run);
-            await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
-          }
+          if (run && before.has(run.id)) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
         } catch (error) {
           await fail(error);
         }

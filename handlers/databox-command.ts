@@ -163,8 +163,6 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           const { run } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
           if (cmd.verb === 'recover' && run && before.has(run.id)) {
-            // One a terminal proposed may not be in the thread yet (the sweep shows it): it is now.
-            await deps.service.showPlanFromElsewhere(run);
             await respond({ response_type: 'ephemeral', replace_original: false, text: samePlanWaitingText(run.id) });
           }
         } catch (error) {

@@ -36,10 +36,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
         const before = new Set(incident.runs.map((run) => run.id));
         const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
-        if (run && before.has(run.id)) {
-          await deps.service.showPlanFromElsewhere(run);
-          await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
-        }
+        if (run && before.has(run.id)) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
       };
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));

@@ -120,7 +120,7 @@ export class IncidentService {
   private readonly approvals: Approvals;
   /** Plans whose front end has been told they can no longer be approved (showOutdatedPlans), so it is told once. */
   private readonly outdatedShown = new Set<string>();
-  /** Plans of another process on their way to this front end (showPlanFromElsewhere). */
+  /** Plans of another process on their way to this front end (showWaitingPlan). */
   private readonly announcing = new Set<string>();
   /** The Dagster webserver's client when DAGSTER_URL is set: plans ask it what a backfill covers. */
   private readonly dagsterClient?: DagsterClient;
@@ -382,10 +382,10 @@ export class IncidentService {
   }
 
   /**
-   * A plan another process proposed (a terminal), shown here too with its buttons if this front end has not shown it.
-   * Asked twice at once (the sweep and a command), it is shown once.
+   * A plan waiting for approval, shown by this front end if it has not shown it (another process proposed it: a terminal,
+   * or Slack for the terminal, which shows every plan it is asked about). Asked twice at once, it is shown once.
    */
-  async showPlanFromElsewhere(run: Run): Promise<void> {
+  async showWaitingPlan(run: Run): Promise<void> {
     if (run.status !== 'pending' || !run.needsApproval || run.refs[this.reporter.frontEnd] || this.announcing.has(run.id)) return;
     this.announcing.add(run.id);
     try {
@@ -572,7 +572,11 @@ export class IncidentService {
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params)));
-    if (waiting) return waiting;
+    if (waiting) {
+      // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.
+      await this.showWaitingPlan(waiting);
+      return waiting;
+    }
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
       pathId,

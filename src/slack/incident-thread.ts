@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { refuseIfAbandoned, type IncidentService } from '../incidents/service.js';
 import type { Redactor } from '../redact.js';
 import { rootMessage, type Rendered } from './blocks.js';
-import { incidentThread, runMessage, slackFrontEnd, toRef } from './slack-refs.js';
+import { incidentThread, slackFrontEnd, toRef } from './slack-refs.js';
 
 export async function ensureIncidentThread(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, channel: string): Promise<void> {
   const incident = deps.service.incident(incidentId);
@@ -17,5 +17,5 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   if (!posted.ts) return;
   await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
   // Plans the terminal left waiting come to the new thread with their buttons, after its first message.
-  for (const run of incident.runs) if (!runMessage(run)) await deps.service.showPlanFromElsewhere(run);
+  for (const run of incident.runs) await deps.service.showWaitingPlan(run);
 }

@@ -95,7 +95,7 @@ export class WorkElsewhere {
       if (noted.what === 'plan') {
         // Approvable from Slack too: the first decision taken, here or there, is the one that counts (approvals.ts). One
         // decided before this sweep shows its end when that comes.
-        if (run.status === 'pending' && run.needsApproval && !runMessage(run)) await this.safely(() => service.showPlanFromElsewhere(run));
+        await this.safely(() => service.showWaitingPlan(run));
       } else if (noted.what === 'decided') {
         if (runMessage(run)) await this.safely(() => reporter.runDecided(incident, run));
       } else if (noted.what === 'end') {

@@ -96,6 +96,16 @@ describe('one journal for Slack and the terminal', () => {
     expect(markdown).toMatch(/\*\*terminal:bob\*\* \*\*approved\*\* Path A/);
   });
 
+  it('a plan waiting in Slack, found by the same recover at a terminal, is shown there before it is approved', async () => {
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    const { run: waiting } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--approver', 'bob'], { env, answer: hashIn });
+    expect(terminal.code).toBe(0);
+    expect(terminal.stdout).toContain(`Plan ${waiting?.id} · Path A: Rebuild from raw dlt state · hash ${waiting?.hash.slice(0, 8)}`);
+    expect(terminal.stdout.indexOf(`Plan ${waiting?.id}`)).toBeLessThan(terminal.stdout.indexOf("Type the plan's short hash"));
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'recovery')).toHaveLength(1);
+  });
+
   it("a plan waiting in Slack loses its buttons once a terminal's recovery has changed its database", async () => {
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     const { run: waiting } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));

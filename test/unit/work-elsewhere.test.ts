@@ -35,7 +35,7 @@ function botOn(dir: string) {
   const service = {
     state,
     // Shown once, as the service does (a plan already in Slack has its message in its refs).
-    showPlanFromElsewhere: async (run: Run) => void (shown.includes(`plan ${run.id}`) || shown.push(`plan ${run.id}`)),
+    showWaitingPlan: async (run: Run) => void (run.status === 'pending' && !shown.includes(`plan ${run.id}`) && shown.push(`plan ${run.id}`)),
   } as unknown as IncidentService;
   const reporter = quietReporter({
     runDecided: async (_incident, run) => void shown.push(`decided ${run.id} ${run.status}`),
