@@ -15,6 +15,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
 import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
+import { MessageContents } from './message-contents.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
@@ -50,6 +51,8 @@ export class SlackReporter implements IncidentReporter {
   private readonly views = new Map<string, RunView>();
   /** Plans whose message shows their buttons, so a decision taken elsewhere (at a terminal) replaces them here too. */
   private readonly pendingShown = new Set<string>();
+  /** What Slack last took for each recent message: an update that would change nothing is not sent. */
+  private readonly contents = new MessageContents();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -58,14 +61,20 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
-    const { text, blocks } = this.clean(rendered);
+    const cleaned = this.clean(rendered);
+    const { text, blocks } = cleaned;
     const response = await this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
-    return { channel: response.channel ?? channel, ts: response.ts as string };
+    const posted = { channel: response.channel ?? channel, ts: response.ts as string };
+    this.contents.took(posted, cleaned);
+    return posted;
   }
 
   async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
-    const { text, blocks } = this.clean(rendered);
+    const cleaned = this.clean(rendered);
+    if (this.contents.shows(ref, cleaned)) return;
+    const { text, blocks } = cleaned;
     await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+    this.contents.took(ref, cleaned);
   }
 
   /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */

@@ -40,6 +40,20 @@ function threadTexts(): string[] {
   return stage.slack.messages().filter((m) => m.threadTs === root).map((m) => m.text);
 }
 
+/** Updates Slack took that left a message as it was: each one counts against Slack's limits for nothing. */
+function repeatedUpdates(): string[] {
+  const showing = new Map<string, string>();
+  const repeats: string[] = [];
+  for (const call of stage.slack.calls) {
+    if (!call.result?.ok) continue;
+    const ts = String(call.method === 'chat.postMessage' ? call.result.ts : call.args.ts);
+    const content = JSON.stringify([call.args.text, call.args.blocks]);
+    if (call.method === 'chat.update' && showing.get(ts) === content) repeats.push(String(call.args.text));
+    if (call.method === 'chat.postMessage' || call.method === 'chat.update') showing.set(ts, content);
+  }
+  return repeats;
+}
+
 describe('a terminal working on an incident that has a Slack thread', () => {
   it("a Slack plan approved at a terminal: the terminal's validation and the rollback offer come to the thread, and the offer works", async () => {
     const incident = await diagnosedInSlack();
@@ -74,6 +88,8 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(posted);
     expect(harness!.bot.elsewhere.held).toBe(0);
     expect(harness!.bot.reporter.runsHeld).toBe(0);
+    // No update of a message is the same as what it already showed: each counts against Slack's limits.
+    expect(repeatedUpdates()).toEqual([]);
 
     // The offer's button asks for the rollback's plan, as after a recovery the bot ran itself.
     await harness!.click(slack.buttons('request_rollback')[0]!, operator);
