@@ -5,13 +5,15 @@ import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
 import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
-import { AlreadyDecided, botActor, type IncidentState, type Run } from './state.js';
+import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 
 export interface ApprovalsDeps {
   config: Config;
   journal: Journal;
   state: IncidentState;
   clock: () => Date;
+  /** Who the journal names for a plan's expiry: the bot, or a terminal's CLI. */
+  actor: string;
   /** A plan expired: its front end replaces its buttons. */
   expired: (run: Run) => Promise<void>;
 }
@@ -86,7 +88,7 @@ export class Approvals {
       decision = run ? check(run) : decision;
       // An approval records the full hash of the plan it binds to.
       if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
-      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId, by: actor } };
+      if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId, by: actor } };
       // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
       return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : renderSaid(decision.reason) } };
       // An approval is on disk before anything runs under it: when the journal cannot be written it throws instead.
@@ -105,7 +107,7 @@ export class Approvals {
       if (current?.status !== 'pending') throw new AlreadyDecided();
       // One another plan had made stale says so still, once expired: the reason it could not run is that one.
       const changedBy = this.deps.state.staleBy(run);
-      return { type: 'run.expired', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...(changedBy ? { outdatedBy: changedBy.id } : {}) } };
+      return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...(changedBy ? { outdatedBy: changedBy.id } : {}) } };
     });
   }
 

@@ -10,19 +10,19 @@ import type { Said } from '../said.js';
  * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
  * and an approved plan that never started is not started behind anyone's back.
  */
-export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[] {
+export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor = botActor): Run[] {
   journal.catchUp();
   const stale: Run[] = [];
   for (const run of state.runs.values()) {
     const orphaned = run.status === 'running' && runnerGone(run);
     if (orphaned || run.status === 'approved') {
       const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
-      if (orphaned) recordSettledStep(journal, run);
+      if (orphaned) recordSettledStep(journal, run, actor);
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
           : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}`;
-      journal.append({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status: 'interrupted', reason } });
+      journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason } });
       stale.push(state.runs.get(run.id) as Run);
     }
   }
@@ -30,21 +30,21 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState): Run[
 }
 
 /** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
-export function recordSettledStep(journal: Journal, run: Run): void {
+export function recordSettledStep(journal: Journal, run: Run, actor = botActor): void {
   const result = settleInterruptedStep(run);
-  if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result, settledAfterRestart: true } });
+  if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 
 /**
  * Ends a run that will not start (the queue was full, the bot is stopping, a check failed) as interrupted: an approved
  * plan, or a read-only run of this process's that never began.
  */
-export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: Said): void {
+export function interruptIfNotStarted(journal: Journal, state: IncidentState, runId: string, reason: Said, actor = botActor): void {
   try {
     journal.append(() => {
       const run = state.runs.get(runId);
       if (!run || !notStarted(run)) throw new AlreadyDecided();
-      return { type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId, status: 'interrupted', ...reasonData(reason) } };
+      return { type: 'run.finished', incident: run.incidentId, actor, data: { runId, status: 'interrupted', ...reasonData(reason) } };
     });
   } catch (error) {
     if (!(error instanceof AlreadyDecided)) throw error;

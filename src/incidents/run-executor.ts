@@ -22,7 +22,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { refuseIfLocked } from './database-lock.js';
 import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
-import { botActor, notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
+import { notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
 import type { Said } from '../said.js';
 
 /** Why a run could not start or go on, as its message and the journal say it: a user error as is, anything else in short. */
@@ -32,6 +32,8 @@ export function whyStopped(error: unknown): Said {
 
 export interface RunExecutorDeps {
   config: Config;
+  /** Who the journal names for the runs' starts, steps and ends: the bot, or a terminal's CLI. */
+  actor: string;
   journal: Journal;
   state: IncidentState;
   runCommand: CommandRunner;
@@ -85,11 +87,11 @@ export class RunExecutor {
       // With its start time, boot and host: a restart stops it only while that PID is provably still this process.
       processStarted: (pid: number, argv: readonly string[]) =>
         void this.deps.journal
-          .commit({ type: 'step.process', incident: incidentId, actor: botActor, data: { runId, ...identityOf(pid), argv: [...argv] } })
+          .commit({ type: 'step.process', incident: incidentId, actor: this.deps.actor, data: { runId, ...identityOf(pid), argv: [...argv] } })
           .catch((error: unknown) => this.deps.logger.error({ err: error, runId, pid }, 'could not journal a started command')),
       // On disk before the file is touched: a crash after the move and before its result is settled by looking at the disk.
       intent: (intent: StepIntent) =>
-        void this.deps.journal.append({ type: 'step.intent', incident: incidentId, actor: botActor, data: { runId, ...intent } }, { durable: true }),
+        void this.deps.journal.append({ type: 'step.intent', incident: incidentId, actor: this.deps.actor, data: { runId, ...intent } }, { durable: true }),
     };
   }
 
@@ -110,7 +112,7 @@ export class RunExecutor {
         if (!notStarted(now)) throw new UserError(`plan ${run.id} is ${now.status}; it was not started`);
         refuseIfLocked(this.deps.state, run.lockKey, run.id);
         // Who runs it, beyond a PID another process may reuse: its start time, boot and host.
-        return { type: 'run.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, ...identityOf() } };
+        return { type: 'run.started', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, ...identityOf() } };
         // A run that changes data does not start unless its start is on disk.
       }, { durable: run.steps.some((s) => s.mutates) });
     } catch (error) {
@@ -131,13 +133,13 @@ export class RunExecutor {
         {
           stepStarted: async (step, index) => {
             // A changing step's start is durable: on disk before it runs, or it does not run.
-            await journal.commit({ type: 'step.started', incident: run.incidentId, actor: botActor, data: { runId: run.id, stepId: step.id, index } }, { durable: step.mutates });
+            await journal.commit({ type: 'step.started', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, stepId: step.id, index } }, { durable: step.mutates });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepStarted(incident(), current(), step, index));
           },
           stepProgress: (step, text) => this.deps.reporter().stepProgress(incident(), current(), step, text),
           stepFinished: async (step, result, index) => {
             const record = await this.record(run, step, result);
-            await journal.commit({ type: 'step.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, result: record } });
+            await journal.commit({ type: 'step.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, result: record } });
             await reportSafely(this.deps.logger, () => this.deps.reporter().stepFinished(incident(), current(), step, record, result.output));
           },
         },
@@ -164,7 +166,7 @@ export class RunExecutor {
    */
   private async finish(run: Run, status: 'succeeded' | 'failed', reason?: Said): Promise<void> {
     await this.deps.journal
-      .commit({ type: 'run.finished', incident: run.incidentId, actor: botActor, data: { runId: run.id, status, ...(reason ? reasonData(reason) : {}) } })
+      .commit({ type: 'run.finished', incident: run.incidentId, actor: this.deps.actor, data: { runId: run.id, status, ...(reason ? reasonData(reason) : {}) } })
       .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not sync a run's end to the journal"));
   }
 

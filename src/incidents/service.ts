@@ -53,6 +53,8 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
   targets?: DatabaseTargets;
+  /** Who the journal names for what the engine does by itself here: the bot (the default), or a terminal's CLI. */
+  actor?: string;
 }
 
 export { botActor };
@@ -110,6 +112,8 @@ export function refuseIfAbandoned(incident: Incident): void {
 
 export class IncidentService {
   private readonly clock: () => Date;
+  /** Who the journal names for what the engine does by itself in this process. */
+  private readonly actor: string;
   /** Set once the bot has begun to stop (beginStopping): no validation starts after a recovery then. */
   private stopping = false;
   /** The recovery proposal under way for each incident (proposeRecovery). */
@@ -130,11 +134,13 @@ export class IncidentService {
     private reporter: IncidentReporter,
   ) {
     this.clock = deps.clock ?? (() => new Date());
+    this.actor = deps.actor ?? botActor;
     this.targets = deps.targets ?? databaseTargets(deps.config, deps.redact);
     this.dagsterClient = dagsterClientFor(deps.config);
     const clock = this.clock;
     this.executor = new RunExecutor({
       ...deps,
+      actor: this.actor,
       targets: this.targets,
       clock,
       reporter: () => this.reporter,
@@ -144,6 +150,7 @@ export class IncidentService {
     });
     this.approvals = new Approvals({
       ...deps,
+      actor: this.actor,
       clock,
       expired: (run) => this.safely(() => this.reporter.runDecided(this.incident(run.incidentId), this.run(run.id))),
     });
@@ -228,7 +235,7 @@ export class IncidentService {
       // Its first message could not be shown (the bot is not in the channel, Slack is down): nothing of it runs, and
       // it does not stay open with nowhere to show it. The person who typed the command is told why.
       const why = this.deps.redact(error instanceof Error ? firstLine(error.message) : String(error));
-      await this.deps.journal.commit({ type: 'incident.abandoned', incident: id, actor: botActor, data: { reason: `its first message could not be shown: ${why}` } });
+      await this.deps.journal.commit({ type: 'incident.abandoned', incident: id, actor: this.actor, data: { reason: `its first message could not be shown: ${why}` } });
       throw new IncidentAbandoned(id, error, why);
     }
     if (ref) await this.attachRef(id, this.reporter.frontEnd, ref);
@@ -267,7 +274,7 @@ export class IncidentService {
    * nothing is changed on the strength of it, so the event loop does not wait for its fsync.
    */
   async attachRef(incidentId: string, frontEnd: string, ref: FrontEndRef): Promise<void> {
-    await this.deps.journal.commit({ type: 'incident.ref', incident: incidentId, actor: botActor, data: { frontEnd, ref } });
+    await this.deps.journal.commit({ type: 'incident.ref', incident: incidentId, actor: this.actor, data: { frontEnd, ref } });
   }
 
   private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {
@@ -397,7 +404,7 @@ export class IncidentService {
 
   private async announce(incident: Incident, run: Run): Promise<void> {
     const ref = await this.reporter.runProposed(incident, run);
-    if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: botActor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
+    if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: this.actor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
   }
 
   /**
@@ -477,7 +484,7 @@ export class IncidentService {
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
-      actor: botActor,
+      actor: this.actor,
       data: {
         runId: run.id,
         verdict: verdict.id,
@@ -769,7 +776,7 @@ export class IncidentService {
 
   /** After a restart: runs interrupted by it, now on the record as such (see restart-pickup.ts). */
   recoverAfterRestart(): Run[] {
-    return pickUpAfterRestart(this.deps.journal, this.deps.state);
+    return pickUpAfterRestart(this.deps.journal, this.deps.state, this.actor);
   }
 
   /**
@@ -835,7 +842,7 @@ export class IncidentService {
     } catch (error) {
       // An approved plan that could not start must not keep holding its database, nor a diagnosis show "starting".
       try {
-        interruptIfNotStarted(this.deps.journal, this.deps.state, run.id, whyStopped(error));
+        interruptIfNotStarted(this.deps.journal, this.deps.state, run.id, whyStopped(error), this.actor);
       } catch (cause) {
         this.deps.logger.error({ err: cause, runId: run.id }, 'could not record that a run did not start');
       }
@@ -880,14 +887,14 @@ export class IncidentService {
         this.deps.logger.warn({ runId: finished.id }, 'the recovery ended as the bot was stopping: its validation was not started');
         const advice = `The validation was not started: the bot was stopping as the recovery ended. Validate it once the bot is back: \`/databox ${command}\` (at a terminal: \`npm run --silent cli -- ${command}\`)`;
         // On the record too: the postmortem says why no validation followed.
-        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers: [] } });
+        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup) {
         // Validation checks the same window, source … the recovery worked on.
         const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
         const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
         try {
-          validated = await this.validate(this.incident(finished.incidentId), params, botActor);
+          validated = await this.validate(this.incident(finished.incidentId), params, this.actor);
         } catch (error) {
           // A validation that could not run or finish still leaves the recovery's follow-up and rollback offered.
           validationError = error;
@@ -901,7 +908,7 @@ export class IncidentService {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = render(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);
-        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: botActor, data: { runId: finished.id, advice, offers } });
+        await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
       }
       // Offered when there is something to undo, by the same rule the rollback's plan is made with.
@@ -922,7 +929,7 @@ export class IncidentService {
     const advice =
       `Rolled back ${rollback.rollbackOf}: what its rollback undoes is undone (each step above). ` +
       `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
-    await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: rollback.id, advice, offers: [] } });
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
   }
 
@@ -949,7 +956,7 @@ export class IncidentService {
    * that offers it shows the offer in Slack too, in its place after the recovery's validation (work-elsewhere.ts).
    */
   private async offerRollback(run: Run): Promise<void> {
-    await this.safely(() => this.deps.journal.commit({ type: 'run.rollback-offered', incident: run.incidentId, actor: botActor, data: { runId: run.id } }).then(() => undefined));
+    await this.safely(() => this.deps.journal.commit({ type: 'run.rollback-offered', incident: run.incidentId, actor: this.actor, data: { runId: run.id } }).then(() => undefined));
     await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
@@ -973,7 +980,7 @@ export class IncidentService {
     for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
       const advice = render(followUp.advice, outputs);
       const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
-      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: botActor, data: { runId: finished.id, advice, plan } });
+      this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: finished.id, advice, plan } });
       await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, [], plan));
     }
     return finished;

@@ -9,6 +9,8 @@ import { renderSaid, type Said } from '../said.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
+/** Who the journal names for what the engine does by itself in a terminal (`npm run cli`): not the bot. */
+export const cliActor = 'databox-cli';
 
 /** Thrown inside a journal append to abort it: the run was decided by someone else meanwhile. */
 export class AlreadyDecided extends Error {}

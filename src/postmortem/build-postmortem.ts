@@ -3,7 +3,7 @@ import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
-import { IncidentState, type Incident, type Run } from '../incidents/state.js';
+import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
@@ -337,7 +337,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.expired':
       return `${at} ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``} **expired** without an approval; nothing of it ran`;
     case 'run.started':
-      return run?.needsApproval ? `${at} ${runLabel(run)} (\`${run.id}\`) started` : undefined;
+      return run?.needsApproval ? `${at} ${runLabel(run)} (\`${run.id}\`) started${record.actor === cliActor ? ' at a terminal' : ''}` : undefined;
     case 'step.started':
       if (run) started.set(`${run.id}#${String(data.stepId)}`, record.at);
       return undefined;

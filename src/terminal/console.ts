@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
-import { IncidentState, type Run } from '../incidents/state.js';
+import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, outdatedReason, statusReport } from '../incidents/status.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
@@ -220,7 +220,7 @@ class ConsoleSession {
     // Log lines (rare: a front end that could not show a step) go to stderr, away from the operator's output.
     const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'error', redact, pino.destination({ fd: 2, sync: true }));
     this.service = new IncidentService(
-      { config, runbooks, journal: this.journal, state, runCommand: deps.runCommand ?? realRunCommand, redact, logger, clock: deps.clock, targets: deps.targets },
+      { config, runbooks, journal: this.journal, state, runCommand: deps.runCommand ?? realRunCommand, redact, logger, clock: deps.clock, targets: deps.targets, actor: cliActor },
       this.reporter,
     );
     const name = options.as ?? io.env.USER ?? io.env.LOGNAME ?? safeUsername();

@@ -85,8 +85,10 @@ describe('one journal for Slack and the terminal', () => {
     expect(runs.map((r) => [r.kind, r.status, r.requestedBy])).toEqual([
       ['diagnosis', 'succeeded', 'U0ALICE'],
       ['recovery', 'succeeded', 'terminal:alice'],
-      ['validation', 'succeeded', 'databox-bot'],
+      // The validation the terminal started after its recovery is the terminal's, not the bot's.
+      ['validation', 'succeeded', 'databox-cli'],
     ]);
+    expect(new Set(journalRecords().filter((r) => r.type.startsWith('step.') || r.type === 'run.started').map((r) => r.actor))).toEqual(new Set(['databox-bot', 'databox-cli']));
     expect(new Set(journalRecords().map((r) => r.incident).filter(Boolean))).toEqual(new Set([incident.id]));
 
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident.id });
@@ -94,6 +96,8 @@ describe('one journal for Slack and the terminal', () => {
     expect(markdown).toContain("The incident's Slack thread is in channel C0INCIDENTS");
     expect(markdown).toMatch(/\*\*terminal:alice\*\* ran `cli recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver bob` at a terminal/);
     expect(markdown).toMatch(/\*\*terminal:bob\*\* \*\*approved\*\* Path A/);
+    expect(markdown).toMatch(/Path A: Rebuild from raw dlt state \(`dbx-\d{8}-[0-9a-f]{4}\/2`\) started at a terminal\n/);
+    expect(markdown).toMatch(/\*\*databox-cli\*\* started the validation `dbx-\d{8}-[0-9a-f]{4}\/3`/);
   });
 
   it('a plan waiting in Slack, found by the same recover at a terminal, is shown there before it is approved', async () => {
