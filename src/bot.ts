@@ -135,9 +135,10 @@ export function createBot(options: BotOptions): Bot {
   const runCommand = options.runCommand ?? commandHost;
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
-  const app = createSlackApp(config, logger, options.clientOptions, (message) =>
-    service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
-  );
+  const app = createSlackApp(config, logger, options.clientOptions, {
+    malformed: (message) => service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+    misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
+  });
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
     watchers: buildWatchers(config, runCommand, false, () => {

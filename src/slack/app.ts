@@ -1,10 +1,11 @@
 // Builds the Bolt app: Socket Mode with an app token, otherwise HTTP on /slack/events with GET /healthz beside it.
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import { fetchOffThread } from './fetch-off-thread.js';
+import { guardRequests } from './guard-requests.js';
 
 /**
  * How the Web API client meets Slack's bad days (see the README): a 429 pauses every call for its Retry-After, as Slack
@@ -20,17 +21,25 @@ const webApiPolicy: WebClientOptions = {
   retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true },
 };
 
-/** `onMalformedRequest` hears of signed requests whose body Bolt could not parse (answered 400), to journal them. */
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, onMalformedRequest?: (message: string) => void): App {
+/** Signed requests refused before any listener, to journal them. */
+export interface RefusedRequests {
+  /** A body Bolt could not parse (answered 400 by Bolt): Bolt's message. */
+  malformed: (message: string) => void;
+  /** A body of a shape Slack never sends (answered 400 by guard-requests.ts): who sent it, if it says, and why. */
+  misshapen: (sender: string, reason: string) => void;
+}
+
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests): App {
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
+  const boltLog = boltLogger(logger, refused?.malformed);
   const common = {
     token: slack.botToken,
     // The token is checked by app.init() at start, where a refusal can be reported; checked in the constructor, a
     // wrong token would end the process with an unhandled rejection and a stack trace.
     deferInitialization: true,
-    logger: boltLogger(logger, onMalformedRequest),
+    logger: boltLog,
     // Bolt's conversation store is not used (the journal holds all state): without it no request pays for a lookup.
     convoStore: false as const,
     clientOptions: { ...webApiPolicy, ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
@@ -39,10 +48,11 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     // Bolt hands clientOptions (SLACK_API_URL) on to the Socket Mode client too, so apps.connections.open goes there.
     return new App({ ...common, appToken: slack.appToken, socketMode: true });
   }
-  return new App({
-    ...common,
-    signingSecret: slack.signingSecret as string,
+  const signingSecret = slack.signingSecret as string;
+  const receiver = new HTTPReceiver({
+    signingSecret,
     port: slack.port,
+    logger: boltLog,
     customRoutes: [
       {
         path: '/healthz',
@@ -54,4 +64,6 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
       },
     ],
   });
+  guardRequests(receiver, { signingSecret, logger, onRefused: (sender, reason) => refused?.misshapen(sender, reason) });
+  return new App({ ...common, receiver });
 }

@@ -76,6 +76,40 @@ describe('interaction payloads the bot did not make', () => {
     nothingRan();
   });
 
+  it.each([
+    ['JSON null', 'null', 'application/json', /its body is null, not an object/],
+    ['a form whose payload is null', new URLSearchParams({ payload: 'null' }).toString(), undefined, /its body is null, not an object/],
+    ['a form whose payload is a number', new URLSearchParams({ payload: '5' }).toString(), undefined, /its body is a number, not an object/],
+    ['a form whose payload is a list', new URLSearchParams({ payload: '[]' }).toString(), undefined, /its body is a list, not an object/],
+    ['JSON text', '"hello"', 'application/json', /its body is a string, not an object/],
+    ['a form that is neither a command nor a payload', 'foo=bar', undefined, /neither a slash command nor a payload with a type/],
+    ['a payload without a type', new URLSearchParams({ payload: JSON.stringify({ user: { id: teammate } }) }).toString(), undefined, /neither a slash command nor a payload with a type/],
+    ['a click whose actions are text', new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: teammate }, team: { id: 'T0DATABOX' }, actions: 'approve_plan' }) }).toString(), undefined, /actions are not a list of actions/],
+    ['a click whose action is null', new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: teammate }, team: { id: 'T0DATABOX' }, actions: [null] }) }).toString(), undefined, /actions are not a list of actions/],
+    ['a click without its user', new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', team: { id: 'T0DATABOX' }, actions: [{ action_id: 'approve_plan', value: '{}' }] }) }).toString(), undefined, /a block_actions without its user's id/],
+    ['a form submission without its view', new URLSearchParams({ payload: JSON.stringify({ type: 'view_submission', user: { id: teammate }, team: { id: 'T0DATABOX' } }) }).toString(), undefined, /a view_submission without its view/],
+    ['a slash command without its user', 'command=%2Fdatabox&text=help&team_id=T0DATABOX', undefined, /a slash command without its user_id/],
+  ])('answers a signed body Slack never sends (%s) with 400 at once, journals it, and keeps running', async (_name, body, contentType, reason) => {
+    const lines = journal().length;
+    const { status } = await postSigned(harness.url, body, { contentType });
+    expect(status).toBe(400);
+    await harness.settle();
+    // (The help command of the case before may be journaled meanwhile: a command's line waits a moment for company.)
+    expect(journal().slice(lines).filter((r) => r.type !== 'command.received')).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringMatching(reason) }) })]);
+    // Still answering: the process did not die of it.
+    expect((await harness.command('help', operator)).status).toBe(200);
+    nothingRan();
+  });
+
+  it('answers the same bodies unsigned with 401, and journals nothing', async () => {
+    const lines = journal().length;
+    for (const [body, contentType] of [['null', 'application/json'], ['foo=bar', undefined]] as const) {
+      expect((await postSigned(harness.url, body, { contentType, signature: 'v0=00' })).status).toBe(401);
+    }
+    await harness.settle();
+    expect(journal().slice(lines).filter((r) => r.type !== 'command.received')).toEqual([]);
+  });
+
   it('refuses an action_id the bot never drew, at once', async () => {
     const { status, journaled, replies } = await send(clickBody({ actionId: 'delete_everything' }));
     expect(status).toBe(200);

@@ -15,6 +15,8 @@ export interface SignOptions {
   /** Seconds since the epoch; Slack's requests are refused when more than five minutes old. */
   timestamp?: number;
   signature?: string;
+  /** Slack sends forms; the Events API sends JSON (application/json). */
+  contentType?: string;
 }
 
 export function sign(body: string, timestamp: number, secret = signingSecret): string {
@@ -25,7 +27,7 @@ export function sign(body: string, timestamp: number, secret = signingSecret): s
 export function signedHeaders(body: string, options: SignOptions = {}): Record<string, string> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   return {
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',

@@ -1,0 +1,66 @@
+// Before Bolt: a signed request to /slack/events whose body has a shape Slack never sends is answered 400 at once and
+// journaled. Bolt would otherwise crash the process on a body of JSON null, or leave other shapes to its 3-second timeout.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage, type HTTPReceiver } from '@slack/bolt';
+import type { Logger } from '../logger.js';
+import { requestShapeProblem, senderOf } from './request-shape.js';
+
+export interface GuardOptions {
+  signingSecret: string;
+  logger: Logger;
+  /** A signed request was refused for its shape: `reason` says what was wrong, `sender` who sent it if it says. */
+  onRefused: (sender: string, reason: string) => void;
+}
+
+/** Where Bolt's HTTP receiver takes Slack's requests (its default endpoint, the one the manifest names). */
+const eventsPath = '/slack/events';
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://localhost').pathname;
+}
+
+/** The parsed body as Bolt will parse it, or undefined when it does not parse (Bolt answers that with a 400 itself). */
+function parsedBody(buffered: BufferedIncomingMessage): { body: unknown } | undefined {
+  try {
+    return { body: HTTPModuleFunctions.parseHTTPRequestBody(buffered) };
+  } catch {
+    return undefined;
+  }
+}
+
+function signed(req: IncomingMessage, rawBody: Buffer, signingSecret: string): boolean {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = Number(req.headers['x-slack-request-timestamp']);
+  if (typeof signature !== 'string' || !Number.isFinite(timestamp)) return false;
+  return isValidSlackRequest({ signingSecret, body: rawBody.toString(), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
+}
+
+function answer(res: ServerResponse, status: number): void {
+  res.writeHead(status);
+  res.end();
+}
+
+/** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
+export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
+    HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit).then(
+      (buffered) => {
+        const parsed = parsedBody(buffered);
+        const problem = parsed && requestShapeProblem(parsed.body);
+        // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).
+        if (!problem || !signed(req, buffered.rawBody, options.signingSecret)) return bolt(req, res);
+        options.logger.warn({ problem }, 'a signed request Slack would not send was refused (400)');
+        answer(res, 400);
+        options.onRefused(senderOf(parsed.body), `a signed request whose payload Slack would not send: ${problem} (answered 400)`);
+      },
+      (error: unknown) => {
+        // As Bolt answers a body over its limit; any other failure to read it (the sender went away) is a bad request.
+        const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413);
+        options.logger.warn({ err: error }, tooLarge ? 'a request body over the limit was refused (413)' : 'a request body could not be read');
+        answer(res, tooLarge ? 413 : 400);
+      },
+    );
+  };
+}

@@ -1,0 +1,46 @@
+// Whether a signed request's parsed body has the shape Slack gives the kinds of request the bot takes: anything else
+// (JSON null, a list, a button click without its user or its actions) is refused before Bolt and the listeners see it.
+
+/** The interactive payloads a person's click or form sends: each names its user. */
+const interactive = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+function described(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+/** What is wrong with the body's shape, or undefined when it is one Slack sends (what it says is checked later). */
+export function requestShapeProblem(body: unknown): string | undefined {
+  if (!isObject(body)) return `its body is ${described(body)}, not an object`;
+  // Slack's SSL check and URL verification are answered by Bolt itself.
+  if (body.ssl_check !== undefined || body.type === 'url_verification') return undefined;
+  if (body.command !== undefined) {
+    if (!nonEmptyString(body.command)) return 'a slash command whose command is not text';
+    if (!nonEmptyString(body.user_id)) return 'a slash command without its user_id';
+    return undefined;
+  }
+  if (!nonEmptyString(body.type)) return 'it is neither a slash command nor a payload with a type';
+  if (!interactive.has(body.type)) return undefined;
+  if (!isObject(body.user) || !nonEmptyString(body.user.id)) return `a ${body.type} without its user's id`;
+  if (body.type === 'block_actions' && !(Array.isArray(body.actions) && body.actions.every((action) => isObject(action) && nonEmptyString(action.action_id)))) {
+    return 'a block_actions whose actions are not a list of actions, each with its action_id';
+  }
+  if ((body.type === 'view_submission' || body.type === 'view_closed') && !isObject(body.view)) return `a ${body.type} without its view`;
+  return undefined;
+}
+
+/** Who sent a body of any shape, as far as it says. */
+export function senderOf(body: unknown): string {
+  if (!isObject(body)) return 'unknown';
+  if (nonEmptyString(body.user_id)) return body.user_id;
+  return isObject(body.user) && nonEmptyString(body.user.id) ? body.user.id : 'unknown';
+}
