@@ -45,7 +45,7 @@ export interface BotOptions {
   sweepMs?: number;
   /** The database targets; by default built from the configuration (tests pass a MotherDuck stand-in). */
   targets?: DatabaseTargets;
-  /** The wait before each retry of a thread message Slack did not take (tests shorten it). */
+  /** The wait before each retry of a thread message Slack did not take, and of an incident's first message (tests shorten it). */
   slackRetryDelayMs?: (attempt: number) => number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
@@ -172,7 +172,7 @@ export function createBot(options: BotOptions): Bot {
   });
   let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox, retryDelayMs: options.slackRetryDelayMs });
   const service = new IncidentService(
     {
       config,

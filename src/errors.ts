@@ -20,7 +20,7 @@ export class IncidentAbandoned extends UserError {
   constructor(
     readonly incidentId: string,
     override readonly cause: unknown,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`incident ${incidentId} could not be shown (${reason}); nothing of it ran, and it is on the record as abandoned`);
   }

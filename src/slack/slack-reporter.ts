@@ -16,6 +16,7 @@ import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
 import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
+import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 
@@ -32,7 +33,17 @@ export interface SlackReporterDeps {
   runbook: (scenario: string) => Runbook;
   /** Every thread message goes through it: in order, retried, never holding up a run. */
   outbox: SlackOutbox;
+  /** The wait before asking again (1, 2, …) for an incident's first message Slack failed to take (tests shorten it). */
+  retryDelayMs?: (attempt: number) => number;
 }
+
+/**
+ * How many times an incident's first message is asked for again when Slack answers with trouble of its own, after the
+ * client's own retries: with the default waits (1, 2, 4 s) the person who typed the command knows within seconds,
+ * rather than an incident being given up on Slack's first hiccup.
+ */
+const firstMessageRetries = 3;
+const firstMessageDelay = (attempt: number) => 1_000 * 2 ** (attempt - 1);
 
 /** A run's status once nothing can change it on screen any more. */
 const settled: ReadonlySet<RunStatus> = new Set(['rejected', 'expired', 'succeeded', 'failed', 'interrupted']);
@@ -147,8 +158,16 @@ export class SlackReporter implements IncidentReporter {
     const channel = openedInChannel(incident);
     if (!channel) return undefined;
     // Awaited, and not queued: the thread cannot exist before its first message, and a refusal (the bot is not in
-    // the channel) must reach the person who typed the command.
-    return toRef(await this.post(channel, rootMessage(incident)));
+    // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return toRef(await this.post(channel, rootMessage(incident)));
+      } catch (error) {
+        if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error);
+        this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
+        await new Promise((resolve) => setTimeout(resolve, (this.deps.retryDelayMs ?? firstMessageDelay)(attempt)));
+      }
+    }
   }
 
   private refreshRoot(incident: Incident): void {

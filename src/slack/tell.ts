@@ -4,6 +4,7 @@ import { IncidentAbandoned, isUserError, newErrorReference } from '../errors.js'
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
+import { SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface Audience {
@@ -28,18 +29,9 @@ const slackAdvice: Record<string, string> = {
   is_archived: 'this channel is archived: run the command in an open incident channel',
 };
 
-/** When Slack's Web API itself failed the call, after the client's retries (see clientOptions in app.ts): how. */
-function slackTrouble(error: unknown): string | undefined {
-  const failure = error as { code?: string; statusCode?: number };
-  if (failure?.code === 'slack_webapi_http_error') return `it answered HTTP ${failure.statusCode ?? 'error'}`;
-  if (failure?.code === 'slack_webapi_request_error') return 'it did not answer';
-  if (failure?.code === 'slack_webapi_rate_limited_error') return 'it kept answering "rate limited"';
-  return undefined;
-}
-
 /** What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined. */
 function slackSide(error: unknown): string | undefined {
-  const refused = (error as { data?: { error?: string } })?.data?.error;
+  const refused = slackRefusal(error);
   if (refused && slackAdvice[refused]) return `Slack refused (${refused}): ${slackAdvice[refused]}`;
   const trouble = slackTrouble(error);
   return trouble ? `Slack's Web API failed (${trouble}, also when asked again): Slack seems to be having trouble, not the bot` : undefined;
@@ -51,11 +43,13 @@ function slackSide(error: unknown): string | undefined {
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   if (error instanceof IncidentAbandoned) {
-    const slack = slackSide(error.cause);
-    logger.warn({ err: error.cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
-    // A call Slack did not answer may have been carried out all the same.
-    const maybePosted = slackTrouble(error.cause) === 'it did not answer' ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
-    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.message)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
+    const cause = error.cause instanceof SlackCallFailed ? error.cause.cause : error.cause;
+    const slack = slackSide(cause);
+    logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
+    // A call Slack did not answer, or whose answer was cut short, may have been carried out all the same.
+    const trouble = slackTrouble(cause);
+    const maybePosted = trouble === 'it did not answer' || trouble?.startsWith('its answer was not') ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
+    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slack = slackSide(error);

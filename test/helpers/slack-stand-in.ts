@@ -38,9 +38,10 @@ export class SlackStandIn {
   socketUrl?: string;
   /**
    * Slack's bad days, one per call to a chat.* or files.* method until used up: a 429 with Retry-After (seconds), a
-   * 500, or no answer at all (the request is held open). The call is recorded without a result.
+   * 500, a body that is not Slack's JSON (`raw`: a proxy's HTML page, an answer cut short), or no answer at all (the
+   * request is held open). The call is recorded without a result.
    */
-  trouble: ({ status: 429; retryAfter: number } | { status: 500 } | 'silence')[] = [];
+  trouble: ({ status: 429; retryAfter: number } | { status: 500 } | { status: number; raw: string } | 'silence')[] = [];
   private readonly held: http.ServerResponse[] = [];
 
   get url(): string {
@@ -96,6 +97,11 @@ export class SlackStandIn {
     const trouble = /^(chat|files)\./.test(method) ? this.trouble.shift() : undefined;
     if (trouble === 'silence') {
       this.held.push(res);
+      return;
+    }
+    if (trouble && 'raw' in trouble) {
+      res.writeHead(trouble.status, { 'content-type': 'text/html' });
+      res.end(trouble.raw);
       return;
     }
     if (trouble?.status === 429) {
