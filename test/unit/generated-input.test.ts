@@ -250,8 +250,11 @@ function checkPlan({ rb, templates, steps, given }: Plan): void {
     const declared = rb.parameters[name] as Parameter;
     expect(acceptable(declared, raw), `${name}=${JSON.stringify(raw)} reached a plan`).toBe(true);
   }
+  // An enum's attributes are the runbook's own text in SQL (mode=fast puts raw_fast.events there): a value that happens
+  // to be part of them (table=fast) is found in the SQL without having been put there.
+  const runbookData = Object.values(rb.parameters).flatMap((p) => (p.type === 'enum' ? Object.values(p.values).flatMap((attributes) => Object.values(attributes ?? {}).map(String)) : []));
   const userTexts = Object.entries(given)
-    .filter(([name, raw]) => rb.parameters[name]?.type !== 'enum' && raw.length >= 4)
+    .filter(([name, raw]) => rb.parameters[name]?.type !== 'enum' && raw.length >= 4 && !runbookData.some((data) => data.includes(raw)))
     .map(([, raw]) => raw);
   steps.forEach((step, index) => {
     const template = templates[index] as Step;
