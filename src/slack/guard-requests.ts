@@ -1,5 +1,6 @@
 // Before Bolt: a signed request to /slack/events whose body has a shape Slack never sends is answered 400 at once and
-// journaled. Bolt would otherwise crash the process on a body of JSON null, or leave other shapes to its 3-second timeout.
+// journaled (Bolt would otherwise crash the process on a body of JSON null, or leave other shapes to its 3-second
+// timeout), and one stamped more than five minutes ahead is refused as Bolt refuses one five minutes old.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, isValidSlackRequest, type BufferedIncomingMessage, type HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../logger.js';
@@ -14,6 +15,8 @@ export interface GuardOptions {
 
 /** Where Bolt's HTTP receiver takes Slack's requests (its default endpoint, the one the manifest names). */
 const eventsPath = '/slack/events';
+/** Slack's own rule: a request stamped more than five minutes from the local clock may be a replay. */
+const maxSkewSeconds = 5 * 60;
 
 function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -45,6 +48,13 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
   const bolt = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
+    // Bolt refuses a timestamp from more than five minutes ago; one from more than five minutes ahead is refused here.
+    const stamped = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(stamped) && stamped > Date.now() / 1000 + maxSkewSeconds) {
+      options.logger.warn({ stamped }, 'a request stamped more than five minutes ahead of this clock was refused (401)');
+      req.resume();
+      return answer(res, 401);
+    }
     HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit).then(
       (buffered) => {
         const parsed = parsedBody(buffered);

@@ -98,6 +98,7 @@ describe('interaction payloads the bot did not make', () => {
     expect(journal().slice(lines).filter((r) => r.type !== 'command.received')).toEqual([expect.objectContaining({ type: 'request.refused', data: expect.objectContaining({ reason: expect.stringMatching(reason) }) })]);
     // Still answering: the process did not die of it.
     expect((await harness.command('help', operator)).status).toBe(200);
+    await slack.waitFor('the help command journaled', () => journal().slice(lines).some((r) => r.type === 'command.received'));
     nothingRan();
   });
 
@@ -108,6 +109,18 @@ describe('interaction payloads the bot did not make', () => {
     }
     await harness.settle();
     expect(journal().slice(lines).filter((r) => r.type !== 'command.received')).toEqual([]);
+  });
+
+  it('refuses a signed command stamped more than five minutes ahead, as one five minutes old, and takes a small skew', async () => {
+    const lines = journal().length;
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postSigned(harness.url, slashCommandBody('help', { user_id: operator }), { timestamp: now + 3_600 })).status).toBe(401);
+    expect((await postSigned(harness.url, slashCommandBody('help', { user_id: operator }), { timestamp: now - 3_600 })).status).toBe(401);
+    await harness.settle();
+    expect(journal().slice(lines), 'nothing journaled for a refused signature').toEqual([]);
+    expect((await postSigned(harness.url, slashCommandBody('help', { user_id: operator }), { timestamp: now + 60 })).status).toBe(200);
+    // Its line is written a moment later (a command's line waits for company): in before the next case counts lines.
+    await slack.waitFor('the help command journaled', () => journal().slice(lines).some((r) => r.type === 'command.received'));
   });
 
   it('refuses an action_id the bot never drew, at once', async () => {
