@@ -13,6 +13,8 @@ export interface UnlockDeps {
   config: Config;
   journal: Journal;
   state: IncidentState;
+  /** Who the journal names for the step the run was in, as found on disk: the bot, or a terminal's CLI. */
+  actor?: string;
 }
 
 /** " by PID 7 on host …" for a run left running, as the journal recorded its process; empty when it did not. */
@@ -55,7 +57,7 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
   journal.requireWritable();
   const was = run.status;
   const stopped = was === 'running' ? stopLeftovers(run.processes ?? []) : [];
-  if (was === 'running') recordSettledStep(journal, run);
+  if (was === 'running') recordSettledStep(journal, run, deps.actor);
   const by = leftRunningBy(run);
   try {
     journal.append(() => {

@@ -15,6 +15,11 @@ export class MessageContents {
     return this.shown.get(keyOf(message)) === digest(rendered);
   }
 
+  /** What the message shows is not known any more: an update failed, and Slack may have made it all the same. */
+  forget(message: SlackMessage): void {
+    this.shown.delete(keyOf(message));
+  }
+
   /** Slack took `rendered` for this message (posted or updated). */
   took(message: SlackMessage, rendered: Rendered): void {
     const key = keyOf(message);

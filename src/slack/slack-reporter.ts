@@ -84,7 +84,13 @@ export class SlackReporter implements IncidentReporter {
     const cleaned = this.clean(rendered);
     if (this.contents.shows(ref, cleaned)) return;
     const { text, blocks } = cleaned;
-    await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+    try {
+      await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+    } catch (error) {
+      // Slack may have made it without its answer arriving: the next update is sent whatever it shows.
+      this.contents.forget(ref);
+      throw error;
+    }
     this.contents.took(ref, cleaned);
   }
 

@@ -3,37 +3,69 @@
 
 /** Slack's codes for its own trouble, as opposed to a refusal of what was asked (not_in_channel, invalid_blocks…). */
 const troubleCodes = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+/** Of those, the ones Slack says may come after part of the call was carried out. */
+const partlyDone = new Set(['internal_error', 'fatal_error', 'request_timeout']);
 
-/** Slack's codes are short snake_case words; anything else in `error` is a body that was not Slack's JSON. */
-const slackCode = /^[a-z][a-z0-9_]{0,59}$/;
+/**
+ * Slack's codes are snake_case words with at least one underscore, or one of its few single words. Anything else in
+ * `error` (the client puts there a body that was not JSON) is an answer that was not Slack's: `ok`, a page, a cut reply.
+ */
+const slackCode = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+const singleWordCodes = new Set(['ratelimited', 'accesslimited']);
 
 interface WebApiFailure {
   code?: string;
   statusCode?: number;
   data?: { error?: unknown };
+  original?: { message?: string };
+}
+
+function isSlackCode(said: string): boolean {
+  return said.length <= 60 && (slackCode.test(said) || singleWordCodes.has(said));
+}
+
+/** What Slack's answer said, when the error is one (a code, or the body the client could not read as JSON). */
+function platformAnswer(error: unknown): string | undefined {
+  const failure = error as WebApiFailure;
+  return failure?.code === 'slack_webapi_platform_error' ? String(failure.data?.error ?? '') : undefined;
 }
 
 /** Slack's code for a refusal of what was asked, or undefined when the error is not one. */
 export function slackRefusal(error: unknown): string | undefined {
+  const said = platformAnswer(error);
+  return said !== undefined && isSlackCode(said) && !troubleCodes.has(said) ? said : undefined;
+}
+
+/** The client's own words when a 429's Retry-After was waited out and Slack answered 429 again, past its retries. */
+function rateLimitedPastRetries(error: unknown): boolean {
   const failure = error as WebApiFailure;
-  if (failure?.code !== 'slack_webapi_platform_error') return undefined;
-  const said = String(failure.data?.error ?? '');
-  return slackCode.test(said) && !troubleCodes.has(said) ? said : undefined;
+  return failure?.code === 'slack_webapi_request_error' && String(failure.original?.message ?? '').startsWith('A rate limit was exceeded');
 }
 
 /** How Slack's Web API failed a call (after the client's own retries), or undefined when it did not. */
 export function slackTrouble(error: unknown): string | undefined {
   const failure = error as WebApiFailure;
   if (failure?.code === 'slack_webapi_http_error') return `it answered HTTP ${failure.statusCode ?? 'error'}`;
+  if (failure?.code === 'slack_webapi_rate_limited_error' || rateLimitedPastRetries(error)) return 'it kept answering "rate limited"';
   if (failure?.code === 'slack_webapi_request_error') return 'it did not answer';
-  if (failure?.code === 'slack_webapi_rate_limited_error') return 'it kept answering "rate limited"';
-  if (failure?.code === 'slack_webapi_platform_error' && !slackRefusal(error)) {
-    const said = String(failure.data?.error ?? '');
-    return slackCode.test(said) ? `it answered "${said}"` : 'its answer was not Slack\'s JSON (a proxy\'s error page, or cut short)';
-  }
+  const said = platformAnswer(error);
+  if (said !== undefined && !slackRefusal(error)) return isSlackCode(said) ? `it answered "${said}"` : "its answer was not Slack's JSON (a proxy's error page, or cut short)";
   // The Web API client's own words for a 429 whose Retry-After it cannot read.
   if (error instanceof Error && error.message.startsWith('Retry header did not contain a valid timeout')) return 'it answered 429 without a Retry-After it could read';
   return undefined;
+}
+
+/** Whether the client itself asked again before giving up (HTTP errors, silence, 429s); Slack's own answers it takes as they are. */
+export function clientAskedAgain(error: unknown): boolean {
+  const code = (error as WebApiFailure)?.code;
+  return code === 'slack_webapi_http_error' || code === 'slack_webapi_request_error' || code === 'slack_webapi_rate_limited_error';
+}
+
+/** Whether Slack may have carried the call out although it failed: no answer, an answer cut short, or its own error. */
+export function mayHaveBeenCarriedOut(error: unknown): boolean {
+  if ((error as WebApiFailure)?.code === 'slack_webapi_request_error') return !rateLimitedPastRetries(error);
+  const said = platformAnswer(error);
+  return said !== undefined && !slackRefusal(error) && (!isSlackCode(said) || partlyDone.has(said));
 }
 
 /**
@@ -41,7 +73,7 @@ export function slackTrouble(error: unknown): string | undefined {
  * is not made again here (the client already waited out its timeout several times, and Slack may have carried it out).
  */
 export function worthAskingAgain(error: unknown): boolean {
-  return slackTrouble(error) !== undefined && (error as WebApiFailure)?.code !== 'slack_webapi_request_error';
+  return slackTrouble(error) !== undefined && ((error as WebApiFailure)?.code !== 'slack_webapi_request_error' || rateLimitedPastRetries(error));
 }
 
 /** A failed call as one line fit for the journal and for the operator: Slack's code or trouble, never a raw body or URL. */

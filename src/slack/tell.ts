@@ -4,7 +4,7 @@ import { IncidentAbandoned, isUserError, newErrorReference } from '../errors.js'
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
-import { SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
+import { clientAskedAgain, mayHaveBeenCarriedOut, SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface Audience {
@@ -30,11 +30,11 @@ const slackAdvice: Record<string, string> = {
 };
 
 /** What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined. */
-function slackSide(error: unknown): string | undefined {
+function slackSide(error: unknown, askedAgain: boolean): string | undefined {
   const refused = slackRefusal(error);
   if (refused && slackAdvice[refused]) return `Slack refused (${refused}): ${slackAdvice[refused]}`;
   const trouble = slackTrouble(error);
-  return trouble ? `Slack's Web API failed (${trouble}, also when asked again): Slack seems to be having trouble, not the bot` : undefined;
+  return trouble ? `Slack's Web API failed (${trouble}${askedAgain ? ', also when asked again' : ''}): Slack seems to be having trouble, not the bot` : undefined;
 }
 
 /**
@@ -43,16 +43,15 @@ function slackSide(error: unknown): string | undefined {
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   if (error instanceof IncidentAbandoned) {
-    const cause = error.cause instanceof SlackCallFailed ? error.cause.cause : error.cause;
-    const slack = slackSide(cause);
+    const askedAgain = error.cause instanceof SlackCallFailed;
+    const cause = askedAgain ? (error.cause as SlackCallFailed).cause : error.cause;
+    const slack = slackSide(cause, askedAgain || clientAskedAgain(cause));
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
-    // A call Slack did not answer, or whose answer was cut short, may have been carried out all the same.
-    const trouble = slackTrouble(cause);
-    const maybePosted = trouble === 'it did not answer' || trouble?.startsWith('its answer was not') ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
+    const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
-  const slack = slackSide(error);
+  const slack = slackSide(error, clientAskedAgain(error));
   if (slack) {
     logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);
     return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}`;

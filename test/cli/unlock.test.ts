@@ -9,7 +9,7 @@ import { verifyLines } from '../../src/journal/record.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { otherContainer, stuckRun } from '../helpers/stuck-run.js';
+import { otherContainer, stuckRun, type StuckRunOptions } from '../helpers/stuck-run.js';
 
 const checkouts: Checkout[] = [];
 const children: ResultPromise[] = [];
@@ -18,10 +18,10 @@ afterEach(() => {
   for (const checkout of checkouts.splice(0)) checkout.remove();
 });
 
-function setUp(runner: Record<string, unknown>): { checkout: Checkout; runId: string; env: Record<string, string> } {
+function setUp(runner: Record<string, unknown>, options: StuckRunOptions = {}): { checkout: Checkout; runId: string; env: Record<string, string> } {
   const checkout = new Checkout();
   checkouts.push(checkout);
-  const runId = stuckRun(checkout, runner);
+  const runId = stuckRun(checkout, runner, options);
   return { checkout, runId, env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir }) };
 }
 
@@ -51,6 +51,15 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(verified.records.some((r) => r.type === 'command.received' && r.data.text === `cli unlock ${runId} --as alice --approver bob`)).toBe(true);
     const after = await runCliProcess(['status'], { env, stdin: 'ignore' });
     expect(after.stdout).toContain('nothing; no database is held by a plan');
+  });
+
+  it('settles the step the run was in from the disk, on the record as the terminal\'s doing, not the bot\'s', async () => {
+    const { checkout, runId, env } = setUp(otherContainer, { moving: true });
+    const before = journalText(checkout);
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.code, result.stderr).toBe(0);
+    const settled = recordsSince(checkout, before).find((r) => r.type === 'step.finished');
+    expect(settled).toMatchObject({ actor: 'databox-cli', data: { runId, settledAfterRestart: true, result: { stepId: 'move_db' } } });
   });
 
   it('status names a run whose process on this host is provably gone (a terminal killed with -9), and how to clear it', async () => {

@@ -12,6 +12,8 @@ export interface StuckRunOptions {
   thread?: { channel: string; ts: string };
   /** The plan's first step, a move of the database aside, ran before its process was lost. */
   moved?: boolean;
+  /** That move had started, its intent on the record, when its process was lost (its result is found on disk). */
+  moving?: boolean;
   /** Left approved and never started, instead of running in `runner`. */
   neverStarted?: boolean;
 }
@@ -23,7 +25,7 @@ export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, op
   const incident = 'dbx-20260420-0b0b';
   const runId = `${incident}/1`;
   const moveDb = { id: 'move_db', kind: 'move', title: 'Move the broken file aside', from: checkout.databasePath, to: `${checkout.databasePath}.broken`, ifTaken: 'suffix', ifMissing: 'skip', mutates: true, destructive: true };
-  const steps = options.moved ? [moveDb] : [];
+  const steps = options.moved || options.moving ? [moveDb] : [];
   const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A: Rebuild from raw dlt state', steps, hash: planHash(steps as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
   journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
   if (options.thread) journal.append({ type: 'incident.ref', incident, actor: 'databox-bot', data: { frontEnd: 'slack', ref: options.thread } });
@@ -31,6 +33,10 @@ export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, op
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
   if (options.neverStarted) return runId;
   journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, ...runner } });
+  if (options.moving) {
+    journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: moveDb.id, index: 0 } });
+    journal.append({ type: 'step.intent', incident, actor: 'databox-bot', data: { runId, action: 'move', from: moveDb.from, to: moveDb.to } });
+  }
   if (options.moved) {
     const result = { stepId: moveDb.id, status: 'ok', summary: 'moved aside', durationMs: 3, outputs: { movedTo: moveDb.to } };
     journal.append({ type: 'step.finished', incident, actor: 'databox-bot', data: { runId, result } });
