@@ -83,8 +83,9 @@ describe('one message per run', () => {
     for (const [i, run] of runs.entries()) {
       const message = runMessages[i] as SlackMessageNow;
       // Updated in place as its steps progressed: never fewer steps shown finished than before, ending with all of them.
+      // Steps that all end within one pacing interval make one update; one that would show nothing new is not sent.
       const progress = message.updates.map((u) => finishedIn(u.blocks, run));
-      expect(progress.length, `${run.kind} was updated`).toBeGreaterThanOrEqual(2);
+      expect(progress.length, `${run.kind} was updated`).toBeGreaterThanOrEqual(1);
       expect([...progress].sort((a, b) => a - b), `${run.kind} progressed in order`).toEqual(progress);
       expect(finishedIn(message.blocks, run), `${run.kind} ends with every step shown`).toBe(run.steps.length);
       // Each step was shown running or done in an update before the run ended.
