@@ -22,13 +22,17 @@ function described(value: unknown): string {
 export function requestShapeProblem(body: unknown): string | undefined {
   if (!isObject(body)) return `its body is ${described(body)}, not an object`;
   // Slack's SSL check and URL verification are answered by Bolt itself.
-  if (body.ssl_check !== undefined || body.type === 'url_verification') return undefined;
+  if (typeof body.ssl_check === 'string' || body.type === 'url_verification') return undefined;
+  // A form field given twice comes as a list: Slack gives each once.
   if (body.command !== undefined) {
     if (!nonEmptyString(body.command)) return 'a slash command whose command is not text';
+    if (typeof body.text !== 'string') return 'a slash command without its text (given once, possibly empty)';
     if (!nonEmptyString(body.user_id)) return 'a slash command without its user_id';
+    if (!nonEmptyString(body.channel_id)) return 'a slash command without its channel_id';
     return undefined;
   }
   if (!nonEmptyString(body.type)) return 'it is neither a slash command nor a payload with a type';
+  if (body.type === 'event_callback' && !(isObject(body.event) && nonEmptyString(body.event.type))) return 'an event_callback without its event';
   if (!interactive.has(body.type)) return undefined;
   if (!isObject(body.user) || !nonEmptyString(body.user.id)) return `a ${body.type} without its user's id`;
   if (body.type === 'block_actions' && !(Array.isArray(body.actions) && body.actions.every((action) => isObject(action) && nonEmptyString(action.action_id)))) {

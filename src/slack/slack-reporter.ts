@@ -169,7 +169,7 @@ export class SlackReporter implements IncidentReporter {
       try {
         return toRef(await this.post(channel, rootMessage(incident)));
       } catch (error) {
-        if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error);
+        if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
         await new Promise((resolve) => setTimeout(resolve, (this.deps.retryDelayMs ?? firstMessageDelay)(attempt)));
       }

@@ -49,10 +49,15 @@ export function slackTrouble(error: unknown): string | undefined {
   if (failure?.code === 'slack_webapi_rate_limited_error' || rateLimitedPastRetries(error)) return 'it kept answering "rate limited"';
   if (failure?.code === 'slack_webapi_request_error') return 'it did not answer';
   const said = platformAnswer(error);
-  if (said !== undefined && !slackRefusal(error)) return isSlackCode(said) ? `it answered "${said}"` : "its answer was not Slack's JSON (a proxy's error page, or cut short)";
+  if (said !== undefined && !slackRefusal(error)) return isSlackCode(said) ? `it answered "${said}"` : cutShort(said) ? 'its answer was cut short' : "its answer was not Slack's JSON (a proxy's error page, say)";
   // The Web API client's own words for a 429 whose Retry-After it cannot read.
   if (error instanceof Error && error.message.startsWith('Retry header did not contain a valid timeout')) return 'it answered 429 without a Retry-After it could read';
   return undefined;
+}
+
+/** Slack's JSON begun and not finished: Slack took the call, and its answer was lost on the way. */
+function cutShort(said: string): boolean {
+  return said.trimStart().startsWith('{');
 }
 
 /** Whether the client itself asked again before giving up (HTTP errors, silence, 429s); Slack's own answers it takes as they are. */
@@ -65,15 +70,17 @@ export function clientAskedAgain(error: unknown): boolean {
 export function mayHaveBeenCarriedOut(error: unknown): boolean {
   if ((error as WebApiFailure)?.code === 'slack_webapi_request_error') return !rateLimitedPastRetries(error);
   const said = platformAnswer(error);
-  return said !== undefined && !slackRefusal(error) && (!isSlackCode(said) || partlyDone.has(said));
+  if (said === undefined || slackRefusal(error)) return false;
+  return isSlackCode(said) ? partlyDone.has(said) : cutShort(said);
 }
 
 /**
- * Whether the same call may go through if made again: Slack answered, with trouble of its own. A call it did not answer
- * is not made again here (the client already waited out its timeout several times, and Slack may have carried it out).
+ * Whether the same call may go through if made again, and no copy of it can be left behind: Slack answered with
+ * trouble of its own and did not carry it out (rate limiting, a 5xx, a proxy's page). After a call it did not answer,
+ * or answered cut short or with an error it may have partly carried out, asking again could post the message twice.
  */
 export function worthAskingAgain(error: unknown): boolean {
-  return slackTrouble(error) !== undefined && ((error as WebApiFailure)?.code !== 'slack_webapi_request_error' || rateLimitedPastRetries(error));
+  return slackTrouble(error) !== undefined && !mayHaveBeenCarriedOut(error);
 }
 
 /** A failed call as one line fit for the journal and for the operator: Slack's code or trouble, never a raw body or URL. */
@@ -84,9 +91,12 @@ export function slackFailureText(error: unknown): string | undefined {
   return trouble ? `Slack's Web API failed: ${trouble}` : undefined;
 }
 
-/** The incident's first message, given up after asking again: `message` says why in those words, `cause` is the error. */
+/** The incident's first message, given up after `attempts`: `message` says why in those words, `cause` is the last error. */
 export class SlackCallFailed extends Error {
-  constructor(override readonly cause: unknown) {
+  constructor(
+    override readonly cause: unknown,
+    readonly attempts: number,
+  ) {
     super(slackFailureText(cause) ?? (cause instanceof Error ? cause.message : String(cause)));
   }
 }

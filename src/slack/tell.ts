@@ -43,9 +43,9 @@ function slackSide(error: unknown, askedAgain: boolean): string | undefined {
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   if (error instanceof IncidentAbandoned) {
-    const askedAgain = error.cause instanceof SlackCallFailed;
-    const cause = askedAgain ? (error.cause as SlackCallFailed).cause : error.cause;
-    const slack = slackSide(cause, askedAgain || clientAskedAgain(cause));
+    const failed = error.cause instanceof SlackCallFailed ? error.cause : undefined;
+    const cause = failed ? failed.cause : error.cause;
+    const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || clientAskedAgain(cause));
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;

@@ -88,7 +88,13 @@ describe('interaction payloads the bot did not make', () => {
     ['a click whose action is null', new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: teammate }, team: { id: 'T0DATABOX' }, actions: [null] }) }).toString(), undefined, /actions are not a list of actions/],
     ['a click without its user', new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', team: { id: 'T0DATABOX' }, actions: [{ action_id: 'approve_plan', value: '{}' }] }) }).toString(), undefined, /a block_actions without its user's id/],
     ['a form submission without its view', new URLSearchParams({ payload: JSON.stringify({ type: 'view_submission', user: { id: teammate }, team: { id: 'T0DATABOX' } }) }).toString(), undefined, /a view_submission without its view/],
-    ['a slash command without its user', 'command=%2Fdatabox&text=help&team_id=T0DATABOX', undefined, /a slash command without its user_id/],
+    ['a slash command without its user', 'command=%2Fdatabox&text=help&team_id=T0DATABOX&channel_id=C0INCIDENTS', undefined, /a slash command without its user_id/],
+    ['a slash command without its text', `command=%2Fdatabox&user_id=${operator}&channel_id=C0INCIDENTS`, undefined, /a slash command without its text/],
+    ['a slash command with its text twice', `command=%2Fdatabox&text=help&text=status&user_id=${operator}&channel_id=C0INCIDENTS`, undefined, /a slash command without its text/],
+    ['a slash command without its channel', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}`, undefined, /a slash command without its channel_id/],
+    ['a slash command with two channels', `command=%2Fdatabox&text=diagnose+duckdb&user_id=${operator}&channel_id=C0INCIDENTS&channel_id=C0OTHER`, undefined, /a slash command without its channel_id/],
+    ['an event without its event', JSON.stringify({ type: 'event_callback', event: null }), 'application/json', /an event_callback without its event/],
+    ['an SSL check that is not one', JSON.stringify({ ssl_check: null }), 'application/json', /neither a slash command nor a payload with a type/],
   ])('answers a signed body Slack never sends (%s) with 400 at once, journals it, and keeps running', async (_name, body, contentType, reason) => {
     const lines = journal().length;
     const { status } = await postSigned(harness.url, body, { contentType });
