@@ -71,6 +71,11 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
         options.logger.warn({ err: error }, tooLarge ? 'a request body over the limit was refused (413)' : 'a request body could not be read');
         answer(res, tooLarge ? 413 : 400);
       },
-    );
+    )
+      // Whatever goes wrong past here is answered and logged, never left to end the process as an unhandled rejection.
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, 'a request to /slack/events failed before Bolt took it');
+        if (!res.headersSent) answer(res, 500);
+      });
   };
 }
