@@ -23,10 +23,9 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       }
       deps.queue.push(`propose ${incidentId} ${path}`, async () => {
         try {
-          const before = new Set(incident.runs.map((run) => run.id));
-          const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
+          const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
-          if (run && before.has(run.id)) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+          if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
         } catch (error) {
           await fail(error);
         }

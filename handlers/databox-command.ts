@@ -159,10 +159,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       deps.queue.push(`${cmd.verb} ${cmd.scenario}`, async () => {
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
-          const before = new Set(cmd.incident ? (deps.service.state.incident(cmd.incident)?.runs.map((r) => r.id) ?? []) : []);
-          const { run } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
+          const { run, alreadyWaiting } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
-          if (cmd.verb === 'recover' && run && before.has(run.id)) {
+          if (run && alreadyWaiting) {
             await respond({ response_type: 'ephemeral', replace_original: false, text: samePlanWaitingText(run.id) });
           }
         } catch (error) {

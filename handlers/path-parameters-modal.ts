@@ -33,10 +33,9 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       );
       start = async () => {
         await deps.access.requireRequester(body.user.id);
-        const before = new Set(incident.runs.map((run) => run.id));
-        const { run } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+        const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
-        if (run && before.has(run.id)) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+        if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
       };
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));

@@ -418,7 +418,7 @@ export class IncidentService {
     openedFrom?: FrontEndOrigin,
     /** Told as soon as the incident is open (before a diagnosis has run): a joining request can link to its thread. */
     opened?: (incident: Incident) => void,
-  ): Promise<{ incident: Incident; run?: Run }> {
+  ): Promise<{ incident: Incident; run?: Run; alreadyWaiting?: boolean }> {
     const rb = this.runbook(command.scenario);
     const existing = command.incident ? this.incident(command.incident) : undefined;
     if (existing) refuseIfAbandoned(existing);
@@ -444,7 +444,10 @@ export class IncidentService {
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
-      return { incident, run: await this.proposeRecovery(incident, recovery, params, actor) };
+      const known = new Set(incident.runs.map((run) => run.id));
+      const run = await this.proposeRecovery(incident, recovery, params, actor);
+      // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
+      return { incident, run, alreadyWaiting: known.has(run.id) };
     }
     const params =
       command.verb === 'diagnose'

@@ -323,8 +323,12 @@ class ConsoleSession {
         this.record([verb, ...rest], run.incidentId);
         incidentId = run.incidentId;
         this.reporter.printPlan(run);
-        // A rejection asked for and done is the command's success; one typed at a recover's prompt is not (nothing ran).
-        code = verb === 'approve' ? await this.approveAndRun(run, given) : (this.rejectPlan(run, given), exitCodes.ok);
+        if (verb === 'approve') code = await this.approveAndRun(run, given);
+        else {
+          // A rejection asked for and done is the command's success; one typed at a recover's prompt is not (nothing ran).
+          this.rejectPlan(run, given);
+          code = exitCodes.ok;
+        }
         break;
       }
       case 'unlock': {

@@ -125,10 +125,8 @@ function awkEffect(rest: Words): InterpreterEffect {
   let inPlace: string | undefined;
   for (let i = 0; i < rest.length; i += 1) {
     const word = rest[i];
-    if (word === undefined || word === '--' || !word.startsWith('-') || word === '-') {
-      if (!fromFile) return { code: 'with its program on the command line', inPlace, extension: 'awk', scriptOption: '-f' };
-      break;
-    }
+    // The options end at the first plain word: the program itself, unless -f named a file to read it from.
+    if (word === undefined || word === '--' || !word.startsWith('-') || word === '-') break;
     const [option, attached] = word.startsWith('--') ? [word.replace(/=.*/s, ''), word.includes('=') ? word.replace(/^[^=]*=/s, '') : undefined] : [word.slice(0, 2), word.length > 2 ? word.slice(2) : undefined];
     const value = attached ?? rest[i + 1];
     if (attached === undefined && (option === '-f' || option === '--file' || option === '-e' || option === '--source' || option === '-i' || option === '--include' || awkValueOptions.has(option))) i += 1;
