@@ -101,7 +101,7 @@ async function scenario1(checkout: Checkout): Promise<string> {
   banner('Scenario 1: a blown DuckDB file');
   say('data/databox.duckdb has been replaced by a corrupt copy: its headers fail their checksums, as after a crash mid-write.');
   const diagnosis = await cli(checkout, ['diagnose', 'duckdb']);
-  expect(diagnosis, 0, 'diagnose duckdb');
+  expect(diagnosis, 1, 'diagnose duckdb');
   const incident = incidentOf(diagnosis);
   if (!/Verdict: File corrupt/.test(diagnosis.stdout)) throw new Error('the diagnosis did not find the file corrupt');
   say(`${requester} asks for path A; ${approver} approves it at the prompt by typing the plan's short hash.`);
@@ -116,7 +116,7 @@ async function scenario2(checkout: Checkout): Promise<string | undefined> {
   say(`the eBird API returned 500s from ${badWindow.from} to ${badWindow.to}: a few observations, or none, landed on those days; every other source is fine.`);
   say('the diagnosis is not told the dates: it scans the last 30 days against the 14 before them.');
   const diagnosis = await cli(checkout, ['diagnose', 'backfill', 'source=ebird']);
-  expect(diagnosis, 0, 'diagnose backfill');
+  expect(diagnosis, 1, 'diagnose backfill');
   const incident = incidentOf(diagnosis);
   const suggested = /recover backfill path=a source=ebird from=(\d{4}-\d{2}-\d{2}) to=(\d{4}-\d{2}-\d{2}) incident=/.exec(diagnosis.stdout);
   const [from, to] = suggested ? [suggested[1] as string, suggested[2] as string] : [badWindow.from, badWindow.to];

@@ -33,7 +33,7 @@ import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid } from '../said.js';
-import { stepPassed } from '../engine/step-passed.js';
+import { firstFailure, stepPassed } from '../engine/step-passed.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -294,7 +294,9 @@ class ConsoleSession {
         });
         incidentId = incident.id;
         if (command.verb === 'recover') code = await this.approveAndRun(run as Run);
-        else code = command.verb === 'validate' && run?.status !== 'succeeded' ? exitCodes.failed : exitCodes.ok;
+        else if (command.verb === 'validate') code = run?.status === 'succeeded' ? exitCodes.ok : exitCodes.failed;
+        // A diagnosis whose check failed (the file corrupt, MotherDuck unreachable) exits 1 as its ✘ shows, so a script sees it.
+        else code = run && !firstFailure(run.steps, run.results) ? exitCodes.ok : exitCodes.failed;
         break;
       }
       case 'rollback': {

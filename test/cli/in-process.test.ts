@@ -197,12 +197,17 @@ describe('refusals and exit codes', () => {
     expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: all 3 steps passed/);
   });
 
-  it('a diagnosis exits 0 whatever it finds, and names the verdict and the commands to go on', async () => {
+  it('a diagnosis whose check failed exits 1, and names the verdict and the commands to go on', async () => {
     const { env } = await newCheckout();
     const result = await cli(env, ['diagnose', 'duckdb']);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
     expect(result.stdout).toContain('● Verdict: File corrupt');
     expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver <name>/);
     expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=b backup=… incident=dbx-/);
+
+    const healthy = await cli((await newCheckout({ corrupt: false })).env, ['diagnose', 'duckdb']);
+    expect(healthy.stdout).toContain('● Verdict: Healthy');
+    expect(healthy.code).toBe(0);
   });
 });

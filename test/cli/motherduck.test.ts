@@ -251,8 +251,17 @@ describe('scenario 3 from the terminal', () => {
     ]);
   });
 
+  it('exits 1 when MotherDuck cannot be reached (no token), naming the variable', async () => {
+    const { checkout } = await setUp();
+    const terminal = scriptedTerminal({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') }, promptedHash);
+    const code = await runCli(['diagnose', 'motherduck'], terminal.io, { clock: () => now });
+    expect(terminal.stdout()).toContain('MotherDuck cannot be reached');
+    expect(terminal.stdout()).toContain('MOTHERDUCK_TOKEN is not set');
+    expect(code).toBe(1);
+  });
+
   it.each([
-    ['older than the retention', 'at=2026-04-10 12:00:00', 0, /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it/],
+    ['older than the retention', 'at=2026-04-10 12:00:00', 1, /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it/],
     ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],
     ['malformed', 'at=yesterday', 2, /at=yesterday is not a timestamp/],
   ])('refuses an `at` %s', async (_name, given, code, message) => {

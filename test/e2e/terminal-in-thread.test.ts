@@ -105,7 +105,8 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
 
     const diagnosis = await terminal(['diagnose', 'duckdb', `incident=${incident}`]);
-    expect(diagnosis.code).toBe(0);
+    // Corrupt: its open check failed.
+    expect(diagnosis.code).toBe(1);
     await slack.waitFor("the terminal's verdict", () => slack.buttons('choose_path_a').length === 2, 10_000);
 
     // Standard input is not a terminal: the plan is left waiting, and the CLI says where else it can be approved.
@@ -185,7 +186,7 @@ describe('a terminal working on an incident that has a Slack thread', () => {
     await stage.harness.settle();
     const incident = journalRecordsOf(stage.checkout).find((r) => r.type === 'incident.opened')?.incident as string;
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
-    expect((await terminal(['diagnose', 'duckdb', `incident=${incident}`])).code).toBe(0);
+    expect((await terminal(['diagnose', 'duckdb', `incident=${incident}`])).code).toBe(1);
     await stage.harness.stop();
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
 
