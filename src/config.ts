@@ -15,11 +15,26 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1]) * unit;
 }
 
+/** The longest a timer can wait: Node fires a longer one at once (TimeoutOverflowWarning), so a 25d timeout would be none. */
+export const longestTimerMs = 2 ** 31 - 1;
+export const longestTimerText = `at most 24d, about ${Math.floor(longestTimerMs / 86_400_000)} days`;
+
 const duration = z
   .string()
   .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
   .transform((text) => parseDuration(text) as number)
   .refine((ms) => ms >= 1_000, { message: 'must be at least 1s, or every plan expires as it is posted' });
+
+/** A duration the bot sets a timer for (a timeout, an interval), not only compares with an age: capped as timers are. */
+const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
+
+/** A percentage written plainly ("90", "92.5"): not "0x5A" or "1e2", which Number() would also read. */
+const percent = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'expected a percentage from 1 to 100 such as 90 (no % sign)')
+  .transform(Number)
+  .pipe(z.number().min(1, 'expected a percentage from 1 to 100').max(100, 'expected a percentage from 1 to 100'));
 
 const slackUserIds = z
   .string()
@@ -78,11 +93,17 @@ const envSchema = z
     DATABOX_ALLOW_EXTERNAL_APPROVAL: z.stringbool().default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
-    DATABOX_DISK_FULL_PERCENT: z.coerce.number().min(1).max(100).default(95),
-    DATABOX_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
+    DATABOX_DISK_FULL_PERCENT: percent.default(95),
+    DATABOX_WORKERS: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'expected a whole number of workers from 1 to 8')
+      .transform(Number)
+      .pipe(z.number().min(1, 'expected a whole number of workers from 1 to 8').max(8, 'expected a whole number of workers from 1 to 8'))
+      .default(2),
     DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),
     DAGSTER_URL: z.url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' }).optional(),
-    DAGSTER_TIMEOUT: duration.default(10_000),
+    DAGSTER_TIMEOUT: timerDuration.default(10_000),
     DAGSTER_LOCATION: z.string().min(1).optional(),
     DAGSTER_REPOSITORY: z.string().min(1).default('__repository__'),
     DAGSTER_DAEMON_START: z
@@ -90,12 +111,12 @@ const envSchema = z
       .min(1)
       .refine((text) => !/[`$;|&<>\\"']/.test(text), { message: 'is split on spaces and run without a shell: no quotes or shell metacharacters' })
       .default('uv run dagster-daemon run'),
-    DATABOX_WATCH_INTERVAL: duration.default(60_000),
+    DATABOX_WATCH_INTERVAL: timerDuration.default(60_000),
     DATABOX_ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID such as C012ABCDEF').optional(),
     DATABOX_WATCH_DAEMON: z.stringbool().default(true),
     DATABOX_WATCH_DISK: z.stringbool().default(true),
     DATABOX_WATCH_MARTS: z.stringbool().default(true),
-    DATABOX_DISK_ALERT_PERCENT: z.coerce.number().min(1).max(100).default(90),
+    DATABOX_DISK_ALERT_PERCENT: percent.default(90),
     DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
@@ -116,7 +137,7 @@ const envSchema = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a plain MotherDuck database name (letters, digits and _), such as databox')
       .default('databox'),
     MOTHERDUCK_TOKEN: z.string().min(1).optional(),
-    DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: duration.default(30_000),
+    DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: timerDuration.default(30_000),
     DATABOX_DUCKDB_EXTENSION_DIRECTORY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {

@@ -19,6 +19,8 @@ export interface ScheduleEvidence {
   /** ISO time of the last tick, and of the last successful one (null: none, or the source does not say). */
   lastTickAt: string | null;
   lastTickStatus: string | null;
+  /** What the last tick's failure said, when it failed. */
+  lastTickError: string | null;
   lastSuccessAt: string | null;
   /** Seconds since the last tick. */
   sinceLastTickSeconds: number | null;
@@ -41,6 +43,8 @@ export interface DagsterEvidence {
   schedules?: ScheduleEvidence[];
   /** Why the webserver was not used, when the CLI answered instead. */
   webserverProblem?: string;
+  /** For the watcher: the webserver did not answer at all (down, or slower than the timeout), rather than answered unusably. */
+  webserverSilent?: boolean;
   unparsed: Unparsed[];
   /** Failures that left a part unread (a command that would not start, a PythonError …). */
   problems: string[];
@@ -194,12 +198,23 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
+  const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
+  if (noScheduler) reasons.push(noScheduler);
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
+  // databox runs on schedules: none listed is a code location that did not load, or the wrong one, never "all tick".
+  else if (evidence.schedules.length === 0) reasons.push(`Dagster lists no schedule (${evidence.source === 'graphql' ? 'a code location that failed to load lists none' : 'dagster schedule list printed none'})`);
+  // Ticking and failing, with no success on record: behind since when cannot be told, so no window is guessed.
+  for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && !s.lastSuccessAt)) {
+    reasons.push(`schedule ${s.name}'s last tick failed and none has succeeded on record${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
+  }
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
   if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
   const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);
+  for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt)) {
+    notes.push(`schedule ${s.name}'s last tick failed${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
+  }
   const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
   const behindWindow = missedWindow(behindSince, now);
   if (behindSince && behindWindow) {
@@ -213,6 +228,15 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     });
   }
   return verdict({ id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], lastSuccess });
+}
+
+/**
+ * Why the daemon list cannot say whether schedules tick: it lists no SCHEDULER daemon that Dagster requires (an
+ * instance whose scheduler is not the daemon's, or an answer that is not the whole list). Undefined when it does.
+ */
+export function schedulerMissing(daemons: readonly DaemonEvidence[]): string | undefined {
+  if (daemons.some((d) => d.type === 'SCHEDULER' && d.required)) return undefined;
+  return daemons.length === 0 ? "Dagster's daemon health lists no daemon at all" : "Dagster's daemon health lists no required SCHEDULER daemon, so whether schedules tick cannot be told";
 }
 
 function age(seconds: number | null): string {
@@ -238,6 +262,7 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
         evidence.schedules.map((s) => [s.name, s.status, s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown']),
       ),
     );
+    for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);
   }
   for (const u of evidence.unparsed) parts.push(`Could not parse the output of \`${u.command}\`; it said:\n${u.raw.trim() || '(nothing)'}`);
   for (const p of evidence.problems) parts.push(`Problem: ${p}`);

@@ -147,6 +147,7 @@ export class DagsterClient {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let text: string;
     let status: number;
+    let redirectedTo: string | undefined;
     try {
       const response = await fetch(this.endpoint, {
         method: 'POST',
@@ -155,6 +156,7 @@ export class DagsterClient {
         signal: controller.signal,
       });
       status = response.status;
+      redirectedTo = response.redirected ? response.url : undefined;
       text = await response.text();
     } catch (error) {
       if (controller.signal.aborted) {
@@ -169,7 +171,9 @@ export class DagsterClient {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status} with something that is not JSON`, text.slice(0, 4000));
+      // A proxy's login page is reached through a redirect: where to is what the operator needs to see.
+      const where = redirectedTo ? ` after a redirect to ${redirectedTo}` : '';
+      throw new DagsterError(status >= 400 ? 'http' : 'bad-answer', `the Dagster webserver answered HTTP ${status}${where} with something that is not JSON`, text.slice(0, 4000));
     }
     const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
     if (errors.length > 0) {
@@ -188,11 +192,15 @@ export class DagsterClient {
     if (!Array.isArray(list)) throw new DagsterError('bad-answer', 'the daemon health answer has no allDaemonStatuses', JSON.stringify(data).slice(0, 4000));
     return list.map((entry): DaemonStatus => {
       const d = entry as Json;
+      // A heartbeat given in a form Dagster never sends (text, say) is not read as "never": the answer is not Dagster's.
+      if (d.lastHeartbeatTime !== null && d.lastHeartbeatTime !== undefined && !isSeconds(d.lastHeartbeatTime)) {
+        throw new DagsterError('bad-answer', `the daemon health answer gives ${String(d.daemonType)}'s last heartbeat as ${JSON.stringify(d.lastHeartbeatTime)}, not a time in seconds`, JSON.stringify(data).slice(0, 4000));
+      }
       return {
         daemonType: String(d.daemonType),
         required: d.required === true,
         healthy: typeof d.healthy === 'boolean' ? d.healthy : null,
-        lastHeartbeatTime: typeof d.lastHeartbeatTime === 'number' ? d.lastHeartbeatTime : null,
+        lastHeartbeatTime: isSeconds(d.lastHeartbeatTime) ? d.lastHeartbeatTime : null,
         lastHeartbeatErrors: Array.isArray(d.lastHeartbeatErrors) ? d.lastHeartbeatErrors.map((e) => ({ message: String((e as Json).message ?? '') })) : [],
       };
     });
@@ -206,7 +214,8 @@ export class DagsterClient {
     if (!isObject(answer)) throw new DagsterError('bad-answer', 'the repositories answer is empty', JSON.stringify(data).slice(0, 4000));
     const failure = unionError(answer, 'its repositories');
     if (failure) throw failure;
-    const nodes = Array.isArray(answer.nodes) ? (answer.nodes as Json[]) : [];
+    if (!Array.isArray(answer.nodes)) throw new DagsterError('bad-answer', 'the repositories answer has no list of repositories', JSON.stringify(data).slice(0, 4000));
+    const nodes = answer.nodes as Json[];
     return nodes.map((node) => ({ repositoryLocationName: String((node.location as Json | undefined)?.name ?? ''), repositoryName: String(node.name) }));
   }
 
@@ -218,8 +227,8 @@ export class DagsterClient {
       if (!isObject(answer)) throw new DagsterError('bad-answer', 'the schedules answer is empty', JSON.stringify(data).slice(0, 4000));
       const failure = unionError(answer, `the schedules of ${selector.repositoryName}@${selector.repositoryLocationName}`);
       if (failure) throw failure;
-      const results = Array.isArray(answer.results) ? (answer.results as Json[]) : [];
-      for (const result of results) all.push(toSchedule(result, selector));
+      if (!Array.isArray(answer.results)) throw new DagsterError('bad-answer', `the schedules answer of ${selector.repositoryName}@${selector.repositoryLocationName} has no list of schedules`, JSON.stringify(data).slice(0, 4000));
+      for (const result of answer.results as Json[]) all.push(toSchedule(result, selector));
     }
     return all;
   }
@@ -253,10 +262,21 @@ export class DagsterClient {
   }
 }
 
-function toTick(value: unknown): Tick | null {
-  const list = Array.isArray(value) ? value : [];
-  const tick = list[0] as Json | undefined;
-  if (!tick || typeof tick.timestamp !== 'number') return null;
+/** Seconds since the epoch as Dagster's GraphQL gives them (a Float). */
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+const tickStatuses = new Set(['STARTED', 'SKIPPED', 'SUCCESS', 'FAILURE']);
+
+/** A schedule's newest tick (`ticks(limit: 1)`), or null when it has none; a tick in a form Dagster never sends is not taken as none. */
+function toTick(value: unknown, what: string): Tick | null {
+  if (value === null || value === undefined) return null;
+  const tick = Array.isArray(value) ? (value[0] as unknown) : undefined;
+  if (Array.isArray(value) && tick === undefined) return null;
+  if (!isObject(tick) || !isSeconds(tick.timestamp) || !tickStatuses.has(String(tick.status))) {
+    throw new DagsterError('bad-answer', `the schedules answer gives ${what} as ${JSON.stringify(tick ?? value).slice(0, 200)}, not a tick with a time in seconds and a status`);
+  }
   return {
     timestamp: tick.timestamp,
     status: String(tick.status) as Tick['status'],
@@ -265,14 +285,19 @@ function toTick(value: unknown): Tick | null {
 }
 
 function toSchedule(result: Json, repository: RepositoryRef): ScheduleStatus {
-  const state = (result.scheduleState ?? {}) as Json;
+  const name = String(result.name);
+  const state = result.scheduleState;
+  // Only RUNNING and STOPPED exist (InstigationStatus): anything else is not read as "paused".
+  if (!isObject(state) || (state.status !== 'RUNNING' && state.status !== 'STOPPED')) {
+    throw new DagsterError('bad-answer', `the schedules answer gives schedule ${name} the state ${JSON.stringify(isObject(state) ? state.status : state)}, neither RUNNING nor STOPPED`);
+  }
   return {
     repository,
-    name: String(result.name),
+    name,
     cronSchedule: String(result.cronSchedule ?? ''),
     executionTimezone: typeof result.executionTimezone === 'string' ? result.executionTimezone : null,
-    status: state.status === 'RUNNING' ? 'RUNNING' : 'STOPPED',
-    lastTick: toTick(state.lastTick),
-    lastSuccess: toTick(state.lastSuccess),
+    status: state.status,
+    lastTick: toTick(state.lastTick, `schedule ${name}'s last tick`),
+    lastSuccess: toTick(state.lastSuccess, `schedule ${name}'s last successful tick`),
   };
 }

@@ -41,6 +41,8 @@ function scheduleEvidence(s: ScheduleStatus, now: Date): ScheduleEvidence {
     cron: s.cronSchedule,
     lastTickAt: iso(tick?.timestamp),
     lastTickStatus: tick?.status ?? null,
+    // A PythonError's message can run to a traceback: its first line says what failed.
+    lastTickError: tick?.status === 'FAILURE' ? (tick.error?.message.trim().split('\n')[0]?.slice(0, 300) || null) : null,
     lastSuccessAt: iso(s.lastSuccess?.timestamp),
     sinceLastTickSeconds: tick ? Math.max(0, Math.round(now.getTime() / 1000 - tick.timestamp)) : null,
   };
@@ -129,7 +131,7 @@ async function fromCli(options: ProbeOptions, webserverProblem?: string, parts =
     const parsed = parseScheduleList(list.output, list.exitCode, cli.scheduleList.join(' '));
     if (parsed.ok) {
       // The CLI says whether each schedule runs, not when it last ticked.
-      evidence.schedules = parsed.value.map((s) => ({ name: s.name, status: s.status, cron: s.cron, lastTickAt: null, lastTickStatus: null, lastSuccessAt: null, sinceLastTickSeconds: null }));
+      evidence.schedules = parsed.value.map((s) => ({ name: s.name, status: s.status, cron: s.cron, lastTickAt: null, lastTickStatus: null, lastTickError: null, lastSuccessAt: null, sinceLastTickSeconds: null }));
     } else {
       evidence.unparsed.push(parsed.unparsed);
     }
@@ -159,7 +161,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
-    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), unparsed: [], problems };
+    const webserverSilent = daemonsProblem ? silent.has(daemonsProblem.error.kind) : undefined;
+    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.

@@ -329,6 +329,19 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   if (catchAll === -1) {
     add(['diagnosis', 'verdicts', verdicts.length - 1, 'when'], 'no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one');
   }
+  // The catch-all is given only when every step passed (else the diagnosis is "not conclusive"): a step that always runs
+  // and can never pass would make it unreachable, so a healthy stack would never be called healthy.
+  const lastVerdict = verdicts.at(-1);
+  if (lastVerdict && !lastVerdict.when) {
+    diagnosisSteps.forEach((step, i) => {
+      const statuses = forStep(stepKind(step.kind).statuses, step);
+      if (step.onlyIf || step.onlyIfGiven !== undefined || statuses.includes('ok') || step.acceptStatuses.length > 0) return;
+      add(
+        ['diagnosis', 'steps', i, 'acceptStatuses'],
+        `a ${step.kind} step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "${lastVerdict.id}" can never be given; list the statuses that mean all is well (it can end: ${list(statuses)})`,
+      );
+    });
+  }
   verdicts.forEach((v, i) => {
     const at: At = ['diagnosis', 'verdicts', i];
     if (!v.when && i !== verdicts.length - 1) add([...at, 'when'], 'only the last verdict may omit "when": a catch-all here hides every verdict after it');

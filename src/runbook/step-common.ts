@@ -1,6 +1,6 @@
 // The fields every runbook step has, whatever its kind, and the small value types step kinds build their schemas from.
 import { z } from 'zod';
-import { parseDuration } from '../config.js';
+import { longestTimerMs, longestTimerText, parseDuration } from '../config.js';
 import { UserError } from '../errors.js';
 
 export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
@@ -10,8 +10,6 @@ export const title = z
   .string()
   .min(1)
   .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
-/** The longest a timer can wait: Node fires a longer one at once (TimeoutOverflowWarning), so a 25d timeout would be none. */
-const longestTimerMs = 2 ** 31 - 1;
 
 /** A span of time the bot waits for (a timeout, a settle, a wait's interval and deadline): more than 0, at most 24 days. */
 export const duration = z.string().superRefine((text, ctx) => {
@@ -19,7 +17,7 @@ export const duration = z.string().superRefine((text, ctx) => {
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m or 2h' });
   // A timeout of 0 fails every step at once; a waitUntil every 0s asks as fast as it can until its deadline.
   else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
-  else if (ms > longestTimerMs) ctx.addIssue({ code: 'custom', message: `is longer than the bot can wait (at most 24d, about ${Math.floor(longestTimerMs / 86_400_000)} days)` });
+  else if (ms > longestTimerMs) ctx.addIssue({ code: 'custom', message: `is longer than the bot can wait (${longestTimerText})` });
 });
 
 /** An age compared with a timestamp (how long a schedule has been off), never waited for: no upper bound. */

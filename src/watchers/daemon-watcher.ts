@@ -1,6 +1,6 @@
 // Daemon heartbeat watcher: required Dagster daemons unhealthy or silent too long, or the webserver not answering too long.
 import { formatDuration } from '../format-duration.js';
-import { describeDagsterEvidence } from '../dagster/evidence.js';
+import { describeDagsterEvidence, schedulerMissing } from '../dagster/evidence.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { probeDagster } from '../dagster/probe.js';
 import type { CommandRunner } from '../process/run-command.js';
@@ -28,10 +28,18 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
         const silentMs = Math.max(0, now.getTime() - (heldSince ?? now).getTime());
         const why = evidence.webserverProblem ?? evidence.problems[0] ?? 'no answer';
         if (silentMs >= options.downAfterMs) {
-          const summary = silentMs > 0 ? `The Dagster webserver has not answered for ${formatDuration(silentMs)}` : 'The Dagster webserver does not answer';
+          // An HTML login page or an error payload is an answer, just not one to judge the daemons by: said as such.
+          const what = evidence.webserverSilent === false ? 'has not given a usable answer' : 'has not answered';
+          const summary = silentMs > 0 ? `The Dagster webserver ${what} for ${formatDuration(silentMs)}` : `The Dagster webserver ${evidence.webserverSilent === false ? 'gives no usable answer' : 'does not answer'}`;
           return { ...base, state: 'problem', summary, details: [why], lasting: true, problem: 'the webserver does not answer' };
         }
-        return { ...base, state: 'unknown', summary: `The Dagster webserver did not answer (${formatDuration(silentMs)} so far): ${why}`, details: [why], lasting: true };
+        const what = evidence.webserverSilent === false ? 'gave no usable answer' : 'did not answer';
+        return { ...base, state: 'unknown', summary: `The Dagster webserver ${what} (${formatDuration(silentMs)} so far): ${why}`, details: [why], lasting: true };
+      }
+      // Nothing to judge is not "0 daemons heartbeating, all well": the schedules depend on a SCHEDULER being required.
+      const noScheduler = schedulerMissing(evidence.daemons);
+      if (noScheduler) {
+        return { ...base, state: 'problem', summary: noScheduler, details: [describeDagsterEvidence({ ...evidence, schedules: undefined })], problem: 'no scheduler daemon listed' };
       }
       const maxAgeSeconds = options.heartbeatMaxAgeMs / 1000;
       const bad = evidence.daemons.filter((d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > maxAgeSeconds));

@@ -91,6 +91,17 @@ function message(startsWith: string): string {
 }
 
 describe('/databox diagnose schedule and recover schedule', () => {
+  it('calls a healthy stack healthy: daemons heartbeating, schedules ticking, marts fresh', async () => {
+    serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy' });
+    await fillMarts('2026-04-18', '2026-04-20');
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Daemon and schedules healthy, marts fresh');
+    expect(verdict).not.toContain('Not conclusive');
+  });
+
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
     // The webserver answers the diagnosis, then stops answering: the plan cannot list the job's assets and says it uses the CLI.
     nock(dagsterUrl)

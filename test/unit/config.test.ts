@@ -98,6 +98,23 @@ describe('durations', () => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('must be at least 1s, or every plan expires as it is posted → at DATABOX_APPROVAL_TTL');
   });
 
+  it.each(['DATABOX_WATCH_INTERVAL', 'DAGSTER_TIMEOUT', 'DATABOX_MOTHERDUCK_CONNECT_TIMEOUT'])(
+    '%s longer than a timer can wait (30d) is refused, not fired at once; 24d is taken',
+    (name) => {
+      expect(configErrorOf({ [name]: '30d' })).toContain(`is longer than the bot can wait (at most 24d, about 24 days) → at ${name}`);
+      expect(() => loadConfig({ [name]: '24d' })).not.toThrow();
+    },
+  );
+
+  it('takes an age compared with a clock, never waited for, beyond 24d (a heartbeat that may be years old)', () => {
+    expect(loadConfig({ DATABOX_HEARTBEAT_MAX_AGE: '100000h' }).watch.heartbeatMaxAgeMs).toBe(100_000 * 3_600_000);
+  });
+
+  it.each(['0x5A', '1e2', '90%', ' '])('DATABOX_DISK_ALERT_PERCENT=%j is refused, naming what is expected', (text) => {
+    expect(configErrorOf({ DATABOX_DISK_ALERT_PERCENT: text })).toContain('→ at DATABOX_DISK_ALERT_PERCENT');
+    expect(configErrorOf({ DATABOX_DISK_ALERT_PERCENT: text })).toMatch(/expected a percentage from 1 to 100/);
+  });
+
   it('refuses a DATABOX_ROOT that is not a directory, and a DATABOX_STATE_DIR under a file', () => {
     expect(configErrorOf({ DATABOX_ROOT: '/nonexistent/databox' })).toContain('/nonexistent/databox is not a directory: it must be the databox checkout → at DATABOX_ROOT');
     const file = path.join(os.tmpdir(), `databox-config-${process.pid}`);

@@ -1,11 +1,13 @@
 // The Dagster GraphQL client against recorded answers: healthy, daemon stopped, one stale, webserver down, slow, error payloads (each part the CLI's then).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assessDagster, describeDagsterEvidence } from '../../src/dagster/evidence.js';
 import { DagsterClient, DagsterError } from '../../src/dagster/graphql-client.js';
 import { probeDagster } from '../../src/dagster/probe.js';
 import type { CommandRunner } from '../../src/process/run-command.js';
-import { cliFixture, dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { cliFixture, dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
 blockNetwork();
@@ -28,6 +30,13 @@ function recordedCli(answers: Record<string, string>): { run: CommandRunner; ask
     return { exitCode: 0, timedOut: false, output: cliFixture(fixture), redacted: false, outputBytes: 0, durationMs: 1, peakHeldChars: 0 };
   };
   return { run, asked };
+}
+
+/** The recorded healthy schedules with the first one's state changed. */
+function withFirstSchedule(change: (state: any) => void): unknown {
+  const answer = graphqlFixture('schedules-healthy') as any;
+  change(answer.data.schedulesOrError.results[0].scheduleState);
+  return answer;
 }
 
 async function probe(c = client()) {
@@ -122,6 +131,57 @@ describe('Dagster GraphQL client', () => {
       'its daemon health could not be used, so the CLI was asked: Dagster\'s GraphQL API answered with an error: Cannot query field "daemonHealth" on type "Instance".; the schedules are the webserver\'s',
     );
     expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+  });
+
+  it.each([
+    ['a repositories answer without its list', { DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection' } } }) }, 'the repositories answer has no list of repositories'],
+    ['a schedules answer without its list', { DataboxSchedules: () => ({ data: { schedulesOrError: { __typename: 'Schedules', results: null } } }) }, 'the schedules answer of __repository__@databox.orchestration.definitions has no list of schedules'],
+    [
+      'a tick whose time is text',
+      { DataboxSchedules: () => withFirstSchedule((state) => (state.lastTick[0].timestamp = '1776751200')) },
+      'the schedules answer gives schedule all_pipelines_daily\'s last tick as {"timestamp":"1776751200"',
+    ],
+    ['a schedule state that is neither RUNNING nor STOPPED', { DataboxSchedules: () => withFirstSchedule((state) => (state.status = 'PAUSED')) }, 'the schedules answer gives schedule all_pipelines_daily the state "PAUSED", neither RUNNING nor STOPPED'],
+  ])('does not read %s as facts: the CLI lists the schedules, and says why', async (_name, answers, why) => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', ...answers });
+    const cli = recordedCli({ 'uv run dagster schedule list': 'schedule-list-running', 'uv run dagster instance info': 'instance-info' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    expect(cli.asked).toEqual(['uv run dagster schedule list', 'uv run dagster instance info']);
+    expect(evidence.webserverProblem).toContain(`its schedules could not be used, so the CLI listed them: ${why}`);
+  });
+
+  it('does not read a heartbeat given as text as "never": liveness-check is asked instead', async () => {
+    serveDagster({
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        answer.data.instance.daemonHealth.allDaemonStatuses[0].lastHeartbeatTime = '1776761988.518';
+        return answer;
+      },
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-healthy',
+    });
+    const cli = recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-live' });
+    const evidence = await probeDagster({ client: client(), runCommand: cli.run, cwd: '/nonexistent', now: recordedAt });
+    expect(evidence).toMatchObject({ daemons: undefined, daemonLive: true });
+    expect(evidence.webserverProblem).toContain('the daemon health answer gives SCHEDULER\'s last heartbeat as "1776761988.518", not a time in seconds');
+  });
+
+  it('names where a redirect led when the answer there is not JSON (a login page)', async () => {
+    // A real loopback server: the redirect is followed by fetch itself, as a proxy in front of Dagster makes it.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/graphql') res.writeHead(302, { location: '/login' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(new DagsterClient({ url, timeoutMs: 2_000 }).request('query DataboxDaemonHealth { instance { id } }')).rejects.toMatchObject({
+        kind: 'bad-answer',
+        message: `the Dagster webserver answered HTTP 200 after a redirect to ${url}/login with something that is not JSON`,
+      });
+    } finally {
+      server.close();
+    }
   });
 
   it('asks the CLI for everything when every answer is an HTTP error, naming it once', async () => {

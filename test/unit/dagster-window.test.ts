@@ -1,13 +1,13 @@
 // The missed window and the verdict from Dagster's schedules: the day of the last successful tick is in the window, a
 // schedule switched off long ago is named but left out, and a daily schedule that ticked yesterday is not behind.
 import { describe, expect, it } from 'vitest';
-import { assessDagster, type DagsterEvidence, type ScheduleEvidence } from '../../src/dagster/evidence.js';
+import { assessDagster, describeDagsterEvidence, type DagsterEvidence, type ScheduleEvidence } from '../../src/dagster/evidence.js';
 
 const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 };
 const now = new Date('2026-12-01T17:30:00Z');
 
 function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastSuccessAt: string | null, cron = '0 6 * * *'): ScheduleEvidence {
-  return { name, status, cron, lastTickAt: lastSuccessAt, lastTickStatus: lastSuccessAt ? 'SUCCESS' : null, lastSuccessAt, sinceLastTickSeconds: null };
+  return { name, status, cron, lastTickAt: lastSuccessAt, lastTickStatus: lastSuccessAt ? 'SUCCESS' : null, lastTickError: null, lastSuccessAt, sinceLastTickSeconds: null };
 }
 
 function evidence(schedules: ScheduleEvidence[], daemonStoppedHoursAgo?: number): DagsterEvidence {
@@ -83,5 +83,32 @@ describe('the missed window', () => {
     expect(assessDagster(evidence([schedule('unknown', 'RUNNING', '2026-11-28T06:00:00Z', '')]), thresholds, now).id).toBe('schedules-behind');
     const macro = evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-29T06:00:00Z', '@daily')]);
     expect(assessDagster(macro, thresholds, now)).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-29', to: '2026-11-30' } });
+  });
+
+  it('calls nothing healthy that it could not see: no SCHEDULER daemon listed, no schedule listed', () => {
+    const ticking = [schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z')];
+    const noDaemons = assessDagster({ ...evidence(ticking), daemons: [] }, thresholds, now);
+    expect(noDaemons).toMatchObject({ id: 'inconclusive', reasons: ["Dagster's daemon health lists no daemon at all"] });
+    const sensorOnly = { ...evidence(ticking), daemons: [{ type: 'SENSOR', required: true, healthy: true, heartbeatAgeSeconds: 10, errors: [] }] };
+    expect(assessDagster(sensorOnly, thresholds, now).reasons).toEqual(["Dagster's daemon health lists no required SCHEDULER daemon, so whether schedules tick cannot be told"]);
+    expect(assessDagster(evidence([]), thresholds, now)).toMatchObject({ id: 'inconclusive', reasons: ['Dagster lists no schedule (a code location that failed to load lists none)'] });
+    expect(assessDagster({ ...evidence([]), source: 'cli' }, thresholds, now).reasons).toEqual(['Dagster lists no schedule (dagster schedule list printed none)']);
+  });
+
+  it('does not call a schedule whose ticks fail healthy: with no success on record it cannot tell since when; with one, behind from it', () => {
+    const failing = (lastSuccessAt: string | null): ScheduleEvidence => ({
+      ...schedule('all_pipelines_daily', 'RUNNING', lastSuccessAt),
+      lastTickAt: '2026-12-01T06:00:00Z',
+      lastTickStatus: 'FAILURE',
+      lastTickError: 'DagsterUserCodeUnreachableError: Could not reach user code server',
+    });
+    expect(assessDagster(evidence([failing(null)]), thresholds, now)).toMatchObject({
+      id: 'inconclusive',
+      reasons: ["schedule all_pipelines_daily's last tick failed and none has succeeded on record: DagsterUserCodeUnreachableError: Could not reach user code server"],
+    });
+    const behind = assessDagster(evidence([failing('2026-11-28T06:00:00Z')]), thresholds, now);
+    expect(behind).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-28', to: '2026-11-30' } });
+    expect(behind.notes).toEqual(["schedule all_pipelines_daily's last tick failed: DagsterUserCodeUnreachableError: Could not reach user code server"]);
+    expect(describeDagsterEvidence(evidence([failing(null)]))).toContain('Last tick of all_pipelines_daily failed: DagsterUserCodeUnreachableError: Could not reach user code server');
   });
 });

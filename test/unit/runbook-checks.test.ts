@@ -11,10 +11,15 @@ const tempDir = useTempDirs('databox-runbook-checks-');
 type Doc = Record<string, any>;
 const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
 
-/** Loads a directory holding only `doc` as `name`, and returns the lines of the refusal with the file's path cut off. */
-function refusal(name: string, doc: Doc): string[] {
+function writeRunbook(name: string, doc: Doc): string {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, name), stringify(doc));
+  return dir;
+}
+
+/** Loads a directory holding only `doc` as `name`, and returns the lines of the refusal with the file's path cut off. */
+function refusal(name: string, doc: Doc): string[] {
+  const dir = writeRunbook(name, doc);
   try {
     loadRunbooks(dir);
   } catch (error) {
@@ -482,6 +487,19 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     const doc = bundled('schedule.yml');
     doc.recovery[1].steps[0].schedules = 'all_pipelines_daily, noaa-daily';
     expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
+  });
+
+  it('a diagnosis step that can never pass, which would make the catch-all "healthy" unreachable', () => {
+    const doc = bundled('schedule.yml');
+    delete doc.diagnosis.steps[1].acceptStatuses;
+    expect(refusal('schedule.yml', doc)).toEqual([
+      'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
+    ]);
+    // A step that may not run (onlyIf) is skipped, which passes: nothing to refuse.
+    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: 'healthy' };
+    const dir = writeRunbook('schedule.yml', doc);
+    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
+    expect([...loadRunbooks(dir).keys()].sort()).toEqual(['backfill', 'schedule']);
   });
 });
 

@@ -157,6 +157,22 @@ describe('daemon heartbeat watcher', () => {
     expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min 0 s', scenario: 'schedule' }]);
   });
 
+  it('does not call a daemon list with no required SCHEDULER "0 required daemons heartbeating": it alerts, naming why', async () => {
+    const posted: Posted[] = [];
+    serveDagster({ DataboxDaemonHealth: () => ({ data: { instance: { daemonHealth: { allDaemonStatuses: [] } } } }) });
+    const { service } = daemonService(tempDir(), fakeClock().now, posted);
+    await service.checkOnce();
+    expect(posted).toEqual([{ kind: 'alert', text: "Dagster's daemon health lists no daemon at all", scenario: 'schedule' }]);
+  });
+
+  it('says an HTML page (a proxy\'s login) is an answer it cannot use, not silence', async () => {
+    const posted: Posted[] = [];
+    nock(dagsterUrl).persist().post('/graphql').reply(200, '<html><body>Sign in</body></html>');
+    const { service } = daemonService(tempDir(), fakeClock().now, posted);
+    await service.checkOnce();
+    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver gave no usable answer (0 ms so far): the Dagster webserver answered HTTP 200 with something that is not JSON');
+  });
+
   it('says once, in the same outage, when what is wrong changes (the webserver answers again: the daemon is stopped), and not again after a restart', async () => {
     const clock = fakeClock();
     const posted: Posted[] = [];
