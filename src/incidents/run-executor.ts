@@ -1,4 +1,6 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
+import { missingPrograms } from '../engine/programs-needed.js';
+import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
@@ -49,6 +51,7 @@ export interface RunExecutorDeps {
   run: (id: string) => Run;
   /** A run that changes its database has started: plans made before it on that database are stale now. */
   startedChanging: () => void;
+  findProgram?: ProgramFinder;
 }
 
 export class RunExecutor {
@@ -105,6 +108,9 @@ export class RunExecutor {
     const { journal } = this.deps;
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
+    // Looked up again: a program removed (or a PATH changed) since the plan was proposed stops it before anything moves.
+    const missing = run.mutates ? missingPrograms(run.steps, this.deps.findProgram ?? findProgram) : [];
+    if (missing.length > 0) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${missing.join('; ')}`);
     try {
       await journal.commit(() => {
         // Checked under the journal's lock: a plan unlocked or interrupted by another process meanwhile does not start.

@@ -1,5 +1,7 @@
 // The incident engine's front door: open incidents, diagnose, propose recoveries and rollbacks, validate; running plans,
 // decisions on them and picking up after a restart live beside it (run-executor.ts, approvals.ts, restart-pickup.ts).
+import { missingPrograms } from '../engine/programs-needed.js';
+import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from '../commands/parse.js';
@@ -55,6 +57,8 @@ export interface ServiceDeps {
   targets?: DatabaseTargets;
   /** Who the journal names for what the engine does by itself here: the bot (the default), or a terminal's CLI. */
   actor?: string;
+  /** Looks up the programs a changing plan will start (tests whose runner starts nothing real pass their own). */
+  findProgram?: ProgramFinder;
 }
 
 export { botActor };
@@ -348,6 +352,9 @@ export class IncidentService {
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
+    // A plan that would stop half-way, its database moved aside, for want of a program is never offered.
+    const missing = mutates ? missingPrograms(spec.steps, this.deps.findProgram ?? findProgram) : [];
+    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')} (the bot's PATH is ${process.env.PATH ?? 'unset'})`);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;

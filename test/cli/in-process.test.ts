@@ -176,6 +176,29 @@ describe('refusals and exit codes', () => {
     expect((await cli(env, ['reject', waiting.runId, '00000000', '--approver', 'bob'])).code).toBe(2);
   });
 
+  it('refuses a plan whose program is not on PATH before anything moves; one that went missing after it was proposed does not start', async () => {
+    const { checkout, env } = await newCheckout();
+    const task = path.join(checkout.binDir, 'task');
+    fs.renameSync(task, `${task}.away`);
+    const refused = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refused, nothing was proposed: step 6 \("Rehydrate raw catalogs and rebuild every mart"\) runs task, and "task" is not on PATH \(the bot's PATH is /);
+    expect(journal(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
+
+    // Proposed while it was there; gone by the time it is approved: not started, nothing moved, on the record.
+    fs.renameSync(`${task}.away`, task);
+    await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], () => '');
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    fs.renameSync(task, `${task}.away`);
+    const approved = await cli(env, ['approve', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob']);
+    expect(approved.code).not.toBe(0);
+    expect(`${approved.stdout}${approved.stderr}`).toMatch(/was not started, nothing was changed: step 6 \("Rehydrate raw catalogs and rebuild every mart"\) runs task, and "task" is not on PATH/);
+    expect(fs.existsSync(checkout.databasePath)).toBe(true);
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+    expect(journal(checkout).filter((r) => r.type === 'step.started')).toEqual([]);
+    expect(journal(checkout).find((r) => r.type === 'run.finished')?.data).toMatchObject({ runId: waiting.runId, status: 'interrupted' });
+  });
+
   it('exits 1 when a recovery step fails, and does not validate', async () => {
     const { checkout, env } = await newCheckout({ failOnce: ['full-refresh'] });
     const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);

@@ -489,6 +489,15 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
   });
 
+  it('a command written as one element, which no shell splits', () => {
+    const doc = bundled('schedule.yml');
+    const step = doc.validation.steps.find((s: Doc) => s.kind === 'command');
+    step.argv = ['task verify'];
+    expect(refusal('schedule.yml', doc)).toEqual([
+      `at validation.steps[${doc.validation.steps.indexOf(step)}].argv[0]: "task verify" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [task, verify, …]`,
+    ]);
+  });
+
   it('a diagnosis step that can never pass, which would make the catch-all "healthy" unreachable', () => {
     const doc = bundled('schedule.yml');
     delete doc.diagnosis.steps[1].acceptStatuses;

@@ -138,6 +138,11 @@ function wrappedCommand(name: string, rest: readonly (string | undefined)[]): nu
 /** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
 export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean): StepIssue[] {
   const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
+  // No shell splits argv: [task full-refresh] asks for a program named "task full-refresh", found nowhere, mid-plan.
+  const program = words[0];
+  if (program !== undefined && /\s/.test(program)) {
+    return [{ at: ['argv', 0], message: `"${program}" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [${program.trim().split(/\s+/).join(', ')}, …]` }];
+  }
   const found = effect(words);
   if (found.hides) return [{ at: ['argv'], message: found.hides }];
   if (found.destroys && !destructive) {

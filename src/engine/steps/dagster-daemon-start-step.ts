@@ -75,5 +75,6 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, argv: [...tools.dagster.daemonStart], cwd: tools.root }),
   describe: (step, { showArg }) =>
     `${step.argv.map(showArg).join(' ')}  (started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
+  programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd }],
   run: runDagsterDaemonStartStep,
 });

@@ -89,6 +89,14 @@ export interface DescribeTools {
 
 type Parsed<S extends z.ZodObject> = z.output<S> & StepCommon;
 
+/** A program a step starts: its argv[0], the directory it starts in, and the PATH it is looked up on (the bot's by default). */
+export interface ProgramUse {
+  file: string;
+  /** Where a relative file or PATH entry is looked up from; the bot's working directory when not given. */
+  cwd?: string;
+  pathVariable?: string;
+}
+
 export interface StepKindDefinition<K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }> {
   kind: K;
   /** A strictObject with the common step fields (stepCommon) and `kind: z.literal(K)`. */
@@ -115,6 +123,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */
   describe(step: R & ResolvedCommon, tools: DescribeTools): string;
+  /** The programs its run starts: looked up before a changing plan is proposed and again before it runs. */
+  programs?(step: R & ResolvedCommon): ProgramUse[];
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 
