@@ -1,7 +1,7 @@
 // MotherDuck as a target: md:<database> through @duckdb/node-api, the token given as a config option, never in SQL.
 import { firstLine } from '../excerpt.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { runForRows } from '../duckdb/open.js';
+import { runForRows, useUtcDays } from '../duckdb/open.js';
 import { formatDuration } from '../format-duration.js';
 import { createRedactor, type Redactor } from '../redact.js';
 import { TargetError, type DatabaseTarget, type QueryResult, type TargetSession } from './target.js';
@@ -74,6 +74,7 @@ export function motherDuckTarget(settings: MotherDuckSettings, redact: Redactor,
       }
       try {
         const connection = await instance.connect();
+        await useUtcDays(connection);
         return sessionOf(
           connection,
           () => {

@@ -51,11 +51,25 @@ export function readOnlyOptions(caps: ReadOnlyLimits): Record<string, string> {
   };
 }
 
+/**
+ * Days are UTC days everywhere in the bot (the window a backfill reloads, "today"): a TIMESTAMPTZ column cast to DATE
+ * must not fall on the host's local day, which moves rows across a window's edge. Without the ICU extension DuckDB
+ * has no time zones at all, so its casts are UTC already and the setting is not there to set.
+ */
+export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Promise<void> {
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+  } catch (error) {
+    if (!/icu extension|TimeZone/i.test(String((error as Error)?.message))) throw error;
+  }
+}
+
 /** `caps`: a read-only open's caps; by default the ones set on this thread. */
 export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
   const instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions(caps));
   try {
     const connection = await instance.connect();
+    await useUtcDays(connection);
     return {
       connection,
       close() {
