@@ -56,16 +56,20 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   const runbooks = new Map<string, Runbook>();
   const fileOf = new Map<string, string>();
   const problems: string[] = [];
+  /** The runbooks (named by their files) that are there but did not load: their own problems are already listed. */
+  const refused = new Set<string>();
   const files = names.map((name) => path.join(dir, name));
   for (const file of files) {
     const read = readRunbookFile(file);
     if (!read.ok) {
       problems.push(read.problem);
+      refused.add(path.basename(file).replace(/\.ya?ml$/, ''));
       continue;
     }
     const checked = checkRunbookText(read.text, file);
     if (!checked.ok) {
       problems.push(...checked.problems);
+      refused.add(path.basename(file).replace(/\.ya?ml$/, ''));
     } else if (runbooks.has(checked.runbook.id)) {
       problems.push(`${file}: a second file for the runbook "${checked.runbook.id}", besides ${fileOf.get(checked.runbook.id)}: keep one of the two`);
     } else {
@@ -73,18 +77,20 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
       fileOf.set(checked.runbook.id, file);
     }
   }
-  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks).map((problem) => `${fileOf.get(id)}: at ${problem}`));
+  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused).map((problem) => `${fileOf.get(id)}: at ${problem}`));
   return { runbooks, files, problems };
 }
 
 /** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
-function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
+function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   rb.recovery.forEach((p, i) => {
     const opens = p.whenFailedOpens;
     if (!opens) return;
     const at = `recovery[${i}].whenFailedOpens`;
     const target = all.get(opens.scenario);
+    // Its file is there but did not load: what is wrong there is named there, not as a missing runbook here.
+    if (!target && refused.has(opens.scenario)) return;
     if (!target) {
       problems.push(`${at}.scenario: no runbook "${opens.scenario}" in this directory${didYouMean(opens.scenario, [...all.keys()])}`);
       return;

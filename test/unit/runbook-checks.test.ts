@@ -489,6 +489,23 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
   });
 
+  it('a mistake in backfill.yml is named there only, not as a missing runbook in schedule.yml, which opens it', () => {
+    const dir = writeRunbook('schedule.yml', bundled('schedule.yml'));
+    const backfill = bundled('backfill.yml');
+    backfill.title = '';
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(backfill));
+    const problems = (() => {
+      try {
+        loadRunbooks(dir);
+      } catch (error) {
+        return (error as Error).message.split('\n');
+      }
+      throw new Error('loaded with the mistake planted');
+    })();
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((line) => line.startsWith(path.join(dir, 'backfill.yml'))), problems.join('\n')).toBe(true);
+  });
+
   it('a command written as one element, which no shell splits', () => {
     const doc = bundled('schedule.yml');
     const step = doc.validation.steps.find((s: Doc) => s.kind === 'command');
