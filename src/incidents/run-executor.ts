@@ -1,11 +1,11 @@
 // Running a plan's steps: journaled before and after each one, outputs kept on disk, each step shown by the front end.
-import { missingPrograms } from '../engine/programs-needed.js';
-import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { missingPrograms } from '../engine/programs-needed.js';
+import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import type { Config } from '../config.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';

@@ -1,7 +1,5 @@
 // The incident engine's front door: open incidents, diagnose, propose recoveries and rollbacks, validate; running plans,
 // decisions on them and picking up after a restart live beside it (run-executor.ts, approvals.ts, restart-pickup.ts).
-import { missingPrograms } from '../engine/programs-needed.js';
-import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from '../commands/parse.js';
@@ -10,6 +8,8 @@ import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
+import { missingPrograms } from '../engine/programs-needed.js';
+import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';

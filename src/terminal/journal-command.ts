@@ -1,6 +1,7 @@
 // `journal verify`: checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is quick.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
+import { headFile } from '../journal/head.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import type { TerminalOutput } from './terminal-reporter.js';
 
@@ -35,5 +36,9 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO): n
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
   const none = fs.existsSync(journal.file) ? ' (nothing recorded yet)' : ` (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)`;
   io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? none : ''}\n`);
+  // Every append writes the head: records without one is a head removed, and with it whatever proved the end intact.
+  if (records.length > 0 && !fs.existsSync(headFile(journal.file))) {
+    io.stderr.write(`warning: ${headFile(journal.file)} is missing, so lines removed from the journal's end would not show here; the bot writes it again at its next append\n`);
+  }
   return 0;
 }

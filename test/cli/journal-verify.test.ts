@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureJournal } from '../fixtures/scenario1.js';
+import { writeHead } from '../../src/journal/head.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 
@@ -27,6 +28,8 @@ const verify = () => runCliProcess(['journal', 'verify'], { env: cliEnv({ DATABO
 describe('journal verify', () => {
   it('exits 0 with one OK line counting the records, through npm run --silent cli', async () => {
     fs.copyFileSync(fixtureJournal, journalFile);
+    // As the bot leaves it: the head names the last line written.
+    writeHead(journalFile, JSON.parse(fixtureLines.at(-1) as string));
     const result = await execa('npm', ['run', '--silent', 'cli', '--', 'journal', 'verify'], {
       cwd: projectRoot,
       env: cliEnv({ DATABOX_STATE_DIR: stateDir }),
@@ -37,6 +40,15 @@ describe('journal verify', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(`journal OK: ${fixtureLines.length} records verified in ${journalFile}`);
     expect(result.stderr).toBe('');
+  });
+
+  it('warns when the head file is missing, since lines removed from the end would then not show', async () => {
+    const lines = fixtureLines.slice(0, 30);
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    const result = await verify();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`journal OK: 30 records verified in ${journalFile}\n`);
+    expect(result.stderr).toBe(`warning: ${journalFile}.head is missing, so lines removed from the journal's end would not show here; the bot writes it again at its next append\n`);
   });
 
   it('exits 1 naming the first edited line and why', async () => {
