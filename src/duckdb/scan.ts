@@ -23,14 +23,24 @@ export interface ScanSettings {
   memoryLimit: string;
 }
 
+/** A view, bound without reading (LIMIT 0): `missing` names the table or view it selects from that is gone. */
+export interface ViewCheck {
+  view: string;
+  error?: string;
+  missing?: boolean;
+}
+
 export interface ScanResult {
   /**
    * damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …);
    * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
-   * when a read needed more than the cap it ran under.
+   * when a read needed more than the cap it ran under; broken-views when every table reads but a view selects from a
+   * table that is gone (SQLMesh's models are views over its physical tables: what the stack's readers query).
    */
-  status: 'ok' | 'empty' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory';
+  status: 'ok' | 'empty' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views';
   tables: TableScan[];
+  /** The file's views, each bound (not read) once every table has read. */
+  views?: ViewCheck[];
   total: number;
   /** The schemas that hold the file's tables, sorted: what a file made by another project would give away. */
   schemas?: string[];
@@ -73,7 +83,11 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
     const schemas = [...new Set(names.map((n) => n.schema))];
     // "Read all 0 tables" would pass for healthy: an empty file is what a tool opening the wrong path leaves behind.
-    if (names.length === 0) return { status: 'empty', tables, total: 0, schemas, settings, message: 'the file holds no tables' };
+    if (names.length === 0) {
+      const views = (await listViews(connection, () => timedOut)).map((v) => v.view);
+      const also = views.length > 0 ? ` (only ${views.length} view${views.length === 1 ? '' : 's'}: ${views.slice(0, 5).join(', ')}${views.length > 5 ? ', …' : ''})` : '';
+      return { status: 'empty', tables, total: 0, schemas, settings, message: `the file holds no tables${also}` };
+    }
     let rowsSoFar = 0;
     for (const [index, { schema, table }] of names.entries()) {
       const qualified = `${schema}.${table}`;
@@ -139,7 +153,38 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
       };
     }
-    return { status: 'ok', tables, total: names.length, schemas, message: `read all ${names.length} tables in full (${rowsSoFar} rows)`, settings };
+    const read = `read all ${names.length} tables in full (${rowsSoFar} rows)`;
+    const views: ViewCheck[] = [];
+    for (const { view, quoted } of await listViews(connection, () => timedOut)) {
+      if (timedOut) break;
+      try {
+        await readAllHere(connection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
+        views.push({ view });
+      } catch (error) {
+        if (timedOut) break;
+        const message = withoutTuningAdvice((error as Error).message).split('\n')[0] as string;
+        views.push({ view, error: message, missing: /^Catalog Error: (Table|View|Table Function) with name .* does not exist/.test(message) });
+      }
+    }
+    if (timedOut) {
+      return { status: 'timeout', tables, views, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
+    }
+    const broken = views.filter((v) => v.missing);
+    if (broken.length > 0) {
+      return {
+        status: 'broken-views',
+        tables,
+        views,
+        total: names.length,
+        schemas,
+        settings,
+        message: `${read}, but ${broken.length} of ${views.length} views select from what is gone: ${broken.map((v) => `${v.view} (${v.error?.replace(/^Catalog Error: /, '')})`).join(', ')}`,
+      };
+    }
+    const unbound = views.filter((v) => v.error);
+    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}`).join('; ')}: not a table that is gone)` : '';
+    const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
+    return { status: 'ok', tables, views, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
     const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
@@ -152,6 +197,16 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
 }
 
 const isOutOfMemory = (message: string) => /out of memory/i.test(message);
+
+/** The file's own views (not DuckDB's catalog views): as shown, and quoted for a query. */
+async function listViews(connection: Parameters<typeof readAllHere>[0], stopped: () => boolean): Promise<{ view: string; quoted: string }[]> {
+  const rows = await readAllHere(
+    connection,
+    `SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
+    stopped,
+  );
+  return rows.map(([schema, view]) => ({ view: `${schema}.${view}`, quoted: `"${String(schema).replace(/"/g, '""')}"."${String(view).replace(/"/g, '""')}"` }));
+}
 
 /**
  * DuckDB's error without the advice it appends for its own shell ("SET threads=X", "SET memory_limit=…"): the bot's

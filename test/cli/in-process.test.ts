@@ -178,6 +178,8 @@ describe('refusals and exit codes', () => {
 
   it('refuses a plan whose program is not on PATH before anything moves; one that went missing after it was proposed does not start', async () => {
     const { checkout, env } = await newCheckout();
+    // This checkout's stand-ins only: earlier tests' checkouts put their own `task` on this process's PATH.
+    process.env.PATH = [checkout.binDir, originalPath].join(path.delimiter);
     const task = path.join(checkout.binDir, 'task');
     fs.renameSync(task, `${task}.away`);
     const refused = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);

@@ -152,6 +152,24 @@ describe('/databox diagnose duckdb', () => {
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
   });
 
+  it('does not call a file whose views select from dropped tables healthy: it names them, and offers path A', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    // SQLMesh's models as the stack queries them: views over physical tables, here one whose table is gone.
+    await connection.run(
+      'CREATE SCHEMA sqlmesh__analytics; CREATE TABLE sqlmesh__analytics.daily__1 AS SELECT 1 AS id; CREATE SCHEMA analytics; CREATE VIEW analytics.daily AS SELECT * FROM sqlmesh__analytics.daily__1; CREATE VIEW analytics.fine AS SELECT 1 AS id; DROP TABLE sqlmesh__analytics.daily__1',
+    );
+    connection.closeSync();
+    instance.closeSync();
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Views over tables that are gone');
+    expect(verdict).toContain('but 1 of 2 views select from what is gone: analytics.daily (Table with name daily__1 does not exist!)');
+    expect(verdict).not.toContain('Healthy');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+  });
+
   it('calls a valid file with no tables empty, never healthy, names the schemas the stack expects, and offers paths A and B', async () => {
     // What a tool opening the wrong path, or a fresh create, leaves behind.
     (await DuckDBInstance.create(checkout.databasePath)).closeSync();

@@ -47,6 +47,7 @@ describe('a healthy file', () => {
         { table: 'main.raw_ebird', rows: rowsPerTable },
         { table: 'main.raw_noaa', rows: rowsPerTable },
       ],
+      views: [],
       total: 2,
       schemas: ['main'],
       message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
@@ -83,6 +84,43 @@ describe('a valid file with no tables', () => {
     expect((await probeOpen(file)).status).toBe('ok');
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan).toMatchObject({ status: 'empty', tables: [], total: 0, schemas: [], message: 'the file holds no tables' });
+  });
+});
+
+describe('views', () => {
+  async function withSql(name: string, sql: string): Promise<string> {
+    const file = path.join(dir, name);
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(sql);
+    connection.closeSync();
+    instance.closeSync();
+    return file;
+  }
+
+  it('binds every view once the tables have read: one over a dropped table ends "broken-views", naming it', async () => {
+    const file = await withSql('views.duckdb', 'CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW "odd ""name"" v" AS SELECT * FROM gone; CREATE VIEW fine AS SELECT * FROM t; DROP TABLE gone');
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('broken-views');
+    expect(scan.views).toEqual([
+      { view: 'main.fine' },
+      { view: 'main.odd "name" v', error: 'Catalog Error: Table with name gone does not exist!', missing: true },
+    ]);
+    expect(scan.message).toBe('read all 1 tables in full (1 rows), but 1 of 2 views select from what is gone: main.odd "name" v (Table with name gone does not exist!)');
+  });
+
+  it('names a view that fails for another reason without calling the file broken, and views in a file with no tables', async () => {
+    // A view over a CSV file that has since gone: something to name, not a table of the database that is gone.
+    const csv = path.join(dir, 'shapes.csv');
+    fs.writeFileSync(csv, 'a\n1\n');
+    const file = await withSql('file-view.duckdb', `CREATE TABLE t AS SELECT 1 AS a; CREATE VIEW shapes AS SELECT * FROM read_csv('${csv}')`);
+    fs.rmSync(csv);
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    expect(scan.views?.[0]).toMatchObject({ view: 'main.shapes', missing: false, error: expect.stringContaining('No files found') });
+    expect(scan.message).toMatch(/^read all 1 tables in full \(1 rows\); 0 of 1 view bound \(main\.shapes: IO Error: No files found .*: not a table that is gone\)$/);
+    const viewsOnly = await withSql('views-only.duckdb', 'CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW v AS SELECT * FROM gone; DROP TABLE gone');
+    expect(await scanTables(viewsOnly, { timeoutMs: 30_000 })).toMatchObject({ status: 'empty', message: 'the file holds no tables (only 1 view: main.v)' });
   });
 });
 

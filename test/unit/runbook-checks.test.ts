@@ -39,7 +39,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, skipped, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, read-only, skipped, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -68,7 +68,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, timeout, unopenable, unreadable, out-of-memory, no-expected-schemas, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, timeout, unopenable, unreadable, out-of-memory, broken-views, no-expected-schemas, skipped, failed'],
   },
   {
     name: 'a mistyped status inside all: [...]',
@@ -124,7 +124,8 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].guards[0].acceptStatuses = ['missing', 'corupt'];
     },
-    refusal: [`at recovery[0].guards[0].acceptStatuses[1]: a duckdb-open step never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses}`],
+    // A guard does not check that the file can be written: it never ends "read-only".
+    refusal: [`at recovery[0].guards[0].acceptStatuses[1]: a duckdb-open step never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses.replace('read-only, ', '')}`],
   },
   {
     name: 'a mistyped step output in a rollback (found today only when the rollback is proposed)',
@@ -178,9 +179,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[16].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[18].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[16].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[18].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import type { OpenStatus } from '../../duckdb/probe.js';
+import { writeProblem } from '../../duckdb/write-access.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
@@ -11,6 +12,11 @@ const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('duckdb-open'),
   path: template,
+  /**
+   * Also check that this process could write the file and its folder (a diagnosis: every Dagster run writes): one that
+   * opens but cannot be written ends "read-only". Guards leave it off, since moving a file aside needs only its folder.
+   */
+  checkWritable: z.boolean().default(false),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
@@ -18,6 +24,16 @@ export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
 export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResult> {
   const started = performance.now();
   const opened = await probeOpen(step.path);
+  const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
+  if (cannotWrite) {
+    return {
+      status: 'read-only',
+      summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
+      output: `${opened.message}\n${cannotWrite}`,
+      durationMs: elapsedSince(started),
+      outputs: { holderPid: 'unknown', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
+    };
+  }
   const summaries: Record<OpenStatus, string> = {
     ok: 'opens read-only; SELECT 1 succeeds',
     missing: `${step.path} does not exist`,
@@ -41,7 +57,10 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
 export const duckdbOpenStepKind = defineStepKind({
   kind: 'duckdb-open',
   schema,
-  statuses: everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }),
+  statuses: (step) => [
+    ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }),
+    ...(step.checkWritable ? ['read-only'] : []),
+  ],
   outputs: ['holderPid', 'message', 'looksLike', 'linkTarget'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],

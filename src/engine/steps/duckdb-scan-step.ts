@@ -44,6 +44,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   const expected = expectation(step.expectSchemas, scan);
   const failed = scan.tables.filter((t) => t.error);
   const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`);
+  for (const v of scan.views ?? []) detail.push(`${v.error ? (v.missing ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${v.missing ? '' : ' (not checked further: not a missing table)'}` : ''}`);
   if (detail.length === 0) detail.push(scan.message);
   if (scan.settings) detail.push(readWith(scan.settings));
   return {
@@ -77,7 +78,7 @@ export const duckdbScanStepKind = defineStepKind({
   schema,
   // "no-expected-schemas" only where there is an expectation: a verdict on it elsewhere is refused at load.
   statuses: (step) => [
-    ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true }),
+    ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true }),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
   outputs: ['failedTables', 'tablesRead', 'tables'],

@@ -1,0 +1,44 @@
+// A database that opens and reads but cannot be written (a read-only mount, here): the diagnosis says so instead of
+// "healthy", since every Dagster run must write it. The real CLI, in a user and mount namespace whose data/ is read-only.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCheckout } from '../../demo/checkout.js';
+import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
+
+const unshareWorks = (await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false })).exitCode === 0;
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+describe('diagnose duckdb on a database that cannot be written', () => {
+  it.skipIf(!unshareWorks)('names what cannot be written and why, offers no recovery, and is never called healthy', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-read-only-'));
+    temps.push(dir);
+    const checkout = await buildCheckout(dir, { corrupt: false });
+    const data = path.dirname(checkout.databasePath);
+    const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
+    // The folder holding the database is bound over itself read-only: the file reads, nothing there can be written.
+    const readOnlyThenRun = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"';
+    const run = (args: string[]) =>
+      execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', readOnlyThenRun, data, process.execPath, ...cliArgs, ...args], {
+        cwd: projectRoot,
+        env,
+        extendEnv: false,
+        reject: false,
+        timeout: 120_000,
+      });
+    const result = await run(['diagnose', 'duckdb']);
+    expect(result.stdout).toContain('● Verdict: The database file cannot be written');
+    expect(result.stdout).toContain(`${checkout.databasePath} cannot be written by this process (uid 0): on a read-only file system`);
+    expect(result.stdout).not.toContain('Verdict: Healthy');
+    expect(result.stdout).not.toMatch(/recover duckdb path=/);
+    // Its tables were still read in full: the read-only verdict is not a guess over an unread file.
+    expect(result.stdout).toMatch(/read all \d+ tables in full/);
+    expect(result.exitCode).toBe(1);
+
+    const writable = await execa(process.execPath, [...cliArgs, 'diagnose', 'duckdb'], { cwd: projectRoot, env, extendEnv: false, reject: false });
+    expect(writable.stdout).toContain('● Verdict: Healthy');
+  }, 180_000);
+});
