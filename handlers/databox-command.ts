@@ -51,7 +51,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
     if (cmd.verb === 'status') {
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
-      await ack({ response_type: 'ephemeral', text: `${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
+      const blocked = deps.service.journalBlock();
+      await ack({ response_type: 'ephemeral', text: `${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
       record();
       return;
     }

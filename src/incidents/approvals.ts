@@ -48,7 +48,10 @@ export class Approvals {
       const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
       if (!decision.ok) return decision;
       if (this.deps.journal.problem) {
-        return { ok: false, reason: said`the journal failed verification at line ${this.deps.journal.problem.line} when it was loaded, so no plan is approved until it is repaired (see journal verify)` };
+        return {
+          ok: false,
+          reason: said`the journal failed verification at line ${this.deps.journal.problem.line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver <your name>\` at the bot's host`,
+        };
       }
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {
         return { ok: false, reason: said`the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run` };

@@ -173,6 +173,15 @@ export class IncidentService {
     return this.deps.state;
   }
 
+  /** Why no change is proposed or approved now (a journal that fails verification), for a status; undefined when none. */
+  journalBlock(): string | undefined {
+    this.deps.journal.catchUp();
+    const problem = this.deps.journal.problem;
+    return problem
+      ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`npm run --silent cli -- journal repair --approver <your name>\``
+      : undefined;
+  }
+
   runbook(scenario: string): Runbook {
     const rb = this.deps.runbooks.get(scenario);
     if (!rb) {
@@ -352,6 +361,8 @@ export class IncidentService {
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
+    // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
+    if (mutates) this.deps.journal.requireVerified();
     // A plan that would stop half-way, its database moved aside, for want of a program is never offered.
     const missing = mutates ? missingPrograms(spec.steps, this.deps.findProgram ?? findProgram) : [];
     if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')} (the bot's PATH is ${process.env.PATH ?? 'unset'})`);
@@ -436,6 +447,7 @@ export class IncidentService {
     if (command.verb === 'recover') {
       // A change the journal could not record is never proposed (no incident is opened for it either); diagnoses go on.
       this.deps.journal.requireWritable();
+      this.deps.journal.requireVerified();
       const recovery = this.recoveryPath(rb, chosenPathId(rb, command.path, existing));
       if (recovery.needsIncident && !existing) {
         throw new UserError(

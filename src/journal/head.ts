@@ -125,7 +125,7 @@ function parseHead(text: string): JournalHead | undefined {
 }
 
 /** Adds a problem when the journal ends before the last line the head says was written, or that line differs. */
-export function checkHead(result: VerifyResult, head: JournalHead | undefined): VerifyResult {
+export function checkHead<R extends VerifyResult>(result: R, head: JournalHead | undefined): R {
   if (result.problem || !head) return result;
   const last = result.records.at(-1);
   const lastSeq = last?.seq ?? 0;

@@ -8,7 +8,8 @@ import { redactDeep } from '../redact.js';
 import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
-import { genesisHash, serialize, verifyLines, type JournalRecord, type VerifyProblem } from './record.js';
+import { damageAcceptedType, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
+import { genesisHash, serialize, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
   type: string;
@@ -112,6 +113,8 @@ export class Journal {
   private pending: (AppendInput & { at: string })[] = [];
   /** Set when the journal on disk failed verification (at start-up, or after a repair it still does not verify). */
   problem?: VerifyProblem;
+  /** Damage a person accepted (`journal repair`), which verification takes as it is. */
+  acceptedDamage: AcceptedDamage[] = [];
   /** Set while the state dir cannot be written: why, and since when. */
   unwritable?: { reason: string; since: string };
   /** Torn last lines set aside by this process. */
@@ -188,7 +191,8 @@ export class Journal {
       const aside = locked ? this.setTornTailAside() : undefined;
       if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-      const result = checkHead(verifyLines(text), readHead(this.file));
+      const result = checkHead(verifyJournal(text), readHead(this.file));
+      this.acceptedDamage = result.accepted;
       this.problem = result.problem;
       // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
       const records = result.problem ? parseLoosely(text) : result.records;
@@ -698,16 +702,20 @@ export class Journal {
       fs.readSync(fd, buffer, 0, buffer.length, this.offset);
       const text = buffer.toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      let accepted = false;
       for (const line of complete.split('\n').filter(Boolean)) {
         try {
           const record = JSON.parse(line) as JournalRecord;
           this.accept(record);
+          accepted ||= record.type === damageAcceptedType;
           for (const listener of this.elsewhereListeners) listener(record);
         } catch {
           // A line that is not JSON is reported by `journal verify`; the lines after it still count.
         }
       }
       this.offset += Buffer.byteLength(complete);
+      // A terminal's `journal repair` accepted the damage: verified again, approvals go ahead without a restart.
+      if (accepted && this.problem) this.verifyAgain();
     } finally {
       fs.closeSync(fd);
     }
@@ -875,13 +883,29 @@ export class Journal {
     }
   }
 
+  private verifyAgain(): void {
+    const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
+    const result = checkHead(verifyJournal(text), readHead(this.file));
+    this.problem = result.problem;
+    this.acceptedDamage = result.accepted;
+  }
+
+  /**
+   * Throws a UserError while the journal fails verification: a change is not proposed or approved over a record that
+   * cannot be trusted, and the way out (a person accepting the damage, on the record) is named.
+   */
+  requireVerified(): void {
+    if (!this.problem) return;
+    throw new UserError(
+      `refused: the journal failed verification at line ${this.problem.line} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
+        '`npm run --silent cli -- journal verify`, then `npm run --silent cli -- journal repair --approver <your name>` keeps a copy and accepts it on the record. Diagnoses still run.',
+    );
+  }
+
   /** Says what was set aside (in the journal itself, and to the listeners), and verifies the journal again. Lock held. */
   private recordRepair(aside: SetAside, verifyAgain: boolean): void {
     this.setAside.push(aside);
-    if (verifyAgain && this.problem) {
-      const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-      this.problem = checkHead(verifyLines(text), readHead(this.file)).problem;
-    }
+    if (verifyAgain && this.problem) this.verifyAgain();
     const record = this.appendLocked(
       {
         type: 'journal.repaired',

@@ -58,11 +58,21 @@ export interface VerifyResult {
 export function verifyLines(text: string): VerifyResult {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
+  const { records, problem } = verifyChain(lines, 0, { prev: genesisHash, seq: 1 });
+  return problem ? { records, intactCount: records.length, problem } : { records, intactCount: records.length };
+}
+
+/**
+ * Verifies `lines` from index `from` on. `start` is what the first of them must link to and be numbered: the line
+ * before, or, where a person accepted the damage before it (accepted-damage.ts), nothing (undefined: taken as it is).
+ */
+export function verifyChain(lines: readonly string[], from: number, start: { prev?: string; seq?: number }): { records: JournalRecord[]; problem?: VerifyProblem } {
   const records: JournalRecord[] = [];
-  let prev = genesisHash;
-  for (const [index, line] of lines.entries()) {
-    const lineNumber = index + 1;
-    const fail = (reason: string): VerifyResult => ({ records, intactCount: records.length, problem: { line: lineNumber, reason } });
+  let prev = start.prev;
+  let seq = start.seq;
+  for (let index = from; index < lines.length; index += 1) {
+    const line = lines[index] as string;
+    const fail = (reason: string) => ({ records, problem: { line: index + 1, reason } });
     let record: JournalRecord;
     try {
       record = JSON.parse(line) as JournalRecord;
@@ -70,13 +80,14 @@ export function verifyLines(text: string): VerifyResult {
       return fail('not valid JSON');
     }
     if (typeof record !== 'object' || record === null || typeof record.hash !== 'string') return fail('not a journal record');
-    if (record.seq !== lineNumber) return fail(`sequence number ${String(record.seq)} where ${lineNumber} was expected (a line removed or inserted?)`);
-    if (record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
+    if (seq !== undefined && record.seq !== seq) return fail(`sequence number ${String(record.seq)} where ${seq} was expected (a line removed or inserted?)`);
+    if (prev !== undefined && record.prev !== prev) return fail('does not link to the line before it (a line removed, reordered or edited?)');
     if (hashRecord(record) !== record.hash) return fail('its content does not match its hash (the line was edited)');
     // The hash covers the known fields; the line must be exactly those fields as written, so nothing can be added beside them.
     if (canonicalLine(record) !== line) return fail('it is not byte for byte the line that was written (a field added, reordered or reformatted)');
     records.push(record);
     prev = record.hash;
+    seq = record.seq + 1;
   }
-  return { records, intactCount: records.length };
+  return { records };
 }

@@ -1,4 +1,5 @@
 // Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
+import type { AcceptedDamage } from '../journal/accepted-damage.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
@@ -14,7 +15,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 export interface PostmortemInput {
   incidentId: string;
   /** The journal as verified by verifyLines: only its verified records are used, and a problem is shown at the top. */
-  verify: Pick<VerifyResult, 'records' | 'problem'>;
+  verify: Pick<VerifyResult, 'records' | 'problem'> & { accepted?: AcceptedDamage[] };
   runbooks: ReadonlyMap<string, Runbook>;
   /** The databox checkout the commands ran in, so commands read as they did in the plans. */
   root: string;
@@ -142,6 +143,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       '',
     );
   }
+  for (const damage of verify.accepted ?? []) {
+    doc.add(
+      `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${cell(who(damage.by ?? 'someone'))} accepted it at line ${damage.acceptedAt}: lines ${damage.line}–${damage.acceptedAt - 1} are shown as they read, unverified. The journal as it was then is kept at ${code(damage.copy)}.`,
+      '',
+    );
+  }
   if (!incident) {
     doc.add(
       `Incident \`${incidentId}\` is not in the ${verify.problem ? 'verified part of the ' : ''}journal${input.journalFile ? ` (${code(input.journalFile)})` : ''}, so there is nothing to tell.`,
@@ -169,7 +176,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none'} |`,
     `| Outcome | ${cell(outcome.text)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : 'hash chain verified'} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for the damaged lines ${verify.accepted.map((d) => `${d.line}–${d.acceptedAt - 1}`).join(', ')}, accepted` : ''}`} |`,
   );
 
   doc.heading('Symptoms the runbook names');

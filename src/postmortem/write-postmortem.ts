@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { moveWithoutOverwriting } from '../engine/steps/move-without-overwriting.js';
 import { checkHead, readHead } from '../journal/head.js';
-import { verifyLines, type VerifyResult } from '../journal/record.js';
+import { verifyJournal, type JournalVerification } from '../journal/accepted-damage.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
 
@@ -14,7 +14,7 @@ import { incidentIdPattern } from '../commands/parse.js';
 export interface JournalOnDisk {
   file: string;
   text: string;
-  verify: VerifyResult;
+  verify: JournalVerification;
   /** Lines in the file, verified or not. */
   lineCount: number;
 }
@@ -29,7 +29,7 @@ export function readJournal(stateDir: string): JournalOnDisk {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: checkHead(verifyLines(text), readHead(file)), lineCount: lines.length };
+  return { file, text, verify: checkHead(verifyJournal(text), readHead(file)), lineCount: lines.length };
 }
 
 export interface WritePostmortemOptions {

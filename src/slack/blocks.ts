@@ -266,7 +266,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {
   const then = verifies
     ? 'The journal verifies again; approvals go on.'
-    : 'The journal still fails verification: no plan is approved until it is repaired (see `journal verify`).';
+    : 'The journal still fails verification: no plan is proposed or approved until a person accepts it (`npm run --silent cli -- journal repair --approver <your name>` at the bot\'s host).';
   const text =
     `:warning: The journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged. ` +
     `It was set aside to \`${escapeMrkdwn(aside.file)}\` (${aside.bytes} bytes). What it held:\n${codeBlock(aside.text, 600)}\n${then}`;

@@ -121,8 +121,8 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const { words, options } = parseArgs(argv);
   const [verb, ...rest] = words;
   if (verb === 'journal') {
-    if (rest.length !== 1 || rest[0] !== 'verify') throw new UserError(`usage: ${cliName} journal verify`);
-    return journalCommand(words, io);
+    if (rest.length !== 1 || (rest[0] !== 'verify' && rest[0] !== 'repair')) throw new UserError(`usage: ${cliName} journal verify | journal repair --approver <your name>`);
+    return journalCommand(words, io, { approver: options.approver, clock: deps.clock });
   }
   const config = loadConfig(io.env);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
@@ -505,6 +505,8 @@ class ConsoleSession {
   private status(): void {
     const { style } = this;
     const { holding: busy, waiting, outdated, recent } = statusReport(this.service.state, this.clock());
+    const blocked = this.service.journalBlock();
+    if (blocked) this.out(style.yellow(blocked));
     this.out(style.bold('Running'));
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
     for (const r of busy) {

@@ -1,8 +1,12 @@
-// `journal verify`: checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is quick.
+// `journal verify` checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is
+// quick; `journal repair` is the way out of a journal that fails it: the damage is looked at, kept, and accepted by name.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
+import { damageAcceptedType, digestOf, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { headFile } from '../journal/head.js';
+import { Journal } from '../journal/journal.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
+import { compactTimestamp } from '../timestamps.js';
 import type { TerminalOutput } from './terminal-reporter.js';
 
 export interface JournalCommandIO {
@@ -11,10 +15,20 @@ export interface JournalCommandIO {
   env: Record<string, string | undefined>;
 }
 
-/** Exit 0 and one OK line on an intact journal; 1 naming the first bad line and why; 2 on bad input. */
-export function journalCommand(args: readonly string[], io: JournalCommandIO): number {
-  if (args.length !== 2 || args[0] !== 'journal' || args[1] !== 'verify') {
-    io.stderr.write('databox: usage: npm run --silent cli -- journal verify\n');
+const usage = 'databox: usage: npm run --silent cli -- journal verify | journal repair --approver <your name>\n';
+
+/**
+ * verify: exit 0 and one OK line on an intact journal; 1 naming the first bad line and why; 2 on bad input.
+ * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input.
+ */
+export function journalCommand(args: readonly string[], io: JournalCommandIO, options: { approver?: string; clock?: () => Date } = {}): number {
+  const verb = args[1];
+  if (args.length !== 2 || args[0] !== 'journal' || (verb !== 'verify' && verb !== 'repair')) {
+    io.stderr.write(usage);
+    return 2;
+  }
+  if (verb === 'repair' && !options.approver) {
+    io.stderr.write('databox: journal repair accepts damage on the record in your name: give --approver <your name>\n');
     return 2;
   }
   let stateDir: string;
@@ -25,20 +39,60 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO): n
     io.stderr.write(`databox: ${error.message}\n`);
     return 2;
   }
+  return verb === 'verify' ? verify(stateDir, io) : repair(stateDir, io, options.approver as string, options.clock ?? (() => new Date()));
+}
+
+function verify(stateDir: string, io: JournalCommandIO): number {
   const journal = readJournal(stateDir);
   const { problem, records } = journal.verify;
   if (problem) {
     io.stderr.write(
-      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}\n`,
+      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}; ` +
+        `\`npm run --silent cli -- journal repair --approver <your name>\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
     );
     return 1;
   }
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
   const none = fs.existsSync(journal.file) ? ' (nothing recorded yet)' : ` (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)`;
   io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? none : ''}\n`);
+  for (const record of records.filter((r) => r.type === damageAcceptedType)) {
+    const { line, reason, copy } = record.data as unknown as DamageAcceptance;
+    io.stdout.write(`  line ${line} failed verification (${reason}); ${record.actor ?? 'someone'} accepted it at line ${record.seq}; the journal as it was is kept at ${copy}\n`);
+  }
   // Every append writes the head: records without one is a head removed, and with it whatever proved the end intact.
   if (records.length > 0 && !fs.existsSync(headFile(journal.file))) {
     io.stderr.write(`warning: ${headFile(journal.file)} is missing, so lines removed from the journal's end would not show here; the bot writes it again at its next append\n`);
   }
+  return 0;
+}
+
+function repair(stateDir: string, io: JournalCommandIO, approver: string, clock: () => Date): number {
+  const journal = new Journal(stateDir, clock);
+  // A torn last line is set aside by the load itself, and said so in the journal.
+  journal.load();
+  for (const aside of journal.setAside) io.stdout.write(`the journal's torn last line was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
+  const problem = journal.problem;
+  if (!problem) {
+    io.stdout.write(`journal OK: nothing to repair in ${journal.file}\n`);
+    return 0;
+  }
+  // Nothing is rewritten or deleted: the journal as it is now is copied beside it, and the acceptance pins its bytes.
+  let copy = `${journal.file}.damaged-${compactTimestamp(clock())}`;
+  for (let n = 1; fs.existsSync(copy); n += 1) copy = `${journal.file}.damaged-${compactTimestamp(clock())}-${n}`;
+  fs.copyFileSync(journal.file, copy, fs.constants.COPYFILE_EXCL);
+  const accepted = journal.append(() => {
+    const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(fs.readFileSync(journal.file, 'utf8')), copy };
+    return { type: damageAcceptedType, incident: null, actor: `terminal:${approver}`, data: data as unknown as Record<string, unknown> };
+  });
+  io.stdout.write(
+    `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${accepted.seq}. ` +
+      `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks them unverified.\n`,
+  );
+  const after = readJournal(stateDir).verify.problem;
+  if (after) {
+    io.stderr.write(`journal FAILED again at line ${after.line}: ${after.reason}; run journal repair again to accept that too\n`);
+    return 1;
+  }
+  io.stdout.write('journal OK again: approvals go ahead (a running bot sees the acceptance at its next look at the journal)\n');
   return 0;
 }

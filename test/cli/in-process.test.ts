@@ -70,7 +70,8 @@ describe('bad input', () => {
     ['an approval of an unknown plan', () => ['approve', 'dbx-20260420-aaaa/2', 'abcdef12'], /no plan "dbx-20260420-aaaa\/2" is known to the journal/],
     ['a postmortem of a path', () => ['postmortem', '../../etc/passwd'], /is not an incident id/],
     ['a postmortem of an unknown incident', () => ['postmortem', 'dbx-20260420-aaaa'], /no incident dbx-20260420-aaaa in the journal/],
-    ['journal without verify', () => ['journal', 'repair'], /usage: npm run --silent cli -- journal verify/],
+    ['journal without verify', () => ['journal', 'mend'], /usage: npm run --silent cli -- journal verify \| journal repair --approver <your name>/],
+    ['journal repair without a name', () => ['journal', 'repair'], /journal repair accepts damage on the record in your name: give --approver <your name>/],
     ['status with extra words', () => ['status', 'now'], /"status" takes nothing after it/],
   ];
 

@@ -7,6 +7,8 @@ import { execa } from 'execa';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureJournal } from '../fixtures/scenario1.js';
 import { writeHead } from '../../src/journal/head.js';
+import { Journal } from '../../src/journal/journal.js';
+import { hashRecord } from '../../src/journal/record.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 
@@ -15,6 +17,7 @@ afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: t
 
 let stateDir: string;
 let journalFile: string;
+const repairHint = '; `npm run --silent cli -- journal repair --approver <your name>` keeps a copy and accepts it on the record, so approvals go ahead again\n';
 const fixtureLines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
 
 beforeEach(() => {
@@ -62,7 +65,7 @@ describe('journal verify', () => {
     const result = await verify();
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited) (lines 1–41 verify)\n`);
+    expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited) (lines 1–41 verify)${repairHint}`);
   });
 
   it('exits 1 on a removed line and on a line that is not JSON; 0 with no journal yet, creating nothing (in-process)', () => {
@@ -89,11 +92,50 @@ describe('journal verify', () => {
     fs.writeFileSync(journalFile, `${removed.join('\n')}\n`);
     const first = run();
     expect(first.code).toBe(1);
-    expect(first.stderr).toBe(`journal FAILED at line 10 of ${journalFile}: sequence number 11 where 10 was expected (a line removed or inserted?) (lines 1–9 verify)\n`);
+    expect(first.stderr).toBe(`journal FAILED at line 10 of ${journalFile}: sequence number 11 where 10 was expected (a line removed or inserted?) (lines 1–9 verify)${repairHint}`);
 
     fs.writeFileSync(journalFile, `${fixtureLines.slice(0, 5).join('\n')}\n{"seq":6,"at":"2026-04\n`);
     const second = run();
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe(`journal FAILED at line 6 of ${journalFile}: not valid JSON (lines 1–5 verify)\n`);
+    expect(second.stderr).toBe(`journal FAILED at line 6 of ${journalFile}: not valid JSON (lines 1–5 verify)${repairHint}`);
+  });
+
+  it('repair accepts a removed line and then a lost tail by name, keeping copies; an acceptance of other bytes is not one (in-process)', () => {
+    const run = (args: string[], approver?: string) => {
+      let stdout = '';
+      let stderr = '';
+      const code = journalCommand(args, { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { approver });
+      return { code, stdout, stderr };
+    };
+    const removed = [...fixtureLines];
+    removed.splice(9, 1);
+    fs.writeFileSync(journalFile, `${removed.join('\n')}\n`);
+    expect(run(['journal', 'repair']).code, 'no name, no repair').toBe(2);
+    expect(run(['journal', 'verify']).code).toBe(1);
+
+    // Someone appends an "acceptance" of other bytes: it accepts nothing.
+    const forged = { seq: removed.length + 1, at: '2026-04-21T00:00:00.000Z', type: 'journal.damage-accepted', incident: null, actor: 'mallory', data: { line: 10, reason: 'x', digest: '0'.repeat(64), copy: '/dev/null' }, prev: '0'.repeat(64) };
+    fs.appendFileSync(journalFile, `${JSON.stringify({ ...forged, hash: hashRecord(forged) })}\n`);
+    expect(run(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 /);
+
+    const repaired = run(['journal', 'repair'], 'bob');
+    expect(repaired.stderr).toBe('');
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\)\); accepted by terminal:bob at line \d+\./);
+    const ok = run(['journal', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/\n  line 10 failed verification \(sequence number 11 where 10 was expected .*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*journal\.jsonl\.damaged-/);
+
+    // Lines lost from the end (the head says more were written): accepted the same way.
+    const journal = new Journal(stateDir);
+    journal.load();
+    for (const n of [1, 2, 3]) journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
+    const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(journalFile, `${now.slice(0, -2).join('\n')}\n`);
+    expect(run(['journal', 'verify']).stderr).toMatch(/lines were removed from its end/);
+    expect(run(['journal', 'repair'], 'carol').code).toBe(0);
+    expect(run(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:carol accepted it/);
+    expect(fs.readdirSync(stateDir).filter((name) => name.includes('.damaged-'))).toHaveLength(2);
+    expect(run(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
   });
 });

@@ -1,0 +1,83 @@
+// Damage a person looked at and accepted (`journal repair`): nothing is rewritten. The acceptance, itself a chained line,
+// names the first bad line and pins every byte before it with a digest, so the journal verifies again from there on.
+import { createHash } from 'node:crypto';
+import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
+
+export const damageAcceptedType = 'journal.damage-accepted';
+
+export interface DamageAcceptance {
+  /** The first line that failed verification, and why. */
+  line: number;
+  reason: string;
+  /** SHA-256 of the journal's bytes before the acceptance's own line: exactly what was looked at and accepted. */
+  digest: string;
+  /** Where the journal was copied, as it was, before it was accepted. */
+  copy: string;
+}
+
+export interface AcceptedDamage extends DamageAcceptance {
+  /** The acceptance's own line, and who accepted. */
+  acceptedAt: number;
+  by: string | null;
+}
+
+export interface JournalVerification extends VerifyResult {
+  accepted: AcceptedDamage[];
+}
+
+export function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The acceptance of the damage at line `bad`, among the lines after it: one whose digest is of everything before it. */
+function acceptanceOf(lines: readonly string[], bad: number): { at: number; record: JournalRecord<DamageAcceptance> } | undefined {
+  for (let index = bad; index < lines.length; index += 1) {
+    const line = lines[index] as string;
+    if (!line.includes(damageAcceptedType)) continue;
+    let record: JournalRecord<DamageAcceptance>;
+    try {
+      record = JSON.parse(line) as JournalRecord<DamageAcceptance>;
+    } catch {
+      continue;
+    }
+    if (record?.type !== damageAcceptedType || record.data?.line !== bad) continue;
+    if (record.data.digest === digestOf(`${lines.slice(0, index).join('\n')}\n`)) return { at: index + 1, record };
+  }
+  return undefined;
+}
+
+/** Records of damaged lines, as far as they parse: replayed, as a journal that fails verification is. */
+function parsedLoosely(lines: readonly string[]): JournalRecord[] {
+  return lines.flatMap((line) => {
+    try {
+      const record = JSON.parse(line) as JournalRecord;
+      return typeof record === 'object' && record !== null ? [record] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Verifies the chain as verifyLines does, except that a stretch of bad lines followed by an acceptance of exactly
+ * those bytes is taken as it is, and the chain is verified again from the acceptance on.
+ */
+export function verifyJournal(text: string): JournalVerification {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const records: JournalRecord[] = [];
+  const accepted: AcceptedDamage[] = [];
+  let from = 0;
+  let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
+  for (;;) {
+    const checked = verifyChain(lines, from, start);
+    records.push(...checked.records);
+    if (!checked.problem) return { records, intactCount: records.length, accepted };
+    const acceptance = acceptanceOf(lines, checked.problem.line);
+    if (!acceptance) return { records, intactCount: records.length, problem: checked.problem, accepted };
+    records.push(...parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1)));
+    accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });
+    from = acceptance.at - 1;
+    start = {};
+  }
+}

@@ -1,0 +1,87 @@
+// A journal that fails verification in the middle (a line edited by hand): no change is proposed or approved, and the
+// refusal says how to get out; `journal repair` at the terminal keeps a copy and accepts the damage by name; the bot,
+// still running, then takes approvals again, and verify and the postmortem say which lines were accepted unverified.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  harness = undefined;
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+describe('a journal edited in the middle', () => {
+  it('refuses plans and approvals saying how to repair it; journal repair accepts it by name, and approvals go ahead again', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('recover duckdb path=a', 'U0OPERATOR');
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    await harness.stop();
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    const edited = JSON.parse(lines[1] as string);
+    edited.actor = 'U0MALLORY';
+    lines[1] = JSON.stringify(edited);
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+
+    harness = await startBot(checkout, slack);
+    await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
+    await harness.settle();
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(/the journal failed verification at line 2, so no plan is approved until a person has looked at it and accepted it: `npm run --silent cli -- journal repair --approver &lt;your name&gt;`/);
+    await harness.command('recover duckdb path=a', 'U0OPERATOR');
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/refused: the journal failed verification at line 2 \(its content does not match its hash \(the line was edited\)\), so no change is proposed or approved/);
+    expect(checkout.listData()).not.toContain('databox.duckdb.broken');
+    const status = await harness.command('status', 'U0OPERATOR');
+    expect(status.text).toContain(':no_entry_sign: the journal failed verification at line 2 (its content does not match its hash (the line was edited)): no change is proposed or approved until a person accepts it');
+
+    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
+    const refused = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('journal repair --approver <your name>');
+    const repaired = await runCliProcess(['journal', 'repair', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(repaired.stderr).toBe('');
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/^line 2 failed verification \(its content does not match its hash \(the line was edited\)\); accepted by terminal:bob at line \d+\. The journal as it was is kept at .*journal\.jsonl\.damaged-\d{8}T\d{6}Z\./);
+    const copy = /kept at (\S+journal\.jsonl\.damaged-\S+?)\. /.exec(repaired.stdout)?.[1] as string;
+    const withAcceptance = fs.readFileSync(journalFile, 'utf8');
+    // The copy is the journal as it was accepted: every line up to the acceptance, the edited one as it was edited.
+    expect(`${fs.readFileSync(copy, 'utf8')}${withAcceptance.trimEnd().split('\n').at(-1)}\n`).toBe(withAcceptance);
+    expect(fs.readFileSync(copy, 'utf8').split('\n')[1]).toBe(lines[1]);
+    // A refused recovery opened no incident.
+    expect(withAcceptance.split('\n').filter((l) => l.includes('"type":"incident.opened"'))).toHaveLength(1);
+
+    // The bot still running reads the acceptance at its next look at the journal: the same plan is approved now.
+    await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
+    await harness.settle();
+    await slack.waitFor('the recovery', () => checkout.listData().includes('databox.duckdb.broken'), 30_000);
+    expect((await harness.command('status', 'U0OPERATOR')).text).not.toContain('failed verification');
+    const verified = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/line 2 failed verification \(.*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*damaged-/);
+    const incident = edited.incident as string;
+    const postmortem = await runCliProcess(['postmortem', incident], { env: { ...env, DATABOX_DATABASE_PATH: checkout.databasePath }, stdin: 'ignore' });
+    expect(postmortem.stdout).toMatch(/> \*\*The journal was damaged at line 2\*\* \(its content does not match its hash \(the line was edited\)\), and \*\*terminal:bob\*\* accepted it at line \d+: lines 2–\d+ are shown as they read, unverified\./);
+    expect(postmortem.stdout).toMatch(/hash chain verified, but for the damaged lines 2–\d+, accepted/);
+
+    // A second edit, after the acceptance, is caught again: the acceptance pins the bytes it saw, not what came after.
+    const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    const later = JSON.parse(now[now.length - 2] as string);
+    later.actor = 'U0MALLORY';
+    now[now.length - 2] = JSON.stringify(later);
+    fs.writeFileSync(journalFile, `${now.join('\n')}\n`);
+    expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).code).toBe(1);
+  }, 120_000);
+});
