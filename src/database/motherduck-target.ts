@@ -74,6 +74,7 @@ export function motherDuckTarget(settings: MotherDuckSettings, redact: Redactor,
       }
       try {
         const connection = await instance.connect();
+        // A failure here says what failed ("could not set TimeZone …") after "cannot connect", in connectProblem's line.
         await useUtcDays(connection);
         return sessionOf(
           connection,

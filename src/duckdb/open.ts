@@ -60,7 +60,9 @@ export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Pro
   try {
     await connection.run("SET TimeZone = 'UTC'");
   } catch (error) {
-    if (!/icu extension|TimeZone/i.test(String((error as Error)?.message))) throw error;
+    if (!/icu extension needs to be loaded/i.test(String((error as Error)?.message))) {
+      throw new Error(`could not set TimeZone = 'UTC', so days could not be counted as UTC days: ${(error as Error)?.message ?? error}`);
+    }
   }
 }
 

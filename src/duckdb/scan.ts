@@ -23,19 +23,24 @@ export interface ScanSettings {
   memoryLimit: string;
 }
 
-/** A view, bound without reading (LIMIT 0): `missing` names the table or view it selects from that is gone. */
+/**
+ * A view, bound without reading (LIMIT 0). `stack`: one of SQLMesh's production views (a schema without "__", selecting
+ * from its physical sqlmesh__ tables), what the stack's readers query; only those judge the file. `elsewhere`: it names
+ * another catalog (a database attached at run time, or this file opened under another name), so it cannot bind here.
+ */
 export interface ViewCheck {
   view: string;
+  stack: boolean;
   error?: string;
-  missing?: boolean;
+  elsewhere?: boolean;
 }
 
 export interface ScanResult {
   /**
    * damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …);
    * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
-   * when a read needed more than the cap it ran under; broken-views when every table reads but a view selects from a
-   * table that is gone (SQLMesh's models are views over its physical tables: what the stack's readers query).
+   * when a read needed more than the cap it ran under; broken-views when every table reads but one of SQLMesh's
+   * production views does not bind (its physical table gone, or changed under it). Other views are named, not judged.
    */
   status: 'ok' | 'empty' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views';
   tables: TableScan[];
@@ -155,21 +160,21 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     }
     const read = `read all ${names.length} tables in full (${rowsSoFar} rows)`;
     const views: ViewCheck[] = [];
-    for (const { view, quoted } of await listViews(connection, () => timedOut)) {
+    for (const { view, quoted, stack } of await listViews(connection, () => timedOut)) {
       if (timedOut) break;
       try {
         await readAllHere(connection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
-        views.push({ view });
+        views.push({ view, stack });
       } catch (error) {
         if (timedOut) break;
         const message = withoutTuningAdvice((error as Error).message).split('\n')[0] as string;
-        views.push({ view, error: message, missing: /^Catalog Error: (Table|View|Table Function) with name .* does not exist/.test(message) });
+        views.push({ view, stack, error: message, elsewhere: /Catalog "[^"]*" does not exist/.test(message) });
       }
     }
     if (timedOut) {
       return { status: 'timeout', tables, views, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
     }
-    const broken = views.filter((v) => v.missing);
+    const broken = views.filter((v) => v.stack && v.error && !v.elsewhere);
     if (broken.length > 0) {
       return {
         status: 'broken-views',
@@ -178,11 +183,12 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         total: names.length,
         schemas,
         settings,
-        message: `${read}, but ${broken.length} of ${views.length} views select from what is gone: ${broken.map((v) => `${v.view} (${v.error?.replace(/^Catalog Error: /, '')})`).join(', ')}`,
+        message: `${read}, but ${broken.length} of SQLMesh's ${views.filter((v) => v.stack).length} production views do not bind: ${broken.map((v) => `${v.view} (${v.error})`).join(', ')}`,
       };
     }
     const unbound = views.filter((v) => v.error);
-    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}`).join('; ')}: not a table that is gone)` : '';
+    const why = (v: ViewCheck) => (v.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views, so not judged");
+    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${why(v)}`).join('; ')})` : '';
     const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
     return { status: 'ok', tables, views, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
   } catch (error) {
@@ -198,14 +204,21 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
 
 const isOutOfMemory = (message: string) => /out of memory/i.test(message);
 
-/** The file's own views (not DuckDB's catalog views): as shown, and quoted for a query. */
-async function listViews(connection: Parameters<typeof readAllHere>[0], stopped: () => boolean): Promise<{ view: string; quoted: string }[]> {
+/**
+ * The file's own views (not DuckDB's catalog views): as shown, quoted for a query, and whether it is one of SQLMesh's
+ * production views (a dev environment's schema ends in __<env>; SQLMesh's physical schemas start with sqlmesh__).
+ */
+async function listViews(connection: Parameters<typeof readAllHere>[0], stopped: () => boolean): Promise<{ view: string; quoted: string; stack: boolean }[]> {
   const rows = await readAllHere(
     connection,
-    `SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
+    `SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
     stopped,
   );
-  return rows.map(([schema, view]) => ({ view: `${schema}.${view}`, quoted: `"${String(schema).replace(/"/g, '""')}"."${String(view).replace(/"/g, '""')}"` }));
+  return rows.map(([schema, view, sql]) => ({
+    view: `${schema}.${view}`,
+    quoted: `"${String(schema).replace(/"/g, '""')}"."${String(view).replace(/"/g, '""')}"`,
+    stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(String(sql)),
+  }));
 }
 
 /**

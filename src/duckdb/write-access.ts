@@ -1,5 +1,6 @@
-// Whether this process could write the database the way DuckDB does: the file itself, and the folder beside it, where
-// DuckDB creates its write-ahead log. A file that only reads passes every read-only check while every run that writes fails.
+// Whether this process could write the database the way DuckDB does: the file itself, its write-ahead log if one is
+// there, and the folder beside it, where DuckDB creates the log. A file that only reads passes every read-only check
+// while every run that writes fails.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -15,12 +16,17 @@ function denied(target: string): string | undefined {
   }
 }
 
-/** Says why `file` (reached by this path: a link's own folder gets the .wal) cannot be written, or undefined. */
+/** Says why `file` cannot be written as DuckDB writes it, or undefined. Through a link, DuckDB writes beside its target. */
 export function writeProblem(file: string): string | undefined {
   const who = `this process (uid ${process.getuid?.() ?? 'unknown'})`;
-  const onFile = denied(file);
-  if (onFile) return `${file} cannot be written by ${who}: ${onFile}`;
-  const folder = path.dirname(file);
+  const real = fs.realpathSync(file);
+  const named = real === file ? file : `${file} (a link to ${real})`;
+  const onFile = denied(real);
+  if (onFile) return `${named} cannot be written by ${who}: ${onFile}`;
+  const wal = `${real}.wal`;
+  const onWal = fs.existsSync(wal) ? denied(wal) : undefined;
+  if (onWal) return `the write-ahead log ${wal} beside ${named} cannot be written by ${who}: ${onWal}`;
+  const folder = path.dirname(real);
   const onFolder = denied(folder);
-  return onFolder ? `its folder ${folder} cannot be written by ${who}, and DuckDB creates the write-ahead log (.wal) there: ${onFolder}` : undefined;
+  return onFolder ? `the folder ${folder} of ${named} cannot be written by ${who}, and DuckDB creates the write-ahead log (.wal) there: ${onFolder}` : undefined;
 }

@@ -4,11 +4,11 @@ import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
 /** What is missing, one line per step that could not start its program; empty when every one can start. */
-export function missingPrograms(steps: readonly ResolvedStep[], find: ProgramFinder): string[] {
-  return steps.flatMap((step, index) =>
-    (stepKind(step.kind).programs?.(step) ?? []).flatMap((use) => {
+export function missingPrograms(steps: readonly ResolvedStep[], find: ProgramFinder, root: string): string[] {
+  return steps.flatMap((step) =>
+    (stepKind(step.kind).programs?.(step, root) ?? []).flatMap((use) => {
       const problem = find(use.file, use);
-      return problem ? [`step ${index + 1} ("${step.title}") runs ${use.file}, and ${problem}`] : [];
+      return problem ? [`the step "${step.title}" runs ${use.file}, and ${problem}`] : [];
     }),
   );
 }

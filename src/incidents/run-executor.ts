@@ -109,7 +109,7 @@ export class RunExecutor {
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
     // Looked up again: a program removed (or a PATH changed) since the plan was proposed stops it before anything moves.
-    const missing = run.mutates ? missingPrograms(run.steps, this.deps.findProgram ?? findProgram) : [];
+    const missing = run.mutates ? missingPrograms(run.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
     if (missing.length > 0) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${missing.join('; ')}`);
     try {
       await journal.commit(() => {

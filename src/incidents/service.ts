@@ -328,6 +328,22 @@ export class IncidentService {
     return this.resolveAll(steps, values, false, lockKey, prepared);
   }
 
+  /**
+   * Before an incident is opened for it: the programs of the steps that resolve without one (most: a literal argv[0]).
+   * A step that needs the incident's own values to resolve is looked up when the plan is proposed, as every step is.
+   */
+  private refuseMissingPrograms(steps: readonly Step[], values: TemplateContext): void {
+    const resolved = steps.flatMap((step) => {
+      try {
+        return this.resolveAll([step], values);
+      } catch {
+        return [];
+      }
+    });
+    const missing = missingPrograms(resolved, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot);
+    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
+  }
+
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
     return this.parameters(rb, allowed, raw, requires);
   }
@@ -364,8 +380,8 @@ export class IncidentService {
     // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
     if (mutates) this.deps.journal.requireVerified();
     // A plan that would stop half-way, its database moved aside, for want of a program is never offered.
-    const missing = mutates ? missingPrograms(spec.steps, this.deps.findProgram ?? findProgram) : [];
-    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')} (the bot's PATH is ${process.env.PATH ?? 'unset'})`);
+    const missing = mutates ? missingPrograms(spec.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
+    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
@@ -462,6 +478,7 @@ export class IncidentService {
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
+      if (!existing) this.refuseMissingPrograms(recovery.steps, values);
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
       const run = await this.proposeRecovery(incident, recovery, params, actor);

@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Says why `file` cannot be started from `cwd` with this PATH, or undefined when it can. */
-export type ProgramFinder = (file: string, where: { cwd?: string; pathVariable?: string }) => string | undefined;
+export type ProgramFinder = (file: string, where: { cwd: string; pathVariable?: string }) => string | undefined;
+
+/** What execvp searches when PATH is unset (libuv, as glibc, falls back to it). */
+const defaultPath = '/usr/bin:/bin';
 
 function executableFile(file: string): boolean {
   try {
@@ -15,15 +18,13 @@ function executableFile(file: string): boolean {
   }
 }
 
-export const findProgram: ProgramFinder = (file, { cwd = process.cwd(), pathVariable = process.env.PATH ?? '' }) => {
+export const findProgram: ProgramFinder = (file, { cwd, pathVariable = process.env.PATH ?? defaultPath }) => {
   if (file.includes('/')) {
     const full = path.resolve(cwd, file);
     if (executableFile(full)) return undefined;
     return fs.existsSync(full) ? `${file} is not an executable file` : `${file} does not exist`;
   }
-  const found = pathVariable
-    .split(path.delimiter)
-    .filter((dir) => dir !== '')
-    .some((dir) => executableFile(path.join(path.resolve(cwd, dir), file)));
-  return found ? undefined : `"${file}" is not on PATH`;
+  // An empty entry ("a::b", a trailing ":") is the directory the program starts in, as execvp reads it.
+  const found = pathVariable.split(path.delimiter).some((dir) => executableFile(path.join(path.resolve(cwd, dir || '.'), file)));
+  return found ? undefined : `"${file}" is not on PATH (${pathVariable})`;
 };

@@ -185,8 +185,10 @@ describe('refusals and exit codes', () => {
     fs.renameSync(task, `${task}.away`);
     const refused = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/refused, nothing was proposed: step 6 \("Rehydrate raw catalogs and rebuild every mart"\) runs task, and "task" is not on PATH \(the bot's PATH is /);
+    expect(refused.stderr).toContain(`refused, nothing was proposed: the step "Rehydrate raw catalogs and rebuild every mart" runs task, and "task" is not on PATH (${process.env.PATH})`);
     expect(journal(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
+    // Refused before an incident was opened for it: nothing but the command and its refusal on the record.
+    expect(journal(checkout).map((r) => r.type)).toEqual(['command.received', 'request.refused']);
 
     // Proposed while it was there; gone by the time it is approved: not started, nothing moved, on the record.
     fs.renameSync(`${task}.away`, task);
@@ -195,7 +197,7 @@ describe('refusals and exit codes', () => {
     fs.renameSync(task, `${task}.away`);
     const approved = await cli(env, ['approve', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob']);
     expect(approved.code).not.toBe(0);
-    expect(`${approved.stdout}${approved.stderr}`).toMatch(/was not started, nothing was changed: step 6 \("Rehydrate raw catalogs and rebuild every mart"\) runs task, and "task" is not on PATH/);
+    expect(`${approved.stdout}${approved.stderr}`).toMatch(/was not started, nothing was changed: the step "Rehydrate raw catalogs and rebuild every mart" runs task, and "task" is not on PATH/);
     expect(fs.existsSync(checkout.databasePath)).toBe(true);
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(journal(checkout).filter((r) => r.type === 'step.started')).toEqual([]);

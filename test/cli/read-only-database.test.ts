@@ -40,5 +40,21 @@ describe('diagnose duckdb on a database that cannot be written', () => {
 
     const writable = await execa(process.execPath, [...cliArgs, 'diagnose', 'duckdb'], { cwd: projectRoot, env, extendEnv: false, reject: false });
     expect(writable.stdout).toContain('● Verdict: Healthy');
+
+    // Through a link, DuckDB writes beside the link's target: a read-only folder holding only the link does not matter,
+    // a read-only folder holding the target does.
+    const volume = path.join(dir, 'volume');
+    fs.mkdirSync(volume);
+    fs.renameSync(checkout.databasePath, path.join(volume, 'databox.duckdb'));
+    fs.symlinkSync(path.join(volume, 'databox.duckdb'), checkout.databasePath);
+    expect((await run(['diagnose', 'duckdb'])).stdout).toContain('● Verdict: Healthy');
+    const targetReadOnly = await execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', readOnlyThenRun, volume, process.execPath, ...cliArgs, 'diagnose', 'duckdb'], {
+      cwd: projectRoot,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+    });
+    expect(targetReadOnly.stdout).toContain(`${checkout.databasePath} (a link to ${path.join(volume, 'databox.duckdb')}) cannot be written by this process (uid 0): on a read-only file system`);
   }, 180_000);
 });

@@ -152,7 +152,7 @@ describe('/databox diagnose duckdb', () => {
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
   });
 
-  it('does not call a file whose views select from dropped tables healthy: it names them, and offers path A', async () => {
+  it('does not call a file whose SQLMesh views select from dropped tables healthy: it names them, and offers path A', async () => {
     await createHealthyDatabase(checkout.databasePath);
     const instance = await DuckDBInstance.create(checkout.databasePath);
     const connection = await instance.connect();
@@ -164,8 +164,8 @@ describe('/databox diagnose duckdb', () => {
     instance.closeSync();
     await diagnose();
     const verdict = verdictText();
-    expect(verdict).toContain('Views over tables that are gone');
-    expect(verdict).toContain('but 1 of 2 views select from what is gone: analytics.daily (Table with name daily__1 does not exist!)');
+    expect(verdict).toContain("SQLMesh's views do not bind");
+    expect(verdict).toContain("but 1 of SQLMesh's 1 production views do not bind: analytics.daily (Catalog Error: Table with name daily__1 does not exist!)");
     expect(verdict).not.toContain('Healthy');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
@@ -184,13 +184,17 @@ describe('/databox diagnose duckdb', () => {
   it('warns about a file whose tables are in none of the stack\'s raw schemas, and offers no path', async () => {
     const instance = await DuckDBInstance.create(checkout.databasePath);
     const connection = await instance.connect();
-    await connection.run('CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT range AS id FROM range(10)');
+    // Its SQLMesh views broken too: still another project's file, never the stack's to move aside and rebuild.
+    await connection.run(
+      'CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT range AS id FROM range(10); CREATE SCHEMA sqlmesh__crm; CREATE TABLE sqlmesh__crm.t__1 AS SELECT 1 AS a; CREATE VIEW crm.v AS SELECT * FROM sqlmesh__crm.t__1; DROP TABLE sqlmesh__crm.t__1',
+    );
     connection.closeSync();
     instance.closeSync();
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain("The database holds none of the stack's raw schemas");
-    expect(verdict).toContain('read all 1 tables in full (10 rows), but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm');
+    expect(verdict).toContain("read all 1 tables in full (10 rows), but 1 of SQLMesh's 1 production views do not bind: crm.v");
+    expect(verdict).toContain('but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm');
     expect(verdict).not.toContain('Healthy');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });

@@ -98,15 +98,37 @@ describe('views', () => {
     return file;
   }
 
-  it('binds every view once the tables have read: one over a dropped table ends "broken-views", naming it', async () => {
-    const file = await withSql('views.duckdb', 'CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW "odd ""name"" v" AS SELECT * FROM gone; CREATE VIEW fine AS SELECT * FROM t; DROP TABLE gone');
+  it('binds every view once the tables have read: one of SQLMesh\'s production views that does not ends "broken-views"', async () => {
+    const file = await withSql(
+      'views.duckdb',
+      [
+        'CREATE SCHEMA sqlmesh__ebird; CREATE TABLE sqlmesh__ebird.daily__1 AS SELECT 1 AS a, 2 AS b; CREATE TABLE sqlmesh__ebird.gone__2 AS SELECT 1 AS a',
+        'CREATE SCHEMA ebird; CREATE VIEW ebird.daily AS SELECT a, b FROM sqlmesh__ebird.daily__1; CREATE VIEW ebird."odd ""name"" v" AS SELECT * FROM sqlmesh__ebird.gone__2',
+        // A dev environment's view and a scratch view, both broken too: named, not judged.
+        'CREATE SCHEMA ebird__dev; CREATE VIEW ebird__dev.daily AS SELECT * FROM sqlmesh__ebird.gone__2; CREATE TABLE main.gone AS SELECT 1 AS a; CREATE VIEW main.scratch AS SELECT * FROM main.gone',
+        'DROP TABLE sqlmesh__ebird.gone__2; DROP TABLE main.gone',
+      ].join('; '),
+    );
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan.status).toBe('broken-views');
-    expect(scan.views).toEqual([
-      { view: 'main.fine' },
-      { view: 'main.odd "name" v', error: 'Catalog Error: Table with name gone does not exist!', missing: true },
+    expect(scan.views?.map((v) => [v.view, v.stack, v.error ?? 'binds'])).toEqual([
+      ['ebird.daily', true, 'binds'],
+      ['ebird.odd "name" v', true, 'Catalog Error: Table with name gone__2 does not exist!'],
+      ['ebird__dev.daily', false, 'Catalog Error: Table with name gone__2 does not exist!'],
+      ['main.scratch', false, 'Catalog Error: Table with name gone does not exist!'],
     ]);
-    expect(scan.message).toBe('read all 1 tables in full (1 rows), but 1 of 2 views select from what is gone: main.odd "name" v (Table with name gone does not exist!)');
+    expect(scan.message).toBe("read all 1 tables in full (1 rows), but 1 of SQLMesh's 2 production views do not bind: ebird.odd \"name\" v (Catalog Error: Table with name gone__2 does not exist!)");
+  });
+
+  it('judges a SQLMesh view whose column was dropped under it; not one that names another catalog, nor a dev or scratch view', async () => {
+    const dropped = await withSql('dropped-column.duckdb', 'CREATE SCHEMA sqlmesh__noaa; CREATE TABLE sqlmesh__noaa.t__1 AS SELECT 1 AS a, 2 AS b; CREATE SCHEMA noaa; CREATE VIEW noaa.daily AS SELECT a, b FROM sqlmesh__noaa.t__1; ALTER TABLE sqlmesh__noaa.t__1 DROP COLUMN b');
+    expect((await scanTables(dropped, { timeoutMs: 30_000 })).status).toBe('broken-views');
+    const attached = await withSql('attached.duckdb', "CREATE TABLE t AS SELECT 1 AS a; ATTACH ':memory:' AS other; CREATE TABLE other.main.x AS SELECT 1 AS a; CREATE SCHEMA noaa; CREATE VIEW noaa.daily AS SELECT * FROM other.main.x, (SELECT 1 FROM main.t) AS sqlmesh__noaa; DETACH other");
+    const elsewhere = await scanTables(attached, { timeoutMs: 30_000 });
+    expect(elsewhere.status).toBe('ok');
+    expect(elsewhere.message).toMatch(/; 0 of 1 view bound \(noaa\.daily: .*Catalog "other" does not exist.*: it names another catalog, so it cannot be checked here\)$/);
+    const scratch = await withSql('scratch.duckdb', 'CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW scratch AS SELECT * FROM gone; DROP TABLE gone');
+    expect(await scanTables(scratch, { timeoutMs: 30_000 })).toMatchObject({ status: 'ok', message: expect.stringContaining("not one of SQLMesh's production views, so not judged") });
   });
 
   it('names a view that fails for another reason without calling the file broken, and views in a file with no tables', async () => {
@@ -117,8 +139,8 @@ describe('views', () => {
     fs.rmSync(csv);
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan.status).toBe('ok');
-    expect(scan.views?.[0]).toMatchObject({ view: 'main.shapes', missing: false, error: expect.stringContaining('No files found') });
-    expect(scan.message).toMatch(/^read all 1 tables in full \(1 rows\); 0 of 1 view bound \(main\.shapes: IO Error: No files found .*: not a table that is gone\)$/);
+    expect(scan.views?.[0]).toMatchObject({ view: 'main.shapes', stack: false, error: expect.stringContaining('No files found') });
+    expect(scan.message).toMatch(/^read all 1 tables in full \(1 rows\); 0 of 1 view bound \(main\.shapes: IO Error: No files found .*: not one of SQLMesh's production views, so not judged\)$/);
     const viewsOnly = await withSql('views-only.duckdb', 'CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW v AS SELECT * FROM gone; DROP TABLE gone');
     expect(await scanTables(viewsOnly, { timeoutMs: 30_000 })).toMatchObject({ status: 'empty', message: 'the file holds no tables (only 1 view: main.v)' });
   });

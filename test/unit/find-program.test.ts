@@ -17,13 +17,16 @@ describe('findProgram', () => {
     fs.mkdirSync(path.join(bin, 'uv'));
     const pathVariable = ['/nonexistent', bin].join(path.delimiter);
     expect(findProgram('task', { cwd: dir, pathVariable })).toBeUndefined();
-    expect(findProgram('notes', { cwd: dir, pathVariable })).toBe('"notes" is not on PATH');
-    expect(findProgram('uv', { cwd: dir, pathVariable }), 'a directory is not a program').toBe('"uv" is not on PATH');
-    expect(findProgram('task', { cwd: dir, pathVariable: '/nonexistent' })).toBe('"task" is not on PATH');
+    expect(findProgram('notes', { cwd: dir, pathVariable })).toBe(`"notes" is not on PATH (${pathVariable})`);
+    expect(findProgram('uv', { cwd: dir, pathVariable }), 'a directory is not a program').toBe(`"uv" is not on PATH (${pathVariable})`);
+    expect(findProgram('task', { cwd: dir, pathVariable: '/nonexistent' })).toBe('"task" is not on PATH (/nonexistent)');
     expect(findProgram('bin/task', { cwd: dir })).toBeUndefined();
     expect(findProgram('./bin/notes', { cwd: dir })).toBe('./bin/notes is not an executable file');
     expect(findProgram('bin/gone', { cwd: dir })).toBe('bin/gone does not exist');
-    // A relative PATH entry is taken from the directory the command starts in, as execve's search does.
+    // A relative PATH entry is taken from the directory the command starts in, as execvp's search does; an empty one
+    // is that directory itself.
     expect(findProgram('task', { cwd: dir, pathVariable: 'bin' })).toBeUndefined();
+    expect(findProgram('task', { cwd: bin, pathVariable: '/nonexistent:' })).toBeUndefined();
+    expect(findProgram('task', { cwd: bin, pathVariable: '/nonexistent::/other' })).toBeUndefined();
   });
 });

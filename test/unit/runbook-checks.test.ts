@@ -510,6 +510,8 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
   it('a command written as one element, which no shell splits', () => {
     const doc = bundled('schedule.yml');
     const step = doc.validation.steps.find((s: Doc) => s.kind === 'command');
+    step.argv = ['/opt/My Tools/task', 'verify'];
+    expect(refusal('schedule.yml', doc).join('\n'), 'a path with a space in it is one program').not.toContain('argv[0]');
     step.argv = ['task verify'];
     expect(refusal('schedule.yml', doc)).toEqual([
       `at validation.steps[${doc.validation.steps.indexOf(step)}].argv[0]: "task verify" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [task, verify, …]`,

@@ -140,7 +140,7 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
   const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
   // No shell splits argv: [task full-refresh] asks for a program named "task full-refresh", found nowhere, mid-plan.
   const program = words[0];
-  if (program !== undefined && /\s/.test(program)) {
+  if (program !== undefined && /\s/.test(program) && !program.includes('/')) {
     return [{ at: ['argv', 0], message: `"${program}" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [${program.trim().split(/\s+/).join(', ')}, …]` }];
   }
   const found = effect(words);

@@ -110,7 +110,7 @@ export const dagsterBackfillStepKind = defineStepKind({
     const argv = backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to }).map(showArg).join(' ');
     return step.cliBecause ? `${argv}\n# through the CLI, not the webserver: ${step.cliBecause}` : argv;
   },
-  // Through the webserver, no program; through the CLI, `uv` (started in the checkout: a name, so the cwd does not matter).
-  programs: (step) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string }] : []),
+  // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
+  programs: (step, root) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string, cwd: root }] : []),
   run: runDagsterBackfillStep,
 });

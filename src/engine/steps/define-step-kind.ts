@@ -92,8 +92,8 @@ type Parsed<S extends z.ZodObject> = z.output<S> & StepCommon;
 /** A program a step starts: its argv[0], the directory it starts in, and the PATH it is looked up on (the bot's by default). */
 export interface ProgramUse {
   file: string;
-  /** Where a relative file or PATH entry is looked up from; the bot's working directory when not given. */
-  cwd?: string;
+  /** Where a relative file or PATH entry is looked up from: the directory the program starts in. */
+  cwd: string;
   pathVariable?: string;
 }
 
@@ -123,8 +123,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */
   describe(step: R & ResolvedCommon, tools: DescribeTools): string;
-  /** The programs its run starts: looked up before a changing plan is proposed and again before it runs. */
-  programs?(step: R & ResolvedCommon): ProgramUse[];
+  /** The programs its run starts (argv[0]; `root`, the checkout): looked up before a changing plan is proposed and before it runs. */
+  programs?(step: R & ResolvedCommon, root: string): ProgramUse[];
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 

@@ -44,7 +44,10 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   const expected = expectation(step.expectSchemas, scan);
   const failed = scan.tables.filter((t) => t.error);
   const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`);
-  for (const v of scan.views ?? []) detail.push(`${v.error ? (v.missing ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${v.missing ? '' : ' (not checked further: not a missing table)'}` : ''}`);
+  for (const v of scan.views ?? []) {
+    const judged = v.stack && !v.elsewhere;
+    detail.push(`${v.error ? (judged ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judged ? '' : ' (not judged: not one of SQLMesh\'s production views, or it names another catalog)'}` : ''}`);
+  }
   if (detail.length === 0) detail.push(scan.message);
   if (scan.settings) detail.push(readWith(scan.settings));
   return {
@@ -61,7 +64,8 @@ function expectation(expectSchemas: readonly string[], scan: ScanResult): { stat
   if (expectSchemas.length === 0) return undefined;
   const wanted = expectSchemas.join(', ');
   if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none of ${wanted}, the schemas the stack expects` };
-  if (scan.status !== 'ok' || (scan.schemas ?? []).some((schema) => expectSchemas.includes(schema))) return undefined;
+  // Another project's file is not the stack's to rebuild, whatever its views say.
+  if ((scan.status !== 'ok' && scan.status !== 'broken-views') || (scan.schemas ?? []).some((schema) => expectSchemas.includes(schema))) return undefined;
   return {
     status: 'no-expected-schemas',
     summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${(scan.schemas ?? []).join(', ')}`,
