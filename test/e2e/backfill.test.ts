@@ -293,6 +293,20 @@ describe('/databox recover backfill', () => {
     expect(slack.allText()).toContain('Validation passed');
   });
 
+  it('fails the validation naming the raw days when the reload exited 0 and loaded nothing', async () => {
+    checkout.behave({
+      [reloadCommand]: { stdout: 'dlt: loaded raw_ebird (0 rows)\n' },
+      [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+    });
+    await diagnoseAndPropose();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const validation = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
+    // The raw table itself, beside the mart: its days in the window are empty now, said as such.
+    expect(validation).toContain('Raw rows per day in the window');
+    expect(validation).toMatch(/2026-04-19\s+\d+\s+0\s+zero/);
+  });
+
   it('restates a window bad in the mart only without touching a raw row (path B), and validates', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-10 --end 2026-04-10 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
