@@ -138,6 +138,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     const value = key === 'path' ? pair.slice(eq + 1).toLowerCase() : pair.slice(eq + 1);
     if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
     if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
+    // Shell habit: single quotes are not the grammar's, so they would be part of the value ("'2026-04-20' is not a date").
+    const singleQuoted = /^['\u2018\u2019](.*)['\u2018\u2019]$/.exec(value);
+    if (singleQuoted) return fail(`${key}=${clip(value)} is in single quotes, which would be part of the value: give it bare or in double quotes, ${key}=${clip(singleQuoted[1] as string)}`, verb);
     const problem = valueProblem(key, value);
     if (problem) return fail(problem, verb);
     params[key] = value;

@@ -52,5 +52,5 @@ export function explainMissing(error: unknown, incident: Incident | undefined): 
     : !incident.diagnosis
       ? `incident ${incident.id} has no diagnosis to take it from: give it, or diagnose first`
       : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
-  return new UserError(`${error.message}\n(${why})`);
+  return new UserError(`${error.message} (${why})`);
 }

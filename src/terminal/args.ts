@@ -61,7 +61,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 export function commandText(words: readonly string[]): string {
   return words
     .map((word) => {
-      if (word.includes('"')) throw new UserError(`a double quote in "${word.slice(0, 40)}" cannot be passed on`);
+      if (word.includes('"')) {
+        // The shell took the quotes meant for it already; one left inside a word would reach the value itself.
+        const example = word.replace(/"/g, '').slice(0, 60);
+        throw new UserError(`${word.slice(0, 60)} holds a double quote, which cannot be passed on: quote the whole word for your shell instead, e.g. '${example}'`);
+      }
       return /\s/.test(word) || word === '' ? `"${word}"` : word;
     })
     .join(' ');

@@ -70,6 +70,7 @@ describe('bad input', () => {
     ['an approval of an unknown plan', () => ['approve', 'dbx-20260420-aaaa/2', 'abcdef12'], /no plan "dbx-20260420-aaaa\/2" is known to the journal/],
     ['a postmortem of a path', () => ['postmortem', '../../etc/passwd'], /is not an incident id/],
     ['a postmortem of an unknown incident', () => ['postmortem', 'dbx-20260420-aaaa'], /no incident dbx-20260420-aaaa in the journal/],
+    ['a double quote left inside a word by the shell', () => ['recover', 'duckdb', 'path=b', 'backup="/a b/c"'], /^databox: backup="\/a b\/c" holds a double quote, which cannot be passed on: quote the whole word for your shell instead, e\.g\. 'backup=\/a b\/c'/],
     ['journal without verify', () => ['journal', 'mend'], /usage: npm run --silent cli -- journal verify \| journal repair --approver <your name>/],
     ['journal repair without a name', () => ['journal', 'repair'], /journal repair accepts damage on the record in your name: give --approver <your name>/],
     ['status with extra words', () => ['status', 'now'], /"status" takes nothing after it/],

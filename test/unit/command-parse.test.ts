@@ -42,6 +42,8 @@ const malformed: Malformed[] = [
   { text: 'diagnose duckdb &gt; /tmp/out', error: /^">" is not a key=value parameter$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb backup=&lt;/etc/passwd', error: /^backup=<\/etc\/passwd contains shell metacharacters/, usage: diagnoseUsage },
   { text: 'recover duckdb path=b backup="/backups/my db.duckdb', error: /^a double quote is not closed$/, usage: '/databox diagnose' },
+  { text: "recover duckdb path=b backup='/backups/db.duckdb'", error: /^backup='\/backups\/db\.duckdb' is in single quotes, which would be part of the value: give it bare or in double quotes, backup=\/backups\/db\.duckdb$/, usage: '/databox recover' },
+  { text: 'diagnose duckdb at=\u20182026-04-20\u2019', error: /^at=\u20182026-04-20\u2019 is in single quotes/, usage: '/databox diagnose' },
   { text: `diagnose duckdb note=${'x'.repeat(10_000)}`, error: /^the command is 10021 characters long; at most 1000 are accepted$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb\u0000', error: /^the command contains control characters$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb day=\u0007', error: /^the command contains control characters$/, usage: diagnoseUsage },
