@@ -274,8 +274,17 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
   if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
   if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${last.status})` };
   if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
-  const state: Record<string, string> = { pending: 'waiting for an approval', approved: 'approved but not started', running: 'still running' };
-  return { text: `not recovered: ${plain(last.title)} is ${state[last.status] ?? last.status}` };
+  // Said as a sentence: "Path B … failed", never "is failed".
+  const state: Record<string, string> = {
+    pending: 'is waiting for an approval',
+    approved: 'was approved but has not started',
+    running: 'is still running',
+    failed: 'failed',
+    interrupted: 'was interrupted',
+    rejected: 'was rejected',
+    expired: 'expired before anyone approved it',
+  };
+  return { text: `not recovered: ${plain(last.title)} ${state[last.status] ?? `ended ${last.status}`}` };
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals): void {

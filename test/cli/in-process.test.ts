@@ -214,6 +214,8 @@ describe('refusals and exit codes', () => {
     const records = journal(checkout);
     expect(records.filter((r) => r.type === 'run.finished').map((r) => (r.data as any).status)).toEqual(['failed']);
     expect(records.some((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'validation')).toBe(false);
+    const postmortem = await cli(env, ['postmortem', records[0]?.incident ?? (records.find((r) => r.incident)?.incident as string)]);
+    expect(postmortem.stdout).toContain('| Outcome | not recovered: Path A: Rebuild from raw dlt state failed |');
   });
 
   it('validate exits 1 when a validation step fails and 0 when all pass', async () => {
