@@ -8,7 +8,7 @@ import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
-import { missingPrograms } from '../engine/programs-needed.js';
+import { preflightProblems } from '../engine/plan-preflight.js';
 import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
@@ -329,10 +329,10 @@ export class IncidentService {
   }
 
   /**
-   * Before an incident is opened for it: the programs of the steps that resolve without one (most: a literal argv[0]).
-   * A step that needs the incident's own values to resolve is looked up when the plan is proposed, as every step is.
+   * Before an incident is opened for it: what would stop the plan half-way (plan-preflight.ts), for the steps that
+   * resolve without the incident (most). One that needs its own values is checked when the plan is proposed, as all are.
    */
-  private refuseMissingPrograms(steps: readonly Step[], values: TemplateContext): void {
+  private refuseWhatWouldStop(steps: readonly Step[], values: TemplateContext): void {
     const resolved = steps.flatMap((step) => {
       try {
         return this.resolveAll([step], values);
@@ -340,7 +340,7 @@ export class IncidentService {
         return [];
       }
     });
-    const missing = missingPrograms(resolved, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot);
+    const missing = preflightProblems(resolved, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot);
     if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
   }
 
@@ -379,8 +379,8 @@ export class IncidentService {
     const mutates = spec.steps.some((s) => s.mutates);
     // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
     if (mutates) this.deps.journal.requireVerified();
-    // A plan that would stop half-way, its database moved aside, for want of a program is never offered.
-    const missing = mutates ? missingPrograms(spec.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
+    // A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered.
+    const missing = mutates ? preflightProblems(spec.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
     if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
@@ -478,7 +478,7 @@ export class IncidentService {
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
-      if (!existing) this.refuseMissingPrograms(recovery.steps, values);
+      if (!existing) this.refuseWhatWouldStop(recovery.steps, values);
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
       const run = await this.proposeRecovery(incident, recovery, params, actor);

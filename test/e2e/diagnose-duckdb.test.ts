@@ -141,6 +141,24 @@ describe('/databox diagnose duckdb', () => {
     expect(verdictText()).toContain('Healthy');
   });
 
+  it('refuses path A over a symbolic link to a file before anything moves: moving the link would leave the file, and rebuild beside the link', async () => {
+    const target = path.join(checkout.root, 'volume', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(target));
+    writeGarbage(target);
+    fs.symlinkSync(target, checkout.databasePath);
+    await diagnose();
+    expect(verdictText()).toContain('File corrupt');
+    await harness.command('recover duckdb path=a');
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toContain(
+      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself and propose again`,
+    );
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['databox.duckdb']);
+    expect(checkout.calls()).toEqual([]);
+  });
+
   it('calls a healthy file healthy after sqlmesh audit passes in transforms/main', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();

@@ -125,6 +125,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   describe(step: R & ResolvedCommon, tools: DescribeTools): string;
   /** The programs its run starts (argv[0]; `root`, the checkout): looked up before a changing plan is proposed and before it runs. */
   programs?(step: R & ResolvedCommon, root: string): ProgramUse[];
+  /** Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are. */
+  refusal?(step: R & ResolvedCommon): string | undefined;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 

@@ -20,6 +20,21 @@ const schema = z.strictObject({
 
 export type MoveStep = z.output<typeof schema> & ResolvedCommon;
 
+/**
+ * A symbolic link is moved as a link: the file behind it would stay where it is, and a rebuild through the path would
+ * land beside the link, on another volume maybe. The operator points the bot at the file itself instead.
+ */
+export function linkRefusal(from: string): string | undefined {
+  let target: string;
+  try {
+    if (!fs.lstatSync(from).isSymbolicLink()) return undefined;
+    target = fs.realpathSync(from);
+  } catch {
+    return undefined;
+  }
+  return `${from} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself and propose again`;
+}
+
 export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   if (!fs.existsSync(step.from)) {
@@ -69,5 +84,6 @@ export const moveStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${step.ifTaken === 'fail' ? 'fails if the name is taken' : 'a taken name gets a timestamp suffix'}; never overwrites)`,
+  refusal: (step) => linkRefusal(step.from),
   run: runMoveStep,
 });
