@@ -194,7 +194,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('The database is empty: no tables');
-    expect(verdict).toContain('the file holds no tables: none of raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects');
+    expect(verdict).toContain('the file holds no tables: none in raw_ebird, raw_noaa, raw_usgs, where the stack keeps its raw data');
     expect(verdict).not.toMatch(/Healthy|read all 0 tables/);
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });

@@ -63,7 +63,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
 function expectation(expectSchemas: readonly string[], scan: ScanResult): { status: ScanResult['status'] | 'no-expected-schemas'; summary: string } | undefined {
   if (expectSchemas.length === 0) return undefined;
   const wanted = expectSchemas.join(', ');
-  if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none of ${wanted}, the schemas the stack expects` };
+  if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none in ${wanted}, where the stack keeps its raw data` };
   // Another project's file is not the stack's to rebuild, whatever its views say.
   if ((scan.status !== 'ok' && scan.status !== 'broken-views') || (scan.schemas ?? []).some((schema) => expectSchemas.includes(schema))) return undefined;
   return {
