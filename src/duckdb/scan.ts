@@ -2,6 +2,7 @@
 import { openDatabase } from './open.js';
 import { isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
+import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
 
 export interface TableScan {
@@ -217,7 +218,8 @@ async function listViews(connection: Parameters<typeof readAllHere>[0], stopped:
   return rows.map(([schema, view, sql]) => ({
     view: `${schema}.${view}`,
     quoted: `"${String(schema).replace(/"/g, '""')}"."${String(view).replace(/"/g, '""')}"`,
-    stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(String(sql)),
+    // What it selects from, not what a string literal or a comment in it says.
+    stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(sqlSegments(String(sql)).filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
   }));
 }
 

@@ -47,6 +47,7 @@ export class Approvals {
     return this.decide(runId, actor, 'run.approved', (run) => {
       const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
       if (!decision.ok) return decision;
+      this.deps.journal.recheck();
       if (this.deps.journal.problem) {
         return {
           ok: false,

@@ -176,6 +176,7 @@ export class IncidentService {
   /** Why no change is proposed or approved now (a journal that fails verification), for a status; undefined when none. */
   journalBlock(): string | undefined {
     this.deps.journal.catchUp();
+    this.deps.journal.recheck();
     const problem = this.deps.journal.problem;
     return problem
       ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`npm run --silent cli -- journal repair --approver <your name>\``

@@ -25,13 +25,16 @@ export interface JournalVerification extends VerifyResult {
   accepted: AcceptedDamage[];
 }
 
-export function digestOf(text: string): string {
+export function digestOf(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The acceptance of the damage at line `bad`, among the lines after it: one whose digest is of everything before it. */
+/**
+ * The acceptance of the damage at line `bad`: that line itself (a gap before it: lines lost from the end, then this)
+ * or one after it, whose digest is of everything before it.
+ */
 function acceptanceOf(lines: readonly string[], bad: number): { at: number; record: JournalRecord<DamageAcceptance> } | undefined {
-  for (let index = bad; index < lines.length; index += 1) {
+  for (let index = bad - 1; index < lines.length; index += 1) {
     const line = lines[index] as string;
     if (!line.includes(damageAcceptedType)) continue;
     let record: JournalRecord<DamageAcceptance>;
@@ -72,10 +75,11 @@ export function verifyJournal(text: string): JournalVerification {
   for (;;) {
     const checked = verifyChain(lines, from, start);
     records.push(...checked.records);
-    if (!checked.problem) return { records, intactCount: records.length, accepted };
+    if (!checked.problem) return { records, intactCount: records.length, accepted, lineCount: lines.length };
     const acceptance = acceptanceOf(lines, checked.problem.line);
-    if (!acceptance) return { records, intactCount: records.length, problem: checked.problem, accepted };
+    if (!acceptance) return { records, intactCount: records.length, problem: checked.problem, accepted, lineCount: lines.length };
     records.push(...parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1)));
+    // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });
     from = acceptance.at - 1;
     start = {};

@@ -130,7 +130,11 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
   const last = result.records.at(-1);
   const lastSeq = last?.seq ?? 0;
   if (lastSeq < head.seq) {
-    return { ...result, intactCount: result.records.length, problem: { line: lastSeq + 1, reason: `the journal ends at line ${lastSeq}, but line ${head.seq} was written: lines were removed from its end` } };
+    // Where sequence numbers and lines differ (a line accepted as removed before), the problem is the line after the end.
+    const end = result.lineCount ?? lastSeq;
+    const ends = end === lastSeq ? `the journal ends at line ${lastSeq}` : `the journal ends at line ${end}, record ${lastSeq}`;
+    const was = end === lastSeq ? `line ${head.seq}` : `record ${head.seq}`;
+    return { ...result, intactCount: result.records.length, problem: { line: end + 1, reason: `${ends}, but ${was} was written: lines were removed from its end` } };
   }
   const written = result.records.find((r) => r.seq === head.seq);
   if (written && written.hash !== head.hash) {

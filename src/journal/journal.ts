@@ -8,8 +8,8 @@ import { redactDeep } from '../redact.js';
 import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
-import { damageAcceptedType, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
-import { genesisHash, serialize, type JournalRecord, type VerifyProblem } from './record.js';
+import { damageAcceptedType, digestOf, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
+import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
   type: string;
@@ -115,6 +115,8 @@ export class Journal {
   problem?: VerifyProblem;
   /** Damage a person accepted (`journal repair`), which verification takes as it is. */
   acceptedDamage: AcceptedDamage[] = [];
+  /** Where the last verification that passed ended: re-verifying later checks only what was added, if this is intact. */
+  private checkpoint?: Checkpoint;
   /** Set while the state dir cannot be written: why, and since when. */
   unwritable?: { reason: string; since: string };
   /** Torn last lines set aside by this process. */
@@ -198,6 +200,14 @@ export class Journal {
       const records = result.problem ? parseLoosely(text) : result.records;
       for (const record of records) this.accept(record);
       this.offset = Buffer.byteLength(text);
+      // Lines lost from the end: what is appended now continues after the last line the head saw written, so the gap
+      // stays in the chain (numbers skipped) until a person accepts it, rather than hidden under lines reusing them.
+      const head = readHead(this.file);
+      if (head && head.seq > this.lastSeq) {
+        this.lastSeq = head.seq;
+        this.lastHash = head.hash;
+      }
+      this.checkpoint = result.problem ? undefined : checkpointOf(Buffer.from(text), result.records.at(-1));
       if (aside) this.recordRepair(aside, false);
       if (this.written) {
         this.written = false;
@@ -884,10 +894,33 @@ export class Journal {
   }
 
   private verifyAgain(): void {
-    const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-    const result = checkHead(verifyJournal(text), readHead(this.file));
+    const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
+    const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+    const result = checkHead(verifyJournal(complete.toString('utf8')), readHead(this.file));
     this.problem = result.problem;
     this.acceptedDamage = result.accepted;
+    this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
+  }
+
+  /**
+   * Verifies the journal as it is on disk now, so a line edited while this process runs is caught before a change is
+   * proposed or approved, not only at the next start. Cheap when the bytes verified last time are unchanged: only the
+   * lines added since are checked, chained from there. A line still being written is left for the next look.
+   */
+  recheck(): void {
+    if (!fs.existsSync(this.file)) return;
+    const bytes = fs.readFileSync(this.file);
+    const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+    const last = this.checkpoint;
+    if (!this.problem && last && complete.length >= last.bytes && digestOf(complete.subarray(0, last.bytes)) === last.digest) {
+      const added = complete.subarray(last.bytes).toString('utf8').split('\n').filter(Boolean);
+      const tail = verifyChain(added, 0, { prev: last.prev, seq: last.seq + 1 });
+      if (!tail.problem) {
+        if (added.length > 0) this.checkpoint = checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq });
+        return;
+      }
+    }
+    this.verifyAgain();
   }
 
   /**
@@ -895,6 +928,7 @@ export class Journal {
    * cannot be trusted, and the way out (a person accepting the damage, on the record) is named.
    */
   requireVerified(): void {
+    this.recheck();
     if (!this.problem) return;
     throw new UserError(
       `refused: the journal failed verification at line ${this.problem.line} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
@@ -927,6 +961,18 @@ export class Journal {
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
   }
+}
+
+interface Checkpoint {
+  bytes: number;
+  digest: string;
+  /** The last record verified: what the next line must link to and follow. */
+  prev: string;
+  seq: number;
+}
+
+function checkpointOf(verified: Buffer, last: Pick<JournalRecord, 'hash' | 'seq'> | undefined): Checkpoint {
+  return { bytes: verified.length, digest: digestOf(verified), prev: last?.hash ?? genesisHash, seq: last?.seq ?? 0 };
 }
 
 /** A journal line's hash, or undefined when it is not a record. */

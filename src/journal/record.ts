@@ -51,6 +51,8 @@ export interface VerifyResult {
   records: JournalRecord[];
   /** Records up to (not including) the first bad line. */
   intactCount: number;
+  /** The lines in the file, verified or not (line numbers are lines, not sequence numbers, where the two differ). */
+  lineCount?: number;
   problem?: VerifyProblem;
 }
 

@@ -55,9 +55,8 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
   const none = fs.existsSync(journal.file) ? ' (nothing recorded yet)' : ` (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)`;
   io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? none : ''}\n`);
-  for (const record of records.filter((r) => r.type === damageAcceptedType)) {
-    const { line, reason, copy } = record.data as unknown as DamageAcceptance;
-    io.stdout.write(`  line ${line} failed verification (${reason}); ${record.actor ?? 'someone'} accepted it at line ${record.seq}; the journal as it was is kept at ${copy}\n`);
+  for (const { line, reason, copy, by, acceptedAt } of journal.verify.accepted) {
+    io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
   }
   // Every append writes the head: records without one is a head removed, and with it whatever proved the end intact.
   if (records.length > 0 && !fs.existsSync(headFile(journal.file))) {
@@ -77,15 +76,20 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
     return 0;
   }
   // Nothing is rewritten or deleted: the journal as it is now is copied beside it, and the acceptance pins its bytes.
+  // Taken means anything there, a dangling link too (existsSync follows links), so nothing is ever written through one.
+  const taken = (name: string) => fs.lstatSync(name, { throwIfNoEntry: false }) !== undefined;
   let copy = `${journal.file}.damaged-${compactTimestamp(clock())}`;
-  for (let n = 1; fs.existsSync(copy); n += 1) copy = `${journal.file}.damaged-${compactTimestamp(clock())}-${n}`;
+  for (let n = 1; taken(copy); n += 1) copy = `${journal.file}.damaged-${compactTimestamp(clock())}-${n}`;
   fs.copyFileSync(journal.file, copy, fs.constants.COPYFILE_EXCL);
-  const accepted = journal.append(() => {
-    const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(fs.readFileSync(journal.file, 'utf8')), copy };
+  let acceptedAt = 0;
+  journal.append(() => {
+    const before = fs.readFileSync(journal.file, 'utf8');
+    acceptedAt = before.split('\n').length;
+    const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(before), copy };
     return { type: damageAcceptedType, incident: null, actor: `terminal:${approver}`, data: data as unknown as Record<string, unknown> };
   });
   io.stdout.write(
-    `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${accepted.seq}. ` +
+    `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${acceptedAt}. ` +
       `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks them unverified.\n`,
   );
   const after = readJournal(stateDir).verify.problem;

@@ -132,10 +132,26 @@ describe('journal verify', () => {
     for (const n of [1, 2, 3]) journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
     fs.writeFileSync(journalFile, `${now.slice(0, -2).join('\n')}\n`);
+    const cutAt = now.length - 1;
     expect(run(['journal', 'verify']).stderr).toMatch(/lines were removed from its end/);
+    // Whatever is appended next (the bot, a terminal) continues after the lines lost: the gap stays until accepted.
+    const appending = new Journal(stateDir);
+    appending.load();
+    appending.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status 4' } });
+    expect(run(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected`));
     expect(run(['journal', 'repair'], 'carol').code).toBe(0);
-    expect(run(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:carol accepted it/);
+    expect(run(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 1};`));
     expect(fs.readdirSync(stateDir).filter((name) => name.includes('.damaged-'))).toHaveLength(2);
     expect(run(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
+
+    // Cut again and repaired at once: the acceptance is itself the first line after the gap.
+    const more = new Journal(stateDir);
+    more.load();
+    for (const n of [5, 6, 7]) more.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
+    const again = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(journalFile, `${again.slice(0, -2).join('\n')}\n`);
+    const erin = run(['journal', 'repair'], 'erin');
+    expect(erin.code, `${erin.stdout}${erin.stderr}`).toBe(0);
+    expect(run(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
   });
 });

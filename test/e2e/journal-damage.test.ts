@@ -84,4 +84,22 @@ describe('a journal edited in the middle', () => {
     fs.writeFileSync(journalFile, `${now.join('\n')}\n`);
     expect((await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' })).code).toBe(1);
   }, 120_000);
+
+  it('is caught by a bot that was already running: the approval after the edit is refused, and the status says so', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('recover duckdb path=a', 'U0OPERATOR');
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    await harness.settle();
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    lines[2] = (lines[2] as string).replace('"frontEnd":"slack"', '"frontEnd":"slacc"');
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+
+    await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
+    await harness.settle();
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(/the journal failed verification at line 3, so no plan is approved/);
+    expect(checkout.listData()).not.toContain('databox.duckdb.broken');
+    expect((await harness.command('status', 'U0OPERATOR')).text).toContain('the journal failed verification at line 3');
+  }, 120_000);
 });

@@ -127,7 +127,7 @@ describe('views', () => {
     const elsewhere = await scanTables(attached, { timeoutMs: 30_000 });
     expect(elsewhere.status).toBe('ok');
     expect(elsewhere.message).toMatch(/; 0 of 1 view bound \(noaa\.daily: .*Catalog "other" does not exist.*: it names another catalog, so it cannot be checked here\)$/);
-    const scratch = await withSql('scratch.duckdb', 'CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW scratch AS SELECT * FROM gone; DROP TABLE gone');
+    const scratch = await withSql('scratch.duckdb', "CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE SCHEMA ebird; CREATE VIEW ebird.scratch AS SELECT a, 'see sqlmesh__ebird' AS note FROM main.gone /* like sqlmesh__ebird */; DROP TABLE gone");
     expect(await scanTables(scratch, { timeoutMs: 30_000 })).toMatchObject({ status: 'ok', message: expect.stringContaining("not one of SQLMesh's production views, so not judged") });
   });
 
