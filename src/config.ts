@@ -28,6 +28,16 @@ const duration = z
 /** A duration the bot sets a timer for (a timeout, an interval), not only compares with an age: capped as timers are. */
 const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
 
+/** A whole number written plainly ("4", not "1e2" or "0x5", which Number() would also read), from `min` to `max`. */
+function wholeNumber(min: number, max: number, messages: { notOne: string; tooFew?: string; tooMany?: string }) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, messages.notOne)
+    .transform(Number)
+    .pipe(z.number().min(min, messages.tooFew ?? messages.notOne).max(max, messages.tooMany ?? messages.notOne));
+}
+
 /** A percentage written plainly ("90", "92.5"): not "0x5A" or "1e2", which Number() would also read. */
 const percent = z
   .string()
@@ -94,13 +104,7 @@ const envSchema = z
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
-    DATABOX_WORKERS: z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'expected a whole number of workers from 1 to 8')
-      .transform(Number)
-      .pipe(z.number().min(1, 'expected a whole number of workers from 1 to 8').max(8, 'expected a whole number of workers from 1 to 8'))
-      .default(2),
+    DATABOX_WORKERS: wholeNumber(1, 8, { notOne: 'expected a whole number of workers from 1 to 8' }).default(2),
     DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),
     DAGSTER_URL: z.url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' }).optional(),
     DAGSTER_TIMEOUT: timerDuration.default(10_000),
@@ -122,13 +126,9 @@ const envSchema = z
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
     // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
     DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
-    DATABOX_DUCKDB_THREADS: z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'expected a whole number of threads such as 1 or 2')
-      .transform(Number)
-      .pipe(z.number().min(1, 'needs at least 1 thread').max(256, 'expected at most 256 threads'))
-      .default(defaultReaderThreads()),
+    DATABOX_DUCKDB_THREADS: wholeNumber(1, 256, { notOne: 'expected a whole number of threads such as 1 or 2', tooFew: 'needs at least 1 thread', tooMany: 'expected at most 256 threads' }).default(
+      defaultReaderThreads(),
+    ),
     DATABOX_WORK_NICENESS: niceness.default(0),
     DATABOX_READ_NICENESS: niceness.default(0),
     DATABOX_BACKEND: z.enum(['local', 'motherduck'], { message: 'expected local (the DuckDB file) or motherduck' }).default('local'),

@@ -22,12 +22,18 @@ beforeEach(async () => {
 });
 afterEach(() => closeStandIns(harness, slack, checkout));
 
+/** A corrupt file and path A typed in Slack: its plan waits for an approval. */
+async function planWaiting(): Promise<Harness> {
+  writeGarbage(checkout.databasePath);
+  const bot = await startBot(checkout, slack);
+  await bot.command('recover duckdb path=a', 'U0OPERATOR');
+  await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+  return bot;
+}
+
 describe('a journal edited in the middle', () => {
   it('refuses plans and approvals saying how to repair it; journal repair accepts it by name, and approvals go ahead again', async () => {
-    writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
-    await harness.command('recover duckdb path=a', 'U0OPERATOR');
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    harness = await planWaiting();
     await harness.stop();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
@@ -86,10 +92,7 @@ describe('a journal edited in the middle', () => {
   }, 120_000);
 
   it('is caught by a bot that was already running: the approval after the edit is refused, and the status says so', async () => {
-    writeGarbage(checkout.databasePath);
-    harness = await startBot(checkout, slack);
-    await harness.command('recover duckdb path=a', 'U0OPERATOR');
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    harness = await planWaiting();
     await harness.settle();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
