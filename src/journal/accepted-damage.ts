@@ -1,6 +1,7 @@
 // Damage a person looked at and accepted (`journal repair`): nothing is rewritten. The acceptance, itself a chained line,
 // names the first bad line and pins every byte before it with a digest, so the journal verifies again from there on.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
 
 export const damageAcceptedType = 'journal.damage-accepted';
@@ -33,7 +34,8 @@ export function digestOf(text: string | Uint8Array): string {
  * The acceptance of the damage at line `bad`: that line itself (a gap before it: lines lost from the end, then this)
  * or one after it, whose digest is of everything before it.
  */
-function acceptanceOf(lines: readonly string[], bad: number): { at: number; record: JournalRecord<DamageAcceptance> } | undefined {
+function acceptanceOf(lines: readonly string[], bad: number): { at: number; record: JournalRecord<DamageAcceptance>; stale?: boolean } | undefined {
+  let stale: { at: number; record: JournalRecord<DamageAcceptance>; stale: true } | undefined;
   for (let index = bad - 1; index < lines.length; index += 1) {
     const line = lines[index] as string;
     if (!line.includes(damageAcceptedType)) continue;
@@ -45,8 +47,40 @@ function acceptanceOf(lines: readonly string[], bad: number): { at: number; reco
     }
     if (record?.type !== damageAcceptedType || record.data?.line !== bad) continue;
     if (record.data.digest === digestOf(`${lines.slice(0, index).join('\n')}\n`)) return { at: index + 1, record };
+    stale ??= { at: index + 1, record, stale: true };
   }
-  return undefined;
+  return stale;
+}
+
+/**
+ * Why an acceptance does not hold: the bytes before it are not those it pins (changed since). The copy kept when it
+ * was made says where, so the person looks at the new change, not again at the damage they accepted.
+ */
+function staleReason(lines: readonly string[], acceptance: { at: number; record: JournalRecord<DamageAcceptance> }): string {
+  const { copy } = acceptance.record.data;
+  let kept: string[] | undefined;
+  try {
+    kept = fs.readFileSync(copy, 'utf8').split('\n');
+  } catch {
+    kept = undefined;
+  }
+  const first = kept ? lines.slice(0, acceptance.at - 1).findIndex((line, i) => line !== kept?.[i]) : -1;
+  const where = first >= 0 ? `: line ${first + 1} differs from the copy it names (${copy})` : kept ? '' : ` (the copy it names, ${copy}, cannot be read to say where)`;
+  // Neutral on purpose: it may be a real acceptance of bytes changed since, or a line someone wrote to look like one.
+  return `an acceptance of it at line ${acceptance.at} (by ${acceptance.record.actor ?? 'someone'}) does not match the bytes before it${where}`;
+}
+
+/** Lines after `from` that fail on their own (their hash, their form, their link to the line before): named beside the first. */
+function furtherBadLines(lines: readonly string[], from: number, most = 10): number[] {
+  const bad: number[] = [];
+  let previous: JournalRecord | undefined;
+  for (let index = from; index < lines.length && bad.length < most; index += 1) {
+    // One line at a time, against the one before it when that one was sound.
+    const one = verifyChain([lines[index] as string], 0, previous ? { prev: previous.hash, seq: previous.seq + 1 } : {});
+    if (one.problem) bad.push(index + 1);
+    previous = one.problem ? undefined : one.records[0];
+  }
+  return bad;
 }
 
 /** Records of damaged lines, as far as they parse: replayed, as a journal that fails verification is. */
@@ -77,7 +111,12 @@ export function verifyJournal(text: string): JournalVerification {
     records.push(...checked.records);
     if (!checked.problem) return { records, intactCount: records.length, accepted, lineCount: lines.length };
     const acceptance = acceptanceOf(lines, checked.problem.line);
-    if (!acceptance) return { records, intactCount: records.length, problem: checked.problem, accepted, lineCount: lines.length };
+    if (!acceptance || acceptance.stale) {
+      const more = furtherBadLines(lines, checked.problem.line);
+      const why = acceptance ? `${checked.problem.reason}; ${staleReason(lines, acceptance)}` : checked.problem.reason;
+      const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
+      return { records, intactCount: records.length, problem, accepted, lineCount: lines.length };
+    }
     records.push(...parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1)));
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });

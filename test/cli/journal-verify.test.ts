@@ -59,13 +59,13 @@ describe('journal verify', () => {
     const record = JSON.parse(lines[41] as string);
     record.actor = 'terminal:mallory';
     lines[41] = JSON.stringify(record);
-    // A second bad line further down: only the first is named.
+    // A second bad line further down: named after the first, which is where verification stops.
     lines[60] = (lines[60] as string).replace('"seq":61', '"seq":99');
     fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
     const result = await verify();
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited) (lines 1–41 verify)${repairHint}`);
+    expect(result.stderr).toBe(`journal FAILED at line 42 of ${journalFile}: its content does not match its hash (the line was edited); further lines that fail on their own: 61 (lines 1–41 verify)${repairHint}`);
   });
 
   it('exits 1 on a removed line and on a line that is not JSON; 0 with no journal yet, creating nothing (in-process)', () => {
@@ -121,7 +121,7 @@ describe('journal verify', () => {
     const repaired = run(['journal', 'repair'], 'bob');
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\)\); accepted by terminal:bob at line \d+\./);
+    expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\); an acceptance of it at line \d+ \(by mallory\) does not match the bytes before it: line 1 differs from the copy it names \(\/dev\/null\); further lines that fail on their own: \d+\); accepted by terminal:bob at line \d+\./);
     const ok = run(['journal', 'verify']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\n  line 10 failed verification \(sequence number 11 where 10 was expected .*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*journal\.jsonl\.damaged-/);
@@ -153,5 +153,28 @@ describe('journal verify', () => {
     const erin = run(['journal', 'repair'], 'erin');
     expect(erin.code, `${erin.stdout}${erin.stderr}`).toBe(0);
     expect(run(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
+  });
+
+  it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {
+    const run = (args: string[], approver?: string) => {
+      let stdout = '';
+      let stderr = '';
+      const code = journalCommand(args, { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { approver });
+      return { code, stdout, stderr };
+    };
+    const lines = [...fixtureLines];
+    lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
+    lines.splice(19, 1);
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    expect(run(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 of .*: its content does not match its hash \(the line was edited\); further lines that fail on their own: 20 \(lines 1–9 verify\)/);
+    expect(run(['journal', 'repair'], 'bob').code).toBe(0);
+
+    // Edited again between the accepted line and its acceptance: the new change is named by its line.
+    const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    now[14] = (now[14] as string).replace(/"actor":"[^"]*"/, '"actor":"U0EVE"');
+    fs.writeFileSync(journalFile, `${now.join('\n')}\n`);
+    const again = run(['journal', 'verify']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^journal FAILED at line 10 .*; an acceptance of it at line \d+ \(by terminal:bob\) does not match the bytes before it: line 15 differs from the copy it names \(.*journal\.jsonl\.damaged-.*\); further lines that fail on their own: 15, 20/);
   });
 });

@@ -251,7 +251,7 @@ describe('reloading', () => {
     const replayed: string[] = [];
     reloaded.onRecord((r) => replayed.push(r.data.note as string));
     reloaded.load();
-    expect(reloaded.problem).toEqual({ line: 2, reason: 'its content does not match its hash (the line was edited)' });
+    expect(reloaded.problem).toEqual({ line: 2, reason: 'its content does not match its hash (the line was edited); further lines that fail on their own: 3' });
     expect(replayed).toEqual(['event 0', 'event one', 'event 2', 'event 3']);
   });
 
