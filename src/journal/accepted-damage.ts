@@ -24,6 +24,8 @@ export interface AcceptedDamage extends DamageAcceptance {
 
 export interface JournalVerification extends VerifyResult {
   accepted: AcceptedDamage[];
+  /** Records read from lines that failed verification and were accepted as they read: shown, marked unverified. */
+  unverified: Set<JournalRecord>;
 }
 
 export function digestOf(text: string | Uint8Array): string {
@@ -104,20 +106,23 @@ export function verifyJournal(text: string): JournalVerification {
   if (lines.at(-1) === '') lines.pop();
   const records: JournalRecord[] = [];
   const accepted: AcceptedDamage[] = [];
+  const unverified = new Set<JournalRecord>();
   let from = 0;
   let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
   for (;;) {
     const checked = verifyChain(lines, from, start);
     records.push(...checked.records);
-    if (!checked.problem) return { records, intactCount: records.length, accepted, lineCount: lines.length };
+    if (!checked.problem) return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length };
     const acceptance = acceptanceOf(lines, checked.problem.line);
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, checked.problem.line);
       const why = acceptance ? `${checked.problem.reason}; ${staleReason(lines, acceptance)}` : checked.problem.reason;
       const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
-      return { records, intactCount: records.length, problem, accepted, lineCount: lines.length };
+      return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length };
     }
-    records.push(...parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1)));
+    const damaged = parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1));
+    records.push(...damaged);
+    for (const record of damaged) unverified.add(record);
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });
     from = acceptance.at - 1;

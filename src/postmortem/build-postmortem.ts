@@ -15,7 +15,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 export interface PostmortemInput {
   incidentId: string;
   /** The journal as verified by verifyLines: only its verified records are used, and a problem is shown at the top. */
-  verify: Pick<VerifyResult, 'records' | 'problem'> & { accepted?: AcceptedDamage[] };
+  verify: Pick<VerifyResult, 'records' | 'problem'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord> };
   runbooks: ReadonlyMap<string, Runbook>;
   /** The databox checkout the commands ran in, so commands read as they did in the plans. */
   root: string;
@@ -184,7 +184,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
   doc.heading('Timeline (UTC)');
-  timeline(doc, records, state, root, refusals);
+  timeline(doc, records, state, root, refusals, verify.unverified);
   if (verify.problem) {
     doc.add('', `**The timeline stops here:** line ${verify.problem.line} of the journal failed verification (${plain(verify.problem.reason)}).`);
   }
@@ -287,7 +287,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
   return { text: `not recovered: ${plain(last.title)} ${state[last.status] ?? `ended ${last.status}`}` };
 }
 
-function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals): void {
+function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
   let day = '';
   const started = new Map<string, string>();
   for (const record of records) {
@@ -298,7 +298,8 @@ function timeline(doc: Document, records: readonly JournalRecord[], state: Incid
       if (doc.lines.at(-1) !== '') doc.add('');
       doc.add(`**${day}**`, '');
     }
-    doc.add(entry);
+    // A line accepted as it read after it failed verification: shown, but not as verified fact.
+    doc.add(unverified.has(record) ? `${entry} _(unverified: a journal line accepted after it failed verification)_` : entry);
   }
   for (const [key, at] of started) {
     const [runId, stepId] = key.split('#');

@@ -81,6 +81,8 @@ describe('a journal edited in the middle', () => {
     const postmortem = await runCliProcess(['postmortem', incident], { env: { ...env, DATABOX_DATABASE_PATH: checkout.databasePath }, stdin: 'ignore' });
     expect(postmortem.stdout).toMatch(/> \*\*The journal was damaged at line 2\*\* \(its content does not match its hash \(the line was edited\)\), and \*\*terminal:bob\*\* accepted it at line \d+: lines 2–\d+ are shown as they read, unverified\./);
     expect(postmortem.stdout).toMatch(/hash chain verified, but for the damaged lines 2–\d+, accepted/);
+    // The edited line itself, in the timeline: shown as it reads, marked.
+    expect(postmortem.stdout).toMatch(/opened by \*\*U0MALLORY\*\*.* _\(unverified: a journal line accepted after it failed verification\)_/);
 
     // A second edit, after the acceptance, is caught again: the acceptance pins the bytes it saw, not what came after.
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
