@@ -28,6 +28,14 @@ beforeEach(() => {
 
 const verify = () => runCliProcess(['journal', 'verify'], { env: cliEnv({ DATABOX_STATE_DIR: stateDir }), stdin: 'ignore' });
 
+/** The journal command in this process, its output kept. */
+function inProcess(args: string[], approver?: string): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = journalCommand(args, { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { approver });
+  return { code, stdout, stderr };
+}
+
 describe('journal verify', () => {
   it('exits 0 with one OK line counting the records, through npm run --silent cli', async () => {
     fs.copyFileSync(fixtureJournal, journalFile);
@@ -69,16 +77,7 @@ describe('journal verify', () => {
   });
 
   it('exits 1 on a removed line and on a line that is not JSON; 0 with no journal yet, creating nothing (in-process)', () => {
-    const run = () => {
-      let stdout = '';
-      let stderr = '';
-      const code = journalCommand(['journal', 'verify'], {
-        env: { DATABOX_STATE_DIR: stateDir },
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: (text: string) => (stderr += text) },
-      });
-      return { code, stdout, stderr };
-    };
+    const run = () => inProcess(['journal', 'verify']);
     const empty = run();
     expect(empty).toEqual({
       code: 0,
@@ -101,28 +100,22 @@ describe('journal verify', () => {
   });
 
   it('repair accepts a removed line and then a lost tail by name, keeping copies; an acceptance of other bytes is not one (in-process)', () => {
-    const run = (args: string[], approver?: string) => {
-      let stdout = '';
-      let stderr = '';
-      const code = journalCommand(args, { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { approver });
-      return { code, stdout, stderr };
-    };
     const removed = [...fixtureLines];
     removed.splice(9, 1);
     fs.writeFileSync(journalFile, `${removed.join('\n')}\n`);
-    expect(run(['journal', 'repair']).code, 'no name, no repair').toBe(2);
-    expect(run(['journal', 'verify']).code).toBe(1);
+    expect(inProcess(['journal', 'repair']).code, 'no name, no repair').toBe(2);
+    expect(inProcess(['journal', 'verify']).code).toBe(1);
 
     // Someone appends an "acceptance" of other bytes: it accepts nothing.
     const forged = { seq: removed.length + 1, at: '2026-04-21T00:00:00.000Z', type: 'journal.damage-accepted', incident: null, actor: 'mallory', data: { line: 10, reason: 'x', digest: '0'.repeat(64), copy: '/dev/null' }, prev: '0'.repeat(64) };
     fs.appendFileSync(journalFile, `${JSON.stringify({ ...forged, hash: hashRecord(forged) })}\n`);
-    expect(run(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 /);
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 /);
 
-    const repaired = run(['journal', 'repair'], 'bob');
+    const repaired = inProcess(['journal', 'repair'], 'bob');
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
     expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\); an acceptance of it at line \d+ \(by mallory\) does not match the bytes before it: line 1 differs from the copy it names \(\/dev\/null\); further lines that fail on their own: \d+\); accepted by terminal:bob at line \d+\./);
-    const ok = run(['journal', 'verify']);
+    const ok = inProcess(['journal', 'verify']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\n  line 10 failed verification \(sequence number 11 where 10 was expected .*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*journal\.jsonl\.damaged-/);
 
@@ -133,16 +126,16 @@ describe('journal verify', () => {
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
     fs.writeFileSync(journalFile, `${now.slice(0, -2).join('\n')}\n`);
     const cutAt = now.length - 1;
-    expect(run(['journal', 'verify']).stderr).toMatch(/lines were removed from its end/);
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(/lines were removed from its end/);
     // Whatever is appended next (the bot, a terminal) continues after the lines lost: the gap stays until accepted.
     const appending = new Journal(stateDir);
     appending.load();
     appending.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status 4' } });
-    expect(run(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected`));
-    expect(run(['journal', 'repair'], 'carol').code).toBe(0);
-    expect(run(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 1};`));
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected`));
+    expect(inProcess(['journal', 'repair'], 'carol').code).toBe(0);
+    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 1};`));
     expect(fs.readdirSync(stateDir).filter((name) => name.includes('.damaged-'))).toHaveLength(2);
-    expect(run(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
+    expect(inProcess(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
 
     // Cut again and repaired at once: the acceptance is itself the first line after the gap.
     const more = new Journal(stateDir);
@@ -150,30 +143,24 @@ describe('journal verify', () => {
     for (const n of [5, 6, 7]) more.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
     const again = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
     fs.writeFileSync(journalFile, `${again.slice(0, -2).join('\n')}\n`);
-    const erin = run(['journal', 'repair'], 'erin');
+    const erin = inProcess(['journal', 'repair'], 'erin');
     expect(erin.code, `${erin.stdout}${erin.stderr}`).toBe(0);
-    expect(run(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
+    expect(inProcess(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
   });
 
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {
-    const run = (args: string[], approver?: string) => {
-      let stdout = '';
-      let stderr = '';
-      const code = journalCommand(args, { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } }, { approver });
-      return { code, stdout, stderr };
-    };
     const lines = [...fixtureLines];
     lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
     lines.splice(19, 1);
     fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
-    expect(run(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 of .*: its content does not match its hash \(the line was edited\); further lines that fail on their own: 20 \(lines 1–9 verify\)/);
-    expect(run(['journal', 'repair'], 'bob').code).toBe(0);
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 of .*: its content does not match its hash \(the line was edited\); further lines that fail on their own: 20 \(lines 1–9 verify\)/);
+    expect(inProcess(['journal', 'repair'], 'bob').code).toBe(0);
 
     // Edited again between the accepted line and its acceptance: the new change is named by its line.
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
     now[14] = (now[14] as string).replace(/"actor":"[^"]*"/, '"actor":"U0EVE"');
     fs.writeFileSync(journalFile, `${now.join('\n')}\n`);
-    const again = run(['journal', 'verify']);
+    const again = inProcess(['journal', 'verify']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^journal FAILED at line 10 .*; an acceptance of it at line \d+ \(by terminal:bob\) does not match the bytes before it: line 15 differs from the copy it names \(.*journal\.jsonl\.damaged-.*\); further lines that fail on their own: 15, 20/);
   });
