@@ -894,9 +894,12 @@ export class Journal {
   }
 
   private verifyAgain(): void {
+    // The head before the lines: writers write lines, then the head, so one read first never runs ahead of them (a
+    // terminal appending meanwhile would otherwise read as lines removed from the end).
+    const head = readHead(this.file);
     const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
-    const result = checkHead(verifyJournal(complete.toString('utf8')), readHead(this.file));
+    const result = checkHead(verifyJournal(complete.toString('utf8')), head);
     this.problem = result.problem;
     this.acceptedDamage = result.accepted;
     this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));

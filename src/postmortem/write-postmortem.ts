@@ -26,10 +26,12 @@ export function journalFile(stateDir: string): string {
 /** Reads the journal without creating anything: a missing journal is an empty one. */
 export function readJournal(stateDir: string): JournalOnDisk {
   const file = journalFile(stateDir);
+  // The head first: lines are written before their head, so a bot appending meanwhile never reads as lines removed.
+  const head = readHead(file);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: checkHead(verifyJournal(text), readHead(file)), lineCount: lines.length };
+  return { file, text, verify: checkHead(verifyJournal(text), head), lineCount: lines.length };
 }
 
 export interface WritePostmortemOptions {
