@@ -48,7 +48,7 @@ function acceptanceOf(lines: readonly string[], bad: number): { at: number; reco
       continue;
     }
     if (record?.type !== damageAcceptedType || record.data?.line !== bad) continue;
-    if (record.data.digest === digestOf(`${lines.slice(0, index).join('\n')}\n`)) return { at: index + 1, record };
+    if (record.data.digest === digestOf(index === 0 ? '' : `${lines.slice(0, index).join('\n')}\n`)) return { at: index + 1, record };
     stale ??= { at: index + 1, record, stale: true };
   }
   return stale;
@@ -62,7 +62,9 @@ function staleReason(lines: readonly string[], acceptance: { at: number; record:
   const { copy } = acceptance.record.data;
   let kept: string[] | undefined;
   try {
-    kept = fs.readFileSync(copy, 'utf8').split('\n');
+    // A path the journal names, read only when it is a plain file of a journal's size: never a FIFO or a device.
+    const stat = fs.lstatSync(copy);
+    kept = stat.isFile() && stat.size <= 1024 ** 3 ? fs.readFileSync(copy, 'utf8').split('\n') : undefined;
   } catch {
     kept = undefined;
   }
@@ -85,12 +87,17 @@ function furtherBadLines(lines: readonly string[], from: number, most = 10): num
   return bad;
 }
 
-/** Records of damaged lines, as far as they parse: replayed, as a journal that fails verification is. */
-function parsedLoosely(lines: readonly string[]): JournalRecord[] {
+/**
+ * Records of lines that failed verification, as far as they read as records (a type, and data that is an object):
+ * replayed, as a journal that fails verification is; anything else is left out, never replayed half-formed.
+ */
+export function replayable(lines: readonly string[]): JournalRecord[] {
   return lines.flatMap((line) => {
+    if (!line.trim()) return [];
     try {
       const record = JSON.parse(line) as JournalRecord;
-      return typeof record === 'object' && record !== null ? [record] : [];
+      const whole = typeof record === 'object' && record !== null && !Array.isArray(record) && typeof record.type === 'string';
+      return whole && typeof record.data === 'object' && record.data !== null && !Array.isArray(record.data) ? [record] : [];
     } catch {
       return [];
     }
@@ -120,7 +127,7 @@ export function verifyJournal(text: string): JournalVerification {
       const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
       return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length };
     }
-    const damaged = parsedLoosely(lines.slice(checked.problem.line - 1, acceptance.at - 1));
+    const damaged = replayable(lines.slice(checked.problem.line - 1, acceptance.at - 1));
     records.push(...damaged);
     for (const record of damaged) unverified.add(record);
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.

@@ -8,7 +8,7 @@ import { redactDeep } from '../redact.js';
 import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
-import { damageAcceptedType, digestOf, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
+import { damageAcceptedType, digestOf, replayable, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -911,14 +911,23 @@ export class Journal {
    * lines added since are checked, chained from there. A line still being written is left for the next look.
    */
   recheck(): void {
-    if (!fs.existsSync(this.file)) return;
+    if (!fs.existsSync(this.file)) {
+      // Gone after this process read or wrote it: deleted, not "nothing recorded yet".
+      if (this.offset > 0) this.problem = { line: 1, reason: `the journal ${this.file} is gone: it was deleted or moved while this process used it` };
+      return;
+    }
+    const head = readHead(this.file);
     const bytes = fs.readFileSync(this.file);
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
     const last = this.checkpoint;
-    if (!this.problem && last && complete.length >= last.bytes && digestOf(complete.subarray(0, last.bytes)) === last.digest) {
+    // The quick way holds only when nothing this process knows of was cut: the file is as long as what it wrote or
+    // read, and the head (written after the lines) names no line past the last one checked.
+    const uncut = complete.length >= this.offset;
+    if (!this.problem && last && uncut && complete.length >= last.bytes && digestOf(complete.subarray(0, last.bytes)) === last.digest) {
       const added = complete.subarray(last.bytes).toString('utf8').split('\n').filter(Boolean);
       const tail = verifyChain(added, 0, { prev: last.prev, seq: last.seq + 1 });
-      if (!tail.problem) {
+      const lastSeq = tail.records.at(-1)?.seq ?? last.seq;
+      if (!tail.problem && (!head || head.seq <= lastSeq)) {
         if (added.length > 0) this.checkpoint = checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq });
         return;
       }
@@ -1011,14 +1020,5 @@ function fsyncFile(file: string): Promise<void> {
 }
 
 function parseLoosely(text: string): JournalRecord[] {
-  const records: JournalRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      // An unparseable line is reported by verification; the rest is still replayed.
-    }
-  }
-  return records;
+  return replayable(text.split('\n'));
 }

@@ -80,11 +80,12 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
   const taken = (name: string) => fs.lstatSync(name, { throwIfNoEntry: false }) !== undefined;
   let copy = `${journal.file}.damaged-${compactTimestamp(clock())}`;
   for (let n = 1; taken(copy); n += 1) copy = `${journal.file}.damaged-${compactTimestamp(clock())}-${n}`;
-  fs.copyFileSync(journal.file, copy, fs.constants.COPYFILE_EXCL);
   let acceptedAt = 0;
   journal.append(() => {
-    const before = fs.readFileSync(journal.file, 'utf8');
-    acceptedAt = before.split('\n').length;
+    // Under the journal's lock: the copy and the digest are of the same bytes, whatever a running bot writes meanwhile.
+    const before = fs.existsSync(journal.file) ? fs.readFileSync(journal.file, 'utf8') : '';
+    fs.writeFileSync(copy, before, { flag: 'wx' });
+    acceptedAt = before === '' ? 1 : before.split('\n').length;
     const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(before), copy };
     return { type: damageAcceptedType, incident: null, actor: `terminal:${approver}`, data: data as unknown as Record<string, unknown> };
   });

@@ -114,7 +114,7 @@ describe('journal verify', () => {
     const repaired = inProcess(['journal', 'repair'], 'bob');
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\); an acceptance of it at line \d+ \(by mallory\) does not match the bytes before it: line 1 differs from the copy it names \(\/dev\/null\); further lines that fail on their own: \d+\); accepted by terminal:bob at line \d+\./);
+    expect(repaired.stdout).toMatch(/^line 10 failed verification \(sequence number 11 where 10 was expected \(a line removed or inserted\?\); an acceptance of it at line \d+ \(by mallory\) does not match the bytes before it \(the copy it names, \/dev\/null, cannot be read to say where\); further lines that fail on their own: \d+\); accepted by terminal:bob at line \d+\./);
     const ok = inProcess(['journal', 'verify']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\n  line 10 failed verification \(sequence number 11 where 10 was expected .*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*journal\.jsonl\.damaged-/);

@@ -16,6 +16,8 @@ const schema = z.strictObject({
   ifMissing: z.enum(['fail', 'skip']).default('fail'),
   /** What to do when `to` is taken: add a timestamp suffix (moving aside), or fail (putting back). Never overwrite. */
   ifTaken: z.enum(['suffix', 'fail']).default('suffix'),
+  /** Refuse the plan when `from` is a symbolic link (the database: the file would stay, and be rebuilt beside the link). */
+  refuseLink: z.boolean().default(false),
 });
 
 export type MoveStep = z.output<typeof schema> & ResolvedCommon;
@@ -84,6 +86,6 @@ export const moveStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${step.ifTaken === 'fail' ? 'fails if the name is taken' : 'a taken name gets a timestamp suffix'}; never overwrites)`,
-  refusal: (step) => linkRefusal(step.from),
+  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined),
   run: runMoveStep,
 });
