@@ -1,11 +1,11 @@
 // What would stop a changing plan half-way, found before it is proposed and again right before it runs: a program its
 // steps start that is not there, or a step that could not do what its plan says (a move of a symbolic link).
-import type { ProgramFinder } from '../process/find-program.js';
+import { findProgram, type ProgramFinder } from '../process/find-program.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
-/** One line per problem, naming its step; empty when nothing is in the way. */
-export function preflightProblems(steps: readonly ResolvedStep[], find: ProgramFinder, root: string): string[] {
+/** One line per problem, naming its step; empty when nothing is in the way. `find`: tests whose runner starts nothing pass their own. */
+export function preflightProblems(steps: readonly ResolvedStep[], root: string, find: ProgramFinder = findProgram): string[] {
   return steps.flatMap((step) => {
     const kind = stepKind(step.kind);
     const programs = (kind.programs?.(step, root) ?? []).flatMap((use) => {

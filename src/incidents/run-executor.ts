@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { preflightProblems } from '../engine/plan-preflight.js';
-import { findProgram, type ProgramFinder } from '../process/find-program.js';
+import type { ProgramFinder } from '../process/find-program.js';
 import type { Config } from '../config.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { excerpt } from '../excerpt.js';
@@ -109,7 +109,7 @@ export class RunExecutor {
     // The exact steps that were approved, or nothing: the hash is checked again right before they run.
     if (planHash(run.steps, run.previews ?? []) !== run.hash) throw new Error(`plan ${run.id} no longer matches its hash; not run`);
     // Looked up again: a program removed (or a PATH changed) since the plan was proposed stops it before anything moves.
-    const missing = run.mutates ? preflightProblems(run.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
+    const missing = run.mutates ? preflightProblems(run.steps, this.deps.config.databoxRoot, this.deps.findProgram) : [];
     if (missing.length > 0) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${missing.join('; ')}`);
     try {
       await journal.commit(() => {

@@ -9,7 +9,7 @@ import { compactTimestamp } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { preflightProblems } from '../engine/plan-preflight.js';
-import { findProgram, type ProgramFinder } from '../process/find-program.js';
+import type { ProgramFinder } from '../process/find-program.js';
 import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
@@ -341,8 +341,13 @@ export class IncidentService {
         return [];
       }
     });
-    const missing = preflightProblems(resolved, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot);
-    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
+    this.refuseIfWouldStop(resolved);
+  }
+
+  /** A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered. */
+  private refuseIfWouldStop(steps: readonly ResolvedStep[]): void {
+    const problems = preflightProblems(steps, this.deps.config.databoxRoot, this.deps.findProgram);
+    if (problems.length > 0) throw new UserError(`refused, nothing was proposed: ${problems.join('; ')}`);
   }
 
   checkParameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
@@ -380,9 +385,7 @@ export class IncidentService {
     const mutates = spec.steps.some((s) => s.mutates);
     // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
     if (mutates) this.deps.journal.requireVerified();
-    // A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered.
-    const missing = mutates ? preflightProblems(spec.steps, this.deps.findProgram ?? findProgram, this.deps.config.databoxRoot) : [];
-    if (missing.length > 0) throw new UserError(`refused, nothing was proposed: ${missing.join('; ')}`);
+    if (mutates) this.refuseIfWouldStop(spec.steps);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;

@@ -8,7 +8,7 @@ import { redactDeep } from '../redact.js';
 import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
-import { damageAcceptedType, digestOf, replayable, verifyJournal, type AcceptedDamage } from './accepted-damage.js';
+import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 
 export interface AppendInput {
@@ -113,8 +113,6 @@ export class Journal {
   private pending: (AppendInput & { at: string })[] = [];
   /** Set when the journal on disk failed verification (at start-up, or after a repair it still does not verify). */
   problem?: VerifyProblem;
-  /** Damage a person accepted (`journal repair`), which verification takes as it is. */
-  acceptedDamage: AcceptedDamage[] = [];
   /** Where the last verification that passed ended: re-verifying later checks only what was added, if this is intact. */
   private checkpoint?: Checkpoint;
   /** Set while the state dir cannot be written: why, and since when. */
@@ -192,17 +190,16 @@ export class Journal {
     try {
       const aside = locked ? this.setTornTailAside() : undefined;
       if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
+      const head = readHead(this.file);
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-      const result = checkHead(verifyJournal(text), readHead(this.file));
-      this.acceptedDamage = result.accepted;
+      const result = checkHead(verifyJournal(text), head);
       this.problem = result.problem;
       // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
-      const records = result.problem ? parseLoosely(text) : result.records;
+      const records = result.problem ? replayable(text.split('\n')) : result.records;
       for (const record of records) this.accept(record);
       this.offset = Buffer.byteLength(text);
       // Lines lost from the end: what is appended now continues after the last line the head saw written, so the gap
       // stays in the chain (numbers skipped) until a person accepts it, rather than hidden under lines reusing them.
-      const head = readHead(this.file);
       if (head && head.seq > this.lastSeq) {
         this.lastSeq = head.seq;
         this.lastHash = head.hash;
@@ -901,7 +898,6 @@ export class Journal {
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
     const result = checkHead(verifyJournal(complete.toString('utf8')), head);
     this.problem = result.problem;
-    this.acceptedDamage = result.accepted;
     this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
   }
 
@@ -1017,8 +1013,4 @@ function fsyncFile(file: string): Promise<void> {
       fs.fsync(fd, (syncError) => fs.close(fd, () => (syncError ? reject(syncError) : resolve())));
     });
   });
-}
-
-function parseLoosely(text: string): JournalRecord[] {
-  return replayable(text.split('\n'));
 }

@@ -14,7 +14,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 
 export interface PostmortemInput {
   incidentId: string;
-  /** The journal as verified by verifyLines: only its verified records are used, and a problem is shown at the top. */
+  /** The journal as verified by verifyJournal: only its verified records are used, and a problem is shown at the top. */
   verify: Pick<VerifyResult, 'records' | 'problem'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord> };
   runbooks: ReadonlyMap<string, Runbook>;
   /** The databox checkout the commands ran in, so commands read as they did in the plans. */

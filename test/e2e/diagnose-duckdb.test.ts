@@ -37,6 +37,18 @@ async function diagnose(): Promise<string> {
 
 const verdictText = () => verdictTextOf(slack);
 
+/** Runs SQL on the checkout's database file (made if missing), as the stack's own tools would have. */
+async function runSql(sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  try {
+    await connection.run(sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe('/databox diagnose duckdb', () => {
   it('opens one root message in the channel and puts everything else in its thread', async () => {
     writeGarbage(checkout.databasePath);
@@ -172,14 +184,10 @@ describe('/databox diagnose duckdb', () => {
 
   it('does not call a file whose SQLMesh views select from dropped tables healthy: it names them, and offers path A', async () => {
     await createHealthyDatabase(checkout.databasePath);
-    const instance = await DuckDBInstance.create(checkout.databasePath);
-    const connection = await instance.connect();
     // SQLMesh's models as the stack queries them: views over physical tables, here one whose table is gone.
-    await connection.run(
+    await runSql(
       'CREATE SCHEMA sqlmesh__analytics; CREATE TABLE sqlmesh__analytics.daily__1 AS SELECT 1 AS id; CREATE SCHEMA analytics; CREATE VIEW analytics.daily AS SELECT * FROM sqlmesh__analytics.daily__1; CREATE VIEW analytics.fine AS SELECT 1 AS id; DROP TABLE sqlmesh__analytics.daily__1',
     );
-    connection.closeSync();
-    instance.closeSync();
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain("SQLMesh's views do not bind");
@@ -200,14 +208,10 @@ describe('/databox diagnose duckdb', () => {
   });
 
   it('warns about a file whose tables are in none of the stack\'s raw schemas, and offers no path', async () => {
-    const instance = await DuckDBInstance.create(checkout.databasePath);
-    const connection = await instance.connect();
     // Its SQLMesh views broken too: still another project's file, never the stack's to move aside and rebuild.
-    await connection.run(
+    await runSql(
       'CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT range AS id FROM range(10); CREATE SCHEMA sqlmesh__crm; CREATE TABLE sqlmesh__crm.t__1 AS SELECT 1 AS a; CREATE VIEW crm.v AS SELECT * FROM sqlmesh__crm.t__1; DROP TABLE sqlmesh__crm.t__1',
     );
-    connection.closeSync();
-    instance.closeSync();
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain("The database holds none of the stack's raw schemas");
