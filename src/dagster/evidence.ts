@@ -215,6 +215,13 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt)) {
     notes.push(`schedule ${s.name}'s last tick failed${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
   }
+  // Dagster does not say since when a schedule runs: no tick yet is a schedule switched on within its interval, or one
+  // the scheduler does not evaluate. Not a reason for doubt (a schedule the recovery just started reads the same).
+  if (evidence.source === 'graphql') {
+    for (const s of schedules.filter((s) => s.status === 'RUNNING' && !s.lastTickAt && !s.lastSuccessAt)) {
+      notes.push(`schedule ${s.name} is RUNNING but has no tick on record: healthy only if it was switched on within its interval (${s.cron}); look again after its next tick is due`);
+    }
+  }
   const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
   const behindWindow = missedWindow(behindSince, now);
   if (behindSince && behindWindow) {

@@ -49,6 +49,15 @@ describe('the missed window', () => {
     expect(fromCli.notes).toEqual(['the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)']);
   });
 
+  it('calls a RUNNING schedule with no tick on record healthy only with a note saying so: Dagster does not say since when it runs', () => {
+    const fresh = schedule('new_export_daily', 'RUNNING', null);
+    const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), fresh]), thresholds, now);
+    expect(verdict).toMatchObject({ id: 'healthy', reasons: [] });
+    expect(verdict.notes).toEqual(['schedule new_export_daily is RUNNING but has no tick on record: healthy only if it was switched on within its interval (0 6 * * *); look again after its next tick is due']);
+    // The CLI gives no tick times for any schedule: nothing to say of one in particular.
+    expect(assessDagster({ ...evidence([fresh]), source: 'cli' }, thresholds, now).notes).toEqual([]);
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });
