@@ -114,22 +114,28 @@ export function verifyJournal(text: string): JournalVerification {
   const records: JournalRecord[] = [];
   const accepted: AcceptedDamage[] = [];
   const unverified = new Set<JournalRecord>();
+  const lineOf = new Map<JournalRecord, number>();
   let from = 0;
   let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
   for (;;) {
     const checked = verifyChain(lines, from, start);
     records.push(...checked.records);
-    if (!checked.problem) return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length };
+    checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
+    if (!checked.problem) return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length, lineOf };
     const acceptance = acceptanceOf(lines, checked.problem.line);
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, checked.problem.line);
       const why = acceptance ? `${checked.problem.reason}; ${staleReason(lines, acceptance)}` : checked.problem.reason;
       const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
-      return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length };
+      return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length, lineOf };
     }
-    const damaged = replayable(lines.slice(checked.problem.line - 1, acceptance.at - 1));
-    records.push(...damaged);
-    for (const record of damaged) unverified.add(record);
+    for (let index = checked.problem.line - 1; index < acceptance.at - 1; index += 1) {
+      for (const record of replayable([lines[index] as string])) {
+        records.push(record);
+        unverified.add(record);
+        lineOf.set(record, index + 1);
+      }
+    }
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });
     from = acceptance.at - 1;

@@ -138,7 +138,10 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
   }
   const written = result.records.find((r) => r.seq === head.seq);
   if (written && written.hash !== head.hash) {
-    return { ...result, intactCount: head.seq - 1, problem: { line: head.seq, reason: 'this line differs from the one written there (the journal was rewritten from here on)' } };
+    // Verified no further than that line, as a line failing its own check would leave it.
+    const intactCount = result.records.indexOf(written);
+    const line = result.lineOf?.get(written) ?? head.seq;
+    return { ...result, records: result.records.slice(0, intactCount), intactCount, problem: { line, reason: 'this line differs from the one written there (the journal was rewritten from here on)' } };
   }
   return result;
 }

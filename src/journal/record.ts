@@ -53,6 +53,8 @@ export interface VerifyResult {
   intactCount: number;
   /** The lines in the file, verified or not (line numbers are lines, not sequence numbers, where the two differ). */
   lineCount?: number;
+  /** Each record's line, where lines and sequence numbers may differ (lines lost, or accepted lines that are no record). */
+  lineOf?: ReadonlyMap<JournalRecord, number>;
   problem?: VerifyProblem;
 }
 

@@ -15,7 +15,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 export interface PostmortemInput {
   incidentId: string;
   /** The journal as verified by verifyJournal: only its verified records are used, and a problem is shown at the top. */
-  verify: Pick<VerifyResult, 'records' | 'problem'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord> };
+  verify: Pick<VerifyResult, 'records' | 'problem' | 'lineOf'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord> };
   runbooks: ReadonlyMap<string, Runbook>;
   /** The databox checkout the commands ran in, so commands read as they did in the plans. */
   root: string;
@@ -71,6 +71,12 @@ function where(origin: unknown): string {
 
 function who(actor: string | null | undefined): string {
   return `**${plain(actor ?? 'unknown')}**`;
+}
+
+/** The lines an acceptance covers: from the bad one to the one before the acceptance ("line 4" when that is one line). */
+function damagedLines(damage: AcceptedDamage): string {
+  const last = damage.acceptedAt - 1;
+  return last === damage.line ? `line ${damage.line}` : `lines ${damage.line}–${last}`;
 }
 
 function runLabel(run: Run): string {
@@ -144,8 +150,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     );
   }
   for (const damage of verify.accepted ?? []) {
+    const by = cell(who(damage.by ?? 'someone'));
     doc.add(
-      `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${cell(who(damage.by ?? 'someone'))} accepted it at line ${damage.acceptedAt}: lines ${damage.line}–${damage.acceptedAt - 1} are shown as they read, unverified. The journal as it was then is kept at ${code(damage.copy)}.`,
+      // Accepted by the bad line itself: lines lost before it (a cut from the end), none left to show unverified.
+      damage.acceptedAt <= damage.line
+        ? `> **Lines were lost from the journal before line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted the loss at line ${damage.acceptedAt}: what they held cannot be shown. The journal as it was then is kept at ${code(damage.copy)}.`
+        : `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted it at line ${damage.acceptedAt}: ${damagedLines(damage)} ${damage.acceptedAt - 1 === damage.line ? 'is' : 'are'} shown as they read, unverified. The journal as it was then is kept at ${code(damage.copy)}.`,
       '',
     );
   }
@@ -160,8 +170,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const validations = incident.runs.filter((r) => r.kind === 'validation');
   const rollbacks = incident.runs.filter((r) => r.kind === 'rollback');
   const ranRecoveries = recoveries.filter((r) => r.startedAt);
-  const firstLine = records[0]?.seq;
-  const lastLine = records.at(-1)?.seq;
+  const lineOf = (record: JournalRecord | undefined) => (record ? (verify.lineOf?.get(record) ?? record.seq) : undefined);
+  const firstLine = lineOf(records[0]);
+  const lastLine = lineOf(records.at(-1));
 
   // The facts at a glance.
   const outcome = recoveryOutcome(incident, rb);
@@ -176,7 +187,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none'} |`,
     `| Outcome | ${cell(outcome.text)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for the damaged lines ${verify.accepted.map((d) => `${d.line}–${d.acceptedAt - 1}`).join(', ')}, accepted` : ''}`} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
   );
 
   doc.heading('Symptoms the runbook names');

@@ -6,6 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal/journal.js';
 import { readJournal } from '../../src/postmortem/write-postmortem.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
+import { headFile } from '../../src/journal/head.js';
+import type { JournalRecord } from '../../src/journal/record.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
+import { fixtureJournal, fixtureRoot } from '../fixtures/scenario1.js';
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-journal-recheck-');
@@ -61,5 +66,30 @@ describe('journal repair on odd journals', () => {
     const reloaded = new Journal(dir);
     expect(() => reloaded.load()).not.toThrow();
     expect(readJournal(dir).verify.records.map((r) => r.type)).toEqual(['command.received', 'command.received', 'journal.damage-accepted']);
+  });
+
+  it('names lines, not sequence numbers, where the two differ: a loss accepted, a postmortem after it, a head naming a rewritten line', () => {
+    const { dir, file } = journalWith(3);
+    fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8').split('\n')[0]}\n`);
+    expect(repair(dir).code).toBe(0);
+    // Line 2 is the acceptance (sequence number 4): the scenario-1 incident follows from line 3, sequence number 5.
+    const journal = new Journal(dir);
+    journal.load();
+    const incident = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    for (const { type, incident: id, actor, data } of incident) journal.append({ type, incident: id, actor, data });
+    const incidentId = incident.find((r) => r.type === 'incident.opened')?.incident as string;
+    const runbooks = loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks'));
+    const { markdown } = writePostmortem({ stateDir: dir, runbooks, root: fixtureRoot, incidentId });
+    expect(markdown).toMatch(/> \*\*Lines were lost from the journal before line 2\*\* \(the journal ends at line 1, but line 3 was written: lines were removed from its end\), and \*\*terminal:bob\*\* accepted the loss at line 2: what they held cannot be shown\./);
+    expect(markdown).toContain(`| Record | ${incident.length} journal records of this incident, lines 3–${incident.length + 2} of `);
+    expect(markdown).toContain('hash chain verified, but for lines lost before line 2, accepted |');
+
+    // The head names line 10 (sequence number 12) with another hash: the problem is line 10, and nothing from it on counts.
+    const tenth = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[9] as string) as JournalRecord;
+    fs.writeFileSync(headFile(file), JSON.stringify({ seq: tenth.seq, hash: 'f'.repeat(64) }));
+    const verified = readJournal(dir).verify;
+    expect(tenth.seq).toBe(12);
+    expect(verified.problem).toEqual({ line: 10, reason: 'this line differs from the one written there (the journal was rewritten from here on)' });
+    expect(verified.records.map((r) => r.seq)).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });
