@@ -17,11 +17,41 @@ export interface ParsedArgs {
 }
 
 const valued = { '--approver': 'approver', '--as': 'as', '--approve': 'approve' } as const;
+type OptionKey = (typeof valued)[keyof typeof valued];
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+const shown: Record<OptionKey, string> = { approver: '--approver <name>', as: '--as <name>', approve: '--approve <hash>' };
+const planning: readonly OptionKey[] = ['as', 'approver', 'approve'];
+
+/**
+ * The options each command reads: any other is refused, naming these, rather than taken and ignored (an approver given
+ * to a diagnosis approves nothing). A command not listed (a typo, answered by its own usage) is not judged here.
+ */
+const optionsOf: Record<string, readonly OptionKey[]> = {
+  diagnose: ['as'],
+  validate: ['as'],
+  status: ['as'],
+  recover: planning,
+  rollback: planning,
+  approve: planning,
+  reject: planning,
+  unlock: ['as', 'approver'],
+  'journal repair': ['approver'],
+  'journal verify': [],
+  postmortem: [],
+  watch: [],
+  runbooks: [],
+  help: [],
+};
+
+function takenBy(words: readonly string[]): { command: string; options: readonly OptionKey[] | undefined } {
+  const command = words[0] === 'journal' && words[1] ? `journal ${words[1]}` : (words[0] ?? 'help');
+  return { command, options: Object.hasOwn(optionsOf, command) ? optionsOf[command] : undefined };
+}
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const words: string[] = [];
   const options: CliOptions = {};
+  let unknown: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -35,8 +65,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const flag = eq > 0 ? arg.slice(0, eq) : arg;
-      const key = valued[flag as keyof typeof valued];
-      if (!key) throw new UserError(`unknown option ${arg.slice(0, 40)}: the options are --approver <name>, --as <name>, --approve <hash>`);
+      const key = Object.hasOwn(valued, flag) ? valued[flag as keyof typeof valued] : undefined;
+      if (!key) {
+        // Answered once the command is known, with the options that command takes.
+        unknown ??= arg.slice(0, 40);
+        continue;
+      }
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '' || value.startsWith('--')) throw new UserError(`${flag} needs a value`);
       if (options[key] !== undefined) throw new UserError(`${flag} is given twice`);
@@ -45,6 +79,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     words.push(arg);
   }
+  const taken = takenBy(words);
+  const takes = (keys: readonly OptionKey[]) => (keys.length > 0 ? `takes ${keys.map((key) => shown[key]).join(', ')}` : 'takes no option');
+  if (unknown) {
+    const which = taken.options ? `${taken.command} ${takes(taken.options)}` : `the options are ${Object.values(shown).join(', ')}`;
+    throw new UserError(`unknown option ${unknown}: ${which}`);
+  }
+  const given = (Object.keys(options) as (keyof CliOptions)[]).filter((key): key is OptionKey => key !== 'help');
+  const stray = taken.options && given.find((key) => !taken.options?.includes(key));
+  if (stray && taken.options) throw new UserError(`${taken.command} does not take --${stray}: it ${takes(taken.options)}`);
   for (const key of ['approver', 'as'] as const) {
     const value = options[key];
     if (value !== undefined && !namePattern.test(value)) {

@@ -75,6 +75,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  status   what holds a database, what waits for approval, the latest incidents, each watcher\'s state and last check',
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
+    '  journal repair --approver <name>   accept a journal that fails verification, on the record (a copy of it is kept)',
     '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR)',
     '  watch   run the watchers (daemon heartbeat, disk, stale marts) once; exit 1 on a problem, 3 when one cannot tell',
     '  help',
@@ -121,13 +122,17 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const { words, options } = parseArgs(argv);
   const [verb, ...rest] = words;
   if (verb === 'journal') {
+    if (options.help) {
+      io.stdout.write(`Usage: ${cliName} journal verify | journal repair --approver <your name>\n`);
+      return exitCodes.ok;
+    }
     if (rest.length !== 1 || (rest[0] !== 'verify' && rest[0] !== 'repair')) throw new UserError(`usage: ${cliName} journal verify | journal repair --approver <your name>`);
     return journalCommand(words, io, { approver: options.approver, clock: deps.clock });
   }
   const config = loadConfig(io.env);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
-  if (verb === 'watch') {
+  if (verb === 'watch' && !options.help) {
     if (rest.length > 0) throw new UserError(`"watch" takes nothing after it`);
     return watchCommand(config, deps.runCommand ?? realRunCommand, io.stdout, deps.clock);
   }
