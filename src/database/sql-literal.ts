@@ -9,6 +9,11 @@ export const literalKinds: readonly LiteralKind[] = ['timestamp', 'snapshot-name
 const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?$/;
 /** C0 and C1 controls, and the bidi controls that make text read differently from what it is. */
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Other format characters that print as nothing (a zero-width space pasted from a chat, a soft hyphen, a BOM); not the
+ * zero-width joiner, which holds emoji such as 👩‍💻 together.
+ */
+const invisibleCharacter = /(?!\u200d)\p{Cf}/u;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -46,6 +51,12 @@ function stringLiteral(text: string): string {
 
 function refuseControls(what: string, text: string): void {
   if (controlCharacters.test(text)) throw new UserError(`${what} ${JSON.stringify(text)} contains a control character`);
+  // Shown as typed, such a name looks like the real one and matches nothing: where the character is, and which it is.
+  const invisible = invisibleCharacter.exec(text);
+  if (invisible) {
+    const code = `U+${(invisible[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UserError(`${what} ${JSON.stringify(text)} contains an invisible character (${code}) after ${JSON.stringify(text.slice(0, invisible.index))}: pasted by accident? Type the name again`);
+  }
 }
 
 /** A past moment in UTC, as SNAPSHOT_TIME takes it: '2026-04-20 12:00:00', or '2026-04-20 12:00:00.250000'. */

@@ -64,6 +64,7 @@ describe('snapshot names and ids', () => {
     expect(snapshotNameLiteral("pre_mart_rewrite_20260421")).toBe("'pre_mart_rewrite_20260421'");
     expect(snapshotNameLiteral("o'brien's \"fix\"")).toBe(`'o''brien''s "fix"'`);
     expect(snapshotNameLiteral('a\\b')).toBe("'a\\b'");
+    expect(snapshotNameLiteral('before_\u{1F469}\u200d\u{1F4BB}')).toBe("'before_\u{1F469}\u200d\u{1F4BB}'");
   });
 
   it.each([
@@ -71,6 +72,8 @@ describe('snapshot names and ids', () => {
     ['x'.repeat(256), 'has 1 to 255 characters'],
     ['line\nbreak', 'contains a control character'],
     ['bidi\u202eevil', 'contains a control character'],
+    ['before\u200b', 'contains an invisible character (U+200B) after "before": pasted by accident? Type the name again'],
+    ['soft\u00adhyphen', 'contains an invisible character (U+00AD) after "soft"'],
   ])('refuses %j', (text, message) => {
     expect(refusal(() => snapshotNameLiteral(text))).toContain(message);
   });
