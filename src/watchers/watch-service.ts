@@ -270,7 +270,7 @@ export class WatchService {
       const outage = this.outages.get(w.id);
       const last = this.lastChecks.get(w.id);
       const state = outage
-        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${outage.summary}`
+        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${alertingNow(outage.summary, last)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.error
@@ -282,6 +282,17 @@ export class WatchService {
       return `• ${w.title}: ${state} (${checked}, every ${formatDuration(this.options.intervalMs)})`;
     });
   }
+}
+
+/**
+ * An outage as its last check saw it: the figures of the latest problem found (a disk fuller than when the alert was
+ * raised), or the alert's own with why the last check could not say more.
+ */
+function alertingNow(raised: string, last: { finding?: Finding; error?: string } | undefined): string {
+  if (last?.finding?.state === 'problem') return last.finding.summary;
+  if (last?.error) return `${raised} (last check failed: ${last.error})`;
+  if (last?.finding?.state === 'unknown') return `${raised} (last check cannot tell: ${last.finding.summary})`;
+  return raised;
 }
 
 /** "back to healthy after 42 min" */

@@ -378,4 +378,33 @@ describe('the watchers\' journal events', () => {
     const onDisk = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
     expect(onDisk).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
+
+  it("shows an outage in the status with its last check's figures, not those of when it was raised", async () => {
+    const checks: (() => Finding)[] = [
+      () => ({ watcher: 'disk', state: 'problem', summary: 'the volume is 91% used', details: [], scenario: 'duckdb' }),
+      () => ({ watcher: 'disk', state: 'problem', summary: 'the volume is 97% used', details: [], scenario: 'duckdb' }),
+      () => {
+        throw new Error('df: /data: Input/output error');
+      },
+      () => ({ watcher: 'disk', state: 'unknown', summary: 'df printed nothing it could read', details: [], scenario: 'duckdb' }),
+    ];
+    const watcher: Watcher = { id: 'disk', title: 'Disk space', check: async () => (checks.shift() as () => Finding)() };
+    let now = Date.parse('2026-04-20T03:00:00Z');
+    const clock = () => new Date(now);
+    const journal = new Journal(tempDir(), clock);
+    journal.load();
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink([]), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock });
+    const seen: string[] = [];
+    for (let check = 0; check < 4; check += 1) {
+      await service.checkOnce();
+      seen.push((service.statusLines()[0] as string).replace(/ \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)$/, ''));
+      now += 10 * minute;
+    }
+    expect(seen).toEqual([
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (0 ms): the volume is 91% used',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (10 min 0 s): the volume is 97% used',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (20 min 0 s): the volume is 91% used (last check failed: df: /data: Input/output error)',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (30 min 0 s): the volume is 91% used (last check cannot tell: df printed nothing it could read)',
+    ]);
+  });
 });
