@@ -15,18 +15,20 @@ export interface FormAnswer {
   typed: string;
   /** Per field, why it was refused; undefined when the form was accepted. */
   errors?: Record<string, string>;
+  /** The incident the form is about, when its metadata named one the journal knows. */
+  incident?: string;
 }
 
 /**
  * Closes the form, or keeps it open with each refusal under its field (cut to what a field shows); the values go on
  * the record as typed, and a refusal after them with its whole reason, told whole beside the form when it was cut.
  */
-export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, errors }: FormAnswer): Promise<void> {
+export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, errors, incident }: FormAnswer): Promise<void> {
   const shown = errors && shownInForm(errors);
   await ack(shown ? { response_action: 'errors', errors: shown.errors } : undefined);
-  deps.service.recordCommand(typed, user, 'slack');
+  deps.service.recordCommand(typed, user, 'slack', incident);
   if (!errors) return;
   const reason = Object.values(errors).join('; ');
-  void deps.service.recordRefusal(user, { command: typed, reason });
+  void deps.service.recordRefusal(user, incident ? { command: typed, incident, reason } : { command: typed, reason });
   if (shown?.cut && audience.channel) await tellEphemeral(client, deps.redact, audience, `:warning: ${reason}`);
 }

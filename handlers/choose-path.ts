@@ -4,15 +4,21 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
+    let incidentId: string | undefined;
+    const fail = (error: unknown) => {
+      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text.text, action: action.action_id, value: action.value, incident: incidentId }, error);
+      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
+    };
     try {
-      const { incident: incidentId, path } = readButtonValue(action.value, pathButton);
+      let path: string;
+      ({ incident: incidentId, path } = readButtonValue(action.value, pathButton));
       await deps.access.requireRequester(body.user.id);
       const incident = deps.service.incident(incidentId);
       const rb = deps.service.runbook(incident.scenario);
@@ -21,9 +27,10 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters) as never });
         return;
       }
-      deps.queue.push(`propose ${incidentId} ${path}`, async () => {
+      const id = incident.id;
+      deps.queue.push(`propose ${id} ${path}`, async () => {
         try {
-          const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: incidentId }, body.user.id, 'slack');
+          const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id }, body.user.id, 'slack');
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
           if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
         } catch (error) {

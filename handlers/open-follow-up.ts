@@ -10,6 +10,7 @@ import { followUpButton, readButtonValue } from '../src/slack/button-value.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -18,13 +19,18 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));
+    let refused: RefusedRequest = { user, clicked: action.text.text, action: action.action_id, value: action.value };
+    const fail = (error: unknown) => {
+      recordIfRefused(deps.service, refused, error);
+      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));
+    };
     let diagnosis: RunningDiagnosis | undefined;
     try {
       const offer = readButtonValue(action.value, followUpButton);
       const failed = deps.service.incident(offer.incident);
       const typed = followUpCommand(offer);
       deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, failed.id);
+      refused = { user, command: `follow-up button: ${typed}`, incident: failed.id };
       const command = { verb: 'diagnose', scenario: offer.scenario, params: offer.params } as const;
       // The parameters are checked here, as for a typed command; the same diagnosis already running is joined.
       const key = await deps.service.diagnosisKey(command);

@@ -11,6 +11,7 @@ import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
 
@@ -20,12 +21,17 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));
+    let refused: RefusedRequest = { user, clicked: action.text.text, action: action.action_id, value: action.value };
+    const fail = (error: unknown) => {
+      recordIfRefused(deps.service, refused, error);
+      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));
+    };
     let opening: RunningDiagnosis | undefined;
     try {
       const { scenario, watcher } = readButtonValue(action.value, alertButton);
       if (!Object.hasOwn(deps.catalog, scenario)) throw new UserError(`the scenario "${scenario}" has no runbook here; nothing was opened`);
       deps.service.recordCommand(`alert button: diagnose ${scenario}`, user, `slack:${channel}`);
+      refused = { user, command: `alert button: diagnose ${scenario}` };
       const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
       if (alert) {
         // One alert, one incident: a click after the first joins what the first opened (or is opening).

@@ -6,6 +6,7 @@ import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused } from '../src/slack/refused-click.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
@@ -18,9 +19,11 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     let errors: Record<string, string> | undefined;
     let start: (() => Promise<unknown>) | undefined;
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
+    let known: string | undefined;
     try {
       const { incident: incidentId, path } = readMetadata(view.private_metadata, metadata);
       const incident = deps.service.incident(incidentId);
+      known = incident.id;
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       const thread = incidentThread(incident);
@@ -40,10 +43,14 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
     }
-    await answerForm(deps, { ack, client, user: body.user.id, audience, typed: `modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim(), errors });
+    const typed = `modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
     if (errors || !start) return;
     const run = start;
-    const tell = (error: unknown) => (audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' })) : Promise.resolve());
+    const tell = (error: unknown) => {
+      recordIfRefused(deps.service, { user: body.user.id, command: typed, incident: known }, error);
+      return audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'modal' })) : Promise.resolve();
+    };
     try {
       deps.queue.push('propose from modal', () => run().then(() => undefined, tell));
     } catch (error) {

@@ -8,6 +8,7 @@ import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
 import { overCommandLimit } from '../src/slack/command-limit.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -16,12 +17,18 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
+    // Set once the button is known to be one the bot offered (issuedOffer journals any other itself).
+    let asTyped: RefusedRequest | undefined;
+    const fail = (error: unknown) => {
+      if (asTyped) recordIfRefused(deps.service, asTyped, error);
+      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'propose-follow-up' }));
+    };
     try {
       const { offer, offeredBy } = issuedOffer(deps, action.value, user);
       const typed = planOfferCommand(offer);
       // Journaled as the command it stands for, before the checks a typed command gets too.
       deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident);
+      asTyped = { user, command: `follow-up button: ${typed}`, incident: offer.incident };
       const overLimit = overCommandLimit(deps.commandLimit, user);
       if (overLimit) {
         await tellEphemeral(client, deps.redact, audience, overLimit);

@@ -4,20 +4,23 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { isUserError } from '../src/errors.js';
+import { incidentOfRun, recordIfRefused } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.rollback, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    let runId: string | undefined;
     const fail = async (error: unknown) => {
       // A refusal is on the record too (a second rollback, a plan that is not a recovery, someone not allowed).
-      if (isUserError(error)) void deps.service.recordRefusal(body.user.id, { action: actionIds.rollback, value: action.value, reason: (error as Error).message });
+      const incident = runId === undefined ? undefined : incidentOfRun(runId);
+      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text.text, action: actionIds.rollback, value: action.value, incident }, error);
       await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
     };
     try {
       const { run } = readButtonValue(action.value, rollbackButton);
+      runId = run;
       await deps.access.requireRequester(body.user.id);
       const names = deps.service.rollbackParameters(run);
       if (names.length > 0) {

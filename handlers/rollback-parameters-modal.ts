@@ -5,6 +5,7 @@ import { rollbackModalId } from '../src/slack/blocks.js';
 import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused } from '../src/slack/refused-click.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
@@ -16,9 +17,11 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     let errors: Record<string, string> | undefined;
     let runId = '';
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
+    let known: string | undefined;
     try {
       runId = readMetadata(view.private_metadata, metadata).run;
       const incident = deps.service.incident(deps.service.run(runId).incidentId);
+      known = incident.id;
       const names = deps.service.rollbackParameters(runId);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
@@ -26,9 +29,13 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }
-    await answerForm(deps, { ack, client, user: body.user.id, audience, typed: `modal: rollback ${runId} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim(), errors });
+    const typed = `modal: rollback ${runId} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+    await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
     if (errors) return;
-    const tell = (error: unknown) => (audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback-modal' })) : Promise.resolve());
+    const tell = (error: unknown) => {
+      recordIfRefused(deps.service, { user: body.user.id, command: typed, incident: known }, error);
+      return audience.channel ? tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback-modal' })) : Promise.resolve();
+    };
     try {
       const propose = async () => {
         await deps.access.requireRequester(body.user.id);

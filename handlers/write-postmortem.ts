@@ -4,15 +4,19 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { recordIfRefused } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.postmortem, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));
+    const incidentId = String(action.value ?? '');
+    const fail = (error: unknown) => {
+      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text.text, action: action.action_id, incident: incidentId.slice(0, 100) }, error);
+      return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));
+    };
     try {
-      const incidentId = String(action.value ?? '');
       deps.queue.push(`postmortem ${incidentId}`, async () => {
         try {
           await deliverPostmortem(deps, client, incidentId, body.channel?.id);

@@ -331,9 +331,9 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     }
     case 'request.refused':
       if (refusals.paired.has(record)) return undefined;
-      return typeof data.command === 'string'
-        ? `${at} ${who(record.actor)} typed ${code(data.command)}: refused: ${plain(refusalReason(record))}`
-        : `${at} A request by ${who(record.actor)} was refused: ${plain(refusalReason(record))}`;
+      if (typeof data.command === 'string') return `${at} ${who(record.actor)} typed ${code(data.command)}: refused: ${plain(refusalReason(record))}`;
+      if (typeof data.clicked === 'string') return `${at} ${who(record.actor)} clicked ${code(data.clicked)}: refused: ${plain(refusalReason(record))}`;
+      return `${at} A request by ${who(record.actor)} was refused: ${plain(refusalReason(record))}`;
     case 'incident.opened':
       return `${at} Incident \`${record.incident}\` opened by ${who(record.actor)}: ${plain(String(data.title ?? ''))}`;
     case 'incident.abandoned':

@@ -4,6 +4,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { Checkout, createDamagedDatabase, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
@@ -194,6 +196,15 @@ describe('path A: rebuild from raw dlt state', () => {
       new RegExp(`databox\\.duckdb has changed since this incident's diagnosis: plan ${incident}/2 \\(Path A: .*\\) ran at \\d\\d:\\d\\d UTC\\. .*diagnose again \\(\`diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`),
     );
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore);
+    // The old verdict's button is refused the same way, and that refusal is on the record under the incident too.
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis/);
+    const refusal = journalRecords().filter((r) => r.type === 'request.refused').at(-1);
+    expect(refusal).toMatchObject({ actor: operator, data: { clicked: expect.stringMatching(/^Path A: Rebuild from raw dlt state/), action: 'choose_path_a', incident } });
+    expect(refusal?.data.reason).toMatch(/has changed since this incident's diagnosis/);
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident as string });
+    expect(postmortem.markdown).toMatch(/\*\*U0OPERATOR\*\* clicked `Path A: Rebuild from raw dlt state[^`]*`: refused: .*has changed since this incident's diagnosis/);
     await harness.command(`diagnose duckdb incident=${incident}`, operator);
     await harness.settle();
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
@@ -478,7 +489,7 @@ describe('path B: restore from a file backup', () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     // Longer than a slash command may be: the modal takes it.
-    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     await harness.submitModal(operator, JSON.parse(String(slack.callsTo('views.open').at(-1)?.view)), { backup });
     await harness.settle();
@@ -509,7 +520,7 @@ describe('path B: restore from a file backup', () => {
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
     await diagnoseCorrupt();
-    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     const modal = slack.callsTo('views.open').at(-1);
     expect(modal).toBeDefined();

@@ -19,7 +19,7 @@ export interface Harness {
   /** Types `/databox <text>` as `user`, in `channel` (the fixture's, C0INCIDENT, unless given). */
   command(text: string, user?: string, channel?: string): Promise<{ status: number; text: string; json?: any }>;
   click(
-    button: { actionId: string; value: string; channel: string; ts: string; threadTs?: string },
+    button: { actionId: string; value: string; text?: string; channel: string; ts: string; threadTs?: string },
     user: string,
     from?: Parameters<typeof blockActionBody>[0]['from'],
   ): Promise<{ status: number }>;
@@ -96,7 +96,7 @@ export async function startBot(
     click: (button, user, from) =>
       postSigned(
         url,
-        blockActionBody({ actionId: button.actionId, value: button.value, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action'), from }),
+        blockActionBody({ actionId: button.actionId, value: button.value, text: button.text, user, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, responseUrl: slack.responseUrl('action'), from }),
       ),
     submitModal: (user, view, values) =>
       postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),

@@ -58,6 +58,8 @@ export function slashCommandBody(text: string, overrides: Record<string, string>
 export function blockActionBody(options: {
   actionId: string;
   value: string;
+  /** The button's label as the bot drew it: Slack sends it back with the click. */
+  text?: string;
   user: string;
   channel: string;
   messageTs: string;
@@ -75,7 +77,8 @@ export function blockActionBody(options: {
   payload.channel = { ...payload.channel, id: options.channel };
   payload.message = { ...payload.message, ts: options.messageTs, thread_ts: options.threadTs };
   payload.response_url = options.responseUrl;
-  payload.actions = [{ ...payload.actions[0], action_id: options.actionId, value: options.value, action_ts: `${Date.now() / 1000}` }];
+  const shown = options.text === undefined ? {} : { text: { ...payload.actions[0].text, text: options.text } };
+  payload.actions = [{ ...payload.actions[0], ...shown, action_id: options.actionId, value: options.value, action_ts: `${Date.now() / 1000}` }];
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 

@@ -170,8 +170,8 @@ export class SlackStandIn {
   }
 
   /** Buttons the bot posted (or updated into a message), newest last, with the message they sit in. */
-  buttons(actionId: string | RegExp): { actionId: string; value: string; channel: string; ts: string; threadTs?: string }[] {
-    const found: { actionId: string; value: string; channel: string; ts: string; threadTs?: string }[] = [];
+  buttons(actionId: string | RegExp): { actionId: string; value: string; text?: string; channel: string; ts: string; threadTs?: string }[] {
+    const found: { actionId: string; value: string; text?: string; channel: string; ts: string; threadTs?: string }[] = [];
     for (const call of this.calls) {
       if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
       for (const block of (call.args.blocksParsed ?? []) as any[]) {
@@ -181,6 +181,7 @@ export class SlackStandIn {
           found.push({
             actionId: element.action_id,
             value: element.value,
+            text: element.text?.text,
             channel: call.result?.channel ?? call.args.channel,
             ts: call.method === 'chat.postMessage' ? call.result?.ts : call.args.ts,
             threadTs: call.args.thread_ts,

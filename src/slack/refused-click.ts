@@ -1,0 +1,31 @@
+// A click or a form the bot refused goes on the record, under the incident it concerns, before the person is told why.
+import { isUserError } from '../errors.js';
+import { JournalUnwritable } from '../journal/journal.js';
+import type { IncidentService } from '../incidents/service.js';
+
+export interface RefusedRequest {
+  user: string;
+  /** The button's label as it was shown ("Path A: Rebuild from raw dlt state"), for a click. */
+  clicked?: string;
+  action?: string;
+  value?: string;
+  /** The command a button or a form stands for, as its command.received has it: the refusal is told on that line. */
+  command?: string;
+  incident?: string;
+}
+
+/**
+ * Journals a refusal (a user error), so the postmortem shows it with why. Anything else is the bot's own failure,
+ * logged with a reference by describeFailure; a journal that cannot be written could not record it anyway.
+ */
+export function recordIfRefused(service: Pick<IncidentService, 'recordRefusal'>, request: RefusedRequest, error: unknown): void {
+  if (!isUserError(error) || error instanceof JournalUnwritable) return;
+  const { user, ...given } = request;
+  const data = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  void service.recordRefusal(user, { ...data, reason: error.message });
+}
+
+/** The incident a run id names (`dbx-20260420-3fa2/2`): what a refused click on that run's button is about. */
+export function incidentOfRun(runId: string): string {
+  return runId.split('/')[0] as string;
+}
