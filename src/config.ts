@@ -19,14 +19,32 @@ export function parseDuration(text: string): number | undefined {
 export const longestTimerMs = 2 ** 31 - 1;
 export const longestTimerText = `at most 24d, about ${Math.floor(longestTimerMs / 86_400_000)} days`;
 
+/** The longest any duration may be: a time that far ahead is past what a Date can hold ("Invalid time value"). */
+const longestDurationMs = 36_500 * 86_400_000;
+
 const duration = z
   .string()
   .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
   .transform((text) => parseDuration(text) as number)
-  .refine((ms) => ms >= 1_000, { message: 'must be at least 1s, or every plan expires as it is posted' });
+  .refine((ms) => ms >= 1_000, { message: 'must be at least 1s, or every plan expires as it is posted' })
+  .refine((ms) => ms <= longestDurationMs, { message: 'is longer than 36500d (a hundred years): a typo?' });
 
 /** A duration the bot sets a timer for (a timeout, an interval), not only compares with an age: capped as timers are. */
 const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
+
+const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+/** Below this DuckDB cannot pin the blocks a read needs: every diagnosis would fail "Out of Memory", as if the file were bad. */
+const smallestMemoryLimit = 64 * 2 ** 20;
+
+/** A size in DuckDB's notation, large enough to read a database with. */
+const memoryLimit = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB')
+  .refine((text) => {
+    // What is not a size at all is the regex's to say.
+    const size = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i.exec(text);
+    return !size || Number(size[1]) * (sizeUnits[(size[2] as string).toLowerCase()] as number) >= smallestMemoryLimit;
+  }, 'is below 64MB, too little for DuckDB to read a database with (256KB for 256MB?)');
 
 /** A whole number written plainly ("4", not "1e2" or "0x5", which Number() would also read), from `min` to `max`. */
 function wholeNumber(min: number, max: number, messages: { notOne: string; tooFew?: string; tooMany?: string }) {
@@ -83,7 +101,7 @@ const envSchema = z
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-    SLACK_API_URL: z.url().optional(),
+    SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'expected the Web API base URL such as https://slack.com/api/' }).optional(),
     // Digits only: a blank would read as 0 (a random port) and 0x50 as 80.
     PORT: z
       .string()
@@ -125,7 +143,7 @@ const envSchema = z
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
     DATABOX_ALERT_REMINDER: duration.default(4 * 3_600_000),
     // DuckDB's own notation ("256MB", "2GB"); DuckDB itself refuses what it cannot read when a database opens.
-    DATABOX_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB').default('256MB'),
+    DATABOX_DUCKDB_MEMORY_LIMIT: memoryLimit.default('256MB'),
     DATABOX_DUCKDB_THREADS: wholeNumber(1, 256, { notOne: 'expected a whole number of threads such as 1 or 2', tooFew: 'needs at least 1 thread', tooMany: 'expected at most 256 threads' }).default(
       defaultReaderThreads(),
     ),

@@ -18,7 +18,8 @@ export function runbooksCommand(args: readonly string[], io: RunbooksCommandIO):
     io.stderr.write(`${usage}\n`);
     return 2;
   }
-  const dir = path.resolve(args[2] ?? io.env.DATABOX_RUNBOOKS_DIR ?? bundledRunbooksDir);
+  // Empty is unset, as the bot's configuration reads it: the bundled runbooks, not the current folder.
+  const dir = path.resolve(args[2] || io.env.DATABOX_RUNBOOKS_DIR || bundledRunbooksDir);
   const { runbooks, problems } = checkRunbooks(dir);
   if (problems.length > 0) {
     io.stderr.write(`${problems.join('\n')}\n`);

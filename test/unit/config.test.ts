@@ -94,6 +94,17 @@ describe('durations', () => {
     expect(loadConfig({ DATABOX_APPROVAL_TTL: text }).approvalTtlMs).toBe(ms);
   });
 
+  it('refuses a DuckDB memory limit too small to read with, naming what was probably meant; 64MB is taken', () => {
+    expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: '256KB' })).toContain('is below 64MB, too little for DuckDB to read a database with (256KB for 256MB?) → at DATABOX_DUCKDB_MEMORY_LIMIT');
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '64MiB' }).duckdbMemoryLimit).toBe('64MiB');
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '0.5GB' }).duckdbMemoryLimit).toBe('0.5GB');
+  });
+
+  it('refuses a duration past a hundred years, which no clock can add (a plan would fail "Invalid time value")', () => {
+    expect(configErrorOf({ DATABOX_APPROVAL_TTL: '100000000d' })).toContain('is longer than 36500d (a hundred years): a typo? → at DATABOX_APPROVAL_TTL');
+    expect(loadConfig({ DATABOX_APPROVAL_TTL: '36500d' }).approvalTtlMs).toBe(36_500 * 86_400_000);
+  });
+
   it.each(['0s', '500ms'])('DATABOX_APPROVAL_TTL=%s is refused: every plan would expire as it is posted', (text) => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('must be at least 1s, or every plan expires as it is posted → at DATABOX_APPROVAL_TTL');
   });
@@ -167,6 +178,12 @@ describe('other variables', () => {
     ['DATABOX_USER_COMMAND_LIMIT', '10'],
     ['DATABOX_USER_COMMAND_LIMIT', '0/5m'],
     ['SLACK_API_URL', 'not a url'],
+    ['SLACK_API_URL', 'localhost:8080/api/'],
+    ['SLACK_API_URL', 'ftp://slack.example/api/'],
+    ['DATABOX_DUCKDB_MEMORY_LIMIT', '256KB'],
+    ['DATABOX_DUCKDB_MEMORY_LIMIT', '0MB'],
+    ['DATABOX_APPROVAL_TTL', '100000000d'],
+    ['DATABOX_HEARTBEAT_MAX_AGE', '99999999999999999999h'],
     ['DATABOX_BACKEND', 'postgres'],
     ['DATABOX_MOTHERDUCK_DATABASE', 'data box'],
     ['DATABOX_MOTHERDUCK_DATABASE', "x';DROP DATABASE y"],
