@@ -14,7 +14,8 @@ export type ReadYaml = { ok: true; content: unknown } | { ok: false; problems: s
 
 export function readYaml(text: string, file: string): ReadYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
+  // Merge keys (`<<: *defaults`) as YAML 1.1 has them: a runbook's steps may share defaults from one anchor.
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter, merge: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   const first = doc.errors[0];
   if (first?.code === 'MULTIPLE_DOCS') {

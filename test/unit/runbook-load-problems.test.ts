@@ -46,6 +46,18 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
     ]);
   });
 
+  it('reads merge keys (`<<: *defaults`) as YAML 1.1 has them: steps sharing defaults load as if written out', () => {
+    const original = '      - id: move_wal\n        kind: move\n        title: Move its write-ahead log with it, so the new file does not replay it\n';
+    expect(duckdbText).toContain(original);
+    const merged = duckdbText
+      .replace('      - id: move_db\n        kind: move\n', '      - &move\n        id: move_db\n        kind: move\n')
+      .replace(original, '      - <<: *move\n        id: move_wal\n        title: Move its write-ahead log with it, so the new file does not replay it\n');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), merged);
+    const [step] = (loadRunbooks(dir).get('duckdb')?.recovery[0]?.steps ?? []).filter((s) => s.id === 'move_wal');
+    expect(step).toMatchObject({ kind: 'move', from: '{{database_path}}.wal', to: '{{database_path}}.broken.wal', refuseLink: true, destructive: true });
+  });
+
   it('refuses aliases nested to expand without end ("billion laughs") in the same words', () => {
     const level = (name: string, of: string) => `${name}: &${name} [${Array(10).fill(`*${of}`).join(', ')}]\n`;
     const text = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${level('b', 'a')}${level('c', 'b')}${level('d', 'c')}${level('e', 'd')}`;
