@@ -203,6 +203,12 @@ export const runbook = z
     rb.recovery.forEach((p, i) => {
       if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
       pathIds.add(p.id);
+      // {{previews.<id>}} must name one count: a second of the same id would be shown, and the first bound.
+      const previewIds = new Set<string>();
+      p.previews.forEach((preview, j) => {
+        if (previewIds.has(preview.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'previews', j, 'id'], message: `duplicate preview id "${preview.id}"` });
+        previewIds.add(preview.id);
+      });
       // Guards and steps run as one sequence, so their ids share one namespace.
       checkUniqueStepIds(
         [

@@ -378,6 +378,13 @@ describe('values a runbook puts into SQL or argv lists', () => {
     expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.models: "ebird\.fct; rm -rf \/" is not a plain/);
   });
 
+  it('refuses two previews of one path with the same id: the plan would show one count and bind the other', () => {
+    const second = '    steps:\n      - id: keep_raw';
+    expect(backfill).toContain(second);
+    const bad = backfill.replace(second, `      - id: raw_rows\n        title: Again\n        sql: SELECT 42\n${second}`);
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/recovery\[0\]\.previews\[1\]\.id: duplicate preview id "raw_rows"/);
+  });
+
   it('refuses a table name that would not be a plain SQL identifier', () => {
     const bad = backfill.replace('raw_table: raw_ebird.observations', 'raw_table: "raw_ebird.observations; DROP TABLE x"');
     expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.raw_table/);
