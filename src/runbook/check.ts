@@ -331,11 +331,25 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   }
   // The catch-all is given only when every step passed (else the diagnosis is "not conclusive"): a step that always runs
   // and can never pass would make it unreachable, so a healthy stack would never be called healthy.
+  // A step run only on a condition counts where that condition can hold with the steps it names passed.
   const lastVerdict = verdicts.at(-1);
   if (lastVerdict && !lastVerdict.when) {
+    const passing = (id: string): string[] => {
+      const named = diagnosisSteps.find((s) => s.id === id);
+      if (!named) return [];
+      const ends = forStep(stepKind(named.kind).statuses, named);
+      const skipped = named.onlyIf || named.onlyIfGiven !== undefined ? ['skipped'] : [];
+      return [...(ends.includes('ok') ? ['ok'] : []), ...named.acceptStatuses, ...skipped];
+    };
+    const mayHoldWhenAllPass = (condition: Condition): boolean => {
+      if ('any' in condition) return condition.any.some(mayHoldWhenAllPass);
+      if ('all' in condition) return condition.all.every(mayHoldWhenAllPass);
+      const wanted = typeof condition.status === 'string' ? [condition.status] : condition.status;
+      return wanted.some((status) => passing(condition.step).includes(status));
+    };
     diagnosisSteps.forEach((step, i) => {
       const statuses = forStep(stepKind(step.kind).statuses, step);
-      if (step.onlyIf || step.onlyIfGiven !== undefined || statuses.includes('ok') || step.acceptStatuses.length > 0) return;
+      if ((step.onlyIf && !mayHoldWhenAllPass(step.onlyIf)) || statuses.includes('ok') || step.acceptStatuses.length > 0) return;
       add(
         ['diagnosis', 'steps', i, 'acceptStatuses'],
         `a ${step.kind} step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "${lastVerdict.id}" can never be given; list the statuses that mean all is well (it can end: ${list(statuses)})`,

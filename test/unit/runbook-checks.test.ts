@@ -507,6 +507,18 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(problems.every((line) => line.startsWith(path.join(dir, 'backfill.yml'))), problems.join('\n')).toBe(true);
   });
 
+  it('a command step whose classify rules take every exit 0 with another status: "ok" can no longer end it', () => {
+    const doc = bundled('duckdb.yml');
+    const audit = doc.diagnosis.steps.findIndex((s: Doc) => s.id === 'audit');
+    doc.diagnosis.steps[audit].classify[0] = { exit: 'zero', status: 'fine' };
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.steps[${audit}].acceptStatuses: a command step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: failed, timeout, fine, desynced)`,
+    ]);
+    // A rule for some of the output only leaves the rest of exit 0 to "ok".
+    doc.diagnosis.steps[audit].classify[0] = { exit: 'zero', match: 'warnings', status: 'fine' };
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+  });
+
   it('a command written as one element, which no shell splits', () => {
     const doc = bundled('schedule.yml');
     const step = doc.validation.steps.find((s: Doc) => s.kind === 'command');
@@ -524,8 +536,11 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual([
       'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
     ]);
-    // A step that may not run (onlyIf) is skipped, which passes: nothing to refuse.
-    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: 'healthy' };
+    // Run only when the step it names passed, it still blocks the catch-all: refused the same way.
+    doc.diagnosis.steps[1].onlyIf = { any: [{ step: 'dagster', status: 'schedules-behind' }, { step: 'dagster', status: 'healthy' }] };
+    expect(refusal('schedule.yml', doc)).toHaveLength(1);
+    // Run only after a step that did not pass, it cannot stand between a healthy stack and its verdict: nothing to refuse.
+    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: ['schedules-behind', 'daemon-stopped'] };
     const dir = writeRunbook('schedule.yml', doc);
     fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
     expect([...loadRunbooks(dir).keys()].sort()).toEqual(['backfill', 'schedule']);

@@ -94,6 +94,11 @@ function exitCovers(a: ClassifyRule['exit'], b: ClassifyRule['exit']): boolean {
   return a === b;
 }
 
+/** Whether a rule takes every exit 0 whatever the output: then "ok" is only what the rules say, never the default. */
+function exitZeroAlwaysRuled(rules: readonly ClassifyRule[]): boolean {
+  return rules.some((rule) => rule.match === undefined && (exitCovers(rule.exit, 'zero') || rule.exit === 0));
+}
+
 /** A rule an earlier one always wins over (first match wins): its status would never be given, a wrong verdict instead. */
 function shadowedRules(rules: readonly ClassifyRule[]): StepIssue[] {
   const issues: StepIssue[] = [];
@@ -201,7 +206,11 @@ function templates(step: Parsed): TemplateUse[] {
 export const commandStepKind = defineStepKind({
   kind: 'command',
   schema,
-  statuses: (step) => ['ok', 'failed', 'timeout', ...step.classify.map((rule) => rule.status)],
+  statuses: (step) => {
+    const ruled = step.classify.map((rule) => rule.status);
+    const ok = ruled.includes('ok') || !exitZeroAlwaysRuled(step.classify);
+    return [...(ok ? ['ok'] : []), 'failed', 'timeout', ...ruled.filter((status) => status !== 'ok')];
+  },
   outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [...argvIssues(step.argv, step.destructive), ...shadowedRules(step.classify)],
