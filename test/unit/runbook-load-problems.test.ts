@@ -136,6 +136,26 @@ describe('a verdict that could never be told apart or chosen is refused', () => 
   });
 });
 
+describe('a verdict an earlier, wider one hides', () => {
+  it('is refused, naming the wider one; a verdict that is reachable another way is not', () => {
+    const doc = duckdbDoc();
+    const verdicts = doc.diagnosis.verdicts as Doc[];
+    const missing = verdicts.findIndex((v) => v.id === 'missing');
+    const emptyFile = verdicts.findIndex((v) => v.when?.step === 'open' && v.when?.status === 'empty-file');
+    const corrupt = verdicts.findIndex((v) => v.id === 'corrupt');
+    verdicts.unshift({ id: 'file-problem', title: 'The file has a problem', when: { step: 'open', status: ['corrupt', 'missing', 'empty-file'] }, advice: 'Look at it.', paths: ['b'] });
+    expect(corrupt).toBeGreaterThan(-1);
+    const hidden = (index: number) => `at diagnosis.verdicts[${index + 1}].when: verdict 0 ("file-problem") comes first and holds whenever this one does, so this verdict could never be chosen: put the narrower verdict first`;
+    // The corrupt verdict holds on the scan's corruption too, which the wider one does not cover.
+    expect(problems(stringify(doc))).toEqual([hidden(missing), hidden(emptyFile)]);
+    // Under an any: [...] that also takes other statuses, and across all: [...], the same.
+    verdicts[0].when = { any: [{ step: 'open', status: ['missing', 'empty-file'] }, { step: 'scan', status: 'timeout' }] };
+    verdicts[missing + 1].when = { all: [{ step: 'open', status: 'missing' }, { step: 'disk', status: 'full' }] };
+    const unverified = verdicts.findIndex((v) => v.id === 'unverified') - 1;
+    expect(problems(stringify(doc))).toEqual([hidden(missing), hidden(unverified), hidden(emptyFile)]);
+  });
+});
+
 describe('what is in the runbooks directory besides runbook files', () => {
   it('refuses a broken link and a directory named *.yml, saying what each is', () => {
     const dir = tempDir();
