@@ -99,6 +99,7 @@ export class WorkElsewhere {
       } else if (noted.what === 'decided') {
         if (runMessage(run)) await this.safely(() => reporter.runDecided(incident, run));
       } else if (noted.what === 'end') {
+        if (ownAndOvertaken(incident, run)) continue;
         await this.safely(() => reporter.runFinished(incident, run));
       } else if (noted.what === 'follow-up') {
         await this.safely(() => reporter.followUpOffered(incident, run, noted.advice, noted.offers, noted.plan));
@@ -115,6 +116,17 @@ export class WorkElsewhere {
       this.deps.logger.warn({ err: error }, 'could not show in Slack what another process did');
     }
   }
+}
+
+/**
+ * A run asked for in Slack is the bot's own: its end is noted here only when a start replays the lines written after
+ * the bot last kept how far it had shown (a crash). Its message most likely went out before the crash; once later work
+ * in the incident followed it, showing it again would put an old verdict, with live buttons, under that work.
+ */
+function ownAndOvertaken(incident: Incident, run: Run): boolean {
+  if (run.requestedBy.startsWith('terminal:')) return false;
+  const ended = Date.parse(run.finishedAt ?? run.proposedAt);
+  return incident.runs.some((other) => other.id !== run.id && Date.parse(other.proposedAt) > ended);
 }
 
 /** Rolled back already, or on its way: by the time the sweep reads the offer, the terminal may have taken it up. */

@@ -1,5 +1,5 @@
 // The bot killed in the middle of a recovery: on restart the run is recorded as interrupted, what it left running is
-// stopped, and the rollback is offered for what it had already moved.
+// stopped, the rollback is offered for what it had already moved, and the verdict before it is not posted again.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -38,7 +38,11 @@ describe('a bot killed mid-recovery', () => {
     });
     const url = `http://127.0.0.1:${port}/slack/events`;
     expect(await waitForHealthz(port)).toBe(200);
-    await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl() }));
+    // Diagnosed first: its verdict, with the path buttons, was posted long before the crash.
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
+    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
+    const pathA = slack.buttons('choose_path_a')[0]!;
+    await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
     await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
     const approve = slack.buttons('approve_plan')[0]!;
     await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
@@ -62,6 +66,8 @@ describe('a bot killed mid-recovery', () => {
     expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
     expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
+    // The verdict is not posted again under the interrupted recovery, with live buttons that would start over.
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
     expect(slack.allText()).toContain(':electric_plug: It may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered) before proposing it again.');
     expect(slack.allText()).not.toContain('Propose it again to run it');

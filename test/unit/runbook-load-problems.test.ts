@@ -149,8 +149,8 @@ describe('a verdict an earlier, wider one hides', () => {
     // The corrupt verdict holds on the scan's corruption too, which the wider one does not cover.
     expect(problems(stringify(doc))).toEqual([hidden(missing), hidden(emptyFile)]);
     // Under an any: [...] that also takes other statuses, and across all: [...], the same.
-    verdicts[0].when = { any: [{ step: 'open', status: ['missing', 'empty-file'] }, { step: 'scan', status: 'timeout' }] };
-    verdicts[missing + 1].when = { all: [{ step: 'open', status: 'missing' }, { step: 'disk', status: 'full' }] };
+    (verdicts[0] as Doc).when = { any: [{ step: 'open', status: ['missing', 'empty-file'] }, { step: 'scan', status: 'timeout' }] };
+    (verdicts[missing + 1] as Doc).when = { all: [{ step: 'open', status: 'missing' }, { step: 'disk', status: 'full' }] };
     const unverified = verdicts.findIndex((v) => v.id === 'unverified') - 1;
     expect(problems(stringify(doc))).toEqual([hidden(missing), hidden(unverified), hidden(emptyFile)]);
   });
