@@ -115,7 +115,10 @@ export interface Incident {
   openedFrom?: FrontEndOrigin;
   /** Where each front end shows this incident (its Slack thread, say). */
   refs: FrontEndRefs;
+  /** The latest verdict (a diagnosis run again replaces it). */
   diagnosis?: Diagnosis;
+  /** When the first verdict was given: the time to diagnose counts to it, not to a later diagnosis. */
+  firstVerdictAt?: string;
   runs: Run[];
   /** Given up as it opened, before anything ran: its first message could not be shown (incident.abandoned). */
   abandoned?: { at: string; reason: string };
@@ -268,7 +271,10 @@ export class IncidentState {
         if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];
         break;
       case 'diagnosis.verdict':
-        if (incident) incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });
+        if (incident) {
+          incident.diagnosis = Object.assign({ suggested: {}, params: {} }, data as Omit<Diagnosis, 'at'>, { at: record.at });
+          incident.firstVerdictAt ??= record.at;
+        }
         break;
       default:
         break;

@@ -483,9 +483,11 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
 function timings(doc: Document, incident: Incident, rb: Runbook | undefined): void {
   const opened = incident.openedAt;
   const lines: string[] = [];
+  const first = incident.firstVerdictAt ?? incident.diagnosis?.at;
+  const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: the verdict above is the latest (${utcClock(incident.diagnosis.at)}).` : '';
   lines.push(
-    incident.diagnosis
-      ? `- **Time to diagnose:** ${formatDuration(between(opened, incident.diagnosis.at))}, from the incident being opened (${utcClock(opened)}) to the verdict (${utcClock(incident.diagnosis.at)}).`
+    first
+      ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClock(first)}).${latest}`
       : '- **Time to diagnose:** no verdict was recorded.',
   );
   const approved = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.decidedBy && r.decidedAt && r.status !== 'rejected');

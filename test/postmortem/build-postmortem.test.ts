@@ -117,6 +117,15 @@ describe('the recorded scenario-1 journal', () => {
     expect(timings).toContain('1 min 7 s for Path A');
   });
 
+  it('counts the time to diagnose to the first verdict, and says when the one shown is a later one', () => {
+    const verdict = records.find((r) => r.type === 'diagnosis.verdict') as JournalRecord;
+    const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
+    const again = { ...verdict, seq: (records.at(-1)?.seq ?? 0) + 1, at: '2026-04-20T09:15:00.000Z', data: { ...(verdict.data as object), title: 'Healthy' } };
+    const { markdown } = buildPostmortem({ incidentId, verify: { records: [...records, again] }, runbooks, root: fixtureRoot });
+    const timings = section(markdown, 'Time to diagnose, approve and recover');
+    expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict.at) - Date.parse(opened)) / 1000).toFixed(1)} s, from the incident being opened (${opened.slice(11, 19)}) to the first verdict (${verdict.at.slice(11, 19)}). It was diagnosed again since: the verdict above is the latest (09:15:00).`);
+  });
+
   it('does not read the clock: the same records give the same document at any time', () => {
     const first = build(journalText).markdown;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
