@@ -175,7 +175,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const lastLine = lineOf(records.at(-1));
 
   // The facts at a glance.
-  const outcome = recoveryOutcome(incident, rb);
+  const outcome = recoveryOutcome(incident, rb, state);
   doc.add(
     '| | |',
     '| --- | --- |',
@@ -232,7 +232,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   }
 
   doc.heading('Time to diagnose, approve and recover');
-  timings(doc, incident, rb);
+  timings(doc, incident, rb, state);
 
   doc.heading('What would have caught this');
   if (!rb) doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its prevention rows cannot be listed._`);
@@ -267,7 +267,7 @@ function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
 }
 
 /** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
-function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: string; at?: string; run?: Run } {
+function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: IncidentState): { text: string; at?: string; run?: Run } {
   const runs = recoveringRuns(incident, rb);
   for (let i = runs.length - 1; i >= 0; i -= 1) {
     const validation = runs[i] as Run;
@@ -276,7 +276,8 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
     // end recovered: the outcome is then the last thing that happened.
     const undone = runs.slice(i + 1).some((r) => (r.startedAt && (r.kind === 'rollback' || r.kind === 'recovery')) || (r.kind === 'validation' && r.status === 'failed'));
     if (undone) break;
-    const recovery = runs.slice(0, i).filter((r) => r.kind === 'recovery' || r.kind === 'rollback').at(-1);
+    // The change the validation checked: the last that ran before it (a plan still waiting beside it changed nothing).
+    const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
       return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}`, at: validation.finishedAt, run: recovery };
     }
@@ -285,8 +286,11 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
   if (!last) return { text: incident.diagnosis ? `diagnosed (${plain(incident.diagnosis.title)}); no recovery ran` : 'open' };
   if (last.kind === 'rollback') return { text: `not recovered: the last action was ${plain(last.title)} (${last.status})` };
   if (last.status === 'succeeded') return { text: `${plain(last.title)} succeeded, but no validation has passed since` };
+  // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
+  const changedBy = last.status === 'pending' ? state.staleBy(last) : undefined;
+  if (changedBy) return { text: `not recovered: ${plain(last.title)} can no longer be approved (plan \`${changedBy.id}\` changed its database after it was made)` };
   // Said as a sentence: "Path B … failed", never "is failed".
-  const state: Record<string, string> = {
+  const said: Record<string, string> = {
     pending: 'is waiting for an approval',
     approved: 'was approved but has not started',
     running: 'is still running',
@@ -295,7 +299,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined): { text: s
     rejected: 'was rejected',
     expired: 'expired before anyone approved it',
   };
-  return { text: `not recovered: ${plain(last.title)} ${state[last.status] ?? `ended ${last.status}`}` };
+  return { text: `not recovered: ${plain(last.title)} ${said[last.status] ?? `ended ${last.status}`}` };
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
@@ -480,7 +484,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
   doc.add('');
 }
 
-function timings(doc: Document, incident: Incident, rb: Runbook | undefined): void {
+function timings(doc: Document, incident: Incident, rb: Runbook | undefined, state: IncidentState): void {
   const opened = incident.openedAt;
   const lines: string[] = [];
   const first = incident.firstVerdictAt ?? incident.diagnosis?.at;
@@ -499,7 +503,7 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined): vo
         .join('; ')}.`,
     );
   }
-  const outcome = recoveryOutcome(incident, rb);
+  const outcome = recoveryOutcome(incident, rb, state);
   lines.push(
     outcome.at
       ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).`

@@ -204,6 +204,8 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(refusal).toMatchObject({ actor: operator, data: { clicked: expect.stringMatching(/^Path A: Rebuild from raw dlt state/), action: 'choose_path_a', incident } });
     expect(refusal?.data.reason).toMatch(/has changed since this incident's diagnosis/);
     const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident as string });
+    // Path B, proposed before path A ran and never approved, changed nothing: path A's validated rebuild is the outcome.
+    expect(postmortem.markdown).toMatch(/\| Outcome \| recovered by Path A: Rebuild from raw dlt state; validation passed at \d\d:\d\d:\d\d \|/);
     expect(postmortem.markdown).toMatch(/\*\*U0OPERATOR\*\* clicked `Path A: Rebuild from raw dlt state[^`]*`: refused: .*has changed since this incident's diagnosis/);
     await harness.command(`diagnose duckdb incident=${incident}`, operator);
     await harness.settle();

@@ -126,6 +126,20 @@ describe('the recorded scenario-1 journal', () => {
     expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict.at) - Date.parse(opened)) / 1000).toFixed(1)} s, from the incident being opened (${opened.slice(11, 19)}) to the first verdict (${verdict.at.slice(11, 19)}). It was diagnosed again since: the verdict above is the latest (09:15:00).`);
   });
 
+  it("calls a plan that waits while another changed its database no longer approvable, not waiting", () => {
+    // A second incident on the same database, whose path A plan was made just before the first incident's ran.
+    const other = 'dbx-20260420-0ther';
+    const opened = records.find((r) => r.type === 'incident.opened') as JournalRecord;
+    const proposed = records.find((r) => r.type === 'run.proposed' && (r.data as any).run.id === `${incidentId}/2`) as JournalRecord;
+    const run = { ...(proposed.data as any).run, id: `${other}/1`, incidentId: other, proposedAt: '2026-04-20T06:46:00.000Z' };
+    const extra = [
+      { ...opened, incident: other, at: '2026-04-20T06:45:50.000Z' },
+      { ...proposed, incident: other, at: run.proposedAt, data: { ...(proposed.data as object), run } },
+    ] as JournalRecord[];
+    const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot });
+    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/5\` changed its database after it was made) |`);
+  });
+
   it('does not read the clock: the same records give the same document at any time', () => {
     const first = build(journalText).markdown;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
