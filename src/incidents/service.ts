@@ -36,7 +36,8 @@ import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
 import { statusReport } from './status.js';
-import { followUpCommand, reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
+import { reportSafely, type FollowUpOffer, type IncidentReporter } from './reporter.js';
+import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
@@ -100,11 +101,6 @@ function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run:
     undoable: state.latestChange(recovery.lockKey, since, (run) => stands(run) && hasRollback(run)),
     final: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !hasRollback(run)),
   };
-}
-
-/** The command that diagnoses an incident again, with the parameters its diagnosis ran with. */
-function diagnoseAgainCommand(incident: Incident): string {
-  return `${followUpCommand({ scenario: incident.scenario, params: incident.diagnosis?.params ?? {} })} incident=${incident.id}`;
 }
 
 /** A command naming an incident abandoned as it opened is refused: nothing of it ran, and it has nowhere to be shown. */
@@ -612,7 +608,7 @@ export class IncidentService {
     if (changedBy) {
       throw new UserError(
         `${path.basename(lockKey)} has changed since this incident's ${this.incident(incident.id).diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
-          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(this.incident(incident.id))}\`), then choose a path. Nothing was proposed.`,
+          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(this.incident(incident.id), rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`,
       );
     }
     // The guards run again as the plan's first steps, right before it changes anything.
@@ -968,7 +964,7 @@ export class IncidentService {
    */
   private async adviseAfterRollback(rollback: Run): Promise<void> {
     const incident = this.incident(rollback.incidentId);
-    const command = diagnoseAgainCommand(incident);
+    const command = diagnoseAgainCommand(incident, this.runbook(incident.scenario).diagnosis.parameters);
     const advice =
       `Rolled back ${rollback.rollbackOf}: what its rollback undoes is undone (each step above). ` +
       `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
