@@ -9,3 +9,8 @@ export function formatDuration(ms: number): string {
   const seconds = totalSeconds % 60;
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${seconds} s`;
 }
+
+/** A step's time: "at most …" for a step its bot died in, whose end nobody saw (settle-interrupted-step.ts). */
+export function stepDuration(record: { durationMs: number; durationAtMost?: boolean }): string {
+  return `${record.durationAtMost ? 'at most ' : ''}${formatDuration(record.durationMs)}`;
+}

@@ -28,6 +28,8 @@ export interface StepResult {
 
 export interface StepRecord extends Omit<StepResult, 'output'> {
   stepId: string;
+  /** Set for a step its bot died in: durationMs runs from its start to the restart that found it, an upper bound. */
+  durationAtMost?: boolean;
   outputDigest?: string;
   outputBytes?: number;
   excerpt?: string;

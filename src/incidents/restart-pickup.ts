@@ -10,14 +10,14 @@ import type { Said } from '../said.js';
  * Runs after a restart: a run the journal shows as running in a process that no longer exists was interrupted,
  * and an approved plan that never started is not started behind anyone's back.
  */
-export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor = botActor): Run[] {
+export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor = botActor, now = new Date()): Run[] {
   journal.catchUp();
   const stale: Run[] = [];
   for (const run of state.runs.values()) {
     const orphaned = run.status === 'running' && runnerGone(run);
     if (orphaned || run.status === 'approved') {
       const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
-      if (orphaned) recordSettledStep(journal, run, actor);
+      if (orphaned) recordSettledStep(journal, run, actor, now);
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
@@ -30,8 +30,8 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
 }
 
 /** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
-export function recordSettledStep(journal: Journal, run: Run, actor = botActor): void {
-  const result = settleInterruptedStep(run);
+export function recordSettledStep(journal: Journal, run: Run, actor = botActor, now = new Date()): void {
+  const result = settleInterruptedStep(run, now);
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 

@@ -815,7 +815,7 @@ export class IncidentService {
 
   /** After a restart: runs interrupted by it, now on the record as such (see restart-pickup.ts). */
   recoverAfterRestart(): Run[] {
-    return pickUpAfterRestart(this.deps.journal, this.deps.state, this.actor);
+    return pickUpAfterRestart(this.deps.journal, this.deps.state, this.actor, this.clock());
   }
 
   /**

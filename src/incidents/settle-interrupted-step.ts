@@ -1,6 +1,7 @@
 // After a crash: the step a run was in when its bot died (started, no result) is settled by looking at the disk.
 import fs from 'node:fs';
 import type { StepRecord } from '../engine/types.js';
+import { formatDuration } from '../format-duration.js';
 import type { Run } from './state.js';
 
 /** Whether a name is there (a dangling link counts: something is at that name). */
@@ -30,11 +31,22 @@ function sameFile(a: string, b: string): boolean {
  * never touched anything (the intent comes first). Any other step that changes data may have done part of its work:
  * "unknown", and the operator is asked to check. A read-only step was merely interrupted.
  */
-export function settleInterruptedStep(run: Run): StepRecord | undefined {
+export function settleInterruptedStep(run: Run, now: Date): StepRecord | undefined {
   const inFlight = run.inFlight;
   const step = inFlight ? run.steps.find((s) => s.id === inFlight.stepId) : undefined;
   if (!inFlight || !step) return undefined;
-  const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({ stepId: step.id, status, summary, durationMs: 0, outputs });
+  // Nobody saw it end: it ran at most from its start until now, when its bot was found gone (a restart, an unlock).
+  const started = inFlight.startedAt ? Date.parse(inFlight.startedAt) : Number.NaN;
+  const atMost = Number.isFinite(started) ? Math.max(0, now.getTime() - started) : undefined;
+  const when = atMost === undefined ? '' : ` (it started at ${utcTime(started)} UTC and was found stopped at ${utcTime(now.getTime())} UTC: it ran at most ${formatDuration(atMost)})`;
+  const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({
+    stepId: step.id,
+    status,
+    summary: `${summary}${when}`,
+    durationMs: atMost ?? 0,
+    ...(atMost === undefined ? {} : { durationAtMost: true }),
+    outputs,
+  });
   if (!step.mutates) return settled('interrupted', 'interrupted: the bot or terminal running it stopped');
   const intent = inFlight.intent;
   const fileStep = step.kind === 'move' || step.kind === 'copy-file';
@@ -53,4 +65,8 @@ export function settleInterruptedStep(run: Run): StepRecord | undefined {
     return settled('unknown', `cut short after a restart: ${from} and ${to} are two names of one file (the move stopped between its link and its unlink); nothing was lost, check both before going on`, { from, to });
   }
   return settled('unknown', `could not tell after a restart: ${atFrom ? 'both' : 'neither'} ${from} and ${to} exist; check them by hand`, { from, to });
+}
+
+function utcTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }

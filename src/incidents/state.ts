@@ -79,7 +79,7 @@ export interface Run {
   /** Commands it started (process group leaders), so a restart can stop what an interrupted run left running. */
   processes?: (ProcessIdentity & { argv: string[] })[];
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
-  inFlight?: { stepId: string; intent?: StepIntent };
+  inFlight?: { stepId: string; startedAt?: string; intent?: StepIntent };
   finishedAt?: string;
   /** Why a run ended before its steps did (it could not start, or could not go on), with the people it names. */
   endReason?: Said;
@@ -251,7 +251,7 @@ export class IncidentState {
         if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
       case 'step.started':
-        if (run) run.inFlight = { stepId: data.stepId };
+        if (run) run.inFlight = { stepId: data.stepId, startedAt: record.at };
         break;
       case 'step.intent':
         if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };

@@ -7,6 +7,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
+import { stepDuration } from '../format-duration.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { leftoverClonesLines } from './leftover-clones.js';
@@ -101,7 +102,7 @@ function resultFacts(record: StepRecord): string {
   return [
     `**${record.status}**`,
     record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,
-    formatDuration(record.durationMs),
+    stepDuration(record),
   ]
     .filter(Boolean)
     .join(', ');
@@ -473,7 +474,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
     const result = run.results.find((r) => r.stepId === step.id);
     const status = result ? result.status : run.startedAt ? 'not run' : 'planned';
     const exit = result?.exitCode !== undefined && result.exitCode !== null ? String(result.exitCode) : '';
-    const duration = result ? formatDuration(result.durationMs) : '';
+    const duration = result ? stepDuration(result) : '';
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describeStep } from '../engine/describe.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
-import { formatDuration } from '../format-duration.js';
+import { stepDuration } from '../format-duration.js';
 import { runLabel } from '../incidents/run-label.js';
 import { afterInterruption, type Run } from '../incidents/state.js';
 import {
@@ -64,7 +64,7 @@ function facts(state: StepState): string {
   return [
     `*${record.status}*${accepted(state.step, record.status) ? ' (accepted by this check)' : ''}`,
     record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,
-    formatDuration(record.durationMs),
+    stepDuration(record),
   ]
     .filter(Boolean)
     .join(' · ');

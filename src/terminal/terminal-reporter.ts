@@ -10,6 +10,7 @@ import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../i
 import type { SetAside } from '../journal/journal.js';
 import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
+import { stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { firstFailure, stepOutcome } from '../engine/step-passed.js';
@@ -146,7 +147,7 @@ export class TerminalReporter implements IncidentReporter {
     const outcome = stepOutcome(step, record.status);
     const mark =
       outcome === 'skipped' ? style.dim('○ skipped') : outcome === 'failed' ? style.red(`✘ ${record.status}`) : style.green(`✔ ${record.status}`);
-    const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, formatDuration(record.durationMs)]
+    const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, stepDuration(record)]
       .filter(Boolean)
       .join(' · ');
     const summary = record.summary === `exit ${record.exitCode}` ? '' : ` · ${record.summary}`;

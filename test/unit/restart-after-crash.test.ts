@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StepRecord } from '../../src/engine/types.js';
+import { stepDuration } from '../../src/format-duration.js';
 import { planHash } from '../../src/engine/resolve.js';
 import type { IncidentService } from '../../src/incidents/service.js';
 import type { Run } from '../../src/incidents/state.js';
@@ -199,6 +201,9 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     runningMove(checkout);
     const { result } = settledMove(engine(checkout).service);
     expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/before it touched any file/) });
+    // Nobody saw it end: its time is an upper bound, from its start to the restart, and says so.
+    expect(result).toMatchObject({ durationAtMost: true, summary: expect.stringMatching(/ \(it started at \d\d:\d\d:\d\d UTC and was found stopped at \d\d:\d\d:\d\d UTC: it ran at most [\d.]+ m?s\)$/) });
+    expect(stepDuration(result as StepRecord)).toMatch(/^at most [\d.]+ m?s$/);
   });
 
   it('finds a copy done when its target is there (it appears by one link, after the copy was checked), not done otherwise', () => {
