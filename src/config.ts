@@ -34,7 +34,7 @@ const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `
 
 const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
 /** Below this DuckDB cannot pin the blocks a read needs: every diagnosis would fail "Out of Memory", as if the file were bad. */
-const smallestMemoryLimit = 64 * 2 ** 20;
+const smallestMemoryLimit = 16e6;
 
 /** A size in DuckDB's notation, large enough to read a database with. */
 const memoryLimit = z
@@ -44,7 +44,7 @@ const memoryLimit = z
     // What is not a size at all is the regex's to say.
     const size = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i.exec(text);
     return !size || Number(size[1]) * (sizeUnits[(size[2] as string).toLowerCase()] as number) >= smallestMemoryLimit;
-  }, 'is below 64MB, too little for DuckDB to read a database with (256KB for 256MB?)');
+  }, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)');
 
 /** A whole number written plainly ("4", not "1e2" or "0x5", which Number() would also read), from `min` to `max`. */
 function wholeNumber(min: number, max: number, messages: { notOne: string; tooFew?: string; tooMany?: string }) {

@@ -19,7 +19,7 @@ import type { Logger } from '../logger.js';
 import type { CommandRunner } from '../process/run-command.js';
 import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
-import { rawParameters, validateParameters, type ParameterValues } from '../runbook/params.js';
+import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
@@ -517,9 +517,16 @@ export class IncidentService {
     if (!matched) throw new Error(`runbook ${rb.id} has no verdicts`);
     const verdict = matched.when ? matched : (this.inconclusive(this.run(run.id)) ?? matched);
     const outputs = withScopedValues(values, { steps: stepOutputs(this.run(run.id).results) });
-    const suggested = Object.fromEntries(
-      Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)]).filter(([, value]) => value !== ''),
-    );
+    const rendered = Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)] as const).filter(([, value]) => value !== '');
+    // A suggestion its parameter's type refuses (a runbook rendering a summary into from=) is left out, and said so.
+    const refusedSuggestions = rendered.flatMap(([name, value]) => {
+      const declared = Object.hasOwn(rb.parameters, name) ? rb.parameters[name] : undefined;
+      const problem = declared && suggestionProblem(name, declared, value, this.clock());
+      return problem ? [{ name, problem }] : [];
+    });
+    const suggested = Object.fromEntries(rendered.filter(([name]) => !refusedSuggestions.some((r) => r.name === name)));
+    if (refusedSuggestions.length > 0) this.deps.logger.warn({ runbook: rb.id, verdict: verdict.id, refusedSuggestions }, 'a verdict suggested values its parameters refuse; left out');
+    const leftOut = refusedSuggestions.map((r) => ` (The runbook's suggestion for ${r.name}= was left out: ${r.problem}.)`).join('');
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
@@ -528,7 +535,7 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: render(verdict.advice, outputs),
+        advice: `${render(verdict.advice, outputs)}${leftOut}`,
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,

@@ -89,7 +89,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     }),
   );
 
-  const checkExpression = (expression: string, optional: boolean, use: Pick<TemplateUse, 'perItem'>, scope: Scope, guardedBy: string | undefined): string | undefined => {
+  const checkExpression = (expression: string, optional: boolean, use: Pick<TemplateUse, 'perItem' | 'as'>, scope: Scope, guardedBy: string | undefined): string | undefined => {
     const [head = '', ...rest] = expression.split('.');
     const wrap = (message: string) => `{{${expression}${optional ? '?' : ''}}}: ${message}`;
     if (scope.isName && (head === 'names' || head === 'diagnosis')) return wrap(`a name is made before the other names and any diagnosis, so it cannot read {{${head}.…}}`);
@@ -148,11 +148,31 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         const lacking = values.filter(([, attributes]) => !Object.hasOwn(attributes, attribute)).map(([value]) => value);
         return wrap(`${list(lacking)} of parameter "${head}" ${lacking.length === 1 ? 'has' : 'have'} no "${attribute}": write {{${expression}?}} or add it`);
       }
+      // Read as a list (forEach) or as text: a value whose attribute is the other shape would fail only when it is given.
+      const wantsList = use.as === 'list';
+      const misshapen = having.filter(([, attributes]) => Array.isArray(attributes[attribute]) !== wantsList || (!wantsList && typeof attributes[attribute] === 'object' && attributes[attribute] !== null));
+      if (misshapen.length > 0) {
+        const shape = wantsList ? 'a list ([a, b])' : 'one value, not a list or a map';
+        return wrap(`read as ${wantsList ? 'a list' : 'text'} here, but "${attribute}" of ${list(misshapen.map(([value]) => value))} is not ${shape}`);
+      }
       return undefined;
     }
     if (rb.parameters[head]) return wrap(`the parameter "${head}" is not given to ${scope.label} (it takes: ${list(scope.params)})`);
     const known = [...scope.params, ...plainEngineValues, ...(scope.diagnosis ? ['diagnosis'] : []), ...(scope.steps ? ['steps'] : []), ...(scope.recovery ? ['recovery'] : []), ...(scope.previews ? ['previews'] : [])];
     return wrap(`"${head}" is not a parameter of ${scope.label}, a step output or an engine value${didYouMean(head, known)}`);
+  };
+
+  /** Why an expectRows placeholder can never give a number of rows (it names a date, a path …); undefined when it can. */
+  const notARowCount = (expectRows: unknown): string | undefined => {
+    if (typeof expectRows !== 'string' || /^\d+$/.test(expectRows)) return undefined;
+    const [head = '', attribute] = expectRows.replace(/^\{\{\s*|\s*\}\}$/g, '').split('.');
+    const declared = Object.hasOwn(rb.parameters, head) ? rb.parameters[head] : undefined;
+    if (!declared || declared.type === 'integer') return undefined;
+    if (declared.type === 'enum' && attribute !== undefined) {
+      const notWhole = Object.entries(declared.values).filter(([, attributes]) => !/^\d+$/.test(String(attributes[attribute] ?? '')));
+      return notWhole.length === 0 ? undefined : `${expectRows} must count rows, but "${attribute}" of ${list(notWhole.map(([value]) => value))} is not a whole number`;
+    }
+    return `${expectRows} must count rows, but "${head}" is a ${declared.type} parameter: use a preview ({{previews.<id>}}), an integer parameter or a whole number`;
   };
 
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
@@ -217,6 +237,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
         for (const issue of kind.references?.(step, { diagnosisSteps, phase }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
+        const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);
+        if (counted) add([...here, 'expectRows'], counted);
       });
     });
   };

@@ -127,6 +127,20 @@ export function defaultProblem(name: string, p: Parameter): string | undefined {
 }
 
 /**
+ * What is wrong with a value a verdict suggests for a parameter (its `suggest`, rendered from what the diagnosis found),
+ * as its type reads it: a suggestion that is not a date for a date parameter would only be refused once typed or clicked.
+ */
+export function suggestionProblem(name: string, p: Parameter, value: string, now: Date): string | undefined {
+  try {
+    validateOne(name, p, value, { root: '/', now, checkFiles: false });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return error.message;
+  }
+}
+
+/**
  * The names a text lists, separated by commas or spaces, each once and in order, and those of them that are no name
  * (letters, digits and _ only): the one reading of a names parameter, and of whatever a template renders for one.
  */

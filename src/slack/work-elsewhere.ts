@@ -119,12 +119,14 @@ export class WorkElsewhere {
 }
 
 /**
- * A run asked for in Slack is the bot's own: its end is noted here only when a start replays the lines written after
- * the bot last kept how far it had shown (a crash). Its message most likely went out before the crash; once later work
- * in the incident followed it, showing it again would put an old verdict, with live buttons, under that work.
+ * A run the bot ran itself (asked for in Slack, or approved there) has its end noted here only when a start replays the
+ * lines written after the bot last kept how far it had shown (a crash). Its message most likely went out before the
+ * crash; once later work in the incident followed it, showing it again would put an old verdict, with live buttons,
+ * under that work. A terminal's run (asked for there, or approved there, which runs it there) is shown as ever.
  */
 function ownAndOvertaken(incident: Incident, run: Run): boolean {
-  if (run.requestedBy.startsWith('terminal:')) return false;
+  const ranFor = run.needsApproval ? run.decidedBy : run.requestedBy;
+  if (ranFor === undefined || ranFor.startsWith('terminal:')) return false;
   const ended = Date.parse(run.finishedAt ?? run.proposedAt);
   return incident.runs.some((other) => other.id !== run.id && Date.parse(other.proposedAt) > ended);
 }

@@ -491,7 +491,7 @@ describe('path B: restore from a file backup', () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     // Longer than a slash command may be: the modal takes it.
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
     await harness.submitModal(operator, JSON.parse(String(slack.callsTo('views.open').at(-1)?.view)), { backup });
     await harness.settle();
@@ -522,7 +522,7 @@ describe('path B: restore from a file backup', () => {
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
     await diagnoseCorrupt();
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
     const modal = slack.callsTo('views.open').at(-1);
     expect(modal).toBeDefined();

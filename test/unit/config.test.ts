@@ -94,9 +94,9 @@ describe('durations', () => {
     expect(loadConfig({ DATABOX_APPROVAL_TTL: text }).approvalTtlMs).toBe(ms);
   });
 
-  it('refuses a DuckDB memory limit too small to read with, naming what was probably meant; 64MB is taken', () => {
-    expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: '256KB' })).toContain('is below 64MB, too little for DuckDB to read a database with (256KB for 256MB?) → at DATABOX_DUCKDB_MEMORY_LIMIT');
-    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '64MiB' }).duckdbMemoryLimit).toBe('64MiB');
+  it('refuses a DuckDB memory limit too small to read with, naming what was probably meant; 16MB is taken', () => {
+    expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: '256KB' })).toContain('is below 16MB, too little for DuckDB to read a database with (KB typed for MB?) → at DATABOX_DUCKDB_MEMORY_LIMIT');
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '16MB' }).duckdbMemoryLimit).toBe('16MB');
     expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '0.5GB' }).duckdbMemoryLimit).toBe('0.5GB');
   });
 

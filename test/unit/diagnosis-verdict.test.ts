@@ -80,6 +80,21 @@ describe('a status no verdict names', () => {
   });
 });
 
+describe("a verdict's suggestion its parameter refuses", () => {
+  it('is left out, and the advice says why, rather than offered as a command that would be refused', async () => {
+    const suggesting = runbook
+      .replace('symptoms: [something]\n', 'symptoms: [something]\nparameters:\n  day: { type: date, required: false, description: the day }\n')
+      .replace('      advice: it is broken\n', '      advice: it is broken\n      paths: [a]\n      suggest: { day: "{{steps.check.summary}}" }\n')
+      .replace('    title: Nothing\n    description: nothing\n', '    title: Nothing\n    description: nothing\n    parameters: [day]\n')
+      .replace(failing(3), failing(9));
+    const { incident } = await serviceFor(suggesting).start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const { diagnosis } = incident;
+    expect(diagnosis?.verdict).toBe('broken');
+    expect(diagnosis?.suggested).toEqual({});
+    expect(diagnosis?.advice).toBe('it is broken (The runbook\'s suggestion for day= was left out: day=exit 9 is not a date: use YYYY-MM-DD, e.g. day=2026-04-18.)');
+  });
+});
+
 describe('a guard whose condition does not hold', () => {
   it('is skipped and passes: the plan is proposed, not refused', async () => {
     const service = serviceFor(

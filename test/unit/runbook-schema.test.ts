@@ -378,6 +378,17 @@ describe('values a runbook puts into SQL or argv lists', () => {
     expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.models: "ebird\.fct; rm -rf \/" is not a plain/);
   });
 
+  it('refuses an enum attribute read as a list where one value gives it as text, naming that value', () => {
+    const bad = backfill.replace('models: [usgs.fct_daily_streamflow, analytics.fct_species_environment_daily]', 'models: usgs.fct_daily_streamflow');
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/forEach: \{\{source\.models\}\}: read as a list here, but "models" of usgs is not a list/);
+  });
+
+  it('refuses an expectRows that names a parameter that is no count of rows', () => {
+    expect(backfill).toContain('expectRows: "{{previews.raw_rows}}"');
+    const bad = backfill.replace('expectRows: "{{previews.raw_rows}}"', 'expectRows: "{{from}}"');
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/expectRows: \{\{from\}\} must count rows, but "from" is a date parameter/);
+  });
+
   it('refuses two previews of one path with the same id: the plan would show one count and bind the other', () => {
     const second = '    steps:\n      - id: keep_raw';
     expect(backfill).toContain(second);
