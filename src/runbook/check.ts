@@ -41,7 +41,10 @@ const plainEngineValues: readonly string[] = engineValueNames.filter((name) => n
 
 /** Every status a step can end with: its kind's, for this step, and the ones the engine gives any step. */
 export function possibleStatuses(step: Step): string[] {
-  return [...new Set([...forStep(stepKind(step.kind).statuses, step), ...engineStatuses])];
+  // "skipped" is a step's only when something can skip it: a condition, a parameter left out, a recovery step not run.
+  const skippable = step.onlyIf !== undefined || step.onlyIfGiven !== undefined || step.onlyIfRan !== undefined;
+  const engine = engineStatuses.filter((status) => status !== 'skipped' || skippable);
+  return [...new Set([...forStep(stepKind(step.kind).statuses, step), ...engine])];
 }
 
 /** Every key {{steps.<id>.…}} and the like can read for a step. */
@@ -81,6 +84,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (!declared) add(['windows', i, end], `unknown parameter "${w[end]}"${didYouMean(w[end], parameterNames)}`);
       else if (declared.type !== 'date') add(['windows', i, end], `"${w[end]}" is not a date parameter`);
     }
+    // One parameter at both ends is a window of one day whatever is typed: its checks (forwards, at most N days) never bite.
+    if (w.from === w.to) add(['windows', i, 'to'], `"${w.to}" is also the window's from: name the parameter of its last day`);
   });
 
   rb.exclusive.forEach((group, i) =>

@@ -39,7 +39,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, read-only, skipped, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, read-only, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -76,6 +76,13 @@ const duckdbCases: Planted[] = [
       doc.diagnosis.verdicts[6].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
     refusal: ['at diagnosis.verdicts[6].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+  },
+  {
+    name: 'a verdict on "skipped" for a step nothing can skip',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[4].when = { step: 'open', status: 'skipped' };
+    },
+    refusal: [`at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "skipped"; it can end: ${duckdbStatuses}`],
   },
   {
     name: 'onlyIf on a mistyped status',
@@ -331,6 +338,13 @@ const backfillCases: Planted[] = [
     refusal: ['at windows[0].to: unknown parameter "too" (did you mean "to"?)'],
   },
   {
+    name: 'a window whose two ends are one parameter',
+    plant: (doc) => {
+      doc.windows[0].to = 'from';
+    },
+    refusal: ['at windows[0].to: "from" is also the window\'s from: name the parameter of its last day'],
+  },
+  {
     name: 'a parameter named like the engine\'s own "previews" value',
     plant: (doc) => {
       doc.parameters.previews = { type: 'integer', required: false, description: 'shadows the engine' };
@@ -400,7 +414,7 @@ const motherduckCases: Planted[] = [
       doc.validation.followUps[0].advice = '{{steps.leftovers.database}}';
     },
     refusal: [
-      'at validation.followUps[0].when.status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, skipped, failed, timeout',
+      'at validation.followUps[0].when.status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, failed, timeout',
       'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, count, clones, problem, status, summary',
     ],
   },

@@ -27,6 +27,12 @@ describe('comments and string literals, as DuckDB reads them', () => {
     expect(why("SELECT 'DELETE FROM t', e FROM t WHERE name = 'x' -- UPDATE t\n")).toEqual([]);
     expect(changesData("SELECT count(*) FROM t WHERE note = 'please delete me' -- or drop it")).toBe(false);
   });
+
+  it('judge a prepared statement by what it prepares, and count an EXECUTE as a write', () => {
+    expect(why('PREPARE del AS DELETE FROM t WHERE d = $1; EXECUTE del(1)')).toEqual(['DELETE']);
+    expect(why('PREPARE q AS SELECT 1')).toEqual([]);
+    expect(changesData('EXECUTE whatever(1)')).toBe(true);
+  });
 });
 
 describe('SQL that writes a file', () => {

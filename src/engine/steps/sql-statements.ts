@@ -10,7 +10,8 @@ export function sqlStatements(sql: string): string[] {
   return text.split(';').map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => s.length > 0);
 }
 
-const changing = /\b(insert|update|delete|merge|drop|alter|create|copy|export|import|truncate|attach|detach|set|checkpoint|vacuum)\b/i;
+// EXECUTE runs a prepared statement this text may not show: counted as a write, never as a read.
+const changing = /\b(insert|update|delete|merge|drop|alter|create|copy|export|import|truncate|attach|detach|set|checkpoint|vacuum|execute)\b/i;
 
 /** Whether `sql` writes anything at all (a keyword that changes data, files or settings, outside comments and literals): it mutates. */
 export function changesData(sql: string): boolean {
@@ -21,7 +22,11 @@ const overwriting = new Set(['DELETE', 'UPDATE', 'INSERT', 'DROP', 'TRUNCATE', '
 
 /** Why one statement changes data already there (its leading words), or undefined for one that only reads or makes something new. */
 export function overwrites(statement: string): string | undefined {
-  const s = statement.toUpperCase().replace(/^(EXPLAIN ANALY[SZ]E\s+)/, '');
+  // A prepared statement is judged by what it prepares: PREPARE del AS DELETE … deletes as DELETE … does.
+  const s = statement
+    .toUpperCase()
+    .replace(/^(EXPLAIN ANALY[SZ]E\s+)/, '')
+    .replace(/^PREPARE\s+\S+\s+AS\s+/, '');
   const first = /^[A-Z_]+/.exec(s)?.[0] ?? '';
   if (overwriting.has(first)) return s.startsWith('ALTER') && /\bSET SNAPSHOT\b/.test(s) ? 'ALTER … SET SNAPSHOT' : first;
   if (first === 'CREATE' && /^CREATE OR REPLACE\b/.test(s)) return 'CREATE OR REPLACE';
