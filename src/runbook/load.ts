@@ -25,6 +25,11 @@ export function checkRunbookText(text: string, file: string): CheckedRunbook {
   if (content === null || content === undefined) {
     return { ok: false, problems: [`${file}: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`] };
   }
+  if (typeof content !== 'object' || Array.isArray(content)) {
+    // A binary file, a macOS "._" file, plain text: YAML reads them as one value, not a runbook's keys.
+    const what = Array.isArray(content) ? 'a list' : `one ${typeof content} value`;
+    return { ok: false, problems: [`${file}: not a runbook: its YAML is ${what}, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`] };
+  }
   const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`) };
@@ -34,7 +39,11 @@ export function checkRunbookText(text: string, file: string): CheckedRunbook {
     ...sqlTemplateProblems(parsed.data).map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
   ];
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
-  if (parsed.data.id !== expectedId) problems.push(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"`);
+  if (parsed.data.id !== expectedId) {
+    // duckdb-old.yml beside duckdb.yml: a copy kept in the folder, not a runbook meant to be renamed.
+    const copy = expectedId.startsWith(parsed.data.id) ? ' (every *.yml here is read as a runbook: keep a copy of one outside this folder)' : '';
+    problems.push(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"${copy}`);
+  }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data };
 }
 
@@ -48,14 +57,18 @@ export function parseRunbook(text: string, file: string): Runbook {
 export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; files: string[]; problems: string[] } {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = fs.readdirSync(dir).sort();
   } catch (error) {
     return { runbooks: new Map(), files: [], problems: [`cannot read the runbooks directory ${dir}: ${(error as Error).message}`] };
   }
-  if (names.length === 0) return { runbooks: new Map(), files: [], problems: [`no runbook files (*.yml) in ${dir}`] };
+  // Extra.YML would be skipped without a word: named instead, like any other file that cannot be read as a runbook.
+  const caseProblems = names.filter((name) => /\.ya?ml$/i.test(name) && !/\.ya?ml$/.test(name) && !name.startsWith('.')).map((name) => `${path.join(dir, name)}: a runbook file's name ends in .yml or .yaml, in lower case: rename it, or move it out of this folder`);
+  // A hidden file is no runbook (its id could not match its name): an editor's lock (.#duckdb.yml), a macOS "._" file.
+  names = names.filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'));
+  if (names.length === 0) return { runbooks: new Map(), files: [], problems: [...caseProblems, `no runbook files (*.yml) in ${dir}`] };
   const runbooks = new Map<string, Runbook>();
   const fileOf = new Map<string, string>();
-  const problems: string[] = [];
+  const problems: string[] = [...caseProblems];
   /** The runbooks (named by their files) that are there but did not load: their own problems are already listed. */
   const refused = new Set<string>();
   const files = names.map((name) => path.join(dir, name));

@@ -169,6 +169,21 @@ describe('what is in the runbooks directory besides runbook files', () => {
     ]);
   });
 
+  it("skips an editor's lock and a macOS '._' file, names an upper-case .YML, a copy kept beside its runbook, and a file that is one value", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
+    fs.symlinkSync('root@host.4242:1764659000', path.join(dir, '.#duckdb.yml'));
+    fs.writeFileSync(path.join(dir, '._duckdb.yml'), Buffer.from([0, 5, 22, 7, 0, 2, 0, 0, 77, 97, 99]));
+    fs.writeFileSync(path.join(dir, 'Extra.YML'), duckdbText);
+    fs.writeFileSync(path.join(dir, 'duckdb-old.yml'), duckdbText);
+    fs.writeFileSync(path.join(dir, 'notes.yml'), 'Remember to rotate the token.\n');
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${path.join(dir, 'Extra.YML')}: a runbook file's name ends in .yml or .yaml, in lower case: rename it, or move it out of this folder`,
+      `${path.join(dir, 'duckdb-old.yml')}: at id: the id "duckdb" must match the file name "duckdb-old" (every *.yml here is read as a runbook: keep a copy of one outside this folder)`,
+      `${path.join(dir, 'notes.yml')}: not a runbook: its YAML is one string value, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`,
+    ]);
+  });
+
   it('names both files of a runbook written twice, .yaml and .yml', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'duckdb.yaml'), duckdbText);
