@@ -46,6 +46,9 @@ const memoryLimit = z
     return !size || Number(size[1]) * (sizeUnits[(size[2] as string).toLowerCase()] as number) >= smallestMemoryLimit;
   }, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)');
 
+/** A yes or no (z.stringbool: "false" is false), spaces around it ignored as they are for every other value. */
+const flag = z.string().trim().pipe(z.stringbool());
+
 /** A whole number written plainly ("4", not "1e2" or "0x5", which Number() would also read), from `min` to `max`. */
 function wholeNumber(min: number, max: number, messages: { notOne: string; tooFew?: string; tooMany?: string }) {
   return z
@@ -115,10 +118,10 @@ const envSchema = z
     DATABOX_DATABASE_PATH: z.string().min(1).optional(),
     DATABOX_STATE_DIR: z.string().min(1).default('./var'),
     DATABOX_RUNBOOKS_DIR: z.string().min(1).optional(),
-    DATABOX_ALLOW_SELF_APPROVAL: z.stringbool().default(false),
+    DATABOX_ALLOW_SELF_APPROVAL: flag.default(false),
     DATABOX_APPROVERS: slackUserIds.default([]),
-    DATABOX_ALLOW_GUEST_APPROVAL: z.stringbool().default(false),
-    DATABOX_ALLOW_EXTERNAL_APPROVAL: z.stringbool().default(false),
+    DATABOX_ALLOW_GUEST_APPROVAL: flag.default(false),
+    DATABOX_ALLOW_EXTERNAL_APPROVAL: flag.default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
@@ -135,9 +138,9 @@ const envSchema = z
       .default('uv run dagster-daemon run'),
     DATABOX_WATCH_INTERVAL: timerDuration.default(60_000),
     DATABOX_ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID such as C012ABCDEF').optional(),
-    DATABOX_WATCH_DAEMON: z.stringbool().default(true),
-    DATABOX_WATCH_DISK: z.stringbool().default(true),
-    DATABOX_WATCH_MARTS: z.stringbool().default(true),
+    DATABOX_WATCH_DAEMON: flag.default(true),
+    DATABOX_WATCH_DISK: flag.default(true),
+    DATABOX_WATCH_MARTS: flag.default(true),
     DATABOX_DISK_ALERT_PERCENT: percent.default(90),
     DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),

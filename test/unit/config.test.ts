@@ -71,7 +71,7 @@ describe('defaults', () => {
 });
 
 describe('DATABOX_ALLOW_SELF_APPROVAL (z.stringbool)', () => {
-  it.each(['false', 'FALSE', '0', 'no', 'off', 'disabled'])('%j is false', (text) => {
+  it.each(['false', 'FALSE', '0', 'no', 'off', 'disabled', ' false', 'false\t'])('%j is false (spaces around it ignored, as for every value)', (text) => {
     expect(loadConfig({ DATABOX_ALLOW_SELF_APPROVAL: text }).allowSelfApproval).toBe(false);
   });
 
