@@ -78,6 +78,13 @@ const duckdbCases: Planted[] = [
     refusal: ['at diagnosis.verdicts[6].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
   },
   {
+    name: 'a command whose cwd leads out of DATABOX_ROOT',
+    plant: (doc) => {
+      doc.diagnosis.steps[3].cwd = 'transforms/../../etc';
+    },
+    refusal: ['at diagnosis.steps[3].cwd: transforms/../../etc is outside DATABOX_ROOT: a command runs in the databox checkout or a folder of it (transforms/main, say)'],
+  },
+  {
     name: 'a verdict on "skipped" for a step nothing can skip',
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when = { step: 'open', status: 'skipped' };

@@ -94,6 +94,14 @@ function exitCovers(a: ClassifyRule['exit'], b: ClassifyRule['exit']): boolean {
   return a === b;
 }
 
+/** A cwd written out that leads out of DATABOX_ROOT: commands run in the databox checkout, a folder of it at most. */
+function cwdIssues(cwd: string): StepIssue[] {
+  if (cwd.includes('{{')) return [];
+  const normal = path.normalize(cwd);
+  if (!path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)) return [];
+  return [{ at: ['cwd'], message: `${cwd} is outside DATABOX_ROOT: a command runs in the databox checkout or a folder of it (transforms/main, say)` }];
+}
+
 /** Whether a rule takes every exit 0 whatever the output: then "ok" is only what the rules say, never the default. */
 function exitZeroAlwaysRuled(rules: readonly ClassifyRule[]): boolean {
   return rules.some((rule) => rule.match === undefined && (exitCovers(rule.exit, 'zero') || rule.exit === 0));
@@ -213,7 +221,7 @@ export const commandStepKind = defineStepKind({
   },
   outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => [...argvIssues(step.argv, step.destructive), ...shadowedRules(step.classify)],
+  rules: (step) => [...argvIssues(step.argv, step.destructive), ...shadowedRules(step.classify), ...cwdIssues(step.cwd)],
   templates,
   resolve: (step, tools) => ({
     ...step,
