@@ -756,9 +756,13 @@ export class IncidentService {
     await this.executor.checkGuards(guards);
     const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
     if (nothing) throw new UserError(nothing);
-    const planned = await this.resolvePlan(wanted, values, recoveryRun.lockKey);
+    // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
+    const previews = await runPreviews(recovery.rollback.previews, values, this.lockTarget(recoveryRun.lockKey));
+    const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
+    const planned = await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey);
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
+      previews,
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
       steps: [...guards, ...planned],

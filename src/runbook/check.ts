@@ -339,10 +339,14 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         [p.rollback.guards, [...rollbackAt, 'guards']],
         [p.rollback.steps, [...rollbackAt, 'steps']],
       ],
-      rollbackScope,
+      { ...rollbackScope, previews: p.rollback.previews.map((v) => v.id) },
       `rollback of path ${p.id}`,
-      { onlyIfRanIn: 1 },
+      { onlyIfRanIn: 1, previewsFrom: 1 },
     );
+    p.rollback.previews.forEach((preview, j) => {
+      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, rollbackScope, [...rollbackAt, 'previews', j]);
+      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, rollbackScope, [...rollbackAt, 'previews', j]));
+    });
     p.rollback.steps.forEach((s, j) => {
       if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
         add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);

@@ -143,6 +143,8 @@ export const recoveryPath = z.strictObject({
       inspect: z.array(step).default([]),
       /** Read-only checks run when the rollback is proposed and again before it runs (the recovery's are not reused). */
       guards: z.array(step).default([]),
+      /** Counts taken when the rollback is proposed (the rows a window's replacement deletes), shown and bound as a path's are. */
+      previews: z.array(preview).default([]),
       steps: z.array(step).min(1),
     })
     .optional(),
@@ -208,6 +210,11 @@ export const runbook = z
       p.previews.forEach((preview, j) => {
         if (previewIds.has(preview.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'previews', j, 'id'], message: `duplicate preview id "${preview.id}"` });
         previewIds.add(preview.id);
+      });
+      const rollbackPreviewIds = new Set<string>();
+      p.rollback?.previews.forEach((preview, j) => {
+        if (rollbackPreviewIds.has(preview.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'previews', j, 'id'], message: `duplicate preview id "${preview.id}"` });
+        rollbackPreviewIds.add(preview.id);
       });
       // Guards and steps run as one sequence, so their ids share one namespace.
       checkUniqueStepIds(

@@ -5,7 +5,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { changesData } from '../engine/steps/sql-statements.js';
 import type { RunbookProblem } from './check.js';
-import type { Runbook, Step } from './schema.js';
+import type { Preview, Runbook, Step } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
 
 type At = (string | number)[];
@@ -90,13 +90,19 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
       for (const message of snapshotNameOutsideSql(rb, use)) problems.push({ at: [...at, ...use.at], message });
     }
   }
-  rb.recovery.forEach((p, i) =>
-    p.previews.forEach((preview, j) => {
-      const at = ['recovery', i, 'previews', j, 'sql'];
-      for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
-      // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
-      if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
-    }),
-  );
+  rb.recovery.forEach((p, i) => {
+    const previews: [Preview[], (string | number)[]][] = [
+      [p.previews, ['recovery', i, 'previews']],
+      [p.rollback?.previews ?? [], ['recovery', i, 'rollback', 'previews']],
+    ];
+    for (const [list, where] of previews) {
+      list.forEach((preview, j) => {
+        const at = [...where, j, 'sql'];
+        for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
+        // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
+        if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
+      });
+    }
+  });
   return problems;
 }

@@ -397,6 +397,9 @@ describe('/databox recover backfill', () => {
     await harness.settle();
     const plan = message('Plan Rollback');
     expect(plan).toContain('--restore-from plan_7f3a9c21 --auto-apply');
+    // What the rollback deletes (after keeping it) is counted before anyone approves it.
+    const windowNow = ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(reloaded[day] ?? 0), 0);
+    expect(plan).toContain(`Raw rows in the window now, kept aside and then replaced by the rows the recovery kept: ${windowNow}`);
     expect(plan).toContain('INSERT INTO \\"raw_ebird\\".\\"observations\\" BY NAME');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
