@@ -243,7 +243,7 @@ export function createBot(options: BotOptions): Bot {
       reportRepair = (aside) => void service.reportJournalRepair(aside);
       for (const run of service.recoverAfterRestart()) {
         logger.warn({ runId: run.id }, 'a plan was interrupted by the restart');
-        await service.announceDecision(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
+        await service.reportInterrupted(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
         await service.offerRollbackIfChanged(run);
       }
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {

@@ -902,6 +902,16 @@ export class IncidentService {
     }
   }
 
+  /**
+   * A run a restart found interrupted: one that had started ends as a failure does (its message in its final state, and
+   * a post in the thread that notifies its followers); an approved plan that never started only loses its buttons.
+   */
+  async reportInterrupted(run: Run): Promise<void> {
+    const current = this.run(run.id);
+    if (current.startedAt) await this.reporter.runFinished(this.incident(current.incidentId), current);
+    else await this.announceDecision(current);
+  }
+
   async announceDecision(run: Run): Promise<void> {
     const current = this.run(run.id);
     await this.reporter.runDecided(this.incident(current.incidentId), current);

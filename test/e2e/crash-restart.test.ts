@@ -66,6 +66,8 @@ describe('a bot killed mid-recovery', () => {
     expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
     expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
+    // Said in a post of its own, as a failure is, so the thread's followers are told: not only by an edit above.
+    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').some((p) => /^Recovery interrupted: Path A/.test(String(p.text))), 10_000);
     // The verdict is not posted again under the interrupted recovery, with live buttons that would start over.
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
