@@ -702,17 +702,22 @@ export class Journal {
   catchUp(): void {
     if (!fs.existsSync(this.file)) return;
     const size = fs.statSync(this.file).size;
-    if (size <= this.offset) return;
+    if (size === this.offset) return;
+    // Shorter than what this process read or wrote: lines were cut from its end (the second look says so). What other
+    // processes append after the cut is read from the start, by sequence number (they continue after the last one).
+    const cut = size < this.offset;
+    const from = cut ? 0 : this.offset;
     const fd = fs.openSync(this.file, 'r');
     try {
-      const buffer = Buffer.alloc(size - this.offset);
-      fs.readSync(fd, buffer, 0, buffer.length, this.offset);
+      const buffer = Buffer.alloc(size - from);
+      fs.readSync(fd, buffer, 0, buffer.length, from);
       const text = buffer.toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
       let accepted = false;
       for (const line of complete.split('\n').filter(Boolean)) {
         try {
           const record = JSON.parse(line) as JournalRecord;
+          if (cut && !(record.seq > this.lastSeq)) continue;
           this.accept(record);
           accepted ||= record.type === damageAcceptedType;
           for (const listener of this.elsewhereListeners) listener(record);
@@ -720,7 +725,7 @@ export class Journal {
           // A line that is not JSON is reported by `journal verify`; the lines after it still count.
         }
       }
-      this.offset += Buffer.byteLength(complete);
+      this.offset = from + Buffer.byteLength(complete);
       // A terminal's `journal repair` accepted the damage: verified again, approvals go ahead without a restart.
       if (accepted && this.problem) this.verifyAgain();
     } finally {

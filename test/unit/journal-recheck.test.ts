@@ -46,6 +46,25 @@ describe('a running process looking again', () => {
   });
 });
 
+describe('a running process whose journal was cut under it', () => {
+  it('reads what other processes append after the cut, and writes after it where the file now ends', () => {
+    const { dir, journal, file } = journalWith(6);
+    const seen: number[] = [];
+    journal.onRecordFromElsewhere((record) => seen.push(record.seq));
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
+    // A terminal appends after the cut: it continues after the last line the head saw written.
+    const terminal = new Journal(dir);
+    terminal.load();
+    terminal.append({ type: 'command.received', incident: null, actor: 'terminal:bob', data: { text: 'status' } });
+    journal.catchUp();
+    expect(seen).toEqual([7]);
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status after' } });
+    const after = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line).seq as number);
+    expect(after).toEqual([1, 2, 3, 7, 8]);
+  });
+});
+
 describe('journal repair on odd journals', () => {
   it('accepts a journal emptied by hand with its head left behind', () => {
     const { dir, file } = journalWith(4);
