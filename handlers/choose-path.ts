@@ -13,7 +13,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     let incidentId: string | undefined;
     const fail = (error: unknown) => {
-      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text.text, action: action.action_id, value: action.value, incident: incidentId }, error);
+      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text?.text, action: action.action_id, value: action.value, incident: incidentId }, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
     };
     try {

@@ -19,7 +19,7 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    let refused: RefusedRequest = { user, clicked: action.text.text, action: action.action_id, value: action.value };
+    let refused: RefusedRequest = { user, clicked: action.text?.text, action: action.action_id, value: action.value };
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));

@@ -21,7 +21,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.ts };
-    let refused: RefusedRequest = { user, clicked: action.text.text, action: action.action_id, value: action.value };
+    let refused: RefusedRequest = { user, clicked: action.text?.text, action: action.action_id, value: action.value };
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));

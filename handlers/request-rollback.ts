@@ -15,7 +15,7 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
     const fail = async (error: unknown) => {
       // A refusal is on the record too (a second rollback, a plan that is not a recovery, someone not allowed).
       const incident = runId === undefined ? undefined : incidentOfRun(runId);
-      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text.text, action: actionIds.rollback, value: action.value, incident }, error);
+      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text?.text, action: actionIds.rollback, value: action.value, incident }, error);
       await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
     };
     try {

@@ -19,7 +19,7 @@ export function parseDuration(text: string): number | undefined {
 export const longestTimerMs = 2 ** 31 - 1;
 export const longestTimerText = `at most 24d, about ${Math.floor(longestTimerMs / 86_400_000)} days`;
 
-/** The longest any duration may be: a time that far ahead is past what a Date can hold ("Invalid time value"). */
+/** The longest any duration may be: a typo guard (100000000d would be past what a Date can hold: "Invalid time value"). */
 const longestDurationMs = 36_500 * 86_400_000;
 
 const duration = z
@@ -39,6 +39,7 @@ const smallestMemoryLimit = 16e6;
 /** A size in DuckDB's notation, large enough to read a database with. */
 const memoryLimit = z
   .string()
+  .trim()
   .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB')
   .refine((text) => {
     // What is not a size at all is the regex's to say.

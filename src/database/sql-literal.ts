@@ -10,10 +10,11 @@ const timestampPattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(
 /** C0 and C1 controls, and the bidi controls that make text read differently from what it is. */
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /**
- * Other format characters that print as nothing (a zero-width space pasted from a chat, a soft hyphen, a BOM); not the
- * zero-width joiner, which holds emoji such as 👩‍💻 together.
+ * Characters that print as nothing and spell nothing (a zero-width space pasted from a chat, a word joiner, a soft
+ * hyphen, a BOM). Not the other format characters, which real names use: the joiners of Persian and Indic spelling and
+ * of emoji (👩‍💻), a subdivision flag's tags.
  */
-const invisibleCharacter = /(?!\u200d)\p{Cf}/u;
+const invisibleCharacter = /[\u00ad\u180e\u200b\u2060-\u2064\ufeff]/u;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -834,7 +834,7 @@ export class IncidentService {
    * run as a request showed it, for an unlock asked for in Slack (requestUnlock).
    */
   unlock(runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>): Run {
-    return unlockRun({ ...this.deps, actor: this.actor }, runId, requester, approver, asked);
+    return unlockRun({ ...this.deps, actor: this.actor, clock: this.clock }, runId, requester, approver, asked);
   }
 
   /**

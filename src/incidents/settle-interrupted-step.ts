@@ -38,7 +38,10 @@ export function settleInterruptedStep(run: Run, now: Date): StepRecord | undefin
   // Nobody saw it end: it ran at most from its start until now, when its bot was found gone (a restart, an unlock).
   const started = inFlight.startedAt ? Date.parse(inFlight.startedAt) : Number.NaN;
   const atMost = Number.isFinite(started) ? Math.max(0, now.getTime() - started) : undefined;
-  const when = atMost === undefined ? '' : ` (it started at ${utcTime(started)} UTC and was found stopped at ${utcTime(now.getTime())} UTC: it ran at most ${formatDuration(atMost)})`;
+  // Times of day, or dates too when the two are not on the same day (a bot down over a weekend).
+  const sameDay = new Date(started).toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  const at = (ms: number) => new Date(ms).toISOString().slice(sameDay ? 11 : 0, 19).replace('T', ' ');
+  const when = atMost === undefined ? '' : ` (it started at ${at(started)} UTC and was found stopped at ${at(now.getTime())} UTC: it ran at most ${formatDuration(atMost)})`;
   const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({
     stepId: step.id,
     status,
@@ -65,8 +68,4 @@ export function settleInterruptedStep(run: Run, now: Date): StepRecord | undefin
     return settled('unknown', `cut short after a restart: ${from} and ${to} are two names of one file (the move stopped between its link and its unlink); nothing was lost, check both before going on`, { from, to });
   }
   return settled('unknown', `could not tell after a restart: ${atFrom ? 'both' : 'neither'} ${from} and ${to} exist; check them by hand`, { from, to });
-}
-
-function utcTime(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 19);
 }

@@ -15,6 +15,8 @@ export interface UnlockDeps {
   state: IncidentState;
   /** Who the journal names for the step the run was in, as found on disk: the bot, or a terminal's CLI. */
   actor?: string;
+  /** When the unlock happens: the bound on how long the step it settles ran. */
+  clock?: () => Date;
 }
 
 /** " by PID 7 on host …" for a run left running, as the journal recorded its process; empty when it did not. */
@@ -57,7 +59,7 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
   journal.requireWritable();
   const was = run.status;
   const stopped = was === 'running' ? stopLeftovers(run.processes ?? []) : [];
-  if (was === 'running') recordSettledStep(journal, run, deps.actor);
+  if (was === 'running') recordSettledStep(journal, run, deps.actor, deps.clock?.());
   const by = leftRunningBy(run);
   try {
     journal.append(() => {

@@ -41,8 +41,9 @@ const plainEngineValues: readonly string[] = engineValueNames.filter((name) => n
 
 /** Every status a step can end with: its kind's, for this step, and the ones the engine gives any step. */
 export function possibleStatuses(step: Step): string[] {
-  // "skipped" is a step's only when something can skip it: a condition, a parameter left out, a recovery step not run.
-  const skippable = step.onlyIf !== undefined || step.onlyIfGiven !== undefined || step.onlyIfRan !== undefined;
+  // The engine skips a step only on its condition (onlyIf); one left out of the plan (onlyIfGiven, onlyIfRan) ends
+  // nothing at all. A kind may end "skipped" itself (a move with ifMissing: skip): its own statuses say so.
+  const skippable = step.onlyIf !== undefined;
   const engine = engineStatuses.filter((status) => status !== 'skipped' || skippable);
   return [...new Set([...forStep(stepKind(step.kind).statuses, step), ...engine])];
 }
@@ -362,25 +363,28 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   }
   // The catch-all is given only when every step passed (else the diagnosis is "not conclusive"): a step that always runs
   // and can never pass would make it unreachable, so a healthy stack would never be called healthy.
-  // A step run only on a condition counts where that condition can hold with the steps it names passed.
+  // A step left out when its parameter is not given never stands in the way. One run on a condition does when that
+  // condition holds however the steps it names pass (then it runs whenever everything else passed).
   const lastVerdict = verdicts.at(-1);
   if (lastVerdict && !lastVerdict.when) {
+    /** How a step may end and still pass; a step that may not run at all (skipped, left out) adds an ending no condition names. */
     const passing = (id: string): string[] => {
       const named = diagnosisSteps.find((s) => s.id === id);
       if (!named) return [];
       const ends = forStep(stepKind(named.kind).statuses, named);
-      const skipped = named.onlyIf || named.onlyIfGiven !== undefined ? ['skipped'] : [];
-      return [...(ends.includes('ok') ? ['ok'] : []), ...named.acceptStatuses, ...skipped];
+      const absent = named.onlyIf || named.onlyIfGiven !== undefined ? ['skipped', '(left out)'] : [];
+      return [...(ends.includes('ok') ? ['ok'] : []), ...named.acceptStatuses, ...absent];
     };
-    const mayHoldWhenAllPass = (condition: Condition): boolean => {
-      if ('any' in condition) return condition.any.some(mayHoldWhenAllPass);
-      if ('all' in condition) return condition.all.every(mayHoldWhenAllPass);
+    const holdsWheneverAllPass = (condition: Condition): boolean => {
+      if ('any' in condition) return condition.any.some(holdsWheneverAllPass);
+      if ('all' in condition) return condition.all.every(holdsWheneverAllPass);
       const wanted = typeof condition.status === 'string' ? [condition.status] : condition.status;
-      return wanted.some((status) => passing(condition.step).includes(status));
+      const ways = passing(condition.step);
+      return ways.length > 0 && ways.every((status) => wanted.includes(status));
     };
     diagnosisSteps.forEach((step, i) => {
       const statuses = forStep(stepKind(step.kind).statuses, step);
-      if ((step.onlyIf && !mayHoldWhenAllPass(step.onlyIf)) || statuses.includes('ok') || step.acceptStatuses.length > 0) return;
+      if (step.onlyIfGiven !== undefined || (step.onlyIf && !holdsWheneverAllPass(step.onlyIf)) || statuses.includes('ok') || step.acceptStatuses.length > 0) return;
       add(
         ['diagnosis', 'steps', i, 'acceptStatuses'],
         `a ${step.kind} step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "${lastVerdict.id}" can never be given; list the statuses that mean all is well (it can end: ${list(statuses)})`,

@@ -1,5 +1,5 @@
 // A click or a form the bot refused goes on the record, under the incident it concerns, before the person is told why.
-import { isUserError } from '../errors.js';
+import { IncidentAbandoned, isUserError, StoppedError } from '../errors.js';
 import { JournalUnwritable } from '../journal/journal.js';
 import type { IncidentService } from '../incidents/service.js';
 
@@ -19,7 +19,9 @@ export interface RefusedRequest {
  * logged with a reference by describeFailure; a journal that cannot be written could not record it anyway.
  */
 export function recordIfRefused(service: Pick<IncidentService, 'recordRefusal'>, request: RefusedRequest, error: unknown): void {
-  if (!isUserError(error) || error instanceof JournalUnwritable) return;
+  // Nor is a stop (the bot stopping under the work) or an incident whose first message Slack would not take: both are
+  // on the record in their own words (the run's end, incident.abandoned), and neither refused what was asked.
+  if (!isUserError(error) || error instanceof JournalUnwritable || error instanceof StoppedError || error instanceof IncidentAbandoned) return;
   const { user, ...given } = request;
   const data = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   void service.recordRefusal(user, { ...data, reason: error.message });

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { IncidentService } from '../incidents/service.js';
-import type { Incident, IncidentState, Run } from '../incidents/state.js';
+import { cliActor, type Incident, type IncidentState, type Run } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
 
 /** Something another process recorded that Slack has not been shown yet, as the journal line that said it. */
@@ -119,14 +119,13 @@ export class WorkElsewhere {
 }
 
 /**
- * A run the bot ran itself (asked for in Slack, or approved there) has its end noted here only when a start replays the
- * lines written after the bot last kept how far it had shown (a crash). Its message most likely went out before the
- * crash; once later work in the incident followed it, showing it again would put an old verdict, with live buttons,
- * under that work. A terminal's run (asked for there, or approved there, which runs it there) is shown as ever.
+ * A diagnosis asked for in Slack is the bot's own: its end is noted here only when a start replays the lines written
+ * after the bot last kept how far it had shown (a crash). Its verdict most likely went out before the crash; once later
+ * work in the incident followed it, posting it again would put an old verdict, with live buttons, under that work.
+ * Every other run's end is shown as ever: a terminal's, and any that can fail where the thread has not seen it.
  */
 function ownAndOvertaken(incident: Incident, run: Run): boolean {
-  const ranFor = run.needsApproval ? run.decidedBy : run.requestedBy;
-  if (ranFor === undefined || ranFor.startsWith('terminal:')) return false;
+  if (run.kind !== 'diagnosis' || run.requestedBy.startsWith('terminal:') || run.requestedBy === cliActor) return false;
   const ended = Date.parse(run.finishedAt ?? run.proposedAt);
   return incident.runs.some((other) => other.id !== run.id && Date.parse(other.proposedAt) > ended);
 }

@@ -65,6 +65,8 @@ function alertKey(ref: AlertRef): string {
 export class WatchService {
   private readonly outages = new Map<WatcherId, OutageState>();
   private readonly lastChecks = new Map<WatcherId, LastCheck>();
+  /** The latest problem each watcher found: what an outage's status shows while later checks cannot say more. */
+  private readonly lastProblems = new Map<WatcherId, string>();
   /** Lasting conditions in progress (journaled): since when each has held. */
   private readonly held = new Map<WatcherId, string>();
   /** The incident each alert's button opened (journaled), by the alert message. */
@@ -178,6 +180,7 @@ export class WatchService {
         continue;
       }
       this.lastChecks.set(watcher.id, { at: now.toISOString(), finding });
+      if (finding.state === 'problem') this.lastProblems.set(watcher.id, finding.summary);
       findings.push(finding);
       try {
         await this.trackLasting(watcher, finding, now, heldSince);
@@ -270,7 +273,7 @@ export class WatchService {
       const outage = this.outages.get(w.id);
       const last = this.lastChecks.get(w.id);
       const state = outage
-        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${alertingNow(outage.summary, last)}`
+        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${alertingNow(this.lastProblems.get(w.id) ?? outage.summary, last)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.error
@@ -285,14 +288,13 @@ export class WatchService {
 }
 
 /**
- * An outage as its last check saw it: the figures of the latest problem found (a disk fuller than when the alert was
- * raised), or the alert's own with why the last check could not say more.
+ * An outage as the checks saw it: the latest problem found (a disk fuller than when the alert was raised), with why the
+ * last check could not say more when it could not.
  */
-function alertingNow(raised: string, last: { finding?: Finding; error?: string } | undefined): string {
-  if (last?.finding?.state === 'problem') return last.finding.summary;
-  if (last?.error) return `${raised} (last check failed: ${last.error})`;
-  if (last?.finding?.state === 'unknown') return `${raised} (last check cannot tell: ${last.finding.summary})`;
-  return raised;
+function alertingNow(latest: string, last: { finding?: Finding; error?: string } | undefined): string {
+  if (last?.error) return `${latest} (last check failed: ${last.error})`;
+  if (last?.finding?.state === 'unknown') return `${latest} (last check cannot tell: ${last.finding.summary})`;
+  return latest;
 }
 
 /** "back to healthy after 42 min" */

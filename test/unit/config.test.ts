@@ -98,6 +98,7 @@ describe('durations', () => {
     expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: '256KB' })).toContain('is below 16MB, too little for DuckDB to read a database with (KB typed for MB?) → at DATABOX_DUCKDB_MEMORY_LIMIT');
     expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '16MB' }).duckdbMemoryLimit).toBe('16MB');
     expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '0.5GB' }).duckdbMemoryLimit).toBe('0.5GB');
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: ' 256MB ' }).duckdbMemoryLimit).toBe('256MB');
   });
 
   it('refuses a duration past a hundred years, which no clock can add (a plan would fail "Invalid time value")', () => {

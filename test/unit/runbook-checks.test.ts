@@ -557,9 +557,18 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual([
       'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
     ]);
-    // Run only when the step it names passed, it still blocks the catch-all: refused the same way.
+    // Run whenever the step it names passed, it still blocks the catch-all: refused the same way.
     doc.diagnosis.steps[1].onlyIf = { any: [{ step: 'dagster', status: 'schedules-behind' }, { step: 'dagster', status: 'healthy' }] };
-    expect(refusal('schedule.yml', doc)).toHaveLength(1);
+    expect(refusal('schedule.yml', doc)).toEqual([
+      'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
+    ]);
+    // Run on one of two ways the step it names may pass, the catch-all is still given the other way: nothing to refuse.
+    doc.diagnosis.steps[0].acceptStatuses = ['healthy', 'schedules-paused'];
+    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: 'schedules-paused' };
+    const both = writeRunbook('schedule.yml', doc);
+    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(both, 'backfill.yml'));
+    expect([...loadRunbooks(both).keys()].sort()).toEqual(['backfill', 'schedule']);
+    doc.diagnosis.steps[0].acceptStatuses = ['healthy'];
     // Run only after a step that did not pass, it cannot stand between a healthy stack and its verdict: nothing to refuse.
     doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: ['schedules-behind', 'daemon-stopped'] };
     const dir = writeRunbook('schedule.yml', doc);

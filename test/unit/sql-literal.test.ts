@@ -65,6 +65,10 @@ describe('snapshot names and ids', () => {
     expect(snapshotNameLiteral("o'brien's \"fix\"")).toBe(`'o''brien''s "fix"'`);
     expect(snapshotNameLiteral('a\\b')).toBe("'a\\b'");
     expect(snapshotNameLiteral('before_\u{1F469}\u200d\u{1F4BB}')).toBe("'before_\u{1F469}\u200d\u{1F4BB}'");
+    // Format characters real names spell with: a Persian zero-width non-joiner, a subdivision flag's tags.
+    expect(snapshotNameLiteral('\u0645\u06cc\u200c\u062e\u0648\u0627\u0645')).toBe("'\u0645\u06cc\u200c\u062e\u0648\u0627\u0645'");
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    expect(snapshotNameLiteral(scotland)).toBe(`'${scotland}'`);
   });
 
   it.each([
@@ -74,6 +78,8 @@ describe('snapshot names and ids', () => {
     ['bidi\u202eevil', 'contains a control character'],
     ['before\u200b', 'contains an invisible character (U+200B) after "before": pasted by accident? Type the name again'],
     ['soft\u00adhyphen', 'contains an invisible character (U+00AD) after "soft"'],
+    ['\ufeffbom', 'contains an invisible character (U+FEFF) after ""'],
+    ['word\u2060joiner', 'contains an invisible character (U+2060) after "word"'],
   ])('refuses %j', (text, message) => {
     expect(refusal(() => snapshotNameLiteral(text))).toContain(message);
   });

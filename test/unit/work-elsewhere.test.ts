@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planHash } from '../../src/engine/resolve.js';
+import type { IncidentReporter } from '../../src/incidents/reporter.js';
 import type { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState, type Run } from '../../src/incidents/state.js';
 import { Journal } from '../../src/journal/journal.js';
@@ -175,5 +176,29 @@ describe('work another process does in an incident with a Slack thread', () => {
     restarted.elsewhere.noteWaitingPlans(restarted.state, now);
     await restarted.sweep();
     expect(restarted.shown).toEqual([`plan ${incident}/1`]);
+  });
+});
+
+describe('ends replayed after a crash', () => {
+  it("shows a terminal's failed validation however much work followed it; only the bot's own overtaken verdict is left out", async () => {
+    const slack = { channel: 'C0INCIDENT', ts: '1.1' };
+    const run = (id: string, extra: Record<string, unknown>) => ({ id, incidentId: 'dbx-1', refs: {}, results: [], steps: [], params: {}, ...extra });
+    const diagnosis = run('dbx-1/1', { kind: 'diagnosis', needsApproval: false, requestedBy: 'U0OPERATOR', status: 'succeeded', proposedAt: '2026-04-20T05:59:00Z', finishedAt: '2026-04-20T05:59:30Z' });
+    const recovery = run('dbx-1/2', { kind: 'recovery', needsApproval: true, requestedBy: 'terminal:alice', decidedBy: 'terminal:bob', status: 'succeeded', proposedAt: '2026-04-20T06:00:00Z', finishedAt: '2026-04-20T06:10:00Z' });
+    // The terminal's validation after its recovery is proposed by the engine's own actor there, databox-cli.
+    const validation = run('dbx-1/3', { kind: 'validation', needsApproval: false, requestedBy: 'databox-cli', status: 'failed', proposedAt: '2026-04-20T06:10:01Z', finishedAt: '2026-04-20T06:11:00Z' });
+    const rollback = run('dbx-1/4', { kind: 'rollback', needsApproval: true, requestedBy: 'terminal:alice', status: 'pending', proposedAt: '2026-04-20T06:12:00Z' });
+    const all = [diagnosis, recovery, validation, rollback];
+    const incident = { id: 'dbx-1', refs: { slack }, runs: all };
+    const shown: string[] = [];
+    const reporter = { runFinished: async (_incident: unknown, r: Run) => void shown.push(`end ${r.id}`) } as unknown as IncidentReporter;
+    const service = {
+      state: { runs: new Map(all.map((r) => [r.id, r])), incidents: new Map([['dbx-1', incident]]) },
+      showWaitingPlan: async (r: Run) => void shown.push(`plan ${r.id}`),
+    } as unknown as IncidentService;
+    const elsewhere = new WorkElsewhere({ service, reporter, logger: createLogger('silent', (t) => t) });
+    elsewhere.restore([...['dbx-1/1', 'dbx-1/2', 'dbx-1/3'].map((runId) => ({ what: 'end' as const, runId })), { what: 'plan', runId: 'dbx-1/4' }]);
+    await elsewhere.show();
+    expect(shown).toEqual(['end dbx-1/2', 'end dbx-1/3', 'plan dbx-1/4']);
   });
 });

@@ -94,11 +94,12 @@ function exitCovers(a: ClassifyRule['exit'], b: ClassifyRule['exit']): boolean {
   return a === b;
 }
 
-/** A cwd written out that leads out of DATABOX_ROOT: commands run in the databox checkout, a folder of it at most. */
+/** A relative cwd written out that leads out of DATABOX_ROOT: commands run in the databox checkout or a folder of it. */
 function cwdIssues(cwd: string): StepIssue[] {
-  if (cwd.includes('{{')) return [];
+  // An absolute one may be inside DATABOX_ROOT, which is not known when a runbook loads.
+  if (cwd.includes('{{') || path.isAbsolute(cwd)) return [];
   const normal = path.normalize(cwd);
-  if (!path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)) return [];
+  if (normal !== '..' && !normal.startsWith(`..${path.sep}`)) return [];
   return [{ at: ['cwd'], message: `${cwd} is outside DATABOX_ROOT: a command runs in the databox checkout or a folder of it (transforms/main, say)` }];
 }
 
@@ -216,7 +217,8 @@ export const commandStepKind = defineStepKind({
   schema,
   statuses: (step) => {
     const ruled = step.classify.map((rule) => rule.status);
-    const ok = ruled.includes('ok') || !exitZeroAlwaysRuled(step.classify);
+    // Started detached, it ends "ok" once it is running, whatever its rules say about an exit it has not made.
+    const ok = step.detach || ruled.includes('ok') || !exitZeroAlwaysRuled(step.classify);
     return [...(ok ? ['ok'] : []), 'failed', 'timeout', ...ruled.filter((status) => status !== 'ok')];
   },
   outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
