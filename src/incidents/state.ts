@@ -285,12 +285,17 @@ export class IncidentState {
     return this.incidents.get(id);
   }
 
-  /** The latest mutating run on the database `lockKey` names that started at or after `sinceIso` and that `counts` keeps. */
+  /**
+   * The latest mutating run on the database `lockKey` names that changed it after `sinceIso` (started at or after it, or
+   * still under way at it) and that `counts` keeps.
+   */
   latestChange(lockKey: string, sinceIso: string, counts: (run: Run) => boolean = () => true): Run | undefined {
     let latest: Run | undefined;
     for (const run of this.runs.values()) {
-      if (!run.mutates || run.lockKey !== lockKey || !run.startedAt || run.startedAt < sinceIso || !counts(run)) continue;
-      if (!latest || run.startedAt > (latest.startedAt ?? '')) latest = run;
+      // One that started before, but was still under way then (or still is), changed it after too.
+      const after = run.startedAt !== undefined && (run.startedAt >= sinceIso || !run.finishedAt || run.finishedAt > sinceIso);
+      if (!run.mutates || run.lockKey !== lockKey || !after || !counts(run)) continue;
+      if (!latest || (run.startedAt ?? '') > (latest.startedAt ?? '')) latest = run;
     }
     return latest;
   }
