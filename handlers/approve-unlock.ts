@@ -11,10 +11,13 @@ import { holdsItsDatabase, type Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
+import { lateClickReason } from '../src/slack/late-click.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 
 export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.approveUnlock, async ({ ack, body, action, respond }) => {
     await ack();
+    const clickedAt = Date.now();
     // Through the click's response URL, not chat.postEphemeral: the request may sit in a channel the bot is not in.
     const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) });
     const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve-unlock', runId }));
@@ -25,6 +28,12 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
         async () => {
           try {
             if (!(await mayDecide(deps, body, runId, tell, 'unlock'))) return;
+            const late = lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs);
+            if (late) {
+              deps.service.refuseDecision(runId, body.user.id, late, 'unlock');
+              await tell(`:no_entry_sign: ${escapeMrkdwn(late)}`);
+              return;
+            }
             let unlocked: Run;
             try {
               unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was });

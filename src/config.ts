@@ -125,6 +125,7 @@ const envSchema = z
     DATABOX_ALLOW_EXTERNAL_APPROVAL: flag.default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
+    DATABOX_APPROVAL_CLICK_MAX_AGE: timerDuration.default(60_000),
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
     DATABOX_WORKERS: wholeNumber(1, 8, { notOne: 'expected a whole number of workers from 1 to 8' }).default(2),
     DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),
@@ -216,6 +217,8 @@ export interface Config {
   /** Slack user and user-group IDs who may start recoveries and rollbacks in Slack; empty: anyone. */
   requesters: string[];
   approvalTtlMs: number;
+  /** An Approve click decided later than this after it came (Slack's API paused by a rate limit meanwhile) is refused. */
+  approvalClickMaxAgeMs: number;
   diskFullPercent: number;
   workers: number;
   dagster: {
@@ -310,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowExternalApproval: e.DATABOX_ALLOW_EXTERNAL_APPROVAL,
     requesters: e.DATABOX_REQUESTERS,
     approvalTtlMs: e.DATABOX_APPROVAL_TTL,
+    approvalClickMaxAgeMs: e.DATABOX_APPROVAL_CLICK_MAX_AGE,
     diskFullPercent: e.DATABOX_DISK_FULL_PERCENT,
     workers: e.DATABOX_WORKERS,
     userCommandLimit: e.DATABOX_USER_COMMAND_LIMIT,

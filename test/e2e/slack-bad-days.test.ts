@@ -96,6 +96,31 @@ describe("Slack's bad days", () => {
     expect(delivered('chat.update').filter((u) => u.ts === approve.ts && u.at > validationPosted.at)).toEqual([]);
   }, 240_000);
 
+  it('refuses an Approve click that could only be acted on long after it came (a long Retry-After meanwhile): nothing runs until clicked again', async () => {
+    writeGarbage(checkout.databasePath);
+    // One retry, as the bot's own policy allows more: a 429 is waited out, not failed.
+    harness = await startBot(checkout, slack, { DATABOX_APPROVAL_CLICK_MAX_AGE: '2s' }, undefined, undefined, { clientOptions: { retryConfig: { retries: 1 } } });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    const runId = JSON.parse(approve.value).run as string;
+    // Checking who clicked meets a 429 asking to wait 4 s: every call waits, the click with them.
+    slack.troubled = /^users\.info$/;
+    slack.trouble = [{ status: 429, retryAfter: 4 }];
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls(), 'nothing ran on the late click').toEqual([]);
+    const refused = journal().filter((r) => r.type === 'approval.refused' && r.data.runId === runId);
+    expect(refused).toEqual([expect.objectContaining({ actor: teammate, data: expect.objectContaining({ reason: expect.stringMatching(/^this click came [\d.]+ s ago and could only be acted on now \(Slack was slow or rate-limited meanwhile\), later than DATABOX_APPROVAL_CLICK_MAX_AGE \(2\.0 s\): nothing was run; click again/) }) })]);
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/this click came .* ago .*nothing was run; click again if it should still run/);
+    // Clicked again with Slack well, it runs.
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls()[0]?.command).toBe('task full-refresh');
+  });
+
   it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);

@@ -42,6 +42,8 @@ export class SlackStandIn {
    * request is held open). The call is recorded without a result.
    */
   trouble: ({ status: 429; retryAfter: number } | { status: 500 } | { status: number; raw: string } | 'silence')[] = [];
+  /** The methods `trouble` is met by: messages and files unless a test says otherwise. */
+  troubled = /^(chat|files)\./;
   private readonly held: http.ServerResponse[] = [];
 
   get url(): string {
@@ -94,7 +96,7 @@ export class SlackStandIn {
     const args = parseArgs(req.headers['content-type'] ?? '', body);
     const call: ApiCall = { method, args, at: Date.now() };
     this.calls.push(call);
-    const trouble = /^(chat|files)\./.test(method) ? this.trouble.shift() : undefined;
+    const trouble = this.troubled.test(method) ? this.trouble.shift() : undefined;
     if (trouble === 'silence') {
       this.held.push(res);
       return;
