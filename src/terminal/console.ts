@@ -448,7 +448,7 @@ class ConsoleSession {
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
       const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
-      const name = await this.ask(`Who approves? ${why}: name someone other than ${this.requester.slice('terminal:'.length)}: `);
+      const name = await this.ask(`Who approves? ${why}: name someone other than ${askedBy(run)}: `);
       if (name === undefined || name === '') throw noAnswer('approver');
       approver = this.approverName(name, notRun);
     }
@@ -478,7 +478,7 @@ class ConsoleSession {
     if (!decision.ok) {
       const reason = renderSaid(decision.reason);
       const hint = /someone other than/.test(reason)
-        ? ` Give the approver's name with --approver (someone other than ${this.requester.slice('terminal:'.length)}).`
+        ? ` Give the approver's name with --approver (someone other than ${askedBy(run)}).`
         : /only these people/.test(reason)
           ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
           : '';
@@ -595,4 +595,9 @@ function safeUsername(): string {
   } catch {
     return 'operator';
   }
+}
+
+/** Who asked for a plan, as the two-person rule counts them: a terminal's name, or a Slack user (the plan came from there). */
+function askedBy(run: Run): string {
+  return run.requestedBy.startsWith('terminal:') ? run.requestedBy.slice('terminal:'.length) : `${run.requestedBy} (in Slack)`;
 }

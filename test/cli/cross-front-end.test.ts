@@ -110,6 +110,14 @@ describe('one journal for Slack and the terminal', () => {
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'recovery')).toHaveLength(1);
   });
 
+  it('a Slack plan approved at a terminal with no approver names who asked for it, not who typed', async () => {
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--as', 'carol'], { env, stdin: 'ignore' });
+    expect(terminal.stdout).toContain('name someone other than U0ALICE (in Slack): ');
+    expect(terminal.stdout).not.toContain('other than carol');
+  });
+
   it("a plan waiting in Slack loses its buttons once a terminal's recovery has changed its database", async () => {
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     const { run: waiting } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
