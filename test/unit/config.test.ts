@@ -37,6 +37,7 @@ describe('defaults', () => {
       allowExternalApproval: false,
       requesters: [],
       approvalTtlMs: 15 * 60 * 1000,
+      approvalClickMaxAgeMs: 60_000,
       diskFullPercent: 95,
       workers: 2,
       userCommandLimit: { limit: 10, windowMs: 5 * 60_000 },
