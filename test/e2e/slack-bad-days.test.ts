@@ -27,6 +27,17 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** Path A of a diagnosed corrupt file, proposed: its Approve button and its run id. */
+async function pathAWaiting(): Promise<{ approve: ReturnType<SlackStandIn['buttons']>[number]; runId: string }> {
+  const bot = harness as Harness;
+  await bot.command('diagnose duckdb', operator);
+  await bot.settle();
+  await bot.click(slack.buttons('choose_path_a')[0]!, operator);
+  await bot.settle();
+  const approve = slack.buttons('approve_plan').at(-1)!;
+  return { approve, runId: JSON.parse(approve.value).run as string };
+}
+
 function journal(): Record<string, any>[] {
   return journalRecordsOf(checkout);
 }
@@ -45,12 +56,7 @@ describe("Slack's bad days", () => {
       clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 },
       slackRetryDelayMs: () => 150,
     });
-    await harness.command('diagnose duckdb', operator);
-    await harness.settle();
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const approve = slack.buttons('approve_plan').at(-1)!;
-    const runId = JSON.parse(approve.value).run as string;
+    const { approve, runId } = await pathAWaiting();
 
     // From the approval on, Slack has a bad day: rate limited, then failing, then silent, then fine again.
     slack.trouble = [{ status: 429, retryAfter: 1 }, { status: 429, retryAfter: 1 }, { status: 500 }, { status: 500 }, { status: 500 }, 'silence', 'silence', 'silence'];
@@ -100,12 +106,7 @@ describe("Slack's bad days", () => {
     writeGarbage(checkout.databasePath);
     // One retry, as the bot's own policy allows more: a 429 is waited out, not failed.
     harness = await startBot(checkout, slack, { DATABOX_APPROVAL_CLICK_MAX_AGE: '2s' }, undefined, undefined, { clientOptions: { retryConfig: { retries: 1 } } });
-    await harness.command('diagnose duckdb', operator);
-    await harness.settle();
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const approve = slack.buttons('approve_plan').at(-1)!;
-    const runId = JSON.parse(approve.value).run as string;
+    const { approve, runId } = await pathAWaiting();
     // Checking who clicked meets a 429 asking to wait 4 s: every call waits, the click with them.
     slack.troubled = /^users\.info$/;
     slack.trouble = [{ status: 429, retryAfter: 4 }];
