@@ -7,8 +7,6 @@ import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { saidInSlack } from '../src/slack/mentions.js';
-import { lateClickReason } from '../src/slack/late-click.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 
 export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
@@ -28,14 +26,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text)))) return;
-            // Checked once every wait of its own is over: what it approves starts right after, while its clicker is there.
-            const late = lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs);
-            if (late) {
-              deps.service.refuseDecision(runId, body.user.id, late);
-              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${escapeMrkdwn(late)}`);
-              return;
-            }
+            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), 'plan', clickedAt))) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

@@ -11,8 +11,6 @@ import { holdsItsDatabase, type Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
-import { lateClickReason } from '../src/slack/late-click.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 
 export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.action<BlockButtonAction>(actionIds.approveUnlock, async ({ ack, body, action, respond }) => {
@@ -27,13 +25,7 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
         `unlock ${runId}`,
         async () => {
           try {
-            if (!(await mayDecide(deps, body, runId, tell, 'unlock'))) return;
-            const late = lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs);
-            if (late) {
-              deps.service.refuseDecision(runId, body.user.id, late, 'unlock');
-              await tell(`:no_entry_sign: ${escapeMrkdwn(late)}`);
-              return;
-            }
+            if (!(await mayDecide(deps, body, runId, tell, 'unlock', clickedAt))) return;
             let unlocked: Run;
             try {
               unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was });

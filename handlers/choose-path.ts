@@ -4,7 +4,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
-import { recordIfRefused } from '../src/slack/refused-click.js';
+import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -13,7 +13,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     let incidentId: string | undefined;
     const fail = (error: unknown) => {
-      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text?.text, action: action.action_id, value: action.value, incident: incidentId }, error);
+      recordIfRefused(deps.service, refusedClick(body.user.id, action, incidentId), error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'choose-path' }));
     };
     try {

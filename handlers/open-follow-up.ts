@@ -10,7 +10,7 @@ import { followUpButton, readButtonValue } from '../src/slack/button-value.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel, incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
+import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -19,7 +19,7 @@ export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps):
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    let refused: RefusedRequest = { user, clicked: action.text?.text, action: action.action_id, value: action.value };
+    let refused: RefusedRequest = refusedClick(user, action);
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-follow-up' }));

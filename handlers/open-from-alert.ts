@@ -11,7 +11,7 @@ import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
+import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
 
@@ -21,7 +21,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
     const audience = { channel, user, threadTs: body.message?.ts };
-    let refused: RefusedRequest = { user, clicked: action.text?.text, action: action.action_id, value: action.value };
+    let refused: RefusedRequest = refusedClick(user, action);
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'open-from-alert' }));

@@ -4,7 +4,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { incidentOfRun, recordIfRefused } from '../src/slack/refused-click.js';
+import { incidentOfRun, recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -14,8 +14,7 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
     let runId: string | undefined;
     const fail = async (error: unknown) => {
       // A refusal is on the record too (a second rollback, a plan that is not a recovery, someone not allowed).
-      const incident = runId === undefined ? undefined : incidentOfRun(runId);
-      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text?.text, action: actionIds.rollback, value: action.value, incident }, error);
+      recordIfRefused(deps.service, refusedClick(body.user.id, action, runId === undefined ? undefined : incidentOfRun(runId)), error);
       await tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'rollback' }));
     };
     try {

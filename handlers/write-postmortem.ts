@@ -4,7 +4,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { recordIfRefused } from '../src/slack/refused-click.js';
+import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -13,7 +13,7 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const incidentId = String(action.value ?? '');
     const fail = (error: unknown) => {
-      recordIfRefused(deps.service, { user: body.user.id, clicked: action.text?.text, action: action.action_id, incident: incidentId.slice(0, 100) }, error);
+      recordIfRefused(deps.service, refusedClick(body.user.id, action, incidentId.slice(0, 100)), error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));
     };
     try {

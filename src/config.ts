@@ -33,6 +33,7 @@ const duration = z
 const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
 
 const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const sizePattern = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i;
 /** Below this DuckDB cannot pin the blocks a read needs: every diagnosis would fail "Out of Memory", as if the file were bad. */
 const smallestMemoryLimit = 16e6;
 
@@ -40,10 +41,10 @@ const smallestMemoryLimit = 16e6;
 const memoryLimit = z
   .string()
   .trim()
-  .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 256MB or 1GB')
+  .regex(sizePattern, 'expected a size such as 256MB or 1GB')
   .refine((text) => {
     // What is not a size at all is the regex's to say.
-    const size = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i.exec(text);
+    const size = sizePattern.exec(text);
     return !size || Number(size[1]) * (sizeUnits[(size[2] as string).toLowerCase()] as number) >= smallestMemoryLimit;
   }, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)');
 
@@ -125,7 +126,7 @@ const envSchema = z
     DATABOX_ALLOW_EXTERNAL_APPROVAL: flag.default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
     DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
-    DATABOX_APPROVAL_CLICK_MAX_AGE: timerDuration.default(60_000),
+    DATABOX_APPROVAL_CLICK_MAX_AGE: duration.default(60_000),
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
     DATABOX_WORKERS: wholeNumber(1, 8, { notOne: 'expected a whole number of workers from 1 to 8' }).default(2),
     DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),

@@ -5,7 +5,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { defaultProblem } from './params.js';
-import type { Condition, Parameter, Runbook, Step } from './schema.js';
+import type { Condition, Parameter, Preview, Runbook, Step } from './schema.js';
 import { placeholderUses, withoutPlaceholders } from './template.js';
 
 type At = (string | number)[];
@@ -194,6 +194,13 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     }
   };
 
+  /** A path's or a rollback's previews: their SQL and bound values, in the scope of what they count for (not their own counts). */
+  const checkPreviews = (previews: readonly Preview[], scope: Scope, at: At) =>
+    previews.forEach((preview, j) => {
+      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, scope, [...at, j]);
+      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, scope, [...at, j]));
+    });
+
   const checkCondition = (cond: Condition, at: At, earlier: readonly Step[], later: readonly Step[], where: string) => {
     if ('any' in cond) return cond.any.forEach((c, i) => checkCondition(c, [...at, 'any', i], earlier, later, where));
     if ('all' in cond) return cond.all.forEach((c, i) => checkCondition(c, [...at, 'all', i], earlier, later, where));
@@ -313,11 +320,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     for (const [name, value] of Object.entries(p.whenFailedOpens?.params ?? {})) {
       checkTemplate({ at: ['whenFailedOpens', 'params', name], template: value, as: 'text' }, { ...scope, previews: undefined }, at);
     }
-    p.previews.forEach((preview, j) => {
-      const previewScope = { ...scope, previews: undefined };
-      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, previewScope, [...at, 'previews', j]);
-      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, previewScope, [...at, 'previews', j]));
-    });
+    checkPreviews(p.previews, { ...scope, previews: undefined }, [...at, 'previews']);
     if (!p.rollback) return;
     const rollbackAt: At = [...at, 'rollback'];
     checkParameterList(p.rollback.parameters, [...rollbackAt, 'parameters']);
@@ -344,10 +347,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       `rollback of path ${p.id}`,
       { onlyIfRanIn: 1, previewsFrom: 1 },
     );
-    p.rollback.previews.forEach((preview, j) => {
-      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, rollbackScope, [...rollbackAt, 'previews', j]);
-      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, rollbackScope, [...rollbackAt, 'previews', j]));
-    });
+    checkPreviews(p.rollback.previews, rollbackScope, [...rollbackAt, 'previews']);
     p.rollback.steps.forEach((s, j) => {
       if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
         add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);

@@ -205,17 +205,8 @@ export const runbook = z
     rb.recovery.forEach((p, i) => {
       if (pathIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'id'], message: `duplicate path id "${p.id}"` });
       pathIds.add(p.id);
-      // {{previews.<id>}} must name one count: a second of the same id would be shown, and the first bound.
-      const previewIds = new Set<string>();
-      p.previews.forEach((preview, j) => {
-        if (previewIds.has(preview.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'previews', j, 'id'], message: `duplicate preview id "${preview.id}"` });
-        previewIds.add(preview.id);
-      });
-      const rollbackPreviewIds = new Set<string>();
-      p.rollback?.previews.forEach((preview, j) => {
-        if (rollbackPreviewIds.has(preview.id)) ctx.addIssue({ code: 'custom', path: ['recovery', i, 'rollback', 'previews', j, 'id'], message: `duplicate preview id "${preview.id}"` });
-        rollbackPreviewIds.add(preview.id);
-      });
+      checkUniquePreviewIds(p.previews, ['recovery', i, 'previews'], ctx);
+      if (p.rollback) checkUniquePreviewIds(p.rollback.previews, ['recovery', i, 'rollback', 'previews'], ctx);
       // Guards and steps run as one sequence, so their ids share one namespace.
       checkUniqueStepIds(
         [
@@ -238,6 +229,15 @@ export const runbook = z
     checkUniqueStepIds([[rb.diagnosis.steps, ['diagnosis', 'steps']]], ctx);
     checkUniqueStepIds([[rb.validation.steps, ['validation', 'steps']]], ctx);
   });
+
+/** {{previews.<id>}} names one count: a second preview of the same id would be shown, and the first bound. */
+function checkUniquePreviewIds(previews: readonly Preview[], at: (string | number)[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  previews.forEach((preview, j) => {
+    if (seen.has(preview.id)) ctx.addIssue({ code: 'custom', path: [...at, j, 'id'], message: `duplicate preview id "${preview.id}"` });
+    seen.add(preview.id);
+  });
+}
 
 /** Step ids are unique across the given lists, which run as one sequence; an issue names the duplicate's own list and index. */
 function checkUniqueStepIds(lists: [Step[], (string | number)[]][], ctx: z.RefinementCtx): void {

@@ -27,6 +27,11 @@ export function recordIfRefused(service: Pick<IncidentService, 'recordRefusal'>,
   void service.recordRefusal(user, { ...data, reason: error.message });
 }
 
+/** A refused click as the journal keeps it: who, the button's label as shown, its action and value, and the incident. */
+export function refusedClick(user: string, action: { action_id: string; value?: string; text?: { text: string } }, incident?: string): RefusedRequest {
+  return { user, clicked: action.text?.text, action: action.action_id, value: action.value, incident };
+}
+
 /** The incident a run id names (`dbx-20260420-3fa2/2`): what a refused click on that run's button is about. */
 export function incidentOfRun(runId: string): string {
   return runId.split('/')[0] as string;
