@@ -51,8 +51,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
     if (cmd.verb === 'status') {
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
+      const slack = deps.delivery?.statusLine();
       const blocked = deps.service.journalBlock();
-      await ack({ response_type: 'ephemeral', text: `${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date()))}${watchers}` });
+      await ack({ response_type: 'ephemeral', text: `${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date()))}${slack ? `\n${slack}` : ''}${watchers}` });
       record();
       return;
     }
@@ -173,7 +174,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         }
       });
       // Set once the job is queued: a queue that refused it has answered already.
-      if (started && !cmd.incident) slowNote = setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText }).catch(() => undefined), slowOpeningMs);
+      if (started && !cmd.incident) slowNote = setTimeout(() => void respond({ response_type: 'ephemeral', replace_original: false, text: stillOpeningText(deps.delivery?.slowOpeningReason()) }).catch(() => undefined), slowOpeningMs);
     } catch (error) {
       diagnosis?.done();
       await fail(error);
@@ -183,8 +184,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
 
 /** How long a new incident's first message may take before the person who asked is told the diagnosis is under way. */
 const slowOpeningMs = 3_000;
-const stillOpeningText =
-  ":hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (the bot is busy, or Slack is slow to take it): it opens here as soon as it can, with every step in its thread.";
+function stillOpeningText(slackWait: string | undefined): string {
+  return `:hourglass_flowing_sand: Your diagnosis is queued or under way, but its incident's first message is not in the channel yet (${slackWait ?? 'the bot is busy, or Slack is slow to take it'}): it opens here as soon as it can, with every step in its thread.`;
+}
 
 function joinedText(deps: HandlerDeps, incident: Incident | undefined): string {
   if (!incident) return ':warning: The same diagnosis was asked for just before yours, but it did not start (its answer says why). Run the command again.';

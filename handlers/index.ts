@@ -27,6 +27,8 @@ import { registerRollbackParametersModal } from './rollback-parameters-modal.js'
 import { registerWritePostmortem } from './write-postmortem.js';
 import { routeListeners } from '../src/slack/listener-router.js';
 
+import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
+
 export interface HandlerDeps {
   service: IncidentService;
   queue: WorkQueue;
@@ -40,6 +42,8 @@ export interface HandlerDeps {
   commandLimit: PerUserLimit;
   /** The watchers, for /databox status; absent where a front end runs none. */
   watch?: WatchService;
+  /** What holds the bot's Slack messages up, for /databox status and a slow incident's note; absent in some tests. */
+  delivery?: SlackDeliveryWatch;
   /** The bot's own workspace, known once Slack has answered auth.test at start. */
   team?: () => string | undefined;
 }

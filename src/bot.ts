@@ -23,6 +23,7 @@ import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
 import { createSlackApp } from './slack/app.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
+import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
@@ -207,7 +208,8 @@ export function createBot(options: BotOptions): Bot {
   });
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
-  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, team: () => team });
+  const delivery = new SlackDeliveryWatch(app.client, outbox);
+  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, team: () => team });
 
   // Never backwards (a sweep that ends late), and not after the stop has kept its own.
   let keptThrough = -1;

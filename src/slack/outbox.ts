@@ -48,6 +48,8 @@ interface Delivery {
   send: () => Promise<unknown>;
   settle: (value: unknown) => void;
   redo?: Redo;
+  /** When Slack first failed to take it, while it is retried. */
+  failingSince?: number;
 }
 
 /** An incident's thread: what waits to go, and how to wake its sender while it waits out the pacing of an update. */
@@ -110,6 +112,13 @@ export class SlackOutbox {
         void this.drain(line, current);
       }
     });
+  }
+
+  /** How many deliveries wait or are being sent, and since when the oldest one still being retried has failed. */
+  backlog(): { waiting: number; failingSince?: number } {
+    const failing = [...this.sending.values()].flatMap((d) => (d.failingSince === undefined ? [] : [d.failingSince]));
+    const queued = [...this.lines.values()].reduce((sum, line) => sum + line.queue.length, 0);
+    return { waiting: queued + this.sending.size, failingSince: failing.length > 0 ? Math.min(...failing) : undefined };
   }
 
   /** Resolves once nothing is queued or being sent. */
@@ -207,6 +216,7 @@ export class SlackOutbox {
           return undefined;
         }
         if (this.stopped) return undefined;
+        delivery.failingSince ??= Date.now();
         const wait = delay(attempt);
         this.options.logger.warn({ err: error, message: delivery.label, attempt, retryInMs: wait }, 'Slack did not take a message; trying again');
         await new Promise((resolve) => setTimeout(resolve, wait));

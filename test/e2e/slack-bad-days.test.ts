@@ -122,6 +122,23 @@ describe("Slack's bad days", () => {
     expect(checkout.calls()[0]?.command).toBe('task full-refresh');
   });
 
+  it("says why a new incident's thread is silent while Slack asks the bot to wait: to whoever asked, and in /databox status", async () => {
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1 } } });
+    // The incident's first message meets a 429 asking to wait 6 s: every call of the client waits with it.
+    slack.troubled = /^chat\.postMessage$/;
+    slack.trouble = [{ status: 429, retryAfter: 6 }];
+    await harness.command('diagnose duckdb', operator);
+    await slack.waitFor('the note to whoever asked', () => slack.responses.some((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:')), 5_000);
+    const wait = /Slack asked the bot to wait until \d\d:\d\d:\d\d UTC before its next call \(rate limited\)/;
+    expect(slack.responses.find((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:'))?.body.text).toMatch(wait);
+    const status = String((await harness.command('status', teammate)).json?.text);
+    expect(status).toMatch(new RegExp(`\\*Slack:\\* ${wait.source}; `));
+    await harness.settle();
+    expect(slack.callsTo('chat.postMessage').filter((m) => !m.thread_ts)).toHaveLength(2);
+    expect(delivered('chat.postMessage').filter((m) => /verdict/i.test(m.text))).toHaveLength(1);
+    expect(String((await harness.command('status', teammate)).json?.text)).not.toContain('*Slack:*');
+  }, 60_000);
+
   it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);

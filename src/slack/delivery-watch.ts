@@ -1,0 +1,45 @@
+// What keeps the bot's words from reaching Slack (a 429's Retry-After, Slack not taking messages), for /databox status
+// and for the person kept waiting for a new incident's first message: a silent thread should say why.
+import { WebClientEvent, type WebClient } from '@slack/web-api';
+import type { SlackOutbox } from './outbox.js';
+
+/** A time as an operator reads it in Slack: HH:MM:SS UTC. */
+function utcSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
+export class SlackDeliveryWatch {
+  private pausedUntil = 0;
+
+  constructor(
+    client: WebClient,
+    private readonly outbox: Pick<SlackOutbox, 'backlog'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    // The client pauses every call of its queue for the Retry-After it was given (rejectRateLimitedCalls: false).
+    client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => {
+      this.pausedUntil = Math.max(this.pausedUntil, this.now() + seconds * 1_000);
+    });
+  }
+
+  /** Until when Slack asked the bot to wait before its next call, while that wait lasts. */
+  pausedUntilMs(): number | undefined {
+    return this.pausedUntil > this.now() ? this.pausedUntil : undefined;
+  }
+
+  /** Why a new incident's first message has not appeared: Slack's wait, when it asked for one. */
+  slowOpeningReason(): string | undefined {
+    const until = this.pausedUntilMs();
+    return until === undefined ? undefined : `Slack asked the bot to wait until ${utcSeconds(until)} before its next call (rate limited)`;
+  }
+
+  /** A line for /databox status while thread messages are held up; undefined while they go as they come. */
+  statusLine(): string | undefined {
+    const { waiting, failingSince } = this.outbox.backlog();
+    const until = this.pausedUntilMs();
+    if (until === undefined && failingSince === undefined) return undefined;
+    const held = until !== undefined ? `Slack asked the bot to wait until ${utcSeconds(until)} before its next call (rate limited)` : `Slack has not taken a thread message since ${utcSeconds(failingSince as number)}; the bot keeps trying`;
+    const queued = waiting === 0 ? 'no thread message waits' : `${waiting} thread message${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} to go, in order`;
+    return `*Slack:* ${held}; ${queued}. Steps run meanwhile, and the journal holds every one.`;
+  }
+}
