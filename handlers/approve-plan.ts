@@ -3,13 +3,13 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { mayDecide } from '../src/slack/decider-access.js';
+import { mayDecide, tellIfSlackWaits } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { saidInSlack } from '../src/slack/mentions.js';
 
 export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(actionIds.approve, async ({ ack, body, action, client, respond }) => {
     await ack();
     const clickedAt = Date.now();
     const audience = {
@@ -20,6 +20,10 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
     const fail = (error: unknown, runId?: string) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
+      // Through the click's response URL, which a 429 of the Web API does not hold up.
+      void tellIfSlackWaits(deps, (text) => respond({ response_type: 'ephemeral', replace_original: false, text })).catch((error: unknown) =>
+        deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"),
+      );
       // An approval never waits behind diagnoses: it is queued as urgent, and starts at once.
       deps.queue.push(
         `approve ${runId}`,

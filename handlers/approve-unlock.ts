@@ -9,7 +9,7 @@ import { isUserError } from '../src/errors.js';
 import { JournalUnwritable } from '../src/journal/journal.js';
 import { holdsItsDatabase, type Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
-import { mayDecide } from '../src/slack/decider-access.js';
+import { mayDecide, tellIfSlackWaits } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -21,6 +21,7 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
     const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve-unlock', runId }));
     try {
       const { run: runId, requester, was } = readButtonValue(action.value, unlockButton);
+      void tellIfSlackWaits(deps, tell).catch((error: unknown) => deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"));
       deps.queue.push(
         `unlock ${runId}`,
         async () => {

@@ -3,12 +3,20 @@
 // told to the clicker alone.
 import type { IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
+import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface DeciderAccessDeps {
   access: SlackAccess;
   service: IncidentService;
+  delivery?: SlackDeliveryWatch;
+}
+
+/** Said to the clicker at once, before the click waits in the queue or on Slack, while Slack asks the bot to wait. */
+export async function tellIfSlackWaits(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>): Promise<void> {
+  const note = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
+  if (note) await tell(note);
 }
 
 /**

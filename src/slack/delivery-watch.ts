@@ -1,6 +1,7 @@
 // What keeps the bot's words from reaching Slack (a 429's Retry-After, Slack not taking messages), for /databox status
 // and for the person kept waiting for a new incident's first message: a silent thread should say why.
 import { WebClientEvent, type WebClient } from '@slack/web-api';
+import { formatDuration } from '../format-duration.js';
 import type { SlackOutbox } from './outbox.js';
 
 /** A time as an operator reads it in Slack: HH:MM:SS UTC. */
@@ -31,6 +32,16 @@ export class SlackDeliveryWatch {
   slowOpeningReason(): string | undefined {
     const until = this.pausedUntilMs();
     return until === undefined ? undefined : `Slack asked the bot to wait until ${utcSeconds(until)} before its next call (rate limited)`;
+  }
+
+  /**
+   * What someone who clicks a decision button while Slack's wait lasts is told at once: the click may wait for it (who
+   * clicked is Slack's to say), and an approval acted on too late is refused rather than run with nobody watching.
+   */
+  clickNote(approvalMaxAgeMs: number): string | undefined {
+    const reason = this.slowOpeningReason();
+    if (reason === undefined) return undefined;
+    return `:hourglass_flowing_sand: ${reason}: your click is acted on as soon as it can be, and the thread shows it once Slack takes the bot's messages again. An approval that can only be acted on more than ${formatDuration(approvalMaxAgeMs)} after its click (DATABOX_APPROVAL_CLICK_MAX_AGE) is refused, and you are told to click again.`;
   }
 
   /** A line for /databox status while thread messages are held up; undefined while they go as they come. */

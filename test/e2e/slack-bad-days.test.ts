@@ -139,6 +139,28 @@ describe("Slack's bad days", () => {
     expect(String((await harness.command('status', teammate)).json?.text)).not.toContain('*Slack:*');
   }, 60_000);
 
+  it('tells whoever clicks Approve while Slack asks the bot to wait, at once, that the click waits for it', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 1 } } });
+    const { approve } = await pathAWaiting();
+    // Someone's earlier click met a 429 asking to wait 5 s; a click that comes meanwhile is told so through its
+    // response URL, which the wait does not hold up.
+    slack.troubled = /^users\.info$/;
+    slack.trouble = [{ status: 429, retryAfter: 5 }];
+    await harness.click(approve, teammate);
+    await slack.waitFor('the 429', () => slack.trouble.length === 0, 5_000);
+    const clicked = Date.now();
+    await harness.click(approve, 'U0THIRD');
+    await slack.waitFor('the note to the second clicker', () => slack.responses.some((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:')), 5_000);
+    expect(Date.now() - clicked, 'told before the wait is over').toBeLessThan(3_000);
+    expect(slack.responses.find((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:'))?.body.text).toMatch(
+      /^:hourglass_flowing_sand: Slack asked the bot to wait until \d\d:\d\d:\d\d UTC before its next call \(rate limited\): your click is acted on as soon as it can be, .* more than 1 min 0 s after its click \(DATABOX_APPROVAL_CLICK_MAX_AGE\) is refused, and you are told to click again\.$/,
+    );
+    await harness.settle();
+    // The first click, acted on once the wait was over, ran the plan once.
+    expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
+  }, 60_000);
+
   it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);
