@@ -1,4 +1,5 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
+import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-checksums.js';
 import { openDatabase } from './open.js';
 import { isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
@@ -52,6 +53,8 @@ export interface ScanResult {
   schemas?: string[];
   message: string;
   settings?: ScanSettings;
+  /** DuckDB's checksums of the blocks no table's rows are read from, once every table has read. */
+  blocks?: BlockCheck;
 }
 
 export interface ScanOptions {
@@ -160,6 +163,13 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       };
     }
     const read = `read all ${names.length} tables in full (${rowsSoFar} rows)`;
+    const blocks = await checkUnreadBlocks(filePath, connection, names, () => timedOut);
+    if (timedOut) {
+      return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} while checking the other blocks` };
+    }
+    if (blocks.failed.length > 0) {
+      return { status: 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
+    }
     const views: ViewCheck[] = [];
     for (const { view, quoted, stack } of await listViews(connection, () => timedOut)) {
       if (timedOut) break;
@@ -173,7 +183,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       }
     }
     if (timedOut) {
-      return { status: 'timeout', tables, views, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
+      return { status: 'timeout', tables, views, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} with ${views.length} views checked` };
     }
     const broken = views.filter((v) => v.stack && v.error && !v.elsewhere);
     if (broken.length > 0) {
@@ -181,6 +191,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         status: 'broken-views',
         tables,
         views,
+        blocks,
         total: names.length,
         schemas,
         settings,
@@ -191,7 +202,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const why = (v: ViewCheck) => (v.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views, so not judged");
     const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${why(v)}`).join('; ')})` : '';
     const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
-    return { status: 'ok', tables, views, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
+    return { status: 'ok', tables, views, blocks, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
     const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
@@ -204,6 +215,24 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
 }
 
 const isOutOfMemory = (message: string) => /out of memory/i.test(message);
+
+/** Where a block that failed its checksum is, as DuckDB's own error names it ("block at location …"). */
+export function failedBlockSaid({ block, offset, missing }: FailedBlock): string {
+  return `block ${block} at location ${offset}${missing ? ' (the file ends before it)' : ''}`;
+}
+
+/**
+ * Blocks that hold no table's rows and fail their checksum: an index or DuckDB's metadata, which a write or a key lookup
+ * reaches. A block DuckDB counts as free is never read, and one left torn by a write cut short would fail too: the file's
+ * free blocks are named when the failed ones could all be among them.
+ */
+function failedBlocksSaid({ failed, freeBlocks }: BlockCheck): string {
+  const shown = failed.slice(0, 5).map(failedBlockSaid).join(', ');
+  const which = `${shown}${failed.length > 5 ? `, and ${failed.length - 5} more` : ''}`;
+  const one = failed.length === 1;
+  const free = freeBlocks > 0 && failed.length <= freeBlocks ? `, unless ${one ? 'it is' : 'they are'} among the file's ${freeBlocks} free block${freeBlocks === 1 ? '' : 's'}, which this check cannot tell` : '';
+  return `${failed.length} block${one ? '' : 's'} that hold${one ? 's' : ''} no table's rows fail${one ? 's' : ''} DuckDB's checksum: ${which}. ${one ? 'It is' : 'They are'} an index or DuckDB's own metadata, which a write or a key lookup reaches${free}`;
+}
 
 /**
  * The file's own views (not DuckDB's catalog views): as shown, quoted for a query, and whether it is one of SQLMesh's

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Checkout,
   createDamagedDatabase,
+  createDatabaseWithDamagedIndex,
   createHealthyDatabase,
   createTruncatedDatabase,
   writeGarbage,
@@ -116,6 +117,15 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).toContain('File corrupt');
     expect(verdict).toMatch(/opens read-only; SELECT 1 succeeds/);
     expect(verdict).toContain('1 of 3 tables fail to read: raw_noaa.daily_weather');
+  });
+
+  it('calls a file whose index has a damaged block corrupt, though every table reads in full, naming the block', async () => {
+    const block = await createDatabaseWithDamagedIndex(checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    expect(verdict).toContain(`read all 4 tables in full (440060 rows), but 1 block that holds no table's rows fails DuckDB's checksum: block ${block} at location ${3 * 4_096 + block * 262_144}`);
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
   it('reports a missing file as missing and does not create it', async () => {

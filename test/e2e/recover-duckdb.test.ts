@@ -7,7 +7,7 @@ import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { Checkout, createDamagedDatabase, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -404,7 +404,7 @@ describe('plans and approvals over time', () => {
 
 describe('path B: restore from a file backup', () => {
   /** A broken database file, and a backup made by `make` under backups/; its path. */
-  async function brokenWithBackup(name: string, make: (file: string) => Promise<void> = (file) => createHealthyDatabase(file, 1_000)): Promise<string> {
+  async function brokenWithBackup(name: string, make: (file: string) => Promise<unknown> = (file) => createHealthyDatabase(file, 1_000)): Promise<string> {
     writeGarbage(checkout.databasePath);
     const backup = checkout.path('backups', name);
     fs.mkdirSync(checkout.path('backups'));
@@ -430,8 +430,11 @@ describe('path B: restore from a file backup', () => {
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
   }, 150_000);
 
-  it('reads the whole backup before anything is moved: a damaged one (which passes SELECT 1) stops the plan with the database untouched', async () => {
-    const backup = await brokenWithBackup('databox.duckdb', createDamagedDatabase);
+  it.each([
+    ['a table', createDamagedDatabase, /^1 of \d+ tables fail to read: /],
+    ['an index', createDatabaseWithDamagedIndex, /^read all 4 tables in full \(440060 rows\), but 1 block that holds no table's rows fails DuckDB's checksum: /],
+  ])('reads the whole backup before anything is moved: one with a damaged block in %s (which passes SELECT 1) stops the plan with the database untouched', async (_where, damage, summary) => {
+    const backup = await brokenWithBackup('databox.duckdb', damage);
     const broken = fs.readFileSync(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
@@ -440,7 +443,7 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
-    expect(read?.data.result).toMatchObject({ status: 'damaged', summary: expect.stringMatching(/^1 of \d+ tables fail to read: /) });
+    expect(read?.data.result).toMatchObject({ status: 'damaged', summary: expect.stringMatching(summary) });
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
     expect(slack.allText()).toContain('Recovery failed');

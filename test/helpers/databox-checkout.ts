@@ -128,3 +128,32 @@ export async function createDamagedDatabase(file: string): Promise<void> {
   fs.writeSync(fd, Buffer.alloc(8_192, 0x5a), 0, 8_192, fileHeaderBytes + block * blockBytes + 4_096);
   fs.closeSync(fd);
 }
+
+/**
+ * A real database whose primary-key index has one block overwritten inside (its checksum left as it was): every table
+ * reads in full, but a write or a key lookup that reaches the index fails. The index's blocks are the ones DuckDB lists
+ * neither as a table's storage nor as its metadata. Resolves with the damaged block's number.
+ */
+export async function createDatabaseWithDamagedIndex(file: string): Promise<number> {
+  await createHealthyDatabase(file, 20_000);
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(`
+    CREATE TABLE raw_ebird.checklists (checklist_id VARCHAR PRIMARY KEY, observer VARCHAR);
+    INSERT INTO raw_ebird.checklists SELECT 'S' || lpad(range::VARCHAR, 9, '0'), md5(range::VARCHAR) FROM range(400000);
+    CHECKPOINT;
+  `);
+  const listed = async (sql: string) => new Set((await connection.runAndReadAll(sql)).getRows().map(([block]) => Number(block)));
+  const tables = ['raw_ebird.observations', 'ebird.fct_daily_bird_observations', 'raw_noaa.daily_weather', 'raw_ebird.checklists'];
+  const tableBlocks = await listed(tables.map((table) => `SELECT block_id FROM pragma_storage_info('${table}')`).join(' UNION ALL '));
+  const metadataBlocks = await listed('SELECT block_id FROM pragma_metadata_info()');
+  const [total] = (await connection.runAndReadAll('SELECT total_blocks FROM pragma_database_size()')).getRows()[0] ?? [];
+  connection.closeSync();
+  instance.closeSync();
+  const index = [...Array(Number(total)).keys()].find((block) => !tableBlocks.has(block) && !metadataBlocks.has(block));
+  if (index === undefined) throw new Error('no index block found to damage');
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(8_192, 0x5a), 0, 8_192, fileHeaderBytes + index * blockBytes + 65_536);
+  fs.closeSync(fd);
+  return index;
+}

@@ -8,6 +8,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../src/duckdb/open.js';
 import { classifyOpenError, probeOpen } from '../../src/duckdb/probe.js';
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
+import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checksums.js';
+import { createDatabaseWithDamagedIndex } from '../helpers/databox-checkout.js';
 import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
@@ -53,6 +55,8 @@ describe('a healthy file', () => {
       message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
       // The values themselves: duckdb-read-limits.test.ts.
       settings: { threads: expect.any(Number), memoryLimit: expect.any(String) },
+      // The tables' own blocks passed DuckDB's checksum as they were read: only DuckDB's metadata block is left.
+      blocks: { checked: 1, failed: [], freeBlocks: 0 },
     });
     expect(progress).toEqual([
       { done: 0, total: 2, current: 'main.raw_ebird', rows: 0 },
@@ -191,6 +195,80 @@ describe('broken files', () => {
     expect(readable[0]?.rows).toBe(rowsPerTable);
     expect(new Set([failed[0]?.table, readable[0]?.table])).toEqual(new Set(['main.raw_ebird', 'main.raw_noaa']));
     expect(scan.message).toBe(`1 of 2 tables fail to read: ${failed[0]?.table}`);
+  });
+});
+
+describe('blocks no table is read from (block-checksums.ts)', () => {
+  it("an index block overwritten inside: every table reads in full, but the scan names the block, where DuckDB's own write fails", async () => {
+    const file = path.join(dir, 'damaged-index.duckdb');
+    const block = await createDatabaseWithDamagedIndex(file);
+    const offset = 3 * 4_096 + block * 262_144;
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.tables.filter((t) => t.error)).toEqual([]);
+    expect(scan.status).toBe('damaged');
+    expect(scan.blocks?.failed).toEqual([{ block, offset }]);
+    expect(scan.message).toMatch(
+      new RegExp(`^read all 4 tables in full \\(440060 rows\\), but 1 block that holds no table's rows fails DuckDB's checksum: block ${block} at location ${offset}\\. It is an index or DuckDB's own metadata, which a write or a key lookup reaches$`),
+    );
+    // What the scan saw is what DuckDB meets on the next load (on a copy: the file itself is left as it was).
+    const copy = path.join(dir, 'damaged-index-write.duckdb');
+    fs.copyFileSync(file, copy);
+    const instance = await DuckDBInstance.create(copy);
+    const connection = await instance.connect();
+    await expect(connection.run(`INSERT INTO raw_ebird.checklists VALUES ('S999999999x', 'dlt')`)).rejects.toThrow(`block at location ${offset}`);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it("counts free blocks, which keep their old checksums; one overwritten is named with the file's free blocks, as it may be one of them", async () => {
+    const file = path.join(dir, 'with-free-blocks.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(`CREATE TABLE kept AS SELECT range AS id FROM range(1000); CREATE TABLE dropped AS SELECT range AS id, md5(range::VARCHAR) AS s FROM range(300000); CHECKPOINT`);
+    const freed = (await connection.runAndReadAll(`SELECT DISTINCT block_id FROM pragma_storage_info('dropped') WHERE block_id >= 0 ORDER BY 1`)).getRows().map(([b]) => Number(b));
+    await connection.run('DROP TABLE dropped; CHECKPOINT');
+    connection.closeSync();
+    instance.closeSync();
+    const healthyScan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(healthyScan.status).toBe('ok');
+    expect(healthyScan.blocks).toEqual({ checked: expect.any(Number), failed: [], freeBlocks: expect.any(Number) });
+    expect(healthyScan.blocks?.freeBlocks).toBeGreaterThanOrEqual(freed.length - 1);
+    const torn = freed[1] as number;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(4_096, 0x5a), 0, 4_096, 3 * 4_096 + torn * 262_144 + 8_192);
+    fs.closeSync(fd);
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('damaged');
+    expect(scan.message).toContain(`fails DuckDB's checksum: block ${torn} at location ${3 * 4_096 + torn * 262_144}. It is an index or DuckDB's own metadata, which a write or a key lookup reaches, unless it is among the file's ${healthyScan.blocks?.freeBlocks} free blocks, which this check cannot tell`);
+  });
+
+  it('checks nothing, and says so, when blocks DuckDB read without complaint do not match as the bot computes them (a layout it does not know)', async () => {
+    // The healthy file open in DuckDB, and beside it a copy whose every block's stored checksum is off by one bit.
+    const copy = copyOfHealthy('other-layout.duckdb');
+    const fd = fs.openSync(copy, 'r+');
+    for (let at = 3 * 4_096; at < fs.statSync(copy).size; at += 262_144) {
+      const first = Buffer.alloc(1);
+      fs.readSync(fd, first, 0, 1, at);
+      fs.writeSync(fd, Buffer.from([first[0]! ^ 1]), 0, 1, at);
+    }
+    fs.closeSync(fd);
+    const database = await openDatabase(healthy, false);
+    try {
+      const check = await checkUnreadBlocks(copy, database.connection, [{ schema: 'main', table: 'raw_ebird' }], () => false);
+      expect(check).toEqual({ checked: 0, failed: [], freeBlocks: 0, skipped: expect.stringMatching(/^this file's block layout is not the one the bot knows \(blocks DuckDB read without complaint do not match their checksums as the bot computes them\), so blocks no table is read from were not checked$/) });
+    } finally {
+      database.close();
+    }
+  });
+
+  it("computes DuckDB's checksum: 5381 XOR each 64-bit word times 0xbf58476d1ce4e5b9, modulo 2^64", () => {
+    for (let words = 1; words <= 64; words += 7) {
+      const payload = randomBytes(words * 8);
+      let expected = 5381n;
+      for (let at = 0; at < payload.length; at += 8) expected ^= BigInt.asUintN(64, payload.readBigUInt64LE(at) * 0xbf58476d1ce4e5b9n);
+      const { high, low } = duckdbChecksum(payload);
+      expect((BigInt(high) << 32n) | BigInt(low)).toBe(expected);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
-import type { ScanResult, ScanSettings } from '../../duckdb/scan.js';
+import { failedBlockSaid, type ScanResult, type ScanSettings } from '../../duckdb/scan.js';
+import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { walRefusal } from '../../duckdb/wal.js';
 import type { StepResult } from '../types.js';
@@ -48,6 +49,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
     const judged = v.stack && !v.elsewhere;
     detail.push(`${v.error ? (judged ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judged ? '' : ' (not judged: not one of SQLMesh\'s production views, or it names another catalog)'}` : ''}`);
   }
+  if (scan.blocks) detail.push(...blockLines(scan.blocks));
   if (detail.length === 0) detail.push(scan.message);
   if (scan.settings) detail.push(readWith(scan.settings));
   return {
@@ -70,6 +72,13 @@ function expectation(expectSchemas: readonly string[], scan: ScanResult): { stat
     status: 'no-expected-schemas',
     summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${(scan.schemas ?? []).join(', ')}`,
   };
+}
+
+/** The evidence of the blocks no table's rows are read from: each that failed, else how many passed, or why none was checked. */
+function blockLines({ checked, failed, skipped }: BlockCheck): string[] {
+  if (skipped) return [`??   ${skipped}`];
+  if (failed.length === 0) return [`ok   ${checked} other block${checked === 1 ? '' : 's'} (indexes, DuckDB's metadata, free space) match${checked === 1 ? 'es' : ''} ${checked === 1 ? 'its checksum' : 'their checksums'}`];
+  return failed.map((block) => `FAIL ${failedBlockSaid(block)}: its checksum does not match, and no table's rows are kept in it`);
 }
 
 /** The caps the read ran under, and the settings that change them: a slow or timed-out read of a large file is their doing. */
