@@ -74,7 +74,7 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
     }
     // The same name in several repositories (a staging copy, say): the copies that ticked lately are the paused ones,
     // and a copy off for long (or never on) beside them stays off. With no such copy, every STOPPED one was asked for.
-    const lately = stopped.filter((s) => tickedWithin(s, recentMs, (request.now ?? new Date()).getTime()));
+    const lately = stopped.filter((s) => tickedWithin(s, pausedLatelyMs, (request.now ?? new Date()).getTime()));
     for (const schedule of lately.length > 0 ? lately : stopped) outcomes.push(await startOne(client, schedule, copies.length > 1));
     for (const schedule of lately.length > 0 ? stopped.filter((s) => !lately.includes(s)) : []) {
       outcomes.push({ name: `${schedule.name} (${where(schedule)})`, outcome: 'left-off', detail: 'left off: STOPPED long ago or never ticked, beside a copy of the same name paused lately' });
@@ -84,7 +84,7 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
 }
 
 /** How recent a tick makes a STOPPED copy "paused lately": the diagnosis' default for a schedule switched off on purpose. */
-const recentMs = 31 * 86_400_000;
+export const pausedLatelyMs = 31 * 86_400_000;
 
 function tickedWithin(schedule: ScheduleStatus, ms: number, now: number): boolean {
   const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
@@ -162,8 +162,9 @@ function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
   const ok = failed.length === 0 && unknown.length === 0 && untried.length === 0;
   return {
     status: ok ? 'ok' : failed.length === 0 && untried.length === 0 ? 'unknown' : 'failed',
-    // Starting a schedule twice changes nothing: proposing the same plan again finishes what this one did not.
-    summary: `${parts.join('; ')}${ok ? '' : ' (starting a schedule again is harmless: once the cause is fixed, propose the plan again with the same recover command)'}`,
+    // Starting a schedule twice changes nothing: a plan made from a new diagnosis finishes what this one did not (the
+    // same recover command is refused, as this run changed things since the incident's diagnosis).
+    summary: `${parts.join('; ')}${ok ? '' : ' (starting a schedule again is harmless: once the cause is fixed, diagnose again and start what it still finds paused)'}`,
     output: outcomes.map((o) => `${o.name}: ${o.outcome} — ${o.detail}`).join('\n'),
     outcomes,
   };

@@ -9,7 +9,7 @@ import { defaultDagsterSettings, type ResolveTools } from '../../src/engine/step
 import { UserError } from '../../src/errors.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
-import { dagsterUrl, graphqlFixture, serveDagster } from '../helpers/dagster-fixtures.js';
+import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -171,7 +171,7 @@ describe('through the webserver', () => {
 });
 
 describe('the step in a plan', () => {
-  function tools(schedules: string, url?: string): ResolveTools {
+  function tools(schedules: string, url?: string, prepared?: unknown): ResolveTools {
     return {
       root: '/srv/databox',
       values: {},
@@ -179,19 +179,54 @@ describe('the step in a plan', () => {
       inRoot: (template) => template,
       sql: (template) => template,
       dagster: { ...defaultDagsterSettings, url },
-      now: new Date(),
+      now: recordedAt,
+      prepared,
     };
   }
   const parsed = { id: 'start_schedules', kind: 'dagster-schedule-start' as const, title: 'Start the paused schedules', schedules: '{{schedules}}', definitionsFile, mutates: true, destructive: false };
   const describeTools = { root: '/srv/databox', rel: (p: string) => p, showArg: (a: string) => a, bound: () => '' };
+  const planned = (schedules: string, url?: string, prepared?: unknown) =>
+    dagsterScheduleStartStepKind.describe({ ...dagsterScheduleStartStepKind.resolve(parsed as never, tools(schedules, url, prepared)), timeoutMs: 60_000, guard: false }, describeTools);
+  /** What prepare asks the webserver before the plan is made: the recorded schedules, or a webserver that is down. */
+  async function prepared(up: boolean): Promise<unknown> {
+    if (up) serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-paused' });
+    else nock(dagsterUrl).post('/graphql').reply(502, 'Bad Gateway');
+    const client = new DagsterClient({ url: dagsterUrl, timeoutMs: 2_000 });
+    return dagsterScheduleStartStepKind.prepare?.(parsed as never, { dagster: { ...defaultDagsterSettings, url: dagsterUrl, client } });
+  }
 
   it('names every schedule it will start, one CLI call each, and no other', () => {
-    const step = { ...dagsterScheduleStartStepKind.resolve(parsed as never, tools('all_pipelines_daily,weekly_export')), timeoutMs: 60_000, guard: false };
-    expect(dagsterScheduleStartStepKind.describe(step, describeTools)).toBe(
+    expect(planned('all_pipelines_daily,weekly_export')).toBe(
       `${start('all_pipelines_daily')}\n${start('weekly_export')}\n# one call per schedule; one already running is left as it is, and no other schedule is started`,
     );
-    const graphql = { ...dagsterScheduleStartStepKind.resolve(parsed as never, tools('all_pipelines_daily', dagsterUrl)), timeoutMs: 60_000, guard: false };
-    expect(dagsterScheduleStartStepKind.describe(graphql, describeTools)).toMatch(/^GraphQL startSchedule, one at a time: all_pipelines_daily\n/);
+  });
+
+  it('goes through the webserver when it listed its schedules as the plan was made, and refuses there a name it does not list', async () => {
+    const listed = await prepared(true);
+    expect(planned('all_pipelines_daily', dagsterUrl, listed)).toMatch(/^GraphQL startSchedule, one at a time: all_pipelines_daily\n# each STOPPED copy/);
+    expect(() => planned('all_pipelines_daily,no_such_schedule', dagsterUrl, listed)).toThrow(
+      new UserError('the webserver lists no schedule named "no_such_schedule" (it lists: all_pipelines_daily, soda_freshness_hourly): nothing was proposed'),
+    );
+  });
+
+  it('falls back to the CLI, and says why, when DAGSTER_URL is set but the webserver could not list its schedules', async () => {
+    const down = await prepared(false);
+    expect(planned('all_pipelines_daily', dagsterUrl, down)).toMatch(
+      new RegExp(`^${start('all_pipelines_daily')}\n# one call per schedule; .*\n# through the CLI, not the webserver: the webserver could not list its schedules \\(.*502.*\\)$`),
+    );
+    const step = dagsterScheduleStartStepKind.resolve(parsed as never, tools('all_pipelines_daily', dagsterUrl, down));
+    expect(dagsterScheduleStartStepKind.programs?.({ ...step, timeoutMs: 60_000, guard: false }, '/srv/databox')).toEqual([{ file: 'uv', cwd: '/srv/databox' }]);
+  });
+
+  it('warns in the plan when it turns on a schedule STOPPED with no tick lately, which the diagnosis takes as switched off on purpose', async () => {
+    const listed = await prepared(true);
+    // all_pipelines_daily last ticked 2026-04-17; 40 days later it is off for long.
+    const later = { ...tools('all_pipelines_daily', dagsterUrl, listed), now: new Date(recordedAt.getTime() + 40 * 86_400_000) };
+    const step = dagsterScheduleStartStepKind.resolve(parsed as never, later);
+    expect(dagsterScheduleStartStepKind.describe({ ...step, timeoutMs: 60_000, guard: false }, describeTools)).toContain(
+      '# WARNING: this turns on all_pipelines_daily (no tick since 2026-04-17): STOPPED with no tick lately, which the diagnosis takes as switched off on purpose; nothing here turns it off again (Dagster UI: Overview → Schedules)',
+    );
+    expect(planned('all_pipelines_daily', dagsterUrl, listed)).not.toContain('WARNING');
   });
 
   it('refuses an empty list and a name Dagster could not have, whatever template made it', () => {

@@ -1,7 +1,8 @@
 // The dagster-schedule-start step kind: starts the schedules it names, and only those (never --start-all: a schedule switched off on purpose stays off).
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { scheduleStartArgv, startSchedules } from '../../dagster/start-schedules.js';
+import { DagsterError, type ScheduleStatus } from '../../dagster/graphql-client.js';
+import { pausedLatelyMs, scheduleStartArgv, startSchedules } from '../../dagster/start-schedules.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -23,7 +24,44 @@ export type DagsterScheduleStartStep = Omit<Parsed, 'schedules'> & {
   schedules: string[];
   /** Decided when the plan is made, so that the plan names it. */
   via: 'graphql' | 'cli';
+  /** Why the CLI starts them although DAGSTER_URL is set (the webserver could not list its schedules). */
+  cliBecause?: string;
+  /** Named schedules the webserver lists STOPPED with no tick lately: the diagnosis takes them as switched off on purpose. */
+  offForLong?: string[];
 } & ResolvedCommon;
+
+/** What the webserver listed when the plan was made, or why it could not. */
+type ListedSchedules = { listed: ScheduleStatus[] } | { error: string };
+
+/**
+ * Where the schedules are started, decided when the plan is made: through the webserver when it listed its schedules
+ * then (a name it does not list is refused at once, not found half-way through the run), else through the CLI, and why.
+ */
+function route(names: readonly string[], url: string | undefined, prepared: unknown, now: Date): Pick<DagsterScheduleStartStep, 'via' | 'cliBecause' | 'offForLong'> {
+  if (!url) return { via: 'cli' };
+  const answer = prepared as ListedSchedules | undefined;
+  if (!answer) return { via: 'cli', cliBecause: 'the webserver was not asked for its schedules' };
+  if ('error' in answer) return { via: 'cli', cliBecause: `the webserver could not list its schedules (${answer.error})` };
+  const unknown = names.filter((name) => !answer.listed.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    const listed = [...new Set(answer.listed.map((s) => s.name))].join(', ') || 'none';
+    throw new UserError(`the webserver lists no schedule named ${unknown.map((n) => `"${n}"`).join(', ')} (it lists: ${listed}): nothing was proposed`);
+  }
+  const offForLong = names.flatMap((name) => {
+    const copies = answer.listed.filter((s) => s.name === name);
+    const stoppedLong = copies.filter((s) => s.status === 'STOPPED' && !tickedLately(s, now));
+    // A copy paused lately beside it is the one started (start-schedules.ts); one alone and off for long is turned on.
+    if (stoppedLong.length === 0 || copies.some((s) => s.status === 'STOPPED' && tickedLately(s, now))) return [];
+    const last = Math.max(...stoppedLong.map((s) => Math.max(s.lastTick?.timestamp ?? 0, s.lastSuccess?.timestamp ?? 0)));
+    return [`${name} (${last > 0 ? `no tick since ${new Date(last * 1000).toISOString().slice(0, 10)}` : 'never ticked'})`];
+  });
+  return { via: 'graphql', ...(offForLong.length > 0 ? { offForLong } : {}) };
+}
+
+function tickedLately(schedule: ScheduleStatus, now: Date): boolean {
+  const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
+  return last > 0 && now.getTime() - last <= pausedLatelyMs;
+}
 
 /** The rendered list; a name Dagster could not have is refused here, whatever template produced it. */
 function scheduleNames(rendered: string): string[] {
@@ -82,15 +120,30 @@ export const dagsterScheduleStartStepKind = defineStepKind({
     { at: ['schedules'], template: step.schedules, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
   ],
-  resolve: (step, tools): Omit<DagsterScheduleStartStep, keyof ResolvedCommon> => ({
-    ...step,
-    schedules: scheduleNames(tools.text(step.schedules)),
-    definitionsFile: tools.text(step.definitionsFile),
-    via: tools.dagster.url ? 'graphql' : 'cli',
-  }),
-  describe: (step, { showArg }) =>
-    step.via === 'graphql'
-      ? `GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}\n# each STOPPED copy in the repository the webserver lists it under (a name in several repositories: each STOPPED one); one already RUNNING is left as it is, and no other schedule is started`
-      : `${step.schedules.map((name) => scheduleStartArgv(name, step.definitionsFile).map(showArg).join(' ')).join('\n')}\n# one call per schedule; one already running is left as it is, and no other schedule is started`,
+  // Where the webserver would be used: its schedules, listed before the plan, so the plan names what it will start.
+  prepare: async (_step, { dagster }): Promise<ListedSchedules | undefined> => {
+    if (!dagster.url || !dagster.client) return undefined;
+    try {
+      return { listed: await dagster.client.schedules() };
+    } catch (error) {
+      if (!(error instanceof DagsterError)) throw error;
+      return { error: error.message.trim() };
+    }
+  },
+  resolve: (step, tools): Omit<DagsterScheduleStartStep, keyof ResolvedCommon> => {
+    const schedules = scheduleNames(tools.text(step.schedules));
+    return { ...step, schedules, definitionsFile: tools.text(step.definitionsFile), ...route(schedules, tools.dagster.url, tools.prepared, tools.now) };
+  },
+  describe: (step, { showArg }) => {
+    const lines =
+      step.via === 'graphql'
+        ? [`GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}`, '# each STOPPED copy in the repository the webserver lists it under (a name in several repositories: each STOPPED one); one already RUNNING is left as it is, and no other schedule is started']
+        : [...step.schedules.map((name) => scheduleStartArgv(name, step.definitionsFile).map(showArg).join(' ')), '# one call per schedule; one already running is left as it is, and no other schedule is started'];
+    if (step.cliBecause) lines.push(`# through the CLI, not the webserver: ${step.cliBecause}`);
+    if (step.offForLong) lines.push(`# WARNING: this turns on ${step.offForLong.join(', ')}: STOPPED with no tick lately, which the diagnosis takes as switched off on purpose; nothing here turns it off again (Dagster UI: Overview → Schedules)`);
+    return lines.join('\n');
+  },
+  // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
+  programs: (step, root) => (step.via === 'cli' ? [{ file: scheduleStartArgv(step.schedules[0] ?? '', step.definitionsFile)[0] as string, cwd: root }] : []),
   run: runDagsterScheduleStartStep,
 });
