@@ -208,7 +208,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (recoveries.length === 0) {
     doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
   }
-  for (const run of recoveries) planSection(doc, run, root);
+  for (const run of recoveries) planSection(doc, run, root, state);
 
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
@@ -224,7 +224,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
-  for (const run of rollbacks) planSection(doc, run, root);
+  for (const run of rollbacks) planSection(doc, run, root, state);
 
   const leftovers = leftoverClonesLines(incident);
   if (leftovers.length > 0) {
@@ -449,7 +449,7 @@ function diagnosisSection(doc: Document, incident: Incident): void {
   else doc.add('', 'No recovery path was offered for this verdict.');
 }
 
-function planSection(doc: Document, run: Run, root: string): void {
+function planSection(doc: Document, run: Run, root: string, state: IncidentState): void {
   doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${run.status}`, '');
   const facts = [
     `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${run.steps.length} steps, ${run.steps.filter((s) => s.destructive).length} destructive)`,
@@ -460,7 +460,11 @@ function planSection(doc: Document, run: Run, root: string): void {
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
   else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
-  else if (run.status === 'pending') facts.push('Still waiting for an approval when this was written');
+  else if (run.status === 'pending') {
+    // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
+    const changedBy = state.staleBy(run);
+    facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
+  }
   if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
   doc.add(...facts.map((f) => `- ${f}`), '');
   stepTable(doc, run, root, !run.startedAt);

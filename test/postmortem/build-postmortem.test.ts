@@ -138,6 +138,10 @@ describe('the recorded scenario-1 journal', () => {
     ] as JournalRecord[];
     const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot });
     expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/5\` changed its database after it was made) |`);
+    // The plan's own section says so too, not "still waiting".
+    const plan = section(markdown, 'Recovery');
+    expect(plan).toContain(`- No longer approvable when this was written: plan \`${incidentId}/5\` (`);
+    expect(plan).not.toContain('Still waiting for an approval');
   });
 
   it('does not read the clock: the same records give the same document at any time', () => {
