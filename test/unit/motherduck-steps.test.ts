@@ -255,6 +255,20 @@ describe('table-counts', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
   });
 
+  it('says in words when going back to the moment leaves fewer rows than now, with the change signed in its table', async () => {
+    const { md, ctx } = await standIn();
+    // Rows written after the moment asked for: going back to it drops them, which only the sign would otherwise show.
+    await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 1000 FROM range(500)', at('2026-04-20 16:00:00'));
+    const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' });
+    const result = await runStep(step, ctx);
+    expect(result.summary).toBe(
+      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back to it leaves FEWER rows than now in 1 of 1 table (analytics.daily -410): check that 2026-04-20 12:00:00 is before the bad write, not after it',
+    );
+    expect(result.output).toMatch(/going back changes it by\n.*\banalytics\.daily\s+530\s+120\s+-410\b/s);
+    const more = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
+    expect(more.output).toMatch(/\banalytics\.daily\s+30\s+120\s+\+90\b/);
+  });
+
   it('drops the scratch clone when counting in it fails', async () => {
     const { md, ctx } = await standIn();
     md.failWhen(/FROM "databox_botscratch/, 'IO Error: connection reset');

@@ -74,12 +74,21 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         });
       }
     }
-    const header = countsAt ? ['table', 'now', asOf, 'difference'] : ['table', 'rows'];
-    const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], (counts[t] as number) - (countsAt[t] as number)] : [t, counts[t]]));
+    // Said as what going back to it does, in words: a moment with fewer rows than now is as restorable as one with more,
+    // and only the sign would tell the two apart.
+    const change = (t: string) => (countsAt?.[t] as number) - (counts[t] as number);
+    const changeSaid = (t: string) => (change(t) > 0 ? `+${change(t)}` : String(change(t)));
+    const header = countsAt ? ['table', 'now', asOf, 'going back changes it by'] : ['table', 'rows'];
+    const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], changeSaid(t)] : [t, counts[t]]));
     const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} ${asOf}` : `${t} ${counts[t]}`)).join('; ');
+    const fewer = countsAt ? step.tables.filter((t) => change(t) < 0) : [];
+    const fewerSaid =
+      fewer.length > 0
+        ? `. Going back to it leaves FEWER rows than now in ${fewer.length} of ${step.tables.length} table${step.tables.length === 1 ? '' : 's'} (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')}): check that ${then} is before the bad write, not after it`
+        : '';
     return {
       status: 'ok',
-      summary: `${step.database}: ${described}${notDropped}`,
+      summary: `${step.database}: ${described}${fewerSaid}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
       outputs: { counts, countsAt: countsAt ?? {}, scratch: step.scratch ?? '' },
