@@ -127,11 +127,18 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
   if (!paths) return fail(`unknown scenario "${clip(typedScenario as string)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
-  for (const pair of pairs) {
+  for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      // A value quoted with single quotes, or with a backslash before a space, was split at that space.
-      const quoting = /['\\\u2018\u2019]/.test(pairs.join(' ')) ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"' : '';
+      // A value quoted with single quotes, or with a backslash before a space, was split at that space; so was a value
+      // with a space typed bare (at=2026-04-20 12:00:00): the quoted form of what was typed is the way out.
+      const before = pairs[index - 1];
+      const bare = index > 0 && before !== undefined && before.indexOf('=') > 0 && !/['"\\\u2018\u2019]/.test(before) ? before : undefined;
+      const quoting = bare
+        ? `; a value with spaces goes in double quotes: ${clip(`${bare.replace('=', '="')} ${pair}"`)}`
+        : /['\\\u2018\u2019]/.test(pairs.join(' '))
+          ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"'
+          : '';
       return fail(`"${clip(pair)}" is not a key=value parameter${quoting}`, verb);
     }
     const key = pair.slice(0, eq).toLowerCase();
