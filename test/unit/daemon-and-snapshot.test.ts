@@ -67,6 +67,9 @@ describe('a destructive step of a plan that changes MotherDuck', () => {
     expect(describeStep(steps[0]!, '/srv/databox')).toContain(`CREATE SNAPSHOT 'databox_bot_dbx_20260420_3fa2_restore_20260421T090000Z' OF "databox"`);
     expect(describeStep(steps[1]!, '/srv/databox')).toContain(`ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
     expect(steps[0]).toMatchObject({ kind: 'named-snapshot', mutates: true, destructive: false });
+    // What the snapshot keeps, not a promise of a rollback: a cleanup and a rollback have none.
+    expect(describeStep(steps[0]!, '/srv/databox')).toContain('-- taken by the bot before the next step: databox as it is now, kept under this name until the name is removed');
+    expect(describeStep(steps[0]!, '/srv/databox')).not.toContain('rollback');
   });
 
   it('gets none in a plan that does not change MotherDuck, and none before a step that is not destructive', () => {

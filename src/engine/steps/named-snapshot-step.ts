@@ -35,13 +35,14 @@ export const namedSnapshotStepKind = defineStepKind({
     { at: ['name'], template: step.name, as: 'text' },
   ],
   resolve: (step, tools) => ({ ...step, database: tools.text(step.database), name: tools.text(step.name) }),
-  describe: (step) => `${createSnapshotSql(step)}\n-- taken by the bot before the next step; a rollback restores it (ALTER DATABASE … SET SNAPSHOT TO (SNAPSHOT_NAME …))`,
+  // Not "a rollback restores it": a cleanup or a rollback has none, and the step after may change another database.
+  describe: (step) => `${createSnapshotSql(step)}\n-- taken by the bot before the next step: ${step.database} as it is now, kept under this name until the name is removed (ALTER DATABASE … SET SNAPSHOT TO (SNAPSHOT_NAME …) brings it back)`,
   run: (step, ctx) =>
     withStepDatabase(ctx, { target: 'motherduck', writable: true, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
       await session.run(createSnapshotSql(step));
       return {
         status: 'ok',
-        summary: `named snapshot '${step.name}' of ${step.database} taken; it is kept until its name is removed, and a rollback restores it`,
+        summary: `named snapshot '${step.name}' of ${step.database} taken: ${step.database} as it was before the next step, kept until the name is removed`,
         durationMs: elapsedSince(started),
         outputs: { snapshot: step.name, database: step.database },
       };
