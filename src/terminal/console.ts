@@ -448,9 +448,15 @@ class ConsoleSession {
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
       const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
-      const name = await this.ask(`Who approves? ${why}: name someone other than ${askedBy(run)}: `);
-      if (name === undefined || name === '') throw noAnswer('approver');
-      approver = this.approverName(name, notRun);
+      let question = `Who approves? ${why}: name someone other than ${askedBy(run)}: `;
+      // The one who asked for the plan is asked again for another name here, not refused after typing the hash.
+      for (let attempt = 1; ; attempt += 1) {
+        const name = await this.ask(question);
+        if (name === undefined || name === '') throw noAnswer('approver');
+        approver = this.approverName(name, notRun);
+        if (approver !== run.requestedBy || attempt === 3) break;
+        question = `Who approves? ${name} asked for this plan, so cannot approve it: name someone else: `;
+      }
     }
     approver ??= this.requester;
     let typed = hashGiven;

@@ -134,7 +134,7 @@ describe('refusals and exit codes', () => {
   it.each([
     ['--approver ALICE', ['--approver', 'ALICE'], () => null],
     ['--approver alice@laptop', ['--approver', 'alice@laptop'], () => null],
-    ['Alice typed at the prompt', [], (prompt: string) => (prompt.startsWith('Who approves?') ? 'Alice' : null)],
+    ['Alice typed at the prompt, each time it asks', [], (prompt: string) => (prompt.startsWith('Who approves?') ? 'Alice' : null)],
   ])('applies the same name check to %s as to the requester: refused, nothing run', async (_name, options, answer) => {
     const { checkout, env } = await newCheckout();
     const result = await cli(env, ['recover', 'duckdb', 'path=a', ...options], (prompt) => answer(prompt) ?? promptedHash(prompt));
@@ -158,6 +158,20 @@ describe('refusals and exit codes', () => {
     const records = journal(checkout);
     expect(records.find((r) => r.type === 'run.proposed')?.actor).toBe('terminal:carol');
     expect(records.find((r) => r.type === 'run.approved')?.actor).toBe('terminal:dave');
+  });
+
+  it('asks again when the name typed at the prompt is the requester\'s, and runs the plan approved by the next name', async () => {
+    const { checkout, env } = await newCheckout();
+    const asked: string[] = [];
+    const answers = ['carol', 'dave'];
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--as', 'carol'], (prompt) => {
+      asked.push(prompt);
+      return prompt.startsWith('Who approves?') ? (answers.shift() as string) : promptedHash(prompt);
+    });
+    expect(result.code).toBe(0);
+    expect(asked.slice(0, 2)).toEqual(['Who approves? This plan has destructive steps: name someone other than carol: ', 'Who approves? carol asked for this plan, so cannot approve it: name someone else: ']);
+    expect(journal(checkout).find((r) => r.type === 'run.approved')?.actor).toBe('terminal:dave');
+    expect(journal(checkout).some((r) => r.type === 'approval.refused')).toBe(false);
   });
 
   it('"no" at the prompt rejects the plan: exit 2, nothing run', async () => {
