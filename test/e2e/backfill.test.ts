@@ -194,6 +194,27 @@ describe('/databox diagnose backfill', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
+  it('calls a file with a damaged block in the raw table damaged, sends to the duckdb diagnosis, and offers no recovery', async () => {
+    const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    // The blocks of the column the counts read: every one overwritten inside, its checksum left as it was.
+    const blocks = (await connection.runAndReadAll(`SELECT DISTINCT block_id FROM pragma_storage_info('raw_ebird.observations') WHERE block_id >= 0 AND column_name = 'observation_date'`)).getRows();
+    connection.closeSync();
+    instance.closeSync();
+    expect(blocks.length).toBeGreaterThan(0);
+    const fd = fs.openSync(checkout.databasePath, 'r+');
+    for (const [block] of blocks) fs.writeSync(fd, Buffer.alloc(4_096, 0x5a), 0, 4_096, 3 * 4_096 + Number(block) * 262_144 + 8_192);
+    fs.closeSync(fd);
+    await harness.command('diagnose backfill source=ebird from=2026-04-10 to=2026-04-20', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('The database file is damaged');
+    expect(verdict).toMatch(/Raw: \S+databox\.duckdb is damaged: reading \\"raw_ebird\\"\.\\"observations\\" failed with IO Error: Corrupt database file: computed checksum/);
+    expect(verdict).toContain('run /databox diagnose duckdb, which reads every table and offers a rebuild or a restore');
+    expect(verdict).not.toContain('Check the source');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('names a raw table that is not in the database, says to load the source, and offers no recovery', async () => {
     await change('DROP TABLE raw_ebird.observations');
     await harness.command('diagnose backfill source=ebird from=2026-04-10 to=2026-04-20', operator);

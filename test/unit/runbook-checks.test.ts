@@ -332,10 +332,10 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict suggesting a parameter its paths do not take',
     plant: (doc) => {
-      const suggest = doc.diagnosis.verdicts[5].suggest;
-      doc.diagnosis.verdicts[5].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
+      const suggest = doc.diagnosis.verdicts[6].suggest;
+      doc.diagnosis.verdicts[6].suggest = { source: suggest.source, form: suggest.from, to: suggest.to };
     },
-    refusal: ['at diagnosis.verdicts[5].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
+    refusal: ['at diagnosis.verdicts[6].suggest.form: "form" is not a parameter of the paths this verdict offers (source, from, to) (did you mean "from"?)'],
   },
   {
     name: 'a window naming a parameter that does not exist',
@@ -368,9 +368,9 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[7].when.status = 'anomaly';
+      doc.diagnosis.verdicts[8].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[7].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-data, not-judged, no-table, bad-dates, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',

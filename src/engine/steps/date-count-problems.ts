@@ -1,4 +1,5 @@
 // Why a table's counts per day cannot be taken or trusted, said as an operator acts on it rather than as DuckDB words it.
+import { isDamage } from '../../duckdb/probe.js';
 import { firstLine } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { Explained } from './step-database.js';
@@ -84,6 +85,8 @@ export async function explainCountFailure(
   database: string,
   error: Error,
 ): Promise<Explained> {
+  // A block that fails its checksum is the file's damage, not a table or column name to correct: said as such.
+  if (isDamage(error.message)) return { status: 'damaged', summary: `${database} is damaged: reading ${step.table} failed with ${firstLine(error.message)}` };
   try {
     if (quotedName.test(step.table)) {
       const missing = await missingTable(session, step.table, database);

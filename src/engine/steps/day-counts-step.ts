@@ -304,7 +304,7 @@ export const dayCountsStepKind = defineStepKind({
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
   // duplicates: no day out of range, but some repeat a key.
-  statuses: ['ok', 'anomalies', 'duplicates', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'failed'],
+  statuses: ['ok', 'anomalies', 'duplicates', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed'],
   outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
