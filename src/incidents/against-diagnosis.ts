@@ -30,7 +30,7 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
     const now = changed.map((name) => `${name}=${params[name]}`).join(' ');
     warnings.push(`The diagnosis looked at ${was}; this plan is for ${now}, which it did not look at.`);
   }
-  return warnings.length > 0 ? `${warnings.join(' ')} Read the evidence in the thread before approving.` : undefined;
+  return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
 }
 
 /**

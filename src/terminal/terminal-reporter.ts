@@ -58,8 +58,9 @@ export class TerminalReporter implements IncidentReporter {
     this.options.out.write(text);
   }
 
+  /** Every line as a terminal user types it: a command the runbooks and advice give as `/databox …` is the CLI's here. */
   private line(text = ''): void {
-    this.write(`${text}\n`);
+    this.write(`${text.replace(/(^|[\s`"'(])\/databox /g, `$1${this.options.cli} `)}\n`);
   }
 
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {
@@ -180,7 +181,9 @@ export class TerminalReporter implements IncidentReporter {
     const ok = run.status === 'succeeded';
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
     const failed = firstFailure(run.steps, run.results);
-    const stoppedAt = failed && `stopped at "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
+    // A validation runs every check: past a failed one, "stopped at" would be untrue.
+    const wentOn = failed && run.results.some((r) => run.steps.findIndex((s) => s.id === r.stepId) > run.steps.findIndex((s) => s.id === failed.stepId));
+    const stoppedAt = failed && `${wentOn ? 'first failed at' : 'stopped at'} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }
@@ -201,7 +204,7 @@ export class TerminalReporter implements IncidentReporter {
   }
 
   async followUpOffered(_incident: Incident, _recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
-    this.line(`→ ${advice.replace(/\/databox /g, `${this.options.cli} `)}`);
+    this.line(`→ ${advice}`);
     for (const offer of offers) this.line(this.options.style.dim(`    ${this.options.cli} ${followUpCommand(offer)}`));
     if (plan) this.line(this.options.style.dim(`    ${plan.label}: ${this.options.cli} ${planOfferCommand(plan)}`));
   }

@@ -239,10 +239,25 @@ describe('refusals and exit codes', () => {
     const { env } = await newCheckout({ corrupt: false, failOnce: ['verify-dev'] });
     const failed = await cli(env, ['validate', 'duckdb']);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: stopped at "Soda contracts against __dev \(task verify:dev\)": exit 1/);
+    expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: first failed at "Soda contracts against __dev \(task verify:dev\)": exit 1/);
     const passed = await cli(env, ['validate', 'duckdb']);
     expect(passed.code).toBe(0);
     expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: all 3 steps passed/);
+  });
+
+  it("gives the runbooks' Slack commands as the CLI's own at the terminal", async () => {
+    // A corrupt file: scenario 2's verdict sends to scenario 1's diagnosis, which the runbook writes as /databox ….
+    const { env } = await newCheckout();
+    const result = await cli(env, ['diagnose', 'backfill', 'source=ebird']);
+    expect(result.stdout).toContain('Run npm run --silent cli -- diagnose duckdb first.');
+    expect(result.stdout).not.toContain('/databox ');
+  });
+
+  it('says where a validation first failed, not "stopped at", when its other checks ran after it', async () => {
+    const { env } = await newCheckout({ corrupt: false, failOnce: ['verify'] });
+    const failed = await cli(env, ['validate', 'duckdb']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: first failed at "Smoke full-refresh \(task verify, DATABOX_SMOKE=1\)": exit 1/);
   });
 
   it('a diagnosis whose check failed exits 1, and names the verdict and the commands to go on', async () => {

@@ -240,7 +240,7 @@ describe('/databox diagnose duckdb', () => {
     await harness.settle();
     const plan = slack.messages().filter((m) => m.text.startsWith('Plan ')).at(-1);
     expect(plan?.blocks).toContain(':warning: *The diagnosis of this incident (verdict \\"Healthy');
-    expect(plan?.blocks).toContain('offered no recovery, not path A: this plan was typed against it. Read the evidence in the thread before approving.*');
+    expect(plan?.blocks).toContain("offered no recovery, not path A: this plan was typed against it. Read the diagnosis' evidence before approving.*");
     const proposed = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1);
     expect(proposed?.data.run.againstDiagnosis).toMatch(/^The diagnosis of this incident \(verdict "Healthy[^"]*"\) offered no recovery, not path A/);
     // The two-person rule still holds: its steps are destructive.

@@ -146,7 +146,7 @@ describe('a plan that does not follow from a diagnosis', () => {
     const service = serviceFor(withSource);
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: { source: 'ebird' } }, 'U1', 'test');
     const { run: other } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'noaa' }, incident: incident.id }, 'U1', 'test');
-    expect(other?.againstDiagnosis).toBe('The diagnosis looked at source=ebird; this plan is for source=noaa, which it did not look at. Read the evidence in the thread before approving.');
+    expect(other?.againstDiagnosis).toBe("The diagnosis looked at source=ebird; this plan is for source=noaa, which it did not look at. Read the diagnosis' evidence before approving.");
     const { run: same } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'ebird' }, incident: incident.id }, 'U1', 'test');
     expect(same?.againstDiagnosis).toBeUndefined();
   });
