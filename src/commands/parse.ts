@@ -1,4 +1,6 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
+import { orList } from '../or-list.js';
+
 export interface ScenarioCatalog {
   /** Scenario id → its recovery path ids. */
   readonly [scenario: string]: readonly string[];
@@ -161,7 +163,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === 'recover') {
     const path = params.path;
     delete params.path;
-    if (path !== undefined && !paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${paths.map((p) => `path=${p}`).join(' or ')}`, verb);
+    if (path !== undefined && !paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${orList(paths.map((p) => `path=${p}`))}`, verb);
     return { ok: true, command: { verb, scenario, path, params, incident } };
   }
   return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };

@@ -5,7 +5,7 @@ import { sniffFileFormat } from './file-format.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 import { readAllHere } from './read-here.js';
 
-export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'unreadable';
+export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'wal-damaged' | 'unreadable';
 
 export interface OpenResult {
   status: OpenStatus;
@@ -53,9 +53,41 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
     await readAllHere(database.connection, 'SELECT 1');
     return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
   } catch (error) {
-    return classifyOpenError((error as Error).message);
+    const classified = classifyOpenError((error as Error).message);
+    if (classified.status !== 'corrupt' || !/replaying WAL file/i.test(classified.message)) return classified;
+    return (await walAloneIsDamaged(filePath, classified.message)) ?? classified;
   } finally {
     database?.close();
+  }
+}
+
+/**
+ * Whether the file opens without its write-ahead log, when replaying the log is what failed: then only the log is
+ * damaged, and the file as of its last checkpoint is there. DuckDB looks for the log beside the real path of what it
+ * opens (a symbolic link is resolved), so the file is opened through a hard link in a folder of its own beside it,
+ * which is removed after (the link only: the file is the same file). Undefined when that cannot be told.
+ */
+async function walAloneIsDamaged(filePath: string, message: string): Promise<OpenResult | undefined> {
+  let dir: string | undefined;
+  let database: OpenDatabase | undefined;
+  try {
+    dir = fs.mkdtempSync(path.join(path.dirname(filePath), '.databox-without-wal-'));
+    const link = path.join(dir, path.basename(filePath));
+    fs.linkSync(filePath, link);
+    database = await openDatabase(link, false);
+    await readAllHere(database.connection, 'SELECT 1');
+    const wal = `${filePath}.wal`;
+    const size = fs.statSync(wal).size;
+    return {
+      status: 'wal-damaged',
+      message: `${message}\nWithout its write-ahead log, ${filePath} opens read-only as of its last checkpoint and SELECT 1 succeeds: what is damaged is ${wal} (${size} bytes), which holds the writes since that checkpoint`,
+    };
+  } catch {
+    // A folder the bot cannot write in, a file system without hard links, or the file itself damaged: said as before.
+    return undefined;
+  } finally {
+    database?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

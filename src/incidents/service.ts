@@ -42,6 +42,7 @@ import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
 import { botActor, changedSomething, mayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
+import { orList } from '../or-list.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -587,7 +588,7 @@ export class IncidentService {
   recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
     const found = rb.recovery.find((p) => p.id === pathId);
     if (!found) {
-      const choices = rb.recovery.map((p) => `path=${p.id} (${p.title})`).join(' or ');
+      const choices = orList(rb.recovery.map((p) => `path=${p.id} (${p.title})`));
       throw new UserError(`path=${pathId} is not a recovery path of ${rb.id}: use ${choices}`);
     }
     return found;

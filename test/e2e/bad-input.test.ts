@@ -58,7 +58,7 @@ const cases: [string, string, RegExp][] = [
   ['an unknown verb', 'restart duckdb', /unknown command "restart"/],
   ['a missing scenario', 'diagnose', /which scenario\? One of: backfill, duckdb, motherduck/],
   ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are backfill, duckdb, motherduck/],
-  ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a or path=b/],
+  ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a, path=b or path=w/],
   ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
   ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],

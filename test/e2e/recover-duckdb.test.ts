@@ -7,7 +7,7 @@ import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -629,4 +629,45 @@ describe('the record', () => {
     lines[4] = lines[4]!.replace('"actor":"', '"actor":"X');
     expect(verifyLines(lines.join('\n')).problem?.line).toBe(5);
   });
+});
+
+describe('path W: a write-ahead log that fails to replay, the file itself whole', () => {
+  it('is diagnosed as such, moves only the log aside (kept), reconciles SQLMesh, and its rollback puts the log back', async () => {
+    await createDatabaseWithDamagedWal(checkout.databasePath);
+    const fileBytes = fs.readFileSync(checkout.databasePath);
+    const walBytes = fs.readFileSync(`${checkout.databasePath}.wal`);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const verdict = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'))?.blocks);
+    expect(verdict).toContain('Write-ahead log damaged — the file itself opens');
+    expect(verdict).toContain('opens as of its last checkpoint');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b', 'choose_path_w']);
+    expect(checkout.listData(), 'the diagnosis left nothing behind').toEqual(['databox.duckdb', 'databox.duckdb.wal']);
+
+    await harness.click(slack.buttons('choose_path_w')[0]!, operator);
+    await harness.settle();
+    const plan = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path W'))?.blocks);
+    expect(plan).toContain('mv data/databox.duckdb.wal data/databox.duckdb.wal.broken');
+    expect(plan).toContain('DESTRUCTIVE');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal.broken']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(fileBytes);
+    expect(fs.readFileSync(`${checkout.databasePath}.wal.broken`)).toEqual(walBytes);
+    expect(commandsRun()).toEqual(['uv run sqlmesh plan prod --auto-apply', 'task verify', 'task verify:dev', 'uv run sqlmesh audit']);
+    // The file opens again, as of its last checkpoint: the 100 rows only the log held are not in it.
+    const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    expect((await connection.runAndReadAll('SELECT count(*) FROM raw_ebird.observations')).getRows()).toEqual([[5_000n]]);
+    connection.closeSync();
+    instance.closeSync();
+
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
+    expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(walBytes);
+  }, 150_000);
 });

@@ -157,3 +157,24 @@ export async function createDatabaseWithDamagedIndex(file: string): Promise<numb
   fs.closeSync(fd);
   return index;
 }
+
+/**
+ * A real database whose last writes are only in its write-ahead log (no checkpoint at shutdown), with the middle of the
+ * log overwritten: DuckDB fails to replay it, while the file alone, as of its last checkpoint, is whole.
+ */
+export async function createDatabaseWithDamagedWal(file: string): Promise<void> {
+  await createHealthyDatabase(file, 5_000);
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run(`
+    PRAGMA disable_checkpoint_on_shutdown;
+    SET checkpoint_threshold = '1TB';
+    INSERT INTO raw_ebird.observations SELECT range + 100000, DATE '2026-05-01', md5(range::VARCHAR) FROM range(100);
+  `);
+  connection.closeSync();
+  instance.closeSync();
+  const wal = fs.readFileSync(`${file}.wal`);
+  const middle = Math.floor(wal.length / 2);
+  wal.fill(0x5a, middle, Math.min(wal.length, middle + 32));
+  fs.writeFileSync(`${file}.wal`, wal);
+}

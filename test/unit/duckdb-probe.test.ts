@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/duckdb/open.js';
 import { classifyOpenError, probeOpen } from '../../src/duckdb/probe.js';
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
 import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checksums.js';
-import { createDatabaseWithDamagedIndex } from '../helpers/databox-checkout.js';
+import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal } from '../helpers/databox-checkout.js';
 import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
@@ -195,6 +195,30 @@ describe('broken files', () => {
     expect(readable[0]?.rows).toBe(rowsPerTable);
     expect(new Set([failed[0]?.table, readable[0]?.table])).toEqual(new Set(['main.raw_ebird', 'main.raw_noaa']));
     expect(scan.message).toBe(`1 of 2 tables fail to read: ${failed[0]?.table}`);
+  });
+});
+
+describe('a write-ahead log that fails to replay', () => {
+  it('is told apart from a damaged file when the file alone opens, leaving nothing behind and the files as they were', async () => {
+    const file = path.join(dir, 'damaged-wal', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithDamagedWal(file);
+    const before = [sha256(file), sha256(`${file}.wal`)];
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('wal-damaged');
+    expect(opened.message).toMatch(/^IO Error: Failure while replaying WAL file .*\nWithout its write-ahead log, .*databox\.duckdb opens read-only as of its last checkpoint and SELECT 1 succeeds: what is damaged is .*databox\.duckdb\.wal \(\d+ bytes\), which holds the writes since that checkpoint$/s);
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
+    expect([sha256(file), sha256(`${file}.wal`)]).toEqual(before);
+  });
+
+  it('stays corrupt when the file alone does not open either', async () => {
+    const file = path.join(dir, 'damaged-wal-and-file', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithDamagedWal(file);
+    fs.truncateSync(file, 3 * 4_096 + 1_000);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('corrupt');
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
   });
 });
 

@@ -39,7 +39,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, unreadable, read-only, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -193,9 +193,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[18].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[19].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[18].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[19].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

@@ -48,7 +48,7 @@ describe('the shipped runbooks', () => {
     const moveDb = rb?.recovery.find((p) => p.id === 'a')?.steps.find((s) => s.id === 'move_db');
     expect(moveDb).toMatchObject({ kind: 'move', ifTaken: 'suffix', ifMissing: 'skip', mutates: true, destructive: true });
     expect(rb?.parameters.backup).toMatchObject({ type: 'path', mustBe: 'duckdb-file', required: true });
-    expect(rb?.recovery.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(rb?.recovery.map((p) => p.id)).toEqual(['a', 'b', 'w']);
   });
 
   it('loads a copy of duckdb.yml written back out by the test harness (the control for the broken cases)', () => {

@@ -16,7 +16,7 @@ const schema = z.strictObject({
 });
 
 /** duckdb-open's finer statuses, as this step reports them. */
-const coarser = { 'dangling-link': 'missing', 'empty-file': 'not-duckdb' } as const satisfies Partial<Record<OpenStatus, OpenStatus>>;
+const coarser = { 'dangling-link': 'missing', 'empty-file': 'not-duckdb', 'wal-damaged': 'corrupt' } as const satisfies Partial<Record<OpenStatus, OpenStatus>>;
 
 export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
 

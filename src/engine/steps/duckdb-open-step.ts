@@ -43,6 +43,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     corrupt: `does not open: ${opened.message}`,
+    'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
   };
   return {
@@ -58,7 +59,7 @@ export const duckdbOpenStepKind = defineStepKind({
   kind: 'duckdb-open',
   schema,
   statuses: (step) => [
-    ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }),
+    ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, 'wal-damaged': true, unreadable: true }),
     ...(step.checkWritable ? ['read-only'] : []),
   ],
   outputs: ['holderPid', 'message', 'looksLike', 'linkTarget'],
