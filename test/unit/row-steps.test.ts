@@ -284,11 +284,15 @@ describe('bad days told apart from the mart\'s', () => {
       comparison: `${raw} shows the same bad days as ${mart} (2026-04-18 … 2026-04-19)`,
       unionFrom: '2026-04-18',
       unionTo: '2026-04-19',
+      normalBetween: '',
     });
     expect(compareBadDays({ table: raw, badDays: ['2026-04-18', '2026-04-25'] }, { table: mart, badDays: ['2026-04-16', '2026-04-18', '2026-04-20'] })).toEqual({
       comparison: `bad in ${raw} and so in ${mart}: 2026-04-18; bad in ${mart} only, their rows in ${raw} look normal: 2026-04-16, 2026-04-20; bad in ${raw} only, ${mart} looks normal there: 2026-04-25`,
       unionFrom: '2026-04-16',
       unionTo: '2026-04-25',
+      // Runs 04-16, 04-18, 04-20 and 04-25 in a window of 10 days: 6 of them normal in both tables.
+      normalBetween:
+        ' The window 2026-04-16 … 2026-04-25 also holds 6 normal days between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own: from=2026-04-16 to=2026-04-16, then from=2026-04-18 to=2026-04-18, then from=2026-04-20 to=2026-04-20, then from=2026-04-25 to=2026-04-25.',
     });
   });
 

@@ -320,7 +320,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[2].argv.push('{{diagnosis.mart_counts.proposed_from}}');
     },
-    refusal: ['at validation.steps[2].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, comparison, unionFrom, unionTo, status, summary'],
+    refusal: ['at validation.steps[2].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, comparison, unionFrom, unionTo, normalBetween, status, summary'],
   },
   {
     name: 'requires naming a parameter the path does not take',

@@ -1,15 +1,24 @@
 // Which bad days two day-counts steps share and which only one has: a raw table's against the mart built from it.
 
-/** Days as runs of consecutive ones: 2026-04-18 … 2026-04-20, 2026-04-23. */
-export function dayRanges(days: readonly string[]): string {
-  const sorted = [...new Set(days)].sort();
+const dayMs = 86_400_000;
+const dayOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** Days as runs of consecutive ones, first and last day each. */
+function dayRuns(days: readonly string[]): [string, string][] {
   const runs: [string, string][] = [];
-  for (const day of sorted) {
+  for (const day of [...new Set(days)].sort()) {
     const last = runs.at(-1);
-    if (last && Date.parse(`${day}T00:00:00Z`) - Date.parse(`${last[1]}T00:00:00Z`) === 86_400_000) last[1] = day;
+    if (last && dayOf(day) - dayOf(last[1]) === dayMs) last[1] = day;
     else runs.push([day, day]);
   }
-  return runs.map(([from, to]) => (from === to ? from : `${from} … ${to}`)).join(', ');
+  return runs;
+}
+
+/** Days as runs of consecutive ones: 2026-04-18 … 2026-04-20, 2026-04-23. */
+export function dayRanges(days: readonly string[]): string {
+  return dayRuns(days)
+    .map(([from, to]) => (from === to ? from : `${from} … ${to}`))
+    .join(', ');
 }
 
 export interface BadDaysCompared {
@@ -18,6 +27,11 @@ export interface BadDaysCompared {
   /** The first and last bad day of either table: the window that covers them all. */
   unionFrom: string;
   unionTo: string;
+  /**
+   * ' ' and a sentence when that window also holds days normal in both tables, between runs of bad ones: a window
+   * replaced whole deletes and reloads them too, which one window per run would not. '' otherwise.
+   */
+  normalBetween: string;
 }
 
 /**
@@ -39,5 +53,14 @@ export function compareBadDays(here: { table: string; badDays: readonly string[]
     if (thereOnly.length > 0) parts.push(`bad in ${there.table} only, their rows in ${here.table} look normal: ${dayRanges(thereOnly)}`);
     if (hereOnly.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(hereOnly)}`);
   }
-  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '' };
+  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all) };
+}
+
+function normalBetween(badDays: readonly string[]): string {
+  const runs = dayRuns(badDays);
+  if (runs.length < 2) return '';
+  const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];
+  const normal = (dayOf(to) - dayOf(from)) / dayMs + 1 - new Set(badDays).size;
+  const each = runs.map(([first, last]) => `from=${first} to=${last}`).join(', then ');
+  return ` The window ${from} … ${to} also holds ${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own: ${each}.`;
 }

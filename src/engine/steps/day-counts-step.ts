@@ -270,7 +270,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       proposedTo: bad.at(-1)?.day ?? '',
       firstDay: span.first,
       lastDay: span.last,
-      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '' }),
+      ...(other ? compared : { ...compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: '', badDays: [] }), comparison: '' }),
     },
   };
 }
@@ -305,7 +305,7 @@ export const dayCountsStepKind = defineStepKind({
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
   // duplicates: no day out of range, but some repeat a key.
   statuses: ['ok', 'anomalies', 'duplicates', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed'],
-  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo'],
+  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
