@@ -134,10 +134,14 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     if (eq <= 0) {
       // A value quoted with single quotes, or with a backslash before a space, was split at that space; so was a value
       // with a space typed bare (at=2026-04-20 12:00:00): the quoted form of what was typed is the way out.
+      // The key=value just before (every pair before this one is one), and the bare words up to the next key=value:
+      // `at=2026-04-20 12:00:00 UTC`.
       const before = pairs[index - 1];
-      const bare = index > 0 && before !== undefined && before.indexOf('=') > 0 && !/['"\\\u2018\u2019]/.test(before) ? before : undefined;
+      const nextKey = pairs.findIndex((p, i) => i > index && p.indexOf('=') > 0);
+      const words = pairs.slice(index, nextKey < 0 ? pairs.length : nextKey);
+      const bare = before !== undefined && !/['"\\\u2018\u2019]/.test(before) ? before : undefined;
       const quoting = bare
-        ? `; a value with spaces goes in double quotes: ${clip(`${bare.replace('=', '="')} ${pair}"`)}`
+        ? `; a value with spaces goes in double quotes: ${clip(`${bare.replace('=', '="')} ${words.join(' ')}"`)}`
         : /['\\\u2018\u2019]/.test(pairs.join(' '))
           ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"'
           : '';

@@ -86,7 +86,8 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
 /** How recent a tick makes a STOPPED copy "paused lately": the diagnosis' default for a schedule switched off on purpose. */
 export const pausedLatelyMs = 31 * 86_400_000;
 
-function tickedWithin(schedule: ScheduleStatus, ms: number, now: number): boolean {
+/** Whether a schedule ticked (or last succeeded) within `ms` of `now`. */
+export function tickedWithin(schedule: ScheduleStatus, ms: number, now: number): boolean {
   const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
   return last > 0 && now - last <= ms;
 }

@@ -2,6 +2,7 @@
 // space it freed): a damaged index block reads as healthy until a write or a key lookup reaches it.
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { quotedName } from './quoted-name.js';
 import { readAllHere } from './read-here.js';
 
 /** DuckDB's file starts with a main header and two database headers of 4 KiB each; block 0 comes after them. */
@@ -23,6 +24,13 @@ export interface BlockCheck {
   failed: FailedBlock[];
   /** Blocks DuckDB counts as free: a failed block may be one of them, left torn by a write cut short. */
   freeBlocks: number;
+  /**
+   * Blocks past the end of the file, no more of them than the free ones: the free tail a checkpoint cuts off after it
+   * has written the header that still counts them. Not failures.
+   */
+  pastEnd: number;
+  /** The failed blocks are few enough to all be free ones, which DuckDB never reads: the check cannot tell. */
+  mayBeFree: boolean;
   /** Why the check was not made (a block layout the bot does not know: an encrypted file, another DuckDB version). */
   skipped?: string;
 }
@@ -70,7 +78,7 @@ async function tableBlocks(connection: DuckDBConnection, tables: readonly TableN
   const blocks = new Set<number>();
   for (const { schema, table } of tables) {
     if (stopped()) break;
-    const name = `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`.replace(/'/g, "''");
+    const name = quotedName(schema, table).replace(/'/g, "''");
     try {
       const rows = await readAllHere(
         connection,
@@ -101,7 +109,7 @@ function blockMatches(fd: number, buffer: Buffer, block: number): boolean | unde
 export async function checkUnreadBlocks(filePath: string, connection: DuckDBConnection, tables: readonly TableName[], stopped: () => boolean): Promise<BlockCheck> {
   const [sizes] = await readAllHere(connection, `SELECT block_size, total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()`, stopped);
   const [blockSize, totalBlocks, freeBlocks] = (sizes ?? []).map(Number) as [number, number, number];
-  const unknownLayout = (why: string): BlockCheck => ({ checked: 0, failed: [], freeBlocks, skipped: `this file's block layout is not the one the bot knows (${why}), so blocks no table is read from were not checked` });
+  const unknownLayout = (why: string): BlockCheck => ({ checked: 0, failed: [], freeBlocks, pastEnd: 0, mayBeFree: false, skipped: `this file's block layout is not the one the bot knows (${why}), so blocks no table is read from were not checked` });
   if (!(blockSize > checksumBytes) || blockSize % 8 !== 0) return unknownLayout(`block size ${blockSize}`);
   const read = await tableBlocks(connection, tables, stopped);
   const fd = fs.openSync(filePath, 'r');
@@ -120,7 +128,10 @@ export async function checkUnreadBlocks(filePath: string, connection: DuckDBConn
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (known.length === 0 && checked > 0 && failed.length === checked) return unknownLayout('no block of the file matches its checksum as the bot computes it');
-    return { checked, failed, freeBlocks };
+    const missing = failed.filter((f) => f.missing).length;
+    const pastEnd = missing <= freeBlocks ? missing : 0;
+    const damaged = pastEnd > 0 ? failed.filter((f) => !f.missing) : failed;
+    return { checked, failed: damaged, freeBlocks, pastEnd, mayBeFree: damaged.length > 0 && damaged.length <= freeBlocks - pastEnd };
   } finally {
     fs.closeSync(fd);
   }

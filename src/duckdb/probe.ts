@@ -61,6 +61,25 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   }
 }
 
+const linkFolderPrefix = '.databox-without-wal-';
+
+/**
+ * A probe's folders a bot stopped mid-probe left beside the file: a link to this very file (the same inode) is removed,
+ * which loses nothing while the file is there under its own name; anything else in them is left as it is.
+ */
+function removeLeftLinks(filePath: string): void {
+  const folder = path.dirname(filePath);
+  const inode = fs.statSync(filePath).ino;
+  for (const name of fs.readdirSync(folder).filter((n) => n.startsWith(linkFolderPrefix))) {
+    const left = path.join(folder, name);
+    for (const entry of fs.readdirSync(left)) {
+      const linked = path.join(left, entry);
+      if (fs.lstatSync(linked).ino === inode) fs.unlinkSync(linked);
+    }
+    if (fs.readdirSync(left).length === 0) fs.rmdirSync(left);
+  }
+}
+
 /**
  * Whether the file opens without its write-ahead log, when replaying the log is what failed: then only the log is
  * damaged, and the file as of its last checkpoint is there. DuckDB looks for the log beside the real path of what it
@@ -71,7 +90,8 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
   let dir: string | undefined;
   let database: OpenDatabase | undefined;
   try {
-    dir = fs.mkdtempSync(path.join(path.dirname(filePath), '.databox-without-wal-'));
+    removeLeftLinks(filePath);
+    dir = fs.mkdtempSync(path.join(path.dirname(filePath), linkFolderPrefix));
     const link = path.join(dir, path.basename(filePath));
     fs.linkSync(filePath, link);
     database = await openDatabase(link, false);
@@ -87,6 +107,7 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
     return undefined;
   } finally {
     database?.close();
+    // The link only: the file is there under its own name.
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
 import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-checksums.js';
 import { openDatabase } from './open.js';
+import { quotedName } from './quoted-name.js';
 import { isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
@@ -44,7 +45,7 @@ export interface ScanResult {
    * when a read needed more than the cap it ran under; broken-views when every table reads but one of SQLMesh's
    * production views does not bind (its physical table gone, or changed under it). Other views are named, not judged.
    */
-  status: 'ok' | 'empty' | 'damaged' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views';
+  status: 'ok' | 'empty' | 'damaged' | 'unclear-blocks' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views';
   tables: TableScan[];
   /** The file's views, each bound (not read) once every table has read. */
   views?: ViewCheck[];
@@ -106,7 +107,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       try {
         // An aggregate over the whole row reads every column of every row group. Streaming chunks would be lighter,
         // but the node bindings end a stream early without an error when a block fails its checksum.
-        const quoted = `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
+        const quoted = quotedName(schema, table);
         const [counted] = await readAllHere(connection, `SELECT count(*), bit_xor(hash(scanned)) FROM ${quoted} AS scanned`, () => timedOut);
         rows = Number(counted?.[0] ?? 0);
         tables.push({ table: qualified, rows });
@@ -168,7 +169,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} while checking the other blocks` };
     }
     if (blocks.failed.length > 0) {
-      return { status: 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
+      return { status: blocks.mayBeFree ? 'unclear-blocks' : 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
     }
     const views: ViewCheck[] = [];
     for (const { view, quoted, stack } of await listViews(connection, () => timedOut)) {
@@ -223,15 +224,19 @@ export function failedBlockSaid({ block, offset, missing }: FailedBlock): string
 
 /**
  * Blocks that hold no table's rows and fail their checksum: an index or DuckDB's metadata, which a write or a key lookup
- * reaches. A block DuckDB counts as free is never read, and one left torn by a write cut short would fail too: the file's
- * free blocks are named when the failed ones could all be among them.
+ * reaches. A free block is never read, and one left half-written by a checkpoint cut short fails too: when the failed
+ * blocks could all be free ones, that is said, and the status is not damage (scan: unclear-blocks).
  */
-function failedBlocksSaid({ failed, freeBlocks }: BlockCheck): string {
+function failedBlocksSaid({ failed, freeBlocks, pastEnd, mayBeFree }: BlockCheck): string {
   const shown = failed.slice(0, 5).map(failedBlockSaid).join(', ');
   const which = `${shown}${failed.length > 5 ? `, and ${failed.length - 5} more` : ''}`;
   const one = failed.length === 1;
-  const free = freeBlocks > 0 && failed.length <= freeBlocks ? `, unless ${one ? 'it is' : 'they are'} among the file's ${freeBlocks} free block${freeBlocks === 1 ? '' : 's'}, which this check cannot tell` : '';
-  return `${failed.length} block${one ? '' : 's'} that hold${one ? 's' : ''} no table's rows fail${one ? 's' : ''} DuckDB's checksum: ${which}. ${one ? 'It is' : 'They are'} an index or DuckDB's own metadata, which a write or a key lookup reaches${free}`;
+  const head = `${failed.length} block${one ? '' : 's'} that hold${one ? 's' : ''} no table's rows fail${one ? 's' : ''} DuckDB's checksum: ${which}.`;
+  const free = freeBlocks - pastEnd;
+  if (mayBeFree) {
+    return `${head} The file has ${free} free block${free === 1 ? '' : 's'} besides, which DuckDB never reads and a checkpoint cut short (a crash, a power cut) leaves half-written, so ${one ? 'it' : 'they'} may be among them; if ${one ? 'it is' : 'they are'} an index's or DuckDB's metadata, a write or a key lookup that reaches ${one ? 'it' : 'them'} fails`;
+  }
+  return `${head} ${one ? 'It is' : 'They are'} an index or DuckDB's own metadata, which a write or a key lookup reaches${free > 0 ? ` (more than the file's ${free} free block${free === 1 ? '' : 's'}, which DuckDB never reads)` : ''}`;
 }
 
 /**
@@ -246,7 +251,7 @@ async function listViews(connection: Parameters<typeof readAllHere>[0], stopped:
   );
   return rows.map(([schema, view, sql]) => ({
     view: `${schema}.${view}`,
-    quoted: `"${String(schema).replace(/"/g, '""')}"."${String(view).replace(/"/g, '""')}"`,
+    quoted: quotedName(String(schema), String(view)),
     // What it selects from, not what a string literal or a comment in it says.
     stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(sqlSegments(String(sql)).filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),
   }));

@@ -60,7 +60,7 @@ export class TerminalReporter implements IncidentReporter {
 
   /** Every line as a terminal user types it: a command the runbooks and advice give as `/databox …` is the CLI's here. */
   private line(text = ''): void {
-    this.write(`${text.replace(/(^|[\s`"'(])\/databox /g, `$1${this.options.cli} `)}\n`);
+    this.write(`${text.replace(/(^|[\s`"'(])\/databox (?=(?:diagnose|recover|validate|rollback|status|help|postmortem|unlock)\b)/g, `$1${this.options.cli} `)}\n`);
   }
 
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {

@@ -143,8 +143,8 @@ describe('good commands', () => {
   it('says how to quote a value typed bare with a space in it, with the value as typed', () => {
     const bare = parseCommand('recover duckdb path=b backup=/backups/my db.duckdb', catalog);
     expect(bare.ok ? 'parsed' : bare.error).toBe('"db.duckdb" is not a key=value parameter; a value with spaces goes in double quotes: backup="/backups/my db.duckdb"');
-    const moment = parseCommand('diagnose duckdb at=2026-12-01 12:00:00', catalog);
-    expect(moment.ok ? 'parsed' : moment.error).toBe('"12:00:00" is not a key=value parameter; a value with spaces goes in double quotes: at="2026-12-01 12:00:00"');
+    const moment = parseCommand('diagnose duckdb at=2026-12-01 12:00:00 UTC note=x', catalog);
+    expect(moment.ok ? 'parsed' : moment.error).toBe('"12:00:00" is not a key=value parameter; a value with spaces goes in double quotes: at="2026-12-01 12:00:00 UTC"');
   });
 
   it('takes the curly quotes Slack on macOS types for straight ones', () => {

@@ -68,7 +68,7 @@ describe('a destructive step of a plan that changes MotherDuck', () => {
     expect(describeStep(steps[1]!, '/srv/databox')).toContain(`ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
     expect(steps[0]).toMatchObject({ kind: 'named-snapshot', mutates: true, destructive: false });
     // What the snapshot keeps, not a promise of a rollback: a cleanup and a rollback have none.
-    expect(describeStep(steps[0]!, '/srv/databox')).toContain('-- taken by the bot before the next step: databox as it is now, kept under this name until the name is removed');
+    expect(describeStep(steps[0]!, '/srv/databox')).toContain('-- taken by the bot before the next step: databox as it is then, kept under this name until the name is removed');
     expect(describeStep(steps[0]!, '/srv/databox')).not.toContain('rollback');
   });
 

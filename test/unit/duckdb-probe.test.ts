@@ -56,7 +56,7 @@ describe('a healthy file', () => {
       // The values themselves: duckdb-read-limits.test.ts.
       settings: { threads: expect.any(Number), memoryLimit: expect.any(String) },
       // The tables' own blocks passed DuckDB's checksum as they were read: only DuckDB's metadata block is left.
-      blocks: { checked: 1, failed: [], freeBlocks: 0 },
+      blocks: { checked: 1, failed: [], freeBlocks: 0, pastEnd: 0, mayBeFree: false },
     });
     expect(progress).toEqual([
       { done: 0, total: 2, current: 'main.raw_ebird', rows: 0 },
@@ -211,6 +211,19 @@ describe('a write-ahead log that fails to replay', () => {
     expect([sha256(file), sha256(`${file}.wal`)]).toEqual(before);
   });
 
+  it("removes a link to the file an earlier probe's stopped bot left beside it, and nothing else", async () => {
+    const file = path.join(dir, 'left-links', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithDamagedWal(file);
+    const left = path.join(path.dirname(file), '.databox-without-wal-old1');
+    fs.mkdirSync(left);
+    fs.linkSync(file, path.join(left, 'databox.duckdb'));
+    fs.writeFileSync(path.join(left, 'notes.txt'), 'not ours to remove');
+    expect((await probeOpen(file)).status).toBe('wal-damaged');
+    expect(fs.readdirSync(left)).toEqual(['notes.txt']);
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['.databox-without-wal-old1', 'databox.duckdb', 'databox.duckdb.wal']);
+  });
+
   it('stays corrupt when the file alone does not open either', async () => {
     const file = path.join(dir, 'damaged-wal-and-file', 'databox.duckdb');
     fs.mkdirSync(path.dirname(file));
@@ -244,26 +257,42 @@ describe('blocks no table is read from (block-checksums.ts)', () => {
     instance.closeSync();
   });
 
-  it("counts free blocks, which keep their old checksums; one overwritten is named with the file's free blocks, as it may be one of them", async () => {
+  it("counts free blocks, which keep their old checksums; one overwritten is not called damage, as it may be one of them", async () => {
     const file = path.join(dir, 'with-free-blocks.duckdb');
     const instance = await DuckDBInstance.create(file);
     const connection = await instance.connect();
-    await connection.run(`CREATE TABLE kept AS SELECT range AS id FROM range(1000); CREATE TABLE dropped AS SELECT range AS id, md5(range::VARCHAR) AS s FROM range(300000); CHECKPOINT`);
+    await connection.run(`CREATE TABLE dropped AS SELECT range AS id, md5(range::VARCHAR) AS s FROM range(300000); CREATE TABLE kept AS SELECT range AS id FROM range(1000); CHECKPOINT`);
     const freed = (await connection.runAndReadAll(`SELECT DISTINCT block_id FROM pragma_storage_info('dropped') WHERE block_id >= 0 ORDER BY 1`)).getRows().map(([b]) => Number(b));
     await connection.run('DROP TABLE dropped; CHECKPOINT');
     connection.closeSync();
     instance.closeSync();
     const healthyScan = await scanTables(file, { timeoutMs: 30_000 });
     expect(healthyScan.status).toBe('ok');
-    expect(healthyScan.blocks).toEqual({ checked: expect.any(Number), failed: [], freeBlocks: expect.any(Number) });
+    expect(healthyScan.blocks).toMatchObject({ failed: [], pastEnd: 0, mayBeFree: false });
     expect(healthyScan.blocks?.freeBlocks).toBeGreaterThanOrEqual(freed.length - 1);
     const torn = freed[1] as number;
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.alloc(4_096, 0x5a), 0, 4_096, 3 * 4_096 + torn * 262_144 + 8_192);
     fs.closeSync(fd);
     const scan = await scanTables(file, { timeoutMs: 30_000 });
-    expect(scan.status).toBe('damaged');
-    expect(scan.message).toContain(`fails DuckDB's checksum: block ${torn} at location ${3 * 4_096 + torn * 262_144}. It is an index or DuckDB's own metadata, which a write or a key lookup reaches, unless it is among the file's ${healthyScan.blocks?.freeBlocks} free blocks, which this check cannot tell`);
+    expect(scan.status).toBe('unclear-blocks');
+    expect(scan.message).toContain(
+      `fails DuckDB's checksum: block ${torn} at location ${3 * 4_096 + torn * 262_144}. The file has ${healthyScan.blocks?.freeBlocks} free blocks besides, which DuckDB never reads and a checkpoint cut short (a crash, a power cut) leaves half-written, so it may be among them`,
+    );
+  });
+
+  it('takes blocks past the end of the file, as a checkpoint that freed the last ones leaves it, as the free tail, not as damage', async () => {
+    const file = path.join(dir, 'free-tail.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(`CREATE TABLE kept AS SELECT range AS id FROM range(1000); CHECKPOINT; CREATE TABLE dropped AS SELECT range AS id, md5(range::VARCHAR) AS s FROM range(300000); CHECKPOINT; DROP TABLE dropped; CHECKPOINT`);
+    connection.closeSync();
+    instance.closeSync();
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    expect(scan.blocks?.failed).toEqual([]);
+    expect(scan.blocks?.pastEnd).toBeGreaterThan(0);
+    expect(scan.blocks?.pastEnd).toBeLessThanOrEqual(scan.blocks?.freeBlocks ?? 0);
   });
 
   it('checks nothing, and says so, when blocks DuckDB read without complaint do not match as the bot computes them (a layout it does not know)', async () => {
@@ -279,7 +308,7 @@ describe('blocks no table is read from (block-checksums.ts)', () => {
     const database = await openDatabase(healthy, false);
     try {
       const check = await checkUnreadBlocks(copy, database.connection, [{ schema: 'main', table: 'raw_ebird' }], () => false);
-      expect(check).toEqual({ checked: 0, failed: [], freeBlocks: 0, skipped: expect.stringMatching(/^this file's block layout is not the one the bot knows \(blocks DuckDB read without complaint do not match their checksums as the bot computes them\), so blocks no table is read from were not checked$/) });
+      expect(check).toEqual({ checked: 0, failed: [], freeBlocks: 0, pastEnd: 0, mayBeFree: false, skipped: expect.stringMatching(/^this file's block layout is not the one the bot knows \(blocks DuckDB read without complaint do not match their checksums as the bot computes them\), so blocks no table is read from were not checked$/) });
     } finally {
       database.close();
     }

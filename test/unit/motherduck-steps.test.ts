@@ -255,18 +255,21 @@ describe('table-counts', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
   });
 
-  it('says in words when going back to the moment leaves fewer rows than now, with the change signed in its table', async () => {
+  it('says in words when going back discards rows written since the moment, or changes nothing, with the change signed in its table', async () => {
     const { md, ctx } = await standIn();
     // Rows written after the moment asked for: going back to it drops them, which only the sign would otherwise show.
     await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 1000 FROM range(500)', at('2026-04-20 16:00:00'));
     const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' });
     const result = await runStep(step, ctx);
     expect(result.summary).toBe(
-      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back to it leaves FEWER rows than now in 1 of 1 table (analytics.daily -410): check that 2026-04-20 12:00:00 is before the bad write, not after it',
+      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back DISCARDS rows written since 2026-04-20 12:00:00 in 1 of 1 table (analytics.daily -410): loads after the bad write are lost with it',
     );
     expect(result.output).toMatch(/going back changes it by\n.*\banalytics\.daily\s+530\s+120\s+-410\b/s);
     const more = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
     expect(more.output).toMatch(/\banalytics\.daily\s+30\s+120\s+\+90\b/);
+    // After the bad write (15:00): nothing differs, which a moment before it would not show.
+    const after = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 15:30:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
+    expect(after.summary).toBe('databox: analytics.daily 30 now, 30 at 2026-04-20 15:30:00. No table differs between now and 2026-04-20 15:30:00: if a bad write changed them, 2026-04-20 15:30:00 is after it');
   });
 
   it('drops the scratch clone when counting in it fails', async () => {

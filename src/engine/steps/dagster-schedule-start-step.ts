@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { DagsterError, type ScheduleStatus } from '../../dagster/graphql-client.js';
-import { pausedLatelyMs, scheduleStartArgv, startSchedules } from '../../dagster/start-schedules.js';
+import { pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -59,8 +59,7 @@ function route(names: readonly string[], url: string | undefined, prepared: unkn
 }
 
 function tickedLately(schedule: ScheduleStatus, now: Date): boolean {
-  const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
-  return last > 0 && now.getTime() - last <= pausedLatelyMs;
+  return tickedWithin(schedule, pausedLatelyMs, now.getTime());
 }
 
 /** The rendered list; a name Dagster could not have is refused here, whatever template produced it. */

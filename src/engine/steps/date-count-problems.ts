@@ -84,9 +84,10 @@ export async function explainCountFailure(
   step: { table: string; dateColumn: string },
   database: string,
   error: Error,
+  localFile: boolean,
 ): Promise<Explained> {
   // A block that fails its checksum is the file's damage, not a table or column name to correct: said as such.
-  if (isDamage(error.message)) return { status: 'damaged', summary: `${database} is damaged: reading ${step.table} failed with ${firstLine(error.message)}` };
+  if (localFile && isDamage(error.message)) return { status: 'damaged', summary: `${database} is damaged: reading ${step.table} failed with ${firstLine(error.message)}` };
   try {
     if (quotedName.test(step.table)) {
       const missing = await missingTable(session, step.table, database);

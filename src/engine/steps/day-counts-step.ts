@@ -174,8 +174,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   let empty = 0;
   let span = { first: '', last: '' };
   const keyed = keyColumns(step.key).length > 0;
-  const database = targetOf(ctx, step.target).label;
-  const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error);
+  const target = targetOf(ctx, step.target);
+  const database = target.label;
+  // Damage is a local file's: MotherDuck's own errors are not a file to diagnose with scenario 1.
+  const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
     const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
     counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));

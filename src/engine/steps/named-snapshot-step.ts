@@ -36,7 +36,7 @@ export const namedSnapshotStepKind = defineStepKind({
   ],
   resolve: (step, tools) => ({ ...step, database: tools.text(step.database), name: tools.text(step.name) }),
   // Not "a rollback restores it": a cleanup or a rollback has none, and the step after may change another database.
-  describe: (step) => `${createSnapshotSql(step)}\n-- taken by the bot before the next step: ${step.database} as it is now, kept under this name until the name is removed (ALTER DATABASE … SET SNAPSHOT TO (SNAPSHOT_NAME …) brings it back)`,
+  describe: (step) => `${createSnapshotSql(step)}\n-- taken by the bot before the next step: ${step.database} as it is then, kept under this name until the name is removed (ALTER DATABASE … SET SNAPSHOT TO (SNAPSHOT_NAME …) brings it back)`,
   run: (step, ctx) =>
     withStepDatabase(ctx, { target: 'motherduck', writable: true, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
       await session.run(createSnapshotSql(step));

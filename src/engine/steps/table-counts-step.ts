@@ -81,11 +81,17 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const header = countsAt ? ['table', 'now', asOf, 'going back changes it by'] : ['table', 'rows'];
     const rows = step.tables.map((t) => (countsAt ? [t, counts[t], countsAt[t], changeSaid(t)] : [t, counts[t]]));
     const described = step.tables.map((t) => (countsAt ? `${t} ${counts[t]} now, ${countsAt[t]} ${asOf}` : `${t} ${counts[t]}`)).join('; ');
+    // Rows written since the moment go with a restore, good ones too; a moment where no mart differs from now is either
+    // before a write that changed none of them, or after the bad write.
     const fewer = countsAt ? step.tables.filter((t) => change(t) < 0) : [];
-    const fewerSaid =
-      fewer.length > 0
-        ? `. Going back to it leaves FEWER rows than now in ${fewer.length} of ${step.tables.length} table${step.tables.length === 1 ? '' : 's'} (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')}): check that ${then} is before the bad write, not after it`
-        : '';
+    const tables = (n: number) => `${n} of ${step.tables.length} table${step.tables.length === 1 ? '' : 's'}`;
+    const fewerSaid = !countsAt
+      ? ''
+      : fewer.length > 0
+        ? `. Going back DISCARDS rows written since ${then} in ${tables(fewer.length)} (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')}): loads after the bad write are lost with it`
+        : step.tables.every((t) => change(t) === 0)
+          ? `. No table differs between now and ${then}: if a bad write changed them, ${then} is after it`
+          : '';
     return {
       status: 'ok',
       summary: `${step.database}: ${described}${fewerSaid}${notDropped}`,
