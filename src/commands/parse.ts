@@ -1,5 +1,6 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
 import { orList } from '../or-list.js';
+import { didYouMean } from '../runbook/did-you-mean.js';
 
 export interface ScenarioCatalog {
   /** Scenario id → its recovery path ids. */
@@ -104,7 +105,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   const [typedVerb, ...rest] = tokens;
   const verb = typedVerb?.toLowerCase();
   if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
-  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(typedVerb as string)}"`);
+  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(typedVerb as string)}"${didYouMean(verb, verbs)}`);
   if (verb === 'status') {
     return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
   }

@@ -16,7 +16,7 @@ const recoverUsage = '/databox recover duckdb|disk-full [path=<id>] [key=value â
 
 const malformed: Malformed[] = [
   { text: 'frobnicate duckdb', error: /^unknown command "frobnicate"$/, usage: '/databox postmortem <incident-id>' },
-  { text: 'DIAGNOSIS duckdb', error: /^unknown command "DIAGNOSIS"$/, usage: diagnoseUsage },
+  { text: 'DIAGNOSIS duckdb', error: /^unknown command "DIAGNOSIS" \(did you mean "diagnose"\?\)$/, usage: diagnoseUsage },
   { text: 'diagnose', error: /^which scenario\? One of: duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose constructor', error: /^unknown scenario "constructor"/, usage: diagnoseUsage },
@@ -138,6 +138,11 @@ describe('good commands', () => {
     }
     const plain = parseCommand('recover duckdb now', catalog);
     expect(plain.ok ? 'parsed' : plain.error).toBe('"now" is not a key=value parameter');
+  });
+
+  it('suggests the command meant by a typo', () => {
+    const typo = parseCommand('recovr duckdb path=a', catalog);
+    expect(typo.ok ? 'parsed' : typo.error).toBe('unknown command "recovr" (did you mean "recover"?)');
   });
 
   it('says how to quote a value typed bare with a space in it, with the value as typed', () => {
