@@ -185,11 +185,11 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
       elements: paths.map((p) => ({
         type: 'button' as const,
         action_id: `${actionIds.choosePath}_${p.id}`,
-        text: { type: 'plain_text' as const, text: `Path ${p.id.toUpperCase()}: ${p.title}${p.parameters.length > 0 ? '…' : ''}`.slice(0, 75) },
+        text: { type: 'plain_text' as const, text: buttonLabel(`Path ${p.id.toUpperCase()}: ${p.title}`, p.parameters.length > 0) },
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
-    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${p.parameters.map((name) => ` ${name}=…`).join('')} incident=${incident.id}\``).join('\n')));
+    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${p.parameters.map((name) => ` ${name}="…"`).join('')} incident=${incident.id}\``).join('\n')));
   }
   return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
 }
@@ -342,4 +342,16 @@ export function rollbackModal(recovery: Run, names: readonly string[], parameter
     submit: 'Show the plan',
     fields: names.map((name) => ({ name, description: parameters[name]?.description ?? name, optional: true })),
   });
+}
+
+/**
+ * A button's label within Slack's 75 characters, cut at a word when it must be (never mid-word), with "…" when the
+ * button asks for more (a form) or the label was cut.
+ */
+export function buttonLabel(label: string, asksMore: boolean): string {
+  const max = 75;
+  if (label.length + (asksMore ? 1 : 0) <= max) return `${label}${asksMore ? '…' : ''}`;
+  const cut = label.slice(0, max - 1);
+  const atWord = cut.lastIndexOf(' ');
+  return `${(atWord > max / 2 ? cut.slice(0, atWord) : cut).replace(/[\s,;:(–-]+$/, '')}…`;
 }
