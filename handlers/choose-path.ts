@@ -5,6 +5,7 @@ import { actionIds, recoveryPathModal } from '../src/slack/blocks.js';
 import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
+import { UserError } from '../src/errors.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -24,6 +25,9 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       if (recovery.parameters.length > 0) {
+        // A form whose plan would be refused is not opened: the refusal comes now, not after it is filled in.
+        const stale = deps.service.staleForPath(incident.id, recovery);
+        if (stale) throw new UserError(stale);
         await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters) as never });
         return;
       }

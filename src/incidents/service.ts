@@ -594,6 +594,36 @@ export class IncidentService {
     return found;
   }
 
+  /**
+   * Why a plan made now on this incident's diagnosis would act on a database nobody has looked at since (another plan
+   * changed it); undefined when it would not. `lockKey`: the database, when the plan's parameters are known.
+   */
+  private changedSinceDiagnosisReason(incident: Incident, recovery: RecoveryPath, lockKey: string): string | undefined {
+    const current = this.incident(incident.id);
+    const changedBy = changedSinceDiagnosis(current, recovery, this.deps.state, lockKey, (run) => this.changesItsDatabase(run));
+    if (!changedBy) return undefined;
+    const rb = this.runbook(incident.scenario);
+    return (
+      `${path.basename(lockKey)} has changed since this incident's ${current.diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
+      `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
+    );
+  }
+
+  /**
+   * The same, asked before a path's form opens, so nobody fills in a form whose plan would be refused: undefined also when
+   * the database cannot be told without the form's values (the proposal checks again then).
+   */
+  staleForPath(incidentId: string, recovery: RecoveryPath): string | undefined {
+    const incident = this.incident(incidentId);
+    let lockKey: string;
+    try {
+      lockKey = render(this.runbook(incident.scenario).lockKey, this.templateValues(incident, {}));
+    } catch {
+      return undefined;
+    }
+    return this.changedSinceDiagnosisReason(incident, recovery, lockKey);
+  }
+
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
   /** One recovery proposal per incident at a time, so a second, identical one finds the first waiting (samePlanWaiting). */
   private proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
@@ -612,13 +642,8 @@ export class IncidentService {
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
     const lockKey = render(rb.lockKey, values);
-    const changedBy = continues ? undefined : changedSinceDiagnosis(this.incident(incident.id), recovery, this.deps.state, lockKey, (run) => this.changesItsDatabase(run));
-    if (changedBy) {
-      throw new UserError(
-        `${path.basename(lockKey)} has changed since this incident's ${this.incident(incident.id).diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
-          `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(this.incident(incident.id), rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`,
-      );
-    }
+    const stale = continues ? undefined : this.changedSinceDiagnosisReason(incident, recovery, lockKey);
+    if (stale) throw new UserError(stale);
     // The guards run again as the plan's first steps, right before it changes anything.
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));

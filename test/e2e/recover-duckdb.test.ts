@@ -203,6 +203,13 @@ describe('path A: rebuild from raw dlt state', () => {
     const refusal = journalRecords().filter((r) => r.type === 'request.refused').at(-1);
     expect(refusal).toMatchObject({ actor: operator, data: { clicked: expect.stringMatching(/^Path A: Rebuild from raw dlt state/), action: 'choose_path_a', incident } });
     expect(refusal?.data.reason).toMatch(/has changed since this incident's diagnosis/);
+    // Path B's button, whose plan needs a form: refused before the form opens, not after it is filled in.
+    const formsBefore = slack.callsTo('views.open').length;
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    expect(slack.callsTo('views.open')).toHaveLength(formsBefore);
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/has changed since this incident's diagnosis: .*Nothing was proposed\./);
+    expect(journalRecords().filter((r) => r.type === 'request.refused').at(-1)).toMatchObject({ data: { action: 'choose_path_b', incident } });
     const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident as string });
     // Path B, proposed before path A ran and never approved, changed nothing: path A's validated rebuild is the outcome.
     expect(postmortem.markdown).toMatch(/\| Outcome \| recovered by Path A: Rebuild from raw dlt state; validation passed at \d\d:\d\d:\d\d \|/);
