@@ -43,6 +43,9 @@ const optionsOf: Record<string, readonly OptionKey[]> = {
   help: [],
 };
 
+/** The CLI's command words, for a "did you mean" when one is mistyped. */
+export const cliCommands: readonly string[] = [...new Set(Object.keys(optionsOf).map((command) => command.split(' ')[0] as string))];
+
 function takenBy(words: readonly string[]): { command: string; options: readonly OptionKey[] | undefined } {
   const command = words[0] === 'journal' && words[1] ? `journal ${words[1]}` : (words[0] ?? 'help');
   return { command, options: Object.hasOwn(optionsOf, command) ? optionsOf[command] : undefined };

@@ -21,7 +21,7 @@ import { createRedactor } from '../redact.js';
 import { prepareStateDir } from '../state-dir.js';
 import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
-import { commandText, parseArgs, type CliOptions } from './args.js';
+import { cliCommands, commandText, parseArgs, type CliOptions } from './args.js';
 import { journalCommand } from './journal-command.js';
 import { watchCommand } from './watch-command.js';
 import { staleChecks, watchersAsTheBotSawThem } from './watchers-status.js';
@@ -34,6 +34,7 @@ import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid } from '../said.js';
 import { firstFailure, stepPassed } from '../engine/step-passed.js';
+import { didYouMean } from '../runbook/did-you-mean.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -356,7 +357,7 @@ class ConsoleSession {
         break;
       }
       default:
-        throw new UserError(`unknown command "${verb.slice(0, 40)}": run \`${cliName} help\` for the commands`);
+        throw new UserError(`unknown command "${verb.slice(0, 40)}"${didYouMean(verb, cliCommands)}: run \`${cliName} help\` for the commands`);
     }
     this.summary(incidentId, before);
     return code;

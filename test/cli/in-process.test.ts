@@ -52,6 +52,7 @@ describe('bad input', () => {
 
   const cases: [string, () => string[], RegExp][] = [
     ['an unknown command', () => ['frobnicate'], /unknown command "frobnicate": run `npm run --silent cli -- help`/],
+    ['a mistyped command', () => ['recovr', 'duckdb'], /unknown command "recovr" \(did you mean "recover"\?\): run `npm run --silent cli -- help`/],
     ['an unknown path', () => ['recover', 'duckdb', 'path=c'], /path=c is not a recovery path of duckdb: use path=a, path=b or path=w\. Usage: npm run --silent cli -- recover/],
     ['an unknown scenario', () => ['diagnose', 'nosuch'], /unknown scenario "nosuch"/],
     ['an unknown parameter', () => ['diagnose', 'duckdb', 'x=1'], /unknown parameter "x": this command takes no parameters/],
