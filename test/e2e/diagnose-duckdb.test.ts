@@ -128,6 +128,26 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
+  it('calls failed blocks that could all be free space not conclusive, and offers nothing that moves the file', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run(`CREATE TABLE raw_ebird.scratch AS SELECT range AS id, md5(range::VARCHAR) AS s FROM range(300000); CREATE TABLE raw_ebird.after AS SELECT 1 AS id; CHECKPOINT`);
+    const freed = (await connection.runAndReadAll(`SELECT DISTINCT block_id FROM pragma_storage_info('raw_ebird.scratch') WHERE block_id >= 0 ORDER BY 1`)).getRows().map(([b]) => Number(b));
+    await connection.run('DROP TABLE raw_ebird.scratch; CHECKPOINT');
+    connection.closeSync();
+    instance.closeSync();
+    // A block freed by the drop, half-written as a checkpoint cut short would leave it.
+    const fd = fs.openSync(checkout.databasePath, 'r+');
+    fs.writeSync(fd, Buffer.alloc(4_096, 0x5a), 0, 4_096, 3 * 4_096 + (freed[1] as number) * 262_144 + 8_192);
+    fs.closeSync(fd);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Not conclusive — blocks that may be free space fail their checksum');
+    expect(verdict).toMatch(/fails DuckDB's checksum: block \d+ at location \d+\. The file has \d+ free blocks? besides, which DuckDB never reads/);
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('reports a missing file as missing and does not create it', async () => {
     await diagnose();
     expect(verdictText()).toContain('Missing');
