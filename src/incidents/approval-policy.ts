@@ -71,3 +71,11 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };
   return { ok: true };
 }
+
+/** What approving a plan does to the plans that waited beside it on the same database (Run.overtakes), in words. */
+export function overtakesWarning(run: Pick<Run, 'overtakes'>): string | undefined {
+  const others = run.overtakes ?? [];
+  if (others.length === 0) return undefined;
+  const one = others.length === 1;
+  return `Once this plan runs, ${others.map((o) => `plan ${o.id} (${o.title})`).join(', ')}, waiting for approval, can no longer be approved: it changes the database ${one ? 'that plan was' : 'those plans were'} made on.`;
+}

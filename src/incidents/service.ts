@@ -386,6 +386,7 @@ export class IncidentService {
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
+    const overtakes = mutates ? this.waitingOnTheSameDatabase(spec.lockKey) : [];
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
     await this.deps.journal.commit(() => {
@@ -415,6 +416,7 @@ export class IncidentService {
           previews: spec.previews,
           againstDiagnosis: spec.againstDiagnosis,
           cleanup: spec.cleanup,
+          ...(overtakes.length > 0 ? { overtakes } : {}),
         },
       },
       };
@@ -702,6 +704,14 @@ export class IncidentService {
         same(counts(r.previews), counts(previews)) &&
         timeless(r.steps) === timeless(steps),
     );
+  }
+
+  /** Plans waiting for approval on `lockKey`, still approvable: a plan that changes that database leaves them unapprovable. */
+  private waitingOnTheSameDatabase(lockKey: string): { id: string; title: string }[] {
+    const now = this.clock().getTime();
+    return [...this.deps.state.runs.values()]
+      .filter((r) => r.status === 'pending' && r.mutates && r.lockKey === lockKey && (!r.expiresAt || Date.parse(r.expiresAt) > now) && !this.deps.state.staleBy(r))
+      .map((r) => ({ id: r.id, title: r.title }));
   }
 
   /** Runs a rollback's read-only inspect steps (sqlmesh state list, say) so the operator can choose its parameters. */

@@ -5,7 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { utcTime } from '../incidents/approval-policy.js';
+import { overtakesWarning, utcTime } from '../incidents/approval-policy.js';
 import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
@@ -121,6 +121,7 @@ export function planHeader(run: Run): string {
       : 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
+    (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
 }
 

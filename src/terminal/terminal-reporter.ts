@@ -15,6 +15,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
+import { overtakesWarning } from '../incidents/approval-policy.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -81,6 +82,8 @@ export class TerminalReporter implements IncidentReporter {
         (run.expiresAt ? ` · the approval binds to exactly these steps and expires at ${utcMinute(run.expiresAt)}` : ''),
     );
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
+    const overtaken = overtakesWarning(run);
+    if (overtaken) this.line(style.yellow(overtaken));
     run.steps.forEach((step, i) => {
       const tag = step.destructive ? style.red('DESTRUCTIVE ') : step.mutates ? style.yellow('changes data ') : step.guard ? style.dim('guard ') : '';
       this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);

@@ -180,6 +180,9 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
     await harness.settle();
     const approveB = slack.buttons('approve_plan').at(-1)!;
+    // Each plan says what it does to the other waiting on the same database: path B names path A, waiting before it.
+    const planB = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
+    expect(planB).toContain(`:warning: Once this plan runs, plan ${incident}/2 (Path A: Rebuild from raw dlt state), waiting for approval, can no longer be approved: it changes the database that plan was made on.`);
     await harness.click(approveA, teammate);
     await slack.waitFor('full-refresh to start', () => commandsRun().includes('task full-refresh'));
     await harness.click(approveB, teammate);
