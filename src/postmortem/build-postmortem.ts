@@ -12,6 +12,7 @@ import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClo
 import { stepPassed } from '../engine/step-passed.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
+import { overtakesWarning } from '../incidents/approval-policy.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -457,6 +458,8 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
   if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
   for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${preview.value}**`);
+  // What the plan warned of before anyone approved it: on the record beside who approved it.
+  for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
   else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);

@@ -144,6 +144,18 @@ describe('the recorded scenario-1 journal', () => {
     expect(plan).not.toContain('Still waiting for an approval');
   });
 
+  it("keeps what a plan warned of when it was proposed beside who approved it", () => {
+    const warned = records.map((r) =>
+      r.type === 'run.proposed' && (r.data as any).run.id === `${incidentId}/2`
+        ? { ...r, data: { ...(r.data as object), run: { ...(r.data as any).run, againstDiagnosis: 'The diagnosis offered path B; this plan is path A.', overtakes: [{ id: 'dbx-20260420-0ther/1', title: 'Path B: Restore from a file backup' }] } } }
+        : r,
+    ) as JournalRecord[];
+    const { markdown } = buildPostmortem({ incidentId, verify: { records: warned }, runbooks, root: fixtureRoot });
+    const plan = section(markdown, 'Recovery');
+    expect(plan).toContain('- Warned when proposed: The diagnosis offered path B; this plan is path A.');
+    expect(plan).toContain('- Warned when proposed: Once this plan runs, plan dbx-20260420-0ther/1 (Path B: Restore from a file backup), waiting for approval, can no longer be approved: it changes the database that plan was made on.');
+  });
+
   it('does not read the clock: the same records give the same document at any time', () => {
     const first = build(journalText).markdown;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
