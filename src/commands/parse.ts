@@ -133,10 +133,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      // A value quoted with single quotes, or with a backslash before a space, was split at that space; so was a value
-      // with a space typed bare (at=2026-04-20 12:00:00): the quoted form of what was typed is the way out.
-      // The key=value just before (every pair before this one is one), and the bare words up to the next key=value:
-      // `at=2026-04-20 12:00:00 UTC`.
+      // A value typed bare with spaces (`at=2026-04-20 12:00:00 UTC`) was split at them: the key=value just before
+      // (every pair before this one is one) and the bare words up to the next key=value, quoted, are the way out. One
+      // in single quotes, or with a backslash before a space, was split the same way.
       const before = pairs[index - 1];
       const nextKey = pairs.findIndex((p, i) => i > index && p.indexOf('=') > 0);
       const words = pairs.slice(index, nextKey < 0 ? pairs.length : nextKey);

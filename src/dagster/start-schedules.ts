@@ -86,9 +86,14 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
 /** How recent a tick makes a STOPPED copy "paused lately": the diagnosis' default for a schedule switched off on purpose. */
 export const pausedLatelyMs = 31 * 86_400_000;
 
+/** When a schedule last ticked (or last succeeded), in ms; 0 when never. */
+export function lastTickMs(schedule: ScheduleStatus): number {
+  return Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
+}
+
 /** Whether a schedule ticked (or last succeeded) within `ms` of `now`. */
 export function tickedWithin(schedule: ScheduleStatus, ms: number, now: number): boolean {
-  const last = Math.max(schedule.lastTick?.timestamp ?? 0, schedule.lastSuccess?.timestamp ?? 0) * 1000;
+  const last = lastTickMs(schedule);
   return last > 0 && now - last <= ms;
 }
 

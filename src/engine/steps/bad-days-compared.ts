@@ -56,7 +56,8 @@ export function compareBadDays(here: { table: string; badDays: readonly string[]
   return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all) };
 }
 
-function normalBetween(badDays: readonly string[]): string {
+/** BadDaysCompared.normalBetween for these bad days (one table's, or both tables' together). */
+export function normalBetween(badDays: readonly string[]): string {
   const runs = dayRuns(badDays);
   if (runs.length < 2) return '';
   const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { DagsterError, type ScheduleStatus } from '../../dagster/graphql-client.js';
-import { pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
+import { lastTickMs, pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -52,8 +52,8 @@ function route(names: readonly string[], url: string | undefined, prepared: unkn
     const stoppedLong = copies.filter((s) => s.status === 'STOPPED' && !tickedLately(s, now));
     // A copy paused lately beside it is the one started (start-schedules.ts); one alone and off for long is turned on.
     if (stoppedLong.length === 0 || copies.some((s) => s.status === 'STOPPED' && tickedLately(s, now))) return [];
-    const last = Math.max(...stoppedLong.map((s) => Math.max(s.lastTick?.timestamp ?? 0, s.lastSuccess?.timestamp ?? 0)));
-    return [`${name} (${last > 0 ? `no tick since ${new Date(last * 1000).toISOString().slice(0, 10)}` : 'never ticked'})`];
+    const last = Math.max(...stoppedLong.map(lastTickMs));
+    return [`${name} (${last > 0 ? `no tick since ${new Date(last).toISOString().slice(0, 10)}` : 'never ticked'})`];
   });
   return { via: 'graphql', ...(offForLong.length > 0 ? { offForLong } : {}) };
 }

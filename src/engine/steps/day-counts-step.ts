@@ -6,7 +6,7 @@ import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, quoteIdentifier, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
-import { compareBadDays } from './bad-days-compared.js';
+import { compareBadDays, normalBetween } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
@@ -272,7 +272,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       proposedTo: bad.at(-1)?.day ?? '',
       firstDay: span.first,
       lastDay: span.last,
-      ...(other ? compared : { ...compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: '', badDays: [] }), comparison: '' }),
+      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day)) }),
     },
   };
 }
