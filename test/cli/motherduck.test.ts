@@ -36,7 +36,7 @@ async function setUp(database = 'databox') {
   const checkout = await buildCheckout(path.join(dir, 'checkout'));
   process.env.PATH = checkout.env.PATH;
   const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now, database });
-  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(100);`).join(' ');
+  const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id, DATE '2026-04-19' - CAST(range % 10 AS INTEGER) AS day_date FROM range(100);`).join(' ');
   await md.createDatabase('databox', create, at('2026-04-19 08:00:00'));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), at('2026-04-20 15:00:00'));
   const env = { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), MOTHERDUCK_TOKEN: token };

@@ -36,11 +36,11 @@ beforeAll(async () => {
   md = new MotherDuckStandIn(path.join(checkout.stateDir, '..', 'md'));
   // 15 days ago the marts with 100 rows; 10 days ago the team's named snapshot of them; 9 days ago 20 rows more (120);
   // 3 days ago a table the snapshot does not have; 2 hours ago the bad write that kept 50 rows.
-  const create = createTablesSql(marts);
+  const create = createTablesSql(marts, 100, 15);
   await md.createDatabase('databox', create, new Date(Date.now() - 15 * day));
   tenDaysAgo = utc(Date.now() - 10 * day);
   md.takeSnapshot(md.live('databox'), snapshotName, new Date(Date.now() - 10 * day));
-  await md.write('databox', marts.map((t) => `INSERT INTO ${t} SELECT range + 100 FROM range(20);`).join(' '), new Date(Date.now() - 9 * day));
+  await md.write('databox', marts.map((t) => `INSERT INTO ${t} SELECT range + 100, current_date - 9 FROM range(20);`).join(' '), new Date(Date.now() - 9 * day));
   await md.write('databox', 'CREATE TABLE analytics.notes AS SELECT 1 AS id', new Date(Date.now() - 3 * day));
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), new Date(Date.now() - 2 * 3_600_000));
   harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck', DATABOX_REQUESTERS: `${operator},${teammate}` }, undefined, undefined, {
@@ -132,5 +132,13 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     // Validation lists the clones left and offers path C to drop them, as after path A.
     expect(slack.callsTo('chat.postMessage').some((p) => String(p.text).startsWith(`Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug}`))).toBe(true);
     expect(slack.buttons('propose_follow_up')).toHaveLength(1);
+    // The snapshot's marts end 15 days ago: the restore's gap is told, with the reload that closes it, and the
+    // validation does not pass on marts past their SLA.
+    const dayOf = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
+    const gap = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: 4 of 4 marts past their SLA'));
+    expect(String(gap?.text)).toContain(`ebird.fct_daily_bird_observations: newest ${dayOf(15 * day)}`);
+    expect(String(gap?.text)).toContain(`/databox diagnose backfill source=ebird from=${dayOf(15 * day)} to=${dayOf(day)}`);
+    const validation = journalRecordsOf(checkout).filter((r) => r.type === 'run.finished').at(-1);
+    expect(validation?.data.status).toBe('failed');
   });
 });

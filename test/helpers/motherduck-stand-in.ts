@@ -585,7 +585,12 @@ async function runOnFile(file: string, sql: string): Promise<QueryResult> {
   }
 }
 
-/** SQL that makes each of `tables` (schema.table) with `rows` rows, ids 0 … rows − 1: the marts a test database holds. */
-export function createTablesSql(tables: readonly string[], rows = 100): string {
-  return tables.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id FROM range(${rows});`).join(' ');
+/**
+ * SQL that makes each of `tables` (schema.table) with `rows` rows, ids 0 … rows − 1: the marts a test database holds,
+ * each row's `day_date` one of the ten days up to `newestDaysAgo` days before today (today: every mart within its SLA).
+ */
+export function createTablesSql(tables: readonly string[], rows = 100, newestDaysAgo = 0): string {
+  return tables
+    .map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id, current_date - ${newestDaysAgo} - (range % 10)::INTEGER AS day_date FROM range(${rows});`)
+    .join(' ');
 }

@@ -75,6 +75,12 @@ describe('runbooks/schedule.yml', () => {
       'usgs.fct_daily_streamflow',
       'analytics.fct_species_environment_daily',
     ]);
+    // Scenario 3's validation checks the restored marts against the same SLAs: one list, written twice, kept equal.
+    const freshnessOf = (scenario: string, steps: readonly Step[]) => steps.find((s) => s.kind === 'mart-freshness' && s.id === 'freshness') ?? expect.fail(`${scenario} has no freshness step`);
+    const restored = freshnessOf('motherduck', runbooks.get('motherduck')!.validation.steps) as Extract<Step, { kind: 'mart-freshness' }>;
+    const scheduled = freshnessOf('schedule', runbooks.get('schedule')!.diagnosis.steps) as Extract<Step, { kind: 'mart-freshness' }>;
+    expect(restored.marts).toEqual(scheduled.marts);
+    expect(restored.target).toBe('motherduck');
   });
 
   it('takes the diagnosed window for a typed recover that leaves it out, keeps what the operator gave, and says why nothing filled it', () => {
@@ -249,6 +255,9 @@ describe('scenario 4 steps', () => {
       expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA' });
       const [onFile] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
       expect(onFile?.result.status).toBe('fresh');
+      // A step that names its target reads that one, whatever DATABOX_BACKEND says (scenario 3's validation).
+      const [named] = await run([{ ...step, target: 'motherduck' } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
+      expect(named?.result).toMatchObject({ status: 'stale', outputs: { oldestDay: '2026-04-17', yesterday: '2026-04-20' } });
     } finally {
       checkout.remove();
     }

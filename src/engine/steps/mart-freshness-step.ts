@@ -1,17 +1,18 @@
 // The mart-freshness step kind: each mart's newest date against its SLA (the SLAs are the step's data in the runbook), read
-// from the database DATABOX_BACKEND names.
+// from the database DATABOX_BACKEND names, or the one the step's `target` names.
 import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
 import { checkMartFreshness, describeFreshness, describeUnreadable } from '../../marts/freshness.js';
 import { martSlas } from '../../marts/slas.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
-import { elapsedSince, targetOf, type StepRunContext } from './context.js';
+import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 
 const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('mart-freshness'),
+  target: targetChoice,
   /** Each mart: table, date column and the lag allowed behind now (from the end of its newest day, UTC, for a date). */
   marts: martSlas,
   /**
@@ -29,7 +30,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
   // Never a day still arriving: a window typed to end today asks only through yesterday, as a daily pipeline builds.
   const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
   const through = step.through ? (step.through > yesterday ? yesterday : step.through) : undefined;
-  const results = await checkMartFreshness(targetOf(ctx), step.marts, now, step.timeoutMs, through);
+  const results = await checkMartFreshness(targetOf(ctx, step.target), step.marts, now, step.timeoutMs, through);
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
@@ -44,7 +45,9 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     summary,
     output: results.map(describeFreshness).join('\n'),
     durationMs: elapsedSince(started),
-    outputs: { staleMarts: late.map((r) => r.table).join(', '), oldest: results.map((r) => r.newest).filter(Boolean).sort()[0] ?? '' },
+    // The first day a reload would start from (the day of the oldest mart's newest date) and the last a daily pipeline
+    // has built: what a follow-up's command names.
+    outputs: { staleMarts: late.map((r) => r.table).join(', '), oldestDay: results.map((r) => r.newest?.slice(0, 10)).filter(Boolean).sort()[0] ?? '', yesterday },
   };
 }
 
@@ -52,13 +55,13 @@ export const martFreshnessStepKind = defineStepKind({
   kind: 'mart-freshness',
   schema,
   statuses: ['fresh', 'stale', 'unreadable'],
-  outputs: ['staleMarts', 'oldest'],
+  outputs: ['staleMarts', 'oldestDay', 'yesterday'],
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
   templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
   resolve: (step, tools) => ({ ...step, through: step.through && tools.text(step.through) }),
   describe: (step) =>
-    `newest date of each mart against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}` +
+    `newest date of each mart${step.target === 'backend' ? '' : step.target === 'motherduck' ? ' on MotherDuck' : ' in the local DuckDB file'} against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}` +
     (step.through ? `; each through ${step.through} at least` : ''),
   run: runMartFreshnessStep,
 });
