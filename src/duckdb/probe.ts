@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sniffFileFormat } from './file-format.js';
+import { otherLockHolders } from './lock-holders.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 import { readAllHere } from './read-here.js';
 
@@ -14,6 +15,8 @@ export interface OpenResult {
   /** The process holding the lock, when DuckDB names it. */
   holderPid?: number;
   holder?: string;
+  /** Held by a process that opened the file read-only, not by a writer. */
+  heldReadOnly?: boolean;
   /** What a file that is not DuckDB's format looks like ("a SQLite database", "an empty file" …). */
   looksLike?: string;
   /** Where a symbolic link at the path points, when what it points at does not exist. */
@@ -51,7 +54,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   try {
     database = await openDatabase(filePath, false);
     await readAllHere(database.connection, 'SELECT 1');
-    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
+    return heldByAnother(filePath) ?? { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
     if (classified.status !== 'corrupt' || !/replaying WAL file/i.test(classified.message)) return classified;
@@ -110,6 +113,25 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
     // The link only: the file is there under its own name.
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Another process's lock on a file that opened read-only: a DuckDB opened read-only elsewhere shares the file with the
+ * probe, but every process that writes (each Dagster run, dlt, SQLMesh) is refused while it stays open, and a recovery
+ * that moves the file would move it from under that process.
+ */
+function heldByAnother(filePath: string): OpenResult | undefined {
+  const [holder] = otherLockHolders(filePath);
+  if (!holder) return undefined;
+  const who = holder.pid > 0 ? `PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'a process this one cannot see (another container sharing the volume)';
+  const how = holder.access === 'read' ? 'open read-only' : 'locked';
+  return {
+    status: 'locked',
+    message: `${who} holds ${filePath} ${how}: the file opens read-only, but DuckDB refuses every process that writes (each Dagster run, dlt, SQLMesh) until it closes`,
+    holderPid: holder.pid > 0 ? holder.pid : undefined,
+    holder: holder.command || undefined,
+    heldReadOnly: holder.access === 'read',
+  };
 }
 
 /**

@@ -275,19 +275,24 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
 
-  it('calls a file locked by another process busy with its PID, never corrupt, and refuses a recovery that moves it', async () => {
+  // Read-only: a notebook's DuckDB shares the file with the bot's read-only probe, but no Dagster run can write it.
+  it.each([
+    ['writing to it', {}, 'most likely a running Dagster job'],
+    ['reading it only', { access_mode: 'READ_ONLY' }, 'a process that opened it read-only'],
+  ])('calls a file another process holds (%s) busy with its PID, never corrupt or healthy, and refuses a recovery that moves it', async (_how, options, heldAs) => {
     await createHealthyDatabase(checkout.databasePath);
     const holder = execa(process.execPath, [
       '-e',
       `const { DuckDBInstance } = require('@duckdb/node-api');
-       DuckDBInstance.create(${JSON.stringify(checkout.databasePath)}).then((instance) => { globalThis.held = instance; console.log('ready'); setInterval(() => {}, 1000); });`,
+       DuckDBInstance.create(${JSON.stringify(checkout.databasePath)}, ${JSON.stringify(options)}).then((instance) => { globalThis.held = instance; console.log('ready'); setInterval(() => {}, 1000); });`,
     ], { cwd: process.cwd() });
     await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
     try {
       await diagnose();
       const verdict = verdictText();
       expect(verdict).toContain('Busy');
-      expect(verdict).toContain(`PID ${holder.pid}`);
+      expect(verdict).toContain(`PID ${holder.pid}, ${heldAs}`);
+      expect(verdict).not.toContain('Healthy');
       expect(verdict).not.toContain('File corrupt');
       expect(slack.buttons(/^choose_path_/)).toEqual([]);
       const recover = await harness.command('recover duckdb path=a');

@@ -385,9 +385,9 @@ describe('a file another process holds', () => {
     holder = undefined;
   });
 
-  it('is locked, naming the holding process', async () => {
-    const file = copyOfHealthy('held.duckdb');
-    holder = execa('node', [path.join(scriptsDir, 'hold-duckdb.mjs'), file], { reject: false });
+  /** The holding process, once it says it holds the file (in an object: a ResultPromise would be awaited itself). */
+  async function holdOpen(file: string, ...mode: string[]): Promise<{ child: ResultPromise }> {
+    holder = execa('node', [path.join(scriptsDir, 'hold-duckdb.mjs'), file, ...mode], { reject: false });
     const child = holder;
     await new Promise<void>((resolve, reject) => {
       let seen = '';
@@ -397,6 +397,12 @@ describe('a file another process holds', () => {
       });
       child.once('exit', () => reject(new Error(`the holder exited before it was ready: ${seen}`)));
     });
+    return { child };
+  }
+
+  it('is locked, naming the holding process', async () => {
+    const file = copyOfHealthy('held.duckdb');
+    const { child } = await holdOpen(file);
 
     const opened = await probeOpen(file);
     expect(opened.status).toBe('locked');
@@ -407,6 +413,22 @@ describe('a file another process holds', () => {
     const scan = await scanTables(file, { timeoutMs: 10_000 });
     expect(scan.status).toBe('unreadable');
     expect(scan.message).toContain(`PID ${child.pid}`);
+  });
+
+  it('is locked while another process has it open read-only: the probe opens it beside that process, but no writer can', async () => {
+    const file = copyOfHealthy('read-elsewhere.duckdb');
+    const { child } = await holdOpen(file, 'read-only');
+    const opened = await probeOpen(file);
+    expect(opened).toMatchObject({ status: 'locked', holderPid: child.pid, heldReadOnly: true });
+    expect(opened.holder).toContain('hold-duckdb.mjs');
+    expect(opened.message).toContain(`PID ${child.pid}`);
+    expect(opened.message).toContain('refuses every process that writes');
+    // What it stands for: a writer cannot open the file while the reader holds it.
+    await expect(DuckDBInstance.create(file)).rejects.toThrow(/lock/i);
+    child.kill('SIGKILL');
+    await child.catch(() => undefined);
+    holder = undefined;
+    expect((await probeOpen(file)).status).toBe('ok');
   });
 });
 

@@ -31,7 +31,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
-      outputs: { holderPid: 'unknown', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
+      outputs: { holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
     };
   }
   const summaries: Record<OpenStatus, string> = {
@@ -41,7 +41,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     'not-a-file': `${step.path} is not a regular file`,
     'empty-file': `${step.path} is empty (0 bytes)`,
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
-    locked: `busy: held by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
+    locked: `busy: held ${opened.heldReadOnly ? 'open read-only ' : ''}by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     corrupt: `does not open: ${opened.message}`,
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
@@ -51,7 +51,13 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     summary: summaries[opened.status],
     output: opened.message,
     durationMs: elapsedSince(started),
-    outputs: { holderPid: opened.holderPid ?? 'unknown', message: opened.message, looksLike: opened.looksLike ?? '', linkTarget: opened.linkTarget ?? '' },
+    outputs: {
+      holderPid: opened.holderPid ?? 'unknown',
+      heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : 'most likely a running Dagster job',
+      message: opened.message,
+      looksLike: opened.looksLike ?? '',
+      linkTarget: opened.linkTarget ?? '',
+    },
   };
 }
 
@@ -62,7 +68,7 @@ export const duckdbOpenStepKind = defineStepKind({
     ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, 'wal-damaged': true, unreadable: true }),
     ...(step.checkWritable ? ['read-only'] : []),
   ],
-  outputs: ['holderPid', 'message', 'looksLike', 'linkTarget'],
+  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
