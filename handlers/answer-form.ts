@@ -24,7 +24,7 @@ export interface FormAnswer {
  * the record as typed, and a refusal after them with its whole reason, told whole beside the form when it was cut.
  */
 export async function answerForm(deps: HandlerDeps, { ack, client, user, audience, typed, errors, incident }: FormAnswer): Promise<void> {
-  const shown = errors && shownInForm(errors);
+  const shown = errors && shownInForm(Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, deps.redact(text)])));
   await ack(shown ? { response_action: 'errors', errors: shown.errors } : undefined);
   deps.service.recordCommand(typed, user, 'slack', incident);
   if (!errors) return;

@@ -8,7 +8,7 @@ import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
 import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
-import { describeFailure, samePlanWaitingText } from '../src/slack/tell.js';
+import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeParameter } from '../src/runbook/params.js';
@@ -21,7 +21,8 @@ import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
   const help = helpText(deps);
-  routes.command('/databox', async ({ command, ack, respond, client }) => {
+  routes.command('/databox', async ({ command, ack, respond: respondAsIs, client }) => {
+    const respond = redactedRespond(respondAsIs, deps.redact);
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
     const record = () => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
@@ -29,7 +30,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     const recordRefused = (reason: string, incident?: string) =>
       void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
     if (!parsed.ok) {
-      await ack({ response_type: 'ephemeral', text: `:warning: ${escapeMrkdwn(parsed.error)}\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\`` });
+      await ack({ response_type: 'ephemeral', text: deps.redact(`:warning: ${escapeMrkdwn(parsed.error)}\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\``) });
       record();
       recordRefused(parsed.error);
       return;

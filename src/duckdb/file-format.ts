@@ -41,10 +41,8 @@ export function sniffFileFormat(filePath: string): FileFormat {
       return { duckdb: false, looksLike: signature.looksLike, evidence: `it starts with ${signature.name}` };
     }
   }
-  if (looksLikeText(head)) {
-    const firstLine = head.toString('utf8').split('\n')[0]?.trim().slice(0, 60) ?? '';
-    return { duckdb: false, looksLike: 'a text file', evidence: `it starts with "${firstLine}"` };
-  }
+  // The text itself is never shown: anyone who may type a backup path could name any file the bot can read (its .env).
+  if (looksLikeText(head)) return { duckdb: false, looksLike: 'a text file', evidence: 'it starts with text, not shown here' };
   return { duckdb: false, looksLike: 'an unknown format', evidence: `no "DUCK" magic at byte ${duckdbMagicOffset}; it starts with ${head.subarray(0, 8).toString('hex').replace(/(..)/g, '$1 ').trim()}` };
 }
 

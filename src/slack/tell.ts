@@ -1,4 +1,5 @@
 // Tells one person something only they see, and turns errors into the two kinds an operator may see.
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { IncidentAbandoned, isUserError, newErrorReference } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -15,6 +16,11 @@ export interface Audience {
 
 export async function tellEphemeral(client: WebClient, redact: Redactor, to: Audience, text: string): Promise<void> {
   await client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: redact(text) });
+}
+
+/** A reply through a response URL with everything in it redacted, as every message the bot posts is. */
+export function redactedRespond(respond: RespondFn, redact: Redactor): RespondFn {
+  return (message) => respond(typeof message === 'string' ? redact(message) : (JSON.parse(redact(JSON.stringify(message))) as typeof message));
 }
 
 /** The answer to a recovery asked for again while the same plan waits (a second click or command, or a terminal's plan). */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
-import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -97,6 +97,19 @@ describe('malformed slash commands', () => {
     expect(answer).toContain('Partial backfill of a single source');
     expect(answer).toContain('recover duckdb path=b backup=&lt;path&gt;');
     expect(answer).toContain('diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]');
+  });
+
+  it('never posts a secret: not a file the backup names (only that it holds text), not one typed as a value', async () => {
+    fs.writeFileSync(checkout.path('tokens.txt'), `SLACK_BOT_TOKEN=${botToken}\n`);
+    const fromFile = await answerTo('recover duckdb path=b backup=tokens.txt');
+    expect(fromFile).toContain('it looks like a text file (it starts with text, not shown here');
+    expect(fromFile).not.toContain('SLACK_BOT_TOKEN');
+    responsesBefore = slack.responses.length;
+    const typed = await answerTo(`diagnose backfill source=${botToken}`);
+    expect(typed).toContain('is not one of');
+    expect(typed).not.toContain(botToken);
+    expect(typed).toContain('[REDACTED]');
+    fs.rmSync(checkout.path('tokens.txt'));
   });
 
   it('records every command in the journal, bad ones included', async () => {

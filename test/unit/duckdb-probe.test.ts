@@ -483,7 +483,7 @@ describe('a file in another format: "not a DuckDB database file", told from its 
   it.each([
     ['a real SQLite file (made by sqlite3)', (file: string) => fs.copyFileSync(sqliteFixture, file), 'a SQLite database', /starts with "SQLite format 3"/],
     ['a Parquet file written by DuckDB', parquetWrittenByDuckdb, 'a Parquet file', /starts with "PAR1"/],
-    ['a text file', (file: string) => fs.writeFileSync(file, 'id,species\n1,robin\n'), 'a text file', /starts with "id,species"/],
+    ['a text file', (file: string) => fs.writeFileSync(file, 'id,species\n1,robin\n'), 'a text file', /starts with text, not shown here/],
     ['random bytes', (file: string) => fs.writeFileSync(file, randomBytes(64 * 1024)), 'an unknown format', /no "DUCK" magic/],
   ])('%s', async (_name, make, looksLike, evidence) => {
     const file = path.join(dir, `other-${looksLike.replace(/\W+/g, '-')}.duckdb`);
