@@ -116,7 +116,7 @@ describe('/databox diagnose duckdb', () => {
     const verdict = verdictText();
     expect(verdict).toContain('File corrupt');
     expect(verdict).toMatch(/opens read-only; SELECT 1 succeeds/);
-    expect(verdict).toContain('1 of 3 tables fail to read: raw_noaa.daily_weather');
+    expect(verdict).toContain('1 of 4 tables fail to read: raw_noaa.daily_weather');
   });
 
   it('calls a file whose index has a damaged block corrupt, though every table reads in full, naming the block', async () => {
@@ -124,7 +124,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('File corrupt');
-    expect(verdict).toContain(`read all 4 tables in full (440060 rows), but 1 block that holds no table's rows fails DuckDB's checksum: block ${block} at location ${3 * 4_096 + block * 262_144}`);
+    expect(verdict).toContain(`read all 5 tables in full (440120 rows), but 1 block that holds no table's rows fails DuckDB's checksum: block ${block} at location ${3 * 4_096 + block * 262_144}`);
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
@@ -206,7 +206,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('Healthy');
-    expect(verdict).toMatch(/read all 3 tables in full/);
+    expect(verdict).toMatch(/read all 4 tables in full/);
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
     const audit = checkout.calls().find((c) => c.command === 'uv run sqlmesh audit');
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
@@ -249,6 +249,17 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).toContain('but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm');
     expect(verdict).not.toContain('Healthy');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it('warns about a file that reads in full with a source\'s raw schema gone, never healthy, and offers paths A and B', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    await runSql('DROP SCHEMA raw_noaa CASCADE');
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain("A source's raw data is missing from the database");
+    expect(verdict).toContain('but raw_noaa has no table: the stack keeps raw data in each of raw_ebird, raw_noaa, raw_usgs');
+    expect(verdict).not.toContain('Healthy');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
   it('warns on a plan typed against the verdict: path A after "healthy" is proposed, marked as going against the diagnosis, and journaled so', async () => {

@@ -92,6 +92,8 @@ export async function createHealthyDatabase(file: string, rowsPerTable = 50_000)
     CREATE SCHEMA raw_noaa;
     CREATE TABLE raw_noaa.daily_weather AS
       SELECT range AS id, md5(range::VARCHAR) || md5((range * 7)::VARCHAR) AS reading FROM range(${rowsPerTable});
+    CREATE SCHEMA raw_usgs;
+    CREATE TABLE raw_usgs.daily_values AS SELECT range AS id, range * 0.5 AS discharge FROM range(60);
   `);
   connection.closeSync();
   instance.closeSync();
@@ -144,7 +146,7 @@ export async function createDatabaseWithDamagedIndex(file: string): Promise<numb
     CHECKPOINT;
   `);
   const listed = async (sql: string) => new Set((await connection.runAndReadAll(sql)).getRows().map(([block]) => Number(block)));
-  const tables = ['raw_ebird.observations', 'ebird.fct_daily_bird_observations', 'raw_noaa.daily_weather', 'raw_ebird.checklists'];
+  const tables = ['raw_ebird.observations', 'ebird.fct_daily_bird_observations', 'raw_noaa.daily_weather', 'raw_usgs.daily_values', 'raw_ebird.checklists'];
   const tableBlocks = await listed(tables.map((table) => `SELECT block_id FROM pragma_storage_info('${table}')`).join(' UNION ALL '));
   const metadataBlocks = await listed('SELECT block_id FROM pragma_metadata_info()');
   const [total] = (await connection.runAndReadAll('SELECT total_blocks FROM pragma_database_size()')).getRows()[0] ?? [];

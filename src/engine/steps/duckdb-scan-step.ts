@@ -20,7 +20,8 @@ const schema = z.strictObject({
   refuseWal: z.boolean().default(false),
   /**
    * Schemas the stack's database holds (its raw data: raw_ebird …). Named when the file is empty, and a file with tables
-   * in none of them ends "no-expected-schemas": another project's database, or the stack's with its raw data gone.
+   * in none of them ends "no-expected-schemas": another project's database, or the stack's with its raw data gone; one
+   * that reads in full with some of them missing ends "missing-expected-schemas" (a source's raw data dropped).
    */
   expectSchemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a schema name: letters, digits and _')).default([]),
 });
@@ -62,16 +63,21 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
 }
 
 /** What the file's tables say against the schemas the stack expects: undefined when there is nothing to say. */
-function expectation(expectSchemas: readonly string[], scan: ScanResult): { status: ScanResult['status'] | 'no-expected-schemas'; summary: string } | undefined {
+function expectation(expectSchemas: readonly string[], scan: ScanResult): { status: ScanResult['status'] | 'no-expected-schemas' | 'missing-expected-schemas'; summary: string } | undefined {
   if (expectSchemas.length === 0) return undefined;
   const wanted = expectSchemas.join(', ');
   if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none in ${wanted}, where the stack keeps its raw data` };
+  if (scan.status !== 'ok' && scan.status !== 'broken-views') return undefined;
+  const present = scan.schemas ?? [];
+  const missing = expectSchemas.filter((schema) => !present.includes(schema));
   // Another project's file is not the stack's to rebuild, whatever its views say.
-  if ((scan.status !== 'ok' && scan.status !== 'broken-views') || (scan.schemas ?? []).some((schema) => expectSchemas.includes(schema))) return undefined;
-  return {
-    status: 'no-expected-schemas',
-    summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${(scan.schemas ?? []).join(', ')}`,
-  };
+  if (missing.length === expectSchemas.length) {
+    return { status: 'no-expected-schemas', summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${present.join(', ')}` };
+  }
+  // Broken views are the verdict then; a file whose every table reads is still not whole without a source's raw data.
+  if (missing.length === 0 || scan.status !== 'ok') return undefined;
+  const named = missing.length === 1 ? `${missing[0]} has` : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)} have`;
+  return { status: 'missing-expected-schemas', summary: `${scan.message}, but ${named} no table: the stack keeps raw data in each of ${wanted}` };
 }
 
 /** The evidence of the blocks no table's rows are read from: each that failed, else how many passed, or why none was checked. */
@@ -91,10 +97,10 @@ function readWith({ threads, memoryLimit }: ScanSettings): string {
 export const duckdbScanStepKind = defineStepKind({
   kind: 'duckdb-scan',
   schema,
-  // "no-expected-schemas" only where there is an expectation: a verdict on it elsewhere is refused at load.
+  // "no-expected-schemas" and "missing-expected-schemas" only where there is an expectation: a verdict on it elsewhere is refused at load.
   statuses: (step) => [
     ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true }),
-    ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
+    ...(step.expectSchemas.length > 0 ? ['no-expected-schemas', 'missing-expected-schemas'] : []),
   ],
   outputs: ['failedTables', 'tablesRead', 'tables'],
   defaultTimeoutMs: 10 * 60_000,
