@@ -113,6 +113,22 @@ async function initSlack(app: App): Promise<void> {
   }
 }
 
+/** Slack's answers that mean an app-level token cannot open Socket Mode connections, which Bolt's start retries forever. */
+const unfitAppToken = new Set(['missing_scope', 'not_allowed_token_type']);
+
+/** Asks Slack once for a Socket Mode connection with the app-level token, so a token that can never get one stops the start. */
+async function checkAppToken(app: App, appToken: string): Promise<void> {
+  try {
+    await app.client.apps.connections.open({ token: appToken });
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && (badToken.has(code) || unfitAppToken.has(code))) {
+      throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`);
+    }
+    // Anything else (Slack unreachable for a moment) is Bolt's start to retry and report.
+  }
+}
+
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const redact = createRedactor(config.secrets);
@@ -248,6 +264,7 @@ export function createBot(options: BotOptions): Bot {
         await service.reportInterrupted(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
         await service.offerRollbackIfChanged(run);
       }
+      if (config.slack.appToken) await checkAppToken(app, config.slack.appToken);
       const server = (await app.start(port ?? config.slack.port).catch((error: unknown) => {
         // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named.
         const code = refusedToken(error);

@@ -82,8 +82,26 @@ describe('npm start', () => {
     try {
       const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A0-1-abc', SLACK_API_URL: slack.apiUrl });
       expect(result.exitCode).toBe(2);
-      expect(String(result.stderr).trim()).toBe('databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (invalid_auth)');
+      expect(String(result.stderr).trim()).toBe(
+        'databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (invalid_auth): it must be an app-level token (xapp-…) with the connections:write scope',
+      );
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
+    } finally {
+      await slack.stop();
+    }
+  });
+
+  // Bolt's own start asks again every few seconds, forever, for these: the start stops instead.
+  it.each(['missing_scope', 'not_allowed_token_type'])('stops with one line naming SLACK_APP_TOKEN when Slack answers %s for Socket Mode', async (code) => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.failures.set('apps.connections.open', code);
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-A0-1-abc', SLACK_API_URL: slack.apiUrl });
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).trim()).toBe(
+        `databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`,
+      );
     } finally {
       await slack.stop();
     }
