@@ -3,10 +3,19 @@
 # databox-bot container image.
 #
 #   docker build -t databox-bot .
-#   docker run --rm --init --stop-timeout 30 --env-file .env \
+#   docker run --rm --init --stop-timeout 30 --hostname databox-bot --env-file .env \
 #     -e DATABOX_ROOT=/databox -v /srv/databox:/databox \
 #     -v databox-bot-state:/var/lib/databox-bot \
 #     databox-bot
+#
+# --hostname: a plan's process is recorded with the host it ran on. A container recreated under the same name (one bot
+# per state volume) finds a plan the old one was killed in as gone, and records it as interrupted at its start; under a
+# new name (Docker's default, the container id) it cannot see the old one's processes, so the plan stays running until
+# two people unlock it (/databox unlock), as the start's log and /databox status say.
+#
+# --env-file keeps quotes as part of a value (unlike npm start's .env): write SLACK_SIGNING_SECRET=abc…, not "abc…".
+#
+# The terminal front end inside the container (Slack down): docker exec -it -e USER=<you> <container> npm run --silent cli -- status
 #
 # --init puts a minimal init in front of the bot, so the commands it runs (and what they leave behind) are reaped; on a
 # stop the bot waits a few seconds for running work, then kills running commands and records their runs as failed, so a
@@ -70,6 +79,9 @@ COPY package.json package-lock.json ./
 # @duckdb/node-api's native binding comes prebuilt (@duckdb/node-bindings-linux-*), so no compiler is needed.
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# `npm run cli` runs the built CLI here (tsx, which runs it from source in a checkout, is a dev dependency), so the
+# commands the bot's messages name (npm run --silent cli -- unlock …, journal repair …) work in the container too.
+RUN npm pkg set scripts.cli="node dist/src/cli.js" && npm pkg delete scripts.prestart
 # Read-only for the bot; DATABOX_DUCKDB_EXTENSION_DIRECTORY makes its MotherDuck connection look here (extension_directory).
 COPY --from=build /opt/duckdb/extensions /opt/duckdb/extensions
 ENV DATABOX_DUCKDB_EXTENSION_DIRECTORY=/opt/duckdb/extensions

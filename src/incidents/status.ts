@@ -1,5 +1,6 @@
 // What "/databox status" and the terminal's `status` report, as data each front end renders: what holds a database, what
 // waits for approval, the latest incidents.
+import os from 'node:os';
 import { liveness } from '../process/identity.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
@@ -16,11 +17,21 @@ export interface StatusReport {
 
 /**
  * For a run that holds its database as running while the process that ran it is provably gone (killed with -9, its
- * terminal closed without a stop), what clears it; undefined otherwise. A bot clears such runs when it starts again.
+ * terminal closed without a stop), what clears it; the same for one run on another host, whose process this one cannot
+ * see (a container since recreated under a new hostname, or another bot that still runs it); undefined otherwise. A bot
+ * clears the first kind when it starts again, never the second.
  */
 export function goneRunnerHint(run: Run, unlockCommand: string): string | undefined {
-  if (run.status !== 'running' || !run.runner || liveness(run.runner) !== 'dead') return undefined;
-  return `its process (PID ${run.runner.pid}) is gone: \`${unlockCommand}\` clears it, with a second person's approval`;
+  if (run.status !== 'running' || !run.runner) return undefined;
+  const clears = `\`${unlockCommand}\` clears it, with a second person's approval`;
+  switch (liveness(run.runner)) {
+    case 'dead':
+      return `its process (PID ${run.runner.pid}) is gone: ${clears}`;
+    case 'unknown':
+      return `it was started on host ${run.runner.host}, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), ${clears}`;
+    case 'alive':
+      return undefined;
+  }
 }
 
 export function statusReport(state: IncidentState, now: Date, recentCount = 5): StatusReport {

@@ -75,6 +75,11 @@ describe('/databox unlock', () => {
   it('frees a database held by a plan left running in another container, once someone other than the asker approves', async () => {
     const runId = stuckRun(checkout, otherContainer, { thread, moved: true });
     harness = await startBot(checkout, slack);
+    // Left as it is at the start, but said in the log, and by /databox status, with the way out.
+    const said = `it was started on host databox-bot-7f9c4, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), \`/databox unlock ${runId}\` clears it, with a second person's approval`;
+    expect(harness.logs.find((l) => l.runId === runId)).toMatchObject({ level: 40, host: 'databox-bot-7f9c4', msg: `a plan still shows as running, left as it is: ${said}` });
+    const status = await harness.command('status', operator);
+    expect(String(status.json?.text)).toContain(said);
 
     // Held: a new recovery of the same database is refused, and the refusal says how a stuck plan is cleared.
     let from = slack.responses.length;

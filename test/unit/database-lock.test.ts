@@ -1,5 +1,6 @@
 // Tests refuseReadIfLocked and refuseIfLocked (src/incidents/database-lock.ts): what a diagnosis or a second plan is told
 // while a plan holds its database, with the holder's process alive here, gone, or on another host.
+import os from 'node:os';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { refuseIfLocked, refuseReadIfLocked } from '../../src/incidents/database-lock.js';
@@ -52,6 +53,13 @@ describe('a diagnosis refused while a plan changes its database', () => {
     const gone = await goneProcess();
     expect(refusal(() => refuseReadIfLocked(holdersOf('running', gone), lockKey, 'diagnose'))).toBe(
       `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: its process (PID ${gone.pid}) is gone: \`unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
+    );
+  });
+
+  it('names the host a plan run elsewhere was started on, and the unlock, when this one cannot see its processes (a recreated container)', () => {
+    const elsewhere = { ...identityOf(), host: 'databox-bot-7f9c4' };
+    expect(refusal(() => refuseReadIfLocked(holdersOf('running', elsewhere), lockKey, 'diagnose'))).toBe(
+      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: it was started on host databox-bot-7f9c4, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), \`unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
     );
   });
 
