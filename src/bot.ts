@@ -276,6 +276,11 @@ export function createBot(options: BotOptions): Bot {
         // In Socket Mode the start asks Slack for a connection with the app-level token: a wrong one is named.
         const code = refusedToken(error);
         if (config.slack.appToken && code) throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code})`);
+        // HTTP mode: the port is the operator's setting, so the refusal names it.
+        const listen = (error as NodeJS.ErrnoException).code;
+        const asked = port ?? config.slack.port;
+        if (listen === 'EADDRINUSE') throw new ConfigError(`invalid configuration: PORT=${asked} is already in use by another process: stop it, or set PORT to a free port`);
+        if (listen === 'EACCES') throw new ConfigError(`invalid configuration: PORT=${asked} may not be listened on by this user (a port below 1024 needs privileges): set PORT to 1024 or above`);
         throw error;
       })) as Server | undefined;
       if (server) {

@@ -101,11 +101,25 @@ function defaultReaderThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
+/**
+ * A credential as Slack or MotherDuck issued it. A quote or a space at either end would be sent as part of it, and fail
+ * only later (every request's signature, every call): Docker's --env-file keeps quotes, where npm start's .env strips them.
+ */
+const credential = z
+  .string()
+  .min(1)
+  .refine((value) => value === value.trim() && !/^["']|["']$/.test(value), {
+    message: 'has a quote or a space at its start or end, which would be taken as part of it (docker run --env-file keeps quotes): write the value bare',
+  });
+
 const envSchema = z
   .object({
-    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
-    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
-    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_BOT_TOKEN: credential
+      .refine((value) => !value.startsWith('xoxp-'), { message: 'is a user token (xoxp-): use the Bot User OAuth Token (xoxb-) from OAuth & Permissions', abort: true })
+      .refine((value) => value.startsWith('xoxb-'), { message: 'must be a bot token starting with xoxb-' })
+      .optional(),
+    SLACK_APP_TOKEN: credential.refine((value) => value.startsWith('xapp-'), { message: 'must be an app-level token starting with xapp-' }).optional(),
+    SLACK_SIGNING_SECRET: credential.optional(),
     SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'expected the Web API base URL such as https://slack.com/api/' }).optional(),
     // Digits only: a blank would read as 0 (a random port) and 0x50 as 80.
     PORT: z
@@ -160,7 +174,7 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'expected a plain MotherDuck database name (letters, digits and _), such as databox')
       .default('databox'),
-    MOTHERDUCK_TOKEN: z.string().min(1).optional(),
+    MOTHERDUCK_TOKEN: credential.optional(),
     DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: timerDuration.default(30_000),
     DATABOX_DUCKDB_EXTENSION_DIRECTORY: z.string().min(1).optional(),
   })

@@ -1,6 +1,7 @@
 // Starting the real bot process (src/main.ts): bad configuration and runbooks stop it with one clear line; good ones serve.
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,22 @@ describe('npm start', () => {
       );
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
     } finally {
+      await slack.stop();
+    }
+  });
+
+  it('stops with one line naming PORT when another process listens on it', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, PORT: String(port) });
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).trim()).toBe(`databox-bot: invalid configuration: PORT=${port} is already in use by another process: stop it, or set PORT to a free port`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
       await slack.stop();
     }
   });

@@ -257,10 +257,19 @@ describe('Slack settings', () => {
 
   it('refuses a token of the wrong kind without echoing it', () => {
     const message = configErrorOf({ SLACK_BOT_TOKEN: 'xoxp-user-token-supersecret', SLACK_APP_TOKEN: 'xoxb-wrong-kind-hush' });
-    expect(message).toContain('must be a bot token starting with xoxb- → at SLACK_BOT_TOKEN');
+    expect(message).toContain('is a user token (xoxp-): use the Bot User OAuth Token (xoxb-) from OAuth & Permissions → at SLACK_BOT_TOKEN');
+    expect(message).not.toContain('must be a bot token starting with xoxb-');
     expect(message).toContain('must be an app-level token starting with xapp- → at SLACK_APP_TOKEN');
     expect(message).not.toContain('supersecret');
     expect(message).not.toContain('hush');
+    expect(configErrorOf({ SLACK_BOT_TOKEN: 'bot-token-hush', SLACK_APP_TOKEN: 'xapp-1-abc' })).toContain('must be a bot token starting with xoxb- → at SLACK_BOT_TOKEN');
+  });
+
+  it('refuses a credential with a quote or a space at either end, as docker run --env-file passes them, without echoing it', () => {
+    const message = configErrorOf({ SLACK_BOT_TOKEN: '"xoxb-1-2-quoted"', SLACK_SIGNING_SECRET: '0123456789abcdef ', MOTHERDUCK_TOKEN: "'md-hush'" });
+    const why = 'has a quote or a space at its start or end, which would be taken as part of it (docker run --env-file keeps quotes): write the value bare';
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'MOTHERDUCK_TOKEN']) expect(message).toContain(`${why} → at ${name}`);
+    expect(message).not.toMatch(/quoted|0123456789abcdef|md-hush/);
   });
 });
 
