@@ -5,6 +5,7 @@ import type { IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
+import { runMessage } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface DeciderAccessDeps {
@@ -26,16 +27,33 @@ export async function tellIfSlackWaits(deps: DeciderAccessDeps, tell: (text: str
  */
 export async function mayDecide(
   deps: DeciderAccessDeps,
-  body: Parameters<typeof clickerOf>[0],
+  body: ClickBody,
   runId: string,
   tell: (text: string) => Promise<unknown>,
   of: 'plan' | 'unlock' = 'plan',
   clickedAt?: number,
 ): Promise<boolean> {
-  const access = await deps.access.mayApprove(clickerOf(body));
-  const reason = access.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access.reason;
+  const misplaced = of === 'plan' ? notOnItsMessage(deps.service, runId, body) : undefined;
+  const access = misplaced ? undefined : await deps.access.mayApprove(clickerOf(body));
+  const reason = misplaced ?? (access?.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access?.reason);
   if (!reason) return true;
   deps.service.refuseDecision(runId, body.user.id, reason, of);
   await tell(`:no_entry_sign: ${escapeMrkdwn(reason)}`);
   return false;
+}
+
+/** A click as a block_actions payload describes it: who, and the message the button was on. */
+type ClickBody = Parameters<typeof clickerOf>[0] & { channel?: { id: string }; container?: { message_ts?: string }; message?: { ts: string } };
+
+/**
+ * A decision button is on its plan's own message: one whose value names a plan shown on another message (another
+ * channel's, another plan's) was not given by the bot to that button, and the clicker never saw what it would approve.
+ */
+function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
+  const run = service.state.runs.get(runId);
+  const shown = run && runMessage(run);
+  if (!shown) return undefined;
+  const clickedOn = { channel: body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts };
+  if (clickedOn.channel === shown.channel && clickedOn.ts === shown.ts) return undefined;
+  return `this button is not on plan ${runId}'s own message, so it does not decide it: click Approve or Reject on that plan's message in its incident's thread`;
 }

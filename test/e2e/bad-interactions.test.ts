@@ -182,6 +182,18 @@ describe('interaction payloads the bot did not make', () => {
     }
   });
 
+  it.each([
+    ['another message in its channel', (payload: Record<string, any>) => (payload.container.message_ts = payload.message.ts = '1776699999.000100')],
+    ['its message ts, but in another channel', (payload: Record<string, any>) => (payload.channel.id = payload.container.channel_id = 'C0ELSEWHERE')],
+  ])('refuses an Approve whose value names a real plan from %s: the clicker never saw that plan there', async (_where, edit) => {
+    const { status, journaled, replies } = await send(clickBody({}, edit));
+    expect(status).toBe(200);
+    const runId = JSON.parse(approve.value).run as string;
+    expect(journaled).toEqual([expect.objectContaining({ type: 'approval.refused', actor: teammate, data: expect.objectContaining({ runId, reason: expect.stringContaining(`this button is not on plan ${runId}'s own message`) }) })]);
+    expect(replies).toEqual([expect.stringMatching(/^:no_entry_sign: this button is not on plan .*'s own message, so it does not decide it/)]);
+    nothingRan();
+  });
+
   it('refuses a click and a command from a user of another workspace', async () => {
     const click = await send(
       clickBody({ user: 'U0STRANGER' }, (payload) => {
