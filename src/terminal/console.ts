@@ -442,7 +442,7 @@ class ConsoleSession {
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     // The approver given with --approver, once accepted, is the one the advice names; else who may approve.
-    const hint = () => (this.options.approver && approver ? approver.slice('terminal:'.length) : this.approverHint(run));
+    const hint = () => (this.options.approver && approver && approver !== run.requestedBy ? approver.slice('terminal:'.length) : this.approverHint(run));
     const noAnswer = (what: string) =>
       new Refusal(
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
@@ -460,7 +460,9 @@ class ConsoleSession {
       }
     }
     approver ??= this.requester;
-    let typed = hashGiven;
+    // --approver naming whoever asked for a plan that needs someone else: refused as it stands (on the record), without
+    // first asking that person to type the hash of a plan they cannot approve.
+    let typed = hashGiven ?? (needsOtherPerson && approver === run.requestedBy ? run.hash : undefined);
     if (typed === undefined) {
       const answer = await this.ask(
         `Type the plan's short hash (${shortHash(run.hash)}) to approve it as ${approver}, "no" to reject it, or nothing to leave it waiting: `,

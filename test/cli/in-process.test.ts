@@ -122,8 +122,14 @@ describe('bad input', () => {
 describe('refusals and exit codes', () => {
   it('refuses a destructive plan approved by its own requester, and journals the refusal', async () => {
     const { checkout, env } = await newCheckout();
-    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'alice'], promptedHash);
+    const asked: string[] = [];
+    const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'alice'], (prompt) => {
+      asked.push(prompt);
+      return promptedHash(prompt);
+    });
     expect(result.code).toBe(2);
+    // Refused as given, not after asking alice to type the hash of a plan she cannot approve.
+    expect(asked).toEqual([]);
     expect(result.stderr).toContain('refused: a plan with destructive steps must be approved by someone other than the person who requested it.');
     expect(result.stderr).toContain('Give the approver\'s name with --approver (someone other than alice)');
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
