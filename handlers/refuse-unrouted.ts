@@ -1,7 +1,7 @@
 // What happens to a signed request no listener takes (a form of an older version, a shortcut, another slash command):
 // answered at once and journaled as refused, never left to Slack's 3-second timeout.
 import type { AnyMiddlewareArgs } from '@slack/bolt';
-import { requestKind, requestSender } from './answer-refusal.js';
+import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 
 /** The kinds of request Slack waits for an answer to; anything else (an event) is left to Bolt. */
@@ -18,8 +18,13 @@ export function refuseUnrouted(deps: HandlerDeps): (args: AnyMiddlewareArgs & { 
         : kind === 'view_submission'
           ? `this form ("${String(payload.view?.callback_id ?? '').slice(0, 60)}") is not one this version of the bot opens; open it again from the thread`
           : `databox-bot has nothing to do for a ${kind.replace(/_/g, ' ')}`;
-    // A form's submission is answered with the form closed; a slash command with the reason; anything else is acked.
-    await (kind === 'slash_command' ? args.ack({ response_type: 'ephemeral', text: `:no_entry_sign: Refused: ${what}. Nothing was run.` }) : args.ack());
+    // A slash command gets the reason in its ack, a form keeps it under its first field (what was typed is not lost), a
+    // click is told through its response URL; anything else is acked.
+    if (kind === 'slash_command' || kind === 'view_submission' || kind === 'block_actions') {
+      await answerRefusal(args, deps, `:no_entry_sign: Refused: ${what}. Nothing was run.`, `Refused: ${what}.`);
+    } else {
+      await args.ack();
+    }
     void deps.service.recordRefusal(requestSender(payload), { reason: what, kind, action: payload.command ?? payload.callback_id ?? payload.view?.callback_id ?? null });
     return true;
   };

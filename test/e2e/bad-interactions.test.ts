@@ -151,6 +151,22 @@ describe('interaction payloads the bot did not make', () => {
     nothingRan();
   });
 
+  it('keeps a form of another version open with the reason under its first field, so what was typed is not lost', async () => {
+    const payload = {
+      type: 'view_submission',
+      user: { id: teammate, team_id: 'T0DATABOX' },
+      team: { id: 'T0DATABOX' },
+      view: { id: 'V1', callback_id: 'old_form_v1', private_metadata: '', state: { values: { backup: { value: { type: 'plain_text_input', value: '/backups/x.duckdb' } } } } },
+    };
+    const lines = journal().length;
+    const answer = await postSigned(harness.url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    await harness.settle();
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ response_action: 'errors', errors: { backup: expect.stringMatching(/^Refused: this form \("old_form_v1"\) is not one this version of the bot opens; open it again from the thread/) } });
+    expect(journal().slice(lines)).toEqual([expect.objectContaining({ type: 'request.refused' })]);
+    nothingRan();
+  });
+
   it('answers a slash command that is not /databox with its refusal', async () => {
     const { status, journaled } = await send(slashCommandBody('status', { command: '/other', response_url: slack.responseUrl() }));
     expect(status).toBe(200);
