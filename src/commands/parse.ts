@@ -1,6 +1,7 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
 import { orList } from '../or-list.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
+import { describeCharacter } from './unusual-characters.js';
 
 export interface ScenarioCatalog {
   /** Scenario id → its recovery path ids. */
@@ -34,7 +35,8 @@ const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e
 /** Why a parameter value is refused wherever it comes from (a typed command, a modal field), or undefined. */
 export function valueProblem(key: string, value: string): string | undefined {
   // Tabs and line breaks too: a quoted value can carry them, and a path with a line break reads as two in every log.
-  if (controlCharacters.test(value) || /[\t\n\r]/.test(value)) return `${key}= contains control characters`;
+  const controls = [...new Set([...value].filter((character) => controlCharacters.test(character) || /[\t\n\r]/.test(character)))];
+  if (controls.length > 0) return `${key}= contains ${controls.map(describeCharacter).join(', ')}: a value is one line of plain text`;
   if (shellMetacharacters.test(value)) {
     return `${key}=${clip(value)} contains shell metacharacters (${shellMetacharacterList}); parameter values are plain names, dates, numbers and paths`;
   }
@@ -97,7 +99,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     return fail(`the command is ${rawText.length} characters long; at most ${maxCommandLength} are accepted`);
   }
   const text = unescapeSlackText(rawText).trim();
-  if (controlCharacters.test(text)) return fail('the command contains control characters');
+  if (controlCharacters.test(text)) return fail(`the command contains ${[...new Set([...text].filter((c) => controlCharacters.test(c)))].map(describeCharacter).join(', ')}`);
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return fail(tokens.error);
   // A phone capitalises the first word ("Diagnose"), and nobody means DuckDB and duckdb as two scenarios: the words of

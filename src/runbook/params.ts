@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
+import { unusualCharacters } from '../commands/unusual-characters.js';
 import { UserError } from '../errors.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
@@ -96,7 +97,11 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
     case 'enum': {
       // Own keys only: "constructor" or "toString" are not values of any enum.
       const attributes = Object.hasOwn(p.values, raw) ? p.values[raw] : undefined;
-      if (!attributes) throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}`);
+      if (!attributes) {
+        // A value that reads as one of them in Slack but is not (a zero-width space, a Cyrillic letter) says why.
+        const unusual = unusualCharacters(raw);
+        throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}${unusual ? ` (it holds ${unusual}: retype it)` : ''}`);
+      }
       return { ...attributes, _value: raw };
     }
     case 'path':

@@ -27,7 +27,7 @@ export async function fieldErrors(
 ): Promise<Record<string, string> | undefined> {
   // The same refusals as a typed command: control characters and shell metacharacters.
   for (const [name, value] of Object.entries(values)) {
-    const problem = valueProblem(name, value);
+    const problem = valueProblem(name, value) ?? wrappedInQuotes(name, value);
     if (problem) return { [name]: problem };
   }
   try {
@@ -39,6 +39,16 @@ export async function fieldErrors(
     const field = names.find((name) => new RegExp(`^${name}\\b`).test(error.message)) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message };
   }
+}
+
+/**
+ * A form's field is one value taken as typed: quotes around it, as a path pasted from a shell comes, would be part of
+ * it ("/data/\"/tmp/b.duckdb\" does not exist"), so they are named instead.
+ */
+function wrappedInQuotes(name: string, value: string): string | undefined {
+  const quote = value[0];
+  if (value.length < 2 || (quote !== '"' && quote !== "'") || value.at(-1) !== quote || value.slice(1, -1).includes(quote)) return undefined;
+  return `${name}: remove the quotes around the value; a form takes what is typed as it is, quotes included`;
 }
 
 /** The modal's private_metadata, as the bot wrote it; anything else is a user error, never a crash. */

@@ -166,7 +166,7 @@ describe('names', () => {
   it('refuses an empty list and names what is not a name', async () => {
     expect(await problemOf(['schedules'], { schedules: ' , ' })).toBe('schedules= names nothing: give one or more names separated by commas, e.g. schedules=all_pipelines_daily');
     expect(await problemOf(['schedules'], { schedules: 'ok,--start-all,a.b' })).toBe('schedules: "--start-all", "a.b" are not names (letters, digits and _ only, separated by commas)');
-    expect(await problemOf(['schedules'], { schedules: 'ebird\t' })).toBe('schedules= contains control characters');
+    expect(await problemOf(['schedules'], { schedules: 'ebird\t' })).toBe('schedules= contains a tab: a value is one line of plain text');
   });
 });
 
@@ -178,6 +178,14 @@ describe('enums', () => {
 
   it.each(['medium', 'FAST', 'fast ', 'toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses %j, listing the values', async (text) => {
     expect(await problemOf(['mode'], { mode: text })).toBe(`mode=${text} is not one of: fast, slow`);
+  });
+
+  // Both read as "fast" in Slack: what is wrong with them has to be said, or the refusal reads as nonsense.
+  it.each([
+    ['fa\u200bst', 'a zero-width space (U+200B) after "fa"'],
+    ['f\u0430st', '"\u0430" (U+0430), not a plain ASCII letter after "f"'],
+  ])('names the character in %j that makes it look like a value it is not', async (text, said) => {
+    expect(await problemOf(['mode'], { mode: text })).toBe(`mode=${text} is not one of: fast, slow (it holds ${said}: retype it)`);
   });
 });
 

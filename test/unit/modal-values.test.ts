@@ -1,0 +1,29 @@
+// Tests fieldErrors (src/slack/modal-values.ts): what a form's field is refused for before any check of the runbook's.
+import { describe, expect, it } from 'vitest';
+import { fieldErrors } from '../../src/slack/modal-values.js';
+
+const passes = async () => undefined;
+
+describe("a form's fields", () => {
+  it.each([
+    ['"/backups/databox.duckdb"'],
+    ["'/backups/databox.duckdb'"],
+  ])('names quotes around a pasted value (%s) instead of taking them as part of a path', async (value) => {
+    expect(await fieldErrors({ backup: value }, passes, ['backup'])).toEqual({
+      backup: 'backup: remove the quotes around the value; a form takes what is typed as it is, quotes included',
+    });
+  });
+
+  it('takes a quote inside a value, or one at one end only, as part of it', async () => {
+    expect(await fieldErrors({ snapshot: "team's pre_rewrite" }, passes, ['snapshot'])).toBeUndefined();
+    expect(await fieldErrors({ snapshot: "'a' and 'b'" }, passes, ['snapshot'])).toBeUndefined();
+    expect(await fieldErrors({ snapshot: '"quoted' }, passes, ['snapshot'])).toBeUndefined();
+  });
+
+  it('names a line break or a right-to-left override pasted into a field', async () => {
+    expect(await fieldErrors({ backup: '/backups/a\n/backups/b' }, passes, ['backup'])).toEqual({ backup: 'backup= contains a line break: a value is one line of plain text' });
+    expect(await fieldErrors({ backup: '/backups/\u202edb.kcub' }, passes, ['backup'])).toEqual({
+      backup: 'backup= contains an invisible control character (U+202E): a value is one line of plain text',
+    });
+  });
+});
