@@ -59,7 +59,9 @@ export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
       return;
     }
     const reason = foreign
-      ? `this request comes from another Slack workspace (${team}); databox-bot acts only for its own`
+      ? team === ''
+        ? 'this request names no Slack workspace (an empty team id), and databox-bot acts only for its own'
+        : `this request comes from another Slack workspace (${team}); databox-bot acts only for its own`
       : unknownAction
         ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
         : 'this button carries a value the bot never gave it';

@@ -38,6 +38,7 @@ interface SlackUser {
   id?: string;
   team_id?: string;
   deleted?: boolean;
+  is_bot?: boolean;
   is_restricted?: boolean;
   is_ultra_restricted?: boolean;
   is_stranger?: boolean;
@@ -94,6 +95,8 @@ export class SlackAccess {
       };
     }
     if (user.deleted) return { ok: false, reason: 'your Slack account is deactivated; nothing was approved' };
+    // A person decides: Slack's own buttons are never clicked by an app, so such a click was made up.
+    if (user.is_bot) return { ok: false, reason: `${clicker.userId} is a bot or app account, which may not approve or reject plans; a person must` };
     if (!allowGuestApproval && (user.is_restricted || user.is_ultra_restricted)) {
       return {
         ok: false,

@@ -227,6 +227,9 @@ describe('interaction payloads the bot did not make', () => {
     expect(command.status).toBe(200);
     expect(command.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/another Slack workspace \(T0OTHER\)/) });
     expect(journal().slice(lines)).toEqual([expect.objectContaining({ type: 'request.refused', actor: 'U0STRANGER' })]);
+    const nameless = await postSigned(harness.url, slashCommandBody('recover duckdb path=a', { team_id: '', response_url: slack.responseUrl() }));
+    expect(nameless.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/this request names no Slack workspace \(an empty team id\)/) });
+    await harness.settle();
     nothingRan();
   });
 

@@ -48,6 +48,7 @@ describe('who may approve', () => {
     ['a single-channel guest', { is_restricted: true, is_ultra_restricted: true }, /guests \(single-channel\) may not approve/],
     ['a Slack Connect partner users.info places in another team', { team_id: 'T0PARTNER' }, /not a member of the workspace the bot is installed in \(you are from T0PARTNER/],
     ['a deactivated account', { deleted: true }, /deactivated/],
+    ['a bot or app account', { is_bot: true }, /is a bot or app account, which may not approve or reject plans; a person must/],
   ])('refuses %s, tells them why, journals it, and runs nothing', async (_who, user, reason) => {
     const approve = await planWaitingForApproval();
     slack.users.set(teammate, user);
