@@ -54,7 +54,7 @@
 # MotherDuck with the motherduck extension installed at build time (below), so it needs no download at run time.
 
 # ── Build stage: compile TypeScript to dist/ ────────────────────────────────────────────────
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -71,7 +71,7 @@ RUN npm run build
 RUN node dist/src/database/install-extension.js /opt/duckdb/extensions
 
 # ── Runtime stage: production dependencies, compiled code and runbooks only ────────────────
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATABOX_STATE_DIR=/var/lib/databox-bot
 WORKDIR /app

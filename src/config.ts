@@ -77,7 +77,7 @@ const slackUserIds = z
 /** "10/5m": at most 10 commands per person in any 5 minutes. */
 const perUserLimit = z
   .string()
-  .regex(/^\d+\/\d+(ms|s|m|h)$/, 'expected a count and a window such as 10/5m')
+  .regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'expected a count and a window such as 10/5m (ms, s, m, h or d)')
   .transform((text) => {
     const [count, window] = text.split('/') as [string, string];
     return { limit: Number(count), windowMs: parseDuration(window) as number };
@@ -129,7 +129,8 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().max(65535, 'expected a port number from 0 to 65535'))
       .default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // INFO reads as info: pino's names are lower-case, an operator's often are not.
+    LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     DATABOX_ROOT: z.string().min(1).optional(),
     DATABOX_DATABASE_PATH: z.string().min(1).optional(),
     DATABOX_STATE_DIR: z.string().min(1).default('./var'),

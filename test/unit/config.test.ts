@@ -164,6 +164,8 @@ describe('other variables', () => {
       DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
     });
     expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
+    // An operator's spelling of the level, and a per-person window in days, as every other duration may be.
+    expect(loadConfig({ LOG_LEVEL: 'INFO', DATABOX_USER_COMMAND_LIMIT: '10/1d' })).toMatchObject({ logLevel: 'info', userCommandLimit: { limit: 10, windowMs: 86_400_000 } });
   });
 
   it.each([
