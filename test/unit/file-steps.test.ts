@@ -1,4 +1,5 @@
-// Tests the built-in move and copy-file steps (src/engine/steps/move-step.ts, copy-file-step.ts) on real files: never overwriting, bytes copied exactly.
+// Tests the built-in move and copy-file steps (src/engine/steps/move-step.ts, copy-file-step.ts) on real files: never overwriting, bytes copied exactly;
+// and disk-usage's room for a copy (disk-usage-step.ts).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { copyFileStepKind, runCopyFileStep } from '../../src/engine/steps/copy-file-step.js';
+import { diskUsageStepKind, runDiskUsageStep } from '../../src/engine/steps/disk-usage-step.js';
 import { moveStepKind, runMoveStep } from '../../src/engine/steps/move-step.js';
 import { freeName } from '../../src/engine/steps/move-without-overwriting.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -223,5 +225,30 @@ describe('runCopyFileStep', () => {
     expect(result.status).toBe('failed');
     expect(result.summary).toMatch(/^could not copy /);
     expect(fs.readdirSync(root)).toEqual(['backup.duckdb']);
+  });
+});
+
+describe('runDiskUsageStep with roomFor', () => {
+  function diskUsage(where: string, roomFor: string): Extract<ResolvedStep, { kind: 'disk-usage' }> {
+    const step = diskUsageStepKind.schema.parse({ id: 'room_for_backup', kind: 'disk-usage', title: 'Room for the copy', path: where, roomFor });
+    return { ...step, timeoutMs: 10_000, guard: true };
+  }
+
+  it('says there is room for a copy of a file that fits, and "no-room" for one larger than the free space, before anything is copied', async () => {
+    const root = tempDir();
+    const small = path.join(root, 'small.duckdb');
+    fs.writeFileSync(small, randomBytes(4096));
+    const fits = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), small), context(root));
+    expect(fits.status).toMatch(/^(ok|full)$/);
+    expect(fits.summary).toContain(`room for a copy of ${small} (4.0 KiB)`);
+
+    // A sparse file as large as the free space and a GiB more: it takes no room itself.
+    const { bavail, bsize } = fs.statfsSync(root);
+    const huge = path.join(root, 'huge.duckdb');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, bavail * bsize + 2 ** 30);
+    const tooBig = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), huge), context(root));
+    expect(tooBig.status).toBe('no-room');
+    expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB: make room there first`));
   });
 });

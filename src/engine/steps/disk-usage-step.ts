@@ -1,6 +1,7 @@
 // The disk-usage step kind: free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`.
 import { z } from 'zod';
-import { volumeUsage } from '../../disk/volume-usage.js';
+import fs from 'node:fs';
+import { formatBytes, volumeUsage } from '../../disk/volume-usage.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -12,6 +13,11 @@ const schema = z.strictObject({
   path: template,
   /** Use% at or above which the volume counts as full; defaults to DATABOX_DISK_FULL_PERCENT. */
   fullAtPercent: z.number().min(1).max(100).optional(),
+  /**
+   * A file a plan is about to copy onto the volume (path B's backup): "no-room" when the volume's free space is less than
+   * its size, so the plan stops before it moves anything rather than at a copy cut short by a full disk.
+   */
+  roomFor: template.optional(),
 });
 
 export type DiskUsageStep = z.output<typeof schema> & ResolvedCommon;
@@ -21,22 +27,36 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent, freeText, totalText } = await volumeUsage(step.path);
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
   const full = usedPercent >= threshold;
+  const needs = step.roomFor ? sizeOf(step.roomFor) : undefined;
+  const noRoom = needs !== undefined && needs > free;
   return {
-    status: full ? 'full' : 'ok',
-    summary: `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}`,
+    status: noRoom ? 'no-room' : full ? 'full' : 'ok',
+    summary:
+      `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
+      (noRoom ? `, but a copy of ${step.roomFor} needs ${formatBytes(needs)}: make room there first (nothing a plan moves aside frees any)` : needs !== undefined ? `, room for a copy of ${step.roomFor} (${formatBytes(needs)})` : ''),
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
   };
 }
 
+/** The size of the file a copy would write, or undefined when it cannot be read (the steps that read it say why). */
+function sizeOf(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
 export const diskUsageStepKind = defineStepKind({
   kind: 'disk-usage',
   schema,
-  statuses: ['ok', 'full'],
+  // "no-room" only where a step names a file to make room for: a verdict on it elsewhere is refused at load.
+  statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : [])],
   outputs: ['freeBytes', 'totalBytes', 'usedPercent', 'checkedPath'],
   defaultTimeoutMs: 10_000,
-  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
-  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
-  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}`,
+  templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],
+  resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
+  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for a copy of ${rel(step.roomFor)}` : ''}`,
   run: runDiskUsageStep,
 });
