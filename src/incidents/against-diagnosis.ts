@@ -10,7 +10,12 @@ import { changedSomething, type Incident, type IncidentState, type Run } from '.
  * pointed elsewhere, or that there is none. A path that works on what an earlier step left (needsIncident: a clone's
  * swap, a cleanup) is offered by that step, not the verdict.
  */
-export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, params: Readonly<Record<string, string>>): string | undefined {
+export function againstDiagnosis(
+  incident: Incident,
+  recovery: RecoveryPath,
+  params: Readonly<Record<string, string>>,
+  windows: readonly { from: string; to: string }[] = [],
+): string | undefined {
   if (recovery.needsIncident) return undefined;
   const diagnosis = incident.diagnosis;
   if (!diagnosis) return 'No diagnosis: this plan was typed without one, so nobody has looked at the database first. Read its steps and what they will change before approving.';
@@ -22,8 +27,10 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
   // What the diagnosis looked at (as typed) or found (what its verdict suggests, the bad window say): a plan for either
   // follows it; a value that is neither is the operator's own.
   const followed = { ...diagnosis.params, ...diagnosis.suggested };
+  const inside = windowsInside(windows, params, diagnosis);
   const changed = Object.keys(followed).filter(
-    (name) => recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name],
+    (name) =>
+      recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name] && !inside.has(name),
   );
   if (changed.length > 0) {
     const was = changed.map((name) => `${name}=${followed[name]}`).join(' ');
@@ -31,6 +38,31 @@ export function againstDiagnosis(incident: Incident, recovery: RecoveryPath, par
     warnings.push(`The diagnosis looked at ${was}; this plan is for ${now}, which it did not look at.`);
   }
   return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
+}
+
+/**
+ * The window parameters (from, to) of a plan whose days all lie within what the diagnosis looked at or found: one run of
+ * bad days of several, recovered on its own as its advice says, follows it as much as the whole window does.
+ */
+function windowsInside(
+  windows: readonly { from: string; to: string }[],
+  params: Readonly<Record<string, string>>,
+  diagnosis: { params: Readonly<Record<string, string>>; suggested: Readonly<Record<string, string>> },
+): Set<string> {
+  const inside = new Set<string>();
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  for (const { from, to } of windows) {
+    const [planFrom, planTo] = [params[from], params[to]];
+    const froms = [diagnosis.params[from], diagnosis.suggested[from]].filter((d): d is string => d !== undefined && day.test(d));
+    const tos = [diagnosis.params[to], diagnosis.suggested[to]].filter((d): d is string => d !== undefined && day.test(d));
+    if (!planFrom || !planTo || !day.test(planFrom) || !day.test(planTo) || froms.length === 0 || tos.length === 0) continue;
+    // Dates as YYYY-MM-DD compare as text.
+    if (planFrom >= (froms.sort()[0] as string) && planTo <= (tos.sort().at(-1) as string) && planFrom <= planTo) {
+      inside.add(from);
+      inside.add(to);
+    }
+  }
+  return inside;
 }
 
 /**

@@ -652,7 +652,7 @@ export class IncidentService {
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
-    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params)));
+    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows));
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.
       await this.showWaitingPlan(waiting);
@@ -668,7 +668,7 @@ export class IncidentService {
       previews,
       continues,
       teammate: recovery.approval === 'teammate',
-      againstDiagnosis: continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params)),
+      againstDiagnosis: continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows),
       cleanup: recovery.cleanup || undefined,
     });
     await this.announce(incident, run);

@@ -1,6 +1,9 @@
 // A typed recover with no path= proposes the one path the incident's verdict offered (or the runbook's only one); otherwise it asks which.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { againstDiagnosis } from '../../src/incidents/against-diagnosis.js';
+import type { Incident } from '../../src/incidents/state.js';
+import type { RecoveryPath } from '../../src/runbook/schema.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
 import { engineOverRunbook } from '../helpers/engine.js';
 
@@ -149,5 +152,28 @@ describe('a plan that does not follow from a diagnosis', () => {
     expect(other?.againstDiagnosis).toBe("The diagnosis looked at source=ebird; this plan is for source=noaa, which it did not look at. Read the diagnosis' evidence before approving.");
     const { run: same } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: { source: 'ebird' }, incident: incident.id }, 'U1', 'test');
     expect(same?.againstDiagnosis).toBeUndefined();
+  });
+});
+
+describe('a window within what the diagnosis looked at', () => {
+  const incident = {
+    diagnosis: { title: 'Bad window in raw', paths: ['a'], params: { source: 'ebird', to: '2026-12-01' }, suggested: { from: '2026-11-22', to: '2026-12-01' } },
+  } as unknown as Incident;
+  const recovery = { id: 'a', parameters: ['source', 'from', 'to'] } as unknown as RecoveryPath;
+  const windows = [{ from: 'from', to: 'to' }];
+
+  it.each([
+    ['the first run of bad days on its own, as the advice says', '2026-11-22', '2026-11-24'],
+    ['the last day on its own', '2026-12-01', '2026-12-01'],
+    ['the whole window found', '2026-11-22', '2026-12-01'],
+  ])('follows it: %s', (_what, from, to) => {
+    expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toBeUndefined();
+  });
+
+  it.each([
+    ['reaching before it', '2026-11-20', '2026-11-24', 'The diagnosis looked at to=2026-12-01 from=2026-11-22; this plan is for to=2026-11-24 from=2026-11-20, which it did not look at.'],
+    ['reaching past it', '2026-11-30', '2026-12-02', 'The diagnosis looked at to=2026-12-01 from=2026-11-22; this plan is for to=2026-12-02 from=2026-11-30, which it did not look at.'],
+  ])('warns of a window %s, as of any value it did not look at', (_what, from, to, said) => {
+    expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toContain(said);
   });
 });

@@ -292,7 +292,7 @@ describe('bad days told apart from the mart\'s', () => {
       unionTo: '2026-04-25',
       // Runs 04-16, 04-18, 04-20 and 04-25 in a window of 10 days: 6 of them normal in both tables.
       normalBetween:
-        ' The window 2026-04-16 … 2026-04-25 also holds 6 normal days between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own: from=2026-04-16 to=2026-04-16, then from=2026-04-18 to=2026-04-18, then from=2026-04-20 to=2026-04-20, then from=2026-04-25 to=2026-04-25.',
+        ' The window 2026-04-16 … 2026-04-25 also holds 6 normal days between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): from=2026-04-16 to=2026-04-16, then from=2026-04-18 to=2026-04-18, then from=2026-04-20 to=2026-04-20, then from=2026-04-25 to=2026-04-25.',
     });
   });
 

@@ -63,5 +63,5 @@ export function normalBetween(badDays: readonly string[]): string {
   const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];
   const normal = (dayOf(to) - dayOf(from)) / dayMs + 1 - new Set(badDays).size;
   const each = runs.map(([first, last]) => `from=${first} to=${last}`).join(', then ');
-  return ` The window ${from} … ${to} also holds ${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own: ${each}.`;
+  return ` The window ${from} … ${to} also holds ${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): ${each}.`;
 }
