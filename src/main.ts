@@ -26,6 +26,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, createRedactor(config.secrets));
+  // Said at once: every diagnosis would otherwise look for the stack's database under the bot's own folder.
+  if (!process.env.DATABOX_ROOT) {
+    logger.warn({ databoxRoot: config.databoxRoot, databasePath: config.databasePath }, 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in');
+  }
   let bot;
   try {
     bot = createBot({ config, logger });

@@ -130,7 +130,8 @@ describe('npm start', () => {
     const port = await freePort();
     const child = execa(process.execPath, mainArgs, {
       cwd: work,
-      env: { ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      // One of the two as .env.example leaves DATABOX_ROOT (empty): the start says what it takes instead.
+      env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '' } : {}), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
       extendEnv: false,
       reject: false,
       // execa follows SIGTERM with SIGKILL after 5 s; the bot's own stop may take its grace periods on a loaded machine.
@@ -156,6 +157,9 @@ describe('npm start', () => {
       expect(String(result.stdout), 'the port it listens on').toContain(`"port":${port}`);
       expect(String(result.stdout)).toContain(`"signal":"${signal}"`);
       expect(String(result.stdout)).not.toContain('xoxb-1-2-abc');
+      const unset = 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in';
+      if (signal === 'SIGHUP') expect(String(result.stdout)).toContain(unset);
+      else expect(String(result.stdout)).not.toContain(unset);
     }
   });
 });
