@@ -15,7 +15,9 @@ export function requestSender(payload: Record<string, any>): string {
 }
 
 /** `formText` is what a form shows under a field: plain, and short enough not to be cut. */
-export async function answerRefusal(args: AnyMiddlewareArgs, deps: Pick<HandlerDeps, 'logger'>, text: string, formText: string): Promise<void> {
+export async function answerRefusal(args: AnyMiddlewareArgs, deps: Pick<HandlerDeps, 'logger' | 'redact'>, reply: string, formReply: string): Promise<void> {
+  // What the request carried (a callback id, an action id) may be in the reason: redacted as every reply is.
+  const [text, formText] = [deps.redact(reply), deps.redact(formReply)];
   const payload = args.body as Record<string, any>;
   const kind = requestKind(payload);
   if (kind === 'slash_command') {

@@ -3,8 +3,8 @@
 // journal, and an incident can move between them.
 import type { WebClient } from '@slack/web-api';
 import { refuseIfAbandoned, type IncidentService } from '../incidents/service.js';
-import type { Redactor } from '../redact.js';
-import { rootMessage, type Rendered } from './blocks.js';
+import { redactDeep, type Redactor } from '../redact.js';
+import { rootMessage } from './blocks.js';
 import { incidentThread, slackFrontEnd, toRef } from './slack-refs.js';
 
 export async function ensureIncidentThread(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, channel: string): Promise<void> {
@@ -12,7 +12,7 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   // Refused before anything is posted: an abandoned incident gets no thread.
   refuseIfAbandoned(incident);
   if (incidentThread(incident) || !channel) return;
-  const { text, blocks } = JSON.parse(deps.redact(JSON.stringify(rootMessage(incident)))) as Rendered;
+  const { text, blocks } = redactDeep(rootMessage(incident), deps.redact);
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
   if (!posted.ts) return;
   await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));

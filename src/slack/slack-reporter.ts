@@ -10,7 +10,7 @@ import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run, RunStatus } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
-import type { Redactor } from '../redact.js';
+import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
@@ -67,8 +67,9 @@ export class SlackReporter implements IncidentReporter {
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
+  /** Every string redacted where it is: redacting the JSON text could cut through an escaped quote and break it. */
   private clean(rendered: Rendered): Rendered {
-    return JSON.parse(this.deps.redact(JSON.stringify(rendered))) as Rendered;
+    return redactDeep(rendered, this.deps.redact);
   }
 
   async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {

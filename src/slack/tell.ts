@@ -3,7 +3,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { IncidentAbandoned, isUserError, newErrorReference } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Redactor } from '../redact.js';
+import { redactDeep, type Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
 import { clientAskedAgain, mayHaveBeenCarriedOut, SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -20,7 +20,7 @@ export async function tellEphemeral(client: WebClient, redact: Redactor, to: Aud
 
 /** A reply through a response URL with everything in it redacted, as every message the bot posts is. */
 export function redactedRespond(respond: RespondFn, redact: Redactor): RespondFn {
-  return (message) => respond(typeof message === 'string' ? redact(message) : (JSON.parse(redact(JSON.stringify(message))) as typeof message));
+  return (message) => respond(redactDeep(message, redact));
 }
 
 /** The answer to a recovery asked for again while the same plan waits (a second click or command, or a terminal's plan). */

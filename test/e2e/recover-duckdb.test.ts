@@ -627,7 +627,8 @@ describe('the record', () => {
         'task full-refresh': {
           exit: 1,
           echoEnv: 'DATABOX_TEST_PASSWORD',
-          stdout: `token in output: ${botToken}\n`,
+          // A quoted secret too: redacted in each message's strings, never in the JSON text, which it would break.
+          stdout: `token in output: ${botToken}\napi_key = "quoted-secret-123"\n`,
           repeat: { text: 'loading rows …\n', times: 400 },
           createDatabase: 'data/databox.duckdb',
         },
@@ -639,6 +640,8 @@ describe('the record', () => {
       expect(everything).toContain('[REDACTED]');
       expect(everything).not.toContain('hunter2-very-secret');
       expect(everything).not.toContain(botToken);
+      expect(everything).not.toContain('quoted-secret-123');
+      expect(slack.messages().some((m) => m.text.includes('api_key = "[REDACTED]"') || m.blocks.includes('api_key = \\"[REDACTED]\\"')), 'the failed step\'s message was posted, its secret redacted').toBe(true);
       expect(slack.uploads.length).toBeGreaterThan(0);
       expect(slack.uploads[0]?.bytes.toString()).toContain('loading rows');
       expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBeDefined();

@@ -108,8 +108,12 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
 }
 
 /** The table's first and last day: whether a window of empty days is before its rows, after them, or a gap in them. */
+/**
+ * The table's first and last day up to today ($1), and its rows dated after today (how many, and the latest): a
+ * mis-dated row is in no day judged, and taken for the last day it would hide that the source stopped loading.
+ */
 export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(min(CAST(${step.dateColumn} AS DATE)) AS VARCHAR), CAST(max(CAST(${step.dateColumn} AS DATE)) AS VARCHAR) FROM ${step.table}`;
+  return `SELECT CAST(min(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), CAST(max(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR) FROM (SELECT CAST(${step.dateColumn} AS DATE) AS d FROM ${step.table})`;
 }
 
 export function median(values: readonly number[]): number {
@@ -144,8 +148,8 @@ function countsBefore(stepId: string, values: TemplateContext): Record<string, n
 }
 
 /** Where the table's rows are, when a window has none: before them, after them (it stopped loading), or nowhere. */
-function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }): string | undefined {
-  if (!span.first) return `${table} has no rows at all (no day has any, in the window or out of it)`;
+function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }, futureRows: number): string | undefined {
+  if (!span.first) return futureRows > 0 ? `${table} has no rows dated up to today` : `${table} has no rows at all (no day has any, in the window or out of it)`;
   const runs = `its rows run from ${span.first} to ${span.last}`;
   if (to < span.first) return `no rows in ${table} for ${from} … ${to}: ${runs}, all after the window`;
   if (from > span.last) return `no rows in ${table} for ${from} … ${to}: ${runs}, so it stopped loading on ${span.last}`;
@@ -173,6 +177,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   let sampleEvery = 1;
   let empty = 0;
   let span = { first: '', last: '' };
+  let future = { rows: 0, latest: '' };
   const keyed = keyColumns(step.key).length > 0;
   const target = targetOf(ctx, step.target);
   const database = target.label;
@@ -183,8 +188,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
-    const [first, last] = (await session.run(daySpanSql(step))).rows[0] ?? [];
+    const [first, last, later, latest] = (await session.run(daySpanSql(step), [today])).rows[0] ?? [];
     span = { first: first == null ? '' : String(first), last: last == null ? '' : String(last) };
+    future = { rows: Number(later ?? 0), latest: latest == null ? '' : String(latest) };
     // Repeats only on the days judged: from the table's first row (or the window's first day) to yesterday at the latest.
     const judgedFrom = maxDay(from, span.first);
     const judgedTo = minDay(to, isoDay(dayMsOf(today) - dayMs));
@@ -218,7 +224,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const bad = judgedDays.filter((d) => d.verdict !== 'normal');
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
-  const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span) : undefined;
+  const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows) : undefined;
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : 'ok';
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
@@ -243,7 +249,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       : '';
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
   const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
-  const spanLine = span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows`;
+  const spanLine =
+    (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last || span.first}` : `\n${tableName} has no rows`) +
+    (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}${sampledLine}`;
   const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
@@ -257,7 +265,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       youngSource +
       strayRepeats +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
-      (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : ''),
+      (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
+      (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
     output: table,
     durationMs: elapsedSince(started),
     outputs: {
@@ -330,7 +339,7 @@ export const dayCountsStepKind = defineStepKind({
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
     const repeated = repeatedKeysSql(step);
     const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${step.exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}${repeated ? repeatedBound : ''}`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
 });
