@@ -5,7 +5,8 @@ import type { IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
-import { runMessage } from './slack-refs.js';
+import type { Incident } from '../incidents/state.js';
+import { incidentThread, runMessage } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface DeciderAccessDeps {
@@ -43,17 +44,21 @@ export async function mayDecide(
 }
 
 /** A click as a block_actions payload describes it: who, and the message the button was on. */
-type ClickBody = Parameters<typeof clickerOf>[0] & { channel?: { id: string }; container?: { message_ts?: string }; message?: { ts: string } };
+export type ClickBody = Parameters<typeof clickerOf>[0] & { channel?: { id: string }; container?: { message_ts?: string }; message?: { ts: string; thread_ts?: string } };
 
 /**
- * A decision button is on its plan's own message: one whose value names a plan shown on another message (another
- * channel's, another plan's) was not given by the bot to that button, and the clicker never saw what it would approve.
+ * A decision button is on its plan's message in its incident's thread: one whose value names a plan shown in another
+ * channel or thread was not given by the bot to that button, and the clicker never saw what it would approve there. A
+ * second copy of the plan in its own thread (posted again when Slack's answer to the first was lost, or after a crash)
+ * shows the same plan, and its hash binds the click to it, so it decides as the recorded one does.
  */
-function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
+export function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
   const run = service.state.runs.get(runId);
   const shown = run && runMessage(run);
-  if (!shown) return undefined;
+  if (!run || !shown) return undefined;
   const clickedOn = { channel: body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts };
   if (clickedOn.channel === shown.channel && clickedOn.ts === shown.ts) return undefined;
-  return `this button is not on plan ${runId}'s own message, so it does not decide it: click Approve or Reject on that plan's message in its incident's thread`;
+  const thread = incidentThread(service.state.incidents.get(run.incidentId) as Incident);
+  if (thread && clickedOn.channel === thread.channel && body.message?.thread_ts === thread.ts) return undefined;
+  return `this button is not in plan ${runId}'s incident thread, so it does not decide that plan: click Approve or Reject on the plan's message in its own thread`;
 }

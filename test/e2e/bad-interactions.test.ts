@@ -199,14 +199,17 @@ describe('interaction payloads the bot did not make', () => {
   });
 
   it.each([
-    ['another message in its channel', (payload: Record<string, any>) => (payload.container.message_ts = payload.message.ts = '1776699999.000100')],
+    ['a message of its channel outside the incident\'s thread', (payload: Record<string, any>) => {
+      payload.container.message_ts = payload.message.ts = '1776699999.000100';
+      payload.container.thread_ts = payload.message.thread_ts = '1776699999.000100';
+    }],
     ['its message ts, but in another channel', (payload: Record<string, any>) => (payload.channel.id = payload.container.channel_id = 'C0ELSEWHERE')],
   ])('refuses an Approve whose value names a real plan from %s: the clicker never saw that plan there', async (_where, edit) => {
     const { status, journaled, replies } = await send(clickBody({}, edit));
     expect(status).toBe(200);
     const runId = JSON.parse(approve.value).run as string;
-    expect(journaled).toEqual([expect.objectContaining({ type: 'approval.refused', actor: teammate, data: expect.objectContaining({ runId, reason: expect.stringContaining(`this button is not on plan ${runId}'s own message`) }) })]);
-    expect(replies).toEqual([expect.stringMatching(/^:no_entry_sign: this button is not on plan .*'s own message, so it does not decide it/)]);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'approval.refused', actor: teammate, data: expect.objectContaining({ runId, reason: expect.stringContaining(`this button is not in plan ${runId}'s incident thread`) }) })]);
+    expect(replies).toEqual([expect.stringMatching(/^:no_entry_sign: this button is not in plan .*'s incident thread, so it does not decide that plan/)]);
     nothingRan();
   });
 
@@ -233,9 +236,10 @@ describe('interaction payloads the bot did not make', () => {
     nothingRan();
   });
 
-  it('still runs the real plan when its own approver clicks it', async () => {
-    await harness.click(approve, teammate);
-    await harness.settle();
+  it('still runs the real plan when its own approver clicks it, also on a second copy of the plan in its thread', async () => {
+    // A copy Slack posted twice (its answer to the first post lost): another ts, the same thread and the same hash.
+    const { status } = await send(clickBody({}, (payload) => (payload.container.message_ts = payload.message.ts = '1776699998.000100')));
+    expect(status).toBe(200);
     expect(checkout.calls().map((c) => c.command)).toContain('task full-refresh');
   });
 });
