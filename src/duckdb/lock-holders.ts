@@ -1,9 +1,10 @@
 // Other processes holding a lock on a file, from Linux's /proc/locks: a DuckDB opened read-only elsewhere (a notebook,
-// a BI tool) holds a shared lock the bot's own read-only probe goes through, while every writer is refused.
+// a BI tool) holds a shared lock the bot's own read-only probe goes through, while every writer is refused. Only the
+// bot's own PID namespace is listed there (Linux 4.9 and later): a holder in another container is not seen.
 import fs from 'node:fs';
 
 export interface LockHolder {
-  /** 0 when the holder is in another PID namespace (another container sharing the volume): its PID is not visible here. */
+  /** 0 for an open-file-description lock, which /proc/locks shows with no PID (-1). */
   pid: number;
   access: 'read' | 'write';
   /** Its command line as /proc shows it, cut short; empty when it cannot be read. */
@@ -68,7 +69,8 @@ export function otherLockHolders(filePath: string, procLocks = '/proc/locks'): L
     if (BigInt(/^\d+$/.test(where.slice(at + 1)) ? where.slice(at + 1) : '-1') !== stat.ino) continue;
     const pid = Number(pidText);
     if (pid === process.pid) continue;
-    if (where.slice(0, at) !== device && pid > 0 && holdsOpen(pid, realPath) !== true) continue;
+    // Inode numbers repeat across file systems: without the device, only a holder seen with the file open is the file's.
+    if (where.slice(0, at) !== device && (pid <= 0 || holdsOpen(pid, realPath) !== true)) continue;
     const holder: LockHolder = { pid: Math.max(pid, 0), access: access === 'WRITE' ? 'write' : 'read', command: pid > 0 ? commandOf(pid) : '' };
     holders.set(`${holder.pid}:${holder.access}`, holder);
   }

@@ -54,7 +54,7 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   try {
     database = await openDatabase(filePath, false);
     await readAllHere(database.connection, 'SELECT 1');
-    return heldByAnother(filePath) ?? { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
+    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
     if (classified.status !== 'corrupt' || !/replaying WAL file/i.test(classified.message)) return classified;
@@ -120,10 +120,10 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
  * probe, but every process that writes (each Dagster run, dlt, SQLMesh) is refused while it stays open, and a recovery
  * that moves the file would move it from under that process.
  */
-function heldByAnother(filePath: string): OpenResult | undefined {
+export function heldByAnother(filePath: string): OpenResult | undefined {
   const [holder] = otherLockHolders(filePath);
   if (!holder) return undefined;
-  const who = holder.pid > 0 ? `PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'a process this one cannot see (another container sharing the volume)';
+  const who = holder.pid > 0 ? `PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'a process (an open-file-description lock, which names no PID)';
   const how = holder.access === 'read' ? 'open read-only' : 'locked';
   return {
     status: 'locked',

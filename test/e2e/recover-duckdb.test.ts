@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
@@ -13,6 +14,7 @@ import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { scriptsDir } from '../support/fixtures.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -479,6 +481,22 @@ describe('path B: restore from a file backup', () => {
     expect(read?.data.result).toMatchObject({ status, summary: expect.stringMatching(summary) });
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+  }, 150_000);
+
+  it('proposes the restore while someone looks at the backup read-only: only the database\'s readers stand in the way', async () => {
+    const backup = await brokenWithBackup('databox.duckdb');
+    const reader = execa(process.execPath, [path.join(scriptsDir, 'hold-duckdb.mjs'), backup, 'read-only'], { reject: false });
+    try {
+      await new Promise<void>((resolve) => reader.stdout?.once('data', () => resolve()));
+      harness = await startBot(checkout, slack);
+      await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+      await harness.settle();
+      expect(slack.buttons('approve_plan'), 'the plan waits for approval').toHaveLength(1);
+      expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused' || r.type === 'command.refused')).toEqual([]);
+    } finally {
+      reader.kill('SIGKILL');
+      await reader;
+    }
   }, 150_000);
 
   it('stops the plan before anything is moved when the backup holds no tables (a valid but empty DuckDB file)', async () => {

@@ -6,7 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../src/duckdb/open.js';
-import { classifyOpenError, probeOpen } from '../../src/duckdb/probe.js';
+import { classifyOpenError, heldByAnother, probeOpen, type OpenResult } from '../../src/duckdb/probe.js';
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
 import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checksums.js';
 import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal } from '../helpers/databox-checkout.js';
@@ -415,10 +415,12 @@ describe('a file another process holds', () => {
     expect(scan.message).toContain(`PID ${child.pid}`);
   });
 
-  it('is locked while another process has it open read-only: the probe opens it beside that process, but no writer can', async () => {
+  it('is held by another process that has it open read-only: the probe opens it beside that process, but no writer can', async () => {
     const file = copyOfHealthy('read-elsewhere.duckdb');
     const { child } = await holdOpen(file, 'read-only');
-    const opened = await probeOpen(file);
+    // The probe itself opens it beside the reader; the lock left is the reader's.
+    expect((await probeOpen(file)).status).toBe('ok');
+    const opened = heldByAnother(file) as OpenResult;
     expect(opened).toMatchObject({ status: 'locked', holderPid: child.pid, heldReadOnly: true });
     expect(opened.holder).toContain('hold-duckdb.mjs');
     expect(opened.message).toContain(`PID ${child.pid}`);
@@ -428,7 +430,7 @@ describe('a file another process holds', () => {
     child.kill('SIGKILL');
     await child.catch(() => undefined);
     holder = undefined;
-    expect((await probeOpen(file)).status).toBe('ok');
+    expect(heldByAnother(file)).toBeUndefined();
   });
 });
 

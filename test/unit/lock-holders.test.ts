@@ -66,8 +66,8 @@ describe('otherLockHolders', () => {
     }
   });
 
-  it('says a holder in another PID namespace (shown as PID 0 or -1) without a PID, and nothing when /proc/locks cannot be read', () => {
-    const { file, locks } = setUp(({ device, inode }) => [`1: OFDLCK ADVISORY  READ -1 ${device}:${inode} 0 EOF`]);
+  it('takes an open-file-description lock (no PID, shown as -1) on the file\'s own device only, and nothing when /proc/locks cannot be read', () => {
+    const { file, locks } = setUp(({ device, inode }) => [`1: OFDLCK ADVISORY  READ -1 ${device}:${inode} 0 EOF`, `2: OFDLCK ADVISORY  WRITE -1 ab:cd:${inode} 0 EOF`]);
     expect(otherLockHolders(file, locks)).toEqual([{ pid: 0, access: 'read', command: '' }]);
     expect(otherLockHolders(file, path.join(path.dirname(locks), 'no-such-file'))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { z } from 'zod';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
-import type { OpenStatus } from '../../duckdb/probe.js';
+import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
 import { writeProblem } from '../../duckdb/write-access.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -17,13 +17,20 @@ const schema = z.strictObject({
    * opens but cannot be written ends "read-only". Guards leave it off, since moving a file aside needs only its folder.
    */
   checkWritable: z.boolean().default(false),
+  /**
+   * Whether another process holding the file open read-only (a notebook) makes it busy: so for the stack's database,
+   * which every run writes and a recovery would move from under it; not for a backup, which is only read and copied.
+   */
+  readersBlock: z.boolean().default(true),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResult> {
   const started = performance.now();
-  const opened = await probeOpen(step.path);
+  const probed = await probeOpen(step.path);
+  // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
+  const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
