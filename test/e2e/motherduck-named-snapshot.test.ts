@@ -138,6 +138,7 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     const gap = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: 4 of 4 marts past their SLA'));
     expect(String(gap?.text)).toContain(`ebird.fct_daily_bird_observations: newest ${dayOf(15 * day)}`);
     expect(String(gap?.text)).toContain(`/databox diagnose backfill source=ebird from=${dayOf(15 * day)} to=${dayOf(day)}`);
+    expect(String(gap?.text)).toContain(`then \`/databox validate motherduck incident=${incident}\``);
     const validation = journalRecordsOf(checkout).filter((r) => r.type === 'run.finished').at(-1);
     expect(validation?.data.status).toBe('failed');
   });

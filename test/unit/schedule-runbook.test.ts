@@ -20,7 +20,7 @@ import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { killDetachedDaemons, recordedAt } from '../helpers/dagster-fixtures.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
@@ -257,7 +257,12 @@ describe('scenario 4 steps', () => {
       expect(onFile?.result.status).toBe('fresh');
       // A step that names its target reads that one, whatever DATABOX_BACKEND says (scenario 3's validation).
       const [named] = await run([{ ...step, target: 'motherduck' } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
-      expect(named?.result).toMatchObject({ status: 'stale', outputs: { oldestDay: '2026-04-17', yesterday: '2026-04-20' } });
+      expect(named?.result).toMatchObject({ status: 'stale', outputs: { oldestDay: '2026-04-17', window: 'from=2026-04-17 to=2026-04-20', yesterday: '2026-04-20' } });
+      // Marts with no rows have no day to reload from: no window, so a command naming it scans its own default one.
+      const empty = new MotherDuckStandIn(tempDir(), { clock: () => recordedAt });
+      await empty.createDatabase('databox', createTablesSql(['ebird.fct_daily_bird_observations'], 0));
+      const [none] = await run([{ ...step, target: 'motherduck' } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: empty, backend: empty });
+      expect(none?.result).toMatchObject({ status: 'stale', outputs: { oldestDay: '', window: '' } });
     } finally {
       checkout.remove();
     }

@@ -2,7 +2,7 @@
 // from the database DATABOX_BACKEND names, or the one the step's `target` names.
 import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
-import { checkMartFreshness, describeFreshness, describeUnreadable } from '../../marts/freshness.js';
+import { checkMartFreshness, describeFreshness, describeUnreadable, type MartFreshness } from '../../marts/freshness.js';
 import { martSlas } from '../../marts/slas.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -45,17 +45,26 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     summary,
     output: results.map(describeFreshness).join('\n'),
     durationMs: elapsedSince(started),
-    // The first day a reload would start from (the day of the oldest mart's newest date) and the last a daily pipeline
-    // has built: what a follow-up's command names.
-    outputs: { staleMarts: late.map((r) => r.table).join(', '), oldestDay: results.map((r) => r.newest?.slice(0, 10)).filter(Boolean).sort()[0] ?? '', yesterday },
+    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday), yesterday },
   };
+}
+
+/**
+ * The days a reload would cover: from the day of the oldest newest date any mart has (an empty or unreadable mart has
+ * none) to yesterday, the last a daily pipeline has built; as `window`, parameters a command can take as they are
+ * ("from=… to=…"), empty when no mart has a day before today, so a command naming it scans its own default window.
+ */
+function reloadWindow(results: readonly MartFreshness[], yesterday: string): { oldestDay: string; window: string } {
+  const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
+  const oldestDay = days.sort()[0] ?? '';
+  return { oldestDay, window: oldestDay && oldestDay <= yesterday ? `from=${oldestDay} to=${yesterday}` : '' };
 }
 
 export const martFreshnessStepKind = defineStepKind({
   kind: 'mart-freshness',
   schema,
   statuses: ['fresh', 'stale', 'unreadable'],
-  outputs: ['staleMarts', 'oldestDay', 'yesterday'],
+  outputs: ['staleMarts', 'oldestDay', 'window', 'yesterday'],
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
   templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
