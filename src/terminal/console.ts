@@ -32,7 +32,8 @@ import { colorWanted, createStyle, type Style } from './style.js';
 import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
-import { renderSaid } from '../said.js';
+import { renderSaid, type Said } from '../said.js';
+import { checkApproval } from '../incidents/approval-policy.js';
 import { firstFailure, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 
@@ -434,6 +435,18 @@ class ConsoleSession {
     return exitCodes.ok;
   }
 
+  /** The policy's refusal of an approval, with what to do about it at the terminal. */
+  private refuseApproval(run: Run, why: Said): never {
+    const reason = renderSaid(why);
+    const hint = /someone other than/.test(reason)
+      ? ` Give the approver's name with --approver (someone other than ${askedBy(run)}).`
+      : /only these people/.test(reason)
+        ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
+        : '';
+    // A reason that is already a sentence keeps its own full stop.
+    throw new Refusal(`refused: ${reason.replace(/\.$/, '')}.${hint}`);
+  }
+
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
     const needsOtherPerson = run.needsTeammate && !this.config.allowSelfApproval;
@@ -460,9 +473,16 @@ class ConsoleSession {
       }
     }
     approver ??= this.requester;
-    // --approver naming whoever asked for a plan that needs someone else: refused as it stands (on the record), without
-    // first asking that person to type the hash of a plan they cannot approve.
-    let typed = hashGiven ?? (needsOtherPerson && approver === run.requestedBy ? run.hash : undefined);
+    // --approver naming whoever asked for a plan that needs someone else: refused by the policy as it stands (on the
+    // record), without first asking that person to type the hash of a plan they cannot approve.
+    if (hashGiven === undefined && needsOtherPerson && approver === run.requestedBy) {
+      const decision = checkApproval(run, approver, run.hash, this.clock(), { allowSelfApproval: this.config.allowSelfApproval, approvers: this.config.approvers });
+      if (!decision.ok) {
+        this.service.refuseDecision(run.id, approver, renderSaid(decision.reason));
+        this.refuseApproval(run, decision.reason);
+      }
+    }
+    let typed = hashGiven;
     if (typed === undefined) {
       const answer = await this.ask(
         `Type the plan's short hash (${shortHash(run.hash)}) to approve it as ${approver}, "no" to reject it, or nothing to leave it waiting: `,
@@ -484,16 +504,7 @@ class ConsoleSession {
       throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}.`);
     }
     const decision = this.service.approve(run.id, run.hash, approver);
-    if (!decision.ok) {
-      const reason = renderSaid(decision.reason);
-      const hint = /someone other than/.test(reason)
-        ? ` Give the approver's name with --approver (someone other than ${askedBy(run)}).`
-        : /only these people/.test(reason)
-          ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
-          : '';
-      // A reason that is already a sentence keeps its own full stop.
-      throw new Refusal(`refused: ${reason.replace(/\.$/, '')}.${hint}`);
-    }
+    if (!decision.ok) this.refuseApproval(run, decision.reason);
     await this.service.announceDecision(decision.run as Run);
     const finished = await this.service.executeApproved(run.id);
     if (finished.status !== 'succeeded') return exitCodes.failed;
