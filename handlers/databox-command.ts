@@ -2,7 +2,7 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
-import { overCommandLimit } from '../src/slack/command-limit.js';
+import { limitReason, overCommandLimit } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
 import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
@@ -41,7 +41,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const overLimit = overCommandLimit(deps.commandLimit, command.user_id);
       if (overLimit) {
         await ack({ response_type: 'ephemeral', text: overLimit });
-        record();
+        void deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, undefined, limitReason(overLimit));
         return;
       }
     }

@@ -210,8 +210,10 @@ export class IncidentService {
    * Records a command as it was typed, before anything else happens: a background commit (it shares a write and an
    * fsync with whatever else arrives within 50 ms), in order before everything that follows it. Resolves once on disk.
    */
-  recordCommand(text: string, actor: string, origin: string, incidentId?: string): Promise<void> {
-    const event = { type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin } };
+  recordCommand(text: string, actor: string, origin: string, incidentId?: string, refusedBecause?: string): Promise<void> {
+    // A command refused before any check of its own (past the per-person limit) is one line: its refusal rides on it.
+    const refused = refusedBecause === undefined ? {} : { refused: true, reason: this.deps.redact(refusedBecause) };
+    const event = { type: 'command.received', incident: incidentId ?? null, actor, data: { text: this.deps.redact(text), origin, ...refused } };
     return this.quietly(this.deps.journal.commit(event, { background: true }));
   }
 

@@ -1,4 +1,5 @@
-// Typed commands the bot refused: each request.refused record paired with the command.received it answers.
+// Typed commands the bot refused: each request.refused record paired with the command.received it answers, or a
+// command.received that carries its own refusal.
 import type { JournalRecord } from '../journal/record.js';
 
 export interface Refusals {
@@ -21,6 +22,8 @@ const text = (record: JournalRecord, key: string): string | undefined => {
 export function pairRefusals(records: readonly JournalRecord[]): Refusals {
   const ofCommand = new Map<JournalRecord, JournalRecord>();
   const paired = new Set<JournalRecord>();
+  // A command refused on its own line (past the per-person limit) is its own refusal.
+  for (const record of records) if (record.type === 'command.received' && (record.data as Record<string, unknown>).refused === true) ofCommand.set(record, record);
   records.forEach((refusal, i) => {
     const command = refusal.type === 'request.refused' ? text(refusal, 'command') : undefined;
     if (command === undefined) return;
@@ -38,7 +41,8 @@ export function pairRefusals(records: readonly JournalRecord[]): Refusals {
 
 /** Whether a refusal is about this incident: journaled on it, or naming it (its data's incident, or incident=<id> typed). */
 export function refusalAbout(refusal: JournalRecord, id: string): boolean {
-  return refusal.incident === id || text(refusal, 'incident') === id || (text(refusal, 'command')?.includes(`incident=${id}`) ?? false);
+  const typed = text(refusal, 'command') ?? (refusal.type === 'command.received' ? text(refusal, 'text') : undefined);
+  return refusal.incident === id || text(refusal, 'incident') === id || (typed?.includes(`incident=${id}`) ?? false);
 }
 
 /** A refusal's reason on one line: some span two (a missing parameter, then why nothing filled it in). */

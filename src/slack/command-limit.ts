@@ -14,3 +14,8 @@ export function overCommandLimit(limit: PerUserLimit, user: string): string | un
   const allowed = limit.take(user);
   return allowed.ok ? undefined : commandLimitText(limit, allowed.retryInMs);
 }
+
+/** The limit's answer as a refusal's reason on the record: without the emoji a Slack message opens with. */
+export function limitReason(answer: string): string {
+  return answer.replace(/^:hourglass: /, '');
+}

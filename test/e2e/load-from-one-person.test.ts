@@ -7,6 +7,9 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { bundledRunbooksDir } from '../../src/config.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -178,6 +181,15 @@ describe('commands per person', () => {
     expect(third.json?.text).toMatch(/You have started 2 commands in the last 10 min 0 s, the most one person may \(DATABOX_USER_COMMAND_LIMIT\)\. Try again in \d+ min \d+ s/);
     await harness.settle();
     expect(roots()).toHaveLength(2);
+    // On the record as refused, on the command's own line, and so in the postmortem of the incident it named.
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    await harness.command(`recover duckdb path=a incident=${incident}`, operator);
+    await harness.settle();
+    const refused = journalRecordsOf(checkout).filter((r) => r.type === 'command.received' && r.data.refused === true);
+    expect(refused.map((r) => r.data.text)).toEqual(['/databox diagnose duckdb', `/databox recover duckdb path=a incident=${incident}`]);
+    expect(refused[0]?.data.reason).toMatch(/^You have started 2 commands in the last 10 min 0 s/);
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, incidentId: incident, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root });
+    expect(markdown).toContain(`typed \`/databox recover duckdb path=a incident=${incident}\` in Slack (channel C0INCIDENT): refused: You have started 2 commands`);
     expect((await harness.command('help', operator)).json?.text, 'help and status are never limited').toContain('databox-bot');
     expect((await harness.command('diagnose duckdb', teammate)).text).toBe('');
     await harness.settle();
