@@ -262,7 +262,7 @@ describe('table-counts', () => {
     const step = resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' });
     const result = await runStep(step, ctx);
     expect(result.summary).toBe(
-      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back DISCARDS rows written since 2026-04-20 12:00:00 in 1 of 1 table (analytics.daily -410): loads after the bad write are lost with it',
+      'databox: analytics.daily 530 now, 120 at 2026-04-20 12:00:00. Going back DISCARDS rows written since 2026-04-20 12:00:00: 1 of 1 table ends up with fewer rows than now (analytics.daily -410); every load since 2026-04-20 12:00:00, good or bad, is lost with the restore',
     );
     expect(result.output).toMatch(/going back changes it by\n.*\banalytics\.daily\s+530\s+120\s+-410\b/s);
     const more = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 12:00:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);

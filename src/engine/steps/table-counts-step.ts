@@ -88,7 +88,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const fewerSaid = !countsAt
       ? ''
       : fewer.length > 0
-        ? `. Going back DISCARDS rows written since ${then} in ${tables(fewer.length)} (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')}): loads after the bad write are lost with it`
+        ? `. Going back DISCARDS rows written since ${then}: ${tables(fewer.length)} ${fewer.length === 1 ? 'ends' : 'end'} up with fewer rows than now (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')})${fewer.length < step.tables.length ? ", and the others' changes are nets, which can hide rows lost beside rows restored" : ''}; every load since ${then}, good or bad, is lost with the restore`
         : step.tables.every((t) => change(t) === 0)
           ? `. No table differs between now and ${then}: if a bad write changed them, ${then} is after it`
           : '';
