@@ -28,6 +28,23 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 const typedTimestamp = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 
+/**
+ * A timestamp typed with a time zone after it (2026-12-01T08:03:47Z, … +02:00): the moment without it, the zone as
+ * typed, its offset, and the same moment in UTC as the bot takes it; undefined when there is no zone or no timestamp.
+ */
+function zonedTimestamp(raw: string): { local: string; zone: string; offsetMinutes: number; utc?: string } | undefined {
+  const zoned = /^(.*?\d)\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$/i.exec(raw);
+  const match = zoned && typedTimestamp.exec(zoned[1] as string);
+  if (!zoned || !match) return undefined;
+  const zone = zoned[2] as string;
+  const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone) ?? [];
+  const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes ?? 0)) : 0;
+  const text = canonicalTimestamp(match[1] as string, match[2] as string, match[3], match[4]);
+  const moment = text && parseUtcTimestamp(text);
+  const utc = moment ? formatUtcTimestamp(new Date(moment.getTime() - offsetMinutes * 60_000)) : undefined;
+  return { local: zoned[1] as string, zone, offsetMinutes, utc };
+}
+
 export function isCalendarDate(text: string): boolean {
   const match = datePattern.exec(text);
   if (!match) return false;
@@ -62,7 +79,12 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
       }
       return raw;
     case 'timestamp': {
-      const match = typedTimestamp.exec(raw);
+      const zoned = zonedTimestamp(raw);
+      if (zoned?.offsetMinutes !== 0 && zoned?.utc) {
+        throw new UserError(`${name}=${raw} carries a time zone (${zoned.zone}): moments are given in UTC, without one; in UTC that is ${name}="${zoned.utc}"`);
+      }
+      // A zone that is UTC itself (Z, UTC, +00:00) says what the bot assumes anyway.
+      const match = typedTimestamp.exec(zoned?.local ?? raw);
       const text = match ? canonicalTimestamp(match[1] as string, match[2] as string, match[3], match[4]) : undefined;
       const moment = text && parseUtcTimestamp(text);
       if (!text || !moment) throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);

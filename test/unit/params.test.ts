@@ -113,6 +113,17 @@ describe('timestamps', () => {
     expect(await one('at', '2026-04-18 10:15:07.000')).toBe('2026-04-18 10:15:07');
   });
 
+  it.each(['2026-04-18T10:15:07Z', '2026-04-18 10:15:07 UTC', '2026-04-18 10:15:07+00:00'])('takes %j, whose zone is UTC itself, as the same moment', async (text) => {
+    expect(await one('at', text)).toBe('2026-04-18 10:15:07');
+  });
+
+  it.each([
+    ['2026-04-18 10:15:07+02:00', '+02:00', '2026-04-18 08:15:07'],
+    ['2026-04-18T01:30-0500', '-0500', '2026-04-18 06:30:00'],
+  ])('refuses %j, naming its zone and the same moment in UTC', async (text, zone, utc) => {
+    expect(await problemOf(['at'], { at: text })).toBe(`at=${text} carries a time zone (${zone}): moments are given in UTC, without one; in UTC that is at="${utc}"`);
+  });
+
   it.each(['2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '2026-04-18', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
     'refuses %j',
     async (text) => {
