@@ -25,3 +25,12 @@ export function firstFailure<R extends { stepId: string; status: string }>(
 ): R | undefined {
   return results.find((r) => !stepPassed(steps.find((s) => s.id === r.stepId), r.status));
 }
+
+/**
+ * How to say where a run that did not pass failed: "stopped at" its failed step, or "first failed at" it when later
+ * steps ran past it (a validation runs every check), where "stopped at" would be untrue.
+ */
+export function failedAtWords(steps: readonly { id: string }[], results: readonly { stepId: string }[], failedStepId: string): 'first failed at' | 'stopped at' {
+  const at = steps.findIndex((s) => s.id === failedStepId);
+  return results.some((r) => steps.findIndex((s) => s.id === r.stepId) > at) ? 'first failed at' : 'stopped at';
+}

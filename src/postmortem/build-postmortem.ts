@@ -9,7 +9,7 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { stepDuration } from '../format-duration.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
-import { stepPassed } from '../engine/step-passed.js';
+import { failedAtWords, stepPassed } from '../engine/step-passed.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
@@ -388,7 +388,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const status = String(data.status ?? '');
       const elapsed = run.startedAt ? ` in ${formatDuration(between(run.startedAt, record.at))}` : '';
       const failed = run.results.find((r) => !isPassing(run, r));
-      const stoppedAt = status !== 'succeeded' && failed && `stopped at ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`;
+      const stoppedAt = status !== 'succeeded' && failed && `${failedAtWords(run.steps, run.results, failed.stepId)} ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`;
       // Why it ended early (a restart, a full state dir), said by the run.finished line itself.
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');

@@ -14,7 +14,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
 import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
-import { firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -199,7 +199,7 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
 export function runOutcome(run: Run): string {
   const ok = run.status === 'succeeded';
   const failedStep = firstFailure(run.steps, run.results);
-  const stoppedAt = failedStep && `stopped at *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
+  const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';

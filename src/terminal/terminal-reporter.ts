@@ -13,7 +13,7 @@ import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import { stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
-import { firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 
@@ -184,9 +184,7 @@ export class TerminalReporter implements IncidentReporter {
     const ok = run.status === 'succeeded';
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
     const failed = firstFailure(run.steps, run.results);
-    // A validation runs every check: past a failed one, "stopped at" would be untrue.
-    const wentOn = failed && run.results.some((r) => run.steps.findIndex((s) => s.id === r.stepId) > run.steps.findIndex((s) => s.id === failed.stepId));
-    const stoppedAt = failed && `${wentOn ? 'first failed at' : 'stopped at'} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
+    const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }

@@ -141,5 +141,7 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     expect(String(gap?.text)).toContain(`then \`/databox validate motherduck incident=${incident}\``);
     const validation = journalRecordsOf(checkout).filter((r) => r.type === 'run.finished').at(-1);
     expect(validation?.data.status).toBe('failed');
+    // Its checks after the freshness step still ran: where it failed is not where it stopped.
+    expect(slack.allText()).toContain("first failed at *Each restored mart's newest date against its SLA*");
   });
 });
