@@ -9,6 +9,9 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { bundledRunbooksDir } from '../../src/config.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -327,6 +330,21 @@ describe('/databox recover backfill', () => {
     expect(validation).toContain('Raw rows per day in the window');
     expect(validation).toMatch(/2026-04-19\s+\d+\s+0\s+zero/);
   });
+
+  it('says in the postmortem that a recovery of part of the bad window left the rest, though its validation passed', async () => {
+    const restateTwoDays = restateCommand.replace('--end 2026-04-20', '--end 2026-04-19');
+    checkout.behave({ [restateTwoDays]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] } });
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    await harness.command(`recover backfill path=a source=ebird from=2026-04-18 to=2026-04-19 incident=${incident}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation passed');
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, incidentId: incident, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root });
+    expect(markdown).toMatch(/recovered by Path A: [^\n]*; validation passed at \d\d:\d\d:\d\d for from=2026-04-18 to=2026-04-19 only: the diagnosis found from=2026-04-18 to=2026-04-20, and the days outside the recovered window were not recovered by it/);
+  }, 120_000);
 
   it('restates a window bad in the mart only without touching a raw row (path B), and validates', async () => {
     const noaaRestate =

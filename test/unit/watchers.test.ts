@@ -294,6 +294,7 @@ describe('stale marts watcher', () => {
     // The one cause is said once, naming every mart it hides.
     expect(missing.summary).toMatch(/^Could not read ebird\.fct_daily_bird_observations, noaa\.fct_daily_weather: cannot open \S*nope\.duckdb read-only: /);
     expect(missing.summary.match(/cannot open/g)).toHaveLength(1);
+    expect(missing.details, 'and not again for each mart').toEqual([]);
   });
 
   it('reads the database DATABOX_BACKEND names: with motherduck, MotherDuck\'s marts and not the local file', async () => {
