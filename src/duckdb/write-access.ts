@@ -12,7 +12,9 @@ function denied(target: string): string | undefined {
     const code = (error as NodeJS.ErrnoException).code ?? 'denied';
     if (code === 'EROFS') return 'on a read-only file system';
     const stat = fs.statSync(target);
-    return `${code}: mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}, owner uid ${stat.uid}`;
+    // EPERM, not EACCES: not the mode or the owner, which root would pass, but an attribute (chattr +i, +a) or the like.
+    const why = code === 'EPERM' ? '; the mode allows it, so most likely an immutable or append-only attribute (lsattr shows it; chattr -i clears it)' : '';
+    return `${code}: mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}, owner uid ${stat.uid}${why}`;
   }
 }
 

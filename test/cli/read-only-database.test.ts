@@ -9,8 +9,19 @@ import { buildCheckout } from '../../demo/checkout.js';
 import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
 
 const unshareWorks = (await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false })).exitCode === 0;
+/** Whether this machine lets this process set the immutable attribute (root on a file system that has it). */
+async function immutableWorks(): Promise<boolean> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chattr-')), 'probe');
+  fs.writeFileSync(file, '');
+  temps.push(path.dirname(file));
+  const set = (await execa('chattr', ['+i', file], { reject: false })).exitCode === 0;
+  if (set) await execa('chattr', ['-i', file], { reject: false });
+  return set;
+}
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+const canSetImmutable = await immutableWorks();
 
 describe('diagnose duckdb on a database that cannot be written', () => {
   it.skipIf(!unshareWorks)('names what cannot be written and why, offers no recovery, and is never called healthy', async () => {
@@ -56,5 +67,20 @@ describe('diagnose duckdb on a database that cannot be written', () => {
       timeout: 120_000,
     });
     expect(targetReadOnly.stdout).toContain(`${checkout.databasePath} (a link to ${path.join(volume, 'databox.duckdb')}) cannot be written by this process (uid 0): on a read-only file system`);
+  }, 180_000);
+
+  it.skipIf(!canSetImmutable)('names an immutable attribute, which root is refused by whatever the mode says', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-immutable-'));
+    temps.push(dir);
+    const checkout = await buildCheckout(dir, { corrupt: false });
+    const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
+    await execa('chattr', ['+i', checkout.databasePath]);
+    try {
+      const result = await execa(process.execPath, [...cliArgs, 'diagnose', 'duckdb'], { cwd: projectRoot, env, extendEnv: false, reject: false });
+      expect(result.stdout).toContain('● Verdict: The database file cannot be written');
+      expect(result.stdout).toContain('EPERM: mode 644, owner uid 0; the mode allows it, so most likely an immutable or append-only attribute (lsattr shows it; chattr -i clears it)');
+    } finally {
+      await execa('chattr', ['-i', checkout.databasePath], { reject: false });
+    }
   }, 180_000);
 });
