@@ -1,6 +1,7 @@
 // Whether a recovery goes against its incident's diagnosis: a path the verdict did not offer (a warning), or a database
 // changed since the verdict (a refusal).
 import type { RecoveryPath } from '../runbook/schema.js';
+import { diagnosedFinding, followsDiagnosedWindow } from './diagnosed-window.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 
 /**
@@ -27,42 +28,24 @@ export function againstDiagnosis(
   // What the diagnosis looked at (as typed) or found (what its verdict suggests, the bad window say): a plan for either
   // follows it; a value that is neither is the operator's own.
   const followed = { ...diagnosis.params, ...diagnosis.suggested };
-  const inside = windowsInside(windows, params, diagnosis);
+  const inside = followsDiagnosedWindow(incident, windows, params);
   const changed = Object.keys(followed).filter(
     (name) =>
       recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name] && !inside.has(name),
   );
-  if (changed.length > 0) {
-    const was = changed.map((name) => `${name}=${followed[name]}`).join(' ');
-    const now = changed.map((name) => `${name}=${params[name]}`).join(' ');
+  // A window is said as a window, against what the diagnosis found in it: its days may have been looked at and found normal.
+  const windowNames = new Set(windows.filter((w) => changed.includes(w.from) || changed.includes(w.to)).flatMap((w) => [w.from, w.to]));
+  const others = changed.filter((name) => !windowNames.has(name));
+  if (others.length > 0) {
+    const was = others.map((name) => `${name}=${followed[name]}`).join(' ');
+    const now = others.map((name) => `${name}=${params[name]}`).join(' ');
     warnings.push(`The diagnosis looked at ${was}; this plan is for ${now}, which it did not look at.`);
   }
-  return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
-}
-
-/**
- * The window parameters (from, to) of a plan whose days all lie within what the diagnosis looked at or found: one run of
- * bad days of several, recovered on its own as its advice says, follows it as much as the whole window does.
- */
-function windowsInside(
-  windows: readonly { from: string; to: string }[],
-  params: Readonly<Record<string, string>>,
-  diagnosis: { params: Readonly<Record<string, string>>; suggested: Readonly<Record<string, string>> },
-): Set<string> {
-  const inside = new Set<string>();
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  for (const { from, to } of windows) {
-    const [planFrom, planTo] = [params[from], params[to]];
-    const froms = [diagnosis.params[from], diagnosis.suggested[from]].filter((d): d is string => d !== undefined && day.test(d));
-    const tos = [diagnosis.params[to], diagnosis.suggested[to]].filter((d): d is string => d !== undefined && day.test(d));
-    if (!planFrom || !planTo || !day.test(planFrom) || !day.test(planTo) || froms.length === 0 || tos.length === 0) continue;
-    // Dates as YYYY-MM-DD compare as text.
-    if (planFrom >= (froms.sort()[0] as string) && planTo <= (tos.sort().at(-1) as string) && planFrom <= planTo) {
-      inside.add(from);
-      inside.add(to);
-    }
+  if (windowNames.size > 0) {
+    const now = [...windowNames].filter((name) => params[name] !== undefined).map((name) => `${name}=${params[name]}`).join(' ');
+    warnings.push(`The diagnosis found ${diagnosedFinding(incident, windows) ?? 'no bad window'}; this plan is for ${now}, which takes days it did not find bad.`);
   }
-  return inside;
+  return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
 }
 
 /**

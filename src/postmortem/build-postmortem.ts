@@ -10,6 +10,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { stepDuration } from '../format-duration.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { failedAtWords, stepPassed } from '../engine/step-passed.js';
+import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
@@ -268,22 +269,6 @@ function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
   return incident.runs.filter((r) => !(r.kind === 'recovery' && r.pathId && cleanup.has(r.pathId)));
 }
 
-/**
- * Days the diagnosis found that the recovery's window left out (one run of bad days of several recovered), said after
- * the outcome: the validation checked the recovered window only, so "recovered" would read as the whole incident.
- */
-function windowLeft(incident: Incident, recovery: Run, rb: Runbook | undefined): string {
-  const found = incident.diagnosis?.suggested ?? {};
-  for (const { from, to } of rb?.windows ?? []) {
-    const [foundFrom, foundTo, didFrom, didTo] = [found[from], found[to], recovery.params[from], recovery.params[to]];
-    if (!foundFrom || !foundTo || !didFrom || !didTo) continue;
-    if (didFrom > foundFrom || didTo < foundTo) {
-      return ` for ${from}=${didFrom} ${to}=${didTo} only: the diagnosis found ${from}=${foundFrom} ${to}=${foundTo}, and the days outside the recovered window were not recovered by it`;
-    }
-  }
-  return '';
-}
-
 /** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
 function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: IncidentState): { text: string; at?: string; run?: Run } {
   const runs = recoveringRuns(incident, rb);
@@ -297,8 +282,10 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     // The change the validation checked: the last that ran before it (a plan still waiting beside it changed nothing).
     const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
-      const rest = windowLeft(incident, recovery, rb);
-      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}${rest}`, at: validation.finishedAt, run: recovery };
+      // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
+      const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
+      const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';
+      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}${only}`, at: validation.finishedAt, run: recovery };
     }
   }
   const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');

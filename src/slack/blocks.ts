@@ -38,8 +38,25 @@ export interface Rendered {
   blocks: KnownBlock[];
 }
 
-export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3_000) } });
-export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, 3_000) }] });
+/** Slack refuses a message whose section or context text is longer than this, and then nothing of it is posted. */
+const blockTextLimit = 3_000;
+
+export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, blockTextLimit) } });
+export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, blockTextLimit) }] });
+
+/**
+ * A message cut again to Slack's limits after redaction, which can lengthen a text ("[REDACTED]" for a shorter secret):
+ * a block one character over the limit would lose the whole message.
+ */
+export function withinSlackLimits(rendered: Rendered): Rendered {
+  const cut = <T extends { text?: string }>(part: T): T => (typeof part.text === 'string' && part.text.length > blockTextLimit ? { ...part, text: part.text.slice(0, blockTextLimit) } : part);
+  const blocks = rendered.blocks.map((block) => {
+    if (block.type === 'section' && block.text) return { ...block, text: cut(block.text) };
+    if (block.type === 'context') return { ...block, elements: block.elements.map((element) => ('text' in element ? cut(element) : element)) };
+    return block;
+  }) as KnownBlock[];
+  return { ...rendered, blocks };
+}
 
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);

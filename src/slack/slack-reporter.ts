@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, type Rendered } from './blocks.js';
+import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
@@ -67,9 +67,12 @@ export class SlackReporter implements IncidentReporter {
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
-  /** Every string redacted where it is: redacting the JSON text could cut through an escaped quote and break it. */
+  /**
+   * Every string redacted where it is (redacting the JSON text could cut through an escaped quote and break it), then
+   * cut again to Slack's limits, which a longer "[REDACTED]" can pass.
+   */
   private clean(rendered: Rendered): Rendered {
-    return redactDeep(rendered, this.deps.redact);
+    return withinSlackLimits(redactDeep(rendered, this.deps.redact));
   }
 
   async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {

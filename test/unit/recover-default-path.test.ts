@@ -155,9 +155,11 @@ describe('a plan that does not follow from a diagnosis', () => {
   });
 });
 
-describe('a window within what the diagnosis looked at', () => {
+describe('a window within what the diagnosis found', () => {
+  // Typed over all of November, the diagnosis found two runs of bad days: 22–24 and 1 December, normal days between.
   const incident = {
-    diagnosis: { title: 'Bad window in raw', paths: ['a'], params: { source: 'ebird', to: '2026-12-01' }, suggested: { from: '2026-11-22', to: '2026-12-01' } },
+    diagnosis: { runId: 'dbx-20261202-0b0b/1', title: 'Bad window in raw', paths: ['a'], params: { source: 'ebird', from: '2026-11-01', to: '2026-12-01' }, suggested: { from: '2026-11-22', to: '2026-12-01' } },
+    runs: [{ id: 'dbx-20261202-0b0b/1', results: [{ stepId: 'raw_counts', status: 'anomalies', outputs: { badDays: ['2026-11-22', '2026-11-23', '2026-11-24', '2026-12-01'] } }] }],
   } as unknown as Incident;
   const recovery = { id: 'a', parameters: ['source', 'from', 'to'] } as unknown as RecoveryPath;
   const windows = [{ from: 'from', to: 'to' }];
@@ -171,9 +173,13 @@ describe('a window within what the diagnosis looked at', () => {
   });
 
   it.each([
-    ['reaching before it', '2026-11-20', '2026-11-24', 'The diagnosis looked at to=2026-12-01 from=2026-11-22; this plan is for to=2026-11-24 from=2026-11-20, which it did not look at.'],
-    ['reaching past it', '2026-11-30', '2026-12-02', 'The diagnosis looked at to=2026-12-01 from=2026-11-22; this plan is for to=2026-12-02 from=2026-11-30, which it did not look at.'],
-  ])('warns of a window %s, as of any value it did not look at', (_what, from, to, said) => {
-    expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toContain(said);
+    ['reaching before what it found, though within what it was typed with', '2026-11-20', '2026-11-24'],
+    ['of normal days only, between the runs', '2026-11-25', '2026-11-30'],
+    ['of normal days only, at the start of what it was typed with', '2026-11-01', '2026-11-05'],
+    ['reaching past it', '2026-11-30', '2026-12-02'],
+  ])('warns of a window %s, naming what it found', (_what, from, to) => {
+    expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toBe(
+      `The diagnosis found from=2026-11-22 to=2026-12-01 (bad days 2026-11-22, 2026-11-23, 2026-11-24, 2026-12-01); this plan is for from=${from} to=${to}, which takes days it did not find bad. Read the diagnosis' evidence before approving.`,
+    );
   });
 });

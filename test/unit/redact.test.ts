@@ -1,6 +1,8 @@
-// Tests createRedactor (src/redact.ts): configured secrets and Slack-token-shaped strings are replaced, everything else is kept.
+// Tests createRedactor (src/redact.ts): configured secrets and Slack-token-shaped strings are replaced, everything else is kept;
+// and a message redacted for Slack kept within its limits (withinSlackLimits in src/slack/blocks.ts).
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/redact.js';
+import { createRedactor, redactDeep } from '../../src/redact.js';
+import { context, section, withinSlackLimits, type Rendered } from '../../src/slack/blocks.js';
 
 describe('createRedactor', () => {
   it('replaces every occurrence of every secret', () => {
@@ -117,5 +119,19 @@ describe('secrets in connection strings, assignments and dlt files', () => {
   it('keeps ordinary URLs and e-mail addresses', () => {
     const text = 'see https://example.com/path?x=1 and mail bob@example.com';
     expect(createRedactor([])(text)).toBe(text);
+  });
+});
+
+describe('a message redacted for Slack', () => {
+  it('is cut again to Slack\'s block limit, which "[REDACTED]" in place of shorter secrets can pass', () => {
+    const redact = createRedactor(['abcd']);
+    const rendered = { text: 'run', blocks: [section('abcd '.repeat(599)), context('abcd '.repeat(599))] };
+    expect(JSON.stringify(rendered.blocks)).toMatch(/abcd/);
+    const redacted = redactDeep(rendered, redact);
+    const texts = (r: Rendered) => r.blocks.map((b: any) => (b.type === 'section' ? b.text.text : b.elements[0].text) as string);
+    expect(texts(redacted).every((t) => t.length > 3_000), 'redaction lengthened both').toBe(true);
+    const fitted = withinSlackLimits(redacted);
+    expect(texts(fitted).map((t) => t.length)).toEqual([3_000, 3_000]);
+    expect(texts(fitted).join('')).not.toContain('abcd');
   });
 });
