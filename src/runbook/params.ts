@@ -38,10 +38,14 @@ function zonedTimestamp(raw: string): { local: string; zone: string; offsetMinut
   if (!zoned || !match) return undefined;
   const zone = zoned[2] as string;
   const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone) ?? [];
+  // Real offsets run from -12:00 to +14:00 in whole minutes: anything else is no zone, and no moment is made of it.
+  if (sign && (Number(hours) > 14 || Number(minutes ?? 0) > 59)) return undefined;
   const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes ?? 0)) : 0;
   const text = canonicalTimestamp(match[1] as string, match[2] as string, match[3], match[4]);
   const moment = text && parseUtcTimestamp(text);
-  const utc = moment ? formatUtcTimestamp(new Date(moment.getTime() - offsetMinutes * 60_000)) : undefined;
+  // An offset is whole minutes: the seconds and their fraction stay as typed (two snapshots may share a second).
+  const shifted = moment ? formatUtcTimestamp(new Date(moment.getTime() - offsetMinutes * 60_000)) : undefined;
+  const utc = shifted && canonicalTimestamp(shifted.slice(0, 10), shifted.slice(11, 16), match[3] ?? '00', match[4]);
   return { local: zoned[1] as string, zone, offsetMinutes, utc };
 }
 

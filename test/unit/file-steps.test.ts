@@ -240,15 +240,15 @@ describe('runDiskUsageStep with roomFor', () => {
     fs.writeFileSync(small, randomBytes(4096));
     const fits = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), small), context(root));
     expect(fits.status).toMatch(/^(ok|full)$/);
-    expect(fits.summary).toContain(`room for a copy of ${small} (4.0 KiB)`);
+    expect(fits.summary).toContain(`room for a copy of ${small} (4.0 KiB, and 256.0 MiB more to work beside it)`);
 
-    // A sparse file as large as the free space and a GiB more: it takes no room itself.
+    // A sparse file that fits in the free space, but not with room to work beside it: it takes no room itself.
     const { bavail, bsize } = fs.statfsSync(root);
     const huge = path.join(root, 'huge.duckdb');
     fs.writeFileSync(huge, '');
-    fs.truncateSync(huge, bavail * bsize + 2 ** 30);
+    fs.truncateSync(huge, bavail * bsize - 2 ** 20);
     const tooBig = await runDiskUsageStep(diskUsage(path.join(root, 'data', 'databox.duckdb'), huge), context(root));
     expect(tooBig.status).toBe('no-room');
-    expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB: make room there first`));
+    expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB and [\\d.]+ [KMGT]iB more to work beside it: make room there first`));
   });
 });

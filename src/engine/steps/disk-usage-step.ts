@@ -28,12 +28,18 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
   const full = usedPercent >= threshold;
   const needs = step.roomFor ? sizeOf(step.roomFor) : undefined;
-  const noRoom = needs !== undefined && needs > free;
+  // Beside the copy, what runs next needs room to work: SQLMesh writes the restored file and its log.
+  const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
+  const noRoom = needs !== undefined && needs + margin > free;
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
       `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
-      (noRoom ? `, but a copy of ${step.roomFor} needs ${formatBytes(needs)}: make room there first (nothing a plan moves aside frees any)` : needs !== undefined ? `, room for a copy of ${step.roomFor} (${formatBytes(needs)})` : ''),
+      (noRoom
+        ? `, but a copy of ${step.roomFor} needs ${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it: make room there first (nothing a plan moves aside frees any)`
+        : needs !== undefined
+          ? `, room for a copy of ${step.roomFor} (${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it)`
+          : ''),
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
   };
