@@ -48,7 +48,11 @@ export async function checkMartFreshness(target: DatabaseTarget, slas: readonly 
     for (const sla of slas) {
       try {
         const answer = await withTimeout(session, timeoutMs, () =>
-          session.run(`SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`),
+          // A row dated after today (mis-dated) would make a mart that stopped loading look fresh: left out.
+          session.run(
+            `SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) FILTER (WHERE CAST(${quoteIdentifier(sla.dateColumn)} AS DATE) <= CAST($1 AS DATE)) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`,
+            [now.toISOString().slice(0, 10)],
+          ),
         );
         const value = answer.rows[0]?.[0] ?? null;
         const ms = newestMs(value);

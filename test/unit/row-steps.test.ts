@@ -189,6 +189,22 @@ describe('day counts that are not a bad window', () => {
     expect(emptied.summary).toBe('raw_ebird.observations has no rows at all (no day has any, in the window or out of it)');
   });
 
+  it('says the rows dated after today, and still sees that the source stopped loading behind them', async () => {
+    const { ctx } = await database();
+    const later = { ...ctx, clock: () => new Date('2026-09-01T08:00:00Z') };
+    // Ten mis-dated rows next March: before, the last day read as then, and "stopped loading" was not said.
+    await change(ctx.databasePath, "INSERT INTO raw_ebird.observations SELECT id + 10000000, DATE '2027-03-01', species, how_many FROM raw_ebird.observations LIMIT 10");
+    const across = await runDayCountsStep(rawCounts('2026-04-20', '2026-05-05'), later);
+    expect(across.status).toBe('anomalies');
+    expect(across.summary).toMatch(/; no rows after 2026-04-24: it stopped loading on 2026-04-24;.* 10 rows are dated after today, up to 2027-03-01: mis-dated \(a wrong date is a day's rows missing from it\), in no day judged here$/);
+    expect(across.output).toContain('rows in raw_ebird.observations run from 2026-02-24 to 2026-04-24, and 10 rows are dated after today (up to 2027-03-01)');
+    // Every row in the future: no rows up to today, said so, not "no rows at all".
+    await change(ctx.databasePath, "DELETE FROM raw_ebird.observations WHERE observation_date < DATE '2027-01-01'");
+    const onlyLater = await runDayCountsStep(rawCounts('2026-08-01', '2026-08-20'), later);
+    expect(onlyLater.summary).toMatch(/^raw_ebird\.observations has no rows dated up to today; 10 rows are dated after today, up to 2027-03-01/);
+    expect(onlyLater.output).toContain('raw_ebird.observations has no rows dated up to today, and 10 rows are dated after today (up to 2027-03-01)');
+  });
+
   it('counts the rows that repeat a key each day: a day loaded twice is not normal', async () => {
     const { ctx } = await database();
     await change(ctx.databasePath, "INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-22'");

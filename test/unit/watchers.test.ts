@@ -297,6 +297,17 @@ describe('stale marts watcher', () => {
     expect(missing.details, 'and not again for each mart').toEqual([]);
   });
 
+  it('does not take a row dated after today for a fresh mart: one that stopped loading stays stale', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-15', 'noaa.fct_daily_weather': '2026-04-20' });
+    const instance = await DuckDBInstance.create(file);
+    await (await instance.connect()).run("INSERT INTO ebird.fct_daily_bird_observations VALUES (DATE '2027-03-01', 1)");
+    instance.closeSync();
+    const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
+    expect(finding.state).toBe('problem');
+    expect(finding.summary).toMatch(/^Marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-15, /);
+  });
+
   it('reads the database DATABOX_BACKEND names: with motherduck, MotherDuck\'s marts and not the local file', async () => {
     const dir = tempDir();
     const local = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-20', 'noaa.fct_daily_weather': '2026-04-20' });

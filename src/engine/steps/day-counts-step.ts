@@ -250,7 +250,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
   const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
   const spanLine =
-    (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last || span.first}` : `\n${tableName} has no rows`) +
+    (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows${future.rows > 0 ? ' dated up to today' : ''}`) +
     (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}${sampledLine}`;
