@@ -715,6 +715,21 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
     connection.closeSync();
     instance.closeSync();
 
+    // A process with the file open would checkpoint and delete a log put back under it: the rollback is refused then.
+    const writer = execa(process.execPath, [path.join(scriptsDir, 'hold-duckdb.mjs'), checkout.databasePath], { reject: false });
+    try {
+      await new Promise<void>((resolve) => writer.stdout?.once('data', () => resolve()));
+      const plansBefore = slack.buttons('approve_plan').length;
+      await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+      await harness.settle();
+      expect(slack.buttons('approve_plan'), 'no rollback plan while the file is held').toHaveLength(plansBefore);
+      expect(slack.ephemerals(operator).at(-1)).toContain(`PID ${writer.pid}`);
+      expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal.broken']);
+    } finally {
+      writer.kill('SIGKILL');
+      await writer;
+    }
+
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
