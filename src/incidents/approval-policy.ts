@@ -14,7 +14,9 @@ export function utcTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-function notPending(run: Run): Said {
+/** Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. */
+export function notPending(run: Run): Said {
+  if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   switch (run.status) {
     case 'rejected':
       return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;

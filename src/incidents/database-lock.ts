@@ -35,6 +35,6 @@ export function refuseReadIfLocked(state: LockHolders, lockKey: string, verb: 'd
   }
   const changing = holder.status === 'running' ? 'a recovery is changing it right now' : 'a recovery approved a moment ago is about to change it';
   throw new UserError(
-    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (its thread shows its progress).`,
+    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (the incident's Slack thread, or \`status\` at a terminal, shows its progress).`,
   );
 }

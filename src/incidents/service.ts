@@ -767,7 +767,7 @@ export class IncidentService {
       throw new UserError(
         existing.status === 'succeeded'
           ? `${recoveryRunId} was rolled back already (${existing.id}); there is nothing more to roll back`
-          : `the rollback of ${recoveryRunId} is already ${existing.status === 'pending' ? 'waiting for approval' : existing.status}: plan ${existing.id}, in the incident's thread. Nothing new was proposed`,
+          : `the rollback of ${recoveryRunId} is already ${existing.status === 'pending' ? 'waiting for approval' : existing.status}: plan ${existing.id} (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
       );
     }
     // Undone over a later change, the database would be neither what that change made nor what was there before.

@@ -47,5 +47,6 @@ export function refusalAbout(refusal: JournalRecord, id: string): boolean {
 
 /** A refusal's reason on one line: some span two (a missing parameter, then why nothing filled it in). */
 export function refusalReason(refusal: JournalRecord): string {
-  return (text(refusal, 'reason') ?? 'no reason recorded').replace(/\s*\n\s*/g, ' ').trim();
+  // The line says "refused:" itself: a reason that opens with it too (as the terminal words its refusals) says it once.
+  return (text(refusal, 'reason') ?? 'no reason recorded').replace(/\s*\n\s*/g, ' ').trim().replace(/^(refused[:,]\s*)+/i, '');
 }

@@ -33,7 +33,7 @@ import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid, type Said } from '../said.js';
-import { checkApproval } from '../incidents/approval-policy.js';
+import { checkApproval, notPending } from '../incidents/approval-policy.js';
 import { firstFailure, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 
@@ -331,6 +331,12 @@ class ConsoleSession {
         const run = this.service.run(runId);
         this.record([verb, ...rest], run.incidentId);
         incidentId = run.incidentId;
+        // Said before any hash is compared: a plan that ran, or a diagnosis, is not "still waiting" for a better one.
+        if (run.status !== 'pending' || !run.needsApproval) {
+          const reason = renderSaid(notPending(run));
+          this.service.refuseDecision(run.id, this.requester, reason);
+          throw new UserError(`refused: ${reason}; nothing was run.`);
+        }
         this.reporter.printPlan(run);
         if (verb === 'approve') code = await this.approveAndRun(run, given);
         else {
@@ -384,7 +390,8 @@ class ConsoleSession {
   }
 
   private approverHint(run: Run): string {
-    return run.needsTeammate && !this.config.allowSelfApproval ? `<name other than ${this.requester.slice('terminal:'.length)}>` : '<name>';
+    // Whoever asked for the plan, not whoever is at this keyboard: another terminal's plan may be this person's to approve.
+    return run.needsTeammate && !this.config.allowSelfApproval ? `<name other than ${askedBy(run)}>` : '<name>';
   }
 
   /**

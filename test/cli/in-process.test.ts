@@ -202,6 +202,24 @@ describe('refusals and exit codes', () => {
     expect((await cli(env, ['reject', waiting.runId, '00000000', '--approver', 'bob'])).code).toBe(2);
   });
 
+  it('refuses `approve` of a plan already decided, or of a diagnosis, saying so before any hash is compared', async () => {
+    const { checkout, env } = await newCheckout();
+    const left = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], () => '');
+    expect(left.code).toBe(2);
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    expect((await cli(env, ['reject', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob'])).code).toBe(0);
+    const decided = await cli(env, ['approve', waiting.runId, '00000000', '--approver', 'bob']);
+    expect(decided.code).toBe(2);
+    expect(decided.stderr).toMatch(/refused: this plan was already rejected by terminal:bob at \d\d:\d\d UTC; nothing was run\./);
+    expect(decided.stderr).not.toContain('still waiting');
+    await cli(env, ['diagnose', 'duckdb']);
+    const diagnosis = journal(checkout).filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'diagnosis').at(-1)?.data as { runId: string; run: { hash: string } };
+    const notAPlan = await cli(env, ['approve', diagnosis.runId, diagnosis.run.hash.slice(0, 8), '--approver', 'bob']);
+    expect(notAPlan.code).toBe(2);
+    expect(notAPlan.stderr).toContain(`refused: ${diagnosis.runId} is a diagnosis, which runs without an approval: only a plan waiting for one can be approved or rejected; nothing was run.`);
+    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => (r.data as any).runId)).toEqual([waiting.runId, diagnosis.runId]);
+  });
+
   it('refuses a plan whose program is not on PATH before anything moves; one that went missing after it was proposed does not start', async () => {
     const { checkout, env } = await newCheckout();
     // This checkout's stand-ins only: earlier tests' checkouts put their own `task` on this process's PATH.

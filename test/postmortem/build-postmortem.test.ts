@@ -193,12 +193,15 @@ describe('refused commands', () => {
       { type: 'request.refused', incident: incidentId, actor: 'U0OPERATOR', data: { command: unlock, reason: `plan ${incidentId}/2 is succeeded:\nit holds nothing` } },
       // Its command line is not in the journal (an older bot): the refusal alone still says what was typed.
       { type: 'request.refused', incident: null, actor: 'U0OPERATOR', data: { command: unknownPath, reason: 'path=q is not a recovery path of duckdb: use path=a or path=b' } },
+      // The terminal words its refusals "refused: …": the line says it once.
+      { type: 'request.refused', incident: incidentId, actor: 'terminal:alice', data: { command: 'cli recover duckdb path=a', reason: 'refused: refused: databox.duckdb is held by plan x' } },
     ]);
     expect(verifyLines(text).problem).toBeUndefined();
     const timeline = section(build(text).markdown, 'Timeline (UTC)');
     expect(timeline).toContain(`**U0OPERATOR** typed \`${restore}\` in Slack (channel C0INCIDENT): refused: backup=/nope/databox.duckdb: /nope/databox.duckdb does not exist\n`);
     expect(timeline).toContain(`**U0OPERATOR** typed \`${unlock}\` in Slack (channel C0INCIDENT): refused: plan ${incidentId}/2 is succeeded: it holds nothing\n`);
     expect(timeline).toContain(`**U0OPERATOR** typed \`${unknownPath}\`: refused: path=q is not a recovery path of duckdb: use path=a or path=b`);
+    expect(timeline).toContain('**terminal:alice** typed `cli recover duckdb path=a`: refused: databox.duckdb is held by plan x');
     expect(timeline).not.toMatch(/U0OPERATOR\*\* ran/);
     expect(timeline).not.toContain('request.refused');
     expect(timeline).not.toContain('/databox status');

@@ -36,7 +36,7 @@ describe('a diagnosis refused while a plan changes its database', () => {
   it('is told to wait for the plan, where its progress shows, and not to unlock a plan whose process runs', () => {
     const text = refusal(() => refuseReadIfLocked(holdersOf('running', identityOf()), lockKey, 'diagnose'));
     expect(text).toBe(
-      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (its thread shows its progress).',
+      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (the incident\'s Slack thread, or `status` at a terminal, shows its progress).',
     );
     expect(text).not.toMatch(/unlock|One mutating plan/);
   });
