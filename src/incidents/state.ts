@@ -88,6 +88,8 @@ export interface Run {
   finishedAt?: string;
   /** Why a run ended before its steps did (it could not start, or could not go on), with the people it names. */
   endReason?: Said;
+  /** What an unlock found still running of this run and stopped (a command a killed runner left behind). */
+  stoppedAtUnlock?: string[];
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
@@ -269,7 +271,8 @@ export class IncidentState {
         break;
       case 'run.finished':
         if (run && (run.status === 'running' || notStarted(run))) {
-          Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data) });
+          const stopped = Array.isArray(data.unlock?.stopped) ? { stoppedAtUnlock: (data.unlock.stopped as unknown[]).map(String) } : {};
+          Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data), ...stopped });
         }
         break;
       case 'run.follow-up':

@@ -73,7 +73,7 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
           runId,
           status: 'interrupted',
           reason: `unlocked by ${requester}, approved by ${approver}: it was left ${was}${by}${stopped.length > 0 ? `; still running and stopped: ${stopped.join(', ')}` : ''}`,
-          unlock: { requestedBy: requester, approvedBy: approver, was },
+          unlock: { requestedBy: requester, approvedBy: approver, was, ...(stopped.length > 0 ? { stopped } : {}) },
         },
       };
     }, { durable: true });

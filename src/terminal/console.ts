@@ -437,7 +437,8 @@ class ConsoleSession {
       }
       throw error;
     }
-    this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.`);
+    const stopped = unlocked.stoppedAtUnlock?.length ? ` What it had left running was stopped: ${unlocked.stoppedAtUnlock.join(', ')}.` : '';
+    this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.${stopped}`);
     await this.service.offerRollbackIfChanged(unlocked);
     return exitCodes.ok;
   }

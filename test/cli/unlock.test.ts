@@ -53,6 +53,23 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(after.stdout).toContain('nothing; no database is held by a plan');
   });
 
+  it('stops what a runner killed with -9 left running, and says so', async () => {
+    const gone = Number((await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])).stdout);
+    // A command the killed terminal had started, the leader of its own process group as the command host starts them.
+    const leftover = execa('sleep', ['60'], { detached: true, reject: false });
+    children.push(leftover);
+    const pid = leftover.pid as number;
+    for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const here = { boot: bootId(), host: os.hostname() };
+    const { checkout, runId, env } = setUp({ pid: gone, start: '1', ...here }, { processes: [{ pid, start: processStartTime(pid), ...here, argv: ['task', 'full-refresh'] }] });
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb can be used again. What it had left running was stopped: task full-refresh (PID ${pid}).`);
+    expect((await leftover).signal).toBe('SIGTERM');
+    const finished = verifyLines(journalText(checkout)).records.find((r) => r.type === 'run.finished');
+    expect(finished?.data.unlock).toMatchObject({ stopped: [`task full-refresh (PID ${pid})`] });
+  });
+
   it('settles the step the run was in from the disk, on the record as the terminal\'s doing, not the bot\'s', async () => {
     const { checkout, runId, env } = setUp(otherContainer, { moving: true });
     const before = journalText(checkout);

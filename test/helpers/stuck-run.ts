@@ -16,6 +16,8 @@ export interface StuckRunOptions {
   moving?: boolean;
   /** Left approved and never started, instead of running in `runner`. */
   neverStarted?: boolean;
+  /** Commands the plan had started (each with its PID, start time, boot, host and argv), as step.process records. */
+  processes?: Record<string, unknown>[];
 }
 
 /** Writes an incident whose path A was approved and started in `runner`; returns the run's id. */
@@ -33,6 +35,7 @@ export function stuckRun(checkout: Checkout, runner: Record<string, unknown>, op
   journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
   if (options.neverStarted) return runId;
   journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, ...runner } });
+  for (const started of options.processes ?? []) journal.append({ type: 'step.process', incident, actor: 'databox-bot', data: { runId, ...started } });
   if (options.moving) {
     journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: moveDb.id, index: 0 } });
     journal.append({ type: 'step.intent', incident, actor: 'databox-bot', data: { runId, action: 'move', from: moveDb.from, to: moveDb.to } });
