@@ -54,11 +54,13 @@ export type ClickBody = Parameters<typeof clickerOf>[0] & { channel?: { id: stri
  */
 export function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
   const run = service.state.runs.get(runId);
-  const shown = run && runMessage(run);
-  if (!run || !shown) return undefined;
-  const clickedOn = { channel: body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts };
-  if (clickedOn.channel === shown.channel && clickedOn.ts === shown.ts) return undefined;
+  if (!run) return undefined;
+  const shown = runMessage(run);
   const thread = incidentThread(service.state.incidents.get(run.incidentId) as Incident);
+  // Neither recorded (Slack's answers to both posts lost): nothing to hold the click to but its hash.
+  if (!shown && !thread) return undefined;
+  const clickedOn = { channel: body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts };
+  if (shown && clickedOn.channel === shown.channel && clickedOn.ts === shown.ts) return undefined;
   if (thread && clickedOn.channel === thread.channel && body.message?.thread_ts === thread.ts) return undefined;
   return `this button is not in plan ${runId}'s incident thread, so it does not decide that plan: click Approve or Reject on the plan's message in its own thread`;
 }

@@ -23,7 +23,7 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
       if (busy) return { watcher: 'marts', scenario: 'schedule', details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
       const results = await checkMartFreshness(options.target, options.slas, now);
       // One cause behind every mart (a database that does not open) is said once, by the summary.
-      const oneCause = results.length > 1 && results.every((r) => r.status === 'unreadable' && r.problem === results[0]?.problem);
+      const oneCause = results.length > 0 && results.every((r) => r.status === 'unreadable' && r.problem === results[0]?.problem);
       const details = oneCause ? [] : results.map(describeFreshness);
       const base = { watcher: 'marts' as const, scenario: 'schedule' as const, details };
       const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');

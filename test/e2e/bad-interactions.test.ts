@@ -236,6 +236,16 @@ describe('interaction payloads the bot did not make', () => {
     nothingRan();
   });
 
+  it('refuses the requester\'s own Reject from another channel: the plan stays waiting', async () => {
+    const { status, journaled, replies } = await send(
+      clickBody({ actionId: 'reject_plan', user: operator }, (payload) => (payload.channel.id = payload.container.channel_id = 'C0ELSEWHERE')),
+    );
+    expect(status).toBe(200);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'approval.refused', actor: operator, data: expect.objectContaining({ reason: expect.stringContaining('is not in plan') }) })]);
+    expect(replies).toEqual([expect.stringMatching(/^:no_entry_sign: this button is not in plan .*'s incident thread/)]);
+    expect(journal().some((r) => r.type === 'run.rejected')).toBe(false);
+  });
+
   it('still runs the real plan when its own approver clicks it, also on a second copy of the plan in its thread', async () => {
     // A copy Slack posted twice (its answer to the first post lost): another ts, the same thread and the same hash.
     const { status } = await send(clickBody({}, (payload) => (payload.container.message_ts = payload.message.ts = '1776699998.000100')));
