@@ -41,6 +41,12 @@ const jsonAssignment = new RegExp(String.raw`(")(${secretName})("\s*:\s*)("(?:[^
 const yamlAssignment = new RegExp(String.raw`(^[ \t-]*)(${secretName})([ \t]*:[ \t]+)([^\s#][^\n]{0,4095})`, 'gim');
 /** A TOML multi-line string under a secret name: a private key in dlt's secrets.toml, printed as the file is. */
 const multiLine = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""[\s\S]{0,16384}?"""|'''[\s\S]{0,16384}?''')`, 'gim');
+/** An HTTP credential as a header or a log prints it: `Bearer <token>` anywhere, `Authorization: Basic <base64>`. */
+const httpCredential = /(\bBearer\s+|\bAuthorization:\s*Basic\s+)([A-Za-z0-9._~+/=-]{8,4096})/gi;
+/** A secret given as a command-line flag and its value, with a space between (`--password hunter2`, `--token "…"`). */
+const flagSecret = new RegExp(String.raw`((?:^|\s)--?(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)\s+)("[^"
+]{1,4096}"|'[^'
+]{1,4096}'|[^\s"'-][^\s"']{0,4095})`, 'gi');
 /** A PEM private key block, wherever it appears. */
 const pemKey = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]{0,16384}?-----END \1-----/g;
 
@@ -66,14 +72,16 @@ const partsOf = new WeakMap<Redactor, RedactorParts>();
 
 /** Each pattern with a cheap test that must pass for it to match at all: most output holds no credential. */
 const keyword = /pass|pwd|secret|token|credential|key/i;
-const patterns: { pattern: RegExp; hint: (text: string) => boolean; assignment: boolean }[] = [
+const patterns: { pattern: RegExp; hint: (text: string) => boolean; assignment: boolean; keep?: string }[] = [
   { pattern: pemKey, hint: (text) => text.includes('PRIVATE KEY-----'), assignment: false },
   { pattern: multiLine, hint: (text) => (text.includes('"""') || text.includes("'''")) && keyword.test(text), assignment: true },
   { pattern: assignment, hint: (text) => text.includes('=') && keyword.test(text), assignment: true },
   { pattern: jsonAssignment, hint: (text) => text.includes('":') && keyword.test(text), assignment: true },
   { pattern: yamlAssignment, hint: (text) => text.includes(':') && keyword.test(text), assignment: true },
   { pattern: tokenPattern, hint: (text) => text.includes('xox') || text.includes('xapp-'), assignment: false },
-  { pattern: urlPassword, hint: (text) => text.includes('@') || /%40/i.test(text), assignment: false },
+  { pattern: urlPassword, hint: (text) => text.includes('@') || /%40/i.test(text), assignment: false, keep: `$1${placeholder}$3` },
+  { pattern: httpCredential, hint: (text) => /bearer|basic/i.test(text), assignment: false, keep: `$1${placeholder}` },
+  { pattern: flagSecret, hint: (text) => text.includes('-') && keyword.test(text), assignment: false, keep: `$1${placeholder}` },
 ];
 
 export function createRedactor(secrets: readonly string[]): Redactor {
@@ -84,10 +92,10 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     let result = text;
     // Literal secrets by split/join: far faster over a long output than one regular expression with many branches.
     for (const form of forms) if (result.includes(form)) result = result.split(form).join(placeholder);
-    for (const { pattern, hint, assignment: isAssignment } of patterns) {
+    for (const { pattern, hint, assignment: isAssignment, keep } of patterns) {
       if (!hint(result)) continue;
       if (isAssignment) result = replaceAssignments(result, pattern);
-      else result = pattern === urlPassword ? result.replace(pattern, `$1${placeholder}$3`) : result.replace(pattern, placeholder);
+      else result = result.replace(pattern, keep ?? placeholder);
     }
     return result;
   };

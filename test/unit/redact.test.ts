@@ -122,6 +122,22 @@ describe('secrets in connection strings, assignments and dlt files', () => {
   });
 });
 
+describe('credentials in the shapes commands and HTTP logs print them', () => {
+  it.each([
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'Authorization: Bearer [REDACTED]'],
+    ['curl -H "Authorization: Basic dXNlcjpwYXNzd29yZA==" https://x', 'curl -H "Authorization: Basic [REDACTED]" https://x'],
+    ['dlt pipeline --password hunter2xyz --verbose', 'dlt pipeline --password [REDACTED] --verbose'],
+    ['--token "two words" then', '--token [REDACTED] then'],
+    ['sqlmesh --api-key sk_live_123456 plan', 'sqlmesh --api-key [REDACTED] plan'],
+  ])('redacts %j', (text, expected) => {
+    expect(createRedactor([])(text)).toBe(expected);
+  });
+
+  it.each(['Bearer tokens are used here', 'Basic information follows', 'uv run sqlmesh --password-file secrets.txt', 'set -x --secret -v'])('keeps %j as it is', (text) => {
+    expect(createRedactor([])(text)).toBe(text);
+  });
+});
+
 describe('a message redacted for Slack', () => {
   it('is cut again to Slack\'s block limit, which "[REDACTED]" in place of shorter secrets can pass', () => {
     const redact = createRedactor(['abcd']);
