@@ -48,9 +48,14 @@ interface Delivery {
   send: () => Promise<unknown>;
   settle: (value: unknown) => void;
   redo?: Redo;
-  /** When Slack first failed to take it, while it is retried. */
+  /** When Slack first failed to take it (from its first try), while it is retried. */
   failingSince?: number;
+  /** When its first try began: a try Slack leaves unanswered counts as failing once it has waited `slowAfterMs`. */
+  startedAt?: number;
 }
+
+/** How long a thread message may wait on Slack's answer before /databox status says Slack has not taken it. */
+const slowAfterMs = 10_000;
 
 /** An incident's thread: what waits to go, and how to wake its sender while it waits out the pacing of an update. */
 interface Line {
@@ -116,7 +121,13 @@ export class SlackOutbox {
 
   /** How many deliveries wait or are being sent, and since when the oldest one still being retried has failed. */
   backlog(): { waiting: number; failingSince?: number } {
-    const failing = [...this.sending.values()].flatMap((d) => (d.failingSince === undefined ? [] : [d.failingSince]));
+    // A try still unanswered long after it began is Slack not answering, as much as an error is (the client's own
+    // retries of a silent Slack take minutes before one reaches the outbox).
+    const now = Date.now();
+    const failing = [...this.sending.values()].flatMap((d) => {
+      const since = d.failingSince ?? (d.startedAt !== undefined && now - d.startedAt >= slowAfterMs ? d.startedAt : undefined);
+      return since === undefined ? [] : [since];
+    });
     const queued = [...this.lines.values()].reduce((sum, line) => sum + line.queue.length, 0);
     return { waiting: queued + this.sending.size, failingSince: failing.length > 0 ? Math.min(...failing) : undefined };
   }
@@ -206,6 +217,7 @@ export class SlackOutbox {
 
   private async sendWithRetries(delivery: Delivery): Promise<unknown> {
     const delay = this.options.retryDelayMs ?? defaultDelay;
+    delivery.startedAt ??= Date.now();
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1 && this.stopped) return undefined;
       try {
@@ -216,7 +228,8 @@ export class SlackOutbox {
           return undefined;
         }
         if (this.stopped) return undefined;
-        delivery.failingSince ??= Date.now();
+        // From its first try: Slack has not taken it since then, however long that try waited for an answer.
+        delivery.failingSince ??= delivery.startedAt;
         const wait = delay(attempt);
         this.options.logger.warn({ err: error, message: delivery.label, attempt, retryInMs: wait }, 'Slack did not take a message; trying again');
         await new Promise((resolve) => setTimeout(resolve, wait));

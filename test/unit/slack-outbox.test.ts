@@ -47,6 +47,34 @@ describe('SlackOutbox', () => {
     expect(await refused).toBeUndefined();
   });
 
+  it('says Slack has not taken a message from its first try on: an answer that never comes, or an error after a long wait', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-02T14:43:53Z') });
+    try {
+      const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+      let fail: (error: Error) => void = () => {};
+      let calls = 0;
+      void outbox.deliver('dbx-1', 'plan', () => {
+        calls += 1;
+        return calls === 1 ? new Promise((_resolve, reject) => (fail = reject)) : Promise.resolve('ok');
+      });
+      const started = Date.now();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(outbox.backlog(), 'a short wait is no failure').toEqual({ waiting: 1, failingSince: undefined });
+      await vi.advanceTimersByTimeAsync(6_000);
+      expect(outbox.backlog()).toEqual({ waiting: 1, failingSince: started });
+      // The client gives up two minutes later: still "since" the first try, not since the error.
+      await vi.advanceTimersByTimeAsync(110_000);
+      fail(Object.assign(new Error('timed out'), { code: 'slack_webapi_request_error' }));
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outbox.backlog().failingSince).toBe(started);
+      await vi.advanceTimersByTimeAsync(10);
+      await outbox.idle();
+      expect(outbox.backlog()).toEqual({ waiting: 0, failingSince: undefined });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   describe('pacing of updates', () => {
     afterEach(() => {
       vi.useRealTimers();
