@@ -94,7 +94,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
             await respond({
               response_type: 'ephemeral',
               replace_original: false,
-              text: `:memo: The postmortem of \`${cmd.incident}\` is ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
+              text: `:memo: The postmortem of \`${cmd.incident}\` ${delivered.unchangedSince ? `has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again: it is` : 'is'} ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
             });
           } catch (error) {
             await failPostmortem(error);

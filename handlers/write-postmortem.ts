@@ -19,7 +19,10 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
     try {
       deps.queue.push(`postmortem ${incidentId}`, async () => {
         try {
-          await deliverPostmortem(deps, client, incidentId, body.channel?.id);
+          const delivered = await deliverPostmortem(deps, client, incidentId, body.channel?.id);
+          if (delivered.unchangedSince) {
+            await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again: it is in the thread.`);
+          }
         } catch (error) {
           await fail(error);
         }

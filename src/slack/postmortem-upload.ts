@@ -1,5 +1,6 @@
 // Builds an incident's postmortem from the journal, writes it under <state dir>/postmortems/<id>.md and uploads it into the
 // incident's Slack thread as a Markdown file.
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { incidentIdPattern } from '../commands/parse.js';
 import { UserError } from '../errors.js';
@@ -10,11 +11,19 @@ import { incidentThread } from './slack-refs.js';
 
 export interface DeliveredPostmortem {
   file: string;
+  /** When the same document was uploaded to the same place, which it therefore was not again (ISO time). */
+  unchangedSince?: string;
   /** Where it was uploaded: the incident's thread, or the channel it was asked for from when the incident has no thread. */
   channel?: string;
   threadTs?: string;
   problemLine?: number;
 }
+
+/**
+ * The digest of the postmortem last uploaded for each incident and place, per bot: asked for again unchanged (a
+ * double click, several people at once), it is not uploaded again, which would notify the thread's followers each time.
+ */
+const uploaded = new WeakMap<IncidentService, Map<string, { digest: string; at: string }>>();
 
 /** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
 export async function deliverPostmortem(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
@@ -26,6 +35,10 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const problem = written.journal.verify.problem;
   const thread = incidentThread(incident);
   const channel = thread?.channel ?? fallbackChannel;
+  const place = `${incidentId} ${channel ?? ''} ${thread?.ts ?? ''}`;
+  const digest = createHash('sha256').update(written.markdown).digest('hex');
+  const last = uploaded.get(deps.service)?.get(place);
+  if (channel && last?.digest === digest) return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line, unchangedSince: last.at };
   if (channel) {
     const comment =
       `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
@@ -38,6 +51,8 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
       initial_comment: deps.redact(comment),
     };
     await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
+    const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string }>();
+    uploaded.set(deps.service, places.set(place, { digest, at: new Date().toISOString() }));
   }
   return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line };
 }

@@ -93,6 +93,14 @@ describe('delivering a postmortem to Slack', () => {
     expect(String(upload.content)).toContain('[REDACTED]');
     expect(String(upload.content)).not.toContain(secret);
     expect(fs.readFileSync(path.join(deps.service.config.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).not.toContain(secret);
+    // Asked for again with nothing new in the journal: not uploaded again (each upload notifies the thread's followers).
+    const again = await deliverPostmortem(deps, client, incidentId, 'C0OTHER');
+    expect(uploads).toHaveLength(1);
+    expect(again.unchangedSince).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // Once the journal holds more of the incident, the new document is uploaded.
+    await deps.service.recordCommand(`/databox recover duckdb path=a incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
+    expect((await deliverPostmortem(deps, client, incidentId, 'C0OTHER')).unchangedSince).toBeUndefined();
+    expect(uploads).toHaveLength(2);
   });
 
   it('refuses a button value that is not an incident id, uploading nothing', async () => {
