@@ -30,7 +30,7 @@ const tokenPattern = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]{8,}/g;
 const urlPassword = /(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:\/\/|%2F%2F)[^\s:/@%]*(?::|%3A))((?:[^\s/@]|@(?=[^\s/@]*@)){1,512})((?:@|%40)(?=[^\s@/]*(?:[/?#\s"'<>,;)\]]|$)))/gi;
 
 /** Names under which a value is a credential (dlt's secrets.toml keys, libpq keywords, environment variables). */
-const secretName = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|credentials?|api_?key|private_?key|access_?key|_key)`;
+const secretName = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key|_key)`;
 /** Names that end in _key but hold column names (dlt's primary_key, merge_key …): not secrets. */
 const notSecretName = /^(?:primary|merge|partition|sort|cluster|foreign|dedup_sort|unique|row|natural|surrogate)_key$/i;
 /** name = value: libpq (password=…), dotenv and `env` output (FOO_KEY=…), TOML (api_key = "…"), query strings. */
@@ -41,10 +41,13 @@ const jsonAssignment = new RegExp(String.raw`(")(${secretName})("\s*:\s*)("(?:[^
 const yamlAssignment = new RegExp(String.raw`(^[ \t-]*)(${secretName})([ \t]*:[ \t]+)([^\s#][^\n]{0,4095})`, 'gim');
 /** A TOML multi-line string under a secret name: a private key in dlt's secrets.toml, printed as the file is. */
 const multiLine = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""[\s\S]{0,16384}?"""|'''[\s\S]{0,16384}?''')`, 'gim');
-/** An HTTP credential as a header or a log prints it: `Bearer <token>` anywhere, `Authorization: Basic <base64>`. */
-const httpCredential = /(\bBearer\s+|\bAuthorization:\s*Basic\s+)([A-Za-z0-9._~+/=-]{8,4096})/gi;
-/** A secret given as a command-line flag and its value, with a space between (`--password hunter2`, `--token "…"`). */
-const flagSecret = new RegExp(String.raw`((?:^|\s)--?(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)\s+)("[^"
+/**
+ * An HTTP credential as a header or a log prints it: `Bearer <token>` anywhere, `Authorization: Basic <base64>`; a value
+ * of 16 characters or more, so "bearer authentication" in a sentence stays as it is.
+ */
+const httpCredential = /(\bBearer[ \t]{1,16}|\bAuthorization:[ \t]{0,16}Basic[ \t]{1,16})([A-Za-z0-9._~+/=-]{16,4096})/gi;
+/** A secret given as a command-line flag and its value, on one line (`--password hunter2`, `--token "…"`, `--api-key=…`). */
+const flagSecret = new RegExp(String.raw`((?:^|\s)--?(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)(?:[ \t]{1,16}|=))("[^"
 ]{1,4096}"|'[^'
 ]{1,4096}'|[^\s"'-][^\s"']{0,4095})`, 'gi');
 /** A PEM private key block, wherever it appears. */

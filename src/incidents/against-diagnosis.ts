@@ -28,14 +28,19 @@ export function againstDiagnosis(
   // What the diagnosis looked at (as typed) or found (what its verdict suggests, the bad window say): a plan for either
   // follows it; a value that is neither is the operator's own.
   const followed = { ...diagnosis.params, ...diagnosis.suggested };
+  // A window is judged as a pair, never end by end: a typed start with a found end can reach days it found normal.
   const inside = followsDiagnosedWindow(incident, windows, params);
-  const changed = Object.keys(followed).filter(
-    (name) =>
-      recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name] && !inside.has(name),
+  const samePair = (w: { from: string; to: string }, values: Readonly<Record<string, string>>) => params[w.from] === values[w.from] && params[w.to] === values[w.to];
+  const windowNames = new Set(
+    windows
+      .filter((w) => recovery.parameters.includes(w.from) && params[w.from] !== undefined && params[w.to] !== undefined)
+      .filter((w) => !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !inside.has(w.from))
+      .flatMap((w) => [w.from, w.to]),
   );
-  // A window is said as a window, against what the diagnosis found in it: its days may have been looked at and found normal.
-  const windowNames = new Set(windows.filter((w) => changed.includes(w.from) || changed.includes(w.to)).flatMap((w) => [w.from, w.to]));
-  const others = changed.filter((name) => !windowNames.has(name));
+  const inWindows = new Set(windows.flatMap((w) => [w.from, w.to]));
+  const others = Object.keys(followed).filter(
+    (name) => !inWindows.has(name) && recovery.parameters.includes(name) && params[name] !== undefined && params[name] !== diagnosis.params[name] && params[name] !== diagnosis.suggested[name],
+  );
   if (others.length > 0) {
     const was = others.map((name) => `${name}=${followed[name]}`).join(' ');
     const now = others.map((name) => `${name}=${params[name]}`).join(' ');

@@ -48,9 +48,10 @@ export async function checkMartFreshness(target: DatabaseTarget, slas: readonly 
     for (const sla of slas) {
       try {
         const answer = await withTimeout(session, timeoutMs, () =>
-          // A row dated after today (mis-dated) would make a mart that stopped loading look fresh: left out.
+          // A row dated after today (mis-dated) would make a mart that stopped loading look fresh: left out. TRY_CAST: one
+          // value that is no date leaves its row out, where a CAST would fail the whole check.
           session.run(
-            `SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) FILTER (WHERE CAST(${quoteIdentifier(sla.dateColumn)} AS DATE) <= CAST($1 AS DATE)) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`,
+            `SELECT CAST(max(${quoteIdentifier(sla.dateColumn)}) FILTER (WHERE TRY_CAST(${quoteIdentifier(sla.dateColumn)} AS DATE) <= CAST($1 AS DATE)) AS VARCHAR) AS newest FROM ${quoteIdentifier(sla.table)}`,
             [now.toISOString().slice(0, 10)],
           ),
         );

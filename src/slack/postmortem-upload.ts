@@ -37,9 +37,13 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const channel = thread?.channel ?? fallbackChannel;
   const place = `${incidentId} ${channel ?? ''} ${thread?.ts ?? ''}`;
   const digest = createHash('sha256').update(written.markdown).digest('hex');
-  const last = uploaded.get(deps.service)?.get(place);
+  const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string }>();
+  uploaded.set(deps.service, places);
+  const last = places.get(place);
   if (channel && last?.digest === digest) return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line, unchangedSince: last.at };
   if (channel) {
+    // Taken before the upload, so a second click while it goes finds it; given back if the upload fails.
+    places.set(place, { digest, at: new Date().toISOString() });
     const comment =
       `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
       'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
@@ -50,9 +54,13 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
       title: `Postmortem ${incidentId}: ${incident.title}`,
       initial_comment: deps.redact(comment),
     };
-    await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
-    const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string }>();
-    uploaded.set(deps.service, places.set(place, { digest, at: new Date().toISOString() }));
+    try {
+      await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
+    } catch (error) {
+      if (last) places.set(place, last);
+      else places.delete(place);
+      throw error;
+    }
   }
   return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line };
 }

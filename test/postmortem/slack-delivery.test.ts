@@ -101,6 +101,11 @@ describe('delivering a postmortem to Slack', () => {
     await deps.service.recordCommand(`/databox recover duckdb path=a incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
     expect((await deliverPostmortem(deps, client, incidentId, 'C0OTHER')).unchangedSince).toBeUndefined();
     expect(uploads).toHaveLength(2);
+    // Two people asking at once, while the first upload goes: one upload.
+    await deps.service.recordCommand(`/databox recover duckdb path=b incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
+    const both = await Promise.all([deliverPostmortem(deps, client, incidentId, 'C0OTHER'), deliverPostmortem(deps, client, incidentId, 'C0OTHER')]);
+    expect(uploads).toHaveLength(3);
+    expect(both.filter((d) => d.unchangedSince)).toHaveLength(1);
   });
 
   it('refuses a button value that is not an incident id, uploading nothing', async () => {

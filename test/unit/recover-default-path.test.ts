@@ -156,9 +156,9 @@ describe('a plan that does not follow from a diagnosis', () => {
 });
 
 describe('a window within what the diagnosis found', () => {
-  // Typed over all of November, the diagnosis found two runs of bad days: 22–24 and 1 December, normal days between.
+  // Typed from 1 November to 5 December, the diagnosis found two runs of bad days: 22–24 and 1 December, normal days between.
   const incident = {
-    diagnosis: { runId: 'dbx-20261202-0b0b/1', title: 'Bad window in raw', paths: ['a'], params: { source: 'ebird', from: '2026-11-01', to: '2026-12-01' }, suggested: { from: '2026-11-22', to: '2026-12-01' } },
+    diagnosis: { runId: 'dbx-20261202-0b0b/1', title: 'Bad window in raw', paths: ['a'], params: { source: 'ebird', from: '2026-11-01', to: '2026-12-05' }, suggested: { from: '2026-11-22', to: '2026-12-01' } },
     runs: [{ id: 'dbx-20261202-0b0b/1', results: [{ stepId: 'raw_counts', status: 'anomalies', outputs: { badDays: ['2026-11-22', '2026-11-23', '2026-11-24', '2026-12-01'] } }] }],
   } as unknown as Incident;
   const recovery = { id: 'a', parameters: ['source', 'from', 'to'] } as unknown as RecoveryPath;
@@ -177,6 +177,8 @@ describe('a window within what the diagnosis found', () => {
     ['of normal days only, between the runs', '2026-11-25', '2026-11-30'],
     ['of normal days only, at the start of what it was typed with', '2026-11-01', '2026-11-05'],
     ['reaching past it', '2026-11-30', '2026-12-02'],
+    // Each end is one the diagnosis had (typed, found): together they take normal days.
+    ['from its typed start to its found end', '2026-11-01', '2026-12-01'],
   ])('warns of a window %s, naming what it found', (_what, from, to) => {
     expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toBe(
       `The diagnosis found from=2026-11-22 to=2026-12-01 (bad days 2026-11-22, 2026-11-23, 2026-11-24, 2026-12-01); this plan is for from=${from} to=${to}, which takes days it did not find bad. Read the diagnosis' evidence before approving.`,

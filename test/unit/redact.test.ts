@@ -129,11 +129,20 @@ describe('credentials in the shapes commands and HTTP logs print them', () => {
     ['dlt pipeline --password hunter2xyz --verbose', 'dlt pipeline --password [REDACTED] --verbose'],
     ['--token "two words" then', '--token [REDACTED] then'],
     ['sqlmesh --api-key sk_live_123456 plan', 'sqlmesh --api-key [REDACTED] plan'],
+    ['run --api-key=abc123 --access-key=AKIA123456', 'run --api-key=[REDACTED] --access-key=[REDACTED]'],
+    ['x-api-key: abcdef0123456789', 'x-api-key: [REDACTED]'],
   ])('redacts %j', (text, expected) => {
     expect(createRedactor([])(text)).toBe(expected);
   });
 
-  it.each(['Bearer tokens are used here', 'Basic information follows', 'uv run sqlmesh --password-file secrets.txt', 'set -x --secret -v'])('keeps %j as it is', (text) => {
+  it.each([
+    'Bearer tokens are used here',
+    'INFO using bearer authentication',
+    'Basic information follows',
+    'uv run sqlmesh --password-file secrets.txt',
+    'set -x --secret -v',
+    '  --token\n      Personal access token',
+  ])('keeps %j as it is', (text) => {
     expect(createRedactor([])(text)).toBe(text);
   });
 });
