@@ -3,7 +3,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { mayDecide, tellIfSlackWaits } from '../src/slack/decider-access.js';
+import { mayDecide, tellIfSlackMakesItWait } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { saidInSlack } from '../src/slack/mentions.js';
@@ -21,8 +21,10 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
       // Through the click's response URL, which a 429 of the Web API does not hold up.
-      void tellIfSlackWaits(deps, (text) => respond({ response_type: 'ephemeral', replace_original: false, text })).catch((error: unknown) =>
-        deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"),
+      const checked = tellIfSlackMakesItWait(
+        deps,
+        (text) => respond({ response_type: 'ephemeral', replace_original: false, text }),
+        (error: unknown) => deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"),
       );
       // An approval never waits behind diagnoses: it is queued as urgent, and starts at once.
       deps.queue.push(
@@ -30,7 +32,8 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), 'plan', clickedAt))) return;
+            const may = await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), 'plan', clickedAt).finally(checked);
+            if (!may) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

@@ -9,7 +9,7 @@ import { isUserError } from '../src/errors.js';
 import { JournalUnwritable } from '../src/journal/journal.js';
 import { holdsItsDatabase, type Run } from '../src/incidents/state.js';
 import { renderSaid } from '../src/said.js';
-import { mayDecide, tellIfSlackWaits } from '../src/slack/decider-access.js';
+import { mayDecide, tellIfSlackMakesItWait } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -21,12 +21,13 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
     const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve-unlock', runId }));
     try {
       const { run: runId, requester, was } = readButtonValue(action.value, unlockButton);
-      void tellIfSlackWaits(deps, tell).catch((error: unknown) => deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"));
+      const checked = tellIfSlackMakesItWait(deps, tell, (error: unknown) => deps.logger.warn({ err: error, runId }, "could not tell a clicker that Slack asked the bot to wait"));
       deps.queue.push(
         `unlock ${runId}`,
         async () => {
           try {
-            if (!(await mayDecide(deps, body, runId, tell, 'unlock', clickedAt))) return;
+            const may = await mayDecide(deps, body, runId, tell, 'unlock', clickedAt).finally(checked);
+            if (!may) return;
             let unlocked: Run;
             try {
               unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was });

@@ -16,9 +16,28 @@ export interface DeciderAccessDeps {
 }
 
 /** Said to the clicker at once, before the click waits in the queue or on Slack, while Slack asks the bot to wait. */
-export async function tellIfSlackWaits(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>): Promise<void> {
+async function tellIfSlackWaits(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>): Promise<void> {
   const note = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
   if (note) await tell(note);
+}
+
+/** How long a click's own check may take before the clicker is told of a wait Slack asked for meanwhile. */
+const slowCheckMs = 2_000;
+
+/**
+ * tellIfSlackWaits at once, and, if there was nothing to say then, once more a moment later: the click's own question
+ * to Slack (who clicked) may be the call that meets the 429, and only then does the bot know of the wait. Returns what
+ * stops the second look, called once the click's check has answered.
+ */
+export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>, onError: (error: unknown) => void): () => void {
+  const now = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
+  if (now) {
+    void tell(now).catch(onError);
+    return () => undefined;
+  }
+  const later = setTimeout(() => void tellIfSlackWaits(deps, tell).catch(onError), slowCheckMs);
+  later.unref();
+  return () => clearTimeout(later);
 }
 
 /**
