@@ -125,6 +125,16 @@ describe('/databox diagnose backfill', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
+  it('calls a window at the source\'s start not conclusive, not "no bad window": no days before it to judge by', async () => {
+    await harness.command('diagnose backfill source=ebird from=2026-02-24 to=2026-02-28', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive — no baseline to judge the days by');
+    expect(verdict).toContain('all 5 days have rows in ebird.fct_daily_bird_observations, but none can be judged further');
+    expect(verdict).not.toContain('No bad window');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('says today is still loading when the window is today alone: not normal, not a bad window', async () => {
     await harness.command('diagnose backfill source=ebird from=2026-04-25 to=2026-04-25', operator);
     await harness.settle();

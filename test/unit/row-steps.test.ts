@@ -279,9 +279,10 @@ describe('day counts that are not a bad window', () => {
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-05'");
     const noaa = { table: '"raw_noaa"."daily_weather"', key: 'id' };
     const young = await runDayCountsStep(rawCounts('', '', noaa), ctx);
-    expect(young.status).toBe('ok');
+    // No rows in the 14 days before the window either: nothing to judge its days by, so not "all normal".
+    expect(young.status).toBe('no-baseline');
     expect(young.outputs.badDays).toEqual([]);
-    expect(young.summary).toMatch(/^all 20 days normal in raw_noaa\.daily_weather \(2026-03-26 … 2026-04-24, .*\); its rows start on 2026-04-05: 10 days before it not judged$/);
+    expect(young.summary).toMatch(/^all 20 days have rows in raw_noaa\.daily_weather, but none can be judged further \(2026-03-26 … 2026-04-24, baseline median 0\/day; no baseline .*\); its rows start on 2026-04-05: 10 days before it not judged$/);
     expect(young.output).toMatch(/2026-04-04\s+0\s+0\s+before-first-row/);
     // Every complete day before the first row: no data, as for a window wholly before the table's rows.
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-25'; INSERT INTO raw_noaa.daily_weather SELECT 1, DATE '2026-04-25', 's', 1");

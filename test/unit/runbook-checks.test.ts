@@ -370,7 +370,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[8].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',

@@ -225,7 +225,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
   const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows) : undefined;
-  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : 'ok';
+  // With no rows in the days before, only an empty day can be told from a normal one: "all normal" would claim more.
+  const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
+  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : judged;
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
@@ -237,6 +239,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     anomalies: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
     duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? 'the one day is' : `all ${judgedDays.length} days`} normal in ${tableName} (${range})`,
+    'no-baseline': `${judgedDays.length === 1 ? 'the one day has' : `all ${judgedDays.length} days have`} rows in ${tableName}, but none can be judged further (${range})`,
   }[status];
   // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
   const lastRow = judgedDays.at(-1);
@@ -315,7 +318,7 @@ export const dayCountsStepKind = defineStepKind({
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
   // duplicates: no day out of range, but some repeat a key.
-  statuses: ['ok', 'anomalies', 'duplicates', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed'],
+  statuses: ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed'],
   outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
