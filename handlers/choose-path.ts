@@ -6,6 +6,8 @@ import { pathButton, readButtonValue } from '../src/slack/button-value.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
+import { inThread } from '../src/slack/decider-access.js';
+import { incidentThread } from '../src/slack/slack-refs.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -22,6 +24,9 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
       ({ incident: incidentId, path } = readButtonValue(action.value, pathButton));
       await deps.access.requireRequester(body.user.id);
       const incident = deps.service.incident(incidentId);
+      // A path button is drawn under its incident's verdict, in its thread: one elsewhere chooses nothing for it.
+      const thread = incidentThread(incident);
+      if (thread && !inThread(thread, body)) throw new UserError(`this button is not in incident ${incident.id}'s thread, so it chooses no path for it: use the buttons under its verdict there`);
       const rb = deps.service.runbook(incident.scenario);
       const recovery = deps.service.recoveryPath(rb, path);
       if (recovery.parameters.length > 0) {

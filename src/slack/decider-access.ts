@@ -80,6 +80,11 @@ export function notOnItsMessage(service: IncidentService, runId: string, body: C
   if (!shown && !thread) return undefined;
   const clickedOn = { channel: body.channel?.id, ts: body.container?.message_ts ?? body.message?.ts };
   if (shown && clickedOn.channel === shown.channel && clickedOn.ts === shown.ts) return undefined;
-  if (thread && clickedOn.channel === thread.channel && body.message?.thread_ts === thread.ts) return undefined;
+  if (thread && inThread(thread, body)) return undefined;
   return `this button is not in plan ${runId}'s incident thread, so it does not decide that plan: click Approve or Reject on the plan's message in its own thread`;
+}
+
+/** Whether a click was on a message in this thread (its replies carry the thread's ts; so does its root message). */
+export function inThread(thread: { channel: string; ts: string }, body: Pick<ClickBody, 'channel' | 'message'>): boolean {
+  return body.channel?.id === thread.channel && (body.message?.thread_ts ?? body.message?.ts) === thread.ts;
 }

@@ -236,6 +236,21 @@ describe('interaction payloads the bot did not make', () => {
     nothingRan();
   });
 
+  it('refuses a path button whose value names this incident from another channel: no form, no plan', async () => {
+    const incident = JSON.parse(approve.value).run.split('/')[0] as string;
+    const formsBefore = slack.callsTo('views.open').length;
+    const { status, journaled, replies } = await send(
+      clickBody({ actionId: 'choose_path_b', value: JSON.stringify({ incident, path: 'b' }), user: operator }, (payload) => {
+        payload.channel.id = payload.container.channel_id = 'C0ELSEWHERE';
+      }),
+    );
+    expect(status).toBe(200);
+    expect(replies).toEqual([expect.stringContaining(`this button is not in incident ${incident}'s thread, so it chooses no path for it`)]);
+    expect(journaled).toEqual([expect.objectContaining({ type: 'request.refused', actor: operator })]);
+    expect(slack.callsTo('views.open')).toHaveLength(formsBefore);
+    nothingRan();
+  });
+
   it('refuses the requester\'s own Reject from another channel: the plan stays waiting', async () => {
     const { status, journaled, replies } = await send(
       clickBody({ actionId: 'reject_plan', user: operator }, (payload) => (payload.channel.id = payload.container.channel_id = 'C0ELSEWHERE')),
