@@ -185,7 +185,7 @@ export class TerminalReporter implements IncidentReporter {
     const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
     const failed = firstFailure(run.steps, run.results);
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
-    const detail = ok ? `all ${run.results.length} steps passed` : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
+    const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
   }
 

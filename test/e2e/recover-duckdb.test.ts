@@ -559,7 +559,8 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
-    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-failed']);
+    // The restored file is kept under a name that says what it is, not a rebuild's.
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.restore-rolled-back']);
   });
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
