@@ -26,7 +26,7 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
         `unlock ${runId}`,
         async () => {
           try {
-            const may = await mayDecide(deps, body, runId, tell, 'unlock', clickedAt).finally(checked);
+            const may = await mayDecide(deps, body, runId, tell, { of: 'unlock', clickedAt }).finally(checked);
             if (!may) return;
             let unlocked: Run;
             try {

@@ -2,11 +2,11 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { parseCommand, usage, type Command } from '../src/commands/parse.js';
 import { statusReport } from '../src/incidents/status.js';
-import { limitReason, overCommandLimit } from '../src/slack/command-limit.js';
+import { overCommandLimit } from '../src/slack/command-limit.js';
 import { statusText } from '../src/slack/status-message.js';
 import { unlockRequestMessage } from '../src/slack/unlock-message.js';
 import { ensureIncidentThread } from '../src/slack/incident-thread.js';
-import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
+import { deliverPostmortem, unchangedSinceText } from '../src/slack/postmortem-upload.js';
 import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { isUserError, StoppedError } from '../src/errors.js';
@@ -25,7 +25,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     const respond = redactedRespond(respondAsIs, deps.redact);
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
-    const record = () => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`);
+    // Past the per-person limit, with its refusal on the same line.
+    const record = (refusedBecause?: string) => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, undefined, refusedBecause);
     // A refusal is on the record beside the command it answers, with why.
     const recordRefused = (reason: string, incident?: string) =>
       void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
@@ -40,8 +41,8 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       // One person cannot fill the queue: commands that start work are counted per person.
       const overLimit = overCommandLimit(deps.commandLimit, command.user_id);
       if (overLimit) {
-        await ack({ response_type: 'ephemeral', text: overLimit });
-        void deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, undefined, limitReason(overLimit));
+        await ack({ response_type: 'ephemeral', text: overLimit.text });
+        record(overLimit.reason);
         return;
       }
     }
@@ -94,7 +95,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
             await respond({
               response_type: 'ephemeral',
               replace_original: false,
-              text: `:memo: The postmortem of \`${cmd.incident}\` ${delivered.unchangedSince ? `has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again: it is` : 'is'} ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
+              text: `:memo: The postmortem of \`${cmd.incident}\` ${delivered.unchangedSince ? `${unchangedSinceText(delivered.unchangedSince)}: it is` : 'is'} ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
             });
           } catch (error) {
             await failPostmortem(error);

@@ -5,7 +5,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planOfferCommand, type PlanOffer } from '../src/incidents/plan-offer.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planOfferButton, readButtonValue } from '../src/slack/button-value.js';
-import { limitReason, overCommandLimit } from '../src/slack/command-limit.js';
+import { overCommandLimit } from '../src/slack/command-limit.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
@@ -29,10 +29,10 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
       // Journaled as the command it stands for, before the checks a typed command gets too; past the per-person limit,
       // with its refusal on the same line.
       const overLimit = overCommandLimit(deps.commandLimit, user);
-      void deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident, overLimit && limitReason(overLimit));
+      void deps.service.recordCommand(`follow-up button: ${typed}`, user, `slack:${channel}`, offer.incident, overLimit?.reason);
       asTyped = { user, command: `follow-up button: ${typed}`, incident: offer.incident };
       if (overLimit) {
-        await tellEphemeral(client, deps.redact, audience, overLimit);
+        await tellEphemeral(client, deps.redact, audience, overLimit.text);
         return;
       }
       await deps.access.requireRequester(user);

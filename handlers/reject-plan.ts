@@ -5,8 +5,7 @@ import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { saidInSlack } from '../src/slack/mentions.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
-import { mayDecide, notOnItsMessage } from '../src/slack/decider-access.js';
-import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -22,15 +21,8 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
         async () => {
           try {
             // Withdrawing one's own plan is always allowed, from its own thread; rejecting someone else's needs what approving needs.
-            const tell = (text: string) => tellEphemeral(client, deps.redact, audience, text);
-            if (deps.service.run(runId).requestedBy === body.user.id) {
-              const misplaced = notOnItsMessage(deps.service, runId, body);
-              if (misplaced) {
-                deps.service.refuseDecision(runId, body.user.id, misplaced);
-                await tell(`:no_entry_sign: ${escapeMrkdwn(misplaced)}`);
-                return;
-              }
-            } else if (!(await mayDecide(deps, body, runId, tell))) return;
+            const own = deps.service.run(runId).requestedBy === body.user.id;
+            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { askWhoClicked: !own }))) return;
             const decision = deps.service.reject(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

@@ -2,7 +2,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { deliverPostmortem } from '../src/slack/postmortem-upload.js';
+import { deliverPostmortem, unchangedSinceText } from '../src/slack/postmortem-upload.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
@@ -21,7 +21,7 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
         try {
           const delivered = await deliverPostmortem(deps, client, incidentId, body.channel?.id);
           if (delivered.unchangedSince) {
-            await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again: it is in the thread.`);
+            await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${unchangedSinceText(delivered.unchangedSince)}: it is in the thread.`);
           }
         } catch (error) {
           await fail(error);

@@ -1,5 +1,4 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
-import os from 'node:os';
 import { goneRunnerHint } from './incidents/status.js';
 import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
@@ -266,9 +265,10 @@ export function createBot(options: BotOptions): Bot {
         await service.reportInterrupted(run).catch((error: unknown) => logger.warn({ err: error }, 'could not update an interrupted plan'));
         await service.offerRollbackIfChanged(run);
       }
-      // Left as they are, but said: after a container is recreated under a new hostname this is every interrupted run.
+      // Left as they are, but said: runs still "running" after the pickup above are another host's (after a container is
+      // recreated under a new hostname, every interrupted run).
       for (const run of service.state.runs.values()) {
-        const elsewhere = run.runner && run.runner.host !== os.hostname() ? goneRunnerHint(run, `/databox unlock ${run.id}`) : undefined;
+        const elsewhere = goneRunnerHint(run, `/databox unlock ${run.id}`);
         if (elsewhere) logger.warn({ runId: run.id, host: run.runner?.host }, `a plan still shows as running, left as it is: ${elsewhere}`);
       }
       if (config.slack.appToken) await checkAppToken(app, config.slack.appToken);

@@ -29,12 +29,11 @@ export function againstDiagnosis(
   // follows it; a value that is neither is the operator's own.
   const followed = { ...diagnosis.params, ...diagnosis.suggested };
   // A window is judged as a pair, never end by end: a typed start with a found end can reach days it found normal.
-  const inside = followsDiagnosedWindow(incident, windows, params);
   const samePair = (w: { from: string; to: string }, values: Readonly<Record<string, string>>) => params[w.from] === values[w.from] && params[w.to] === values[w.to];
   const windowNames = new Set(
     windows
       .filter((w) => recovery.parameters.includes(w.from) && params[w.from] !== undefined && params[w.to] !== undefined)
-      .filter((w) => !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !inside.has(w.from))
+      .filter((w) => !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !followsDiagnosedWindow(incident, w, params))
       .flatMap((w) => [w.from, w.to]),
   );
   const inWindows = new Set(windows.flatMap((w) => [w.from, w.to]));

@@ -23,20 +23,17 @@ function planWindow(windows: Windows, params: Readonly<Record<string, string>>):
 }
 
 /**
- * The window parameters of a plan that recovers part of what the diagnosis found, as its advice says to (one run of bad
- * days of several): the window lies within the one the diagnosis suggests and, where it counted bad days, starts and
- * ends on one, so it replaces no normal day the diagnosis did not also ask to. Empty when it does not.
+ * Whether a plan's window (one pair of window parameters) recovers part of what the diagnosis found, as its advice says
+ * to (one run of bad days of several): it lies within the window the diagnosis suggests and, where it counted bad days,
+ * starts and ends on one, so it replaces no normal day the diagnosis did not also ask to.
  */
-export function followsDiagnosedWindow(incident: Incident, windows: Windows, params: Readonly<Record<string, string>>): Set<string> {
-  const plan = planWindow(windows, params);
+export function followsDiagnosedWindow(incident: Incident, window: Windows[number], params: Readonly<Record<string, string>>): boolean {
+  const plan = planWindow([window], params);
   const suggested = incident.diagnosis?.suggested ?? {};
-  if (!plan) return new Set();
-  const [fromName, toName] = plan.names;
-  const [found, foundTo] = [suggested[fromName], suggested[toName]];
-  if (!found || !foundTo || plan.from < found || plan.to > foundTo) return new Set();
+  const [found, foundTo] = [suggested[window.from], suggested[window.to]];
+  if (!plan || !found || !foundTo || plan.from < found || plan.to > foundTo) return false;
   const bad = diagnosedBadDays(incident);
-  if (bad.length > 0 && !(bad.includes(plan.from) && bad.includes(plan.to))) return new Set();
-  return new Set(plan.names);
+  return bad.length === 0 || (bad.includes(plan.from) && bad.includes(plan.to));
 }
 
 /**

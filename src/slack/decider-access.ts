@@ -43,18 +43,18 @@ export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: str
 /**
  * `tell`: how the clicker alone is told; `of`: what the button decides on (a plan, or its unlock); `clickedAt`: when an
  * approval's click came, checked once Slack has answered who clicked (the wait that can make it late), right before
- * what it approves starts.
+ * what it approves starts; `askWhoClicked: false` for a requester withdrawing their own plan, which needs no more of
+ * Slack's word than that the click was in the plan's thread.
  */
 export async function mayDecide(
   deps: DeciderAccessDeps,
   body: ClickBody,
   runId: string,
   tell: (text: string) => Promise<unknown>,
-  of: 'plan' | 'unlock' = 'plan',
-  clickedAt?: number,
+  { of = 'plan', clickedAt, askWhoClicked = true }: { of?: 'plan' | 'unlock'; clickedAt?: number; askWhoClicked?: boolean } = {},
 ): Promise<boolean> {
   const misplaced = of === 'plan' ? notOnItsMessage(deps.service, runId, body) : undefined;
-  const access = misplaced ? undefined : await deps.access.mayApprove(clickerOf(body));
+  const access = misplaced || !askWhoClicked ? undefined : await deps.access.mayApprove(clickerOf(body));
   const reason = misplaced ?? (access?.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access?.reason);
   if (!reason) return true;
   deps.service.refuseDecision(runId, body.user.id, reason, of);
@@ -71,7 +71,7 @@ export type ClickBody = Parameters<typeof clickerOf>[0] & { channel?: { id: stri
  * second copy of the plan in its own thread (posted again when Slack's answer to the first was lost, or after a crash)
  * shows the same plan, and its hash binds the click to it, so it decides as the recorded one does.
  */
-export function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
+function notOnItsMessage(service: IncidentService, runId: string, body: ClickBody): string | undefined {
   const run = service.state.runs.get(runId);
   if (!run) return undefined;
   const shown = runMessage(run);

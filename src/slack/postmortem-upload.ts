@@ -19,6 +19,11 @@ export interface DeliveredPostmortem {
   problemLine?: number;
 }
 
+/** What a postmortem asked for again unchanged is said to have done: nothing, since when. */
+export function unchangedSinceText(since: string): string {
+  return `has not changed since it was uploaded at ${since.slice(11, 16)} UTC, so it was not uploaded again`;
+}
+
 /**
  * The digest of the postmortem last uploaded for each incident and place, per bot: asked for again unchanged (a
  * double click, several people at once), it is not uploaded again, which would notify the thread's followers each time.
