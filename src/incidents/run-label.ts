@@ -6,5 +6,7 @@ const labels: Record<string, string> = { diagnosis: 'Diagnosis', validation: 'Va
 export function runLabel(run: Run): string {
   // A cleanup (dropping an incident's leftover clones) recovers nothing: "Recovery succeeded" would say it did.
   if (run.kind === 'recovery' && run.cleanup) return 'Cleanup';
+  // A clone that a later plan swaps in has not recovered anything yet either.
+  if (run.kind === 'recovery' && run.continuesWith) return 'First stage of the recovery';
   return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
 }

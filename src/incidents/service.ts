@@ -379,6 +379,7 @@ export class IncidentService {
       teammate?: boolean;
       againstDiagnosis?: string;
       cleanup?: boolean;
+      continuesWith?: string;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -418,6 +419,7 @@ export class IncidentService {
           previews: spec.previews,
           againstDiagnosis: spec.againstDiagnosis,
           cleanup: spec.cleanup,
+          continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
         },
       },
@@ -672,6 +674,7 @@ export class IncidentService {
       teammate: recovery.approval === 'teammate',
       againstDiagnosis: continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows),
       cleanup: recovery.cleanup || undefined,
+      continuesWith: recovery.continueWith,
     });
     await this.announce(incident, run);
     return run;

@@ -66,6 +66,8 @@ export interface Run {
   againstDiagnosis?: string;
   /** A recovery path that only tidies up (the runbook's cleanup: true): it recovers nothing and is called a cleanup. */
   cleanup?: boolean;
+  /** A first stage (its path's continueWith, path A's clone): it changes nothing the stack reads; the path it leads to does. */
+  continuesWith?: string;
   /**
    * Plans that waited for approval on the same database when this one was proposed: once this one runs, it has changed
    * the database they were made on, and they can no longer be approved (staleBy). Said on the plan before it is approved.

@@ -69,6 +69,9 @@ describe('scenario 3 in Slack', () => {
     await harness.settle();
     expect(await md.value('databox', count), 'the clone changes nothing the stack reads').toBe('30');
     expect(slack.allText()).toMatch(/databox_restored_dbx_\d{8}_[0-9a-f]{4}: ebird\.fct_daily_bird_observations 100/);
+    const runTexts = () => [...slack.callsTo('chat.postMessage'), ...slack.callsTo('chat.update')].map((p) => String(p.text));
+    expect(runTexts(), 'a clone recovers nothing yet: it is not called a recovery that succeeded').toContain('First stage of the recovery succeeded: Path A: Clone the moment and check it (then swap, after a second approval)');
+    expect(runTexts().filter((t) => t.startsWith('Recovery succeeded'))).toEqual([]);
 
     const swapPlan = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path S'));
     expect(swapPlan, 'the swap is proposed as a second plan').toBeDefined();
@@ -79,6 +82,7 @@ describe('scenario 3 in Slack', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(await md.value('databox', count)).toBe('100');
+    expect(runTexts()).toContain('Recovery succeeded: Path S: Swap the restored clone in (second approval)');
     const snapshot = md.namedSnapshots()[0] as string;
     const changes = md.sql().filter((sql) => !sql.startsWith('SELECT'));
     expect(changes.slice(-2)).toEqual([`CREATE SNAPSHOT '${snapshot}' OF "databox"`, expect.stringMatching(/^COPY FROM DATABASE "databox_restored_dbx_\d{8}_[0-9a-f]{4}" \(OVERWRITE\) TO "databox"$/)]);
