@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
+import { formatBytes } from '../../src/disk/volume-usage.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
@@ -426,13 +427,15 @@ describe('path B: restore from a file backup', () => {
 
   it('/databox recover duckdb path=b backup=… checks the backup, copies it into place and reconciles SQLMesh', async () => {
     const backup = await brokenWithBackup('databox.duckdb');
+    fs.utimesSync(backup, new Date('2026-11-30T02:00:00Z'), new Date('2026-11-30T02:00:00Z'));
     harness = await startBot(checkout, slack);
     const response = await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     expect(response.status).toBe(200);
     await harness.settle();
     const planText = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks);
     expect(planText).toContain('The backup opens read-only');
-    expect(planText).toContain('cp backups/databox.duckdb data/databox.duckdb  (refuses to overwrite)');
+    // The approver sees which backup: its size and how old it is.
+    expect(planText).toContain(`cp backups/databox.duckdb data/databox.duckdb  (refuses to overwrite; the file copied: ${formatBytes(fs.statSync(backup).size)}, last written 2026-11-30 02:00 UTC)`);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
@@ -440,6 +443,21 @@ describe('path B: restore from a file backup', () => {
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
+  }, 150_000);
+
+  it('does not start path B when the backup was written again after its plan was shown: the approver approved the other file', async () => {
+    const backup = await brokenWithBackup('databox.duckdb');
+    const broken = fs.readFileSync(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    // The nightly backup job runs while the plan waits.
+    fs.utimesSync(backup, new Date(), new Date(Date.now() + 60_000));
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "Copy the backup into place": \S+backups\/databox\.duckdb changed since the plan was made \(it was [\d.]+ [KM]iB, last written [\d-]+ [\d:]+ UTC; it is [\d.]+ [KM]iB, last written [\d-]+ [\d:]+ UTC now\): propose the plan again/);
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
   }, 150_000);
 
   it.each([

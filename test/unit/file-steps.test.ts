@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { copyFileStepKind, runCopyFileStep } from '../../src/engine/steps/copy-file-step.js';
+import type { ResolveTools } from '../../src/engine/steps/define-step-kind.js';
 import { diskUsageStepKind, runDiskUsageStep } from '../../src/engine/steps/disk-usage-step.js';
 import { moveStepKind, runMoveStep } from '../../src/engine/steps/move-step.js';
 import { freeName } from '../../src/engine/steps/move-without-overwriting.js';
@@ -205,6 +206,34 @@ describe('runCopyFileStep', () => {
     expect(fs.existsSync(to)).toBe(false);
     fs.writeFileSync(`${from}.wal`, '');
     expect((await runCopyFileStep(copy(from, to))).status).toBe('ok');
+  });
+
+  it('shows the size and time of the file as the plan found it, and refuses a file changed since (before the run and in it), copying nothing', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'backup.duckdb');
+    const to = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, randomBytes(3 * 1024 * 1024));
+    fs.utimesSync(from, new Date('2026-11-30T02:00:41Z'), new Date('2026-11-30T02:00:41Z'));
+    const tools = { root, inRoot: (template: string) => template } as unknown as ResolveTools;
+    const planned = { ...copyFileStepKind.resolve(copy(from, to), tools), timeoutMs: 10_000, guard: false };
+    const describeTools = { root, rel: (target: string) => path.relative(root, target), showArg: (arg: string) => arg, bound: () => '' };
+    expect(copyFileStepKind.describe(planned, describeTools)).toBe('cp backup.duckdb databox.duckdb  (refuses to overwrite; the file copied: 3.0 MiB, last written 2026-11-30 02:00 UTC)');
+    expect(copyFileStepKind.refusal?.(planned)).toBeUndefined();
+
+    // A nightly job writes a newer backup under the same name after the plan was shown.
+    fs.writeFileSync(from, randomBytes(3 * 1024 * 1024 + 5));
+    fs.utimesSync(from, new Date('2026-12-02T02:00:00Z'), new Date('2026-12-02T02:00:00Z'));
+    const why = `${from} changed since the plan was made (it was 3.0 MiB, last written 2026-11-30 02:00 UTC; it is 3.0 MiB, last written 2026-12-02 02:00 UTC now): propose the plan again, so its approver sees the file that will be copied`;
+    expect(copyFileStepKind.refusal?.(planned)).toBe(why);
+    expect(await runCopyFileStep(planned)).toMatchObject({ status: 'failed', summary: why });
+    expect(fs.existsSync(to)).toBe(false);
+
+    fs.rmSync(from);
+    expect(copyFileStepKind.refusal?.(planned)).toMatch(/; it is gone now\): propose the plan again/);
+    // A file the plan could not find (made by an earlier step, say) is shown and copied as it is when the step runs.
+    const unplanned = copyFileStepKind.resolve(copy(from, to), tools);
+    expect(unplanned.asPlanned).toBeUndefined();
+    expect(copyFileStepKind.describe({ ...unplanned, timeoutMs: 10_000, guard: false }, describeTools)).toBe('cp backup.duckdb databox.duckdb  (refuses to overwrite)');
   });
 
   it('fails on a missing source', async () => {

@@ -1,6 +1,7 @@
 // The copy-file step kind: copy a file into place (a backup, say), never overwriting anything.
 import fs from 'node:fs';
 import { z } from 'zod';
+import { formatBytes } from '../../disk/volume-usage.js';
 import { walRefusal } from '../../duckdb/wal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -14,13 +15,41 @@ const schema = z.strictObject({
   to: template,
 });
 
-export type CopyFileStep = z.output<typeof schema> & ResolvedCommon;
+/** The file to copy as it was when the plan was made (a backup's size and age are what its approver judges it by). */
+export interface FileAsPlanned {
+  bytes: number;
+  modifiedAt: string;
+}
+
+export type CopyFileStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileAsPlanned };
+
+function fileNow(file: string): FileAsPlanned | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? { bytes: stat.size, modifiedAt: stat.mtime.toISOString() } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const minuteUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+const shown = (file: FileAsPlanned) => `${formatBytes(file.bytes)}, last written ${minuteUtc(file.modifiedAt)}`;
+
+/** Why the file is no longer the one the plan showed (a backup job wrote a newer one since), or undefined. */
+function changedSincePlanned(step: CopyFileStep): string | undefined {
+  if (!step.asPlanned) return undefined;
+  const now = fileNow(step.from);
+  if (now && now.bytes === step.asPlanned.bytes && now.modifiedAt === step.asPlanned.modifiedAt) return undefined;
+  return `${step.from} changed since the plan was made (it was ${shown(step.asPlanned)}; it is ${now ? shown(now) : 'gone'} now): propose the plan again, so its approver sees the file that will be copied`;
+}
 
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
   const started = performance.now();
   const fail = (summary: string): StepResult => ({ status: 'failed', summary, durationMs: elapsedSince(started), outputs: {} });
   if (!fs.existsSync(step.from)) return fail(`${step.from} does not exist`);
   if (fs.existsSync(step.to)) return fail(`refusing to overwrite ${step.to}: it already exists`);
+  const changed = changedSincePlanned(step);
+  if (changed) return fail(changed);
   // Checked again now, not only when the plan was made: a backup job may have left a log beside the file since, and
   // DuckDB reads it in with the file (so every check passed) while a copy of the file alone would lose it.
   const wal = walRefusal(step.from, ' now');
@@ -57,7 +86,14 @@ export const copyFileStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
   ],
-  resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
-  describe: (step, { rel, showArg }) => `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite)`,
+  resolve: (step, tools) => {
+    const from = tools.inRoot(step.from);
+    const asPlanned = fileNow(from);
+    return { ...step, from, to: tools.inRoot(step.to), ...(asPlanned ? { asPlanned } : {}) };
+  },
+  describe: (step, { rel, showArg }) =>
+    `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite${step.asPlanned ? `; the file copied: ${shown(step.asPlanned)}` : ''})`,
+  // A file that changed since the approver saw its size and age is not the one approved: nothing runs.
+  refusal: changedSincePlanned,
   run: runCopyFileStep,
 });
