@@ -7,7 +7,7 @@ import type { Redactor } from '../redact.js';
 import type { AlertRef, OutageState } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
 import { recoveryText, type AlertSink } from '../watchers/watch-service.js';
-import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
 
@@ -21,7 +21,7 @@ export function alertBlocks(finding: Finding, since: string): { text: string; bl
   return {
     text: `:rotating_light: ${finding.summary}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${escapeMrkdwn(finding.summary)}*`.slice(0, 3_000) } },
+      { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwn(finding.summary)}*`, 3_000) } },
       ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread.` }] },
       {

@@ -13,7 +13,7 @@ import { interruptedLine, type Incident, type Run } from '../incidents/state.js'
 import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
-import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 
 export const actionIds = {
@@ -41,15 +41,15 @@ export interface Rendered {
 /** Slack refuses a message whose section or context text is longer than this, and then nothing of it is posted. */
 const blockTextLimit = 3_000;
 
-export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, blockTextLimit) } });
-export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, blockTextLimit) }] });
+export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: cutWithin(text, blockTextLimit) } });
+export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: cutWithin(text, blockTextLimit) }] });
 
 /**
  * A message cut again to Slack's limits after redaction, which can lengthen a text ("[REDACTED]" for a shorter secret):
  * a block one character over the limit would lose the whole message.
  */
 export function withinSlackLimits(rendered: Rendered): Rendered {
-  const cut = <T extends { text?: string }>(part: T): T => (typeof part.text === 'string' && part.text.length > blockTextLimit ? { ...part, text: part.text.slice(0, blockTextLimit) } : part);
+  const cut = <T extends { text?: string }>(part: T): T => (typeof part.text === 'string' && part.text.length > blockTextLimit ? { ...part, text: cutWithin(part.text, blockTextLimit) } : part);
   const blocks = rendered.blocks.map((block) => {
     if (block.type === 'section' && block.text) return { ...block, text: cut(block.text) };
     if (block.type === 'context') return { ...block, elements: block.elements.map((element) => ('text' in element ? cut(element) : element)) };
@@ -242,7 +242,7 @@ export function followUpMessage(advice: string, incidentId: string, offers: Foll
   const buttons = offers.slice(0, 25).map((offer, i) => ({
     type: 'button',
     action_id: `${actionIds.followUp}_${i}`,
-    text: { type: 'plain_text', text: followUpCommand(offer).slice(0, 75) },
+    text: { type: 'plain_text', text: cutWithin(followUpCommand(offer), 75) },
     value: JSON.stringify({ incident: incidentId, scenario: offer.scenario, params: offer.params }),
   }));
   return {
@@ -272,7 +272,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
         {
           type: 'button',
           action_id: actionIds.proposeFollowUp,
-          text: { type: 'plain_text', text: offer.label.slice(0, 75) },
+          text: { type: 'plain_text', text: cutWithin(offer.label, 75) },
           value: JSON.stringify({ run: runId, offer: offer.index }),
         },
       ],
@@ -317,7 +317,7 @@ export function parametersModal(options: { callbackId: string; metadata: Record<
     type: 'modal',
     callback_id: options.callbackId,
     private_metadata: JSON.stringify(options.metadata),
-    title: { type: 'plain_text', text: options.title.slice(0, 24) },
+    title: { type: 'plain_text', text: cutWithin(options.title, 24) },
     submit: { type: 'plain_text', text: options.submit },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
@@ -327,7 +327,7 @@ export function parametersModal(options: { callbackId: string; metadata: Record<
         block_id: field.name,
         optional: field.optional,
         label: { type: 'plain_text' as const, text: field.name },
-        hint: { type: 'plain_text' as const, text: field.description.slice(0, 150) },
+        hint: { type: 'plain_text' as const, text: cutWithin(field.description, 150) },
         element: { type: 'plain_text_input' as const, action_id: 'value', ...(field.initial ? { initial_value: field.initial } : {}) },
       })),
     ],
@@ -369,7 +369,7 @@ export function rollbackModal(recovery: Run, names: readonly string[], parameter
 export function buttonLabel(label: string, asksMore: boolean): string {
   const max = 75;
   if (label.length + (asksMore ? 1 : 0) <= max) return `${label}${asksMore ? '…' : ''}`;
-  const cut = label.slice(0, max - 1);
+  const cut = cutWithin(label, max - 1);
   const atWord = cut.lastIndexOf(' ');
   return `${(atWord > max / 2 ? cut.slice(0, atWord) : cut).replace(/[\s,;:(–-]+$/, '')}…`;
 }

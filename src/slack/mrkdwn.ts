@@ -9,9 +9,24 @@ export function escapeMrkdwn(text: string): string {
     .join('');
 }
 
+/**
+ * The text's first `max` characters (UTF-16 units, as Slack counts), cut neither inside an emoji's surrogate pair (half
+ * a pair is no character) nor inside an escape (&amp;, &lt;, &gt;), which would then show raw.
+ */
+export function cutWithin(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  const amp = text.lastIndexOf('&', end - 1);
+  const entity = amp >= 0 && amp > end - 5 ? /^&(?:amp|lt|gt);/.exec(text.slice(amp)) : null;
+  if (entity && amp + entity[0].length > end) end = amp;
+  return text.slice(0, end);
+}
+
 /** A code block that survives any content: escaped, with backtick runs broken up, cut to fit a section. */
 export function codeBlock(text: string, maxChars = 2_800): string {
   let body = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/```/g, '`\u200b``');
-  if (body.length > maxChars) body = `${body.slice(0, maxChars - 20)}\n… (cut)`;
+  if (body.length > maxChars) body = `${cutWithin(body, maxChars - 20)}\n… (cut)`;
   return `\`\`\`${body || ' '}\`\`\``;
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, redactDeep } from '../../src/redact.js';
 import { context, section, withinSlackLimits, type Rendered } from '../../src/slack/blocks.js';
+import { codeBlock, cutWithin } from '../../src/slack/mrkdwn.js';
 
 describe('createRedactor', () => {
   it('replaces every occurrence of every secret', () => {
@@ -158,5 +159,20 @@ describe('a message redacted for Slack', () => {
     const fitted = withinSlackLimits(redacted);
     expect(texts(fitted).map((t) => t.length)).toEqual([3_000, 3_000]);
     expect(texts(fitted).join('')).not.toContain('abcd');
+  });
+});
+
+describe('a text cut to a Slack limit', () => {
+  it('never ends in half an emoji or half an escape, and is never over the limit', () => {
+    const emoji = '\u{1F6A8}';
+    expect(cutWithin(`ab${emoji}cd`, 3)).toBe('ab');
+    expect(cutWithin(`ab${emoji}cd`, 4)).toBe(`ab${emoji}`);
+    expect(cutWithin('a &amp; b', 4)).toBe('a ');
+    expect(cutWithin('a &lt;x&gt;', 6)).toBe('a &lt;');
+    expect(cutWithin('a & b', 3)).toBe('a &');
+    expect(cutWithin('short', 10)).toBe('short');
+    const long = `${'x'.repeat(2_999)}${emoji}`;
+    expect(section(long)).toMatchObject({ text: { text: 'x'.repeat(2_999) } });
+    expect(codeBlock(`${'y'.repeat(2_778)}<${'z'.repeat(30)}`, 2_800)).toBe(`\`\`\`${'y'.repeat(2_778)}\n… (cut)\`\`\``);
   });
 });
