@@ -33,8 +33,11 @@ const urlPassword = /(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:\/\/|%2F%2F)[^\s:/@%]*(?::|
 const secretName = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key|_key)`;
 /** Names that end in _key but hold column names (dlt's primary_key, merge_key …): not secrets. */
 const notSecretName = /^(?:primary|merge|partition|sort|cluster|foreign|dedup_sort|unique|row|natural|surrogate)_key$/i;
-/** name = value: libpq (password=…), dotenv and `env` output (FOO_KEY=…), TOML (api_key = "…"), query strings. */
-const assignment = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("(?:[^"\\\n]|\\.){1,4096}"|'[^'\n]{1,4096}'|[^\s"'&;,]{1,4096})`, 'gim');
+/**
+ * name = value: libpq (password=…), dotenv and `env` output (FOO_KEY=…), TOML (api_key = "…"), query strings. An
+ * unquoted value ends at & or ; (the next query parameter), but not at an escape that text for Slack puts in it (&lt;).
+ */
+const assignment = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("(?:[^"\\\n]|\\.){1,4096}"|'[^'\n]{1,4096}'|(?:&(?:lt|gt|amp);|[^\s"'&;,]){1,4096})`, 'gim');
 /** "name": "value" (JSON). */
 const jsonAssignment = new RegExp(String.raw`(")(${secretName})("\s*:\s*)("(?:[^"\\\n]|\\.){1,4096}")`, 'gi');
 /** name: value at the start of a line (YAML, log lines). */

@@ -132,6 +132,9 @@ describe('credentials in the shapes commands and HTTP logs print them', () => {
     ['sqlmesh --api-key sk_live_123456 plan', 'sqlmesh --api-key [REDACTED] plan'],
     ['run --api-key=abc123 --access-key=AKIA123456', 'run --api-key=[REDACTED] --access-key=[REDACTED]'],
     ['x-api-key: abcdef0123456789', 'x-api-key: [REDACTED]'],
+    // Text escaped for Slack before it is redacted: the escapes are part of the value, not where it ends.
+    ['DB_PASSWORD=&lt;pa55&gt;w0rd and more', 'DB_PASSWORD=[REDACTED] and more'],
+    ['password=a&amp;b', 'password=[REDACTED]'],
   ])('redacts %j', (text, expected) => {
     expect(createRedactor([])(text)).toBe(expected);
   });
