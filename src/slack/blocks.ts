@@ -58,6 +58,15 @@ export function withinSlackLimits(rendered: Rendered): Rendered {
   return { ...rendered, blocks };
 }
 
+/**
+ * A thread message posted again after Slack lost its answer to the first try: Slack may show that first copy above it,
+ * which nothing updates. Said on the copy that is kept up to date, as long as it is.
+ */
+export function withCopyNote(rendered: Rendered): Rendered {
+  const note = ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.';
+  return { ...rendered, blocks: [...rendered.blocks, context(note)] };
+}
+
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';

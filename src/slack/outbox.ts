@@ -3,6 +3,7 @@
 // dropped or reordered.
 
 import type { Logger } from '../logger.js';
+import { mayHaveBeenCarriedOut } from './slack-trouble.js';
 
 /** Slack's answers that no retry can change (the channel is gone, the bot was removed, the message is malformed). */
 const permanent = new Set([
@@ -41,11 +42,18 @@ export interface Redo {
   run?: string;
 }
 
+/** What a try knows of the tries before it. */
+export interface Tries {
+  /** An earlier try failed in a way Slack may have carried it out all the same (its answer lost or cut short). */
+  earlierMayHaveLanded: boolean;
+}
+
 interface Delivery {
   label: string;
   /** Coalesces: a newer delivery with the same key replaces one not yet started (an update of the same message). */
   replaceKey?: string;
-  send: () => Promise<unknown>;
+  send: (tries: Tries) => Promise<unknown>;
+  earlierMayHaveLanded?: boolean;
   settle: (value: unknown) => void;
   redo?: Redo;
   /** When Slack first failed to take it (from its first try), while it is retried. */
@@ -100,7 +108,7 @@ export class SlackOutbox {
    * Queues `send` behind everything queued for `line` (an incident's thread). It resolves with what `send` returned, or
    * undefined when Slack refused it for good or the bot stopped; it never rejects, so a caller may leave it unawaited.
    */
-  deliver<T>(line: string, label: string, send: () => Promise<T>, replaceKey?: string, redo?: Redo): Promise<T | undefined> {
+  deliver<T>(line: string, label: string, send: (tries: Tries) => Promise<T>, replaceKey?: string, redo?: Redo): Promise<T | undefined> {
     this.forgetPastUpdates();
     return new Promise<T | undefined>((resolve) => {
       const existing = this.lines.get(line);
@@ -221,8 +229,9 @@ export class SlackOutbox {
     for (let attempt = 1; ; attempt += 1) {
       if (attempt > 1 && this.stopped) return undefined;
       try {
-        return await delivery.send();
+        return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true });
       } catch (error) {
+        if (mayHaveBeenCarriedOut(error)) delivery.earlierMayHaveLanded = true;
         if (!isTransient(error)) {
           this.options.logger.warn({ err: error, message: delivery.label }, 'Slack refused a message for good; it stays in the journal');
           return undefined;

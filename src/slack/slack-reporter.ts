@@ -14,7 +14,7 @@ import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
-import { planIsCut, planText, followUpMessage, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
+import { planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
@@ -64,6 +64,8 @@ export class SlackReporter implements IncidentReporter {
   private readonly pendingShown = new Set<string>();
   /** What Slack last took for each recent message: an update that would change nothing is not sent. */
   private readonly contents = new MessageContents();
+  /** Thread messages posted again after Slack may have taken the first try: each keeps saying so (withCopyNote). */
+  private readonly afterPossibleCopy = new Set<string>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -85,7 +87,7 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
-    const cleaned = this.clean(rendered);
+    const cleaned = this.clean(this.afterPossibleCopy.has(ref.ts) ? withCopyNote(rendered) : rendered);
     if (this.contents.shows(ref, cleaned)) return;
     const { text, blocks } = cleaned;
     try {
@@ -102,7 +104,17 @@ export class SlackReporter implements IncidentReporter {
   private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
-    return this.deps.outbox.deliver(incident.id, label, () => this.post(thread.channel, rendered(), thread.ts), undefined, redo);
+    return this.deps.outbox.deliver(
+      incident.id,
+      label,
+      async ({ earlierMayHaveLanded }) => {
+        const posted = await this.post(thread.channel, earlierMayHaveLanded ? withCopyNote(rendered()) : rendered(), thread.ts);
+        if (earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+        return posted;
+      },
+      undefined,
+      redo,
+    );
   }
 
   /**

@@ -102,6 +102,35 @@ describe("Slack's bad days", () => {
     expect(delivered('chat.update').filter((u) => u.ts === approve.ts && u.at > validationPosted.at)).toEqual([]);
   }, 240_000);
 
+  it('says on a plan posted again after Slack lost its answer that a copy may be above it, for as long as the plan is updated; not after a 429', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 }, slackRetryDelayMs: () => 100 });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    // The plan's post: Slack takes it, but its answer is cut short, so the bot cannot know and posts it again.
+    slack.troubled = /^chat\.postMessage$/;
+    slack.trouble = [{ status: 200, raw: '{"ok":true,"channel":"C0INCIDENTS","ts":"17' }];
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const planPosts = slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Plan Path A'));
+    expect(planPosts).toHaveLength(2);
+    const note = 'Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.';
+    expect(String(planPosts[0]!.args.blocks)).not.toContain(note);
+    expect(String(planPosts[1]!.args.blocks)).toContain(note);
+
+    // Approved and run: every update of that message still says so.
+    slack.trouble = [{ status: 429, retryAfter: 1 }];
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const updates = slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === planPosts[1]!.result?.ts);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(updates.every((u) => String(u.args.blocks).includes(note))).toBe(true);
+    // A 429 is Slack saying it did not take the message: the message posted after it has no copy to speak of.
+    const afterRateLimit = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.result?.ok && c.at > planPosts[1]!.at);
+    expect(afterRateLimit.length).toBeGreaterThan(0);
+    expect(afterRateLimit.some((c) => String(c.args.blocks).includes(note))).toBe(false);
+  });
+
   it('refuses an Approve click that could only be acted on long after it came (a long Retry-After meanwhile): nothing runs until clicked again', async () => {
     writeGarbage(checkout.databasePath);
     // One retry, as the bot's own policy allows more: a 429 is waited out, not failed.
