@@ -1,6 +1,6 @@
 // Load-time cross-checks of a runbook: every step, status, output, parameter and placeholder it names exists where it is used.
 import { engineStatuses } from '../engine/execute-steps.js';
-import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
+import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
@@ -248,7 +248,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
           if (!statuses.includes(status)) add([...here, 'waitUntil', 'status', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
         });
         if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
-        for (const issue of kind.references?.(step, { diagnosisSteps, phase }) ?? []) add([...here, ...issue.at], issue.message);
+        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'] }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
         const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);
         if (counted) add([...here, 'expectRows'], counted);

@@ -313,7 +313,11 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[1].expectRows = '{{previews.raw_row}}';
     },
-    refusal: ['at recovery[0].steps[1].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)'],
+    refusal: [
+      // The DELETE is then bound to another count than the rows kept before it.
+      'at recovery[0].steps[1].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[1].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)',
+    ],
   },
   {
     name: 'a mistyped diagnosis output read by the validation',
@@ -381,6 +385,40 @@ const backfillCases: Planted[] = [
     refusal: [
       'at diagnosis.steps[1].tellApartFrom: no step "raw_counts" before this one in the diagnosis',
       'at diagnosis.steps[2].tellApartFrom: no step "mart_count" before this one in the diagnosis (did you mean "mart_counts"?)',
+    ],
+  },
+  {
+    name: "the DELETE's row count check edited away (a DELETE that reaches other rows than the preview counted would be committed)",
+    plant: (doc) => {
+      delete doc.recovery[0].steps[1].expectRows;
+    },
+    refusal: ['at recovery[0].steps[1].expectRows: a DELETE must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)'],
+  },
+  {
+    name: 'the WHERE of the DELETE edited away (every raw row would go, and only the window was kept)',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].sql = 'DELETE FROM {{source.raw_table}}';
+      doc.recovery[0].steps[1].params = [];
+    },
+    refusal: ['at recovery[0].steps[1].sql: a DELETE needs a WHERE naming the rows it changes (DELETE … WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table'],
+  },
+  {
+    name: 'the rows kept before the DELETE edited to other rows than it deletes',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].where = 'CAST({{source.raw_date_column}} AS DATE) = CAST(? AS DATE)';
+      doc.recovery[0].steps[0].params = ['{{from}}'];
+    },
+    refusal: [
+      'at recovery[0].steps[1].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+    ],
+  },
+  {
+    name: 'an UPDATE of the raw window with no rows kept first',
+    plant: (doc) => {
+      doc.recovery[0].steps.splice(2, 0, { id: 'fix_dates', kind: 'sql', title: 'Fix the dates', sql: 'UPDATE {{source.raw_table}} SET {{source.raw_date_column}} = NULL WHERE id < ?', params: ['{{from}}'], expectRows: '{{previews.raw_rows}}', mutates: true, destructive: true });
+    },
+    refusal: [
+      'at recovery[0].steps[2].sql: the rows this UPDATE changes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (id < ?), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows changed and a rollback can put them back',
     ],
   },
   {

@@ -40,6 +40,8 @@ export interface StepReferences {
   diagnosisSteps: readonly { id: string; kind: string }[];
   /** Where this step is: diagnosis, validation, a recovery path's steps … */
   phase: string;
+  /** The steps that run before it in the same sequence (a path's guards and steps), as the runbook has them. */
+  earlier: readonly ({ id: string; kind: string } & Record<string, unknown>)[];
 }
 
 export interface ResolveTools {
