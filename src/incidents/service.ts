@@ -751,10 +751,18 @@ export class IncidentService {
     if (nothing) throw new UserError(nothing);
   }
 
+  /**
+   * The rollback parameters its steps for this recovery use: a step left out because what it undoes never ran (the
+   * SQLMesh restore after a restate that never ran) asks for nothing.
+   */
   rollbackParameters(recoveryRunId: string): string[] {
     const recoveryRun = this.run(recoveryRunId);
     const rb = this.runbook(this.incident(recoveryRun.incidentId).scenario);
-    return (recoveryRun.pathId && this.recoveryPath(rb, recoveryRun.pathId).rollback?.parameters) || [];
+    if (!recoveryRun.pathId) return [];
+    const recovery = this.recoveryPath(rb, recoveryRun.pathId);
+    const wanted = rollbackStepsFor(recovery, recoveryRun);
+    const used = (name: string) => wanted.some((step) => step.onlyIfGiven === name || JSON.stringify(step).includes(`{{${name}`));
+    return (recovery.rollback?.parameters ?? []).filter(used);
   }
 
   async proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
@@ -789,6 +797,11 @@ export class IncidentService {
     if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
     const wanted = rollbackStepsFor(recovery, recoveryRun);
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
+    const usable = this.rollbackParameters(recoveryRunId);
+    const unused = Object.keys(raw).filter((name) => raw[name] !== '' && recovery.rollback?.parameters.includes(name) && !usable.includes(name));
+    if (unused.length > 0) {
+      throw new UserError(`${unused.map((name) => `${name}=`).join(' and ')}: no step of this rollback uses it, since the step of ${recoveryRunId} it would undo did not run. Nothing was proposed; ask again without it`);
+    }
     const params = await this.recoveryParameters(rb, recovery, recoveryRun);
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
     const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: stepOutputs(recoveryRun.results) });

@@ -411,6 +411,24 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
+  it('rolls back a recovery whose reload failed without asking for a SQLMesh plan: the restate never ran, so there is none to restore', async () => {
+    const before = await rawPerDay();
+    checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n' } });
+    await recover();
+    expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
+    const viewsBefore = slack.callsTo('views.open').length;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.callsTo('views.open'), 'no form: nothing to ask').toHaveLength(viewsBefore);
+    const plan = message('Plan Rollback');
+    expect(plan).not.toContain('--restore-from');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
+    expect(await rawPerDay()).toEqual(before);
+    expect(slack.allText()).toContain('Rollback passed');
+  });
+
   it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the window\'s raw rows back exactly as they were', async () => {
     const idsInWindow = await windowIds();
     const before = await rawPerDay();
