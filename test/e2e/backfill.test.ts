@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
-import { Checkout } from '../helpers/databox-checkout.js';
+import { Checkout, standinBin } from '../helpers/databox-checkout.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -416,6 +417,12 @@ describe('/databox recover backfill', () => {
     checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n' } });
     await recover();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
+    // A plan id typed at the terminal would restore a SQLMesh plan over a SQLMesh nothing changed: refused.
+    const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
+    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
+    const typed = await runCliProcess(['rollback', recoveryRun, 'restore_from=plan_7f3a9c21'], { env, stdin: 'ignore' });
+    expect(typed.exitCode).not.toBe(0);
+    expect(typed.stderr).toContain(`restore_from=: no step of this rollback uses it, since the step of ${recoveryRun} it would undo did not run. Nothing was proposed; ask again without it`);
     const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
