@@ -421,7 +421,7 @@ describe('/databox recover backfill', () => {
     const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
     const typed = await runCliProcess(['rollback', recoveryRun, 'restore_from=plan_7f3a9c21'], { env, stdin: 'ignore' });
-    expect(typed.exitCode).not.toBe(0);
+    expect(typed.code).toBe(2);
     expect(typed.stderr).toContain(`restore_from=: no step of this rollback uses it, since the step of ${recoveryRun} it would undo did not run. Nothing was proposed; ask again without it`);
     const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
