@@ -96,7 +96,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(approveRollback!, teammate);
     await harness.settle();
 
-    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-failed']);
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-rolled-back']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
     expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
     expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
