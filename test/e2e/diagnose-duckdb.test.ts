@@ -288,7 +288,8 @@ describe('/databox diagnose duckdb', () => {
 
   // Read-only: a notebook's DuckDB shares the file with the bot's read-only probe, but no Dagster run can write it.
   it.each([
-    ['writing to it', {}, 'most likely a running Dagster job'],
+    // Its program is node, not Python as Dagster's jobs are: not guessed to be one.
+    ['writing to it', {}, `${fs.realpathSync(process.execPath)}, which is not Dagster (its jobs run in Python): a script or a tool that holds it open`],
     ['reading it only', { access_mode: 'READ_ONLY' }, 'a process that opened it read-only'],
   ])('calls a file another process holds (%s) busy with its PID, never corrupt or healthy, and refuses a recovery that moves it', async (_how, options, heldAs) => {
     await createHealthyDatabase(checkout.databasePath);

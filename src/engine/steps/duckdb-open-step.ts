@@ -60,12 +60,20 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     durationMs: elapsedSince(started),
     outputs: {
       holderPid: opened.holderPid ?? 'unknown',
-      heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : 'most likely a running Dagster job',
+      heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : writerGuess(opened.holder),
       message: opened.message,
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
     },
   };
+}
+
+/** Who holds the file for writing, as far as its program tells: Dagster's jobs and dlt's loads run in Python. */
+export function writerGuess(holder: string | undefined): string {
+  if (!holder) return 'most likely a running Dagster job';
+  if (/dagster/i.test(holder)) return `a Dagster process (${holder})`;
+  if (/python|\buv\b|dlt/i.test(holder)) return `${holder}, a Python process: most likely a running Dagster job or dlt load`;
+  return `${holder}, which is not Dagster (its jobs run in Python): a script or a tool that holds it open`;
 }
 
 export const duckdbOpenStepKind = defineStepKind({
