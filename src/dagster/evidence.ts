@@ -1,6 +1,7 @@
 // Dagster's state as evidence an operator can read (daemons with heartbeat age, schedules with time since last tick) and the verdict on it.
 import { formatDuration } from '../format-duration.js';
 import { textTable } from '../text-table.js';
+import type { UnloadedLocation } from './graphql-client.js';
 
 export interface DaemonEvidence {
   type: string;
@@ -48,6 +49,8 @@ export interface DagsterEvidence {
   unparsed: Unparsed[];
   /** Failures that left a part unread (a command that would not start, a PythonError …). */
   problems: string[];
+  /** Code locations the webserver has not loaded; undefined when it was not asked or could not say. */
+  unloadedLocations?: UnloadedLocation[];
 }
 
 export interface DagsterThresholds {
@@ -152,6 +155,9 @@ function whyLeftOff(schedule: ScheduleEvidence, thresholds: DagsterThresholds, n
   return `schedule ${schedule.name} is STOPPED, last tick ${last.slice(0, 10)}: taken as switched off on purpose`;
 }
 
+/** Dagster's words when a tick or run cannot reach the code server (DagsterUserCodeUnreachableError and its message). */
+const unreachableCode = /UserCodeUnreachable|could not reach user code server/i;
+
 export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date): DagsterVerdict {
   const reasons: string[] = [];
   const stale = (evidence.daemons ?? []).filter(
@@ -207,12 +213,22 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && !s.lastSuccessAt)) {
     reasons.push(`schedule ${s.name}'s last tick failed and none has succeeded on record${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
   }
+  for (const location of evidence.unloadedLocations ?? []) {
+    const what = `code location ${location.name} ${location.error === 'still loading' ? 'is still loading' : `failed to load: ${location.error}`}`;
+    // Its schedules and jobs are in no other answer: "healthy" or a backfill would be read off the locations that loaded.
+    if (location.ours) reasons.push(`${what}; its schedules and jobs are missing from what Dagster lists (fix it, then reload it in the Dagster UI or restart its code server)`);
+    else notes.push(what);
+  }
+  // A tick that could not reach the code: a backfill would not reach it either.
+  for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt && s.lastTickError && unreachableCode.test(s.lastTickError))) {
+    reasons.push(`schedule ${s.name}'s last tick could not reach its code (${s.lastTickError}): a backfill would not reach it either; start the code server or fix the code location first`);
+  }
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
   if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
   const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);
-  for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt)) {
+  for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt && !unreachableCode.test(s.lastTickError ?? ''))) {
     notes.push(`schedule ${s.name}'s last tick failed${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
   }
   // Dagster does not say since when a schedule runs: no tick yet is a schedule switched on within its interval, or one
@@ -271,6 +287,7 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);
   }
+  for (const l of evidence.unloadedLocations ?? []) parts.push(`Code location ${l.name}: ${l.error === 'still loading' ? 'still loading' : `failed to load: ${l.error}`}`);
   for (const u of evidence.unparsed) parts.push(`Could not parse the output of \`${u.command}\`; it said:\n${u.raw.trim() || '(nothing)'}`);
   for (const p of evidence.problems) parts.push(`Problem: ${p}`);
   return parts.join('\n\n');

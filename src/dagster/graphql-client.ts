@@ -56,6 +56,15 @@ export interface BackfillRequest {
   tags: { key: string; value: string }[];
 }
 
+/** A code location the webserver has not loaded: its schedules and jobs are missing from every other answer. */
+export interface UnloadedLocation {
+  name: string;
+  /** The first line of its load error, or "still loading". */
+  error: string;
+  /** The configured location (DAGSTER_LOCATION), or any location when none is configured. */
+  ours: boolean;
+}
+
 export interface DagsterClientOptions {
   /** The webserver's base URL, such as http://127.0.0.1:3000; /graphql is appended. */
   url: string;
@@ -78,6 +87,15 @@ const repositoriesQuery = `query DataboxRepositories {
   repositoriesOrError {
     __typename
     ... on RepositoryConnection { nodes { name location { name } } }
+    ... on PythonError { message }
+  }
+}`;
+
+// Locations that failed to load are left out of repositoriesOrError (and their schedules with them): asked apart.
+const workspaceQuery = `query DataboxWorkspace {
+  workspaceOrError {
+    __typename
+    ... on Workspace { locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } }
     ... on PythonError { message }
   }
 }`;
@@ -217,6 +235,27 @@ export class DagsterClient {
     if (!Array.isArray(answer.nodes)) throw new DagsterError('bad-answer', 'the repositories answer has no list of repositories', JSON.stringify(data).slice(0, 4000));
     const nodes = answer.nodes as Json[];
     return nodes.map((node) => ({ repositoryLocationName: String((node.location as Json | undefined)?.name ?? ''), repositoryName: String(node.name) }));
+  }
+
+  /**
+   * The code locations the webserver could not load (a Python error in the definitions, a code server that is down),
+   * each with the first line of its error, or "still loading"; `ours`: the configured location, or any when none is.
+   */
+  async unloadedLocations(): Promise<UnloadedLocation[]> {
+    const data = await this.request(workspaceQuery);
+    const answer = data.workspaceOrError as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the workspace answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, 'its code locations');
+    if (failure) throw failure;
+    if (!Array.isArray(answer.locationEntries)) throw new DagsterError('bad-answer', 'the workspace answer has no list of code locations', JSON.stringify(data).slice(0, 4000));
+    return (answer.locationEntries as Json[]).flatMap((entry): UnloadedLocation[] => {
+      const name = String(entry.name ?? '');
+      const ours = !this.options.location || this.options.location === name;
+      const loaded = isObject(entry.locationOrLoadError) ? entry.locationOrLoadError : undefined;
+      if (loaded?.__typename === 'PythonError') return [{ name, error: String(loaded.message ?? '(no message)').trim().split('\n')[0]?.slice(0, 300) ?? '', ours }];
+      if (entry.loadStatus === 'LOADING') return [{ name, error: 'still loading', ours }];
+      return [];
+    });
   }
 
   async schedules(): Promise<ScheduleStatus[]> {

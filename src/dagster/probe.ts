@@ -2,7 +2,7 @@
 import type { CommandRunner } from '../process/run-command.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
 import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence } from './evidence.js';
-import { DagsterError, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick } from './graphql-client.js';
+import { DagsterError, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
 
 export interface DagsterCliCommands {
   liveness: string[];
@@ -57,6 +57,7 @@ interface Unusable {
 interface WebserverAnswer {
   daemons?: DaemonEvidence[];
   schedules?: ScheduleEvidence[];
+  unloadedLocations?: UnloadedLocation[];
   unusable: Unusable[];
 }
 
@@ -91,6 +92,12 @@ async function fromWebserver(client: DagsterClient, now: Date): Promise<Webserve
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
     answer.unusable.push({ part: 'schedules', error });
+  }
+  try {
+    answer.unloadedLocations = await client.unloadedLocations();
+  } catch (error) {
+    // Extra evidence: a webserver that cannot say (an older Dagster's schema) leaves the rest as it is.
+    if (!(error instanceof DagsterError)) throw error;
   }
   return answer;
 }
@@ -156,15 +163,15 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
     return fromCli(options);
   }
   const answer = await fromWebserver(options.client, options.now);
-  const { daemons, schedules } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [] };
+  const { daemons, schedules, unloadedLocations } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
     const webserverSilent = daemonsProblem ? silent.has(daemonsProblem.error.kind) : undefined;
-    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems };
+    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations };
 }

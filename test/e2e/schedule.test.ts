@@ -102,6 +102,19 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(verdict).not.toContain('Not conclusive');
   });
 
+  it("does not call Dagster healthy while the stack's code location has failed to load, and offers nothing: its schedules are missing, not ticking", async () => {
+    serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxDaemonHealth: 'daemon-health-healthy', DataboxWorkspace: 'workspace-location-failed' });
+    await fillMarts('2026-04-16', '2026-04-17');
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Not conclusive');
+    expect(verdict).toContain("code location databox.orchestration.definitions failed to load: dagster._core.errors.DagsterImportError: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'`");
+    expect(verdict).not.toContain('Dagster healthy');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
     // The webserver answers the diagnosis, then stops answering: the plan cannot list the job's assets and says it uses the CLI.
     nock(dagsterUrl)

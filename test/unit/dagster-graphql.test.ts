@@ -56,6 +56,27 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(evidence, thresholds, recordedAt)).toMatchObject({ id: 'healthy', window: null });
   });
 
+  it("reads the code locations that failed to load, which repositoriesOrError leaves out with their schedules", async () => {
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: 'workspace-location-failed' });
+    const evidence = await probe();
+    expect(evidence.unloadedLocations).toEqual([
+      { name: 'databox.orchestration.definitions', error: "dagster._core.errors.DagsterImportError: Encountered ImportError: `No module named 'databox.orchestration.assets_ebird'` while importing module databox.orchestration.definitions.", ours: true },
+    ]);
+    expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('inconclusive');
+    // With DAGSTER_LOCATION naming another location, a failed one is told apart from the stack's.
+    const elsewhere = await probe(new DagsterClient({ url: dagsterUrl, timeoutMs: 2_000, location: 'databox_prod' }));
+    expect(elsewhere.unloadedLocations?.map((l) => l.ours)).toEqual([false]);
+    // All loaded, or a Dagster that cannot answer the question (its schema older): nothing is held against it.
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: 'workspace-loaded' });
+    expect((await probe()).unloadedLocations).toEqual([]);
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
+    const older = await probe();
+    expect(older.unloadedLocations).toBeUndefined();
+    expect(assessDagster(older, thresholds, recordedAt).id).toBe('healthy');
+  });
+
   it('asks schedulesOrError with the repository it discovered', async () => {
     const selectors: unknown[] = [];
     serveDagster({

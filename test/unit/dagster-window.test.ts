@@ -115,9 +115,29 @@ describe('the missed window', () => {
       id: 'inconclusive',
       reasons: ["schedule all_pipelines_daily's last tick failed and none has succeeded on record: DagsterUserCodeUnreachableError: Could not reach user code server"],
     });
-    const behind = assessDagster(evidence([failing('2026-11-28T06:00:00Z')]), thresholds, now);
+    // The code server unreachable: a backfill would not reach it either, whatever the last success.
+    expect(assessDagster(evidence([failing('2026-11-28T06:00:00Z')]), thresholds, now)).toMatchObject({
+      id: 'inconclusive',
+      reasons: ["schedule all_pipelines_daily's last tick could not reach its code (DagsterUserCodeUnreachableError: Could not reach user code server): a backfill would not reach it either; start the code server or fix the code location first"],
+    });
+    // The schedule's own function failing: the job itself may run, so behind from the last success, the failure a note.
+    const evaluationFailed = { ...failing('2026-11-28T06:00:00Z'), lastTickError: 'DagsterUserCodeProcessError: Error occurred during the execution of evaluation_fn for schedule all_pipelines_daily' };
+    const behind = assessDagster(evidence([evaluationFailed]), thresholds, now);
     expect(behind).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-28', to: '2026-11-30' } });
-    expect(behind.notes).toEqual(["schedule all_pipelines_daily's last tick failed: DagsterUserCodeUnreachableError: Could not reach user code server"]);
+    expect(behind.notes).toEqual(["schedule all_pipelines_daily's last tick failed: DagsterUserCodeProcessError: Error occurred during the execution of evaluation_fn for schedule all_pipelines_daily"]);
     expect(describeDagsterEvidence(evidence([failing(null)]))).toContain('Last tick of all_pipelines_daily failed: DagsterUserCodeUnreachableError: Could not reach user code server');
+  });
+
+  it('does not call Dagster healthy while the code location databox runs from has not loaded: its schedules are missing from the list, not ticking', () => {
+    const ours = { ...evidence([schedule('housekeeping_hourly', 'RUNNING', '2026-12-01T08:00:00Z', '0 * * * *')]), unloadedLocations: [{ name: 'databox', error: "ModuleNotFoundError: No module named 'databox.orchestration'", ours: true }] };
+    const verdict = assessDagster(ours, thresholds, now);
+    expect(verdict).toMatchObject({
+      id: 'inconclusive',
+      reasons: ["code location databox failed to load: ModuleNotFoundError: No module named 'databox.orchestration'; its schedules and jobs are missing from what Dagster lists (fix it, then reload it in the Dagster UI or restart its code server)"],
+    });
+    expect(describeDagsterEvidence(ours)).toContain("Code location databox: failed to load: ModuleNotFoundError: No module named 'databox.orchestration'");
+    // Another location than the configured one (DAGSTER_LOCATION) is only a note.
+    const other = { ...evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z')]), unloadedLocations: [{ name: 'ops', error: 'still loading', ours: false }] };
+    expect(assessDagster(other, thresholds, now)).toMatchObject({ id: 'healthy', notes: ['code location ops is still loading'] });
   });
 });
