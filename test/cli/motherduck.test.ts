@@ -126,6 +126,12 @@ describe('scenario 3 from the terminal', () => {
     ]);
     expect(verifyLines(journal()).problem).toBeUndefined();
     expect(journal()).not.toContain(token);
+
+    // Validated now, the database holds the bad write's state again: fewer rows than at the moment restored, not "passed".
+    const validation = await cli(['validate', 'motherduck', `incident=${id}`]);
+    expect(validation.code).not.toBe(0);
+    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
+    expect(validation.stdout).not.toContain('Validation passed');
   });
 
   it("path A's clone needs a teammate at the terminal too: the requester's own name is refused, nothing cloned", async () => {

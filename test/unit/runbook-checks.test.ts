@@ -432,6 +432,16 @@ const backfillCases: Planted[] = [
 
 const motherduckCases: Planted[] = [
   {
+    name: "the validation's floor of counts naming a diagnosis step that does not exist, and one that counts no moment",
+    plant: (doc) => {
+      doc.validation.steps[0].notFewerThan = ['count', 'history'];
+    },
+    refusal: [
+      'at validation.steps[0].notFewerThan[0]: no diagnosis step "count" (did you mean "counts"?)',
+      'at validation.steps[0].notFewerThan[1]: diagnosis step "history" is a snapshot-history step, not table-counts: it counted no rows as of a moment',
+    ],
+  },
+  {
     name: 'a mistyped engine value or target field in one of the runbook\'s names (every diagnosis of the scenario would fail on it)',
     plant: (doc) => {
       doc.names.restored = '{{targets.motherduck.databse}}_restored_{{incident_slugg}}';

@@ -2,11 +2,13 @@
 // snapshot, read from a zero-copy clone under a scratch name for the incident that is dropped when the step ends, also when it fails.
 import { z } from 'zod';
 import { databaseIdentifier, snapshotNameLiteral, timestampLiteral } from '../../database/sql-literal.js';
-import { stepCommon, template } from '../../runbook/step-common.js';
+import { didYouMean } from '../../runbook/did-you-mean.js';
+import { stepCommon, stepId, template } from '../../runbook/step-common.js';
+import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -23,6 +25,11 @@ const schema = z.strictObject({
   snapshot: z.string().default(''),
   /** The scratch clone's name, made for the incident; needed with `at` or `snapshot`. */
   scratch: template.optional(),
+  /**
+   * Diagnosis steps of this kind whose counts as of their moment (the first that counted one) each table must reach
+   * now: a database restored to that moment has at least those rows (more once loads ran since), never fewer.
+   */
+  notFewerThan: z.array(stepId).default([]),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -34,7 +41,33 @@ export type TableCountsStep = Parsed & ResolvedCommon & {
   dropSql?: string;
   /** Drops a scratch clone of the same name left by an earlier diagnosis that could not drop it. */
   clearSql?: string;
+  /** The counts as of the moment the diagnosis counted (notFewerThan), and that moment, when it counted one. */
+  floor?: { counts: Record<string, number>; asOf: string };
 };
+
+/** The first of the named diagnosis steps that counted as of a moment: its counts then, and the moment. */
+function floorOf(stepIds: readonly string[], values: TemplateContext): TableCountsStep['floor'] {
+  for (const id of stepIds) {
+    try {
+      const counts = lookup(`diagnosis.${id}.countsAt`, values) as Record<string, number>;
+      const asOf = String(lookup(`diagnosis.${id}.asOf`, values) ?? '');
+      if (counts && Object.keys(counts).length > 0) return { counts, asOf };
+    } catch {
+      // That step did not run (its onlyIf), or the diagnosis is not at hand: the next one, or no floor.
+    }
+  }
+  return undefined;
+}
+
+function notFewerThanProblems(step: { notFewerThan: readonly string[] }, { diagnosisSteps, phase }: StepReferences): StepIssue[] {
+  if (step.notFewerThan.length === 0) return [];
+  if (phase === 'diagnosis') return [{ at: ['notFewerThan'], message: 'notFewerThan names diagnosis steps; a diagnosis step has none before it to compare with' }];
+  return step.notFewerThan.flatMap((id, i): StepIssue[] => {
+    const target = diagnosisSteps.find((s) => s.id === id);
+    if (!target) return [{ at: ['notFewerThan', i], message: `no diagnosis step "${id}"${didYouMean(id, diagnosisSteps.map((s) => s.id))}` }];
+    return target.kind === 'table-counts' ? [] : [{ at: ['notFewerThan', i], message: `diagnosis step "${id}" is a ${target.kind} step, not table-counts: it counted no rows as of a moment` }];
+  });
+}
 
 /** What the clone holds, in the operator's words: "2026-04-20 12:00:00" or "snapshot 'pre_rewrite'". */
 const cloneOf = (step: Pick<TableCountsStep, 'at' | 'snapshot'>) => (step.snapshot ? `snapshot '${step.snapshot}'` : step.at);
@@ -92,12 +125,18 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         : step.tables.every((t) => change(t) === 0)
           ? `. No table differs between now and ${then}: if a bad write changed them, ${then} is after it`
           : '';
+    const floor = step.floor;
+    const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];
+    const shortSaid =
+      short.length > 0
+        ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (a restore rolled back, or rows deleted since)`
+        : '';
     return {
-      status: 'ok',
-      summary: `${step.database}: ${described}${fewerSaid}${notDropped}`,
+      status: short.length > 0 ? 'fewer' : 'ok',
+      summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
-      outputs: { counts, countsAt: countsAt ?? {}, scratch: step.scratch ?? '' },
+      outputs: { counts, countsAt: countsAt ?? {}, asOf: countsAt ? asOf : '', scratch: step.scratch ?? '' },
     };
   });
 }
@@ -105,8 +144,10 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
 export const tableCountsStepKind = defineStepKind({
   kind: 'table-counts',
   schema,
-  statuses: ['ok', 'no-snapshot', 'unreachable'],
-  outputs: ['counts', 'countsAt', 'scratch', 'problem'],
+  // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan).
+  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : [])],
+  outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
+  references: (step, scope) => notFewerThanProblems(step, scope),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to count as of) or `snapshot` (a named snapshot to count in), not both: use one step for each' }] : []),
@@ -126,7 +167,7 @@ export const tableCountsStepKind = defineStepKind({
     const snapshot = tools.text(step.snapshot);
     const scratch = step.scratch && tools.text(step.scratch);
     const countIn = (db: string) => tables.map((t) => `SELECT count(*) FROM ${databaseIdentifier(db)}.${t}`);
-    const resolved = { ...step, database, tables, at, snapshot, scratch } as TableCountsStep;
+    const resolved = { ...step, database, tables, at, snapshot, scratch, floor: floorOf(step.notFewerThan, tools.values) } as TableCountsStep;
     resolved.countSql = countIn(database);
     // The load check allows one of them; rendered empty (an optional parameter not given), neither.
     const selector = snapshot ? `SNAPSHOT_NAME ${snapshotNameLiteral(snapshot)}` : at ? `SNAPSHOT_TIME ${timestampLiteral(at, tools.now)}` : undefined;
@@ -139,6 +180,12 @@ export const tableCountsStepKind = defineStepKind({
     return resolved;
   },
   describe: (step) =>
-    [...step.countSql, ...(step.cloneSql ? [...(step.clearSql ? [`${step.clearSql} -- a scratch clone an earlier diagnosis left`] : []), step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`] : [])].join('\n'),
+    [
+      ...step.countSql,
+      ...(step.floor ? [`-- each must have at least the rows the diagnosis counted ${step.floor.asOf}: ${step.tables.map((t) => `${t} ${step.floor?.counts[t] ?? '?'}`).join(', ')}`] : []),
+      ...(step.cloneSql
+        ? [...(step.clearSql ? [`${step.clearSql} -- a scratch clone an earlier diagnosis left`] : []), step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`]
+        : []),
+    ].join('\n'),
   run: runTableCounts,
 });
