@@ -342,6 +342,18 @@ describe('/databox recover backfill', () => {
     expect(validation).toMatch(/2026-04-19\s+\d+\s+0\s+zero/);
   });
 
+  it('fails the validation when the reload wiped the days before the window (a replace load): not "no baseline" to accept', async () => {
+    // dlt with write_disposition="replace": the window is loaded again, and every earlier row is gone with it.
+    checkout.behave({
+      [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: ['DELETE FROM raw_ebird.observations WHERE observation_date < CAST($1 AS DATE) AND $2 IS NOT NULL', reloadRawSql('raw_ebird.observations', 5_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+      [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+    });
+    await recover();
+    const validation = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
+    expect(validation).toMatch(/the 14 days before the window have no rows in raw_ebird\.observations now, where the diagnosis counted a median of [\d.]+\/day on them: rows outside the window are gone/);
+    expect(slack.allText()).not.toContain('Validation passed');
+  });
+
   it('says in the postmortem that a recovery of part of the bad window left the rest, though its validation passed', async () => {
     const restateTwoDays = restateCommand.replace('--end 2026-04-20', '--end 2026-04-19');
     checkout.behave({ [restateTwoDays]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] } });

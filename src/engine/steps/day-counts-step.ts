@@ -57,6 +57,8 @@ export type DayCountsStep = z.output<typeof schema> &
   ResolvedCommon & {
     /** The counts per day of the diagnosis step named by compareWith, shown beside the new ones. */
     before?: Record<string, number>;
+    /** That diagnosis step's baseline median: one it had and this count has lost is not "no baseline" to accept. */
+    baselineBefore?: number;
   };
 /**
  * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
@@ -147,6 +149,17 @@ function countsBefore(stepId: string, values: TemplateContext): Record<string, n
   }
 }
 
+/** The diagnosis step's baseline median, when it judged a window starting on the same day (so the same days before). */
+function baselineBefore(stepId: string, values: TemplateContext, from: string): number | undefined {
+  try {
+    if (String(lookup(`diagnosis.${stepId}.from`, values)) !== from) return undefined;
+    const median = Number(lookup(`diagnosis.${stepId}.baselineMedian`, values));
+    return Number.isFinite(median) ? median : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the table's rows are, when a window has none: before them, after them (it stopped loading), or nowhere. */
 function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }, futureRows: number): string | undefined {
   if (!span.first) return futureRows > 0 ? `${table} has no rows dated up to today` : `${table} has no rows at all (no day has any, in the window or out of it)`;
@@ -208,6 +221,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const baseline: number[] = [];
   for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) if (!beforeRows(isoDay(ms))) baseline.push(counted.get(isoDay(ms)) ?? 0);
   const baselineMedian = median(baseline);
+  // What the diagnosis counted on these same days before the window, where its own window covered them; else its own
+  // baseline's median when it judged a window starting on the same day.
+  const countedThen: number[] = [];
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) {
+    const then = step.before?.[isoDay(ms)];
+    if (then !== undefined) countedThen.push(then);
+  }
+  const medianThen = countedThen.length > 0 ? median(countedThen) : (step.baselineBefore ?? 0);
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
     const day = isoDay(ms);
@@ -227,7 +248,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows) : undefined;
   // With no rows in the days before, only an empty day can be told from a normal one: "all normal" would claim more.
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
-  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : judged;
+  // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
+  const baselineLost = judged === 'no-baseline' && medianThen > 0;
+  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
@@ -240,6 +263,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? 'the one day is' : `all ${judgedDays.length} days`} normal in ${tableName} (${range})`,
     'no-baseline': `${judgedDays.length === 1 ? 'the one day has' : `all ${judgedDays.length} days have`} rows in ${tableName}, but none can be judged further (${range})`,
+    'baseline-lost': `the ${step.baselineDays} days before the window have no rows in ${tableName} now, where the diagnosis counted a median of ${medianThen}/day on them: rows outside the window are gone (${range})`,
   }[status];
   // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
   const lastRow = judgedDays.at(-1);
@@ -318,7 +342,8 @@ export const dayCountsStepKind = defineStepKind({
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
   // duplicates: no day out of range, but some repeat a key.
-  statuses: ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed'],
+  // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now.
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : [])],
   outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
@@ -337,6 +362,7 @@ export const dayCountsStepKind = defineStepKind({
     to: tools.text(step.to),
     key: tools.text(step.key),
     before: step.compareWith ? countsBefore(step.compareWith, tools.values) : undefined,
+    baselineBefore: step.compareWith ? baselineBefore(step.compareWith, tools.values, tools.text(step.from)) : undefined,
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
