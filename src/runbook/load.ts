@@ -116,7 +116,39 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
+  problems.push(...expectedSchemaProblems(rb, all));
   return problems;
+}
+
+/**
+ * The stack's raw schemas as the runbooks' sources name them (an enum value's raw_table, schema.table), each with the
+ * runbook that names it: a duckdb-scan step's expectSchemas outside them would call a healthy file's raw data missing.
+ */
+function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
+  const known = new Map<string, string>();
+  for (const other of all.values()) {
+    for (const parameter of Object.values(other.parameters)) {
+      if (parameter.type !== 'enum') continue;
+      for (const attributes of Object.values(parameter.values)) {
+        const table = attributes.raw_table;
+        if (typeof table === 'string' && table.includes('.')) known.set(table.split('.')[0] as string, `${other.id}.yml`);
+      }
+    }
+  }
+  if (known.size === 0) return [];
+  const names = [...known.keys()];
+  const where = [...new Set(known.values())].join(', ');
+  const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = [
+    ...rb.diagnosis.steps.map((s, i): [string, typeof s] => [`diagnosis.steps[${i}]`, s]),
+    ...rb.recovery.flatMap((p, i) => p.steps.map((s, j): [string, typeof s] => [`recovery[${i}].steps[${j}]`, s])),
+  ];
+  return steps.flatMap(([at, step]) =>
+    step.kind !== 'duckdb-scan'
+      ? []
+      : (step.expectSchemas ?? []).flatMap((schema, k) =>
+          known.has(schema) ? [] : [`${at}.expectSchemas[${k}]: "${schema}" is the schema of no source's raw_table in ${where} (${names.join(', ')})${didYouMean(schema, names)}: a scan would call that source's raw data missing from a healthy file`],
+        ),
+  );
 }
 
 /** The runbooks of a directory; any problem in any file stops the load, naming them all. */

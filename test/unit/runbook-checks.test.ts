@@ -654,3 +654,17 @@ describe('a mistake planted in motherduck.yml is refused at load', () => {
     expect(refusal('motherduck.yml', doc)).toEqual(expected);
   });
 });
+
+describe("a scan's expected raw schemas against the sources the runbooks name", () => {
+  it("refuses a schema no source's raw_table has (a typo would call a healthy file's raw data missing), and says which are there", () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[2].expectSchemas = ['raw_ebrid', 'raw_noaa', 'raw_usgs'];
+    const dir = writeRunbook('duckdb.yml', doc);
+    // Alone, duckdb.yml has no source to check against: it loads.
+    expect([...loadRunbooks(dir).keys()]).toEqual(['duckdb']);
+    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
+    expect(() => loadRunbooks(dir)).toThrow(
+      `${path.join(dir, 'duckdb.yml')}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`,
+    );
+  });
+});
