@@ -417,5 +417,39 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   for (const [name, template] of Object.entries(rb.names)) {
     checkTemplate({ at: [], template, as: 'text' }, { label: 'the runbook\'s names', params: [], requires: [], diagnosis: false, isName: true }, ['names', name]);
   }
+  for (const { at, message } of sameCommandUnmarked(rb)) add(at, message);
   return problems;
+}
+
+/** A place as the refusals write it: recovery[0].steps[3]. */
+const placeOf = (at: At) => at.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`)).join('');
+
+/** Every step of the runbook with where it is. */
+function everyStep(rb: Runbook): { step: Step; at: At }[] {
+  const part = (steps: readonly Step[], at: At) => steps.map((step, i) => ({ step, at: [...at, i] }));
+  return [
+    ...part(rb.diagnosis.steps, ['diagnosis', 'steps']),
+    ...part(rb.validation.steps, ['validation', 'steps']),
+    ...rb.recovery.flatMap((p, i) => [
+      ...part(p.guards, ['recovery', i, 'guards']),
+      ...part(p.steps, ['recovery', i, 'steps']),
+      ...(p.rollback ? [...part(p.rollback.guards, ['recovery', i, 'rollback', 'guards']), ...part(p.rollback.inspect, ['recovery', i, 'rollback', 'inspect']), ...part(p.rollback.steps, ['recovery', i, 'rollback', 'steps'])] : []),
+    ]),
+  ];
+}
+
+/**
+ * A command the runbook itself runs as a changing step (task full-refresh in a recovery) is not read-only anywhere
+ * else: the author's word that it only reads does not stand against the runbook's own.
+ */
+function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
+  const commands = everyStep(rb).filter(({ step }) => step.kind === 'command');
+  const argvOf = (step: Step) => JSON.stringify((step as Extract<Step, { kind: 'command' }>).argv);
+  const changing = new Map<string, At>();
+  for (const { step, at } of commands) if (step.mutates && !changing.has(argvOf(step))) changing.set(argvOf(step), at);
+  return commands.flatMap(({ step, at }) => {
+    const there = changing.get(argvOf(step));
+    if (step.mutates || !there) return [];
+    return [{ at: [...at, 'mutates'], message: `this runbook runs the same command as a changing step at ${placeOf(there)}: set mutates: true here too (then no diagnosis, validation or guard may run it), or run a command that only reads` }];
+  });
 }

@@ -15,7 +15,7 @@ summary: one check
 symptoms: [something]
 diagnosis:
   steps:
-    - { id: check, kind: command, title: A check, argv: ["true"] }
+    - { id: check, kind: command, title: A check, argv: ["true", "check"] }
   verdicts:
     - { id: found, title: Found, advice: repair it, paths: [a, b] }
 recovery:
@@ -45,7 +45,7 @@ recovery:
       - { id: drop, kind: command, title: drop, argv: ["true"], mutates: true }
 validation:
   steps:
-    - { id: noop, kind: command, title: noop, argv: ["true"] }
+    - { id: noop, kind: command, title: noop, argv: ["true", "noop"] }
 `;
 
 async function diagnosedAndRan(pathId: string) {

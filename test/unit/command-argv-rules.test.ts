@@ -238,3 +238,39 @@ describe('in a runbook', () => {
     expect(refusalOf(tempDir(), 'duckdb.yml', doc)).toEqual([`at validation.steps[${at}].argv: sh -c ${shellRefusal}`]);
   });
 });
+
+describe("the stack's own commands that write", () => {
+  const unmarked = (argv: string[]) => argvIssues(argv, false, false).map((issue) => `${issue.at.join('.')}: ${issue.message}`);
+  const advice = 'set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it';
+
+  it('must be marked mutates, so no diagnosis or validation runs them unapproved', () => {
+    expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'])).toEqual([`mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: ${advice}`]);
+    expect(unmarked(['uv', 'run', 'sqlmesh', '--gateway', 'local', 'run'])).toEqual([`mutates: sqlmesh run changes the warehouse or SQLMesh's state: ${advice}`]);
+    expect(unmarked(['uv', 'run', 'dagster', 'asset', 'materialize', '--select', 'ebird_dlt_assets'])).toEqual([`mutates: dagster asset materialize changes what Dagster runs or has stored: ${advice}`]);
+    expect(unmarked(['dagster', 'schedule', 'stop', 'all_pipelines_daily'])).toHaveLength(1);
+    expect(unmarked(['uv', 'run', 'dagster-daemon', 'run'])).toHaveLength(1);
+    expect(unmarked(['uv', 'run', 'dlt', 'pipeline', 'ebird', 'drop', '--drop-all'])).toEqual([`mutates: dlt pipeline … drop changes a pipeline's data, state or files: ${advice}`]);
+    // Marked, they pass; and what only reads is not inspected.
+    expect(argvIssues(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'], false, true)).toEqual([]);
+    for (const argv of [
+      ['uv', 'run', 'sqlmesh', 'audit'],
+      ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--dry-run'],
+      ['uv', 'run', 'sqlmesh', 'state', 'list'],
+      ['uv', 'run', 'dagster', 'asset', 'list'],
+      ['uv', 'run', 'dagster', 'schedule', 'list'],
+      ['uv', 'run', 'dagster-daemon', 'liveness-check'],
+      ['uv', 'run', 'dagster', 'asset-check', 'execute', '--select', '*'],
+      ['uv', 'run', 'dlt', 'pipeline', 'ebird', 'info'],
+    ]) {
+      expect(unmarked(argv), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('counts install, tee, ln -f and busybox applets among the commands that overwrite files', () => {
+    expect(messages(['install', '-m', '644', 'x.duckdb', 'data/databox.duckdb'])).toEqual([`destructive: install replaces its target files: ${destructiveAdvice}`]);
+    expect(messages(['tee', 'data/databox.duckdb'])).toEqual([`destructive: tee writes over the files it names (with -a it appends to them): ${destructiveAdvice}`]);
+    expect(messages(['ln', '-sf', '/dev/null', 'data/databox.duckdb'])).toEqual([`destructive: ln -f replaces the file at its target with a link: ${destructiveAdvice}`]);
+    expect(messages(['ln', '-s', 'a', 'b'])).toEqual([]);
+    expect(messages(['busybox', 'rm', '-rf', 'data'])).toEqual([`destructive: rm deletes files: ${destructiveAdvice}`]);
+  });
+});

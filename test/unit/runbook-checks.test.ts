@@ -43,6 +43,20 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: "the diagnosis' audit edited into a plan that applies (it would change the warehouse unapproved at every diagnosis)",
+    plant: (doc) => {
+      doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'];
+    },
+    refusal: ['at diagnosis.steps[3].mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it'],
+  },
+  {
+    name: "the validation running path A's rebuild (task full-refresh) unmarked: the runbook itself calls it a change",
+    plant: (doc) => {
+      doc.validation.steps[0].argv = ['task', 'full-refresh'];
+    },
+    refusal: ['at validation.steps[0].mutates: this runbook runs the same command as a changing step at recovery[0].steps[4]: set mutates: true here too (then no diagnosis, validation or guard may run it), or run a command that only reads'],
+  },
+  {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
     plant: (doc) => {
       doc.diagnosis.steps[3].classify.splice(1, 0, { exit: 'nonzero', status: 'failed' });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { StepIssue } from './define-step-kind.js';
 import { fileChangingOption } from './file-changing-options.js';
 import { interpreterEffect } from './interpreter-options.js';
+import { stackWrites } from './stack-writers.js';
 
 /** Commands that delete, move or overwrite files, and what each does. */
 const destroying: Record<string, string> = {
@@ -16,17 +17,21 @@ const destroying: Record<string, string> = {
   dd: 'overwrites its output file',
   mv: 'moves files, replacing what is at the target (a move step never replaces anything)',
   cp: 'replaces its target when it exists (a copy-file step never does)',
+  install: 'replaces its target files',
+  tee: 'writes over the files it names (with -a it appends to them)',
 };
 
 const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 
 /** Commands that run a command named among their own arguments (uv only as `uv run`). */
-const wrappers = new Set(['env', 'sudo', 'nice', 'nohup', 'timeout', 'xargs', 'uv']);
+const wrappers = new Set(['env', 'sudo', 'nice', 'nohup', 'timeout', 'xargs', 'uv', 'busybox']);
 
 interface Effect {
   /** Why the step is refused outright, marked or not: it runs code that neither this check nor the plan can show. */
   hides?: string;
   destroys?: string;
+  /** What it writes that is not a file it destroys (a stack command's data or state): it mutates. */
+  writes?: string;
 }
 
 const shellHides = (shell: string) =>
@@ -66,6 +71,10 @@ function effect(words: readonly (string | undefined)[]): Effect {
   // -c, or a cluster of short options holding it (-ec, -lc), among the shell's own options: those before its script.
   if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { hides: shellHides(`${name} -c`) };
   if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
+  // ln -f (or -sf, --force) replaces the file at its target, the database say, with a link.
+  if (name === 'ln' && rest.some((word) => word === '--force' || (word !== undefined && /^-[A-Za-z]*f[A-Za-z]*$/.test(word)))) return { destroys: 'ln -f replaces the file at its target with a link' };
+  const writes = stackWrites(name, rest);
+  if (writes) return { writes };
   const inlineSql = name === 'duckdb' ? duckdbInlineSql(rest) : undefined;
   if (inlineSql) return { hides: inlineSqlHides(inlineSql) };
   const interpreter = interpreterEffect(name, rest);
@@ -136,7 +145,7 @@ function wrappedCommand(name: string, rest: readonly (string | undefined)[]): nu
 }
 
 /** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
-export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean): StepIssue[] {
+export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean, mutates = true): StepIssue[] {
   const words = argv.flatMap((element) => (typeof element === 'string' ? [element] : element.argv)).map((word) => (word.includes('{{') ? undefined : word));
   // No shell splits argv: [task full-refresh] asks for a program named "task full-refresh", found nowhere, mid-plan.
   const program = words[0];
@@ -147,6 +156,9 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
   if (found.hides) return [{ at: ['argv'], message: found.hides }];
   if (found.destroys && !destructive) {
     return [{ at: ['destructive'], message: `${found.destroys}: set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it` }];
+  }
+  if (found.writes && !mutates) {
+    return [{ at: ['mutates'], message: `${found.writes}: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it` }];
   }
   return [];
 }

@@ -223,7 +223,7 @@ export const commandStepKind = defineStepKind({
   },
   outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => [...argvIssues(step.argv, step.destructive), ...shadowedRules(step.classify), ...cwdIssues(step.cwd)],
+  rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.classify), ...cwdIssues(step.cwd)],
   templates,
   resolve: (step, tools) => ({
     ...step,

@@ -1,0 +1,41 @@
+// The databox stack's own commands that write (sqlmesh, dagster, dlt): a step running one mutates, so no diagnosis,
+// validation or guard runs it without approval, whatever the author forgot to mark.
+
+/** The words of argv that are not options; a templated word (undefined) is none. */
+const plain = (words: readonly (string | undefined)[]) => words.filter((w): w is string => w !== undefined && !w.startsWith('-'));
+
+const sqlmeshWriters = new Set(['run', 'migrate', 'restate', 'janitor', 'invalidate', 'destroy', 'rollback', 'clean', 'create_external_models', 'dlt_refresh', 'table_diff']);
+
+const dagsterWriters: Record<string, ReadonlySet<string>> = {
+  asset: new Set(['materialize', 'wipe', 'wipe-partitions-status-cache']),
+  job: new Set(['execute', 'launch', 'backfill']),
+  schedule: new Set(['start', 'stop', 'restart', 'wipe']),
+  sensor: new Set(['start', 'stop', 'cursor']),
+  run: new Set(['delete', 'wipe', 'migrate-repository']),
+  instance: new Set(['migrate', 'reindex', 'concurrency']),
+};
+
+const dltWriters = new Set(['drop', 'sync', 'drop-pending-packages', 'init', 'deploy']);
+
+/** What the command (its program's base name and the words after it) writes, in words; undefined when it only reads as far as known. */
+export function stackWrites(name: string, rest: readonly (string | undefined)[]): string | undefined {
+  const words = plain(rest);
+  if (name === 'sqlmesh') {
+    const sub = words.find((w) => sqlmeshWriters.has(w));
+    if (sub) return `sqlmesh ${sub} changes the warehouse or SQLMesh's state`;
+    if (words.includes('plan') && rest.includes('--auto-apply')) return 'sqlmesh plan --auto-apply applies the plan to the warehouse';
+    return undefined;
+  }
+  if (name === 'dagster') {
+    for (let i = 0; i + 1 < words.length; i += 1) {
+      if (dagsterWriters[words[i] as string]?.has(words[i + 1] as string)) return `dagster ${words[i]} ${words[i + 1]} changes what Dagster runs or has stored`;
+    }
+    return undefined;
+  }
+  if (name === 'dagster-daemon' && words[0] === 'run') return "dagster-daemon run starts Dagster's daemon";
+  if (name === 'dlt') {
+    const sub = words.find((w) => dltWriters.has(w));
+    return sub ? `dlt ${sub === 'init' || sub === 'deploy' ? sub : `pipeline … ${sub}`} changes a pipeline's data, state or files` : undefined;
+  }
+  return undefined;
+}
