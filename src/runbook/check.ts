@@ -1,6 +1,7 @@
 // Load-time cross-checks of a runbook: every step, status, output, parameter and placeholder it names exists where it is used.
 import { engineStatuses } from '../engine/execute-steps.js';
 import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/define-step-kind.js';
+import { boundValueIssues } from '../engine/steps/bound-values.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
@@ -199,6 +200,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     previews.forEach((preview, j) => {
       checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, scope, [...at, j]);
       preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, scope, [...at, j]));
+      for (const issue of boundValueIssues(preview.sql, preview.params, ['params'])) add([...at, j, ...issue.at], issue.message);
     });
 
   const checkCondition = (cond: Condition, at: At, earlier: readonly Step[], later: readonly Step[], where: string) => {

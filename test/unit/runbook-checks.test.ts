@@ -402,6 +402,27 @@ const backfillCases: Planted[] = [
     ],
   },
   {
+    name: 'a value left out of the params of the rows kept (DuckDB would refuse the statement after the approval)',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].params = ['{{from}}'];
+    },
+    refusal: ['at recovery[0].steps[0].params: the SQL binds 2 values (2 ?), and params gives 1: give one value per placeholder, in order, or DuckDB refuses the statement when it runs'],
+  },
+  {
+    name: 'a value too many in the params of a preview (the plan would fail to be made, blaming the data)',
+    plant: (doc) => {
+      doc.recovery[0].previews[0].params = ['{{from}}', '{{to}}', '{{to}}'];
+    },
+    refusal: ['at recovery[0].previews[0].params: the SQL binds 2 values (2 ?), and params gives 3: give one value per placeholder, in order, or DuckDB refuses the statement when it runs'],
+  },
+  {
+    name: 'a DELETE binding its values as both ? and $2',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].sql = 'DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST($2 AS DATE)';
+    },
+    refusal: ['at recovery[0].steps[1].params: the SQL binds values both as ? and as $1 …: use one of the two'],
+  },
+  {
     name: "the DELETE's row count check edited away (a DELETE that reaches other rows than the preview counted would be committed)",
     plant: (doc) => {
       delete doc.recovery[0].steps[1].expectRows;

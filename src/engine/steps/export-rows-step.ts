@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
+import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { withStepDatabase } from './step-database.js';
@@ -43,7 +44,7 @@ export const exportRowsStepKind = defineStepKind({
   statuses: ['ok', 'failed'],
   outputs: ['file', 'rowCount'],
   defaultTimeoutMs: 30 * 60_000,
-  rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]),
+  rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['where'], template: step.where, as: 'sql' },

@@ -7,6 +7,7 @@ import { quoteIdentifier } from '../../runbook/template.js';
 import type { StepResult } from '../types.js';
 import type { StepRunContext } from './context.js';
 import { elapsedSince, targetChoice } from './context.js';
+import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
@@ -95,6 +96,7 @@ export const restoreRowsStepKind = defineStepKind({
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a restore-rows step mutates: set mutates: true' }]),
     ...(step.replace && !step.destructive ? [{ at: ['destructive'], message: 'a restore-rows step that replaces a window deletes its rows (kept first): set destructive: true' }] : []),
+    ...(step.replace ? boundValueIssues(step.replace.where, step.replace.params, ['replace', 'params']) : []),
   ],
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },

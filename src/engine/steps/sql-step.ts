@@ -8,6 +8,7 @@ import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { boundValueIssues } from './bound-values.js';
 import { changesData, overwritingStatements, sqlStatements } from './sql-statements.js';
 
 const schema = z.strictObject({
@@ -120,6 +121,7 @@ export const sqlStepKind = defineStepKind({
   outputs: (step) => (step.expectRows === undefined ? ['rows', 'columns', 'rowCount'] : ['rowCount']),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
+    ...boundValueIssues(step.sql, step.params, ['params']),
     ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
     // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
     // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
