@@ -79,7 +79,7 @@ export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard 
   return steps.flatMap((step) => {
     const resolved = resolveStep(step, ctx, guard);
     const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id)) ?? []) as ResolvedStep[];
-    const snapshot = ctx.snapshotBefore && resolved.destructive ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
+    const snapshot = ctx.snapshotBefore && resolved.destructive && !stepKind(step.kind).changesOtherDatabases ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
     return [...before, ...snapshot, resolved];
   });
 }

@@ -14,6 +14,7 @@ import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
+import { stepCount } from '../step-count.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -359,7 +360,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       }
       const destructive = run.steps.filter((s) => s.destructive).length;
       return (
-        `${at} ${who(record.actor)} proposed **${runLabel(run)}** as plan \`${shortHash(run.hash)}\` (\`${run.id}\`): ${run.steps.length} steps, ${destructive} destructive` +
+        `${at} ${who(record.actor)} proposed **${runLabel(run)}** as plan \`${shortHash(run.hash)}\` (\`${run.id}\`): ${stepCount(run.steps.length)}, ${destructive} destructive` +
         `${Object.keys(run.params).length > 0 ? `, with ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(' ')}` : ''}` +
         `${run.expiresAt ? `; approval needed by ${utcClock(run.expiresAt)}` : ''}`
       );
@@ -457,7 +458,7 @@ function diagnosisSection(doc: Document, incident: Incident): void {
 function planSection(doc: Document, run: Run, root: string, state: IncidentState): void {
   doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${run.status}`, '');
   const facts = [
-    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${run.steps.length} steps, ${run.steps.filter((s) => s.destructive).length} destructive)`,
+    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)`,
   ];
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
   if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);

@@ -330,7 +330,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (rb.parameters[name]?.required) add([...rollbackAt, 'parameters', j], `rollback parameters are optional: set required: false on "${name}"`);
     });
     // A plan that changes MotherDuck has a named snapshot before each destructive step, <id>_snapshot, for the rollback.
-    const snapshots = p.steps.filter((s) => s.destructive).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
+    const snapshots = p.steps.filter((s) => s.destructive && !stepKind(s.kind).changesOtherDatabases).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
     const recoverySteps = [...p.guards, ...snapshots, ...p.steps];
     const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, diagnosis: true, recovery: recoverySteps };
     p.rollback.inspect.forEach((s, j) => {

@@ -15,6 +15,7 @@ import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { stepCount } from '../step-count.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -145,7 +146,7 @@ export function planHeader(run: Run): string {
     : run.needsTeammate
       ? 'Its runbook asks for a teammate: someone other than the requester must approve it.'
       : 'Anyone allowed may approve it.';
-  return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${run.steps.length} steps, ${destructiveCount} destructive · ${rule}` +
+  return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
     (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');

@@ -16,6 +16,7 @@ import type { Style } from './style.js';
 import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
+import { stepCount } from '../step-count.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -78,7 +79,7 @@ export class TerminalReporter implements IncidentReporter {
     this.line();
     this.line(style.bold(`Plan ${run.id} · ${run.title} · hash ${shortHash(run.hash)}`));
     this.line(
-      `Requested by ${run.requestedBy} · ${run.steps.length} steps, ${destructive} destructive` +
+      `Requested by ${run.requestedBy} · ${stepCount(run.steps.length)}, ${destructive} destructive` +
         (run.expiresAt ? ` · the approval binds to exactly these steps and expires at ${utcMinute(run.expiresAt)}` : ''),
     );
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));

@@ -129,6 +129,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   programs?(step: R & ResolvedCommon, root: string): ProgramUse[];
   /** Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are. */
   refusal?(step: R & ResolvedCommon): string | undefined;
+  /**
+   * Its destructive change is to other databases than the plan's own (the clones a cleanup drops): the engine's named
+   * snapshot of that database before it would keep nothing of what it changes, so none is taken.
+   */
+  changesOtherDatabases?: boolean;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 

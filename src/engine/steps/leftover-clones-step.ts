@@ -35,7 +35,11 @@ export const leftoverClonesStepKind = defineStepKind({
   resolve: (step, tools) => ({ ...step, databases: step.databases.map((name) => tools.text(name)) }),
   describe: (step) =>
     listSql(step.databases) +
-    (step.drop ? `\n${step.databases.map((d) => `DROP DATABASE ${databaseIdentifier(d)} -- each one that exists`).join('\n')}` : ''),
+    (step.drop
+      ? `\n${step.databases.map((d) => `DROP DATABASE ${databaseIdentifier(d)} -- each one that exists`).join('\n')}\n-- nothing keeps them but MotherDuck's retention: UNDROP DATABASE brings one back within it`
+      : ''),
+  // It drops clones beside the stack's database: a named snapshot of that database would keep none of them.
+  changesOtherDatabases: true,
   run: (step, ctx) =>
     withStepDatabase(ctx, { target: 'motherduck', writable: step.drop, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
       const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
