@@ -34,3 +34,18 @@ export function failedAtWords(steps: readonly { id: string }[], results: readonl
   const at = steps.findIndex((s) => s.id === failedStepId);
   return results.some((r) => steps.findIndex((s) => s.id === r.stepId) > at) ? 'first failed at' : 'stopped at';
 }
+
+/**
+ * The steps of a run that did not pass which changed data and ended ok before it stopped: what the database holds now
+ * differs from before by them (a DELETE committed before a reload failed), in the order they ran.
+ */
+export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string }>(
+  steps: readonly (StepAcceptance & { id: string; kind: string; title: string; mutates: boolean; guard?: boolean })[],
+  results: readonly R[],
+): { title: string; summary: string }[] {
+  return results.flatMap((r) => {
+    const step = steps.find((s) => s.id === r.stepId);
+    // The engine's named snapshot changes no data: it is what a rollback restores.
+    return step && step.mutates && !step.guard && step.kind !== 'named-snapshot' && r.status === 'ok' ? [{ title: step.title, summary: r.summary }] : [];
+  });
+}

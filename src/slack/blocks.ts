@@ -14,7 +14,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
-import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 
 export const actionIds = {
@@ -238,9 +238,12 @@ export function runOutcome(run: Run): string {
 /** A run that failed (or was interrupted): a message of its own, since someone must look at it. */
 export function runFinishedMessage(run: Run): Rendered {
   const ok = run.status === 'succeeded';
+  // What it changed before it stopped is what the database holds now: said here, where whoever must act reads first.
+  const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
+  const changedLines = changed.length > 0 ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}` : '';
   return {
     text: `${runLabel(run)} ${ok ? 'succeeded' : run.status}: ${run.title}`,
-    blocks: [section(`${runOutcome(run)}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
+    blocks: [section(`${runOutcome(run)}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
 

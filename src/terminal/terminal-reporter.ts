@@ -13,7 +13,7 @@ import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import { stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
-import { failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -188,6 +188,8 @@ export class TerminalReporter implements IncidentReporter {
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
+    const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
+    if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {

@@ -252,6 +252,8 @@ describe('refusals and exit codes', () => {
     const result = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✘ Recovery failed in [^:]+: stopped at "Rehydrate raw catalogs and rebuild every mart": exit 1/);
+    // What it moved before it stopped is where things are now.
+    expect(result.stdout).toMatch(/ {2}Changed before it stopped \(still so now\):\n {2}• Back up the broken file for forensics: moved \S+databox\.duckdb → \S+databox\.duckdb\.broken/);
     expect(result.stdout).toContain('rollback dbx-');
     const records = journal(checkout);
     expect(records.filter((r) => r.type === 'run.finished').map((r) => (r.data as any).status)).toEqual(['failed']);

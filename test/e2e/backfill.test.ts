@@ -429,6 +429,10 @@ describe('/databox recover backfill', () => {
     checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n' } });
     await recover();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
+    // The failure says what it left: the window's rows kept, then deleted; not only where it stopped.
+    const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes('Changed before it stopped'))?.blocks ?? '';
+    expect(failure).toMatch(/Changed before it stopped\* \(still so now\):\\n• Keep the rows that are about to go: kept \d+ rows in \S+\.parquet\\n• Drop the affected raw window so dlt reloads it: changed \d+ rows, as previewed; committed/);
+    expect(failure).not.toContain('Named snapshot');
     // A plan id typed at the terminal would restore a SQLMesh plan over a SQLMesh nothing changed: refused.
     const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
