@@ -15,6 +15,7 @@ import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
+import { readOnlyWords } from '../engine/scratch-writes.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -356,7 +357,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.proposed': {
       if (!run) return undefined;
       if (!run.needsApproval) {
-        return `${at} ${who(record.actor)} started the ${run.kind} \`${run.id}\`: ${run.steps.length} read-only steps`;
+        return `${at} ${who(record.actor)} started the ${run.kind} \`${run.id}\`: ${readOnlyWords(run.steps) === 'read-only' ? `${run.steps.length} read-only steps` : `${run.steps.length} steps, ${readOnlyWords(run.steps)}`}`;
       }
       const destructive = run.steps.filter((s) => s.destructive).length;
       return (

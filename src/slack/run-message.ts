@@ -2,6 +2,8 @@
 import type { KnownBlock } from '@slack/types';
 import path from 'node:path';
 import { describeStep } from '../engine/describe.js';
+import { readOnlyWords } from '../engine/scratch-writes.js';
+import { stepCount } from '../step-count.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { stepDuration } from '../format-duration.js';
@@ -141,7 +143,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
 
   const header = run.needsApproval
     ? planHeader(run)
-    : `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}, read-only`;
+    : `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${stepCount(run.steps.length)}, ${readOnlyWords(run.steps)}`;
   const top: KnownBlock[] = [section(header), context(statusLine(run, states)), ...(run.needsApproval ? planPreviews(run) : [])];
   const approved = run.needsApproval && run.decidedBy ? decisionLine({ ...run, status: 'approved' }) : undefined;
   const tail: KnownBlock[] = approved ? [context(approved)] : [];

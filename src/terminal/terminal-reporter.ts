@@ -17,6 +17,7 @@ import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from 
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
+import { readOnlyWords } from '../engine/scratch-writes.js';
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -99,7 +100,7 @@ export class TerminalReporter implements IncidentReporter {
     if (run.needsApproval) this.printPlan(run);
     else {
       this.line();
-      this.line(this.options.style.bold(`▶ ${run.title} (${run.id}): ${run.steps.length} read-only steps`));
+      this.line(this.options.style.bold(`▶ ${run.title} (${run.id}): ${stepCount(run.steps.length)}, ${readOnlyWords(run.steps)}`));
     }
     return undefined;
   }

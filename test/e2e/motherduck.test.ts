@@ -51,6 +51,9 @@ describe('scenario 3 in Slack', () => {
     await harness.command(`diagnose motherduck at="${at}"`, operator);
     await harness.settle();
     const text = slack.allText();
+    // Not plain "read-only": the counts as of `at` are read from a clone made on MotherDuck and dropped again.
+    expect(text).toContain('2 steps, read-only but for a scratch clone of databox, dropped again at the end');
+    expect(text).toMatch(/-- writes only a scratch clone beside databox, dropped again at the end: DROP DATABASE \\"databox_botscratch_dbx_\d{8}_[0-9a-f]{4}\\"/);
     expect(text).toContain('created_ts (UTC)');
     expect(text).toContain('A restorable moment');
     expect(text).toContain(`analytics.fct_species_environment_daily 30 now, 100 at ${at}`);

@@ -134,6 +134,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * snapshot of that database before it would keep nothing of what it changes, so none is taken.
    */
   changesOtherDatabases?: boolean;
+  /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
+  scratchWrites?(step: R & ResolvedCommon): string | undefined;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 

@@ -148,6 +148,7 @@ export const tableCountsStepKind = defineStepKind({
   statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : [])],
   outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
   references: (step, scope) => notFewerThanProblems(step, scope),
+  scratchWrites: (step) => (step.cloneSql ? `a scratch clone of ${step.database}, dropped again at the end` : undefined),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to count as of) or `snapshot` (a named snapshot to count in), not both: use one step for each' }] : []),
@@ -181,6 +182,8 @@ export const tableCountsStepKind = defineStepKind({
   },
   describe: (step) =>
     [
+      // First, so a message that shows only the start of a long step still says what it writes, and that it is undone.
+      ...(step.cloneSql && step.dropSql ? [`-- writes only a scratch clone beside ${step.database}, dropped again at the end: ${step.dropSql}`] : []),
       ...step.countSql,
       ...(step.floor ? [`-- each must have at least the rows the diagnosis counted ${step.floor.asOf}: ${step.tables.map((t) => `${t} ${step.floor?.counts[t] ?? '?'}`).join(', ')}`] : []),
       ...(step.cloneSql
