@@ -14,9 +14,15 @@ export function utcTime(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-/** Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. */
-export function notPending(run: Run): Said {
+/**
+ * Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. To
+ * whoever decided it (`clicker`: a second click of theirs), it says so, not as someone else's decision.
+ */
+export function notPending(run: Run, clicker?: string): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
+  if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
+    return said`a second click by whoever decided it: this plan was ${run.status === 'rejected' ? 'rejected' : 'approved'} with the first, at ${utcTime(run.decidedAt ?? run.proposedAt)}; nothing more was done`;
+  }
   switch (run.status) {
     case 'rejected':
       return said`this plan was already rejected by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
@@ -36,7 +42,7 @@ export function teammateRule(run: Pick<Run, 'destructive'>): string {
 
 export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
@@ -65,7 +71,7 @@ export function checkUnlock(requester: string, approver: string, policy: Approva
 
 export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }

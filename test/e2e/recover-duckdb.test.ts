@@ -282,6 +282,17 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(journalRecords().filter((r) => r.type === 'run.approved')).toHaveLength(1);
   });
 
+  it("tells an approver who clicks Approve twice that it was their own click, runs once, and records it as such", async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    await Promise.all([harness.click(approve, teammate), harness.click(approve, teammate)]);
+    await harness.settle();
+    expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(/a second click by whoever decided it: this plan was approved with the first, at \d\d:\d\d UTC; nothing more was done/);
+    expect(slack.ephemerals(teammate).join('\n')).not.toContain('already approved by');
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^a second click by whoever decided it: this plan was approved with the first/)]);
+  });
+
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
     await diagnoseCorrupt({ DATABOX_APPROVAL_TTL: '1s' });
     const approve = await proposePathA();
