@@ -435,7 +435,7 @@ const backfillCases: Planted[] = [
       doc.recovery[0].steps[1].sql = 'DELETE FROM {{source.raw_table}}';
       doc.recovery[0].steps[1].params = [];
     },
-    refusal: ['at recovery[0].steps[1].sql: a DELETE needs a WHERE naming the rows it changes (DELETE … WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table'],
+    refusal: ['at recovery[0].steps[1].sql: a DELETE needs a WHERE naming the rows it changes (DELETE FROM <table> WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table'],
   },
   {
     name: 'the rows kept before the DELETE edited to other rows than it deletes',

@@ -5,11 +5,12 @@ import { textTable } from '../../text-table.js';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
-import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { boundValueIssues } from './bound-values.js';
-import { changesData, overwritingStatements, sqlStatements } from './sql-statements.js';
+import { rowsKeptFirst } from './rows-kept-first.js';
+import { changesData, overwritingStatements } from './sql-statements.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -68,50 +69,6 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
   });
   if (changed !== expected) return fail(`changed ${changed} rows where the preview counted ${expected}: rolled back, nothing was changed`);
   return { status: 'ok', summary: `changed ${changed} rows, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed } };
-}
-
-/** A DELETE's or an UPDATE's table and WHERE clause, as sqlStatements writes them; undefined for any other statement. */
-function rowsChangedBy(statement: string): { verb: 'DELETE' | 'UPDATE'; table: string; where: string } | undefined {
-  const deleted = /^DELETE FROM (\S+) WHERE (.+)$/i.exec(statement);
-  if (deleted) return { verb: 'DELETE', table: deleted[1] as string, where: deleted[2] as string };
-  const updated = /^UPDATE (\S+) SET .+? WHERE (.+)$/i.exec(statement);
-  return updated ? { verb: 'UPDATE', table: updated[1] as string, where: updated[2] as string } : undefined;
-}
-
-const oneLine = (sql: string) => sqlStatements(sql).join('; ');
-
-/**
- * Nothing is deleted or changed that was not kept first: a DELETE or UPDATE changes exactly the rows a preview counted
- * (expectRows), and an export-rows step before it kept those same rows (the same table, WHERE, values and count).
- */
-function rowsKeptFirst(step: z.output<typeof schema>, earlier: StepReferences['earlier']): StepIssue[] {
-  const statements = sqlStatements(step.sql).filter((s) => /^(DELETE|UPDATE)\b/i.test(s) || (/^WITH\b/i.test(s) && /\b(DELETE|UPDATE)\b/i.test(s)));
-  if (statements.length === 0) return [];
-  const verb = /\bDELETE\b/i.test(statements[0] as string) ? 'DELETE' : 'UPDATE';
-  if (step.expectRows === undefined) {
-    return [{ at: ['expectRows'], message: `a ${verb} must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)` }];
-  }
-  if (statements.length > 1) return [{ at: ['sql'], message: `one ${verb} per step, and nothing else in it: the rows it changes are then the rows an export-rows step before it kept, and its count is checked alone` }];
-  const changed = rowsChangedBy(statements[0] as string);
-  if (!changed) return [{ at: ['sql'], message: `a ${verb} needs a WHERE naming the rows it changes (${verb} … WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table` }];
-  const keeps = earlier.filter((e) => e.kind === 'export-rows');
-  const kept = keeps.some(
-    (e) =>
-      oneLine(String(e.table)) === changed.table &&
-      oneLine(String(e.where)) === changed.where &&
-      JSON.stringify(e.params ?? []) === JSON.stringify(step.params) &&
-      e.expectRows === step.expectRows &&
-      (e.target ?? 'backend') === (step.target ?? 'backend'),
-  );
-  if (kept) return [];
-  return [
-    {
-      at: ['sql'],
-      message:
-        `the rows this ${verb} ${verb === 'DELETE' ? 'removes' : 'changes'} are not kept first: put an export-rows step before it with the same table (${changed.table}), where (${changed.where}), params and expectRows` +
-        `${keeps.length > 0 ? ` (the export-rows step${keeps.length === 1 ? '' : 's'} before it, ${keeps.map((e) => `"${e.id}"`).join(', ')}, keep${keeps.length === 1 ? 's' : ''} other rows)` : ''}, so the rows kept are the rows ${verb === 'DELETE' ? 'deleted' : 'changed'} and a rollback can put them back`,
-    },
-  ];
 }
 
 export const sqlStepKind = defineStepKind({

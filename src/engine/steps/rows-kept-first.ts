@@ -1,0 +1,133 @@
+// The load-time rule that no row is deleted or changed that was not kept first: a sql step that removes or changes rows
+// of a table on the local database is one DELETE … WHERE or UPDATE … WHERE, bound to a preview's count, after an
+// export-rows step that keeps exactly those rows. On MotherDuck alone the engine's named snapshot keeps them.
+import type { StepIssue, StepReferences } from './define-step-kind.js';
+import { sqlSegments } from './sql-segments.js';
+import { sqlStatements } from './sql-statements.js';
+
+/** What rowsKeptFirst reads of a sql step. */
+export interface RowChangingStep {
+  sql: string;
+  params: readonly string[];
+  target: string;
+  expectRows?: string;
+  onlyIf?: unknown;
+  onlyIfGiven?: string;
+}
+
+/**
+ * SQL as compared: comments dropped, whitespace collapsed, code in lower case but for {{templates}}, their spacing
+ * normalised; string literals and quoted names kept as written, so two WHEREs differ as their values do.
+ */
+export function comparableSql(sql: string): string {
+  return sqlSegments(sql)
+    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'code' ? segment.text.replace(/\{\{\s*([^}]*?)\s*\}\}|[^{]+|\{/g, (part, name?: string) => (name !== undefined ? `{{${name}}}` : part.toLowerCase())) : segment.text))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*;$/, '');
+}
+
+/** What a statement (as sqlStatements writes it) does to rows already there, when it removes or changes them. */
+function rowChange(statement: string): string | undefined {
+  const s = statement.toUpperCase();
+  if (/\bDELETE\b/.test(s) && /^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH |DELETE\b)/.test(s)) return 'DELETE';
+  if (/\bUPDATE\b/.test(s) && /^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH |UPDATE\b)/.test(s)) return 'UPDATE';
+  if (/^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH .*)?MERGE\b/.test(s)) return 'MERGE';
+  if (/^TRUNCATE\b/.test(s)) return 'TRUNCATE';
+  if (/^(INSERT OR REPLACE|REPLACE|UPSERT)\b/.test(s) || (/^INSERT\b/.test(s) && /\bON CONFLICT\b.*\bDO UPDATE\b/.test(s))) return 'INSERT OR REPLACE';
+  if (/^CREATE OR REPLACE (TEMP |TEMPORARY )?TABLE\b/.test(s)) return 'CREATE OR REPLACE TABLE';
+  if (/^DROP TABLE\b/.test(s)) return 'DROP TABLE';
+  return undefined;
+}
+
+/** SQL as shown in a refusal: comments dropped and whitespace collapsed, as the author wrote it otherwise. */
+const displaySql = (sql: string) =>
+  sqlSegments(sql)
+    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'code' ? segment.text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, '{{$1}}') : segment.text))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*;$/, '');
+
+/** Where `word` (lower case) first occurs outside parentheses in `text`, in any case, from `from` on; -1 when it does not. */
+function topLevel(text: string, word: string, from = 0): number {
+  const lower = text.toLowerCase();
+  let depth = 0;
+  for (let i = from; i < lower.length; i += 1) {
+    const c = lower[i];
+    if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (depth === 0 && lower.startsWith(word, i)) return i;
+  }
+  return -1;
+}
+
+/** How many values the SQL text binds with ? (outside strings). */
+const questionMarks = (sql: string) => sqlSegments(sql).filter((s) => s.kind === 'code').map((s) => s.text.replace(/\{\{[^}]*\}\}/g, '')).join('').split('?').length - 1;
+
+/** The table and WHERE of a plain DELETE FROM t WHERE … or UPDATE t SET … WHERE …, as written, and the values its WHERE binds. */
+function plainForm(sql: string, params: readonly string[]): { verb: 'DELETE' | 'UPDATE'; table: string; where: string; whereParams: readonly string[] } | undefined {
+  const text = displaySql(sql);
+  const deleted = /^delete\s+from\s+(\S+)\s+where\s+(.+)$/i.exec(text);
+  if (deleted && topLevel(deleted[2] as string, ' returning ') === -1) return { verb: 'DELETE', table: deleted[1] as string, where: deleted[2] as string, whereParams: params };
+  const updated = /^update\s+(\S+)\s+set\s+(.+)$/i.exec(text);
+  if (!updated) return undefined;
+  const rest = updated[2] as string;
+  const at = topLevel(rest, ' where ');
+  if (at === -1 || topLevel(rest, ' returning ', at) !== -1 || topLevel(rest, ' from ') !== -1) return undefined;
+  // Values bound in SET come first: the WHERE's are the rest.
+  return { verb: 'UPDATE', table: updated[1] as string, where: rest.slice(at + ' where '.length), whereParams: params.slice(questionMarks(rest.slice(0, at))) };
+}
+
+const plainForms = 'DELETE FROM <table> WHERE … (or UPDATE <table> SET … WHERE …)';
+
+export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['earlier']): StepIssue[] {
+  // On MotherDuck alone the engine takes a named snapshot before every destructive step: it keeps every row.
+  if (step.target === 'motherduck') return [];
+  const changes = sqlStatements(step.sql).map(rowChange).filter((c): c is string => c !== undefined);
+  if (changes.length === 0) return [];
+  const verb = changes[0] as string;
+  if (changes.length > 1 || sqlStatements(step.sql).length > 1) {
+    return [{ at: ['sql'], message: `one ${verb} per step, and nothing else in it: the rows it changes are then the rows an export-rows step before it kept, and its count is checked alone` }];
+  }
+  if (step.expectRows === undefined) {
+    return [{ at: ['expectRows'], message: `a ${verb} must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)` }];
+  }
+  const plain = plainForm(step.sql, step.params);
+  if (!plain) {
+    const noWhere = (verb === 'DELETE' || verb === 'UPDATE') && topLevel(comparableSql(step.sql), ' where ') === -1;
+    return [
+      {
+        at: ['sql'],
+        message: noWhere
+          ? `a ${verb} needs a WHERE naming the rows it changes (${verb === 'DELETE' ? 'DELETE FROM <table> WHERE …' : 'UPDATE <table> SET … WHERE …'}), the rows an export-rows step before it keeps: without one it reaches every row of the table`
+          : `a ${verb} written this way cannot be checked against the rows kept before it: write it as ${plainForms}, after an export-rows step keeping the same rows (with target: motherduck, the engine's named snapshot keeps them instead)`,
+      },
+    ];
+  }
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const keeps = earlier.filter((e) => e.kind === 'export-rows');
+  const kept = keeps.find(
+    (e) =>
+      comparableSql(String(e.table)) === comparableSql(plain.table) &&
+      comparableSql(String(e.where)) === comparableSql(plain.where) &&
+      same(((e.params as string[] | undefined) ?? []).map(comparableSql), plain.whereParams.map(comparableSql)) &&
+      comparableSql(String(e.expectRows ?? '')) === comparableSql(step.expectRows ?? '') &&
+      (e.target ?? 'backend') === step.target,
+  );
+  const unconditional = (e: Record<string, unknown>) =>
+    (e.onlyIf === undefined || same(e.onlyIf, step.onlyIf)) && (e.onlyIfGiven === undefined || e.onlyIfGiven === step.onlyIfGiven) && ((e.acceptStatuses as unknown[] | undefined) ?? []).length === 0;
+  if (kept && unconditional(kept)) return [];
+  if (kept) {
+    return [{ at: ['sql'], message: `the export-rows step "${kept.id}" keeps these rows only on a condition (onlyIf, onlyIfGiven or acceptStatuses) this ${verb} does not share: it could run with nothing kept` }];
+  }
+  return [
+    {
+      at: ['sql'],
+      message:
+        `the rows this ${verb} ${verb === 'DELETE' ? 'removes' : 'changes'} are not kept first: put an export-rows step before it with the same table (${plain.table}), where (${plain.where}), params and expectRows` +
+        `${keeps.length > 0 ? ` (the export-rows step${keeps.length === 1 ? '' : 's'} before it, ${keeps.map((e) => `"${e.id}"`).join(', ')}, keep${keeps.length === 1 ? 's' : ''} other rows)` : ''}, so the rows kept are the rows ${verb === 'DELETE' ? 'deleted' : 'changed'} and a rollback can put them back`,
+    },
+  ];
+}
