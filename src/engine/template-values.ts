@@ -8,10 +8,11 @@ export const targetValueNames = ['local', 'motherduck', 'backend'] as const;
 export const targetFieldNames = ['name', 'database', 'label', 'lock'] as const;
 /**
  * Values only some templates see: a verdict's `steps` (its diagnosis' step outputs), a rollback's `recovery` (the step
- * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed), and a repeated
- * argv group's `item`.
+ * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed), a repeated
+ * argv group's `item`, and a validation's `restored` (the moment its database was last restored to: "at …" or
+ * "in snapshot '…'", read by the engine for table-counts' notFewerThan).
  */
-export const scopedValueNames = ['steps', 'recovery', 'previews', 'item'] as const;
+export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'restored'] as const;
 /** What every step's entry in `steps`, `recovery` and `diagnosis` carries besides the outputs its kind declares. */
 export const stepResultFields = ['status', 'summary'] as const;
 

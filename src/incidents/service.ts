@@ -1074,6 +1074,18 @@ export class IncidentService {
     await this.safely(() => this.reporter.rollbackOffered(this.incident(run.incidentId), run));
   }
 
+  /**
+   * The moment (at=, or snapshot=) the latest recovery that changed its database restored it to, a swap's being the
+   * clone's it continues, rolled back or not; undefined when no recovery changed it, or its path names no moment.
+   */
+  private restoredMoment(incident: Incident): string | undefined {
+    const latest = [...this.incident(incident.id).runs].reverse().find((r) => r.kind === 'recovery' && r.status !== 'pending' && r.status !== 'rejected' && r.status !== 'expired' && r.startedAt && this.changesItsDatabase(r));
+    const origin = latest?.continues ? this.run(latest.continues) : latest;
+    const given = origin?.params ?? {};
+    if (given.snapshot) return `in snapshot '${given.snapshot}'`;
+    return given.at ? `at ${given.at}` : undefined;
+  }
+
   /** Runs the validation with parameters already checked. */
   private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
     const rb = this.runbook(incident.scenario);
@@ -1081,7 +1093,7 @@ export class IncidentService {
     const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,
-      steps: await this.resolvePlan(rb.validation.steps, values),
+      steps: await this.resolvePlan(rb.validation.steps, withScopedValues(values, { restored: this.restoredMoment(incident) })),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });

@@ -134,6 +134,16 @@ describe('scenario 3 from the terminal', () => {
     expect(validation.stdout).not.toContain('Validation passed');
   });
 
+  it("holds the validation's counts to the diagnosis' only when the database went back to the moment the diagnosis counted", async () => {
+    const { cli } = await setUp();
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    const id = incidentOf(diagnosis.stdout);
+    // Another moment (after the bad write) than the one diagnosed: its counts were never seen, so none are held to it.
+    const restore = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 16:00:00', `incident=${id}`, '--approver', 'bob']);
+    expect(restore.stdout).toContain("restored at 2026-04-20 16:00:00, not at 2026-04-20 12:00:00 as the diagnosis counted: the counts are not held to the diagnosis'");
+    expect(restore.stdout).not.toContain('NOT as restored');
+  });
+
   it("path A's clone needs a teammate at the terminal too: the requester's own name is refused, nothing cloned", async () => {
     const { md, cli } = await setUp();
     const result = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'alice']);

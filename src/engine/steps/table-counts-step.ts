@@ -43,20 +43,28 @@ export type TableCountsStep = Parsed & ResolvedCommon & {
   clearSql?: string;
   /** The counts as of the moment the diagnosis counted (notFewerThan), and that moment, when it counted one. */
   floor?: { counts: Record<string, number>; asOf: string };
+  /** Why there is no floor although notFewerThan names one: the database was restored to another moment. */
+  floorSkipped?: string;
 };
 
-/** The first of the named diagnosis steps that counted as of a moment: its counts then, and the moment. */
-function floorOf(stepIds: readonly string[], values: TemplateContext): TableCountsStep['floor'] {
+/**
+ * The first of the named diagnosis steps that counted as of a moment: its counts then, and the moment; none when the
+ * database was last restored to another moment than that one (`restored`), whose counts the diagnosis never saw.
+ */
+function floorOf(stepIds: readonly string[], values: TemplateContext): Pick<TableCountsStep, 'floor' | 'floorSkipped'> {
+  const restored = typeof values.restored === 'string' ? values.restored : undefined;
   for (const id of stepIds) {
     try {
       const counts = lookup(`diagnosis.${id}.countsAt`, values) as Record<string, number>;
       const asOf = String(lookup(`diagnosis.${id}.asOf`, values) ?? '');
-      if (counts && Object.keys(counts).length > 0) return { counts, asOf };
+      if (!counts || Object.keys(counts).length === 0) continue;
+      if (restored !== undefined && restored !== asOf) return { floorSkipped: `restored ${restored}, not ${asOf} as the diagnosis counted: the counts are not held to the diagnosis'` };
+      return { floor: { counts, asOf } };
     } catch {
       // That step did not run (its onlyIf), or the diagnosis is not at hand: the next one, or no floor.
     }
   }
-  return undefined;
+  return {};
 }
 
 function notFewerThanProblems(step: { notFewerThan: readonly string[] }, { diagnosisSteps, phase }: StepReferences): StepIssue[] {
@@ -129,11 +137,11 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];
     const shortSaid =
       short.length > 0
-        ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (a restore rolled back, or rows deleted since)`
+        ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
     return {
       status: short.length > 0 ? 'fewer' : 'ok',
-      summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${notDropped}`,
+      summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
       outputs: { counts, countsAt: countsAt ?? {}, asOf: countsAt ? asOf : '', scratch: step.scratch ?? '' },
@@ -168,7 +176,7 @@ export const tableCountsStepKind = defineStepKind({
     const snapshot = tools.text(step.snapshot);
     const scratch = step.scratch && tools.text(step.scratch);
     const countIn = (db: string) => tables.map((t) => `SELECT count(*) FROM ${databaseIdentifier(db)}.${t}`);
-    const resolved = { ...step, database, tables, at, snapshot, scratch, floor: floorOf(step.notFewerThan, tools.values) } as TableCountsStep;
+    const resolved = { ...step, database, tables, at, snapshot, scratch, ...floorOf(step.notFewerThan, tools.values) } as TableCountsStep;
     resolved.countSql = countIn(database);
     // The load check allows one of them; rendered empty (an optional parameter not given), neither.
     const selector = snapshot ? `SNAPSHOT_NAME ${snapshotNameLiteral(snapshot)}` : at ? `SNAPSHOT_TIME ${timestampLiteral(at, tools.now)}` : undefined;
