@@ -6,7 +6,7 @@ import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
-import { runbook, type Runbook } from './schema.js';
+import { runbook, type Runbook, type Step } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { runbookIssueMessage } from './schema-messages.js';
 import { verdictProblems } from './verdict-checks.js';
@@ -138,9 +138,15 @@ function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>):
   if (known.size === 0) return [];
   const names = [...known.keys()];
   const where = [...new Set(known.values())].join(', ');
+  const part = (steps: readonly Step[], at: string): [string, Step][] => steps.map((s, i) => [`${at}[${i}]`, s]);
   const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = [
-    ...rb.diagnosis.steps.map((s, i): [string, typeof s] => [`diagnosis.steps[${i}]`, s]),
-    ...rb.recovery.flatMap((p, i) => p.steps.map((s, j): [string, typeof s] => [`recovery[${i}].steps[${j}]`, s])),
+    ...part(rb.diagnosis.steps, 'diagnosis.steps'),
+    ...part(rb.validation.steps, 'validation.steps'),
+    ...rb.recovery.flatMap((p, i) => [
+      ...part(p.guards, `recovery[${i}].guards`),
+      ...part(p.steps, `recovery[${i}].steps`),
+      ...(p.rollback ? [...part(p.rollback.guards, `recovery[${i}].rollback.guards`), ...part(p.rollback.inspect, `recovery[${i}].rollback.inspect`), ...part(p.rollback.steps, `recovery[${i}].rollback.steps`)] : []),
+    ]),
   ];
   return steps.flatMap(([at, step]) =>
     step.kind !== 'duckdb-scan'

@@ -701,5 +701,10 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     expect(() => loadRunbooks(dir)).toThrow(
       `${path.join(dir, 'duckdb.yml')}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`,
     );
+    // In a validation step too: it would fail a good recovery.
+    doc.diagnosis.steps[2].expectSchemas = ['raw_ebird', 'raw_noaa', 'raw_usgs'];
+    doc.validation.steps.push({ id: 'rescan', kind: 'duckdb-scan', title: 'Read it all again', path: '{{database_path}}', expectSchemas: ['raw_usgs', 'raw_nooa'] });
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[3\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
   });
 });
