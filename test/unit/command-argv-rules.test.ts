@@ -245,11 +245,27 @@ describe("the stack's own commands that write", () => {
 
   it('must be marked mutates, so no diagnosis or validation runs them unapproved', () => {
     expect(unmarked(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'])).toEqual([`mutates: sqlmesh plan --auto-apply applies the plan to the warehouse: ${advice}`]);
-    expect(unmarked(['uv', 'run', 'sqlmesh', '--gateway', 'local', 'run'])).toEqual([`mutates: sqlmesh run changes the warehouse or SQLMesh's state: ${advice}`]);
+    expect(unmarked(['uv', 'run', 'sqlmesh', '--gateway', 'local', 'run'])).toEqual([`mutates: sqlmesh run changes the warehouse, SQLMesh's state or the project's files: ${advice}`]);
     expect(unmarked(['uv', 'run', 'dagster', 'asset', 'materialize', '--select', 'ebird_dlt_assets'])).toEqual([`mutates: dagster asset materialize changes what Dagster runs or has stored: ${advice}`]);
     expect(unmarked(['dagster', 'schedule', 'stop', 'all_pipelines_daily'])).toHaveLength(1);
     expect(unmarked(['uv', 'run', 'dagster-daemon', 'run'])).toHaveLength(1);
     expect(unmarked(['uv', 'run', 'dlt', 'pipeline', 'ebird', 'drop', '--drop-all'])).toEqual([`mutates: dlt pipeline … drop changes a pipeline's data, state or files: ${advice}`]);
+    // However it is started: python -m, uvx, uv tool run, uv's own options before run.
+    for (const argv of [
+      ['uv', 'run', 'python', '-m', 'dagster', 'asset', 'materialize', '--select', 'x'],
+      ['uvx', 'sqlmesh', 'run'],
+      ['uv', 'tool', 'run', 'sqlmesh', 'run'],
+      ['uv', '--directory', 'transforms/main', 'run', 'sqlmesh', 'run'],
+      ['uv', 'run', 'dagster', 'dev'],
+      ['uv', 'run', 'sqlmesh', 'state', 'import', '-i', 'state.json'],
+      ['uv', 'run', 'sqlmesh', 'format'],
+      ['uv', 'run', 'dagster', 'instance', 'concurrency', 'set', 'k', '1'],
+    ]) {
+      expect(unmarked(argv), argv.join(' ')).toHaveLength(1);
+    }
+    expect(unmarked(['uv', 'run', 'sqlmesh', 'fetchdf', 'DELETE FROM raw_ebird.observations'])).toEqual([
+      'argv: sqlmesh fetchdf runs SQL given on its command line, which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead',
+    ]);
     // Marked, they pass; and what only reads is not inspected.
     expect(argvIssues(['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'], false, true)).toEqual([]);
     for (const argv of [
@@ -261,6 +277,10 @@ describe("the stack's own commands that write", () => {
       ['uv', 'run', 'dagster-daemon', 'liveness-check'],
       ['uv', 'run', 'dagster', 'asset-check', 'execute', '--select', '*'],
       ['uv', 'run', 'dlt', 'pipeline', 'ebird', 'info'],
+      ['uv', 'run', 'dagster', 'instance', 'concurrency', 'get', '--all'],
+      ['uv', 'run', 'sqlmesh', 'info'],
+      ['uv', 'run', 'sqlmesh', 'table_diff', 'prod:dev', 'ebird.fct_daily_bird_observations'],
+      ['uv', 'run', 'python', '-m', 'dagster', 'asset', 'list'],
     ]) {
       expect(unmarked(argv), argv.join(' ')).toEqual([]);
     }

@@ -73,6 +73,9 @@ function effect(words: readonly (string | undefined)[]): Effect {
   if (Object.hasOwn(destroying, name)) return { destroys: `${name} ${destroying[name]}` };
   // ln -f (or -sf, --force) replaces the file at its target, the database say, with a link.
   if (name === 'ln' && rest.some((word) => word === '--force' || (word !== undefined && /^-[A-Za-z]*f[A-Za-z]*$/.test(word)))) return { destroys: 'ln -f replaces the file at its target with a link' };
+  if (name === 'sqlmesh' && rest.includes('fetchdf')) {
+    return { hides: 'sqlmesh fetchdf runs SQL given on its command line, which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead' };
+  }
   const writes = stackWrites(name, rest);
   if (writes) return { writes };
   const inlineSql = name === 'duckdb' ? duckdbInlineSql(rest) : undefined;
@@ -87,9 +90,40 @@ function effect(words: readonly (string | undefined)[]): Effect {
     const exec = rest.findIndex((word) => word !== undefined && /^-(exec|execdir|ok|okdir)$/.test(word));
     return exec === -1 ? {} : effect(rest.slice(exec + 1));
   }
-  if (!wrappers.has(name) || (name === 'uv' && rest[0] !== 'run')) return {};
+  // python -m dagster … runs dagster as much as dagster … does.
+  const module = /^python(\d+(\.\d+)?)?$/.test(name) ? rest.indexOf('-m') : -1;
+  if (module !== -1) return effect(rest.slice(module + 1));
+  if (name === 'uv' || name === 'uvx') {
+    const start = uvRunStart(name, rest);
+    return start === undefined ? {} : effect(rest.slice(start));
+  }
+  if (!wrappers.has(name)) return {};
   const start = wrappedCommand(name, rest);
   return start === undefined ? {} : effect(rest.slice(start));
+}
+
+/**
+ * Where the command that `uv run`, `uv tool run` or `uvx` runs starts, past uv's own options before and after its
+ * subcommand (uv --directory transforms/main run sqlmesh …); undefined for another uv subcommand.
+ */
+function uvRunStart(name: string, rest: readonly (string | undefined)[]): number | undefined {
+  const valueOptions = wrapperValueOptions.uv as ReadonlySet<string>;
+  const skipOptions = (from: number): number | undefined => {
+    for (let i = from; i < rest.length; i += 1) {
+      const word = rest[i];
+      if (word === undefined) return undefined;
+      if (word === '--') continue;
+      if (!word.startsWith('-')) return i;
+      if (valueOptions.has(word)) i += 1;
+    }
+    return undefined;
+  };
+  if (name === 'uvx') return skipOptions(0);
+  const sub = skipOptions(0);
+  if (sub === undefined) return undefined;
+  if (rest[sub] === 'run') return skipOptions(sub + 1);
+  if (rest[sub] === 'tool' && rest[sub + 1] === 'run') return skipOptions(sub + 2);
+  return undefined;
 }
 
 /** A shell's options: the words before its first one that is not an option (the script it runs, or its -c text). */

@@ -4,7 +4,7 @@
 /** The words of argv that are not options; a templated word (undefined) is none. */
 const plain = (words: readonly (string | undefined)[]) => words.filter((w): w is string => w !== undefined && !w.startsWith('-'));
 
-const sqlmeshWriters = new Set(['run', 'migrate', 'restate', 'janitor', 'invalidate', 'destroy', 'rollback', 'clean', 'create_external_models', 'dlt_refresh', 'table_diff']);
+const sqlmeshWriters = new Set(['run', 'migrate', 'janitor', 'invalidate', 'destroy', 'rollback', 'clean', 'create_external_models', 'dlt_refresh', 'format', 'create_test']);
 
 const dagsterWriters: Record<string, ReadonlySet<string>> = {
   asset: new Set(['materialize', 'wipe', 'wipe-partitions-status-cache']),
@@ -12,7 +12,7 @@ const dagsterWriters: Record<string, ReadonlySet<string>> = {
   schedule: new Set(['start', 'stop', 'restart', 'wipe']),
   sensor: new Set(['start', 'stop', 'cursor']),
   run: new Set(['delete', 'wipe', 'migrate-repository']),
-  instance: new Set(['migrate', 'reindex', 'concurrency']),
+  instance: new Set(['migrate', 'reindex']),
 };
 
 const dltWriters = new Set(['drop', 'sync', 'drop-pending-packages', 'init', 'deploy']);
@@ -22,14 +22,17 @@ export function stackWrites(name: string, rest: readonly (string | undefined)[])
   const words = plain(rest);
   if (name === 'sqlmesh') {
     const sub = words.find((w) => sqlmeshWriters.has(w));
-    if (sub) return `sqlmesh ${sub} changes the warehouse or SQLMesh's state`;
+    if (sub) return `sqlmesh ${sub} changes the warehouse, SQLMesh's state or the project's files`;
+    if (words.includes('state') && words.includes('import')) return "sqlmesh state import replaces SQLMesh's state";
     if (words.includes('plan') && rest.includes('--auto-apply')) return 'sqlmesh plan --auto-apply applies the plan to the warehouse';
     return undefined;
   }
   if (name === 'dagster') {
     for (let i = 0; i + 1 < words.length; i += 1) {
       if (dagsterWriters[words[i] as string]?.has(words[i + 1] as string)) return `dagster ${words[i]} ${words[i + 1]} changes what Dagster runs or has stored`;
+      if (words[i] === 'instance' && words[i + 1] === 'concurrency' && words[i + 2] === 'set') return 'dagster instance concurrency set changes what Dagster runs';
     }
+    if (words[0] === 'dev') return "dagster dev starts Dagster's webserver and daemon, which run its schedules";
     return undefined;
   }
   if (name === 'dagster-daemon' && words[0] === 'run') return "dagster-daemon run starts Dagster's daemon";
