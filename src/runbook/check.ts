@@ -446,12 +446,20 @@ function everyStep(rb: Runbook): { step: Step; at: At }[] {
  */
 function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
   const commands = everyStep(rb).filter(({ step }) => step.kind === 'command');
-  const argvOf = (step: Step) => JSON.stringify((step as Extract<Step, { kind: 'command' }>).argv);
+  const argvOf = (step: Step) => {
+    const command = step as Extract<Step, { kind: 'command' }>;
+    return JSON.stringify([command.argv, command.cwd ?? '', Object.entries(command.env ?? {}).sort()]);
+  };
   const changing = new Map<string, At>();
   for (const { step, at } of commands) if (step.mutates && !changing.has(argvOf(step))) changing.set(argvOf(step), at);
   return commands.flatMap(({ step, at }) => {
     const there = changing.get(argvOf(step));
     if (step.mutates || !there) return [];
-    return [{ at: [...at, 'mutates'], message: `this runbook runs the same command as a changing step at ${placeOf(there)}: set mutates: true here too (then no diagnosis, validation or guard may run it), or run a command that only reads` }];
+    return [
+      {
+        at: [...at, 'mutates'],
+        message: `this runbook runs the same command (argv, cwd and env) as a changing step at ${placeOf(there)}: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
+      },
+    ];
   });
 }

@@ -54,7 +54,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[0].argv = ['task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[0].mutates: this runbook runs the same command as a changing step at recovery[0].steps[4]: set mutates: true here too (then no diagnosis, validation or guard may run it), or run a command that only reads'],
+    refusal: ['at validation.steps[0].mutates: this runbook runs the same command (argv, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
   },
   {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
@@ -706,5 +706,14 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     doc.validation.steps.push({ id: 'rescan', kind: 'duckdb-scan', title: 'Read it all again', path: '{{database_path}}', expectSchemas: ['raw_usgs', 'raw_nooa'] });
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
     expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[3\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
+  });
+});
+
+describe('the same command as a changing step', () => {
+  it('is told apart by its cwd and env too: the same program run another way is the author\'s word', () => {
+    const doc = bundled('duckdb.yml');
+    doc.validation.steps[0].argv = ['task', 'full-refresh'];
+    doc.validation.steps[0].env = { DRY_RUN: '1' };
+    expect([...loadRunbooks(writeRunbook('duckdb.yml', doc)).keys()]).toEqual(['duckdb']);
   });
 });
