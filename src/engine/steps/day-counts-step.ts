@@ -140,8 +140,10 @@ export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>
 }
 
 /** The counts per day a diagnosis step found, for a validation step that compares with it. */
-function countsBefore(stepId: string, values: TemplateContext): Record<string, number> | undefined {
+function countsBefore(stepId: string, values: TemplateContext, table: string): Record<string, number> | undefined {
   try {
+    // Another source's counts (diagnosed ebird, recovering noaa) are no "before" of this table.
+    if (String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return undefined;
     const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
     return Object.fromEntries(days.map((d) => [d.day, d.count]));
   } catch {
@@ -150,9 +152,9 @@ function countsBefore(stepId: string, values: TemplateContext): Record<string, n
 }
 
 /** The diagnosis step's baseline median, when it judged a window starting on the same day (so the same days before). */
-function baselineBefore(stepId: string, values: TemplateContext, from: string): number | undefined {
+function baselineBefore(stepId: string, values: TemplateContext, from: string, table: string): number | undefined {
   try {
-    if (String(lookup(`diagnosis.${stepId}.from`, values)) !== from) return undefined;
+    if (String(lookup(`diagnosis.${stepId}.from`, values)) !== from || String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return undefined;
     const median = Number(lookup(`diagnosis.${stepId}.baselineMedian`, values));
     return Number.isFinite(median) ? median : undefined;
   } catch {
@@ -249,7 +251,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // With no rows in the days before, only an empty day can be told from a normal one: "all normal" would claim more.
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
-  const baselineLost = judged === 'no-baseline' && medianThen > 0;
+  const baselineLost = judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0);
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
@@ -361,8 +363,8 @@ export const dayCountsStepKind = defineStepKind({
     from: tools.text(step.from),
     to: tools.text(step.to),
     key: tools.text(step.key),
-    before: step.compareWith ? countsBefore(step.compareWith, tools.values) : undefined,
-    baselineBefore: step.compareWith ? baselineBefore(step.compareWith, tools.values, tools.text(step.from)) : undefined,
+    before: step.compareWith ? countsBefore(step.compareWith, tools.values, tools.sql(step.table)) : undefined,
+    baselineBefore: step.compareWith ? baselineBefore(step.compareWith, tools.values, tools.text(step.from), tools.sql(step.table)) : undefined,
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
