@@ -216,7 +216,8 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   for (const location of evidence.unloadedLocations ?? []) {
     const what = `code location ${location.name} ${location.error === 'still loading' ? 'is still loading' : `failed to load: ${location.error}`}`;
     // Its schedules and jobs are in no other answer: "healthy" or a backfill would be read off the locations that loaded.
-    if (location.ours) reasons.push(`${what}; its schedules and jobs are missing from what Dagster lists (fix it, then reload it in the Dagster UI or restart its code server)`);
+    const then = location.error === 'still loading' ? 'diagnose again once it has loaded' : 'fix it, then reload it in the Dagster UI or restart its code server';
+    if (location.ours) reasons.push(`${what}; its schedules and jobs are missing from what Dagster lists (${then})`);
     else notes.push(what);
   }
   // A tick that could not reach the code: a backfill would not reach it either.

@@ -253,7 +253,8 @@ export class DagsterClient {
       const ours = !this.options.location || this.options.location === name;
       const loaded = isObject(entry.locationOrLoadError) ? entry.locationOrLoadError : undefined;
       if (loaded?.__typename === 'PythonError') return [{ name, error: String(loaded.message ?? '(no message)').trim().split('\n')[0]?.slice(0, 300) ?? '', ours }];
-      if (entry.loadStatus === 'LOADING') return [{ name, error: 'still loading', ours }];
+      // LOADING with a location already there is one being updated (a deploy): its schedules are still listed.
+      if (entry.loadStatus === 'LOADING' && !loaded) return [{ name, error: 'still loading', ours }];
       return [];
     });
   }

@@ -69,7 +69,7 @@ function said(error: DagsterError): string {
   return error.message.trim();
 }
 
-async function fromWebserver(client: DagsterClient, now: Date): Promise<WebserverAnswer> {
+async function fromWebserver(client: DagsterClient, now: Date, askLocations: boolean): Promise<WebserverAnswer> {
   const answer: WebserverAnswer = { unusable: [] };
   try {
     answer.daemons = (await client.daemonHealth()).map((d) => ({
@@ -93,8 +93,10 @@ async function fromWebserver(client: DagsterClient, now: Date): Promise<Webserve
     if (!(error instanceof DagsterError)) throw error;
     answer.unusable.push({ part: 'schedules', error });
   }
+  // A webserver that just left the schedules unanswered would leave this unanswered as slowly.
+  const wentSilent = answer.unusable.some((u) => silent.has(u.error.kind));
   try {
-    answer.unloadedLocations = await client.unloadedLocations();
+    if (askLocations && !wentSilent) answer.unloadedLocations = await client.unloadedLocations();
   } catch (error) {
     // Extra evidence: a webserver that cannot say (an older Dagster's schema) leaves the rest as it is.
     if (!(error instanceof DagsterError)) throw error;
@@ -162,7 +164,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
     if (options.webserverOnly) return { source: 'graphql', checkedAt, unparsed: [], problems: ['DAGSTER_URL is not set'] };
     return fromCli(options);
   }
-  const answer = await fromWebserver(options.client, options.now);
+  // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
+  const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
   const { daemons, schedules, unloadedLocations } = answer;
   if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations };
   if (options.webserverOnly) {

@@ -70,6 +70,17 @@ describe('Dagster GraphQL client', () => {
     nock.cleanAll();
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: 'workspace-loaded' });
     expect((await probe()).unloadedLocations).toEqual([]);
+    // Being updated (LOADING, the location still there) is loaded; LOADING with nothing yet is still loading, not broken.
+    nock.cleanAll();
+    const entry = (loadStatus: string, locationOrLoadError: unknown) => ({ data: { workspaceOrError: { __typename: 'Workspace', locationEntries: [{ name: 'databox', loadStatus, locationOrLoadError }] } } });
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: () => entry('LOADING', { __typename: 'RepositoryLocation' }) });
+    expect((await probe()).unloadedLocations).toEqual([]);
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: () => entry('LOADING', null) });
+    const loading = await probe();
+    expect(assessDagster(loading, thresholds, recordedAt).reasons).toEqual(["code location databox is still loading; its schedules and jobs are missing from what Dagster lists (diagnose again once it has loaded)"]);
+    // The watcher, asking the webserver alone on every poll, does not ask this.
+    expect((await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true })).unloadedLocations).toBeUndefined();
     nock.cleanAll();
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy' });
     const older = await probe();
