@@ -65,8 +65,15 @@ export function withinSlackLimits(rendered: Rendered): Rendered {
  */
 export function withCopyNote(rendered: Rendered): Rendered {
   const note = ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.';
-  return { ...rendered, blocks: [...rendered.blocks, context(note)] };
+  if (rendered.blocks.length < maxBlocks) return { ...rendered, blocks: [...rendered.blocks, context(note)] };
+  // A message already at Slack's 50 blocks: the note goes under its first block's text instead of a block of its own.
+  const [first, ...rest] = rendered.blocks;
+  if (first?.type !== 'section' || !first.text) return rendered;
+  return { ...rendered, blocks: [{ ...first, text: { ...first.text, text: cutWithin(`${first.text.text}\n${note}`, blockTextLimit) } }, ...rest] };
 }
+
+/** Slack refuses a message of more blocks than this. */
+const maxBlocks = 50;
 
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);

@@ -66,9 +66,15 @@ export function clientAskedAgain(error: unknown): boolean {
   return code === 'slack_webapi_http_error' || code === 'slack_webapi_request_error' || code === 'slack_webapi_rate_limited_error';
 }
 
+/** A request that never reached Slack: the connection was refused, or its name did not resolve. */
+function neverSent(error: unknown): boolean {
+  const original = (error as { original?: { message?: string; cause?: { code?: string; message?: string } } }).original;
+  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(`${original?.cause?.code ?? ''} ${original?.cause?.message ?? ''} ${original?.message ?? ''}`);
+}
+
 /** Whether Slack may have carried the call out although it failed: no answer, an answer cut short, or its own error. */
 export function mayHaveBeenCarriedOut(error: unknown): boolean {
-  if ((error as WebApiFailure)?.code === 'slack_webapi_request_error') return !rateLimitedPastRetries(error);
+  if ((error as WebApiFailure)?.code === 'slack_webapi_request_error') return !rateLimitedPastRetries(error) && !neverSent(error);
   const said = platformAnswer(error);
   if (said === undefined || slackRefusal(error)) return false;
   return isSlackCode(said) ? partlyDone.has(said) : cutShort(said);

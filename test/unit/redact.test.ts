@@ -2,7 +2,7 @@
 // and a message redacted for Slack kept within its limits (withinSlackLimits in src/slack/blocks.ts).
 import { describe, expect, it } from 'vitest';
 import { createRedactor, redactDeep } from '../../src/redact.js';
-import { context, section, withinSlackLimits, type Rendered } from '../../src/slack/blocks.js';
+import { context, section, withCopyNote, withinSlackLimits, type Rendered } from '../../src/slack/blocks.js';
 import { codeBlock, cutWithin } from '../../src/slack/mrkdwn.js';
 
 describe('createRedactor', () => {
@@ -177,5 +177,17 @@ describe('a text cut to a Slack limit', () => {
     const long = `${'x'.repeat(2_999)}${emoji}`;
     expect(section(long)).toMatchObject({ text: { text: 'x'.repeat(2_999) } });
     expect(codeBlock(`${'y'.repeat(2_778)}<${'z'.repeat(30)}`, 2_800)).toBe(`\`\`\`${'y'.repeat(2_778)}\n… (cut)\`\`\``);
+  });
+});
+
+describe('the note on a message posted again after Slack lost its answer', () => {
+  it('is a block of its own, or under the first block of a message already at 50 blocks', () => {
+    const note = /Slack lost its answer when this message was first sent/;
+    const small = withCopyNote({ text: 't', blocks: [section('a')] });
+    expect(small.blocks).toHaveLength(2);
+    expect(JSON.stringify(small.blocks[1])).toMatch(note);
+    const full = withCopyNote({ text: 't', blocks: Array.from({ length: 50 }, (_, i) => section(`s${i}`)) });
+    expect(full.blocks).toHaveLength(50);
+    expect(JSON.stringify(full.blocks[0])).toMatch(note);
   });
 });

@@ -45,6 +45,19 @@ async function failureFor(given: Answer): Promise<unknown> {
   );
 }
 
+describe('a connection Slack refused', () => {
+  it('never reached Slack: nothing it could have carried out, so asking again posts no copy', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = new WebClient('xoxb-test', { slackApiUrl: `http://127.0.0.1:${port}/api/`, retryConfig: { retries: 0 }, timeout: 300 });
+    const error = await refused.chat.postMessage({ channel: 'C0INCIDENT', text: 'x' }).then(() => expect.unreachable('refused'), (e: unknown) => e);
+    expect(slackTrouble(error)).toBe('it did not answer');
+    expect(mayHaveBeenCarriedOut(error)).toBe(false);
+  });
+});
+
 describe('Slack trouble', () => {
   it.each([
     ['a refusal', json('{"ok":false,"error":"not_in_channel"}'), { refusal: 'not_in_channel', trouble: undefined, again: false, maybeDone: false }],
