@@ -761,7 +761,9 @@ export class IncidentService {
     if (!recoveryRun.pathId) return [];
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     const wanted = rollbackStepsFor(recovery, recoveryRun);
-    const used = (name: string) => wanted.some((step) => step.onlyIfGiven === name || JSON.stringify(step).includes(`{{${name}`));
+    // Read by a step it takes, by its guards or by its previews ({{ name }} with spaces too): asked for.
+    const reads = [...wanted, ...(recovery.rollback?.guards ?? []), ...(recovery.rollback?.previews ?? [])].map((part) => JSON.stringify(part));
+    const used = (name: string) => wanted.some((step) => step.onlyIfGiven === name) || reads.some((text) => new RegExp(`\\{\\{\\s*${name}\\b`).test(text));
     return (recovery.rollback?.parameters ?? []).filter(used);
   }
 
