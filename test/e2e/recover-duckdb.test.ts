@@ -466,7 +466,7 @@ describe('path B: restore from a file backup', () => {
     fs.utimesSync(backup, new Date(), new Date(Date.now() + 60_000));
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
-    expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "Copy the backup into place": \S+backups\/databox\.duckdb changed since the plan was made \(it was [\d.]+ [KM]iB, last written [\d-]+ [\d:]+ UTC; it is [\d.]+ [KM]iB, last written [\d-]+ [\d:]+ UTC now\): propose the plan again/);
+    expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "Copy the backup into place": \S+backups\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): propose the plan again/);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
   }, 150_000);

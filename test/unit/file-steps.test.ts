@@ -223,7 +223,7 @@ describe('runCopyFileStep', () => {
     // A nightly job writes a newer backup under the same name after the plan was shown.
     fs.writeFileSync(from, randomBytes(3 * 1024 * 1024 + 5));
     fs.utimesSync(from, new Date('2026-12-02T02:00:00Z'), new Date('2026-12-02T02:00:00Z'));
-    const why = `${from} changed since the plan was made (it was 3.0 MiB, last written 2026-11-30 02:00 UTC; it is 3.0 MiB, last written 2026-12-02 02:00 UTC now): propose the plan again, so its approver sees the file that will be copied`;
+    const why = `${from} changed since the plan was made (it was 3145728 bytes, last written 2026-11-30 02:00:41 UTC; it is 3145733 bytes, last written 2026-12-02 02:00:00 UTC now): propose the plan again, so its approver sees the file that will be copied`;
     expect(copyFileStepKind.refusal?.(planned)).toBe(why);
     expect(await runCopyFileStep(planned)).toMatchObject({ status: 'failed', summary: why });
     expect(fs.existsSync(to)).toBe(false);

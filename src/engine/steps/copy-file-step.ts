@@ -34,13 +34,15 @@ function fileNow(file: string): FileAsPlanned | undefined {
 
 const minuteUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const shown = (file: FileAsPlanned) => `${formatBytes(file.bytes)}, last written ${minuteUtc(file.modifiedAt)}`;
+/** To the byte and the second: two files a refusal tells apart may round to the same size and minute. */
+const exactly = (file: FileAsPlanned) => `${file.bytes} bytes, last written ${file.modifiedAt.slice(0, 19).replace('T', ' ')} UTC`;
 
 /** Why the file is no longer the one the plan showed (a backup job wrote a newer one since), or undefined. */
 function changedSincePlanned(step: CopyFileStep): string | undefined {
   if (!step.asPlanned) return undefined;
   const now = fileNow(step.from);
   if (now && now.bytes === step.asPlanned.bytes && now.modifiedAt === step.asPlanned.modifiedAt) return undefined;
-  return `${step.from} changed since the plan was made (it was ${shown(step.asPlanned)}; it is ${now ? shown(now) : 'gone'} now): propose the plan again, so its approver sees the file that will be copied`;
+  return `${step.from} changed since the plan was made (it was ${exactly(step.asPlanned)}; it is ${now ? exactly(now) : 'gone'} now): propose the plan again, so its approver sees the file that will be copied`;
 }
 
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
