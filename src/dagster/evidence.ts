@@ -226,6 +226,8 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   for (const u of evidence.unparsed) reasons.push(`could not parse the output of ${u.command}`);
   reasons.push(...evidence.problems);
+  // Why the CLI was asked at all (the webserver's 500, its timeout) comes first: it is usually the cause of the rest.
+  if (reasons.length > 0 && evidence.webserverProblem) reasons.unshift(`the webserver: ${evidence.webserverProblem}`);
   if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
   const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);

@@ -19,6 +19,9 @@ export function chosenPathId(rb: Runbook, named: string | undefined, incident: I
     : !diagnosis
       ? `incident ${incident.id} has no diagnosis to choose one`
       : `the diagnosis of incident ${incident.id} (verdict "${diagnosis.title}") offered ${offered.length === 0 ? 'no recovery' : offered.map((p) => `path ${p.toUpperCase()}`).join(' and ')}`;
-  const choices = rb.recovery.map((p) => `path=${p.id} (${p.title})`).join(' or ');
-  throw new UserError(`which recovery path of ${rb.id}? ${why}: add ${choices} to the command; nothing was proposed`);
+  // The verdict's own paths when it offered several; with none offered, every path, each checked by its guards.
+  const listed = offered.length > 1 ? rb.recovery.filter((p) => offered.includes(p.id)) : rb.recovery;
+  const choices = listed.map((p) => `path=${p.id} (${p.title})`).join(' or ');
+  const anyway = diagnosis && offered.length === 0 ? ' (its advice says what to do first; a path typed anyway is checked by its guards before anything runs)' : '';
+  throw new UserError(`which recovery path of ${rb.id}? ${why}${anyway}: add ${choices} to the command; nothing was proposed`);
 }

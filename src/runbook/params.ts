@@ -91,7 +91,13 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
       const match = typedTimestamp.exec(zoned?.local ?? raw);
       const text = match ? canonicalTimestamp(match[1] as string, match[2] as string, match[3], match[4]) : undefined;
       const moment = text && parseUtcTimestamp(text);
-      if (!text || !moment) throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);
+      if (!text || !moment) {
+        // A day alone, or a named zone (CEST, EST) the bot cannot convert: said, with what to type.
+        const day = /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) && isCalendarDate(raw.trim()) ? `; for the start of that day in UTC: ${name}="${raw.trim()} 00:00:00"` : '';
+        const zone = /\s([A-Z]{2,5})$/.exec(raw.trim())?.[1];
+        const named = zone && zone !== 'UTC' ? `; ${zone} is a zone name the bot cannot convert: give the moment in UTC` : '';
+        throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}`);
+      }
       if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);
       return text;
     }

@@ -209,7 +209,11 @@ export const statusIcon = (status: string) =>
 export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[]): Rendered {
   const diagnosis = incident.diagnosis;
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
-  const evidence = run.results.map((r) => `${statusIcon(r.status)} *${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}*: ${escapeMrkdwn(r.summary)}`);
+  // A status the step accepts (a restorable moment) is good news: shown as the run's message shows it, a pass.
+  const evidence = run.results.map((r) => {
+    const step = run.steps.find((s) => s.id === r.stepId);
+    return `${statusIcon(accepted(step, r.status) ? 'ok' : r.status)} *${escapeMrkdwn(step?.title ?? r.stepId)}*: ${escapeMrkdwn(r.summary)}`;
+  });
   const blocks: KnownBlock[] = [
     section(`${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`),
     section(`*Evidence*\n${evidence.join('\n')}`),

@@ -205,6 +205,9 @@ describe('who may approve scenario 3', () => {
     expect(postmortem).toMatch(
       new RegExp(`## Leftover clones\\n\\nDropped by Path C: Drop this incident's leftover clones \\(\`${incident}/\\d+\`\\) at \\d\\d:\\d\\d:\\d\\d UTC: \`databox_broken_${slug}\`, \`databox_restored_${slug}\``),
     );
+    // The cleanup is a row of its own, not among the recoveries.
+    expect(postmortem).toMatch(/\| Recovery \| Path A: Clone the moment and check it \(then swap, after a second approval\): succeeded; Path S: Swap the restored clone in \(second approval\): succeeded \|\n/);
+    expect(postmortem).toContain("| Cleanup | Path C: Drop this incident's leftover clones: succeeded |");
     // The swap recovered the incident; the cleanup days later does not move its time to recover.
     expect(postmortem).toMatch(/\| Outcome \| recovered by Path S: Swap the restored clone in \(second approval\); validation passed at /);
     expect(postmortem).toMatch(/Time to recover:\*\* [^\n]* to the validation that passed after Path S: Swap the restored clone in/);

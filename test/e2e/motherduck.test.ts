@@ -56,6 +56,9 @@ describe('scenario 3 in Slack', () => {
     expect(text).toMatch(/-- writes only a scratch clone beside databox, dropped again at the end: DROP DATABASE \\"databox_botscratch_dbx_\d{8}_[0-9a-f]{4}\\"/);
     expect(text).toContain('created_ts (UTC)');
     expect(text).toContain('A restorable moment');
+    // In the verdict's evidence as in the run's message: an accepted status is a pass, not an orange diamond.
+    const verdict = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'))?.blocks);
+    expect(verdict).toContain(':white_check_mark: *The 20 newest snapshots and the retention in force*');
     expect(text).toContain(`analytics.fct_species_environment_daily 30 now, 100 at ${at}`);
 
     const [pathA] = slack.buttons('choose_path_a');

@@ -223,6 +223,10 @@ describe('Dagster GraphQL client', () => {
     expect(cli.asked).toEqual(['uv run dagster-daemon liveness-check', 'uv run dagster schedule list', 'uv run dagster instance info']);
     expect(evidence).toMatchObject({ source: 'cli', daemonLive: true, webserverProblem: 'the Dagster webserver answered HTTP 502 with something that is not JSON' });
     expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+    // The CLI's output not read either: not conclusive, the webserver's own failure said first, as the likely cause.
+    const unread = recordedCli({ 'uv run dagster-daemon liveness-check': 'liveness-unseen', 'uv run dagster schedule list': 'schedule-list-running', 'uv run dagster instance info': 'instance-info' });
+    const both = await probeDagster({ client: client(), runCommand: unread.run, cwd: '/nonexistent', now: recordedAt });
+    expect(assessDagster(both, thresholds, recordedAt).reasons[0]).toBe('the webserver: the Dagster webserver answered HTTP 502 with something that is not JSON');
   });
 
   it('keeps a PythonError as a problem for the watcher, which asks the webserver alone, without the line break Dagster ends it with', async () => {

@@ -125,7 +125,14 @@ describe('timestamps', () => {
     expect(await problemOf(['at'], { at: text })).toBe(`at=${text} carries a time zone (${zone}): moments are given in UTC, without one; in UTC that is at="${utc}"`);
   });
 
-  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '2026-04-18', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
+  it('says what to type for a day alone, and that a zone name cannot be converted', async () => {
+    expect(await problemOf(['at'], { at: '2026-04-18' })).toBe('at=2026-04-18 is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); for the start of that day in UTC: at="2026-04-18 00:00:00"');
+    expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 CEST' })).toBe(
+      'at=2026-04-18 12:00:00 CEST is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); CEST is a zone name the bot cannot convert: give the moment in UTC',
+    );
+  });
+
+  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
     'refuses %j',
     async (text) => {
       expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);

@@ -83,9 +83,19 @@ describe('a typed recover with no path=', () => {
     expect(service.incident(incident.id).runs).toHaveLength(before);
   });
 
+  it('lists only the paths the verdict offered, not one it never pointed at', async () => {
+    const threePaths = runbook(5).replace('validation:', `  - id: w\n    title: Move the damaged log aside\n    description: third path\n    steps:\n      - { id: noop, kind: command, title: noop, argv: ["true"] }\nvalidation:`);
+    const service = serviceFor(threePaths);
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
+    const refused = service.start({ verb: 'recover', scenario: 'probe', params: {}, incident: incident.id }, 'U1', 'test');
+    await expect(refused).rejects.toThrow('offered path A and path B: add path=a (Start the daemon) or path=b (Start the schedules) to the command; nothing was proposed');
+  });
+
   it('asks which path when the verdict offered none', async () => {
     const { service, incident, before, started } = await recoverWithoutPath(0);
-    await expect(started).rejects.toThrow(`(verdict "Healthy") offered no recovery: add path=a (Start the daemon) or path=b (Start the schedules) to the command`);
+    await expect(started).rejects.toThrow(
+      `(verdict "Healthy") offered no recovery (its advice says what to do first; a path typed anyway is checked by its guards before anything runs): add path=a (Start the daemon) or path=b (Start the schedules) to the command`,
+    );
     expect(service.incident(incident.id).runs).toHaveLength(before);
   });
 
