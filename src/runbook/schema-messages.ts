@@ -39,6 +39,18 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
     const unknown = input.filter((key) => !known.includes(key)).map((key) => `; unknown key "${key}"${didYouMean(key, known)}`);
     return `expected one of ${shapes.map((keys) => `{${keys.join(', ')}}`).join(', ')}${unknown.join('')}`;
   }
+  // A number or a yes/no where text goes (argv: [sqlmesh, plan, 7], timeout: 30): YAML read it as one.
+  const scalar = issue.input;
+  if ((issue.code === 'invalid_type' && issue.expected === 'string') || (issue.code === 'invalid_union' && !issue.discriminator)) {
+    if (typeof scalar === 'number' || typeof scalar === 'boolean') {
+      return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")${issue.path?.at(-1) === 'timeout' ? ', with its unit (30m, 2h)' : ''}`;
+    }
+  }
+  if (issue.code === 'invalid_key') {
+    const pattern = (issue.issues as { pattern?: string }[] | undefined)?.find((inner) => inner.pattern)?.pattern;
+    const rule = String(pattern) === String(/^[a-z][a-z0-9_-]*$/) ? 'lower-case letters, digits, _ and - only, starting with a letter' : pattern ? `it must match ${String(pattern)}` : 'it is not a name this place takes';
+    return `"${String(issue.input)}" cannot be a name here: ${rule}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     const known = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape) : [];
     const keys = issue.keys as string[];

@@ -191,3 +191,20 @@ describe('what is in the runbooks directory besides runbook files', () => {
     expect(checkRunbooks(dir).problems).toEqual([`${path.join(dir, 'duckdb.yml')}: a second file for the runbook "duckdb", besides ${path.join(dir, 'duckdb.yaml')}: keep one of the two`]);
   });
 });
+
+describe('a value of the wrong shape', () => {
+  it('names a number or yes/no where text goes, and a name that breaks the naming rule, in plain words', () => {
+    const backfill = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8')
+      .replace('timeout: 30m', 'timeout: 30')
+      .replace('      ebird:\n', '      eBird:\n')
+      .replace('argv: [uv, run, sqlmesh, state, list]', 'argv: [uv, run, sqlmesh, state, list, 7]');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), backfill);
+    const prefix = `${path.join(dir, 'backfill.yml')}: `;
+    expect(checkRunbooks(dir).problems.map((line) => line.slice(prefix.length))).toEqual([
+      'at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter',
+      'at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h)',
+      'at recovery[0].rollback.inspect[0].argv[5]: 7 is read as a number, where text goes: quote it ("7")',
+    ]);
+  });
+});
