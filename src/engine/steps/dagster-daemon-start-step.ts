@@ -74,7 +74,7 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   templates: () => [],
   resolve: (step, tools) => ({ ...step, argv: [...tools.dagster.daemonStart], cwd: tools.root }),
   describe: (step, { showArg }) =>
-    `${step.argv.map(showArg).join(' ')}  (started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
+    `${step.argv.map(showArg).join(' ')}  (not started when a daemon already heartbeats, or one this bot started still runs; else started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
   programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd }],
   run: runDagsterDaemonStartStep,
 });
