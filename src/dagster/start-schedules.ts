@@ -156,7 +156,9 @@ function lastLine(output: string): string {
 
 function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
   const named = (which: ScheduleOutcome['outcome']) => outcomes.filter((o) => o.outcome === which).map((o) => o.name);
-  const [started, running, leftOff, failed, unknown, untried] = [named('started'), named('already-running'), named('left-off'), named('failed'), named('unknown'), named('not-tried')];
+  const [started, running, leftOff, unknown, untried] = [named('started'), named('already-running'), named('left-off'), named('unknown'), named('not-tried')];
+  // Why each did not start, in the summary itself: the output block is what a skimming reader misses.
+  const failed = outcomes.filter((o) => o.outcome === 'failed').map((o) => `${o.name} (${o.detail})`);
   const parts = [
     started.length > 0 ? `started ${started.join(', ')}` : '',
     running.length > 0 ? `already running: ${running.join(', ')}` : '',
