@@ -1,5 +1,5 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
-import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 
 /**
@@ -23,7 +23,7 @@ export function readYaml(text: string, file: string): ReadYaml {
     return { ok: false, problems: [`${file}: at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`] };
   }
   if (first) return { ok: false, problems: [`${file}: not valid YAML: ${first.message}`] };
-  const unresolved = unresolvedAliases(doc, lineAt);
+  const unresolved = [...unresolvedAliases(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
   try {
     return { ok: true, content: doc.toJS({ maxAliasCount }) };
@@ -59,6 +59,31 @@ function unresolvedAliases(doc: Document, lineAt: (offset: number | undefined) =
     if (anchors.has(source)) return `${where} comes before its anchor &${source} (line ${anchors.get(source) ?? '?'}): set the anchor first`;
     return `${where} names no anchor &${source}${didYouMean(source, all)}${set}`;
   });
+}
+
+/** Keys whose values are prose an operator reads: a " #" in them unquoted starts a comment and drops the rest. */
+const proseKeys = new Set(['title', 'advice', 'description', 'summary', 'whenFailed', 'label']);
+
+/** Each prose value written plain (unquoted) that a " #" on its line, not followed by a space, cut short, as "at line N: …". */
+function textCutByComment(doc: Document, text: string, lineAt: (offset: number | undefined) => number | undefined): string[] {
+  const problems: string[] = [];
+  visit(doc, {
+    Pair: (_key, pair) => {
+      if (!isPair(pair) || !isScalar(pair.key) || !proseKeys.has(String(pair.key.value))) return;
+      const value = pair.value;
+      if (!isScalar(value) || value.type !== Scalar.PLAIN || !value.range) return;
+      const end = value.range[1];
+      const lineEnd = text.indexOf('\n', end);
+      const rest = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
+      // "#2, but …" is text cut short; "# a note" (a space after #) is a comment written on purpose.
+      const comment = /^[ \t]+#(\S.*)$/.exec(rest);
+      if (!comment) return;
+      problems.push(
+        `at line ${lineAt(value.range[0]) ?? '?'}: the ${String(pair.key.value)} stops before " #${comment[1]}", which YAML reads as a comment, so that text is lost: put the whole text in quotes, or write it as a block (${String(pair.key.value)}: >-)`,
+      );
+    },
+  });
+  return problems;
 }
 
 /** The aliases that expanded past maxAliasCount: each anchor's uses (the most used first) and where it is first used. */

@@ -208,3 +208,15 @@ describe('a value of the wrong shape', () => {
     ]);
   });
 });
+
+describe('prose cut short by a " #"', () => {
+  it('names the line and the text YAML dropped as a comment; a comment written on purpose ("# a note") is left alone', () => {
+    const cut = duckdbText.replace('      title: Busy — another process holds the database file', '      title: Busy — held by job #2, or another process');
+    const line = cut.split('\n').findIndex((l) => l.includes('held by job')) + 1;
+    expect(problems(cut)).toEqual([
+      `at line ${line}: the title stops before " #2, or another process", which YAML reads as a comment, so that text is lost: put the whole text in quotes, or write it as a block (title: >-)`,
+    ]);
+    const noted = duckdbText.replace('      title: Busy — another process holds the database file', '      title: Busy — another process holds the database file # checked by lock-holders.ts');
+    expect(problems(noted)).toEqual([]);
+  });
+});
