@@ -43,9 +43,30 @@ function answer(res: ServerResponse, status: number): void {
   res.end();
 }
 
+/**
+ * The signatures of signed requests taken within Slack's five minutes: the same one again is the same request sent
+ * again (a replay: Slack signs each request it sends, its retries carry X-Slack-Retry-Num), not acted on twice.
+ */
+class SeenSignatures {
+  private readonly seen = new Map<string, number>();
+
+  /** True the first time a signature is seen within the window; false for a replay. */
+  firstTime(signature: string, nowMs: number): boolean {
+    for (const [known, until] of this.seen) {
+      if (until > nowMs) break;
+      this.seen.delete(known);
+    }
+    if (this.seen.has(signature)) return false;
+    // Bolt refuses a request stamped five minutes ago; kept a little longer for a clock skewed the other way.
+    this.seen.set(signature, nowMs + 2 * maxSkewSeconds * 1000);
+    return true;
+  }
+}
+
 /** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
 export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
   const bolt = receiver.requestListener;
+  const signatures = new SeenSignatures();
   receiver.requestListener = (req, res) => {
     if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
     // Bolt refuses a timestamp from more than five minutes ago; one from more than five minutes ahead is refused here.
@@ -59,8 +80,16 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
       (buffered) => {
         const parsed = parsedBody(buffered);
         const problem = parsed && requestShapeProblem(parsed.body);
+        const isSigned = signed(req, buffered.rawBody, options.signingSecret);
+        const retry = req.headers['x-slack-retry-num'] !== undefined;
+        if (isSigned && !retry && !signatures.firstTime(String(req.headers['x-slack-signature']), Date.now())) {
+          options.logger.warn('a signed request was sent again with the same signature (a replay): answered 200, not acted on');
+          answer(res, 200);
+          options.onRefused(parsed ? senderOf(parsed.body) : '', 'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on');
+          return;
+        }
         // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).
-        if (!problem || !signed(req, buffered.rawBody, options.signingSecret)) return bolt(req, res);
+        if (!problem || !isSigned) return bolt(req, res);
         options.logger.warn({ problem }, 'a signed request Slack would not send was refused (400)');
         answer(res, 400);
         options.onRefused(senderOf(parsed.body), `a signed request whose payload Slack would not send: ${problem} (answered 400)`);

@@ -117,6 +117,20 @@ describe('interaction payloads the bot did not make', () => {
     expect(journal().slice(lines).filter((r) => r.type !== 'command.received')).toEqual([]);
   });
 
+  it('acts once on a signed request sent again byte for byte (a replay within the five minutes), and journals the replay', async () => {
+    const lines = journal().length;
+    const body = slashCommandBody('diagnose duckdb', { user_id: operator });
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await postSigned(harness.url, body, { timestamp })).status).toBe(200);
+    expect((await postSigned(harness.url, body, { timestamp })).status).toBe(200);
+    await harness.settle();
+    const records = journal().slice(lines);
+    expect(records.filter((r) => r.type === 'incident.opened')).toHaveLength(1);
+    expect(records.filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual([
+      'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on',
+    ]);
+  });
+
   it('refuses a signed command stamped more than five minutes ahead, as one five minutes old, and takes a small skew', async () => {
     const lines = journal().length;
     const now = Math.floor(Date.now() / 1000);

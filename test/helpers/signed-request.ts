@@ -1,5 +1,5 @@
 // Sends requests to the bot exactly as Slack does: form-encoded bodies signed with the v0 HMAC-SHA256 scheme.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -48,10 +48,17 @@ export async function postSigned(url: string, body: string, options: SignOptions
 
 let slashCommandFields: Record<string, string> | undefined;
 
+let triggers = 0;
+/** A trigger_id as Slack gives each command, click and form submission its own: no two requests are the same bytes. */
+export function freshTriggerId(): string {
+  triggers += 1;
+  return `${Date.now()}.${1234567890 + triggers}.${randomBytes(16).toString('hex')}`;
+}
+
 /** The form fields of a /databox slash command, from the recorded fixture (read once), with the given text and user. */
 export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
   slashCommandFields ??= fixture<Record<string, string>>('slash-command.json');
-  return new URLSearchParams({ ...slashCommandFields, text, ...overrides }).toString();
+  return new URLSearchParams({ ...slashCommandFields, trigger_id: freshTriggerId(), text, ...overrides }).toString();
 }
 
 /** A block_actions payload for a click on `actionId` in a message the bot posted. */
@@ -69,6 +76,7 @@ export function blockActionBody(options: {
   from?: { userTeamId?: string; team?: Record<string, unknown>; enterprise?: Record<string, unknown> | null };
 }): string {
   const payload = fixture('block-actions.json');
+  payload.trigger_id = freshTriggerId();
   payload.user = { ...payload.user, id: options.user, username: options.user.toLowerCase(), name: options.user.toLowerCase() };
   if (options.from?.userTeamId) payload.user.team_id = options.from.userTeamId;
   if (options.from?.team) payload.team = options.from.team;
@@ -85,6 +93,7 @@ export function blockActionBody(options: {
 /** A view_submission payload for a modal the bot opened, with the given field values. */
 export function viewSubmissionBody(options: { user: string; callbackId: string; privateMetadata: string; values: Record<string, string | null> }): string {
   const payload = fixture('view-submission.json');
+  payload.trigger_id = freshTriggerId();
   payload.user = { ...payload.user, id: options.user };
   payload.view = {
     ...payload.view,
