@@ -1078,10 +1078,14 @@ export class IncidentService {
 
   /**
    * The moment (at=, or snapshot=) the latest recovery that changed its database restored it to, a swap's being the
-   * clone's it continues, rolled back or not; undefined when no recovery changed it, or its path names no moment.
+   * clone's it continues; undefined when none did, when a rollback came after it, or when its path names no moment.
    */
   private restoredMoment(incident: Incident): string | undefined {
-    const latest = [...this.incident(incident.id).runs].reverse().find((r) => r.kind === 'recovery' && r.status !== 'pending' && r.status !== 'rejected' && r.status !== 'expired' && r.startedAt && this.changesItsDatabase(r));
+    const latest = [...this.incident(incident.id).runs]
+      .reverse()
+      .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r)) || r.kind === 'rollback'));
+    // Rolled back since: the database is back where it was before that recovery, restored to no moment.
+    if (latest?.kind === 'rollback') return undefined;
     const origin = latest?.continues ? this.run(latest.continues) : latest;
     const given = origin?.params ?? {};
     if (given.snapshot) return `in snapshot '${given.snapshot}'`;

@@ -142,6 +142,11 @@ describe('scenario 3 from the terminal', () => {
     const restore = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 16:00:00', `incident=${id}`, '--approver', 'bob']);
     expect(restore.stdout).toContain("restored at 2026-04-20 16:00:00, not at 2026-04-20 12:00:00 as the diagnosis counted: the counts are not held to the diagnosis'");
     expect(restore.stdout).not.toContain('NOT as restored');
+    // Rolled back, the database is restored to no moment: held to what the diagnosis counted, it is not recovered.
+    const recoveryRun = /Plan (\S+) · Path B/.exec(restore.stdout)?.[1] as string;
+    expect((await cli(['rollback', recoveryRun, '--approver', 'bob'])).code).toBe(0);
+    const validation = await cli(['validate', 'motherduck', `incident=${id}`]);
+    expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
   });
 
   it("path A's clone needs a teammate at the terminal too: the requester's own name is refused, nothing cloned", async () => {
