@@ -36,8 +36,9 @@ export function failedAtWords(steps: readonly { id: string }[], results: readonl
 }
 
 /**
- * The steps of a run that did not pass which changed data and ended ok before it stopped: what the database holds now
- * differs from before by them (a DELETE committed before a reload failed), in the order they ran.
+ * The steps of a run that did not pass which changed data before it stopped, and the one it stopped at when that one
+ * changes data (it may have done part of it): what the database holds now differs from before by them (a DELETE
+ * committed, then a reload that failed half-way), in the order they ran.
  */
 export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string }>(
   steps: readonly (StepAcceptance & { id: string; kind: string; title: string; mutates: boolean; guard?: boolean })[],
@@ -46,6 +47,9 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
     // The engine's named snapshot changes no data: it is what a rollback restores.
-    return step && step.mutates && !step.guard && step.kind !== 'named-snapshot' && r.status === 'ok' ? [{ title: step.title, summary: r.summary }] : [];
+    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped') return [];
+    if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary: r.summary }];
+    // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded.
+    return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it` }];
   });
 }

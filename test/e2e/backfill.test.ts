@@ -433,6 +433,8 @@ describe('/databox recover backfill', () => {
     const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes('Changed before it stopped'))?.blocks ?? '';
     expect(failure).toMatch(/Changed before it stopped\* \(still so now\):\\n• Keep the rows that are about to go: kept \d+ rows in \S+\.parquet\\n• Drop the affected raw window so dlt reloads it: changed \d+ rows, as previewed; committed/);
     expect(failure).not.toContain('Named snapshot');
+    // The reload it stopped at may have loaded part of the window: said too, not left to read as an empty window.
+    expect(failure).toMatch(/• Rerun the dlt source for the window: exit 98; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it/);
     // A plan id typed at the terminal would restore a SQLMesh plan over a SQLMesh nothing changed: refused.
     const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
