@@ -13,6 +13,7 @@ export interface RowChangingStep {
   expectRows?: string;
   onlyIf?: unknown;
   onlyIfGiven?: string;
+  onlyIfRan?: string;
 }
 
 /**
@@ -28,16 +29,29 @@ export function comparableSql(sql: string): string {
     .replace(/\s*;$/, '');
 }
 
-/** What a statement (as sqlStatements writes it) does to rows already there, when it removes or changes them. */
+/** A statement past the words that only wrap it (EXPLAIN ANALYZE and PREPARE … AS run what follows), in upper case. */
+function unwrapped(statement: string): string {
+  let s = statement.toUpperCase();
+  for (;;) {
+    const next = s.replace(/^EXPLAIN (ANALY[SZ]E )?/, '').replace(/^PREPARE \S+ AS /, '');
+    if (next === s) return s;
+    s = next;
+  }
+}
+
+/** What a statement (as sqlStatements writes it, literals emptied) does to rows already there, when it removes or changes them. */
 function rowChange(statement: string): string | undefined {
-  const s = statement.toUpperCase();
-  if (/\bDELETE\b/.test(s) && /^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH |DELETE\b)/.test(s)) return 'DELETE';
-  if (/\bUPDATE\b/.test(s) && /^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH |UPDATE\b)/.test(s)) return 'UPDATE';
-  if (/^(EXPLAIN ANALY[SZ]E |PREPARE \S+ AS |WITH .*)?MERGE\b/.test(s)) return 'MERGE';
-  if (/^TRUNCATE\b/.test(s)) return 'TRUNCATE';
-  if (/^(INSERT OR REPLACE|REPLACE|UPSERT)\b/.test(s) || (/^INSERT\b/.test(s) && /\bON CONFLICT\b.*\bDO UPDATE\b/.test(s))) return 'INSERT OR REPLACE';
-  if (/^CREATE OR REPLACE (TEMP |TEMPORARY )?TABLE\b/.test(s)) return 'CREATE OR REPLACE TABLE';
-  if (/^DROP TABLE\b/.test(s)) return 'DROP TABLE';
+  // WITH … runs the statement after its common table expressions: judged by what it holds.
+  const main = unwrapped(statement);
+  if (/^(WITH .*\b)?DELETE\b/.test(main) && /\bDELETE\b/.test(main)) return 'DELETE';
+  if (/^(WITH .*\b)?UPDATE\b/.test(main)) return 'UPDATE';
+  if (/^(WITH .*\b)?MERGE\b/.test(main)) return 'MERGE';
+  if (/^TRUNCATE\b/.test(main)) return 'TRUNCATE';
+  if (/^(WITH .*\b)?(INSERT OR REPLACE|REPLACE|UPSERT)\b/.test(main) || (/^(WITH .*\b)?INSERT\b/.test(main) && /\bON CONFLICT\b.*\bDO UPDATE\b/.test(main))) return 'INSERT OR REPLACE';
+  if (/^CREATE OR REPLACE (TEMP |TEMPORARY )?TABLE\b/.test(main)) return 'CREATE OR REPLACE TABLE';
+  if (/^DROP (TABLE|SCHEMA|DATABASE)\b/.test(main)) return /^DROP (\w+)/.exec(main)?.[0] as string;
+  // Dropping a column or changing its type loses what was in it; adding one changes nothing already there.
+  if (/^ALTER TABLE\b/.test(main) && !/^ALTER TABLE \S+ ADD\b/.test(main)) return 'ALTER TABLE';
   return undefined;
 }
 
@@ -50,9 +64,18 @@ const displaySql = (sql: string) =>
     .trim()
     .replace(/\s*;$/, '');
 
-/** Where `word` (lower case) first occurs outside parentheses in `text`, in any case, from `from` on; -1 when it does not. */
+/**
+ * `text` in lower case with what is inside quotes (string literals, quoted names) and IS [NOT] DISTINCT FROM masked, the
+ * same length: a WHERE, FROM or RETURNING in them is no clause of the statement.
+ */
+function masked(text: string): string {
+  const quoted = text.toLowerCase().replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (literal) => `${literal[0]}${'_'.repeat(literal.length - 2)}${literal[0]}`);
+  return quoted.replace(/ is (not )?distinct from /g, (phrase) => '_'.repeat(phrase.length));
+}
+
+/** Where `word` (lower case) first occurs outside parentheses and quotes in `text`, from `from` on; -1 when it does not. */
 function topLevel(text: string, word: string, from = 0): number {
-  const lower = text.toLowerCase();
+  const lower = masked(text);
   let depth = 0;
   for (let i = from; i < lower.length; i += 1) {
     const c = lower[i];
@@ -80,6 +103,9 @@ function plainForm(sql: string, params: readonly string[]): { verb: 'DELETE' | '
   return { verb: 'UPDATE', table: updated[1] as string, where: rest.slice(at + ' where '.length), whereParams: params.slice(questionMarks(rest.slice(0, at))) };
 }
 
+/** "an UPDATE", "an ALTER TABLE", "a DELETE". */
+const article = (word: string) => (/^[AEIOU]/.test(word) ? 'an' : 'a');
+
 const plainForms = 'DELETE FROM <table> WHERE … (or UPDATE <table> SET … WHERE …)';
 
 export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['earlier']): StepIssue[] {
@@ -92,7 +118,7 @@ export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['ea
     return [{ at: ['sql'], message: `one ${verb} per step, and nothing else in it: the rows it changes are then the rows an export-rows step before it kept, and its count is checked alone` }];
   }
   if (step.expectRows === undefined) {
-    return [{ at: ['expectRows'], message: `a ${verb} must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)` }];
+    return [{ at: ['expectRows'], message: `${article(verb)} ${verb} must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)` }];
   }
   const plain = plainForm(step.sql, step.params);
   if (!plain) {
@@ -101,8 +127,8 @@ export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['ea
       {
         at: ['sql'],
         message: noWhere
-          ? `a ${verb} needs a WHERE naming the rows it changes (${verb === 'DELETE' ? 'DELETE FROM <table> WHERE …' : 'UPDATE <table> SET … WHERE …'}), the rows an export-rows step before it keeps: without one it reaches every row of the table`
-          : `a ${verb} written this way cannot be checked against the rows kept before it: write it as ${plainForms}, after an export-rows step keeping the same rows (with target: motherduck, the engine's named snapshot keeps them instead)`,
+          ? `${article(verb)} ${verb} needs a WHERE naming the rows it changes (${verb === 'DELETE' ? 'DELETE FROM <table> WHERE …' : 'UPDATE <table> SET … WHERE …'}), the rows an export-rows step before it keeps: without one it reaches every row of the table`
+          : `${article(verb)} ${verb} written this way cannot be checked against the rows kept before it: write it as ${plainForms}, after an export-rows step keeping the same rows (with target: motherduck, the engine's named snapshot keeps them instead)`,
       },
     ];
   }
@@ -117,10 +143,13 @@ export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['ea
       (e.target ?? 'backend') === step.target,
   );
   const unconditional = (e: Record<string, unknown>) =>
-    (e.onlyIf === undefined || same(e.onlyIf, step.onlyIf)) && (e.onlyIfGiven === undefined || e.onlyIfGiven === step.onlyIfGiven) && ((e.acceptStatuses as unknown[] | undefined) ?? []).length === 0;
+    (e.onlyIf === undefined || same(e.onlyIf, step.onlyIf)) &&
+    (e.onlyIfGiven === undefined || e.onlyIfGiven === step.onlyIfGiven) &&
+    (e.onlyIfRan === undefined || e.onlyIfRan === step.onlyIfRan) &&
+    ((e.acceptStatuses as unknown[] | undefined) ?? []).length === 0;
   if (kept && unconditional(kept)) return [];
   if (kept) {
-    return [{ at: ['sql'], message: `the export-rows step "${kept.id}" keeps these rows only on a condition (onlyIf, onlyIfGiven or acceptStatuses) this ${verb} does not share: it could run with nothing kept` }];
+    return [{ at: ['sql'], message: `the export-rows step "${kept.id}" keeps these rows only on a condition (onlyIf, onlyIfGiven, onlyIfRan or acceptStatuses) this ${verb} does not share: it could run with nothing kept` }];
   }
   return [
     {
