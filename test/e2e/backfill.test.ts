@@ -350,8 +350,18 @@ describe('/databox recover backfill', () => {
     });
     await recover();
     const validation = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
-    expect(validation).toMatch(/the 14 days before the window have no rows in raw_ebird\.observations now, where the diagnosis counted a median of [\d.]+\/day on them: rows outside the window are gone/);
+    expect(validation).toMatch(/14 days before the window that had rows in raw_ebird\.observations when the diagnosis counted them have none now \(2026-04-04 … 2026-04-17\): rows outside the window are gone/);
     expect(slack.allText()).not.toContain('Validation passed');
+  });
+
+  it('fails the validation when the reload wiped some of the days before the window, naming them', async () => {
+    checkout.behave({
+      [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: ["DELETE FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-05' AND DATE '2026-04-07' AND $1 IS NOT NULL AND $2 IS NOT NULL", reloadRawSql('raw_ebird.observations', 5_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+      [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+    });
+    await recover();
+    const validation = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
+    expect(validation).toContain('3 days before the window that had rows in raw_ebird.observations when the diagnosis counted them have none now (2026-04-05, 2026-04-06, 2026-04-07): rows outside the window are gone');
   });
 
   it('says in the postmortem that a recovery of part of the bad window left the rest, though its validation passed', async () => {

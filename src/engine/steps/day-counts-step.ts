@@ -226,9 +226,12 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // What the diagnosis counted on these same days before the window, where its own window covered them; else its own
   // baseline's median when it judged a window starting on the same day.
   const countedThen: number[] = [];
+  // Days before the window that had rows when the diagnosis counted them and have none now (a replace load wiped them).
+  const emptiedDays: string[] = [];
   for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) {
     const then = step.before?.[isoDay(ms)];
     if (then !== undefined) countedThen.push(then);
+    if (then !== undefined && then > 0 && (counted.get(isoDay(ms)) ?? 0) === 0) emptiedDays.push(isoDay(ms));
   }
   const medianThen = countedThen.length > 0 ? median(countedThen) : (step.baselineBefore ?? 0);
   const days: DayCount[] = [];
@@ -251,7 +254,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // With no rows in the days before, only an empty day can be told from a normal one: "all normal" would claim more.
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
-  const baselineLost = judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0);
+  const baselineLost = emptiedDays.length > 0 || (countedThen.length === 0 && judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0));
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
   const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
@@ -265,7 +268,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? 'the one day is' : `all ${judgedDays.length} days`} normal in ${tableName} (${range})`,
     'no-baseline': `${judgedDays.length === 1 ? 'the one day has' : `all ${judgedDays.length} days have`} rows in ${tableName}, but none can be judged further (${range})`,
-    'baseline-lost': `the ${step.baselineDays} days before the window have no rows in ${tableName} now, where the diagnosis counted a median of ${medianThen}/day on them: rows outside the window are gone (${range})`,
+    'baseline-lost':
+      emptiedDays.length > 0
+        ? `${plural(emptiedDays.length, 'day', 'days')} before the window that had rows in ${tableName} when the diagnosis counted ${emptiedDays.length === 1 ? 'it has' : 'them have'} none now (${emptiedDays.length > 4 ? `${emptiedDays[0]} … ${emptiedDays.at(-1)}` : emptiedDays.join(', ')}): rows outside the window are gone (${range})`
+        : `the ${step.baselineDays} days before the window have no rows in ${tableName} now, where the diagnosis counted a median of ${medianThen}/day on them: rows outside the window are gone (${range})`,
   }[status];
   // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
   const lastRow = judgedDays.at(-1);
