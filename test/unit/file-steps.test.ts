@@ -228,6 +228,14 @@ describe('runCopyFileStep', () => {
     expect(await runCopyFileStep(planned)).toMatchObject({ status: 'failed', summary: why });
     expect(fs.existsSync(to)).toBe(false);
 
+    // Another file put in its place with the planned size and time kept (cp -p, rsync -a): the inode tells them apart.
+    const replanned = { ...copyFileStepKind.resolve(copy(from, to), tools), timeoutMs: 10_000, guard: false };
+    const other = path.join(root, 'other.duckdb');
+    fs.writeFileSync(other, randomBytes(3 * 1024 * 1024 + 5));
+    fs.utimesSync(other, new Date('2026-12-02T02:00:00Z'), new Date('2026-12-02T02:00:00Z'));
+    fs.renameSync(other, from);
+    expect(copyFileStepKind.refusal?.(replanned)).toMatch(/; it is another file, or the same one rewritten, with the same size and time \(a copy that kept its times\) now\): propose the plan again/);
+
     fs.rmSync(from);
     expect(copyFileStepKind.refusal?.(planned)).toMatch(/; it is gone now\): propose the plan again/);
     // A file the plan could not find (made by an earlier step, say) is shown and copied as it is when the step runs.

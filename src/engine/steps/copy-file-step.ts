@@ -19,6 +19,9 @@ const schema = z.strictObject({
 export interface FileAsPlanned {
   bytes: number;
   modifiedAt: string;
+  /** The inode and its change time, which a copy made with its times kept (cp -p, rsync -a, touch -r) cannot keep. */
+  inode?: number;
+  changedAt?: string;
 }
 
 export type CopyFileStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileAsPlanned };
@@ -26,7 +29,7 @@ export type CopyFileStep = z.output<typeof schema> & ResolvedCommon & { asPlanne
 function fileNow(file: string): FileAsPlanned | undefined {
   try {
     const stat = fs.statSync(file);
-    return stat.isFile() ? { bytes: stat.size, modifiedAt: stat.mtime.toISOString() } : undefined;
+    return stat.isFile() ? { bytes: stat.size, modifiedAt: stat.mtime.toISOString(), inode: stat.ino, changedAt: stat.ctime.toISOString() } : undefined;
   } catch {
     return undefined;
   }
@@ -41,8 +44,10 @@ const exactly = (file: FileAsPlanned) => `${file.bytes} bytes, last written ${fi
 function changedSincePlanned(step: CopyFileStep): string | undefined {
   if (!step.asPlanned) return undefined;
   const now = fileNow(step.from);
-  if (now && now.bytes === step.asPlanned.bytes && now.modifiedAt === step.asPlanned.modifiedAt) return undefined;
-  return `${step.from} changed since the plan was made (it was ${exactly(step.asPlanned)}; it is ${now ? exactly(now) : 'gone'} now): propose the plan again, so its approver sees the file that will be copied`;
+  const was = step.asPlanned;
+  if (now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt && (was.inode === undefined || (now.inode === was.inode && now.changedAt === was.changedAt))) return undefined;
+  const how = now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt ? 'another file, or the same one rewritten, with the same size and time (a copy that kept its times)' : now ? exactly(now) : 'gone';
+  return `${step.from} changed since the plan was made (it was ${exactly(was)}; it is ${how} now): propose the plan again, so its approver sees the file that will be copied`;
 }
 
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
