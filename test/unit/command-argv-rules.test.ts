@@ -260,6 +260,12 @@ describe("the stack's own commands that write", () => {
       ['uv', 'run', 'sqlmesh', 'state', 'import', '-i', 'state.json'],
       ['uv', 'run', 'sqlmesh', 'format'],
       ['uv', 'run', 'dagster', 'instance', 'concurrency', 'set', 'k', '1'],
+      ['uvx', '--from', 'sqlmesh[web]', 'sqlmesh', 'run'],
+      ['uvx', 'sqlmesh@0.130.0', 'run'],
+      ['uv', 'tool', 'run', '--from', 'dlt[duckdb]', 'dlt', 'pipeline', 'ebird', 'drop', '--drop-all'],
+      ['uv', 'run', '--no-extra', 'x', 'sqlmesh', 'run'],
+      ['python', '-Im', 'dagster', 'asset', 'materialize'],
+      ['uv', 'run', 'sqlmesh', 'ui'],
     ]) {
       expect(unmarked(argv), argv.join(' ')).toHaveLength(1);
     }
@@ -281,6 +287,9 @@ describe("the stack's own commands that write", () => {
       ['uv', 'run', 'sqlmesh', 'info'],
       ['uv', 'run', 'sqlmesh', 'table_diff', 'prod:dev', 'ebird.fct_daily_bird_observations'],
       ['uv', 'run', 'python', '-m', 'dagster', 'asset', 'list'],
+      // A model named "run" rendered, and a script's own -m option, are arguments, not commands.
+      ['uv', 'run', 'sqlmesh', 'render', 'run'],
+      ['python', 'scripts/report.py', '-m', 'rm'],
     ]) {
       expect(unmarked(argv), argv.join(' ')).toEqual([]);
     }

@@ -66,7 +66,8 @@ function duckdbInlineSql(rest: readonly (string | undefined)[]): string | undefi
 function effect(words: readonly (string | undefined)[]): Effect {
   const first = words[0];
   if (first === undefined) return {};
-  const name = path.posix.basename(first);
+  // uvx sqlmesh@0.130.0 runs sqlmesh.
+  const name = path.posix.basename(first).replace(/@[^/]*$/, '');
   const rest = words.slice(1);
   // -c, or a cluster of short options holding it (-ec, -lc), among the shell's own options: those before its script.
   if (shells.has(name) && shellOptions(rest).some((word) => /^-[A-Za-z]*c[A-Za-z]*$/.test(word))) return { hides: shellHides(`${name} -c`) };
@@ -91,7 +92,8 @@ function effect(words: readonly (string | undefined)[]): Effect {
     return exec === -1 ? {} : effect(rest.slice(exec + 1));
   }
   // python -m dagster … runs dagster as much as dagster … does.
-  const module = /^python(\d+(\.\d+)?)?$/.test(name) ? rest.indexOf('-m') : -1;
+  // -m, or a cluster of short options ending in it (-Im): the module's name is the next word.
+  const module = /^python(\d+(\.\d+)?)?$/.test(name) ? shellOptions(rest).findIndex((word) => /^-[A-Za-z]*m$/.test(word)) : -1;
   if (module !== -1) return effect(rest.slice(module + 1));
   if (name === 'uv' || name === 'uvx') {
     const start = uvRunStart(name, rest);
@@ -145,7 +147,7 @@ const wrapperValueOptions: Record<string, ReadonlySet<string>> = {
   timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
   xargs: new Set(['-n', '--max-args', '-L', '--max-lines', '-P', '--max-procs', '-s', '--max-chars', '-d', '--delimiter', '-E', '-a', '--arg-file', '-I']),
   uv: new Set([
-    '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
+    '--from', '--no-extra', '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
     '--group', '--only-group', '--no-group', '--index', '--default-index', '--index-url', '--extra-index-url', '-f', '--find-links',
     '--cache-dir', '--config-file', '-C', '--config-setting', '--exclude-newer', '--prerelease', '--resolution', '--index-strategy',
     '--link-mode', '--python-platform', '--color', '--allow-insecure-host',

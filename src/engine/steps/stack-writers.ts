@@ -4,6 +4,20 @@
 /** The words of argv that are not options; a templated word (undefined) is none. */
 const plain = (words: readonly (string | undefined)[]) => words.filter((w): w is string => w !== undefined && !w.startsWith('-'));
 
+/** sqlmesh's own options that take the next word as their value. */
+const sqlmeshValueOptions = new Set(['--gateway', '-p', '--paths', '--config', '--log-file-dir', '--log-limit']);
+
+/** Where the subcommand is: the first word past the program's own options and their values; undefined when templated or none. */
+function subcommandAt(rest: readonly (string | undefined)[], valueOptions: ReadonlySet<string>): number | undefined {
+  for (let i = 0; i < rest.length; i += 1) {
+    const word = rest[i];
+    if (word === undefined) return undefined;
+    if (!word.startsWith('-')) return i;
+    if (valueOptions.has(word)) i += 1;
+  }
+  return undefined;
+}
+
 const sqlmeshWriters = new Set(['run', 'migrate', 'janitor', 'invalidate', 'destroy', 'rollback', 'clean', 'create_external_models', 'dlt_refresh', 'format', 'create_test']);
 
 const dagsterWriters: Record<string, ReadonlySet<string>> = {
@@ -21,10 +35,13 @@ const dltWriters = new Set(['drop', 'sync', 'drop-pending-packages', 'init', 'de
 export function stackWrites(name: string, rest: readonly (string | undefined)[]): string | undefined {
   const words = plain(rest);
   if (name === 'sqlmesh') {
-    const sub = words.find((w) => sqlmeshWriters.has(w));
-    if (sub) return `sqlmesh ${sub} changes the warehouse, SQLMesh's state or the project's files`;
-    if (words.includes('state') && words.includes('import')) return "sqlmesh state import replaces SQLMesh's state";
-    if (words.includes('plan') && rest.includes('--auto-apply')) return 'sqlmesh plan --auto-apply applies the plan to the warehouse';
+    // Its subcommand is its first word past its own options (sqlmesh --gateway local run); later words are arguments.
+    const at = subcommandAt(rest, sqlmeshValueOptions);
+    const sub = at === undefined ? undefined : rest[at];
+    if (sub !== undefined && sqlmeshWriters.has(sub)) return `sqlmesh ${sub} changes the warehouse, SQLMesh's state or the project's files`;
+    if (sub === 'plan' && rest.includes('--auto-apply')) return 'sqlmesh plan --auto-apply applies the plan to the warehouse';
+    if (sub === 'state' && at !== undefined && rest[at + 1] === 'import') return "sqlmesh state import replaces SQLMesh's state";
+    if (sub === 'ui') return "sqlmesh ui serves SQLMesh's editor, which applies plans";
     return undefined;
   }
   if (name === 'dagster') {
