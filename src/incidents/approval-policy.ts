@@ -21,7 +21,9 @@ export function utcTime(iso: string): string {
 export function notPending(run: Run, clicker?: string): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
-    return said`a second click by whoever decided it: this plan was ${run.status === 'rejected' ? 'rejected' : 'approved'} with the first, at ${utcTime(run.decidedAt ?? run.proposedAt)}; nothing more was done`;
+    const verb = run.status === 'rejected' ? 'rejected' : 'approved';
+    const after = run.status === 'rejected' ? 'nothing of it ran' : 'a plan once approved is not stopped by Reject: its rollback undoes what it changed';
+    return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now; nothing more was done (${after})`;
   }
   switch (run.status) {
     case 'rejected':

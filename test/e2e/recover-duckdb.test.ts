@@ -288,9 +288,9 @@ describe('path A: rebuild from raw dlt state', () => {
     await Promise.all([harness.click(approve, teammate), harness.click(approve, teammate)]);
     await harness.settle();
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
-    expect(slack.ephemerals(teammate).join('\n')).toMatch(/a second click by whoever decided it: this plan was approved with the first, at \d\d:\d\d UTC; nothing more was done/);
+    expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now; nothing more was done/);
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('already approved by');
-    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^a second click by whoever decided it: this plan was approved with the first/)]);
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^this plan was already approved at \d\d:\d\d UTC, by the same person asking again now/)]);
   });
 
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
