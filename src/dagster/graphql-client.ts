@@ -252,9 +252,10 @@ export class DagsterClient {
       const name = String(entry.name ?? '');
       const ours = !this.options.location || this.options.location === name;
       const loaded = isObject(entry.locationOrLoadError) ? entry.locationOrLoadError : undefined;
+      // LOADING: being loaded again (after a fix, a deploy). With its location there, its schedules are still listed;
+      // without one (none yet, or the error of the load before), it is still loading, not broken.
+      if (entry.loadStatus === 'LOADING') return loaded?.__typename === 'RepositoryLocation' ? [] : [{ name, error: 'still loading', ours }];
       if (loaded?.__typename === 'PythonError') return [{ name, error: String(loaded.message ?? '(no message)').trim().split('\n')[0]?.slice(0, 300) ?? '', ours }];
-      // LOADING with a location already there is one being updated (a deploy): its schedules are still listed.
-      if (entry.loadStatus === 'LOADING' && !loaded) return [{ name, error: 'still loading', ours }];
       return [];
     });
   }
