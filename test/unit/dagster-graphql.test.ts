@@ -79,6 +79,10 @@ describe('Dagster GraphQL client', () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: () => entry('LOADING', null) });
     const loading = await probe();
     expect(assessDagster(loading, thresholds, recordedAt).reasons).toEqual(["code location databox is still loading; its schedules and jobs are missing from what Dagster lists (diagnose again once it has loaded)"]);
+    // Reloading after a fix, the error of the load before still attached: still loading, not "fix it".
+    nock.cleanAll();
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: () => entry('LOADING', { __typename: 'PythonError', message: 'ImportError: the old one' }) });
+    expect((await probe()).unloadedLocations).toEqual([{ name: 'databox', error: 'still loading', ours: true }]);
     // The watcher, asking the webserver alone on every poll, does not ask this.
     expect((await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now: recordedAt, webserverOnly: true })).unloadedLocations).toBeUndefined();
     nock.cleanAll();
