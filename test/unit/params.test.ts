@@ -130,6 +130,9 @@ describe('timestamps', () => {
     expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 CEST' })).toBe(
       'at=2026-04-18 12:00:00 CEST is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); CEST is a zone name the bot cannot convert: give the moment in UTC',
     );
+    expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 Europe/Paris' })).toMatch(/; Europe\/Paris is a zone name the bot cannot convert: give the moment in UTC$/);
+    // GMT is UTC: taken as such, never named as a zone the bot cannot convert.
+    expect(await problemOf(['at'], { at: '2026-04-18 24:00:00 GMT' })).toMatch(/; GMT is UTC: write the moment without it$/);
   });
 
   it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
