@@ -69,7 +69,8 @@ export function withCopyNote(rendered: Rendered): Rendered {
   // A message already at Slack's 50 blocks: the note goes under its first block's text instead of a block of its own.
   const [first, ...rest] = rendered.blocks;
   if (first?.type !== 'section' || !first.text) return rendered;
-  return { ...rendered, blocks: [{ ...first, text: { ...first.text, text: cutWithin(`${first.text.text}\n${note}`, blockTextLimit) } }, ...rest] };
+  // The block's own text gives way, never the note.
+  return { ...rendered, blocks: [{ ...first, text: { ...first.text, text: `${cutWithin(first.text.text, blockTextLimit - note.length - 1)}\n${note}` } }, ...rest] };
 }
 
 /** Slack refuses a message of more blocks than this. */
