@@ -83,6 +83,11 @@ function nothingToRollBack(wanted: RecoveryPath['steps'], given: Readonly<Record
   return `nothing to roll back without ${needed.map((name) => `${name}=`).join(' or ')}: each step of the rollback of ${recoveryRunId} needs it; nothing was proposed`;
 }
 
+/** The warning a plan made on another one's work repeats: what that one was made for, against the diagnosis. */
+function continuedWarning(continued: Run): string | undefined {
+  return continued.againstDiagnosis && `It puts in place what plan ${continued.id} made. ${continued.againstDiagnosis}`;
+}
+
 /** Stands in for the incident a command would open, so its plan can be checked before anything is recorded. */
 function provisionalIncident(rb: Runbook): Incident {
   return { id: '(new)', scenario: rb.id, title: rb.title, openedBy: '', openedAt: '', origin: '', refs: {}, runs: [] };
@@ -656,7 +661,9 @@ export class IncidentService {
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
-    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows));
+    // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
+    const warning = continues ? continuedWarning(this.run(continues)) : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
+    const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.
       await this.showWaitingPlan(waiting);
@@ -672,7 +679,7 @@ export class IncidentService {
       previews,
       continues,
       teammate: recovery.approval === 'teammate',
-      againstDiagnosis: continues ? undefined : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows),
+      againstDiagnosis: warning,
       cleanup: recovery.cleanup || undefined,
       continuesWith: recovery.continueWith,
     });

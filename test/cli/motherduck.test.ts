@@ -149,6 +149,16 @@ describe('scenario 3 from the terminal', () => {
     expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
   });
 
+  it("repeats the clone's warning on the swap when the clone is of a moment the diagnosis did not look at", async () => {
+    const { cli } = await setUp();
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    const id = incidentOf(diagnosis.stdout);
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-19 09:00:00', `incident=${id}`, '--approver', 'carol']);
+    expect(clone.stdout).toContain('this plan is for at=2026-04-19 09:00:00, which it did not look at');
+    const swapShown = clone.stdout.slice(clone.stdout.indexOf('Path S: Swap the restored clone in'));
+    expect(swapShown).toMatch(/It puts in place what plan dbx-\d{8}-[0-9a-f]{4}\/\d+ made\. The diagnosis looked at at=2026-04-20 12:00:00; this plan is for at=2026-04-19 09:00:00/);
+  });
+
   it("path A's clone needs a teammate at the terminal too: the requester's own name is refused, nothing cloned", async () => {
     const { md, cli } = await setUp();
     const result = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'alice']);
