@@ -48,17 +48,22 @@ function answer(res: ServerResponse, status: number): void {
  * again (a replay: Slack signs each request it sends, its retries carry X-Slack-Retry-Num), not acted on twice.
  */
 class SeenSignatures {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, { bodies: string[]; until: number }>();
 
-  /** True the first time a signature is seen within the window; false for a replay. */
-  firstTime(signature: string, nowMs: number): boolean {
-    for (const [known, until] of this.seen) {
-      if (until > nowMs) break;
+  /**
+   * True the first time this signature comes with this body within the window; false when both came before. Nothing
+   * is verified here (Bolt verifies every request): only a repeat, which is rare, is worth its HMAC.
+   */
+  firstTime(signature: string, body: string, nowMs: number): boolean {
+    for (const [known, entry] of this.seen) {
+      if (entry.until > nowMs) break;
       this.seen.delete(known);
     }
-    if (this.seen.has(signature)) return false;
+    const entry = this.seen.get(signature);
+    if (entry?.bodies.includes(body)) return false;
     // Bolt refuses a request stamped five minutes ago; kept a little longer for a clock skewed the other way.
-    this.seen.set(signature, nowMs + 2 * maxSkewSeconds * 1000);
+    if (entry) entry.bodies.push(body);
+    else this.seen.set(signature, { bodies: [body], until: nowMs + 2 * maxSkewSeconds * 1000 });
     return true;
   }
 }
@@ -80,16 +85,16 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
       (buffered) => {
         const parsed = parsedBody(buffered);
         const problem = parsed && requestShapeProblem(parsed.body);
-        const isSigned = signed(req, buffered.rawBody, options.signingSecret);
         const retry = req.headers['x-slack-retry-num'] !== undefined;
-        if (isSigned && !retry && !signatures.firstTime(String(req.headers['x-slack-signature']), Date.now())) {
+        const repeated = !retry && !signatures.firstTime(String(req.headers['x-slack-signature']), buffered.rawBody.toString(), Date.now());
+        if (repeated && signed(req, buffered.rawBody, options.signingSecret)) {
           options.logger.warn('a signed request was sent again with the same signature (a replay): answered 200, not acted on');
           answer(res, 200);
           options.onRefused(parsed ? senderOf(parsed.body) : '', 'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on');
           return;
         }
         // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).
-        if (!problem || !isSigned) return bolt(req, res);
+        if (!problem || !signed(req, buffered.rawBody, options.signingSecret)) return bolt(req, res);
         options.logger.warn({ problem }, 'a signed request Slack would not send was refused (400)');
         answer(res, 400);
         options.onRefused(senderOf(parsed.body), `a signed request whose payload Slack would not send: ${problem} (answered 400)`);

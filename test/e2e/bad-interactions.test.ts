@@ -129,6 +129,11 @@ describe('interaction payloads the bot did not make', () => {
     expect(records.filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual([
       'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on',
     ]);
+    // Sent twice unsigned (a forged signature), it is Bolt's 401 both times, and nothing is journaled.
+    const forged = slashCommandBody('diagnose duckdb', { user_id: operator });
+    for (let i = 0; i < 2; i += 1) expect((await postSigned(harness.url, forged, { signature: 'v0=00' })).status).toBe(401);
+    await harness.settle();
+    expect(journal().slice(lines).filter((r) => r.type === 'request.refused')).toHaveLength(1);
   });
 
   it('refuses a signed command stamped more than five minutes ahead, as one five minutes old, and takes a small skew', async () => {
