@@ -44,29 +44,28 @@ function answer(res: ServerResponse, status: number): void {
 }
 
 /**
- * The signatures of signed requests taken within Slack's five minutes: the same one again is the same request sent
- * again (a replay: Slack signs each request it sends, its retries carry X-Slack-Retry-Num), not acted on twice.
+ * The signatures of requests seen within Slack's five minutes: a validly signed request with a signature seen before
+ * is the same request sent again (the signature is an HMAC of its timestamp and body), a replay not acted on twice.
+ * The bot takes no Events API events, whose retries Slack signs anew: no request of Slack's ever repeats one.
  */
 class SeenSignatures {
-  private readonly seen = new Map<string, { bodies: string[]; until: number }>();
+  private readonly seen = new Map<string, number>();
 
-  /**
-   * True the first time this signature comes with this body within the window; false when both came before. Nothing
-   * is verified here (Bolt verifies every request): only a repeat, which is rare, is worth its HMAC.
-   */
-  firstTime(signature: string, body: string, nowMs: number): boolean {
-    for (const [known, entry] of this.seen) {
-      if (entry.until > nowMs) break;
+  /** True the first time a signature is seen within the window. Only the header is kept: unsigned floods stay small. */
+  firstTime(signature: string, nowMs: number): boolean {
+    for (const [known, until] of this.seen) {
+      if (until > nowMs && this.seen.size <= maxSignaturesKept) break;
       this.seen.delete(known);
     }
-    const entry = this.seen.get(signature);
-    if (entry?.bodies.includes(body)) return false;
+    if (this.seen.has(signature)) return false;
     // Bolt refuses a request stamped five minutes ago; kept a little longer for a clock skewed the other way.
-    if (entry) entry.bodies.push(body);
-    else this.seen.set(signature, { bodies: [body], until: nowMs + 2 * maxSkewSeconds * 1000 });
+    this.seen.set(signature, nowMs + 2 * maxSkewSeconds * 1000);
     return true;
   }
 }
+
+/** At most this many signatures are kept (about 7 MB): past it the oldest go first, whatever a flood sends. */
+const maxSignaturesKept = 100_000;
 
 /** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
 export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
@@ -85,8 +84,8 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
       (buffered) => {
         const parsed = parsedBody(buffered);
         const problem = parsed && requestShapeProblem(parsed.body);
-        const retry = req.headers['x-slack-retry-num'] !== undefined;
-        const repeated = !retry && !signatures.firstTime(String(req.headers['x-slack-signature']), buffered.rawBody.toString(), Date.now());
+        // Verified only when repeated, which is rare: Bolt verifies every request itself.
+        const repeated = !signatures.firstTime(String(req.headers['x-slack-signature']), Date.now());
         if (repeated && signed(req, buffered.rawBody, options.signingSecret)) {
           options.logger.warn('a signed request was sent again with the same signature (a replay): answered 200, not acted on');
           answer(res, 200);

@@ -123,17 +123,20 @@ describe('interaction payloads the bot did not make', () => {
     const timestamp = Math.floor(Date.now() / 1000);
     expect((await postSigned(harness.url, body, { timestamp })).status).toBe(200);
     expect((await postSigned(harness.url, body, { timestamp })).status).toBe(200);
+    // X-Slack-Retry-Num is not signed: added to a copy, it makes no replay Slack's own retry.
+    expect((await postSigned(harness.url, body, { timestamp, headers: { 'x-slack-retry-num': '1' } })).status).toBe(200);
     await harness.settle();
     const records = journal().slice(lines);
     expect(records.filter((r) => r.type === 'incident.opened')).toHaveLength(1);
     expect(records.filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual([
+      'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on',
       'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on',
     ]);
     // Sent twice unsigned (a forged signature), it is Bolt's 401 both times, and nothing is journaled.
     const forged = slashCommandBody('diagnose duckdb', { user_id: operator });
     for (let i = 0; i < 2; i += 1) expect((await postSigned(harness.url, forged, { signature: 'v0=00' })).status).toBe(401);
     await harness.settle();
-    expect(journal().slice(lines).filter((r) => r.type === 'request.refused')).toHaveLength(1);
+    expect(journal().slice(lines).filter((r) => r.type === 'request.refused')).toHaveLength(2);
   });
 
   it('refuses a signed command stamped more than five minutes ahead, as one five minutes old, and takes a small skew', async () => {

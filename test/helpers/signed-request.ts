@@ -17,6 +17,8 @@ export interface SignOptions {
   signature?: string;
   /** Slack sends forms; the Events API sends JSON (application/json). */
   contentType?: string;
+  /** Headers beside the signed ones (X-Slack-Retry-Num, say), which the signature does not cover. */
+  headers?: Record<string, string>;
 }
 
 export function sign(body: string, timestamp: number, secret = signingSecret): string {
@@ -31,6 +33,7 @@ export function signedHeaders(body: string, options: SignOptions = {}): Record<s
     'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    ...options.headers,
   };
 }
 
