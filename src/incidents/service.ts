@@ -1090,7 +1090,8 @@ export class IncidentService {
   private restoredMoment(incident: Incident): string | undefined {
     const latest = [...this.incident(incident.id).runs]
       .reverse()
-      .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r)) || r.kind === 'rollback'));
+      // A rollback that did not succeed may have left the restore in place: only one that did undoes it.
+      .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r)) || (r.kind === 'rollback' && r.status === 'succeeded')));
     // Rolled back since: the database is back where it was before that recovery, restored to no moment.
     if (latest?.kind === 'rollback') return undefined;
     const origin = latest?.continues ? this.run(latest.continues) : latest;

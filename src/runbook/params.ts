@@ -94,8 +94,14 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
       if (!text || !moment) {
         // A day alone, or a named zone (CEST, EST) the bot cannot convert: said, with what to type.
         const day = /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) && isCalendarDate(raw.trim()) ? `; for the start of that day in UTC: ${name}="${raw.trim()} 00:00:00"` : '';
-        const zone = /\d\s*([A-Za-z]{2,5}|[A-Za-z]+\/[A-Za-z_]+)$/.exec(raw.trim())?.[1];
-        const named = !zone ? '' : /^(gmt|utc)$/i.test(zone) ? `; ${zone} is UTC: write the moment without it` : `; ${zone} is a zone name the bot cannot convert: give the moment in UTC`;
+        const zone = /\d\s*([A-Za-z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/.exec(raw.trim())?.[1];
+        const named = !zone
+          ? ''
+          : /^[ap]m$/i.test(zone)
+            ? '; the bot takes a 24-hour clock (15:00:00, not 3pm)'
+            : /^(gmt|utc)$/i.test(zone)
+              ? `; ${zone} is UTC: write the moment without it`
+              : `; ${zone} is a zone name the bot cannot convert: give the moment in UTC`;
         throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}`);
       }
       if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);

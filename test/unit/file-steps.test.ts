@@ -234,7 +234,11 @@ describe('runCopyFileStep', () => {
     fs.writeFileSync(other, randomBytes(3 * 1024 * 1024 + 5));
     fs.utimesSync(other, new Date('2026-12-02T02:00:00Z'), new Date('2026-12-02T02:00:00Z'));
     fs.renameSync(other, from);
-    expect(copyFileStepKind.refusal?.(replanned)).toMatch(/; it is another file, or the same one rewritten, with the same size and time \(a copy that kept its times\) now\): propose the plan again/);
+    expect(copyFileStepKind.refusal?.(replanned)).toMatch(/; it is another file with the same size and time \(a copy that kept its times\) now\): propose the plan again/);
+    // The same file, its mode changed: its inode's change time moved, said as such (the plan is proposed again).
+    const again = { ...copyFileStepKind.resolve(copy(from, to), tools), timeoutMs: 10_000, guard: false };
+    fs.chmodSync(from, 0o444);
+    expect(copyFileStepKind.refusal?.(again)).toContain('; it is the same size and time, but its change time (ctime) moved since (a rewrite that kept its times, or only its mode, links or name) now)');
 
     fs.rmSync(from);
     expect(copyFileStepKind.refusal?.(planned)).toMatch(/; it is gone now\): propose the plan again/);

@@ -131,6 +131,8 @@ describe('timestamps', () => {
       'at=2026-04-18 12:00:00 CEST is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); CEST is a zone name the bot cannot convert: give the moment in UTC',
     );
     expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 Europe/Paris' })).toMatch(/; Europe\/Paris is a zone name the bot cannot convert: give the moment in UTC$/);
+    expect(await problemOf(['at'], { at: '2026-04-18 12:00:00 America/Argentina/Buenos_Aires' })).toMatch(/; America\/Argentina\/Buenos_Aires is a zone name/);
+    expect(await problemOf(['at'], { at: '2026-04-20 3pm' })).toMatch(/; the bot takes a 24-hour clock \(15:00:00, not 3pm\)$/);
     // GMT is UTC: taken as such, never named as a zone the bot cannot convert.
     expect(await problemOf(['at'], { at: '2026-04-18 24:00:00 GMT' })).toMatch(/; GMT is UTC: write the moment without it$/);
   });

@@ -46,7 +46,14 @@ function changedSincePlanned(step: CopyFileStep): string | undefined {
   const now = fileNow(step.from);
   const was = step.asPlanned;
   if (now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt && (was.inode === undefined || (now.inode === was.inode && now.changedAt === was.changedAt))) return undefined;
-  const how = now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt ? 'another file, or the same one rewritten, with the same size and time (a copy that kept its times)' : now ? exactly(now) : 'gone';
+  const sameLook = now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt;
+  const how = !now
+    ? 'gone'
+    : !sameLook
+      ? exactly(now)
+      : now.inode !== was.inode
+        ? 'another file with the same size and time (a copy that kept its times)'
+        : 'the same size and time, but its change time (ctime) moved since (a rewrite that kept its times, or only its mode, links or name)';
   return `${step.from} changed since the plan was made (it was ${exactly(was)}; it is ${how} now): propose the plan again, so its approver sees the file that will be copied`;
 }
 

@@ -31,7 +31,8 @@ export function comparableSql(sql: string): string {
 
 /** A statement past the words that only wrap it (EXPLAIN ANALYZE and PREPARE … AS run what follows), in upper case. */
 function unwrapped(statement: string): string {
-  let s = statement.toUpperCase();
+  // A quoted name ("update", a column) is no keyword.
+  let s = statement.replace(/"(?:[^"]|"")*"/g, '""').toUpperCase();
   for (;;) {
     const next = s.replace(/^EXPLAIN (ANALY[SZ]E )?/, '').replace(/^PREPARE \S+ AS /, '');
     if (next === s) return s;
@@ -50,8 +51,8 @@ function rowChange(statement: string): string | undefined {
   if (/^(WITH .*\b)?(INSERT OR REPLACE|REPLACE|UPSERT)\b/.test(main) || (/^(WITH .*\b)?INSERT\b/.test(main) && /\bON CONFLICT\b.*\bDO UPDATE\b/.test(main))) return 'INSERT OR REPLACE';
   if (/^CREATE OR REPLACE (TEMP |TEMPORARY )?TABLE\b/.test(main)) return 'CREATE OR REPLACE TABLE';
   if (/^DROP (TABLE|SCHEMA|DATABASE)\b/.test(main)) return /^DROP (\w+)/.exec(main)?.[0] as string;
-  // Dropping a column or changing its type loses what was in it; adding one changes nothing already there.
-  if (/^ALTER TABLE\b/.test(main) && !/^ALTER TABLE \S+ ADD\b/.test(main)) return 'ALTER TABLE';
+  // Dropping a column or changing its type loses what was in it; adding one, a rename or a default changes no value.
+  if (/^ALTER TABLE\b/.test(main) && /\b(DROP|TYPE)\b/.test(main)) return 'ALTER TABLE';
   return undefined;
 }
 
