@@ -191,7 +191,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none ran'} |`,
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; '))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none'} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'} |`,
     `| Outcome | ${cell(outcome.text)} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
   );
@@ -218,7 +218,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
   for (const run of validations) {
-    const after = incident.runs.filter((r) => r.kind === 'recovery' && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
+    // What it validated: the last recovery or rollback that finished before it.
+    const after = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
     doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}`, '');
     doc.add(
       `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClock(run.finishedAt)}` : ''}.`,

@@ -132,6 +132,9 @@ describe('scenario 3 from the terminal', () => {
     expect(validation.code).not.toBe(0);
     expect(validation.stdout).toContain('NOT as restored: ebird.fct_daily_bird_observations has 30 rows, fewer than the 100 it had at 2026-04-20 12:00:00');
     expect(validation.stdout).not.toContain('Validation passed');
+    // The postmortem says what that validation came after: the rollback, not the swap.
+    const postmortem = await cli(['postmortem', id]);
+    expect(postmortem.stdout).toMatch(/Requested by \S+ at [\d:]+, after Rollback of path S: [^\n]*\(`dbx-\d{8}-[0-9a-f]{4}\/\d+`, succeeded\)/);
   });
 
   it("holds the validation's counts to the diagnosis' only when the database went back to the moment the diagnosis counted", async () => {
