@@ -2,6 +2,7 @@
 import { engineStatuses } from '../engine/execute-steps.js';
 import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { boundValueIssues } from '../engine/steps/bound-values.js';
+import { placeOf, stepsAt } from './every-step.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
@@ -423,29 +424,14 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   return problems;
 }
 
-/** A place as the refusals write it: recovery[0].steps[3]. */
-const placeOf = (at: At) => at.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`)).join('');
-
-/** Every step of the runbook with where it is. */
-function everyStep(rb: Runbook): { step: Step; at: At }[] {
-  const part = (steps: readonly Step[], at: At) => steps.map((step, i) => ({ step, at: [...at, i] }));
-  return [
-    ...part(rb.diagnosis.steps, ['diagnosis', 'steps']),
-    ...part(rb.validation.steps, ['validation', 'steps']),
-    ...rb.recovery.flatMap((p, i) => [
-      ...part(p.guards, ['recovery', i, 'guards']),
-      ...part(p.steps, ['recovery', i, 'steps']),
-      ...(p.rollback ? [...part(p.rollback.guards, ['recovery', i, 'rollback', 'guards']), ...part(p.rollback.inspect, ['recovery', i, 'rollback', 'inspect']), ...part(p.rollback.steps, ['recovery', i, 'rollback', 'steps'])] : []),
-    ]),
-  ];
-}
-
 /**
  * A command the runbook itself runs as a changing step (task full-refresh in a recovery) is not read-only anywhere
  * else: the author's word that it only reads does not stand against the runbook's own.
  */
 function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
-  const commands = everyStep(rb).filter(({ step }) => step.kind === 'command');
+  const commands = stepsAt(rb)
+    .map(([at, step]) => ({ at, step }))
+    .filter(({ step }) => step.kind === 'command');
   const argvOf = (step: Step) => {
     const command = step as Extract<Step, { kind: 'command' }>;
     return JSON.stringify([command.argv, command.cwd ?? '', Object.entries(command.env ?? {}).sort()]);

@@ -6,7 +6,8 @@ import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
-import { runbook, type Runbook, type Step } from './schema.js';
+import { placeOf, stepsAt } from './every-step.js';
+import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { runbookIssueMessage } from './schema-messages.js';
 import { verdictProblems } from './verdict-checks.js';
@@ -138,16 +139,8 @@ function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>):
   if (known.size === 0) return [];
   const names = [...known.keys()];
   const where = [...new Set(known.values())].join(', ');
-  const part = (steps: readonly Step[], at: string): [string, Step][] => steps.map((s, i) => [`${at}[${i}]`, s]);
-  const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = [
-    ...part(rb.diagnosis.steps, 'diagnosis.steps'),
-    ...part(rb.validation.steps, 'validation.steps'),
-    ...rb.recovery.flatMap((p, i) => [
-      ...part(p.guards, `recovery[${i}].guards`),
-      ...part(p.steps, `recovery[${i}].steps`),
-      ...(p.rollback ? [...part(p.rollback.guards, `recovery[${i}].rollback.guards`), ...part(p.rollback.inspect, `recovery[${i}].rollback.inspect`), ...part(p.rollback.steps, `recovery[${i}].rollback.steps`)] : []),
-    ]),
-  ];
+  const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = stepsAt(rb).map(([at, step]) => [placeOf(at), step]);
+
   return steps.flatMap(([at, step]) =>
     step.kind !== 'duckdb-scan'
       ? []

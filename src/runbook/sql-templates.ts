@@ -5,26 +5,11 @@ import { stepKind } from '../engine/steps/index.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { changesData } from '../engine/steps/sql-statements.js';
 import type { RunbookProblem } from './check.js';
+import { stepsAt } from './every-step.js';
 import type { Preview, Runbook, Step } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
 
 type At = (string | number)[];
-
-/** Every step of the runbook with where it is. */
-function stepsAt(rb: Runbook): [At, Step][] {
-  const list = (steps: readonly Step[], at: At): [At, Step][] => steps.map((step, i) => [[...at, i], step]);
-  return [
-    ...list(rb.diagnosis.steps, ['diagnosis', 'steps']),
-    ...list(rb.validation.steps, ['validation', 'steps']),
-    ...rb.recovery.flatMap((p, i) => [
-      ...list(p.guards, ['recovery', i, 'guards']),
-      ...list(p.steps, ['recovery', i, 'steps']),
-      ...list(p.rollback?.inspect ?? [], ['recovery', i, 'rollback', 'inspect']),
-      ...list(p.rollback?.guards ?? [], ['recovery', i, 'rollback', 'guards']),
-      ...list(p.rollback?.steps ?? [], ['recovery', i, 'rollback', 'steps']),
-    ]),
-  ];
-}
 
 const bindInstead = (shown: string) => `bind the value instead: ? (or $1) in the SQL, and "${shown}" in params: […]`;
 
