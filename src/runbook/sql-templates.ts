@@ -6,7 +6,7 @@ import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { changesData } from '../engine/steps/sql-statements.js';
 import type { RunbookProblem } from './check.js';
 import { stepsAt } from './every-step.js';
-import type { Preview, Runbook, Step } from './schema.js';
+import type { Preview, Runbook } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
 
 type At = (string | number)[];
