@@ -9,7 +9,6 @@ import { stepsAt } from './every-step.js';
 import type { Preview, Runbook } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
 
-type At = (string | number)[];
 
 const bindInstead = (shown: string) => `bind the value instead: ? (or $1) in the SQL, and "${shown}" in params: […]`;
 
