@@ -9,7 +9,6 @@ import { stepsAt } from './every-step.js';
 import type { Preview, Runbook } from './schema.js';
 import { isPlainIdentifier, placeholderUses } from './template.js';
 
-
 const bindInstead = (shown: string) => `bind the value instead: ? (or $1) in the SQL, and "${shown}" in params: […]`;
 
 /** The problems of one SQL template: placeholders inside quotes, and parameters that can never be an identifier. */
