@@ -51,6 +51,7 @@ function rowChange(statement: string): string | undefined {
   if (/^(WITH .*\b)?(INSERT OR REPLACE|REPLACE|UPSERT)\b/.test(main) || (/^(WITH .*\b)?INSERT\b/.test(main) && /\bON CONFLICT\b.*\bDO UPDATE\b/.test(main))) return 'INSERT OR REPLACE';
   if (/^CREATE OR REPLACE (TEMP |TEMPORARY )?TABLE\b/.test(main)) return 'CREATE OR REPLACE TABLE';
   if (/^DROP (TABLE|SCHEMA|DATABASE)\b/.test(main)) return /^DROP (\w+)/.exec(main)?.[0] as string;
+  if (/^COPY FROM DATABASE\b.*\bOVERWRITE\b/.test(main)) return 'COPY FROM DATABASE … (OVERWRITE)';
   // Dropping a column or changing its type loses what was in it; adding one, a rename or a default changes no value.
   if (/^ALTER TABLE\b/.test(main) && /\b(DROP|TYPE)\b/.test(main)) return 'ALTER TABLE';
   return undefined;
