@@ -3,16 +3,20 @@
 import type { StepIssue } from './define-step-kind.js';
 import { sqlSegments } from './sql-segments.js';
 
-/** The issue of SQL text that binds another number of values than `params` gives, at `at`; none when they agree. */
-export function boundValueIssues(sql: string, params: readonly unknown[], at: (string | number)[]): StepIssue[] {
+/** The values SQL text binds: how many `?`, and the highest `$n` (0 when none). */
+export function boundPlaceholders(sql: string): { questions: number; numbered: number } {
   const code = sqlSegments(sql)
     .filter((segment) => segment.kind === 'code')
     .map((segment) => segment.text)
     .join(' ')
     // {{source.primary_key?}}: a template's own "?" (an optional value) binds nothing.
     .replace(/\{\{[^}]*\}\}/g, ' ');
-  const questions = (code.match(/\?/g) ?? []).length;
-  const numbered = Math.max(0, ...[...code.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  return { questions: (code.match(/\?/g) ?? []).length, numbered: Math.max(0, ...[...code.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]))) };
+}
+
+/** The issue of SQL text that binds another number of values than `params` gives, at `at`; none when they agree. */
+export function boundValueIssues(sql: string, params: readonly unknown[], at: (string | number)[]): StepIssue[] {
+  const { questions, numbered } = boundPlaceholders(sql);
   if (questions > 0 && numbered > 0) return [{ at, message: 'the SQL binds values both as ? and as $1 …: use one of the two' }];
   const needed = questions || numbered;
   if (needed === params.length) return [];

@@ -139,26 +139,20 @@ export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>
   return { from: isoDay(yesterday - (step.scanDays - 1) * dayMs), to: isoDay(yesterday), proposed: true };
 }
 
-/** The counts per day a diagnosis step found, for a validation step that compares with it. */
-function countsBefore(stepId: string, values: TemplateContext, table: string): Record<string, number> | undefined {
+/**
+ * What a diagnosis step found of the same table, for a validation step that compares with it: its counts per day, and
+ * its baseline median when it judged a window starting on the same day (so the same days before). Another source's
+ * (diagnosed ebird, recovering noaa) is nothing to compare with.
+ */
+function diagnosedBefore(stepId: string, values: TemplateContext, table: string, from: string): { before?: Record<string, number>; baselineBefore?: number } {
   try {
-    // Another source's counts (diagnosed ebird, recovering noaa) are no "before" of this table.
-    if (String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return undefined;
+    if (String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return {};
     const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
-    return Object.fromEntries(days.map((d) => [d.day, d.count]));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The diagnosis step's baseline median, when it judged a window starting on the same day (so the same days before). */
-function baselineBefore(stepId: string, values: TemplateContext, from: string, table: string): number | undefined {
-  try {
-    if (String(lookup(`diagnosis.${stepId}.from`, values)) !== from || String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return undefined;
     const median = Number(lookup(`diagnosis.${stepId}.baselineMedian`, values));
-    return Number.isFinite(median) ? median : undefined;
+    const sameWindow = String(lookup(`diagnosis.${stepId}.from`, values)) === from && Number.isFinite(median);
+    return { before: Object.fromEntries(days.map((d) => [d.day, d.count])), ...(sameWindow ? { baselineBefore: median } : {}) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -369,8 +363,7 @@ export const dayCountsStepKind = defineStepKind({
     from: tools.text(step.from),
     to: tools.text(step.to),
     key: tools.text(step.key),
-    before: step.compareWith ? countsBefore(step.compareWith, tools.values, tools.sql(step.table)) : undefined,
-    baselineBefore: step.compareWith ? baselineBefore(step.compareWith, tools.values, tools.text(step.from), tools.sql(step.table)) : undefined,
+    ...(step.compareWith ? diagnosedBefore(step.compareWith, tools.values, tools.sql(step.table), tools.text(step.from)) : {}),
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;

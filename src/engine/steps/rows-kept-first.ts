@@ -3,7 +3,8 @@
 // export-rows step that keeps exactly those rows. On MotherDuck alone the engine's named snapshot keeps them.
 import type { StepIssue, StepReferences } from './define-step-kind.js';
 import { sqlSegments } from './sql-segments.js';
-import { sqlStatements } from './sql-statements.js';
+import { boundPlaceholders } from './bound-values.js';
+import { executedStatement, sqlStatements } from './sql-statements.js';
 
 /** What rowsKeptFirst reads of a sql step. */
 export interface RowChangingStep {
@@ -17,34 +18,30 @@ export interface RowChangingStep {
 }
 
 /**
- * SQL as compared: comments dropped, whitespace collapsed, code in lower case but for {{templates}}, their spacing
- * normalised; string literals and quoted names kept as written, so two WHEREs differ as their values do.
+ * SQL with comments dropped, whitespace collapsed and {{template}} spacing normalised; code in lower case when
+ * `lowerCode` (but for templates), string literals and quoted names always as written.
  */
-export function comparableSql(sql: string): string {
+function normalizedSql(sql: string, lowerCode: boolean): string {
+  const code = (text: string) => text.replace(/\{\{\s*([^}]*?)\s*\}\}|[^{]+|\{/g, (part, name?: string) => (name !== undefined ? `{{${name}}}` : lowerCode ? part.toLowerCase() : part));
   return sqlSegments(sql)
-    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'code' ? segment.text.replace(/\{\{\s*([^}]*?)\s*\}\}|[^{]+|\{/g, (part, name?: string) => (name !== undefined ? `{{${name}}}` : part.toLowerCase())) : segment.text))
+    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'code' ? code(segment.text) : segment.text))
     .join('')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\s*;$/, '');
 }
 
-/** A statement past the words that only wrap it (EXPLAIN ANALYZE and PREPARE … AS run what follows), in upper case. */
-function unwrapped(statement: string): string {
-  // A quoted name ("update", a column) is no keyword.
-  let s = statement.replace(/"(?:[^"]|"")*"/g, '""').toUpperCase();
-  for (;;) {
-    const next = s.replace(/^EXPLAIN (ANALY[SZ]E )?/, '').replace(/^PREPARE \S+ AS /, '');
-    if (next === s) return s;
-    s = next;
-  }
-}
+/** SQL as compared: two WHEREs differ as their values do, not as their spacing, case or comments do. */
+export const comparableSql = (sql: string): string => normalizedSql(sql, true);
+
+/** SQL as shown in a refusal: as the author wrote it, but for comments and spacing. */
+const displaySql = (sql: string): string => normalizedSql(sql, false);
 
 /** What a statement (as sqlStatements writes it, literals emptied) does to rows already there, when it removes or changes them. */
 function rowChange(statement: string): string | undefined {
   // WITH … runs the statement after its common table expressions: judged by what it holds.
-  const main = unwrapped(statement);
-  if (/^(WITH .*\b)?DELETE\b/.test(main) && /\bDELETE\b/.test(main)) return 'DELETE';
+  const main = executedStatement(statement);
+  if (/^(WITH .*\b)?DELETE\b/.test(main)) return 'DELETE';
   if (/^(WITH .*\b)?UPDATE\b/.test(main)) return 'UPDATE';
   if (/^(WITH .*\b)?MERGE\b/.test(main)) return 'MERGE';
   if (/^TRUNCATE\b/.test(main)) return 'TRUNCATE';
@@ -57,21 +54,14 @@ function rowChange(statement: string): string | undefined {
   return undefined;
 }
 
-/** SQL as shown in a refusal: comments dropped and whitespace collapsed, as the author wrote it otherwise. */
-const displaySql = (sql: string) =>
-  sqlSegments(sql)
-    .map((segment) => (segment.kind === 'comment' ? ' ' : segment.kind === 'code' ? segment.text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, '{{$1}}') : segment.text))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\s*;$/, '');
-
 /**
  * `text` in lower case with what is inside quotes (string literals, quoted names) and IS [NOT] DISTINCT FROM masked, the
  * same length: a WHERE, FROM or RETURNING in them is no clause of the statement.
  */
 function masked(text: string): string {
-  const quoted = text.toLowerCase().replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, (literal) => `${literal[0]}${'_'.repeat(literal.length - 2)}${literal[0]}`);
+  const quoted = sqlSegments(text)
+    .map((segment) => (segment.kind === 'string' || segment.kind === 'identifier' ? '_'.repeat(segment.text.length) : segment.text.toLowerCase()))
+    .join('');
   return quoted.replace(/ is (not )?distinct from /g, (phrase) => '_'.repeat(phrase.length));
 }
 
@@ -88,9 +78,6 @@ function topLevel(text: string, word: string, from = 0): number {
   return -1;
 }
 
-/** How many values the SQL text binds with ? (outside strings). */
-const questionMarks = (sql: string) => sqlSegments(sql).filter((s) => s.kind === 'code').map((s) => s.text.replace(/\{\{[^}]*\}\}/g, '')).join('').split('?').length - 1;
-
 /** The table and WHERE of a plain DELETE FROM t WHERE … or UPDATE t SET … WHERE …, as written, and the values its WHERE binds. */
 function plainForm(sql: string, params: readonly string[]): { verb: 'DELETE' | 'UPDATE'; table: string; where: string; whereParams: readonly string[] } | undefined {
   const text = displaySql(sql);
@@ -102,7 +89,7 @@ function plainForm(sql: string, params: readonly string[]): { verb: 'DELETE' | '
   const at = topLevel(rest, ' where ');
   if (at === -1 || topLevel(rest, ' returning ', at) !== -1 || topLevel(rest, ' from ') !== -1) return undefined;
   // Values bound in SET come first: the WHERE's are the rest.
-  return { verb: 'UPDATE', table: updated[1] as string, where: rest.slice(at + ' where '.length), whereParams: params.slice(questionMarks(rest.slice(0, at))) };
+  return { verb: 'UPDATE', table: updated[1] as string, where: rest.slice(at + ' where '.length), whereParams: params.slice(boundPlaceholders(rest.slice(0, at)).questions) };
 }
 
 /** "an UPDATE", "an ALTER TABLE", "a DELETE". */

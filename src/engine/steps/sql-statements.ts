@@ -20,13 +20,23 @@ export function changesData(sql: string): boolean {
 
 const overwriting = new Set(['DELETE', 'UPDATE', 'INSERT', 'DROP', 'TRUNCATE', 'ALTER', 'MERGE', 'UPSERT', 'REPLACE']);
 
+/**
+ * A statement (as sqlStatements writes it) past the words that only wrap what it runs, in upper case: EXPLAIN ANALYZE
+ * runs what follows, and a prepared statement is judged by what it prepares (PREPARE del AS DELETE … deletes as
+ * DELETE … does). A quoted name ("update", a column) is no keyword: emptied.
+ */
+export function executedStatement(statement: string): string {
+  let s = statement.replace(/"(?:[^"]|"")*"/g, '""').toUpperCase();
+  for (;;) {
+    const next = s.replace(/^EXPLAIN\s+ANALY[SZ]E\s+/, '').replace(/^PREPARE\s+\S+\s+AS\s+/, '');
+    if (next === s) return s;
+    s = next;
+  }
+}
+
 /** Why one statement changes data already there (its leading words), or undefined for one that only reads or makes something new. */
 export function overwrites(statement: string): string | undefined {
-  // A prepared statement is judged by what it prepares: PREPARE del AS DELETE … deletes as DELETE … does.
-  const s = statement
-    .toUpperCase()
-    .replace(/^(EXPLAIN ANALY[SZ]E\s+)/, '')
-    .replace(/^PREPARE\s+\S+\s+AS\s+/, '');
+  const s = executedStatement(statement);
   const first = /^[A-Z_]+/.exec(s)?.[0] ?? '';
   if (overwriting.has(first)) return s.startsWith('ALTER') && /\bSET SNAPSHOT\b/.test(s) ? 'ALTER … SET SNAPSHOT' : first;
   if (first === 'CREATE' && /^CREATE OR REPLACE\b/.test(s)) return 'CREATE OR REPLACE';
