@@ -359,7 +359,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.proposed': {
       if (!run) return undefined;
       if (!run.needsApproval) {
-        return `${at} ${who(record.actor)} started the ${run.kind} \`${run.id}\`: ${readOnlyWords(run.steps) === 'read-only' ? `${run.steps.length} read-only steps` : `${run.steps.length} steps, ${readOnlyWords(run.steps)}`}`;
+        const reads = readOnlyWords(run.steps);
+        return `${at} ${who(record.actor)} started the ${run.kind} \`${run.id}\`: ${reads === 'read-only' ? `${run.steps.length} read-only steps` : `${run.steps.length} steps, ${reads}`}`;
       }
       const destructive = run.steps.filter((s) => s.destructive).length;
       return (
