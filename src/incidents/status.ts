@@ -2,6 +2,7 @@
 // waits for approval, the latest incidents.
 import os from 'node:os';
 import { liveness } from '../process/identity.js';
+import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -11,6 +12,11 @@ export interface StatusReport {
   waiting: Run[];
   /** Plans still pending but no longer approvable: another plan changed their database since (an approval is refused). */
   outdated: { run: Run; changedBy: Run }[];
+  /**
+   * Databases a recovery or rollback left part-way: the latest mutating run on each ended failed or interrupted after
+   * changing it, and nothing has run on it since. What they changed is what the database holds now.
+   */
+  unsettled: { run: Run; changed: { title: string; summary: string }[] }[];
   /** The latest incidents, newest first. */
   recent: Incident[];
 }
@@ -46,8 +52,33 @@ export function statusReport(state: IncidentState, now: Date, recentCount = 5): 
       const by = changedBy(r);
       return by ? [{ run: r, changedBy: by }] : [];
     }),
+    unsettled: leftPartWay(runs),
     recent: [...state.incidents.values()].slice(-recentCount).reverse(),
   };
+}
+
+/** For each database, its latest mutating run that started, when that one stopped part-way having changed something. */
+function leftPartWay(runs: readonly Run[]): StatusReport['unsettled'] {
+  const latest = new Map<string, Run>();
+  for (const run of runs) {
+    if (!run.mutates || !run.startedAt) continue;
+    const before = latest.get(run.lockKey);
+    if (!before || run.startedAt > (before.startedAt ?? '')) latest.set(run.lockKey, run);
+  }
+  return [...latest.values()].flatMap((run) => {
+    if (run.status !== 'failed' && run.status !== 'interrupted') return [];
+    const changed = changedBeforeStopping(run.steps, run.results);
+    return changed.length > 0 ? [{ run, changed }] : [];
+  });
+}
+
+/** Why a database is listed as left part-way, in one line: the run, how it ended, what it changed, and what to read first. */
+export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFirst: string): string {
+  const { run, changed } = entry;
+  const failed = firstFailure(run.steps, run.results);
+  const step = failed ? run.steps.find((s) => s.id === failed.stepId)?.title : undefined;
+  const ended = run.status === 'interrupted' ? 'was interrupted' : `failed${step ? ` at "${step}"` : ''}`;
+  return `${run.kind} ${run.id} (${run.title}) ${ended} after changing ${run.lockKey}: ${changed.map((c) => c.title).join(', ')}; nothing has run on it since: ${readFirst} before anything else`;
 }
 
 /** What became of an incident, for the status's list of latest incidents: its verdict, or why it was abandoned. */

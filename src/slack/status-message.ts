@@ -1,12 +1,13 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcTime } from '../incidents/approval-policy.js';
-import { goneRunnerHint, incidentOutcome, outdatedReason, type StatusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
 import { slackMention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export function statusText(report: StatusReport): string {
-  const { holding, waiting, outdated, recent } = report;
+  const { holding, waiting, outdated, unsettled, recent } = report;
   return [
+    ...unsettled.map((u) => `:warning: *Left part-way:* ${escapeMrkdwn(leftPartWayLine(u, 'read its thread'))}.`),
     holding.length > 0
       ? `*Running:* ${holding
           .map((r) => {

@@ -11,7 +11,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
-import { goneRunnerHint, incidentOutcome, outdatedReason, statusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -537,9 +537,10 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, outdated, recent } = statusReport(this.service.state, this.clock());
+    const { holding: busy, waiting, outdated, unsettled, recent } = statusReport(this.service.state, this.clock());
     const blocked = this.service.journalBlock();
     if (blocked) this.out(style.yellow(blocked));
+    for (const u of unsettled) this.out(style.yellow(`Left part-way: ${leftPartWayLine(u, `read \`${cliName} postmortem ${u.run.incidentId}\``)}.`));
     this.out(style.bold('Running'));
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
     for (const r of busy) {

@@ -260,6 +260,11 @@ describe('refusals and exit codes', () => {
     expect(records.some((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'validation')).toBe(false);
     const postmortem = await cli(env, ['postmortem', records[0]?.incident ?? (records.find((r) => r.incident)?.incident as string)]);
     expect(postmortem.stdout).toContain('| Outcome | not recovered: Path A: Rebuild from raw dlt state failed |');
+    // Until something else runs on that database, the status says it was left part-way, first.
+    const status = await cli(env, ['status']);
+    expect(status.stdout).toMatch(
+      /^Left part-way: recovery (dbx-\S+)\/1 \(Path A: Rebuild from raw dlt state\) failed at "Rehydrate raw catalogs and rebuild every mart" after changing \S+databox\.duckdb: Back up the broken file for forensics, Move SQLMesh's \.sqlmesh state aside \(instead of rm -rf\), Move SQLMesh's state_sync\.db aside \(instead of rm -rf\), Rehydrate raw catalogs and rebuild every mart; nothing has run on it since: read `npm run --silent cli -- postmortem \1` before anything else\.$/m,
+    );
   });
 
   it('validate exits 1 when a validation step fails and 0 when all pass', async () => {

@@ -47,3 +47,52 @@ describe('the status report', () => {
     expect(text).toContain(`*No longer approvable:* \`${incident}/1\` Path A: Rebuild from scratch: its database changed since it was made (plan ${incident}/2 changed it): diagnose again and propose a new plan`);
   });
 });
+
+describe('the status report after a recovery that stopped part-way', () => {
+  const steps = [
+    { id: 'move-aside', kind: 'move-file', title: 'Move the broken file aside', mutates: true, acceptStatuses: [] },
+    { id: 'copy-backup', kind: 'copy-file', title: 'Copy the backup into place', mutates: true, acceptStatuses: [] },
+  ];
+  function partWay(extra: JournalRecord[]): ReturnType<typeof statusReport> {
+    const state = new IncidentState();
+    const id = `${incident}/1`;
+    for (const r of [
+      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
+      record('2026-12-01T09:01:00.000Z', 'run.proposed', {
+        runId: id,
+        run: { id, kind: 'recovery', title: 'Path B: Restore a backup', steps, hash: '1'.repeat(64), lockKey, params: {}, needsApproval: true, destructive: true, needsTeammate: true, mutates: true },
+      }),
+      record('2026-12-01T09:02:00.000Z', 'run.approved', { runId: id, hash: '1'.repeat(64) }, 'U0TEAMMATE'),
+      record('2026-12-01T09:02:01.000Z', 'run.started', { runId: id, pid: 4242 }),
+      record('2026-12-01T09:02:02.000Z', 'step.finished', { runId: id, result: { stepId: 'move-aside', status: 'ok', summary: 'moved to databox.duckdb.broken', durationMs: 5, outputs: {} } }),
+      record('2026-12-01T09:02:03.000Z', 'step.finished', { runId: id, result: { stepId: 'copy-backup', status: 'failed', summary: 'No space left on device', durationMs: 5, outputs: {} } }),
+      record('2026-12-01T09:02:04.000Z', 'run.finished', { runId: id, status: 'failed' }),
+      ...extra,
+    ]) {
+      state.apply(r);
+    }
+    return statusReport(state, new Date('2026-12-01T09:10:00.000Z'));
+  }
+
+  it('says which run left the database part-way, where it failed and what it changed', () => {
+    const text = statusText(partWay([]));
+    expect(text.split('\n')[0]).toBe(
+      `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place" after changing ${lockKey}: Move the broken file aside, Copy the backup into place; nothing has run on it since: read its thread before anything else.`,
+    );
+  });
+
+  it('no longer lists it once a later run on the same database succeeded', () => {
+    const id = `${incident}/2`;
+    const report = partWay([
+      record('2026-12-01T09:03:00.000Z', 'run.proposed', {
+        runId: id,
+        run: { id, kind: 'rollback', title: 'Roll back path B', steps: [], hash: '2'.repeat(64), lockKey, params: {}, needsApproval: true, destructive: true, needsTeammate: true, mutates: true, rollbackOf: `${incident}/1` },
+      }),
+      record('2026-12-01T09:04:00.000Z', 'run.approved', { runId: id, hash: '2'.repeat(64) }, 'U0TEAMMATE'),
+      record('2026-12-01T09:04:01.000Z', 'run.started', { runId: id, pid: 4242 }),
+      record('2026-12-01T09:04:02.000Z', 'run.finished', { runId: id, status: 'succeeded' }),
+    ]);
+    expect(report.unsettled).toEqual([]);
+    expect(statusText(report)).not.toContain('Left part-way');
+  });
+});
