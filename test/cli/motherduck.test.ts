@@ -274,7 +274,8 @@ describe('scenario 3 from the terminal', () => {
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
 
     const named = await cli(['diagnose', 'motherduck', 'snapshot=before_load']);
-    expect(named.stdout).toContain('Verdict: A named snapshot to go back to');
+    // This snapshot holds the marts as they are now: said so, a warning, and path N still offered.
+    expect(named.stdout).toContain('Verdict: No mart differs between now and the named snapshot');
     expect(named.stdout).toContain("analytics.fct_species_environment_daily 30 now, 30 in snapshot 'before_load'");
     expect(named.stdout).toContain('recover motherduck path=n snapshot=before_load incident=');
     const incident = incidentOf(named.stdout).replace(/-/g, '_');

@@ -98,6 +98,22 @@ describe('scenario 3 in Slack', () => {
     expect(everything).not.toContain(token);
   });
 
+  it('does not call a moment after the bad write restorable: no mart differs, and only the clone is offered', async () => {
+    const md = await motherDuck();
+    harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
+      targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
+    });
+    const afterTheBadWrite = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    await harness.command(`diagnose motherduck at="${afterTheBadWrite}"`, operator);
+    await harness.settle();
+    const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
+    expect(String(verdict?.text)).toContain('No mart differs between now and that moment');
+    expect(slack.allText()).not.toContain('A restorable moment');
+    expect(String(verdict?.blocks)).toContain(`No table differs between now and ${afterTheBadWrite}: if a bad write changed them, ${afterTheBadWrite} is after it`);
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    expect(slack.buttons('choose_path_b')).toEqual([]);
+  });
+
   it('says in the thread that MOTHERDUCK_TOKEN is missing, without waiting for a browser login', async () => {
     const noToken = motherDuckTarget({ database: 'databox', connectTimeoutMs: 5_000 }, (t) => t);
     harness = await startBot(checkout, slack, {}, undefined, undefined, {

@@ -139,8 +139,9 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       short.length > 0
         ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
+    const same = countsAt !== undefined && step.tables.every((t) => change(t) === 0);
     return {
-      status: short.length > 0 ? 'fewer' : 'ok',
+      status: short.length > 0 ? 'fewer' : same ? 'same' : 'ok',
       summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
@@ -152,8 +153,9 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
 export const tableCountsStepKind = defineStepKind({
   kind: 'table-counts',
   schema,
-  // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan).
-  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : [])],
+  // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan). same: counted as of a
+  // moment or in a snapshot, no table differs from now (the moment may be after the bad write).
+  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : []), ...(step.at || step.snapshot ? ['same'] : [])],
   outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
   references: (step, scope) => notFewerThanProblems(step, scope),
   scratchWrites: (step) => (step.cloneSql ? `a scratch clone of ${step.database}, dropped again at the end` : undefined),
