@@ -16,6 +16,7 @@ import { formatDuration } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
+import { typedRecoverParameters } from '../incidents/typed-recover.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -207,7 +208,7 @@ function passedCount(run: Run): string {
 export const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
 
-export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[]): Rendered {
+export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath[], declared: Readonly<Record<string, Parameter>>): Rendered {
   const diagnosis = incident.diagnosis;
   const icon = diagnosis?.severity === 'ok' ? ':large_green_circle:' : diagnosis?.severity === 'warning' ? ':large_yellow_circle:' : ':red_circle:';
   // A status the step accepts (a restorable moment) is good news: shown as the run's message shows it, a pass.
@@ -229,7 +230,7 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
         value: JSON.stringify({ incident: incident.id, path: p.id }),
       })),
     });
-    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${p.parameters.map((name) => ` ${name}="…"`).join('')} incident=${incident.id}\``).join('\n')));
+    blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${escapeMrkdwn(typedRecoverParameters(p, declared, diagnosis))} incident=${incident.id}\``).join('\n')));
   }
   return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
 }

@@ -274,7 +274,7 @@ export class SlackReporter implements IncidentReporter {
     if (run.kind === 'diagnosis' && run.status === 'succeeded') {
       const rb = this.deps.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => incident.diagnosis?.paths.includes(p.id));
-      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths), { what: 'verdict', incident: incident.id, run: run.id });
+      void this.postInThread(incident, `verdict ${run.id}`, () => verdictMessage(incident, run, paths, rb.parameters), { what: 'verdict', incident: incident.id, run: run.id });
     } else if (run.status !== 'succeeded') {
       void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run), { what: 'failure', incident: incident.id, run: run.id });
     }

@@ -1,5 +1,4 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
-import { commandValue } from '../commands/quote-value.js';
 import { runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
@@ -13,6 +12,7 @@ import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
 import { stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
+import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
@@ -176,7 +176,7 @@ export class TerminalReporter implements IncidentReporter {
       if (paths.length > 0) {
         this.line('  Recovery paths:');
         for (const p of paths) {
-          const params = p.parameters.map((name) => ` ${name}=${commandValue(diagnosis?.suggested?.[name] ?? diagnosis?.params?.[name] ?? '…')}`).join('');
+          const params = typedRecoverParameters(p, rb.parameters, diagnosis);
           this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
           this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id} --approver <name>`));
         }

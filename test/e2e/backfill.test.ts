@@ -108,6 +108,8 @@ describe('/databox diagnose backfill', () => {
     expect(tables[0]).toMatch(/2026-04-18\s+0\s+zero/);
     expect(tables[0]).toMatch(/2026-04-20\s+40000\s+spike/);
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    // The command to type instead of the button has what the diagnosis found filled in, ready to paste.
+    expect(verdict).toMatch(/Or type `\/databox recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20 incident=dbx-[\d]{8}-[0-9a-f]{4}`/);
     expect(checkout.calls()).toEqual([]);
   });
 

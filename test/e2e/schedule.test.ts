@@ -507,6 +507,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(root).toMatchObject({ channel: 'C0ALERTS' });
     expect(String(root?.text)).toMatch(/^Incident dbx-\d{8}-[0-9a-f]{4}: Dagster daemon stopped or schedules paused/);
     expect(message('Verdict:')).toContain('Dagster daemon stopped');
+    // With no schedule paused, the command to type names none: schedules= is optional for path A, and "…" would ask for one.
+    expect(message('Verdict:')).toMatch(/Or type `\/databox recover schedule path=a from=\d{4}-\d\d-\d\d to=\d{4}-\d\d-\d\d incident=dbx-\d{8}-[0-9a-f]{4}`/);
 
     // Where the operator reads the incident's headline, nothing says the schedules were paused: the scenario's title
     // covers both causes, and the verdict beside it names what was found.
