@@ -6,6 +6,7 @@ import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
+import { pathOfText, type DataPath } from './yaml-lines.js';
 import { placeOf, stepsAt } from './every-step.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
@@ -16,8 +17,21 @@ export class RunbookError extends Error {
   override readonly name = 'RunbookError';
 }
 
-/** A file's runbook, or every problem found in it, each as one "file: at path: problem" line. */
-export type CheckedRunbook = { ok: true; runbook: Runbook } | { ok: false; problems: string[] };
+/** A file's runbook (and where its parts were written), or every problem found in it, each as one "file:line: at path: problem" line. */
+export type CheckedRunbook = { ok: true; runbook: Runbook; lineOf: (at: DataPath) => number | undefined } | { ok: false; problems: string[] };
+
+/** "file:line: at path: problem", as compilers write it, so an editor opens the file at the line; the line left out where unknown. */
+function located(file: string, lineOf: (at: DataPath) => number | undefined, at: DataPath | string, message: string): string {
+  const parts = typeof at === 'string' ? pathOfText(at) : at;
+  const line = parts && lineOf(parts);
+  return `${file}${line === undefined ? '' : `:${line}`}: at ${typeof at === 'string' ? at : formatPath(at)}: ${message}`;
+}
+
+/** A problem already worded as "path: message", located like the others. */
+function locatedText(file: string, lineOf: (at: DataPath) => number | undefined, problem: string): string {
+  const colon = problem.indexOf(': ');
+  return colon === -1 ? `${file}: at ${problem}` : located(file, lineOf, problem.slice(0, colon), problem.slice(colon + 2));
+}
 
 export function checkRunbookText(text: string, file: string): CheckedRunbook {
   const read = readYaml(text, file);
@@ -33,19 +47,20 @@ export function checkRunbookText(text: string, file: string): CheckedRunbook {
   }
   const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => `${file}: at ${formatPath(issue.path)}: ${issue.message}`) };
+  const { lineOf } = read;
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => located(file, lineOf, issue.path, issue.message)) };
   const problems = [
-    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
-    ...identifierProblems(parsed.data).map((problem) => `${file}: at ${problem}`),
-    ...sqlTemplateProblems(parsed.data).map((problem) => `${file}: at ${formatPath(problem.at)}: ${problem.message}`),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => located(file, lineOf, problem.at, problem.message)),
+    ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
+    ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
   ];
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== expectedId) {
     // duckdb-old.yml beside duckdb.yml: a copy kept in the folder, not a runbook meant to be renamed.
     const copy = expectedId.startsWith(parsed.data.id) ? ' (every *.yml here is read as a runbook: keep a copy of one outside this folder)' : '';
-    problems.push(`${file}: at id: the id "${parsed.data.id}" must match the file name "${expectedId}"${copy}`);
+    problems.push(located(file, lineOf, ['id'], `the id "${parsed.data.id}" must match the file name "${expectedId}"${copy}`));
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data, lineOf };
 }
 
 export function parseRunbook(text: string, file: string): Runbook {
@@ -69,6 +84,7 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   if (names.length === 0) return { runbooks: new Map(), files: [], problems: [...caseProblems, `no runbook files (*.yml) in ${dir}`] };
   const runbooks = new Map<string, Runbook>();
   const fileOf = new Map<string, string>();
+  const linesOf = new Map<string, (at: DataPath) => number | undefined>();
   const problems: string[] = [...caseProblems];
   /** The runbooks (named by their files) that are there but did not load: their own problems are already listed. */
   const refused = new Set<string>();
@@ -89,9 +105,10 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
     } else {
       runbooks.set(checked.runbook.id, checked.runbook);
       fileOf.set(checked.runbook.id, file);
+      linesOf.set(checked.runbook.id, checked.lineOf);
     }
   }
-  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused).map((problem) => `${fileOf.get(id)}: at ${problem}`));
+  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
   return { runbooks, files, problems };
 }
 

@@ -1,6 +1,7 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
 import { isAlias, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
+import { lineOfPath, type DataPath } from './yaml-lines.js';
 
 /**
  * How far aliases may expand: the yaml library refuses an anchor used more than this many times (100 by default, counting
@@ -10,7 +11,8 @@ import { didYouMean } from './did-you-mean.js';
  */
 export const maxAliasCount = 5000;
 
-export type ReadYaml = { ok: true; content: unknown } | { ok: false; problems: string[] };
+/** The data, and where a path of it was written (lineOfPath), for problems found later to name their line. */
+export type ReadYaml = { ok: true; content: unknown; lineOf: (at: DataPath) => number | undefined } | { ok: false; problems: string[] };
 
 export function readYaml(text: string, file: string): ReadYaml {
   const lineCounter = new LineCounter();
@@ -26,7 +28,7 @@ export function readYaml(text: string, file: string): ReadYaml {
   const unresolved = [...unresolvedAliases(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
   try {
-    return { ok: true, content: doc.toJS({ maxAliasCount }) };
+    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineCounter, at) };
   } catch (error) {
     // Every alias resolves (checked above): what toJS still throws on is aliases that expand too far.
     const message = (error as Error).message;

@@ -45,19 +45,24 @@ describe('runbooks check', () => {
     const duckdb = bundledDoc('duckdb.yml');
     duckdb.diagnosis.verdicts[4].when = { step: 'open', status: 'corupt' };
     duckdb.validation.steps[0].mutates = true;
-    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(duckdb));
+    const duckdbText = stringify(duckdb);
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
     const backfill = bundledDoc('backfill.yml');
     backfill.validation.steps[0].compareWith = 'mart_count';
-    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(backfill));
+    const backfillText = stringify(backfill);
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), backfillText);
+    // Each problem names the line it is on (file:line:), where an editor opens the file.
+    const lineOf = (text: string, pattern: RegExp, after = 0) => text.split('\n').findIndex((l, i) => i >= after && pattern.test(l)) + 1;
+    const validationAt = (text: string) => lineOf(text, /^validation:$/);
     fs.writeFileSync(path.join(dir, 'drafted.yml'), '# to be written\n');
     const result = await check([dir]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toEqual([
-      `${dir}/backfill.yml: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
+      `${dir}/backfill.yml:${lineOf(backfillText, /compareWith: mart_count$/)}: at validation.steps[0].compareWith: no diagnosis step "mart_count" (did you mean "mart_counts"?)`,
       `${dir}/drafted.yml: the file is empty (or holds only comments): a runbook is a YAML mapping with id, title, diagnosis, recovery …`,
-      `${dir}/duckdb.yml: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
-      `${dir}/duckdb.yml: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout`,
+      `${dir}/duckdb.yml:${lineOf(duckdbText, /^ {4}- /, validationAt(duckdbText))}: at validation.steps[0]: validation steps must be read-only: a validation runs without approval`,
+      `${dir}/duckdb.yml:${lineOf(duckdbText, /status: corupt$/)}: at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout`,
       `runbooks check FAILED: 4 problems in ${dir}`,
     ]);
   });

@@ -48,7 +48,8 @@ describe('npm start', () => {
     fs.writeFileSync(path.join(runbooks, 'duckdb.yml'), text);
     const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: runbooks });
     expect(result.exitCode).toBe(2);
-    expect(String(result.stderr)).toMatch(/runbooks\/duckdb\.yml: at recovery\[0\]\.steps\[0\]\.kind: /);
+    const line = text.split('\n').indexOf(text.split('\n').find((l) => l.endsWith('kind: teleport')) as string) + 1;
+    expect(String(result.stderr)).toMatch(new RegExp(`runbooks/duckdb\\.yml:${line}: at recovery\\[0\\]\\.steps\\[0\\]\\.kind: `));
   });
 
   it('runs the same checks as runbooks check: a status no step can end with stops the start', async () => {
@@ -59,7 +60,7 @@ describe('npm start', () => {
     const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: runbooks });
     expect(result.exitCode).toBe(2);
     expect(String(result.stderr)).toContain(
-      `${path.join(runbooks, 'duckdb.yml')}: at diagnosis.verdicts[0].when.status: step "open" (duckdb-open) never ends "lockd" (did you mean "locked"?)`,
+      `${path.join(runbooks, 'duckdb.yml')}:${text.split('\n').findIndex((l) => l.includes('status: lockd')) + 1}: at diagnosis.verdicts[0].when.status: step "open" (duckdb-open) never ends "lockd" (did you mean "locked"?)`,
     );
   });
 

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot } from './fixtures.js';
+import { escapeRegExp } from './escape-regexp.js';
 
 export type Doc = Record<string, any>;
 
@@ -18,7 +19,8 @@ export function refusalOf(dir: string, name: string, doc: Doc): string[] {
     return [];
   } catch (error) {
     expect(error).toBeInstanceOf(RunbookError);
-    const prefix = `${path.join(dir, name)}: `;
-    return (error as Error).message.split('\n').map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : line));
+    // "file:line: at …": the line is checked where a test is about it (runbook-load-problems.test.ts).
+    const prefix = new RegExp(`^${escapeRegExp(path.join(dir, name))}(:\\d+)?: `);
+    return (error as Error).message.split('\n').map((line) => line.replace(prefix, ''));
   }
 }

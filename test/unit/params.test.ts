@@ -7,6 +7,7 @@ import { UserError } from '../../src/errors.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { isCalendarDate, rawParameters, validateParameters, type ParameterContext } from '../../src/runbook/params.js';
 import { createDuckdbFile, useTempDirs } from '../support/fixtures.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const rb = parseRunbook(
   `
@@ -340,7 +341,3 @@ describe('rawParameters', () => {
     expect(await validateParameters(rb, Object.keys(raw), rawParameters(values), ctx)).toEqual(values);
   });
 });
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { overwritingStatements } from '../../src/engine/steps/sql-statements.js';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const tempDir = useTempDirs('databox-runbook-checks-');
 type Doc = Record<string, any>;
@@ -24,10 +25,11 @@ function refusal(name: string, doc: Doc): string[] {
     loadRunbooks(dir);
   } catch (error) {
     expect(error).toBeInstanceOf(RunbookError);
-    const prefix = `${path.join(dir, name)}: `;
+    // Every line names the file and the line in it ("file:line: at …"); the line itself is checked in runbook-load-problems.test.ts.
+    const prefix = new RegExp(`^${escapeRegExp(path.join(dir, name))}:\\d+: `);
     const lines = (error as Error).message.split('\n');
-    for (const line of lines) expect(line.startsWith(prefix), line).toBe(true);
-    return lines.map((line) => line.slice(prefix.length));
+    for (const line of lines) expect(line, line).toMatch(prefix);
+    return lines.map((line) => line.replace(prefix, ''));
   }
   throw new Error(`${name} loaded with the mistake planted`);
 }
@@ -698,8 +700,9 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     // Alone, duckdb.yml has no source to check against: it loads.
     expect([...loadRunbooks(dir).keys()]).toEqual(['duckdb']);
     fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
+    const line = fs.readFileSync(path.join(dir, 'duckdb.yml'), 'utf8').split('\n').findIndex((l) => l.includes('raw_ebrid')) + 1;
     expect(() => loadRunbooks(dir)).toThrow(
-      `${path.join(dir, 'duckdb.yml')}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`,
+      `${path.join(dir, 'duckdb.yml')}:${line}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`,
     );
     // In a validation step too: it would fail a good recovery.
     doc.diagnosis.steps[2].expectSchemas = ['raw_ebird', 'raw_noaa', 'raw_usgs'];

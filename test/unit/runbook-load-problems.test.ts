@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { maxAliasCount } from '../../src/runbook/read-yaml.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const tempDir = useTempDirs('databox-runbook-load-');
 type Doc = Record<string, any>;
@@ -16,8 +17,9 @@ const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
 function problems(text: string): string[] {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
-  const prefix = `${path.join(dir, 'duckdb.yml')}: `;
-  return checkRunbooks(dir).problems.map((line) => (line.startsWith(prefix) ? line.slice(prefix.length) : `(not named) ${line}`));
+  // "file:line: at …": the line is checked on its own below (where a value of the wrong shape is written).
+  const prefix = new RegExp(`^${escapeRegExp(path.join(dir, 'duckdb.yml'))}(:\\d+)?: `);
+  return checkRunbooks(dir).problems.map((line) => (prefix.test(line) ? line.replace(prefix, '') : `(not named) ${line}`));
 }
 
 describe('a YAML problem is a problem of its file, never a thrown error', () => {
@@ -179,7 +181,7 @@ describe('what is in the runbooks directory besides runbook files', () => {
     fs.writeFileSync(path.join(dir, 'notes.yml'), 'Remember to rotate the token.\n');
     expect(checkRunbooks(dir).problems).toEqual([
       `${path.join(dir, 'Extra.YML')}: a runbook file's name ends in .yml or .yaml, in lower case: rename it, or move it out of this folder`,
-      `${path.join(dir, 'duckdb-old.yml')}: at id: the id "duckdb" must match the file name "duckdb-old" (every *.yml here is read as a runbook: keep a copy of one outside this folder)`,
+      `${path.join(dir, 'duckdb-old.yml')}:2: at id: the id "duckdb" must match the file name "duckdb-old" (every *.yml here is read as a runbook: keep a copy of one outside this folder)`,
       `${path.join(dir, 'notes.yml')}: not a runbook: its YAML is one string value, where a runbook is a mapping with id, title, diagnosis, recovery … (is this file meant to be here?)`,
     ]);
   });
@@ -200,11 +202,13 @@ describe('a value of the wrong shape', () => {
       .replace('argv: [uv, run, sqlmesh, state, list]', 'argv: [uv, run, sqlmesh, state, list, 7]');
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'backfill.yml'), backfill);
-    const prefix = `${path.join(dir, 'backfill.yml')}: `;
-    expect(checkRunbooks(dir).problems.map((line) => line.slice(prefix.length))).toEqual([
-      'at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter',
-      'at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h)',
-      'at recovery[0].rollback.inspect[0].argv[5]: 7 is read as a number, where text goes: quote it ("7")',
+    const prefix = path.join(dir, 'backfill.yml');
+    // Each named with the line it is written on, as "file:line:", which an editor opens there.
+    const lineOf = (pattern: RegExp) => backfill.split('\n').findIndex((l) => pattern.test(l)) + 1;
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${prefix}:${lineOf(/^ {6}eBird:$/)}: at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter`,
+      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h)`,
+      `${prefix}:${lineOf(/sqlmesh, state, list, 7\]/)}: at recovery[0].rollback.inspect[0].argv[5]: 7 is read as a number, where text goes: quote it ("7")`,
     ]);
   });
 });

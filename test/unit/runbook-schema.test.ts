@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadRunbooks, parseRunbook, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const runbooksDir = path.join(projectRoot, 'runbooks');
 const tempDir = useTempDirs('databox-runbooks-');
@@ -308,14 +309,16 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     breakIt(doc);
     const { error, dir } = loadError({ 'duckdb.yml': stringify(doc) });
     const file = path.join(dir, 'duckdb.yml');
-    const line = error.message.split('\n').find((l) => l.startsWith(`${file}: at ${at}: `));
-    expect(line, `no line "${file}: at ${at}: …" in:\n${error.message}`).toBeDefined();
+    const line = error.message.split('\n').find((l) => new RegExp(`^${escapeRegExp(file)}:\\d+: at ${escapeRegExp(at)}: `).test(l));
+    expect(line, `no line "${file}:<line>: at ${at}: …" in:\n${error.message}`).toBeDefined();
     expect(line).toMatch(problem);
   });
 
   it('names an id that does not match the file name', () => {
     const { error, dir } = loadError({ 'disk-full.yml': duckdbText });
-    expect(error.message).toBe(`${path.join(dir, 'disk-full.yml')}: at id: the id "duckdb" must match the file name "disk-full"`);
+    // Line 2: the bundled file's first line is its comment; an editor opens "file:2" at the id.
+    expect(duckdbText.split('\n')[1]).toBe('id: duckdb');
+    expect(error.message).toBe(`${path.join(dir, 'disk-full.yml')}:2: at id: the id "duckdb" must match the file name "disk-full"`);
   });
 
   it('names invalid YAML with its line and column', () => {
@@ -334,8 +337,12 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     const doc = duckdbDoc();
     doc.id = 'second';
     doc.recovery[0].steps[1].kind = 'rm';
-    const { error, dir } = loadError({ 'duckdb.yml': duckdbText, 'second.yml': stringify(doc) });
-    expect(error.message).toContain(`${path.join(dir, 'second.yml')}: at recovery[0].steps[1].kind: `);
+    const text = stringify(doc);
+    const { error, dir } = loadError({ 'duckdb.yml': duckdbText, 'second.yml': text });
+    // The line where the wrong kind is written, as "file:line:" an editor opens.
+    const line = text.split('\n').findIndex((l) => /^\s*(- )?kind: rm$/.test(l)) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(error.message).toContain(`${path.join(dir, 'second.yml')}:${line}: at recovery[0].steps[1].kind: `);
     expect(error.message).not.toContain(path.join(dir, 'duckdb.yml'));
   });
 
@@ -365,10 +372,6 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     expect(parseRunbook(stringify(doc), '/somewhere/spare.yaml').id).toBe('spare');
   });
 });
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 describe('values a runbook puts into SQL or argv lists', () => {
   const backfill = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8');
