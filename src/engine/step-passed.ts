@@ -40,16 +40,16 @@ export function failedAtWords(steps: readonly { id: string }[], results: readonl
  * changes data (it may have done part of it): what the database holds now differs from before by them (a DELETE
  * committed, then a reload that failed half-way), in the order they ran.
  */
-export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string }>(
+export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string; untouched?: true }>(
   steps: readonly (StepAcceptance & { id: string; kind: string; title: string; mutates: boolean; guard?: boolean })[],
   results: readonly R[],
-): { title: string; summary: string }[] {
+): { title: string; summary: string; partly?: true }[] {
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
     // The engine's named snapshot changes no data: it is what a rollback restores.
-    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped') return [];
+    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped' || r.untouched) return [];
     if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary: r.summary }];
     // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded.
-    return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it` }];
+    return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it`, partly: true }];
   });
 }

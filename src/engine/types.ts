@@ -24,6 +24,11 @@ export interface StepResult {
   durationMs: number;
   /** Values later steps and rollbacks can refer to, such as where a file was moved. */
   outputs: Record<string, unknown>;
+  /**
+   * Set on a failed changing step known to have changed nothing (a move whose file is still where it was, no schedule
+   * started): a run that stopped there is not said to have changed anything by it.
+   */
+  untouched?: true;
 }
 
 export interface StepRecord extends Omit<StepResult, 'output'> {

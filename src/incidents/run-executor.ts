@@ -184,6 +184,7 @@ export class RunExecutor {
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       outputs: redactDeep(result.outputs, this.deps.redact),
+      ...(result.untouched ? { untouched: true } : {}),
     };
     if (result.output !== undefined && result.spool && !result.spool.problem) {
       // Streamed to the file as it arrived: the file holds it all (redacted); the excerpt is cut from head and tail.

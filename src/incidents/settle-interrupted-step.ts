@@ -50,20 +50,22 @@ export function settleInterruptedStep(run: Run, now: Date): StepRecord | undefin
     ...(atMost === undefined ? {} : { durationAtMost: true }),
     outputs,
   });
+  // Found not done: the disk shows it changed nothing.
+  const notDone = (summary: string): StepRecord => ({ ...settled('failed', summary), untouched: true });
   if (!step.mutates) return settled('interrupted', 'interrupted: the bot or terminal running it stopped');
   const intent = inFlight.intent;
   const fileStep = step.kind === 'move' || step.kind === 'copy-file';
-  if (fileStep && !intent) return settled('failed', 'not done: the bot stopped before it touched any file');
+  if (fileStep && !intent) return notDone('not done: the bot stopped before it touched any file');
   if (!intent) return settled('unknown', 'interrupted: the bot or terminal running it stopped; it may have changed something before it stopped; check before going on');
   const { from, to } = intent;
   const [atFrom, atTo] = [present(from), present(to)];
   if (intent.action === 'copy') {
     return atTo
       ? settled('ok', `found done after a restart: ${from} was copied to ${to}`, { from, to })
-      : settled('failed', `not done: after a restart ${to} is not there (${from} was not changed)`);
+      : notDone(`not done: after a restart ${to} is not there (${from} was not changed)`);
   }
   if (atTo && !atFrom) return settled('ok', `found done after a restart: ${from} is now ${to}`, { from, to });
-  if (atFrom && !atTo) return settled('failed', `not done: after a restart ${from} is still there and ${to} is not`);
+  if (atFrom && !atTo) return notDone(`not done: after a restart ${from} is still there and ${to} is not`);
   if (atFrom && sameFile(from, to)) {
     return settled('unknown', `cut short after a restart: ${from} and ${to} are two names of one file (the move stopped between its link and its unlink); nothing was lost, check both before going on`, { from, to });
   }

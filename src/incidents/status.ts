@@ -16,7 +16,7 @@ export interface StatusReport {
    * Databases a recovery or rollback left part-way: the latest mutating run on each ended failed or interrupted after
    * changing it, and nothing has run on it since. What they changed is what the database holds now.
    */
-  unsettled: { run: Run; changed: { title: string; summary: string }[] }[];
+  unsettled: { run: Run; changed: { title: string; summary: string; partly?: true }[] }[];
   /** The latest incidents, newest first. */
   recent: Incident[];
 }
@@ -78,7 +78,9 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   const failed = firstFailure(run.steps, run.results);
   const step = failed ? run.steps.find((s) => s.id === failed.stepId)?.title : undefined;
   const ended = run.status === 'interrupted' ? 'was interrupted' : `failed${step ? ` at "${step}"` : ''}`;
-  return `${run.kind} ${run.id} (${run.title}) ${ended} after changing ${run.lockKey}: ${changed.map((c) => c.title).join(', ')}; nothing has run on it since: ${readFirst} before anything else`;
+  const titles = (partly: boolean) => changed.filter((c) => Boolean(c.partly) === partly).map((c) => c.title).join(', ');
+  const what = [titles(false) && `it changed: ${titles(false)}`, titles(true) && `it may have done part of: ${titles(true)}`].filter(Boolean).join('; ');
+  return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; nothing has run on ${run.lockKey} since: ${readFirst} before anything else`;
 }
 
 /** What became of an incident, for the status's list of latest incidents: its verdict, or why it was abandoned. */

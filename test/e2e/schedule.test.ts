@@ -387,6 +387,34 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).toContain('started all_pipelines_daily');
   });
 
+  it('a start Dagster refused started nothing: the failure and /databox status do not say the run changed anything', async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules\n' } } }),
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
+        return answer;
+      },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
+    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks);
+    expect(failure).toContain('NOT started: all_pipelines_daily');
+    expect(failure).not.toContain('Changed before it stopped');
+    const status = String((await harness.command('status', operator)).json?.text);
+    expect(status).not.toContain('Left part-way');
+    expect(checkout.calls().filter((c) => c.tool === 'uv'), 'nothing was backfilled').toEqual([]);
+  });
+
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },

@@ -18,6 +18,8 @@ import { Checkout, standinBin, writeGarbage } from '../helpers/databox-checkout.
 import { openEngine } from '../helpers/engine.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
 import { projectRoot, scriptsDir } from '../support/fixtures.js';
+import { changedBeforeStopping } from '../../src/engine/step-passed.js';
+import { statusReport } from '../../src/incidents/status.js';
 
 const checkouts: Checkout[] = [];
 const children: ResultPromise[] = [];
@@ -193,6 +195,10 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/not done: after a restart .* is still there/) });
     await service.offerRollbackIfChanged(run as Run);
     expect(offered).toEqual([]);
+    // Known to have changed nothing: the failure message and the status do not list it as changed before the stop.
+    expect(result?.untouched).toBe(true);
+    expect(changedBeforeStopping(run?.steps ?? [], run?.results ?? [])).toEqual([]);
+    expect(statusReport(service.state, new Date()).unsettled).toEqual([]);
   });
 
   it('is settled as not done when the bot stopped before the move\'s intent was on disk', () => {
@@ -200,7 +206,7 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     writeGarbage(checkout.databasePath);
     runningMove(checkout);
     const { result } = settledMove(engine(checkout).service);
-    expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/before it touched any file/) });
+    expect(result).toMatchObject({ status: 'failed', summary: expect.stringMatching(/before it touched any file/), untouched: true });
     // Nobody saw it end: its time is an upper bound, from its start to the restart, and says so.
     expect(result).toMatchObject({ durationAtMost: true, summary: expect.stringMatching(/ \(it started at \d\d:\d\d:\d\d UTC and was found stopped at \d\d:\d\d:\d\d UTC: it ran at most [\d.]+ m?s\)$/) });
     expect(stepDuration(result as StepRecord)).toMatch(/^at most [\d.]+ m?s$/);

@@ -77,8 +77,30 @@ describe('the status report after a recovery that stopped part-way', () => {
   it('says which run left the database part-way, where it failed and what it changed', () => {
     const text = statusText(partWay([]));
     expect(text.split('\n')[0]).toBe(
-      `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place" after changing ${lockKey}: Move the broken file aside, Copy the backup into place; nothing has run on it since: read its thread before anything else.`,
+      `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place"; it changed: Move the broken file aside; it may have done part of: Copy the backup into place; nothing has run on ${lockKey} since: read its thread before anything else.`,
     );
+  });
+
+  it('does not list a run whose changing steps are known to have changed nothing (a move found not done after a restart)', () => {
+    const id = `${incident}/1`;
+    const state = new IncidentState();
+    for (const r of [
+      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
+      record('2026-12-01T09:01:00.000Z', 'run.proposed', {
+        runId: id,
+        run: { id, kind: 'recovery', title: 'Path B: Restore a backup', steps, hash: '1'.repeat(64), lockKey, params: {}, needsApproval: true, destructive: true, needsTeammate: true, mutates: true },
+      }),
+      record('2026-12-01T09:02:00.000Z', 'run.approved', { runId: id, hash: '1'.repeat(64) }, 'U0TEAMMATE'),
+      record('2026-12-01T09:02:01.000Z', 'run.started', { runId: id, pid: 4242 }),
+      record('2026-12-01T09:05:00.000Z', 'step.finished', {
+        runId: id,
+        result: { stepId: 'move-aside', status: 'failed', summary: 'not done: the bot stopped before it touched any file', durationMs: 5, outputs: {}, untouched: true },
+      }),
+      record('2026-12-01T09:05:01.000Z', 'run.finished', { runId: id, status: 'interrupted' }),
+    ]) {
+      state.apply(r);
+    }
+    expect(statusReport(state, new Date('2026-12-01T09:10:00.000Z')).unsettled).toEqual([]);
   });
 
   it('no longer lists it once a later run on the same database succeeded', () => {

@@ -101,6 +101,8 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     output: ctx.redact(result.output),
     durationMs: elapsedSince(started),
     outputs: { started: named('started'), alreadyRunning: named('already-running'), via: step.via },
+    // Failed with none started nor possibly started: no schedule changed.
+    ...(result.status === 'failed' && result.outcomes.every((o) => o.outcome !== 'started' && o.outcome !== 'unknown') ? { untouched: true as const } : {}),
   };
 }
 

@@ -45,10 +45,11 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
       summary: `${step.from} does not exist${step.ifMissing === 'skip' ? ': nothing to move' : ''}`,
       durationMs: elapsedSince(started),
       outputs: {},
+      untouched: true,
     };
   }
   if (step.ifTaken === 'fail' && fs.existsSync(step.to)) {
-    return { status: 'failed', summary: `refusing to move ${step.from} onto ${step.to}: that name is taken`, durationMs: elapsedSince(started), outputs: {} };
+    return { status: 'failed', summary: `refusing to move ${step.from} onto ${step.to}: that name is taken`, durationMs: elapsedSince(started), outputs: {}, untouched: true };
   }
   let to: string;
   try {
@@ -59,7 +60,9 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
       code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
         : code === 'EEXIST' ? `${step.to} appeared meanwhile and is never overwritten`
           : (error as Error).message;
-    return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {} };
+    // Refused by the rename itself (another volume, a name that appeared): the file did not move.
+    const untouched = code === 'EXDEV' || code === 'EEXIST' ? { untouched: true as const } : {};
+    return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {}, ...untouched };
   }
   return {
     status: 'ok',
