@@ -25,8 +25,11 @@ export interface IncidentReporter {
   readonly frontEnd: string;
   /** A new incident: Slack posts the root message and returns where it is. */
   incidentOpened(incident: Incident): Promise<FrontEndRef | undefined>;
-  /** A run was proposed: a plan awaiting approval, or a read-only run about to start. */
-  runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined>;
+  /**
+   * A run was proposed: a plan awaiting approval, or a read-only run about to start. A plan's reference is returned once
+   * it is shown; a read-only run's, which is not waited for, is handed to `shownLater` when it is.
+   */
+  runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined>;
   /** A plan was approved, rejected or expired. */
   runDecided(incident: Incident, run: Run): Promise<void>;
   /**

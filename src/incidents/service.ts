@@ -449,8 +449,11 @@ export class IncidentService {
   }
 
   private async announce(incident: Incident, run: Run): Promise<void> {
-    const ref = await this.reporter.runProposed(incident, run);
-    if (ref) await this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: this.actor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
+    const record = (ref: FrontEndRef) => this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: this.actor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
+    const shownLater = (ref: FrontEndRef) =>
+      void record(ref).catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal where a run's message is"));
+    const ref = await this.reporter.runProposed(incident, run, shownLater);
+    if (ref) await record(ref);
   }
 
   /**

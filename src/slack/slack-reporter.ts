@@ -197,7 +197,7 @@ export class SlackReporter implements IncidentReporter {
     if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident), { what: 'root', incident: incident.id });
   }
 
-  async runProposed(incident: Incident, run: Run): Promise<FrontEndRef | undefined> {
+  async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
     const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id });
     this.runMessages.set(run.id, posted);
@@ -213,8 +213,12 @@ export class SlackReporter implements IncidentReporter {
     if (run.needsApproval) this.pendingShown.add(run.id);
     this.refreshRoot(incident);
     // A plan's message is where its buttons are, and where its decision is shown later: wait for it. A read-only
-    // run goes on at once; its message follows in order.
-    if (!run.needsApproval) return undefined;
+    // run goes on at once; its message follows in order, and where it is goes on the record then, so that a bot
+    // started after a crash updates that message instead of leaving it "running" and posting the run again.
+    if (!run.needsApproval) {
+      if (shownLater) void posted.then((message) => message && shownLater(toRef(message)), () => undefined);
+      return undefined;
+    }
     const message = await posted;
     return message && toRef(message);
   }

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/process/alive.js';
 import { botProcessEnv, startBot, type Harness } from '../helpers/bot-harness.js';
-import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
@@ -80,5 +80,30 @@ describe('a bot killed mid-recovery', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0TEAMMATE');
     await harness.settle();
     expect(checkout.listData()).toEqual(['databox.duckdb']);
+  });
+
+  it("killed mid-diagnosis: the restarted bot shows the diagnosis' end in its own message, and does not post the run again", async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing…\n', sleepMs: 60_000 } });
+    const port = await freePort();
+    const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false });
+    expect(await waitForHealthz(port)).toBe(200);
+    await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const journal = () => fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // Where the diagnosis' message is goes on the record once Slack has it, as a plan's does.
+    await slack.waitFor('the audit running, its message on the record', () => checkout.calls().some((c) => c.command === 'uv run sqlmesh audit') && journal().some((r) => r.type === 'run.ref'));
+    const runMessage = journal().find((r) => r.type === 'run.ref')?.data.ref as { channel: string; ts: string };
+    bot.kill('SIGKILL');
+    await bot;
+    const postedBefore = slack.callsTo('chat.postMessage').length;
+
+    harness = await startBot(checkout, slack);
+    await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').slice(postedBefore).some((p) => /^Diagnosis interrupted/.test(String(p.text))), 30_000);
+    await harness.settle();
+    // Its own message now reads interrupted, updated in place, not left running.
+    await slack.waitFor('its message updated', () => slack.callsTo('chat.update').some((u) => u.ts === runMessage.ts && /interrupted/i.test(String(u.text))), 10_000);
+    // One post tells the thread (as a failure is told); the run itself is not posted a second time.
+    expect(slack.callsTo('chat.postMessage').slice(postedBefore).map((p) => String(p.text).split(':')[0])).toEqual(['Diagnosis interrupted']);
   });
 });
