@@ -1072,9 +1072,26 @@ export class IncidentService {
 
   /** A recovery cut short (by a restart, a full state dir) that had already changed something gets its rollback offered. */
   async offerRollbackIfChanged(run: Run): Promise<void> {
+    if (run.kind === 'validation') {
+      // A validation cut short by a crash: the recovery it followed never got to offer its rollback (that comes after
+      // the validation). Offered now, unless it was, or a rollback of it was already proposed.
+      const recovery = this.recoveryValidatedBy(run);
+      const rolling = recovery && this.incident(run.incidentId).runs.some((r) => r.rollbackOf === recovery.id);
+      if (recovery && !recovery.rollbackOffered && !rolling) await this.offerRollbackIfChanged(recovery);
+      return;
+    }
     if (run.kind !== 'recovery' || !run.pathId || !changedSomething(run)) return;
     const rb = this.runbook(this.incident(run.incidentId).scenario);
     if (rollbackStepsFor(this.recoveryPath(rb, run.pathId), run).length > 0) await this.offerRollback(run);
+  }
+
+  /** The recovery a validation followed: the latest of its incident that succeeded before the validation was proposed. */
+  private recoveryValidatedBy(validation: Run): Run | undefined {
+    const runs = this.incident(validation.incidentId).runs;
+    return runs
+      .slice(0, runs.indexOf(validation))
+      .reverse()
+      .find((r) => r.kind === 'recovery' && r.status === 'succeeded');
   }
 
   /**

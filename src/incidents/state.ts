@@ -92,6 +92,8 @@ export interface Run {
   endReason?: Said;
   /** What an unlock found still running of this run and stopped (a command a killed runner left behind). */
   stoppedAtUnlock?: string[];
+  /** Its rollback was offered (run.rollback-offered): a restart does not offer it a second time. */
+  rollbackOffered?: boolean;
   /** The plans of this scenario this validation's follow-ups offered (the cleanup, say), in the order offered. */
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
@@ -276,6 +278,9 @@ export class IncidentState {
           const stopped = Array.isArray(data.unlock?.stopped) ? { stoppedAtUnlock: (data.unlock.stopped as unknown[]).map(String) } : {};
           Object.assign(run, { status: data.status, finishedAt: record.at, ...endReasonOf(data), ...stopped });
         }
+        break;
+      case 'run.rollback-offered':
+        if (run) run.rollbackOffered = true;
         break;
       case 'run.follow-up':
         if (run && data.plan) run.planOffers = [...(run.planOffers ?? []), data.plan as PlanOffer];

@@ -82,6 +82,41 @@ describe('a bot killed mid-recovery', () => {
     expect(checkout.listData()).toEqual(['databox.duckdb']);
   });
 
+  it('killed during the validation that follows a recovery: the restarted bot offers the rollback the recovery never got to offer', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task verify': { stdout: 'verifying…\n', sleepMs: 60_000 } });
+    const port = await freePort();
+    const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false });
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    expect(await waitForHealthz(port)).toBe(200);
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
+    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
+    const pathA = slack.buttons('choose_path_a')[0]!;
+    await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+    const approve = slack.buttons('approve_plan')[0]!;
+    await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    const journaled = () => fs.readFileSync(journalFile, 'utf8').split('\n').some((line) => line.includes('"type":"step.process"') && line.includes('"verify"'));
+    await slack.waitFor('the validation running', journaled, 60_000);
+    bot.kill('SIGKILL');
+    await bot;
+    expect(slack.buttons('request_rollback'), 'offered only after the validation').toEqual([]);
+
+    harness = await startBot(checkout, slack);
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 30_000);
+    const records = fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const recovery = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
+    expect(records.filter((r) => r.type === 'run.rollback-offered').map((r) => r.data.runId)).toEqual([recovery]);
+    await harness.settle();
+    // A second restart does not offer it again.
+    await harness.stop();
+    harness = await startBot(checkout, slack);
+    await harness.settle();
+    const again = fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(again.filter((r) => r.type === 'run.rollback-offered')).toHaveLength(1);
+  });
+
   it("killed mid-diagnosis: the restarted bot shows the diagnosis' end in its own message, and does not post the run again", async () => {
     await createHealthyDatabase(checkout.databasePath, 1_000);
     checkout.behave({ 'uv run sqlmesh audit': { stdout: 'auditing…\n', sleepMs: 60_000 } });
