@@ -14,6 +14,8 @@ export interface DamageAcceptance {
   digest: string;
   /** Where the journal was copied, as it was, before it was accepted. */
   copy: string;
+  /** What was accepted is a journal with no head file: lines cut from its end before this line could not be told. */
+  headMissing?: boolean;
 }
 
 export interface AcceptedDamage extends DamageAcceptance {
@@ -105,6 +107,20 @@ export function replayable(lines: readonly string[]): JournalRecord[] {
 }
 
 /**
+ * Acceptances of a missing head file among verified records: no line failed (the head's absence is no chain problem),
+ * so they are found by themselves, each at the line it names and pinning exactly the bytes before it.
+ */
+function acceptedMissingHeads(lines: readonly string[], verified: readonly JournalRecord[], from: number): AcceptedDamage[] {
+  return verified.flatMap((record, index) => {
+    const data = record.data as unknown as DamageAcceptance;
+    const at = from + index + 1;
+    if (record.type !== damageAcceptedType || data.headMissing !== true || data.line !== at) return [];
+    if (data.digest !== digestOf(at === 1 ? '' : `${lines.slice(0, at - 1).join('\n')}\n`)) return [];
+    return [{ ...data, acceptedAt: at, by: record.actor }];
+  });
+}
+
+/**
  * Verifies the chain as verifyLines does, except that a stretch of bad lines followed by an acceptance of exactly
  * those bytes is taken as it is, and the chain is verified again from the acceptance on.
  */
@@ -121,7 +137,10 @@ export function verifyJournal(text: string): JournalVerification {
     const checked = verifyChain(lines, from, start);
     records.push(...checked.records);
     checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
-    if (!checked.problem) return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length, lineOf };
+    if (!checked.problem) {
+      accepted.push(...acceptedMissingHeads(lines, checked.records, from));
+      return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length, lineOf };
+    }
     const acceptance = acceptanceOf(lines, checked.problem.line);
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, checked.problem.line);

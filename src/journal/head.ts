@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process/alive.js';
-import type { JournalRecord, VerifyResult } from './record.js';
+import { genesisHash, type JournalRecord, type VerifyResult } from './record.js';
 
 export interface JournalHead {
   seq: number;
@@ -14,10 +14,19 @@ export function headFile(journalFile: string): string {
 }
 
 /** Per head file: paced writes of it in flight in this process, and the newest head written synchronously meanwhile. */
-const inFlight = new Map<string, { writes: number; newer?: JournalRecord }>();
+const inFlight = new Map<string, { writes: number; newer?: JournalHead }>();
+
+export interface HeadWriteOptions {
+  /**
+   * Only put over a head that is there and reads as one. A journal's writer never creates its head beside lines it
+   * did not see begin: a head missing there was deleted (lines may have been cut with it), and writing one again would
+   * hide that for good. It is created before a journal's first line, and by the acceptance of its absence (`journal repair`).
+   */
+  replaceOnly?: boolean;
+}
 
 /** Written after every append: a temporary file renamed over the old one, so a crash leaves one or the other whole. */
-export function writeHead(journalFile: string, record: JournalRecord): void {
+export function writeHead(journalFile: string, record: JournalHead, options: HeadWriteOptions = {}): void {
   const file = headFile(journalFile);
   const flying = inFlight.get(file);
   if (flying && (!flying.newer || flying.newer.seq < record.seq)) flying.newer = record;
@@ -29,7 +38,17 @@ export function writeHead(journalFile: string, record: JournalRecord): void {
   } finally {
     fs.closeSync(fd);
   }
+  if (options.replaceOnly && !readHeadQuietly(file)) {
+    fs.rmSync(temporary, { force: true });
+    return;
+  }
   fs.renameSync(temporary, file);
+}
+
+/** The head a journal gets before its first line: none written yet, so a crash before the first head is not a lost head. */
+export function writeFirstHead(journalFile: string): void {
+  if (fs.lstatSync(headFile(journalFile), { throwIfNoEntry: false })) return;
+  writeHead(journalFile, { seq: 0, hash: genesisHash });
 }
 
 let headWrites = 0;
@@ -58,7 +77,7 @@ export async function writeHeadAsync(journalFile: string, record: JournalRecord)
     if (flying.writes === 0) inFlight.delete(file);
     // A synchronous write here (another journal of this process) between the check and the rename below may have been
     // replaced by this older head: it is put back. Another process's is not seen; a lagging head is only a hint.
-    if (newer && newer.seq > record.seq && (readHeadQuietly(file)?.seq ?? 0) < newer.seq) writeHead(journalFile, newer);
+    if (newer && newer.seq > record.seq && (readHeadQuietly(file)?.seq ?? 0) < newer.seq) writeHead(journalFile, newer, { replaceOnly: true });
   }
 }
 
@@ -84,7 +103,8 @@ async function writeHeadIfNewer(journalFile: string, record: JournalRecord): Pro
     await step<void>((done) => fs.close(fd, done));
   }
   const onDisk = await step<string>((done) => fs.readFile(file, 'utf8', done)).then(parseHead, () => undefined);
-  if ((onDisk?.seq ?? 0) >= record.seq) {
+  // Only over a head that is there (see HeadWriteOptions): these are written after group commits, never the first.
+  if (!onDisk || onDisk.seq >= record.seq) {
     await step<void>((done) => fs.rm(temporary, { force: true }, done));
     return;
   }
@@ -124,9 +144,23 @@ function parseHead(text: string): JournalHead | undefined {
   }
 }
 
-/** Adds a problem when the journal ends before the last line the head says was written, or that line differs. */
-export function checkHead<R extends VerifyResult>(result: R, head: JournalHead | undefined): R {
-  if (result.problem || !head) return result;
+/** Why a journal with lines but no head cannot be verified to its end. */
+export function missingHeadReason(journalFile: string): string {
+  return `its head file ${headFile(journalFile)} is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end`;
+}
+
+/**
+ * Adds a problem when the journal ends before the last line the head says was written, or that line differs, or when
+ * it has lines and no head (deleted, perhaps with lines cut from the end; or a journal older than heads): a head is
+ * written before a journal's first line, so a journal with lines always has one.
+ */
+export function checkHead<R extends VerifyResult>(result: R, head: JournalHead | undefined, journalFile: string): R {
+  if (result.problem) return result;
+  if (!head) {
+    const lines = result.lineCount ?? result.records.length;
+    if (lines === 0) return result;
+    return { ...result, intactCount: result.records.length, problem: { line: lines + 1, reason: missingHeadReason(journalFile), headMissing: true } };
+  }
   const last = result.records.at(-1);
   const lastSeq = last?.seq ?? 0;
   if (lastSeq < head.seq) {

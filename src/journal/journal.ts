@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
-import { checkHead, readHead, removeLeftoverHeadTemporaries, writeHead, writeHeadAsync } from './head.js';
+import { checkHead, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
@@ -192,7 +192,7 @@ export class Journal {
       if (locked) writeHeadQuietly(() => removeLeftoverHeadTemporaries(this.file), () => {});
       const head = readHead(this.file);
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
-      const result = checkHead(verifyJournal(text), head);
+      const result = checkHead(verifyJournal(text), head, this.file);
       this.problem = result.problem;
       // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
       const records = result.problem ? replayable(text.split('\n')) : result.records;
@@ -329,7 +329,9 @@ export class Journal {
 
   /** Writes the head at once (synchronous appends: durable ones rest on it). */
   private writeHeadNow(record: JournalRecord): void {
-    writeHeadQuietly(() => writeHead(this.file, record), (error) => this.markUnwritable(error));
+    // Only the acceptance of a missing head puts one beside lines it did not see begin (see HeadWriteOptions).
+    const acceptsMissingHead = record.type === damageAcceptedType && record.data.headMissing === true;
+    writeHeadQuietly(() => writeHead(this.file, record, { replaceOnly: !acceptsMissingHead }), (error) => this.markUnwritable(error));
     // A paced write of an older head in flight must not have the last word: the newest is written again after it.
     if (this.headWriting && (!this.headDue || this.headDue.seq < record.seq)) this.headDue = record;
   }
@@ -840,6 +842,8 @@ export class Journal {
     try {
       const before = fs.fstatSync(fd).size;
       try {
+        // A new journal's head comes before its first line: a journal with lines and no head then always means one deleted.
+        if (before === 0) writeFirstHead(this.file);
         const written = this.write(fd, buffer);
         this.stats.writes += 1;
         if (written !== buffer.length) {
@@ -901,7 +905,7 @@ export class Journal {
     const head = readHead(this.file);
     const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
     const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
-    const result = checkHead(verifyJournal(complete.toString('utf8')), head);
+    const result = checkHead(verifyJournal(complete.toString('utf8')), head, this.file);
     this.problem = result.problem;
     this.checkpoint = result.problem ? undefined : checkpointOf(complete, result.records.at(-1));
   }
@@ -928,7 +932,7 @@ export class Journal {
       const added = complete.subarray(last.bytes).toString('utf8').split('\n').filter(Boolean);
       const tail = verifyChain(added, 0, { prev: last.prev, seq: last.seq + 1 });
       const lastSeq = tail.records.at(-1)?.seq ?? last.seq;
-      if (!tail.problem && (!head || head.seq <= lastSeq)) {
+      if (!tail.problem && head && head.seq <= lastSeq) {
         if (added.length > 0) this.checkpoint = checkpointOf(complete, tail.records.at(-1) ?? { hash: last.prev, seq: last.seq });
         return;
       }

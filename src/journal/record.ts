@@ -45,6 +45,8 @@ export function serialize(record: Omit<JournalRecord, 'hash'>): { line: string; 
 export interface VerifyProblem {
   line: number;
   reason: string;
+  /** The journal has lines and no head file: its end cannot be checked (see checkHead). */
+  headMissing?: boolean;
 }
 
 export interface VerifyResult {

@@ -158,7 +158,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const by = cell(who(damage.by ?? 'someone'));
     doc.add(
       // Accepted by the bad line itself: lines lost before it (a cut from the end), none left to show unverified.
-      damage.acceptedAt <= damage.line
+      damage.headMissing
+        ? `> **The journal's head file was missing before line ${damage.line}**, so lines cut from its end before then could not be told, and ${by} accepted that at line ${damage.acceptedAt}. The journal as it was then is kept at ${code(damage.copy)}.`
+        : damage.acceptedAt <= damage.line
         ? `> **Lines were lost from the journal before line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted the loss at line ${damage.acceptedAt}: what they held cannot be shown. The journal as it was then is kept at ${code(damage.copy)}.`
         : `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted it at line ${damage.acceptedAt}: ${damagedLines(damage)} ${damage.acceptedAt - 1 === damage.line ? 'is' : 'are'} shown as they read, unverified. The journal as it was then is kept at ${code(damage.copy)}.`,
       '',
@@ -193,7 +195,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'} |`,
     `| Outcome | ${cell(outcome.text)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
   );
 
   doc.heading('Symptoms the runbook names');

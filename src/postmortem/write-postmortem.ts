@@ -31,7 +31,7 @@ export function readJournal(stateDir: string): JournalOnDisk {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: checkHead(verifyJournal(text), head), lineCount: lines.length };
+  return { file, text, verify: checkHead(verifyJournal(text), head, file), lineCount: lines.length };
 }
 
 export interface WritePostmortemOptions {

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { damageAcceptedType, digestOf, type DamageAcceptance } from '../journal/accepted-damage.js';
-import { headFile } from '../journal/head.js';
 import { Journal } from '../journal/journal.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import { compactTimestamp } from '../timestamps.js';
@@ -58,10 +57,6 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   for (const { line, reason, copy, by, acceptedAt } of journal.verify.accepted) {
     io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
   }
-  // Every append writes the head: records without one is a head removed, and with it whatever proved the end intact.
-  if (records.length > 0 && !fs.existsSync(headFile(journal.file))) {
-    io.stderr.write(`warning: ${headFile(journal.file)} is missing, so lines removed from the journal's end would not show here; the bot writes it again at its next append\n`);
-  }
   return 0;
 }
 
@@ -86,7 +81,7 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
     const before = fs.existsSync(journal.file) ? fs.readFileSync(journal.file, 'utf8') : '';
     fs.writeFileSync(copy, before, { flag: 'wx' });
     acceptedAt = before === '' ? 1 : before.split('\n').length;
-    const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(before), copy };
+    const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(before), copy, ...(problem.headMissing ? { headMissing: true } : {}) };
     return { type: damageAcceptedType, incident: null, actor: `terminal:${approver}`, data: data as unknown as Record<string, unknown> };
   });
   io.stdout.write(

@@ -26,6 +26,12 @@ beforeEach(() => {
   journalFile = path.join(stateDir, 'journal.jsonl');
 });
 
+/** The journal as given, with the head a bot leaves beside it: that of its last line. */
+function writeWithHead(lines: readonly string[]): void {
+  fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+  writeHead(journalFile, JSON.parse(lines.at(-1) as string));
+}
+
 const verify = () => runCliProcess(['journal', 'verify'], { env: cliEnv({ DATABOX_STATE_DIR: stateDir }), stdin: 'ignore' });
 
 /** The journal command in this process, its output kept. */
@@ -53,13 +59,51 @@ describe('journal verify', () => {
     expect(result.stderr).toBe('');
   });
 
-  it('warns when the head file is missing, since lines removed from the end would then not show', async () => {
-    const lines = fixtureLines.slice(0, 30);
-    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+  it('exits 1 when the head file is missing from a journal with lines, which journal repair alone accepts', async () => {
+    // As the tryout left it: the last lines cut off and the head deleted, so only its absence tells.
+    fs.writeFileSync(journalFile, `${fixtureLines.slice(0, 30).join('\n')}\n`);
     const result = await verify();
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`journal OK: 30 records verified in ${journalFile}\n`);
-    expect(result.stderr).toBe(`warning: ${journalFile}.head is missing, so lines removed from the journal's end would not show here; the bot writes it again at its next append\n`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `journal FAILED at line 31 of ${journalFile}: its head file ${journalFile}.head is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end (lines 1–30 verify)${repairHint}`,
+    );
+    // A bot appending meanwhile does not write the head again: that would hide the gap for good.
+    const bot = new Journal(stateDir);
+    bot.load();
+    expect(bot.problem?.line).toBe(31);
+    bot.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status' } });
+    await bot.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status again' } });
+    await bot.flushed();
+    expect(fs.existsSync(`${journalFile}.head`)).toBe(false);
+    expect(() => bot.requireVerified()).toThrow(`refused: the journal failed verification at line 33 (its head file ${journalFile}.head is missing`);
+
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(fs.existsSync(`${journalFile}.head`)).toBe(true);
+    const ok = inProcess(['journal', 'verify']);
+    expect(ok).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^journal OK: 33 records verified in .*\n  line 33 failed verification \\(its head file .* is missing .*\\); terminal:bob accepted it at line 33; the journal as it was is kept at .*damaged-`)),
+      stderr: '',
+    });
+    bot.requireVerified();
+  });
+
+  it('gives a new journal its head before its first line, so a crash between the two loses nothing', () => {
+    const heads: unknown[] = [];
+    const write = (fd: number, buffer: Buffer) => {
+      heads.push(JSON.parse(fs.readFileSync(`${journalFile}.head`, 'utf8')));
+      return fs.writeSync(fd, buffer);
+    };
+    const journal = new Journal(stateDir, undefined, undefined, { write });
+    journal.load();
+    expect(fs.readdirSync(stateDir)).toEqual([]);
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status' } }, { durable: true });
+    expect(heads).toEqual([{ seq: 0, hash: '0'.repeat(64) }]);
+    // The crash: the first line is there, its head is not yet.
+    writeHead(journalFile, { seq: 0, hash: '0'.repeat(64) });
+    expect(inProcess(['journal', 'verify'])).toEqual({ code: 0, stdout: `journal OK: 1 records verified in ${journalFile}\n`, stderr: '' });
   });
 
   it('exits 1 naming the first edited line and why', async () => {
@@ -102,7 +146,7 @@ describe('journal verify', () => {
   it('repair accepts a removed line and then a lost tail by name, keeping copies; an acceptance of other bytes is not one (in-process)', () => {
     const removed = [...fixtureLines];
     removed.splice(9, 1);
-    fs.writeFileSync(journalFile, `${removed.join('\n')}\n`);
+    writeWithHead(removed);
     expect(inProcess(['journal', 'repair']).code, 'no name, no repair').toBe(2);
     expect(inProcess(['journal', 'verify']).code).toBe(1);
 
@@ -152,7 +196,7 @@ describe('journal verify', () => {
     const lines = [...fixtureLines];
     lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
     lines.splice(19, 1);
-    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    writeWithHead(lines);
     expect(inProcess(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 of .*: its content does not match its hash \(the line was edited\); further lines that fail on their own: 20 \(lines 1–9 verify\)/);
     expect(inProcess(['journal', 'repair'], 'bob').code).toBe(0);
 

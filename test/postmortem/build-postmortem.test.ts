@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { writeHead } from '../../src/journal/head.js';
 import { serialize, verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
@@ -247,10 +248,23 @@ describe('writing a postmortem to the state directory', () => {
   it('writes <state dir>/postmortems/<id>.md, the same document', () => {
     const stateDir = tempDir();
     fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), journalText);
+    writeHead(path.join(stateDir, 'journal.jsonl'), JSON.parse(lines.at(-1) as string));
     const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
     expect(written.file).toBe(path.join(stateDir, 'postmortems', `${incidentId}.md`));
     expect(fs.readFileSync(written.file, 'utf8')).toBe(written.markdown);
     expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(fs.readFileSync(fixturePostmortem, 'utf8'));
+  });
+
+  it('says a journal with lines and no head file cannot be verified to its end, instead of "hash chain verified"', () => {
+    const stateDir = tempDir();
+    const file = path.join(stateDir, 'journal.jsonl');
+    // Its last lines cut and its head deleted: nothing else shows the cut.
+    fs.writeFileSync(file, `${lines.slice(0, -3).join('\n')}\n`);
+    const { markdown } = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
+    const end = lines.length - 3;
+    expect(markdown).toContain(`failed verification at line ${end + 1}**: its head file ${file}.head is missing or unreadable`);
+    expect(markdown).not.toContain('hash chain verified');
+    expect(markdown).toContain(`verified up to line ${end}`);
   });
 
   it('refuses what is not an incident id, and an incident the journal does not know, writing nothing', () => {

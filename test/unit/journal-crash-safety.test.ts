@@ -150,13 +150,14 @@ describe('a write that fails or comes up short', { timeout: 180_000 }, () => {
     expect(verified.records.map((r) => r.type)).toEqual(['run.finished']);
   });
 
-  it('on a real full disk (a 16 KiB tmpfs): every acknowledged line stays, none is cut, the rest is written once there is room', async (context) => {
+  it('on a real full disk (a 20 KiB tmpfs): every acknowledged line stays, none is cut, the rest is written once there is room', async (context) => {
     const probe = await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false });
     if (probe.exitCode !== 0) context.skip(`no mount namespaces here (${probe.stderr.trim()}); the injected writer above covers it`);
     const dir = tempDir();
+    // 8 KiB of ballast, then a page each for the journal, its head and the head's temporary copy.
     const result = await execa(
       'unshare',
-      ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=16k tmpfs "$0" && exec "$@"', dir, tsx, path.join(scriptsDir, 'journal-full-disk.ts'), dir],
+      ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=20k tmpfs "$0" && exec "$@"', dir, tsx, path.join(scriptsDir, 'journal-full-disk.ts'), dir],
       { reject: false, timeout: 150_000 },
     );
     expect(result.stderr).toBe('');

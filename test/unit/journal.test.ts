@@ -269,10 +269,10 @@ describe('the end of the journal', () => {
     const journal = new Journal(dir);
     for (let i = 0; i < 4; i += 1) journal.append({ type: 'step.finished', data: { i } });
     const text = fs.readFileSync(journal.file, 'utf8');
-    expect(checkHead(verifyLines(text), readHead(journal.file)).problem).toBeUndefined();
+    expect(checkHead(verifyLines(text), readHead(journal.file), journal.file).problem).toBeUndefined();
     const shortened = text.split('\n').slice(0, 3).join('\n') + '\n';
     expect(verifyLines(shortened).problem).toBeUndefined();
-    expect(checkHead(verifyLines(shortened), readHead(journal.file)).problem).toEqual({
+    expect(checkHead(verifyLines(shortened), readHead(journal.file), journal.file).problem).toEqual({
       line: 4,
       reason: 'the journal ends at line 3, but line 4 was written: lines were removed from its end',
     });
