@@ -884,6 +884,12 @@ export class Journal {
       if (last[0] === 0x0a) return undefined;
       const text = fs.readFileSync(this.file);
       const keep = text.lastIndexOf(0x0a) + 1;
+      if (completeLine(text, keep)) {
+        // Only its newline is missing: the line itself is whole and chained, as `journal verify` reads it. It stays.
+        fs.writeSync(fd, '\n', size);
+        fs.fsyncSync(fd);
+        return undefined;
+      }
       let aside = `${this.file}.torn-${this.clock().toISOString().replace(/[-:.]/g, '')}`;
       for (let n = 1; fs.existsSync(aside); n += 1) aside = `${aside}-${n}`;
       const torn = text.subarray(keep);
@@ -978,6 +984,24 @@ export class Journal {
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
   }
+}
+
+/**
+ * Whether the last line (from byte `start`, no newline after it) is a whole record chained to the line before it (or
+ * the first line): then it was written in full but for its newline, and is no torn line.
+ */
+function completeLine(text: Buffer, start: number): boolean {
+  let link: { prev: string; seq: number } | undefined = { prev: genesisHash, seq: 1 };
+  if (start > 0) {
+    const before = text.subarray(text.lastIndexOf(0x0a, start - 2) + 1, start - 1).toString('utf8');
+    try {
+      const previous = JSON.parse(before) as JournalRecord;
+      link = typeof previous?.hash === 'string' && typeof previous.seq === 'number' ? { prev: previous.hash, seq: previous.seq + 1 } : undefined;
+    } catch {
+      link = undefined;
+    }
+  }
+  return link !== undefined && !verifyChain([text.subarray(start).toString('utf8')], 0, link).problem;
 }
 
 interface Checkpoint {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { checkHead, readHead } from '../../src/journal/head.js';
+import { verifyJournal } from '../../src/journal/accepted-damage.js';
 import { Journal } from '../../src/journal/journal.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { useTempDirs } from '../support/fixtures.js';
@@ -276,6 +277,31 @@ describe('the end of the journal', () => {
       line: 4,
       reason: 'the journal ends at line 3, but line 4 was written: lines were removed from its end',
     });
+  });
+
+  it('keeps a whole, chained last line that only lacks its newline, as journal verify does; one that does not chain is set aside', () => {
+    const dir = tempDir();
+    const journal = new Journal(dir);
+    for (let i = 0; i < 3; i += 1) journal.append({ type: 'step.finished', data: { i } });
+    const whole = fs.readFileSync(journal.file, 'utf8');
+    fs.writeFileSync(journal.file, whole.slice(0, -1));
+    expect(checkHead(verifyJournal(whole.slice(0, -1)), readHead(journal.file), journal.file).problem, 'journal verify').toBeUndefined();
+    const reopened = new Journal(dir);
+    reopened.load();
+    expect(reopened.problem).toBeUndefined();
+    expect(reopened.setAside).toEqual([]);
+    expect(fs.readFileSync(journal.file, 'utf8')).toBe(whole);
+    reopened.append({ type: 'command.received', data: { text: 'after' } });
+    reopened.requireVerified();
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.torn-'))).toEqual([]);
+
+    // Whole JSON, but not the line that follows the one before it (its number skips one): torn, set aside as before.
+    const lines = fs.readFileSync(journal.file, 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines.at(-1) as string) as JournalRecord;
+    fs.writeFileSync(journal.file, `${lines.slice(0, -1).join('\n')}\n${JSON.stringify({ ...last, seq: last.seq + 1 })}`);
+    const third = new Journal(dir);
+    third.load();
+    expect(third.setAside).toHaveLength(1);
   });
 
   it('sets a torn last line (a write cut short) aside instead of gluing the next line onto it', () => {
