@@ -18,10 +18,12 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
     if (orphaned || run.status === 'approved') {
       const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
       if (orphaned) recordSettledStep(journal, run, actor, now);
+      // On a journal that failed verification the run may have gone further than its verified lines show: said, not guessed.
+      const unsure = journal.problem ? `; the journal failed verification at line ${journal.problem.line}, so what it did after that is not known: check by hand` : '';
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
-          : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}`;
+          : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}${unsure}`;
       journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason } });
       stale.push(state.runs.get(run.id) as Run);
     }
@@ -31,7 +33,8 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
 
 /** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
 export function recordSettledStep(journal: Journal, run: Run, actor = botActor, now = new Date()): void {
-  const result = settleInterruptedStep(run, now);
+  journal.recheck();
+  const result = settleInterruptedStep(run, now, journal.problem);
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 

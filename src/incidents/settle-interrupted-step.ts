@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { StepRecord } from '../engine/types.js';
 import { formatDuration } from '../format-duration.js';
+import type { VerifyProblem } from '../journal/record.js';
 import type { Run } from './state.js';
 
 /** Whether a name is there (a dangling link counts: something is at that name). */
@@ -29,9 +30,24 @@ function sameFile(a: string, b: string): boolean {
  * can put it back); one whose file is still where it was and not at its target did not. A copy took effect when its
  * target is there (it appears by one atomic link, after the copy was checked). A file step with no journaled intent
  * never touched anything (the intent comes first). Any other step that changes data may have done part of its work:
- * "unknown", and the operator is asked to check. A read-only step was merely interrupted.
+ * "unknown", and the operator is asked to check. A read-only step was merely interrupted. On a journal that failed
+ * verification (`journalProblem`), nothing is settled as not done.
  */
-export function settleInterruptedStep(run: Run, now: Date): StepRecord | undefined {
+export function settleInterruptedStep(run: Run, now: Date, journalProblem?: VerifyProblem): StepRecord | undefined {
+  const found = settleFromDisk(run, now);
+  if (!found || !journalProblem || found.status === 'ok' || found.status === 'interrupted') return found;
+  // The journal failed verification: its last lines may be lost, and with them this step's intent, its result and what
+  // came after. "Not done" would then rest on what is missing, not on what is there (a move whose intent was in the
+  // lost tail did happen). Settled all the same, so the run stops showing as running and its database is not held,
+  // but as "unknown": an on-call operator is told to look at the files, never told nothing happened.
+  return {
+    ...found,
+    status: 'unknown',
+    summary: `could not tell: the journal failed verification at line ${journalProblem.line}, so this step's intent or result may be among its lost lines (from the disk alone: ${found.summary}); check the files by hand`,
+  };
+}
+
+function settleFromDisk(run: Run, now: Date): StepRecord | undefined {
   const inFlight = run.inFlight;
   const step = inFlight ? run.steps.find((s) => s.id === inFlight.stepId) : undefined;
   if (!inFlight || !step) return undefined;

@@ -212,6 +212,27 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
     expect(stepDuration(result as StepRecord)).toMatch(/^at most [\d.]+ m?s$/);
   });
 
+  it('is "unknown", never not done, when the journal lost its last lines (the move\'s intent among them): the files are to be checked', () => {
+    const checkout = newCheckout();
+    writeGarbage(checkout.databasePath);
+    runningMove(checkout, { from: checkout.databasePath, to: `${checkout.databasePath}.broken` });
+    // The move happened; then the journal's last line, its intent, was cut off (the head still names it).
+    fs.renameSync(checkout.databasePath, `${checkout.databasePath}.broken`);
+    const file = path.join(checkout.stateDir, 'journal.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n`);
+    const { service, journal } = engine(checkout);
+    expect(journal.problem?.line).toBe(lines.length);
+    const { run, result } = settledMove(service);
+    expect(result).toMatchObject({
+      status: 'unknown',
+      summary: expect.stringMatching(new RegExp(`^could not tell: the journal failed verification at line ${lines.length}, so this step's intent or result may be among its lost lines \\(from the disk alone: not done: the bot stopped before it touched any file .*\\); check the files by hand$`)),
+    });
+    expect(run?.status).toBe('interrupted');
+    const finished = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).find((r) => r.type === 'run.finished');
+    expect(finished?.data.reason).toBe(`the bot running it stopped; the journal failed verification at line ${lines.length}, so what it did after that is not known: check by hand`);
+  });
+
   it('finds a copy done when its target is there (it appears by one link, after the copy was checked), not done otherwise', () => {
     const [done, notDone] = [newCheckout(), newCheckout()];
     for (const checkout of [done, notDone]) {
