@@ -181,8 +181,10 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const firstLine = lineOf(records[0]);
   const lastLine = lineOf(records.at(-1));
 
-  // The facts at a glance.
+  // The facts at a glance. Past a line that failed verification nothing is known: a row says where its facts stop,
+  // so "none ran" or "running" is not read as the present.
   const outcome = recoveryOutcome(incident, rb, state);
+  const asOf = verify.problem ? ` (as of line ${verify.problem.line - 1}; unknown after it)` : '';
   doc.add(
     '| | |',
     '| --- | --- |',
@@ -190,11 +192,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''}) |`,
     `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))} |`,
     `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'} |`,
-    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none ran'} |`,
+    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none ran'}${asOf} |`,
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; '))} |`] : []),
-    `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'} |`,
-    `| Outcome | ${cell(outcome.text)} |`,
+    `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf} |`,
+    `| Outcome | ${cell(outcome.text)}${asOf} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
   );
 

@@ -232,7 +232,7 @@ describe('a tampered journal', () => {
     expect(timeline).toContain(`\`${before.at.slice(11, 19)}\``);
     expect(timeline).not.toMatch(/Path B step/);
     expect(section(markdown, 'Recovery')).toMatch(/### Path B: Restore from a file backup \(`[^`]+\/5`\): pending[\s\S]*Still waiting for an approval/);
-    expect(markdown).toContain('| Outcome | not recovered: Path B: Restore from a file backup is waiting for an approval |');
+    expect(markdown).toContain(`| Outcome | not recovered: Path B: Restore from a file backup is waiting for an approval (as of line ${line - 1}; unknown after it) |`);
   });
 
   it('names a removed line too', () => {
@@ -265,6 +265,20 @@ describe('writing a postmortem to the state directory', () => {
     expect(markdown).toContain(`failed verification at line ${end + 1}**: its head file ${file}.head is missing or unreadable`);
     expect(markdown).not.toContain('hash chain verified');
     expect(markdown).toContain(`verified up to line ${end}`);
+  });
+
+  it('says where its summary\'s facts stop on a journal cut short, instead of a made-up present', () => {
+    const stateDir = tempDir();
+    const file = path.join(stateDir, 'journal.jsonl');
+    // Cut just before the recovery started; the head still names the last line written.
+    const cut = lines.findIndex((line) => line.includes('"type":"run.started"') && !line.includes('/1"'));
+    fs.writeFileSync(file, `${lines.slice(0, cut).join('\n')}\n`);
+    writeHead(file, JSON.parse(lines.at(-1) as string));
+    const { markdown } = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
+    const row = (name: string) => markdown.split('\n').find((line) => line.startsWith(`| ${name} |`));
+    expect(row('Recovery')).toBe(`| Recovery | none ran (as of line ${cut}; unknown after it) |`);
+    expect(row('Validation')).toBe(`| Validation | none ran (as of line ${cut}; unknown after it) |`);
+    expect(row('Outcome')).toMatch(new RegExp(`\\(as of line ${cut}; unknown after it\\) \\|$`));
   });
 
   it('refuses what is not an incident id, and an incident the journal does not know, writing nothing', () => {
