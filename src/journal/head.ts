@@ -23,6 +23,8 @@ export interface HeadWriteOptions {
    * hide that for good. It is created before a journal's first line, and by the acceptance of its absence (`journal repair`).
    */
   replaceOnly?: boolean;
+  /** Not synced (the first head, written once on the event loop): lost only with the machine, and then the journal is refused, not trusted. */
+  unsynced?: boolean;
 }
 
 /** Written after every append: a temporary file renamed over the old one, so a crash leaves one or the other whole. */
@@ -34,7 +36,7 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
   const fd = fs.openSync(temporary, 'w');
   try {
     fs.writeSync(fd, JSON.stringify({ seq: record.seq, hash: record.hash }));
-    fs.fsyncSync(fd);
+    if (!options.unsynced) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
@@ -48,7 +50,9 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
 /** The head a journal gets before its first line: none written yet, so a crash before the first head is not a lost head. */
 export function writeFirstHead(journalFile: string): void {
   if (fs.lstatSync(headFile(journalFile), { throwIfNoEntry: false })) return;
-  writeHead(journalFile, { seq: 0, hash: genesisHash });
+  // A crash of the bot keeps it (the page cache outlives the process); a power cut before it reached the disk leaves lines
+  // with no head, which is refused as unverifiable until `journal repair`: never trusted wrongly.
+  writeHead(journalFile, { seq: 0, hash: genesisHash }, { unsynced: true });
 }
 
 let headWrites = 0;
