@@ -1,9 +1,11 @@
-// Redacts a stream of text as it arrives, before anything is cut or stored: a secret split across chunks is still caught.
-import { secretSpans, type Redactor } from './redact.js';
+// Redacts a stream of text as it arrives, before anything is cut or stored: a secret split across chunks is still caught,
+// and text that cannot be part of one is passed on at once (a line as soon as it is complete).
+import { secretSpans, settledLength, type Redactor } from './redact.js';
 
 /**
- * How much text is held back at the end of what has arrived: a secret (or a password= line) that starts in it may
- * still be arriving. Longer than any secret the redactor knows how to find (a PEM key is about 3 KiB).
+ * How much text is held back at most, twice over: longer than any secret the redactor knows how to find (a PEM key is
+ * about 3 KiB). A redactor this module knows nothing of is always given text this far behind; one from createRedactor
+ * only when a line (or an unclosed block) grows past twice this.
  */
 export const streamOverlap = 16 * 1024;
 
@@ -23,11 +25,15 @@ export class StreamRedactor {
   /** Takes a chunk; returns the redacted text that is now safe to pass on (possibly empty). */
   push(chunk: string): string {
     this.pending += chunk;
-    if (this.pending.length <= 2 * this.overlap) return '';
-    const cut = this.safeCut(this.pending.length - this.overlap);
-    const ready = this.pending.slice(0, cut);
-    this.pending = this.pending.slice(cut);
-    return this.redact(ready);
+    return this.release(false);
+  }
+
+  /**
+   * After a pause in the output: also lets through an incomplete last line (a prompt, a progress bar) up to its last
+   * space, when nothing in it could be the beginning of a secret.
+   */
+  flush(): string {
+    return this.release(true);
   }
 
   /** The rest, redacted, when the stream has ended. */
@@ -35,6 +41,16 @@ export class StreamRedactor {
     const rest = this.pending;
     this.pending = '';
     return rest ? this.redact(rest) : '';
+  }
+
+  private release(idle: boolean): string {
+    const text = this.pending;
+    let cut = settledLength(this.redact, text, idle) ?? 0;
+    // A very long line, or a block that never closes: held no further back than twice the overlap, as memory must stay bounded.
+    if (text.length - cut > 2 * this.overlap) cut = Math.max(cut, this.safeCut(text.length - this.overlap));
+    if (cut === 0) return '';
+    this.pending = text.slice(cut);
+    return this.redact(text.slice(0, cut));
   }
 
   /** Moves a cut back to the start of any secret it would go through, so each secret is redacted whole. */

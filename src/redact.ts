@@ -71,6 +71,8 @@ function replaceAssignments(text: string, pattern: RegExp): string {
 
 interface RedactorParts {
   forms: readonly string[];
+  /** The forms by their first character: a stream's tail is checked against the few that could begin there. */
+  formsByFirst: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What a redactor matches, kept so a stream can find where a secret starts and never cut through one. */
@@ -105,7 +107,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     }
     return result;
   };
-  partsOf.set(redact, { forms });
+  const formsByFirst = new Map<string, string[]>();
+  for (const form of forms) formsByFirst.set(form[0] as string, [...(formsByFirst.get(form[0] as string) ?? []), form]);
+  partsOf.set(redact, { forms, formsByFirst });
   return redact;
 }
 
@@ -127,6 +131,100 @@ export function secretSpans(redact: Redactor, text: string): [number, number][] 
     }
   }
   return spans;
+}
+
+/** What may still grow into a secret in an incomplete line, past a space: name = "a b", Bearer …, -----BEGIN …. */
+const mayContinue = /-----|pass|pwd|secret|token|credential|key|bearer|basic|authoriz/i;
+const pemBegin = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----/g;
+const multiLineOpening = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""|''')`, 'gim');
+/** The longest body pemKey and multiLine match: an opening further back than this can no longer be closed. */
+const longestBody = 16384;
+/** A secret name ending the text (its = or : may already be there): the value may still follow, on the next line too. */
+const nameAtEnd = new RegExp(String.raw`"?${secretName}"?$`, 'i');
+const space = /\s/;
+
+/**
+ * How much of `text`, a stream's text so far, can be redacted and passed on now, so that no secret is ever split
+ * between what is passed on and what is still to come: up to the last line end, or after a pause in the output
+ * (`idle`) also an incomplete last line up to its last space when nothing in it could begin a secret. Never through a
+ * secret, nor past where one may have begun that the text does not finish yet: a prefix of a known secret (a PEM key
+ * printed line by line too), a PEM block or a TOML multi-line string not closed, a secret name whose value may follow.
+ * Undefined for a redactor this module did not make.
+ */
+export function settledLength(redact: Redactor, text: string, idle: boolean): number | undefined {
+  const parts = partsOf.get(redact);
+  if (!parts) return undefined;
+  const lineStart = text.lastIndexOf('\n') + 1;
+  let cut = lineStart;
+  // A value on the line after its name (password =⏎ "a b") continues what began there.
+  if (idle && !mayContinue.test(text.slice(lineStart)) && nameBefore(text, lineStart) === lineStart) {
+    let end = text.length;
+    while (end > lineStart && !space.test(text[end - 1] as string)) end -= 1;
+    cut = end;
+  }
+  if (cut === 0) return 0;
+  cut = Math.min(cut, unfinishedFrom(parts, text));
+  const spans = secretSpans(redact, text) ?? [];
+  // Each move back can land in another secret, or after another name: repeat until nothing is crossed.
+  for (let moved = true; moved; ) {
+    moved = false;
+    const named = nameBefore(text, cut);
+    if (named < cut) {
+      cut = named;
+      moved = true;
+    }
+    for (const [start, end] of spans) {
+      if (start < cut && cut < end) {
+        cut = start;
+        moved = true;
+      }
+    }
+  }
+  return cut;
+}
+
+/** Where a secret name ends text[0, cut), followed only by spaces, line ends and an = or a :; `cut` when none does. */
+function nameBefore(text: string, cut: number): number {
+  let end = cut;
+  while (end > 0 && space.test(text[end - 1] as string)) end -= 1;
+  if (text[end - 1] === '=' || text[end - 1] === ':') {
+    end -= 1;
+    while (end > 0 && space.test(text[end - 1] as string)) end -= 1;
+  }
+  // A name longer than this is held from inside it, where the rest still matches as a name.
+  const from = Math.max(0, end - 512);
+  const match = nameAtEnd.exec(text.slice(from, end));
+  return match ? from + match.index : cut;
+}
+
+/** Where the earliest secret begins that `text` does not finish; its length when none. */
+function unfinishedFrom(parts: RedactorParts, text: string): number {
+  let from = text.length;
+  for (let at = Math.max(0, text.length - (parts.forms[0]?.length ?? 0) + 1); at < from; at += 1) {
+    for (const form of parts.formsByFirst.get(text[at] as string) ?? []) {
+      if (form.length > text.length - at && form.startsWith(text.slice(at))) from = at;
+    }
+  }
+  if (text.includes('PRIVATE KEY-----')) {
+    for (const match of text.matchAll(pemBegin)) {
+      const body = match.index + match[0].length;
+      const end = `-----END ${match[1]}-----`;
+      if (!text.includes(end, body) && text.length - body < longestBody + end.length) {
+        from = Math.min(from, match.index);
+        break;
+      }
+    }
+  }
+  if (text.includes('"""') || text.includes("'''")) {
+    for (const match of text.matchAll(multiLineOpening)) {
+      const body = match.index + match[0].length;
+      if (!text.includes(match[4] as string, body) && text.length - body < longestBody + 3) {
+        from = Math.min(from, match.index + (match[1] as string).length);
+        break;
+      }
+    }
+  }
+  return from;
 }
 
 /** Redacts every string inside a JSON-like value (keys too), leaving numbers and structure alone. */

@@ -55,6 +55,8 @@ export type CommandRunner = (request: CommandRequest) => Promise<CommandResult>;
 export const headLimit = 256 * 1024;
 export const tailLimit = 768 * 1024;
 const killGraceMs = 5_000;
+/** How long an incomplete line (a prompt, a progress bar) waits for its line end before what is safe of it is written. */
+export const idleFlushMs = 500;
 
 /**
  * Keeps the first and last part of a long output without holding all of it: what it retains is bounded by the head
@@ -103,6 +105,18 @@ export class OutputCapture {
       this.tailLength -= dropped.length;
       this.omitted += dropped.length;
     }
+  }
+
+  /** Characters the redactor holds back, waiting for what follows them. */
+  get held(): number {
+    return this.redactor?.held ?? 0;
+  }
+
+  /** After a pause in the output: what the redactor now lets through of an incomplete line, which is also kept. */
+  flush(): string {
+    const ready = this.redactor ? this.redactor.flush() : '';
+    this.keep(ready);
+    return ready;
   }
 
   /** Call once, when the command has ended: the redactor's held-back text is let through, kept, and returned. */
@@ -186,23 +200,36 @@ export const runCommand: CommandRunner = async (request) => {
   const resume = () => {
     if ((pauses -= 1) === 0) all?.resume();
   };
+  // The file sets the pace: while it has not taken what it was given, the command's pipe is not read.
+  const spoolWrite = (ready: string) => {
+    if (spool && !spool.write(ready)) {
+      pause();
+      spool.whenDrained(resume);
+    }
+  };
+  // Complete lines reach the file at once; an incomplete one waits a moment for its line end, then goes as far as is safe.
+  let idleFlush: NodeJS.Timeout | undefined;
   all?.on('data', (chunk: Buffer | string) => {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     const ready = output.push(text);
     peakHeldChars = Math.max(peakHeldChars, output.retained);
-    // The file and the consumer set the pace: while either has not taken what it was given, the command's pipe is not read.
+    // The consumer sets the pace too: while it has not taken what it was given, the pipe is not read.
     const consumed = request.onOutput?.(text);
     if (typeof consumed?.then === 'function') {
       pause();
       consumed.then(resume, resume);
     }
-    if (spool && !spool.write(ready)) {
-      pause();
-      spool.whenDrained(resume);
+    spoolWrite(ready);
+    if (output.held > 0 && !idleFlush) {
+      idleFlush = setTimeout(() => {
+        idleFlush = undefined;
+        spoolWrite(output.flush());
+      }, idleFlushMs);
     }
   });
   try {
     const result = await child;
+    clearTimeout(idleFlush);
     const last = output.push(decoder.end()) + output.end();
     spool?.write(last);
     const spawnError =
@@ -224,6 +251,7 @@ export const runCommand: CommandRunner = async (request) => {
   } finally {
     // The SIGKILL follow-up (if a stop was asked for) stays armed: a process in the group that ignored SIGTERM must go too.
     clearTimeout(timer);
+    clearTimeout(idleFlush);
     request.signal?.removeEventListener('abort', stop);
   }
 };

@@ -68,6 +68,34 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(spooled).toMatch(/\[REDACT/);
   });
 
+  it('writes a slowly printing command\'s lines to its spool file as they come, redacted, while it still runs', async () => {
+    const spoolFile = path.join(tempDir(), 'outputs', 'dbx-1', '1-load.log');
+    const stop = new AbortController();
+    let settled = false;
+    // Three lines 200 ms apart, then a prompt without a line end; it runs on until it is stopped.
+    const running = run({ argv: [script('print-slowly.mjs'), '3', '200', secret], cwd: scriptsDir, timeoutMs: 60_000, redact: botRedactor, spoolFile, signal: stop.signal });
+    void running.finally(() => (settled = true));
+    const spooled = async (wanted: string) => {
+      // A generous deadline, not a timing: the lines are due within a second or so of being printed.
+      const deadline = Date.now() + 20_000;
+      while (!(fs.existsSync(spoolFile) && fs.readFileSync(spoolFile, 'utf8').includes(wanted)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return fs.existsSync(spoolFile) ? fs.readFileSync(spoolFile, 'utf8') : '';
+    };
+    try {
+      expect(await spooled('line 3')).toBe('line 1 loaded with [REDACTED]\nline 2 loaded with [REDACTED]\nline 3 loaded with [REDACTED]\n');
+      // The prompt has no line end: it follows after a short pause.
+      expect(await spooled('input:')).toMatch(/line 3 loaded with \[REDACTED\]\nwaiting for input: $/);
+      expect(settled, 'the command still runs').toBe(false);
+    } finally {
+      stop.abort();
+    }
+    const result = await running;
+    expect(result.signal).toBe('SIGTERM');
+    expect(fs.readFileSync(spoolFile, 'utf8')).not.toContain(secret);
+  });
+
   it('runs a request that brings another redactor here, redacted by that one', async () => {
     const other = 'Other-Secret-Value-99';
     const result = await run({ argv: [script('print-around.mjs'), '10', other, '2000'], cwd: scriptsDir, timeoutMs: 30_000, redact: createRedactor([other]) });

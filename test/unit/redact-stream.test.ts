@@ -60,6 +60,108 @@ describe('StreamRedactor', () => {
   });
 });
 
+/** A PEM key of the given label: 20 lines of 64 characters between its markers. */
+function pem(label: string, seed: string): string {
+  const body = Array.from({ length: 20 }, (_, line) => `${seed}${String(line).padStart(2, '0')}`.repeat(16).slice(0, 64));
+  return [`-----BEGIN ${label}-----`, ...body, `-----END ${label}-----`].join('\n');
+}
+
+describe('StreamRedactor: what it passes on, and when', () => {
+  const knownKey = pem('PRIVATE KEY', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+  const keyed = createRedactor([secret, knownKey, 'two words secret']);
+  /** Every kind of secret the redactor finds, several over more than one line, between plain lines. */
+  const lines = [
+    'plain line one',
+    `a known value ${secret} in a line`,
+    knownKey,
+    'indented, line by line:',
+    ...knownKey.split('\n').map((line) => `    ${line}`),
+    pem('RSA PRIVATE KEY', 'UnknownKeyMaterialOnlyThePatternFinds'),
+    'api_key = """',
+    'toml-multi-line-value-1234',
+    '"""',
+    'host=db password=libpq-pw-77 x',
+    'DB_PASSWORD =',
+    '   spread-over-lines-55',
+    '{"token":',
+    '  "json-token-value-66"}',
+    'password: yaml-value-99 to the end',
+    'connect redis://:redis-pw-88@cache:6379/0 now',
+    'curl -H "Authorization: Bearer bearer-token-value-1234567" --password "flag pw 33" done',
+    'slack xoxb-1234567890-abcdefgh said',
+    'the phrase two words secret spoken',
+    'last plain line',
+  ];
+  const text = `${lines.join('\n')}\n`;
+  const pieces = ['Secret-Value', 'MIIEvQ', 'UnknownKeyMaterial', 'toml-multi', 'libpq-pw', 'spread-over', 'json-token', 'yaml-value', 'redis-pw', 'bearer-token', 'flag pw', '1234567890-abc', 'two words'];
+  const leaked = (out: string) => pieces.filter((piece) => out.includes(piece));
+
+  it('the text holds every kind, and redacted whole none of it shows', () => {
+    expect(leaked(text)).toEqual(pieces);
+    expect(leaked(keyed(text))).toEqual([]);
+  });
+
+  it('redacts as a whole text would, however the text is split in two, with a pause (and its flush) at the split', () => {
+    const whole = keyed(text);
+    for (let split = 1; split < text.length; split += 1) {
+      for (const pause of [false, true]) {
+        const stream = new StreamRedactor(keyed);
+        const out = stream.push(text.slice(0, split)) + (pause ? stream.flush() : '') + stream.push(text.slice(split)) + stream.end();
+        if (out !== whole) expect({ split, pause, leaked: leaked(out), out }).toEqual({ split, pause, leaked: [], out: whole });
+      }
+    }
+  });
+
+  it('redacts as a whole text would when the text arrives a character at a time, with a pause after each', () => {
+    const stream = new StreamRedactor(keyed);
+    let out = '';
+    for (const character of text) out += stream.push(character) + stream.flush();
+    expect(out + stream.end()).toBe(keyed(text));
+  });
+
+  it('passes a complete line on at once, and an incomplete one after a pause up to its last space', () => {
+    const stream = new StreamRedactor(keyed);
+    expect(stream.push('step 1 of 3 done\nstep 2')).toBe('step 1 of 3 done\n');
+    expect(stream.push(' of 3 runn')).toBe('');
+    expect(stream.flush()).toBe('step 2 of 3 ');
+    expect(stream.push('ing\n')).toBe('running\n');
+    expect(stream.held).toBe(0);
+  });
+
+  it('holds back, even after a pause, what could still become a secret: and nothing more', () => {
+    const cases: [string, string][] = [
+      // [text so far, what a pause lets through]
+      [`log: ${secret.slice(0, 9)}`, 'log: '],
+      [`log: x ${knownKey.slice(0, 200)}`, 'log: x '],
+      ['ok\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\n', 'ok\n'],
+      ['ok\napi_key = """\nfirst line\n', 'ok\n'],
+      ['ok\nDB_PASSWORD =\n', 'ok\n'],
+      ['ok\n"token":\n  ', 'ok\n'],
+      ['ok\nDB_PASSWORD\n= "a b', 'ok\n'],
+      ['ok\nrun --password "a b', 'ok\n'],
+      ['ok\nAuthorization: Bearer abc', 'ok\n'],
+      ['ok\nconnect redis://:pw', 'ok\nconnect '],
+      ['ok\nslack xoxb-12', 'ok\nslack '],
+    ];
+    for (const [sofar, passed] of cases) {
+      const stream = new StreamRedactor(keyed);
+      expect(stream.push(sofar) + stream.flush(), sofar).toBe(passed);
+      expect(stream.held, sofar).toBe(sofar.length - passed.length);
+    }
+  });
+
+  it('lets an unclosed block through once it is too long to be closed as a secret', () => {
+    const stream = new StreamRedactor(keyed);
+    let out = stream.push('-----BEGIN RSA PRIVATE KEY-----\n');
+    // 250 lines of 64 characters: a body shorter than the 16 KiB a PEM block may have.
+    for (let i = 0; i < 250; i += 1) out += stream.push(`${'A'.repeat(63)}\n`);
+    expect(out).toBe('');
+    for (let i = 0; i < 20; i += 1) out += stream.push(`${'A'.repeat(63)}\n`);
+    expect(out.startsWith('-----BEGIN RSA PRIVATE KEY-----\n')).toBe(true);
+    expect(stream.held).toBe(0);
+  });
+});
+
 describe('OutputCapture', () => {
   it('redacts a secret lying on the head cut before cutting', () => {
     const capture = new OutputCapture(redact, { head: 1_000, tail: 2_000 });
