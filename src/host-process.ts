@@ -3,6 +3,7 @@
 // many threads) copied its page tables and then made every page it wrote fault and flush the other core's TLB, which
 // held up Slack's acks for milliseconds at a time while a command started. The host is small, forked once, and forks instead.
 import { fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
 import type { Endpoint } from './worker-calls.js';
@@ -38,11 +39,16 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
     execArgv: [...(fromSource ? ['--import', tsxUrl('dist/loader.mjs')] : []), ...(options.nodeFlags ?? [])],
     env: Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== 'NODE_OPTIONS')),
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its output passed on by this process, not written to this process's own: a host that outlives it (reading the
+    // output of commands it left running, see command-host.ts) does not hold this process's stdout open, which would
+    // keep whoever reads it (a pipe, a supervisor) waiting for an end long after this process died.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // A process group of its own: a Ctrl-C in the terminal or a signal to the caller's whole group does not reach it,
     // even while it is still loading (the caller stops it when it stops itself).
     detached: true,
   });
+  child.stdout?.pipe(process.stdout, { end: false });
+  child.stderr?.pipe(process.stderr, { end: false });
   const waiting: object[] = [{ kind: 'host:init', data } satisfies HostControl];
   let ready = false;
   const listeners: ((message: unknown) => void)[] = [];
@@ -79,10 +85,12 @@ export function startHostProcess(callerUrl: string, entry: string, data: unknown
     ref: () => {
       child.ref();
       child.channel?.ref();
+      for (const stream of [child.stdout, child.stderr]) (stream as Socket | null)?.ref();
     },
     unref: () => {
       child.unref();
       child.channel?.unref();
+      for (const stream of [child.stdout, child.stderr]) (stream as Socket | null)?.unref();
     },
     terminate: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

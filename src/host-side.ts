@@ -12,6 +12,8 @@ export interface HostHandler {
   onMessage(message: unknown): void;
   /** Told to stop: what must not outlive the host is ended here, before it exits. */
   onStop?(): void;
+  /** The caller is gone without stopping it: the host exits once this has settled. */
+  onCallerGone?(): Promise<void>;
 }
 
 export function serveHost(start: (data: unknown, channel: HostChannel) => HostHandler): void {
@@ -27,8 +29,14 @@ export function serveHost(start: (data: unknown, channel: HostChannel) => HostHa
     } else handler?.onMessage(message);
   });
   // The caller is gone (it exited, or was killed): nobody is left to answer. What runs goes on, as it would have had
-  // the caller started it itself; the caller's next start finds it (restart-pickup.ts).
-  process.on('disconnect', () => process.exit(0));
+  // the caller started it itself (the handler sees to what it needs from this process first); the caller's next start
+  // finds it (restart-pickup.ts).
+  process.on('disconnect', () => {
+    // What this process writes went through the caller, which no longer reads it: a write fails, harmlessly.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    const gone = handler?.onCallerGone?.() ?? Promise.resolve();
+    void gone.finally(() => process.exit(0));
+  });
   // The host runs in a process group of its own (host-process.ts); were a signal meant for the caller to reach it
   // anyway, the caller still decides when it stops.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});

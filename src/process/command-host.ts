@@ -35,6 +35,7 @@ serveHost((data, channel) => {
   let unsentChars = 0;
   let drained: (() => void) | undefined;
   const sendOutput = (id: number, text: string): Promise<void> | undefined => {
+    if (!process.connected) return undefined;
     unsentChars += text.length;
     channel.post({ id, progress: { output: text } satisfies CommandProgress }, () => {
       unsentChars -= text.length;
@@ -58,6 +59,8 @@ serveHost((data, channel) => {
     );
   /** The process group leader of each command running, by call: a host told to stop kills them first. */
   const running = new Map<number, number>();
+  /** Each command's call until it has ended and its spool file is closed. */
+  const calls = new Set<Promise<void>>();
   const onMessage = (message: unknown) => {
     const call = message as CommandMessage;
     if (call.kind === 'abort') {
@@ -82,12 +85,20 @@ serveHost((data, channel) => {
       },
       onOutput: streamOutput ? (text) => sendOutput(id, text) : undefined,
     });
-    void answer(id, result).finally(() => {
+    const answered = answer(id, result).finally(() => {
       aborts.end(id);
       running.delete(id);
+      calls.delete(answered);
     });
+    calls.add(answered);
   };
   // The bot stops this host once its commands had their grace period: what still runs is killed with its group here,
   // where every PID is known (one whose start was still on its way to the bot would otherwise be left running).
-  return { onMessage, onStop: () => running.forEach((pid) => killTree(pid, 'SIGKILL')) };
+  // A bot that died leaves its commands running (its next start stops them): this host stays to read their output,
+  // which still goes to their spool files, until they end. Were it gone, a command's next write would fail (EPIPE,
+  // SIGPIPE) and end it, and what it printed after the bot died would be lost.
+  const onCallerGone = async () => {
+    await Promise.allSettled([...calls]);
+  };
+  return { onMessage, onStop: () => running.forEach((pid) => killTree(pid, 'SIGKILL')), onCallerGone };
 });

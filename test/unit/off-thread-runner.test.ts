@@ -134,6 +134,42 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(processAlive(hostPid), 'no host is left behind by a bot that died').toBe(false);
   });
 
+  it('when the bot is killed, its host reads its commands\' output on into their spool files until they end, then goes', async () => {
+    const spoolFile = path.join(tempDir(), 'outputs', 'dbx-1', '1-load.log');
+    const tsxLoader = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const parent = execa(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'test', 'fixtures', 'threads', 'command-host-orphan.ts'), spoolFile, secret], { timeout: 60_000, reject: false });
+    let commandPid = 0;
+    parent.stdout?.on('data', (chunk: Buffer) => (commandPid ||= Number(chunk.toString().trim())));
+    const spooled = () => (fs.existsSync(spoolFile) ? fs.readFileSync(spoolFile, 'utf8') : '');
+    const lastLine = () => Number(/line (\d+) loaded with \[REDACTED\]\n$/.exec(spooled())?.[1] ?? 0);
+    const waitFor = async (done: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    try {
+      await waitFor(() => commandPid > 0 && lastLine() >= 2);
+      const hostPid = Number(fs.readFileSync(`/proc/${commandPid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+      parent.kill('SIGKILL');
+      const ended = await Promise.race([parent.then(() => true), new Promise((resolve) => setTimeout(resolve, 20_000, false))]);
+      expect(ended, 'the killed bot\'s output ends with it: the host, running on, does not hold it open').toBe(true);
+      const atKill = lastLine();
+      expect(atKill).toBeGreaterThanOrEqual(2);
+      await waitFor(() => lastLine() >= atKill + 10);
+      expect(lastLine(), 'the command prints on, and its output still reaches the spool file').toBeGreaterThanOrEqual(atKill + 10);
+      expect(processAlive(commandPid)).toBe(true);
+      expect(processAlive(hostPid), 'the host stays while its command runs').toBe(true);
+      // The bot's next start stops what it left running (restart-pickup.ts): its host goes once the command has ended.
+      process.kill(-commandPid, 'SIGTERM');
+      await waitFor(() => !processAlive(hostPid));
+      expect(processAlive(hostPid), 'no host is left behind once its commands have ended').toBe(false);
+      const lines = spooled().trimEnd().split('\n');
+      expect(lines, 'every line, in order, none lost').toEqual(lines.map((_, at) => `line ${at + 1} loaded with [REDACTED]`));
+    } finally {
+      parent.kill('SIGKILL');
+      if (commandPid && processAlive(commandPid)) process.kill(-commandPid, 'SIGKILL');
+    }
+  });
+
   it('starts commands in the environment as it is now, not as it was when the host started', async () => {
     const print = () => run({ argv: [process.execPath, '-e', 'process.stdout.write(process.env.DATABOX_LATE_VARIABLE ?? "unset")'], cwd: scriptsDir, timeoutMs: 10_000 });
     expect((await print()).output).toBe('unset');
