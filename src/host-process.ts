@@ -27,8 +27,8 @@ export interface HostOptions {
 /**
  * Forks `entry` (beside `callerUrl`, without extension). Messages cross as they do to a worker thread (the V8
  * serializer); those sent before the host listens wait for it. `gone` is told once, when the host fails or stops. The
- * host ignores the terminal's and the service manager's signals: it stops when told, or when this process is gone (its
- * IPC channel closes).
+ * host ignores the terminal's and the service manager's signals: it stops when told, or once this process is gone (its
+ * IPC channel closes) and its handler has seen to what must not die with it (host-side.ts).
  */
 export function startHostProcess(callerUrl: string, entry: string, data: unknown, options: HostOptions, gone: (error: Error) => void): Endpoint {
   const name = entry.replace(/-/g, ' ');
