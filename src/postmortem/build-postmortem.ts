@@ -9,7 +9,7 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { stepDuration } from '../format-duration.js';
 import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
-import { failedAtWords, stepPassed } from '../engine/step-passed.js';
+import { changedBeforeStopping, failedAtWords, stepOutcome, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
@@ -102,9 +102,14 @@ function stepMarks(step: ResolvedStep): string {
   return marks.length > 0 ? ` (${marks.join(', ')})` : '';
 }
 
-function resultFacts(record: StepRecord): string {
+/** A status as the run's message shows it: one its step accepts (a guard's "corrupt") is said to be, not read as a failure. */
+function statusWords(step: ResolvedStep | undefined, status: string): string {
+  return stepOutcome(step, status) === 'accepted' ? `${status} (accepted by this check)` : status;
+}
+
+function resultFacts(record: StepRecord, step: ResolvedStep | undefined): string {
   return [
-    `**${record.status}**`,
+    `**${statusWords(step, record.status)}**`,
     record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined,
     stepDuration(record),
   ]
@@ -429,7 +434,7 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
   const index = run.steps.findIndex((s) => s.id === result.stepId);
   const step = run.steps[index];
   const title = step ? plain(step.title) : code(result.stepId);
-  const lines = [`${prefix} ${stepOwner(run)} step ${index + 1}/${run.steps.length}: ${title}${step ? stepMarks(step) : ''} · ${resultFacts(result)}`];
+  const lines = [`${prefix} ${stepOwner(run)} step ${index + 1}/${run.steps.length}: ${title}${step ? stepMarks(step) : ''} · ${resultFacts(result, step)}`];
   if (step) lines.push('', fence(describeStep(step, root), '  '));
   // A command's summary is its exit code, already shown.
   if (result.summary !== `exit ${result.exitCode}`) lines.push('', `  ${plain(result.summary)}`);
@@ -454,7 +459,7 @@ function diagnosisSection(doc: Document, incident: Incident): void {
     doc.add('| Evidence | Status | Finding |', '| --- | --- | --- |');
     for (const result of run.results) {
       const step = run.steps.find((s) => s.id === result.stepId);
-      doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(result.status)} | ${cell(plain(result.summary))} |`);
+      doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(statusWords(step, result.status))} | ${cell(plain(result.summary))} |`);
     }
   }
   const suggested = Object.entries(diagnosis.suggested ?? {});
@@ -482,6 +487,9 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
   }
   if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
+  // What the thread's failure message said it left behind: what the database held when it stopped.
+  const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
+  if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}`);
   doc.add(...facts.map((f) => `- ${f}`), '');
   stepTable(doc, run, root, !run.startedAt);
 }
@@ -492,7 +500,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
   doc.add(withCommands ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
   run.steps.forEach((step, i) => {
     const result = run.results.find((r) => r.stepId === step.id);
-    const status = result ? result.status : run.startedAt ? 'not run' : 'planned';
+    const status = result ? statusWords(step, result.status) : run.startedAt ? 'not run' : 'planned';
     const exit = result?.exitCode !== undefined && result.exitCode !== null ? String(result.exitCode) : '';
     const duration = result ? stepDuration(result) : '';
     const title = `${plain(step.title)}${stepMarks(step)}`;

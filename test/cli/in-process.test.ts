@@ -260,6 +260,8 @@ describe('refusals and exit codes', () => {
     expect(records.some((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'validation')).toBe(false);
     const postmortem = await cli(env, ['postmortem', records[0]?.incident ?? (records.find((r) => r.incident)?.incident as string)]);
     expect(postmortem.stdout).toContain('| Outcome | not recovered: Path A: Rebuild from raw dlt state failed |');
+    // What the failure message said the run left behind is in the record too.
+    expect(postmortem.stdout).toMatch(/- Changed before it stopped: Back up the broken file for forensics: moved \S+databox\.duckdb → \S+databox\.duckdb\.broken; /);
     // Until something else runs on that database, the status says it was left part-way, first.
     const status = await cli(env, ['status']);
     expect(status.stdout).toMatch(
