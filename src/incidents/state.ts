@@ -301,26 +301,28 @@ export class IncidentState {
   }
 
   /**
-   * The latest mutating run on the database `lockKey` names that changed it after `sinceIso` (started at or after it, or
-   * still under way at it) and that `counts` keeps.
+   * The latest (or first) mutating run on the database `lockKey` names that changed it after `sinceIso` (started at or
+   * after it, or still under way at it) and that `counts` keeps.
    */
-  latestChange(lockKey: string, sinceIso: string, counts: (run: Run) => boolean = () => true): Run | undefined {
-    let latest: Run | undefined;
+  latestChange(lockKey: string, sinceIso: string, counts: (run: Run) => boolean = () => true, which: 'latest' | 'first' = 'latest'): Run | undefined {
+    let found: Run | undefined;
     for (const run of this.runs.values()) {
       // One that started before, but was still under way then (or still is), changed it after too.
       const after = run.startedAt !== undefined && (run.startedAt >= sinceIso || !run.finishedAt || run.finishedAt > sinceIso);
       if (!run.mutates || run.lockKey !== lockKey || !after || !counts(run)) continue;
-      if (!latest || (run.startedAt ?? '') > (latest.startedAt ?? '')) latest = run;
+      const later = (run.startedAt ?? '') > (found?.startedAt ?? '');
+      if (!found || later === (which === 'latest')) found = run;
     }
-    return latest;
+    return found;
   }
 
   /**
-   * The run that changed `plan`'s database after it was proposed, but for those it was made on (the one it continues,
-   * the one it rolls back): a plan made before it describes a state that is gone, and an approval is refused.
+   * The run that first changed `plan`'s database after it was proposed, but for those it was made on (the one it
+   * continues, the one it rolls back): a plan made before it describes a state that is gone, and an approval is refused.
+   * The first, as the thread said when it happened: later changes (its rollback, say) did not make the plan stale again.
    */
   staleBy(plan: Run): Run | undefined {
-    return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf);
+    return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf, 'first');
   }
 
   /** The mutating run that holds a database, if any (see holdsItsDatabase). */

@@ -138,10 +138,12 @@ describe('the recorded scenario-1 journal', () => {
       { ...proposed, incident: other, at: run.proposedAt, data: { ...(proposed.data as object), run } },
     ] as JournalRecord[];
     const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot });
-    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/5\` changed its database after it was made) |`);
+    // Named by the first plan that changed the database after it (path A at 06:46:51), as the thread said then: not the
+    // latest (path B, after path A's rollback), which came when it was already stale.
+    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/2\` changed its database after it was made) |`);
     // The plan's own section says so too, not "still waiting".
     const plan = section(markdown, 'Recovery');
-    expect(plan).toContain(`- No longer approvable when this was written: plan \`${incidentId}/5\` (`);
+    expect(plan).toContain(`- No longer approvable when this was written: plan \`${incidentId}/2\` (`);
     expect(plan).not.toContain('Still waiting for an approval');
   });
 
