@@ -188,6 +188,21 @@ describe('snapshot-history asked for a named snapshot', () => {
     expect(result.output).toContain("team's nightly");
   });
 
+  it('says which named snapshot cannot be typed back (an invisible character, a shell metacharacter) and how to rename it', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'pre\u200bswap', at('2026-04-19 09:00:00'));
+    md.takeSnapshot(md.live('databox'), 'a;b', at('2026-04-19 10:00:00'));
+    md.takeSnapshot(md.live('databox'), 'café ☕', at('2026-04-19 11:00:00'));
+    const result = await runStep(named('preswap'), ctx);
+    expect(result.status).toBe('no-such-snapshot');
+    expect(result.summary).toContain(
+      `. 'pre\u200bswap' cannot be given as snapshot= (it holds a zero-width space (U+200B) after "pre"): rename it first, by hand (ALTER SNAPSHOT databox."pre\u200bswap" SET snapshot_name = '<new name>'), then diagnose again with the new name`,
+    );
+    expect(result.summary).toContain(`. 'a;b' cannot be given as snapshot= (snapshot=a;b contains shell metacharacters`);
+    // A name that can be typed, however unusual its letters, is not called out.
+    expect(result.summary).not.toContain(`'café ☕' cannot`);
+  });
+
   it('says so when the database has no named snapshot at all', async () => {
     const { ctx } = await standIn();
     const result = await runStep(named('pre_mart_rewrite_20260421'), ctx);

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
+import { valueProblem } from '../../commands/parse.js';
+import { describeCharacter } from '../../commands/unusual-characters.js';
+import { UserError } from '../../errors.js';
 import { textTable } from '../../text-table.js';
 import type { TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
@@ -97,11 +100,41 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
     });
   }
   const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
+  // A name that cannot be typed back (an invisible character in it, a quote): said, with the way out, or the did-you-mean
+  // and the refusal of what it suggests would send the operator round in circles.
+  const untypable = named.flatMap(([, name]) => {
+    const why = name === null ? undefined : whyNotTypable(name);
+    return why ? [`'${name}' cannot be given as snapshot= (${why}): rename it first, by hand (ALTER SNAPSHOT ${step.database}."${name}" SET snapshot_name = '<new name>'), then diagnose again with the new name`] : [];
+  });
   return result(
     'no-such-snapshot',
-    `${step.database} has no named snapshot '${step.snapshot}'${hint}; ` + (named.length > 0 ? `its named snapshots: ${list}` : 'it has no named snapshot at all'),
+    `${step.database} has no named snapshot '${step.snapshot}'${hint}; ` + (named.length > 0 ? `its named snapshots: ${list}` : 'it has no named snapshot at all') + untypable.map((u) => `. ${u}`).join(''),
     {},
   );
+}
+
+/** What the command grammar or the SQL renderer refuses in a snapshot's name, or undefined when it can be typed as snapshot=. */
+function whyNotTypable(name: string): string | undefined {
+  const refused = valueProblem('snapshot', name) ?? (name.includes('"') ? 'a double quote cannot be typed in a value' : undefined);
+  if (refused) return refused;
+  if (renders(name)) return undefined;
+  // The character the renderer refuses, where it is (a zero-width space after "pre"), rather than its "type it again".
+  let at = 0;
+  for (const character of name) {
+    if (!renders(character)) return `it holds ${describeCharacter(character)}${at > 0 ? ` after "${name.slice(Math.max(0, at - 12), at)}"` : ' at the start'}`;
+    at += character.length;
+  }
+  return 'the SQL renderer refuses it';
+}
+
+function renders(name: string): boolean {
+  try {
+    snapshotNameLiteral(name);
+    return true;
+  } catch (error) {
+    if (error instanceof UserError) return false;
+    throw error;
+  }
 }
 
 async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
