@@ -25,6 +25,14 @@ export interface ScheduleEvidence {
   lastSuccessAt: string | null;
   /** Seconds since the last tick. */
   sinceLastTickSeconds: number | null;
+  /** The repository the webserver lists it under (repository@code-location); the CLI does not say. */
+  repository?: string;
+}
+
+/** Where a schedule is, for one whose name more than one repository lists (" in main@databox.definitions"); empty otherwise. */
+export function scheduleWhere(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): string {
+  const copies = all.filter((s) => s.name === schedule.name && s.repository !== schedule.repository);
+  return copies.length > 0 && schedule.repository ? ` in ${schedule.repository}` : '';
 }
 
 /** Output no parser recognised: shown as is, never read as healthy. */
@@ -191,7 +199,12 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (stopped.length > 0) {
-    for (const s of stopped) reasons.push(`schedule ${s.name} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}`);
+    for (const s of stopped) {
+      // A copy of the same name running in another code location is said too: the two look alike in the table.
+      const running = schedules.filter((r) => r.name === s.name && r.status === 'RUNNING' && r.repository !== s.repository && r.repository);
+      const besides = running.length > 0 ? ` (its copy in ${running.map((r) => r.repository).join(', ')} is RUNNING)` : '';
+      reasons.push(`schedule ${s.name}${scheduleWhere(s, evidence.schedules ?? [])} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}${besides}`);
+    }
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
@@ -282,10 +295,12 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
   }
   if (evidence.daemonLive !== undefined) parts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
   if (evidence.schedules) {
+    // Two code locations with a schedule of the same name: which row is which.
+    const twice = evidence.schedules.some((s) => scheduleWhere(s, evidence.schedules ?? []) !== '');
     parts.push(
       textTable(
-        ['schedule', 'status', 'cron', 'last tick', 'since last tick', 'last success'],
-        evidence.schedules.map((s) => [s.name, s.status, s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown']),
+        ['schedule', 'status', 'cron', 'last tick', 'since last tick', 'last success', ...(twice ? ['repository'] : [])],
+        evidence.schedules.map((s) => [s.name, s.status, s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown', ...(twice ? [s.repository ?? ''] : [])]),
       ),
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);

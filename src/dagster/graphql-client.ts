@@ -48,6 +48,11 @@ export interface RepositoryRef {
   repositoryName: string;
 }
 
+/** A repository as Dagster names it: repository@code-location. */
+export function repositoryLabel(repository: RepositoryRef): string {
+  return `${repository.repositoryName}@${repository.repositoryLocationName}`;
+}
+
 export interface BackfillRequest {
   assetKeys: string[][];
   start: string;

@@ -2,7 +2,7 @@
 import type { CommandRunner } from '../process/run-command.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
 import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence } from './evidence.js';
-import { DagsterError, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
+import { DagsterError, repositoryLabel, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
 
 export interface DagsterCliCommands {
   liveness: string[];
@@ -45,6 +45,7 @@ function scheduleEvidence(s: ScheduleStatus, now: Date): ScheduleEvidence {
     lastTickError: tick?.status === 'FAILURE' ? (tick.error?.message.trim().split('\n')[0]?.slice(0, 300) || null) : null,
     lastSuccessAt: iso(s.lastSuccess?.timestamp),
     sinceLastTickSeconds: tick ? Math.max(0, Math.round(now.getTime() / 1000 - tick.timestamp)) : null,
+    repository: repositoryLabel(s.repository),
   };
 }
 

@@ -1,6 +1,6 @@
 // Starts the named Dagster schedules one by one: GraphQL startSchedule where DAGSTER_URL is set, else `dagster schedule start <name>`.
 import type { CommandRunner } from '../process/run-command.js';
-import { DagsterError, type DagsterClient, type ScheduleStatus } from './graphql-client.js';
+import { DagsterError, repositoryLabel, type DagsterClient, type ScheduleStatus } from './graphql-client.js';
 
 /** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call (`_cli/schedule.py`, extract_schedule_name). */
 export function scheduleStartArgv(name: string, definitionsFile: string): string[] {
@@ -98,7 +98,7 @@ export function tickedWithin(schedule: ScheduleStatus, ms: number, now: number):
 }
 
 function where(schedule: ScheduleStatus): string {
-  return `${schedule.repository.repositoryName}@${schedule.repository.repositoryLocationName}`;
+  return repositoryLabel(schedule.repository);
 }
 
 async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRepository: boolean): Promise<ScheduleOutcome> {

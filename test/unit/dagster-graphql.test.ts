@@ -56,6 +56,30 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(evidence, thresholds, recordedAt)).toMatchObject({ id: 'healthy', window: null });
   });
 
+  it('says which code location a STOPPED schedule is in when another lists one of the same name RUNNING, in the verdict and the table', async () => {
+    serveDagster({
+      DataboxDaemonHealth: 'daemon-health-healthy',
+      DataboxRepositories: () => ({
+        data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: '__repository__', location: { name: 'databox.orchestration.definitions' } }, { name: '__repository__', location: { name: 'databox_legacy' } }] } },
+      }),
+      DataboxSchedules: ({ variables }) => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        const legacy = (variables.selector as { repositoryLocationName: string }).repositoryLocationName === 'databox_legacy';
+        answer.data.schedulesOrError.results = answer.data.schedulesOrError.results.filter((r: any) => r.name === 'all_pipelines_daily');
+        if (!legacy) answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+        return answer;
+      },
+    });
+    const evidence = await probe();
+    const verdict = assessDagster(evidence, thresholds, recordedAt);
+    expect(verdict.id).toBe('schedules-paused');
+    expect(verdict.reasons).toContainEqual(expect.stringMatching(/^schedule all_pipelines_daily in __repository__@databox\.orchestration\.definitions is STOPPED, last tick [^(]+ \(its copy in __repository__@databox_legacy is RUNNING\)$/));
+    const table = describeDagsterEvidence(evidence);
+    expect(table).toMatch(/schedule +status .* repository\n/);
+    expect(table).toMatch(/all_pipelines_daily +STOPPED .*__repository__@databox\.orchestration\.definitions/);
+    expect(table).toMatch(/all_pipelines_daily +RUNNING .*__repository__@databox_legacy/);
+  });
+
   it("reads the code locations that failed to load, which repositoriesOrError leaves out with their schedules", async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: 'workspace-location-failed' });
     const evidence = await probe();
