@@ -8,7 +8,7 @@ import { cliActor, IncidentState, type Incident, type Run } from '../incidents/s
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { stepDuration } from '../format-duration.js';
-import { between, cell, code, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { changedBeforeStopping, failedAtWords, stepOutcome, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
@@ -506,7 +506,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands
-        ? `| ${i + 1} | ${cell(title)} | ${cell(code(describeStep(step, root)))} | ${cell(status)} | ${exit} | ${duration} |`
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), step.kind === 'sql')))} | ${cell(status)} | ${exit} | ${duration} |`
         : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
     );
   });

@@ -1,5 +1,6 @@
 // Small Markdown and time helpers for the postmortem: fences that survive any content, table cells, UTC times, durations.
 import { plainMentions } from './plain-mentions.js';
+import { sqlSegments } from '../engine/steps/sql-segments.js';
 
 /** A fenced code block whose fence is longer than any backtick run inside, indented for a list item. */
 export function fence(text: string, indent = '', info = ''): string {
@@ -19,6 +20,18 @@ export function code(text: string): string {
 }
 
 /** A table cell: one line, pipes escaped. */
+/**
+ * A step's SQL or command, to be put on one line (a table cell): a line comment ("-- bound: $1=…") becomes a block
+ * comment, or everything after it on the joined line would read as commented out, and not as the SQL that ran. With
+ * `sql`, the text is SQL throughout and a comment after a statement is found by the SQL lexer too; otherwise only a
+ * line that begins "-- ", as the engine writes its notes and bound values (a command's `--from` is not one).
+ */
+export function commentsInline(text: string, sql = false): string {
+  const block = (comment: string) => `/* ${comment.replace(/^--[ \t]?/, '').replace(/\*\//g, '* /')} */`;
+  if (sql) return sqlSegments(text).map((s) => (s.kind === 'comment' && s.text.startsWith('--') ? block(s.text) : s.text)).join('');
+  return text.replace(/^([ \t]*)(-- .*)$/gm, (_line, indent: string, comment: string) => `${indent}${block(comment)}`);
+}
+
 export function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }
