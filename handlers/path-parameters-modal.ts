@@ -7,6 +7,7 @@ import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/mo
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
+import { commandValue } from '../src/commands/quote-value.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
@@ -20,11 +21,14 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     let start: (() => Promise<unknown>) | undefined;
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
     let known: string | undefined;
+    // What the form stands for, as the command one would type (its scenario and path once known): the record's words.
+    let asTyped = 'recover';
     try {
       const { incident: incidentId, path } = readMetadata(view.private_metadata, metadata);
       const incident = deps.service.incident(incidentId);
       known = incident.id;
       const rb = deps.service.runbook(incident.scenario);
+      asTyped = `recover ${incident.scenario} path=${path}`;
       const recovery = deps.service.recoveryPath(rb, path);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
@@ -43,7 +47,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
     }
-    const typed = `modal: recover ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+    const typed = `modal: ${asTyped}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
     await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
     if (errors || !start) return;
     const run = start;

@@ -6,6 +6,7 @@ import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/mo
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
+import { commandValue } from '../src/commands/quote-value.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
 
@@ -29,7 +30,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     } catch (error) {
       errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }
-    const typed = `modal: rollback ${runId} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim();
+    const typed = `modal: rollback ${runId}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
     await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });
     if (errors) return;
     const tell = (error: unknown) => {
