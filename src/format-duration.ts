@@ -10,6 +10,15 @@ export function formatDuration(ms: number): string {
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${seconds} s`;
 }
 
+/**
+ * A run's time, " in 4.2 s", from its start to `endIso` (its end); " in at most …" for one that was running when its bot
+ * died (interrupted after it started): its end is when a restart or an unlock found it stopped. Empty when not started.
+ */
+export function runElapsed(run: { startedAt?: string; status: string }, endIso: string | undefined): string {
+  if (!run.startedAt || !endIso) return '';
+  return ` in ${run.status === 'interrupted' ? 'at most ' : ''}${formatDuration(Date.parse(endIso) - Date.parse(run.startedAt))}`;
+}
+
 /** A step's time: "at most …" for a step its bot died in, whose end nobody saw (settle-interrupted-step.ts). */
 export function stepDuration(record: { durationMs: number; durationAtMost?: boolean }): string {
   return `${record.durationAtMost ? 'at most ' : ''}${formatDuration(record.durationMs)}`;

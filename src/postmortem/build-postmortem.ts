@@ -7,7 +7,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
-import { stepDuration } from '../format-duration.js';
+import { runElapsed, stepDuration } from '../format-duration.js';
 import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { changedBeforeStopping, failedAtWords, stepOutcome, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -404,7 +404,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.finished': {
       if (!run) return undefined;
       const status = String(data.status ?? '');
-      const elapsed = run.startedAt ? ` in ${formatDuration(between(run.startedAt, record.at))}` : '';
+      const elapsed = runElapsed({ startedAt: run.startedAt, status }, record.at);
       const failed = run.results.find((r) => !isPassing(run, r));
       const stoppedAt = status !== 'succeeded' && failed && `${failedAtWords(run.steps, run.results, failed.stepId)} ${plain(run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId)} (${plain(failed.status)})`;
       // Why it ended early (a restart, a full state dir), said by the run.finished line itself.
@@ -486,7 +486,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     const changedBy = state.staleBy(run);
     facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${run.status === 'interrupted' ? 'at most ' : ''}${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}`);

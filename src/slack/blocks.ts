@@ -12,7 +12,7 @@ import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
-import { formatDuration } from '../format-duration.js';
+import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
@@ -242,7 +242,7 @@ export function runOutcome(run: Run): string {
   const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
   const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
-  const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+  const elapsed = runElapsed(run, run.finishedAt);
   // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
   if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;
   return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;

@@ -15,6 +15,7 @@ import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, statu
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
+import { runElapsed } from '../format-duration.js';
 import { writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
@@ -581,7 +582,7 @@ class ConsoleSession {
     for (const run of mine) {
       if (run.kind === 'diagnosis') continue;
       const passed = run.results.filter((r) => stepPassed(run.steps.find((s) => s.id === r.stepId), r.status)).length;
-      const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+      const elapsed = runElapsed(run, run.finishedAt);
       const who = run.decidedBy && run.decidedBy !== botActor ? ` · ${run.status === 'rejected' ? 'rejected' : 'approved'} by ${run.decidedBy}` : '';
       const label = run.kind === 'validation' ? 'Validation' : `${runLabel(run)}`;
       const status = run.status === 'pending' ? 'waiting for approval' : run.status;

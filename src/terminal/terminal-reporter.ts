@@ -9,7 +9,7 @@ import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../i
 import type { SetAside } from '../journal/journal.js';
 import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
 import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
-import { stepDuration } from '../format-duration.js';
+import { runElapsed, stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
@@ -184,7 +184,7 @@ export class TerminalReporter implements IncidentReporter {
       return;
     }
     const ok = run.status === 'succeeded';
-    const elapsed = run.startedAt && run.finishedAt ? ` in ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : '';
+    const elapsed = runElapsed(run, run.finishedAt);
     const failed = firstFailure(run.steps, run.results);
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;

@@ -140,5 +140,7 @@ describe('a bot killed mid-recovery', () => {
     await slack.waitFor('its message updated', () => slack.callsTo('chat.update').some((u) => u.ts === runMessage.ts && /interrupted/i.test(String(u.text))), 10_000);
     // One post tells the thread (as a failure is told); the run itself is not posted a second time.
     expect(slack.callsTo('chat.postMessage').slice(postedBefore).map((p) => String(p.text).split(':')[0])).toEqual(['Diagnosis interrupted']);
+    // Nobody saw it end: its time runs to the restart that found it, an upper bound, and says so.
+    expect(slack.allText()).toMatch(/Diagnosis interrupted\*? in at most [\d.]+ (ms|s|min)/);
   });
 });
