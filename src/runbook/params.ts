@@ -74,10 +74,18 @@ export function describeParameter(name: string, p: Parameter): string {
   return p.required && p.default === undefined ? `${name}=${shape}` : `[${name}=${shape}]`;
 }
 
-function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterContext): string | number | EnumValue {
+/** " (2026-02-30 is no day of the calendar)" when a value has a date's shape but names a day there is not. */
+function noSuchDay(text: string): string {
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
+  return day && !isCalendarDate(day) ? ` (${day} is no day of the calendar)` : '';
+}
+
+function validateOne(name: string, p: Parameter, given: string, ctx: ParameterContext): string | number | EnumValue {
+  // A date or a moment pasted with spaces around it (from a form, a chat message) is that date or moment.
+  const raw = p.type === 'date' || p.type === 'timestamp' ? given.trim() : given;
   switch (p.type) {
     case 'date':
-      if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
+      if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date${noSuchDay(raw)}: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
       if (p.notFuture && raw > ctx.now.toISOString().slice(0, 10)) {
         throw new UserError(`${name}=${raw} is in the future (today is ${ctx.now.toISOString().slice(0, 10)} UTC)`);
       }
@@ -102,7 +110,7 @@ function validateOne(name: string, p: Parameter, raw: string, ctx: ParameterCont
             : /^(gmt|utc)$/i.test(zone)
               ? `; ${zone} is UTC: write the moment without it`
               : `; ${zone} is a zone name the bot cannot convert: give the moment in UTC`;
-        throw new UserError(`${name}=${raw} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}`);
+        throw new UserError(`${name}=${raw} is not a timestamp${noSuchDay(raw)}: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}`);
       }
       if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);
       return text;

@@ -86,10 +86,14 @@ describe('dates', () => {
   });
 
   it.each(['2026-02-30', '2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00'])('refuses the impossible date %s', async (text) => {
-    expect(await problemOf(['day'], { day: text })).toBe(`day=${text} is not a date: use YYYY-MM-DD, e.g. day=2026-04-18`);
+    expect(await problemOf(['day'], { day: text })).toBe(`day=${text} is not a date (${text} is no day of the calendar): use YYYY-MM-DD, e.g. day=2026-04-18`);
   });
 
-  it.each(['2026-4-18', '20260418', '18/04/2026', '2026-04-18T00:00', ' 2026-04-18', 'yesterday', '2026-04-18\n'])(
+  it.each([' 2026-04-18', '2026-04-18 '])('takes %j, pasted with a space, as the date it is', async (text) => {
+    expect(await one('day', text)).toBe('2026-04-18');
+  });
+
+  it.each(['2026-4-18', '20260418', '18/04/2026', '2026-04-18T00:00', 'yesterday'])(
     'refuses the malformed date %j',
     async (text) => {
       expect(await problemOf(['day'], { day: text })).toBe(`day=${text} is not a date: use YYYY-MM-DD, e.g. day=2026-04-18`);
@@ -138,7 +142,12 @@ describe('timestamps', () => {
     expect(await problemOf(['at'], { at: '2026-04-18 24:00:00 GMT' })).toMatch(/; GMT is UTC: write the moment without it$/);
   });
 
-  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-02-30 10:00', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
+  it('names a day the calendar does not have, and takes a date or moment with spaces around it as it is', async () => {
+    expect(await problemOf(['at'], { at: '2026-02-30 10:00:00' })).toBe('at=2026-02-30 10:00:00 is not a timestamp (2026-02-30 is no day of the calendar): use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)');
+    expect(await validateParameters(rb, ['at'], { at: '  2026-04-18 10:15:07  ' }, ctx)).toEqual({ at: '2026-04-18 10:15:07' });
+  });
+
+  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
     'refuses %j',
     async (text) => {
       expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);
@@ -320,7 +329,7 @@ describe('unknown, missing and several problems', () => {
     expect(message.split('\n').sort()).toEqual(
       [
         'unknown parameter "snapshot": this command takes day, table, limit, mode',
-        'day=2026-02-30 is not a date: use YYYY-MM-DD, e.g. day=2026-04-18',
+        'day=2026-02-30 is not a date (2026-02-30 is no day of the calendar): use YYYY-MM-DD, e.g. day=2026-04-18',
         'table=raw_ebird; DROP TABLE x is not a plain identifier (letters, digits and _, starting with a letter or _)',
         'missing limit=<integer>: how many',
       ].sort(),

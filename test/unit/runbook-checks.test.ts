@@ -262,7 +262,7 @@ const backfillCases: Planted[] = [
       doc.parameters.from.default = '2026-04-18';
       doc.parameters.to.default = '2026-02-30';
     },
-    refusal: ['at parameters.to: its default does not do: to=2026-02-30 is not a date: use YYYY-MM-DD, e.g. to=2026-04-18'],
+    refusal: ['at parameters.to: its default does not do: to=2026-02-30 is not a date (2026-02-30 is no day of the calendar): use YYYY-MM-DD, e.g. to=2026-04-18'],
   },
   {
     name: 'compareWith naming a diagnosis step that does not exist',
