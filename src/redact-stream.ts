@@ -25,6 +25,9 @@ export class StreamRedactor {
   /** Takes a chunk; returns the redacted text that is now safe to pass on (possibly empty). */
   push(chunk: string): string {
     this.pending += chunk;
+    // Without a line end nothing new can be passed on but at a pause (flush): holding it is always safe, and looking
+    // again at every chunk of a progress bar (\r, dots) would cost a scan of all that is held each time.
+    if (!chunk.includes('\n') && this.pending.length <= 2 * this.overlap) return '';
     return this.release(false);
   }
 

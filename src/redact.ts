@@ -30,7 +30,8 @@ const tokenPattern = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]{8,}/g;
 const urlPassword = /(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:\/\/|%2F%2F)[^\s:/@%]*(?::|%3A))((?:[^\s/@]|@(?=[^\s/@]*@)){1,512})((?:@|%40)(?=[^\s@/]*(?:[/?#\s"'<>,;)\]]|$)))/gi;
 
 /** Names under which a value is a credential (dlt's secrets.toml keys, libpq keywords, environment variables). */
-const secretName = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key|_key)`;
+const secretWords = String.raw`password|passwd|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key|_key`;
+const secretName = String.raw`[A-Za-z0-9_.-]*(?:${secretWords})`;
 /** Names that end in _key but hold column names (dlt's primary_key, merge_key …): not secrets. */
 const notSecretName = /^(?:primary|merge|partition|sort|cluster|foreign|dedup_sort|unique|row|natural|surrogate)_key$/i;
 /**
@@ -134,7 +135,9 @@ export function secretSpans(redact: Redactor, text: string): [number, number][] 
 }
 
 /** What may still grow into a secret in an incomplete line, past a space: name = "a b", Bearer …, -----BEGIN …. */
-const mayContinue = /-----|pass|pwd|secret|token|credential|key|bearer|basic|authoriz/i;
+// Built from the same words as secretName, so a name added there is held here too; with flagSecret's (each holds one of
+// these) and httpCredential's and pemKey's openings.
+const mayContinue = new RegExp(String.raw`-----|pass|key|${secretWords}|bearer|basic|authoriz`, 'i');
 const pemBegin = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----/g;
 const multiLineOpening = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""|''')`, 'gim');
 /** The longest body pemKey and multiLine match: an opening further back than this can no longer be closed. */

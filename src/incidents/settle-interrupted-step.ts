@@ -40,8 +40,10 @@ export function settleInterruptedStep(run: Run, now: Date, journalProblem?: Veri
   // came after. "Not done" would then rest on what is missing, not on what is there (a move whose intent was in the
   // lost tail did happen). Settled all the same, so the run stops showing as running and its database is not held,
   // but as "unknown": an on-call operator is told to look at the files, never told nothing happened.
+  // Nor is it said to have changed nothing: what the disk shows may not be all it did.
+  const { untouched: _changedNothingOnDisk, ...asFound } = found;
   return {
-    ...found,
+    ...asFound,
     status: 'unknown',
     summary: `could not tell: the journal failed verification at line ${journalProblem.line}, so this step's intent or result may be among its lost lines (from the disk alone: ${found.summary}); check the files by hand`,
   };

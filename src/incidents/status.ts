@@ -80,7 +80,7 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   const ended = run.status === 'interrupted' ? 'was interrupted' : `failed${step ? ` at "${step}"` : ''}`;
   const titles = (partly: boolean) => changed.filter((c) => Boolean(c.partly) === partly).map((c) => c.title).join(', ');
   const what = [titles(false) && `it changed: ${titles(false)}`, titles(true) && `it may have done part of: ${titles(true)}`].filter(Boolean).join('; ');
-  return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; nothing has run on ${run.lockKey} since: ${readFirst} before anything else`;
+  return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; no change has run on ${run.lockKey} since: ${readFirst} before anything else`;
 }
 
 /** What became of an incident, for the status's list of latest incidents: its verdict, or why it was abandoned. */

@@ -49,7 +49,9 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
 
 /** The head a journal gets before its first line: none written yet, so a crash before the first head is not a lost head. */
 export function writeFirstHead(journalFile: string): void {
-  if (fs.lstatSync(headFile(journalFile), { throwIfNoEntry: false })) return;
+  // One that reads is kept (a head of a journal cut to nothing is evidence); an empty or garbled one (a power cut after
+  // an earlier first head) is replaced: the journal has no line it could hide.
+  if (readHeadQuietly(headFile(journalFile))) return;
   // A crash of the bot keeps it (the page cache outlives the process); a power cut before it reached the disk leaves lines
   // with no head, which is refused as unverifiable until `journal repair`: never trusted wrongly.
   writeHead(journalFile, { seq: 0, hash: genesisHash }, { unsynced: true });

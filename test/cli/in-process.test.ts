@@ -265,7 +265,7 @@ describe('refusals and exit codes', () => {
     // Until something else runs on that database, the status says it was left part-way, first.
     const status = await cli(env, ['status']);
     expect(status.stdout).toMatch(
-      /^Left part-way: recovery (dbx-\S+)\/1 \(Path A: Rebuild from raw dlt state\) failed at "Rehydrate raw catalogs and rebuild every mart"; it changed: Back up the broken file for forensics, Move SQLMesh's \.sqlmesh state aside \(instead of rm -rf\), Move SQLMesh's state_sync\.db aside \(instead of rm -rf\); it may have done part of: Rehydrate raw catalogs and rebuild every mart; nothing has run on \S+databox\.duckdb since: read `npm run --silent cli -- postmortem \1` before anything else\.$/m,
+      /^Left part-way: recovery (dbx-\S+)\/1 \(Path A: Rebuild from raw dlt state\) failed at "Rehydrate raw catalogs and rebuild every mart"; it changed: Back up the broken file for forensics, Move SQLMesh's \.sqlmesh state aside \(instead of rm -rf\), Move SQLMesh's state_sync\.db aside \(instead of rm -rf\); it may have done part of: Rehydrate raw catalogs and rebuild every mart; no change has run on \S+databox\.duckdb since: read `npm run --silent cli -- postmortem \1` before anything else\.$/m,
     );
   });
 

@@ -78,6 +78,27 @@ describe('Journal.append', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['journal.jsonl', 'journal.jsonl.head']);
   });
 
+  it('replaces an empty or garbled head beside an empty journal (a power cut after its first head), and keeps one that reads', () => {
+    for (const leftover of ['', '{"seq":']) {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'journal.jsonl.head'), leftover);
+      const journal = new Journal(dir, tickingClock());
+      journal.load();
+      journal.append({ type: 'test.event', incident: null, actor: 'U012ABCDEF', data: {} }, { durable: true });
+      journal.append({ type: 'test.event', incident: null, actor: 'U012ABCDEF', data: {} }, { durable: true });
+      const again = new Journal(dir, tickingClock());
+      again.load();
+      expect(again.problem, `head left as ${JSON.stringify(leftover)}`).toBeUndefined();
+      expect(readHead(path.join(dir, 'journal.jsonl'))?.seq).toBe(2);
+    }
+    // A head that reads beside a journal with no line is what a journal cut to nothing leaves: kept, and the cut found.
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'journal.jsonl.head'), JSON.stringify({ seq: 5, hash: zeros }));
+    const cut = new Journal(dir, tickingClock());
+    cut.load();
+    expect(cut.problem).toBeDefined();
+  });
+
   it('takes over a lock left behind by a process that has died', async () => {
     const dir = tempDir();
     const gone = execa('true');

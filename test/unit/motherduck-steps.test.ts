@@ -285,7 +285,11 @@ describe('table-counts', () => {
     // After the bad write (15:00): nothing differs, which a moment before it would not show.
     const after = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 15:30:00', scratch: 'databox_botscratch_x' }), (await standIn()).ctx);
     expect(after.summary).toBe('databox: analytics.daily 30 now, 30 at 2026-04-20 15:30:00. No table differs between now and 2026-04-20 15:30:00: if a bad write changed them, 2026-04-20 15:30:00 is after it');
-    expect([result.status, more.status, after.status]).toEqual(['ok', 'ok', 'same']);
+    // Asked for (flagUnchanged), a moment where no table differs ends "same", for a verdict of its own; not asked for,
+    // "ok", as it did before the option, so a runbook written before it keeps its verdicts.
+    expect([result.status, more.status, after.status]).toEqual(['ok', 'ok', 'ok']);
+    const flagged = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, at: '2026-04-20 15:30:00', scratch: 'databox_botscratch_x', flagUnchanged: true }), (await standIn()).ctx);
+    expect(flagged.status).toBe('same');
   });
 
   it('drops the scratch clone when counting in it fails', async () => {

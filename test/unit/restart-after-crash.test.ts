@@ -229,6 +229,9 @@ describe('a crash between a move and its result', { timeout: 180_000 }, () => {
       summary: expect.stringMatching(new RegExp(`^could not tell: the journal failed verification at line ${lines.length}, so this step's intent or result may be among its lost lines \\(from the disk alone: not done: the bot stopped before it touched any file .*\\); check the files by hand$`)),
     });
     expect(run?.status).toBe('interrupted');
+    // Not said to have changed nothing either: it is among what the run may have changed.
+    expect(result?.untouched).toBeUndefined();
+    expect(changedBeforeStopping(run?.steps ?? [], run?.results ?? []).map((c) => c.title)).toContain(run?.steps.find((s) => s.id === 'move_db')?.title);
     const finished = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).find((r) => r.type === 'run.finished');
     expect(finished?.data.reason).toBe(`the bot running it stopped; the journal failed verification at line ${lines.length}, so what it did after that is not known: check by hand`);
   });

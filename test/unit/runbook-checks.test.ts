@@ -469,6 +469,17 @@ const backfillCases: Planted[] = [
 
 const motherduckCases: Planted[] = [
   {
+    name: 'a verdict on "same" from a counts step not asked to flag an unchanged moment (it would end ok, and the verdict never be given)',
+    plant: (doc) => {
+      const counts = doc.diagnosis.steps.find((s: Doc) => s.id === 'counts');
+      delete counts.flagUnchanged;
+    },
+    refusal: [
+      'at diagnosis.steps[1].acceptStatuses[0]: a table-counts step never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
+      'at diagnosis.verdicts[9].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
+    ],
+  },
+  {
     name: "the validation's floor of counts naming a diagnosis step that does not exist, and one that counts no moment",
     plant: (doc) => {
       doc.validation.steps[0].notFewerThan = ['count', 'history'];

@@ -77,7 +77,7 @@ describe('the status report after a recovery that stopped part-way', () => {
   it('says which run left the database part-way, where it failed and what it changed', () => {
     const text = statusText(partWay([]));
     expect(text.split('\n')[0]).toBe(
-      `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place"; it changed: Move the broken file aside; it may have done part of: Copy the backup into place; nothing has run on ${lockKey} since: read its thread before anything else.`,
+      `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place"; it changed: Move the broken file aside; it may have done part of: Copy the backup into place; no change has run on ${lockKey} since: read its thread before anything else.`,
     );
   });
 

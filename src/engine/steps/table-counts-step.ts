@@ -30,6 +30,11 @@ const schema = z.strictObject({
    * now: a database restored to that moment has at least those rows (more once loads ran since), never fewer.
    */
   notFewerThan: z.array(stepId).default([]),
+  /**
+   * With `at` or `snapshot`: end `same`, not ok, when no table differs from now (the moment may be after the bad write),
+   * for a verdict of its own. Asked for, so that a runbook written before it keeps its verdicts as they were.
+   */
+  flagUnchanged: z.boolean().default(false),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -139,7 +144,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       short.length > 0
         ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
-    const same = countsAt !== undefined && step.tables.every((t) => change(t) === 0);
+    const same = step.flagUnchanged && countsAt !== undefined && step.tables.every((t) => change(t) === 0);
     return {
       status: short.length > 0 ? 'fewer' : same ? 'same' : 'ok',
       summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
@@ -155,13 +160,14 @@ export const tableCountsStepKind = defineStepKind({
   schema,
   // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan). same: counted as of a
   // moment or in a snapshot, no table differs from now (the moment may be after the bad write).
-  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : []), ...(step.at || step.snapshot ? ['same'] : [])],
+  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : []), ...(step.flagUnchanged ? ['same'] : [])],
   outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
   references: (step, scope) => notFewerThanProblems(step, scope),
   scratchWrites: (step) => (step.cloneSql ? `a scratch clone of ${step.database}, dropped again at the end` : undefined),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to count as of) or `snapshot` (a named snapshot to count in), not both: use one step for each' }] : []),
+    ...(step.flagUnchanged && !step.at && !step.snapshot ? [{ at: ['flagUnchanged'], message: 'flagUnchanged compares with a moment or a snapshot: give `at` or `snapshot` too' }] : []),
     ...((step.at || step.snapshot) && !step.scratch ? [{ at: ['scratch'], message: `counting ${step.at ? 'as of `at`' : 'in `snapshot`'} needs \`scratch\`: the name of the clone to count in` }] : []),
   ],
   templates: (step) => [
