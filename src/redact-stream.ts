@@ -1,6 +1,6 @@
 // Redacts a stream of text as it arrives, before anything is cut or stored: a secret split across chunks is still caught,
 // and text that cannot be part of one is passed on at once (a line as soon as it is complete).
-import { secretSpans, settledLength, type Redactor } from './redact.js';
+import { outsideSpans, secretSpans, settledLength, type Redactor } from './redact.js';
 
 /**
  * How much text is held back at most, twice over: longer than any secret the redactor knows how to find (a PEM key is
@@ -63,16 +63,7 @@ export class StreamRedactor {
     const spans = secretSpans(this.redact, this.pending.slice(from))?.map(([start, end]) => [start + from, end + from] as const);
     let cut = wanted;
     if (spans) {
-      // Moving the cut back can land inside another span that starts earlier: repeat until none is crossed.
-      for (let moved = true; moved; ) {
-        moved = false;
-        for (const [start, end] of spans) {
-          if (start < cut && cut < end) {
-            cut = start;
-            moved = true;
-          }
-        }
-      }
+      cut = outsideSpans(cut, spans);
     } else {
       // A plain redacting function: cut after a line end or a space, where secrets rarely continue.
       const boundary = Math.max(this.pending.lastIndexOf('\n', wanted - 1), this.pending.lastIndexOf(' ', wanted - 1));

@@ -169,13 +169,18 @@ export function settledLength(redact: Redactor, text: string, idle: boolean): nu
   cut = Math.min(cut, unfinishedFrom(parts, text));
   const spans = secretSpans(redact, text) ?? [];
   // Each move back can land in another secret, or after another name: repeat until nothing is crossed.
+  for (let before = -1; before !== cut; ) {
+    before = cut;
+    cut = outsideSpans(Math.min(cut, nameBefore(text, cut)), spans);
+  }
+  return cut;
+}
+
+/** A cut moved back to the start of every secret span it would go through, each secret kept whole on one side. */
+export function outsideSpans(cut: number, spans: readonly (readonly [number, number])[]): number {
+  // Moving the cut back can land inside another span that starts earlier: repeat until none is crossed.
   for (let moved = true; moved; ) {
     moved = false;
-    const named = nameBefore(text, cut);
-    if (named < cut) {
-      cut = named;
-      moved = true;
-    }
     for (const [start, end] of spans) {
       if (start < cut && cut < end) {
         cut = start;

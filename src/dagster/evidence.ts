@@ -31,8 +31,12 @@ export interface ScheduleEvidence {
 
 /** Where a schedule is, for one whose name more than one repository lists (" in main@databox.definitions"); empty otherwise. */
 export function scheduleWhere(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): string {
-  const copies = all.filter((s) => s.name === schedule.name && s.repository !== schedule.repository);
-  return copies.length > 0 && schedule.repository ? ` in ${schedule.repository}` : '';
+  return otherCopies(schedule, all).length > 0 && schedule.repository ? ` in ${schedule.repository}` : '';
+}
+
+/** Schedules of the same name that another repository lists. */
+function otherCopies(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[]): ScheduleEvidence[] {
+  return all.filter((s) => s.name === schedule.name && s.repository !== schedule.repository && s.repository !== undefined);
 }
 
 /** Output no parser recognised: shown as is, never read as healthy. */
@@ -201,9 +205,9 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   if (stopped.length > 0) {
     for (const s of stopped) {
       // A copy of the same name running in another code location is said too: the two look alike in the table.
-      const running = schedules.filter((r) => r.name === s.name && r.status === 'RUNNING' && r.repository !== s.repository && r.repository);
+      const running = otherCopies(s, every).filter((r) => r.status === 'RUNNING');
       const besides = running.length > 0 ? ` (its copy in ${running.map((r) => r.repository).join(', ')} is RUNNING)` : '';
-      reasons.push(`schedule ${s.name}${scheduleWhere(s, evidence.schedules ?? [])} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}${besides}`);
+      reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}${besides}`);
     }
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
