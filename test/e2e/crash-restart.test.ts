@@ -25,27 +25,29 @@ beforeEach(async () => {
 });
 afterEach(() => closeStandIns(harness, slack, checkout));
 
+/** The built bot as its own process (to be killed), path A diagnosed, proposed and approved in it over signed HTTP. */
+async function pathAApprovedInItsOwnProcess(): Promise<{ bot: ReturnType<typeof execa> }> {
+  const port = await freePort();
+  const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false });
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  expect(await waitForHealthz(port)).toBe(200);
+  await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
+  await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
+  const pathA = slack.buttons('choose_path_a')[0]!;
+  await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
+  await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
+  const approve = slack.buttons('approve_plan')[0]!;
+  await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
+  // Wrapped: a process is a promise of its end, which an async function would wait for.
+  return { bot };
+}
+
 describe('a bot killed mid-recovery', () => {
   it('is picked up on restart: interrupted on the record, the orphaned command stopped, the rollback offered', async () => {
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 60_000 } });
-    const port = await freePort();
-    const bot = execa(process.execPath, mainArgs, {
-      cwd: checkout.root,
-      env: botProcessEnv(checkout, slack, port),
-      extendEnv: false,
-      reject: false,
-    });
-    const url = `http://127.0.0.1:${port}/slack/events`;
-    expect(await waitForHealthz(port)).toBe(200);
     // Diagnosed first: its verdict, with the path buttons, was posted long before the crash.
-    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
-    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
-    const pathA = slack.buttons('choose_path_a')[0]!;
-    await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
-    const approve = slack.buttons('approve_plan')[0]!;
-    await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
+    const { bot } = await pathAApprovedInItsOwnProcess();
     await slack.waitFor('full-refresh to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
     const orphan = checkout.calls().find((c) => c.command === 'task full-refresh') as unknown as { pid: number };
     // The bot journals the command's PID just after starting it; a crash before that line leaves nothing to stop.
@@ -85,17 +87,7 @@ describe('a bot killed mid-recovery', () => {
   it('killed during the validation that follows a recovery: the restarted bot offers the rollback the recovery never got to offer', async () => {
     writeGarbage(checkout.databasePath);
     checkout.behave({ 'task verify': { stdout: 'verifying…\n', sleepMs: 60_000 } });
-    const port = await freePort();
-    const bot = execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, port), extendEnv: false, reject: false });
-    const url = `http://127.0.0.1:${port}/slack/events`;
-    expect(await waitForHealthz(port)).toBe(200);
-    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl() }));
-    await slack.waitFor('the verdict', () => slack.buttons('choose_path_a').length > 0);
-    const pathA = slack.buttons('choose_path_a')[0]!;
-    await postSigned(url, blockActionBody({ ...pathA, messageTs: pathA.ts, user: 'U0OPERATOR', responseUrl: slack.responseUrl('p') }));
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
-    const approve = slack.buttons('approve_plan')[0]!;
-    await postSigned(url, blockActionBody({ ...approve, actionId: approve.actionId, messageTs: approve.ts, user: 'U0TEAMMATE', responseUrl: slack.responseUrl('a') }));
+    const { bot } = await pathAApprovedInItsOwnProcess();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const journaled = () => fs.readFileSync(journalFile, 'utf8').split('\n').some((line) => line.includes('"type":"step.process"') && line.includes('"verify"'));
     await slack.waitFor('the validation running', journaled, 60_000);

@@ -53,7 +53,8 @@ describe('the status report after a recovery that stopped part-way', () => {
     { id: 'move-aside', kind: 'move-file', title: 'Move the broken file aside', mutates: true, acceptStatuses: [] },
     { id: 'copy-backup', kind: 'copy-file', title: 'Copy the backup into place', mutates: true, acceptStatuses: [] },
   ];
-  function partWay(extra: JournalRecord[]): ReturnType<typeof statusReport> {
+  /** Path B's run up to where it stopped (`ending`: its step results and its end), and what came after it (`extra`). */
+  function partWay(extra: JournalRecord[], ending = failedCopy): ReturnType<typeof statusReport> {
     const state = new IncidentState();
     const id = `${incident}/1`;
     for (const r of [
@@ -64,14 +65,19 @@ describe('the status report after a recovery that stopped part-way', () => {
       }),
       record('2026-12-01T09:02:00.000Z', 'run.approved', { runId: id, hash: '1'.repeat(64) }, 'U0TEAMMATE'),
       record('2026-12-01T09:02:01.000Z', 'run.started', { runId: id, pid: 4242 }),
-      record('2026-12-01T09:02:02.000Z', 'step.finished', { runId: id, result: { stepId: 'move-aside', status: 'ok', summary: 'moved to databox.duckdb.broken', durationMs: 5, outputs: {} } }),
-      record('2026-12-01T09:02:03.000Z', 'step.finished', { runId: id, result: { stepId: 'copy-backup', status: 'failed', summary: 'No space left on device', durationMs: 5, outputs: {} } }),
-      record('2026-12-01T09:02:04.000Z', 'run.finished', { runId: id, status: 'failed' }),
+      ...ending(id),
       ...extra,
     ]) {
       state.apply(r);
     }
     return statusReport(state, new Date('2026-12-01T09:10:00.000Z'));
+  }
+  function failedCopy(id: string): JournalRecord[] {
+    return [
+      record('2026-12-01T09:02:02.000Z', 'step.finished', { runId: id, result: { stepId: 'move-aside', status: 'ok', summary: 'moved to databox.duckdb.broken', durationMs: 5, outputs: {} } }),
+      record('2026-12-01T09:02:03.000Z', 'step.finished', { runId: id, result: { stepId: 'copy-backup', status: 'failed', summary: 'No space left on device', durationMs: 5, outputs: {} } }),
+      record('2026-12-01T09:02:04.000Z', 'run.finished', { runId: id, status: 'failed' }),
+    ];
   }
 
   it('says which run left the database part-way, where it failed and what it changed', () => {
@@ -82,25 +88,14 @@ describe('the status report after a recovery that stopped part-way', () => {
   });
 
   it('does not list a run whose changing steps are known to have changed nothing (a move found not done after a restart)', () => {
-    const id = `${incident}/1`;
-    const state = new IncidentState();
-    for (const r of [
-      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
-      record('2026-12-01T09:01:00.000Z', 'run.proposed', {
-        runId: id,
-        run: { id, kind: 'recovery', title: 'Path B: Restore a backup', steps, hash: '1'.repeat(64), lockKey, params: {}, needsApproval: true, destructive: true, needsTeammate: true, mutates: true },
-      }),
-      record('2026-12-01T09:02:00.000Z', 'run.approved', { runId: id, hash: '1'.repeat(64) }, 'U0TEAMMATE'),
-      record('2026-12-01T09:02:01.000Z', 'run.started', { runId: id, pid: 4242 }),
+    const moveNotDone = (id: string) => [
       record('2026-12-01T09:05:00.000Z', 'step.finished', {
         runId: id,
         result: { stepId: 'move-aside', status: 'failed', summary: 'not done: the bot stopped before it touched any file', durationMs: 5, outputs: {}, untouched: true },
       }),
       record('2026-12-01T09:05:01.000Z', 'run.finished', { runId: id, status: 'interrupted' }),
-    ]) {
-      state.apply(r);
-    }
-    expect(statusReport(state, new Date('2026-12-01T09:10:00.000Z')).unsettled).toEqual([]);
+    ];
+    expect(partWay([], moveNotDone).unsettled).toEqual([]);
   });
 
   it('no longer lists it once a later run on the same database succeeded', () => {
