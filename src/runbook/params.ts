@@ -298,6 +298,12 @@ export async function validateParameters(
     if (!declared) continue;
     // Given empty (a form's field cleared, `name=`) is left out: the runbook's default, if any, applies.
     const text = raw[name] === undefined || raw[name] === '' ? declared.default : raw[name];
+    // The "…" of a command the bot showed to copy (a verdict's "Or type …"), typed as it was: named as such, or it would
+    // be read as a file called "…".
+    if (text?.trim() === '…' || text?.trim() === '...') {
+      problems.push(`${name}=${text.trim()} is the placeholder of the command shown: put ${declared.description} in its place`);
+      continue;
+    }
     if (text === undefined || text === '') {
       if (declared.required || requires.includes(name)) problems.push(`missing ${describeParameter(name, { ...declared, required: true })}: ${declared.description}`);
       continue;

@@ -155,6 +155,12 @@ describe('timestamps', () => {
   );
 });
 
+describe('the placeholder of a command the bot showed', () => {
+  it.each(['…', '...', ' … '])('typed as %j, is named as the placeholder, with what goes in its place', async (text) => {
+    expect(await problemOf(['day'], { day: text })).toBe(`day=${text.trim()} is the placeholder of the command shown: put ${rb.parameters.day?.description} in its place`);
+  });
+});
+
 describe('identifiers', () => {
   it.each(['raw_ebird', '_private', 'T1', 'a'.repeat(63)])('accepts %s', async (text) => {
     expect(await one('table', text)).toBe(text);
