@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
+import { incidentStatus } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -83,10 +84,13 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; no change has run on ${run.lockKey} since: ${readFirst} before anything else`;
 }
 
-/** What became of an incident, for the status's list of latest incidents: its verdict, or why it was abandoned. */
+/** What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why it was abandoned. */
 export function incidentOutcome(incident: Incident, escape: (text: string) => string): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
-  return incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
+  const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
+  // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
+  const since = incident.runs.some((r) => r.kind !== 'diagnosis') ? `; now: ${incidentStatus(incident)}` : '';
+  return `${verdict}${since}`;
 }
 
 /** Why an outdated plan can no longer be approved, in one line. */

@@ -82,6 +82,8 @@ describe('the status report after a recovery that stopped part-way', () => {
 
   it('says which run left the database part-way, where it failed and what it changed', () => {
     const text = statusText(partWay([]));
+    // The incident's line says where it stands since its verdict, for whoever takes over.
+    expect(text).toContain(`• \`${incident}\` Blown DuckDB file, opened 2026-12-01 09:00 UTC by <@U0OPERATOR>; now: recovery failed`);
     expect(text.split('\n')[0]).toBe(
       `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place"; it changed: Move the broken file aside; it may have done part of: Copy the backup into place; no change has run on ${lockKey} since: read its thread before anything else.`,
     );
