@@ -73,6 +73,11 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 
+/** The steps a plan leaves out because the parameter they need (onlyIfGiven) was not given: shown with the plan. */
+function leftOutSteps(steps: readonly Step[], values: TemplateContext): { title: string; parameter: string }[] {
+  return steps.flatMap((step) => (step.onlyIfGiven && !has(step.onlyIfGiven, values) ? [{ title: step.title, parameter: step.onlyIfGiven }] : []));
+}
+
 /**
  * Why a rollback would have nothing to do with the parameters given: every step it would take waits for one of them
  * (a plan id to restore) and none is given. A plan of its guards alone would pass, doing nothing.
@@ -312,7 +317,7 @@ export class IncidentService {
   }
 
   /**
-   * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give. A plan that holds the
+   * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give (leftOutSteps names them). A plan that holds the
    * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
    */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string, prepared?: ReadonlyMap<string, unknown>): ResolvedStep[] {
@@ -385,6 +390,7 @@ export class IncidentService {
       againstDiagnosis?: string;
       cleanup?: boolean;
       continuesWith?: string;
+      leftOut?: { title: string; parameter: string }[];
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -423,6 +429,7 @@ export class IncidentService {
           continues: spec.continues,
           previews: spec.previews,
           againstDiagnosis: spec.againstDiagnosis,
+          ...(spec.leftOut && spec.leftOut.length > 0 ? { leftOut: spec.leftOut } : {}),
           cleanup: spec.cleanup,
           continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
@@ -685,6 +692,7 @@ export class IncidentService {
       againstDiagnosis: warning,
       cleanup: recovery.cleanup || undefined,
       continuesWith: recovery.continueWith,
+      leftOut: leftOutSteps(recovery.steps, values),
     });
     await this.announce(incident, run);
     return run;
@@ -837,6 +845,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       againstDiagnosis: overFinal,
+      leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);
     return run;

@@ -14,6 +14,7 @@ import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
+import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 
@@ -478,6 +479,8 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${preview.value}**`);
   // What the plan warned of before anyone approved it: on the record beside who approved it.
   for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}`);
+  const leftOut = leftOutLine(run);
+  if (leftOut) facts.push(plain(leftOut));
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
   else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);

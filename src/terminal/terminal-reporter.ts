@@ -13,6 +13,7 @@ import { runElapsed, stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
+import { leftOutLine } from '../incidents/left-out.js';
 import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
@@ -86,6 +87,8 @@ export class TerminalReporter implements IncidentReporter {
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
     const overtaken = overtakesWarning(run);
     if (overtaken) this.line(style.yellow(overtaken));
+    const leftOut = leftOutLine(run);
+    if (leftOut) this.line(`${leftOut}.`);
     run.steps.forEach((step, i) => {
       const tag = step.destructive ? style.red('DESTRUCTIVE ') : step.mutates ? style.yellow('changes data ') : step.guard ? style.dim('guard ') : '';
       this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);

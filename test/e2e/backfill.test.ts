@@ -466,6 +466,27 @@ describe('/databox recover backfill', () => {
     expect(slack.allText()).toContain('Rollback passed');
   });
 
+  it('a rollback asked for without a SQLMesh plan id says in its plan what it leaves out, and why the marts then stay as restated', async () => {
+    const before = await rawPerDay();
+    await recover();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    await harness.submitModal(operator, modal, { restore_from: null });
+    await harness.settle();
+    const plan = message('Plan Rollback');
+    expect(plan).toContain('Left out, as restore_from= was not given: Restore the previous SQLMesh plan (without it, the marts keep what the restate built from the reloaded rows).');
+    expect(plan).not.toContain('--restore-from');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(await rawPerDay()).toEqual(before);
+    // The record says so too.
+    const incidentId = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
+    await harness.command(`postmortem ${incidentId}`, operator);
+    await harness.settle();
+    expect(fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).toContain('- Left out, as restore_from= was not given: Restore the previous SQLMesh plan (without it, the marts keep what the restate built from the reloaded rows)');
+  });
+
   it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the window\'s raw rows back exactly as they were', async () => {
     const idsInWindow = await windowIds();
     const before = await rawPerDay();
