@@ -251,17 +251,20 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const baselineLost = emptiedDays.length > 0 || (countedThen.length === 0 && judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0));
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
-  const range = `${from} … ${to}, baseline median ${baselineMedian}/day${noBaseline}`;
+  // "median 0/day" beside "no baseline" would say the same twice, the first as if it were a figure to judge by.
+  const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${noBaseline}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
   const about = sampleEvery > 1 ? 'about ' : '';
   const badList = bad.map((d) => describeDay(d, about)).join(', ');
+  // Days of the window before the table's first row are not counted among "all N days": said which ones are.
+  const since = unjudgedBefore > 0 && judgedDays[0] ? ` from ${judgedDays[0].day}` : '';
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
     anomalies: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
     duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
-    ok: `${judgedDays.length === 1 ? 'the one day is' : `all ${judgedDays.length} days`} normal in ${tableName} (${range})`,
-    'no-baseline': `${judgedDays.length === 1 ? 'the one day has' : `all ${judgedDays.length} days have`} rows in ${tableName}, but none can be judged further (${range})`,
+    ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
+    'no-baseline': `${judgedDays.length === 1 ? `the one day${since} has` : `all ${judgedDays.length} days${since} have`} rows in ${tableName}, but none can be judged further (${range})`,
     'baseline-lost':
       emptiedDays.length > 0
         ? `${plural(emptiedDays.length, 'day', 'days')} before the window that had rows in ${tableName} when the diagnosis counted ${emptiedDays.length === 1 ? 'it has' : 'them have'} none now (${emptiedDays.length > 4 ? `${emptiedDays[0]} … ${emptiedDays.at(-1)}` : emptiedDays.join(', ')}): rows outside the window are gone (${range})`
