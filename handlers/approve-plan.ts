@@ -32,7 +32,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            const may = await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { clickedAt }).finally(checked);
+            const may = await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { of: 'approve', clickedAt }).finally(checked);
             if (!may) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {

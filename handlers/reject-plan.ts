@@ -22,7 +22,7 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
           try {
             // Withdrawing one's own plan is always allowed, from its own thread; rejecting someone else's needs what approving needs.
             const own = deps.service.run(runId).requestedBy === body.user.id;
-            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { askWhoClicked: !own }))) return;
+            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { of: 'reject', askWhoClicked: !own }))) return;
             const decision = deps.service.reject(runId, hash, body.user.id);
             if (!decision.ok) {
               await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);

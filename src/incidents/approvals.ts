@@ -38,7 +38,7 @@ export class Approvals {
     } catch (error) {
       if (!(error instanceof JournalUnwritable)) throw error;
       const run = this.deps.state.runs.get(runId);
-      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: error.message } });
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: 'approve', reason: error.message } });
       return { ok: false, reason: [error.message], run };
     }
   }
@@ -87,6 +87,8 @@ export class Approvals {
 
   private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {
     let decision: Decision = { ok: false, reason: said`this plan is not known to the journal` };
+    // Which button was refused, for the record: "tried to reject" reads otherwise than "tried to approve".
+    const tried = type === 'run.approved' ? 'approve' : 'reject';
     const record = this.deps.journal.append(() => {
       const run = this.deps.state.runs.get(runId);
       decision = run ? check(run) : decision;
@@ -94,13 +96,13 @@ export class Approvals {
       if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
       if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId, by: actor } };
       // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
-      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: decision.ok ? '' : renderSaid(decision.reason) } };
+      return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: tried, reason: decision.ok ? '' : renderSaid(decision.reason) } };
       // An approval is on disk before anything runs under it: when the journal cannot be written it throws instead.
     }, { durable: type === 'run.approved' });
     const run = this.deps.state.runs.get(runId);
     if (decision.ok) return { ok: true, run };
     if (record.type === 'run.expired') {
-      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason: renderSaid(decision.reason) } });
+      this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: tried, reason: renderSaid(decision.reason) } });
     }
     return { ...decision, run };
   }

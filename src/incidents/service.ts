@@ -67,6 +67,9 @@ export { botActor };
 
 export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'recover' }>;
 
+/** What a refused decision tried: to approve or reject a plan, or to approve its unlock. */
+export type Decided = 'approve' | 'reject' | 'unlock';
+
 /** The rollback steps that undo what a recovery run did: those whose step ran (or may have), and those bound to none. */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
@@ -861,12 +864,13 @@ export class IncidentService {
   }
 
   /**
-   * Records a refused click (the clicker's workspace or guest status, say); `of`: what it decided on, a plan by default
-   * or its unlock.
+   * Records a refused decision (the clicker's workspace or guest status, say); `of`: what it tried, to approve or reject
+   * a plan, or to approve its unlock; undefined where it is not known which.
    */
-  refuseDecision(runId: string, actor: string, reason: string, of: 'plan' | 'unlock' = 'plan'): void {
+  refuseDecision(runId: string, actor: string, reason: string, of?: Decided): void {
     const run = this.deps.state.runs.get(runId);
-    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason, ...(of === 'unlock' ? { unlock: true } : {}) } });
+    const tried = of === 'unlock' ? { unlock: true } : of ? { decision: of } : {};
+    this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason, ...tried } });
   }
 
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {

@@ -380,7 +380,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       );
     }
     case 'approval.refused':
-      return `${at} ${who(record.actor)} tried to ${data.unlock ? 'approve the unlock of' : 'approve or reject'} \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
+      // Lines from before the button was recorded say either.
+      return `${at} ${who(record.actor)} tried to ${data.unlock ? 'approve the unlock of' : data.decision === 'approve' || data.decision === 'reject' ? data.decision : 'approve or reject'} \`${plain(String(data.runId ?? ''))}\`, refused: ${plain(String(data.reason ?? ''))}`;
     case 'unlock.requested':
       return `${at} ${who(record.actor)} asked to **unlock** \`${plain(String(data.runId ?? ''))}\`, left ${plain(String(data.was ?? ''))}, for a second person to approve`;
     case 'run.approved':

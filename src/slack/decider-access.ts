@@ -1,7 +1,7 @@
 // Whether whoever clicked a decision button (approve, reject, approve unlock) may decide: Slack's word on their
 // workspace and guest status, and, for an approval, a click still fresh. A refusal is journaled against the plan and
 // told to the clicker alone.
-import type { IncidentService } from '../incidents/service.js';
+import type { Decided, IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
@@ -41,7 +41,7 @@ export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: str
 }
 
 /**
- * `tell`: how the clicker alone is told; `of`: what the button decides on (a plan, or its unlock); `clickedAt`: when an
+ * `tell`: how the clicker alone is told; `of`: what the button does (approve or reject a plan, approve its unlock); `clickedAt`: when an
  * approval's click came, checked once Slack has answered who clicked (the wait that can make it late), right before
  * what it approves starts; `askWhoClicked: false` for a requester withdrawing their own plan, which needs no more of
  * Slack's word than that the click was in the plan's thread.
@@ -51,9 +51,9 @@ export async function mayDecide(
   body: ClickBody,
   runId: string,
   tell: (text: string) => Promise<unknown>,
-  { of = 'plan', clickedAt, askWhoClicked = true }: { of?: 'plan' | 'unlock'; clickedAt?: number; askWhoClicked?: boolean } = {},
+  { of, clickedAt, askWhoClicked = true }: { of: Decided; clickedAt?: number; askWhoClicked?: boolean },
 ): Promise<boolean> {
-  const misplaced = of === 'plan' ? notOnItsMessage(deps.service, runId, body) : undefined;
+  const misplaced = of !== 'unlock' ? notOnItsMessage(deps.service, runId, body) : undefined;
   const access = misplaced || !askWhoClicked ? undefined : await deps.access.mayApprove(clickerOf(body));
   const reason = misplaced ?? (access?.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access?.reason);
   if (!reason) return true;

@@ -335,7 +335,7 @@ class ConsoleSession {
         // Said before any hash is compared: a plan that ran, or a diagnosis, is not "still waiting" for a better one.
         if (run.status !== 'pending' || !run.needsApproval) {
           const reason = renderSaid(notPending(run));
-          this.service.refuseDecision(run.id, this.requester, reason);
+          this.service.refuseDecision(run.id, this.requester, reason, verb);
           throw new UserError(`refused: ${reason}; nothing was run.`);
         }
         this.reporter.printPlan(run);
@@ -487,7 +487,7 @@ class ConsoleSession {
     if (hashGiven === undefined && needsOtherPerson && approver === run.requestedBy) {
       const decision = checkApproval(run, approver, run.hash, this.clock(), { allowSelfApproval: this.config.allowSelfApproval, approvers: this.config.approvers });
       if (!decision.ok) {
-        this.service.refuseDecision(run.id, approver, renderSaid(decision.reason));
+        this.service.refuseDecision(run.id, approver, renderSaid(decision.reason), 'approve');
         this.refuseApproval(run, decision.reason);
       }
     }
@@ -509,7 +509,7 @@ class ConsoleSession {
     }
     if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
       const reason = `typed "${typed.slice(0, 64)}", which is not the plan's hash ${shortHash(run.hash)}; nothing was run`;
-      this.journal.append({ type: 'approval.refused', incident: run.incidentId, actor: approver, data: { runId: run.id, reason } });
+      this.journal.append({ type: 'approval.refused', incident: run.incidentId, actor: approver, data: { runId: run.id, decision: 'approve', reason } });
       throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}.`);
     }
     const decision = this.service.approve(run.id, run.hash, approver);

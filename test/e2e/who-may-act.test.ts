@@ -59,6 +59,8 @@ describe('who may approve', () => {
     const refused = journalRecords().filter((r) => r.type === 'approval.refused');
     expect(refused.map((r) => r.actor)).toEqual([teammate]);
     expect(refused[0]?.data.reason).toMatch(reason);
+    // What was tried is on the record: the postmortem says "tried to approve", not "approve or reject".
+    expect(refused[0]?.data.decision).toBe('approve');
     expect(journalRecords().some((r) => r.type === 'run.approved')).toBe(false);
     expect(slack.callsTo('users.info').map((a) => a.user)).toEqual([teammate]);
   });

@@ -147,6 +147,13 @@ describe('the recorded scenario-1 journal', () => {
     expect(plan).not.toContain('Still waiting for an approval');
   });
 
+  it('says which button a refused decision was, where the record has it', () => {
+    const refused = records.find((r) => r.type === 'approval.refused') as JournalRecord;
+    const tried = (decision: string) => buildPostmortem({ incidentId, verify: { records: records.map((r) => (r === refused ? { ...r, data: { ...(r.data as object), decision } } : r)) }, runbooks, root: fixtureRoot }).markdown;
+    expect(tried('reject')).toMatch(/\*\*terminal:bob\*\* tried to reject `[^`]+\/2`, refused: typed/);
+    expect(tried('approve')).toMatch(/\*\*terminal:bob\*\* tried to approve `[^`]+\/2`, refused: typed/);
+  });
+
   it("keeps what a plan warned of when it was proposed beside who approved it", () => {
     const warned = records.map((r) =>
       r.type === 'run.proposed' && (r.data as any).run.id === `${incidentId}/2`
