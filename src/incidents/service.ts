@@ -76,9 +76,14 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 
-/** The steps a plan leaves out because the parameter they need (onlyIfGiven) was not given: shown with the plan. */
-function leftOutSteps(steps: readonly Step[], values: TemplateContext): { title: string; parameter: string }[] {
-  return steps.flatMap((step) => (step.onlyIfGiven && !has(step.onlyIfGiven, values) ? [{ title: step.title, parameter: step.onlyIfGiven }] : []));
+/**
+ * The steps a plan leaves out because the parameter they need (onlyIfGiven) was not given, where the runbook says what
+ * that means (leftOutNote): shown with the plan.
+ */
+function leftOutSteps(steps: readonly Step[], values: TemplateContext): { title: string; parameter: string; note: string }[] {
+  return steps.flatMap((step) =>
+    step.onlyIfGiven && step.leftOutNote && !has(step.onlyIfGiven, values) ? [{ title: step.title, parameter: step.onlyIfGiven, note: step.leftOutNote }] : [],
+  );
 }
 
 /**
@@ -393,7 +398,7 @@ export class IncidentService {
       againstDiagnosis?: string;
       cleanup?: boolean;
       continuesWith?: string;
-      leftOut?: { title: string; parameter: string }[];
+      leftOut?: { title: string; parameter: string; note: string }[];
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);

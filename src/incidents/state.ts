@@ -62,8 +62,8 @@ export interface Run {
   continues?: string;
   /** Counts taken when the plan was proposed (rows a DELETE will remove, say), bound into its steps. */
   previews?: PreviewResult[];
-  /** Steps of its path left out because the parameter they need was not given (a SQLMesh restore without its plan id). */
-  leftOut?: { title: string; parameter: string }[];
+  /** Steps of its path left out because the parameter they need was not given (a SQLMesh restore without its plan id), with what that means. */
+  leftOut?: { title: string; parameter: string; note: string }[];
   /** Set on a recovery typed against its incident's diagnosis (a path the verdict did not offer): what the verdict said. */
   againstDiagnosis?: string;
   /** A recovery path that only tidies up (the runbook's cleanup: true): it recovers nothing and is called a cleanup. */

@@ -240,6 +240,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (step.onlyIfRan !== undefined) {
           if (options.onlyIfRanIn !== partIndex) add([...here, 'onlyIfRan'], 'onlyIfRan only applies to rollback steps (use onlyIf here)');
         }
+        if (step.leftOutNote !== undefined && step.onlyIfGiven === undefined) {
+          add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
+        }
         if (step.onlyIfGiven !== undefined && !scope.params.includes(step.onlyIfGiven)) {
           add([...here, 'onlyIfGiven'], `"${step.onlyIfGiven}" is not a parameter ${scope.label} takes${didYouMean(step.onlyIfGiven, scope.params)}; it takes: ${list(scope.params)}`);
         }

@@ -64,6 +64,11 @@ export const stepCommon = {
   onlyIfRan: stepId.optional(),
   /** Include only when the operator gave this (optional) parameter; decided when the plan is made, so the plan shows it. */
   onlyIfGiven: z.string().optional(),
+  /**
+   * With onlyIfGiven: what leaving the step out means, said with the plan when its parameter was not given ("the marts
+   * keep what the restate built"). A step without one is left out silently (nothing found to give, say).
+   */
+  leftOutNote: z.string().min(1).optional(),
   /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
   acceptStatuses: z.array(z.string()).default([]),
   /**
@@ -89,6 +94,7 @@ export interface StepCommon {
   onlyIf?: Condition;
   onlyIfRan?: string;
   onlyIfGiven?: string;
+  leftOutNote?: string;
   acceptStatuses: string[];
   waitUntil?: { status: string[]; every: string; deadline: string };
 }

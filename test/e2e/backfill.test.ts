@@ -475,7 +475,7 @@ describe('/databox recover backfill', () => {
     await harness.submitModal(operator, modal, { restore_from: null });
     await harness.settle();
     const plan = message('Plan Rollback');
-    expect(plan).toContain('Left out, as restore_from= was not given: Restore the previous SQLMesh plan (without it, the marts keep what the restate built from the reloaded rows).');
+    expect(plan).toContain('Left out, as restore_from= was not given: Restore the previous SQLMesh plan (on the local database the marts keep what the restate built from the reloaded rows until the window is restated again; on MotherDuck the named snapshot put back first returns them too).');
     expect(plan).not.toContain('--restore-from');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
@@ -484,7 +484,7 @@ describe('/databox recover backfill', () => {
     const incidentId = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
     await harness.command(`postmortem ${incidentId}`, operator);
     await harness.settle();
-    expect(fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).toContain('- Left out, as restore_from= was not given: Restore the previous SQLMesh plan (without it, the marts keep what the restate built from the reloaded rows)');
+    expect(fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).toContain('- Left out, as restore_from= was not given: Restore the previous SQLMesh plan (on the local database the marts keep');
   });
 
   it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the window\'s raw rows back exactly as they were', async () => {

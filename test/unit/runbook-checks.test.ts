@@ -467,6 +467,16 @@ const backfillCases: Planted[] = [
   },
 ];
 
+const leftOutCases: Planted[] = [
+  {
+    name: 'a note on what leaving a step out means, on a step never left out (no onlyIfGiven)',
+    plant: (doc) => {
+      doc.recovery[0].rollback.steps[1].leftOutNote = 'the rows stay';
+    },
+    refusal: ['at recovery[0].rollback.steps[1].leftOutNote: leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note'],
+  },
+];
+
 const motherduckCases: Planted[] = [
   {
     name: 'a verdict on "same" from a counts step not asked to flag an unchanged moment (it would end ok, and the verdict never be given)',
@@ -689,6 +699,14 @@ describe('a mistake planted in duckdb.yml is refused at load', () => {
 
 describe('a mistake planted in backfill.yml is refused at load', () => {
   it.each(backfillCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = bundled('backfill.yml');
+    plant(doc);
+    expect(refusal('backfill.yml', doc)).toEqual(expected);
+  });
+});
+
+describe('a note on a step left out, planted in backfill.yml', () => {
+  it.each(leftOutCases)('$name', ({ plant, refusal: expected }) => {
     const doc = bundled('backfill.yml');
     plant(doc);
     expect(refusal('backfill.yml', doc)).toEqual(expected);
