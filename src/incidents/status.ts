@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
-import { incidentStatus } from './run-label.js';
+import { runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -84,13 +84,30 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; no change has run on ${run.lockKey} since: ${readFirst} before anything else`;
 }
 
-/** What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why it was abandoned. */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string): string {
+/**
+ * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
+ * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
+ */
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
-  const since = incident.runs.some((r) => r.kind !== 'diagnosis') ? `; now: ${incidentStatus(incident)}` : '';
-  return `${verdict}${since}`;
+  const now = whereItStands(incident, report);
+  return `${verdict}${now ? `; now: ${escape(now)}` : ''}`;
+}
+
+/**
+ * An incident's latest plan, when it waits (as the status lists it) or can no longer be approved; else its latest run
+ * that started (a recovery, a validation, a rollback), as it ended or runs. A rejected or expired plan, or a rollback's
+ * inspection, changed nothing: what ran before it is where the incident stands.
+ */
+function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated'>): string | undefined {
+  const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
+  const last = runs.at(-1);
+  if (last && report.waiting.some((r) => r.id === last.id)) return `a plan waiting for approval (${last.id})`;
+  if (last && report.outdated.some((o) => o.run.id === last.id)) return `a plan no longer approvable (${last.id})`;
+  const started = [...runs].reverse().find((r) => r.startedAt !== undefined);
+  return started && `${runLabel(started).toLowerCase()} ${started.status} (${started.id})`;
 }
 
 /** Why an outdated plan can no longer be approved, in one line. */

@@ -1,6 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { incidentStatus, runLabel } from '../incidents/run-label.js';
+import { runLabel } from '../incidents/run-label.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -77,6 +77,22 @@ export function withCopyNote(rendered: Rendered): Rendered {
 
 /** Slack refuses a message of more blocks than this. */
 const maxBlocks = 50;
+
+function incidentStatus(incident: Incident): string {
+  const last = incident.runs.at(-1);
+  if (!last) return 'opened';
+  const labels: Record<string, string> = {
+    pending: last.needsApproval ? 'waiting for approval' : 'starting',
+    approved: 'approved, starting',
+    running: `${last.kind} running`,
+    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,
+    failed: `${runLabel(last).toLowerCase()} failed`,
+    rejected: 'plan rejected',
+    expired: 'plan expired',
+    interrupted: `${last.kind} interrupted`,
+  };
+  return labels[last.status] ?? last.status;
+}
 
 export function rootMessage(incident: Incident): Rendered {
   const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';

@@ -21,7 +21,7 @@ export function statusText(report: StatusReport): string {
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
-      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn)}`).join('\n')}`
+      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
       : '*Latest incidents:* none yet.',
   ].join('\n');
 }

@@ -560,7 +560,7 @@ class ConsoleSession {
     this.out(style.bold('Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text)}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated })}`);
     }
     if (this.watch) {
       this.out(style.bold('Watchers'));

@@ -41,6 +41,27 @@ describe('the status report', () => {
     expect(report.outdated.map((o) => [o.run.id, o.changedBy.id])).toEqual([[`${incident}/1`, `${incident}/2`]]);
   });
 
+  it("says where each incident stands as the rest of the status does: a plan another changed is not called waiting", () => {
+    const text = statusText(report);
+    // Its latest plan (3) waits; an older one (1) that another plan (2) made stale is not where it stands.
+    expect(text).toContain(`; now: a plan waiting for approval (${incident}/3)`);
+    const stale = new IncidentState();
+    for (const r of [
+      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
+      proposed('2026-12-01T09:01:00.000Z', 1, 'Path A: Rebuild from scratch'),
+      proposed('2026-12-01T09:02:00.000Z', 2, 'Path B: Restore a backup'),
+      record('2026-12-01T09:03:00.000Z', 'run.approved', { runId: `${incident}/2`, hash: '2'.repeat(64) }, 'U0TEAMMATE'),
+      record('2026-12-01T09:03:01.000Z', 'run.started', { runId: `${incident}/2`, pid: 4242 }),
+      record('2026-12-01T09:05:00.000Z', 'run.finished', { runId: `${incident}/2`, status: 'succeeded' }),
+      proposed('2026-12-01T09:06:00.000Z', 3, 'Path A: Rebuild from scratch'),
+      record('2026-12-01T09:07:00.000Z', 'run.rejected', { runId: `${incident}/3` }, 'U0TEAMMATE'),
+    ]) {
+      stale.apply(r);
+    }
+    // A rejected plan changed nothing: where it stands is the recovery that ran before it.
+    expect(statusText(statusReport(stale, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: recovery succeeded (${incident}/2)`);
+  });
+
   it('says so in Slack, naming the plan that changed it', () => {
     const text = statusText(report);
     expect(text).toContain(`*Waiting for approval:* \`${incident}/3\``);
@@ -83,7 +104,7 @@ describe('the status report after a recovery that stopped part-way', () => {
   it('says which run left the database part-way, where it failed and what it changed', () => {
     const text = statusText(partWay([]));
     // The incident's line says where it stands since its verdict, for whoever takes over.
-    expect(text).toContain(`• \`${incident}\` Blown DuckDB file, opened 2026-12-01 09:00 UTC by <@U0OPERATOR>; now: recovery failed`);
+    expect(text).toContain(`• \`${incident}\` Blown DuckDB file, opened 2026-12-01 09:00 UTC by <@U0OPERATOR>; now: recovery failed (${incident}/1)`);
     expect(text.split('\n')[0]).toBe(
       `:warning: *Left part-way:* recovery ${incident}/1 (Path B: Restore a backup) failed at "Copy the backup into place"; it changed: Move the broken file aside; it may have done part of: Copy the backup into place; no change has run on ${lockKey} since: read its thread before anything else.`,
     );
