@@ -498,6 +498,9 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   stepTable(doc, run, root, !run.startedAt);
 }
 
+/** The step kinds whose description is SQL throughout (a comment may follow a statement); a command's is argv. */
+const describedAsSql = new Set(['sql', 'export-rows', 'restore-rows', 'day-counts', 'table-counts', 'snapshot-history', 'named-snapshot', 'leftover-clones']);
+
 /** Every step of a run with its outcome; the exact commands too when the timeline does not show them (a plan that never ran). */
 function stepTable(doc: Document, run: Run, root: string, withCommands: boolean): void {
   doc.add(withCommands ? '| # | Step | Command | Status | Exit | Duration |' : '| # | Step | Status | Exit | Duration |');
@@ -510,7 +513,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands
-        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), step.kind === 'sql')))} | ${cell(status)} | ${exit} | ${duration} |`
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), describedAsSql.has(step.kind))))} | ${cell(status)} | ${exit} | ${duration} |`
         : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
     );
   });

@@ -19,7 +19,6 @@ export function code(text: string): string {
   return `${marks}${pad}${oneLine}${pad}${marks}`;
 }
 
-/** A table cell: one line, pipes escaped. */
 /**
  * A step's SQL or command, to be put on one line (a table cell): a line comment ("-- bound: $1=…") becomes a block
  * comment, or everything after it on the joined line would read as commented out, and not as the SQL that ran. With
@@ -27,11 +26,13 @@ export function code(text: string): string {
  * line that begins "-- ", as the engine writes its notes and bound values (a command's `--from` is not one).
  */
 export function commentsInline(text: string, sql = false): string {
-  const block = (comment: string) => `/* ${comment.replace(/^--[ \t]?/, '').replace(/\*\//g, '* /')} */`;
+  // Block comments nest in DuckDB: a "/*" left inside one (a bound path /backups/*) would leave it open.
+  const block = (comment: string) => `/* ${comment.replace(/^--[ \t]?/, '').replace(/\*\//g, '* /').replace(/\/\*/g, '/ *')} */`;
   if (sql) return sqlSegments(text).map((s) => (s.kind === 'comment' && s.text.startsWith('--') ? block(s.text) : s.text)).join('');
   return text.replace(/^([ \t]*)(-- .*)$/gm, (_line, indent: string, comment: string) => `${indent}${block(comment)}`);
 }
 
+/** A table cell: one line, pipes escaped. */
 export function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 }

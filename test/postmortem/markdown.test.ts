@@ -13,5 +13,8 @@ describe('a step put in a table cell', () => {
   it("finds a comment after a statement in a runbook's own SQL, and none inside a string", () => {
     const sql = "DELETE FROM t WHERE note = '-- not a comment' -- keep the window\nAND d = $1";
     expect(cell(code(commentsInline(sql, true)))).toBe("`DELETE FROM t WHERE note = '-- not a comment' /* keep the window */ AND d = $1`");
+    // Block comments nest: a "/*" in a bound value must not leave the new one open.
+    expect(cell(code(commentsInline('SELECT 1\n-- bound: $1="/backups/*"', true)))).toBe('`SELECT 1 /* bound: $1="/backups/ *" */`');
+    expect(cell(code(commentsInline('DROP DATABASE "a" -- each one that exists\nDROP DATABASE "b"', true)))).toBe('`DROP DATABASE "a" /* each one that exists */ DROP DATABASE "b"`');
   });
 });
