@@ -159,12 +159,13 @@ function weekdays(field: string): number[] | undefined {
  * the webserver lists no tick of it at all (never switched on). One whose ticks are not known (the CLI does not say)
  * counts as paused.
  */
-function whyLeftOff(schedule: ScheduleEvidence, thresholds: DagsterThresholds, now: Date, ticksKnown: boolean): string | undefined {
+function whyLeftOff(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[], thresholds: DagsterThresholds, now: Date, ticksKnown: boolean): string | undefined {
   if (schedule.status !== 'STOPPED') return undefined;
   const last = newest([schedule.lastTickAt, schedule.lastSuccessAt]);
-  if (last === null) return ticksKnown ? `schedule ${schedule.name} is STOPPED and has never ticked: taken as never switched on` : undefined;
+  const named = `schedule ${schedule.name}${scheduleWhere(schedule, all)}`;
+  if (last === null) return ticksKnown ? `${named} is STOPPED and has never ticked: taken as never switched on` : undefined;
   if (now.getTime() - Date.parse(last) <= thresholds.switchedOffAfterSeconds * 1000) return undefined;
-  return `schedule ${schedule.name} is STOPPED, last tick ${last.slice(0, 10)}: taken as switched off on purpose`;
+  return `${named} is STOPPED, last tick ${last.slice(0, 10)}: taken as switched off on purpose`;
 }
 
 /** Dagster's words when a tick or run cannot reach the code server (DagsterUserCodeUnreachableError and its message). */
@@ -184,7 +185,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
   const every = evidence.schedules ?? [];
-  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, thresholds, now, evidence.source === 'graphql') })).filter((o) => o.why !== undefined);
+  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql') })).filter((o) => o.why !== undefined);
   const notes = leftOff.map((o) => o.why as string);
   if (evidence.source === 'cli' && every.some((s) => s.status === 'STOPPED')) {
     notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)');
@@ -196,7 +197,8 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules'> & { reasons?: string[] }): DagsterVerdict => ({ reasons, notes, pausedSchedules, ...v });
   if (stale.length > 0 || evidence.daemonLive === false) {
     // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
-    if (pausedSchedules.length > 0) reasons.push(`schedules also STOPPED: ${pausedSchedules.join(', ')}`);
+    const stoppedToo = schedules.filter((s) => s.status === 'STOPPED').map((s) => `${s.name}${scheduleWhere(s, every)}`);
+    if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${stoppedToo.join(', ')}`);
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
     return verdict({ id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });

@@ -80,6 +80,15 @@ describe('Dagster GraphQL client', () => {
     expect(table).toMatch(/all_pipelines_daily +RUNNING .*__repository__@databox_legacy/);
   });
 
+  it('names the code location in the left-off note and beside a stopped daemon too, where two list the same schedule', () => {
+    const copy = (repository: string, lastTickAt: string) => ({ name: 'all_pipelines_daily', status: 'STOPPED' as const, cron: '0 6 * * *', lastTickAt, lastTickStatus: 'SUCCESS', lastTickError: null, lastSuccessAt: lastTickAt, sinceLastTickSeconds: 0, repository });
+    const schedules = [copy('__repository__@databox.orchestration.definitions', '2026-04-19T06:00:00.000Z'), copy('__repository__@databox_legacy', '2026-01-05T06:00:00.000Z')];
+    const paused = assessDagster({ source: 'graphql', daemons: [], schedules, unparsed: [], problems: [] } as any, thresholds, recordedAt);
+    expect(paused.notes).toContain('schedule all_pipelines_daily in __repository__@databox_legacy is STOPPED, last tick 2026-01-05: taken as switched off on purpose');
+    const stopped = assessDagster({ source: 'graphql', daemons: [], daemonLive: false, schedules, unparsed: [], problems: [] } as any, thresholds, recordedAt);
+    expect(stopped.reasons).toContain('schedules also STOPPED: all_pipelines_daily in __repository__@databox.orchestration.definitions');
+  });
+
   it("reads the code locations that failed to load, which repositoriesOrError leaves out with their schedules", async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: 'workspace-location-failed' });
     const evidence = await probe();

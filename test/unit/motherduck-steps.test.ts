@@ -196,11 +196,15 @@ describe('snapshot-history asked for a named snapshot', () => {
     const result = await runStep(named('preswap'), ctx);
     expect(result.status).toBe('no-such-snapshot');
     expect(result.summary).toContain(
-      `. 'pre\u200bswap' cannot be given as snapshot= (it holds a zero-width space (U+200B) after "pre"): rename it first, by hand (ALTER SNAPSHOT databox."pre\u200bswap" SET snapshot_name = '<new name>'), then diagnose again with the new name`,
+      `. "pre\u200bswap" cannot be given as snapshot= (it holds a zero-width space (U+200B) after "pre"): rename it first, by hand (ALTER SNAPSHOT "databox"."pre\u200bswap" SET snapshot_name = '<new name>'), then diagnose again with the new name`,
     );
-    expect(result.summary).toContain(`. 'a;b' cannot be given as snapshot= (snapshot=a;b contains shell metacharacters`);
+    expect(result.summary).toContain(`. "a;b" cannot be given as snapshot= (it holds a character a command refuses in any value:`);
+    // A double quote in it is doubled in the statement to rename it, as SQL reads a quoted name.
+    md.takeSnapshot(md.live('databox'), 'say "hi"', at('2026-04-19 12:00:00'));
+    const quoted = await runStep(named('preswap'), ctx);
+    expect(quoted.summary).toContain(`(ALTER SNAPSHOT "databox"."say ""hi""" SET snapshot_name = '<new name>')`);
     // A name that can be typed, however unusual its letters, is not called out.
-    expect(result.summary).not.toContain(`'café ☕' cannot`);
+    expect(result.summary).not.toContain(`"café ☕" cannot`);
   });
 
   it('says so when the database has no named snapshot at all', async () => {

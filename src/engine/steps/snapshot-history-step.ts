@@ -2,7 +2,7 @@
 // can still be restored, or whether the database has a named snapshot `snapshot` (the runbook's scenario 3 diagnosis,
 // with created_ts where the runbook's query says created_at).
 import { z } from 'zod';
-import { foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../../database/sql-literal.js';
+import { databaseIdentifier, foldDatabaseName, foldedNameSql, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { valueProblem } from '../../commands/parse.js';
@@ -104,7 +104,9 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
   // and the refusal of what it suggests would send the operator round in circles.
   const untypable = named.flatMap(([, name]) => {
     const why = name === null ? undefined : whyNotTypable(name);
-    return why ? [`'${name}' cannot be given as snapshot= (${why}): rename it first, by hand (ALTER SNAPSHOT ${step.database}."${name}" SET snapshot_name = '<new name>'), then diagnose again with the new name`] : [];
+    // Quoted as SQL takes it (a double quote doubled), and shown as JSON, where a line break or a direction mark in it is seen.
+    const renamed = `ALTER SNAPSHOT ${databaseIdentifier(step.database)}."${name?.replace(/"/g, '""')}" SET snapshot_name = '<new name>'`;
+    return why ? [`${JSON.stringify(name)} cannot be given as snapshot= (${why}): rename it first, by hand (${renamed}), then diagnose again with the new name`] : [];
   });
   return result(
     'no-such-snapshot',
@@ -115,8 +117,7 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
 
 /** What the command grammar or the SQL renderer refuses in a snapshot's name, or undefined when it can be typed as snapshot=. */
 function whyNotTypable(name: string): string | undefined {
-  const refused = valueProblem('snapshot', name) ?? (name.includes('"') ? 'a double quote cannot be typed in a value' : undefined);
-  if (refused) return refused;
+  if (valueProblem('snapshot', name) || name.includes('"')) return 'it holds a character a command refuses in any value: ` $ ; | & < > ", a line break or a control character';
   if (renders(name)) return undefined;
   // The character the renderer refuses, where it is (a zero-width space after "pre"), rather than its "type it again".
   let at = 0;
