@@ -16,7 +16,6 @@ import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { scriptsDir } from '../support/fixtures.js';
-import { commandValue } from '../../src/commands/quote-value.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -620,14 +619,15 @@ describe('path B: restore from a file backup', () => {
     expect(shown).toMatch(/[^ ]…$/);
     expect(whole.startsWith(shown.slice(0, -1))).toBe(true);
     expect(slack.ephemerals(operator).at(-1)).toContain('give a copy kept elsewhere');
-    const backup = checkout.path('good.duckdb');
+    // A name with a space, as backups are often named: the record quotes it as it would be typed.
+    const backup = checkout.path('good backup.duckdb');
     await createHealthyDatabase(backup, 1_000);
     const good = await harness.submitModal(operator, view, { backup });
     expect(good.status).toBe(200);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(1);
     // On the record as the command it stands for: scenario, path and values, quoted where they must be.
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'command.received').at(-1)?.data.text).toBe(`modal: recover duckdb path=b backup=${commandValue(backup)}`);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'command.received').at(-1)?.data.text).toBe(`modal: recover duckdb path=b backup="${backup}"`);
     expect(commandsRun()).toEqual([]);
     // The same form sent again finds that plan waiting, says so, and proposes nothing new.
     await harness.submitModal(operator, view, { backup });
