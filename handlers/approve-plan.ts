@@ -2,7 +2,7 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, tellWithoutWaiting } from '../src/slack/tell.js';
 import { mayDecide, tellIfSlackMakesItWait } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 import { actionIds } from '../src/slack/blocks.js';
@@ -17,7 +17,9 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
       user: body.user.id,
       threadTs: body.message?.thread_ts ?? body.message?.ts,
     };
-    const fail = (error: unknown, runId?: string) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'approve', runId }));
+    // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
+    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);
+    const fail = (error: unknown, runId?: string) => tell(describeFailure(error, deps.logger, { action: 'approve', runId }));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
       // Through the click's response URL, which a 429 of the Web API does not hold up.
@@ -32,13 +34,13 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            const may = await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { of: 'approve', clickedAt }).finally(checked);
+            const may = await mayDecide(deps, body, runId, tell, { of: 'approve', clickedAt }).finally(checked);
             if (!may) return;
             const decision = deps.service.approve(runId, hash, body.user.id);
             if (!decision.ok) {
-              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);
+              await tell(`:no_entry_sign: ${saidInSlack(decision.reason)}`);
               // An expired plan's buttons are replaced so nobody else clicks them.
-              if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
+              if (decision.run?.status === 'expired') void deps.service.announceDecision(decision.run).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
               return;
             }
             // Slack being slow or down must not stop an approved plan: the buttons are replaced on a best-effort basis.

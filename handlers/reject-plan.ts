@@ -4,7 +4,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
 import { planButton, readButtonValue } from '../src/slack/button-value.js';
 import { saidInSlack } from '../src/slack/mentions.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, tellWithoutWaiting } from '../src/slack/tell.js';
 import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
@@ -12,7 +12,12 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
   routes.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client }) => {
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
-    const fail = (error: unknown) => tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'reject' }));
+    // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
+    const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);
+    const fail = (error: unknown) => tell(describeFailure(error, deps.logger, { action: 'reject' }));
+    // The buttons replaced without waiting either: the decision is already on the record.
+    const announce = (run: Parameters<typeof deps.service.announceDecision>[0]) =>
+      deps.service.announceDecision(run).catch((error: unknown) => deps.logger.warn({ err: error, runId: run.id }, 'could not replace the buttons'));
     try {
       const { run: runId, hash } = readButtonValue(action.value, planButton);
       // Like an approval, a rejection never waits behind diagnoses.
@@ -22,14 +27,14 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
           try {
             // Withdrawing one's own plan is always allowed, from its own thread; rejecting someone else's needs what approving needs.
             const own = deps.service.run(runId).requestedBy === body.user.id;
-            if (!(await mayDecide(deps, body, runId, (text) => tellEphemeral(client, deps.redact, audience, text), { of: 'reject', askWhoClicked: !own }))) return;
+            if (!(await mayDecide(deps, body, runId, tell, { of: 'reject', askWhoClicked: !own }))) return;
             const decision = deps.service.reject(runId, hash, body.user.id);
             if (!decision.ok) {
-              await tellEphemeral(client, deps.redact, audience, `:no_entry_sign: ${saidInSlack(decision.reason)}`);
-              if (decision.run?.status === 'expired') await deps.service.announceDecision(decision.run);
+              await tell(`:no_entry_sign: ${saidInSlack(decision.reason)}`);
+              if (decision.run?.status === 'expired') void announce(decision.run);
               return;
             }
-            await deps.service.announceDecision(decision.run!);
+            void announce(decision.run!);
           } catch (error) {
             await fail(error);
           }

@@ -50,6 +50,26 @@ function delivered(method?: string): { method: string; text: string; at: number;
 }
 
 describe("Slack's bad days", () => {
+  it('a click refused while Slack holds its answers back does not keep a place in the queue: others\' commands go on', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { stdout: 'reloading…\n', sleepMs: 30_000 } });
+    harness = await startBot(checkout, slack);
+    const { approve } = await pathAWaiting();
+    await harness.click(approve, teammate);
+    await slack.waitFor('the recovery running', () => checkout.calls().some((c) => c.command === 'task full-refresh'), 30_000);
+    // Slack asks the bot to wait a minute before anything more is shown only to one person.
+    slack.troubled = /^chat\.postEphemeral$/;
+    slack.trouble = [{ status: 429, retryAfter: 60 }];
+    // The Approve button clicked again (its "approved" update has not shown yet): refused, told when Slack lets it.
+    await harness.click(approve, teammate);
+    const answered = slack.responses.length;
+    // Someone else diagnoses meanwhile: answered (refused, the database is being changed) at once, not after the minute.
+    await harness.command('diagnose duckdb', 'U0SOMEONE');
+    await slack.waitFor('the diagnose answered', () => slack.responses.slice(answered).some((r) => /a recovery is changing it/.test(String(r.body.text))), 8_000);
+    for (const call of checkout.calls().filter((c) => c.command === 'task full-refresh')) process.kill(call.pid);
+  });
+
+
   it('runs a recovery through 429s, 500s and silence: each step once, the journal whole, the thread in order afterwards', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack, {}, undefined, undefined, {
