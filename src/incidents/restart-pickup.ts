@@ -2,6 +2,8 @@
 // running is stopped, and approved plans that never started are not started behind anyone's back.
 import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
+import path from 'node:path';
+import { outputLeftBehind, stepOutputFile } from './output-file.js';
 import { settleInterruptedStep } from './settle-interrupted-step.js';
 import { AlreadyDecided, botActor, notStarted, reasonData, type IncidentState, type Run } from './state.js';
 import type { Said } from '../said.js';
@@ -34,7 +36,9 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
 /** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
 export function recordSettledStep(journal: Journal, run: Run, actor = botActor, now = new Date()): void {
   journal.recheck();
-  const result = settleInterruptedStep(run, now, journal.problem);
+  const settled = settleInterruptedStep(run, now, journal.problem);
+  // What it printed before its bot died is kept (streamed to its file as it came): pointed to, with its last lines.
+  const result = settled && { ...settled, ...outputLeftBehind(stepOutputFile(path.dirname(journal.file), run, settled.stepId)) };
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 

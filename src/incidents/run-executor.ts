@@ -26,6 +26,7 @@ import { reportSafely, type IncidentReporter } from './reporter.js';
 import type { DatabaseTargets } from '../database/targets.js';
 import { notStarted, reasonData, type Incident, type IncidentState, type Run } from './state.js';
 import type { Said } from '../said.js';
+import { stepOutputFile } from './output-file.js';
 
 /** Why a run could not start or go on, as its message and the journal say it: a user error as is, anything else in short. */
 export function whyStopped(error: unknown): Said {
@@ -64,10 +65,9 @@ export class RunExecutor {
     this.dagsterClient = dagsterClientFor(deps.config);
   }
 
-  /** Where a step's whole output is kept: <state dir>/outputs/<incident>/<run>-<step number>-<step id>.log. */
+  /** Where a step's whole output is kept (output-file.ts). */
   private outputPath(run: Run, stepId: string): string {
-    const index = run.steps.findIndex((s) => s.id === stepId);
-    return path.join(this.deps.config.stateDir, 'outputs', run.incidentId, `${run.id.split('/')[1]}-${index + 1}-${stepId}.log`);
+    return stepOutputFile(this.deps.config.stateDir, run, stepId);
   }
 
   private stepContext(incidentId: string, runId: string, run?: Run) {

@@ -66,6 +66,10 @@ describe('a bot killed mid-recovery', () => {
     const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
     expect(finished?.data.status).toBe('interrupted');
     expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
+    // What it printed before the crash is kept and pointed to, with its last lines: how far it got.
+    const settled = journal.find((r) => r.type === 'step.finished' && r.data.settledAfterRestart)?.data.result;
+    expect(settled).toMatchObject({ stepId: 'full_refresh', logFile: expect.stringMatching(/outputs\/dbx-\d{8}-[0-9a-f]{4}\/2-\d+-full_refresh\.log$/), excerpt: expect.stringContaining('reloading') });
+    expect(settled.outputBytes).toBe(fs.statSync(settled.logFile).size);
     expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     // Said in a post of its own, as a failure is, so the thread's followers are told: not only by an edit above.
