@@ -101,8 +101,8 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       const moment = text && parseUtcTimestamp(text);
       if (!text || !moment) {
         // A day alone, or a named zone (CEST, EST) the bot cannot convert: said, with what to type.
-        const day = /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) && isCalendarDate(raw.trim()) ? `; for the start of that day in UTC: ${name}="${raw.trim()} 00:00:00"` : '';
-        const zone = /\d\s*([A-Za-z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/.exec(raw.trim())?.[1];
+        const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) && isCalendarDate(raw) ? `; for the start of that day in UTC: ${name}="${raw} 00:00:00"` : '';
+        const zone = /\d\s*([A-Za-z]{2,5}|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/.exec(raw)?.[1];
         const named = !zone
           ? ''
           : /^[ap]m$/i.test(zone)

@@ -283,7 +283,7 @@ describe('day counts that are not a bad window', () => {
     expect(young.status).toBe('no-baseline');
     expect(young.outputs.badDays).toEqual([]);
     // "All 20 days" of a 30-day window says from when; no "median 0/day" beside "no baseline".
-    expect(young.summary).toMatch(/^all 20 days from 2026-04-05 have rows in raw_noaa\.daily_weather, but none can be judged further \(2026-03-26 … 2026-04-24; no baseline .*\); its rows start on 2026-04-05: 10 days before it not judged$/);
+    expect(young.summary).toMatch(/^all 20 days from its first row have rows in raw_noaa\.daily_weather, but none can be judged further \(2026-03-26 … 2026-04-24; no baseline .*\); its rows start on 2026-04-05: 10 days before it not judged$/);
     expect(young.output).toMatch(/2026-04-04\s+0\s+0\s+before-first-row/);
     // Every complete day before the first row: no data, as for a window wholly before the table's rows.
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-25'; INSERT INTO raw_noaa.daily_weather SELECT 1, DATE '2026-04-25', 's', 1");

@@ -257,7 +257,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const about = sampleEvery > 1 ? 'about ' : '';
   const badList = bad.map((d) => describeDay(d, about)).join(', ');
   // Days of the window before the table's first row are not counted among "all N days": said which ones are.
-  const since = unjudgedBefore > 0 && judgedDays[0] ? ` from ${judgedDays[0].day}` : '';
+  const since = unjudgedBefore > 0 ? ' from its first row' : '';
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
