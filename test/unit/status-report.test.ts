@@ -21,7 +21,8 @@ function proposed(at: string, n: number, title: string, mutates = true): Journal
   });
 }
 
-describe('the status report', () => {
+/** Path A proposed, path B run over it, then path A proposed again (and `after`): the state they leave. */
+function threePlans(after: JournalRecord[] = []): IncidentState {
   const state = new IncidentState();
   for (const r of [
     record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
@@ -31,10 +32,15 @@ describe('the status report', () => {
     record('2026-12-01T09:03:01.000Z', 'run.started', { runId: `${incident}/2`, pid: 4242 }),
     record('2026-12-01T09:05:00.000Z', 'run.finished', { runId: `${incident}/2`, status: 'succeeded' }),
     proposed('2026-12-01T09:06:00.000Z', 3, 'Path A: Rebuild from scratch'),
+    ...after,
   ]) {
     state.apply(r);
   }
-  const report = statusReport(state, new Date('2026-12-01T09:10:00.000Z'));
+  return state;
+}
+
+describe('the status report', () => {
+  const report = statusReport(threePlans(), new Date('2026-12-01T09:10:00.000Z'));
 
   it('lists a plan made before another changed its database as no longer approvable, not as waiting', () => {
     expect(report.waiting.map((r) => r.id)).toEqual([`${incident}/3`]);
@@ -45,19 +51,7 @@ describe('the status report', () => {
     const text = statusText(report);
     // Its latest plan (3) waits; an older one (1) that another plan (2) made stale is not where it stands.
     expect(text).toContain(`; now: a plan waiting for approval (${incident}/3)`);
-    const stale = new IncidentState();
-    for (const r of [
-      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }),
-      proposed('2026-12-01T09:01:00.000Z', 1, 'Path A: Rebuild from scratch'),
-      proposed('2026-12-01T09:02:00.000Z', 2, 'Path B: Restore a backup'),
-      record('2026-12-01T09:03:00.000Z', 'run.approved', { runId: `${incident}/2`, hash: '2'.repeat(64) }, 'U0TEAMMATE'),
-      record('2026-12-01T09:03:01.000Z', 'run.started', { runId: `${incident}/2`, pid: 4242 }),
-      record('2026-12-01T09:05:00.000Z', 'run.finished', { runId: `${incident}/2`, status: 'succeeded' }),
-      proposed('2026-12-01T09:06:00.000Z', 3, 'Path A: Rebuild from scratch'),
-      record('2026-12-01T09:07:00.000Z', 'run.rejected', { runId: `${incident}/3` }, 'U0TEAMMATE'),
-    ]) {
-      stale.apply(r);
-    }
+    const stale = threePlans([record('2026-12-01T09:07:00.000Z', 'run.rejected', { runId: `${incident}/3` }, 'U0TEAMMATE')]);
     // A rejected plan changed nothing: where it stands is the recovery that ran before it.
     expect(statusText(statusReport(stale, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: recovery succeeded (${incident}/2)`);
   });
