@@ -27,6 +27,15 @@ export function firstFailure<R extends { stepId: string; status: string }>(
 }
 
 /**
+ * The results that did not pass besides the first (a validation runs every check): each is news of its own, which the
+ * first failure's headline alone hides (the mart's count low, and the raw day emptied beside it).
+ */
+export function otherFailures<R extends { stepId: string; status: string }>(steps: readonly (StepAcceptance & { id: string })[], results: readonly R[]): R[] {
+  const first = firstFailure(steps, results);
+  return results.filter((r) => r !== first && !stepPassed(steps.find((s) => s.id === r.stepId), r.status));
+}
+
+/**
  * How to say where a run that did not pass failed: "stopped at" its failed step, or "first failed at" it when later
  * steps ran past it (a validation runs every check), where "stopped at" would be untrue.
  */

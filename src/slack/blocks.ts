@@ -15,7 +15,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
-import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, failedAtWords, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 
@@ -256,9 +256,11 @@ export function runFinishedMessage(run: Run): Rendered {
   // What it changed before it stopped is what the database holds now: said here, where whoever must act reads first.
   const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
   const changedLines = changed.length > 0 ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}` : '';
+  const others = ok ? [] : otherFailures(run.steps, run.results);
+  const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';
   return {
     text: `${runLabel(run)} ${ok ? 'succeeded' : run.status}: ${run.title}`,
-    blocks: [section(`${runOutcome(run)}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
+    blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
 

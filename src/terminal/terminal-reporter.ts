@@ -14,7 +14,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { changedBeforeStopping, failedAtWords, firstFailure, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, failedAtWords, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -192,6 +192,8 @@ export class TerminalReporter implements IncidentReporter {
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
+    const others = ok ? [] : otherFailures(run.steps, run.results);
+    if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
     const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
     if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);
   }

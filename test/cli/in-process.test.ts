@@ -288,10 +288,12 @@ describe('refusals and exit codes', () => {
   });
 
   it('says where a validation first failed, not "stopped at", when its other checks ran after it', async () => {
-    const { env } = await newCheckout({ corrupt: false, failOnce: ['verify'] });
+    const { env } = await newCheckout({ corrupt: false, failOnce: ['verify', 'verify-dev'] });
     const failed = await cli(env, ['validate', 'duckdb']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: first failed at "Smoke full-refresh \(task verify, DATABOX_SMOKE=1\)": exit 1/);
+    // The other checks that failed are news of their own, not left to the step lines above.
+    expect(failed.stdout).toMatch(/\n {2}Also failed:\n {2}• [^\n]*verify:dev[^\n]*: exit 1\n/);
   });
 
   it('a diagnosis whose check failed exits 1, and names the verdict and the commands to go on', async () => {

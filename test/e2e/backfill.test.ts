@@ -342,6 +342,9 @@ describe('/databox recover backfill', () => {
     // The raw table itself, beside the mart: its days in the window are empty now, said as such.
     expect(validation).toContain('Raw rows per day in the window');
     expect(validation).toMatch(/2026-04-19\s+\d+\s+0\s+zero/);
+    // The failure's own post says it too, not only the first check that failed (the mart's).
+    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Validation failed'))?.blocks);
+    expect(failure).toMatch(/\*Also failed:\*\\n• Raw rows per day in the window[^\\]*: [^\\]*2026-04-19 zero \(0\)/);
   });
 
   it('fails the validation when the reload wiped the days before the window (a replace load): not "no baseline" to accept', async () => {
