@@ -21,6 +21,8 @@ export interface OpenResult {
   looksLike?: string;
   /** Where a symbolic link at the path points, when what it points at does not exist. */
   linkTarget?: string;
+  /** Opened: the schemas that hold its tables, sorted (another project's file gives itself away by them). */
+  schemas?: string[];
 }
 
 export async function probeOpen(filePath: string): Promise<OpenResult> {
@@ -54,7 +56,8 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
   try {
     database = await openDatabase(filePath, false);
     await readAllHere(database.connection, 'SELECT 1');
-    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)` };
+    const schemas = await readAllHere(database.connection, 'SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1');
+    return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)`, schemas: schemas.map((row) => String(row[0])) };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
     if (classified.status !== 'corrupt' || !/replaying WAL file/i.test(classified.message)) return classified;

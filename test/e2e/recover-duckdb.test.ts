@@ -499,9 +499,23 @@ describe('path B: restore from a file backup', () => {
   };
 
   it.each([
-    ['another project\'s file', 'CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT 1 AS id', 'no-expected-schemas', /but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm$/],
+    ['another project\'s file', 'CREATE SCHEMA crm; CREATE TABLE crm.customers AS SELECT 1 AS id', /opens read-only, but none of its tables is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm: another project's file\?/],
+    ['a valid DuckDB file with no tables', '', /opens read-only, but holds no table: none in raw_ebird, raw_noaa, raw_usgs, where the stack keeps its raw data/],
+  ])('refuses a backup that is %s before any plan is shown: its catalog tells at once', async (_what, sql, reason) => {
+    const backup = await brokenWithBackup('databox.duckdb', backupOf(sql));
+    harness = await startBot(checkout, slack);
+    const answered = slack.responses.length;
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan'), 'no plan to approve').toEqual([]);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed')).toEqual([]);
+    const said = [...slack.responses.slice(answered).map((r) => String(r.body.text)), ...slack.ephemerals(operator)].join('\n');
+    expect(said).toMatch(reason);
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+  }, 150_000);
+
+  it.each([
     ['the stack\'s file without a source', 'CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT 1 AS id', 'missing-expected-schemas', /but raw_noaa and raw_usgs have no table/],
-    ['a valid DuckDB file with no tables', '', 'empty', /^the file holds no tables: none in raw_ebird, raw_noaa, raw_usgs, where the stack keeps its raw data$/],
   ])('stops the plan before anything is moved when the backup is %s: it is no restore of the stack', async (_what, sql, status, summary) => {
     const backup = await brokenWithBackup('databox.duckdb', backupOf(sql));
     const broken = fs.readFileSync(checkout.databasePath);

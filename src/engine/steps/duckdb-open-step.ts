@@ -22,6 +22,11 @@ const schema = z.strictObject({
    * which every run writes and a recovery would move from under it; not for a backup, which is only read and copied.
    */
   readersBlock: z.boolean().default(true),
+  /**
+   * The schemas the stack keeps its raw data in: a file that opens with none of its tables in any of them (another
+   * project's) ends "no-expected-schemas", which its catalog tells at once, before anything reads it in full.
+   */
+  expectSchemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a schema name: letters, digits and _')).default([]),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
@@ -31,6 +36,8 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const probed = await probeOpen(step.path);
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
   const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
+  const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' } };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -68,6 +75,15 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   };
 }
 
+/** Why a file that opened is not the stack's: none of its tables is in a schema the stack expects; undefined when one is. */
+function notTheStacks(expectSchemas: readonly string[], schemas: readonly string[] | undefined): string | undefined {
+  if (expectSchemas.length === 0 || !schemas || schemas.some((schema) => expectSchemas.includes(schema))) return undefined;
+  const wanted = expectSchemas.join(', ');
+  return schemas.length === 0
+    ? `opens read-only, but holds no table: none in ${wanted}, where the stack keeps its raw data`
+    : `opens read-only, but none of its tables is in ${wanted}, the schemas the stack expects; its tables are in ${schemas.join(', ')}: another project's file?`;
+}
+
 /** Who holds the file for writing, as far as its program tells: Dagster's jobs and dlt's loads run in Python. */
 export function writerGuess(holder: string | undefined): string {
   if (!holder) return 'most likely a running Dagster job';
@@ -82,6 +98,7 @@ export const duckdbOpenStepKind = defineStepKind({
   statuses: (step) => [
     ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, 'wal-damaged': true, unreadable: true }),
     ...(step.checkWritable ? ['read-only'] : []),
+    ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
   outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget'],
   defaultTimeoutMs: 30_000,
