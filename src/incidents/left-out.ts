@@ -5,5 +5,5 @@ import type { Run } from './state.js';
 export function leftOutLine(run: Pick<Run, 'leftOut'>): string | undefined {
   const steps = run.leftOut ?? [];
   if (steps.length === 0) return undefined;
-  return steps.map((step) => `Left out, as ${step.parameter}= was not given: ${step.title} (${step.note})`).join('. ');
+  return steps.map((step) => `Left out, as ${step.parameter}= was not given: ${step.title}${step.note ? ` (${step.note})` : ''}`).join('. ');
 }

@@ -38,7 +38,7 @@ export function recordSettledStep(journal: Journal, run: Run, actor = botActor, 
   journal.recheck();
   const settled = settleInterruptedStep(run, now, journal.problem);
   // What it printed before its bot died is kept (streamed to its file as it came): pointed to, with its last lines.
-  const result = settled && { ...settled, ...outputLeftBehind(stepOutputFile(path.dirname(journal.file), run, settled.stepId)) };
+  const result = settled && { ...settled, ...outputLeftBehind(stepOutputFile(path.dirname(journal.file), run, settled.stepId), run.inFlight?.startedAt) };
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });
 }
 

@@ -158,11 +158,16 @@ function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>):
   const where = [...new Set(known.values())].join(', ');
   const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = stepsAt(rb).map(([at, step]) => [placeOf(at), step]);
 
+  // What a wrong name would do: a scan calls a source's raw data missing; an open check takes a good file for another project's.
+  const consequence: Record<string, string> = {
+    'duckdb-scan': "a scan would call that source's raw data missing from a healthy file",
+    'duckdb-open': "a file of the stack's with no table in the other schemas named would be refused as another project's",
+  };
   return steps.flatMap(([at, step]) =>
-    step.kind !== 'duckdb-scan'
+    !consequence[step.kind]
       ? []
       : (step.expectSchemas ?? []).flatMap((schema, k) =>
-          known.has(schema) ? [] : [`${at}.expectSchemas[${k}]: "${schema}" is the schema of no source's raw_table in ${where} (${names.join(', ')})${didYouMean(schema, names)}: a scan would call that source's raw data missing from a healthy file`],
+          known.has(schema) ? [] : [`${at}.expectSchemas[${k}]: "${schema}" is the schema of no source's raw_table in ${where} (${names.join(', ')})${didYouMean(schema, names)}: ${consequence[step.kind]}`],
         ),
   );
 }

@@ -256,7 +256,8 @@ export function runFinishedMessage(run: Run): Rendered {
   // What it changed before it stopped is what the database holds now: said here, where whoever must act reads first.
   const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
   const changedLines = changed.length > 0 ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}` : '';
-  const others = ok ? [] : otherFailures(run.steps, run.results);
+  // A diagnosis' checks that did not pass are its evidence, not failures to list.
+  const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
   const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';
   return {
     text: `${runLabel(run)} ${ok ? 'succeeded' : run.status}: ${run.title}`,

@@ -192,7 +192,8 @@ export class TerminalReporter implements IncidentReporter {
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
     const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : run.status}${elapsed}: ${detail}`)));
-    const others = ok ? [] : otherFailures(run.steps, run.results);
+    // A diagnosis' checks that did not pass are its evidence, not failures to list.
+    const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
     if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
     const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
     if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);

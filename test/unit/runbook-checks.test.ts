@@ -738,6 +738,12 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     doc.validation.steps.push({ id: 'rescan', kind: 'duckdb-scan', title: 'Read it all again', path: '{{database_path}}', expectSchemas: ['raw_usgs', 'raw_nooa'] });
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
     expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[3\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
+    // In the guard that opens a backup: a good one would be refused as another project's.
+    doc.validation.steps.pop();
+    const backupOpens = doc.recovery[1].guards.find((g: Doc) => g.id === 'backup_opens');
+    backupOpens.expectSchemas = ['raw_ebrid', 'raw_noa'];
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    expect(() => loadRunbooks(dir)).toThrow(/at recovery\[1\]\.guards\[1\]\.expectSchemas\[0\]: "raw_ebrid" is the schema of no source's raw_table in backfill\.yml .*: a file of the stack's with no table in the other schemas named would be refused as another project's/);
   });
 });
 
