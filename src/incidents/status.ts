@@ -97,17 +97,19 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
 }
 
 /**
- * An incident's latest plan, when it waits (as the status lists it) or can no longer be approved; else its latest run
- * that started (a recovery, a validation, a rollback), as it ended or runs. A rejected or expired plan, or a rollback's
- * inspection, changed nothing: what ran before it is where the incident stands.
+ * An incident's latest plan or run that says where it stands, newest first: a plan waiting (as the status lists it),
+ * one no longer approvable, one approved and about to start, or a run that started (a recovery, a validation, a
+ * rollback) as it ended or runs. A rejected or expired plan, or a rollback's inspection, changed nothing: passed over.
  */
 function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated'>): string | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
-  const last = runs.at(-1);
-  if (last && report.waiting.some((r) => r.id === last.id)) return `a plan waiting for approval (${last.id})`;
-  if (last && report.outdated.some((o) => o.run.id === last.id)) return `a plan no longer approvable (${last.id})`;
-  const started = [...runs].reverse().find((r) => r.startedAt !== undefined);
-  return started && `${runLabel(started).toLowerCase()} ${started.status} (${started.id})`;
+  for (const run of [...runs].reverse()) {
+    if (report.waiting.some((r) => r.id === run.id)) return `a plan waiting for approval (${run.id})`;
+    if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;
+    if (run.status === 'approved') return `a plan approved, about to start (${run.id})`;
+    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${run.status} (${run.id})`;
+  }
+  return undefined;
 }
 
 /** Why an outdated plan can no longer be approved, in one line. */

@@ -54,6 +54,11 @@ describe('the status report', () => {
     const stale = threePlans([record('2026-12-01T09:07:00.000Z', 'run.rejected', { runId: `${incident}/3` }, 'U0TEAMMATE')]);
     // A rejected plan changed nothing: where it stands is the recovery that ran before it.
     expect(statusText(statusReport(stale, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: recovery succeeded (${incident}/2)`);
+    // A plan still waiting behind a later one rejected is where it stands; so is one approved and about to start.
+    const behind = threePlans([proposed('2026-12-01T09:07:00.000Z', 4, 'Path B: Restore a backup'), record('2026-12-01T09:08:00.000Z', 'run.rejected', { runId: `${incident}/4` }, 'U0TEAMMATE')]);
+    expect(statusText(statusReport(behind, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: a plan waiting for approval (${incident}/3)`);
+    const approved = threePlans([record('2026-12-01T09:07:00.000Z', 'run.approved', { runId: `${incident}/3`, hash: '3'.repeat(64) }, 'U0TEAMMATE')]);
+    expect(statusText(statusReport(approved, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: a plan approved, about to start (${incident}/3)`);
   });
 
   it('says so in Slack, naming the plan that changed it', () => {
