@@ -1,7 +1,7 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
 import { isAlias, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
-import { lineOfPath, type DataPath } from './yaml-lines.js';
+import { lineOfPath, type DataPath, type LineAt } from './yaml-lines.js';
 
 /**
  * How far aliases may expand: the yaml library refuses an anchor used more than this many times (100 by default, counting
@@ -18,7 +18,7 @@ export function readYaml(text: string, file: string): ReadYaml {
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) as YAML 1.1 has them: a runbook's steps may share defaults from one anchor.
   const doc = parseDocument(text, { prettyErrors: true, lineCounter, merge: true });
-  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  const lineAt: LineAt = (offset) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   const first = doc.errors[0];
   if (first?.code === 'MULTIPLE_DOCS') {
     const line = first.linePos?.[0].line ?? '?';
@@ -28,7 +28,7 @@ export function readYaml(text: string, file: string): ReadYaml {
   const unresolved = [...unresolvedAliases(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
   try {
-    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineCounter, at) };
+    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at) };
   } catch (error) {
     // Every alias resolves (checked above): what toJS still throws on is aliases that expand too far.
     const message = (error as Error).message;
@@ -38,7 +38,7 @@ export function readYaml(text: string, file: string): ReadYaml {
 }
 
 /** Each alias that names no anchor set before it, as "at line N: …", with the anchors the file sets. */
-function unresolvedAliases(doc: Document, lineAt: (offset: number | undefined) => number | undefined): string[] {
+function unresolvedAliases(doc: Document, lineAt: LineAt): string[] {
   const setBefore = new Set<string>();
   const anchors = new Map<string, number | undefined>();
   const aliases: { source: string; line: number | undefined }[] = [];
@@ -67,7 +67,7 @@ function unresolvedAliases(doc: Document, lineAt: (offset: number | undefined) =
 const proseKeys = new Set(['title', 'advice', 'description', 'summary', 'whenFailed', 'label']);
 
 /** Each prose value written plain (unquoted) that a " #" on its line, not followed by a space, cut short, as "at line N: …". */
-function textCutByComment(doc: Document, text: string, lineAt: (offset: number | undefined) => number | undefined): string[] {
+function textCutByComment(doc: Document, text: string, lineAt: LineAt): string[] {
   const problems: string[] = [];
   visit(doc, {
     Pair: (_key, pair) => {
@@ -89,7 +89,7 @@ function textCutByComment(doc: Document, text: string, lineAt: (offset: number |
 }
 
 /** The aliases that expanded past maxAliasCount: each anchor's uses (the most used first) and where it is first used. */
-function tooManyAliases(doc: Document, lineAt: (offset: number | undefined) => number | undefined): string {
+function tooManyAliases(doc: Document, lineAt: LineAt): string {
   const uses = new Map<string, { count: number; line: number | undefined }>();
   visit(doc, {
     Alias: (_key, node) => {

@@ -1,15 +1,17 @@
 // Where in a runbook file a path of its data was written: the line an operator's editor opens at.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 
 /** A path inside a runbook (diagnosis.steps[3].onlyIf), as keys and indexes. */
 export type DataPath = readonly PropertyKey[];
+
+/** The line of an offset in the file's text, as read-yaml.ts counts lines for all its problems. */
+export type LineAt = (offset: number | undefined) => number | undefined;
 
 /**
  * The line where the deepest part of `at` that the file spells out was written: the key itself, or the mapping or
  * list item it is missing from, or the alias or merge key its value came through. Undefined for an empty file.
  */
-export function lineOfPath(doc: Document, lineCounter: LineCounter, at: DataPath): number | undefined {
-  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+export function lineOfPath(doc: Document, lineAt: LineAt, at: DataPath): number | undefined {
   let node: unknown = doc.contents;
   let line = lineAt((node as { range?: [number] } | null)?.range?.[0]);
   for (const part of at) {
