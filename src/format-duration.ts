@@ -16,7 +16,12 @@ export function formatDuration(ms: number): string {
  */
 export function runElapsed(run: { startedAt?: string; status: string }, endIso: string | undefined): string {
   if (!run.startedAt || !endIso) return '';
-  return ` in ${run.status === 'interrupted' ? 'at most ' : ''}${formatDuration(Date.parse(endIso) - Date.parse(run.startedAt))}`;
+  return ` in ${runDuration({ startedAt: run.startedAt, status: run.status }, endIso)}`;
+}
+
+/** A started run's time to `endIso`, "at most …" for one interrupted (see runElapsed). */
+export function runDuration(run: { startedAt: string; status: string }, endIso: string): string {
+  return `${run.status === 'interrupted' ? 'at most ' : ''}${formatDuration(Date.parse(endIso) - Date.parse(run.startedAt))}`;
 }
 
 /** A step's time: "at most …" for a step its bot died in, whose end nobody saw (settle-interrupted-step.ts). */

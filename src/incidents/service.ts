@@ -76,14 +76,14 @@ function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 
-/**
- * The steps a plan leaves out because the parameter they need (onlyIfGiven) was not given, where the runbook says what
- * that means (leftOutNote): shown with the plan.
- */
+/** Whether a plan leaves a step out: the parameter it needs (onlyIfGiven) was not given. */
+function leftOut(step: Step, values: TemplateContext): boolean {
+  return step.onlyIfGiven !== undefined && !has(step.onlyIfGiven, values);
+}
+
+/** The steps a plan leaves out where the runbook says what that means (leftOutNote): shown with the plan. */
 function leftOutSteps(steps: readonly Step[], values: TemplateContext): { title: string; parameter: string; note: string }[] {
-  return steps.flatMap((step) =>
-    step.onlyIfGiven && step.leftOutNote && !has(step.onlyIfGiven, values) ? [{ title: step.title, parameter: step.onlyIfGiven, note: step.leftOutNote }] : [],
-  );
+  return steps.flatMap((step) => (step.leftOutNote && leftOut(step, values) ? [{ title: step.title, parameter: step.onlyIfGiven as string, note: step.leftOutNote }] : []));
 }
 
 /**
@@ -329,7 +329,7 @@ export class IncidentService {
    * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
    */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string, prepared?: ReadonlyMap<string, unknown>): ResolvedStep[] {
-    const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
+    const wanted = steps.filter((step) => !leftOut(step, values));
     const snapshotBefore = lockKey === this.targets.motherduck.lockKey ? { database: this.targets.motherduck.database } : undefined;
     const { url, daemonStart } = this.deps.config.dagster;
     return resolveSteps(wanted, { root: this.deps.config.databoxRoot, values, now: this.clock(), snapshotBefore, dagster: { url, daemonStart }, prepared }, guard);
@@ -341,7 +341,7 @@ export class IncidentService {
    */
   private async resolvePlan(steps: readonly Step[], values: TemplateContext, lockKey?: string): Promise<ResolvedStep[]> {
     const { url, daemonStart, location } = this.deps.config.dagster;
-    const wanted = steps.filter((step) => !step.onlyIfGiven || has(step.onlyIfGiven, values));
+    const wanted = steps.filter((step) => !leftOut(step, values));
     const prepared = await prepareSteps(wanted, { dagster: { url, daemonStart, location, client: this.dagsterClient } });
     return this.resolveAll(steps, values, false, lockKey, prepared);
   }

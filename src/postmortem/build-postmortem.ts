@@ -7,7 +7,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
-import { runElapsed, stepDuration } from '../format-duration.js';
+import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { changedBeforeStopping, failedAtWords, stepOutcome, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
@@ -17,6 +17,7 @@ import { overtakesWarning } from '../incidents/approval-policy.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
+import { stepKind } from '../engine/steps/index.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -490,16 +491,13 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     const changedBy = state.staleBy(run);
     facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${run.status === 'interrupted' ? 'at most ' : ''}${formatDuration(between(run.startedAt, run.finishedAt))})` : ', no end recorded'}: ${run.status}`);
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${run.status}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}`);
   doc.add(...facts.map((f) => `- ${f}`), '');
   stepTable(doc, run, root, !run.startedAt);
 }
-
-/** The step kinds whose description is SQL throughout (a comment may follow a statement); a command's is argv. */
-const describedAsSql = new Set(['sql', 'export-rows', 'restore-rows', 'day-counts', 'table-counts', 'snapshot-history', 'named-snapshot', 'leftover-clones']);
 
 /** Every step of a run with its outcome; the exact commands too when the timeline does not show them (a plan that never ran). */
 function stepTable(doc: Document, run: Run, root: string, withCommands: boolean): void {
@@ -513,7 +511,7 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
     const title = `${plain(step.title)}${stepMarks(step)}`;
     doc.add(
       withCommands
-        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), describedAsSql.has(step.kind))))} | ${cell(status)} | ${exit} | ${duration} |`
+        ? `| ${i + 1} | ${cell(title)} | ${cell(code(commentsInline(describeStep(step, root), stepKind(step.kind).describesSql === true)))} | ${cell(status)} | ${exit} | ${duration} |`
         : `| ${i + 1} | ${cell(title)} | ${cell(status)} | ${exit} | ${duration} |`,
     );
   });

@@ -343,6 +343,7 @@ function tellApartProblems(step: { id: string; tellApartFrom?: string }, diagnos
 
 export const dayCountsStepKind = defineStepKind({
   kind: 'day-counts',
+  describesSql: true,
   schema,
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;

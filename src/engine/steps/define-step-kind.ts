@@ -125,6 +125,8 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */
   describe(step: R & ResolvedCommon, tools: DescribeTools): string;
+  /** That text is SQL throughout (a comment may follow a statement), not argv: how the postmortem puts it on one line. */
+  describesSql?: boolean;
   /** The programs its run starts (argv[0]; `root`, the checkout): looked up before a changing plan is proposed and before it runs. */
   programs?(step: R & ResolvedCommon, root: string): ProgramUse[];
   /** Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are. */

@@ -40,6 +40,7 @@ export function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Pr
 
 export const exportRowsStepKind = defineStepKind({
   kind: 'export-rows',
+  describesSql: true,
   schema,
   statuses: ['ok', 'failed'],
   outputs: ['file', 'rowCount'],

@@ -26,6 +26,7 @@ const listSql = (names: readonly string[]) =>
 
 export const leftoverClonesStepKind = defineStepKind({
   kind: 'leftover-clones',
+  describesSql: true,
   schema,
   statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
   outputs: ['databases', 'dropped', 'count', 'clones', 'problem'],

@@ -25,6 +25,7 @@ export function createSnapshotSql(step: Pick<NamedSnapshotStep, 'name' | 'databa
 
 export const namedSnapshotStepKind = defineStepKind({
   kind: 'named-snapshot',
+  describesSql: true,
   schema,
   statuses: ['ok', 'unreachable'],
   outputs: ['snapshot', 'database'],

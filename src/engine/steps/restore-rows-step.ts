@@ -89,6 +89,7 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
 
 export const restoreRowsStepKind = defineStepKind({
   kind: 'restore-rows',
+  describesSql: true,
   schema,
   statuses: ['ok', 'failed'],
   outputs: ['inserted', 'kept', 'replaced', 'replacedFile'],

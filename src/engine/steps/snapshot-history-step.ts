@@ -227,6 +227,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
 
 export const snapshotHistoryStepKind = defineStepKind({
   kind: 'snapshot-history',
+  describesSql: true,
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
   statuses: (step) => (step.snapshot ? ['named-found', 'no-such-snapshot', 'unreachable'] : ['ok', 'restorable', 'too-old', 'no-snapshots', 'named-only', 'unreachable']),

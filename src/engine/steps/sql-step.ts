@@ -73,6 +73,7 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
 
 export const sqlStepKind = defineStepKind({
   kind: 'sql',
+  describesSql: true,
   schema,
   statuses: ['ok', 'failed', 'unknown'],
   outputs: (step) => (step.expectRows === undefined ? ['rows', 'columns', 'rowCount'] : ['rowCount']),

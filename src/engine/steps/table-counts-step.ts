@@ -157,6 +157,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
 
 export const tableCountsStepKind = defineStepKind({
   kind: 'table-counts',
+  describesSql: true,
   schema,
   // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan). same: counted as of a
   // moment or in a snapshot, no table differs from now (the moment may be after the bad write).
