@@ -12,8 +12,12 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
     await ack();
     const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
     const incidentId = String(action.value ?? '');
+    // On the record like the typed command (and like it, not in the postmortem it asks for, which would then never be
+    // the same twice): the journal says who asked for each upload.
+    const typed = `postmortem button: postmortem ${incidentId.slice(0, 100)}`;
+    deps.service.recordCommand(typed, body.user.id, `slack:${audience.channel}`);
     const fail = (error: unknown) => {
-      recordIfRefused(deps.service, refusedClick(body.user.id, action, incidentId.slice(0, 100)), error);
+      recordIfRefused(deps.service, { ...refusedClick(body.user.id, action, incidentId.slice(0, 100)), command: typed }, error);
       return tellEphemeral(client, deps.redact, audience, describeFailure(error, deps.logger, { action: 'postmortem' }));
     };
     try {

@@ -122,6 +122,8 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(postmortem).toContain(teammate);
     // The upload URL receives the file as a multipart form; the document must be in it whole.
     expect(slack.uploads.at(-1)?.bytes.toString()).toContain(postmortem);
+    // Who asked for it is on the record, as a typed `/databox postmortem` would be.
+    expect(journalRecords().filter((r) => r.type === 'command.received' && r.data.text === `postmortem button: postmortem ${incidentId}`).map((r) => r.actor)).toEqual([operator]);
     expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts);
   });
 
