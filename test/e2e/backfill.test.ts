@@ -369,6 +369,18 @@ describe('/databox recover backfill', () => {
     expect(validation).toContain('3 days before the window that had rows in raw_ebird.observations when the diagnosis counted them have none now (2026-04-05, 2026-04-06, 2026-04-07): rows outside the window are gone');
   });
 
+  it('fails the validation when the reload loaded the window twice: counts in range, keys repeated', async () => {
+    const loadAgain = 'INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)';
+    checkout.behave({
+      [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 5_000), loadAgain], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+      [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+    });
+    await recover();
+    const validation = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
+    expect(validation).toMatch(/2026-04-19 duplicates \(10000 rows, (about )?5000 repeat a key of the day\)/);
+    expect(slack.allText()).not.toContain('Validation passed');
+  });
+
   it('says in the postmortem that a recovery of part of the bad window left the rest, though its validation passed', async () => {
     const restateTwoDays = restateCommand.replace('--end 2026-04-20', '--end 2026-04-19');
     checkout.behave({ [restateTwoDays]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] } });
