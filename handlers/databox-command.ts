@@ -92,10 +92,15 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         deps.queue.push(`postmortem ${cmd.incident}`, async () => {
           try {
             const delivered = await deliverPostmortem(deps, client, cmd.incident, command.channel_id);
+            const again = unchangedSinceText(delivered);
+            const where = delivered.threadTs ? 'in its thread' : 'in this channel';
+            const disk = `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\``;
             await respond({
               response_type: 'ephemeral',
               replace_original: false,
-              text: `:memo: The postmortem of \`${cmd.incident}\` ${delivered.unchangedSince ? `${unchangedSinceText(delivered.unchangedSince)}: it is` : 'is'} ${delivered.threadTs ? 'in its thread' : 'in this channel'} and on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`.`,
+              text: delivered.uploadingSince
+                ? `:memo: The postmortem of \`${cmd.incident}\` ${again}: it will be ${where} once Slack takes it, and is ${disk}.`
+                : `:memo: The postmortem of \`${cmd.incident}\` ${again ? `${again}: it is` : 'is'} ${where} and ${disk}.`,
             });
           } catch (error) {
             await failPostmortem(error);

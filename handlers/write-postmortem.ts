@@ -24,9 +24,8 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
       deps.queue.push(`postmortem ${incidentId}`, async () => {
         try {
           const delivered = await deliverPostmortem(deps, client, incidentId, body.channel?.id);
-          if (delivered.unchangedSince) {
-            await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${unchangedSinceText(delivered.unchangedSince)}: it is in the thread.`);
-          }
+          const again = unchangedSinceText(delivered);
+          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread'}.`);
         } catch (error) {
           await fail(error);
         }

@@ -13,22 +13,26 @@ export interface DeliveredPostmortem {
   file: string;
   /** When the same document was uploaded to the same place, which it therefore was not again (ISO time). */
   unchangedSince?: string;
+  /** When the same document's upload to the same place began, which Slack has not answered yet (ISO time). */
+  uploadingSince?: string;
   /** Where it was uploaded: the incident's thread, or the channel it was asked for from when the incident has no thread. */
   channel?: string;
   threadTs?: string;
   problemLine?: number;
 }
 
-/** What a postmortem asked for again unchanged is said to have done: nothing, since when. */
-export function unchangedSinceText(since: string): string {
-  return `has not changed since it was uploaded at ${since.slice(11, 16)} UTC, so it was not uploaded again`;
+/** What a postmortem asked for again unchanged is said to have done: nothing, since when (or since when it is going). */
+export function unchangedSinceText(delivered: Pick<DeliveredPostmortem, 'unchangedSince' | 'uploadingSince'>): string | undefined {
+  if (delivered.uploadingSince) return `is being uploaded (since ${delivered.uploadingSince.slice(11, 16)} UTC; Slack has not answered yet), so it was not uploaded again`;
+  if (delivered.unchangedSince) return `has not changed since it was uploaded at ${delivered.unchangedSince.slice(11, 16)} UTC, so it was not uploaded again`;
+  return undefined;
 }
 
 /**
  * The digest of the postmortem last uploaded for each incident and place, per bot: asked for again unchanged (a
  * double click, several people at once), it is not uploaded again, which would notify the thread's followers each time.
  */
-const uploaded = new WeakMap<IncidentService, Map<string, { digest: string; at: string }>>();
+const uploaded = new WeakMap<IncidentService, Map<string, { digest: string; at: string; going?: boolean }>>();
 
 /** Builds, writes and uploads an incident's postmortem; `fallbackChannel` serves an incident opened at a terminal. */
 export async function deliverPostmortem(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, fallbackChannel?: string): Promise<DeliveredPostmortem> {
@@ -42,13 +46,17 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const channel = thread?.channel ?? fallbackChannel;
   const place = `${incidentId} ${channel ?? ''} ${thread?.ts ?? ''}`;
   const digest = createHash('sha256').update(written.markdown).digest('hex');
-  const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string }>();
+  const places = uploaded.get(deps.service) ?? new Map<string, { digest: string; at: string; going?: boolean }>();
   uploaded.set(deps.service, places);
   const last = places.get(place);
-  if (channel && last?.digest === digest) return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line, unchangedSince: last.at };
+  if (channel && last?.digest === digest) {
+    return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
+  }
   if (channel) {
-    // Taken before the upload, so a second click while it goes finds it; given back if the upload fails.
-    places.set(place, { digest, at: new Date().toISOString() });
+    // Taken before the upload, so a second click while it goes finds it (and is told it is going, not that it is in the
+    // thread); given back if the upload fails.
+    const going = { digest, at: new Date().toISOString(), going: true };
+    places.set(place, going);
     const comment =
       `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
       'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
@@ -61,6 +69,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
     };
     try {
       await client.files.uploadV2(thread ? { ...common, channel_id: channel, thread_ts: thread.ts } : { ...common, channel_id: channel });
+      if (places.get(place) === going) places.set(place, { digest, at: going.at });
     } catch (error) {
       if (last) places.set(place, last);
       else places.delete(place);

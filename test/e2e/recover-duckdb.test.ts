@@ -127,6 +127,18 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts);
   });
 
+  it('tells a second Write postmortem click while Slack holds the first upload that it is going, not that it is in the thread', async () => {
+    await diagnoseCorrupt();
+    slack.troubled = /^files\.getUploadURLExternal$/;
+    slack.trouble = ['silence'];
+    await harness.click(slack.buttons('write_postmortem')[0]!, operator);
+    await slack.waitFor('the upload to be asked for', () => slack.callsTo('files.getUploadURLExternal').length === 1, 10_000);
+    await harness.click(slack.buttons('write_postmortem')[0]!, teammate);
+    await slack.waitFor('the second clicker to be told', () => slack.ephemerals(teammate).length > 0, 10_000);
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/^:memo: The postmortem is being uploaded \(since \d\d:\d\d UTC; Slack has not answered yet\), so it was not uploaded again: it will be in the thread once Slack takes it\.$/);
+    expect(slack.uploads).toHaveLength(0);
+  });
+
   it('refuses a self-approval of a destructive plan, says why to the clicker only, and runs nothing', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureIncidentThread } from '../../src/slack/incident-thread.js';
 import { incidentThread, slackFrontEnd } from '../../src/slack/slack-refs.js';
 import type { EngineDeps } from '../../handlers/index.js';
-import { deliverPostmortem } from '../../src/slack/postmortem-upload.js';
+import { deliverPostmortem, unchangedSinceText } from '../../src/slack/postmortem-upload.js';
 import { loadConfig } from '../../src/config.js';
 import { IncidentService } from '../../src/incidents/service.js';
 import { IncidentState } from '../../src/incidents/state.js';
@@ -105,7 +105,13 @@ describe('delivering a postmortem to Slack', () => {
     await deps.service.recordCommand(`/databox recover duckdb path=b incident=${incidentId}`, 'U0OPERATOR', 'slack:C0THREAD', incidentId, 'over the limit');
     const both = await Promise.all([deliverPostmortem(deps, client, incidentId, 'C0OTHER'), deliverPostmortem(deps, client, incidentId, 'C0OTHER')]);
     expect(uploads).toHaveLength(3);
-    expect(both.filter((d) => d.unchangedSince)).toHaveLength(1);
+    // The second is told it is going, not that it is in the thread: Slack has not taken it yet.
+    expect(both.filter((d) => d.uploadingSince)).toHaveLength(1);
+    expect(both.filter((d) => d.unchangedSince)).toHaveLength(0);
+    expect(unchangedSinceText(both.find((d) => d.uploadingSince)!)).toMatch(/^is being uploaded \(since \d\d:\d\d UTC; Slack has not answered yet\), so it was not uploaded again$/);
+    // Once it is in, asking again is told when it was uploaded.
+    expect(unchangedSinceText(await deliverPostmortem(deps, client, incidentId, 'C0OTHER'))).toMatch(/^has not changed since it was uploaded at \d\d:\d\d UTC/);
+    expect(uploads).toHaveLength(3);
   });
 
   it('refuses a button value that is not an incident id, uploading nothing', async () => {
