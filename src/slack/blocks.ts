@@ -204,7 +204,7 @@ function passedCount(run: Run): string {
   const skipped = outcomes.filter((o) => o === 'skipped').length;
   const passed = outcomes.filter((o) => o === 'passed' || o === 'accepted').length;
   const failed = outcomes.length - skipped - passed;
-  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (nothing to do)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
+  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
 }
 
 export const statusIcon = (status: string) =>

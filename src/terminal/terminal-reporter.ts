@@ -155,7 +155,11 @@ export class TerminalReporter implements IncidentReporter {
     this.stopProgress();
     const outcome = stepOutcome(step, record.status);
     const mark =
-      outcome === 'skipped' ? style.dim('○ skipped') : outcome === 'failed' ? style.red(`✘ ${record.status}`) : style.green(`✔ ${record.status}`);
+      outcome === 'skipped'
+        ? style.dim('○ skipped')
+        : outcome === 'failed'
+          ? style.red(`✘ ${record.status}`)
+          : style.green(`✔ ${record.status}${outcome === 'accepted' ? ' (accepted by this check)' : ''}`);
     const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, stepDuration(record)]
       .filter(Boolean)
       .join(' · ');

@@ -60,6 +60,13 @@ describe('the terminal reporter', () => {
     expect(output().length).toBe(after);
   });
 
+  it('says a status the step accepts (a guard that only refuses a held file, on a corrupt one) is accepted by it', async () => {
+    const guard = { ...step, id: 'not_held', kind: 'duckdb-open', title: 'The database file is not held by another process', mutates: false, guard: true, acceptStatuses: ['corrupt'] } as unknown as ResolvedStep;
+    const { r, output } = reporter(false);
+    await r.stepFinished(incident, run, guard, { stepId: 'not_held', status: 'corrupt', summary: 'does not open: IO Error', durationMs: 206, outputs: {} } as never);
+    expect(output()).toContain('      ✔ corrupt (accepted by this check) · 206 ms · does not open: IO Error\n');
+  });
+
   it('on a TTY, redraws one progress line in place with a spinner, then clears it', async () => {
     const { r, output } = reporter(true);
     await r.stepStarted(incident, run, step, 0);

@@ -118,7 +118,7 @@ describe('/databox diagnose backfill', () => {
     await harness.settle();
     const verdict = message('Verdict:');
     expect(verdict).toContain('Bad window in the mart only');
-    expect(verdict).toContain('1 of 11 days look wrong in noaa.fct_daily_weather (2026-04-05 … 2026-04-15');
+    expect(verdict).toContain('1 of 11 days looks wrong in noaa.fct_daily_weather (2026-04-05 … 2026-04-15');
     expect(verdict).toContain('2026-04-10 zero (0)');
     expect(verdict).toContain('all 11 days normal in raw_noaa.daily_weather');
     // The raw rows are good: the restate alone is offered, never the DELETE and reload of them.

@@ -77,7 +77,7 @@ describe('/databox diagnose duckdb', () => {
     expect(checkout.calls(), 'sqlmesh audit is not run on an unreadable file').toEqual([]);
     // Its run message does not read "passed" above a red verdict: the checks that did not pass are the evidence.
     const runMessage = slack.messages().find((m) => m.text.startsWith('Diagnosis'));
-    expect(runMessage?.blocks).toMatch(/:mag: \*Diagnosis finished\* in [^:]+: 1 step passed, 2 skipped \(nothing to do\), 1 did not; the verdict says what it means/);
+    expect(runMessage?.blocks).toMatch(/:mag: \*Diagnosis finished\* in [^:]+: 1 step passed, 2 skipped \(each says why\), 1 did not; the verdict says what it means/);
     expect(runMessage?.blocks).not.toContain('Diagnosis passed');
   });
 

@@ -213,7 +213,7 @@ describe('day counts that are not a bad window', () => {
     const keyed = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-23', { key: 'id' }), ctx);
     expect(keyed.status).toBe('duplicates');
     expect(keyed.outputs.badDays).toEqual(['2026-04-22']);
-    expect(keyed.summary).toMatch(/^1 of 3 days look wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \((\d+) rows, (\d+) repeat a key of the day\)$/);
+    expect(keyed.summary).toMatch(/^1 of 3 days looks wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \((\d+) rows, (\d+) repeat a key of the day\)$/);
     const [, rows, repeated] = /\((\d+) rows, (\d+) repeat/.exec(keyed.summary) ?? [];
     expect(Number(rows)).toBe(2 * Number(repeated));
     expect(keyed.output).toMatch(/2026-04-22\s+\d+\s+\d+\s+duplicates/);
@@ -232,7 +232,7 @@ describe('day counts that are not a bad window', () => {
     expect(result.status).toBe('duplicates');
     expect(result.outputs.badDays).toEqual(['2026-04-22']);
     expect(result.summary).toMatch(
-      /^1 of 4 days look wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \(\d+ rows, 40 repeat a key of the day\); 1 row repeats a key on 2026-04-21, 20 rows repeat a key on 2026-04-23 \(under 10% of the day's rows: not a day loaded twice\)$/,
+      /^1 of 4 days looks wrong in raw_ebird\.observations \(.*\): 2026-04-22 duplicates \(\d+ rows, 40 repeat a key of the day\); 1 row repeats a key on 2026-04-21, 20 rows repeat a key on 2026-04-23 \(under 10% of the day's rows: not a day loaded twice\)$/,
     );
     await change(ctx.databasePath, "DELETE FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-22'; INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-24' ORDER BY id LIMIT 200");
     const stray = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-21', { key: 'id' }), ctx);
@@ -369,7 +369,7 @@ describe('per-day counts that cannot be taken or trusted say why in a line, Duck
     await change(ctx.databasePath, 'UPDATE raw_ebird.observations SET observation_date = NULL WHERE id % 50 = 0');
     const result = await runDayCountsStep(rawCounts, ctx);
     expect(result.status).toBe('anomalies');
-    expect(result.summary).toMatch(/^\d+ of \d+ days look wrong in raw_ebird\.observations .*; \d+ rows have no observation_date \(NULL\): in no day's count, and untouched by a window's recovery$/);
+    expect(result.summary).toMatch(/^\d+ of \d+ days looks? wrong in raw_ebird\.observations .*; \d+ rows have no observation_date \(NULL\): in no day's count, and untouched by a window's recovery$/);
     expect(result.output).toMatch(/2026-04-18\s+\d+\s+zero/);
   });
 });

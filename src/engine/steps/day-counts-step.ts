@@ -258,11 +258,12 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const badList = bad.map((d) => describeDay(d, about)).join(', ');
   // Days of the window before the table's first row are not counted among "all N days": said which ones are.
   const since = unjudgedBefore > 0 ? ' from its first row' : '';
+  const badOfJudged = `${bad.length} of ${plural(judgedDays.length, 'day', 'days')} ${bad.length === 1 ? 'looks' : 'look'} wrong`;
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
-    anomalies: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
-    duplicates: `${bad.length} of ${judgedDays.length} days look wrong in ${tableName} (${range}): ${badList}`,
+    anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
+    duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
     'no-baseline': `${judgedDays.length === 1 ? `the one day${since} has` : `all ${judgedDays.length} days${since} have`} rows in ${tableName}, but none can be judged further (${range})`,
     'baseline-lost':
