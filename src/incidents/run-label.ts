@@ -10,3 +10,6 @@ export function runLabel(run: Run): string {
   if (run.kind === 'recovery' && run.continuesWith) return 'First stage of the recovery';
   return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
 }
+
+/** Where an incident stands after a rollback that succeeded: back where it was, never a green "succeeded". */
+export const rolledBackWords = 'rolled back, so not recovered: diagnose again';

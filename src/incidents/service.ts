@@ -1071,8 +1071,8 @@ export class IncidentService {
     const incident = this.incident(rollback.incidentId);
     const command = diagnoseAgainCommand(incident, this.runbook(incident.scenario).diagnosis.parameters);
     const advice =
-      `Rolled back ${rollback.rollbackOf}: what its rollback undoes is undone (each step above). ` +
-      `Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
+      `Rolled back ${rollback.rollbackOf}: the steps above put back what its rollback covers (each says what), so the ` +
+      `incident is *not recovered*. Diagnose again before choosing another path (\`/databox ${command}\`): a plan is made on what a diagnosis has seen since the last change.`;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: rollback.id, advice, offers: [] } });
     await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), rollback, advice, []));
   }

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
-import { runLabel } from './run-label.js';
+import { rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -107,6 +107,7 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     if (report.waiting.some((r) => r.id === run.id)) return `a plan waiting for approval (${run.id})`;
     if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;
     if (run.status === 'approved') return `a plan approved, about to start (${run.id})`;
+    if (run.kind === 'rollback' && run.status === 'succeeded') return `${rolledBackWords} (${run.id})`;
     if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${run.status} (${run.id})`;
   }
   return undefined;

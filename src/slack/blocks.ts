@@ -1,6 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { runLabel } from '../incidents/run-label.js';
+import { rolledBackWords, runLabel } from '../incidents/run-label.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -85,7 +85,7 @@ function incidentStatus(incident: Incident): string {
     pending: last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
-    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,
+    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : last.kind === 'rollback' ? rolledBackWords : `${runLabel(last).toLowerCase()} succeeded`,
     failed: `${runLabel(last).toLowerCase()} failed`,
     rejected: 'plan rejected',
     expired: 'plan expired',

@@ -101,9 +101,12 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
     expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
     expect(slack.allText()).toContain('Rollback passed');
+    // The incident's first message does not read as a success: it is back where it was.
+    expect(slack.messages().find((m) => !m.threadTs)?.blocks).toContain('Status: rolled back, so not recovered: diagnose again');
+    expect((await harness.command('status', operator)).text).toMatch(/; now: rolled back, so not recovered: diagnose again \(dbx-\d{8}-[0-9a-f]{4}\/4\)/);
     // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
     expect(slack.allText()).toMatch(
-      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: what its rollback undoes is undone \(each step above\)\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
+      /Rolled back dbx-\d{8}-[0-9a-f]{4}\/2: the steps above put back what its rollback covers \(each says what\), so the incident is \*not recovered\*\. Diagnose again before choosing another path \(`\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`\)/,
     );
 
     const types = journalRecords().map((r) => r.type);
