@@ -630,6 +630,10 @@ describe('path B: restore from a file backup', () => {
     const modal = slack.callsTo('views.open').at(-1);
     expect(modal).toBeDefined();
     const view = JSON.parse(String(modal?.view));
+    // The field's hint shows what to type in it: a path, not the command's `backup=…`.
+    const hint = view.blocks.find((b: any) => b.block_id === 'backup')?.hint?.text;
+    expect(hint).toContain('such as /backups/databox.duckdb');
+    expect(hint).not.toContain('backup=');
     const bad = await harness.submitModal(operator, view, { backup: checkout.path('data') });
     expect(bad.json).toEqual({ response_action: 'errors', errors: { backup: expect.stringContaining('is a directory') } });
     const notDuckdb = checkout.path('notes.txt');
