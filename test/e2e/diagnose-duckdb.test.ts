@@ -117,6 +117,12 @@ describe('/databox diagnose duckdb', () => {
     expect(verdict).toContain('File corrupt');
     expect(verdict).toMatch(/opens read-only; SELECT 1 succeeds/);
     expect(verdict).toContain('1 of 4 tables fail to read: raw_noaa.daily_weather');
+    // The advice does not contradict the evidence above it (the file opens): a table fails when read in full.
+    expect(verdict).toContain('DuckDB cannot read all of the file: it does not open, or a table fails when read in full');
+    // The failed table is not said to hold 0 rows, which reads as empty.
+    // The memory cap as DuckDB reports it (MiB) beside the setting's own unit (MB), so the two are not read as different.
+    expect(slack.allText()).toContain('244.1 MiB of memory (DATABOX_DUCKDB_MEMORY_LIMIT, as DuckDB counts it: in the setting, MB means 1,000,000 bytes)');
+    expect(slack.allText()).toMatch(/FAIL raw_noaa\.daily_weather \(failed after \d+ rows read\): /);
   });
 
   it('calls a file whose index has a damaged block corrupt, though every table reads in full, naming the block', async () => {

@@ -45,7 +45,8 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
   });
   const expected = expectation(step.expectSchemas, scan);
   const failed = scan.tables.filter((t) => t.error);
-  const detail = scan.tables.map((t) => `${t.error ? 'FAIL' : 'ok  '} ${t.table} (${t.rows} rows)${t.error ? `: ${t.error}` : ''}`);
+  // A table that failed is said to have failed after so many rows, not to hold that many ("(0 rows)" read as empty).
+  const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${t.rows} rows read): ${t.error}` : `ok   ${t.table} (${t.rows} rows)`));
   for (const v of scan.views ?? []) {
     const judged = v.stack && !v.elsewhere;
     detail.push(`${v.error ? (judged ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judged ? '' : ' (not judged: not one of SQLMesh\'s production views, or it names another catalog)'}` : ''}`);
@@ -91,7 +92,7 @@ function blockLines({ checked, failed, skipped, pastEnd }: BlockCheck): string[]
 
 /** The caps the read ran under, and the settings that change them: a slow or timed-out read of a large file is their doing. */
 function readWith({ threads, memoryLimit }: ScanSettings): string {
-  return `read by DuckDB with ${threads} thread${threads === 1 ? '' : 's'} (DATABOX_DUCKDB_THREADS) and ${memoryLimit} of memory (DATABOX_DUCKDB_MEMORY_LIMIT)`;
+  return `read by DuckDB with ${threads} thread${threads === 1 ? '' : 's'} (DATABOX_DUCKDB_THREADS) and ${memoryLimit} of memory (DATABOX_DUCKDB_MEMORY_LIMIT, as DuckDB counts it: in the setting, MB means 1,000,000 bytes)`;
 }
 
 export const duckdbScanStepKind = defineStepKind({
