@@ -63,3 +63,18 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
     return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it`, partly: true }];
   });
 }
+
+/**
+ * A run that failed before any step that changes data had done anything (stopped by its guard: the file held, say):
+ * said in so many words, so a red "failed" does not send someone to check data nothing touched. An interrupted run is
+ * never said to have changed nothing: its step in flight may have no result.
+ */
+export function failedChangingNothing(
+  run: { status: string; steps: Parameters<typeof changedBeforeStopping>[0]; results: Parameters<typeof changedBeforeStopping>[1] },
+): boolean {
+  if (run.status !== 'failed' || run.results.length === 0) return false;
+  if (!run.steps.some((s) => s.mutates && !s.guard && s.kind !== 'named-snapshot')) return false;
+  return changedBeforeStopping(run.steps, run.results).length === 0;
+}
+
+export const changedNothingWords = 'Nothing was changed: it stopped before any step that changes data did anything.';

@@ -15,7 +15,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
-import { changedBeforeStopping, failedAtWords, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 
@@ -255,7 +255,12 @@ export function runFinishedMessage(run: Run): Rendered {
   const ok = run.status === 'succeeded';
   // What it changed before it stopped is what the database holds now: said here, where whoever must act reads first.
   const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
-  const changedLines = changed.length > 0 ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}` : '';
+  const changedLines =
+    changed.length > 0
+      ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}`
+      : failedChangingNothing(run)
+        ? `\n${changedNothingWords}`
+        : '';
   // A diagnosis' checks that did not pass are its evidence, not failures to list.
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
   const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';

@@ -14,7 +14,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { changedBeforeStopping, failedAtWords, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -201,6 +201,7 @@ export class TerminalReporter implements IncidentReporter {
     if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
     const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
     if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);
+    else if (failedChangingNothing(run)) this.line(`  ${changedNothingWords}`);
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {

@@ -67,6 +67,19 @@ describe('the terminal reporter', () => {
     expect(output()).toContain('      ✔ corrupt (accepted by this check) · 206 ms · does not open: IO Error\n');
   });
 
+  it('says a recovery its guard stopped changed nothing', async () => {
+    const guard = { ...step, id: 'not_held', kind: 'duckdb-open', title: 'The database file is not held by another process', mutates: false, guard: true } as unknown as ResolvedStep;
+    const stopped = { ...run, status: 'failed', steps: [guard, step], results: [{ stepId: 'not_held', status: 'locked', summary: 'busy: held by node PID 42', durationMs: 7, outputs: {} }] } as unknown as Run;
+    const { r, output } = reporter(false);
+    await r.runFinished(incident, stopped);
+    expect(output()).toContain('  Nothing was changed: it stopped before any step that changes data did anything.\n');
+    // One that got as far as a step that changes data is not said to have changed nothing.
+    const further = { ...stopped, results: [...(stopped.results as unknown[]), { ...record, status: 'failed', exitCode: 1, summary: 'exit 1' }] } as unknown as Run;
+    const second = reporter(false);
+    await second.r.runFinished(incident, further);
+    expect(second.output()).not.toContain('Nothing was changed');
+  });
+
   it('on a TTY, redraws one progress line in place with a spinner, then clears it', async () => {
     const { r, output } = reporter(true);
     await r.stepStarted(incident, run, step, 0);

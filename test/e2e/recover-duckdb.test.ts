@@ -142,6 +142,29 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.uploads).toHaveLength(0);
   });
 
+  it('says a recovery its guard stopped (the file taken since the plan) changed nothing, not only that it failed', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { exit: 1, stderr: 'Catalog Error: Table with name fct_daily_bird_observations does not exist!\n' } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const approve = await proposePathA();
+    const writer = execa(process.execPath, [path.join(scriptsDir, 'hold-duckdb.mjs'), checkout.databasePath], { reject: false });
+    try {
+      await new Promise<void>((resolve) => writer.stdout?.once('data', () => resolve()));
+      await harness.click(approve, teammate);
+      await harness.settle();
+      const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes("every step is in the run's message above"))?.blocks ?? '';
+      expect(failure).toContain(`held by`);
+      expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+      expect(failure).not.toContain('Changed before it stopped');
+      expect(checkout.listData()).toEqual(['databox.duckdb']);
+    } finally {
+      writer.kill('SIGKILL');
+      await writer;
+    }
+  });
+
   it('refuses a self-approval of a destructive plan, says why to the clicker only, and runs nothing', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();
