@@ -27,6 +27,7 @@ import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { utcTime, type Decision } from './approval-policy.js';
+import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
@@ -654,14 +655,21 @@ export class IncidentService {
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
-  /** One recovery proposal per incident at a time, so a second, identical one finds the first waiting (samePlanWaiting). */
   private proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
-    const before = this.proposing.get(incident.id) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(() => this.proposeRecoveryNow(incident, recovery, params, actor, continues));
+    return this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, continues));
+  }
+
+  /**
+   * One proposal per incident at a time: a proposal looks for the same plan waiting, then awaits its guards and previews
+   * before it is journaled, so a second click meanwhile would find nothing waiting and propose the plan again.
+   */
+  private oneProposalAtATime<T>(incidentId: string, propose: () => Promise<T>): Promise<T> {
+    const before = this.proposing.get(incidentId) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(propose);
     const settled = next.catch(() => undefined);
-    this.proposing.set(incident.id, settled);
+    this.proposing.set(incidentId, settled);
     void settled.then(() => {
-      if (this.proposing.get(incident.id) === settled) this.proposing.delete(incident.id);
+      if (this.proposing.get(incidentId) === settled) this.proposing.delete(incidentId);
     });
     return next;
   }
@@ -793,7 +801,12 @@ export class IncidentService {
     return (recovery.rollback?.parameters ?? []).filter(used);
   }
 
-  async proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
+  /** One rollback proposal per incident at a time (oneProposalAtATime): a second click finds the first one's plan waiting. */
+  proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
+    return this.oneProposalAtATime(this.run(recoveryRunId).incidentId, () => this.proposeRollbackNow(recoveryRunId, actor, raw));
+  }
+
+  private async proposeRollbackNow(recoveryRunId: string, actor: string, raw: Record<string, string>): Promise<Run> {
     const recoveryRun = this.run(recoveryRunId);
     const incident = this.incident(recoveryRun.incidentId);
     const rb = this.runbook(incident.scenario);
@@ -801,14 +814,7 @@ export class IncidentService {
     if (!['succeeded', 'failed', 'interrupted'].includes(recoveryRun.status)) {
       throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
     }
-    const existing = incident.runs.find((r) => r.rollbackOf === recoveryRunId && ['pending', 'approved', 'running', 'succeeded'].includes(r.status));
-    if (existing) {
-      throw new UserError(
-        existing.status === 'succeeded'
-          ? `${recoveryRunId} was rolled back already (${existing.id}); there is nothing more to roll back`
-          : `the rollback of ${recoveryRunId} is already ${existing.status === 'pending' ? 'waiting for approval' : existing.status}: plan ${existing.id} (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
-      );
-    }
+    refuseRollbackAskedAgain(incident, recoveryRunId);
     // Undone over a later change, the database would be neither what that change made nor what was there before.
     const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
     if (later.undoable) {

@@ -298,7 +298,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     await harness.click(secondRollback, operator);
     await harness.settle();
-    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+ \(in the incident's Slack thread, or `status` at a terminal\)\. Nothing new was proposed/);
+    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, asked for by <@U0OPERATOR> at \d\d:\d\d UTC \(in the incident's Slack thread, or `status` at a terminal\)\. Nothing new was proposed/);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     // The later one rolled back, the earlier one's rollback is proposed: nothing stands on its changes any more.
@@ -309,6 +309,33 @@ describe('path A: rebuild from raw dlt state', () => {
     const lastPlan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
     expect(String(lastPlan?.text)).toMatch(/^Plan Rollback of path A/);
     expect(JSON.parse(slack.buttons('approve_plan').at(-1)!.value).run).not.toBe(JSON.parse(secondRollback.value).run);
+  });
+
+  it('proposes one rollback for clicks on Roll back… at the same moment; the others find it waiting, and once it ran, rolled back', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const rollback = slack.buttons('request_rollback').at(-1)!;
+    const recovery = JSON.parse(rollback.value).run as string;
+    const plans = slack.buttons('approve_plan').length;
+
+    await Promise.all([harness.click(rollback, operator), harness.click(rollback, operator), harness.click(rollback, teammate)]);
+    await harness.settle();
+    const proposed = journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.rollbackOf === recovery);
+    expect(proposed, 'one rollback plan, not one per click').toHaveLength(1);
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+    const plan = proposed[0]!;
+    const told = [...slack.ephemerals(operator), ...slack.ephemerals(teammate)].join('\n');
+    const waiting = new RegExp(`the rollback of ${recovery} is already waiting for approval: plan ${plan.data.runId}, asked for by <@${plan.actor}> at \\d\\d:\\d\\d UTC`, 'g');
+    expect(told.match(waiting), 'each later click is told where the plan is and who asked for it').toHaveLength(2);
+
+    // Approved by whoever did not ask for it: the requester is the first click's, not the last one's.
+    await harness.click(slack.buttons('approve_plan').at(-1)!, plan.actor === operator ? teammate : operator);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.finished' && r.data.runId === plan.data.runId).at(-1)?.data.status).toBe('succeeded');
+    await harness.click(rollback, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toContain(`${recovery} was rolled back already (${plan.data.runId}); there is nothing more to roll back`);
   });
 
   it('executes once when Approve is clicked twice at the same moment', async () => {

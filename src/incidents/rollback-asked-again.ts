@@ -1,0 +1,22 @@
+// A rollback asked for again: refused, saying whether it ran already or where the plan asked for before waits.
+import { UserError } from '../errors.js';
+import { actor as person, said } from '../said.js';
+import { utcTime } from './approval-policy.js';
+import type { Incident } from './state.js';
+
+/**
+ * A rollback asked for once more: refused, saying where the one asked for before is. One that ran says so first: a
+ * rollback that succeeded leaves any other copy of its plan (from before rollbacks were proposed one at a time)
+ * unapprovable, so that copy is no plan to send anyone to.
+ */
+export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: string): void {
+  const rollbacks = incident.runs.filter((r) => r.rollbackOf === recoveryRunId);
+  const done = rollbacks.find((r) => r.status === 'succeeded');
+  if (done) throw new UserError(`${recoveryRunId} was rolled back already (${done.id}); there is nothing more to roll back`);
+  const existing = rollbacks.find((r) => ['pending', 'approved', 'running'].includes(r.status));
+  if (!existing) return;
+  const where = existing.status === 'pending' ? 'waiting for approval' : existing.status;
+  throw new UserError(
+    said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
+  );
+}

@@ -1,0 +1,42 @@
+// A rollback asked for again (src/incidents/rollback-asked-again.ts): one that ran is said to have run, before any copy
+// of its plan left waiting, which its run has made unapprovable.
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { refuseRollbackAskedAgain } from '../../src/incidents/rollback-asked-again.js';
+import type { Incident, Run, RunStatus } from '../../src/incidents/state.js';
+
+const recovery = 'dbx-20261203-ab85/3';
+
+function rollback(n: number, status: RunStatus, requestedBy = 'U0ALICE'): Run {
+  return { id: `dbx-20261203-ab85/${n}`, rollbackOf: recovery, status, requestedBy, proposedAt: '2026-12-03T01:50:12.000Z' } as Run;
+}
+
+function refusal(runs: Run[]): UserError | undefined {
+  try {
+    refuseRollbackAskedAgain({ id: 'dbx-20261203-ab85', runs } as unknown as Incident, recovery);
+    return undefined;
+  } catch (error) {
+    return error as UserError;
+  }
+}
+
+describe('a rollback asked for again', () => {
+  it('is said to have run when one succeeded, though an earlier copy of its plan still waits', () => {
+    expect(refusal([rollback(5, 'pending'), rollback(6, 'pending'), rollback(7, 'succeeded')])?.message).toBe(
+      `${recovery} was rolled back already (dbx-20261203-ab85/7); there is nothing more to roll back`,
+    );
+  });
+
+  it('names the plan waiting and who asked for it', () => {
+    const said = refusal([rollback(5, 'pending', 'U0BOB')])?.said ?? [];
+    // The person as data, so Slack mentions them.
+    expect(said).toContainEqual({ actor: 'U0BOB' });
+    expect(said.map((part) => (typeof part === 'string' ? part : `<${part.actor}>`)).join('')).toBe(
+      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
+    );
+  });
+
+  it('is proposed when the rollbacks before it were rejected or interrupted', () => {
+    expect(refusal([rollback(5, 'rejected'), rollback(6, 'interrupted')])).toBeUndefined();
+  });
+});
