@@ -1,6 +1,6 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
 import { actor as person, said, type Said } from '../said.js';
-import { interruptedBecause, type Run } from './state.js';
+import { interruptedWhy, type Run } from './state.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -16,9 +16,11 @@ export function utcTime(iso: string): string {
 
 /**
  * Why a run cannot be approved or rejected now: it was decided, expired, was interrupted, or is no plan at all. To
- * whoever decided it (`clicker`: a second click of theirs), it says so, not as someone else's decision.
+ * whoever decided it (`clicker`: a second click of theirs), it says so, not as someone else's decision. An interrupted
+ * one is told as its thread tells it (what to do about what it may have changed); `changedSince`: a plan that changed
+ * its database after it was made.
  */
-export function notPending(run: Run, clicker?: string): Said {
+export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
@@ -31,7 +33,7 @@ export function notPending(run: Run, clicker?: string): Said {
     case 'expired':
       return said`this plan expired at ${utcTime(run.expiresAt ?? run.proposedAt)}; propose it again`;
     case 'interrupted':
-      return ['this plan was interrupted (', ...interruptedBecause(run), '); propose it again'];
+      return ['this plan was interrupted: ', ...interruptedWhy(run, changedSince)];
     default:
       return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
   }
@@ -42,9 +44,10 @@ export function teammateRule(run: Pick<Run, 'destructive'>): string {
   return run.destructive ? 'a plan with destructive steps' : "a plan its runbook gives to a teammate's approval";
 }
 
-export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
+/** `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending). */
+export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
@@ -71,9 +74,9 @@ export function checkUnlock(requester: string, approver: string, policy: Approva
   return { ok: true };
 }
 
-export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy): Decision {
+export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince) };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }

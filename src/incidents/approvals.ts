@@ -45,7 +45,7 @@ export class Approvals {
 
   private decideApproval(runId: string, hash: string, actor: string): Decision & { run?: Run } {
     return this.decide(runId, actor, 'run.approved', (run) => {
-      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config);
+      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run));
       if (!decision.ok) return decision;
       this.deps.journal.recheck();
       if (this.deps.journal.problem) {
@@ -82,7 +82,7 @@ export class Approvals {
   }
 
   reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config));
+    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run)));
   }
 
   private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {

@@ -169,16 +169,43 @@ export function changedSomething(run: Run): boolean {
   return run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates);
 }
 
-/** What to do about an interrupted run: propose it again, unless what it changed must be undone or looked at first. */
-export function afterInterruption(run: Run): string {
-  return run.startedAt && changedSomething(run)
-    ? 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered) before proposing it again'
-    : 'propose it again';
+/**
+ * Whether a plan like this one can only be proposed on a diagnosis made after it changed its database: a recovery of the
+ * database itself (not a clone beside it, nor a cleanup of clones, nor the swap that continues a clone).
+ */
+function changesWhatItsDiagnosisSaw(run: Run): boolean {
+  return run.kind === 'recovery' && !run.cleanup && !run.continuesWith && !run.continues;
+}
+
+/**
+ * What to do about an interrupted run: propose it again, unless what it changed must be undone or looked at first, or
+ * its database has changed since it was made (`changedSince`, another plan that ran): a recovery is then made on a new
+ * diagnosis, and could not be proposed on the old one.
+ */
+export function afterInterruption(run: Run, changedSince?: Pick<Run, 'id' | 'title'>): string {
+  if (run.startedAt && changedSomething(run)) {
+    const check = 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered)';
+    return changesWhatItsDiagnosisSaw(run) ? `${check}, then diagnose again before choosing a path` : `${check} before proposing it again`;
+  }
+  if (changedSince && changesWhatItsDiagnosisSaw(run)) {
+    return `its database has changed since it was made (plan ${changedSince.id}, ${changedSince.title}): diagnose again and propose a new plan`;
+  }
+  return 'propose it again';
+}
+
+/**
+ * Why an interrupted run ended and what to do: the reason, then what to do about it, unless the reason says that itself
+ * (a plan refused right before it ran says nothing was changed and how to propose it again).
+ */
+export function interruptedWhy(run: Run, changedSince?: Pick<Run, 'id' | 'title'>): Said {
+  const because = interruptedBecause(run);
+  if (renderSaid(because).includes('propose the plan again')) return because;
+  return [...because, run.startedAt ? '' : '. Nothing of it ran', `; ${afterInterruption(run, changedSince)}`];
 }
 
 /** An interrupted run's line, in Slack and at a terminal alike: why, whether any of it ran, and what to do. */
 export function interruptedLine(run: Run): Said {
-  return ['Interrupted: ', ...interruptedBecause(run), run.startedAt ? '' : '. Nothing of it ran', `; ${afterInterruption(run)}.`];
+  return ['Interrupted: ', ...interruptedWhy(run), '.'];
 }
 
 /** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */

@@ -77,9 +77,20 @@ describe('a bot killed mid-recovery', () => {
     // The verdict is not posted again under the interrupted recovery, with live buttons that would start over.
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     // It moved the file before it stopped: not "propose it again", which would run into what it left.
-    expect(slack.allText()).toContain(':electric_plug: It may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered) before proposing it again.');
+    // Nor later: its path is proposed again on a diagnosis made after what it changed.
+    const afterIt = 'it may have changed something before it stopped: check what it did (and roll it back, where a rollback is offered), then diagnose again before choosing a path';
+    expect(slack.allText()).toContain(`:electric_plug: I${afterIt.slice(1)}.`);
     expect(slack.allText()).not.toContain('Propose it again to run it');
     expect(checkout.listData()).toEqual(['databox.duckdb.broken']);
+    // Approve or Reject clicked on it now is told the same as the thread.
+    await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
+    await harness.click(slack.buttons('reject_plan')[0]!, 'U0OPERATOR');
+    await harness.settle();
+    for (const told of [slack.ephemerals('U0TEAMMATE').at(-1), slack.ephemerals('U0OPERATOR').at(-1)]) {
+      expect(told).toMatch(/^:no_entry_sign: this plan was interrupted: the bot running it stopped; what it had started and was still running was stopped: task full-refresh \(PID \d+\); /);
+      expect(told).toContain(afterIt);
+      expect(told).not.toMatch(/propose it again/);
+    }
 
     await harness.click(slack.buttons('request_rollback')[0]!, 'U0OPERATOR');
     await harness.settle();

@@ -536,6 +536,13 @@ describe('path B: restore from a file backup', () => {
     expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "Copy the backup into place": \S+backups\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): propose the plan again/);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    // Its message, and a click on it now, say what to do once: the refusal's own words already do.
+    const planMessage = slack.messages().find((m) => m.text.startsWith('Plan Path B'))!;
+    expect(planMessage.blocks).toMatch(/:electric_plug: Interrupted: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied\./);
+    expect(planMessage.blocks).not.toMatch(/Nothing of it ran|propose it again/);
+    await harness.click(slack.buttons('reject_plan').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/^:no_entry_sign: this plan was interrupted: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied$/);
   }, 150_000);
 
   it.each([
