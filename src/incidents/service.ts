@@ -802,7 +802,8 @@ export class IncidentService {
   }
 
   /** One rollback proposal per incident at a time (oneProposalAtATime): a second click finds the first one's plan waiting. */
-  proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
+  async proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
+    // async: an unknown run id is a rejected promise, as every other refusal here is, not a throw before it.
     return this.oneProposalAtATime(this.run(recoveryRunId).incidentId, () => this.proposeRollbackNow(recoveryRunId, actor, raw));
   }
 
