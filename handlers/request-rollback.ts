@@ -23,7 +23,7 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
       await deps.access.requireRequester(body.user.id);
       const names = deps.service.rollbackParameters(run);
       if (names.length > 0) {
-        // The modal must open within Slack's trigger window; what helps fill it in (sqlmesh state list) follows in the thread.
+        // The modal must open within Slack's trigger window; what helps fill it in (its inspect steps' output) follows in the thread.
         const rb = deps.service.runbook(deps.service.incident(deps.service.run(run).incidentId).scenario);
         await client.views.open({ trigger_id: body.trigger_id, view: rollbackModal(deps.service.run(run), names, rb.parameters) as never });
         deps.queue.push(`inspect before rollback ${run}`, async () => {

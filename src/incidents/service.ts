@@ -753,7 +753,7 @@ export class IncidentService {
       .map((r) => ({ id: r.id, title: r.title }));
   }
 
-  /** Runs a rollback's read-only inspect steps (sqlmesh state list, say) so the operator can choose its parameters. */
+  /** Runs a rollback's read-only inspect steps (a list of plans to restore, say) so the operator can choose its parameters. */
   async inspectRollback(recoveryRunId: string, actor: string): Promise<Run | undefined> {
     const recoveryRun = this.run(recoveryRunId);
     const incident = this.incident(recoveryRun.incidentId);
@@ -787,7 +787,7 @@ export class IncidentService {
 
   /**
    * The rollback parameters its steps for this recovery use: a step left out because what it undoes never ran (the
-   * SQLMesh restore after a restate that never ran) asks for nothing.
+   * restore of a plan after a restate that never ran) asks for nothing.
    */
   rollbackParameters(recoveryRunId: string): string[] {
     const recoveryRun = this.run(recoveryRunId);
@@ -815,6 +815,11 @@ export class IncidentService {
     if (!['succeeded', 'failed', 'interrupted'].includes(recoveryRun.status)) {
       throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
     }
+    const recovery = this.recoveryPath(rb, recoveryRun.pathId);
+    // Said first, with the path's own words on why (SQLMesh cannot undo a restate, say): no later change makes one.
+    if (!recovery.rollback) {
+      throw new UserError(`${recoveryRunId} cannot be rolled back: path ${recovery.id.toUpperCase()} of ${rb.id} (${recovery.title}) has no rollback. ${recovery.description.trim()} Nothing was proposed`);
+    }
     refuseRollbackAskedAgain(incident, recoveryRunId);
     // Undone over a later change, the database would be neither what that change made nor what was there before.
     const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
@@ -828,8 +833,6 @@ export class IncidentService {
     const overFinal = later.final
       ? `Plan ${later.final.id} (${later.final.title}) changed ${path.basename(recoveryRun.lockKey)} after ${recoveryRunId}, and the bot has no rollback for it: this rollback puts back what was there before ${recoveryRunId}, over its changes. Read both before approving.`
       : undefined;
-    const recovery = this.recoveryPath(rb, recoveryRun.pathId);
-    if (!recovery.rollback) throw new UserError(`path ${recovery.id} of ${rb.id} has no rollback`);
     const wanted = rollbackStepsFor(recovery, recoveryRun);
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     const usable = this.rollbackParameters(recoveryRunId);

@@ -62,7 +62,7 @@ export interface Run {
   continues?: string;
   /** Counts taken when the plan was proposed (rows a DELETE will remove, say), bound into its steps. */
   previews?: PreviewResult[];
-  /** Steps of its path left out because the parameter they need was not given (a SQLMesh restore without its plan id), with what that means. */
+  /** Steps of its path left out because the parameter they need was not given (a restore without the plan id it needs), with what that means. */
   leftOut?: { title: string; parameter: string; note: string }[];
   /** Set on a recovery typed against its incident's diagnosis (a path the verdict did not offer): what the verdict said. */
   againstDiagnosis?: string;

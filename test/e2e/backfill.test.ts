@@ -41,7 +41,6 @@ beforeEach(async () => {
   checkout.behave({
     [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 5_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
     [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
-    'uv run sqlmesh state list': { stdout: 'plan_id          created_at\nplan_7f3a9c21    2026-04-17 06:00\nplan_0b1e77d4    2026-04-24 06:00\n' },
   });
   harness = await startBot(checkout, slack, {}, clock);
 });
@@ -61,6 +60,8 @@ async function query<T = unknown[]>(sql: string, values: string[] = []): Promise
 
 const rawPerDay = async () =>
   Object.fromEntries(await query<[string, string]>(`SELECT CAST(observation_date AS VARCHAR), count(*) FROM raw_ebird.observations GROUP BY 1`));
+const martPerDay = async () =>
+  Object.fromEntries(await query<[string, string]>(`SELECT CAST(day_date AS VARCHAR), count(*) FROM ebird.fct_daily_bird_observations GROUP BY 1`));
 const windowIds = async () =>
   (await query<[string]>(`SELECT id FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20' ORDER BY id`)).map((r) => String(r[0]));
 
@@ -396,11 +397,13 @@ describe('/databox recover backfill', () => {
     expect(markdown).toMatch(/recovered by Path A: [^\n]*; validation passed at \d\d:\d\d:\d\d, for the window it was given only; the diagnosis also found bad day 2026-04-20 outside it/);
   }, 120_000);
 
-  it('restates a window bad in the mart only without touching a raw row (path B), and validates', async () => {
+  it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, and validates', async () => {
     const noaaRestate =
-      'uv run sqlmesh plan prod --start 2026-04-10 --end 2026-04-10 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+      'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
     checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
     const rawBefore = await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`);
+    const martWindow = `SELECT * FROM noaa.fct_daily_weather WHERE day_date BETWEEN DATE '2026-04-09' AND DATE '2026-04-11' ORDER BY id`;
+    const martWindowBefore = await query(martWindow);
     await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
@@ -408,11 +411,15 @@ describe('/databox recover backfill', () => {
     const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
     const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
     expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-10', to: '2026-04-10' });
-    await harness.submitModal(operator, modal, prefilled);
+    // The form says, before anyone asks for it, that there will be no rollback and what is kept instead.
+    expect(JSON.stringify(modal)).toContain("No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first.");
+    // A day either side of the bad one: the kept file then holds rows (the bad day's mart has none).
+    await harness.submitModal(operator, modal, { ...prefilled, from: '2026-04-09', to: '2026-04-11' });
     await harness.settle();
     const plan = message('Plan Path B');
     expect(plan).not.toContain('DELETE');
-    expect(plan, 'the window the verdict found is the one the diagnosis looked at').not.toContain('did not look at');
+    expect(plan, 'the window is inside the one the diagnosis looked at').not.toContain('did not look at');
+    expect(plan).toContain(`Preview: Mart rows the restate will replace: ${martWindowBefore.length}*`);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);
@@ -421,16 +428,24 @@ describe('/databox recover backfill', () => {
     const rawDay = await query<[string]>(`SELECT count(*) FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-10'`);
     expect(martDay[0]?.[0]).toBe(rawDay[0]?.[0]);
     expect(slack.allText()).toContain('Validation passed');
-    expect(fs.existsSync(path.join(checkout.stateDir, 'backups')), 'no raw rows were kept: none were to go').toBe(false);
 
-    // Its rollback is the previous SQLMesh plan: without a plan id there is nothing to roll back, and it says so.
-    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
-    await harness.settle();
-    const rollbackForm = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const refused = await harness.submitModal(operator, rollbackForm, { restore_from: null });
-    await harness.settle();
-    // Refused in the form itself, under its field, before it closes.
-    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { restore_from: expect.stringMatching(/^nothing to roll back without restore_from=/) } });
+    // The mart's rows of the window as they were before the restate replaced them, kept where path A keeps raw rows.
+    const incidentBackups = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!);
+    const kept = fs.readdirSync(incidentBackups);
+    expect(kept).toEqual([expect.stringMatching(/^noaa\.fct_daily_weather\.2026-04-09_2026-04-11\.\d{8}T\d{6}Z\.parquet$/)]);
+    expect(martWindowBefore.length).toBeGreaterThan(0);
+    expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, kept[0]!)}') ORDER BY id`)).toEqual(martWindowBefore);
+
+    // No rollback (SQLMesh cannot undo a restate): none offered, and one typed at the terminal is refused, saying why.
+    expect(slack.buttons('request_rollback')).toEqual([]);
+    const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
+    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
+    const typed = await runCliProcess(['rollback', recoveryRun], { env, stdin: 'ignore' });
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toContain(
+      `${recoveryRun} cannot be rolled back: path B of backfill (Restate the window only (no raw rows touched)) has no rollback. For a mart that went wrong over raw rows that look normal`,
+    );
+    expect(typed.stderr).toContain("No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first. Nothing was proposed");
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
   });
 
@@ -451,7 +466,7 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls()).toEqual([]);
   });
 
-  it('rolls back a recovery whose reload failed without asking for a SQLMesh plan: the restate never ran, so there is none to restore', async () => {
+  it('rolls back a recovery whose reload failed by putting the raw rows back only: the restate never ran, so the marts are as they were', async () => {
     const before = await rawPerDay();
     checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n' } });
     await recover();
@@ -462,18 +477,13 @@ describe('/databox recover backfill', () => {
     expect(failure).not.toContain('Named snapshot');
     // The reload it stopped at may have loaded part of the window: said too, not left to read as an empty window.
     expect(failure).toMatch(/• Rerun the dlt source for the window: exit 98; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it/);
-    // A plan id typed at the terminal would restore a SQLMesh plan over a SQLMesh nothing changed: refused.
-    const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
-    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
-    const typed = await runCliProcess(['rollback', recoveryRun, 'restore_from=plan_7f3a9c21'], { env, stdin: 'ignore' });
-    expect(typed.code).toBe(2);
-    expect(typed.stderr).toContain(`restore_from=: no step of this rollback uses it, since the step of ${recoveryRun} it would undo did not run. Nothing was proposed; ask again without it`);
     const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     expect(slack.callsTo('views.open'), 'no form: nothing to ask').toHaveLength(viewsBefore);
     const plan = message('Plan Rollback');
-    expect(plan).not.toContain('--restore-from');
+    expect(plan).toContain('Put the window\'s raw rows back as they were kept');
+    expect(plan).not.toContain('Restate the marts for the window again');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
@@ -481,74 +491,42 @@ describe('/databox recover backfill', () => {
     expect(slack.allText()).toContain('Rollback passed');
   });
 
-  it('a rollback asked for without a SQLMesh plan id says in its plan what it leaves out, and why the marts then stay as restated', async () => {
-    const before = await rawPerDay();
-    await recover();
-    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
-    await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    await harness.submitModal(operator, modal, { restore_from: null });
-    await harness.settle();
-    const plan = message('Plan Rollback');
-    expect(plan).toContain('Left out, as restore_from= was not given: Restore the previous SQLMesh plan (on the local database the marts keep what the restate built from the reloaded rows until the window is restated again; on MotherDuck the named snapshot put back first returns them too).');
-    expect(plan).not.toContain('--restore-from');
-    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
-    await harness.settle();
-    expect(await rawPerDay()).toEqual(before);
-    // The record says so too.
-    const incidentId = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
-    await harness.command(`postmortem ${incidentId}`, operator);
-    await harness.settle();
-    expect(fs.readFileSync(path.join(checkout.stateDir, 'postmortems', `${incidentId}.md`), 'utf8')).toContain('- Left out, as restore_from= was not given: Restore the previous SQLMesh plan (on the local database the marts keep');
-  });
-
-  it('rolls back: shows sqlmesh state list, restores the chosen plan, and puts the window\'s raw rows back exactly as they were', async () => {
+  it('rolls back: puts the window\'s raw rows back exactly as they were, then restates the marts for the window from them', async () => {
     const idsInWindow = await windowIds();
     const before = await rawPerDay();
+    const martBefore = await martPerDay();
     await recover();
     const reloaded = await rawPerDay();
     expect(reloaded, 'the reload changed the window').not.toEqual(before);
-    // Both workers are taken by long read-only runs: neither the rollback asked for (and the
-    // sqlmesh state list shown to help fill in its modal) nor the rollback submitted waits behind them.
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 }, 'task verify': { sleepMs: 30_000 } });
-    const longRuns = () => checkout.calls().filter((c) => c.command === 'uv run sqlmesh audit' || c.command === 'task verify');
-    const long = () => longRuns().length;
-    await harness.command('diagnose duckdb', teammate);
-    await harness.command('validate duckdb', teammate);
-    await slack.waitFor('both workers to be busy', () => long() === 2, 30_000);
+    expect(await martPerDay(), 'the restate changed the marts').not.toEqual(martBefore);
+    const callsBefore = checkout.calls().length;
+    const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
-    await slack.waitFor('sqlmesh state list to be shown while both still run', () => slack.allText().includes('plan_7f3a9c21'), 20_000);
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    expect(modal.callback_id).toBe('rollback_parameters_modal');
-    const approvesBefore = new Set(slack.buttons('approve_plan').map((b) => b.value));
-    expect(slack.allText()).toContain('plan_7f3a9c21');
-    expect(checkout.calls().at(-1)?.cwd).toBe(checkout.path('transforms', 'main'));
-
-    const bad = await harness.submitModal(operator, modal, { restore_from: 'plan; rm -rf /' });
-    expect(bad.json?.errors?.restore_from).toMatch(/contains shell metacharacters/);
-    const badToken = await harness.submitModal(operator, modal, { restore_from: 'plan/../x' });
-    expect(badToken.json?.errors?.restore_from).toMatch(/is not a plain token/);
-
-    await harness.submitModal(operator, modal, { restore_from: 'plan_7f3a9c21' });
-    await slack.waitFor('the rollback plan to be posted while both still run', () => slack.buttons('approve_plan').some((b) => !approvesBefore.has(b.value)), 20_000);
-    expect(long(), 'the long runs are still running').toBe(2);
-    checkout.behave({ 'uv run sqlmesh audit': {}, 'task verify': {} });
-    for (const run of longRuns()) process.kill(run.pid);
     await harness.settle();
+    // It takes no parameter (SQLMesh has no earlier plan to restore): no form, and nothing run to fill one in.
+    expect(slack.callsTo('views.open')).toHaveLength(viewsBefore);
+    expect(checkout.calls()).toHaveLength(callsBefore);
     const plan = message('Plan Rollback');
-    expect(plan).toContain('--restore-from plan_7f3a9c21 --auto-apply');
     // What the rollback deletes (after keeping it) is counted before anyone approves it.
     const windowNow = ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(reloaded[day] ?? 0), 0);
     expect(plan).toContain(`Raw rows in the window now, kept aside and then replaced by the rows the recovery kept: ${windowNow}`);
     expect(plan).toContain('INSERT INTO \\"raw_ebird\\".\\"observations\\" BY NAME');
+    expect(plan).toContain('Restate the marts for the window again, from the raw rows just put back (so they are again what those rows give)');
+    expect(plan).not.toContain('restore-from');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
 
-    expect(checkout.calls().at(-1)?.command).toBe('uv run sqlmesh plan prod --restore-from plan_7f3a9c21 --auto-apply');
+    // The rows first, then the restate from them: the same command as the recovery's, in the same directory.
+    const ran = checkout.calls().slice(callsBefore);
+    expect(ran.map((c) => c.command)).toEqual([restateCommand]);
+    expect(ran[0]?.args).toEqual(restateCommand.split(' ').slice(1));
+    expect(ran[0]?.cwd).toBe(checkout.path('transforms', 'main'));
     const present = new Set((await query<[string]>(`SELECT id FROM raw_ebird.observations`)).map((r) => String(r[0])));
     expect(idsInWindow.every((id) => present.has(id))).toBe(true);
-    // Not the reload's rows beside the kept ones: every day of the window as it was before the recovery.
+    // Not the reload's rows beside the kept ones: every day of the window as it was before the recovery, and the marts
+    // again what those rows give (the bad days bad again, as they were).
     expect(await rawPerDay()).toEqual(before);
+    expect(await martPerDay()).toEqual(martBefore);
     expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its \d+ rows of the moment are kept in \S+before-rollback-\d{8}T\d{6}Z\.parquet, and the \d+ kept rows replace them/);
     const aside = (await query<[string]>(`SELECT count(*) FROM read_parquet('${checkout.stateDir}/backups/*/raw_ebird.observations.2026-04-18_2026-04-20.before-rollback-*.parquet')`))[0]?.[0];
     const inWindow = (perDay: Record<string, unknown>) => ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(perDay[day] ?? 0), 0);

@@ -12,7 +12,7 @@ function incident(runs: Partial<Run>[], diagnosis?: Incident['diagnosis']): Inci
 
 describe('the command that diagnoses again', () => {
   it('names the window and source of a recovery typed without a diagnosis, and nothing the diagnosis does not take', () => {
-    const typed = incident([{ kind: 'recovery', params: { source: 'usgs', from: '2026-11-20', to: '2026-11-21', restore_from: 'plan_1' } }, { kind: 'rollback', params: {} }]);
+    const typed = incident([{ kind: 'recovery', params: { source: 'usgs', from: '2026-11-20', to: '2026-11-21', plan_id: 'plan_1' } }, { kind: 'rollback', params: {} }]);
     const command = diagnoseAgainCommand(typed, ['source', 'from', 'to']);
     expect(command).toBe('diagnose backfill source=usgs from=2026-11-20 to=2026-11-21 incident=dbx-20261202-daea');
     expect(parseCommand(command, catalog)).toMatchObject({ ok: true });

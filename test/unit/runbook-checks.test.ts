@@ -7,6 +7,7 @@ import { overwritingStatements } from '../../src/engine/steps/sql-statements.js'
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
+import { backfillWithRollbackParameter } from '../support/rollback-with-parameter.js';
 
 const tempDir = useTempDirs('databox-runbook-checks-');
 type Doc = Record<string, any>;
@@ -279,16 +280,6 @@ const backfillCases: Planted[] = [
     refusal: ['at validation.steps[0].compareWith: diagnosis step "open" is a database-open step, not day-counts: it has no counts per day to compare with'],
   },
   {
-    name: 'onlyIfGiven naming a parameter the rollback does not take',
-    plant: (doc) => {
-      doc.recovery[0].rollback.steps[2].onlyIfGiven = 'restore_form';
-    },
-    refusal: [
-      'at recovery[0].rollback.steps[2].onlyIfGiven: "restore_form" is not a parameter the rollback of path a takes (did you mean "restore_from"?); it takes: source, from, to, restore_from',
-      'at recovery[0].rollback.steps[2].argv[6]: {{restore_from}}: "restore_from" is optional, so this fails when it is not given: write {{restore_from?}}, list it under requires, or add onlyIfGiven: restore_from',
-    ],
-  },
-  {
     name: 'an optional parameter used without ? where it may be missing',
     plant: (doc) => {
       doc.diagnosis.steps[1].from = '{{from}}';
@@ -341,13 +332,6 @@ const backfillCases: Planted[] = [
       doc.validation.steps[2].argv.push('{{diagnosis.mart_counts.proposed_from}}');
     },
     refusal: ['at validation.steps[2].argv[9]: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, comparison, unionFrom, unionTo, normalBetween, status, summary'],
-  },
-  {
-    name: 'requires naming a parameter the path does not take',
-    plant: (doc) => {
-      doc.recovery[0].requires = ['from', 'to', 'restore_from'];
-    },
-    refusal: ['at recovery[0].requires[2]: "restore_from" is not one of the parameters this takes (source, from, to): add it to parameters'],
   },
   {
     name: 'a verdict suggesting a parameter its paths do not take',
@@ -474,6 +458,28 @@ const leftOutCases: Planted[] = [
       doc.recovery[0].rollback.steps[1].leftOutNote = 'the rows stay';
     },
     refusal: ['at recovery[0].rollback.steps[1].leftOutNote: leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note'],
+  },
+];
+
+// Planted in backfill.yml with a rollback step that takes a parameter (test/support/rollback-with-parameter.ts): the
+// shipped one takes none.
+const rollbackParameterCases: Planted[] = [
+  {
+    name: 'onlyIfGiven naming a parameter the rollback does not take',
+    plant: (doc) => {
+      doc.recovery[0].rollback.steps[3].onlyIfGiven = 'plan_di';
+    },
+    refusal: [
+      'at recovery[0].rollback.steps[3].onlyIfGiven: "plan_di" is not a parameter the rollback of path a takes (did you mean "plan_id"?); it takes: source, from, to, plan_id',
+      'at recovery[0].rollback.steps[3].argv[2]: {{plan_id}}: "plan_id" is optional, so this fails when it is not given: write {{plan_id?}}, list it under requires, or add onlyIfGiven: plan_id',
+    ],
+  },
+  {
+    name: 'requires naming a parameter the path does not take',
+    plant: (doc) => {
+      doc.recovery[0].requires = ['from', 'to', 'plan_id'];
+    },
+    refusal: ['at recovery[0].requires[2]: "plan_id" is not one of the parameters this takes (source, from, to): add it to parameters'],
   },
 ];
 
@@ -708,6 +714,14 @@ describe('a mistake planted in backfill.yml is refused at load', () => {
 describe('a note on a step left out, planted in backfill.yml', () => {
   it.each(leftOutCases)('$name', ({ plant, refusal: expected }) => {
     const doc = bundled('backfill.yml');
+    plant(doc);
+    expect(refusal('backfill.yml', doc)).toEqual(expected);
+  });
+});
+
+describe('a mistake planted in backfill.yml with a rollback that takes a parameter is refused at load', () => {
+  it.each(rollbackParameterCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = backfillWithRollbackParameter();
     plant(doc);
     expect(refusal('backfill.yml', doc)).toEqual(expected);
   });
