@@ -148,7 +148,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** A union member that is an error (PythonError, RepositoryNotFoundError …) becomes a DagsterError naming it; `doing` says what Dagster was at. */
-function unionError(value: Json, what: string, doing = 'reading'): DagsterError | undefined {
+export function unionError(value: Json, what: string, doing = 'reading'): DagsterError | undefined {
   const typename = String(value.__typename ?? '');
   if (typename === 'PythonError') return new DagsterError('python-error', `Dagster failed while ${doing} ${what}: ${String(value.message ?? '(no message)').trim()}`, JSON.stringify(value));
   if (typename.endsWith('Error') || typename === 'RunConfigValidationInvalid' || typename === 'RunConflict') {
@@ -159,9 +159,12 @@ function unionError(value: Json, what: string, doing = 'reading'): DagsterError 
 
 export class DagsterClient {
   readonly endpoint: string;
+  /** The configured code location (DAGSTER_LOCATION), when there is one. */
+  readonly location?: string;
 
   constructor(private readonly options: DagsterClientOptions) {
     this.endpoint = `${options.url.replace(/\/+$/, '')}/graphql`;
+    this.location = options.location;
   }
 
   /** Sends one GraphQL document; resolves to its `data`, or throws a DagsterError saying what went wrong. */

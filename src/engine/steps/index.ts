@@ -6,6 +6,7 @@
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
+import { dagsterAssetChecksStepKind } from './dagster-asset-checks-step.js';
 import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
 import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
 import { dagsterHealthStepKind } from './dagster-health-step.js';
@@ -42,6 +43,7 @@ export const stepKinds = [
   dagsterDaemonStartStepKind,
   dagsterBackfillStepKind,
   dagsterScheduleStartStepKind,
+  dagsterAssetChecksStepKind,
   namedSnapshotStepKind,
   snapshotHistoryStepKind,
   tableCountsStepKind,
