@@ -2,9 +2,12 @@
 // the diagnosis counts MotherDuck's rows, the DELETE comes after the engine's named snapshot, and the rollback restores
 // it, then restates the marts.
 import path from 'node:path';
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import { createBackfillDatabase } from '../helpers/backfill-data.js';
+import { assetCheckAnswers, checksRunId } from '../helpers/dagster-checks.js';
+import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
@@ -32,11 +35,17 @@ beforeAll(async () => {
   await md.createDatabaseFrom('databox', (file) =>
     createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 500, ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] } }),
   );
-  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-backfill-token-0001', DATABOX_BACKEND: 'motherduck' }, clock, undefined, {
+  // The validation re-runs the Soda contracts through the webserver (every check passing, the run ended at the first look).
+  serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
+  const dagster = { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' };
+  harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: 'md-backfill-token-0001', DATABOX_BACKEND: 'motherduck', ...dagster }, clock, undefined, {
     targets: { local: localTarget(checkout.databasePath), motherduck: md, backend: md },
   });
 });
-afterAll(() => closeStandIns(harness, slack, checkout));
+afterAll(async () => {
+  await closeStandIns(harness, slack, checkout);
+  nock.cleanAll();
+});
 
 const windowRows = async () =>
   String(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20'`));
@@ -74,6 +83,8 @@ describe('scenario 2 on MotherDuck', () => {
       expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations"\s+WHERE/),
     ]);
     expect(slack.allText()).toContain(before as string);
+    // The validation's Soda contracts ran in Dagster (the counts fail it: the reload stand-in loads nothing).
+    expect(slack.allText()).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
 
     const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);

@@ -10,6 +10,9 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { assetCheckAnswers, checksRunId, type ChecksScript } from '../helpers/dagster-checks.js';
+import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
+import nock from 'nock';
 import { bundledRunbooksDir } from '../../src/config.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
@@ -42,10 +45,24 @@ beforeEach(async () => {
     [reloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 5_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
     [restateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
   });
-  harness = await startBot(checkout, slack, {}, clock);
+  // The validation re-runs the Soda contracts through the webserver; what it answers is changed per test with playChecks.
+  playChecks();
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 });
 
-afterEach(() => closeStandIns(harness, slack, checkout));
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  nock.cleanAll();
+});
+
+/** The webserver as the validation's asset checks find it: each check passing unless the script says otherwise. */
+function playChecks(script: ChecksScript = {}): Record<string, unknown>[] {
+  nock.cleanAll();
+  // Ended at the first look: the validation does not wait the step's 5 s between looks.
+  const { answers, launches } = assetCheckAnswers({ runStatuses: ['SUCCESS'], ...script });
+  serveDagster(answers);
+  return launches;
+}
 
 async function query<T = unknown[]>(sql: string, values: string[] = []): Promise<T[]> {
   const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
@@ -318,7 +335,7 @@ describe('/databox recover backfill', () => {
     }
 
     const calls = checkout.calls();
-    expect(calls.map((c) => c.command)).toEqual([reloadCommand, restateCommand, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);
+    expect(calls.map((c) => c.command), 'no CLI runs the checks: `dagster asset-check execute` does not exist').toEqual([reloadCommand, restateCommand]);
     expect(calls[0]?.env).toMatchObject({ DATABOX_BACKFILL_START: '2026-04-18', DATABOX_BACKFILL_END: '2026-04-20' });
     expect(calls[0]?.cwd).toBe(checkout.root);
     expect(calls[1]?.cwd).toBe(checkout.path('transforms', 'main'));
@@ -328,7 +345,22 @@ describe('/databox recover backfill', () => {
     const validation = slack.messages().find((m) => m.text.startsWith('Validation succeeded'))?.blocks;
     expect(validation).toMatch(/2026-04-18\s+0\s+5000\s+normal/);
     expect(validation).toMatch(/2026-04-20\s+40000\s+5000\s+normal/);
+    expect(validation).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
     expect(slack.allText()).toContain('Validation passed');
+  });
+
+  it("fails the validation naming the Soda contract that failed in the checks' run, though the run ended SUCCESS", async () => {
+    const launches = playChecks({ results: { 'sqlmesh/ebird/fct_daily_bird_observations: soda_contract': { status: 'FAILED', description: 'row_count for 2026-04-19 is 0' } } });
+    await recover();
+    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Validation failed'))?.blocks);
+    expect(failure).toContain('1 of 2 asset checks failed: sqlmesh/ebird/fct_daily_bird_observations: soda_contract (row_count for 2026-04-19 is 0); 1 passed');
+    expect(slack.allText()).not.toContain('Validation passed');
+    // Only the restated models' checks, nothing materialized.
+    expect((launches[0] as any).executionParams.selector).toMatchObject({ jobName: '__ASSET_JOB', assetSelection: [] });
+    expect((launches[0] as any).executionParams.selector.assetCheckSelection.map((c: any) => c.assetKey.path.join('/'))).toEqual([
+      'sqlmesh/analytics/fct_species_environment_daily',
+      'sqlmesh/ebird/fct_daily_bird_observations',
+    ]);
   });
 
   it('fails the validation naming the raw days when the reload exited 0 and loaded nothing', async () => {
@@ -422,7 +454,7 @@ describe('/databox recover backfill', () => {
     expect(plan).toContain(`Preview: Mart rows the restate will replace: ${martWindowBefore.length}*`);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
-    expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate, 'uv run dagster asset-check execute --select * -f packages/databox/databox/orchestration/definitions.py']);
+    expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate]);
     expect(await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`)).toEqual(rawBefore);
     const martDay = await query<[string]>(`SELECT count(*) FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-10'`);
     const rawDay = await query<[string]>(`SELECT count(*) FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-10'`);
