@@ -1,6 +1,7 @@
 // The engine's vocabulary: resolved steps (every template filled in), their results, and runs of steps.
 import type { Condition } from '../runbook/step-common.js';
 import type { SpooledOutput } from '../process/output-spool.js';
+import type { FileSeen } from '../disk/file-identity.js';
 import type { ResolvedCommon, StepKindDefinition } from './steps/define-step-kind.js';
 import type { stepKinds } from './steps/index.js';
 
@@ -29,6 +30,8 @@ export interface StepResult {
    * started): a run that stopped there is not said to have changed anything by it.
    */
   untouched?: true;
+  /** The file a diagnosis step looked at, as it found it: a plan made on what it found moves that file, or none. */
+  seen?: FileSeen;
 }
 
 export interface StepRecord extends Omit<StepResult, 'output'> {

@@ -1,5 +1,7 @@
 // Whether a recovery goes against its incident's diagnosis: a path the verdict did not offer (a warning), or a database
-// changed since the verdict (a refusal).
+// changed since the verdict, by a run of the bot or by hand (a refusal).
+import { fileAt, fileChange } from '../disk/file-identity.js';
+import type { ResolvedStep } from '../engine/types.js';
 import type { RecoveryPath } from '../runbook/schema.js';
 import { diagnosedFinding, followsDiagnosedWindow } from './diagnosed-window.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
@@ -66,4 +68,29 @@ export function changedSinceDiagnosis(incident: Incident, recovery: RecoveryPath
   const diagnosis = incident.diagnosis;
   const since = diagnosis ? (incident.runs.find((r) => r.id === diagnosis.runId)?.startedAt ?? diagnosis.at) : incident.openedAt;
   return state.latestChange(lockKey, since, (run) => changedSomething(run) && changedWhatItSaw(run));
+}
+
+/**
+ * A file the plan would move that is not what the diagnosis opened (someone put a healthy database in place of the
+ * corrupt one since, or restored the missing one): the verdict is about a file the plan no longer moves. The first such
+ * file and how it changed ("it was …; it is … now"), or undefined. Only the files a diagnosis step recorded are asked.
+ */
+export function movedFileChangedSinceDiagnosis(incident: Incident, recovery: RecoveryPath, steps: readonly ResolvedStep[]): { file: string; change: string } | undefined {
+  if (recovery.needsIncident || recovery.cleanup) return undefined;
+  const diagnosis = incident.diagnosis;
+  const run = diagnosis ? incident.runs.find((r) => r.id === diagnosis.runId) : undefined;
+  if (!run) return undefined;
+  const seenAt = new Map(
+    run.results.flatMap((result) => {
+      const step = run.steps.find((s) => s.id === result.stepId);
+      return step?.kind === 'duckdb-open' && result.seen ? [[step.path, result.seen] as const] : [];
+    }),
+  );
+  for (const step of steps) {
+    if (step.kind !== 'move' || step.guard) continue;
+    const seen = seenAt.get(step.from);
+    const change = seen && fileChange(seen, fileAt(step.from));
+    if (change) return { file: step.from, change };
+  }
+  return undefined;
 }

@@ -32,7 +32,7 @@ import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
-import { againstDiagnosis, changedSinceDiagnosis } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis, movedFileChangedSinceDiagnosis } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -640,6 +640,21 @@ export class IncidentService {
   }
 
   /**
+   * Why a plan would move a file other than the one the diagnosis opened (replaced or restored by hand since: the bot's
+   * own runs are told by changedSinceDiagnosisReason first); undefined when it would not.
+   */
+  private movedFileChangedReason(incident: Incident, recovery: RecoveryPath, steps: readonly ResolvedStep[]): string | undefined {
+    const current = this.incident(incident.id);
+    const changed = movedFileChangedSinceDiagnosis(current, recovery, steps);
+    if (!changed) return undefined;
+    const rb = this.runbook(incident.scenario);
+    return (
+      `${path.basename(changed.file)} changed since this incident's diagnosis (${changed.change}): the verdict is about a file this plan would no longer move. ` +
+      `Diagnose again (\`${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
+    );
+  }
+
+  /**
    * The same, asked before a path's form opens, so nobody fills in a form whose plan would be refused: undefined also when
    * the database cannot be told without the form's values (the proposal checks again then).
    */
@@ -686,6 +701,8 @@ export class IncidentService {
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
+    if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
     const warning = continues ? continuedWarning(this.run(continues)) : againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows);

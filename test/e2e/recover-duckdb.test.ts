@@ -523,6 +523,48 @@ describe('path B: restore from a file backup', () => {
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
   }, 150_000);
 
+  it('does not start path A when a healthy database was put in place of the broken one after its plan was shown: nothing moves', async () => {
+    await diagnoseCorrupt();
+    const approve = await proposePathA();
+    // Someone restores a healthy file by hand while the plan waits.
+    const healthy = path.join(checkout.root, 'healthy.duckdb');
+    await createHealthyDatabase(healthy, 100);
+    fs.renameSync(healthy, checkout.databasePath);
+    const restored = fs.readFileSync(checkout.databasePath);
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.allText()).toMatch(
+      /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved; propose the plan again/,
+    );
+    expect(slack.allText()).not.toContain('Recovery succeeded');
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(restored);
+    expect(commandsRun()).not.toContain('task full-refresh');
+    const run = JSON.parse(approve.value).run;
+    expect(journalRecords().filter((r) => r.type === 'step.started' && r.data.runId === run)).toEqual([]);
+  }, 120_000);
+
+  it('refuses to propose path A when the database was replaced since the diagnosis: diagnose again, nothing proposed', async () => {
+    await diagnoseCorrupt();
+    const incident = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const healthy = path.join(checkout.root, 'healthy.duckdb');
+    await createHealthyDatabase(healthy, 100);
+    fs.renameSync(healthy, checkout.databasePath);
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const why = new RegExp(
+      `databox\\.duckdb changed since this incident's diagnosis \\(it was \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC; it is \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC now\\): .*Diagnose again \\(\`diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`,
+    );
+    expect(slack.ephemerals(operator).at(-1)).toMatch(why);
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'a')).toEqual([]);
+    expect(journalRecords().filter((r) => r.type === 'request.refused').at(-1)?.data.reason).toMatch(why);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+    // Diagnosed again, the verdict is about the file that is there: healthy, no path offered, nothing to move.
+    await harness.command(`diagnose duckdb incident=${incident}`, operator);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict').at(-1)?.data.verdict).toBe('healthy');
+  }, 120_000);
+
   it('does not start path B when the backup was written again after its plan was shown: the approver approved the other file', async () => {
     const backup = await brokenWithBackup('databox.duckdb');
     const broken = fs.readFileSync(checkout.databasePath);

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
@@ -25,7 +26,7 @@ const stamp = '20260420T101530Z';
 type MoveStep = Extract<ResolvedStep, { kind: 'move' }>;
 type CopyStep = Extract<ResolvedStep, { kind: 'copy-file' }>;
 
-function move(from: string, to: string, options: { ifMissing?: 'fail' | 'skip'; ifTaken?: 'suffix' | 'fail' } = {}): MoveStep {
+function move(from: string, to: string, options: { ifMissing?: 'fail' | 'skip'; ifTaken?: 'suffix' | 'fail'; follows?: string; id?: string } = {}): MoveStep {
   const step = moveStep.parse({ id: 'move_db', kind: 'move', title: 'Move aside', from, to, mutates: true, destructive: true, ...options });
   return { ...step, timeoutMs: 10_000, guard: false };
 }
@@ -153,10 +154,154 @@ describe('runMoveStep', () => {
   });
 });
 
+describe('a move pins what it moves as the plan found it', () => {
+  const tools = (root: string) => ({ root, inRoot: (template: string) => template }) as unknown as ResolveTools;
+  const planned = (root: string, step: MoveStep): MoveStep => ({ ...moveStepKind.resolve(step, tools(root)), timeoutMs: 10_000, guard: false });
+
+  it('refuses a file replaced since the plan was made (a healthy database put in place of the broken one), before it or in it, moving nothing', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'garbage');
+    fs.utimesSync(from, new Date('2026-04-20T09:00:00Z'), new Date('2026-04-20T09:00:00Z'));
+    // Kept elsewhere, so its inode is not reused by the copies below.
+    fs.linkSync(from, path.join(tempDir(), 'kept'));
+    const step = planned(root, move(from, `${from}.broken`, { ifMissing: 'skip' }));
+    expect(moveStepKind.refusal?.(step)).toBeUndefined();
+
+    const healthy = path.join(root, 'healthy.duckdb');
+    fs.writeFileSync(healthy, 'a healthy database');
+    fs.utimesSync(healthy, new Date('2026-04-20T10:00:00Z'), new Date('2026-04-20T10:00:00Z'));
+    fs.renameSync(healthy, from);
+    const why = `${from} changed since the plan was made (it was 7 bytes, last written 2026-04-20 09:00:00 UTC; it is 18 bytes, last written 2026-04-20 10:00:00 UTC now): nothing was moved; propose the plan again, so its approver sees what will be moved`;
+    expect(moveStepKind.refusal?.(step)).toBe(why);
+    expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', summary: why, untouched: true });
+    expect(fs.readdirSync(root)).toEqual(['databox.duckdb']);
+
+    // Put back byte for byte with its times kept (cp -p): another inode all the same.
+    fs.writeFileSync(path.join(root, 'copy'), 'garbage');
+    fs.utimesSync(path.join(root, 'copy'), new Date('2026-04-20T09:00:00Z'), new Date('2026-04-20T09:00:00Z'));
+    fs.renameSync(path.join(root, 'copy'), from);
+    expect(moveStepKind.refusal?.(step)).toMatch(/; it is another file with the same size and time \(a copy that kept its times\) now\): nothing was moved/);
+  });
+
+  it('refuses a log that appeared since the plan found none, and one gone since; absent both times, it skips as before', async () => {
+    const root = tempDir();
+    const wal = path.join(root, 'databox.duckdb.wal');
+    const step = planned(root, move(wal, path.join(root, 'databox.duckdb.broken.wal'), { ifMissing: 'skip' }));
+    expect(step.asPlanned).toEqual({ absent: true });
+    expect(moveStepKind.refusal?.(step)).toBeUndefined();
+    expect((await runMoveStep(step, context(root))).status).toBe('skipped');
+
+    fs.writeFileSync(wal, 'a log a healthy database left');
+    expect(moveStepKind.refusal?.(step)).toMatch(new RegExp(`^${wal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed since the plan was made \\(it was not there; it is 29 bytes, last written .* UTC now\\): nothing was moved; propose the plan again`));
+    expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', untouched: true });
+    expect(fs.readdirSync(root)).toEqual(['databox.duckdb.wal']);
+
+    const pinned = planned(root, move(wal, path.join(root, 'databox.duckdb.broken.wal'), { ifMissing: 'skip' }));
+    fs.rmSync(wal);
+    expect(moveStepKind.refusal?.(pinned)).toMatch(/; it is gone now\): nothing was moved/);
+  });
+
+  it('does not pin a directory (.sqlmesh): what is in it may change, and it is moved as it is', async () => {
+    const root = tempDir();
+    const from = path.join(root, '.sqlmesh');
+    fs.mkdirSync(from);
+    const step = planned(root, move(from, `${from}.aside`));
+    expect(step.asPlanned).toBeUndefined();
+    fs.writeFileSync(path.join(from, 'cache'), 'more');
+    expect(moveStepKind.refusal?.(step)).toBeUndefined();
+    expect((await runMoveStep(step, context(root))).status).toBe('ok');
+  });
+});
+
+describe('a write-ahead log lands beside the file it belongs to', () => {
+  /** move_db then move_wal, as path A runs them: the log follows wherever the file went. */
+  async function moveBoth(root: string) {
+    const db = path.join(root, 'databox.duckdb');
+    const first = await runMoveStep(move(db, `${db}.broken`, { ifMissing: 'skip' }), context(root));
+    const earlier = new Map([['move_db', first]]);
+    const second = await runMoveStep(move(`${db}.wal`, `${db}.broken.wal`, { ifMissing: 'skip', follows: 'move_db', id: 'move_wal' }), { ...context(root), earlier });
+    return [first.outputs.to, second.outputs.to];
+  }
+
+  /** A database of `rows` rows; with `inLog`, they are only in its write-ahead log (a bot killed before a checkpoint). */
+  async function database(file: string, rows: number, inLog: boolean): Promise<void> {
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    if (inLog) {
+      await connection.run('PRAGMA disable_checkpoint_on_shutdown');
+      await connection.run('SET wal_autocheckpoint = \'1GB\'');
+    }
+    await connection.run(`CREATE TABLE t AS SELECT range AS n FROM range(${rows})`);
+    connection.closeSync();
+    instance.closeSync();
+  }
+
+  async function rowsIn(file: string): Promise<number> {
+    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll('SELECT count(*) FROM t')).getRows();
+    connection.closeSync();
+    instance.closeSync();
+    return Number(rows[0]![0]);
+  }
+
+  it('an earlier .broken without a log: the database and its log both go to the timestamped name, and the older file still opens', async () => {
+    const root = tempDir();
+    const db = path.join(root, 'databox.duckdb');
+    await database(`${db}.broken`, 10, false);
+    expect(fs.existsSync(`${db}.broken.wal`)).toBe(false);
+    await database(db, 20, true);
+    expect(fs.existsSync(`${db}.wal`), 'the new database has its rows in its log').toBe(true);
+
+    expect(await moveBoth(root)).toEqual([`${db}.broken.${stamp}`, `${db}.broken.${stamp}.wal`]);
+    expect(fs.readdirSync(root).sort()).toEqual(['databox.duckdb.broken', `databox.duckdb.broken.${stamp}`, `databox.duckdb.broken.${stamp}.wal`]);
+    expect(await rowsIn(`${db}.broken`)).toBe(10);
+    expect(await rowsIn(`${db}.broken.${stamp}`)).toBe(20);
+  });
+
+  it('an earlier .broken with its log: both are left as they are, and the new pair goes beside them', async () => {
+    const root = tempDir();
+    const db = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(`${db}.broken`, 'the broken file from last time');
+    fs.writeFileSync(`${db}.broken.wal`, 'its log');
+    fs.writeFileSync(db, 'this time');
+    fs.writeFileSync(`${db}.wal`, 'its log this time');
+    expect(await moveBoth(root)).toEqual([`${db}.broken.${stamp}`, `${db}.broken.${stamp}.wal`]);
+    expect(read(`${db}.broken.wal`)).toBe('its log');
+    expect(read(`${db}.broken.${stamp}.wal`)).toBe('its log this time');
+  });
+
+  it('a log taken with no .broken beside it: the database is not put beside a log that is not its own', async () => {
+    const root = tempDir();
+    const db = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(`${db}.broken.wal`, 'a stray log');
+    fs.writeFileSync(db, 'this time');
+    expect(await moveBoth(root)).toEqual([`${db}.broken.${stamp}`, undefined]);
+    expect(read(`${db}.broken.wal`)).toBe('a stray log');
+  });
+
+  it('a log whose database was missing (move_db skipped) goes where neither its name nor its database name is taken', async () => {
+    const root = tempDir();
+    const db = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(`${db}.broken`, 'the broken file from last time');
+    fs.writeFileSync(`${db}.wal`, 'a log alone');
+    expect(await moveBoth(root)).toEqual([undefined, `${db}.broken.${stamp}.wal`]);
+  });
+});
+
 describe('freeName', () => {
   it('returns the name itself when free', () => {
     const root = tempDir();
     expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, 'x'));
+  });
+
+  it('treats a name whose .wal is taken as taken, and the name of a log whose database name is taken', () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'x.wal'), 'log');
+    expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, `x.${stamp}`));
+    fs.writeFileSync(path.join(root, 'y'), 'database');
+    expect(freeName(path.join(root, 'y.wal'), now)).toBe(path.join(root, `y.${stamp}.wal`));
   });
 
   it('treats a directory of that name as taken', () => {

@@ -1,7 +1,7 @@
 // The copy-file step kind: copy a file into place (a backup, say), never overwriting anything.
 import fs from 'node:fs';
 import { z } from 'zod';
-import { formatBytes } from '../../disk/volume-usage.js';
+import { fileAt, fileChange, regularFileAt, shownFile, type FileAsPlanned } from '../../disk/file-identity.js';
 import { walRefusal } from '../../duckdb/wal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -15,46 +15,12 @@ const schema = z.strictObject({
   to: template,
 });
 
-/** The file to copy as it was when the plan was made (a backup's size and age are what its approver judges it by). */
-export interface FileAsPlanned {
-  bytes: number;
-  modifiedAt: string;
-  /** The inode and its change time, which a copy made with its times kept (cp -p, rsync -a, touch -r) cannot keep. */
-  inode?: number;
-  changedAt?: string;
-}
-
 export type CopyFileStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileAsPlanned };
-
-function fileNow(file: string): FileAsPlanned | undefined {
-  try {
-    const stat = fs.statSync(file);
-    return stat.isFile() ? { bytes: stat.size, modifiedAt: stat.mtime.toISOString(), inode: stat.ino, changedAt: stat.ctime.toISOString() } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const minuteUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-const shown = (file: FileAsPlanned) => `${formatBytes(file.bytes)}, last written ${minuteUtc(file.modifiedAt)}`;
-/** To the byte and the second: two files a refusal tells apart may round to the same size and minute. */
-const exactly = (file: FileAsPlanned) => `${file.bytes} bytes, last written ${file.modifiedAt.slice(0, 19).replace('T', ' ')} UTC`;
 
 /** Why the file is no longer the one the plan showed (a backup job wrote a newer one since), or undefined. */
 function changedSincePlanned(step: CopyFileStep): string | undefined {
-  if (!step.asPlanned) return undefined;
-  const now = fileNow(step.from);
-  const was = step.asPlanned;
-  if (now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt && (was.inode === undefined || (now.inode === was.inode && now.changedAt === was.changedAt))) return undefined;
-  const sameLook = now && now.bytes === was.bytes && now.modifiedAt === was.modifiedAt;
-  const how = !now
-    ? 'gone'
-    : !sameLook
-      ? exactly(now)
-      : now.inode !== was.inode
-        ? 'another file with the same size and time (a copy that kept its times)'
-        : 'the same size and time, but its change time (ctime) moved since (a rewrite that kept its times, or only its mode, links or name)';
-  return `${step.from} changed since the plan was made (it was ${exactly(was)}; it is ${how} now): propose the plan again, so its approver sees the file that will be copied`;
+  const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
+  return change && `${step.from} changed since the plan was made (${change}): propose the plan again, so its approver sees the file that will be copied`;
 }
 
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
@@ -102,11 +68,11 @@ export const copyFileStepKind = defineStepKind({
   ],
   resolve: (step, tools) => {
     const from = tools.inRoot(step.from);
-    const asPlanned = fileNow(from);
+    const asPlanned = regularFileAt(from);
     return { ...step, from, to: tools.inRoot(step.to), ...(asPlanned ? { asPlanned } : {}) };
   },
   describe: (step, { rel, showArg }) =>
-    `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite${step.asPlanned ? `; the file copied: ${shown(step.asPlanned)}` : ''})`,
+    `cp ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (refuses to overwrite${step.asPlanned ? `; the file copied: ${shownFile(step.asPlanned)}` : ''})`,
   // A file that changed since the approver saw its size and age is not the one approved: nothing runs.
   refusal: changedSincePlanned,
   run: runCopyFileStep,

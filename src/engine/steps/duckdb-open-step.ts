@@ -1,5 +1,6 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { z } from 'zod';
+import { fileAt } from '../../disk/file-identity.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
 import { writeProblem } from '../../duckdb/write-access.js';
@@ -33,11 +34,13 @@ export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResult> {
   const started = performance.now();
+  // What the verdict is about, before it is opened: a recovery proposed on it checks it still moves this very file.
+  const seen = fileAt(step.path);
   const probed = await probeOpen(step.path);
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
   const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
-  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' } };
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' }, ...(seen ? { seen } : {}) };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -46,6 +49,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
       outputs: { holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
+      ...(seen ? { seen } : {}),
     };
   }
   const summaries: Record<OpenStatus, string> = {
@@ -72,6 +76,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
     },
+    ...(seen ? { seen } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The move step kind: move a file or directory aside (or back), never overwriting anything.
 import fs from 'node:fs';
 import { z } from 'zod';
+import { fileAt, fileChange, type FileSeen } from '../../disk/file-identity.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -18,9 +19,30 @@ const schema = z.strictObject({
   ifTaken: z.enum(['suffix', 'fail']).default('suffix'),
   /** Refuse the plan when `from` is a symbolic link (the database: the file would stay, and be rebuilt beside the link). */
   refuseLink: z.boolean().default(false),
+  /**
+   * The id of an earlier move step whose file this one's write-ahead log is (`to` is that step's `to` plus .wal): the log
+   * goes beside wherever that step put the file, a timestamped name included, never beside another file.
+   */
+  follows: z.string().optional(),
 });
 
-export type MoveStep = z.output<typeof schema> & ResolvedCommon;
+/** `asPlanned`: what was at `from` when the plan was made (a file, or nothing); a directory is not pinned. */
+export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen };
+
+/**
+ * Why what is at `from` is not what the plan was made on (a healthy file put in place of the broken one, a log that
+ * appeared), or undefined: the approver approved moving that file, not whatever is there now.
+ */
+function changedSincePlanned(step: MoveStep): string | undefined {
+  const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
+  return change && `${step.from} changed since the plan was made (${change}): nothing was moved; propose the plan again, so its approver sees what will be moved`;
+}
+
+/** Where the followed step put its file, plus .wal; undefined when it moved nothing (no file there, say). */
+function besideFollowed(step: MoveStep, ctx: StepRunContext): string | undefined {
+  const followed = step.follows ? ctx.earlier?.get(step.follows) : undefined;
+  return followed?.status === 'ok' && typeof followed.outputs.to === 'string' ? `${followed.outputs.to}.wal` : undefined;
+}
 
 /**
  * A symbolic link is moved as a link: the file behind it would stay where it is, and a rebuild through the path would
@@ -39,6 +61,9 @@ export function linkRefusal(from: string): string | undefined {
 
 export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
+  // Checked again as it runs, not only as the plan starts: a path's earlier steps (a backup read in full) take time.
+  const changed = changedSincePlanned(step);
+  if (changed) return { status: 'failed', summary: changed, durationMs: elapsedSince(started), outputs: {}, untouched: true };
   if (!fs.existsSync(step.from)) {
     return {
       status: step.ifMissing === 'skip' ? 'skipped' : 'failed',
@@ -48,17 +73,20 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
       untouched: true,
     };
   }
-  if (step.ifTaken === 'fail' && fs.existsSync(step.to)) {
-    return { status: 'failed', summary: `refusing to move ${step.from} onto ${step.to}: that name is taken`, durationMs: elapsedSince(started), outputs: {}, untouched: true };
+  // Beside the file it belongs to, exactly: that name was free with its .wal when the file went there.
+  const beside = besideFollowed(step, ctx);
+  const [planned, ifTaken] = beside ? [beside, 'fail' as const] : [step.to, step.ifTaken];
+  if (ifTaken === 'fail' && fs.existsSync(planned)) {
+    return { status: 'failed', summary: `refusing to move ${step.from} onto ${planned}: that name is taken`, durationMs: elapsedSince(started), outputs: {}, untouched: true };
   }
   let to: string;
   try {
-    to = moveWithoutOverwriting(step.from, step.to, step.ifTaken, ctx.clock(), (target) => ctx.intent?.({ action: 'move', from: step.from, to: target }));
+    to = moveWithoutOverwriting(step.from, planned, ifTaken, ctx.clock(), (target) => ctx.intent?.({ action: 'move', from: step.from, to: target }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
-        : code === 'EEXIST' ? `${step.to} appeared meanwhile and is never overwritten`
+        : code === 'EEXIST' ? `${planned} appeared meanwhile and is never overwritten`
           : (error as Error).message;
     // Refused by the rename itself (another volume, a name that appeared): the file did not move.
     const untouched = code === 'EXDEV' || code === 'EEXIST' ? { untouched: true as const } : {};
@@ -66,7 +94,7 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
   }
   return {
     status: 'ok',
-    summary: `moved ${step.from} → ${to}${to !== step.to ? ` (${step.to} was taken)` : ''}`,
+    summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, -'.wal'.length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${step.to} was taken)` : ''}`,
     durationMs: elapsedSince(started),
     outputs: { from: step.from, to },
   };
@@ -82,13 +110,30 @@ export const moveStepKind = defineStepKind({
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a move step mutates: set mutates: true' }]),
     ...(step.destructive ? [] : [{ at: ['destructive'], message: 'moving a file is destructive: set destructive: true' }]),
   ],
+  references: (step, { earlier }) => {
+    if (step.follows === undefined) return [];
+    const followed = earlier.find((other) => other.id === step.follows);
+    if (followed?.kind !== 'move') return [{ at: ['follows'], message: `follows names ${step.follows}, which is no earlier move step of the same plan` }];
+    return step.to.endsWith('.wal') ? [] : [{ at: ['to'], message: `a step that follows ${step.follows} moves its write-ahead log: to must end in .wal, as it will` }];
+  },
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
   ],
-  resolve: (step, tools) => ({ ...step, from: tools.inRoot(step.from), to: tools.inRoot(step.to) }),
+  resolve: (step, tools) => {
+    const from = tools.inRoot(step.from);
+    const asPlanned = fileAt(from);
+    return { ...step, from, to: tools.inRoot(step.to), ...(asPlanned ? { asPlanned } : {}) };
+  },
   describe: (step, { rel, showArg }) =>
-    `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${step.ifTaken === 'fail' ? 'fails if the name is taken' : 'a taken name gets a timestamp suffix'}; never overwrites)`,
-  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined),
+    `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
+      step.follows
+        ? `beside the file ${step.follows} moves: if that one gets a timestamp suffix, so does this, before .wal`
+        : step.ifTaken === 'fail'
+          ? 'fails if the name is taken'
+          : 'a taken name gets a timestamp suffix'
+    }; never overwrites)`,
+  // Moving a link, or a file other than the one the plan was made on: nothing runs.
+  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step),
   run: runMoveStep,
 });

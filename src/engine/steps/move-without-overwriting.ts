@@ -2,17 +2,21 @@
 import fs from 'node:fs';
 import { compactTimestamp } from '../../timestamps.js';
 
-/** `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. */
+/**
+ * `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. A name is free only with its .wal free
+ * too, and a write-ahead log's (`….wal`) only with its database's: DuckDB replays the log beside a file into it, so a
+ * file moved aside must never land beside another's log, nor a log beside another file (databox.duckdb.broken from an
+ * earlier incident). A log keeps its .wal last (databox.duckdb.broken.<stamp>.wal).
+ */
 export function freeName(to: string, now: Date): string {
-  if (!fs.existsSync(to)) return to;
-  // A write-ahead log keeps its .wal last (databox.duckdb.broken.<stamp>.wal), so it still sits beside its database
-  // file (databox.duckdb.broken.<stamp>) when both names were taken.
   const wal = /\.wal$/.test(to);
   const base = wal ? to.slice(0, -'.wal'.length) : to;
+  const free = (name: string) => !fs.existsSync(name) && !fs.existsSync(`${name}.wal`);
+  const named = (name: string) => (wal ? `${name}.wal` : name);
+  if (free(base)) return named(base);
   for (let n = 0; ; n += 1) {
-    const stamp = `${compactTimestamp(now)}${n === 0 ? '' : `-${n}`}`;
-    const candidate = wal ? `${base}.${stamp}.wal` : `${base}.${stamp}`;
-    if (!fs.existsSync(candidate)) return candidate;
+    const candidate = `${base}.${compactTimestamp(now)}${n === 0 ? '' : `-${n}`}`;
+    if (free(candidate)) return named(candidate);
   }
 }
 
