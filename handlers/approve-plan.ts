@@ -16,6 +16,7 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
       channel: body.channel?.id ?? '',
       user: body.user.id,
       threadTs: body.message?.thread_ts ?? body.message?.ts,
+      respond,
     };
     // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
     const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);

@@ -11,9 +11,9 @@ import { incidentThread } from '../src/slack/slack-refs.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.choosePath}_[a-z]$`), async ({ ack, body, action, client, respond }) => {
     await ack();
-    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     let incidentId: string | undefined;
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refusedClick(body.user.id, action, incidentId), error);

@@ -14,11 +14,11 @@ import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack
 import type { HandlerDeps } from './index.js';
 
 export function registerOpenFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.followUp}_\\d{1,2}$`), async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(new RegExp(`^${actionIds.followUp}_\\d{1,2}$`), async ({ ack, body, action, client, respond }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
-    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     let refused: RefusedRequest = refusedClick(user, action);
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);

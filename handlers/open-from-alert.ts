@@ -10,17 +10,17 @@ import type { Incident } from '../src/incidents/state.js';
 import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
-import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
+import { describeFailure, tellEphemeral, type Audience } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick, type RefusedRequest } from '../src/slack/refused-click.js';
 import type { AlertRef } from '../src/watchers/alert-state.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(openFromAlertActionId, async ({ ack, body, action, client, respond }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
-    const audience = { channel, user, threadTs: body.message?.ts };
+    const audience = { channel, user, threadTs: body.message?.ts, respond };
     let refused: RefusedRequest = refusedClick(user, action);
     const fail = (error: unknown) => {
       recordIfRefused(deps.service, refused, error);
@@ -35,7 +35,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
       const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
       if (alert) {
         // One alert, one incident: a click after the first joins what the first opened (or is opening).
-        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, user, incident);
+        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident);
         const known = deps.watch?.incidentForAlert(alert);
         if (known) {
           await join(deps.service.incident(known));
@@ -78,13 +78,14 @@ function alertOpeningKey(alert: AlertRef): string {
 }
 
 /** Tells the person (only them) where the alert's incident is, and journals that they joined it. */
-async function joinIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, user: string, incident: Incident | undefined): Promise<void> {
-  const to = { channel: alert.channel, user };
+async function joinIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, clicker: Audience, incident: Incident | undefined): Promise<void> {
+  // Told beside the alert, not in its thread (the incident's own thread is elsewhere).
+  const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
   if (!incident) {
     await tellEphemeral(client, deps.redact, to, ':warning: A click on this alert just before yours did not open an incident (its answer says why). Click again.');
     return;
   }
-  deps.watch?.recordAlertIncident(alert, watcher, incident.id, user, true);
+  deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   await tellEphemeral(
     client,

@@ -12,11 +12,11 @@ import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click
 import type { HandlerDeps } from './index.js';
 
 export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.proposeFollowUp, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(actionIds.proposeFollowUp, async ({ ack, body, action, client, respond }) => {
     await ack();
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
-    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel, user, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     // Set once the button is known to be one the bot offered (issuedOffer journals any other itself).
     let asTyped: RefusedRequest | undefined;
     const fail = (error: unknown) => {

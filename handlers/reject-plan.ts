@@ -9,9 +9,9 @@ import { mayDecide } from '../src/slack/decider-access.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(actionIds.reject, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     // Told without waiting for Slack: the job holds an urgent place in the queue, which a 429 must not keep.
     const tell = (text: string) => tellWithoutWaiting(client, deps.redact, audience, text, deps.logger);
     const fail = (error: unknown) => tell(describeFailure(error, deps.logger, { action: 'reject' }));

@@ -8,9 +8,9 @@ import { incidentOfRun, recordIfRefused, refusedClick } from '../src/slack/refus
 import type { HandlerDeps } from './index.js';
 
 export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.rollback, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(actionIds.rollback, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     let runId: string | undefined;
     const fail = async (error: unknown) => {
       // A refusal is on the record too (a second rollback, a plan that is not a recovery, someone not allowed).

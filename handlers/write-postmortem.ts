@@ -8,9 +8,9 @@ import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDeps): void {
-  routes.action<BlockButtonAction>(actionIds.postmortem, async ({ ack, body, action, client }) => {
+  routes.action<BlockButtonAction>(actionIds.postmortem, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+    const audience = { channel: body.channel?.id ?? '', user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts, respond };
     const incidentId = String(action.value ?? '');
     // On the record like the typed command (and like it, not in the postmortem it asks for, which would then never be
     // the same twice): the journal says who asked for each upload.

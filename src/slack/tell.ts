@@ -12,10 +12,31 @@ export interface Audience {
   channel: string;
   user: string;
   threadTs?: string;
+  /** A click's response URL (Bolt's respond), when the request came with one: see tellEphemeral. */
+  respond?: RespondFn;
 }
 
+/** Slack's refusals of chat.postEphemeral in a channel the bot may post in but is not a member of (chat:write.public). */
+const notAMemberHere = new Set(['not_in_channel', 'channel_not_found']);
+
+/**
+ * chat.postEphemeral, or the click's response URL where Slack refuses that (a public channel the bot has not joined) or
+ * there is no channel (a click in a modal): the URL works in any channel, but only 5 times in 30 minutes, so it is
+ * the second choice, not the first.
+ */
 export async function tellEphemeral(client: WebClient, redact: Redactor, to: Audience, text: string): Promise<void> {
-  await client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: redact(text) });
+  const { respond } = to;
+  const onlyToThem = { response_type: 'ephemeral', replace_original: false, text: redact(text) } as const;
+  if (!to.channel && respond) {
+    await respond(onlyToThem);
+    return;
+  }
+  try {
+    await client.chat.postEphemeral({ channel: to.channel, user: to.user, thread_ts: to.threadTs, text: onlyToThem.text });
+  } catch (error) {
+    if (!respond || !notAMemberHere.has(slackRefusal(error) ?? '')) throw error;
+    await respond(onlyToThem);
+  }
 }
 
 /**

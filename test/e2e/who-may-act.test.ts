@@ -79,6 +79,21 @@ describe('who may approve', () => {
     nothingRan();
   });
 
+  it('tells a refused clicker through the click\'s response URL in a public channel the bot has not joined', async () => {
+    const approve = await planWaitingForApproval();
+    // chat:write.public lets the bot post there; Slack refuses it ephemeral notes (not_in_channel).
+    slack.notJoined.add(approve.channel);
+    slack.users.set(teammate, { is_restricted: true });
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/guests \(multi-channel\) may not approve/) });
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/The same plan already waits for approval/) });
+    expect(harness.logs.filter((line) => /could not tell a clicker/.test(String(line.msg)))).toEqual([]);
+    nothingRan();
+  });
+
   it('refuses when users.info fails, and lets the same person approve once Slack answers again', async () => {
     const approve = await planWaitingForApproval();
     slack.failures.set('users.info', 'ratelimited');
