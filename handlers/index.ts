@@ -44,8 +44,6 @@ export interface HandlerDeps {
   watch?: WatchService;
   /** What holds the bot's Slack messages up, for /databox status and a slow incident's note; absent in some tests. */
   delivery?: SlackDeliveryWatch;
-  /** The bot's own workspace, known once Slack has answered auth.test at start. */
-  team?: () => string | undefined;
 }
 
 /** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */

@@ -8,6 +8,7 @@ import { actionIds } from '../src/slack/blocks.js';
 import { alertButton, followUpButton, pathButton, planButton, planOfferButton, rollbackButton, unlockButton } from '../src/slack/button-value.js';
 import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
+import { requestOrigin } from '../src/slack/access.js';
 
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
 const ownActions = new RegExp(
@@ -39,33 +40,26 @@ function ourValue(actionId: string, value: unknown): boolean {
   }
 }
 
-/** The workspace a request comes from, wherever its kind of payload puts it. */
-function teamOf(body: Record<string, any>): string | undefined {
-  return body.team?.id ?? body.team_id ?? body.user?.team_id;
-}
-
 export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
   app.use(async (args) => {
     const { body, next } = args as AnyMiddlewareArgs & { next: () => Promise<void> };
     const payload = body as Record<string, any>;
-    const expected = deps.team?.();
-    const team = teamOf(payload);
+    const origin = requestOrigin(payload);
+    // Where a request may come from is access.ts's one rule, for approvals as for everything else.
+    const foreign = deps.access.refusedOrigin(origin);
     const actions: Record<string, any>[] = payload.type === 'block_actions' ? (payload.actions ?? []) : [];
-    const foreign = expected !== undefined && team !== undefined && team !== expected;
     const unknownAction = actions.find((action) => !ownActions.test(String(action.action_id)));
     const foreignValue = actions.find((action) => ownActions.test(String(action.action_id)) && !ourValue(String(action.action_id), action.value));
     if (!foreign && !unknownAction && !foreignValue) {
       await next();
       return;
     }
-    const reason = foreign
-      ? team === ''
-        ? 'this request names no Slack workspace (an empty team id), and databox-bot acts only for its own'
-        : `this request comes from another Slack workspace (${team}); databox-bot acts only for its own`
-      : unknownAction
+    const reason =
+      foreign ??
+      (unknownAction
         ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
-        : 'this button carries a value the bot never gave it';
-    deps.service.recordRefusal(requestSender(payload), { reason, team: team ?? null, kind: requestKind(payload), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
+        : 'this button carries a value the bot never gave it');
+    deps.service.recordRefusal(requestSender(payload), { reason, team: origin.teamId ?? null, kind: requestKind(payload), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
     await answerRefusal(args, deps, `:no_entry_sign: Refused: ${reason}. Nothing was run.`, `Refused: ${reason}. Nothing was run.`);
   });
 }

@@ -188,7 +188,6 @@ export function createBot(options: BotOptions): Bot {
     if (reportRepair) reportRepair(aside);
     else repairs.push(aside);
   });
-  let team: string | undefined;
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), outbox, retryDelayMs: options.slackRetryDelayMs });
   const service = new IncidentService(
@@ -226,7 +225,7 @@ export function createBot(options: BotOptions): Bot {
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
-  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, team: () => team });
+  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery });
 
   // Never backwards (a sweep that ends late), and not after the stop has kept its own.
   let keptThrough = -1;
@@ -256,7 +255,6 @@ export function createBot(options: BotOptions): Bot {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
-      team = auth.team_id;
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
       for (const aside of repairs.splice(0)) await service.reportJournalRepair(aside);
       reportRepair = (aside) => void service.reportJournalRepair(aside);

@@ -82,8 +82,9 @@ export class SlackAccess {
     const { allowGuestApproval, allowExternalApproval } = this.options;
     if (allowGuestApproval && allowExternalApproval) return { ok: true };
     if (!allowExternalApproval) {
-      const foreign = this.foreignPayload(clicker);
-      if (foreign) return { ok: false, reason: foreign };
+      if (!this.installed) return { ok: false, reason: 'the bot does not know yet which workspace it is installed in; try again in a moment' };
+      const from = this.foreignOrigin(clicker);
+      if (from !== undefined) return { ok: false, reason: this.foreignReason(from) };
     }
     let user: SlackUser;
     try {
@@ -135,18 +136,27 @@ export class SlackAccess {
     if (!access.ok) throw new UserError(`refused: ${access.reason}`);
   }
 
-  private foreignPayload(clicker: Clicker): string | undefined {
-    const installed = this.installed;
-    if (!installed) return 'the bot does not know yet which workspace it is installed in; try again in a moment';
-    if (installed.enterpriseId) {
-      if (clicker.enterpriseId && clicker.enterpriseId !== installed.enterpriseId) return this.foreignReason(clicker.enterpriseId);
-      return undefined;
-    }
-    for (const team of [clicker.teamId, clicker.userTeamId]) {
-      if (team && team !== installed.teamId) return this.foreignReason(team);
-    }
-    if (clicker.enterpriseId) return this.foreignReason(clicker.enterpriseId);
-    return undefined;
+  /**
+   * Why a request of any kind (command, click, form) is turned away before any listener for where it comes from, or
+   * undefined: one that names an empty workspace always; one from another workspace or Enterprise org unless
+   * DATABOX_ALLOW_EXTERNAL_APPROVAL lets people from there in (what they may then do is checked as for anyone).
+   */
+  refusedOrigin(origin: Clicker): string | undefined {
+    if (origin.teamId === '') return 'this request names no Slack workspace (an empty team id), and databox-bot acts only for its own';
+    if (this.options.allowExternalApproval) return undefined;
+    const from = this.foreignOrigin(origin);
+    if (from === undefined) return undefined;
+    return `this request comes from another Slack ${from.startsWith('E') ? 'Enterprise org' : 'workspace'} (${from}); databox-bot acts only for its own`;
+  }
+
+  /**
+   * The team or Enterprise org a request comes from when it is not the installed one, as its payload says; undefined
+   * when it is ours, or the bot does not know yet which is. On Enterprise Grid, every workspace of the org is ours.
+   */
+  private foreignOrigin(origin: Clicker): string | undefined {
+    if (!this.installed) return undefined;
+    if (origin.enterpriseId) return origin.enterpriseId === this.installed.enterpriseId ? undefined : origin.enterpriseId;
+    return [origin.teamId, origin.userTeamId].find((team) => team && !this.sameOrganisation(team, undefined));
   }
 
   private sameOrganisation(teamId: string | undefined, enterpriseId: string | undefined): boolean {
@@ -187,7 +197,20 @@ export function clickerOf(body: {
   team?: { id: string; enterprise_id?: string } | null;
   enterprise?: { id: string } | null;
 }): Clicker {
-  return { userId: body.user.id, userTeamId: body.user.team_id, teamId: body.team?.id, enterpriseId: body.enterprise?.id ?? body.team?.enterprise_id };
+  return requestOrigin(body);
+}
+
+/**
+ * Who sent a request and from where, wherever its kind puts it: a click or form (user.team_id, team.id,
+ * enterprise.id or team.enterprise_id), a slash command (user_id, team_id, enterprise_id: "" outside Enterprise Grid).
+ */
+export function requestOrigin(body: Record<string, any>): Clicker {
+  return {
+    userId: String(body.user?.id ?? body.user_id ?? 'unknown'),
+    userTeamId: body.user?.team_id,
+    teamId: body.team?.id ?? body.team_id,
+    enterpriseId: (body.enterprise?.id ?? body.team?.enterprise_id ?? body.enterprise_id) || undefined,
+  };
 }
 
 function describeSlackError(error: unknown): string {

@@ -1,11 +1,12 @@
 // Who may act, through the real Bolt app: guests and other workspaces cannot approve (users.info, cached, refused when it
-// fails), DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open.
+// fails), sister workspaces of an Enterprise Grid org may, DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
+import { postSigned, slashCommandBody } from '../helpers/signed-request.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -74,7 +75,7 @@ describe('who may approve', () => {
     expect(journalRecords().filter((r) => r.type === 'request.refused').map((r) => r.actor)).toEqual([teammate]);
     await harness.click(approve, teammate, { enterprise: { id: 'E0OTHERORG', name: 'Other' } });
     await harness.settle();
-    expect(slack.ephemerals(teammate).at(-1)).toMatch(/you are from E0OTHERORG/);
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack Enterprise org \(E0OTHERORG\)/);
     expect(slack.callsTo('users.info')).toEqual([]);
     nothingRan();
   });
@@ -136,9 +137,39 @@ describe('who may approve', () => {
   it('lets guests and other workspaces approve when DATABOX_ALLOW_GUEST_APPROVAL and DATABOX_ALLOW_EXTERNAL_APPROVAL are true', async () => {
     const approve = await planWaitingForApproval({ DATABOX_ALLOW_GUEST_APPROVAL: 'true', DATABOX_ALLOW_EXTERNAL_APPROVAL: 'true' });
     slack.users.set(teammate, { is_restricted: true, team_id: 'T0PARTNER' });
-    await harness.click(approve, teammate, { userTeamId: 'T0PARTNER' });
+    // A Slack Connect partner's click names their workspace in team.id too: the flag lets it past the door as well.
+    await harness.click(approve, teammate, { userTeamId: 'T0PARTNER', team: { id: 'T0PARTNER', domain: 'partner' } });
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+  });
+});
+
+describe('Enterprise Grid', () => {
+  const sister = { team: { id: 'T0SISTER', domain: 'sister', enterprise_id: 'E0ORG' }, userTeamId: 'T0SISTER' };
+
+  it('takes commands and approvals from a sister workspace of the same org, and refuses another org', async () => {
+    slack.enterpriseId = 'E0ORG';
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    const fromSister = await postSigned(
+      harness.url,
+      slashCommandBody('diagnose duckdb', { user_id: operator, team_id: 'T0SISTER', enterprise_id: 'E0ORG', is_enterprise_install: 'false', response_url: slack.responseUrl() }),
+    );
+    expect(fromSister.status).toBe(200);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'request.refused')).toEqual([]);
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator, sister);
+    await harness.settle();
+    const approve = slack.buttons('approve_plan').at(-1)!;
+    expect(approve, 'the sister workspace\'s click proposed the plan').toBeDefined();
+    await harness.click(approve, teammate, { ...sister, team: { id: 'T0OTHER', enterprise_id: 'E0OTHERORG' } });
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack Enterprise org \(E0OTHERORG\)/);
+    nothingRan();
+    slack.users.set(teammate, { team_id: 'T0SISTER', enterprise_user: { enterprise_id: 'E0ORG' } });
+    await harness.click(approve, teammate, sister);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate]);
   });
 });
 

@@ -36,6 +36,8 @@ export class SlackStandIn {
   users = new Map<string, Record<string, unknown>>();
   /** The members of each user group, for usergroups.users.list; an unknown group is Slack's no_such_subteam. */
   userGroups = new Map<string, string[]>();
+  /** The Enterprise Grid org auth.test places the bot in; none: a workspace of its own. */
+  enterpriseId?: string;
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   socketUrl?: string;
   /**
@@ -127,7 +129,7 @@ export class SlackStandIn {
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://databox.slack.com/', team: 'databox', user: 'databox-bot', team_id: 'T0DATABOX', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return { ok: true, url: 'https://databox.slack.com/', team: 'databox', user: 'databox-bot', team_id: 'T0DATABOX', user_id: 'U0BOT', bot_id: 'B0BOT', ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}) };
       case 'chat.postMessage': {
         const ts = `${this.nextTs++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, thread_ts: args.thread_ts } };
