@@ -73,7 +73,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
           deps.commandLimit.giveBack(command.user_id);
           recordRefused(error.message, deps.service.state.runs.get(cmd.run)?.incidentId);
         }
-        await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock' }) });
+        await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'unlock', channel: command.channel_id }) });
       }
       return;
     }
@@ -87,7 +87,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       await ack({ response_type: 'ephemeral', text: `:memo: Writing the postmortem of \`${cmd.incident}\` from the journal…` });
       record();
       const failPostmortem = (error: unknown) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'postmortem' }) });
+        respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: 'postmortem', channel: command.channel_id }) });
       try {
         deps.queue.push(`postmortem ${cmd.incident}`, async () => {
           try {
@@ -142,7 +142,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         deps.commandLimit.giveBack(command.user_id);
         recordRefused(error.message, cmd.incident);
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb }) });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id }) });
     };
     let diagnosis: RunningDiagnosis | undefined;
     try {

@@ -65,29 +65,37 @@ const slackAdvice: Record<string, string> = {
   is_archived: 'this channel is archived: run the command in an open incident channel',
 };
 
-/** What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined. */
-function slackSide(error: unknown, askedAgain: boolean): string | undefined {
+/** Said instead of "invite it" in a direct message (a D… channel): nobody can invite a bot into a DM between people. */
+const inADirectMessage = 'the bot cannot post in a direct message between people: run the command in a channel (or in a DM with databox-bot)';
+
+/**
+ * What Slack did, in words an operator can act on, when an error is Slack's own refusal or failure; else undefined.
+ * `channel`: where the request came from, when known.
+ */
+function slackSide(error: unknown, askedAgain: boolean, channel?: string): string | undefined {
   const refused = slackRefusal(error);
-  if (refused && slackAdvice[refused]) return `Slack refused (${refused}): ${slackAdvice[refused]}`;
+  const advice = refused && (channel?.startsWith('D') && notAMemberHere.has(refused) ? inADirectMessage : slackAdvice[refused]);
+  if (refused && advice) return `Slack refused (${refused}): ${advice}`;
   const trouble = slackTrouble(error);
   return trouble ? `Slack's Web API failed (${trouble}${askedAgain ? ', also when asked again' : ''}): Slack seems to be having trouble, not the bot` : undefined;
 }
 
 /**
  * A user error is shown as is; Slack's refusals and failures with what to do; anything else is logged with its cause
- * and shown as a short message with a reference.
+ * and shown as a short message with a reference. `context` is logged; its `channel`, the request's, shapes the advice.
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
+  const channel = typeof context.channel === 'string' ? context.channel : undefined;
   if (error instanceof IncidentAbandoned) {
     const failed = error.cause instanceof SlackCallFailed ? error.cause : undefined;
     const cause = failed ? failed.cause : error.cause;
-    const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || clientAskedAgain(cause));
+    const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || clientAskedAgain(cause), channel);
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
-  const slack = slackSide(error, clientAskedAgain(error));
+  const slack = slackSide(error, clientAskedAgain(error), channel);
   if (slack) {
     logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);
     return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}`;

@@ -244,6 +244,17 @@ describe("Slack's bad days", () => {
     expect(fs.readFileSync(`${checkout.stateDir}/postmortems/${abandoned.incident}.md`, 'utf8')).toMatch(/The incident was \*\*abandoned\*\* before anything ran: its first message could not be shown: .*not_in_channel/);
   });
 
+  it('says to run a command somewhere else, not to invite the bot, in a direct message between people', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    slack.failures.set('chat.postMessage', 'channel_not_found');
+    await harness.command('diagnose duckdb', operator, 'D0TWOPEOPLE');
+    await harness.settle();
+    const told = String(slack.responses.at(-1)?.body.text);
+    expect(told).toMatch(/Slack refused \(channel_not_found\): the bot cannot post in a direct message between people: run the command in a channel \(or in a DM with databox-bot\)/);
+    expect(told).not.toMatch(/invite/);
+  });
+
   it("asks again for the first message when Slack answers with trouble of its own (ratelimited, a 429 it cannot wait out, a proxy's page), and the incident goes on", async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { retryConfig: { retries: 0 }, timeout: 2_000 } });
