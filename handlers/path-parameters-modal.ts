@@ -3,7 +3,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
-import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
+import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
@@ -15,8 +15,7 @@ const metadata = z.object({ incident: z.string(), path: z.string() });
 
 export function registerPathParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.view(parametersModalId, async ({ ack, view, body, client }) => {
-    // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
-    const params = modalValues(view.state.values, { keepEmpty: true });
+    let params: Record<string, string> = {};
     let errors: Record<string, string> | undefined;
     let start: (() => Promise<unknown>) | undefined;
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
@@ -24,6 +23,8 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
     // What the form stands for, as the command one would type (its scenario and path once known): the record's words.
     let asTyped = 'recover';
     try {
+      // Cleared fields are kept (as ""): one the diagnosis had filled in is refused, not silently filled in again.
+      params = modalValues(submittedValues(view), { keepEmpty: true });
       const { incident: incidentId, path } = readMetadata(view.private_metadata, metadata);
       const incident = deps.service.incident(incidentId);
       known = incident.id;
@@ -45,7 +46,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
         if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
       };
     } catch (error) {
-      errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'modal' }));
+      errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'modal' }));
     }
     const typed = `modal: ${asTyped}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
     await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });

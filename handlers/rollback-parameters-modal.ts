@@ -2,7 +2,7 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { rollbackModalId } from '../src/slack/blocks.js';
-import { fieldErrors, modalValues, readMetadata, refusal } from '../src/slack/modal-values.js';
+import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
@@ -14,12 +14,13 @@ const metadata = z.object({ run: z.string() });
 
 export function registerRollbackParametersModal(routes: ListenerRouter, deps: HandlerDeps): void {
   routes.view(rollbackModalId, async ({ ack, view, body, client }) => {
-    const params = modalValues(view.state.values);
+    let params: Record<string, string> = {};
     let errors: Record<string, string> | undefined;
     let runId = '';
     let audience = { channel: '', user: body.user.id, threadTs: undefined as string | undefined };
     let known: string | undefined;
     try {
+      params = modalValues(submittedValues(view));
       runId = readMetadata(view.private_metadata, metadata).run;
       const incident = deps.service.incident(deps.service.run(runId).incidentId);
       known = incident.id;
@@ -28,7 +29,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
       errors = await fieldErrors(params, () => deps.service.checkRollbackParameters(runId, params), names);
     } catch (error) {
-      errors = refusal(view.state.values, describeFailure(error, deps.logger, { action: 'rollback-modal' }));
+      errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }
     const typed = `modal: rollback ${runId}${Object.entries(params).map(([k, v]) => ` ${k}=${commandValue(v)}`).join('')}`;
     await answerForm(deps, { ack, client, user: body.user.id, audience, typed, errors, incident: known });

@@ -3,11 +3,31 @@ import { valueProblem } from '../commands/parse.js';
 import { z } from 'zod';
 import { isUserError, UserError } from '../errors.js';
 
+type Values = Record<string, Record<string, { value?: string | null }>>;
+
+/** A submitted view as far as its fields go: Slack's state of them, and the blocks the form drew. */
+export interface SubmittedView {
+  state?: { values?: Values } | null;
+  blocks?: readonly { type?: string; block_id?: string }[];
+}
+
+/** A submitted form's values; a submission without them (`view.state: null`) is refused, never a crash. */
+export function submittedValues(view: SubmittedView): Values {
+  const values = view.state?.values;
+  if (!values || typeof values !== 'object') throw new UserError('this form came without the values typed into it; nothing was run: close it and open it again');
+  return values;
+}
+
+/** The form's fields by block id, for a refusal shown under the first: those submitted, else the input blocks it drew. */
+export function formFields(view: SubmittedView): Record<string, unknown> {
+  return view.state?.values ?? Object.fromEntries((view.blocks ?? []).filter((block) => block.type === 'input' && block.block_id).map((block) => [block.block_id, {}]));
+}
+
 /**
  * Keyed by block id. Empty fields are left out, unless `keepEmpty`: a form prefilled with what the diagnosis found keeps
  * them as "", so a field the operator cleared is not taken as one left for the diagnosis to fill.
  */
-export function modalValues(values: Record<string, Record<string, { value?: string | null }>>, { keepEmpty = false } = {}): Record<string, string> {
+export function modalValues(values: Values, { keepEmpty = false } = {}): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [blockId, block] of Object.entries(values)) {
     const value = typeof block.value?.value === 'string' ? block.value.value.trim() : '';

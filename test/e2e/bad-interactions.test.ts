@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
+import { blockActionBody, postSigned, slashCommandBody, viewSubmissionBody } from '../helpers/signed-request.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
 
@@ -67,6 +67,24 @@ function nothingRan(): void {
   expect(checkout.listData(), 'no file was moved').toEqual(['databox.duckdb']);
   expect(journal().some((r) => r.type === 'run.approved' || r.type === 'run.started' && r.data.runId === JSON.parse(approve.value).run)).toBe(false);
 }
+
+describe('a form submitted without its values', () => {
+  // First, while the diagnosis's path buttons still open forms.
+  it('is answered with a reason under its first field, not a crash, and runs nothing', async () => {
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    const view = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const plansBefore = slack.buttons('approve_plan').length;
+    const body = new URLSearchParams(viewSubmissionBody({ user: operator, callbackId: view.callback_id, privateMetadata: view.private_metadata, values: {} }));
+    const payload = JSON.parse(body.get('payload')!);
+    payload.view = { ...payload.view, state: null, blocks: view.blocks };
+    const answer = await postSigned(harness.url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ response_action: 'errors', errors: { backup: expect.stringMatching(/this form came without the values typed into it; nothing was run/) } });
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(plansBefore);
+  });
+});
 
 describe('interaction payloads the bot did not make', () => {
   it('answers a signed payload that is not JSON with 400, and journals it', async () => {
