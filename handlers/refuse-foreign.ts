@@ -10,6 +10,9 @@ import { answerRefusal, requestKind, requestSender } from './answer-refusal.js';
 import type { HandlerDeps } from './index.js';
 import { requestOrigin } from '../src/slack/access.js';
 
+/** The clicks DATABOX_ALLOW_EXTERNAL_APPROVAL is about: deciding a plan, or approving an unlock. */
+const decisionActions = new Set<string>([actionIds.approve, actionIds.reject, actionIds.approveUnlock]);
+
 /** The path buttons carry a letter (choose_path_a), the follow-up buttons a number (open_follow_up_0). */
 const ownActions = new RegExp(
   `^(${[actionIds.approve, actionIds.reject, actionIds.approveUnlock, actionIds.rollback, actionIds.postmortem, actionIds.proposeFollowUp, openFromAlertActionId, `${actionIds.choosePath}_[a-z]`, `${actionIds.followUp}_\\d{1,2}`].join('|')})$`,
@@ -45,9 +48,10 @@ export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
     const { body, next } = args as AnyMiddlewareArgs & { next: () => Promise<void> };
     const payload = body as Record<string, any>;
     const origin = requestOrigin(payload);
-    // Where a request may come from is access.ts's one rule, for approvals as for everything else.
-    const foreign = deps.access.refusedOrigin(origin);
     const actions: Record<string, any>[] = payload.type === 'block_actions' ? (payload.actions ?? []) : [];
+    // Where a request may come from is access.ts's one rule, for approvals as for everything else.
+    const decision = actions.length > 0 && actions.every((action) => decisionActions.has(String(action.action_id)));
+    const foreign = deps.access.refusedOrigin(origin, decision);
     const unknownAction = actions.find((action) => !ownActions.test(String(action.action_id)));
     const foreignValue = actions.find((action) => ownActions.test(String(action.action_id)) && !ourValue(String(action.action_id), action.value));
     if (!foreign && !unknownAction && !foreignValue) {

@@ -138,12 +138,13 @@ export class SlackAccess {
 
   /**
    * Why a request of any kind (command, click, form) is turned away before any listener for where it comes from, or
-   * undefined: one that names an empty workspace always; one from another workspace or Enterprise org unless
-   * DATABOX_ALLOW_EXTERNAL_APPROVAL lets people from there in (what they may then do is checked as for anyone).
+   * undefined: one that names an empty workspace always; one from another workspace or Enterprise org unless it is a
+   * decision (`decision`: an Approve or Reject click) and DATABOX_ALLOW_EXTERNAL_APPROVAL lets people from there
+   * decide (who may is then checked as for anyone). The flag is about approvals: a partner's commands stay refused.
    */
-  refusedOrigin(origin: Clicker): string | undefined {
+  refusedOrigin(origin: Clicker, decision: boolean): string | undefined {
     if (origin.teamId === '') return 'this request names no Slack workspace (an empty team id), and databox-bot acts only for its own';
-    if (this.options.allowExternalApproval) return undefined;
+    if (decision && this.options.allowExternalApproval) return undefined;
     const from = this.foreignOrigin(origin);
     if (from === undefined) return undefined;
     return `this request comes from another Slack ${from.startsWith('E') ? 'Enterprise org' : 'workspace'} (${from}); databox-bot acts only for its own`;

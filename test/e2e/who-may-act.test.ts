@@ -141,6 +141,10 @@ describe('who may approve', () => {
     await harness.click(approve, teammate, { userTeamId: 'T0PARTNER', team: { id: 'T0PARTNER', domain: 'partner' } });
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+    // The flag is about approvals: the partner's commands stay refused at the door.
+    const command = await postSigned(harness.url, slashCommandBody('diagnose duckdb', { user_id: teammate, team_id: 'T0PARTNER', response_url: slack.responseUrl() }));
+    expect(command.status).toBe(200);
+    expect(command.text).toContain('this request comes from another Slack workspace (T0PARTNER)');
   });
 });
 
