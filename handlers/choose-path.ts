@@ -41,7 +41,12 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         try {
           const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id }, body.user.id, 'slack');
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
-          if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+          // The click is on the record too, as one that proposed nothing, so the postmortem shows who asked again.
+          if (run && alreadyWaiting) {
+            const { user, ...clicked } = refusedClick(body.user.id, action, id);
+            void deps.service.recordRefusal(user, { ...clicked, reason: `the same plan already waits for approval (${run.id}); nothing new was proposed` });
+            await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+          }
         } catch (error) {
           await fail(error);
         }

@@ -26,7 +26,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     // Parsing is pure and instant, so its verdict can travel in the ack itself; the journal line follows the ack.
     const parsed = parseCommand(command.text, deps.catalog);
     // Past the per-person limit, with its refusal on the same line.
-    const record = (refusedBecause?: string) => deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, undefined, refusedBecause);
+    // `incident`: the one a joined diagnosis belongs to, so its postmortem shows who else asked for it.
+    const record = (refusedBecause?: string, incident?: string) =>
+      deps.service.recordCommand(`/databox ${command.text}`.slice(0, 2_000), command.user_id, `slack:${command.channel_id}`, incident, refusedBecause);
     // A refusal is on the record beside the command it answers, with why.
     const recordRefused = (reason: string, incident?: string) =>
       void deps.service.recordRefusal(command.user_id, { command: `/databox ${command.text}`.slice(0, 2_000), incident, reason });
@@ -116,7 +118,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     const joined = typed === undefined ? undefined : deps.diagnoses.openedFor(typed);
     if (joined) {
       await ack({ response_type: 'ephemeral', text: joinedText(deps, joined) });
-      record();
+      record(undefined, joined.id);
       return;
     }
     // The same diagnosis asked for a moment ago and not open yet: the ack says who asked and where its thread opens.

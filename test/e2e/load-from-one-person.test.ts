@@ -69,6 +69,8 @@ describe('the same diagnosis asked for again', () => {
     expect(slack.allText()).toContain('Verdict: Healthy');
     const commands = journalRecordsOf(checkout).filter((e) => e.type === 'command.received');
     expect(commands, 'every joiner is in the journal').toHaveLength(6);
+    // One who joined the open incident is on its record, so its postmortem shows them asking.
+    expect(commands.at(-1)).toMatchObject({ actor: teammate, incident, data: { text: '/databox diagnose  duckdb' } });
   });
 
   it('starts a new diagnosis once the first has finished', async () => {
@@ -115,7 +117,9 @@ describe('the same diagnosis asked for again', () => {
 
 describe('approvals and the queue', () => {
   it('an approved plan starts at once, even while every worker is busy with a diagnosis', async () => {
-    writeGarbage(checkout.databasePath);
+    // A file SQLMesh's audit finds desynced: path A is offered, and a diagnosis of it runs the audit.
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { exit: 1, stderr: 'Catalog Error: Table with name fct_daily_bird_observations does not exist!\n' } });
     harness = await startBot(checkout, slack, { DATABOX_WORKERS: '1' });
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
@@ -123,9 +127,7 @@ describe('approvals and the queue', () => {
     await harness.settle();
     const approve = slack.buttons('approve_plan').at(-1)!;
 
-    // A long diagnosis (of a healthy file put in place meanwhile) takes the only worker, and another job waits behind it.
-    fs.rmSync(checkout.databasePath);
-    await createHealthyDatabase(checkout.databasePath);
+    // A long diagnosis of the same file (its audit slow now) takes the only worker, and another job waits behind it.
     checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
     await harness.command('diagnose duckdb', teammate);
     await slack.waitFor('the long diagnosis to be running', () => audits().length === 1, 30_000);
