@@ -199,7 +199,7 @@ describe('a value of the wrong shape', () => {
     const backfill = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8')
       .replace('timeout: 30m', 'timeout: 30')
       .replace('      ebird:\n', '      eBird:\n')
-      .replace('argv: [uv, run, sqlmesh, state, list]', 'argv: [uv, run, sqlmesh, state, list, 7]');
+      .replace('orchestration/definitions.py]\n        env:', 'orchestration/definitions.py, 7]\n        env:');
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'backfill.yml'), backfill);
     const prefix = path.join(dir, 'backfill.yml');
@@ -208,7 +208,7 @@ describe('a value of the wrong shape', () => {
     expect(checkRunbooks(dir).problems).toEqual([
       `${prefix}:${lineOf(/^ {6}eBird:$/)}: at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter`,
       `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h)`,
-      `${prefix}:${lineOf(/sqlmesh, state, list, 7\]/)}: at recovery[0].rollback.inspect[0].argv[5]: 7 is read as a number, where text goes: quote it ("7")`,
+      `${prefix}:${lineOf(/definitions\.py, 7\]/)}: at recovery[0].steps[2].argv[9]: 7 is read as a number, where text goes: quote it ("7")`,
     ]);
   });
 });
