@@ -9,6 +9,11 @@ export interface FileAsPlanned {
   /** The inode and its change time, which a copy made with its times kept (cp -p, rsync -a, touch -r) cannot keep. */
   inode?: number;
   changedAt?: string;
+  /**
+   * A file the stack may write meanwhile (a database that opened at diagnosis, which Dagster's loads keep writing): only
+   * another file in its place (another inode), or none, counts as a change; its size and times moving do not.
+   */
+  writtenMeanwhile?: true;
 }
 
 /** What was at a path: a regular file, or nothing at all. */
@@ -54,6 +59,7 @@ export function fileChange(was: FileSeen, now: FileSeen | undefined): string | u
 function howChanged(was: FileSeen, now: FileSeen | undefined): string | undefined {
   if (!now) return 'no longer a regular file';
   if ('absent' in was || 'absent' in now) return 'absent' in was && 'absent' in now ? undefined : 'absent' in now ? 'gone' : exactly(now);
+  if (was.writtenMeanwhile) return was.inode !== undefined && now.inode !== was.inode ? `another file (${exactly(now)}) put in its place` : undefined;
   if (now.bytes !== was.bytes || now.modifiedAt !== was.modifiedAt) return exactly(now);
   if (was.inode !== undefined && now.inode !== was.inode) return 'another file with the same size and time (a copy that kept its times)';
   if (was.changedAt !== undefined && now.changedAt !== undefined && now.changedAt !== was.changedAt) {

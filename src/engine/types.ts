@@ -30,8 +30,11 @@ export interface StepResult {
    * started): a run that stopped there is not said to have changed anything by it.
    */
   untouched?: true;
-  /** The file a diagnosis step looked at, as it found it: a plan made on what it found moves that file, or none. */
-  seen?: FileSeen;
+  /**
+   * The files a diagnosis step looked at, by path, as it found them (a database and its write-ahead log): a plan made on
+   * what it found moves those files, or none.
+   */
+  seen?: Record<string, FileSeen>;
 }
 
 export interface StepRecord extends Omit<StepResult, 'output'> {

@@ -1,6 +1,6 @@
 // Whether a recovery goes against its incident's diagnosis: a path the verdict did not offer (a warning), or a database
 // changed since the verdict, by a run of the bot or by hand (a refusal).
-import { fileAt, fileChange } from '../disk/file-identity.js';
+import { fileAt, fileChange, type FileSeen } from '../disk/file-identity.js';
 import type { ResolvedStep } from '../engine/types.js';
 import type { RecoveryPath } from '../runbook/schema.js';
 import { diagnosedFinding, followsDiagnosedWindow } from './diagnosed-window.js';
@@ -80,12 +80,7 @@ export function movedFileChangedSinceDiagnosis(incident: Incident, recovery: Rec
   const diagnosis = incident.diagnosis;
   const run = diagnosis ? incident.runs.find((r) => r.id === diagnosis.runId) : undefined;
   if (!run) return undefined;
-  const seenAt = new Map(
-    run.results.flatMap((result) => {
-      const step = run.steps.find((s) => s.id === result.stepId);
-      return step?.kind === 'duckdb-open' && result.seen ? [[step.path, result.seen] as const] : [];
-    }),
-  );
+  const seenAt = filesDiagnosed(run);
   for (const step of steps) {
     if (step.kind !== 'move' || step.guard) continue;
     const seen = seenAt.get(step.from);
@@ -93,4 +88,45 @@ export function movedFileChangedSinceDiagnosis(incident: Incident, recovery: Rec
     if (change) return { file: step.from, change };
   }
   return undefined;
+}
+
+/**
+ * The files a diagnosis' opens recorded, as they were then. One that opened is one the stack may have written since (its
+ * loads go on while SQLMesh is desynced, say): only another file in its place counts as changed. One that did not open
+ * (corrupt, empty, not DuckDB) nothing writes: any change to it is someone's hand.
+ */
+function filesDiagnosed(run: Run): Map<string, FileSeen> {
+  return new Map(
+    run.results.flatMap((result) => {
+      const step = run.steps.find((s) => s.id === result.stepId);
+      if (step?.kind !== 'duckdb-open' || !result.seen) return [];
+      const opened = result.status === 'ok';
+      return Object.entries(result.seen).flatMap(([file, seen]) => {
+        // The log of a database in use comes and goes with its checkpoints: only a file that did not open pins its log.
+        if (opened && file !== step.path) return [];
+        return [[file, opened && !('absent' in seen) ? { ...seen, writtenMeanwhile: true as const } : seen] as const];
+      });
+    }),
+  );
+}
+
+/**
+ * A plan's moves pinned as the diagnosis' opens allow: a file the diagnosis opened may be written by the stack before
+ * the plan runs, so only another file in its place stops the plan (see filesDiagnosed).
+ */
+export function pinnedAsDiagnosed(incident: Incident, steps: ResolvedStep[]): ResolvedStep[] {
+  const diagnosis = incident.diagnosis;
+  const run = diagnosis ? incident.runs.find((r) => r.id === diagnosis.runId) : undefined;
+  if (!run) return steps;
+  const written = new Set([...filesDiagnosed(run)].filter(([, seen]) => !('absent' in seen) && seen.writtenMeanwhile).map(([file]) => file));
+  return steps.map((step) => {
+    if (step.kind !== 'move' || !step.asPlanned) return step;
+    if (written.has(step.from) && !('absent' in step.asPlanned)) return { ...step, asPlanned: { ...step.asPlanned, writtenMeanwhile: true as const } };
+    // Its log comes and goes with its checkpoints: not pinned (it moves with the file, wherever that goes).
+    if (step.from.endsWith('.wal') && written.has(step.from.slice(0, -'.wal'.length))) {
+      const { asPlanned: _unpinned, ...unpinned } = step;
+      return unpinned;
+    }
+    return step;
+  });
 }

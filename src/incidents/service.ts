@@ -32,7 +32,7 @@ import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
-import { againstDiagnosis, changedSinceDiagnosis, movedFileChangedSinceDiagnosis } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -660,13 +660,22 @@ export class IncidentService {
    */
   staleForPath(incidentId: string, recovery: RecoveryPath): string | undefined {
     const incident = this.incident(incidentId);
+    const values = this.templateValues(incident, {});
     let lockKey: string;
     try {
-      lockKey = render(this.runbook(incident.scenario).lockKey, this.templateValues(incident, {}));
+      lockKey = render(this.runbook(incident.scenario).lockKey, values);
     } catch {
       return undefined;
     }
-    return this.changedSinceDiagnosisReason(incident, recovery, lockKey);
+    // The moves that need no value of the form (the database's, not the backup's) are asked about by hand changes too.
+    const moves = recovery.steps.filter((step) => step.kind === 'move').flatMap((step) => {
+      try {
+        return this.resolveAll([step], values);
+      } catch {
+        return [];
+      }
+    });
+    return this.changedSinceDiagnosisReason(incident, recovery, lockKey) ?? this.movedFileChangedReason(incident, recovery, moves);
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
@@ -700,7 +709,8 @@ export class IncidentService {
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
-    const steps = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    const resolved = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    const steps = continues ? resolved : pinnedAsDiagnosed(this.incident(incident.id), resolved);
     const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.

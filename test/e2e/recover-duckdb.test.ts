@@ -130,6 +130,26 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)?.result?.ts);
   });
 
+  it('rolls back a rebuild over a log left alone (no database file) without putting the log beside the rebuilt file', async () => {
+    // A lost database's write-ahead log, alone: DuckDB would replay it into any file put beside it.
+    const orphan = Buffer.from('a lost database\'s write-ahead log');
+    fs.writeFileSync(`${checkout.databasePath}.wal`, orphan);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken.wal']);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    // As before the recovery: the log alone, the rebuilt file aside, never the two together.
+    expect(checkout.listData()).toEqual(['databox.duckdb.rebuild-rolled-back', 'databox.duckdb.wal']);
+    expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(orphan);
+  });
+
   it('tells a second Write postmortem click while Slack holds the first upload that it is going, not that it is in the thread', async () => {
     await diagnoseCorrupt();
     slack.troubled = /^files\.getUploadURLExternal$/;
@@ -534,7 +554,7 @@ describe('path B: restore from a file backup', () => {
     await harness.click(approve, teammate);
     await harness.settle();
     expect(slack.allText()).toMatch(
-      /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved; propose the plan again/,
+      /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved\. Diagnose again, then propose a plan on the file that is there now/,
     );
     expect(slack.allText()).not.toContain('Recovery succeeded');
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
@@ -564,6 +584,54 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     expect(journalRecords().filter((r) => r.type === 'diagnosis.verdict').at(-1)?.data.verdict).toBe('healthy');
   }, 120_000);
+
+  it('lets the stack write a database that opened at diagnosis (a desynced one its loads go on with): path A is proposed and runs', async () => {
+    await createHealthyDatabase(checkout.databasePath);
+    checkout.behave({ 'uv run sqlmesh audit': { exit: 1, stderr: 'Catalog Error: Table with name fct_daily_bird_observations does not exist!\n' } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const load = async () => {
+      const instance = await DuckDBInstance.create(checkout.databasePath);
+      const connection = await instance.connect();
+      await connection.run(`INSERT INTO raw_usgs.daily_values SELECT * FROM raw_usgs.daily_values LIMIT 2000; CHECKPOINT`);
+      connection.closeSync();
+      instance.closeSync();
+    };
+    // A scheduled load between the verdict and the click, and another while the plan waits: the same file, written.
+    await load();
+    const approve = await proposePathA();
+    await load();
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(commandsRun().slice(0, 2)).toEqual(['uv run sqlmesh audit', 'task full-refresh']);
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+  });
+
+  it('refuses to propose path A when the write-ahead log the diagnosis found damaged was moved away by hand since', async () => {
+    await createDatabaseWithDamagedWal(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    fs.renameSync(`${checkout.databasePath}.wal`, path.join(checkout.root, 'wal.kept'));
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/databox\.duckdb\.wal changed since this incident's diagnosis \(it was \d+ bytes, last written [^;]+; it is gone now\): .*Diagnose again/);
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'a')).toEqual([]);
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+  });
+
+  it('refuses a path whose form would open on a database replaced since the diagnosis, before the form opens', async () => {
+    await diagnoseCorrupt();
+    const healthy = path.join(checkout.root, 'healthy.duckdb');
+    await createHealthyDatabase(healthy, 100);
+    fs.renameSync(healthy, checkout.databasePath);
+    const forms = slack.callsTo('views.open').length;
+    await harness.click(slack.buttons('choose_path_b')[0]!, operator);
+    await harness.settle();
+    expect(slack.callsTo('views.open'), 'no form opens').toHaveLength(forms);
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/databox\.duckdb changed since this incident's diagnosis .*Diagnose again/);
+  });
 
   it('does not start path B when the backup was written again after its plan was shown: the approver approved the other file', async () => {
     const backup = await brokenWithBackup('databox.duckdb');

@@ -172,7 +172,7 @@ describe('a move pins what it moves as the plan found it', () => {
     fs.writeFileSync(healthy, 'a healthy database');
     fs.utimesSync(healthy, new Date('2026-04-20T10:00:00Z'), new Date('2026-04-20T10:00:00Z'));
     fs.renameSync(healthy, from);
-    const why = `${from} changed since the plan was made (it was 7 bytes, last written 2026-04-20 09:00:00 UTC; it is 18 bytes, last written 2026-04-20 10:00:00 UTC now): nothing was moved; propose the plan again, so its approver sees what will be moved`;
+    const why = `${from} changed since the plan was made (it was 7 bytes, last written 2026-04-20 09:00:00 UTC; it is 18 bytes, last written 2026-04-20 10:00:00 UTC now): nothing was moved. Diagnose again, then propose a plan on the file that is there now`;
     expect(moveStepKind.refusal?.(step)).toBe(why);
     expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', summary: why, untouched: true });
     expect(fs.readdirSync(root)).toEqual(['databox.duckdb']);
@@ -193,13 +193,30 @@ describe('a move pins what it moves as the plan found it', () => {
     expect((await runMoveStep(step, context(root))).status).toBe('skipped');
 
     fs.writeFileSync(wal, 'a log a healthy database left');
-    expect(moveStepKind.refusal?.(step)).toMatch(new RegExp(`^${wal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed since the plan was made \\(it was not there; it is 29 bytes, last written .* UTC now\\): nothing was moved; propose the plan again`));
+    expect(moveStepKind.refusal?.(step)).toMatch(new RegExp(`^${wal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed since the plan was made \\(it was not there; it is 29 bytes, last written .* UTC now\\): nothing was moved\\. Diagnose again`));
     expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', untouched: true });
     expect(fs.readdirSync(root)).toEqual(['databox.duckdb.wal']);
 
     const pinned = planned(root, move(wal, path.join(root, 'databox.duckdb.broken.wal'), { ifMissing: 'skip' }));
     fs.rmSync(wal);
     expect(moveStepKind.refusal?.(pinned)).toMatch(/; it is gone now\): nothing was moved/);
+  });
+
+  it('lets a file the stack writes meanwhile (a database that opened at diagnosis) grow, and refuses only another file in its place', async () => {
+    const root = tempDir();
+    const from = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(from, 'a database the loads write');
+    fs.linkSync(from, path.join(tempDir(), 'kept'));
+    const found = planned(root, move(from, `${from}.broken`));
+    const step: MoveStep = { ...found, asPlanned: { ...(found.asPlanned as object), writtenMeanwhile: true } as MoveStep['asPlanned'] };
+    // A load wrote it: the same file, grown, its times moved.
+    fs.appendFileSync(from, ' and a day of rows more');
+    fs.utimesSync(from, new Date('2026-04-21T09:00:00Z'), new Date('2026-04-21T09:00:00Z'));
+    expect(moveStepKind.refusal?.(step)).toBeUndefined();
+    // Another file renamed into its place: refused, saying so.
+    fs.writeFileSync(path.join(root, 'other'), 'a database restored by hand');
+    fs.renameSync(path.join(root, 'other'), from);
+    expect(moveStepKind.refusal?.(step)).toMatch(/\(it was \d+ bytes, last written [^;]+; it is another file \(27 bytes, last written [^)]+\) put in its place now\): nothing was moved\. Diagnose again/);
   });
 
   it('does not pin a directory (.sqlmesh): what is in it may change, and it is moved as it is', async () => {

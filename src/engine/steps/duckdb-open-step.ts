@@ -1,6 +1,6 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { z } from 'zod';
-import { fileAt } from '../../disk/file-identity.js';
+import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
 import { writeProblem } from '../../duckdb/write-access.js';
@@ -32,10 +32,16 @@ const schema = z.strictObject({
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
 
+/** The database and its write-ahead log as found (a log removed by hand since changes what opens as much as the file). */
+function filesSeen(file: string): Record<string, FileSeen> | undefined {
+  const found = Object.entries({ [file]: fileAt(file), [`${file}.wal`]: fileAt(`${file}.wal`) }).filter((entry): entry is [string, FileSeen] => entry[1] !== undefined);
+  return found.length > 0 ? Object.fromEntries(found) : undefined;
+}
+
 export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResult> {
   const started = performance.now();
   // What the verdict is about, before it is opened: a recovery proposed on it checks it still moves this very file.
-  const seen = fileAt(step.path);
+  const seen = filesSeen(step.path);
   const probed = await probeOpen(step.path);
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
   const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;

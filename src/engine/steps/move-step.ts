@@ -35,7 +35,8 @@ export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: 
  */
 function changedSincePlanned(step: MoveStep): string | undefined {
   const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
-  return change && `${step.from} changed since the plan was made (${change}): nothing was moved; propose the plan again, so its approver sees what will be moved`;
+  // Diagnose again, not only propose again: the verdict the plan follows was about the file as it was then too.
+  return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Diagnose again, then propose a plan on the file that is there now`;
 }
 
 /** Where the followed step put its file, plus .wal; undefined when it moved nothing (no file there, say). */
