@@ -46,6 +46,20 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: 'a log move that follows a step that is no earlier move (it would go nowhere known)',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].follows = 'move_dbb';
+    },
+    refusal: ['at recovery[0].steps[1].follows: follows names move_dbb, which is no earlier move step of the same plan'],
+  },
+  {
+    name: 'a log move that follows its file but names no .wal to go to',
+    plant: (doc) => {
+      doc.recovery[0].steps[1].to = '{{database_path}}.broken.log';
+    },
+    refusal: ['at recovery[0].steps[1].to: a step that follows move_db moves its write-ahead log: to must end in .wal, as it will'],
+  },
+  {
     name: "the diagnosis' audit edited into a plan that applies (it would change the warehouse unapproved at every diagnosis)",
     plant: (doc) => {
       doc.diagnosis.steps[3].argv = ['uv', 'run', 'sqlmesh', 'plan', 'prod', '--auto-apply'];
