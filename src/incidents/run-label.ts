@@ -13,3 +13,8 @@ export function runLabel(run: Run): string {
 
 /** Where an incident stands after a rollback that succeeded: back where it was, never a green "succeeded". */
 export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
+
+/** How a run ended, in a word or two: a plan stopped before its first step is "not started", not "interrupted". */
+export function endedWords(run: Run): string {
+  return run.status === 'interrupted' && run.startedAt === undefined ? 'not started' : run.status;
+}

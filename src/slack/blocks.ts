@@ -1,6 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { rolledBackWords, runLabel } from '../incidents/run-label.js';
+import { endedWords, rolledBackWords, runLabel } from '../incidents/run-label.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -247,7 +247,7 @@ export function runOutcome(run: Run): string {
   const elapsed = runElapsed(run, run.finishedAt);
   // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
   if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;
-  return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : run.status}*${elapsed}: ${detail}`;
+  return `${ok ? ':white_check_mark:' : ':x:'} *${runLabel(run)} ${ok ? 'passed' : endedWords(run)}*${elapsed}: ${detail}`;
 }
 
 /** A run that failed (or was interrupted): a message of its own, since someone must look at it. */
@@ -265,7 +265,7 @@ export function runFinishedMessage(run: Run): Rendered {
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
   const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';
   return {
-    text: `${runLabel(run)} ${ok ? 'succeeded' : run.status}: ${run.title}`,
+    text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${run.title}`,
     blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }

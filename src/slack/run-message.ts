@@ -7,7 +7,7 @@ import { stepCount } from '../step-count.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { stepDuration } from '../format-duration.js';
-import { runLabel } from '../incidents/run-label.js';
+import { endedWords, runLabel } from '../incidents/run-label.js';
 import { afterInterruption, type Run } from '../incidents/state.js';
 import {
   accepted,
@@ -113,7 +113,7 @@ function summaryText(run: Run, states: StepState[]): string {
   const n = states.length;
   // A diagnosis that ran to its end "finished": its checks that did not pass are evidence, not a success or a failure.
   if (run.kind === 'diagnosis' && run.status === 'succeeded') return `Diagnosis finished: ${run.title}`;
-  if (['succeeded', 'failed', 'interrupted'].includes(run.status)) return `${runLabel(run)} ${run.status === 'succeeded' ? 'succeeded' : run.status}: ${run.title}`;
+  if (['succeeded', 'failed', 'interrupted'].includes(run.status)) return `${runLabel(run)} ${run.status === 'succeeded' ? 'succeeded' : endedWords(run)}: ${run.title}`;
   const running = states.find((s) => s.running);
   if (running) return `${run.title}: step ${running.index + 1}/${n} running: ${running.step.title}`;
   const last = [...states].reverse().find((s) => s.record);

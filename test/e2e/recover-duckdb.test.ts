@@ -557,6 +557,9 @@ describe('path B: restore from a file backup', () => {
       /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved\. Diagnose again, then propose a plan on the file that is there now/,
     );
     expect(slack.allText()).not.toContain('Recovery succeeded');
+    // Stopped before its first step: "not started", not "interrupted", which would send someone to look for changes.
+    expect(slack.allText()).toMatch(/Recovery not started\*/);
+    expect(slack.allText()).not.toMatch(/Recovery interrupted/);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(restored);
     expect(commandsRun()).not.toContain('task full-refresh');

@@ -130,7 +130,7 @@ describe('a run cut short by a full state dir', () => {
     expect(message.blocks).toMatch(/:electric_plug: Interrupted: refused: the journal in .* cannot be written.*\. Nothing of it ran; propose it again\./);
     expect(message.blocks, 'its buttons are gone').not.toMatch(/approve_plan/);
     const thread = slack.messages().filter((m) => m.threadTs && m.ts !== plan.ts);
-    expect(thread.at(-1)?.text).toMatch(/^Recovery interrupted: Path A/);
+    expect(thread.at(-1)?.text).toMatch(/^Recovery not started: Path A/);
     expect(slack.ephemerals(teammate).join('\n')).toMatch(unwritable);
     expect(checkout.listData()).toEqual(['databox.duckdb']);
     // The database is not held by a plan that will never run: another plan for it may be proposed.
