@@ -225,7 +225,7 @@ function helpText(deps: HandlerDeps): string {
     `\`\`\`${escapeMrkdwn(usage(deps.catalog))}\`\`\``,
     `*Scenarios*\n${scenarios}`,
     'Each incident gets one message in the channel; everything after it goes into its thread.',
-    '`unlock <run-id>` frees a database held by a plan whose process is gone for good, once a second person approves.',
+    escapeMrkdwn('`unlock <run-id>` frees a database held by a plan whose process is gone for good, once a second person approves.'),
   ].join('\n');
 }
 

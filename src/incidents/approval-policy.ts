@@ -20,12 +20,13 @@ export function utcTime(iso: string): string {
  * one is told as its thread tells it (what to do about what it may have changed); `changedSince`: a plan that changed
  * its database after it was made.
  */
-export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>): Said {
+export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 'id' | 'title'>, asked?: 'approve' | 'reject'): Said {
   if (!run.needsApproval) return said`${run.id} is a ${run.kind}, which runs without an approval: only a plan waiting for one can be approved or rejected`;
   if (clicker !== undefined && clicker === run.decidedBy && (run.status === 'rejected' || (run.decidedAt && run.status !== 'expired' && run.status !== 'interrupted'))) {
     const verb = run.status === 'rejected' ? 'rejected' : 'approved';
-    const after = run.status === 'rejected' ? 'nothing of it ran' : 'a plan once approved is not stopped by Reject: its rollback undoes what it changed';
-    return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now; nothing more was done (${after})`;
+    // Why a Reject after one's own approval does nothing is said to a Reject click only: to a second Approve it is noise.
+    const after = run.status === 'rejected' ? ' (nothing of it ran)' : asked === 'reject' ? ' (a plan once approved is not stopped by Reject: its rollback undoes what it changed)' : '';
+    return said`this plan was already ${verb} at ${utcTime(run.decidedAt ?? run.proposedAt)}, by the same person asking again now; nothing more was done${after}`;
   }
   switch (run.status) {
     case 'rejected':
@@ -47,7 +48,7 @@ export function teammateRule(run: Pick<Run, 'destructive'>): string {
 /** `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending). */
 export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve') };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
@@ -76,7 +77,7 @@ export function checkUnlock(requester: string, approver: string, policy: Approva
 
 export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
-  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince) };
+  if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject') };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }

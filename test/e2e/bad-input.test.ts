@@ -97,6 +97,9 @@ describe('malformed slash commands', () => {
     expect(answer).toContain('Partial backfill of a single source');
     expect(answer).toContain('recover duckdb path=b backup=&lt;path&gt;');
     expect(answer).toContain('diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]');
+    // Every line escaped, the last one too: Slack reads a bare <…> as a link or a mention.
+    expect(answer).toContain('`unlock &lt;run-id&gt;` frees a database');
+    expect(answer).not.toMatch(/<run-id>/);
   });
 
   it('never posts a secret: not a file the backup names (only that it holds text), not one typed as a value', async () => {

@@ -377,7 +377,13 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
     expect(slack.ephemerals(teammate).join('\n')).toMatch(/this plan was already approved at \d\d:\d\d UTC, by the same person asking again now; nothing more was done/);
     expect(slack.ephemerals(teammate).join('\n')).not.toContain('already approved by');
+    // Reject is not what they clicked: why a Reject would not stop it is not said to a second Approve.
+    expect(slack.ephemerals(teammate).join('\n')).not.toContain('Reject');
     expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringMatching(/^this plan was already approved at \d\d:\d\d UTC, by the same person asking again now/)]);
+    // Their Reject after it is told why it does not stop the plan.
+    await harness.click(slack.buttons('reject_plan').at(-1) ?? { ...approve, actionId: 'reject_plan' }, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toContain('a plan once approved is not stopped by Reject: its rollback undoes what it changed');
   });
 
   it('refuses an approval after DATABOX_APPROVAL_TTL and replaces the buttons', async () => {
