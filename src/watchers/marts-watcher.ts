@@ -27,8 +27,10 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
       const details = oneCause ? [] : results.map(describeFreshness);
       const base = { watcher: 'marts' as const, scenario: 'schedule' as const, details };
       const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
-      if (late.length > 0) return { ...base, state: 'problem', summary: `Marts past their SLA: ${late.map(describeFreshness).join('; ')}` };
       const unreadable = results.filter((r) => r.status === 'unreadable');
+      // The marts that could not be read are named beside the late ones, not left to the details only.
+      const alsoUnreadable = unreadable.length > 0 ? `; could not read ${unreadable.map((r) => r.table).join(', ')} (see the details)` : '';
+      if (late.length > 0) return { ...base, state: 'problem', summary: `Marts past their SLA: ${late.map(describeFreshness).join('; ')}${alsoUnreadable}` };
       // A locked or missing file says nothing about freshness: the disk watcher and scenario 1 cover those.
       if (unreadable.length > 0) return { ...base, state: 'unknown', summary: `Could not read ${describeUnreadable(unreadable)}` };
       return { ...base, state: 'healthy', summary: `${results.length} marts within their SLA` };

@@ -252,7 +252,7 @@ describe('scenario 4 steps', () => {
         marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
       } as unknown as Step;
       const [onMotherDuck] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: md });
-      expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA' });
+      expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA' });
       const [onFile] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
       expect(onFile?.result.status).toBe('fresh');
       // A step that names its target reads that one, whatever DATABOX_BACKEND says (scenario 3's validation).
@@ -283,7 +283,7 @@ describe('scenario 4 steps', () => {
       } as unknown as Step;
       const [done] = await run([step], checkout, progress);
       expect(done?.result.status).toBe('stale');
-      expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind \(SLA 36 h 0 min\), past its SLA$/);
+      expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind \(SLA 36 h 0 min\), past its SLA$/);
       expect(progress.length).toBeGreaterThanOrEqual(1);
       expect(progress[0]).toMatch(/^check 1, [\d.]+ m?s of 8\.0 s: stale: /);
     } finally {

@@ -108,7 +108,7 @@ describe('daemon heartbeat watcher', () => {
     await first.service.checkOnce();
     clock.advance(minute);
     await first.service.checkOnce();
-    expect(posted).toEqual([{ kind: 'alert', text: 'Dagster daemon not heartbeating: SCHEDULER (last heartbeat 74 h 36 min ago, unhealthy), SENSOR (last heartbeat 74 h 36 min ago, unhealthy), BACKFILL (last heartbeat 74 h 36 min ago, unhealthy), ASSET (last heartbeat 74 h 36 min ago, unhealthy), QUEUED_RUN_COORDINATOR (last heartbeat 74 h 36 min ago, unhealthy)', scenario: 'schedule' }]);
+    expect(posted).toEqual([{ kind: 'alert', text: 'Dagster daemon not heartbeating: SCHEDULER (last heartbeat 3 d 2 h ago, unhealthy), SENSOR (last heartbeat 3 d 2 h ago, unhealthy), BACKFILL (last heartbeat 3 d 2 h ago, unhealthy), ASSET (last heartbeat 3 d 2 h ago, unhealthy), QUEUED_RUN_COORDINATOR (last heartbeat 3 d 2 h ago, unhealthy)', scenario: 'schedule' }]);
 
     // The bot restarts: a new process reads the same journal and neither alerts again nor forgets the outage.
     const second = daemonService(stateDir, clock.now, posted);
@@ -265,10 +265,20 @@ describe('stale marts watcher', () => {
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
     const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(finding).toMatchObject({ state: 'problem', scenario: 'schedule' });
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA');
     expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h 0 min behind (SLA 36 h 0 min)');
     const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
+  });
+
+  it('names a mart it could not read beside the late ones, in the summary, not only in the details', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17' });
+    const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
+    expect(finding.summary).toBe(
+      'Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA; could not read noaa.fct_daily_weather (see the details)',
+    );
+    expect(finding.details[1]).toMatch(/^noaa\.fct_daily_weather: could not be read: /);
   });
 
   it('counts a date as its whole day: a daily mart whose newest day is yesterday is within 36 h all day, and past it the next noon', async () => {
@@ -321,7 +331,7 @@ describe('stale marts watcher', () => {
     const onMotherDuck = loadConfig({ ...env, DATABOX_BACKEND: 'motherduck' });
 
     const finding = await marts(onMotherDuck, databaseTargets(onMotherDuck, (text) => text, { motherduck: md }));
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 81 h 0 min behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA');
     expect(md.sql().filter((sql) => sql.includes('max("day_date")'))).toHaveLength(2);
     // Built from the configuration alone, it is MotherDuck the watcher asks, and it says why it cannot (no token here).
     const untokened = await marts(onMotherDuck);
