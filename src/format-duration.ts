@@ -4,8 +4,8 @@ export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
   const totalSeconds = Math.round(ms / 1_000);
-  // Past two days, "5161 h 49 min" is read by working it out: days and hours say it at once.
-  if (totalSeconds >= 48 * 3_600) return `${Math.floor(totalSeconds / 86_400)} d ${Math.floor((totalSeconds % 86_400) / 3_600)} h`;
+  // Past three days, "5161 h 49 min" is read by working it out: days and hours say it at once.
+  if (totalSeconds >= 72 * 3_600) return `${Math.floor(totalSeconds / 86_400)} d ${Math.floor((totalSeconds % 86_400) / 3_600)} h`;
   const hours = Math.floor(totalSeconds / 3_600);
   const minutes = Math.floor((totalSeconds % 3_600) / 60);
   const seconds = totalSeconds % 60;

@@ -56,7 +56,7 @@ describe('cli watch', () => {
     expect(healthy.code).toBe(0);
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
     const stopped = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
-    expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ h \d+ min ago, unhealthy\)/);
+    expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ d \d+ h ago, unhealthy\)/);
     expect(stopped.stdout).toContain('Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
     expect(stopped.code).toBe(1);
   });

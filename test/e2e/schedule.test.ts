@@ -133,7 +133,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const verdict = message('Verdict:');
     expect(verdict).toContain('Dagster daemon stopped');
     expect(verdict).toContain('missed window 2026-04-17 … 2026-04-20');
-    expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ h \d+ min ago/);
+    expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ d \d+ h ago/);
     expect(slack.allText()).toMatch(/all_pipelines_daily\s+RUNNING\s+0 6 \* \* \*\s+2026-04-17 06:00 SUCCESS/);
     expect(slack.allText()).toContain('ebird.fct_daily_bird_observations: newest 2026-04-17');
 
