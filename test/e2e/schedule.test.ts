@@ -327,6 +327,31 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(journalRecordsOf(checkout).some((r) => r.type === 'run.follow-up')).toBe(false);
   });
 
+  it('refuses path B when the daemon stopped since the diagnosis: nobody would run its backfill or tick its schedules', async () => {
+    let daemonUp = true;
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxDaemonHealth: () => {
+        if (!daemonUp) return graphqlFixture('daemon-health-stopped');
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
+        return answer;
+      },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('Schedules paused');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    daemonUp = false;
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    expect(slack.responses.map((r) => String(r.body.text)).join('\n')).toMatch(/the check "The Dagster daemon is heartbeating \(it runs the backfill and ticks the schedules\)" did not pass: .*daemon/i);
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
+  });
+
   it('recovers paused schedules typed without a window: path B starts the paused schedule only (not one switched off on purpose), then backfills the window the diagnosis found', async () => {
     // The webserver cannot list the job's assets, so the backfill goes through the CLI and the stand-in uv records its argv.
     nock(dagsterUrl)
@@ -372,9 +397,11 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(typed.status).toBe(200);
     await harness.settle();
     expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
-    expect(planStep(1)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
-    expect(planStep(1)).not.toContain('legacy_export_weekly');
-    expect(planStep(2)).toContain(backfillCommand);
+    // The daemon runs the backfill and ticks the schedules: path B checks it heartbeats before it starts anything.
+    expect(planStep(1)).toContain('The Dagster daemon is heartbeating (it runs the backfill and ticks the schedules)');
+    expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+    expect(planStep(2)).not.toContain('legacy_export_weekly');
+    expect(planStep(3)).toContain(backfillCommand);
 
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
@@ -443,8 +470,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const typed = await harness.command(`recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`, operator);
     expect(typed.status).toBe(200);
     await harness.settle();
-    expect(planStep(1)).toContain('uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py');
-    expect(planStep(1)).not.toContain('--start-all');
+    expect(planStep(2)).toContain('uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py');
+    expect(planStep(2)).not.toContain('--start-all');
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
