@@ -845,7 +845,10 @@ export class IncidentService {
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
     // Said first, with the path's own words on why (SQLMesh cannot undo a restate, say): no later change makes one.
     if (!recovery.rollback) {
-      throw new UserError(`${recoveryRunId} cannot be rolled back: path ${recovery.id.toUpperCase()} of ${rb.id} (${recovery.title}) has no rollback. ${recovery.description.trim()} Nothing was proposed`);
+      // What it kept before it changed anything is what the person asking for a rollback needs: named, with where it is.
+      const kept = recoveryRun.results.flatMap((r) => (r.status === 'ok' && typeof r.outputs.file === 'string' ? [`${r.outputs.file}`] : []));
+      const keptSaid = kept.length > 0 ? ` What it kept before changing anything, to compare or put back by hand: ${kept.join(', ')}.` : '';
+      throw new UserError(`${recoveryRunId} cannot be rolled back: path ${recovery.id.toUpperCase()} of ${rb.id} (${recovery.title}) has no rollback. ${recovery.description.trim()}${keptSaid} Nothing was proposed.`);
     }
     refuseRollbackAskedAgain(incident, recoveryRunId);
     // Undone over a later change, the database would be neither what that change made nor what was there before.

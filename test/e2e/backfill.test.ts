@@ -452,6 +452,11 @@ describe('/databox recover backfill', () => {
     expect(plan).not.toContain('DELETE');
     expect(plan, 'the window is inside the one the diagnosis looked at').not.toContain('did not look at');
     expect(plan).toContain(`Preview: Mart rows the restate will replace: ${martWindowBefore.length}*`);
+    // Nothing undoes a restate: the one who asked for it may not approve it alone.
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who requested it/);
+    expect(checkout.calls()).toEqual([]);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate]);
@@ -477,7 +482,9 @@ describe('/databox recover backfill', () => {
     expect(typed.stderr).toContain(
       `${recoveryRun} cannot be rolled back: path B of backfill (Restate the window only (no raw rows touched)) has no rollback. For a mart that went wrong over raw rows that look normal`,
     );
-    expect(typed.stderr).toContain("No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first. Nothing was proposed");
+    expect(typed.stderr).toContain(
+      `No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first. What it kept before changing anything, to compare or put back by hand: ${path.join(incidentBackups, kept[0]!)}. Nothing was proposed.`,
+    );
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
   });
 

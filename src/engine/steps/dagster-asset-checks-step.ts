@@ -50,6 +50,9 @@ const howElse = "set DAGSTER_URL to the webserver and validate again, or run the
 
 const said = (error: DagsterError) => error.message.trim();
 
+/** Errors that are Dagster's own answer (it refused, or failed itself), not a webserver that did not answer. */
+const definiteAnswer = new Set<DagsterError['kind']>(['graphql', 'python-error']);
+
 function outcomeLine(outcome: CheckOutcome): string {
   const severity = outcome.severity && outcome.status === 'FAILED' ? ` (severity ${outcome.severity})` : '';
   return `${outcome.status}${severity} ${checkLabel(outcome.check)}${outcome.message ? `: ${outcome.message}` : ''}`;
@@ -105,19 +108,24 @@ export async function runDagsterAssetChecksStep(step: DagsterAssetChecksStep, ct
         return { status, summary: `run ${runId} is ${status}` };
       } catch (error) {
         if (!(error instanceof DagsterError)) throw error;
-        return { status: 'UNANSWERED', summary: `run ${runId}: ${said(error)}` };
+        // Dagster's own answer that it cannot say (no such run, its own error) ends the wait: asking again says the same.
+        // A webserver that did not answer (down, slow, a proxy's 502) is asked again until the deadline.
+        return { status: definiteAnswer.has(error.kind) ? 'REFUSED' : 'UNANSWERED', summary: `run ${runId}: ${said(error)}` };
       }
     },
-    until: endedRunStatuses,
+    until: [...endedRunStatuses, 'REFUSED'],
     // The step's timeout bounds the whole step: the wait gets what the lookup and launch left of it.
     deadlineMs: Math.max(0, step.timeoutMs - elapsedSince(started)),
     everyMs: parseDuration(step.every) as number,
     progress: ctx.progress,
     signal: ctx.signal,
   });
+  if (waited.status === 'ok' && waited.last.status === 'REFUSED') {
+    return result('lookup-failed', `run ${runId} of the asset checks was launched, but Dagster would not say how it went: ${waited.last.summary}; their results are not known${noted}`, '', { runId });
+  }
   if (waited.status !== 'ok') {
-    const why = waited.status === 'cancelled' ? 'the wait for it was stopped' : `it did not finish within ${formatDuration(step.timeoutMs)}`;
-    return result('unfinished', `run ${runId} of the asset checks was launched, but ${why} (last: ${waited.last.status}): their results are not known; see the run in the Dagster UI${noted}`, '', { runId });
+    const why = waited.status === 'cancelled' ? 'the wait for it was stopped' : `it had not finished after ${formatDuration(elapsedSince(started))}, the step's limit being ${formatDuration(step.timeoutMs)}`;
+    return result('unfinished', `run ${runId} of the asset checks was launched, but ${why} (last: ${waited.last.summary}): their results are not known; see the run in the Dagster UI${noted}`, '', { runId });
   }
 
   let outcomes: CheckOutcome[];
