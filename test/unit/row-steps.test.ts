@@ -274,6 +274,24 @@ describe('day counts that are not a bad window', () => {
     expect(lenient.summary).toMatch(/60000 rows repeat a key on 2026-04-20 \(under 60% of the day's rows: not a day loaded twice\)$/);
   });
 
+  it('takes no rows on a weekday that had none in every week of the baseline (a source that skips weekends) as usual, not bad', async () => {
+    const { ctx } = await database();
+    const noaa = { table: '"raw_noaa"."daily_weather"', key: 'id' };
+    await change(ctx.databasePath, 'DELETE FROM raw_noaa.daily_weather WHERE dayofweek(observation_date) IN (0, 6)');
+    const weekdaysOnly = await runDayCountsStep(rawCounts('2026-04-13', '2026-04-24', noaa), ctx);
+    expect(weekdaysOnly.status).toBe('ok');
+    expect(weekdaysOnly.outputs.badDays).toEqual([]);
+    expect(weekdaysOnly.summary).toMatch(
+      /^all 12 days normal in raw_noaa\.daily_weather \(.*\); no rows on 2026-04-18, 2026-04-19 \(Saturdays and Sundays\), as on every one of those weekdays in the 14 days before: as usual for this source, not bad days$/,
+    );
+    expect(weekdaysOnly.output).toMatch(/2026-04-18\s+0\s+0\s+quiet/);
+    // A weekday the source does load on, empty: bad as ever.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-22'");
+    const wednesday = await runDayCountsStep(rawCounts('2026-04-13', '2026-04-24', noaa), ctx);
+    expect(wednesday.status).toBe('anomalies');
+    expect(wednesday.outputs.badDays).toEqual(['2026-04-22']);
+  });
+
   it('does not judge the days before the table\'s first row: a source younger than the scan is not a bad window', async () => {
     const { ctx } = await database();
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date < DATE '2026-04-05'");

@@ -64,9 +64,10 @@ export type DayCountsStep = z.output<typeof schema> &
  * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
  * the table's first row, which the source never had (a source younger than the window), shown but never judged.
  * `duplicates`: a count in the normal range, but at least the step's `repeatsFrom` of its rows repeat a primary key
- * another row of the day has (the day was loaded twice).
+ * another row of the day has (the day was loaded twice). `quiet`: no rows on a weekday that had none in every week of
+ * the baseline either (a source that does not load at weekends): as usual, not a bad day.
  */
-export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'duplicates' | 'incomplete' | 'before-first-row';
+export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
 
 export interface DayCount {
   day: string;
@@ -130,6 +131,31 @@ export function judgeDay(count: number, baselineMedian: number, lowBelow: number
   if (baselineMedian > 0 && count < baselineMedian * lowBelow) return 'low';
   if (baselineMedian > 0 && count > baselineMedian * spikeAbove) return 'spike';
   return 'normal';
+}
+
+const weekdayNames = ['Sundays', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays'];
+
+/**
+ * The weekdays (0 Sunday … 6 Saturday) with no rows in any week of the baseline, seen at least twice there: a source that
+ * does not load at weekends has none on them, which is as usual, not a bad day. None without a baseline to judge by.
+ */
+export function quietWeekdays(baselineFrom: string, windowFrom: string, countOf: (day: string) => number | undefined, baselineMedian: number): Set<number> {
+  const seen = new Map<number, number[]>();
+  if (baselineMedian === 0) return new Set();
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(windowFrom); ms += dayMs) {
+    const count = countOf(isoDay(ms));
+    if (count === undefined) continue;
+    const weekday = new Date(ms).getUTCDay();
+    seen.set(weekday, [...(seen.get(weekday) ?? []), count]);
+  }
+  return new Set([...seen].filter(([, counts]) => counts.length >= 2 && counts.every((n) => n === 0)).map(([weekday]) => weekday));
+}
+
+/** "no rows on 2026-11-07 and 2026-11-08 (Saturdays and Sundays), as on every one in the 14 days before: not bad days". */
+function quietSaid(days: readonly DayCount[], baselineDays: number): string {
+  const weekdays = [...new Set(days.map((d) => new Date(dayMsOf(d.day)).getUTCDay()))].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((w) => weekdayNames[w]);
+  const listed = days.length > 4 ? `${days.length} days` : days.map((d) => d.day).join(', ');
+  return `no rows on ${listed} (${weekdays.join(' and ')}), as on every one of those weekdays in the ${baselineDays} days before: as usual for this source, not bad days`;
 }
 
 /** The window to scan: the one given, or the last `scanDays` complete days before today. */
@@ -228,12 +254,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     if (then !== undefined && then > 0 && (counted.get(isoDay(ms)) ?? 0) === 0) emptiedDays.push(isoDay(ms));
   }
   const medianThen = countedThen.length > 0 ? median(countedThen) : (step.baselineBefore ?? 0);
+  const quiet = quietWeekdays(baselineFrom, from, (day) => (beforeRows(day) ? undefined : (counted.get(day) ?? 0)), baselineMedian);
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
     const day = isoDay(ms);
     const count = counted.get(day) ?? 0;
     const repeated = repeats.get(day) ?? 0;
-    const judged = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
+    const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
+    const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : judgedByCount;
     const verdict = judged === 'normal' && repeated > 0 && repeated >= count * step.repeatsFrom ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
@@ -241,7 +269,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const judgedDays = complete.filter((d) => d.verdict !== 'before-first-row');
   const unjudgedBefore = complete.length - judgedDays.length;
   const loading = days.find((d) => d.verdict === 'incomplete');
-  const bad = judgedDays.filter((d) => d.verdict !== 'normal');
+  const bad = judgedDays.filter((d) => d.verdict !== 'normal' && d.verdict !== 'quiet');
+  const quietDays = judgedDays.filter((d) => d.verdict === 'quiet');
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
   const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows) : undefined;
@@ -297,6 +326,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       stopped +
       youngSource +
       strayRepeats +
+      (quietDays.length > 0 && status !== 'no-data' ? `; ${quietSaid(quietDays, step.baselineDays)}` : '') +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
