@@ -324,22 +324,30 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
-  let day = '';
   const started = new Map<string, string>();
+  const entries: { at: string; text: string }[] = [];
   for (const record of records) {
+    // A step's line is labelled, and so placed, by when it started: a click made while it ran comes after it.
+    const at = record.type === 'step.finished' ? (started.get(`${String((record.data as Record<string, any>).runId)}#${String((record.data as Record<string, any>).result?.stepId)}`) ?? record.at) : record.at;
     const entry = timelineEntry(record, state, root, started, refusals);
     if (!entry) continue;
-    if (utcDay(record.at) !== day) {
-      day = utcDay(record.at);
-      if (doc.lines.at(-1) !== '') doc.add('');
-      doc.add(`**${day}**`, '');
-    }
     // A line accepted as it read after it failed verification: shown, but not as verified fact.
-    doc.add(unverified.has(record) ? `${entry} _(unverified: a journal line accepted after it failed verification)_` : entry);
+    entries.push({ at, text: unverified.has(record) ? `${entry} _(unverified: a journal line accepted after it failed verification)_` : entry });
   }
   for (const [key, at] of started) {
     const [runId, stepId] = key.split('#');
-    doc.add(`- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.`);
+    entries.push({ at, text: `- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.` });
+  }
+  // In the order of the times shown (a stable sort: journal order among lines of the same time).
+  entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  let day = '';
+  for (const { at, text } of entries) {
+    if (utcDay(at) !== day) {
+      day = utcDay(at);
+      if (doc.lines.at(-1) !== '') doc.add('');
+      doc.add(`**${day}**`, '');
+    }
+    doc.add(text);
   }
 }
 

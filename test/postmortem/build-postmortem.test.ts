@@ -166,6 +166,28 @@ describe('the recorded scenario-1 journal', () => {
     expect(plan).toContain('- Warned when proposed: Once this plan runs, plan dbx-20260420-0ther/1 (Path B: Restore from a file backup), waiting for approval, can no longer be approved: it changes the database that plan was made on.');
   });
 
+  it('places a click made while a step ran after that step, whose line is labelled by when it started', () => {
+    const finished = records.findIndex((r) => r.type === 'step.finished' && (r.data as any).result.stepId === 'full_refresh');
+    const runId = (records[finished]?.data as any).runId as string;
+    const startedAt = records.find((r) => r.type === 'step.started' && (r.data as any).stepId === 'full_refresh')?.at as string;
+    const during = new Date(Date.parse(startedAt) + 1).toISOString();
+    const refusal = { type: 'approval.refused', incident: incidentId, actor: 'U0LATE', at: during, data: { runId, decision: 'approve', reason: 'this plan was already approved' } };
+    // The refusal journaled while the step ran, the chain rebuilt around it.
+    let prev = records[0]?.prev as string;
+    const text = [...records.slice(0, finished), refusal, ...records.slice(finished)]
+      .map((r, i) => {
+        const { line, record } = serialize({ type: r.type, incident: r.incident, actor: r.actor, data: r.data, at: r.at, seq: i + 1, prev });
+        prev = record.hash;
+        return line;
+      })
+      .join('');
+    const timeline = section(build(text).markdown, 'Timeline (UTC)').split('\n');
+    const step = timeline.findIndex((line) => line.includes('task full-refresh'));
+    const refused = timeline.findIndex((line) => line.includes('**U0LATE**'));
+    expect(step).toBeGreaterThan(0);
+    expect(refused, 'the click comes after the step it was made during').toBeGreaterThan(step);
+  });
+
   it('does not read the clock: the same records give the same document at any time', () => {
     const first = build(journalText).markdown;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-01-01T00:00:00Z') });
