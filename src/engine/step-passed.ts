@@ -78,3 +78,12 @@ export function failedChangingNothing(
 }
 
 export const changedNothingWords = 'Nothing was changed: it stopped before any step that changes data did anything.';
+
+/** "6 steps passed, 2 skipped (each says why)": a run's steps as they ended, in Slack and at a terminal alike. */
+export function passedCount(steps: readonly (StepAcceptance & { id: string })[], results: readonly { stepId: string; status: string }[]): string {
+  const outcomes = results.map((r) => stepOutcome(steps.find((s) => s.id === r.stepId), r.status));
+  const skipped = outcomes.filter((o) => o === 'skipped').length;
+  const passed = outcomes.filter((o) => o === 'passed' || o === 'accepted').length;
+  const failed = outcomes.length - skipped - passed;
+  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
+}

@@ -15,7 +15,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
-import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 
@@ -199,13 +199,6 @@ export function planMessage(run: Run, root: string, outdatedBy?: Run): Rendered 
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
 export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
-function passedCount(run: Run): string {
-  const outcomes = run.results.map((r) => stepOutcome(run.steps.find((s) => s.id === r.stepId), r.status));
-  const skipped = outcomes.filter((o) => o === 'skipped').length;
-  const passed = outcomes.filter((o) => o === 'passed' || o === 'accepted').length;
-  const failed = outcomes.length - skipped - passed;
-  return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
-}
 
 export const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
@@ -243,7 +236,7 @@ export function runOutcome(run: Run): string {
   const failedStep = firstFailure(run.steps, run.results);
   const stoppedAt = failedStep && `${failedAtWords(run.steps, run.results, failedStep.stepId)} *${escapeMrkdwn(run.steps.find((s) => s.id === failedStep.stepId)?.title ?? failedStep.stepId)}*: ${escapeMrkdwn(failedStep.summary)}`;
   // Why it ended early (a restart, a full state dir), beside the step it stopped at when there is one.
-  const detail = ok ? passedCount(run) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
+  const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && saidInSlack(run.endReason)].filter(Boolean).join(' — ') || run.status;
   const elapsed = runElapsed(run, run.finishedAt);
   // A diagnosis that ran to its end has not "passed": its checks that did not are the evidence the verdict reads.
   if (ok && run.kind === 'diagnosis') return `:mag: *Diagnosis finished*${elapsed}: ${detail}; the verdict says what it means`;

@@ -14,7 +14,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -194,7 +194,7 @@ export class TerminalReporter implements IncidentReporter {
     const elapsed = runElapsed(run, run.finishedAt);
     const failed = firstFailure(run.steps, run.results);
     const stoppedAt = failed && `${failedAtWords(run.steps, run.results, failed.stepId)} "${run.steps.find((s) => s.id === failed.stepId)?.title ?? failed.stepId}": ${failed.summary}`;
-    const detail = ok ? (run.results.length === 1 ? 'its one step passed' : `all ${run.results.length} steps passed`) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
+    const detail = ok ? passedCount(run.steps, run.results) : [stoppedAt, run.endReason && renderSaid(run.endReason)].filter(Boolean).join(' — ') || run.status;
     this.line((ok ? style.green : style.red)(style.bold(`${ok ? '✔' : '✘'} ${runLabel(run)} ${ok ? 'passed' : endedWords(run)}${elapsed}: ${detail}`)));
     // A diagnosis' checks that did not pass are its evidence, not failures to list.
     const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);

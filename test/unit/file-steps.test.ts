@@ -296,6 +296,10 @@ describe('a write-ahead log lands beside the file it belongs to', () => {
     fs.writeFileSync(db, 'this time');
     expect(await moveBoth(root)).toEqual([`${db}.broken.${stamp}`, undefined]);
     expect(read(`${db}.broken.wal`)).toBe('a stray log');
+    // Why it went to the timestamped name, said as it was: the log beside the planned name, not the name itself.
+    fs.writeFileSync(db, 'once more');
+    const again = await runMoveStep(move(db, `${db}.broken`, { ifMissing: 'skip' }), context(root));
+    expect(again.summary).toContain(`(${db}.broken.wal was there, a log DuckDB would replay into a file put beside it)`);
   });
 
   it('a log whose database was missing (move_db skipped) goes where neither its name nor its database name is taken', async () => {

@@ -39,6 +39,17 @@ function changedSincePlanned(step: MoveStep): string | undefined {
   return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Diagnose again, then propose a plan on the file that is there now`;
 }
 
+/**
+ * Why a move went to a timestamped name: the planned one was taken, or the name beside it (a database's log, a log's
+ * database), since a file and its log are only ever put where both names are free.
+ */
+function whyNotPlanned(planned: string): string {
+  if (fs.existsSync(planned)) return `${planned} was taken`;
+  if (fs.existsSync(`${planned}.wal`)) return `${planned}.wal was there, a log DuckDB would replay into a file put beside it`;
+  const database = planned.endsWith('.wal') ? planned.slice(0, -'.wal'.length) : undefined;
+  return database && fs.existsSync(database) ? `${database} was there, another file this log would be replayed into` : `${planned} was taken`;
+}
+
 /** Where the followed step put its file, plus .wal; undefined when it moved nothing (no file there, say). */
 function besideFollowed(step: MoveStep, ctx: StepRunContext): string | undefined {
   const followed = step.follows ? ctx.earlier?.get(step.follows) : undefined;
@@ -95,7 +106,7 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
   }
   return {
     status: 'ok',
-    summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, -'.wal'.length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${step.to} was taken)` : ''}`,
+    summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, -'.wal'.length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${whyNotPlanned(step.to)})` : ''}`,
     durationMs: elapsedSince(started),
     outputs: { from: step.from, to },
   };
