@@ -161,7 +161,7 @@ export async function runStatus(client: DagsterClient, runId: string): Promise<s
   const answer = data.runOrError;
   if (!isObject(answer)) throw new DagsterError('bad-answer', 'the run answer is empty', JSON.stringify(data).slice(0, 4000));
   const failure = unionError(answer, `run ${runId}`);
-  if (failure) throw failure;
+  if (failure) throw answer.__typename === 'RunNotFoundError' ? new DagsterError('not-found', failure.message, failure.raw) : failure;
   if (typeof answer.status !== 'string') throw new DagsterError('bad-answer', `the answer about run ${runId} carries no status`, JSON.stringify(answer));
   return answer.status;
 }

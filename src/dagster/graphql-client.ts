@@ -1,7 +1,8 @@
 // Talks to the Dagster webserver's GraphQL API (POST <DAGSTER_URL>/graphql) with a timeout; every failure is a DagsterError.
 
 /** Why an answer could not be used: the operator sees `message`; `kind` decides what the bot does next. */
-export type DagsterErrorKind = 'unreachable' | 'timeout' | 'http' | 'graphql' | 'python-error' | 'bad-answer';
+/** `not-found`: Dagster answered that what was asked about does not exist (a run it does not know): asking again says the same. */
+export type DagsterErrorKind = 'unreachable' | 'timeout' | 'http' | 'graphql' | 'python-error' | 'bad-answer' | 'not-found';
 
 export class DagsterError extends Error {
   override readonly name = 'DagsterError';

@@ -139,6 +139,21 @@ describe('dagster-asset-checks', () => {
     expect(asked).toBe(1);
   });
 
+  it('asks again after Dagster failed itself answering (a PythonError: its run storage locked, say), and passes when the run then ends', async () => {
+    const { answers } = assetCheckAnswers();
+    let asked = 0;
+    answers.DataboxRunStatus = () => {
+      asked += 1;
+      return asked === 1
+        ? { data: { runOrError: { __typename: 'PythonError', message: 'sqlite3.OperationalError: database is locked' } } }
+        : { data: { runOrError: { __typename: 'Run', status: 'SUCCESS' } } };
+    };
+    serveDagster(answers);
+    const result = await runDagsterAssetChecksStep(resolved(dagsterUrl), context());
+    expect(result.status).toBe('ok');
+    expect(asked).toBe(2);
+  });
+
   it('is no-checks when the webserver lists no check on the models, and names the models without one', async () => {
     serve();
     expect(await runDagsterAssetChecksStep(resolved(dagsterUrl, ['raw_ebird.observations']), context())).toMatchObject({

@@ -50,8 +50,11 @@ const howElse = "set DAGSTER_URL to the webserver and validate again, or run the
 
 const said = (error: DagsterError) => error.message.trim();
 
-/** Errors that are Dagster's own answer (it refused, or failed itself), not a webserver that did not answer. */
-const definiteAnswer = new Set<DagsterError['kind']>(['graphql', 'python-error']);
+/**
+ * Dagster's answer that the run does not exist ends the wait: asking again says the same. Its own failures (a
+ * PythonError, say "database is locked" in its run storage) and a webserver that did not answer are asked again.
+ */
+const definiteAnswer = new Set<DagsterError['kind']>(['not-found']);
 
 function outcomeLine(outcome: CheckOutcome): string {
   const severity = outcome.severity && outcome.status === 'FAILED' ? ` (severity ${outcome.severity})` : '';
@@ -108,19 +111,17 @@ export async function runDagsterAssetChecksStep(step: DagsterAssetChecksStep, ct
         return { status, summary: `run ${runId} is ${status}` };
       } catch (error) {
         if (!(error instanceof DagsterError)) throw error;
-        // Dagster's own answer that it cannot say (no such run, its own error) ends the wait: asking again says the same.
-        // A webserver that did not answer (down, slow, a proxy's 502) is asked again until the deadline.
-        return { status: definiteAnswer.has(error.kind) ? 'REFUSED' : 'UNANSWERED', summary: `run ${runId}: ${said(error)}` };
+        return { status: definiteAnswer.has(error.kind) ? 'NOT-FOUND' : 'UNANSWERED', summary: `run ${runId}: ${said(error)}` };
       }
     },
-    until: [...endedRunStatuses, 'REFUSED'],
+    until: [...endedRunStatuses, 'NOT-FOUND'],
     // The step's timeout bounds the whole step: the wait gets what the lookup and launch left of it.
     deadlineMs: Math.max(0, step.timeoutMs - elapsedSince(started)),
     everyMs: parseDuration(step.every) as number,
     progress: ctx.progress,
     signal: ctx.signal,
   });
-  if (waited.status === 'ok' && waited.last.status === 'REFUSED') {
+  if (waited.status === 'ok' && waited.last.status === 'NOT-FOUND') {
     return result('lookup-failed', `run ${runId} of the asset checks was launched, but Dagster would not say how it went: ${waited.last.summary}; their results are not known${noted}`, '', { runId });
   }
   if (waited.status !== 'ok') {
