@@ -87,3 +87,11 @@ export function passedCount(steps: readonly (StepAcceptance & { id: string })[],
   const failed = outcomes.length - skipped - passed;
   return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
 }
+
+/**
+ * " (accepted by this check)" after a status a guard accepts though it reads as a problem (a guard that only refuses a
+ * held file passes a corrupt one); nothing for any other step, whose accepted status is its goal (a mart "fresh").
+ */
+export function acceptedNote(step: (StepAcceptance & { guard?: boolean }) | undefined, status: string): string {
+  return step?.guard && stepOutcome(step, status) === 'accepted' ? ' (accepted by this check)' : '';
+}

@@ -9,7 +9,7 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
-import { changedBeforeStopping, failedAtWords, stepOutcome, stepPassed } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, failedAtWords, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
@@ -106,7 +106,7 @@ function stepMarks(step: ResolvedStep): string {
 
 /** A status as the run's message shows it: one its step accepts (a guard's "corrupt") is said to be, not read as a failure. */
 function statusWords(step: ResolvedStep | undefined, status: string): string {
-  return stepOutcome(step, status) === 'accepted' ? `${status} (accepted by this check)` : status;
+  return `${status}${acceptedNote(step, status)}`;
 }
 
 function resultFacts(record: StepRecord, step: ResolvedStep | undefined): string {

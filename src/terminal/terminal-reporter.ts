@@ -14,7 +14,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -159,7 +159,7 @@ export class TerminalReporter implements IncidentReporter {
         ? style.dim('○ skipped')
         : outcome === 'failed'
           ? style.red(`✘ ${record.status}`)
-          : style.green(`✔ ${record.status}${outcome === 'accepted' ? ' (accepted by this check)' : ''}`);
+          : style.green(`✔ ${record.status}${acceptedNote(step, record.status)}`);
     const facts = [mark, record.exitCode !== undefined && record.exitCode !== null ? `exit ${record.exitCode}` : undefined, stepDuration(record)]
       .filter(Boolean)
       .join(' · ');

@@ -65,6 +65,11 @@ describe('the terminal reporter', () => {
     const { r, output } = reporter(false);
     await r.stepFinished(incident, run, guard, { stepId: 'not_held', status: 'corrupt', summary: 'does not open: IO Error', durationMs: 206, outputs: {} } as never);
     expect(output()).toContain('      ✔ corrupt (accepted by this check) · 206 ms · does not open: IO Error\n');
+    // A step's own goal (a mart fresh again) is no status merely put up with: no note.
+    const wait = { ...step, id: 'fresh', kind: 'mart-freshness', title: 'Wait until every mart is fresh', mutates: false, acceptStatuses: ['fresh'] } as unknown as ResolvedStep;
+    const second = reporter(false);
+    await second.r.stepFinished(incident, run, wait, { stepId: 'fresh', status: 'fresh', summary: 'all 4 marts fresh', durationMs: 12, outputs: {} } as never);
+    expect(second.output()).toContain('      ✔ fresh · 12 ms · all 4 marts fresh\n');
   });
 
   it('says a recovery its guard stopped changed nothing', async () => {
