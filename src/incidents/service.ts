@@ -71,9 +71,13 @@ export type StartCommand = Extract<Command, { verb: 'diagnose' | 'validate' | 'r
 /** What a refused decision tried: to approve or reject a plan, or to approve its unlock. */
 export type Decided = 'approve' | 'reject' | 'unlock';
 
-/** The rollback steps that undo what a recovery run did: those whose step ran (or may have), and those bound to none. */
+/**
+ * The rollback steps that undo what a recovery run did: those whose step ran (or may have: a command that failed or
+ * timed out may have done part of its work, a rebuild half-built), and those bound to none.
+ */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
-  const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status)).map((r) => r.stepId));
+  const cutShort = (r: Run['results'][number]) => !r.untouched && (r.status === 'failed' || r.status === 'timeout') && run.steps.find((s) => s.id === r.stepId)?.kind === 'command';
+  const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status) || cutShort(r)).map((r) => r.stepId));
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 

@@ -150,6 +150,34 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(orphan);
   });
 
+  it.each([
+    ['a corrupt file', 'broken'],
+    ['a log left alone (no database file)', 'lone log'],
+  ])('rolls back a rebuild that failed half-way over %s: the half-built file goes aside, and what was there comes back', async (_what, before) => {
+    const original = Buffer.from(before === 'broken' ? 'DUCK garbage' : "a lost database's write-ahead log");
+    fs.writeFileSync(before === 'broken' ? checkout.databasePath : `${checkout.databasePath}.wal`, original);
+    checkout.behave({ 'task full-refresh': { stderr: 'dlt: raw_noaa failed\n', exit: 1, createDatabase: 'data/databox.duckdb' } });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Recovery failed');
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1)?.blocks)).toContain('Move the rebuilt (or half-built) file aside');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    if (before === 'broken') {
+      expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-rolled-back']);
+      expect(fs.readFileSync(checkout.databasePath)).toEqual(original);
+    } else {
+      expect(checkout.listData()).toEqual(['databox.duckdb.rebuild-rolled-back', 'databox.duckdb.wal']);
+      expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(original);
+    }
+  });
+
   it('tells a second Write postmortem click while Slack holds the first upload that it is going, not that it is in the thread', async () => {
     await diagnoseCorrupt();
     slack.troubled = /^files\.getUploadURLExternal$/;
