@@ -118,7 +118,14 @@ export function pinnedAsDiagnosed(incident: Incident, steps: ResolvedStep[]): Re
   const diagnosis = incident.diagnosis;
   const run = diagnosis ? incident.runs.find((r) => r.id === diagnosis.runId) : undefined;
   if (!run) return steps;
-  const written = new Set([...filesDiagnosed(run)].filter(([, seen]) => !('absent' in seen) && seen.writtenMeanwhile).map(([file]) => file));
+  return pinnedAsWritten(steps, new Set([...filesDiagnosed(run)].filter(([, seen]) => !('absent' in seen) && seen.writtenMeanwhile).map(([file]) => file)));
+}
+
+/**
+ * A plan's moves of files the stack may write meanwhile (`written`: a database in use, a rebuilt one a rollback would
+ * move aside) pinned to the file itself, not its size and times; their logs, which come and go, not pinned at all.
+ */
+export function pinnedAsWritten(steps: ResolvedStep[], written: ReadonlySet<string>): ResolvedStep[] {
   return steps.map((step) => {
     if (step.kind !== 'move' || !step.asPlanned) return step;
     if (written.has(step.from) && !('absent' in step.asPlanned)) return { ...step, asPlanned: { ...step.asPlanned, writtenMeanwhile: true as const } };

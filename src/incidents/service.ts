@@ -32,7 +32,7 @@ import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
-import { againstDiagnosis, changedSinceDiagnosis, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -885,7 +885,9 @@ export class IncidentService {
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
     const previews = await runPreviews(recovery.rollback.previews, values, this.lockTarget(recoveryRun.lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
-    const planned = await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey);
+    // The database a recovery rebuilt or restored is the one the stack's loads write again: only another file in its
+    // place stops the rollback, not a load landing while it waits for approval.
+    const planned = pinnedAsWritten(await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey), new Set([this.deps.config.databasePath]));
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       previews,

@@ -199,7 +199,7 @@ export function afterInterruption(run: Run, changedSince?: Pick<Run, 'id' | 'tit
  */
 export function interruptedWhy(run: Run, changedSince?: Pick<Run, 'id' | 'title'>): Said {
   const because = interruptedBecause(run);
-  if (/propose the plan again|Diagnose again, then propose a plan/.test(renderSaid(because))) return because;
+  if (/propose the plan again|Propose a plan on what is there now/.test(renderSaid(because))) return because;
   return [...because, run.startedAt ? '' : '. Nothing of it ran', `; ${afterInterruption(run, changedSince)}`];
 }
 

@@ -178,6 +178,25 @@ describe('path A: rebuild from raw dlt state', () => {
     }
   });
 
+  it('rolls back a rebuild the stack wrote to while the rollback waited for approval: a load is no other file', async () => {
+    await diagnoseCorrupt();
+    const broken = fs.readFileSync(checkout.databasePath);
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // A scheduled load writes the rebuilt database while the rollback waits.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE loaded_meanwhile AS SELECT range AS n FROM range(50000); CHECKPOINT');
+    connection.closeSync();
+    instance.closeSync();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+  });
+
   it('tells a second Write postmortem click while Slack holds the first upload that it is going, not that it is in the thread', async () => {
     await diagnoseCorrupt();
     slack.troubled = /^files\.getUploadURLExternal$/;
@@ -588,7 +607,7 @@ describe('path B: restore from a file backup', () => {
     await harness.click(approve, teammate);
     await harness.settle();
     expect(slack.allText()).toMatch(
-      /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved\. Diagnose again, then propose a plan on the file that is there now/,
+      /was not started, nothing was changed: the step "Back up the broken file for forensics": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): nothing was moved\. Propose a plan on what is there now \(for a recovery, diagnose again first/,
     );
     expect(slack.allText()).not.toContain('Recovery succeeded');
     // Stopped before its first step: "not started", not "interrupted", which would send someone to look for changes.

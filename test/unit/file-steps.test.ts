@@ -172,7 +172,7 @@ describe('a move pins what it moves as the plan found it', () => {
     fs.writeFileSync(healthy, 'a healthy database');
     fs.utimesSync(healthy, new Date('2026-04-20T10:00:00Z'), new Date('2026-04-20T10:00:00Z'));
     fs.renameSync(healthy, from);
-    const why = `${from} changed since the plan was made (it was 7 bytes, last written 2026-04-20 09:00:00 UTC; it is 18 bytes, last written 2026-04-20 10:00:00 UTC now): nothing was moved. Diagnose again, then propose a plan on the file that is there now`;
+    const why = `${from} changed since the plan was made (it was 7 bytes, last written 2026-04-20 09:00:00 UTC; it is 18 bytes, last written 2026-04-20 10:00:00 UTC now): nothing was moved. Propose a plan on what is there now (for a recovery, diagnose again first: its verdict was about the file as it was)`;
     expect(moveStepKind.refusal?.(step)).toBe(why);
     expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', summary: why, untouched: true });
     expect(fs.readdirSync(root)).toEqual(['databox.duckdb']);
@@ -193,7 +193,7 @@ describe('a move pins what it moves as the plan found it', () => {
     expect((await runMoveStep(step, context(root))).status).toBe('skipped');
 
     fs.writeFileSync(wal, 'a log a healthy database left');
-    expect(moveStepKind.refusal?.(step)).toMatch(new RegExp(`^${wal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed since the plan was made \\(it was not there; it is 29 bytes, last written .* UTC now\\): nothing was moved\\. Diagnose again`));
+    expect(moveStepKind.refusal?.(step)).toMatch(new RegExp(`^${wal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed since the plan was made \\(it was not there; it is 29 bytes, last written .* UTC now\\): nothing was moved\\. Propose a plan on what is there now`));
     expect(await runMoveStep(step, context(root))).toMatchObject({ status: 'failed', untouched: true });
     expect(fs.readdirSync(root)).toEqual(['databox.duckdb.wal']);
 
@@ -216,7 +216,7 @@ describe('a move pins what it moves as the plan found it', () => {
     // Another file renamed into its place: refused, saying so.
     fs.writeFileSync(path.join(root, 'other'), 'a database restored by hand');
     fs.renameSync(path.join(root, 'other'), from);
-    expect(moveStepKind.refusal?.(step)).toMatch(/\(it was \d+ bytes, last written [^;]+; it is another file \(27 bytes, last written [^)]+\) put in its place now\): nothing was moved\. Diagnose again/);
+    expect(moveStepKind.refusal?.(step)).toMatch(/\(it was \d+ bytes, last written [^;]+; it is another file \(27 bytes, last written [^)]+\) put in its place now\): nothing was moved\. Propose a plan on what is there now/);
   });
 
   it('does not pin a directory (.sqlmesh): what is in it may change, and it is moved as it is', async () => {

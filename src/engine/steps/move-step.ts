@@ -35,8 +35,8 @@ export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: 
  */
 function changedSincePlanned(step: MoveStep): string | undefined {
   const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
-  // Diagnose again, not only propose again: the verdict the plan follows was about the file as it was then too.
-  return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Diagnose again, then propose a plan on the file that is there now`;
+  // A recovery is made on a verdict about the file as it was: it is diagnosed again first. A rollback is asked for again.
+  return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Propose a plan on what is there now (for a recovery, diagnose again first: its verdict was about the file as it was)`;
 }
 
 /**
