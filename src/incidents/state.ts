@@ -205,7 +205,7 @@ export function interruptedWhy(run: Run, changedSince?: Pick<Run, 'id' | 'title'
 
 /** An interrupted run's line, in Slack and at a terminal alike: why, whether any of it ran, and what to do. */
 export function interruptedLine(run: Run): Said {
-  return ['Interrupted: ', ...interruptedWhy(run), '.'];
+  return [run.startedAt ? 'Interrupted: ' : 'Not started: ', ...interruptedWhy(run), '.'];
 }
 
 /** A run that may start and has not: an approved plan, or a read-only run (a diagnosis) proposed and not begun. */

@@ -16,6 +16,7 @@ import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refu
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
+import { endedWords } from '../incidents/run-label.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 
@@ -320,7 +321,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     rejected: 'was rejected',
     expired: 'expired before anyone approved it',
   };
-  return { text: `not recovered: ${plain(last.title)} ${said[last.status] ?? `ended ${last.status}`}` };
+  return { text: `not recovered: ${plain(last.title)} ${endedWords(last) === 'not started' ? 'was not started' : (said[last.status] ?? `ended ${last.status}`)}` };
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
@@ -422,7 +423,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');
       const why = said ? `: ${said}` : '';
-      return `${at} ${runLabel(run)} (\`${run.id}\`) **${status}**${elapsed}${why}`;
+      return `${at} ${runLabel(run)} (\`${run.id}\`) **${status === 'interrupted' && !run.startedAt ? 'not started' : status}**${elapsed}${why}`;
     }
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
@@ -480,7 +481,7 @@ function diagnosisSection(doc: Document, incident: Incident): void {
 }
 
 function planSection(doc: Document, run: Run, root: string, state: IncidentState): void {
-  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${run.status}`, '');
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${endedWords(run)}`, '');
   const facts = [
     `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)`,
   ];

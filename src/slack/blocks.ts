@@ -89,7 +89,7 @@ function incidentStatus(incident: Incident): string {
     failed: `${runLabel(last).toLowerCase()} failed`,
     rejected: 'plan rejected',
     expired: 'plan expired',
-    interrupted: `${last.kind} interrupted`,
+    interrupted: `${last.kind} ${endedWords(last)}`,
   };
   return labels[last.status] ?? last.status;
 }

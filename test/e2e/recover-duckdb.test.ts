@@ -613,6 +613,14 @@ describe('path B: restore from a file backup', () => {
     // Stopped before its first step: "not started", not "interrupted", which would send someone to look for changes.
     expect(slack.allText()).toMatch(/Recovery not started\*/);
     expect(slack.allText()).not.toMatch(/Recovery interrupted/);
+    // The same words on the plan itself, on the incident's first message and in the postmortem.
+    expect(slack.messages().find((m) => m.text.startsWith('Plan Path A'))?.blocks).toContain(':electric_plug: Not started: plan');
+    expect(slack.messages().find((m) => !m.threadTs)?.blocks).toContain('Status: recovery not started');
+    const incidentId = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId }).markdown;
+    expect(postmortem).toMatch(/### Path A: Rebuild from raw dlt state \(`[^`]+`\): not started/);
+    expect(postmortem).toMatch(/\| Outcome \| not recovered: Path A: Rebuild from raw dlt state was not started \|/);
+    expect(postmortem).not.toMatch(/interrupted/i);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
     expect(fs.readFileSync(checkout.databasePath)).toEqual(restored);
     expect(commandsRun()).not.toContain('task full-refresh');

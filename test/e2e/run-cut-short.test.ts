@@ -127,7 +127,7 @@ describe('a run cut short by a full state dir', () => {
     await harness!.settle();
 
     const message = messageAt(plan.ts);
-    expect(message.blocks).toMatch(/:electric_plug: Interrupted: refused: the journal in .* cannot be written.*\. Nothing of it ran; propose it again\./);
+    expect(message.blocks).toMatch(/:electric_plug: Not started: refused: the journal in .* cannot be written.*\. Nothing of it ran; propose it again\./);
     expect(message.blocks, 'its buttons are gone').not.toMatch(/approve_plan/);
     const thread = slack.messages().filter((m) => m.threadTs && m.ts !== plan.ts);
     expect(thread.at(-1)?.text).toMatch(/^Recovery not started: Path A/);

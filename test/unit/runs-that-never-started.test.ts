@@ -46,7 +46,7 @@ describe('a run that will never start', () => {
     // The journal says it in plain text for every reader, and keeps the person as data: Slack mentions them.
     const line = JSON.parse(fs.readFileSync(journal.file, 'utf8').trim().split('\n').at(-1)!);
     expect(line.data.reason).toBe('refused: databox.duckdb is held by plan dbx-x/2, requested by U0OTHER');
-    expect(decisionLine(run)).toBe(':electric_plug: Interrupted: refused: databox.duckdb is held by plan dbx-x/2, requested by <@U0OTHER>. Nothing of it ran; propose it again.');
+    expect(decisionLine(run)).toBe(':electric_plug: Not started: refused: databox.duckdb is held by plan dbx-x/2, requested by <@U0OTHER>. Nothing of it ran; propose it again.');
   });
 
   it('is interrupted when it is an approved plan', () => {
