@@ -348,7 +348,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(0);
-    expect(slack.responses.map((r) => String(r.body.text)).join('\n')).toMatch(/the check "The Dagster daemon is heartbeating \(it runs the backfill and ticks the schedules\)" did not pass: .*daemon/i);
+    expect(slack.responses.map((r) => String(r.body.text)).join('\n')).toMatch(/the check "The Dagster daemon is heartbeating \(it runs the backfill and ticks the schedules; stopped, diagnose again: path A starts it\)" did not pass: .*daemon/i);
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
@@ -398,7 +398,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
     // The daemon runs the backfill and ticks the schedules: path B checks it heartbeats before it starts anything.
-    expect(planStep(1)).toContain('The Dagster daemon is heartbeating (it runs the backfill and ticks the schedules)');
+    expect(planStep(1)).toContain('The Dagster daemon is heartbeating (it runs the backfill and ticks the schedules; stopped, diagnose again: path A starts it)');
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
     expect(planStep(2)).not.toContain('legacy_export_weekly');
     expect(planStep(3)).toContain(backfillCommand);

@@ -134,7 +134,7 @@ describe('dagster-asset-checks', () => {
     const result = await runDagsterAssetChecksStep(resolved(dagsterUrl, ebirdModels, '5s'), context());
     expect(result.status).toBe('lookup-failed');
     expect(result.summary).toBe(
-      `run ${checksRunId} of the asset checks was launched, but Dagster would not say how it went: run ${checksRunId}: Dagster refused run ${checksRunId}: RunNotFoundError: Run a1b2 could not be found.; their results are not known`,
+      `the run of the asset checks was launched, but Dagster would not say how it went: Dagster refused run ${checksRunId}: RunNotFoundError: Run a1b2 could not be found.; their results are not known`,
     );
     expect(asked).toBe(1);
   });

@@ -111,7 +111,8 @@ export async function runDagsterAssetChecksStep(step: DagsterAssetChecksStep, ct
         return { status, summary: `run ${runId} is ${status}` };
       } catch (error) {
         if (!(error instanceof DagsterError)) throw error;
-        return { status: definiteAnswer.has(error.kind) ? 'NOT-FOUND' : 'UNANSWERED', summary: `run ${runId}: ${said(error)}` };
+        // Dagster's words name the run already.
+        return { status: definiteAnswer.has(error.kind) ? 'NOT-FOUND' : 'UNANSWERED', summary: said(error) };
       }
     },
     until: [...endedRunStatuses, 'NOT-FOUND'],
@@ -122,7 +123,7 @@ export async function runDagsterAssetChecksStep(step: DagsterAssetChecksStep, ct
     signal: ctx.signal,
   });
   if (waited.status === 'ok' && waited.last.status === 'NOT-FOUND') {
-    return result('lookup-failed', `run ${runId} of the asset checks was launched, but Dagster would not say how it went: ${waited.last.summary}; their results are not known${noted}`, '', { runId });
+    return result('lookup-failed', `the run of the asset checks was launched, but Dagster would not say how it went: ${waited.last.summary}; their results are not known${noted}`, '', { runId });
   }
   if (waited.status !== 'ok') {
     const why = waited.status === 'cancelled' ? 'the wait for it was stopped' : `it had not finished after ${formatDuration(elapsedSince(started))}, the step's limit being ${formatDuration(step.timeoutMs)}`;
