@@ -197,6 +197,19 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
   });
 
+  it('puts a path clicked again while its plan waits on the record, as proposing nothing, and its postmortem shows it', async () => {
+    await diagnoseCorrupt();
+    await proposePathA();
+    await harness.click(slack.buttons('choose_path_a')[0]!, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(/^:link: The same plan already waits for approval/);
+    const refused = journalRecords().filter((r) => r.type === 'request.refused').at(-1);
+    expect(refused).toMatchObject({ actor: teammate, data: { reason: expect.stringMatching(/^the same plan already waits for approval \(dbx-\d{8}-[0-9a-f]{4}\/2\); nothing new was proposed$/) } });
+    const incidentId = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId }).markdown;
+    expect(postmortem).toMatch(new RegExp(`\\*\\*${teammate}\\*\\* clicked \`Path A: Rebuild from raw dlt state[^\`]*\`: refused: the same plan already waits for approval`));
+  });
+
   it('tells a second Write postmortem click while Slack holds the first upload that it is going, not that it is in the thread', async () => {
     await diagnoseCorrupt();
     slack.troubled = /^files\.getUploadURLExternal$/;
