@@ -725,7 +725,7 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
     // Its message, and a click on it now, say what to do once: the refusal's own words already do.
     const planMessage = slack.messages().find((m) => m.text.startsWith('Plan Path B'))!;
-    expect(planMessage.blocks).toMatch(/:electric_plug: Interrupted: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied\./);
+    expect(planMessage.blocks).toMatch(/:electric_plug: Not started: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied\./);
     expect(planMessage.blocks).not.toMatch(/Nothing of it ran|propose it again/);
     await harness.click(slack.buttons('reject_plan').at(-1)!, operator);
     await harness.settle();

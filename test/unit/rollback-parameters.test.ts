@@ -6,7 +6,7 @@ import { engineOverRunbook } from '../helpers/engine.js';
 
 const tempDir = useTempDirs('rollback-parameters-');
 
-const runbook = (secondArgv: string) => `
+const runbook = (firstArgv: string, secondArgv: string) => `
 id: probe
 title: A probe
 section: 9
@@ -25,7 +25,7 @@ recovery:
     title: Change it
     description: changes it
     steps:
-      - { id: first, kind: command, title: first change, argv: ["true", "first"], mutates: true }
+      - { id: first, kind: command, title: first change, argv: ${firstArgv}, mutates: true }
       - { id: second, kind: command, title: second change, argv: ${secondArgv}, mutates: true }
       - { id: third, kind: command, title: third change, argv: ["false"], mutates: true }
     rollback:
@@ -39,8 +39,8 @@ validation:
     - { id: noop, kind: command, title: noop, argv: ["true", "noop"] }
 `;
 
-async function failedRecovery(secondArgv: string) {
-  const service = engineOverRunbook(tempDir(), runbook(secondArgv));
+async function failedRecovery(firstArgv: string, secondArgv: string) {
+  const service = engineOverRunbook(tempDir(), runbook(firstArgv, secondArgv));
   const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
   const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident: incident.id }, 'U1', 'test');
   expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
@@ -50,9 +50,12 @@ async function failedRecovery(secondArgv: string) {
 
 describe('a rollback asks for the parameters what it will run reads', () => {
   it('asks for one a step reads with {{ spaced }} template braces, once that step is in the rollback; none when what it undoes never ran', async () => {
-    const ran = await failedRecovery('["true", "second"]');
+    const ran = await failedRecovery('["true", "first"]', '["true", "second"]');
     expect(ran.service.rollbackParameters(ran.runId)).toEqual(['plan_id']);
-    const notRan = await failedRecovery('["false"]');
+    // A command that failed may have done part of its work: what undoes it is in the rollback, and asks for its parameter.
+    const failed = await failedRecovery('["true", "first"]', '["false"]');
+    expect(failed.service.rollbackParameters(failed.runId)).toEqual(['plan_id']);
+    const notRan = await failedRecovery('["false"]', '["true", "second"]');
     expect(notRan.service.rollbackParameters(notRan.runId)).toEqual([]);
   });
 });
