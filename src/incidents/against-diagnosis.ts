@@ -1,5 +1,5 @@
-// Whether a recovery goes against its incident's diagnosis: a path the verdict did not offer (a warning), or a database
-// changed since the verdict, by a run of the bot or by hand (a refusal).
+// Whether a recovery goes against its incident's diagnosis (a path the verdict did not offer: a warning; a database changed
+// since the verdict, by a run of the bot or by hand: a refusal), and how a plan's moves are pinned against that.
 import { fileAt, fileChange, type FileSeen } from '../disk/file-identity.js';
 import type { ResolvedStep } from '../engine/types.js';
 import type { RecoveryPath } from '../runbook/schema.js';

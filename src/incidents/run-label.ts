@@ -15,6 +15,6 @@ export function runLabel(run: Run): string {
 export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
 
 /** How a run ended, in a word or two: a plan stopped before its first step is "not started", not "interrupted". */
-export function endedWords(run: Run): string {
+export function endedWords(run: Pick<Run, 'status' | 'startedAt'>): string {
   return run.status === 'interrupted' && run.startedAt === undefined ? 'not started' : run.status;
 }

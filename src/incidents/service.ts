@@ -42,7 +42,7 @@ import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
-import { botActor, changedSomething, mayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
+import { botActor, changedSomething, resultMayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 import { orList } from '../or-list.js';
 
 export interface ServiceDeps {
@@ -76,8 +76,7 @@ export type Decided = 'approve' | 'reject' | 'unlock';
  * timed out may have done part of its work, a rebuild half-built), and those bound to none.
  */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
-  const cutShort = (r: Run['results'][number]) => !r.untouched && (r.status === 'failed' || r.status === 'timeout') && run.steps.find((s) => s.id === r.stepId)?.kind === 'command';
-  const ran = new Set(run.results.filter((r) => mayHaveChanged(r.status) || cutShort(r)).map((r) => r.stepId));
+  const ran = new Set(run.results.filter((r) => resultMayHaveChanged(run, r)).map((r) => r.stepId));
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
 }
 

@@ -160,13 +160,22 @@ export function interruptedBecause(run: Run): Said {
 }
 
 /** A step result that may have changed something: it completed, or it was cut short where nobody can tell. */
-export function mayHaveChanged(status: string): boolean {
+function mayHaveChanged(status: string): boolean {
   return status === 'ok' || status === 'unknown';
+}
+
+/**
+ * Whether a step of a run may have changed something: it completed, was cut short where nobody can tell, or is a command
+ * that failed or timed out after it started (it may have done part of its work: a rebuild half-built).
+ */
+export function resultMayHaveChanged(run: Pick<Run, 'steps'>, result: Pick<Run['results'][number], 'stepId' | 'status' | 'untouched'>): boolean {
+  if (mayHaveChanged(result.status)) return true;
+  return !result.untouched && (result.status === 'failed' || result.status === 'timeout') && run.steps.find((s) => s.id === result.stepId)?.kind === 'command';
 }
 
 /** Whether a run's changing steps may have changed anything before it ended. */
 export function changedSomething(run: Run): boolean {
-  return run.results.some((r) => mayHaveChanged(r.status) && run.steps.find((s) => s.id === r.stepId)?.mutates);
+  return run.results.some((r) => resultMayHaveChanged(run, r) && run.steps.find((s) => s.id === r.stepId)?.mutates);
 }
 
 /**

@@ -339,10 +339,17 @@ function timeline(doc: Document, records: readonly JournalRecord[], state: Incid
     const [runId, stepId] = key.split('#');
     entries.push({ at, text: `- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.` });
   }
-  // In the order of the times shown (a stable sort: journal order among lines of the same time).
-  entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // In the order of the times shown (a stable sort: journal order among lines of the same time). A line whose time does
+  // not read (one accepted as it read after it failed verification) keeps its place after the line before it.
+  let previous = 0;
+  const keyed = entries.map((entry) => {
+    const time = Date.parse(entry.at);
+    previous = Number.isNaN(time) ? previous : time;
+    return { ...entry, key: previous };
+  });
+  keyed.sort((a, b) => a.key - b.key);
   let day = '';
-  for (const { at, text } of entries) {
+  for (const { at, text } of keyed) {
     if (utcDay(at) !== day) {
       day = utcDay(at);
       if (doc.lines.at(-1) !== '') doc.add('');
@@ -423,7 +430,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       const reason = typeof data.reason === 'string' ? plain(data.reason) : status === 'interrupted' ? 'interrupted' : undefined;
       const said = [stoppedAt, reason].filter(Boolean).join('; ');
       const why = said ? `: ${said}` : '';
-      return `${at} ${runLabel(run)} (\`${run.id}\`) **${status === 'interrupted' && !run.startedAt ? 'not started' : status}**${elapsed}${why}`;
+      return `${at} ${runLabel(run)} (\`${run.id}\`) **${endedWords({ status: status as Run['status'], startedAt: run.startedAt })}**${elapsed}${why}`;
     }
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;

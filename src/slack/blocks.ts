@@ -199,7 +199,6 @@ export function planMessage(run: Run, root: string, outdatedBy?: Run): Rendered 
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
 export const accepted = (step: ResolvedStep | undefined, status: string) => stepOutcome(step, status) === 'accepted';
 
-
 export const statusIcon = (status: string) =>
   ({ ok: ':white_check_mark:', skipped: ':white_circle:', failed: ':x:', timeout: ':alarm_clock:' })[status] ?? ':large_orange_diamond:';
 

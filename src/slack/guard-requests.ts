@@ -87,12 +87,12 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
         // Verified only when repeated, which is rare: Bolt verifies every request itself.
         const repeated = !signatures.firstTime(String(req.headers['x-slack-signature']), Date.now());
         if (repeated && signed(req, buffered.rawBody, options.signingSecret)) {
-          // Marked as a retry (a proxy's, or Slack's of a request answered late), it is said to be one, not a replay.
+          // Marked as a retry (a proxy's, say: the bot takes no Events API events, which Slack retries), it is said to be one.
           const retry = req.headers['x-slack-retry-num'];
           const what = retry === undefined ? 'a replay' : `a retry: X-Slack-Retry-Num ${String(retry).slice(0, 10)}`;
           options.logger.warn(`a signed request was sent again with the same signature (${what}): answered 200, not acted on`);
           answer(res, 200);
-          options.onRefused(parsed ? senderOf(parsed.body) : '', `a signed request sent again, the same signature within five minutes (${what}): answered, not acted on (it was acted on once)`);
+          options.onRefused(parsed ? senderOf(parsed.body) : '', `a signed request sent again, the same signature within five minutes (${what}): answered, not acted on`);
           return;
         }
         // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).

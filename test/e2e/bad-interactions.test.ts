@@ -148,8 +148,8 @@ describe('interaction payloads the bot did not make', () => {
     expect(records.filter((r) => r.type === 'incident.opened')).toHaveLength(1);
     // Not acted on either way; one marked as a retry is said to be one, so a reader does not take it for an attack.
     expect(records.filter((r) => r.type === 'request.refused').map((r) => r.data.reason)).toEqual([
-      'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on (it was acted on once)',
-      'a signed request sent again, the same signature within five minutes (a retry: X-Slack-Retry-Num 1): answered, not acted on (it was acted on once)',
+      'a signed request sent again, the same signature within five minutes (a replay): answered, not acted on',
+      'a signed request sent again, the same signature within five minutes (a retry: X-Slack-Retry-Num 1): answered, not acted on',
     ]);
     // Sent twice unsigned (a forged signature), it is Bolt's 401 both times, and nothing is journaled.
     const forged = slashCommandBody('diagnose duckdb', { user_id: operator });

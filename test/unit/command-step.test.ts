@@ -62,6 +62,10 @@ describe('runCommandStep', () => {
     expect(result.status).toBe('failed');
     expect(result.summary).toMatch(/^could not start "databox-no-such-command-xyz": it is not on PATH$/);
     expect(result.exitCode).toBeNull();
+    // It never started, so it changed nothing: nothing of it is rolled back, and no run is said to have changed by it.
+    expect(result.untouched).toBe(true);
+    // One that started and failed may have done part of its work.
+    expect((await runCommandStep(step(['sh', '-c', 'exit 7']), context())).untouched).toBeUndefined();
   });
 
   it('reports a timeout as its own status', async () => {

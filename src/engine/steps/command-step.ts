@@ -180,7 +180,8 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   // Kept whole on disk only when redacted in the stream: a runner that did not redact leaves only the head and tail.
   const spool = result.redacted ? result.spool : undefined;
   if (result.spawnError) {
-    return { status: 'failed', summary: result.spawnError, output, spool, exitCode: null, durationMs: result.durationMs, outputs: {} };
+    // It never started (its program not found, say): it changed nothing, and nothing of it is rolled back.
+    return { status: 'failed', summary: result.spawnError, output, spool, exitCode: null, durationMs: result.durationMs, outputs: {}, untouched: true };
   }
   if (result.timedOut) {
     return {

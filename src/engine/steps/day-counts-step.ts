@@ -151,7 +151,7 @@ export function quietWeekdays(baselineFrom: string, windowFrom: string, countOf:
   return new Set([...seen].filter(([, counts]) => counts.length >= 2 && counts.every((n) => n === 0)).map(([weekday]) => weekday));
 }
 
-/** "no rows on 2026-11-07 and 2026-11-08 (Saturdays and Sundays), as on every one in the 14 days before: not bad days". */
+/** "no rows on 2026-11-07, 2026-11-08 (Saturdays and Sundays), as on every one of those weekdays in the 14 days before …". */
 function quietSaid(days: readonly DayCount[], baselineDays: number): string {
   const weekdays = [...new Set(days.map((d) => new Date(dayMsOf(d.day)).getUTCDay()))].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((w) => weekdayNames[w]);
   const listed = days.length > 4 ? `${days.length} days` : days.map((d) => d.day).join(', ');
