@@ -53,7 +53,7 @@ const changes = () => md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(B
 const newestPlan = () => slack.buttons('approve_plan').at(-1)!;
 
 async function submitPrefilled(user: string): Promise<void> {
-  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+  const modal = slack.lastForm();
   const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value ?? '']));
   expect((await harness.submitModal(user, modal, prefilled)).status).toBe(200);
   await harness.settle();

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, reloadRawSql, restateMartSql, dayAfterTheData, ebirdReloadCommand, ebirdRestateCommand } from '../helpers/backfill-data.js';
 import { Checkout, standinBin } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { SlackStandIn, prefilledValues } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { assetCheckAnswers, checksRunId, type ChecksScript } from '../helpers/dagster-checks.js';
@@ -16,16 +16,14 @@ import nock from 'nock';
 import { bundledRunbooksDir } from '../../src/config.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
+import { acceptPathForm } from '../helpers/form-flow.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
-const reloadCommand = 'uv run dagster asset materialize --select ebird_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
-const restateCommand =
-  'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model ebird.fct_daily_bird_observations --restate-model analytics.fct_species_environment_daily --auto-apply';
-
+const reloadCommand = ebirdReloadCommand;
+const restateCommand = ebirdRestateCommand;
 // Today, for the bot, is 2026-04-25: the data's 60 days end yesterday.
-const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
-const clock = () => new Date(Date.now() + offset);
+const clock = dayAfterTheData();
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -82,24 +80,15 @@ const martPerDay = async () =>
 const windowIds = async () =>
   (await query<[string]>(`SELECT id FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20' ORDER BY id`)).map((r) => String(r[0]));
 
-function message(startsWith: string): string {
-  const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
-  expect(found, `a message starting "${startsWith}"`).toBeDefined();
-  return `${found?.text}\n${found?.blocks}`;
-}
+const message = (startsWith: string) => slack.posted(startsWith);
 
 /** Diagnose, pick path A under the verdict, accept the window the modal is prefilled with: the plan is posted. */
 async function diagnoseAndPropose(): Promise<void> {
   await harness.command('diagnose backfill source=ebird', operator);
   await harness.settle();
-  await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-  await harness.settle();
-  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-  const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+  const { prefilled, submitted } = await acceptPathForm(harness, slack, 'a', operator);
   expect(prefilled).toEqual({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' });
-  const submitted = await harness.submitModal(operator, modal, prefilled);
   expect(submitted.status).toBe(200);
-  await harness.settle();
 }
 
 async function recover(): Promise<void> {
@@ -440,8 +429,8 @@ describe('/databox recover backfill', () => {
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    const modal = slack.lastForm();
+    const prefilled = prefilledValues(modal);
     expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-10', to: '2026-04-10' });
     // The form says, before anyone asks for it, that there will be no rollback and what is kept instead.
     expect(JSON.stringify(modal)).toContain("No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first.");

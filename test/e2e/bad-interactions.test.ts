@@ -73,7 +73,7 @@ describe('a form submitted without its values', () => {
   it('is answered with a reason under its first field, not a crash, and runs nothing', async () => {
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
-    const view = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const view = slack.lastForm();
     const plansBefore = slack.buttons('approve_plan').length;
     const body = new URLSearchParams(viewSubmissionBody({ user: operator, callbackId: view.callback_id, privateMetadata: view.private_metadata, values: {} }));
     const payload = JSON.parse(body.get('payload')!);

@@ -9,7 +9,7 @@ import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { prefilledValues, type SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
@@ -88,8 +88,8 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     expect(pathN?.actionId).toBe('choose_path_n');
     await harness.click(pathN!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    const modal = slack.lastForm();
+    const prefilled = prefilledValues(modal);
     expect(prefilled).toEqual({ snapshot: snapshotName });
     expect((await harness.submitModal(operator, modal, prefilled)).status).toBe(200);
     await harness.settle();

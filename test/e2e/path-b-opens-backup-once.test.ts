@@ -55,7 +55,7 @@ describe('Path B from the verdict\'s button', () => {
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
-    const view = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const view = slack.lastForm();
 
     opened.length = 0;
     expect((await harness.submitModal(operator, view, { backup })).status).toBe(200);

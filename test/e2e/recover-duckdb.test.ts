@@ -839,7 +839,7 @@ describe('path B: restore from a file backup', () => {
     // Longer than a slash command may be: the modal takes it.
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
     await harness.settle();
-    await harness.submitModal(operator, JSON.parse(String(slack.callsTo('views.open').at(-1)?.view)), { backup });
+    await harness.submitModal(operator, slack.lastForm(), { backup });
     await harness.settle();
     expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('the whole of it, every step in full, is attached');
     const attached = slack.uploads.at(-1)?.bytes.toString() ?? '';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, reloadRawSql, restateMartSql, dayAfterTheData, ebirdReloadCommand, ebirdRestateCommand } from '../helpers/backfill-data.js';
 import { Checkout, standinBin } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -13,16 +13,14 @@ import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-
 import { blockNetwork } from '../helpers/no-network.js';
 import { useTempDirs } from '../support/fixtures.js';
 import { leftOutNote, listPlansCommand, restorePlanCommand, writeBackfillWithRollbackParameter } from '../support/rollback-with-parameter.js';
+import { acceptPathForm } from '../helpers/form-flow.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
-const reloadCommand = 'uv run dagster asset materialize --select ebird_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
-const restateCommand =
-  'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model ebird.fct_daily_bird_observations --restate-model analytics.fct_species_environment_daily --auto-apply';
-
+const reloadCommand = ebirdReloadCommand;
+const restateCommand = ebirdRestateCommand;
 // Today, for the bot, is 2026-04-25: the data's 60 days end yesterday.
-const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
-const clock = () => new Date(Date.now() + offset);
+const clock = dayAfterTheData();
 const tempDir = useTempDirs('rollback-with-parameters-');
 
 let slack: SlackStandIn;
@@ -58,22 +56,13 @@ async function rawPerDay(): Promise<Record<string, string>> {
   }
 }
 
-function message(startsWith: string): string {
-  const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
-  expect(found, `a message starting "${startsWith}"`).toBeDefined();
-  return `${found?.text}\n${found?.blocks}`;
-}
+const message = (startsWith: string) => slack.posted(startsWith);
 
 /** Diagnose, pick path A, accept the window the form is prefilled with, and have a teammate approve it. */
 async function recover(): Promise<void> {
   await harness.command('diagnose backfill source=ebird', operator);
   await harness.settle();
-  await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-  await harness.settle();
-  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-  const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
-  await harness.submitModal(operator, modal, prefilled);
-  await harness.settle();
+  await acceptPathForm(harness, slack, 'a', operator);
   await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
   await harness.settle();
 }
@@ -93,7 +82,7 @@ describe('a rollback that takes a parameter', () => {
     await slack.waitFor('both workers to be busy', () => longRuns().length === 2, 30_000);
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await slack.waitFor('the plans to be listed while both still run', () => slack.allText().includes('plan_7f3a9c21'), 20_000);
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const modal = slack.lastForm();
     expect(modal.callback_id).toBe('rollback_parameters_modal');
     const approvesBefore = new Set(slack.buttons('approve_plan').map((b) => b.value));
     expect(checkout.calls().at(-1)).toMatchObject({ command: listPlansCommand, cwd: checkout.path('transforms', 'main') });
@@ -123,7 +112,7 @@ describe('a rollback that takes a parameter', () => {
     await recover();
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const modal = slack.lastForm();
     await harness.submitModal(operator, modal, { plan_id: null });
     await harness.settle();
     const plan = message('Plan Rollback');

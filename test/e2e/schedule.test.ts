@@ -10,12 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/terminal/console.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
-import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { daemonHealthUntilStarted, daemonHealthyNow, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { scriptedTerminal } from '../helpers/scripted-terminal.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { SlackStandIn, prefilledValues } from '../helpers/slack-stand-in.js';
 import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { acceptPathForm } from '../helpers/form-flow.js';
 
 const operator = 'U0OPERATOR';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
@@ -84,11 +85,7 @@ function planStep(number: number): string {
   return sections.find((text) => text.includes(`*${number}. `)) ?? '';
 }
 
-function message(startsWith: string): string {
-  const found = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
-  expect(found, `a message starting "${startsWith}"`).toBeDefined();
-  return `${found?.text}\n${found?.blocks}`;
-}
+const message = (startsWith: string) => slack.posted(startsWith);
 
 describe('/databox diagnose schedule and recover schedule', () => {
   it('calls a healthy stack healthy: daemons heartbeating, schedules ticking, marts fresh', async () => {
@@ -139,9 +136,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
-    expect(prefilled).toEqual({ from: '2026-04-17', to: '2026-04-20' });
+    const modal = slack.lastForm();
+    const prefilled = prefilledValues(modal);
+    expect(prefilled).toEqual({ from: '2026-04-17', to: '2026-04-20', schedules: null });
     await harness.submitModal(operator, modal, prefilled);
     await harness.settle();
     const plan = slack.allText();
@@ -261,12 +258,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(message('Verdict:')).toContain('missed window 2026-04-17 … 2026-04-20');
     const [scheduleRoot] = slack.buttons('write_postmortem');
     const scheduleIncident = scheduleRoot!.value;
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
-    await harness.submitModal(operator, modal, prefilled);
-    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
@@ -332,12 +324,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxSchedules: 'schedules-paused',
-      DataboxDaemonHealth: () => {
-        if (!daemonUp) return graphqlFixture('daemon-health-stopped');
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
-        return answer;
-      },
+      DataboxDaemonHealth: () => (daemonUp ? daemonHealthyNow(clock)() : graphqlFixture('daemon-health-stopped')),
     });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
@@ -371,11 +358,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
         startedSelectors.push(variables.selector);
         return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
       },
-      DataboxDaemonHealth: () => {
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
-        return answer;
-      },
+      DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     checkout.behave({
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
@@ -421,11 +404,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxRepositories: 'repositories',
       DataboxSchedules: 'schedules-paused',
       DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules\n' } } }),
-      DataboxDaemonHealth: () => {
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
-        return answer;
-      },
+      DataboxDaemonHealth: daemonHealthyNow(clock),
     });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
@@ -499,8 +478,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(verdict).toContain('schedules also STOPPED: all_pipelines_daily');
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
-    const prefilled = Object.fromEntries(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element.initial_value]));
+    const modal = slack.lastForm();
+    const prefilled = prefilledValues(modal);
     expect(prefilled).toEqual({ from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
     await harness.submitModal(operator, modal, prefilled);
     await harness.settle();
@@ -527,7 +506,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // Path A can do without it: the form's schedules field cleared (Slack sends null) asks for the daemon alone.
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
-    const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+    const modal = slack.lastForm();
     const cleared = await harness.submitModal(operator, modal, { from: '2026-04-17', to: '2026-04-20', schedules: null });
     expect(cleared.json ?? {}).not.toHaveProperty('response_action', 'errors');
     await harness.settle();

@@ -1,6 +1,18 @@
 // A databox database for scenario 2: raw tables and marts for ebird, noaa and usgs over 60 days, with bad days planted.
 import { DuckDBInstance } from '@duckdb/node-api';
 
+/** Path A's reload of ebird, as the checkout's stand-in `uv` records it. */
+export const ebirdReloadCommand = 'uv run dagster asset materialize --select ebird_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
+/** Path A's restate of ebird's models for 2026-04-18 … 2026-04-20, as the stand-in records it. */
+export const ebirdRestateCommand =
+  'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model ebird.fct_daily_bird_observations --restate-model analytics.fct_species_environment_daily --auto-apply';
+
+/** The bot's clock on 2026-04-25 at 08:00 UTC: the data's 60 days (lastDay 2026-04-24) end yesterday. */
+export function dayAfterTheData(): () => Date {
+  const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 export interface PlantedDays {
   /** Days with no rows at all. */
   zero?: string[];

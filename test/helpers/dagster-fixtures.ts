@@ -32,14 +32,19 @@ export function serveDagster(answers: Record<string, string | ((body: { query: s
     });
 }
 
-/** The daemon's health as recorded stopped, then healthy and heartbeating now once the bot has started `uv run dagster-daemon run`. */
-export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date): () => unknown {
+/** The daemon's health as recorded healthy, every required daemon heartbeating at `clock`'s now. */
+export function daemonHealthyNow(clock: () => Date): () => unknown {
   return () => {
-    if (!checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')) return graphqlFixture('daemon-health-stopped');
     const answer = graphqlFixture('daemon-health-healthy') as any;
     for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.required) d.lastHeartbeatTime = clock().getTime() / 1000;
     return answer;
   };
+}
+
+/** The daemon's health as recorded stopped, then healthy and heartbeating now once the bot has started `uv run dagster-daemon run`. */
+export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date): () => unknown {
+  const healthy = daemonHealthyNow(clock);
+  return () => (checkout.calls().some((c) => c.command === 'uv run dagster-daemon run') ? healthy() : graphqlFixture('daemon-health-stopped'));
 }
 
 /** Kills the process groups of the stand-in daemons a recovery started detached (they outlive the bot on purpose). */

@@ -162,6 +162,18 @@ export class SlackStandIn {
     }
   }
 
+  /** A message the bot posted that starts with `startsWith`, its text and blocks; throws when it posted none. */
+  posted(startsWith: string): string {
+    const found = this.callsTo('chat.postMessage').find((p) => String(p.text).startsWith(startsWith));
+    if (!found) throw new Error(`no message starting "${startsWith}" was posted`);
+    return `${found.text}\n${found.blocks}`;
+  }
+
+  /** The newest form the bot opened (views.open), as Slack would hold it. */
+  lastForm(): any {
+    return JSON.parse(String(this.callsTo('views.open').at(-1)?.view));
+  }
+
   /** Every call of one method, args decoded (blocks parsed from their JSON). */
   callsTo(method: string): Record<string, any>[] {
     return this.calls.filter((c) => c.method === method).map((c) => c.args);
@@ -246,4 +258,9 @@ function parseArgs(contentType: string, body: Buffer): Record<string, any> {
     }
   }
   return args;
+}
+
+/** The values a form (a views.open view) opened with, by field (null for one left empty, as Slack sends it): what a person who accepts it as it is submits. */
+export function prefilledValues(view: { blocks: { type: string; block_id?: string; element?: { initial_value?: string } }[] }): Record<string, string | null> {
+  return Object.fromEntries(view.blocks.filter((b) => b.type === 'input').map((b) => [b.block_id as string, b.element?.initial_value ?? null]));
 }

@@ -36,7 +36,7 @@ export function verdictTextOf(slack: SlackStandIn): string {
 export async function choosePathWith(harness: Harness, slack: SlackStandIn, actionId: string, user: string, values: Record<string, string>): Promise<void> {
   await harness.click(slack.buttons(actionId)[0]!, user);
   await harness.settle();
-  const modal = JSON.parse(String(slack.callsTo('views.open').at(-1)?.view));
+  const modal = slack.lastForm();
   await harness.submitModal(user, modal, values);
   await harness.settle();
 }
