@@ -13,6 +13,18 @@ import { changedSomething, type Incident, type IncidentState, type Run } from '.
  * pointed elsewhere, or that there is none. A path that works on what an earlier step left (needsIncident: a clone's
  * swap, a cleanup) is offered by that step, not the verdict.
  */
+/**
+ * What a cleanup (dropping an incident's clones) should warn of when a rollback of that incident has run since its
+ * clones were made: the database is back as it was before, so a restored clone may be what a new swap needs, and a
+ * dropped one comes back only through UNDROP within the retention. The approver decides; nothing is refused.
+ */
+export function cleanupAfterRollback(incident: Incident, recovery: RecoveryPath): string | undefined {
+  if (!recovery.cleanup) return undefined;
+  const rolledBack = [...incident.runs].reverse().find((r) => r.kind === 'rollback' && r.status === 'succeeded');
+  if (!rolledBack) return undefined;
+  return `A rollback of this incident ran (plan ${rolledBack.id}, ${rolledBack.title}): the database is back as it was before, so a restored clone this plan drops may be the one a new swap needs; once dropped, only UNDROP brings it back within the retention. Read the clones listed before approving.`;
+}
+
 export function againstDiagnosis(
   incident: Incident,
   recovery: RecoveryPath,

@@ -143,5 +143,17 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     expect(validation?.data.status).toBe('failed');
     // Its checks after the freshness step still ran: where it failed is not where it stopped.
     expect(slack.allText()).toContain("first failed at *Each restored mart's newest date against its SLA*");
+
+    // The swap rolled back, the cleanup offered before it warns that the restored clone may be what a new swap needs.
+    await harness.click(slack.buttons('request_rollback').find((b) => JSON.parse(b.value).run === swapRun)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(await md.value('databox', count), 'the rollback put the database back').toBe('50');
+    await harness.click(slack.buttons('propose_follow_up')[0]!, operator);
+    await harness.settle();
+    const cleanupPlan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Path C')).at(-1);
+    expect(String(cleanupPlan?.blocks)).toMatch(/A rollback of this incident ran \(plan dbx-\d{8}-[0-9a-f]{4}\/\d+, Rollback of path S[^)]*\): the database is back as it was before, so a restored clone this plan drops may be the one a new swap needs/);
+    expect(md.liveDatabases().sort(), 'nothing dropped before anyone approves').toEqual(['databox', `databox_broken_${slug}`, `databox_restored_${slug}`]);
   });
 });
