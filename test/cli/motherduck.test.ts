@@ -235,7 +235,7 @@ describe('scenario 3 from the terminal', () => {
     // Path A again would clone over the clone a teammate already checked: refused, naming the way on.
     const again = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 13:00:00', `incident=${id}`, '--approver', 'bob']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('No clone of this incident is there yet (swap it in with path S, or drop it with path C first)');
+    expect(again.stderr).toContain('No clone of this incident is there yet (were one left from before: swap it in with path S, or drop it with path C)');
     expect(again.stderr).toContain(`databox_restored_${slug}`);
 
     md.sent.length = 0;
