@@ -9,7 +9,7 @@ import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { formatBytes } from '../../src/disk/volume-usage.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage, writeMartsThrough } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -846,6 +846,47 @@ describe('path B: restore from a file backup', () => {
     expect(attached).toContain(`cp ${path.relative(checkout.root, backup)} data/databox.duckdb`);
     expect(attached).toContain('[DESTRUCTIVE] Back up the broken file for forensics');
   });
+
+  it('fails validation on a restored backup whose marts end where it did, naming them and saying how to load the days since', async () => {
+    const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const backup = await brokenWithBackup('databox.duckdb', async (file) => {
+      await createHealthyDatabase(file, 1_000);
+      await writeMartsThrough(file, dayOf(6));
+    });
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+    const incident = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const text = slack.allText();
+    expect(text).toContain('Validation failed');
+    expect(text).toMatch(new RegExp(`4 of 4 marts past their SLA: ebird\\.fct_daily_bird_observations: newest ${dayOf(6)}, \\d+ d \\d+ h behind`));
+    // What to do next, with the window from the oldest mart's newest day to yesterday filled in.
+    expect(text).toContain(`\`/databox diagnose backfill source=ebird from=${dayOf(6)} to=${dayOf(1)}\` (or source=noaa, source=usgs); then \`/databox validate duckdb incident=${incident}\``);
+    expect(journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').map((r) => r.data.result.status)).toEqual(['stale']);
+  }, 120_000);
+
+  it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {
+    const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', martsThrough: dayOf(4) } });
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation failed');
+    // A mart stale and another unreadable: the summary names both, not only the stale ones.
+    const summary = () => journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').at(-1)?.data.result.summary as string;
+    expect(summary()).toMatch(/^4 of 4 marts past their SLA: ebird\.fct_daily_bird_observations: newest /);
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('DROP TABLE usgs.fct_daily_streamflow');
+    connection.closeSync();
+    instance.closeSync();
+    await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
+    await harness.settle();
+    expect(summary()).toMatch(/^3 of 4 marts past their SLA: .*; could not read usgs\.fct_daily_streamflow: /);
+  }, 120_000);
 
   it('rolls path B back even after the backup file has been moved away', async () => {
     writeGarbage(checkout.databasePath);

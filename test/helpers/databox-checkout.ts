@@ -25,6 +25,8 @@ export interface Behaviour {
   echoEnv?: string;
   repeat?: { text: string; times: number };
   createDatabase?: string;
+  /** The last day the marts of a created database hold (YYYY-MM-DD); default yesterday, UTC. */
+  martsThrough?: string;
   createDirectory?: string;
   /** Statements run against the database, with params taken from `env:NAME`, `arg:--flag` (the value after it) or literally. */
   sql?: string[];
@@ -98,6 +100,19 @@ export async function createHealthyDatabase(file: string, rowsPerTable = 50_000)
   connection.closeSync();
   instance.closeSync();
 }
+
+/** The stack's four marts, ending on `lastDay` (YYYY-MM-DD), written into `file` (replacing any there). */
+export async function writeMartsThrough(file: string, lastDay: string, marts = stackMarts): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  for (const mart of marts) {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${mart.split('.')[0]}; CREATE OR REPLACE TABLE ${mart} AS SELECT DATE '${lastDay}' - CAST(range AS INTEGER) AS day_date FROM range(30)`);
+  }
+  connection.closeSync();
+  instance.closeSync();
+}
+
+export const stackMarts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
 
 /**
  * A DuckDB file whose main header survives (the "DUCK" magic and storage version) but whose database headers and

@@ -765,7 +765,7 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     doc.diagnosis.steps[2].expectSchemas = ['raw_ebird', 'raw_noaa', 'raw_usgs'];
     doc.validation.steps.push({ id: 'rescan', kind: 'duckdb-scan', title: 'Read it all again', path: '{{database_path}}', expectSchemas: ['raw_usgs', 'raw_nooa'] });
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
-    expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[3\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
+    expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[4\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
     // In the guard that opens a backup: a good one would be refused as another project's.
     doc.validation.steps.pop();
     const backupOpens = doc.recovery[1].guards.find((g: Doc) => g.id === 'backup_opens');

@@ -75,12 +75,16 @@ describe('runbooks/schedule.yml', () => {
       'usgs.fct_daily_streamflow',
       'analytics.fct_species_environment_daily',
     ]);
-    // Scenario 3's validation checks the restored marts against the same SLAs: one list, written twice, kept equal.
+    // Scenario 3's validation checks the restored marts against the same SLAs: one list, written again, kept equal.
     const freshnessOf = (scenario: string, steps: readonly Step[]) => steps.find((s) => s.kind === 'mart-freshness' && s.id === 'freshness') ?? expect.fail(`${scenario} has no freshness step`);
     const restored = freshnessOf('motherduck', runbooks.get('motherduck')!.validation.steps) as Extract<Step, { kind: 'mart-freshness' }>;
     const scheduled = freshnessOf('schedule', runbooks.get('schedule')!.diagnosis.steps) as Extract<Step, { kind: 'mart-freshness' }>;
     expect(restored.marts).toEqual(scheduled.marts);
     expect(restored.target).toBe('motherduck');
+    // So does scenario 1's, on the rebuilt or restored local file.
+    const rebuilt = freshnessOf('duckdb', runbooks.get('duckdb')!.validation.steps) as Extract<Step, { kind: 'mart-freshness' }>;
+    expect(rebuilt.marts).toEqual(scheduled.marts);
+    expect(rebuilt.target).toBe('local');
   });
 
   it('takes the diagnosed window for a typed recover that leaves it out, keeps what the operator gave, and says why nothing filled it', () => {

@@ -38,7 +38,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     status === 'fresh'
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
-        ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}`
+        ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}${unreadable.length > 0 ? `; could not read ${describeUnreadable(unreadable)}` : ''}`
         : `could not read ${describeUnreadable(unreadable)}`;
   return {
     status,
