@@ -68,6 +68,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(planBlocks).toContain('mv data/databox.duckdb data/databox.duckdb.broken');
     expect(planBlocks).toMatch(/mv transforms\/main\/.sqlmesh transforms\/main\/.sqlmesh.aside-\d{8}T\d{6}Z/);
     expect(planBlocks).toContain('task full-refresh');
+    expect(planBlocks).toContain('free space of the volume holding data/databox.duckdb, and room there for a rebuild as large as data/databox.duckdb');
     expect(commandsRun(), 'nothing runs before approval').toEqual([]);
     expect(checkout.listData()).toEqual(['databox.duckdb']);
 
@@ -480,6 +481,24 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.responses.at(-1)?.body.text).toMatch(/held by plan dbx-\d{8}-[0-9a-f]{4}\/2 .*requested by <@U0OPERATOR> and approved by <@U0TEAMMATE>, which is running/);
     await harness.settle();
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
+  });
+
+  it('does not propose a rebuild the volume cannot hold beside the broken file, which it keeps: nothing moves', async () => {
+    writeGarbage(checkout.databasePath);
+    // A broken file about as large as the free space (sparse: it takes none itself), so a rebuild as large has no room.
+    const { bavail, bsize } = fs.statfsSync(checkout.root);
+    fs.truncateSync(checkout.databasePath, bavail * bsize - 2 ** 20);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(
+      /refused, nothing was run: the check "The database's volume has room for a rebuild as large as the file moved aside" did not pass: .*, but a rebuild as large as \S+data\/databox\.duckdb needs [\d.]+ [KMGT]iB and [\d.]+ [KMGT]iB more to work beside it: make room there first/,
+    );
+    expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'a')).toEqual([]);
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(commandsRun()).not.toContain('task full-refresh');
   });
 });
 

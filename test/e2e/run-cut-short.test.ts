@@ -71,8 +71,8 @@ const journalOnDisk = () => verifyLines(fs.readFileSync(`${checkout.stateDir}/jo
 
 describe('a run cut short by a full state dir', () => {
   it('stops before its first change; its message ends as failed saying why, the thread and the approver are told, and the journal gets it all once there is room', async () => {
-    // The disk fills while the guard runs: the first move's start cannot be made durable, so it must not happen.
-    const { plan, disk } = await planPathA(stepFinished('not_held'));
+    // The disk fills while the guards run: the first move's start cannot be made durable, so it must not happen.
+    const { plan, disk } = await planPathA(stepFinished('room_for_rebuild'));
     await harness!.click(plan, teammate);
     await harness!.settle();
 
@@ -93,7 +93,7 @@ describe('a run cut short by a full state dir', () => {
     expect(problem).toBeUndefined();
     const runId = records.find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId;
     const ofRun = records.filter((r) => r.data?.runId === runId).map((r) => `${r.type}${r.data.stepId ? ` ${r.data.stepId}` : ''}${r.data.result ? ` ${r.data.result.stepId}` : ''}`);
-    expect(ofRun).toEqual(['run.proposed', 'run.ref', 'run.approved', 'run.started', 'step.started not_held', 'step.finished not_held', 'run.finished']);
+    expect(ofRun).toEqual(['run.proposed', 'run.ref', 'run.approved', 'run.started', 'step.started not_held', 'step.finished not_held', 'step.started room_for_rebuild', 'step.finished room_for_rebuild', 'run.finished']);
     const finished = records.find((r) => r.type === 'run.finished' && r.data.runId === runId);
     expect(finished?.data).toMatchObject({ status: 'failed', reason: expect.stringMatching(unwritable) });
     const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
@@ -146,7 +146,7 @@ describe('a run cut short by a full state dir', () => {
     expect(records.find((r) => r.type === 'run.finished' && r.data.runId === runId)?.data).toMatchObject({ status: 'interrupted', reason: expect.stringMatching(unwritable) });
   }, 120_000);
   it('stopped while the disk is still full: the events it kept in memory are in its last log entry, redacted', async () => {
-    const { plan } = await planPathA(stepFinished('not_held'));
+    const { plan } = await planPathA(stepFinished('room_for_rebuild'));
     await harness!.click(plan, teammate);
     await harness!.settle();
     const kept = harness!.bot.journal.keptEvents().map((event) => event.type);
@@ -163,7 +163,7 @@ describe('a run cut short by a full state dir', () => {
   }, 120_000);
 
   it('stopped once there is room again: the stop itself writes the events it kept, before the process may exit', async () => {
-    const { plan, disk } = await planPathA(stepFinished('not_held'));
+    const { plan, disk } = await planPathA(stepFinished('room_for_rebuild'));
     await harness!.click(plan, teammate);
     await harness!.settle();
     expect(harness!.bot.journal.keptEvents().map((event) => event.type)).toContain('run.finished');

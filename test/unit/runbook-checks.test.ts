@@ -46,6 +46,13 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: 'room asked for a rebuild without the file to measure it by (the check would pass on any disk)',
+    plant: (doc) => {
+      delete doc.recovery[0].guards[1].roomFor;
+    },
+    refusal: ['at recovery[0].guards[1].roomAs: roomAs says what roomFor makes room for: set roomFor too'],
+  },
+  {
     name: 'a log move that follows a step that is no earlier move (it would go nowhere known)',
     plant: (doc) => {
       doc.recovery[0].steps[1].follows = 'move_dbb';

@@ -18,6 +18,8 @@ const schema = z.strictObject({
    * its size, so the plan stops before it moves anything rather than at a copy cut short by a full disk.
    */
   roomFor: template.optional(),
+  /** What the plan writes there: a copy of `roomFor` (path B's backup), or a rebuild about as large as it (path A's). */
+  roomAs: z.enum(['copy', 'rebuild']).optional(),
 });
 
 export type DiskUsageStep = z.output<typeof schema> & ResolvedCommon;
@@ -31,14 +33,15 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   // Beside the copy, what runs next needs room to work: SQLMesh writes the restored file and its log.
   const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
   const noRoom = needs !== undefined && needs + margin > free;
+  const what = `${step.roomAs === 'rebuild' ? 'a rebuild as large as' : 'a copy of'} ${step.roomFor}`;
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
       `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
       (noRoom
-        ? `, but a copy of ${step.roomFor} needs ${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it: make room there first (nothing a plan moves aside frees any)`
+        ? `, but ${what} needs ${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it: make room there first (nothing a plan moves aside frees any)`
         : needs !== undefined
-          ? `, room for a copy of ${step.roomFor} (${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it)`
+          ? `, room for ${what} (${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it)`
           : ''),
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
@@ -61,8 +64,9 @@ export const diskUsageStepKind = defineStepKind({
   statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : [])],
   outputs: ['freeBytes', 'totalBytes', 'usedPercent', 'checkedPath'],
   defaultTimeoutMs: 10_000,
+  rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
-  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for a copy of ${rel(step.roomFor)}` : ''}`,
+  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${step.roomAs === 'rebuild' ? 'a rebuild as large as' : 'a copy of'} ${rel(step.roomFor)}` : ''}`,
   run: runDiskUsageStep,
 });
