@@ -159,6 +159,7 @@ const envSchema = z
     DATABOX_WATCH_DAEMON: flag.default(true),
     DATABOX_WATCH_DISK: flag.default(true),
     DATABOX_WATCH_MARTS: flag.default(true),
+    DATABOX_WATCH_DATABASE: flag.default(true),
     DATABOX_DISK_ALERT_PERCENT: percent.default(90),
     DATABOX_HEARTBEAT_MAX_AGE: duration.default(3 * 60_000),
     DATABOX_DAGSTER_DOWN_AFTER: duration.default(5 * 60_000),
@@ -253,6 +254,7 @@ export interface Config {
     daemon: boolean;
     disk: boolean;
     marts: boolean;
+    database: boolean;
     diskAlertPercent: number;
     heartbeatMaxAgeMs: number;
     /** How long the webserver may not answer before that is an outage. */
@@ -346,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       daemon: e.DATABOX_WATCH_DAEMON,
       disk: e.DATABOX_WATCH_DISK,
       marts: e.DATABOX_WATCH_MARTS,
+      database: e.DATABOX_WATCH_DATABASE,
       diskAlertPercent: e.DATABOX_DISK_ALERT_PERCENT,
       heartbeatMaxAgeMs: e.DATABOX_HEARTBEAT_MAX_AGE,
       dagsterDownAfterMs: e.DATABOX_DAGSTER_DOWN_AFTER,

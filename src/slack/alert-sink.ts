@@ -11,9 +11,12 @@ import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
 
+/** Slack's answers that mean the alert channel itself is wrong, not that Slack had a bad moment. */
+const channelProblems = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action']);
+
 const scenarioLabels: Record<Finding['scenario'], string> = {
   schedule: 'Diagnose (scenario 4: a stopped daemon or paused schedules)',
-  duckdb: 'Diagnose (scenario 1: DuckDB file, disk full)',
+  duckdb: 'Diagnose (scenario 1: the DuckDB file, a full disk)',
 };
 
 export function alertBlocks(finding: Finding, since: string): { text: string; blocks: KnownBlock[] } {
@@ -23,7 +26,16 @@ export function alertBlocks(finding: Finding, since: string): { text: string; bl
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwn(finding.summary)}*`, 3_000) } },
       ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread.` }] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            // The button opens an incident here; typed in an incident channel, the command opens one there.
+            text: `Noticed by the ${finding.watcher} watcher at ${since.slice(0, 16).replace('T', ' ')} UTC. One message per outage; the recovery is posted in this thread. The button below diagnoses it here, or type \`/databox diagnose ${finding.scenario}\` where you handle incidents.`,
+          },
+        ],
+      },
       {
         type: 'actions',
         elements: [
@@ -54,8 +66,17 @@ export class SlackAlertSink implements AlertSink {
       return undefined;
     }
     const message = alertBlocks({ ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) }, since);
-    const posted = await this.client.chat.postMessage({ channel: this.channel, ...message, unfurl_links: false });
-    return { channel: posted.channel ?? this.channel, ts: posted.ts as string };
+    try {
+      const posted = await this.client.chat.postMessage({ channel: this.channel, ...message, unfurl_links: false });
+      return { channel: posted.channel ?? this.channel, ts: posted.ts as string };
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      // The channel is the operator's setting: say which one, and what to check, rather than Slack's code alone.
+      if (code && channelProblems.has(code)) {
+        throw new Error(`Slack refused it in DATABOX_ALERT_CHANNEL ${this.channel}: ${code} (check the channel ID, and that the bot was invited to it)`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {

@@ -1,11 +1,13 @@
-// The three watchers as the configuration sets them up, shared by the bot and `cli watch`.
+// The four watchers as the configuration sets them up, shared by the bot and `cli watch`.
 import type { Config } from '../config.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { loadMartSlas } from '../marts/slas.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
+import { probeOpenOffThread } from '../duckdb/off-thread.js';
 import { daemonWatcher } from './daemon-watcher.js';
+import { databaseWatcher } from './database-watcher.js';
 import { diskWatcher } from './disk-watcher.js';
 import type { Watcher } from './finding.js';
 import { martsWatcher } from './marts-watcher.js';
@@ -35,5 +37,12 @@ export function buildWatchers(
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
     martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
+    databaseWatcher({
+      file: config.databasePath,
+      enabled: config.watch.database,
+      notLocal: config.backend === 'motherduck' ? 'off: DATABOX_BACKEND is motherduck, so the stack does not use this file' : undefined,
+      busy,
+      probe: probeOpenOffThread,
+    }),
   ];
 }

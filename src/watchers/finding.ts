@@ -1,7 +1,7 @@
 // What one watcher found on one check, and the shape every watcher has.
-export type WatcherId = 'daemon' | 'disk' | 'marts';
+export type WatcherId = 'daemon' | 'disk' | 'marts' | 'database';
 
-/** The scenario an alert's button opens: scenario 4 (schedule) or scenario 1 (duckdb, for a full disk). */
+/** The scenario an alert's button opens: scenario 4 (schedule) or scenario 1 (duckdb, for a full disk or the file itself). */
 export type AlertScenario = 'schedule' | 'duckdb';
 
 export interface Finding {

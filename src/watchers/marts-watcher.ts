@@ -31,7 +31,7 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
       // The marts that could not be read are named beside the late ones, not left to the details only.
       const alsoUnreadable = unreadable.length > 0 ? `; could not read ${unreadable.map((r) => r.table).join(', ')} (see the details)` : '';
       if (late.length > 0) return { ...base, state: 'problem', summary: `Marts past their SLA: ${late.map(describeFreshness).join('; ')}${alsoUnreadable}` };
-      // A locked or missing file says nothing about freshness: the disk watcher and scenario 1 cover those.
+      // A locked or missing file says nothing about freshness: the database watcher (scenario 1) covers those.
       if (unreadable.length > 0) return { ...base, state: 'unknown', summary: `Could not read ${describeUnreadable(unreadable)}` };
       return { ...base, state: 'healthy', summary: `${results.length} marts within their SLA` };
     },

@@ -22,6 +22,8 @@ export interface LastCheck {
   finding?: Finding;
   /** The check itself failed (a bug, a permission): logged, shown in the status. */
   error?: string;
+  /** What it found could not be posted (Slack refused, or did not answer): tried again at the next check. */
+  alertFailed?: string;
 }
 
 export interface WatchServiceOptions {
@@ -188,6 +190,7 @@ export class WatchService {
       } catch (error) {
         // Not journaled, so the next check posts it again: an alert is never lost to a Slack hiccup.
         this.options.logger.warn({ err: error, watcher: watcher.id }, 'could not post a watcher alert; trying again at the next check');
+        this.lastChecks.set(watcher.id, { at: now.toISOString(), finding, alertFailed: (error as Error).message });
       }
     }
     this.keepLastChecks();
@@ -276,6 +279,8 @@ export class WatchService {
         ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${alertingNow(this.lastProblems.get(w.id) ?? outage.summary, last)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
+          : last?.finding?.state === 'problem'
+            ? `PROBLEM, not alerted yet: ${last.finding.summary}${last.alertFailed ? ` (the alert could not be posted: ${last.alertFailed}; tried again at each check)` : ''}`
           : last?.error
             ? `check failed: ${last.error}`
             : last?.finding

@@ -98,7 +98,7 @@ describe('cli status', () => {
     expect(result.code).toBe(0);
     const watchers = result.stdout.slice(result.stdout.indexOf('\nWatchers\n'));
     expect(watchers).toMatch(
-      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n$/,
+      /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)\n$/,
     );
   });
 });

@@ -81,7 +81,7 @@ describe('watcher alerts in the bot', () => {
     const minute = 60_000;
     let now = recordedAt.getTime() - 10 * minute;
     const clock = () => new Date(now);
-    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_DAGSTER_DOWN_AFTER: '5m' };
+    const env = { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false', DATABOX_DAGSTER_DOWN_AFTER: '5m' };
     nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
     const restartAndCheck = async () => {
       await harness?.stop();
@@ -111,6 +111,32 @@ describe('watcher alerts in the bot', () => {
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
 
+  it('alerts when the database file is gone, with a button and a command for scenario 1, and says when it is back', async () => {
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env);
+    await slack.waitFor('the database alert', () => alerts().length === 1);
+    const [alert] = alerts();
+    expect(String(alert?.text)).toBe(`:rotating_light: The database file is missing: ${checkout.databasePath}`);
+    expect(String(alert?.blocks)).toContain('or type `/databox diagnose duckdb` where you handle incidents');
+    const [button] = slack.buttons('open_incident_from_alert');
+    expect(button).toMatchObject({ value: JSON.stringify({ scenario: 'duckdb', watcher: 'database' }) });
+    await createHealthyDatabase(checkout.databasePath, 100);
+    await slack.waitFor('the recovery', () => slack.callsTo('chat.postMessage').some((m) => m.thread_ts === button?.ts && String(m.text).includes('Database file: back to healthy')));
+    expect(alerts()).toHaveLength(1);
+  });
+
+  it('says in /databox status that an alert Slack refused for its channel was not posted, naming DATABOX_ALERT_CHANNEL', async () => {
+    slack.failures.set('chat.postMessage', 'channel_not_found');
+    harness = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0TYPO', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    slack.failures.delete('chat.postMessage');
+    const text = String(((await harness.command('status')).json?.text) ?? '');
+    expect(text).toContain(
+      `• Database file: PROBLEM, not alerted yet: The database file is missing: ${checkout.databasePath} (the alert could not be posted: Slack refused it in DATABOX_ALERT_CHANNEL C0TYPO: channel_not_found (check the channel ID, and that the bot was invited to it); tried again at each check)`,
+    );
+  });
+
   it('lists each watcher with its state and last check in /databox status', async () => {
     harness = await startBot(checkout, slack, { DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false' });
     await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('disk') !== undefined);
@@ -120,6 +146,7 @@ describe('watcher alerts in the bot', () => {
     expect(text).toContain('• Dagster daemon heartbeat: off: DAGSTER_URL is not set');
     expect(text).toMatch(/• Disk space: healthy: under 90% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h 0 min\)/);
     expect(text).toContain('• Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
+    expect(text).toMatch(/• Database file: ALERTING since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: \S+databox\.duckdb \(last check/);
   });
 
   it('refuses a forged alert button without opening anything', async () => {

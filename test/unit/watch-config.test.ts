@@ -22,6 +22,7 @@ describe('Dagster and watcher configuration', () => {
       daemon: true,
       disk: true,
       marts: true,
+      database: true,
       diskAlertPercent: 90,
       heartbeatMaxAgeMs: 180_000,
       dagsterDownAfterMs: 300_000,

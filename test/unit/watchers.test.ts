@@ -15,6 +15,9 @@ import { loadMartSlas } from '../../src/marts/slas.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { decideAlert, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
 import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
+import { databaseWatcher } from '../../src/watchers/database-watcher.js';
+import { probeOpen } from '../../src/duckdb/probe.js';
+import { createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { diskWatcher } from '../../src/watchers/disk-watcher.js';
 import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { buildWatchers } from '../../src/watchers/build-watchers.js';
@@ -214,6 +217,17 @@ describe('daemon heartbeat watcher', () => {
     expect(fs.readFileSync(journal.file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it('does not call a problem whose alert Slack refused healthy in the status: it says it was not alerted, and why', async () => {
+    const clock = fakeClock();
+    const failing = { alert: true };
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped' });
+    const { service } = daemonService(tempDir(), clock.now, [], 4 * 60 * minute, failing);
+    await service.checkOnce();
+    const [line] = service.statusLines();
+    expect(line).toMatch(/^• Dagster daemon heartbeat: PROBLEM, not alerted yet: .+ \(the alert could not be posted: Slack is down; tried again at each check\) \(last check /);
+    expect(line).not.toMatch(/: healthy: /);
+  });
+
   it('is off without DAGSTER_URL, and says so', () => {
     const watcher = daemonWatcher({ runCommand, root: '/', heartbeatMaxAgeMs: 1, downAfterMs: 1, enabled: true });
     expect(watcher.off).toBe('off: DAGSTER_URL is not set');
@@ -234,6 +248,62 @@ describe('disk watcher', () => {
     expect(low.details).toHaveLength(1);
     const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, enabled: true }).check(recordedAt);
     expect(high.state).toBe('healthy');
+  });
+});
+
+describe('database file watcher', () => {
+  const watcherOn = (file: string, busy?: () => string | undefined) => databaseWatcher({ file, enabled: true, busy, probe: probeOpen });
+
+  it('is healthy on a file that opens, and alerts for scenario 1 on one missing, damaged or that is no DuckDB file, naming it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'databox.duckdb');
+    expect(await watcherOn(file).check(recordedAt)).toMatchObject({ state: 'problem', problem: 'missing', scenario: 'duckdb', summary: `The database file is missing: ${file}` });
+    await createHealthyDatabase(file, 100);
+    expect(await watcherOn(file).check(recordedAt)).toMatchObject({ state: 'healthy', summary: `${file} opens read-only` });
+    writeGarbage(file);
+    const damaged = await watcherOn(file).check(recordedAt);
+    expect(damaged).toMatchObject({ state: 'problem', problem: 'corrupt', summary: `The database file is damaged: ${file}` });
+    expect(damaged.details.join('\n')).toMatch(/checksum/);
+    fs.writeFileSync(file, 'SQLite format 3\u0000'.padEnd(4096, '\u0000'));
+    expect(await watcherOn(file).check(recordedAt)).toMatchObject({ state: 'problem', problem: 'not-duckdb' });
+  });
+
+  it('judges nothing while a plan changes the database or another process holds it, and is off for MotherDuck', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'databox.duckdb');
+    expect(await watcherOn(file, () => 'plan dbx-20260420-abcd/2').check(recordedAt)).toMatchObject({ state: 'unknown', summary: 'not checked while plan dbx-20260420-abcd/2 is changing the database' });
+    const held = databaseWatcher({ file, enabled: true, probe: async () => ({ status: 'locked', message: 'IO Error: Could not set lock on file: Conflicting lock is held in /usr/bin/python3 (PID 4242)' }) });
+    expect(await held.check(recordedAt)).toMatchObject({ state: 'unknown', summary: `${file} is held by another process: not judged while it is` });
+    const config = (backend: string, extra: Record<string, string> = {}) =>
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_BACKEND: backend, MOTHERDUCK_TOKEN: 'md-token', ...extra });
+    const byId = (config: ReturnType<typeof loadConfig>) => buildWatchers(config, runCommand).find((w) => w.id === 'database');
+    expect(byId(config('local'))?.off).toBeUndefined();
+    expect(byId(config('motherduck'))?.off).toBe('off: DATABOX_BACKEND is motherduck, so the stack does not use this file');
+    expect(byId(config('local', { DATABOX_WATCH_DATABASE: 'false' }))?.off).toBe('turned off (DATABOX_WATCH_DATABASE=false)');
+  });
+
+  it('posts one alert for a file that went missing, and the recovery once it is back', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'databox.duckdb');
+    await createHealthyDatabase(file, 100);
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const journal = new Journal(path.join(dir, 'var'), clock.now);
+    journal.load();
+    const service = new WatchService({ watchers: [watcherOn(file)], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
+    await service.checkOnce();
+    fs.renameSync(file, `${file}.moved`);
+    for (let check = 0; check < 3; check += 1) {
+      clock.advance(minute);
+      await service.checkOnce();
+    }
+    fs.renameSync(`${file}.moved`, file);
+    clock.advance(minute);
+    await service.checkOnce();
+    expect(posted).toEqual([
+      { kind: 'alert', text: `The database file is missing: ${file}`, scenario: 'duckdb' },
+      { kind: 'recovered', text: 'Database file: back to healthy after 3 min' },
+    ]);
   });
 });
 

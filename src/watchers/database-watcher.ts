@@ -1,0 +1,44 @@
+// Database-file watcher: the local DuckDB file opened read-only as scenario 1's diagnosis opens it; gone, damaged or unopenable is an outage.
+import type { OpenResult, OpenStatus } from '../duckdb/probe.js';
+import type { Finding, Watcher } from './finding.js';
+
+export interface DatabaseWatcherOptions {
+  file: string;
+  enabled: boolean;
+  /** Why it does not apply: the stack's database is MotherDuck's, not this file. */
+  notLocal?: string;
+  /** A plan changing the database right now: then the file is left alone and nothing is judged. */
+  busy?: () => string | undefined;
+  /** The diagnosis' own probe (on the reader thread in the bot). */
+  probe: (file: string) => Promise<OpenResult>;
+}
+
+/** What each way of failing to open means for the stack: every Dagster run that reads or writes the file fails. */
+const headlines: Record<Exclude<OpenStatus, 'ok' | 'locked'>, string> = {
+  missing: 'The database file is missing',
+  'dangling-link': 'The database file is a link to nothing',
+  'not-a-file': 'The database path is not a file',
+  'empty-file': 'The database file is empty',
+  'not-duckdb': 'The database file is not a DuckDB file',
+  corrupt: 'The database file is damaged',
+  'wal-damaged': "The database's write-ahead log fails to replay",
+  unreadable: 'DuckDB cannot open the database file',
+};
+
+export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
+  return {
+    id: 'database',
+    title: 'Database file',
+    off: !options.enabled ? 'turned off (DATABOX_WATCH_DATABASE=false)' : options.notLocal,
+    async check(): Promise<Finding> {
+      const base = { watcher: 'database' as const, scenario: 'duckdb' as const };
+      const busy = options.busy?.();
+      if (busy) return { ...base, details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
+      const opened = await options.probe(options.file);
+      if (opened.status === 'ok') return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only` };
+      // A writer holding the file is the stack at work, not a fault: nothing is judged until it lets go.
+      if (opened.status === 'locked') return { ...base, details: [opened.message], state: 'unknown', summary: `${options.file} is held by another process: not judged while it is` };
+      return { ...base, details: [opened.message], state: 'problem', problem: opened.status, summary: `${headlines[opened.status]}: ${options.file}` };
+    },
+  };
+}
