@@ -22,12 +22,17 @@ export const longestTimerText = `at most 24d, about ${Math.floor(longestTimerMs 
 /** The longest any duration may be: a typo guard (100000000d would be past what a Date can hold: "Invalid time value"). */
 const longestDurationMs = 36_500 * 86_400_000;
 
-const duration = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
-  .transform((text) => parseDuration(text) as number)
-  .refine((ms) => ms >= 1_000, { message: 'must be at least 1s, or every plan expires as it is posted' })
-  .refine((ms) => ms <= longestDurationMs, { message: 'is longer than 36500d (a hundred years): a typo?' });
+/** A duration of at least a second; `tooShort` says what a shorter one would do, where that is one thing. */
+function durationAtLeastOneSecond(tooShort = 'must be at least 1s') {
+  return z
+    .string()
+    .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
+    .transform((text) => parseDuration(text) as number)
+    .refine((ms) => ms >= 1_000, { message: tooShort })
+    .refine((ms) => ms <= longestDurationMs, { message: 'is longer than 36500d (a hundred years): a typo?' });
+}
+
+const duration = durationAtLeastOneSecond();
 
 /** A duration the bot sets a timer for (a timeout, an interval), not only compares with an age: capped as timers are. */
 const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
@@ -140,7 +145,7 @@ const envSchema = z
     DATABOX_ALLOW_GUEST_APPROVAL: flag.default(false),
     DATABOX_ALLOW_EXTERNAL_APPROVAL: flag.default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
-    DATABOX_APPROVAL_TTL: duration.default(15 * 60_000),
+    DATABOX_APPROVAL_TTL: durationAtLeastOneSecond('must be at least 1s, or every plan expires as it is posted').default(15 * 60_000),
     DATABOX_APPROVAL_CLICK_MAX_AGE: duration.default(60_000),
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
     DATABOX_WORKERS: wholeNumber(1, 8, { notOne: 'expected a whole number of workers from 1 to 8' }).default(2),

@@ -1,6 +1,27 @@
 // The state dir (DATABOX_STATE_DIR) made ready at start: created when missing, and refused at once when this process may never write to it.
 import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError } from './config.js';
+
+/** What the error codes a newcomer meets here mean, in words (a read-only volume is not a typo in the path). */
+const codeSaid: Record<string, string> = {
+  EROFS: 'EROFS: a read-only file system',
+  EACCES: 'EACCES: permission denied',
+  ENOTDIR: 'ENOTDIR: a part of the path is a file',
+};
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns under /proc or /sys (mkdir there says ENOENT,
+ * its parent EEXIST, and it tries again forever); one level at a time, the first refusal is the answer.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing) fs.mkdirSync(folder);
+}
 
 /**
  * A full disk is not refused here: it may empty, and the bot keeps diagnosing meanwhile (see the journal). A folder
@@ -9,12 +30,13 @@ import { ConfigError } from './config.js';
  */
 export function prepareStateDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
+    const said = code ? (codeSaid[code] ?? code) : message;
     throw new ConfigError(
-      `invalid configuration: DATABOX_STATE_DIR ${dir} cannot be created or written (${code ?? message}; this process runs as uid ${process.getuid?.() ?? '?'}): the journal, the steps' outputs and the postmortems are kept there`,
+      `invalid configuration: DATABOX_STATE_DIR ${dir} cannot be created or written (${said}; this process runs as uid ${process.getuid?.() ?? '?'}): the journal, the steps' outputs and the postmortems are kept there`,
     );
   }
 }

@@ -108,7 +108,7 @@ describe('a state dir the process may never write to (a read-only volume)', () =
     const mountReadOnlyThenRun = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"';
     const inNamespace = (command: string[], env: Record<string, string>) =>
       execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', mountReadOnlyThenRun, volume, ...command], { cwd: checkout.root, env, extendEnv: false, reject: false, timeout: 120_000 });
-    const expected = new RegExp(`invalid configuration: DATABOX_STATE_DIR ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be created or written \\((EROFS|ENOENT); this process runs as uid \\d+\\): the journal`);
+    const expected = new RegExp(`invalid configuration: DATABOX_STATE_DIR ${stateDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be created or written \\(EROFS: a read-only file system; this process runs as uid \\d+\\): the journal`);
 
     const started = await inNamespace([process.execPath, ...mainArgs], botProcessEnv(checkout, slack, await freePort(), stateDir));
     expect(started.exitCode, String(started.stderr)).toBe(2);
@@ -119,6 +119,16 @@ describe('a state dir the process may never write to (a read-only volume)', () =
     expect(cli.exitCode, String(cli.stderr)).toBe(2);
     expect(String(cli.stderr).trim()).toMatch(new RegExp(`^databox: ${expected.source}`));
   }, 120_000);
+});
+
+describe('a state dir where no folder can be made (under /proc)', () => {
+  it.skipIf(!fs.existsSync('/proc/self'))('stops the bot at start with one line naming DATABOX_STATE_DIR, where a recursive mkdir would spin for ever', async () => {
+    const stateDir = '/proc/databox-state/var';
+    const started = await execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, await freePort(), stateDir), extendEnv: false, reject: false, timeout: 60_000 });
+    expect(started.timedOut, 'it did not hang').toBe(false);
+    expect(started.exitCode, String(started.stderr)).toBe(2);
+    expect(String(started.stderr).trim()).toMatch(/^databox-bot: invalid configuration: DATABOX_STATE_DIR \/proc\/databox-state\/var cannot be created or written \(ENOENT; this process runs as uid \d+\)/);
+  }, 90_000);
 });
 
 describe('a torn last journal line', () => {

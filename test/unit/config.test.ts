@@ -111,6 +111,12 @@ describe('durations', () => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('must be at least 1s, or every plan expires as it is posted → at DATABOX_APPROVAL_TTL');
   });
 
+  it('refuses a duration under a second elsewhere without the approval\'s reason, which is not theirs', () => {
+    const said = configErrorOf({ DATABOX_WATCH_INTERVAL: '0s' });
+    expect(said).toContain('must be at least 1s → at DATABOX_WATCH_INTERVAL');
+    expect(said).not.toContain('plan');
+  });
+
   it.each(['DATABOX_WATCH_INTERVAL', 'DAGSTER_TIMEOUT', 'DATABOX_MOTHERDUCK_CONNECT_TIMEOUT'])(
     '%s longer than a timer can wait (30d) is refused, not fired at once; 24d is taken',
     (name) => {
