@@ -1,7 +1,7 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
 import { orList } from '../or-list.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
-import { describeCharacter } from './unusual-characters.js';
+import { describeCharacter, unusualCharacters } from './unusual-characters.js';
 
 export interface ScenarioCatalog {
   /** Scenario id → its recovery path ids. */
@@ -107,21 +107,21 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   const [typedVerb, ...rest] = tokens;
   const verb = typedVerb?.toLowerCase();
   if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
-  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command "${clip(typedVerb as string)}"${didYouMean(verb, verbs)}`);
+  if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
   if (verb === 'status') {
     return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
   }
   if (verb === 'unlock') {
     const [run, ...extra] = rest;
     if (!run) return fail('which plan? Give its run id, shown on its message (dbx-20260420-3fa2/2)', verb);
-    if (!runIdPattern.test(run)) return fail(`"${clip(run)}" is not a run id (they look like dbx-20260420-3fa2/2)`, verb);
+    if (!runIdPattern.test(run)) return fail(`${quoted(run)} is not a run id (they look like dbx-20260420-3fa2/2)`, verb);
     if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the run id`, verb);
     return { ok: true, command: { verb: 'unlock', run } };
   }
   if (verb === 'postmortem') {
     const [incident, ...extra] = rest;
     if (!incident) return fail('which incident? Give its id, shown on the incident\'s first message', verb);
-    if (!incidentIdPattern.test(incident)) return fail(`"${clip(incident)}" is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    if (!incidentIdPattern.test(incident)) return fail(`${quoted(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
     if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the incident id`, verb);
     return { ok: true, command: { verb: 'postmortem', incident } };
   }
@@ -130,7 +130,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
   // Own keys only: "constructor" or "toString" are not scenarios.
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
-  if (!paths) return fail(`unknown scenario "${clip(typedScenario as string)}": known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
+  if (!paths) return fail(`unknown scenario ${quoted(typedScenario as string)}: known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
@@ -151,7 +151,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     }
     const key = pair.slice(0, eq).toLowerCase();
     const value = key === 'path' ? pair.slice(eq + 1).toLowerCase() : pair.slice(eq + 1);
-    if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`"${clip(key)}" is not a parameter name`, verb);
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(key)) return fail(`${quoted(key)} is not a parameter name`, verb);
     if (Object.hasOwn(params, key)) return fail(`${key} is given twice`, verb);
     // Shell habit: single quotes are not the grammar's, so they would be part of the value ("'2026-04-20' is not a date").
     const singleQuoted = /^['\u2018\u2019](.*)['\u2018\u2019]$/.exec(value);
@@ -164,7 +164,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if ('incident' in params) {
     incident = params.incident as string;
     delete params.incident;
-    if (!incidentIdPattern.test(incident)) return fail(`incident=${clip(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
+    if (!incidentIdPattern.test(incident)) return fail(`incident=${clip(incident)}${hidden(incident)} is not an incident id (they look like dbx-20260420-3fa2)`, verb);
   }
   if (verb === 'recover') {
     const path = params.path;
@@ -177,4 +177,14 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
 
 function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A word of the grammar as typed, with what in it a person cannot see (a zero-width space pasted with it). */
+function quoted(text: string): string {
+  return `"${clip(text)}"${hidden(text)}`;
+}
+
+function hidden(text: string): string {
+  const unusual = unusualCharacters(text);
+  return unusual ? ` (it contains ${unusual})` : '';
 }

@@ -18,6 +18,10 @@ const malformed: Malformed[] = [
   { text: 'frobnicate duckdb', error: /^unknown command "frobnicate"$/, usage: '/databox postmortem <incident-id>' },
   { text: 'DIAGNOSIS duckdb', error: /^unknown command "DIAGNOSIS" \(did you mean "diagnose"\?\)$/, usage: diagnoseUsage },
   { text: 'diagnose', error: /^which scenario\? One of: duckdb, disk-full$/, usage: diagnoseUsage },
+  // A character nobody can see, pasted with a word, is named: the refusal would otherwise repeat what looks right.
+  { text: 'status\u200b', error: /^unknown command "status\u200b" \(it contains a zero-width space \(U\+200B\) after "status"\) \(did you mean "status"\?\)$/, usage: '/databox status' },
+  { text: 'unlock dbx-20260420-3fa2/2\u200b', error: /^"dbx-20260420-3fa2\/2\u200b" \(it contains a zero-width space \(U\+200B\) after "[^"]+"\) is not a run id/, usage: '/databox unlock <run-id>' },
+
   { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose constructor', error: /^unknown scenario "constructor"/, usage: diagnoseUsage },
   { text: 'recover toString', error: /^unknown scenario "toString"/, usage: recoverUsage },
