@@ -7,7 +7,7 @@ import { describeIdentity, liveness } from '../process/identity.js';
 import { said } from '../said.js';
 import { checkUnlock } from './approval-policy.js';
 import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
-import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run } from './state.js';
+import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run, type RunStatus } from './state.js';
 
 export interface UnlockDeps {
   config: Config;
@@ -24,6 +24,22 @@ export function leftRunningBy(run: Run): string {
   return run.runner ? ` by ${describeIdentity(run.runner)}` : run.pid ? ` by PID ${run.pid}` : '';
 }
 
+const statusSaid: Record<RunStatus, string> = {
+  pending: 'is waiting for approval',
+  approved: 'is approved',
+  running: 'is running',
+  succeeded: 'has finished',
+  failed: 'has failed',
+  rejected: 'was rejected',
+  expired: 'has expired',
+  interrupted: 'was interrupted',
+};
+
+/** "plan dbx-…/2 has finished: it holds no database" (a diagnosis is said as one: it never held a database). */
+export function nothingHeld(run: Run): string {
+  return `${run.kind === 'diagnosis' ? 'diagnosis' : 'plan'} ${run.id} ${statusSaid[run.status]}: it holds no database`;
+}
+
 /**
  * The run `runId` as the journal has it now, if it may be unlocked: it holds its database (running or approved) and is
  * not provably still running on this host. Otherwise a user error that says why.
@@ -33,7 +49,7 @@ export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId
   const run = deps.state.runs.get(runId);
   if (!run) throw new UserError(`no plan "${runId}" is known to the journal`);
   if (!holdsItsDatabase(run)) {
-    throw new UserError(`plan ${runId} is ${run.status}: it holds nothing, so there is nothing to unlock`);
+    throw new UserError(`${nothingHeld(run)}, so there is nothing to unlock`);
   }
   if (run.status === 'running' && run.runner?.start !== undefined && liveness(run.runner) === 'alive') {
     throw new UserError(`plan ${runId} is still running in ${describeIdentity(run.runner)} on this host; stop that process (or let it finish) instead of unlocking it`);

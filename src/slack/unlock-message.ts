@@ -1,7 +1,7 @@
 // The messages of an unlock asked for in Slack: the request a second person approves, and what the unlock did.
 import path from 'node:path';
 import type { Run } from '../incidents/state.js';
-import { leftRunningBy } from '../incidents/unlock.js';
+import { leftRunningBy, nothingHeld } from '../incidents/unlock.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { slackMention as mention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -49,9 +49,11 @@ export function unlockRequestMessage(run: Run, requester: string): Rendered {
   };
 }
 
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /** What the request reads once its button can do nothing more: the plan no longer holds its database. */
 export function nothingToUnlockMessage(run: Run): Rendered {
-  return { text: `${run.id}: nothing to unlock`, blocks: [section(`:unlock: Plan \`${run.id}\` is ${run.status} now: it holds nothing, so there is nothing to unlock.`)] };
+  return { text: `${run.id}: nothing to unlock`, blocks: [section(`:unlock: ${escapeMrkdwn(sentence(nothingHeld(run)))} now, so there is nothing to unlock.`)] };
 }
 
 export function unlockedMessage(run: Run, requester: string, approver: string): Rendered {

@@ -122,7 +122,7 @@ describe('/databox unlock', () => {
 
     // A later click on the old button finds nothing to unlock, says so, and takes the button away.
     from = await click(button, 'U0THIRD');
-    expect(lastEphemeral(from)).toContain(`plan ${runId} is interrupted: it holds nothing, so there is nothing to unlock`);
+    expect(lastEphemeral(from)).toContain(`plan ${runId} was interrupted: it holds no database, so there is nothing to unlock`);
     expect(answersSince(from).find((body) => body.replace_original === true)?.text).toBe(`${runId}: nothing to unlock`);
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.finished' && r.data.runId === runId)).toHaveLength(1);
 
@@ -166,6 +166,17 @@ describe('/databox unlock', () => {
     expect(lastEphemeral(clicked)).toMatch(/guests \(multi-channel\) may not approve/);
     expect(finishedOf(runId)).toBeUndefined();
     expect(refusalsOf(runId)).toMatchObject([{ actor: teammate, data: { unlock: true } }]);
+  });
+
+  it('says a finished diagnosis is one, and held no database, rather than "plan … is succeeded"', async () => {
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    const from = slack.responses.length;
+    await harness.command(`unlock ${incident}/1`, operator);
+    await harness.settle();
+    expect(texts(from)).toContain(`diagnosis ${incident}/1 has finished: it holds no database, so there is nothing to unlock`);
   });
 
   it('answers at once, posting no request, for a plan provably still running here, an unknown plan or a malformed id', async () => {
