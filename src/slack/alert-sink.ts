@@ -55,7 +55,7 @@ export function alertBlocks(finding: Finding, since: string): { text: string; bl
 export class SlackAlertSink implements AlertSink {
   constructor(
     private readonly client: WebClient,
-    private readonly channel: string | undefined,
+    readonly channel: string | undefined,
     private readonly redact: Redactor,
     private readonly logger: Logger,
   ) {}

@@ -10,6 +10,8 @@ import type { Finding, Watcher, WatcherId } from './finding.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
 export interface AlertSink {
+  /** Where new alerts go now (DATABOX_ALERT_CHANNEL); undefined when nothing is posted. */
+  readonly channel?: string;
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
   /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
@@ -210,12 +212,16 @@ export class WatchService {
   }
 
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
-    const action = decideAlert(this.outages.get(watcher.id), finding.state, now, this.options.reminderMs, finding.problem);
     const { journal, sink } = this.options;
+    const outage = this.outages.get(watcher.id);
+    // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look.
+    const moved = finding.state === 'problem' && outage?.ref !== undefined && sink.channel !== undefined && outage.ref.channel !== sink.channel;
+    const action = moved ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.options.reminderMs, finding.problem);
     switch (action.kind) {
       case 'alert': {
-        // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the threshold.
-        const since = (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
+        // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the
+        // threshold; one alerted again in a new channel, when it was first alerted.
+        const since = (moved ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
         await journal.commit({
           type: watchEvents.alerted,

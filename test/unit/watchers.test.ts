@@ -282,6 +282,41 @@ describe('database file watcher', () => {
     expect(byId(config('local', { DATABOX_WATCH_DATABASE: 'false' }))?.off).toBe('turned off (DATABOX_WATCH_DATABASE=false)');
   });
 
+  it('alerts again in the new channel when DATABOX_ALERT_CHANNEL changed during an outage, keeping when it began', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'databox.duckdb');
+    const clock = fakeClock();
+    const posted: { channel: string; kind: string; since?: string }[] = [];
+    const serviceFor = (channel: string) => {
+      const journal = new Journal(path.join(dir, 'var'), clock.now);
+      const sink: AlertSink = {
+        channel,
+        alert: async (_finding, since) => (posted.push({ channel, kind: 'alert', since }), { channel, ts: `1776762000.00000${posted.length}` }),
+        reminder: async (_finding, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'reminder' }),
+        changed: async (_finding, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'changed' }),
+        recovered: async (_watcher, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'recovered' }),
+      };
+      const service = new WatchService({ watchers: [watcherOn(file)], journal, sink, logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
+      journal.load();
+      return service;
+    };
+    await serviceFor('C0TYPO').checkOnce();
+    const began = clock.now().toISOString();
+    clock.advance(10 * minute);
+    const fixed = serviceFor('C0RIGHT');
+    await fixed.checkOnce();
+    clock.advance(minute);
+    await fixed.checkOnce();
+    await createHealthyDatabase(file, 100);
+    clock.advance(minute);
+    await fixed.checkOnce();
+    expect(posted).toEqual([
+      { channel: 'C0TYPO', kind: 'alert', since: began },
+      { channel: 'C0RIGHT', kind: 'alert', since: began },
+      { channel: 'C0RIGHT', kind: 'recovered' },
+    ]);
+  });
+
   it('posts one alert for a file that went missing, and the recovery once it is back', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'databox.duckdb');
