@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     bot = createBot({ config, logger });
   } catch (error) {
     if (error instanceof RunbookError) {
-      console.error(`databox-bot: a runbook is invalid:\n${error.message}`);
+      console.error(`databox-bot: the runbooks in ${config.runbooksDir} do not load (DATABOX_RUNBOOKS_DIR${process.env.DATABOX_RUNBOOKS_DIR ? '' : ' is unset: the bundled ones'}):\n${error.message}`);
       process.exit(2);
     }
     if (error instanceof ConfigError) {

@@ -24,7 +24,7 @@ export const maxCommandLength = 1_000;
 const verbs = ['help', 'diagnose', 'recover', 'validate', 'status', 'postmortem', 'unlock'] as const;
 export const incidentIdPattern = /^dbx-\d{8}-[0-9a-f]{4}$/;
 /** A plan's id: its incident's and its number in it. */
-export const runIdPattern = /^dbx-\d{8}-[0-9a-f]{4}\/\d{1,4}$/;
+export const runIdPattern = /^dbx-\d{8}-[0-9a-f]{4}\/[1-9]\d{0,3}$/;
 /** Never needed in a parameter value, and dangerous if a tool down the line (a Taskfile, say) hands the value to a shell. */
 const shellMetacharacters = /[`$;|&<>]/;
 const shellMetacharacterList = '` $ ; | & < >';
@@ -114,7 +114,11 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === 'unlock') {
     const [run, ...extra] = rest;
     if (!run) return fail('which plan? Give its run id, shown on its message (dbx-20260420-3fa2/2)', verb);
-    if (!runIdPattern.test(run)) return fail(`${quoted(run)} is not a run id (they look like dbx-20260420-3fa2/2)`, verb);
+    if (!runIdPattern.test(run)) {
+      // An incident's id alone is the commonest slip: its plans are numbered after a slash, on each plan's message.
+      const which = incidentIdPattern.test(run) ? `: that is an incident; its plans are ${run}/1, ${run}/2 … (each plan's message shows its own)` : '';
+      return fail(`${quoted(run)} is not a run id (they look like dbx-20260420-3fa2/2)${which}`, verb);
+    }
     if (extra.length > 0) return fail(`unexpected "${clip(extra.join(' '))}" after the run id`, verb);
     return { ok: true, command: { verb: 'unlock', run } };
   }

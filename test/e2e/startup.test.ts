@@ -50,6 +50,14 @@ describe('npm start', () => {
     expect(result.exitCode).toBe(2);
     const line = text.split('\n').indexOf(text.split('\n').find((l) => l.endsWith('kind: teleport')) as string) + 1;
     expect(String(result.stderr)).toMatch(new RegExp(`runbooks/duckdb\\.yml:${line}: at recovery\\[0\\]\\.steps\\[0\\]\\.kind: `));
+    expect(String(result.stderr).split('\n')[0]).toBe(`databox-bot: the runbooks in ${runbooks} do not load (DATABOX_RUNBOOKS_DIR):`);
+    // A folder that is not there is named as the variable's, not called an invalid runbook.
+    const missing = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_RUNBOOKS_DIR: path.join(work, 'no-runbooks') });
+    expect(missing.exitCode).toBe(2);
+    expect(String(missing.stderr).trim().split('\n')).toEqual([
+      `databox-bot: the runbooks in ${path.join(work, 'no-runbooks')} do not load (DATABOX_RUNBOOKS_DIR):`,
+      expect.stringMatching(new RegExp(`^cannot read the runbooks directory ${path.join(work, 'no-runbooks')}: ENOENT`)),
+    ]);
   });
 
   it('runs the same checks as runbooks check: a status no step can end with stops the start', async () => {

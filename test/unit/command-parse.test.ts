@@ -20,6 +20,10 @@ const malformed: Malformed[] = [
   { text: 'diagnose', error: /^which scenario\? One of: duckdb, disk-full$/, usage: diagnoseUsage },
   // A character nobody can see, pasted with a word, is named: the refusal would otherwise repeat what looks right.
   { text: 'status\u200b', error: /^unknown command "status\u200b" \(it contains a zero-width space \(U\+200B\) after "status"\) \(did you mean "status"\?\)$/, usage: '/databox status' },
+  { text: 'unlock dbx-20260420-3fa2', error: /^"dbx-20260420-3fa2" is not a run id \(they look like dbx-20260420-3fa2\/2\): that is an incident; its plans are dbx-20260420-3fa2\/1, dbx-20260420-3fa2\/2 … \(each plan's message shows its own\)$/, usage: '/databox unlock <run-id>' },
+  // Runs are numbered from 1, without leading zeros: /01 would name no run /1 is.
+  { text: 'unlock dbx-20260420-3fa2/0', error: /^"dbx-20260420-3fa2\/0" is not a run id/, usage: '/databox unlock <run-id>' },
+  { text: 'unlock dbx-20260420-3fa2/01', error: /^"dbx-20260420-3fa2\/01" is not a run id/, usage: '/databox unlock <run-id>' },
   { text: 'unlock dbx-20260420-3fa2/2\u200b', error: /^"dbx-20260420-3fa2\/2\u200b" \(it contains a zero-width space \(U\+200B\) after "[^"]+"\) is not a run id/, usage: '/databox unlock <run-id>' },
 
   { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
@@ -59,7 +63,6 @@ const malformed: Malformed[] = [
   { text: 'postmortem 42', error: /^"42" is not an incident id \(they look like dbx-20260420-3fa2\)$/, usage: '/databox postmortem <incident-id>' },
   { text: 'postmortem dbx-20260420-3fa2 now', error: /^unexpected "now" after the incident id$/, usage: '/databox postmortem <incident-id>' },
   { text: 'unlock', error: /^which plan\? Give its run id/, usage: '/databox unlock <run-id>' },
-  { text: 'unlock dbx-20260420-3fa2', error: /^"dbx-20260420-3fa2" is not a run id \(they look like dbx-20260420-3fa2\/2\)$/, usage: '/databox unlock <run-id>' },
   { text: 'unlock dbx-20260420-3fa2/2 now', error: /^unexpected "now" after the run id$/, usage: '/databox unlock <run-id>' },
   { text: 'validate duckdb incident=dbx-1', error: /^incident=dbx-1 is not an incident id/, usage: '/databox validate duckdb|disk-full [key=value …] [incident=<id>]' },
 ];
