@@ -296,7 +296,13 @@ describe('scenario 3 from the terminal', () => {
   });
 
   it.each([
-    ['older than the retention', 'at=2026-04-10 12:00:00', 1, /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it/],
+    // With no named snapshot to go back to, only a later moment is left: said, and no named snapshot is pointed to.
+    [
+      'older than the retention',
+      'at=2026-04-10 12:00:00',
+      1,
+      /2026-04-10 12:00:00 is older than the retention \(7 days\): the oldest moment still restorable is 2026-04-19 08:00:00 UTC, so no path can reach it\. databox has no named snapshot to go back to instead\. Diagnose again with a later moment/,
+    ],
     ['in the future', 'at=2026-04-22 12:00:00', 2, /at="2026-04-22 12:00:00" is in the future/],
     ['malformed', 'at=yesterday', 2, /at=yesterday is not a timestamp/],
   ])('refuses an `at` %s', async (_name, given, code, message) => {

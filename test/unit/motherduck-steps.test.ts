@@ -79,7 +79,9 @@ describe('snapshot-history', () => {
     const { ctx } = await standIn();
     // The database was made at 2026-04-19 08:00; the retention (7 days) would reach back to 04-14.
     const before = await runStep(history('2026-04-18 09:00:00'), ctx);
-    expect(before.status).toBe('too-old');
+    // It has no named snapshot either: only a later moment is left, and the summary says so.
+    expect(before.status).toBe('too-old-no-named');
+    expect(before.summary).toMatch(/so no path can reach it\. databox has no named snapshot to go back to instead$/);
     expect(before.summary).toMatch(/^2026-04-18 09:00:00 is before the oldest snapshot databox has \(2026-04-19 08:00:00 UTC\), though within the retention \(7 days\): /);
   });
 

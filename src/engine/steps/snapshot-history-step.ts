@@ -210,13 +210,11 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
       // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
       const withinRetention = now.getTime() - at.getTime() <= retentionSeconds * 1000;
       const why = withinRetention && restorableFrom ? `is before the oldest snapshot ${step.database} has (${shown(restorableFrom)} UTC), though within the retention (${retention})` : `is older than the retention (${retention})`;
-      return done(
-        'too-old',
-        `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${shown(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. ` +
-          (namedOlder ? `Named snapshots from before it: ${namedOlder}` : 'No named snapshot is older either'),
-        shown,
-        { namedOlder },
-      );
+      const reach = `${step.at} ${why}: ${restorableFrom ? `the oldest moment still restorable is ${shown(restorableFrom)} UTC` : 'no automatic snapshot is kept'}, so no path can reach it. `;
+      // Any named snapshot, newer ones too (one taken after the moment but before the damage will do): without one, only a later moment is left.
+      const anyNamed = named.length > 0 || (await session.run(sql.allNamed, [folded])).rows.length > 0;
+      if (!anyNamed) return done('too-old-no-named', `${reach}${step.database} has no named snapshot to go back to instead`, shown);
+      return done('too-old', reach + (namedOlder ? `Named snapshots from before it: ${namedOlder}` : 'No named snapshot is older; a newer one taken before the damage may do'), shown, { namedOlder });
     }
     return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, shown, {
       snapshotAt: picked[2],
@@ -230,7 +228,7 @@ export const snapshotHistoryStepKind = defineStepKind({
   describesSql: true,
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
-  statuses: (step) => (step.snapshot ? ['named-found', 'no-such-snapshot', 'unreachable'] : ['ok', 'restorable', 'too-old', 'no-snapshots', 'named-only', 'unreachable']),
+  statuses: (step) => (step.snapshot ? ['named-found', 'no-such-snapshot', 'unreachable'] : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'no-snapshots', 'named-only', 'unreachable']),
   outputs: (step) =>
     step.snapshot
       ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'problem']
