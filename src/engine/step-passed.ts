@@ -88,10 +88,14 @@ export function passedCount(steps: readonly (StepAcceptance & { id: string })[],
   return `${passed} step${passed === 1 ? '' : 's'} passed${skipped > 0 ? `, ${skipped} skipped (each says why)` : ''}${failed > 0 ? `, ${failed} did not` : ''}`;
 }
 
+/** Statuses that are what a check hopes to find, not a problem it lets pass: no note is needed to read them as a pass. */
+const goodNews = new Set(['restorable', 'healthy', 'fresh', 'named-found', 'already-running']);
+
 /**
  * " (accepted by this check)" after a status a guard accepts though it reads as a problem (a guard that only refuses a
- * held file passes a corrupt one); nothing for any other step, whose accepted status is its goal (a mart "fresh").
+ * held file passes a corrupt one); nothing for good news (a moment "restorable") nor for any other step, whose accepted
+ * status is its goal (a mart "fresh").
  */
 export function acceptedNote(step: (StepAcceptance & { guard?: boolean }) | undefined, status: string): string {
-  return step?.guard && stepOutcome(step, status) === 'accepted' ? ' (accepted by this check)' : '';
+  return step?.guard && !goodNews.has(status) && stepOutcome(step, status) === 'accepted' ? ' (accepted by this check)' : '';
 }
