@@ -4,6 +4,7 @@ import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { UserError } from '../errors.js';
+import { orList } from '../or-list.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { walBeside } from '../duckdb/wal.js';
@@ -270,6 +271,17 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
   return resolved;
 }
 
+/** " (from= is for recover schedule path=a or path=b)": where a parameter typed in the wrong command belongs, if anywhere. */
+function takenElsewhere(rb: Runbook, key: string): string {
+  const paths = rb.recovery.filter((p) => p.parameters.includes(key)).map((p) => `path=${p.id}`);
+  const commands = [
+    ...(rb.diagnosis.parameters.includes(key) ? [`diagnose ${rb.id}`] : []),
+    ...(paths.length > 0 ? [`recover ${rb.id} ${orList(paths)}`] : []),
+    ...(rb.validation.parameters.includes(key) ? [`validate ${rb.id}`] : []),
+  ];
+  return commands.length > 0 ? ` (${key}= is for ${commands.join(' and ')})` : '';
+}
+
 /**
  * Validates `raw` against the parameters `allowed` for one command of a runbook.
  * Every problem is reported at once, so the operator fixes the command in one go.
@@ -286,9 +298,8 @@ export async function validateParameters(
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
       problems.push(
-        allowed.length === 0
-          ? `unknown parameter "${key}": this command takes no parameters`
-          : `unknown parameter "${key}": this command takes ${allowed.join(', ')}`,
+        (allowed.length === 0 ? `unknown parameter "${key}": this command takes no parameters` : `unknown parameter "${key}": this command takes ${allowed.join(', ')}`) +
+          takenElsewhere(rb, key),
       );
     }
   }
