@@ -27,7 +27,7 @@ export function diskWatcher(options: DiskWatcherOptions): Watcher {
       return {
         ...base,
         state: 'problem',
-        summary: `Disk at or over ${options.alertPercent}%: ${full.map(([target, u]) => `${target} ${u.usedPercent}% used (${u.freeText} free)`).join('; ')}`,
+        summary: `Disk at or over ${options.alertPercent}%: ${full.map(([target, u]) => `the volume holding ${target} ${u.usedPercent}% used (${u.freeText} free)`).join('; ')}`,
       };
     },
   };

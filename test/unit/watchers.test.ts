@@ -243,7 +243,7 @@ describe('disk watcher', () => {
     const database = path.join(dir, 'data', 'databox.duckdb');
     const low = await diskWatcher({ paths: [database, dir], alertPercent: 1, enabled: true }).check(recordedAt);
     expect(low).toMatchObject({ state: 'problem', scenario: 'duckdb' });
-    expect(low.summary).toMatch(/^Disk at or over 1%: .*data\/databox\.duckdb \d+(\.\d)?% used \(.* free\)$/);
+    expect(low.summary).toMatch(/^Disk at or over 1%: the volume holding .*data\/databox\.duckdb \d+(\.\d)?% used \(.* free\)$/);
     // The database and the state dir share this volume: reported once.
     expect(low.details).toHaveLength(1);
     const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, enabled: true }).check(recordedAt);
