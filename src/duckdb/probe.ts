@@ -25,7 +25,26 @@ export interface OpenResult {
   schemas?: string[];
 }
 
-export async function probeOpen(filePath: string): Promise<OpenResult> {
+/** The probe of each file under way in this process: a second waits for the first (see walAloneIsDamaged's link). */
+const probing = new Map<string, Promise<OpenResult>>();
+
+/**
+ * One probe of a file at a time in this process (the watcher's and a diagnosis' may meet): a damaged log is probed
+ * through a link folder beside the file, which a second probe at the same moment must not find half-made.
+ */
+export function probeOpen(filePath: string): Promise<OpenResult> {
+  const key = path.resolve(filePath);
+  const before = probing.get(key) ?? Promise.resolve(undefined);
+  const probe = before.catch(() => undefined).then(() => probeOpenNow(filePath));
+  probing.set(key, probe);
+  const forget = () => {
+    if (probing.get(key) === probe) probing.delete(key);
+  };
+  probe.then(forget, forget);
+  return probe;
+}
+
+async function probeOpenNow(filePath: string): Promise<OpenResult> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(filePath);
@@ -69,14 +88,28 @@ export async function probeOpen(filePath: string): Promise<OpenResult> {
 
 const linkFolderPrefix = '.databox-without-wal-';
 
+/** The process that made a link folder (its name carries the PID), while it runs: its probe may be under way. */
+function ownerRunning(name: string): boolean {
+  const pid = Number(/^\.databox-without-wal-(\d+)-/.exec(name)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * A probe's folders a bot stopped mid-probe left beside the file: a link to this very file (the same inode) is removed,
- * which loses nothing while the file is there under its own name; anything else in them is left as it is.
+ * which loses nothing while the file is there under its own name; anything else in them is left as it is. A folder of
+ * a process still running is its probe under way (the bot and a terminal may probe at once): left alone.
  */
 function removeLeftLinks(filePath: string): void {
   const folder = path.dirname(filePath);
   const inode = fs.statSync(filePath).ino;
-  for (const name of fs.readdirSync(folder).filter((n) => n.startsWith(linkFolderPrefix))) {
+  for (const name of fs.readdirSync(folder).filter((n) => n.startsWith(linkFolderPrefix) && !ownerRunning(n))) {
     const left = path.join(folder, name);
     for (const entry of fs.readdirSync(left)) {
       const linked = path.join(left, entry);
@@ -97,7 +130,7 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
   let database: OpenDatabase | undefined;
   try {
     removeLeftLinks(filePath);
-    dir = fs.mkdtempSync(path.join(path.dirname(filePath), linkFolderPrefix));
+    dir = fs.mkdtempSync(path.join(path.dirname(filePath), `${linkFolderPrefix}${process.pid}-`));
     const link = path.join(dir, path.basename(filePath));
     fs.linkSync(filePath, link);
     database = await openDatabase(link, false);

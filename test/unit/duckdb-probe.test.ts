@@ -224,6 +224,28 @@ describe('a write-ahead log that fails to replay', () => {
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['.databox-without-wal-old1', 'databox.duckdb', 'databox.duckdb.wal']);
   });
 
+  it('tells two probes at the same moment (the watcher and a diagnosis) both that only the log is damaged', async () => {
+    const file = path.join(dir, 'two-probes', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithDamagedWal(file);
+    for (let round = 0; round < 8; round += 1) {
+      const statuses = await Promise.all([probeOpen(file), new Promise((r) => setTimeout(r, round)).then(() => probeOpen(file))]);
+      expect(statuses.map((s) => s.status)).toEqual(['wal-damaged', 'wal-damaged']);
+    }
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
+  });
+
+  it("leaves alone the link folder of another process still running (a terminal's probe under way)", async () => {
+    const file = path.join(dir, 'other-probe', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithDamagedWal(file);
+    const theirs = path.join(path.dirname(file), `.databox-without-wal-${process.ppid}-abc123`);
+    fs.mkdirSync(theirs);
+    fs.linkSync(file, path.join(theirs, 'databox.duckdb'));
+    expect((await probeOpen(file)).status).toBe('wal-damaged');
+    expect(fs.readdirSync(theirs)).toEqual(['databox.duckdb']);
+  });
+
   it('stays corrupt when the file alone does not open either', async () => {
     const file = path.join(dir, 'damaged-wal-and-file', 'databox.duckdb');
     fs.mkdirSync(path.dirname(file));
