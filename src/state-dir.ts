@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 
 /** What the error codes a newcomer meets here mean, in words (a read-only volume is not a typo in the path). */
 const codeSaid: Record<string, string> = {
+  ENOENT: 'ENOENT: a folder on the way cannot hold new folders',
   EROFS: 'EROFS: a read-only file system',
   EACCES: 'EACCES: permission denied',
   ENOTDIR: 'ENOTDIR: a part of the path is a file',
@@ -20,7 +21,24 @@ function makeDirectories(dir: string): void {
     missing.unshift(at);
     if (path.dirname(at) === at) break;
   }
-  for (const folder of missing) fs.mkdirSync(folder);
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (error) {
+      // Another process (the bot and a terminal starting together) made it meanwhile: made is made.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(folder).isDirectory()) throw error;
+    }
+  }
+}
+
+/** A symbolic link at `dir` to nothing (a volume not mounted): said as such, where mkdir would say only EEXIST. */
+function danglingLink(dir: string): string | undefined {
+  try {
+    if (!fs.lstatSync(dir).isSymbolicLink() || fs.existsSync(dir)) return undefined;
+    return `it is a symbolic link to ${fs.readlinkSync(dir)}, which does not exist (a volume not mounted?)`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -34,7 +52,7 @@ export function prepareStateDir(dir: string): void {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    const said = code ? (codeSaid[code] ?? code) : message;
+    const said = danglingLink(dir) ?? (code ? (codeSaid[code] ?? code) : message);
     throw new ConfigError(
       `invalid configuration: DATABOX_STATE_DIR ${dir} cannot be created or written (${said}; this process runs as uid ${process.getuid?.() ?? '?'}): the journal, the steps' outputs and the postmortems are kept there`,
     );

@@ -127,7 +127,7 @@ describe('a state dir where no folder can be made (under /proc)', () => {
     const started = await execa(process.execPath, mainArgs, { cwd: checkout.root, env: botProcessEnv(checkout, slack, await freePort(), stateDir), extendEnv: false, reject: false, timeout: 60_000 });
     expect(started.timedOut, 'it did not hang').toBe(false);
     expect(started.exitCode, String(started.stderr)).toBe(2);
-    expect(String(started.stderr).trim()).toMatch(/^databox-bot: invalid configuration: DATABOX_STATE_DIR \/proc\/databox-state\/var cannot be created or written \(ENOENT; this process runs as uid \d+\)/);
+    expect(String(started.stderr).trim()).toMatch(/^databox-bot: invalid configuration: DATABOX_STATE_DIR \/proc\/databox-state\/var cannot be created or written \(ENOENT: a folder on the way cannot hold new folders; this process runs as uid \d+\)/);
   }, 90_000);
 });
 
