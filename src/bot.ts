@@ -159,8 +159,10 @@ export function createBot(options: BotOptions): Bot {
   });
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, runCommand, false, () => {
-      const holding = [...service.state.runs.values()].find((r) => r.status === 'running' || r.status === 'approved');
+    watchers: buildWatchers(config, runCommand, false, (lockKey) => {
+      // A plan started from a terminal is in the journal before this process has read it.
+      journal.catchUp();
+      const holding = service.state.lockHolder(lockKey);
       return holding ? `plan ${holding.id}` : undefined;
     }, options.targets),
     journal,

@@ -23,7 +23,8 @@ export function buildWatchers(
   config: Config,
   runCommand: CommandRunner,
   oneShot = false,
-  busy?: () => string | undefined,
+  /** The plan changing the database `lockKey` names right now, if any: then its watchers judge nothing. */
+  busy?: (lockKey: string) => string | undefined,
   targets: DatabaseTargets = databaseTargets(config, createRedactor(config.secrets)),
 ): Watcher[] {
   return [
@@ -36,12 +37,12 @@ export function buildWatchers(
       enabled: config.watch.daemon,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
-    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy }),
+    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy: busy && (() => busy(targets.backend.lockKey)) }),
     databaseWatcher({
       file: config.databasePath,
       enabled: config.watch.database,
       notLocal: config.backend === 'motherduck' ? 'off: DATABOX_BACKEND is motherduck, so the stack does not use this file' : undefined,
-      busy,
+      busy: busy && (() => busy(targets.local.lockKey)),
       probe: probeOpenOffThread,
     }),
   ];

@@ -1,4 +1,5 @@
 // Database-file watcher: the local DuckDB file opened read-only as scenario 1's diagnosis opens it; gone, damaged or unopenable is an outage.
+import fs from 'node:fs';
 import type { OpenResult, OpenStatus } from '../duckdb/probe.js';
 import type { Finding, Watcher } from './finding.js';
 
@@ -25,7 +26,28 @@ const headlines: Record<Exclude<OpenStatus, 'ok' | 'locked'>, string> = {
   unreadable: 'DuckDB cannot open the database file',
 };
 
+/** What a file looked like when it last opened: the same again, it is not opened again (each open can refuse a writer). */
+interface Seen {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  wal: string;
+}
+
+function look(file: string): Seen | undefined {
+  try {
+    const stat = fs.statSync(file);
+    const wal = fs.statSync(`${file}.wal`, { throwIfNoEntry: false });
+    return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, wal: wal ? `${wal.ino}/${wal.size}/${wal.mtimeMs}` : '' };
+  } catch {
+    return undefined;
+  }
+}
+
+const same = (a: Seen | undefined, b: Seen | undefined) => a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.wal === b.wal;
+
 export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
+  let lastOpened: Seen | undefined;
   return {
     id: 'database',
     title: 'Database file',
@@ -34,7 +56,15 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       const base = { watcher: 'database' as const, scenario: 'duckdb' as const };
       const busy = options.busy?.();
       if (busy) return { ...base, details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
+      // A process that opens the file to write while a read-only open holds it is refused: the stack's runs are spared
+      // an open when nothing about the file changed since it last opened.
+      const before = look(options.file);
+      if (same(before, lastOpened)) return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only (unchanged since it last did)` };
       const opened = await options.probe(options.file);
+      // A plan that began while the probe waited its turn may have moved the file: nothing is judged on that.
+      const began = options.busy?.();
+      if (began) return { ...base, details: [], state: 'unknown', summary: `not judged: ${began} began changing the database meanwhile` };
+      lastOpened = opened.status === 'ok' ? before : undefined;
       if (opened.status === 'ok') return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only` };
       // A writer holding the file is the stack at work, not a fault: nothing is judged until it lets go.
       if (opened.status === 'locked') return { ...base, details: [opened.message], state: 'unknown', summary: `${options.file} is held by another process: not judged while it is` };

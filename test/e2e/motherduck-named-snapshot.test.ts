@@ -135,9 +135,9 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     // The snapshot's marts end 15 days ago: the restore's gap is told, with the reload that closes it, and the
     // validation does not pass on marts past their SLA.
     const dayOf = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
-    const gap = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: 4 of 4 marts past their SLA'));
-    expect(String(gap?.text)).toContain(`ebird.fct_daily_bird_observations: newest ${dayOf(15 * day)}`);
-    expect(String(gap?.text)).toContain(`/databox diagnose backfill source=ebird from=${dayOf(15 * day)} to=${dayOf(day)}`);
+    expect(slack.allText()).toContain(`4 of 4 marts past their SLA: ebird.fct_daily_bird_observations: newest ${dayOf(15 * day)}`);
+    const gap = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: A restore leaves the marts past their SLA'));
+    expect(String(gap?.text)).toContain(`/databox recover schedule path=a from=${dayOf(15 * day)} to=${dayOf(day)}`);
     expect(String(gap?.text)).toContain(`then \`/databox validate motherduck incident=${incident}\``);
     const validation = journalRecordsOf(checkout).filter((r) => r.type === 'run.finished').at(-1);
     expect(validation?.data.status).toBe('failed');

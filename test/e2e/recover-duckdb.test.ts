@@ -868,9 +868,11 @@ describe('path B: restore from a file backup', () => {
 
   it('fails validation on a restored backup whose marts end where it did, naming them and saying how to load the days since', async () => {
     const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    // Taken once: the backup's last day stays what it was written as, even if midnight passes during the test.
+    const backupEnds = dayOf(6);
     const backup = await brokenWithBackup('databox.duckdb', async (file) => {
       await createHealthyDatabase(file, 1_000);
-      await writeMartsThrough(file, dayOf(6));
+      await writeMartsThrough(file, backupEnds);
     });
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
@@ -881,9 +883,17 @@ describe('path B: restore from a file backup', () => {
     const incident = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
     const text = slack.allText();
     expect(text).toContain('Validation failed');
-    expect(text).toMatch(new RegExp(`4 of 4 marts past their SLA: ebird\\.fct_daily_bird_observations: newest ${dayOf(6)}, \\d+ d \\d+ h behind`));
+    expect(text).toMatch(new RegExp(`4 of 4 marts past their SLA: ebird\\.fct_daily_bird_observations: newest ${backupEnds}, \\d+ d \\d+ h behind`));
     // What to do next, with the window from the oldest mart's newest day to yesterday filled in.
-    expect(text).toContain(`\`/databox diagnose backfill source=ebird from=${dayOf(6)} to=${dayOf(1)}\` (or source=noaa, source=usgs); then \`/databox validate duckdb incident=${incident}\``);
+    // Missed days, as after a stopped daemon: scenario 4's backfill of every source, not scenario 2's one-source window.
+    expect(text).toContain(`\`/databox recover schedule path=a from=${backupEnds} to=${dayOf(1)}\` (it starts the daemon only if it is not heartbeating`);
+    expect(text).toContain(`then \`/databox validate duckdb incident=${incident}\``);
+    expect(text).not.toContain('diagnose backfill');
+    // Typed as given, it is a plan for those days, waiting for approval.
+    const typed = /`\/databox (recover schedule path=a from=\S+ to=\S+)`/.exec(text)?.[1];
+    await harness.command(typed!, operator);
+    await harness.settle();
+    expect(slack.posted('Plan Path A: Start the daemon and backfill the missed window')).toContain(`--from ${backupEnds} --to ${dayOf(1)}`);
     expect(journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').map((r) => r.data.result.status)).toEqual(['stale']);
   }, 120_000);
 
@@ -905,6 +915,16 @@ describe('path B: restore from a file backup', () => {
     await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
     await harness.settle();
     expect(summary()).toMatch(/^3 of 4 marts past their SLA: .*; could not read usgs\.fct_daily_streamflow: /);
+    // A file with no marts at all (a backup from before they existed): what to do is said too.
+    const noMarts = await DuckDBInstance.create(checkout.databasePath);
+    const dropping = await noMarts.connect();
+    await dropping.run('DROP TABLE ebird.fct_daily_bird_observations; DROP TABLE noaa.fct_daily_weather; DROP TABLE analytics.fct_species_environment_daily');
+    dropping.closeSync();
+    noMarts.closeSync();
+    await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
+    await harness.settle();
+    expect(summary()).toMatch(/^could not read /);
+    expect(slack.posted('Next: The marts could not be read in the recovered file')).toContain('path A rebuilds every mart from the sources');
   }, 120_000);
 
   it('rolls path B back even after the backup file has been moved away', async () => {

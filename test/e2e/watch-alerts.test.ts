@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
-import { Checkout, createHealthyDatabase } from '../helpers/databox-checkout.js';
+import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -123,6 +123,26 @@ describe('watcher alerts in the bot', () => {
     await createHealthyDatabase(checkout.databasePath, 100);
     await slack.waitFor('the recovery', () => slack.callsTo('chat.postMessage').some((m) => m.thread_ts === button?.ts && String(m.text).includes('Database file: back to healthy')));
     expect(alerts()).toHaveLength(1);
+  });
+
+  it('judges nothing while a recovery moves the file, then says it is back: one alert (damaged), no "missing", one recovery', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env);
+    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+    await harness.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0SECOND');
+    await slack.waitFor('the rebuild to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
+    // The file is moved aside while the rebuild runs: the watcher says it is not judging, and posts nothing.
+    await slack.waitFor('a check during the plan', () => /not checked while plan dbx-\S+ is changing the database/.test(harness?.bot.watch.lastCheck('database')?.finding?.summary ?? ''));
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    await slack.waitFor('the recovery in the alert thread', () => slack.callsTo('chat.postMessage').some((m) => alertTs !== undefined && m.thread_ts === alertTs && String(m.text).includes('Database file: back to healthy')), 30_000);
+    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is damaged: ${checkout.databasePath}`]);
+    expect(slack.allText()).not.toContain('The database file is missing');
   });
 
   it('says in /databox status that an alert Slack refused for its channel was not posted, naming DATABOX_ALERT_CHANNEL', async () => {

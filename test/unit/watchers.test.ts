@@ -268,6 +268,27 @@ describe('database file watcher', () => {
     expect(await watcherOn(file).check(recordedAt)).toMatchObject({ state: 'problem', problem: 'not-duckdb' });
   });
 
+  it('opens the file again only when it changed since it last opened (each open can refuse a writer of the stack)', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    await createHealthyDatabase(file, 100);
+    let opens = 0;
+    const watcher = databaseWatcher({ file, enabled: true, probe: async (f) => ((opens += 1), probeOpen(f)) });
+    expect((await watcher.check(recordedAt)).summary).toBe(`${file} opens read-only`);
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'healthy', summary: `${file} opens read-only (unchanged since it last did)` });
+    expect(opens).toBe(1);
+    writeGarbage(file);
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'problem', problem: 'corrupt' });
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'problem', problem: 'corrupt' });
+    expect(opens, 'a file found wrong is opened at every check, until it is right again').toBe(3);
+  });
+
+  it('judges nothing when a plan began changing the database while the probe waited its turn', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    let plan: string | undefined;
+    const watcher = databaseWatcher({ file, enabled: true, busy: () => plan, probe: async (f) => ((plan = 'plan dbx-20260420-abcd/2'), probeOpen(f)) });
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'unknown', summary: 'not judged: plan dbx-20260420-abcd/2 began changing the database meanwhile' });
+  });
+
   it('judges nothing while a plan changes the database or another process holds it, and is off for MotherDuck', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'databox.duckdb');
