@@ -35,7 +35,7 @@ const statusSaid: Record<RunStatus, string> = {
   interrupted: 'was interrupted',
 };
 
-/** "plan dbx-…/2 has finished: it holds no database" (a diagnosis is said as one: it never held a database). */
+/** "plan dbx-…/2 has finished: it holds no database", for a run that holds none now (a diagnosis is said as one). */
 export function nothingHeld(run: Run): string {
   return `${run.kind === 'diagnosis' ? 'diagnosis' : 'plan'} ${run.id} ${statusSaid[run.status]}: it holds no database`;
 }

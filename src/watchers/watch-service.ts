@@ -302,8 +302,10 @@ export class WatchService {
  * An outage as the checks saw it: the latest problem found (a disk fuller than when the alert was raised), with why the
  * last check could not say more when it could not.
  */
-function alertingNow(latest: string, last: { finding?: Finding; error?: string } | undefined): string {
+function alertingNow(latest: string, last: LastCheck | undefined): string {
   if (last?.error) return `${latest} (last check failed: ${last.error})`;
+  // A reminder, an update or an alert again in a new channel that Slack refused: nobody was told what the status says.
+  if (last?.alertFailed) return `${latest} (its latest message could not be posted: ${last.alertFailed}; tried again at each check)`;
   if (last?.finding?.state === 'unknown') return `${latest} (last check cannot tell: ${last.finding.summary})`;
   return latest;
 }

@@ -458,4 +458,14 @@ describe('runDiskUsageStep with roomFor', () => {
     expect(tooBig.status).toBe('no-room');
     expect(tooBig.summary).toMatch(new RegExp(`, but a copy of ${huge.replace(/[.]/g, '\\.')} needs [\\d.]+ [KMGT]iB and [\\d.]+ [KMGT]iB more to work beside it: make room there first`));
   });
+
+  it('asks a rebuild over no file at all for the room to work in, saying its size is not known, where a copy of nothing asks nothing', async () => {
+    const root = tempDir();
+    const missing = path.join(root, 'data', 'databox.duckdb');
+    const rebuild = { ...diskUsage(missing, missing), roomAs: 'rebuild' as const };
+    const result = await runDiskUsageStep(rebuild, context(root));
+    expect(result.status).toMatch(/^(ok|full)$/);
+    expect(result.summary).toContain(`, room for a rebuild (its size unknown: ${missing} is not there) (at least 256.0 MiB to work in)`);
+    expect((await runDiskUsageStep(diskUsage(missing, missing), context(root))).summary).not.toContain('room for');
+  });
 });

@@ -56,6 +56,7 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
       return { channel: 'C0ALERTS', ts: `1776762000.00000${n}` };
     },
     async reminder(finding: Finding, outage: OutageState, now: Date) {
+      if (failing.alert) throw new Error('Slack is down');
       posted.push({ kind: 'reminder', text: `still: ${finding.summary} since ${outage.since} at ${now.toISOString()}` });
     },
     async changed(finding: Finding, outage: OutageState) {
@@ -226,6 +227,14 @@ describe('daemon heartbeat watcher', () => {
     const [line] = service.statusLines();
     expect(line).toMatch(/^• Dagster daemon heartbeat: PROBLEM, not alerted yet: .+ \(the alert could not be posted: Slack is down; tried again at each check\) \(last check /);
     expect(line).not.toMatch(/: healthy: /);
+    // Alerted, then its reminder refused: the status says the outage, and that its latest message was not posted.
+    failing.alert = false;
+    clock.advance(minute);
+    await service.checkOnce();
+    failing.alert = true;
+    clock.advance(5 * 60 * minute);
+    await service.checkOnce();
+    expect(service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: ALERTING since .+ \(its latest message could not be posted: Slack is down; tried again at each check\) \(last check /);
   });
 
   it('is off without DAGSTER_URL, and says so', () => {

@@ -29,26 +29,32 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent, freeText, totalText } = await volumeUsage(step.path);
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
   const full = usedPercent >= threshold;
-  const needs = step.roomFor ? sizeOf(step.roomFor) : undefined;
+  const rebuild = step.roomAs === 'rebuild';
+  const measured = step.roomFor ? sizeOf(step.roomFor) : undefined;
+  // A rebuild over no file at all still writes a database: its size unknown, the room to work is asked for alone.
+  const needs = measured ?? (step.roomFor && rebuild ? 0 : undefined);
   // Beside the copy, what runs next needs room to work: SQLMesh writes the restored file and its log.
   const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
   const noRoom = needs !== undefined && needs + margin > free;
-  const what = `${step.roomAs === 'rebuild' ? 'a rebuild as large as' : 'a copy of'} ${step.roomFor}`;
+  const what = !rebuild ? `a copy of ${step.roomFor}` : measured === undefined ? `a rebuild (its size unknown: ${step.roomFor} is not there)` : `a rebuild as large as ${step.roomFor}`;
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
       `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
       (noRoom
-        ? `, but ${what} needs ${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it: make room there first (nothing a plan moves aside frees any)`
+        ? `, but ${what} needs ${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it`}: make room there first (nothing a plan moves aside frees any)`
         : needs !== undefined
-          ? `, room for ${what} (${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it)`
+          ? `, room for ${what} (${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)}, and ${formatBytes(margin)} more to work beside it`})`
           : ''),
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
   };
 }
 
-/** The size of the file a copy would write, or undefined when it cannot be read (the steps that read it say why). */
+/**
+ * The size of the file a copy would write, or about what a rebuild writes, or undefined when it cannot be read (the steps that
+ * read it say why). Its length, not its blocks: a database is not sparse, so a file that is (a test's) is asked for whole.
+ */
 function sizeOf(file: string): number | undefined {
   try {
     return fs.statSync(file).size;
