@@ -907,22 +907,19 @@ describe('path B: restore from a file backup', () => {
     // A mart stale and another unreadable: the summary names both, not only the stale ones.
     const summary = () => journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').at(-1)?.data.result.summary as string;
     expect(summary()).toMatch(/^4 of 4 marts past their SLA: ebird\.fct_daily_bird_observations: newest /);
-    const instance = await DuckDBInstance.create(checkout.databasePath);
-    const connection = await instance.connect();
-    await connection.run('DROP TABLE usgs.fct_daily_streamflow');
-    connection.closeSync();
-    instance.closeSync();
-    await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
-    await harness.settle();
+    const validateAfter = async (sql: string) => {
+      const instance = await DuckDBInstance.create(checkout.databasePath);
+      const connection = await instance.connect();
+      await connection.run(sql);
+      connection.closeSync();
+      instance.closeSync();
+      await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
+      await harness.settle();
+    };
+    await validateAfter('DROP TABLE usgs.fct_daily_streamflow');
     expect(summary()).toMatch(/^3 of 4 marts past their SLA: .*; could not read usgs\.fct_daily_streamflow: /);
     // A file with no marts at all (a backup from before they existed): what to do is said too.
-    const noMarts = await DuckDBInstance.create(checkout.databasePath);
-    const dropping = await noMarts.connect();
-    await dropping.run('DROP TABLE ebird.fct_daily_bird_observations; DROP TABLE noaa.fct_daily_weather; DROP TABLE analytics.fct_species_environment_daily');
-    dropping.closeSync();
-    noMarts.closeSync();
-    await harness.command(`validate duckdb incident=${journalRecords().find((r) => r.type === 'incident.opened')?.incident}`, operator);
-    await harness.settle();
+    await validateAfter('DROP TABLE ebird.fct_daily_bird_observations; DROP TABLE noaa.fct_daily_weather; DROP TABLE analytics.fct_species_environment_daily');
     expect(summary()).toMatch(/^could not read /);
     expect(slack.posted('Next: The marts could not be read in the recovered file')).toContain('path A rebuilds every mart from the sources');
   }, 120_000);
