@@ -31,6 +31,7 @@ import { WorkElsewhere } from './slack/work-elsewhere.js';
 import { SlackReporter } from './slack/slack-reporter.js';
 import { SlackAlertSink } from './slack/alert-sink.js';
 import { buildWatchers } from './watchers/build-watchers.js';
+import { plansOnDatabases } from './watchers/plans-on-databases.js';
 import { lastChecksFileName, WatchService } from './watchers/watch-service.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -159,12 +160,7 @@ export function createBot(options: BotOptions): Bot {
   });
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
-    watchers: buildWatchers(config, runCommand, false, (lockKey) => {
-      // A plan started from a terminal is in the journal before this process has read it.
-      journal.catchUp();
-      const holding = service.state.lockHolder(lockKey);
-      return holding ? `plan ${holding.id}` : undefined;
-    }, options.targets),
+    watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, options.clock), options.targets),
     journal,
     sink: new SlackAlertSink(app.client, config.watch.alertChannel, redact, logger),
     logger,

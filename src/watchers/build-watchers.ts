@@ -17,14 +17,21 @@ export function dagsterClientFor(config: Config): DagsterClient | undefined {
   return url ? new DagsterClient({ url, timeoutMs, location, repository }) : undefined;
 }
 
+/** What the watchers are told of the plans on a database (the journal's), named by its lock key. */
+export interface PlansOnDatabases {
+  /** The plan changing it right now, if any: then its watchers judge nothing. */
+  holding(lockKey: string): string | undefined;
+  /** The latest plan to change it, when that one stopped part-way: a short line for an alert, and the whole story. */
+  leftPartWay(lockKey: string): { short: string; line: string } | undefined;
+}
+
 /** `oneShot`: a single check (the terminal), so a webserver that does not answer is an outage at once. */
 /** `targets`: the bot's own (tests pass a MotherDuck stand-in); by default built from the configuration. */
 export function buildWatchers(
   config: Config,
   runCommand: CommandRunner,
   oneShot = false,
-  /** The plan changing the database `lockKey` names right now, if any: then its watchers judge nothing. */
-  busy?: (lockKey: string) => string | undefined,
+  plans?: PlansOnDatabases,
   targets: DatabaseTargets = databaseTargets(config, createRedactor(config.secrets)),
 ): Watcher[] {
   return [
@@ -37,12 +44,13 @@ export function buildWatchers(
       enabled: config.watch.daemon,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
-    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy: busy && (() => busy(targets.backend.lockKey)) }),
+    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy: plans && (() => plans.holding(targets.backend.lockKey)) }),
     databaseWatcher({
       file: config.databasePath,
       enabled: config.watch.database,
       notLocal: config.backend === 'motherduck' ? 'off: DATABOX_BACKEND is motherduck, so the stack does not use this file' : undefined,
-      busy: busy && (() => busy(targets.local.lockKey)),
+      busy: plans && (() => plans.holding(targets.local.lockKey)),
+      leftPartWay: plans && (() => plans.leftPartWay(targets.local.lockKey)),
       probe: probeOpenOffThread,
     }),
   ];

@@ -10,6 +10,8 @@ export interface DatabaseWatcherOptions {
   notLocal?: string;
   /** A plan changing the database right now: then the file is left alone and nothing is judged. */
   busy?: () => string | undefined;
+  /** The latest plan on this file, when it stopped part-way (a rebuild that failed after the file was moved aside). */
+  leftPartWay?: () => { short: string; line: string } | undefined;
   /** The diagnosis' own probe (on the reader thread in the bot). */
   probe: (file: string) => Promise<OpenResult>;
 }
@@ -68,7 +70,15 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       if (opened.status === 'ok') return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only` };
       // A writer holding the file is the stack at work, not a fault: nothing is judged until it lets go.
       if (opened.status === 'locked') return { ...base, details: [opened.message], state: 'unknown', summary: `${options.file} is held by another process: not judged while it is` };
-      return { ...base, details: [opened.message], state: 'problem', problem: opened.status, summary: `${headlines[opened.status]}: ${options.file}` };
+      // A recovery that stopped half-way may be why (the file moved aside, the rebuild failed): said, so nobody starts another.
+      const left = options.leftPartWay?.();
+      return {
+        ...base,
+        details: [opened.message, ...(left ? [left.line] : [])],
+        state: 'problem',
+        problem: opened.status,
+        summary: `${headlines[opened.status]}: ${options.file}${left ? `. ${left.short}` : ''}`,
+      };
     },
   };
 }

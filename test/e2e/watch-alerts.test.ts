@@ -145,6 +145,26 @@ describe('watcher alerts in the bot', () => {
     expect(slack.allText()).not.toContain('The database file is missing');
   });
 
+  it('names the recovery that stopped part-way on the file when the file is found moved aside, so nobody starts another', async () => {
+    writeGarbage(checkout.databasePath);
+    checkout.behave({ 'task full-refresh': { stderr: 'dlt: raw_noaa failed\n', exit: 1 } });
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    harness = await startBot(checkout, slack, env);
+    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+    await harness.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0SECOND');
+    await harness.settle();
+    expect(slack.allText()).toContain('Recovery failed');
+    const run = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId as string;
+    const changed = () => slack.callsTo('chat.postMessage').find((m) => String(m.text).startsWith(':arrows_counterclockwise: Still an outage'));
+    await slack.waitFor('the alert updated to the moved file', () => changed() !== undefined, 20_000);
+    expect(String(changed()?.text)).toContain(`The database file is missing: ${checkout.databasePath}. Recovery ${run} stopped part-way on it: read its thread first`);
+    expect(alerts()).toHaveLength(1);
+  });
+
   it('says in /databox status that an alert Slack refused for its channel was not posted, naming DATABOX_ALERT_CHANNEL', async () => {
     slack.failures.set('chat.postMessage', 'channel_not_found');
     harness = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0TYPO', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
