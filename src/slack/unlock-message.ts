@@ -58,6 +58,6 @@ export function nothingToUnlockMessage(run: Run): Rendered {
 
 export function unlockedMessage(run: Run, requester: string, approver: string): Rendered {
   const stopped = run.stoppedAtUnlock?.length ? ` What it had left running was stopped: ${escapeMrkdwn(run.stoppedAtUnlock.join(', '))}.` : '';
-  const text = `:unlock: Plan \`${run.id}\` unlocked: recorded as interrupted, asked by ${mention(requester)} and approved by ${mention(approver)}; \`${escapeMrkdwn(path.basename(run.lockKey))}\` can be used again.${stopped}`;
+  const text = `:unlock: Plan \`${run.id}\` unlocked: recorded as interrupted, asked by ${mention(requester)} and approved by ${mention(approver)}; \`${escapeMrkdwn(path.basename(run.lockKey))}\` is free for other plans (what the run changed stays as it left it).${stopped}`;
   return { text: `${run.id} unlocked`, blocks: [section(text)] };
 }

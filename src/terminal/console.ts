@@ -35,7 +35,7 @@ import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
 import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending } from '../incidents/approval-policy.js';
-import { firstFailure, stepPassed } from '../engine/step-passed.js';
+import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 
 export const cliName = 'npm run --silent cli --';
@@ -43,7 +43,7 @@ export const cliName = 'npm run --silent cli --';
 export const exitCodes = { ok: 0, failed: 1, refused: 2 } as const;
 
 export interface TerminalIO {
-  stdout: TerminalOutput & { isTTY?: boolean; on?: NodeJS.WritableStream['on'] };
+  stdout: TerminalOutput & { isTTY?: boolean; columns?: number; on?: NodeJS.WritableStream['on'] };
   stderr: TerminalOutput;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
@@ -80,7 +80,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  journal verify   check the journal\'s hash chain',
     '  journal repair --approver <name>   accept a journal that fails verification, on the record (a copy of it is kept)',
     '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR)',
-    '  watch   run the watchers (daemon heartbeat, disk, stale marts) once; exit 1 on a problem, 3 when one cannot tell',
+    '  watch   run the watchers (daemon heartbeat, disk, stale marts, database file) once; exit 1 on a problem, 3 when one cannot tell',
     '  help',
     '',
     'Options: --approver <name>  who approves at the prompt (recorded as terminal:<name>; a destructive plan needs someone other than the requester)',
@@ -204,6 +204,7 @@ class ConsoleSession {
       out: io.stdout,
       style: this.style,
       tty: Boolean(io.stdout.isTTY),
+      columns: () => io.stdout.columns,
       root: config.databoxRoot,
       runbook: (id) => this.service.runbook(id),
       cli: cliName,
@@ -439,7 +440,7 @@ class ConsoleSession {
       throw error;
     }
     const stopped = unlocked.stoppedAtUnlock?.length ? ` What it had left running was stopped: ${unlocked.stoppedAtUnlock.join(', ')}.` : '';
-    this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} can be used again.${stopped}`);
+    this.out(`${unlocked.id} unlocked: recorded as interrupted, asked by ${requester} and approved by ${approver.slice('terminal:'.length)}; ${path.basename(unlocked.lockKey)} is free for other plans (what the run changed stays as it left it).${stopped}`);
     await this.service.offerRollbackIfChanged(unlocked);
     return exitCodes.ok;
   }
@@ -581,12 +582,11 @@ class ConsoleSession {
     if (incident.diagnosis) rows.push(['Verdict', incident.diagnosis.title]);
     for (const run of mine) {
       if (run.kind === 'diagnosis') continue;
-      const passed = run.results.filter((r) => stepPassed(run.steps.find((s) => s.id === r.stepId), r.status)).length;
       const elapsed = runElapsed(run, run.finishedAt);
       const who = run.decidedBy && run.decidedBy !== botActor ? ` · ${run.status === 'rejected' ? 'rejected' : 'approved'} by ${run.decidedBy}` : '';
       const label = run.kind === 'validation' ? 'Validation' : `${runLabel(run)}`;
       const status = run.status === 'pending' ? 'waiting for approval' : run.status;
-      rows.push([label, `${run.id} ${run.kind === 'validation' ? '' : `${run.title} · `}${status}${elapsed} · ${passed} of ${run.steps.length} steps passed${who}`]);
+      rows.push([label, `${run.id} ${run.kind === 'validation' ? '' : `${run.title} · `}${status}${elapsed} · ${run.results.length} of ${run.steps.length} steps run${run.results.length > 0 ? `: ${passedCount(run.steps, run.results)}` : ''}${who}`]);
     }
     rows.push(['Journal', this.journal.file]);
     rows.push(['Postmortem', `${cliName} postmortem ${incident.id}`]);

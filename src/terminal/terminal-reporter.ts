@@ -35,6 +35,8 @@ export interface TerminalReporterOptions {
   cli: string;
   /** How often a step that is still running says so when the output is not a terminal. */
   heartbeatMs?: number;
+  /** The terminal's width now (it may be resized): the progress line is cut to it, or a wrapped line leaves a copy per redraw. */
+  columns?: () => number | undefined;
 }
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -244,7 +246,10 @@ export class TerminalReporter implements IncidentReporter {
     this.current.frame = (this.current.frame + 1) % spinnerFrames.length;
     const elapsed = Math.round((Date.now() - this.current.started) / 1000);
     const text = `      ${spinnerFrames[this.current.frame]} running ${elapsed}s${this.current.progress ? ` · ${this.current.progress}` : ''}`;
-    this.write(`\r\u001b[2K${style.dim(text.slice(0, 160))}`);
+    // One character short of the width: a line that fills it exactly wraps on some terminals too.
+    const width = Math.max(20, (this.options.columns?.() ?? 160) - 1);
+    const chars = [...text];
+    this.write(`\r\u001b[2K${style.dim(chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text)}`);
   }
 
   private stopProgress(): void {

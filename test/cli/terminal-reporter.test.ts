@@ -23,9 +23,10 @@ const step = {
 const run = { id: 'dbx-20260420-3fa2/2', kind: 'recovery', title: 'Path A: Rebuild from raw dlt state', steps: [step], results: [] } as unknown as Run;
 const incident = { id: 'dbx-20260420-3fa2' } as unknown as Incident;
 
-function reporter(tty: boolean) {
+function reporter(tty: boolean, columns?: number) {
   let out = '';
   const r = new TerminalReporter({
+    columns: () => columns,
     out: { write: (text: string) => (out += text) },
     style: createStyle(tty),
     tty,
@@ -95,6 +96,19 @@ describe('the terminal reporter', () => {
     expect(text).toMatch(/\r\u001b\[2K\u001b\[2m {6}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] running \ds · loading raw_ebird/);
     expect(text).not.toContain('still running');
     expect(text).toMatch(/\r\u001b\[2K {6}\u001b\[32m✔ ok\u001b\[39m · exit 0/);
+    r.close();
+  });
+
+  it('cuts the progress line to the terminal\'s width, so a narrow terminal does not keep a wrapped copy of each redraw', async () => {
+    const { r, output } = reporter(true, 40);
+    await r.stepStarted(incident, run, step, 0);
+    r.stepProgress(incident, run, step, 'task: [full-refresh] uv run python -m databox.pipelines.run --all --full-refresh');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await r.stepFinished(incident, run, step, record as never);
+    const lines = output().split('\r\u001b[2K').filter((l) => l.includes('running'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect([...line.replace(/\u001b\[\d+m/g, '')].length).toBeLessThanOrEqual(39);
+    expect(lines[0]).toContain('…');
     r.close();
   });
 

@@ -42,7 +42,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb can be used again.`);
+    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb is free for other plans (what the run changed stays as it left it).`);
     const verified = verifyLines(journalText(checkout));
     expect(verified.problem).toBeUndefined();
     const finished = verified.records.find((r) => r.type === 'run.finished');
@@ -64,7 +64,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const { checkout, runId, env } = setUp({ pid: gone, start: '1', ...here }, { processes: [{ pid, start: processStartTime(pid), ...here, argv: ['task', 'full-refresh'] }] });
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb can be used again. What it had left running was stopped: task full-refresh (PID ${pid}).`);
+    expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb is free for other plans (what the run changed stays as it left it). What it had left running was stopped: task full-refresh (PID ${pid}).`);
     expect((await leftover).signal).toBe('SIGTERM');
     const finished = verifyLines(journalText(checkout)).records.find((r) => r.type === 'run.finished');
     expect(finished?.data.unlock).toMatchObject({ stopped: [`task full-refresh (PID ${pid})`] });

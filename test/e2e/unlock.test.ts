@@ -107,7 +107,7 @@ describe('/databox unlock', () => {
       data: { runId, status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate, was: 'running' } },
     });
     const replaced = answersSince(from).find((body) => body.replace_original === true);
-    expect(JSON.stringify(replaced?.blocks)).toContain(`asked by <@${operator}> and approved by <@${teammate}>; \`databox.duckdb\` can be used again.`);
+    expect(JSON.stringify(replaced?.blocks)).toContain(`asked by <@${operator}> and approved by <@${teammate}>; \`databox.duckdb\` is free for other plans (what the run changed stays as it left it).`);
     expect(JSON.stringify(replaced?.blocks)).not.toContain('approve_unlock');
     // In the incident's thread: the plan's end, and the rollback of the move it had made.
     await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0);
