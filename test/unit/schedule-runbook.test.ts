@@ -84,6 +84,9 @@ describe('runbooks/schedule.yml', () => {
     // So does scenario 1's, on the rebuilt or restored local file.
     const rebuilt = freshnessOf('duckdb', runbooks.get('duckdb')!.validation.steps) as Extract<Step, { kind: 'mart-freshness' }>;
     expect(rebuilt.marts).toEqual(scheduled.marts);
+    // Their advice gives scenario 4's backfill: its window at most as long as scenario 4 takes.
+    const scenario4Days = runbooks.get('schedule')!.windows[0]?.maxDays;
+    expect([rebuilt.windowMaxDays, restored.windowMaxDays]).toEqual([scenario4Days, scenario4Days]);
     expect(rebuilt.target).toBe('local');
   });
 
@@ -267,6 +270,14 @@ describe('scenario 4 steps', () => {
       await empty.createDatabase('databox', createTablesSql(['ebird.fct_daily_bird_observations'], 0));
       const [none] = await run([{ ...step, target: 'motherduck' } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: empty, backend: empty });
       expect(none?.result).toMatchObject({ status: 'stale', outputs: { oldestDay: '', window: '' } });
+      // A window longer than the advised command takes: its first part, and what comes after it.
+      const [split] = await run([{ ...step, target: 'motherduck', windowMaxDays: 3 } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: md });
+      expect(split?.result.outputs).toMatchObject({
+        window: 'from=2026-04-17 to=2026-04-19',
+        windowRest: ' (the first 3 of 4 days: then the same command again from=2026-04-20, 3 days at a time, up to to=2026-04-20)',
+      });
+      const [fits] = await run([{ ...step, target: 'motherduck', windowMaxDays: 4 } as Step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: md });
+      expect(fits?.result.outputs).toMatchObject({ window: 'from=2026-04-17 to=2026-04-20', windowRest: '' });
     } finally {
       checkout.remove();
     }

@@ -20,6 +20,11 @@ const schema = z.strictObject({
    * does not pass on marts still within their SLA before the backfill's runs have landed. Empty: the SLA alone.
    */
   through: template.optional(),
+  /**
+   * The most days the command the advice gives takes at a time (scenario 4's backfill: 62): `window` is then the first
+   * of them, and `windowRest` says what comes after it.
+   */
+  windowMaxDays: z.number().int().min(1).optional(),
 });
 
 export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
@@ -45,7 +50,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     summary,
     output: results.map(describeFreshness).join('\n'),
     durationMs: elapsedSince(started),
-    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday), yesterday },
+    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday },
   };
 }
 
@@ -54,17 +59,27 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
  * none) to yesterday, the last a daily pipeline has built; as `window`, parameters a command can take as they are
  * ("from=… to=…"), empty when no mart has a day before today, so a command naming it scans its own default window.
  */
-function reloadWindow(results: readonly MartFreshness[], yesterday: string): { oldestDay: string; window: string } {
+function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxDays?: number): { oldestDay: string; window: string; windowRest: string } {
   const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
   const oldestDay = days.sort()[0] ?? '';
-  return { oldestDay, window: oldestDay && oldestDay <= yesterday ? `from=${oldestDay} to=${yesterday}` : '' };
+  if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowRest: '' };
+  const dayMs = 86_400_000;
+  const span = Math.round((Date.parse(yesterday) - Date.parse(oldestDay)) / dayMs) + 1;
+  if (!maxDays || span <= maxDays) return { oldestDay, window: `from=${oldestDay} to=${yesterday}`, windowRest: '' };
+  const firstEnd = new Date(Date.parse(oldestDay) + (maxDays - 1) * dayMs).toISOString().slice(0, 10);
+  const nextStart = new Date(Date.parse(firstEnd) + dayMs).toISOString().slice(0, 10);
+  return {
+    oldestDay,
+    window: `from=${oldestDay} to=${firstEnd}`,
+    windowRest: ` (the first ${maxDays} of ${span} days: then the same command again from=${nextStart}, ${maxDays} days at a time, up to to=${yesterday})`,
+  };
 }
 
 export const martFreshnessStepKind = defineStepKind({
   kind: 'mart-freshness',
   schema,
   statuses: ['fresh', 'stale', 'unreadable'],
-  outputs: ['staleMarts', 'oldestDay', 'window', 'yesterday'],
+  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday'],
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
   templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
