@@ -24,7 +24,8 @@ export function readYaml(text: string, file: string): ReadYaml {
     const line = first.linePos?.[0].line ?? '?';
     return { ok: false, problems: [`${file}: at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`] };
   }
-  if (first) return { ok: false, problems: [`${file}: not valid YAML: ${first.message}`] };
+  // file:line first, as every other problem is given: an editor opens it there.
+  if (first) return { ok: false, problems: [`${file}${first.linePos ? `:${first.linePos[0].line}` : ''}: not valid YAML: ${first.message}`] };
   const unresolved = [...unresolvedAliases(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
   try {

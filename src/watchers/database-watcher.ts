@@ -69,7 +69,7 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       lastOpened = opened.status === 'ok' ? before : undefined;
       if (opened.status === 'ok') return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only` };
       // A writer holding the file is the stack at work, not a fault: nothing is judged until it lets go.
-      if (opened.status === 'locked') return { ...base, details: [opened.message], state: 'unknown', summary: `${options.file} is held by another process: not judged while it is` };
+      if (opened.status === 'locked') return { ...base, details: [opened.message], state: 'unknown', summary: `${options.file} is held by another process${opened.holderPid ? ` (PID ${opened.holderPid})` : ''}: not judged while it is` };
       // A recovery that stopped half-way may be why (the file moved aside, the rebuild failed): said, so nobody starts another.
       const left = options.leftPartWay?.();
       return {

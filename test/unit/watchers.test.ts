@@ -302,8 +302,8 @@ describe('database file watcher', () => {
     const dir = tempDir();
     const file = path.join(dir, 'databox.duckdb');
     expect(await watcherOn(file, () => 'plan dbx-20260420-abcd/2').check(recordedAt)).toMatchObject({ state: 'unknown', summary: 'not checked while plan dbx-20260420-abcd/2 is changing the database' });
-    const held = databaseWatcher({ file, enabled: true, probe: async () => ({ status: 'locked', message: 'IO Error: Could not set lock on file: Conflicting lock is held in /usr/bin/python3 (PID 4242)' }) });
-    expect(await held.check(recordedAt)).toMatchObject({ state: 'unknown', summary: `${file} is held by another process: not judged while it is` });
+    const held = databaseWatcher({ file, enabled: true, probe: async () => ({ status: 'locked', message: 'IO Error: Could not set lock on file: Conflicting lock is held in /usr/bin/python3 (PID 4242)', holderPid: 4242 }) });
+    expect(await held.check(recordedAt)).toMatchObject({ state: 'unknown', summary: `${file} is held by another process (PID 4242): not judged while it is` });
     const config = (backend: string, extra: Record<string, string> = {}) =>
       loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_BACKEND: backend, MOTHERDUCK_TOKEN: 'md-token', ...extra });
     const byId = (config: ReturnType<typeof loadConfig>) => buildWatchers(config, runCommand).find((w) => w.id === 'database');
