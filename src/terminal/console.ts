@@ -12,6 +12,7 @@ import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
+import { unlockableRun } from '../incidents/unlock.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
@@ -418,6 +419,8 @@ class ConsoleSession {
     const how = `\`${cliName} unlock ${run.id} --approver <name>\``;
     let approver: string;
     try {
+      // Nothing to unlock (a run that has finished) is said before anyone is asked to approve it.
+      unlockableRun({ journal: this.journal, state: this.service.state }, run.id);
       let name = this.options.approver;
       if (name === undefined) {
         if (!this.io.stdin.isTTY) throw new Refusal(`refused: an unlock needs an approver${other}: ${how}; nothing was changed`);

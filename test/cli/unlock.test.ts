@@ -51,6 +51,10 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(verified.records.some((r) => r.type === 'command.received' && r.data.text === `cli unlock ${runId} --as alice --approver bob`)).toBe(true);
     const after = await runCliProcess(['status'], { env, stdin: 'ignore' });
     expect(after.stdout).toContain('nothing; no database is held by a plan');
+    // Asked again, without an approver: that there is nothing to unlock is said first, nobody asked to approve it.
+    const again = await runCliProcess(['unlock', runId, '--as', 'alice'], { env, stdin: 'ignore' });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`plan ${runId} was interrupted: it holds no database, so there is nothing to unlock`);
   });
 
   it('stops what a runner killed with -9 left running, and says so', async () => {
@@ -150,9 +154,10 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(result.code).toBe(2);
     const refusal = `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it`;
     expect(result.stderr).toContain(refusal);
+    // Said before any approver is asked or taken: the asker's command is what is refused.
     expect(recordsSince(checkout, before)).toMatchObject([
       { type: 'command.received', actor: 'terminal:alice' },
-      { type: 'approval.refused', incident: 'dbx-20260420-0b0b', actor: 'terminal:bob', data: { runId, unlock: true, reason: expect.stringContaining(refusal) } },
+      { type: 'request.refused', actor: 'terminal:alice', data: { incident: 'dbx-20260420-0b0b', reason: expect.stringContaining(refusal) } },
     ]);
   });
 });
