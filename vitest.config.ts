@@ -23,6 +23,7 @@ const isolated = [
   'test/unit/off-thread-runner.test.ts',
   'test/unit/run-command.test.ts',
   'test/unit/slack-outbox.test.ts',
+  'test/unit/state-dir.test.ts',
   'test/unit/watchers.test.ts',
 ];
 

@@ -403,6 +403,8 @@ describe('runCopyFileStep', () => {
     expect(copyFileStepKind.refusal?.(replanned)).toMatch(/; it is another file with the same size and time \(a copy that kept its times\) now\): propose the plan again/);
     // The same file, its mode changed: its inode's change time moved, said as such (the plan is proposed again).
     const again = { ...copyFileStepKind.resolve(copy(from, to), tools), timeoutMs: 10_000, guard: false };
+    // The kernel stamps times at its clock tick (a few ms): a chmod in the same tick as the rename keeps the same ctime.
+    await new Promise((resolve) => setTimeout(resolve, 25));
     fs.chmodSync(from, 0o444);
     expect(copyFileStepKind.refusal?.(again)).toContain('; it is the same size and time, but its change time (ctime) moved since (a rewrite that kept its times, or only its mode, links or name) now)');
 
