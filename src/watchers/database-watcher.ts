@@ -48,6 +48,15 @@ function look(file: string): Seen | undefined {
 
 const same = (a: Seen | undefined, b: Seen | undefined) => a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.wal === b.wal;
 
+function nothingThere(file: string): OpenResult | undefined {
+  try {
+    fs.lstatSync(file);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { status: 'missing', message: `${file} does not exist` } : undefined;
+  }
+}
+
 export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
   let lastOpened: Seen | undefined;
   return {
@@ -62,7 +71,8 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       // an open when nothing about the file changed since it last opened.
       const before = look(options.file);
       if (same(before, lastOpened)) return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only (unchanged since it last did)` };
-      const opened = await options.probe(options.file);
+      // Nothing at the path at all is told without the probe, which would start DuckDB's reader thread to say so.
+      const opened = nothingThere(options.file) ?? (await options.probe(options.file));
       // A plan that began while the probe waited its turn may have moved the file: nothing is judged on that.
       const began = options.busy?.();
       if (began) return { ...base, details: [], state: 'unknown', summary: `not judged: ${began} began changing the database meanwhile` };

@@ -293,6 +293,7 @@ describe('database file watcher', () => {
 
   it('judges nothing when a plan began changing the database while the probe waited its turn', async () => {
     const file = path.join(tempDir(), 'databox.duckdb');
+    writeGarbage(file);
     let plan: string | undefined;
     const watcher = databaseWatcher({ file, enabled: true, busy: () => plan, probe: async (f) => ((plan = 'plan dbx-20260420-abcd/2'), probeOpen(f)) });
     expect(await watcher.check(recordedAt)).toMatchObject({ state: 'unknown', summary: 'not judged: plan dbx-20260420-abcd/2 began changing the database meanwhile' });
@@ -302,6 +303,7 @@ describe('database file watcher', () => {
     const dir = tempDir();
     const file = path.join(dir, 'databox.duckdb');
     expect(await watcherOn(file, () => 'plan dbx-20260420-abcd/2').check(recordedAt)).toMatchObject({ state: 'unknown', summary: 'not checked while plan dbx-20260420-abcd/2 is changing the database' });
+    writeGarbage(file);
     const held = databaseWatcher({ file, enabled: true, probe: async () => ({ status: 'locked', message: 'IO Error: Could not set lock on file: Conflicting lock is held in /usr/bin/python3 (PID 4242)', holderPid: 4242 }) });
     expect(await held.check(recordedAt)).toMatchObject({ state: 'unknown', summary: `${file} is held by another process (PID 4242): not judged while it is` });
     const config = (backend: string, extra: Record<string, string> = {}) =>
