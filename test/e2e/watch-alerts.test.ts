@@ -6,7 +6,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import { Checkout, createHealthyDatabase, writeGarbage, type Behaviour } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
@@ -26,6 +26,22 @@ afterEach(async () => {
 });
 
 const alerts = () => slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS' && !a.thread_ts);
+
+/** A damaged file alerted by the database watcher (checking every second), then path A approved with `rebuild` as its rebuild. */
+async function damagedFileRebuiltWithPathA(rebuild: Behaviour): Promise<Harness> {
+  writeGarbage(checkout.databasePath);
+  checkout.behave({ 'task full-refresh': rebuild });
+  const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+  const bot = await startBot(checkout, slack, env);
+  harness = bot;
+  await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+  await bot.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
+  await bot.settle();
+  await bot.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
+  await bot.settle();
+  await bot.click(slack.buttons('approve_plan').at(-1)!, 'U0SECOND');
+  return bot;
+}
 
 describe('watcher alerts in the bot', () => {
   it('posts a disk alert once, across a restart, and its button opens a scenario-1 incident thread', async () => {
@@ -126,16 +142,7 @@ describe('watcher alerts in the bot', () => {
   });
 
   it('judges nothing while a recovery moves the file, then says it is back: one alert (damaged), no "missing", one recovery', async () => {
-    writeGarbage(checkout.databasePath);
-    checkout.behave({ 'task full-refresh': { sleepMs: 3_000, createDatabase: 'data/databox.duckdb' } });
-    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
-    harness = await startBot(checkout, slack, env);
-    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
-    await harness.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
-    await harness.settle();
-    await harness.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
-    await harness.settle();
-    await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0SECOND');
+    await damagedFileRebuiltWithPathA({ sleepMs: 3_000, createDatabase: 'data/databox.duckdb' });
     await slack.waitFor('the rebuild to start', () => checkout.calls().some((c) => c.command === 'task full-refresh'));
     // The file is moved aside while the rebuild runs: the watcher says it is not judging, and posts nothing.
     await slack.waitFor('a check during the plan', () => /not checked while plan dbx-\S+ is changing the database/.test(harness?.bot.watch.lastCheck('database')?.finding?.summary ?? ''));
@@ -146,17 +153,8 @@ describe('watcher alerts in the bot', () => {
   });
 
   it('names the recovery that stopped part-way on the file when the file is found moved aside, so nobody starts another', async () => {
-    writeGarbage(checkout.databasePath);
-    checkout.behave({ 'task full-refresh': { stderr: 'dlt: raw_noaa failed\n', exit: 1 } });
-    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
-    harness = await startBot(checkout, slack, env);
-    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
-    await harness.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
-    await harness.settle();
-    await harness.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
-    await harness.settle();
-    await harness.click(slack.buttons('approve_plan').at(-1)!, 'U0SECOND');
-    await harness.settle();
+    const bot = await damagedFileRebuiltWithPathA({ stderr: 'dlt: raw_noaa failed\n', exit: 1 });
+    await bot.settle();
     expect(slack.allText()).toContain('Recovery failed');
     const run = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId as string;
     const changed = () => slack.callsTo('chat.postMessage').find((m) => String(m.text).startsWith(':arrows_counterclockwise: Still an outage'));
