@@ -1,5 +1,6 @@
 // What the watchers are told of the plans on a database, read from the journal: one changing it now, one that stopped part-way on it.
 import type { IncidentState } from '../incidents/state.js';
+import { runLabel } from '../incidents/run-label.js';
 import { leftPartWayLine, statusReport } from '../incidents/status.js';
 import type { Journal } from '../journal/journal.js';
 import type { PlansOnDatabases } from './build-watchers.js';
@@ -16,7 +17,7 @@ export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: Incid
       journal.catchUp();
       const entry = statusReport(state, clock()).unsettled.find((u) => u.run.lockKey === lockKey);
       if (!entry) return undefined;
-      return { short: `${entry.run.kind[0]?.toUpperCase()}${entry.run.kind.slice(1)} ${entry.run.id} stopped part-way on it: read its thread first`, line: leftPartWayLine(entry, 'read its thread') };
+      return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: read its thread first`, line: leftPartWayLine(entry, 'read its thread') };
     },
   };
 }

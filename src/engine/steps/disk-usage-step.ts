@@ -36,7 +36,7 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   // Beside the copy, what runs next needs room to work: SQLMesh writes the restored file and its log.
   const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
   const noRoom = needs !== undefined && needs + margin > free;
-  const what = !rebuild ? `a copy of ${step.roomFor}` : measured === undefined ? `a rebuild (its size unknown: ${step.roomFor} is not there)` : `a rebuild as large as ${step.roomFor}`;
+  const what = rebuild && measured === undefined ? `a rebuild (its size unknown: ${step.roomFor} is not there)` : `${roomWords(step)} ${step.roomFor}`;
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
@@ -49,6 +49,11 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
     durationMs: elapsedSince(started),
     outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where },
   };
+}
+
+/** What the room is for, as the plan and the summary say it. */
+function roomWords(step: Pick<DiskUsageStep, 'roomAs'>): string {
+  return step.roomAs === 'rebuild' ? 'a rebuild as large as' : 'a copy of';
 }
 
 /**
@@ -73,6 +78,6 @@ export const diskUsageStepKind = defineStepKind({
   rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
-  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${step.roomAs === 'rebuild' ? 'a rebuild as large as' : 'a copy of'} ${rel(step.roomFor)}` : ''}`,
+  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}`,
   run: runDiskUsageStep,
 });
