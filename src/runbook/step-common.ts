@@ -4,7 +4,20 @@ import { longestTimerMs, longestTimerText, parseDuration } from '../config.js';
 import { UserError } from '../errors.js';
 
 export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
-export const template = z.string().min(1);
+/** Refuses what a shell would fill in and nothing here does: commands start without a shell, paths are taken as written. */
+export function noShellSyntax(text: string, ctx: z.RefinementCtx): void {
+  const variable = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+  if (variable) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${variable}" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step's output; a setting from the bot's environment goes in the runbook's env`,
+    });
+  } else if (/^~(\/|$)/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" starts with ~, which no shell expands here: it would be a folder named "~". Write the path from DATABOX_ROOT (data/…), or in full` });
+  }
+}
+
+export const template = z.string().min(1).superRefine(noShellSyntax);
 /** Titles are shown as written: a placeholder in one would reach the operator as "{{backup}}". */
 export const title = z
   .string()

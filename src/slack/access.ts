@@ -110,10 +110,16 @@ export class SlackAccess {
     return { ok: true };
   }
 
-  /** Whether a user may start a recovery or a rollback: anyone unless DATABOX_REQUESTERS lists people or groups. */
+  /**
+   * Whether a user may start a recovery or a rollback: a member of the bot's own workspace (or Enterprise org), unless
+   * DATABOX_REQUESTERS names them by ID, and one of those it lists when it lists any. users.info tells a Slack Connect
+   * partner whose command carries the channel's workspace, as approvals are told.
+   */
   async mayRequest(userId: string): Promise<Access> {
     const { requesters } = this.options;
-    if (requesters.length === 0 || requesters.includes(userId)) return { ok: true };
+    if (requesters.includes(userId)) return { ok: true };
+    const member = await this.ownMember(userId);
+    if (!member.ok || requesters.length === 0) return member;
     const failures: string[] = [];
     for (const group of requesters.filter((id) => id.startsWith('S'))) {
       try {
@@ -128,6 +134,30 @@ export class SlackAccess {
       return { ok: false, reason: `Slack could not list the members of ${failures.join('; ')} (usergroups.users.list), so the request was refused; nothing was proposed. Try again in a moment` };
     }
     return { ok: false, reason: `only these people and groups may start recoveries and rollbacks: ${who}. Diagnoses stay open to everyone` };
+  }
+
+  /** Whether Slack says the user is an active member of the bot's own workspace or Enterprise org. */
+  private async ownMember(userId: string): Promise<Access> {
+    if (!this.installed) return { ok: false, reason: 'the bot does not know yet which workspace it is installed in; try again in a moment' };
+    let user: SlackUser;
+    try {
+      user = await this.userInfo(userId);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so the request was refused; nothing was proposed. Try again in a moment`,
+      };
+    }
+    if (user.deleted) return { ok: false, reason: 'your Slack account is deactivated; nothing was proposed' };
+    if (user.is_bot) return { ok: false, reason: `${userId} is a bot or app account, which may not start recoveries or rollbacks; a person must` };
+    if (user.is_stranger || !this.sameOrganisation(user.team_id, user.enterprise_user?.enterprise_id)) {
+      const home = this.installed.enterpriseId ?? this.installed.teamId ?? 'its own workspace';
+      return {
+        ok: false,
+        reason: `you are not a member of the workspace the bot is installed in (you are from ${user.team_id ?? 'another workspace'}; the bot belongs to ${home}): recoveries and rollbacks are started by its own members only, or by those DATABOX_REQUESTERS names by user ID. Diagnoses stay open to everyone in the channel`,
+      };
+    }
+    return { ok: true };
   }
 
   /** mayRequest as a guard: a refusal is a user error, shown as it is. */

@@ -245,7 +245,7 @@ describe('/databox diagnose backfill', () => {
     const verdict = message('Verdict:');
     expect(verdict).toContain('Not conclusive — the source\'s raw table is not in the database');
     expect(verdict).toContain(
-      `raw_ebird.observations does not exist in ${checkout.databasePath} (tables there: ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow): nothing to compare. Load the source first (Dagster asset ebird_dlt_assets)`,
+      `raw_ebird.observations does not exist in ${checkout.databasePath} (tables there: analytics.fct_species_environment_daily, ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow): nothing to compare. Load the source first (Dagster asset ebird_dlt_assets)`,
     );
     expect(verdict).not.toContain('Catalog Error');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
@@ -425,6 +425,7 @@ describe('/databox recover backfill', () => {
     const rawBefore = await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`);
     const martWindow = `SELECT * FROM noaa.fct_daily_weather WHERE day_date BETWEEN DATE '2026-04-09' AND DATE '2026-04-11' ORDER BY id`;
     const martWindowBefore = await query(martWindow);
+    const combinedWindowBefore = await query(`SELECT * FROM analytics.fct_species_environment_daily WHERE day_date BETWEEN DATE '2026-04-09' AND DATE '2026-04-11' ORDER BY ALL`);
     await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
     await harness.settle();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);
@@ -433,7 +434,7 @@ describe('/databox recover backfill', () => {
     const prefilled = prefilledValues(modal);
     expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-10', to: '2026-04-10' });
     // The form says, before anyone asks for it, that there will be no rollback and what is kept instead.
-    expect(JSON.stringify(modal)).toContain("No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first.");
+    expect(JSON.stringify(modal)).toContain("No rollback: SQLMesh cannot undo a restate; the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first.");
     // A day either side of the bad one: the kept file then holds rows (the bad day's mart has none).
     await harness.submitModal(operator, modal, { ...prefilled, from: '2026-04-09', to: '2026-04-11' });
     await harness.settle();
@@ -457,10 +458,16 @@ describe('/databox recover backfill', () => {
 
     // The mart's rows of the window as they were before the restate replaced them, kept where path A keeps raw rows.
     const incidentBackups = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!);
-    const kept = fs.readdirSync(incidentBackups);
-    expect(kept).toEqual([expect.stringMatching(/^noaa\.fct_daily_weather\.2026-04-09_2026-04-11\.\d{8}T\d{6}Z\.parquet$/)]);
+    const kept = fs.readdirSync(incidentBackups).sort();
+    // Both models the restate names: the source's mart, and the combined one it replaces too.
+    expect(kept).toEqual([
+      expect.stringMatching(/^analytics\.fct_species_environment_daily\.2026-04-09_2026-04-11\.\d{8}T\d{6}Z\.parquet$/),
+      expect.stringMatching(/^noaa\.fct_daily_weather\.2026-04-09_2026-04-11\.\d{8}T\d{6}Z\.parquet$/),
+    ]);
     expect(martWindowBefore.length).toBeGreaterThan(0);
-    expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, kept[0]!)}') ORDER BY id`)).toEqual(martWindowBefore);
+    expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, kept[1]!)}') ORDER BY id`)).toEqual(martWindowBefore);
+    expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, kept[0]!)}') ORDER BY ALL`)).toEqual(combinedWindowBefore);
+    expect(combinedWindowBefore.length).toBeGreaterThan(0);
 
     // No rollback (SQLMesh cannot undo a restate): none offered, and one typed at the terminal is refused, saying why.
     expect(slack.buttons('request_rollback')).toEqual([]);
@@ -472,7 +479,7 @@ describe('/databox recover backfill', () => {
       `${recoveryRun} cannot be rolled back: path B of backfill (Restate the window only (no raw rows touched)) has no rollback. For a mart that went wrong over raw rows that look normal`,
     );
     expect(typed.stderr).toContain(
-      `No rollback: SQLMesh cannot undo a restate; the mart's rows of the window as they were are kept in a Parquet file first. What it kept before changing anything, to compare or put back by hand: ${path.join(incidentBackups, kept[0]!)}. Nothing was proposed.`,
+      `No rollback: SQLMesh cannot undo a restate; the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first. What it kept before changing anything, to compare or put back by hand: ${path.join(incidentBackups, kept[1]!)}, ${path.join(incidentBackups, kept[0]!)}. Nothing was proposed.`,
     );
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
   });
@@ -489,9 +496,16 @@ describe('/databox recover backfill', () => {
     const before = await rawPerDay();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
-    expect(slack.allText()).toMatch(/kept \d+ rows where the preview counted \d+: stopping before anything is deleted/);
+    expect(slack.allText()).toMatch(/kept \d+ rows where the preview counted \d+: the rows changed since the plan was made, so it stopped before anything is deleted .*Nothing in the database changed: diagnose again/);
     expect(await rawPerDay()).toEqual(before);
     expect(checkout.calls()).toEqual([]);
+    // A count that moved changed no data: the run's end says so, and status lists no database left part-way.
+    const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes("every step is in the run's message above"))?.blocks ?? '';
+    expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+    expect(failure).not.toContain('Changed before it stopped');
+    const status = await harness.command('status', operator);
+    expect(status.text).toContain('backfill');
+    expect(status.text).not.toContain('Left part-way');
   });
 
   it('rolls back a recovery whose reload failed by putting the raw rows back only: the restate never ran, so the marts are as they were', async () => {

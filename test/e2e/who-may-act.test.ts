@@ -63,7 +63,8 @@ describe('who may approve', () => {
     // What was tried is on the record: the postmortem says "tried to approve", not "approve or reject".
     expect(refused[0]?.data.decision).toBe('approve');
     expect(journalRecords().some((r) => r.type === 'run.approved')).toBe(false);
-    expect(slack.callsTo('users.info').map((a) => a.user)).toEqual([teammate]);
+    // The requester was asked about once, when they proposed the plan; the clicker once, when they clicked.
+    expect(slack.callsTo('users.info').map((a) => a.user)).toEqual([operator, teammate]);
   });
 
   it('refuses a click whose payload comes from another workspace or Enterprise org, without asking users.info', async () => {
@@ -76,7 +77,7 @@ describe('who may approve', () => {
     await harness.click(approve, teammate, { enterprise: { id: 'E0OTHERORG', name: 'Other' } });
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack Enterprise org \(E0OTHERORG\)/);
-    expect(slack.callsTo('users.info')).toEqual([]);
+    expect(slack.callsTo('users.info').filter((a) => a.user === teammate)).toEqual([]);
     nothingRan();
   });
 
@@ -117,7 +118,7 @@ describe('who may approve', () => {
       await harness.settle();
     }
     expect(slack.ephemerals(teammate)).toHaveLength(3);
-    expect(slack.callsTo('users.info')).toHaveLength(1);
+    expect(slack.callsTo('users.info').filter((a) => a.user === teammate)).toHaveLength(1);
   });
 
   it('a guest may not reject someone else\'s plan either; the requester may always withdraw their own', async () => {
@@ -174,6 +175,52 @@ describe('Enterprise Grid', () => {
     await harness.click(approve, teammate, sister);
     await harness.settle();
     expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate]);
+  });
+});
+
+describe('who may start a recovery', () => {
+  const partner = 'U0PARTNER';
+
+  it('refuses a Slack Connect partner whose command carries the channel\'s workspace, keeps diagnoses open to them, and lets DATABOX_REQUESTERS name them', async () => {
+    writeGarbage(checkout.databasePath);
+    // In a shared channel the payload can name the host's workspace: only users.info tells the partner's.
+    slack.users.set(partner, { team_id: 'T0PARTNER', is_stranger: true });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', partner);
+    await harness.settle();
+    expect(slack.allText()).toContain('Verdict: File corrupt');
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, partner);
+    await harness.settle();
+    expect(slack.ephemerals(partner).at(-1)).toMatch(/not a member of the workspace the bot is installed in \(you are from T0PARTNER; the bot belongs to T0DATABOX\): recoveries and rollbacks are started by its own members only/);
+    await harness.command('recover duckdb path=a', partner);
+    await harness.settle();
+    expect(slack.responses.at(-1)?.body.text).toMatch(/recoveries and rollbacks are started by its own members only/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    expect(journalRecords().filter((r) => r.type === 'request.refused' || r.type === 'command.refused').map((r) => r.actor)).toContain(partner);
+    nothingRan();
+
+    await harness.stop();
+    harness = await startBot(checkout, slack, { DATABOX_REQUESTERS: partner });
+    await harness.click(slack.buttons('choose_path_a')[0]!, partner);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+  });
+
+  it('refuses while Slack cannot say who asked, and proposes once it answers', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    slack.failures.set('users.info', 'ratelimited');
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/Slack could not tell the bot who you are \(users.info: ratelimited\), so the request was refused; nothing was proposed/);
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    slack.failures.delete('users.info');
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 });
 

@@ -80,6 +80,11 @@ export async function createBackfillDatabase(file: string, data: BackfillData): 
       SELECT observation_date AS day_date, id, species, how_many FROM ${source.raw}
        ${planted.martOnlyZero?.length ? `WHERE observation_date NOT IN (${list(planted.martOnlyZero)})` : ''}`);
   }
+  // The combined mart every source's restate names too (path B keeps its window's rows first).
+  await connection.run(`
+    CREATE SCHEMA IF NOT EXISTS analytics;
+    CREATE TABLE analytics.fct_species_environment_daily AS
+    SELECT day_date, species, CAST(sum(how_many) AS BIGINT) AS n_birds FROM ${sources[0]!.mart} GROUP BY ALL`);
   connection.closeSync();
   instance.closeSync();
 }

@@ -72,8 +72,13 @@ export class SlackStandIn {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
   }
 
-  async stop(): Promise<void> {
+  /** Drops the requests held open by 'silence' (the connection reset), as Slack's side going away would. */
+  dropHeld(): void {
     for (const res of this.held.splice(0)) res.destroy();
+  }
+
+  async stop(): Promise<void> {
+    this.dropHeld();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

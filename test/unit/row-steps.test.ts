@@ -99,7 +99,9 @@ describe('export-rows and restore-rows', () => {
     const to = path.join(dir, 'kept.parquet');
     const result = await runExportRowsStep(exportStep(to, '3'), ctx);
     expect(result.status).toBe('failed');
-    expect(result.summary).toMatch(/where the preview counted 3: stopping before anything is deleted/);
+    expect(result.summary).toMatch(/where the preview counted 3: the rows changed since the plan was made, so it stopped before anything is deleted/);
+    // It changed no data: the run's end does not list it as a step that may have changed part of it.
+    expect(result.untouched).toBe(true);
     expect(fs.existsSync(to)).toBe(false);
     expect(fs.existsSync(`${to}.count-mismatch`)).toBe(true);
   });
@@ -354,7 +356,7 @@ describe('per-day counts that cannot be taken or trusted say why in a line, Duck
     const result = await runDayCountsStep(rawCounts, ctx);
     expect(result.status).toBe('no-table');
     expect(result.summary).toBe(
-      `raw_ebird.observations does not exist in ${ctx.databasePath} (tables there: ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow)`,
+      `raw_ebird.observations does not exist in ${ctx.databasePath} (tables there: analytics.fct_species_environment_daily, ebird.fct_daily_bird_observations, noaa.fct_daily_weather, raw_noaa.daily_weather, raw_usgs.daily_values, usgs.fct_daily_streamflow)`,
     );
     expect(result.output).toMatch(/^Catalog Error: Table with name observations does not exist!/);
   });

@@ -376,6 +376,18 @@ describe('a broken runbook stops the load with the file, the path inside it and 
 describe('values a runbook puts into SQL or argv lists', () => {
   const backfill = fs.readFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), 'utf8');
 
+  it('path B keeps the window of every model its restate replaces: each source\'s models are the two marts it keeps', () => {
+    const runbook = parseRunbook(backfill, 'runbooks/backfill.yml') as any;
+    const pathB = runbook.recovery.find((p: { id: string }) => p.id === 'b');
+    const keptTables = pathB.steps.filter((step: { kind: string }) => step.kind === 'export-rows').map((step: { table: string }) => step.table);
+    expect(keptTables).toEqual(['{{source.mart_table}}', '{{source.combined_mart_table}}']);
+    const sources = Object.entries(runbook.parameters.source.values) as [string, Record<string, unknown>][];
+    expect(sources.length).toBeGreaterThan(0);
+    for (const [name, source] of sources) {
+      expect(source.models, name).toEqual([source.mart_table, source.combined_mart_table]);
+    }
+  });
+
   it('refuses a model name that is not a plain name', () => {
     const bad = backfill.replace('models: [ebird.fct_daily_bird_observations,', 'models: ["ebird.fct; rm -rf /",');
     expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/parameters\.source\.values\.ebird\.models: "ebird\.fct; rm -rf \/" is not a plain/);

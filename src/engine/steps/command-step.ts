@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config.js';
 import { startDetached } from '../../process/start-detached.js';
-import { duration, stepCommon, template } from '../../runbook/step-common.js';
+import { duration, noShellSyntax, stepCommon, template } from '../../runbook/step-common.js';
 import { listValue, render, type TemplateContext } from '../../runbook/template.js';
 import { withScopedValues } from '../template-values.js';
 import type { StepResult } from '../types.js';
@@ -29,6 +29,10 @@ const classifyRule = z.strictObject({
   match: z
     .string()
     .refine((text) => isRegExp(text), { message: 'not a valid regular expression' })
+    // "a|" or ".*" matches every output, a failure that has nothing to do with the rule's status included.
+    .refine((text) => !isRegExp(text) || !new RegExp(text, 'i').test(''), {
+      message: 'matches any output (it matches an empty one: an empty alternative such as "a|b|", or ".*"), so every output would get this status; take out the empty alternative, or leave match out to mean any output on purpose',
+    })
     .optional(),
   exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
 });
@@ -41,8 +45,8 @@ const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('command'),
   argv: z.array(z.union([template, argvRepeat])).min(1),
-  cwd: z.string().default('.'),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+  cwd: template.default('.'),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().superRefine(noShellSyntax)).default({}),
   /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */
   classify: z.array(classifyRule).default([]),
   /**

@@ -25,17 +25,25 @@ const schema = z.strictObject({
 
 export type ExportRowsStep = z.output<typeof schema> & ResolvedCommon;
 
-export function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Promise<StepResult> {
+export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Promise<StepResult> {
+  // It reads the database and writes only its own file: one that fails has changed no data, which the run's end says
+  // (a plan stopped by a count that moved is no database left part-way).
   if (fs.existsSync(step.to)) {
-    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {} });
+    return { status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {}, untouched: true };
   }
   fs.mkdirSync(path.dirname(step.to), { recursive: true });
-  return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+  const result = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
     const { kept, expected, aside } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());
-    if (aside) return fail(`kept ${kept} rows where the preview counted ${expected}: stopping before anything is deleted (the file is at ${aside})`, { file: aside });
+    if (aside) {
+      return fail(
+        `kept ${kept} rows where the preview counted ${expected}: the rows changed since the plan was made, so it stopped before anything is deleted (the file is at ${aside}). Nothing in the database changed: diagnose again, then propose on what is there now`,
+        { file: aside },
+      );
+    }
     return { status: 'ok', summary: `kept ${kept} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
   });
+  return result.status === 'ok' ? result : { ...result, untouched: true };
 }
 
 export const exportRowsStepKind = defineStepKind({

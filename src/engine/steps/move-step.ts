@@ -1,5 +1,6 @@
 // The move step kind: move a file or directory aside (or back), never overwriting anything.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { fileAt, fileChange, type FileSeen } from '../../disk/file-identity.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
@@ -96,12 +97,15 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
     to = moveWithoutOverwriting(step.from, planned, ifTaken, ctx.clock(), (target) => ctx.intent?.({ action: 'move', from: step.from, to: target }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
+    const linkedTo = (error as { linkedTo?: string }).linkedTo;
+    const why = linkedTo
+      ? `it is now at ${linkedTo} too (${(error as Error).message}): the old name could not be removed; look at both before acting`
+      : code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
         : code === 'EEXIST' ? `${planned} appeared meanwhile and is never overwritten`
-          : (error as Error).message;
-    // Refused by the rename itself (another volume, a name that appeared): the file did not move.
-    const untouched = code === 'EXDEV' || code === 'EEXIST' ? { untouched: true as const } : {};
+          : code === 'ENOENT' && fs.existsSync(step.from) ? `the folder ${path.dirname(planned)} does not exist (nothing moved)`
+            : (error as Error).message;
+    // Refused by the link or rename itself (another volume, a name that appeared, no such folder): the file did not move.
+    const untouched = linkedTo === undefined && fs.existsSync(step.from) ? { untouched: true as const } : {};
     return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {}, ...untouched };
   }
   return {

@@ -36,7 +36,12 @@ export function moveWithoutOverwriting(from: string, to: string, ifTaken: 'suffi
         fs.renameSync(from, target);
       } else {
         fs.linkSync(from, target);
-        fs.unlinkSync(from);
+        try {
+          fs.unlinkSync(from);
+        } catch (error) {
+          // The file now has both names: the move is half done, which the caller must not call untouched.
+          throw Object.assign(error as Error, { linkedTo: target });
+        }
       }
       return target;
     } catch (error) {
