@@ -1,7 +1,7 @@
 // The zod schema of a runbook file: the runbook's own shape, with one step kind per discriminated variant.
 import { z } from 'zod';
 import { stepKind, stepKinds } from '../engine/steps/index.js';
-import { condition, stepId, template, title, type Condition } from './step-common.js';
+import { condition, description, stepId, template, title, type Condition } from './step-common.js';
 
 export type { Condition };
 
@@ -19,7 +19,7 @@ type StepSchema = (typeof stepKinds)[number]['schema'];
 export type Step = z.output<StepSchema>;
 
 const parameterCommon = {
-  description: z.string().min(1),
+  description,
   required: z.boolean().default(true),
 };
 
@@ -60,16 +60,36 @@ export type Parameter = z.infer<typeof parameter>;
 
 const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]);
 
+/** Keys of a verdict or follow-up that, indented one level too far, YAML folds into the advice above them as text. */
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]?|\{[^}\n]*\}?)|severity:\s*(?:ok|warning|critical)\b)/;
+
+/** What the operator should understand and do next: a key folded into it by its indent would be lost without a word. */
+const advice = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    const folded = keyFoldedIn.exec(text)?.[1];
+    if (folded) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `holds "${folded.trim()}", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are`,
+      });
+    }
+  });
+
 export const verdict = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   title,
   /** Omitted on the last verdict only: the default when no other verdict's condition holds. */
   when: condition.optional(),
   /** What the operator should understand and do next. */
-  advice: z.string().min(1),
+  advice,
   /** Recovery paths offered for this verdict, by id. */
   paths: z.array(z.string()).default([]),
-  severity: z.enum(['ok', 'warning', 'critical']).default('critical'),
+  /** Said on every verdict: a healthy one left to a default would be shown red. */
+  severity: z.enum(['ok', 'warning', 'critical'], {
+    error: (issue) => (issue.input === undefined ? 'every verdict says its severity: ok (healthy), warning or critical' : 'expected one of ok, warning, critical'),
+  }),
   /** Parameter values this verdict suggests for the recovery (templates over the diagnosis' step outputs). */
   suggest: z.record(z.string(), z.string()).default({}),
 });
@@ -87,7 +107,7 @@ export type Preview = z.infer<typeof preview>;
 export const recoveryPath = z.strictObject({
   id: z.string().regex(/^[a-z]$/, 'path ids are single letters: a, b …'),
   title,
-  description: z.string().min(1),
+  description,
   parameters: parameterNames,
   /** Of those, the ones this path needs even where the parameter is optional elsewhere (a window, say). */
   requires: parameterNames,
@@ -154,7 +174,7 @@ export const recoveryPath = z.strictObject({
 export const followUp = z.strictObject({
   when: condition,
   /** A template over the validation's parameters, engine values and its own steps' outputs ({{steps.<id>.<output>}}). */
-  advice: z.string().min(1),
+  advice,
   /**
    * A recovery path of this runbook the advice leads to (path C, the cleanup): a button that proposes its plan in the
    * incident's thread, as `/databox recover … path=<path> incident=<id>` would, beside that command. `label` (what the
@@ -177,8 +197,8 @@ export const runbook = z
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
     title,
     section: z.number().int().positive(),
-    summary: z.string().min(1),
-    symptoms: z.array(z.string().min(1)).min(1),
+    summary: description,
+    symptoms: z.array(description).min(1),
     prevention: z
       .array(z.strictObject({ check: z.string(), where: z.string(), status: z.string() }))
       .default([]),

@@ -24,6 +24,12 @@ export const title = z
   .min(1)
   .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
 
+/** Descriptions (a runbook's, a path's, a parameter's) are shown as written too, in forms and help, before any value exists. */
+export const description = z
+  .string()
+  .min(1)
+  .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a description is shown as written (in forms, hints and help, before any value exists), never filled in: take the {{…}} out' });
+
 /** A span of time the bot waits for (a timeout, a settle, a wait's interval and deadline): more than 0, at most 24 days. */
 export const duration = z.string().superRefine((text, ctx) => {
   const ms = parseDuration(text);

@@ -17,7 +17,7 @@ diagnosis:
   steps:
     - { id: check, kind: command, title: A check, argv: ["true", "check"] }
   verdicts:
-    - { id: found, title: Found, advice: repair it, paths: [a, b] }
+    - { id: found, title: Found, advice: repair it, paths: [a, b], severity: critical }
 recovery:
   - id: a
     title: Clone it

@@ -26,6 +26,7 @@ diagnosis:
   verdicts:
     - id: broken
       title: Broken
+      severity: critical
       when: { step: check, status: broken }
       advice: it is broken
     - id: healthy

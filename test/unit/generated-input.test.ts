@@ -55,7 +55,7 @@ diagnosis:
       sql: SELECT count(*) FROM {{mode.target}} WHERE day = ? AND note = ? AND n = ?
       params: ["{{day}}", "{{plan?}}", "{{limit?}}"]
   verdicts:
-    - { id: healthy, title: Healthy, advice: Nothing to do. }
+    - { id: healthy, title: Healthy, advice: Nothing to do., severity: critical }
 recovery:
   - id: a
     title: Nothing

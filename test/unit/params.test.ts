@@ -38,7 +38,7 @@ diagnosis:
   steps:
     - { id: open, kind: duckdb-open, title: Open, path: "{{database_path}}" }
   verdicts:
-    - { id: healthy, title: Healthy, advice: Nothing to do. }
+    - { id: healthy, title: Healthy, advice: Nothing to do., severity: critical }
 recovery:
   - id: a
     title: Nothing

@@ -28,11 +28,13 @@ diagnosis:
   verdicts:
     - id: paused
       title: Schedules paused
+      severity: critical
       when: { step: check, status: paused }
       advice: start them
       paths: [b]
     - id: either
       title: Either will do
+      severity: critical
       when: { step: check, status: either }
       advice: pick one
       paths: [a, b]
@@ -134,6 +136,7 @@ diagnosis:
   verdicts:
     - id: found
       title: Found
+      severity: critical
       advice: repair it
       paths: [a]
 recovery:

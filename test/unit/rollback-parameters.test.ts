@@ -19,7 +19,7 @@ diagnosis:
   steps:
     - { id: check, kind: command, title: A check, argv: ["true", "check"] }
   verdicts:
-    - { id: found, title: Found, advice: repair it, paths: [a] }
+    - { id: found, title: Found, advice: repair it, paths: [a], severity: critical }
 recovery:
   - id: a
     title: Change it

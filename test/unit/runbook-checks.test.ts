@@ -46,6 +46,56 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: 'a classify match with an empty alternative, which matches any output (a network failure would read as desynced)',
+    plant: (doc) => {
+      doc.diagnosis.steps[3].classify[1].match += '|';
+    },
+    refusal: [
+      'at diagnosis.steps[3].classify[1].match: matches any output (it matches an empty one: an empty alternative such as "a|b|", or ".*"), so every output would get this status; take out the empty alternative, or leave match out to mean any output on purpose',
+    ],
+  },
+  {
+    name: 'a path starting with ~, which no shell expands (a folder named "~")',
+    plant: (doc) => {
+      doc.recovery[0].steps[0].to = '~/broken/databox.duckdb.broken';
+      doc.diagnosis.steps[3].cwd = '~/transforms/main';
+    },
+    refusal: [
+      'at diagnosis.steps[3].cwd: "~/transforms/main" starts with ~, which no shell expands here: it would be a folder named "~". Write the path from DATABOX_ROOT (data/…), or in full',
+      'at recovery[0].steps[0].to: "~/broken/databox.duckdb.broken" starts with ~, which no shell expands here: it would be a folder named "~". Write the path from DATABOX_ROOT (data/…), or in full',
+    ],
+  },
+  {
+    name: 'a verdict key indented into the advice above it, which YAML folds into the text (the verdict would offer no path)',
+    plant: (doc) => {
+      const corrupt = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'corrupt');
+      doc.diagnosis.verdicts[corrupt].advice += ' paths: [a, b]';
+      delete doc.diagnosis.verdicts[corrupt].paths;
+    },
+    refusal: [
+      'at diagnosis.verdicts[4].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+    ],
+  },
+  {
+    name: 'a verdict without its severity (a healthy one would be shown red)',
+    plant: (doc) => {
+      delete doc.diagnosis.verdicts.at(-1).severity;
+    },
+    refusal: ['at diagnosis.verdicts[21].severity: every verdict says its severity: ok (healthy), warning or critical'],
+  },
+  {
+    name: 'a placeholder in a description, which forms and help show as written',
+    plant: (doc) => {
+      doc.recovery[1].parameters = ['backup'];
+      doc.parameters.backup.description = 'a backup copy of {{database_path}}';
+      doc.recovery[0].description = 'Moves {{database_path}} aside';
+    },
+    refusal: [
+      'at parameters.backup.description: a description is shown as written (in forms, hints and help, before any value exists), never filled in: take the {{…}} out',
+      'at recovery[0].description: a description is shown as written (in forms, hints and help, before any value exists), never filled in: take the {{…}} out',
+    ],
+  },
+  {
     name: 'room asked for a rebuild without the file to measure it by (the check would pass on any disk)',
     plant: (doc) => {
       delete doc.recovery[0].guards[1].roomFor;
@@ -260,6 +310,17 @@ const duckdbCases: Planted[] = [
 ];
 
 const backfillCases: Planted[] = [
+  {
+    name: 'shell syntax in an env value or an argv element, which no shell fills in (the reload would get "${to}")',
+    plant: (doc) => {
+      doc.recovery[0].steps[2].env.DATABOX_BACKFILL_END = '${to}';
+      doc.recovery[0].steps[2].argv[3] = '$DAGSTER_HOME';
+    },
+    refusal: [
+      'at recovery[0].steps[2].argv[3]: "$DAGSTER_HOME" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
+      'at recovery[0].steps[2].env.DATABOX_BACKFILL_END: "${to}" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
+    ],
+  },
   {
     name: 'a row count with its braces forgotten, which would compare the rows changed with NaN',
     plant: (doc) => {

@@ -145,7 +145,7 @@ describe('a verdict an earlier, wider one hides', () => {
     const missing = verdicts.findIndex((v) => v.id === 'missing');
     const emptyFile = verdicts.findIndex((v) => v.when?.step === 'open' && v.when?.status === 'empty-file');
     const corrupt = verdicts.findIndex((v) => v.id === 'corrupt');
-    verdicts.unshift({ id: 'file-problem', title: 'The file has a problem', when: { step: 'open', status: ['corrupt', 'missing', 'empty-file'] }, advice: 'Look at it.', paths: ['b'] });
+    verdicts.unshift({ id: 'file-problem', title: 'The file has a problem', severity: 'critical', when: { step: 'open', status: ['corrupt', 'missing', 'empty-file'] }, advice: 'Look at it.', paths: ['b'] });
     expect(corrupt).toBeGreaterThan(-1);
     const hidden = (index: number) => `at diagnosis.verdicts[${index + 1}].when: verdict 0 ("file-problem") comes first and holds whenever this one does, so this verdict could never be chosen: put the narrower verdict first`;
     // The corrupt verdict holds on the scan's corruption too, which the wider one does not cover.

@@ -44,7 +44,7 @@ diagnosis:
   steps:
     - { id: look, kind: sql, title: look, sql: "SELECT 1" }
   verdicts:
-    - { id: v, title: v, advice: a }
+    - { id: v, title: v, advice: a, severity: critical }
 recovery:
   - id: a
     title: a
