@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runbookProblems } from './check.js';
+import { unusualCharacters } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
@@ -33,6 +34,20 @@ function locatedText(file: string, lineOf: (at: DataPath) => number | undefined,
   return colon === -1 ? `${file}: at ${problem}` : located(file, lineOf, problem.slice(0, colon), problem.slice(colon + 2));
 }
 
+/**
+ * The message, with the characters no one can see or tell apart named when the value it is about holds any: a Cyrillic
+ * "ѕ" in a step id or a zero-width space after a status would otherwise read as a refusal of what looks right.
+ */
+function withHiddenCharacters(message: string, content: unknown, at: DataPath | string): string {
+  const parts = typeof at === 'string' ? pathOfText(at) : at;
+  let value: unknown = content;
+  for (const part of parts ?? []) value = value !== null && typeof value === 'object' && typeof part !== 'symbol' ? (value as Record<string | number, unknown>)[part] : undefined;
+  // A name or status, not prose: a title's em dash is meant.
+  if (typeof value !== 'string' || value.includes(' ')) return message;
+  const hidden = unusualCharacters(value);
+  return hidden ? `${message} (it holds ${hidden})` : message;
+}
+
 export function checkRunbookText(text: string, file: string): CheckedRunbook {
   const read = readYaml(text, file);
   if (!read.ok) return read;
@@ -48,9 +63,10 @@ export function checkRunbookText(text: string, file: string): CheckedRunbook {
   const parsed = runbook.safeParse(content, { error: runbookIssueMessage });
   // A runbook whose shape is wrong cannot be cross-checked: its shape problems are all there is to report first.
   const { lineOf } = read;
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => located(file, lineOf, issue.path, issue.message)) };
+  const place = (at: DataPath | string, message: string) => located(file, lineOf, at, withHiddenCharacters(message, content, at));
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => place(issue.path as DataPath, issue.message)) };
   const problems = [
-    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => located(file, lineOf, problem.at, problem.message)),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
     ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
     ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
   ];

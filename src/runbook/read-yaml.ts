@@ -1,5 +1,5 @@
 // Reads a runbook file's YAML into plain data; whatever the yaml library finds or throws becomes a line naming the file and the line.
-import { isAlias, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import { lineOfPath, type DataPath, type LineAt } from './yaml-lines.js';
 
@@ -20,14 +20,18 @@ export function readYaml(text: string, file: string): ReadYaml {
   const doc = parseDocument(text, { prettyErrors: true, lineCounter, merge: true });
   const lineAt: LineAt = (offset) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   const first = doc.errors[0];
+  // file:line first, as every other problem is given: an editor opens it there.
+  const placed = (problem: string) => {
+    const at = /^at line (\d+): /.exec(problem);
+    return at ? `${file}:${at[1]}: ${problem.slice(at[0].length)}` : `${file}: ${problem}`;
+  };
   if (first?.code === 'MULTIPLE_DOCS') {
     const line = first.linePos?.[0].line ?? '?';
-    return { ok: false, problems: [`${file}: at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`] };
+    return { ok: false, problems: [placed(`at line ${line}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`)] };
   }
-  // file:line first, as every other problem is given: an editor opens it there.
   if (first) return { ok: false, problems: [`${file}${first.linePos ? `:${first.linePos[0].line}` : ''}: not valid YAML: ${first.message}`] };
-  const unresolved = [...unresolvedAliases(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
-  if (unresolved.length > 0) return { ok: false, problems: unresolved.map((problem) => `${file}: ${problem}`) };
+  const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
+  if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };
   try {
     return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at) };
   } catch (error) {
@@ -62,6 +66,24 @@ function unresolvedAliases(doc: Document, lineAt: LineAt): string[] {
     if (anchors.has(source)) return `${where} comes before its anchor &${source} (line ${anchors.get(source) ?? '?'}): set the anchor first`;
     return `${where} names no anchor &${source}${didYouMean(source, all)}${set}`;
   });
+}
+
+/**
+ * Each {{name}} written without quotes, as "at line N: …": YAML reads it as a mapping inside a mapping, not text, and a
+ * value of the wrong shape would be all the schema could say about it.
+ */
+function unquotedPlaceholders(doc: Document, lineAt: LineAt): string[] {
+  const problems: string[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      if (map.flow !== true || map.items.length !== 1) return;
+      const inner = map.items[0]?.key;
+      if (!isMap(inner) || inner.items.length !== 1 || !isScalar(inner.items[0]?.key) || inner.items[0]?.value !== null) return;
+      const name = String(inner.items[0].key.value);
+      problems.push(`at line ${lineAt(map.range?.[0]) ?? '?'}: {{${name}}} is not in quotes, so YAML reads it as a mapping, not text: write "{{${name}}}"`);
+    },
+  });
+  return problems;
 }
 
 /** Keys whose values are prose an operator reads: a " #" in them unquoted starts a comment and drops the rest. */

@@ -19,6 +19,9 @@ function closestOption(value: string, options: readonly string[]): string {
   return containing.length > 0 ? ` (did you mean ${containing.map((option) => `"${option}"`).join(' or ')}?)` : '';
 }
 
+/** Keys whose text is a duration: a bare number there lacks its unit too. */
+const durationKeys = new Set(['timeout', 'settle', 'every', 'deadline', 'maxLag', 'olderThan']);
+
 /** A zod error map for runbook.safeParse: our message for the issues below, zod's own for the rest. */
 export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_union' && typeof issue.discriminator === 'string' && Array.isArray(issue.options)) {
@@ -43,8 +46,16 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   const scalar = issue.input;
   if ((issue.code === 'invalid_type' && issue.expected === 'string') || (issue.code === 'invalid_union' && !issue.discriminator)) {
     if (typeof scalar === 'number' || typeof scalar === 'boolean') {
-      return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")${issue.path?.at(-1) === 'timeout' ? ', with its unit (30m, 2h)' : ''}`;
+      const unit = typeof scalar === 'number' && durationKeys.has(String(issue.path?.at(-1))) ? ', with its unit (30m, 2h, 36h)' : '';
+      return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")${unit}`;
     }
+  }
+  // mutates: yes, destructive: "true": the environment takes yes and 1, a runbook's YAML takes true and false only.
+  if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof scalar === 'string') {
+    return `${JSON.stringify(scalar)} is text where true or false goes: write true or false, without quotes`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) {
+    return `is empty: it takes at least one${issue.path?.at(-1) === 'steps' ? ' step' : ''}, or leave the key out where it may be left out`;
   }
   if (issue.code === 'invalid_key') {
     const pattern = (issue.issues as { pattern?: string }[] | undefined)?.find((inner) => inner.pattern)?.pattern;

@@ -149,8 +149,28 @@ describe('runMoveStep', () => {
     fs.writeFileSync(from, 'x');
     const result = await runMoveStep(move(from, path.join(root, 'no', 'such', 'dir', 'x')), context(root));
     expect(result.status).toBe('failed');
-    expect(result.summary).toMatch(new RegExp(`^could not move ${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    expect(result.summary).toBe(`could not move ${from}: the folder ${path.join(root, 'no', 'such', 'dir')} does not exist (nothing moved)`);
+    // Nothing moved: the run's end does not call it a step that may have changed part of what it changes.
+    expect(result.untouched).toBe(true);
     expect(read(from)).toBe('x');
+  });
+});
+
+describe('a move onto its own name', () => {
+  it('is refused when the runbook loads if its from and to are written the same', () => {
+    const parsed = moveStep.parse({ id: 'restore_db', kind: 'move', title: 'Put it back', from: '{{database_path}}', to: '{{database_path}}', mutates: true, destructive: true });
+    expect(moveStepKind.rules?.(parsed)).toContainEqual({ at: ['to'], message: expect.stringMatching(/^to is the same as from: the move would go nowhere/) });
+  });
+
+  it('is refused when the plan is made if two different templates name one file, before anyone approves it', () => {
+    const root = tempDir();
+    const file = path.join(root, 'databox.duckdb');
+    const values: Record<string, string> = { '{{recovery.move_db.from}}': file, '{{database_path}}': file };
+    const tools = { root, inRoot: (template: string) => values[template] ?? template } as unknown as ResolveTools;
+    const step = move('{{recovery.move_db.from}}', '{{database_path}}', { id: 'restore_db' });
+    expect(() => moveStepKind.resolve(step, tools)).toThrow(
+      `step "restore_db" would move ${file} onto its own name (from "{{recovery.move_db.from}}" and to "{{database_path}}" both come out as it): the runbook is wrong there; nothing was proposed`,
+    );
   });
 });
 

@@ -22,21 +22,35 @@ function problems(text: string): string[] {
   return checkRunbooks(dir).problems.map((line) => (prefix.test(line) ? line.replace(prefix, '') : `(not named) ${line}`));
 }
 
+/** The same problems with only the file's path cut off: ":<line>: …", so a test can check the line too. */
+function problemsAtLines(text: string): string[] {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
+  return checkRunbooks(dir).problems.map((line) => line.replace(path.join(dir, 'duckdb.yml'), ''));
+}
+
 describe('a YAML problem is a problem of its file, never a thrown error', () => {
   it('names an alias whose anchor is spelt otherwise, its line, the anchors the file sets and the closest', () => {
     const text = duckdbText.replace('symptoms:\n', 'symptoms: &marts\n').replace('prevention:', 'spare: *mart\nprevention:');
     const line = text.split('\n').indexOf('spare: *mart') + 1;
-    expect(problems(text)).toEqual([`at line ${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`]);
+    expect(problemsAtLines(text)).toEqual([`:${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`]);
   });
 
   it('loadRunbooks throws a RunbookError for it, naming the file (the bot says this at start-up)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), 'id: duckdb\nx: *nothing\n');
-    expect(() => loadRunbooks(dir)).toThrow(new RunbookError(`${path.join(dir, 'duckdb.yml')}: at line 2: the alias *nothing names no anchor &nothing; this file sets no anchor`));
+    expect(() => loadRunbooks(dir)).toThrow(new RunbookError(`${path.join(dir, 'duckdb.yml')}:2: the alias *nothing names no anchor &nothing; this file sets no anchor`));
+  });
+
+  it('names a {{placeholder}} left unquoted, which YAML reads as a mapping, by its line', () => {
+    const text = duckdbText.replace('path: "{{database_path}}"', 'path: {{database_path}}');
+    const line = text.split('\n').findIndex((l) => l.includes('path: {{database_path}}')) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(problemsAtLines(text)).toEqual([`:${line}: {{database_path}} is not in quotes, so YAML reads it as a mapping, not text: write "{{database_path}}"`]);
   });
 
   it('names an alias used before its anchor', () => {
-    expect(problems('id: duckdb\nx: *later\ny: &later 1\n')).toEqual(['at line 2: the alias *later comes before its anchor &later (line 3): set the anchor first']);
+    expect(problems('id: duckdb\nx: *later\ny: &later 1\n')).toEqual(['the alias *later comes before its anchor &later (line 3): set the anchor first']);
   });
 
   it(`lets one anchor be used ${maxAliasCount} times (a long runbook reusing defaults), and names the anchor past that`, () => {
@@ -69,8 +83,8 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
   });
 
   it('names a second YAML document in one file by its line, in plain words', () => {
-    expect(problems(`${duckdbText}---\nid: other\n`)).toEqual([
-      `at line ${duckdbText.split('\n').length}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`,
+    expect(problemsAtLines(`${duckdbText}---\nid: other\n`)).toEqual([
+      `:${duckdbText.split('\n').length}: a second YAML document starts here (after a "---" or "..." line): a runbook file holds one runbook; put the other in a file of its own`,
     ]);
   });
 });
@@ -207,8 +221,24 @@ describe('a value of the wrong shape', () => {
     const lineOf = (pattern: RegExp) => backfill.split('\n').findIndex((l) => pattern.test(l)) + 1;
     expect(checkRunbooks(dir).problems).toEqual([
       `${prefix}:${lineOf(/^ {6}eBird:$/)}: at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter`,
-      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h)`,
+      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)`,
       `${prefix}:${lineOf(/definitions\.py, 7\]/)}: at recovery[0].steps[2].argv[9]: 7 is read as a number, where text goes: quote it ("7")`,
+    ]);
+  });
+});
+
+describe('values of the wrong kind, said in the words an editor of YAML needs', () => {
+  it('names a yes where true goes, a bare number where a duration goes, an empty list, and characters no one can see', () => {
+    const text = duckdbText
+      .replace('        mutates: true', '        mutates: yes')
+      .replace('      timeout: 30s', '      timeout: 30')
+      .replace('when: { step: open, status: locked }', 'when: { step: open, status: [] }')
+      .replace('    - id: disk', '    - id: di\u0455k');
+    expect(problems(text)).toEqual([
+      'at diagnosis.steps[0].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)',
+      'at diagnosis.steps[1].id: step ids are lower_snake_case (it holds "\u0455" (U+0455), not a plain ASCII letter after "di")',
+      'at diagnosis.verdicts[0].when.status: is empty: it takes at least one, or leave the key out where it may be left out',
+      'at recovery[0].steps[0].mutates: "yes" is text where true or false goes: write true or false, without quotes',
     ]);
   });
 });
@@ -217,8 +247,8 @@ describe('prose cut short by a " #"', () => {
   it('names the line and the text YAML dropped as a comment; a comment written on purpose ("# a note") is left alone', () => {
     const cut = duckdbText.replace('      title: Busy — another process holds the database file', '      title: Busy — held by job #2, or another process');
     const line = cut.split('\n').findIndex((l) => l.includes('held by job')) + 1;
-    expect(problems(cut)).toEqual([
-      `at line ${line}: the title stops before " #2, or another process", which YAML reads as a comment, so that text is lost: put the whole text in quotes, or write it as a block (title: >-)`,
+    expect(problemsAtLines(cut)).toEqual([
+      `:${line}: the title stops before " #2, or another process", which YAML reads as a comment, so that text is lost: put the whole text in quotes, or write it as a block (title: >-)`,
     ]);
     const noted = duckdbText.replace('      title: Busy — another process holds the database file', '      title: Busy — another process holds the database file # checked by lock-holders.ts');
     expect(problems(noted)).toEqual([]);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { UserError } from '../../errors.js';
 import { fileAt, fileChange, type FileSeen } from '../../disk/file-identity.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -125,6 +126,7 @@ export const moveStepKind = defineStepKind({
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a move step mutates: set mutates: true' }]),
     ...(step.destructive ? [] : [{ at: ['destructive'], message: 'moving a file is destructive: set destructive: true' }]),
+    ...(step.from === step.to ? [{ at: ['to'], message: 'to is the same as from: the move would go nowhere (a rollback puts back from where the recovery moved it: {{recovery.<step>.to}})' }] : []),
   ],
   references: (step, { earlier }) => {
     if (step.follows === undefined) return [];
@@ -138,8 +140,14 @@ export const moveStepKind = defineStepKind({
   ],
   resolve: (step, tools) => {
     const from = tools.inRoot(step.from);
+    const to = tools.inRoot(step.to);
+    // Templates that differ can still name one file ({{recovery.move_db.from}} is the database path): a plan that would
+    // "move" a file onto itself is the runbook's mistake, said before anyone approves it.
+    if (path.resolve(from) === path.resolve(to)) {
+      throw new UserError(`step "${step.id}" would move ${from} onto its own name (from "${step.from}" and to "${step.to}" both come out as it): the runbook is wrong there; nothing was proposed`);
+    }
     const asPlanned = fileAt(from);
-    return { ...step, from, to: tools.inRoot(step.to), ...(asPlanned ? { asPlanned } : {}) };
+    return { ...step, from, to, ...(asPlanned ? { asPlanned } : {}) };
   },
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
