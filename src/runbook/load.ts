@@ -150,8 +150,35 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...expectedSchemaProblems(rb, all));
+  problems.push(...expectedSchemaProblems(rb, all), ...martSlaProblems(rb, all));
   return problems;
+}
+
+/** A lag as a runbook writes one: 36h, 2d, 90m. */
+function lagText(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
+}
+
+/**
+ * A mart's SLA given two ways in the directory (scenario 1's validation and scenario 4's watcher and diagnosis each list
+ * the marts): one edited alone would call the same mart fresh in one place and stale in the other.
+ */
+function martSlaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
+  type Sla = { dateColumn: string; maxLag: number; where: string };
+  const slas = (of: Runbook) =>
+    stepsAt(of).flatMap(([at, step]) =>
+      step.kind === 'mart-freshness' ? step.marts.map((mart, k) => ({ table: mart.table, sla: { dateColumn: mart.dateColumn, maxLag: mart.maxLag, where: `${of.id}.yml ${placeOf(at)}.marts[${k}]` } as Sla })) : [],
+    );
+  const elsewhere = [...all.values()].filter((other) => other.id !== rb.id).flatMap(slas);
+  return slas(rb).flatMap(({ table, sla }) => {
+    const other = elsewhere.find((o) => o.table === table && (o.sla.maxLag !== sla.maxLag || o.sla.dateColumn !== sla.dateColumn));
+    if (!other) return [];
+    const here = sla.where.slice(sla.where.indexOf(' ') + 1);
+    return [
+      `${here}: ${table} is given maxLag ${lagText(sla.maxLag)} on ${sla.dateColumn} here, but ${lagText(other.sla.maxLag)} on ${other.sla.dateColumn} at ${other.sla.where}: a mart has one SLA, so make them the same`,
+    ];
+  });
 }
 
 /**

@@ -90,6 +90,28 @@ describe('runbooks/schedule.yml', () => {
     expect(rebuilt.target).toBe('local');
   });
 
+  it('refuses at load a mart whose SLA one runbook changes alone, naming both places', () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const schedule = path.join(dir, 'schedule.yml');
+    const text = fs.readFileSync(schedule, 'utf8');
+    expect(text).toContain('dateColumn: day_date, maxLag: 36h');
+    fs.writeFileSync(schedule, text.replace('dateColumn: day_date, maxLag: 36h', 'dateColumn: day_date, maxLag: 36d'));
+    const problems = (() => {
+      try {
+        loadRunbooks(dir);
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(RunbookError);
+        return (error as Error).message.split('\n');
+      }
+    })();
+    expect(problems).toContainEqual(
+      expect.stringMatching(/schedule\.yml:\d+: at diagnosis\.steps\[1\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/duckdb\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36h on day_date here, but 36d on day_date at schedule\.yml/));
+  });
+
   it('takes the diagnosed window for a typed recover that leaves it out, keeps what the operator gave, and says why nothing filled it', () => {
     const rb = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!;
     const pathA = rb.recovery[0]!;
