@@ -30,6 +30,13 @@ async function main(): Promise<void> {
   if (!process.env.DATABOX_ROOT) {
     logger.warn({ databoxRoot: config.databoxRoot, databasePath: config.databasePath }, 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in');
   }
+  // Said at start, not found at the first diagnosis of an incident: every MotherDuck step needs the token.
+  if (config.backend === 'motherduck' && !config.motherduck.token) {
+    logger.warn(
+      { database: config.motherduck.database },
+      'DATABOX_BACKEND=motherduck but MOTHERDUCK_TOKEN is not set: every MotherDuck diagnosis, guard and step will fail until it is; set it where the bot runs',
+    );
+  }
   let bot;
   try {
     bot = createBot({ config, logger });

@@ -55,8 +55,11 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
     return `${JSON.stringify(scalar)} is text where true or false goes: write true or false, without quotes`;
   }
   if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) {
-    return `is empty: it takes at least one${issue.path?.at(-1) === 'steps' ? ' step' : ''}, or leave the key out where it may be left out`;
+    const key = issue.path?.at(-1);
+    if (key === 'argv') return 'is empty: it takes the program and its arguments, one element each ([task, verify])';
+    return `is empty: it takes at least one${key === 'steps' ? ' step' : ''}, or leave the key out where it may be left out`;
   }
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'is empty text: write a value, or leave the key out where it may be left out';
   if (issue.code === 'invalid_key') {
     const pattern = (issue.issues as { pattern?: string }[] | undefined)?.find((inner) => inner.pattern)?.pattern;
     const rule = String(pattern) === String(/^[a-z][a-z0-9_-]*$/) ? 'lower-case letters, digits, _ and - only, starting with a letter' : pattern ? `it must match ${String(pattern)}` : 'it is not a name this place takes';

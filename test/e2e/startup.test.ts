@@ -140,7 +140,8 @@ describe('npm start', () => {
     const child = execa(process.execPath, mainArgs, {
       cwd: work,
       // One of the two as .env.example leaves DATABOX_ROOT (empty): the start says what it takes instead.
-      env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '' } : {}), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      // And the other on MotherDuck with no token: said at the start, not at the first diagnosis.
+      env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '', DATABOX_BACKEND: 'motherduck' } : {}), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
       extendEnv: false,
       reject: false,
       // execa follows SIGTERM with SIGKILL after 5 s; the bot's own stop may take its grace periods on a loaded machine.
@@ -169,6 +170,9 @@ describe('npm start', () => {
       const unset = 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in';
       if (signal === 'SIGHUP') expect(String(result.stdout)).toContain(unset);
       else expect(String(result.stdout)).not.toContain(unset);
+      const noToken = 'DATABOX_BACKEND=motherduck but MOTHERDUCK_TOKEN is not set: every MotherDuck diagnosis, guard and step will fail until it is; set it where the bot runs';
+      if (signal === 'SIGHUP') expect(String(result.stdout)).toContain(noToken);
+      else expect(String(result.stdout)).not.toContain(noToken);
     }
   });
 });

@@ -77,6 +77,14 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
+    name: 'an output in single braces, which would be shown as written',
+    plant: (doc) => {
+      const full = doc.diagnosis.verdicts.findIndex((v: Doc) => String(v.advice).includes('{{steps.disk.summary}}'));
+      doc.diagnosis.verdicts[full].advice = doc.diagnosis.verdicts[full].advice.replace('{{steps.disk.summary}}', '{steps.disk.summary}');
+    },
+    refusal: ['at diagnosis.verdicts[2].advice: "{steps.disk.summary}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written'],
+  },
+  {
     name: 'a verdict without its severity (a healthy one would be shown red)',
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;

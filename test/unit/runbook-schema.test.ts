@@ -83,7 +83,7 @@ const brokenCases: BrokenCase[] = [
       doc.recovery[0].steps[4].argv = [];
     },
     at: 'recovery[0].steps[4].argv',
-    problem: />=1 items/,
+    problem: /is empty: it takes the program and its arguments, one element each/,
   },
   {
     name: 'a command step with an empty argv element',
@@ -91,7 +91,7 @@ const brokenCases: BrokenCase[] = [
       doc.recovery[1].steps[4].argv = ['uv', ''];
     },
     at: 'recovery[1].steps[4].argv[1]',
-    problem: /too small/i,
+    problem: /is empty text/,
   },
   {
     name: 'a move step not marked destructive',
