@@ -319,6 +319,17 @@ const duckdbCases: Planted[] = [
 
 const backfillCases: Planted[] = [
   {
+    name: 'a wider verdict moved above a narrower one: the cases both hold in go to the wider, with its shorter window',
+    plant: (doc) => {
+      const verdicts = doc.diagnosis.verdicts as Doc[];
+      const [rawOnly] = verdicts.splice(verdicts.findIndex((v) => v.id === 'raw-only'), 1);
+      verdicts.splice(verdicts.findIndex((v) => v.id === 'raw-window'), 0, rawOnly!);
+    },
+    refusal: [
+      'at diagnosis.verdicts[7].when: verdict 6 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+    ],
+  },
+  {
     name: 'shell syntax in an env value or an argv element, which no shell fills in (the reload would get "${to}")',
     plant: (doc) => {
       doc.recovery[0].steps[2].env.DATABOX_BACKFILL_END = '${to}';
