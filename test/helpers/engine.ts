@@ -18,6 +18,7 @@ export function openEngine(
   reporter: IncidentReporter = quietReporter(),
   journalOptions: JournalOptions = {},
   runbooksDir?: string,
+  clock?: () => Date,
 ): { service: IncidentService; journal: Journal } {
   const config = loadConfig({ DATABOX_ROOT: root, DATABOX_STATE_DIR: stateDir, ...(runbooksDir ? { DATABOX_RUNBOOKS_DIR: runbooksDir } : {}) });
   const journal = new Journal(config.stateDir, undefined, undefined, journalOptions);
@@ -25,7 +26,7 @@ export function openEngine(
   journal.onRecord((record) => state.apply(record));
   journal.load();
   const service = new IncidentService(
-    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t) },
+    { config, runbooks: loadRunbooks(config.runbooksDir), journal, state, runCommand, redact: (t) => t, logger: createLogger('silent', (t) => t), clock },
     reporter,
   );
   return { service, journal };

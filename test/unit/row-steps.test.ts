@@ -242,6 +242,26 @@ describe('day counts that are not a bad window', () => {
     expect(stray.summary).toMatch(/^the one day is normal in raw_ebird\.observations \(.*\); 1 row repeats a key on 2026-04-21 \(under 10% /);
   });
 
+  it('says the repeats of a day already bad by its count once, with their share: most of its rows repeated is a day loaded more than once', async () => {
+    const { ctx } = await database();
+    // 2026-04-22: 2,000 keys five times over (10,000 rows, 8,000 repeats: a spike); 2026-04-23: 10 keys three times (30
+    // rows, 20 repeats: low); 2026-04-21: 29 keys, one of them twice (30 rows, 1 repeat: low, and a stray repeat).
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-21' AND DATE '2026-04-23';
+       INSERT INTO raw_ebird.observations SELECT 10000000 + k.range, DATE '2026-04-22', 's', 1 FROM range(2000) AS k, range(5) AS copies;
+       INSERT INTO raw_ebird.observations SELECT 20000000 + k.range, DATE '2026-04-23', 's', 1 FROM range(10) AS k, range(3) AS copies;
+       INSERT INTO raw_ebird.observations SELECT 30000000 + least(range, 28), DATE '2026-04-21', 's', 1 FROM range(30)`,
+    );
+    const result = await runDayCountsStep(rawCounts('2026-04-21', '2026-04-24', { key: 'id' }), ctx);
+    expect(result.status).toBe('anomalies');
+    expect(result.outputs.badDays).toEqual(['2026-04-21', '2026-04-22', '2026-04-23']);
+    // Before, each was said twice, the second time as "under 10% of the day's rows: not a day loaded twice".
+    expect(result.summary).toMatch(
+      /^3 of 4 days look wrong in raw_ebird\.observations \([^)]*\): 2026-04-21 low \(30 rows, 1 of them \(3%\) repeats a key of the day\), 2026-04-22 spike \(10000 rows, 8000 of them \(80%\) repeat a key of the day: loaded more than once\), 2026-04-23 low \(30 rows, 20 of them \(67%\) repeat a key of the day: loaded more than once\)$/,
+    );
+  });
+
   it('counts repeated keys on the judged days only, exactly on small days and in a slice of the keys, said "about", on large ones', async () => {
     const step = rawCounts('', '', { key: 'id' });
     // The per-day count over the window and its baseline is a plain count; the repeats are read for the judged days alone.

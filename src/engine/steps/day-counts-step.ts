@@ -193,10 +193,21 @@ function noRowsThere(table: string, from: string, to: string, span: { first: str
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** `about` when the repeats were counted in a slice of the keys and scaled. */
-function describeDay(d: DayCount, about: string): string {
+/** "80%"; "under 1%" for a share that rounds to none, which would read as no repeats at all. */
+function shareOf(part: number, whole: number): string {
+  const percent = Math.round((part / whole) * 100);
+  return percent === 0 ? 'under 1%' : `${percent}%`;
+}
+
+/**
+ * `about` when the repeats were counted in a slice of the keys and scaled. A bad day's repeats are said here, with
+ * their share of its rows: from `repeatsFrom` of them it was loaded more than once, whatever its count says too.
+ */
+function describeDay(d: DayCount, about: string, repeatsFrom: number): string {
   if (d.verdict === 'duplicates') return `${d.day} duplicates (${d.count} rows, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
-  return `${d.day} ${d.verdict} (${d.count})${d.repeated ? `, ${about}${plural(d.repeated, 'row repeats a key', 'rows repeat a key')}` : ''}`;
+  if (!d.repeated) return `${d.day} ${d.verdict} (${d.count})`;
+  const loadedAgain = d.repeated >= d.count * repeatsFrom ? ': loaded more than once' : '';
+  return `${d.day} ${d.verdict} (${d.count} rows, ${about}${d.repeated} of them (${shareOf(d.repeated, d.count)}) ${d.repeated === 1 ? 'repeats' : 'repeat'} a key of the day${loadedAgain})`;
 }
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);
@@ -284,7 +295,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${noBaseline}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
   const about = sampleEvery > 1 ? 'about ' : '';
-  const badList = bad.map((d) => describeDay(d, about)).join(', ');
+  const badList = bad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ');
   // Days of the window before the table's first row are not counted among "all N days": said which ones are.
   const since = unjudgedBefore > 0 ? ' from its first row' : '';
   const badOfJudged = `${bad.length} of ${plural(judgedDays.length, 'day', 'days')} ${bad.length === 1 ? 'looks' : 'look'} wrong`;
@@ -304,7 +315,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const lastRow = judgedDays.at(-1);
   const stopped = status === 'anomalies' && span.last && lastRow && span.last < lastRow.day ? `; no rows after ${span.last}: it stopped loading on ${span.last}` : '';
   const youngSource = unjudgedBefore > 0 && status !== 'no-data' ? `; its rows start on ${span.first}: ${plural(unjudgedBefore, 'day', 'days')} before it not judged` : '';
-  const strays = judgedDays.filter((d) => d.verdict !== 'duplicates' && (d.repeated ?? 0) > 0);
+  // Repeats on a day in range, too few to call it loaded twice; a bad day's are said with it, share and all.
+  const strays = judgedDays.filter((d) => d.verdict === 'normal' && (d.repeated ?? 0) > 0);
   const strayRepeats =
     strays.length > 0 && status !== 'no-data'
       ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${step.repeatsFrom * 100}% of the day's rows: not a day loaded twice)`

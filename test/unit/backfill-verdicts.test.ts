@@ -1,0 +1,35 @@
+// Scenario 2's verdicts over counts a tester's own files gave: the bundled backfill.yml on the engine, no Slack.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackfillDatabase, dayAfterTheData } from '../helpers/backfill-data.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { openEngine } from '../helpers/engine.js';
+import { quietReporter } from '../helpers/quiet-reporter.js';
+
+const checkouts: Checkout[] = [];
+afterEach(() => checkouts.splice(0).forEach((c) => c.remove()));
+
+/** A checkout whose database holds 1,000 rows a day per source up to 2026-04-24, changed by `sql`; today is 2026-04-25. */
+async function diagnosed(params: Record<string, string>, sql: string, checkout = new Checkout()) {
+  checkouts.push(checkout);
+  await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 1_000 });
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+  const { service } = openEngine(checkout.root, checkout.stateDir, quietReporter(), {}, undefined, dayAfterTheData());
+  const { incident } = await service.start({ verb: 'diagnose', scenario: 'backfill', params }, 'U0OPERATOR', 'test');
+  return { service, incident: service.incident(incident.id) };
+}
+
+const diagnose = async (params: Record<string, string>, sql: string) => (await diagnosed(params, sql)).incident.diagnosis;
+
+describe('scenario 2 verdicts', () => {
+  it('blames the raw load (path A) for a spike of repeated keys, loaded and built that way', async () => {
+    const fiveTimes = (table: string, day: string) =>
+      `DELETE FROM ${table} WHERE ${day} = DATE '2026-04-15'; INSERT INTO ${table} (${day}, id, species, how_many) SELECT DATE '2026-04-15', 10000000 + k.range, 's', 1 FROM range(2000) AS k, range(5) AS copies;`;
+    const diagnosis = await diagnose({ source: 'usgs', from: '2026-04-13', to: '2026-04-17' }, fiveTimes('raw_usgs.daily_values', 'observation_date') + fiveTimes('usgs.fct_daily_streamflow', 'day_date'));
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', paths: ['a'], suggested: { source: 'usgs', from: '2026-04-15', to: '2026-04-15' } });
+  });
+});
