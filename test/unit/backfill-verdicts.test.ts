@@ -32,4 +32,22 @@ describe('scenario 2 verdicts', () => {
     const diagnosis = await diagnose({ source: 'usgs', from: '2026-04-13', to: '2026-04-17' }, fiveTimes('raw_usgs.daily_values', 'observation_date') + fiveTimes('usgs.fct_daily_streamflow', 'day_date'));
     expect(diagnosis).toMatchObject({ verdict: 'raw-window', paths: ['a'], suggested: { source: 'usgs', from: '2026-04-15', to: '2026-04-15' } });
   });
+
+  it('finds a low day after a week-long outage before the window, judged by the days before it that have rows', async () => {
+    const outage = (table: string, day: string) =>
+      `DELETE FROM ${table} WHERE ${day} BETWEEN DATE '2026-04-04' AND DATE '2026-04-11';
+       DELETE FROM ${table} WHERE ${day} = DATE '2026-04-17' AND id NOT IN (SELECT id FROM ${table} WHERE ${day} = DATE '2026-04-17' ORDER BY id LIMIT 50);`;
+    const diagnosis = await diagnose({ source: 'usgs', from: '2026-04-15', to: '2026-04-21' }, outage('raw_usgs.daily_values', 'observation_date') + outage('usgs.fct_daily_streamflow', 'day_date'));
+    // Before: "Not conclusive — no baseline", every day "normal", as if the 14 days before had no rows at all.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', paths: ['a'], suggested: { source: 'usgs', from: '2026-04-17', to: '2026-04-17' } });
+  });
+
+  it('calls too few days with rows before the window no baseline, saying they are too few, not that none has rows', async () => {
+    const outage = (table: string, day: string) => `DELETE FROM ${table} WHERE ${day} BETWEEN DATE '2026-04-01' AND DATE '2026-04-12';`;
+    const diagnosis = await diagnose({ source: 'usgs', from: '2026-04-15', to: '2026-04-21' }, outage('raw_usgs.daily_values', 'observation_date') + outage('usgs.fct_daily_streamflow', 'day_date'));
+    expect(diagnosis).toMatchObject({ verdict: 'no-baseline', paths: [] });
+    expect(diagnosis?.advice).toContain('no baseline (only 2 of the 14 days before the window have rows: too few to judge by)');
+    // Before: "The 14 days before the window have no rows (the source's first days, say)", of days two of which had.
+    expect(diagnosis?.advice).toContain('Too few of the 14 days before the window have rows to judge its days by (fewer than 3');
+  });
 });

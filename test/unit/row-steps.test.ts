@@ -333,6 +333,41 @@ describe('day counts that are not a bad window', () => {
   });
 });
 
+describe('a baseline with empty days', () => {
+  const noaaCounts = (from: string, to: string) =>
+    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_noaa"."daily_weather"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+
+  it('is judged by the days before the window that have rows: a week-long outage before it hides no bad day', async () => {
+    const { ctx } = await database();
+    // 8 of the 14 days before 2026-04-15 empty (an outage), the 6 others ~200 rows; 2026-04-17 has 10 rows.
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-04' AND DATE '2026-04-11';
+       DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-17' AND id NOT IN (SELECT id FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-17' ORDER BY id LIMIT 10)`,
+    );
+    const result = await runDayCountsStep(noaaCounts('2026-04-15', '2026-04-21'), ctx);
+    // Before, the median of the 14 days was 0: "no baseline (the days before have no rows)", every day "normal".
+    expect(result.status).toBe('anomalies');
+    expect(result.outputs.badDays).toEqual(['2026-04-17']);
+    expect(result.outputs.baselineMedian).toBeGreaterThan(180);
+    expect(result.summary).toMatch(
+      /^1 of 7 days looks wrong in raw_noaa\.daily_weather \(2026-04-15 … 2026-04-21, baseline median [\d.]+\/day; 8 of the 14 days before the window are empty; judged by the 6 that have rows\): 2026-04-17 low \(10\)$/,
+    );
+    expect(result.output).toMatch(/baseline: median [\d.]+ rows\/day over 2026-04-01 … 2026-04-14, of the 6 days with rows/);
+  });
+
+  it('is none when too few of the days before have rows, said as such, not as days with no rows at all', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-12'");
+    const result = await runDayCountsStep(noaaCounts('2026-04-15', '2026-04-21'), ctx);
+    expect(result.status).toBe('no-baseline');
+    expect(result.outputs.baselineMedian).toBe(0);
+    expect(result.summary).toBe(
+      'all 7 days have rows in raw_noaa.daily_weather, but none can be judged further (2026-04-15 … 2026-04-21; no baseline (only 2 of the 14 days before the window have rows: too few to judge by), so only empty days can be judged)',
+    );
+  });
+});
+
 describe('bad days told apart from the mart\'s', () => {
   it('names the days bad in both, in the mart only and in the raw table only, and the window covering them all', () => {
     expect(dayRanges(['2026-04-20', '2026-04-18', '2026-04-19', '2026-04-23'])).toBe('2026-04-18 … 2026-04-20, 2026-04-23');

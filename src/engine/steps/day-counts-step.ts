@@ -119,6 +119,13 @@ export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): s
   return `SELECT CAST(min(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), CAST(max(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR) FROM (SELECT CAST(${step.dateColumn} AS DATE) AS d FROM ${step.table})`;
 }
 
+/**
+ * The fewest days with rows before the window that a median is taken of. With one or two, one odd day (a half load, a
+ * catch-up) is the median or half of it; three is the fewest whose median one odd day does not move, and the fewest
+ * days `baselineDays` allows. Fewer: no baseline, as for a window at the source's start.
+ */
+const fewestBaselineDays = 3;
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -253,7 +260,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const beforeRows = (day: string) => span.first !== '' && day < span.first;
   const baseline: number[] = [];
   for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(from); ms += dayMs) if (!beforeRows(isoDay(ms))) baseline.push(counted.get(isoDay(ms)) ?? 0);
-  const baselineMedian = median(baseline);
+  // An empty day before the window (an outage, a weekend off) is no count to judge a day by: a week-long outage would
+  // take the median to 0 and every day of the window to "normal". The median is of the days that have rows.
+  const baselineWithRows = baseline.filter((n) => n > 0);
+  const baselineMedian = baselineWithRows.length >= fewestBaselineDays ? median(baselineWithRows) : 0;
   // What the diagnosis counted on these same days before the window, where its own window covered them; else its own
   // baseline's median when it judged a window starting on the same day.
   const countedThen: number[] = [];
@@ -290,9 +300,13 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
   const baselineLost = emptiedDays.length > 0 || (countedThen.length === 0 && judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0));
   const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
-  const noBaseline = baselineMedian === 0 ? '; no baseline (the days before have no rows), so only empty days can be judged' : '';
+  const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
+  const emptyBefore = baseline.length - baselineWithRows.length;
+  const tooFew = `only ${baselineWithRows.length} of the ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
+  const noBaseline = baselineMedian > 0 ? '' : `; no baseline (${baselineWithRows.length === 0 ? 'the days before have no rows' : tooFew}), so only empty days can be judged`;
+  const leftOut = baselineMedian > 0 && emptyBefore > 0 ? `; ${emptyBefore} of the ${daysBefore} are empty; judged by the ${baselineWithRows.length} that have rows` : '';
   // "median 0/day" beside "no baseline" would say the same twice, the first as if it were a figure to judge by.
-  const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${noBaseline}`;
+  const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${noBaseline}${leftOut}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
   const about = sampleEvery > 1 ? 'about ' : '';
   const badList = bad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ');
@@ -327,7 +341,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows${future.rows > 0 ? ' dated up to today' : ''}`) +
     (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
-  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${spanLine}${sampledLine}`;
+  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
   const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
   const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
   const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: String(other?.outputs.table ?? ''), badDays: otherBad });
