@@ -1,7 +1,8 @@
 // Scenario 2's verdicts over counts a tester's own files gave: the bundled backfill.yml on the engine, no Slack.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, dayAfterTheData } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, dayAfterTheData, reloadRawSql } from '../helpers/backfill-data.js';
+import { withStandinPath } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { openEngine } from '../helpers/engine.js';
 import { quietReporter } from '../helpers/quiet-reporter.js';
@@ -26,6 +27,28 @@ async function diagnosed(params: Record<string, string>, sql: string, checkout =
 const diagnose = async (params: Record<string, string>, sql: string) => (await diagnosed(params, sql)).incident.diagnosis;
 
 describe('scenario 2 verdicts', () => {
+  it('offers path A for a raw window emptied under a full mart: the raw rows were removed, not days the source never had', async () => {
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather');
+    // Before: "No data for this source in the window — not a bad window", and no recovery.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-10', to: '2026-04-20' } });
+    expect(diagnosis?.advice).toMatch(/; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed\./);
+    expect(diagnosis?.advice).toContain('with no raw rows in it, path A keeps and deletes nothing (its preview says 0), reloads the source for the window');
+  });
+
+  it('path A over that window keeps and deletes nothing, and reloads it', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    const reload = 'uv run dagster asset materialize --select noaa_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
+    checkout.behave({ [reload]: { sql: [reloadRawSql('raw_noaa.daily_weather', 1_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] } });
+    const { service, incident } = await diagnosed({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather', checkout);
+    const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(run?.previews?.map((p) => `${p.id} ${p.value}`)).toEqual(['raw_rows 0']);
+    expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
+    const ran = await service.executeApproved(run!.id);
+    expect(ran.results.map((r) => `${r.stepId} ${r.status}`)).toEqual(['opens ok', 'keep_raw ok', 'delete_raw ok', 'reload ok', 'restate ok']);
+    expect(checkout.calls().map((c) => c.command)).toContain(reload);
+  });
+
   it('blames the raw load (path A) for a spike of repeated keys, loaded and built that way', async () => {
     const fiveTimes = (table: string, day: string) =>
       `DELETE FROM ${table} WHERE ${day} = DATE '2026-04-15'; INSERT INTO ${table} (${day}, id, species, how_many) SELECT DATE '2026-04-15', 10000000 + k.range, 's', 1 FROM range(2000) AS k, range(5) AS copies;`;

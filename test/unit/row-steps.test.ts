@@ -402,6 +402,30 @@ describe('bad days told apart from the mart\'s', () => {
   });
 });
 
+describe('a raw table with no rows in the window', () => {
+  const counts = (id: string, table: string, dateColumn: string, from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
+    ({ ...common, mutates: false, id, title: 'counts', kind: 'day-counts', target: 'local', table, dateColumn, key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+  const diagnose = async (ctx: StepRunContext, from: string, to: string) => {
+    const mart = await runDayCountsStep(counts('mart_counts', '"noaa"."fct_daily_weather"', '"day_date"', from, to), ctx);
+    return runDayCountsStep(counts('raw_counts', '"raw_noaa"."daily_weather"', '"observation_date"', from, to, { key: 'id', tellApartFrom: 'mart_counts' }), { ...ctx, earlier: new Map([['mart_counts', mart]]) });
+  };
+
+  it('whose mart, built from it, has those days: its rows were removed, not days the source never had', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, 'DELETE FROM raw_noaa.daily_weather');
+    const raw = await diagnose(ctx, '2026-04-10', '2026-04-20');
+    // Before: "no-data", as for a window the source never had.
+    expect(raw.status).toBe('rows-removed');
+    expect(raw.summary).toMatch(
+      /^raw_noaa\.daily_weather has no rows at all \(no day has any, in the window or out of it\); yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed$/,
+    );
+    expect([raw.outputs.proposedFrom, raw.outputs.proposedTo]).toEqual(['2026-04-10', '2026-04-20']);
+    // Gone from both tables: nothing says the source had those days.
+    const neither = await diagnose(ctx, '1970-01-01', '1970-01-31');
+    expect(neither.status).toBe('no-data');
+  });
+});
+
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
   const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
 

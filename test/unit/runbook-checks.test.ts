@@ -473,9 +473,16 @@ const backfillCases: Planted[] = [
   {
     name: 'a verdict on a day-counts status that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[8].when.status = 'anomaly';
+      doc.diagnosis.verdicts[9].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[9].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
+  },
+  {
+    name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[7].when = { step: 'mart_counts', status: 'rows-removed' };
+    },
+    refusal: ['at diagnosis.verdicts[7].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',

@@ -6,7 +6,7 @@ import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, quoteIdentifier, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
-import { compareBadDays, normalBetween } from './bad-days-compared.js';
+import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
@@ -299,7 +299,13 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
   const baselineLost = emptiedDays.length > 0 || (countedThen.length === 0 && judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0));
-  const status = complete.length === 0 ? 'not-judged' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
+  // The table built from this one has rows on days of a window this one has none in: they were here, and were removed.
+  const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
+  const otherTable = String(other?.outputs.table ?? '');
+  const otherDays = other && Array.isArray(other.outputs.days) ? (other.outputs.days as DayCount[]) : [];
+  const completeDays = new Set(complete.map((d) => d.day));
+  const removedFrom = noRows ? otherDays.filter((d) => completeDays.has(d.day) && d.count > 0) : [];
+  const status = complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
   const tooFew = `only ${baselineWithRows.length} of the ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
@@ -316,6 +322,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
+    'rows-removed': `${noRows}; yet ${otherTable}, built from it, has ${plural(removedFrom.reduce((sum, d) => sum + d.count, 0), 'row', 'rows')} on ${plural(removedFrom.length, 'day', 'days')} of the window (${dayRanges(removedFrom.map((d) => d.day))}): the rows ${tableName} had on them were removed`,
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
@@ -328,11 +335,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // Empty days after the table's last row are not a gap in it: nothing has been loaded since.
   const lastRow = judgedDays.at(-1);
   const stopped = status === 'anomalies' && span.last && lastRow && span.last < lastRow.day ? `; no rows after ${span.last}: it stopped loading on ${span.last}` : '';
-  const youngSource = unjudgedBefore > 0 && status !== 'no-data' ? `; its rows start on ${span.first}: ${plural(unjudgedBefore, 'day', 'days')} before it not judged` : '';
+  const youngSource = unjudgedBefore > 0 && !noRows ? `; its rows start on ${span.first}: ${plural(unjudgedBefore, 'day', 'days')} before it not judged` : '';
   // Repeats on a day in range, too few to call it loaded twice; a bad day's are said with it, share and all.
   const strays = judgedDays.filter((d) => d.verdict === 'normal' && (d.repeated ?? 0) > 0);
   const strayRepeats =
-    strays.length > 0 && status !== 'no-data'
+    strays.length > 0 && !noRows
       ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${step.repeatsFrom * 100}% of the day's rows: not a day loaded twice)`
       : '';
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
@@ -342,9 +349,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
-  const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
   const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
-  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: String(other?.outputs.table ?? ''), badDays: otherBad });
+  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
+  // Rows removed: the days to reload are those the built table has, whether or not this one's are judged.
+  const proposedDays = status === 'rows-removed' ? removedFrom.map((d) => d.day) : bad.map((d) => d.day);
   return {
     status,
     summary:
@@ -352,7 +360,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       stopped +
       youngSource +
       strayRepeats +
-      (quietDays.length > 0 && status !== 'no-data' ? `; ${quietSaid(quietDays, step.baselineDays)}` : '') +
+      (quietDays.length > 0 && !noRows ? `; ${quietSaid(quietDays, step.baselineDays)}` : '') +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
@@ -366,8 +374,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       baselineMedian,
       days,
       badDays: bad.map((d) => d.day),
-      proposedFrom: bad[0]?.day ?? '',
-      proposedTo: bad.at(-1)?.day ?? '',
+      proposedFrom: proposedDays[0] ?? '',
+      proposedTo: proposedDays.at(-1) ?? '',
       firstDay: span.first,
       lastDay: span.last,
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day)) }),
@@ -404,9 +412,10 @@ export const dayCountsStepKind = defineStepKind({
   schema,
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
+  // rows-removed: with tellApartFrom, no rows in the window as for no-data, but the table built from this one has some there;
   // duplicates: no day out of range, but some repeat a key.
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now.
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : [])],
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
   outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
