@@ -32,6 +32,7 @@ import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
+import { previewDrift } from './preview-drift.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -718,9 +719,10 @@ export class IncidentService {
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
+    const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, this.clock().toISOString().slice(0, 10));
     const warning = continues
       ? continuedWarning(this.run(continues))
-      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
+      : [againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery), drift].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.

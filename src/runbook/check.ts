@@ -328,6 +328,17 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       checkTemplate({ at: ['whenFailedOpens', 'params', name], template: value, as: 'text' }, { ...scope, previews: undefined }, at);
     }
     checkPreviews(p.previews, { ...scope, previews: undefined }, [...at, 'previews']);
+    p.previews.forEach((preview, j) => {
+      if (preview.asDiagnosed === undefined) return;
+      const counted = rb.diagnosis.steps.find((s) => s.id === preview.asDiagnosed);
+      if (counted?.kind !== 'day-counts') {
+        const message = counted ? `diagnosis step "${counted.id}" is a ${counted.kind} step, not day-counts: it counted no rows per day` : `no diagnosis step "${preview.asDiagnosed}"${didYouMean(preview.asDiagnosed, rb.diagnosis.steps.map((s) => s.id))}`;
+        add([...at, 'previews', j, 'asDiagnosed'], message);
+      } else if (!rb.windows.some((w) => p.parameters.includes(w.from) || p.parameters.includes(w.to))) {
+        // A window misnamed is said where it is written; one the path takes no end of is said here.
+        add([...at, 'previews', j, 'asDiagnosed'], `path ${p.id} takes no window (windows: a from and a to among its parameters): there are no days to compare the diagnosis' counts on`);
+      }
+    });
     if (!p.rollback) return;
     const rollbackAt: At = [...at, 'rollback'];
     checkParameterList(p.rollback.parameters, [...rollbackAt, 'parameters']);

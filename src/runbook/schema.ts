@@ -100,6 +100,11 @@ export const preview = z.strictObject({
   title,
   sql: z.string().min(1),
   params: z.array(template).default([]),
+  /**
+   * A diagnosis day-counts step that counted the same rows per day: when the plan's window lies within what it counted
+   * and the preview counts otherwise, the plan says the rows changed since the diagnosis (a load landed meanwhile).
+   */
+  asDiagnosed: stepId.optional(),
 });
 
 export type Preview = z.infer<typeof preview>;

@@ -484,6 +484,26 @@ describe('/databox recover backfill', () => {
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
   });
 
+  it('says in the plan that the rows changed since the diagnosis when a load landed in between, and not when they did not', async () => {
+    await diagnoseAndPropose();
+    expect(message('Plan Path A')).not.toContain('The rows changed since the diagnosis');
+    const incident = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
+    await harness.click(slack.buttons('reject_plan').at(-1)!, operator);
+    await harness.settle();
+    // A late load fills the low day the diagnosis counted 500 rows on.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
+    connection.closeSync();
+    instance.closeSync();
+    const now = Object.values(await rawPerDay());
+    expect(now.length).toBeGreaterThan(0);
+    await harness.command(`recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20 incident=${incident}`, operator);
+    await harness.settle();
+    const plans = slack.messages().filter((m) => m.text.startsWith('Plan Path A') || m.blocks.includes('Plan Path A'));
+    expect(plans.at(-1)?.blocks).toMatch(/The rows changed since the diagnosis: it counted 40500 rows of raw_ebird\.observations on 2026-04-18 … 2026-04-20, and this plan's \\"Raw rows the DELETE will remove\\" counts 40507 now \(a load landed meanwhile\?\)\. What the diagnosis judged bad may be whole now: diagnose again before approving\./);
+  });
+
   it('stops before any delete when the rows kept differ from the preview', async () => {
     await harness.command('recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20', operator);
     await harness.settle();

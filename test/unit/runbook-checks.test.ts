@@ -319,6 +319,17 @@ const duckdbCases: Planted[] = [
 
 const backfillCases: Planted[] = [
   {
+    name: 'a preview compared with a diagnosis step that does not count rows per day',
+    plant: (doc) => {
+      doc.recovery[0].previews[0].asDiagnosed = 'raw_count';
+      doc.recovery[1].previews[0].asDiagnosed = 'open';
+    },
+    refusal: [
+      'at recovery[0].previews[0].asDiagnosed: no diagnosis step "raw_count" (did you mean "raw_counts"?)',
+      'at recovery[1].previews[0].asDiagnosed: diagnosis step "open" is a database-open step, not day-counts: it counted no rows per day',
+    ],
+  },
+  {
     name: 'a wider verdict moved above a narrower one: the cases both hold in go to the wider, with its shorter window',
     plant: (doc) => {
       const verdicts = doc.diagnosis.verdicts as Doc[];
