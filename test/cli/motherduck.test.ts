@@ -30,15 +30,15 @@ const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
  * A checkout for the commands, and "MotherDuck" with databox: 100 rows per mart, then a bad write that kept 30.
  * `database` is the name the bot is given (DATABOX_MOTHERDUCK_DATABASE), MotherDuck's own spelling by default.
  */
-async function setUp(database = 'databox') {
+async function setUp(database = 'databox', times = { created: at('2026-04-19 08:00:00'), damaged: at('2026-04-20 15:00:00') }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-motherduck-'));
   temps.push(dir);
   const checkout = await buildCheckout(path.join(dir, 'checkout'));
   process.env.PATH = checkout.env.PATH;
   const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now, database });
   const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id, DATE '2026-04-19' - CAST(range % 10 AS INTEGER) AS day_date FROM range(100);`).join(' ');
-  await md.createDatabase('databox', create, at('2026-04-19 08:00:00'));
-  await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), at('2026-04-20 15:00:00'));
+  await md.createDatabase('databox', create, times.created);
+  await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), times.damaged);
   const env = { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks'), MOTHERDUCK_TOKEN: token };
   // DATABOX_BACKEND=motherduck: scenario 2's SQL, previews and lock are MotherDuck's too.
   const targets = { local: localTarget(checkout.databasePath), motherduck: md, backend: md };
@@ -284,6 +284,27 @@ describe('scenario 3 from the terminal', () => {
       `CREATE DATABASE "databox_botscratch_${incident}" FROM "databox" (SNAPSHOT_NAME 'before_load')`,
       `DROP DATABASE "databox_botscratch_${incident}"`,
     ]);
+  });
+
+  it('says no state from before the damage can be reached by time when only the damaged state is kept, whatever `at`', async () => {
+    // A quiet database: made 42 days ago, damaged 20 days ago, nothing written since; retention 7 days.
+    const { md, cli } = await setUp('databox', { created: at('2026-03-10 08:00:00'), damaged: at('2026-04-01 08:00:00') });
+    for (const moment of ['2026-03-22 09:00:00', '2026-04-02 09:00:00']) {
+      const result = await cli(['diagnose', 'motherduck', `at=${moment}`]);
+      expect(result.stdout).toContain('Verdict: No state from before the damage can be restored from MotherDuck — only the database as it is now is kept');
+      expect(result.stdout).toContain(
+        `${moment} cannot be restored to any state but the database as it is now: the only automatic snapshot databox still keeps is of 2026-04-01 08:00:00 UTC, its newest write`,
+      );
+      expect(result.stdout).toContain('No state from before the damage can be reached by time, whatever `at`; databox has no named snapshot either');
+      // Neither a later nor an earlier moment is advised: both would land on the damage again.
+      expect(result.stdout).not.toMatch(/Diagnose again with a later moment|diagnose again with an earlier one|recover motherduck path=/);
+    }
+    // With a named snapshot from before the damage, that is what is left, and how to diagnose it is said.
+    md.takeSnapshot(md.live('databox'), 'before_import', at('2026-03-31 08:00:00'));
+    const named = await cli(['diagnose', 'motherduck', 'at=2026-04-02 09:00:00']);
+    expect(named.stdout).toContain('Verdict: No state from before the damage is kept by time — only the database as it is now (and named snapshots)');
+    expect(named.stdout).toContain("Named snapshots, kept whatever the retention: 'before_import' (2026-03-31 08:00:00)");
+    expect(named.stdout).toContain('diagnose motherduck snapshot="<its name>"');
   });
 
   it('exits 1 when MotherDuck cannot be reached (no token), naming the variable', async () => {

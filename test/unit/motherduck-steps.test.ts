@@ -45,16 +45,51 @@ describe('snapshot-history', () => {
     const { md, ctx } = await standIn();
     const result = await runStep(history('2026-04-20 12:00:00'), ctx);
     expect(result.status).toBe('restorable');
-    expect(result.summary).toBe('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days');
+    // The write after the moment (the bad one at 15:00) goes with the restore, whatever the counts say: said in any case.
+    expect(result.summary).toBe(
+      '2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days; 1 write (automatic snapshot) since 2026-04-20 12:00:00 is undone by going back, good or bad',
+    );
     expect(result.output).toContain('created_ts (UTC)');
-    expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-19 08:00:00', snapshotAt: '2026-04-20 11:00:00' });
+    expect(result.outputs).toMatchObject({ retention: '7 days', retentionDays: 7, restorableFrom: '2026-04-19 08:00:00', snapshotAt: '2026-04-20 11:00:00', writesSince: 1 });
     expect(md.sql()).toEqual([
       `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1\n ORDER BY created_ts DESC\n LIMIT 20`,
       `SELECT CAST(historical_snapshot_retention AS VARCHAR), epoch(historical_snapshot_retention)\n  FROM md_information_schema.databases\n WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1`,
       `SELECT min(created_ts)\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1\n   AND (snapshot_name IS NULL\n        OR created_ts = (SELECT max(created_ts) FROM md_information_schema.database_snapshots WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1))`,
       `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1 AND created_ts <= CAST($2 AS TIMESTAMP)\n ORDER BY created_ts DESC\n LIMIT 50`,
+      `SELECT count(*)\n  FROM md_information_schema.database_snapshots\n WHERE translate(database_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $1 AND snapshot_name IS NULL AND created_ts > CAST($2 AS TIMESTAMP)`,
     ]);
-    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00']]);
+    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00'], ['databox', '2026-04-20 12:00:00']]);
+  });
+
+  it('counts every write since the moment, not only those that left a mart with fewer rows; a named snapshot is no write', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'before_cutover', at('2026-04-20 10:00:00'));
+    const result = await runStep(history('2026-04-19 09:00:00'), ctx);
+    expect(result.summary).toMatch(/; 2 writes \(automatic snapshots\) since 2026-04-19 09:00:00 are undone by going back, good or bad$/);
+    expect(result.outputs).toMatchObject({ writesSince: 2 });
+    // Nothing written since: nothing said.
+    const latest = await runStep(history('2026-04-20 16:00:00'), ctx);
+    expect(latest.summary).not.toContain('undone');
+  });
+
+  it('says when only the damaged state is kept that no moment reaches before it, rather than asking for a later or an earlier one', async () => {
+    const { md, ctx } = await standIn();
+    // Quiet since its last write, the damage 20 days ago, with a retention of 7 days: only that write is kept.
+    await md.createDatabase('quiet', 'CREATE TABLE t AS SELECT range AS id FROM range(10)', at('2026-03-01 08:00:00'));
+    await md.write('quiet', 'DELETE FROM t WHERE id < 5', at('2026-04-01 08:00:00'));
+    const quiet = (atText: string) => resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'quiet', at: atText });
+    // Older than the oldest kept, and after it: both land on the damage, so neither is advised.
+    for (const atText of ['2026-03-22 09:00:00', '2026-04-02 09:00:00']) {
+      const result = await runStep(quiet(atText), ctx);
+      expect(result.status).toBe('only-now-no-named');
+      expect(result.summary).toBe(
+        `${atText} cannot be restored to any state but the database as it is now: the only automatic snapshot quiet still keeps is of 2026-04-01 08:00:00 UTC, its newest write (each older one is kept only 7 days after a newer one replaced it, and has gone), so every moment SNAPSHOT_TIME can reach gives the state now. No state from before the damage can be reached by time, whatever \`at\`; quiet has no named snapshot either`,
+      );
+    }
+    md.takeSnapshot(md.live('quiet'), 'before_cutover', at('2026-03-31 10:00:00'));
+    const named = await runStep(quiet('2026-04-02 09:00:00'), ctx);
+    expect(named.status).toBe('only-now');
+    expect(named.summary).toMatch(/whatever `at`\. Named snapshots, kept whatever the retention: 'before_cutover' \(2026-03-31 10:00:00\)$/);
   });
 
   it('judges a moment by the snapshot active then: kept for the retention after it was replaced, not after it was made', async () => {
@@ -169,12 +204,17 @@ describe('snapshot-history asked for a named snapshot', () => {
     md.setRetentionDays('databox', 0);
     const result = await runStep(named('pre_mart_rewrite_20260421'), ctx);
     expect(result.status).toBe('named-found');
-    expect(result.summary).toMatch(/^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC by \S+ \(id [0-9a-f-]{36}\)$/);
+    // With a retention of 0 the writes between are no longer listed: the count is a floor, and said to be one.
+    expect(result.summary).toMatch(
+      /^'pre_mart_rewrite_20260421' is a named snapshot of databox, taken 2026-04-19 09:00:00 UTC by \S+ \(id [0-9a-f-]{36}\); at least 1 writes \(automatic snapshots: older ones are past the retention, no longer listed\) since it was taken are undone by going back, good or bad \(none of them is in it\)$/,
+    );
     expect(result.outputs).toMatchObject({ snapshotName: 'pre_mart_rewrite_20260421', snapshotAt: '2026-04-19 09:00:00', named: "'pre_mart_rewrite_20260421' (2026-04-19 09:00:00)" });
     // The name is bound, never spliced into the statement.
     expect(md.sent.slice(2)).toEqual([
       { sql: `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE ${folded} AND snapshot_name = $2\n ORDER BY created_ts DESC\n LIMIT 1`, params: ['databox', 'pre_mart_rewrite_20260421'] },
       { sql: `SELECT snapshot_id, snapshot_name, created_ts, user_name\n  FROM md_information_schema.database_snapshots\n WHERE ${folded} AND snapshot_name IS NOT NULL\n ORDER BY created_ts DESC\n LIMIT 100`, params: ['databox'] },
+      expect.objectContaining({ sql: expect.stringMatching(/^SELECT count\(\*\)/), params: ['databox', '2026-04-19 09:00:00'] }),
+      expect.objectContaining({ sql: expect.stringMatching(/^SELECT min\(created_ts\)/), params: ['databox'] }),
     ]);
   });
 
@@ -232,8 +272,8 @@ describe('database names that differ from MotherDuck\'s only in case', () => {
     const { md, ctx } = await standIn();
     const result = await runStep(resolve({ id: 'history', kind: 'snapshot-history', title: 'h', database: 'Databox', at: '2026-04-20 12:00:00' }), ctx);
     expect(result.status).toBe('restorable');
-    expect(result.summary).toBe('2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots (0 named), retention 7 days');
-    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00']]);
+    expect(result.summary).toMatch(/^2026-04-20 12:00:00 can be restored: SNAPSHOT_TIME picks the snapshot of 2026-04-20 11:00:00 UTC; 3 snapshots \(0 named\), retention 7 days; 1 write/);
+    expect(md.sent.map((s) => s.params)).toEqual([['databox'], ['databox'], ['databox'], ['databox', '2026-04-20 12:00:00'], ['databox', '2026-04-20 12:00:00']]);
   });
 
   it('lists and drops the clones whatever the case they were made or are named in', async () => {

@@ -30,7 +30,7 @@ const schema = z.strictObject({
 export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'named' | 'allNamed', string> {
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'named' | 'allNamed', string> {
   const snapshotOf = `${foldedNameSql('database_name')} = $1`;
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
@@ -51,6 +51,10 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
  WHERE ${snapshotOf} AND created_ts <= CAST($2 AS TIMESTAMP)
  ORDER BY created_ts DESC
  LIMIT 50`,
+    // Each write makes an automatic snapshot; a named one is taken of a state already there, and going back keeps it.
+    writesAfter: `SELECT count(*)
+  FROM md_information_schema.database_snapshots
+ WHERE ${snapshotOf} AND snapshot_name IS NULL AND created_ts > CAST($2 AS TIMESTAMP)`,
     named: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
  WHERE ${snapshotOf} AND snapshot_name = $2
@@ -67,6 +71,22 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
 type Row = [string, string | null, string, string];
 
 const readRow = (r: unknown[]): Row => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')];
+
+/** How many writes (automatic snapshots) the database has had since `time`: all of them are undone by going back to it. */
+export async function writesSince(session: TargetSession, database: string, time: string): Promise<number> {
+  return Number((await session.run(snapshotHistorySql({ limit: 1 }).writesAfter, [foldDatabaseName(database), time])).rows[0]?.[0] ?? 0);
+}
+
+/**
+ * "3 writes (automatic snapshots) since <since> are undone by going back, good or bad"; '' for none. `atLeast`: some
+ * writes since are past the retention, no longer listed, so the count is a floor.
+ */
+export function writesUndone(count: number, since: string, atLeast = false): string {
+  if (count === 0) return '';
+  const s = count === 1 && !atLeast ? '' : 's';
+  const counted = atLeast ? `at least ${count} write${s} (automatic snapshot${s}: older ones are past the retention, no longer listed)` : `${count} write${s} (automatic snapshot${s})`;
+  return `${counted} since ${since} ${count === 1 && !atLeast ? 'is' : 'are'} undone by going back, good or bad`;
+}
 
 /** Finds the named snapshot `step.snapshot` of the database: named-found with its time and name, or no-such-snapshot naming those there are. */
 async function findNamedSnapshot(
@@ -89,14 +109,20 @@ async function findNamedSnapshot(
     output: `${table}
 retention: ${retention}; named snapshots are kept until unnamed, whatever the retention`,
     durationMs: elapsedSince(started),
-    outputs: { snapshots: named.map(([id, name, created, user]) => ({ id, name, created, user })), retention, named: list, snapshotName: '', snapshotAt: '', snapshotId: '', ...extra },
+    outputs: { snapshots: named.map(([id, name, created, user]) => ({ id, name, created, user })), retention, named: list, snapshotName: '', snapshotAt: '', snapshotId: '', writesSince: 0, ...extra },
   });
   if (found) {
     const [id, name, created, user] = found;
-    return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})`, {
+    const writes = await writesSince(session, step.database, created);
+    // Writes between the snapshot and the oldest automatic snapshot kept have gone from the list with the retention.
+    const oldestKept = (await session.run(sql.oldestKept, [folded])).rows[0]?.[0];
+    const pastRetention = oldestKept !== null && oldestKept !== undefined && created < exactSnapshotTime(oldestKept);
+    const lost = writes > 0 ? `; ${writesUndone(writes, 'it was taken', pastRetention)} (none of them is in it)` : '';
+    return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})${lost}`, {
       snapshotName: name,
       snapshotAt: created,
       snapshotId: id,
+      writesSince: writes,
     });
   }
   const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
@@ -177,7 +203,7 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
         summary,
         output: `${table}\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`,
         durationMs: elapsedSince(started),
-        outputs: { ...base, namedOlder: '', named: '', snapshotAt: '', ...extra },
+        outputs: { ...base, namedOlder: '', named: '', snapshotAt: '', writesSince: 0, ...extra },
       };
     };
     const listed = `${rows.length} snapshot${rows.length === 1 ? '' : 's'} (${named.length} named), retention ${retention}`;
@@ -205,6 +231,19 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     const shown = snapshotTimeLabels([...rows.map((r) => r[2]), ...before.map((r) => r[2]), restorableFrom, step.at]);
     const namedOlder = namedList(before.filter((r) => r[1] !== null), shown);
     const picked = before[0];
+    // A quiet database whose last write (the damage, say) is older than the retention keeps only the snapshot of that
+    // write: every moment SNAPSHOT_TIME can reach gives the database as it is now, so neither a later nor an earlier `at` helps.
+    const newestWrite = rows.find((r) => r[1] === null)?.[2] ?? newest;
+    if (restorableFrom && restorableFrom === newestWrite) {
+      const allNamed = (await session.run(sql.allNamed, [folded])).rows.map(readRow);
+      const onlyNow =
+        `${step.at} cannot be restored to any state but the database as it is now: the only automatic snapshot ${step.database} still keeps is of ` +
+        `${shown(restorableFrom)} UTC, its newest write (each older one is kept only ${retention} after a newer one replaced it, and has gone), ` +
+        'so every moment SNAPSHOT_TIME can reach gives the state now. No state from before the damage can be reached by time, whatever `at`';
+      if (allNamed.length === 0) return done('only-now-no-named', `${onlyNow}; ${step.database} has no named snapshot either`, shown);
+      const names = namedList(allNamed, snapshotTimeLabels(allNamed.map((r) => r[2])));
+      return done('only-now', `${onlyNow}. Named snapshots, kept whatever the retention: ${names}`, shown, { named: names });
+    }
     // Exact times compare as text: '… 08:00:00' sorts before '… 08:00:00.500000'.
     if (!restorableFrom || step.at < restorableFrom || !picked) {
       // Within the retention yet before every snapshot kept: the database has none from then (it may not have existed).
@@ -216,9 +255,12 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
       if (!anyNamed) return done('too-old-no-named', `${reach}${step.database} has no named snapshot to go back to instead`, shown);
       return done('too-old', reach + (namedOlder ? `Named snapshots from before it: ${namedOlder}` : 'No named snapshot is older; a newer one taken before the damage may do'), shown, { namedOlder });
     }
-    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}`, shown, {
+    const writes = await writesSince(session, step.database, step.at);
+    const undone = writes > 0 ? `; ${writesUndone(writes, step.at)}` : '';
+    return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}${undone}`, shown, {
       snapshotAt: picked[2],
       namedOlder,
+      writesSince: writes,
     });
   });
 }
@@ -228,11 +270,14 @@ export const snapshotHistoryStepKind = defineStepKind({
   describesSql: true,
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
-  statuses: (step) => (step.snapshot ? ['named-found', 'no-such-snapshot', 'unreachable'] : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'no-snapshots', 'named-only', 'unreachable']),
+  statuses: (step) =>
+    step.snapshot
+      ? ['named-found', 'no-such-snapshot', 'unreachable']
+      : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable'],
   outputs: (step) =>
     step.snapshot
-      ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'problem']
-      : ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'problem'],
+      ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'writesSince', 'problem']
+      : ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'writesSince', 'problem'],
   defaultTimeoutMs: 60_000,
   rules: (step) =>
     step.at && step.snapshot
@@ -249,10 +294,12 @@ export const snapshotHistoryStepKind = defineStepKind({
     const folded = foldDatabaseName(step.database);
     const head = `${sql.snapshots}\n-- bound: $1 = '${folded}'\n${sql.retention}\n-- bound: $1 = '${folded}'`;
     // The name is shown as the literal renderer writes it: a name with quotes in it reads unambiguously.
-    if (step.snapshot) return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'`;
+    if (step.snapshot) {
+      return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'`;
+    }
     return (
       `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
-      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
+      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
     );
   },
   run: runSnapshotHistory,
