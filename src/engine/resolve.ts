@@ -5,7 +5,7 @@ import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
 import { botObjectName } from '../database/sql-literal.js';
-import { defaultDagsterSettings, type DagsterSettings, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
+import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
@@ -72,6 +72,18 @@ export async function prepareSteps(steps: readonly Step[], tools: PrepareTools):
     if (prepare) prepared.set(step.id, await prepare(step, tools));
   }
   return prepared;
+}
+
+/** A plan's steps as their kinds read the databases when it is made (see StepKindDefinition.readWhenPlanned). */
+export async function readWhenPlanned(steps: readonly ResolvedStep[], tools: PlanReadTools): Promise<ResolvedStep[]> {
+  const read: ResolvedStep[] = [];
+  for (const step of steps) read.push((await stepKind(step.kind).readWhenPlanned?.(step, tools)) ?? step);
+  return read;
+}
+
+/** What the plan's steps found when it was made that the approver must read first, in the plan's order. */
+export function planWarnings(steps: readonly ResolvedStep[]): string[] {
+  return steps.flatMap((step) => stepKind(step.kind).planWarning?.(step) ?? []);
 }
 
 /** Resolves steps in order, each preceded by the steps its kind adds before it, and by a named snapshot where that applies. */

@@ -10,7 +10,8 @@ import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
-import { planHash, prepareSteps, resolveSteps } from '../engine/resolve.js';
+import { planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
+import { targetOf } from '../engine/steps/context.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
@@ -713,16 +714,19 @@ export class IncidentService {
     const guards = this.resolveAll(recovery.guards, values, true);
     const previews = await runPreviews(recovery.previews, values, this.lockTarget(lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
-    const resolved = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    const planned = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
+    // What the database holds as the plan is made (rows written since the diagnosis): in the plan, and held to when it runs.
+    const resolved = await readWhenPlanned(planned, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
     const steps = continues ? resolved : pinnedAsDiagnosed(this.incident(incident.id), resolved);
     const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
     const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, this.clock().toISOString().slice(0, 10));
-    const warning = continues
+    const decided = continues
       ? continuedWarning(this.run(continues))
-      : [againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery), drift].filter(Boolean).join(' ') || undefined;
+      : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
+    const warning = [decided, drift, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.

@@ -64,7 +64,10 @@ export interface Run {
   previews?: PreviewResult[];
   /** Steps of its path left out because the parameter they need was not given (a restore without the plan id it needs), with what that means. */
   leftOut?: { title: string; parameter: string; note: string }[];
-  /** Set on a recovery typed against its incident's diagnosis (a path the verdict did not offer): what the verdict said. */
+  /**
+   * What the approver must read first: set on a recovery typed against its incident's diagnosis (a path the verdict did
+   * not offer: what the verdict said), and on one whose steps found something when it was made (rows a swap leaves behind).
+   */
   againstDiagnosis?: string;
   /** A recovery path that only tidies up (the runbook's cleanup: true): it recovers nothing and is called a cleanup. */
   cleanup?: boolean;

@@ -137,6 +137,52 @@ describe('scenario 3 from the terminal', () => {
     expect(postmortem.stdout).toMatch(/Requested by \S+ at [\d:]+, after Rollback of path S: [^\n]*\(`dbx-\d{8}-[0-9a-f]{4}\/\d+`, succeeded\)/);
   });
 
+  it('a swap stops when rows were written after its plan was made; proposed again, its plan says they stay only in the broken clone, and the cleanup plan says so of that clone', async () => {
+    const { md, cli } = await setUp();
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    const id = incidentOf(diagnosis.stdout);
+    const slug = id.replace(/-/g, '_');
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', `incident=${id}`, '--approver', 'bob']);
+    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    // Nothing was written since the diagnosis when the swap was proposed: its plan warns of nothing of the kind.
+    expect(clone.stdout.slice(clone.stdout.indexOf('Path S: Swap'))).not.toContain('changed since the diagnosis counted them');
+
+    // A load writes 50 rows to the live database between the clone and the approval of the swap.
+    await md.write('databox', 'INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE \'2026-04-20\' FROM range(50)', now);
+    md.sent.length = 0;
+    const refused = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toContain(
+      `databox changed after this plan was made: analytics.fct_species_environment_daily +50 (80 now, 30 when this plan was made). What was written since would be left only in databox_broken_${slug}, and the approval did not see it: nothing after this check ran.`,
+    );
+    // The live database keeps its rows: no broken clone kept, nothing copied over it.
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(await md.value('databox', count)).toBe('80');
+
+    // Proposed again, the plan says how many rows the swap leaves behind, and where.
+    const swapped = await cli(['recover', 'motherduck', 'path=s', `incident=${id}`, '--approver', 'carol']);
+    expect(swapped.code, `${swapped.stdout}${swapped.stderr}`).toBe(0);
+    expect(swapped.stdout).toContain(
+      `databox's tables changed since the diagnosis counted them: analytics.fct_species_environment_daily +50 (80 now, 30 when the diagnosis counted). The 50 rows written since are not in what this plan puts in place: after it they are only in databox_broken_${slug} (kept), not in databox.`,
+    );
+    expect(await md.value('databox', count)).toBe('100');
+    expect(await md.value(`databox_broken_${slug}`, count)).toBe('80');
+    // The validation's list of clones, and the cleanup's plan, say the broken clone holds a state nobody counted elsewhere.
+    expect(swapped.stdout).toContain(`databox_broken_${slug} counts as neither databox now nor any state the diagnosis counted (`);
+    const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'bob']);
+    expect(cleanup.stdout).toContain(
+      `databox_broken_${slug} counts as neither databox now nor any state the diagnosis counted (analytics.fct_species_environment_daily 80 there, 100 in databox, 30 when the diagnosis counted, 100 at 2026-04-20 12:00:00 as the diagnosis counted): it may hold the only copy of rows written before a swap`,
+    );
+    // The restored clone is the database's state now: not named.
+    expect(cleanup.stdout).not.toContain(`databox_restored_${slug} counts as neither`);
+  });
+
+  it("says in path B's plan how many writes going back undoes, whatever the counts", async () => {
+    const { cli } = await setUp();
+    const result = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    expect(result.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+  });
+
   it("holds the validation's counts to the diagnosis' only when the database went back to the moment the diagnosis counted", async () => {
     const { cli } = await setUp();
     const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);

@@ -106,8 +106,13 @@ describe('who may approve scenario 3', () => {
       ['task verify:dev', 'motherduck'],
     ]);
     const followUp = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Next: Clones of this incident'));
+    // No diagnosis counted the database (path A was typed without one): the broken clone differs from it, and that is all that can be said.
+    const differs =
+      `databox_broken_${slug} counts differently from databox now, and no diagnosis counted it to tell why (` +
+      marts.map((t) => `${t} 30 there, 100 in databox`).join('; ') +
+      '): it may hold rows nothing else has';
     expect(followUp?.text).toBe(
-      `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ` +
+      `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ${differs}. ` +
         'When nobody needs them any more, drop them with path C (a teammate approves it).',
     );
     // In the incident's thread: a button saying what it does, and beside it the command that does the same.
@@ -124,7 +129,7 @@ describe('who may approve scenario 3', () => {
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
     expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(
       `Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} ` +
-        `(an approved cleanup drops them). When nobody needs them any more, drop them with path C (a teammate approves it). ` +
+        `(an approved cleanup drops them). ${differs}. When nobody needs them any more, drop them with path C (a teammate approves it). ` +
         `Offered as a button: Plan cleanup of 2 leftover clones (\`recover motherduck path=c incident=${incident}\`).`,
     );
     expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
@@ -169,6 +174,8 @@ describe('who may approve scenario 3', () => {
     expect(String(plan?.blocks)).toContain('1 step, 1 destructive · It has destructive steps: someone other than the requester must approve it.');
     expect(String(plan?.blocks)).toContain("nothing keeps them but MotherDuck's retention: UNDROP DATABASE brings one back within it");
     expect(String(plan?.blocks)).not.toContain('CREATE SNAPSHOT');
+    // The broken clone is not the database's state: the plan says so before anyone approves dropping it.
+    expect(String(plan?.blocks)).toContain(`:warning: *databox_broken_${slug} counts differently from databox now, and no diagnosis counted it to tell why (`);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     await harness.click(cleanup!, teammate);
     await harness.settle();
@@ -182,9 +189,12 @@ describe('who may approve scenario 3', () => {
     await harness.settle();
     expect(md.liveDatabases()).toEqual(['databox']);
     expect(md.namedSnapshots().filter((name) => name.includes('drop_leftovers'))).toEqual([]);
-    // The cleanup plan's statements, in order; no validation follows a cleanup.
-    expect(md.sql().slice(0, 3)).toEqual([
-      `SELECT name FROM md_information_schema.databases WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`,
+    // The cleanup plan's statements, in order (the clones listed and counted when the plan was made, to say which
+    // differ, and again when it runs); no validation follows a cleanup.
+    const listed = `SELECT name FROM md_information_schema.databases WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`;
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT count(*)')).slice(0, 4)).toEqual([
+      listed,
+      listed,
       `DROP DATABASE "databox_broken_${slug}"`,
       `DROP DATABASE "databox_restored_${slug}"`,
     ]);

@@ -265,6 +265,55 @@ describe('snapshot-history asked for a named snapshot', () => {
   });
 });
 
+describe('rows written since the diagnosis, in a plan that overwrites the database', () => {
+  const plannedTools = (ctx: StepRunContext) => ({ target: () => ctx.targets?.motherduck as DatabaseTargets['motherduck'] });
+  const diagnosis = { diagnosis: { counts: { counts: { 'analytics.daily': 30 }, countsAt: { 'analytics.daily': 120 }, asOf: 'at 2026-04-20 12:00:00' } } };
+
+  it('says in the plan what was written since the diagnosis, and stops the run when more was written after the plan was made', async () => {
+    const { md, ctx } = await standIn();
+    await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 1000 FROM range(5)', now);
+    const step = resolve({ id: 'written_since', kind: 'table-counts', title: 't', target: 'motherduck', database: 'databox', tables: marts, writtenSince: ['counts'], leftIn: 'databox_broken_x' }, diagnosis);
+    const planned = (await stepKind(step.kind).readWhenPlanned?.(step, plannedTools(ctx))) as ResolvedStep;
+    expect(stepKind(step.kind).planWarning?.(planned)).toBe(
+      "databox's tables changed since the diagnosis counted them: analytics.daily +5 (35 now, 30 when the diagnosis counted). The 5 rows written since are not in what this plan puts in place: after it they are only in databox_broken_x (kept), not in databox. Read them there, and copy back what is needed, before anyone drops databox_broken_x.",
+    );
+    const unchanged = await runStep(planned, ctx);
+    expect(unchanged.status).toBe('ok');
+    expect(unchanged.summary).toContain('the 5 rows written since are not carried over: they are left only in databox_broken_x');
+    await md.write('databox', 'INSERT INTO analytics.daily SELECT range + 2000 FROM range(3)', now);
+    const changed = await runStep(planned, ctx);
+    expect(changed.status).toBe('changed');
+    expect(changed.summary).toMatch(/^databox changed after this plan was made: analytics\.daily \+3 \(38 now, 35 when this plan was made\)/);
+  });
+
+  it('names a clone that holds neither the database now nor a state the diagnosis counted; not one that holds one of them', async () => {
+    const { md, ctx } = await standIn();
+    const session = await md.open({ writable: true });
+    await session.run('CREATE DATABASE "databox_broken_x" FROM "databox"');
+    await session.run('CREATE DATABASE "databox_restored_x" FROM "databox" (SNAPSHOT_TIME \'2026-04-20 12:00:00\')');
+    await session.close();
+    const step = resolve(
+      { id: 'drop', kind: 'leftover-clones', title: 'd', databases: ['databox_restored_x', 'databox_broken_x'], comparedWith: 'databox', tables: marts, seenBy: ['counts'], drop: true, mutates: true, destructive: true },
+      diagnosis,
+    );
+    const planned = (await stepKind(step.kind).readWhenPlanned?.(step, plannedTools(ctx))) as ResolvedStep;
+    // databox has 30 rows now, as the diagnosis counted; the restored clone 120, as at its moment; the broken one 30: all seen.
+    expect(stepKind(step.kind).planWarning?.(planned)).toBeUndefined();
+    await md.write('databox_broken_x', 'INSERT INTO analytics.daily SELECT range + 1000 FROM range(7)', now);
+    const again = (await stepKind(step.kind).readWhenPlanned?.(step, plannedTools(ctx))) as ResolvedStep;
+    expect(stepKind(step.kind).planWarning?.(again)).toBe(
+      'databox_broken_x counts as neither databox now nor any state the diagnosis counted (analytics.daily 37 there, 30 in databox, 30 when the diagnosis counted, 120 at 2026-04-20 12:00:00 as the diagnosis counted): it may hold the only copy of rows written before a swap put a restored state in place. Once dropped, only UNDROP DATABASE brings it back, within the retention: look at it, and copy back what is needed, before approving.',
+    );
+  });
+
+  it('refuses leftIn without writtenSince, and comparedWith without tables, when the runbook loads', () => {
+    const counts = stepSchema.safeParse({ id: 't', title: 't', kind: 'table-counts', database: 'databox', tables: marts, leftIn: 'databox_broken_x' });
+    expect(counts.error?.issues.map((i) => i.message)).toEqual(['leftIn says where rows written since are left: give writtenSince too']);
+    const clones = stepSchema.safeParse({ id: 'c', title: 'c', kind: 'leftover-clones', databases: ['x'], comparedWith: 'databox' });
+    expect(clones.error?.issues.map((i) => i.message)).toEqual(['comparedWith and tables go together: the database to compare each clone with, and the tables to count in both']);
+  });
+});
+
 // DATABOX_MOTHERDUCK_DATABASE=Databox names the database MotherDuck lists as it was created (databox), and the
 // reverse: DuckDB resolves database names ignoring the case of ASCII letters, so md_information_schema must be read so too.
 describe('database names that differ from MotherDuck\'s only in case', () => {

@@ -611,7 +611,7 @@ const motherduckCases: Planted[] = [
     },
     refusal: [
       'at diagnosis.steps[1].acceptStatuses[0]: a table-counts step never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
-      'at diagnosis.verdicts[10].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
+      'at diagnosis.verdicts[12].when.all[1].status: step "counts" (table-counts) never ends "same"; it can end: ok, no-snapshot, unreachable, skipped, failed, timeout',
     ],
   },
   {

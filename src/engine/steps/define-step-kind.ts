@@ -4,7 +4,8 @@ import type { DagsterClient } from '../../dagster/graphql-client.js';
 import type { StepCommon } from '../../runbook/step-common.js';
 import type { TemplateContext } from '../../runbook/template.js';
 import type { StepResult } from '../types.js';
-import type { StepRunContext } from './context.js';
+import type { DatabaseTarget } from '../../database/target.js';
+import type { StepRunContext, TargetChoice } from './context.js';
 
 /** What the engine adds to every resolved step, whatever its kind. */
 export interface ResolvedCommon {
@@ -71,6 +72,11 @@ export interface PrepareTools {
   };
 }
 
+/** What a kind may read when a plan is made (readWhenPlanned): the databases its steps name. */
+export interface PlanReadTools {
+  target(choice: TargetChoice): DatabaseTarget;
+}
+
 export interface DagsterSettings {
   url?: string;
   /** DAGSTER_DAEMON_START as argv. */
@@ -121,6 +127,14 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   prepare?(step: Parsed<S>, tools: PrepareTools): Promise<unknown>;
   /** Fills in every template: the exact argv, paths and SQL that will run. */
   resolve(step: Parsed<S>, tools: ResolveTools): R;
+  /**
+   * Reads, when the plan is made, what the plan must say of the database as it is then (rows written since the
+   * diagnosis, writes a restore undoes): kept in the resolved step, and so in what the approval binds to, for its run to
+   * hold the database to. Throws a UserError when it cannot read: nothing is proposed.
+   */
+  readWhenPlanned?(step: R & ResolvedCommon, tools: PlanReadTools): Promise<R & ResolvedCommon>;
+  /** What the approver must read before approving, from what readWhenPlanned found: said with the plan's warnings. */
+  planWarning?(step: R & ResolvedCommon): string | undefined;
   /** Steps the engine runs right before this one, shown in the plan like any other. */
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */

@@ -1,21 +1,39 @@
-// The leftover-clones step kind: which of the databases the bot made for an incident still exist on MotherDuck, and
-// (drop: true, in an approved cleanup only) dropping them; UNDROP DATABASE brings one back within the retention.
+// The leftover-clones step kind: which of the databases the bot made for an incident still exist on MotherDuck, which of
+// them hold a state nobody counted elsewhere (rows written before a swap), and (drop: true, in an approved cleanup only)
+// dropping them; UNDROP DATABASE brings one back within the retention.
 import { z } from 'zod';
 import { databaseIdentifier, databaseNameLiteral, foldedNameSql } from '../../database/sql-literal.js';
-import { stepCommon, template } from '../../runbook/step-common.js';
+import type { TargetSession } from '../../database/target.js';
+import { UserError } from '../../errors.js';
+import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
-import { withStepDatabase } from './step-database.js';
+import { diagnosedStates, diagnosisCountsProblems } from './rows-written-since.js';
+import { firstNumber, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('leftover-clones'),
   databases: z.array(template).min(1),
   drop: z.boolean().default(false),
+  /**
+   * The database the clones were made from, and `tables` to count in each: a clone whose counts are neither the
+   * database's now nor a state the diagnosis steps `seenBy` counted (the database then, or as of its moment) is named,
+   * with them, in the result and in a dropping plan: a broken state kept before a swap holds rows written until then.
+   */
+  comparedWith: template.optional(),
+  tables: z.array(template).default([]),
+  seenBy: z.array(stepId).default([]),
 });
 
-export type LeftoverClonesStep = z.output<typeof schema> & ResolvedCommon;
+export type LeftoverClonesStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** The states the diagnosis counted (seenBy): a clone holding one of them holds nothing new. */
+    seen?: { label: string; counts: Record<string, number> }[];
+    /** In a dropping plan: each clone there when it was made that holds a state nobody counted, and how. */
+    differsWhenPlanned?: Record<string, string>;
+  };
 
 /** "2 leftover clones", "1 leftover clone": how many, as a follow-up's button says it. */
 const clonesPhrase = (count: number) => `${count} leftover clone${count === 1 ? '' : 's'}`;
@@ -24,6 +42,42 @@ const clonesPhrase = (count: number) => `${count} leftover clone${count === 1 ? 
 const listSql = (names: readonly string[]) =>
   `SELECT name FROM md_information_schema.databases WHERE ${foldedNameSql('name')} IN (${names.map(databaseNameLiteral).join(', ')}) ORDER BY name`;
 
+/**
+ * Each of `clones` whose tables count as neither `comparedWith` now nor any state the diagnosis counted, with how
+ * ("t 80 there, 100 in databox, 30 when the diagnosis counted"): what it holds, nobody has counted elsewhere.
+ */
+async function differences(step: LeftoverClonesStep, session: TargetSession, clones: readonly string[]): Promise<Record<string, string>> {
+  const database = step.comparedWith;
+  if (!database || step.tables.length === 0) return {};
+  const count = async (db: string) => {
+    const counts: Record<string, number | string> = {};
+    for (const table of step.tables) {
+      counts[table] = await session.run(`SELECT count(*) FROM ${databaseIdentifier(db)}.${table}`).then(firstNumber, (error: Error) => `not countable (${error.message.split('\n')[0]})`);
+    }
+    return counts;
+  };
+  const states = [{ label: `in ${database}`, counts: await count(database) }, ...(step.seen ?? [])];
+  const found: Record<string, string> = {};
+  for (const clone of clones.filter((c) => c.toLowerCase() !== database.toLowerCase())) {
+    const ours = await count(clone);
+    if (states.some((state) => step.tables.every((t) => ours[t] === state.counts[t]))) continue;
+    // The tables whose count is none of those states' say what is new; when each is one of them, only together are they not.
+    const unseen = step.tables.filter((t) => states.every((state) => ours[t] !== state.counts[t]));
+    found[clone] = (unseen.length > 0 ? unseen : step.tables).map((t) => [`${t} ${ours[t]} there`, ...states.map((state) => `${state.counts[t] ?? '?'} ${state.label}`)].join(', ')).join('; ');
+  }
+  return found;
+}
+
+/** How a clone flagged by `differences` differs: from the database and the diagnosis, or from the database alone when no diagnosis counted. */
+const differsFrom = (step: LeftoverClonesStep) =>
+  (step.seen ?? []).length > 0 ? `counts as neither ${step.comparedWith} now nor any state the diagnosis counted` : `counts differently from ${step.comparedWith} now, and no diagnosis counted it to tell why`;
+
+/** ". databox_broken_x counts as neither … (…)", said after the clones' names. */
+const differencesSaid = (step: LeftoverClonesStep, found: Record<string, string>) =>
+  Object.entries(found)
+    .map(([clone, how]) => `. ${clone} ${differsFrom(step)} (${how}): it may hold rows nothing else has`)
+    .join('');
+
 export const leftoverClonesStepKind = defineStepKind({
   kind: 'leftover-clones',
   describesSql: true,
@@ -31,11 +85,28 @@ export const leftoverClonesStepKind = defineStepKind({
   statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
   outputs: ['databases', 'dropped', 'count', 'clones', 'problem'],
   defaultTimeoutMs: 5 * 60_000,
-  rules: (step) => (step.drop && !(step.mutates && step.destructive) ? [{ at: ['drop'], message: 'dropping databases is destructive: set mutates: true and destructive: true' }] : []),
-  templates: (step) => step.databases.map((name, i) => ({ at: ['databases', i], template: name, as: 'text' as const })),
-  resolve: (step, tools) => ({ ...step, databases: step.databases.map((name) => tools.text(name)) }),
+  references: (step, scope) => diagnosisCountsProblems('seenBy', step.seenBy, scope),
+  rules: (step) => [
+    ...(step.drop && !(step.mutates && step.destructive) ? [{ at: ['drop'], message: 'dropping databases is destructive: set mutates: true and destructive: true' }] : []),
+    ...(Boolean(step.comparedWith) !== step.tables.length > 0 ? [{ at: ['comparedWith'], message: 'comparedWith and tables go together: the database to compare each clone with, and the tables to count in both' }] : []),
+    ...(step.seenBy.length > 0 && !step.comparedWith ? [{ at: ['seenBy'], message: 'seenBy adds the states a diagnosis counted to comparedWith: give comparedWith and tables too' }] : []),
+  ],
+  templates: (step) => [
+    ...step.databases.map((name, i) => ({ at: ['databases', i], template: name, as: 'text' as const })),
+    ...(step.comparedWith ? [{ at: ['comparedWith'], template: step.comparedWith, as: 'text' as const }] : []),
+    ...step.tables.map((table, i) => ({ at: ['tables', i], template: table, as: 'sql' as const })),
+  ],
+  resolve: (step, tools): LeftoverClonesStep =>
+    ({
+      ...step,
+      databases: step.databases.map((name) => tools.text(name)),
+      comparedWith: step.comparedWith && tools.text(step.comparedWith),
+      tables: step.tables.map((table) => tools.sql(table)),
+      seen: diagnosedStates(step.seenBy, tools.values),
+    }) as LeftoverClonesStep,
   describe: (step) =>
     listSql(step.databases) +
+    (step.comparedWith ? `\n-- each one there, and ${step.comparedWith}: ${step.tables.map((t) => `SELECT count(*) FROM <database>.${t}`).join('; ')}` : '') +
     (step.drop
       ? `\n${step.databases.map((d) => `DROP DATABASE ${databaseIdentifier(d)} -- each one that exists`).join('\n')}\n-- nothing keeps them but MotherDuck's retention: UNDROP DATABASE brings one back within it`
       : ''),
@@ -44,10 +115,11 @@ export const leftoverClonesStepKind = defineStepKind({
   run: (step, ctx) =>
     withStepDatabase(ctx, { target: 'motherduck', writable: step.drop, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
       const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
+      const differ = differencesSaid(step, await differences(step, session, existing));
       if (!step.drop) {
         return {
           status: existing.length > 0 ? 'leftovers' : 'ok',
-          summary: existing.length > 0 ? `left on MotherDuck: ${existing.join(', ')} (an approved cleanup drops them)` : 'no clone of this incident is left',
+          summary: existing.length > 0 ? `left on MotherDuck: ${existing.join(', ')} (an approved cleanup drops them)${differ}` : 'no clone of this incident is left',
           durationMs: elapsedSince(started),
           outputs: { databases: existing, dropped: [], count: existing.length, clones: clonesPhrase(existing.length) },
         };
@@ -59,9 +131,32 @@ export const leftoverClonesStepKind = defineStepKind({
       }
       return {
         status: 'ok',
-        summary: dropped.length > 0 ? `dropped ${dropped.join(', ')} (UNDROP DATABASE brings one back within the retention)` : 'nothing to drop: no clone of this incident is left',
+        summary: dropped.length > 0 ? `dropped ${dropped.join(', ')} (UNDROP DATABASE brings one back within the retention)${differ}` : 'nothing to drop: no clone of this incident is left',
         durationMs: elapsedSince(started),
         outputs: { databases: existing, dropped, count: existing.length, clones: clonesPhrase(existing.length) },
       };
     }),
+  // A clone that differs from the database may hold the only copy of rows written before a swap: said before it is dropped.
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.drop || !step.comparedWith) return step;
+    const session = await target('motherduck')
+      .open({ writable: false })
+      .catch((error: Error) => Promise.reject(new UserError(`cannot compare the clones with ${step.comparedWith} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
+    try {
+      const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
+      return { ...step, differsWhenPlanned: await differences(step, session, existing) };
+    } finally {
+      await session.close();
+    }
+  },
+  planWarning: (step) => {
+    const found = Object.entries(step.differsWhenPlanned ?? {});
+    if (found.length === 0) return undefined;
+    return (
+      found
+        .map(([clone, how]) => `${clone} ${differsFrom(step)} (${how}): it may hold the only copy of rows written before a swap put a restored state in place.`)
+        .join(' ') +
+      ` Once dropped, only UNDROP DATABASE brings ${found.length === 1 ? 'it' : 'one'} back, within the retention: look at ${found.length === 1 ? 'it' : 'them'}, and copy back what is needed, before approving.`
+    );
+  },
 });

@@ -27,7 +27,17 @@ const schema = z.strictObject({
   limit: z.number().int().min(1).max(100).default(20),
 });
 
-export type SnapshotHistoryStep = z.output<typeof schema> & ResolvedCommon;
+export type SnapshotHistoryStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** In a plan: the writes since `at` (or since the named snapshot) when the plan was made, which going back undoes. */
+    writesWhenPlanned?: Written;
+  };
+
+/** Writes (automatic snapshots) since a time; atLeast: some are past the retention, no longer listed. */
+interface Written {
+  count: number;
+  atLeast: boolean;
+}
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
 export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'named' | 'allNamed', string> {
@@ -73,8 +83,15 @@ type Row = [string, string | null, string, string];
 const readRow = (r: unknown[]): Row => [String(r[0]), r[1] === null ? null : String(r[1]), exactSnapshotTime(r[2]), String(r[3] ?? '')];
 
 /** How many writes (automatic snapshots) the database has had since `time`: all of them are undone by going back to it. */
-export async function writesSince(session: TargetSession, database: string, time: string): Promise<number> {
+async function writesSince(session: TargetSession, database: string, time: string): Promise<number> {
   return Number((await session.run(snapshotHistorySql({ limit: 1 }).writesAfter, [foldDatabaseName(database), time])).rows[0]?.[0] ?? 0);
+}
+
+/** The writes since a named snapshot taken at `created`: those between it and the oldest automatic snapshot kept have gone with the retention. */
+async function writesSinceNamed(session: TargetSession, database: string, created: string): Promise<Written> {
+  const count = await writesSince(session, database, created);
+  const oldestKept = (await session.run(snapshotHistorySql({ limit: 1 }).oldestKept, [foldDatabaseName(database)])).rows[0]?.[0];
+  return { count, atLeast: oldestKept !== null && oldestKept !== undefined && created < exactSnapshotTime(oldestKept) };
 }
 
 /**
@@ -113,16 +130,13 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
   });
   if (found) {
     const [id, name, created, user] = found;
-    const writes = await writesSince(session, step.database, created);
-    // Writes between the snapshot and the oldest automatic snapshot kept have gone from the list with the retention.
-    const oldestKept = (await session.run(sql.oldestKept, [folded])).rows[0]?.[0];
-    const pastRetention = oldestKept !== null && oldestKept !== undefined && created < exactSnapshotTime(oldestKept);
-    const lost = writes > 0 ? `; ${writesUndone(writes, 'it was taken', pastRetention)} (none of them is in it)` : '';
+    const writes = await writesSinceNamed(session, step.database, created);
+    const lost = writes.count > 0 ? `; ${writesUndone(writes.count, 'it was taken', writes.atLeast)} (none of them is in it)` : '';
     return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})${lost}`, {
       snapshotName: name,
       snapshotAt: created,
       snapshotId: id,
-      writesSince: writes,
+      writesSince: writes.count,
     });
   }
   const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
@@ -288,7 +302,7 @@ export const snapshotHistoryStepKind = defineStepKind({
     { at: ['at'], template: step.at, as: 'text' },
     { at: ['snapshot'], template: step.snapshot, as: 'text' },
   ],
-  resolve: (step, tools) => ({ ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot: tools.text(step.snapshot) }),
+  resolve: (step, tools): SnapshotHistoryStep => ({ ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot: tools.text(step.snapshot) }) as SnapshotHistoryStep,
   describe: (step) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
@@ -301,6 +315,27 @@ export const snapshotHistoryStepKind = defineStepKind({
       `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
       (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
     );
+  },
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.at && !step.snapshot) return step;
+    const session = await target('motherduck')
+      .open({ writable: false })
+      .catch((error: Error) => Promise.reject(new UserError(`cannot count the writes going back undoes: ${error.message.split('\n')[0]}; nothing was proposed`)));
+    try {
+      if (step.at) return { ...step, writesWhenPlanned: { count: await writesSince(session, step.database, step.at), atLeast: false } };
+      const found = (await session.run(snapshotHistorySql(step).named, [foldDatabaseName(step.database), step.snapshot])).rows.map(readRow)[0];
+      // Not there: the step itself refuses the plan, saying which named snapshots there are.
+      return found ? { ...step, writesWhenPlanned: await writesSinceNamed(session, step.database, found[2]) } : step;
+    } finally {
+      await session.close();
+    }
+  },
+  planWarning: (step) => {
+    const written = step.writesWhenPlanned;
+    if (!written || written.count === 0) return undefined;
+    const s = written.count === 1 && !written.atLeast ? '' : 's';
+    const floor = written.atLeast ? ['at least ', ' (older ones are past the retention, no longer listed)'] : ['', ''];
+    return `Going back to ${step.at || `snapshot '${step.snapshot}'`} undoes ${floor[0]}${written.count} write${s} (automatic snapshot${s}) made to ${step.database} since, good or bad${floor[1]}; counted as this plan was made.`;
   },
   run: runSnapshotHistory,
 });

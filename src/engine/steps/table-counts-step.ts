@@ -2,13 +2,14 @@
 // snapshot, read from a zero-copy clone under a scratch name for the incident that is dropped when the step ends, also when it fails.
 import { z } from 'zod';
 import { databaseIdentifier, snapshotNameLiteral, timestampLiteral } from '../../database/sql-literal.js';
-import { didYouMean } from '../../runbook/did-you-mean.js';
+import { UserError } from '../../errors.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
-import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { changedSincePlanned, diagnosedCounts, diagnosisCountsProblems, leftBehindSaid, writtenSinceWarning, type WrittenSince } from './rows-written-since.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -31,6 +32,14 @@ const schema = z.strictObject({
    */
   notFewerThan: z.array(stepId).default([]),
   /**
+   * In a plan that overwrites `database` (scenario 3's swap): diagnosis steps of this kind whose counts now (the first
+   * that counted) the tables are compared with when the plan is made. Rows written since are said in the plan, as what it
+   * leaves behind; counted again when it runs, any change since the plan was made stops it (status `changed`).
+   */
+  writtenSince: z.array(stepId).default([]),
+  /** With writtenSince: where rows written since are left after the plan (the broken state a swap keeps). */
+  leftIn: template.optional(),
+  /**
    * With `at` or `snapshot`: end `same`, not ok, when no table differs from now (the moment may be after the bad write),
    * for a verdict of its own. Asked for, so that a runbook written before it keeps its verdicts as they were.
    */
@@ -50,6 +59,8 @@ export type TableCountsStep = Parsed & ResolvedCommon & {
   floor?: { counts: Record<string, number>; asOf: string };
   /** Why there is no floor although notFewerThan names one: the database was restored to another moment. */
   floorSkipped?: string;
+  /** With writtenSince: the diagnosis' counts, the counts when the plan was made, and where rows written since are left. */
+  since?: WrittenSince;
 };
 
 /**
@@ -70,16 +81,6 @@ function floorOf(stepIds: readonly string[], values: TemplateContext): Pick<Tabl
     }
   }
   return {};
-}
-
-function notFewerThanProblems(step: { notFewerThan: readonly string[] }, { diagnosisSteps, phase }: StepReferences): StepIssue[] {
-  if (step.notFewerThan.length === 0) return [];
-  if (phase === 'diagnosis') return [{ at: ['notFewerThan'], message: 'notFewerThan names diagnosis steps; a diagnosis step has none before it to compare with' }];
-  return step.notFewerThan.flatMap((id, i): StepIssue[] => {
-    const target = diagnosisSteps.find((s) => s.id === id);
-    if (!target) return [{ at: ['notFewerThan', i], message: `no diagnosis step "${id}"${didYouMean(id, diagnosisSteps.map((s) => s.id))}` }];
-    return target.kind === 'table-counts' ? [] : [{ at: ['notFewerThan', i], message: `diagnosis step "${id}" is a ${target.kind} step, not table-counts: it counted no rows as of a moment` }];
-  });
 }
 
 /** What the clone holds, in the operator's words: "2026-04-20 12:00:00" or "snapshot 'pre_rewrite'". */
@@ -145,9 +146,13 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
     const same = step.flagUnchanged && countsAt !== undefined && step.tables.every((t) => change(t) === 0);
+    // Written to after the plan was made: the approver did not see what the plan would leave behind.
+    const changed = step.since && changedSincePlanned(step.database, step.tables, counts, step.since);
+    if (changed) return { ...fail(changed, { counts }), status: 'changed', output: textTable(header, rows) };
+    const leftBehind = step.since ? leftBehindSaid(step.database, step.tables, counts, step.since) : '';
     return {
       status: short.length > 0 ? 'fewer' : same ? 'same' : 'ok',
-      summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
+      summary: `${step.database}: ${described}${fewerSaid}${shortSaid}${leftBehind}${step.floorSkipped ? ` (${step.floorSkipped})` : ''}${notDropped}`,
       output: textTable(header, rows),
       durationMs: elapsedSince(started),
       outputs: { counts, countsAt: countsAt ?? {}, asOf: countsAt ? asOf : '', scratch: step.scratch ?? '' },
@@ -161,15 +166,25 @@ export const tableCountsStepKind = defineStepKind({
   schema,
   // fewer: a table has fewer rows now than the diagnosis counted as of its moment (notFewerThan). same: counted as of a
   // moment or in a snapshot, no table differs from now (the moment may be after the bad write).
-  statuses: (step) => ['ok', 'no-snapshot', 'unreachable', ...(step.notFewerThan.length > 0 ? ['fewer'] : []), ...(step.flagUnchanged ? ['same'] : [])],
+  // changed: with writtenSince, a table's count differs from when the plan was made.
+  statuses: (step) => [
+    'ok',
+    'no-snapshot',
+    'unreachable',
+    ...(step.notFewerThan.length > 0 ? ['fewer'] : []),
+    ...(step.flagUnchanged ? ['same'] : []),
+    ...(step.writtenSince.length > 0 ? ['changed'] : []),
+  ],
   outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
-  references: (step, scope) => notFewerThanProblems(step, scope),
+  references: (step, scope) => [...diagnosisCountsProblems('notFewerThan', step.notFewerThan, scope), ...diagnosisCountsProblems('writtenSince', step.writtenSince, scope)],
   scratchWrites: (step) => (step.cloneSql ? `a scratch clone of ${step.database}, dropped again at the end` : undefined),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to count as of) or `snapshot` (a named snapshot to count in), not both: use one step for each' }] : []),
     ...(step.flagUnchanged && !step.at && !step.snapshot ? [{ at: ['flagUnchanged'], message: 'flagUnchanged compares with a moment or a snapshot: give `at` or `snapshot` too' }] : []),
     ...((step.at || step.snapshot) && !step.scratch ? [{ at: ['scratch'], message: `counting ${step.at ? 'as of `at`' : 'in `snapshot`'} needs \`scratch\`: the name of the clone to count in` }] : []),
+    ...(step.writtenSince.length > 0 && (step.at || step.snapshot) ? [{ at: ['writtenSince'], message: 'writtenSince compares the tables as they are now: leave `at` and `snapshot` out' }] : []),
+    ...(step.leftIn && step.writtenSince.length === 0 ? [{ at: ['leftIn'], message: 'leftIn says where rows written since are left: give writtenSince too' }] : []),
   ],
   templates: (step) => [
     { at: ['database'], template: step.database, as: 'text' },
@@ -177,6 +192,7 @@ export const tableCountsStepKind = defineStepKind({
     { at: ['at'], template: step.at, as: 'text' },
     { at: ['snapshot'], template: step.snapshot, as: 'text' },
     ...(step.scratch ? [{ at: ['scratch'], template: step.scratch, as: 'text' as const }] : []),
+    ...(step.leftIn ? [{ at: ['leftIn'], template: step.leftIn, as: 'text' as const }] : []),
   ],
   resolve: (step, tools): TableCountsStep => {
     const database = tools.text(step.database);
@@ -185,7 +201,8 @@ export const tableCountsStepKind = defineStepKind({
     const snapshot = tools.text(step.snapshot);
     const scratch = step.scratch && tools.text(step.scratch);
     const countIn = (db: string) => tables.map((t) => `SELECT count(*) FROM ${databaseIdentifier(db)}.${t}`);
-    const resolved = { ...step, database, tables, at, snapshot, scratch, ...floorOf(step.notFewerThan, tools.values) } as TableCountsStep;
+    const since = step.writtenSince.length > 0 ? { diagnosed: diagnosedCounts(step.writtenSince, tools.values), leftIn: step.leftIn && tools.text(step.leftIn) } : undefined;
+    const resolved = { ...step, database, tables, at, snapshot, scratch, since, ...floorOf(step.notFewerThan, tools.values) } as TableCountsStep;
     resolved.countSql = countIn(database);
     // The load check allows one of them; rendered empty (an optional parameter not given), neither.
     const selector = snapshot ? `SNAPSHOT_NAME ${snapshotNameLiteral(snapshot)}` : at ? `SNAPSHOT_TIME ${timestampLiteral(at, tools.now)}` : undefined;
@@ -203,9 +220,34 @@ export const tableCountsStepKind = defineStepKind({
       ...(step.cloneSql && step.dropSql ? [`-- writes only a scratch clone beside ${step.database}, dropped again at the end: ${step.dropSql}`] : []),
       ...step.countSql,
       ...(step.floor ? [`-- each must have at least the rows the diagnosis counted ${step.floor.asOf}: ${step.tables.map((t) => `${t} ${step.floor?.counts[t] ?? '?'}`).join(', ')}`] : []),
+      ...(step.since ? [sinceLines(step, step.since)] : []),
       ...(step.cloneSql
         ? [...(step.clearSql ? [`${step.clearSql} -- a scratch clone an earlier diagnosis left`] : []), step.cloneSql, ...(step.countAtSql ?? []), `${step.dropSql} -- always, also when a count fails`]
         : []),
     ].join('\n'),
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.since) return step;
+    const planned: Record<string, number> = {};
+    const database = target(step.target);
+    const session = await database.open({ writable: false }).catch((error: Error) => Promise.reject(new UserError(`cannot count ${step.database} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
+    try {
+      for (const [i, table] of step.tables.entries()) planned[table] = firstNumber(await session.run(step.countSql[i] as string));
+    } catch (error) {
+      throw new UserError(`cannot count ${step.database} to make the plan: ${(error as Error).message.split('\n')[0]}; nothing was proposed`);
+    } finally {
+      await session.close();
+    }
+    return { ...step, since: { ...step.since, planned } };
+  },
+  planWarning: (step) => (step.since ? writtenSinceWarning(step.database, step.tables, step.since) : undefined),
   run: runTableCounts,
 });
+
+/** The counts a plan holds its database to, and the diagnosis' they are compared with, as comment lines of the plan. */
+function sinceLines(step: TableCountsStep, since: WrittenSince): string {
+  const counted = (counts: Record<string, number>) => step.tables.map((t) => `${t} ${counts[t] ?? '?'}`).join(', ');
+  return [
+    ...(since.diagnosed ? [`-- the diagnosis counted: ${counted(since.diagnosed)}`] : ['-- no diagnosis counted these tables: nothing to compare with']),
+    ...(since.planned ? [`-- when this plan was made: ${counted(since.planned)}; any change by the time it runs stops it${since.leftIn ? ` (rows written since would be left only in ${since.leftIn})` : ''}`] : []),
+  ].join('\n');
+}
