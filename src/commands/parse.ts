@@ -160,6 +160,11 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     // Shell habit: single quotes are not the grammar's, so they would be part of the value ("'2026-04-20' is not a date").
     const singleQuoted = /^['\u2018\u2019](.*)['\u2018\u2019]$/.exec(value);
     if (singleQuoted) return fail(`${key}=${clip(value)} is in single quotes, which would be part of the value: give it bare or in double quotes, ${key}=${clip(singleQuoted[1] as string)}`, verb);
+    // `snapshot="  "` anywhere, or `at=` to a diagnosis: nothing given, which would read as a value of spaces or as the
+    // parameter left out (a plain diagnosis, a new incident). A recover refuses an empty value itself, saying why: it
+    // does not ask for what the diagnosis found (src/incidents/diagnosed-defaults.ts).
+    if (value !== '' && value.trim() === '') return fail(`${key}="${value}" gives no value (only spaces): give one (${key}=…), or leave ${key} out`, verb);
+    if (value === '' && verb !== 'recover') return fail(`${key}= gives no value: give one (${key}=…), or leave ${key} out`, verb);
     const problem = valueProblem(key, value);
     if (problem) return fail(problem, verb);
     params[key] = value;

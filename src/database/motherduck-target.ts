@@ -31,6 +31,13 @@ export function connectProblem(error: unknown, database: string, redact: Redacto
   if (/not authenticated|invalid token|token (is )?(invalid|expired)|unauthori[sz]ed/i.test(message)) {
     return new TargetError('token-refused', `MotherDuck refused MOTHERDUCK_TOKEN (${line}): create a new access token in the MotherDuck UI`);
   }
+  // A name mistyped in DATABOX_MOTHERDUCK_DATABASE reaches MotherDuck fine and finds nothing there: said as such.
+  if (message.includes(`"${database}"`) && /not found|does not exist|no catalog|no database/i.test(message)) {
+    return new TargetError(
+      'unreachable',
+      `MotherDuck has no database "${database}" that this token can open (${line}): DATABOX_MOTHERDUCK_DATABASE names it; check the name against the databases the MotherDuck UI lists`,
+    );
+  }
   return new TargetError('unreachable', `cannot connect to MotherDuck (md:${database}): ${line}`);
 }
 

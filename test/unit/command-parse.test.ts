@@ -36,6 +36,9 @@ const malformed: Malformed[] = [
   { text: 'diagnose duckdb Back-up=x', error: /^"back-up" is not a parameter name$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb day=2026-04-18 day=2026-04-19', error: /^day is given twice$/, usage: diagnoseUsage },
   { text: 'recover duckdb path=a path=b', error: /^path is given twice$/, usage: recoverUsage },
+  // Nothing given would read as the parameter left out: a plain diagnosis, a new incident.
+  { text: 'diagnose duckdb at=', error: /^at= gives no value: give one \(at=…\), or leave at out$/, usage: diagnoseUsage },
+  { text: 'diagnose duckdb snapshot="   "', error: /^snapshot="   " gives no value \(only spaces\): give one \(snapshot=…\), or leave snapshot out$/, usage: diagnoseUsage },
   // Shell metacharacters: never run by a shell, and never accepted either.
   { text: 'diagnose duckdb $(rm -rf /)', error: /^"\$\(rm" is not a key=value parameter$/, usage: diagnoseUsage },
   { text: 'diagnose duckdb backup="$(rm -rf /)"', error: /^backup=\$\(rm -rf \/\) contains shell metacharacters/, usage: diagnoseUsage },

@@ -101,6 +101,17 @@ describe('the MotherDuck target', () => {
     expect(closed).toBe(true);
   });
 
+  it('names DATABOX_MOTHERDUCK_DATABASE when MotherDuck has no database of that name', async () => {
+    const target = motherDuckTarget({ ...settings, database: 'datbox' }, redact, async () => {
+      throw new Error('Catalog Error: SET schema: No catalog + schema named "datbox" found.');
+    });
+    const error = await failure(target.open({ writable: false }));
+    expect(error.problem).toBe('unreachable');
+    expect(error.message).toBe(
+      'MotherDuck has no database "datbox" that this token can open (Catalog Error: SET schema: No catalog + schema named "datbox" found.): DATABOX_MOTHERDUCK_DATABASE names it; check the name against the databases the MotherDuck UI lists',
+    );
+  });
+
   it('never lets the token out in an error, whatever DuckDB said', async () => {
     const target = motherDuckTarget(settings, createRedactor([]), async () => {
       throw new Error(`HTTP Error: GET https://api.motherduck.com/?token=${token} failed\nmore detail`);
