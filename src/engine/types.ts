@@ -19,6 +19,12 @@ export interface StepResult {
   summary: string;
   /** Output (redacted) for commands, its head and tail when long; longer evidence for built-ins. */
   output?: string;
+  /**
+   * What of a long built-in output the run's message shows, when cutting its middle would hide what matters (a per-day
+   * table's bad days): the step's own shorter view. The whole output still goes to its file, the journal's digest and
+   * the postmortem.
+   */
+  shown?: string;
   /** A command's whole output, streamed to a file in the state dir as it arrived (redacted). */
   spool?: SpooledOutput;
   exitCode?: number | null;

@@ -211,7 +211,7 @@ export class RunExecutor {
       }
       record.outputBytes = Buffer.byteLength(output);
       record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
-      record.excerpt = excerpt(output, 1_200);
+      record.excerpt = excerpt(result.shown === undefined ? output : this.deps.redact(result.shown), 1_200);
     }
     return record;
   }

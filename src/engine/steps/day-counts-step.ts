@@ -348,7 +348,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows${future.rows > 0 ? ' dated up to today' : ''}`) +
     (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
-  const table = `${textTable(columns, rows, 100)}\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
+  const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
+  const table = `${textTable(columns, rows, 100)}${notes}`;
   const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
   const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged.
@@ -365,6 +366,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
     output: table,
+    ...(table.length > shownUpTo ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),
     durationMs: elapsedSince(started),
     outputs: {
       table: tableName,
@@ -381,6 +383,34 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day)) }),
     },
   };
+}
+
+/** About what a run's message shows of a step's output (src/incidents/run-executor.ts cuts the middle past it). */
+const shownUpTo = 1_150;
+
+/**
+ * The rows of a per-day table worth a glance when all do not fit: every day not normal and a day either side of it,
+ * the first and last; each stretch of three or more normal days between them one line ("12 normal days, 2026-03-27 …
+ * 2026-04-07").
+ */
+function keptRows(rows: readonly (readonly unknown[])[], days: readonly DayCount[]): (readonly unknown[])[] {
+  const keep = days.map((d, i) => i === 0 || i === days.length - 1 || [days[i - 1], d, days[i + 1]].some((near) => near !== undefined && near.verdict !== 'normal'));
+  const out: (readonly unknown[])[] = [];
+  for (let i = 0; i < rows.length; ) {
+    if (keep[i]) {
+      out.push(rows[i] as readonly unknown[]);
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end + 1 < rows.length && !keep[end + 1]) end += 1;
+    const count = end - i + 1;
+    // Two normal days take no more room as rows than as a line saying so.
+    if (count < 3) out.push(...rows.slice(i, end + 1));
+    else out.push(['…', ...Array((rows[i]?.length ?? 2) - 2).fill(''), `${count} normal days, ${days[i]?.day} … ${days[end]?.day}`]);
+    i = end + 1;
+  }
+  return out;
 }
 
 type Steps = StepReferences['diagnosisSteps'];
