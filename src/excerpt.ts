@@ -1,4 +1,7 @@
 // What of a long text fits where it is shown: its head and tail (a Slack message, a postmortem line), or its first line.
+
+/** How much of a step's output a run's message shows; past it, a step's own shorter view (`shown`) or head and tail. */
+export const stepExcerptChars = 1_200;
 export function excerpt(text: string, maxChars = 2_400): string {
   // Trailing whitespace is dropped by looking back from the end: a long output is never copied whole.
   let end = text.length;

@@ -13,3 +13,20 @@ function cellText(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   return String(value);
 }
+
+/**
+ * The rows marked to keep, each stretch of three or more between them as one line `fold(first, last)` (indices into
+ * `rows`): a table too long to show whole, with the rows that matter kept rather than its middle cut.
+ */
+export function foldRows(rows: readonly (readonly unknown[])[], keep: readonly boolean[], fold: (first: number, last: number) => readonly unknown[]): (readonly unknown[])[] {
+  const out: (readonly unknown[])[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let end = i;
+    if (!keep[i]) while (end + 1 < rows.length && !keep[end + 1]) end += 1;
+    // Two rows take no more room as rows than as a line saying so.
+    if (keep[i] || end - i < 2) out.push(...rows.slice(i, end + 1));
+    else out.push(fold(i, end));
+    i = end + 1;
+  }
+  return out;
+}

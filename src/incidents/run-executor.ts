@@ -8,7 +8,7 @@ import { preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import type { Config } from '../config.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
-import { excerpt } from '../excerpt.js';
+import { excerpt, stepExcerptChars } from '../excerpt.js';
 import { stopReason } from '../engine/stop-reason.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
@@ -192,7 +192,7 @@ export class RunExecutor {
       record.logFile = result.spool.file;
       record.outputBytes = result.spool.bytes;
       record.outputDigest = result.spool.digest;
-      record.excerpt = excerpt(this.deps.redact(result.output), 1_200);
+      record.excerpt = excerpt(this.deps.redact(result.output), stepExcerptChars);
     } else if (result.output !== undefined) {
       if (result.spool?.problem) this.deps.logger.warn({ problem: result.spool.problem, logFile: result.spool.file }, "could not keep a step's whole output; its head and tail are kept instead");
       const output = this.deps.redact(result.output);
@@ -211,7 +211,7 @@ export class RunExecutor {
       }
       record.outputBytes = Buffer.byteLength(output);
       record.outputDigest = `sha256:${createHash('sha256').update(output).digest('hex')}`;
-      record.excerpt = excerpt(result.shown === undefined ? output : this.deps.redact(result.shown), 1_200);
+      record.excerpt = excerpt(result.shown === undefined ? output : this.deps.redact(result.shown), stepExcerptChars);
     }
     return record;
   }

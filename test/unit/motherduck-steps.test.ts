@@ -183,6 +183,23 @@ describe('snapshot-history', () => {
     expect(between.outputs).toMatchObject({ snapshotAt: '2026-04-20 16:00:00.250000' });
   });
 
+  it('shows, of a list too long for the message, the newest, the oldest and the snapshots around the one picked', async () => {
+    const { md, ctx } = await standIn();
+    for (let hour = 0; hour < 20; hour += 1) {
+      await md.write('databox', `INSERT INTO analytics.daily VALUES (${1000 + hour})`, new Date(at('2026-04-20 16:00:00').getTime() + hour * 3_600_000));
+    }
+    const result = await runStep(history('2026-04-21 01:30:00'), ctx);
+    expect(result.status).toBe('restorable');
+    expect(result.outputs).toMatchObject({ snapshotAt: '2026-04-21 01:00:00' });
+    // The whole list stays in the output (its file); what the message shows keeps the picked one, which a cut would hide.
+    expect(result.output?.length).toBeGreaterThan(1_200);
+    expect(result.shown?.length).toBeLessThanOrEqual(1_200);
+    expect(result.shown).toContain('2026-04-21 01:00:00');
+    expect(result.shown).toContain('2026-04-21 11:00:00');
+    expect(result.shown).toMatch(/…\s+\d+ more, 2026-04-\d\d \d\d:00:00 … 2026-04-\d\d \d\d:00:00/);
+    expect(result.shown).toContain('retention: 7 days');
+  });
+
   it('reports a missing token as unreachable, naming the variable', async () => {
     const { ctx } = await standIn();
     const { motherDuckTarget } = await import('../../src/database/motherduck-target.js');

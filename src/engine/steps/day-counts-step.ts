@@ -4,7 +4,8 @@ import type { TargetSession } from '../../database/target.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, quoteIdentifier, type TemplateContext } from '../../runbook/template.js';
-import { textTable } from '../../text-table.js';
+import { foldRows, textTable } from '../../text-table.js';
+import { stepExcerptChars } from '../../excerpt.js';
 import type { StepResult } from '../types.js';
 import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
@@ -366,7 +367,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
     output: table,
-    ...(table.length > shownUpTo ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),
+    ...(table.length > stepExcerptChars ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),
     durationMs: elapsedSince(started),
     outputs: {
       table: tableName,
@@ -385,32 +386,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   };
 }
 
-/** About what a run's message shows of a step's output (src/incidents/run-executor.ts cuts the middle past it). */
-const shownUpTo = 1_150;
-
 /**
  * The rows of a per-day table worth a glance when all do not fit: every day not normal and a day either side of it,
- * the first and last; each stretch of three or more normal days between them one line ("12 normal days, 2026-03-27 …
- * 2026-04-07").
+ * the first and last; each stretch of normal days between them one line ("12 normal days, 2026-03-27 … 2026-04-07").
  */
 function keptRows(rows: readonly (readonly unknown[])[], days: readonly DayCount[]): (readonly unknown[])[] {
   const keep = days.map((d, i) => i === 0 || i === days.length - 1 || [days[i - 1], d, days[i + 1]].some((near) => near !== undefined && near.verdict !== 'normal'));
-  const out: (readonly unknown[])[] = [];
-  for (let i = 0; i < rows.length; ) {
-    if (keep[i]) {
-      out.push(rows[i] as readonly unknown[]);
-      i += 1;
-      continue;
-    }
-    let end = i;
-    while (end + 1 < rows.length && !keep[end + 1]) end += 1;
-    const count = end - i + 1;
-    // Two normal days take no more room as rows than as a line saying so.
-    if (count < 3) out.push(...rows.slice(i, end + 1));
-    else out.push(['…', ...Array((rows[i]?.length ?? 2) - 2).fill(''), `${count} normal days, ${days[i]?.day} … ${days[end]?.day}`]);
-    i = end + 1;
-  }
-  return out;
+  const blanks = Array((rows[0]?.length ?? 2) - 2).fill('');
+  return foldRows(rows, keep, (first, last) => ['…', ...blanks, `${last - first + 1} normal days, ${days[first]?.day} … ${days[last]?.day}`]);
 }
 
 type Steps = StepReferences['diagnosisSteps'];

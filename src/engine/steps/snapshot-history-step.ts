@@ -8,7 +8,8 @@ import { didYouMean } from '../../runbook/did-you-mean.js';
 import { valueProblem } from '../../commands/parse.js';
 import { describeCharacter } from '../../commands/unusual-characters.js';
 import { UserError } from '../../errors.js';
-import { textTable } from '../../text-table.js';
+import { foldRows, textTable } from '../../text-table.js';
+import { stepExcerptChars } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
@@ -212,10 +213,19 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
         : restorableFrom
           ? `automatic snapshots from ${shown(restorableFrom)} UTC on can be restored (each is kept ${retention} after a newer one replaces it)`
           : 'no automatic snapshot is kept';
+      const notes = `\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`;
+      // Too many to show whole, the run's message keeps the two newest, the oldest, the named ones and those either side
+      // of the one picked, which a cut through the middle would hide.
+      const picked = rows.findIndex((r) => r[2] === extra.snapshotAt);
+      const keep = rows.map((r, i) => i < 2 || i === rows.length - 1 || r[1] !== null || (picked !== -1 && Math.abs(i - picked) <= 1));
+      // The stretch left out is said in the last column, which pads no other.
+      const folded = () =>
+        textTable(['snapshot_id', 'name', 'created_ts (UTC)', 'user'], foldRows(rows.map(([id, name, created, user]) => [id, name ?? '(automatic)', shown(created), user]), keep, (first, last) => ['…', '', '', `${last - first + 1} more, ${shown(rows[last]?.[2] ?? '')} … ${shown(rows[first]?.[2] ?? '')}`]));
       return {
         status,
         summary,
-        output: `${table}\nretention: ${retention}: ${kept}; named snapshots are kept until unnamed`,
+        output: `${table}${notes}`,
+        ...(table.length + notes.length > stepExcerptChars ? { shown: `${folded()}${notes}` } : {}),
         durationMs: elapsedSince(started),
         outputs: { ...base, namedOlder: '', named: '', snapshotAt: '', writesSince: 0, ...extra },
       };
