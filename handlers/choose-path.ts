@@ -22,7 +22,6 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
     try {
       let path: string;
       ({ incident: incidentId, path } = readButtonValue(action.value, pathButton));
-      await deps.access.requireRequester(body.user.id);
       const incident = deps.service.incident(incidentId);
       // A path button is drawn under its incident's verdict, in its thread: one elsewhere chooses nothing for it.
       const thread = incidentThread(incident);
@@ -33,12 +32,15 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         // A form whose plan would be refused is not opened: the refusal comes now, not after it is filled in.
         const stale = deps.service.staleForPath(incident.id, recovery);
         if (stale) throw new UserError(stale);
+        // Opened before who may ask is known (users.info may wait out a Retry-After past the trigger's 3 seconds): the
+        // form's submission is refused instead (handlers/path-parameters-modal.ts).
         await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters) as never });
         return;
       }
       const id = incident.id;
       deps.queue.push(`propose ${id} ${path}`, async () => {
         try {
+          await deps.access.requireRequester(body.user.id);
           const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id }, body.user.id, 'slack');
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
           // The click is on the record too, as one that proposed nothing, so the postmortem shows who asked again.

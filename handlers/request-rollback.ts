@@ -20,14 +20,15 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
     try {
       const { run } = readButtonValue(action.value, rollbackButton);
       runId = run;
-      await deps.access.requireRequester(body.user.id);
       const names = deps.service.rollbackParameters(run);
       if (names.length > 0) {
-        // The modal must open within Slack's trigger window; what helps fill it in (its inspect steps' output) follows in the thread.
+        // The modal must open within Slack's trigger window; what helps fill it in (its inspect steps' output) follows in
+        // the thread. Who may ask is checked after (users.info may wait out a Retry-After), and again on submission.
         const rb = deps.service.runbook(deps.service.incident(deps.service.run(run).incidentId).scenario);
         await client.views.open({ trigger_id: body.trigger_id, view: rollbackModal(deps.service.run(run), names, rb.parameters) as never });
         deps.queue.push(`inspect before rollback ${run}`, async () => {
           try {
+            await deps.access.requireRequester(body.user.id);
             await deps.service.inspectRollback(run, body.user.id);
           } catch (error) {
             await fail(error);
@@ -37,6 +38,7 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
       }
       deps.queue.push(`rollback ${run}`, async () => {
         try {
+          await deps.access.requireRequester(body.user.id);
           await deps.service.proposeRollback(run, body.user.id);
         } catch (error) {
           await fail(error);

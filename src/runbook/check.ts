@@ -186,8 +186,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const checkTemplate = (use: TemplateUse, scope: Scope, at: At, guardedBy?: string) => {
     // A {{ left once every placeholder is taken out was meant as one (an unclosed {{name}, a typo) but would be shown
     // as is. A lone }} is not flagged: JSON in an argv and DuckDB's struct literals end in }}.
-    // So is a single-braced {steps.disk.summary}: braces around a name the engine fills, one pair short.
-    const stray = use.as === 'list' ? undefined : /\{\{[^}]{0,40}|(?<!\{)\{(?:steps|recovery|previews|targets|names|source)\.[a-z0-9_.-]{1,60}\}(?!\})/.exec(withoutPlaceholders(use.template))?.[0];
+    // So is a single-braced {steps.disk.summary} or {database_path}: braces around a name the engine fills, one pair short.
+    const bare = withoutPlaceholders(use.template);
+    const fillable = new Set([...scope.params, ...plainEngineValues, 'steps', 'recovery', 'previews', 'targets', 'names', 'diagnosis', 'item']);
+    const singleBraced = [...bare.matchAll(/(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z0-9_.-]{1,60})?\}(?!\})/g)].find((m) => fillable.has(m[1] as string))?.[0];
+    const stray = use.as === 'list' ? undefined : (/\{\{[^}]{0,40}/.exec(bare)?.[0] ?? singleBraced);
     if (stray !== undefined) add([...at, ...use.at], `"${stray}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written`);
     const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
     for (const { expression, optional, kind } of uses) {

@@ -60,8 +60,11 @@ export type Parameter = z.infer<typeof parameter>;
 
 const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]);
 
-/** Keys of a verdict or follow-up that, indented one level too far, YAML folds into the advice above them as text. */
-const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]?|\{[^}\n]*\}?)|severity:\s*(?:ok|warning|critical)\b)/;
+/**
+ * A key of a verdict or follow-up that, indented one level too far, YAML folds into the end of the advice above it as
+ * text ("… with .broken added. paths: [a, b]"); the same words inside the advice ("severity: critical on …") are prose.
+ */
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|severity:\s*(?:ok|warning|critical))\s*$/;
 
 /** What the operator should understand and do next: a key folded into it by its indent would be lost without a word. */
 const advice = z

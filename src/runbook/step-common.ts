@@ -6,7 +6,20 @@ import { UserError } from '../errors.js';
 export const stepId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case');
 /** Refuses what a shell would fill in and nothing here does: commands start without a shell, paths are taken as written. */
 export function noShellSyntax(text: string, ctx: z.RefinementCtx): void {
-  const variable = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+  shellSyntaxIn(text, ctx, /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/);
+}
+
+/**
+ * The same for an argv element, where a `$` inside is often the program's own syntax (jq's `$p`, a regular expression's
+ * `x$`): only an element that is a variable as a whole, or an option's value that is one (`--end=$TO`), is refused.
+ */
+export function noShellVariableElement(text: string, ctx: z.RefinementCtx): void {
+  shellSyntaxIn(text, ctx, /^(?:-[-\w]*=)?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/);
+}
+
+function shellSyntaxIn(text: string, ctx: z.RefinementCtx, variables: RegExp): void {
+  const found = variables.exec(text);
+  const variable = found?.[1] ?? found?.[0];
   if (variable) {
     ctx.addIssue({
       code: 'custom',
@@ -18,6 +31,8 @@ export function noShellSyntax(text: string, ctx: z.RefinementCtx): void {
 }
 
 export const template = z.string().min(1).superRefine(noShellSyntax);
+/** One element of a command's argv, a template like any other. */
+export const argvElement = z.string().min(1).superRefine(noShellVariableElement);
 /** Titles are shown as written: a placeholder in one would reach the operator as "{{backup}}". */
 export const title = z
   .string()

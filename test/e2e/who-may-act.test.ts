@@ -207,6 +207,26 @@ describe('who may start a recovery', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(1);
   });
 
+  it('opens a path\'s form at once while users.info waits out a Retry-After (a trigger lasts 3 s), and checks on submission', async () => {
+    writeGarbage(checkout.databasePath);
+    slack.users.set(partner, { team_id: 'T0PARTNER', is_stranger: true });
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', partner);
+    await harness.settle();
+    slack.troubled = /^users\.info$/;
+    slack.trouble = [{ status: 429, retryAfter: 4 }];
+    const clicked = Date.now();
+    await harness.click(slack.buttons('choose_path_b')[0]!, partner);
+    await slack.waitFor('the form to open', () => slack.callsTo('views.open').length === 1, 10_000);
+    expect(slack.calls.find((c) => c.method === 'views.open')!.at - clicked).toBeLessThan(2_000);
+    await harness.settle();
+    // Filled in and sent, it is refused: a partner proposes nothing.
+    await harness.submitModal(partner, slack.lastForm(), { backup: '/backups/databox.duckdb' });
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    nothingRan();
+  });
+
   it('refuses while Slack cannot say who asked, and proposes once it answers', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);

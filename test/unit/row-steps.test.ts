@@ -356,6 +356,21 @@ describe('a baseline with empty days', () => {
     expect(result.output).toMatch(/baseline: median [\d.]+ rows\/day over 2026-04-01 … 2026-04-14, of the 6 days with rows/);
   });
 
+  it('takes no weekday an outage emptied for one the source skips: an empty Saturday after a week-long outage is a bad day', async () => {
+    const { ctx } = await database();
+    // Both Saturdays of the baseline (04-04, 04-11) fall in the outage; the window's Saturday 04-18 is empty too.
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-04' AND DATE '2026-04-11';
+       DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-18'`,
+    );
+    const result = await runDayCountsStep(noaaCounts('2026-04-15', '2026-04-21'), ctx);
+    expect(result.status).toBe('anomalies');
+    expect(result.outputs.badDays).toEqual(['2026-04-18']);
+    expect(result.summary).not.toContain('as usual for this source');
+    expect(result.summary).toMatch(/2026-04-18 zero \(0\)/);
+  });
+
   it('is none when too few of the days before have rows, said as such, not as days with no rows at all', async () => {
     const { ctx } = await database();
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-12'");

@@ -77,12 +77,32 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
+    name: 'a status an earlier, narrower verdict already takes: it is dead here, whichever comes first',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[1].when = { step: 'open', status: ['unreadable', 'locked'] };
+    },
+    refusal: [
+      'at diagnosis.verdicts[1].when: verdict 0 ("busy") comes first and already takes the case open ends locked, so this verdict is never chosen there: take those statuses out of this condition, or put this verdict first if it is meant to win',
+    ],
+  },
+  {
     name: 'an output in single braces, which would be shown as written',
     plant: (doc) => {
       const full = doc.diagnosis.verdicts.findIndex((v: Doc) => String(v.advice).includes('{{steps.disk.summary}}'));
       doc.diagnosis.verdicts[full].advice = doc.diagnosis.verdicts[full].advice.replace('{{steps.disk.summary}}', '{steps.disk.summary}');
     },
     refusal: ['at diagnosis.verdicts[2].advice: "{steps.disk.summary}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written'],
+  },
+  {
+    name: 'a camelCase output or an engine value in single braces',
+    plant: (doc) => {
+      doc.diagnosis.verdicts[0].advice = 'Held by PID {steps.open.holderPid}.';
+      doc.diagnosis.verdicts[1].advice = 'The file {database_path} does not open; {"json": 1} and {a: 1} are left alone.';
+    },
+    refusal: [
+      'at diagnosis.verdicts[0].advice: "{steps.open.holderPid}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written',
+      'at diagnosis.verdicts[1].advice: "{database_path}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written',
+    ],
   },
   {
     name: 'a verdict without its severity (a healthy one would be shown red)',
@@ -886,5 +906,36 @@ describe('the same command as a changing step', () => {
     doc.validation.steps[0].argv = ['task', 'full-refresh'];
     doc.validation.steps[0].env = { DRY_RUN: '1' };
     expect([...loadRunbooks(writeRunbook('duckdb.yml', doc)).keys()]).toEqual(['duckdb']);
+  });
+});
+
+describe('a classify match that also matches an empty output on purpose', () => {
+  it('is taken: "^$" (no output), "^\\s*$" and a lookahead are no empty alternative', () => {
+    for (const match of ['^$', '^\\s*$', '^(?!.*connection refused)', 'a\\|b']) {
+      const doc = bundled('duckdb.yml');
+      doc.diagnosis.steps[3].classify[1].match = match;
+      expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc)), match).not.toThrow();
+    }
+  });
+});
+
+describe('a $ inside an argv element', () => {
+  it('is the program\'s own syntax (jq\'s $p, a pattern\'s end), taken as written; a whole element or option value that is a variable is refused', () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[3].argv.push('.[] | select(.path == $p)', 'x$');
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+    doc.diagnosis.steps[3].argv.push('--end=$TO');
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.steps[3].argv[${doc.diagnosis.steps[3].argv.length - 1}]: "$TO" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step's output; a setting from the bot's environment goes in the runbook's env`,
+    ]);
+  });
+});
+
+describe('words like a verdict key inside advice', () => {
+  it('are prose unless they end it, as a key folded in does', () => {
+    const doc = bundled('duckdb.yml');
+    const corrupt = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'corrupt');
+    doc.diagnosis.verdicts[corrupt].advice += ' The stack reads these paths: {{steps.open.message}}. Soda reports severity: critical on it; Dagster logged when: [tick] then.';
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });

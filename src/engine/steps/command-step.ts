@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../config.js';
 import { startDetached } from '../../process/start-detached.js';
-import { duration, noShellSyntax, stepCommon, template } from '../../runbook/step-common.js';
+import { argvElement, duration, noShellSyntax, stepCommon, template } from '../../runbook/step-common.js';
 import { listValue, render, type TemplateContext } from '../../runbook/template.js';
 import { withScopedValues } from '../template-values.js';
 import type { StepResult } from '../types.js';
@@ -23,14 +23,21 @@ function isRegExp(text: string): boolean {
   }
 }
 
+/** An empty alternative ("a|b|", "(|x)") or a pattern that is only "anything" (".*", "[\s\S]*"), unescaped. */
+function matchesAnything(pattern: string): boolean {
+  const bare = pattern.replace(/\\./g, 'x');
+  return /^\||\|$|\|\||\(\||\|\)|\(\?:\|/.test(bare) || /^\^?(\.\*|\[\\s\\S\]\*)\??\$?$/.test(pattern) || pattern === '';
+}
+
 const classifyRule = z.strictObject({
   status: z.string().regex(/^[a-z][a-z0-9-]*$/),
   /** A case-insensitive regular expression matched against the command's output. */
   match: z
     .string()
     .refine((text) => isRegExp(text), { message: 'not a valid regular expression' })
-    // "a|" or ".*" matches every output, a failure that has nothing to do with the rule's status included.
-    .refine((text) => !isRegExp(text) || !new RegExp(text, 'i').test(''), {
+    // "a|" or ".*" matches every output, a failure that has nothing to do with the rule's status included. Told from the
+    // pattern's text: "^$" (no output) or a lookahead also match an empty output, on purpose.
+    .refine((text) => !matchesAnything(text), {
       message: 'matches any output (it matches an empty one: an empty alternative such as "a|b|", or ".*"), so every output would get this status; take out the empty alternative, or leave match out to mean any output on purpose',
     })
     .optional(),
@@ -38,13 +45,13 @@ const classifyRule = z.strictObject({
 });
 
 /** Expands to `argv` once per element of a list value: `{ forEach: source.models, argv: [--restate-model, "{{item}}"] }`. */
-const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z0-9_-]+)*$/), argv: z.array(template).min(1) });
+const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z0-9_-]+)*$/), argv: z.array(argvElement).min(1) });
 export type ArgvRepeat = z.infer<typeof argvRepeat>;
 
 const schema = z.strictObject({
   ...stepCommon,
   kind: z.literal('command'),
-  argv: z.array(z.union([template, argvRepeat])).min(1),
+  argv: z.array(z.union([argvElement, argvRepeat])).min(1),
   cwd: template.default('.'),
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().superRefine(noShellSyntax)).default({}),
   /** Turns exit code and output into a status; first match wins; default ok on exit 0, failed otherwise. */

@@ -144,15 +144,25 @@ export function judgeDay(count: number, baselineMedian: number, lowBelow: number
 const weekdayNames = ['Sundays', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays'];
 
 /**
- * The weekdays (0 Sunday … 6 Saturday) with no rows in any week of the baseline, seen at least twice there: a source that
- * does not load at weekends has none on them, which is as usual, not a bad day. None without a baseline to judge by.
+ * The weekdays (0 Sunday … 6 Saturday) with no rows in any week of the baseline, seen at least twice there outside an
+ * outage: a source that does not load at weekends has none on them, which is as usual, not a bad day. None without a
+ * baseline to judge by.
  */
 export function quietWeekdays(baselineFrom: string, windowFrom: string, countOf: (day: string) => number | undefined, baselineMedian: number): Set<number> {
   const seen = new Map<number, number[]>();
   if (baselineMedian === 0) return new Set();
-  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(windowFrom); ms += dayMs) {
-    const count = countOf(isoDay(ms));
-    if (count === undefined) continue;
+  const baseline: { ms: number; count: number | undefined }[] = [];
+  for (let ms = dayMsOf(baselineFrom); ms < dayMsOf(windowFrom); ms += dayMs) baseline.push({ ms, count: countOf(isoDay(ms)) });
+  // An outage (more than two empty days in a row) empties every weekday it spans: no sign of a weekday the source skips.
+  const inOutage = baseline.map((_, i) => {
+    let start = i;
+    let end = i;
+    while (start > 0 && baseline[start - 1]?.count === 0 && baseline[i]?.count === 0) start -= 1;
+    while (end < baseline.length - 1 && baseline[end + 1]?.count === 0 && baseline[i]?.count === 0) end += 1;
+    return baseline[i]?.count === 0 && end - start >= 2;
+  });
+  for (const [i, { ms, count }] of baseline.entries()) {
+    if (count === undefined || inOutage[i]) continue;
     const weekday = new Date(ms).getUTCDay();
     seen.set(weekday, [...(seen.get(weekday) ?? []), count]);
   }
