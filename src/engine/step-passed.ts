@@ -56,8 +56,8 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
     // The engine's named snapshot changes no data: it is what a rollback restores.
-    // A failed step known to have changed nothing (a move not done): only a failure can be that.
-    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped' || (r.untouched && r.status === 'failed')) return [];
+    // A step known to have changed nothing (a move not done, rows kept only in a file): failed or timed out, not passed.
+    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
     if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary: r.summary }];
     // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded.
     return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it`, partly: true }];

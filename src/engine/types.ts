@@ -32,8 +32,8 @@ export interface StepResult {
   /** Values later steps and rollbacks can refer to, such as where a file was moved. */
   outputs: Record<string, unknown>;
   /**
-   * Set on a failed changing step known to have changed nothing (a move whose file is still where it was, no schedule
-   * started): a run that stopped there is not said to have changed anything by it.
+   * Set on a changing step that failed or timed out known to have changed nothing (a move whose file is still where it
+   * was, no schedule started, rows kept only in a file): a run that stopped there is not said to have changed anything.
    */
   untouched?: true;
   /**

@@ -1,7 +1,8 @@
 // Whether a plan's counts differ from what its diagnosis counted on the same days: the rows changed since (a load landed),
 // so the plan is about data nobody has looked at.
 import type { PreviewResult } from '../engine/previews.js';
-import { lookup, renderSql, type TemplateContext } from '../runbook/template.js';
+import { diagnosedDays } from '../engine/steps/day-counts-step.js';
+import { renderSql, type TemplateContext } from '../runbook/template.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { RecoveryPath } from '../runbook/schema.js';
 
@@ -37,19 +38,16 @@ export function previewDrift(
     const counted = rb.diagnosis.steps.find((s) => s.id === preview.asDiagnosed);
     const value = previews.find((p) => p.id === preview.id)?.value;
     if (counted?.kind !== 'day-counts' || value === undefined) continue;
-    let diagnosed: { day: string; count: number }[];
-    try {
-      if (String(lookup(`diagnosis.${counted.id}.table`, values)) !== renderSql(counted.table, values).replace(/"/g, '')) continue;
-      diagnosed = lookup(`diagnosis.${counted.id}.days`, values) as { day: string; count: number }[];
-    } catch {
-      continue;
-    }
-    const byDay = new Map(diagnosed.map((d) => [d.day, d.count]));
-    if (!days.every((day) => byDay.has(day))) continue;
-    const then = days.reduce((sum, day) => sum + (byDay.get(day) ?? 0), 0);
+    const table = renderSql(counted.table, values);
+    const diagnosed = diagnosedDays(counted.id, values, table);
+    if (!diagnosed) continue;
+    const byDay = new Map(diagnosed.map((d) => [d.day, d]));
+    // A day still loading when it was counted (today then) was never judged: rows added since are no change to say.
+    if (!days.every((day) => byDay.has(day) && byDay.get(day)?.verdict !== 'incomplete')) continue;
+    const then = days.reduce((sum, day) => sum + (byDay.get(day)?.count ?? 0), 0);
     if (then === value) continue;
     return (
-      `The rows changed since the diagnosis: it counted ${then} row${then === 1 ? '' : 's'} of ${String(lookup(`diagnosis.${counted.id}.table`, values))} on ${from}${from === to ? '' : ` … ${to}`}, and this plan's "${preview.title}" counts ${value} now ` +
+      `The rows changed since the diagnosis: it counted ${then} row${then === 1 ? '' : 's'} of ${table.replace(/"/g, '')} on ${from}${from === to ? '' : ` … ${to}`}, and this plan's "${preview.title}" counts ${value} now ` +
       `(a load landed meanwhile?). What the diagnosis judged bad may be whole now: diagnose again before approving.`
     );
   }

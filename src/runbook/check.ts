@@ -333,13 +333,18 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     checkPreviews(p.previews, { ...scope, previews: undefined }, [...at, 'previews']);
     p.previews.forEach((preview, j) => {
       if (preview.asDiagnosed === undefined) return;
+      const where = [...at, 'previews', j, 'asDiagnosed'];
       const counted = rb.diagnosis.steps.find((s) => s.id === preview.asDiagnosed);
+      // A window misnamed is said where it is written; a path that takes no whole window is said here.
+      const windowsNamed = rb.windows.every((w) => Object.hasOwn(rb.parameters, w.from) && Object.hasOwn(rb.parameters, w.to));
       if (counted?.kind !== 'day-counts') {
         const message = counted ? `diagnosis step "${counted.id}" is a ${counted.kind} step, not day-counts: it counted no rows per day` : `no diagnosis step "${preview.asDiagnosed}"${didYouMean(preview.asDiagnosed, rb.diagnosis.steps.map((s) => s.id))}`;
-        add([...at, 'previews', j, 'asDiagnosed'], message);
-      } else if (!rb.windows.some((w) => p.parameters.includes(w.from) || p.parameters.includes(w.to))) {
-        // A window misnamed is said where it is written; one the path takes no end of is said here.
-        add([...at, 'previews', j, 'asDiagnosed'], `path ${p.id} takes no window (windows: a from and a to among its parameters): there are no days to compare the diagnosis' counts on`);
+        add(where, message);
+      } else if (!preview.sql.includes(counted.table)) {
+        // Another table's counts would differ on every plan: a warning that cries wolf.
+        add(where, `this preview's SQL does not count ${counted.table}, the table diagnosis step "${counted.id}" counted: compare it with the step that counts its table`);
+      } else if (windowsNamed && !rb.windows.some((w) => p.parameters.includes(w.from) && p.parameters.includes(w.to))) {
+        add(where, `path ${p.id} takes no window (windows: a from and a to among its parameters): there are no days to compare the diagnosis' counts on`);
       }
     });
     if (!p.rollback) return;
@@ -369,6 +374,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       { onlyIfRanIn: 1, previewsFrom: 1 },
     );
     checkPreviews(p.rollback.previews, rollbackScope, [...rollbackAt, 'previews']);
+    p.rollback.previews.forEach((preview, j) => {
+      // A rollback undoes a recovery's change: its counts differ from the diagnosis' by that change, meant.
+      if (preview.asDiagnosed !== undefined) add([...rollbackAt, 'previews', j, 'asDiagnosed'], "asDiagnosed is for a recovery's previews: a rollback counts what the recovery changed since the diagnosis");
+    });
     p.rollback.steps.forEach((s, j) => {
       if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
         add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);

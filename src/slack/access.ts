@@ -27,7 +27,7 @@ export interface InstalledWorkspace {
 export interface AccessOptions {
   allowGuestApproval: boolean;
   allowExternalApproval: boolean;
-  /** Slack user IDs (U…, W…) and user-group IDs (S…) who may start recoveries and rollbacks; empty: anyone. */
+  /** Slack user IDs (U…, W…) and user-group IDs (S…) who may start recoveries and rollbacks; empty: any member. */
   requesters: readonly string[];
   /** How long a users.info or usergroups.users.list answer is trusted. */
   cacheMs?: number;
@@ -86,28 +86,39 @@ export class SlackAccess {
       const from = this.foreignOrigin(clicker);
       if (from !== undefined) return { ok: false, reason: this.foreignReason(from) };
     }
-    let user: SlackUser;
-    try {
-      user = await this.userInfo(clicker.userId);
-    } catch (error) {
-      return {
-        ok: false,
-        reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so the click was refused; nothing was approved. Try again in a moment`,
-      };
-    }
-    if (user.deleted) return { ok: false, reason: 'your Slack account is deactivated; nothing was approved' };
-    // A person decides: Slack's own buttons are never clicked by an app, so such a click was made up.
-    if (user.is_bot) return { ok: false, reason: `${clicker.userId} is a bot or app account, which may not approve or reject plans; a person must` };
+    const person = await this.person(clicker.userId, { refused: 'the click was refused', nothing: 'nothing was approved', deed: 'approve or reject plans' });
+    if ('reason' in person) return { ok: false, reason: person.reason };
+    const { user } = person;
     if (!allowGuestApproval && (user.is_restricted || user.is_ultra_restricted)) {
       return {
         ok: false,
         reason: `guests (${user.is_ultra_restricted ? 'single-channel' : 'multi-channel'}) may not approve or reject plans; ask a full member of the workspace`,
       };
     }
-    if (!allowExternalApproval && (user.is_stranger || !this.sameOrganisation(user.team_id, user.enterprise_user?.enterprise_id))) {
-      return { ok: false, reason: this.foreignReason(user.team_id ?? 'another workspace') };
-    }
+    if (!allowExternalApproval && this.isForeign(user)) return { ok: false, reason: this.foreignReason(user.team_id ?? 'another workspace') };
     return { ok: true };
+  }
+
+  /**
+   * Slack's word on a person about to act (users.info, cached): the user, or why they may not — Slack could not say, the
+   * account is deactivated, or it is a bot's (Slack's own buttons and commands are never an app's, so such a request
+   * was made up).
+   */
+  private async person(userId: string, words: { refused: string; nothing: string; deed: string }): Promise<{ user: SlackUser } | { reason: string }> {
+    let user: SlackUser;
+    try {
+      user = await this.userInfo(userId);
+    } catch (error) {
+      return { reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so ${words.refused}; ${words.nothing}. Try again in a moment` };
+    }
+    if (user.deleted) return { reason: `your Slack account is deactivated; ${words.nothing}` };
+    if (user.is_bot) return { reason: `${userId} is a bot or app account, which may not ${words.deed}; a person must` };
+    return { user };
+  }
+
+  /** A Slack Connect partner, or anyone else outside the bot's own workspace or Enterprise org, as users.info says. */
+  private isForeign(user: SlackUser): boolean {
+    return Boolean(user.is_stranger) || !this.sameOrganisation(user.team_id, user.enterprise_user?.enterprise_id);
   }
 
   /**
@@ -117,6 +128,7 @@ export class SlackAccess {
    */
   async mayRequest(userId: string): Promise<Access> {
     const { requesters } = this.options;
+    // Named by ID: someone's deliberate choice, a partner's too; Slack is not asked about them.
     if (requesters.includes(userId)) return { ok: true };
     const member = await this.ownMember(userId);
     if (!member.ok || requesters.length === 0) return member;
@@ -139,22 +151,15 @@ export class SlackAccess {
   /** Whether Slack says the user is an active member of the bot's own workspace or Enterprise org. */
   private async ownMember(userId: string): Promise<Access> {
     if (!this.installed) return { ok: false, reason: 'the bot does not know yet which workspace it is installed in; try again in a moment' };
-    let user: SlackUser;
-    try {
-      user = await this.userInfo(userId);
-    } catch (error) {
+    const person = await this.person(userId, { refused: 'the request was refused', nothing: 'nothing was proposed', deed: 'start recoveries or rollbacks' });
+    if ('reason' in person) return { ok: false, reason: person.reason };
+    if (this.isForeign(person.user)) {
       return {
         ok: false,
-        reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so the request was refused; nothing was proposed. Try again in a moment`,
-      };
-    }
-    if (user.deleted) return { ok: false, reason: 'your Slack account is deactivated; nothing was proposed' };
-    if (user.is_bot) return { ok: false, reason: `${userId} is a bot or app account, which may not start recoveries or rollbacks; a person must` };
-    if (user.is_stranger || !this.sameOrganisation(user.team_id, user.enterprise_user?.enterprise_id)) {
-      const home = this.installed.enterpriseId ?? this.installed.teamId ?? 'its own workspace';
-      return {
-        ok: false,
-        reason: `you are not a member of the workspace the bot is installed in (you are from ${user.team_id ?? 'another workspace'}; the bot belongs to ${home}): recoveries and rollbacks are started by its own members only, or by those DATABOX_REQUESTERS names by user ID. Diagnoses stay open to everyone in the channel`,
+        reason: this.foreignReason(
+          person.user.team_id ?? 'another workspace',
+          'recoveries and rollbacks are started by its own members only, or by those DATABOX_REQUESTERS names by user ID. Diagnoses stay open to everyone in the channel',
+        ),
       };
     }
     return { ok: true };
@@ -197,9 +202,9 @@ export class SlackAccess {
     return teamId !== undefined && teamId === installed.teamId;
   }
 
-  private foreignReason(from: string): string {
+  private foreignReason(from: string, rule = 'plans are approved by its own members only'): string {
     const home = this.installed?.enterpriseId ?? this.installed?.teamId ?? 'its own workspace';
-    return `you are not a member of the workspace the bot is installed in (you are from ${from}; the bot belongs to ${home}): plans are approved by its own members only`;
+    return `you are not a member of the workspace the bot is installed in (you are from ${from}; the bot belongs to ${home}): ${rule}`;
   }
 
   private async userInfo(userId: string): Promise<SlackUser> {

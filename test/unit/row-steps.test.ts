@@ -432,7 +432,7 @@ describe('a raw table with no rows in the window', () => {
     // Before: "no-data", as for a window the source never had.
     expect(raw.status).toBe('rows-removed');
     expect(raw.summary).toMatch(
-      /^raw_noaa\.daily_weather has no rows at all \(no day has any, in the window or out of it\); yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed$/,
+      /^no rows in raw_noaa\.daily_weather for 2026-04-10 … 2026-04-20; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed$/,
     );
     expect([raw.outputs.proposedFrom, raw.outputs.proposedTo]).toEqual(['2026-04-10', '2026-04-20']);
     // Gone from both tables: nothing says the source had those days.

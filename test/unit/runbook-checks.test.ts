@@ -343,10 +343,14 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].previews[0].asDiagnosed = 'raw_count';
       doc.recovery[1].previews[0].asDiagnosed = 'open';
+      doc.recovery[1].previews[1].asDiagnosed = 'mart_counts';
+      doc.recovery[0].rollback.previews[0].asDiagnosed = 'raw_counts';
     },
     refusal: [
       'at recovery[0].previews[0].asDiagnosed: no diagnosis step "raw_count" (did you mean "raw_counts"?)',
+      "at recovery[0].rollback.previews[0].asDiagnosed: asDiagnosed is for a recovery's previews: a rollback counts what the recovery changed since the diagnosis",
       'at recovery[1].previews[0].asDiagnosed: diagnosis step "open" is a database-open step, not day-counts: it counted no rows per day',
+      'at recovery[1].previews[1].asDiagnosed: this preview\'s SQL does not count {{source.mart_table}}, the table diagnosis step "mart_counts" counted: compare it with the step that counts its table',
     ],
   },
   {

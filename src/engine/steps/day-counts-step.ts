@@ -183,6 +183,16 @@ export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>
   return { from: isoDay(yesterday - (step.scanDays - 1) * dayMs), to: isoDay(yesterday), proposed: true };
 }
 
+/** A diagnosis day-counts step's days, when it counted `table` (as SQL renders it); undefined for another table or none. */
+export function diagnosedDays(stepId: string, values: TemplateContext, table: string): DayCount[] | undefined {
+  try {
+    if (String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return undefined;
+    return lookup(`diagnosis.${stepId}.days`, values) as DayCount[];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What a diagnosis step found of the same table, for a validation step that compares with it: its counts per day, and
  * its baseline median when it judged a window starting on the same day (so the same days before). Another source's
@@ -190,8 +200,8 @@ export function scanWindow(step: Pick<DayCountsStep, 'from' | 'to' | 'scanDays'>
  */
 function diagnosedBefore(stepId: string, values: TemplateContext, table: string, from: string): { before?: Record<string, number>; baselineBefore?: number } {
   try {
-    if (String(lookup(`diagnosis.${stepId}.table`, values)) !== table.replace(/"/g, '')) return {};
-    const days = lookup(`diagnosis.${stepId}.days`, values) as { day: string; count: number }[];
+    const days = diagnosedDays(stepId, values, table);
+    if (!days) return {};
     const median = Number(lookup(`diagnosis.${stepId}.baselineMedian`, values));
     const sameWindow = String(lookup(`diagnosis.${stepId}.from`, values)) === from && Number.isFinite(median);
     return { before: Object.fromEntries(days.map((d) => [d.day, d.count])), ...(sameWindow ? { baselineBefore: median } : {}) };
@@ -333,7 +343,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
-    'rows-removed': `${noRows}; yet ${otherTable}, built from it, has ${plural(removedFrom.reduce((sum, d) => sum + d.count, 0), 'row', 'rows')} on ${plural(removedFrom.length, 'day', 'days')} of the window (${dayRanges(removedFrom.map((d) => d.day))}): the rows ${tableName} had on them were removed`,
+    // Not where its rows run (noRowsThere's "it stopped loading"): the built table says the rows were there.
+    'rows-removed': `no rows in ${tableName} for ${from} … ${to}; yet ${otherTable}, built from it, has ${plural(removedFrom.reduce((sum, d) => sum + d.count, 0), 'row', 'rows')} on ${plural(removedFrom.length, 'day', 'days')} of the window (${dayRanges(removedFrom.map((d) => d.day))}): the rows ${tableName} had on them were removed`,
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
