@@ -9,7 +9,7 @@ import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
 import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
-import { acceptedNote, changedBeforeStopping, failedAtWords, stepPassed } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
@@ -274,9 +274,9 @@ function offeredPlan(plan: unknown): string {
 }
 
 function validationSummary(run: Run): string {
-  const passed = run.results.filter((r) => isPassing(run, r)).length;
   const verdict = run.status === 'succeeded' ? 'passed' : run.status === 'failed' ? 'failed' : run.status;
-  return `${verdict} (${passed} of ${run.steps.length} steps passed)`;
+  // Counted as Slack and the terminal count them: a step skipped is no step passed.
+  return `${verdict} (${passedCount(run.steps, run.results)}, of ${run.steps.length})`;
 }
 
 /** The incident's runs that recover or roll back, without those of cleanup paths (dropping leftover clones). */

@@ -105,8 +105,8 @@ describe('the recorded scenario-1 journal', () => {
     expect(recovery).toMatch(/### Path A: Rebuild from raw dlt state \(`[^`]+\/2`\): succeeded/);
     expect(recovery).toMatch(/### Path B: Restore from a file backup \(`[^`]+\/5`\): succeeded/);
     const validation = section(markdown, 'Validation');
-    expect(validation).toMatch(/Validation `[^`]+\/3`: failed \(2 of 3 steps passed\)/);
-    expect(validation).toMatch(/Validation `[^`]+\/6`: passed \(3 of 3 steps passed\)/);
+    expect(validation).toMatch(/Validation `[^`]+\/3`: failed \(2 steps passed, 1 did not, of 3\)/);
+    expect(validation).toMatch(/Validation `[^`]+\/6`: passed \(3 steps passed, of 3\)/);
     expect(section(markdown, 'Rollbacks')).toMatch(/### Rollback of path A: Put the broken file and SQLMesh state back \(`[^`]+\/4`\): succeeded\n\n.*\n- Undoes `[^`]+\/2`/);
     const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
     const verdict = records.find((r) => r.type === 'diagnosis.verdict')?.at as string;
