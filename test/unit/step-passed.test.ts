@@ -1,6 +1,6 @@
-// How a guard's accepted status is said: a problem it lets pass carries a note, good news it hopes for does not.
+// How a step's outcome is said: a guard's accepted status carries a note (good news it hopes for does not), and a run's steps are counted.
 import { describe, expect, it } from 'vitest';
-import { acceptedNote } from '../../src/engine/step-passed.js';
+import { acceptedNote, passedCount } from '../../src/engine/step-passed.js';
 
 describe('acceptedNote', () => {
   const notHeld = { guard: true, acceptStatuses: ['missing', 'corrupt', 'wal-damaged'] };
@@ -20,5 +20,12 @@ describe('acceptedNote', () => {
   it('says nothing after a step that is no guard: its accepted status is its goal', () => {
     expect(acceptedNote({ acceptStatuses: ['fresh'] }, 'fresh')).toBe('');
     expect(acceptedNote({ guard: false, acceptStatuses: ['corrupt'] }, 'corrupt')).toBe('');
+  });
+});
+
+describe('passedCount', () => {
+  it('counts a skipped step apart from those that passed, as a validation that stopped at its first step reads', () => {
+    const steps = [{ id: 'freshness', acceptStatuses: [] }, { id: 'verify', acceptStatuses: [] }];
+    expect(passedCount(steps, [{ stepId: 'freshness', status: 'stale' }, { stepId: 'verify', status: 'skipped' }])).toBe('0 steps passed, 1 skipped (each says why), 1 did not');
   });
 });
