@@ -4,14 +4,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 export const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
 
 /** Every mart with `days` days of rows ending on `lastDay`. */
-export async function createMartsDatabase(file: string, lastDay: string, days = 30): Promise<void> {
+export async function createMartsDatabase(file: string, lastDay: string, days = 30, lastDayOf: Readonly<Record<string, string>> = {}): Promise<void> {
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   try {
     for (const mart of marts) {
       const [schema] = mart.split('.');
       await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await connection.run(`CREATE TABLE ${mart} AS SELECT CAST(? AS DATE) - CAST(range AS INTEGER) AS day_date, 100 + range AS n FROM range(${days})`, [lastDay]);
+      await connection.run(`CREATE TABLE ${mart} AS SELECT CAST(? AS DATE) - CAST(range AS INTEGER) AS day_date, 100 + range AS n FROM range(${days})`, [lastDayOf[mart] ?? lastDay]);
     }
   } finally {
     connection.closeSync();

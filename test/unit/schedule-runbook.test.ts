@@ -268,6 +268,24 @@ describe('scenario 4 steps', () => {
     }
   });
 
+  it('says a mart that stopped long before the others, whose days a backfill of the others\' missed days would leave empty', async () => {
+    const checkout = new Checkout();
+    try {
+      await createMartsDatabase(checkout.databasePath, '2026-04-18', 30, { 'usgs.fct_daily_streamflow': '2026-04-01', 'analytics.fct_species_environment_daily': '2026-04-17' });
+      const marts = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'].map((table) => ({ table, dateColumn: 'day_date', maxLag: '48h' }));
+      const step = { id: 'freshness', kind: 'mart-freshness', title: 'Each mart against its SLA', marts } as unknown as Step;
+      const [found] = await run([step], checkout);
+      expect(found?.result.status).toBe('stale');
+      expect(found?.result.summary).toMatch(
+        /; usgs\.fct_daily_streamflow stopped on 2026-04-01, 17 days before the freshest mart \(2026-04-18\): a backfill of only the days the others miss leaves its 2026-04-02 … 2026-04-18 empty, which is scenario 2's to fill$/,
+      );
+      // Marts a day apart (one built after the other) are no such mart.
+      expect(found?.result.summary.match(/stopped on/g)).toHaveLength(1);
+    } finally {
+      checkout.remove();
+    }
+  });
+
   it('reads the marts from the database DATABOX_BACKEND names (MotherDuck here), not the local file', async () => {
     const checkout = new Checkout();
     try {

@@ -39,12 +39,13 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
+  const leftOut = stoppedEarlier(results);
   const summary =
-    status === 'fresh'
+    (status === 'fresh'
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
         ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}${unreadable.length > 0 ? `; could not read ${describeUnreadable(unreadable)}` : ''}`
-        : `could not read ${describeUnreadable(unreadable)}`;
+        : `could not read ${describeUnreadable(unreadable)}`) + leftOut;
   return {
     status,
     summary,
@@ -52,6 +53,27 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     durationMs: elapsedSince(started),
     outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday },
   };
+}
+
+/**
+ * The marts whose newest day is more than two days before the freshest mart's: they stopped before the others did (a
+ * source that broke weeks before the daemon stopped), and a backfill of the days the others miss leaves theirs between,
+ * which is scenario 2's to fill; said as "; … stopped on …".
+ */
+function stoppedEarlier(results: readonly MartFreshness[]): string {
+  const dayMs = 86_400_000;
+  const newestOf = (r: MartFreshness) => String(r.newest).slice(0, 10);
+  const read = results.filter((r) => r.status === 'stale' || r.status === 'fresh');
+  const freshest = read.map(newestOf).sort().at(-1);
+  if (!freshest) return '';
+  const gaps = read.flatMap((r) => {
+    const newest = newestOf(r);
+    const days = Math.round((Date.parse(freshest) - Date.parse(newest)) / dayMs);
+    if (days <= 2) return [];
+    const firstMissing = new Date(Date.parse(newest) + dayMs).toISOString().slice(0, 10);
+    return [`${r.table} stopped on ${newest}, ${days} days before the freshest mart (${freshest}): a backfill of only the days the others miss leaves its ${firstMissing} … ${freshest} empty, which is scenario 2's to fill`];
+  });
+  return gaps.length > 0 ? `; ${gaps.join('; ')}` : '';
 }
 
 /**
