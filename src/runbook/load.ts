@@ -154,9 +154,10 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
   return problems;
 }
 
-/** A lag as a runbook writes one: 36h, 2d, 90m. */
+/** A lag as a runbook writes one: 36h, 24h, 3d, 90m (days only from two on, as SLAs are mostly written in hours). */
 function lagText(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  if (ms % 86_400_000 === 0 && ms >= 2 * 86_400_000) return `${ms / 86_400_000}d`;
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }
 

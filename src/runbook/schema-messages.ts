@@ -57,6 +57,7 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) {
     const key = issue.path?.at(-1);
     if (key === 'argv') return 'is empty: it takes the program and its arguments, one element each ([task, verify])';
+    if (key === 'status') return 'is empty: name at least one status';
     return `is empty: it takes at least one${key === 'steps' ? ' step' : ''}, or leave the key out where it may be left out`;
   }
   if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'is empty text: write a value, or leave the key out where it may be left out';

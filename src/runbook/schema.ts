@@ -206,7 +206,8 @@ export const runbook = z
     title,
     section: z.number().int().positive(),
     summary: description,
-    symptoms: z.array(description).min(1),
+    // Shown as written too, but they may quote what an operator sees ("{{ var('start') }}" in a Jinja error).
+    symptoms: z.array(z.string().min(1)).min(1),
     prevention: z
       .array(z.strictObject({ check: z.string(), where: z.string(), status: z.string() }))
       .default([]),

@@ -50,7 +50,7 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
   });
 
   it('names an alias used before its anchor', () => {
-    expect(problems('id: duckdb\nx: *later\ny: &later 1\n')).toEqual(['the alias *later comes before its anchor &later (line 3): set the anchor first']);
+    expect(problemsAtLines('id: duckdb\nx: *later\ny: &later 1\n')).toEqual([':2: the alias *later comes before its anchor &later (line 3): set the anchor first']);
   });
 
   it(`lets one anchor be used ${maxAliasCount} times (a long runbook reusing defaults), and names the anchor past that`, () => {
@@ -238,7 +238,7 @@ describe('values of the wrong kind, said in the words an editor of YAML needs', 
     expect(problems(text)).toEqual([
       'at diagnosis.steps[0].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)',
       'at diagnosis.steps[1].id: step ids are lower_snake_case (it holds "\u0455" (U+0455), not a plain ASCII letter after "di")',
-      'at diagnosis.verdicts[0].when.status: is empty: it takes at least one, or leave the key out where it may be left out',
+      'at diagnosis.verdicts[0].when.status: is empty: name at least one status',
       'at recovery[0].steps[0].mutates: "yes" is text where true or false goes: write true or false, without quotes',
     ]);
   });
