@@ -209,7 +209,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
       // A copy of the same name running in another code location is said too: the two look alike in the table.
       const running = otherCopies(s, every).filter((r) => r.status === 'RUNNING');
       const besides = running.length > 0 ? ` (its copy in ${running.map((r) => r.repository).join(', ')} is RUNNING)` : '';
-      reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt}` : ''}${besides}`);
+      reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt.slice(0, 16).replace('T', ' ')} UTC` : ''}${besides}`);
     }
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));

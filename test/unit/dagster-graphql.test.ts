@@ -73,7 +73,7 @@ describe('Dagster GraphQL client', () => {
     const evidence = await probe();
     const verdict = assessDagster(evidence, thresholds, recordedAt);
     expect(verdict.id).toBe('schedules-paused');
-    expect(verdict.reasons).toContainEqual(expect.stringMatching(/^schedule all_pipelines_daily in __repository__@databox\.orchestration\.definitions is STOPPED, last tick [^(]+ \(its copy in __repository__@databox_legacy is RUNNING\)$/));
+    expect(verdict.reasons).toContainEqual(expect.stringMatching(/^schedule all_pipelines_daily in __repository__@databox\.orchestration\.definitions is STOPPED, last tick \d{4}-\d\d-\d\d \d\d:\d\d UTC \(its copy in __repository__@databox_legacy is RUNNING\)$/));
     const table = describeDagsterEvidence(evidence);
     expect(table).toMatch(/schedule +status .* repository\n/);
     expect(table).toMatch(/all_pipelines_daily +STOPPED .*__repository__@databox\.orchestration\.definitions/);
