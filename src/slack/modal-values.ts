@@ -55,8 +55,19 @@ export async function fieldErrors(
     return undefined;
   } catch (error) {
     if (!isUserError(error)) throw error;
+    // A refusal of several values, one per line ("from=… is in the future\nto=… is in the future"): each under its own.
+    const lines = error.message.split('\n');
+    const fieldOf = (line: string) => names.find((name) => new RegExp(`^${name}\\b`).test(line));
+    if (lines.length > 1 && lines.every((line) => fieldOf(line) !== undefined)) {
+      const byField: Record<string, string> = {};
+      for (const line of lines) {
+        const field = fieldOf(line) as string;
+        byField[field] = byField[field] ? `${byField[field]}; ${line}` : line;
+      }
+      return byField;
+    }
     // The field the message starts with ("schedules is empty: …"), else the first it names.
-    const field = names.find((name) => new RegExp(`^${name}\\b`).test(error.message)) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
+    const field = fieldOf(error.message) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message };
   }
 }

@@ -1,5 +1,6 @@
 // Tests fieldErrors (src/slack/modal-values.ts): what a form's field is refused for before any check of the runbook's.
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import { fieldErrors } from '../../src/slack/modal-values.js';
 
 const passes = async () => undefined;
@@ -24,6 +25,18 @@ describe("a form's fields", () => {
     expect(await fieldErrors({ backup: '/backups/a\n/backups/b' }, passes, ['backup'])).toEqual({ backup: 'backup= contains a line break: a value is one line of plain text' });
     expect(await fieldErrors({ backup: '/backups/\u202edb.kcub' }, passes, ['backup'])).toEqual({
       backup: 'backup= contains an invisible control character (U+202E): a value is one line of plain text',
+    });
+  });
+});
+
+describe("a refusal of several of a form's values", () => {
+  it('puts each line under the field it names', async () => {
+    const refused = async () => {
+      throw new UserError('from=2026-12-10 is in the future\nto=2026-12-12 is in the future');
+    };
+    expect(await fieldErrors({ from: '2026-12-10', to: '2026-12-12' }, refused, ['from', 'to'])).toEqual({
+      from: 'from=2026-12-10 is in the future',
+      to: 'to=2026-12-12 is in the future',
     });
   });
 });
