@@ -82,6 +82,15 @@ const windowIds = async () =>
 
 const message = (startsWith: string) => slack.posted(startsWith);
 
+/** A late load lands 7 rows on 2026-04-19, the low day the diagnosis counted 500 rows on. */
+async function landLateRows(): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
+  connection.closeSync();
+  instance.closeSync();
+}
+
 /** Diagnose, pick path A under the verdict, accept the window the modal is prefilled with: the plan is posted. */
 async function diagnoseAndPropose(): Promise<void> {
   await harness.command('diagnose backfill source=ebird', operator);
@@ -495,14 +504,7 @@ describe('/databox recover backfill', () => {
     const incident = String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
     await harness.click(slack.buttons('reject_plan').at(-1)!, operator);
     await harness.settle();
-    // A late load fills the low day the diagnosis counted 500 rows on.
-    const instance = await DuckDBInstance.create(checkout.databasePath);
-    const connection = await instance.connect();
-    await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
-    connection.closeSync();
-    instance.closeSync();
-    const now = Object.values(await rawPerDay());
-    expect(now.length).toBeGreaterThan(0);
+    await landLateRows();
     await harness.command(`recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20 incident=${incident}`, operator);
     await harness.settle();
     const plans = slack.messages().filter((m) => m.text.startsWith('Plan Path A') || m.blocks.includes('Plan Path A'));
@@ -513,11 +515,7 @@ describe('/databox recover backfill', () => {
     await harness.command('recover backfill path=a source=ebird from=2026-04-18 to=2026-04-20', operator);
     await harness.settle();
     // A load lands in the window between the plan and its approval.
-    const instance = await DuckDBInstance.create(checkout.databasePath);
-    const connection = await instance.connect();
-    await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
-    connection.closeSync();
-    instance.closeSync();
+    await landLateRows();
     const before = await rawPerDay();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
