@@ -57,6 +57,9 @@ export function possibleOutputs(step: Step): string[] {
 
 const list = (names: Iterable<string>) => [...names].join(', ') || 'none';
 
+/** A template with the spaces inside its placeholders taken out: {{ source.raw_table }} and {{source.raw_table}} are one. */
+const spacedAlike = (template: string) => template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, '{{$1}}');
+
 export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   const add = (at: At, message: string) => problems.push({ at, message });
@@ -190,7 +193,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     const bare = withoutPlaceholders(use.template);
     const fillable = new Set([...scope.params, ...plainEngineValues, 'steps', 'recovery', 'previews', 'targets', 'names', 'diagnosis', 'item']);
     const singleBraced = [...bare.matchAll(/(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z0-9_.-]{1,60})?\}(?!\})/g)].find((m) => fillable.has(m[1] as string))?.[0];
-    const stray = use.as === 'list' ? undefined : (/\{\{[^}]{0,40}/.exec(bare)?.[0] ?? singleBraced);
+    // A Go template (docker's --format={{json .State.Health}}, {{.State.Status}}) is the program's, shown as written.
+    const goTemplates = /\{\{-?\s*(?:[a-z]+\s+)?\.[^{}]*\}\}/g;
+    const stray = use.as === 'list' ? undefined : (/\{\{[^}]{0,40}/.exec(bare.replace(goTemplates, ''))?.[0] ?? singleBraced);
     if (stray !== undefined) add([...at, ...use.at], `"${stray}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written`);
     const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
     for (const { expression, optional, kind } of uses) {
@@ -340,7 +345,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (counted?.kind !== 'day-counts') {
         const message = counted ? `diagnosis step "${counted.id}" is a ${counted.kind} step, not day-counts: it counted no rows per day` : `no diagnosis step "${preview.asDiagnosed}"${didYouMean(preview.asDiagnosed, rb.diagnosis.steps.map((s) => s.id))}`;
         add(where, message);
-      } else if (!preview.sql.includes(counted.table)) {
+      } else if (!spacedAlike(preview.sql).includes(spacedAlike(counted.table))) {
         // Another table's counts would differ on every plan: a warning that cries wolf.
         add(where, `this preview's SQL does not count ${counted.table}, the table diagnosis step "${counted.id}" counted: compare it with the step that counts its table`);
       } else if (windowsNamed && !rb.windows.some((w) => p.parameters.includes(w.from) && p.parameters.includes(w.to))) {

@@ -10,11 +10,12 @@ export function noShellSyntax(text: string, ctx: z.RefinementCtx): void {
 }
 
 /**
- * The same for an argv element, where a `$` inside is often the program's own syntax (jq's `$p`, a regular expression's
- * `x$`): only an element that is a variable as a whole, or an option's value that is one (`--end=$TO`), is refused.
+ * The same for an argv element, where a `$` is often the program's own syntax (jq's `$p`, sed's `$d`, a regular
+ * expression's `x$`): only an element that is, as a whole or as an option's value (`--end=$TO`), `${…}` or an
+ * environment variable's upper-case name is refused.
  */
 export function noShellVariableElement(text: string, ctx: z.RefinementCtx): void {
-  shellSyntaxIn(text, ctx, /^(?:-[-\w]*=)?(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/);
+  shellSyntaxIn(text, ctx, /^(?:-[-\w]*=)?(\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*)$/);
 }
 
 function shellSyntaxIn(text: string, ctx: z.RefinementCtx, variables: RegExp): void {
@@ -37,13 +38,13 @@ export const argvElement = z.string().min(1).superRefine(noShellVariableElement)
 export const title = z
   .string()
   .min(1)
-  .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
+  .refine((text) => !/\{\{/.test(text), { message: 'a title is shown as written, never filled in: take the {{…}} out (values go in the advice or the step itself)' });
 
 /** Descriptions (a runbook's, a path's, a parameter's) are shown as written too, in forms and help, before any value exists. */
 export const description = z
   .string()
   .min(1)
-  .refine((text) => !/\{\{|\}\}/.test(text), { message: 'a description is shown as written (in forms, hints and help, before any value exists), never filled in: take the {{…}} out' });
+  .refine((text) => !/\{\{/.test(text), { message: 'a description is shown as written (in forms, hints and help, before any value exists), never filled in: take the {{…}} out' });
 
 /** A span of time the bot waits for (a timeout, a settle, a wait's interval and deadline): more than 0, at most 24 days. */
 export const duration = z.string().superRefine((text, ctx) => {

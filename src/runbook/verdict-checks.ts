@@ -75,14 +75,9 @@ function partlyHidden(rb: Runbook, i: number, when: Condition): string | undefin
     const taken = cases.filter((atoms) => holdsWhenever(wide, caseCondition(atoms)));
     if (taken.length === 0 || taken.length === cases.length) continue;
     const more = taken.length > 1 ? ` (and ${taken.length - 1} more case${taken.length === 2 ? '' : 's'} of its)` : '';
-    // The earlier one narrower (busy on "locked" before unreadable on [unreadable, locked]): those statuses here are dead.
+    // The earlier one narrower, wholly inside this one (specific advice first, the general after): meant, not refused.
     const earlierCases = casesOf(wide);
-    if (earlierCases?.every((atoms) => holdsWhenever(when, caseCondition(atoms)))) {
-      return (
-        `verdict ${k} ("${before.id}") comes first and already takes the case ${describeCase(taken[0] as Atom[])}${more}, so this verdict is never chosen there: ` +
-        'take those statuses out of this condition, or put this verdict first if it is meant to win'
-      );
-    }
+    if (earlierCases?.every((atoms) => holdsWhenever(when, caseCondition(atoms)))) continue;
     return (
       `verdict ${k} ("${before.id}") comes first and also holds when ${describeCase(taken[0] as Atom[])}${more}, so there this verdict is never chosen: ` +
       'put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win'

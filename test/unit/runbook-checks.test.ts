@@ -77,15 +77,6 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
-    name: 'a status an earlier, narrower verdict already takes: it is dead here, whichever comes first',
-    plant: (doc) => {
-      doc.diagnosis.verdicts[1].when = { step: 'open', status: ['unreadable', 'locked'] };
-    },
-    refusal: [
-      'at diagnosis.verdicts[1].when: verdict 0 ("busy") comes first and already takes the case open ends locked, so this verdict is never chosen there: take those statuses out of this condition, or put this verdict first if it is meant to win',
-    ],
-  },
-  {
     name: 'an output in single braces, which would be shown as written',
     plant: (doc) => {
       const full = doc.diagnosis.verdicts.findIndex((v: Doc) => String(v.advice).includes('{{steps.disk.summary}}'));
@@ -923,10 +914,10 @@ describe('a classify match that also matches an empty output on purpose', () => 
   });
 });
 
-describe('a $ inside an argv element', () => {
-  it('is the program\'s own syntax (jq\'s $p, a pattern\'s end), taken as written; a whole element or option value that is a variable is refused', () => {
+describe('a $ or a Go template in an argv element', () => {
+  it('is the program\'s own syntax (jq\'s $p, sed\'s $d, a pattern\'s end, docker\'s {{json .State}}), taken as written; an environment variable\'s name as a whole element or option value is refused', () => {
     const doc = bundled('duckdb.yml');
-    doc.diagnosis.steps[3].argv.push('.[] | select(.path == $p)', 'x$');
+    doc.diagnosis.steps[3].argv.push('.[] | select(.path == $p)', 'x$', '$p', '$d', '--format={{json .State.Health}}', '{{.State.Status}}');
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
     doc.diagnosis.steps[3].argv.push('--end=$TO');
     expect(refusal('duckdb.yml', doc)).toEqual([
@@ -940,6 +931,26 @@ describe('words like a verdict key inside advice', () => {
     const doc = bundled('duckdb.yml');
     const corrupt = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'corrupt');
     doc.diagnosis.verdicts[corrupt].advice += ' The stack reads these paths: {{steps.open.message}}. Soda reports severity: critical on it; Dagster logged when: [tick] then.';
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+  });
+});
+
+describe('a specific verdict before a general one', () => {
+  it('is taken: the general one keeps its other cases (busy on locked, then unreadable on [unreadable, locked])', () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.verdicts[1].when = { step: 'open', status: ['unreadable', 'locked'] };
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+  });
+
+  it('is taken with the same spacing or another inside placeholders, as asDiagnosed compares them', () => {
+    const doc = bundled('backfill.yml');
+    doc.diagnosis.steps.find((s: Doc) => s.id === 'raw_counts').table = '{{ source.raw_table }}';
+    expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+  });
+
+  it('a lone }} in a title or description is no placeholder', () => {
+    const doc = bundled('duckdb.yml');
+    doc.recovery[0].description = `${doc.recovery[0].description} (its settings end in {'a': {'b': 1}})`;
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });
