@@ -59,7 +59,7 @@ describe('console mode', () => {
     expect(result.stdout).toMatch(/✔ Recovery passed in [^:]+: 6 steps passed, 1 skipped \(each says why\)/);
     // The summary counts them the same way: a skipped step is not said to have passed.
     expect(result.stdout).toMatch(/succeeded in [^·]+ · 7 of 7 steps run: 6 steps passed, 1 skipped \(each says why\)/);
-    expect(result.stdout).toMatch(/✔ Validation passed in [^:]+: 4 steps passed/);
+    expect(result.stdout).toMatch(/✔ Validation passed in [^:]+: 5 steps passed/);
     expect(result.stdout).toMatch(/\nSummary\n {2}Incident {4}dbx-\d{8}-[0-9a-f]{4} · Blown DuckDB file/);
 
     const records = journal();

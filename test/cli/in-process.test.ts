@@ -276,7 +276,7 @@ describe('refusals and exit codes', () => {
     expect(failed.stdout).toMatch(/✘ Validation failed in [^:]+: first failed at "Soda contracts against __dev \(task verify:dev\)": exit 1/);
     const passed = await cli(env, ['validate', 'duckdb']);
     expect(passed.code).toBe(0);
-    expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: 4 steps passed/);
+    expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: 5 steps passed/);
   });
 
   it("gives the runbooks' Slack commands as the CLI's own at the terminal", async () => {

@@ -899,6 +899,17 @@ describe('path B: restore from a file backup', () => {
     expect(journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').map((r) => r.data.result.status)).toEqual(['stale']);
   }, 120_000);
 
+  it('fails validation on a rebuild whose full refresh left a source\'s raw data out, naming its schema', async () => {
+    checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', rawTables: ['raw_ebird.observations'] } });
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation failed');
+    const scan = journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'scan').at(-1)?.data.result;
+    expect(scan?.status).toBe('missing-expected-schemas');
+    expect(scan?.summary).toMatch(/raw_noaa.*raw_usgs|raw_usgs.*raw_noaa/);
+  });
+
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {
     const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
     checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', martsThrough: dayOf(4) } });
