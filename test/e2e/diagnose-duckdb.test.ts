@@ -218,6 +218,22 @@ describe('/databox diagnose duckdb', () => {
     expect(audit?.cwd).toBe(path.join(checkout.root, 'transforms', 'main'));
   });
 
+  it('says of a healthy file that the write-ahead log beside it, another database\'s, was read in with it', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    // A log left by another database (a copy put in place by hand keeps the old file's): DuckDB replays it all the same.
+    const other = path.join(checkout.root, 'other.duckdb');
+    const instance = await DuckDBInstance.create(other);
+    const connection = await instance.connect();
+    await connection.run("PRAGMA disable_checkpoint_on_shutdown; SET checkpoint_threshold = '1TB'; CREATE TABLE stray AS SELECT 1 AS id");
+    connection.closeSync();
+    instance.closeSync();
+    fs.copyFileSync(`${other}.wal`, `${checkout.databasePath}.wal`);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Healthy');
+    expect(verdict).toMatch(/Its write-ahead log .*databox\.duckdb\.wal \(\d+ bytes, written \d{4}-\d\d-\d\d \d\d:\d\d UTC\) was replayed into what was read: the file's own writes not yet checkpointed, or, if nothing writes it now and it was put in place by hand, another file's log/);
+  });
+
   it('does not call a file whose SQLMesh views select from dropped tables healthy: it names them, and offers path A', async () => {
     await createHealthyDatabase(checkout.databasePath);
     // SQLMesh's models as the stack queries them: views over physical tables, here one whose table is gone.

@@ -27,6 +27,8 @@ export interface Behaviour {
   createDatabase?: string;
   /** The last day the marts of a created database hold (YYYY-MM-DD); default yesterday, UTC. */
   martsThrough?: string;
+  /** The raw tables a created database gets (a full refresh that skipped a source); default every source's. */
+  rawTables?: string[];
   createDirectory?: string;
   /** Statements run against the database, with params taken from `env:NAME`, `arg:--flag` (the value after it) or literally. */
   sql?: string[];

@@ -1,5 +1,6 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
 import { z } from 'zod';
+import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
@@ -70,12 +71,15 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
   };
+  const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
   return {
     status: opened.status,
-    summary: summaries[opened.status],
+    summary: `${summaries[opened.status]}${log ? `; ${log}` : ''}`,
     output: opened.message,
     durationMs: elapsedSince(started),
     outputs: {
+      // A sentence of its own, for a verdict's advice ("… audit passes. {{steps.open.log?}}").
+      log: log && `${log[0]?.toUpperCase()}${log.slice(1)}.`,
       holderPid: opened.holderPid ?? 'unknown',
       heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : writerGuess(opened.holder),
       message: opened.message,
@@ -84,6 +88,23 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     },
     ...(seen ? { seen } : {}),
   };
+}
+
+/**
+ * A write-ahead log beside a file that opened: DuckDB replayed it into what this read saw, whether it is the file's own
+ * (writes not yet checkpointed) or another database's (a copy put in place by hand leaves the old file's log, which
+ * DuckDB replays without asking whose it is, and the next write merges in for good). Said, so a verdict is not taken on
+ * it unseen; empty when there is none.
+ */
+function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): string {
+  const wal = walBeside(file);
+  if (!wal) return '';
+  const written = seen?.[wal.file];
+  const when = written && 'modifiedAt' in written ? `, written ${written.modifiedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return (
+    `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) was replayed into what was read: the file's own writes not yet checkpointed, ` +
+    "or, if nothing writes it now and it was put in place by hand, another file's log, which the stack's next write would merge in for good: move that aside before it does"
+  );
 }
 
 /** Why a file that opened is not the stack's: none of its tables is in a schema the stack expects; undefined when one is. */
@@ -111,7 +132,7 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.checkWritable ? ['read-only'] : []),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
-  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget'],
+  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget', 'log'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),
