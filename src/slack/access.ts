@@ -202,7 +202,7 @@ export class SlackAccess {
     return teamId !== undefined && teamId === installed.teamId;
   }
 
-  private foreignReason(from: string, rule = 'plans are approved by its own members only'): string {
+  private foreignReason(from: string, rule = 'plans are approved and rejected by its own members only'): string {
     const home = this.installed?.enterpriseId ?? this.installed?.teamId ?? 'its own workspace';
     return `you are not a member of the workspace the bot is installed in (you are from ${from}; the bot belongs to ${home}): ${rule}`;
   }
