@@ -65,7 +65,7 @@ const cases: [string, string, RegExp][] = [
   ['a window given to the diagnosis that takes none', 'DIAGNOSE SCHEDULE FROM=2026-04-18', /unknown parameter "from": this command takes no parameters \(from= is for recover schedule path=a or path=b and validate schedule\)/],
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
   ['no path and no incident whose verdict could choose one', 'recover duckdb', /which recovery path of duckdb\? no incident=&lt;id&gt; was given whose diagnosis could choose one: add path=a \(.+\) or path=b \(.+\) to the command; nothing was proposed/],
-  ['a missed window not given and no incident to take it from', 'recover schedule path=a', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
+  ['a missed window not given and no incident to take it from', 'recover schedule path=b', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
   ['a backup that is a directory', 'recover duckdb path=b backup=data', /is a directory, expected a file/],
   ['a backup that is not DuckDB', 'recover duckdb path=b backup=notes.txt', /does not open read-only as a DuckDB database/],
   ['the database itself as the backup', 'recover duckdb path=b backup=data/databox.duckdb', /backup=data\/databox.duckdb is the database file itself/],

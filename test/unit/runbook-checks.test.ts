@@ -145,9 +145,9 @@ const duckdbCases: Planted[] = [
   {
     name: "the validation running path A's rebuild (task full-refresh) unmarked: the runbook itself calls it a change",
     plant: (doc) => {
-      doc.validation.steps[0].argv = ['task', 'full-refresh'];
+      doc.validation.steps[1].argv = ['task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[0].mutates: this runbook runs the same command (argv, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
   },
   {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
@@ -267,7 +267,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
     },
-    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, status, summary'],
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, status, summary'],
   },
   {
     name: 'a mistyped engine value',
@@ -885,7 +885,7 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     doc.diagnosis.steps[2].expectSchemas = ['raw_ebird', 'raw_noaa', 'raw_usgs'];
     doc.validation.steps.push({ id: 'rescan', kind: 'duckdb-scan', title: 'Read it all again', path: '{{database_path}}', expectSchemas: ['raw_usgs', 'raw_nooa'] });
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
-    expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[4\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
+    expect(() => loadRunbooks(dir)).toThrow(/at validation\.steps\[5\]\.expectSchemas\[1\]: "raw_nooa" is the schema of no source's raw_table in backfill\.yml/);
     // In the guard that opens a backup: a good one would be refused as another project's.
     doc.validation.steps.pop();
     const backupOpens = doc.recovery[1].guards.find((g: Doc) => g.id === 'backup_opens');
@@ -898,8 +898,8 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
 describe('the same command as a changing step', () => {
   it('is told apart by its cwd and env too: the same program run another way is the author\'s word', () => {
     const doc = bundled('duckdb.yml');
-    doc.validation.steps[0].argv = ['task', 'full-refresh'];
-    doc.validation.steps[0].env = { DRY_RUN: '1' };
+    doc.validation.steps[1].argv = ['task', 'full-refresh'];
+    doc.validation.steps[1].env = { DRY_RUN: '1' };
     expect([...loadRunbooks(writeRunbook('duckdb.yml', doc)).keys()]).toEqual(['duckdb']);
   });
 });
