@@ -934,7 +934,7 @@ describe('path B: restore from a file backup', () => {
     // A file with no marts at all (a backup from before they existed): what to do is said too.
     await validateAfter('DROP TABLE ebird.fct_daily_bird_observations; DROP TABLE noaa.fct_daily_weather; DROP TABLE analytics.fct_species_environment_daily');
     expect(summary()).toMatch(/^could not read /);
-    expect(slack.posted('Next: The marts could not be read in the recovered file')).toContain('path A rebuilds every mart from the sources');
+    expect(slack.posted('Next: The marts could not be read in the file now in place')).toContain('path A rebuilds every mart from the sources');
   }, 120_000);
 
   it('rolls path B back even after the backup file has been moved away', async () => {
