@@ -27,9 +27,7 @@ export function withDiagnosedDefaults(
   for (const name of recovery.parameters) {
     const proposal = suggested[name];
     if (!proposal) continue;
-    // A window's day cleared while the diagnosis found the window (scenario 4's path A, which can do without one when
-    // none was missed) would drop its backfill: refused as a needed one is. A name list cleared means none, on purpose.
-    const needed = declared[name]?.required === true || (recovery.requires ?? []).includes(name) || declared[name]?.type === 'date';
+    const needed = declared[name]?.required === true || (recovery.requires ?? []).includes(name);
     if (filled[name] === undefined) filled[name] = proposal;
     else if (filled[name].trim() === '' && needed) emptied.push(emptiedProblem(name, declared[name], proposal, through));
   }

@@ -154,11 +154,6 @@ describe('runbooks/schedule.yml', () => {
     );
     // Path A can do without schedules: given empty, none are started (the step that would start them is skipped).
     expect(withDiagnosedDefaults(pathA!, rb.parameters, incident, { schedules: '' }, 'form')).toEqual({ from: '2026-04-18', to: '2026-04-20', schedules: '' });
-    // It can do without a window too, when none was missed; but a window the diagnosis found, cleared, would drop its
-    // backfill: refused, as where the path needs one.
-    expect(refusal(() => withDiagnosedDefaults(pathA!, rb.parameters, incident, { to: '' }, 'form'))).toBe(
-      'to is empty: give one, e.g. 2026-04-20, or put back what the diagnosis found: 2026-04-20',
-    );
     // Every parameter given empty is named at once, a date as a date.
     expect(refusal(() => withDiagnosedDefaults(pathB!, rb.parameters, incident, { from: '', schedules: '' })).split('\n')).toEqual([
       'from= is empty: give one, e.g. from=2026-04-18, or leave from= out to use what the diagnosis found (2026-04-18)',
