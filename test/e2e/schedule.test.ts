@@ -115,37 +115,6 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
-  it('starts a daemon caught before it missed a day, with no window to give and nothing backfilled', async () => {
-    // The last successful tick was this morning: the daemon stopped since, and no day has been missed yet.
-    dagsterStoppedUntilStarted({}, 'schedules-healthy');
-    await fillMarts('2026-04-18', '2026-04-20');
-    checkout.behave({
-      'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - Instance is configured with the following daemons\n', sleepMs: 120_000 },
-      'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
-    });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    const verdict = message('Verdict:');
-    expect(verdict).toContain('Dagster daemon stopped');
-    expect(verdict).toContain('no missed day yet');
-    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
-    await harness.settle();
-    const modal = slack.lastForm();
-    expect(prefilledValues(modal)).toEqual({ from: null, to: null, schedules: null });
-    await harness.submitModal(operator, modal, {});
-    await harness.settle();
-    expect(slack.allText()).toContain('Left out, as from= was not given: Backfill the missed window (missed ticks are not caught up by Dagster) (no window was given, so nothing is backfilled (a daemon caught before it missed a day))');
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
-    expect(slack.allText()).toContain('Validation succeeded');
-    const commands = checkout.calls().map((c) => c.command);
-    expect(commands).toContain('uv run dagster-daemon run');
-    expect(commands.some((c) => c.includes('backfill'))).toBe(false);
-    killDetachedDaemons(checkout);
-  });
-
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
     // The webserver answers the diagnosis, then stops answering: the plan cannot list the job's assets and says it uses the CLI.
     nock(dagsterUrl)
@@ -298,7 +267,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
     expect(slack.allText()).toContain('Recovery succeeded');
     expect(slack.allText()).toContain('Validation failed');
-    expect(message('Next:')).toContain('with scenario 2 for the source whose run failed, over the window backfilled: `/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`');
+    expect(message('Next:')).toContain('replace the window 2026-04-17 … 2026-04-20 with scenario 2');
     expect(slack.buttons('request_rollback')).toHaveLength(0);
 
     // One button per source, each carrying the window the diagnosis found.

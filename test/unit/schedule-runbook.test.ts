@@ -184,12 +184,12 @@ describe('runbooks/schedule.yml', () => {
       fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
       return () => loadRunbooks(dir);
     };
-    expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from?}}', to: '{{to?}}' } });
+    expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from}}', to: '{{to}}' } });
     const template = bundled();
     template.recovery[0].whenFailedOpens.params.to = '{{too}}';
     expect(withBackfill(template)).toThrow(/schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.params\.to: \{\{too\}\}: "too" is not a parameter of path a/);
     const doc = bundled();
-    doc.recovery[0].whenFailedOpens = { scenario: 'backfill', oneEach: 'from', params: { form: '{{from?}}', to: '{{to?}}' } };
+    doc.recovery[0].whenFailedOpens = { scenario: 'backfill', oneEach: 'from', params: { form: '{{from}}', to: '{{to}}' } };
     expect(withBackfill(doc)).toThrow(
       /schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.params\.form: the diagnosis of backfill takes no parameter "form" \(did you mean "from"\?\)\n.*schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.oneEach: "from" is not an enum parameter of the diagnosis of backfill/,
     );
