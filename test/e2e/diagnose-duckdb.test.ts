@@ -231,7 +231,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain('Healthy');
-    expect(verdict).toMatch(/Its write-ahead log .*databox\.duckdb\.wal \(\d+ bytes, written \d{4}-\d\d-\d\d \d\d:\d\d UTC\) was replayed into what was read: the file's own writes not yet checkpointed, or, if nothing writes it now and it was put in place by hand, another file's log/);
+    expect(verdict).toMatch(/Its write-ahead log .*databox\.duckdb\.wal \(\d+ bytes, written \d{4}-\d\d-\d\d \d\d:\d\d UTC\) was replayed into what was read: most often the file's own writes not yet checkpointed \(a writer stopped or killed\), which must stay with it; only if this file was put in place by hand is it another file's log/);
   });
 
   it('does not call a file whose SQLMesh views select from dropped tables healthy: it names them, and offers path A', async () => {

@@ -908,6 +908,8 @@ describe('path B: restore from a file backup', () => {
     const scan = journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'scan').at(-1)?.data.result;
     expect(scan?.status).toBe('missing-expected-schemas');
     expect(scan?.summary).toMatch(/raw_noaa.*raw_usgs|raw_usgs.*raw_noaa/);
+    // What to do is to load the source, not to roll back to the broken file.
+    expect(slack.allText()).toContain("The file in place lacks a source's raw data: load that source");
   });
 
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {

@@ -47,7 +47,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
   const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
-  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' }, ...(seen ? { seen } : {}) };
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' }, ...(seen ? { seen } : {}) };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -55,7 +55,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
-      outputs: { holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
       ...(seen ? { seen } : {}),
     };
   }
@@ -74,7 +74,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
   return {
     status: opened.status,
-    summary: `${summaries[opened.status]}${log ? `; ${log}` : ''}`,
+    summary: summaries[opened.status],
     output: opened.message,
     durationMs: elapsedSince(started),
     outputs: {
@@ -102,8 +102,8 @@ function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): 
   const written = seen?.[wal.file];
   const when = written && 'modifiedAt' in written ? `, written ${written.modifiedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
   return (
-    `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) was replayed into what was read: the file's own writes not yet checkpointed, ` +
-    "or, if nothing writes it now and it was put in place by hand, another file's log, which the stack's next write would merge in for good: move that aside before it does"
+    `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) was replayed into what was read: most often the file's own writes not yet checkpointed (a writer stopped or killed), ` +
+    "which must stay with it; only if this file was put in place by hand is it another file's log, which the stack's next write would merge in for good"
   );
 }
 
