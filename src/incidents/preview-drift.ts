@@ -3,8 +3,7 @@
 import type { PreviewResult } from '../engine/previews.js';
 import { diagnosedDays } from '../engine/steps/day-counts-step.js';
 import { renderSql, type TemplateContext } from '../runbook/template.js';
-import type { Runbook } from '../runbook/schema.js';
-import type { RecoveryPath } from '../runbook/schema.js';
+import type { RecoveryPath, Runbook } from '../runbook/schema.js';
 
 /** Each day from `from` to `to`, YYYY-MM-DD (UTC), or undefined when they are no window. */
 function daysBetween(from: string, to: string): string[] | undefined {

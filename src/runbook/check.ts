@@ -8,7 +8,7 @@ import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames,
 import { didYouMean } from './did-you-mean.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, Runbook, Step } from './schema.js';
-import { placeholderUses, withoutPlaceholders } from './template.js';
+import { placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 
 type At = (string | number)[];
 
@@ -56,9 +56,6 @@ export function possibleOutputs(step: Step): string[] {
 }
 
 const list = (names: Iterable<string>) => [...names].join(', ') || 'none';
-
-/** A template with the spaces inside its placeholders taken out: {{ source.raw_table }} and {{source.raw_table}} are one. */
-const spacedAlike = (template: string) => template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, '{{$1}}');
 
 export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];

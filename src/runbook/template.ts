@@ -53,6 +53,11 @@ export function has(expression: string, context: TemplateContext): boolean {
   }
 }
 
+/** A template with the spaces inside its placeholders taken out: {{ source.raw_table }} and {{source.raw_table}} are one. */
+export function spacedAlike(template: string): string {
+  return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, '{{$1}}');
+}
+
 /** The template with every placeholder taken out. */
 export function withoutPlaceholders(template: string): string {
   return template.replace(placeholder, '');

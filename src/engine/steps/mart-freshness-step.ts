@@ -29,6 +29,8 @@ const schema = z.strictObject({
 
 export type MartFreshnessStep = z.output<typeof schema> & ResolvedCommon;
 
+const dayMs = 86_400_000;
+
 export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const now = ctx.clock();
@@ -39,13 +41,13 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
   const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
-  const leftOut = stoppedEarlier(results);
+  const stoppedBefore = stoppedEarlier(results);
   const summary =
     (status === 'fresh'
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
         ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}${unreadable.length > 0 ? `; could not read ${describeUnreadable(unreadable)}` : ''}`
-        : `could not read ${describeUnreadable(unreadable)}`) + leftOut;
+        : `could not read ${describeUnreadable(unreadable)}`) + stoppedBefore;
   return {
     status,
     summary,
@@ -61,7 +63,6 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
  * which is scenario 2's to fill; said as "; … stopped on …".
  */
 function stoppedEarlier(results: readonly MartFreshness[]): string {
-  const dayMs = 86_400_000;
   const newestOf = (r: MartFreshness) => String(r.newest).slice(0, 10);
   const read = results.filter((r) => r.status === 'stale' || r.status === 'fresh');
   const freshest = read.map(newestOf).sort().at(-1);
@@ -85,7 +86,6 @@ function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxD
   const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
   const oldestDay = days.sort()[0] ?? '';
   if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowRest: '' };
-  const dayMs = 86_400_000;
   const span = Math.round((Date.parse(yesterday) - Date.parse(oldestDay)) / dayMs) + 1;
   if (!maxDays || span <= maxDays) return { oldestDay, window: `from=${oldestDay} to=${yesterday}`, windowRest: '' };
   const firstEnd = new Date(Date.parse(oldestDay) + (maxDays - 1) * dayMs).toISOString().slice(0, 10);
