@@ -56,6 +56,8 @@ export interface BotOptions {
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
   journalWrite?: WriteFn;
+  /** The command host's runner module in a build, to start the host from (tests running from sources; see offThreadRunner). */
+  commandHostBuilt?: string;
 }
 
 export interface Bot {
@@ -150,7 +152,7 @@ export function createBot(options: BotOptions): Bot {
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
   });
   // Commands start from a small host process: forking this one would hold up Slack's acks (off-thread-runner.ts).
-  const commandHost = offThreadRunner(redact, config.secrets, config.workNiceness);
+  const commandHost = offThreadRunner(redact, config.secrets, config.workNiceness, options.commandHostBuilt);
   const runCommand = options.runCommand ?? commandHost;
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));

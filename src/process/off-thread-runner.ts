@@ -25,11 +25,12 @@ export interface OffThreadRunner extends CommandRunner {
  * Runs commands as runCommand does, from a host process, at `niceness` (they inherit the host's). A request redacted with
  * `redact` (the bot's redactor, built from `secrets`) is redacted there by the same redactor built again; a request with
  * another redactor, which cannot cross processes, runs here with runCommand. Commands get this process's environment as
- * it is when they start; the host's own has no Slack credentials.
+ * it is when they start; the host's own has no Slack credentials. `builtBeside` is this module's URL in a build to start
+ * the host from instead (tests running from sources: under tsx a host takes four times the CPU to load).
  */
-export function offThreadRunner(redact: Redactor, secrets: readonly string[], niceness = 0): OffThreadRunner {
+export function offThreadRunner(redact: Redactor, secrets: readonly string[], niceness = 0, builtBeside?: string): OffThreadRunner {
   const host = new WorkerCalls<CommandCall, CommandProgress>(
-    import.meta.url,
+    builtBeside ?? import.meta.url,
     'command-host',
     (): CommandHostSettings => ({ secrets: [...secrets], niceness }),
     {

@@ -16,6 +16,7 @@ import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-
 import { postSigned, sign, slashCommandBody } from '../helpers/signed-request.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { scriptsDir } from '../support/fixtures.js';
+import { fingerprint } from '../support/fingerprint.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -59,7 +60,7 @@ async function proposePathA(): Promise<ReturnType<SlackStandIn['buttons']>[numbe
 describe('path A: rebuild from raw dlt state', () => {
   it('shows every step, runs only after a teammate approves, validates, and offers a rollback that puts everything back', async () => {
     await diagnoseCorrupt();
-    const brokenBytes = fs.readFileSync(checkout.databasePath);
+    const brokenBytes = fingerprint(checkout.databasePath);
     const approve = await proposePathA();
 
     const plan = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'));
@@ -76,7 +77,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
 
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
-    expect(fs.readFileSync(checkout.path('data', 'databox.duckdb.broken'))).toEqual(brokenBytes);
+    expect(fingerprint(checkout.path('data', 'databox.duckdb.broken'))).toBe(brokenBytes);
     const aside = fs.readdirSync(checkout.path('transforms', 'main')).filter((n) => n.includes('.aside-'));
     expect(aside.sort()).toEqual([expect.stringMatching(/^\.sqlmesh\.aside-/), expect.stringMatching(/^state_sync\.db\.aside-/)]);
     expect(commandsRun()).toEqual(['task full-refresh', 'task verify', 'task verify:dev', 'uv run sqlmesh audit']);
@@ -98,7 +99,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
 
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-rolled-back']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
+    expect(fingerprint(checkout.databasePath)).toBe(brokenBytes);
     expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
     expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
     expect(slack.allText()).toContain('Rollback passed');
@@ -181,7 +182,7 @@ describe('path A: rebuild from raw dlt state', () => {
 
   it('rolls back a rebuild the stack wrote to while the rollback waited for approval: a load is no other file', async () => {
     await diagnoseCorrupt();
-    const broken = fs.readFileSync(checkout.databasePath);
+    const broken = fingerprint(checkout.databasePath);
     await harness.click(await proposePathA(), teammate);
     await harness.settle();
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
@@ -195,7 +196,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(slack.allText()).toContain('Rollback passed');
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    expect(fingerprint(checkout.databasePath)).toBe(broken);
   });
 
   it('puts a path clicked again while its plan waits on the record, as proposing nothing, and its postmortem shows it', async () => {
@@ -624,7 +625,7 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(fs.readFileSync(backup));
+    expect(fingerprint(checkout.databasePath)).toBe(fingerprint(backup));
     const plan = checkout.calls().find((c) => c.command === 'uv run sqlmesh plan prod --auto-apply');
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
@@ -637,7 +638,7 @@ describe('path B: restore from a file backup', () => {
     const healthy = path.join(checkout.root, 'healthy.duckdb');
     await createHealthyDatabase(healthy, 100);
     fs.renameSync(healthy, checkout.databasePath);
-    const restored = fs.readFileSync(checkout.databasePath);
+    const restored = fingerprint(checkout.databasePath);
     await harness.click(approve, teammate);
     await harness.settle();
     expect(slack.allText()).toMatch(
@@ -656,7 +657,7 @@ describe('path B: restore from a file backup', () => {
     expect(postmortem).toMatch(/\| Outcome \| not recovered: Path A: Rebuild from raw dlt state was not started \|/);
     expect(postmortem).not.toMatch(/interrupted/i);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(restored);
+    expect(fingerprint(checkout.databasePath)).toBe(restored);
     expect(commandsRun()).not.toContain('task full-refresh');
     const run = JSON.parse(approve.value).run;
     expect(journalRecords().filter((r) => r.type === 'step.started' && r.data.runId === run)).toEqual([]);
@@ -733,7 +734,7 @@ describe('path B: restore from a file backup', () => {
 
   it('does not start path B when the backup was written again after its plan was shown: the approver approved the other file', async () => {
     const backup = await brokenWithBackup('databox.duckdb');
-    const broken = fs.readFileSync(checkout.databasePath);
+    const broken = fingerprint(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();
@@ -743,7 +744,7 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "Copy the backup into place": \S+backups\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [\d-]+ [\d:]+ UTC; it is \d+ bytes, last written [\d-]+ [\d:]+ UTC now\): propose the plan again/);
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    expect(fingerprint(checkout.databasePath)).toBe(broken);
     // Its message, and a click on it now, say what to do once: the refusal's own words already do.
     const planMessage = slack.messages().find((m) => m.text.startsWith('Plan Path B'))!;
     expect(planMessage.blocks).toMatch(/:electric_plug: Not started: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied\./);
@@ -758,7 +759,7 @@ describe('path B: restore from a file backup', () => {
     ['an index', createDatabaseWithDamagedIndex, /^read all 5 tables in full \(440120 rows\), but 1 block that holds no table's rows fails DuckDB's checksum: /],
   ])('reads the whole backup before anything is moved: one with a damaged block in %s (which passes SELECT 1) stops the plan with the database untouched', async (_where, damage, summary) => {
     const backup = await brokenWithBackup('databox.duckdb', damage);
-    const broken = fs.readFileSync(checkout.databasePath);
+    const broken = fingerprint(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();
@@ -768,7 +769,7 @@ describe('path B: restore from a file backup', () => {
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
     expect(read?.data.result).toMatchObject({ status: 'damaged', summary: expect.stringMatching(summary) });
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    expect(fingerprint(checkout.databasePath)).toBe(broken);
     expect(slack.allText()).toContain('Recovery failed');
     expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
   }, 150_000);
@@ -800,7 +801,7 @@ describe('path B: restore from a file backup', () => {
     ['the stack\'s file without a source', 'CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT 1 AS id', 'missing-expected-schemas', /but raw_noaa and raw_usgs have no table/],
   ])('stops the plan before anything is moved when the backup is %s: it is no restore of the stack', async (_what, sql, status, summary) => {
     const backup = await brokenWithBackup('databox.duckdb', backupOf(sql));
-    const broken = fs.readFileSync(checkout.databasePath);
+    const broken = fingerprint(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();
@@ -809,7 +810,7 @@ describe('path B: restore from a file backup', () => {
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
     expect(read?.data.result).toMatchObject({ status, summary: expect.stringMatching(summary) });
     expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(broken);
+    expect(fingerprint(checkout.databasePath)).toBe(broken);
   }, 150_000);
 
   it('proposes the restore while someone looks at the backup read-only: only the database\'s readers stand in the way', async () => {
@@ -941,7 +942,7 @@ describe('path B: restore from a file backup', () => {
 
   it('rolls path B back even after the backup file has been moved away', async () => {
     writeGarbage(checkout.databasePath);
-    const brokenBytes = fs.readFileSync(checkout.databasePath);
+    const brokenBytes = fingerprint(checkout.databasePath);
     const backup = checkout.path('backup.duckdb');
     await createHealthyDatabase(backup, 1_000);
     harness = await startBot(checkout, slack);
@@ -954,7 +955,7 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(brokenBytes);
+    expect(fingerprint(checkout.databasePath)).toBe(brokenBytes);
     // The restored file is kept under a name that says what it is, not a rebuild's.
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.restore-rolled-back']);
   });
@@ -1084,8 +1085,8 @@ describe('the record', () => {
 describe('path W: a write-ahead log that fails to replay, the file itself whole', () => {
   it('is diagnosed as such, moves only the log aside (kept), reconciles SQLMesh, and its rollback puts the log back', async () => {
     await createDatabaseWithDamagedWal(checkout.databasePath);
-    const fileBytes = fs.readFileSync(checkout.databasePath);
-    const walBytes = fs.readFileSync(`${checkout.databasePath}.wal`);
+    const fileBytes = fingerprint(checkout.databasePath);
+    const walBytes = fingerprint(`${checkout.databasePath}.wal`);
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
@@ -1103,8 +1104,8 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal.broken']);
-    expect(fs.readFileSync(checkout.databasePath)).toEqual(fileBytes);
-    expect(fs.readFileSync(`${checkout.databasePath}.wal.broken`)).toEqual(walBytes);
+    expect(fingerprint(checkout.databasePath)).toBe(fileBytes);
+    expect(fingerprint(`${checkout.databasePath}.wal.broken`)).toBe(walBytes);
     expect(commandsRun()).toEqual(['uv run sqlmesh plan prod --auto-apply', 'task verify', 'task verify:dev', 'uv run sqlmesh audit']);
     // The file opens again, as of its last checkpoint: the 100 rows only the log held are not in it.
     const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
@@ -1133,6 +1134,6 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
-    expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(walBytes);
+    expect(fingerprint(`${checkout.databasePath}.wal`)).toBe(walBytes);
   }, 150_000);
 });

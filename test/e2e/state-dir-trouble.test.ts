@@ -139,7 +139,10 @@ describe('a torn last journal line', () => {
     await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0);
     await harness.stop();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
-    const incident = JSON.parse(fs.readFileSync(journalFile, 'utf8').split('\n')[1] as string).incident as string;
+    // The incident's own record, wherever it lands among the start's (its second line only when nothing came between).
+    const records = fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; incident?: string });
+    const incident = records.find((record) => record.type === 'incident.opened')?.incident as string;
+    expect(incident).toMatch(/^dbx-/);
     fs.appendFileSync(journalFile, `{"seq":99,"at":"2026-04-20T10:00:00.000Z","type":"step.started","incident":"${incident}","actor":"databox-bot","da`);
 
     harness = await startBot(checkout, slack);

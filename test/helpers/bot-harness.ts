@@ -1,6 +1,8 @@
 // Starts the real bot in HTTP mode on a loopback port, against the Slack stand-in, and drives it as Slack would.
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createBot, type Bot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -49,6 +51,8 @@ export function botProcessEnv(checkout: Checkout, slack: SlackStandIn, port: num
   };
 }
 
+const commandHostBuilt = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/src/process/off-thread-runner.js')).href;
+
 /**
  * `options` overrides how the bot meets Slack (its Web API client options, the outbox's retry delays and pacing of
  * updates) and its database targets.
@@ -83,7 +87,9 @@ export async function startBot(
   // one call recorded).
   // Worker threads start when a test first needs them (many never run a command); the tests that run src/main.ts
   // (startup, crash-restart, state-dir-trouble) start them as the bot does, once it listens.
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, startThreadsEarly: false, ...options });
+  // The command host from dist/ (built by the global setup from these sources): under tsx each bot's host took four times
+  // the CPU to start, a tenth of the suite's. src/main.ts and the CLI, run as processes, are dist/ throughout.
+  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, startThreadsEarly: false, commandHostBuilt, ...options });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;

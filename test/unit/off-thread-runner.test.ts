@@ -26,6 +26,23 @@ describe('offThreadRunner', { timeout: 60_000 }, () => {
     expect(hosts, 'one host process, a child of this one').toBe(1);
   });
 
+  it('starts its host from the build it is given (as the tests\' bots do), else from the sources beside it under tsx', async () => {
+    const built = pathToFileURL(path.join(projectRoot, 'dist', 'src', 'process', 'off-thread-runner.js')).href;
+    const hostCommandLine = async (runner: ReturnType<typeof offThreadRunner>) => {
+      try {
+        const parent = await runner({ argv: [process.execPath, '-e', 'process.stdout.write(String(process.ppid))'], cwd: scriptsDir, timeoutMs: 10_000 });
+        return fs.readFileSync(`/proc/${parent.output}/cmdline`, 'utf8').split('\0');
+      } finally {
+        await runner.stopHost();
+      }
+    };
+    const fromBuild = await hostCommandLine(offThreadRunner(botRedactor, [secret], 0, built));
+    expect(fromBuild).toContain(path.join(projectRoot, 'dist', 'src', 'process', 'command-host.js'));
+    expect(fromBuild.join(' ')).not.toContain('tsx');
+    const fromSources = await hostCommandLine(offThreadRunner(botRedactor, [secret]));
+    expect(fromSources).toContain(path.join(projectRoot, 'src', 'process', 'command-host.ts'));
+  });
+
   it('starts commands from its host: they are not children of this process, which is never forked for them', async () => {
     process.env.SLACK_BOT_TOKEN = 'xoxb-host-test-token';
     const runner = offThreadRunner(botRedactor, [secret]);
