@@ -196,6 +196,25 @@ describe('/databox diagnose backfill', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
 
+  it('names raw days emptied inside the window, the mart still having them, as rows removed, and offers their reload', async () => {
+    await change(`DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-14' AND DATE '2026-04-15'`);
+    await harness.command('diagnose backfill source=noaa from=2026-04-12 to=2026-04-18', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    // Before: "Bad days in the raw table, not (yet) in the mart … The mart may not have been rebuilt yet".
+    expect(verdict).toContain('The raw table has no rows on days the mart has — the raw rows were removed');
+    expect(verdict).toMatch(
+      /no rows in raw_noaa\.daily_weather on 2 of the 7 days of 2026-04-12 … 2026-04-18 \(2026-04-14 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days: the rows raw_noaa\.daily_weather had on them were removed/,
+    );
+    expect(verdict).toContain('Reload the window 2026-04-14 … 2026-04-15 (path A)');
+    expect(verdict).not.toContain('may not have been rebuilt');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+    const { prefilled } = await acceptPathForm(harness, slack, 'a', operator);
+    expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-14', to: '2026-04-15' });
+    // The days have no raw rows: the plan keeps and deletes none, as the advice says.
+    expect(message('Plan Path A')).toContain('Preview: Raw rows the DELETE will remove: 0*');
+  });
+
   it('finds a day loaded twice (its rows repeat their primary key) although its count looks normal', async () => {
     await change(`INSERT INTO raw_usgs.daily_values SELECT * FROM raw_usgs.daily_values WHERE observation_date = DATE '2026-04-15'`);
     await harness.command('diagnose backfill source=usgs from=2026-04-13 to=2026-04-16', operator);

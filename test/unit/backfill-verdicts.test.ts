@@ -32,7 +32,16 @@ describe('scenario 2 verdicts', () => {
     // Before: "No data for this source in the window — not a bad window", and no recovery.
     expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-10', to: '2026-04-20' } });
     expect(diagnosis?.advice).toMatch(/; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed\./);
-    expect(diagnosis?.advice).toContain('with no raw rows in it, path A keeps and deletes nothing (its preview says 0), reloads the source for the window');
+    expect(diagnosis?.advice).toContain('it keeps and deletes the raw rows still in the window (none where it has none: its preview then says 0), reloads the source for the window');
+  });
+
+  it('offers path A for raw days emptied inside a window that has rows, the mart still having them: removed, not a mart not rebuilt yet', async () => {
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-14' AND DATE '2026-04-15'");
+    // Before: "Bad days in the raw table, not (yet) in the mart" (a warning): "The mart may not have been rebuilt yet".
+    expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-14', to: '2026-04-15' } });
+    expect(diagnosis?.title).toBe('The raw table has no rows on days the mart has — the raw rows were removed');
+    expect(diagnosis?.advice).toMatch(/^no rows in raw_noaa\.daily_weather on 2 of the 11 days of 2026-04-10 … 2026-04-20 \(2026-04-14 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days: the rows raw_noaa\.daily_weather had on them were removed\. /);
+    expect(diagnosis?.advice).toContain('Reload the window 2026-04-14 … 2026-04-15 (path A)');
   });
 
   it('path A over that window keeps and deletes nothing, and reloads it', async () => {

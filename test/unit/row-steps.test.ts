@@ -417,7 +417,7 @@ describe('bad days told apart from the mart\'s', () => {
   });
 });
 
-describe('a raw table with no rows in the window', () => {
+describe('a raw table with no rows in the window, or on days of it', () => {
   const counts = (id: string, table: string, dateColumn: string, from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
     ({ ...common, mutates: false, id, title: 'counts', kind: 'day-counts', target: 'local', table, dateColumn, key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
   const diagnose = async (ctx: StepRunContext, from: string, to: string) => {
@@ -438,6 +438,48 @@ describe('a raw table with no rows in the window', () => {
     // Gone from both tables: nothing says the source had those days.
     const neither = await diagnose(ctx, '1970-01-01', '1970-01-31');
     expect(neither.status).toBe('no-data');
+  });
+
+  it('whose mart has those days inside a window that has rows: their rows were removed, not a mart not rebuilt yet', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-14' AND DATE '2026-04-15'");
+    const raw = await diagnose(ctx, '2026-04-10', '2026-04-20');
+    // Before: "anomalies" (two zero days), read as bad days in the raw table that the mart may not have been rebuilt for.
+    expect(raw.status).toBe('rows-removed');
+    expect(raw.summary).toMatch(
+      /^no rows in raw_noaa\.daily_weather on 2 of the 11 days of 2026-04-10 … 2026-04-20 \(2026-04-14 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days: the rows raw_noaa\.daily_weather had on them were removed$/,
+    );
+    expect(raw.outputs).toMatchObject({ badDays: ['2026-04-14', '2026-04-15'], proposedFrom: '2026-04-14', proposedTo: '2026-04-15', normalBetween: '' });
+    // Another day removed apart from them: the window to reload covers all three, and says the normal days between.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-18'");
+    const apart = await diagnose(ctx, '2026-04-10', '2026-04-20');
+    expect(apart.summary).toContain('on 3 of the 11 days of 2026-04-10 … 2026-04-20 (2026-04-14 … 2026-04-15, 2026-04-18), ');
+    expect(apart.outputs).toMatchObject({ proposedFrom: '2026-04-14', proposedTo: '2026-04-18' });
+    expect(apart.outputs.normalBetween).toContain('The window 2026-04-14 … 2026-04-18 also holds 2 normal days between the bad ones');
+  });
+
+  it('tells those days from days empty as usual (a quiet weekday), an outage (empty in the mart too) and today', async () => {
+    const { ctx } = await database();
+    // The source skips weekends; the mart has rows on every day, today's too (a calendar of days, say).
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE dayofweek(observation_date) IN (0, 6);
+       INSERT INTO noaa.fct_daily_weather SELECT DATE '2026-04-25', 0, 's', 1`,
+    );
+    expect((await diagnose(ctx, '2026-04-13', '2026-04-25')).status).toBe('ok');
+    // An outage on Wednesday 2026-04-22, no rows in either table: a bad day of the load, as ever.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-22'; DELETE FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-22'");
+    const outage = await diagnose(ctx, '2026-04-13', '2026-04-25');
+    expect(outage.status).toBe('anomalies');
+    expect(outage.outputs.badDays).toEqual(['2026-04-22']);
+    // Thursday's raw rows deleted, the mart's left: removed, and the outage beside it is in the window to reload too.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-23'");
+    const removed = await diagnose(ctx, '2026-04-13', '2026-04-25');
+    expect(removed.status).toBe('rows-removed');
+    expect(removed.summary).toMatch(
+      /^no rows in raw_noaa\.daily_weather on 1 of the 12 days of 2026-04-13 … 2026-04-25 \(2026-04-23\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on that day: the rows raw_noaa\.daily_weather had on it were removed; 1 other day looks wrong in raw_noaa\.daily_weather \(2026-04-13 … 2026-04-25, baseline median [\d.]+\/day; 4 of the 14 days before the window are empty; judged by the 10 that have rows\): 2026-04-22 zero \(0\); no rows on 2026-04-18, 2026-04-19 \(Saturdays and Sundays\), as on every one of those weekdays in the 14 days before: as usual for this source, not bad days; today \(2026-04-25\) is still loading: 0 rows so far, not judged$/,
+    );
+    expect(removed.outputs).toMatchObject({ proposedFrom: '2026-04-22', proposedTo: '2026-04-23', normalBetween: '' });
   });
 });
 

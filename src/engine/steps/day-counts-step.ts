@@ -11,6 +11,7 @@ import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { removedDays, removedSaid } from './rows-removed.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -320,12 +321,13 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
   const baselineLost = emptiedDays.length > 0 || (countedThen.length === 0 && judged === 'no-baseline' && medianThen > 0 && baseline.every((n) => n === 0));
-  // The table built from this one has rows on days of a window this one has none in: they were here, and were removed.
+  // The table built from this one has rows on days this one has none on, the whole window or days inside it: they
+  // were here, and were removed (not an outage, which empties both; not days the mart has yet to be rebuilt for).
   const other = step.tellApartFrom ? ctx.earlier?.get(step.tellApartFrom) : undefined;
   const otherTable = String(other?.outputs.table ?? '');
   const otherDays = other && Array.isArray(other.outputs.days) ? (other.outputs.days as DayCount[]) : [];
-  const completeDays = new Set(complete.map((d) => d.day));
-  const removedFrom = noRows ? otherDays.filter((d) => completeDays.has(d.day) && d.count > 0) : [];
+  const windowEmpty = judgedDays.every((d) => d.count === 0);
+  const removedFrom = removedDays(days, otherDays, windowEmpty);
   const status = complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
@@ -340,11 +342,19 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // Days of the window before the table's first row are not counted among "all N days": said which ones are.
   const since = unjudgedBefore > 0 ? ' from its first row' : '';
   const badOfJudged = `${bad.length} of ${plural(judgedDays.length, 'day', 'days')} ${bad.length === 1 ? 'looks' : 'look'} wrong`;
+  const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
+  // Days removed from a window that still has rows: its other bad days, and the built table's, are to be reloaded too.
+  const removed = new Set(removedFrom.map((d) => d.day));
+  const alsoBad = windowEmpty ? [] : bad.filter((d) => !removed.has(d.day));
+  const builtOnly = windowEmpty ? [] : otherBad.filter((day) => !removed.has(day) && !bad.some((d) => d.day === day));
+  const alsoWrong =
+    (alsoBad.length > 0 ? `; ${plural(alsoBad.length, 'other day looks', 'other days look')} wrong in ${tableName} (${range}): ${alsoBad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ')}` : '') +
+    (builtOnly.length > 0 ? `; bad in ${otherTable} only, their rows in ${tableName} look normal: ${dayRanges(builtOnly)}` : '');
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
     // Not where its rows run (noRowsThere's "it stopped loading"): the built table says the rows were there.
-    'rows-removed': `no rows in ${tableName} for ${from} … ${to}; yet ${otherTable}, built from it, has ${plural(removedFrom.reduce((sum, d) => sum + d.count, 0), 'row', 'rows')} on ${plural(removedFrom.length, 'day', 'days')} of the window (${dayRanges(removedFrom.map((d) => d.day))}): the rows ${tableName} had on them were removed`,
+    'rows-removed': removedSaid({ table: tableName, from, to, judgedDays: judgedDays.length, windowEmpty }, otherTable, removedFrom) + alsoWrong,
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
     ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
@@ -372,10 +382,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
   const table = `${textTable(columns, rows, 100)}${notes}`;
-  const otherBad = other && Array.isArray(other.outputs.badDays) ? (other.outputs.badDays as string[]) : [];
   const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
-  // Rows removed: the days to reload are those the built table has, whether or not this one's are judged.
-  const proposedDays = status === 'rows-removed' ? removedFrom.map((d) => d.day) : bad.map((d) => d.day);
+  // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
+  // window's other bad days; normal days between them are said, as path A replaces them too.
+  const proposedDays = status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : bad.map((d) => d.day);
+  const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays) } : {};
   return {
     status,
     summary:
@@ -403,6 +414,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       firstDay: span.first,
       lastDay: span.last,
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day)) }),
+      ...between,
     },
   };
 }
@@ -446,7 +458,8 @@ export const dayCountsStepKind = defineStepKind({
   schema,
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
-  // rows-removed: with tellApartFrom, no rows in the window as for no-data, but the table built from this one has some there;
+  // rows-removed: with tellApartFrom, no rows on days (the whole window, or days of it judged zero) that the table built
+  // from this one has rows on;
   // duplicates: no day out of range, but some repeat a key.
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now.
   statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
