@@ -3,6 +3,7 @@ import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
 import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
+import { requiredOn } from '../src/incidents/path-requires.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
@@ -36,7 +37,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(
         params,
-        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), recovery.requires),
+        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis)),
         recovery.parameters,
       );
       start = async () => {

@@ -75,7 +75,8 @@ export interface DagsterThresholds {
   switchedOffAfterSeconds: number;
 }
 
-export type DagsterVerdictId = 'daemon-stopped' | 'schedules-paused' | 'schedules-behind' | 'healthy' | 'inconclusive';
+/** daemon-stopped-no-day-missed: stopped, and every schedule's last success is today's, so there is nothing to backfill yet. */
+export type DagsterVerdictId = 'daemon-stopped' | 'daemon-stopped-no-day-missed' | 'schedules-paused' | 'schedules-behind' | 'healthy' | 'inconclusive';
 
 export interface DagsterVerdict {
   id: DagsterVerdictId;
@@ -91,6 +92,12 @@ export interface DagsterVerdict {
   pausedSchedules: string[];
   /** The last successful tick the window counts from; null when none is known. */
   lastSuccess: string | null;
+  /**
+   * No window because none is missed yet, as known: every schedule the verdict counts has a successful tick on record,
+   * the oldest today's. False where there is a window, or where one cannot be told (a schedule with no success on
+   * record, the CLI's schedules without tick times), which "no window" alone would not tell apart.
+   */
+  noDayMissed: boolean;
 }
 
 const day = 86_400_000;
@@ -109,6 +116,13 @@ export function missedWindow(lastSuccessAt: string | null, now: Date): { from: s
   const from = isoDay(Date.parse(lastSuccessAt));
   const to = isoDay(now.getTime() - day);
   return from <= to ? { from, to } : null;
+}
+
+/** Whether these schedules have missed no day yet, as known: each has a successful tick on record, the oldest today's. */
+function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boolean {
+  const successes = schedules.map((s) => s.lastSuccessAt);
+  if (successes.length === 0 || successes.includes(null)) return false;
+  return missedWindow(oldest(successes), now) === null;
 }
 
 function oldest(times: (string | null)[]): string | null {
@@ -194,14 +208,17 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const pausedSchedules = [...new Set(schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name))];
   const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = missedWindow(lastSuccess, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules'> & { reasons?: string[] }): DagsterVerdict => ({ reasons, notes, pausedSchedules, ...v });
+  const noDayMissed = noDayMissedBy(schedules, now);
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({ reasons, notes, pausedSchedules, noDayMissed, ...v });
   if (stale.length > 0 || evidence.daemonLive === false) {
     // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
     const stoppedToo = schedules.filter((s) => s.status === 'STOPPED').map((s) => `${s.name}${scheduleWhere(s, every)}`);
     if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${stoppedToo.join(', ')}`);
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
-    return verdict({ id: 'daemon-stopped', title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });
+    // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
+    const id = noDayMissed ? 'daemon-stopped-no-day-missed' : 'daemon-stopped';
+    return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
   if (stopped.length > 0) {
@@ -220,6 +237,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
       since,
       window: stoppedWindow,
       lastSuccess: stoppedSuccess,
+      noDayMissed: noDayMissedBy(stopped, now),
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');

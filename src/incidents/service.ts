@@ -32,6 +32,7 @@ import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
+import { requiredOn } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
@@ -508,7 +509,7 @@ export class IncidentService {
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
-      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), recovery.requires).catch(
+      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis)).catch(
         (error: unknown) => Promise.reject(explainMissing(error, existing)),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
@@ -575,6 +576,7 @@ export class IncidentService {
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,
+        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty } : {}),
         params: rawParameters(params),
       },
     });
@@ -598,6 +600,7 @@ export class IncidentService {
       paths: [],
       severity: 'warning',
       suggest: {},
+      knownEmpty: [],
     };
   }
 

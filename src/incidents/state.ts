@@ -115,6 +115,8 @@ export interface Diagnosis {
   paths: string[];
   /** Parameter values the verdict suggests for a recovery, such as the window it found. */
   suggested: Record<string, string>;
+  /** Parameters the verdict found nothing to give for (no day missed yet): its paths' plans may go without them. */
+  knownEmpty?: string[];
   /** The parameters the diagnosis ran with. */
   params: Record<string, string>;
   at: string;

@@ -1,6 +1,7 @@
 // The recover command a verdict offers to type for a path: what the diagnosis found filled in, the rest named.
 import { commandValue } from '../commands/quote-value.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
+import { requiredOn } from './path-requires.js';
 import type { Diagnosis } from './state.js';
 
 /**
@@ -12,7 +13,7 @@ export function typedRecoverParameters(path: RecoveryPath, declared: Readonly<Re
     .map((name) => {
       const known = diagnosis?.suggested?.[name] || diagnosis?.params?.[name];
       if (known) return ` ${name}=${commandValue(known)}`;
-      const needed = declared[name]?.required === true || (path.requires ?? []).includes(name);
+      const needed = declared[name]?.required === true || requiredOn(path, diagnosis).includes(name);
       return needed ? ` ${name}=…` : '';
     })
     .join('');

@@ -7,7 +7,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { defaultProblem } from './params.js';
-import type { Condition, Parameter, Preview, Runbook, Step } from './schema.js';
+import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
 
 type At = (string | number)[];
@@ -25,6 +25,8 @@ interface Scope {
   params: readonly string[];
   /** Of those, the ones it must be given. */
   requires: readonly string[];
+  /** Of `requires`, those a verdict offering this path found empty (knownEmpty): the verdict's id, by parameter. */
+  knownEmptyBy?: ReadonlyMap<string, string>;
   /** {{diagnosis.<step>.<output>}}: the incident's diagnosis, read by everything after it. */
   diagnosis: boolean;
   /** {{steps.<step>.<output>}}: a verdict's own diagnosis, or a follow-up's own validation. */
@@ -140,7 +142,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (scope.params.includes(head)) {
       const declared = rb.parameters[head];
       if (!declared) return undefined;
-      if (!optional && !declared.required && declared.default === undefined && !scope.requires.includes(head) && guardedBy !== head) {
+      const emptyOn = scope.knownEmptyBy?.get(head);
+      if (!optional && !declared.required && declared.default === undefined && (!scope.requires.includes(head) || emptyOn) && guardedBy !== head) {
+        if (emptyOn) return wrap(`verdict "${emptyOn}" lets ${scope.label} go without "${head}" (knownEmpty), so this fails then: write {{${head}?}} or add onlyIfGiven: ${head}`);
         return wrap(`"${head}" is optional, so this fails when it is not given: write {{${head}?}}, list it under requires, or add onlyIfGiven: ${head}`);
       }
       if (rest.length === 0) return undefined;
@@ -304,6 +308,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   });
 
   const pathIds = rb.recovery.map((p) => p.id);
+  /** The parameters a path requires that a verdict offering it found empty (knownEmpty), with that verdict's id. */
+  const knownEmptyFor = (p: RecoveryPath) =>
+    new Map(rb.diagnosis.verdicts.flatMap((v) => (v.paths.includes(p.id) ? v.knownEmpty.filter((name) => p.requires.includes(name)).map((name) => [name, v.id] as const) : [])));
   rb.recovery.forEach((p, i) => {
     const at: At = ['recovery', i];
     if (p.continueWith !== undefined && (p.continueWith === p.id || !pathIds.includes(p.continueWith))) {
@@ -314,7 +321,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     }
     checkParameterList(p.parameters, [...at, 'parameters']);
     checkRequires(p.requires, p.parameters, [...at, 'requires']);
-    const scope: Scope = { label: `path ${p.id}`, params: p.parameters, requires: p.requires, diagnosis: true, previews: p.previews.map((v) => v.id) };
+    const scope: Scope = { label: `path ${p.id}`, params: p.parameters, requires: p.requires, knownEmptyBy: knownEmptyFor(p), diagnosis: true, previews: p.previews.map((v) => v.id) };
     p.guards.forEach((g, j) => {
       if (g.mutates) add([...at, 'guards', j], 'guards must be read-only');
     });
@@ -358,7 +365,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     // A plan that changes MotherDuck has a named snapshot before each destructive step, <id>_snapshot, for the rollback.
     const snapshots = p.steps.filter((s) => s.destructive && !stepKind(s.kind).changesOtherDatabases).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
     const recoverySteps = [...p.guards, ...snapshots, ...p.steps];
-    const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, diagnosis: true, recovery: recoverySteps };
+    const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, knownEmptyBy: scope.knownEmptyBy, diagnosis: true, recovery: recoverySteps };
     p.rollback.inspect.forEach((s, j) => {
       if (s.mutates) add([...rollbackAt, 'inspect', j], 'inspect steps must be read-only');
     });
@@ -440,6 +447,21 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       }
       checkTemplate({ at: ['suggest', name], template: value, as: 'text' }, verdictScope, at);
     }
+    // Found empty, as against not known: only a parameter a path this verdict offers requires can be let go, and only
+    // where nothing else requires it (required: true refuses it whatever the verdict found).
+    v.knownEmpty.forEach((name, j) => {
+      const where: At = [...at, 'knownEmpty', j];
+      const requiring = [...new Set(offered.flatMap((p) => p.requires))];
+      if (rb.parameters[name]?.required) {
+        add(where, `"${name}" is required: true, so no plan goes without it whatever this verdict found: set required: false and list it under the paths' requires`);
+      } else if (offered.length === 0) {
+        add(where, 'this verdict offers no path: knownEmpty lets the plan of a path it offers go without what that path requires');
+      } else if (!requiring.includes(name)) {
+        const paths = `path${offered.length > 1 ? 's' : ''} ${offered.map((p) => p.id).join(', ')}`;
+        add(where, `"${name}" is not required by ${paths}, which this verdict offers (required: ${list(requiring)})${didYouMean(name, requiring)}: knownEmpty lets a plan go without what its path requires`);
+      }
+      if (Object.hasOwn(v.suggest, name)) add(where, `"${name}" is suggested too: a verdict that found nothing to give for it has no value to suggest`);
+    });
   });
 
   // The lock key is rendered by every command: it can use the engine's values and the parameters all of them take.

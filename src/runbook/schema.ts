@@ -95,6 +95,12 @@ export const verdict = z.strictObject({
   }),
   /** Parameter values this verdict suggests for the recovery (templates over the diagnosis' step outputs). */
   suggest: z.record(z.string(), z.string()).default({}),
+  /**
+   * Parameters its paths require that this verdict found there is nothing to give for (scenario 4's window, with no
+   * day missed yet), as against not knowing: a plan made on it may go without them, its steps that need them left out
+   * (onlyIfGiven). A plan with no such diagnosis still needs them.
+   */
+  knownEmpty: parameterNames,
 });
 
 /** A read-only count run when a plan is proposed; its value is shown in the plan and bound into it as {{previews.id}}. */

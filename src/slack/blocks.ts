@@ -18,6 +18,7 @@ import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
+import { requiredOn } from '../incidents/path-requires.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -373,7 +374,7 @@ export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, pa
     fields: recovery.parameters.map((name) => ({
       name,
       description: parameters[name]?.description ?? name,
-      optional: !(parameters[name]?.required || recovery.requires.includes(name)),
+      optional: !(parameters[name]?.required || requiredOn(recovery, incident.diagnosis).includes(name)),
       initial: initial[name],
     })),
   });

@@ -2,7 +2,9 @@
 // requester's own confirmation (daemon started detached, backfill of the diagnosed window through GraphQL for the assets the
 // webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh; paused schedules
 // recovered by a typed command that leaves the window and the schedules to the diagnosis (path B: start the paused
-// schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal.
+// schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal; a daemon caught
+// before it missed a day started by path A with no window, nothing backfilled, and a window the diagnosis cannot size
+// still asked for.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -39,15 +41,22 @@ afterEach(async () => {
   await closeStandIns(harness, slack, checkout);
 });
 
-/** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before. */
-function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}, schedules: Parameters<typeof serveDagster>[0][string] = 'schedules-daemon-stopped'): void {
+/** Dagster as it answers once the daemon the bot started has heartbeated, and as recorded before (stopped at `stoppedAt`, when given). */
+function dagsterStoppedUntilStarted(more: Parameters<typeof serveDagster>[0] = {}, schedules: Parameters<typeof serveDagster>[0][string] = 'schedules-daemon-stopped', stoppedAt?: Date): void {
   serveDagster({
     DataboxAssetNodes: 'asset-nodes',
     ...more,
     DataboxRepositories: 'repositories',
     DataboxSchedules: schedules,
-    DataboxDaemonHealth: daemonHealthUntilStarted(checkout, clock),
+    DataboxDaemonHealth: daemonHealthUntilStarted(checkout, clock, stoppedAt),
   });
+}
+
+/** The recorded healthy schedules (ticked at 06:00 and 08:00 today), and a daily one switched on since that has not ticked yet. */
+function schedulesWithOneNeverTicked(): unknown {
+  const answer = graphqlFixture('schedules-healthy') as any;
+  answer.data.schedulesOrError.results.push({ name: 'usgs_daily', cronSchedule: '0 7 * * *', executionTimezone: 'UTC', scheduleState: { status: 'RUNNING', lastTick: [], lastSuccess: [] } });
+  return answer;
 }
 
 /** What the runs a backfill launches leave behind: every mart gets the days from `start` to `end`. */
@@ -113,6 +122,85 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(verdict).toContain('Make Dagster answer, then diagnose again: with DAGSTER_URL set, the bot asks that webserver first');
     expect(verdict).toMatch(/Marts meanwhile: \d of 4 marts past their SLA/);
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
+
+  it('starts a daemon caught before it missed a day: the verdict offers path A with no window, its plan leaves the backfill out, and nothing is backfilled', async () => {
+    // Stopped at 08:30 today, after every schedule's successful tick of the day: no day is missed yet.
+    const launched: unknown[] = [];
+    dagsterStoppedUntilStarted({ DataboxBackfill: (request) => launched.push(request.variables) }, 'schedules-healthy', new Date('2026-04-21T08:30:00Z'));
+    await fillMarts('2026-04-18', '2026-04-20');
+    checkout.behave({
+      'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - Instance is configured with the following daemons\n', sleepMs: 120_000 },
+      'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Dagster daemon stopped, no day missed yet');
+    expect(verdict).toMatch(/Dagster daemon stopped since 2026-04-21 08:(29|30) UTC; no missed day yet \(the last successful tick was at 2026-04-21 06:00 UTC\)/);
+    expect(verdict).toContain('No day missed yet: nothing to backfill. Start the daemon');
+    // The command to type asks for no window: there is none to give.
+    expect(verdict).toMatch(/Or type `\/databox recover schedule path=a incident=dbx-\d{8}-[0-9a-f]{4}`/);
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = slack.lastForm();
+    expect(prefilledValues(modal)).toEqual({ from: null, to: null, schedules: null });
+    expect(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', true], ['to', true], ['schedules', true]]);
+    const sent = await harness.submitModal(operator, modal, { from: null, to: null, schedules: null });
+    expect(sent.json ?? {}).not.toHaveProperty('response_action', 'errors');
+    await harness.settle();
+    // The plan starts the daemon alone and says plainly why nothing is backfilled.
+    expect(slack.allText()).toContain('Left out, as from= was not given: Backfill the missed window (missed ticks are not caught up by Dagster) (no day missed yet: nothing to backfill)');
+    expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
+    expect(planStep(2)).toBe('');
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Validation succeeded');
+    expect(slack.allText()).toMatch(/all 4 marts within their SLA/);
+    const commands = checkout.calls().map((c) => c.command);
+    expect(commands).toContain('uv run dagster-daemon run');
+    expect(commands.filter((c) => c.includes('backfill'))).toEqual([]);
+    expect(launched).toEqual([]);
+    const recovery = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
+    expect(recovery?.data.run.steps.map((s: any) => s.id)).toEqual(['start_daemon']);
+  });
+
+  it('still asks for from= and to= when the diagnosis cannot size the window (a schedule with no successful tick on record), typed or in the form', async () => {
+    // The others ticked today, so "no window" would read as none missed; the one that never ticked leaves it unknown.
+    dagsterStoppedUntilStarted({}, schedulesWithOneNeverTicked, new Date('2026-04-21T08:30:00Z'));
+    await fillMarts('2026-04-18', '2026-04-20');
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Verdict: Dagster daemon stopped*');
+    expect(verdict).not.toContain('no day missed yet');
+    expect(verdict).toContain('backfill an unknown window (not every schedule has a successful tick on record: read the schedules above, and give from= and to=)');
+    expect(verdict).toMatch(/Or type `\/databox recover schedule path=a from=… to=… incident=dbx-\d{8}-[0-9a-f]{4}`/);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    await harness.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness.settle();
+    const refusal = String(slack.responses.at(-1)?.body.text);
+    expect(refusal).toContain('missing from=YYYY-MM-DD');
+    expect(refusal).toContain('missing to=YYYY-MM-DD');
+    expect(refusal).toContain(`the diagnosis of incident ${incidentId} ("Dagster daemon stopped") found nothing to fill it in: give it`);
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = slack.lastForm();
+    expect(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', false], ['to', false], ['schedules', true]]);
+    const sent = await harness.submitModal(operator, modal, { from: null, to: null, schedules: null });
+    // Slack asks for both before it sends the form; one sent without them anyway is refused, naming both.
+    expect(sent.json).toMatchObject({ response_action: 'errors', errors: { from: expect.stringMatching(/^missing from=YYYY-MM-DD: .*\nmissing to=YYYY-MM-DD: /) } });
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
@@ -267,7 +355,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the follow-up', () => slack.allText().includes('Next:'), 60_000);
     expect(slack.allText()).toContain('Recovery succeeded');
     expect(slack.allText()).toContain('Validation failed');
-    expect(message('Next:')).toContain('replace the window 2026-04-17 … 2026-04-20 with scenario 2');
+    expect(message('Next:')).toContain('with scenario 2 for the source whose run failed, over the window backfilled: `/databox diagnose backfill source=ebird from=2026-04-17 to=2026-04-20`');
     expect(slack.buttons('request_rollback')).toHaveLength(0);
 
     // One button per source, each carrying the window the diagnosis found.

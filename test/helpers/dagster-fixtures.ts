@@ -41,10 +41,18 @@ export function daemonHealthyNow(clock: () => Date): () => unknown {
   };
 }
 
-/** The daemon's health as recorded stopped, then healthy and heartbeating now once the bot has started `uv run dagster-daemon run`. */
-export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date): () => unknown {
+/**
+ * The daemon's health as recorded stopped (its last heartbeats at `stoppedAt` when given, else as recorded), then healthy
+ * and heartbeating now once the bot has started `uv run dagster-daemon run`.
+ */
+export function daemonHealthUntilStarted(checkout: Checkout, clock: () => Date, stoppedAt?: Date): () => unknown {
   const healthy = daemonHealthyNow(clock);
-  return () => (checkout.calls().some((c) => c.command === 'uv run dagster-daemon run') ? healthy() : graphqlFixture('daemon-health-stopped'));
+  const stopped = () => {
+    const answer = graphqlFixture('daemon-health-stopped') as any;
+    if (stoppedAt) for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) if (d.lastHeartbeatTime !== null) d.lastHeartbeatTime = stoppedAt.getTime() / 1000;
+    return answer;
+  };
+  return () => (checkout.calls().some((c) => c.command === 'uv run dagster-daemon run') ? healthy() : stopped());
 }
 
 /** Kills the process groups of the stand-in daemons a recovery started detached (they outlive the bot on purpose). */

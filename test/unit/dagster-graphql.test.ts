@@ -159,7 +159,8 @@ describe('Dagster GraphQL client', () => {
     expect(scheduler).toMatchObject({ healthy: true, heartbeatAgeSeconds: 537 });
     expect(scheduler?.errors[0]).toContain('DagsterUserCodeUnreachableError');
     const verdict = assessDagster(evidence, thresholds, recordedAt);
-    expect(verdict.id).toBe('daemon-stopped');
+    // Stopped minutes ago, after this morning's ticks succeeded: no day is missed yet.
+    expect(verdict.id).toBe('daemon-stopped-no-day-missed');
     expect(verdict.reasons).toEqual(['daemon SCHEDULER: last heartbeat 8 min 57 s ago']);
     // With a looser threshold the same answer is healthy: the threshold is the operator's, not Dagster's.
     expect(assessDagster(evidence, { heartbeatMaxAgeSeconds: 600, switchedOffAfterSeconds: 31 * 86_400 }, recordedAt).id).toBe('healthy');

@@ -58,6 +58,25 @@ describe('the missed window', () => {
     expect(assessDagster({ ...evidence([fresh]), source: 'cli' }, thresholds, now).notes).toEqual([]);
   });
 
+  it('tells a daemon caught before it missed a day (every last success today) from one whose window cannot be told', () => {
+    const today = [schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-12-01T15:00:00Z', '0 * * * *')];
+    expect(assessDagster(evidence(today, 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped-no-day-missed', window: null, noDayMissed: true, lastSuccess: '2026-12-01T06:00:00Z' });
+    // A schedule also found paused, its last success today too: still none missed, and it is named to start.
+    const paused = [schedule('all_pipelines_daily', 'STOPPED', '2026-12-01T06:00:00Z'), today[1] as ScheduleEvidence];
+    expect(assessDagster(evidence(paused, 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped-no-day-missed', pausedSchedules: ['all_pipelines_daily'] });
+    // No window either, but not known empty: a schedule with no success on record (never ticked, or failing since).
+    const neverTicked = [...today, schedule('usgs_daily', 'RUNNING', null)];
+    expect(assessDagster(evidence(neverTicked, 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: null, noDayMissed: false });
+    const failingSince = [...today, { ...schedule('noaa_daily', 'STOPPED', null), lastTickAt: '2026-11-30T06:00:00Z', lastTickStatus: 'FAILURE' }];
+    expect(assessDagster(evidence(failingSince, 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: null, noDayMissed: false });
+    // The CLI gives no tick times at all, and a list it could not read gives no schedules.
+    const cli: DagsterEvidence = { ...evidence(today.map((s) => ({ ...s, lastTickAt: null, lastSuccessAt: null }))), source: 'cli', daemons: undefined, daemonLive: false };
+    expect(assessDagster(cli, thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: null, noDayMissed: false });
+    expect(assessDagster({ ...evidence([], 2), schedules: undefined }, thresholds, now)).toMatchObject({ id: 'daemon-stopped', noDayMissed: false });
+    // A day missed is a window, as before.
+    expect(assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-30T06:00:00Z')], 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-30', to: '2026-11-30' } });
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });

@@ -177,6 +177,32 @@ describe('runbooks/schedule.yml', () => {
     expect(refusal(slaDoc)).toContain('at diagnosis.steps[1].marts[0].maxLag: expected a duration such as 36h');
   });
 
+  it('refuses at load a knownEmpty its paths do not require, also suggest or require everywhere, and a template of the path reading it unguarded', () => {
+    const early = (doc: Record<string, any>) => doc.diagnosis.verdicts.find((v: any) => v.id === 'daemon-stopped-early');
+    const backfillOf = (doc: Record<string, any>) => doc.recovery[0].steps.find((s: any) => s.id === 'backfill');
+    // Path A goes without the window on that verdict: what reads it must say what happens when it is not there.
+    const unguarded = bundled();
+    backfillOf(unguarded).to = '{{to}}';
+    unguarded.recovery[0].whenFailed = 'Replace the window {{from}} … {{to?}} with scenario 2.';
+    const problems = refusal(unguarded);
+    expect(problems).toMatch(/at recovery\[0\]\.steps\[2\]\.to: \{\{to\}\}: verdict "daemon-stopped-early" lets path a go without "to" \(knownEmpty\), so this fails then: write \{\{to\?\}\} or add onlyIfGiven: to/);
+    expect(problems).toMatch(/at recovery\[0\]\.whenFailed: \{\{from\}\}: verdict "daemon-stopped-early" lets path a go without "from"/);
+    // Path B, which no such verdict offers, still reads {{from}} as given.
+    expect(problems).not.toContain('recovery[1]');
+    const misnamed = bundled();
+    early(misnamed).knownEmpty = ['form', 'to'];
+    expect(refusal(misnamed)).toContain('at diagnosis.verdicts[1].knownEmpty[0]: "form" is not required by path a, which this verdict offers (required: from, to) (did you mean "from"?)');
+    const suggested = bundled();
+    early(suggested).suggest.from = '{{steps.dagster.windowFrom}}';
+    expect(refusal(suggested)).toContain('at diagnosis.verdicts[1].knownEmpty[0]: "from" is suggested too: a verdict that found nothing to give for it has no value to suggest');
+    const required = bundled();
+    required.parameters.to.required = true;
+    expect(refusal(required)).toContain('at diagnosis.verdicts[1].knownEmpty[1]: "to" is required: true, so no plan goes without it whatever this verdict found');
+    const offersNone = bundled();
+    offersNone.diagnosis.verdicts.find((v: any) => v.id === 'healthy').knownEmpty = ['from'];
+    expect(refusal(offersNone)).toMatch(/at diagnosis\.verdicts\[\d+\]\.knownEmpty\[0\]: this verdict offers no path/);
+  });
+
   it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {
     const withBackfill = (doc: Record<string, any>) => {
       const dir = tempDir();
@@ -184,12 +210,12 @@ describe('runbooks/schedule.yml', () => {
       fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
       return () => loadRunbooks(dir);
     };
-    expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from}}', to: '{{to}}' } });
+    expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from?}}', to: '{{to?}}' } });
     const template = bundled();
     template.recovery[0].whenFailedOpens.params.to = '{{too}}';
     expect(withBackfill(template)).toThrow(/schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.params\.to: \{\{too\}\}: "too" is not a parameter of path a/);
     const doc = bundled();
-    doc.recovery[0].whenFailedOpens = { scenario: 'backfill', oneEach: 'from', params: { form: '{{from}}', to: '{{to}}' } };
+    doc.recovery[0].whenFailedOpens = { scenario: 'backfill', oneEach: 'from', params: { form: '{{from?}}', to: '{{to?}}' } };
     expect(withBackfill(doc)).toThrow(
       /schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.params\.form: the diagnosis of backfill takes no parameter "form" \(did you mean "from"\?\)\n.*schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.oneEach: "from" is not an enum parameter of the diagnosis of backfill/,
     );

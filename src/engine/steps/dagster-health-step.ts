@@ -1,6 +1,6 @@
 // The dagster-health step kind: daemon heartbeats and each schedule's last tick (webserver first, else the CLI) as evidence and a verdict.
 import { z } from 'zod';
-import { assessDagster, describeDagsterEvidence, type DagsterVerdictId } from '../../dagster/evidence.js';
+import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
 import { parseDuration } from '../../config.js';
 import { age, stepCommon } from '../../runbook/step-common.js';
@@ -17,7 +17,14 @@ const schema = z.strictObject({
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
 
-const statuses = everyStatus<DagsterVerdictId>({ healthy: true, 'daemon-stopped': true, 'schedules-paused': true, 'schedules-behind': true, inconclusive: true });
+const statuses = everyStatus<DagsterVerdictId>({
+  healthy: true,
+  'daemon-stopped': true,
+  'daemon-stopped-no-day-missed': true,
+  'schedules-paused': true,
+  'schedules-behind': true,
+  inconclusive: true,
+});
 
 export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
@@ -28,7 +35,12 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
   const verdict = assessDagster(evidence, thresholds, now);
-  const window = verdict.window ? `; missed window ${verdict.window.from} … ${verdict.window.to}` : '';
+  // Stopped before a day was missed: said where a window would be, as that is what tells it from a stopped daemon's.
+  const window = verdict.window
+    ? `; missed window ${verdict.window.from} … ${verdict.window.to}`
+    : verdict.id === 'daemon-stopped-no-day-missed'
+      ? `; ${noWindow(verdict, evidence.source)}`
+      : '';
   const notes = verdict.notes.length > 0 ? `. Note: ${verdict.notes.join('; ')}` : '';
   return {
     status: verdict.id,
@@ -39,7 +51,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       since: verdict.since ?? '',
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
-      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict.lastSuccess, evidence.source),
+      window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict, evidence.source),
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
       // Joined with commas only: the form a names parameter takes, typed on a command line as one word. None through
@@ -49,12 +61,16 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   };
 }
 
-/** What the advice says when there is no day to backfill: nothing was missed yet, or the last success is not known. */
-function noWindow(lastSuccess: string | null, source: 'graphql' | 'cli'): string {
-  if (lastSuccess) return `no missed day yet (the last successful tick was at ${lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`;
+/**
+ * What the advice says when there is no day to backfill: none was missed yet (every schedule's last success is today's),
+ * or the window cannot be told (a schedule with no success on record, the CLI's schedules without tick times).
+ */
+function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
+  if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${verdict.lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`;
   // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
-  return source === 'cli'
-    ? 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)'
+  if (source === 'cli') return 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)';
+  return verdict.lastSuccess
+    ? 'an unknown window (not every schedule has a successful tick on record: read the schedules above, and give from= and to=)'
     : 'an unknown window (no successful tick on record: read the schedules above)';
 }
 
