@@ -1178,16 +1178,23 @@ export class IncidentService {
   }
 
   /**
-   * The moment (at=, or snapshot=) the latest recovery that changed its database restored it to, a swap's being the
-   * clone's it continues; undefined when none did, when a rollback came after it, or when its path names no moment.
+   * The latest recovery of the incident that changed its database, unless a rollback has undone it since: what a
+   * validation now checks, when anything recovered it.
    */
-  private restoredMoment(incident: Incident): string | undefined {
+  private recoveryInPlace(incident: Incident): Run | undefined {
     const latest = [...this.incident(incident.id).runs]
       .reverse()
-      // A rollback that did not succeed may have left the restore in place: only one that did undoes it.
+      // A rollback that did not succeed may have left the recovery in place: only one that did undoes it.
       .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r)) || (r.kind === 'rollback' && r.status === 'succeeded')));
-    // Rolled back since: the database is back where it was before that recovery, restored to no moment.
-    if (latest?.kind === 'rollback') return undefined;
+    return latest?.kind === 'recovery' ? latest : undefined;
+  }
+
+  /**
+   * The moment (at=, or snapshot=) the recovery in place restored its database to, a swap's being the clone's it
+   * continues; undefined when there is none or its path names no moment.
+   */
+  private restoredMoment(incident: Incident): string | undefined {
+    const latest = this.recoveryInPlace(incident);
     const origin = latest?.continues ? this.run(latest.continues) : latest;
     const given = origin?.params ?? {};
     if (given.snapshot) return `in snapshot '${given.snapshot}'`;
@@ -1211,7 +1218,9 @@ export class IncidentService {
     await this.safely(() => this.reporter.runFinished(this.incident(incident.id), finished));
     // What the validation found that needs a person later (leftover clones to drop, say), with how to do it.
     const outputs = withScopedValues(values, { steps: stepOutputs(finished.results) });
-    for (const followUp of rb.validation.followUps.filter((f) => holds(f.when, statuses))) {
+    const recovered = this.recoveryInPlace(incident) !== undefined;
+    const followUps = rb.validation.followUps.filter((f) => holds(f.when, statuses) && (f.afterRecovery ?? recovered) === recovered);
+    for (const followUp of followUps) {
       const advice = render(followUp.advice, outputs);
       const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
       this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: finished.id, advice, plan } });

@@ -187,6 +187,11 @@ export const recoveryPath = z.strictObject({
 /** Advice posted in the thread after a validation whose step statuses match `when` (leftover clones to drop, say). */
 export const followUp = z.strictObject({
   when: condition,
+  /**
+   * Posted only after a recovery of the incident that is still in place (true), or only when there is none (false: a
+   * validation typed on a database nothing recovered, which advice about "the recovery" would misdescribe); omitted, both.
+   */
+  afterRecovery: z.boolean().optional(),
   /** A template over the validation's parameters, engine values and its own steps' outputs ({{steps.<id>.<output>}}). */
   advice,
   /**

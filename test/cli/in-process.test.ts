@@ -279,6 +279,14 @@ describe('refusals and exit codes', () => {
     expect(passed.stdout).toMatch(/✔ Validation passed in [^:]+: 5 steps passed/);
   });
 
+  it('says what to do next of the file as it is, not of a recovery, when nothing was recovered', async () => {
+    const { checkout, env } = await newCheckout({ corrupt: false, today: new Date(Date.now() - 10 * 86_400_000) });
+    const result = await cli(env, ['validate', 'duckdb']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`→ The marts past their SLA end where the data of the DuckDB file at ${checkout.databasePath} does`);
+    expect(result.stdout).not.toMatch(/restored from a backup|reason to roll back/);
+  });
+
   it("gives the runbooks' Slack commands as the CLI's own at the terminal", async () => {
     // A corrupt file: scenario 2's verdict sends to scenario 1's diagnosis, which the runbook writes as /databox ….
     const { env } = await newCheckout();

@@ -891,6 +891,7 @@ describe('path B: restore from a file backup', () => {
     // Missed days, as after a stopped daemon: scenario 4's backfill of every source, not scenario 2's one-source window.
     expect(text).toContain(`\`/databox recover schedule path=a from=${backupEnds} to=${dayOf(1)}\` (it starts the daemon only if it is not heartbeating`);
     expect(text).toContain(`then \`/databox validate duckdb incident=${incident}\``);
+    expect(text).toContain("The marts past their SLA end where the recovered file's data does (a file restored from a backup ends where the backup did");
     expect(text).not.toContain('diagnose backfill');
     // Typed as given, it is a plan for those days, waiting for approval.
     const typed = /`\/databox (recover schedule path=a from=\S+ to=\S+)`/.exec(text)?.[1];
@@ -898,6 +899,23 @@ describe('path B: restore from a file backup', () => {
     await harness.settle();
     expect(slack.posted('Plan Path A: Start the daemon and backfill the missed window')).toContain(`--from ${backupEnds} --to ${dayOf(1)}`);
     expect(journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').map((r) => r.data.result.status)).toEqual(['stale']);
+  }, 120_000);
+
+  it('speaks of the DuckDB file as it is, not of a recovery, when a validation is typed with nothing recovered', async () => {
+    const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const dataEnds = dayOf(6);
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    await writeMartsThrough(checkout.databasePath, dataEnds);
+    harness = await startBot(checkout, slack);
+    await harness.command('validate duckdb', operator);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation failed');
+    const next = slack.posted('Next: ');
+    expect(next).toContain(`The marts past their SLA end where the data of the DuckDB file at ${checkout.databasePath} does, and Dagster's schedules only build new days.`);
+    expect(next).toContain(`\`/databox recover schedule path=a from=${dataEnds} to=${dayOf(1)}\``);
+    // No recovery to speak for or roll back; and the advice said of a recovered file is not posted beside it.
+    expect(next).not.toMatch(/recovered|recovery|restored|rebuild\b|roll back/);
+    expect(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Next: '))).toHaveLength(1);
   }, 120_000);
 
   it('fails validation on a rebuild whose full refresh left a source\'s raw data out, naming its schema', async () => {
@@ -910,7 +928,7 @@ describe('path B: restore from a file backup', () => {
     expect(scan?.status).toBe('missing-expected-schemas');
     expect(scan?.summary).toMatch(/raw_noaa.*raw_usgs|raw_usgs.*raw_noaa/);
     // What to do is to load the source, not to roll back to the broken file.
-    expect(slack.allText()).toContain("The file in place lacks a source's raw data: load that source");
+    expect(slack.allText()).toContain("The recovered file lacks a source's raw data: load that source");
   });
 
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {
@@ -937,7 +955,7 @@ describe('path B: restore from a file backup', () => {
     // A file with no marts at all (a backup from before they existed): what to do is said too.
     await validateAfter('DROP TABLE ebird.fct_daily_bird_observations; DROP TABLE noaa.fct_daily_weather; DROP TABLE analytics.fct_species_environment_daily');
     expect(summary()).toMatch(/^could not read /);
-    expect(slack.posted('Next: The marts could not be read in the file now in place')).toContain('path A rebuilds every mart from the sources');
+    expect(slack.posted('Next: The marts could not be read in the recovered file')).toContain('path A rebuilds every mart from the sources');
   }, 120_000);
 
   it('rolls path B back even after the backup file has been moved away', async () => {
