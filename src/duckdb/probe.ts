@@ -1,6 +1,7 @@
 // Opens a DuckDB file read-only and tells apart missing, locked (busy), corrupt and healthy, never creating the file.
 import fs from 'node:fs';
 import path from 'node:path';
+import { endsEarly } from './ends-early.js';
 import { sniffFileFormat } from './file-format.js';
 import { otherLockHolders } from './lock-holders.js';
 import { openDatabase, type OpenDatabase } from './open.js';
@@ -23,6 +24,8 @@ export interface OpenResult {
   linkTarget?: string;
   /** Opened: the schemas that hold its tables, sorted (another project's file gives itself away by them). */
   schemas?: string[];
+  /** Corrupt, and DuckDB read past where the file ends: that it is cut short, in the operator's words (ends-early.ts). */
+  endsEarly?: string;
 }
 
 /** The probe of each file under way in this process: a second waits for the first (see walAloneIsDamaged's link). */
@@ -79,8 +82,10 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
     return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)`, schemas: schemas.map((row) => String(row[0])) };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
-    if (classified.status !== 'corrupt' || !/replaying WAL file/i.test(classified.message)) return classified;
-    return (await walAloneIsDamaged(filePath, classified.message)) ?? classified;
+    if (classified.status !== 'corrupt') return classified;
+    const walAlone = /replaying WAL file/i.test(classified.message) ? await walAloneIsDamaged(filePath, classified.message) : undefined;
+    const early = endsEarly(filePath, [classified.message]);
+    return walAlone ?? (early ? { ...classified, endsEarly: early } : classified);
   } finally {
     database?.close();
   }

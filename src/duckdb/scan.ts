@@ -1,5 +1,6 @@
 // Reads every table of a DuckDB file in full, read-only and time-bounded, to find damaged blocks that SELECT 1 misses.
 import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-checksums.js';
+import { endsEarly } from './ends-early.js';
 import { openDatabase } from './open.js';
 import { quotedName } from './quoted-name.js';
 import { isDamage } from './probe.js';
@@ -70,7 +71,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     database = await openDatabase(filePath, false);
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
-    return { status: isDamage(message) ? 'unopenable' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable', tables: [], total: 0, message };
+    return { status: isDamage(message) ? 'unopenable' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable', tables: [], total: 0, message: withEndsEarly(filePath, message, [message]) };
   }
   const { connection } = database;
   let timedOut = false;
@@ -127,7 +128,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         total: names.length,
         schemas,
         settings,
-        message: `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')}`,
+        message: withEndsEarly(filePath, `${damaged.length} of ${names.length} tables fail to read: ${damaged.map((t) => t.table).join(', ')}`, damaged.map((t) => t.error as string)),
       };
     }
     const outOfMemory = failed.find((t) => isOutOfMemory(t.error as string));
@@ -207,7 +208,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
     const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
-    return { status, tables, total: tables.length, message, settings };
+    return { status, tables, total: tables.length, message: withEndsEarly(filePath, message, [message]), settings };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', interrupt);
@@ -216,6 +217,12 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
 }
 
 const isOutOfMemory = (message: string) => /out of memory/i.test(message);
+
+/** The scan's message, and that the file is cut short when DuckDB's errors read past its end. */
+function withEndsEarly(filePath: string, message: string, errors: readonly string[]): string {
+  const early = endsEarly(filePath, errors);
+  return early ? `${message}; ${early}` : message;
+}
 
 /** Where a block that failed its checksum is, as DuckDB's own error names it ("block at location …"). */
 export function failedBlockSaid({ block, offset, missing }: FailedBlock): string {

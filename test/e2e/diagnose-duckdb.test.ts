@@ -104,10 +104,24 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons('approve_plan'), 'the guard lets an empty file be moved aside').toHaveLength(1);
   });
 
-  it('calls a real database cut short corrupt', async () => {
+  it('calls a real database cut short corrupt, and its evidence says the file ends early', async () => {
     await createTruncatedDatabase(checkout.databasePath);
+    const size = fs.statSync(checkout.databasePath).size.toLocaleString('en');
     await diagnose();
-    expect(verdictText()).toContain('File corrupt');
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    expect(verdict).toMatch(new RegExp(`tables fail to read: [^\\n]*; the file ends early: ${size} bytes, where DuckDB reads on to byte [\\d,]+: cut short \\(a copy or a disk-full write stopped part-way\\?\\)`));
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
+  });
+
+  it('says a database cut short within its headers ends early, in the evidence of the open that fails', async () => {
+    await createTruncatedDatabase(checkout.databasePath);
+    // Within DuckDB's database headers and first block: the open itself reads past the end.
+    fs.truncateSync(checkout.databasePath, 3 * 4_096 + 1_000);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('File corrupt');
+    expect(verdict).toMatch(/does not open: the file ends early: 13,288 bytes, where DuckDB reads on to byte [\d,]+: cut short \(a copy or a disk-full write stopped part-way\?\)\. DuckDB: IO Error: Could not read enough bytes from file/);
   });
 
   it('reads every table in full and names the one with a damaged block, which SELECT 1 does not see', async () => {

@@ -1,4 +1,4 @@
-// Tests probeOpen, classifyOpenError (src/duckdb/probe.ts) and scanTables (src/duckdb/scan.ts) on real healthy, damaged, missing and locked DuckDB files.
+// Tests probeOpen, classifyOpenError (src/duckdb/probe.ts), scanTables (src/duckdb/scan.ts) and endsEarly on real healthy, damaged, missing and locked DuckDB files.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { openDatabase } from '../../src/duckdb/open.js';
 import { classifyOpenError, heldByAnother, probeOpen, type OpenResult } from '../../src/duckdb/probe.js';
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
 import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checksums.js';
-import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal } from '../helpers/databox-checkout.js';
+import { endsEarly } from '../../src/duckdb/ends-early.js';
+import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createTruncatedDatabase } from '../helpers/databox-checkout.js';
 import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
@@ -165,12 +166,37 @@ describe('broken files', () => {
     expect(scan.tables).toEqual([]);
   });
 
-  it('a real database cut short: corrupt', async () => {
+  it('a real database cut short: corrupt, and it says the file ends early, from where DuckDB read past its end', async () => {
     const file = copyOfHealthy('truncated.duckdb');
-    fs.truncateSync(file, Math.floor(fs.statSync(healthy).size / 2));
+    const size = Math.floor(fs.statSync(healthy).size / 2);
+    fs.truncateSync(file, size);
     const opened = await probeOpen(file);
     expect(opened.status).toBe('corrupt');
-    expect(opened.message).toMatch(/IO Error/);
+    // DuckDB's own words for it, as this DuckDB writes them: the offset it asked for, not that the file is short.
+    const [, wanted, from] = /^IO Error: Could not read enough bytes from file "[^"]+truncated\.duckdb": attempted to read (\d+) bytes from location (\d+)$/.exec(opened.message) ?? [];
+    expect(Number(from) + Number(wanted)).toBeGreaterThan(size);
+    expect(opened.endsEarly).toBe(
+      `the file ends early: ${size.toLocaleString('en')} bytes, where DuckDB reads on to byte ${(Number(from) + Number(wanted)).toLocaleString('en')}: cut short (a copy or a disk-full write stopped part-way?)`,
+    );
+  });
+
+  it('a real database cut short past what it opens with: the scan names the tables that fail and says the file ends early', async () => {
+    const file = path.join(dir, 'truncated-tables.duckdb');
+    await createTruncatedDatabase(file);
+    expect((await probeOpen(file)).status).toBe('ok');
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('damaged');
+    expect(scan.tables.find((t) => t.error)?.error).toMatch(/^IO Error: Could not read enough bytes from file ".*": attempted to read \d+ bytes from location \d+$/);
+    expect(scan.message).toMatch(
+      new RegExp(`^\\d of 4 tables fail to read: .*; the file ends early: ${fs.statSync(file).size.toLocaleString('en')} bytes, where DuckDB reads on to byte [\\d,]+: cut short \\(a copy or a disk-full write stopped part-way\\?\\)$`),
+    );
+  });
+
+  it('does not call a file cut short on a read of its write-ahead log, or one that fits in it', () => {
+    const size = fs.statSync(healthy).size;
+    expect(endsEarly(healthy, [`IO Error: Could not read enough bytes from file "${healthy}.wal": attempted to read 4096 bytes from location ${size}`])).toBeUndefined();
+    expect(endsEarly(healthy, [`IO Error: Could not read enough bytes from file "${healthy}": attempted to read 4096 bytes from location ${size - 4096}`])).toBeUndefined();
+    expect(endsEarly(healthy, [`IO Error: Could not read enough bytes from file "${healthy}": attempted to read 4096 bytes from location ${size}`])).toMatch(/^the file ends early: /);
   });
 
   it('one data block overwritten in the middle: opens, but the scan names the damaged table and reads the other', async () => {

@@ -67,7 +67,8 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     'empty-file': `${step.path} is empty (0 bytes)`,
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held ${opened.heldReadOnly ? 'open read-only ' : ''}by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
-    corrupt: `does not open: ${opened.message}`,
+    // The operator's words first when the file is cut short: DuckDB's own names only the offset it could not read.
+    corrupt: `does not open: ${opened.endsEarly ? `${opened.endsEarly}. DuckDB: ${opened.message}` : opened.message}`,
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
   };
