@@ -3,7 +3,6 @@ import type { AcceptedDamage } from '../journal/accepted-damage.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -12,6 +11,7 @@ import { between, cell, code, commentsInline, fence, formatDuration, plain, shor
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
+import { advisedNextLines, offeredWithAdvice, whereAdvised } from './advised-next.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { leftOutLine } from '../incidents/left-out.js';
@@ -261,16 +261,16 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     doc.add(...rb.prevention.map((p) => `| ${cell(plain(p.check))} | ${cell(plain(p.where))} | ${cell(plain(p.status))} |`));
   }
 
+  // What the thread (or the terminal) told the operator to do next, gathered where the write-up's follow-ups are made.
+  const advised = advisedNextLines(records, state, incident, runLabel);
+  if (advised.length > 0) {
+    doc.heading('What the bot advised next');
+    doc.add('Each piece of advice as the bot gave it (its `/databox` commands are `npm run --silent cli --` at a terminal), where, and after which run:', '', ...advised);
+  }
+
   doc.heading('Root cause');
   doc.heading('Follow-ups');
   return { markdown: doc.text(), found: true };
-}
-
-/** A follow-up's plan offered as a button, with the command that proposes the same plan. */
-function offeredPlan(plan: unknown): string {
-  if (!plan || typeof plan !== 'object') return '';
-  const offer = plan as PlanOffer;
-  return ` Offered as a button: ${plain(String(offer.label))} (${code(planOfferCommand(offer))}).`;
 }
 
 function validationSummary(run: Run): string {
@@ -435,7 +435,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.follow-up':
-      return `${at} Next, as the runbook advised${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredPlan(data.plan)}`;
+      return `${at} Next, advised ${whereAdvised(record.actor, state.incident(String(record.incident)))}${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'run.message':

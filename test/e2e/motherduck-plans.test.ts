@@ -128,7 +128,7 @@ describe('who may approve scenario 3', () => {
     await harness.settle();
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
     expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(
-      `Next, as the runbook advised after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} ` +
+      `Next, advised in the incident's Slack thread (channel C0INCIDENT) after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} ` +
         `(an approved cleanup drops them). ${differs}. When nobody needs them any more, drop them with path C (a teammate approves it). ` +
         `Offered as a button: Plan cleanup of 2 leftover clones (\`recover motherduck path=c incident=${incident}\`).`,
     );

@@ -918,7 +918,7 @@ describe('path B: restore from a file backup', () => {
     expect(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Next: '))).toHaveLength(1);
   }, 120_000);
 
-  it('fails validation on a rebuild whose full refresh left a source\'s raw data out, naming its schema', async () => {
+  it('fails validation on a rebuild whose full refresh left a source\'s raw data out, naming its schema; the postmortem keeps what to do next', async () => {
     checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', rawTables: ['raw_ebird.observations'] } });
     await diagnoseCorrupt();
     await harness.click(await proposePathA(), teammate);
@@ -929,6 +929,17 @@ describe('path B: restore from a file backup', () => {
     expect(scan?.summary).toMatch(/raw_noaa.*raw_usgs|raw_usgs.*raw_noaa/);
     // What to do is to load the source, not to roll back to the broken file.
     expect(slack.allText()).toContain("The recovered file lacks a source's raw data: load that source");
+    // The postmortem, which the write-up is made from, keeps that advice, where it was given and after what.
+    await harness.click(slack.buttons('write_postmortem')[0]!, operator);
+    await harness.settle();
+    const incident = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const validation = journalRecords().find((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation')?.data.run.id as string;
+    const uploaded = slack.uploads.at(-1)?.bytes.toString() ?? '';
+    expect(uploaded).toContain(`## What the bot advised next`);
+    expect(uploaded).toMatch(
+      new RegExp(`\\n- \`\\d\\d:\\d\\d:\\d\\d\` in the incident's Slack thread \\(channel C0INCIDENT\\), after Validation \\(\`${validation}\`, failed\\): [^\\n]*The recovered file lacks a source's raw data: load that source`),
+    );
+    expect(fs.readFileSync(`${checkout.stateDir}/postmortems/${incident}.md`, 'utf8')).toContain('## What the bot advised next');
   });
 
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {

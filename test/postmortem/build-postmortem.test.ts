@@ -211,6 +211,35 @@ function appended(extra: Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'da
   return `${journalText}${added.join('')}`;
 }
 
+describe('what the bot advised next', () => {
+  const offer = { scenario: 'backfill', title: 'Partial backfill of one source', params: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' } };
+  const advised = () =>
+    build(
+      appended([
+        { type: 'incident.thread', incident: incidentId, actor: 'databox-bot', data: { channel: 'C0INCIDENT', ts: '1776667300.000100' } },
+        { type: 'run.follow-up', incident: incidentId, actor: 'databox-bot', data: { runId: `${incidentId}/3`, advice: 'Load that source, then `/databox validate duckdb`.', offers: [offer] } },
+        { type: 'run.follow-up', incident: incidentId, actor: 'databox-cli', data: { runId: `${incidentId}/4`, advice: 'Rolled back: *not recovered*. Diagnose again.', offers: [] } },
+      ]),
+    ).markdown;
+
+  it('lists each piece of advice as given, where it was given and after which run, beside the humans\' sections', () => {
+    const markdown = advised();
+    const headings = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings.slice(-3)).toEqual(['What the bot advised next', 'Root cause', 'Follow-ups']);
+    const lines = section(markdown, 'What the bot advised next').split('\n').filter((line) => line.startsWith('- '));
+    expect(lines).toEqual([
+      `- \`06:57:58\` in the incident's Slack thread (channel C0INCIDENT), after Validation (\`${incidentId}/3\`, failed): Load that source, then \\\`/databox validate duckdb\\\`. Offered as a button that opens a new incident with its diagnosis: \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`.`,
+      `- \`06:57:59\` at a terminal, after Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`, succeeded): Rolled back: \\*not recovered\\*. Diagnose again.`,
+    ]);
+    // The timeline says the same, in its place.
+    expect(section(markdown, 'Timeline (UTC)')).toContain(`Next, advised in the incident's Slack thread (channel C0INCIDENT) after Validation (\`${incidentId}/3\`): Load that source`);
+  });
+
+  it('has no such section on a journal with no advice recorded, which builds as before', () => {
+    expect(build(journalText).markdown).not.toContain('What the bot advised next');
+  });
+});
+
 describe('refused commands', () => {
   it('are told as typed and refused, with why, never as run, whether the refusal names the incident in its data or is journaled on it', () => {
     const slack = 'slack:C0INCIDENT';
