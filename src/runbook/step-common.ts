@@ -12,9 +12,10 @@ export function noShellSyntax(text: string, ctx: z.RefinementCtx): void {
 /**
  * The same for an argv element, where a `$` is often the program's own syntax (jq's `$p`, sed's `$d`, a regular
  * expression's `x$`): only an element that is, as a whole or as an option's value (`--end=$TO`), `${…}` or an
- * environment variable's upper-case name is refused.
+ * environment variable's upper-case name is refused. jq's `$ENV`, a whole element, is jq's filter (`jq -n '$ENV'`).
  */
 export function noShellVariableElement(text: string, ctx: z.RefinementCtx): void {
+  if (text === '$ENV') return;
   shellSyntaxIn(text, ctx, /^(?:-[-\w]*=)?(\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*)$/);
 }
 

@@ -926,6 +926,16 @@ describe('a $ or a Go template in an argv element', () => {
   });
 });
 
+describe("jq's $ENV in an argv element", () => {
+  it('is jq syntax, taken as written as a whole element (a filter on it too); as an option\'s value it is still a variable', () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[3].argv.push('$ENV', '$ENV.HOME', '$ENV | keys');
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+    doc.diagnosis.steps[3].argv.push('--home=$ENV');
+    expect(refusal('duckdb.yml', doc)).toEqual([expect.stringContaining(`at diagnosis.steps[3].argv[${doc.diagnosis.steps[3].argv.length - 1}]: "$ENV" is shell syntax`)]);
+  });
+});
+
 describe('words like a verdict key inside advice', () => {
   it('are prose unless they end it, as a key folded in does', () => {
     const doc = bundled('duckdb.yml');
