@@ -5,14 +5,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
 
-const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
+/** Each unit at most once, the largest first: "1h30m" and "1d12h" as well as "90m"; "30s1m" or "1h 30m" are no duration. */
+const durationPattern = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const unitsMs = [86_400_000, 3_600_000, 60_000, 1000, 1];
 
-/** Parses "15m", "30s", "2h", "31d" or "500ms" into milliseconds. */
+/** Parses "15m", "30s", "2h", "31d", "500ms", or several together ("1h30m", "1d12h"), into milliseconds. */
 export function parseDuration(text: string): number | undefined {
-  const match = durationPattern.exec(text.trim());
-  if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+  const trimmed = text.trim();
+  const match = durationPattern.exec(trimmed);
+  if (!match || trimmed === '') return undefined;
+  return unitsMs.reduce((ms, unit, i) => ms + Number(match[i + 1] ?? 0) * unit, 0);
 }
 
 /** The longest a timer can wait: Node fires a longer one at once (TimeoutOverflowWarning), so a 25d timeout would be none. */

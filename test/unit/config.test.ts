@@ -91,6 +91,7 @@ describe('durations', () => {
     ['30s', 30_000],
     ['2h', 7_200_000],
     ['1000ms', 1_000],
+    ['1h30m', 5_400_000],
   ] as const)('DATABOX_APPROVAL_TTL=%s is %i ms', (text, ms) => {
     expect(loadConfig({ DATABOX_APPROVAL_TTL: text }).approvalTtlMs).toBe(ms);
   });
@@ -145,15 +146,22 @@ describe('durations', () => {
     }
   });
 
-  it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1w'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
+  it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1w', '1h 30m', '30s1m', '1h30', 'h'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL');
   });
 
-  it('parseDuration trims and returns undefined for anything else', () => {
+  it('parseDuration trims, takes several units together largest first, and returns undefined for anything else', () => {
     expect(parseDuration(' 15m ')).toBe(900_000);
-    expect(parseDuration('15m30s')).toBeUndefined();
+    expect(parseDuration('15m30s')).toBe(930_000);
+    expect(parseDuration('1h30m')).toBe(parseDuration('90m'));
+    expect(parseDuration('1d12h')).toBe(parseDuration('36h'));
+    expect(parseDuration('1m500ms')).toBe(60_500);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('30m1h')).toBeUndefined();
+    expect(parseDuration('1h1h')).toBeUndefined();
     expect(parseDuration('')).toBeUndefined();
   });
+
 });
 
 describe('other variables', () => {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadRunbooks, parseRunbook, RunbookError } from '../../src/runbook/load.js';
+import type { Step } from '../../src/runbook/schema.js';
+import { resolveStep } from '../../src/engine/resolve.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
 
@@ -302,6 +304,23 @@ const brokenCases: BrokenCase[] = [
     problem: /expected string/,
   },
 ];
+
+describe('a duration written in several units', () => {
+  it('is read wherever a runbook gives one (1h30m, 1d12h), as the same span in one unit would be', () => {
+    const doc = duckdbDoc();
+    doc.diagnosis.steps[0].timeout = '1h30m';
+    const freshness = doc.validation.steps.find((s: Doc) => s.kind === 'mart-freshness');
+    freshness.marts[0].maxLag = '1d12h';
+    freshness.waitUntil = { status: ['fresh'], every: '1m30s', deadline: '1h30m' };
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    const rb = loadRunbooks(dir).get('duckdb')!;
+    expect(resolveStep(rb.diagnosis.steps[0]!, { root: dir, values: { database_path: 'data/databox.duckdb' } }).timeoutMs).toBe(90 * 60_000);
+    const loaded = rb.validation.steps.find((s) => s.kind === 'mart-freshness') as Extract<Step, { kind: 'mart-freshness' }>;
+    expect(loaded.marts[0]?.maxLag).toBe(36 * 3_600_000);
+    expect(loaded.waitUntil).toEqual({ status: ['fresh'], every: '1m30s', deadline: '1h30m' });
+  });
+});
 
 describe('a broken runbook stops the load with the file, the path inside it and what is wrong', () => {
   it.each(brokenCases)('$name', ({ breakIt, at, problem }) => {
