@@ -64,7 +64,17 @@ const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]
  * A key of a verdict or follow-up that, indented one level too far, YAML folds into the end of the advice above it as
  * text ("… with .broken added. paths: [a, b]"); the same words inside the advice ("severity: critical on …") are prose.
  */
-const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|severity:\s*(?:ok|warning|critical))\s*$/;
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\}))\s*$/;
+/**
+ * A verdict's severity folded in the same way. Prose may end so too ("Soda reports severity: critical"): told apart by
+ * the verdict, which must say its severity, so one folded in leaves it without one; a verdict that has its own is prose.
+ */
+const severityFoldedIn = /(?:^|\s)(severity:\s*(?:ok|warning|critical))\s*$/;
+
+const foldedKeyIssue = (folded: string) => ({
+  code: 'custom' as const,
+  message: `holds "${folded.trim()}", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are`,
+});
 
 /** What the operator should understand and do next: a key folded into it by its indent would be lost without a word. */
 const advice = z
@@ -72,12 +82,7 @@ const advice = z
   .min(1)
   .superRefine((text, ctx) => {
     const folded = keyFoldedIn.exec(text)?.[1];
-    if (folded) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `holds "${folded.trim()}", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are`,
-      });
-    }
+    if (folded) ctx.addIssue(foldedKeyIssue(folded));
   });
 
 export const verdict = z.strictObject({
@@ -101,7 +106,14 @@ export const verdict = z.strictObject({
    * (onlyIfGiven). A plan with no such diagnosis still needs them.
    */
   knownEmpty: parameterNames,
-});
+}).superRefine(
+  (verdict, ctx) => {
+    const folded = verdict.severity === undefined && typeof verdict.advice === 'string' ? severityFoldedIn.exec(verdict.advice)?.[1] : undefined;
+    if (folded) ctx.addIssue({ ...foldedKeyIssue(folded), path: ['advice'] });
+  },
+  // Run when the severity is missing too, which is the case it is for: zod would otherwise skip it on that issue.
+  { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+);
 
 /** A read-only count run when a plan is proposed; its value is shown in the plan and bound into it as {{previews.id}}. */
 export const preview = z.strictObject({

@@ -943,6 +943,19 @@ describe('words like a verdict key inside advice', () => {
     doc.diagnosis.verdicts[corrupt].advice += ' The stack reads these paths: {{steps.open.message}}. Soda reports severity: critical on it; Dagster logged when: [tick] then.';
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
+
+  it('end it as prose with "severity: critical" when the verdict says its own severity (a folded one would leave it none)', () => {
+    const doc = bundled('duckdb.yml');
+    const corrupt = doc.diagnosis.verdicts.findIndex((v: Doc) => v.id === 'corrupt');
+    doc.diagnosis.verdicts[corrupt].advice += ' Soda reports this check as severity: critical';
+    doc.validation.followUps[0].advice += ' Soda calls it severity: warning';
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+    delete doc.diagnosis.verdicts[corrupt].severity;
+    expect(refusal('duckdb.yml', doc)).toEqual([
+      `at diagnosis.verdicts[${corrupt}].severity: every verdict says its severity: ok (healthy), warning or critical`,
+      `at diagnosis.verdicts[${corrupt}].advice: holds "severity: critical", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are`,
+    ]);
+  });
 });
 
 describe('a specific verdict before a general one', () => {
