@@ -10,15 +10,15 @@ const qualifiedName = z
   .string()
   .refine((text) => text.split('.').length <= 3 && text.split('.').every(isPlainIdentifier), { message: 'expected a plain table name such as schema.table' });
 
-export const martSla = z.strictObject({
-  table: qualifiedName,
-  dateColumn: z.string().refine(isPlainIdentifier, { message: 'expected a plain column name' }),
-  /** How far behind now the newest date may be (for a date, measured from the end of that day, UTC), such as 36h. */
-  maxLag: z
-    .string()
-    .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 36h' })
-    .transform((text) => parseDuration(text) as number),
-});
+export const martSla = z
+  .strictObject({
+    table: qualifiedName,
+    dateColumn: z.string().refine(isPlainIdentifier, { message: 'expected a plain column name' }),
+    /** How far behind now the newest date may be (for a date, measured from the end of that day, UTC), such as 36h. */
+    maxLag: z.string().refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 36h' }),
+  })
+  // In milliseconds to compare with, and as written to say back: "48h" said as "2d" is not found in the file.
+  .transform(({ maxLag, ...mart }) => ({ ...mart, maxLag: parseDuration(maxLag) as number, maxLagAsWritten: maxLag.trim() }));
 
 export const martSlas = z.array(martSla).min(1);
 

@@ -9,6 +9,7 @@ import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
 import { placeOf, stepsAt } from './every-step.js';
+import { martSlaProblems } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { runbookIssueMessage } from './schema-messages.js';
@@ -152,34 +153,6 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
   });
   problems.push(...expectedSchemaProblems(rb, all), ...martSlaProblems(rb, all));
   return problems;
-}
-
-/** A lag as a runbook writes one: 36h, 24h, 3d, 90m (days only from two on, as SLAs are mostly written in hours). */
-function lagText(ms: number): string {
-  if (ms % 86_400_000 === 0 && ms >= 2 * 86_400_000) return `${ms / 86_400_000}d`;
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms / 1000}s`;
-}
-
-/**
- * A mart's SLA given two ways in the directory (scenario 1's validation and scenario 4's watcher and diagnosis each list
- * the marts): one edited alone would call the same mart fresh in one place and stale in the other.
- */
-function martSlaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
-  type Sla = { dateColumn: string; maxLag: number; where: string };
-  const slas = (of: Runbook) =>
-    stepsAt(of).flatMap(([at, step]) =>
-      step.kind === 'mart-freshness' ? step.marts.map((mart, k) => ({ table: mart.table, sla: { dateColumn: mart.dateColumn, maxLag: mart.maxLag, where: `${of.id}.yml ${placeOf(at)}.marts[${k}]` } as Sla })) : [],
-    );
-  const elsewhere = [...all.values()].filter((other) => other.id !== rb.id).flatMap(slas);
-  return slas(rb).flatMap(({ table, sla }) => {
-    const other = elsewhere.find((o) => o.table === table && (o.sla.maxLag !== sla.maxLag || o.sla.dateColumn !== sla.dateColumn));
-    if (!other) return [];
-    const here = sla.where.slice(sla.where.indexOf(' ') + 1);
-    return [
-      `${here}: ${table} is given maxLag ${lagText(sla.maxLag)} on ${sla.dateColumn} here, but ${lagText(other.sla.maxLag)} on ${other.sla.dateColumn} at ${other.sla.where}: a mart has one SLA, so make them the same`,
-    ];
-  });
 }
 
 /**
