@@ -138,3 +138,11 @@ export function botObjectName(...parts: string[]): string {
     .replace(/_+/g, '_')
     .slice(0, 255);
 }
+
+/**
+ * The start of the name of every named snapshot the bot takes of `database` for an incident (resolve.ts adds the step and
+ * the time): how a cleanup finds them again, and only them.
+ */
+export function botSnapshotPrefix(database: string, incidentId: string): string {
+  return botObjectName(database, 'bot', incidentId, '');
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
-import { botObjectName } from '../database/sql-literal.js';
+import { botObjectName, botSnapshotPrefix } from '../database/sql-literal.js';
 import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
@@ -55,7 +55,7 @@ export function snapshotBeforeStep(step: ResolvedStep, database: string, values:
     title: `Named snapshot of ${database} before "${step.title}"`,
     kind: 'named-snapshot',
     database,
-    name: botObjectName(database, 'bot', String(values.incident_id ?? ''), step.id, String(values.now ?? '')),
+    name: botObjectName(botSnapshotPrefix(database, String(values.incident_id ?? '')), step.id, String(values.now ?? '')),
     mutates: true,
     destructive: false,
     acceptStatuses: [],

@@ -171,9 +171,14 @@ describe('who may approve scenario 3', () => {
     const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Path C')).at(-1);
     expect(plan?.thread_ts).toBe(root.ts);
     // No named snapshot of the stack's database, which the cleanup never touches: only MotherDuck's retention keeps the clones.
-    expect(String(plan?.blocks)).toContain('1 step, 1 destructive · It has destructive steps: someone other than the requester must approve it.');
+    expect(String(plan?.blocks)).toContain('2 steps, 2 destructive · It has destructive steps: someone other than the requester must approve it.');
     expect(String(plan?.blocks)).toContain("nothing keeps them but MotherDuck's retention: UNDROP DATABASE brings one back within it");
     expect(String(plan?.blocks)).not.toContain('CREATE SNAPSHOT');
+    // The named snapshot the bot took before the swap is a leftover too: listed by name, its statement shown, before anyone approves.
+    const [swapSnapshot] = md.namedSnapshots().filter((name) => name.startsWith(`databox_bot_${slug}_swap_`));
+    expect(swapSnapshot).toBeDefined();
+    expect(String(plan?.blocks)).toContain(`ALTER SNAPSHOT \\"databox\\".\\"${swapSnapshot}\\" SET snapshot_name = '' -- id `);
+    expect(String(plan?.blocks)).toContain(`This cleanup also removes the names of the named snapshot the bot took of databox for this incident, '${swapSnapshot}'`);
     // The broken clone is not the database's state: the plan says so before anyone approves dropping it.
     expect(String(plan?.blocks)).toContain(`:warning: *databox_broken_${slug} counts differently from databox now, and no diagnosis counted it to tell why (`);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
@@ -189,16 +194,17 @@ describe('who may approve scenario 3', () => {
     await harness.settle();
     expect(md.liveDatabases()).toEqual(['databox']);
     expect(md.namedSnapshots().filter((name) => name.includes('drop_leftovers'))).toEqual([]);
+    expect(md.namedSnapshots(), "the swap's named snapshot is named no more: the retention keeps it as any other").not.toContain(swapSnapshot);
     // The cleanup plan's statements, in order (the clones listed and counted when the plan was made, to say which
     // differ, and again when it runs); no validation follows a cleanup.
     const listed = `SELECT name FROM md_information_schema.databases WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`;
-    expect(md.sql().filter((sql) => !sql.startsWith('SELECT count(*)')).slice(0, 4)).toEqual([
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT count(*)') && !sql.includes('md_information_schema.database_snapshots')).slice(0, 4)).toEqual([
       listed,
       listed,
       `DROP DATABASE "databox_broken_${slug}"`,
       `DROP DATABASE "databox_restored_${slug}"`,
     ]);
-    expect(changes()).toHaveLength(2);
+    expect(changes()).toEqual([`DROP DATABASE "databox_broken_${slug}"`, `DROP DATABASE "databox_restored_${slug}"`, `ALTER SNAPSHOT "databox"."${swapSnapshot}" SET snapshot_name = ''`]);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
     expect(slack.buttons('propose_follow_up'), 'nothing new is offered after the cleanup').toHaveLength(1);
     const validations = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation');

@@ -134,6 +134,7 @@ type Statement =
   | { kind: 'set-snapshot'; database: string; selector: Selector }
   | { kind: 'retention'; database: string; days: number }
   | { kind: 'overwrite'; from: string; to: string; selector?: Selector }
+  | { kind: 'rename-snapshot'; database: string; name: string; newName: string }
   | { kind: 'drop'; database: string; ifExists: boolean }
   | { kind: 'undrop'; database: string };
 
@@ -154,6 +155,14 @@ function parseStatement(sql: string): Statement | undefined {
       p.expectPunct(')');
     }
     statement = { kind: 'clone', name, from, selector, ifNotExists };
+  } else if (p.keywords('ALTER', 'SNAPSHOT')) {
+    // The selector <database>.<name> only: the one the bot writes.
+    const database = p.name();
+    p.expectPunct('.');
+    const name = p.name();
+    p.expect('SET', 'SNAPSHOT_NAME');
+    p.expectPunct('=');
+    statement = { kind: 'rename-snapshot', database, name, newName: p.string() };
   } else if (p.keywords('ALTER', 'DATABASE')) {
     const database = p.name();
     p.expect('SET');
@@ -417,6 +426,14 @@ export class MotherDuckStandIn implements DatabaseTarget {
     return found;
   }
 
+  /** ALTER SNAPSHOT: a new name, or none ('') so the retention keeps it as an automatic one. */
+  renameSnapshot(database: string, name: string, newName: string): void {
+    const snapshot = this.snapshots.find((s) => s.name === name && s.databaseName.toLowerCase() === database.toLowerCase());
+    if (!snapshot) throw new Error(`Binder Error: no snapshot named "${name}" of database "${database}"`);
+    if (newName !== '' && this.snapshots.some((s) => s.name === newName)) throw new Error(`Binder Error: a snapshot named "${newName}" already exists`);
+    snapshot.name = newName === '' ? null : newName;
+  }
+
   drop(db: Database): void {
     db.droppedAt = this.clock();
   }
@@ -550,6 +567,9 @@ class StandInSession {
         });
         return;
       }
+      case 'rename-snapshot':
+        md.renameSnapshot(s.database, s.name, s.newName);
+        return;
       case 'retention':
         md.setRetentionDays(s.database, s.days);
         return;

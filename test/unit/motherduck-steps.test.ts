@@ -365,6 +365,44 @@ describe('database names that differ from MotherDuck\'s only in case', () => {
   });
 });
 
+describe('bot-snapshots', () => {
+  const plannedTools = (ctx: StepRunContext) => ({ target: () => ctx.targets?.motherduck as DatabaseTargets['motherduck'] });
+  const ours = 'databox_bot_dbx_20260420_3fa2_swap_20260420T160000Z';
+
+  it("lists in the cleanup's plan the named snapshots the bot took for this incident, and removes only those names", async () => {
+    const { md, ctx } = await standIn();
+    // The engine's own, before a swap (resolve.ts names it), another incident's, and an operator's.
+    const snapshotted = resolveSteps([stepSchema.parse({ id: 'swap', kind: 'sql', title: 's', target: 'motherduck', sql: 'SELECT 1', mutates: true, destructive: true })], {
+      root: '/srv', values: { incident_id: 'dbx-20260420-3fa2', now: '20260420T160000Z' }, now, snapshotBefore: { database: 'databox' },
+    })[0] as ResolvedStep;
+    expect(await runStep(snapshotted, ctx)).toMatchObject({ status: 'ok', outputs: { snapshot: ours } });
+    const session = await md.open({ writable: true });
+    await session.run(`CREATE SNAPSHOT 'databox_bot_dbx_20260420_3fa2x_swap_20260420T160000Z' OF "databox"`);
+    await session.run(`CREATE SNAPSHOT 'before-migration' OF "databox"`);
+    await session.close();
+
+    const listed = await runStep(resolve({ id: 'left', kind: 'bot-snapshots', title: 'l', database: 'databox' }), ctx);
+    expect(listed).toMatchObject({ status: 'leftovers', outputs: { snapshots: [ours], count: 1 } });
+    const release = resolve({ id: 'release', kind: 'bot-snapshots', title: 'r', database: 'databox', release: true, mutates: true, destructive: true });
+    const planned = (await stepKind('bot-snapshots').readWhenPlanned?.(release, plannedTools(ctx))) as ResolvedStep;
+    const id = (planned as unknown as { listedWhenPlanned: { id: string }[] }).listedWhenPlanned[0]?.id;
+    // The plan shows the exact statement for each, and what removing the name costs.
+    expect(stepKind('bot-snapshots').describe(planned, {} as never)).toContain(`ALTER SNAPSHOT "databox"."${ours}" SET snapshot_name = '' -- id ${id}, taken 2026-04-21 09:00:00 UTC`);
+    expect(stepKind('bot-snapshots').planWarning?.(planned)).toContain(`This cleanup also removes the names of the named snapshot the bot took of databox for this incident, '${ours}' (id ${id}`);
+
+    // One the bot took after the plan was made (a rollback's) keeps its name: nothing goes that the plan did not show.
+    expect(await runStep(resolveSteps([stepSchema.parse({ id: 'undo', kind: 'sql', title: 'u', target: 'motherduck', sql: 'SELECT 1', mutates: true, destructive: true })], {
+      root: '/srv', values: { incident_id: 'dbx-20260420-3fa2', now: '20260421T090000Z' }, now, snapshotBefore: { database: 'databox' },
+    })[0] as ResolvedStep, ctx)).toMatchObject({ status: 'ok' });
+    const released = await runStep(planned, ctx);
+    expect(released.status).toBe('ok');
+    expect(released.outputs.released).toEqual([ours]);
+    expect(released.summary).toContain('taken after the plan was made, so left named');
+    expect(md.sql()).toContain(`ALTER SNAPSHOT "databox"."${ours}" SET snapshot_name = ''`);
+    expect(md.namedSnapshots().sort()).toEqual(['before-migration', 'databox_bot_dbx_20260420_3fa2_undo_20260421T090000Z', 'databox_bot_dbx_20260420_3fa2x_swap_20260420T160000Z']);
+  });
+});
+
 describe('table-counts', () => {
   it('counts now and as of a moment from a scratch clone it always drops', async () => {
     const { md, ctx } = await standIn();

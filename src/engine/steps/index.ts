@@ -4,6 +4,7 @@
 // defaultTimeoutMs, templates, resolve, describe, run, … })` (see define-step-kind.ts; copy disk-usage-step.ts for a
 // small one), and add it to the list below. Its schema is a z.strictObject({ ...stepCommon, kind: z.literal('<kind>'), … }).
 // `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
+import { botSnapshotsStepKind } from './bot-snapshots-step.js';
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';
 import { dagsterAssetChecksStepKind } from './dagster-asset-checks-step.js';
@@ -48,6 +49,7 @@ export const stepKinds = [
   snapshotHistoryStepKind,
   tableCountsStepKind,
   leftoverClonesStepKind,
+  botSnapshotsStepKind,
   databaseOpenStepKind,
 ] as const;
 

@@ -1,0 +1,124 @@
+// The bot-snapshots step kind: the named snapshots the engine took of a MotherDuck database for this incident (before
+// each destructive step), and (release: true, in an approved cleanup only) their names removed. MotherDuck has no DROP
+// SNAPSHOT: ALTER SNAPSHOT <db>.<name> SET snapshot_name = '' is how its SQL reference lets a named snapshot go; it is then
+// kept as long as the retention keeps automatic snapshots, and restorable by its id meanwhile.
+import { z } from 'zod';
+import { botSnapshotPrefix, databaseIdentifier, databaseNameLiteral, foldDatabaseName, foldedNameSql } from '../../database/sql-literal.js';
+import { UserError } from '../../errors.js';
+import { stepCommon, template } from '../../runbook/step-common.js';
+import type { TargetSession } from '../../database/target.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince } from './context.js';
+import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { withStepDatabase } from './step-database.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  kind: z.literal('bot-snapshots'),
+  /** The MotherDuck database the engine's named snapshots are of (the one the stack reads). */
+  database: template,
+  release: z.boolean().default(false),
+});
+
+interface BotSnapshot {
+  name: string;
+  id: string;
+  created: string;
+}
+
+export type BotSnapshotsStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** The start of their names: the database, "bot" and the incident (botSnapshotPrefix). */
+    prefix: string;
+    /** In a releasing plan: the ones there when it was made, the only ones it releases. */
+    listedWhenPlanned?: BotSnapshot[];
+  };
+
+/** $1 the database folded, $2 the prefix: starts_with, not LIKE, where "_" would match any character. */
+const listSql = `SELECT snapshot_name, CAST(snapshot_id AS VARCHAR), strftime(created_ts, '%Y-%m-%d %H:%M:%S')
+  FROM md_information_schema.database_snapshots
+ WHERE ${foldedNameSql('database_name')} = $1 AND starts_with(snapshot_name, $2)
+ ORDER BY created_ts`;
+
+/** The documented way to let a named snapshot go: its name removed (the selector <database>.<name>, the name quoted as an identifier). */
+const releaseSql = (database: string, name: string) => `ALTER SNAPSHOT ${databaseIdentifier(database)}."${name.replace(/"/g, '""')}" SET snapshot_name = ''`;
+
+async function botSnapshots(step: BotSnapshotsStep, session: TargetSession): Promise<BotSnapshot[]> {
+  const rows = (await session.run(listSql, [foldDatabaseName(step.database), step.prefix])).rows;
+  return rows.map(([name, id, created]) => ({ name: String(name), id: String(id), created: String(created) }));
+}
+
+const said = (snapshots: readonly BotSnapshot[]) => snapshots.map((s) => `'${s.name}' (id ${s.id}, taken ${s.created} UTC)`).join(', ');
+
+/** What removing the names costs: a rollback that restores one by name cannot, and the retention alone keeps them. */
+const afterRelease = (database: string) =>
+  `a rollback that restores one of them by name (the swap's, the in-place restore's) fails from then on; each stays restorable by its id, ALTER DATABASE ${databaseIdentifier(database)} SET SNAPSHOT TO (SNAPSHOT_ID '<id>'), only as long as the retention keeps automatic snapshots`;
+
+export const botSnapshotsStepKind = defineStepKind({
+  kind: 'bot-snapshots',
+  describesSql: true,
+  schema,
+  statuses: (step) => (step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
+  outputs: ['snapshots', 'released', 'count', 'problem'],
+  defaultTimeoutMs: 5 * 60_000,
+  rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
+  templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],
+  resolve: (step, tools): BotSnapshotsStep => {
+    const incident = String(tools.values.incident_id ?? '');
+    // Without an incident the prefix would be every incident's: the bot's snapshots are found per incident only.
+    if (!incident) throw new UserError(`${step.id} finds the named snapshots the bot took for an incident: name the incident (incident=…)`);
+    const database = tools.text(step.database);
+    return { ...step, database, prefix: botSnapshotPrefix(database, incident) } as BotSnapshotsStep;
+  },
+  describe: (step) => {
+    const listed = listSql.replace('$1', databaseNameLiteral(step.database)).replace('$2', `'${step.prefix}'`);
+    if (!step.release) return listed;
+    const planned = step.listedWhenPlanned ?? [];
+    const releases = planned.length > 0 ? planned.map((s) => `${releaseSql(step.database, s.name)} -- id ${s.id}, taken ${s.created} UTC`).join('\n') : '-- none when the plan was made: nothing to release';
+    return `${listed}\n${releases}\n-- MotherDuck has no DROP SNAPSHOT: this removes each name, of those this plan lists only; ${afterRelease(step.database)}`;
+  },
+  // It changes no database's data, only snapshots' names: a named snapshot before it would be one more left behind.
+  changesOtherDatabases: true,
+  run: (step, ctx) =>
+    withStepDatabase(ctx, { target: 'motherduck', writable: step.release, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
+      const existing = await botSnapshots(step, session);
+      const names = existing.map((s) => s.name);
+      if (!step.release) {
+        return {
+          status: existing.length > 0 ? 'leftovers' : 'ok',
+          summary: existing.length > 0 ? `named snapshots the bot took of ${step.database} for this incident, kept until their names are removed: ${said(existing)}` : `no named snapshot the bot took of ${step.database} for this incident is left`,
+          durationMs: elapsedSince(started),
+          outputs: { snapshots: names, released: [], count: existing.length },
+        };
+      }
+      // Only what the approver was shown: one taken since the plan was made (a rollback's) keeps its name.
+      const shown = new Set((step.listedWhenPlanned ?? []).map((s) => s.name));
+      const released = existing.filter((s) => shown.has(s.name));
+      for (const snapshot of released) await session.run(releaseSql(step.database, snapshot.name));
+      const kept = existing.filter((s) => !shown.has(s.name));
+      return {
+        status: 'ok',
+        summary:
+          (released.length > 0 ? `removed the names of ${said(released)}: ${afterRelease(step.database)}` : `no named snapshot the bot took of ${step.database} for this incident was left to release`) +
+          (kept.length > 0 ? `; taken after the plan was made, so left named: ${said(kept)}` : ''),
+        durationMs: elapsedSince(started),
+        outputs: { snapshots: names, released: released.map((s) => s.name), count: existing.length },
+      };
+    }),
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.release) return step;
+    const session = await target('motherduck')
+      .open({ writable: false })
+      .catch((error: Error) => Promise.reject(new UserError(`cannot list the named snapshots the bot took of ${step.database} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
+    try {
+      return { ...step, listedWhenPlanned: await botSnapshots(step, session) };
+    } finally {
+      await session.close();
+    }
+  },
+  planWarning: (step) => {
+    const listed = step.listedWhenPlanned ?? [];
+    if (listed.length === 0) return undefined;
+    return `This cleanup also removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`;
+  },
+});
