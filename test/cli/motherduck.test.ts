@@ -110,7 +110,7 @@ describe('scenario 3 from the terminal', () => {
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
     expect(approved.stdout).toMatch(new RegExp(`left on MotherDuck: databox_broken_${slug}, databox_restored_${slug}`));
     // What a Slack thread offers as a button, the terminal prints as the command that proposes the same cleanup.
-    expect(approved.stdout).toContain(`Plan cleanup of 2 leftover clones: npm run --silent cli -- recover motherduck path=c incident=${id}`);
+    expect(approved.stdout).toContain(`Plan cleanup of 2 leftover clones and 1 named snapshot: npm run --silent cli -- recover motherduck path=c incident=${id}`);
     expect(approved.stdout).toContain('task verify');
     expect(journal()).toContain(snapshot);
 
@@ -227,6 +227,16 @@ describe('scenario 3 from the terminal', () => {
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT')).at(-1)).toBe(`ALTER DATABASE "Databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`);
   });
 
+  it('a validation typed with nothing restored tells the stale marts without speaking of a restore', async () => {
+    const { md, cli } = await setUp();
+    // The loads stopped after 2026-04-15: days past every mart's SLA, with no restore in the incident to explain them.
+    await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE day_date > DATE '2026-04-15';`).join(' '), at('2026-04-21 08:00:00'));
+    const result = await cli(['validate', 'motherduck']);
+    expect(result.stdout).toContain("The marts past their SLA end where MotherDuck's database holds data");
+    expect(result.stdout).toContain('recover schedule path=a from=2026-04-15 to=2026-04-20');
+    expect(result.stdout).not.toMatch(/A restore leaves|going back|roll back/);
+  });
+
   it('path B: a named snapshot, then the in-place restore; its rollback puts the snapshot back', async () => {
     const { md, cli } = await setUp();
     const result = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
@@ -237,6 +247,11 @@ describe('scenario 3 from the terminal', () => {
       `CREATE SNAPSHOT '${snapshot}' OF "databox"`,
       `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_TIME '2026-04-20 12:00:00')`,
     ]);
+    // No clone is left, but the named snapshot is: the validation says so, with the cleanup that lets it go.
+    const id = incidentOf(result.stdout);
+    expect(result.stdout).toContain(`Left from this incident: named snapshots the bot took of databox for this incident, kept until their names are removed: '${snapshot}'`);
+    expect(result.stdout).toContain(`Plan cleanup of 1 named snapshot: npm run --silent cli -- recover motherduck path=c incident=${id}`);
+    expect(result.stdout).not.toContain('Clones of this incident');
     const runId = /Plan (\S+) · Path B/.exec(result.stdout)?.[1] as string;
     const rollback = await cli(['rollback', runId, '--approver', 'bob']);
     expect(rollback.code, `${rollback.stdout}${rollback.stderr}`).toBe(0);

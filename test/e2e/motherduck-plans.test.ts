@@ -14,6 +14,7 @@ import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-
 import { blockNetwork } from '../helpers/no-network.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -111,26 +112,27 @@ describe('who may approve scenario 3', () => {
       `databox_broken_${slug} counts differently from databox now, and no diagnosis counted it to tell why (` +
       marts.map((t) => `${t} 30 there, 100 in databox`).join('; ') +
       '): it may hold rows nothing else has';
-    expect(followUp?.text).toBe(
-      `Next: Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} (an approved cleanup drops them). ${differs}. ` +
-        'When nobody needs them any more, drop them with path C (a teammate approves it).',
-    );
+    // The named snapshot taken before the swap is left too: MotherDuck keeps it until its name is removed.
+    const snapshots = `named snapshots the bot took of databox for this incident, kept until their names are removed: 'databox_bot_${slug}_swap_\\d{8}T\\d{6}Z' \\(id [0-9a-f-]+, taken [\\d-]+ [\\d:]+ UTC\\)`;
+    const said = `Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} \\(an approved cleanup drops them\\)\\. ${escapeRegExp(differs)}; and ${snapshots}\\. When nobody needs them any more, drop the clones and remove the snapshots' names with path C \\(a teammate approves it\\)\\.`;
+    expect(followUp?.text).toMatch(new RegExp(`^Next: ${said}$`));
     // In the incident's thread: a button saying what it does, and beside it the command that does the same.
     const [cleanup, ...others] = slack.buttons('propose_follow_up');
     expect(others).toEqual([]);
     const root = slack.buttons('write_postmortem').find((b) => b.value === incident)!;
     expect(cleanup?.threadTs).toBe(root.ts);
     const elements = (followUp?.blocksParsed as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
-    expect(elements.map((e) => e.text.text)).toEqual(['Plan cleanup of 2 leftover clones']);
+    expect(elements.map((e) => e.text.text)).toEqual(['Plan cleanup of 2 leftover clones and 1 named snapshot']);
     expect(String(followUp?.blocks)).toContain(`Or type \`/databox recover motherduck path=c incident=${incident}\``);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
     const postmortemFile = `${checkout.stateDir}/postmortems/${incident}.md`;
-    expect(fs.readFileSync(postmortemFile, 'utf8')).toContain(
-      `Next, advised in the incident's Slack thread (channel C0INCIDENT) after Validation (\`${incident}/3\`): Clones of this incident left on MotherDuck: databox_broken_${slug}, databox_restored_${slug} ` +
-        `(an approved cleanup drops them). ${differs}. When nobody needs them any more, drop them with path C (a teammate approves it). ` +
-        `Offered as a button: Plan cleanup of 2 leftover clones (\`recover motherduck path=c incident=${incident}\`).`,
+    expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
+      new RegExp(
+        `Next, advised in the incident's Slack thread \\(channel C0INCIDENT\\) after Validation \\(\`${incident}/3\`\\): ${said} ` +
+          `Offered as a button: Plan cleanup of 2 leftover clones and 1 named snapshot \\(\`recover motherduck path=c incident=${incident}\`\\)\\.`,
+      ),
     );
     expect(fs.readFileSync(postmortemFile, 'utf8')).toMatch(
       new RegExp(`## Leftover clones\\n\\nStill on MotherDuck at the last check \\(validation \`${incident}/\\d+\`, \\d\\d:\\d\\d:\\d\\d UTC\\): \`databox_broken_${slug}\`, \`databox_restored_${slug}\`\\. An approved cleanup \\(path C\\) drops them\\.`),
@@ -139,7 +141,7 @@ describe('who may approve scenario 3', () => {
     // The offer is in the journal, so the button still works after a restart (the state is rebuilt from it).
     const rebuilt = new IncidentState();
     for (const record of journalRecordsOf(checkout)) rebuilt.apply(record as JournalRecord);
-    expect(rebuilt.runs.get(`${incident}/3`)?.planOffers).toEqual([{ scenario: 'motherduck', incident, path: 'c', index: 0, label: 'Plan cleanup of 2 leftover clones', params: {} }]);
+    expect(rebuilt.runs.get(`${incident}/3`)?.planOffers).toEqual([{ scenario: 'motherduck', incident, path: 'c', index: 0, label: 'Plan cleanup of 2 leftover clones and 1 named snapshot', params: {} }]);
     expect(JSON.parse(cleanup!.value)).toEqual({ run: `${incident}/3`, offer: 0 });
 
     // A value of the right shape naming an offer the bot never made is refused, journaled, and proposes nothing.

@@ -663,11 +663,11 @@ const motherduckCases: Planted[] = [
   {
     name: 'a validation follow-up on a status its step never ends with, reading an output it does not have',
     plant: (doc) => {
-      doc.validation.followUps[0].when.status = 'leftover';
+      doc.validation.followUps[0].when.all[0].status = 'leftover';
       doc.validation.followUps[0].advice = '{{steps.leftovers.database}}';
     },
     refusal: [
-      'at validation.followUps[0].when.status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, failed, timeout',
+      'at validation.followUps[0].when.all[0].status: step "leftovers" (leftover-clones) never ends "leftover" (did you mean "leftovers"?); it can end: ok, leftovers, unreachable, failed, timeout',
       'at validation.followUps[0].advice: {{steps.leftovers.database}}: step "leftovers" (leftover-clones) has no output "database" (did you mean "databases"?); it has: databases, dropped, count, clones, problem, status, summary',
     ],
   },

@@ -48,6 +48,9 @@ async function botSnapshots(step: BotSnapshotsStep, session: TargetSession): Pro
   return rows.map(([name, id, created]) => ({ name: String(name), id: String(id), created: String(created) }));
 }
 
+/** "1 named snapshot", "2 named snapshots": for a button's label. */
+const namedPhrase = (count: number) => `${count} named snapshot${count === 1 ? '' : 's'}`;
+
 const said = (snapshots: readonly BotSnapshot[]) => snapshots.map((s) => `'${s.name}' (id ${s.id}, taken ${s.created} UTC)`).join(', ');
 
 /** What removing the names costs: a rollback that restores one by name cannot, and the retention alone keeps them. */
@@ -59,7 +62,7 @@ export const botSnapshotsStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: (step) => (step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
-  outputs: ['snapshots', 'released', 'count', 'problem'],
+  outputs: ['snapshots', 'released', 'count', 'named', 'problem'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
   templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],
@@ -88,7 +91,7 @@ export const botSnapshotsStepKind = defineStepKind({
           status: existing.length > 0 ? 'leftovers' : 'ok',
           summary: existing.length > 0 ? `named snapshots the bot took of ${step.database} for this incident, kept until their names are removed: ${said(existing)}` : `no named snapshot the bot took of ${step.database} for this incident is left`,
           durationMs: elapsedSince(started),
-          outputs: { snapshots: names, released: [], count: existing.length },
+          outputs: { snapshots: names, released: [], count: existing.length, named: namedPhrase(existing.length) },
         };
       }
       // Only what the approver was shown: one taken since the plan was made (a rollback's) keeps its name.
@@ -102,7 +105,7 @@ export const botSnapshotsStepKind = defineStepKind({
           (released.length > 0 ? `removed the names of ${said(released)}: ${afterRelease(step.database)}` : `no named snapshot the bot took of ${step.database} for this incident was left to release`) +
           (kept.length > 0 ? `; taken after the plan was made, so left named: ${said(kept)}` : ''),
         durationMs: elapsedSince(started),
-        outputs: { snapshots: names, released: released.map((s) => s.name), count: existing.length },
+        outputs: { snapshots: names, released: released.map((s) => s.name), count: existing.length, named: namedPhrase(existing.length) },
       };
     }),
   readWhenPlanned: async (step, { target }) => {
