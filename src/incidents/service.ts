@@ -1184,8 +1184,9 @@ export class IncidentService {
   private recoveryInPlace(incident: Incident): Run | undefined {
     const latest = [...this.incident(incident.id).runs]
       .reverse()
-      // A rollback that did not succeed may have left the recovery in place: only one that did undoes it.
-      .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r)) || (r.kind === 'rollback' && r.status === 'succeeded')));
+      // A rollback that did not succeed may have left the recovery in place: only one that did undoes it. A recovery that
+      // stopped before changing anything recovered nothing.
+      .find((r) => r.startedAt && ((r.kind === 'recovery' && this.changesItsDatabase(r) && changedSomething(r)) || (r.kind === 'rollback' && r.status === 'succeeded')));
     return latest?.kind === 'recovery' ? latest : undefined;
   }
 

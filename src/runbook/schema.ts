@@ -64,7 +64,7 @@ const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]
  * A key of a verdict or follow-up that, indented one level too far, YAML folds into the end of the advice above it as
  * text ("… with .broken added. paths: [a, b]"); the same words inside the advice ("severity: critical on …") are prose.
  */
-const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\}))\s*$/;
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps|knownEmpty):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|afterRecovery:\s*(?:true|false))\s*$/;
 /**
  * A verdict's severity folded in the same way. Prose may end so too ("Soda reports severity: critical"): told apart by
  * the verdict, which must say its severity, so one folded in leaves it without one; a verdict that has its own is prose.

@@ -228,6 +228,8 @@ describe('path A: rebuild from raw dlt state', () => {
 
   it('says a recovery its guard stopped (the file taken since the plan) changed nothing, not only that it failed', async () => {
     await createHealthyDatabase(checkout.databasePath);
+    // Its marts end days ago, so a validation typed after the failed recovery has advice to give.
+    await writeMartsThrough(checkout.databasePath, new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10));
     checkout.behave({ 'uv run sqlmesh audit': { exit: 1, stderr: 'Catalog Error: Table with name fct_daily_bird_observations does not exist!\n' } });
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb', operator);
@@ -247,6 +249,13 @@ describe('path A: rebuild from raw dlt state', () => {
       writer.kill('SIGKILL');
       await writer;
     }
+    // A recovery that changed nothing recovered nothing: a validation typed now speaks of the file as it is.
+    const incident = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    await harness.command(`validate duckdb incident=${incident}`, operator);
+    await harness.settle();
+    const next = slack.posted('Next: ');
+    expect(next).toContain(`The marts past their SLA end where the data of the DuckDB file at ${checkout.databasePath} does`);
+    expect(next).not.toMatch(/recovered|roll back/);
   });
 
   it('refuses a self-approval of a destructive plan, says why to the clicker only, and runs nothing', async () => {

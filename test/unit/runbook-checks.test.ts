@@ -77,6 +77,17 @@ const duckdbCases: Planted[] = [
     ],
   },
   {
+    name: "a follow-up's afterRecovery indented into its advice (it would be posted after a recovery too)",
+    plant: (doc) => {
+      const asIs = doc.validation.followUps.findIndex((f: Doc) => f.afterRecovery === false);
+      doc.validation.followUps[asIs].advice += ' afterRecovery: false';
+      delete doc.validation.followUps[asIs].afterRecovery;
+    },
+    refusal: [
+      'at validation.followUps[1].advice: holds "afterRecovery: false", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+    ],
+  },
+  {
     name: 'an output in single braces, which would be shown as written',
     plant: (doc) => {
       const full = doc.diagnosis.verdicts.findIndex((v: Doc) => String(v.advice).includes('{{steps.disk.summary}}'));
