@@ -34,7 +34,7 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         if (stale) throw new UserError(stale);
         // Opened before who may ask is known (users.info may wait out a Retry-After past the trigger's 3 seconds): the
         // form's submission is refused instead (handlers/path-parameters-modal.ts).
-        await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters) as never });
+        await client.views.open({ trigger_id: body.trigger_id, view: recoveryPathModal(incident, recovery, rb.parameters, deps.service.now()) as never });
         return;
       }
       const id = incident.id;

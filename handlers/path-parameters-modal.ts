@@ -37,7 +37,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(
         params,
-        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis)),
+        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis, deps.service.now())),
         recovery.parameters,
       );
       start = async () => {

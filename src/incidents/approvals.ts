@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { planHash } from '../engine/resolve.js';
 import { JournalUnwritable, type Journal } from '../journal/journal.js';
 import { actor as person, renderSaid, said } from '../said.js';
+import { knownEmptyLapsed } from './path-requires.js';
 import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 
@@ -77,6 +78,9 @@ export class Approvals {
       if (since) {
         return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
       }
+      // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.
+      const lapsed = knownEmptyLapsed(run, this.clock());
+      if (lapsed) return { ok: false, reason: said`${lapsed}` };
       return { ok: true };
     });
   }

@@ -2,6 +2,7 @@
 import { UserError } from '../errors.js';
 import { readNames } from '../runbook/params.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
+import { dayAndMinuteUtc, knownEmptyOf, stillHolds } from './path-requires.js';
 import type { Incident } from './state.js';
 
 /** Where the values come from: a typed command can leave a parameter out; a form, prefilled, has a field to put back. */
@@ -44,13 +45,19 @@ function emptiedProblem(name: string, declared: Parameter | undefined, proposal:
     : `${name} is empty: ${what}, e.g. ${example}, or put back what the diagnosis found: ${proposal}`;
 }
 
-/** A refusal for a parameter still missing says why nothing filled it in: no diagnosis, or one that found nothing to suggest. */
-export function explainMissing(error: unknown, incident: Incident | undefined): unknown {
+/**
+ * A refusal for a parameter still missing says why nothing filled it in: no diagnosis, one that found nothing to suggest,
+ * or one that found none needed on a day that has ended (`on`: the path, the clock, and the command that diagnoses again).
+ */
+export function explainMissing(error: unknown, incident: Incident | undefined, on?: { recovery: RecoveryPath; now: Date; diagnoseAgain?: string }): unknown {
   if (!(error instanceof UserError) || !/^missing /m.test(error.message)) return error;
+  const found = on && knownEmptyOf(on.recovery, incident?.diagnosis);
   const why = !incident
     ? 'give it, or add incident=<id> of an incident whose diagnosis found it'
     : !incident.diagnosis
       ? `incident ${incident.id} has no diagnosis to take it from: give it, or diagnose first`
-      : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
+      : found && on && !stillHolds(found, on.now)
+        ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${dayAndMinuteUtc(found.asOf)}, which held until that day ended (${dayAndMinuteUtc(found.until)}) and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
+        : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
   return new UserError(`${error.message} (${why})`);
 }

@@ -1,12 +1,60 @@
-// What a recovery path must be given on its incident's diagnosis: its requires, but for what that verdict found empty.
+// What a recovery path must be given on its incident's diagnosis: its requires, but for what that verdict found empty that day.
 import type { RecoveryPath } from '../runbook/schema.js';
-import type { Diagnosis } from './state.js';
+import type { Diagnosis, Run } from './state.js';
 
 /**
- * The path's `requires`, less the parameters the diagnosis' verdict offered it knowing there is nothing to give
- * (`knownEmpty`: scenario 4's window, no day missed yet). A window the diagnosis could not size is still required.
+ * What a verdict found empty (`knownEmpty`: scenario 4's window, no day missed yet), when it looked, and until when that
+ * holds: the end of that UTC day. The finding is about the day (the schedules are daily: once it ends, a new diagnosis
+ * counts it as missed), so a plan made or approved after it would act on what may no longer be so.
  */
-export function requiredOn(path: RecoveryPath, diagnosis: Diagnosis | undefined): string[] {
-  const empty = diagnosis?.paths.includes(path.id) ? (diagnosis.knownEmpty ?? []) : [];
+export interface KnownEmpty {
+  params: string[];
+  asOf: string;
+  until: string;
+}
+
+/** The verdict's knownEmpty for this path as of its diagnosis, whether or not it still holds; undefined when none. */
+export function knownEmptyOf(path: RecoveryPath, diagnosis: Diagnosis | undefined): KnownEmpty | undefined {
+  const params = diagnosis?.paths.includes(path.id) ? (diagnosis.knownEmpty ?? []).filter((name) => path.requires.includes(name)) : [];
+  if (!diagnosis || params.length === 0) return undefined;
+  // Diagnoses recorded before the time their steps looked was kept: the verdict's own time, a moment later.
+  const asOf = diagnosis.knownEmptyAsOf ?? diagnosis.at;
+  const until = new Date(`${asOf.slice(0, 10)}T00:00:00Z`);
+  until.setUTCDate(until.getUTCDate() + 1);
+  return { params, asOf, until: until.toISOString() };
+}
+
+/** Whether what was found empty still holds at `now`. */
+export function stillHolds(found: Pick<KnownEmpty, 'until'>, now: Date): boolean {
+  return now.getTime() < Date.parse(found.until);
+}
+
+/**
+ * The path's `requires`, less the parameters the diagnosis' verdict offered it knowing there is nothing to give, on the
+ * day it found that. A window the diagnosis could not size, or found empty on a day that has ended, is required.
+ */
+export function requiredOn(path: RecoveryPath, diagnosis: Diagnosis | undefined, now: Date): string[] {
+  const found = knownEmptyOf(path, diagnosis);
+  const empty = found && stillHolds(found, now) ? found.params : [];
   return path.requires.filter((name) => !empty.includes(name));
+}
+
+/** "2026-04-21 08:30 UTC". */
+export function dayAndMinuteUtc(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Why a plan that goes without what its diagnosis found empty cannot be approved now (that day has ended), or undefined.
+ * Said to the approver as a plan another plan made stale is: nothing ran, diagnose again.
+ */
+export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: Date): string | undefined {
+  const found = run.knownEmpty;
+  if (!found || stillHolds(found, now)) return undefined;
+  const leftOut = (run.leftOut ?? []).filter((step) => found.params.includes(step.parameter)).map((step) => `"${step.title}"`);
+  const without = found.params.map((name) => `${name}=`).join(' and ');
+  return (
+    `this plan goes without ${without}${leftOut.length > 0 ? ` (leaving out ${leftOut.join(', ')})` : ''} on what its diagnosis found at ${dayAndMinuteUtc(found.asOf)}, ` +
+    `which held until that day ended (${dayAndMinuteUtc(found.until)}): it is ${dayAndMinuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
+  );
 }

@@ -32,7 +32,7 @@ import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
-import { requiredOn } from './path-requires.js';
+import { dayAndMinuteUtc, knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
@@ -88,9 +88,17 @@ function leftOut(step: Step, values: TemplateContext): boolean {
   return step.onlyIfGiven !== undefined && !has(step.onlyIfGiven, values);
 }
 
-/** The steps a plan leaves out where the runbook says what that means (leftOutNote): shown with the plan. */
-function leftOutSteps(steps: readonly Step[], values: TemplateContext): { title: string; parameter: string; note: string }[] {
-  return steps.flatMap((step) => (step.leftOutNote && leftOut(step, values) ? [{ title: step.title, parameter: step.onlyIfGiven as string, note: step.leftOutNote }] : []));
+/**
+ * The steps a plan leaves out where the runbook says what that means (leftOutNote): shown with the plan. One left out
+ * because the diagnosis found nothing to give says as of when, and until when an approval may take it.
+ */
+function leftOutSteps(steps: readonly Step[], values: TemplateContext, found?: KnownEmpty): { title: string; parameter: string; note: string }[] {
+  return steps.flatMap((step) => {
+    if (!step.leftOutNote || !leftOut(step, values)) return [];
+    const parameter = step.onlyIfGiven as string;
+    const note = found?.params.includes(parameter) ? `${step.leftOutNote}, as of ${dayAndMinuteUtc(found.asOf)}, if approved before ${dayAndMinuteUtc(found.until)}, when that day ends` : step.leftOutNote;
+    return [{ title: step.title, parameter, note }];
+  });
 }
 
 /**
@@ -406,6 +414,7 @@ export class IncidentService {
       cleanup?: boolean;
       continuesWith?: string;
       leftOut?: { title: string; parameter: string; note: string }[];
+      knownEmpty?: KnownEmpty;
     },
   ): Promise<Run> {
     const mutates = spec.steps.some((s) => s.mutates);
@@ -445,6 +454,7 @@ export class IncidentService {
           previews: spec.previews,
           againstDiagnosis: spec.againstDiagnosis,
           ...(spec.leftOut && spec.leftOut.length > 0 ? { leftOut: spec.leftOut } : {}),
+          ...(spec.knownEmpty ? { knownEmpty: spec.knownEmpty } : {}),
           cleanup: spec.cleanup,
           continuesWith: spec.continuesWith,
           ...(overtakes.length > 0 ? { overtakes } : {}),
@@ -509,8 +519,8 @@ export class IncidentService {
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
-      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis)).catch(
-        (error: unknown) => Promise.reject(explainMissing(error, existing)),
+      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis, this.clock())).catch(
+        (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && diagnoseAgainCommand(existing, rb.diagnosis.parameters) })),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
@@ -576,7 +586,8 @@ export class IncidentService {
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,
-        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty } : {}),
+        // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
+        ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
         params: rawParameters(params),
       },
     });
@@ -621,6 +632,11 @@ export class IncidentService {
   /** Whether a recovery's path has a rollback the bot can propose. */
   private hasRollback(run: Run): boolean {
     return this.pathOf(run)?.rollback !== undefined;
+  }
+
+  /** The service's clock, for a front end's form: a window its diagnosis found empty is optional on that day only. */
+  now(): Date {
+    return this.clock();
   }
 
   recoveryPath(rb: Runbook, pathId: string): RecoveryPath {
@@ -731,6 +747,10 @@ export class IncidentService {
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
     const warning = [decided, drift, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
+    // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
+    const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);
+    const goneWithout = found?.params.filter((name) => !has(name, values)) ?? [];
+    const knownEmpty = found && goneWithout.length > 0 ? { ...found, params: goneWithout } : undefined;
     if (waiting) {
       // Found waiting where it was proposed (a terminal, or Slack for the terminal): it is shown here before it is approved.
       await this.showWaitingPlan(waiting);
@@ -749,7 +769,8 @@ export class IncidentService {
       againstDiagnosis: warning,
       cleanup: recovery.cleanup || undefined,
       continuesWith: recovery.continueWith,
-      leftOut: leftOutSteps(recovery.steps, values),
+      leftOut: leftOutSteps(recovery.steps, values, knownEmpty),
+      knownEmpty,
     });
     await this.announce(incident, run);
     return run;

@@ -5,6 +5,7 @@ import type { StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, RunKind, StepRecord } from '../engine/types.js';
 import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
+import type { KnownEmpty } from './path-requires.js';
 import { renderSaid, type Said } from '../said.js';
 
 /** Who the journal names for what the bot does by itself. */
@@ -81,6 +82,11 @@ export interface Run {
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /**
+   * The parameters it goes without because its diagnosis found nothing to give for them (knownEmpty), as of when, and
+   * until when that holds: approved after, it is refused (see path-requires.ts).
+   */
+  knownEmpty?: KnownEmpty;
   /** Expired after another plan had changed its database: it could not have been approved anyway (run.expired). */
   outdatedBy?: string;
   startedAt?: string;
@@ -117,6 +123,8 @@ export interface Diagnosis {
   suggested: Record<string, string>;
   /** Parameters the verdict found nothing to give for (no day missed yet): its paths' plans may go without them. */
   knownEmpty?: string[];
+  /** When its steps looked (the diagnosis run's start): what it found empty holds to the end of that UTC day. */
+  knownEmptyAsOf?: string;
   /** The parameters the diagnosis ran with. */
   params: Record<string, string>;
   at: string;

@@ -363,7 +363,8 @@ export function parametersModal(options: { callbackId: string; metadata: Record<
   };
 }
 
-export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>): Record<string, unknown> {
+/** `now`: a window its diagnosis found empty is optional on that day only. */
+export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, parameters: Record<string, Parameter>, now: Date): Record<string, unknown> {
   const initial = { ...incident.diagnosis?.params, ...incident.diagnosis?.suggested };
   return parametersModal({
     callbackId: parametersModalId,
@@ -374,7 +375,7 @@ export function recoveryPathModal(incident: Incident, recovery: RecoveryPath, pa
     fields: recovery.parameters.map((name) => ({
       name,
       description: parameters[name]?.description ?? name,
-      optional: !(parameters[name]?.required || requiredOn(recovery, incident.diagnosis).includes(name)),
+      optional: !(parameters[name]?.required || requiredOn(recovery, incident.diagnosis, now).includes(name)),
       initial: initial[name],
     })),
   });

@@ -23,7 +23,9 @@ import { acceptPathForm } from '../helpers/form-flow.js';
 const operator = 'U0OPERATOR';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
 const offset = recordedAt.getTime() - Date.now();
-const clock = () => new Date(Date.now() + offset);
+/** Moved on by a test in which the day of the diagnosis ends before its plan is made or approved. */
+let later = 0;
+const clock = () => new Date(Date.now() + offset + later);
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -33,6 +35,7 @@ blockNetwork();
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
   harness = undefined;
+  later = 0;
   await createMartsDatabase(checkout.databasePath, '2026-04-17');
 });
 afterEach(async () => {
@@ -153,7 +156,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(sent.json ?? {}).not.toHaveProperty('response_action', 'errors');
     await harness.settle();
     // The plan starts the daemon alone and says plainly why nothing is backfilled.
-    expect(slack.allText()).toContain('Left out, as from= was not given: Backfill the missed window (missed ticks are not caught up by Dagster) (no day missed yet: nothing to backfill)');
+    expect(slack.allText()).toMatch(
+      /Left out, as from= was not given: Backfill the missed window \(missed ticks are not caught up by Dagster\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/,
+    );
     expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
     expect(planStep(2)).toBe('');
 
@@ -168,6 +173,42 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(launched).toEqual([]);
     const recovery = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
     expect(recovery?.data.run.steps.map((s: any) => s.id)).toEqual(['start_daemon']);
+  });
+
+  it('holds "no day missed yet" to the day it was found: approved after that day, its plan is refused, nothing run, and made again it asks for the window', async () => {
+    dagsterStoppedUntilStarted({}, 'schedules-healthy', new Date('2026-04-21T08:30:00Z'));
+    await fillMarts('2026-04-18', '2026-04-20');
+    // A plan may wait a day for its approval here: the finding it rests on must not outlive that day.
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_APPROVAL_TTL: '24h' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('Dagster daemon stopped, no day missed yet');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.allText()).toMatch(/\(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/);
+
+    // Approved the next morning, after the schedules' next tick was due: it would start the daemon and lose a day.
+    later = 22 * 3_600_000;
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(
+      /this plan goes without from= and to= \(leaving out "Backfill the missed window \(missed ticks are not caught up by Dagster\)"\) on what its diagnosis found at 2026-04-21 09:\d\d UTC, which held until that day ended \(2026-04-22 00:00 UTC\): it is 2026-04-22 07:\d\d UTC now, and what it found may no longer be so\. Diagnose again and propose a new plan; nothing was run/,
+    );
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.data.reason)).toEqual([expect.stringContaining('Diagnose again and propose a new plan')]);
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
+
+    // Made again on the same diagnosis, typed or in the form, the plan asks for the window, saying to diagnose again.
+    await harness.command(`recover schedule path=a incident=${incidentId}`, operator);
+    await harness.settle();
+    const refusal = String(slack.responses.at(-1)?.body.text);
+    expect(refusal).toContain('missing from=YYYY-MM-DD');
+    expect(refusal).toMatch(
+      new RegExp(`found none needed at 2026-04-21 09:\\d\\d UTC, which held until that day ended \\(2026-04-22 00:00 UTC\\) and may no longer: diagnose again \\(\`diagnose schedule incident=${incidentId}\`\\), or give it`),
+    );
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    expect(slack.lastForm().blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', false], ['to', false], ['schedules', true]]);
   });
 
   it('still asks for from= and to= when the diagnosis cannot size the window (a schedule with no successful tick on record), typed or in the form', async () => {
