@@ -55,9 +55,10 @@ export async function fieldErrors(
     return undefined;
   } catch (error) {
     if (!isUserError(error)) throw error;
-    // A refusal of several values, one per line ("from=… is in the future\nto=… is in the future"): each under its own.
+    // A refusal of several values, one per line ("from=… is in the future\nto=… is in the future", or "missing from=…\n
+    // missing to=…"): each under its own.
     const lines = error.message.split('\n');
-    const fieldOf = (line: string) => names.find((name) => new RegExp(`^${name}\\b`).test(line));
+    const fieldOf = (line: string) => names.find((name) => new RegExp(`^(?:missing )?${name}\\b`).test(line));
     if (lines.length > 1 && lines.every((line) => fieldOf(line) !== undefined)) {
       const byField: Record<string, string> = {};
       for (const line of lines) {

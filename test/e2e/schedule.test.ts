@@ -237,8 +237,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const modal = slack.lastForm();
     expect(modal.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', false], ['to', false], ['schedules', true]]);
     const sent = await harness.submitModal(operator, modal, { from: null, to: null, schedules: null });
-    // Slack asks for both before it sends the form; one sent without them anyway is refused, naming both.
-    expect(sent.json).toMatchObject({ response_action: 'errors', errors: { from: expect.stringMatching(/^missing from=YYYY-MM-DD: .*\nmissing to=YYYY-MM-DD: /) } });
+    // Slack asks for both before it sends the form; one sent without them anyway is refused, each under its own field.
+    expect(sent.json).toMatchObject({ response_action: 'errors', errors: { from: expect.stringMatching(/^missing from=YYYY-MM-DD: [^\n]*$/), to: expect.stringMatching(/^missing to=YYYY-MM-DD: [^\n]*$/) } });
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(0);
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);

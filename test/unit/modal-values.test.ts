@@ -39,4 +39,14 @@ describe("a refusal of several of a form's values", () => {
       to: 'to=2026-12-12 is in the future',
     });
   });
+
+  it('puts each missing one under its own field, not both under the first', async () => {
+    const missing = async () => {
+      throw new UserError('missing from=YYYY-MM-DD: first day of the window\nmissing to=YYYY-MM-DD: last day of the window');
+    };
+    expect(await fieldErrors({ from: '', to: '', schedules: '' }, missing, ['from', 'to', 'schedules'])).toEqual({
+      from: 'missing from=YYYY-MM-DD: first day of the window',
+      to: 'missing to=YYYY-MM-DD: last day of the window',
+    });
+  });
 });
