@@ -75,8 +75,18 @@ export interface DagsterThresholds {
   switchedOffAfterSeconds: number;
 }
 
-/** daemon-stopped-no-day-missed: stopped, and every schedule's last success is today's, so there is nothing to backfill yet. */
-export type DagsterVerdictId = 'daemon-stopped' | 'daemon-stopped-no-day-missed' | 'schedules-paused' | 'schedules-behind' | 'healthy' | 'inconclusive';
+/**
+ * daemon-stopped-no-day-missed: stopped, and every schedule's last success is today's, so there is nothing to backfill
+ * yet; schedules-paused-no-day-missed: the same of the paused schedules, the daemon up.
+ */
+export type DagsterVerdictId =
+  | 'daemon-stopped'
+  | 'daemon-stopped-no-day-missed'
+  | 'schedules-paused'
+  | 'schedules-paused-no-day-missed'
+  | 'schedules-behind'
+  | 'healthy'
+  | 'inconclusive';
 
 export interface DagsterVerdict {
   id: DagsterVerdictId;
@@ -231,13 +241,15 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
+    // Paused today, after each one's successful tick of the day: starting them is the whole recovery, nothing to backfill.
+    const pausedNoDayMissed = noDayMissedBy(stopped, now);
     return verdict({
-      id: 'schedules-paused',
+      id: pausedNoDayMissed ? 'schedules-paused-no-day-missed' : 'schedules-paused',
       title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`,
       since,
       window: stoppedWindow,
       lastSuccess: stoppedSuccess,
-      noDayMissed: noDayMissedBy(stopped, now),
+      noDayMissed: pausedNoDayMissed,
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');

@@ -3,8 +3,8 @@
 // webserver lists for the job, or through the CLI when it cannot list them), validate until marts are fresh; paused schedules
 // recovered by a typed command that leaves the window and the schedules to the diagnosis (path B: start the paused
 // schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal; a daemon caught
-// before it missed a day started by path A with no window, nothing backfilled, and a window the diagnosis cannot size
-// still asked for.
+// before it missed a day started by path A with no window, nothing backfilled (schedules paused then, by path B), that
+// finding held to its UTC day (a plan approved after it refused), and a window the diagnosis cannot size still asked for.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -529,6 +529,52 @@ describe('/databox diagnose schedule and recover schedule', () => {
     ]);
     expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
     expect(slack.allText()).toContain('started all_pipelines_daily');
+  });
+
+  it('starts schedules paused today, after their tick of the day, by path B with no window: nothing is backfilled', async () => {
+    const launched: unknown[] = [];
+    const startedSelectors: unknown[] = [];
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      // The recorded healthy schedules (ticked at 06:00 and 08:00 today), the daily one paused since its tick.
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = 'STOPPED';
+        return answer;
+      },
+      DataboxStartSchedule: ({ variables }) => {
+        startedSelectors.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+      DataboxBackfill: (request) => launched.push(request.variables),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    await fillMarts('2026-04-18', '2026-04-20');
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Schedules paused, no day missed yet');
+    expect(verdict).toContain('no missed day yet (the last successful tick was at 2026-04-21 06:00 UTC)');
+    expect(verdict).toMatch(/Or type `\/databox recover schedule path=b schedules=all_pipelines_daily incident=dbx-\d{8}-[0-9a-f]{4}`/);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
+    expect(slack.allText()).toMatch(/Left out, as from= was not given: Backfill the missed window \(missed ticks are not caught up by Dagster\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/);
+    expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+    expect(planStep(3)).toBe('');
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Validation succeeded');
+    expect(startedSelectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
+    expect(launched).toEqual([]);
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
   it('a start Dagster refused started nothing: the failure and /databox status do not say the run changed anything', async () => {

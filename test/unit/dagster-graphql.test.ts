@@ -72,7 +72,8 @@ describe('Dagster GraphQL client', () => {
     });
     const evidence = await probe();
     const verdict = assessDagster(evidence, thresholds, recordedAt);
-    expect(verdict.id).toBe('schedules-paused');
+    // Paused after this morning's successful tick: no day is missed yet.
+    expect(verdict.id).toBe('schedules-paused-no-day-missed');
     expect(verdict.reasons).toContainEqual(expect.stringMatching(/^schedule all_pipelines_daily in __repository__@databox\.orchestration\.definitions is STOPPED, last tick \d{4}-\d\d-\d\d \d\d:\d\d UTC \(its copy in __repository__@databox_legacy is RUNNING\)$/));
     const table = describeDagsterEvidence(evidence);
     expect(table).toMatch(/schedule +status .* repository\n/);

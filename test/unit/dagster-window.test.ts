@@ -77,6 +77,18 @@ describe('the missed window', () => {
     expect(assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-30T06:00:00Z')], 2), thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-11-30', to: '2026-11-30' } });
   });
 
+  it('tells schedules paused today, after their tick of the day, the daemon up, from paused ones whose window is there or unknown', () => {
+    const pausedToday = [schedule('all_pipelines_daily', 'STOPPED', '2026-12-01T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-12-01T15:00:00Z', '0 * * * *')];
+    expect(assessDagster(evidence(pausedToday), thresholds, now)).toMatchObject({ id: 'schedules-paused-no-day-missed', window: null, noDayMissed: true, pausedSchedules: ['all_pipelines_daily'] });
+    // Paused before today's tick: yesterday is missed.
+    expect(assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-30T06:00:00Z')]), thresholds, now)).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-30', to: '2026-11-30' } });
+    // Paused with no success on record (failing since), or as the CLI tells it (no tick times): unknown, not empty.
+    const failingSince = { ...schedule('all_pipelines_daily', 'STOPPED', null), lastTickAt: '2026-12-01T06:00:00Z', lastTickStatus: 'FAILURE' };
+    expect(assessDagster(evidence([failingSince]), thresholds, now)).toMatchObject({ id: 'schedules-paused', window: null, noDayMissed: false });
+    const cli: DagsterEvidence = { ...evidence(pausedToday.map((s) => ({ ...s, lastTickAt: null, lastSuccessAt: null }))), source: 'cli', daemons: undefined, daemonLive: true };
+    expect(assessDagster(cli, thresholds, now)).toMatchObject({ id: 'schedules-paused', noDayMissed: false });
+  });
+
   it('with the daemon stopped, names the schedules also STOPPED, so its recovery starts them too', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });

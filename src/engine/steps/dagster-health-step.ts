@@ -22,6 +22,7 @@ const statuses = everyStatus<DagsterVerdictId>({
   'daemon-stopped': true,
   'daemon-stopped-no-day-missed': true,
   'schedules-paused': true,
+  'schedules-paused-no-day-missed': true,
   'schedules-behind': true,
   inconclusive: true,
 });
@@ -35,10 +36,10 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
   const verdict = assessDagster(evidence, thresholds, now);
-  // Stopped before a day was missed: said where a window would be, as that is what tells it from a stopped daemon's.
+  // Stopped or paused before a day was missed: said where a window would be, as that is what tells it from the others.
   const window = verdict.window
     ? `; missed window ${verdict.window.from} … ${verdict.window.to}`
-    : verdict.id === 'daemon-stopped-no-day-missed'
+    : verdict.id === 'daemon-stopped-no-day-missed' || verdict.id === 'schedules-paused-no-day-missed'
       ? `; ${noWindow(verdict, evidence.source)}`
       : '';
   const notes = verdict.notes.length > 0 ? `. Note: ${verdict.notes.join('; ')}` : '';
