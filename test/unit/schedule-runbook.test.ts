@@ -214,6 +214,10 @@ describe('runbooks/schedule.yml', () => {
     const required = bundled();
     required.parameters.to.required = true;
     expect(refusal(required)).toContain('at diagnosis.verdicts[1].knownEmpty[1]: "to" is required: true, so no plan goes without it whatever this verdict found');
+    const folded = bundled();
+    early(folded).advice += ' knownEmpty: [from, to]';
+    delete early(folded).knownEmpty;
+    expect(refusal(folded)).toContain('at diagnosis.verdicts[1].advice: holds "knownEmpty: [from, to]", which reads as a key indented into the advice above it');
     const offersNone = bundled();
     offersNone.diagnosis.verdicts.find((v: any) => v.id === 'healthy').knownEmpty = ['from'];
     expect(refusal(offersNone)).toMatch(/at diagnosis\.verdicts\[\d+\]\.knownEmpty\[0\]: this verdict offers no path/);
