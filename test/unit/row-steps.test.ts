@@ -458,6 +458,16 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     expect(apart.outputs.normalBetween).toContain('The window 2026-04-14 … 2026-04-18 also holds 2 normal days between the bad ones');
   });
 
+  it('whose rows were deleted from the start of its history, the window reaching past the deletion: removed, not a table that starts there', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date <= DATE '2026-04-15'");
+    const raw = await diagnose(ctx, '2026-04-12', '2026-04-18');
+    // Before: "no-baseline" (no rows before the window to judge by), and no path offered.
+    expect(raw.status).toBe('rows-removed');
+    expect(raw.summary).toMatch(/^no rows in raw_noaa\.daily_weather on 4 of the \d+ days of 2026-04-12 … 2026-04-18 \(2026-04-12 … 2026-04-15\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on those days/);
+    expect([raw.outputs.proposedFrom, raw.outputs.proposedTo]).toEqual(['2026-04-12', '2026-04-15']);
+  });
+
   it('tells those days from days empty as usual (a quiet weekday), an outage (empty in the mart too) and today', async () => {
     const { ctx } = await database();
     // The source skips weekends; the mart has rows on every day, today's too (a calendar of days, say).

@@ -220,7 +220,7 @@ function noRowsThere(table: string, from: string, to: string, span: { first: str
   return undefined;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "80%"; "under 1%" for a share that rounds to none, which would read as no repeats at all. */
 function shareOf(part: number, whole: number): string {
@@ -327,7 +327,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const otherTable = String(other?.outputs.table ?? '');
   const otherDays = other && Array.isArray(other.outputs.days) ? (other.outputs.days as DayCount[]) : [];
   const windowEmpty = judgedDays.every((d) => d.count === 0);
-  const removedFrom = removedDays(days, otherDays, windowEmpty);
+  const removedFrom = removedDays(days, otherDays);
   const status = complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;

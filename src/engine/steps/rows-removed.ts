@@ -1,17 +1,15 @@
 // Days a table has no rows on while the table built from it has some: the rows were there and were removed.
 import { dayRanges } from './bad-days-compared.js';
-import type { DayCount } from './day-counts-step.js';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+import { plural, type DayCount } from './day-counts-step.js';
 
 /**
  * The built table's counts on the days of `days` (this table's) it has rows on and this one has none. An empty day
  * judged as usual is not one (a quiet weekday, whatever the built table holds: a calendar of every day, say), nor is
- * today, still loading and never judged; an outage empties both tables. Days before this table's first row count only
- * when the window has no rows here at all: the first row inside a window that has rows can be where the table starts.
+ * today, still loading and never judged; an outage empties both tables. A day before this table's first row is one:
+ * the built table's rows on it were built from rows this table had (rows deleted from the start of its history).
  */
-export function removedDays(days: readonly DayCount[], built: readonly DayCount[], windowEmpty: boolean): DayCount[] {
-  const emptyHere = new Set(days.filter((d) => d.verdict === 'zero' || (windowEmpty && d.verdict === 'before-first-row')).map((d) => d.day));
+export function removedDays(days: readonly DayCount[], built: readonly DayCount[]): DayCount[] {
+  const emptyHere = new Set(days.filter((d) => d.verdict === 'zero' || d.verdict === 'before-first-row').map((d) => d.day));
   return built.filter((d) => emptyHere.has(d.day) && d.count > 0);
 }
 
