@@ -28,7 +28,7 @@ const longestDurationMs = 36_500 * 86_400_000;
 function durationAtLeastOneSecond(tooShort = 'must be at least 1s') {
   return z
     .string()
-    .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m or 2h' })
+    .refine((text) => parseDuration(text) !== undefined, { message: 'expected a duration such as 30s, 15m, 2h or 1h30m' })
     .transform((text) => parseDuration(text) as number)
     .refine((ms) => ms >= 1_000, { message: tooShort })
     .refine((ms) => ms <= longestDurationMs, { message: 'is longer than 36500d (a hundred years): a typo?' });
@@ -84,7 +84,9 @@ const slackUserIds = z
 /** "10/5m": at most 10 commands per person in any 5 minutes. */
 const perUserLimit = z
   .string()
-  .regex(/^\d+\/\d+(ms|s|m|h|d)$/, 'expected a count and a window such as 10/5m (ms, s, m, h or d)')
+  .refine((text) => /^\d+\/./.test(text) && parseDuration(text.slice(text.indexOf('/') + 1)) !== undefined, {
+    message: 'expected a count and a window such as 10/5m or 10/1h30m (d, h, m, s, ms; several largest first)',
+  })
   .transform((text) => {
     const [count, window] = text.split('/') as [string, string];
     return { limit: Number(count), windowMs: parseDuration(window) as number };

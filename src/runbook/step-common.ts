@@ -50,7 +50,7 @@ export const description = z
 /** A span of time the bot waits for (a timeout, a settle, a wait's interval and deadline): more than 0, at most 24 days. */
 export const duration = z.string().superRefine((text, ctx) => {
   const ms = parseDuration(text);
-  if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m or 2h' });
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 15m, 2h or 1h30m' });
   // A timeout of 0 fails every step at once; a waitUntil every 0s asks as fast as it can until its deadline.
   else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
   else if (ms > longestTimerMs) ctx.addIssue({ code: 'custom', message: `is longer than the bot can wait (${longestTimerText})` });

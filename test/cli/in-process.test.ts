@@ -102,7 +102,7 @@ describe('bad input', () => {
   it('a malformed setting is one line and exit 2, never a stack trace', async () => {
     const result = await cli({ ...env, DATABOX_APPROVAL_TTL: 'banana' }, ['status']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^databox: invalid configuration: .*expected a duration such as 30s, 15m or 2h.*DATABOX_APPROVAL_TTL\n$/);
+    expect(result.stderr).toMatch(/^databox: invalid configuration: .*expected a duration such as 30s, 15m, 2h or 1h30m.*DATABOX_APPROVAL_TTL\n$/);
   });
 
   it('help lists the commands and scenarios and exits 0; it needs no Slack token', async () => {

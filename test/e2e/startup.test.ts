@@ -28,7 +28,7 @@ describe('npm start', () => {
     ['no bot token', {}, /SLACK_BOT_TOKEN is required/],
     ['a malformed bot token', { SLACK_BOT_TOKEN: 'abc' }, /must be a bot token starting with xoxb- → at SLACK_BOT_TOKEN/],
     ['neither app token nor signing secret', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, /set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode → at SLACK_SIGNING_SECRET/],
-    ['a malformed duration', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APPROVAL_TTL: '15 minutes' }, /expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL/],
+    ['a malformed duration', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APPROVAL_TTL: '15 minutes' }, /expected a duration such as 30s, 15m, 2h or 1h30m → at DATABOX_APPROVAL_TTL/],
     ['a malformed boolean', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_ALLOW_SELF_APPROVAL: 'maybe' }, /DATABOX_ALLOW_SELF_APPROVAL/],
     ['a blank port', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: ' ' }, /expected a port number such as 3000 .* → at PORT/],
     ['a port in hex', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: '0x50' }, /expected a port number such as 3000 .* → at PORT/],

@@ -147,7 +147,7 @@ describe('durations', () => {
   });
 
   it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1w', '1h 30m', '30s1m', '1h30', 'h'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {
-    expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('expected a duration such as 30s, 15m or 2h → at DATABOX_APPROVAL_TTL');
+    expect(configErrorOf({ DATABOX_APPROVAL_TTL: text })).toContain('expected a duration such as 30s, 15m, 2h or 1h30m → at DATABOX_APPROVAL_TTL');
   });
 
   it('parseDuration trims, takes several units together largest first, and returns undefined for anything else', () => {
@@ -180,6 +180,7 @@ describe('other variables', () => {
     expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
     // An operator's spelling of the level, and a per-person window in days, as every other duration may be.
     expect(loadConfig({ LOG_LEVEL: 'INFO', DATABOX_USER_COMMAND_LIMIT: '10/1d' })).toMatchObject({ logLevel: 'info', userCommandLimit: { limit: 10, windowMs: 86_400_000 } });
+    expect(loadConfig({ DATABOX_USER_COMMAND_LIMIT: '10/1h30m' }).userCommandLimit).toEqual({ limit: 10, windowMs: 90 * 60_000 });
   });
 
   it.each([
@@ -195,6 +196,8 @@ describe('other variables', () => {
     ['DATABOX_ALLOW_GUEST_APPROVAL', 'maybe'],
     ['DATABOX_USER_COMMAND_LIMIT', '10'],
     ['DATABOX_USER_COMMAND_LIMIT', '0/5m'],
+    ['DATABOX_USER_COMMAND_LIMIT', '10/30m1h'],
+    ['DATABOX_USER_COMMAND_LIMIT', '/5m'],
     ['SLACK_API_URL', 'not a url'],
     ['SLACK_API_URL', 'localhost:8080/api/'],
     ['SLACK_API_URL', 'ftp://slack.example/api/'],

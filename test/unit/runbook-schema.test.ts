@@ -237,7 +237,7 @@ const brokenCases: BrokenCase[] = [
       doc.diagnosis.steps[0].timeout = '30 seconds';
     },
     at: 'diagnosis.steps[0].timeout',
-    problem: /expected a duration such as 30s, 15m or 2h/,
+    problem: /expected a duration such as 30s, 15m, 2h or 1h30m/,
   },
   {
     name: 'a placeholder in a title, which is shown as written',
