@@ -44,10 +44,13 @@ export function againstDiagnosis(
   const followed = { ...diagnosis.params, ...diagnosis.suggested };
   // A window is judged as a pair, never end by end: a typed start with a found end can reach days it found normal.
   const samePair = (w: { from: string; to: string }, values: Readonly<Record<string, string>>) => params[w.from] === values[w.from] && params[w.to] === values[w.to];
+  // A verdict that offered this path and suggested no window for it (one it could not size) left the window to the
+  // operator: any window given is as asked.
+  const leftToOperator = (w: { from: string; to: string }) => diagnosis.paths.includes(recovery.id) && !diagnosis.suggested[w.from] && !diagnosis.suggested[w.to];
   const windowNames = new Set(
     windows
       .filter((w) => recovery.parameters.includes(w.from) && params[w.from] !== undefined && params[w.to] !== undefined)
-      .filter((w) => !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !followsDiagnosedWindow(incident, w, params))
+      .filter((w) => !leftToOperator(w) && !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !followsDiagnosedWindow(incident, w, params))
       .flatMap((w) => [w.from, w.to]),
   );
   const inWindows = new Set(windows.flatMap((w) => [w.from, w.to]));

@@ -242,6 +242,13 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     expect(slack.buttons('approve_plan')).toHaveLength(0);
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
+
+    // Given as asked, the window is the operator's to give: the plan is not warned of as going against the diagnosis.
+    await harness.command(`recover schedule path=a from=2026-04-20 to=2026-04-20 incident=${incidentId}`, operator);
+    await harness.settle();
+    const plan = slack.posted('Plan Path A');
+    expect(plan).toContain('partitions 2026-04-20 … 2026-04-20');
+    expect(plan).not.toMatch(/takes days it did not find bad|against it/);
   });
 
   it('finds the stopped daemon and the missed window, and recovery backfills exactly that window, confirmed by the requester alone', async () => {
