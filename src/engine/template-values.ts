@@ -1,5 +1,6 @@
 // The values the engine puts into runbook templates beside the parameters; the load-time check reads their names from here.
 import { render, type TemplateContext } from '../runbook/template.js';
+import type { ReleasedSnapshot } from './released-snapshots.js';
 
 /** Values every template of an incident can read. */
 export const engineValueNames = ['root', 'database_path', 'state_dir', 'incident_id', 'incident_slug', 'now', 'diagnosis', 'targets', 'names'] as const;
@@ -16,7 +17,8 @@ export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'resto
 /** What every step's entry in `steps`, `recovery` and `diagnosis` carries besides the outputs its kind declares. */
 export const stepResultFields = ['status', 'summary'] as const;
 
-export type EngineValues = Record<(typeof engineValueNames)[number], unknown>;
+/** Besides those, released_snapshots: read by the snapshot-history step kind when it resolves, not by templates. */
+export type EngineValues = Record<(typeof engineValueNames)[number] | 'released_snapshots', unknown>;
 export type ScopedValues = Partial<Record<(typeof scopedValueNames)[number], unknown>>;
 
 export interface EngineValueSources {
@@ -31,6 +33,8 @@ export interface EngineValueSources {
   targets: Record<(typeof targetValueNames)[number], { name: string; database: string; label: string; lockKey: string }>;
   /** The runbook's `names`, each a template over the other engine values. */
   names: Record<string, string>;
+  /** The named snapshots whose names a cleanup of this incident removed, by name (released-snapshots.ts). */
+  releasedSnapshots: Record<string, ReleasedSnapshot>;
 }
 
 export type StepOutputs = Record<string, Record<string, unknown>>;
@@ -50,6 +54,7 @@ export function engineValues(from: EngineValueSources): EngineValues {
     diagnosis: from.diagnosis,
     targets,
     names: {},
+    released_snapshots: from.releasedSnapshots,
   };
   return { ...values, names: Object.fromEntries(Object.entries(from.names).map(([name, template]) => [name, render(template, values)])) };
 }

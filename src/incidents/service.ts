@@ -27,6 +27,7 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
+import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
@@ -335,6 +336,7 @@ export class IncidentService {
       diagnosis: diagnosisRun ? stepOutputs(diagnosisRun.results) : {},
       targets: this.targets,
       names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
+      releasedSnapshots: releasedSnapshots(incident.runs),
     });
     return templateContext(engine, params, scoped);
   }

@@ -137,6 +137,39 @@ describe('scenario 3 from the terminal', () => {
     expect(postmortem.stdout).toMatch(/Requested by \S+ at [\d:]+, after Rollback of path S: [^\n]*\(`dbx-\d{8}-[0-9a-f]{4}\/\d+`, succeeded\)/);
   });
 
+  it("refuses the swap's rollback up front once the cleanup removed its snapshot's name: names the cleanup, the snapshot's id, and path B at its time", async () => {
+    const { md, cli } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const id = incidentOf(clone.stdout);
+    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const swapped = await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
+    expect(swapped.stdout).toContain('named snapshots the bot took of databox for this incident');
+    const snapshot = md.namedSnapshots()[0] as string;
+    const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'carol']);
+    expect(cleanup.code, `${cleanup.stdout}${cleanup.stderr}`).toBe(0);
+    const cleanupRun = /Plan (\S+) · Path C/.exec(cleanup.stdout)?.[1] as string;
+    const [, snapshotId, taken] = new RegExp(`removed the names of '${snapshot}' \\(id (\\S+), taken ([\\d-]+ [\\d:]+) UTC\\)`).exec(cleanup.stdout) as RegExpExecArray;
+
+    md.sent.length = 0;
+    const rollback = await cli(['rollback', swapRun as string, '--approver', 'bob']);
+    expect(rollback.code).toBe(2);
+    expect(rollback.stderr).toContain('refused, nothing was run: the check "The named snapshot taken before the swap still has its name');
+    expect(rollback.stderr).toContain(`'${snapshot}' is no longer a named snapshot of databox: the cleanup ${cleanupRun} removed its name`);
+    expect(rollback.stderr).toContain(`restorable by its id, ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_ID '${snapshotId}'), or by its time, at="${taken}"`);
+    expect(rollback.stderr).toContain('then diagnose at= its time and take path B');
+    // Nothing proposed, nothing sent but reads: no snapshot of its own, no ALTER DATABASE.
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(md.namedSnapshots()).toEqual([]);
+    expect(await md.value('databox', count)).toBe('100');
+
+    // What the refusal offers works: path B at the snapshot's time (diagnosed first) puts back the state from before the swap.
+    const diagnosis = await cli(['diagnose', 'motherduck', `at=${taken}`, `incident=${id}`]);
+    expect(diagnosis.stdout).toContain('Verdict: A restorable moment');
+    const pathB = await cli(['recover', 'motherduck', 'path=b', `at=${taken}`, `incident=${id}`, '--approver', 'bob']);
+    expect(pathB.code, `${pathB.stdout}${pathB.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('30');
+  });
+
   it('a swap stops when rows were written after its plan was made; proposed again, its plan says they stay only in the broken clone, and the cleanup plan says so of that clone', async () => {
     const { md, cli } = await setUp();
     const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);

@@ -62,7 +62,8 @@ export const botSnapshotsStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: (step) => (step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
-  outputs: ['snapshots', 'released', 'count', 'named', 'problem'],
+  // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
+  outputs: ['snapshots', 'released', 'releasedSnapshots', 'count', 'named', 'problem'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
   templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],
@@ -91,7 +92,7 @@ export const botSnapshotsStepKind = defineStepKind({
           status: existing.length > 0 ? 'leftovers' : 'ok',
           summary: existing.length > 0 ? `named snapshots the bot took of ${step.database} for this incident, kept until their names are removed: ${said(existing)}` : `no named snapshot the bot took of ${step.database} for this incident is left`,
           durationMs: elapsedSince(started),
-          outputs: { snapshots: names, released: [], count: existing.length, named: namedPhrase(existing.length) },
+          outputs: { snapshots: names, released: [], releasedSnapshots: [], count: existing.length, named: namedPhrase(existing.length) },
         };
       }
       // Only what the approver was shown: one taken since the plan was made (a rollback's) keeps its name.
@@ -105,7 +106,7 @@ export const botSnapshotsStepKind = defineStepKind({
           (released.length > 0 ? `removed the names of ${said(released)}: ${afterRelease(step.database)}` : `no named snapshot the bot took of ${step.database} for this incident was left to release`) +
           (kept.length > 0 ? `; taken after the plan was made, so left named: ${said(kept)}` : ''),
         durationMs: elapsedSince(started),
-        outputs: { snapshots: names, released: released.map((s) => s.name), count: existing.length, named: namedPhrase(existing.length) },
+        outputs: { snapshots: names, released: released.map((s) => s.name), releasedSnapshots: released, count: existing.length, named: namedPhrase(existing.length) },
       };
     }),
   readWhenPlanned: async (step, { target }) => {

@@ -16,6 +16,7 @@ import { elapsedSince } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
+import type { ReleasedSnapshot } from '../released-snapshots.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -32,6 +33,8 @@ export type SnapshotHistoryStep = z.output<typeof schema> &
   ResolvedCommon & {
     /** In a plan: the writes since `at` (or since the named snapshot) when the plan was made, which going back undoes. */
     writesWhenPlanned?: Written;
+    /** The named snapshot `snapshot`, when a cleanup of this incident removed its name: which one, and its id and time. */
+    released?: ReleasedSnapshot;
   };
 
 /** Writes (automatic snapshots) since a time; atLeast: some are past the retention, no longer listed. */
@@ -41,7 +44,7 @@ interface Written {
 }
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'named' | 'allNamed', string> {
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'named' | 'allNamed' | 'byId', string> {
   const snapshotOf = `${foldedNameSql('database_name')} = $1`;
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
@@ -76,6 +79,9 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
  WHERE ${snapshotOf} AND snapshot_name IS NOT NULL
  ORDER BY created_ts DESC
  LIMIT 100`,
+    byId: `SELECT snapshot_id, snapshot_name, created_ts, user_name
+  FROM md_information_schema.database_snapshots
+ WHERE ${snapshotOf} AND CAST(snapshot_id AS VARCHAR) = $2`,
   };
 }
 
@@ -140,6 +146,7 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
       writesSince: writes.count,
     });
   }
+  if (step.released) return result('no-such-snapshot', await releasedByCleanup(step, step.released, session, retention), {});
   const hint = didYouMean(step.snapshot, named.map((r) => r[1] as string));
   // A name that cannot be typed back (an invisible character in it, a quote): said, with the way out, or the did-you-mean
   // and the refusal of what it suggests would send the operator round in circles.
@@ -153,6 +160,20 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
     'no-such-snapshot',
     `${step.database} has no named snapshot '${step.snapshot}'${hint}; ` + (named.length > 0 ? `its named snapshots: ${list}` : 'it has no named snapshot at all') + untypable.map((u) => `. ${u}`).join(''),
     {},
+  );
+}
+
+/**
+ * A name a cleanup of this incident removed: said with the run that did, and, while the retention still keeps the
+ * snapshot, how it is restored without its name (a "no such name, these are the names" would hide both).
+ */
+async function releasedByCleanup(step: SnapshotHistoryStep, released: ReleasedSnapshot, session: TargetSession, retention: string): Promise<string> {
+  const gone = `'${step.snapshot}' is no longer a named snapshot of ${step.database}: the cleanup ${released.run} removed its name`;
+  const kept = (await session.run(snapshotHistorySql(step).byId, [foldDatabaseName(step.database), released.id])).rows.length > 0;
+  if (!kept) return `${gone}, and the retention (${retention}) has since discarded the snapshot (id ${released.id}, taken ${released.created} UTC): MotherDuck can no longer restore it`;
+  return (
+    `${gone}. The snapshot itself (id ${released.id}, taken ${released.created} UTC) is kept only as long as the retention (${retention}) keeps automatic snapshots; ` +
+    `until then it is restorable by its id, ALTER DATABASE ${databaseIdentifier(step.database)} SET SNAPSHOT TO (SNAPSHOT_ID '${released.id}'), or by its time, at="${released.created}"`
   );
 }
 
@@ -312,14 +333,19 @@ export const snapshotHistoryStepKind = defineStepKind({
     { at: ['at'], template: step.at, as: 'text' },
     { at: ['snapshot'], template: step.snapshot, as: 'text' },
   ],
-  resolve: (step, tools): SnapshotHistoryStep => ({ ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot: tools.text(step.snapshot) }) as SnapshotHistoryStep,
+  resolve: (step, tools): SnapshotHistoryStep => {
+    const snapshot = tools.text(step.snapshot);
+    const released = (tools.values.released_snapshots as Record<string, ReleasedSnapshot> | undefined)?.[snapshot];
+    return { ...step, database: tools.text(step.database), at: tools.text(step.at), snapshot, ...(snapshot && released ? { released } : {}) } as SnapshotHistoryStep;
+  },
   describe: (step) => {
     const sql = snapshotHistorySql(step);
     const folded = foldDatabaseName(step.database);
     const head = `${sql.snapshots}\n-- bound: $1 = '${folded}'\n${sql.retention}\n-- bound: $1 = '${folded}'`;
     // The name is shown as the literal renderer writes it: a name with quotes in it reads unambiguously.
     if (step.snapshot) {
-      return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'`;
+      const byId = step.released ? `\n${sql.byId}\n-- bound: $1 = '${folded}', $2 = '${step.released.id}' (its id: the cleanup ${step.released.run} removed its name)` : '';
+      return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'${byId}`;
     }
     return (
       `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
