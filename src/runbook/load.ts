@@ -9,7 +9,7 @@ import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
 import { placeOf, stepsAt } from './every-step.js';
-import { martSlaProblems } from './mart-sla-agreement.js';
+import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { runbookIssueMessage } from './schema-messages.js';
@@ -20,7 +20,9 @@ export class RunbookError extends Error {
 }
 
 /** A file's runbook (and where its parts were written), or every problem found in it, each as one "file:line: at path: problem" line. */
-export type CheckedRunbook = { ok: true; runbook: Runbook; lineOf: (at: DataPath) => number | undefined } | { ok: false; problems: string[] };
+export type CheckedRunbook =
+  | { ok: true; runbook: Runbook; lineOf: (at: DataPath) => number | undefined; nodeLineOf: (at: DataPath) => number | undefined }
+  | { ok: false; problems: string[] };
 
 /** "file:line: at path: problem", as compilers write it, so an editor opens the file at the line; the line left out where unknown. */
 function located(file: string, lineOf: (at: DataPath) => number | undefined, at: DataPath | string, message: string): string {
@@ -77,7 +79,7 @@ export function checkRunbookText(text: string, file: string): CheckedRunbook {
     const copy = expectedId.startsWith(parsed.data.id) ? ' (every *.yml here is read as a runbook: keep a copy of one outside this folder)' : '';
     problems.push(located(file, lineOf, ['id'], `the id "${parsed.data.id}" must match the file name "${expectedId}"${copy}`));
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data, lineOf };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, runbook: parsed.data, lineOf, nodeLineOf: read.nodeLineOf };
 }
 
 export function parseRunbook(text: string, file: string): Runbook {
@@ -102,6 +104,7 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
   const runbooks = new Map<string, Runbook>();
   const fileOf = new Map<string, string>();
   const linesOf = new Map<string, (at: DataPath) => number | undefined>();
+  const nodeLinesOf = new Map<string, (at: DataPath) => number | undefined>();
   const problems: string[] = [...caseProblems];
   /** The runbooks (named by their files) that are there but did not load: their own problems are already listed. */
   const refused = new Set<string>();
@@ -123,14 +126,16 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
       runbooks.set(checked.runbook.id, checked.runbook);
       fileOf.set(checked.runbook.id, file);
       linesOf.set(checked.runbook.id, checked.lineOf);
+      nodeLinesOf.set(checked.runbook.id, checked.nodeLineOf);
     }
   }
-  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
+  const nodeLine = (id: string, at: DataPath) => nodeLinesOf.get(id)?.(at);
+  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused, nodeLine).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
   return { runbooks, files, problems };
 }
 
 /** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
-function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>): string[] {
+function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>, nodeLine: NodeLine): string[] {
   const problems: string[] = [];
   rb.recovery.forEach((p, i) => {
     const opens = p.whenFailedOpens;
@@ -151,7 +156,7 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...expectedSchemaProblems(rb, all), ...martSlaProblems(rb, all));
+  problems.push(...expectedSchemaProblems(rb, all), ...martSlaProblems(rb, all, nodeLine, refused));
   return problems;
 }
 

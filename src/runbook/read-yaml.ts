@@ -11,8 +11,13 @@ import { lineOfPath, type DataPath, type LineAt } from './yaml-lines.js';
  */
 export const maxAliasCount = 5000;
 
-/** The data, and where a path of it was written (lineOfPath), for problems found later to name their line. */
-export type ReadYaml = { ok: true; content: unknown; lineOf: (at: DataPath) => number | undefined } | { ok: false; problems: string[] };
+/**
+ * The data, and where a path of it was written (lineOfPath), for problems found later to name their line; nodeLineOf:
+ * the line of the value itself, through aliases, which two paths share when they read one anchored node.
+ */
+export type ReadYaml =
+  | { ok: true; content: unknown; lineOf: (at: DataPath) => number | undefined; nodeLineOf: (at: DataPath) => number | undefined }
+  | { ok: false; problems: string[] };
 
 export function readYaml(text: string, file: string): ReadYaml {
   const lineCounter = new LineCounter();
@@ -33,7 +38,7 @@ export function readYaml(text: string, file: string): ReadYaml {
   const unresolved = [...unresolvedAliases(doc, lineAt), ...unquotedPlaceholders(doc, lineAt), ...textCutByComment(doc, text, lineAt)];
   if (unresolved.length > 0) return { ok: false, problems: unresolved.map(placed) };
   try {
-    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at) };
+    return { ok: true, content: doc.toJS({ maxAliasCount }), lineOf: (at) => lineOfPath(doc, lineAt, at), nodeLineOf: (at) => lineOfPath(doc, lineAt, at, true) };
   } catch (error) {
     // Every alias resolves (checked above): what toJS still throws on is aliases that expand too far.
     const message = (error as Error).message;

@@ -10,11 +10,13 @@ export type LineAt = (offset: number | undefined) => number | undefined;
 /**
  * The line where the deepest part of `at` that the file spells out was written: the key itself, or the mapping or
  * list item it is missing from, or the alias or merge key its value came through. Undefined for an empty file.
+ * throughAliases: followed into the anchored value instead, so that two paths reading one node give its one line.
  */
-export function lineOfPath(doc: Document, lineAt: LineAt, at: DataPath): number | undefined {
+export function lineOfPath(doc: Document, lineAt: LineAt, at: DataPath, throughAliases = false): number | undefined {
   let node: unknown = doc.contents;
   let line = lineAt((node as { range?: [number] } | null)?.range?.[0]);
   for (const part of at) {
+    if (isAlias(node) && throughAliases) node = node.resolve(doc);
     if (isAlias(node)) break;
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));

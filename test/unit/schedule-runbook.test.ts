@@ -90,12 +90,14 @@ describe('runbooks/schedule.yml', () => {
     expect(rebuilt.target).toBe('local');
   });
 
-  /** The problems loading a copy of the shipped runbooks gives once `edit` has changed the text of one of them, `file`. */
-  const problemsWith = (file: string, edit: (text: string) => string): string[] => {
+  /** The problems loading a copy of the shipped runbooks gives once each file named has been edited. */
+  const problemsWithEdits = (edits: Record<string, (text: string) => string>): string[] => {
     const dir = tempDir();
     fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
-    const changed = path.join(dir, file);
-    fs.writeFileSync(changed, edit(fs.readFileSync(changed, 'utf8')));
+    for (const [file, edit] of Object.entries(edits)) {
+      const changed = path.join(dir, file);
+      fs.writeFileSync(changed, edit(fs.readFileSync(changed, 'utf8')));
+    }
     try {
       loadRunbooks(dir);
       return [];
@@ -104,19 +106,30 @@ describe('runbooks/schedule.yml', () => {
       return (error as Error).message.split('\n');
     }
   };
+  const problemsWith = (file: string, edit: (text: string) => string) => problemsWithEdits({ [file]: edit });
   const ebird = 'table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 36h';
 
   it('refuses at load a mart whose SLA one runbook changes alone, once, where it was changed, naming every other place', () => {
     expect(problemsWith('motherduck.yml', (text) => text.replace(ebird, ebird.replace('36h', '36d')))).toEqual([
       expect.stringMatching(
-        /motherduck\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], schedule\.yml diagnosis\.steps\[1\]\.marts\[0\], schedule\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/,
+        /motherduck\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], schedule\.yml diagnosis\.steps\[1\]\.marts\[0\] \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\): a mart has one SLA, so make them the same$/,
       ),
     ]);
-    // schedule.yml's validation lists its diagnosis' marts again (a YAML alias): two places against two, said once.
+    // schedule.yml's validation lists its diagnosis' marts again (a YAML alias): one place, edited once, so the odd one out.
     expect(problemsWith('schedule.yml', (text) => text.replace(ebird, ebird.replace('36h', '36d')))).toEqual([
       expect.stringMatching(
-        /duckdb\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36h on day_date here and at motherduck\.yml validation\.steps\[\d+\]\.marts\[0\], but 36d on day_date at schedule\.yml diagnosis\.steps\[1\]\.marts\[0\], schedule\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/,
+        /schedule\.yml:\d+: at diagnosis\.steps\[1\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\), but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], motherduck\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/,
       ),
+    ]);
+    // A real tie (three places, three SLAs) is said at the first of them.
+    expect(problemsWithEdits({ 'duckdb.yml': (text) => text.replace(ebird, ebird.replace('36h', '36d')), 'motherduck.yml': (text) => text.replace(ebird, ebird.replace('36h', '37h')) })).toEqual([
+      expect.stringMatching(/duckdb\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 37h on day_date at motherduck\.yml [^;]*; 36h on day_date at schedule\.yml /),
+    ]);
+    // A runbook that did not load is named with its own problem, and said not counted where its place would break the tie.
+    const withBadDuckdb = problemsWithEdits({ 'duckdb.yml': (text) => text.replace('timeout: 30s', 'timeout: 0s'), 'schedule.yml': (text) => text.replace(ebird, ebird.replace('36h', '36d')) });
+    expect(withBadDuckdb).toEqual([
+      expect.stringMatching(/duckdb\.yml:36: at .*timeout: must be more than 0$/),
+      expect.stringMatching(/: ebird\.fct_daily_bird_observations is given maxLag .* a mart has one SLA, so make them the same \(not counted: duckdb\.yml, which did not load\)$/),
     ]);
   });
 
