@@ -186,7 +186,7 @@ describe('who may approve scenario 3', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     await harness.click(cleanup!, teammate);
     await harness.settle();
-    expect(slack.ephemerals(teammate).at(-1)).toMatch(new RegExp(`This plan is already proposed in this thread \\(\`${incident}/\\d+\`, Path C: Drop this incident's leftover clones\\) and waits for approval`));
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(new RegExp(`This plan is already proposed in this thread \\(\`${incident}/\\d+\`, Path C: Drop this incident's leftover clones, let go its named snapshots\\) and waits for approval`));
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     await harness.click(newestPlan(), operator);
@@ -214,18 +214,18 @@ describe('who may approve scenario 3', () => {
     // The old button clicked once more proposes nothing: its plan has run.
     await harness.click(cleanup!, operator);
     await harness.settle();
-    expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones\\) ran\\. Nothing new was proposed`));
+    expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones, let go its named snapshots\\) ran\\. Nothing new was proposed`));
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();
     const postmortem = fs.readFileSync(postmortemFile, 'utf8');
     expect(postmortem).toMatch(
-      new RegExp(`## Leftover clones\\n\\nDropped by Path C: Drop this incident's leftover clones \\(\`${incident}/\\d+\`\\) at \\d\\d:\\d\\d:\\d\\d UTC: \`databox_broken_${slug}\`, \`databox_restored_${slug}\``),
+      new RegExp(`## Leftover clones\\n\\nDropped by Path C: Drop this incident's leftover clones, let go its named snapshots \\(\`${incident}/\\d+\`\\) at \\d\\d:\\d\\d:\\d\\d UTC: \`databox_broken_${slug}\`, \`databox_restored_${slug}\``),
     );
     // The cleanup is a row of its own, not among the recoveries.
     expect(postmortem).toMatch(/\| Recovery \| Path A: Clone the moment and check it \(then swap, after a second approval\): succeeded; Path S: Swap the restored clone in \(second approval\): succeeded \|\n/);
-    expect(postmortem).toContain("| Cleanup | Path C: Drop this incident's leftover clones: succeeded |");
+    expect(postmortem).toContain("| Cleanup | Path C: Drop this incident's leftover clones, let go its named snapshots: succeeded |");
     // The swap recovered the incident; the cleanup days later does not move its time to recover.
     expect(postmortem).toMatch(/\| Outcome \| recovered by Path S: Swap the restored clone in \(second approval\); validation passed at /);
     expect(postmortem).toMatch(/Time to recover:\*\* [^\n]* to the validation that passed after Path S: Swap the restored clone in/);
@@ -237,7 +237,7 @@ describe('paths that work on what an incident left', () => {
     const plans = slack.buttons('approve_plan').length;
     const incidents = journalRecordsOf(checkout).filter((r) => r.type === 'incident.opened').length;
     await recover('path=c');
-    expect(lastResponse()).toContain("path c (Drop this incident's leftover clones) works on what an earlier step of an incident left: give incident=&lt;id&gt;");
+    expect(lastResponse()).toContain("path c (Drop this incident's leftover clones, let go its named snapshots) works on what an earlier step of an incident left: give incident=&lt;id&gt;");
     await recover("path=s");
     expect(lastResponse()).toContain('path s (Swap the restored clone in (second approval)) works on what an earlier step of an incident left: give incident=&lt;id&gt;');
     expect(slack.buttons('approve_plan')).toHaveLength(plans);
