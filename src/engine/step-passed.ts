@@ -45,6 +45,14 @@ export function failedAtWords(steps: readonly { id: string }[], results: readonl
 }
 
 /**
+ * Whether a step changes data when it runs: not a guard, nor the engine's named snapshot (what a rollback restores), nor
+ * rows kept in a file (export-rows: the database is as it was; its file is listed with the step's result).
+ */
+export function changesData(step: { kind: string; mutates: boolean; guard?: boolean }): boolean {
+  return step.mutates && !step.guard && step.kind !== 'named-snapshot' && step.kind !== 'export-rows';
+}
+
+/**
  * The steps of a run that did not pass which changed data before it stopped, and the one it stopped at when that one
  * changes data (it may have done part of it): what the database holds now differs from before by them (a DELETE
  * committed, then a reload that failed half-way), in the order they ran.
@@ -55,9 +63,8 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
 ): { title: string; summary: string; partly?: true }[] {
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
-    // The engine's named snapshot changes no data: it is what a rollback restores.
     // A step known to have changed nothing (a move not done, rows kept only in a file): failed or timed out, not passed.
-    if (!step || !step.mutates || step.guard || step.kind === 'named-snapshot' || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
+    if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
     if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary: r.summary }];
     // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded.
     return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it`, partly: true }];
@@ -73,7 +80,7 @@ export function failedChangingNothing(
   run: { status: string; steps: Parameters<typeof changedBeforeStopping>[0]; results: Parameters<typeof changedBeforeStopping>[1] },
 ): boolean {
   if (run.status !== 'failed' || run.results.length === 0) return false;
-  if (!run.steps.some((s) => s.mutates && !s.guard && s.kind !== 'named-snapshot')) return false;
+  if (!run.steps.some(changesData)) return false;
   return changedBeforeStopping(run.steps, run.results).length === 0;
 }
 

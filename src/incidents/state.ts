@@ -7,6 +7,7 @@ import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
 import type { KnownEmpty } from './path-requires.js';
 import { renderSaid, type Said } from '../said.js';
+import { changesData } from '../engine/step-passed.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -188,7 +189,10 @@ export function resultMayHaveChanged(run: Pick<Run, 'steps'>, result: Pick<Run['
 
 /** Whether a run's changing steps may have changed anything before it ended. */
 export function changedSomething(run: Run): boolean {
-  return run.results.some((r) => resultMayHaveChanged(run, r) && run.steps.find((s) => s.id === r.stepId)?.mutates);
+  return run.results.some((r) => {
+    const step = run.steps.find((s) => s.id === r.stepId);
+    return step !== undefined && changesData(step) && resultMayHaveChanged(run, r);
+  });
 }
 
 /**

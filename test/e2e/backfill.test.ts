@@ -213,6 +213,17 @@ describe('/databox diagnose backfill', () => {
     expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-14', to: '2026-04-15' });
     // The days have no raw rows: the plan keeps and deletes none, as the advice says.
     expect(message('Plan Path A')).toContain('Preview: Raw rows the DELETE will remove: 0*');
+    // The mart's rows are all that is left of those days: kept before the restate replaces them (a rollback restates
+    // the marts from the raw rows put back, none, so without them they would be gone).
+    const martDays = await query(`SELECT * FROM noaa.fct_daily_weather WHERE day_date BETWEEN DATE '2026-04-14' AND DATE '2026-04-15' ORDER BY ALL`);
+    expect(martDays.length).toBeGreaterThan(0);
+    expect(message('Plan Path A')).toContain(`Preview: Mart rows the restate will replace (kept first): ${martDays.length}*`);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const incidentBackups = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!);
+    const keptMart = fs.readdirSync(incidentBackups).find((name) => name.startsWith('noaa.fct_daily_weather.2026-04-14_2026-04-15.'));
+    expect(keptMart).toBeDefined();
+    expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, keptMart!)}') ORDER BY ALL`)).toEqual(martDays);
   });
 
   it('finds a day loaded twice (its rows repeat their primary key) although its count looks normal', async () => {
@@ -557,7 +568,8 @@ describe('/databox recover backfill', () => {
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
     // The failure says what it left: the window's rows kept, then deleted; not only where it stopped.
     const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes('Changed before it stopped'))?.blocks ?? '';
-    expect(failure).toMatch(/Changed before it stopped\* \(still so now\):\\n• Keep the rows that are about to go: kept \d+ rows in \S+\.parquet\\n• Drop the affected raw window so dlt reloads it: changed \d+ rows, as previewed; committed/);
+    // Rows kept in files changed no data: the DELETE is the first change.
+    expect(failure).toMatch(/Changed before it stopped\* \(still so now\):\\n• Drop the affected raw window so dlt reloads it: changed \d+ rows, as previewed; committed/);
     expect(failure).not.toContain('Named snapshot');
     // The reload it stopped at may have loaded part of the window: said too, not left to read as an empty window.
     expect(failure).toMatch(/• Rerun the dlt source for the window: exit 98; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it/);
@@ -595,7 +607,7 @@ describe('/databox recover backfill', () => {
     const windowNow = ['2026-04-18', '2026-04-19', '2026-04-20'].reduce((sum, day) => sum + Number(reloaded[day] ?? 0), 0);
     expect(plan).toContain(`Raw rows in the window now, kept aside and then replaced by the rows the recovery kept: ${windowNow}`);
     expect(plan).toContain('INSERT INTO \\"raw_ebird\\".\\"observations\\" BY NAME');
-    expect(plan).toContain('Restate the marts for the window again, from the raw rows just put back (so they are again what those rows give)');
+    expect(plan).toContain('Restate the marts for the window again, from the raw rows just put back (so they are again what those rows give; their rows from before the recovery stay in the Parquet files it kept)');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
 

@@ -369,20 +369,20 @@ const backfillCases: Planted[] = [
   {
     name: 'shell syntax in an env value or an argv element, which no shell fills in (the reload would get "${to}")',
     plant: (doc) => {
-      doc.recovery[0].steps[2].env.DATABOX_BACKFILL_END = '${to}';
-      doc.recovery[0].steps[2].argv[3] = '$DAGSTER_HOME';
+      doc.recovery[0].steps[4].env.DATABOX_BACKFILL_END = '${to}';
+      doc.recovery[0].steps[4].argv[3] = '$DAGSTER_HOME';
     },
     refusal: [
-      'at recovery[0].steps[2].argv[3]: "$DAGSTER_HOME" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
-      'at recovery[0].steps[2].env.DATABOX_BACKFILL_END: "${to}" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
+      'at recovery[0].steps[4].argv[3]: "$DAGSTER_HOME" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
+      'at recovery[0].steps[4].env.DATABOX_BACKFILL_END: "${to}" is shell syntax, and no shell runs here: it would reach the command or path as written. Write {{name}} for a parameter or an earlier step\'s output; a setting from the bot\'s environment goes in the runbook\'s env',
     ],
   },
   {
     name: 'a row count with its braces forgotten, which would compare the rows changed with NaN',
     plant: (doc) => {
-      doc.recovery[0].steps[1].expectRows = 'previews.raw_rows';
+      doc.recovery[0].steps[3].expectRows = 'previews.raw_rows';
     },
-    refusal: ['at recovery[0].steps[1].expectRows: expected a whole number of rows or one placeholder such as "{{previews.raw_rows}}"'],
+    refusal: ['at recovery[0].steps[3].expectRows: expected a whole number of rows or one placeholder such as "{{previews.raw_rows}}"'],
   },
   {
     name: 'a default the parameter\'s own type refuses, which would reach the operator as their mistake',
@@ -427,9 +427,9 @@ const backfillCases: Planted[] = [
   {
     name: 'a mistyped source attribute',
     plant: (doc) => {
-      doc.recovery[0].steps[2].argv[6] = '{{source.dlt_assets}}';
+      doc.recovery[0].steps[4].argv[6] = '{{source.dlt_assets}}';
     },
-    refusal: ['at recovery[0].steps[2].argv[6]: {{source.dlt_assets}}: no value of parameter "source" has an attribute "dlt_assets" (did you mean "dlt_asset"?)'],
+    refusal: ['at recovery[0].steps[4].argv[6]: {{source.dlt_assets}}: no value of parameter "source" has an attribute "dlt_assets" (did you mean "dlt_asset"?)'],
   },
   {
     name: 'an attribute only some sources have, without ?',
@@ -442,26 +442,26 @@ const backfillCases: Planted[] = [
   {
     name: 'a mistyped list in forEach',
     plant: (doc) => {
-      doc.recovery[0].steps[3].argv[9].forEach = 'source.model';
+      doc.recovery[0].steps[5].argv[9].forEach = 'source.model';
     },
-    refusal: ['at recovery[0].steps[3].argv[9].forEach: {{source.model}}: no value of parameter "source" has an attribute "model" (did you mean "models"?)'],
+    refusal: ['at recovery[0].steps[5].argv[9].forEach: {{source.model}}: no value of parameter "source" has an attribute "model" (did you mean "models"?)'],
   },
   {
     name: '{{item}} outside a forEach group',
     plant: (doc) => {
-      doc.recovery[0].steps[3].argv[4] = '{{item}}';
+      doc.recovery[0].steps[5].argv[4] = '{{item}}';
     },
-    refusal: ['at recovery[0].steps[3].argv[4]: {{item}}: {{item}} is only set inside a forEach group'],
+    refusal: ['at recovery[0].steps[5].argv[4]: {{item}}: {{item}} is only set inside a forEach group'],
   },
   {
     name: 'a mistyped preview',
     plant: (doc) => {
-      doc.recovery[0].steps[1].expectRows = '{{previews.raw_row}}';
+      doc.recovery[0].steps[3].expectRows = '{{previews.raw_row}}';
     },
     refusal: [
       // The DELETE is then bound to another count than the rows kept before it.
-      'at recovery[0].steps[1].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
-      'at recovery[0].steps[1].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)',
     ],
   },
   {
@@ -535,9 +535,9 @@ const backfillCases: Planted[] = [
   {
     name: 'a value left out of the params of the rows kept (DuckDB would refuse the statement after the approval)',
     plant: (doc) => {
-      doc.recovery[0].steps[0].params = ['{{from}}'];
+      doc.recovery[0].steps[2].params = ['{{from}}'];
     },
-    refusal: ['at recovery[0].steps[0].params: the SQL binds 2 values (2 ?), and params gives 1: give one value per placeholder, in order, or DuckDB refuses the statement when it runs'],
+    refusal: ['at recovery[0].steps[2].params: the SQL binds 2 values (2 ?), and params gives 1: give one value per placeholder, in order, or DuckDB refuses the statement when it runs'],
   },
   {
     name: 'a value too many in the params of a preview (the plan would fail to be made, blaming the data)',
@@ -549,42 +549,42 @@ const backfillCases: Planted[] = [
   {
     name: 'a DELETE binding its values as both ? and $2',
     plant: (doc) => {
-      doc.recovery[0].steps[1].sql = 'DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST($2 AS DATE)';
+      doc.recovery[0].steps[3].sql = 'DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST($2 AS DATE)';
     },
-    refusal: ['at recovery[0].steps[1].params: the SQL binds values both as ? and as $1 …: use one of the two'],
+    refusal: ['at recovery[0].steps[3].params: the SQL binds values both as ? and as $1 …: use one of the two'],
   },
   {
     name: "the DELETE's row count check edited away (a DELETE that reaches other rows than the preview counted would be committed)",
     plant: (doc) => {
-      delete doc.recovery[0].steps[1].expectRows;
+      delete doc.recovery[0].steps[3].expectRows;
     },
-    refusal: ['at recovery[0].steps[1].expectRows: a DELETE must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)'],
+    refusal: ['at recovery[0].steps[3].expectRows: a DELETE must change exactly the rows a preview counted: set expectRows: "{{previews.<id>}}" (without it, one that reaches other rows than the plan showed is committed all the same)'],
   },
   {
     name: 'the WHERE of the DELETE edited away (every raw row would go, and only the window was kept)',
     plant: (doc) => {
-      doc.recovery[0].steps[1].sql = 'DELETE FROM {{source.raw_table}}';
-      doc.recovery[0].steps[1].params = [];
+      doc.recovery[0].steps[3].sql = 'DELETE FROM {{source.raw_table}}';
+      doc.recovery[0].steps[3].params = [];
     },
-    refusal: ['at recovery[0].steps[1].sql: a DELETE needs a WHERE naming the rows it changes (DELETE FROM <table> WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table'],
+    refusal: ['at recovery[0].steps[3].sql: a DELETE needs a WHERE naming the rows it changes (DELETE FROM <table> WHERE …), the rows an export-rows step before it keeps: without one it reaches every row of the table'],
   },
   {
     name: 'the rows kept before the DELETE edited to other rows than it deletes',
     plant: (doc) => {
-      doc.recovery[0].steps[0].where = 'CAST({{source.raw_date_column}} AS DATE) = CAST(? AS DATE)';
-      doc.recovery[0].steps[0].params = ['{{from}}'];
+      doc.recovery[0].steps[2].where = 'CAST({{source.raw_date_column}} AS DATE) = CAST(? AS DATE)';
+      doc.recovery[0].steps[2].params = ['{{from}}'];
     },
     refusal: [
-      'at recovery[0].steps[1].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
     ],
   },
   {
     name: 'an UPDATE of the raw window with no rows kept first',
     plant: (doc) => {
-      doc.recovery[0].steps.splice(2, 0, { id: 'fix_dates', kind: 'sql', title: 'Fix the dates', sql: 'UPDATE {{source.raw_table}} SET {{source.raw_date_column}} = NULL WHERE id < ?', params: ['{{from}}'], expectRows: '{{previews.raw_rows}}', mutates: true, destructive: true });
+      doc.recovery[0].steps.splice(4, 0, { id: 'fix_dates', kind: 'sql', title: 'Fix the dates', sql: 'UPDATE {{source.raw_table}} SET {{source.raw_date_column}} = NULL WHERE id < ?', params: ['{{from}}'], expectRows: '{{previews.raw_rows}}', mutates: true, destructive: true });
     },
     refusal: [
-      'at recovery[0].steps[2].sql: the rows this UPDATE changes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (id < ?), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows changed and a rollback can put them back',
+      'at recovery[0].steps[4].sql: the rows this UPDATE changes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (id < ?), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows changed and a rollback can put them back',
     ],
   },
   {
@@ -592,7 +592,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       delete doc.recovery[0].steps.find((s: Doc) => s.id === 'delete_raw').destructive;
     },
-    refusal: ['at recovery[0].steps[1].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS\u2026" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+    refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS\u2026" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
   },
 ];
 

@@ -140,12 +140,15 @@ export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['ea
   if (kept) {
     return [{ at: ['sql'], message: `the export-rows step "${kept.id}" keeps these rows only on a condition (onlyIf, onlyIfGiven, onlyIfRan or acceptStatuses) this ${verb} does not share: it could run with nothing kept` }];
   }
+  // The near misses to name: those of the same table, when there are any (the marts kept beside it are not).
+  const sameTable = keeps.filter((e) => comparableSql(String(e.table)) === comparableSql(plain.table));
+  const near = sameTable.length > 0 ? sameTable : keeps;
   return [
     {
       at: ['sql'],
       message:
         `the rows this ${verb} ${verb === 'DELETE' ? 'removes' : 'changes'} are not kept first: put an export-rows step before it with the same table (${plain.table}), where (${plain.where}), params and expectRows` +
-        `${keeps.length > 0 ? ` (the export-rows step${keeps.length === 1 ? '' : 's'} before it, ${keeps.map((e) => `"${e.id}"`).join(', ')}, keep${keeps.length === 1 ? 's' : ''} other rows)` : ''}, so the rows kept are the rows ${verb === 'DELETE' ? 'deleted' : 'changed'} and a rollback can put them back`,
+        `${near.length > 0 ? ` (the export-rows step${near.length === 1 ? '' : 's'} before it, ${near.map((e) => `"${e.id}"`).join(', ')}, keep${near.length === 1 ? 's' : ''} other rows)` : ''}, so the rows kept are the rows ${verb === 'DELETE' ? 'deleted' : 'changed'} and a rollback can put them back`,
     },
   ];
 }
