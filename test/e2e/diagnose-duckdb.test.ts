@@ -114,6 +114,18 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
+  it('advises a diagnosis for a file cut short that a validation is typed on, not what unreadable marts in a whole file mean', async () => {
+    await createTruncatedDatabase(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command('validate duckdb', 'U0OPERATOR');
+    await harness.settle();
+    const next = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Next: ')).map((p) => String(p.text));
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatch(/the file ends early: [\d,]+ bytes, where DuckDB reads on to byte [\d,]+: cut short/);
+    expect(next[0]).toMatch(/The DuckDB file at \S+ does not read in full: diagnose it, `\/databox diagnose duckdb incident=dbx-\d{8}-[0-9a-f]{4}`, for the recovery paths that fit\.$/);
+    expect(next[0]).not.toMatch(/another project|never built|recovered/);
+  });
+
   it('says a database cut short within its headers ends early, in the evidence of the open that fails', async () => {
     await createTruncatedDatabase(checkout.databasePath);
     // Within DuckDB's database headers and first block: the open itself reads past the end.
