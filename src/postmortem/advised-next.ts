@@ -3,7 +3,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { cliActor, type Incident, type IncidentState, type Run } from '../incidents/state.js';
 import type { JournalRecord } from '../journal/record.js';
-import { code, plain, utcClock } from './markdown.js';
+import { code, fromSlackText, plain, utcClock } from './markdown.js';
 
 /**
  * Where the advice was shown, as the journal tells it by who recorded it: the bot posts it in the incident's Slack thread,
@@ -42,6 +42,6 @@ export function advisedNextLines(records: readonly JournalRecord[], state: Incid
     .map((record) => {
       const data = record.data as Record<string, unknown>;
       const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
-      return `- \`${utcClock(record.at)}\` ${whereAdvised(record.actor, incident)}${after(run, data.runId, label)}: ${plain(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
+      return `- \`${utcClock(record.at)}\` ${whereAdvised(record.actor, incident)}${after(run, data.runId, label)}: ${fromSlackText(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
     });
 }

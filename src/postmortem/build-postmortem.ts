@@ -7,7 +7,7 @@ import { cliActor, IncidentState, type Incident, type Run } from '../incidents/s
 import type { JournalRecord, VerifyResult } from '../journal/record.js';
 import type { Runbook } from '../runbook/schema.js';
 import { runDuration, runElapsed, stepDuration } from '../format-duration.js';
-import { between, cell, code, commentsInline, fence, formatDuration, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
+import { between, cell, code, commentsInline, fence, formatDuration, fromSlackText, plain, shortExcerpt, utcClock, utcDay, utcStamp } from './markdown.js';
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
@@ -435,7 +435,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'diagnosis.verdict':
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.follow-up':
-      return `${at} Next, advised ${whereAdvised(record.actor, state.incident(String(record.incident)))}${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${plain(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
+      return `${at} Next, advised ${whereAdvised(record.actor, state.incident(String(record.incident)))}${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${fromSlackText(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'run.message':

@@ -44,6 +44,17 @@ export function plain(text: string): string {
   return text.replace(/([\\*`[\]<>])/g, '\\$1').replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
 }
 
+/**
+ * Text the bot posted in Slack (advice), as Markdown: its `code` spans stay code (the commands to type) and its *bold*
+ * (Slack's) is bold; the rest is plain, as `plain` makes it.
+ */
+export function fromSlackText(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : plain(part).replace(/\\\*([^*\n\\]+)\\\*/g, '**$1**')))
+    .join('');
+}
+
 export function utcClock(iso: string): string {
   return iso.slice(11, 19);
 }

@@ -444,9 +444,12 @@ describe('scenario 2 with DATABOX_BACKEND=motherduck', () => {
     const snapshot = md.namedSnapshots()[0] as string;
     expect(snapshot).toMatch(/^databox_bot_dbx_\d{8}_[0-9a-f]{4}_delete_raw_\d{8}T\d{6}Z$/);
     const changes = md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
-    expect(changes[0]).toMatch(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE/);
-    expect(changes[1]).toBe(`CREATE SNAPSHOT '${snapshot}' OF "databox"`);
-    expect(changes[2]).toMatch(/^DELETE FROM "raw_ebird"\."observations"/);
+    // The marts' rows of the window are kept first (the restate replaces them), then the raw rows the DELETE removes.
+    expect(changes[0]).toMatch(/^COPY \(SELECT \* FROM "ebird"\."fct_daily_bird_observations" WHERE/);
+    expect(changes[1]).toMatch(/^COPY \(SELECT \* FROM "analytics"\."fct_species_environment_daily" WHERE/);
+    expect(changes[2]).toMatch(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE/);
+    expect(changes[3]).toBe(`CREATE SNAPSHOT '${snapshot}' OF "databox"`);
+    expect(changes[4]).toMatch(/^DELETE FROM "raw_ebird"\."observations"/);
     expect(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-19'`)).toBe('0');
     expect(await md.value('databox', 'SELECT count(*) FROM raw_ebird.observations')).toBe('360');
   });

@@ -77,7 +77,7 @@ describe('runbooks check', () => {
     const result = await check([dir]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
-      `${dir}/duckdb.yml:${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`,
+      `${dir}/duckdb.yml:${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts, &readsWhole`,
       `${dir}/old.yml: not a runbook file but a directory; everything named *.yml or *.yaml here is read as a runbook, so it is refused: rename it or move it out of the runbooks directory`,
       `runbooks check FAILED: 2 problems in ${dir}`,
     ]);

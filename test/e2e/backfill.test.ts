@@ -224,6 +224,12 @@ describe('/databox diagnose backfill', () => {
     const keptMart = fs.readdirSync(incidentBackups).find((name) => name.startsWith('noaa.fct_daily_weather.2026-04-14_2026-04-15.'));
     expect(keptMart).toBeDefined();
     expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, keptMart!)}') ORDER BY ALL`)).toEqual(martDays);
+    // Its rollback restates the marts from the raw rows put back, none: the plan says so in numbers before approval.
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollback = message('Plan Rollback of path A');
+    expect(rollback).toContain('Preview: Raw rows put back (the rows the recovery kept), which the marts are restated from: 0*');
+    expect(rollback).toMatch(/Preview: Mart rows of the window now, replaced by what the rows put back give \(those from before the recovery: the Parquet file it kept\): [1-9]\d*\*/);
   });
 
   it('finds a day loaded twice (its rows repeat their primary key) although its count looks normal', async () => {

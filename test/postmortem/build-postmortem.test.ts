@@ -228,8 +228,8 @@ describe('what the bot advised next', () => {
     expect(headings.slice(-3)).toEqual(['What the bot advised next', 'Root cause', 'Follow-ups']);
     const lines = section(markdown, 'What the bot advised next').split('\n').filter((line) => line.startsWith('- '));
     expect(lines).toEqual([
-      `- \`06:57:58\` in the incident's Slack thread (channel C0INCIDENT), after Validation (\`${incidentId}/3\`, failed): Load that source, then \\\`/databox validate duckdb\\\`. Offered as a button that opens a new incident with its diagnosis: \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`.`,
-      `- \`06:57:59\` at a terminal, after Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`, succeeded): Rolled back: \\*not recovered\\*. Diagnose again.`,
+      `- \`06:57:58\` in the incident's Slack thread (channel C0INCIDENT), after Validation (\`${incidentId}/3\`, failed): Load that source, then \`/databox validate duckdb\`. Offered as a button that opens a new incident with its diagnosis: \`diagnose backfill source=ebird from=2026-04-18 to=2026-04-20\`.`,
+      `- \`06:57:59\` at a terminal, after Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`, succeeded): Rolled back: **not recovered**. Diagnose again.`,
     ]);
     // The timeline says the same, in its place.
     expect(section(markdown, 'Timeline (UTC)')).toContain(`Next, advised in the incident's Slack thread (channel C0INCIDENT) after Validation (\`${incidentId}/3\`): Load that source`);
