@@ -76,7 +76,9 @@ export class Approvals {
       // A plan that continues another (path A's swap), or rolls one back, was made on that one's changes: they do not make it stale.
       const since = this.deps.state.staleBy(run);
       if (since) {
-        return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. Diagnose again and propose a new plan.` };
+        // A rollback is asked for again (its guards read the database as it is then); a recovery is made on a new diagnosis.
+        const then = run.kind === 'rollback' ? 'Ask for the rollback again: it is checked against the database as it is now.' : 'Diagnose again and propose a new plan.';
+        return { ok: false, reason: said`${path.basename(run.lockKey)} has changed since this plan was made: plan ${since.id} (${since.title}) ran at ${utcTime(since.finishedAt ?? since.proposedAt)}. ${then}` };
       }
       // Made without what its diagnosis found empty (no day missed yet): that was so on the day it looked, not after.
       const lapsed = knownEmptyLapsed(run, this.clock());

@@ -37,9 +37,12 @@ export function planOfferCommand(offer: Pick<PlanOffer, 'scenario' | 'path' | 'p
 const sameParams = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 const samePlan = (run: Run, offer: PlanOffer) => run.kind === 'recovery' && run.pathId === offer.path && sameParams(run.params, offer.params);
 
-/** The plan the same offer already proposed and still waiting for approval (a double click, a second person), if any. */
-export function pendingProposal(incident: Incident, offer: PlanOffer, now: Date): Run | undefined {
-  return incident.runs.find((run) => samePlan(run, offer) && run.status === 'pending' && (!run.expiresAt || Date.parse(run.expiresAt) > now.getTime()));
+/**
+ * The plan the same offer already proposed and still waiting for approval (a double click, a second person), if any: one
+ * its database changed under since (`approvable` says no) is waiting for nothing, and a new one is proposed.
+ */
+export function pendingProposal(incident: Incident, offer: PlanOffer, now: Date, approvable: (plan: Run) => boolean): Run | undefined {
+  return incident.runs.find((run) => samePlan(run, offer) && run.status === 'pending' && (!run.expiresAt || Date.parse(run.expiresAt) > now.getTime()) && approvable(run));
 }
 
 /** The same plan, proposed after `offeredBy` (the validation that offered it) finished, that has run: the offer is done. */

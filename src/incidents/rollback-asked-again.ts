@@ -2,18 +2,20 @@
 import { UserError } from '../errors.js';
 import { actor as person, said } from '../said.js';
 import { utcTime } from './approval-policy.js';
-import type { Incident } from './state.js';
+import type { Incident, Run } from './state.js';
 
 /**
- * A rollback asked for once more: refused, saying where the one asked for before is. One that ran says so first: a
+ * A rollback asked for once more: refused, saying where the one asked for before is (`approvable` tells a plan still
+ * waiting from one its database changed under). One that ran says so first: a
  * rollback that succeeded leaves any other copy of its plan (from before rollbacks were proposed one at a time)
  * unapprovable, so that copy is no plan to send anyone to.
  */
-export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: string): void {
+export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: string, approvable: (plan: Run) => boolean): void {
   const rollbacks = incident.runs.filter((r) => r.rollbackOf === recoveryRunId);
   const done = rollbacks.find((r) => r.status === 'succeeded');
   if (done) throw new UserError(`${recoveryRunId} was rolled back already (${done.id}); there is nothing more to roll back`);
-  const existing = rollbacks.find((r) => ['pending', 'approved', 'running'].includes(r.status));
+  // One waiting that can no longer be approved (its database changed since) is no plan to send anyone to: asked again.
+  const existing = rollbacks.find((r) => ['approved', 'running'].includes(r.status) || (r.status === 'pending' && approvable(r)));
   if (!existing) return;
   const where = existing.status === 'pending' ? 'waiting for approval' : existing.status;
   throw new UserError(

@@ -887,7 +887,7 @@ export class IncidentService {
       const keptSaid = kept.length > 0 ? ` What it kept before changing anything, to compare or put back by hand: ${kept.join(', ')}.` : '';
       throw new UserError(`${recoveryRunId} cannot be rolled back: path ${recovery.id.toUpperCase()} of ${rb.id} (${recovery.title}) has no rollback. ${recovery.description.trim()}${keptSaid} Nothing was proposed.`);
     }
-    refuseRollbackAskedAgain(incident, recoveryRunId);
+    refuseRollbackAskedAgain(incident, recoveryRunId, (plan) => !this.deps.state.staleBy(plan));
     // Undone over a later change, the database would be neither what that change made nor what was there before.
     const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
     if (later.undoable) {
@@ -1268,7 +1268,7 @@ export class IncidentService {
     const incident = this.incident(offer.incident);
     const ran = doneSince(incident, offer, this.run(offeredBy));
     if (ran) return { already: 'ran', run: ran };
-    const pending = pendingProposal(incident, offer, this.clock());
+    const pending = pendingProposal(incident, offer, this.clock(), (plan) => !this.deps.state.staleBy(plan));
     if (pending) return { already: 'pending', run: pending };
     const { run } = await this.start({ verb: 'recover', scenario: offer.scenario, path: offer.path, params: offer.params, incident: offer.incident }, actor, origin);
     return { run };

@@ -137,6 +137,27 @@ describe('scenario 3 from the terminal', () => {
     expect(postmortem.stdout).toMatch(/Requested by \S+ at [\d:]+, after Rollback of path S: [^\n]*\(`dbx-\d{8}-[0-9a-f]{4}\/\d+`, succeeded\)/);
   });
 
+  it('a rollback left waiting while the cleanup ran is refused at its approval, saying to ask again; asked again, the refusal says why', async () => {
+    const { cli } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const id = incidentOf(clone.stdout);
+    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
+    // Asked for, and left waiting (nobody answers the prompt).
+    const asked = await cli(['rollback', swapRun as string], () => null);
+    const [, rollbackRun, rollbackHash] = /Plan (\S+) · Rollback of path S[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
+    const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'carol']);
+    expect(cleanup.code, `${cleanup.stdout}${cleanup.stderr}`).toBe(0);
+    const approved = await cli(['approve', rollbackRun as string, rollbackHash as string, '--approver', 'carol']);
+    expect(approved.code).not.toBe(0);
+    expect(`${approved.stdout}${approved.stderr}`).toContain('has changed since this plan was made');
+    expect(`${approved.stdout}${approved.stderr}`).toContain('Ask for the rollback again: it is checked against the database as it is now.');
+    // The plan left waiting can no longer be approved: asked again, the rollback is checked, not sent to that plan.
+    const again = await cli(['rollback', swapRun as string, '--approver', 'bob']);
+    expect(again.stderr).not.toContain('already waiting for approval');
+    expect(again.stderr).toContain('is no longer a named snapshot of databox: the cleanup');
+  });
+
   it("refuses the swap's rollback up front once the cleanup removed its snapshot's name: names the cleanup, the snapshot's id, and path B at its time", async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

@@ -11,9 +11,9 @@ function rollback(n: number, status: RunStatus, requestedBy = 'U0ALICE'): Run {
   return { id: `dbx-20261203-ab85/${n}`, rollbackOf: recovery, status, requestedBy, proposedAt: '2026-12-03T01:50:12.000Z' } as Run;
 }
 
-function refusal(runs: Run[]): UserError | undefined {
+function refusal(runs: Run[], stale: string[] = []): UserError | undefined {
   try {
-    refuseRollbackAskedAgain({ id: 'dbx-20261203-ab85', runs } as unknown as Incident, recovery);
+    refuseRollbackAskedAgain({ id: 'dbx-20261203-ab85', runs } as unknown as Incident, recovery, (plan) => !stale.includes(plan.id));
     return undefined;
   } catch (error) {
     return error as UserError;
@@ -34,6 +34,10 @@ describe('a rollback asked for again', () => {
     expect(said.map((part) => (typeof part === 'string' ? part : `<${part.actor}>`)).join('')).toBe(
       `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
     );
+  });
+
+  it('is proposed when the one waiting can no longer be approved (its database changed since: a cleanup ran, say)', () => {
+    expect(refusal([rollback(5, 'pending')], ['dbx-20261203-ab85/5'])).toBeUndefined();
   });
 
   it('is proposed when the rollbacks before it were rejected or interrupted', () => {
