@@ -2,7 +2,7 @@
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { z } from 'zod';
 import { parametersModalId } from '../src/slack/blocks.js';
-import { withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
+import { explainMissingInForm, withDiagnosedDefaults } from '../src/incidents/diagnosed-defaults.js';
 import { requiredOn } from '../src/incidents/path-requires.js';
 import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedValues } from '../src/slack/modal-values.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
@@ -37,7 +37,14 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       // Values are checked before the modal closes, so a wrong value is shown on its own field.
       errors = await fieldErrors(
         params,
-        async () => deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis, deps.service.now())),
+        async () => {
+          try {
+            return await deps.service.checkParameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, incident, params, 'form'), requiredOn(recovery, incident.diagnosis, deps.service.now()));
+          } catch (error) {
+            // A value left out because the diagnosis found none needed that day, a day now over, is said so.
+            throw explainMissingInForm(error, incident, { recovery, now: deps.service.now() });
+          }
+        },
         recovery.parameters,
       );
       start = async () => {

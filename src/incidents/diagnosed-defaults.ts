@@ -61,3 +61,15 @@ export function explainMissing(error: unknown, incident: Incident | undefined, o
         : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
   return new UserError(`${error.message} (${why})`);
 }
+
+/**
+ * In a form, under each field left empty, one short line (Slack shows about 150 characters there): where the diagnosis
+ * found none needed on a day that has ended, that, instead of what the parameter is.
+ */
+export function explainMissingInForm(error: unknown, incident: Incident, on: { recovery: RecoveryPath; now: Date }): unknown {
+  if (!(error instanceof UserError) || !/^missing /m.test(error.message)) return error;
+  const found = knownEmptyOf(on.recovery, incident.diagnosis);
+  if (!found || stillHolds(found, on.now)) return error;
+  const why = `none was needed on ${found.asOf.slice(0, 10)} only, when the diagnosis looked: diagnose again, or give it`;
+  return new UserError(error.message.replace(/^(missing \S+=\S+):.*$/gm, `$1: ${why}`));
+}

@@ -208,7 +208,17 @@ describe('/databox diagnose schedule and recover schedule', () => {
     );
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
-    expect(slack.lastForm().blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', false], ['to', false], ['schedules', true]]);
+    const form = slack.lastForm();
+    expect(form.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([['from', false], ['to', false], ['schedules', true]]);
+    // Sent without them anyway (a form opened before midnight, say), it says why, as the typed command does.
+    const sent = await harness.submitModal(operator, form, { from: null, to: null, schedules: null });
+    expect(sent.json).toMatchObject({
+      response_action: 'errors',
+      errors: {
+        from: 'missing from=YYYY-MM-DD: none was needed on 2026-04-21 only, when the diagnosis looked: diagnose again, or give it',
+        to: 'missing to=YYYY-MM-DD: none was needed on 2026-04-21 only, when the diagnosis looked: diagnose again, or give it',
+      },
+    });
   });
 
   it('still asks for from= and to= when the diagnosis cannot size the window (a schedule with no successful tick on record), typed or in the form', async () => {
