@@ -491,6 +491,26 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     );
     expect(removed.outputs).toMatchObject({ proposedFrom: '2026-04-22', proposedTo: '2026-04-23', normalBetween: '' });
   });
+
+  it('says the quiet days between removed ones as days with no rows as usual, reloaded with nothing to keep, not normal days kept first', async () => {
+    const { ctx } = await database();
+    // The source skips weekends, in the mart too; Friday 2026-04-17's and Monday 2026-04-20's raw rows deleted.
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE dayofweek(observation_date) IN (0, 6) OR observation_date IN (DATE '2026-04-17', DATE '2026-04-20');
+       DELETE FROM noaa.fct_daily_weather WHERE dayofweek(day_date) IN (0, 6)`,
+    );
+    const raw = await diagnose(ctx, '2026-04-13', '2026-04-24');
+    expect(raw.status).toBe('rows-removed');
+    expect(raw.outputs).toMatchObject({ proposedFrom: '2026-04-17', proposedTo: '2026-04-20' });
+    // Before: "also holds 2 normal days between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first)".
+    expect(raw.outputs.normalBetween).toBe(' The window 2026-04-17 … 2026-04-20 also holds 2 days with no rows, as usual for this source (Saturdays and Sundays): reloaded too, nothing to keep.');
+    // A normal day between them too: said as ever, and the runs to recover apart.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-22'");
+    expect((await diagnose(ctx, '2026-04-13', '2026-04-24')).outputs.normalBetween).toBe(
+      ' The window 2026-04-17 … 2026-04-22 also holds 1 normal day between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first); and 2 days with no rows, as usual for this source (Saturdays and Sundays): reloaded too, nothing to keep. To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): from=2026-04-17 to=2026-04-17, then from=2026-04-20 to=2026-04-20, then from=2026-04-22 to=2026-04-22.',
+    );
+  });
 });
 
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {

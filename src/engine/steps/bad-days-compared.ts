@@ -1,4 +1,5 @@
 // Which bad days two day-counts steps share and which only one has: a raw table's against the mart built from it.
+import { weekdaysSaid } from './weekdays-said.js';
 
 const dayMs = 86_400_000;
 const dayOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -29,7 +30,8 @@ export interface BadDaysCompared {
   unionTo: string;
   /**
    * ' ' and a sentence when that window also holds days normal in both tables, between runs of bad ones: a window
-   * replaced whole deletes and reloads them too, which one window per run would not. '' otherwise.
+   * replaced whole deletes and reloads them too, which one window per run would not; and days between them with no
+   * rows as usual for the source (quiet weekdays), reloaded too with nothing to keep. '' otherwise.
    */
   normalBetween: string;
 }
@@ -38,7 +40,7 @@ export interface BadDaysCompared {
  * `here` is the table the step counted (the raw one), `there` the table built from it (the mart) that an earlier step
  * counted. A day bad in both was wrong before the build; a day bad only in `there` was spoiled by the build.
  */
-export function compareBadDays(here: { table: string; badDays: readonly string[] }, there: { table: string; badDays: readonly string[] }): BadDaysCompared {
+export function compareBadDays(here: { table: string; badDays: readonly string[]; quietDays?: readonly string[] }, there: { table: string; badDays: readonly string[] }): BadDaysCompared {
   const inThere = new Set(there.badDays);
   const inHere = new Set(here.badDays);
   const both = here.badDays.filter((d) => inThere.has(d));
@@ -53,15 +55,25 @@ export function compareBadDays(here: { table: string; badDays: readonly string[]
     if (thereOnly.length > 0) parts.push(`bad in ${there.table} only, their rows in ${here.table} look normal: ${dayRanges(thereOnly)}`);
     if (hereOnly.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(hereOnly)}`);
   }
-  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all) };
+  return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all, here.quietDays) };
 }
 
-/** BadDaysCompared.normalBetween for these bad days (one table's, or both tables' together). */
-export function normalBetween(badDays: readonly string[]): string {
+/**
+ * BadDaysCompared.normalBetween for these bad days (one table's, or both tables' together), and the days of the window
+ * with no rows as usual for the source (quiet weekdays): no rows to keep, so not normal days to leave as they are.
+ */
+export function normalBetween(badDays: readonly string[], quietDays: readonly string[] = []): string {
   const runs = dayRuns(badDays);
   if (runs.length < 2) return '';
   const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];
-  const normal = (dayOf(to) - dayOf(from)) / dayMs + 1 - new Set(badDays).size;
+  const bad = new Set(badDays);
+  const quiet = [...new Set(quietDays)].filter((day) => day > from && day < to && !bad.has(day)).sort();
+  const normal = (dayOf(to) - dayOf(from)) / dayMs + 1 - bad.size - quiet.length;
+  const held = [
+    ...(normal > 0 ? [`${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first)`] : []),
+    ...(quiet.length > 0 ? [`${quiet.length} day${quiet.length === 1 ? '' : 's'} with no rows, as usual for this source (${weekdaysSaid(quiet)}): reloaded too, nothing to keep`] : []),
+  ];
   const each = runs.map(([first, last]) => `from=${first} to=${last}`).join(', then ');
-  return ` The window ${from} … ${to} also holds ${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): ${each}.`;
+  const apart = normal > 0 ? ` To leave them as they are, recover each run of bad days on its own, diagnosing again after each (a plan is made on a diagnosis of the database as it is): ${each}.` : '';
+  return ` The window ${from} … ${to} also holds ${held.join('; and ')}.${apart}`;
 }

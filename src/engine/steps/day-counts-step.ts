@@ -13,6 +13,7 @@ import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { removedDays, removedSaid } from './rows-removed.js';
 import { withStepDatabase } from './step-database.js';
+import { weekdaysSaid } from './weekdays-said.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -142,8 +143,6 @@ export function judgeDay(count: number, baselineMedian: number, lowBelow: number
   return 'normal';
 }
 
-const weekdayNames = ['Sundays', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays'];
-
 /**
  * The weekdays (0 Sunday … 6 Saturday) with no rows in any week of the baseline, seen at least twice there outside an
  * outage: a source that does not load at weekends has none on them, which is as usual, not a bad day. None without a
@@ -172,9 +171,8 @@ export function quietWeekdays(baselineFrom: string, windowFrom: string, countOf:
 
 /** "no rows on 2026-11-07, 2026-11-08 (Saturdays and Sundays), as on every one of those weekdays in the 14 days before …". */
 function quietSaid(days: readonly DayCount[], baselineDays: number): string {
-  const weekdays = [...new Set(days.map((d) => new Date(dayMsOf(d.day)).getUTCDay()))].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((w) => weekdayNames[w]);
   const listed = days.length > 4 ? `${days.length} days` : days.map((d) => d.day).join(', ');
-  return `no rows on ${listed} (${weekdays.join(' and ')}), as on every one of those weekdays in the ${baselineDays} days before: as usual for this source, not bad days`;
+  return `no rows on ${listed} (${weekdaysSaid(days.map((d) => d.day))}), as on every one of those weekdays in the ${baselineDays} days before: as usual for this source, not bad days`;
 }
 
 /** The window to scan: the one given, or the last `scanDays` complete days before today. */
@@ -382,11 +380,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
   const table = `${textTable(columns, rows, 100)}${notes}`;
-  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
+  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day), quietDays: quietDays.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
-  // window's other bad days; normal days between them are said, as path A replaces them too.
+  // window's other bad days; normal and quiet days between them are said, as path A replaces them too.
   const proposedDays = status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : bad.map((d) => d.day);
-  const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays) } : {};
+  const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays, quietDays.map((d) => d.day)) } : {};
   return {
     status,
     summary:
@@ -413,7 +411,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       proposedTo: proposedDays.at(-1) ?? '',
       firstDay: span.first,
       lastDay: span.last,
-      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day)) }),
+      ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day)) }),
       ...between,
     },
   };
