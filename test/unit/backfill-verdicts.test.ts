@@ -44,6 +44,20 @@ describe('scenario 2 verdicts', () => {
     expect(diagnosis?.advice).toContain('Reload the window 2026-04-14 … 2026-04-15 (path A)');
   });
 
+  it('says an outage in that window (no rows in the mart either) apart from the removed days, which alone the source is said to have had', async () => {
+    const diagnosis = await diagnose(
+      { source: 'noaa', from: '2026-04-13', to: '2026-04-20' },
+      "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-15' AND DATE '2026-04-16'; DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-18'; DELETE FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-18'",
+    );
+    expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', suggested: { source: 'noaa', from: '2026-04-15', to: '2026-04-18' } });
+    // Before: "1 other day looks wrong in raw_noaa.daily_weather (…): 2026-04-18 zero (0). The source had these days
+    // (the mart was built from their rows)", of a day the mart has no rows on either.
+    expect(diagnosis?.advice).toContain(
+      'were removed; 1 other day has no rows in noaa.fct_daily_weather either (2026-04-18): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others. The source had the days with no raw rows that the mart has rows on (the mart was built from their rows), so those are not days it never had',
+    );
+    expect(diagnosis?.advice).not.toContain('looks wrong');
+  });
+
   it('path A over that window keeps and deletes nothing, and reloads it', async () => {
     withStandinPath();
     const checkout = new Checkout();

@@ -482,14 +482,20 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     const outage = await diagnose(ctx, '2026-04-13', '2026-04-25');
     expect(outage.status).toBe('anomalies');
     expect(outage.outputs.badDays).toEqual(['2026-04-22']);
-    // Thursday's raw rows deleted, the mart's left: removed, and the outage beside it is in the window to reload too.
+    // Thursday's raw rows deleted, the mart's left: removed, and the outage beside it is in the window to reload too,
+    // said apart (before: "1 other day looks wrong in raw_noaa.daily_weather (…): 2026-04-22 zero (0)", as if removed).
+    // A day low in the raw table alone is still one that looks wrong.
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-23'");
     const removed = await diagnose(ctx, '2026-04-13', '2026-04-25');
     expect(removed.status).toBe('rows-removed');
     expect(removed.summary).toMatch(
-      /^no rows in raw_noaa\.daily_weather on 1 of the 12 days of 2026-04-13 … 2026-04-25 \(2026-04-23\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on that day: the rows raw_noaa\.daily_weather had on it were removed; 1 other day looks wrong in raw_noaa\.daily_weather \(2026-04-13 … 2026-04-25, baseline median [\d.]+\/day; 4 of the 14 days before the window are empty; judged by the 10 that have rows\): 2026-04-22 zero \(0\); no rows on 2026-04-18, 2026-04-19 \(Saturdays and Sundays\), as on every one of those weekdays in the 14 days before: as usual for this source, not bad days; today \(2026-04-25\) is still loading: 0 rows so far, not judged$/,
+      /^no rows in raw_noaa\.daily_weather on 1 of the 12 days of 2026-04-13 … 2026-04-25 \(2026-04-23\), while other days of the window have rows; yet noaa\.fct_daily_weather, built from it, has \d+ rows on that day: the rows raw_noaa\.daily_weather had on it were removed; 1 other day has no rows in noaa\.fct_daily_weather either \(2026-04-22\): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others; no rows on 2026-04-18, 2026-04-19 \(Saturdays and Sundays\), as on every one of those weekdays in the 14 days before: as usual for this source, not bad days; today \(2026-04-25\) is still loading: 0 rows so far, not judged$/,
     );
     expect(removed.outputs).toMatchObject({ proposedFrom: '2026-04-22', proposedTo: '2026-04-23', normalBetween: '' });
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-14' AND id NOT IN (SELECT id FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-14' ORDER BY id LIMIT 10)");
+    expect((await diagnose(ctx, '2026-04-13', '2026-04-25')).summary).toMatch(
+      /were removed; 1 other day looks wrong in raw_noaa\.daily_weather \(2026-04-13 … 2026-04-25, baseline median [\d.]+\/day; 4 of the 14 days before the window are empty; judged by the 10 that have rows\): 2026-04-14 low \(10\); 1 other day has no rows in noaa\.fct_daily_weather either \(2026-04-22\): empty in both tables/,
+    );
   });
 
   it('says the quiet days between removed ones as days with no rows as usual, reloaded with nothing to keep, not normal days kept first', async () => {

@@ -345,8 +345,16 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const removed = new Set(removedFrom.map((d) => d.day));
   const alsoBad = windowEmpty ? [] : bad.filter((d) => !removed.has(d.day));
   const builtOnly = windowEmpty ? [] : otherBad.filter((day) => !removed.has(day) && !bad.some((d) => d.day === day));
+  // An outage empties both tables: a bad day of the load, to reload with the others, but the source's rows were never
+  // there to be removed (said apart from the days that were, which the verdict says the source had).
+  const builtCount = new Map(otherDays.map((d) => [d.day, d.count]));
+  const emptyInBoth = alsoBad.filter((d) => d.verdict === 'zero' && builtCount.get(d.day) === 0).map((d) => d.day);
+  const otherWrong = alsoBad.filter((d) => !emptyInBoth.includes(d.day));
   const alsoWrong =
-    (alsoBad.length > 0 ? `; ${plural(alsoBad.length, 'other day looks', 'other days look')} wrong in ${tableName} (${range}): ${alsoBad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ')}` : '') +
+    (otherWrong.length > 0 ? `; ${plural(otherWrong.length, 'other day looks', 'other days look')} wrong in ${tableName} (${range}): ${otherWrong.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ')}` : '') +
+    (emptyInBoth.length > 0
+      ? `; ${plural(emptyInBoth.length, 'other day has', 'other days have')} no rows in ${otherTable} either (${dayRanges(emptyInBoth)}): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others`
+      : '') +
     (builtOnly.length > 0 ? `; bad in ${otherTable} only, their rows in ${tableName} look normal: ${dayRanges(builtOnly)}` : '');
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
