@@ -232,6 +232,34 @@ describe('/databox diagnose backfill', () => {
     expect(rollback).toMatch(/Preview: Mart rows of the window now, replaced by what the rows put back give \(those from before the recovery: the Parquet file it kept\): [1-9]\d*\*/);
   });
 
+  it('says raw rows removed just before the window with the command that takes them in, an outage apart, and the weekends between as usual', async () => {
+    // usgs skips weekends; its raw rows of Tuesday 04-14, Wednesday 04-15 and Monday 04-20 deleted, the mart's left;
+    // Friday 04-17 empty in both tables (an outage).
+    await change(`DELETE FROM raw_usgs.daily_values WHERE dayofweek(observation_date) IN (0, 6) OR observation_date IN (DATE '2026-04-14', DATE '2026-04-15', DATE '2026-04-17', DATE '2026-04-20');
+      DELETE FROM usgs.fct_daily_streamflow WHERE dayofweek(day_date) IN (0, 6) OR day_date = DATE '2026-04-17'`);
+    await harness.command('diagnose backfill source=usgs from=2026-04-15 to=2026-04-21', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('The raw table has no rows on days the mart has — the raw rows were removed');
+    // Before: 04-14 unsaid, and left with no raw rows by a recovery of the window proposed.
+    expect(verdict).toContain(
+      'raw_usgs.daily_values also has no rows on 2026-04-14, just before the window, which usgs.fct_daily_streamflow has: the rows were removed there too; diagnose a window that takes them in: `/databox diagnose backfill source=usgs from=2026-04-14 to=2026-04-21`',
+    );
+    // Before: "1 other day looks wrong in raw_usgs.daily_values (…): 2026-04-17 zero (0). The source had these days".
+    expect(verdict).toContain('1 other day has no rows in usgs.fct_daily_streamflow either (2026-04-17): empty in both tables, an outage or a failed load, not rows removed');
+    expect(verdict).toContain('The source had the days with no raw rows that the mart has rows on');
+    // Before: "also holds 3 normal days between the bad ones", the weekend's two among them.
+    expect(verdict).toContain(
+      'The window 2026-04-15 … 2026-04-20 also holds 1 normal day between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first); and 2 days with no rows, as usual for this source (Saturdays and Sundays): reloaded too, nothing to keep.',
+    );
+    // The window proposed stays inside the one typed; the command said, typed as it is, takes 04-14 in.
+    expect(verdict).toMatch(/Or type `\/databox recover backfill path=a source=usgs from=2026-04-15 to=2026-04-20 incident=/);
+    await harness.command('diagnose backfill source=usgs from=2026-04-14 to=2026-04-21', operator);
+    await harness.settle();
+    const widened = slack.messages().filter((m) => m.text.startsWith('Verdict:')).at(-1);
+    expect(`${widened?.text}\n${widened?.blocks}`).toMatch(/Or type `\/databox recover backfill path=a source=usgs from=2026-04-14 to=2026-04-20 incident=/);
+  });
+
   it('finds a day loaded twice (its rows repeat their primary key) although its count looks normal', async () => {
     await change(`INSERT INTO raw_usgs.daily_values SELECT * FROM raw_usgs.daily_values WHERE observation_date = DATE '2026-04-15'`);
     await harness.command('diagnose backfill source=usgs from=2026-04-13 to=2026-04-16', operator);

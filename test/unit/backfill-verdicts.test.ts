@@ -31,7 +31,7 @@ describe('scenario 2 verdicts', () => {
     const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather');
     // Before: "No data for this source in the window — not a bad window", and no recovery.
     expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-10', to: '2026-04-20' } });
-    expect(diagnosis?.advice).toMatch(/; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed\./);
+    expect(diagnosis?.advice).toMatch(/; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed; raw_noaa\.daily_weather also has no rows on 2026-03-27 … 2026-04-09, 2026-04-21 … 2026-04-24, before and after the window/);
     expect(diagnosis?.advice).toContain('it keeps and deletes the raw rows still in the window (none where it has none: its preview then says 0), reloads the source for the window');
   });
 
@@ -56,6 +56,25 @@ describe('scenario 2 verdicts', () => {
       'were removed; 1 other day has no rows in noaa.fct_daily_weather either (2026-04-18): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others. The source had the days with no raw rows that the mart has rows on (the mart was built from their rows), so those are not days it never had',
     );
     expect(diagnosis?.advice).not.toContain('looks wrong');
+  });
+
+  it('says raw rows removed just before the window too, with the command that takes them in, and proposes only days of the window typed', async () => {
+    const removed = "DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-11' AND DATE '2026-04-14'";
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-13', to: '2026-04-19' }, removed);
+    // Before: only 2026-04-13 … 2026-04-14 named; a recovery of them left 04-11 and 04-12 with no raw rows.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', suggested: { source: 'noaa', from: '2026-04-13', to: '2026-04-14' } });
+    expect(diagnosis?.advice).toContain(
+      '; raw_noaa.daily_weather also has no rows on 2026-04-11 … 2026-04-12, just before the window, which noaa.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: `/databox diagnose backfill source=noaa from=2026-04-11 to=2026-04-19`.',
+    );
+    // A window typed after them all is no bad window, but says them all the same (before: "No bad window" alone).
+    const after = await diagnose({ source: 'noaa', from: '2026-04-15', to: '2026-04-19' }, removed);
+    expect(after).toMatchObject({ verdict: 'healthy', paths: [] });
+    expect(after?.advice).toMatch(
+      /\. Outside the window: raw_noaa\.daily_weather also has no rows on 2026-04-11 … 2026-04-14, just before the window, which noaa\.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: `\/databox diagnose backfill source=noaa from=2026-04-11 to=2026-04-19`\.$/,
+    );
+    // Just after a window typed before them: the window taken in reaches to them.
+    const before = await diagnose({ source: 'noaa', from: '2026-04-05', to: '2026-04-10' }, removed);
+    expect(before?.advice).toContain('also has no rows on 2026-04-11 … 2026-04-14, just after the window, which noaa.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: `/databox diagnose backfill source=noaa from=2026-04-05 to=2026-04-14`');
   });
 
   it('path A over that window keeps and deletes nothing, and reloads it', async () => {

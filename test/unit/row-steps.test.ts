@@ -432,7 +432,7 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     // Before: "no-data", as for a window the source never had.
     expect(raw.status).toBe('rows-removed');
     expect(raw.summary).toMatch(
-      /^no rows in raw_noaa\.daily_weather for 2026-04-10 … 2026-04-20; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed$/,
+      /^no rows in raw_noaa\.daily_weather for 2026-04-10 … 2026-04-20; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed; raw_noaa\.daily_weather also has no rows on 2026-03-27 … 2026-04-09, 2026-04-21 … 2026-04-24, before and after the window, which noaa\.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: from=2026-03-27 to=2026-04-24$/,
     );
     expect([raw.outputs.proposedFrom, raw.outputs.proposedTo]).toEqual(['2026-04-10', '2026-04-20']);
     // Gone from both tables: nothing says the source had those days.
@@ -495,6 +495,27 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-14' AND id NOT IN (SELECT id FROM raw_noaa.daily_weather WHERE observation_date = DATE '2026-04-14' ORDER BY id LIMIT 10)");
     expect((await diagnose(ctx, '2026-04-13', '2026-04-25')).summary).toMatch(
       /were removed; 1 other day looks wrong in raw_noaa\.daily_weather \(2026-04-13 … 2026-04-25, baseline median [\d.]+\/day; 4 of the 14 days before the window are empty; judged by the 10 that have rows\): 2026-04-14 low \(10\); 1 other day has no rows in noaa\.fct_daily_weather either \(2026-04-22\): empty in both tables/,
+    );
+  });
+
+  it('says raw rows removed before and after the window too (not an outage there), with the window or windows that take them in', async () => {
+    const { ctx } = await database();
+    await change(
+      ctx.databasePath,
+      `DELETE FROM raw_noaa.daily_weather WHERE observation_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-03' OR observation_date BETWEEN DATE '2026-04-22' AND DATE '2026-04-23' OR observation_date = DATE '2026-04-06';
+       DELETE FROM noaa.fct_daily_weather WHERE day_date = DATE '2026-04-06'`,
+    );
+    // Before: "all 11 days normal": the days around the window were never compared with the mart's.
+    const raw = await diagnose(ctx, '2026-04-10', '2026-04-20');
+    expect(raw.status).toBe('ok');
+    expect(raw.summary).toMatch(
+      /; raw_noaa\.daily_weather also has no rows on 2026-04-01 … 2026-04-03, 2026-04-22 … 2026-04-23, before and after the window, which noaa\.fct_daily_weather has: the rows were removed there too; diagnose a window that takes them in: from=2026-04-01 to=2026-04-23$/,
+    );
+    const mart = await runDayCountsStep(counts('mart_counts', '"noaa"."fct_daily_weather"', '"day_date"', '2026-04-10', '2026-04-20'), ctx);
+    const again = { command: '/databox diagnose backfill source=noaa', maxDays: 20 };
+    const split = await runDayCountsStep(counts('raw_counts', '"raw_noaa"."daily_weather"', '"observation_date"', '2026-04-10', '2026-04-20', { tellApartFrom: 'mart_counts', diagnoseAgain: again }), { ...ctx, earlier: new Map([['mart_counts', mart]]) });
+    expect(split.outputs.removedAround).toBe(
+      ' Outside the window: raw_noaa.daily_weather also has no rows on 2026-04-01 … 2026-04-03, 2026-04-22 … 2026-04-23, before and after the window, which noaa.fct_daily_weather has: the rows were removed there too; a window that takes them in (2026-04-01 … 2026-04-23) is over 20 days: diagnose them on their own, `/databox diagnose backfill source=noaa from=2026-04-01 to=2026-04-03`, then `/databox diagnose backfill source=noaa from=2026-04-22 to=2026-04-23`.',
     );
   });
 

@@ -469,7 +469,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].from = '{{diagnosis.mart_counts.proposed_from}}';
     },
-    refusal: ['at validation.steps[1].from: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, comparison, unionFrom, unionTo, normalBetween, status, summary'],
+    refusal: ['at validation.steps[1].from: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, countsOutside, removedAround, comparison, unionFrom, unionTo, normalBetween, status, summary'],
   },
   {
     name: 'a verdict suggesting a parameter its paths do not take',

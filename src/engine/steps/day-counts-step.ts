@@ -11,7 +11,7 @@ import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
-import { removedDays, removedSaid } from './rows-removed.js';
+import { removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
 
@@ -54,6 +54,11 @@ const schema = z.strictObject({
    * outputs then say which bad days both tables have and which only one of them has.
    */
   tellApartFrom: stepId.optional(),
+  /**
+   * With tellApartFrom: the command that diagnoses this source again (`from=… to=…` appended) and the most days a
+   * window may have, for days around the window whose rows were removed too: said with what to type to take them in.
+   */
+  diagnoseAgain: z.strictObject({ command: template, maxDays: z.number().int().positive() }).optional(),
 });
 
 export type DayCountsStep = z.output<typeof schema> &
@@ -90,7 +95,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
-/** The rows per day, bound to (first baseline day, last window day); shown as is in plans and postmortems. */
+/** The rows per day, bound to (first baseline day, last day read after the window); shown as is in plans and postmortems. */
 export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
   return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
@@ -245,6 +250,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
+  // As many days after the window as before it, up to yesterday: rows removed just after it are left by its recovery too.
+  const readTo = maxDay(to, minDay(isoDay(dayMsOf(to) + step.baselineDays * dayMs), isoDay(dayMsOf(today) - dayMs)));
   let counted = new Map<string, number>();
   let repeats = new Map<string, number>();
   let sampleEvery = 1;
@@ -257,7 +264,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // Damage is a local file's: MotherDuck's own errors are not a file to diagnose with scenario 1.
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
-    const reader = await session.run(dayCountsSql(step), [baselineFrom, to]);
+    const reader = await session.run(dayCountsSql(step), [baselineFrom, readTo]);
     counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
@@ -326,6 +333,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const otherDays = other && Array.isArray(other.outputs.days) ? (other.outputs.days as DayCount[]) : [];
   const windowEmpty = judgedDays.every((d) => d.count === 0);
   const removedFrom = removedDays(days, otherDays);
+  // The days read before and after the window that have rows, for a raw step to find the rows removed around it.
+  const countsOutside = Object.fromEntries([...counted].filter(([day, n]) => (day < from || day > to) && n > 0));
+  const builtOutside = other?.outputs.countsOutside && typeof other.outputs.countsOutside === 'object' ? (other.outputs.countsOutside as Record<string, number>) : {};
+  const removedOutside = removedAround(builtOutside, (day) => counted.get(day) ?? 0, (day) => quiet.has(new Date(dayMsOf(day)).getUTCDay()), today);
+  const aroundSaid = removedOutside.length > 0 ? removedAroundSaid({ table: tableName, from, to }, otherTable, removedOutside, step.diagnoseAgain) : '';
   const status = complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
   const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
@@ -403,7 +415,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (quietDays.length > 0 && !noRows ? `; ${quietSaid(quietDays, step.baselineDays)}` : '') +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
-      (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : ''),
+      (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : '') +
+      (aroundSaid ? `; ${aroundSaid}` : ''),
     output: table,
     ...(table.length > stepExcerptChars ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),
     durationMs: elapsedSince(started),
@@ -419,6 +432,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       proposedTo: proposedDays.at(-1) ?? '',
       firstDay: span.first,
       lastDay: span.last,
+      countsOutside,
+      // For a verdict that does not show this summary: a sentence of its own, '' when there are none.
+      removedAround: aroundSaid ? ` Outside the window: ${aroundSaid}.` : '',
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day)) }),
       ...between,
     },
@@ -469,7 +485,7 @@ export const dayCountsStepKind = defineStepKind({
   // duplicates: no day out of range, but some repeat a key.
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now.
   statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
-  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
+  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'countsOutside', 'removedAround', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
@@ -477,6 +493,7 @@ export const dayCountsStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     { at: ['key'], template: step.key, as: 'sql' },
+    ...(step.diagnoseAgain ? [{ at: ['diagnoseAgain', 'command'], template: step.diagnoseAgain.command, as: 'text' as const }] : []),
   ],
   references: (step, { diagnosisSteps, phase }) => [...tellApartProblems(step, diagnosisSteps, phase), ...compareWithProblems(step, diagnosisSteps, phase)],
   resolve: (step, tools) => ({
@@ -486,13 +503,14 @@ export const dayCountsStepKind = defineStepKind({
     from: tools.text(step.from),
     to: tools.text(step.to),
     key: tools.text(step.key),
+    ...(step.diagnoseAgain ? { diagnoseAgain: { ...step.diagnoseAgain, command: tools.text(step.diagnoseAgain.command) } } : {}),
     ...(step.compareWith ? diagnosedBefore(step.compareWith, tools.values, tools.sql(step.table), tools.text(step.from)) : {}),
   }),
   describe: (step) => {
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
     const repeated = repeatedKeysSql(step);
     const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${step.exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = its last day; window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = ${step.baselineDays} days after its last day (yesterday at the latest); window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
 });

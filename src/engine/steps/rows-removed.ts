@@ -24,3 +24,57 @@ export function removedSaid(here: { table: string; from: string; to: string; jud
   if (here.windowEmpty) return `no rows in ${here.table} for ${here.from} … ${here.to}; yet ${builtTable}, built from it, has ${rows} on ${plural(removed.length, 'day', 'days')} of the window (${days}): ${wereRemoved}`;
   return `no rows in ${here.table} on ${removed.length} of the ${here.judgedDays} days of ${here.from} … ${here.to} (${days}), while other days of the window have rows; yet ${builtTable}, built from it, has ${rows} on ${removed.length === 1 ? 'that day' : 'those days'}: ${wereRemoved}`;
 }
+
+/**
+ * The days read around the window (the baseline before it, the days after it) that this table has no rows on and the
+ * built table has: rows removed there too, which a recovery of the window typed would leave. Not a quiet weekday (no
+ * rows as usual), nor today (still loading); an outage empties both tables.
+ */
+export function removedAround(builtOutside: Readonly<Record<string, number>>, countHere: (day: string) => number, usual: (day: string) => boolean, today: string): string[] {
+  return Object.entries(builtOutside)
+    .filter(([day, count]) => count > 0 && countHere(day) === 0 && !usual(day) && day < today)
+    .map(([day]) => day)
+    .sort();
+}
+
+/** How to diagnose a window again: the command, `from=… to=…` appended, and the most days a window may have. */
+export interface DiagnoseAgain {
+  command: string;
+  maxDays: number;
+}
+
+const dayMs = 86_400_000;
+const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const spanDays = (from: string, to: string) => (dayMsOf(to) - dayMsOf(from)) / dayMs + 1;
+
+/** from … to as windows of at most maxDays each, in order. */
+function windowsOf(from: string, to: string, maxDays: number): [string, string][] {
+  const windows: [string, string][] = [];
+  for (let start = dayMsOf(from); start <= dayMsOf(to); start += maxDays * dayMs) windows.push([isoDay(start), isoDay(Math.min(start + (maxDays - 1) * dayMs, dayMsOf(to)))]);
+  return windows;
+}
+
+/**
+ * Those days in words, with what to type to diagnose them: a window taking them in with the window diagnosed (which
+ * is not widened by itself: the operator typed it), or, over the longest window allowed, each side on its own.
+ */
+export function removedAroundSaid(here: { table: string; from: string; to: string }, builtTable: string, days: readonly string[], again?: DiagnoseAgain): string {
+  const before = days.filter((day) => day < here.from);
+  const after = days.filter((day) => day > here.to);
+  const justBefore = before.at(-1) === isoDay(dayMsOf(here.from) - dayMs);
+  const justAfter = after[0] === isoDay(dayMsOf(here.to) + dayMs);
+  const where =
+    before.length > 0 && after.length > 0 ? 'before and after the window' : before.length > 0 ? `${justBefore ? 'just ' : ''}before the window` : `${justAfter ? 'just ' : ''}after the window`;
+  const typed = (from: string, to: string) => (again ? `\`${again.command} from=${from} to=${to}\`` : `from=${from} to=${to}`);
+  const [from, to] = [before[0] ?? here.from, after.at(-1) ?? here.to];
+  const diagnose =
+    !again || spanDays(from, to) <= again.maxDays
+      ? `diagnose a window that takes them in: ${typed(from, to)}`
+      : `a window that takes them in (${from} … ${to}) is over ${again.maxDays} days: diagnose them on their own, ${[before, after]
+          .filter((side) => side.length > 0)
+          .flatMap((side) => windowsOf(side[0] as string, side.at(-1) as string, again.maxDays))
+          .map(([first, last]) => typed(first, last))
+          .join(', then ')}`;
+  return `${here.table} also has no rows on ${dayRanges(days)}, ${where}, which ${builtTable} has: the rows were removed there too; ${diagnose}`;
+}
