@@ -33,7 +33,7 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
   it('names an alias whose anchor is spelt otherwise, its line, the anchors the file sets and the closest', () => {
     const text = duckdbText.replace('symptoms:\n', 'symptoms: &marts\n').replace('prevention:', 'spare: *mart\nprevention:');
     const line = text.split('\n').indexOf('spare: *mart') + 1;
-    expect(problemsAtLines(text)).toEqual([`:${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts`]);
+    expect(problemsAtLines(text)).toEqual([`:${line}: the alias *mart names no anchor &mart (did you mean "marts"?); the anchors this file sets: &marts, &readsWhole`]);
   });
 
   it('loadRunbooks throws a RunbookError for it, naming the file (the bot says this at start-up)', () => {
@@ -222,8 +222,8 @@ describe('a value of the wrong shape', () => {
     const lineOf = (pattern: RegExp) => backfill.split('\n').findIndex((l) => pattern.test(l)) + 1;
     expect(checkRunbooks(dir).problems).toEqual([
       `${prefix}:${lineOf(/^ {6}eBird:$/)}: at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter`,
-      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[2].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)`,
-      `${prefix}:${lineOf(/definitions\.py, 7\]/)}: at recovery[0].steps[2].argv[9]: 7 is read as a number, where text goes: quote it ("7")`,
+      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[4].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)`,
+      `${prefix}:${lineOf(/definitions\.py, 7\]/)}: at recovery[0].steps[4].argv[9]: 7 is read as a number, where text goes: quote it ("7")`,
     ]);
   });
 });
