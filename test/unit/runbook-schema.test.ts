@@ -424,10 +424,10 @@ describe('values a runbook puts into SQL or argv lists', () => {
   });
 
   it('refuses two previews of one path with the same id: the plan would show one count and bind the other', () => {
-    const second = '    steps:\n      - id: keep_raw';
+    const second = "    steps:\n      # The restate replaces the marts' rows of the window";
     expect(backfill).toContain(second);
     const bad = backfill.replace(second, `      - id: raw_rows\n        title: Again\n        sql: SELECT 42\n${second}`);
-    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/recovery\[0\]\.previews\[1\]\.id: duplicate preview id "raw_rows"/);
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/recovery\[0\]\.previews\[3\]\.id: duplicate preview id "raw_rows"/);
   });
 
   it('refuses a table name that would not be a plain SQL identifier', () => {

@@ -78,20 +78,20 @@ describe('a placeholder where SQL text cannot take it', () => {
 
   it('is refused where an identifier goes when its parameter is a date, naming the parameter, its type and the place', () => {
     const doc = bundled('backfill.yml');
-    const deleteRaw = doc.recovery[0].steps[1];
+    const deleteRaw = doc.recovery[0].steps.find((step: { id: string }) => step.id === 'delete_raw');
     deleteRaw.sql = 'DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN {{from}} AND {{to}}';
     deleteRaw.params = [];
     const dateRefusal = (name: string) =>
-      `at recovery[0].steps[1].sql: {{${name}}}: "${name}" is a date parameter, but a placeholder in SQL text stands for an identifier (a table or column name), which its values are not: bind the value instead: ? (or $1) in the SQL, and "{{${name}}}" in params: […]`;
+      `at recovery[0].steps[3].sql: {{${name}}}: "${name}" is a date parameter, but a placeholder in SQL text stands for an identifier (a table or column name), which its values are not: bind the value instead: ? (or $1) in the SQL, and "{{${name}}}" in params: […]`;
     expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual(expect.arrayContaining([dateRefusal('from'), dateRefusal('to')]));
   });
 
   it('is refused in an SQL comment too, saying the comment is rendered like the SQL around it', () => {
     const doc = bundled('backfill.yml');
-    const deleteRaw = doc.recovery[0].steps[1];
+    const deleteRaw = doc.recovery[0].steps.find((step: { id: string }) => step.id === 'delete_raw');
     deleteRaw.sql = `-- the window {{from}}\n${deleteRaw.sql}`;
     expect(refusalOf(tempDir(), 'backfill.yml', doc)).toEqual([
-      'at recovery[0].steps[1].sql: {{from}} is in an SQL comment, which is rendered like the SQL around it: a date value is no identifier, so the plan would be refused; write the comment without it',
+      'at recovery[0].steps[3].sql: {{from}} is in an SQL comment, which is rendered like the SQL around it: a date value is no identifier, so the plan would be refused; write the comment without it',
     ]);
   });
 
