@@ -241,8 +241,9 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
-    // Paused today, after each one's successful tick of the day: starting them is the whole recovery, nothing to backfill.
-    const pausedNoDayMissed = noDayMissedBy(stopped, now);
+    // Paused today, after their successful tick of the day, and the running ones with theirs: starting the paused ones is
+    // the whole recovery, nothing to backfill. A running schedule behind (failing, or with no success on record) is not.
+    const pausedNoDayMissed = noDayMissedBy(schedules, now);
     return verdict({
       id: pausedNoDayMissed ? 'schedules-paused-no-day-missed' : 'schedules-paused',
       title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`,

@@ -377,7 +377,9 @@ export class IncidentState {
    * The first, as the thread said when it happened: later changes (its rollback, say) did not make the plan stale again.
    */
   staleBy(plan: Run): Run | undefined {
-    return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf, 'first');
+    // A run that failed before changing anything (rows kept only in a file, a guard that refused) left the database as it was.
+    const changedIt = (run: Run) => run.status !== 'failed' || changedSomething(run);
+    return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf && changedIt(run), 'first');
   }
 
   /** The mutating run that holds a database, if any (see holdsItsDatabase). */

@@ -80,6 +80,9 @@ describe('the missed window', () => {
   it('tells schedules paused today, after their tick of the day, the daemon up, from paused ones whose window is there or unknown', () => {
     const pausedToday = [schedule('all_pipelines_daily', 'STOPPED', '2026-12-01T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-12-01T15:00:00Z', '0 * * * *')];
     expect(assessDagster(evidence(pausedToday), thresholds, now)).toMatchObject({ id: 'schedules-paused-no-day-missed', window: null, noDayMissed: true, pausedSchedules: ['all_pipelines_daily'] });
+    // Another schedule, running, has missed days (its ticks failing since): days are missed, whatever the paused one did.
+    const othersBehind = [schedule('ebird_daily', 'STOPPED', '2026-12-01T06:00:00Z'), { ...schedule('noaa_daily', 'RUNNING', '2026-11-28T06:00:00Z'), lastTickAt: '2026-12-01T06:00:00Z', lastTickStatus: 'FAILURE' }];
+    expect(assessDagster(evidence(othersBehind), thresholds, now)).toMatchObject({ id: 'schedules-paused', noDayMissed: false });
     // Paused before today's tick: yesterday is missed.
     expect(assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-30T06:00:00Z')]), thresholds, now)).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-30', to: '2026-11-30' } });
     // Paused with no success on record (failing since), or as the CLI tells it (no tick times): unknown, not empty.
