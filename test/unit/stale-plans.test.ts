@@ -36,4 +36,22 @@ describe('a plan made while another ran on its database', () => {
     add('run.proposed', 'dbx-20261202-bbbb', '57.000', { runId: 'dbx-20261202-bbbb/3', run: plan('dbx-20261202-bbbb/3', 'dbx-20261202-bbbb', '2026-12-02T08:27:57.000Z') });
     expect(state.staleBy(state.runs.get('dbx-20261202-bbbb/3')!)).toBeUndefined();
   });
+
+  it('is not stale by one that failed before changing anything (rows kept only in a file)', () => {
+    const { state, add } = records();
+    for (const incident of ['dbx-20261202-aaaa', 'dbx-20261202-bbbb']) add('incident.opened', incident, '50.000', { scenario: 'backfill', title: 'Backfill', origin: 'slack' });
+    add('run.proposed', 'dbx-20261202-bbbb', '50.500', { runId: 'dbx-20261202-bbbb/2', run: plan('dbx-20261202-bbbb/2', 'dbx-20261202-bbbb', '2026-12-02T08:27:50.500Z') });
+    const keeps = [
+      { id: 'keep_mart', kind: 'export-rows', title: 'Keep', mutates: true, destructive: false, acceptStatuses: [] },
+      { id: 'delete_raw', kind: 'sql', title: 'Delete', mutates: true, destructive: true, acceptStatuses: [] },
+    ];
+    add('run.proposed', 'dbx-20261202-aaaa', '51.000', { runId: 'dbx-20261202-aaaa/2', run: { ...plan('dbx-20261202-aaaa/2', 'dbx-20261202-aaaa', '2026-12-02T08:27:51.000Z'), steps: keeps } });
+    add('run.approved', 'dbx-20261202-aaaa', '52.000', { runId: 'dbx-20261202-aaaa/2' });
+    add('run.started', 'dbx-20261202-aaaa', '52.100', { runId: 'dbx-20261202-aaaa/2', pid: 1 });
+    add('step.finished', 'dbx-20261202-aaaa', '52.200', { runId: 'dbx-20261202-aaaa/2', result: { stepId: 'keep_mart', status: 'ok', summary: 'kept 10 rows', durationMs: 1, outputs: {} } });
+    add('step.finished', 'dbx-20261202-aaaa', '52.300', { runId: 'dbx-20261202-aaaa/2', result: { stepId: 'delete_raw', status: 'failed', summary: 'kept 10 rows where the preview counted 9', durationMs: 1, outputs: {}, untouched: true } });
+    add('run.finished', 'dbx-20261202-aaaa', '52.400', { runId: 'dbx-20261202-aaaa/2', status: 'failed' });
+    const waiting = state.runs.get('dbx-20261202-bbbb/2')!;
+    expect(state.staleBy(waiting), 'the database is as it was').toBeUndefined();
+  });
 });
