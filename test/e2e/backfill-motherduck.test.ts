@@ -115,6 +115,10 @@ describe('scenario 2 on MotherDuck', () => {
       expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
       expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations" WHERE /),
       expect.stringMatching(/^INSERT INTO "raw_ebird"\."observations" BY NAME/),
+      // The marts' rows as the recovery made them, kept before the restate replaces them; the restate after a snapshot.
+      expect.stringMatching(/^COPY \(SELECT \* FROM "ebird"\."fct_daily_bird_observations" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
+      expect.stringMatching(/^COPY \(SELECT \* FROM "analytics"\."fct_species_environment_daily" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
+      expect.stringMatching(/^CREATE SNAPSHOT '[^']*_restate_again_\d{8}T\d{6}Z' OF "databox"$/),
     ]);
     expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its 4050 rows of the moment are kept in \S+, and the 4050 kept rows replace them/);
     // Then the marts are restated for the window from those rows, in the checkout (SQLMesh writes them to MotherDuck).

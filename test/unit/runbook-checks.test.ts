@@ -612,11 +612,11 @@ const rollbackParameterCases: Planted[] = [
   {
     name: 'onlyIfGiven naming a parameter the rollback does not take',
     plant: (doc) => {
-      doc.recovery[0].rollback.steps[3].onlyIfGiven = 'plan_di';
+      doc.recovery[0].rollback.steps[5].onlyIfGiven = 'plan_di';
     },
     refusal: [
-      'at recovery[0].rollback.steps[3].onlyIfGiven: "plan_di" is not a parameter the rollback of path a takes (did you mean "plan_id"?); it takes: source, from, to, plan_id',
-      'at recovery[0].rollback.steps[3].argv[2]: {{plan_id}}: "plan_id" is optional, so this fails when it is not given: write {{plan_id?}}, list it under requires, or add onlyIfGiven: plan_id',
+      'at recovery[0].rollback.steps[5].onlyIfGiven: "plan_di" is not a parameter the rollback of path a takes (did you mean "plan_id"?); it takes: source, from, to, plan_id',
+      'at recovery[0].rollback.steps[5].argv[2]: {{plan_id}}: "plan_id" is optional, so this fails when it is not given: write {{plan_id?}}, list it under requires, or add onlyIfGiven: plan_id',
     ],
   },
   {
