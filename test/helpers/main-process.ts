@@ -8,12 +8,23 @@ export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 /** Node's arguments that start the bot: `execa(process.execPath, mainArgs, …)`. */
 export const mainArgs = [path.join(projectRoot, 'dist', 'src', 'main.js')];
 
+/**
+ * A port for a bot started as a process, free when asked, taken below Linux's ephemeral range (32768 and up): one the
+ * kernel handed out for listen(0) and took back could be handed to another test's server (every in-process bot and
+ * stand-in listens on 0) before the process binds it, and that test's bot then answered this one's requests.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = net.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
 }
 
 /**
