@@ -1,6 +1,7 @@
 // A file as a plan or a diagnosis found it (size, write time, inode, change time), and how it differs now: a file replaced or rewritten since is told apart.
 import fs from 'node:fs';
 import { formatBytes } from './volume-usage.js';
+import { minuteUtc } from '../timestamps.js';
 
 /** A regular file as it was found (a backup's size and age are what its approver judges it by). */
 export interface FileAsPlanned {
@@ -42,7 +43,6 @@ export function regularFileAt(file: string): FileAsPlanned | undefined {
   return seen && !('absent' in seen) ? seen : undefined;
 }
 
-const minuteUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Its size and age, as a plan shows them. */
 export const shownFile = (file: FileAsPlanned) => `${formatBytes(file.bytes)}, last written ${minuteUtc(file.modifiedAt)}`;

@@ -2,7 +2,8 @@
 import { UserError } from '../errors.js';
 import { readNames } from '../runbook/params.js';
 import type { Parameter, RecoveryPath } from '../runbook/schema.js';
-import { dayAndMinuteUtc, knownEmptyOf, stillHolds } from './path-requires.js';
+import { knownEmptyOf, stillHolds } from './path-requires.js';
+import { minuteUtc } from '../timestamps.js';
 import type { Incident } from './state.js';
 
 /** Where the values come from: a typed command can leave a parameter out; a form, prefilled, has a field to put back. */
@@ -57,7 +58,7 @@ export function explainMissing(error: unknown, incident: Incident | undefined, o
     : !incident.diagnosis
       ? `incident ${incident.id} has no diagnosis to take it from: give it, or diagnose first`
       : found && on && !stillHolds(found, on.now)
-        ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${dayAndMinuteUtc(found.asOf)}, which held until that day ended (${dayAndMinuteUtc(found.until)}) and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
+        ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${minuteUtc(found.asOf)}, which held until that day ended (${minuteUtc(found.until)}) and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
         : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
   return new UserError(`${error.message} (${why})`);
 }

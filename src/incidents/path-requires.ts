@@ -1,5 +1,6 @@
 // What a recovery path must be given on its incident's diagnosis: its requires, but for what that verdict found empty that day.
 import type { RecoveryPath } from '../runbook/schema.js';
+import { minuteUtc } from '../timestamps.js';
 import type { Diagnosis, Run } from './state.js';
 
 /**
@@ -39,11 +40,6 @@ export function requiredOn(path: RecoveryPath, diagnosis: Diagnosis | undefined,
   return path.requires.filter((name) => !empty.includes(name));
 }
 
-/** "2026-04-21 08:30 UTC". */
-export function dayAndMinuteUtc(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /**
  * Why a plan that goes without what its diagnosis found empty cannot be approved now (that day has ended), or undefined.
  * Said to the approver as a plan another plan made stale is: nothing ran, diagnose again.
@@ -54,7 +50,7 @@ export function knownEmptyLapsed(run: Pick<Run, 'knownEmpty' | 'leftOut'>, now: 
   const leftOut = (run.leftOut ?? []).filter((step) => found.params.includes(step.parameter)).map((step) => `"${step.title}"`);
   const without = found.params.map((name) => `${name}=`).join(' and ');
   return (
-    `this plan goes without ${without}${leftOut.length > 0 ? ` (leaving out ${leftOut.join(', ')})` : ''} on what its diagnosis found at ${dayAndMinuteUtc(found.asOf)}, ` +
-    `which held until that day ended (${dayAndMinuteUtc(found.until)}): it is ${dayAndMinuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
+    `this plan goes without ${without}${leftOut.length > 0 ? ` (leaving out ${leftOut.join(', ')})` : ''} on what its diagnosis found at ${minuteUtc(found.asOf)}, ` +
+    `which held until that day ended (${minuteUtc(found.until)}): it is ${minuteUtc(now.toISOString())} now, and what it found may no longer be so. Diagnose again and propose a new plan; nothing was run`
   );
 }

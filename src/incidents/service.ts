@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, UserError } from '../errors.js';
-import { compactTimestamp } from '../timestamps.js';
+import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { preflightProblems } from '../engine/plan-preflight.js';
@@ -33,7 +33,7 @@ import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
-import { dayAndMinuteUtc, knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
+import { knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
@@ -97,7 +97,7 @@ function leftOutSteps(steps: readonly Step[], values: TemplateContext, found?: K
   return steps.flatMap((step) => {
     if (!step.leftOutNote || !leftOut(step, values)) return [];
     const parameter = step.onlyIfGiven as string;
-    const note = found?.params.includes(parameter) ? `${step.leftOutNote}, as of ${dayAndMinuteUtc(found.asOf)}, if approved before ${dayAndMinuteUtc(found.until)}, when that day ends` : step.leftOutNote;
+    const note = found?.params.includes(parameter) ? `${step.leftOutNote}, as of ${minuteUtc(found.asOf)}, if approved before ${minuteUtc(found.until)}, when that day ends` : step.leftOutNote;
     return [{ title: step.title, parameter, note }];
   });
 }

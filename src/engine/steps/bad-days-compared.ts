@@ -1,15 +1,14 @@
 // Which bad days two day-counts steps share and which only one has: a raw table's against the mart built from it.
+import { dayMs, dayMsOf } from './iso-days.js';
 import { weekdaysSaid } from './weekdays-said.js';
 
-const dayMs = 86_400_000;
-const dayOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /** Days as runs of consecutive ones, first and last day each. */
 function dayRuns(days: readonly string[]): [string, string][] {
   const runs: [string, string][] = [];
   for (const day of [...new Set(days)].sort()) {
     const last = runs.at(-1);
-    if (last && dayOf(day) - dayOf(last[1]) === dayMs) last[1] = day;
+    if (last && dayMsOf(day) - dayMsOf(last[1]) === dayMs) last[1] = day;
     else runs.push([day, day]);
   }
   return runs;
@@ -68,7 +67,7 @@ export function normalBetween(badDays: readonly string[], quietDays: readonly st
   const [from, to] = [runs[0]?.[0] as string, runs.at(-1)?.[1] as string];
   const bad = new Set(badDays);
   const quiet = [...new Set(quietDays)].filter((day) => day > from && day < to && !bad.has(day)).sort();
-  const normal = (dayOf(to) - dayOf(from)) / dayMs + 1 - bad.size - quiet.length;
+  const normal = (dayMsOf(to) - dayMsOf(from)) / dayMs + 1 - bad.size - quiet.length;
   const held = [
     ...(normal > 0 ? [`${normal} normal day${normal === 1 ? '' : 's'} between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first)`] : []),
     ...(quiet.length > 0 ? [`${quiet.length} day${quiet.length === 1 ? '' : 's'} with no rows, as usual for this source (${weekdaysSaid(quiet)}): reloaded too, nothing to keep`] : []),

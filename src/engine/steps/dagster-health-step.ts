@@ -7,6 +7,7 @@ import { age, stepCommon } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+import { minuteUtc } from '../../timestamps.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -67,7 +68,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
  * or the window cannot be told (a schedule with no success on record, the CLI's schedules without tick times).
  */
 function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
-  if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${verdict.lastSuccess.slice(0, 16).replace('T', ' ')} UTC)`;
+  if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${minuteUtc(verdict.lastSuccess)})`;
   // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
   if (source === 'cli') return 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)';
   return verdict.lastSuccess

@@ -11,6 +11,7 @@ import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
@@ -90,9 +91,6 @@ export function repeatsSampleEvery(largestDay: number, exactUpTo: number): numbe
   return Math.max(1, Math.ceil(largestDay / exactUpTo));
 }
 
-const dayMs = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
 /** The rows per day, bound to (first baseline day, last day read after the window); shown as is in plans and postmortems. */

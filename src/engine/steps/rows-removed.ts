@@ -1,5 +1,6 @@
 // Days a table has no rows on while the table built from it has some: the rows were there and were removed.
 import { dayRanges } from './bad-days-compared.js';
+import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { plural, type DayCount } from './day-counts-step.js';
 
 /**
@@ -43,9 +44,6 @@ export interface DiagnoseAgain {
   maxDays: number;
 }
 
-const dayMs = 86_400_000;
-const dayMsOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const spanDays = (from: string, to: string) => (dayMsOf(to) - dayMsOf(from)) / dayMs + 1;
 
 /** from … to as windows of at most maxDays each, in order. */
