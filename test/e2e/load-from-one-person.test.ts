@@ -127,8 +127,9 @@ describe('approvals and the queue', () => {
     await harness.settle();
     const approve = slack.buttons('approve_plan').at(-1)!;
 
-    // A long diagnosis of the same file (its audit slow now) takes the only worker, and another job waits behind it.
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
+    // A long diagnosis of the same file (its audit slow now, longer than the waits below on a loaded machine) takes the only
+    // worker, and another job waits behind it.
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 120_000 } });
     await harness.command('diagnose duckdb', teammate);
     await slack.waitFor('the long diagnosis to be running', () => audits().length === 1, 30_000);
     await harness.command('validate duckdb', teammate);
@@ -153,7 +154,7 @@ describe('approvals and the queue', () => {
     const plans = slack.buttons('approve_plan').length;
 
     // A long diagnosis of the rebuilt file takes the only worker, and a validation waits behind it.
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 30_000 } });
+    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 120_000 } });
     const auditsBefore = audits().length;
     await harness.command('diagnose duckdb', teammate);
     await slack.waitFor('the long diagnosis to be running', () => audits().length === auditsBefore + 1, 30_000);
