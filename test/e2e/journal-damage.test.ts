@@ -37,21 +37,24 @@ describe('a journal edited in the middle', () => {
     await harness.stop();
     const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
     const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
-    const edited = JSON.parse(lines[1] as string);
+    // The incident's opening record (the watchers' alert about the broken file may come before it).
+    const at = lines.findIndex((line) => line.includes('"type":"incident.opened"'));
+    const line = at + 1;
+    const edited = JSON.parse(lines[at] as string);
     edited.actor = 'U0MALLORY';
-    lines[1] = JSON.stringify(edited);
+    lines[at] = JSON.stringify(edited);
     fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
 
     harness = await startBot(checkout, slack);
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
-    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(/the journal failed verification at line 2, so no plan is approved until a person has looked at it and accepted it: `npm run --silent cli -- journal repair --approver &lt;your name&gt;`/);
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(`the journal failed verification at line ${line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver &lt;your name&gt;\``);
     await harness.command('recover duckdb path=a', 'U0OPERATOR');
     await harness.settle();
-    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/refused: the journal failed verification at line 2 \(its content does not match its hash \(the line was edited\)\), so no change is proposed or approved/);
+    expect(String(slack.responses.at(-1)?.body.text)).toContain(`refused: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)), so no change is proposed or approved`);
     expect(checkout.listData()).not.toContain('databox.duckdb.broken');
     const status = await harness.command('status', 'U0OPERATOR');
-    expect(status.text).toContain(':no_entry_sign: the journal failed verification at line 2 (its content does not match its hash (the line was edited)): no change is proposed or approved until a person accepts it');
+    expect(status.text).toContain(`:no_entry_sign: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)): no change is proposed or approved until a person accepts it`);
 
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
     const refused = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
@@ -60,12 +63,12 @@ describe('a journal edited in the middle', () => {
     const repaired = await runCliProcess(['journal', 'repair', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(/^line 2 failed verification \(its content does not match its hash \(the line was edited\)\); accepted by terminal:bob at line \d+\. The journal as it was is kept at .*journal\.jsonl\.damaged-\d{8}T\d{6}Z\./);
+    expect(repaired.stdout).toMatch(new RegExp(`^line ${line} failed verification \\(its content does not match its hash \\(the line was edited\\)\\); accepted by terminal:bob at line \\d+\\. The journal as it was is kept at .*journal\\.jsonl\\.damaged-\\d{8}T\\d{6}Z\\.`));
     const copy = /kept at (\S+journal\.jsonl\.damaged-\S+?)\. /.exec(repaired.stdout)?.[1] as string;
     const withAcceptance = fs.readFileSync(journalFile, 'utf8');
     // The copy is the journal as it was accepted: every line up to the acceptance, the edited one as it was edited.
     expect(`${fs.readFileSync(copy, 'utf8')}${withAcceptance.trimEnd().split('\n').at(-1)}\n`).toBe(withAcceptance);
-    expect(fs.readFileSync(copy, 'utf8').split('\n')[1]).toBe(lines[1]);
+    expect(fs.readFileSync(copy, 'utf8').split('\n')[at]).toBe(lines[at]);
     // A refused recovery opened no incident.
     expect(withAcceptance.split('\n').filter((l) => l.includes('"type":"incident.opened"'))).toHaveLength(1);
 
@@ -78,11 +81,11 @@ describe('a journal edited in the middle', () => {
     expect((await harness.command('status', 'U0OPERATOR')).text).not.toContain('failed verification');
     const verified = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/line 2 failed verification \(.*\); terminal:bob accepted it at line \d+; the journal as it was is kept at .*damaged-/);
+    expect(verified.stdout).toMatch(new RegExp(`line ${line} failed verification \\(.*\\); terminal:bob accepted it at line \\d+; the journal as it was is kept at .*damaged-`));
     const incident = edited.incident as string;
     const postmortem = await runCliProcess(['postmortem', incident], { env: { ...env, DATABOX_DATABASE_PATH: checkout.databasePath }, stdin: 'ignore' });
-    expect(postmortem.stdout, postmortem.stderr).toMatch(/> \*\*The journal was damaged at line 2\*\* \(its content does not match its hash \(the line was edited\)\), and \*\*terminal:bob\*\* accepted it at line \d+: lines 2–\d+ are shown as they read, unverified\./);
-    expect(postmortem.stdout).toMatch(/hash chain verified, but for the damaged lines 2–\d+, accepted/);
+    expect(postmortem.stdout, postmortem.stderr).toMatch(new RegExp(`> \\*\\*The journal was damaged at line ${line}\\*\\* \\(its content does not match its hash \\(the line was edited\\)\\), and \\*\\*terminal:bob\\*\\* accepted it at line \\d+: lines ${line}–\\d+ are shown as they read, unverified\\.`));
+    expect(postmortem.stdout).toMatch(new RegExp(`hash chain verified, but for the damaged lines ${line}–\\d+, accepted`));
     // The edited line itself, in the timeline: shown as it reads, marked.
     expect(postmortem.stdout).toMatch(/opened by \*\*U0MALLORY\*\*.* _\(unverified: a journal line accepted after it failed verification\)_/);
 
