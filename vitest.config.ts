@@ -30,8 +30,9 @@ const isolated = [
 export default defineConfig({
   test: {
     testTimeout: 180_000,
-    // dist/ built once before any test: the CLI and the bot run as processes from it, as an operator runs them.
-    globalSetup: ['test/support/build-dist.ts'],
+    // dist/ built once before any test (the CLI and the bot run as processes from it, as an operator runs them), and
+    // a directory for the databases the helpers build once per process.
+    globalSetup: ['test/support/build-dist.ts', 'test/support/built-databases.ts'],
     hookTimeout: 120_000,
     pool: 'forks',
     // Most end-to-end time is spent waiting on real processes (bots, stand-in tools, DuckDB files), so one test file

@@ -1,5 +1,9 @@
 // A databox database for scenario 2: raw tables and marts for ebird, noaa and usgs over 60 days, with bad days planted.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { inject } from 'vitest';
 
 /** Path A's reload of ebird, as the checkout's stand-in `uv` records it. */
 export const ebirdReloadCommand = 'uv run dagster asset materialize --select ebird_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
@@ -56,7 +60,26 @@ export function restateMartSql(rawTable: string, martTable: string): string[] {
   ];
 }
 
+/**
+ * Each kind of database is built once per test process and copied for every test that asks for it again: building one
+ * takes about half a second, and the scenario-2 tests ask for the same few in almost every test.
+ */
+const built = new Map<string, Promise<string>>();
+
 export async function createBackfillDatabase(file: string, data: BackfillData): Promise<void> {
+  const key = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+  let template = built.get(key);
+  if (!template) {
+    // The directory is the run's (test/support/built-databases.ts); each process names its own files in it.
+    const target = path.join(inject('builtDatabasesDir'), `${process.pid}-${key}.duckdb`);
+    template = buildBackfillDatabase(target, data).then(() => target);
+    built.set(key, template);
+    template.catch(() => built.delete(key));
+  }
+  fs.copyFileSync(await template, file);
+}
+
+async function buildBackfillDatabase(file: string, data: BackfillData): Promise<void> {
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   for (const source of sources) {
