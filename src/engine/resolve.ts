@@ -86,6 +86,17 @@ export function planWarnings(steps: readonly ResolvedStep[]): string[] {
   return steps.flatMap((step) => stepKind(step.kind).planWarning?.(step) ?? []);
 }
 
+/**
+ * Why the plan would change nothing, as its steps found the databases when it was made: each changing step's own words,
+ * when every changing step has some (see StepKindDefinition.nothingWhenPlanned); otherwise undefined.
+ */
+export function nothingToChange(steps: readonly ResolvedStep[]): string | undefined {
+  const changing = steps.filter((step) => step.mutates);
+  const said = changing.map((step) => stepKind(step.kind).nothingWhenPlanned?.(step));
+  if (changing.length === 0 || said.some((reason) => reason === undefined)) return undefined;
+  return [...new Set(said)].join('; ');
+}
+
 /** Resolves steps in order, each preceded by the steps its kind adds before it, and by a named snapshot where that applies. */
 export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
   return steps.flatMap((step) => {

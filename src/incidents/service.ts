@@ -10,7 +10,7 @@ import { holds } from '../engine/conditions.js';
 import { stepPassed } from '../engine/step-passed.js';
 import { preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
-import { planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
+import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
 import { targetOf } from '../engine/steps/context.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
@@ -738,6 +738,8 @@ export class IncidentService {
     const planned = [...guards, ...(await this.resolvePlan(recovery.steps, withScopedValues(values, { previews: previewValues }), lockKey))];
     // What the database holds as the plan is made (rows written since the diagnosis): in the plan, and held to when it runs.
     const resolved = await readWhenPlanned(planned, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
+    const idle = nothingToChange(resolved);
+    if (idle) throw new UserError(`nothing to ${recovery.cleanup ? 'clean up' : 'change'}: ${idle} (looked just now); nothing was proposed`);
     const steps = continues ? resolved : pinnedAsDiagnosed(this.incident(incident.id), resolved);
     const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
     if (replaced) throw new UserError(replaced);

@@ -216,6 +216,13 @@ describe('who may approve scenario 3', () => {
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones, let go its named snapshots\\) ran\\. Nothing new was proposed`));
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
+    // Typed again with nothing left, it proposes no plan that would do nothing: it says what it found.
+    await recover(`path=c incident=${incident}`);
+    expect(lastResponse()).toBe(
+      `:warning: nothing to clean up: no clone of this incident is left on MotherDuck (databox_restored_${slug}, databox_broken_${slug}, databox_botscratch_${slug}); ` +
+        `no named snapshot the bot took of databox for this incident is left (looked just now); nothing was proposed`,
+    );
+    expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     await harness.click(postmortemButton(), operator);
     await harness.settle();

@@ -109,6 +109,7 @@ export const botSnapshotsStepKind = defineStepKind({
         outputs: { snapshots: names, released: released.map((s) => s.name), releasedSnapshots: released, count: existing.length, named: namedPhrase(existing.length) },
       };
     }),
+  nothingWhenPlanned: (step) => (step.release && step.listedWhenPlanned?.length === 0 ? `no named snapshot the bot took of ${step.database} for this incident is left` : undefined),
   readWhenPlanned: async (step, { target }) => {
     if (!step.release) return step;
     const session = await target('motherduck')

@@ -135,6 +135,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   readWhenPlanned?(step: R & ResolvedCommon, tools: PlanReadTools): Promise<R & ResolvedCommon>;
   /** What the approver must read before approving, from what readWhenPlanned found: said with the plan's warnings. */
   planWarning?(step: R & ResolvedCommon): string | undefined;
+  /**
+   * What readWhenPlanned found leaves this changing step nothing to change ("no clone of this incident is left"), or
+   * undefined: a plan whose every changing step says so is not proposed, and the refusal says each.
+   */
+  nothingWhenPlanned?(step: R & ResolvedCommon): string | undefined;
   /** Steps the engine runs right before this one, shown in the plan like any other. */
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */

@@ -33,6 +33,8 @@ export type LeftoverClonesStep = z.output<typeof schema> &
     seen?: { label: string; counts: Record<string, number> }[];
     /** In a dropping plan: each clone there when it was made that holds a state nobody counted, and how. */
     differsWhenPlanned?: Record<string, string>;
+    /** In a dropping plan: the clones there when it was made. */
+    existingWhenPlanned?: string[];
   };
 
 /** "2 leftover clones", "1 leftover clone": how many, as a follow-up's button says it. */
@@ -138,17 +140,18 @@ export const leftoverClonesStepKind = defineStepKind({
     }),
   // A clone that differs from the database may hold the only copy of rows written before a swap: said before it is dropped.
   readWhenPlanned: async (step, { target }) => {
-    if (!step.drop || !step.comparedWith) return step;
+    if (!step.drop) return step;
     const session = await target('motherduck')
       .open({ writable: false })
       .catch((error: Error) => Promise.reject(new UserError(`cannot compare the clones with ${step.comparedWith} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
     try {
       const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
-      return { ...step, differsWhenPlanned: await differences(step, session, existing) };
+      return { ...step, existingWhenPlanned: existing, differsWhenPlanned: await differences(step, session, existing) };
     } finally {
       await session.close();
     }
   },
+  nothingWhenPlanned: (step) => (step.drop && step.existingWhenPlanned?.length === 0 ? `no clone of this incident is left on MotherDuck (${step.databases.join(', ')})` : undefined),
   planWarning: (step) => {
     const found = Object.entries(step.differsWhenPlanned ?? {});
     if (found.length === 0) return undefined;
