@@ -22,7 +22,7 @@ import type { DetachedStarter } from '../process/start-detached.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
-import { has, render, type TemplateContext } from '../runbook/template.js';
+import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
@@ -584,7 +584,7 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: `${render(verdict.advice, outputs)}${leftOut}`,
+        advice: `${renderAdvice(verdict.advice, outputs)}${leftOut}`,
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,
@@ -1131,7 +1131,7 @@ export class IncidentService {
       // a validation cut short by a stop threw instead of failing, so says nothing of the pipeline.
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded') {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
-        const advice = render(path.whenFailed, values);
+        const advice = renderAdvice(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);
         await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers } });
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, offers));
@@ -1247,7 +1247,7 @@ export class IncidentService {
     const recovered = this.recoveryInPlace(incident) !== undefined;
     const followUps = rb.validation.followUps.filter((f) => holds(f.when, statuses) && (f.afterRecovery ?? recovered) === recovered);
     for (const followUp of followUps) {
-      const advice = render(followUp.advice, outputs);
+      const advice = renderAdvice(followUp.advice, outputs);
       const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
       this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: finished.id, advice, plan } });
       await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, [], plan));

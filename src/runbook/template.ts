@@ -44,6 +44,20 @@ export function render(template: string, context: TemplateContext): string {
   });
 }
 
+/** ` name={{x?}}`: an optional value given as a command's parameter, with its name and the space before it. */
+const optionalParameter = /(\s?)[A-Za-z_][A-Za-z0-9_-]*=\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\?\s*\}\}/gi;
+
+/**
+ * Renders advice for a person to read and type: as render, but a `name={{x?}}` whose x is missing is left out with its
+ * name, so a command in it reads as typed (`diagnose backfill source=ebird`, not `… from= to=`).
+ */
+export function renderAdvice(template: string, context: TemplateContext): string {
+  return render(
+    template.replace(optionalParameter, (match, _space: string, expression: string) => (has(expression, context) ? match : '')),
+    context,
+  );
+}
+
 export function has(expression: string, context: TemplateContext): boolean {
   try {
     const value = lookup(expression, context);

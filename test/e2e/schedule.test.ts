@@ -127,14 +127,15 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 
-  it('starts a daemon caught before it missed a day: the verdict offers path A with no window, its plan leaves the backfill out, and nothing is backfilled', async () => {
+  it('starts a daemon caught before it missed a day: the verdict offers path A with no window, its plan leaves the backfill out, nothing is backfilled, and a failed validation advises scenario 2 with no window', async () => {
     // Stopped at 08:30 today, after every schedule's successful tick of the day: no day is missed yet.
     const launched: unknown[] = [];
     dagsterStoppedUntilStarted({ DataboxBackfill: (request) => launched.push(request.variables) }, 'schedules-healthy', new Date('2026-04-21T08:30:00Z'));
     await fillMarts('2026-04-18', '2026-04-20');
     checkout.behave({
       'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - Instance is configured with the following daemons\n', sleepMs: 120_000 },
-      'task verify': { stdout: 'verify: 4 marts fresh, contracts pass\n' },
+      // The resumed pipeline's checks fail: the advice that follows has no window to give.
+      'task verify': { exit: 1, stdout: 'verify: contract fct_daily_bird_observations failed\n' },
     });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
 
@@ -165,8 +166,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
-    expect(slack.allText()).toContain('Validation succeeded');
+    expect(slack.allText()).toContain('Validation failed');
     expect(slack.allText()).toMatch(/all 4 marts within their SLA/);
+    // Nothing was backfilled, so the scenario-2 command to type has no window: not `from= to=`.
+    expect(slack.allText()).toContain('`/databox diagnose backfill source=ebird` (or source=noaa, source=usgs; with no day missed, nothing was backfilled, and the command has no window: it scans the last 30 days)');
     const commands = checkout.calls().map((c) => c.command);
     expect(commands).toContain('uv run dagster-daemon run');
     expect(commands.filter((c) => c.includes('backfill'))).toEqual([]);

@@ -1,8 +1,8 @@
-// Tests runbook templates (src/runbook/template.ts): render, placeholders, renderSql, quoteIdentifier and isPlainIdentifier.
+// Tests runbook templates (src/runbook/template.ts): render, renderAdvice, placeholders, renderSql, quoteIdentifier and isPlainIdentifier.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { isPlainIdentifier, placeholders, quoteIdentifier, render, renderSql, type TemplateContext } from '../../src/runbook/template.js';
+import { isPlainIdentifier, placeholders, quoteIdentifier, render, renderAdvice, renderSql, type TemplateContext } from '../../src/runbook/template.js';
 
 const context: TemplateContext = {
   database_path: '/srv/databox/data/databox.duckdb',
@@ -28,6 +28,15 @@ function userErrorOf(work: () => unknown): string {
   }
   throw new Error('no error');
 }
+
+describe('renderAdvice', () => {
+  it('leaves out a name={{x?}} parameter whose value is missing, with its name, so the command reads as typed', () => {
+    const advice = '`/databox diagnose backfill source=ebird from={{from?}} to={{ to? }}` (limit={{limit?}}; {{day?}} and {{later?}})';
+    expect(renderAdvice(advice, context)).toBe('`/databox diagnose backfill source=ebird` (limit=7; 2026-04-18 and )');
+    expect(renderAdvice(advice, { ...context, from: '2026-04-17', to: '' })).toBe('`/databox diagnose backfill source=ebird from=2026-04-17` (limit=7; 2026-04-18 and )');
+    expect(render(advice, context), 'render itself keeps them').toBe('`/databox diagnose backfill source=ebird from= to=` (limit=7; 2026-04-18 and )');
+  });
+});
 
 describe('render', () => {
   it('fills simple, spaced and repeated placeholders', () => {
