@@ -3,7 +3,7 @@ import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-ch
 import { endsEarly } from './ends-early.js';
 import { openDatabase } from './open.js';
 import { quotedName } from './quoted-name.js';
-import { isDamage } from './probe.js';
+import { absentFile, isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
@@ -45,8 +45,9 @@ export interface ScanResult {
    * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
    * when a read needed more than the cap it ran under; broken-views when every table reads but one of SQLMesh's
    * production views does not bind (its physical table gone, or changed under it). Other views are named, not judged.
+   * missing when there is no file at the path (or a link to nothing): no read to take, later or ever.
    */
-  status: 'ok' | 'empty' | 'damaged' | 'unclear-blocks' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views';
+  status: 'ok' | 'empty' | 'damaged' | 'unclear-blocks' | 'timeout' | 'unopenable' | 'unreadable' | 'out-of-memory' | 'broken-views' | 'missing';
   tables: TableScan[];
   /** The file's views, each bound (not read) once every table has read. */
   views?: ViewCheck[];
@@ -66,6 +67,9 @@ export interface ScanOptions {
 }
 
 export async function scanTables(filePath: string, options: ScanOptions): Promise<ScanResult> {
+  // Told from a file that could not be read now (DuckDB says only "database does not exist", read-only).
+  const absent = absentFile(filePath);
+  if (absent) return { status: 'missing', tables: [], total: 0, message: absent };
   let database;
   try {
     database = await openDatabase(filePath, false);

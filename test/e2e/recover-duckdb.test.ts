@@ -951,6 +951,22 @@ describe('path B: restore from a file backup', () => {
     expect(fs.readFileSync(`${checkout.stateDir}/postmortems/${incident}.md`, 'utf8')).toContain('## What the bot advised next');
   });
 
+  it('fails validation on a rebuild that left no file where the bot looks, saying so (not that something held it) and that the two paths must agree', async () => {
+    // The full refresh exits 0 and writes its database somewhere else: nothing is at DATABOX_DATABASE_PATH.
+    checkout.behave({ 'task full-refresh': { stdout: 'dlt: loaded raw_ebird, raw_noaa, raw_usgs\n' } });
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation failed');
+    const scan = journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'scan').at(-1)?.data.result;
+    expect(scan?.status).toBe('missing');
+    const next = slack.posted('Next: ');
+    expect(next).toContain(`${checkout.databasePath} does not exist: the recovery left no DuckDB file where the bot looks.`);
+    expect(next).toContain('DATABOX_DATABASE_PATH must name that same file');
+    expect(next).not.toMatch(/holding it|once nothing holds it|once it lets go/);
+    expect(slack.allText()).not.toMatch(/once nothing holds it|once it lets go/);
+  });
+
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {
     const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
     checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', martsThrough: dayOf(4) } });
