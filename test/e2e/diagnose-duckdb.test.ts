@@ -213,6 +213,8 @@ describe('/databox diagnose duckdb', () => {
     fs.symlinkSync(target, checkout.databasePath);
     await diagnose();
     expect(verdictText()).toContain('Healthy');
+    // Said before anyone needs a recovery: through the link, none would be taken.
+    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it, as moving it would move the link; to recover, set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again`);
   });
 
   it('refuses path A over a symbolic link to a file before anything moves: moving the link would leave the file, and rebuild beside the link', async () => {
@@ -222,10 +224,12 @@ describe('/databox diagnose duckdb', () => {
     fs.symlinkSync(target, checkout.databasePath);
     await diagnose();
     expect(verdictText()).toContain('File corrupt');
+    // The verdict says it before a path is chosen, in the evidence of the open.
+    expect(verdictText()).toContain(`(read through a symbolic link to ${target}: a recovery is refused through it`);
     await harness.command('recover duckdb path=a');
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toContain(
-      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself and propose again`,
+      `refused, nothing was proposed: the step "Back up the broken file for forensics": ${checkout.databasePath} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again (\`/databox diagnose duckdb\`)`,
     );
     expect(slack.buttons('approve_plan')).toEqual([]);
     expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);

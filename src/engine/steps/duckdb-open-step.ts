@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
+import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
 import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
 import { writeProblem } from '../../duckdb/write-access.js';
@@ -73,9 +74,12 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     unreadable: `does not open, but not because it is damaged: ${opened.message}`,
   };
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
+  // Said before any path is chosen: every recovery moves the file, and is refused through a link.
+  const linked = linkTargetOf(step.path);
+  const throughLink = linked ? ` (read through a symbolic link to ${linked}: a recovery is refused through it, as moving it would move the link; to recover, ${pointAtTheFile(linked)})` : '';
   return {
     status: opened.status,
-    summary: summaries[opened.status],
+    summary: `${summaries[opened.status]}${throughLink}`,
     output: opened.message,
     durationMs: elapsedSince(started),
     outputs: {

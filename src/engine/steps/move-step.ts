@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { fileAt, fileChange, type FileSeen } from '../../disk/file-identity.js';
+import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -63,14 +64,10 @@ function besideFollowed(step: MoveStep, ctx: StepRunContext): string | undefined
  * land beside the link, on another volume maybe. The operator points the bot at the file itself instead.
  */
 export function linkRefusal(from: string): string | undefined {
-  let target: string;
-  try {
-    if (!fs.lstatSync(from).isSymbolicLink()) return undefined;
-    target = fs.realpathSync(from);
-  } catch {
-    return undefined;
-  }
-  return `${from} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. Set DATABOX_DATABASE_PATH (or the path given) to ${target} itself and propose again`;
+  const target = linkTargetOf(from);
+  if (!target) return undefined;
+  const then = pointAtTheFile(target);
+  return `${from} is a symbolic link to ${target}: moving it would move the link and leave the file where it is. ${then[0]?.toUpperCase()}${then.slice(1)}`;
 }
 
 export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<StepResult> {

@@ -1,0 +1,19 @@
+// What a symbolic link at a database's path leads to, and the one way to say what an operator does about it.
+import fs from 'node:fs';
+
+/** The file a symbolic link at `file` leads to, followed to the end; undefined when it is no link, or leads nowhere. */
+export function linkTargetOf(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A recovery moves the file at the path; through a link it would move the link and leave the file. What to do instead,
+ * said the same in the diagnosis (before any path is chosen) and in the refusal of a plan.
+ */
+export function pointAtTheFile(target: string): string {
+  return `set DATABOX_DATABASE_PATH (or the path given) to ${target} itself, restart the bot, and diagnose again (\`/databox diagnose duckdb\`)`;
+}
