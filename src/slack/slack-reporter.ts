@@ -16,6 +16,7 @@ import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
 import { planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
+import { asPlainMessage, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
@@ -79,25 +80,38 @@ export class SlackReporter implements IncidentReporter {
 
   async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
     const cleaned = this.clean(rendered);
-    const { text, blocks } = cleaned;
-    const response = await this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
+    const send = ({ text, blocks }: Rendered) => this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
+    const { response, sent } = await this.orInPlainWords(cleaned, send);
     const posted = { channel: response.channel ?? channel, ts: response.ts as string };
-    this.contents.took(posted, cleaned);
+    this.contents.took(posted, sent);
     return posted;
   }
 
   async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
     const cleaned = this.clean(this.afterPossibleCopy.has(ref.ts) ? withCopyNote(rendered) : rendered);
     if (this.contents.shows(ref, cleaned)) return;
-    const { text, blocks } = cleaned;
+    let sent: Rendered;
     try {
-      await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+      ({ sent } = await this.orInPlainWords(cleaned, ({ text, blocks }) => this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks })));
     } catch (error) {
       // Slack may have made it without its answer arriving: the next update is sent whatever it shows.
       this.contents.forget(ref);
       throw error;
     }
-    this.contents.took(ref, cleaned);
+    this.contents.took(ref, sent);
+  }
+
+  /** Sends the message; refused for what it is (too long, a block Slack will not take), once more in plain words. */
+  private async orInPlainWords<T>(rendered: Rendered, send: (message: Rendered) => Promise<T>): Promise<{ response: T; sent: Rendered }> {
+    try {
+      return { response: await send(rendered), sent: rendered };
+    } catch (error) {
+      const code = refusedAsMadeCode(error);
+      if (!code) throw error;
+      this.deps.logger.warn({ err: error, text: rendered.text }, 'Slack refused a message as the bot made it; sent again in plain words');
+      const plain = this.clean(asPlainMessage(rendered, code));
+      return { response: await send(plain), sent: plain };
+    }
   }
 
   /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */

@@ -212,6 +212,26 @@ describe("Slack's bad days", () => {
     expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
   }, 60_000);
 
+  it('shows a message Slack refuses as made (invalid_blocks, msg_too_long) once more in plain words, naming the buttons it could not show and how to approve without them', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    // Slack takes no verdict with its buttons today.
+    slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Verdict:') ? 'invalid_blocks' : undefined);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const verdict = slack.posted(':warning: Slack refused this message as the bot made it (invalid_blocks)');
+    expect(verdict).toMatch(/Its buttons \(Path A: [^)]*\) could not be shown: what they do can be typed \(`\/databox help`\)\./);
+    expect(verdict).toContain('File corrupt');
+    slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Plan ') ? 'msg_too_long' : undefined);
+    await harness.command(`recover duckdb path=a incident=${journal().find((r) => r.type === 'incident.opened')?.incident}`, operator);
+    await harness.settle();
+    const plain = slack.posted(':warning: Slack refused this message as the bot made it (msg_too_long)');
+    expect(plain).toContain('Its buttons (Approve, Reject) could not be shown: `/databox status` lists the plans that wait, and a terminal approves one (`npm run --silent cli -- approve &lt;run-id&gt; &lt;hash&gt;`). The journal keeps all of it.');
+    // What the plan says is there, in plain words: its steps and the command that rebuilds.
+    expect(plain).toContain('task full-refresh');
+    expect(journal().filter((r) => r.type === 'run.proposed')).toHaveLength(2);
+  });
+
   it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);

@@ -30,6 +30,8 @@ export class SlackStandIn {
   private nextFile = 1;
   /** Set to make a Web API method answer with an error, as Slack does ({ ok: false, error }). */
   failures = new Map<string, string>();
+  /** Set to refuse a call by what it sends (a message with buttons refused as invalid_blocks, say): Slack's error, or undefined. */
+  refuse?: (method: string, args: Record<string, any>) => string | undefined;
   /** Public channels the bot posts in without being a member (chat:write.public): chat.postEphemeral is not_in_channel. */
   notJoined = new Set<string>();
   /** What users.info says about a user, over a full member of T0DATABOX (is_restricted: true makes a guest …). */
@@ -125,7 +127,7 @@ export class SlackStandIn {
       res.end('Internal Server Error');
       return;
     }
-    const failure = this.failures.get(method) ?? (method === 'chat.postEphemeral' && this.notJoined.has(String(args.channel)) ? 'not_in_channel' : undefined);
+    const failure = this.failures.get(method) ?? this.refuse?.(method, args) ?? (method === 'chat.postEphemeral' && this.notJoined.has(String(args.channel)) ? 'not_in_channel' : undefined);
     if (failure) return reply(200, { ok: false, error: failure });
     call.result = this.answer(method, args);
     reply(200, call.result);
