@@ -46,6 +46,7 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
           }
         },
         recovery.parameters,
+        Object.keys(formFields(view)),
       );
       start = async () => {
         await deps.access.requireRequester(body.user.id);

@@ -27,7 +27,7 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
       const names = deps.service.rollbackParameters(runId);
       const thread = incidentThread(incident);
       audience = { ...audience, channel: thread?.channel ?? '', threadTs: thread?.ts };
-      errors = await fieldErrors(params, () => deps.service.checkRollbackParameters(runId, params), names);
+      errors = await fieldErrors(params, () => deps.service.checkRollbackParameters(runId, params), names, Object.keys(formFields(view)));
     } catch (error) {
       errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'rollback-modal' }));
     }

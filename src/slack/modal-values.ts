@@ -38,13 +38,32 @@ export function modalValues(values: Values, { keepEmpty = false } = {}): Record<
 
 /**
  * Runs the parameter check; a UserError becomes Slack's `errors` map on the field it names (or the first one), so the
- * modal stays open with the problem under that field. Other errors propagate.
+ * modal stays open with the problem under that field. Other errors propagate. `fields` are the form's own blocks: an
+ * error Slack could show under none of them (a form whose metadata names another path's parameters) goes under the
+ * first, as Slack refuses an `errors` map naming a block the form does not have.
  */
 export async function fieldErrors(
   values: Record<string, string>,
   check: () => Promise<unknown>,
   names: readonly string[],
+  fields: readonly string[],
 ): Promise<Record<string, string> | undefined> {
+  const found = await errorsByName(values, check, names);
+  return found && underFormFields(found, fields);
+}
+
+function underFormFields(errors: Record<string, string>, fields: readonly string[]): Record<string, string> {
+  const first = fields[0];
+  if (first === undefined) return errors;
+  const placed: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const under = fields.includes(field) ? field : first;
+    placed[under] = placed[under] ? `${placed[under]}; ${message}` : message;
+  }
+  return placed;
+}
+
+async function errorsByName(values: Record<string, string>, check: () => Promise<unknown>, names: readonly string[]): Promise<Record<string, string> | undefined> {
   // The same refusals as a typed command: control characters and shell metacharacters.
   for (const [name, value] of Object.entries(values)) {
     const problem = valueProblem(name, value) ?? wrappedInQuotes(name, value);

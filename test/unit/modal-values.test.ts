@@ -10,20 +10,20 @@ describe("a form's fields", () => {
     ['"/backups/databox.duckdb"'],
     ["'/backups/databox.duckdb'"],
   ])('names quotes around a pasted value (%s) instead of taking them as part of a path', async (value) => {
-    expect(await fieldErrors({ backup: value }, passes, ['backup'])).toEqual({
+    expect(await fieldErrors({ backup: value }, passes, ['backup'], ['backup'])).toEqual({
       backup: 'backup: remove the quotes around the value; a form takes what is typed as it is, quotes included',
     });
   });
 
   it('takes a quote inside a value, or one at one end only, as part of it', async () => {
-    expect(await fieldErrors({ snapshot: "team's pre_rewrite" }, passes, ['snapshot'])).toBeUndefined();
-    expect(await fieldErrors({ snapshot: "'a' and 'b'" }, passes, ['snapshot'])).toBeUndefined();
-    expect(await fieldErrors({ snapshot: '"quoted' }, passes, ['snapshot'])).toBeUndefined();
+    expect(await fieldErrors({ snapshot: "team's pre_rewrite" }, passes, ['snapshot'], ['snapshot'])).toBeUndefined();
+    expect(await fieldErrors({ snapshot: "'a' and 'b'" }, passes, ['snapshot'], ['snapshot'])).toBeUndefined();
+    expect(await fieldErrors({ snapshot: '"quoted' }, passes, ['snapshot'], ['snapshot'])).toBeUndefined();
   });
 
   it('names a line break or a right-to-left override pasted into a field', async () => {
-    expect(await fieldErrors({ backup: '/backups/a\n/backups/b' }, passes, ['backup'])).toEqual({ backup: 'backup= contains a line break: a value is one line of plain text' });
-    expect(await fieldErrors({ backup: '/backups/\u202edb.kcub' }, passes, ['backup'])).toEqual({
+    expect(await fieldErrors({ backup: '/backups/a\n/backups/b' }, passes, ['backup'], ['backup'])).toEqual({ backup: 'backup= contains a line break: a value is one line of plain text' });
+    expect(await fieldErrors({ backup: '/backups/\u202edb.kcub' }, passes, ['backup'], ['backup'])).toEqual({
       backup: 'backup= contains an invisible control character (U+202E): a value is one line of plain text',
     });
   });
@@ -34,7 +34,7 @@ describe("a refusal of several of a form's values", () => {
     const refused = async () => {
       throw new UserError('from=2026-12-10 is in the future\nto=2026-12-12 is in the future');
     };
-    expect(await fieldErrors({ from: '2026-12-10', to: '2026-12-12' }, refused, ['from', 'to'])).toEqual({
+    expect(await fieldErrors({ from: '2026-12-10', to: '2026-12-12' }, refused, ['from', 'to'], ['from', 'to'])).toEqual({
       from: 'from=2026-12-10 is in the future',
       to: 'to=2026-12-12 is in the future',
     });
@@ -44,9 +44,23 @@ describe("a refusal of several of a form's values", () => {
     const missing = async () => {
       throw new UserError('missing from=YYYY-MM-DD: first day of the window\nmissing to=YYYY-MM-DD: last day of the window');
     };
-    expect(await fieldErrors({ from: '', to: '', schedules: '' }, missing, ['from', 'to', 'schedules'])).toEqual({
+    expect(await fieldErrors({ from: '', to: '', schedules: '' }, missing, ['from', 'to', 'schedules'], ['from', 'to', 'schedules'])).toEqual({
       from: 'missing from=YYYY-MM-DD: first day of the window',
       to: 'missing to=YYYY-MM-DD: last day of the window',
     });
+  });
+});
+
+describe("a refusal naming no field of the form", () => {
+  it('goes under the form\'s first field, which Slack can show it under (a form whose metadata names another path)', async () => {
+    const refused = async () => {
+      throw new UserError('unknown parameter "backup": path a takes none');
+    };
+    // The form drew one field, backup; the path its metadata names takes no parameter, so the refusal names none of its.
+    expect(await fieldErrors({ backup: '/backups/x.duckdb' }, refused, [], ['backup'])).toEqual({ backup: 'unknown parameter "backup": path a takes none' });
+    const twoRefused = async () => {
+      throw new UserError('missing from=YYYY-MM-DD: first day\nmissing to=YYYY-MM-DD: last day');
+    };
+    expect(await fieldErrors({ snapshot: 'x' }, twoRefused, ['from', 'to'], ['snapshot'])).toEqual({ snapshot: 'missing from=YYYY-MM-DD: first day; missing to=YYYY-MM-DD: last day' });
   });
 });
