@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
-import { stepPassed } from '../engine/step-passed.js';
+import { firstFailure, stepPassed } from '../engine/step-passed.js';
 import { preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
@@ -1082,6 +1082,17 @@ export class IncidentService {
     await this.reporter.runDecided(this.incident(current.incidentId), current);
   }
 
+  /** A recovery or rollback that stopped at a step with `whenFailed`: that advice, on the record and under the failure. */
+  private async adviseOnFailedStep(finished: Run): Promise<void> {
+    if (finished.status !== 'failed') return;
+    const failed = firstFailure(finished.steps, finished.results);
+    const whenFailed = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
+    if (!whenFailed) return;
+    const advice = renderAdvice(whenFailed, this.templateValues(this.incident(finished.incidentId), finished.params));
+    await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
+    await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);
+  }
+
   /** Runs an approved recovery or rollback; then validation and the rollback offer follow a recovery. */
   async executeApproved(runId: string): Promise<Run> {
     const run = this.run(runId);
@@ -1095,6 +1106,7 @@ export class IncidentService {
     }
     const finished = this.run(runId);
     await this.safely(() => this.reporter.runFinished(this.incident(finished.incidentId), finished));
+    await this.safely(() => this.adviseOnFailedStep(finished));
     if (finished.kind === 'recovery') {
       const rb = this.runbook(this.incident(finished.incidentId).scenario);
       let validated: Run | undefined;

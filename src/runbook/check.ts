@@ -253,6 +253,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (step.leftOutNote !== undefined && step.onlyIfGiven === undefined) {
           add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
         }
+        if (step.whenFailed !== undefined) {
+          // Only a recovery's or rollback's run stops at a step; the others report what they found, in advice of their own.
+          if (!/^(recovery path|rollback of path) /.test(phase)) add([...here, 'whenFailed'], `whenFailed is said when a recovery or rollback stops at the step, and ${phase} steps never stop one: say it in the advice of what they find (a verdict's, a follow-up's)`);
+          else checkTemplate({ at: ['whenFailed'], template: step.whenFailed, as: 'text' }, { ...partScope, previews: undefined }, here, step.onlyIfGiven);
+        }
         if (step.onlyIfGiven !== undefined && !scope.params.includes(step.onlyIfGiven)) {
           add([...here, 'onlyIfGiven'], `"${step.onlyIfGiven}" is not a parameter ${scope.label} takes${didYouMean(step.onlyIfGiven, scope.params)}; it takes: ${list(scope.params)}`);
         }

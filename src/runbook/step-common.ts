@@ -105,6 +105,11 @@ export const stepCommon = {
    * keep what the restate built"). A step without one is left out silently (nothing found to give, say).
    */
   leftOutNote: z.string().min(1).optional(),
+  /**
+   * In a recovery or rollback: what to do when the run stops at this step (a backup that does not read in full: another
+   * backup, or path A), said in the thread under the failure, at the terminal and in the postmortem.
+   */
+  whenFailed: template.optional(),
   /** Statuses besides "ok" that do not fail a recovery, validation or rollback run. */
   acceptStatuses: z.array(z.string()).default([]),
   /**
@@ -131,6 +136,7 @@ export interface StepCommon {
   onlyIfRan?: string;
   onlyIfGiven?: string;
   leftOutNote?: string;
+  whenFailed?: string;
   acceptStatuses: string[];
   waitUntil?: { status: string[]; every: string; deadline: string };
 }

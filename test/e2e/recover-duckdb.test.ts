@@ -781,6 +781,11 @@ describe('path B: restore from a file backup', () => {
     expect(fingerprint(checkout.databasePath)).toBe(broken);
     expect(slack.allText()).toContain('Recovery failed');
     expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
+    // What to do instead, under the failure and on the record (the runbook's whenFailed of that step).
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    const next = `The backup ${backup} cannot restore the database (the read above says why), and nothing was changed. Restore from another backup, \`/databox recover duckdb path=b backup=<another file> incident=${incident}\`, or rebuild from the sources with path A, \`/databox recover duckdb path=a incident=${incident}\`.`;
+    expect(slack.posted('Next: ')).toContain(next.replace('<another file>', '&lt;another file&gt;'));
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.follow-up').map((r) => r.data.advice)).toEqual([next]);
   }, 150_000);
 
   /** A backup made by running `sql` in a new DuckDB file (nothing: a valid file with no tables). */

@@ -186,7 +186,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, no-expected-schemas, missing-expected-schemas, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, skipped, failed'],
   },
   {
     name: 'a mistyped status inside all: [...]',
@@ -603,6 +603,17 @@ const leftOutCases: Planted[] = [
       doc.recovery[0].rollback.steps[1].leftOutNote = 'the rows stay';
     },
     refusal: ['at recovery[0].rollback.steps[1].leftOutNote: leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note'],
+  },
+  {
+    name: 'advice for when a run stops at a step, on a diagnosis step (which never stops one) and naming a parameter the path does not take',
+    plant: (doc) => {
+      doc.diagnosis.steps[0].whenFailed = 'Load the source again.';
+      doc.recovery[0].steps[0].whenFailed = 'Try again with `/databox recover backfill path=a window={{window}}`.';
+    },
+    refusal: [
+      "at diagnosis.steps[0].whenFailed: whenFailed is said when a recovery or rollback stops at the step, and diagnosis steps never stop one: say it in the advice of what they find (a verdict's, a follow-up's)",
+      'at recovery[0].steps[0].whenFailed: {{window}}: "window" is not a parameter of path a, a step output or an engine value',
+    ],
   },
 ];
 
