@@ -5,6 +5,7 @@ import { valueProblem } from '../commands/parse.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { UserError } from '../errors.js';
 import { orList } from '../or-list.js';
+import { didYouMean } from './did-you-mean.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { walBeside } from '../duckdb/wal.js';
@@ -147,7 +148,9 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       if (!attributes) {
         // A value that reads as one of them in Slack but is not (a zero-width space, a Cyrillic letter) says why.
         const unusual = unusualCharacters(raw);
-        throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}${unusual ? ` (it holds ${unusual}: retype it)` : ''}`);
+        // A value in another case (EBIRD from a phone), or one letter off, is named as the one meant; never taken for it.
+        const meant = unusual ? '' : didYouMean(raw, Object.keys(p.values)).replace(/"([^"]*)"/, `${name}=$1`);
+        throw new UserError(`${name}=${raw} is not one of: ${Object.keys(p.values).join(', ')}${unusual ? ` (it holds ${unusual}: retype it)` : meant}`);
       }
       return { ...attributes, _value: raw };
     }

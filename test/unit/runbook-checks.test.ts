@@ -391,7 +391,7 @@ const backfillCases: Planted[] = [
       doc.parameters.to.default = 'yesterday';
     },
     refusal: [
-      'at parameters.source: its default does not do: source=ebrid is not one of: ebird, noaa, usgs',
+      'at parameters.source: its default does not do: source=ebrid is not one of: ebird, noaa, usgs (did you mean source=ebird?)',
       'at parameters.to: its default does not do: to=yesterday is not a date: use YYYY-MM-DD, e.g. to=2026-04-18',
     ],
   },
