@@ -314,6 +314,9 @@ const projectRoot = path.resolve(import.meta.dirname, '..', ...(import.meta.dirn
 /** The runbooks shipped with the bot, used unless DATABOX_RUNBOOKS_DIR names others. */
 export const bundledRunbooksDir = path.join(projectRoot, 'runbooks');
 
+/** Every variable loadConfig reads: each is documented in .env.example and the README (a test holds them to it). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(emptyAsUnset(env));
   if (!parsed.success) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
+import { ConfigError, configVariables, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
 
@@ -20,6 +20,16 @@ function configErrorOf(env: Record<string, string>): string {
   }
   throw new Error(`accepted ${JSON.stringify(env)}`);
 }
+
+describe('the variables an operator sets', () => {
+  it('are each documented in .env.example, which `npm start` reads, and in the README', () => {
+    const example = fs.readFileSync(path.join(projectRoot, '.env.example'), 'utf8');
+    const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    expect(configVariables.length).toBeGreaterThan(20);
+    expect(configVariables.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example)), 'missing from .env.example').toEqual([]);
+    expect(configVariables.filter((name) => !readme.includes(name)), 'missing from the README').toEqual([]);
+  });
+});
 
 describe('defaults', () => {
   it('fills in every default from an empty environment', () => {
