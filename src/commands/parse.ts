@@ -134,7 +134,7 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (!scenario) return fail(`which scenario? One of: ${Object.keys(catalog).join(', ')}`, verb);
   // Own keys only: "constructor" or "toString" are not scenarios.
   const paths = Object.hasOwn(catalog, scenario) ? catalog[scenario] : undefined;
-  if (!paths) return fail(`unknown scenario ${quoted(typedScenario as string)}: known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
+  if (!paths) return fail(`unknown scenario ${quoted(typedScenario as string)}${didYouMean(String(typedScenario), Object.keys(catalog))}: known scenarios are ${Object.keys(catalog).join(', ')}`, verb);
   const params: Record<string, string> = {};
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');

@@ -27,6 +27,7 @@ const malformed: Malformed[] = [
   { text: 'unlock dbx-20260420-3fa2/2\u200b', error: /^"dbx-20260420-3fa2\/2\u200b" \(it contains a zero-width space \(U\+200B\) after "[^"]+"\) is not a run id/, usage: '/databox unlock <run-id>' },
 
   { text: 'diagnose postgres', error: /^unknown scenario "postgres": known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
+  { text: 'diagnose duckbd', error: /^unknown scenario "duckbd" \(did you mean "duckdb"\?\): known scenarios are duckdb, disk-full$/, usage: diagnoseUsage },
   { text: 'diagnose constructor', error: /^unknown scenario "constructor"/, usage: diagnoseUsage },
   { text: 'recover toString', error: /^unknown scenario "toString"/, usage: recoverUsage },
   { text: 'recover duckdb path=c', error: /^path=c is not a recovery path of duckdb: use path=a or path=b$/, usage: recoverUsage },
