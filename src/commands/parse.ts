@@ -146,7 +146,12 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
       const nextKey = pairs.findIndex((p, i) => i > index && p.indexOf('=') > 0);
       const words = pairs.slice(index, nextKey < 0 ? pairs.length : nextKey);
       const bare = before !== undefined && !/['"\\\u2018\u2019]/.test(before) ? before : undefined;
-      const quoting = bare
+      // A shell's `my\ db`: no shell reads the command, so the backslash would be part of the value. Said, with the value.
+      const escaped = before !== undefined && before.indexOf('=') > 0 && /\\$/.test(before) && !/['"\u2018\u2019]/.test(before) ? before : undefined;
+      const unescaped = (word: string) => word.replace(/\\$/, '');
+      const quoting = escaped
+        ? `; a backslash before a space does not keep it in the value (no shell reads the command): write the value in double quotes, ${clip(`${unescaped(escaped).replace('=', '="')} ${words.map(unescaped).join(' ')}"`)}`
+        : bare
         ? `; a value with spaces goes in double quotes: ${clip(`${bare.replace('=', '="')} ${words.join(' ')}"`)}`
         : /['\\\u2018\u2019]/.test(pairs.join(' '))
           ? '; a value with spaces goes in double quotes: backup="/backups/databox copy.duckdb"'

@@ -143,10 +143,15 @@ describe('good commands', () => {
   });
 
   it('says how to quote a value with spaces when single quotes or a backslash split it', () => {
-    for (const text of ["recover duckdb path=b backup='/backups/my db.duckdb'", 'recover duckdb path=b backup=/backups/my\\ db.duckdb', 'recover duckdb path=b backup=\u2018/backups/my db.duckdb\u2019']) {
+    for (const text of ["recover duckdb path=b backup='/backups/my db.duckdb'", 'recover duckdb path=b backup=\u2018/backups/my db.duckdb\u2019']) {
       const result = parseCommand(text, catalog);
       expect(result.ok ? 'parsed' : result.error, text).toMatch(/is not a key=value parameter; a value with spaces goes in double quotes: backup="\/backups\/databox copy\.duckdb"$/);
     }
+    // A shell's backslash before a space: named, with the value as it was meant.
+    const escaped = parseCommand('recover duckdb path=b backup=/backups/my\\ old\\ db.duckdb', catalog);
+    expect(escaped.ok ? 'parsed' : escaped.error).toBe(
+      '"old\\" is not a key=value parameter; a backslash before a space does not keep it in the value (no shell reads the command): write the value in double quotes, backup="/backups/my old db.duckdb"',
+    );
     const plain = parseCommand('recover duckdb now', catalog);
     expect(plain.ok ? 'parsed' : plain.error).toBe('"now" is not a key=value parameter');
   });
