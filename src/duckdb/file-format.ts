@@ -1,5 +1,6 @@
 // Tells from a file's first bytes whether it is a DuckDB database, and if not, what it looks like.
 import fs from 'node:fs';
+import { duckdbChecksum } from './block-checksums.js';
 
 export interface FileFormat {
   duckdb: boolean;
@@ -7,11 +8,28 @@ export interface FileFormat {
   looksLike?: string;
   /** Why: the bytes that gave it away. */
   evidence?: string;
+  /**
+   * A DuckDB file whose main header is damaged (its "DUCK" magic overwritten), told by the database headers after it,
+   * which still carry DuckDB's own checksums: what was found, said as evidence of damage, not of another format.
+   */
+  damagedMainHeader?: string;
 }
 
 /** DuckDB's main header: an 8-byte checksum, then the magic bytes "DUCK". */
 const duckdbMagicOffset = 8;
-const sniffBytes = 4_096;
+/** The main header and DuckDB's two database headers, 4 KiB each, each led by the checksum of the rest of it. */
+const headerBytes = 4_096;
+const sniffBytes = 3 * headerBytes;
+
+/** Which of the two database headers (after the main one) hold the checksum DuckDB wrote for them. */
+function intactDatabaseHeaders(head: Buffer): number[] {
+  return [1, 2].filter((index) => {
+    const header = head.subarray(index * headerBytes, (index + 1) * headerBytes);
+    if (header.length < headerBytes || header.subarray(8).every((byte) => byte === 0)) return false;
+    const { high, low } = duckdbChecksum(header.subarray(8));
+    return header.readUInt32LE(0) === low && header.readUInt32LE(4) === high;
+  });
+}
 
 const signatures: { looksLike: string; offset: number; bytes: Buffer; name: string }[] = [
   { looksLike: 'a SQLite database', offset: 0, bytes: Buffer.from('SQLite format 3\0', 'latin1'), name: '"SQLite format 3"' },
@@ -23,7 +41,7 @@ const signatures: { looksLike: string; offset: number; bytes: Buffer; name: stri
   { looksLike: 'an Arrow IPC file', offset: 0, bytes: Buffer.from('ARROW1'), name: '"ARROW1"' },
 ];
 
-/** Reads at most the first 4 KiB: never the whole file, and never through DuckDB (which may reach for extensions). */
+/** Reads at most the first 12 KiB: never the whole file, and never through DuckDB (which may reach for extensions). */
 export function sniffFileFormat(filePath: string): FileFormat {
   const header = Buffer.alloc(sniffBytes);
   const fd = fs.openSync(filePath, 'r');
@@ -36,6 +54,14 @@ export function sniffFileFormat(filePath: string): FileFormat {
   const head = header.subarray(0, length);
   if (length === 0) return { duckdb: false, looksLike: 'an empty file', evidence: '0 bytes' };
   if (head.subarray(duckdbMagicOffset, duckdbMagicOffset + 4).toString('latin1') === 'DUCK') return { duckdb: true };
+  const intact = intactDatabaseHeaders(head);
+  if (intact.length > 0) {
+    const starts = head.subarray(0, 16).toString('hex').replace(/(..)/g, '$1 ').trim();
+    return {
+      duckdb: true,
+      damagedMainHeader: `no "DUCK" magic at byte ${duckdbMagicOffset} (it starts with ${starts}), but ${intact.length === 2 ? 'both database headers after it carry' : `the database header at byte ${intact[0]! * headerBytes} carries`} DuckDB's own checksum`,
+    };
+  }
   for (const signature of signatures) {
     if (head.subarray(signature.offset, signature.offset + signature.bytes.length).equals(signature.bytes)) {
       return { duckdb: false, looksLike: signature.looksLike, evidence: `it starts with ${signature.name}` };

@@ -74,6 +74,10 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
       looksLike: format.looksLike,
     };
   }
+  // DuckDB would call it not a database file at all: the headers after the main one say whose it is.
+  if (format.damagedMainHeader) {
+    return { status: 'corrupt', message: `${filePath} is a DuckDB database file whose main header, its first 4 KiB, is damaged: ${format.damagedMainHeader} (${stat.size} bytes)` };
+  }
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(filePath, false);

@@ -549,6 +549,21 @@ describe('a file in another format: "not a DuckDB database file", told from its 
     expect(fs.existsSync(`${file}.wal`)).toBe(false);
   });
 
+  it.each([
+    ['its "DUCK" magic overwritten', [8], 'both database headers after it carry'],
+    ['its magic and the first database header overwritten', [8, 4096 + 100], 'the database header at byte 8192 carries'],
+  ])('a DuckDB file with %s is a damaged DuckDB file (corrupt), not another format: its database headers keep their checksums', async (_name, offsets, said) => {
+    const file = path.join(dir, `magic-${offsets.length}.duckdb`);
+    await createDuckdbFile(file, { observations: 1_000 });
+    const fd = fs.openSync(file, 'r+');
+    for (const offset of offsets) fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, offset);
+    fs.closeSync(fd);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('corrupt');
+    expect(opened.message).toContain(`${file} is a DuckDB database file whose main header, its first 4 KiB, is damaged: no "DUCK" magic at byte 8 (it starts with `);
+    expect(opened.message).toContain(`but ${said} DuckDB's own checksum`);
+  });
+
   it('an empty file is empty, not another format: empty-file, and left as it was', async () => {
     const file = path.join(dir, 'zero-bytes.duckdb');
     fs.writeFileSync(file, '');
