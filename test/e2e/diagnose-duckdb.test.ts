@@ -14,6 +14,7 @@ import {
 } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { duckdbChecksum } from '../../src/duckdb/block-checksums.js';
 import { closeStandIns, journalRecordsOf, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -204,6 +205,26 @@ describe('/databox diagnose duckdb', () => {
     expect(fs.lstatSync(checkout.databasePath).isSymbolicLink(), 'the link is where it was').toBe(true);
     expect(fs.existsSync(path.join(checkout.root, 'mnt')), 'nothing was created behind the link').toBe(false);
     expect(checkout.calls()).toEqual([]);
+  });
+
+  it('calls a file another DuckDB version wrote unreadable, not damaged: DuckDB\'s reason in one line, whose version, and how to find the stack\'s', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    // The main header's storage version set to 1 (DuckDB 0.2), its checksum made again: a whole file of another version.
+    const header = Buffer.alloc(4_096);
+    const fd = fs.openSync(checkout.databasePath, 'r+');
+    fs.readSync(fd, header, 0, header.length, 0);
+    header.writeBigUInt64LE(1n, 12);
+    const { high, low } = duckdbChecksum(header.subarray(8));
+    header.writeUInt32LE(low, 0);
+    header.writeUInt32LE(high, 4);
+    fs.writeSync(fd, header, 0, header.length, 0);
+    fs.closeSync(fd);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Unreadable, but not damaged');
+    expect(verdict).toMatch(/DuckDB cannot open the file for a reason that is not damage: IO Error: Trying to read a database file with version number 1, but we can only read versions? [^\n]*\. The database file was created with DuckDB version v0\.0\.4, [^\n]* The bot reads with DuckDB v\d+\.\d+\.\d+\. Permissions, memory, or a storage version another DuckDB wrote/);
+    expect(verdict).not.toContain('See the storage page');
+    expect(slack.buttons(/^choose_path/), 'the file may be fine: nothing is offered that moves it').toEqual([]);
   });
 
   it('reads a database behind a symbolic link to an existing file as the file itself: healthy', async () => {

@@ -1,4 +1,5 @@
 // The duckdb-open step kind: open a DuckDB file read-only and run SELECT 1, telling busy, missing, corrupt and unreadable apart.
+import { version as duckdbVersion } from '@duckdb/node-api';
 import { z } from 'zod';
 import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
@@ -71,7 +72,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     // The operator's words first when the file is cut short: DuckDB's own names only the offset it could not read.
     corrupt: `does not open: ${opened.endsEarly ? `${opened.endsEarly}. DuckDB: ${opened.message}` : opened.message}`,
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
-    unreadable: `does not open, but not because it is damaged: ${opened.message}`,
+    unreadable: `does not open, but not because it is damaged: ${notDamageReason(opened.message)}`,
   };
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
   // Said before any path is chosen: every recovery moves the file, and is refused through a link.
@@ -87,12 +88,24 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       log: log && `${log[0]?.toUpperCase()}${log.slice(1)}.`,
       holderPid: opened.holderPid ?? 'unknown',
       heldAs: opened.heldReadOnly ? 'a process that opened it read-only (a notebook, a BI tool, a script): DuckDB refuses every write while it is open' : writerGuess(opened.holder),
-      message: opened.message,
+      // In one line for a verdict's advice; DuckDB's whole text is the step's output.
+      message: opened.status === 'unreadable' ? notDamageReason(opened.message) : opened.message,
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
     },
     ...(seen ? { seen } : {}),
   };
+}
+
+/**
+ * Why a file that is not damaged does not open, in one line: DuckDB's first; for a storage version, whose it is and
+ * which DuckDB reads here (DuckDB follows it with paragraphs on its storage policy).
+ */
+function notDamageReason(message: string): string {
+  const [first = message, second = ''] = message.split('\n').map((line) => line.trim());
+  if (!/version number|storage version/i.test(first)) return /[.!?]$/.test(first) ? first : `${first}.`;
+  const writtenBy = /created with DuckDB version/i.test(second) ? ` ${second}` : '';
+  return `${first}${writtenBy} The bot reads with DuckDB ${duckdbVersion()}.`;
 }
 
 /**
