@@ -87,7 +87,8 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
         details: [opened.message, ...(left ? [left.line] : [])],
         state: 'problem',
         problem: opened.status,
-        summary: `${headlines[opened.status]}: ${options.file}${left ? `. ${left.short}` : ''}`,
+        // Unreadable says why in its own words (permissions, a DuckDB version): the headline alone names no cause.
+        summary: `${headlines[opened.status]}: ${options.file}${opened.status === 'unreadable' ? ` (${opened.message.split('\n')[0]})` : ''}${left ? `. ${left.short}` : ''}`,
       };
     },
   };

@@ -277,6 +277,14 @@ describe('database file watcher', () => {
     expect(await watcherOn(file).check(recordedAt)).toMatchObject({ state: 'problem', problem: 'not-duckdb' });
   });
 
+  it('says why DuckDB cannot open a file that is not damaged, in the line /databox status shows', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    await createHealthyDatabase(file, 100);
+    const unreadable = { status: 'unreadable' as const, message: `IO Error: Cannot open file "${file}": Permission denied\nmore of DuckDB's text` };
+    const watcher = databaseWatcher({ file, enabled: true, probe: async () => unreadable });
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'problem', problem: 'unreadable', summary: `DuckDB cannot open the database file: ${file} (IO Error: Cannot open file "${file}": Permission denied)` });
+  });
+
   it('opens the file again only when it changed since it last opened (each open can refuse a writer of the stack)', async () => {
     const file = path.join(tempDir(), 'databox.duckdb');
     await createHealthyDatabase(file, 100);
