@@ -607,6 +607,8 @@ describe('plans and approvals over time', () => {
     await harness.settle();
     const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
     expect(String(verdict?.text)).toBe('Verdict: sqlmesh audit failed for another reason');
+    // The advice says how it failed, not only to read the output.
+    expect(String(verdict?.blocks)).toContain('The database file is readable, but sqlmesh audit did not pass: exit 2. Read its output before choosing a recovery.');
   });
 });
 
