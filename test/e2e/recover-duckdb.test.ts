@@ -775,6 +775,8 @@ describe('path B: restore from a file backup', () => {
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     await harness.settle();
     expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('read every table of backups/databox.duckdb in full');
+    // The broken file has no log beside it: its move is shown, and said to have nothing to move.
+    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('-- nothing is at data/databox.duckdb.wal as the plan is made: nothing to move');
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');

@@ -153,7 +153,10 @@ export const moveStepKind = defineStepKind({
         : step.ifTaken === 'fail'
           ? 'fails if the name is taken'
           : 'a taken name gets a timestamp suffix'
-    }; never overwrites)`,
+    }; never overwrites)${
+      // Said so the approver does not weigh a destructive move that will do nothing (a file there by then stops the plan).
+      step.ifMissing === 'skip' && step.asPlanned !== undefined && 'absent' in step.asPlanned ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move` : ''
+    }`,
   // Moving a link, or a file other than the one the plan was made on: nothing runs.
   refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step),
   run: runMoveStep,
