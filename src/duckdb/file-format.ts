@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { duckdbChecksum } from './block-checksums.js';
 
 export interface FileFormat {
+  /** DuckDB's format: its magic, or (damagedMainHeader) its database headers; not whether DuckDB can open it. */
   duckdb: boolean;
   /** What the file looks like when it is not DuckDB's format: "a SQLite database", "a Parquet file", "an empty file" … */
   looksLike?: string;
@@ -74,7 +75,7 @@ export function sniffFileFormat(filePath: string): FileFormat {
 
 /** Valid UTF-8 without NUL or other control characters (tabs and line ends aside). */
 function looksLikeText(head: Buffer): boolean {
-  // A multi-byte character cut at the 4 KiB boundary is not evidence of binary data.
+  // A multi-byte character cut at the end of what was read is not evidence of binary data.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
   const replaced = (text.match(/\uFFFD/g) ?? []).length;
   if (replaced > 1) return false;

@@ -179,10 +179,6 @@ export function heldByAnother(filePath: string): OpenResult | undefined {
   };
 }
 
-/**
- * A symbolic link whose target does not exist: the file is most likely behind it still (a volume not mounted), and
- * anything that creates the database at the path would write through the link, into wherever it points.
- */
 /** What is at a path where a file should be and none is (nothing, or a link to nothing), said; undefined when something is there. */
 export function absentFile(filePath: string): string | undefined {
   try {
@@ -194,6 +190,10 @@ export function absentFile(filePath: string): string | undefined {
   }
 }
 
+/**
+ * A symbolic link whose target does not exist: the file is most likely behind it still (a volume not mounted), and
+ * anything that creates the database at the path would write through the link, into wherever it points.
+ */
 function danglingLink(filePath: string): OpenResult | undefined {
   let linkTarget: string;
   try {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseDuration } from '../config.js';
 import type { Step } from '../runbook/schema.js';
-import { render, renderSql, type TemplateContext } from '../runbook/template.js';
+import { render, renderAdvice, renderSql, type TemplateContext } from '../runbook/template.js';
 import { botObjectName, botSnapshotPrefix } from '../database/sql-literal.js';
 import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
@@ -42,7 +42,9 @@ function resolveTools(ctx: ResolveContext, stepId?: string): ResolveTools {
 export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
   const kind = stepKind(step.kind);
   const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : kind.defaultTimeoutMs;
-  return { ...kind.resolve(step, resolveTools(ctx, step.id)), timeoutMs, guard } as ResolvedStep;
+  // Said with the values the plan is made with (a parameter's attributes, what the recovery did): kept in the plan.
+  const whenFailed = step.whenFailed === undefined ? {} : { whenFailed: renderAdvice(step.whenFailed, ctx.values) };
+  return { ...kind.resolve(step, resolveTools(ctx, step.id)), ...whenFailed, timeoutMs, guard } as ResolvedStep;
 }
 
 /**

@@ -1082,13 +1082,15 @@ export class IncidentService {
     await this.reporter.runDecided(this.incident(current.incidentId), current);
   }
 
-  /** A recovery or rollback that stopped at a step with `whenFailed`: that advice, on the record and under the failure. */
+  /**
+   * A recovery or rollback that stopped at a step with `whenFailed` (rendered when the plan was made, with the values it
+   * was made with): that advice, on the record and under the failure.
+   */
   private async adviseOnFailedStep(finished: Run): Promise<void> {
     if (finished.status !== 'failed') return;
     const failed = firstFailure(finished.steps, finished.results);
-    const whenFailed = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
-    if (!whenFailed) return;
-    const advice = renderAdvice(whenFailed, this.templateValues(this.incident(finished.incidentId), finished.params));
+    const advice = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
+    if (!advice) return;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
     await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);
   }

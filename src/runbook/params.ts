@@ -262,6 +262,7 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
         `${name}=${raw}: ${resolved} does not open read-only as a DuckDB database: it is not a DuckDB database file: it looks like ${format.looksLike} (${format.evidence})`,
       );
     }
+    if (format.damagedMainHeader) throw new UserError(`${name}=${raw}: ${resolved} is a damaged DuckDB database file: ${format.damagedMainHeader}`);
     // DuckDB replays a write-ahead log when it opens a file, even read-only, so the file passes every read check; a copy
     // of the file alone would drop what is only in the log.
     const wal = walBeside(resolved);

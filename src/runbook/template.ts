@@ -44,8 +44,11 @@ export function render(template: string, context: TemplateContext): string {
   });
 }
 
-/** ` name={{x?}}`: an optional value given as a command's parameter, with its name and the space before it. */
-const optionalParameter = /(\s?)[A-Za-z_][A-Za-z0-9_-]*=\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\?\s*\}\}/gi;
+/**
+ * ` name={{x?}}`: an optional value given as a command's parameter, a word of its own (after a space, before a space,
+ * a backtick or the end), with its name and the space before it. `--from={{x?}}` or `?a={{x?}}` are not such words.
+ */
+const optionalParameter = /(^|\s)[A-Za-z_][A-Za-z0-9_]*=\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_-]+)*)\?\s*\}\}(?=\s|`|$)/gi;
 
 /**
  * Renders advice for a person to read and type: as render, but a `name={{x?}}` whose x is missing is left out with its
@@ -53,7 +56,7 @@ const optionalParameter = /(\s?)[A-Za-z_][A-Za-z0-9_-]*=\{\{\s*([a-z_][a-z0-9_]*
  */
 export function renderAdvice(template: string, context: TemplateContext): string {
   return render(
-    template.replace(optionalParameter, (match, _space: string, expression: string) => (has(expression, context) ? match : '')),
+    template.replace(optionalParameter, (match, _before: string, expression: string) => (has(expression, context) ? match : '')),
     context,
   );
 }

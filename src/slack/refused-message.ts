@@ -36,10 +36,15 @@ export function asPlainMessage(rendered: Rendered, code: string): Rendered {
   // A plan's decision cannot be typed in Slack: a terminal takes it. What the other buttons do, a command does.
   const instead = approves
     ? '`/databox status` lists the plans that wait, and a terminal approves one (`npm run --silent cli -- approve &lt;run-id&gt; &lt;hash&gt;`)'
-    : 'what they do can be typed (`/databox help`)';
+    : '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
   const lost = buttons.length > 0 ? ` Its buttons (${buttons.join(', ')}) could not be shown: ${instead}.` : '';
   const lead = `:warning: Slack refused this message as the bot made it (${code}), so here it is in plain words, cut to fit.${lost} The journal keeps all of it.`;
   const body = (texts.length > 0 ? texts : [rendered.text]).join('\n');
-  const text = `${lead}\n\n${body}`;
-  return { text: text.slice(0, 3_000), blocks: [section(text)] };
+  const text = closedCode(`${lead}\n\n${body}`.slice(0, 2_990));
+  return { text, blocks: [section(text)] };
+}
+
+/** A code block cut open by the cut to fit is closed, so what follows it is not read as code. */
+function closedCode(text: string): string {
+  return (text.match(/```/g) ?? []).length % 2 === 1 ? `${text}\n\`\`\`` : text;
 }

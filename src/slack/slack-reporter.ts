@@ -81,36 +81,35 @@ export class SlackReporter implements IncidentReporter {
   async post(channel: string, rendered: Rendered, threadTs?: string): Promise<SlackMessage> {
     const cleaned = this.clean(rendered);
     const send = ({ text, blocks }: Rendered) => this.deps.client.chat.postMessage({ channel, text, blocks, thread_ts: threadTs, unfurl_links: false });
-    const { response, sent } = await this.orInPlainWords(cleaned, send);
+    const response = await this.orInPlainWords(cleaned, send);
     const posted = { channel: response.channel ?? channel, ts: response.ts as string };
-    this.contents.took(posted, sent);
+    // What the bot made, even when Slack shows it in plain words: the same made again is not sent again.
+    this.contents.took(posted, cleaned);
     return posted;
   }
 
   async update(ref: SlackMessage, rendered: Rendered): Promise<void> {
     const cleaned = this.clean(this.afterPossibleCopy.has(ref.ts) ? withCopyNote(rendered) : rendered);
     if (this.contents.shows(ref, cleaned)) return;
-    let sent: Rendered;
     try {
-      ({ sent } = await this.orInPlainWords(cleaned, ({ text, blocks }) => this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks })));
+      await this.orInPlainWords(cleaned, ({ text, blocks }) => this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks }));
     } catch (error) {
       // Slack may have made it without its answer arriving: the next update is sent whatever it shows.
       this.contents.forget(ref);
       throw error;
     }
-    this.contents.took(ref, sent);
+    this.contents.took(ref, cleaned);
   }
 
   /** Sends the message; refused for what it is (too long, a block Slack will not take), once more in plain words. */
-  private async orInPlainWords<T>(rendered: Rendered, send: (message: Rendered) => Promise<T>): Promise<{ response: T; sent: Rendered }> {
+  private async orInPlainWords<T>(rendered: Rendered, send: (message: Rendered) => Promise<T>): Promise<T> {
     try {
-      return { response: await send(rendered), sent: rendered };
+      return await send(rendered);
     } catch (error) {
       const code = refusedAsMadeCode(error);
       if (!code) throw error;
       this.deps.logger.warn({ err: error, text: rendered.text }, 'Slack refused a message as the bot made it; sent again in plain words');
-      const plain = this.clean(asPlainMessage(rendered, code));
-      return { response: await send(plain), sent: plain };
+      return await send(this.clean(asPlainMessage(rendered, code)));
     }
   }
 

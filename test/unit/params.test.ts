@@ -276,6 +276,17 @@ describe('paths', () => {
     );
   });
 
+  it('refuses a DuckDB backup whose main header is damaged, saying so, before any plan is made', async () => {
+    const file = path.join(root, 'backups', 'header-hit.duckdb');
+    await createDuckdbFile(file, { observations: 1_000 });
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, 8);
+    fs.closeSync(fd);
+    expect(await problemOf(['backup'], { backup: 'backups/header-hit.duckdb' })).toMatch(
+      new RegExp(`^backup=backups/header-hit.duckdb: ${escapeRegExp(file)} is a damaged DuckDB database file: no "DUCK" magic at byte 8 \\(it starts with [0-9a-f ]+\\), but both database headers after it carry DuckDB's own checksum$`),
+    );
+  });
+
   it('refuses a backup whose latest changes are only in its write-ahead log, which a copy of the file alone would lose', async () => {
     const file = path.join(root, 'backups', 'nightly.duckdb');
     const instance = await DuckDBInstance.create(file);

@@ -322,6 +322,21 @@ describe('a duration written in several units', () => {
   });
 });
 
+describe("a step's whenFailed", () => {
+  it("is said with the values the plan is made with: a rollback step's, what the recovery did; a parameter's attributes", () => {
+    const doc = duckdbDoc();
+    const pathB = doc.recovery.find((p: Doc) => p.id === 'b');
+    pathB.rollback.steps[0].whenFailed = 'Put it back by hand: mv {{recovery.move_db.to}} {{database_path}}, then `/databox validate duckdb incident={{incident_id}}`';
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    const step = loadRunbooks(dir).get('duckdb')!.recovery.find((p) => p.id === 'b')!.rollback!.steps[0]!;
+    const values = { database_path: '/srv/databox/data/databox.duckdb', incident_id: 'dbx-20260420-3fa2', recovery: { move_db: { to: '/srv/databox/data/databox.duckdb.broken' } } };
+    expect(resolveStep(step, { root: dir, values }).whenFailed).toBe(
+      'Put it back by hand: mv /srv/databox/data/databox.duckdb.broken /srv/databox/data/databox.duckdb, then `/databox validate duckdb incident=dbx-20260420-3fa2`',
+    );
+  });
+});
+
 describe('a broken runbook stops the load with the file, the path inside it and what is wrong', () => {
   it.each(brokenCases)('$name', ({ breakIt, at, problem }) => {
     const doc = duckdbDoc();

@@ -35,6 +35,8 @@ describe('renderAdvice', () => {
     expect(renderAdvice(advice, context)).toBe('`/databox diagnose backfill source=ebird` (limit=7; 2026-04-18 and )');
     expect(renderAdvice(advice, { ...context, from: '2026-04-17', to: '' })).toBe('`/databox diagnose backfill source=ebird from=2026-04-17` (limit=7; 2026-04-18 and )');
     expect(render(advice, context), 'render itself keeps them').toBe('`/databox diagnose backfill source=ebird from= to=` (limit=7; 2026-04-18 and )');
+    // Only a parameter that is a word of its own goes: not one inside an option, a query string or a list.
+    expect(renderAdvice('`run --from={{from?}} --to={{to?}}`, ?a={{from?}}&b=1, a=b,c={{to?}}', context)).toBe('`run --from= --to=`, ?a=&b=1, a=b,c=');
   });
 });
 

@@ -23,7 +23,7 @@ export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
 async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Promise<StepResult> {
   const target = targetOf(ctx, step.target);
   if (target.name === 'local') {
-    const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label, checkWritable: false, readersBlock: true, expectSchemas: [] });
+    const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label, checkWritable: false, readersBlock: true, expectSchemas: [], movedByRecovery: false });
     // To the runbooks that only ask whether the database opens, a link to nothing is missing and an empty file not a
     // DuckDB file; the summary still says which.
     return { ...opened, status: (coarser as Partial<Record<string, OpenStatus>>)[opened.status] ?? opened.status };

@@ -31,6 +31,11 @@ const schema = z.strictObject({
    * project's) ends "no-expected-schemas", which its catalog tells at once, before anything reads it in full.
    */
   expectSchemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a schema name: letters, digits and _')).default([]),
+  /**
+   * The file a recovery moves aside (the stack's database, not a backup only read and copied): read through a symbolic
+   * link, that is said with what to do, since a recovery refuses to move a link.
+   */
+  movedByRecovery: z.boolean().default(false),
 });
 
 export type DuckdbOpenStep = z.output<typeof schema> & ResolvedCommon;
@@ -76,7 +81,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   };
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
   // Said before any path is chosen: every recovery moves the file, and is refused through a link.
-  const linked = linkTargetOf(step.path);
+  const linked = step.movedByRecovery ? linkTargetOf(step.path) : undefined;
   const throughLink = linked ? ` (read through a symbolic link to ${linked}: a recovery is refused through it, as moving it would move the link; to recover, ${pointAtTheFile(linked)})` : '';
   return {
     status: opened.status,

@@ -143,7 +143,7 @@ export const leftoverClonesStepKind = defineStepKind({
     if (!step.drop) return step;
     const session = await target('motherduck')
       .open({ writable: false })
-      .catch((error: Error) => Promise.reject(new UserError(`cannot compare the clones with ${step.comparedWith} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
+      .catch((error: Error) => Promise.reject(new UserError(`cannot list the clones${step.comparedWith ? ` and compare them with ${step.comparedWith}` : ''} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
     try {
       const existing = (await session.run(listSql(step.databases))).rows.map((r) => String(r[0]));
       return { ...step, existingWhenPlanned: existing, differsWhenPlanned: await differences(step, session, existing) };
