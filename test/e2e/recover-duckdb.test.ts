@@ -787,7 +787,7 @@ describe('path B: restore from a file backup', () => {
     expect(slack.buttons('request_rollback'), 'nothing changed, so nothing to roll back').toHaveLength(0);
     // What to do instead, under the failure and on the record (the runbook's whenFailed of that step).
     const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
-    const next = `The backup ${backup} cannot restore the database (the read above says why), and nothing was changed. Restore from another backup, \`/databox recover duckdb path=b backup=<another file> incident=${incident}\`, or rebuild from the sources with path A, \`/databox recover duckdb path=a incident=${incident}\`.`;
+    const next = `The backup ${backup} did not pass the read above, and nothing was changed. Found damaged, incomplete or with a log beside it, it cannot restore the database: restore from another backup, \`/databox recover duckdb path=b backup=<another file> incident=${incident}\`, or rebuild from the sources with path A, \`/databox recover duckdb path=a incident=${incident}\`. Out of time or memory, or not opened (permissions, a DuckDB version): fix that, then propose path B again.`;
     expect(slack.posted('Next: ')).toContain(next.replace('<another file>', '&lt;another file&gt;'));
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.follow-up').map((r) => r.data.advice)).toEqual([next]);
   }, 150_000);

@@ -220,7 +220,7 @@ describe("Slack's bad days", () => {
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const verdict = slack.posted(':warning: Slack refused this message as the bot made it (invalid_blocks)');
-    expect(verdict).toMatch(/Its buttons \(Path A: [^)]*\) could not be shown: what they do can be typed \(`\/databox help`\)\./);
+    expect(verdict).toMatch(/Its buttons \(Path A: [^)]*\) could not be shown: `\/databox help` says what can be typed instead, and a terminal does the rest \(`npm run --silent cli -- help`\)\./);
     expect(verdict).toContain('File corrupt');
     slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Plan ') ? 'msg_too_long' : undefined);
     await harness.command(`recover duckdb path=a incident=${journal().find((r) => r.type === 'incident.opened')?.incident}`, operator);
