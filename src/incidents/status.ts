@@ -103,6 +103,12 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
  */
 function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated'>): string | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
+  // A cleanup that ended tidied up after the incident: where it stands is what came before, the cleanup said after it.
+  const last = runs.at(-1);
+  if (last?.cleanup && last.startedAt !== undefined && ['succeeded', 'failed', 'interrupted'].includes(last.status)) {
+    const before = whereItStands({ ...incident, runs: incident.runs.filter((r) => r.id !== last.id) }, report);
+    return `${before ? `${before}; then ` : ''}cleanup ${last.status} (${last.id})`;
+  }
   for (const run of [...runs].reverse()) {
     if (report.waiting.some((r) => r.id === run.id)) return `a plan waiting for approval (${run.id})`;
     if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;

@@ -82,6 +82,16 @@ const maxBlocks = 50;
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';
+  // A cleanup that ended tidied up after the incident: where the incident stands is what came before it ("rolled back,
+  // so not recovered" stays said), the cleanup after it.
+  if (last.cleanup && incident.runs.length > 1 && ['succeeded', 'failed', 'interrupted'].includes(last.status)) {
+    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) })}; then ${runStatus(last)}`;
+  }
+  return runStatus(last);
+}
+
+/** Where a run leaves its incident, in a few words. */
+function runStatus(last: Run): string {
   const labels: Record<string, string> = {
     pending: last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
@@ -90,7 +100,7 @@ function incidentStatus(incident: Incident): string {
     failed: `${runLabel(last).toLowerCase()} failed`,
     rejected: 'plan rejected',
     expired: 'plan expired',
-    interrupted: `${last.kind} ${endedWords(last)}`,
+    interrupted: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
   };
   return labels[last.status] ?? last.status;
 }

@@ -208,6 +208,10 @@ describe('who may approve scenario 3', () => {
     ]);
     expect(changes()).toEqual([`DROP DATABASE "databox_broken_${slug}"`, `DROP DATABASE "databox_restored_${slug}"`, `ALTER SNAPSHOT "databox"."${swapSnapshot}" SET snapshot_name = ''`]);
     expect(slack.allText()).toContain(`dropped databox_broken_${slug}, databox_restored_${slug} (UNDROP DATABASE brings one back within the retention)`);
+    // The incident stands where the validation left it; the cleanup is said after that, on its first message and in status.
+    await harness.settle();
+    expect(slack.messages().find((m) => !m.threadTs && m.blocks.includes(incident))?.blocks).toContain('Status: validation succeeded; then cleanup succeeded');
+    expect((await harness.command('status', operator)).text).toMatch(new RegExp(`now: validation succeeded \\(${incident}/\\d+\\); then cleanup succeeded \\(${incident}/\\d+\\)`));
     expect(slack.buttons('propose_follow_up'), 'nothing new is offered after the cleanup').toHaveLength(1);
     const validations = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'validation');
     expect(validations.at(-1)?.seq, 'no validation after the cleanup').toBeLessThan(journalRecordsOf(checkout).filter((r) => r.type === 'run.approved').at(-1)?.seq);

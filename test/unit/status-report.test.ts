@@ -61,6 +61,30 @@ describe('the status report', () => {
     expect(statusText(statusReport(approved, new Date('2026-12-01T09:10:00.000Z')))).toContain(`; now: a plan approved, about to start (${incident}/3)`);
   });
 
+  it('says a cleanup after where the incident stands, never in its place: a rollback stays "not recovered"', () => {
+    const state = new IncidentState();
+    const ran = (at: string, n: number) => [
+      record(`2026-12-01T09:${at}:00.000Z`, 'run.approved', { runId: `${incident}/${n}`, hash: `${n}`.repeat(64) }, 'U0TEAMMATE'),
+      record(`2026-12-01T09:${at}:01.000Z`, 'run.started', { runId: `${incident}/${n}`, pid: 4242 }),
+      record(`2026-12-01T09:${at}:30.000Z`, 'run.finished', { runId: `${incident}/${n}`, status: 'succeeded' }),
+    ];
+    const kindOf = (r: JournalRecord, extra: Record<string, unknown>) => ({ ...r, data: { ...r.data, run: { ...(r.data.run as object), ...extra } } });
+    for (const r of [
+      record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'motherduck', title: 'MotherDuck point-in-time recovery', origin: 'slack:C0INCIDENT' }),
+      proposed('2026-12-01T09:01:00.000Z', 1, 'Path B: Restore in place'),
+      ...ran('02', 1),
+      kindOf(proposed('2026-12-01T09:03:00.000Z', 2, 'Rollback of path B'), { kind: 'rollback' }),
+      ...ran('04', 2),
+      kindOf(proposed('2026-12-01T09:05:00.000Z', 3, 'Path C: Drop the leftover clones'), { cleanup: true }),
+      ...ran('06', 3),
+    ]) {
+      state.apply(r);
+    }
+    expect(statusText(statusReport(state, new Date('2026-12-01T09:10:00.000Z')))).toContain(
+      `; now: rolled back, so not recovered: diagnose again (${incident}/2); then cleanup succeeded (${incident}/3)`,
+    );
+  });
+
   it('says so in Slack, naming the plan that changed it', () => {
     const text = statusText(report);
     expect(text).toContain(`*Waiting for approval:* \`${incident}/3\``);
