@@ -1,4 +1,5 @@
 // What a run is called to the operator, in Slack and at the terminal: its kind, or "Cleanup" for a path that only tidies up.
+import { firstFailure } from '../engine/step-passed.js';
 import type { Run } from './state.js';
 
 const labels: Record<string, string> = { diagnosis: 'Diagnosis', validation: 'Validation', recovery: 'Recovery', rollback: 'Rollback', inspection: 'Inspection' };
@@ -14,7 +15,13 @@ export function runLabel(run: Run): string {
 /** Where an incident stands after a rollback that succeeded: back where it was, never a green "succeeded". */
 export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
 
-/** How a run ended, in a word or two: a plan stopped before its first step is "not started", not "interrupted". */
-export function endedWords(run: Pick<Run, 'status' | 'startedAt'>): string {
-  return run.status === 'interrupted' && run.startedAt === undefined ? 'not started' : run.status;
+/**
+ * How a run ended, in a word or two: a plan stopped before its first step is "not started", not "interrupted"; one that
+ * stopped at a step nobody can tell the outcome of (a swap's connection lost as it ran) did not fail, as far as anyone
+ * knows: its outcome is unknown.
+ */
+export function endedWords(run: Pick<Run, 'status' | 'startedAt'> & Partial<Pick<Run, 'steps' | 'results'>>): string {
+  if (run.status === 'interrupted' && run.startedAt === undefined) return 'not started';
+  if (run.status === 'failed' && run.steps && run.results && firstFailure(run.steps, run.results)?.status === 'unknown') return 'ended, its outcome unknown';
+  return run.status;
 }

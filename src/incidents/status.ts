@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
-import { rolledBackWords, runLabel } from './run-label.js';
+import { endedWords, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -114,7 +114,7 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;
     if (run.status === 'approved') return `a plan approved, about to start (${run.id})`;
     if (run.kind === 'rollback' && run.status === 'succeeded') return `${rolledBackWords} (${run.id})`;
-    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${run.status} (${run.id})`;
+    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${run.status === 'succeeded' || run.status === 'running' ? run.status : endedWords(run)} (${run.id})`;
   }
   return undefined;
 }

@@ -97,7 +97,7 @@ function runStatus(last: Run): string {
     approved: 'approved, starting',
     running: `${last.kind} running`,
     succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : last.kind === 'rollback' ? rolledBackWords : `${runLabel(last).toLowerCase()} succeeded`,
-    failed: `${runLabel(last).toLowerCase()} failed`,
+    failed: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
     rejected: 'plan rejected',
     expired: 'plan expired',
     interrupted: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
