@@ -64,7 +64,13 @@ export function againstDiagnosis(
   }
   if (windowNames.size > 0) {
     const now = [...windowNames].filter((name) => params[name] !== undefined).map((name) => `${name}=${params[name]}`).join(' ');
-    warnings.push(`The diagnosis found ${diagnosedFinding(incident, windows) ?? 'no bad window'}; this plan is for ${now}, which takes days it did not find bad.`);
+    const finding = diagnosedFinding(incident, windows);
+    // Nothing found is not days found healthy: a diagnosis that could not size a window judged none of them.
+    warnings.push(
+      finding
+        ? `The diagnosis found ${finding}; this plan is for ${now}, which takes days it did not find bad.`
+        : `The diagnosis found no window to recover (its verdict says why); this plan is for ${now}, which it did not find bad.`,
+    );
   }
   return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
 }

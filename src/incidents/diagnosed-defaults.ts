@@ -59,7 +59,7 @@ export function explainMissing(error: unknown, incident: Incident | undefined, o
       ? `incident ${incident.id} has no diagnosis to take it from: give it, or diagnose first`
       : found && on && !stillHolds(found, on.now)
         ? `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found none needed at ${minuteUtc(found.asOf)}, which held until that day ended (${minuteUtc(found.until)}) and may no longer: diagnose again${on.diagnoseAgain ? ` (\`${on.diagnoseAgain}\`)` : ''}, or give it`
-        : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") found nothing to fill it in: give it`;
+        : `the diagnosis of incident ${incident.id} ("${incident.diagnosis.title}") did not find it (its verdict says why): give it`;
   return new UserError(`${error.message} (${why})`);
 }
 

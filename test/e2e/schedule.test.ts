@@ -243,7 +243,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const refusal = String(slack.responses.at(-1)?.body.text);
     expect(refusal).toContain('missing from=YYYY-MM-DD');
     expect(refusal).toContain('missing to=YYYY-MM-DD');
-    expect(refusal).toContain(`the diagnosis of incident ${incidentId} ("Dagster daemon stopped") found nothing to fill it in: give it`);
+    expect(refusal).toContain(`the diagnosis of incident ${incidentId} ("Dagster daemon stopped") did not find it (its verdict says why): give it`);
 
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();

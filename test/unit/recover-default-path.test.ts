@@ -198,3 +198,19 @@ describe('a window within what the diagnosis found', () => {
     );
   });
 });
+
+describe('a window typed where the diagnosis found none', () => {
+  // Dagster's CLI gives no tick times: the verdict could not size the window, and offered a path that needs one.
+  const incident = {
+    diagnosis: { runId: 'dbx-20261203-0c0c/1', title: 'Dagster daemon stopped', paths: ['b'], params: {}, suggested: {} },
+    runs: [{ id: 'dbx-20261203-0c0c/1', results: [] }],
+  } as unknown as Incident;
+  const recovery = { id: 'a', parameters: ['from', 'to'] } as unknown as RecoveryPath;
+
+  it('says it found no window, not that it found the days healthy', () => {
+    expect(againstDiagnosis(incident, recovery, { from: '2026-11-30', to: '2026-12-02' }, [{ from: 'from', to: 'to' }])).toBe(
+      'The diagnosis of this incident (verdict "Dagster daemon stopped") offered path B, not path A: this plan was typed against it. ' +
+        "The diagnosis found no window to recover (its verdict says why); this plan is for from=2026-11-30 to=2026-12-02, which it did not find bad. Read the diagnosis' evidence before approving.",
+    );
+  });
+});

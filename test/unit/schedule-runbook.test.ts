@@ -152,7 +152,7 @@ describe('runbooks/schedule.yml', () => {
     expect(withDiagnosedDefaults(pathA, rb.parameters, undefined, {})).toEqual({});
     const missing = new UserError('missing from=YYYY-MM-DD: first day');
     expect((explainMissing(missing, diagnosed({}, 'Daemon and schedules healthy, marts fresh')) as Error).message).toBe(
-      'missing from=YYYY-MM-DD: first day (the diagnosis of incident dbx-20260421-abcd ("Daemon and schedules healthy, marts fresh") found nothing to fill it in: give it)',
+      'missing from=YYYY-MM-DD: first day (the diagnosis of incident dbx-20260421-abcd ("Daemon and schedules healthy, marts fresh") did not find it (its verdict says why): give it)',
     );
     expect((explainMissing(missing, { id: 'dbx-20260421-abcd' } as Incident) as Error).message).toContain(
       'incident dbx-20260421-abcd has no diagnosis to take it from: give it, or diagnose first',
