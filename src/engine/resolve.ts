@@ -63,6 +63,8 @@ export function snapshotBeforeStep(step: ResolvedStep, database: string, values:
     acceptStatuses: [],
     timeoutMs: 10 * 60_000,
     guard: step.guard,
+    // Nothing after it runs without it: the database is as it was, and the plan can be asked for again as it is.
+    whenFailed: `The named snapshot of ${database} before "${step.title}" could not be taken, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`,
   };
 }
 

@@ -332,6 +332,17 @@ describe('scenario 3 from the terminal', () => {
     expect(await md.value('databox', count)).toBe('30');
   });
 
+  it("a swap whose named snapshot MotherDuck refuses stops before the COPY, saying so and to propose it again", async () => {
+    const { md, cli } = await setUp();
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    md.failWhen(/^CREATE SNAPSHOT/, 'Catalog Error: snapshot quota reached');
+    const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(failed.code).toBe(1);
+    expect(await md.value('databox', count)).toBe('30');
+    expect(failed.stdout).toContain(`The named snapshot of databox before "Make the stack's database equal to the restored clone" could not be taken, so that step and the ones after it did not run. Fix what MotherDuck answered (above), then propose this plan again.`);
+  });
+
   it('a swap that failed is proposed again and goes through, keeping the broken state the first attempt kept; path A is not cloned over; a cleanup is called a cleanup', async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
@@ -342,6 +353,8 @@ describe('scenario 3 from the terminal', () => {
     const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(failed.code).toBe(1);
     expect(await md.value(`databox_broken_${slug}`, count)).toBe('30');
+    // What to do next, under the failure: look first, then the swap again or the rollback.
+    expect(failed.stdout).toContain(`The swap stopped. Before anything else, look at databox as it is now (its marts against the restored clone's, counted above): unchanged, propose the swap again once the cause is fixed, \`npm run --silent cli -- recover motherduck path=s incident=${id}\``);
     // No validation ran to list the clones: the postmortem still names them.
     const postmortem = await cli(['postmortem', id]);
     expect(postmortem.stdout).toContain('## Leftover clones');
@@ -376,6 +389,10 @@ describe('scenario 3 from the terminal', () => {
     expect(cleanup.stdout).toMatch(/✔ Cleanup passed in /);
     expect(cleanup.stdout).toMatch(/\n {2}Cleanup {5}dbx-\d{8}-[0-9a-f]{4}\/\d+ Path C: /);
     expect(cleanup.stdout).not.toMatch(/Recovery (passed|succeeded)/);
+    // No clone left to swap in: said so, with what makes one.
+    const noClone = await cli(['recover', 'motherduck', 'path=s', `incident=${id}`, '--approver', 'carol']);
+    expect(noClone.code).toBe(2);
+    expect(noClone.stderr).toContain(`the check "The restored clone is there (path A or path N makes it: propose that first) and its marts count" did not pass: databox_restored_${slug} does not exist`);
   });
 
   it('with a retention of 0 says no moment can be restored by time, names the named snapshots and how to diagnose one, which offers path N', async () => {

@@ -95,7 +95,10 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       try {
         counts[table] = firstNumber(await session.run(step.countSql[i] as string));
       } catch (error) {
-        return fail(`cannot count ${table} in ${step.database}: ${(error as Error).message.split('\n')[0]}`, { counts });
+        const message = (error as Error).message.split('\n')[0] as string;
+        // DuckDB names a database that is not there as a catalog: said in the operator's words first.
+        const gone = /Catalog "[^"]*" does not exist/i.test(message) ? `${step.database} does not exist (${message})` : undefined;
+        return fail(gone ?? `cannot count ${table} in ${step.database}: ${message}`, { counts });
       }
     }
     let countsAt: Record<string, number> | undefined;
