@@ -45,7 +45,7 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
               client,
               deps.redact,
               audience,
-              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwn(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` proposes it again.`,
+              `:white_check_mark: This was done after it was offered: plan \`${escapeMrkdwn(answer.run.id)}\` (${escapeMrkdwn(answer.run.title)}) ran. Nothing new was proposed; \`/databox ${escapeMrkdwn(typed)}\` looks again, and proposes it if there is anything left for it.`,
             );
           } else if (answer.already === 'pending' && answer.run) {
             await tellEphemeral(client, deps.redact, audience, `:link: This plan is already proposed in this thread (\`${escapeMrkdwn(answer.run.id)}\`, ${escapeMrkdwn(answer.run.title)}) and waits for approval. Nothing new was proposed.`);

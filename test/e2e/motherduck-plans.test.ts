@@ -218,7 +218,7 @@ describe('who may approve scenario 3', () => {
     // The old button clicked once more proposes nothing: its plan has run.
     await harness.click(cleanup!, operator);
     await harness.settle();
-    expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones, let go its named snapshots\\) ran\\. Nothing new was proposed`));
+    expect(slack.ephemerals(operator).at(-1)).toMatch(new RegExp(`This was done after it was offered: plan \`${incident}/\\d+\` \\(Path C: Drop this incident's leftover clones, let go its named snapshots\\) ran\\. Nothing new was proposed; \`/databox recover motherduck path=c incident=${incident}\` looks again, and proposes it if there is anything left for it\\.`));
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     // Typed again with nothing left, it proposes no plan that would do nothing: it says what it found.
     await recover(`path=c incident=${incident}`);
