@@ -208,6 +208,9 @@ describe('the step in a plan', () => {
     expect(() => planned('all_pipelines_daily,no_such_schedule', dagsterUrl, listed)).toThrow(
       new UserError('the webserver lists no schedule named "no_such_schedule" (it lists: all_pipelines_daily, soda_freshness_hourly): nothing was proposed'),
     );
+    expect(() => planned('all_pipelines_dialy', dagsterUrl, listed)).toThrow(
+      new UserError('the webserver lists no schedule named "all_pipelines_dialy" (did you mean "all_pipelines_daily"?) (it lists: all_pipelines_daily, soda_freshness_hourly): nothing was proposed'),
+    );
   });
 
   it('falls back to the CLI, and says why, when DAGSTER_URL is set but the webserver could not list its schedules', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import { DagsterError, type ScheduleStatus } from '../../dagster/graphql-client.js';
 import { lastTickMs, pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
+import { didYouMean } from '../../runbook/did-you-mean.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -44,8 +45,10 @@ function route(names: readonly string[], url: string | undefined, prepared: unkn
   if ('error' in answer) return { via: 'cli', cliBecause: `the webserver could not list its schedules (${answer.error})` };
   const unknown = names.filter((name) => !answer.listed.some((s) => s.name === name));
   if (unknown.length > 0) {
-    const listed = [...new Set(answer.listed.map((s) => s.name))].join(', ') || 'none';
-    throw new UserError(`the webserver lists no schedule named ${unknown.map((n) => `"${n}"`).join(', ')} (it lists: ${listed}): nothing was proposed`);
+    const names = [...new Set(answer.listed.map((s) => s.name))];
+    // A name one letter off (all_pipelines_dialy) names the one meant, as a mistyped command does.
+    const meant = unknown.map((n) => `"${n}"${didYouMean(n, names)}`).join(', ');
+    throw new UserError(`the webserver lists no schedule named ${meant} (it lists: ${names.join(', ') || 'none'}): nothing was proposed`);
   }
   const offForLong = names.flatMap((name) => {
     const copies = answer.listed.filter((s) => s.name === name);
