@@ -83,7 +83,8 @@ function stepText(state: StepState, detail: Detail, root: string, stateDir: stri
   const head = `${icon(state)} ${stepMark(step)}*${state.index + 1}. ${escapeMrkdwn(step.title)}* · ${facts(state)}`;
   if (detail === 'brief') return [head, record ? escapeMrkdwn(cut(record.summary, 200)) : undefined].filter(Boolean).join('\n');
   const lines = [head, codeBlock(describeStep(step, root), 700)];
-  if (state.running && state.progress) lines.push(`_${escapeMrkdwn(cut(state.progress, 200))}_`);
+  // Long enough for a wait on four marts to name each one still behind.
+  if (state.running && state.progress) lines.push(`_${escapeMrkdwn(cut(state.progress, 700))}_`);
   if (record) {
     lines.push(escapeMrkdwn(cut(record.summary, 500)));
     if (record.excerpt) lines.push(codeBlock(record.excerpt, 1_250));
