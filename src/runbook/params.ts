@@ -112,7 +112,7 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
             : /^(gmt|utc)$/i.test(zone)
               ? `; ${zone} is UTC: write the moment without it`
               : `; ${zone} is a zone name the bot cannot convert: give the moment in UTC`;
-        throw new UserError(`${name}=${raw} is not a timestamp${noSuchDay(raw)}: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}`);
+        throw new UserError(`${name}=${raw} is not a timestamp${noSuchDay(raw)}: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)${day}${named}${meantMoment(name, raw, ctx.now)}`);
       }
       if (p.notFuture && moment.getTime() > ctx.now.getTime()) throw new UserError(`${name}="${text}" is in the future (it is ${formatUtcTimestamp(ctx.now)} UTC now)`);
       return text;
@@ -368,6 +368,19 @@ export function rawParameters(values: ParameterValues): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => [name, typeof value === 'object' ? value._value : String(value)]),
   );
+}
+
+/**
+ * The moment a 3 a.m. typing most likely meant, written as the bot takes it: an hour of one digit ("2026-12-02 2:00"),
+ * or a time alone (02:00, taken as today's in UTC); empty when it is neither.
+ */
+function meantMoment(name: string, raw: string, now: Date): string {
+  const time = (hour: string, minute: string, second = '00') => `${hour.padStart(2, '0')}:${minute}:${second}`;
+  const oneDigitHour = /^(\d{4}-\d{2}-\d{2})[ T](\d):([0-5]\d)(?::([0-5]\d))?$/.exec(raw);
+  if (oneDigitHour) return `; with the hour in two digits: ${name}="${oneDigitHour[1]} ${time(oneDigitHour[2] as string, oneDigitHour[3] as string, oneDigitHour[4])}"`;
+  const alone = /^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(raw);
+  if (alone) return `; a time alone needs its day: today's in UTC is ${name}="${now.toISOString().slice(0, 10)} ${time(alone[1] as string, alone[2] as string, alone[3])}"`;
+  return '';
 }
 
 /** The file's format from its first bytes, or why it could not be read (permissions, say). */

@@ -147,7 +147,16 @@ describe('timestamps', () => {
     expect(await validateParameters(rb, ['at'], { at: '  2026-04-18 10:15:07  ' }, ctx)).toEqual({ at: '2026-04-18 10:15:07' });
   });
 
-  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '10:15', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
+  it('says the moment meant for an hour of one digit, and for a time alone (today in UTC)', async () => {
+    expect(await problemOf(['at'], { at: '2026-04-18 2:00' })).toBe(
+      'at=2026-04-18 2:00 is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); with the hour in two digits: at="2026-04-18 02:00:00"',
+    );
+    expect(await problemOf(['at'], { at: '02:00' })).toBe(
+      'at=02:00 is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds); a time alone needs its day: today\'s in UTC is at="2026-04-20 02:00:00"',
+    );
+  });
+
+  it.each(['2026-04-18 10:15:07+99:99', '2026-04-18 10:15:07+15:00', '2026-04-18 24:00:00', '2026-04-18 10:60', '2026-04-18 10:15:60', '2026-04-18 10:15:07.1234567', '2026-04-18 10:15.5', '2026-04-18 10:15:07.'])(
     'refuses %j',
     async (text) => {
       expect(await problemOf(['at'], { at: text })).toBe(`at=${text} is not a timestamp: use "YYYY-MM-DD HH:MM:SS" (UTC; a fraction of up to six digits may follow the seconds)`);
