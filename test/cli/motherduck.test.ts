@@ -408,6 +408,11 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).not.toContain('recover motherduck path=');
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
 
+    // A name typed wrong: the names there, and the way when there are none, said with the command to type.
+    const mistyped = await cli(['diagnose', 'motherduck', 'snapshot=before_lod']);
+    expect(mistyped.stdout).toContain('Verdict: No named snapshot of that name');
+    expect(mistyped.stdout).toContain(`Diagnose again with one of the names listed there, written exactly (case and spaces count): \`npm run --silent cli -- diagnose motherduck snapshot="<its name>"\`; with none listed, a moment within the retention is the way`);
+
     const named = await cli(['diagnose', 'motherduck', 'snapshot=before_load']);
     // This snapshot holds the marts as they are now: said so, a warning, and path N still offered.
     expect(named.stdout).toContain('Verdict: No mart differs between now and the named snapshot');
