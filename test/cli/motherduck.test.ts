@@ -402,7 +402,7 @@ describe('scenario 3 from the terminal', () => {
     const result = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
     expect(result.stdout).toContain('Verdict: No point-in-time history (retention 0) — only named snapshots');
     expect(result.stdout).toContain(
-      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). Diagnose again with one of them to compare the marts now and in it, and to be offered path N (clone it, check it, then swap): `diagnose motherduck snapshot=\"<its name>\"`",
+      "2026-04-20 12:00:00 cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history: each automatic snapshot goes as soon as a newer one replaces it, and the newest (2026-04-20 15:00:00 UTC) is the database as it is now. No moment can be restored by time, only a named snapshot as a whole: 'before_load' (2026-04-20 14:00:00). Diagnose again with one of them to compare the marts now and in it, and to be offered path N (clone it, check it, then swap): `npm run --silent cli -- diagnose motherduck snapshot=\"<its name>\"`",
     );
     expect(result.stdout).not.toMatch(/restorable from|can be restored \(|kept 0 days|older than the retention|by hand/);
     expect(result.stdout).not.toContain('recover motherduck path=');

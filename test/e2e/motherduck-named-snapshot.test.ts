@@ -59,7 +59,7 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     await harness.settle();
     const verdict = readable(verdictOf('No snapshot reaches the moment')?.blocks);
     expect(verdict).toContain(`${tenDaysAgo} is older than the retention (7 days)`);
-    expect(verdict).toContain('diagnose again with it to compare the marts now and in it, and to be offered path N: `diagnose motherduck snapshot="<its name>"`');
+    expect(verdict).toContain('diagnose again with it to compare the marts now and in it, and to be offered path N: `/databox diagnose motherduck snapshot="<its name>"`');
     expect(verdict).not.toContain('by hand');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
