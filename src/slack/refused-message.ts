@@ -1,6 +1,7 @@
 // A message Slack refuses as made (too long, a block it will not take): shown once more as one plain section, saying
 // so and naming the buttons it could not show, rather than lost from the thread with only a line in the log.
 import type { KnownBlock } from '@slack/types';
+import { shortHash } from '../engine/resolve.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 
 /** Slack's answers about the message itself, which the same message sent again can never change. */
@@ -12,11 +13,27 @@ export function refusedAsMadeCode(error: unknown): string | undefined {
   return code && refusedAsMade.has(code) ? code : undefined;
 }
 
-/** The texts a reader sees in a message's blocks, in order, and the labels of its buttons. */
-function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: string[]; approves: boolean } {
+/** What a button stood for that a terminal can do instead: a plan's decision, or a recovery's rollback. */
+interface TerminalInstead {
+  decide?: { run: string; hash: string };
+  rollback?: string;
+}
+
+/** The run a button's value names, and its plan's hash, as the bot wrote them (blocks.ts); nothing for anything else. */
+function valueOf(text: string | undefined): { run?: unknown; hash?: unknown } {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    return value !== null && typeof value === 'object' ? (value as { run?: unknown; hash?: unknown }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The texts a reader sees in a message's blocks, in order, the labels of its buttons, and what a terminal does instead. */
+function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: string[]; instead: TerminalInstead } {
   const texts: string[] = [];
   const buttons: string[] = [];
-  let approves = false;
+  const instead: TerminalInstead = {};
   for (const block of blocks) {
     if ((block.type === 'section' || block.type === 'header') && block.text) texts.push(block.text.text);
     if (block.type === 'section' && block.fields) texts.push(...block.fields.map((field) => field.text));
@@ -24,20 +41,29 @@ function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: st
     for (const element of block.type === 'actions' ? block.elements : []) {
       if (element.type !== 'button') continue;
       buttons.push(element.text.text);
-      approves ||= element.action_id === actionIds.approve;
+      const { run, hash } = valueOf(element.value);
+      if (element.action_id === actionIds.approve && typeof run === 'string' && typeof hash === 'string') instead.decide = { run, hash: shortHash(hash) };
+      if (element.action_id === actionIds.rollback && typeof run === 'string') instead.rollback = run;
     }
   }
-  return { texts, buttons, approves };
+  return { texts, buttons, instead };
+}
+
+/** What to do without the buttons, as commands to type at a terminal where there are such (Slack has no typed approval). */
+function withoutButtons(instead: TerminalInstead): string {
+  const cli = 'npm run --silent cli --';
+  if (instead.decide) {
+    const { run, hash } = instead.decide;
+    return `a terminal approves it, \`${cli} approve ${run} ${hash} --approver &lt;your name&gt;\`, or rejects it, \`${cli} reject ${run} ${hash}\``;
+  }
+  if (instead.rollback) return `a terminal proposes the rollback, \`${cli} rollback ${instead.rollback} --approver &lt;your name&gt;\``;
+  return '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
 }
 
 /** The message as one section of plain words, led by why, within every limit Slack sets on a section. */
 export function asPlainMessage(rendered: Rendered, code: string): Rendered {
-  const { texts, buttons, approves } = readable(rendered.blocks);
-  // A plan's decision cannot be typed in Slack: a terminal takes it. What the other buttons do, a command does.
-  const instead = approves
-    ? '`/databox status` lists the plans that wait, and a terminal approves one (`npm run --silent cli -- approve &lt;run-id&gt; &lt;hash&gt;`)'
-    : '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
-  const lost = buttons.length > 0 ? ` Its buttons (${buttons.join(', ')}) could not be shown: ${instead}.` : '';
+  const { texts, buttons, instead } = readable(rendered.blocks);
+  const lost = buttons.length > 0 ? ` Its buttons (${buttons.join(', ')}) could not be shown: ${withoutButtons(instead)}.` : '';
   const lead = `:warning: Slack refused this message as the bot made it (${code}), so here it is in plain words, cut to fit.${lost} The journal keeps all of it.`;
   const body = (texts.length > 0 ? texts : [rendered.text]).join('\n');
   const text = closedCode(`${lead}\n\n${body}`.slice(0, 2_990));

@@ -226,7 +226,11 @@ describe("Slack's bad days", () => {
     await harness.command(`recover duckdb path=a incident=${journal().find((r) => r.type === 'incident.opened')?.incident}`, operator);
     await harness.settle();
     const plain = slack.posted(':warning: Slack refused this message as the bot made it (msg_too_long)');
-    expect(plain).toContain('Its buttons (Approve, Reject) could not be shown: `/databox status` lists the plans that wait, and a terminal approves one (`npm run --silent cli -- approve &lt;run-id&gt; &lt;hash&gt;`). The journal keeps all of it.');
+    const plan = journal().filter((r) => r.type === 'run.proposed').at(-1)?.data.run;
+    const [id, hash] = [plan.id as string, (plan.hash as string).slice(0, 8)];
+    expect(plain).toContain(
+      `Its buttons (Approve, Reject) could not be shown: a terminal approves it, \`npm run --silent cli -- approve ${id} ${hash} --approver &lt;your name&gt;\`, or rejects it, \`npm run --silent cli -- reject ${id} ${hash}\`. The journal keeps all of it.`,
+    );
     // What the plan says is there, in plain words: its steps and the command that rebuilds.
     expect(plain).toContain('task full-refresh');
     expect(journal().filter((r) => r.type === 'run.proposed')).toHaveLength(2);
