@@ -131,7 +131,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       return undefined;
     };
     if (head === 'diagnosis') return scope.diagnosis ? stepOutput(diagnosisSteps, 'diagnosis') : wrap(`${scope.label} cannot read {{diagnosis.…}}: it is the diagnosis`);
-    if (head === 'steps') return scope.steps ? stepOutput(scope.steps, scope.stepsOf ?? 'diagnosis') : wrap('{{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}} or {{recovery.…}} here)');
+    if (head === 'steps') {
+      if (scope.steps) return stepOutput(scope.steps, scope.stepsOf ?? 'diagnosis');
+      // Only what is set here is offered: a recovery's steps have no {{recovery.…}}, which only a rollback has.
+      return wrap(`{{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}}${scope.recovery ? ' or {{recovery.…}}' : ''} here)`);
+    }
     if (head === 'recovery') return scope.recovery ? stepOutput(scope.recovery, 'recovery') : wrap('{{recovery.…}} is only set in a rollback');
     if (head === 'previews') {
       if (!scope.previews) return wrap('{{previews.…}} is only set in the steps of a recovery path that has previews');
@@ -164,8 +168,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       const wantsList = use.as === 'list';
       const misshapen = having.filter(([, attributes]) => Array.isArray(attributes[attribute]) !== wantsList || (!wantsList && typeof attributes[attribute] === 'object' && attributes[attribute] !== null));
       if (misshapen.length > 0) {
-        const shape = wantsList ? 'a list ([a, b])' : 'one value, not a list or a map';
-        return wrap(`read as ${wantsList ? 'a list' : 'text'} here, but "${attribute}" of ${list(misshapen.map(([value]) => value))} is not ${shape}`);
+        const said = wantsList
+          ? `is not a list ([a, b])`
+          : `is ${misshapen.some(([, attributes]) => Array.isArray(attributes[attribute])) ? 'a list' : 'a map'}, not one value`;
+        return wrap(`read as ${wantsList ? 'a list' : 'text'} here, but "${attribute}" of ${list(misshapen.map(([value]) => value))} ${said}`);
       }
       return undefined;
     }
@@ -256,7 +262,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (step.whenFailed !== undefined) {
           // Only a recovery's or rollback's run stops at a step; the others report what they found, in advice of their own.
           if (!/^(recovery path|rollback of path) /.test(phase)) add([...here, 'whenFailed'], `whenFailed is said when a recovery or rollback stops at the step, and ${phase} steps never stop one: say it in the advice of what they find (a verdict's, a follow-up's)`);
-          else checkTemplate({ at: ['whenFailed'], template: step.whenFailed, as: 'text' }, { ...partScope, previews: undefined }, here, step.onlyIfGiven);
+          // Filled in when the plan is made: the previews are counted by then (for steps, not guards), no step has run.
+          else checkTemplate({ at: ['whenFailed'], template: step.whenFailed, as: 'text' }, partScope, here, step.onlyIfGiven);
         }
         if (step.onlyIfGiven !== undefined && !scope.params.includes(step.onlyIfGiven)) {
           add([...here, 'onlyIfGiven'], `"${step.onlyIfGiven}" is not a parameter ${scope.label} takes${didYouMean(step.onlyIfGiven, scope.params)}; it takes: ${list(scope.params)}`);

@@ -299,7 +299,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[0].to = '{{database_path}}.{{steps.open.status}}';
     },
-    refusal: ['at recovery[0].steps[0].to: {{steps.open.status}}: {{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}} or {{recovery.…}} here)'],
+    refusal: ['at recovery[0].steps[0].to: {{steps.open.status}}: {{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}} here)'],
   },
   {
     name: 'requires naming a parameter that does not exist',

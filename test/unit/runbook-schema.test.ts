@@ -323,6 +323,18 @@ describe('a duration written in several units', () => {
 });
 
 describe("a step's whenFailed", () => {
+  it('may read the counts the plan made (previews), which are known when it is filled in; a guard, counted before them, may not', () => {
+    const doc = parse(fs.readFileSync(path.join(runbooksDir, 'backfill.yml'), 'utf8')) as Doc;
+    const pathA = doc.recovery.find((p: Doc) => p.id === 'a');
+    pathA.steps.find((s: Doc) => s.id === 'reload').whenFailed = 'The reload stopped: the {{previews.raw_rows}} raw rows it replaces are kept; roll back to put them back.';
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(doc));
+    expect(() => loadRunbooks(dir)).not.toThrow();
+    pathA.guards = [...(pathA.guards ?? []), { id: 'g', kind: 'disk-usage', title: 'Room', path: '{{database_path}}', whenFailed: 'Free {{previews.raw_rows}} rows of room' }];
+    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(doc));
+    expect(() => loadRunbooks(dir)).toThrow(/whenFailed: \{\{previews\.raw_rows\}\}/);
+  });
+
   it("is said with the values the plan is made with: a rollback step's, what the recovery did; a parameter's attributes", () => {
     const doc = duckdbDoc();
     const pathB = doc.recovery.find((p: Doc) => p.id === 'b');
