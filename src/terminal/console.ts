@@ -318,9 +318,22 @@ class ConsoleSession {
         const recovery = this.service.run(runId);
         this.record([verb, ...rest], recovery.incidentId);
         incidentId = recovery.incidentId;
+        // Asked for before and still waiting (at another terminal, or in Slack): that plan is shown and approved here, as
+        // the advice printed with it says, not refused as a second one.
+        const waiting = this.service.waitingRollbackOf(runId);
+        if (waiting) {
+          this.out(`The rollback of ${runId} already waits for approval: plan ${waiting.id}.`);
+          await this.service.showWaitingPlan(waiting);
+          code = await this.approveAndRun(waiting);
+          break;
+        }
         // A rollback that needs a choice (which plan to restore, say) first shows what there is to choose from.
         if (this.service.rollbackParameters(runId).some((name) => !(name in raw))) await this.service.inspectRollback(runId, this.requester);
-        const run = await this.service.proposeRollback(runId, this.requester, raw);
+        // Refused (rolled back already, a later change in the way): on the record with why, as a refused recover is.
+        const run = await this.service.proposeRollback(runId, this.requester, raw).catch((error: unknown) => {
+          if (!(error instanceof StoppedError)) this.recordRefused([verb, ...rest], error, recovery.incidentId);
+          throw error;
+        });
         code = await this.approveAndRun(run);
         break;
       }

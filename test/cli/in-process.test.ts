@@ -269,6 +269,27 @@ describe('refusals and exit codes', () => {
     );
   });
 
+  it('a rollback asked for again while it waits is that plan, shown and approved here, as its advice says; a refused one is on the record', async () => {
+    const { checkout, env } = await newCheckout({ failOnce: ['full-refresh'] });
+    const failed = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
+    expect(failed.code).toBe(1);
+    const recoveryId = /rollback (dbx-\S+\/\d+)/.exec(failed.stdout)?.[1] as string;
+    // Nobody at the prompt: the plan is left waiting, with the command that approves it or asks again.
+    const left = await cli(env, ['rollback', recoveryId]);
+    expect(left.code).toBe(2);
+    expect(`${left.stdout}${left.stderr}`).toContain('or run this command again at a terminal');
+    const waiting = journal(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data as any;
+    const again = await cli(env, ['rollback', recoveryId, '--approver', 'bob'], promptedHash);
+    expect(again.stdout).toContain(`The rollback of ${recoveryId} already waits for approval: plan ${waiting.runId}.`);
+    expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
+    expect(journal(checkout).filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'rollback')).toHaveLength(1);
+    // Rolled back: asked once more, refused, and the refusal is journaled.
+    const done = await cli(env, ['rollback', recoveryId, '--approver', 'bob'], promptedHash);
+    expect(done.code).toBe(2);
+    expect(done.stderr).toContain(`${recoveryId} was rolled back already`);
+    expect(journal(checkout).at(-1)).toMatchObject({ type: 'request.refused' });
+  });
+
   it('validate exits 1 when a validation step fails and 0 when all pass', async () => {
     const { env } = await newCheckout({ corrupt: false, failOnce: ['verify-dev'] });
     const failed = await cli(env, ['validate', 'duckdb']);
