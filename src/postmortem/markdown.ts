@@ -74,6 +74,28 @@ export function between(fromIso: string, toIso: string): number {
 }
 
 /** The first and last lines of a step's output: enough to recognise it; the log file has the rest. */
+/**
+ * As shortExcerpt, but every line naming one of `keep` (a bad day of a per-day table) is kept, with the first two (a
+ * table's header) and the last; each stretch between them is one "[… N lines omitted …]" line.
+ */
+export function excerptKeeping(text: string, keep: readonly string[], maxLines = 12, maxChars = 1_000): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  if (keep.length === 0 || lines.length <= maxLines) return shortExcerpt(text, maxLines, maxChars);
+  const shown: string[] = [];
+  let omitted = 0;
+  lines.forEach((line, i) => {
+    if (!(i < 2 || i === lines.length - 1 || keep.some((wanted) => line.includes(wanted)))) {
+      omitted += 1;
+      return;
+    }
+    if (omitted > 0) shown.push(`[… ${omitted} line${omitted === 1 ? '' : 's'} omitted …]`);
+    omitted = 0;
+    shown.push(line.length > 200 ? `${line.slice(0, 197)}…` : line);
+  });
+  const clipped = shown.join('\n');
+  return clipped.length > maxChars ? `${clipped.slice(0, maxChars - 1)}…` : clipped;
+}
+
 export function shortExcerpt(text: string, maxLines = 12, maxChars = 1_000): string {
   let lines = text.replace(/\s+$/, '').split('\n');
   if (lines.length > maxLines) {

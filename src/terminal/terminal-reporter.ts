@@ -8,7 +8,7 @@ import { outdatedReason } from '../incidents/status.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
 import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
-import { formatDuration, shortExcerpt } from '../postmortem/markdown.js';
+import { excerptKeeping, formatDuration } from '../postmortem/markdown.js';
 import { runElapsed, stepDuration } from '../format-duration.js';
 import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
@@ -168,7 +168,9 @@ export class TerminalReporter implements IncidentReporter {
     const summary = record.summary === `exit ${record.exitCode}` ? '' : ` · ${record.summary}`;
     this.line(`      ${facts}${summary}`);
     if (record.excerpt && !record.summary.includes(record.excerpt.trim())) {
-      this.line(style.dim(indent(shortExcerpt(record.excerpt, 8, 800), '      │ ')));
+      // A per-day table keeps its bad days, whatever falls between the first lines and the last.
+      const badDays = Array.isArray(record.outputs.badDays) ? record.outputs.badDays.map(String) : [];
+      this.line(style.dim(indent(excerptKeeping(record.excerpt, badDays, 8, 1_600), '      │ ')));
     }
   }
 
