@@ -152,8 +152,9 @@ export function pinnedAsWritten(steps: ResolvedStep[], written: ReadonlySet<stri
     if (written.has(step.from) && !('absent' in step.asPlanned)) return { ...step, asPlanned: { ...step.asPlanned, writtenMeanwhile: true as const } };
     // Its log comes and goes with its checkpoints: not pinned (it moves with the file, wherever that goes).
     if (step.from.endsWith('.wal') && written.has(step.from.slice(0, -'.wal'.length))) {
-      const { asPlanned: _unpinned, ...unpinned } = step;
-      return unpinned;
+      const { asPlanned: seen, ...unpinned } = step;
+      // Not there as the plan is made is still said: the plan shows the move with nothing to move yet.
+      return 'absent' in seen ? { ...unpinned, absentWhenPlanned: true } : unpinned;
     }
     return step;
   });

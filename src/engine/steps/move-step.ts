@@ -29,8 +29,11 @@ const schema = z.strictObject({
   follows: z.string().optional(),
 });
 
-/** `asPlanned`: what was at `from` when the plan was made (a file, or nothing); a directory is not pinned. */
-export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen };
+/**
+ * `asPlanned`: what was at `from` when the plan was made (a file, or nothing); a directory is not pinned.
+ * `absentWhenPlanned`: nothing was there, for a log left unpinned (it comes and goes with its database's writes).
+ */
+export type MoveStep = z.output<typeof schema> & ResolvedCommon & { asPlanned?: FileSeen; absentWhenPlanned?: true };
 
 /**
  * Why what is at `from` is not what the plan was made on (a healthy file put in place of the broken one, a log that
@@ -135,7 +138,7 @@ export const moveStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
   ],
-  resolve: (step, tools) => {
+  resolve: (step, tools): MoveStep => {
     const from = tools.inRoot(step.from);
     const to = tools.inRoot(step.to);
     // Templates that differ can still name one file ({{recovery.move_db.from}} is the database path): a plan that would
@@ -144,7 +147,7 @@ export const moveStepKind = defineStepKind({
       throw new UserError(`step "${step.id}" would move ${from} onto its own name (from "${step.from}" and to "${step.to}" both come out as it): the runbook is wrong there; nothing was proposed`);
     }
     const asPlanned = fileAt(from);
-    return { ...step, from, to, ...(asPlanned ? { asPlanned } : {}) };
+    return { ...step, from, to, ...(asPlanned ? { asPlanned } : {}) } as MoveStep;
   },
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
@@ -155,7 +158,13 @@ export const moveStepKind = defineStepKind({
           : 'a taken name gets a timestamp suffix'
     }; never overwrites)${
       // Said so the approver does not weigh a destructive move that will do nothing (a file there by then stops the plan).
-      step.ifMissing === 'skip' && step.asPlanned !== undefined && 'absent' in step.asPlanned ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move` : ''
+      step.ifMissing !== 'skip'
+        ? ''
+        : step.asPlanned !== undefined && 'absent' in step.asPlanned
+          ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move`
+          : step.absentWhenPlanned
+            ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move, unless the database's next write makes one, which moves with it`
+            : ''
     }`,
   // Moving a link, or a file other than the one the plan was made on: nothing runs.
   refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step),
