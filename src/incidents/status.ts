@@ -1,7 +1,7 @@
 // What "/databox status" and the terminal's `status` report, as data each front end renders: what holds a database, what
 // waits for approval, the latest incidents.
 import os from 'node:os';
-import { liveness } from '../process/identity.js';
+import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
 import { endedWords, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
@@ -32,8 +32,12 @@ export function goneRunnerHint(run: Run, unlockCommand: string): string | undefi
   if (run.status !== 'running' || !run.runner) return undefined;
   const clears = `\`${unlockCommand}\` clears it, with a second person's approval`;
   switch (liveness(run.runner)) {
-    case 'dead':
-      return `its process (PID ${run.runner.pid}) is gone: ${clears}`;
+    case 'dead': {
+      // What it started may run on without it (a full refresh goes on after its CLI was killed): said, as unlock stops it.
+      const left = (run.processes ?? []).filter((p) => p.pid !== process.pid && p.start !== undefined && liveness(p) === 'alive');
+      const still = left.length > 0 ? `, but what it started still runs: ${left.map((p) => `${p.argv.join(' ')} (${describeIdentity(p)})`).join(', ')}; let it end, or an unlock stops it:` : ':';
+      return `its process (PID ${run.runner.pid}) is gone${still} ${clears}`;
+    }
     case 'unknown':
       return `it was started on host ${run.runner.host}, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), ${clears}`;
     case 'alive':

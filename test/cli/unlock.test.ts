@@ -66,6 +66,9 @@ describe('unlock', { timeout: 180_000 }, () => {
     for (let i = 0; i < 250 && processStartTime(pid) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
     const here = { boot: bootId(), host: os.hostname() };
     const { checkout, runId, env } = setUp({ pid: gone, start: '1', ...here }, { processes: [{ pid, start: processStartTime(pid), ...here, argv: ['task', 'full-refresh'] }] });
+    // Before the unlock, the status says what still runs without the runner: it may be let end.
+    const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(status.stdout).toContain(`its process (PID ${gone}) is gone, but what it started still runs: task full-refresh (PID ${pid}); let it end, or an unlock stops it: \`npm run --silent cli -- unlock ${runId} --approver <name>\` clears it`);
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb is free for other plans (what the run changed stays as it left it). What it had left running was stopped: task full-refresh (PID ${pid}).`);
