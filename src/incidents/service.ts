@@ -80,8 +80,13 @@ export type Decided = 'approve' | 'reject' | 'unlock';
  * timed out may have done part of its work, a rebuild half-built), and those bound to none.
  */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
-  const ran = new Set(run.results.filter((r) => resultMayHaveChanged(run, r)).map((r) => r.stepId));
+  const ran = ranSteps(run);
   return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
+}
+
+/** The steps of a recovery run that changed, or may have changed, something. */
+function ranSteps(run: Run): Set<string> {
+  return new Set(run.results.filter((r) => resultMayHaveChanged(run, r)).map((r) => r.stepId));
 }
 
 /** Whether a plan leaves a step out: the parameter it needs (onlyIfGiven) was not given. */
@@ -924,7 +929,9 @@ export class IncidentService {
     const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
     if (nothing) throw new UserError(nothing);
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
-    const previews = await runPreviews(recovery.rollback.previews, values, this.lockTarget(recoveryRun.lockKey));
+    const ran = ranSteps(recoveryRun);
+    const counted = recovery.rollback.previews.filter((p) => !p.onlyIfRan || ran.has(p.onlyIfRan));
+    const previews = await runPreviews(counted, values, this.lockTarget(recoveryRun.lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     // The database a recovery rebuilt or restored is the one the stack's loads write again: only another file in its
     // place stops the rollback, not a load landing while it waits for approval.

@@ -353,6 +353,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     }
     checkPreviews(p.previews, { ...scope, previews: undefined }, [...at, 'previews']);
     p.previews.forEach((preview, j) => {
+      if (preview.onlyIfRan !== undefined) add([...at, 'previews', j, 'onlyIfRan'], "onlyIfRan is for a rollback's previews: a recovery's are counted before any of its steps runs");
+    });
+    p.previews.forEach((preview, j) => {
       if (preview.asDiagnosed === undefined) return;
       const where = [...at, 'previews', j, 'asDiagnosed'];
       const counted = rb.diagnosis.steps.find((s) => s.id === preview.asDiagnosed);
@@ -398,6 +401,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.rollback.previews.forEach((preview, j) => {
       // A rollback undoes a recovery's change: its counts differ from the diagnosis' by that change, meant.
       if (preview.asDiagnosed !== undefined) add([...rollbackAt, 'previews', j, 'asDiagnosed'], "asDiagnosed is for a recovery's previews: a rollback counts what the recovery changed since the diagnosis");
+      if (preview.onlyIfRan !== undefined && !p.steps.some((r) => r.id === preview.onlyIfRan)) {
+        add([...rollbackAt, 'previews', j, 'onlyIfRan'], `no recovery step "${preview.onlyIfRan}" in path ${p.id}${didYouMean(preview.onlyIfRan, p.steps.map((r) => r.id))}`);
+      }
     });
     p.rollback.steps.forEach((s, j) => {
       if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {

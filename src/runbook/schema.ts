@@ -126,6 +126,11 @@ export const preview = z.strictObject({
    * and the preview counts otherwise, the plan says the rows changed since the diagnosis (a load landed meanwhile).
    */
   asDiagnosed: stepId.optional(),
+  /**
+   * A rollback's count of what one of its steps bound to a recovery step (onlyIfRan) would change: shown only when that
+   * recovery step ran, as the step is, so a plan never counts what it will not do.
+   */
+  onlyIfRan: stepId.optional(),
 });
 
 export type Preview = z.infer<typeof preview>;

@@ -228,7 +228,7 @@ describe('/databox diagnose backfill', () => {
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     const rollback = message('Plan Rollback of path A');
-    expect(rollback).toContain('Preview: Raw rows put back (the rows the recovery kept), which the marts are restated from: 0*');
+    expect(rollback).toContain('Preview: Raw rows put back (the rows the recovery kept): 0*');
     expect(rollback).toMatch(/Preview: Mart rows of the window now, replaced by what the rows put back give \(those from before the recovery: the Parquet file it kept\): [1-9]\d*\*/);
   });
 
@@ -614,6 +614,10 @@ describe('/databox recover backfill', () => {
     const plan = message('Plan Rollback');
     expect(plan).toContain('Put the window\'s raw rows back as they were kept');
     expect(plan).not.toContain('Restate the marts for the window again');
+    // Nor does it count mart rows it will not replace: those previews go with the steps they are for.
+    expect(plan).toContain('Preview: Raw rows put back (the rows the recovery kept)');
+    expect(plan).not.toMatch(/Mart rows of the window now|Combined mart rows of the window now/);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back']);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);

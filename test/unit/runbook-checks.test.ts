@@ -617,6 +617,20 @@ const leftOutCases: Planted[] = [
   },
 ];
 
+const previewOnlyIfRanCases: Planted[] = [
+  {
+    name: "a rollback's count bound to a recovery step the path does not have, and a recovery's count bound to any",
+    plant: (doc) => {
+      doc.recovery[0].rollback.previews.find((p: Doc) => p.id === 'mart_rows_now').onlyIfRan = 'restat';
+      doc.recovery[0].previews[0].onlyIfRan = 'restate';
+    },
+    refusal: [
+      "at recovery[0].previews[0].onlyIfRan: onlyIfRan is for a rollback's previews: a recovery's are counted before any of its steps runs",
+      'at recovery[0].rollback.previews[2].onlyIfRan: no recovery step "restat" in path a (did you mean "restate"?)',
+    ],
+  },
+];
+
 // Planted in backfill.yml with a rollback step that takes a parameter (test/support/rollback-with-parameter.ts): the
 // shipped one takes none.
 const rollbackParameterCases: Planted[] = [
@@ -869,6 +883,14 @@ describe('a mistake planted in backfill.yml is refused at load', () => {
 
 describe('a note on a step left out, planted in backfill.yml', () => {
   it.each(leftOutCases)('$name', ({ plant, refusal: expected }) => {
+    const doc = bundled('backfill.yml');
+    plant(doc);
+    expect(refusal('backfill.yml', doc)).toEqual(expected);
+  });
+});
+
+describe('a count bound to a recovery step, planted in backfill.yml', () => {
+  it.each(previewOnlyIfRanCases)('$name', ({ plant, refusal: expected }) => {
     const doc = bundled('backfill.yml');
     plant(doc);
     expect(refusal('backfill.yml', doc)).toEqual(expected);
