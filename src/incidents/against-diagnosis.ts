@@ -50,7 +50,9 @@ export function againstDiagnosis(
   const windowNames = new Set(
     windows
       .filter((w) => recovery.parameters.includes(w.from) && params[w.from] !== undefined && params[w.to] !== undefined)
-      .filter((w) => !leftToOperator(w) && !samePair(w, diagnosis.params) && !samePair(w, diagnosis.suggested) && !followsDiagnosedWindow(incident, w, params))
+      // The window it was typed with is followed only where it found no narrower one: typed back whole, it takes the
+      // days it found normal around the bad ones.
+      .filter((w) => !leftToOperator(w) && !(samePair(w, diagnosis.params) && !diagnosis.suggested[w.from]) && !samePair(w, diagnosis.suggested) && !followsDiagnosedWindow(incident, w, params))
       .flatMap((w) => [w.from, w.to]),
   );
   const inWindows = new Set(windows.flatMap((w) => [w.from, w.to]));

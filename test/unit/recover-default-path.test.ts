@@ -192,6 +192,8 @@ describe('a window within what the diagnosis found', () => {
     ['reaching past it', '2026-11-30', '2026-12-02'],
     // Each end is one the diagnosis had (typed, found): together they take normal days.
     ['from its typed start to its found end', '2026-11-01', '2026-12-01'],
+    // Typed back whole, the window it looked at takes every normal day around what it found.
+    ['of the whole window it was typed with', '2026-11-01', '2026-12-05'],
   ])('warns of a window %s, naming what it found', (_what, from, to) => {
     expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toBe(
       `The diagnosis found from=2026-11-22 to=2026-12-01 (bad days 2026-11-22, 2026-11-23, 2026-11-24, 2026-12-01); this plan is for from=${from} to=${to}, which takes days it did not find bad. Read the diagnosis' evidence before approving.`,
