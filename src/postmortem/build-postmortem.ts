@@ -285,6 +285,18 @@ function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
   return incident.runs.filter((r) => !(r.kind === 'recovery' && r.pathId && cleanup.has(r.pathId)));
 }
 
+/**
+ * What a recovery was given in place of what the diagnosis looked at, among the runbook's choices of what to work on (an
+ * enum: a source), said as `name=value` each, then and now; undefined when it recovered what the diagnosis looked at. A
+ * window's days or a moment chosen otherwise are the same thing recovered more or less widely, said elsewhere.
+ */
+function otherThanDiagnosed(incident: Incident, rb: Runbook | undefined, params: Readonly<Record<string, string>>): { was: string; now: string } | undefined {
+  const looked = incident.diagnosis?.params ?? {};
+  const differing = Object.keys(looked).filter((name) => rb?.parameters[name]?.type === 'enum' && params[name] !== undefined && params[name] !== looked[name]);
+  if (differing.length === 0) return undefined;
+  return { was: differing.map((name) => `${name}=${plain(String(looked[name]))}`).join(' '), now: differing.map((name) => `${name}=${plain(String(params[name]))}`).join(' ') };
+}
+
 /** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
 function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: IncidentState): { text: string; at?: string; run?: Run } {
   const runs = recoveringRuns(incident, rb);
@@ -298,6 +310,11 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     // The change the validation checked: the last that ran before it (a plan still waiting beside it changed nothing).
     const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
+      // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
+      const elsewhere = otherThanDiagnosed(incident, rb, recovery.params);
+      if (elsewhere) {
+        return { text: `not recovered: the diagnosis was of ${elsewhere.was}; ${plain(recovery.title)} ran for ${elsewhere.now} instead, and its validation passed at ${utcClock(validation.finishedAt)}` };
+      }
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
       const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';

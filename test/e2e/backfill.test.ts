@@ -496,6 +496,25 @@ describe('/databox recover backfill', () => {
     expect(markdown).toMatch(/recovered by Path A: [^\n]*; validation passed at \d\d:\d\d:\d\d, for the window it was given only; the diagnosis also found bad day 2026-04-20 outside it/);
   }, 120_000);
 
+  it('does not call an incident recovered by a recovery of another source than it diagnosed, in its postmortem', async () => {
+    const noaaRestate =
+      'uv run sqlmesh plan prod --start 2026-04-10 --end 2026-04-10 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    // noaa's mart-only day, recovered in ebird's incident: warned of, approved all the same.
+    await harness.command(`recover backfill path=b source=noaa from=2026-04-10 to=2026-04-10 incident=${incident}`, operator);
+    await harness.settle();
+    expect(message('Plan Path B')).toContain('The diagnosis looked at source=ebird; this plan is for source=noaa, which it did not look at.');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation passed');
+    const postmortem = await writePostmortem({ incidentId: incident, stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root });
+    expect(postmortem.markdown).toMatch(/\| Outcome \| not recovered: the diagnosis was of source=ebird; Path B: [^|]* ran for source=noaa instead, and its validation passed at \d\d:\d\d:\d\d \|/);
+    expect(postmortem.markdown).not.toMatch(/Time to recover:\*\* \d/);
+  });
+
   it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, and validates', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
