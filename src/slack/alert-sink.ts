@@ -95,9 +95,15 @@ export class SlackAlertSink implements AlertSink {
   }
 
   async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void> {
-    const text = `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, durationMs))} (${escapeMrkdwn(this.redact(finding.summary))})`;
+    const back = recoveryText(watcher.title, durationMs);
+    const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {
       await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+      // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was.
+      const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
+      await this.client.chat
+        .update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutWithin(ended, 3_000) } }] })
+        .catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it'));
     } else if (this.channel) {
       await this.client.chat.postMessage({ channel: this.channel, text });
     }

@@ -14,6 +14,8 @@ export interface OutageState {
   ref?: AlertRef;
   /** What was wrong when it was last posted (Finding.problem). */
   problem?: string;
+  /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */
+  changedAt?: string;
 }
 
 export type AlertAction =
@@ -34,9 +36,11 @@ export function decideAlert(
   if (state === 'unknown') return { kind: 'none' };
   if (state === 'problem') {
     if (!outage) return { kind: 'alert' };
-    // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped).
-    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem) return { kind: 'changed', outage };
-    return now.getTime() - Date.parse(outage.lastPostedAt) >= reminderMs ? { kind: 'reminder', outage } : { kind: 'none' };
+    const due = (at: string) => now.getTime() - Date.parse(at) >= reminderMs;
+    // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped):
+    // said once, then no more often than the reminders, whatever it flips between meanwhile.
+    if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (!outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage };
+    return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };
   }
   return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)) } : { kind: 'none' };
 }

@@ -105,7 +105,7 @@ export class WatchService {
       this.outages.set(data.watcher, { since: data.since ?? record.at, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at, changedAt: record.at });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
@@ -312,7 +312,7 @@ function alertingNow(latest: string, last: LastCheck | undefined): string {
 
 /** "back to healthy after 42 min" */
 export function recoveryText(title: string, durationMs: number): string {
-  const minutes = Math.round(durationMs / 60_000);
-  const spoken = durationMs >= 3_600_000 ? formatDuration(durationMs) : `${Math.max(1, minutes)} min`;
+  // Seconds for an outage shorter than a minute (never "1 min" for 3 s), whole minutes up to an hour, then hours too.
+  const spoken = durationMs < 60_000 ? `${Math.max(1, Math.round(durationMs / 1_000))} s` : durationMs < 3_600_000 ? `${Math.round(durationMs / 60_000)} min` : formatDuration(durationMs);
   return `${title}: back to healthy after ${spoken}`;
 }

@@ -124,6 +124,10 @@ describe('watcher alerts in the bot', () => {
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     const replies = slack.callsTo('chat.postMessage').filter((a) => alertTs && a.thread_ts === alertTs).map((a) => String(a.text));
     expect(replies).toEqual([':white_check_mark: Dagster daemon heartbeat: back to healthy after 10 min (5 required daemons heartbeating)']);
+    // The alert itself says it ended, struck through, and keeps no button to act on an outage that is over.
+    const ended = slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1);
+    expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy after 10 min): ~The Dagster webserver has not answered for 6 min 0 s~');
+    expect(String(ended?.blocks)).not.toContain('open_incident_from_alert');
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
 

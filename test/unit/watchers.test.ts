@@ -94,9 +94,19 @@ describe('the alert rule', () => {
     expect(decideAlert(undefined, 'healthy', at('2026-04-21T09:42:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
     expect(decideAlert(outage, 'unknown', at('2026-04-21T19:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
   });
+  it('says a change of what is wrong once, then no more often than the reminders, however often it flips', () => {
+    const missing = { ...outage, problem: 'missing' };
+    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), 4 * 60 * minute, 'corrupt')).toEqual({ kind: 'changed', outage: missing });
+    const changed = { ...missing, problem: 'corrupt', changedAt: '2026-04-21T09:01:00.000Z', lastPostedAt: '2026-04-21T09:01:00.000Z' };
+    expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), 4 * 60 * minute, 'missing')).toEqual({ kind: 'none' });
+    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), 4 * 60 * minute, 'missing')).toEqual({ kind: 'changed', outage: changed });
+  });
   it('says how long the outage lasted', () => {
     expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy after 42 min');
     expect(recoveryText('Disk space', 125 * minute)).toBe('Disk space: back to healthy after 2 h 5 min');
+    // A short one in seconds, never "1 min".
+    expect(recoveryText('Database file', 3_000)).toBe('Database file: back to healthy after 3 s');
+    expect(recoveryText('Database file', 35_000)).toBe('Database file: back to healthy after 35 s');
   });
 });
 
