@@ -53,7 +53,7 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
     stat = fs.statSync(filePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return danglingLink(filePath) ?? { status: 'missing', message: `${filePath} does not exist` };
+    if (code === 'ENOENT') return nothingAt(filePath);
     // A folder this process may not look into (EACCES) hides a file that may well be there: never "missing".
     return { status: 'unreadable', message: `cannot look at ${filePath}: ${(error as Error).message.split(',')[0]} (this process runs as uid ${process.getuid?.() ?? '?'})` };
   }
@@ -179,15 +179,19 @@ export function heldByAnother(filePath: string): OpenResult | undefined {
   };
 }
 
-/** What is at a path where a file should be and none is (nothing, or a link to nothing), said; undefined when something is there. */
-export function absentFile(filePath: string): string | undefined {
+/** What is at a path where a file should be and none is (nothing, or a link to nothing); undefined when something is there. */
+export function absentFile(filePath: string): OpenResult | undefined {
   try {
     fs.statSync(filePath);
     return undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
-    return danglingLink(filePath)?.message ?? `${filePath} does not exist`;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? nothingAt(filePath) : undefined;
   }
+}
+
+/** A path with nothing behind it: a link to nothing is said as one, else the path does not exist. */
+function nothingAt(filePath: string): OpenResult {
+  return danglingLink(filePath) ?? { status: 'missing', message: `${filePath} does not exist` };
 }
 
 /**

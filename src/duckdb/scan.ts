@@ -69,7 +69,7 @@ export interface ScanOptions {
 export async function scanTables(filePath: string, options: ScanOptions): Promise<ScanResult> {
   // Told from a file that could not be read now (DuckDB says only "database does not exist", read-only).
   const absent = absentFile(filePath);
-  if (absent) return { status: 'missing', tables: [], total: 0, message: absent };
+  if (absent) return { status: 'missing', tables: [], total: 0, message: absent.message };
   let database;
   try {
     database = await openDatabase(filePath, false);

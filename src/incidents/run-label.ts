@@ -12,6 +12,11 @@ export function runLabel(run: Run): string {
   return labels[run.kind] ?? `${run.kind.charAt(0).toUpperCase()}${run.kind.slice(1)}`;
 }
 
+/** A cleanup that has ended: said after where its incident stands (what came before it), never in its place. */
+export function cleanupEnded(run: Run): boolean {
+  return Boolean(run.cleanup) && ['succeeded', 'failed', 'interrupted'].includes(run.status);
+}
+
 /** Where an incident stands after a rollback that succeeded: back where it was, never a green "succeeded". */
 export const rolledBackWords = 'rolled back, so not recovered: diagnose again';
 

@@ -872,13 +872,13 @@ export class IncidentService {
     return (recovery.rollback?.parameters ?? []).filter(used);
   }
 
-  /** One rollback proposal per incident at a time (oneProposalAtATime): a second click finds the first one's plan waiting. */
   /** The rollback of a recovery asked for before and still approvable, waiting: the one to approve, not a second. */
   waitingRollbackOf(recoveryRunId: string): Run | undefined {
     const incident = this.incident(this.run(recoveryRunId).incidentId);
     return incident.runs.find((r) => r.rollbackOf === recoveryRunId && r.status === 'pending' && r.needsApproval && !this.deps.state.staleBy(r));
   }
 
+  /** One rollback proposal per incident at a time (oneProposalAtATime): a second click finds the first one's plan waiting. */
   async proposeRollback(recoveryRunId: string, actor: string, raw: Record<string, string> = {}): Promise<Run> {
     // async: an unknown run id is a rejected promise, as every other refusal here is, not a throw before it.
     return this.oneProposalAtATime(this.run(recoveryRunId).incidentId, () => this.proposeRollbackNow(recoveryRunId, actor, raw));

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
-import { endedWords, rolledBackWords, runLabel } from './run-label.js';
+import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
 
 export interface StatusReport {
@@ -107,18 +107,18 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
  */
 function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated'>): string | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
-  // A cleanup that ended tidied up after the incident: where it stands is what came before, the cleanup said after it.
+  // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
-  if (last?.cleanup && last.startedAt !== undefined && ['succeeded', 'failed', 'interrupted'].includes(last.status)) {
+  if (last && cleanupEnded(last)) {
     const before = whereItStands({ ...incident, runs: incident.runs.filter((r) => r.id !== last.id) }, report);
-    return `${before ? `${before}; then ` : ''}cleanup ${last.status} (${last.id})`;
+    return `${before ? `${before}; then ` : ''}cleanup ${endedWords(last)} (${last.id})`;
   }
   for (const run of [...runs].reverse()) {
     if (report.waiting.some((r) => r.id === run.id)) return `a plan waiting for approval (${run.id})`;
     if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;
     if (run.status === 'approved') return `a plan approved, about to start (${run.id})`;
     if (run.kind === 'rollback' && run.status === 'succeeded') return `${rolledBackWords} (${run.id})`;
-    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${run.status === 'succeeded' || run.status === 'running' ? run.status : endedWords(run)} (${run.id})`;
+    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${endedWords(run)} (${run.id})`;
   }
   return undefined;
 }

@@ -73,7 +73,29 @@ export function between(fromIso: string, toIso: string): number {
   return Date.parse(toIso) - Date.parse(fromIso);
 }
 
-/** The first and last lines of a step's output: enough to recognise it; the log file has the rest. */
+/** Lines not kept folded, each stretch of them into one "[… N lines omitted …]" line. */
+function folded(lines: readonly string[], kept: (line: string, index: number) => boolean): string[] {
+  const shown: string[] = [];
+  let omitted = 0;
+  lines.forEach((line, i) => {
+    if (!kept(line, i)) {
+      omitted += 1;
+      return;
+    }
+    if (omitted > 0) shown.push(`[… ${omitted} line${omitted === 1 ? '' : 's'} omitted …]`);
+    omitted = 0;
+    shown.push(line);
+  });
+  if (omitted > 0) shown.push(`[… ${omitted} line${omitted === 1 ? '' : 's'} omitted …]`);
+  return shown;
+}
+
+/** Each line cut at 200 characters, and the whole at `maxChars`. */
+function clipped(lines: readonly string[], maxChars: number): string {
+  const text = lines.map((line) => (line.length > 200 ? `${line.slice(0, 197)}…` : line)).join('\n');
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+}
+
 /**
  * As shortExcerpt, but every line naming one of `keep` (a bad day of a per-day table) is kept, with the first two (a
  * table's header) and the last; each stretch between them is one "[… N lines omitted …]" line.
@@ -81,28 +103,14 @@ export function between(fromIso: string, toIso: string): number {
 export function excerptKeeping(text: string, keep: readonly string[], maxLines = 12, maxChars = 1_000): string {
   const lines = text.replace(/\s+$/, '').split('\n');
   if (keep.length === 0 || lines.length <= maxLines) return shortExcerpt(text, maxLines, maxChars);
-  const shown: string[] = [];
-  let omitted = 0;
-  lines.forEach((line, i) => {
-    if (!(i < 2 || i === lines.length - 1 || keep.some((wanted) => line.includes(wanted)))) {
-      omitted += 1;
-      return;
-    }
-    if (omitted > 0) shown.push(`[… ${omitted} line${omitted === 1 ? '' : 's'} omitted …]`);
-    omitted = 0;
-    shown.push(line.length > 200 ? `${line.slice(0, 197)}…` : line);
-  });
-  const clipped = shown.join('\n');
-  return clipped.length > maxChars ? `${clipped.slice(0, maxChars - 1)}…` : clipped;
+  return clipped(folded(lines, (line, i) => i < 2 || i === lines.length - 1 || keep.some((wanted) => line.includes(wanted))), maxChars);
 }
 
+/** The first and last lines of a step's output: enough to recognise it; the log file has the rest. */
 export function shortExcerpt(text: string, maxLines = 12, maxChars = 1_000): string {
-  let lines = text.replace(/\s+$/, '').split('\n');
-  if (lines.length > maxLines) {
-    const head = Math.ceil((maxLines - 1) / 2);
-    const tail = maxLines - 1 - head;
-    lines = [...lines.slice(0, head), `[… ${lines.length - head - tail} lines omitted …]`, ...lines.slice(lines.length - tail)];
-  }
-  const clipped = lines.map((line) => (line.length > 200 ? `${line.slice(0, 197)}…` : line)).join('\n');
-  return clipped.length > maxChars ? `${clipped.slice(0, maxChars - 1)}…` : clipped;
+  const lines = text.replace(/\s+$/, '').split('\n');
+  if (lines.length <= maxLines) return clipped(lines, maxChars);
+  const head = Math.ceil((maxLines - 1) / 2);
+  const tail = maxLines - 1 - head;
+  return clipped(folded(lines, (_line, i) => i < head || i >= lines.length - tail), maxChars);
 }

@@ -7,6 +7,7 @@ import type { Redactor } from '../redact.js';
 import type { AlertRef, OutageState } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
 import { recoveryText, type AlertSink } from '../watchers/watch-service.js';
+import { section } from './blocks.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
@@ -102,7 +103,7 @@ export class SlackAlertSink implements AlertSink {
       // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was.
       const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
       await this.client.chat
-        .update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: cutWithin(ended, 3_000) } }] })
+        .update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [section(ended)] })
         .catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it'));
     } else if (this.channel) {
       await this.client.chat.postMessage({ channel: this.channel, text });

@@ -1,6 +1,6 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { endedWords, rolledBackWords, runLabel } from '../incidents/run-label.js';
+import { cleanupEnded, endedWords, rolledBackWords, runLabel } from '../incidents/run-label.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -82,9 +82,8 @@ const maxBlocks = 50;
 function incidentStatus(incident: Incident): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';
-  // A cleanup that ended tidied up after the incident: where the incident stands is what came before it ("rolled back,
-  // so not recovered" stays said), the cleanup after it.
-  if (last.cleanup && incident.runs.length > 1 && ['succeeded', 'failed', 'interrupted'].includes(last.status)) {
+  // "Rolled back, so not recovered" stays said, the cleanup after it.
+  if (cleanupEnded(last) && incident.runs.length > 1) {
     return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) })}; then ${runStatus(last)}`;
   }
   return runStatus(last);

@@ -11,6 +11,15 @@ export function readButtonValue<T>(value: unknown, schema: z.ZodType<T>): T {
   }
 }
 
+/** The same, or undefined for a value that is not such a button's (a message's other buttons, read for what they are). */
+export function buttonValueIfAny<T>(value: unknown, schema: z.ZodType<T>): T | undefined {
+  try {
+    return readButtonValue(value, schema);
+  } catch {
+    return undefined;
+  }
+}
+
 export const planButton = z.object({ run: z.string().max(100), hash: z.string().regex(/^[0-9a-f]{64}$/) });
 export const pathButton = z.object({ incident: z.string().max(100), path: z.string().max(8) });
 export const rollbackButton = z.object({ run: z.string().max(100) });

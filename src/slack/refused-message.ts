@@ -3,6 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import { shortHash } from '../engine/resolve.js';
 import { actionIds, section, type Rendered } from './blocks.js';
+import { buttonValueIfAny, planButton, rollbackButton } from './button-value.js';
 
 /** Slack's answers about the message itself, which the same message sent again can never change. */
 const refusedAsMade = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text']);
@@ -19,16 +20,6 @@ interface TerminalInstead {
   rollback?: string;
 }
 
-/** The run a button's value names, and its plan's hash, as the bot wrote them (blocks.ts); nothing for anything else. */
-function valueOf(text: string | undefined): { run?: unknown; hash?: unknown } {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return value !== null && typeof value === 'object' ? (value as { run?: unknown; hash?: unknown }) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The texts a reader sees in a message's blocks, in order, the labels of its buttons, and what a terminal does instead. */
 function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: string[]; instead: TerminalInstead } {
   const texts: string[] = [];
@@ -41,9 +32,10 @@ function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: st
     for (const element of block.type === 'actions' ? block.elements : []) {
       if (element.type !== 'button') continue;
       buttons.push(element.text.text);
-      const { run, hash } = valueOf(element.value);
-      if (element.action_id === actionIds.approve && typeof run === 'string' && typeof hash === 'string') instead.decide = { run, hash: shortHash(hash) };
-      if (element.action_id === actionIds.rollback && typeof run === 'string') instead.rollback = run;
+      const plan = element.action_id === actionIds.approve ? buttonValueIfAny(element.value, planButton) : undefined;
+      if (plan) instead.decide = { run: plan.run, hash: shortHash(plan.hash) };
+      const rollback = element.action_id === actionIds.rollback ? buttonValueIfAny(element.value, rollbackButton) : undefined;
+      if (rollback) instead.rollback = rollback.run;
     }
   }
   return { texts, buttons, instead };

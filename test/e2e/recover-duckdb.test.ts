@@ -9,7 +9,7 @@ import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { formatBytes } from '../../src/disk/volume-usage.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
-import { Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage, writeMartsThrough } from '../helpers/databox-checkout.js';
+import { type Behaviour, Checkout, createDamagedDatabase, createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createHealthyDatabase, standinBin, writeGarbage, writeMartsThrough } from '../helpers/databox-checkout.js';
 import { botToken, startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, openStandIns, journalRecordsOf } from '../helpers/stand-ins.js';
@@ -45,6 +45,20 @@ async function diagnoseCorrupt(env: Record<string, string> = {}): Promise<void> 
   harness = await startBot(checkout, slack, env);
   await harness.command('diagnose duckdb', operator);
   await harness.settle();
+}
+
+/** Path A on a corrupt file, its full refresh doing `fullRefresh`, approved by a teammate: the validation after it failed. */
+async function rebuildFailingValidation(fullRefresh: Behaviour): Promise<void> {
+  checkout.behave({ 'task full-refresh': fullRefresh });
+  await diagnoseCorrupt();
+  await harness.click(await proposePathA(), teammate);
+  await harness.settle();
+  expect(slack.allText()).toContain('Validation failed');
+}
+
+/** The latest result journaled for a step of that id. */
+function latestResult(stepId: string): Record<string, any> | undefined {
+  return journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === stepId).at(-1)?.data.result;
 }
 
 async function proposePathA(): Promise<ReturnType<SlackStandIn['buttons']>[number]> {
@@ -937,12 +951,8 @@ describe('path B: restore from a file backup', () => {
   }, 120_000);
 
   it('fails validation on a rebuild whose full refresh left a source\'s raw data out, naming its schema; the postmortem keeps what to do next', async () => {
-    checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', rawTables: ['raw_ebird.observations'] } });
-    await diagnoseCorrupt();
-    await harness.click(await proposePathA(), teammate);
-    await harness.settle();
-    expect(slack.allText()).toContain('Validation failed');
-    const scan = journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'scan').at(-1)?.data.result;
+    await rebuildFailingValidation({ createDatabase: 'data/databox.duckdb', rawTables: ['raw_ebird.observations'] });
+    const scan = latestResult('scan');
     expect(scan?.status).toBe('missing-expected-schemas');
     expect(scan?.summary).toMatch(/raw_noaa.*raw_usgs|raw_usgs.*raw_noaa/);
     // What to do is to load the source, not to roll back to the broken file.
@@ -962,13 +972,8 @@ describe('path B: restore from a file backup', () => {
 
   it('fails validation on a rebuild that left no file where the bot looks, saying so (not that something held it) and that the two paths must agree', async () => {
     // The full refresh exits 0 and writes its database somewhere else: nothing is at DATABOX_DATABASE_PATH.
-    checkout.behave({ 'task full-refresh': { stdout: 'dlt: loaded raw_ebird, raw_noaa, raw_usgs\n' } });
-    await diagnoseCorrupt();
-    await harness.click(await proposePathA(), teammate);
-    await harness.settle();
-    expect(slack.allText()).toContain('Validation failed');
-    const scan = journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'scan').at(-1)?.data.result;
-    expect(scan?.status).toBe('missing');
+    await rebuildFailingValidation({ stdout: 'dlt: loaded raw_ebird, raw_noaa, raw_usgs\n' });
+    expect(latestResult('scan')?.status).toBe('missing');
     const next = slack.posted('Next: ');
     expect(next).toContain(`${checkout.databasePath} does not exist: the recovery left no DuckDB file where the bot looks.`);
     expect(next).toContain('DATABOX_DATABASE_PATH must name that same file');
@@ -978,13 +983,9 @@ describe('path B: restore from a file backup', () => {
 
   it('fails validation on a rebuild that left a mart behind or out, naming both', async () => {
     const dayOf = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-    checkout.behave({ 'task full-refresh': { createDatabase: 'data/databox.duckdb', martsThrough: dayOf(4) } });
-    await diagnoseCorrupt();
-    await harness.click(await proposePathA(), teammate);
-    await harness.settle();
-    expect(slack.allText()).toContain('Validation failed');
+    await rebuildFailingValidation({ createDatabase: 'data/databox.duckdb', martsThrough: dayOf(4) });
     // A mart stale and another unreadable: the summary names both, not only the stale ones.
-    const summary = () => journalRecords().filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'freshness').at(-1)?.data.result.summary as string;
+    const summary = () => latestResult('freshness')?.summary as string;
     expect(summary()).toMatch(/^4 of 4 marts past their SLA: ebird\.fct_daily_bird_observations: newest /);
     const validateAfter = async (sql: string) => {
       const instance = await DuckDBInstance.create(checkout.databasePath);

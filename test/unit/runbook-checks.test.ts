@@ -594,9 +594,6 @@ const backfillCases: Planted[] = [
     },
     refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS\u2026" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
   },
-];
-
-const leftOutCases: Planted[] = [
   {
     name: 'a note on what leaving a step out means, on a step never left out (no onlyIfGiven)',
     plant: (doc) => {
@@ -615,9 +612,6 @@ const leftOutCases: Planted[] = [
       'at recovery[0].steps[0].whenFailed: {{window}}: "window" is not a parameter of path a, a step output or an engine value',
     ],
   },
-];
-
-const previewOnlyIfRanCases: Planted[] = [
   {
     name: "a rollback's count bound to a recovery step the path does not have, and a recovery's count bound to any",
     plant: (doc) => {
@@ -630,6 +624,8 @@ const previewOnlyIfRanCases: Planted[] = [
     ],
   },
 ];
+
+
 
 // Planted in backfill.yml with a rollback step that takes a parameter (test/support/rollback-with-parameter.ts): the
 // shipped one takes none.
@@ -875,22 +871,6 @@ describe('a mistake planted in duckdb.yml is refused at load', () => {
 
 describe('a mistake planted in backfill.yml is refused at load', () => {
   it.each(backfillCases)('$name', ({ plant, refusal: expected }) => {
-    const doc = bundled('backfill.yml');
-    plant(doc);
-    expect(refusal('backfill.yml', doc)).toEqual(expected);
-  });
-});
-
-describe('a note on a step left out, planted in backfill.yml', () => {
-  it.each(leftOutCases)('$name', ({ plant, refusal: expected }) => {
-    const doc = bundled('backfill.yml');
-    plant(doc);
-    expect(refusal('backfill.yml', doc)).toEqual(expected);
-  });
-});
-
-describe('a count bound to a recovery step, planted in backfill.yml', () => {
-  it.each(previewOnlyIfRanCases)('$name', ({ plant, refusal: expected }) => {
     const doc = bundled('backfill.yml');
     plant(doc);
     expect(refusal('backfill.yml', doc)).toEqual(expected);
