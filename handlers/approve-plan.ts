@@ -35,9 +35,9 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
         async () => {
           try {
             // Who the clicker is (workspace, guest) is Slack's to say: asked before the plan is looked at, refused on the record.
-            const may = await mayDecide(deps, body, runId, tell, { of: 'approve', clickedAt }).finally(checked);
-            if (!may) return;
-            const decision = deps.service.approve(runId, hash, body.user.id);
+            const decider = await mayDecide(deps, body, runId, tell, { of: 'approve', clickedAt }).finally(checked);
+            if (!decider) return;
+            const decision = deps.service.approve(runId, hash, body.user.id, decider.memberOf);
             if (!decision.ok) {
               await tell(`:no_entry_sign: ${saidInSlack(decision.reason)}`);
               // An expired plan's buttons are replaced so nobody else clicks them.

@@ -26,11 +26,11 @@ export function registerApproveUnlock(routes: ListenerRouter, deps: HandlerDeps)
         `unlock ${runId}`,
         async () => {
           try {
-            const may = await mayDecide(deps, body, runId, tell, { of: 'unlock', clickedAt }).finally(checked);
-            if (!may) return;
+            const decider = await mayDecide(deps, body, runId, tell, { of: 'unlock', clickedAt }).finally(checked);
+            if (!decider) return;
             let unlocked: Run;
             try {
-              unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was });
+              unlocked = deps.service.unlock(runId, requester, body.user.id, { status: was }, decider.memberOf);
             } catch (error) {
               // A refusal (the asker approving, a plan no longer as the request showed it) is on the record like a
               // refused approval; a journal that cannot be written is not a refusal, and could not record one.

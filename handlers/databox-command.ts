@@ -57,7 +57,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
       const slack = deps.delivery?.statusLine();
       const blocked = deps.service.journalBlock();
-      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date()))}${slack ? `\n${slack}` : ''}${watchers}`) });
+      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${slack ? `\n${slack}` : ''}${watchers}`) });
       record();
       return;
     }

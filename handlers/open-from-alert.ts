@@ -1,12 +1,14 @@
 // What happens when someone clicks a watcher alert's button: a new incident of the scenario it names, diagnosed in its own
-// thread; a later click on the same alert (a double click, a second person) joins that incident instead.
+// thread; a later click on the same alert (a double click, a second person) joins that incident instead, and so does a
+// click while an incident of the scenario is already under way (a typed diagnosis, its plan waiting or running).
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { alertButton, readButtonValue } from '../src/slack/button-value.js';
 import { openFromAlertActionId } from '../src/slack/alert-sink.js';
 import { UserError } from '../src/errors.js';
-import type { RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
+import { typedDiagnosis, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
+import { statusReport, unfinishedIncidentOf } from '../src/incidents/status.js';
 import { slackMention } from '../src/slack/mentions.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { followItIn, fromChannel } from '../src/slack/slack-refs.js';
@@ -46,6 +48,21 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
           void pending.then(join).catch(fail);
           return;
         }
+        // Someone already works on it: the same diagnosis typed a moment ago, or an incident of the scenario that still
+        // needs someone (as /databox status tells them). A second incident would only meet the first's database lock.
+        const joinWorking = (incident: Incident | undefined) => joinWorkingIncident(deps, client, alert, watcher, audience, incident);
+        const typed = deps.diagnoses.pendingFor(typedDiagnosis(scenario, {}));
+        if (typed) {
+          void typed.incident.then(joinWorking).catch(fail);
+          return;
+        }
+        const runbookOf = (id: string) => deps.service.scenarios().find((rb) => rb.id === id);
+        const now = new Date();
+        const working = unfinishedIncidentOf(statusReport(deps.service.state, now, runbookOf), scenario, now);
+        if (working) {
+          await joinWorking(working);
+          return;
+        }
         opening = deps.diagnoses.begin(alertOpeningKey(alert));
       }
       const started = opening;
@@ -75,6 +92,23 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
 /** Keyed apart from diagnoses typed as commands: joining is per alert message. */
 function alertOpeningKey(alert: AlertRef): string {
   return `alert:${alert.channel}/${alert.ts}`;
+}
+
+/**
+ * Joins the alert to an incident it did not open, already working on its scenario: journaled as the alert's incident (a
+ * later click joins it as a second click would), said in the alert's thread for everyone, and told to the person.
+ */
+async function joinWorkingIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, clicker: Audience, incident: Incident | undefined): Promise<void> {
+  const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
+  if (!incident) {
+    await tellEphemeral(client, deps.redact, to, ':warning: A diagnosis of this scenario asked for just before your click did not start (its answer says why). Click again.');
+    return;
+  }
+  deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
+  const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
+  const which = `incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}`;
+  await client.chat.postMessage({ channel: alert.channel, thread_ts: alert.ts, text: `<@${clicker.user}> joined ${which}, already working on this; ${where}.` });
+  await tellEphemeral(client, deps.redact, to, `:link: ${which.charAt(0).toUpperCase()}${which.slice(1)}, is already working on this: you joined it; ${where}. Nothing new was started.`);
 }
 
 /** Tells the person (only them) where the alert's incident is, and journals that they joined it. */

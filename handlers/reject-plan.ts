@@ -27,8 +27,9 @@ export function registerRejectPlan(routes: ListenerRouter, deps: HandlerDeps): v
           try {
             // Withdrawing one's own plan is always allowed, from its own thread; rejecting someone else's needs what approving needs.
             const own = deps.service.run(runId).requestedBy === body.user.id;
-            if (!(await mayDecide(deps, body, runId, tell, { of: 'reject', askWhoClicked: !own }))) return;
-            const decision = deps.service.reject(runId, hash, body.user.id);
+            const decider = await mayDecide(deps, body, runId, tell, { of: 'reject', askWhoClicked: !own });
+            if (!decider) return;
+            const decision = deps.service.reject(runId, hash, body.user.id, decider.memberOf);
             if (!decision.ok) {
               await tell(`:no_entry_sign: ${saidInSlack(decision.reason)}`);
               if (decision.run?.status === 'expired') void announce(decision.run);

@@ -221,6 +221,7 @@ export function createBot(options: BotOptions): Bot {
     allowGuestApproval: config.allowGuestApproval,
     allowExternalApproval: config.allowExternalApproval,
     requesters: config.requesters,
+    approvers: config.approvers,
   });
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);

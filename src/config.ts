@@ -76,11 +76,6 @@ const percent = z
   .transform(Number)
   .pipe(z.number().min(1, 'expected a percentage from 1 to 100').max(100, 'expected a percentage from 1 to 100'));
 
-const slackUserIds = z
-  .string()
-  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user IDs such as U012ABCDEF')));
-
 /** "10/5m": at most 10 commands per person in any 5 minutes. */
 const perUserLimit = z
   .string()
@@ -93,10 +88,28 @@ const perUserLimit = z
   })
   .refine((value) => value.limit >= 1 && value.windowMs >= 1_000, { message: 'needs at least 1 command in a window of at least 1s' });
 
+/**
+ * Comma-separated Slack user IDs (U…, W…) and user-group IDs (S…), spaces around each ignored. An empty entry is refused,
+ * not dropped: it is most often an ID deleted by mistake, and a value of nothing but commas would read as no list at
+ * all, which lets anyone.
+ */
 const slackUserOrGroupIds = z
   .string()
-  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+  .transform((text, ctx) => {
+    const ids = text.split(',').map((id) => id.trim());
+    ids.forEach((id, i) => {
+      if (id === '') ctx.addIssue({ code: 'custom', message: emptyEntry(i, ids.length) });
+    });
+    return ids;
+  })
   .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]+$/, 'expected Slack user IDs (U012ABCDEF) or user-group IDs (S012ABCDEF)')));
+
+/** Why entry `i` (from 0) of `count` is refused, with where it is, since that is what an operator looks for. */
+function emptyEntry(i: number, count: number): string {
+  if (count === 1) return 'is only spaces: list IDs, or leave it empty for its default';
+  const where = i === 0 ? 'a comma at the start' : i === count - 1 ? 'a comma at the end' : 'nothing between two commas';
+  return `entry ${i + 1} is empty (${where}): a deleted ID? Put it back, or remove the comma`;
+}
 
 const niceness = z
   .string()
@@ -145,7 +158,7 @@ const envSchema = z
     DATABOX_STATE_DIR: z.string().min(1).default('./var'),
     DATABOX_RUNBOOKS_DIR: z.string().min(1).optional(),
     DATABOX_ALLOW_SELF_APPROVAL: flag.default(false),
-    DATABOX_APPROVERS: slackUserIds.default([]),
+    DATABOX_APPROVERS: slackUserOrGroupIds.default([]),
     DATABOX_ALLOW_GUEST_APPROVAL: flag.default(false),
     DATABOX_ALLOW_EXTERNAL_APPROVAL: flag.default(false),
     DATABOX_REQUESTERS: slackUserOrGroupIds.default([]),
@@ -235,6 +248,7 @@ export interface Config {
   stateDir: string;
   runbooksDir: string;
   allowSelfApproval: boolean;
+  /** Slack user and user-group IDs who may approve plans (and reject others'); empty: anyone Slack's checks let. */
   approvers: string[];
   /** May guests (restricted and ultra-restricted users) approve or reject plans in Slack. */
   allowGuestApproval: boolean;

@@ -2,6 +2,7 @@
 // instance blocks the thread that does it (closeSync frees the buffer pool and joins DuckDB's threads: hundreds of ms
 // on a busy host); on the main thread that would hold up Slack's acks while a diagnosis runs.
 import { WorkerCalls } from '../worker-calls.js';
+import { noteDamaged } from './damage-seen.js';
 import type { ReadOnlyLimits } from './open.js';
 import type { OpenResult } from './probe.js';
 import type { ReaderCall } from './reader-thread.js';
@@ -33,9 +34,14 @@ export function stopReaderThread(): Promise<void> {
   return reader.stop();
 }
 
-/** probeOpen, on the reader thread. */
-export function probeOpenOffThread(file: string): Promise<OpenResult> {
-  return reader.call<OpenResult>({ kind: 'probe', file }).result;
+/** What a probe finds that is the file itself damaged, or no DuckDB file at all. */
+const damaged = new Set<OpenResult['status']>(['empty-file', 'not-duckdb', 'corrupt', 'wal-damaged']);
+
+/** probeOpen, on the reader thread; damage it finds is noted for the database watcher (damage-seen.ts). */
+export async function probeOpenOffThread(file: string): Promise<OpenResult> {
+  const result = await reader.call<OpenResult>({ kind: 'probe', file }).result;
+  if (damaged.has(result.status)) noteDamaged(file);
+  return result;
 }
 
 /** scanTables, on the reader thread; progress and an abort cross over as messages. */

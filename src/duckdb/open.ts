@@ -2,6 +2,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { QueryResult } from '../database/target.js';
 import { formatDuration } from '../format-duration.js';
+import { withoutStackTraceIn } from './stack-trace.js';
 
 export interface OpenDatabase {
   connection: DuckDBConnection;
@@ -68,7 +69,13 @@ export async function useUtcDays(connection: Pick<DuckDBConnection, 'run'>): Pro
 
 /** `caps`: a read-only open's caps; by default the ones set on this thread. */
 export async function openDatabase(location: string, writable: boolean, caps: ReadOnlyLimits = limits): Promise<OpenDatabase> {
-  const instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions(caps));
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(location, writable ? {} : readOnlyOptions(caps));
+  } catch (error) {
+    // A log another database wrote fails its replay with an internal error, which DuckDB follows with its stack trace.
+    throw withoutStackTraceIn(error);
+  }
   try {
     const connection = await instance.connect();
     await useUtcDays(connection);
@@ -81,14 +88,18 @@ export async function openDatabase(location: string, writable: boolean, caps: Re
     };
   } catch (error) {
     instance.closeSync();
-    throw error;
+    throw withoutStackTraceIn(error);
   }
 }
 
 /** A statement's result as plain rows (JSON values), with bound values when there are any. */
 export async function runForRows(connection: DuckDBConnection, sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
-  const reader = await connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);
-  return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+  try {
+    const reader = await connection.runAndReadAll(sql, params.length > 0 ? (params as never) : undefined);
+    return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
+  } catch (error) {
+    throw withoutStackTraceIn(error);
+  }
 }
 
 /** Interrupts the connection's running query when `timeoutMs` passes; the query then fails with DuckDB's interrupt error. */

@@ -26,6 +26,8 @@ export interface OpenResult {
   schemas?: string[];
   /** Corrupt, and DuckDB read past where the file ends: that it is cut short, in the operator's words (ends-early.ts). */
   endsEarly?: string;
+  /** A log that fails to replay as one written by another database does: what it does that the file's own never would. */
+  foreignLog?: string;
 }
 
 /** The probe of each file under way in this process: a second waits for the first (see walAloneIsDamaged's link). */
@@ -86,10 +88,12 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
     return { status: 'ok', message: `opened read-only and ran SELECT 1 (${stat.size} bytes)`, schemas: schemas.map((row) => String(row[0])) };
   } catch (error) {
     const classified = classifyOpenError((error as Error).message);
-    if (classified.status !== 'corrupt') return classified;
-    const walAlone = /replaying WAL file/i.test(classified.message) ? await walAloneIsDamaged(filePath, classified.message) : undefined;
+    // A log that does not fit the file's catalog is no damage to DuckDB ("already exists"): the file alone is tried too.
+    const replay = /replaying WAL file/i.test(classified.message) && (classified.status === 'corrupt' || foreignLogSign(classified.message) !== undefined);
+    const walAlone = replay ? await walAloneIsDamaged(filePath, classified.message) : undefined;
+    if (walAlone || classified.status !== 'corrupt') return walAlone ?? classified;
     const early = endsEarly(filePath, [classified.message]);
-    return walAlone ?? (early ? { ...classified, endsEarly: early } : classified);
+    return early ? { ...classified, endsEarly: early } : classified;
   } finally {
     database?.close();
   }
@@ -146,10 +150,18 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
     await readAllHere(database.connection, 'SELECT 1');
     const wal = `${filePath}.wal`;
     const size = fs.statSync(wal).size;
-    return {
-      status: 'wal-damaged',
-      message: `${message}\nWithout its write-ahead log, ${filePath} opens read-only as of its last checkpoint and SELECT 1 succeeds: what is damaged is ${wal} (${size} bytes), which holds the writes since that checkpoint`,
-    };
+    const without = `Without its write-ahead log, ${filePath} opens read-only as of its last checkpoint and SELECT 1 succeeds`;
+    const foreign = foreignLogSign(message);
+    return foreign
+      ? {
+          status: 'wal-damaged',
+          message: `${message}\n${without}: what fails to replay is ${wal} (${size} bytes), and ${foreign}, which the file's own log never does: it is possibly another database's log, left beside this file (a file put in place by hand keeps the old one's .wal), not this file's writes since that checkpoint`,
+          foreignLog: foreign,
+        }
+      : {
+          status: 'wal-damaged',
+          message: `${message}\n${without}: what is damaged is ${wal} (${size} bytes), which holds the writes since that checkpoint`,
+        };
   } catch {
     // A folder the bot cannot write in, a file system without hard links, or the file itself damaged: said as before.
     return undefined;
@@ -158,6 +170,18 @@ async function walAloneIsDamaged(filePath: string, message: string): Promise<Ope
     // The link only: the file is there under its own name.
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a log that fails to replay does that the file's own log never would, by DuckDB's error; undefined for any other
+ * failure. A sign, not proof: nothing in a log says whose it is, and one whose writes fit the file's catalog replays into
+ * it, whoever wrote it.
+ */
+export function foreignLogSign(message: string): string | undefined {
+  // DuckDB 1.5 fails to name a table it cannot find while it replays with this internal error instead.
+  if (/GetDefaultDatabase with no default database set/i.test(message)) return 'it writes to a table this file does not have';
+  if (/with name .+ already exists/i.test(message)) return 'it creates a table or schema this file already has';
+  return undefined;
 }
 
 /**

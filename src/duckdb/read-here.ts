@@ -1,6 +1,7 @@
 // Runs a query's work on the calling thread, task by task: DuckDB's own asynchronous calls run on libuv's shared
 // thread pool, where the niceness of the reader thread (off-thread.ts) cannot reach them.
 import { DuckDBPendingResultState, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { withoutStackTraceIn } from './stack-trace.js';
 
 const wrapped = /^Failure running pending result task: /;
 
@@ -11,6 +12,15 @@ const wrapped = /^Failure running pending result task: /;
  * their own and this thread waits when none is left for it.
  */
 export async function readAllHere(connection: DuckDBConnection, sql: string, stopped: () => boolean = () => false): Promise<DuckDBValue[][]> {
+  try {
+    return await readAll(connection, sql, stopped);
+  } catch (error) {
+    // Wherever in the query DuckDB failed (planning it, a task, the result): said without its native stack trace.
+    throw withoutStackTraceIn(error);
+  }
+}
+
+async function readAll(connection: DuckDBConnection, sql: string, stopped: () => boolean): Promise<DuckDBValue[][]> {
   const pending = await connection.start(sql);
   try {
     for (;;) {

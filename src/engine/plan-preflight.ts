@@ -1,6 +1,9 @@
 // What would stop a changing plan half-way, found before it is proposed and again right before it runs: a program its
-// steps start that is not there, or a step that could not do what its plan says (a move of a symbolic link).
+// steps start that is not there, or a step that could not do what its plan says (a move of a symbolic link); and, read
+// again right before it runs, a plan left nothing to change (a cleanup whose clones were dropped by hand meanwhile).
 import { findProgram, type ProgramFinder } from '../process/find-program.js';
+import { nothingToChange, readWhenPlanned } from './resolve.js';
+import type { PlanReadTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
@@ -15,4 +18,24 @@ export function preflightProblems(steps: readonly ResolvedStep[], root: string, 
     const own = kind.refusal?.(step);
     return own ? [...programs, `the step "${step.title}": ${own}`] : programs;
   });
+}
+
+/** Why a plan would change nothing, in the words a proposal is refused with and an approval too: "nothing to clean up: …". */
+export function nothingToDoSaid(idle: string, cleanup: boolean | undefined): string {
+  return `nothing to ${cleanup ? 'clean up' : 'change'}: ${idle} (looked just now)`;
+}
+
+/**
+ * Why the plan would change nothing now: its changing steps read the databases again as when it was made, and each says
+ * it has nothing left (nothingToChange). Undefined when one has something, or cannot say (a kind with no such read).
+ */
+export async function nothingLeftToChange(steps: readonly ResolvedStep[], tools: PlanReadTools): Promise<string | undefined> {
+  const changing = steps.filter((step) => step.mutates);
+  if (changing.length === 0 || changing.some((step) => !stepKind(step.kind).nothingWhenPlanned)) return undefined;
+  try {
+    return nothingToChange(await readWhenPlanned(changing, tools));
+  } catch {
+    // Not read (MotherDuck not answering, say): the plan runs, and its step says what it meets.
+    return undefined;
+  }
 }

@@ -1,4 +1,6 @@
 // The one definition of "this step passed": ok, skipped, or a status the runbook accepts for it. Every front end uses it.
+import { stepKinds, type AnyStepKind } from './steps/index.js';
+import { keptBy, type RowChangingStep } from './steps/rows-kept-first.js';
 
 export interface StepAcceptance {
   acceptStatuses: readonly string[];
@@ -57,7 +59,7 @@ export function changesData(step: { kind: string; mutates: boolean; guard?: bool
  * changes data (it may have done part of it): what the database holds now differs from before by them (a DELETE
  * committed, then a reload that failed half-way), in the order they ran.
  */
-export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string; untouched?: true }>(
+export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string; untouched?: true; outputs?: Record<string, unknown> }>(
   steps: readonly (StepAcceptance & { id: string; kind: string; title: string; mutates: boolean; guard?: boolean })[],
   results: readonly R[],
 ): { title: string; summary: string; partly?: true }[] {
@@ -65,10 +67,25 @@ export function changedBeforeStopping<R extends { stepId: string; status: string
     const step = steps.find((s) => s.id === r.stepId);
     // A step known to have changed nothing (a move not done, rows kept only in a file): failed or timed out, not passed.
     if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
-    if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary: r.summary }];
-    // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded.
-    return [{ title: step.title, summary: `${r.summary}; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it`, partly: true }];
+    const summary = `${r.summary}${keptFirstIn(step, steps, results)}`;
+    if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary }];
+    // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded;
+    // its kind may say what to look at instead (a daemon it started and left running).
+    const partWay = (stepKinds as readonly AnyStepKind[]).find((kind) => kind.kind === step.kind)?.stoppedPartWay?.(step, r) ?? 'it stopped part-way, and may have changed part of what it changes: look at the data before acting on it';
+    return [{ title: step.title, summary: `${summary}; ${partWay}`, partly: true }];
   });
+}
+
+/**
+ * Where the rows a DELETE or UPDATE changed were kept first (the file of the export-rows step keeping exactly those
+ * rows, as the load-time rule pairs them), said with it: the plan named the file, but the failure is read first.
+ */
+function keptFirstIn(step: { id: string; kind: string }, steps: readonly { id: string; kind: string }[], results: readonly { stepId: string; status: string; outputs?: Record<string, unknown> }[]): string {
+  if (step.kind !== 'sql' || typeof (step as { sql?: unknown }).sql !== 'string') return '';
+  const earlier = steps.slice(0, steps.indexOf(step)) as unknown as readonly ({ kind: string } & Record<string, unknown>)[];
+  const keep = keptBy(step as unknown as RowChangingStep, earlier);
+  const file = keep && results.find((r) => r.stepId === keep.id && r.status === 'ok')?.outputs?.file;
+  return typeof file === 'string' ? `; the rows it changed were kept first in ${file}` : '';
 }
 
 /**

@@ -1,6 +1,7 @@
 // The values the engine puts into runbook templates beside the parameters; the load-time check reads their names from here.
 import { render, type TemplateContext } from '../runbook/template.js';
 import type { ReleasedSnapshot } from './released-snapshots.js';
+import type { RollbackSnapshot } from './rollback-snapshots.js';
 
 /** Values every template of an incident can read. */
 export const engineValueNames = ['root', 'database_path', 'state_dir', 'incident_id', 'incident_slug', 'now', 'diagnosis', 'targets', 'names'] as const;
@@ -17,8 +18,11 @@ export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'resto
 /** What every step's entry in `steps`, `recovery` and `diagnosis` carries besides the outputs its kind declares. */
 export const stepResultFields = ['status', 'summary'] as const;
 
-/** Besides those, released_snapshots: read by the snapshot-history step kind when it resolves, not by templates. */
-export type EngineValues = Record<(typeof engineValueNames)[number] | 'released_snapshots', unknown>;
+/**
+ * Besides those, released_snapshots and rollback_snapshots: read by the snapshot-history and bot-snapshots step kinds
+ * when they resolve, not by templates.
+ */
+export type EngineValues = Record<(typeof engineValueNames)[number] | 'released_snapshots' | 'rollback_snapshots', unknown>;
 export type ScopedValues = Partial<Record<(typeof scopedValueNames)[number], unknown>>;
 
 export interface EngineValueSources {
@@ -35,6 +39,8 @@ export interface EngineValueSources {
   names: Record<string, string>;
   /** The named snapshots whose names a cleanup of this incident removed, by name (released-snapshots.ts). */
   releasedSnapshots: Record<string, ReleasedSnapshot>;
+  /** The named snapshots the engine took before a rollback's steps of this incident, by name (rollback-snapshots.ts). */
+  rollbackSnapshots: Record<string, RollbackSnapshot>;
 }
 
 export type StepOutputs = Record<string, Record<string, unknown>>;
@@ -55,6 +61,7 @@ export function engineValues(from: EngineValueSources): EngineValues {
     targets,
     names: {},
     released_snapshots: from.releasedSnapshots,
+    rollback_snapshots: from.rollbackSnapshots,
   };
   return { ...values, names: Object.fromEntries(Object.entries(from.names).map(([name, template]) => [name, render(template, values)])) };
 }

@@ -4,7 +4,22 @@ import { interruptedWhy, type Run } from './state.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
+  /** Slack user IDs and user-group IDs (S…); empty: anyone. */
   approvers: readonly string[];
+}
+
+/**
+ * Whether `actor` is one of the approvers: named by ID, or in a user group the list names (`memberOf`: the groups Slack
+ * said they are in as they clicked; a name typed at a terminal is in none, Slack not vouching for it).
+ */
+function isApprover(policy: ApprovalPolicy, actor: string, memberOf: readonly string[]): boolean {
+  return policy.approvers.length === 0 || policy.approvers.includes(actor) || memberOf.some((group) => policy.approvers.includes(group));
+}
+
+/** "only these people may <deed>: U0LEAD (each front end renders the person), members of the user group S0ONCALL": a group named, not mentioned (that would notify all of it). */
+function onlyApprovers(policy: ApprovalPolicy, deed: string): Said {
+  const who = policy.approvers.map((id) => (id.startsWith('S') ? `members of the user group ${id}` : person(id)));
+  return [`only these people may ${deed}: `, ...who.flatMap((one, i) => (i === 0 ? [one] : [', ', one]))];
 }
 
 /** A refusal's reason names people as data: each front end renders them (Slack mentions them). */
@@ -45,8 +60,11 @@ export function teammateRule(run: Pick<Run, 'destructive'>): string {
   return run.destructive ? 'a plan with destructive steps' : "a plan its runbook gives to a teammate's approval";
 }
 
-/** `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending). */
-export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
+/**
+ * `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending);
+ * `memberOf`: the user groups of the approvers Slack says the actor is in (isApprover).
+ */
+export function checkApproval(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan; nothing was run` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'approve') };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
@@ -55,33 +73,30 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
   if (run.needsTeammate && actor === run.requestedBy && !policy.allowSelfApproval) {
     return { ok: false, reason: said`${teammateRule(run)} must be approved by someone other than the person who requested it` };
   }
-  if (policy.approvers.length > 0 && !policy.approvers.includes(actor)) {
-    return { ok: false, reason: [`only these people may approve plans: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
-  }
+  if (!isApprover(policy, actor, memberOf)) return { ok: false, reason: onlyApprovers(policy, 'approve plans') };
   return { ok: true };
 }
 
 /**
  * Who may unlock a stuck run: an unlock lets another plan change the database, so it is approved like a plan with
- * destructive steps, by someone other than the person asking (and one of DATABOX_APPROVERS when that is set).
+ * destructive steps, by someone other than the person asking (and one of DATABOX_APPROVERS when that is set;
+ * `memberOf` as for checkApproval).
  */
-export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy): Decision {
+export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy, memberOf: readonly string[] = []): Decision {
   if (approver === requester && !policy.allowSelfApproval) {
     return { ok: false, reason: said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)})` };
   }
-  if (policy.approvers.length > 0 && !policy.approvers.includes(approver)) {
-    return { ok: false, reason: [`only these people may approve an unlock: `, ...policy.approvers.flatMap((id, i) => (i === 0 ? [person(id)] : [', ', person(id)]))] };
-  }
+  if (!isApprover(policy, approver, memberOf)) return { ok: false, reason: onlyApprovers(policy, 'approve an unlock') };
   return { ok: true };
 }
 
-export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>): Decision {
+export function checkRejection(run: Run, actor: string, hash: string, now: Date, policy: ApprovalPolicy, changedSince?: Pick<Run, 'id' | 'title'>, memberOf: readonly string[] = []): Decision {
   if (hash !== run.hash) return { ok: false, reason: said`this button belongs to a different version of the plan` };
   if (run.status !== 'pending') return { ok: false, reason: notPending(run, actor, changedSince, 'reject') };
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }
-  const mayReject = actor === run.requestedBy || policy.approvers.length === 0 || policy.approvers.includes(actor);
+  const mayReject = actor === run.requestedBy || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };
   return { ok: true };
 }

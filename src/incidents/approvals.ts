@@ -7,6 +7,7 @@ import { actor as person, renderSaid, said } from '../said.js';
 import { knownEmptyLapsed } from './path-requires.js';
 import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -29,13 +30,13 @@ export class Approvals {
   /**
    * Approves a plan. The checks and the journal line are one step under the journal's lock, after catching up with
    * other processes, so two clicks (or a click and a terminal) cannot both pass. Returns why not when the click must
-   * do nothing; the refusal is journaled too.
+   * do nothing; the refusal is journaled too. `memberOf`: the approvers' user groups Slack says the actor is in.
    */
-  approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+  approve(runId: string, hash: string, actor: string, memberOf: readonly string[] = []): Decision & { run?: Run } {
     try {
       // Nothing is approved that the journal could not record: refused (on the record, once it can be written), saying why.
       this.deps.journal.requireWritable();
-      return this.decideApproval(runId, hash, actor);
+      return this.decideApproval(runId, hash, actor, memberOf);
     } catch (error) {
       if (!(error instanceof JournalUnwritable)) throw error;
       const run = this.deps.state.runs.get(runId);
@@ -44,15 +45,15 @@ export class Approvals {
     }
   }
 
-  private decideApproval(runId: string, hash: string, actor: string): Decision & { run?: Run } {
+  private decideApproval(runId: string, hash: string, actor: string, memberOf: readonly string[]): Decision & { run?: Run } {
     return this.decide(runId, actor, 'run.approved', (run) => {
-      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run));
+      const decision = checkApproval(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run), memberOf);
       if (!decision.ok) return decision;
       this.deps.journal.recheck();
       if (this.deps.journal.problem) {
         return {
           ok: false,
-          reason: said`the journal failed verification at line ${this.deps.journal.problem.line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver <your name>\` at the bot's host`,
+          reason: said`the journal failed verification at line ${this.deps.journal.problem.line}, so no plan is approved until a person has looked at it and accepted it: \`${journalRepairCommand}\` at the bot's host`,
         };
       }
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {
@@ -87,8 +88,8 @@ export class Approvals {
     });
   }
 
-  reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run)));
+  reject(runId: string, hash: string, actor: string, memberOf: readonly string[] = []): Decision & { run?: Run } {
+    return this.decide(runId, actor, 'run.rejected', (run) => checkRejection(run, actor, hash, this.clock(), this.deps.config, this.deps.state.staleBy(run), memberOf));
   }
 
   private decide(runId: string, actor: string, type: 'run.approved' | 'run.rejected', check: (run: Run) => Decision): Decision & { run?: Run } {

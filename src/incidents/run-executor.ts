@@ -4,7 +4,7 @@ import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { preflightProblems } from '../engine/plan-preflight.js';
+import { nothingLeftToChange, nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import type { Config } from '../config.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
@@ -13,7 +13,7 @@ import { stopReason } from '../engine/stop-reason.js';
 import { executeSteps } from '../engine/execute-steps.js';
 import { planHash } from '../engine/resolve.js';
 import { stepPassed } from '../engine/step-passed.js';
-import type { StepIntent } from '../engine/steps/context.js';
+import { targetOf, type StepIntent } from '../engine/steps/context.js';
 import type { ResolvedStep, StepRecord, StepResult } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
@@ -111,6 +111,9 @@ export class RunExecutor {
     // Looked up again: a program removed (or a PATH changed) since the plan was proposed stops it before anything moves.
     const missing = run.mutates ? preflightProblems(run.steps, this.deps.config.databoxRoot, this.deps.findProgram) : [];
     if (missing.length > 0) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${missing.join('; ')}`);
+    // Read again as when it was made: one left nothing to do since (clones dropped by hand) is refused as its proposal would be.
+    const idle = run.mutates ? await nothingLeftToChange(run.steps, { target: (choice) => targetOf({ targets: this.deps.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
+    if (idle) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${nothingToDoSaid(idle, run.cleanup)}`);
     try {
       await journal.commit(() => {
         // Checked under the journal's lock: a plan unlocked or interrupted by another process meanwhile does not start.

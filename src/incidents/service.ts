@@ -8,7 +8,7 @@ import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed } from '../engine/step-passed.js';
-import { preflightProblems } from '../engine/plan-preflight.js';
+import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
 import { targetOf } from '../engine/steps/context.js';
@@ -28,6 +28,7 @@ import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
 import { releasedSnapshots } from '../engine/released-snapshots.js';
+import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
 import { Approvals } from './approvals.js';
@@ -36,6 +37,7 @@ import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
+import { failedRollbackAdvice } from './failed-rollback-advice.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -48,6 +50,9 @@ import { RunExecutor, whyStopped } from './run-executor.js';
 import { unlockableRun, unlockRun } from './unlock.js';
 import { botActor, changedSomething, resultMayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 import { orList } from '../or-list.js';
+import { leftOutNoteSaid } from './left-out.js';
+import { leftEmptySaid } from './left-empty.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -100,9 +105,10 @@ function leftOut(step: Step, values: TemplateContext): boolean {
  */
 function leftOutSteps(steps: readonly Step[], values: TemplateContext, found?: KnownEmpty): { title: string; parameter: string; note: string }[] {
   return steps.flatMap((step) => {
-    if (!step.leftOutNote || !leftOut(step, values)) return [];
+    const said = step.leftOutNote && leftOut(step, values) ? leftOutNoteSaid(step.leftOutNote, values) : undefined;
+    if (!said) return [];
     const parameter = step.onlyIfGiven as string;
-    const note = found?.params.includes(parameter) ? `${step.leftOutNote}, as of ${minuteUtc(found.asOf)}, if approved before ${minuteUtc(found.until)}, when that day ends` : step.leftOutNote;
+    const note = found?.params.includes(parameter) ? `${said}, as of ${minuteUtc(found.asOf)}, if approved before ${minuteUtc(found.until)}, when that day ends` : said;
     return [{ title: step.title, parameter, note }];
   });
 }
@@ -215,7 +221,7 @@ export class IncidentService {
     this.deps.journal.recheck();
     const problem = this.deps.journal.problem;
     return problem
-      ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`npm run --silent cli -- journal repair --approver <your name>\``
+      ? `the journal failed verification at line ${problem.line} (${problem.reason}): no change is proposed or approved until a person accepts it with \`${journalRepairCommand}\``
       : undefined;
   }
 
@@ -342,6 +348,7 @@ export class IncidentService {
       targets: this.targets,
       names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
       releasedSnapshots: releasedSnapshots(incident.runs),
+      rollbackSnapshots: rollbackSnapshots(incident.runs),
     });
     return templateContext(engine, params, scoped);
   }
@@ -744,7 +751,7 @@ export class IncidentService {
     // What the database holds as the plan is made (rows written since the diagnosis): in the plan, and held to when it runs.
     const resolved = await readWhenPlanned(planned, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
     const idle = nothingToChange(resolved);
-    if (idle) throw new UserError(`nothing to ${recovery.cleanup ? 'clean up' : 'change'}: ${idle} (looked just now); nothing was proposed`);
+    if (idle) throw new UserError(`${nothingToDoSaid(idle, recovery.cleanup)}; nothing was proposed`);
     const steps = continues ? resolved : pinnedAsDiagnosed(this.incident(incident.id), resolved);
     const replaced = continues ? undefined : this.movedFileChangedReason(incident, recovery, steps);
     if (replaced) throw new UserError(replaced);
@@ -936,17 +943,20 @@ export class IncidentService {
     // The database a recovery rebuilt or restored is the one the stack's loads write again: only another file in its
     // place stops the rollback, not a load landing while it waits for approval.
     const planned = pinnedAsWritten(await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey), new Set([this.deps.config.databasePath]));
+    // What the database holds as the plan is made (the writes going back undoes): in the plan, and held to when it runs.
+    const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       previews,
       pathId: recovery.id,
       title: `Rollback of path ${recovery.id.toUpperCase()}: ${recovery.rollback.title}`,
-      steps: [...guards, ...planned],
+      steps,
       lockKey: recoveryRun.lockKey,
       params: { ...recoveryRun.params, ...rawParameters(rollbackParams) },
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
-      againstDiagnosis: overFinal,
+      // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
+      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps)].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);
@@ -956,10 +966,11 @@ export class IncidentService {
   /**
    * Approves a plan. The checks and the journal line are one step under the journal's lock, after catching up with
    * other processes, so two clicks (or a click and a terminal) cannot both pass. Returns why not when the click must
-   * do nothing; the refusal is journaled too.
+   * do nothing; the refusal is journaled too. `memberOf`: the user groups of DATABOX_APPROVERS Slack says the actor is
+   * in (a terminal's: none).
    */
-  approve(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.approvals.approve(runId, hash, actor);
+  approve(runId: string, hash: string, actor: string, memberOf: readonly string[] = []): Decision & { run?: Run } {
+    return this.approvals.approve(runId, hash, actor, memberOf);
   }
 
   /**
@@ -972,8 +983,9 @@ export class IncidentService {
     this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, reason, ...tried } });
   }
 
-  reject(runId: string, hash: string, actor: string): Decision & { run?: Run } {
-    return this.approvals.reject(runId, hash, actor);
+  /** `memberOf` as for approve. */
+  reject(runId: string, hash: string, actor: string, memberOf: readonly string[] = []): Decision & { run?: Run } {
+    return this.approvals.reject(runId, hash, actor, memberOf);
   }
 
   /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
@@ -1009,10 +1021,10 @@ export class IncidentService {
 
   /**
    * Clears a run stuck as running or approved, approved by a second person and recorded (see unlock.ts); `asked`: the
-   * run as a request showed it, for an unlock asked for in Slack (requestUnlock).
+   * run as a request showed it, for an unlock asked for in Slack (requestUnlock); `memberOf` as for approve.
    */
-  unlock(runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>): Run {
-    return unlockRun({ ...this.deps, actor: this.actor, clock: this.clock }, runId, requester, approver, asked);
+  unlock(runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>, memberOf: readonly string[] = []): Run {
+    return unlockRun({ ...this.deps, actor: this.actor, clock: this.clock }, runId, requester, approver, asked, memberOf);
   }
 
   /**
@@ -1097,12 +1109,14 @@ export class IncidentService {
 
   /**
    * A recovery or rollback that stopped at a step with `whenFailed` (rendered when the plan was made, with the values it
-   * was made with): that advice, on the record and under the failure.
+   * was made with): that advice, on the record and under the failure. A rollback that failed says what it left and how
+   * to ask for it again besides, whatever step it stopped at: the incident is neither recovered nor rolled back.
    */
   private async adviseOnFailedStep(finished: Run): Promise<void> {
     if (finished.status !== 'failed') return;
     const failed = firstFailure(finished.steps, finished.results);
-    const advice = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
+    const whenFailed = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
+    const advice = [whenFailed, finished.kind === 'rollback' ? failedRollbackAdvice(finished) : undefined].filter(Boolean).join(' ');
     if (!advice) return;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
     await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);

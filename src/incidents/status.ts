@@ -1,10 +1,12 @@
 // What "/databox status" and the terminal's `status` report, as data each front end renders: what holds a database, what
-// waits for approval, the latest incidents.
+// waits for approval, the incidents that still need someone and the latest others.
 import os from 'node:os';
 import { describeIdentity, liveness } from '../process/identity.js';
 import { changedBeforeStopping, firstFailure } from '../engine/step-passed.js';
 import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label.js';
 import type { Incident, IncidentState, Run } from './state.js';
+import type { Runbook } from '../runbook/schema.js';
+import { validatedElsewhere } from './recovered-elsewhere.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -18,8 +20,20 @@ export interface StatusReport {
    * changing it, and nothing has run on it since. What they changed is what the database holds now.
    */
   unsettled: { run: Run; changed: { title: string; summary: string; partly?: true }[] }[];
-  /** The latest incidents, newest first. */
+  /**
+   * The incidents listed: every unfinished one (see `unfinished`), then the others by their last activity, to make five
+   * in all when there are fewer; a burst of settled ones (five mistyped diagnoses) never hides one that needs someone.
+   */
   recent: Incident[];
+  /** Of `recent`, the unfinished ones (they come first), by id. */
+  unfinished: ReadonlySet<string>;
+  /** How many incidents were left out of `recent`: all of them settled. */
+  leftOut: number;
+  /**
+   * Of the incidents' validations that passed over a recovery of another source than diagnosed, what the
+   * postmortem says of each ("not recovered: …"), by the validation's id: where that incident stands is not a success.
+   */
+  validatedElsewhere: ReadonlyMap<string, string>;
 }
 
 /**
@@ -45,12 +59,17 @@ export function goneRunnerHint(run: Run, unlockCommand: string): string | undefi
   }
 }
 
-export function statusReport(state: IncidentState, now: Date, recentCount = 5): StatusReport {
+/** How many incidents the status lists at least, unfinished ones or not. */
+const recentCount = 5;
+
+/** `runbookOf`: a scenario's runbook, to tell a recovery of another source than diagnosed (without it, not told). */
+export function statusReport(state: IncidentState, now: Date, runbookOf: (scenario: string) => Runbook | undefined = () => undefined): StatusReport {
   const runs = [...state.runs.values()];
+  const incidents = [...state.incidents.values()];
   const pending = runs.filter((r) => r.status === 'pending' && r.needsApproval && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime()));
   // The same test an approval makes (approvals.ts): a plan made before another changed its database is refused.
   const changedBy = (r: Run) => state.staleBy(r);
-  return {
+  const parts = {
     holding: runs.filter((r) => r.status === 'running' || r.status === 'approved'),
     waiting: pending.filter((r) => !changedBy(r)),
     outdated: pending.flatMap((r) => {
@@ -58,8 +77,55 @@ export function statusReport(state: IncidentState, now: Date, recentCount = 5): 
       return by ? [{ run: r, changedBy: by }] : [];
     }),
     unsettled: leftPartWay(runs),
-    recent: [...state.incidents.values()].slice(-recentCount).reverse(),
+    validatedElsewhere: new Map(
+      incidents.flatMap((incident) =>
+        incident.runs.flatMap((run) => {
+          const said = validatedElsewhere(incident, run, runbookOf(incident.scenario)?.parameters);
+          return said ? [[run.id, said] as const] : [];
+        }),
+      ),
+    ),
   };
+  const latestFirst = (a: Incident, b: Incident) => lastActivity(b).localeCompare(lastActivity(a));
+  const open = incidents.filter((incident) => unfinished(incident, parts)).sort(latestFirst);
+  const settled = incidents.filter((incident) => !open.includes(incident)).sort(latestFirst);
+  const recent = [...open, ...settled.slice(0, Math.max(0, recentCount - open.length))];
+  return { ...parts, recent, unfinished: new Set(open.map((incident) => incident.id)), leftOut: incidents.length - recent.length };
+}
+
+/** How recently an unfinished incident with nothing under way must have seen something happen to count as worked on. */
+export const WORKED_ON_WITHIN_MS = 60 * 60_000;
+
+/**
+ * The incident of `scenario` someone is working on, if any: unfinished, and either with a plan waiting or a run under
+ * way, or with something done in it within the last hour (a diagnosis left a week ago is no one's work now: a new alert
+ * then opens its own incident).
+ */
+export function unfinishedIncidentOf(report: Pick<StatusReport, 'recent' | 'unfinished'>, scenario: string, now: Date): Incident | undefined {
+  const workedOn = (incident: Incident) =>
+    incident.runs.some((r) => (r.status === 'pending' && (!r.expiresAt || Date.parse(r.expiresAt) > now.getTime())) || r.status === 'approved' || r.status === 'running') ||
+    now.getTime() - Date.parse(lastActivity(incident)) <= WORKED_ON_WITHIN_MS;
+  return report.recent.find((incident) => report.unfinished.has(incident.id) && incident.scenario === scenario && workedOn(incident));
+}
+
+/** When anything last happened in an incident: it opened, was diagnosed, or a plan of it was proposed, decided, started or ended. */
+function lastActivity(incident: Incident): string {
+  const times = [incident.openedAt, incident.diagnosis?.at, incident.abandoned?.at, ...incident.runs.flatMap((r) => [r.proposedAt, r.decidedAt, r.startedAt, r.finishedAt])];
+  return times.reduce<string>((latest, at) => (at !== undefined && at > latest ? at : latest), '');
+}
+
+/**
+ * Whether an incident still needs someone: a run under way, a plan waiting (or approved, or no longer approvable), a
+ * database it left part-way, where it stands not recovered (a recovery or validation that failed, a rollback, a
+ * validation of another source), or a verdict that offered a recovery nobody has planned. Abandoned, a verdict that
+ * offered none (healthy, or a refusal such as a snapshot name mistyped), and a recovery that stood are settled.
+ */
+function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere'>): boolean {
+  if (incident.abandoned) return false;
+  if (incident.runs.some((r) => r.status === 'running' || r.status === 'approved')) return true;
+  if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
+  const stands = whereItStands(incident, report);
+  return stands ? stands.open : (incident.diagnosis?.paths.length ?? 0) > 0;
 }
 
 /** For each database, its latest mutating run that started, when that one stopped part-way having changed something. */
@@ -92,11 +158,11 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
  * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
  */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated'>): string {
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
-  const now = whereItStands(incident, report);
+  const now = whereItStands(incident, report)?.said;
   return `${verdict}${now ? `; now: ${escape(now)}` : ''}`;
 }
 
@@ -104,23 +170,32 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
  * An incident's latest plan or run that says where it stands, newest first: a plan waiting (as the status lists it),
  * one no longer approvable, one approved and about to start, or a run that started (a recovery, a validation, a
  * rollback) as it ended or runs. A rejected or expired plan, or a rollback's inspection, changed nothing: passed over.
+ * `open`: it still needs someone (anything but a recovery or validation that succeeded, or a cleanup after one).
  */
-function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated'>): string | undefined {
+function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): { said: string; open: boolean } | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
   // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
   if (last && cleanupEnded(last)) {
     const before = whereItStands({ ...incident, runs: incident.runs.filter((r) => r.id !== last.id) }, report);
-    return `${before ? `${before}; then ` : ''}cleanup ${endedWords(last)} (${last.id})`;
+    return { said: `${before ? `${before.said}; then ` : ''}cleanup ${endedWords(last)} (${last.id})`, open: Boolean(before?.open) || last.status !== 'succeeded' };
   }
   for (const run of [...runs].reverse()) {
-    if (report.waiting.some((r) => r.id === run.id)) return `a plan waiting for approval (${run.id})`;
-    if (report.outdated.some((o) => o.run.id === run.id)) return `a plan no longer approvable (${run.id})`;
-    if (run.status === 'approved') return `a plan approved, about to start (${run.id})`;
-    if (run.kind === 'rollback' && run.status === 'succeeded') return `${rolledBackWords} (${run.id})`;
-    if (run.startedAt !== undefined) return `${runLabel(run).toLowerCase()} ${endedWords(run)} (${run.id})`;
+    if (report.waiting.some((r) => r.id === run.id)) return { said: `a plan waiting for approval (${run.id})`, open: true };
+    if (report.outdated.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true };
+    if (run.status === 'approved') return { said: `a plan approved, about to start (${run.id})`, open: true };
+    if (run.kind === 'rollback' && run.status === 'succeeded') return { said: `${rolledBackWords} (${run.id})`, open: true };
+    const elsewhere = report.validatedElsewhere.get(run.id);
+    if (elsewhere) return { said: `${elsewhere} (${run.id})`, open: true };
+    // A first stage that succeeded (path A's clone) has recovered nothing yet: its swap is to come.
+    if (run.startedAt !== undefined) return { said: `${runLabel(run).toLowerCase()} ${endedWords(run)} (${run.id})`, open: run.status !== 'succeeded' || Boolean(run.continuesWith) };
   }
   return undefined;
+}
+
+/** The incidents the status left out, all settled, and how to read one (no command lists them: each has its own thread). */
+export function leftOutText(count: number, postmortemCommand: string): string {
+  return `…and ${count} more incident${count === 1 ? '' : 's'}, all settled, not listed: each has its own thread, and \`${postmortemCommand}\` tells one's story.`;
 }
 
 /** Why an outdated plan can no longer be approved, in one line. */

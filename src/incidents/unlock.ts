@@ -61,15 +61,16 @@ export function unlockableRun(deps: Pick<UnlockDeps, 'journal' | 'state'>, runId
  * Unlocks `runId`: it ends as interrupted, with who asked and who approved. A run whose process is provably still
  * running here (same PID and start time) is refused: stop that process instead. What the run left running is stopped
  * only when provably the same process, and the step it was in is settled on disk first, as after a restart.
+ * `memberOf`: the approvers' user groups Slack says the approver is in.
  */
-export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>): Run {
+export function unlockRun(deps: UnlockDeps, runId: string, requester: string, approver: string, asked?: Pick<Run, 'status'>, memberOf: readonly string[] = []): Run {
   const { journal, state } = deps;
   const run = unlockableRun(deps, runId);
   // The approver confirmed what the request showed: an approved plan that has started since is not the same thing.
   if (asked && asked.status !== run.status) {
     throw new UserError(`plan ${runId} is ${run.status} now, not ${asked.status} as when the unlock was asked for; nothing was changed. If it is still stuck, ask again`);
   }
-  const decision = checkUnlock(requester, approver, deps.config);
+  const decision = checkUnlock(requester, approver, deps.config, memberOf);
   if (!decision.ok) throw new UserError([...said`refused: `, ...decision.reason, '; nothing was changed']);
   // Nothing is stopped or settled unless the unlock itself can be recorded.
   journal.requireWritable();

@@ -10,6 +10,7 @@ import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 
 export interface AppendInput {
   type: string;
@@ -955,7 +956,7 @@ export class Journal {
     if (!this.problem) return;
     throw new UserError(
       `refused: the journal failed verification at line ${this.problem.line} (${this.problem.reason}), so no change is proposed or approved until a person has looked at it: ` +
-        '`npm run --silent cli -- journal verify`, then `npm run --silent cli -- journal repair --approver <your name>` keeps a copy and accepts it on the record. Diagnoses still run.',
+        `\`npm run --silent cli -- journal verify\`, then \`${journalRepairCommand}\` keeps a copy and accepts it on the record. Diagnoses still run.`,
     );
   }
 

@@ -11,12 +11,17 @@ import { between, cell, code, commentsInline, fence, formatDuration, fromSlackTe
 import { acceptedNote, changedBeforeStopping, failedAtWords, passedCount, stepPassed } from '../engine/step-passed.js';
 import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
+import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
+import { stepFindingsLines } from './step-findings.js';
+import { landedBeforeStoppingLines } from './landed-before-stopping.js';
 import { advisedNextLines, offeredWithAdvice, whereAdvised } from './advised-next.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
 import { overtakesWarning } from '../incidents/approval-policy.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { stepCount } from '../step-count.js';
 import { endedWords } from '../incidents/run-label.js';
+import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
+import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 
@@ -192,6 +197,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   // The facts at a glance. Past a line that failed verification nothing is known: a row says where its facts stop,
   // so "none ran" or "running" is not read as the present.
   const outcome = recoveryOutcome(incident, rb, state);
+  // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
+  const kept = keptOnDisk(records, state);
   const asOf = verify.problem ? ` (as of line ${verify.problem.line - 1}; unknown after it)` : '';
   doc.add(
     '| | |',
@@ -200,10 +207,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''}) |`,
     `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))} |`,
     `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'} |`,
-    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; ')) : 'none ran'}${asOf} |`,
-    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${r.status}`).join('; '))} |`] : []),
+    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; ')) : 'none ran'}${asOf} |`,
+    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${r.status}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf} |`,
+    ...(kept.length > 0 ? [`| Kept on disk | ${cell(kept.map((f) => code(f.path)).join(', '))} (see *Kept on disk*)${asOf} |`] : []),
     `| Outcome | ${cell(outcome.text)}${asOf} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
   );
@@ -238,11 +246,17 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       '',
     );
     stepTable(doc, run, root, true);
+    doc.add(...stepFindingsLines(run));
   }
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
   for (const run of rollbacks) planSection(doc, run, root, state);
+
+  if (kept.length > 0) {
+    doc.heading('Kept on disk');
+    doc.add(...keptOnDiskLines(kept));
+  }
 
   const leftovers = leftoverClonesLines(incident);
   if (leftovers.length > 0) {
@@ -285,18 +299,6 @@ function recoveringRuns(incident: Incident, rb: Runbook | undefined): Run[] {
   return incident.runs.filter((r) => !(r.kind === 'recovery' && r.pathId && cleanup.has(r.pathId)));
 }
 
-/**
- * What a recovery was given in place of what the diagnosis looked at, among the runbook's choices of what to work on (an
- * enum: a source), said as `name=value` each, then and now; undefined when it recovered what the diagnosis looked at. A
- * window's days or a moment chosen otherwise are the same thing recovered more or less widely, said elsewhere.
- */
-function otherThanDiagnosed(incident: Incident, rb: Runbook | undefined, params: Readonly<Record<string, string>>): { was: string; now: string } | undefined {
-  const looked = incident.diagnosis?.params ?? {};
-  const differing = Object.keys(looked).filter((name) => rb?.parameters[name]?.type === 'enum' && params[name] !== undefined && params[name] !== looked[name]);
-  if (differing.length === 0) return undefined;
-  return { was: differing.map((name) => `${name}=${plain(String(looked[name]))}`).join(' '), now: differing.map((name) => `${name}=${plain(String(params[name]))}`).join(' ') };
-}
-
 /** Whether and when the incident was recovered: a recovery that succeeded, then a validation that passed. */
 function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: IncidentState): { text: string; at?: string; run?: Run } {
   const runs = recoveringRuns(incident, rb);
@@ -311,10 +313,8 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
-      const elsewhere = otherThanDiagnosed(incident, rb, recovery.params);
-      if (elsewhere) {
-        return { text: `not recovered: the diagnosis was of ${elsewhere.was}; ${plain(recovery.title)} ran for ${elsewhere.now} instead, and its validation passed at ${utcClock(validation.finishedAt)}` };
-      }
+      const elsewhere = recoveredElsewhere(incident, recovery, rb?.parameters);
+      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(validation.finishedAt)}` };
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
       const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';
@@ -338,7 +338,7 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     rejected: 'was rejected',
     expired: 'expired before anyone approved it',
   };
-  return { text: `not recovered: ${plain(last.title)} ${endedWords(last) === 'not started' ? 'was not started' : (said[last.status] ?? `ended ${last.status}`)}` };
+  return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : (said[last.status] ?? `ended ${last.status}`)}` };
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
@@ -505,7 +505,7 @@ function diagnosisSection(doc: Document, incident: Incident): void {
 }
 
 function planSection(doc: Document, run: Run, root: string, state: IncidentState): void {
-  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${endedWords(run)}`, '');
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${orStoppedByGuard(run, endedWords(run))}`, '');
   const facts = [
     `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)`,
   ];
@@ -524,10 +524,12 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     const changedBy = state.staleBy(run);
     facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${run.status}`);
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${orStoppedByGuard(run, run.status)}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}`);
+  const incident = state.incident(run.incidentId);
+  if (incident) facts.push(...landedBeforeStoppingLines(run, incident));
   doc.add(...facts.map((f) => `- ${f}`), '');
   stepTable(doc, run, root, !run.startedAt);
 }

@@ -256,8 +256,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         if (step.onlyIfRan !== undefined) {
           if (options.onlyIfRanIn !== partIndex) add([...here, 'onlyIfRan'], 'onlyIfRan only applies to rollback steps (use onlyIf here)');
         }
-        if (step.leftOutNote !== undefined && step.onlyIfGiven === undefined) {
-          add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
+        if (step.leftOutNote !== undefined) {
+          if (step.onlyIfGiven === undefined) add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
+          // What it names (the diagnosis' outputs) checked now: a misspelt one would leave the note unsaid for good.
+          else checkTemplate({ at: ['leftOutNote'], template: step.leftOutNote, as: 'text' }, partScope, here, step.onlyIfGiven);
         }
         if (step.whenFailed !== undefined) {
           // Only a recovery's or rollback's run stops at a step; the others report what they found, in advice of their own.

@@ -102,7 +102,8 @@ export const stepCommon = {
   onlyIfGiven: z.string().optional(),
   /**
    * With onlyIfGiven: what leaving the step out means, said with the plan when its parameter was not given ("the marts
-   * keep what the restate built"). A step without one is left out silently (nothing found to give, say).
+   * keep what the restate built"). A step without one is left out silently (nothing found to give, say). It may name
+   * what the diagnosis found ({{diagnosis.<step>.<output>}}): then it is said only when that was found.
    */
   leftOutNote: z.string().min(1).optional(),
   /**

@@ -1,10 +1,14 @@
 // Who may act from Slack: approvers from the installed workspace who are not guests (users.info, cached briefly), and
-// who may start recoveries and rollbacks (DATABOX_REQUESTERS: user IDs, or user groups read with usergroups.users.list).
+// the user groups of DATABOX_APPROVERS they are in, and who may start recoveries and rollbacks (DATABOX_REQUESTERS:
+// user IDs, or user groups; both read with usergroups.users.list, cached briefly).
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../errors.js';
 import { slackMention as mention } from './mentions.js';
 
 export type Access = { ok: true } | { ok: false; reason: string };
+
+/** May decide, and which of DATABOX_APPROVERS' user groups Slack says they are in, for the approval policy to weigh. */
+export type DeciderAccess = { ok: true; memberOf: readonly string[] } | { ok: false; reason: string };
 
 /** Where a click came from, as its payload says (block_actions: user.team_id, team.id, enterprise.id). */
 export interface Clicker {
@@ -29,6 +33,8 @@ export interface AccessOptions {
   allowExternalApproval: boolean;
   /** Slack user IDs (U…, W…) and user-group IDs (S…) who may start recoveries and rollbacks; empty: any member. */
   requesters: readonly string[];
+  /** Slack user IDs and user-group IDs who may approve plans; empty: anyone the other checks let. */
+  approvers: readonly string[];
   /** How long a users.info or usergroups.users.list answer is trusted. */
   cacheMs?: number;
   now?: () => number;
@@ -77,8 +83,17 @@ export class SlackAccess {
     this.installed = workspace;
   }
 
-  /** Whether a click may approve (or reject someone else's) plan: the payload first, then Slack's word on the user. */
-  async mayApprove(clicker: Clicker): Promise<Access> {
+  /**
+   * Whether a click may approve (or reject someone else's) plan: the payload first, then Slack's word on the user, then
+   * on the groups of DATABOX_APPROVERS they are in.
+   */
+  async mayApprove(clicker: Clicker): Promise<DeciderAccess> {
+    const member = await this.mayDecideAsMember(clicker);
+    return member.ok ? this.approverGroupsOf(clicker.userId) : member;
+  }
+
+  /** Whether the clicker is someone who may decide at all: of the bot's own workspace, no guest (unless allowed). */
+  private async mayDecideAsMember(clicker: Clicker): Promise<Access> {
     const { allowGuestApproval, allowExternalApproval } = this.options;
     if (allowGuestApproval && allowExternalApproval) return { ok: true };
     if (!allowExternalApproval) {
@@ -97,6 +112,25 @@ export class SlackAccess {
     }
     if (!allowExternalApproval && this.isForeign(user)) return { ok: false, reason: this.foreignReason(user.team_id ?? 'another workspace') };
     return { ok: true };
+  }
+
+  /**
+   * The user group of DATABOX_APPROVERS Slack says the user is in (none asked about when the list is empty or names
+   * them); none found leaves the policy to refuse them, naming who may. A group Slack cannot list refuses the click
+   * unless another listed group has them, as for requesters: nobody approves on a membership the bot could not read.
+   */
+  private async approverGroupsOf(userId: string): Promise<DeciderAccess> {
+    const { approvers } = this.options;
+    if (approvers.length === 0 || approvers.includes(userId)) return { ok: true, memberOf: [] };
+    const found = await this.listedGroupWith(userId, approvers);
+    if ('group' in found) return { ok: true, memberOf: [found.group] };
+    if (found.failures.length > 0) {
+      return {
+        ok: false,
+        reason: `Slack could not list the members of ${found.failures.join('; ')} (usergroups.users.list), so the bot cannot tell whether you are one of DATABOX_APPROVERS and the click was refused; nothing was decided. Try again in a moment`,
+      };
+    }
+    return { ok: true, memberOf: [] };
   }
 
   /**
@@ -132,18 +166,12 @@ export class SlackAccess {
     if (requesters.includes(userId)) return { ok: true };
     const member = await this.ownMember(userId);
     if (!member.ok || requesters.length === 0) return member;
-    const failures: string[] = [];
-    for (const group of requesters.filter((id) => id.startsWith('S'))) {
-      try {
-        if ((await this.groupMembers(group)).includes(userId)) return { ok: true };
-      } catch (error) {
-        failures.push(`${group}: ${describeSlackError(error)}`);
-      }
-    }
+    const found = await this.listedGroupWith(userId, requesters);
+    if ('group' in found) return { ok: true };
     // A group is named, not mentioned: a mention would notify everyone in it.
     const who = requesters.map((id) => (id.startsWith('S') ? `the user group ${id}` : mention(id))).join(', ');
-    if (failures.length > 0) {
-      return { ok: false, reason: `Slack could not list the members of ${failures.join('; ')} (usergroups.users.list), so the request was refused; nothing was proposed. Try again in a moment` };
+    if (found.failures.length > 0) {
+      return { ok: false, reason: `Slack could not list the members of ${found.failures.join('; ')} (usergroups.users.list), so the request was refused; nothing was proposed. Try again in a moment` };
     }
     return { ok: false, reason: `only these people and groups may start recoveries and rollbacks: ${who}. Diagnoses stay open to everyone` };
   }
@@ -215,6 +243,19 @@ export class SlackAccess {
     if (!answer.ok || !user || user.id !== userId) throw new Error(answer.error ?? 'no such user in the answer');
     this.users.set(userId, { at: this.now, user });
     return user;
+  }
+
+  /** The first user group of `listed` (S… among its IDs) Slack says has the user, else each group Slack could not list, with why. */
+  private async listedGroupWith(userId: string, listed: readonly string[]): Promise<{ group: string } | { failures: string[] }> {
+    const failures: string[] = [];
+    for (const group of listed.filter((id) => id.startsWith('S'))) {
+      try {
+        if ((await this.groupMembers(group)).includes(userId)) return { group };
+      } catch (error) {
+        failures.push(`${group}: ${describeSlackError(error)}`);
+      }
+    }
+    return { failures };
   }
 
   private async groupMembers(groupId: string): Promise<readonly string[]> {

@@ -1,4 +1,4 @@
-// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread.
+// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread (a flapping outage reopens it).
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../format-duration.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { AlertRef, OutageState } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
-import { recoveryText, type AlertSink } from '../watchers/watch-service.js';
+import { flappingText, ordinal, recoveryText, type AlertSink } from '../watchers/watch-service.js';
 import { section } from './blocks.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
@@ -20,12 +20,16 @@ const scenarioLabels: Record<Finding['scenario'], string> = {
   duckdb: 'Diagnose (scenario 1: the DuckDB file, a full disk)',
 };
 
-export function alertBlocks(finding: Finding, since: string): { text: string; blocks: KnownBlock[] } {
+/** `flapping`: how a condition that came back after recovering flapped ("bad 3 times in 12 min"), said on the alert. */
+export function alertBlocks(finding: Finding, since: string, flapping?: string): { text: string; blocks: KnownBlock[] } {
   const details = finding.details.join('\n').trim();
   return {
     text: `:rotating_light: ${finding.summary}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: cutWithin(`:rotating_light: *${escapeMrkdwn(finding.summary)}*`, 3_000) } },
+      ...(flapping
+        ? [section(`:repeat: *Flapping: ${flapping}.* This message shows whether it is wrong now; its thread says a return no more often than the reminders, and the end once it has held.`)]
+        : []),
       ...(details ? [{ type: 'section', text: { type: 'mrkdwn', text: codeBlock(details) } } as KnownBlock] : []),
       {
         type: 'context',
@@ -82,7 +86,8 @@ export class SlackAlertSink implements AlertSink {
 
   async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {
     if (!outage.ref) return;
-    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}: ${escapeMrkdwn(this.redact(finding.summary))}`;
+    const flapped = outage.returns ? ` (it flapped: bad ${outage.returns + 1} times)` : '';
+    const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwn(this.redact(finding.summary))}`;
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
   }
 
@@ -90,23 +95,45 @@ export class SlackAlertSink implements AlertSink {
     if (!outage.ref) return;
     const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
-    await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since) });
+    await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) });
     const text = `:arrows_counterclockwise: Still an outage, but what is wrong changed: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
   }
 
-  async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void> {
+  async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void> {
     const back = recoveryText(watcher.title, durationMs);
     const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {
-      await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
-      // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was.
-      const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
-      await this.client.chat
-        .update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [section(ended)] })
-        .catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it'));
-    } else if (this.channel) {
+      if (said) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+      // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was
+      // (the whole span of one that flapped). A quiet end of a flapping one is only this edit, so it must not be lost.
+      const flapped = flappingText(outage);
+      const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
+      const edit = this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [section(ended)] });
+      await (said ? edit.catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it')) : edit);
+    } else if (this.channel && said) {
       await this.client.chat.postMessage({ channel: this.channel, text });
     }
+  }
+
+  async returned(finding: Finding, outage: OutageState, said: boolean): Promise<void> {
+    if (!outage.ref) return;
+    const shown = { ...finding, summary: this.redact(finding.summary), details: finding.details.map(this.redact) };
+    // The same alert, active again with its button (a click joins the incident it already opened), saying it flaps.
+    await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) });
+    if (!said) return;
+    const times = (outage.returns ?? 0) + 1;
+    const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
+    const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwn(shown.summary)}`;
+    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+  }
+
+  async settled(watcher: Watcher, outage: OutageState, heldMs: number, finding: Finding): Promise<void> {
+    const ended = outage.endedAt ?? outage.since;
+    const text =
+      `:white_check_mark: ${escapeMrkdwn(watcher.title)}: back to healthy since ${ended.slice(11, 16)} UTC, and it has held for ${formatDuration(heldMs)}; ` +
+      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
+    if (outage.ref) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+    else if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text });
   }
 }

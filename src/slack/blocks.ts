@@ -12,13 +12,15 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
-import type { Parameter, RecoveryPath } from '../runbook/schema.js';
+import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
+import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -79,14 +81,15 @@ export function withCopyNote(rendered: Rendered): Rendered {
 /** Slack refuses a message of more blocks than this. */
 const maxBlocks = 50;
 
-function incidentStatus(incident: Incident): string {
+function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';
   // "Rolled back, so not recovered" stays said, the cleanup after it.
   if (cleanupEnded(last) && incident.runs.length > 1) {
-    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) })}; then ${runStatus(last)}`;
+    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters)}; then ${runStatus(last)}`;
   }
-  return runStatus(last);
+  // A validation that passed over a recovery of another source than diagnosed: as the postmortem says, not recovered.
+  return validatedElsewhere(incident, last, parameters) ?? runStatus(last);
 }
 
 /** Where a run leaves its incident, in a few words. */
@@ -104,13 +107,14 @@ function runStatus(last: Run): string {
   return labels[last.status] ?? last.status;
 }
 
-export function rootMessage(incident: Incident): Rendered {
+/** `parameters`: its runbook's, to tell a recovery of another source than diagnosed (without them, not told). */
+export function rootMessage(incident: Incident, parameters?: Runbook['parameters']): Rendered {
   const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
   return {
     text: `Incident ${incident.id}: ${incident.title}`,
     blocks: [
       section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
-      context(`Status: ${incidentStatus(incident)} · everything about this incident goes into this thread`),
+      context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters))} · everything about this incident goes into this thread`),
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: actionIds.postmortem, text: { type: 'plain_text', text: 'Write postmortem' }, value: incident.id }],
@@ -322,7 +326,7 @@ function planOfferBlocks(runId: string, offer: PlanOffer): KnownBlock[] {
 export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rendered {
   const then = verifies
     ? 'The journal verifies again; approvals go on.'
-    : 'The journal still fails verification: no plan is proposed or approved until a person accepts it (`npm run --silent cli -- journal repair --approver <your name>` at the bot\'s host).';
+    : `The journal still fails verification: no plan is proposed or approved until a person accepts it (\`${journalRepairCommand}\` at the bot's host).`;
   const text =
     `:warning: The journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged. ` +
     `It was set aside to \`${escapeMrkdwn(aside.file)}\` (${aside.bytes} bytes). What it held:\n${codeBlock(aside.text, 600)}\n${then}`;

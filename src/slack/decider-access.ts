@@ -1,6 +1,6 @@
 // Whether whoever clicked a decision button (approve, reject, approve unlock) may decide: Slack's word on their
-// workspace and guest status, and, for an approval, a click still fresh. A refusal is journaled against the plan and
-// told to the clicker alone.
+// workspace, guest status and the user groups of DATABOX_APPROVERS they are in, and, for an approval, a click still
+// fresh. A refusal is journaled against the plan and told to the clicker alone.
 import type { Decided, IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
@@ -44,7 +44,8 @@ export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: str
  * `tell`: how the clicker alone is told; `of`: what the button does (approve or reject a plan, approve its unlock); `clickedAt`: when an
  * approval's click came, checked once Slack has answered who clicked (the wait that can make it late), right before
  * what it approves starts; `askWhoClicked: false` for a requester withdrawing their own plan, which needs no more of
- * Slack's word than that the click was in the plan's thread.
+ * Slack's word than that the click was in the plan's thread. Returns, when the click may go on to the policy, the
+ * user groups of DATABOX_APPROVERS Slack says the clicker is in (`memberOf`, for it to weigh); undefined when refused.
  */
 export async function mayDecide(
   deps: DeciderAccessDeps,
@@ -52,14 +53,14 @@ export async function mayDecide(
   runId: string,
   tell: (text: string) => Promise<unknown>,
   { of, clickedAt, askWhoClicked = true }: { of: Decided; clickedAt?: number; askWhoClicked?: boolean },
-): Promise<boolean> {
+): Promise<{ memberOf: readonly string[] } | undefined> {
   const misplaced = of !== 'unlock' ? notOnItsMessage(deps.service, runId, body) : undefined;
   const access = misplaced || !askWhoClicked ? undefined : await deps.access.mayApprove(clickerOf(body));
   const reason = misplaced ?? (access?.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access?.reason);
-  if (!reason) return true;
+  if (!reason) return { memberOf: access?.ok ? access.memberOf : [] };
   deps.service.refuseDecision(runId, body.user.id, reason, of);
   await tell(`:no_entry_sign: ${escapeMrkdwn(reason)}`);
-  return false;
+  return undefined;
 }
 
 /** A click as a block_actions payload describes it: who, and the message the button was on. */

@@ -12,7 +12,8 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   // Refused before anything is posted: an abandoned incident gets no thread.
   refuseIfAbandoned(incident);
   if (incidentThread(incident) || !channel) return;
-  const { text, blocks } = redactDeep(rootMessage(incident), deps.redact);
+  const parameters = deps.service.scenarios().find((rb) => rb.id === incident.scenario)?.parameters;
+  const { text, blocks } = redactDeep(rootMessage(incident, parameters), deps.redact);
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
   if (!posted.ts) return;
   await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { shortHash } from '../engine/resolve.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { buttonValueIfAny, planButton, rollbackButton } from './button-value.js';
+import { yourName } from '../commands/paste-able.js';
 
 /** Slack's answers about the message itself, which the same message sent again can never change. */
 const refusedAsMade = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text']);
@@ -41,14 +42,17 @@ function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: st
   return { texts, buttons, instead };
 }
 
-/** What to do without the buttons, as commands to type at a terminal where there are such (Slack has no typed approval). */
+/**
+ * What to do without the buttons, as commands to paste at a terminal where there are such (Slack has no typed
+ * approval): an approval in the name of whoever runs it; a rollback, whose approver the CLI asks for at its prompt.
+ */
 function withoutButtons(instead: TerminalInstead): string {
   const cli = 'npm run --silent cli --';
   if (instead.decide) {
     const { run, hash } = instead.decide;
-    return `a terminal approves it, \`${cli} approve ${run} ${hash} --approver &lt;your name&gt;\`, or rejects it, \`${cli} reject ${run} ${hash}\``;
+    return `a terminal approves it, \`${cli} approve ${run} ${hash} --approver ${yourName}\`, or rejects it, \`${cli} reject ${run} ${hash}\``;
   }
-  if (instead.rollback) return `a terminal proposes the rollback, \`${cli} rollback ${instead.rollback} --approver &lt;your name&gt;\``;
+  if (instead.rollback) return `a terminal proposes the rollback, \`${cli} rollback ${instead.rollback}\``;
   return '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
 }
 

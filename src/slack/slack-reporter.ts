@@ -196,7 +196,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.post(channel, rootMessage(incident)));
+        return toRef(await this.post(channel, rootMessage(incident, this.parametersOf(incident))));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
@@ -205,9 +205,18 @@ export class SlackReporter implements IncidentReporter {
     }
   }
 
+  /** The incident's runbook parameters, for its first message; none for a scenario no longer loaded. */
+  private parametersOf(incident: Incident): Runbook['parameters'] | undefined {
+    try {
+      return this.deps.runbook(incident.scenario).parameters;
+    } catch {
+      return undefined;
+    }
+  }
+
   private refreshRoot(incident: Incident): void {
     const thread = incidentThread(incident);
-    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident), { what: 'root', incident: incident.id });
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident, this.parametersOf(incident)), { what: 'root', incident: incident.id });
   }
 
   async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined> {

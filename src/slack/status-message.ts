@@ -1,6 +1,6 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcTime } from '../incidents/approval-policy.js';
-import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
 import { slackMention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -21,7 +21,8 @@ export function statusText(report: StatusReport): string {
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
-      ? `*Latest incidents:*\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
+      ? `*Latest incidents* (unfinished ones first, however old):\n${recent.map((i) => `• \`${i.id}\` ${escapeMrkdwn(i.title)}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${slackMention(i.openedBy)}${incidentOutcome(i, escapeMrkdwn, report)}`).join('\n')}`
       : '*Latest incidents:* none yet.',
+    ...(report.leftOut > 0 ? [`_${escapeMrkdwn(leftOutText(report.leftOut, '/databox postmortem <incident-id>'))}_`] : []),
   ].join('\n');
 }

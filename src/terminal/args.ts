@@ -93,6 +93,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (stray && taken.options) throw new UserError(`${taken.command} does not take --${stray}: it ${takes(taken.options)}`);
   for (const key of ['approver', 'as'] as const) {
     const value = options[key];
+    // A printed command marks a name it cannot know with `…` (src/commands/paste-able.ts), as a verdict marks a value.
+    if (value === '…' || value === '...') throw new UserError(`--${key} ${value} is the placeholder of the command shown: put ${key === 'as' ? 'your' : "the approver's"} name in its place`);
     if (value !== undefined && !namePattern.test(value)) {
       throw new UserError(`--${key} ${value.slice(0, 40)} is not a name: use letters, digits, . _ @ - (at most 64)`);
     }

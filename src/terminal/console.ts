@@ -11,7 +11,7 @@ import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
-import { goneRunnerHint, incidentOutcome, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
+import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { createLogger } from '../logger.js';
@@ -38,6 +38,7 @@ import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending } from '../incidents/approval-policy.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
+import { yourName } from '../commands/paste-able.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -59,6 +60,12 @@ export interface ConsoleDeps {
   targets?: DatabaseTargets;
   /** What reports Ctrl-C, a kill and a closed standard output; by default this process's signals and stdout. */
   watchInterrupts?: WatchInterrupts;
+}
+
+/** What stopped the command (Ctrl-C, a kill, a closed output), and the incident it was working in by then. */
+interface Stopped {
+  by?: Interruption;
+  incident?: string;
 }
 
 /** A refusal or bad input: shown as one line, exit code 2. */
@@ -98,14 +105,16 @@ function oneLine(text: string): string {
 
 export async function runCli(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps = {}): Promise<number> {
   const err = (text: string) => io.stderr.write(`${oneLine(text)}\n`);
-  const stopped: { by?: Interruption } = {};
+  const stopped: Stopped = {};
   const code = await answer(argv, io, deps, stopped, err);
   if (!stopped.by) return code;
-  err(`databox: ${stopped.by.why}: nothing more was run; the journal has what ran (\`${cliName} status\`, \`${cliName} postmortem <incident-id>\`)`);
+  // The incident's own postmortem when the command had one; else the status, which lists the latest incidents.
+  const record = stopped.incident ? `\`${cliName} postmortem ${stopped.incident}\`` : `\`${cliName} status\` lists the latest incidents, for \`${cliName} postmortem\``;
+  err(`databox: ${stopped.by.why}: nothing more was run; the journal has what ran (${record})`);
   return stopped.by.exitCode;
 }
 
-async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: { by?: Interruption }, err: (text: string) => void): Promise<number> {
+async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: Stopped, err: (text: string) => void): Promise<number> {
   try {
     return await dispatch(argv, io, deps, stopped);
   } catch (error) {
@@ -122,7 +131,7 @@ async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps
   }
 }
 
-async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: { by?: Interruption }): Promise<number> {
+async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps, stopped: Stopped): Promise<number> {
   const { words, options } = parseArgs(argv);
   const [verb, ...rest] = words;
   if (verb === 'journal') {
@@ -171,6 +180,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   } finally {
     stopWatching();
     await session.close();
+    if (stopped.by) stopped.incident = session.incidentWorkedIn();
   }
 }
 
@@ -186,6 +196,8 @@ class ConsoleSession {
   private readonly watch?: WatchService;
   private readonly clock: () => Date;
   private readonly startedAt: string;
+  /** The runs there were before this command. */
+  private before: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly config: Config,
@@ -276,8 +288,13 @@ class ConsoleSession {
     }
   }
 
+  /** The incident this command worked in, from a run it proposed or started; undefined before it had one. */
+  incidentWorkedIn(): string | undefined {
+    return [...this.service.state.runs.values()].find((r) => !this.before.has(r.id) || (r.startedAt && r.startedAt >= this.startedAt))?.incidentId;
+  }
+
   async run(verb: string, rest: string[]): Promise<number> {
-    const before = new Set(this.service.state.runs.keys());
+    const before = (this.before = new Set(this.service.state.runs.keys()));
     let code: number;
     let incidentId: string | undefined;
     switch (verb) {
@@ -388,26 +405,26 @@ class ConsoleSession {
 
   private async ask(question: string): Promise<string | undefined> {
     if (this.interrupted) return undefined;
-    this.io.stdout.write(question);
     this.reader ??= createLineReader(this.io.stdin);
+    // Input that has ended (</dev/null, a closed pipe, CI) answers nothing: the refusal says what to do, without a prompt.
+    if (!(await this.reader.mayAnswer())) return undefined;
+    this.io.stdout.write(question);
     const answer = await this.reader.next();
     // A terminal echoes what was typed and the Enter; from a pipe nothing is echoed, so the line is ended here.
     if (answer === undefined || !this.io.stdin.isTTY) this.out();
     return answer?.trim();
   }
 
-  private howToApprove(run: Run, approverHint: string): string {
+  /** The `approve` command to paste, naming `approver` when one was given and accepted, else whoever runs it. */
+  private howToApprove(run: Run, approver?: string): string {
+    // Whoever asked for the plan, not whoever is at this keyboard: another terminal's plan may be this person's to approve.
+    const other = !approver && run.needsTeammate && !this.config.allowSelfApproval ? `, run by someone other than ${askedBy(run)}` : '';
     return (
       `The plan waits in the journal${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}: approve it with ` +
-      `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approverHint}\`, or run this command again at a terminal.` +
+      `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approver ?? yourName}\`${other}, or run this command again at a terminal.` +
       // A running bot shows it in the incident's thread, with its buttons, at its next sweep (src/slack/work-elsewhere.ts).
       (incidentThread(this.service.incident(run.incidentId)) ? ' A running bot also shows it in the incident\'s Slack thread, where it can be approved.' : '')
     );
-  }
-
-  private approverHint(run: Run): string {
-    // Whoever asked for the plan, not whoever is at this keyboard: another terminal's plan may be this person's to approve.
-    return run.needsTeammate && !this.config.allowSelfApproval ? `<name other than ${askedBy(run)}>` : '<name>';
   }
 
   /**
@@ -429,7 +446,10 @@ class ConsoleSession {
   private async unlock(run: Run, words: readonly string[]): Promise<number> {
     const requester = this.requester.slice('terminal:'.length);
     const other = this.config.allowSelfApproval ? '' : ` (someone other than ${requester})`;
-    const how = `\`${cliName} unlock ${run.id} --approver <name>\``;
+    // Someone else's name is nothing the shell knows: `…` marks where it goes (pasted as it is, it is refused as no name).
+    const how = this.config.allowSelfApproval
+      ? `\`${cliName} unlock ${run.id} --approver ${yourName}\``
+      : `\`${cliName} unlock ${run.id} --approver …\` with their name in place of …`;
     let approver: string;
     try {
       // Nothing to unlock (a run that has finished) is said before anyone is asked to approve it.
@@ -452,6 +472,7 @@ class ConsoleSession {
       // A journal that cannot be written is no refusal, and could not record one (as in handlers/approve-unlock.ts).
       if (isUserError(error) && !(error instanceof JournalUnwritable)) {
         this.service.refuseDecision(run.id, approver, renderSaid(error.said).replace(/^refused: /, ''), 'unlock');
+        if (/only these people/.test(error.message)) throw new Refusal(`${error.message}.${approversHint}`);
       }
       throw error;
     }
@@ -467,7 +488,7 @@ class ConsoleSession {
     const hint = /someone other than/.test(reason)
       ? ` Give the approver's name with --approver (someone other than ${askedBy(run)}).`
       : /only these people/.test(reason)
-        ? ' DATABOX_APPROVERS lists Slack user IDs, so a terminal name is never among them: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.'
+        ? approversHint
         : '';
     // A reason that is already a sentence keeps its own full stop.
     throw new Refusal(`refused: ${reason.replace(/\.$/, '')}.${hint}`);
@@ -476,12 +497,12 @@ class ConsoleSession {
   /** Asks for (or takes from --approve) the plan's short hash, approves the exact plan and runs it. */
   private async approveAndRun(run: Run, givenHash?: string): Promise<number> {
     const needsOtherPerson = run.needsTeammate && !this.config.allowSelfApproval;
-    const notRun = `nothing was run. ${this.howToApprove(run, this.approverHint(run))}`;
+    const notRun = `nothing was run. ${this.howToApprove(run)}`;
     let approver = this.options.approver ? this.approverName(this.options.approver, notRun) : undefined;
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     // The approver given with --approver, once accepted, is the one the advice names; else who may approve.
-    const hint = () => (this.options.approver && approver && approver !== run.requestedBy ? approver.slice('terminal:'.length) : this.approverHint(run));
+    const hint = () => (this.options.approver && approver && approver !== run.requestedBy ? approver.slice('terminal:'.length) : undefined);
     const noAnswer = (what: string) =>
       new Refusal(
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
@@ -555,7 +576,7 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, outdated, unsettled, recent } = statusReport(this.service.state, this.clock());
+    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
     const blocked = this.service.journalBlock();
     if (blocked) this.out(style.yellow(blocked));
     for (const u of unsettled) this.out(style.yellow(`Left part-way: ${leftPartWayLine(u, `read \`${cliName} postmortem ${u.run.incidentId}\``)}.`));
@@ -563,22 +584,24 @@ class ConsoleSession {
     if (busy.length === 0) this.out('  nothing; no database is held by a plan');
     for (const r of busy) {
       this.out(`  ${r.id} ${r.title} (${r.status}, requested by ${r.requestedBy}${r.decidedBy ? `, approved by ${r.decidedBy}` : ''})`);
-      const gone = goneRunnerHint(r, `${cliName} unlock ${r.id} --approver <name>`);
+      // Without --approver, the unlock asks who approves at the prompt.
+      const gone = goneRunnerHint(r, `${cliName} unlock ${r.id}`);
       if (gone) this.out(style.yellow(`    ${gone}`));
     }
     this.out(style.bold('Waiting for approval'));
     if (waiting.length === 0) this.out('  nothing');
     for (const r of waiting) {
       this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${utcMinute(r.expiresAt)}`);
-      this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver <name>`));
+      this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver ${yourName}`));
     }
     if (outdated.length > 0) this.out(style.bold('No longer approvable'));
     for (const o of outdated) this.out(`  ${o.run.id} ${o.run.title}: ${outdatedReason(o)}`);
-    this.out(style.bold('Latest incidents'));
+    this.out(style.bold(recent.length > 0 ? 'Latest incidents (unfinished ones first, however old)' : 'Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated })}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere })}`);
     }
+    if (leftOut > 0) this.out(style.dim(`  ${leftOutText(leftOut, `${cliName} postmortem <incident-id>`)}`));
     if (this.watch) {
       this.out(style.bold('Watchers'));
       for (const line of this.watch.statusLines('no check recorded by the bot')) this.out(`  ${line.replace(/^• /, '')}`);
@@ -628,6 +651,13 @@ function keyValues(words: readonly string[], usage: string): Record<string, stri
 }
 
 const approverNamePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/**
+ * Why DATABOX_APPROVERS, once set, refuses every terminal approver: a typed name (a user ID too) is not one Slack
+ * vouches for, and the CLI does not ask Slack who is in a user group; Slack's own clicks are.
+ */
+const approversHint =
+  ' DATABOX_APPROVERS names Slack users and user groups, and a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.';
 
 /** Two names for one person: compared without case and without an @host or @domain part. */
 function samePerson(a: string, b: string): boolean {

@@ -6,6 +6,7 @@ import { damageAcceptedType, digestOf, type DamageAcceptance } from '../journal/
 import { Journal } from '../journal/journal.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import { compactTimestamp } from '../timestamps.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 import type { TerminalOutput } from './terminal-reporter.js';
 
 export interface JournalCommandIO {
@@ -27,7 +28,7 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
     return 2;
   }
   if (verb === 'repair' && !options.approver) {
-    io.stderr.write('databox: journal repair accepts damage on the record in your name: give --approver <your name>\n');
+    io.stderr.write(`databox: journal repair accepts damage on the record in your name: give it with --approver, \`${journalRepairCommand}\`\n`);
     return 2;
   }
   let stateDir: string;
@@ -47,7 +48,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   if (problem) {
     io.stderr.write(
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}; ` +
-        `\`npm run --silent cli -- journal repair --approver <your name>\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
+        `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
     );
     return 1;
   }

@@ -189,7 +189,8 @@ export class TerminalReporter implements IncidentReporter {
         for (const p of paths) {
           const params = typedRecoverParameters(p, rb.parameters, diagnosis);
           this.line(`    Path ${p.id.toUpperCase()}: ${p.title}`);
-          this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id} --approver <name>`));
+          // Without --approver: the recover asks who approves at the prompt, where the plan needs a second person.
+          this.line(style.dim(`      ${cli} recover ${incident.scenario} path=${p.id}${params} incident=${incident.id}`));
         }
       }
       return;
@@ -211,8 +212,10 @@ export class TerminalReporter implements IncidentReporter {
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {
     const { style, cli } = this.options;
     const path = this.options.runbook(incident.scenario).recovery.find((p) => p.id === recovery.pathId);
-    const params = (path?.rollback?.parameters ?? []).map((name) => ` [${name}=…]`).join('');
-    this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${params} --approver <name>`));
+    // Its optional values are said beside the command, not in it as [name=…], which a shell would take for a pattern.
+    const names = (path?.rollback?.parameters ?? []).map((name) => `${name}=…`).join(', ');
+    const takes = names ? ` (it also takes ${names})` : '';
+    this.line(style.dim(`↩ If this recovery made things worse, roll it back (a plan approved like any recovery): ${cli} rollback ${recovery.id}${takes}`));
   }
 
   async journalRepaired(_incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {

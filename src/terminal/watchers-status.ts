@@ -14,6 +14,8 @@ const noAlerts: AlertSink = {
   reminder: () => Promise.reject(new Error('the terminal does not post alerts')),
   changed: () => Promise.reject(new Error('the terminal does not post alerts')),
   recovered: () => Promise.reject(new Error('the terminal does not post alerts')),
+  returned: () => Promise.reject(new Error('the terminal does not post alerts')),
+  settled: () => Promise.reject(new Error('the terminal does not post alerts')),
 };
 
 /** Call before journal.load(): the service rebuilds the outages from the journal's records as they load. */

@@ -1,14 +1,14 @@
-// One watcher's outage state and the rule that makes one alert per outage, reminders, and one recovery message.
+// One watcher's outage state and the rule that makes one alert per outage, reminders, one recovery message, and one alert for a condition that flaps.
 export interface AlertRef {
   channel: string;
   ts: string;
 }
 
 export interface OutageState {
-  /** When the outage began (the first check that found the problem). */
+  /** When the outage began (the first check that found the problem); for one that flapped, its first time: the whole span. */
   since: string;
   summary: string;
-  /** When the alert, or the latest reminder, was posted. */
+  /** When the alert, or the latest message in its thread that counts as a reminder (a reminder, a change, a return said), was posted. */
   lastPostedAt: string;
   /** The alert message, so reminders and the recovery go into its thread; undefined when no channel was set. */
   ref?: AlertRef;
@@ -16,31 +16,71 @@ export interface OutageState {
   problem?: string;
   /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */
   changedAt?: string;
+  /** How often it came back within the flap window after a recovery: 0 (or absent) for one that has not flapped. */
+  returns?: number;
+  /** When it last came back: its flapping is "bad 3 times in" the time from `since` to this. */
+  returnedAt?: string;
+  /** Set while it is healthy again: when it recovered. Kept for the flap window, so that a return reopens the same alert. */
+  endedAt?: string;
+  /** That recovery was not said in the thread (it had flapped): it is said once it has held for the flap window. */
+  endUnsaid?: boolean;
+}
+
+export interface AlertTiming {
+  reminderMs: number;
+  flapWindowMs: number;
 }
 
 export type AlertAction =
   | { kind: 'alert' }
   | { kind: 'reminder'; outage: OutageState }
   | { kind: 'changed'; outage: OutageState }
-  | { kind: 'recovered'; outage: OutageState; durationMs: number }
+  /** `said`: its thread says so now; otherwise (it flapped) only the alert says it ended, until the end has held. */
+  | { kind: 'recovered'; outage: OutageState; durationMs: number; said: boolean }
+  /** Back within the flap window: the same alert reopened; `said`: its thread says so too. */
+  | { kind: 'returned'; outage: OutageState; said: boolean }
+  /** A flapping outage's recovery, not said yet, has held for the flap window: said now, and the outage is over. */
+  | { kind: 'settled'; outage: OutageState; heldMs: number }
   | { kind: 'none' };
 
-/** Decides what to post for a finding, given the outage in progress (if any): never once per poll. */
+/**
+ * How long after a recovery a return is the same outage flapping: 20 checks (Nagios's flap detection also judges the last
+ * 21 checks), so 20 min at the default interval, enough for a daemon restarting in a loop or a file a run rewrites; at
+ * most the reminder interval, after which a new outage is news again, and so that the end of a flapping one (said once
+ * it has held this long) is never later than a reminder would have been.
+ */
+export function flapWindowMs(intervalMs: number, reminderMs: number): number {
+  return Math.min(20 * intervalMs, reminderMs);
+}
+
+/** Decides what to post for a finding, given the outage in progress or just ended (if any): never once per poll. */
 export function decideAlert(
   outage: OutageState | undefined,
   state: 'healthy' | 'problem' | 'unknown',
   now: Date,
-  reminderMs: number,
+  timing: AlertTiming,
   problem?: string,
 ): AlertAction {
   if (state === 'unknown') return { kind: 'none' };
+  const due = (at: string) => now.getTime() - Date.parse(at) >= timing.reminderMs;
+  if (outage?.endedAt) {
+    const heldMs = now.getTime() - Date.parse(outage.endedAt);
+    if (heldMs < timing.flapWindowMs) {
+      // Back within the window: its first return is said (the thread's last word was "back to healthy"), later ones no
+      // more often than the reminders; the alert itself shows each.
+      return state === 'problem' ? { kind: 'returned', outage, said: !outage.returns || due(outage.lastPostedAt) } : { kind: 'none' };
+    }
+    if (state === 'healthy') return outage.endUnsaid ? { kind: 'settled', outage, heldMs } : { kind: 'none' };
+    // Back after the window: a new outage, with its own alert.
+    return { kind: 'alert' };
+  }
   if (state === 'problem') {
     if (!outage) return { kind: 'alert' };
-    const due = (at: string) => now.getTime() - Date.parse(at) >= reminderMs;
     // The same outage, but something else is wrong now (the webserver answers again and says the daemon is stopped):
     // said once, then no more often than the reminders, whatever it flips between meanwhile.
     if (problem !== undefined && outage.problem !== undefined && problem !== outage.problem && (!outage.changedAt || due(outage.changedAt))) return { kind: 'changed', outage };
     return due(outage.lastPostedAt) ? { kind: 'reminder', outage } : { kind: 'none' };
   }
-  return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)) } : { kind: 'none' };
+  // An outage that flapped ends quietly (its alert says so): said once it has held, so a flap is not a message each time.
+  return outage ? { kind: 'recovered', outage, durationMs: Math.max(0, now.getTime() - Date.parse(outage.since)), said: !outage.returns } : { kind: 'none' };
 }

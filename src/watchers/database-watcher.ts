@@ -1,5 +1,6 @@
 // Database-file watcher: the local DuckDB file opened read-only as scenario 1's diagnosis opens it; gone, damaged or unopenable is an outage.
 import fs from 'node:fs';
+import { damageNoted } from '../duckdb/damage-seen.js';
 import type { OpenResult, OpenStatus } from '../duckdb/probe.js';
 import type { Finding, Watcher } from './finding.js';
 
@@ -28,25 +29,22 @@ const headlines: Record<Exclude<OpenStatus, 'ok' | 'locked'>, string> = {
   unreadable: 'DuckDB cannot open the database file',
 };
 
-/** What a file looked like when it last opened: the same again, it is not opened again (each open can refuse a writer). */
-interface Seen {
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  wal: string;
-}
-
-function look(file: string): Seen | undefined {
+/**
+ * What a file looks like, to tell it unchanged since it last opened (the same again, it is not opened again: each open
+ * can refuse a writer): its inode, size, write and change times to the nanosecond, its log's the same, and the damage
+ * other readers found in it. Damage written in place with its write time put back (touch -r) still moves the change
+ * time, which only the clock sets; a reader that finds the file damaged (the marts watcher) is heard, whatever else.
+ */
+function look(file: string): string | undefined {
   try {
-    const stat = fs.statSync(file);
-    const wal = fs.statSync(`${file}.wal`, { throwIfNoEntry: false });
-    return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, wal: wal ? `${wal.ino}/${wal.size}/${wal.mtimeMs}` : '' };
+    const identity = (stat: fs.BigIntStats) => `${stat.dev}/${stat.ino}/${stat.size}/${stat.mtimeNs}/${stat.ctimeNs}`;
+    const stat = fs.statSync(file, { bigint: true });
+    const wal = fs.statSync(`${file}.wal`, { bigint: true, throwIfNoEntry: false });
+    return `${identity(stat)} ${wal ? identity(wal) : 'no log'} ${damageNoted(file)}`;
   } catch {
     return undefined;
   }
 }
-
-const same = (a: Seen | undefined, b: Seen | undefined) => a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.wal === b.wal;
 
 function nothingThere(file: string): OpenResult | undefined {
   try {
@@ -58,7 +56,7 @@ function nothingThere(file: string): OpenResult | undefined {
 }
 
 export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
-  let lastOpened: Seen | undefined;
+  let lastOpened: string | undefined;
   return {
     id: 'database',
     title: 'Database file',
@@ -70,7 +68,7 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       // A process that opens the file to write while a read-only open holds it is refused: the stack's runs are spared
       // an open when nothing about the file changed since it last opened.
       const before = look(options.file);
-      if (same(before, lastOpened)) return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only (unchanged since it last did)` };
+      if (before !== undefined && before === lastOpened) return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only (unchanged since it last did)` };
       // Nothing at the path at all is told without the probe, which would start DuckDB's reader thread to say so.
       const opened = nothingThere(options.file) ?? (await options.probe(options.file));
       // A plan that began while the probe waited its turn may have moved the file: nothing is judged on that.

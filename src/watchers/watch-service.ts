@@ -1,11 +1,11 @@
-// Runs the watchers every interval, posts one alert per outage (plus reminders and one recovery), and keeps outages in the journal.
+// Runs the watchers every interval, posts one alert per outage (plus reminders and one recovery; a flapping one reopens it), and keeps outages in the journal.
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from '../format-duration.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
-import { decideAlert, type AlertRef, type OutageState } from './alert-state.js';
+import { decideAlert, flapWindowMs, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Finding, Watcher, WatcherId } from './finding.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
@@ -16,7 +16,12 @@ export interface AlertSink {
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
   /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
   changed(finding: Finding, outage: OutageState): Promise<void>;
-  recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding): Promise<void>;
+  /** The alert says it ended; `said`: its thread says so too (not for one that flapped: see settled). */
+  recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void>;
+  /** Back within the flap window (`outage` counts this return): the same alert is active again; `said`: its thread says so. */
+  returned(finding: Finding, outage: OutageState, said: boolean): Promise<void>;
+  /** A flapping outage's end has held for `heldMs` (the flap window): its thread says it is over, and how it flapped. */
+  settled(watcher: Watcher, outage: OutageState, heldMs: number, finding: Finding): Promise<void>;
 }
 
 export interface LastCheck {
@@ -46,10 +51,13 @@ export const watchEvents = {
   reminded: 'watch.reminded',
   changed: 'watch.changed',
   recovered: 'watch.recovered',
+  /** Back within the flap window after a recovery (the same alert reopened), and a flapping outage's end that held. */
+  returned: 'watch.returned',
+  settled: 'watch.settled',
   /** A lasting condition (the webserver not answering) first seen, and gone again: the outage threshold counts from it. */
   noticed: 'watch.noticed',
   cleared: 'watch.cleared',
-  /** An alert's button opened an incident; a later click on that alert joins it. */
+  /** An alert's button opened an incident, or joined one (one already working on it); a later click on that alert joins it. */
   incidentOpened: 'watch.incident-opened',
   incidentJoined: 'watch.incident-joined',
 } as const;
@@ -76,12 +84,14 @@ export class WatchService {
   /** The incident each alert's button opened (journaled), by the alert message. */
   private readonly incidentsByAlert = new Map<string, string>();
   private readonly clock: () => Date;
+  private readonly timing: AlertTiming;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
 
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.intervalMs, options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
   }
 
@@ -91,9 +101,11 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string };
-    if (record.type === watchEvents.incidentOpened && data.alert && record.incident) {
-      this.incidentsByAlert.set(alertKey(data.alert), record.incident);
+    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
+    if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
+      // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
+      const key = alertKey(data.alert);
+      if (!this.incidentsByAlert.has(key)) this.incidentsByAlert.set(key, record.incident);
       return;
     }
     if (!data.watcher) return;
@@ -110,12 +122,32 @@ export class WatchService {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
     } else if (record.type === watchEvents.recovered) {
+      // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
+      const outage = this.outages.get(data.watcher);
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
+    } else if (record.type === watchEvents.returned) {
+      const outage = this.outages.get(data.watcher);
+      if (outage) {
+        this.outages.set(data.watcher, {
+          ...outage,
+          summary: data.summary ?? outage.summary,
+          problem: data.problem,
+          returns: data.returns ?? (outage.returns ?? 0) + 1,
+          returnedAt: record.at,
+          endedAt: undefined,
+          endUnsaid: undefined,
+          lastPostedAt: data.said ? record.at : outage.lastPostedAt,
+        });
+      }
+    } else if (record.type === watchEvents.settled) {
       this.outages.delete(data.watcher);
     }
   }
 
+  /** The outage in progress, if any (not one that ended and is kept for the flap window). */
   outage(id: WatcherId): OutageState | undefined {
-    return this.outages.get(id);
+    const outage = this.outages.get(id);
+    return outage?.endedAt ? undefined : outage;
   }
 
   lastCheck(id: WatcherId): LastCheck | undefined {
@@ -127,7 +159,7 @@ export class WatchService {
     return this.held.get(id);
   }
 
-  /** The incident an alert's button already opened, if any. */
+  /** The incident an alert's button already opened or joined, if any. */
   incidentForAlert(alert: AlertRef): string | undefined {
     this.options.journal.catchUp();
     return this.incidentsByAlert.get(alertKey(alert));
@@ -214,14 +246,15 @@ export class WatchService {
   private async act(watcher: Watcher, finding: Finding, now: Date): Promise<void> {
     const { journal, sink } = this.options;
     const outage = this.outages.get(watcher.id);
-    // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look.
+    // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look,
+    // and one that comes back after it ended is alerted there anew rather than reopened in the old channel.
     const moved = finding.state === 'problem' && outage?.ref !== undefined && sink.channel !== undefined && outage.ref.channel !== sink.channel;
-    const action = moved ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.options.reminderMs, finding.problem);
+    const action = moved ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem);
     switch (action.kind) {
       case 'alert': {
         // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the
         // threshold; one alerted again in a new channel, when it was first alerted.
-        const since = (moved ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
+        const since = (moved && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
         await journal.commit({
           type: watchEvents.alerted,
@@ -238,8 +271,24 @@ export class WatchService {
         await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });
         return;
       case 'recovered':
-        await sink.recovered(watcher, action.outage, action.durationMs, finding);
-        await journal.commit({ type: watchEvents.recovered, data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, summary: finding.summary } });
+        await sink.recovered(watcher, action.outage, action.durationMs, finding, action.said);
+        await journal.commit({
+          type: watchEvents.recovered,
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0 },
+        });
+        return;
+      case 'returned': {
+        const reopened: OutageState = { ...action.outage, summary: finding.summary, problem: finding.problem, returns: (action.outage.returns ?? 0) + 1, returnedAt: now.toISOString(), endedAt: undefined };
+        await sink.returned(finding, reopened, action.said);
+        await journal.commit({
+          type: watchEvents.returned,
+          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said },
+        });
+        return;
+      }
+      case 'settled':
+        await sink.settled(watcher, action.outage, action.heldMs, finding);
+        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary } });
         return;
       case 'none':
         return;
@@ -279,10 +328,11 @@ export class WatchService {
     const now = this.clock();
     return this.options.watchers.map((w) => {
       if (w.off) return `• ${w.title}: ${w.off}`;
-      const outage = this.outages.get(w.id);
+      const outage = this.outage(w.id);
       const last = this.lastChecks.get(w.id);
+      const flapping = outage?.returns ? `, flapping: bad ${outage.returns + 1} times` : '';
       const state = outage
-        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}): ${alertingNow(this.lastProblems.get(w.id) ?? outage.summary, last)}`
+        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.lastProblems.get(w.id) ?? outage.summary, last)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'
@@ -308,6 +358,19 @@ function alertingNow(latest: string, last: LastCheck | undefined): string {
   if (last?.alertFailed) return `${latest} (its latest message could not be posted: ${last.alertFailed}; tried again at each check)`;
   if (last?.finding?.state === 'unknown') return `${latest} (last check cannot tell: ${last.finding.summary})`;
   return latest;
+}
+
+/** "bad 3 times in 12 min": how a flapping outage flapped, from its first time to its latest return; undefined for one that did not. */
+export function flappingText(outage: OutageState): string | undefined {
+  if (!outage.returns) return undefined;
+  const spanMs = Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since);
+  return `bad ${outage.returns + 1} times in ${formatDuration(spanMs)}`;
+}
+
+/** "2nd", "3rd", "11th": which time a flapping condition is back. */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
 }
 
 /** "back to healthy after 42 min" */

@@ -1,6 +1,6 @@
 // Console mode through the real CLI process: the operator approves a destructive plan by typing its short hash (through
 // a pipe and through a pseudo-terminal), a wrong hash and a self-approval are refused, and with no TTY and no answer the
-// CLI refuses and says how to approve, and that advice works.
+// CLI refuses without a prompt and says how to approve, and that advice, pasted into a shell, works.
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCheckout, type Checkout } from '../../demo/checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { cliEnv, hashIn, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -92,18 +93,21 @@ describe('console mode', () => {
     expect(records.some((r) => r.type === 'run.approved' || r.type === 'run.started')).toBe(false);
   });
 
-  it('with no TTY and no approval refuses, says how to approve, and that command then runs the plan', async () => {
+  it('with no TTY and no approval refuses without a prompt, says how to approve, and that command, pasted, runs the plan', async () => {
     const refused = await runCliProcess(recoverA, { env, stdin: 'ignore' });
     expect(refused.code).toBe(2);
+    // Nothing can answer from /dev/null: no prompt is printed before the refusal.
+    expect(refused.prompts).toEqual([]);
+    expect(refused.stdout).not.toMatch(/short hash|Who approves/);
     expect(refused.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(refused.stderr).toContain('standard input is not a terminal and gave no approval; nothing was run.');
     // The approver given with --approver is the one the advice names.
-    const advice = /`npm run --silent cli -- (approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) --approver) bob`/.exec(refused.stderr);
+    const advice = /`(npm run --silent cli -- approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) --approver bob)`/.exec(refused.stderr);
     expect(advice, refused.stderr).not.toBeNull();
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(journal().some((r) => r.type === 'run.approved')).toBe(false);
 
-    const approved = await runCliProcess([...(advice?.[1] as string).split(' '), 'bob'], { env, stdin: 'ignore' });
+    const approved = await runCliProcess(await cliArgsOfPasted(advice?.[1] as string, 'carol'), { env, stdin: 'ignore' });
     expect(approved.stderr).toBe('');
     expect(approved.code).toBe(0);
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(true);
@@ -116,10 +120,32 @@ describe('console mode', () => {
     ]);
   });
 
-  it('with no TTY and no --approver, the advice says who may approve', async () => {
+  it('with no TTY and no --approver, the advice says who may approve; pasted by them, as status also shows it, it runs the plan', async () => {
     const unnamed = await runCliProcess(recoverA.slice(0, 3), { env, stdin: 'ignore' });
     expect(unnamed.code).toBe(2);
-    expect(unnamed.stderr).toMatch(/gave no approver; nothing was run\. .*--approver <name other than alice>`/);
+    expect(unnamed.prompts).toEqual([]);
+    expect(unnamed.stderr).toMatch(/gave no approver; nothing was run\. .*--approver "\$USER"`, run by someone other than alice, or run this command again at a terminal\./);
+    const advice = /`(npm run --silent cli -- approve (dbx-\d{8}-[0-9a-f]{4}\/\d+) ([0-9a-f]{8}) [^`]*)`/.exec(unnamed.stderr);
+    expect(advice, unnamed.stderr).not.toBeNull();
+    // A shell reads it as it is (no `<name>` redirect) and names whoever pastes it.
+    expect(await cliArgsOfPasted(advice?.[1] as string, 'bob')).toEqual(['approve', advice?.[2], advice?.[3], '--approver', 'bob']);
+
+    const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    const listed = /\n {4}(npm run --silent cli -- approve [^\n]+)\n/.exec(status.stdout)?.[1];
+    expect(listed, status.stdout).toBe(advice?.[1]);
+    const approved = await runCliProcess(await cliArgsOfPasted(listed as string, 'bob'), { env, stdin: 'ignore' });
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(journal().find((r) => r.type === 'run.approved')?.actor).toBe('terminal:bob');
+  });
+
+  it('with standard input a pipe closed at once (`true |`, CI), prints no prompt before the refusal', async () => {
+    const closed = await runCliProcess(recoverA.slice(0, 3), { env, stdin: 'closed' });
+    expect(closed.code).toBe(2);
+    expect(closed.prompts).toEqual([]);
+    expect(closed.stdout).not.toMatch(/short hash|Who approves/);
+    expect(closed.stderr).toMatch(/^refused: plan \S+ was not approved: standard input is not a terminal and gave no approver; nothing was run\. .*`npm run --silent cli -- approve /);
+    expect(journal().some((r) => r.type === 'run.approved')).toBe(false);
   });
 
   it.skipIf(!hasScript)('approves through a pseudo-terminal, in colour; NO_COLOR turns colour off', async () => {

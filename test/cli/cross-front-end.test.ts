@@ -113,9 +113,11 @@ describe('one journal for Slack and the terminal', () => {
   it('a Slack plan approved at a terminal with no approver names who asked for it, not who typed', async () => {
     const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
     await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'U0ALICE', 'slack', fromChannel('C0INCIDENTS'));
-    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--as', 'carol'], { env, stdin: 'ignore' });
+    // Asked at the prompt (standard input closed once it shows), and in the advice of the refusal that follows.
+    const terminal = await runCliProcess(['recover', 'duckdb', 'path=a', `incident=${incident.id}`, '--as', 'carol'], { env });
     expect(terminal.stdout).toContain('name someone other than U0ALICE (in Slack): ');
-    expect(terminal.stdout).not.toContain('other than carol');
+    expect(terminal.stderr).toContain('run by someone other than U0ALICE (in Slack)');
+    expect(`${terminal.stdout}${terminal.stderr}`).not.toContain('other than carol');
   });
 
   it("a plan waiting in Slack loses its buttons once a terminal's recovery has changed its database", async () => {

@@ -8,6 +8,7 @@ import { buildCheckout, type Checkout } from '../../demo/checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
 import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
+import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 const temps: string[] = [];
@@ -76,7 +77,7 @@ describe('bad input', () => {
     ['a postmortem of an unknown incident', () => ['postmortem', 'dbx-20260420-aaaa'], /no incident dbx-20260420-aaaa in the journal/],
     ['a double quote left inside a word by the shell', () => ['recover', 'duckdb', 'path=b', 'backup="/a b/c"'], /^databox: backup="\/a b\/c" holds a double quote, which cannot be passed on: quote the whole word for your shell instead, e\.g\. 'backup=\/a b\/c'/],
     ['journal without verify', () => ['journal', 'mend'], /usage: npm run --silent cli -- journal verify \| journal repair --approver <your name>/],
-    ['journal repair without a name', () => ['journal', 'repair'], /journal repair accepts damage on the record in your name: give --approver <your name>/],
+    ['journal repair without a name', () => ['journal', 'repair'], /journal repair accepts damage on the record in your name: give it with --approver, `npm run --silent cli -- journal repair --approver "\$USER"`/],
     ['status with extra words', () => ['status', 'now'], /"status" takes nothing after it/],
   ];
 
@@ -136,6 +137,17 @@ describe('refusals and exit codes', () => {
     const refused = journal(checkout).filter((r) => r.type === 'approval.refused');
     expect(refused.map((r) => r.actor)).toEqual(['terminal:alice']);
     expect((refused[0]?.data as any).reason).toMatch(/someone other than the person who requested it/);
+  });
+
+  it('refuses a terminal approver when DATABOX_APPROVERS names users and groups, saying why and where to approve instead', async () => {
+    const { checkout, env } = await newCheckout();
+    // A Slack user ID typed at a terminal, even one in the list or in its group: the terminal cannot tell it is them.
+    const result = await cli({ ...env, DATABOX_APPROVERS: 'U0LEAD,S0ONCALL' }, ['recover', 'duckdb', 'path=a', '--approver', 'U0LEAD'], promptedHash);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refused: only these people may approve plans: U0LEAD, members of the user group S0ONCALL.');
+    expect(result.stderr).toContain('a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.');
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual(['terminal:U0LEAD']);
   });
 
   it.each([
@@ -254,7 +266,9 @@ describe('refusals and exit codes', () => {
     expect(result.stdout).toMatch(/✘ Recovery failed in [^:]+: stopped at "Rehydrate raw catalogs and rebuild every mart": exit 1/);
     // What it moved before it stopped is where things are now.
     expect(result.stdout).toMatch(/ {2}Changed before it stopped \(still so now\):\n {2}• Back up the broken file for forensics: moved \S+databox\.duckdb → \S+databox\.duckdb\.broken/);
-    expect(result.stdout).toContain('rollback dbx-');
+    // The rollback it offers, as a shell reads it pasted: the prompt asks who approves.
+    const rollback = /: (npm run --silent cli -- rollback [^\n]*)\n/.exec(result.stdout)?.[1];
+    expect(await cliArgsOfPasted(rollback as string, 'alice')).toEqual(['rollback', expect.stringMatching(/^dbx-\d{8}-[0-9a-f]{4}\/1$/)]);
     const records = journal(checkout);
     expect(records.filter((r) => r.type === 'run.finished').map((r) => (r.data as any).status)).toEqual(['failed']);
     expect(records.some((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'validation')).toBe(false);
@@ -331,8 +345,13 @@ describe('refusals and exit codes', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('● Verdict: File corrupt');
-    expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=a incident=dbx-\d{8}-[0-9a-f]{4} --approver <name>/);
-    expect(result.stdout).toMatch(/npm run --silent cli -- recover duckdb path=b backup=… incident=dbx-/);
+    const pathA = /\n +(npm run --silent cli -- recover duckdb path=a [^\n]*)\n/.exec(result.stdout)?.[1];
+    const pathB = /\n +(npm run --silent cli -- recover duckdb path=b [^\n]*)\n/.exec(result.stdout)?.[1];
+    const incident = /incident=(dbx-\d{8}-[0-9a-f]{4})/.exec(pathA ?? '')?.[1];
+    expect(incident, result.stdout).toBeDefined();
+    // Each as a shell reads it, pasted: no word it misreads (a `<name>` redirect); the prompt asks who approves.
+    expect(await cliArgsOfPasted(pathA as string, 'alice')).toEqual(['recover', 'duckdb', 'path=a', `incident=${incident}`]);
+    expect(await cliArgsOfPasted(pathB as string, 'alice')).toEqual(['recover', 'duckdb', 'path=b', 'backup=…', `incident=${incident}`]);
 
     const healthy = await cli((await newCheckout({ corrupt: false })).env, ['diagnose', 'duckdb']);
     expect(healthy.stdout).toContain('● Verdict: Healthy');

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
 import { cliArgs, cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => {
@@ -96,6 +97,10 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
     await until('the stopped command to be gone', () => !alive(refresh?.pid as number), 10_000);
 
     const records = journal(checkout);
+    // Where the record is: the postmortem of the incident it was working in, a command a shell reads as it is.
+    const incident = records.find((r) => r.type === 'incident.opened')?.incident as string;
+    const record = /nothing more was run; the journal has what ran \(`([^`]+)`\)/.exec(result.stderr)?.[1];
+    expect(await cliArgsOfPasted(record as string, 'alice')).toEqual(['postmortem', incident]);
     const refreshEnd = records.find((r) => r.type === 'step.finished' && stepResult(r).stepId === 'full_refresh') as JournalRecord;
     expect(stepResult(refreshEnd)).toMatchObject({ status: 'failed' });
     expect(String(stepResult(refreshEnd).summary)).toMatch(/^killed by SIGTERM: interrupted at the terminal \(SIGINT\)$/);

@@ -11,13 +11,14 @@ import { Journal } from '../../src/journal/journal.js';
 import { hashRecord } from '../../src/journal/record.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
+import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 let stateDir: string;
 let journalFile: string;
-const repairHint = '; `npm run --silent cli -- journal repair --approver <your name>` keeps a copy and accepts it on the record, so approvals go ahead again\n';
+const repairHint = '; `npm run --silent cli -- journal repair --approver "$USER"` keeps a copy and accepts it on the record, so approvals go ahead again\n';
 const fixtureLines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
 
 beforeEach(() => {
@@ -78,7 +79,10 @@ describe('journal verify', () => {
     expect(fs.existsSync(`${journalFile}.head`)).toBe(false);
     expect(() => bot.requireVerified()).toThrow(`refused: the journal failed verification at line 33 (its head file ${journalFile}.head is missing`);
 
-    const repaired = inProcess(['journal', 'repair'], 'bob');
+    // The command the failure names, pasted into a shell by bob: a shell reads it as it is, in his name.
+    const pasted = await cliArgsOfPasted(/`(npm run --silent cli -- journal repair [^`]+)`/.exec(result.stderr)?.[1] as string, 'bob');
+    expect(pasted).toEqual(['journal', 'repair', '--approver', 'bob']);
+    const repaired = await runCliProcess(pasted, { env: cliEnv({ DATABOX_STATE_DIR: stateDir }), stdin: 'ignore' });
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(fs.existsSync(`${journalFile}.head`)).toBe(true);
     const ok = inProcess(['journal', 'verify']);

@@ -30,12 +30,14 @@ const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
  * A checkout for the commands, and "MotherDuck" with databox: 100 rows per mart, then a bad write that kept 30.
  * `database` is the name the bot is given (DATABOX_MOTHERDUCK_DATABASE), MotherDuck's own spelling by default.
  */
-async function setUp(database = 'databox', times = { created: at('2026-04-19 08:00:00'), damaged: at('2026-04-20 15:00:00') }) {
+async function setUp(database = 'databox', times = { created: at('2026-04-19 08:00:00'), damaged: at('2026-04-20 15:00:00') }, ticking = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-motherduck-'));
   temps.push(dir);
   const checkout = await buildCheckout(path.join(dir, 'checkout'));
   process.env.PATH = checkout.env.PATH;
-  const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: () => now, database });
+  // ticking: MotherDuck's clock moves on a second a reading too, so that a write is after the snapshot before it.
+  let mdTicks = 0;
+  const md = new MotherDuckStandIn(path.join(dir, 'md'), { clock: ticking ? () => new Date(now.getTime() + 1000 * mdTicks++) : () => now, database });
   const create = marts.map((t) => `CREATE SCHEMA IF NOT EXISTS ${t.split('.')[0]}; CREATE TABLE ${t} AS SELECT range AS id, DATE '2026-04-19' - CAST(range % 10 AS INTEGER) AS day_date FROM range(100);`).join(' ');
   await md.createDatabase('databox', create, times.created);
   await md.write('databox', marts.map((t) => `DELETE FROM ${t} WHERE id < 70;`).join(' '), times.damaged);
@@ -212,6 +214,8 @@ describe('scenario 3 from the terminal', () => {
     // The live database keeps its rows: no broken clone kept, nothing copied over it.
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
     expect(await md.value('databox', count)).toBe('80');
+    // How to propose it again, as it is typed.
+    expect(refused.stdout).toContain(`Propose the swap again once that is dealt with: \`npm run --silent cli -- recover motherduck path=s incident=${id}\``);
 
     // Proposed again, the plan says how many rows the swap leaves behind, and where.
     const swapped = await cli(['recover', 'motherduck', 'path=s', `incident=${id}`, '--approver', 'carol']);
@@ -229,6 +233,47 @@ describe('scenario 3 from the terminal', () => {
     );
     // The restored clone is the database's state now: not named.
     expect(cleanup.stdout).not.toContain(`databox_restored_${slug} counts as neither`);
+    // The postmortem says the first swap was stopped by its guard, not that it failed.
+    const postmortem = await cli(['postmortem', id]);
+    expect(postmortem.stdout).toMatch(/\| Recovery \|[^\n]*Path S: Swap the restored clone in \(second approval\): stopped by its guard, nothing changed; /);
+    expect(postmortem.stdout).toMatch(new RegExp(`### Path S: Swap the restored clone in \\(second approval\\) \\(\`${runId}\`\\): stopped by its guard, nothing changed`));
+  });
+
+  it("the swap's rollback says in its plan how many writes going back undoes, and stops before any change when one is made after its plan", async () => {
+    const { md, cli } = await setUp(undefined, undefined, true);
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const swapped = await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
+    expect(swapped.code, `${swapped.stdout}${swapped.stderr}`).toBe(0);
+    const snapshot = md.namedSnapshots()[0] as string;
+    // Asked for and left waiting: the plan counts the writes since the swap's snapshot, the swap's own.
+    const asked = await cli(['rollback', swapRun as string], () => null);
+    expect(asked.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.`);
+    const [, rollbackRun, rollbackHash] = /Plan (\S+) · Rollback of path S[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
+
+    // A load writes 7 rows after the plan was made, before a teammate approves it.
+    await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE '2026-04-20' FROM range(7)");
+    md.sent.length = 0;
+    const refused = await cli(['approve', rollbackRun as string, rollbackHash as string, '--approver', 'carol']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(/databox changed after this plan was made: 1 write \(automatic snapshot\) since [\d-]+ [\d:.]+ UTC, the newest it counted\. Going back would undo it too, and the approval did not see it: nothing after this check ran\./);
+    expect(refused.stdout).toContain(`npm run --silent cli -- rollback ${swapRun}`);
+    // Nothing changed: no snapshot of its own, no ALTER DATABASE; the 7 rows are in the database.
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(await md.value('databox', count)).toBe('107');
+
+    // Asked again, the plan counts both writes; approved, it goes back.
+    const again = await cli(['rollback', swapRun as string, '--approver', 'bob']);
+    expect(again.stdout).toContain(`Going back to snapshot '${snapshot}' undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.`);
+    expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('30');
+
+    // The 7 rows are now only in the snapshot the rollback took before going back: the cleanup's plan says so of it.
+    const undo = md.namedSnapshots().find((name) => name !== snapshot) as string;
+    const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${incidentOf(clone.stdout)}`], () => null);
+    expect(cleanup.stdout).toMatch(
+      new RegExp(`'${undo}' was taken by the rollback \\S+ right before it went back: it holds databox as that rollback found it, the 2 writes \\(automatic snapshots\\) made to databox since ${swapRun}'s snapshot, ${swapRun}'s own among them, all of which the rollback undid\\. Rows written after ${swapRun} may be in it and nowhere else`),
+    );
   });
 
   it("says in path B's plan how many writes going back undoes, whatever the counts", async () => {

@@ -9,6 +9,7 @@ import { verifyLines } from '../../src/journal/record.js';
 import { bootId, processStartTime } from '../../src/process/identity.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 import { otherContainer, stuckRun, type StuckRunOptions } from '../helpers/stuck-run.js';
 
 const checkouts: Checkout[] = [];
@@ -68,7 +69,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const { checkout, runId, env } = setUp({ pid: gone, start: '1', ...here }, { processes: [{ pid, start: processStartTime(pid), ...here, argv: ['task', 'full-refresh'] }] });
     // Before the unlock, the status says what still runs without the runner: it may be let end.
     const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
-    expect(status.stdout).toContain(`its process (PID ${gone}) is gone, but what it started still runs: task full-refresh (PID ${pid}); let it end, or an unlock stops it: \`npm run --silent cli -- unlock ${runId} --approver <name>\` clears it`);
+    expect(status.stdout).toContain(`its process (PID ${gone}) is gone, but what it started still runs: task full-refresh (PID ${pid}); let it end, or an unlock stops it: \`npm run --silent cli -- unlock ${runId}\` clears it`);
     const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${runId} unlocked: recorded as interrupted, asked by alice and approved by bob; databox.duckdb is free for other plans (what the run changed stays as it left it). What it had left running was stopped: task full-refresh (PID ${pid}).`);
@@ -92,7 +93,9 @@ describe('unlock', { timeout: 180_000 }, () => {
     const { runId, env } = setUp({ pid, start: '1', boot: bootId(), host: os.hostname() });
     const status = await runCliProcess(['status'], { env, stdin: 'ignore' });
     expect(status.stdout).toContain(`${runId} Path A: Rebuild from raw dlt state (running`);
-    expect(status.stdout).toContain(`its process (PID ${pid}) is gone: \`npm run --silent cli -- unlock ${runId} --approver <name>\` clears it, with a second person's approval`);
+    expect(status.stdout).toContain(`its process (PID ${pid}) is gone: \`npm run --silent cli -- unlock ${runId}\` clears it, with a second person's approval`);
+    // Pasted into a shell, it is that command (the unlock asks who approves at the prompt).
+    expect(await cliArgsOfPasted(`npm run --silent cli -- unlock ${runId}`, 'alice')).toEqual(['unlock', runId]);
     // One in another container is not provably gone: no such line.
     const elsewhere = setUp(otherContainer);
     expect((await runCliProcess(['status'], { env: elsewhere.env, stdin: 'ignore' })).stdout).not.toContain('is gone');
@@ -106,7 +109,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(self.stderr).toMatch(/refused: an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it \(terminal:alice\); nothing was changed/);
     const none = await runCliProcess(['unlock', runId, '--as', 'alice'], { env, stdin: 'ignore' });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/refused: an unlock needs an approver \(someone other than alice\)/);
+    expect(none.stderr).toMatch(/refused: an unlock needs an approver \(someone other than alice\): `npm run --silent cli -- unlock \S+ --approver …` with their name in place of …; nothing was changed/);
     // The asker approving is refused as a click on Slack's Approve unlock is; no approver at all, as a refused command.
     const records = recordsSince(checkout, before);
     expect(records.map((r) => r.type)).toEqual(['command.received', 'approval.refused', 'command.received', 'request.refused']);
@@ -121,6 +124,22 @@ describe('unlock', { timeout: 180_000 }, () => {
       data: { command: `cli unlock ${runId} --as alice`, incident: 'dbx-20260420-0b0b', reason: expect.stringMatching(/^refused: an unlock needs an approver \(someone other than alice\)/) },
     });
     expect(records.some((r) => r.type === 'run.finished')).toBe(false);
+    // The command the refusal names, pasted with its … left in: the shell passes it on, and the CLI refuses it as such.
+    const pasted = await cliArgsOfPasted(/`(npm run --silent cli -- unlock [^`]+)`/.exec(none.stderr)?.[1] as string, 'alice');
+    expect(pasted).toEqual(['unlock', runId, '--approver', '…']);
+    const placeholder = await runCliProcess([...pasted, '--as', 'alice'], { env, stdin: 'ignore' });
+    expect(placeholder.code).toBe(2);
+    expect(placeholder.stderr).toBe("databox: --approver … is the placeholder of the command shown: put the approver's name in its place\n");
+  });
+
+  it('refuses a terminal approver when DATABOX_APPROVERS is set, saying why and where to approve instead, on the record', async () => {
+    const { checkout, runId, env } = setUp(otherContainer);
+    const result = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'U0LEAD'], { env: { ...env, DATABOX_APPROVERS: 'U0LEAD,S0ONCALL' }, stdin: 'ignore' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('refused: only these people may approve an unlock: U0LEAD, members of the user group S0ONCALL; nothing was changed.');
+    expect(result.stderr).toContain('approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.');
+    expect(journalText(checkout)).toContain('"approval.refused"');
+    expect(verifyLines(journalText(checkout)).records.some((r) => r.type === 'run.finished')).toBe(false);
   });
 
   it('journals the refusal of an unknown plan and of bad usage, a secret in what was typed redacted', async () => {

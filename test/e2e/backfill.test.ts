@@ -82,11 +82,31 @@ const windowIds = async () =>
 
 const message = (startsWith: string) => slack.posted(startsWith);
 
+const incidentOf = () => String(journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident);
+const postmortemOf = (incidentId: string) => writePostmortem({ stateDir: checkout.stateDir, incidentId, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root }).markdown;
+
+/** A postmortem's section, from its heading to the next. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n## ${heading}\n`);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const next = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, next === -1 ? undefined : next);
+}
+
 /** A late load lands 7 rows on 2026-04-19, the low day the diagnosis counted 500 rows on. */
 async function landLateRows(): Promise<void> {
   const instance = await DuckDBInstance.create(checkout.databasePath);
   const connection = await instance.connect();
   await connection.run(reloadRawSql('raw_ebird.observations', 7), ['2026-04-19', '2026-04-19']);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+/** Changes the raw table by hand, as a load or an operator would between two runs. */
+async function writeRaw(sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  await connection.run(sql);
   connection.closeSync();
   instance.closeSync();
 }
@@ -414,6 +434,14 @@ describe('/databox recover backfill', () => {
     expect(validation).toMatch(/2026-04-20\s+40000\s+5000\s+normal/);
     expect(validation).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
     expect(slack.allText()).toContain('Validation passed');
+
+    // The postmortem's Validation section says the counts too, before and after, not its timeline alone.
+    const checked = section(postmortemOf(incidentOf()), 'Validation');
+    expect(checked).toMatch(/- \*\*Rows per day in the restated window, beside the diagnosis' counts\*\* \(ok\): all 3 days normal in ebird\.fct_daily_bird_observations/);
+    expect(checked).toMatch(/day +before +rows +verdict/);
+    expect(checked).toMatch(/2026-04-18\s+0\s+5000\s+normal/);
+    expect(checked).toMatch(/2026-04-20\s+40000\s+5000\s+normal/);
+    expect(checked).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
   });
 
   it("fails the validation naming the Soda contract that failed in the checks' run, though the run ended SUCCESS", async () => {
@@ -496,7 +524,7 @@ describe('/databox recover backfill', () => {
     expect(markdown).toMatch(/recovered by Path A: [^\n]*; validation passed at \d\d:\d\d:\d\d, for the window it was given only; the diagnosis also found bad day 2026-04-20 outside it/);
   }, 120_000);
 
-  it('does not call an incident recovered by a recovery of another source than it diagnosed, in its postmortem', async () => {
+  it('does not call an incident recovered by a recovery of another source than it diagnosed, in its postmortem, its first message or the status', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-10 --end 2026-04-10 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
     checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
@@ -513,6 +541,13 @@ describe('/databox recover backfill', () => {
     const postmortem = await writePostmortem({ incidentId: incident, stateDir: checkout.stateDir, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root });
     expect(postmortem.markdown).toMatch(/\| Outcome \| not recovered: the diagnosis was of source=ebird; Path B: [^|]* ran for source=noaa instead, and its validation passed at \d\d:\d\d:\d\d \|/);
     expect(postmortem.markdown).not.toMatch(/Time to recover:\*\* \d/);
+    // The incident's first message and the status say so too, never "validation succeeded".
+    const notRecovered = /not recovered: the diagnosis was of source=ebird; Path B: [^\n]* ran for source=noaa instead, and its validation passed/;
+    const root = slack.messages().find((m) => !m.threadTs && m.blocks.includes(incident))?.blocks ?? '';
+    expect(root).toMatch(new RegExp(`Status: ${notRecovered.source}`));
+    expect(root).not.toContain('validation succeeded');
+    const status = await harness.command('status', operator);
+    expect(status.text).toMatch(new RegExp(`\`${incident}\`[^\n]*; now: ${notRecovered.source} \\(${incident}/3\\)`));
   });
 
   it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, and validates', async () => {
@@ -579,6 +614,17 @@ describe('/databox recover backfill', () => {
       `No rollback: SQLMesh cannot undo a restate; the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first. What it kept before changing anything, to compare or put back by hand: ${path.join(incidentBackups, kept[1]!)}, ${path.join(incidentBackups, kept[0]!)}. Nothing was proposed.`,
     );
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
+
+    // The postmortem names what was kept, and where, beside its "Rollbacks: none": removing those files is a decision.
+    const markdown = postmortemOf(incidentOf());
+    const [combinedFile, martFile] = kept.map((name) => path.join(incidentBackups, name));
+    expect(markdown).toContain('| Rollbacks | none |');
+    expect(markdown).toContain(`| Kept on disk | \`${martFile}\`, \`${combinedFile}\` (see *Kept on disk*) |`);
+    const keptOnDisk = section(markdown, 'Kept on disk');
+    expect(keptOnDisk).toContain(
+      `- \`${martFile}\`: ${martWindowBefore.length} rows of noaa.fct_daily_weather kept by Path B: Restate the window only (no raw rows touched) (\`${recoveryRun}\`), step 2 "Keep the mart's rows of the window, which the restate replaces (SQLMesh keeps no copy)"`,
+    );
+    expect(keptOnDisk).toContain(`- \`${combinedFile}\`: ${combinedWindowBefore.length} rows of analytics.fct_species_environment_daily kept by Path B`);
   });
 
   it('says in the plan that the rows changed since the diagnosis when a load landed in between, and not when they did not', async () => {
@@ -616,13 +662,18 @@ describe('/databox recover backfill', () => {
 
   it('rolls back a recovery whose reload failed by putting the raw rows back only: the restate never ran, so the marts are as they were', async () => {
     const before = await rawPerDay();
-    checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n' } });
+    // The reload lands 700 rows a day of the window, then fails.
+    checkout.behave({ [reloadCommand]: { exit: 98, stderr: 'dlt: source ebird failed\n', sql: [reloadRawSql('raw_ebird.observations', 700)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] } });
     await recover();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
     // The failure says what it left: the window's rows kept, then deleted; not only where it stopped.
     const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes('Changed before it stopped'))?.blocks ?? '';
     // Rows kept in files changed no data: the DELETE is the first change.
     expect(failure).toMatch(/Changed before it stopped\* \(still so now\):\\n• Drop the affected raw window so dlt reloads it: changed \d+ rows, as previewed; committed/);
+    // Where the rows it deleted are now, under the DELETE: the plan said it, further up, but the failure is read first.
+    const incidentBackups = path.join(checkout.stateDir, 'backups', incidentOf());
+    const keptRaw = path.join(incidentBackups, fs.readdirSync(incidentBackups).find((name) => name.startsWith('raw_ebird.observations.'))!);
+    expect(failure).toContain(`as previewed; committed; the rows it changed were kept first in ${keptRaw}\\n`);
     expect(failure).not.toContain('Named snapshot');
     // The reload it stopped at may have loaded part of the window: said too, not left to read as an empty window.
     expect(failure).toMatch(/• Rerun the dlt source for the window: exit 98; it stopped part-way, and may have changed part of what it changes: look at the data before acting on it/);
@@ -636,12 +687,77 @@ describe('/databox recover backfill', () => {
     // Nor does it count mart rows it will not replace: those previews go with the steps they are for.
     expect(plan).toContain('Preview: Raw rows put back (the rows the recovery kept)');
     expect(plan).not.toMatch(/Mart rows of the window now|Combined mart rows of the window now/);
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back']);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside']);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);
     expect(await rawPerDay()).toEqual(before);
     expect(slack.allText()).toContain('Rollback passed');
+    // The postmortem's Recovery section says how many rows the reload had landed before it failed, as its rollback counted.
+    const incident = incidentOf();
+    expect(section(postmortemOf(incident), 'Recovery')).toMatch(
+      new RegExp(`- Landed before it stopped: \\*\\*2100\\*\\* rows, by Rerun the dlt source for the window \\(or a load meanwhile\\), counted in what Drop the affected raw window so dlt reloads it had emptied when its rollback was proposed at \\d\\d:\\d\\d:\\d\\d \\(\`${incident}/3\`: Raw rows in the window now`),
+    );
+  });
+
+  it('refuses a rollback that would repeat a key a later load moved out of the window: counted in its plan, nothing changed, and what to do next', async () => {
+    const before = await rawPerDay();
+    const kept = await windowIds();
+    await recover();
+    const recovery = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
+    // Upstream corrected a day: a load dates the row of the smallest kept id 2026-04-10, outside the window.
+    const moved = kept[0]!;
+    await writeRaw(`INSERT INTO raw_ebird.observations VALUES (${moved}, DATE '2026-04-10', 'species_1', 1)`);
+    const reloaded = await rawPerDay();
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(message('Plan Rollback')).toContain('Preview: Rows outside the window holding the key of a row put back (above 0, the restore refuses, changing nothing; on MotherDuck the snapshot put back first undoes what loads moved since): 1*');
+    const callsBefore = checkout.calls().length;
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+
+    const failure = slack.messages().find((m) => m.text.startsWith('Rollback failed') && m.blocks.includes("every step is in the run's message above"))?.blocks ?? '';
+    expect(failure).toContain(`1 row of raw_ebird.observations outside the window holds the key (id) of a kept row: id ${moved} (observation_date 2026-04-10). Put back, the kept rows would repeat that key, so nothing was changed.`);
+    expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+    expect(await rawPerDay()).toEqual(reloaded);
+    expect((await query(`SELECT count(*) FROM raw_ebird.observations WHERE id = ${moved}`))[0]?.[0]).toBe('1');
+    expect(checkout.calls(), 'nor were the marts restated').toHaveLength(callsBefore);
+    // The thread says what the rollback left and how to ask for it again.
+    const next = slack.posted('Next: ');
+    expect(next).toContain(
+      `Next: The rollback of ${recovery} did not finish: it stopped at "Put the window's raw rows back as they were kept (the rows there now are kept aside first)", so the incident is not back as its diagnosis found it. It changed nothing: the database is as the recovery left it. Not run: Restate the marts for the window again`,
+    );
+    expect(next).toContain(`then the *Roll back…* button under the recovery asks for the rollback again, its plan made on the database as it is then (at a terminal: \`npm run --silent cli -- rollback ${recovery}\`).`);
+
+    // As it says: that row deleted, the button asks again, and the window goes back as it was kept.
+    await writeRaw(`DELETE FROM raw_ebird.observations WHERE id = ${moved} AND observation_date = DATE '2026-04-10'`);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(await rawPerDay()).toEqual(before);
+  });
+
+  it('says what is left when path B restated the window and its validation still finds it bad: nothing to roll back, and the way on', async () => {
+    const noaaRestate =
+      'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+    // The restate exits 0 and the models still drop the day.
+    checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n' } });
+    await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
+    await harness.settle();
+    const incident = incidentOf();
+    await harness.command(`recover backfill path=b source=noaa from=2026-04-09 to=2026-04-11 incident=${incident}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate]);
+    expect(slack.posted('Validation failed')).toContain('1 of 3 days looks wrong in noaa.fct_daily_weather (2026-04-09 … 2026-04-11, baseline median 4841.5/day): 2026-04-10 zero (0)');
+    expect(slack.buttons('request_rollback')).toEqual([]);
+    const next = slack.posted('Next: ');
+    expect(next).toContain('Next: The restate ran, and the validation still finds the window bad');
+    expect(next).toContain(`the Parquet files this plan kept in ${checkout.stateDir}/backups/${incident}/`);
+    expect(next).toContain(`\`/databox diagnose backfill source=noaa from=2026-04-09 to=2026-04-11 incident=${incident}\`), whose verdict offers path B again`);
   });
 
   it('rolls back: puts the window\'s raw rows back exactly as they were, then restates the marts for the window from them', async () => {

@@ -8,6 +8,7 @@ import {
   Checkout,
   createDamagedDatabase,
   createDatabaseWithDamagedIndex,
+  createDatabaseWithForeignWal,
   createHealthyDatabase,
   createTruncatedDatabase,
   writeGarbage,
@@ -283,6 +284,27 @@ describe('/databox diagnose duckdb', () => {
     const verdict = verdictText();
     expect(verdict).toContain('Healthy');
     expect(verdict).toMatch(/Its write-ahead log .*databox\.duckdb\.wal \(\d+ bytes, written \d{4}-\d\d-\d\d \d\d:\d\d UTC\) was replayed into what was read: most often the file's own writes not yet checkpointed \(a writer stopped or killed\), which must stay with it; only if this file was put in place by hand is it another file's log/);
+  });
+
+  it("says a log another database wrote, which fails to replay, is possibly that one's: no stack trace, and no loads to run again", async () => {
+    await createDatabaseWithForeignWal(checkout.databasePath);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Write-ahead log damaged — the file itself opens');
+    expect(verdict).toContain("GetDefaultDatabase with no default database set. The log is possibly another database's: it writes to a table this file does not have, which the file's own log never does");
+    expect(verdict).toContain("the database is then as of its last checkpoint, and if the log is another database's, as DuckDB's error suggests, it held none of this one's writes: no load needs running again for it");
+    expect(verdict).not.toContain('run them again');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b', 'choose_path_w']);
+    // DuckDB's native stack trace (frames such as "node(node::ThreadPoolWork::ScheduleWork()…) [0x…]") nowhere: not in
+    // the thread, not in the steps' output files; the error's own lines are kept.
+    const outputs = fs.readdirSync(path.join(checkout.stateDir, 'outputs'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const written = outputs.map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')).join('\n');
+    expect(written).toContain('This error signals an assertion failure within DuckDB');
+    expect(written).toContain("it is possibly another database's log");
+    for (const text of [slack.allText(), written]) {
+      expect(text).not.toContain('Stack Trace');
+      expect(text).not.toMatch(/\[0x[0-9a-f]+\]/);
+    }
   });
 
   it('does not call a file whose SQLMesh views select from dropped tables healthy: it names them, and offers path A', async () => {

@@ -48,7 +48,7 @@ describe('a journal edited in the middle', () => {
     harness = await startBot(checkout, slack);
     await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
     await harness.settle();
-    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(`the journal failed verification at line ${line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver &lt;your name&gt;\``);
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(`the journal failed verification at line ${line}, so no plan is approved until a person has looked at it and accepted it: \`npm run --silent cli -- journal repair --approver "$USER"\``);
     await harness.command('recover duckdb path=a', 'U0OPERATOR');
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toContain(`refused: the journal failed verification at line ${line} (its content does not match its hash (the line was edited)), so no change is proposed or approved`);
@@ -59,7 +59,7 @@ describe('a journal edited in the middle', () => {
     const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir });
     const refused = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('journal repair --approver <your name>');
+    expect(refused.stderr).toContain('journal repair --approver "$USER"');
     const repaired = await runCliProcess(['journal', 'repair', '--approver', 'bob'], { env, stdin: 'ignore' });
     expect(repaired.stderr).toBe('');
     expect(repaired.code).toBe(0);

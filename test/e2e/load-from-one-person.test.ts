@@ -181,7 +181,7 @@ describe('commands per person', () => {
     await harness.settle();
     const third = await harness.command('diagnose duckdb', operator);
     expect(third.json?.response_type).toBe('ephemeral');
-    expect(third.json?.text).toMatch(/You have started 2 commands in the last 10 min 0 s, the most one person may \(DATABOX_USER_COMMAND_LIMIT\)\. Try again in \d+ min \d+ s/);
+    expect(third.json?.text).toMatch(/You have started 2 commands in the last 10 min, the most one person may \(DATABOX_USER_COMMAND_LIMIT\)\. Try again in \d+ min( \d+ s)?/);
     await harness.settle();
     expect(roots()).toHaveLength(2);
     // On the record as refused, on the command's own line, and so in the postmortem of the incident it named.
@@ -190,7 +190,7 @@ describe('commands per person', () => {
     await harness.settle();
     const refused = journalRecordsOf(checkout).filter((r) => r.type === 'command.received' && r.data.refused === true);
     expect(refused.map((r) => r.data.text)).toEqual(['/databox diagnose duckdb', `/databox recover duckdb path=a incident=${incident}`]);
-    expect(refused[0]?.data.reason).toMatch(/^You have started 2 commands in the last 10 min 0 s/);
+    expect(refused[0]?.data.reason).toMatch(/^You have started 2 commands in the last 10 min,/);
     const { markdown } = writePostmortem({ stateDir: checkout.stateDir, incidentId: incident, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root });
     expect(markdown).toContain(`typed \`/databox recover duckdb path=a incident=${incident}\` in Slack (channel C0INCIDENT): refused: You have started 2 commands`);
     expect((await harness.command('help', operator)).json?.text, 'help and status are never limited').toContain('databox-bot');
@@ -218,6 +218,6 @@ describe('commands per person', () => {
     expect(fourth.text, 'the second command that starts work is allowed').toBe('');
     await harness.settle();
     const fifth = await harness.command('diagnose duckdb', operator);
-    expect(fifth.json?.text).toMatch(/You have started 2 commands in the last 10 min 0 s.*Commands refused for bad input are not counted/);
+    expect(fifth.json?.text).toMatch(/You have started 2 commands in the last 10 min,.*Commands refused for bad input are not counted/);
   });
 });

@@ -80,6 +80,15 @@ describe('a moment past the retention, recovered from a named snapshot', () => {
     const verdict = readable(verdictOf('A named snapshot to go back to')?.blocks);
     expect(verdict).toContain(`'${snapshotName}' is a named snapshot of databox, taken ${tenDaysAgo} UTC`);
     expect(verdict).toContain(`analytics.fct_species_environment_daily 50 now, 100 in snapshot '${snapshotName}'`);
+    // Only the steps written for snapshot=: the marts' counts as of a moment (at=) are no step of it, nor its evidence.
+    const diagnosis = slack.messages().filter((m) => m.text.startsWith('Diagnosis finished')).at(-1);
+    const steps = [...readable(diagnosis?.blocks).matchAll(/\*(\d+)\. ([^*]+)\*/g)].map((m) => `${m[1]}. ${m[2]}`);
+    expect(steps).toEqual([
+      '1. The 20 newest snapshots and the retention in force',
+      "2. The named snapshot asked for, among the database's named snapshots",
+      "3. The marts' row counts now, and in the named snapshot from a scratch clone that is always dropped",
+    ]);
+    expect(verdict).not.toMatch(/as of `at`|moment asked for/);
     // The diagnosis' scratch clone is gone.
     expect(md.liveDatabases()).toEqual(['databox']);
 

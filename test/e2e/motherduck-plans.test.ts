@@ -198,9 +198,10 @@ describe('who may approve scenario 3', () => {
     expect(md.namedSnapshots().filter((name) => name.includes('drop_leftovers'))).toEqual([]);
     expect(md.namedSnapshots(), "the swap's named snapshot is named no more: the retention keeps it as any other").not.toContain(swapSnapshot);
     // The cleanup plan's statements, in order (the clones listed and counted when the plan was made, to say which
-    // differ, and again when it runs); no validation follows a cleanup.
+    // differ, again right before it runs, to find anything left to drop, and when it runs); no validation follows a cleanup.
     const listed = `SELECT name FROM md_information_schema.databases WHERE translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('databox_restored_${slug}', 'databox_broken_${slug}', 'databox_botscratch_${slug}') ORDER BY name`;
-    expect(md.sql().filter((sql) => !sql.startsWith('SELECT count(*)') && !sql.includes('md_information_schema.database_snapshots')).slice(0, 4)).toEqual([
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT count(*)') && !sql.includes('md_information_schema.database_snapshots')).slice(0, 5)).toEqual([
+      listed,
       listed,
       listed,
       `DROP DATABASE "databox_broken_${slug}"`,
@@ -295,5 +296,43 @@ describe('`at` at recovery time', () => {
     expect(changes(), 'neither the snapshot nor the restore ran').toEqual([]);
     expect(await md.value('databox', count)).toBe('100');
     expect(slack.allText()).toMatch(/cannot be restored: databox's snapshot retention is 0 days, so MotherDuck keeps no point-in-time history/);
+  });
+});
+
+describe('a cleanup left nothing to do while it waited', () => {
+  it('clones dropped by hand before the approval: the approval finds nothing left, runs nothing, says so as a new proposal would, and withdraws the buttons', async () => {
+    await recover(`path=a at="${ago(1 * day)}"`);
+    const second = journalRecordsOf(checkout).filter((r) => r.type === 'incident.opened').at(-1)?.incident as string;
+    const slug = second.replace(/-/g, '_');
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    expect(md.liveDatabases()).toContain(`databox_restored_${slug}`);
+    await recover(`path=c incident=${second}`);
+    const cleanup = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'c').at(-1)?.data.run.id as string;
+    expect(cleanup.startsWith(`${second}/`)).toBe(true);
+    const approve = newestPlan();
+    expect(JSON.parse(approve.value).run).toBe(cleanup);
+
+    // Someone drops the clone by hand while the plan waits.
+    md.drop(md.live(`databox_restored_${slug}`));
+    md.sent.length = 0;
+    await harness.click(approve, teammate);
+    await harness.settle();
+    const nothing =
+      `nothing to clean up: no clone of this incident is left on MotherDuck (databox_restored_${slug}, databox_broken_${slug}, databox_botscratch_${slug}); ` +
+      'no named snapshot the bot took of databox for this incident is left (looked just now)';
+    expect(slack.ephemerals(teammate).at(-1)).toContain(`plan ${cleanup} was not started, nothing was changed: ${nothing}`);
+    expect(changes(), 'nothing was dropped or renamed').toEqual([]);
+    // On the record as not started, with why; and the words a new proposal is refused with.
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.finished' && r.data.runId === cleanup)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ status: 'interrupted', reason: expect.stringContaining(nothing) }) }),
+    ]);
+    expect(journalRecordsOf(checkout).some((r) => r.type === 'run.started' && r.data.runId === cleanup)).toBe(false);
+    await recover(`path=c incident=${second}`);
+    expect(lastResponse()).toBe(`:warning: ${nothing}; nothing was proposed`);
+    // Its message no longer offers Approve or Reject: it says it was not started.
+    const planMessage = slack.messages().find((m) => m.ts === approve.ts)!;
+    expect(planMessage.blocks).toContain(`Not started: plan ${cleanup} was not started, nothing was changed: ${nothing}`);
+    expect(planMessage.blocks).not.toMatch(/approve_plan|reject_plan/);
   });
 });

@@ -282,7 +282,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const verdict = message('Verdict:');
     expect(verdict).toContain('Dagster daemon stopped');
     expect(verdict).toContain('missed window 2026-04-17 … 2026-04-20');
-    expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ d \d+ h ago/);
+    expect(slack.allText()).toMatch(/SCHEDULER\s+yes\s+no\s+\d+ d( \d+ h)? ago/);
     expect(slack.allText()).toMatch(/all_pipelines_daily\s+RUNNING\s+0 6 \* \* \*\s+2026-04-17 06:00 SUCCESS/);
     expect(slack.allText()).toContain('ebird.fct_daily_bird_observations: newest 2026-04-17');
 
@@ -656,6 +656,31 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     const starts = checkout.calls().filter((c) => c.args.includes('start')).map((c) => c.command);
     expect(starts).toEqual(['uv run dagster schedule start all_pipelines_daily -f packages/databox/databox/orchestration/definitions.py']);
+  });
+
+  it('path A without the webserver says in its plan that the STOPPED schedules stay off unless schedules= names them, as the verdict does', async () => {
+    checkout.behave({
+      'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-not-running.txt', exit: 1 },
+      'uv run dagster schedule list': { stdoutFile: 'dagster/cli/schedule-list-stopped.txt' },
+      'uv run dagster instance info': { stdoutFile: 'dagster/cli/instance-info.txt' },
+    });
+    harness = await startBot(checkout, slack, { DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('Dagster daemon stopped');
+    expect(message('Verdict:')).toContain('none is proposed to start (name those to start with schedules=)');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    const plan = () => String(slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1)?.blocks);
+    await harness.command(`recover schedule path=a from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(plan()).toContain(
+      'Left out, as schedules= was not given: Start the schedules also found paused (no schedule is started: the Dagster CLI gives no tick times, so a paused schedule cannot be told from one switched off on purpose, and the STOPPED ones (all_pipelines_daily) stay off unless schedules= names them)',
+    );
+    // Named, the schedule is started by a step of the plan, which says that no other one is: no note then.
+    await harness.command(`recover schedule path=a from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`, 'U0OTHER');
+    await harness.settle();
+    expect(planStep(2)).toContain('one already running is left as it is, and no other schedule is started');
+    expect(plan()).not.toContain('Left out');
   });
 
   /** The recorded answer with the daily schedule STOPPED as well (the daemon was stopped and the schedule paused), diagnosed. */

@@ -203,7 +203,7 @@ describe("Slack's bad days", () => {
     await slack.waitFor('the note to the second clicker', () => slack.responses.some((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:')), 5_000);
     expect(Date.now() - clicked, 'told before the wait is over').toBeLessThan(3_000);
     expect(slack.responses.find((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:'))?.body.text).toMatch(
-      /^:hourglass_flowing_sand: Slack asked the bot to wait until \d\d:\d\d:\d\d UTC before its next call \(rate limited\): your click is acted on as soon as it can be, .* more than 1 min 0 s after its click \(DATABOX_APPROVAL_CLICK_MAX_AGE\) is refused, and you are told to click again\.$/,
+      /^:hourglass_flowing_sand: Slack asked the bot to wait until \d\d:\d\d:\d\d UTC before its next call \(rate limited\): your click is acted on as soon as it can be, .* more than 1 min after its click \(DATABOX_APPROVAL_CLICK_MAX_AGE\) is refused, and you are told to click again\.$/,
     );
     // The first clicker too, whose own check of who clicked met the 429: told a moment later, before the wait is over.
     await slack.waitFor('the note to the first clicker', () => slack.responses.filter((r) => String(r.body.text).startsWith(':hourglass_flowing_sand:')).length === 2, 5_000);
@@ -229,7 +229,7 @@ describe("Slack's bad days", () => {
     const plan = journal().filter((r) => r.type === 'run.proposed').at(-1)?.data.run;
     const [id, hash] = [plan.id as string, (plan.hash as string).slice(0, 8)];
     expect(plain).toContain(
-      `Its buttons (Approve, Reject) could not be shown: a terminal approves it, \`npm run --silent cli -- approve ${id} ${hash} --approver &lt;your name&gt;\`, or rejects it, \`npm run --silent cli -- reject ${id} ${hash}\`. The journal keeps all of it.`,
+      `Its buttons (Approve, Reject) could not be shown: a terminal approves it, \`npm run --silent cli -- approve ${id} ${hash} --approver "$USER"\`, or rejects it, \`npm run --silent cli -- reject ${id} ${hash}\`. The journal keeps all of it.`,
     );
     // What the plan says is there, in plain words: its steps and the command that rebuilds.
     expect(plain).toContain('task full-refresh');

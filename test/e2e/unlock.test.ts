@@ -168,6 +168,19 @@ describe('/databox unlock', () => {
     expect(refusalsOf(runId)).toMatchObject([{ actor: teammate, data: { unlock: true } }]);
   });
 
+  it('lets a member of a user group DATABOX_APPROVERS names approve it, and refuses anyone else, naming who may', async () => {
+    const runId = stuckRun(checkout, otherContainer);
+    slack.userGroups.set('S0ONCALL', [teammate]);
+    harness = await startBot(checkout, slack, { DATABOX_APPROVERS: 'S0ONCALL' });
+    const button = await askToUnlock(runId);
+    const refused = await click(button, 'U0THIRD');
+    expect(lastEphemeral(refused)).toMatch(/only these people may approve an unlock: members of the user group S0ONCALL; nothing was changed/);
+    expect(finishedOf(runId)).toBeUndefined();
+    expect(refusalsOf(runId)).toMatchObject([{ actor: 'U0THIRD', data: { unlock: true } }]);
+    await click(button, teammate);
+    expect(finishedOf(runId)).toMatchObject({ actor: teammate, data: { status: 'interrupted', unlock: { requestedBy: operator, approvedBy: teammate } } });
+  });
+
   it('says a finished diagnosis is one, and held no database, rather than "plan … is succeeded"', async () => {
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb', operator);

@@ -1,6 +1,7 @@
 // The watchers inside the real bot: a disk alert posted once to DATABOX_ALERT_CHANNEL (also across a restart), its button
 // opening one scenario-1 incident thread through Bolt over signed HTTP however often it is clicked, a silent webserver
-// counted from its first silence across restarts, and /databox status listing each watcher.
+// counted from its first silence across restarts, a flapping file reopening its one alert, a click joining the incident
+// already working on the scenario, and /databox status listing each watcher.
 import fs from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -93,6 +94,56 @@ describe('watcher alerts in the bot', () => {
     expect(links[0]?.data).toEqual({ alert: { channel: 'C0ALERTS', ts: button?.ts }, alertWatcher: 'disk' });
   });
 
+  it("joins, rather than opens a second, the incident a typed diagnosis opened on the same scenario, saying so in the alert's thread", async () => {
+    writeGarbage(checkout.databasePath);
+    const bot = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
+    harness = bot;
+    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+    // Someone is on it already: typed, diagnosed, path A planned and waiting for a teammate.
+    await bot.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
+    await bot.settle();
+    await bot.click(slack.buttons('choose_path_a').at(-1)!, 'U0ONCALL');
+    await bot.settle();
+    const roots = () => slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'));
+    expect(roots()).toHaveLength(1);
+    const incidentId = /^Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(String(roots()[0]?.text))?.[1];
+
+    const [button] = slack.buttons('open_incident_from_alert');
+    await bot.click(button!, 'U0SECOND');
+    await bot.settle();
+    await slack.waitFor('the click told', () => slack.ephemerals('U0SECOND').length === 1);
+    expect(roots()).toHaveLength(1);
+    expect(slack.ephemerals('U0SECOND')[0]).toMatch(
+      new RegExp(`^:link: Incident \`${incidentId}\` \\(Blown DuckDB file.*\\), opened by <@U0ONCALL>, is already working on this: you joined it; <https://databox\\.slack\\.com/archives/C0INCIDENT/p\\d+\\|follow it in its thread>\\. Nothing new was started\\.$`),
+    );
+    const thread = slack.callsTo('chat.postMessage').filter((a) => a.thread_ts === button?.ts).map((a) => String(a.text));
+    expect(thread).toEqual([expect.stringMatching(new RegExp(`^<@U0SECOND> joined incident \`${incidentId}\` \\(Blown DuckDB file.*\\), opened by <@U0ONCALL>, already working on this; <https://`))]);
+    // A later click on the alert joins the same incident, as any second click does.
+    await bot.click(button!, 'U0THIRD');
+    await bot.settle();
+    await slack.waitFor('the third click told', () => slack.ephemerals('U0THIRD').length === 1);
+    expect(slack.ephemerals('U0THIRD')[0]).toMatch(new RegExp(`^:link: This alert already has incident \`${incidentId}\``));
+    expect(roots()).toHaveLength(1);
+    expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.incident-')).map((r) => [r.type, r.actor, r.incident])).toEqual([
+      ['watch.incident-joined', 'U0SECOND', incidentId],
+      ['watch.incident-joined', 'U0THIRD', incidentId],
+    ]);
+  });
+
+  it('joins a diagnosis typed a moment before the click, whose incident is not open yet', async () => {
+    writeGarbage(checkout.databasePath);
+    const bot = await startBot(checkout, slack, { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' });
+    harness = bot;
+    await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
+    const [button] = slack.buttons('open_incident_from_alert');
+    await bot.command('diagnose duckdb', 'U0ONCALL', 'C0INCIDENT');
+    await bot.click(button!, 'U0SECOND');
+    await bot.settle();
+    await slack.waitFor('the click told', () => slack.ephemerals('U0SECOND').length === 1);
+    expect(slack.callsTo('chat.postMessage').filter((a) => !a.thread_ts && String(a.text).startsWith('Incident dbx-'))).toHaveLength(1);
+    expect(slack.ephemerals('U0SECOND')[0]).toMatch(/^:link: Incident `dbx-\d{8}-[0-9a-f]{4}` \(Blown DuckDB file.*\), opened by <@U0ONCALL>, is already working on this: you joined it;/);
+  });
+
   it('counts a silent webserver from its first silence across restarts: one alert, one recovery', async () => {
     const minute = 60_000;
     let now = recordedAt.getTime() - 10 * minute;
@@ -112,7 +163,7 @@ describe('watcher alerts in the bot', () => {
     // Six minutes later a new bot on the same state dir: past the 5 min threshold counted from the first silence.
     now += 6 * minute;
     await restartAndCheck();
-    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: The Dagster webserver has not answered for 6 min 0 s']);
+    expect(alerts().map((a) => String(a.text))).toEqual([':rotating_light: The Dagster webserver has not answered for 6 min']);
     now += minute;
     await restartAndCheck();
     expect(alerts()).toHaveLength(1);
@@ -126,9 +177,74 @@ describe('watcher alerts in the bot', () => {
     expect(replies).toEqual([':white_check_mark: Dagster daemon heartbeat: back to healthy after 10 min (5 required daemons heartbeating)']);
     // The alert itself says it ended, struck through, and keeps no button to act on an outage that is over.
     const ended = slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1);
-    expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy after 10 min): ~The Dagster webserver has not answered for 6 min 0 s~');
+    expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy after 10 min): ~The Dagster webserver has not answered for 6 min~');
     expect(String(ended?.blocks)).not.toContain('open_incident_from_alert');
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
+  });
+
+  it('reopens the same alert for a database file that flaps: one alert, its first return and its end said in its thread, also across a restart', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    // Checks by hand only (the hour never comes); the flap window is then the reminder interval, 20 min.
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
+    const file = checkout.databasePath;
+    const aside = `${file}.aside`;
+    await createHealthyDatabase(file, 100);
+    const start = async () => {
+      await harness?.stop();
+      harness = await startBot(checkout, slack, env, clock);
+      await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+      await harness.bot.watch.idle();
+    };
+    // The stack rewriting the file: gone at one check, back at the next.
+    const checkAfterAMinute = async (there: boolean) => {
+      now += minute;
+      fs.renameSync(there ? aside : file, there ? file : aside);
+      await harness!.bot.watch.checkOnce();
+    };
+    fs.renameSync(file, aside);
+    await start();
+    await checkAfterAMinute(true);
+    await checkAfterAMinute(false);
+    await checkAfterAMinute(true);
+    now += minute;
+    await start();
+    await checkAfterAMinute(false);
+    await checkAfterAMinute(true);
+    now += 20 * minute;
+    await harness!.bot.watch.checkOnce();
+
+    expect(alerts()).toHaveLength(1);
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    const replies = slack.callsTo('chat.postMessage').filter((a) => a.thread_ts === alertTs).map((a) => String(a.text));
+    expect(replies).toHaveLength(3);
+    expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy after 1 min \(/);
+    expect(replies[1]).toBe(`:rotating_light: Back again, 2nd time in 2 min: The database file is missing: ${file}`);
+    expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy since 09:06 UTC, and it has held for 20 min; it flapped: bad 3 times in 6 min \(/);
+    // The alert follows it, active with its button and saying it flaps while it is wrong, and ends saying the whole span.
+    const alert = slack.messages().find((m) => m.ts === alertTs)!;
+    const missing = `:rotating_light: The database file is missing: ${file}`;
+    expect(alert.updates.map((u) => u.text)).toEqual([
+      ':white_check_mark: Ended (Database file: back to healthy after 1 min): ~The database file is missing: ' + file + '~',
+      missing,
+      ':white_check_mark: Ended (Database file: back to healthy after 3 min; it flapped: bad 2 times in 2 min): ~The database file is missing: ' + file + '~',
+      missing,
+      ':white_check_mark: Ended (Database file: back to healthy after 6 min; it flapped: bad 3 times in 5 min): ~The database file is missing: ' + file + '~',
+    ]);
+    expect(alert.updates[1]?.blocks).toContain('Flapping: bad 2 times in 2 min.');
+    expect(alert.updates[3]?.blocks).toContain('Flapping: bad 3 times in 5 min.');
+    expect(alert.updates[3]?.blocks).toContain('open_incident_from_alert');
+    expect(alert.blocks).not.toContain('open_incident_from_alert');
+    expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual([
+      'watch.alerted',
+      'watch.recovered',
+      'watch.returned',
+      'watch.recovered',
+      'watch.returned',
+      'watch.recovered',
+      'watch.settled',
+    ]);
   });
 
   it('alerts when the database file is gone, with a button and a command for scenario 1, and says when it is back', async () => {
@@ -186,7 +302,7 @@ describe('watcher alerts in the bot', () => {
     const text = String(response.json?.text ?? response.text);
     expect(text).toContain('*Watchers:*');
     expect(text).toContain('• Dagster daemon heartbeat: off: DAGSTER_URL is not set');
-    expect(text).toMatch(/• Disk space: healthy: under 90% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h 0 min\)/);
+    expect(text).toMatch(/• Disk space: healthy: under 90% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h\)/);
     expect(text).toContain('• Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
     expect(text).toMatch(/• Database file: ALERTING since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: \S+databox\.duckdb \(last check/);
   });

@@ -1,5 +1,6 @@
 // Who may act, through the real Bolt app: guests and other workspaces cannot approve (users.info, cached, refused when it
-// fails), sister workspaces of an Enterprise Grid org may, DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open.
+// fails), sister workspaces of an Enterprise Grid org may, DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open,
+// DATABOX_APPROVERS (people and user groups) who may approve.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
@@ -279,5 +280,63 @@ describe('DATABOX_REQUESTERS', () => {
     await harness.settle();
     expect(slack.responses.at(-1)?.body.text).toMatch(/could not list the members of S0ONCALL: no_such_subteam/);
     expect(slack.buttons('approve_plan')).toEqual([]);
+  });
+});
+
+describe('DATABOX_APPROVERS', () => {
+  const env = { DATABOX_APPROVERS: 'U0LEAD,S0ONCALL' };
+
+  it('lets a member of a listed user group approve a plan and its rollback, and refuses anyone else, naming who may', async () => {
+    slack.userGroups.set('S0ONCALL', [teammate]);
+    const approve = await planWaitingForApproval(env);
+    await harness.click(approve, 'U0VISITOR');
+    await harness.settle();
+    // The group is named, not mentioned: a mention would notify everyone in it.
+    expect(slack.ephemerals('U0VISITOR').at(-1)).toMatch(/only these people may approve plans: <@U0LEAD>, members of the user group S0ONCALL/);
+    await harness.click(slack.buttons('reject_plan').at(-1)!, 'U0VISITOR');
+    await harness.settle();
+    expect(slack.ephemerals('U0VISITOR').at(-1)).toMatch(/only the requester or an approver may reject this plan/);
+    nothingRan();
+    expect(journalRecords().filter((r) => r.type === 'approval.refused').map((r) => [r.actor, r.data.decision])).toEqual([
+      ['U0VISITOR', 'approve'],
+      ['U0VISITOR', 'reject'],
+    ]);
+
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)[0]).toBe('task full-refresh');
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate, teammate]);
+    // One answer about the group serves every click while it is fresh, as for DATABOX_REQUESTERS.
+    expect(slack.callsTo('usergroups.users.list').map((a) => a.usergroup)).toEqual(['S0ONCALL']);
+  });
+
+  it('refuses while Slack cannot list a listed group, naming it, and lets its member approve once Slack answers', async () => {
+    const approve = await planWaitingForApproval(env);
+    slack.failures.set('usergroups.users.list', 'ratelimited');
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(slack.ephemerals(teammate).at(-1)).toMatch(
+      /Slack could not list the members of S0ONCALL: ratelimited \(usergroups\.users\.list\), so the bot cannot tell whether you are one of DATABOX_APPROVERS and the click was refused/,
+    );
+    nothingRan();
+    expect(journalRecords().filter((r) => r.type === 'approval.refused')).toMatchObject([{ actor: teammate, data: { decision: 'approve', reason: expect.stringMatching(/could not list the members of S0ONCALL/) } }]);
+    slack.failures.delete('usergroups.users.list');
+    slack.userGroups.set('S0ONCALL', [teammate]);
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate]);
+  });
+
+  it('lets an approver named by ID approve while the group cannot be listed', async () => {
+    const approve = await planWaitingForApproval(env);
+    await harness.click(approve, 'U0LEAD');
+    await harness.settle();
+    expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual(['U0LEAD']);
+    expect(slack.callsTo('usergroups.users.list')).toEqual([]);
   });
 });

@@ -18,8 +18,11 @@ export interface CliResult {
 
 export interface CliProcessOptions {
   env: Record<string, string>;
-  /** 'ignore': standard input is /dev/null (no TTY, no answer); otherwise prompts are answered by `answer`. */
-  stdin?: 'ignore' | 'pipe';
+  /**
+   * 'ignore': standard input is /dev/null (no TTY, no answer); 'closed': a pipe closed before the CLI reads it (`true |`,
+   * CI); otherwise prompts are answered by `answer`.
+   */
+  stdin?: 'ignore' | 'pipe' | 'closed';
   /** The line to type for a prompt, or null to close standard input. */
   answer?: (prompt: string) => string | null;
   /** Run inside a pseudo-terminal (`script -qec`), so standard input and output are a TTY. */
@@ -48,12 +51,13 @@ export async function runCliProcess(args: readonly string[], options: CliProcess
     cwd: projectRoot,
     env: options.env,
     extendEnv: false,
-    stdin: options.stdin ?? 'pipe',
+    stdin: options.stdin === 'ignore' ? 'ignore' : 'pipe',
     reject: false,
     encoding: 'utf8',
     timeout: 45_000,
     stripFinalNewline: false,
   });
+  if (options.stdin === 'closed') child.stdin?.end();
   let stdout = '';
   const prompts: string[] = [];
   child.stdout?.on('data', (chunk: Buffer | string) => {

@@ -178,6 +178,33 @@ export async function createDatabaseWithDamagedIndex(file: string): Promise<numb
 }
 
 /**
+ * A real database with another database's write-ahead log beside it, as a file put in place by hand over an old one
+ * leaves: the log writes to a table that other database had checkpointed, which this one lacks, so DuckDB fails to
+ * replay it (an internal error, followed by DuckDB's native stack trace), while the file alone is whole.
+ */
+export async function createDatabaseWithForeignWal(file: string): Promise<void> {
+  await createHealthyDatabase(file, 1_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-other-'));
+  try {
+    const other = path.join(dir, 'other.duckdb');
+    const instance = await DuckDBInstance.create(other);
+    const connection = await instance.connect();
+    await connection.run(`
+      CREATE TABLE other_project_events (id INTEGER);
+      CHECKPOINT;
+      PRAGMA disable_checkpoint_on_shutdown;
+      SET checkpoint_threshold = '1TB';
+      INSERT INTO other_project_events SELECT range FROM range(10);
+    `);
+    connection.closeSync();
+    instance.closeSync();
+    fs.copyFileSync(`${other}.wal`, `${file}.wal`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * A real database whose last writes are only in its write-ahead log (no checkpoint at shutdown), with the middle of the
  * log overwritten: DuckDB fails to replay it, while the file alone, as of its last checkpoint, is whole.
  */

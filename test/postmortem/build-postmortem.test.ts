@@ -70,6 +70,7 @@ describe('the recorded scenario-1 journal', () => {
       'Recovery',
       'Validation',
       'Rollbacks',
+      'Kept on disk',
       'Time to diagnose, approve and recover',
       'What would have caught this',
       'Root cause',
@@ -116,6 +117,24 @@ describe('the recorded scenario-1 journal', () => {
     const recoverMs = Date.parse(lastValidation) - Date.parse(opened);
     expect(timings).toContain(`**Time to recover:** ${Math.floor(recoverMs / 60_000)} min ${Math.round((recoverMs % 60_000) / 1000)} s`);
     expect(timings).toContain('1 min 7 s for Path A');
+  });
+
+  it('names what the plans moved aside and is still on disk, and not what a rollback put back', () => {
+    const { markdown } = build(journalText);
+    const data = `${fixtureRoot}/data`;
+    const main = `${fixtureRoot}/transforms/main`;
+    const kept = section(markdown, 'Kept on disk');
+    // Path A's broken file and SQLMesh state went back in place with its rollback; what the rollback moved aside, and
+    // path B's broken file, stay.
+    expect(kept.split('\n').filter((line) => line.startsWith('- '))).toEqual([
+      `- \`${data}/databox.duckdb.rebuild-failed\`: moved aside from \`${data}/databox.duckdb\` by Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`), step 2 "Move the rebuilt (or half-built) file aside"`,
+      `- \`${main}/.sqlmesh.rebuild-failed\`: moved aside from \`${main}/.sqlmesh\` by Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`), step 5 "Move the rebuild's .sqlmesh aside"`,
+      `- \`${main}/state_sync.db.rebuild-failed\`: moved aside from \`${main}/state_sync.db\` by Rollback of path A: Put the broken file and SQLMesh state back (\`${incidentId}/4\`), step 7 "Move the rebuild's state_sync.db aside"`,
+      `- \`${data}/databox.duckdb.broken\`: moved aside from \`${data}/databox.duckdb\` by Path B: Restore from a file backup (\`${incidentId}/5\`), step 3 "Back up the broken file for forensics"`,
+    ]);
+    expect(kept).not.toContain('.aside-');
+    // At a glance too, beside the rollbacks and the outcome.
+    expect(markdown).toMatch(/\n\| Rollbacks \| [^\n]*\n\| Kept on disk \| `[^`]+\.rebuild-failed`, [^\n]*, `[^`]+databox\.duckdb\.broken` \(see \*Kept on disk\*\) \|\n\| Outcome \|/);
   });
 
   it('counts the time to diagnose to the first verdict, and says when the one shown is a later one', () => {

@@ -185,7 +185,7 @@ describe('other variables', () => {
       DATABOX_DUCKDB_THREADS: '3',
       DATABOX_WORK_NICENESS: '10',
       DATABOX_READ_NICENESS: '15',
-      DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ,,',
+      DATABOX_APPROVERS: ' U012ABCDEF, W0ABC123 ',
     });
     expect(config).toMatchObject({ slack: { port: 8080 }, logLevel: 'debug', diskFullPercent: 90.5, workers: 4, duckdbMemoryLimit: '1GB', duckdbThreads: 3, workNiceness: 10, readNiceness: 15, approvers: ['U012ABCDEF', 'W0ABC123'] });
     // An operator's spelling of the level, and a per-person window in days, as every other duration may be.
@@ -240,6 +240,27 @@ describe('other variables', () => {
     expect(
       loadConfig({ DATABOX_REQUESTERS: 'U012ABCDEF, S0ONCALL', DATABOX_ALLOW_GUEST_APPROVAL: 'true', DATABOX_USER_COMMAND_LIMIT: '3/90s' }),
     ).toMatchObject({ requesters: ['U012ABCDEF', 'S0ONCALL'], allowGuestApproval: true, allowExternalApproval: false, userCommandLimit: { limit: 3, windowMs: 90_000 } });
+  });
+
+  it('takes user groups in DATABOX_APPROVERS as DATABOX_REQUESTERS does', () => {
+    expect(loadConfig({ DATABOX_APPROVERS: 'U012ABCDEF,S0ONCALL' }).approvers).toEqual(['U012ABCDEF', 'S0ONCALL']);
+  });
+
+  it.each([
+    ['U01,,U02', 'entry 2 is empty (nothing between two commas)'],
+    ['U01,', 'entry 2 is empty (a comma at the end)'],
+    [',U01', 'entry 1 is empty (a comma at the start)'],
+    ['U01, ,U02', 'entry 2 is empty (nothing between two commas)'],
+    [' ', 'is only spaces'],
+  ])('refuses an empty entry in %j of either list, naming the variable and the entry, rather than dropping it', (value, said) => {
+    for (const name of ['DATABOX_APPROVERS', 'DATABOX_REQUESTERS']) {
+      expect(configErrorOf({ [name]: value })).toContain(said);
+      expect(configErrorOf({ [name]: value })).toMatch(new RegExp(`→ at ${name}$`));
+    }
+  });
+
+  it('refuses a list of nothing but commas, which would otherwise let anyone approve', () => {
+    expect(configErrorOf({ DATABOX_APPROVERS: ',' })).toMatch(/entry 1 is empty .*entry 2 is empty/);
   });
 
   it('names every bad variable at once', () => {

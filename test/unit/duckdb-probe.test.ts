@@ -10,7 +10,7 @@ import { classifyOpenError, heldByAnother, probeOpen, type OpenResult } from '..
 import { scanTables, type ScanProgress } from '../../src/duckdb/scan.js';
 import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checksums.js';
 import { endsEarly } from '../../src/duckdb/ends-early.js';
-import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createTruncatedDatabase } from '../helpers/databox-checkout.js';
+import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createDatabaseWithForeignWal, createTruncatedDatabase } from '../helpers/databox-checkout.js';
 import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
@@ -270,6 +270,40 @@ describe('a write-ahead log that fails to replay', () => {
     fs.linkSync(file, path.join(theirs, 'databox.duckdb'));
     expect((await probeOpen(file)).status).toBe('wal-damaged');
     expect(fs.readdirSync(theirs)).toEqual(['databox.duckdb']);
+  });
+
+  it("says a log another database wrote is possibly that one's, in DuckDB's own lines without its native stack trace", async () => {
+    const file = path.join(dir, 'foreign-wal', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    await createDatabaseWithForeignWal(file);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('wal-damaged');
+    expect(opened.foreignLog).toBe('it writes to a table this file does not have');
+    expect(opened.message).toMatch(
+      /^INTERNAL Error: Failure while replaying WAL file .*: Calling DatabaseManager::GetDefaultDatabase with no default database set\nThis error signals an assertion failure within DuckDB\. .*\nFor more information, see https:\/\/duckdb\.org\/\S+\nWithout its write-ahead log, .*databox\.duckdb opens read-only as of its last checkpoint and SELECT 1 succeeds: what fails to replay is .*databox\.duckdb\.wal \(\d+ bytes\), and it writes to a table this file does not have, which the file's own log never does: it is possibly another database's log/,
+    );
+    expect(opened.message).not.toContain('Stack Trace');
+    expect(opened.message).not.toMatch(/\[0x[0-9a-f]+\]/);
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
+  });
+
+  it("says a log that creates what the file already has is possibly another database's, not a reason the file cannot be read", async () => {
+    const file = path.join(dir, 'foreign-wal-creates', 'databox.duckdb');
+    fs.mkdirSync(path.dirname(file));
+    fs.copyFileSync(healthy, file);
+    // Another database made alike: its log creates a table of the same name as one this file has.
+    const other = path.join(dir, 'foreign-wal-creates', 'other.duckdb');
+    const instance = await DuckDBInstance.create(other);
+    const connection = await instance.connect();
+    await connection.run("PRAGMA disable_checkpoint_on_shutdown; SET checkpoint_threshold = '1TB'; CREATE TABLE raw_ebird (id INTEGER)");
+    connection.closeSync();
+    instance.closeSync();
+    fs.renameSync(`${other}.wal`, `${file}.wal`);
+    fs.rmSync(other);
+    const opened = await probeOpen(file);
+    expect(opened.status).toBe('wal-damaged');
+    expect(opened.foreignLog).toBe('it creates a table or schema this file already has');
+    expect(opened.message).toMatch(/^Catalog Error: Failure while replaying WAL file .*: Table with name "?raw_ebird"? already exists!\nWithout its write-ahead log/);
   });
 
   it('stays corrupt when the file alone does not open either', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
 import type { DatabaseTargets } from '../../src/database/targets.js';
+import { nothingLeftToChange } from '../../src/engine/plan-preflight.js';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import { stepKind } from '../../src/engine/steps/index.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
@@ -356,6 +357,18 @@ describe('database names that differ from MotherDuck\'s only in case', () => {
     expect(md.liveDatabases()).toEqual(['databox']);
   });
 
+  it('finds nothing left to drop when looked at again right before a cleanup runs, and does not stop it when MotherDuck cannot be read', async () => {
+    const { md } = await standIn();
+    await md.createDatabase('databox_restored_x', 'SELECT 1');
+    const drop = [resolve({ id: 'drop', kind: 'leftover-clones', title: 'd', databases: ['databox_restored_x'], drop: true, mutates: true, destructive: true })];
+    const tools = { target: () => md };
+    expect(await nothingLeftToChange(drop, tools)).toBeUndefined();
+    md.drop(md.live('databox_restored_x'));
+    expect(await nothingLeftToChange(drop, tools)).toBe('no clone of this incident is left on MotherDuck (databox_restored_x)');
+    md.failWhen(/md_information_schema\.databases/, 'IO Error: connection reset');
+    expect(await nothingLeftToChange(drop, tools), 'not read: the run meets it at its step').toBeUndefined();
+  });
+
   it('leaves a database DuckDB keeps apart although lower() would fold it to the same name (the Kelvin sign K)', async () => {
     const { md, ctx } = await standIn();
     await md.createDatabase('databox_restored_\u212A', 'SELECT 1');
@@ -482,6 +495,16 @@ describe('table-counts', () => {
     expect(stepSchema.safeParse({ id: 'c', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: 'x' }).error?.issues[0]?.message).toBe(
       'counting in `snapshot` needs `scratch`: the name of the clone to count in',
     );
+  });
+
+  it('says a named snapshot in the words of one: "was taken after" a bad write, and its clone not "as of" it', async () => {
+    const { md, ctx } = await standIn();
+    md.takeSnapshot(md.live('databox'), 'after_rewrite', at('2026-04-20 16:00:00'));
+    const same = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: 'after_rewrite', scratch: 'databox_botscratch_s' }), ctx);
+    expect(same.summary).toBe("databox: analytics.daily 30 now, 30 in snapshot 'after_rewrite'. No table differs between now and snapshot 'after_rewrite': if a bad write changed them, snapshot 'after_rewrite' was taken after it");
+    md.failWhen(/^CREATE DATABASE "databox_botscratch_s"/, 'Catalog Error: snapshot not found');
+    const failed = await runStep(resolve({ id: 'counts', kind: 'table-counts', title: 'c', target: 'motherduck', database: 'databox', tables: marts, snapshot: 'after_rewrite', scratch: 'databox_botscratch_s' }), ctx);
+    expect(failed.summary).toBe("cannot clone databox's snapshot 'after_rewrite': Catalog Error: snapshot not found");
   });
 
   it('refuses a moment in the future or malformed before any SQL is made', () => {

@@ -126,6 +126,37 @@ describe('export-rows and restore-rows', () => {
     expect(noKey.outputs.inserted).toBe(0);
     expect(await count()).toBe(before);
   });
+
+  it('refuses to put a window back, changing nothing, when a row outside it now holds the key of a kept row', async () => {
+    const { dir, ctx, count } = await database();
+    const kept = path.join(dir, 'kept.parquet');
+    await runExportRowsStep(exportStep(kept), ctx);
+    const replace = { where: window, params: ['2026-04-19', '2026-04-20'], keepTo: path.join(dir, 'before-rollback.parquet') };
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    // Upstream corrected a day: a later load moved the window's two smallest ids out of it, to 2026-04-10 and a NULL date.
+    const first = await count(`observation_date < DATE '2026-04-19'`);
+    await change(ctx.databasePath, `UPDATE raw_ebird.observations SET observation_date = CASE id WHEN ${first + 1} THEN DATE '2026-04-10' ELSE NULL END WHERE id IN (${first + 1}, ${first + 2})`);
+    const before = await count();
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      `2 rows of raw_ebird.observations outside the window hold the key (id) of a kept row: id ${first + 1} (observation_date 2026-04-10); id ${first + 2} (observation_date NULL). ` +
+        `Put back, the kept rows would repeat those keys, so nothing was changed. Delete those rows first (or date them back into the window), then run this again; or put the window back by hand from the kept rows in ${kept}, left as it was`,
+    );
+    // Nothing changed: no row, no file of the window's rows of the moment; the run's end does not say it may have.
+    expect(result.untouched).toBe(true);
+    expect(await count()).toBe(before);
+    expect(await count(`id = ${first + 1}`)).toBe(1);
+    expect(fs.existsSync(replace.keepTo)).toBe(false);
+    expect(fs.existsSync(kept)).toBe(true);
+
+    // Those rows gone, it puts the window back: every kept id once.
+    await change(ctx.databasePath, `DELETE FROM raw_ebird.observations WHERE id IN (${first + 1}, ${first + 2})`);
+    const again = await runRestoreRowsStep(restore, ctx);
+    expect(again.status).toBe('ok');
+    expect(await count(`id IN (${first + 1}, ${first + 2})`)).toBe(2);
+    expect(await count()).toBe(before);
+  });
 });
 
 describe('day counts', () => {
@@ -205,6 +236,20 @@ describe('day counts that are not a bad window', () => {
     const onlyLater = await runDayCountsStep(rawCounts('2026-08-01', '2026-08-20'), later);
     expect(onlyLater.summary).toMatch(/^raw_ebird\.observations has no rows dated up to today; 10 rows are dated after today, up to 2027-03-01/);
     expect(onlyLater.output).toContain('raw_ebird.observations has no rows dated up to today, and 10 rows are dated after today (up to 2027-03-01)');
+  });
+
+  it('says the rows dated -infinity mis-dated, as those after today are, and does not take them for the first row', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, "INSERT INTO raw_ebird.observations SELECT id + 10000000, DATE '-infinity', species, how_many FROM raw_ebird.observations LIMIT 3");
+    const counts = await runDayCountsStep(rawCounts('2026-04-20', '2026-04-22'), ctx);
+    expect(counts.summary).toMatch(/; 3 rows are dated -infinity: mis-dated \(a wrong date is a day's rows missing from it\), in no day judged here$/);
+    expect(counts.output).toContain('rows in raw_ebird.observations run from 2026-02-24 to 2026-04-24, and 3 rows are dated -infinity');
+    expect(counts.outputs.firstDay).toBe('2026-02-24');
+    // Every row mis-dated: no day has any, said so, not "no rows at all".
+    await change(ctx.databasePath, "DELETE FROM raw_ebird.observations WHERE isfinite(observation_date)");
+    const onlyMisdated = await runDayCountsStep(rawCounts('2026-04-20', '2026-04-22'), ctx);
+    expect(onlyMisdated.summary).toMatch(/^raw_ebird\.observations has no rows on any day up to today; 3 rows are dated -infinity: mis-dated/);
+    expect(onlyMisdated.output).toContain('raw_ebird.observations has no rows on any day up to today, and 3 rows are dated -infinity');
   });
 
   it('counts the rows that repeat a key each day: a day loaded twice is not normal', async () => {

@@ -39,7 +39,7 @@ describe("a step's progress line", () => {
   it('is shown whole for a wait on four marts, each mart still behind named', () => {
     const step = { id: 'fresh', kind: 'mart-freshness', title: 'Wait until every mart is fresh', marts: [], timeoutMs: 60_000, destructive: false, mutates: false, guard: false, acceptStatuses: [] };
     const behind = ['ebird.fct_daily_bird_observations', 'noaa.fct_daily_weather', 'usgs.fct_daily_streamflow', 'analytics.fct_species_environment_daily'];
-    const progress = `check 2, 1 min 0 s of 2 h 0 min: 4 of 4 marts past their SLA or not yet through 2026-12-02: ${behind.map((m) => `${m}: newest 2026-11-30, 2 days 6 h behind (SLA 36 h), not yet through 2026-12-02`).join('; ')}`;
+    const progress = `check 2, 1 min of 2 h: 4 of 4 marts past their SLA or not yet through 2026-12-02: ${behind.map((m) => `${m}: newest 2026-11-30, 2 days 6 h behind (SLA 36 h), not yet through 2026-12-02`).join('; ')}`;
     const view = emptyView();
     view.running = { stepId: 'fresh', progress };
     const run = { id: 'dbx-1/3', incidentId: 'dbx-1', kind: 'validation', title: 'Validation', steps: [step], hash: 'abc', lockKey: 'k', params: {}, needsApproval: false, destructive: false, mutates: false, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'running', refs: {}, results: [] };

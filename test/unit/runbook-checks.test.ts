@@ -278,7 +278,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[0].advice = 'Held by PID {{steps.open.holder_pid}}.';
     },
-    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, status, summary'],
+    refusal: ['at diagnosis.verdicts[0].advice: {{steps.open.holder_pid}}: step "open" (duckdb-open) has no output "holder_pid" (did you mean "holderPid"?); it has: holderPid, heldAs, message, looksLike, linkTarget, log, withoutLog, status, summary'],
   },
   {
     name: 'a mistyped engine value',
@@ -437,7 +437,11 @@ const backfillCases: Planted[] = [
       delete doc.parameters.source.values.noaa.primary_key;
       doc.recovery[0].rollback.steps[1].key = '{{source.primary_key}}';
     },
-    refusal: ['at recovery[0].rollback.steps[1].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it'],
+    refusal: [
+      'at recovery[0].rollback.steps[1].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it',
+      // The rollback's count of the kept keys a row outside the window holds needs one on every source too.
+      'at recovery[0].rollback.previews[4].sql: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it',
+    ],
   },
   {
     name: 'a mistyped list in forEach',
@@ -787,6 +791,16 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     const doc = bundled('schedule.yml');
     doc.recovery[1].steps[0].schedules = 'all_pipelines_daily, noaa-daily';
     expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
+  });
+
+  it("a note on a step left out naming a diagnosis' output it does not have (the note would never be said)", () => {
+    const doc = bundled('schedule.yml');
+    const note = doc.recovery[0].steps[1].leftOutNote as string;
+    expect(note).toContain('{{diagnosis.dagster.stoppedNotProposed}}');
+    doc.recovery[0].steps[1].leftOutNote = note.replace('stoppedNotProposed', 'stoppedNotProposd');
+    expect(refusal('schedule.yml', doc)).toEqual([
+      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, status, summary`,
+    ]);
   });
 
   it('a mistake in backfill.yml is named there only, not as a missing runbook in schedule.yml, which opens it', () => {

@@ -10,6 +10,7 @@ import type { Incident } from '../../src/incidents/state.js';
 import { localTarget } from '../../src/database/local-target.js';
 import type { DatabaseTargets } from '../../src/database/targets.js';
 import { executeSteps } from '../../src/engine/execute-steps.js';
+import { changedBeforeStopping } from '../../src/engine/step-passed.js';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import type { ResolvedStep, StepResult } from '../../src/engine/types.js';
@@ -306,6 +307,34 @@ describe('scenario 4 steps', () => {
     }
   });
 
+  it('says to read the log and check on the PID of a daemon it left running without a heartbeat, not to look at the data; and nothing when it started none', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    try {
+      checkout.behave({
+        'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
+        'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
+      });
+      const step = { id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start the Dagster daemon', mutates: true, settle: '1s', heartbeatWait: '1s' } as unknown as Step;
+      const [first] = await run([step], checkout);
+      expect(first?.result.status).toBe('not-heartbeating');
+      const { pid, logFile } = first!.result.outputs as { pid: number; logFile: string };
+      const [changed] = changedBeforeStopping([first!.step], [{ stepId: 'start_daemon', ...first!.result }]);
+      expect(changed).toMatchObject({ title: 'Start the Dagster daemon', partly: true });
+      expect(changed?.summary).toContain(
+        `; it left the daemon it started running as PID ${pid}: read its log (${logFile}), and check on PID ${pid} or stop it (kill ${pid}) before starting the daemon again`,
+      );
+      expect(changed?.summary).not.toContain('look at the data');
+      // Tried again while that one runs, it starts nothing, and is said to have changed nothing.
+      const [second] = await run([step], checkout);
+      expect(second?.result.summary).toMatch(/^not started: PID/);
+      expect(changedBeforeStopping([second!.step], [{ stepId: 'start_daemon', ...second!.result }])).toEqual([]);
+    } finally {
+      killDetachedDaemons(checkout);
+      checkout.remove();
+    }
+  });
+
   it('with through: a mart within its SLA but not yet through the window\'s last day is stale, so a validation does not pass before the backfill has landed', async () => {
     const checkout = new Checkout();
     try {
@@ -319,8 +348,8 @@ describe('scenario 4 steps', () => {
         through: '{{to}}',
       } as unknown as Step;
       const [short] = await run([step], checkout);
-      expect(short?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h 0 min behind (SLA 36 h 0 min), not yet through 2026-04-20' });
-      expect(short?.result.summary).toBe('1 of 1 marts past their SLA or not yet through 2026-04-20: ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h 0 min behind (SLA 36 h 0 min), not yet through 2026-04-20');
+      expect(short?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h behind (SLA 36 h), not yet through 2026-04-20' });
+      expect(short?.result.summary).toBe('1 of 1 marts past their SLA or not yet through 2026-04-20: ebird.fct_daily_bird_observations: newest 2026-04-19, 33 h behind (SLA 36 h), not yet through 2026-04-20');
       fs.rmSync(checkout.databasePath);
       await createMartsDatabase(checkout.databasePath, '2026-04-20');
       const [through] = await run([step], checkout);
@@ -361,7 +390,7 @@ describe('scenario 4 steps', () => {
         marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
       } as unknown as Step;
       const [onMotherDuck] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: md });
-      expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA' });
+      expect(onMotherDuck?.result).toMatchObject({ status: 'stale', output: 'ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h), past its SLA' });
       const [onFile] = await run([step], checkout, [], { local: localTarget(checkout.databasePath), motherduck: md, backend: localTarget(checkout.databasePath) });
       expect(onFile?.result.status).toBe('fresh');
       // A step that names its target reads that one, whatever DATABOX_BACKEND says (scenario 3's validation).
@@ -400,7 +429,7 @@ describe('scenario 4 steps', () => {
       } as unknown as Step;
       const [done] = await run([step], checkout, progress);
       expect(done?.result.status).toBe('stale');
-      expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind \(SLA 36 h 0 min\), past its SLA$/);
+      expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind \(SLA 36 h\), past its SLA$/);
       expect(progress.length).toBeGreaterThanOrEqual(1);
       expect(progress[0]).toMatch(/^check 1, [\d.]+ m?s of 8\.0 s: stale: /);
     } finally {

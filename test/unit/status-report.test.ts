@@ -2,7 +2,7 @@
 // waiting (its approval would be refused) but as no longer approvable, naming the plan that changed it.
 import { describe, expect, it } from 'vitest';
 import { IncidentState } from '../../src/incidents/state.js';
-import { statusReport } from '../../src/incidents/status.js';
+import { statusReport, unfinishedIncidentOf } from '../../src/incidents/status.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 import { statusText } from '../../src/slack/status-message.js';
 
@@ -157,5 +157,30 @@ describe('the status report after a recovery that stopped part-way', () => {
     ]);
     expect(report.unsettled).toEqual([]);
     expect(statusText(report)).not.toContain('Left part-way');
+  });
+});
+
+describe('the incident an alert click joins', () => {
+  // Diagnosed, a recovery offered, nothing planned: unfinished, but worked on only while someone did something lately.
+  function diagnosedOnly(): IncidentState {
+    const state = new IncidentState();
+    state.apply(record('2026-12-01T09:00:00.000Z', 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }));
+    state.apply(record('2026-12-01T09:00:05.000Z', 'diagnosis.verdict', { runId: `${incident}/0`, verdict: 'corrupt', title: 'File corrupt', advice: '', severity: 'critical', paths: ['a', 'b'] }));
+    return state;
+  }
+
+  it('is one diagnosed within the hour, or one with a plan waiting, never one left alone for longer', () => {
+    const state = diagnosedOnly();
+    const soon = new Date('2026-12-01T09:30:00.000Z');
+    expect(unfinishedIncidentOf(statusReport(state, soon), 'duckdb', soon)?.id).toBe(incident);
+    const later = new Date('2026-12-01T11:00:00.000Z');
+    expect(statusReport(state, later).unfinished.has(incident)).toBe(true);
+    expect(unfinishedIncidentOf(statusReport(state, later), 'duckdb', later)).toBeUndefined();
+    // A plan still approvable is work under way, however long ago it was proposed.
+    state.apply(proposed('2026-12-01T09:01:00.000Z', 1, 'Path A: Rebuild from scratch'));
+    const stillValid = new Date('2026-12-01T11:30:00.000Z');
+    expect(unfinishedIncidentOf(statusReport(state, stillValid), 'duckdb', stillValid)?.id).toBe(incident);
+    const expired = new Date('2026-12-01T12:30:00.000Z');
+    expect(unfinishedIncidentOf(statusReport(state, expired), 'duckdb', expired)).toBeUndefined();
   });
 });

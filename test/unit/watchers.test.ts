@@ -1,5 +1,5 @@
 // The watchers: one alert per outage and one recovery message across a restart, reminders, the webserver-down threshold,
-// the disk threshold, stale marts against their SLAs, and the polling interval on a fake clock.
+// the disk threshold, stale marts against their SLAs, a flapping condition's one alert, and the polling interval on a fake clock.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,7 +13,7 @@ import { databaseTargets, type DatabaseTargets } from '../../src/database/target
 import { Journal } from '../../src/journal/journal.js';
 import { loadMartSlas } from '../../src/marts/slas.js';
 import { runCommand } from '../../src/process/run-command.js';
-import { decideAlert, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
+import { decideAlert, flapWindowMs, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
 import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
 import { databaseWatcher } from '../../src/watchers/database-watcher.js';
 import { probeOpen } from '../../src/duckdb/probe.js';
@@ -22,7 +22,7 @@ import { diskWatcher } from '../../src/watchers/disk-watcher.js';
 import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { buildWatchers } from '../../src/watchers/build-watchers.js';
 import { martsWatcher } from '../../src/watchers/marts-watcher.js';
-import { recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
+import { flappingText, ordinal, recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
@@ -41,7 +41,7 @@ function fakeClock(start = recordedAt) {
 }
 
 interface Posted {
-  kind: 'alert' | 'reminder' | 'changed' | 'recovered';
+  kind: 'alert' | 'reminder' | 'changed' | 'recovered' | 'returned' | 'settled';
   text: string;
   scenario?: string;
 }
@@ -62,8 +62,16 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
     async changed(finding: Finding, outage: OutageState) {
       posted.push({ kind: 'changed', text: `now: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
     },
-    async recovered(watcher: Watcher, _outage: OutageState, durationMs: number) {
-      posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs) });
+    async recovered(watcher: Watcher, outage: OutageState, durationMs: number, _finding: Finding, said: boolean) {
+      // A quiet end (a flapping outage) edits only the alert: not a message in the thread.
+      if (said) posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs) });
+      else posted.push({ kind: 'recovered', text: `quietly: ${flappingText(outage)}` });
+    },
+    async returned(finding: Finding, outage: OutageState, said: boolean) {
+      posted.push({ kind: 'returned', text: `${said ? 'said' : 'quietly'}: ${flappingText(outage)}: ${finding.summary}` });
+    },
+    async settled(watcher: Watcher, outage: OutageState, heldMs: number) {
+      posted.push({ kind: 'settled', text: `${watcher.title}: held ${heldMs / minute} min after ${flappingText(outage) ?? 'no flap'}` });
     },
   };
 }
@@ -86,20 +94,50 @@ function daemonService(stateDir: string, clock: () => Date, posted: Posted[], re
 describe('the alert rule', () => {
   const outage: OutageState = { since: '2026-04-21T09:00:00.000Z', summary: 'x', lastPostedAt: '2026-04-21T09:00:00.000Z' };
   const at = (iso: string) => new Date(iso);
+  const timing = { reminderMs: 4 * 60 * minute, flapWindowMs: 20 * minute };
   it('alerts once, stays quiet while it lasts, reminds after the longer interval, and posts the recovery once', () => {
-    expect(decideAlert(undefined, 'problem', at('2026-04-21T09:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'alert' });
-    expect(decideAlert(outage, 'problem', at('2026-04-21T12:59:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
-    expect(decideAlert(outage, 'problem', at('2026-04-21T13:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'reminder', outage });
-    expect(decideAlert(outage, 'healthy', at('2026-04-21T09:42:00Z'), 4 * 60 * minute)).toEqual({ kind: 'recovered', outage, durationMs: 42 * minute });
-    expect(decideAlert(undefined, 'healthy', at('2026-04-21T09:42:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
-    expect(decideAlert(outage, 'unknown', at('2026-04-21T19:00:00Z'), 4 * 60 * minute)).toEqual({ kind: 'none' });
+    expect(decideAlert(undefined, 'problem', at('2026-04-21T09:00:00Z'), timing)).toEqual({ kind: 'alert' });
+    expect(decideAlert(outage, 'problem', at('2026-04-21T12:59:00Z'), timing)).toEqual({ kind: 'none' });
+    expect(decideAlert(outage, 'problem', at('2026-04-21T13:00:00Z'), timing)).toEqual({ kind: 'reminder', outage });
+    expect(decideAlert(outage, 'healthy', at('2026-04-21T09:42:00Z'), timing)).toEqual({ kind: 'recovered', outage, durationMs: 42 * minute, said: true });
+    expect(decideAlert(undefined, 'healthy', at('2026-04-21T09:42:00Z'), timing)).toEqual({ kind: 'none' });
+    expect(decideAlert(outage, 'unknown', at('2026-04-21T19:00:00Z'), timing)).toEqual({ kind: 'none' });
   });
   it('says a change of what is wrong once, then no more often than the reminders, however often it flips', () => {
     const missing = { ...outage, problem: 'missing' };
-    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), 4 * 60 * minute, 'corrupt')).toEqual({ kind: 'changed', outage: missing });
+    expect(decideAlert(missing, 'problem', at('2026-04-21T09:01:00Z'), timing, 'corrupt')).toEqual({ kind: 'changed', outage: missing });
     const changed = { ...missing, problem: 'corrupt', changedAt: '2026-04-21T09:01:00.000Z', lastPostedAt: '2026-04-21T09:01:00.000Z' };
-    expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), 4 * 60 * minute, 'missing')).toEqual({ kind: 'none' });
-    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), 4 * 60 * minute, 'missing')).toEqual({ kind: 'changed', outage: changed });
+    expect(decideAlert(changed, 'problem', at('2026-04-21T09:02:00Z'), timing, 'missing')).toEqual({ kind: 'none' });
+    expect(decideAlert(changed, 'problem', at('2026-04-21T13:01:00Z'), timing, 'missing')).toEqual({ kind: 'changed', outage: changed });
+  });
+  it('reopens the same alert for a condition back within the flap window: its first return said, later ones no more often than the reminders, its end once it held', () => {
+    const iso = (hhmm: string) => `2026-04-21T${hhmm}:00.000Z`;
+    // Alerted at 09:00, back to healthy at 09:10, and said so.
+    const ended = { ...outage, endedAt: iso('09:10'), lastPostedAt: iso('09:10') };
+    expect(decideAlert(ended, 'problem', at(iso('09:15')), timing), 'the thread said "back to healthy": its return is said').toEqual({ kind: 'returned', outage: ended, said: true });
+    const flapping = { ...outage, returns: 1, returnedAt: iso('09:15'), lastPostedAt: iso('09:15') };
+    expect(decideAlert(flapping, 'problem', at(iso('09:16')), timing)).toEqual({ kind: 'none' });
+    // A flapping outage's end edits its alert only: the thread says it once it has held.
+    expect(decideAlert(flapping, 'healthy', at(iso('09:16')), timing)).toEqual({ kind: 'recovered', outage: flapping, durationMs: 16 * minute, said: false });
+    const quietlyEnded = { ...flapping, endedAt: iso('09:16'), endUnsaid: true };
+    expect(decideAlert(quietlyEnded, 'problem', at(iso('09:17')), timing)).toEqual({ kind: 'returned', outage: quietlyEnded, said: false });
+    expect(decideAlert(quietlyEnded, 'healthy', at(iso('09:35')), timing)).toEqual({ kind: 'none' });
+    expect(decideAlert(quietlyEnded, 'unknown', at(iso('09:40')), timing)).toEqual({ kind: 'none' });
+    expect(decideAlert(quietlyEnded, 'healthy', at(iso('09:36')), timing)).toEqual({ kind: 'settled', outage: quietlyEnded, heldMs: 20 * minute });
+    // Still flapping four hours after the thread last spoke: that return is said, as a reminder would be.
+    const longFlapping = { ...quietlyEnded, endedAt: iso('13:10') };
+    expect(decideAlert(longFlapping, 'problem', at(iso('13:15')), timing)).toEqual({ kind: 'returned', outage: longFlapping, said: true });
+    // Past the window: a said end is over, and a problem is a new outage with its own alert.
+    expect(decideAlert(ended, 'healthy', at(iso('09:30')), timing)).toEqual({ kind: 'none' });
+    expect(decideAlert(ended, 'problem', at(iso('09:30')), timing)).toEqual({ kind: 'alert' });
+    expect(decideAlert(quietlyEnded, 'problem', at(iso('09:36')), timing)).toEqual({ kind: 'alert' });
+  });
+  it('takes 20 checks as the flap window, at most the reminder interval, and counts the times', () => {
+    expect(flapWindowMs(minute, 4 * 60 * minute)).toBe(20 * minute);
+    expect(flapWindowMs(60 * minute, 4 * 60 * minute)).toBe(4 * 60 * minute);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th']);
+    expect(flappingText({ ...outage, returns: 2, returnedAt: '2026-04-21T09:12:00.000Z' })).toBe('bad 3 times in 12 min');
+    expect(flappingText(outage)).toBeUndefined();
   });
   it('says how long the outage lasted', () => {
     expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy after 42 min');
@@ -130,7 +168,7 @@ describe('daemon heartbeat watcher', () => {
     clock.advance(10 * minute);
     await second.service.checkOnce();
     expect(posted).toHaveLength(1);
-    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: ALERTING since 2026-04-21 08:18 UTC \(11 min 0 s\): Dagster daemon not heartbeating/);
+    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: ALERTING since 2026-04-21 08:18 UTC \(11 min\): Dagster daemon not heartbeating/);
 
     nock.cleanAll();
     serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy' });
@@ -140,7 +178,7 @@ describe('daemon heartbeat watcher', () => {
     await second.service.checkOnce();
     expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy after 42 min' }]);
     expect(second.journal && fs.readFileSync(second.journal.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['watch.alerted', 'watch.recovered']);
-    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy: 5 required daemons heartbeating \(last check 09:01:00 UTC, every 1 min 0 s\)$/);
+    expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy: 5 required daemons heartbeating \(last check 09:01:00 UTC, every 1 min\)$/);
   });
 
   it('reminds after the longer interval, not once per poll', async () => {
@@ -166,9 +204,9 @@ describe('daemon heartbeat watcher', () => {
       clock.advance(minute);
     }
     expect(posted).toEqual([]);
-    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (4 min 0 s so far)');
+    expect(service.statusLines()[0]).toContain('cannot tell: The Dagster webserver did not answer (4 min so far)');
     await service.checkOnce();
-    expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min 0 s', scenario: 'schedule' }]);
+    expect(posted).toEqual([{ kind: 'alert', text: 'The Dagster webserver has not answered for 5 min', scenario: 'schedule' }]);
   });
 
   it('does not call a daemon list with no required SCHEDULER "0 required daemons heartbeating": it alerts, naming why', async () => {
@@ -203,7 +241,7 @@ describe('daemon heartbeat watcher', () => {
     clock.advance(minute);
     await service.checkOnce();
     expect(posted.map((p) => p.kind), 'one change, then quiet while it lasts').toEqual(['alert', 'changed']);
-    expect(posted[1]?.text).toMatch(/^now: Dagster daemon not heartbeating: SCHEDULER .* \(was: The Dagster webserver has not answered for 5 min 0 s\) since /);
+    expect(posted[1]?.text).toMatch(/^now: Dagster daemon not heartbeating: SCHEDULER .* \(was: The Dagster webserver has not answered for 5 min\) since /);
     expect(service.outage('daemon')?.problem).toBe('daemons not heartbeating');
     // A restarted bot knows what it last said.
     const again: Posted[] = [];
@@ -309,6 +347,42 @@ describe('database file watcher', () => {
     expect(opens, 'a file found wrong is opened at every check, until it is right again').toBe(3);
   });
 
+  it('opens again a file damaged in place with its write time put back (dd conv=notrunc, then touch -r)', async () => {
+    const file = path.join(tempDir(), 'databox.duckdb');
+    await createHealthyDatabase(file, 100);
+    // A write time of whole milliseconds, which fs.utimes can put back exactly, as touch -r does any.
+    const written = new Date('2026-04-20T08:00:00.000Z');
+    fs.utimesSync(file, written, written);
+    const watcher = watcherOn(file);
+    expect((await watcher.check(recordedAt)).summary).toBe(`${file} opens read-only`);
+    expect((await watcher.check(recordedAt)).summary).toBe(`${file} opens read-only (unchanged since it last did)`);
+    const before = fs.statSync(file, { bigint: true });
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(4_096, 0x5a), 0, 4_096, 0);
+    fs.closeSync(fd);
+    fs.utimesSync(file, written, written);
+    // Only its change time (ctime) tells: the same inode, size and write time, to the nanosecond, as when it opened.
+    const after = fs.statSync(file, { bigint: true });
+    expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'problem', problem: 'corrupt', summary: `The database file is damaged: ${file}` });
+  });
+
+  it('opens the file again once another reader (the marts watcher) found it damaged, rather than calling it healthy from what it saw before', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'databox.duckdb');
+    writeGarbage(file);
+    // The first open stands for one made before the damage: what the watcher remembers of the file is all it has.
+    let opens = 0;
+    const watcher = databaseWatcher({ file, enabled: true, probe: async (f) => ((opens += 1), opens === 1 ? { status: 'ok', message: 'opened read-only and ran SELECT 1' } : probeOpen(f)) });
+    expect((await watcher.check(recordedAt)).state).toBe('healthy');
+    expect((await watcher.check(recordedAt)).summary).toBe(`${file} opens read-only (unchanged since it last did)`);
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: ebird.fct_daily_bird_observations, dateColumn: day_date, maxLag: 36h }\n');
+    const marts = await martsWatcher({ target: localTarget(file), slas: loadMartSlas(dir), enabled: true }).check(recordedAt);
+    expect(marts).toMatchObject({ state: 'unknown' });
+    expect(marts.summary).toMatch(/cannot open .* read-only: .*(checksum|not a valid DuckDB database file)/i);
+    expect(await watcher.check(recordedAt)).toMatchObject({ state: 'problem', problem: 'corrupt', summary: `The database file is damaged: ${file}` });
+  });
+
   it('judges nothing when a plan began changing the database while the probe waited its turn', async () => {
     const file = path.join(tempDir(), 'databox.duckdb');
     writeGarbage(file);
@@ -345,6 +419,8 @@ describe('database file watcher', () => {
         reminder: async (_finding, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'reminder' }),
         changed: async (_finding, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'changed' }),
         recovered: async (_watcher, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'recovered' }),
+        returned: async (_finding, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'returned' }),
+        settled: async (_watcher, outage) => void posted.push({ channel: outage.ref!.channel, kind: 'settled' }),
       };
       const service = new WatchService({ watchers: [watcherOn(file)], journal, sink, logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
       journal.load();
@@ -420,8 +496,8 @@ describe('stale marts watcher', () => {
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
     const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(finding).toMatchObject({ state: 'problem', scenario: 'schedule' });
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA');
-    expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h 0 min behind (SLA 36 h 0 min)');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h), past its SLA');
+    expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h behind (SLA 36 h)');
     const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
   });
@@ -431,7 +507,7 @@ describe('stale marts watcher', () => {
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17' });
     const finding = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(finding.summary).toBe(
-      'Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA; could not read noaa.fct_daily_weather (see the details)',
+      'Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h), past its SLA; could not read noaa.fct_daily_weather (see the details)',
     );
     expect(finding.details[1]).toMatch(/^noaa\.fct_daily_weather: could not be read: /);
   });
@@ -442,17 +518,17 @@ describe('stale marts watcher', () => {
     const watcher = martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true });
     const lateEvening = await watcher.check(new Date('2026-04-21T23:00:00Z'));
     expect(lateEvening.state).toBe('healthy');
-    expect(lateEvening.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 23 h 0 min behind (SLA 36 h 0 min)');
+    expect(lateEvening.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 23 h behind (SLA 36 h)');
     const nextNoon = await watcher.check(new Date('2026-04-22T12:30:00Z'));
     expect(nextNoon.state).toBe('problem');
-    expect(nextNoon.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 36 h 30 min behind (SLA 36 h 0 min), past its SLA');
+    expect(nextNoon.details[0]).toBe('ebird.fct_daily_bird_observations: newest 2026-04-20, 36 h 30 min behind (SLA 36 h), past its SLA');
   });
 
   it('calls an empty mart stale, and a database it cannot open "cannot tell", never healthy', async () => {
     const dir = tempDir();
     const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': null, 'noaa.fct_daily_weather': '2026-04-20' });
     expect((await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(recordedAt)).summary).toBe(
-      'Marts past their SLA: ebird.fct_daily_bird_observations: no rows (SLA 36 h 0 min)',
+      'Marts past their SLA: ebird.fct_daily_bird_observations: no rows (SLA 36 h)',
     );
     const missing = await martsWatcher({ target: localTarget(path.join(dir, 'nope.duckdb')), slas: slas(dir), enabled: true }).check(recordedAt);
     expect(missing.state).toBe('unknown');
@@ -486,7 +562,7 @@ describe('stale marts watcher', () => {
     const onMotherDuck = loadConfig({ ...env, DATABOX_BACKEND: 'motherduck' });
 
     const finding = await marts(onMotherDuck, databaseTargets(onMotherDuck, (text) => text, { motherduck: md }));
-    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h 0 min), past its SLA');
+    expect(finding.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind (SLA 36 h), past its SLA');
     expect(md.sql().filter((sql) => sql.includes('max("day_date")'))).toHaveLength(2);
     // Built from the configuration alone, it is MotherDuck the watcher asks, and it says why it cannot (no token here).
     const untokened = await marts(onMotherDuck);
@@ -574,14 +650,102 @@ describe('the watchers\' journal events', () => {
     const seen: string[] = [];
     for (let check = 0; check < 4; check += 1) {
       await service.checkOnce();
-      seen.push((service.statusLines()[0] as string).replace(/ \(last check \d\d:\d\d:\d\d UTC, every 1 min 0 s\)$/, ''));
+      seen.push((service.statusLines()[0] as string).replace(/ \(last check \d\d:\d\d:\d\d UTC, every 1 min\)$/, ''));
       now += 10 * minute;
     }
     expect(seen).toEqual([
       '• Disk space: ALERTING since 2026-04-20 03:00 UTC (0 ms): the volume is 91% used',
-      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (10 min 0 s): the volume is 97% used',
-      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (20 min 0 s): the volume is 97% used (last check failed: df: /data: Input/output error)',
-      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (30 min 0 s): the volume is 97% used (last check cannot tell: df printed nothing it could read)',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (10 min): the volume is 97% used',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (20 min): the volume is 97% used (last check failed: df: /data: Input/output error)',
+      '• Disk space: ALERTING since 2026-04-20 03:00 UTC (30 min): the volume is 97% used (last check cannot tell: df printed nothing it could read)',
+    ]);
+  });
+});
+
+describe('a flapping condition', () => {
+  /** A database watcher whose finding the test sets: bad and good at each check, as a file the stack rewrites. */
+  function scripted() {
+    const script = { bad: true };
+    const watcher: Watcher = {
+      id: 'database',
+      title: 'Database file',
+      check: async () =>
+        script.bad
+          ? { watcher: 'database', state: 'problem', problem: 'missing', summary: 'The database file is missing', details: [], scenario: 'duckdb' }
+          : { watcher: 'database', state: 'healthy', summary: 'it opens read-only', details: [], scenario: 'duckdb' },
+    };
+    return { script, watcher };
+  }
+
+  it('keeps one alert, says its returns no more often than the reminders and its end once it held, journals every transition, also across a restart', async () => {
+    const dir = tempDir();
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const { script, watcher } = scripted();
+    const serviceOn = () => {
+      const journal = new Journal(dir, clock.now);
+      const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
+      journal.load();
+      return { journal, service };
+    };
+    let { journal, service } = serviceOn();
+    // Bad at each even minute, good at each odd one, for two and a half hours; then good.
+    for (let check = 0; check <= 175; check += 1) {
+      script.bad = check <= 150 && check % 2 === 0;
+      // The bot restarts in the middle of it: the journal says where the flapping stands.
+      if (check === 101) ({ journal, service } = serviceOn());
+      await service.checkOnce();
+      if (check === 150) expect(service.statusLines()[0]).toMatch(/^• Database file: ALERTING since 2026-04-21 09:00 UTC \(2 h 30 min, flapping: bad 76 times\): The database file is missing /);
+      clock.advance(minute);
+    }
+    const said = posted.filter((p) => !p.text.startsWith('quietly'));
+    expect(said).toEqual([
+      { kind: 'alert', text: 'The database file is missing', scenario: 'duckdb' },
+      { kind: 'recovered', text: 'Database file: back to healthy after 1 min' },
+      { kind: 'returned', text: 'said: bad 2 times in 2 min: The database file is missing' },
+      // An hour (the reminder interval) after the thread last spoke; the next, an hour later, after the restart.
+      { kind: 'returned', text: 'said: bad 32 times in 1 h 2 min: The database file is missing' },
+      { kind: 'returned', text: 'said: bad 62 times in 2 h 2 min: The database file is missing' },
+      // 20 checks after its last recovery (at 2 h 31 min), the end is said, with the whole span.
+      { kind: 'settled', text: 'Database file: held 20 min after bad 76 times in 2 h 30 min' },
+    ]);
+    // Every other return and end only edits the alert.
+    expect(posted.filter((p) => p.text.startsWith('quietly'))).toHaveLength(75 - 3 + 75);
+    const types = fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).type as string);
+    expect(types.filter((t) => t === 'watch.alerted')).toHaveLength(1);
+    expect(types.filter((t) => t === 'watch.returned')).toHaveLength(75);
+    expect(types.filter((t) => t === 'watch.recovered')).toHaveLength(76);
+    expect(types.at(-1)).toBe('watch.settled');
+    expect(service.statusLines()[0]).toMatch(/^• Database file: healthy: it opens read-only /);
+  });
+
+  it('reminds as before while it stays bad after coming back, and alerts anew when it comes back after the window', async () => {
+    const clock = fakeClock();
+    const posted: Posted[] = [];
+    const { script, watcher } = scripted();
+    const journal = new Journal(tempDir(), clock.now);
+    journal.load();
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
+    const check = async (bad: boolean, after = minute) => {
+      script.bad = bad;
+      await service.checkOnce();
+      clock.advance(after);
+    };
+    await check(true);
+    await check(false);
+    await check(true);
+    for (let i = 0; i < 62; i += 1) await check(true);
+    await check(false, 30 * minute);
+    await check(false);
+    await check(true);
+    expect(posted.map((p) => `${p.kind}: ${p.text}`)).toEqual([
+      'alert: The database file is missing',
+      'recovered: Database file: back to healthy after 1 min',
+      'returned: said: bad 2 times in 2 min: The database file is missing',
+      `reminder: still: The database file is missing since ${recordedAt.toISOString()} at ${new Date(recordedAt.getTime() + 62 * minute).toISOString()}`,
+      'recovered: quietly: bad 2 times in 2 min',
+      'settled: Database file: held 30 min after bad 2 times in 2 min',
+      'alert: The database file is missing',
     ]);
   });
 });

@@ -3,10 +3,11 @@
 // SNAPSHOT: ALTER SNAPSHOT <db>.<name> SET snapshot_name = '' is how its SQL reference lets a named snapshot go; it is then
 // kept as long as the retention keeps automatic snapshots, and restorable by its id meanwhile.
 import { z } from 'zod';
-import { botSnapshotPrefix, databaseIdentifier, databaseNameLiteral, foldDatabaseName, foldedNameSql } from '../../database/sql-literal.js';
+import { botSnapshotPrefix, databaseIdentifier, databaseNameLiteral, foldDatabaseName, foldedNameSql, snapshotNameLiteral } from '../../database/sql-literal.js';
 import { UserError } from '../../errors.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { TargetSession } from '../../database/target.js';
+import type { RollbackSnapshot } from '../rollback-snapshots.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -32,6 +33,8 @@ export type BotSnapshotsStep = z.output<typeof schema> &
     prefix: string;
     /** In a releasing plan: the ones there when it was made, the only ones it releases. */
     listedWhenPlanned?: BotSnapshot[];
+    /** Those a rollback of this incident took before going back, by name: each holds what that rollback undid. */
+    byRollbacks?: Record<string, RollbackSnapshot>;
   };
 
 /** $1 the database folded, $2 the prefix: starts_with, not LIKE, where "_" would match any character. */
@@ -57,6 +60,19 @@ const said = (snapshots: readonly BotSnapshot[]) => snapshots.map((s) => `'${s.n
 const afterRelease = (database: string) =>
   `a rollback that restores one of them by name (the swap's, the in-place restore's) fails from then on; each stays restorable by its id, ALTER DATABASE ${databaseIdentifier(database)} SET SNAPSHOT TO (SNAPSHOT_ID '<id>'), only as long as the retention keeps automatic snapshots`;
 
+/**
+ * A snapshot a rollback took before going back holds what it undid: the recovery's result and the writes after it, which
+ * may be nowhere else. Said with the writes the rollback counted, when it counted them.
+ */
+function undoneSaid(database: string, name: string, taken: RollbackSnapshot): string {
+  const s = taken.writes === 1 ? '' : 's';
+  const counted = taken.writes === undefined ? `whatever was written to ${database} after ${taken.rollbackOf}` : `the ${taken.writes} write${s} (automatic snapshot${s}) made to ${database} since ${taken.rollbackOf}'s snapshot, ${taken.rollbackOf}'s own among them`;
+  return (
+    `'${name}' was taken by the rollback ${taken.run} right before it went back: it holds ${database} as that rollback found it, ${counted}, all of which the rollback undid. ` +
+    `Rows written after ${taken.rollbackOf} may be in it and nowhere else: read them first (CREATE DATABASE <a new name> FROM ${databaseIdentifier(database)} (SNAPSHOT_NAME ${snapshotNameLiteral(name)})) and copy back what is needed.`
+  );
+}
+
 export const botSnapshotsStepKind = defineStepKind({
   kind: 'bot-snapshots',
   describesSql: true,
@@ -72,7 +88,9 @@ export const botSnapshotsStepKind = defineStepKind({
     // Without an incident the prefix would be every incident's: the bot's snapshots are found per incident only.
     if (!incident) throw new UserError(`${step.id} finds the named snapshots the bot took for an incident: name the incident (incident=…)`);
     const database = tools.text(step.database);
-    return { ...step, database, prefix: botSnapshotPrefix(database, incident) } as BotSnapshotsStep;
+    const prefix = botSnapshotPrefix(database, incident);
+    const rollbacks = Object.entries((tools.values.rollback_snapshots ?? {}) as Record<string, RollbackSnapshot>).filter(([name]) => name.startsWith(prefix));
+    return { ...step, database, prefix, ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}) } as BotSnapshotsStep;
   },
   describe: (step) => {
     const listed = listSql.replace('$1', databaseNameLiteral(step.database)).replace('$2', `'${step.prefix}'`);
@@ -124,6 +142,10 @@ export const botSnapshotsStepKind = defineStepKind({
   planWarning: (step) => {
     const listed = step.listedWhenPlanned ?? [];
     if (listed.length === 0) return undefined;
-    return `This cleanup also removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`;
+    const undone = listed.flatMap((s) => {
+      const taken = step.byRollbacks?.[s.name];
+      return taken ? [undoneSaid(step.database, s.name, taken)] : [];
+    });
+    return [`This cleanup also removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`, ...undone].join(' ');
   },
 });

@@ -49,6 +49,8 @@ export async function runDagsterDaemonStartStep(step: DagsterDaemonStartStep, ct
       summary: `not started: PID ${earlier.pid}, which this bot started at ${earlier.startedAt.slice(0, 19).replace('T', ' ')} UTC for incident ${earlier.incidentId}, still runs but does not heartbeat, and a second daemon beside it would make two; find out why from its log (${earlier.logFile}) or stop it (kill ${earlier.pid}), then propose the plan again`,
       durationMs: elapsedSince(started),
       outputs: { pid: null, startedAt: '', logFile: earlier.logFile },
+      // It started nothing: the daemon left running is the earlier plan's, which its own result names.
+      untouched: true,
     };
   }
   const result = await startDaemon(request);
@@ -76,5 +78,13 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   describe: (step, { showArg }) =>
     `${step.argv.map(showArg).join(' ')}  (not started when a daemon already heartbeats, or one this bot started still runs; else started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
   programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd }],
+  // What it changes is what runs, not data: the process it left, and its log, are what to look at before starting another.
+  stoppedPartWay: (_step, result) => {
+    const { pid, logFile } = result.outputs ?? {};
+    const log = typeof logFile === 'string' && logFile !== '' ? logFile : '<state dir>/daemons/';
+    if (result.status === 'exited') return `the daemon it started is not running: read its log (${log}) before starting it again`;
+    if (typeof pid === 'number') return `it left the daemon it started running as PID ${pid}: read its log (${log}), and check on PID ${pid} or stop it (kill ${pid}) before starting the daemon again`;
+    return `it may have started a daemon that still runs: read its log (${log}), and look for a dagster-daemon process before starting one again`;
+  },
   run: runDagsterDaemonStartStep,
 });

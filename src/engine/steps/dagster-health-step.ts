@@ -59,6 +59,8 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // Joined with commas only: the form a names parameter takes, typed on a command line as one word. None through
       // the CLI alone: it cannot tell a paused schedule from one switched off on purpose, so the operator names them.
       pausedSchedules: evidence.source === 'cli' ? '' : verdict.pausedSchedules.join(','),
+      // Those the CLI found STOPPED instead, for a plan that starts none of them to say they stay off.
+      stoppedNotProposed: evidence.source === 'cli' ? verdict.pausedSchedules.join(', ') : '',
     },
   };
 }
@@ -80,7 +82,7 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'source', 'stoppedDaemons', 'pausedSchedules'],
+  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   templates: () => [],

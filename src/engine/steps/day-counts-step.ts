@@ -118,11 +118,13 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
 
 /** The table's first and last day: whether a window of empty days is before its rows, after them, or a gap in them. */
 /**
- * The table's first and last day up to today ($1), and its rows dated after today (how many, and the latest): a
- * mis-dated row is in no day judged, and taken for the last day it would hide that the source stopped loading.
+ * The table's first and last day up to today ($1), its rows dated after today (how many, and the latest), and those
+ * dated -infinity: a mis-dated row is in no day judged, and taken for the first or last day it would hide where the
+ * source's rows start, or that it stopped loading.
  */
 export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(min(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), CAST(max(d) FILTER (WHERE d <= CAST($1 AS DATE)) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR) FROM (SELECT CAST(${step.dateColumn} AS DATE) AS d FROM ${step.table})`;
+  const onADay = `d > DATE '-infinity' AND d <= CAST($1 AS DATE)`;
+  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT CAST(${step.dateColumn} AS DATE) AS d FROM ${step.table})`;
 }
 
 /**
@@ -213,7 +215,8 @@ function diagnosedBefore(stepId: string, values: TemplateContext, table: string,
 }
 
 /** Where the table's rows are, when a window has none: before them, after them (it stopped loading), or nowhere. */
-function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }, futureRows: number): string | undefined {
+function noRowsThere(table: string, from: string, to: string, span: { first: string; last: string }, futureRows: number, beforeAnyDay: number): string | undefined {
+  if (!span.first && beforeAnyDay > 0) return `${table} has no rows on any day up to today`;
   if (!span.first) return futureRows > 0 ? `${table} has no rows dated up to today` : `${table} has no rows at all (no day has any, in the window or out of it)`;
   const runs = `its rows run from ${span.first} to ${span.last}`;
   if (to < span.first) return `no rows in ${table} for ${from} … ${to}: ${runs}, all after the window`;
@@ -256,6 +259,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   let empty = 0;
   let span = { first: '', last: '' };
   let future = { rows: 0, latest: '' };
+  let beforeAnyDay = 0;
   const keyed = keyColumns(step.key).length > 0;
   const target = targetOf(ctx, step.target);
   const database = target.label;
@@ -266,9 +270,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
-    const [first, last, later, latest] = (await session.run(daySpanSql(step), [today])).rows[0] ?? [];
+    const [first, last, later, latest, earliest] = (await session.run(daySpanSql(step), [today])).rows[0] ?? [];
     span = { first: first == null ? '' : String(first), last: last == null ? '' : String(last) };
     future = { rows: Number(later ?? 0), latest: latest == null ? '' : String(latest) };
+    beforeAnyDay = Number(earliest ?? 0);
     // Repeats only on the days judged: from the table's first row (or the window's first day) to yesterday at the latest.
     const judgedFrom = maxDay(from, span.first);
     const judgedTo = minDay(to, isoDay(dayMsOf(today) - dayMs));
@@ -319,7 +324,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const quietDays = judgedDays.filter((d) => d.verdict === 'quiet');
   const tableName = step.table.replace(/"/g, '');
   // Every complete day before the first row is a window wholly before the table's rows, as much as one with no rows at all.
-  const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows) : undefined;
+  const noRows = complete.length > 0 && judgedDays.every((d) => d.count === 0) ? noRowsThere(tableName, complete[0]!.day, complete.at(-1)!.day, span, future.rows, beforeAnyDay) : undefined;
   // With no rows in the days before, only an empty day can be told from a normal one: "all normal" would claim more.
   const judged = bad.some((d) => d.verdict !== 'duplicates') ? 'anomalies' : bad.length > 0 ? 'duplicates' : baselineMedian === 0 ? 'no-baseline' : 'ok';
   // The days before the window had rows when the diagnosis counted them and have none now: rows outside the window went.
@@ -393,8 +398,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
   const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
   const spanLine =
-    (span.first ? `\nrows in ${tableName} run from ${span.first} to ${span.last}` : `\n${tableName} has no rows${future.rows > 0 ? ' dated up to today' : ''}`) +
-    (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '');
+    (span.first
+      ? `\nrows in ${tableName} run from ${span.first} to ${span.last}`
+      : `\n${tableName} has no rows${beforeAnyDay > 0 ? ' on any day up to today' : future.rows > 0 ? ' dated up to today' : ''}`) +
+    (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '') +
+    (beforeAnyDay > 0 ? `, and ${plural(beforeAnyDay, 'row is', 'rows are')} dated -infinity` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
   const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
   const table = `${textTable(columns, rows, 100)}${notes}`;
@@ -414,6 +422,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : '') +
+      (beforeAnyDay > 0 ? `; ${plural(beforeAnyDay, 'row is', 'rows are')} dated -infinity: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : '') +
       (aroundSaid ? `; ${aroundSaid}` : ''),
     output: table,
     ...(table.length > stepExcerptChars ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),

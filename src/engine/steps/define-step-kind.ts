@@ -155,6 +155,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * snapshot of that database before it would keep nothing of what it changes, so none is taken.
    */
   changesOtherDatabases?: boolean;
+  /**
+   * What to do about a changing step of this kind that stopped part-way (failed, timed out, its answer lost), said after
+   * its summary wherever what a run changed is listed; by default, that it may have changed part of what it changes and
+   * the data is to be looked at first. A kind that changes something else (a process it started) says what to look at.
+   */
+  stoppedPartWay?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
   /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
   scratchWrites?(step: R & ResolvedCommon): string | undefined;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;

@@ -54,7 +54,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
   const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
-  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '' }, ...(seen ? { seen } : {}) };
+  if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '' }, ...(seen ? { seen } : {}) };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
   if (cannotWrite) {
     return {
@@ -62,7 +62,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       summary: `opens read-only and SELECT 1 succeeds, but ${cannotWrite}`,
       output: `${opened.message}\n${cannotWrite}`,
       durationMs: elapsedSince(started),
-      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '' },
+      outputs: { log: '', holderPid: 'unknown', heldAs: '', message: cannotWrite, looksLike: '', linkTarget: opened.linkTarget ?? '', withoutLog: '' },
       ...(seen ? { seen } : {}),
     };
   }
@@ -76,7 +76,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     locked: `busy: held ${opened.heldReadOnly ? 'open read-only ' : ''}by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
     // The operator's words first when the file is cut short: DuckDB's own names only the offset it could not read.
     corrupt: `does not open: ${opened.endsEarly ? `${opened.endsEarly}. DuckDB: ${opened.message}` : opened.message}`,
-    'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}`,
+    'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}${opened.foreignLog ? `. The log is possibly another database's: ${opened.foreignLog}, which the file's own log never does` : ''}`,
     unreadable: `does not open, but not because it is damaged: ${notDamageReason(opened.message)}`,
   };
   const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
@@ -97,9 +97,20 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
       message: opened.status === 'unreadable' ? notDamageReason(opened.message) : opened.message,
       looksLike: opened.looksLike ?? '',
       linkTarget: opened.linkTarget ?? '',
+      withoutLog: opened.status === 'wal-damaged' ? withoutLog(opened.foreignLog) : '',
     },
     ...(seen ? { seen } : {}),
   };
+}
+
+/**
+ * What the database lacks once its log that fails to replay is moved aside, for a verdict's advice ("as of its last
+ * checkpoint, {{steps.open.withoutLog}}"): another database's log held none of its writes, so no load is to run again.
+ */
+function withoutLog(foreignLog: string | undefined): string {
+  return foreignLog
+    ? "and if the log is another database's, as DuckDB's error suggests, it held none of this one's writes: no load needs running again for it"
+    : 'without the writes only the log held (the latest loads: run them again)';
 }
 
 /**
@@ -155,7 +166,7 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.checkWritable ? ['read-only'] : []),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
-  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget', 'log'],
+  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget', 'log', 'withoutLog'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

@@ -11,6 +11,7 @@ import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { keysOutsideWindow } from './keys-outside-window.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -24,7 +25,8 @@ const schema = z.strictObject({
   /**
    * Put a window back exactly as it was kept (a rollback of a reload): the rows in it now are kept in `keepTo` first,
    * then, in one transaction, deleted and every kept row inserted. Without it only the kept rows not there go back, and
-   * rows added since stay beside them.
+   * rows added since stay beside them. With a `key`, refused before anything changes when a row outside the window holds
+   * a kept row's key: that row stays, and the kept one would repeat its key.
    */
   replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
 });
@@ -36,7 +38,7 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
     return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {} });
   }
   if (step.replace) return replaceWindow(step, step.replace, ctx);
-  const keys = step.key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
+  const keys = keyColumns(step.key);
   const missing =
     keys.length > 0
       ? `SELECT kept.* FROM read_parquet($1) AS kept WHERE NOT EXISTS (SELECT 1 FROM ${step.table} AS present WHERE ${keys.map((k) => `present.${k} = kept.${k}`).join(' AND ')})`
@@ -58,6 +60,9 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
 
 type Replace = NonNullable<RestoreRowsStep['replace']>;
 
+/** The step's `key` as quoted column names; none when it has no key. */
+const keyColumns = (key: string): string[] => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
+
 /** The window's rows now kept in a file, then deleted and the kept rows inserted in their place, in one transaction. */
 function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunContext): Promise<StepResult> {
   if (fs.existsSync(replace.keepTo)) {
@@ -65,6 +70,12 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
   }
   fs.mkdirSync(path.dirname(replace.keepTo), { recursive: true });
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
+    // Before anything is kept aside or deleted: refused here, the window and the kept file are as they were.
+    const keys = keyColumns(step.key);
+    if (keys.length > 0) {
+      const outside = await keysOutsideWindow(session, { table: step.table, from: step.from, where: replace.where, params: replace.params }, keys);
+      if (outside) return { ...fail(outside), untouched: true };
+    }
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
     const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
     if (window.aside) return fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside });
@@ -121,6 +132,7 @@ export const restoreRowsStepKind = defineStepKind({
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
+          ...(step.key ? [`-- first: refused, nothing changed, if a row outside the window holds the key (${step.key}) of a kept row (put back, it would repeat it)`] : []),
           `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
           '-- then, in one transaction:',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,

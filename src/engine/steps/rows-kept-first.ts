@@ -97,6 +97,27 @@ const article = (word: string) => (/^[AEIOU]/.test(word) ? 'an' : 'a');
 
 const plainForms = 'DELETE FROM <table> WHERE … (or UPDATE <table> SET … WHERE …)';
 
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The export-rows step among `earlier` that keeps exactly the rows a plain DELETE or UPDATE changes: the same table,
+ * where, params, expectRows and target. Read when the runbooks load (the rule below) and after a run stopped (where the
+ * rows it deleted are now).
+ */
+export function keptBy<E extends { kind: string } & Record<string, unknown>>(step: RowChangingStep, earlier: readonly E[]): E | undefined {
+  const plain = plainForm(step.sql, step.params);
+  if (!plain) return undefined;
+  return earlier.find(
+    (e) =>
+      e.kind === 'export-rows' &&
+      comparableSql(String(e.table)) === comparableSql(plain.table) &&
+      comparableSql(String(e.where)) === comparableSql(plain.where) &&
+      same(((e.params as string[] | undefined) ?? []).map(comparableSql), plain.whereParams.map(comparableSql)) &&
+      comparableSql(String(e.expectRows ?? '')) === comparableSql(step.expectRows ?? '') &&
+      (e.target ?? 'backend') === step.target,
+  );
+}
+
 export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['earlier']): StepIssue[] {
   // On MotherDuck alone the engine takes a named snapshot before every destructive step: it keeps every row.
   if (step.target === 'motherduck') return [];
@@ -121,16 +142,8 @@ export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['ea
       },
     ];
   }
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   const keeps = earlier.filter((e) => e.kind === 'export-rows');
-  const kept = keeps.find(
-    (e) =>
-      comparableSql(String(e.table)) === comparableSql(plain.table) &&
-      comparableSql(String(e.where)) === comparableSql(plain.where) &&
-      same(((e.params as string[] | undefined) ?? []).map(comparableSql), plain.whereParams.map(comparableSql)) &&
-      comparableSql(String(e.expectRows ?? '')) === comparableSql(step.expectRows ?? '') &&
-      (e.target ?? 'backend') === step.target,
-  );
+  const kept = keptBy(step, keeps);
   const unconditional = (e: Record<string, unknown>) =>
     (e.onlyIf === undefined || same(e.onlyIf, step.onlyIf)) &&
     (e.onlyIfGiven === undefined || e.onlyIfGiven === step.onlyIfGiven) &&

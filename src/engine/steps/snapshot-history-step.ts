@@ -27,6 +27,11 @@ const schema = z.strictObject({
   /** A named snapshot of the database to find (its name as MotherDuck lists it); exclusive with `at`. */
   snapshot: z.string().default(''),
   limit: z.number().int().min(1).max(100).default(20),
+  /**
+   * In a plan, with `at` or `snapshot`: a write made after the plan was made (an automatic snapshot newer than the
+   * newest then) stops it, status `changed`: going back would undo it, and the approval counted only those before.
+   */
+  stopsOnLaterWrites: z.boolean().default(false),
 });
 
 export type SnapshotHistoryStep = z.output<typeof schema> &
@@ -41,10 +46,12 @@ export type SnapshotHistoryStep = z.output<typeof schema> &
 interface Written {
   count: number;
   atLeast: boolean;
+  /** With stopsOnLaterWrites: the newest write then (its created_ts), or the time counted from when there is none since. */
+  newest?: string;
 }
 
 /** $1 is the database name folded (foldDatabaseName): md_information_schema lists it as created, Databox or databox. */
-export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'named' | 'allNamed' | 'byId', string> {
+export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Record<'snapshots' | 'retention' | 'oldestKept' | 'atOrBefore' | 'writesAfter' | 'newestWrite' | 'named' | 'allNamed' | 'byId', string> {
   const snapshotOf = `${foldedNameSql('database_name')} = $1`;
   return {
     snapshots: `SELECT snapshot_id, snapshot_name, created_ts, user_name
@@ -69,6 +76,9 @@ export function snapshotHistorySql(step: Pick<SnapshotHistoryStep, 'limit'>): Re
     writesAfter: `SELECT count(*)
   FROM md_information_schema.database_snapshots
  WHERE ${snapshotOf} AND snapshot_name IS NULL AND created_ts > CAST($2 AS TIMESTAMP)`,
+    newestWrite: `SELECT max(created_ts)
+  FROM md_information_schema.database_snapshots
+ WHERE ${snapshotOf} AND snapshot_name IS NULL`,
     named: `SELECT snapshot_id, snapshot_name, created_ts, user_name
   FROM md_information_schema.database_snapshots
  WHERE ${snapshotOf} AND snapshot_name = $2
@@ -99,6 +109,30 @@ async function writesSinceNamed(session: TargetSession, database: string, create
   const count = await writesSince(session, database, created);
   const oldestKept = (await session.run(snapshotHistorySql({ limit: 1 }).oldestKept, [foldDatabaseName(database)])).rows[0]?.[0];
   return { count, atLeast: oldestKept !== null && oldestKept !== undefined && created < exactSnapshotTime(oldestKept) };
+}
+
+/** The writes counted when the plan was made, with the newest of them (or `since`, none being newer): what a later write is told by. */
+async function writtenWhenPlanned(session: TargetSession, database: string, since: string, written: Written): Promise<Written> {
+  const newest = (await session.run(snapshotHistorySql({ limit: 1 }).newestWrite, [foldDatabaseName(database)])).rows[0]?.[0];
+  const newestTime = newest === null || newest === undefined ? '' : exactSnapshotTime(newest);
+  // Exact times compare as text; a write older than `since` is not one going back undoes.
+  return { ...written, newest: newestTime > since ? newestTime : since };
+}
+
+/**
+ * Why a plan stops: writes made to the database after it was made, which going back would undo unseen by its approval;
+ * undefined when there are none, or the step does not hold its plan to them.
+ */
+async function writtenAfterPlan(step: SnapshotHistoryStep, session: TargetSession): Promise<string | undefined> {
+  const newest = step.stopsOnLaterWrites ? step.writesWhenPlanned?.newest : undefined;
+  if (!newest) return undefined;
+  const later = await writesSince(session, step.database, newest);
+  if (later === 0) return undefined;
+  const s = later === 1 ? '' : 's';
+  return (
+    `${step.database} changed after this plan was made: ${later} write${s} (automatic snapshot${s}) since ${newest} UTC, the newest it counted. Going back would undo ${later === 1 ? 'it' : 'them'} too, and the approval did not see ${later === 1 ? 'it' : 'them'}: ` +
+    `nothing after this check ran. Propose the plan again, and it counts the writes it undoes (stop what writes to ${step.database} first, or it changes again)`
+  );
 }
 
 /**
@@ -137,6 +171,8 @@ retention: ${retention}; named snapshots are kept until unnamed, whatever the re
   });
   if (found) {
     const [id, name, created, user] = found;
+    const later = await writtenAfterPlan(step, session);
+    if (later) return result('changed', later, {});
     const writes = await writesSinceNamed(session, step.database, created);
     const lost = writes.count > 0 ? `; ${writesUndone(writes.count, 'it was taken', writes.atLeast)} (none of them is in it)` : '';
     return result('named-found', `'${name}' is a named snapshot of ${step.database}, taken ${shown(created)} UTC${user ? ` by ${user}` : ''} (id ${id})${lost}`, {
@@ -300,6 +336,8 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
       if (!anyNamed) return done('too-old-no-named', `${reach}${step.database} has no named snapshot to go back to instead`, shown);
       return done('too-old', reach + (namedOlder ? `Named snapshots from before it: ${namedOlder}` : 'No named snapshot is older; a newer one taken before the damage may do'), shown, { namedOlder });
     }
+    const later = await writtenAfterPlan(step, session);
+    if (later) return done('changed', later, shown, { snapshotAt: picked[2], namedOlder });
     const writes = await writesSince(session, step.database, step.at);
     const undone = writes > 0 ? `; ${writesUndone(writes, step.at)}` : '';
     return done('restorable', `${step.at} can be restored: SNAPSHOT_TIME picks the snapshot of ${shown(picked[2])} UTC${picked[1] ? ` ('${picked[1]}')` : ''}; ${listed}${undone}`, shown, {
@@ -310,24 +348,37 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
   });
 }
 
+/** The plan's line on what stops it: any write after the newest it counted (stopsOnLaterWrites). */
+function laterWritesLine(step: SnapshotHistoryStep): string {
+  const newest = step.stopsOnLaterWrites ? step.writesWhenPlanned?.newest : undefined;
+  if (!newest) return '';
+  return `\n${snapshotHistorySql(step).writesAfter}\n-- bound: $1 = '${foldDatabaseName(step.database)}', $2 = '${newest}' (the newest write when this plan was made): any write since stops it before anything changes`;
+}
+
 export const snapshotHistoryStepKind = defineStepKind({
   kind: 'snapshot-history',
   describesSql: true,
   schema,
   // Asked for a named snapshot, the step answers only whether it is there.
-  statuses: (step) =>
-    step.snapshot
+  // changed: with stopsOnLaterWrites, written to after the plan was made.
+  statuses: (step) => [
+    ...(step.snapshot
       ? ['named-found', 'no-such-snapshot', 'unreachable']
-      : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable'],
+      : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable']),
+    ...(step.stopsOnLaterWrites ? ['changed'] : []),
+  ],
   outputs: (step) =>
     step.snapshot
       ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'writesSince', 'problem']
       : ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'writesSince', 'problem'],
   defaultTimeoutMs: 60_000,
-  rules: (step) =>
-    step.at && step.snapshot
-      ? [{ at: ['snapshot'], message: 'give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each' }]
-      : [],
+  rules: (step) => [
+    ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each' }] : []),
+    ...(step.stopsOnLaterWrites && !step.at && !step.snapshot ? [{ at: ['stopsOnLaterWrites'], message: 'stopsOnLaterWrites counts the writes since `at` or `snapshot`: give one of them' }] : []),
+  ],
+  // Only a plan is made before it runs: a diagnosis' or validation's step has nothing to hold the writes to.
+  references: (step, { phase }) =>
+    step.stopsOnLaterWrites && !/^(recovery path|rollback of path) /.test(phase) ? [{ at: ['stopsOnLaterWrites'], message: `stopsOnLaterWrites holds a plan to the writes counted when it was made, and ${phase} steps are in no plan: leave it out` }] : [],
   templates: (step) => [
     { at: ['database'], template: step.database, as: 'text' },
     { at: ['at'], template: step.at, as: 'text' },
@@ -345,11 +396,12 @@ export const snapshotHistoryStepKind = defineStepKind({
     // The name is shown as the literal renderer writes it: a name with quotes in it reads unambiguously.
     if (step.snapshot) {
       const byId = step.released ? `\n${sql.byId}\n-- bound: $1 = '${folded}', $2 = '${step.released.id}' (its id: the cleanup ${step.released.run} removed its name)` : '';
-      return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'${byId}`;
+      return `${head}\n${sql.named}\n-- bound: $1 = '${folded}', $2 = ${snapshotNameLiteral(step.snapshot)}\n${sql.allNamed}\n-- bound: $1 = '${folded}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = the snapshot's created_ts\n${sql.oldestKept}\n-- bound: $1 = '${folded}'${byId}${laterWritesLine(step)}`;
     }
     return (
       `${head}\n${sql.oldestKept}\n-- bound: $1 = '${folded}'` +
-      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '')
+      (step.at ? `\n${sql.atOrBefore}\n-- bound: $1 = '${folded}', $2 = '${step.at}'\n${sql.writesAfter}\n-- bound: $1 = '${folded}', $2 = '${step.at}'` : '') +
+      laterWritesLine(step)
     );
   },
   readWhenPlanned: async (step, { target }) => {
@@ -358,10 +410,11 @@ export const snapshotHistoryStepKind = defineStepKind({
       .open({ writable: false })
       .catch((error: Error) => Promise.reject(new UserError(`cannot count the writes going back undoes: ${error.message.split('\n')[0]}; nothing was proposed`)));
     try {
-      if (step.at) return { ...step, writesWhenPlanned: { count: await writesSince(session, step.database, step.at), atLeast: false } };
+      const held = (since: string, written: Written) => (step.stopsOnLaterWrites ? writtenWhenPlanned(session, step.database, since, written) : written);
+      if (step.at) return { ...step, writesWhenPlanned: await held(step.at, { count: await writesSince(session, step.database, step.at), atLeast: false }) };
       const found = (await session.run(snapshotHistorySql(step).named, [foldDatabaseName(step.database), step.snapshot])).rows.map(readRow)[0];
       // Not there: the step itself refuses the plan, saying which named snapshots there are.
-      return found ? { ...step, writesWhenPlanned: await writesSinceNamed(session, step.database, found[2]) } : step;
+      return found ? { ...step, writesWhenPlanned: await held(found[2], await writesSinceNamed(session, step.database, found[2])) } : step;
     } finally {
       await session.close();
     }

@@ -89,6 +89,9 @@ const cloneOf = (step: Pick<TableCountsStep, 'at' | 'snapshot'>) => (step.snapsh
 async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof withStepDatabase>[0]): Promise<StepResult> {
   const then = cloneOf(step);
   const asOf = step.snapshot ? `in ${then}` : `at ${then}`;
+  // A snapshot is not "as of" anything, and it was taken: each phrase in the words that fit the one asked for.
+  const cloned = step.snapshot ? `${step.database}'s ${then}` : `${step.database} as of ${then}`;
+  const after = step.snapshot ? `${then} was taken after it` : `${then} is after it`;
   return withStepDatabase(ctx, { target: step.target, writable: Boolean(step.cloneSql), timeoutMs: step.timeoutMs }, async (session, fail, started) => {
     const counts: Record<string, number> = {};
     for (const [i, table] of step.tables.entries()) {
@@ -109,13 +112,13 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
         if (step.clearSql) await session.run(step.clearSql);
         await session.run(step.cloneSql);
       } catch (error) {
-        return { ...fail(`cannot clone ${step.database} as of ${then}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
+        return { ...fail(`cannot clone ${cloned}: ${(error as Error).message.split('\n')[0]}`, { counts }), status: 'no-snapshot' };
       }
       countsAt = {};
       try {
         for (const [i, table] of step.tables.entries()) countsAt[table] = firstNumber(await session.run(step.countAtSql[i] as string));
       } catch (error) {
-        return fail(`cannot count in the clone as of ${then}: ${(error as Error).message.split('\n')[0]}`, { counts });
+        return fail(`cannot count in the clone of ${cloned}: ${(error as Error).message.split('\n')[0]}`, { counts });
       } finally {
         // The scratch clone never outlives the step: dropped whether the counts worked or not.
         await session.run(step.dropSql).catch((error: Error) => {
@@ -140,7 +143,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
       : fewer.length > 0
         ? `. Going back DISCARDS rows written since ${then}: ${tables(fewer.length)} ${fewer.length === 1 ? 'ends' : 'end'} up with fewer rows than now (${fewer.map((t) => `${t} ${changeSaid(t)}`).join(', ')})${fewer.length < step.tables.length ? ", and the others' changes are nets, which can hide rows lost beside rows restored" : ''}; every load since ${then}, good or bad, is lost with the restore`
         : step.tables.every((t) => change(t) === 0)
-          ? `. No table differs between now and ${then}: if a bad write changed them, ${then} is after it`
+          ? `. No table differs between now and ${then}: if a bad write changed them, ${after}`
           : '';
     const floor = step.floor;
     const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];

@@ -1,0 +1,75 @@
+// The postmortem's "Kept on disk": files the plans moved aside or kept rows in, still where the journal last has them.
+import type { StepRecord } from '../engine/types.js';
+import type { IncidentState, Run } from '../incidents/state.js';
+import type { JournalRecord } from '../journal/record.js';
+import { code, plain } from './markdown.js';
+
+export interface KeptFile {
+  path: string;
+  /** What it is and what put it there, as a sentence's end: "moved aside from … by …". */
+  how: string;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** Which step of which run: "Path A: … (`id/2`), step 2 "Back up the broken file for forensics"". */
+function byStep(run: Run, stepId: string): string {
+  const index = run.steps.findIndex((s) => s.id === stepId);
+  const title = run.steps[index]?.title ?? stepId;
+  return `${plain(run.title)} (\`${run.id}\`), step ${index + 1} "${plain(title)}"`;
+}
+
+/**
+ * The files kept when the journal ends, in the order they were kept: a broken database or SQLMesh state moved aside,
+ * Parquet files of rows kept first. No plan deletes them and a path without a rollback says nothing of them elsewhere,
+ * so they are named, for removing one to be a decision, not a guess.
+ */
+export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState): KeptFile[] {
+  // By path: where it came from (for a move, so one put back there is no longer kept) and what is said of it.
+  const kept = new Map<string, { from?: string; how: string }>();
+  for (const record of records) {
+    if (record.type !== 'step.finished') continue;
+    const data = record.data as { runId?: unknown; result?: StepRecord };
+    const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
+    const result = data.result;
+    const step = run && result ? run.steps.find((s) => s.id === result.stepId) : undefined;
+    if (!run || !result || !step) continue;
+    const outputs = result.outputs ?? {};
+    const by = byStep(run, step.id);
+    if (step.kind === 'move') {
+      const from = text(outputs.from);
+      const to = text(outputs.to);
+      if (!from || !to) continue;
+      const earlier = kept.get(from);
+      if (earlier) {
+        // A kept file moved again: put back where it came from, it is kept no more; moved elsewhere, it is kept there.
+        kept.delete(from);
+        if (to !== earlier.from) kept.set(to, earlier);
+      } else {
+        kept.set(to, { from, how: `moved aside from ${code(from)} by ${by}` });
+      }
+    } else if (step.kind === 'export-rows') {
+      const file = text(outputs.file);
+      const rows = typeof outputs.rowCount === 'number' ? `${outputs.rowCount} rows` : 'rows';
+      // One that stopped (the rows changed since the plan) still leaves what it kept: said with how it ended.
+      if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}` });
+    } else if (step.kind === 'restore-rows') {
+      const table = plain(step.table.replace(/"/g, ''));
+      const replaced = text(outputs.replacedFile);
+      if (replaced) kept.set(replaced, { how: `${typeof outputs.replaced === 'number' ? `${outputs.replaced} rows` : 'the rows'} of ${table} that were in the window, kept aside by ${by} before the kept rows replaced them` });
+      const file = text(outputs.file);
+      if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}` });
+    }
+  }
+  return [...kept].map(([path, { how }]) => ({ path, how }));
+}
+
+/** The section's lines, or none when nothing was kept. */
+export function keptOnDiskLines(files: readonly KeptFile[]): string[] {
+  if (files.length === 0) return [];
+  return [
+    'What the plans moved aside, or kept before changing anything, where the journal last has it. Nothing the bot runs deletes these: removing one is a decision, once nobody needs it to compare with or to put back.',
+    '',
+    ...files.map((f) => `- ${code(f.path)}: ${f.how}`),
+  ];
+}
