@@ -37,7 +37,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
       const alert: AlertRef | undefined = body.message?.ts ? { channel, ts: body.message.ts } : undefined;
       if (alert) {
         // One alert, one incident: a click after the first joins what the first opened (or is opening).
-        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident);
+        const join = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident, 'theirs');
         const known = deps.watch?.incidentForAlert(alert);
         if (known) {
           await join(deps.service.incident(known));
@@ -50,7 +50,7 @@ export function registerOpenFromAlert(routes: ListenerRouter, deps: HandlerDeps)
         }
         // Someone already works on it: the same diagnosis typed a moment ago, or an incident of the scenario that still
         // needs someone (as /databox status tells them). A second incident would only meet the first's database lock.
-        const joinWorking = (incident: Incident | undefined) => joinWorkingIncident(deps, client, alert, watcher, audience, incident);
+        const joinWorking = (incident: Incident | undefined) => joinIncident(deps, client, alert, watcher, audience, incident, 'working');
         const typed = deps.diagnoses.pendingFor(typedDiagnosis(scenario, {}));
         if (typed) {
           void typed.incident.then(joinWorking).catch(fail);
@@ -95,36 +95,33 @@ function alertOpeningKey(alert: AlertRef): string {
 }
 
 /**
- * Joins the alert to an incident it did not open, already working on its scenario: journaled as the alert's incident (a
- * later click joins it as a second click would), said in the alert's thread for everyone, and told to the person.
+ * Joins the clicker to the alert's incident (`theirs`: one another click on it opened) or to one already working on its
+ * scenario, which it did not open: then said in the alert's thread too, for everyone. Journaled as the alert's incident
+ * either way, so a later click joins it as a second click would; the person is told (only them) where it is.
  */
-async function joinWorkingIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, clicker: Audience, incident: Incident | undefined): Promise<void> {
+async function joinIncident(
+  deps: HandlerDeps,
+  client: Parameters<typeof tellEphemeral>[0],
+  alert: AlertRef,
+  watcher: string,
+  clicker: Audience,
+  incident: Incident | undefined,
+  whose: 'theirs' | 'working',
+): Promise<void> {
+  // Told beside the alert, not in its thread (the incident's own thread is elsewhere).
   const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
   if (!incident) {
-    await tellEphemeral(client, deps.redact, to, ':warning: A diagnosis of this scenario asked for just before your click did not start (its answer says why). Click again.');
+    const before = whose === 'theirs' ? 'A click on this alert just before yours did not open an incident' : 'A diagnosis of this scenario asked for just before your click did not start';
+    await tellEphemeral(client, deps.redact, to, `:warning: ${before} (its answer says why). Click again.`);
     return;
   }
   deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
   const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
   const which = `incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}`;
-  await client.chat.postMessage({ channel: alert.channel, thread_ts: alert.ts, text: `<@${clicker.user}> joined ${which}, already working on this; ${where}.` });
-  await tellEphemeral(client, deps.redact, to, `:link: ${which.charAt(0).toUpperCase()}${which.slice(1)}, is already working on this: you joined it; ${where}. Nothing new was started.`);
-}
-
-/** Tells the person (only them) where the alert's incident is, and journals that they joined it. */
-async function joinIncident(deps: HandlerDeps, client: Parameters<typeof tellEphemeral>[0], alert: AlertRef, watcher: string, clicker: Audience, incident: Incident | undefined): Promise<void> {
-  // Told beside the alert, not in its thread (the incident's own thread is elsewhere).
-  const to: Audience = { channel: alert.channel, user: clicker.user, respond: clicker.respond };
-  if (!incident) {
-    await tellEphemeral(client, deps.redact, to, ':warning: A click on this alert just before yours did not open an incident (its answer says why). Click again.');
+  if (whose === 'theirs') {
+    await tellEphemeral(client, deps.redact, to, `:link: This alert already has ${which}: you joined it; ${where}. Nothing new was started.`);
     return;
   }
-  deps.watch?.recordAlertIncident(alert, watcher, incident.id, clicker.user, true);
-  const where = followItIn(incident, (channel, ts) => deps.access.messageLink(channel, ts));
-  await tellEphemeral(
-    client,
-    deps.redact,
-    to,
-    `:link: This alert already has incident \`${escapeMrkdwn(incident.id)}\` (${escapeMrkdwn(incident.title)}), opened by ${slackMention(incident.openedBy)}: you joined it; ${where}. Nothing new was started.`,
-  );
+  await client.chat.postMessage({ channel: alert.channel, thread_ts: alert.ts, text: `<@${clicker.user}> joined ${which}, already working on this; ${where}.` });
+  await tellEphemeral(client, deps.redact, to, `:link: I${which.slice(1)}, is already working on this: you joined it; ${where}. Nothing new was started.`);
 }
