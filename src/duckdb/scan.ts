@@ -2,7 +2,7 @@
 import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-checksums.js';
 import { endsEarly } from './ends-early.js';
 import { openDatabase } from './open.js';
-import { quotedName } from './quoted-name.js';
+import { quotedName, shownName } from './quoted-name.js';
 import { absentFile, isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
@@ -105,7 +105,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     }
     let rowsSoFar = 0;
     for (const [index, { schema, table }] of names.entries()) {
-      const qualified = `${schema}.${table}`;
+      const qualified = shownName(schema, table);
       options.onProgress?.({ done: index, total: names.length, current: qualified, rows: rowsSoFar });
       if (timedOut) break;
       let rows = 0;
@@ -261,7 +261,7 @@ async function listViews(connection: Parameters<typeof readAllHere>[0], stopped:
     stopped,
   );
   return rows.map(([schema, view, sql]) => ({
-    view: `${schema}.${view}`,
+    view: shownName(String(schema), String(view)),
     quoted: quotedName(String(schema), String(view)),
     // What it selects from, not what a string literal or a comment in it says.
     stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(sqlSegments(String(sql)).filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),

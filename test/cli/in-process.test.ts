@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCheckout, type Checkout } from '../../demo/checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
@@ -355,6 +356,20 @@ describe('refusals and exit codes', () => {
 
     const healthy = await cli((await newCheckout({ corrupt: false })).env, ['diagnose', 'duckdb']);
     expect(healthy.stdout).toContain('● Verdict: Healthy');
+    expect(healthy.code).toBe(0);
+  });
+
+  it("a healthy file's verdict names a view that does not bind but is not SQLMesh's to judge", async () => {
+    const { checkout, env } = await newCheckout({ corrupt: false });
+    // Someone's ad-hoc view over a table since dropped: not one of SQLMesh's production views.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE main.scratch AS SELECT 1 AS n; CREATE VIEW main.adhoc AS SELECT n FROM main.scratch; DROP TABLE main.scratch');
+    connection.closeSync();
+    instance.closeSync();
+    const healthy = await cli(env, ['diagnose', 'duckdb']);
+    expect(healthy.stdout).toContain('● Verdict: Healthy');
+    expect(healthy.stdout).toMatch(/SQLMesh's views bind, the disk has room and sqlmesh audit passes\. One view does not bind here, not judged: main\.adhoc \(not one of SQLMesh's production views: Catalog Error: [^\n]*scratch[^\n]*\)\./);
     expect(healthy.code).toBe(0);
   });
 });

@@ -282,6 +282,43 @@ describe('scenario 3 from the terminal', () => {
     expect(result.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
   });
 
+  it('path B and its rollback stop before any change when the database is written to after their plan was made', async () => {
+    const { md, cli } = await setUp(undefined, undefined, true);
+    // Asked for and left waiting: the plan counts the writes going back to the moment undoes.
+    const asked = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00'], () => null);
+    expect(asked.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 1 write (automatic snapshot) made to databox since, good or bad; counted as this plan was made.');
+    const [, run, hash] = /Plan (\S+) · Path B[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
+
+    // A load writes 7 rows before a teammate approves: going back would undo them unseen.
+    await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 1000, DATE '2026-04-20' FROM range(7)");
+    md.sent.length = 0;
+    const refused = await cli(['approve', run as string, hash as string, '--approver', 'carol']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(/databox changed after this plan was made: 1 write \(automatic snapshot\) since [\d-]+ [\d:.]+ UTC, the newest it counted\. Going back would undo it too, and the approval did not see it: nothing after this check ran\./);
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(md.namedSnapshots()).toEqual([]);
+    expect(await md.value('databox', count)).toBe('37');
+    expect(refused.stdout).toContain(`Propose path B again once that is dealt with: \`npm run --silent cli -- recover motherduck path=b at="2026-04-20 12:00:00" incident=${incidentOf(asked.stdout)}\``);
+
+    // Proposed again, it counts both writes; approved, it goes back.
+    const again = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
+    expect(again.stdout).toContain('Going back to 2026-04-20 12:00:00 undoes 2 writes (automatic snapshots) made to databox since, good or bad; counted as this plan was made.');
+    expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
+    expect(await md.value('databox', count)).toBe('100');
+    const restoreRun = /Plan (\S+) · Path B/.exec(again.stdout)?.[1] as string;
+
+    // Its rollback, left waiting, then a write: refused before anything changes.
+    const rollback = await cli(['rollback', restoreRun], () => null);
+    const [, rollbackRun, rollbackHash] = /Plan (\S+) · Rollback of path B[^\n]*· hash ([0-9a-f]{8})/.exec(rollback.stdout) as RegExpExecArray;
+    await md.write('databox', "INSERT INTO analytics.fct_species_environment_daily SELECT range + 2000, DATE '2026-04-20' FROM range(3)");
+    md.sent.length = 0;
+    const rollbackRefused = await cli(['approve', rollbackRun as string, rollbackHash as string, '--approver', 'carol']);
+    expect(rollbackRefused.code).not.toBe(0);
+    expect(rollbackRefused.stdout).toMatch(/databox changed after this plan was made: 1 write \(automatic snapshot\) since [\d-]+ [\d:.]+ UTC, the newest it counted\./);
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(await md.value('databox', count)).toBe('103');
+  });
+
   it("holds the validation's counts to the diagnosis' only when the database went back to the moment the diagnosis counted", async () => {
     const { cli } = await setUp();
     const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);

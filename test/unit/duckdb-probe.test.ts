@@ -118,11 +118,11 @@ describe('views', () => {
     expect(scan.status).toBe('broken-views');
     expect(scan.views?.map((v) => [v.view, v.stack, v.error ?? 'binds'])).toEqual([
       ['ebird.daily', true, 'binds'],
-      ['ebird.odd "name" v', true, 'Catalog Error: Table with name gone__2 does not exist!'],
+      ['ebird."odd ""name"" v"', true, 'Catalog Error: Table with name gone__2 does not exist!'],
       ['ebird__dev.daily', false, 'Catalog Error: Table with name gone__2 does not exist!'],
       ['main.scratch', false, 'Catalog Error: Table with name gone does not exist!'],
     ]);
-    expect(scan.message).toBe("read all 1 tables in full (1 rows), but 1 of SQLMesh's 2 production views do not bind: ebird.odd \"name\" v (Catalog Error: Table with name gone__2 does not exist!)");
+    expect(scan.message).toBe("read all 1 tables in full (1 rows), but 1 of SQLMesh's 2 production views do not bind: ebird.\"odd \"\"name\"\" v\" (Catalog Error: Table with name gone__2 does not exist!)");
   });
 
   it('judges a SQLMesh view whose column was dropped under it; not one that names another catalog, nor a dev or scratch view', async () => {
@@ -134,6 +134,13 @@ describe('views', () => {
     expect(elsewhere.message).toMatch(/; 0 of 1 view bound \(noaa\.daily: .*Catalog "other" does not exist.*: it names another catalog, so it cannot be checked here\)$/);
     const scratch = await withSql('scratch.duckdb', "CREATE TABLE t AS SELECT 1 AS a; CREATE TABLE gone AS SELECT 1 AS a; CREATE SCHEMA ebird; CREATE VIEW ebird.scratch AS SELECT a, 'see sqlmesh__ebird' AS note FROM main.gone /* like sqlmesh__ebird */; DROP TABLE gone");
     expect(await scanTables(scratch, { timeoutMs: 30_000 })).toMatchObject({ status: 'ok', message: expect.stringContaining("not one of SQLMesh's production views, so not judged") });
+  });
+
+  it('shows a table whose name has a space, a dot or a quote quoted as SQL writes it, so it reads as one table', async () => {
+    const file = await withSql('odd-names.duckdb', `CREATE TABLE "Orders 2024" AS SELECT 1 AS a; CREATE TABLE "a.b" AS SELECT 1 AS a; CREATE SCHEMA "my schema"; CREATE TABLE "my schema"."say ""hi""" AS SELECT 1 AS a; CREATE TABLE Plain AS SELECT 1 AS a`);
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    expect(scan.tables.map((t) => t.table).sort()).toEqual(['main."Orders 2024"', 'main."a.b"', 'main.Plain', '"my schema"."say ""hi"""'].sort());
   });
 
   it('names a view that fails for another reason without calling the file broken, and views in a file with no tables', async () => {

@@ -159,6 +159,29 @@ describe('export-rows and restore-rows', () => {
   });
 });
 
+describe("restore-rows' refusals before it reads the table", () => {
+  it('says it changed nothing when the kept rows are gone, or the file for the rows of the moment is already there', async () => {
+    const { dir, ctx, count } = await database();
+    const before = await count();
+    const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', table: '"raw_ebird"."observations"', from: path.join(dir, 'gone.parquet'), key: 'id' } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+    const missing = await runRestoreRowsStep(restore, ctx);
+    expect(missing.status).toBe('failed');
+    expect(missing.summary).toBe(`the kept rows are not at ${path.join(dir, 'gone.parquet')}`);
+    expect(missing.untouched).toBe(true);
+
+    const kept = path.join(dir, 'kept.parquet');
+    await runExportRowsStep({ ...common, id: 'keep_raw', title: 'keep', kind: 'export-rows', target: 'local', table: 'raw_ebird.observations', where: window, params: ['2026-04-19', '2026-04-20'], to: kept } as Extract<ResolvedStep, { kind: 'export-rows' }>, ctx);
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    fs.writeFileSync(keepTo, 'an earlier rollback kept these');
+    const replaced = await runRestoreRowsStep({ ...restore, from: kept, destructive: true, replace: { where: window, params: ['2026-04-19', '2026-04-20'], keepTo } }, ctx);
+    expect(replaced.status).toBe('failed');
+    expect(replaced.summary).toBe(`refusing to overwrite ${keepTo}: it already exists`);
+    expect(replaced.untouched).toBe(true);
+    expect(fs.readFileSync(keepTo, 'utf8')).toBe('an earlier rollback kept these');
+    expect(await count()).toBe(before);
+  });
+});
+
 describe('day counts', () => {
   it('judges zero, low (under 20% of the median), spike (over 5x) and normal', () => {
     expect(median([5, 1, 3])).toBe(3);

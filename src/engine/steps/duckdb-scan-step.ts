@@ -1,7 +1,7 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
-import { failedBlockSaid, type ScanResult, type ScanSettings } from '../../duckdb/scan.js';
+import { failedBlockSaid, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
 import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { walRefusal } from '../../duckdb/wal.js';
@@ -31,7 +31,7 @@ export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
 export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const wal = step.refuseWal ? walRefusal(step.path) : undefined;
-  if (wal) return { status: 'failed', summary: wal, durationMs: elapsedSince(started), outputs: { failedTables: [], tablesRead: 0, tables: 0 } };
+  if (wal) return { status: 'failed', summary: wal, durationMs: elapsedSince(started), outputs: { failedTables: [], tablesRead: 0, tables: 0, viewsNotJudged: '' } };
   let lastProgress = 0;
   const scan = await scanTables(step.path, {
     timeoutMs: step.timeoutMs,
@@ -59,8 +59,20 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
     summary: expected?.summary ?? scan.message,
     output: detail.join('\n'),
     durationMs: elapsedSince(started),
-    outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total },
+    outputs: { failedTables: failed.map((t) => t.table), tablesRead: scan.tables.length, tables: scan.total, viewsNotJudged: viewsNotJudged(scan.views ?? []) },
   };
+}
+
+/**
+ * The views that do not bind but are not the verdict's to judge (not SQLMesh's production views, or naming another
+ * catalog), as a sentence: a healthy verdict would otherwise read as if every view bound. '' when there are none.
+ */
+function viewsNotJudged(views: readonly ViewCheck[]): string {
+  const unjudged = views.filter((v) => v.error && (!v.stack || v.elsewhere));
+  if (unjudged.length === 0) return '';
+  const one = unjudged.length === 1;
+  const each = unjudged.map((v) => `${v.view} (${v.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views"}: ${v.error})`);
+  return `${one ? 'One view does' : `${unjudged.length} views do`} not bind here, not judged: ${each.join('; ')}.`;
 }
 
 /** What the file's tables say against the schemas the stack expects: undefined when there is nothing to say. */
@@ -103,7 +115,7 @@ export const duckdbScanStepKind = defineStepKind({
     ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true, missing: true }),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas', 'missing-expected-schemas'] : []),
   ],
-  outputs: ['failedTables', 'tablesRead', 'tables'],
+  outputs: ['failedTables', 'tablesRead', 'tables', 'viewsNotJudged'],
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

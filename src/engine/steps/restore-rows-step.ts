@@ -35,7 +35,7 @@ export type RestoreRowsStep = z.output<typeof schema> & ResolvedCommon;
 
 export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): Promise<StepResult> {
   if (!fs.existsSync(step.from)) {
-    return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {} });
+    return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {}, untouched: true });
   }
   if (step.replace) return replaceWindow(step, step.replace, ctx);
   const keys = keyColumns(step.key);
@@ -66,7 +66,7 @@ const keyColumns = (key: string): string[] => key.split(',').map((k) => k.trim()
 /** The window's rows now kept in a file, then deleted and the kept rows inserted in their place, in one transaction. */
 function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunContext): Promise<StepResult> {
   if (fs.existsSync(replace.keepTo)) {
-    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {} });
+    return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {}, untouched: true });
   }
   fs.mkdirSync(path.dirname(replace.keepTo), { recursive: true });
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
@@ -78,7 +78,8 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
     }
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
     const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
-    if (window.aside) return fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside });
+    // Stopped before the delete: the table is as it was, the rows kept only in a file beside it.
+    if (window.aside) return { ...fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     const now = window.kept;
     const outcome = await inTransaction(session, async () => {
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
@@ -86,7 +87,8 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
       return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
     });
     if (outcome.deleted !== now) {
-      return fail(`the window held ${now} rows when they were kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo });
+      // The transaction was rolled back: the table is as it was.
+      return { ...fail(`the window held ${now} rows when they were kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo }), untouched: true };
     }
     const table = step.table.replace(/"/g, '');
     return {
