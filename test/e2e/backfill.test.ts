@@ -548,6 +548,11 @@ describe('/databox recover backfill', () => {
     expect(root).not.toContain('validation succeeded');
     const status = await harness.command('status', operator);
     expect(status.text).toMatch(new RegExp(`\`${incident}\`[^\n]*; now: ${notRecovered.source} \\(${incident}/3\\)`));
+    // And the terminal's status, read from the same journal.
+    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
+    const typed = await runCliProcess(['status'], { env, stdin: 'ignore' });
+    expect(typed.stdout).toMatch(new RegExp(`${incident} [^\n]*; now: ${notRecovered.source} \\(${incident}/3\\)`));
+    expect(typed.stdout).not.toContain('validation succeeded');
   });
 
   it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, and validates', async () => {
