@@ -1,0 +1,41 @@
+// The Web API client's own retries, minus the blind ones: a post Slack may have carried out (it did not answer, or the
+// connection broke after the request went out) is not sent again by the client, which cannot tell a lost answer from
+// a lost request. The outbox and the incident's first post decide what to do then, knowing what a second copy means.
+import type { FetchFunction, RetryOptions } from '@slack/web-api';
+import { mayHaveBeenCarriedOut } from './slack-trouble.js';
+
+/** Calls that leave something new in Slack each time they are carried out: a message, an upload shared. */
+const postingMethod = /\/(chat\.postMessage|chat\.postEphemeral|chat\.scheduleMessage|chat\.meMessage|files\.completeUploadExternal)$/;
+
+/** The errors fetch threw for a posting call (the client wraps them, keeping each as the wrapper's `original`). */
+const failedPosts = new WeakSet<object>();
+
+/** fetch, noting which of its failures were of a posting call. */
+export function notingFailedPosts(fetch: FetchFunction): FetchFunction {
+  return async (url, init) => {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (postingMethod.test(String(url).split('?')[0] as string) && typeof error === 'object' && error !== null) failedPosts.add(error);
+      throw error;
+    }
+  };
+}
+
+/**
+ * The client's onFailedAttempt: throwing ends its retries with this error. A posting call that failed in a way Slack
+ * may have carried out ends here; a 429, a 5xx and a refused connection, none of which Slack took, are retried.
+ */
+function stopBlindReposts(error: unknown): void {
+  const original = (error as { original?: unknown }).original;
+  if (typeof original === 'object' && original !== null && failedPosts.has(original) && mayHaveBeenCarriedOut(error)) throw error;
+}
+
+/**
+ * A retry policy that never re-sends a post blindly. The client hands its retryConfig to p-retry as it is, which calls
+ * onFailedAttempt after each failed attempt, though the client's type (the retry package's options) does not list it:
+ * blind-reposts.test.ts holds the client to it.
+ */
+export function withoutBlindReposts(policy: RetryOptions): RetryOptions {
+  return { ...policy, onFailedAttempt: stopBlindReposts } as RetryOptions;
+}
