@@ -81,21 +81,28 @@ export function withCopyNote(rendered: Rendered): Rendered {
 /** Slack refuses a message of more blocks than this. */
 const maxBlocks = 50;
 
-function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined): string {
+/** The plan whose changes made a waiting plan no longer approvable, when one did (as `/databox status` tells it). */
+export type OutdatedBy = (run: Run) => Run | undefined;
+
+function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined, outdatedBy: OutdatedBy): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';
-  // "Rolled back, so not recovered" stays said, the cleanup after it.
-  if (cleanupEnded(last) && incident.runs.length > 1) {
-    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters)}; then ${runStatus(last)}`;
+  // "Rolled back, so not recovered" stays said, the cleanup after it; so does where the incident stood before a plan
+  // that can no longer be approved (nobody goes looking to approve it).
+  const stale = last.status === 'pending' && last.needsApproval ? outdatedBy(last) : undefined;
+  if ((cleanupEnded(last) || stale) && incident.runs.length > 1) {
+    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters, outdatedBy)}; then ${runStatus(last, outdatedBy)}`;
   }
   // A validation that passed over a recovery of another source than diagnosed: as the postmortem says, not recovered.
-  return validatedElsewhere(incident, last, parameters) ?? runStatus(last);
+  return validatedElsewhere(incident, last, parameters) ?? runStatus(last, outdatedBy);
 }
 
 /** Where a run leaves its incident, in a few words. */
-function runStatus(last: Run): string {
+function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string {
+  const stale = last.status === 'pending' && last.needsApproval ? outdatedBy(last) : undefined;
   const labels: Record<string, string> = {
-    pending: last.needsApproval ? 'waiting for approval' : 'starting',
+    // Nobody should go looking for it to approve: an approval would be refused.
+    pending: stale ? `plan ${last.id} no longer approvable (plan ${stale.id} changed its database since): diagnose again` : last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
     succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : last.kind === 'rollback' ? rolledBackWords : `${runLabel(last).toLowerCase()} succeeded`,
@@ -107,14 +114,17 @@ function runStatus(last: Run): string {
   return labels[last.status] ?? last.status;
 }
 
-/** `parameters`: its runbook's, to tell a recovery of another source than diagnosed (without them, not told). */
-export function rootMessage(incident: Incident, parameters?: Runbook['parameters']): Rendered {
+/**
+ * `parameters`: its runbook's, to tell a recovery of another source than diagnosed (without them, not told);
+ * `outdatedBy`: to tell a waiting plan no longer approvable (without it, "waiting for approval").
+ */
+export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined): Rendered {
   const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
   return {
     text: `Incident ${incident.id}: ${incident.title}`,
     blocks: [
       section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
-      context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters))} · everything about this incident goes into this thread`),
+      context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters, outdatedBy))} · everything about this incident goes into this thread`),
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: actionIds.postmortem, text: { type: 'plain_text', text: 'Write postmortem' }, value: incident.id }],

@@ -196,7 +196,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.post(channel, rootMessage(incident, this.parametersOf(incident))));
+        return toRef(await this.post(channel, rootMessage(incident, this.parametersOf(incident), this.outdatedBy)));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
@@ -216,7 +216,7 @@ export class SlackReporter implements IncidentReporter {
 
   private refreshRoot(incident: Incident): void {
     const thread = incidentThread(incident);
-    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident, this.parametersOf(incident)), { what: 'root', incident: incident.id });
+    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident, this.parametersOf(incident), this.outdatedBy), { what: 'root', incident: incident.id });
   }
 
   async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined> {
@@ -259,7 +259,12 @@ export class SlackReporter implements IncidentReporter {
     // Not waited for: with Slack down the outbox keeps trying, and neither the run that made it stale nor the bot's
     // start waits for that.
     if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
+    // The incident's first message stops saying "waiting for approval" too: nobody goes looking to approve it.
+    this.refreshRoot(incident);
   }
+
+  /** A waiting plan's reason not to be approved any more, as planOutdated told it. */
+  private readonly outdatedBy = (run: Run): Run | undefined => this.views.get(run.id)?.outdatedBy;
 
   async stepStarted(incident: Incident, run: Run, step: ResolvedStep, _index: number): Promise<void> {
     this.view(run).running = { stepId: step.id };

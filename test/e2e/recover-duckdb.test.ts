@@ -583,6 +583,12 @@ describe('plans and approvals over time', () => {
     expect(secondNow.text).toMatch(/No longer approvable/);
     // The first plan's own message keeps its story; only the stale plan lost its buttons.
     expect(slack.messages().find((m) => m.ts === first.ts)!.blocks).not.toContain('No longer approvable');
+    // The stale plan's incident's first message no longer says it waits for an approval.
+    const staleRun = JSON.parse(second.value).run as string;
+    const staleRoot = () => slack.messages().find((m) => !m.threadTs && m.blocks.includes(`\`${staleRun.split('/')[0]}\``))?.blocks ?? '';
+    await slack.waitFor('the stale plan\'s incident to say so', () => staleRoot().includes('no longer approvable'));
+    expect(staleRoot()).toMatch(new RegExp(`Status: plan ${staleRun} no longer approvable \\(plan dbx-\\d{8}-[0-9a-f]{4}/2 changed its database since\\): diagnose again ·`));
+    expect(staleRoot()).not.toContain('waiting for approval');
     // A click Slack still delivers (a client showing the old message) is refused, saying why.
     await harness.click(second, teammate);
     await harness.settle();
