@@ -56,15 +56,23 @@ function withoutButtons(instead: TerminalInstead): string {
   return '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
 }
 
-/** The message as one section of plain words, led by why, within every limit Slack sets on a section. */
-export function asPlainMessage(rendered: Rendered, code: string): Rendered {
+/**
+ * The message as one section of plain words, led by why, within every limit Slack sets on a section. `withButtons`:
+ * its buttons follow it as they were (Slack takes them in every other message; what it refused was the rest), so a
+ * plan can still be approved where only the listed approvers may; without, they are given as terminal commands.
+ */
+export function asPlainMessage(rendered: Rendered, code: string, { withButtons = false } = {}): Rendered {
   const { texts, buttons, instead } = readable(rendered.blocks);
-  const lost = buttons.length > 0 ? ` Its buttons (${buttons.join(', ')}) could not be shown: ${withoutButtons(instead)}.` : '';
+  const actions = withButtons ? rendered.blocks.filter((block) => block.type === 'actions') : [];
+  const lost = actions.length > 0 ? ' Its buttons are below it.' : buttons.length > 0 ? ` Its buttons (${buttons.join(', ')}) could not be shown: ${withoutButtons(instead)}.` : '';
   const lead = `:warning: Slack refused this message as the bot made it (${code}), so here it is in plain words, cut to fit.${lost} The journal keeps all of it.`;
   const body = (texts.length > 0 ? texts : [rendered.text]).join('\n');
   const text = closedCode(`${lead}\n\n${body}`.slice(0, 2_990));
-  return { text, blocks: [section(text)] };
+  return { text, blocks: [section(text), ...actions] };
 }
+
+/** Whether a message has buttons to keep when it is sent again in plain words. */
+export const hasButtons = (rendered: Rendered): boolean => rendered.blocks.some((block) => block.type === 'actions');
 
 /** A code block cut open by the cut to fit is closed, so what follows it is not read as code. */
 function closedCode(text: string): string {

@@ -16,7 +16,7 @@ import type { SlackOutbox } from './outbox.js';
 import type { Redo } from './outbox.js';
 import { planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMessage, rollbackOfferMessage, rootMessage, runFinishedMessage, verdictMessage, withinSlackLimits, type Rendered } from './blocks.js';
 import { MessageContents } from './message-contents.js';
-import { asPlainMessage, refusedAsMadeCode } from './refused-message.js';
+import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
@@ -101,7 +101,10 @@ export class SlackReporter implements IncidentReporter {
     this.contents.took(ref, cleaned);
   }
 
-  /** Sends the message; refused for what it is (too long, a block Slack will not take), once more in plain words. */
+  /**
+   * Sends the message; refused for what it is (too long, a block Slack will not take), once more in plain words with
+   * its buttons, and refused again, in plain words alone, its buttons given as terminal commands.
+   */
   private async orInPlainWords<T>(rendered: Rendered, send: (message: Rendered) => Promise<T>): Promise<T> {
     try {
       return await send(rendered);
@@ -109,7 +112,13 @@ export class SlackReporter implements IncidentReporter {
       const code = refusedAsMadeCode(error);
       if (!code) throw error;
       this.deps.logger.warn({ err: error, text: rendered.text }, 'Slack refused a message as the bot made it; sent again in plain words');
-      return await send(this.clean(asPlainMessage(rendered, code)));
+      if (!hasButtons(rendered)) return await send(this.clean(asPlainMessage(rendered, code)));
+      try {
+        return await send(this.clean(asPlainMessage(rendered, code, { withButtons: true })));
+      } catch (again) {
+        if (!refusedAsMadeCode(again)) throw again;
+        return await send(this.clean(asPlainMessage(rendered, code)));
+      }
     }
   }
 

@@ -212,20 +212,29 @@ describe("Slack's bad days", () => {
     expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
   }, 60_000);
 
-  it('shows a message Slack refuses as made (invalid_blocks, msg_too_long) once more in plain words, naming the buttons it could not show and how to approve without them', async () => {
+  it('shows a message Slack refuses as made (invalid_blocks, msg_too_long) once more in plain words with its buttons, and without them, naming how to approve, when refused again', async () => {
     writeGarbage(checkout.databasePath);
     harness = await startBot(checkout, slack);
-    // Slack takes no verdict with its buttons today.
+    // Slack takes no verdict as the bot makes it today.
     slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Verdict:') ? 'invalid_blocks' : undefined);
     await harness.command('diagnose duckdb', operator);
     await harness.settle();
     const verdict = slack.posted(':warning: Slack refused this message as the bot made it (invalid_blocks)');
-    expect(verdict).toMatch(/Its buttons \(Path A: [^)]*\) could not be shown: `\/databox help` says what can be typed instead, and a terminal does the rest \(`npm run --silent cli -- help`\)\./);
+    expect(verdict).toContain('so here it is in plain words, cut to fit. Its buttons are below it. The journal keeps all of it.');
     expect(verdict).toContain('File corrupt');
-    slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Plan ') ? 'msg_too_long' : undefined);
+    // The path buttons came with it, and work.
+    const pathButtons = slack.buttons(/^choose_path_/);
+    expect(pathButtons.map((b) => b.text)).toEqual([expect.stringMatching(/^Path A/), expect.stringMatching(/^Path B/)]);
+
+    // A plan Slack refuses, then refuses again with its buttons: its buttons as terminal commands.
+    slack.refuse = (method, args) =>
+      method === 'chat.postMessage' && (String(args.text).startsWith('Plan ') || (String(args.text).startsWith(':warning:') && JSON.stringify(args.blocks ?? '').includes('approve_plan'))) ? 'msg_too_long' : undefined;
     await harness.command(`recover duckdb path=a incident=${journal().find((r) => r.type === 'incident.opened')?.incident}`, operator);
     await harness.settle();
-    const plain = slack.posted(':warning: Slack refused this message as the bot made it (msg_too_long)');
+    // Sent with its buttons (refused again), then without.
+    const tries = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith(':warning: Slack refused this message as the bot made it (msg_too_long)'));
+    expect(tries.map((p) => String(p.blocks).includes('approve_plan'))).toEqual([true, false]);
+    const plain = String(tries[1]?.text);
     const plan = journal().filter((r) => r.type === 'run.proposed').at(-1)?.data.run;
     const [id, hash] = [plan.id as string, (plan.hash as string).slice(0, 8)];
     expect(plain).toContain(
@@ -233,7 +242,24 @@ describe("Slack's bad days", () => {
     );
     // What the plan says is there, in plain words: its steps and the command that rebuilds.
     expect(plain).toContain('task full-refresh');
+    expect(slack.buttons('approve_plan')).toEqual([]);
     expect(journal().filter((r) => r.type === 'run.proposed')).toHaveLength(2);
+  });
+
+  it('keeps the Approve button of a plan Slack refused as made, so that an approver DATABOX_APPROVERS lists can approve it', async () => {
+    writeGarbage(checkout.databasePath);
+    harness = await startBot(checkout, slack, { DATABOX_APPROVERS: teammate });
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    slack.refuse = (method, args) => (method === 'chat.postMessage' && String(args.text).startsWith('Plan ') ? 'msg_too_long' : undefined);
+    await harness.command(`recover duckdb path=a incident=${journal().find((r) => r.type === 'incident.opened')?.incident}`, operator);
+    await harness.settle();
+    expect(slack.posted(':warning: Slack refused this message as the bot made it (msg_too_long)')).toContain('Its buttons are below it.');
+    const approve = slack.buttons('approve_plan');
+    expect(approve).toHaveLength(1);
+    await harness.click(approve[0]!, teammate);
+    await harness.settle();
+    expect(checkout.calls().filter((c) => c.command === 'task full-refresh')).toHaveLength(1);
   });
 
   it("abandons an incident whose first message Slack refuses, on the record, and says what to do", async () => {

@@ -194,11 +194,13 @@ export class SlackStandIn {
       .join('\n');
   }
 
-  /** Buttons the bot posted (or updated into a message), newest last, with the message they sit in. */
+  /** Buttons the bot posted (or updated into a message) that Slack took, newest last, with the message they sit in. */
   buttons(actionId: string | RegExp): { actionId: string; value: string; text?: string; channel: string; ts: string; threadTs?: string }[] {
     const found: { actionId: string; value: string; text?: string; channel: string; ts: string; threadTs?: string }[] = [];
     for (const call of this.calls) {
       if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
+      // A message Slack refused, or never answered, shows no button to click.
+      if (!call.result) continue;
       for (const block of (call.args.blocksParsed ?? []) as any[]) {
         for (const element of block.type === 'actions' ? (block.elements as any[]) : []) {
           const matches = typeof actionId === 'string' ? element.action_id === actionId : actionId.test(element.action_id);
