@@ -1,6 +1,7 @@
 // Who may approve or reject which plan, and when: the rules are here and nowhere else.
 import { actor as person, said, type Said } from '../said.js';
 import { interruptedWhy, type Run } from './state.js';
+import { endedWords } from './run-label.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -51,7 +52,21 @@ export function notPending(run: Run, clicker?: string, changedSince?: Pick<Run, 
     case 'interrupted':
       return ['this plan was interrupted: ', ...interruptedWhy(run, changedSince)];
     default:
-      return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}`;
+      return said`this plan was already approved by ${person(run.decidedBy)} at ${utcTime(run.decidedAt ?? run.proposedAt)}${sinceApproved(run)}`;
+  }
+}
+
+/** What became of an approved plan since, as its thread tells it: a click on it is not told it is about to run. */
+function sinceApproved(run: Run): string {
+  switch (run.status) {
+    case 'running':
+      return ', and it is running now';
+    case 'succeeded':
+      return ', and it ran and succeeded';
+    case 'failed':
+      return `, and it ran and ${endedWords(run) === 'failed' ? 'failed' : 'ended, its outcome unknown'}: its thread says what it changed and what to do next`;
+    default:
+      return '';
   }
 }
 

@@ -54,3 +54,12 @@ describe('a click on an interrupted plan', () => {
     expect(told(interrupted({ endReason: [reason] }))).toBe(`this plan was interrupted: ${reason}`);
   });
 });
+
+describe('a click on a plan approved before', () => {
+  const approved = (status: Run['status']) => interrupted({ status, startedAt: '2026-12-03T01:51:04.000Z' });
+  it('says what became of it since, not only who approved it', () => {
+    expect(told(approved('failed'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it ran and failed: its thread says what it changed and what to do next');
+    expect(told(approved('succeeded'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it ran and succeeded');
+    expect(told(approved('running'))).toBe('this plan was already approved by U0BOB at 01:51 UTC, and it is running now');
+  });
+});
