@@ -1,6 +1,7 @@
 // The /databox command grammar, shared by Slack and the terminal: verbs, scenarios and key=value parameters.
 import { orList } from '../or-list.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
+import { commandValue } from './quote-value.js';
 import { describeCharacter, unusualCharacters } from './unusual-characters.js';
 
 export interface ScenarioCatalog {
@@ -139,6 +140,8 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   for (const [index, pair] of pairs.entries()) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
+      const spaced = spacesAroundEquals(pairs, index);
+      if (spaced) return fail(spaced, verb);
       // A value typed bare with spaces (`at=2026-04-20 12:00:00 UTC`) was split at them: the key=value just before
       // (every pair before this one is one) and the bare words up to the next key=value, quoted, are the way out. One
       // in single quotes, or with a backslash before a space, was split the same way.
@@ -165,6 +168,9 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
     // Shell habit: single quotes are not the grammar's, so they would be part of the value ("'2026-04-20' is not a date").
     const singleQuoted = /^['\u2018\u2019](.*)['\u2018\u2019]$/.exec(value);
     if (singleQuoted) return fail(`${key}=${clip(value)} is in single quotes, which would be part of the value: give it bare or in double quotes, ${key}=${clip(singleQuoted[1] as string)}`, verb);
+    // `source= ebird`: the value went to the next word, and this one is empty.
+    const spaced = value === '' ? spacesAroundEquals(pairs, index) : undefined;
+    if (spaced) return fail(spaced, verb);
     // `snapshot="  "` anywhere, or `at=` to a diagnosis: nothing given, which would read as a value of spaces or as the
     // parameter left out (a plain diagnosis, a new incident). A recover refuses an empty value itself, saying why: it
     // does not ask for what the diagnosis found (src/incidents/diagnosed-defaults.ts).
@@ -183,10 +189,47 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   if (verb === 'recover') {
     const path = params.path;
     delete params.path;
-    if (path !== undefined && !paths.includes(path)) return fail(`path=${clip(path)} is not a recovery path of ${scenario}: use ${orList(paths.map((p) => `path=${p}`))}`, verb);
+    if (path !== undefined && !paths.includes(path)) return fail(`path=${clip(path)}${hidden(path)} is not a recovery path of ${scenario}: use ${orList(paths.map((p) => `path=${p}`))}`, verb);
     return { ok: true, command: { verb, scenario, path, params, incident } };
   }
   return { ok: true, command: { verb: verb as 'diagnose' | 'validate', scenario, params, incident } };
+}
+
+/**
+ * `source = ebird`, `source =ebird` or `source= ebird` (the word at `index` and those after it): a key and its value
+ * split apart by spaces around the "=", said with the pair written whole; undefined when the words around the "=" do
+ * not read as a key and a value. Never a suggestion to quote the space into the value (`source=" ebird"`).
+ */
+function spacesAroundEquals(pairs: readonly string[], index: number): string | undefined {
+  const word = pairs[index] as string;
+  const next = pairs[index + 1];
+  const looksLikeKey = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
+  // The bare words from `from` up to the next key=value: the value, split where it had spaces.
+  const bareFrom = (from: number) => {
+    const end = pairs.findIndex((p, i) => i >= from && p.includes('='));
+    return pairs.slice(from, end < 0 ? pairs.length : end);
+  };
+  let key: string;
+  let words: string[];
+  let last: number;
+  if (word.endsWith('=') && looksLikeKey.test(word.slice(0, -1))) {
+    key = word.slice(0, -1);
+    words = bareFrom(index + 1);
+    last = index + words.length;
+  } else if (looksLikeKey.test(word) && next === '=') {
+    key = word;
+    words = bareFrom(index + 2);
+    last = index + 1 + words.length;
+  } else if (looksLikeKey.test(word) && next !== undefined && /^=[^=]/.test(next) && !next.slice(1).includes('=')) {
+    key = word;
+    words = [next.slice(1), ...bareFrom(index + 2)];
+    last = index + words.length;
+  } else {
+    return undefined;
+  }
+  if (words.length === 0) return undefined;
+  const typed = pairs.slice(index, last + 1).join(' ');
+  return `"${clip(typed)}": no spaces around \`=\`: write \`${clip(`${key}=${commandValue(words.join(' '))}`)}\``;
 }
 
 function clip(text: string): string {

@@ -90,14 +90,19 @@ function keptFirstIn(step: { id: string; kind: string }, steps: readonly { id: s
 
 /**
  * A run that failed before any step that changes data had done anything (stopped by its guard: the file held, say):
- * said in so many words, so a red "failed" does not send someone to check data nothing touched. An interrupted run is
- * never said to have changed nothing: its step in flight may have no result.
+ * said in so many words, so a red "failed" does not send someone to check data nothing touched. An interrupted run
+ * that had started is said so only when the step it was in (the first without a result: steps run one after another)
+ * changes nothing either, a guard say: any other may have changed something with no result to say so.
  */
 export function failedChangingNothing(
-  run: { status: string; steps: Parameters<typeof changedBeforeStopping>[0]; results: Parameters<typeof changedBeforeStopping>[1] },
+  run: { status: string; startedAt?: string; steps: Parameters<typeof changedBeforeStopping>[0]; results: Parameters<typeof changedBeforeStopping>[1] },
 ): boolean {
-  if (run.status !== 'failed' || run.results.length === 0) return false;
   if (!run.steps.some(changesData)) return false;
+  if (run.status === 'interrupted') {
+    if (run.startedAt === undefined) return false;
+    const inFlight = run.steps.find((step) => !run.results.some((result) => result.stepId === step.id));
+    if (inFlight && changesData(inFlight)) return false;
+  } else if (run.status !== 'failed' || run.results.length === 0) return false;
   return changedBeforeStopping(run.steps, run.results).length === 0;
 }
 

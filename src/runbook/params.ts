@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { valueProblem } from '../commands/parse.js';
-import { unusualCharacters } from '../commands/unusual-characters.js';
+import { describeCharacter, unusualCharacters } from '../commands/unusual-characters.js';
 import { UserError } from '../errors.js';
 import { orList } from '../or-list.js';
 import { didYouMean } from './did-you-mean.js';
@@ -233,6 +233,8 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
   // Checked here too, not only by the command parser: paths also come from modals and runbook defaults.
   const problem = valueProblem(name, raw);
   if (problem) throw new UserError(problem);
+  // `~/backups/x.duckdb` from a shell's habit: no shell reads the value, so it would name a folder "~" under the root.
+  if (/^~([^/]*\/|$)/.test(raw)) throw new UserError(`${name}=${raw} starts with ~, which is not expanded here (no shell reads the value): give the full path, or one from ${ctx.root}`);
   const resolved = path.resolve(ctx.root, raw);
   if (ctx.checkFiles === false) return resolved;
   let stat: fs.Stats | undefined;
@@ -327,12 +329,26 @@ export async function validateParameters(
       values[name] = await validateOne(name, declared, text, ctx);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      problems.push(error.message);
+      problems.push(withHiddenCharacters(name, text, error.message));
     }
   }
   if (problems.length === 0) problems.push(...windowProblems(rb, allowed, values), ...exclusiveProblems(rb, values));
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   return values;
+}
+
+/**
+ * A refusal of `value` that also names what in it a person cannot see or tell apart (a non-breaking or zero-width space
+ * in a path that otherwise reads as the one `ls` shows), right after the value it quotes so a form's field shows it;
+ * unless the refusal names those characters itself (a control character, an enum's own note).
+ */
+function withHiddenCharacters(name: string, value: string, message: string): string {
+  const unnamed = [...value].some((c) => !/^[\x20-\x7e]$/.test(c) && !/\p{Cc}/u.test(c) && !message.includes(describeCharacter(c)));
+  const unusual = unnamed ? unusualCharacters(value) : undefined;
+  if (!unusual) return message;
+  const note = ` (it holds ${unusual})`;
+  const quoted = [`${name}=${value}`, `${name}=${value.trim()}`].find((start) => message.startsWith(start));
+  return quoted ? `${quoted}${note}${message.slice(quoted.length)}` : `${message}${note}`;
 }
 
 /** A window must be given whole, run forwards, and not be longer than the runbook allows. */

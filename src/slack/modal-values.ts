@@ -94,12 +94,16 @@ async function errorsByName(values: Record<string, string>, check: () => Promise
 
 /**
  * A form's field is one value taken as typed: quotes around it, as a path pasted from a shell comes, would be part of
- * it ("/data/\"/tmp/b.duckdb\" does not exist"), so they are named instead.
+ * it ("/data/\"/tmp/b.duckdb\" does not exist"), so they are named instead. The curly ones too, which macOS types for
+ * straight ones (“…” or ‘…’): a path in them reads as a relative one whose refusal is too long to show.
  */
 function wrappedInQuotes(name: string, value: string): string | undefined {
-  const quote = value[0];
-  if (value.length < 2 || (quote !== '"' && quote !== "'") || value.at(-1) !== quote || value.slice(1, -1).includes(quote)) return undefined;
-  return `${name}: remove the quotes around the value; a form takes what is typed as it is, quotes included`;
+  if (value.length < 2) return undefined;
+  const [first, last] = [value[0] as string, value.at(-1) as string];
+  const kind = ['"\u201c\u201d', "'\u2018\u2019"].find((quotes) => quotes.includes(first) && quotes.includes(last));
+  if (kind === undefined || [...value.slice(1, -1)].some((c) => kind.includes(c))) return undefined;
+  const curly = /[\u201c\u201d\u2018\u2019]/.test(first + last) ? `curly quotes (${first} ${last})` : 'quotes';
+  return `${name}: remove the ${curly} around the value; a form takes what is typed as it is, quotes included`;
 }
 
 /** The modal's private_metadata, as the bot wrote it; anything else is a user error, never a crash. */

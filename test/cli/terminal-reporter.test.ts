@@ -86,6 +86,19 @@ describe('the terminal reporter', () => {
     expect(second.output()).not.toContain('Nothing was changed');
   });
 
+  it('says a recovery interrupted in its guard changed nothing, and not one interrupted in a step that changes data', async () => {
+    const guard = { ...step, id: 'not_held', kind: 'duckdb-open', title: 'The database file is not held by another process', mutates: false, guard: true } as unknown as ResolvedStep;
+    const inGuard = { ...run, status: 'interrupted', startedAt: '2026-04-20T10:00:00Z', endReason: ['the bot running it stopped'], steps: [guard, step], results: [] } as unknown as Run;
+    const first = reporter(false);
+    await first.r.runFinished(incident, inGuard);
+    expect(first.output()).toContain('  Nothing was changed: it stopped before any step that changes data did anything.\n');
+    // Past its guard, in the step that changes data: that step may have done part of its work.
+    const inChange = { ...inGuard, results: [{ stepId: 'not_held', status: 'ok', summary: 'not held', durationMs: 7, outputs: {} }] } as unknown as Run;
+    const second = reporter(false);
+    await second.r.runFinished(incident, inChange);
+    expect(second.output()).not.toContain('Nothing was changed');
+  });
+
   it('on a TTY, redraws one progress line in place with a spinner, then clears it', async () => {
     const { r, output } = reporter(true);
     await r.stepStarted(incident, run, step, 0);

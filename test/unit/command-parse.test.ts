@@ -156,6 +156,35 @@ describe('good commands', () => {
     expect(plain.ok ? 'parsed' : plain.error).toBe('"now" is not a key=value parameter');
   });
 
+  // Each way of putting spaces around "=": the pair meant, written whole; never the space quoted into the value.
+  it.each([
+    ['recover duckdb path= a incident=dbx-20260420-3fa2', '"path= a": no spaces around `=`: write `path=a`'],
+    ['recover duckdb path=b backup= /backups/x.duckdb', '"backup= /backups/x.duckdb": no spaces around `=`: write `backup=/backups/x.duckdb`'],
+    ['diagnose duckdb source = ebird', '"source = ebird": no spaces around `=`: write `source=ebird`'],
+    ['recover duckdb path =a', '"path =a": no spaces around `=`: write `path=a`'],
+    ['diagnose duckdb at= 2026-12-01 12:00:00 note=x', '"at= 2026-12-01 12:00:00": no spaces around `=`: write `at="2026-12-01 12:00:00"`'],
+    ['recover duckdb path=b backup= "/backups/my db.duckdb"', '"backup= /backups/my db.duckdb": no spaces around `=`: write `backup="/backups/my db.duckdb"`'],
+  ])('says %j has spaces around "=", with the pair meant', (text, error) => {
+    const result = parseCommand(text, catalog);
+    expect(result.ok ? 'parsed' : result.error).toBe(error);
+  });
+
+  it('says nothing of spaces around "=" where the words around it are not a key and a value', () => {
+    for (const [text, error] of [
+      ['diagnose duckdb source =', '"source" is not a key=value parameter'],
+      ['diagnose duckdb source = from=2026-04-18', '"source" is not a key=value parameter'],
+      ['diagnose duckdb =x', '"=x" is not a key=value parameter'],
+    ]) {
+      const result = parseCommand(text as string, catalog);
+      expect(result.ok ? 'parsed' : result.error, text).toBe(error);
+    }
+  });
+
+  it('names a hidden character in a recovery path it does not know', () => {
+    const result = parseCommand('recover duckdb path=b\u200b', catalog);
+    expect(result.ok ? 'parsed' : result.error).toBe('path=b\u200b (it contains a zero-width space (U+200B) after "b") is not a recovery path of duckdb: use path=a or path=b');
+  });
+
   it('suggests the command meant by a typo', () => {
     const typo = parseCommand('recovr duckdb path=a', catalog);
     expect(typo.ok ? 'parsed' : typo.error).toBe('unknown command "recovr" (did you mean "recover"?)');

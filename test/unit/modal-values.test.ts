@@ -15,6 +15,17 @@ describe("a form's fields", () => {
     });
   });
 
+  // macOS types curly quotes for straight ones: a path in them would read as a relative one, its refusal cut off.
+  it.each([
+    ['\u201c/path/good copy.duckdb\u201d', '\u201c \u201d'],
+    ['\u2018/path/good copy.duckdb\u2019', '\u2018 \u2019'],
+    ['\u201d/path/good copy.duckdb\u201d', '\u201d \u201d'],
+  ])('names curly quotes around a value (%s)', async (value, quotes) => {
+    expect(await fieldErrors({ backup: value }, passes, ['backup'], ['backup'])).toEqual({
+      backup: `backup: remove the curly quotes (${quotes}) around the value; a form takes what is typed as it is, quotes included`,
+    });
+  });
+
   it('takes a quote inside a value, or one at one end only, as part of it', async () => {
     expect(await fieldErrors({ snapshot: "team's pre_rewrite" }, passes, ['snapshot'], ['snapshot'])).toBeUndefined();
     expect(await fieldErrors({ snapshot: "'a' and 'b'" }, passes, ['snapshot'], ['snapshot'])).toBeUndefined();

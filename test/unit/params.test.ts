@@ -175,7 +175,7 @@ describe('identifiers', () => {
     expect(await one('table', text)).toBe(text);
   });
 
-  it.each(['raw_ebird; DROP TABLE x', 'raw-ebird', '1raw', 'main.raw_ebird', '"raw_ebird"', 'raw ebird', 'tablé', 'a'.repeat(64), "x' OR '1'='1"])(
+  it.each(['raw_ebird; DROP TABLE x', 'raw-ebird', '1raw', 'main.raw_ebird', '"raw_ebird"', 'raw ebird', 'a'.repeat(64), "x' OR '1'='1"])(
     'refuses %j',
     async (text) => {
       expect(await problemOf(['table'], { table: text })).toBe(
@@ -183,6 +183,12 @@ describe('identifiers', () => {
       );
     },
   );
+
+  it('names the letter that is not a plain one', async () => {
+    expect(await problemOf(['table'], { table: 'tablé' })).toBe(
+      'table=tablé (it holds "é" (U+00E9), not a plain ASCII letter after "tabl") is not a plain identifier (letters, digits and _, starting with a letter or _)',
+    );
+  });
 });
 
 describe('snapshot names', () => {
@@ -193,7 +199,7 @@ describe('snapshot names', () => {
 
   it('refuses a name longer than 255 characters, or with a control character', async () => {
     expect(await problemOf(['snapshot'], { snapshot: 'x'.repeat(256) })).toBe(`snapshot: a snapshot name has 1 to 255 characters; "${'x'.repeat(40)}" has 256`);
-    expect(await problemOf(['snapshot'], { snapshot: 'a\u200fb' })).toBe('snapshot: the snapshot name "a\u200fb" contains a control character');
+    expect(await problemOf(['snapshot'], { snapshot: 'a\u200fb' })).toBe('snapshot: the snapshot name "a\u200fb" contains a control character (it holds a right-to-left mark (U+200F) after "a")');
   });
 
   it('refuses a moment and a named snapshot given together, where the runbook takes one of them', async () => {
@@ -319,6 +325,30 @@ describe('paths', () => {
     expect(await problemOf(['backup'], { backup: 'backups/gone.duckdb' })).toBe(`backup=backups/gone.duckdb: ${missing} does not exist`);
     expect(fs.existsSync(missing)).toBe(false);
     expect(fs.existsSync(`${missing}.wal`)).toBe(false);
+  });
+
+  it('says a path starting with ~ is not expanded, rather than that a folder "~" under the root does not exist', async () => {
+    for (const typed of ['~/backups/good.duckdb', '~', '~ops/backups/good.duckdb']) {
+      expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} starts with ~, which is not expanded here (no shell reads the value): give the full path, or one from ${root}`);
+    }
+    // A file whose name starts with ~ is a name, not a home directory.
+    expect(await problemOf(['backup'], { backup: 'backups/~good.duckdb' })).toBe(`backup=backups/~good.duckdb: ${path.join(root, 'backups', '~good.duckdb')} does not exist`);
+  });
+
+  // Both read as "backups/my copy.duckdb", which `ls` shows: what is wrong has to be said, or the refusal reads as nonsense.
+  it.each([
+    ['backups/my\u00a0copy.duckdb', 'a non-breaking space (U+00A0) after "backups/my"'],
+    ['backups/my \u200bcopy.duckdb', 'a zero-width space (U+200B) after "backups/my "'],
+  ])('names the hidden character in a path that does not exist (%j)', async (typed, said) => {
+    expect(await problemOf(['backup'], { backup: typed })).toBe(`backup=${typed} (it holds ${said}): ${path.join(root, typed)} does not exist`);
+  });
+
+  it('names a hidden character in any value refused, once', async () => {
+    expect(await problemOf(['day'], { day: '2026-04-18\u200b' })).toBe('day=2026-04-18\u200b (it holds a zero-width space (U+200B) after "2026-04-18") is not a date: use YYYY-MM-DD, e.g. day=2026-04-18');
+    expect(await problemOf(['limit'], { limit: '1\u00a00' })).toBe('limit=1\u00a00 (it holds a non-breaking space (U+00A0) after "1") is not a whole number');
+    // Named by the refusal itself: not named twice.
+    expect(await problemOf(['mode'], { mode: 'fa\u200bst' })).toBe('mode=fa\u200bst is not one of: fast, slow (it holds a zero-width space (U+200B) after "fa": retype it)');
+    expect(await problemOf(['backup'], { backup: 'backups/\u202egood.duckdb' })).toBe('backup= contains an invisible control character (U+202E): a value is one line of plain text');
   });
 
   it('refuses a NUL byte', async () => {
