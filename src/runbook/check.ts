@@ -239,6 +239,17 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     });
   };
 
+  /**
+   * A command among a recovery's or rollback's steps is taken to change data: what it does is unseen by the bot, and
+   * one left unmarked would let a failure read "Nothing was changed" over a rebuild half done. A check goes under
+   * `guards:` (before) or in the validation (after).
+   */
+  const checkCommandsChange = (steps: readonly Step[], at: At) => {
+    steps.forEach((step, i) => {
+      if (step.kind === 'command' && !step.mutates) add([...at, i, 'mutates'], "a command among a recovery's or rollback's steps changes data as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)");
+    });
+  };
+
   /** Steps that run as one sequence: each condition names an earlier one of them. */
   const checkSequence = (parts: [readonly Step[], At][], scope: Scope, phase: string, options: { readOnly?: string; onlyIfRanIn?: number; previewsFrom?: number } = {}) => {
     const all = parts.flatMap(([steps]) => steps);
@@ -339,6 +350,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.guards.forEach((g, j) => {
       if (g.mutates) add([...at, 'guards', j], 'guards must be read-only');
     });
+    checkCommandsChange(p.steps, [...at, 'steps']);
     checkSequence(
       [
         [p.guards, [...at, 'guards']],
@@ -389,6 +401,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.rollback.guards.forEach((g, j) => {
       if (g.mutates) add([...rollbackAt, 'guards', j], 'guards must be read-only');
     });
+    checkCommandsChange(p.rollback.steps, [...rollbackAt, 'steps']);
     checkSequence([[p.rollback.inspect, [...rollbackAt, 'inspect']]], { ...rollbackScope, label: `the inspection before the rollback of path ${p.id}`, params: p.parameters }, `rollback inspection of path ${p.id}`);
     checkSequence(
       [

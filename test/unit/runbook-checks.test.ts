@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { overwritingStatements } from '../../src/engine/steps/sql-statements.js';
-import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { checkRunbooks, loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 import { escapeRegExp } from '../support/escape-regexp.js';
 import { backfillWithRollbackParameter } from '../support/rollback-with-parameter.js';
@@ -13,13 +13,15 @@ const tempDir = useTempDirs('databox-runbook-checks-');
 type Doc = Record<string, any>;
 const bundled = (name: string): Doc => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')) as Doc;
 
+/** A folder of the bundled runbooks with `doc` as `name`: a runbook alone is refused for the others its texts name. */
 function writeRunbook(name: string, doc: Doc): string {
   const dir = tempDir();
+  fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
   fs.writeFileSync(path.join(dir, name), stringify(doc));
   return dir;
 }
 
-/** Loads a directory holding only `doc` as `name`, and returns the lines of the refusal with the file's path cut off. */
+/** Loads the bundled runbooks with `doc` as `name`, and returns the lines of the refusal with the file's path cut off. */
 function refusal(name: string, doc: Doc): string[] {
   const dir = writeRunbook(name, doc);
   try {
@@ -45,6 +47,15 @@ interface Planted {
 const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout';
 
 const duckdbCases: Planted[] = [
+  {
+    name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
+    plant: (doc) => {
+      delete doc.recovery[0].steps[4].mutates;
+    },
+    refusal: [
+      "at recovery[0].steps[4].mutates: a command among a recovery's or rollback's steps changes data as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)",
+    ],
+  },
   {
     name: 'a classify match with an empty alternative, which matches any output (a network failure would read as desynced)',
     plant: (doc) => {
@@ -850,7 +861,7 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     const doc = bundled('schedule.yml');
     const step = doc.validation.steps.find((s: Doc) => s.kind === 'command');
     step.argv = ['/opt/My Tools/task', 'verify'];
-    expect(refusal('schedule.yml', doc).join('\n'), 'a path with a space in it is one program').not.toContain('argv[0]');
+    expect(() => loadRunbooks(writeRunbook('schedule.yml', doc)), 'a path with a space in it is one program').not.toThrow();
     step.argv = ['task verify'];
     expect(refusal('schedule.yml', doc)).toEqual([
       `at validation.steps[${doc.validation.steps.indexOf(step)}].argv[0]: "task verify" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [task, verify, …]`,
@@ -871,15 +882,11 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     // Run on one of two ways the step it names may pass, the catch-all is still given the other way: nothing to refuse.
     doc.diagnosis.steps[0].acceptStatuses = ['healthy', 'schedules-paused'];
     doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: 'schedules-paused' };
-    const both = writeRunbook('schedule.yml', doc);
-    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(both, 'backfill.yml'));
-    expect([...loadRunbooks(both).keys()].sort()).toEqual(['backfill', 'schedule']);
+    expect(() => loadRunbooks(writeRunbook('schedule.yml', doc))).not.toThrow();
     doc.diagnosis.steps[0].acceptStatuses = ['healthy'];
     // Run only after a step that did not pass, it cannot stand between a healthy stack and its verdict: nothing to refuse.
     doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: ['schedules-behind', 'daemon-stopped'] };
-    const dir = writeRunbook('schedule.yml', doc);
-    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
-    expect([...loadRunbooks(dir).keys()].sort()).toEqual(['backfill', 'schedule']);
+    expect(() => loadRunbooks(writeRunbook('schedule.yml', doc))).not.toThrow();
   });
 });
 
@@ -922,16 +929,33 @@ describe('a mistake planted in motherduck.yml is refused at load', () => {
 });
 
 describe("a scan's expected raw schemas against the sources the runbooks name", () => {
+  /** A folder of the bundled runbooks, `edits` made to their text (a file edited to null is left out), and the problems it loads with. */
+  const problemsOf = (edits: Record<string, ((text: string) => string) | null>) => {
+    const dir = tempDir();
+    for (const name of fs.readdirSync(path.join(projectRoot, 'runbooks'))) {
+      const edit = Object.hasOwn(edits, name) ? edits[name] : (text: string) => text;
+      if (edit) fs.writeFileSync(path.join(dir, name), edit(fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')));
+    }
+    return { dir, problems: checkRunbooks(dir).problems };
+  };
+  /** The lines (from 1) of a bundled runbook where `text` is written. */
+  const linesOf = (name: string, text: string) =>
+    fs
+      .readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8')
+      .split('\n')
+      .flatMap((line, i) => (line.includes(text) ? [i + 1] : []));
+  const schemasLine = 'expectSchemas: [raw_ebird, raw_noaa, raw_usgs]';
+  const [scanLine, ...otherLists] = linesOf('duckdb.yml', schemasLine) as [number, ...number[]];
+  const usgsLine = linesOf('backfill.yml', 'raw_table: raw_usgs.daily_values')[0] as number;
+
   it("refuses a schema no source's raw_table has (a typo would call a healthy file's raw data missing), and says which are there", () => {
     const doc = bundled('duckdb.yml');
     doc.diagnosis.steps[2].expectSchemas = ['raw_ebrid', 'raw_noaa', 'raw_usgs'];
     const dir = writeRunbook('duckdb.yml', doc);
-    // Alone, duckdb.yml has no source to check against: it loads.
-    expect([...loadRunbooks(dir).keys()]).toEqual(['duckdb']);
-    fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
     const line = fs.readFileSync(path.join(dir, 'duckdb.yml'), 'utf8').split('\n').findIndex((l) => l.includes('raw_ebrid')) + 1;
+    // One place against the four that spell it as the source does: a typo of it, said so.
     expect(() => loadRunbooks(dir)).toThrow(
-      `${path.join(dir, 'duckdb.yml')}:${line}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`,
+      new RunbookError(`${path.join(dir, 'duckdb.yml')}:${line}: at diagnosis.steps[2].expectSchemas[0]: "raw_ebrid" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_ebird"?): a scan would call that source's raw data missing from a healthy file`),
     );
     // In a validation step too: it would fail a good recovery.
     doc.diagnosis.steps[2].expectSchemas = ['raw_ebird', 'raw_noaa', 'raw_usgs'];
@@ -945,6 +969,81 @@ describe("a scan's expected raw schemas against the sources the runbooks name", 
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
     expect(() => loadRunbooks(dir)).toThrow(/at recovery\[1\]\.guards\[1\]\.expectSchemas\[0\]: "raw_ebrid" is the schema of no source's raw_table in backfill\.yml .*: a file of the stack's with no table in the other schemas named would be refused as another project's/);
   });
+
+  it('refuses them where no runbook of the folder names the sources (no backfill.yml): unchecked, a typo would go unseen', () => {
+    const { dir, problems } = problemsOf({ 'backfill.yml': null, 'duckdb.yml': (text) => text.replace(schemasLine, schemasLine.replace('raw_usgs', 'raw_usg')) });
+    const lists = ['validation.steps[0]', 'recovery[1].guards[1]', 'recovery[1].steps[0]'].map((step) => `${step}.expectSchemas`).join(', ');
+    expect(problems.filter((line) => line.startsWith(path.join(dir, 'duckdb.yml')))).toEqual([
+      `${path.join(dir, 'duckdb.yml')}:${scanLine}: at diagnosis.steps[2].expectSchemas: no runbook in this folder names a source's raw_table (backfill.yml does, in its source parameter), so these schemas cannot be checked (one mistyped: a scan would call that source's raw data missing from a healthy file): put backfill.yml in this folder too (expectSchemas also at ${lists})`,
+    ]);
+    // A backfill.yml that is there but does not load is named with its own problem, not as missing.
+    const refused = problemsOf({ 'backfill.yml': (text) => text.replace('id: backfill', 'id: backfil') });
+    expect(refused.problems.filter((line) => line.includes('raw_table'))).toEqual([]);
+    expect(refused.problems).toEqual([expect.stringMatching(/backfill\.yml:\d+: at id: the id "backfil" must match the file name "backfill"/)]);
+  });
+
+  it('names both places, picking neither, where the sources spell a schema one way and more expectSchemas another', () => {
+    // A typo in backfill.yml: duckdb.yml's four lists are not told to follow it.
+    const { dir, problems } = problemsOf({ 'backfill.yml': (text) => text.replace('raw_table: raw_usgs.daily_values', 'raw_table: raw_usg.daily_values') });
+    const duckdbPlaces = [scanLine, ...otherLists].map((line) => `duckdb.yml:${line}`).join(', ');
+    expect(problems).toEqual([
+      `${path.join(dir, 'backfill.yml')}:${usgsLine}: at parameters.source.values.usgs.raw_table: "raw_usg.daily_values" puts source usgs in schema "raw_usg", but the expectSchemas at ${duckdbPlaces} name "raw_usgs", which no source's raw_table has. One of the two is mistyped, and the files cannot tell which is right: a wrong expectSchemas has a scan call that source's raw data missing from a healthy file, a wrong raw_table has backfill.yml read a table that is not there. Make them the same, as the database names that schema`,
+    ]);
+    // Three spellings: each is named with its places, and none is taken for right.
+    const three = problemsOf({
+      'backfill.yml': (text) => text.replace('raw_table: raw_usgs.daily_values', 'raw_table: raw_usg.daily_values'),
+      'duckdb.yml': (text) => text.replace(schemasLine, schemasLine.replace('raw_usgs', 'raw_usgz')),
+    });
+    expect(three.problems).toEqual([
+      expect.stringContaining(
+        `at parameters.source.values.usgs.raw_table: "raw_usg.daily_values" puts source usgs in schema "raw_usg", but the expectSchemas at duckdb.yml:${scanLine} name "raw_usgz", and at ${otherLists.map((line) => `duckdb.yml:${line}`).join(', ')} name "raw_usgs", which no source's raw_table has. These places disagree, and the files cannot tell which is right:`,
+      ),
+    ]);
+  });
+});
+
+describe("a /databox command in a runbook's text", () => {
+  /** A folder holding only the bundled runbooks named, the first `from` in duckdb.yml's text made `to`. */
+  const folder = (names: string[], from = '', to = '') => {
+    const dir = tempDir();
+    for (const name of names) {
+      const text = fs.readFileSync(path.join(projectRoot, 'runbooks', name), 'utf8');
+      fs.writeFileSync(path.join(dir, name), name === 'duckdb.yml' ? text.replace(from, to) : text);
+    }
+    return dir;
+  };
+  /** The line of the `advice:` key whose text holds `text` (a text folded over lines is named at its key). */
+  const adviceLine = (file: string, text: string) => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes(text));
+    let key = at;
+    while (key > 0 && !/^\s*advice:/.test(lines[key] as string)) key -= 1;
+    return key + 1;
+  };
+  const refusedAsUnknown = (scenario: string) => `so that command would be refused as an unknown scenario: put ${scenario}.yml in this folder too, or take the command out of the text`;
+
+  it('names a runbook of the same folder: advice sending people to a scenario that is not there is refused, once per scenario', () => {
+    const dir = folder(['backfill.yml', 'duckdb.yml']);
+    const duckdb = path.join(dir, 'duckdb.yml');
+    expect(checkRunbooks(dir).problems).toEqual([
+      expect.stringMatching(new RegExp(`^${escapeRegExp(path.join(dir, 'backfill.yml'))}:\\d+: at diagnosis\\.verdicts\\[8\\]\\.advice: gives "/databox diagnose schedule", but this folder has no runbook "schedule", `)),
+      `${duckdb}:${adviceLine(duckdb, 'recover schedule path=a')}: at validation.followUps[8].advice: gives "/databox recover schedule", but this folder has no runbook "schedule", ${refusedAsUnknown('schedule')} (also at validation.followUps[9].advice)`,
+    ]);
+    // motherduck.yml alone sends people to scenario 4 for the marts.
+    const motherduck = path.join(folder(['motherduck.yml']), 'motherduck.yml');
+    expect(checkRunbooks(path.dirname(motherduck)).problems).toEqual([
+      `${motherduck}:${adviceLine(motherduck, 'recover schedule path=a')}: at validation.followUps[3].advice: gives "/databox recover schedule", but this folder has no runbook "schedule", ${refusedAsUnknown('schedule')} (also at validation.followUps[4].advice)`,
+    ]);
+  });
+
+  it('lets a folder hold only some scenarios when those name no other, and suggests the scenario meant for a typo', () => {
+    expect([...loadRunbooks(folder(['backfill.yml', 'duckdb.yml', 'schedule.yml'])).keys()]).toEqual(['backfill', 'duckdb', 'schedule']);
+    const dir = folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'], '/databox recover schedule path=a', '/databox recover schedul path=a');
+    const duckdb = path.join(dir, 'duckdb.yml');
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${duckdb}:${adviceLine(duckdb, 'recover schedul path=a')}: at validation.followUps[8].advice: gives "/databox recover schedul", but this folder has no runbook "schedul" (did you mean "schedule"?), so that command would be refused as an unknown scenario: correct the command`,
+    ]);
+  });
 });
 
 describe('the same command as a changing step', () => {
@@ -952,7 +1051,7 @@ describe('the same command as a changing step', () => {
     const doc = bundled('duckdb.yml');
     doc.validation.steps[1].argv = ['task', 'full-refresh'];
     doc.validation.steps[1].env = { DRY_RUN: '1' };
-    expect([...loadRunbooks(writeRunbook('duckdb.yml', doc)).keys()]).toEqual(['duckdb']);
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });
 
