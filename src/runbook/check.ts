@@ -240,13 +240,14 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   };
 
   /**
-   * A command among a recovery's or rollback's steps is taken to change data: what it does is unseen by the bot, and
-   * one left unmarked would let a failure read "Nothing was changed" over a rebuild half done. A check goes under
-   * `guards:` (before) or in the validation (after).
+   * A command among the steps of a recovery or rollback that changes data is taken to change it too: what it does is
+   * unseen by the bot, and one left unmarked would let a failure read "Nothing was changed" over a rebuild half done
+   * after the moves before it. A check goes under `guards:` (before) or in the validation (after).
    */
   const checkCommandsChange = (steps: readonly Step[], at: At) => {
+    if (!steps.some((step) => step.mutates)) return;
     steps.forEach((step, i) => {
-      if (step.kind === 'command' && !step.mutates) add([...at, i, 'mutates'], "a command among a recovery's or rollback's steps changes data as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)");
+      if (step.kind === 'command' && !step.mutates) add([...at, i, 'mutates'], 'a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)');
     });
   };
 

@@ -53,7 +53,7 @@ const duckdbCases: Planted[] = [
       delete doc.recovery[0].steps[4].mutates;
     },
     refusal: [
-      "at recovery[0].steps[4].mutates: a command among a recovery's or rollback's steps changes data as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)",
+      'at recovery[0].steps[4].mutates: a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)',
     ],
   },
   {
