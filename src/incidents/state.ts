@@ -80,6 +80,8 @@ export interface Run {
    * the database they were made on, and they can no longer be approved (staleBy). Said on the plan before it is approved.
    */
   overtakes?: { id: string; title: string }[];
+  /** A recovery that changes data on a path with no rollback: said on the plan, since nothing the bot offers undoes it. */
+  noRollback?: true;
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;

@@ -6,7 +6,7 @@ import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { overtakesWarning, utcTime } from '../incidents/approval-policy.js';
+import { noRollbackWarning, overtakesWarning, utcTime } from '../incidents/approval-policy.js';
 import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
@@ -183,6 +183,7 @@ export function planHeader(run: Run): string {
   return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
     (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
+    (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
     (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwn(leftOutLine(run) as string)}.` : '') +
     (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
 }

@@ -16,7 +16,7 @@ import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { acceptedNote, changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
-import { overtakesWarning } from '../incidents/approval-policy.js';
+import { noRollbackWarning, overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 
@@ -89,6 +89,8 @@ export class TerminalReporter implements IncidentReporter {
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
     const overtaken = overtakesWarning(run);
     if (overtaken) this.line(style.yellow(overtaken));
+    const final = noRollbackWarning(run);
+    if (final) this.line(style.yellow(final));
     const leftOut = leftOutLine(run);
     if (leftOut) this.line(`${leftOut}.`);
     run.steps.forEach((step, i) => {

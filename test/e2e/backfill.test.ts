@@ -579,7 +579,8 @@ describe('/databox recover backfill', () => {
     expect(plan).not.toContain('DELETE');
     expect(plan, 'the window is inside the one the diagnosis looked at').not.toContain('did not look at');
     expect(plan).toContain(`Preview: Mart rows the restate will replace: ${martWindowBefore.length}*`);
-    // Nothing undoes a restate: the one who asked for it may not approve it alone.
+    // Nothing undoes a restate: the plan says so before anyone approves it, and the one who asked may not approve it alone.
+    expect(plan).toContain("This path has no rollback: once it ran, nothing the bot offers undoes what it changes (the path's description says what it keeps instead).");
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who requested it/);
