@@ -46,8 +46,11 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   const scalar = issue.input;
   if ((issue.code === 'invalid_type' && issue.expected === 'string') || (issue.code === 'invalid_union' && !issue.discriminator)) {
     if (typeof scalar === 'number' || typeof scalar === 'boolean') {
-      const unit = typeof scalar === 'number' && durationKeys.has(String(issue.path?.at(-1))) ? ', with its unit (30m, 2h, 36h)' : '';
-      return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")${unit}`;
+      // A duration needs its unit more than its quotes: "300" alone is refused too.
+      if (typeof scalar === 'number' && durationKeys.has(String(issue.path?.at(-1)))) {
+        return `${JSON.stringify(scalar)} is read as a number, where a duration goes: give it with its unit (${scalar}s, 30m, 2h, 36h)`;
+      }
+      return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")`;
     }
   }
   // mutates: yes, destructive: "true": the environment takes yes and 1, a runbook's YAML takes true and false only.

@@ -13,9 +13,16 @@ type Doc = Record<string, any>;
 const duckdbText = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8');
 const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
 
-/** The problems of a directory holding only `text` as duckdb.yml, with the file's path cut off. */
-function problems(text: string): string[] {
+/** A fresh directory of the bundled runbooks but duckdb.yml, each of which names scenario 1 (and it names them). */
+function withoutDuckdb(): string {
   const dir = tempDir();
+  fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true, filter: (source) => path.basename(source) !== 'duckdb.yml' });
+  return dir;
+}
+
+/** The problems of the bundled runbooks with `text` as duckdb.yml, with the file's path cut off. */
+function problems(text: string): string[] {
+  const dir = withoutDuckdb();
   fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
   // "file:line: at …": the line is checked on its own below (where a value of the wrong shape is written).
   const prefix = new RegExp(`^${escapeRegExp(path.join(dir, 'duckdb.yml'))}(:\\d+)?: `);
@@ -24,7 +31,7 @@ function problems(text: string): string[] {
 
 /** The same problems with only the file's path cut off: ":<line>: …", so a test can check the line too. */
 function problemsAtLines(text: string): string[] {
-  const dir = tempDir();
+  const dir = withoutDuckdb();
   fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
   return checkRunbooks(dir).problems.map((line) => line.replace(path.join(dir, 'duckdb.yml'), ''));
 }
@@ -68,7 +75,7 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
     const merged = duckdbText
       .replace('      - id: move_db\n        kind: move\n', '      - &move\n        id: move_db\n        kind: move\n')
       .replace(original, '      - <<: *move\n        id: move_wal\n        title: Move its write-ahead log with it, so the new file does not replay it\n');
-    const dir = tempDir();
+    const dir = withoutDuckdb();
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), merged);
     const [step] = (loadRunbooks(dir).get('duckdb')?.recovery[0]?.steps ?? []).filter((s) => s.id === 'move_wal');
     expect(step).toMatchObject({ kind: 'move', from: '{{database_path}}.wal', to: '{{database_path}}.broken.wal', refuseLink: true, destructive: true });
@@ -175,7 +182,7 @@ describe('a verdict an earlier, wider one hides', () => {
 
 describe('what is in the runbooks directory besides runbook files', () => {
   it('refuses a broken link and a directory named *.yml, saying what each is', () => {
-    const dir = tempDir();
+    const dir = withoutDuckdb();
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
     fs.symlinkSync(path.join(dir, 'gone.yml.orig'), path.join(dir, 'x.yml'));
     fs.mkdirSync(path.join(dir, 'dir.yml'));
@@ -187,7 +194,7 @@ describe('what is in the runbooks directory besides runbook files', () => {
   });
 
   it("skips an editor's lock and a macOS '._' file, names an upper-case .YML, a copy kept beside its runbook, and a file that is one value", () => {
-    const dir = tempDir();
+    const dir = withoutDuckdb();
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
     fs.symlinkSync('root@host.4242:1764659000', path.join(dir, '.#duckdb.yml'));
     fs.writeFileSync(path.join(dir, '._duckdb.yml'), Buffer.from([0, 5, 22, 7, 0, 2, 0, 0, 77, 97, 99]));
@@ -202,7 +209,7 @@ describe('what is in the runbooks directory besides runbook files', () => {
   });
 
   it('names both files of a runbook written twice, .yaml and .yml', () => {
-    const dir = tempDir();
+    const dir = withoutDuckdb();
     fs.writeFileSync(path.join(dir, 'duckdb.yaml'), duckdbText);
     fs.writeFileSync(path.join(dir, 'duckdb.yml'), duckdbText);
     expect(checkRunbooks(dir).problems).toEqual([`${path.join(dir, 'duckdb.yml')}: a second file for the runbook "duckdb", besides ${path.join(dir, 'duckdb.yaml')}: keep one of the two`]);
@@ -222,7 +229,7 @@ describe('a value of the wrong shape', () => {
     const lineOf = (pattern: RegExp) => backfill.split('\n').findIndex((l) => pattern.test(l)) + 1;
     expect(checkRunbooks(dir).problems).toEqual([
       `${prefix}:${lineOf(/^ {6}eBird:$/)}: at parameters.source.values.eBird: "eBird" cannot be a name here: lower-case letters, digits, _ and - only, starting with a letter`,
-      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[4].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)`,
+      `${prefix}:${lineOf(/timeout: 30$/)}: at recovery[0].steps[4].timeout: 30 is read as a number, where a duration goes: give it with its unit (30s, 30m, 2h, 36h)`,
       `${prefix}:${lineOf(/definitions\.py, 7\]/)}: at recovery[0].steps[4].argv[9]: 7 is read as a number, where text goes: quote it ("7")`,
     ]);
   });
@@ -236,7 +243,7 @@ describe('values of the wrong kind, said in the words an editor of YAML needs', 
       .replace('when: { step: open, status: locked }', 'when: { step: open, status: [] }')
       .replace('    - id: disk', '    - id: di\u0455k');
     expect(problems(text)).toEqual([
-      'at diagnosis.steps[0].timeout: 30 is read as a number, where text goes: quote it ("30"), with its unit (30m, 2h, 36h)',
+      'at diagnosis.steps[0].timeout: 30 is read as a number, where a duration goes: give it with its unit (30s, 30m, 2h, 36h)',
       'at diagnosis.steps[1].id: step ids are lower_snake_case (it holds "\u0455" (U+0455), not a plain ASCII letter after "di")',
       'at diagnosis.verdicts[0].when.status: is empty: name at least one status',
       'at recovery[0].steps[0].mutates: "yes" is text where true or false goes: write true or false, without quotes',
