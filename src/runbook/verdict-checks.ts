@@ -94,7 +94,7 @@ export function verdictProblems(rb: Runbook): RunbookProblem[] {
     const at = ['diagnosis', 'verdicts', i];
     // The journal and the postmortem name a verdict by its id: two verdicts with one id could not be told apart there.
     const sameId = ids.get(v.id);
-    if (sameId !== undefined) problems.push({ at: [...at, 'id'], message: `duplicate verdict id "${v.id}" (verdict ${sameId} has it)` });
+    if (sameId !== undefined) problems.push({ at: [...at, 'id'], message: `duplicate verdict id "${v.id}" (diagnosis.verdicts[${sameId}] has it too)` });
     else ids.set(v.id, i);
     if (!v.when) return;
     // The engine takes the first verdict whose condition holds, so this one could never be chosen.

@@ -145,7 +145,7 @@ describe('a verdict that could never be told apart or chosen is refused', () => 
     const doc = duckdbDoc();
     const first = doc.diagnosis.verdicts[0].id;
     doc.diagnosis.verdicts[2].id = first;
-    expect(problems(stringify(doc))).toEqual([`at diagnosis.verdicts[2].id: duplicate verdict id "${first}" (verdict 0 has it)`]);
+    expect(problems(stringify(doc))).toEqual([`at diagnosis.verdicts[2].id: duplicate verdict id "${first}" (diagnosis.verdicts[0] has it too)`]);
   });
 
   it('a verdict with the condition of an earlier one, however it is written', () => {
