@@ -470,6 +470,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (v.when) checkCondition(v.when, [...at, 'when'], diagnosisSteps, [], 'in the diagnosis');
     v.paths.forEach((id, j) => {
       if (!pathIds.includes(id)) add([...at, 'paths', j], `no recovery path "${id}"${didYouMean(id, pathIds)}`);
+      // Offered twice, it is one button: likely another path's id typed over (a for b), which would go unoffered.
+      else if (v.paths.indexOf(id) !== j) add([...at, 'paths', j], `path "${id}" is offered twice: name each path once (was another meant?)`);
     });
     checkTemplate({ at: ['advice'], template: v.advice, as: 'text' }, verdictScope, at);
     const offered = rb.recovery.filter((p) => v.paths.includes(p.id));

@@ -48,6 +48,14 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: "a verdict offering one path twice (path B's id typed over with a's)",
+    plant: (doc) => {
+      const corrupt = doc.diagnosis.verdicts.find((v: Doc) => v.id === 'corrupt');
+      corrupt.paths = ['a', 'a'];
+    },
+    refusal: [`at diagnosis.verdicts[4].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
+  },
+  {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
     plant: (doc) => {
       delete doc.recovery[0].steps[4].mutates;
