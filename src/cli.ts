@@ -1,7 +1,14 @@
 // The terminal front end: `npm run --silent cli -- <command>`. Needs no Slack tokens; shares the bot's runbooks, policies and journal.
+import { ConfigError } from './config.js';
 import { loadDotEnv } from './env-file.js';
 
-loadDotEnv();
+try {
+  loadDotEnv();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`databox: ${error.message}\n`);
+  process.exit(2);
+}
 const args = process.argv.slice(2);
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 

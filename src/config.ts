@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
+import { hostMemory, sizeInBytes, sizePattern } from './duckdb/memory-sizes.js';
 
 /** Each unit at most once, the largest first: "1h30m" and "1d12h" as well as "90m"; "30s1m" or "1h 30m" are no duration. */
 const durationPattern = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -39,21 +40,44 @@ const duration = durationAtLeastOneSecond();
 /** A duration the bot sets a timer for (a timeout, an interval), not only compares with an age: capped as timers are. */
 const timerDuration = duration.refine((ms) => ms <= longestTimerMs, { message: `is longer than the bot can wait (${longestTimerText})` });
 
-const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
-const sizePattern = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i;
 /** Below this DuckDB cannot pin the blocks a read needs: every diagnosis would fail "Out of Memory", as if the file were bad. */
 const smallestMemoryLimit = 16e6;
 
-/** A size in DuckDB's notation, large enough to read a database with. */
+/** A size in DuckDB's notation, large enough to read a database with, and no more than this process may use. */
 const memoryLimit = z
   .string()
   .trim()
   .regex(sizePattern, 'expected a size such as 256MB or 1GB')
-  .refine((text) => {
-    // What is not a size at all is the regex's to say.
-    const size = sizePattern.exec(text);
-    return !size || Number(size[1]) * (sizeUnits[(size[2] as string).toLowerCase()] as number) >= smallestMemoryLimit;
-  }, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)');
+  // What is not a size at all is the regex's to say.
+  .refine((text) => (sizeInBytes(text) ?? smallestMemoryLimit) >= smallestMemoryLimit, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)')
+  .superRefine((text, ctx) => {
+    const memory = hostMemory();
+    if ((sizeInBytes(text) ?? 0) <= memory.bytes) return;
+    const has = memory.cgroup ? `this process may use (its cgroup's limit: ${gigabytes(memory.bytes)}; the host has ${gigabytes(os.totalmem())})` : `this host has (${gigabytes(memory.bytes)})`;
+    ctx.addIssue({ code: 'custom', message: `${text} is more memory than ${has}: set it lower, such as the default 256MB (DuckDB's GB is 1,000,000,000 bytes, its GiB 2^30)` });
+  });
+
+/** Memory in DuckDB's notation and in GiB, rounded down so a limit of the figure shown is not over it. */
+function gigabytes(bytes: number): string {
+  return `${(Math.floor(bytes / 1e8) / 10).toFixed(1)}GB = ${(Math.floor(bytes / 2 ** 30 * 10) / 10).toFixed(1)}GiB`;
+}
+
+/**
+ * A path. A leading ~ is refused: only a shell expands it, and none reads these values (npm start's .env, docker's
+ * --env-file, a systemd unit), so ~/var would be a relative path, to a folder named "~".
+ */
+const pathValue = z
+  .string()
+  .min(1)
+  .refine((text) => !text.startsWith('~'), {
+    // The checks of the whole that would follow (DATABOX_ROOT is not a directory) would only say the same again.
+    abort: true,
+    error: (issue) => {
+      const rest = /^~(?:\/(.*))?$/.exec(issue.input as string);
+      const example = rest ? `, such as ${path.join(os.homedir(), rest[1] ?? '')}` : '';
+      return `starts with ~, which no shell expands here: it would be a folder named "${(issue.input as string).split('/')[0]}", not a home folder. Give the full path${example}`;
+    },
+  });
 
 /** A yes or no (z.stringbool: "false" is false), spaces around it ignored as they are for every other value. */
 const flag = z.string().trim().pipe(z.stringbool());
@@ -153,10 +177,10 @@ const envSchema = z
       .default(3000),
     // INFO reads as info: pino's names are lower-case, an operator's often are not.
     LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
-    DATABOX_ROOT: z.string().min(1).optional(),
-    DATABOX_DATABASE_PATH: z.string().min(1).optional(),
-    DATABOX_STATE_DIR: z.string().min(1).default('./var'),
-    DATABOX_RUNBOOKS_DIR: z.string().min(1).optional(),
+    DATABOX_ROOT: pathValue.optional(),
+    DATABOX_DATABASE_PATH: pathValue.optional(),
+    DATABOX_STATE_DIR: pathValue.default('./var'),
+    DATABOX_RUNBOOKS_DIR: pathValue.optional(),
     DATABOX_ALLOW_SELF_APPROVAL: flag.default(false),
     DATABOX_APPROVERS: slackUserOrGroupIds.default([]),
     DATABOX_ALLOW_GUEST_APPROVAL: flag.default(false),
@@ -200,7 +224,7 @@ const envSchema = z
       .default('databox'),
     MOTHERDUCK_TOKEN: credential.optional(),
     DATABOX_MOTHERDUCK_CONNECT_TIMEOUT: timerDuration.default(30_000),
-    DATABOX_DUCKDB_EXTENSION_DIRECTORY: z.string().min(1).optional(),
+    DATABOX_DUCKDB_EXTENSION_DIRECTORY: pathValue.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {

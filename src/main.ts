@@ -10,9 +10,9 @@ import { createRedactor } from './redact.js';
 import { RunbookError } from './runbook/load.js';
 
 async function main(): Promise<void> {
-  loadDotEnv();
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

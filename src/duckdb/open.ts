@@ -2,6 +2,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { QueryResult } from '../database/target.js';
 import { formatDuration } from '../format-duration.js';
+import { largestBlockPool, sizeInBytes } from './memory-sizes.js';
 import { withoutStackTraceIn } from './stack-trace.js';
 
 export interface OpenDatabase {
@@ -47,9 +48,15 @@ export function readOnlyOptions(caps: ReadOnlyLimits): Record<string, string> {
     ...noExtensions,
     // Buffers come from a pool of the cap's size, reused block for block: through the general allocator, a full read
     // of a large file left some 50–100 MiB of freed blocks resident over the cap until its decay purged them.
-    ...(caps.memoryLimit ? { memory_limit: caps.memoryLimit, block_allocator_memory: caps.memoryLimit } : {}),
+    ...(caps.memoryLimit ? { memory_limit: caps.memoryLimit, block_allocator_memory: blockPool(caps.memoryLimit) } : {}),
     ...(caps.threads ? { threads: String(caps.threads) } : {}),
   };
+}
+
+/** A pool of the cap's size, but no larger than DuckDB takes (a larger one aborts the process); past that, buffers come from the general allocator. */
+function blockPool(memoryLimit: string): string {
+  const largest = largestBlockPool();
+  return (sizeInBytes(memoryLimit) ?? 0) > largest ? `${largest}bytes` : memoryLimit;
 }
 
 /**

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hostMemory } from '../../src/duckdb/memory-sizes.js';
 import { freePort, mainArgs, projectRoot, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
@@ -32,6 +33,13 @@ describe('npm start', () => {
     ['a malformed boolean', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_ALLOW_SELF_APPROVAL: 'maybe' }, /DATABOX_ALLOW_SELF_APPROVAL/],
     ['a blank port', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: ' ' }, /expected a port number such as 3000 .* → at PORT/],
     ['a port in hex', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', PORT: '0x50' }, /expected a port number such as 3000 .* → at PORT/],
+    // Taken before, and the first DuckDB open (a watcher's, a diagnosis') aborted the running bot.
+    [
+      'a DuckDB memory limit over the memory there is',
+      { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_DUCKDB_MEMORY_LIMIT: `${Math.ceil(hostMemory().bytes / 1e9) + 1}GB` },
+      /✖ \d+GB is more memory than (this host has|this process may use) \(.*GiB.*: set it lower, such as the default 256MB .*→ at DATABOX_DUCKDB_MEMORY_LIMIT$/,
+    ],
+    ['a state folder starting with ~', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_STATE_DIR: '~/var' }, /starts with ~, which no shell expands here: .*Give the full path, such as .* → at DATABOX_STATE_DIR$/],
   ])('stops with one line naming the problem: %s', async (_name, env, expected) => {
     const result = await startMain({ ...baseEnv, ...env });
     expect(result.exitCode).toBe(2);
@@ -39,6 +47,16 @@ describe('npm start', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(expected);
     expect(String(result.stderr)).not.toContain('xoxb-1-2-abc');
+  });
+
+  it('stops with one line naming the .env file, its line and the variable when a value there would be read as a comment', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'dot-env-'));
+    fs.writeFileSync(path.join(dir, '.env'), 'SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=s\nDATABOX_ALERT_CHANNEL=#incidents\n');
+    const result = await execa(process.execPath, mainArgs, { cwd: dir, env: baseEnv, extendEnv: false, reject: false, timeout: 120_000 });
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr).trim()).toBe(
+      `databox-bot: invalid configuration: ${path.join(dir, '.env')} line 3: the value of DATABOX_ALERT_CHANNEL starts with #, which a .env file reads as the start of a comment, so DATABOX_ALERT_CHANNEL would be empty: give the channel's ID (such as C012ABCDEF, at the bottom of the channel's details), not its name`,
+    );
   });
 
   it('stops on a bad runbook, naming the file, the path inside it and what is wrong', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
+import { hostMemory } from '../../src/duckdb/memory-sizes.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
 
@@ -113,6 +114,18 @@ describe('durations', () => {
     expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: ' 256MB ' }).duckdbMemoryLimit).toBe('256MB');
   });
 
+  it('refuses a DuckDB memory limit over the memory this process may use, naming the value and that memory; under it is taken', () => {
+    // 24GB on a 23.5 GiB host was taken, and the first read-only open aborted the bot (exit 134).
+    const memory = hostMemory();
+    const over = `${Math.ceil(memory.bytes / 1e9) + 1}GB`;
+    const said = configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: over });
+    const gigabytes = `${(Math.floor(memory.bytes / 1e8) / 10).toFixed(1)}GB = ${(Math.floor((memory.bytes / 2 ** 30) * 10) / 10).toFixed(1)}GiB`;
+    expect(said).toContain(`${over} is more memory than ${memory.cgroup ? `this process may use (its cgroup's limit: ${gigabytes};` : `this host has (${gigabytes})`}`);
+    expect(said).toMatch(/: set it lower, such as the default 256MB .*→ at DATABOX_DUCKDB_MEMORY_LIMIT$/);
+    const under = `${Math.floor((memory.bytes * 0.9) / 1e6)}MB`;
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: under }).duckdbMemoryLimit).toBe(under);
+  });
+
   it('refuses a duration past a hundred years, which no clock can add (a plan would fail "Invalid time value")', () => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: '100000000d' })).toContain('is longer than 36500d (a hundred years): a typo? → at DATABOX_APPROVAL_TTL');
     expect(loadConfig({ DATABOX_APPROVAL_TTL: '36500d' }).approvalTtlMs).toBe(36_500 * 86_400_000);
@@ -154,6 +167,23 @@ describe('durations', () => {
     } finally {
       fs.rmSync(file);
     }
+  });
+
+  it.each(['DATABOX_ROOT', 'DATABOX_DATABASE_PATH', 'DATABOX_STATE_DIR', 'DATABOX_RUNBOOKS_DIR', 'DATABOX_DUCKDB_EXTENSION_DIRECTORY'])(
+    '%s starting with ~ is refused, as no shell expands it here, with the full path to give instead',
+    (name) => {
+      // DATABOX_STATE_DIR=~/var made ./~/var, the journal not where the operator looked; DATABOX_ROOT's refusal said only "not a directory".
+      const said = configErrorOf({ [name]: '~/var' });
+      expect(said).toBe(
+        `invalid configuration: ✖ starts with ~, which no shell expands here: it would be a folder named "~", not a home folder. Give the full path, such as ${path.join(os.homedir(), 'var')} → at ${name}`,
+      );
+      expect(configErrorOf({ [name]: '~ops/var' })).toContain('it would be a folder named "~ops", not a home folder. Give the full path → at');
+      expect(configErrorOf({ [name]: '~' })).toContain(`Give the full path, such as ${os.homedir()} → at ${name}`);
+    },
+  );
+
+  it('takes a path with a ~ further on, which is a folder\'s own name', () => {
+    expect(loadConfig({ DATABOX_STATE_DIR: 'var/~backup' }).stateDir).toBe(path.resolve('var/~backup'));
   });
 
   it.each(['15 minutes', '15', 'm15', '-5m', '1.5h', '15M', '1w', '1h 30m', '30s1m', '1h30', 'h'])('DATABOX_APPROVAL_TTL=%j is refused, naming the variable', (text) => {

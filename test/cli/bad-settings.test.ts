@@ -1,0 +1,47 @@
+// The terminal front end refuses the settings the bot refuses (it reads the same ./.env and configuration): one line, exit 2.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { hostMemory } from '../../src/duckdb/memory-sizes.js';
+import { cliArgs, cliEnv } from '../helpers/cli-process.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-cli-settings-');
+
+/** `help` from a folder of its own (the .env there is the one read), with `env` set. */
+async function helpIn(dir: string, env: Record<string, string> = {}) {
+  const result = await execa(process.execPath, [...cliArgs, 'help'], { cwd: dir, env: cliEnv(env), extendEnv: false, reject: false, timeout: 45_000 });
+  return { code: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+describe('npm run cli with a bad setting', () => {
+  it('stops at a .env value that would be read as a comment, naming the file, the line and the variable; quoted, it is read', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, '.env'), 'LOG_LEVEL=error\nDATABOX_ALERT_CHANNEL=#incidents\n');
+    expect(await helpIn(dir)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `databox: invalid configuration: ${path.join(dir, '.env')} line 2: the value of DATABOX_ALERT_CHANNEL starts with #, which a .env file reads as the start of a comment, so DATABOX_ALERT_CHANNEL would be empty: give the channel's ID (such as C012ABCDEF, at the bottom of the channel's details), not its name`,
+    });
+    // Quoted, the value reaches the configuration, which asks for the channel's ID.
+    fs.writeFileSync(path.join(dir, '.env'), 'DATABOX_ALERT_CHANNEL="#incidents"\n');
+    const quoted = await helpIn(dir);
+    expect(quoted.code).toBe(2);
+    expect(quoted.stderr).toMatch(/^databox: invalid configuration: .*expected a Slack channel ID such as C012ABCDEF → at DATABOX_ALERT_CHANNEL$/);
+    fs.writeFileSync(path.join(dir, '.env'), 'DATABOX_ALERT_CHANNEL=C012ABCDEF # #incidents\n');
+    expect((await helpIn(dir)).code).toBe(0);
+  });
+
+  it('stops at a DuckDB memory limit over the memory there is, which aborted the first read', async () => {
+    const result = await helpIn(tempDir(), { DATABOX_DUCKDB_MEMORY_LIMIT: `${Math.ceil(hostMemory().bytes / 1e9) + 1}GB` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^databox: invalid configuration: ✖ \d+GB is more memory than .*GiB.* → at DATABOX_DUCKDB_MEMORY_LIMIT$/);
+  });
+
+  it('stops at a path starting with ~', async () => {
+    const result = await helpIn(tempDir(), { DATABOX_STATE_DIR: '~/var' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^databox: invalid configuration: ✖ starts with ~, which no shell expands here: .* → at DATABOX_STATE_DIR$/);
+  });
+});
