@@ -191,7 +191,11 @@ const envSchema = z
     DATABOX_DISK_FULL_PERCENT: percent.default(95),
     DATABOX_WORKERS: wholeNumber(1, 8, { notOne: 'expected a whole number of workers from 1 to 8' }).default(2),
     DATABOX_USER_COMMAND_LIMIT: perUserLimit.default({ limit: 10, windowMs: 5 * 60_000 }),
-    DAGSTER_URL: z.url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' }).optional(),
+    DAGSTER_URL: z
+      .url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' })
+      // The bot posts to <DAGSTER_URL>/graphql: a URL that already ends in it would be asked /graphql/graphql.
+      .refine((url) => !/\/graphql\/?$/.test(new URL(url).pathname), { error: "expected the webserver's base URL, without /graphql (the bot adds it): such as http://127.0.0.1:3000" })
+      .optional(),
     DAGSTER_TIMEOUT: timerDuration.default(10_000),
     DAGSTER_LOCATION: z.string().min(1).optional(),
     DAGSTER_REPOSITORY: z.string().min(1).default('__repository__'),

@@ -149,6 +149,11 @@ describe('durations', () => {
     },
   );
 
+  it.each(['http://127.0.0.1:3000/graphql', 'https://dagster.internal/graphql/'])('DAGSTER_URL=%s (with /graphql, which the bot adds) is refused, naming the base URL to give', (url) => {
+    expect(configErrorOf({ DAGSTER_URL: url })).toContain("expected the webserver's base URL, without /graphql (the bot adds it): such as http://127.0.0.1:3000 → at DAGSTER_URL");
+    expect(loadConfig({ DAGSTER_URL: url.replace(/\/graphql\/?$/, '') }).dagster.url).toBe(url.replace(/\/graphql\/?$/, ''));
+  });
+
   it('takes an age compared with a clock, never waited for, beyond 24d (a heartbeat that may be years old)', () => {
     expect(loadConfig({ DATABOX_HEARTBEAT_MAX_AGE: '100000h' }).watch.heartbeatMaxAgeMs).toBe(100_000 * 3_600_000);
   });
