@@ -43,3 +43,9 @@ export function loadMartSlas(runbooksDir: string): MartSla[] {
   }
   return parsed.data;
 }
+
+/** Why loadMartSlas found none, for the watcher's "off" line: a folder without schedule.yml is not one whose schedule.yml lists no marts. */
+export function whyNoMartSlas(runbooksDir: string): string {
+  const file = path.join(runbooksDir, 'schedule.yml');
+  return fs.existsSync(file) ? `${file} has no mart-freshness step in its diagnosis` : `no schedule.yml in ${runbooksDir}, where they are read from`;
+}

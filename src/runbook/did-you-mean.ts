@@ -16,6 +16,12 @@ function distance(a: string, b: string): number {
 
 /** ` (did you mean "x"?)` when one known name is close to `word` (a third of its length, at least 2 edits, or the same stem), else nothing. */
 export function didYouMean(word: string, known: Iterable<string>): string {
+  const best = closestName(word, known);
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+}
+
+/** The known name closest to `word`, when one is close enough to be what was meant (as didYouMean decides). */
+export function closestName(word: string, known: Iterable<string>): string | undefined {
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { name: string; d: number } | undefined;
   for (const name of known) {
@@ -28,5 +34,5 @@ export function didYouMean(word: string, known: Iterable<string>): string {
     const sameStem = stem.length >= 4 && longer.startsWith(stem) && longer.length - shorter.length <= 3;
     if ((d <= limit || sameStem) && (!best || d < best.d)) best = { name, d };
   }
-  return best ? ` (did you mean "${best.name}"?)` : '';
+  return best?.name;
 }

@@ -1,14 +1,15 @@
 // Reads and checks every runbooks/*.yml file: a problem is named with its file, the path inside it and what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
+import { adviceCommandProblems } from './advice-commands.js';
 import { runbookProblems } from './check.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
+import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
-import { placeOf, stepsAt } from './every-step.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
@@ -130,12 +131,17 @@ export function checkRunbooks(dir: string): { runbooks: Map<string, Runbook>; fi
     }
   }
   const nodeLine = (id: string, at: DataPath) => nodeLinesOf.get(id)?.(at);
-  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused, nodeLine).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
+  const placeName: PlaceName = (id, at) => {
+    const parts = pathOfText(at);
+    const line = parts && linesOf.get(id)?.(parts);
+    return `${path.basename(fileOf.get(id) as string)}${line === undefined ? ` ${at}` : `:${line}`}`;
+  };
+  for (const [id, rb] of runbooks) problems.push(...crossRunbookProblems(rb, runbooks, refused, nodeLine, placeName).map((problem) => locatedText(fileOf.get(id) as string, linesOf.get(id) as (at: DataPath) => number | undefined, problem)));
   return { runbooks, files, problems };
 }
 
 /** What one runbook names in another (the scenario a failed recovery offers): it must exist and take those parameters. */
-function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>, nodeLine: NodeLine): string[] {
+function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, refused: ReadonlySet<string>, nodeLine: NodeLine, placeName: PlaceName): string[] {
   const problems: string[] = [];
   rb.recovery.forEach((p, i) => {
     const opens = p.whenFailedOpens;
@@ -156,42 +162,8 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...expectedSchemaProblems(rb, all), ...martSlaProblems(rb, all, nodeLine, refused));
+  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused));
   return problems;
-}
-
-/**
- * The stack's raw schemas as the runbooks' sources name them (an enum value's raw_table, schema.table), each with the
- * runbook that names it: a duckdb-scan step's expectSchemas outside them would call a healthy file's raw data missing.
- */
-function expectedSchemaProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
-  const known = new Map<string, string>();
-  for (const other of all.values()) {
-    for (const parameter of Object.values(other.parameters)) {
-      if (parameter.type !== 'enum') continue;
-      for (const attributes of Object.values(parameter.values)) {
-        const table = attributes.raw_table;
-        if (typeof table === 'string' && table.includes('.')) known.set(table.split('.')[0] as string, `${other.id}.yml`);
-      }
-    }
-  }
-  if (known.size === 0) return [];
-  const names = [...known.keys()];
-  const where = [...new Set(known.values())].join(', ');
-  const steps: [string, { kind: string; expectSchemas?: readonly string[] }][] = stepsAt(rb).map(([at, step]) => [placeOf(at), step]);
-
-  // What a wrong name would do: a scan calls a source's raw data missing; an open check takes a good file for another project's.
-  const consequence: Record<string, string> = {
-    'duckdb-scan': "a scan would call that source's raw data missing from a healthy file",
-    'duckdb-open': "a file of the stack's with no table in the other schemas named would be refused as another project's",
-  };
-  return steps.flatMap(([at, step]) =>
-    !consequence[step.kind]
-      ? []
-      : (step.expectSchemas ?? []).flatMap((schema, k) =>
-          known.has(schema) ? [] : [`${at}.expectSchemas[${k}]: "${schema}" is the schema of no source's raw_table in ${where} (${names.join(', ')})${didYouMean(schema, names)}: ${consequence[step.kind]}`],
-        ),
-  );
 }
 
 /** The runbooks of a directory; any problem in any file stops the load, naming them all. */

@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { DagsterClient } from '../dagster/graphql-client.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
-import { loadMartSlas } from '../marts/slas.js';
+import { loadMartSlas, whyNoMartSlas } from '../marts/slas.js';
 import type { CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
 import { probeOpenOffThread } from '../duckdb/off-thread.js';
@@ -34,6 +34,7 @@ export function buildWatchers(
   plans?: PlansOnDatabases,
   targets: DatabaseTargets = databaseTargets(config, createRedactor(config.secrets)),
 ): Watcher[] {
+  const slas = config.watch.marts ? loadMartSlas(config.runbooksDir) : [];
   return [
     daemonWatcher({
       client: dagsterClientFor(config),
@@ -44,7 +45,13 @@ export function buildWatchers(
       enabled: config.watch.daemon,
     }),
     diskWatcher({ paths: [config.databasePath, config.stateDir], alertPercent: config.watch.diskAlertPercent, enabled: config.watch.disk }),
-    martsWatcher({ target: targets.backend, slas: config.watch.marts ? loadMartSlas(config.runbooksDir) : [], enabled: config.watch.marts, busy: plans && (() => plans.holding(targets.backend.lockKey)) }),
+    martsWatcher({
+      target: targets.backend,
+      slas,
+      noSlas: slas.length === 0 ? whyNoMartSlas(config.runbooksDir) : undefined,
+      enabled: config.watch.marts,
+      busy: plans && (() => plans.holding(targets.backend.lockKey)),
+    }),
     databaseWatcher({
       file: config.databasePath,
       enabled: config.watch.database,

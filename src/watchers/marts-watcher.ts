@@ -8,6 +8,8 @@ export interface MartsWatcherOptions {
   /** The database DATABOX_BACKEND names: the local DuckDB file or MotherDuck. */
   target: DatabaseTarget;
   slas: MartSla[];
+  /** Why `slas` is empty, when it is (whyNoMartSlas in marts/slas.ts): the reason the watcher is off. */
+  noSlas?: string;
   enabled: boolean;
   /** A plan changing the database right now (its id and title): then the file is left alone and nothing is judged. */
   busy?: () => string | undefined;
@@ -17,7 +19,7 @@ export function martsWatcher(options: MartsWatcherOptions): Watcher {
   return {
     id: 'marts',
     title: 'Mart freshness',
-    off: !options.enabled ? 'turned off (DATABOX_WATCH_MARTS=false)' : options.slas.length === 0 ? 'off: no SLAs (runbooks/schedule.yml has no marts)' : undefined,
+    off: !options.enabled ? 'turned off (DATABOX_WATCH_MARTS=false)' : options.slas.length === 0 ? `off: no SLAs (${options.noSlas ?? 'none given'})` : undefined,
     async check(now: Date): Promise<Finding> {
       const busy = options.busy?.();
       if (busy) return { watcher: 'marts', scenario: 'schedule', details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };

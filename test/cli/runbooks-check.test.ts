@@ -67,6 +67,35 @@ describe('runbooks check', () => {
     ]);
   });
 
+  it('refuses a runbook without the runbooks its checks need, naming them, rather than skip the checks between files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
+    temps.push(dir);
+    const schemas = 'expectSchemas: [raw_ebird, raw_noaa, raw_usgs]';
+    const text = fs.readFileSync(path.join(projectRoot, 'runbooks', 'duckdb.yml'), 'utf8').replace(schemas, schemas.replace('raw_usgs', 'raw_usg'));
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
+    const lines = text.split('\n');
+    const scanLine = lines.findIndex((l) => l.includes('raw_usg]')) + 1;
+    const commandAt = lines.findIndex((l) => l.includes('/databox recover schedule'));
+    let adviceLine = commandAt;
+    while (!/^\s*advice:/.test(lines[adviceLine] as string)) adviceLine -= 1;
+    // Alone, the typo is not "runbooks OK": duckdb.yml is refused for the two runbooks it needs.
+    const alone = await check([dir]);
+    expect(alone.exitCode).toBe(1);
+    expect(alone.stderr.split('\n')).toEqual([
+      `${dir}/duckdb.yml:${adviceLine + 1}: at validation.followUps[8].advice: gives "/databox recover schedule", but this folder has no runbook "schedule", so that command would be refused as an unknown scenario: put schedule.yml in this folder too, or take the command out of the text (also at validation.followUps[9].advice)`,
+      `${dir}/duckdb.yml:${scanLine}: at diagnosis.steps[2].expectSchemas: no runbook in this folder names a source's raw_table (backfill.yml does, in its source parameter), so these schemas cannot be checked (one mistyped: a scan would call that source's raw data missing from a healthy file): put backfill.yml in this folder too (expectSchemas also at validation.steps[0].expectSchemas, recovery[1].guards[1].expectSchemas, recovery[1].steps[0].expectSchemas)`,
+      `runbooks check FAILED: 2 problems in ${dir}`,
+    ]);
+    // Beside them, the typo itself is refused, as it is with all four runbooks.
+    for (const name of ['backfill.yml', 'schedule.yml']) fs.copyFileSync(path.join(projectRoot, 'runbooks', name), path.join(dir, name));
+    const beside = await check([dir]);
+    expect(beside.exitCode).toBe(1);
+    expect(beside.stderr.split('\n')).toEqual([
+      `${dir}/duckdb.yml:${scanLine}: at diagnosis.steps[2].expectSchemas[2]: "raw_usg" is the schema of no source's raw_table in backfill.yml (raw_ebird, raw_noaa, raw_usgs) (did you mean "raw_usgs"?): a scan would call that source's raw data missing from a healthy file`,
+      `runbooks check FAILED: 1 problem in ${dir}`,
+    ]);
+  });
+
   it('names a YAML alias typo and a directory named *.yml as problems of their files, with no stack trace', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
     temps.push(dir);

@@ -17,6 +17,16 @@ type Doc = Record<string, any>;
 const duckdbText = fs.readFileSync(path.join(runbooksDir, 'duckdb.yml'), 'utf8');
 const duckdbDoc = (): Doc => parse(duckdbText) as Doc;
 
+/** The bundled runbooks' texts by file name: a runbook loads beside those its texts name. */
+const bundledTexts = (): Record<string, string> => Object.fromEntries(fs.readdirSync(runbooksDir).map((name) => [name, fs.readFileSync(path.join(runbooksDir, name), 'utf8')]));
+
+/** A fresh temp dir of the bundled runbooks with `files` written over them. */
+function besideBundled(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries({ ...bundledTexts(), ...files })) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
 /** Writes files into a fresh temp dir and returns the error loadRunbooks throws (or fails the test). */
 function loadError(files: Record<string, string>): { error: RunbookError; dir: string } {
   const dir = tempDir();
@@ -55,8 +65,7 @@ describe('the shipped runbooks', () => {
   });
 
   it('loads a copy of duckdb.yml written back out by the test harness (the control for the broken cases)', () => {
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(duckdbDoc()));
+    const dir = besideBundled({ 'duckdb.yml': stringify(duckdbDoc()) });
     expect(loadRunbooks(dir).get('duckdb')?.title).toBe('Blown DuckDB file (local backend)');
   });
 });
@@ -312,8 +321,7 @@ describe('a duration written in several units', () => {
     const freshness = doc.validation.steps.find((s: Doc) => s.kind === 'mart-freshness');
     freshness.marts[0].maxLag = '1d12h';
     freshness.waitUntil = { status: ['fresh'], every: '1m30s', deadline: '1h30m' };
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    const dir = besideBundled({ 'duckdb.yml': stringify(doc) });
     const rb = loadRunbooks(dir).get('duckdb')!;
     expect(resolveStep(rb.diagnosis.steps[0]!, { root: dir, values: { database_path: 'data/databox.duckdb' } }).timeoutMs).toBe(90 * 60_000);
     const loaded = rb.validation.steps.find((s) => s.kind === 'mart-freshness') as Extract<Step, { kind: 'mart-freshness' }>;
@@ -327,8 +335,7 @@ describe("a step's whenFailed", () => {
     const doc = parse(fs.readFileSync(path.join(runbooksDir, 'backfill.yml'), 'utf8')) as Doc;
     const pathA = doc.recovery.find((p: Doc) => p.id === 'a');
     pathA.steps.find((s: Doc) => s.id === 'reload').whenFailed = 'The reload stopped: the {{previews.raw_rows}} raw rows it replaces are kept; roll back to put them back.';
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(doc));
+    const dir = besideBundled({ 'backfill.yml': stringify(doc) });
     expect(() => loadRunbooks(dir)).not.toThrow();
     pathA.guards = [...(pathA.guards ?? []), { id: 'g', kind: 'disk-usage', title: 'Room', path: '{{database_path}}', whenFailed: 'Free {{previews.raw_rows}} rows of room' }];
     fs.writeFileSync(path.join(dir, 'backfill.yml'), stringify(doc));
@@ -339,8 +346,7 @@ describe("a step's whenFailed", () => {
     const doc = duckdbDoc();
     const pathB = doc.recovery.find((p: Doc) => p.id === 'b');
     pathB.rollback.steps[0].whenFailed = 'Put it back by hand: mv {{recovery.move_db.to}} {{database_path}}, then `/databox validate duckdb incident={{incident_id}}`';
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'duckdb.yml'), stringify(doc));
+    const dir = besideBundled({ 'duckdb.yml': stringify(doc) });
     const step = loadRunbooks(dir).get('duckdb')!.recovery.find((p) => p.id === 'b')!.rollback!.steps[0]!;
     const values = { database_path: '/srv/databox/data/databox.duckdb', incident_id: 'dbx-20260420-3fa2', recovery: { move_db: { to: '/srv/databox/data/databox.duckdb.broken' } } };
     expect(resolveStep(step, { root: dir, values }).whenFailed).toBe(
@@ -384,7 +390,7 @@ describe('a broken runbook stops the load with the file, the path inside it and 
     doc.id = 'second';
     doc.recovery[0].steps[1].kind = 'rm';
     const text = stringify(doc);
-    const { error, dir } = loadError({ 'duckdb.yml': duckdbText, 'second.yml': text });
+    const { error, dir } = loadError({ ...bundledTexts(), 'second.yml': text });
     // The line where the wrong kind is written, as "file:line:" an editor opens.
     const line = text.split('\n').findIndex((l) => /^\s*(- )?kind: rm$/.test(l)) + 1;
     expect(line).toBeGreaterThan(1);

@@ -243,8 +243,8 @@ describe('runbooks/schedule.yml', () => {
   it('checks the scenario a failed recovery offers against that runbook: it must be there and take those parameters', () => {
     const withBackfill = (doc: Record<string, any>) => {
       const dir = tempDir();
+      fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'schedule.yml'), stringify(doc));
-      fs.copyFileSync(path.join(projectRoot, 'runbooks', 'backfill.yml'), path.join(dir, 'backfill.yml'));
       return () => loadRunbooks(dir);
     };
     expect(withBackfill(bundled())().get('schedule')?.recovery[0]?.whenFailedOpens).toEqual({ scenario: 'backfill', oneEach: 'source', params: { from: '{{from?}}', to: '{{to?}}' } });

@@ -572,6 +572,14 @@ describe('stale marts watcher', () => {
     expect((await marts(loadConfig({ ...env, DATABOX_BACKEND: 'local' }))).state).toBe('healthy');
   });
 
+  it('is off where there are no SLAs, saying whether schedule.yml is missing from the runbooks folder or lists no marts', () => {
+    const dir = tempDir();
+    const off = () => buildWatchers(loadConfig({ DATABOX_DATABASE_PATH: path.join(dir, 'databox.duckdb'), DATABOX_RUNBOOKS_DIR: dir }), runCommand, true).find((w) => w.id === 'marts')!.off;
+    expect(off()).toBe(`off: no SLAs (no schedule.yml in ${dir}, where they are read from)`);
+    fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps: []\n');
+    expect(off()).toBe(`off: no SLAs (${path.join(dir, 'schedule.yml')} has no mart-freshness step in its diagnosis)`);
+  });
+
   it('refuses SLAs that are not plain names or durations, naming where', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'schedule.yml'), 'diagnosis:\n  steps:\n    - id: freshness\n      kind: mart-freshness\n      marts:\n        - { table: "ebird.x; DROP TABLE y", dateColumn: day_date, maxLag: soon }\n');

@@ -1,0 +1,38 @@
+// The /databox commands a runbook's texts give (advice, whenFailed, descriptions) name scenarios its folder holds.
+import { didYouMean } from './did-you-mean.js';
+import type { Runbook } from './schema.js';
+
+/** The verbs that take a scenario (src/commands/parse.ts), and the word after them; the parser reads it in any case. */
+const scenarioCommand = /\/databox\s+(?:diagnose|recover|validate)\s+([A-Za-z][\w-]*)/g;
+
+/** Every text of a runbook, with where it is (diagnosis.verdicts[3].advice), in file order. */
+function texts(value: unknown, at: string): [string, string][] {
+  if (typeof value === 'string') return [[at, value]];
+  if (Array.isArray(value)) return value.flatMap((item, i) => texts(item, `${at}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => texts(item, at === '' ? key : `${at}.${key}`));
+}
+
+/**
+ * A command naming a scenario no runbook of the folder is would be refused as an unknown scenario when someone follows
+ * the advice: said once per scenario, at the first text giving it (a folder may hold only some scenarios, if the ones
+ * it holds send nobody to the others). ids: the folder's runbooks; refused: those whose files are there but did not load.
+ */
+export function adviceCommandProblems(rb: Runbook, ids: readonly string[], refused: ReadonlySet<string>): string[] {
+  const unknown = new Map<string, { at: string; command: string }[]>();
+  for (const [at, text] of texts(rb, '')) {
+    for (const match of text.matchAll(scenarioCommand)) {
+      const scenario = (match[1] as string).toLowerCase();
+      if (ids.includes(scenario) || refused.has(scenario)) continue;
+      unknown.set(scenario, [...(unknown.get(scenario) ?? []), { at, command: match[0].replace(/\s+/g, ' ') }]);
+    }
+  }
+  return [...unknown].map(([scenario, places]) => {
+    const [first, ...others] = places as [{ at: string; command: string }, ...{ at: string }[]];
+    const elsewhere = [...new Set(others.map((place) => place.at))].filter((at) => at !== first.at);
+    const also = elsewhere.length > 0 ? ` (also at ${elsewhere.join(', ')})` : '';
+    const meant = didYouMean(scenario, ids);
+    const fix = meant ? 'correct the command' : `put ${scenario}.yml in this folder too, or take the command out of the text`;
+    return `${first.at}: gives "${first.command}", but this folder has no runbook "${scenario}"${meant}, so that command would be refused as an unknown scenario: ${fix}${also}`;
+  });
+}
