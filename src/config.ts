@@ -194,7 +194,7 @@ const envSchema = z
     DAGSTER_URL: z
       .url({ protocol: /^https?$/, error: 'expected the Dagster webserver URL such as http://127.0.0.1:3000' })
       // The bot posts to <DAGSTER_URL>/graphql: a URL that already ends in it would be asked /graphql/graphql.
-      .refine((url) => !/\/graphql\/?$/.test(new URL(url).pathname), { error: "expected the webserver's base URL, without /graphql (the bot adds it): such as http://127.0.0.1:3000" })
+      .refine((url) => !URL.canParse(url) || !/\/graphql\/?$/.test(new URL(url).pathname), { error: "expected the webserver's base URL, without /graphql (the bot adds it): such as http://127.0.0.1:3000" })
       .optional(),
     DAGSTER_TIMEOUT: timerDuration.default(10_000),
     DAGSTER_LOCATION: z.string().min(1).optional(),

@@ -204,9 +204,10 @@ function spacesAroundEquals(pairs: readonly string[], index: number): string | u
   const word = pairs[index] as string;
   const next = pairs[index + 1];
   const looksLikeKey = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
-  // The bare words from `from` up to the next key=value: the value, split where it had spaces.
+  // The bare words from `from` up to the next key=value, or the next key spaced from its "=" (`to = …`): the value,
+  // split where it had spaces.
   const bareFrom = (from: number) => {
-    const end = pairs.findIndex((p, i) => i >= from && p.includes('='));
+    const end = pairs.findIndex((p, i) => i >= from && (p.includes('=') || (pairs[i + 1] ?? '').startsWith('=')));
     return pairs.slice(from, end < 0 ? pairs.length : end);
   };
   let key: string;

@@ -39,6 +39,11 @@ export interface ViewCheck {
   elsewhere?: boolean;
 }
 
+/** Why a view that does not bind is not the verdict's to judge: the scan's summary and the healthy verdict say it alike. */
+export function whyNotJudged(view: ViewCheck): string {
+  return view.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views, so not judged";
+}
+
 export interface ScanResult {
   /**
    * damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …);
@@ -205,8 +210,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       };
     }
     const unbound = views.filter((v) => v.error);
-    const why = (v: ViewCheck) => (v.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views, so not judged");
-    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${why(v)}`).join('; ')})` : '';
+    const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${whyNotJudged(v)}`).join('; ')})` : '';
     const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
     return { status: 'ok', tables, views, blocks, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
   } catch (error) {

@@ -116,12 +116,12 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   return { ok: true };
 }
 
-/** What approving a plan does to the plans that waited beside it on the same database (Run.overtakes), in words. */
 /** A plan whose path has no rollback, said before it is approved: once it ran, nothing the bot offers undoes it. */
 export function noRollbackWarning(run: Pick<Run, 'noRollback'>): string | undefined {
   return run.noRollback ? 'This path has no rollback: once it ran, nothing the bot offers undoes what it changes (the path\'s description says what it keeps instead).' : undefined;
 }
 
+/** What approving a plan does to the plans that waited beside it on the same database (Run.overtakes), in words. */
 export function overtakesWarning(run: Pick<Run, 'overtakes'>): string | undefined {
   const others = run.overtakes ?? [];
   if (others.length === 0) return undefined;

@@ -440,7 +440,8 @@ export class IncidentService {
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
     const overtakes = mutates ? this.waitingOnTheSameDatabase(spec.lockKey) : [];
     const path = spec.kind === 'recovery' && spec.pathId ? this.deps.runbooks.get(incident.scenario)?.recovery.find((p) => p.id === spec.pathId) : undefined;
-    const noRollback = mutates && path !== undefined && path.rollback === undefined;
+    // Destructive only: a clone beside the database (dropped by the cleanup) or a schedule started is undone otherwise.
+    const noRollback = destructive && path !== undefined && path.rollback === undefined;
     let id = '';
     // The id is taken under the journal's lock, after catching up: another process may have proposed a run meanwhile.
     await this.deps.journal.commit(() => {

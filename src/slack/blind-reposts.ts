@@ -4,8 +4,11 @@
 import type { FetchFunction, RetryOptions } from '@slack/web-api';
 import { mayHaveBeenCarriedOut } from './slack-trouble.js';
 
-/** Calls that leave something new in Slack each time they are carried out: a message, an upload shared. */
-const postingMethod = /\/(chat\.postMessage|chat\.postEphemeral|chat\.scheduleMessage|chat\.meMessage|files\.completeUploadExternal)$/;
+/**
+ * Calls that leave something new in a channel each time they are carried out: a message, an upload shared. Not an
+ * ephemeral note: a second copy is seen by one person for a moment, and a lost one (a refusal of their click) matters more.
+ */
+const postingMethod = /\/(chat\.postMessage|files\.completeUploadExternal)$/;
 
 /** The errors fetch threw for a posting call (the client wraps them, keeping each as the wrapper's `original`). */
 const failedPosts = new WeakSet<object>();
@@ -27,8 +30,13 @@ export function notingFailedPosts(fetch: FetchFunction): FetchFunction {
  * may have carried out ends here; a 429, a 5xx and a refused connection, none of which Slack took, are retried.
  */
 function stopBlindReposts(error: unknown): void {
+  if (notSentAgain(error)) throw error;
+}
+
+/** Whether a failed call was a post this policy does not send again: one Slack may have carried out. */
+export function notSentAgain(error: unknown): boolean {
   const original = (error as { original?: unknown }).original;
-  if (typeof original === 'object' && original !== null && failedPosts.has(original) && mayHaveBeenCarriedOut(error)) throw error;
+  return typeof original === 'object' && original !== null && failedPosts.has(original) && mayHaveBeenCarriedOut(error);
 }
 
 /**

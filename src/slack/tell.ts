@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
 import { clientAskedAgain, mayHaveBeenCarriedOut, SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
+import { notSentAgain } from './blind-reposts.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface Audience {
@@ -89,7 +90,8 @@ export function describeFailure(error: unknown, logger: Logger, context: Record<
   if (error instanceof IncidentAbandoned) {
     const failed = error.cause instanceof SlackCallFailed ? error.cause : undefined;
     const cause = failed ? failed.cause : error.cause;
-    const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || clientAskedAgain(cause), channel);
+    // A post Slack may have carried out is not sent again by the client (blind-reposts.ts): not "also when asked again".
+    const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || (clientAskedAgain(cause) && !notSentAgain(cause)), channel);
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
     return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;

@@ -369,7 +369,7 @@ describe('refusals and exit codes', () => {
     instance.closeSync();
     const healthy = await cli(env, ['diagnose', 'duckdb']);
     expect(healthy.stdout).toContain('● Verdict: Healthy');
-    expect(healthy.stdout).toMatch(/SQLMesh's views bind, the disk has room and sqlmesh audit passes\. One view does not bind here, not judged: main\.adhoc \(not one of SQLMesh's production views: Catalog Error: [^\n]*scratch[^\n]*\)\./);
+    expect(healthy.stdout).toMatch(/SQLMesh's views bind, the disk has room and sqlmesh audit passes\. One view does not bind here: main\.adhoc \(Catalog Error: [^\n]*scratch[^\n]*: not one of SQLMesh's production views, so not judged\)\./);
     expect(healthy.code).toBe(0);
   });
 });

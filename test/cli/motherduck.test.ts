@@ -145,10 +145,13 @@ describe('scenario 3 from the terminal', () => {
     const id = incidentOf(clone.stdout);
     const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
     await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
+    // A clone beside the database (path A) and the swap (with its rollback) need no warning; the cleanup's drop does.
+    expect(clone.stdout).not.toContain('This path has no rollback');
     // Asked for, and left waiting (nobody answers the prompt).
     const asked = await cli(['rollback', swapRun as string], () => null);
     const [, rollbackRun, rollbackHash] = /Plan (\S+) · Rollback of path S[^\n]*· hash ([0-9a-f]{8})/.exec(asked.stdout) as RegExpExecArray;
     const cleanup = await cli(['recover', 'motherduck', 'path=c', `incident=${id}`, '--approver', 'carol']);
+    expect(cleanup.stdout).toContain('This path has no rollback: once it ran, nothing the bot offers undoes what it changes');
     expect(cleanup.code, `${cleanup.stdout}${cleanup.stderr}`).toBe(0);
     const approved = await cli(['approve', rollbackRun as string, rollbackHash as string, '--approver', 'carol']);
     expect(approved.code).not.toBe(0);
@@ -298,7 +301,7 @@ describe('scenario 3 from the terminal', () => {
     expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
     expect(md.namedSnapshots()).toEqual([]);
     expect(await md.value('databox', count)).toBe('37');
-    expect(refused.stdout).toContain(`Propose path B again once that is dealt with: \`npm run --silent cli -- recover motherduck path=b at="2026-04-20 12:00:00" incident=${incidentOf(asked.stdout)}\``);
+    expect(refused.stdout).toContain(`Written to after the plan: propose path B again once that is dealt with, \`npm run --silent cli -- recover motherduck path=b at="2026-04-20 12:00:00" incident=${incidentOf(asked.stdout)}\``);
 
     // Proposed again, it counts both writes; approved, it goes back.
     const again = await cli(['recover', 'motherduck', 'path=b', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

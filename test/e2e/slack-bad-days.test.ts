@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
+import { webApiPolicy } from '../../src/slack/app.js';
 import { createHealthyDatabase, writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
@@ -316,6 +317,19 @@ describe("Slack's bad days", () => {
     expect(journal().filter((r) => r.type === 'diagnosis.verdict')).toHaveLength(1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)).toHaveLength(4);
     expect(slack.responses.map((r) => String(r.body.text)).join('\n')).not.toMatch(/could not be posted/);
+  });
+
+  it('posts the first message once when Slack does not answer it, under the bot\'s own retry policy, and does not say it asked again', async () => {
+    writeGarbage(checkout.databasePath);
+    // The bot's policy (webApiPolicy), its waits made short: the client would retry a post without an answer 3 times.
+    harness = await startBot(checkout, slack, {}, undefined, undefined, { clientOptions: { ...webApiPolicy, retryConfig: { ...webApiPolicy.retryConfig, minTimeout: 10, maxTimeout: 20 }, timeout: 1_500 } });
+    slack.trouble = ['silence', 'silence', 'silence', 'silence'];
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)).toHaveLength(1);
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(
+      /^:warning: The incident's first message could not be posted \(Slack may have posted it all the same: it belongs to no incident\)\. Slack's Web API failed \(it did not answer\): Slack seems to be having trouble, not the bot\./,
+    );
   });
 
   it("does not ask again once Slack may have posted the first message (an answer cut short), and says so in plain words", async () => {

@@ -164,6 +164,9 @@ describe('good commands', () => {
     ['recover duckdb path =a', '"path =a": no spaces around `=`: write `path=a`'],
     ['diagnose duckdb at= 2026-12-01 12:00:00 note=x', '"at= 2026-12-01 12:00:00": no spaces around `=`: write `at="2026-12-01 12:00:00"`'],
     ['recover duckdb path=b backup= "/backups/my db.duckdb"', '"backup= /backups/my db.duckdb": no spaces around `=`: write `backup="/backups/my db.duckdb"`'],
+    // Spaces around every "=": the next key is not taken into the value.
+    ['diagnose duckdb source = ebird from = 2026-04-01 to = 2026-04-03', '"source = ebird": no spaces around `=`: write `source=ebird`'],
+    ['diagnose duckdb source =ebird from =2026-04-01', '"source =ebird": no spaces around `=`: write `source=ebird`'],
   ])('says %j has spaces around "=", with the pair meant', (text, error) => {
     const result = parseCommand(text, catalog);
     expect(result.ok ? 'parsed' : result.error).toBe(error);

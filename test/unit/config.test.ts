@@ -154,6 +154,10 @@ describe('durations', () => {
     expect(loadConfig({ DAGSTER_URL: url.replace(/\/graphql\/?$/, '') }).dagster.url).toBe(url.replace(/\/graphql\/?$/, ''));
   });
 
+  it.each(['127.0.0.1:3000', 'not a url'])('DAGSTER_URL=%j (no scheme) is a ConfigError naming what is expected, never a thrown TypeError', (url) => {
+    expect(configErrorOf({ DAGSTER_URL: url })).toContain('expected the Dagster webserver URL such as http://127.0.0.1:3000 → at DAGSTER_URL');
+  });
+
   it('takes an age compared with a clock, never waited for, beyond 24d (a heartbeat that may be years old)', () => {
     expect(loadConfig({ DATABOX_HEARTBEAT_MAX_AGE: '100000h' }).watch.heartbeatMaxAgeMs).toBe(100_000 * 3_600_000);
   });

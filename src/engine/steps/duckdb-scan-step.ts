@@ -1,7 +1,7 @@
 // The duckdb-scan step kind: read every table of a DuckDB file in full, read-only, to find damaged blocks SELECT 1 misses.
 import { z } from 'zod';
 import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
-import { failedBlockSaid, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
+import { failedBlockSaid, whyNotJudged, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
 import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { walRefusal } from '../../duckdb/wal.js';
@@ -71,8 +71,8 @@ function viewsNotJudged(views: readonly ViewCheck[]): string {
   const unjudged = views.filter((v) => v.error && (!v.stack || v.elsewhere));
   if (unjudged.length === 0) return '';
   const one = unjudged.length === 1;
-  const each = unjudged.map((v) => `${v.view} (${v.elsewhere ? 'it names another catalog, so it cannot be checked here' : "not one of SQLMesh's production views"}: ${v.error})`);
-  return `${one ? 'One view does' : `${unjudged.length} views do`} not bind here, not judged: ${each.join('; ')}.`;
+  const each = unjudged.map((v) => `${v.view} (${v.error}: ${whyNotJudged(v)})`);
+  return `${one ? 'One view does' : `${unjudged.length} views do`} not bind here: ${each.join('; ')}.`;
 }
 
 /** What the file's tables say against the schemas the stack expects: undefined when there is nothing to say. */
