@@ -34,6 +34,11 @@ export interface StatusReport {
    * postmortem says of each ("not recovered: …"), by the validation's id: where that incident stands is not a success.
    */
   validatedElsewhere: ReadonlyMap<string, string>;
+  /**
+   * Incidents a later diagnosis of the same scenario, with the same parameters, found healthy (no problem, nothing to
+   * offer): by id, that diagnosis' incident and time. Fixed by hand or by itself since, such an incident needs no one.
+   */
+  healthySince: ReadonlyMap<string, { incident: string; at: string }>;
 }
 
 /**
@@ -86,12 +91,32 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
       ),
     ),
   };
+  const withHealthy = { ...parts, healthySince: healthySince(incidents) };
   const latestFirst = (a: Incident, b: Incident) => lastActivity(b).localeCompare(lastActivity(a));
-  const open = incidents.filter((incident) => unfinished(incident, parts)).sort(latestFirst);
+  const open = incidents.filter((incident) => unfinished(incident, withHealthy)).sort(latestFirst);
   const settled = incidents.filter((incident) => !open.includes(incident)).sort(latestFirst);
   const recent = [...open, ...settled.slice(0, Math.max(0, recentCount - open.length))];
-  return { ...parts, recent, unfinished: new Set(open.map((incident) => incident.id)), leftOut: incidents.length - recent.length };
+  return { ...withHealthy, recent, unfinished: new Set(open.map((incident) => incident.id)), leftOut: incidents.length - recent.length };
 }
+
+/** For each incident, the latest later diagnosis of its scenario with the same parameters that found nothing wrong. */
+function healthySince(incidents: readonly Incident[]): Map<string, { incident: string; at: string }> {
+  const healthy = incidents.filter((i) => i.diagnosis && i.diagnosis.severity === 'ok' && i.diagnosis.paths.length === 0);
+  const found = new Map<string, { incident: string; at: string }>();
+  for (const incident of incidents) {
+    const diagnosis = incident.diagnosis;
+    if (!diagnosis || incident.abandoned) continue;
+    const since = lastActivity(incident);
+    const later = healthy
+      .filter((h) => h.id !== incident.id && h.scenario === incident.scenario && (h.diagnosis?.at ?? '') > since && sameParameters(h.diagnosis?.params ?? {}, diagnosis.params))
+      .sort((a, b) => (b.diagnosis?.at ?? '').localeCompare(a.diagnosis?.at ?? ''))[0];
+    if (later?.diagnosis) found.set(incident.id, { incident: later.id, at: later.diagnosis.at });
+  }
+  return found;
+}
+
+const sameParameters = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => b[key] === value);
 
 /** How recently an unfinished incident with nothing under way must have seen something happen to count as worked on. */
 export const WORKED_ON_WITHIN_MS = 60 * 60_000;
@@ -120,11 +145,13 @@ function lastActivity(incident: Incident): string {
  * validation of another source), or a verdict that offered a recovery nobody has planned. Abandoned, a verdict that
  * offered none (healthy, or a refusal such as a snapshot name mistyped), and a recovery that stood are settled.
  */
-function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere'>): boolean {
+function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'healthySince'>): boolean {
   if (incident.abandoned) return false;
   if (incident.runs.some((r) => r.status === 'running' || r.status === 'approved')) return true;
   if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
   const stands = whereItStands(incident, report);
+  // Nothing waits or runs in it, and the database was found healthy after everything it did.
+  if (report.healthySince.has(incident.id) && !stands?.said.startsWith('a plan')) return false;
   return stands ? stands.open : (incident.diagnosis?.paths.length ?? 0) > 0;
 }
 
@@ -158,12 +185,14 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
  * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
  */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): string {
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'healthySince'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
   const now = whereItStands(incident, report)?.said;
-  return `${verdict}${now ? `; now: ${escape(now)}` : ''}`;
+  const healthy = report.healthySince.get(incident.id);
+  const found = healthy ? `; found healthy since by ${healthy.incident}'s diagnosis at ${healthy.at.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `${verdict}${now ? `; now: ${escape(now)}` : ''}${found}`;
 }
 
 /**

@@ -184,3 +184,38 @@ describe('the incident an alert click joins', () => {
     expect(unfinishedIncidentOf(statusReport(state, expired), 'duckdb', expired)).toBeUndefined();
   });
 });
+
+describe('an incident a later diagnosis found healthy', () => {
+  const other = 'dbx-20261201-0c0d';
+  const diagnosed = (id: string, at: string, verdict: Record<string, unknown>, params: Record<string, string> = {}): JournalRecord[] => [
+    { ...record(at, 'incident.opened', { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack:C0INCIDENT' }), incident: id },
+    { ...record(at.replace(':00.000Z', ':05.000Z'), 'diagnosis.verdict', { runId: `${id}/1`, advice: '', params, ...verdict }), incident: id },
+  ];
+  const corrupt = { verdict: 'corrupt', title: 'File corrupt', severity: 'critical', paths: ['a', 'b'] };
+  const healthy = { verdict: 'healthy', title: 'Healthy', severity: 'ok', paths: [] };
+  const now = new Date('2026-12-02T09:00:00.000Z');
+  const stateOf = (records: JournalRecord[]) => {
+    const state = new IncidentState();
+    for (const r of records) state.apply(r);
+    return state;
+  };
+
+  it('is settled, saying so, when nothing of it waits or runs; not when the healthy one had other parameters, or came before', () => {
+    const report = statusReport(stateOf([...diagnosed(incident, '2026-12-01T09:00:00.000Z', corrupt), ...diagnosed(other, '2026-12-01T15:00:00.000Z', healthy)]), now);
+    expect(report.unfinished.has(incident)).toBe(false);
+    expect(statusText(report)).toContain(`\`${incident}\` Blown DuckDB file, opened 2026-12-01 09:00 UTC by <@U0OPERATOR>, verdict: File corrupt; found healthy since by ${other}'s diagnosis at 2026-12-01 15:00 UTC`);
+    // Another source's, or an earlier, healthy diagnosis says nothing of this one's problem.
+    const otherSource = statusReport(stateOf([...diagnosed(incident, '2026-12-01T09:00:00.000Z', corrupt, { source: 'ebird' }), ...diagnosed(other, '2026-12-01T15:00:00.000Z', healthy, { source: 'noaa' })]), now);
+    expect(otherSource.unfinished.has(incident)).toBe(true);
+    const before = statusReport(stateOf([...diagnosed(other, '2026-12-01T08:00:00.000Z', healthy), ...diagnosed(incident, '2026-12-01T09:00:00.000Z', corrupt)]), now);
+    expect(before.unfinished.has(incident)).toBe(true);
+  });
+
+  it('stays unfinished while a plan of it waits', () => {
+    const report = statusReport(
+      stateOf([...diagnosed(incident, '2026-12-01T09:00:00.000Z', corrupt), proposed('2026-12-01T09:30:00.000Z', 2, 'Path A: Rebuild from scratch'), ...diagnosed(other, '2026-12-01T09:40:00.000Z', healthy)]),
+      new Date('2026-12-01T10:00:00.000Z'),
+    );
+    expect(report.unfinished.has(incident)).toBe(true);
+  });
+});
