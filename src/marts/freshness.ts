@@ -77,6 +77,19 @@ export async function checkMartFreshness(target: DatabaseTarget, slas: readonly 
   }
 }
 
+/**
+ * The same readings judged again at `now`: how far behind each newest date is grows with the clock alone, so a database
+ * unchanged since it was read need not be opened again to say it.
+ */
+export function freshnessAt(readings: readonly MartFreshness[], now: Date): MartFreshness[] {
+  return readings.map((r) => {
+    const ms = r.status === 'fresh' || r.status === 'stale' ? newestMs(r.newest) : null;
+    if (ms === null) return r;
+    const lagMs = Math.max(0, now.getTime() - ms);
+    return { ...r, lagMs, status: lagMs > r.maxLagMs || r.through !== undefined ? 'stale' : 'fresh' };
+  });
+}
+
 /** One line per mart: "ebird.fct_daily_bird_observations: newest 2026-04-17, 4 days 9 h behind (SLA 36 h)". */
 export function describeFreshness(f: MartFreshness): string {
   const sla = `SLA ${formatDuration(f.maxLagMs)}`;

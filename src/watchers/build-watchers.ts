@@ -11,6 +11,7 @@ import { databaseWatcher } from './database-watcher.js';
 import { diskWatcher } from './disk-watcher.js';
 import type { Watcher } from './finding.js';
 import { martsWatcher } from './marts-watcher.js';
+import { fileLook } from './file-look.js';
 
 export function dagsterClientFor(config: Config): DagsterClient | undefined {
   const { url, timeoutMs, location, repository } = config.dagster;
@@ -51,6 +52,8 @@ export function buildWatchers(
       noSlas: slas.length === 0 ? whyNoMartSlas(config.runbooksDir) : undefined,
       enabled: config.watch.marts,
       busy: plans && (() => plans.holding(targets.backend.lockKey)),
+      // The local file only: MotherDuck's database is not a file a read can keep the stack from writing.
+      look: config.backend === 'motherduck' ? undefined : () => fileLook(config.databasePath),
     }),
     databaseWatcher({
       file: config.databasePath,

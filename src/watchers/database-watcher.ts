@@ -1,8 +1,8 @@
 // Database-file watcher: the local DuckDB file opened read-only as scenario 1's diagnosis opens it; gone, damaged or unopenable is an outage.
 import fs from 'node:fs';
-import { damageNoted } from '../duckdb/damage-seen.js';
 import type { OpenResult, OpenStatus } from '../duckdb/probe.js';
 import type { Finding, Watcher } from './finding.js';
+import { fileLook } from './file-look.js';
 
 export interface DatabaseWatcherOptions {
   file: string;
@@ -29,23 +29,6 @@ const headlines: Record<Exclude<OpenStatus, 'ok' | 'locked'>, string> = {
   unreadable: 'DuckDB cannot open the database file',
 };
 
-/**
- * What a file looks like, to tell it unchanged since it last opened (the same again, it is not opened again: each open
- * can refuse a writer): its inode, size, write and change times to the nanosecond, its log's the same, and the damage
- * other readers found in it. Damage written in place with its write time put back (touch -r) still moves the change
- * time, which only the clock sets; a reader that finds the file damaged (the marts watcher) is heard, whatever else.
- */
-function look(file: string): string | undefined {
-  try {
-    const identity = (stat: fs.BigIntStats) => `${stat.dev}/${stat.ino}/${stat.size}/${stat.mtimeNs}/${stat.ctimeNs}`;
-    const stat = fs.statSync(file, { bigint: true });
-    const wal = fs.statSync(`${file}.wal`, { bigint: true, throwIfNoEntry: false });
-    return `${identity(stat)} ${wal ? identity(wal) : 'no log'} ${damageNoted(file)}`;
-  } catch {
-    return undefined;
-  }
-}
-
 function nothingThere(file: string): OpenResult | undefined {
   try {
     fs.lstatSync(file);
@@ -67,7 +50,7 @@ export function databaseWatcher(options: DatabaseWatcherOptions): Watcher {
       if (busy) return { ...base, details: [], state: 'unknown', summary: `not checked while ${busy} is changing the database` };
       // A process that opens the file to write while a read-only open holds it is refused: the stack's runs are spared
       // an open when nothing about the file changed since it last opened.
-      const before = look(options.file);
+      const before = fileLook(options.file);
       if (before !== undefined && before === lastOpened) return { ...base, details: [], state: 'healthy', summary: `${options.file} opens read-only (unchanged since it last did)` };
       // Nothing at the path at all is told without the probe, which would start DuckDB's reader thread to say so.
       const opened = nothingThere(options.file) ?? (await options.probe(options.file));

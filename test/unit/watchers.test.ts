@@ -22,6 +22,7 @@ import { diskWatcher } from '../../src/watchers/disk-watcher.js';
 import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { buildWatchers } from '../../src/watchers/build-watchers.js';
 import { martsWatcher } from '../../src/watchers/marts-watcher.js';
+import { fileLook } from '../../src/watchers/file-look.js';
 import { flappingText, ordinal, recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
@@ -500,6 +501,34 @@ describe('stale marts watcher', () => {
     expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h behind (SLA 36 h)');
     const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
+  });
+
+  it('does not open a file unchanged since its marts were read (a read can refuse the stack a write), judging those readings at the new time', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-17' });
+    const target = localTarget(file);
+    let opens = 0;
+    const counted = { ...target, open: (how: Parameters<typeof target.open>[0]) => ((opens += 1), target.open(how)) } as typeof target;
+    const watcher = martsWatcher({ target: counted, slas: slas(dir), enabled: true, look: () => fileLook(file) });
+    expect((await watcher.check(new Date('2026-04-18T09:00:00Z'))).state).toBe('healthy');
+    expect(opens).toBe(1);
+    // A day later, the file untouched: the same readings, judged late, without opening it.
+    const later = await watcher.check(new Date('2026-04-19T20:00:00Z'));
+    expect(opens).toBe(1);
+    expect(later.summary).toBe('Marts past their SLA: ebird.fct_daily_bird_observations: newest 2026-04-17, 44 h behind (SLA 36 h), past its SLA; noaa.fct_daily_weather: newest 2026-04-17, 44 h behind (SLA 36 h), past its SLA');
+    // A load writes it: read again, and the new rows count.
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run("INSERT INTO ebird.fct_daily_bird_observations VALUES (DATE '2026-04-19', 1); INSERT INTO noaa.fct_daily_weather VALUES (DATE '2026-04-19', 1)");
+    connection.closeSync();
+    instance.closeSync();
+    const loaded = await watcher.check(new Date('2026-04-19T20:00:00Z'));
+    expect(opens).toBe(2);
+    expect(loaded.state).toBe('healthy');
+    expect(loaded.summary).toBe('2 marts within their SLA');
+    // Unchanged again: said healthy from those readings.
+    expect((await watcher.check(new Date('2026-04-19T21:00:00Z'))).summary).toBe('2 marts within their SLA (the file unchanged since it was last read)');
+    expect(opens).toBe(2);
   });
 
   it('names a mart it could not read beside the late ones, in the summary, not only in the details', async () => {
