@@ -57,6 +57,10 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.expected === 'boolean' && typeof scalar === 'string') {
     return `${JSON.stringify(scalar)} is text where true or false goes: write true or false, without quotes`;
   }
+  // A key left out that this place needs (a step without its title): named as missing, not as a type mismatch.
+  if (issue.code === 'invalid_type' && issue.input === undefined && typeof issue.expected === 'string') {
+    return `is missing: this ${issue.path?.at(-2) === undefined ? 'place' : 'entry'} needs its ${String(issue.path?.at(-1) ?? 'value')} (${issue.expected === 'string' ? 'text' : issue.expected === 'array' ? 'a list' : issue.expected})`;
+  }
   if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) {
     const key = issue.path?.at(-1);
     if (key === 'argv') return 'is empty: it takes the program and its arguments, one element each ([task, verify])';

@@ -115,6 +115,17 @@ describe('a shape problem names the bad value and the closest that exists', () =
     ]);
   });
 
+  it('a key a step needs left out (its title, its argv): named as missing', () => {
+    const doc = duckdbDoc();
+    delete doc.diagnosis.steps[0].title;
+    const command = doc.recovery[0].steps.findIndex((s: Record<string, unknown>) => s.kind === 'command');
+    delete doc.recovery[0].steps[command].argv;
+    expect(problems(stringify(doc))).toEqual([
+      'at diagnosis.steps[0].title: is missing: this entry needs its title (text)',
+      `at recovery[0].steps[${command}].argv: is missing: this entry needs its argv (a list)`,
+    ]);
+  });
+
   it('an unknown parameter type', () => {
     const doc = duckdbDoc();
     doc.parameters.backup.type = 'pth';

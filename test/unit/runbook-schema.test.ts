@@ -310,7 +310,7 @@ const brokenCases: BrokenCase[] = [
       delete doc.summary;
     },
     at: 'summary',
-    problem: /expected string/,
+    problem: /is missing: this place needs its summary \(text\)$/,
   },
 ];
 
