@@ -8,7 +8,8 @@ import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames,
 import { didYouMean } from './did-you-mean.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
-import { placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
+import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
+import { literalKinds } from '../database/sql-literal.js';
 
 type At = (string | number)[];
 
@@ -206,7 +207,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (stray !== undefined) add([...at, ...use.at], `"${stray}" is not a placeholder (they look like {{name}}, {{steps.<step>.<output>}} or {{name?}}); it would be shown as written`);
     const uses = use.as === 'list' ? [{ expression: use.template, optional: false, kind: undefined }] : placeholderUses(use.template);
     for (const { expression, optional, kind } of uses) {
-      if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
+      // A filter that is none of the literal kinds is named as unknown wherever it is written (a template has no other filters).
+      if (kind !== undefined && !isLiteralKind(kind)) add([...at, ...use.at], `{{${expression} | ${kind}}}: "${kind}" is no filter a placeholder takes; the only ones are SQL's literal kinds (${literalKinds.join(', ')}), in SQL only`);
+      else if (kind !== undefined && use.as !== 'sql') add([...at, ...use.at], `{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
       const message = checkExpression(expression, optional, use, scope, guardedBy);
       if (message) add([...at, ...use.at], message);
     }

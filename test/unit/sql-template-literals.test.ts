@@ -60,8 +60,9 @@ validation:
 `;
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | timestamp}})'), file)).not.toThrow();
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | time}})'), file)).toThrow(RunbookError);
+    // Named where it is written, with its line, and the filters there are.
     expect(() => parseRunbook(text('CREATE DATABASE x FROM y (SNAPSHOT_TIME {{at | time}})'), file)).toThrow(
-      'typed.yml: at step go: {{at | time}} names no literal kind (timestamp, snapshot-name, snapshot-id, database)',
+      /typed\.yml:\d+: at recovery\[0\]\.steps\[0\]\.sql: \{\{at \| time\}\}: "time" is no filter a placeholder takes; the only ones are SQL's literal kinds \(timestamp, snapshot-name, snapshot-id, database\), in SQL only/,
     );
   });
 });
