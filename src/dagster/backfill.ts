@@ -35,6 +35,8 @@ export interface BackfillResult {
   exitCode?: number | null;
   /** The CLI's whole output on disk, redacted as it arrived. */
   spool?: SpooledOutput;
+  /** Known to have launched nothing: refused by Dagster, or a CLI that never started. */
+  launchedNothing?: true;
 }
 
 export interface BackfillRequest {
@@ -84,7 +86,7 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
           output: error.raw ?? error.message,
         };
       }
-      return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${said}`, output: error.raw ?? error.message };
+      return { status: 'failed', via: 'graphql', summary: `the backfill for ${window.from} to ${window.to} was not launched: ${said}`, output: error.raw ?? error.message, launchedNothing: true };
     }
   }
   const argv = backfillArgv(request.cli, window);
@@ -116,5 +118,5 @@ export async function runBackfill(request: BackfillRequest): Promise<BackfillRes
     };
   }
   const why = result.spawnError ?? `exit code ${result.exitCode}`;
-  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode, spool };
+  return { status: 'failed', via: 'cli', summary: `${argv.join(' ')} failed: ${why}`, output: result.output, exitCode: result.exitCode, spool, ...(result.spawnError ? { launchedNothing: true as const } : {}) };
 }

@@ -1,6 +1,7 @@
 // Dagster's state as evidence an operator can read (daemons with heartbeat age, schedules with time since last tick) and the verdict on it.
 import { formatDuration } from '../format-duration.js';
 import { textTable } from '../text-table.js';
+import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
 
 export interface DaemonEvidence {
@@ -112,6 +113,9 @@ export interface DagsterVerdict {
 
 const day = 86_400_000;
 
+/** How many schedules a verdict's line names before "… and N more": the evidence's table lists every one. */
+const shownNames = 10;
+
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -220,10 +224,14 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const window = missedWindow(lastSuccess, now);
   const noDayMissed = noDayMissedBy(schedules, now);
   const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({ reasons, notes, pausedSchedules, noDayMissed, ...v });
-  if (stale.length > 0 || evidence.daemonLive === false) {
+  // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a
+  // stopped daemon nor paused schedules is the whole story: not conclusive (below), whatever the schedules say.
+  const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
+  if (!noScheduler && (stale.length > 0 || evidence.daemonLive === false)) {
     // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
     const stoppedToo = schedules.filter((s) => s.status === 'STOPPED').map((s) => `${s.name}${scheduleWhere(s, every)}`);
-    if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${stoppedToo.join(', ')}`);
+    reasons.push(...unknownLocations(evidence));
+    if (stoppedToo.length > 0) reasons.push(`schedules also STOPPED: ${firstFew(stoppedToo, shownNames).join(', ')}`);
     const heartbeats = stale.map((d) => (d.heartbeatAgeSeconds === null ? null : new Date(now.getTime() - d.heartbeatAgeSeconds * 1000).toISOString()));
     const since = oldest(heartbeats) ?? lastSuccess;
     // Caught before its next tick was due: starting it is the whole recovery, with no window to backfill.
@@ -231,22 +239,27 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     return verdict({ id, title: `Dagster daemon stopped${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}`, since, window, lastSuccess });
   }
   const stopped = schedules.filter((s) => s.status === 'STOPPED');
-  if (stopped.length > 0) {
+  if (!noScheduler && stopped.length > 0) {
     for (const s of stopped) {
       // A copy of the same name running in another code location is said too: the two look alike in the table.
       const running = otherCopies(s, every).filter((r) => r.status === 'RUNNING');
       const besides = running.length > 0 ? ` (its copy in ${running.map((r) => r.repository).join(', ')} is RUNNING)` : '';
       reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is STOPPED${s.lastTickAt ? `, last tick ${s.lastTickAt.slice(0, 16).replace('T', ' ')} UTC` : ''}${besides}`);
     }
+    // A running schedule behind (its runs failing, say) missed days too: the window starts at its last success when
+    // that is older, or starting the paused ones and backfilling their days would leave its days unbuilt for good.
+    const behindToo = schedules.filter((s) => isBehind(s, now));
+    for (const s of behindToo) reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is RUNNING but behind: no successful tick since ${(s.lastSuccessAt as string).slice(0, 16).replace('T', ' ')} UTC`);
+    reasons.push(...unknownLocations(evidence));
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
-    const stoppedSuccess = oldest(stopped.map((s) => s.lastSuccessAt));
+    const stoppedSuccess = oldest([...stopped, ...behindToo].map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
     // Paused today, after their successful tick of the day, and the running ones with theirs: starting the paused ones is
     // the whole recovery, nothing to backfill. A running schedule behind (failing, or with no success on record) is not.
     const pausedNoDayMissed = noDayMissedBy(schedules, now);
     return verdict({
       id: pausedNoDayMissed ? 'schedules-paused-no-day-missed' : 'schedules-paused',
-      title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${stopped.map((s) => s.name).join(', ')}`,
+      title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${firstFew(stopped.map((s) => s.name), shownNames).join(', ')}`,
       since,
       window: stoppedWindow,
       lastSuccess: stoppedSuccess,
@@ -254,7 +267,6 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     });
   }
   if (evidence.daemons === undefined && evidence.daemonLive === undefined) reasons.push('the daemons could not be read');
-  const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
   if (noScheduler) reasons.push(noScheduler);
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
   // databox runs on schedules: none listed is a code location that did not load, or the wrong one, never "all tick".
@@ -280,7 +292,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   if (reasons.length > 0 && evidence.webserverProblem) reasons.unshift(`the webserver: ${evidence.webserverProblem}`);
   if (reasons.length > 0) return verdict({ id: 'inconclusive', title: 'Dagster could not be read in full', since: null, window, lastSuccess });
   // Behind: a running schedule whose last success is older than its cron's interval, an hour's grace beside it.
-  const behind = schedules.filter((s) => s.status === 'RUNNING' && s.lastSuccessAt && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000);
+  const behind = schedules.filter((s) => isBehind(s, now));
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt && !unreachableCode.test(s.lastTickError ?? ''))) {
     notes.push(`schedule ${s.name}'s last tick failed${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
   }
@@ -304,6 +316,21 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     });
   }
   return verdict({ id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], lastSuccess });
+}
+
+/** A running schedule whose last success is older than its cron's interval, an hour's grace beside it. */
+function isBehind(s: ScheduleEvidence, now: Date): boolean {
+  return s.status === 'RUNNING' && s.lastSuccessAt !== null && now.getTime() - Date.parse(s.lastSuccessAt) > cronIntervalMs(s.cron) + 3_600_000;
+}
+
+/**
+ * The stack's code locations not loaded, said beside a stopped daemon or paused schedules: what Dagster lists leaves
+ * their schedules out, so whether they are paused is unknown, and the plan made from this verdict does not start them.
+ */
+function unknownLocations(evidence: DagsterEvidence): string[] {
+  return (evidence.unloadedLocations ?? [])
+    .filter((l) => l.ours)
+    .map((l) => `code location ${l.name} ${l.error === 'still loading' ? 'is still loading' : `failed to load: ${l.error}`}: its schedules are unknown (Dagster lists none of them) and are not started by this plan; fix it, then diagnose again`);
 }
 
 /**

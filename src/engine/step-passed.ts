@@ -62,17 +62,20 @@ export function changesData(step: { kind: string; mutates: boolean; guard?: bool
 export function changedBeforeStopping<R extends { stepId: string; status: string; summary: string; untouched?: true; outputs?: Record<string, unknown> }>(
   steps: readonly (StepAcceptance & { id: string; kind: string; title: string; mutates: boolean; guard?: boolean })[],
   results: readonly R[],
-): { title: string; summary: string; partly?: true }[] {
+): { title: string; summary: string; partly?: true; elsewhere?: string }[] {
   return results.flatMap((r) => {
     const step = steps.find((s) => s.id === r.stepId);
     // A step known to have changed nothing (a move not done, rows kept only in a file): failed or timed out, not passed.
     if (!step || !changesData(step) || r.status === 'skipped' || (r.untouched && r.status !== 'ok')) return [];
     const summary = `${r.summary}${keptFirstIn(step, steps, results)}`;
-    if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary }];
+    const kind = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind);
+    // What it changes, where that is not the plan's database (Dagster's schedules).
+    const elsewhere = kind?.changesElsewhere ? { elsewhere: kind.changesElsewhere } : {};
+    if (r.status === 'ok' || step.acceptStatuses.includes(r.status)) return [{ title: step.title, summary, ...elsewhere }];
     // The step it stopped at (failed, timed out, its answer lost) may have done part of its work: a reload half-loaded;
     // its kind may say what to look at instead (a daemon it started and left running).
-    const partWay = (stepKinds as readonly AnyStepKind[]).find((kind) => kind.kind === step.kind)?.stoppedPartWay?.(step, r) ?? 'it stopped part-way, and may have changed part of what it changes: look at the data before acting on it';
-    return [{ title: step.title, summary: `${summary}; ${partWay}`, partly: true }];
+    const partWay = kind?.stoppedPartWay?.(step, r) ?? 'it stopped part-way, and may have changed part of what it changes: look at the data before acting on it';
+    return [{ title: step.title, summary: `${summary}; ${partWay}`, partly: true, ...elsewhere }];
   });
 }
 

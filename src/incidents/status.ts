@@ -19,7 +19,7 @@ export interface StatusReport {
    * Databases a recovery or rollback left part-way: the latest mutating run on each ended failed or interrupted after
    * changing it, and nothing has run on it since. What they changed is what the database holds now.
    */
-  unsettled: { run: Run; changed: { title: string; summary: string; partly?: true }[] }[];
+  unsettled: { run: Run; changed: { title: string; summary: string; partly?: true; elsewhere?: string }[] }[];
   /**
    * The incidents listed: every unfinished one (see `unfinished`), then the others by their last activity, to make five
    * in all when there are fewer; a burst of settled ones (five mistyped diagnoses) never hides one that needs someone.
@@ -178,7 +178,10 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
   const ended = run.status === 'interrupted' ? 'was interrupted' : `failed${step ? ` at "${step}"` : ''}`;
   const titles = (partly: boolean) => changed.filter((c) => Boolean(c.partly) === partly).map((c) => c.title).join(', ');
   const what = [titles(false) && `it changed: ${titles(false)}`, titles(true) && `it may have done part of: ${titles(true)}`].filter(Boolean).join('; ');
-  return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; no change has run on ${run.lockKey} since: ${readFirst} before anything else`;
+  // A run that changed only Dagster (its daemon, its schedules) left nothing part-way in the database it holds.
+  const elsewhere = changed.every((c) => c.elsewhere) ? [...new Set(changed.map((c) => c.elsewhere))].join(' and ') : undefined;
+  const where = elsewhere ? `what it changed is ${elsewhere}, not the data in ${run.lockKey}` : `no change has run on ${run.lockKey} since`;
+  return `${run.kind} ${run.id} (${run.title}) ${ended}; ${what}; ${where}: ${readFirst} before anything else`;
 }
 
 /**

@@ -204,6 +204,9 @@ export function readNames(text: string): { names: string[]; bad: string[] } {
   return { names, bad: names.filter((n) => !/^[A-Za-z0-9_]{1,128}$/.test(n)) };
 }
 
+/** The most names a names parameter takes: one plan's worth (a diagnosis that finds more suggests the first this many). */
+export const maxNames = 100;
+
 /** A list of names, normalised to "a,b": the form a typed command line and the plan both show. */
 function validateNames(name: string, raw: string): string {
   // Control characters and shell metacharacters are refused as for a path: separators are commas and spaces only.
@@ -212,7 +215,7 @@ function validateNames(name: string, raw: string): string {
   const { names, bad } = readNames(raw);
   if (names.length === 0) throw new UserError(`${name}= names nothing: give one or more names separated by commas, e.g. ${name}=all_pipelines_daily`);
   if (bad.length > 0) throw new UserError(`${name}: ${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not a name' : 'are not names'} (letters, digits and _ only, separated by commas)`);
-  if (names.length > 100) throw new UserError(`${name} names ${names.length} items: at most 100`);
+  if (names.length > maxNames) throw new UserError(`${name} names ${names.length} items: at most ${maxNames} per plan (name the first ${maxNames}, and once that plan has run, propose another for the rest)`);
   return names.join(',');
 }
 

@@ -15,7 +15,7 @@ import type { SetAside } from '../journal/journal.js';
 import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
-import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
+import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
@@ -236,8 +236,9 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
     return `${statusIcon(accepted(step, r.status) ? 'ok' : r.status)} *${escapeMrkdwn(step?.title ?? r.stepId)}*: ${escapeMrkdwn(r.summary)}`;
   });
   const blocks: KnownBlock[] = [
-    section(`${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`),
-    section(`*Evidence*\n${evidence.join('\n')}`),
+    // Too long for a section (a list of hundreds of schedules), cut in the middle: the advice ends with what to do.
+    section(cutMiddle(`${icon} *Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}*\n${escapeMrkdwn(diagnosis?.advice ?? '')}`, blockTextLimit)),
+    section(cutMiddle(`*Evidence*\n${evidence.join('\n')}`, blockTextLimit)),
   ];
   if (paths.length > 0) {
     blocks.push({

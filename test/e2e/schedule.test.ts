@@ -623,6 +623,75 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().filter((c) => c.tool === 'uv'), 'nothing was backfilled').toEqual([]);
   });
 
+  it('with 120 schedules paused names the first few, keeps the window, the advice and the marts, and suggests the first 100 per plan', async () => {
+    const at = (hoursAgo: number) => [{ timestamp: recordedAt.getTime() / 1000 - hoursAgo * 3600, status: 'SUCCESS', error: null }];
+    const schedule = (name: string, status: string, hoursAgo: number) => ({ name, cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status, lastTick: at(hoursAgo), lastSuccess: at(hoursAgo) } });
+    const paused = Array.from({ length: 120 }, (_, i) => `paused_export_number_${String(i).padStart(3, '0')}`);
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => ({
+        data: {
+          schedulesOrError: {
+            __typename: 'Schedules',
+            results: [
+              ...paused.map((name) => schedule(name, 'STOPPED', 40)),
+              ...Array.from({ length: 20 }, (_, i) => schedule(`retired_export_${i}`, 'STOPPED', 45 * 24)),
+              ...Array.from({ length: 60 }, (_, i) => schedule(`running_export_${i}`, 'RUNNING', 3)),
+            ],
+          },
+        },
+      }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('paused_export_number_009, … and 110 more');
+    expect(verdict).toContain('missed window 2026-04-19 … 2026-04-20');
+    expect(verdict).toContain('120 schedules paused, at most 100 per plan: the suggested schedules= names the first 100; once that plan has run, diagnose again to propose the other 20');
+    expect(verdict).toContain('Start the paused schedules and backfill 2026-04-19 … 2026-04-20 (path B)');
+    expect(verdict).toMatch(/Marts: \d of 4 marts past their SLA/);
+    expect(verdict).toContain(`schedules=${paused.slice(0, 100).join(',')} incident=`);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
+    const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const proposed = journal.filter((r) => r.type === 'run.proposed').at(-1);
+    expect(proposed?.data.run.steps.find((s: any) => s.id === 'start_schedules').schedules).toEqual(paused.slice(0, 100));
+  });
+
+  it('a backfill Dagster refused launched nothing: the failure lists only the schedules started, and /databox status says they are Dagster\'s', async () => {
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+      DataboxBackfill: () => ({ data: { launchPartitionBackfill: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterInvariantViolationError: no such partition\n' } } }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
+    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks);
+    expect(failure).toContain('was not launched: Dagster failed while launching the backfill: dagster._core.errors.DagsterInvariantViolationError: no such partition');
+    const changed = failure.slice(failure.indexOf('Changed before it stopped'));
+    expect(changed).toContain('Start the paused schedules: started all_pipelines_daily');
+    expect(changed).not.toContain('Backfill the missed window');
+    expect(changed).not.toContain('look at the data');
+    const status = String((await harness.command('status', operator)).json?.text);
+    expect(status).toContain("what it changed is Dagster's schedules, not the data in ");
+    expect(status).not.toContain('no change has run on');
+  });
+
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },

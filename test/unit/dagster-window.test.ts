@@ -174,4 +174,40 @@ describe('the missed window', () => {
     const other = { ...evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z')]), unloadedLocations: [{ name: 'ops', error: 'still loading', ours: false }] };
     expect(assessDagster(other, thresholds, now)).toMatchObject({ id: 'healthy', notes: ['code location ops is still loading'] });
   });
+
+  it('starts the paused schedules\' window at a running schedule behind when its last success is older: its days were missed too', () => {
+    // The tester's: all_pipelines_daily RUNNING but its runs failing since 2026-11-30, vacuum_nightly_v2 paused on 2026-12-01.
+    const at = new Date('2026-12-03T09:00:00Z');
+    const schedules = [schedule('all_pipelines_daily', 'RUNNING', '2026-11-30T06:00:00Z'), schedule('vacuum_nightly_v2', 'STOPPED', '2026-12-01T03:00:00Z', '0 3 * * *')];
+    const verdict = assessDagster(evidence(schedules), thresholds, at);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-30', to: '2026-12-02' }, pausedSchedules: ['vacuum_nightly_v2'], lastSuccess: '2026-11-30T06:00:00Z' });
+    expect(verdict.reasons).toContain('schedule all_pipelines_daily is RUNNING but behind: no successful tick since 2026-11-30 06:00 UTC');
+    // A running one within its interval does not stretch it (a weekly schedule on its quiet days).
+    const quiet = [schedule('export_weekly', 'RUNNING', '2026-11-30T07:00:00Z', '0 7 * * 1'), schedules[1] as ScheduleEvidence];
+    expect(assessDagster(evidence(quiet), thresholds, at)).toMatchObject({ id: 'schedules-paused', window: { from: '2026-12-01', to: '2026-12-02' } });
+  });
+
+  it('is not conclusive with no required SCHEDULER daemon listed, whatever the schedules say: nothing would tick the ones started', () => {
+    const daemons = ['SENSOR', 'BACKFILL', 'ASSET', 'QUEUED_RUN_COORDINATOR'].map((type) => ({ type, required: true, healthy: true, heartbeatAgeSeconds: 10, errors: [] }));
+    const paused = { ...evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z')]), daemons };
+    expect(assessDagster(paused, thresholds, now)).toMatchObject({ id: 'inconclusive', reasons: ["Dagster's daemon health lists no required SCHEDULER daemon, so whether schedules tick cannot be told"] });
+    // Nor is the daemon called stopped (starting it would not start a scheduler), nor a list with no daemon at all paused.
+    const stale = { ...paused, daemons: daemons.map((d) => ({ ...d, healthy: false, heartbeatAgeSeconds: 7200 })) };
+    expect(assessDagster(stale, thresholds, now).id).toBe('inconclusive');
+    expect(assessDagster({ ...paused, daemons: [] }, thresholds, now)).toMatchObject({ id: 'inconclusive', reasons: ["Dagster's daemon health lists no daemon at all"] });
+  });
+
+  it('says beside a stopped daemon or paused schedules that a code location which failed to load has schedules unknown, not started by the plan', () => {
+    const unloadedLocations = [{ name: 'databox.orchestration.definitions', error: "ModuleNotFoundError: No module named 'databox.orchestration'", ours: true }];
+    const line = "code location databox.orchestration.definitions failed to load: ModuleNotFoundError: No module named 'databox.orchestration': its schedules are unknown (Dagster lists none of them) and are not started by this plan; fix it, then diagnose again";
+    const paused = assessDagster({ ...evidence([schedule('vacuum_nightly_v2', 'STOPPED', '2026-11-29T03:00:00Z', '0 3 * * *')]), unloadedLocations }, thresholds, now);
+    expect(paused.id).toBe('schedules-paused');
+    expect(paused.reasons).toContain(line);
+    const stopped = assessDagster({ ...evidence([schedule('vacuum_nightly_v2', 'RUNNING', '2026-11-29T03:00:00Z', '0 3 * * *')], 60), unloadedLocations }, thresholds, now);
+    expect(stopped.id).toBe('daemon-stopped');
+    expect(stopped.reasons).toContain(line);
+    // Another location than the stack's (DAGSTER_LOCATION set to another) stays a note.
+    const other = assessDagster({ ...evidence([schedule('vacuum_nightly_v2', 'STOPPED', '2026-11-29T03:00:00Z', '0 3 * * *')]), unloadedLocations: [{ ...unloadedLocations[0]!, ours: false }] }, thresholds, now);
+    expect(other.reasons.join('\n')).not.toContain('databox.orchestration.definitions');
+  });
 });

@@ -80,6 +80,8 @@ export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: Ste
     exitCode: result.exitCode,
     durationMs: elapsedSince(started),
     outputs: { backfillId: result.backfillId ?? '', via: result.via, from: step.from, to: step.to },
+    // Refused by Dagster, or a CLI that never started: no run was launched, so nothing changed.
+    ...(result.launchedNothing ? { untouched: true as const } : {}),
   };
 }
 
@@ -112,5 +114,10 @@ export const dagsterBackfillStepKind = defineStepKind({
   },
   // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
   programs: (step, root) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string, cwd: root }] : []),
+  // What it may have done is launch runs in Dagster: whether it did is found there, before launching the window again.
+  stoppedPartWay: (_step, result) =>
+    result.status === 'unknown'
+      ? 'it may have launched the backfill, whose runs write the marts: look in the Dagster UI (Overview → Backfills) before launching it again'
+      : 'the CLI may have launched part of the backfill before it failed: look in the Dagster UI (Overview → Backfills, Runs) before launching it again',
   run: runDagsterBackfillStep,
 });

@@ -78,6 +78,7 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   describe: (step, { showArg }) =>
     `${step.argv.map(showArg).join(' ')}  (not started when a daemon already heartbeats, or one this bot started still runs; else started detached and left running; its output to <state dir>/daemons/; after ${step.settle} its heartbeat is checked for up to ${step.heartbeatWait})`,
   programs: (step) => [{ file: step.argv[0] as string, cwd: step.cwd }],
+  changesElsewhere: 'the Dagster daemon',
   // What it changes is what runs, not data: the process it left, and its log, are what to look at before starting another.
   stoppedPartWay: (_step, result) => {
     const { pid, logFile } = result.outputs ?? {};

@@ -8,6 +8,8 @@ import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
 import { minuteUtc } from '../../timestamps.js';
+import { firstFew } from '../../first-few.js';
+import { maxNames } from '../../runbook/params.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -28,6 +30,9 @@ const statuses = everyStatus<DagsterVerdictId>({
   inconclusive: true,
 });
 
+/** How many reasons or notes the summary says before "… and N more". */
+const shownLines = 5;
+
 export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   const now = ctx.clock();
@@ -43,10 +48,18 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     : verdict.id === 'daemon-stopped-no-day-missed' || verdict.id === 'schedules-paused-no-day-missed'
       ? `; ${noWindow(verdict, evidence.source)}`
       : '';
-  const notes = verdict.notes.length > 0 ? `. Note: ${verdict.notes.join('; ')}` : '';
+  // One reason or note per schedule can be hundreds: the first few are said, the rest are in the evidence's table, and
+  // the window, the advice and the marts after them in the verdict are kept.
+  const shown = (lines: readonly string[]) => firstFew(lines, shownLines, (count) => `… and ${count} more, in the evidence`).join('; ');
+  const notes = verdict.notes.length > 0 ? `. Note: ${shown(verdict.notes)}` : '';
+  // A names parameter takes one plan's worth: the first of those paused are suggested, and the summary says so.
+  const paused = verdict.pausedSchedules;
+  const perPlan = evidence.source === 'graphql' && paused.length > maxNames
+    ? `; ${paused.length} schedules paused, at most ${maxNames} per plan: the suggested schedules= names the first ${maxNames}; once that plan has run, diagnose again to propose the other ${paused.length - maxNames}`
+    : '';
   return {
     status: verdict.id,
-    summary: `${verdict.title}${window}${verdict.reasons.length > 0 ? ` (${verdict.reasons.join('; ')})` : ''}${notes}`,
+    summary: `${verdict.title}${window}${perPlan}${verdict.reasons.length > 0 ? ` (${shown(verdict.reasons)})` : ''}${notes}`,
     output: ctx.redact(describeDagsterEvidence(evidence)),
     durationMs: elapsedSince(started),
     outputs: {
@@ -58,7 +71,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
       // Joined with commas only: the form a names parameter takes, typed on a command line as one word. None through
       // the CLI alone: it cannot tell a paused schedule from one switched off on purpose, so the operator names them.
-      pausedSchedules: evidence.source === 'cli' ? '' : verdict.pausedSchedules.join(','),
+      pausedSchedules: evidence.source === 'cli' ? '' : paused.slice(0, maxNames).join(','),
       // Those the CLI found STOPPED instead, for a plan that starts none of them to say they stay off.
       stoppedNotProposed: evidence.source === 'cli' ? verdict.pausedSchedules.join(', ') : '',
     },

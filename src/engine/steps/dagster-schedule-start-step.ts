@@ -103,7 +103,7 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     summary: ctx.redact(result.summary),
     output: ctx.redact(result.output),
     durationMs: elapsedSince(started),
-    outputs: { started: named('started'), alreadyRunning: named('already-running'), via: step.via },
+    outputs: { started: named('started'), alreadyRunning: named('already-running'), mayHaveStarted: named('unknown'), via: step.via },
     // Failed with none started nor possibly started: no schedule changed.
     ...(result.status === 'failed' && result.outcomes.every((o) => o.outcome !== 'started' && o.outcome !== 'unknown') ? { untouched: true as const } : {}),
   };
@@ -113,7 +113,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   kind: 'dagster-schedule-start',
   schema,
   statuses: ['ok', 'unknown'],
-  outputs: ['started', 'alreadyRunning', 'via'],
+  outputs: ['started', 'alreadyRunning', 'mayHaveStarted', 'via'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),
@@ -149,5 +149,16 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   },
   // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
   programs: (step, root) => (step.via === 'cli' ? [{ file: scheduleStartArgv(step.schedules[0] ?? '', step.definitionsFile)[0] as string, cwd: root }] : []),
+  // What it changes is which schedules run, and its outputs name each it started: those, not the data, are what changed.
+  changesElsewhere: "Dagster's schedules",
+  stoppedPartWay: (_step, result) => {
+    const { started, mayHaveStarted } = result.outputs ?? {};
+    const startedWords = typeof started === 'string' && started !== '' ? `it started ${started.split(',').join(', ')}` : 'it started no schedule';
+    // A result journaled before mayHaveStarted was an output: an unknown status still means some start went unanswered.
+    const unsure = typeof mayHaveStarted === 'string' ? mayHaveStarted.split(',').filter(Boolean).join(', ') : result.status === 'unknown' ? 'some of the others' : '';
+    return unsure
+      ? `${startedWords}; ${unsure} may or may not have started: look at their status in the Dagster UI (Overview → Schedules)`
+      : `${startedWords} and no other schedule`;
+  },
   run: runDagsterScheduleStartStep,
 });

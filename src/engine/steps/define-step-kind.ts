@@ -161,6 +161,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * the data is to be looked at first. A kind that changes something else (a process it started) says what to look at.
    */
   stoppedPartWay?(step: R & ResolvedCommon, result: { status: string; outputs?: Record<string, unknown> }): string;
+  /**
+   * What a changing step of this kind changes when that is not the plan's database ("Dagster's schedules"): a run left
+   * part-way having changed only such things is said to have changed those, not its database.
+   */
+  changesElsewhere?: string;
   /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
   scratchWrites?(step: R & ResolvedCommon): string | undefined;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
