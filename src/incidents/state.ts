@@ -101,6 +101,8 @@ export interface Run {
   processes?: (ProcessIdentity & { argv: string[] })[];
   /** The step started and not finished yet, with what it said it was about to do to a file (a move's from and to). */
   inFlight?: { stepId: string; startedAt?: string; intent?: StepIntent };
+  /** Every step that started, by id: one with no result (its line lost, or the run cut off) may have done its work. */
+  startedSteps?: string[];
   finishedAt?: string;
   /** Why a run ended before its steps did (it could not start, or could not go on), with the people it names. */
   endReason?: Said;
@@ -319,7 +321,10 @@ export class IncidentState {
         if (run) run.processes = [...(run.processes ?? []), { ...identityIn(data), argv: data.argv }];
         break;
       case 'step.started':
-        if (run) run.inFlight = { stepId: data.stepId, startedAt: record.at };
+        if (run) {
+          run.inFlight = { stepId: data.stepId, startedAt: record.at };
+          run.startedSteps = [...(run.startedSteps ?? []), String(data.stepId)];
+        }
         break;
       case 'step.intent':
         if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };

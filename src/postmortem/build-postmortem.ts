@@ -540,7 +540,9 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
   doc.add(withCommands ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
   run.steps.forEach((step, i) => {
     const result = run.results.find((r) => r.stepId === step.id);
-    const status = result ? statusWords(step, result.status) : run.startedAt ? 'not run' : 'planned';
+    // Started with no result on record (the journal lost its line, or the run was cut off in it): it may have done its work.
+    const startedOnly = !result && run.startedSteps?.includes(step.id);
+    const status = result ? statusWords(step, result.status) : startedOnly ? 'started, no result on record: it may have run, check' : run.startedAt ? 'not run' : 'planned';
     const exit = result?.exitCode !== undefined && result.exitCode !== null ? String(result.exitCode) : '';
     const duration = result ? stepDuration(result) : '';
     const title = `${plain(step.title)}${stepMarks(step)}`;

@@ -314,6 +314,15 @@ describe('a tampered journal', () => {
     expect(markdown).toContain(`| Outcome | not recovered: Path B: Restore from a file backup is waiting for an approval (as of line ${line - 1}; unknown after it) |`);
   });
 
+  it("says a step that started and whose result line is gone may have run, never that it did not (a repaired journal)", () => {
+    const finished = records.findIndex((r) => r.type === 'step.finished' && (r.data as any).result.stepId === 'full_refresh');
+    const removed = [...lines];
+    removed.splice(finished, 1);
+    const { markdown } = build(`${removed.join('\n')}\n`);
+    expect(section(markdown, 'Recovery')).toMatch(/\| Rehydrate raw catalogs and rebuild every mart[^|]*\| started, no result on record: it may have run, check \|/);
+    expect(section(markdown, 'Recovery')).not.toMatch(/\| Rehydrate raw catalogs and rebuild every mart[^|]*\| not run \|/);
+  });
+
   it('names a removed line too', () => {
     const removed = [...lines];
     removed.splice(20, 1);
