@@ -312,13 +312,16 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     // The change the validation checked: the last that ran before it (a plan still waiting beside it changed nothing).
     const recovery = runs.slice(0, i).filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.startedAt).at(-1);
     if (recovery?.kind === 'recovery' && recovery.status === 'succeeded') {
+      // Recovered when a validation first passed after it: one run again later (a check the next morning) moves nothing.
+      const first = firstPassedSince(runs, runs.indexOf(recovery), i);
+      const passedAt = first.finishedAt ?? validation.finishedAt;
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
       const elsewhere = recoveredElsewhere(incident, recovery, rb?.parameters);
-      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(validation.finishedAt)}` };
+      if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(passedAt)}` };
       // The validation checked the recovered window only: what the diagnosis found outside it was not recovered.
       const left = diagnosedLeftOut(incident, rb?.windows ?? [], recovery.params);
       const only = left ? `, for the window it was given only; the diagnosis also found ${left} outside it` : '';
-      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(validation.finishedAt)}${only}`, at: validation.finishedAt, run: recovery };
+      return { text: `recovered by ${plain(recovery.title)}; validation passed at ${utcClock(passedAt)}${only}`, at: passedAt, run: recovery };
     }
   }
   const last = [...runs].reverse().find((r) => r.kind === 'recovery' || r.kind === 'rollback');
@@ -339,6 +342,18 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
     expired: 'expired before anyone approved it',
   };
   return { text: `not recovered: ${plain(last.title)} ${stoppedByGuard(last) ? 'was stopped by its guard, nothing changed' : endedWords(last) === 'not started' ? 'was not started' : (said[last.status] ?? `ended ${last.status}`)}` };
+}
+
+/** Of the validations after run `after` up to `last` (one that passed), the first that passed with none failing after it. */
+function firstPassedSince(runs: readonly Run[], after: number, last: number): Run {
+  let first = runs[last] as Run;
+  for (let k = last - 1; k > after; k -= 1) {
+    const run = runs[k] as Run;
+    if (run.kind !== 'validation') continue;
+    if (run.status !== 'succeeded' || !run.finishedAt) break;
+    first = run;
+  }
+  return first;
 }
 
 function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {

@@ -230,6 +230,20 @@ function appended(extra: Pick<JournalRecord, 'type' | 'incident' | 'actor' | 'da
   return `${journalText}${added.join('')}`;
 }
 
+describe('a validation run again after the one that passed', () => {
+  it('moves neither the time to recover nor the outcome: the incident was recovered when a validation first passed', () => {
+    const proposed = records.find((r) => r.type === 'run.proposed' && (r.data as any).runId === `${incidentId}/6`) as JournalRecord;
+    const runId = `${incidentId}/7`;
+    const again = appended([
+      { type: 'run.proposed', incident: incidentId, actor: 'terminal:carol', data: { ...(proposed.data as object), runId, run: { ...(proposed.data as any).run, id: runId } } },
+      { type: 'run.started', incident: incidentId, actor: 'terminal:carol', data: { runId, pid: 4242 } },
+      { type: 'run.finished', incident: incidentId, actor: 'terminal:carol', data: { runId, status: 'succeeded' } },
+    ]);
+    const summary = (markdown: string) => markdown.split('\n').filter((line) => /Time to recover|\| Outcome \|/.test(line));
+    expect(summary(build(again).markdown)).toEqual(summary(build(journalText).markdown));
+  });
+});
+
 describe('what the bot advised next', () => {
   const offer = { scenario: 'backfill', title: 'Partial backfill of one source', params: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' } };
   const advised = () =>
