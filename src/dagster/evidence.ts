@@ -227,7 +227,8 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a
   // stopped daemon nor paused schedules is the whole story: not conclusive (below), whatever the schedules say.
   const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
-  if (!noScheduler && (stale.length > 0 || evidence.daemonLive === false)) {
+  // The daemon's own liveness check saying it is not running is the whole story whatever the list says: start it.
+  if ((!noScheduler && stale.length > 0) || evidence.daemonLive === false) {
     // Starting the daemon alone would leave these off: the verdict names them, and its path starts them too.
     const stoppedToo = schedules.filter((s) => s.status === 'STOPPED').map((s) => `${s.name}${scheduleWhere(s, every)}`);
     reasons.push(...unknownLocations(evidence));

@@ -193,7 +193,8 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
   const now = whereItStands(incident, report)?.said;
-  const healthy = report.healthySince.get(incident.id);
+  // Not beside a plan still waiting or approved: that plan is where it stands, and is still someone's to decide.
+  const healthy = now?.startsWith('a plan') ? undefined : report.healthySince.get(incident.id);
   const found = healthy ? `; found healthy since by ${healthy.incident}'s diagnosis at ${healthy.at.slice(0, 16).replace('T', ' ')} UTC` : '';
   return `${verdict}${now ? `; now: ${escape(now)}` : ''}${found}`;
 }

@@ -31,7 +31,7 @@ const statuses = everyStatus<DagsterVerdictId>({
 });
 
 /** How many reasons or notes the summary says before "… and N more". */
-const shownLines = 5;
+const shownLines = 10;
 
 export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
