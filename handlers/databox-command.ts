@@ -96,7 +96,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
             const delivered = await deliverPostmortem(deps, client, cmd.incident, command.channel_id);
             const again = unchangedSinceText(delivered);
             const where = delivered.threadTs ? 'in its thread' : 'in this channel';
-            const disk = `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\``;
+            const disk = delivered.unwritten
+              ? `not on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}`
+              : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\``;
             await respond({
               response_type: 'ephemeral',
               replace_original: false,

@@ -45,8 +45,11 @@ export interface WritePostmortemOptions {
 
 export interface WrittenPostmortem {
   markdown: string;
+  /** Where it is written (or would have been, when `unwritten` says why not). */
   file: string;
   journal: JournalOnDisk;
+  /** Why it could not be written (a full disk, a read-only state dir): the document is still built, and shown. */
+  unwritten?: string;
 }
 
 export function writePostmortem(options: WritePostmortemOptions): WrittenPostmortem {
@@ -62,12 +65,35 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   }
   const markdown = options.redact ? options.redact(built.markdown) : built.markdown;
   const dir = path.join(stateDir, 'postmortems');
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${incidentId}.md`);
-  // An earlier postmortem may hold the humans' root cause and follow-ups: it is kept under a timestamped name.
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
-    moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
+  const unwritten = writeInPlace(file, markdown);
+  return { markdown, file, journal, ...(unwritten ? { unwritten } : {}) };
+}
+
+/**
+ * Writes the document whole beside `file`, then puts it in place: an earlier postmortem, which may hold the humans' root
+ * cause and follow-ups, is first kept under a timestamped name. A write the disk refuses (full, read-only) leaves
+ * everything as it was, no empty file and nothing set aside, and says why.
+ */
+function writeInPlace(file: string, markdown: string): string | undefined {
+  const writing = path.join(path.dirname(file), `.${path.basename(file)}.writing`);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(writing, markdown);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
+      moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
+    }
+    fs.renameSync(writing, file);
+    return undefined;
+  } catch (error) {
+    // The part written, if any; nothing else (what stands at that name was not this write's), and never a second error.
+    try {
+      fs.unlinkSync(writing);
+    } catch {
+      // Nothing written there, or the disk refuses even that: the write's own error is the one to tell.
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    return `${(error as Error).message.split('\n')[0]} (writing under ${path.dirname(file)}); the postmortem written before, if any, is left as it was`;
   }
-  fs.writeFileSync(file, markdown);
-  return { markdown, file, journal };
 }

@@ -11,6 +11,8 @@ import { incidentThread } from './slack-refs.js';
 
 export interface DeliveredPostmortem {
   file: string;
+  /** Why it is not on the bot's disk (a full or read-only state dir): uploaded from memory all the same. */
+  unwritten?: string;
   /** When the same document was uploaded to the same place, which it therefore was not again (ISO time). */
   unchangedSince?: string;
   /** When the same document's upload to the same place began, which Slack has not answered yet (ISO time). */
@@ -50,7 +52,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   uploaded.set(deps.service, places);
   const last = places.get(place);
   if (channel && last?.digest === digest) {
-    return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
+    return { file: written.file, ...unwrittenOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
   }
   if (channel) {
     // Taken before the upload, so a second click while it goes finds it (and is told it is going, not that it is in the
@@ -76,6 +78,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
       throw error;
     }
   }
-  return { file: written.file, channel, threadTs: thread?.ts, problemLine: problem?.line };
+  return { file: written.file, ...unwrittenOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line };
 }
 
+const unwrittenOf = (written: { unwritten?: string }) => (written.unwritten ? { unwritten: written.unwritten } : {});

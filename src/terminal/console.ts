@@ -162,6 +162,10 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
     if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
+    if (written.unwritten) {
+      io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
+      return exitCodes.failed;
+    }
     io.stderr.write(`postmortem written to ${written.file}\n`);
     return exitCodes.ok;
   }

@@ -357,6 +357,23 @@ describe('writing a postmortem to the state directory', () => {
     expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(fs.readFileSync(fixturePostmortem, 'utf8'));
   });
 
+  it('leaves the postmortem written before as it was, and no empty file, when the disk refuses the new one, saying why', () => {
+    const stateDir = tempDir();
+    fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), journalText);
+    writeHead(path.join(stateDir, 'journal.jsonl'), JSON.parse(lines.at(-1) as string));
+    const dir = path.join(stateDir, 'postmortems');
+    fs.mkdirSync(dir);
+    const earlier = path.join(dir, `${incidentId}.md`);
+    fs.writeFileSync(earlier, '# Root cause: filled in by a person');
+    // The file the new one is written to first cannot be written (as a full disk or a read-only mount refuses it).
+    fs.mkdirSync(path.join(dir, `.${incidentId}.md.writing`));
+    const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
+    expect(written.unwritten).toMatch(/^EISDIR: .* \(writing under .*postmortems\); the postmortem written before, if any, is left as it was$/);
+    expect(written.markdown).toContain(`# Postmortem`);
+    expect(fs.readFileSync(earlier, 'utf8')).toBe('# Root cause: filled in by a person');
+    expect(fs.readdirSync(dir).sort()).toEqual([`.${incidentId}.md.writing`, `${incidentId}.md`]);
+  });
+
   it('says a journal with lines and no head file cannot be verified to its end, instead of "hash chain verified"', () => {
     const stateDir = tempDir();
     const file = path.join(stateDir, 'journal.jsonl');
