@@ -316,6 +316,12 @@ export function createBot(options: BotOptions): Bot {
         if (incident) reporter.showAgain(redo, incident, redo.run ? service.state.runs.get(redo.run) : undefined);
       }
       sweep = setInterval(() => {
+        // Events kept in memory while the state dir refused writes go to disk as soon as it takes them again.
+        try {
+          journal.tryWriteKept();
+        } catch (error) {
+          logger.error({ err: error }, 'could not write the events kept in memory');
+        }
         sweeping = service
           .expireDue()
           .then(showDecidedElsewhere)

@@ -304,8 +304,12 @@ export class Journal {
     return this.pending;
   }
 
-  /** Writes the kept events if the disk now allows (see requireWritable); still unwritable, they stay kept. */
-  private tryWriteKept(): void {
+  /**
+   * Writes the kept events if the disk now allows (see requireWritable); still unwritable, they stay kept. Called by the
+   * bot's sweep too, so they reach the disk soon after it takes writes again, not at the next event: a crash meanwhile
+   * would lose them.
+   */
+  tryWriteKept(): void {
     if (this.pending.length === 0) return;
     try {
       this.requireWritable();

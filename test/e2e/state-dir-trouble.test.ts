@@ -86,6 +86,8 @@ describe('a state dir that cannot be written (a full tmpfs)', () => {
 
     // Nothing was lost meanwhile: once there is room the journal takes it all, in order, and changes go on.
     fs.rmSync(inside('ballast'));
+    // Written by the bot's sweep as soon as there is room, not left in memory until the next event: a crash would lose them.
+    await slack.waitFor('the kept events written with no new event', () => /the state dir takes writes again/.test(logs), 60_000);
     await postSigned(url, slashCommandBody('recover duckdb path=a', { response_url: slack.responseUrl('again') }));
     await slack.waitFor('a plan, once there is room', () => slack.buttons('approve_plan').length === 2, 90_000);
     const journal = verifyLines(fs.readFileSync(inside(path.join('state', 'journal.jsonl')), 'utf8'));
