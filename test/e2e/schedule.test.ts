@@ -599,6 +599,20 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
+  /** Starts the bot (as `harness`), diagnoses, proposes path B and approves it; the bot, and the failure it ends with. */
+  async function pathBUntilItFails(): Promise<{ bot: Harness; failure: string }> {
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
+    return { bot, failure: String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks) };
+  }
+
   it('a start Dagster refused started nothing: the failure and /databox status do not say the run changed anything', async () => {
     serveDagster({
       DataboxRepositories: 'repositories',
@@ -606,19 +620,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'UnauthorizedError', message: 'Viewers cannot start schedules\n' } } }),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
-    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
-    await harness.settle();
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
-    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks);
+    const { bot, failure } = await pathBUntilItFails();
     expect(failure).toContain('NOT started: all_pipelines_daily');
     expect(failure).not.toContain('Changed before it stopped');
-    const status = String((await harness.command('status', operator)).json?.text);
+    const status = String((await bot.command('status', operator)).json?.text);
     expect(status).not.toContain('Left part-way');
     expect(checkout.calls().filter((c) => c.tool === 'uv'), 'nothing was backfilled').toEqual([]);
   });
@@ -672,22 +677,13 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: () => ({ data: { launchPartitionBackfill: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterInvariantViolationError: no such partition\n' } } }),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
-    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
-    await harness.settle();
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
-    const failure = String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Recovery failed'))?.blocks);
+    const { bot, failure } = await pathBUntilItFails();
     expect(failure).toContain('was not launched: Dagster failed while launching the backfill: dagster._core.errors.DagsterInvariantViolationError: no such partition');
     const changed = failure.slice(failure.indexOf('Changed before it stopped'));
     expect(changed).toContain('Start the paused schedules: started all_pipelines_daily');
     expect(changed).not.toContain('Backfill the missed window');
     expect(changed).not.toContain('look at the data');
-    const status = String((await harness.command('status', operator)).json?.text);
+    const status = String((await bot.command('status', operator)).json?.text);
     expect(status).toContain("what it changed is Dagster's schedules, not the data in ");
     expect(status).not.toContain('no change has run on');
   });
