@@ -151,7 +151,7 @@ function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | '
   if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
   const stands = whereItStands(incident, report);
   // Nothing waits or runs in it, and the database was found healthy after everything it did.
-  if (report.healthySince.has(incident.id) && !stands?.said.startsWith('a plan')) return false;
+  if (foundHealthy(incident, report, stands)) return false;
   return stands ? stands.open : (incident.diagnosis?.paths.length ?? 0) > 0;
 }
 
@@ -192,20 +192,29 @@ export function incidentOutcome(incident: Incident, escape: (text: string) => st
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
-  const now = whereItStands(incident, report)?.said;
-  // Not beside a plan still waiting or approved: that plan is where it stands, and is still someone's to decide.
-  const healthy = now?.startsWith('a plan') ? undefined : report.healthySince.get(incident.id);
+  const stands = whereItStands(incident, report);
+  const now = stands?.said;
+  const healthy = foundHealthy(incident, report, stands);
   const found = healthy ? `; found healthy since by ${healthy.incident}'s diagnosis at ${healthy.at.slice(0, 16).replace('T', ' ')} UTC` : '';
   return `${verdict}${now ? `; now: ${escape(now)}` : ''}${found}`;
+}
+
+/**
+ * The later diagnosis that found the incident's database healthy, when one did; never beside a plan still waiting or
+ * approved: that plan is where it stands, and still someone's to decide.
+ */
+function foundHealthy(incident: Incident, report: Pick<StatusReport, 'healthySince'>, stands: ReturnType<typeof whereItStands>): { incident: string; at: string } | undefined {
+  return stands?.plan ? undefined : report.healthySince.get(incident.id);
 }
 
 /**
  * An incident's latest plan or run that says where it stands, newest first: a plan waiting (as the status lists it),
  * one no longer approvable, one approved and about to start, or a run that started (a recovery, a validation, a
  * rollback) as it ended or runs. A rejected or expired plan, or a rollback's inspection, changed nothing: passed over.
- * `open`: it still needs someone (anything but a recovery or validation that succeeded, or a cleanup after one).
+ * `open`: it still needs someone (anything but a recovery or validation that succeeded, or a cleanup after one);
+ * `plan`: it stands at a plan not yet run (waiting, no longer approvable, or approved).
  */
-function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): { said: string; open: boolean } | undefined {
+function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
   // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
@@ -214,9 +223,9 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     return { said: `${before ? `${before.said}; then ` : ''}cleanup ${endedWords(last)} (${last.id})`, open: Boolean(before?.open) || last.status !== 'succeeded' };
   }
   for (const run of [...runs].reverse()) {
-    if (report.waiting.some((r) => r.id === run.id)) return { said: `a plan waiting for approval (${run.id})`, open: true };
-    if (report.outdated.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true };
-    if (run.status === 'approved') return { said: `a plan approved, about to start (${run.id})`, open: true };
+    if (report.waiting.some((r) => r.id === run.id)) return { said: `a plan waiting for approval (${run.id})`, open: true, plan: true };
+    if (report.outdated.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true, plan: true };
+    if (run.status === 'approved') return { said: `a plan approved, about to start (${run.id})`, open: true, plan: true };
     if (run.kind === 'rollback' && run.status === 'succeeded') return { said: `${rolledBackWords} (${run.id})`, open: true };
     const elsewhere = report.validatedElsewhere.get(run.id);
     if (elsewhere) return { said: `${elsewhere} (${run.id})`, open: true };

@@ -55,6 +55,17 @@ function context(checkout: Checkout, progress: string[] = []): Omit<StepRunConte
   };
 }
 
+/** A daemon that starts and keeps running, and a liveness check that never sees it heartbeat. */
+function neverHeartbeats(checkout: Checkout): void {
+  checkout.behave({
+    'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
+    'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
+  });
+}
+
+/** Path A's daemon start, its waits made short. */
+const daemonStart = (title: string) => ({ id: 'start_daemon', kind: 'dagster-daemon-start', title, mutates: true, settle: '1s', heartbeatWait: '1s' }) as unknown as Step;
+
 async function run(steps: Step[], checkout: Checkout, progress: string[] = [], targets?: DatabaseTargets): Promise<{ step: ResolvedStep; result: StepResult }[]> {
   const resolved = resolveSteps(steps.map((s) => stepSchema.parse(s)), { root: checkout.root, values: { from: '2026-04-18', to: '2026-04-20' } });
   const results: { step: ResolvedStep; result: StepResult }[] = [];
@@ -283,11 +294,8 @@ describe('scenario 4 steps', () => {
     withStandinPath();
     const checkout = new Checkout();
     try {
-      checkout.behave({
-        'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
-        'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
-      });
-      const step = { id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start', mutates: true, settle: '1s', heartbeatWait: '1s' } as unknown as Step;
+      neverHeartbeats(checkout);
+      const step = daemonStart('Start');
       const [first] = await run([step], checkout);
       expect(first?.result.status).toBe('not-heartbeating');
       const firstPid = first?.result.outputs?.pid as number;
@@ -311,11 +319,8 @@ describe('scenario 4 steps', () => {
     withStandinPath();
     const checkout = new Checkout();
     try {
-      checkout.behave({
-        'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
-        'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
-      });
-      const step = { id: 'start_daemon', kind: 'dagster-daemon-start', title: 'Start the Dagster daemon', mutates: true, settle: '1s', heartbeatWait: '1s' } as unknown as Step;
+      neverHeartbeats(checkout);
+      const step = daemonStart('Start the Dagster daemon');
       const [first] = await run([step], checkout);
       expect(first?.result.status).toBe('not-heartbeating');
       const { pid, logFile } = first!.result.outputs as { pid: number; logFile: string };
