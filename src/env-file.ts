@@ -25,7 +25,11 @@ export function loadDotEnv(dir = process.cwd()): string | undefined {
   return file;
 }
 
-const startsWithHash = /^(\s*(?:export\s+)?([\w.-]+)\s*=)#/;
+/**
+ * KEY=#x, and KEY= #x too when a word follows the # at once (a channel's name, #incidents): a comment after a space
+ * reads "# note", so KEY= # note stays what it looks like, a value left empty.
+ */
+const startsWithHash = /^(\s*(?:export\s+)?([\w.-]+)\s*=)(?:#| +#(?=[^\s#]))/;
 
 /**
  * The first assignment whose unquoted value starts with # (KEY=#incidents) and which Node's reader sets empty, taking

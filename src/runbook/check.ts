@@ -254,6 +254,23 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     });
   };
 
+  /**
+   * A guard passes on the statuses it accepts and the steps after it run: one that accepts not having looked (failed,
+   * timeout) or something else using what it looks at (a held file) lets a plan change what nobody checked.
+   */
+  const checkGuardsLook = (guards: readonly Step[], at: At) => {
+    guards.forEach((guard, i) => {
+      const inUse = stepKind(guard.kind).inUseStatuses ?? {};
+      guard.acceptStatuses.forEach((status, j) => {
+        const why =
+          status === 'failed' ? 'the guard could not look'
+          : status === 'timeout' ? 'the guard did not finish looking in time'
+          : inUse[status];
+        if (why) add([...at, i, 'acceptStatuses', j], `a guard must not accept "${status}": it means ${why}, and the steps after the guard would run all the same; remove it from acceptStatuses`);
+      });
+    });
+  };
+
   /** Steps that run as one sequence: each condition names an earlier one of them. */
   const checkSequence = (parts: [readonly Step[], At][], scope: Scope, phase: string, options: { readOnly?: string; onlyIfRanIn?: number; previewsFrom?: number } = {}) => {
     const all = parts.flatMap(([steps]) => steps);
@@ -354,6 +371,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.guards.forEach((g, j) => {
       if (g.mutates) add([...at, 'guards', j], 'guards must be read-only');
     });
+    checkGuardsLook(p.guards, [...at, 'guards']);
     checkCommandsChange(p.steps, [...at, 'steps']);
     checkSequence(
       [
@@ -405,6 +423,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.rollback.guards.forEach((g, j) => {
       if (g.mutates) add([...rollbackAt, 'guards', j], 'guards must be read-only');
     });
+    checkGuardsLook(p.rollback.guards, [...rollbackAt, 'guards']);
     checkCommandsChange(p.rollback.steps, [...rollbackAt, 'steps']);
     checkSequence([[p.rollback.inspect, [...rollbackAt, 'inspect']]], { ...rollbackScope, label: `the inspection before the rollback of path ${p.id}`, params: p.parameters }, `rollback inspection of path ${p.id}`);
     checkSequence(

@@ -237,6 +237,9 @@ function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterC
   const problem = valueProblem(name, raw);
   if (problem) throw new UserError(problem);
   // `~/backups/x.duckdb` from a shell's habit: no shell reads the value, so it would name a folder "~" under the root.
+  // `backup=" /backups/x.duckdb"`: a space typed inside the quotes would name a folder " " under the root, or a file
+  // whose name ends in one; no operator means either.
+  if (raw !== raw.trim()) throw new UserError(`${name}="${raw}" ${/^\s/.test(raw) ? 'starts' : 'ends'} with a space, which would be part of the path: give it without, ${name}="${raw.trim()}"`);
   if (/^~([^/]*\/|$)/.test(raw)) throw new UserError(`${name}=${raw} starts with ~, which is not expanded here (no shell reads the value): give the full path, or one from ${ctx.root}`);
   const resolved = path.resolve(ctx.root, raw);
   if (ctx.checkFiles === false) return resolved;

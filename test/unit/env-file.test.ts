@@ -48,6 +48,8 @@ describe('a .env value that starts with #', () => {
     [`${prefix}A=1\r\n${prefix}B=#abc\r\n`, 2],
     [`${prefix}B =#abc`, 1],
     [`${prefix}B=#`, 1],
+    [`${prefix}B= #abc`, 1],
+    [`${prefix}B=  #abc # note`, 1],
     [`${prefix}A="one line"\n${prefix}B=#abc`, 2],
   ])('stops the start for any variable (%j), saying to quote the value, without showing it', (text, line) => {
     const said = refusalOf(text);
@@ -59,6 +61,7 @@ describe('a .env value that starts with #', () => {
   it.each([
     ['quoted', `${prefix}B="#incidents"\n${prefix}C='#x'`, { B: '#incidents', C: '#x' }],
     ['a comment after a space', `${prefix}B=value # a comment\n${prefix}C= # empty, said so\n# ${prefix}D=#commented out`, { B: 'value', C: '' }],
+    ['a comment after a space, the value left empty', `${prefix}B= # note\n${prefix}C=  ## note`, { B: '', C: '' }],
     ['a # further on', `${prefix}B=C012#x`, { B: 'C012' }],
     ['inside a quoted value of several lines', `${prefix}B="first\n${prefix}C=#not a line of its own\nlast"\n${prefix}D=ok`, { B: `first\n${prefix}C=#not a line of its own\nlast`, D: 'ok' }],
     ['set again further on, which wins', `${prefix}B=#incidents\n${prefix}B=C012ABCDEF`, { B: 'C012ABCDEF' }],

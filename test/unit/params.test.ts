@@ -335,6 +335,11 @@ describe('paths', () => {
     expect(await problemOf(['backup'], { backup: 'backups/~good.duckdb' })).toBe(`backup=backups/~good.duckdb: ${path.join(root, 'backups', '~good.duckdb')} does not exist`);
   });
 
+  it('says a space typed inside the quotes at either end of a path, rather than that the file does not exist', async () => {
+    expect(await problemOf(['backup'], { backup: ' /backups/good.duckdb' })).toBe('backup=" /backups/good.duckdb" starts with a space, which would be part of the path: give it without, backup="/backups/good.duckdb"');
+    expect(await problemOf(['backup'], { backup: 'backups/good.duckdb ' })).toBe('backup="backups/good.duckdb " ends with a space, which would be part of the path: give it without, backup="backups/good.duckdb"');
+  });
+
   // Both read as "backups/my copy.duckdb", which `ls` shows: what is wrong has to be said, or the refusal reads as nonsense.
   it.each([
     ['backups/my\u00a0copy.duckdb', 'a non-breaking space (U+00A0) after "backups/my"'],

@@ -48,6 +48,25 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-
 
 const duckdbCases: Planted[] = [
   {
+    name: "path A's not-held guard edited to accept \"locked\" (the file another process holds would be moved under it)",
+    plant: (doc) => {
+      doc.recovery[0].guards[0].acceptStatuses.push('locked');
+    },
+    refusal: [
+      'at recovery[0].guards[0].acceptStatuses[5]: a guard must not accept "locked": it means another process holds the file (a running job or load), and the steps after the guard would run all the same; remove it from acceptStatuses',
+    ],
+  },
+  {
+    name: "a rollback's guard accepting that it could not look (failed) or did not finish (timeout)",
+    plant: (doc) => {
+      doc.recovery[0].rollback.guards[0].acceptStatuses.push('failed', 'timeout');
+    },
+    refusal: [
+      'at recovery[0].rollback.guards[0].acceptStatuses[6]: a guard must not accept "failed": it means the guard could not look, and the steps after the guard would run all the same; remove it from acceptStatuses',
+      'at recovery[0].rollback.guards[0].acceptStatuses[7]: a guard must not accept "timeout": it means the guard did not finish looking in time, and the steps after the guard would run all the same; remove it from acceptStatuses',
+    ],
+  },
+  {
     name: "a verdict offering one path twice (path B's id typed over with a's)",
     plant: (doc) => {
       const corrupt = doc.diagnosis.verdicts.find((v: Doc) => v.id === 'corrupt');
@@ -877,23 +896,26 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
   });
 
   it('a diagnosis step that can never pass, which would make the catch-all "healthy" unreachable', () => {
+    // The marts are read first (steps[0]), then Dagster (steps[1]), whose window reaches back to the marts' last day.
     const doc = bundled('schedule.yml');
-    delete doc.diagnosis.steps[1].acceptStatuses;
+    delete doc.diagnosis.steps[0].acceptStatuses;
     expect(refusal('schedule.yml', doc)).toEqual([
-      'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
+      'at diagnosis.steps[0].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
     ]);
+    doc.diagnosis.steps[0].acceptStatuses = ['fresh'];
     // Run whenever the step it names passed, it still blocks the catch-all: refused the same way.
-    doc.diagnosis.steps[1].onlyIf = { any: [{ step: 'dagster', status: 'schedules-behind' }, { step: 'dagster', status: 'healthy' }] };
+    delete doc.diagnosis.steps[1].acceptStatuses;
+    doc.diagnosis.steps[1].onlyIf = { any: [{ step: 'freshness', status: 'stale' }, { step: 'freshness', status: 'fresh' }] };
     expect(refusal('schedule.yml', doc)).toEqual([
-      'at diagnosis.steps[1].acceptStatuses: a mart-freshness step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; list the statuses that mean all is well (it can end: fresh, stale, unreadable)',
+      expect.stringMatching(/^at diagnosis\.steps\[1\]\.acceptStatuses: a dagster-health step never ends "ok", so with no acceptStatuses it never passes and the catch-all verdict "healthy" can never be given; /),
     ]);
     // Run on one of two ways the step it names may pass, the catch-all is still given the other way: nothing to refuse.
-    doc.diagnosis.steps[0].acceptStatuses = ['healthy', 'schedules-paused'];
-    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: 'schedules-paused' };
+    doc.diagnosis.steps[0].acceptStatuses = ['fresh', 'stale'];
+    doc.diagnosis.steps[1].onlyIf = { step: 'freshness', status: 'stale' };
     expect(() => loadRunbooks(writeRunbook('schedule.yml', doc))).not.toThrow();
-    doc.diagnosis.steps[0].acceptStatuses = ['healthy'];
+    doc.diagnosis.steps[0].acceptStatuses = ['fresh'];
     // Run only after a step that did not pass, it cannot stand between a healthy stack and its verdict: nothing to refuse.
-    doc.diagnosis.steps[1].onlyIf = { step: 'dagster', status: ['schedules-behind', 'daemon-stopped'] };
+    doc.diagnosis.steps[1].onlyIf = { step: 'freshness', status: ['stale', 'unreadable'] };
     expect(() => loadRunbooks(writeRunbook('schedule.yml', doc))).not.toThrow();
   });
 });

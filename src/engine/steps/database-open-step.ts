@@ -38,6 +38,7 @@ export const databaseOpenStepKind = defineStepKind({
   kind: 'database-open',
   schema,
   statuses: [...everyStatus<Exclude<OpenStatus, keyof typeof coarser>>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
+  inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   outputs: ['holderPid', 'message', 'problem'],
   defaultTimeoutMs: 60_000,
   templates: () => [],

@@ -111,6 +111,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   schema: S;
   /** Every status its run can return (the engine adds skipped, failed and timeout to any step). */
   statuses: readonly string[] | ((step: Parsed<S>) => readonly string[]);
+  /**
+   * Statuses meaning that something else is using what the step looks at right now (a file another process holds),
+   * each with what it means: a guard that accepts one would let a plan change it under that user, so it is refused at load.
+   */
+  inUseStatuses?: Readonly<Record<string, string>>;
   /** Every key its run puts in StepResult.outputs, for {{steps.<id>.<key>}} and the like. */
   outputs: readonly string[] | ((step: Parsed<S>) => readonly string[]);
   defaultTimeoutMs: number;

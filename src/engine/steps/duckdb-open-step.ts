@@ -166,6 +166,7 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.checkWritable ? ['read-only'] : []),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
+  inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
   outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget', 'log', 'withoutLog'],
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
