@@ -4,7 +4,8 @@
 // recovered by a typed command that leaves the window and the schedules to the diagnosis (path B: start the paused
 // schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal; a daemon caught
 // before it missed a day started by path A with no window, nothing backfilled (schedules paused then, by path B), that
-// finding held to its UTC day (a plan approved after it refused), and a window the diagnosis cannot size still asked for.
+// finding held to its UTC day (a plan approved after it refused), a window the diagnosis cannot size still asked for, and
+// one reaching back to the day after the marts' last day built when they end before the schedules' last success.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -393,6 +394,44 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect({ parent: Number(stat[1]), nice: Number(stat[16]) }).toEqual({ parent: process.pid, nice: 0 });
   });
 
+  it("reaches the backfill back to the day after the marts' last day built when they end before the schedules' last success: the verdict says why, the form and the plan start there", async () => {
+    // The runs since the 15th "succeeded" and wrote nothing: the marts end on the 14th, the schedules' last success is the 17th's.
+    for (const file of [checkout.databasePath, `${checkout.databasePath}.wal`]) fs.rmSync(file, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-14');
+    const ranges: unknown[] = [];
+    dagsterStoppedUntilStarted({
+      DataboxBackfill: async (request) => {
+        const { range } = (request.variables as any).params.partitionsByAssets[0].partitions;
+        ranges.push(range);
+        await fillMarts(range.start, range.end);
+        return graphqlFixture('backfill-success');
+      },
+    });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain(
+      "missed window 2026-04-15 … 2026-04-20 (from the day after the marts' last day built (2026-04-14), not from the schedules' last success (2026-04-17 06:00 UTC): not every mart has a day after it, so a backfill from 2026-04-17 would leave 2026-04-15 … 2026-04-16 empty)",
+    );
+    expect(verdict).toContain('backfill 2026-04-15 … 2026-04-20 (path A)');
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = slack.lastForm();
+    expect(prefilledValues(modal)).toEqual({ from: '2026-04-15', to: '2026-04-20', schedules: null });
+    await harness.submitModal(operator, modal, prefilledValues(modal));
+    await harness.settle();
+    expect(planStep(2)).toContain('partitions 2026-04-15 … 2026-04-20');
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(ranges).toEqual([{ start: '2026-04-15', end: '2026-04-20' }]);
+    expect(slack.allText()).toContain('Validation succeeded');
+  });
+
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {
     // The backfill is launched and its runs leave the marts fresh, but task verify then fails: the resumed run failed.
     dagsterStoppedUntilStarted({
@@ -648,6 +687,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
       }),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });
+    // Through the 18th, which the paused schedules' last tick (the 19th) built: the window is theirs, not reaching back.
+    await fillMarts('2026-04-18', '2026-04-18');
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();

@@ -1,12 +1,15 @@
 // Scenario 4's runbook and step kinds: the runbook loads, its mistakes are refused at load, the daemon start step fails a
-// process that exits at once with its output, and the engine's wait-until gives up at its deadline with a clear message.
+// process that exits at once with its output, the engine's wait-until gives up at its deadline with a clear message, and
+// the missed window reaches back to the marts' last day built (martsFrom).
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { explainMissing, withDiagnosedDefaults } from '../../src/incidents/diagnosed-defaults.js';
 import type { Incident } from '../../src/incidents/state.js';
+import { DagsterClient } from '../../src/dagster/graphql-client.js';
 import { localTarget } from '../../src/database/local-target.js';
 import type { DatabaseTargets } from '../../src/database/targets.js';
 import { executeSteps } from '../../src/engine/execute-steps.js';
@@ -19,13 +22,16 @@ import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
 import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
-import { killDetachedDaemons, recordedAt } from '../helpers/dagster-fixtures.js';
+import { daemonHealthyNow, dagsterUrl, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
+import { blockNetwork } from '../helpers/no-network.js';
 import { createMartsDatabase } from '../helpers/schedule-data.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('schedule-runbook-');
+blockNetwork();
+afterEach(() => nock.cleanAll());
 const bundled = () => parse(fs.readFileSync(path.join(projectRoot, 'runbooks', 'schedule.yml'), 'utf8')) as Record<string, any>;
 
 function refusal(doc: Record<string, any>): string {
@@ -77,6 +83,24 @@ async function run(steps: Step[], checkout: Checkout, progress: string[] = [], t
   return results;
 }
 
+/**
+ * The shipped runbook's diagnosis steps run as a diagnosis runs them (every step, whatever the one before found), Dagster
+ * answering from the recorded `schedules` (the daemon stopped, or heartbeating with `daemonUp`): the dagster step's result.
+ */
+async function diagnoseDagster(checkout: Checkout, schedules = 'schedules-daemon-stopped', daemonUp = false): Promise<StepResult> {
+  nock.cleanAll();
+  serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: schedules, DataboxDaemonHealth: daemonUp ? daemonHealthyNow(() => recordedAt) : 'daemon-health-stopped' });
+  const resolved = resolveSteps(bundled().diagnosis.steps.map((s: unknown) => stepSchema.parse(s)), { root: checkout.root, values: {} });
+  const results = new Map<string, StepResult>();
+  const dagster = { heartbeatMaxAgeMs: 180_000, client: new DagsterClient({ url: dagsterUrl, timeoutMs: 5_000 }) };
+  await executeSteps(resolved, { ...context(checkout), dagster }, {
+    stepStarted: async () => {},
+    stepProgress: () => {},
+    stepFinished: async (step, result) => void results.set(step.id, result),
+  }, { stopOnFailure: false });
+  return results.get('dagster') ?? expect.fail('the dagster step did not run');
+}
+
 describe('runbooks/schedule.yml', () => {
   it('loads with the other runbooks, and its SLAs are what the stale-marts watcher reads', () => {
     const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
@@ -126,13 +150,13 @@ describe('runbooks/schedule.yml', () => {
   it('refuses at load a mart whose SLA one runbook changes alone, once, where it was changed, naming every other place', () => {
     expect(problemsWith('motherduck.yml', (text) => text.replace(ebird, ebird.replace('36h', '36d')))).toEqual([
       expect.stringMatching(
-        /motherduck\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], schedule\.yml diagnosis\.steps\[1\]\.marts\[0\] \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\): a mart has one SLA, so make them the same$/,
+        /motherduck\.yml:\d+: at validation\.steps\[\d+\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here, but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], schedule\.yml diagnosis\.steps\[0\]\.marts\[0\] \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\): a mart has one SLA, so make them the same$/,
       ),
     ]);
     // schedule.yml's validation lists its diagnosis' marts again (a YAML alias): one place, edited once, so the odd one out.
     expect(problemsWith('schedule.yml', (text) => text.replace(ebird, ebird.replace('36h', '36d')))).toEqual([
       expect.stringMatching(
-        /schedule\.yml:\d+: at diagnosis\.steps\[1\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\), but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], motherduck\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/,
+        /schedule\.yml:\d+: at diagnosis\.steps\[0\]\.marts\[0\]: ebird\.fct_daily_bird_observations is given maxLag 36d on day_date here \(read again at validation\.steps\[\d+\]\.marts\[0\] through a YAML alias\), but 36h on day_date at duckdb\.yml validation\.steps\[\d+\]\.marts\[0\], motherduck\.yml validation\.steps\[\d+\]\.marts\[0\]: a mart has one SLA, so make them the same$/,
       ),
     ]);
     // A real tie (three places, three SLAs) is said at the first of them.
@@ -217,8 +241,27 @@ describe('runbooks/schedule.yml', () => {
     verdictDoc.diagnosis.verdicts[0].when.status = 'daemon-stoped';
     expect(refusal(verdictDoc)).toContain('daemon-stoped');
     const slaDoc = bundled();
-    slaDoc.diagnosis.steps[1].marts[0].maxLag = 'a day and a half';
-    expect(refusal(slaDoc)).toContain('at diagnosis.steps[1].marts[0].maxLag: expected a duration such as 36h');
+    slaDoc.diagnosis.steps[0].marts[0].maxLag = 'a day and a half';
+    expect(refusal(slaDoc)).toContain('at diagnosis.steps[0].marts[0].maxLag: expected a duration such as 36h');
+  });
+
+  it('refuses at load a martsFrom that names no mart-freshness step before the dagster step, naming file, step and field', () => {
+    const dagsterOf = (doc: Record<string, any>) => doc.diagnosis.steps.find((s: any) => s.id === 'dagster');
+    expect(dagsterOf(bundled()).martsFrom).toBe('freshness');
+    const misspelt = bundled();
+    dagsterOf(misspelt).martsFrom = 'freshnes';
+    expect(refusal(misspelt)).toMatch(/schedule\.yml:\d+: at diagnosis\.steps\[1\]\.martsFrom: no step "freshnes" before this one in the diagnosis \(did you mean "freshness"\?\)/);
+    // After it, its newest dates are not there yet when the window is sized.
+    const after = bundled();
+    after.diagnosis.steps.reverse();
+    expect(refusal(after)).toMatch(/schedule\.yml:\d+: at diagnosis\.steps\[0\]\.martsFrom: step "freshness" runs after this one: martsFrom reads the marts' newest dates as the diagnosis runs, so put that step before this one/);
+    const otherKind = bundled();
+    otherKind.diagnosis.steps.push({ id: 'dagster_again', kind: 'dagster-health', title: 'Again', acceptStatuses: ['healthy'], martsFrom: 'dagster' });
+    expect(refusal(otherKind)).toMatch(/at diagnosis\.steps\[2\]\.martsFrom: diagnosis step "dagster" is a dagster-health step, not mart-freshness: it has no marts' newest dates to reach back to/);
+    // Path B's guard is no diagnosis step: it has no marts read before it.
+    const guard = bundled();
+    guard.recovery[1].guards[0].martsFrom = 'freshness';
+    expect(refusal(guard)).toMatch(/at recovery\[1\]\.guards\[0\]\.martsFrom: martsFrom names an earlier mart-freshness step of the same diagnosis: only a diagnosis step has one/);
   });
 
   it('refuses at load a knownEmpty its paths do not require, also suggest or require everywhere, and a template of the path reading it unguarded', () => {
@@ -437,6 +480,61 @@ describe('scenario 4 steps', () => {
       expect(done?.result.summary).toMatch(/^gave up after \d\.\d s \(the limit is 8\.0 s\): still stale: 1 of 1 marts past their SLA: ebird\.fct_daily_bird_observations: newest 2026-04-17, 3 d 9 h behind \(SLA 36 h\), past its SLA$/);
       expect(progress.length).toBeGreaterThanOrEqual(1);
       expect(progress[0]).toMatch(/^check 1, [\d.]+ m?s of 8\.0 s: stale: /);
+    } finally {
+      checkout.remove();
+    }
+  });
+});
+
+describe("scenario 4's missed window and the marts' last day built (martsFrom)", () => {
+  // The recorded schedules' last success is 2026-04-17 06:00 UTC, and it is 2026-04-21 09:00: their window is 2026-04-17 … 2026-04-20.
+  const reachedBack = "missed window 2026-04-15 … 2026-04-20 (from the day after the marts' last day built (2026-04-14), not from the schedules' last success (2026-04-17 06:00 UTC): not every mart has a day after it, so a backfill from 2026-04-17 would leave 2026-04-15 … 2026-04-16 empty)";
+
+  it("starts on the day after the marts' last day built when they end before the schedules' last success, and says why", async () => {
+    const checkout = new Checkout();
+    try {
+      // The runs since 2026-04-15 "succeeded" and wrote nothing: the marts end on the 14th.
+      await createMartsDatabase(checkout.databasePath, '2026-04-14');
+      const stopped = await diagnoseDagster(checkout);
+      expect(stopped).toMatchObject({ status: 'daemon-stopped', outputs: { windowFrom: '2026-04-15', windowTo: '2026-04-20', window: '2026-04-15 … 2026-04-20' } });
+      expect(stopped.summary).toContain(reachedBack);
+      // Paused schedules (the daemon up) take the same window.
+      const paused = await diagnoseDagster(checkout, 'schedules-paused', true);
+      expect(paused).toMatchObject({ status: 'schedules-paused', outputs: { windowFrom: '2026-04-15', windowTo: '2026-04-20', pausedSchedules: 'all_pipelines_daily' } });
+      expect(paused.summary).toContain(reachedBack);
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it("keeps the schedules' window where the marts reach it, and leaves out a mart that stopped long before the others (scenario 2's)", async () => {
+    const checkout = new Checkout();
+    try {
+      // Through the day before the schedules' window: nothing between them.
+      await createMartsDatabase(checkout.databasePath, '2026-04-16');
+      const through = await diagnoseDagster(checkout);
+      expect(through.outputs).toMatchObject({ windowFrom: '2026-04-17', windowTo: '2026-04-20' });
+      expect(through.summary).toContain('missed window 2026-04-17 … 2026-04-20');
+      expect(through.summary).not.toContain("marts' last day built");
+      fs.rmSync(checkout.databasePath);
+      // usgs stopped weeks before: the freshness step names it as scenario 2's, and the window does not stretch to it.
+      await createMartsDatabase(checkout.databasePath, '2026-04-14', 30, { 'usgs.fct_daily_streamflow': '2026-04-01' });
+      const early = await diagnoseDagster(checkout);
+      expect(early.outputs).toMatchObject({ windowFrom: '2026-04-15', windowTo: '2026-04-20' });
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it("says the window is the schedules' alone when no mart's newest date could be read", async () => {
+    const checkout = new Checkout();
+    try {
+      // No database file: every mart unreadable.
+      const unread = await diagnoseDagster(checkout);
+      expect(unread.outputs).toMatchObject({ windowFrom: '2026-04-17', windowTo: '2026-04-20' });
+      expect(unread.summary).toContain(
+        "missed window 2026-04-17 … 2026-04-20 (the schedules' window alone: the marts' last day built is unknown (step freshness ended unreadable with no mart's newest date), so they may end before it)",
+      );
     } finally {
       checkout.remove();
     }

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
 import { parseDuration } from '../../config.js';
-import { age, stepCommon } from '../../runbook/step-common.js';
+import { windowFromMarts } from '../../dagster/window-from-marts.js';
+import { didYouMean } from '../../runbook/did-you-mean.js';
+import { age, stepCommon, stepId } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
-import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, everyStatus, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { minuteUtc } from '../../timestamps.js';
 import { firstFew } from '../../first-few.js';
 import { maxNames } from '../../runbook/params.js';
@@ -16,6 +18,11 @@ const schema = z.strictObject({
   kind: z.literal('dagster-health'),
   /** A STOPPED schedule with no tick for longer than this was switched off on purpose: named, left out of the verdict. */
   switchedOffAfter: age.default('31d'),
+  /**
+   * An earlier mart-freshness step of the diagnosis: the missed window starts no later than the day after the marts'
+   * last day built, which the schedules' last success does not tell (runs that succeeded and wrote nothing).
+   */
+  martsFrom: stepId.optional(),
 });
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
@@ -41,10 +48,12 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
-  const verdict = assessDagster(evidence, thresholds, now);
+  const assessed = assessDagster(evidence, thresholds, now);
+  const reach = reachBack(step, assessed, ctx);
+  const verdict = { ...assessed, window: reach.window };
   // Stopped or paused before a day was missed: said where a window would be, as that is what tells it from the others.
   const window = verdict.window
-    ? `; missed window ${verdict.window.from} … ${verdict.window.to}`
+    ? `; missed window ${verdict.window.from} … ${verdict.window.to}${reach.why ? ` (${reach.why})` : ''}`
     : verdict.id === 'daemon-stopped-no-day-missed' || verdict.id === 'schedules-paused-no-day-missed'
       ? `; ${noWindow(verdict, evidence.source)}`
       : '';
@@ -79,6 +88,41 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
 }
 
 /**
+ * The window reached back to the marts' last day built (martsFrom), and why, where that starts it earlier; where the
+ * marts were not read, the window is the schedules' alone, and the verdict says so rather than pass it off as checked.
+ */
+function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext): { window: DagsterVerdict['window']; why: string } {
+  if (!step.martsFrom || !verdict.window) return { window: verdict.window, why: '' };
+  const read = ctx.earlier?.get(step.martsFrom);
+  const builtThrough = String(read?.outputs?.builtThrough ?? '');
+  if (!builtThrough) {
+    const how = read ? `step ${step.martsFrom} ended ${read.status} with no mart's newest date` : `step ${step.martsFrom} did not run`;
+    return { window: verdict.window, why: `the schedules' window alone: the marts' last day built is unknown (${how}), so they may end before it` };
+  }
+  return windowFromMarts(verdict.window, builtThrough, verdict.lastSuccess);
+}
+
+/** martsFrom reads an earlier step's results as the diagnosis runs: a mart-freshness step before this one in it. */
+function martsFromProblems(step: { id: string; martsFrom?: string }, diagnosisSteps: StepReferences['diagnosisSteps'], phase: string): StepIssue[] {
+  if (!step.martsFrom) return [];
+  const at = ['martsFrom'];
+  if (phase !== 'diagnosis') return [{ at, message: 'martsFrom names an earlier mart-freshness step of the same diagnosis: only a diagnosis step has one' }];
+  const index = diagnosisSteps.findIndex((s) => s.id === step.id);
+  const before = diagnosisSteps.slice(0, index);
+  const target = before.find((s) => s.id === step.martsFrom);
+  if (!target) {
+    const after = diagnosisSteps.slice(index + 1).some((s) => s.id === step.martsFrom);
+    return [
+      after
+        ? { at, message: `step "${step.martsFrom}" runs after this one: martsFrom reads the marts' newest dates as the diagnosis runs, so put that step before this one` }
+        : { at, message: `no step "${step.martsFrom}" before this one in the diagnosis${didYouMean(step.martsFrom, before.map((s) => s.id))}` },
+    ];
+  }
+  if (target.kind !== 'mart-freshness') return [{ at, message: `diagnosis step "${target.id}" is a ${target.kind} step, not mart-freshness: it has no marts' newest dates to reach back to` }];
+  return [];
+}
+
+/**
  * What the advice says when there is no day to backfill: none was missed yet (every schedule's last success is today's),
  * or the window cannot be told (a schedule with no success on record, the CLI's schedules without tick times).
  */
@@ -98,6 +142,7 @@ export const dagsterHealthStepKind = defineStepKind({
   outputs: ['since', 'windowFrom', 'windowTo', 'window', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
+  references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),
   templates: () => [],
   resolve: (step) => step,
   describe: () =>

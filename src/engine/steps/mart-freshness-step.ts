@@ -53,9 +53,21 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     summary,
     output: results.map(describeFreshness).join('\n'),
     durationMs: elapsedSince(started),
-    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday },
+    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday, builtThrough: builtThrough(results) },
   };
 }
+
+/** Each mart read, its newest day, and how many days that is before the freshest mart's. */
+function behindFreshest(results: readonly MartFreshness[]): { mart: MartFreshness; newest: string; days: number; freshest: string }[] {
+  const newestOf = (r: MartFreshness) => String(r.newest).slice(0, 10);
+  const read = results.filter((r) => r.status === 'stale' || r.status === 'fresh');
+  const freshest = read.map(newestOf).sort().at(-1);
+  if (!freshest) return [];
+  return read.map((mart) => ({ mart, newest: newestOf(mart), days: Math.round((Date.parse(freshest) - Date.parse(newestOf(mart))) / dayMs), freshest }));
+}
+
+/** More than this many days before the freshest mart's, a mart's newest day is one that stopped before the others did. */
+const togetherDays = 2;
 
 /**
  * The marts whose newest day is more than two days before the freshest mart's: they stopped before the others did (a
@@ -63,18 +75,20 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
  * which is scenario 2's to fill; said as "; … stopped on …".
  */
 function stoppedEarlier(results: readonly MartFreshness[]): string {
-  const newestOf = (r: MartFreshness) => String(r.newest).slice(0, 10);
-  const read = results.filter((r) => r.status === 'stale' || r.status === 'fresh');
-  const freshest = read.map(newestOf).sort().at(-1);
-  if (!freshest) return '';
-  const gaps = read.flatMap((r) => {
-    const newest = newestOf(r);
-    const days = Math.round((Date.parse(freshest) - Date.parse(newest)) / dayMs);
-    if (days <= 2) return [];
+  const gaps = behindFreshest(results).flatMap(({ mart, newest, days, freshest }) => {
+    if (days <= togetherDays) return [];
     const firstMissing = new Date(Date.parse(newest) + dayMs).toISOString().slice(0, 10);
-    return [`${r.table} stopped on ${newest}, ${days} days before the freshest mart (${freshest}): a backfill of only the days the others miss leaves its ${firstMissing} … ${freshest} empty, which is scenario 2's to fill`];
+    return [`${mart.table} stopped on ${newest}, ${days} days before the freshest mart (${freshest}): a backfill of only the days the others miss leaves its ${firstMissing} … ${freshest} empty, which is scenario 2's to fill`];
   });
   return gaps.length > 0 ? `; ${gaps.join('; ')}` : '';
+}
+
+/**
+ * The last day every mart has, those that stopped before the others left out (scenario 2's, said above): where scenario
+ * 4's missed window must reach back to (the dagster-health step's martsFrom). Empty when no mart could be read or has rows.
+ */
+function builtThrough(results: readonly MartFreshness[]): string {
+  return behindFreshest(results).filter((r) => r.days <= togetherDays).map((r) => r.newest).sort()[0] ?? '';
 }
 
 /**
@@ -101,7 +115,7 @@ export const martFreshnessStepKind = defineStepKind({
   kind: 'mart-freshness',
   schema,
   statuses: ['fresh', 'stale', 'unreadable'],
-  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday'],
+  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday', 'builtThrough'],
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
   templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
