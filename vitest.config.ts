@@ -18,6 +18,7 @@ const isolated = [
   'test/unit/duckdb-read-niceness.test.ts',
   'test/unit/engine-group-commit.test.ts',
   'test/unit/incident-ids.test.ts',
+  'test/unit/instance-lock.test.ts',
   'test/unit/journal-group-commit.test.ts',
   'test/unit/local-target-thread.test.ts',
   'test/unit/off-thread-runner.test.ts',

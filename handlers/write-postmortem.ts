@@ -2,7 +2,8 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import type { ListenerRouter } from '../src/slack/listener-router.js';
 import { actionIds } from '../src/slack/blocks.js';
-import { deliverPostmortem, unchangedSinceText } from '../src/slack/postmortem-upload.js';
+import { deliverPostmortem, keptInMemory, unchangedSinceText } from '../src/slack/postmortem-upload.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import type { HandlerDeps } from './index.js';
@@ -25,7 +26,11 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
         try {
           const delivered = await deliverPostmortem(deps, client, incidentId, body.channel?.id);
           const again = unchangedSinceText(delivered);
-          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread'}.`);
+          // Said to the one who clicked, as the typed command says it: the thread has it, the bot's disk does not.
+          const disk = delivered.unwritten ? ` It could not be written on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}.${stopsEarly(deps.service, incidentId)}` : '';
+          const where = delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread';
+          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${where}.${disk}`);
+          else if (disk) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${where}.${disk}`);
         } catch (error) {
           await fail(error);
         }
@@ -34,4 +39,9 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
       await fail(error);
     }
   });
+}
+
+/** What a postmortem built from the journal's file lacks while some of the incident's events are kept in memory. */
+function stopsEarly(service: HandlerDeps['service'], incidentId: string): string {
+  return keptInMemory(service, incidentId) ? " It stops at what the journal's file holds: the incident's later events wait in the bot's memory until the state dir takes writes again." : '';
 }

@@ -183,8 +183,8 @@ export function createBot(options: BotOptions): Bot {
   let reportRepair: ((aside: SetAside) => void) | undefined;
   journal.onRecord((record) => {
     if (record.type !== 'journal.repaired') return;
-    const { setAside, bytes, excerpt } = record.data as { setAside: string; bytes: number; excerpt: string };
-    const aside = { file: setAside, bytes, text: excerpt, incident: record.incident ?? undefined };
+    const { setAside, bytes, excerpt, acknowledged } = record.data as { setAside: string; bytes: number; excerpt: string; acknowledged?: SetAside['acknowledged'] };
+    const aside = { file: setAside, bytes, text: excerpt, incident: record.incident ?? undefined, ...(acknowledged ? { acknowledged } : {}) };
     if (reportRepair) reportRepair(aside);
     else repairs.push(aside);
   });

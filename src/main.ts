@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createBot } from './bot.js';
 import { loadDotEnv } from './env-file.js';
+import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
 import { RunbookError } from './runbook/load.js';
+import { prepareStateDir } from './state-dir.js';
 
 async function main(): Promise<void> {
   let config;
@@ -36,6 +38,29 @@ async function main(): Promise<void> {
       { database: config.motherduck.database },
       'DATABOX_BACKEND=motherduck but MOTHERDUCK_TOKEN is not set: every MotherDuck diagnosis, guard and step will fail until it is; set it where the bot runs',
     );
+  }
+  // One bot per state dir, taken before anything is read or written there: two would both answer and both watch. The
+  // terminal front end takes no such lock: it shares the state dir with a running bot by design.
+  const instance = new InstanceLock(config.stateDir, {
+    onTakeOver: (holder, why) => logger.warn({ holder, lock: instance.file }, `taking over the bot lock of a bot that is gone: ${why}`),
+    onLost: (holder) => {
+      logger.error({ holder, lock: instance.file }, `another bot (${describeHolder(holder)}) has taken over this state dir's bot lock: stopping this bot`);
+      shutdown('lost the bot lock');
+    },
+    onRenewTrouble: (error) =>
+      error
+        ? logger.warn({ err: error, lock: instance.file }, 'could not renew the bot lock; another bot may take it over once it is a minute old')
+        : logger.info({ lock: instance.file }, 'the bot lock is renewed again'),
+  });
+  try {
+    prepareStateDir(config.stateDir);
+    instance.take();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InstanceLockHeld) {
+      console.error(`databox-bot: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
   }
   let bot;
   try {

@@ -53,6 +53,7 @@ import { orList } from '../or-list.js';
 import { leftOutNoteSaid } from './left-out.js';
 import { leftEmptySaid } from './left-empty.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
+import { acknowledgedTornWords } from '../journal/torn-tail.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -209,6 +210,11 @@ export class IncidentService {
 
   get config(): Config {
     return this.deps.config;
+  }
+
+  /** The journal: a postmortem, built from its file, says when this incident's events are still only in its memory. */
+  get journal(): Journal {
+    return this.deps.journal;
   }
 
   get state(): IncidentState {
@@ -1067,9 +1073,10 @@ export class IncidentService {
 
   /** Says in the log, and in the thread of the incident the torn line was about, what was set aside from the journal. */
   async reportJournalRepair(aside: SetAside): Promise<void> {
-    this.deps.logger.warn(
+    // An acknowledged event lost is damage (an error); a write that never finished is not (a warning).
+    this.deps.logger[aside.acknowledged ? 'error' : 'warn'](
       { setAside: aside.file, bytes: aside.bytes, excerpt: aside.text.slice(0, 300), incident: aside.incident },
-      `the journal's last line was cut short (a crash or a full disk while it was written) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)`,
+      `${aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk while it was written) and never acknowledged"}; it was set aside to ${aside.file} (${aside.bytes} bytes)`,
     );
     const incident = aside.incident ? this.deps.state.incident(aside.incident) : undefined;
     if (incident) await this.safely(() => this.reporter.journalRepaired(incident, aside, !this.deps.journal.problem));

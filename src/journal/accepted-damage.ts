@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
+import { lossRecordedAt } from './torn-tail.js';
 
 export const damageAcceptedType = 'journal.damage-accepted';
 
@@ -22,11 +23,15 @@ export interface AcceptedDamage extends DamageAcceptance {
   /** The acceptance's own line, and who accepted. */
   acceptedAt: number;
   by: string | null;
+  /** The lines of it that cannot be verified (see judgeStretch): the rest of the stretch checks out line by line. */
+  unverifiedLines: number[];
+  /** Lines after a gap in the numbers: lines were lost before each (what they held is gone, nothing to mark). */
+  lostBefore: number[];
 }
 
 export interface JournalVerification extends VerifyResult {
   accepted: AcceptedDamage[];
-  /** Records read from lines that failed verification and were accepted as they read: shown, marked unverified. */
+  /** Records of accepted lines that cannot be verified (AcceptedDamage.unverifiedLines): shown as they read, marked. */
   unverified: Set<JournalRecord>;
 }
 
@@ -89,6 +94,39 @@ function furtherBadLines(lines: readonly string[], from: number, most = 10): num
   return bad;
 }
 
+/** A line as a record that verifies on its own (its form, its hash, its bytes), whatever comes before it. */
+function soundAlone(line: string): JournalRecord | undefined {
+  const one = verifyChain([line], 0, {});
+  return one.problem ? undefined : one.records[0];
+}
+
+/**
+ * Which lines of an accepted stretch (indexes `from` up to the acceptance at `to`) cannot be verified, rather than all
+ * of them: a line that fails on its own, and a line the next one does not follow (its `prev` is another hash while its
+ * number says it comes next or earlier: this one was changed and hashed again, or put in), which may be the line just
+ * before the stretch, the first bad line being the one that noticed. A line whose number skips past the one before it
+ * (and does not link to it) follows lines that were lost: neither is marked, the loss is said on its own. The rest
+ * verify line by line, each followed by the next, and are shown as verified.
+ */
+function judgeStretch(lines: readonly string[], from: number, to: number): { unverified: number[]; lostBefore: number[] } {
+  const unverified = new Set<number>();
+  const lostBefore: number[] = [];
+  const genesis = { hash: genesisHash, seq: 0 };
+  let line: Pick<JournalRecord, 'hash' | 'seq'> | undefined = from === 0 ? genesis : soundAlone(lines[from - 1] as string);
+  for (let index = from; index < to; index += 1) {
+    const next = soundAlone(lines[index] as string);
+    if (!next) unverified.add(index);
+    else if (line && next.prev === line.hash) {
+      // Linked, but numbered as no line after it is: its number was changed (and its hash made again).
+      if (next.seq !== line.seq + 1) unverified.add(index);
+    } else if (line && next.seq > line.seq + 1) lostBefore.push(index + 1);
+    // Not followed: the line before it is not the one it was written after (the first line: it names no line before).
+    else if (line) unverified.add(line === genesis ? index : index - 1);
+    line = next;
+  }
+  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), lostBefore };
+}
+
 /**
  * Records of lines that failed verification, as far as they read as records (a type, and data that is an object):
  * replayed, as a journal that fails verification is; anything else is left out, never replayed half-formed.
@@ -116,7 +154,7 @@ function acceptedMissingHeads(lines: readonly string[], verified: readonly Journ
     const at = from + index + 1;
     if (record.type !== damageAcceptedType || data.headMissing !== true || data.line !== at) return [];
     if (data.digest !== digestOf(at === 1 ? '' : `${lines.slice(0, at - 1).join('\n')}\n`)) return [];
-    return [{ ...data, acceptedAt: at, by: record.actor }];
+    return [{ ...data, acceptedAt: at, by: record.actor, unverifiedLines: [], lostBefore: [] }];
   });
 }
 
@@ -144,19 +182,26 @@ export function verifyJournal(text: string): JournalVerification {
     const acceptance = acceptanceOf(lines, checked.problem.line);
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, checked.problem.line);
-      const why = acceptance ? `${checked.problem.reason}; ${staleReason(lines, acceptance)}` : checked.problem.reason;
+      const lost = lossRecordedAt(lines[checked.problem.line - 1] as string);
+      const reason = lost ? `${checked.problem.reason}; as the record at this line says, ${lost}` : checked.problem.reason;
+      const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
       const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
       return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length, lineOf };
     }
+    const judged = judgeStretch(lines, checked.problem.line - 1, acceptance.at - 1);
+    const marked = new Set(judged.unverified);
+    // The line before the stretch, verified as far as its own link goes, may be the one the first bad line does not follow.
+    const before = records.at(-1);
+    if (before && marked.has(checked.problem.line - 1) && lineOf.get(before) === checked.problem.line - 1) unverified.add(before);
     for (let index = checked.problem.line - 1; index < acceptance.at - 1; index += 1) {
       for (const record of replayable([lines[index] as string])) {
         records.push(record);
-        unverified.add(record);
+        if (marked.has(index + 1)) unverified.add(record);
         lineOf.set(record, index + 1);
       }
     }
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
-    accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor });
+    accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor, unverifiedLines: judged.unverified, lostBefore: judged.lostBefore });
     from = acceptance.at - 1;
     start = {};
   }

@@ -11,6 +11,7 @@ import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
+import { acknowledgedTorn, acknowledgedTornWords, type AcknowledgedTorn } from './torn-tail.js';
 
 export interface AppendInput {
   type: string;
@@ -50,6 +51,8 @@ export interface SetAside {
   text: string;
   /** The incident it belonged to, when that much of it was written. */
   incident?: string;
+  /** Set when the head says the line was written: an acknowledged event cut since, lost (damage), not a write cut short. */
+  acknowledged?: AcknowledgedTorn;
 }
 
 /** Writes a buffer at the end of an open file and says how many bytes went out (fs.writeSync; tests inject a short one). */
@@ -116,8 +119,8 @@ export class Journal {
   problem?: VerifyProblem;
   /** Where the last verification that passed ended: re-verifying later checks only what was added, if this is intact. */
   private checkpoint?: Checkpoint;
-  /** Set while the state dir cannot be written: why, and since when. */
-  unwritable?: { reason: string; since: string };
+  /** Set while the state dir cannot be written: why (and the OS error code, EROFS or ENOSPC, when there is one), and since when. */
+  unwritable?: { reason: string; since: string; code?: string };
   /** Torn last lines set aside by this process. */
   readonly setAside: SetAside[] = [];
   /** Writes and fsyncs of the journal file by this instance (the benchmark and the tests count them). */
@@ -751,7 +754,7 @@ export class Journal {
     const err = error as NodeJS.ErrnoException;
     const reason = err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EROFS' ? 'a read-only volume' : err.message;
     const was = this.unwritable;
-    this.unwritable = { reason, since: was?.since ?? this.clock().toISOString() };
+    this.unwritable = { reason, since: was?.since ?? this.clock().toISOString(), ...(err.code ? { code: err.code } : {}) };
     if (!was) this.onWritability?.(this.unwritable);
   }
 
@@ -876,7 +879,8 @@ export class Journal {
 
   /**
    * A write cut short (a full disk, a crash) leaves a last line without its newline. It was never acknowledged, so it is
-   * moved to a file of its own and cut from the journal; the next line would otherwise be glued onto it.
+   * moved to a file of its own and cut from the journal; the next line would otherwise be glued onto it. One the head
+   * says was written was acknowledged and cut since: set aside the same way, and said to be lost (see recordRepair).
    */
   private setTornTailAside(): SetAside | undefined {
     if (!fs.existsSync(this.file)) return undefined;
@@ -904,7 +908,8 @@ export class Journal {
       this.offset = Math.min(this.offset, keep);
       const tornText = torn.toString('utf8');
       const incident = /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(tornText)?.[1];
-      return { file: aside, bytes: torn.length, text: this.redact(tornText), incident };
+      const acknowledged = acknowledgedTorn(text, keep, readHead(this.file));
+      return { file: aside, bytes: torn.length, text: this.redact(tornText), incident, ...(acknowledged ? { acknowledged } : {}) };
     } finally {
       fs.closeSync(fd);
     }
@@ -968,6 +973,16 @@ export class Journal {
   private recordRepair(aside: SetAside, verifyAgain: boolean): void {
     this.setAside.push(aside);
     if (verifyAgain && this.problem) this.verifyAgain();
+    const lost = aside.acknowledged;
+    if (lost) {
+      // An acknowledged line is lost: the record continues after it, as after lines cut from the end, so the gap stays in
+      // the chain (the journal fails verification) until a person accepts it.
+      const head = readHead(this.file);
+      if (head && head.seq > this.lastSeq) {
+        this.lastSeq = head.seq;
+        this.lastHash = head.hash;
+      }
+    }
     const record = this.appendLocked(
       {
         type: 'journal.repaired',
@@ -976,11 +991,14 @@ export class Journal {
           setAside: aside.file,
           bytes: aside.bytes,
           excerpt: aside.text.slice(0, 300),
-          reason: 'the last line was cut short (a crash or a full disk while it was written); it was never acknowledged',
+          reason: lost ? acknowledgedTornWords(lost) : 'the last line was cut short (a crash or a full disk while it was written); it was never acknowledged',
+          ...(lost ? { acknowledged: { ...lost } } : {}),
         },
       },
       {},
     );
+    // Verified with the record in place: the failure then names the lost event (see verifyJournal).
+    if (lost) this.verifyAgain();
     for (const listener of this.repairListeners) listener(aside, record);
   }
 

@@ -1,5 +1,6 @@
 // Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
 import type { AcceptedDamage } from '../journal/accepted-damage.js';
+import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { describeStep } from '../engine/describe.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
@@ -13,6 +14,7 @@ import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
 import { stepFindingsLines } from './step-findings.js';
+import { lineList, recordsOfRuns, unverifiedMark } from './unverified-rows.js';
 import { landedBeforeStoppingLines } from './landed-before-stopping.js';
 import { advisedNextLines, offeredWithAdvice, whereAdvised } from './advised-next.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
@@ -86,10 +88,26 @@ function who(actor: string | null | undefined): string {
   return `**${plain(actor ?? 'unknown')}**`;
 }
 
-/** The lines an acceptance covers: from the bad one to the one before the acceptance ("line 4" when that is one line). */
+/** What an acceptance left, for the Record row: "the damaged line 5", "lines lost before line 8". */
 function damagedLines(damage: AcceptedDamage): string {
-  const last = damage.acceptedAt - 1;
-  return last === damage.line ? `line ${damage.line}` : `lines ${damage.line}–${last}`;
+  const parts = [damage.unverifiedLines.length > 0 ? `the damaged ${lineList(damage.unverifiedLines)}` : '', damage.lostBefore.length > 0 ? `lines lost before ${lineList(damage.lostBefore)}` : ''];
+  return parts.filter(Boolean).join(' and ') || `the damaged lines ${damage.line}–${damage.acceptedAt - 1}`;
+}
+
+/**
+ * What an acceptance left, for the note at the top: the lines that cannot be verified, shown as they read and marked;
+ * the others it covers, verified line by line (each followed by the next), shown as they are; lines lost, if any.
+ */
+function acceptedStretchWords(damage: AcceptedDamage): string {
+  const marked = damage.unverifiedLines;
+  const said: string[] = [];
+  if (marked.length > 0) said.push(`${lineList(marked)} ${marked.length > 1 ? 'are shown as they read' : 'is shown as it reads'}, unverified`);
+  const others = damage.acceptedAt - damage.line - marked.filter((line) => line >= damage.line).length;
+  const stretch = damage.acceptedAt - 1 === damage.line ? `line ${damage.line}` : `lines ${damage.line}–${damage.acceptedAt - 1}`;
+  const verify = others === 1 ? 'verifies on its own and is followed by the next' : 'verify line by line, each followed by the next';
+  if (others > 0) said.push(`${marked.some((line) => line >= damage.line) ? `the rest of ${stretch}` : stretch} ${verify}`);
+  if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}: what they held cannot be shown`);
+  return said.join('; ');
 }
 
 function runLabel(run: Run): string {
@@ -175,7 +193,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
         ? `> **The journal's head file was missing before line ${damage.line}**, so lines cut from its end before then could not be told, and ${by} accepted that at line ${damage.acceptedAt}. The journal as it was then is kept at ${code(damage.copy)}.`
         : damage.acceptedAt <= damage.line
         ? `> **Lines were lost from the journal before line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted the loss at line ${damage.acceptedAt}: what they held cannot be shown. The journal as it was then is kept at ${code(damage.copy)}.`
-        : `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted it at line ${damage.acceptedAt}: ${damagedLines(damage)} ${damage.acceptedAt - 1 === damage.line ? 'is' : 'are'} shown as they read, unverified. The journal as it was then is kept at ${code(damage.copy)}.`,
+        : `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted it at line ${damage.acceptedAt}: ${acceptedStretchWords(damage)}. The journal as it was then is kept at ${code(damage.copy)}.`,
       '',
     );
   }
@@ -200,20 +218,30 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
   const kept = keptOnDisk(records, state);
   const asOf = verify.problem ? ` (as of line ${verify.problem.line - 1}; unknown after it)` : '';
+  // As `journal verify` says them, where they fall among this incident's lines: its timeline and times rest on those times.
+  const clockSteps = clockStepsBack(verify.records, verify.lineOf).filter((s) => s.line >= (firstLine ?? Infinity) && s.line <= (lastLine ?? -Infinity));
+  // A row built from a line accepted unverified says so: its facts (a status, a count, a time) rest on that line.
+  const unverified = verify.unverified ?? new Set<JournalRecord>();
+  const opening = records.filter((r) => r.type === 'incident.opened');
+  const verdicts = records.filter((r) => r.type === 'diagnosis.verdict');
+  const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf);
+  const ofRuns = (runs: readonly Run[]) => recordsOfRuns(records, runs);
+  const restsOn = (runs: readonly Run[], ...more: JournalRecord[][]) => mark([...ofRuns(runs), ...more.flat()]);
+  const clockNote = clockSteps.length > 0 ? `; **the clock went back**: ${plain(clockSteps.map(clockStepWords).join('; '))} (not damage, but the times around ${clockSteps.length > 1 ? 'them' : 'it'} do not read in order)` : '';
   doc.add(
     '| | |',
     '| --- | --- |',
     `| Incident | \`${incident.id}\` |`,
-    `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''}) |`,
-    `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))} |`,
-    `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'} |`,
-    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; ')) : 'none ran'}${asOf} |`,
-    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))} |`] : []),
-    `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf} |`,
-    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf} |`,
-    ...(kept.length > 0 ? [`| Kept on disk | ${cell(kept.map((f) => code(f.path)).join(', '))} (see *Kept on disk*)${asOf} |`] : []),
-    `| Outcome | ${cell(outcome.text)}${asOf} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : `the damaged ${damagedLines(d)}`)).join(', ')}, accepted` : ''}`} |`,
+    `| Scenario | ${cell(plain(incident.title))} (\`${incident.scenario}\`${rb ? `, section ${rb.section} of the incident runbook` : ''})${restsOn([], opening)} |`,
+    `| Opened | ${utcStamp(incident.openedAt)} by ${cell(who(incident.openedBy))}${cell(where(incident.origin))}${restsOn([], opening)} |`,
+    `| Verdict | ${incident.diagnosis ? cell(plain(incident.diagnosis.title)) : 'no diagnosis recorded'}${restsOn([], verdicts)} |`,
+    `| Recovery | ${ranRecoveries.some((r) => !r.cleanup) ? cell(ranRecoveries.filter((r) => !r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; ')) : 'none ran'}${asOf}${restsOn(recoveries.filter((r) => !r.cleanup))} |`,
+    ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
+    `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
+    `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
+    ...(kept.length > 0 ? [`| Kept on disk | ${cell(kept.map((f) => code(f.path)).join(', '))} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`] : []),
+    `| Outcome | ${cell(outcome.text)}${asOf}${restsOn(incident.runs, verdicts)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );
 
   doc.heading('Symptoms the runbook names');
@@ -265,7 +293,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   }
 
   doc.heading('Time to diagnose, approve and recover');
-  timings(doc, incident, rb, state);
+  timings(doc, incident, rb, state, { mark, ofRuns, opening, verdicts });
 
   doc.heading('What would have caught this');
   if (!rb) doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its prevention rows cannot be listed._`);
@@ -364,8 +392,11 @@ function timeline(doc: Document, records: readonly JournalRecord[], state: Incid
     const at = record.type === 'step.finished' ? (started.get(`${String((record.data as Record<string, any>).runId)}#${String((record.data as Record<string, any>).result?.stepId)}`) ?? record.at) : record.at;
     const entry = timelineEntry(record, state, root, started, refusals);
     if (!entry) continue;
-    // A line accepted as it read after it failed verification: shown, but not as verified fact.
-    entries.push({ at, text: unverified.has(record) ? `${entry} _(unverified: a journal line accepted after it failed verification)_` : entry });
+    // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
+    // first line (a step's entry goes on with its command and output), so it stays on the line it is about.
+    const first = entry.indexOf('\n') === -1 ? entry.length : entry.indexOf('\n');
+    const marked = `${entry.slice(0, first)} _(unverified: a journal line accepted after it failed verification)_${entry.slice(first)}`;
+    entries.push({ at, text: unverified.has(record) ? marked : entry });
   }
   for (const [key, at] of started) {
     const [runId, stepId] = key.split('#');
@@ -468,6 +499,11 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return `${at} **Verdict: ${plain(String(data.title ?? data.verdict ?? ''))}**${Array.isArray(data.paths) && data.paths.length > 0 ? `; recovery paths offered: ${data.paths.map((p: string) => p.toUpperCase()).join(', ')}` : ''}`;
     case 'run.follow-up':
       return `${at} Next, advised ${whereAdvised(record.actor, state.incident(String(record.incident)))}${run ? ` after ${runLabel(run)} (\`${run.id}\`)` : ''}: ${fromSlackText(String(data.advice ?? ''))}${offeredWithAdvice(data)}`;
+    case 'journal.repaired':
+      // A torn last line of this incident set aside: an acknowledged event lost is damage, a write cut short is not.
+      return data.acknowledged
+        ? `${at} **An acknowledged event was lost from the journal**: ${plain(String(data.reason ?? ''))}; what was left of it was set aside to ${code(String(data.setAside ?? ''))}`
+        : `${at} A journal line cut short while it was written (never acknowledged) was set aside to ${code(String(data.setAside ?? ''))}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'run.message':
@@ -570,14 +606,22 @@ function stepTable(doc: Document, run: Run, root: string, withCommands: boolean)
   doc.add('');
 }
 
-function timings(doc: Document, incident: Incident, rb: Runbook | undefined, state: IncidentState): void {
+/** The lines a time is built from, to mark one built from an unverified line (see unverifiedMark). */
+interface TimeSources {
+  mark: (from: Iterable<JournalRecord>) => string;
+  ofRuns: (runs: readonly Run[]) => JournalRecord[];
+  opening: JournalRecord[];
+  verdicts: JournalRecord[];
+}
+
+function timings(doc: Document, incident: Incident, rb: Runbook | undefined, state: IncidentState, { mark, ofRuns, opening, verdicts }: TimeSources): void {
   const opened = incident.openedAt;
   const lines: string[] = [];
   const first = incident.firstVerdictAt ?? incident.diagnosis?.at;
   const latest = incident.diagnosis && first !== incident.diagnosis.at ? ` It was diagnosed again since: the verdict above is the latest (${utcClock(incident.diagnosis.at)}).` : '';
   lines.push(
     first
-      ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClock(first)}).${latest}`
+      ? `- **Time to diagnose:** ${formatDuration(between(opened, first))}, from the incident being opened (${utcClock(opened)}) to the first verdict (${utcClock(first)}).${latest}${mark([...opening, ...verdicts])}`
       : '- **Time to diagnose:** no verdict was recorded.',
   );
   const approved = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.decidedBy && r.decidedAt && r.status !== 'rejected');
@@ -586,14 +630,14 @@ function timings(doc: Document, incident: Incident, rb: Runbook | undefined, sta
     lines.push(
       `- **Time to approve:** ${approved
         .map((r) => `${formatDuration(between(r.proposedAt, r.decidedAt as string))} for ${plain(r.title)} (\`${r.id}\`, proposed ${utcClock(r.proposedAt)}, approved ${utcClock(r.decidedAt as string)} by ${who(r.decidedBy)})`)
-        .join('; ')}.`,
+        .join('; ')}.${mark(ofRuns(approved).filter((r) => r.type === 'run.proposed' || r.type === 'run.approved'))}`,
     );
   }
   const outcome = recoveryOutcome(incident, rb, state);
   lines.push(
     outcome.at
-      ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).`
-      : `- **Time to recover:** none yet. Outcome: ${outcome.text}.`,
+      ? `- **Time to recover:** ${formatDuration(between(opened, outcome.at))}, from the incident being opened (${utcClock(opened)}) to the validation that passed after ${plain(outcome.run?.title ?? 'the recovery')} (${utcClock(outcome.at)}).${mark([...opening, ...ofRuns(incident.runs)])}`
+      : `- **Time to recover:** none yet. Outcome: ${outcome.text}.${mark([...verdicts, ...ofRuns(incident.runs)])}`,
   );
   doc.add(...lines);
 }

@@ -6,6 +6,7 @@ import { compactTimestamp } from '../timestamps.js';
 import { moveWithoutOverwriting } from '../engine/steps/move-without-overwriting.js';
 import { checkHead, readHead } from '../journal/head.js';
 import { verifyJournal, type JournalVerification } from '../journal/accepted-damage.js';
+import { withAcknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
 
@@ -31,7 +32,7 @@ export function readJournal(stateDir: string): JournalOnDisk {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, text, verify: checkHead(verifyJournal(text), head, file), lineCount: lines.length };
+  return { file, text, verify: withAcknowledgedTorn(checkHead(verifyJournal(text), head, file), text, head), lineCount: lines.length };
 }
 
 export interface WritePostmortemOptions {
@@ -78,7 +79,12 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
 function writeInPlace(file: string, markdown: string): string | undefined {
   const writing = path.join(path.dirname(file), `.${path.basename(file)}.writing`);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // One level, in the state dir made at start: a recursive mkdir on a read-only volume says ENOENT, not EROFS.
+    try {
+      fs.mkdirSync(path.dirname(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     fs.writeFileSync(writing, markdown);
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
       moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());

@@ -12,6 +12,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
 import { interruptedLine, type Incident, type Run } from '../incidents/state.js';
 import type { SetAside } from '../journal/journal.js';
+import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
@@ -21,6 +22,7 @@ import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
+import { atUtc } from '../timestamps.js';
 
 export const actionIds = {
   approve: 'approve_plan',
@@ -185,7 +187,7 @@ export function planHeader(run: Run): string {
     (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
     (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwn(leftOutLine(run) as string)}.` : '') +
-    (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires at ${utcTime(run.expiresAt)}.` : '');
+    (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}.` : '');
 }
 
 /** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
@@ -339,8 +341,9 @@ export function journalRepairedMessage(aside: SetAside, verifies: boolean): Rend
   const then = verifies
     ? 'The journal verifies again; approvals go on.'
     : `The journal still fails verification: no plan is proposed or approved until a person accepts it (\`${journalRepairCommand}\` at the bot's host).`;
+  const what = aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged";
   const text =
-    `:warning: The journal's last line was cut short (a crash or a full disk while it was written) and was never acknowledged. ` +
+    `:warning: ${what.charAt(0).toUpperCase()}${what.slice(1)}. ` +
     `It was set aside to \`${escapeMrkdwn(aside.file)}\` (${aside.bytes} bytes). What it held:\n${codeBlock(aside.text, 600)}\n${then}`;
   return { text: `A torn journal line was set aside to ${aside.file}`, blocks: [section(text)] };
 }

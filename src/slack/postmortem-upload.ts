@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { incidentIdPattern } from '../commands/parse.js';
 import { UserError } from '../errors.js';
 import type { IncidentService } from '../incidents/service.js';
-import { writePostmortem } from '../postmortem/write-postmortem.js';
+import { writePostmortem, type WritePostmortemOptions, type WrittenPostmortem } from '../postmortem/write-postmortem.js';
 import type { Redactor } from '../redact.js';
 import { incidentThread } from './slack-refs.js';
 
@@ -42,7 +42,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;
   const runbooks = new Map(deps.service.scenarios().map((rb) => [rb.id, rb]));
-  const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact });
+  const written = writeOrSayWhyNot(deps.service, { stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact });
   const problem = written.journal.verify.problem;
   const thread = incidentThread(incident);
   const channel = thread?.channel ?? fallbackChannel;
@@ -82,3 +82,27 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
 }
 
 const unwrittenOf = (written: { unwritten?: string }) => (written.unwritten ? { unwritten: written.unwritten } : {});
+
+/** Whether some of the incident's events are kept in the bot's memory, not yet in the journal's file (an unwritable state dir). */
+export function keptInMemory(service: IncidentService, incidentId: string): boolean {
+  return service.journal.keptEvents().some((event) => event.incident === incidentId);
+}
+
+/**
+ * The postmortem is built from the journal's file. An incident opened while the state dir takes no writes is known to
+ * the bot, its events kept in memory until they can be written: not finding it in the file is not "no such incident".
+ */
+function writeOrSayWhyNot(service: IncidentService, options: WritePostmortemOptions): WrittenPostmortem {
+  try {
+    return writePostmortem(options);
+  } catch (error) {
+    const { incidentId, stateDir } = options;
+    const unwritable = service.journal.unwritable;
+    if (!(error instanceof UserError) || !unwritable || !keptInMemory(service, incidentId)) throw error;
+    throw new UserError(
+      `the postmortem of ${incidentId} could not be written: the state dir ${stateDir} is not writable (${unwritable.code ? `${unwritable.code}: ` : ''}${unwritable.reason}, ` +
+        `since ${unwritable.since.slice(11, 16)} UTC). The incident is recorded: its events are kept in the bot's memory until the state dir takes writes again ` +
+        '(the bot notices by itself), then written to the journal the postmortem is built from. Make the state dir writable, then ask again',
+    );
+  }
+}

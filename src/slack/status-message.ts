@@ -1,5 +1,5 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
-import { utcTime } from '../incidents/approval-policy.js';
+import { utcMinuteFrom } from '../timestamps.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
 import { slackMention } from './mentions.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -17,7 +17,7 @@ export function statusText(report: StatusReport): string {
           .join('; ')}`
       : '*Running:* nothing; no database is held by a plan.',
     waiting.length > 0
-      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcTime(r.expiresAt ?? '')}`).join('; ')}`
+      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}`).join('; ')}`
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0

@@ -14,6 +14,7 @@ import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
+import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { runElapsed } from '../format-duration.js';
@@ -33,7 +34,8 @@ import { watchProcessInterrupts, type Interruption, type WatchInterrupts } from 
 import { colorWanted, createStyle, type Style } from './style.js';
 import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
-import { TerminalReporter, utcMinute, type TerminalOutput } from './terminal-reporter.js';
+import { TerminalReporter, type TerminalOutput } from './terminal-reporter.js';
+import { utcMinuteFrom } from '../timestamps.js';
 import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending } from '../incidents/approval-policy.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
@@ -241,7 +243,8 @@ class ConsoleSession {
       );
     }
     for (const aside of this.journal.setAside) {
-      io.stderr.write(`warning: the journal's last line was cut short (a crash or a full disk) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
+      const what = aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk) and never acknowledged";
+      io.stderr.write(`warning: ${what}; it was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
     }
     // Log lines (rare: a front end that could not show a step) go to stderr, away from the operator's output.
     const logger = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'error', redact, pino.destination({ fd: 2, sync: true }));
@@ -424,7 +427,7 @@ class ConsoleSession {
     // Whoever asked for the plan, not whoever is at this keyboard: another terminal's plan may be this person's to approve.
     const other = !approver && run.needsTeammate && !this.config.allowSelfApproval ? `, run by someone other than ${askedBy(run)}` : '';
     return (
-      `The plan waits in the journal${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}: approve it with ` +
+      `The plan waits in the journal${run.expiresAt ? ` until ${utcMinuteFrom(run.expiresAt, run.proposedAt)}` : ''}: approve it with ` +
       `\`${cliName} approve ${run.id} ${shortHash(run.hash)} --approver ${approver ?? yourName}\`${other}, or run this command again at a terminal.` +
       // A running bot shows it in the incident's thread, with its buttons, at its next sweep (src/slack/work-elsewhere.ts).
       (incidentThread(this.service.incident(run.incidentId)) ? ' A running bot also shows it in the incident\'s Slack thread, where it can be approved.' : '')
@@ -552,7 +555,7 @@ class ConsoleSession {
     if (lowered.length < 8 || !run.hash.startsWith(lowered)) {
       const reason = `typed "${typed.slice(0, 64)}", which is not the plan's hash ${shortHash(run.hash)}; nothing was run`;
       this.journal.append({ type: 'approval.refused', incident: run.incidentId, actor: approver, data: { runId: run.id, decision: 'approve', reason } });
-      throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinute(run.expiresAt)}` : ''}.`);
+      throw new Refusal(`refused: ${reason}. The plan is still waiting${run.expiresAt ? ` until ${utcMinuteFrom(run.expiresAt, run.proposedAt)}` : ''}.`);
     }
     const decision = this.service.approve(run.id, run.hash, approver);
     if (!decision.ok) this.refuseApproval(run, decision.reason);
@@ -595,7 +598,7 @@ class ConsoleSession {
     this.out(style.bold('Waiting for approval'));
     if (waiting.length === 0) this.out('  nothing');
     for (const r of waiting) {
-      this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${utcMinute(r.expiresAt)}`);
+      this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${r.expiresAt ? utcMinuteFrom(r.expiresAt, r.proposedAt) : 'unknown'}`);
       this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver ${yourName}`));
     }
     if (outdated.length > 0) this.out(style.bold('No longer approvable'));

@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { damageAcceptedType, digestOf, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
+import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
+import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
+import { lineList } from '../postmortem/unverified-rows.js';
 import { compactTimestamp } from '../timestamps.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { TerminalOutput } from './terminal-reporter.js';
@@ -18,7 +21,8 @@ export interface JournalCommandIO {
 const usage = 'databox: usage: npm run --silent cli -- journal verify | journal repair --approver <your name>\n';
 
 /**
- * verify: exit 0 and one OK line on an intact journal; 1 naming the first bad line and why; 2 on bad input.
+ * verify: exit 0 and one OK line on an intact journal (and a warning for each time the clock went back); 1 naming the
+ * first bad line and why; 2 on bad input.
  * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input.
  */
 export function journalCommand(args: readonly string[], io: JournalCommandIO, options: { approver?: string; clock?: () => Date } = {}): number {
@@ -45,11 +49,18 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
 function verify(stateDir: string, io: JournalCommandIO): number {
   const journal = readJournal(stateDir);
   const { problem, records } = journal.verify;
+  // A clock that went back is no damage (the chain holds), so it never changes the exit code: it is said beside it.
+  const clockWarnings = () => {
+    for (const step of clockStepsBack(records, journal.verify.lineOf)) {
+      io.stdout.write(`  warning: ${clockStepWords(step)}: the clock went back (the host's clock stepped back, another host's clock behind, or the line edited); not damage, but times around it do not read in order\n`);
+    }
+  };
   if (problem) {
     io.stderr.write(
       `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}; ` +
         `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
     );
+    clockWarnings();
     return 1;
   }
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
@@ -58,6 +69,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   for (const { line, reason, copy, by, acceptedAt } of journal.verify.accepted) {
     io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
   }
+  clockWarnings();
   return 0;
 }
 
@@ -65,7 +77,10 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
   const journal = new Journal(stateDir, clock);
   // A torn last line is set aside by the load itself, and said so in the journal.
   journal.load();
-  for (const aside of journal.setAside) io.stdout.write(`the journal's torn last line was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
+  for (const aside of journal.setAside) {
+    const what = aside.acknowledged ? `${acknowledgedTornWords(aside.acknowledged)}; it` : "the journal's torn last line";
+    io.stdout.write(`${what} was set aside to ${aside.file} (${aside.bytes} bytes)\n`);
+  }
   const problem = journal.problem;
   if (!problem) {
     io.stdout.write(`journal OK: nothing to repair in ${journal.file}\n`);
@@ -85,11 +100,16 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
     const data: DamageAcceptance = { line: problem.line, reason: problem.reason, digest: digestOf(before), copy, ...(problem.headMissing ? { headMissing: true } : {}) };
     return { type: damageAcceptedType, incident: null, actor: `terminal:${approver}`, data: data as unknown as Record<string, unknown> };
   });
+  const verified = readJournal(stateDir).verify;
+  // Only the lines that cannot be verified are marked; the others of the stretch verify line by line.
+  const judged = verified.accepted.find((damage) => damage.acceptedAt === acceptedAt);
+  const marked = judged && judged.unverifiedLines.length > 0 ? `: ${lineList(judged.unverifiedLines)}` : '';
+  const lost = judged && judged.lostBefore.length > 0 ? `, and says lines were lost before ${lineList(judged.lostBefore)}` : '';
   io.stdout.write(
     `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${acceptedAt}. ` +
-      `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks them unverified.\n`,
+      `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks unverified those that cannot be verified${marked}${lost}.\n`,
   );
-  const after = readJournal(stateDir).verify.problem;
+  const after = verified.problem;
   if (after) {
     io.stderr.write(`journal FAILED again at line ${after.line}: ${after.reason}; run journal repair again to accept that too\n`);
     return 1;

@@ -7,6 +7,7 @@ import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { outdatedReason } from '../incidents/status.js';
 import { followUpCommand, type FollowUpOffer, type IncidentReporter } from '../incidents/reporter.js';
 import type { SetAside } from '../journal/journal.js';
+import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { interruptedLine, type FrontEndRef, type Incident, type Run } from '../incidents/state.js';
 import { excerptKeeping, formatDuration } from '../postmortem/markdown.js';
 import { runElapsed, stepDuration } from '../format-duration.js';
@@ -18,6 +19,7 @@ import { acceptedNote, changedBeforeStopping, changedNothingWords, failedAtWords
 import { renderSaid } from '../said.js';
 import { noRollbackWarning, overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
+import { atUtc } from '../timestamps.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 
 export interface TerminalOutput {
@@ -84,7 +86,7 @@ export class TerminalReporter implements IncidentReporter {
     this.line(style.bold(`Plan ${run.id} · ${run.title} · hash ${shortHash(run.hash)}`));
     this.line(
       `Requested by ${run.requestedBy} · ${stepCount(run.steps.length)}, ${destructive} destructive` +
-        (run.expiresAt ? ` · the approval binds to exactly these steps and expires at ${utcMinute(run.expiresAt)}` : ''),
+        (run.expiresAt ? ` · the approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}` : ''),
     );
     if (run.againstDiagnosis) this.line(style.yellow(run.againstDiagnosis));
     const overtaken = overtakesWarning(run);
@@ -223,7 +225,7 @@ export class TerminalReporter implements IncidentReporter {
   async journalRepaired(_incident: Incident, aside: SetAside, verifies: boolean): Promise<void> {
     this.line(
       this.options.style.yellow(
-        `! the journal's last line was cut short (a crash or a full disk) and never acknowledged; it was set aside to ${aside.file} (${aside.bytes} bytes)${verifies ? '' : '; the journal still fails verification'}`,
+        `! ${aside.acknowledged ? acknowledgedTornWords(aside.acknowledged) : "the journal's last line was cut short (a crash or a full disk) and never acknowledged"}; it was set aside to ${aside.file} (${aside.bytes} bytes)${verifies ? '' : '; the journal still fails verification'}`,
       ),
     );
   }

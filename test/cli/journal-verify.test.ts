@@ -10,6 +10,8 @@ import { writeHead } from '../../src/journal/head.js';
 import { Journal } from '../../src/journal/journal.js';
 import { hashRecord } from '../../src/journal/record.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
+import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
+import { readJournal } from '../../src/postmortem/write-postmortem.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
@@ -196,13 +198,66 @@ describe('journal verify', () => {
     expect(inProcess(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
   });
 
+  it('warns, exit 0, of a time earlier than the line before it: the line, both times, by how much; not of a step under a second (in-process)', () => {
+    let now = '2026-04-20T10:00:00.000Z';
+    const journal = new Journal(stateDir, () => new Date(now));
+    journal.load();
+    const at = (time: string, type: string) => {
+      now = time;
+      journal.append({ type, incident: 'dbx-20260420-3fa2', actor: 'U0OPERATOR', data: {} });
+    };
+    at('2026-04-20T10:00:00.000Z', 'incident.opened');
+    at('2026-04-20T10:05:00.000Z', 'run.proposed');
+    // The host's clock stepped back half an hour.
+    at('2026-04-20T09:35:00.000Z', 'run.approved');
+    at('2026-04-20T09:35:10.000Z', 'run.started');
+    // Group commits of several writers: a line a little behind the one before it is no step.
+    at('2026-04-20T09:35:09.400Z', 'command.received');
+    const result = inProcess(['journal', 'verify']);
+    expect(result).toEqual({
+      code: 0,
+      stdout:
+        `journal OK: 5 records verified in ${journalFile}\n` +
+        '  warning: line 3 (run.approved of dbx-20260420-3fa2) is timed 2026-04-20T09:35:00.000Z, 30 min before line 2 above it (2026-04-20T10:05:00.000Z): ' +
+        "the clock went back (the host's clock stepped back, another host's clock behind, or the line edited); not damage, but times around it do not read in order\n",
+      stderr: '',
+    });
+  });
+
+  it('names an acknowledged event whose line was cut afterwards, not a write cut short; repair accepts it, and the postmortem says it (in-process)', () => {
+    const incident = 'dbx-20260420-3fa2';
+    const journal = new Journal(stateDir);
+    journal.load();
+    journal.append({ type: 'incident.opened', incident, data: { title: 'Blown DuckDB file' } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0APPROVER', data: { runId: `${incident}/2` } });
+    const text = fs.readFileSync(journalFile, 'utf8');
+    fs.writeFileSync(journalFile, text.slice(0, -30));
+    const lost = `the journal's last line, line 2 (run.approved of ${incident}), was written and acknowledged (its head file says so) and is now cut short: an acknowledged event is lost`;
+    // Not set aside yet (verify only reads): the line is not JSON, and the head says it was written.
+    const before = inProcess(['journal', 'verify']);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain(`journal FAILED at line 2 of ${journalFile}: not valid JSON; ${lost}`);
+
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toMatch(new RegExp(`^${lost.replace(/[()]/g, '\\$&')} \\(the file was cut or damaged after it was written; not a crash while writing it\\); it was set aside to .*journal\\.jsonl\\.torn-`));
+    expect(repaired.stdout).toContain(`line 2 failed verification (sequence number 3 where 2 was expected (a line removed or inserted?); as the record at this line says, ${lost}`);
+    expect(repaired.stdout).not.toContain('never acknowledged');
+    expect(inProcess(['journal', 'verify']).code).toBe(0);
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    expect(markdown).toMatch(new RegExp(`\\*\\*An acknowledged event was lost from the journal\\*\\*: the journal's last line, line 2 \\(run\\.approved of ${incident}\\), was written and acknowledged`));
+  });
+
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {
     const lines = [...fixtureLines];
     lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
     lines.splice(19, 1);
     writeWithHead(lines);
     expect(inProcess(['journal', 'verify']).stderr).toMatch(/^journal FAILED at line 10 of .*: its content does not match its hash \(the line was edited\); further lines that fail on their own: 20 \(lines 1–9 verify\)/);
-    expect(inProcess(['journal', 'repair'], 'bob').code).toBe(0);
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code).toBe(0);
+    // The edited line alone is unverified; the lines between verify line by line, and the removed one is said lost.
+    expect(repaired.stdout).toContain('The lines from 10 on are kept as they read, and the postmortem marks unverified those that cannot be verified: line 10, and says lines were lost before line 20.\n');
 
     // Edited again between the accepted line and its acceptance: the new change is named by its line.
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');

@@ -84,10 +84,13 @@ describe('a journal edited in the middle', () => {
     expect(verified.stdout).toMatch(new RegExp(`line ${line} failed verification \\(.*\\); terminal:bob accepted it at line \\d+; the journal as it was is kept at .*damaged-`));
     const incident = edited.incident as string;
     const postmortem = await runCliProcess(['postmortem', incident], { env: { ...env, DATABOX_DATABASE_PATH: checkout.databasePath }, stdin: 'ignore' });
-    expect(postmortem.stdout, postmortem.stderr).toMatch(new RegExp(`> \\*\\*The journal was damaged at line ${line}\\*\\* \\(its content does not match its hash \\(the line was edited\\)\\), and \\*\\*terminal:bob\\*\\* accepted it at line \\d+: lines ${line}–\\d+ are shown as they read, unverified\\.`));
-    expect(postmortem.stdout).toMatch(new RegExp(`hash chain verified, but for the damaged lines ${line}–\\d+, accepted`));
-    // The edited line itself, in the timeline: shown as it reads, marked.
+    expect(postmortem.stdout, postmortem.stderr).toMatch(new RegExp(`> \\*\\*The journal was damaged at line ${line}\\*\\* \\(its content does not match its hash \\(the line was edited\\)\\), and \\*\\*terminal:bob\\*\\* accepted it at line \\d+: line ${line} is shown as it reads, unverified; the rest of lines ${line}–\\d+ verify line by line, each followed by the next\\.`));
+    expect(postmortem.stdout).toContain(`hash chain verified, but for the damaged line ${line}, accepted`);
+    // The edited line itself, in the timeline: shown as it reads, marked; the lines after it, which verify, are not.
     expect(postmortem.stdout).toMatch(/opened by \*\*U0MALLORY\*\*.* _\(unverified: a journal line accepted after it failed verification\)_/);
+    expect(postmortem.stdout.match(/_\(unverified: a journal line accepted/g)).toHaveLength(1);
+    // The summary row built from it says so.
+    expect(postmortem.stdout).toMatch(new RegExp(`\\| Opened \\| .*\\*\\*U0MALLORY\\*\\*.* _\\(unverified: built from journal line ${line}, accepted after it failed verification\\)_ \\|`));
 
     // A second edit, after the acceptance, is caught again: the acceptance pins the bytes it saw, not what came after.
     const now = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
@@ -113,5 +116,31 @@ describe('a journal edited in the middle', () => {
     expect(slack.ephemerals('U0TEAMMATE').at(-1)).toMatch(new RegExp(`the journal failed verification at line ${edited + 1}, so no plan is approved`));
     expect(checkout.listData()).not.toContain('databox.duckdb.broken');
     expect((await harness.command('status', 'U0OPERATOR')).text).toContain(`the journal failed verification at line ${edited + 1}`);
+  }, 120_000);
+});
+
+describe('an acknowledged journal line cut afterwards', () => {
+  it('is said as an acknowledged event lost, naming it, in the thread and the log (an error), and approvals wait for a repair', async () => {
+    harness = await planWaiting();
+    await harness.stop();
+    const journalFile = path.join(checkout.stateDir, 'journal.jsonl');
+    // The incident's last line, written and acknowledged (the stopped bot's head names the last line), cut partway.
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    const at = lines.length - 1 - [...lines].reverse().findIndex((line) => line.includes('"incident":"dbx-'));
+    const { type, incident } = JSON.parse(lines[at] as string) as { type: string; incident: string };
+    fs.writeFileSync(journalFile, `${[...lines.slice(0, at), (lines[at] as string).slice(0, -40)].join('\n')}`);
+
+    harness = await startBot(checkout, slack);
+    await slack.waitFor('the note in the thread', () => slack.callsTo('chat.postMessage').some((c) => String(c.text).includes('torn journal line')));
+    const shown = JSON.stringify(slack.callsTo('chat.postMessage').find((c) => String(c.text).includes('torn journal line'))?.blocks);
+    const lost = `line ${at + 1} (${type} of ${incident}), was written and acknowledged (its head file says so) and is now cut short: an acknowledged event is lost`;
+    expect(shown).toContain(`The journal's last line, ${lost}`);
+    expect(shown).not.toContain('never acknowledged');
+    expect(shown).toContain('The journal still fails verification');
+    expect(harness.logs.some((l) => String(l.msg).includes(lost) && l.level === 50 && l.incident === incident)).toBe(true);
+    await harness.click(slack.buttons('approve_plan')[0]!, 'U0TEAMMATE');
+    await harness.settle();
+    expect(slack.ephemerals('U0TEAMMATE').at(-1)).toContain(`the journal failed verification at line ${at + 1}`);
+    expect(checkout.listData()).not.toContain('databox.duckdb.broken');
   }, 120_000);
 });

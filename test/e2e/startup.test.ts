@@ -10,6 +10,7 @@ import { freePort, mainArgs, projectRoot, waitForHealthz } from '../helpers/main
 import { blockNetwork } from '../helpers/no-network.js';
 import { signingSecret } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-startup-'));
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var'), LOG_LEVEL: 'info' };
@@ -147,6 +148,56 @@ describe('npm start', () => {
         `databox-bot: invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`,
       );
     } finally {
+      await slack.stop();
+    }
+  });
+
+  it('refuses a second bot on the same state dir with one line naming the first; takes over the lock of one that was killed; removes it at a clean stop', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const stateDir = path.join(work, 'var-two-bots');
+    const lockFile = path.join(stateDir, 'databox-bot.lock');
+    const env = async () => ({ ...baseEnv, DATABOX_STATE_DIR: stateDir, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()) });
+    const startBot = async () => {
+      const vars = await env();
+      const child = execa(process.execPath, mainArgs, { cwd: work, env: vars, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      expect(await waitForHealthz(Number(vars.PORT))).toBe(200);
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stdout.includes('databox-bot is running'); ) await new Promise((resolve) => setTimeout(resolve, 100));
+      return { child, stdout: () => stdout };
+    };
+    const first = await startBot();
+    let last: Awaited<ReturnType<typeof startBot>> | undefined;
+    try {
+      expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: first.child.pid, host: os.hostname() });
+      const asked = slack.calls.length;
+      const second = await startMain(await env());
+      expect(second.exitCode).toBe(2);
+      const lines = String(second.stderr).trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^databox-bot: another databox-bot already runs on DATABOX_STATE_DIR ${escapeRegExp(stateDir)}: PID ${first.child.pid} on host ${escapeRegExp(os.hostname())}, ` +
+            `running since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(its lock ${escapeRegExp(lockFile)} was renewed [\\d.]+ m?s ago\\)\\. .*: stop that bot first, or give this one a DATABOX_STATE_DIR of its own$`,
+        ),
+      );
+      expect(slack.calls.length, 'the second bot asked nothing of Slack').toBe(asked);
+
+      // Killed, the first leaves its lock behind: the next bot takes it over, saying so.
+      first.child.kill('SIGKILL');
+      await first.child;
+      expect(fs.existsSync(lockFile)).toBe(true);
+      last = await startBot();
+      expect(last.stdout()).toContain(`taking over the bot lock of a bot that is gone: the bot that held it (PID ${first.child.pid} on host ${os.hostname()}, running since `);
+      expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: last.child.pid });
+      last.child.kill('SIGTERM');
+      expect((await last.child).exitCode).toBe(0);
+      expect(fs.existsSync(lockFile), 'a clean stop removes the lock').toBe(false);
+    } finally {
+      first.child.kill('SIGKILL');
+      last?.child.kill('SIGKILL');
+      await Promise.all([first.child, last?.child]);
       await slack.stop();
     }
   });

@@ -12,6 +12,7 @@ import { freePort, mainArgs, waitForHealthz } from '../helpers/main-process.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { blockActionBody, postSigned, slashCommandBody } from '../helpers/signed-request.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
 
 blockNetwork();
@@ -99,6 +100,70 @@ describe('a state dir that cannot be written (a full tmpfs)', () => {
     expect(journal.records.some((r) => r.type === 'approval.refused' && r.actor === 'U0TEAMMATE')).toBe(true);
     expect(types.includes('run.approved')).toBe(false);
     expect(logs).toMatch(/the state dir takes writes again/);
+  }, 300_000);
+});
+
+// A volume remounted read-only under the running bot (from outside, in its mount namespace): a mount with a file open
+// for writing cannot be, so it is tried until the journal's file is closed between writes.
+const nsenterWorks = unshareWorks && (await execa('nsenter', ['--version'], { reject: false })).exitCode === 0;
+
+async function remountReadOnly(pid: number, volume: string): Promise<void> {
+  let said = '';
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const result = await execa('nsenter', ['-t', String(pid), '--user', '--mount', '--preserve-credentials', 'mount', '-o', 'remount,ro', volume], { reject: false });
+    if (result.exitCode === 0) return;
+    said = String(result.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`could not remount ${volume} read-only: ${said}`);
+}
+
+describe('a state dir remounted read-only while the bot runs', () => {
+  it.skipIf(!nsenterWorks)('Write postmortem says the state dir cannot be written, naming it and the error, not that the incident is not in the journal', async () => {
+    writeGarbage(checkout.databasePath);
+    const volume = path.join(checkout.root, 'volume');
+    const stateDir = path.join(volume, 'state');
+    fs.mkdirSync(volume);
+    const port = await freePort();
+    const mountThenRun = 'mount -t tmpfs -o size=4m tmpfs "$0" && mkdir "$0/state" && exec "$@"';
+    bot = execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', mountThenRun, volume, process.execPath, ...mainArgs], {
+      cwd: checkout.root,
+      env: botProcessEnv(checkout, slack, port, stateDir),
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    let logs = '';
+    bot.all?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    expect(await waitForHealthz(port), logs).toBe(200);
+    const verdicts = () => slack.callsTo('chat.postMessage').filter((c) => String(c.text).startsWith('Verdict:')).length;
+    const escaped = escapeRegExp(stateDir);
+    const click = async (button: ReturnType<SlackStandIn['buttons']>[number], user: string) =>
+      postSigned(url, blockActionBody({ actionId: button.actionId, value: button.value, channel: button.channel, messageTs: button.ts, threadTs: button.threadTs, user, responseUrl: slack.responseUrl(user) }));
+
+    // One incident on disk before the volume goes read-only, one opened after it (its events kept in the bot's memory).
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('first') }));
+    await slack.waitFor('the first verdict', () => verdicts() === 1, 120_000);
+    await remountReadOnly(bot.pid as number, volume);
+    await postSigned(url, slashCommandBody('diagnose duckdb', { response_url: slack.responseUrl('second') }));
+    await slack.waitFor('the second verdict', () => verdicts() === 2, 120_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the bot said: ${logs.slice(-3000)}`);
+    });
+    // Each incident's first message, posted and then updated, carries its button.
+    const [onDisk, inMemory] = [...new Map(slack.buttons('write_postmortem').map((button) => [button.value, button])).values()];
+    expect(inMemory, 'two incidents').toBeDefined();
+
+    await click(inMemory!, 'U0SECOND');
+    await slack.waitFor('the answer to the click on the incident in memory', () => slack.ephemerals('U0SECOND').length > 0, 60_000);
+    const said = slack.ephemerals('U0SECOND').join('\n');
+    expect(said).not.toMatch(/no incident/);
+    expect(said).toMatch(new RegExp(`the postmortem of ${inMemory!.value} could not be written: the state dir ${escaped} is not writable \\(EROFS: a read-only volume, since \\d\\d:\\d\\d UTC\\)\\. The incident is recorded`));
+
+    await click(onDisk!, 'U0FIRST');
+    await slack.waitFor('the answer to the click on the incident on disk', () => slack.ephemerals('U0FIRST').length > 0, 60_000);
+    expect(slack.callsTo('files.completeUploadExternal'), 'the postmortem on disk is uploaded all the same').toHaveLength(1);
+    expect(slack.ephemerals('U0FIRST').join('\n')).toMatch(new RegExp(`^:memo: The postmortem is in the thread\\. It could not be written on the bot's disk: EROFS: read-only file system, .* \\(writing under ${escaped}/postmortems\\)`));
   }, 300_000);
 });
 

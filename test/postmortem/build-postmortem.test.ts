@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writeHead } from '../../src/journal/head.js';
 import { serialize, verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
+import { formatDuration } from '../../src/format-duration.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { journalCommand } from '../../src/terminal/journal-command.js';
 import { loadRunbooks } from '../../src/runbook/load.js';
 import { fixtureJournal, fixturePostmortem, fixtureRoot, fixtureStateJournal } from '../fixtures/scenario1.js';
 
@@ -302,6 +304,32 @@ describe('refused commands', () => {
   });
 });
 
+describe('a clock that went back', () => {
+  it("is said in the Record row, as journal verify says it: the line, both times and by how much; the chain still verifies", () => {
+    // The host's clock stepped back an hour at the approval of path B: every line from there on an hour early.
+    const step = records.findIndex((r) => r.type === 'run.approved' && String((r.data as any).runId).endsWith('/5'));
+    let prev = records[0]?.prev as string;
+    const text = records
+      .map((r, i) => {
+        const at = i >= step ? new Date(Date.parse(r.at) - 3_600_000).toISOString() : r.at;
+        const { line, record } = serialize({ seq: r.seq, at, type: r.type, incident: r.incident, actor: r.actor, data: r.data, prev });
+        prev = record.hash;
+        return line;
+      })
+      .join('');
+    expect(verifyLines(text).problem).toBeUndefined();
+    const before = records[step - 1] as JournalRecord;
+    const back = Date.parse(before.at) - (Date.parse((records[step] as JournalRecord).at) - 3_600_000);
+    const row = build(text).markdown.split('\n').find((line) => line.startsWith('| Record |'));
+    expect(row).toContain(
+      `hash chain verified; **the clock went back**: line ${step + 1} (run.approved of ${incidentId}) is timed ${new Date(Date.parse((records[step] as JournalRecord).at) - 3_600_000).toISOString()}, ` +
+        `${formatDuration(back)} before line ${step} above it (${before.at}) (not damage, but the times around it do not read in order) |`,
+    );
+    // A step under a second (lines of several writers) is not one.
+    expect(build(journalText).markdown).not.toContain('the clock went back');
+  });
+});
+
 describe('a tampered journal', () => {
   it('still yields a postmortem that names the failed line at the top and stops the timeline there', () => {
     const { text, line } = tamper(
@@ -343,6 +371,73 @@ describe('a tampered journal', () => {
     const { markdown } = build(`${removed.join('\n')}\n`);
     expect(markdown.split('\n').slice(0, 4).join('\n')).toContain('failed verification at line 21**: sequence number 22 where 21 was expected');
     expect(section(markdown, 'Timeline (UTC)')).not.toContain(`\`${records[21]?.at.slice(11, 19)}\``);
+  });
+});
+
+describe('a journal repaired after damage', () => {
+  /** The journal as given, its head as the bot left it, accepted by bob with `journal repair`; then its postmortem. */
+  function repairedPostmortem(text: string): string {
+    const stateDir = tempDir();
+    const file = path.join(stateDir, 'journal.jsonl');
+    fs.writeFileSync(file, text);
+    writeHead(file, JSON.parse(lines.at(-1) as string));
+    let said = '';
+    const io = { env: { DATABOX_STATE_DIR: stateDir }, stdout: { write: (t: string) => (said += t) }, stderr: { write: (t: string) => (said += t) } };
+    expect(journalCommand(['journal', 'repair'], io, { approver: 'bob' }), said).toBe(0);
+    return writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId }).markdown;
+  }
+  const row = (markdown: string, name: string) => markdown.split('\n').find((line) => line.startsWith(`| ${name} |`)) ?? '';
+  const time = (markdown: string, name: string) => markdown.split('\n').find((line) => line.startsWith(`- **Time to ${name}:**`)) ?? '';
+  const marks = (markdown: string) => section(markdown, 'Timeline (UTC)').split('\n').filter((line) => line.includes('_(unverified: a journal line accepted'));
+  const builtFrom = (line: number) => `_(unverified: built from journal line ${line}, accepted after it failed verification)_`;
+
+  it('marks only the edited line, not every line after it, and the summary rows and times built from it', () => {
+    // Path B's copy of the backup, edited by hand (its hash left as it was): line 77 of 89.
+    const { text, line } = tamper((r) => r.type === 'step.finished' && (r.data as any).result.stepId === 'copy_backup', (r) => {
+      (r.data as any).result.summary = 'copied (edited by hand)';
+    });
+    expect(line).toBe(77);
+    const markdown = repairedPostmortem(text);
+    expect(markdown).toContain(
+      '> **The journal was damaged at line 77** (its content does not match its hash (the line was edited)), and **terminal:bob** accepted it at line 90: ' +
+        'line 77 is shown as it reads, unverified; the rest of lines 77–89 verify line by line, each followed by the next.',
+    );
+    expect(marks(markdown)).toHaveLength(1);
+    expect(marks(markdown)[0]).toContain('Path B step 5/6');
+    expect(row(markdown, 'Record')).toContain('hash chain verified, but for the damaged line 77, accepted |');
+    // Path B's status and the outcome rest on it; the validation, the rollback, the verdict and the opening do not.
+    for (const name of ['Recovery', 'Outcome']) expect(row(markdown, name)).toContain(builtFrom(77));
+    for (const name of ['Opened', 'Verdict', 'Validation', 'Rollbacks']) expect(row(markdown, name)).not.toContain('unverified');
+    expect(time(markdown, 'recover')).toContain(builtFrom(77));
+    expect(time(markdown, 'approve')).not.toContain('unverified');
+    expect(time(markdown, 'diagnose')).not.toContain('unverified');
+  });
+
+  it('singles out a line changed and hashed again, which the line after it (the one that fails) does not follow', () => {
+    // Path B's approval given another name, its hash made again: it verifies alone, and line 67 no longer follows it.
+    const index = records.findIndex((r) => r.type === 'run.approved' && String((r.data as any).runId).endsWith('/5'));
+    const edited = { ...(records[index] as JournalRecord), actor: 'U0MALLORY' };
+    const rehashed = [...lines];
+    rehashed[index] = serialize(edited).line.trimEnd();
+    const markdown = repairedPostmortem(`${rehashed.join('\n')}\n`);
+    expect(markdown).toContain(
+      '> **The journal was damaged at line 67** (does not link to the line before it (a line removed, reordered or edited?)), and **terminal:bob** accepted it at line 90: ' +
+        'line 66 is shown as it reads, unverified; lines 67–89 verify line by line, each followed by the next.',
+    );
+    expect(marks(markdown)).toEqual([expect.stringContaining('**U0MALLORY** **approved** Path B')]);
+    expect(time(markdown, 'approve')).toContain(builtFrom(66));
+    expect(row(markdown, 'Recovery')).toContain(builtFrom(66));
+    expect(row(markdown, 'Validation')).not.toContain('unverified');
+  });
+
+  it('says lines were lost where one was removed, and marks none', () => {
+    const removed = [...lines];
+    removed.splice(69, 1);
+    const markdown = repairedPostmortem(`${removed.join('\n')}\n`);
+    expect(markdown).toContain('accepted it at line 89: lines 70–88 verify line by line, each followed by the next; lines were lost before line 70: what they held cannot be shown.');
+    expect(marks(markdown)).toEqual([]);
+    expect(markdown).not.toContain('_(unverified');
+    expect(row(markdown, 'Record')).toContain('hash chain verified, but for lines lost before line 70, accepted |');
   });
 });
 

@@ -1,10 +1,11 @@
 // Three real processes writing one journal at once (test/fixtures/scripts/journal-append.ts), and the check that each
-// one's records are all there, intact, in the order it wrote them.
+// one's records are all there, intact, in the order it wrote them, with no time going back between them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import { verifyLines } from '../../src/journal/record.js';
+import { clockStepsBack } from '../../src/journal/clock-steps.js';
 import { projectRoot, scriptsDir } from './fixtures.js';
 
 /** Starts three writers of `perProcess` events each (`commit` for group commit, else synchronous appends) and checks the journal. */
@@ -20,6 +21,8 @@ export async function expectThreeWritersWhole(dir: string, perProcess: number, m
   const verified = verifyLines(fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8'));
   expect(verified.problem).toBeUndefined();
   expect(verified.intactCount).toBe(3 * perProcess);
+  // Lines of several writers interleave without a step back `journal verify` would warn of.
+  expect(clockStepsBack(verified.records)).toEqual([]);
   const byActor = new Map<string, number[]>();
   for (const r of verified.records) byActor.set(r.actor as string, [...(byActor.get(r.actor as string) ?? []), r.data.i as number]);
   expect(byActor.size).toBe(3);

@@ -53,6 +53,66 @@ describe('a torn last line', () => {
   });
 });
 
+describe('a torn last line the head says was written', () => {
+  const incident = 'dbx-20260420-3fa2';
+  /** Three events acknowledged (each on disk, its head written), then the file cut partway through the third. */
+  function acknowledgedThenCut(dir: string): { file: string; kept: string } {
+    const first = new Journal(dir);
+    first.load();
+    first.append({ type: 'incident.opened', incident, data: {} });
+    first.append({ type: 'run.proposed', incident, data: { runId: `${incident}/2` } });
+    first.append({ type: 'run.approved', incident, actor: 'U0APPROVER', data: { runId: `${incident}/2` } });
+    const text = fs.readFileSync(first.file, 'utf8');
+    fs.writeFileSync(first.file, text.slice(0, text.length - 40));
+    return { file: first.file, kept: text.slice(0, text.length - 40) };
+  }
+  const lostWords = `the journal's last line, line 3 (run.approved of ${incident}), was written and acknowledged (its head file says so) and is now cut short: an acknowledged event is lost`;
+
+  it('is an acknowledged event lost, named, never "never acknowledged": set aside, and the journal fails verification until repaired', () => {
+    const dir = tempDir();
+    const { file } = acknowledgedThenCut(dir);
+    const restarted = new Journal(dir);
+    restarted.load();
+    expect(restarted.setAside).toHaveLength(1);
+    expect(restarted.setAside[0]?.acknowledged).toEqual({ line: 3, seq: 3, type: 'run.approved', incident });
+    // Damage: the Approve that Slack was told of is gone, so changes wait for a person, as for lines cut from the end.
+    expect(restarted.problem?.line).toBe(3);
+    expect(restarted.problem?.reason).toContain(lostWords);
+    expect(() => restarted.requireVerified()).toThrow(lostWords);
+    const records = lines(file).map((l) => JSON.parse(l) as JournalRecord);
+    const repaired = records.at(-1) as JournalRecord;
+    expect(repaired).toMatchObject({ type: 'journal.repaired', incident, seq: 4, data: { acknowledged: { line: 3, seq: 3, type: 'run.approved', incident } } });
+    expect(repaired.data.reason).toContain(lostWords);
+    expect(JSON.stringify(repaired.data)).not.toContain('never acknowledged');
+    // The gap stays in the chain: the record continues after the line the head says was written.
+    expect(verifyLines(fs.readFileSync(file, 'utf8')).problem?.line).toBe(3);
+  });
+
+  it('left by another process while this one runs is said the same way at the next append', () => {
+    const dir = tempDir();
+    const running = new Journal(dir);
+    running.load();
+    acknowledgedThenCut(dir);
+    running.append({ type: 'command.received', data: { text: 'status' } });
+    expect(running.setAside[0]?.acknowledged).toMatchObject({ line: 3, type: 'run.approved' });
+    expect(running.problem?.reason).toContain(lostWords);
+    expect(lines(running.file).map((l) => JSON.parse(l).seq)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('a write that never finished (the head does not name it) is still "never acknowledged", and verifies again', () => {
+    const dir = tempDir();
+    const first = new Journal(dir);
+    first.load();
+    first.append({ type: 'incident.opened', incident, data: {} });
+    fs.appendFileSync(first.file, `{"seq":2,"at":"2026-04-20T10:00:00.000Z","type":"run.approved","incident":"${incident}","act`);
+    const restarted = new Journal(dir);
+    restarted.load();
+    expect(restarted.setAside[0]?.acknowledged).toBeUndefined();
+    expect(restarted.problem).toBeUndefined();
+    expect(JSON.parse(lines(first.file).at(-1) as string).data.reason).toContain('never acknowledged');
+  });
+});
+
 describe('a head write cut off by an exit', () => {
   it('leaves a temporary file that the next start removes, when its writer is gone; a live writer\'s stays', async () => {
     const dir = tempDir();

@@ -1,0 +1,238 @@
+// One Slack bot per state dir: a lock file naming the bot, renewed while it runs (a lease), taken over when its bot died.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatDuration } from './format-duration.js';
+import { identityOf, liveness, type ProcessIdentity } from './process/identity.js';
+
+export const instanceLockName = 'databox-bot.lock';
+/** How often a running bot renews its lock (the file's modification time is the lease). */
+const leaseRenewMs = 10_000;
+/** A lock not renewed for this long is a dead bot's, where its PID cannot be looked at (another host or container). */
+const leaseStaleMs = 60_000;
+/** The break file guards the moment a stale lock is removed; one older than this was left by a crash in that moment. */
+const breakStaleMs = 5_000;
+
+export interface InstanceHolder extends ProcessIdentity {
+  /** When that bot took the lock (ISO time). */
+  since: string;
+  /** Tells this bot's lock from a newer one at the same path. */
+  nonce: string;
+  /** /proc/self/ns/pid: two containers given the same --hostname share a boot and a host name, not a PID namespace. */
+  pidNamespace?: string;
+}
+
+interface SeenLock {
+  holder?: InstanceHolder;
+  /** The file's bytes and inode when it was judged, so that exact lock (and no newer one) is removed. */
+  raw: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+export interface InstanceLockOptions {
+  /** A dead bot's lock is being taken over: said in the log. */
+  onTakeOver?: (holder: InstanceHolder | undefined, why: string) => void;
+  /** Another bot's lock now stands where ours was (ours was taken over while this bot was stopped or cut off). */
+  onLost?: (holder: InstanceHolder | undefined) => void;
+  /** A renewal failed (a read-only or vanished state dir), or succeeded again after failing (undefined). */
+  onRenewTrouble?: (error: Error | undefined) => void;
+}
+
+/** Another bot holds the lock: the start stops with this message, one line. */
+export class InstanceLockHeld extends Error {
+  override readonly name = 'InstanceLockHeld';
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+function removeIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if (code(error) !== 'ENOENT') throw error;
+  }
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return fs.readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+function readLock(file: string): SeenLock | undefined {
+  try {
+    const stat = fs.statSync(file);
+    const raw = fs.readFileSync(file, 'utf8');
+    let holder: InstanceHolder | undefined;
+    try {
+      const parsed = JSON.parse(raw) as InstanceHolder;
+      if (typeof parsed?.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.since === 'string') holder = parsed;
+    } catch {
+      // Not a lock this bot writes: judged by its age alone.
+    }
+    return { holder, raw, ino: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    if (code(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** "PID 123 on host vm, running since 2026-05-01 10:00:00 UTC" (or what can be said of a lock that does not read). */
+export function describeHolder(holder: InstanceHolder | undefined): string {
+  if (!holder) return 'a bot whose lock file does not read as one';
+  return `PID ${holder.pid} on host ${holder.host ?? 'unknown'}, running since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
+}
+
+/** Why a lock is a dead bot's, or undefined while that bot may still run. */
+function leftBehind(seen: SeenLock): string | undefined {
+  const { holder } = seen;
+  const here = identityOf();
+  // Its PID means something here only on this host, this boot and in this PID namespace; elsewhere the lease decides.
+  if (holder && holder.host === here.host && holder.boot === here.boot && holder.pidNamespace === pidNamespace()) {
+    return liveness(holder) === 'alive' ? undefined : `the bot that held it (${describeHolder(holder)}) is no longer running`;
+  }
+  const age = Date.now() - seen.mtimeMs;
+  if (age <= leaseStaleMs) return undefined;
+  const renewed = `has not been renewed for ${formatDuration(age)} (a running bot renews it every ${formatDuration(leaseRenewMs)})`;
+  return holder ? `the lock of the bot that held it (${describeHolder(holder)}) ${renewed}` : `the lock, which does not read as a bot's, ${renewed}`;
+}
+
+/**
+ * Removes a stale lock, but only the very lock judged stale: takers go one at a time through a break file (O_EXCL), and
+ * each checks under it that the lock is still the same file with the same bytes, so two bots that judged it stale at
+ * once cannot remove the lock the quicker one has taken meanwhile.
+ */
+function breakStale(file: string, seen: SeenLock): boolean {
+  const breaker = `${file}.break`;
+  try {
+    fs.writeFileSync(breaker, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if (code(error) !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - fs.statSync(breaker).mtimeMs > breakStaleMs) removeIfThere(breaker);
+    } catch (statError) {
+      if (code(statError) !== 'ENOENT') throw statError;
+    }
+    return false;
+  }
+  try {
+    const now = readLock(file);
+    if (now && now.ino === seen.ino && now.raw === seen.raw) removeIfThere(file);
+    return true;
+  } finally {
+    removeIfThere(breaker);
+  }
+}
+
+export class InstanceLock {
+  readonly file: string;
+  private readonly nonce = randomBytes(8).toString('hex');
+  private readonly content: string;
+  private timer?: NodeJS.Timeout;
+  private renewFailing = false;
+  private released = false;
+  private readonly releaseAtExit = () => this.release();
+
+  constructor(
+    readonly stateDir: string,
+    private readonly options: InstanceLockOptions = {},
+  ) {
+    this.file = path.join(stateDir, instanceLockName);
+    this.content = `${JSON.stringify({ ...identityOf(), pidNamespace: pidNamespace(), since: new Date().toISOString(), nonce: this.nonce } satisfies InstanceHolder)}\n`;
+  }
+
+  /** Takes the lock, taking over a dead bot's; throws InstanceLockHeld when a live bot holds it. Then renews it. */
+  take(): void {
+    let inTheWay: SeenLock | undefined;
+    try {
+      inTheWay = this.attempt();
+    } catch (error) {
+      // A full state dir does not stop the start (diagnoses go on): the lock is written by the renewals once it has room.
+      if (code(error) !== 'ENOSPC' && code(error) !== 'EDQUOT') throw error;
+      this.renewFailing = true;
+      this.options.onRenewTrouble?.(error as Error);
+    }
+    if (inTheWay) {
+      throw new InstanceLockHeld(
+        `another databox-bot already runs on DATABOX_STATE_DIR ${this.stateDir}: ${describeHolder(inTheWay.holder)} ` +
+          `(its lock ${this.file} was renewed ${formatDuration(Math.max(0, Date.now() - inTheWay.mtimeMs))} ago). ` +
+          'Two bots on one state dir would both answer and both watch: stop that bot first, or give this one a DATABOX_STATE_DIR of its own',
+      );
+    }
+    // Any exit (a stop, a refused start, an uncaught error) leaves no lock behind; a kill leaves one that is taken over.
+    process.on('exit', this.releaseAtExit);
+    this.timer = setInterval(() => this.renew(), leaseRenewMs);
+    this.timer.unref();
+  }
+
+  /** Removes the lock, if it is still ours. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    clearInterval(this.timer);
+    process.off('exit', this.releaseAtExit);
+    try {
+      if (readLock(this.file)?.holder?.nonce === this.nonce) removeIfThere(this.file);
+    } catch {
+      // A state dir gone or unreadable at the stop: the lock, if still there, is taken over as a dead bot's.
+    }
+  }
+
+  /** Renews the lease; a lock removed by hand is put back; another bot's in its place means ours was lost. */
+  renew(): void {
+    try {
+      const seen = readLock(this.file);
+      if (seen?.holder?.nonce === this.nonce) {
+        const now = new Date();
+        fs.utimesSync(this.file, now, now);
+      } else if (seen || this.attempt()) {
+        this.release();
+        this.options.onLost?.(readLock(this.file)?.holder);
+        return;
+      }
+      if (this.renewFailing) this.options.onRenewTrouble?.(undefined);
+      this.renewFailing = false;
+    } catch (error) {
+      if (!this.renewFailing) this.options.onRenewTrouble?.(error as Error);
+      this.renewFailing = true;
+    }
+  }
+
+  /** One try: undefined when the lock is now ours, else the live bot's lock that is in the way. */
+  private attempt(): SeenLock | undefined {
+    const candidate = `${this.file}.${this.nonce}`;
+    let tookOver: { holder?: InstanceHolder; why: string } | undefined;
+    try {
+      // Complete before it is visible: written under a name of its own (O_EXCL), then linked, which fails when the lock
+      // exists. Of all bots trying at once, exactly one links it.
+      fs.writeFileSync(candidate, this.content, { flag: 'wx' });
+      for (;;) {
+        try {
+          fs.linkSync(candidate, this.file);
+          if (tookOver) this.options.onTakeOver?.(tookOver.holder, tookOver.why);
+          return undefined;
+        } catch (error) {
+          if (code(error) !== 'EEXIST') throw error;
+        }
+        const seen = readLock(this.file);
+        if (!seen) continue;
+        const why = leftBehind(seen);
+        if (!why) return seen;
+        tookOver = { holder: seen.holder, why };
+        // Another bot is taking it over right now: its turn ends within microseconds.
+        if (!breakStale(this.file, seen)) sleepSync(5);
+      }
+    } finally {
+      removeIfThere(candidate);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// A last line cut short is either a write that never finished (never acknowledged, harmless) or, when the head says it
+// was written, an acknowledged event cut afterwards: one the bot acted on and told Slack of is lost, which is damage.
+import type { JournalHead } from './head.js';
+import { verifyChain, type JournalRecord, type VerifyResult } from './record.js';
+
+/** The event of a torn last line that the head says was written, as far as what is left of it says. */
+export interface AcknowledgedTorn {
+  /** Its line in the file, and its sequence number (read from it, else the one after the line before). */
+  line: number;
+  seq: number;
+  type?: string;
+  incident?: string;
+}
+
+/**
+ * The torn last line's event when the head names it (or a later line) as written: the head is written only once a line
+ * is on disk, so such a line was acknowledged whole and was cut since. Undefined for a write that never finished.
+ */
+export function acknowledgedTorn(journal: Buffer, start: number, head: JournalHead | undefined): AcknowledgedTorn | undefined {
+  if (!head) return undefined;
+  const torn = journal.subarray(start).toString('utf8');
+  let line = 1;
+  for (let at = journal.indexOf(0x0a); at !== -1 && at < start; at = journal.indexOf(0x0a, at + 1)) line += 1;
+  const before = start === 0 ? undefined : journal.subarray(journal.lastIndexOf(0x0a, start - 2) + 1, start - 1).toString('utf8');
+  const seq = Number(/^\{"seq":(\d+)[,}]/.exec(torn)?.[1] ?? (before === undefined ? 1 : seqOf(before) + 1));
+  if (!Number.isSafeInteger(seq) || head.seq < seq) return undefined;
+  // Only what was written whole: a type or an incident cut in the middle is left out rather than guessed.
+  const type = /"type":"([^"\\]*)"/.exec(torn)?.[1];
+  const incident = /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(torn)?.[1];
+  return { line, seq, ...(type ? { type } : {}), ...(incident ? { incident } : {}) };
+}
+
+function seqOf(line: string): number {
+  try {
+    const seq = (JSON.parse(line) as { seq?: unknown }).seq;
+    return typeof seq === 'number' ? seq : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** What happened, in words for the log, the thread, the terminal and the journal's own record of it. */
+export function acknowledgedTornWords(torn: AcknowledgedTorn): string {
+  const what = torn.type ? `${torn.type}${torn.incident ? ` of ${torn.incident}` : ''}` : torn.incident ? `an event of ${torn.incident}` : 'its event cannot be read';
+  return (
+    `the journal's last line, line ${torn.line} (${what}), was written and acknowledged (its head file says so) and is now cut short: ` +
+    'an acknowledged event is lost (the file was cut or damaged after it was written; not a crash while writing it)'
+  );
+}
+
+/**
+ * What a `journal.repaired` line says of an acknowledged event it found lost: the line after the gap it leaves, so the
+ * failure there says why rather than only that a number is skipped. Undefined for any other line, or one edited since.
+ */
+export function lossRecordedAt(line: string): string | undefined {
+  const own = verifyChain([line], 0, {});
+  const record = own.records[0] as JournalRecord<{ reason?: unknown; acknowledged?: unknown }> | undefined;
+  if (own.problem || record?.type !== 'journal.repaired' || typeof record.data.acknowledged !== 'object') return undefined;
+  return typeof record.data.reason === 'string' ? record.data.reason : undefined;
+}
+
+/**
+ * A failure at a torn last line not set aside yet (`journal verify` reads, it does not repair) that the head says was
+ * written: the reason says an acknowledged event is lost, naming it, rather than only that the line is not JSON.
+ */
+export function withAcknowledgedTorn<R extends VerifyResult>(result: R, text: string, head: JournalHead | undefined): R {
+  const problem = result.problem;
+  if (!problem || text === '' || text.endsWith('\n')) return result;
+  const bytes = Buffer.from(text);
+  const torn = acknowledgedTorn(bytes, bytes.lastIndexOf(0x0a) + 1, head);
+  if (!torn || torn.line !== problem.line) return result;
+  return { ...result, problem: { ...problem, reason: `${problem.reason}; ${acknowledgedTornWords(torn)}` } };
+}

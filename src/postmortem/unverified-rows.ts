@@ -1,0 +1,30 @@
+// Which of the postmortem's summary rows and times rest on journal lines accepted unverified: each says so, naming them.
+import type { Run } from '../incidents/state.js';
+import type { JournalRecord } from '../journal/record.js';
+
+/** The records of these runs: each line that names one of them by its run id (proposed, decided, started, steps, end). */
+export function recordsOfRuns(records: readonly JournalRecord[], runs: readonly Run[]): JournalRecord[] {
+  const ids = new Set(runs.map((run) => run.id));
+  return records.filter((record) => ids.has(String((record.data as { runId?: unknown }).runId)));
+}
+
+/** "lines 12 and 15" */
+export function lineList(lines: readonly number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  return `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+}
+
+/**
+ * A mark for a row built from `from` when any of them is unverified (" _(unverified: built from journal line 12, …)_"),
+ * else nothing: a time or a count from a line nobody can vouch for is not read as fact.
+ */
+export function unverifiedMark(from: Iterable<JournalRecord>, unverified: ReadonlySet<JournalRecord>, lineOf: (record: JournalRecord) => number | undefined): string {
+  if (unverified.size === 0) return '';
+  const lines = new Set<number>();
+  for (const record of from) {
+    const line = unverified.has(record) ? lineOf(record) : undefined;
+    if (line !== undefined) lines.add(line);
+  }
+  if (lines.size === 0) return '';
+  return ` _(unverified: built from journal ${lineList([...lines].sort((a, b) => a - b))}, accepted after ${lines.size > 1 ? 'they' : 'it'} failed verification)_`;
+}
