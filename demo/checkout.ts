@@ -33,6 +33,8 @@ export interface CheckoutOptions {
   failOnce?: string[];
   /** The data ends the day before this (default: today). */
   today?: Date;
+  /** Makes the database (default createDatabase); the tests pass one that copies a database built once for the calendar. */
+  createDatabase?: (file: string, calendar: Calendar) => Promise<void>;
 }
 
 /** Creates the demo database at `file`: raw catalogs with the planted bad window, and every mart. */
@@ -248,7 +250,7 @@ export async function buildCheckout(dir: string, options: CheckoutOptions = {}):
 
   // The database SQLMesh and dlt built, with the planted bad window; full-refresh "rebuilds" it from this seed.
   const calendar = demoCalendar(options.today);
-  await createDatabase(seed, calendar);
+  await (options.createDatabase ?? createDatabase)(seed, calendar);
   fs.copyFileSync(seed, backup);
   if (options.corrupt ?? true) corruptCopy(seed, databasePath);
   else fs.copyFileSync(seed, databasePath);

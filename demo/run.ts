@@ -140,8 +140,8 @@ async function scenario2(checkout: Checkout): Promise<string | undefined> {
 
 async function watchers(checkout: Checkout): Promise<void> {
   banner('The watchers');
-  say('the bot checks the Dagster daemon\'s heartbeat, the disk and mart freshness every DATABOX_WATCH_INTERVAL and posts one alert');
-  say('per outage to DATABOX_ALERT_CHANNEL, with a button that opens scenario 4 (or 1 for a full disk). From cron or a terminal,');
+  say('the bot checks the Dagster daemon\'s heartbeat, the disk, mart freshness and the DuckDB file every DATABOX_WATCH_INTERVAL and posts one alert');
+  say('per outage to DATABOX_ALERT_CHANNEL, with a button that opens scenario 4 (or 1 for a full disk or a damaged file). From cron or a terminal,');
   say('`watch` runs them once (no DAGSTER_URL here, so the daemon watcher is off; exit 1 when something is wrong).');
   const run = await cli(checkout, ['watch']);
   if (![0, 1, 3].includes(run.code)) throw new Error(`watch: exit code ${run.code}`);
@@ -156,7 +156,8 @@ async function main(): Promise<void> {
   say(`built a databox checkout in ${checkout.root}:`);
   const { calendar } = checkout;
   say(`  data/databox.duckdb: raw_ebird.observations, raw_noaa.daily_weather, raw_usgs.daily_values and their marts, ${days} days from ${calendar.firstDay} to ${calendar.lastDay}`);
-  say(`  a bad eBird ingest window ${calendar.badWindow.from} – ${calendar.badWindow.to}; a good backup in ${path.relative(dir, checkout.backup)}`);
+  // The backup is beside the checkout, not in it: named in full, not as the checkout-relative paths above.
+  say(`  a bad eBird ingest window ${calendar.badWindow.from} – ${calendar.badWindow.to}; a good backup in ${checkout.backup}`);
   say(`  stand-in uv and task in ${checkout.binDir}: they print what the real tools would (calls recorded in ${checkout.callsLog})`);
   say(`every command below is the real CLI (npm run --silent cli -- …) with DATABOX_ROOT=${checkout.root} DATABOX_STATE_DIR=${checkout.stateDir}`);
 

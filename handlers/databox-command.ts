@@ -11,8 +11,7 @@ import { fromChannel } from '../src/slack/slack-refs.js';
 import { describeFailure, redactedRespond, samePlanWaitingText } from '../src/slack/tell.js';
 import { isUserError, StoppedError } from '../src/errors.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { describeParameter } from '../src/runbook/params.js';
-import type { Runbook } from '../src/runbook/schema.js';
+import { scenarioCommands } from '../src/runbook/scenario-commands.js';
 import type { HandlerDeps } from './index.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
@@ -98,7 +97,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
             const where = delivered.threadTs ? 'in its thread' : 'in this channel';
             const disk = delivered.unwritten
               ? `not on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}`
-              : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\``;
+              : `on the bot's disk at \`${escapeMrkdwn(delivered.file)}\`${delivered.earlier ? ` (${escapeMrkdwn(delivered.earlier)})` : ''}`;
             await respond({
               response_type: 'ephemeral',
               replace_original: false,
@@ -213,13 +212,13 @@ function pendingText(asked: AskedFor, channel: string, incident: string | undefi
 }
 
 function helpText(deps: HandlerDeps): string {
-  const params = (rb: Runbook, names: readonly string[]) => names.map((name) => (rb.parameters[name] ? describeParameter(name, rb.parameters[name]) : name)).join(' ');
+  // The same commands the terminal's help lists (src/terminal/console.ts).
   const scenarios = deps.service
     .scenarios()
     .map((rb) => {
-      const diagnose = `\`diagnose ${rb.id}${rb.diagnosis.parameters.length > 0 ? ` ${params(rb, rb.diagnosis.parameters)}` : ''}\``;
-      const paths = rb.recovery.map((p) => `\`recover ${rb.id} path=${p.id}${p.parameters.length > 0 ? ` ${params(rb, p.parameters)}` : ''}\` (${escapeMrkdwn(p.title)})`);
-      return `• *${escapeMrkdwn(rb.title)}*: ${escapeMrkdwn(diagnose)}; ${paths.map(escapeMrkdwn).join('; ')}`;
+      const { diagnose, recover } = scenarioCommands(rb);
+      const paths = recover.map((p) => `\`${p.command}\` (${p.title})`);
+      return `• *${escapeMrkdwn(rb.title)}*: ${escapeMrkdwn(`\`${diagnose}\``)}; ${paths.map(escapeMrkdwn).join('; ')}`;
     })
     .join('\n');
   return [

@@ -28,9 +28,11 @@ export function registerWritePostmortem(routes: ListenerRouter, deps: HandlerDep
           const again = unchangedSinceText(delivered);
           // Said to the one who clicked, as the typed command says it: the thread has it, the bot's disk does not.
           const disk = delivered.unwritten ? ` It could not be written on the bot's disk: ${escapeMrkdwn(delivered.unwritten)}.${stopsEarly(deps.service, incidentId)}` : '';
+          // The postmortem written before, set aside on the bot's disk (a root cause filled in there by hand): said where.
+          const kept = delivered.earlier ? ` On the bot's disk, ${escapeMrkdwn(delivered.earlier)}.` : '';
           const where = delivered.uploadingSince ? 'will be in the thread once Slack takes it' : 'is in the thread';
-          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${where}.${disk}`);
-          else if (disk) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${where}.${disk}`);
+          if (again) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${again}: it ${where}.${disk}${kept}`);
+          else if (disk || kept) await tellEphemeral(client, deps.redact, audience, `:memo: The postmortem ${where}.${disk}${kept}`);
         } catch (error) {
           await fail(error);
         }

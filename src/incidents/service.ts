@@ -37,6 +37,7 @@ import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
 import { knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
+import { todayInWindow } from './today-in-window.js';
 import { failedRollbackAdvice } from './failed-rollback-advice.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
@@ -52,6 +53,7 @@ import { botActor, changedSomething, resultMayHaveChanged, type Diagnosis, type 
 import { orList } from '../or-list.js';
 import { leftOutNoteSaid } from './left-out.js';
 import { leftEmptySaid } from './left-empty.js';
+import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 
@@ -767,11 +769,13 @@ export class IncidentService {
     if (replaced) throw new UserError(replaced);
     // The same plan already waiting (a double click, a form submitted twice, a retried request): that one, not a second.
     // A plan that continues another (the swap of path A's clone) carries that one's warning: it puts in place what that one made.
-    const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, this.clock().toISOString().slice(0, 10));
+    const today = this.clock().toISOString().slice(0, 10);
+    const drift = continues ? undefined : previewDrift(rb, recovery, rawParameters(params), previews, values, today);
+    const loading = continues ? undefined : todayInWindow(rb, recovery, rawParameters(params), today);
     const decided = continues
       ? continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
-    const warning = [decided, drift, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
+    const warning = [decided, drift, loading, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);
@@ -905,7 +909,7 @@ export class IncidentService {
     const recoveryRun = this.run(recoveryRunId);
     const incident = this.incident(recoveryRun.incidentId);
     const rb = this.runbook(incident.scenario);
-    if (recoveryRun.kind !== 'recovery' || !recoveryRun.pathId) throw new UserError(`${recoveryRunId} is not a recovery`);
+    if (recoveryRun.kind !== 'recovery' || !recoveryRun.pathId) throw new UserError(notARecovery(recoveryRun, incident));
     if (!['succeeded', 'failed', 'interrupted'].includes(recoveryRun.status)) {
       throw new UserError(`${recoveryRunId} has not run (it is ${recoveryRun.status}); there is nothing to roll back`);
     }

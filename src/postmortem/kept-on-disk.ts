@@ -12,6 +12,9 @@ export interface KeptFile {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** "1 row", "2 rows"; "the rows" when the journal has no count. */
+const rowsSaid = (count: unknown, none: string): string => (typeof count === 'number' ? `${count} row${count === 1 ? '' : 's'}` : none);
+
 /** Which step of which run: "Path A: … (`id/2`), step 2 "Back up the broken file for forensics"". */
 function byStep(run: Run, stepId: string): string {
   const index = run.steps.findIndex((s) => s.id === stepId);
@@ -50,13 +53,13 @@ export function keptOnDisk(records: readonly JournalRecord[], state: IncidentSta
       }
     } else if (step.kind === 'export-rows') {
       const file = text(outputs.file);
-      const rows = typeof outputs.rowCount === 'number' ? `${outputs.rowCount} rows` : 'rows';
+      const rows = rowsSaid(outputs.rowCount, 'rows');
       // One that stopped (the rows changed since the plan) still leaves what it kept: said with how it ended.
       if (file) kept.set(file, { how: `${rows} of ${plain(step.table.replace(/"/g, ''))} kept by ${by}${result.status === 'ok' ? '' : ` (it ended ${plain(result.status)})`}` });
     } else if (step.kind === 'restore-rows') {
       const table = plain(step.table.replace(/"/g, ''));
       const replaced = text(outputs.replacedFile);
-      if (replaced) kept.set(replaced, { how: `${typeof outputs.replaced === 'number' ? `${outputs.replaced} rows` : 'the rows'} of ${table} that were in the window, kept aside by ${by} before the kept rows replaced them` });
+      if (replaced) kept.set(replaced, { how: `${rowsSaid(outputs.replaced, 'the rows')} of ${table} that ${outputs.replaced === 1 ? 'was' : 'were'} in the window, kept aside by ${by} before the kept rows replaced them` });
       const file = text(outputs.file);
       if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}` });
     }

@@ -9,6 +9,7 @@ import { verifyJournal, type JournalVerification } from '../journal/accepted-dam
 import { withAcknowledgedTorn } from '../journal/torn-tail.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
+import { withHumansPart } from './humans-part.js';
 
 import { incidentIdPattern } from '../commands/parse.js';
 
@@ -51,6 +52,10 @@ export interface WrittenPostmortem {
   journal: JournalOnDisk;
   /** Why it could not be written (a full disk, a read-only state dir): the document is still built, and shown. */
   unwritten?: string;
+  /** Where the postmortem written before was kept, as it differed from this one (edited by hand, or older). */
+  keptAside?: string;
+  /** Whether this one has the earlier one's Root cause and Follow-ups, which someone had filled in. */
+  carried?: boolean;
 }
 
 export function writePostmortem(options: WritePostmortemOptions): WrittenPostmortem {
@@ -64,11 +69,31 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
     throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);
   }
-  const markdown = options.redact ? options.redact(built.markdown) : built.markdown;
   const dir = path.join(stateDir, 'postmortems');
   const file = path.join(dir, `${incidentId}.md`);
-  const unwritten = writeInPlace(file, markdown);
-  return { markdown, file, journal, ...(unwritten ? { unwritten } : {}) };
+  // The humans' Root cause and Follow-ups, which the journal does not hold, stay in the postmortem written again.
+  const humans = withHumansPart(built.markdown, readIfThere(file));
+  const markdown = options.redact ? options.redact(humans.markdown) : humans.markdown;
+  const { unwritten, keptAside } = writeInPlace(file, markdown);
+  return { markdown, file, journal, ...(unwritten ? { unwritten } : {}), ...(keptAside ? { keptAside } : {}), ...(humans.carried ? { carried: true } : {}) };
+}
+
+/** Where the postmortem written before went, when it was set aside, and what of it this one keeps; undefined otherwise. */
+export function earlierKeptWords(written: Pick<WrittenPostmortem, 'keptAside' | 'carried'>): string | undefined {
+  if (!written.keptAside) return undefined;
+  return written.carried
+    ? `the one written before differed (later events, or edits above its Root cause) and was kept as ${written.keptAside}; its Root cause and Follow-ups are carried into this one`
+    : `the one written before differed (later events, or edits by hand) and was kept as ${written.keptAside}`;
+}
+
+/** The postmortem written before, if there is one to read. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    // None yet, or one that cannot be read: then nothing is carried, and the write says what it meets there.
+    return undefined;
+  }
 }
 
 /**
@@ -76,7 +101,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
  * cause and follow-ups, is first kept under a timestamped name. A write the disk refuses (full, read-only) leaves
  * everything as it was, no empty file and nothing set aside, and says why.
  */
-function writeInPlace(file: string, markdown: string): string | undefined {
+function writeInPlace(file: string, markdown: string): { unwritten?: string; keptAside?: string } {
   const writing = path.join(path.dirname(file), `.${path.basename(file)}.writing`);
   try {
     // One level, in the state dir made at start: a recursive mkdir on a read-only volume says ENOENT, not EROFS.
@@ -86,11 +111,12 @@ function writeInPlace(file: string, markdown: string): string | undefined {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     fs.writeFileSync(writing, markdown);
+    let keptAside: string | undefined;
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== markdown) {
-      moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
+      keptAside = moveWithoutOverwriting(file, `${file}.${compactTimestamp(new Date())}`, 'suffix', new Date());
     }
     fs.renameSync(writing, file);
-    return undefined;
+    return keptAside ? { keptAside } : {};
   } catch (error) {
     // The part written, if any; nothing else (what stands at that name was not this write's), and never a second error.
     try {
@@ -100,6 +126,6 @@ function writeInPlace(file: string, markdown: string): string | undefined {
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
-    return `${(error as Error).message.split('\n')[0]} (writing under ${path.dirname(file)}); the postmortem written before, if any, is left as it was`;
+    return { unwritten: `${(error as Error).message.split('\n')[0]} (writing under ${path.dirname(file)}); the postmortem written before, if any, is left as it was` };
   }
 }

@@ -371,7 +371,11 @@ function windowProblems(rb: Runbook, allowed: readonly string[], values: Paramet
     }
     const days = Math.round((Date.parse(`${String(to)}T00:00:00Z`) - Date.parse(`${String(from)}T00:00:00Z`)) / 86_400_000) + 1;
     if (days < 1) problems.push(`${window.from}=${String(from)} is after ${window.to}=${String(to)}`);
-    else if (days > window.maxDays) problems.push(`the window ${String(from)} … ${String(to)} is ${days} days long; at most ${window.maxDays} days at a time`);
+    // Said of to= (its last day allowed), so a form shows it under that field rather than the form's first.
+    else if (days > window.maxDays) {
+      const lastDay = new Date(Date.parse(`${String(from)}T00:00:00Z`) + (window.maxDays - 1) * 86_400_000).toISOString().slice(0, 10);
+      problems.push(`the window ${String(from)} … ${String(to)} is ${days} days long; at most ${window.maxDays} days at a time (${window.to}=${lastDay} at the latest for ${window.from}=${String(from)})`);
+    }
   }
   return problems;
 }

@@ -86,10 +86,17 @@ async function errorsByName(values: Record<string, string>, check: () => Promise
       }
       return byField;
     }
-    // The field the message starts with ("schedules is empty: …"), else the first it names.
-    const field = fieldOf(error.message) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
+    // The field the message starts with ("schedules is empty: …"), else the first it gives a value of ("… (to=2026-12-01
+    // at the latest …)"), else the first it names.
+    const field = fieldOf(error.message) ?? firstGiven(error.message, names) ?? names.find((name) => error.message.includes(name)) ?? names[0] ?? 'value';
     return { [field]: error.message };
   }
+}
+
+/** The name among `names` whose `name=` comes first in `message`, if any. */
+function firstGiven(message: string, names: readonly string[]): string | undefined {
+  const at = (name: string) => message.search(new RegExp(`(?<![\\w.])${name}=`));
+  return names.filter((name) => at(name) !== -1).sort((a, b) => at(a) - at(b))[0];
 }
 
 /**

@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { incidentIdPattern } from '../commands/parse.js';
 import { UserError } from '../errors.js';
 import type { IncidentService } from '../incidents/service.js';
-import { writePostmortem, type WritePostmortemOptions, type WrittenPostmortem } from '../postmortem/write-postmortem.js';
+import { earlierKeptWords, writePostmortem, type WritePostmortemOptions, type WrittenPostmortem } from '../postmortem/write-postmortem.js';
 import type { Redactor } from '../redact.js';
 import { incidentThread } from './slack-refs.js';
 
@@ -13,6 +13,8 @@ export interface DeliveredPostmortem {
   file: string;
   /** Why it is not on the bot's disk (a full or read-only state dir): uploaded from memory all the same. */
   unwritten?: string;
+  /** Where the postmortem written before went, set aside as it differed, and what of it this one keeps (earlierKeptWords). */
+  earlier?: string;
   /** When the same document was uploaded to the same place, which it therefore was not again (ISO time). */
   unchangedSince?: string;
   /** When the same document's upload to the same place began, which Slack has not answered yet (ISO time). */
@@ -52,7 +54,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   uploaded.set(deps.service, places);
   const last = places.get(place);
   if (channel && last?.digest === digest) {
-    return { file: written.file, ...unwrittenOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
+    return { file: written.file, ...unwrittenOf(written), ...earlierOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line, ...(last.going ? { uploadingSince: last.at } : { unchangedSince: last.at }) };
   }
   if (channel) {
     // Taken before the upload, so a second click while it goes finds it (and is told it is going, not that it is in the
@@ -78,10 +80,14 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
       throw error;
     }
   }
-  return { file: written.file, ...unwrittenOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line };
+  return { file: written.file, ...unwrittenOf(written), ...earlierOf(written), channel, threadTs: thread?.ts, problemLine: problem?.line };
 }
 
 const unwrittenOf = (written: { unwritten?: string }) => (written.unwritten ? { unwritten: written.unwritten } : {});
+const earlierOf = (written: WrittenPostmortem) => {
+  const earlier = earlierKeptWords(written);
+  return earlier ? { earlier } : {};
+};
 
 /** Whether some of the incident's events are kept in the bot's memory, not yet in the journal's file (an unwritable state dir). */
 export function keptInMemory(service: IncidentService, incidentId: string): boolean {

@@ -18,12 +18,13 @@ import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { runElapsed } from '../format-duration.js';
-import { writePostmortem } from '../postmortem/write-postmortem.js';
+import { earlierKeptWords, writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
 import { prepareStateDir } from '../state-dir.js';
 import { loadRunbooks, RunbookError } from '../runbook/load.js';
 import type { Runbook } from '../runbook/schema.js';
+import { scenarioCommands } from '../runbook/scenario-commands.js';
 import { cliCommands, commandText, parseArgs, type CliOptions } from './args.js';
 import { journalCommand } from './journal-command.js';
 import { watchCommand } from './watch-command.js';
@@ -80,8 +81,8 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '',
     `  diagnose ${scenarios} [key=value …] [incident=<id>]   read-only diagnosis and verdict`,
     `  recover ${scenarios} [path=<id>] [key=value …] [incident=<id>]   propose a recovery, approve it at the prompt, run it, validate (paths below)`,
-    `  validate ${scenarios} [incident=<id>]   run the runbook's validation`,
-    '  rollback <recovery-run-id>   propose the rollback of a recovery, approve it at the prompt, run it',
+    `  validate ${scenarios} [key=value …] [incident=<id>]   run the runbook's validation`,
+    '  rollback <recovery-run-id> [key=value …]   propose the rollback of a recovery, approve it at the prompt, run it',
     '  approve <run-id> <hash>   approve a waiting plan (from a terminal or from Slack) and run it',
     '  reject <run-id> <hash>   reject a waiting plan',
     '  unlock <run-id>   clear a plan stuck as running or approved (its process is gone for good), approved by a second person',
@@ -89,7 +90,7 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '  postmortem <incident-id>   print the postmortem and write it under <state dir>/postmortems/',
     '  journal verify   check the journal\'s hash chain',
     '  journal repair --approver <name>   accept a journal that fails verification, on the record (a copy of it is kept)',
-    '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR)',
+    '  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR, else the bundled runbooks/)',
     '  watch   run the watchers (daemon heartbeat, disk, stale marts, database file) once; exit 1 on a problem, 3 when one cannot tell',
     '  help',
     '',
@@ -97,8 +98,15 @@ export function terminalUsage(catalog: ScenarioCatalog): string {
     '         --as <name>        who is asking (default $USER; recorded as terminal:<name>)',
     '         --approve <hash>   the plan\'s short hash, to approve without a prompt',
     'Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed',
-    '            (what was running is killed and its run ends as failed in the journal).',
+    '            (what was running is killed and its run ends as failed in the journal). For diagnose, 1 means it found',
+    '            something (a check ended ✘: the file corrupt, a gap), 0 all is well.',
   ].join('\n');
+}
+
+/** A scenario in help: its paths, then its commands with their parameters, as Slack's help lists them. */
+function scenarioHelp(rb: Runbook): string {
+  const { diagnose, recover } = scenarioCommands(rb);
+  return [`  ${rb.id}: ${rb.title}; paths ${rb.recovery.map((p) => p.id).join(', ')}`, `    ${diagnose}`, ...recover.map((p) => `    ${p.command}   (${p.title})`)].join('\n');
 }
 
 function oneLine(text: string): string {
@@ -145,6 +153,13 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     return journalCommand(words, io, { approver: options.approver, clock: deps.clock });
   }
   const config = loadConfig(io.env);
+  // Said as the bot's start says it (src/main.ts): `npm run` runs in the bot's own folder, wherever it was typed, so a
+  // root left unset is that folder, and every diagnosis would look for the stack's database there.
+  if (!io.env.DATABOX_ROOT && verb !== undefined && verb !== 'help' && !options.help) {
+    io.stderr.write(
+      `warning: DATABOX_ROOT is not set: the databox checkout is taken to be the working directory, ${config.databoxRoot} (under \`npm run\`, the bot's own folder); set it to the checkout the runbooks work in\n`,
+    );
+  }
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   if (verb === 'watch' && !options.help) {
@@ -154,7 +169,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const runbooks = loadRunbooks(config.runbooksDir);
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
-    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map((rb) => `  ${rb.id}: ${rb.title}; paths ${rb.recovery.map((p) => p.id).join(', ')}`).join('\n')}\n`);
+    io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map(scenarioHelp).join('\n')}\n`);
     return exitCodes.ok;
   }
   if (verb === 'postmortem') {
@@ -168,7 +183,8 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
       io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
       return exitCodes.failed;
     }
-    io.stderr.write(`postmortem written to ${written.file}\n`);
+    const earlier = earlierKeptWords(written);
+    io.stderr.write(`postmortem written to ${written.file}${earlier ? `; ${earlier}` : ''}\n`);
     return exitCodes.ok;
   }
   const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');

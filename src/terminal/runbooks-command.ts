@@ -1,4 +1,4 @@
-// `runbooks check [dir]`: checks every runbook file the way the bot does at start-up, printing every problem of every file.
+// `runbooks check [dir]`: checks every runbook file the way the bot does at start-up, printing each file's problems (in layers: load.ts).
 import path from 'node:path';
 import { bundledRunbooksDir } from '../config.js';
 import { checkRunbooks } from '../runbook/load.js';

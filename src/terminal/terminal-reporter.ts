@@ -20,6 +20,7 @@ import { renderSaid } from '../said.js';
 import { noRollbackWarning, overtakesWarning } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
 import { atUtc } from '../timestamps.js';
+import { plainFromMrkdwn } from './plain-mrkdwn.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 
 export interface TerminalOutput {
@@ -185,7 +186,7 @@ export class TerminalReporter implements IncidentReporter {
       const color = diagnosis?.severity === 'ok' ? style.green : diagnosis?.severity === 'warning' ? style.yellow : style.red;
       this.line();
       this.line(color(style.bold(`● Verdict: ${diagnosis?.title ?? 'unknown'}`)));
-      if (diagnosis?.advice) this.line(`  ${diagnosis.advice}`);
+      if (diagnosis?.advice) this.line(`  ${plainFromMrkdwn(diagnosis.advice, style.bold)}`);
       const rb = this.options.runbook(incident.scenario);
       const paths = rb.recovery.filter((p) => diagnosis?.paths.includes(p.id));
       if (paths.length > 0) {
@@ -231,7 +232,8 @@ export class TerminalReporter implements IncidentReporter {
   }
 
   async followUpOffered(_incident: Incident, _recovery: Run, advice: string, offers: FollowUpOffer[], plan?: PlanOffer): Promise<void> {
-    this.line(`→ ${advice}`);
+    // Advice is written for Slack as well ("the incident is *not recovered*"): its emphasis is the terminal's here.
+    this.line(`→ ${plainFromMrkdwn(advice, this.options.style.bold)}`);
     for (const offer of offers) this.line(this.options.style.dim(`    ${this.options.cli} ${followUpCommand(offer)}`));
     if (plan) this.line(this.options.style.dim(`    ${plan.label}: ${this.options.cli} ${planOfferCommand(plan)}`));
   }

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildCheckout, type Checkout } from '../../demo/checkout.js';
+import type { Checkout } from '../../demo/checkout.js';
+import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { cliEnv, hashIn, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
@@ -20,7 +21,7 @@ let env: Record<string, string>;
 beforeEach(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-'));
   temps.push(dir);
-  checkout = await buildCheckout(dir);
+  checkout = await buildTestCheckout(dir);
   env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
 });
 

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildCheckout, type Checkout } from '../../demo/checkout.js';
+import type { Checkout } from '../../demo/checkout.js';
+import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { ensureIncidentThread } from '../../src/slack/incident-thread.js';
 import { fromChannel, openedInChannel, slackFrontEnd } from '../../src/slack/slack-refs.js';
 import { loadConfig } from '../../src/config.js';
@@ -47,7 +48,7 @@ let outdated: { run: string; changedBy: string }[];
 beforeEach(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cross-front-end-'));
   temps.push(dir);
-  checkout = await buildCheckout(dir);
+  checkout = await buildTestCheckout(dir);
   process.env.PATH = checkout.env.PATH;
   env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
   // The bot's side, wired as src/bot.ts wires it, minus Bolt.

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCheckout, type Checkout } from '../../demo/checkout.js';
+import type { Checkout, CheckoutOptions } from '../../demo/checkout.js';
+import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
 import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
@@ -19,10 +20,10 @@ afterAll(() => {
   temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
-async function newCheckout(options: Parameters<typeof buildCheckout>[1] = {}): Promise<{ checkout: Checkout; env: Record<string, string> }> {
+async function newCheckout(options: CheckoutOptions = {}): Promise<{ checkout: Checkout; env: Record<string, string> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-in-process-'));
   temps.push(dir);
-  const checkout = await buildCheckout(dir, options);
+  const checkout = await buildTestCheckout(dir, options);
   // Steps resolve their commands through this process's PATH.
   process.env.PATH = checkout.env.PATH;
   return { checkout, env: { ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') } };
@@ -107,17 +108,31 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/^databox: invalid configuration: .*expected a duration such as 30s, 15m, 2h or 1h30m.*DATABOX_APPROVAL_TTL\n$/);
   });
 
+  it('warns when DATABOX_ROOT is unset (or empty, as .env.example leaves it), naming the folder it takes instead', async () => {
+    const result = await cli({ ...env, DATABOX_ROOT: '' }, ['status']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`warning: DATABOX_ROOT is not set: the databox checkout is taken to be the working directory, ${process.cwd()} (under \`npm run\`, the bot's own folder); set it to the checkout the runbooks work in\n`);
+    expect((await cli(env, ['status'])).stderr).not.toContain('DATABOX_ROOT');
+    expect((await cli({ ...env, DATABOX_ROOT: '' }, ['help'])).stderr).toBe('');
+  });
+
   it('help lists the commands and scenarios and exits 0; it needs no Slack token', async () => {
     expect(env.SLACK_BOT_TOKEN).toBeUndefined();
     const result = await cli(env, ['help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: npm run --silent cli -- <command>');
-    expect(result.stdout).toMatch(/ {2}rollback <recovery-run-id>/);
+    // Each command as it reads the words after it, as its usage error says.
+    expect(result.stdout).toMatch(/ {2}rollback <recovery-run-id> \[key=value …\] {3}/);
+    expect(result.stdout).toMatch(/ {2}validate [a-z|]+ \[key=value …\] \[incident=<id>\] {3}/);
     expect(result.stdout).toContain('  duckdb: Blown DuckDB file (local backend); paths a, b');
     expect(result.stdout).toContain('  motherduck: ');
     expect(result.stdout).toMatch(/ {2}motherduck: [^\n]*; paths a, s, b, c, n\n/);
-    expect(result.stdout).toContain('  runbooks check [dir]');
+    // Each scenario's parameters, as Slack's help lists them.
+    expect(result.stdout).toContain('\n    diagnose backfill source=ebird|noaa|usgs [from=YYYY-MM-DD] [to=YYYY-MM-DD]\n');
+    expect(result.stdout).toContain('\n    recover duckdb path=b backup=<path>   (Restore from a file backup)\n');
+    expect(result.stdout).toContain('  runbooks check [dir]   check every runbook file as the bot does at start (default: DATABOX_RUNBOOKS_DIR, else the bundled runbooks/)');
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, 2 refused or bad input; 130 Ctrl-C, 143 killed, 129 terminal closed, 141 output closed');
+    expect(result.stdout).toContain('For diagnose, 1 means it found\n            something');
   });
 });
 
@@ -303,6 +318,10 @@ describe('refusals and exit codes', () => {
     expect(done.code).toBe(2);
     expect(done.stderr).toContain(`${recoveryId} was rolled back already`);
     expect(journal(checkout).at(-1)).toMatchObject({ type: 'request.refused' });
+    // The rollback itself is no recovery: the refusal names the incident's recovery, the one to roll back.
+    const notOne = await cli(env, ['rollback', waiting.runId, '--approver', 'bob']);
+    expect(notOne.code).toBe(2);
+    expect(notOne.stderr).toContain(`${waiting.runId} is a rollback, not a recovery: the recovery of ${recoveryId.split('/')[0]} that ran is ${recoveryId} (Path A: Rebuild from raw dlt state, failed): roll that back`);
   });
 
   it('validate exits 1 when a validation step fails and 0 when all pass', async () => {

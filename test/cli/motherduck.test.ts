@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCheckout } from '../../demo/checkout.js';
+import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { localTarget } from '../../src/database/local-target.js';
 import { verifyLines } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
@@ -33,7 +33,7 @@ const count = 'SELECT count(*) FROM analytics.fct_species_environment_daily';
 async function setUp(database = 'databox', times = { created: at('2026-04-19 08:00:00'), damaged: at('2026-04-20 15:00:00') }, ticking = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-motherduck-'));
   temps.push(dir);
-  const checkout = await buildCheckout(path.join(dir, 'checkout'));
+  const checkout = await buildTestCheckout(path.join(dir, 'checkout'));
   process.env.PATH = checkout.env.PATH;
   // ticking: MotherDuck's clock moves on a second a reading too, so that a write is after the snapshot before it.
   let mdTicks = 0;
@@ -574,7 +574,7 @@ describe('scenario 2 with DATABOX_BACKEND=motherduck', () => {
     expect(result.stdout, result.stderr).toContain('Raw rows the DELETE will remove');
     const snapshot = md.namedSnapshots()[0] as string;
     expect(snapshot).toMatch(/^databox_bot_dbx_\d{8}_[0-9a-f]{4}_delete_raw_\d{8}T\d{6}Z$/);
-    const changes = md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
+    const changes = md.sql().filter((sql) => !/^\s*(SELECT|DESCRIBE)\b/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
     // The marts' rows of the window are kept first (the restate replaces them), then the raw rows the DELETE removes.
     expect(changes[0]).toMatch(/^COPY \(SELECT \* FROM "ebird"\."fct_daily_bird_observations" WHERE/);
     expect(changes[1]).toMatch(/^COPY \(SELECT \* FROM "analytics"\."fct_species_environment_daily" WHERE/);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCheckout } from '../../demo/checkout.js';
+import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
 
 const unshareWorks = (await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false })).exitCode === 0;
@@ -27,7 +27,7 @@ describe('diagnose duckdb on a database that cannot be written', () => {
   it.skipIf(!unshareWorks)('names what cannot be written and why, offers no recovery, and is never called healthy', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-read-only-'));
     temps.push(dir);
-    const checkout = await buildCheckout(dir, { corrupt: false });
+    const checkout = await buildTestCheckout(dir, { corrupt: false });
     const data = path.dirname(checkout.databasePath);
     const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
     // The folder holding the database is bound over itself read-only: the file reads, nothing there can be written.
@@ -72,7 +72,7 @@ describe('diagnose duckdb on a database that cannot be written', () => {
   it.skipIf(!canSetImmutable)('names an immutable attribute, which root is refused by whatever the mode says', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-immutable-'));
     temps.push(dir);
-    const checkout = await buildCheckout(dir, { corrupt: false });
+    const checkout = await buildTestCheckout(dir, { corrupt: false });
     const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
     await execa('chattr', ['+i', checkout.databasePath]);
     try {

@@ -132,4 +132,14 @@ describe('the terminal reporter', () => {
     expect(colorWanted(false, {})).toBe(false);
     expect(createStyle(false).red('x')).toBe('x');
   });
+
+  it("shows advice written for Slack too without its mrkdwn: bold as the terminal's, never literal asterisks", async () => {
+    const advice = 'Rolled back dbx-1/2: the steps above put back what its rollback covers, so the incident is *not recovered*. Diagnose again (`/databox diagnose duckdb`); `*.yml` and DATABOX_* stay as written.';
+    const plain = reporter(false);
+    await plain.r.followUpOffered(incident, run, advice, []);
+    expect(plain.output()).toContain('so the incident is not recovered. Diagnose again (`npm run --silent cli -- diagnose duckdb`); `*.yml` and DATABOX_* stay as written.\n');
+    const coloured = reporter(true);
+    await coloured.r.followUpOffered(incident, run, advice, []);
+    expect(coloured.output()).toContain(`so the incident is ${createStyle(true).bold('not recovered')}.`);
+  });
 });

@@ -27,6 +27,8 @@ describe('npm run demo', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const out = result.stdout;
+    // The backup is beside the checkout, not in it: named in full after the checkout's own relative paths.
+    expect(out).toContain(`; a good backup in ${path.join(dir, 'backups', 'databox-2026-04-24.duckdb')}\n`);
 
     const journalFile = /^Journal: +(.+)$/m.exec(out)?.[1];
     expect(journalFile).toBe(path.join(dir, 'state', 'journal.jsonl'));

@@ -49,7 +49,7 @@ afterAll(async () => {
 
 const windowRows = async () =>
   String(await md.value('databox', `SELECT count(*) FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20'`));
-const changes = () => md.sql().filter((sql) => !/^\s*SELECT/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
+const changes = () => md.sql().filter((sql) => !/^\s*(SELECT|DESCRIBE)\b/i.test(sql) && !/^(BEGIN|COMMIT|ROLLBACK)/.test(sql));
 const newestPlan = () => slack.buttons('approve_plan').at(-1)!;
 
 async function submitPrefilled(user: string): Promise<void> {

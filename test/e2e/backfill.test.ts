@@ -291,6 +291,58 @@ describe('/databox diagnose backfill', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });
 
+  it('finds a lasting drop that began before the 30 days scanned, judged by the days before the baseline, and says where it began', async () => {
+    // From 2026-03-16 on, a tenth of usgs' rows: 10 of the 14 days before the 30 scanned are at that level, their median too.
+    const tenth = (table: string, column: string) => `DELETE FROM ${table} WHERE ${column} >= DATE '2026-03-16' AND id % 10 <> 0;`;
+    await change(tenth('raw_usgs.daily_values', 'observation_date') + tenth('usgs.fct_daily_streamflow', 'day_date'));
+    await harness.command('diagnose backfill source=usgs', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    // Before: "No bad window", every day "normal" against a baseline median of the dropped level.
+    expect(verdict).not.toContain('No bad window');
+    expect(verdict).toContain('Bad window in the raw load');
+    expect(verdict).toContain('Replace the window 2026-03-26 … 2026-04-24 (path A)');
+    expect(verdict).toContain(
+      "2026-03-16 … 2026-03-25, before the window, look wrong in raw_usgs.daily_values (and usgs.fct_daily_streamflow on the same days) too",
+    );
+    expect(verdict).toContain(
+      "running into the window's first day, the bad stretch began before the window, on 2026-03-16; a window that takes them in (2026-03-16 … 2026-04-24) is over 31 days: diagnose them on their own, `/databox diagnose backfill source=usgs from=2026-03-16 to=2026-03-25`.",
+    );
+    // The run's message says the level the days were judged by, and why.
+    expect(runMessage()).toMatch(/baseline median [\d.]+\/day, itself low against the 14 days before it \(2026-02-26 … 2026-03-11, median [\d.]+\/day\): the level changed before the window, so its days are judged by/);
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+  });
+
+  it('calls an empty mart empty, to rebuild in full, and fails the validation of a window restated into it anyway', async () => {
+    const usgsRestate =
+      'uv run sqlmesh plan prod --start 2026-04-20 --end 2026-04-24 --restate-model usgs.fct_daily_streamflow --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ [usgsRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_usgs.daily_values', 'usgs.fct_daily_streamflow'), params: ['arg:--start', 'arg:--end'] } });
+    await change('DELETE FROM usgs.fct_daily_streamflow');
+    await harness.command('diagnose backfill source=usgs', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    // Before: "Bad window in the mart only", path B over the 30 days scanned, the mart's other days left empty.
+    expect(verdict).toContain('The mart is empty — rebuild it in full');
+    expect(verdict).toContain('usgs.fct_daily_streamflow has no rows at all (no day has any, in the window or out of it), while the raw table has rows');
+    // (Slack's mrkdwn has the command's && as &amp;&amp;.)
+    expect(verdict).toContain(
+      '`cd transforms/main &amp;&amp; uv run sqlmesh plan prod --restate-model usgs.fct_daily_streamflow --restate-model analytics.fct_species_environment_daily --auto-apply` (no --start/--end',
+    );
+    expect(verdict).not.toContain('Restate the window');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+    // Path B typed anyway, over a window of it: the restate fills the window alone, and the validation says so.
+    await harness.command(`recover backfill path=b source=usgs from=2026-04-20 to=2026-04-24 incident=${incidentOf()}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([usgsRestate]);
+    // Before: its mart count "no baseline" (the mart's rows now start in the window), accepted: "Validation passed".
+    expect(slack.allText()).not.toContain('Validation passed');
+    const failed = slack.messages().find((m) => m.text.startsWith('Validation failed'))?.blocks ?? '';
+    expect(failed).toContain('usgs.fct_daily_streamflow had no rows at all when the diagnosis counted, and still has none before the window');
+    expect(failed).toContain('only the window was built, the rest of the table is still empty; rebuild it in full, then diagnose again');
+  });
+
   async function change(sql: string): Promise<void> {
     const instance = await DuckDBInstance.create(checkout.databasePath);
     const connection = await instance.connect();
@@ -664,6 +716,59 @@ describe('/databox recover backfill', () => {
     const status = await harness.command('status', operator);
     expect(status.text).toContain('backfill');
     expect(status.text).not.toContain('Left part-way');
+  });
+
+  it('keeps nothing it cannot keep exactly: columns Parquet stores another way are said in the plan, and the keep stops before the delete', async () => {
+    // The tester's columns: counts past 2^53 (HUGEINT, which Parquet stores as DOUBLE) and local times with their offset.
+    await writeRaw(
+      `ALTER TABLE raw_ebird.observations ADD COLUMN big_count HUGEINT; ALTER TABLE raw_ebird.observations ADD COLUMN local_time TIMETZ;
+       UPDATE raw_ebird.observations SET big_count = 12345678901234567000 + id % 2, local_time = TIMETZ '10:00:00+05:30' WHERE observation_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20'`,
+    );
+    const before = await rawPerDay();
+    await diagnoseAndPropose();
+    expect(message('Plan Path A')).toContain(
+      'Parquet may not keep every value of raw_ebird.observations exactly: big_count (HUGEINT: stored as DOUBLE, exact only up to 2^53), local_time (TIME WITH TIME ZONE: stored in UTC, its offset lost).',
+    );
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toMatch(
+      /the Parquet file does not hold the rows of raw_ebird\.observations exactly: \d+ of the \d+ rows kept differ, as the values of big_count \(HUGEINT\), local_time \(TIME WITH TIME ZONE\) do not read back as they are in the table, which Parquet cannot keep exactly\. Nothing was deleted/,
+    );
+    // Nothing deleted, nothing reloaded, and the run's end says so.
+    expect(await rawPerDay()).toEqual(before);
+    expect(checkout.calls()).toEqual([]);
+    const failure = slack.messages().find((m) => m.text.startsWith('Recovery failed') && m.blocks.includes("every step is in the run's message above"))?.blocks ?? '';
+    expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+    const incidentBackups = path.join(checkout.stateDir, 'backups', fs.readdirSync(path.join(checkout.stateDir, 'backups'))[0]!);
+    // The file is moved aside: what is left where the plan keeps the raw rows is no copy of them.
+    expect(fs.readdirSync(incidentBackups).filter((name) => name.startsWith('raw_ebird.'))).toEqual([expect.stringMatching(/^raw_ebird\.observations\.2026-04-18_2026-04-20\.\d{8}T\d{6}Z\.parquet\.not-exact$/)]);
+  });
+
+  it('warns in the plan that today is still loading when the window takes it in, and not when it ends yesterday', async () => {
+    await harness.command('recover backfill path=a source=ebird from=2026-04-24 to=2026-04-25', operator);
+    await harness.settle();
+    expect(message('Plan Path A')).toContain(
+      'The window takes in today (2026-04-25, UTC), whose rows may still be loading: what this plan keeps, deletes, reloads or restates of today is what has landed so far, and a reload may find fewer rows than are there now. A window ending yesterday (to=2026-04-24) leaves today to its loads.',
+    );
+    await harness.click(slack.buttons('reject_plan').at(-1)!, operator);
+    await harness.settle();
+    await harness.command('recover backfill path=a source=ebird from=2026-04-23 to=2026-04-24', operator);
+    await harness.settle();
+    const plans = slack.messages().filter((m) => m.text.startsWith('Plan Path A') || m.blocks.includes('Plan Path A'));
+    expect(plans.at(-1)?.blocks).toContain('2026-04-23');
+    expect(plans.at(-1)?.blocks).not.toContain('The window takes in today');
+  });
+
+  it("shows a window longer than 31 days under the form's to= field, with the last day it may be", async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const form = slack.lastForm();
+    const submitted = await harness.submitModal(operator, form, { ...prefilledValues(form), from: '2026-03-20', to: '2026-04-20' });
+    expect(submitted.json?.response_action).toBe('errors');
+    expect(Object.keys(submitted.json?.errors ?? {})).toEqual(['to']);
+    expect(submitted.json?.errors.to).toMatch(/^the window 2026-03-20 … 2026-04-20 is 32 days long; at most 31 days at a time \(to=2026-04-19 at the latest for from=2026-03-20\)$/);
   });
 
   it('rolls back a recovery whose reload failed by putting the raw rows back only: the restate never ran, so the marts are as they were', async () => {

@@ -1112,6 +1112,9 @@ describe('requests that are not from Slack', () => {
     const stale = Math.floor(Date.now() / 1000) - 10 * 60;
     const old = await postSigned(harness.url, body, { timestamp: stale, signature: sign(body, stale) });
     expect([forged.status, old.status]).toEqual([401, 401]);
+    // Bolt says only "signature mismatch": the log names the setting to check, once however many requests fail so.
+    await postSigned(harness.url, body, { secret: 'not-the-signing-secret' });
+    expect(harness.logs.filter((line) => /signature does not match SLACK_SIGNING_SECRET/.test(line.msg))).toHaveLength(1);
     await harness.settle();
     expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     await harness.bot.watch.idle();

@@ -5,7 +5,8 @@
 // schedules only, then backfill); a schedules= given empty refused, typed, in the form or at the terminal; a daemon caught
 // before it missed a day started by path A with no window, nothing backfilled (schedules paused then, by path B), that
 // finding held to its UTC day (a plan approved after it refused), a window the diagnosis cannot size still asked for, and
-// one reaching back to the day after the marts' last day built when they end before the schedules' last success.
+// one reaching back to the day after the marts' last day built when they end before the schedules' last success, and one
+// longer than a backfill takes proposed as its first 62 days, in Slack and at the terminal, with the next part's command.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -430,6 +431,83 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(ranges).toEqual([{ start: '2026-04-15', end: '2026-04-20' }]);
     expect(slack.allText()).toContain('Validation succeeded');
+  });
+
+  it('proposes the first 62 days of a missed window longer than a backfill takes, in the verdict, its command and its form: the plan starts the daemon and backfills them, and the next part, typed as the verdict gives it, is proposed', async () => {
+    // Found on 2026-12-03: the schedules' last success is 2026-04-17's, so 230 days are missed, more than a backfill takes.
+    later = Date.parse('2026-12-03T09:00:00Z') - recordedAt.getTime();
+    const ranges: unknown[] = [];
+    dagsterStoppedUntilStarted({
+      DataboxBackfill: async (request) => {
+        const { range } = (request.variables as any).params.partitionsByAssets[0].partitions;
+        ranges.push(range);
+        // The part backfilled, and yesterday, which the restarted schedules' first tick builds: the validation can pass.
+        await fillMarts(range.start, range.end);
+        await fillMarts('2026-12-02', '2026-12-02');
+        return graphqlFixture('backfill-success');
+      },
+    });
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    expect(verdict).toContain('Dagster daemon stopped');
+    expect(verdict).toContain('missed window 2026-04-17 … 2026-12-02');
+    expect(verdict).toContain('backfill 2026-04-17 … 2026-06-17 (path A)');
+    expect(verdict).toContain(
+      'The missed window 2026-04-17 … 2026-12-02 is 230 days long and a backfill takes at most 62 days at a time: the recovery proposed backfills its first 62, 2026-04-17 … 2026-06-17, the oldest first. Once that plan has run, the rest (2026-06-18 … 2026-12-02) is backfilled the same way',
+    );
+    expect(verdict).toContain('`/databox recover schedule path=a from=2026-06-18 to=2026-08-18`, then the same again from the day after its to=, 62 days at a time, up to to=2026-12-02.');
+    expect(verdict).toContain(`Or type \`/databox recover schedule path=a from=2026-04-17 to=2026-06-17 incident=${incidentId}\``);
+
+    // The form, prefilled and sent as it is, proposes the plan: the daemon started, the first 62 days backfilled.
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const modal = slack.lastForm();
+    expect(prefilledValues(modal)).toEqual({ from: '2026-04-17', to: '2026-06-17', schedules: null });
+    const sent = await harness.submitModal(operator, modal, prefilledValues(modal));
+    expect(sent.json ?? {}).not.toHaveProperty('response_action', 'errors');
+    await harness.settle();
+    expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
+    expect(planStep(2)).toContain('partitions 2026-04-17 … 2026-06-17');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(checkout.calls().map((c) => c.command)).toContain('uv run dagster-daemon run');
+    expect(ranges).toEqual([{ start: '2026-04-17', end: '2026-06-17' }]);
+    expect(slack.allText()).toContain('Validation succeeded');
+
+    // The next part on the same incident would be made on a diagnosis of the database before that backfill: refused,
+    // as the verdict says; typed as it gives it, without incident=, it is a plan of its own.
+    await harness.command(`recover schedule path=a from=2026-06-18 to=2026-08-18 incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toContain("has changed since this incident's diagnosis");
+    await harness.command('recover schedule path=a from=2026-06-18 to=2026-08-18', operator);
+    await harness.settle();
+    expect(planStep(2)).toContain('partitions 2026-06-18 … 2026-08-18');
+    expect(slack.allText()).toContain('No diagnosis: this plan was typed without one');
+    expect(slack.buttons('approve_plan')).toHaveLength(2);
+  });
+
+  it('at the terminal, proposes the same first 62 days of a longer missed window, and says the next part as the terminal types it', async () => {
+    later = Date.parse('2026-12-03T09:00:00Z') - recordedAt.getTime();
+    dagsterStoppedUntilStarted();
+    const terminal = scriptedTerminal({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DAGSTER_URL: dagsterUrl, USER: 'alice', LOG_LEVEL: 'error' }, () => null);
+    await runCli(['diagnose', 'schedule'], terminal.io, { clock });
+    const said = terminal.stdout();
+    expect(said).toContain('is 230 days long and a backfill takes at most 62 days at a time');
+    expect(said).toContain('`npm run --silent cli -- recover schedule path=a from=2026-06-18 to=2026-08-18`');
+    const incidentId = /(dbx-\d{8}-[0-9a-f]{4})/.exec(said)?.[1];
+    expect(said).toContain(`npm run --silent cli -- recover schedule path=a from=2026-04-17 to=2026-06-17 incident=${incidentId}`);
+
+    // from= and to= left out are the first 62 days the diagnosis suggests: the plan is made, not refused.
+    const recover = scriptedTerminal({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, DAGSTER_URL: dagsterUrl, USER: 'alice', LOG_LEVEL: 'error' }, () => null);
+    await runCli(['recover', 'schedule', 'path=a', `incident=${incidentId}`], recover.io, { clock });
+    expect(recover.stderr()).not.toContain('days long; at most 62 days at a time');
+    expect(recover.stdout()).toContain('partitions 2026-04-17 … 2026-06-17');
   });
 
   it('offers scenario 2 for the diagnosed window when the resumed run fails: a button per source opens its diagnosis as a new incident, the window filled in', async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { fromTemplate } from '../support/database-templates.js';
 
 export const standinBin = path.resolve(import.meta.dirname, '../fixtures/bin');
 
@@ -82,7 +83,11 @@ export class Checkout {
 }
 
 /** A real DuckDB database with raw and mart tables, like the one dlt and SQLMesh build. */
-export async function createHealthyDatabase(file: string, rowsPerTable = 50_000): Promise<void> {
+export function createHealthyDatabase(file: string, rowsPerTable = 50_000): Promise<void> {
+  return fromTemplate(`healthy-${rowsPerTable}`, file, (at) => buildHealthyDatabase(at, rowsPerTable));
+}
+
+async function buildHealthyDatabase(file: string, rowsPerTable: number): Promise<void> {
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   await connection.run(`
@@ -140,8 +145,12 @@ const blockBytes = 262_144;
  * A real database with the inside of one data block overwritten (its checksum left as it was): it opens and answers
  * SELECT 1, but reading the table that owns the block fails. Halfway through the file is raw_noaa.daily_weather.
  */
-export async function createDamagedDatabase(file: string): Promise<void> {
-  await createHealthyDatabase(file, 300_000);
+export function createDamagedDatabase(file: string): Promise<void> {
+  return fromTemplate('damaged-table', file, buildDamagedDatabase);
+}
+
+async function buildDamagedDatabase(file: string): Promise<void> {
+  await buildHealthyDatabase(file, 300_000);
   const block = Math.floor((fs.statSync(file).size * 0.5 - fileHeaderBytes) / blockBytes);
   const fd = fs.openSync(file, 'r+');
   fs.writeSync(fd, Buffer.alloc(8_192, 0x5a), 0, 8_192, fileHeaderBytes + block * blockBytes + 4_096);
@@ -153,8 +162,12 @@ export async function createDamagedDatabase(file: string): Promise<void> {
  * reads in full, but a write or a key lookup that reaches the index fails. The index's blocks are the ones DuckDB lists
  * neither as a table's storage nor as its metadata. Resolves with the damaged block's number.
  */
-export async function createDatabaseWithDamagedIndex(file: string): Promise<number> {
-  await createHealthyDatabase(file, 20_000);
+export function createDatabaseWithDamagedIndex(file: string): Promise<number> {
+  return fromTemplate('damaged-index', file, buildDatabaseWithDamagedIndex);
+}
+
+async function buildDatabaseWithDamagedIndex(file: string): Promise<number> {
+  await buildHealthyDatabase(file, 20_000);
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   await connection.run(`
@@ -182,8 +195,12 @@ export async function createDatabaseWithDamagedIndex(file: string): Promise<numb
  * leaves: the log writes to a table that other database had checkpointed, which this one lacks, so DuckDB fails to
  * replay it (an internal error, followed by DuckDB's native stack trace), while the file alone is whole.
  */
-export async function createDatabaseWithForeignWal(file: string): Promise<void> {
-  await createHealthyDatabase(file, 1_000);
+export function createDatabaseWithForeignWal(file: string): Promise<void> {
+  return fromTemplate('foreign-wal', file, buildDatabaseWithForeignWal);
+}
+
+async function buildDatabaseWithForeignWal(file: string): Promise<void> {
+  await buildHealthyDatabase(file, 1_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-other-'));
   try {
     const other = path.join(dir, 'other.duckdb');
@@ -208,8 +225,12 @@ export async function createDatabaseWithForeignWal(file: string): Promise<void> 
  * A real database whose last writes are only in its write-ahead log (no checkpoint at shutdown), with the middle of the
  * log overwritten: DuckDB fails to replay it, while the file alone, as of its last checkpoint, is whole.
  */
-export async function createDatabaseWithDamagedWal(file: string): Promise<void> {
-  await createHealthyDatabase(file, 5_000);
+export function createDatabaseWithDamagedWal(file: string): Promise<void> {
+  return fromTemplate('damaged-wal', file, buildDatabaseWithDamagedWal);
+}
+
+async function buildDatabaseWithDamagedWal(file: string): Promise<void> {
+  await buildHealthyDatabase(file, 5_000);
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   await connection.run(`

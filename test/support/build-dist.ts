@@ -5,8 +5,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+/**
+ * Set in this (vitest's main) process once dist/ is built: vitest runs the global setup of the root project and of each
+ * project with tests in the run, one after another, and one build serves them all (each took seconds of CPU before any
+ * test could start).
+ */
+const built = Symbol.for('databox-bot.test.dist-built');
 
 export default function buildDist(): void {
+  const done = globalThis as { [built]?: true };
+  if (done[built]) return;
   const tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(projectRoot, 'tsconfig.build.json')], { cwd: projectRoot, stdio: 'inherit' });
+  done[built] = true;
 }

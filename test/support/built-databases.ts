@@ -1,5 +1,5 @@
-// Vitest's global setup: one directory for the databases a test helper builds once and copies for each test that asks
-// for the same again, removed when the run ends.
+// Vitest's global setup: one directory for the databases the test helpers and the stand-in tools build once and copy
+// for each test that asks for the same again, removed when the run ends.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +11,15 @@ declare module 'vitest' {
   }
 }
 
-export default function builtDatabases(project: TestProject): () => void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-built-databases-'));
+/** The run's directory, kept in this (vitest's main) process: the root project and each test project run this setup. */
+const made = Symbol.for('databox-bot.test.built-databases-dir');
+
+export default function builtDatabases(project: TestProject): (() => void) | undefined {
+  const run = globalThis as { [made]?: string };
+  const first = run[made] === undefined;
+  const dir = (run[made] ??= fs.mkdtempSync(path.join(os.tmpdir(), 'databox-built-databases-')));
   project.provide('builtDatabasesDir', dir);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  // The stand-in tools (test/fixtures/bin) find it through the environment the test processes pass on to what they start.
+  process.env.BUILT_DATABASES_DIR = dir;
+  return first ? () => fs.rmSync(dir, { recursive: true, force: true }) : undefined;
 }

@@ -1,7 +1,7 @@
 // Scenario 2's verdicts over counts a tester's own files gave: the bundled backfill.yml on the engine, no Slack.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, dayAfterTheData, reloadRawSql } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, dayAfterTheData, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { openEngine } from '../helpers/engine.js';
@@ -114,5 +114,116 @@ describe('scenario 2 verdicts', () => {
     expect(diagnosis?.advice).toContain('no baseline (only 2 of the 14 days before the window have rows: too few to judge by)');
     // Before: "The 14 days before the window have no rows (the source's first days, say)", of days two of which had.
     expect(diagnosis?.advice).toContain('Too few of the 14 days before the window have rows to judge its days by (fewer than 3');
+  });
+});
+
+/** SQL keeping a tenth of `table`'s rows on `from` … `to` (its ids run on, so every tenth one stays). */
+const tenthOf = (table: string, column: string, from: string, to: string) => `DELETE FROM ${table} WHERE ${column} BETWEEN DATE '${from}' AND DATE '${to}' AND id % 10 <> 0;`;
+/** SQL loading `day` of `table` again: every row of it twice, keys and all. */
+const loadedTwice = (table: string, column: string, day: string) => `INSERT INTO ${table} SELECT * FROM ${table} WHERE ${column} = DATE '${day}';`;
+
+describe('scenario 2 verdicts on the days before the window', () => {
+  it('says a bad stretch that began before the 30 days scanned, with the window that takes it in', async () => {
+    const low = tenthOf('raw_ebird.observations', 'observation_date', '2026-03-23', '2026-03-27') + tenthOf('ebird.fct_daily_bird_observations', 'day_date', '2026-03-23', '2026-03-27');
+    const diagnosis = await diagnose({ source: 'ebird' }, low);
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', suggested: { source: 'ebird', from: '2026-03-26', to: '2026-03-27' } });
+    // Before: only 2026-03-26 … 2026-03-27 named, the three low days before them in the baseline said nowhere.
+    expect(diagnosis?.advice).toMatch(/ 2026-03-23 … 2026-03-25, before the window, look wrong in raw_ebird\.observations \(and ebird\.fct_daily_bird_observations on the same days\) too, judged as its days are \(low: \d+, \d+, \d+ rows against a median of [\d.]+\/day\): running into the window's first day, the bad stretch began before the window, on 2026-03-23; /);
+    expect(diagnosis?.advice).toContain('diagnose a window that takes them in: `/databox diagnose backfill source=ebird from=2026-03-23 to=2026-03-27`.');
+  });
+
+  it('judges the window by the days before the baseline when the baseline is itself at a level far below them: a lasting drop is no healthy window', async () => {
+    // From 2026-03-16 on, a tenth of usgs' rows: 10 of the 14 days before the 30 scanned are at that level, their median too.
+    const drop = tenthOf('raw_usgs.daily_values', 'observation_date', '2026-03-16', '2026-04-24') + tenthOf('usgs.fct_daily_streamflow', 'day_date', '2026-03-16', '2026-04-24');
+    const diagnosis = await diagnose({ source: 'usgs' }, drop);
+    // Before: "No bad window" (severity ok), every day "normal" against a baseline median of the dropped level.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', severity: 'critical', paths: ['a'], suggested: { source: 'usgs', from: '2026-03-26', to: '2026-04-24' } });
+    expect(diagnosis?.advice).toMatch(
+      / 2026-03-16 … 2026-03-25, before the window, look wrong in raw_usgs\.daily_values \(and usgs\.fct_daily_streamflow on the same days\) too, judged as its days are \(low: \d+ to \d+ rows a day against a median of [\d.]+\/day\): running into the window's first day, the bad stretch began before the window, on 2026-03-16; /,
+    );
+    expect(diagnosis?.advice).toContain(
+      'a window that takes them in (2026-03-16 … 2026-04-24) is over 31 days: diagnose them on their own, `/databox diagnose backfill source=usgs from=2026-03-16 to=2026-03-25`.',
+    );
+  });
+
+  it('says the level change in the counts: the baseline\'s median, and the older one the days are judged by', async () => {
+    const drop = tenthOf('raw_usgs.daily_values', 'observation_date', '2026-03-16', '2026-04-24') + tenthOf('usgs.fct_daily_streamflow', 'day_date', '2026-03-16', '2026-04-24');
+    const { service, incident } = await diagnosed({ source: 'usgs' }, drop);
+    const run = service.run(incident.diagnosis!.runId);
+    const raw = run.results.find((r) => r.stepId === 'raw_counts');
+    expect(raw?.summary).toMatch(
+      /^30 of 30 days look wrong in raw_usgs\.daily_values \(2026-03-26 … 2026-04-24, baseline median [\d.]+\/day, itself low against the 14 days before it \(2026-02-26 … 2026-03-11, median [\d.]+\/day\): the level changed before the window, so its days are judged by [\d.]+\/day\): 2026-03-26 low/,
+    );
+  });
+});
+
+describe('scenario 2 verdicts on an empty mart', () => {
+  const rebuild = '`cd transforms/main && uv run sqlmesh plan prod --restate-model usgs.fct_daily_streamflow --restate-model analytics.fct_species_environment_daily --auto-apply`';
+
+  it('calls a mart with no rows at all empty, to rebuild in full: not a 30-day window to restate', async () => {
+    const diagnosis = await diagnose({ source: 'usgs' }, 'DELETE FROM usgs.fct_daily_streamflow');
+    // Before: "Bad window in the mart only", path B over 2026-03-26 … 2026-04-24, the mart's other days left empty.
+    expect(diagnosis).toMatchObject({ verdict: 'mart-empty', severity: 'critical', paths: [], suggested: {} });
+    expect(diagnosis?.title).toBe('The mart is empty — rebuild it in full');
+    expect(diagnosis?.advice).toMatch(/^usgs\.fct_daily_streamflow has no rows at all \(no day has any, in the window or out of it\), while the raw table has rows \(all 30 days normal in raw_usgs\.daily_values/);
+    expect(diagnosis?.advice).toContain(rebuild);
+    expect(diagnosis?.advice).not.toContain('Restate the window');
+  });
+
+  it('does not widen a raw window to the empty mart\'s days: raw days loaded twice are said, the mart rebuilt first', async () => {
+    const sql = `DELETE FROM noaa.fct_daily_weather; ${loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-10')} ${loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-14')}`;
+    const diagnosis = await diagnose({ source: 'noaa' }, sql);
+    // Before: "Bad window in the raw load", path A over all 30 days: 28 good raw days deleted and reloaded.
+    expect(diagnosis).toMatchObject({ verdict: 'mart-empty', paths: [], suggested: {} });
+    expect(diagnosis?.advice).toMatch(/2 of 30 days look wrong in raw_noaa\.daily_weather \([^)]*\): 2026-04-10 duplicates \(\d+ rows, \d+ repeat a key of the day\), 2026-04-14 duplicates/);
+    expect(diagnosis?.advice).toContain('the diagnosis after the rebuild offers path A for them alone');
+  });
+
+  it('fails the validation of a window restated into an empty mart: the rest of it is still empty, not "no baseline" to accept', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    const restate = 'uv run sqlmesh plan prod --start 2026-04-20 --end 2026-04-24 --restate-model usgs.fct_daily_streamflow --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ [restate]: { sql: restateMartSql('raw_usgs.daily_values', 'usgs.fct_daily_streamflow'), params: ['arg:--start', 'arg:--end'] } });
+    const { service, incident } = await diagnosed({ source: 'usgs' }, 'DELETE FROM usgs.fct_daily_streamflow', checkout);
+    // Path B typed anyway, against the verdict.
+    const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'b', params: { source: 'usgs', from: '2026-04-20', to: '2026-04-24' }, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
+    const ran = await service.executeApproved(run!.id);
+    expect(ran.status).toBe('succeeded');
+    const validation = service.incident(incident.id).runs.find((r) => r.kind === 'validation');
+    const mart = validation?.results.find((r) => r.stepId === 'mart_counts');
+    // Before: "no-baseline" (the mart's rows now start on the window's first day), accepted.
+    expect(mart?.status).toBe('still-empty');
+    expect(mart?.summary).toBe(
+      'usgs.fct_daily_streamflow had no rows at all when the diagnosis counted, and still has none before the window (2026-04-20 … 2026-04-24; its rows now run from 2026-04-20 to 2026-04-24): only the window was built, the rest of the table is still empty; rebuild it in full, then diagnose again',
+    );
+    expect(validation?.status).not.toBe('succeeded');
+  });
+});
+
+describe('scenario 2 verdicts on days loaded twice', () => {
+  it('does not call the mart normal on a day loaded twice into it: about twice its rows', async () => {
+    const sql =
+      loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-15') +
+      loadedTwice('noaa.fct_daily_weather', 'day_date', '2026-04-15') +
+      tenthOf('raw_noaa.daily_weather', 'observation_date', '2026-04-17', '2026-04-17') +
+      tenthOf('noaa.fct_daily_weather', 'day_date', '2026-04-17', '2026-04-17');
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, sql);
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', suggested: { from: '2026-04-15', to: '2026-04-17' } });
+    // Before: "bad in raw_noaa.daily_weather only, noaa.fct_daily_weather looks normal there: 2026-04-15".
+    expect(diagnosis?.advice).not.toContain('looks normal there');
+    expect(diagnosis?.advice).toMatch(
+      /bad in raw_noaa\.daily_weather, and noaa\.fct_daily_weather has about twice its usual rows there or more \(a median of [\d.]+\/day\), which its count alone does not call bad: 2026-04-15 \(\d+ rows\)/,
+    );
+  });
+
+  it('says the normal days between two days loaded twice, which their window replaces too', async () => {
+    const sql = loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-12') + loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-17');
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, sql);
+    expect(diagnosis).toMatchObject({ verdict: 'duplicate-load', suggested: { from: '2026-04-12', to: '2026-04-17' } });
+    // Before: the window proposed, and nothing of the four days between the two.
+    expect(diagnosis?.advice).toContain(
+      'The window 2026-04-12 … 2026-04-17 also holds 4 normal days between the bad ones: replaced whole, they are deleted and reloaded too (their rows kept first). To leave them as they are, recover each run of bad days on its own',
+    );
   });
 });

@@ -402,6 +402,7 @@ const backfillCases: Planted[] = [
     },
     refusal: [
       'at diagnosis.verdicts[7].when: verdict 6 ("raw-only") comes first and also holds when mart_counts ends anomalies and raw_counts ends anomalies (and 1 more case of its), so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
+      'at diagnosis.verdicts[11].when: verdict 6 ("raw-only") comes first and also holds when mart_counts ends empty and raw_counts ends anomalies, so there this verdict is never chosen: put the narrower verdict first, or take those statuses out of this condition if the earlier verdict is meant to win',
     ],
   },
   {
@@ -511,7 +512,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].from = '{{diagnosis.mart_counts.proposed_from}}';
     },
-    refusal: ['at validation.steps[1].from: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, countsOutside, removedAround, comparison, unionFrom, unionTo, normalBetween, status, summary'],
+    refusal: ['at validation.steps[1].from: {{diagnosis.mart_counts.proposed_from}}: step "mart_counts" (day-counts) has no output "proposed_from" (did you mean "proposedFrom"?); it has: table, from, to, windowProposed, baselineMedian, judgedBy, days, badDays, proposedFrom, proposedTo, firstDay, lastDay, countsOutside, removedAround, badBefore, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary'],
   },
   {
     name: 'a verdict suggesting a parameter its paths do not take',
@@ -554,14 +555,14 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[9].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[9].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[9].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
   },
   {
     name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
     plant: (doc) => {
       doc.diagnosis.verdicts[7].when = { step: 'mart_counts', status: 'rows-removed' };
     },
-    refusal: ['at diagnosis.verdicts[7].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, no-baseline, no-data, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[7].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, skipped, timeout'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',
@@ -851,7 +852,7 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(note).toContain('{{diagnosis.dagster.stoppedNotProposed}}');
     doc.recovery[0].steps[1].leftOutNote = note.replace('stoppedNotProposed', 'stoppedNotProposd');
     expect(refusal('schedule.yml', doc)).toEqual([
-      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, status, summary`,
+      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, windowRest, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, status, summary`,
     ]);
   });
 

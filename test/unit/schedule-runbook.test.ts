@@ -1,6 +1,7 @@
 // Scenario 4's runbook and step kinds: the runbook loads, its mistakes are refused at load, the daemon start step fails a
 // process that exits at once with its output, the engine's wait-until gives up at its deadline with a clear message, and
-// the missed window reaches back to the marts' last day built (martsFrom).
+// the missed window reaches back to the marts' last day built (martsFrom) and, longer than a backfill takes, is proposed
+// as its first 62 days with the next part's command.
 import fs from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
@@ -20,6 +21,7 @@ import type { ResolvedStep, StepResult } from '../../src/engine/types.js';
 import { loadMartSlas } from '../../src/marts/slas.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { loadRunbooks, RunbookError } from '../../src/runbook/load.js';
+import { validateParameters } from '../../src/runbook/params.js';
 import { step as stepSchema, type Step } from '../../src/runbook/schema.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { daemonHealthyNow, dagsterUrl, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
@@ -85,15 +87,16 @@ async function run(steps: Step[], checkout: Checkout, progress: string[] = [], t
 
 /**
  * The shipped runbook's diagnosis steps run as a diagnosis runs them (every step, whatever the one before found), Dagster
- * answering from the recorded `schedules` (the daemon stopped, or heartbeating with `daemonUp`): the dagster step's result.
+ * answering from the recorded `schedules` (the daemon stopped, or heartbeating with `daemonUp`), at `now` (when they were
+ * recorded, unless given): the dagster step's result.
  */
-async function diagnoseDagster(checkout: Checkout, schedules = 'schedules-daemon-stopped', daemonUp = false): Promise<StepResult> {
+async function diagnoseDagster(checkout: Checkout, schedules = 'schedules-daemon-stopped', daemonUp = false, now = recordedAt): Promise<StepResult> {
   nock.cleanAll();
-  serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: schedules, DataboxDaemonHealth: daemonUp ? daemonHealthyNow(() => recordedAt) : 'daemon-health-stopped' });
+  serveDagster({ DataboxRepositories: 'repositories', DataboxSchedules: schedules, DataboxDaemonHealth: daemonUp ? daemonHealthyNow(() => now) : 'daemon-health-stopped' });
   const resolved = resolveSteps(bundled().diagnosis.steps.map((s: unknown) => stepSchema.parse(s)), { root: checkout.root, values: {} });
   const results = new Map<string, StepResult>();
   const dagster = { heartbeatMaxAgeMs: 180_000, client: new DagsterClient({ url: dagsterUrl, timeoutMs: 5_000 }) };
-  await executeSteps(resolved, { ...context(checkout), dagster }, {
+  await executeSteps(resolved, { ...context(checkout), clock: () => now, dagster }, {
     stepStarted: async () => {},
     stepProgress: () => {},
     stepFinished: async (step, result) => void results.set(step.id, result),
@@ -123,6 +126,9 @@ describe('runbooks/schedule.yml', () => {
     // Their advice gives scenario 4's backfill: its window at most as long as scenario 4 takes.
     const scenario4Days = runbooks.get('schedule')!.windows[0]?.maxDays;
     expect([rebuilt.windowMaxDays, restored.windowMaxDays]).toEqual([scenario4Days, scenario4Days]);
+    // So does its own diagnosis, cutting a longer missed window: no longer than the backfill takes.
+    const dagster = runbooks.get('schedule')!.diagnosis.steps.find((s) => s.kind === 'dagster-health') as Extract<Step, { kind: 'dagster-health' }>;
+    expect(dagster.backfillAgain).toEqual({ command: '/databox recover schedule path=a', maxDays: scenario4Days });
     expect(rebuilt.target).toBe('local');
   });
 
@@ -521,6 +527,39 @@ describe("scenario 4's missed window and the marts' last day built (martsFrom)",
       await createMartsDatabase(checkout.databasePath, '2026-04-14', 30, { 'usgs.fct_daily_streamflow': '2026-04-01' });
       const early = await diagnoseDagster(checkout);
       expect(early.outputs).toMatchObject({ windowFrom: '2026-04-15', windowTo: '2026-04-20' });
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it('proposes the first 62 days of a missed window longer than a backfill takes, the oldest first, a window path A takes, and gives the command for the next part', async () => {
+    const checkout = new Checkout();
+    try {
+      await createMartsDatabase(checkout.databasePath, '2026-04-16');
+      // Found on 2026-12-03: the schedules' last success is 2026-04-17's, so the window runs to 2026-12-02, 230 days.
+      const now = new Date('2026-12-03T09:00:00Z');
+      const stopped = await diagnoseDagster(checkout, 'schedules-daemon-stopped', false, now);
+      expect(stopped).toMatchObject({ status: 'daemon-stopped', outputs: { windowFrom: '2026-04-17', windowTo: '2026-06-17', window: '2026-04-17 … 2026-06-17' } });
+      expect(stopped.summary).toContain('missed window 2026-04-17 … 2026-12-02');
+      expect(stopped.outputs?.windowRest).toBe(
+        ' The missed window 2026-04-17 … 2026-12-02 is 230 days long and a backfill takes at most 62 days at a time: the recovery proposed backfills its first 62, 2026-04-17 … 2026-06-17, the oldest first.' +
+          ' Once that plan has run, the rest (2026-06-18 … 2026-12-02) is backfilled the same way, each part a plan of its own, typed without incident= (this incident\'s diagnosis proposes no plan after one has changed the database):' +
+          ' `/databox recover schedule path=a from=2026-06-18 to=2026-08-18`, then the same again from the day after its to=, 62 days at a time, up to to=2026-12-02.',
+      );
+      // What is suggested, and the next part, are windows path A's parameters take; the whole window is not.
+      const rb = loadRunbooks(path.join(projectRoot, 'runbooks')).get('schedule')!;
+      const pathA = (from: string, to: string) => validateParameters(rb, ['from', 'to', 'schedules'], { from, to }, { root: checkout.root, now, databasePath: checkout.databasePath }, ['from', 'to']);
+      await expect(pathA('2026-04-17', '2026-06-17')).resolves.toMatchObject({ from: '2026-04-17', to: '2026-06-17' });
+      await expect(pathA('2026-06-18', '2026-08-18')).resolves.toMatchObject({ from: '2026-06-18', to: '2026-08-18' });
+      await expect(pathA('2026-04-17', '2026-12-02')).rejects.toThrow('the window 2026-04-17 … 2026-12-02 is 230 days long; at most 62 days at a time');
+      // Schedules behind (the daemon up, their last success 2026-04-21's, the marts' 2026-04-16) the same; a rest that
+      // fits in one part is given without "then".
+      const behind = await diagnoseDagster(checkout, 'schedules-healthy', true, new Date('2026-07-01T09:00:00Z'));
+      expect(behind).toMatchObject({ status: 'schedules-behind', outputs: { windowFrom: '2026-04-17', windowTo: '2026-06-17' } });
+      expect(behind.outputs?.windowRest).toMatch(/is 75 days long .*: `\/databox recover schedule path=a from=2026-06-18 to=2026-06-30`\.$/);
+      // 62 days exactly is one part: nothing more is said.
+      const fits = await diagnoseDagster(checkout, 'schedules-daemon-stopped', false, new Date('2026-06-18T09:00:00Z'));
+      expect(fits.outputs).toMatchObject({ windowFrom: '2026-04-17', windowTo: '2026-06-17', windowRest: '' });
     } finally {
       checkout.remove();
     }

@@ -36,10 +36,20 @@ export interface BadDaysCompared {
 }
 
 /**
- * `here` is the table the step counted (the raw one), `there` the table built from it (the mart) that an earlier step
- * counted. A day bad in both was wrong before the build; a day bad only in `there` was spoiled by the build.
+ * A built table's day with at least this many times its median is not "normal there", though under the spike
+ * threshold: a day loaded twice doubles its rows, and its own variation takes a little off.
  */
-export function compareBadDays(here: { table: string; badDays: readonly string[]; quietDays?: readonly string[] }, there: { table: string; badDays: readonly string[] }): BadDaysCompared {
+const doubledFrom = 1.9;
+
+/**
+ * `here` is the table the step counted (the raw one), `there` the table built from it (the mart) that an earlier step
+ * counted, with its counts per day and the median they were judged by. A day bad in both was wrong before the build; a
+ * day bad only in `there` was spoiled by the build.
+ */
+export function compareBadDays(
+  here: { table: string; badDays: readonly string[]; quietDays?: readonly string[] },
+  there: { table: string; badDays: readonly string[]; days?: readonly { day: string; count: number }[]; median?: number },
+): BadDaysCompared {
   const inThere = new Set(there.badDays);
   const inHere = new Set(here.badDays);
   const both = here.badDays.filter((d) => inThere.has(d));
@@ -52,7 +62,16 @@ export function compareBadDays(here: { table: string; badDays: readonly string[]
   } else {
     if (both.length > 0) parts.push(`bad in ${here.table} and so in ${there.table}: ${dayRanges(both)}`);
     if (thereOnly.length > 0) parts.push(`bad in ${there.table} only, their rows in ${here.table} look normal: ${dayRanges(thereOnly)}`);
-    if (hereOnly.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(hereOnly)}`);
+    // A day loaded twice in the raw table doubles the mart's count too, which its spike threshold lets pass: not normal.
+    const median = there.median ?? 0;
+    const count = new Map((there.days ?? []).map((d) => [d.day, d.count]));
+    const doubled = hereOnly.filter((d) => median > 0 && (count.get(d) ?? 0) >= median * doubledFrom);
+    const normal = hereOnly.filter((d) => !doubled.includes(d));
+    if (normal.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(normal)}`);
+    if (doubled.length > 0) {
+      const said = doubled.map((d) => `${d} (${count.get(d)} rows)`).join(', ');
+      parts.push(`bad in ${here.table}, and ${there.table} has about twice its usual rows there or more (a median of ${median}/day), which its count alone does not call bad: ${said}`);
+    }
   }
   return { comparison: parts.join('; '), unionFrom: all[0] ?? '', unionTo: all.at(-1) ?? '', normalBetween: normalBetween(all, here.quietDays) };
 }

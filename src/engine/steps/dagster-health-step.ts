@@ -5,13 +5,14 @@ import { probeDagster } from '../../dagster/probe.js';
 import { parseDuration } from '../../config.js';
 import { windowFromMarts } from '../../dagster/window-from-marts.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
-import { age, stepCommon, stepId } from '../../runbook/step-common.js';
+import { age, stepCommon, stepId, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { minuteUtc } from '../../timestamps.js';
 import { firstFew } from '../../first-few.js';
 import { maxNames } from '../../runbook/params.js';
+import { firstPart } from './window-parts.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -23,6 +24,12 @@ const schema = z.strictObject({
    * last day built, which the schedules' last success does not tell (runs that succeeded and wrote nothing).
    */
   martsFrom: stepId.optional(),
+  /**
+   * The most days the recovery's backfill takes at a time (the runbook's window's maxDays), and the command that
+   * backfills a later part (`from=… to=…` appended): a longer missed window is proposed as its first part, the oldest
+   * days first, and windowRest (a sentence for the advice) says how long it is and gives the command for the next part.
+   */
+  backfillAgain: z.strictObject({ command: template, maxDays: z.number().int().positive() }).optional(),
 });
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
@@ -50,10 +57,13 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
   };
   const assessed = assessDagster(evidence, thresholds, now);
   const reach = reachBack(step, assessed, ctx);
-  const verdict = { ...assessed, window: reach.window };
+  // What is proposed is the part a backfill takes at once (windowRest says how the rest follows); the summary names the
+  // whole window.
+  const part = reach.window && step.backfillAgain ? firstPart(reach.window.from, reach.window.to, step.backfillAgain.maxDays) : undefined;
+  const verdict = { ...assessed, window: part ? { from: part.from, to: part.to } : reach.window };
   // Stopped or paused before a day was missed: said where a window would be, as that is what tells it from the others.
-  const window = verdict.window
-    ? `; missed window ${verdict.window.from} … ${verdict.window.to}${reach.why ? ` (${reach.why})` : ''}`
+  const window = reach.window
+    ? `; missed window ${reach.window.from} … ${reach.window.to}${reach.why ? ` (${reach.why})` : ''}`
     : verdict.id === 'daemon-stopped-no-day-missed' || verdict.id === 'schedules-paused-no-day-missed'
       ? `; ${noWindow(verdict, evidence.source)}`
       : '';
@@ -76,6 +86,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       windowFrom: verdict.window?.from ?? '',
       windowTo: verdict.window?.to ?? '',
       window: verdict.window ? `${verdict.window.from} … ${verdict.window.to}` : noWindow(verdict, evidence.source),
+      windowRest: part && step.backfillAgain ? inParts(part, step.backfillAgain) : '',
       source: evidence.source,
       stoppedDaemons: (evidence.daemons ?? []).filter((d) => d.required && d.healthy === false).map((d) => d.type).join(', '),
       // Joined with commas only: the form a names parameter takes, typed on a command line as one word. None through
@@ -100,6 +111,23 @@ function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRu
     return { window: verdict.window, why: `the schedules' window alone: the marts' last day built is unknown (${how}), so they may end before it` };
   }
   return windowFromMarts(verdict.window, builtThrough, verdict.lastSuccess);
+}
+
+/**
+ * A missed window longer than a backfill takes, as a sentence of the advice (empty when it fits): how long it is, the
+ * part proposed, and the command for the next. That command goes without incident=: once the first part's plan has
+ * changed the database, a plan made on this diagnosis is refused, and a new diagnosis cannot see the days left (the
+ * schedules' last success and the marts' newest day do not tell them).
+ */
+function inParts(part: ReturnType<typeof firstPart>, again: { command: string; maxDays: number }): string {
+  if (!part.rest) return '';
+  const next = firstPart(part.rest.from, part.rest.to, again.maxDays);
+  const after = next.rest ? `, then the same again from the day after its to=, ${again.maxDays} days at a time, up to to=${part.rest.to}` : '';
+  return (
+    ` The missed window ${part.from} … ${part.rest.to} is ${part.days} days long and a backfill takes at most ${again.maxDays} days at a time: the recovery proposed backfills its first ${again.maxDays}, ${part.from} … ${part.to}, the oldest first. ` +
+    `Once that plan has run, the rest (${part.rest.from} … ${part.rest.to}) is backfilled the same way, each part a plan of its own, typed without incident= (this incident's diagnosis proposes no plan after one has changed the database): ` +
+    `\`${again.command} from=${next.from} to=${next.to}\`${after}.`
+  );
 }
 
 /** martsFrom reads an earlier step's results as the diagnosis runs: a mart-freshness step before this one in it. */
@@ -139,12 +167,12 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed'],
+  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),
-  templates: () => [],
-  resolve: (step) => step,
+  templates: (step) => (step.backfillAgain ? [{ at: ['backfillAgain', 'command'], template: step.backfillAgain.command, as: 'text' as const }] : []),
+  resolve: (step, tools) => (step.backfillAgain ? { ...step, backfillAgain: { ...step.backfillAgain, command: tools.text(step.backfillAgain.command) } } : step),
   describe: () =>
     'ask the Dagster webserver (GraphQL instance.daemonHealth, schedulesOrError with each last tick); where it does not answer: uv run dagster-daemon liveness-check, uv run dagster schedule list, uv run dagster instance info',
   run: runDagsterHealthStep,

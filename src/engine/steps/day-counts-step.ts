@@ -13,6 +13,8 @@ import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
+import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
+import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
 
@@ -56,8 +58,9 @@ const schema = z.strictObject({
    */
   tellApartFrom: stepId.optional(),
   /**
-   * With tellApartFrom: the command that diagnoses this source again (`from=… to=…` appended) and the most days a
-   * window may have, for days around the window whose rows were removed too: said with what to type to take them in.
+   * The command that diagnoses this source again (`from=… to=…` appended) and the most days a window may have, for days
+   * outside the window to take in: days before it that look wrong too, and (with tellApartFrom) days around it whose
+   * rows were removed too. Without it, `from=… to=…` alone is said.
    */
   diagnoseAgain: z.strictObject({ command: template, maxDays: z.number().int().positive() }).optional(),
 });
@@ -68,6 +71,8 @@ export type DayCountsStep = z.output<typeof schema> &
     before?: Record<string, number>;
     /** That diagnosis step's baseline median: one it had and this count has lost is not "no baseline" to accept. */
     baselineBefore?: number;
+    /** That diagnosis step found the table with no rows at all: rows in the window alone now are not a table rebuilt. */
+    diagnosedEmpty?: boolean;
   };
 /**
  * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
@@ -93,7 +98,10 @@ export function repeatsSampleEvery(largestDay: number, exactUpTo: number): numbe
 
 const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
-/** The rows per day, bound to (first baseline day, last day read after the window); shown as is in plans and postmortems. */
+/**
+ * The rows per day, bound to (first day read before the window: the baseline's and the as many days before it, last day
+ * read after the window); shown as is in plans and postmortems.
+ */
 export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
   return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
@@ -141,7 +149,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function judgeDay(count: number, baselineMedian: number, lowBelow: number, spikeAbove: number): DayVerdict {
+export function judgeDay(count: number, baselineMedian: number, lowBelow: number, spikeAbove: number): 'zero' | 'low' | 'spike' | 'normal' {
   if (count === 0) return 'zero';
   if (baselineMedian > 0 && count < baselineMedian * lowBelow) return 'low';
   if (baselineMedian > 0 && count > baselineMedian * spikeAbove) return 'spike';
@@ -202,13 +210,14 @@ export function diagnosedDays(stepId: string, values: TemplateContext, table: st
  * its baseline median when it judged a window starting on the same day (so the same days before). Another source's
  * (diagnosed ebird, recovering noaa) is nothing to compare with.
  */
-function diagnosedBefore(stepId: string, values: TemplateContext, table: string, from: string): { before?: Record<string, number>; baselineBefore?: number } {
+function diagnosedBefore(stepId: string, values: TemplateContext, table: string, from: string): { before?: Record<string, number>; baselineBefore?: number; diagnosedEmpty?: boolean } {
   try {
     const days = diagnosedDays(stepId, values, table);
     if (!days) return {};
     const median = Number(lookup(`diagnosis.${stepId}.baselineMedian`, values));
     const sameWindow = String(lookup(`diagnosis.${stepId}.from`, values)) === from && Number.isFinite(median);
-    return { before: Object.fromEntries(days.map((d) => [d.day, d.count])), ...(sameWindow ? { baselineBefore: median } : {}) };
+    const empty = String(lookup(`diagnosis.${stepId}.status`, values)) === 'empty';
+    return { before: Object.fromEntries(days.map((d) => [d.day, d.count])), ...(sameWindow ? { baselineBefore: median } : {}), ...(empty ? { diagnosedEmpty: true } : {}) };
   } catch {
     return {};
   }
@@ -250,6 +259,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const started = performance.now();
   const { from, to, proposed } = scanWindow(step, ctx.clock());
   const baselineFrom = isoDay(dayMsOf(from) - step.baselineDays * dayMs);
+  // As many days again before the baseline: a level that changed before the window is told by them (below).
+  const olderFrom = isoDay(dayMsOf(baselineFrom) - step.baselineDays * dayMs);
   const today = ctx.clock().toISOString().slice(0, 10);
   // As many days after the window as before it, up to yesterday: rows removed just after it are left by its recovery too.
   const readTo = maxDay(to, minDay(isoDay(dayMsOf(to) + step.baselineDays * dayMs), isoDay(dayMsOf(today) - dayMs)));
@@ -266,7 +277,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // Damage is a local file's: MotherDuck's own errors are not a file to diagnose with scenario 1.
   const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, database, error, target.name === 'local');
   const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
-    const reader = await session.run(dayCountsSql(step), [baselineFrom, readTo]);
+    const reader = await session.run(dayCountsSql(step), [olderFrom, readTo]);
     counted = new Map(reader.rows.map((row) => [String(row[0]), Number(row[1])]));
     // A row with no date is in no day's count, and no window's DELETE touches it: said beside the counts, not held against them.
     empty = await emptyDates(session, step.table, step.dateColumn);
@@ -294,6 +305,17 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // take the median to 0 and every day of the window to "normal". The median is of the days that have rows.
   const baselineWithRows = baseline.filter((n) => n > 0);
   const baselineMedian = baselineWithRows.length >= fewestBaselineDays ? median(baselineWithRows) : 0;
+  // The days before the window may be bad themselves: once more than half of them are (a source down to a tenth of its
+  // rows since before the window), their median is the bad level and every day at it normal. The days before them,
+  // where the table has them, tell: when the baseline's median would itself be low or spiking against theirs, the level
+  // changed before the window, and its days (and the baseline's) are judged by the older median.
+  const older: number[] = [];
+  for (let ms = dayMsOf(olderFrom); ms < dayMsOf(baselineFrom); ms += dayMs) if (!beforeRows(isoDay(ms))) older.push(counted.get(isoDay(ms)) ?? 0);
+  const olderWithRows = older.filter((n) => n > 0);
+  const olderMedian = olderWithRows.length >= fewestBaselineDays ? median(olderWithRows) : 0;
+  const levelChange = baselineMedian > 0 && olderMedian > 0 ? judgeDay(baselineMedian, olderMedian, step.lowBelow, step.spikeAbove) : 'normal';
+  const shifted = levelChange === 'low' || levelChange === 'spike';
+  const reference = shifted ? olderMedian : baselineMedian;
   // What the diagnosis counted on these same days before the window, where its own window covered them; else its own
   // baseline's median when it judged a window starting on the same day.
   const countedThen: number[] = [];
@@ -311,7 +333,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const day = isoDay(ms);
     const count = counted.get(day) ?? 0;
     const repeated = repeats.get(day) ?? 0;
-    const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, baselineMedian, step.lowBelow, step.spikeAbove);
+    const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, reference, step.lowBelow, step.spikeAbove);
     const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : judgedByCount;
     const verdict = judged === 'normal' && repeated > 0 && repeated >= count * step.repeatsFrom ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
@@ -337,18 +359,41 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const windowEmpty = judgedDays.every((d) => d.count === 0);
   const removedFrom = removedDays(days, otherDays);
   // The days read before and after the window that have rows, for a raw step to find the rows removed around it.
-  const countsOutside = Object.fromEntries([...counted].filter(([day, n]) => (day < from || day > to) && n > 0));
+  const countsOutside = Object.fromEntries([...counted].filter(([day, n]) => ((day >= baselineFrom && day < from) || day > to) && n > 0));
   const builtOutside = other?.outputs.countsOutside && typeof other.outputs.countsOutside === 'object' ? (other.outputs.countsOutside as Record<string, number>) : {};
   const removedOutside = removedAround(builtOutside, (day) => counted.get(day) ?? 0, (day) => quiet.has(new Date(dayMsOf(day)).getUTCDay()), today);
   const aroundSaid = removedOutside.length > 0 ? removedAroundSaid({ table: tableName, from, to }, otherTable, removedOutside, step.diagnoseAgain) : '';
-  const status = complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : noRows ? 'no-data' : baselineLost ? 'baseline-lost' : judged;
+  // Days before the window bad by the same measure (rows removed there are said above, apart).
+  const isQuiet = (day: string) => quiet.has(new Date(dayMsOf(day)).getUTCDay());
+  const badBefore = badBeforeWindow({
+    readFrom: olderFrom,
+    baselineFrom,
+    windowFrom: from,
+    firstDay: span.first,
+    windowStartsBad: bad[0]?.day === from,
+    count: (day) => counted.get(day) ?? 0,
+    judge: (day) => {
+      if (reference === 0 || beforeRows(day) || removedOutside.includes(day)) return undefined;
+      const verdict = judgeDay(counted.get(day) ?? 0, reference, step.lowBelow, step.spikeAbove);
+      return verdict === 'zero' && isQuiet(day) ? 'quiet' : verdict;
+    },
+  });
+  const badBeforeText = badBeforeSaid(tableName, badBefore, reference);
+  // A table with no rows at all is not a window of bad days: nothing in it is (an empty mart is rebuilt whole).
+  const tableEmpty = noRows !== undefined && !span.first && future.rows === 0 && beforeAnyDay === 0 && empty === 0;
+  // The diagnosis found the table empty, and the days before the window still have no rows: only the window was built.
+  const stillEmpty = step.diagnosedEmpty === true && !noRows && baselineWithRows.length === 0;
+  const status =
+    complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : judged;
   const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
   const tooFew = `only ${baselineWithRows.length} of the ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
   const noBaseline = baselineMedian > 0 ? '' : `; no baseline (${baselineWithRows.length === 0 ? 'the days before have no rows' : tooFew}), so only empty days can be judged`;
-  const leftOut = baselineMedian > 0 && emptyBefore > 0 ? `; ${emptyBefore} of the ${daysBefore} are empty; judged by the ${baselineWithRows.length} that have rows` : '';
+  const leftOut = baselineMedian > 0 && emptyBefore > 0 ? `; ${emptyBefore} of the ${daysBefore} ${emptyBefore === 1 ? 'is' : 'are'} empty; judged by the ${baselineWithRows.length} that ${baselineWithRows.length === 1 ? 'has' : 'have'} rows` : '';
   // "median 0/day" beside "no baseline" would say the same twice, the first as if it were a figure to judge by.
-  const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${noBaseline}${leftOut}`;
+  const olderDays = `the ${older.length} days before it (${olderFrom} … ${isoDay(dayMsOf(baselineFrom) - dayMs)}, median ${olderMedian}/day)`;
+  const levelSaid = shifted ? `, itself ${levelChange === 'low' ? 'low' : 'spiking'} against ${olderDays}: the level changed before the window, so its days are judged by ${olderMedian}/day` : '';
+  const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${levelSaid}${noBaseline}${leftOut}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
   const about = sampleEvery > 1 ? 'about ' : '';
   const badList = bad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ');
@@ -374,6 +419,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
+    empty: noRows,
+    'still-empty': `${tableName} had no rows at all when the diagnosis counted, and still has none before the window (${from} … ${to}; its rows now run from ${span.first} to ${span.last}): only the window was built, the rest of the table is still empty; rebuild it in full, then diagnose again`,
     // Not where its rows run (noRowsThere's "it stopped loading"): the built table says the rows were there.
     'rows-removed': removedSaid({ table: tableName, from, to, judgedDays: judgedDays.length, windowEmpty }, otherTable, removedFrom) + alsoWrong,
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
@@ -404,17 +451,35 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     (future.rows > 0 ? `, and ${plural(future.rows, 'row is', 'rows are')} dated after today (up to ${future.latest})` : '') +
     (beforeAnyDay > 0 ? `, and ${plural(beforeAnyDay, 'row is', 'rows are')} dated -infinity` : '');
   const sampledLine = sampleEvery > 1 ? `\nrepeated keys (~): estimated from the keys in a 1-in-${sampleEvery} slice by hash, as a day has over ${step.exactRepeatsUpTo.toLocaleString('en')} rows` : '';
-  const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${spanLine}${sampledLine}`;
+  const levelNote = shifted ? `; itself ${levelChange === 'low' ? 'low' : 'spiking'} against ${olderDays}, which the days are judged by` : '';
+  const badBeforeNote = badBefore.days.length > 0 ? `; days before the window that look wrong too: ${dayRanges(badBefore.days.map((d) => d.day))}` : '';
+  const notes = `\nbaseline: median ${baselineMedian} rows/day over ${baselineFrom} … ${isoDay(dayMsOf(from) - dayMs)}${leftOut ? `, of the ${baselineWithRows.length} days with rows` : ''}${levelNote}${badBeforeNote}${spanLine}${sampledLine}`;
   const table = `${textTable(columns, rows, 100)}${notes}`;
-  const compared = compareBadDays({ table: tableName, badDays: bad.map((d) => d.day), quietDays: quietDays.map((d) => d.day) }, { table: otherTable, badDays: otherBad });
+  const compared = compareBadDays(
+    { table: tableName, badDays: bad.map((d) => d.day), quietDays: quietDays.map((d) => d.day) },
+    { table: otherTable, badDays: otherBad, days: otherDays, median: Number(other?.outputs.judgedBy ?? 0) },
+  );
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
   // window's other bad days; normal and quiet days between them are said, as path A replaces them too.
   const proposedDays = status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : bad.map((d) => d.day);
+  // Said once for both tables in a verdict, with the window that takes in the days before and the bad days of both.
+  const takeInBefore = (days: readonly string[], lastBad: string | undefined) => diagnoseTakingIn(step.diagnoseAgain, days[0] as string, lastBad ?? (days.at(-1) as string), [days]);
+  const otherBefore = other && Array.isArray(other.outputs.badBefore) ? (other.outputs.badBefore as string[]) : [];
+  const bothBefore = [...new Set([...badBefore.days.map((d) => d.day), ...otherBefore])].sort();
+  // The same days in both tables (a bad load, built as it was) are said once, naming both.
+  const sameBefore = otherBefore.length > 0 && otherBefore.join() === badBefore.days.map((d) => d.day).join();
+  const saidBefore = sameBefore
+    ? badBeforeSaid(`${tableName} (and ${otherTable} on the same days)`, badBefore, reference)
+    : [badBeforeText, otherBefore.length > 0 ? String(other?.outputs.badBeforeSaid ?? '') : ''].filter(Boolean).join('; ');
+  const lastBadOfBoth = [...bad.map((d) => d.day), ...otherBad].sort().at(-1);
+  const beforeWindow = bothBefore.length > 0 ? ` ${saidBefore}; ${takeInBefore(bothBefore, lastBadOfBoth)}.` : '';
+  const badBeforeHere = badBeforeText ? `${badBeforeText}; ${takeInBefore(badBefore.days.map((d) => d.day), bad.at(-1)?.day)}` : '';
   const between = status === 'rows-removed' ? { normalBetween: windowEmpty ? '' : normalBetween(proposedDays, quietDays.map((d) => d.day)) } : {};
   return {
     status,
     summary:
       found +
+      (badBeforeHere ? `; ${badBeforeHere}` : '') +
       stopped +
       youngSource +
       strayRepeats +
@@ -433,6 +498,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       to,
       windowProposed: proposed,
       baselineMedian,
+      // The median the days were judged by: the baseline's, or the older days' where the level changed before the window.
+      judgedBy: reference,
       days,
       badDays: bad.map((d) => d.day),
       proposedFrom: proposedDays[0] ?? '',
@@ -442,6 +509,12 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       countsOutside,
       // For a verdict that does not show this summary: a sentence of its own, '' when there are none.
       removedAround: aroundSaid ? ` Outside the window: ${aroundSaid}.` : '',
+      badBefore: badBefore.days.map((d) => d.day),
+      badBeforeSaid: badBeforeText,
+      // For a verdict that quotes neither summary: this table's days before the window and the built one's.
+      beforeWindow,
+      // For a verdict that quotes the built table's summary, which says its own: '' when those are the same days.
+      beforeWindowHere: badBeforeHere && !sameBefore ? ` ${badBeforeHere}.` : '',
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day)) }),
       ...between,
     },
@@ -489,10 +562,11 @@ export const dayCountsStepKind = defineStepKind({
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
   // rows-removed: with tellApartFrom, no rows on days (the whole window, or days of it judged zero) that the table built
   // from this one has rows on;
-  // duplicates: no day out of range, but some repeat a key.
-  // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now.
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
-  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'countsOutside', 'removedAround', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
+  // duplicates: no day out of range, but some repeat a key. empty: the table has no rows at all (none dated either).
+  // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now;
+  // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost', 'still-empty'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
+  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'judgedBy', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'countsOutside', 'removedAround', 'badBefore', 'badBeforeSaid', 'beforeWindow', 'beforeWindowHere', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },
@@ -517,7 +591,7 @@ export const dayCountsStepKind = defineStepKind({
     const window = step.from && step.to ? `${step.from} … ${step.to}` : `the last ${step.scanDays} complete days`;
     const repeated = repeatedKeysSql(step);
     const repeatedBound = `\n${repeated}\n-- bound: $1, $2 = the window's days from the table's first row to yesterday; $3 = 1 (every key) up to ${step.exactRepeatsUpTo.toLocaleString('en')} rows a day, else one key in $3, its count multiplied by $3`;
-    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays} days before the window's first day, $2 = ${step.baselineDays} days after its last day (yesterday at the latest); window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
+    return `${dayCountsSql(step)}\n-- bound: $1 = ${step.baselineDays * 2} days before the window's first day (its baseline of ${step.baselineDays} days, and as many before those), $2 = ${step.baselineDays} days after its last day (yesterday at the latest); window: ${window}\n${daySpanSql(step)}\n-- bound: $1 = today (UTC)${repeated ? repeatedBound : ''}`;
   },
   run: runDayCountsStep,
 });

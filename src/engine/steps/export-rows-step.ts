@@ -1,4 +1,4 @@
-// The export-rows step kind: keep rows of one table in a Parquet file before they are deleted, checked against a preview.
+// The export-rows step kind: keep rows of one table in a Parquet file before they are deleted, checked against a preview and read back.
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
+import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -23,7 +24,11 @@ const schema = z.strictObject({
   expectRows: rowCount.optional(),
 });
 
-export type ExportRowsStep = z.output<typeof schema> & ResolvedCommon;
+export type ExportRowsStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** The table's columns Parquet may not keep exactly, read when the plan was made: said in its warnings. */
+    parquetChanges?: ParquetChange[];
+  };
 
 export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContext): Promise<StepResult> {
   // It reads the database and writes only its own file: one that fails has changed no data, which the run's end says
@@ -32,19 +37,34 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
     return { status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {}, untouched: true };
   }
   fs.mkdirSync(path.dirname(step.to), { recursive: true });
-  const result = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, fail, started) => {
+  const result = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain: outOfMemory(step.table) }, async (session, fail, started) => {
     const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
-    const { kept, expected, aside } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());
+    const { kept, expected, aside, notExact } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());
+    if (aside && notExact) {
+      return fail(`${notKeptExactlySaid(step.table, kept, notExact)}; the plan stopped here, and nothing in the database changed (the file is at ${aside})`, { file: aside });
+    }
     if (aside) {
       return fail(
         `kept ${kept} rows where the preview counted ${expected}: the rows changed since the plan was made, so it stopped before anything is deleted (the file is at ${aside}). Nothing in the database changed: diagnose again, then propose on what is there now`,
         { file: aside },
       );
     }
-    return { status: 'ok', summary: `kept ${kept} rows in ${step.to}`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
+    return { status: 'ok', summary: `kept ${kept} row${kept === 1 ? '' : 's'} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
   });
   return result.status === 'ok' ? result : { ...result, untouched: true };
 }
+
+/**
+ * DuckDB out of memory under the bot's cap on reads (DATABOX_DUCKDB_MEMORY_LIMIT): comparing the file with the table
+ * holds a window's rows as text, which a small cap may not fit. Said with what to do; any other error as DuckDB has it.
+ */
+const outOfMemory = (table: string) => async (error: Error) => {
+  if (!/out of memory/i.test(error.message)) throw error;
+  return {
+    status: 'failed',
+    summary: `DuckDB ran out of memory keeping the rows of ${table.replace(/"/g, '')} and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted: raise it and restart the bot, or recover a shorter window, then propose again`,
+  };
+};
 
 export const exportRowsStepKind = defineStepKind({
   kind: 'export-rows',
@@ -69,8 +89,15 @@ export const exportRowsStepKind = defineStepKind({
     to: tools.inRoot(step.to),
     expectRows: step.expectRows && renderedRowCount(tools.text(step.expectRows)),
   }),
+  // Read when the plan is made, so the approver is told before the rows are kept that some may not be kept exactly.
+  readWhenPlanned: async (step, { target }) => {
+    const changes = await parquetChangesWhenPlanned(target, step.target, step.table);
+    return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
+  },
+  planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
   describe: (step, { rel, bound }) =>
     `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +
-    (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : ''),
+    (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : '') +
+    `\n${readBackLine}`,
   run: runExportRowsStep,
 });

@@ -1,15 +1,21 @@
-// Rows kept before they are deleted: copied into a new Parquet file and counted back, the file moved aside when the count is off.
+// Rows kept before they are deleted: copied into a new Parquet file, counted and compared back, the file moved aside when it is not exact.
 import type { TargetSession } from '../../database/target.js';
+import { columnsDiffering, rowsDiffering, tableColumns, type TableColumn } from './kept-exactly.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
-import { firstNumber, sqlString } from './step-database.js';
+import { firstNumber, inTransaction, sqlString } from './step-database.js';
 
 export interface KeptRows {
   /** The rows the file holds. */
   kept: number;
   /** The rows there should be: `expected` when given, else the rows the COPY wrote. */
   expected: number;
-  /** Where the file went when the counts differ (kept for inspection, never removed); then nothing may be deleted. */
+  /** Where the file went when it is not exact (kept for inspection, never removed); then nothing may be deleted. */
   aside?: string;
+  /**
+   * Set when the counts match but the file, read back, does not hold the rows as the table has them: how many of the
+   * table's rows are not in it as they are, and the columns whose values differ (none named when no one column alone does).
+   */
+  notExact?: { rows: number; columns: TableColumn[] };
 }
 
 export async function keepRows(
@@ -17,9 +23,22 @@ export async function keepRows(
   rows: { table: string; where: string; params: readonly string[]; to: string; expected?: number },
   now: Date,
 ): Promise<KeptRows> {
-  const written = firstNumber(await session.run(`COPY (SELECT * FROM ${rows.table} WHERE ${rows.where}) TO ${sqlString(rows.to)} (FORMAT parquet)`, [...rows.params]));
-  const kept = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(rows.to)})`));
-  const expected = rows.expected ?? written;
-  if (written === expected && kept === expected) return { kept, expected };
-  return { kept, expected, aside: moveWithoutOverwriting(rows.to, `${rows.to}.count-mismatch`, 'suffix', now) };
+  // One snapshot: the rows compared with the file are the rows the COPY wrote, whatever a load writes meanwhile.
+  const outcome = await inTransaction<KeptRows & { suffix?: string }>(session, async () => {
+    const written = firstNumber(await session.run(`COPY (SELECT * FROM ${rows.table} WHERE ${rows.where}) TO ${sqlString(rows.to)} (FORMAT parquet)`, [...rows.params]));
+    const kept = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(rows.to)})`));
+    const expected = rows.expected ?? written;
+    if (written !== expected || kept !== expected) return { commit: true, value: { kept, expected, suffix: 'count-mismatch' } };
+    // No row is deleted that was not kept exactly: Parquet stores some types another way (a HUGEINT as a DOUBLE), and
+    // a file whose rows cannot be put back as they were is no copy of them.
+    const window = { table: rows.table, where: rows.where, params: rows.params, file: rows.to };
+    const columns = await tableColumns(session, rows.table);
+    const differing = await rowsDiffering(session, window, columns);
+    if (differing.notKept === 0 && differing.notInTable === 0) return { commit: true, value: { kept, expected } };
+    const notExact = { rows: differing.notKept, columns: await columnsDiffering(session, window, columns) };
+    return { commit: true, value: { kept, expected, notExact, suffix: 'not-exact' } };
+  });
+  const { suffix, ...kept } = outcome;
+  if (!suffix) return kept;
+  return { ...kept, aside: moveWithoutOverwriting(rows.to, `${rows.to}.${suffix}`, 'suffix', now) };
 }

@@ -8,6 +8,7 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { firstPart } from './window-parts.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -100,14 +101,11 @@ function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxD
   const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
   const oldestDay = days.sort()[0] ?? '';
   if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowRest: '' };
-  const span = Math.round((Date.parse(yesterday) - Date.parse(oldestDay)) / dayMs) + 1;
-  if (!maxDays || span <= maxDays) return { oldestDay, window: `from=${oldestDay} to=${yesterday}`, windowRest: '' };
-  const firstEnd = new Date(Date.parse(oldestDay) + (maxDays - 1) * dayMs).toISOString().slice(0, 10);
-  const nextStart = new Date(Date.parse(firstEnd) + dayMs).toISOString().slice(0, 10);
+  const part = firstPart(oldestDay, yesterday, maxDays ?? Number.POSITIVE_INFINITY);
   return {
     oldestDay,
-    window: `from=${oldestDay} to=${firstEnd}`,
-    windowRest: ` (the first ${maxDays} of ${span} days: then the same command again from=${nextStart}, ${maxDays} days at a time, up to to=${yesterday})`,
+    window: `from=${part.from} to=${part.to}`,
+    windowRest: part.rest ? ` (the first ${maxDays} of ${part.days} days: then the same command again from=${part.rest.from}, ${maxDays} days at a time, up to to=${part.rest.to})` : '',
   };
 }
 

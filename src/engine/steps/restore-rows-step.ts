@@ -10,6 +10,7 @@ import { elapsedSince, targetChoice } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
+import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
 
@@ -31,7 +32,11 @@ const schema = z.strictObject({
   replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
 });
 
-export type RestoreRowsStep = z.output<typeof schema> & ResolvedCommon;
+export type RestoreRowsStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** With replace: the table's columns Parquet may not keep exactly, read when the plan was made: said in its warnings. */
+    parquetChanges?: ParquetChange[];
+  };
 
 export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): Promise<StepResult> {
   if (!fs.existsSync(step.from)) {
@@ -79,6 +84,9 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
     const kept = firstNumber(await session.run('SELECT count(*) FROM read_parquet($1)', [step.from]));
     const window = await keepRows(session, { table: step.table, where: replace.where, params: replace.params, to: replace.keepTo }, ctx.clock());
     // Stopped before the delete: the table is as it was, the rows kept only in a file beside it.
+    if (window.aside && window.notExact) {
+      return { ...fail(`the rows in the window now cannot be kept aside exactly: ${notKeptExactlySaid(step.table, window.kept, window.notExact)}; nothing was put back either (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
+    }
     if (window.aside) return { ...fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     const now = window.kept;
     const outcome = await inTransaction(session, async () => {
@@ -131,11 +139,19 @@ export const restoreRowsStepKind = defineStepKind({
     key: tools.text(step.key),
     replace: step.replace && { where: tools.sql(step.replace.where), params: step.replace.params.map(tools.text), keepTo: tools.inRoot(step.replace.keepTo) },
   }),
+  // The rows in the window now are kept aside before they are deleted: the approver is told if some may not be kept exactly.
+  readWhenPlanned: async (step, { target }) => {
+    if (!step.replace) return step;
+    const changes = await parquetChangesWhenPlanned(target, step.target, step.table);
+    return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
+  },
+  planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
           ...(step.key ? [`-- first: refused, nothing changed, if a row outside the window holds the key (${step.key}) of a kept row (put back, it would repeat it)`] : []),
           `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
+          readBackLine,
           '-- then, in one transaction:',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,

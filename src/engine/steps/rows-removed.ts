@@ -1,5 +1,6 @@
 // Days a table has no rows on while the table built from it has some: the rows were there and were removed.
 import { dayRanges } from './bad-days-compared.js';
+import { diagnoseTakingIn, type DiagnoseAgain } from './diagnose-again.js';
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { plural, type DayCount } from './day-counts-step.js';
 
@@ -38,21 +39,6 @@ export function removedAround(builtOutside: Readonly<Record<string, number>>, co
     .sort();
 }
 
-/** How to diagnose a window again: the command, `from=… to=…` appended, and the most days a window may have. */
-export interface DiagnoseAgain {
-  command: string;
-  maxDays: number;
-}
-
-const spanDays = (from: string, to: string) => (dayMsOf(to) - dayMsOf(from)) / dayMs + 1;
-
-/** from … to as windows of at most maxDays each, in order. */
-function windowsOf(from: string, to: string, maxDays: number): [string, string][] {
-  const windows: [string, string][] = [];
-  for (let start = dayMsOf(from); start <= dayMsOf(to); start += maxDays * dayMs) windows.push([isoDay(start), isoDay(Math.min(start + (maxDays - 1) * dayMs, dayMsOf(to)))]);
-  return windows;
-}
-
 /**
  * Those days in words, with what to type to diagnose them: a window taking them in with the window diagnosed (which
  * is not widened by itself: the operator typed it), or, over the longest window allowed, each side on its own.
@@ -64,15 +50,7 @@ export function removedAroundSaid(here: { table: string; from: string; to: strin
   const justAfter = after[0] === isoDay(dayMsOf(here.to) + dayMs);
   const where =
     before.length > 0 && after.length > 0 ? 'before and after the window' : before.length > 0 ? `${justBefore ? 'just ' : ''}before the window` : `${justAfter ? 'just ' : ''}after the window`;
-  const typed = (from: string, to: string) => (again ? `\`${again.command} from=${from} to=${to}\`` : `from=${from} to=${to}`);
   const [from, to] = [before[0] ?? here.from, after.at(-1) ?? here.to];
-  const diagnose =
-    !again || spanDays(from, to) <= again.maxDays
-      ? `diagnose a window that takes them in: ${typed(from, to)}`
-      : `a window that takes them in (${from} … ${to}) is over ${again.maxDays} days: diagnose them on their own, ${[before, after]
-          .filter((side) => side.length > 0)
-          .flatMap((side) => windowsOf(side[0] as string, side.at(-1) as string, again.maxDays))
-          .map(([first, last]) => typed(first, last))
-          .join(', then ')}`;
+  const diagnose = diagnoseTakingIn(again, from, to, [before, after]);
   return `${here.table} also has no rows on ${dayRanges(days)}, ${where}, which ${builtTable} has: the rows were removed there too; ${diagnose}`;
 }

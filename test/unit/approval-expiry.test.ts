@@ -1,0 +1,66 @@
+// A plan's expiry as Slack and the terminal tell it: its time on the day it was proposed, its date too on a later day
+// (DATABOX_APPROVAL_TTL=30d), where the time alone would read as already past.
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../src/incidents/state.js';
+import type { StatusReport } from '../../src/incidents/status.js';
+import { planHeader } from '../../src/slack/blocks.js';
+import { statusText } from '../../src/slack/status-message.js';
+import { createStyle } from '../../src/terminal/style.js';
+import { TerminalReporter } from '../../src/terminal/terminal-reporter.js';
+
+function pendingPlan(expiresAt: string): Run {
+  return {
+    id: 'dbx-20261203-b232/2',
+    incidentId: 'dbx-20261203-b232',
+    kind: 'recovery',
+    pathId: 'a',
+    title: 'Path A: Rebuild from raw dlt state',
+    steps: [],
+    results: [],
+    hash: 'c0ffee00c0ffee00',
+    lockKey: '/srv/databox/data/databox.duckdb',
+    params: {},
+    needsApproval: true,
+    needsTeammate: true,
+    destructive: true,
+    mutates: true,
+    requestedBy: 'U0ALICE',
+    proposedAt: '2026-12-03T22:11:15.000Z',
+    expiresAt,
+    status: 'pending',
+    refs: {},
+  } as unknown as Run;
+}
+
+function printedPlan(run: Run): string {
+  let out = '';
+  const reporter = new TerminalReporter({
+    out: { write: (text: string) => (out += text) },
+    style: createStyle(false),
+    tty: false,
+    root: '/srv/databox',
+    runbook: () => {
+      throw new Error('not needed');
+    },
+    cli: 'npm run --silent cli --',
+  });
+  reporter.printPlan(run);
+  return out;
+}
+
+const thirtyDays = pendingPlan('2027-01-02T22:11:15.000Z');
+const fifteenMinutes = pendingPlan('2026-12-03T22:26:15.000Z');
+
+describe("a plan's expiry", () => {
+  it('names the date when the plan expires on another day than it was proposed, in Slack and at the terminal', () => {
+    expect(planHeader(thirtyDays)).toContain('The approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC.');
+    expect(printedPlan(thirtyDays)).toContain('the approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC');
+    const waiting = statusText({ holding: [], waiting: [thirtyDays], outdated: [], unsettled: [], recent: [], leftOut: 0 } as unknown as StatusReport);
+    expect(waiting).toContain('expires 2027-01-02 22:11 UTC');
+  });
+
+  it('is its time alone on the day it was proposed', () => {
+    expect(planHeader(fifteenMinutes)).toContain('expires at 22:26 UTC.');
+    expect(printedPlan(fifteenMinutes)).toContain('expires at 22:26 UTC');
+  });
+});

@@ -1,0 +1,171 @@
+// Rows kept before a delete are kept exactly or not at all: the Parquet file read back, as text, on real DuckDB files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import type { StepRunContext } from '../../src/engine/steps/context.js';
+import { exportRowsStepKind, runExportRowsStep } from '../../src/engine/steps/export-rows-step.js';
+import { restoreRowsStepKind, runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
+import { localTarget } from '../../src/database/local-target.js';
+import { limitReadOnly, readOnlyLimits } from '../../src/duckdb/open.js';
+import type { ResolvedStep } from '../../src/engine/types.js';
+import { runCommand } from '../../src/process/run-command.js';
+import { createBackfillDatabase } from '../helpers/backfill-data.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('rows-kept-exactly-');
+
+type ExportStep = Extract<ResolvedStep, { kind: 'export-rows' }>;
+type RestoreStep = Extract<ResolvedStep, { kind: 'restore-rows' }>;
+
+const common = { mutates: true, destructive: false, acceptStatuses: [], timeoutMs: 60_000, guard: false };
+const window = `observation_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
+const days = ['2026-04-19', '2026-04-20'];
+
+async function sql(file: string, text: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(text)).getRowsJson() as unknown[][];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Scenario 2's database with two more columns in raw_ebird.observations, set on the window's rows by `values` (SQL
+ * expressions of id): what a source's schema may hold that Parquet stores another way.
+ */
+async function database(columns: Record<string, { type: string; value: string }>): Promise<{ dir: string; ctx: StepRunContext; file: string }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'databox.duckdb');
+  await createBackfillDatabase(file, { lastDay: '2026-04-24', rowsPerDay: 200 });
+  for (const [name, { type, value }] of Object.entries(columns)) {
+    await sql(file, `ALTER TABLE raw_ebird.observations ADD COLUMN ${name} ${type}; UPDATE raw_ebird.observations SET ${name} = ${value} WHERE observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+  }
+  const ctx: StepRunContext = {
+    root: dir,
+    databasePath: file,
+    stateDir: path.join(dir, 'var'),
+    incidentId: 'dbx-20260425-0001',
+    runId: 'dbx-20260425-0001/2',
+    diskFullPercent: 95,
+    runCommand,
+    redact: (text) => text,
+    clock: () => new Date('2026-04-25T08:00:00Z'),
+    progress: () => {},
+  };
+  return { dir, ctx, file };
+}
+
+const exportStep = (to: string): ExportStep =>
+  ({ ...common, id: 'keep_raw', title: 'Keep the window', kind: 'export-rows', target: 'local', table: '"raw_ebird"."observations"', where: window, params: days, to }) as ExportStep;
+
+/** The tester's columns: counts past 2^53 (HUGEINT) and local times with their offset (TIMETZ). */
+const testersColumns = {
+  big_count: { type: 'HUGEINT', value: `CASE WHEN id % 3 = 0 THEN 12345678901234567000 WHEN id % 3 = 1 THEN 12345678901234567001 ELSE 9007199254740993 END` },
+  local_time: { type: 'TIMETZ', value: `TIMETZ '10:00:00+05:30'` },
+};
+
+describe('rows kept in Parquet before a delete', () => {
+  it('are refused, the file moved aside and nothing changed, when they do not read back exactly: a HUGEINT past 2^53, a time with its offset', async () => {
+    const { dir, ctx, file } = await database(testersColumns);
+    const to = path.join(dir, 'var', 'backups', 'kept.parquet');
+    const before = await sql(file, 'SELECT count(*), sum(big_count)::VARCHAR FROM raw_ebird.observations');
+    const result = await runExportRowsStep(exportStep(to), ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(
+      /^the Parquet file does not hold the rows of raw_ebird\.observations exactly: (\d+) of the \1 rows kept differ, as the values of big_count \(HUGEINT\), local_time \(TIME WITH TIME ZONE\) do not read back as they are in the table, which Parquet cannot keep exactly\. Nothing was deleted: no row is deleted that was not kept exactly first; the plan stopped here, and nothing in the database changed \(the file is at .*kept\.parquet\.not-exact\)$/,
+    );
+    expect(result.untouched).toBe(true);
+    // Not where the delete's plan expects it: what is there is no copy of the rows.
+    expect(fs.existsSync(to)).toBe(false);
+    expect(result.outputs.file).toBe(`${to}.not-exact`);
+    expect(await sql(file, 'SELECT count(*), sum(big_count)::VARCHAR FROM raw_ebird.observations')).toEqual(before);
+    // Why as text: DuckDB compares the HUGEINT with the DOUBLE Parquet stored it as as a DOUBLE, and calls them equal.
+    const plain = await sql(file, `SELECT count(*) FROM (SELECT big_count FROM raw_ebird.observations WHERE observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20' EXCEPT ALL SELECT big_count FROM read_parquet('${to}.not-exact'))`);
+    expect(plain).toEqual([['0']]);
+  });
+
+  it('are refused when a value does not fit its type once read back (2^127 - 1, stored as a DOUBLE), or loses its microseconds (an INTERVAL)', async () => {
+    const { dir, ctx } = await database({ huge: { type: 'HUGEINT', value: '170141183460469231731687303715884105727' }, pause: { type: 'INTERVAL', value: `INTERVAL '1 day 0.000123 seconds'` } });
+    const result = await runExportRowsStep(exportStep(path.join(dir, 'kept.parquet')), ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toContain('as the values of huge (HUGEINT), pause (INTERVAL) do not read back as they are in the table');
+  });
+
+  it('are kept when every value reads back as it is: a HUGEINT within 2^53, a time at +00, nested and unusual types', async () => {
+    const { dir, ctx } = await database({
+      small_count: { type: 'HUGEINT', value: 'id * 1000' },
+      utc_time: { type: 'TIMETZ', value: `TIMETZ '10:00:00+00'` },
+      tags: { type: 'STRUCT(a INTEGER, b VARCHAR[])', value: `{'a': id, 'b': ['x', NULL]}` },
+      mood: { type: `ENUM('calm', 'busy')`, value: `'busy'` },
+      ratio: { type: 'DOUBLE', value: `id / 3` },
+    });
+    const to = path.join(dir, 'kept.parquet');
+    const result = await runExportRowsStep(exportStep(to), ctx);
+    expect(result.status).toBe('ok');
+    expect(result.summary).toMatch(/^kept \d+ rows in .*kept\.parquet, read back exactly$/);
+    // One row is said as one.
+    const one = path.join(dir, 'one.parquet');
+    expect((await runExportRowsStep({ ...exportStep(one), where: 'id = 1', params: [] }, ctx)).summary).toBe(`kept 1 row in ${one}, read back exactly`);
+  });
+
+  it('are said in the plan, before anyone approves it, when the table has columns Parquet stores another way', async () => {
+    const { dir, file } = await database({ ...testersColumns, tags: { type: `ENUM('HUGEINT')`, value: `'HUGEINT'` } });
+    const step = { ...exportStep(path.join(dir, 'kept.parquet')), title: 'Keep the window' } as ExportStep;
+    const planned = await exportRowsStepKind.readWhenPlanned!(step, { target: () => localTarget(file) });
+    expect(exportRowsStepKind.planWarning!(planned)).toBe(
+      'Parquet may not keep every value of raw_ebird.observations exactly: big_count (HUGEINT: stored as DOUBLE, exact only up to 2^53), local_time (TIME WITH TIME ZONE: stored in UTC, its offset lost). ' +
+        '"Keep the window" reads the file back and compares it with the table, and stops before anything is deleted if a value differs.',
+    );
+    expect(exportRowsStepKind.describe(planned, { root: dir, rel: (p) => p, showArg: (a) => a, bound: () => '' })).toContain('-- then read back, each value cast to its column');
+    // A table whose columns Parquet keeps as they are gets no warning.
+    await sql(file, 'ALTER TABLE raw_ebird.observations DROP COLUMN big_count; ALTER TABLE raw_ebird.observations DROP COLUMN local_time');
+    const plain = await exportRowsStepKind.readWhenPlanned!(step, { target: () => localTarget(file) });
+    expect(exportRowsStepKind.planWarning!(plain)).toBeUndefined();
+  });
+});
+
+describe('rows kept under a memory cap too small to keep and compare them', () => {
+  it('are refused in a line saying DuckDB ran out of memory under DATABOX_DUCKDB_MEMORY_LIMIT, and nothing was deleted', async () => {
+    const { dir, ctx, file } = await database({});
+    await sql(file, `INSERT INTO raw_ebird.observations SELECT 1000000 + i, DATE '2026-04-19', md5(i::VARCHAR) || md5((i + 1)::VARCHAR), 1 FROM range(100000) AS r(i)`);
+    const caps = readOnlyLimits();
+    limitReadOnly({ ...caps, memoryLimit: '16MB' });
+    try {
+      const result = await runExportRowsStep(exportStep(path.join(dir, 'kept.parquet')), ctx);
+      expect(result.status).toBe('failed');
+      expect(result.summary).toBe(
+        'DuckDB ran out of memory keeping the rows of raw_ebird.observations and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted: raise it and restart the bot, or recover a shorter window, then propose again',
+      );
+      expect(result.output).toMatch(/Out of Memory/);
+      expect(result.untouched).toBe(true);
+    } finally {
+      limitReadOnly(caps);
+    }
+  });
+});
+
+describe("a rollback's window kept aside before it is replaced", () => {
+  it('is refused, nothing put back or deleted, when the rows in the window now do not read back exactly', async () => {
+    const { dir, ctx, file } = await database({ big_count: { type: 'HUGEINT', value: 'NULL' } });
+    const kept = path.join(dir, 'kept.parquet');
+    expect((await runExportRowsStep(exportStep(kept), ctx)).status).toBe('ok');
+    // The reload wrote counts past 2^53 into the window.
+    await sql(file, `UPDATE raw_ebird.observations SET big_count = 9007199254740993 WHERE observation_date = DATE '2026-04-20'`);
+    const before = await sql(file, 'SELECT count(*), sum(big_count)::VARCHAR FROM raw_ebird.observations');
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    const restore = { ...common, id: 'restore_rows', title: 'Put the window back', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace: { where: window, params: days, keepTo } } as RestoreStep;
+    const planned = await restoreRowsStepKind.readWhenPlanned!(restore, { target: () => localTarget(file) });
+    expect(restoreRowsStepKind.planWarning!(planned)).toMatch(/^Parquet may not keep every value of raw_ebird\.observations exactly: big_count \(HUGEINT: stored as DOUBLE, exact only up to 2\^53\)\. "Put the window back" reads the file back/);
+    const result = await runRestoreRowsStep(restore, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^the rows in the window now cannot be kept aside exactly: the Parquet file does not hold the rows of raw_ebird\.observations exactly: \d+ of the \d+ rows kept differ, as the values of big_count \(HUGEINT\) do not read back/);
+    expect(result.summary).toContain('Nothing was deleted');
+    expect(result.untouched).toBe(true);
+    expect(fs.existsSync(keepTo)).toBe(false);
+    expect(await sql(file, 'SELECT count(*), sum(big_count)::VARCHAR FROM raw_ebird.observations')).toEqual(before);
+  });
+});
