@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from './format-duration.js';
+import { breakStale, errorCode, readLockFile, removeIfThere, sleepSync, type LockFileSeen } from './lock-file-parts.js';
 import { identityOf, liveness, type ProcessIdentity } from './process/identity.js';
 
 export const instanceLockName = 'databox-bot.lock';
@@ -10,8 +11,6 @@ export const instanceLockName = 'databox-bot.lock';
 const leaseRenewMs = 10_000;
 /** A lock not renewed for this long is a dead bot's, where its PID cannot be looked at (another host or container). */
 const leaseStaleMs = 60_000;
-/** The break file guards the moment a stale lock is removed; one older than this was left by a crash in that moment. */
-const breakStaleMs = 5_000;
 
 export interface InstanceHolder extends ProcessIdentity {
   /** When that bot took the lock (ISO time). */
@@ -22,12 +21,8 @@ export interface InstanceHolder extends ProcessIdentity {
   pidNamespace?: string;
 }
 
-interface SeenLock {
+interface SeenLock extends LockFileSeen {
   holder?: InstanceHolder;
-  /** The file's bytes and inode when it was judged, so that exact lock (and no newer one) is removed. */
-  raw: string;
-  ino: number;
-  mtimeMs: number;
 }
 
 export interface InstanceLockOptions {
@@ -44,22 +39,6 @@ export class InstanceLockHeld extends Error {
   override readonly name = 'InstanceLockHeld';
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function code(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
-
-function removeIfThere(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch (error) {
-    if (code(error) !== 'ENOENT') throw error;
-  }
-}
-
 function pidNamespace(): string | undefined {
   try {
     return fs.readlinkSync('/proc/self/ns/pid');
@@ -69,21 +48,16 @@ function pidNamespace(): string | undefined {
 }
 
 function readLock(file: string): SeenLock | undefined {
+  const seen = readLockFile(file);
+  if (!seen) return undefined;
+  let holder: InstanceHolder | undefined;
   try {
-    const stat = fs.statSync(file);
-    const raw = fs.readFileSync(file, 'utf8');
-    let holder: InstanceHolder | undefined;
-    try {
-      const parsed = JSON.parse(raw) as InstanceHolder;
-      if (typeof parsed?.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.since === 'string') holder = parsed;
-    } catch {
-      // Not a lock this bot writes: judged by its age alone.
-    }
-    return { holder, raw, ino: stat.ino, mtimeMs: stat.mtimeMs };
-  } catch (error) {
-    if (code(error) === 'ENOENT') return undefined;
-    throw error;
+    const parsed = JSON.parse(seen.raw) as InstanceHolder;
+    if (typeof parsed?.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.since === 'string') holder = parsed;
+  } catch {
+    // Not a lock this bot writes: judged by its age alone.
   }
+  return { ...seen, holder };
 }
 
 /** "PID 123 on host vm, running since 2026-05-01 10:00:00 UTC" (or what can be said of a lock that does not read). */
@@ -106,32 +80,6 @@ function leftBehind(seen: SeenLock): string | undefined {
   return holder ? `the lock of the bot that held it (${describeHolder(holder)}) ${renewed}` : `the lock, which does not read as a bot's, ${renewed}`;
 }
 
-/**
- * Removes a stale lock, but only the very lock judged stale: takers go one at a time through a break file (O_EXCL), and
- * each checks under it that the lock is still the same file with the same bytes, so two bots that judged it stale at
- * once cannot remove the lock the quicker one has taken meanwhile.
- */
-function breakStale(file: string, seen: SeenLock): boolean {
-  const breaker = `${file}.break`;
-  try {
-    fs.writeFileSync(breaker, String(process.pid), { flag: 'wx' });
-  } catch (error) {
-    if (code(error) !== 'EEXIST') throw error;
-    try {
-      if (Date.now() - fs.statSync(breaker).mtimeMs > breakStaleMs) removeIfThere(breaker);
-    } catch (statError) {
-      if (code(statError) !== 'ENOENT') throw statError;
-    }
-    return false;
-  }
-  try {
-    const now = readLock(file);
-    if (now && now.ino === seen.ino && now.raw === seen.raw) removeIfThere(file);
-    return true;
-  } finally {
-    removeIfThere(breaker);
-  }
-}
 
 export class InstanceLock {
   readonly file: string;
@@ -157,7 +105,7 @@ export class InstanceLock {
       inTheWay = this.attempt();
     } catch (error) {
       // A full state dir does not stop the start (diagnoses go on): the lock is written by the renewals once it has room.
-      if (code(error) !== 'ENOSPC' && code(error) !== 'EDQUOT') throw error;
+      if (errorCode(error) !== 'ENOSPC' && errorCode(error) !== 'EDQUOT') throw error;
       this.renewFailing = true;
       this.options.onRenewTrouble?.(error as Error);
     }
@@ -221,7 +169,7 @@ export class InstanceLock {
           if (tookOver) this.options.onTakeOver?.(tookOver.holder, tookOver.why);
           return undefined;
         } catch (error) {
-          if (code(error) !== 'EEXIST') throw error;
+          if (errorCode(error) !== 'EEXIST') throw error;
         }
         const seen = readLock(this.file);
         if (!seen) continue;

@@ -3,18 +3,15 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { describeIdentity, identityOf, liveness, type ProcessIdentity } from '../process/identity.js';
 import { formatDuration } from '../format-duration.js';
+import { breakStale, errorCode, readLockFile, removeIfThere, sleepSync, type LockFileSeen } from '../lock-file-parts.js';
 
 export interface LockHolder extends ProcessIdentity {
   nonce?: string;
   at?: string;
 }
 
-interface SeenLock {
+interface SeenLock extends LockFileSeen {
   holder: LockHolder;
-  /** The file's bytes and inode when it was judged, so that exact lock (and no newer one) is removed. */
-  raw: string;
-  ino: number;
-  mtimeMs: number;
 }
 
 export interface LockOptions {
@@ -26,13 +23,7 @@ export interface LockOptions {
 
 /** A lock from another host on this kernel cannot be checked by PID; a hold lasts milliseconds, so this old is left over. */
 const foreignStaleMs = 30_000;
-/** The break file guards the few microseconds of a break; one older than this was left by a crash in them. */
-const breakStaleMs = 5_000;
 const pollMs = 5;
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 /**
  * A lock's nonce tells its holder's own lock from a newer one: this process's random prefix and a count of its takes
@@ -40,19 +31,6 @@ function sleepSync(ms: number): void {
  */
 const processNonce = randomBytes(8).toString('hex');
 let takes = 0;
-
-/** Removes a file that may already be gone (fs.rmSync with force takes an lstat and a check of its own first). */
-function removeIfThere(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch (error) {
-    if (code(error) !== 'ENOENT') throw error;
-  }
-}
-
-function code(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
 
 export class LockTimeout extends Error {}
 
@@ -94,7 +72,7 @@ export class FileLock {
       const holder = parseHolder(fs.readFileSync(this.file, 'utf8'));
       if (holder.nonce === nonce) removeIfThere(this.file);
     } catch (error) {
-      if (code(error) !== 'ENOENT') throw error;
+      if (errorCode(error) !== 'ENOENT') throw error;
     }
   }
 
@@ -141,7 +119,7 @@ export class FileLock {
         removeIfThere(this.candidate());
         return undefined;
       } catch (error) {
-        if (code(error) !== 'EEXIST') {
+        if (errorCode(error) !== 'EEXIST') {
           this.discardCandidate();
           throw error;
         }
@@ -171,14 +149,8 @@ function parseHolder(raw: string): LockHolder {
 }
 
 function readLock(file: string): SeenLock | undefined {
-  try {
-    const stat = fs.statSync(file);
-    const raw = fs.readFileSync(file, 'utf8');
-    return { holder: parseHolder(raw), raw, ino: stat.ino, mtimeMs: stat.mtimeMs };
-  } catch (error) {
-    if (code(error) === 'ENOENT') return undefined;
-    throw error;
-  }
+  const seen = readLockFile(file);
+  return seen && { ...seen, holder: parseHolder(seen.raw) };
 }
 
 /** Why a lock is left over, or undefined while its holder may still be using it. */
@@ -198,29 +170,3 @@ function staleReason(seen: SeenLock): string | undefined {
   }
 }
 
-/**
- * Removes a stale lock, but only the very lock judged stale: breakers take turns through a break file (O_EXCL), and each
- * checks under it that the lock is still the same file with the same bytes. Two processes that judged it stale at once
- * cannot remove a lock the quicker one has taken meanwhile.
- */
-function breakStale(file: string, seen: SeenLock): boolean {
-  const breaker = `${file}.break`;
-  try {
-    fs.writeFileSync(breaker, String(process.pid), { flag: 'wx' });
-  } catch (error) {
-    if (code(error) !== 'EEXIST') throw error;
-    try {
-      if (Date.now() - fs.statSync(breaker).mtimeMs > breakStaleMs) fs.rmSync(breaker, { force: true });
-    } catch (statError) {
-      if (code(statError) !== 'ENOENT') throw statError;
-    }
-    return false;
-  }
-  try {
-    const now = readLock(file);
-    if (now && now.ino === seen.ino && now.raw === seen.raw) fs.rmSync(file, { force: true });
-    return true;
-  } finally {
-    fs.rmSync(breaker, { force: true });
-  }
-}
