@@ -1,14 +1,5 @@
 // Scenario 4's missed window reaching back to the marts' own last day built, where the marts end before the schedules' last success.
-
-const dayMs = 86_400_000;
-
-function dayAfter(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
-}
-
-function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - dayMs).toISOString().slice(0, 10);
-}
+import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
 
 export interface WindowFromMarts {
   window: { from: string; to: string };

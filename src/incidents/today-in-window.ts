@@ -1,8 +1,6 @@
 // A plan whose window takes in today (UTC): today's rows may still be loading, so what it does to today is done to part of a day.
+import { dayBefore } from '../engine/steps/iso-days.js';
 import type { RecoveryPath, Runbook } from '../runbook/schema.js';
-
-/** The day before `day` (YYYY-MM-DD, UTC). */
-const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The warning for a recovery whose window (a runbook window of its parameters, both ends given) takes in `today`; a

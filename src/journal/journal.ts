@@ -11,7 +11,7 @@ import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
-import { acknowledgedTorn, acknowledgedTornWords, type AcknowledgedTorn } from './torn-tail.js';
+import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
 
 export interface AppendInput {
   type: string;
@@ -907,7 +907,7 @@ export class Journal {
       fs.fsyncSync(fd);
       this.offset = Math.min(this.offset, keep);
       const tornText = torn.toString('utf8');
-      const incident = /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(tornText)?.[1];
+      const incident = incidentOfTorn(tornText);
       const acknowledged = acknowledgedTorn(text, keep, readHead(this.file));
       return { file: aside, bytes: torn.length, text: this.redact(tornText), incident, ...(acknowledged ? { acknowledged } : {}) };
     } finally {

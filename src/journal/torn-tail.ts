@@ -26,8 +26,13 @@ export function acknowledgedTorn(journal: Buffer, start: number, head: JournalHe
   if (!Number.isSafeInteger(seq) || head.seq < seq) return undefined;
   // Only what was written whole: a type or an incident cut in the middle is left out rather than guessed.
   const type = /"type":"([^"\\]*)"/.exec(torn)?.[1];
-  const incident = /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(torn)?.[1];
+  const incident = incidentOfTorn(torn);
   return { line, seq, ...(type ? { type } : {}), ...(incident ? { incident } : {}) };
+}
+
+/** The incident a torn line names, when that much of it was written whole. */
+export function incidentOfTorn(torn: string): string | undefined {
+  return /"incident":"(dbx-[0-9]{8}-[0-9a-f]+)"/.exec(torn)?.[1];
 }
 
 function seqOf(line: string): number {

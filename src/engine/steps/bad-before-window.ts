@@ -1,6 +1,6 @@
 // Days before a window that the window's own measure calls bad: a bad stretch begun before it, which a recovery of the window would leave.
 import { dayRanges } from './bad-days-compared.js';
-import { dayMs, dayMsOf, isoDay } from './iso-days.js';
+import { dayBefore, dayMs, dayMsOf, isoDay } from './iso-days.js';
 
 /** A day before the window, by the measure its days are judged by: `quiet` has no rows as usual (a weekday off). */
 export type BeforeVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'quiet';
@@ -60,7 +60,6 @@ export function badBeforeWindow(read: DaysRead): BadBefore {
     }
     return ran && read.firstDay !== '' && read.firstDay < read.readFrom;
   };
-  const dayBefore = (day: string) => isoDay(dayMsOf(day) - dayMs);
   const intoWindow = read.windowStartsBad && isBad(read.judge(dayBefore(read.windowFrom)));
   const earlier = intoWindow ? walkBack(dayBefore(read.windowFrom)) : found.has(read.baselineFrom) && walkBack(dayBefore(read.baselineFrom));
   const days = [...found.values()].sort((a, b) => a.day.localeCompare(b.day));
