@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  * Bolt, DuckDB and the engine again (about a sixth of the suite's time).
  */
 const isolated = [
+  'test/bench/day-counts-phase.test.ts',
   'test/cli/cross-front-end.test.ts',
   'test/cli/in-process.test.ts',
   'test/cli/motherduck.test.ts',

@@ -1,14 +1,10 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
-import { stopReaderThread } from './duckdb/off-thread.js';
-import { stopSessionThread } from './duckdb/sessions-off-thread.js';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
-import { createBot } from './bot.js';
 import { loadDotEnv } from './env-file.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
-import { RunbookError } from './runbook/load.js';
 import { prepareStateDir } from './state-dir.js';
 
 async function main(): Promise<void> {
@@ -62,6 +58,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded once the configuration is known to be good: a mistake in it is said at once, not after seconds of loading
+  // Bolt, DuckDB and the engine.
+  const [{ createBot }, { RunbookError }, { stopReaderThread }, { stopSessionThread }] = await Promise.all([
+    import('./bot.js'),
+    import('./runbook/load.js'),
+    import('./duckdb/off-thread.js'),
+    import('./duckdb/sessions-off-thread.js'),
+  ]);
   let bot;
   try {
     bot = createBot({ config, logger });

@@ -3,7 +3,7 @@
 // days (the shipped runbook gives the raw table's primary key) in the same slice of the keys as the bot's.
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { limitReadOnly } from '../../src/duckdb/open.js';
+import { limitReadOnly, useUtcDays } from '../../src/duckdb/open.js';
 import { dayCountsSql, daySpanSql, repeatedKeysSql, repeatsSampleEvery, runDayCountsStep } from '../../src/engine/steps/day-counts-step.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -37,8 +37,10 @@ export async function benchDayCounts(ctx: BenchContext): Promise<void> {
     started = performance.now();
     const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
     const connection = await instance.connect();
+    // The queries count UTC days through the macro every connection of the bot defines: the floor defines it too.
+    await useUtcDays(connection);
     const counts = (await connection.runAndReadAll(dayCountsSql(step), ['2026-02-25', '2026-04-23'])).getRows();
-    await connection.runAndReadAll(daySpanSql(step));
+    await connection.runAndReadAll(daySpanSql(step), [lastDay]);
     const largest = Math.max(...counts.filter((row) => String(row[0]) >= '2026-03-25').map((row) => Number(row[1])));
     await connection.runAndReadAll(repeatedKeysSql(step), ['2026-03-25', '2026-04-23', repeatsSampleEvery(largest, step.exactRepeatsUpTo)]);
     connection.closeSync();

@@ -7,6 +7,7 @@ import { absentFile, isDamage } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
+import { rowsSaid } from '../plural.js';
 
 export interface TableScan {
   table: string;
@@ -173,7 +174,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         message: `stopped after ${formatDuration(options.timeoutMs)} with ${tables.length} of ${names.length} tables read, all readable so far`,
       };
     }
-    const read = `read all ${names.length} tables in full (${rowsSoFar} rows)`;
+    const read = `read ${names.length === 1 ? 'the one table' : `all ${names.length} tables`} in full (${rowsSaid(rowsSoFar)})`;
     const blocks = await checkUnreadBlocks(filePath, connection, names, () => timedOut);
     if (timedOut) {
       return { status: 'timeout', tables, blocks, total: names.length, schemas, settings, message: `${read}, but stopped after ${formatDuration(options.timeoutMs)} while checking the other blocks` };

@@ -4,6 +4,7 @@ import type { Preview } from '../runbook/schema.js';
 import { render, renderSql, type TemplateContext } from '../runbook/template.js';
 import { UserError } from '../errors.js';
 import { firstLine } from '../excerpt.js';
+import { plainName, tableExists } from './steps/table-exists.js';
 
 export interface PreviewResult {
   id: string;
@@ -11,13 +12,21 @@ export interface PreviewResult {
   sql: string;
   params: string[];
   value: number;
+  /** Not counted: the table it counts is not there (its ifTableMissing), said with what that means for the plan. */
+  missing?: string;
 }
+
+/** A preview's count as a plan shows it: the number, or that its table does not exist and what that means. */
+export const previewValueSaid = (preview: Pick<PreviewResult, 'value' | 'missing'>): string => (preview.missing === undefined ? String(preview.value) : `none, ${preview.missing}`);
 
 const previewTimeoutMs = 60_000;
 
 export async function runPreviews(previews: readonly Preview[], values: TemplateContext, target: DatabaseTarget): Promise<PreviewResult[]> {
   if (previews.length === 0) return [];
-  const resolved = previews.map((p) => ({ id: p.id, title: p.title, sql: renderSql(p.sql, values), params: p.params.map((t) => render(t, values)) }));
+  const resolved = previews.map((p) => ({
+    preview: { id: p.id, title: p.title, sql: renderSql(p.sql, values), params: p.params.map((t) => render(t, values)) },
+    ifMissing: p.ifTableMissing && { table: renderSql(p.ifTableMissing.table, values), said: p.ifTableMissing.said, refuses: p.ifTableMissing.refuses },
+  }));
   let session: TargetSession;
   try {
     session = await target.open({ writable: false });
@@ -26,12 +35,19 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   }
   const results: PreviewResult[] = [];
   try {
-    for (const preview of resolved) {
+    for (const { preview, ifMissing } of resolved) {
       const timer = setTimeout(() => session.interrupt(), previewTimeoutMs);
       try {
+        if (ifMissing && !(await tableExists(session, ifMissing.table))) {
+          const missing = `${plainName(ifMissing.table)} does not exist in ${target.label}: ${ifMissing.said}`;
+          if (ifMissing.refuses) throw new UserError(`nothing was proposed: ${missing}`);
+          results.push({ ...preview, value: 0, missing });
+          continue;
+        }
         const result = await session.run(preview.sql, preview.params);
         results.push({ ...preview, value: Number(result.rows[0]?.[0] ?? 0) });
       } catch (error) {
+        if (error instanceof UserError) throw error;
         throw new UserError(`cannot preview the plan: its count "${preview.title}" failed on ${target.label}: ${firstLine((error as Error).message)}; nothing was proposed (diagnose first: the diagnosis says what is wrong with the data)`);
       } finally {
         clearTimeout(timer);

@@ -25,10 +25,11 @@ export interface ResolveContext {
   prepared?: ReadonlyMap<string, unknown>;
 }
 
-function resolveTools(ctx: ResolveContext, stepId?: string): ResolveTools {
+function resolveTools(ctx: ResolveContext, stepId?: string, earlier: readonly ResolvedStep[] = []): ResolveTools {
   const text = (template: string) => render(template, ctx.values);
   return {
     prepared: stepId === undefined ? undefined : ctx.prepared?.get(stepId),
+    earlier: earlier as unknown as ResolveTools['earlier'],
     root: ctx.root,
     values: ctx.values,
     text,
@@ -39,12 +40,12 @@ function resolveTools(ctx: ResolveContext, stepId?: string): ResolveTools {
   };
 }
 
-export function resolveStep(step: Step, ctx: ResolveContext, guard = false): ResolvedStep {
+export function resolveStep(step: Step, ctx: ResolveContext, guard = false, earlier: readonly ResolvedStep[] = []): ResolvedStep {
   const kind = stepKind(step.kind);
   const timeoutMs = step.timeout ? (parseDuration(step.timeout) as number) : kind.defaultTimeoutMs;
   // Said with the values the plan is made with (a parameter's attributes, what the recovery did): kept in the plan.
   const whenFailed = step.whenFailed === undefined ? {} : { whenFailed: renderAdvice(step.whenFailed, ctx.values) };
-  return { ...kind.resolve(step, resolveTools(ctx, step.id)), ...whenFailed, timeoutMs, guard } as ResolvedStep;
+  return { ...kind.resolve(step, resolveTools(ctx, step.id, earlier)), ...whenFailed, timeoutMs, guard } as ResolvedStep;
 }
 
 /**
@@ -103,12 +104,17 @@ export function nothingToChange(steps: readonly ResolvedStep[]): string | undefi
 
 /** Resolves steps in order, each preceded by the steps its kind adds before it, and by a named snapshot where that applies. */
 export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard = false): ResolvedStep[] {
-  return steps.flatMap((step) => {
-    const resolved = resolveStep(step, ctx, guard);
-    const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id)) ?? []) as ResolvedStep[];
+  const all: ResolvedStep[] = [];
+  for (const step of steps) {
+    // Each sees the steps before it (a DELETE, the file an export-rows step keeps its rows in).
+    // A copy: the list grows after it, and a kind that keeps what it was given must not see the steps after its own.
+    const earlier = all.slice();
+    const resolved = resolveStep(step, ctx, guard, earlier);
+    const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id, earlier)) ?? []) as ResolvedStep[];
     const snapshot = ctx.snapshotBefore && resolved.destructive && !stepKind(step.kind).changesOtherDatabases ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
-    return [...before, ...snapshot, resolved];
-  });
+    all.push(...before, ...snapshot, resolved);
+  }
+  return all;
 }
 
 /** Stable JSON: object keys sorted, so the same plan always hashes the same. */

@@ -10,7 +10,8 @@ export const targetValueNames = ['local', 'motherduck', 'backend'] as const;
 export const targetFieldNames = ['name', 'database', 'label', 'lock'] as const;
 /**
  * Values only some templates see: a verdict's `steps` (its diagnosis' step outputs), a rollback's `recovery` (the step
- * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed), a repeated
+ * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed; a validation's are
+ * those of the recovery in place, when it had the validation's parameters), a repeated
  * argv group's `item`, and a validation's `restored` (the moment its database was last restored to: "at …" or
  * "in snapshot '…'", read by the engine for table-counts' notFewerThan).
  */

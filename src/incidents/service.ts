@@ -24,6 +24,7 @@ import { rawParameters, suggestionProblem, validateParameters, type ParameterVal
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
+import { planCountsFor } from './plan-counts.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
@@ -1290,7 +1291,11 @@ export class IncidentService {
     const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,
-      steps: await this.resolvePlan(rb.validation.steps, withScopedValues(values, { restored: this.restoredMoment(incident) })),
+      // What the recovery in place counted when its plan was made (path A's rows around the window, before its reload).
+      steps: await this.resolvePlan(
+        rb.validation.steps,
+        withScopedValues(values, { restored: this.restoredMoment(incident), previews: planCountsFor(this.recoveryInPlace(incident), rawParameters(params), rb.validation.parameters) }),
+      ),
       lockKey: render(rb.lockKey, values),
       params: rawParameters(params),
     });

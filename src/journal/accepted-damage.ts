@@ -20,13 +20,29 @@ export interface DamageAcceptance {
 }
 
 export interface AcceptedDamage extends DamageAcceptance {
-  /** The acceptance's own line, and who accepted. */
+  /** The acceptance's own line, when it was written, and who accepted. */
   acceptedAt: number;
+  acceptedOn: string;
   by: string | null;
   /** The lines of it that cannot be verified (see judgeStretch): the rest of the stretch checks out line by line. */
   unverifiedLines: number[];
+  /** Those of them sound on their own whose link to the line before cannot be checked, that line failing on its own. */
+  unchecked: UncheckedLine[];
   /** Lines after a gap in the numbers: lines were lost before each (what they held is gone, nothing to mark). */
   lostBefore: number[];
+}
+
+/** A line that verifies on its own after one that does not: what links it to the chain cannot be checked. */
+export interface UncheckedLine {
+  line: number;
+  follows: number;
+  /** The line before names no hash that can be read (not JSON, or cut short), rather than one this line does not link to. */
+  unreadable: boolean;
+}
+
+/** "line 12 cannot be checked: it follows unreadable line 11" */
+export function uncheckedWords({ line, follows, unreadable }: UncheckedLine): string {
+  return `line ${line} cannot be checked: ${unreadable ? `it follows unreadable line ${follows}` : `it does not link to line ${follows}, which fails on its own`}`;
 }
 
 export interface JournalVerification extends VerifyResult {
@@ -81,19 +97,6 @@ function staleReason(lines: readonly string[], acceptance: { at: number; record:
   return `an acceptance of it at line ${acceptance.at} (by ${acceptance.record.actor ?? 'someone'}) does not match the bytes before it${where}`;
 }
 
-/** Lines after `from` that fail on their own (their hash, their form, their link to the line before): named beside the first. */
-function furtherBadLines(lines: readonly string[], from: number, most = 10): number[] {
-  const bad: number[] = [];
-  let previous: JournalRecord | undefined;
-  for (let index = from; index < lines.length && bad.length < most; index += 1) {
-    // One line at a time, against the one before it when that one was sound.
-    const one = verifyChain([lines[index] as string], 0, previous ? { prev: previous.hash, seq: previous.seq + 1 } : {});
-    if (one.problem) bad.push(index + 1);
-    previous = one.problem ? undefined : one.records[0];
-  }
-  return bad;
-}
-
 /** A line as a record that verifies on its own (its form, its hash, its bytes), whatever comes before it. */
 function soundAlone(line: string): JournalRecord | undefined {
   const one = verifyChain([line], 0, {});
@@ -101,30 +104,112 @@ function soundAlone(line: string): JournalRecord | undefined {
 }
 
 /**
+ * The line before the one being checked, as far as the next can be linked to it: its line, its number (a line that
+ * fails on its own takes the number after the line before it: its own may be the damage), and its hash, which for a
+ * line that fails on its own is the one its bytes still name (the hash it was written with, when only its content was
+ * edited or garbled), none when that does not read; and the last line up to it whose hash reads, sound or not.
+ */
+interface Before {
+  line: number;
+  seq: number;
+  hash?: string;
+  sound: boolean;
+  lastRead?: { hash: string; seq: number };
+}
+
+const genesisBefore: Before = { line: 0, seq: 0, hash: genesisHash, sound: true, lastRead: { hash: genesisHash, seq: 0 } };
+
+/** What the line at `index` (`record` if it is sound on its own) leaves for the next to link to, given the one before it. */
+function beforeNext(line: string, index: number, previous: Before, record: JournalRecord | undefined): Before {
+  if (record) return { line: index + 1, seq: record.seq, hash: record.hash, sound: true, lastRead: { hash: record.hash, seq: record.seq } };
+  const hash = namedHash(line);
+  const seq = previous.seq + 1;
+  return { line: index + 1, seq, hash, sound: false, lastRead: hash === undefined ? previous.lastRead : { hash, seq } };
+}
+
+/** The same, for the line at `index` after lines that verified (the line before a stretch, or the first bad line). */
+function beforeAt(lines: readonly string[], index: number): Before {
+  if (index < 0) return genesisBefore;
+  const line = lines[index] as string;
+  if (index === 0) return beforeNext(line, 0, genesisBefore, soundAlone(line));
+  const previous = soundAlone(lines[index - 1] as string);
+  const lastRead = previous ? { hash: previous.hash, seq: previous.seq } : undefined;
+  return beforeNext(line, index, { line: index, seq: previous?.seq ?? index, sound: previous !== undefined, lastRead }, soundAlone(line));
+}
+
+/** The hash a line that fails on its own still names: its `hash` field as parsed, or as its last bytes read when it does not parse. */
+function namedHash(line: string): string | undefined {
+  try {
+    const hash = (JSON.parse(line) as { hash?: unknown } | null)?.hash;
+    if (typeof hash === 'string') return hash;
+  } catch {
+    // Not JSON (garbled, cut short): its last field, the hash, may still read as written.
+  }
+  return /,"hash":"([0-9a-f]{64})"\}$/.exec(line)?.[1];
+}
+
+/**
+ * What a line sound on its own links to: the line before it (by the hash it names, if it fails on its own), or, past
+ * lines whose hash does not read, the last line before them whose hash does (those were put in). Undefined when neither.
+ */
+function linkedTo(record: JournalRecord, before: Before): { seq: number } | undefined {
+  if (before.hash !== undefined && record.prev === before.hash) return before;
+  return !before.sound && before.lastRead && record.prev === before.lastRead.hash ? before.lastRead : undefined;
+}
+
+/**
+ * Lines after `from` that fail on their own (their hash, their form, their link to the line before): named beside the
+ * first; and those sound on their own whose link cannot be checked, as they follow a line whose hash does not read.
+ */
+function furtherBadLines(lines: readonly string[], from: number, most = 10): { bad: number[]; unchecked: UncheckedLine[] } {
+  const bad: number[] = [];
+  const unchecked: UncheckedLine[] = [];
+  // The first bad line, as far as the line after it can be linked to it.
+  let before = beforeAt(lines, from - 1);
+  for (let index = from; index < lines.length && bad.length + unchecked.length < most; index += 1) {
+    const line = lines[index] as string;
+    const record = soundAlone(line);
+    const to = record && linkedTo(record, before);
+    if (!record || (to && record.seq !== to.seq + 1)) bad.push(index + 1);
+    else if (!to && before.hash !== undefined) bad.push(index + 1);
+    else if (!to) unchecked.push({ line: index + 1, follows: before.line, unreadable: true });
+    before = beforeNext(line, index, before, record);
+  }
+  return { bad, unchecked };
+}
+
+/**
  * Which lines of an accepted stretch (indexes `from` up to the acceptance at `to`) cannot be verified, rather than all
  * of them: a line that fails on its own, and a line the next one does not follow (its `prev` is another hash while its
  * number says it comes next or earlier: this one was changed and hashed again, or put in), which may be the line just
  * before the stretch, the first bad line being the one that noticed. A line whose number skips past the one before it
- * (and does not link to it) follows lines that were lost: neither is marked, the loss is said on its own. The rest
- * verify line by line, each followed by the next, and are shown as verified.
+ * (and does not link to it) follows lines that were lost: neither is marked, the loss is said on its own. A line after
+ * one that fails on its own links to the hash that line's bytes still name; where none reads, or it does not link to
+ * it, its place in the chain cannot be checked, and it is marked too, however sound on its own. The rest verify line by
+ * line, each followed by the next, and are shown as verified.
  */
-function judgeStretch(lines: readonly string[], from: number, to: number): { unverified: number[]; lostBefore: number[] } {
+function judgeStretch(lines: readonly string[], from: number, to: number): { unverified: number[]; unchecked: UncheckedLine[]; lostBefore: number[] } {
   const unverified = new Set<number>();
+  const unchecked: UncheckedLine[] = [];
   const lostBefore: number[] = [];
-  const genesis = { hash: genesisHash, seq: 0 };
-  let line: Pick<JournalRecord, 'hash' | 'seq'> | undefined = from === 0 ? genesis : soundAlone(lines[from - 1] as string);
+  let before = beforeAt(lines, from - 1);
   for (let index = from; index < to; index += 1) {
     const next = soundAlone(lines[index] as string);
+    const linked = next && linkedTo(next, before);
     if (!next) unverified.add(index);
-    else if (line && next.prev === line.hash) {
+    else if (linked) {
       // Linked, but numbered as no line after it is: its number was changed (and its hash made again).
-      if (next.seq !== line.seq + 1) unverified.add(index);
-    } else if (line && next.seq > line.seq + 1) lostBefore.push(index + 1);
+      if (next.seq !== linked.seq + 1) unverified.add(index);
+    } else if (before.hash !== undefined && next.seq > before.seq + 1) lostBefore.push(index + 1);
     // Not followed: the line before it is not the one it was written after (the first line: it names no line before).
-    else if (line) unverified.add(line === genesis ? index : index - 1);
-    line = next;
+    else if (before.sound) unverified.add(before === genesisBefore ? index : index - 1);
+    else {
+      unverified.add(index);
+      unchecked.push({ line: index + 1, follows: before.line, unreadable: before.hash === undefined });
+    }
+    before = beforeNext(lines[index] as string, index, before, next);
   }
-  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), lostBefore };
+  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), unchecked, lostBefore };
 }
 
 /**
@@ -145,16 +230,20 @@ export function replayable(lines: readonly string[]): JournalRecord[] {
 }
 
 /**
- * Acceptances of a missing head file among verified records: no line failed (the head's absence is no chain problem),
- * so they are found by themselves, each at the line it names and pinning exactly the bytes before it.
+ * Acceptances among verified records of damage no chain link shows, each pinning exactly the bytes before it: a missing
+ * head file (at the line it names), or an end rewritten so the chain holds again, which only the head file told (the
+ * line it names, before the acceptance: that line and those after it, up to the acceptance, cannot be verified).
+ * `taken` are the acceptances of failed links already found (their first line verified again from them).
  */
-function acceptedMissingHeads(lines: readonly string[], verified: readonly JournalRecord[], from: number): AcceptedDamage[] {
+function acceptedInChain(lines: readonly string[], verified: readonly JournalRecord[], from: number, taken: ReadonlySet<number>): AcceptedDamage[] {
   return verified.flatMap((record, index) => {
     const data = record.data as unknown as DamageAcceptance;
     const at = from + index + 1;
-    if (record.type !== damageAcceptedType || data.headMissing !== true || data.line !== at) return [];
+    if (record.type !== damageAcceptedType || taken.has(at) || !Number.isSafeInteger(data.line) || data.line < 1 || data.line > at) return [];
+    if (data.headMissing === true ? data.line !== at : data.line === at) return [];
     if (data.digest !== digestOf(at === 1 ? '' : `${lines.slice(0, at - 1).join('\n')}\n`)) return [];
-    return [{ ...data, acceptedAt: at, by: record.actor, unverifiedLines: [], lostBefore: [] }];
+    const unverifiedLines = Array.from({ length: at - data.line }, (_, n) => data.line + n);
+    return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [] }];
   });
 }
 
@@ -169,24 +258,32 @@ export function verifyJournal(text: string): JournalVerification {
   const accepted: AcceptedDamage[] = [];
   const unverified = new Set<JournalRecord>();
   const lineOf = new Map<JournalRecord, number>();
+  const taken = new Set<number>();
   let from = 0;
   let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
+  const result = (problem?: JournalVerification['problem']): JournalVerification => {
+    // In line order, whichever way each was found.
+    accepted.sort((a, b) => a.acceptedAt - b.acceptedAt);
+    return { records, intactCount: records.length, ...(problem ? { problem } : {}), accepted, unverified, lineCount: lines.length, lineOf };
+  };
   for (;;) {
     const checked = verifyChain(lines, from, start);
     records.push(...checked.records);
     checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
-    if (!checked.problem) {
-      accepted.push(...acceptedMissingHeads(lines, checked.records, from));
-      return { records, intactCount: records.length, accepted, unverified, lineCount: lines.length, lineOf };
+    for (const damage of acceptedInChain(lines, checked.records, from, taken)) {
+      accepted.push(damage);
+      for (const record of records) if ((lineOf.get(record) ?? 0) >= damage.line && (lineOf.get(record) ?? 0) < damage.acceptedAt) unverified.add(record);
     }
+    if (!checked.problem) return result();
     const acceptance = acceptanceOf(lines, checked.problem.line);
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, checked.problem.line);
       const lost = lossRecordedAt(lines[checked.problem.line - 1] as string);
       const reason = lost ? `${checked.problem.reason}; as the record at this line says, ${lost}` : checked.problem.reason;
       const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
-      const problem = { line: checked.problem.line, reason: more.length > 0 ? `${why}; further lines that fail on their own: ${more.join(', ')}` : why };
-      return { records, intactCount: records.length, problem, accepted, unverified, lineCount: lines.length, lineOf };
+      const further = more.bad.length > 0 ? `; further lines that fail on their own: ${more.bad.join(', ')}` : '';
+      const unchecked = more.unchecked.map((line) => `; ${uncheckedWords(line)}`).join('');
+      return result({ line: checked.problem.line, reason: `${why}${further}${unchecked}` });
     }
     const judged = judgeStretch(lines, checked.problem.line - 1, acceptance.at - 1);
     const marked = new Set(judged.unverified);
@@ -201,7 +298,9 @@ export function verifyJournal(text: string): JournalVerification {
       }
     }
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
-    accepted.push({ ...acceptance.record.data, acceptedAt: acceptance.at, by: acceptance.record.actor, unverifiedLines: judged.unverified, lostBefore: judged.lostBefore });
+    const { record } = acceptance;
+    accepted.push({ ...record.data, acceptedAt: acceptance.at, acceptedOn: record.at, by: record.actor, unverifiedLines: judged.unverified, unchecked: judged.unchecked, lostBefore: judged.lostBefore });
+    taken.add(acceptance.at);
     from = acceptance.at - 1;
     start = {};
   }

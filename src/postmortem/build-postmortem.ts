@@ -2,6 +2,7 @@
 import type { AcceptedDamage } from '../journal/accepted-damage.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { describeStep } from '../engine/describe.js';
+import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { cliActor, IncidentState, type Incident, type Run } from '../incidents/state.js';
@@ -562,7 +563,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   ];
   if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
   if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
-  for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${preview.value}**`);
+  for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${plain(previewValueSaid(preview))}**`);
   // What the plan warned of before anyone approved it: on the record beside who approved it.
   for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}`);
   const leftOut = leftOutLine(run);

@@ -36,7 +36,7 @@ export function landedBeforeStoppingLines(run: Run, incident: Incident): string[
     const deleted = emptied.find((e) => e.rows === rows && e.params === JSON.stringify(preview.params));
     if (!rows || !deleted) return [];
     return [
-      `Landed before it stopped: **${preview.value}** rows, by ${plain(stoppedAt.title)} (or a load meanwhile), counted in what ${plain(deleted.title)} had emptied when its rollback was proposed at ${utcClock(rollback.proposedAt)} (\`${rollback.id}\`: ${plain(preview.title)})`,
+      `Landed before it stopped: **${preview.value}** ${preview.value === 1 ? 'row' : 'rows'}, by ${plain(stoppedAt.title)} (or a load meanwhile), counted in what ${plain(deleted.title)} had emptied when its rollback was proposed at ${utcClock(rollback.proposedAt)} (\`${rollback.id}\`: ${plain(preview.title)})`,
     ];
   });
 }

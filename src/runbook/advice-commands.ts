@@ -1,9 +1,12 @@
-// The /databox commands a runbook's texts give (advice, whenFailed, descriptions) name scenarios its folder holds.
+// The /databox commands a runbook's texts give (advice, whenFailed, descriptions) name scenarios its folder holds, and paths they have.
+import { orList } from '../or-list.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Runbook } from './schema.js';
 
 /** The verbs that take a scenario (src/commands/parse.ts), and the word after them; the parser reads it in any case. */
 const scenarioCommand = /\/databox\s+(?:diagnose|recover|validate)\s+([A-Za-z][\w-]*)/g;
+/** A recover command and the key=value words after it, where its path= is (in any order, its letter in any case). */
+const recoverCommand = /\/databox\s+recover\s+([A-Za-z][\w-]*)((?:\s+[A-Za-z_]+=[^\s`]*)*)/g;
 
 /** Every text of a runbook, with where it is (diagnosis.verdicts[3].advice), in file order. */
 function texts(value: unknown, at: string): [string, string][] {
@@ -35,4 +38,26 @@ export function adviceCommandProblems(rb: Runbook, ids: readonly string[], refus
     const fix = meant ? 'correct the command' : `put ${scenario}.yml in this folder too, or take the command out of the text`;
     return `${first.at}: gives "${first.command}", but this folder has no runbook "${scenario}"${meant}, so that command would be refused as an unknown scenario: ${fix}${also}`;
   });
+}
+
+/**
+ * A recover command naming a path its scenario does not have would be refused too (parse.ts: "path=z is not a recovery
+ * path of …"): said at each text giving it. all: the folder's runbooks that loaded (one that did not has its own problems).
+ */
+export function advicePathProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>): string[] {
+  const problems: string[] = [];
+  for (const [at, text] of texts(rb, '')) {
+    for (const match of text.matchAll(recoverCommand)) {
+      const target = all.get((match[1] as string).toLowerCase());
+      const path = /(?:^|\s)path=([^\s`]*)/i.exec(match[2] ?? '')?.[1]?.toLowerCase();
+      // A path filled in when the text is said ({{…}}) is not known here.
+      if (!target || path === undefined || path.includes('{{')) continue;
+      const paths = target.recovery.map((p) => p.id);
+      if (paths.includes(path)) continue;
+      problems.push(
+        `${at}: gives "/databox recover ${target.id} path=${path}", but ${target.id} has no recovery path "${path}", so that command would be refused: use ${orList(paths.map((p) => `path=${p}`))}`,
+      );
+    }
+  }
+  return problems;
 }

@@ -65,6 +65,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const add = (at: At, message: string) => problems.push({ at, message });
   const parameterNames = Object.keys(rb.parameters);
   const diagnosisSteps = rb.diagnosis.steps;
+  const recoveryPreviews = rb.recovery.flatMap((p) => p.previews.map((preview) => preview.id));
 
   const reserved = new Set<string>([...engineValueNames, ...scopedValueNames]);
   for (const name of parameterNames) {
@@ -220,6 +221,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     previews.forEach((preview, j) => {
       checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, scope, [...at, j]);
       preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, scope, [...at, j]));
+      if (preview.ifTableMissing) checkTemplate({ at: ['ifTableMissing', 'table'], template: preview.ifTableMissing.table, as: 'sql' }, scope, [...at, j]);
       for (const issue of boundValueIssues(preview.sql, preview.params, ['params'])) add([...at, j, ...issue.at], issue.message);
     });
 
@@ -310,7 +312,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
           if (!statuses.includes(status)) add([...here, 'waitUntil', 'status', j], `a ${step.kind} step never ends "${status}"${didYouMean(status, statuses)}; it can end: ${list(statuses)}`);
         });
         if (step.waitUntil && step.mutates) add([...here, 'waitUntil'], 'only a read-only step can be repeated until it reports a status');
-        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'] }) ?? []) add([...here, ...issue.at], issue.message);
+        for (const issue of kind.references?.(step, { diagnosisSteps, phase, earlier: earlier as unknown as StepReferences['earlier'], recoveryPreviews }) ?? []) add([...here, ...issue.at], issue.message);
         for (const use of kind.templates(step)) checkTemplate(use, partScope, here, step.onlyIfGiven);
         const counted = notARowCount('expectRows' in step ? step.expectRows : undefined);
         if (counted) add([...here, 'expectRows'], counted);

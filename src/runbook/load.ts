@@ -1,13 +1,14 @@
 // Reads and checks every runbooks/*.yml file: a problem is named with its file, the path inside it and what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
-import { adviceCommandProblems } from './advice-commands.js';
+import { adviceCommandProblems, advicePathProblems } from './advice-commands.js';
 import { runbookProblems } from './check.js';
 import { unusualCharacters } from '../commands/unusual-characters.js';
 import { didYouMean } from './did-you-mean.js';
 import { identifierProblems } from './identifiers.js';
 import { readRunbookFile } from './read-runbook-file.js';
 import { readYaml } from './read-yaml.js';
+import { checkedOnce } from './checked-once.js';
 import { expectedSchemaProblems, type PlaceName } from './expected-schemas.js';
 import { pathOfText, type DataPath } from './yaml-lines.js';
 import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
@@ -52,7 +53,10 @@ function withHiddenCharacters(message: string, content: unknown, at: DataPath | 
   return hidden ? `${message} (it holds ${hidden})` : message;
 }
 
-export function checkRunbookText(text: string, file: string): CheckedRunbook {
+/** A file's text checked on its own: its YAML, its shape and every rule a runbook keeps by itself. */
+export const checkRunbookText = checkedOnce(checkRunbookTextNow);
+
+function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const read = readYaml(text, file);
   if (!read.ok) return read;
   const content = read.content;
@@ -162,7 +166,7 @@ function crossRunbookProblems(rb: Runbook, all: ReadonlyMap<string, Runbook>, re
       problems.push(`${at}.oneEach: "${opens.oneEach}" is not an enum parameter of the diagnosis of ${target.id}${didYouMean(opens.oneEach, takes)}`);
     }
   });
-  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused));
+  problems.push(...adviceCommandProblems(rb, [...all.keys()], refused), ...advicePathProblems(rb, all), ...expectedSchemaProblems(rb, all, refused, placeName), ...martSlaProblems(rb, all, nodeLine, refused));
   return problems;
 }
 

@@ -131,6 +131,12 @@ export const preview = z.strictObject({
    * recovery step ran, as the step is, so a plan never counts what it will not do.
    */
   onlyIfRan: stepId.optional(),
+  /**
+   * The table it counts may not be there (a mart SQLMesh has not built yet): then it is not counted, the plan says the
+   * table does not exist and `said` (what that means for the plan), and it is bound as 0. With `refuses`, the plan is not
+   * proposed at all, `said` telling why (a plan that deletes before a step the missing table makes fail).
+   */
+  ifTableMissing: z.strictObject({ table: template, said: z.string().min(1), refuses: z.boolean().default(false) }).optional(),
 });
 
 export type Preview = z.infer<typeof preview>;

@@ -82,6 +82,8 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
       list.forEach((preview, j) => {
         const at = [...where, j, 'sql'];
         for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
+        const table = preview.ifTableMissing?.table;
+        if (table) for (const message of templateProblems(rb, table)) problems.push({ at: [...where, j, 'ifTableMissing', 'table'], message });
         // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
         if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
       });

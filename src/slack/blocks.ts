@@ -4,6 +4,7 @@ import { cleanupEnded, endedWords, rolledBackWords, runLabel } from '../incident
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
+import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { noRollbackWarning, overtakesWarning, utcTime } from '../incidents/approval-policy.js';
@@ -145,7 +146,7 @@ export function planIsCut(run: Run, root: string): boolean {
 
 /** The whole plan as text, for the file attached when the message cannot hold it. */
 export function planText(run: Run, root: string): string {
-  const previews = (run.previews ?? []).map((p) => `Preview: ${p.title}: ${p.value}\n${p.sql.trim()}\n-- bound: ${JSON.stringify(p.params)}`);
+  const previews = (run.previews ?? []).map((p) => `Preview: ${p.title}: ${previewValueSaid(p)}\n${p.sql.trim()}\n-- bound: ${JSON.stringify(p.params)}`);
   const steps = run.steps.map((step, i) => `${i + 1}. ${step.destructive ? '[DESTRUCTIVE] ' : ''}${step.title}\n${describeStep(step, root)}`);
   return [`Plan ${run.title} (${run.hash})`, ...previews, ...steps].join('\n\n');
 }
@@ -192,7 +193,7 @@ export function planHeader(run: Run): string {
 
 /** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
 export function planPreviews(run: Run): KnownBlock[] {
-  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${p.value}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
+  return (run.previews ?? []).map((p) => section(`:bar_chart: *Preview: ${escapeMrkdwn(p.title)}: ${escapeMrkdwn(previewValueSaid(p))}*\n${codeBlock(`${p.sql.trim()}\n-- bound: ${p.params.map((v, i) => `$${i + 1}=${JSON.stringify(v)}`).join(', ')}`, 800)}`));
 }
 
 /** Why a plan still waiting can no longer be approved, as an approval would be refused (approvals.ts). */

@@ -2,7 +2,7 @@
 // quick; `journal repair` is the way out of a journal that fails it: the damage is looked at, kept, and accepted by name.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
-import { damageAcceptedType, digestOf, type DamageAcceptance } from '../journal/accepted-damage.js';
+import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -65,12 +65,27 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   }
   // Nothing there may be the wrong place as well as a new install: the path and the variable that sets it are named.
   const none = fs.existsSync(journal.file) ? ' (nothing recorded yet)' : ` (there is no journal there yet: nothing recorded, or DATABOX_STATE_DIR is not the bot's)`;
-  io.stdout.write(`journal OK: ${records.length} records verified in ${journal.file}${records.length === 0 ? none : ''}\n`);
-  for (const { line, reason, copy, by, acceptedAt } of journal.verify.accepted) {
+  // Lines accepted unverified are records, not verified ones: counted apart, and named under their acceptance.
+  const { unverified } = journal.verify;
+  const apart = unverified.size > 0 ? ` and ${unverified.size} accepted unverified (below)` : '';
+  io.stdout.write(`journal OK: ${records.length - unverified.size} records verified${apart} in ${journal.file}${records.length === 0 ? none : ''}\n`);
+  for (const damage of journal.verify.accepted) {
+    const { line, reason, copy, by, acceptedAt } = damage;
     io.stdout.write(`  line ${line} failed verification (${reason}); ${by ?? 'someone'} accepted it at line ${acceptedAt}; the journal as it was is kept at ${copy}\n`);
+    io.stdout.write(`    accepted on ${damage.acceptedOn}${acceptedLinesWords(damage)}\n`);
   }
   clockWarnings();
   return 0;
+}
+
+/** ": lines 5 and 6 are kept as they read, unverified (line 6 cannot be checked: …); lines were lost before line 9", or nothing. */
+function acceptedLinesWords(damage: AcceptedDamage): string {
+  const said: string[] = [];
+  const marked = damage.unverifiedLines;
+  const why = damage.unchecked.length > 0 ? ` (${damage.unchecked.map(uncheckedWords).join('; ')})` : '';
+  if (marked.length > 0) said.push(`${lineList(marked)} ${marked.length > 1 ? 'are kept as they read' : 'is kept as it reads'}, unverified${why}`);
+  if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}`);
+  return said.length > 0 ? `: ${said.join('; ')}` : '';
 }
 
 function repair(stateDir: string, io: JournalCommandIO, approver: string, clock: () => Date): number {

@@ -1,6 +1,7 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
 import { endedWords, runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
+import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
@@ -101,7 +102,7 @@ export class TerminalReporter implements IncidentReporter {
       this.line(`  ${String(i + 1).padStart(2)}. ${tag}${step.title}`);
       this.line(style.dim(indent(describeStep(step, root), '        $ ').replace(/\n {8}\$ /g, '\n          ')));
     });
-    for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${preview.value}`);
+    for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${previewValueSaid(preview)}`);
     if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
     else if (run.needsTeammate) this.line(style.yellow('Its runbook asks for a teammate: someone other than the requester must approve it.'));
   }

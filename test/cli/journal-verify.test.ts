@@ -8,7 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureJournal } from '../fixtures/scenario1.js';
 import { writeHead } from '../../src/journal/head.js';
 import { Journal } from '../../src/journal/journal.js';
-import { hashRecord } from '../../src/journal/record.js';
+import { hashRecord, serialize, type JournalRecord } from '../../src/journal/record.js';
 import { journalCommand } from '../../src/terminal/journal-command.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { readJournal } from '../../src/postmortem/write-postmortem.js';
@@ -246,6 +246,82 @@ describe('journal verify', () => {
     expect(inProcess(['journal', 'verify']).code).toBe(0);
     const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
     expect(markdown).toMatch(new RegExp(`\\*\\*An acknowledged event was lost from the journal\\*\\*: the journal's last line, line 2 \\(run\\.approved of ${incident}\\), was written and acknowledged`));
+  });
+
+  it('still lists a rewritten end once repair accepted it: the lines, when and by whom; the postmortem says it too (in-process)', () => {
+    const incident = 'dbx-20260420-3fa2';
+    const journal = new Journal(stateDir);
+    journal.load();
+    journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { title: 'Blown DuckDB file' } });
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status' } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0APPROVER', data: { runId: `${incident}/2` } });
+    // The end rewritten: the approval given to another name and hashed again, so the chain holds; only the head tells.
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    lines[2] = serialize({ ...(JSON.parse(lines[2] as string) as JournalRecord), actor: 'U0MALLORY' }).line.trimEnd();
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    const rewritten = 'this line differs from the one written there (the journal was rewritten from here on)';
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line 3 of .*: ${rewritten.replace(/[()]/g, '\\$&')} \\(lines 1–2 verify\\)`));
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('the postmortem marks unverified those that cannot be verified: line 3.');
+
+    // Verified again (exit 0, as for any accepted damage), and the acceptance is still listed, line for line.
+    const acceptance = JSON.parse(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n')[3] as string) as JournalRecord<{ copy: string }>;
+    expect(inProcess(['journal', 'verify'])).toEqual({
+      code: 0,
+      stdout:
+        `journal OK: 3 records verified and 1 accepted unverified (below) in ${journalFile}\n` +
+        `  line 3 failed verification (${rewritten}); terminal:bob accepted it at line 4; the journal as it was is kept at ${acceptance.data.copy}\n` +
+        `    accepted on ${acceptance.at}: line 3 is kept as it reads, unverified\n`,
+      stderr: '',
+    });
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    expect(markdown).toContain(`> **The journal was damaged at line 3** (${rewritten}), and **terminal:bob** accepted it at line 4: line 3 is shown as it reads, unverified.`);
+    expect(markdown).toMatch(/\| Record \| .*hash chain verified, but for the damaged line 3, accepted \|/);
+    expect(markdown).toMatch(/\*\*U0MALLORY\*\* .*_\(unverified: a journal line accepted after it failed verification\)_/);
+  });
+
+  it('does not call a line after an unreadable one verified: it names it as one that cannot be checked (in-process)', () => {
+    const incident = 'dbx-20260420-3fa2';
+    const journal = new Journal(stateDir);
+    journal.load();
+    journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { title: 'Blown DuckDB file' } });
+    journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status' } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0APPROVER', data: { runId: `${incident}/2` } });
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    // Line 2 garbled past reading (its hash gone with it), and after it a forged line that is sound on its own.
+    lines[1] = (lines[1] as string).slice(0, 40);
+    lines[2] = serialize({ ...(JSON.parse(lines[2] as string) as JournalRecord), actor: 'U0MALLORY', prev: 'e'.repeat(64) }).line.trimEnd();
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    const unchecked = 'line 3 cannot be checked: it follows unreadable line 2';
+    expect(inProcess(['journal', 'verify']).stderr).toContain(`journal FAILED at line 2 of ${journalFile}: not valid JSON; ${unchecked} (lines 1–1 verify)`);
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('the postmortem marks unverified those that cannot be verified: lines 2 and 3.');
+    const ok = inProcess(['journal', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^journal OK: 2 records verified and 1 accepted unverified \(below\) in /);
+    expect(ok.stdout).toMatch(new RegExp(`\n    accepted on \\S+: lines 2 and 3 are kept as they read, unverified \\(${unchecked}\\)\n`));
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    expect(markdown).toMatch(/\*\*U0MALLORY\*\* .*_\(unverified: a journal line accepted after it failed verification\)_/);
+  });
+
+  it('checks the line after a damaged line against the hash its bytes still name, and marks it only if it does not link (in-process)', () => {
+    const journal = new Journal(stateDir);
+    journal.load();
+    for (const n of [1, 2, 3, 4, 5]) journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
+    const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
+    // Line 2 no longer parses, but its number and hash still read: line 3 links to it, so it is checked.
+    lines[1] = (lines[1] as string).replace('"data":{', '"data":{{');
+    // Line 4 edited (its hash left as it was), and line 5 put in its place by hand: it does not link to what line 4 names.
+    lines[3] = (lines[3] as string).replace('status 4', 'status 44');
+    lines[4] = serialize({ ...(JSON.parse(lines[4] as string) as JournalRecord), prev: 'e'.repeat(64) }).line.trimEnd();
+    fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
+    expect(inProcess(['journal', 'verify']).stderr).toContain(
+      'FAILED at line 2 of ' + journalFile + ': not valid JSON; further lines that fail on their own: 4, 5 (lines 1–1 verify)',
+    );
+    expect(inProcess(['journal', 'repair'], 'bob').stdout).toContain('the postmortem marks unverified those that cannot be verified: lines 2, 4 and 5.');
+    expect(inProcess(['journal', 'verify']).stdout).toContain('lines 2, 4 and 5 are kept as they read, unverified (line 5 cannot be checked: it does not link to line 4, which fails on its own)\n');
   });
 
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {

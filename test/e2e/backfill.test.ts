@@ -451,6 +451,8 @@ describe('/databox recover backfill', () => {
     expect(plan).toContain('DELETE FROM \\"raw_ebird\\".\\"observations\\"');
     expect(plan).toContain('bound: $1=\\"2026-04-18\\", $2=\\"2026-04-20\\"');
     expect(plan).toContain(`must change exactly ${idsInWindow.length} rows`);
+    // The DELETE is joined to the keep before it by the rows themselves, not only by their count.
+    expect(plan).toMatch(/-- and before it, in that transaction: the rows its WHERE picks must still be, value by value, those kept in '[^']*raw_ebird\.observations\.2026-04-18_2026-04-20\.\d{8}T\d{6}Z\.parquet'/);
     expect(checkout.calls(), 'nothing runs before approval').toEqual([]);
 
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
@@ -798,7 +800,7 @@ describe('/databox recover backfill', () => {
     // Nor does it count mart rows it will not replace: those previews go with the steps they are for.
     expect(plan).toContain('Preview: Raw rows put back (the rows the recovery kept)');
     expect(plan).not.toMatch(/Mart rows of the window now|Combined mart rows of the window now/);
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside']);
+    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed').at(-1)?.data.run.previews.map((p: any) => p.id)).toEqual(['window_rows', 'rows_put_back', 'keys_outside', 'rows_outside_now']);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([reloadCommand]);

@@ -340,7 +340,7 @@ describe('/databox diagnose duckdb', () => {
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain("The database holds none of the stack's raw schemas");
-    expect(verdict).toContain("read all 1 tables in full (10 rows), but 1 of SQLMesh's 1 production views do not bind: crm.v");
+    expect(verdict).toContain("read the one table in full (10 rows), but 1 of SQLMesh's 1 production views do not bind: crm.v");
     expect(verdict).toContain('but none is in raw_ebird, raw_noaa, raw_usgs, the schemas the stack expects; its tables are in crm');
     expect(verdict).not.toContain('Healthy');
     expect(slack.buttons(/^choose_path_/)).toEqual([]);

@@ -6,7 +6,8 @@
 // before it missed a day started by path A with no window, nothing backfilled (schedules paused then, by path B), that
 // finding held to its UTC day (a plan approved after it refused), a window the diagnosis cannot size still asked for, and
 // one reaching back to the day after the marts' last day built when they end before the schedules' last success, and one
-// longer than a backfill takes proposed as its first 62 days, in Slack and at the terminal, with the next part's command.
+// longer than a backfill takes proposed as its first 62 days, in Slack and at the terminal, with the next part's command,
+// each part's validation judging that part (not the whole window's SLA) and giving the next.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
@@ -433,7 +434,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).toContain('Validation succeeded');
   });
 
-  it('proposes the first 62 days of a missed window longer than a backfill takes, in the verdict, its command and its form: the plan starts the daemon and backfills them, and the next part, typed as the verdict gives it, is proposed', async () => {
+  it('proposes the first 62 days of a missed window longer than a backfill takes, in the verdict, its command and its form: the plan starts the daemon and backfills them, its validation judges that part and gives the next, and the next part, typed as the verdict gives it, is judged the same', async () => {
     // Found on 2026-12-03: the schedules' last success is 2026-04-17's, so 230 days are missed, more than a backfill takes.
     later = Date.parse('2026-12-03T09:00:00Z') - recordedAt.getTime();
     const ranges: unknown[] = [];
@@ -441,9 +442,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxBackfill: async (request) => {
         const { range } = (request.variables as any).params.partitionsByAssets[0].partitions;
         ranges.push(range);
-        // The part backfilled, and yesterday, which the restarted schedules' first tick builds: the validation can pass.
+        // The part backfilled, and nothing after it: the marts end on its last day, past their SLA.
         await fillMarts(range.start, range.end);
-        await fillMarts('2026-12-02', '2026-12-02');
         return graphqlFixture('backfill-success');
       },
     });
@@ -474,11 +474,28 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
     expect(planStep(2)).toContain('partitions 2026-04-17 … 2026-06-17');
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    // The validation's end (then what it posts after it), or its first check still waiting: held to the SLA, a part's
+    // validation would wait two hours for days no part has built yet, and settling would wait with it.
+    const validations = () => slack.allText().match(/Validation (succeeded|failed)/g)?.length ?? 0;
+    const validated = async (count: number) => {
+      await slack.waitFor('the validation', () => validations() === count || /check 1, /.test(slack.allText()), 60_000);
+      if (validations() === count) await harness?.settle();
+    };
+    await validated(1);
     expect(checkout.calls().map((c) => c.command)).toContain('uv run dagster-daemon run');
     expect(ranges).toEqual([{ start: '2026-04-17', end: '2026-06-17' }]);
+    // The part is judged by its own days, and said to be done, the days after it not, with the next part's command.
     expect(slack.allText()).toContain('Validation succeeded');
+    expect(slack.allText()).toContain(
+      "every mart through 2026-06-17, the window's last day. The days after it are not all built yet (2026-06-18 … 2026-12-02, from the first day a mart has no row for to yesterday)",
+    );
+    expect(slack.allText()).toContain(
+      'This part is done: every mart reaches its last day, 2026-06-17. The days after it are not yet all backfilled (2026-06-18 … 2026-12-02): that is what a part of a longer backfill leaves, not a reason to roll back. ' +
+        'Backfill the next part: `/databox recover schedule path=a from=2026-06-18 to=2026-08-18` (the first 62 of 168 days: then the same command again from=2026-08-19, 62 days at a time, up to to=2026-12-02).',
+    );
+    expect(slack.allText()).not.toContain('Validation failed');
+    expect(slack.allText()).not.toContain('The resumed run failed');
+    expect(checkout.calls().map((c) => c.command)).toContain('task verify');
 
     // The next part on the same incident would be made on a diagnosis of the database before that backfill: refused,
     // as the verdict says; typed as it gives it, without incident=, it is a plan of its own.
@@ -490,6 +507,18 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain('partitions 2026-06-18 … 2026-08-18');
     expect(slack.allText()).toContain('No diagnosis: this plan was typed without one');
     expect(slack.buttons('approve_plan')).toHaveLength(2);
+
+    // Meanwhile the restarted schedules' first tick built yesterday: the marts are within their SLA, but the weeks after
+    // this part are still empty, which their newest dates alone do not show. Its validation judges this part too.
+    await fillMarts('2026-12-02', '2026-12-02');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await validated(2);
+    expect(ranges).toEqual([{ start: '2026-04-17', end: '2026-06-17' }, { start: '2026-06-18', end: '2026-08-18' }]);
+    expect(slack.allText()).toContain('The days after it are not all built yet (2026-08-19 … 2026-12-02');
+    expect(slack.allText()).toContain(
+      'Backfill the next part: `/databox recover schedule path=a from=2026-08-19 to=2026-10-19` (the first 62 of 106 days: then the same command again from=2026-10-20, 62 days at a time, up to to=2026-12-02).',
+    );
+    expect(slack.allText()).not.toContain('Validation failed');
   });
 
   it('at the terminal, proposes the same first 62 days of a longer missed window, and says the next part as the terminal types it', async () => {

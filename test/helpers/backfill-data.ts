@@ -52,6 +52,15 @@ export function reloadRawSql(rawTable: string, rowsPerDay: number): string {
       FROM range(CAST($1 AS DATE), CAST($2 AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS days(d), range(${rowsPerDay}) AS rows(r)`;
 }
 
+/**
+ * SQL that inserts one raw row dated the day after $2 (a new id), as a reload from a source working in local time does:
+ * the last hours of the window's last day fall on the next day in UTC. $1 is bound too, as the reload's SQL binds both.
+ */
+export function rowAfterWindowSql(rawTable: string): string {
+  return `INSERT INTO ${rawTable}
+    SELECT (SELECT coalesce(max(id), 0) FROM ${rawTable}) + 1, CAST(CAST($2 AS DATE) + INTERVAL 1 DAY AS DATE), 'species_1', 1 WHERE $1 IS NOT NULL`;
+}
+
 /** SQL that rebuilds a mart's rows for the days between $1 and $2 from its raw table, as a SQLMesh restate would. */
 export function restateMartSql(rawTable: string, martTable: string): string[] {
   return [

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DatabaseTarget, QueryResult, TargetSession } from '../../src/database/target.js';
+import { useUtcDays } from '../../src/duckdb/open.js';
 
 interface Database {
   id: string;
@@ -316,6 +317,8 @@ export class MotherDuckStandIn implements DatabaseTarget {
   async open(_options: { writable: boolean }): Promise<TargetSession> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
+    // As the real target's connection is set up (not a statement it sends): UTC days, utc_day defined.
+    await useUtcDays(connection);
     const session = new StandInSession(this, connection);
     await session.attachAll();
     return {

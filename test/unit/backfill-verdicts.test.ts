@@ -84,7 +84,7 @@ describe('scenario 2 verdicts', () => {
     checkout.behave({ [reload]: { sql: [reloadRawSql('raw_noaa.daily_weather', 1_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] } });
     const { service, incident } = await diagnosed({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather', checkout);
     const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
-    expect(run?.previews?.map((p) => `${p.id} ${p.value}`)).toEqual(['raw_rows 0', expect.stringMatching(/^mart_rows [1-9]\d*$/), expect.stringMatching(/^combined_rows [1-9]\d*$/)]);
+    expect(run?.previews?.map((p) => `${p.id} ${p.value}`)).toEqual(['raw_rows 0', expect.stringMatching(/^mart_rows [1-9]\d*$/), expect.stringMatching(/^combined_rows [1-9]\d*$/), 'raw_day_before 0', 'raw_day_after 0']);
     expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
     const ran = await service.executeApproved(run!.id);
     expect(ran.results.map((r) => `${r.stepId} ${r.status}`)).toEqual(['opens ok', 'keep_mart ok', 'keep_combined ok', 'keep_raw ok', 'delete_raw ok', 'reload ok', 'restate ok']);

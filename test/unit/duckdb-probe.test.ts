@@ -122,7 +122,7 @@ describe('views', () => {
       ['ebird__dev.daily', false, 'Catalog Error: Table with name gone__2 does not exist!'],
       ['main.scratch', false, 'Catalog Error: Table with name gone does not exist!'],
     ]);
-    expect(scan.message).toBe("read all 1 tables in full (1 rows), but 1 of SQLMesh's 2 production views do not bind: ebird.\"odd \"\"name\"\" v\" (Catalog Error: Table with name gone__2 does not exist!)");
+    expect(scan.message).toBe("read the one table in full (1 row), but 1 of SQLMesh's 2 production views do not bind: ebird.\"odd \"\"name\"\" v\" (Catalog Error: Table with name gone__2 does not exist!)");
   });
 
   it('judges a SQLMesh view whose column was dropped under it; not one that names another catalog, nor a dev or scratch view', async () => {
@@ -152,7 +152,7 @@ describe('views', () => {
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan.status).toBe('ok');
     expect(scan.views?.[0]).toMatchObject({ view: 'main.shapes', stack: false, error: expect.stringContaining('No files found') });
-    expect(scan.message).toMatch(/^read all 1 tables in full \(1 rows\); 0 of 1 view bound \(main\.shapes: IO Error: No files found .*: not one of SQLMesh's production views, so not judged\)$/);
+    expect(scan.message).toMatch(/^read the one table in full \(1 row\); 0 of 1 view bound \(main\.shapes: IO Error: No files found .*: not one of SQLMesh's production views, so not judged\)$/);
     const viewsOnly = await withSql('views-only.duckdb', 'CREATE TABLE gone AS SELECT 1 AS a; CREATE VIEW v AS SELECT * FROM gone; DROP TABLE gone');
     expect(await scanTables(viewsOnly, { timeoutMs: 30_000 })).toMatchObject({ status: 'empty', message: 'the file holds no tables (only 1 view: main.v)' });
   });

@@ -11,6 +11,8 @@ import { runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js'
 import { runSqlStep } from '../../src/engine/steps/sql-step.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
+import type { DatabaseTarget } from '../../src/database/target.js';
+import { runForRows } from '../../src/duckdb/open.js';
 import { createBackfillDatabase } from '../helpers/backfill-data.js';
 import { useTempDirs } from '../support/fixtures.js';
 
@@ -65,6 +67,16 @@ describe('a DELETE with expectRows', () => {
     expect(result.status).toBe('failed');
     expect(result.summary).toBe(`changed ${inWindow} rows where the preview counted ${inWindow - 1}: rolled back, nothing was changed`);
     expect(await count()).toBe(before);
+  });
+
+  it('says one row in the singular', async () => {
+    const { ctx, count } = await database();
+    const day = `observation_date = DATE '2026-04-19'`;
+    await change(ctx.databasePath, `DELETE FROM raw_ebird.observations WHERE ${day} AND rowid <> (SELECT min(rowid) FROM raw_ebird.observations WHERE ${day})`);
+    expect(await count(day)).toBe(1);
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-19'], expectRows: '2' } as ResolvedStep;
+    const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
+    expect(result.summary).toBe('changed 1 row where the preview counted 2: rolled back, nothing was changed');
   });
 
   it('commits when the count matches', async () => {
@@ -156,6 +168,119 @@ describe('export-rows and restore-rows', () => {
     expect(again.status).toBe('ok');
     expect(await count(`id IN (${first + 1}, ${first + 2})`)).toBe(2);
     expect(await count()).toBe(before);
+  });
+});
+
+describe('a write between the keep and the delete', () => {
+  const days = ['2026-04-19', '2026-04-20'];
+  const keepStep = (to: string, expectRows?: string) =>
+    ({ ...common, id: 'keep_raw', title: 'keep', kind: 'export-rows', target: 'local', table: 'raw_ebird.observations', where: window, params: days, to, expectRows }) as Extract<ResolvedStep, { kind: 'export-rows' }>;
+  /** The window's first row, as another writer changes it (a load correcting a count): the same rows, the same count. */
+  const firstInWindow = `id = (SELECT min(id) FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-19')`;
+  const otherWrite = `UPDATE raw_ebird.observations SET how_many = 4242 WHERE ${firstInWindow}`;
+
+  it("leaves a row another writer updated after the export-rows step kept it: the DELETE compares first, deletes nothing and says so", async () => {
+    const { dir, ctx, count } = await database();
+    const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+    const kept = path.join(dir, 'kept.parquet');
+    expect((await runExportRowsStep(keepStep(kept, String(inWindow)), ctx)).status).toBe('ok');
+    const before = await count();
+    await change(ctx.databasePath, otherWrite);
+    const keptIn = { step: 'keep_raw', verb: 'DELETE' as const, file: kept, table: 'raw_ebird.observations', where: window, params: days };
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: days, expectRows: String(inWindow), keptIn } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const result = await runSqlStep(step, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      `the rows this DELETE removes changed after step "keep_raw" kept them in ${kept} (another writer wrote in between): 1 row there now is not in the kept file as it is, 1 kept row is no longer there as it was. ` +
+        `Rolled back, nothing was deleted; the rows as they were kept are in ${kept}. Diagnose again, then propose the plan again on the rows as they are now`,
+    );
+    expect(result.untouched).toBe(true);
+    expect(await count()).toBe(before);
+    expect(await count(`${firstInWindow} AND how_many = 4242`)).toBe(1);
+
+    // Nothing written since the keep: the same DELETE goes through, as before.
+    await change(ctx.databasePath, `UPDATE raw_ebird.observations SET how_many = 1 WHERE ${firstInWindow}`);
+    const fresh = path.join(dir, 'kept-again.parquet');
+    expect((await runExportRowsStep(keepStep(fresh, String(inWindow)), ctx)).status).toBe('ok');
+    const deleted = await runSqlStep({ ...step, keptIn: { ...keptIn, file: fresh } }, ctx);
+    expect(deleted.status).toBe('ok');
+    expect(await count()).toBe(before - inWindow);
+  });
+
+  it('refuses, changing nothing, when the comparison with the kept file itself fails', async () => {
+    const { dir, ctx, count } = await database();
+    const before = await count();
+    const unreadable = path.join(dir, 'kept.parquet');
+    fs.writeFileSync(unreadable, 'not a Parquet file');
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: days, expectRows: '420', keptIn: { step: 'keep_raw', verb: 'DELETE', file: unreadable, table: 'raw_ebird.observations', where: window, params: days } } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const result = await runSqlStep(step, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(new RegExp(`^the rows this DELETE removes could not be compared with those kept in ${unreadable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(step "keep_raw"\\): .+; rolled back before it ran, nothing was changed$`));
+    expect(result.untouched).toBe(true);
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses, changing nothing, when the file its rows were to be kept in is not there', async () => {
+    const { dir, ctx, count } = await database();
+    const before = await count();
+    const gone = path.join(dir, 'never-kept.parquet');
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: days, expectRows: '420', keptIn: { step: 'keep_raw', verb: 'DELETE', file: gone, table: 'raw_ebird.observations', where: window, params: days } } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const result = await runSqlStep(step, ctx);
+    expect(result.summary).toBe(`the rows this DELETE removes were to be kept first in ${gone} (step "keep_raw"), and that file is not there: nothing was changed`);
+    expect(result.untouched).toBe(true);
+    expect(await count()).toBe(before);
+  });
+
+  it("leaves a row another writer updated between restore-rows' keep and its delete: the window and the kept rows as they were, said so", async () => {
+    const { dir, ctx } = await database();
+    const kept = path.join(dir, 'kept.parquet');
+    expect((await runExportRowsStep(keepStep(kept), ctx)).status).toBe('ok');
+    // The step's session and another writer's, on one DuckDB instance (two connections): the other writer's UPDATE is
+    // committed between the step's two transactions, the keep's and the delete's, as a load on MotherDuck could be.
+    const instance = await DuckDBInstance.create(ctx.databasePath);
+    const writer = await instance.connect();
+    const read = async (sql: string) => Number((await runForRows(writer, sql)).rows[0]?.[0]);
+    try {
+      const target: DatabaseTarget = {
+        name: 'local',
+        database: 'databox',
+        label: ctx.databasePath,
+        lockKey: ctx.databasePath,
+        open: async () => {
+          const connection = await instance.connect();
+          let committed = false;
+          return {
+            run: async (sql, params) => {
+              if (committed && /^BEGIN TRANSACTION/.test(sql)) {
+                committed = false;
+                await writer.run(otherWrite);
+              }
+              const result = await runForRows(connection, sql, params);
+              if (sql === 'COMMIT') committed = true;
+              return result;
+            },
+            interrupt: () => connection.interrupt(),
+            close: async () => connection.closeSync(),
+          };
+        },
+      };
+      const before = await read('SELECT count(*) FROM raw_ebird.observations');
+      const keepTo = path.join(dir, 'before-rollback.parquet');
+      const restore = { ...common, id: 'restore_rows', title: 'restore', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace: { where: window, params: days, keepTo } } as Extract<ResolvedStep, { kind: 'restore-rows' }>;
+      const result = await runRestoreRowsStep(restore, { ...ctx, targets: { local: target, motherduck: target, backend: target } });
+      expect(result.status).toBe('failed');
+      expect(result.summary).toBe(
+        `the window's rows changed after they were kept in ${keepTo} and before they were to be deleted (another writer wrote in between): 1 row there now is not in the kept file as it is, 1 kept row is no longer there as it was. ` +
+          `Nothing was deleted or put back: the window is as that writer left it, the rows kept of it are in ${keepTo}, the rows to put back still in ${kept}. Propose the rollback again, so the rows there now are kept and replaced`,
+      );
+      expect(result.untouched).toBe(true);
+      expect(await read('SELECT count(*) FROM raw_ebird.observations')).toBe(before);
+      expect(await read(`SELECT how_many FROM raw_ebird.observations WHERE ${firstInWindow}`)).toBe(4242);
+      expect(fs.existsSync(keepTo)).toBe(true);
+    } finally {
+      writer.closeSync();
+      instance.closeSync();
+    }
   });
 });
 

@@ -7,6 +7,8 @@ import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { exportRowsStepKind, runExportRowsStep } from '../../src/engine/steps/export-rows-step.js';
 import { restoreRowsStepKind, runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
 import { localTarget } from '../../src/database/local-target.js';
+import type { DatabaseTarget } from '../../src/database/target.js';
+import type { DatabaseTargets } from '../../src/database/targets.js';
 import { limitReadOnly, readOnlyLimits } from '../../src/duckdb/open.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -112,6 +114,14 @@ describe('rows kept in Parquet before a delete', () => {
     expect((await runExportRowsStep({ ...exportStep(one), where: 'id = 1', params: [] }, ctx)).summary).toBe(`kept 1 row in ${one}, read back exactly`);
   });
 
+  it('are said in the singular when one row is kept, or one is to be, where the preview counted another number', async () => {
+    const { dir, ctx } = await database({});
+    const step = { ...exportStep(path.join(dir, 'one.parquet')), where: 'id = 1', params: [], expectRows: '2' };
+    expect((await runExportRowsStep(step, ctx)).summary).toMatch(/^kept 1 row where the preview counted 2: the rows changed since the plan was made/);
+    const planned = { ...step, expectRows: '1' };
+    expect(exportRowsStepKind.describe(planned, { root: dir, rel: (p) => p, showArg: (a) => a, bound: () => '' })).toContain('\n-- must write exactly 1 row, or the plan stops here\n');
+  });
+
   it('are said in the plan, before anyone approves it, when the table has columns Parquet stores another way', async () => {
     const { dir, file } = await database({ ...testersColumns, tags: { type: `ENUM('HUGEINT')`, value: `'HUGEINT'` } });
     const step = { ...exportStep(path.join(dir, 'kept.parquet')), title: 'Keep the window' } as ExportStep;
@@ -135,16 +145,75 @@ describe('rows kept under a memory cap too small to keep and compare them', () =
     const caps = readOnlyLimits();
     limitReadOnly({ ...caps, memoryLimit: '16MB' });
     try {
-      const result = await runExportRowsStep(exportStep(path.join(dir, 'kept.parquet')), ctx);
+      const to = path.join(dir, 'kept.parquet');
+      const result = await runExportRowsStep(exportStep(to), ctx);
       expect(result.status).toBe('failed');
+      // The COPY ran out part-way (DuckDB 1.5.6), leaving what it wrote: unchecked, it is no copy to rely on.
       expect(result.summary).toBe(
-        'DuckDB ran out of memory keeping the rows of raw_ebird.observations and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted: raise it and restart the bot, or recover a shorter window, then propose again',
+        `DuckDB ran out of memory keeping the rows of raw_ebird.observations and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted (what was written of the file, unchecked, is at ${to}.unchecked): raise it and restart the bot, or recover a shorter window, then propose again`,
       );
       expect(result.output).toMatch(/Out of Memory/);
       expect(result.untouched).toBe(true);
+      expect(fs.existsSync(to)).toBe(false);
+      expect(fs.existsSync(`${to}.unchecked`)).toBe(true);
+      expect(result.outputs.file).toBe(`${to}.unchecked`);
     } finally {
       limitReadOnly(caps);
     }
+  });
+});
+
+/**
+ * The local file as the step's target, with every statement run as it is but the comparison of the kept file with the
+ * table, which fails as an interrupted one does (a step's timeout, DuckDB's own words).
+ */
+function comparisonInterrupted(file: string): DatabaseTargets {
+  const real = localTarget(file);
+  const target: DatabaseTarget = {
+    ...real,
+    open: async (options) => {
+      const session = await real.open(options);
+      return {
+        ...session,
+        run: (text, params) => (/UNION ALL\s+SELECT .* FROM read_parquet/s.test(text) ? Promise.reject(new Error('INTERRUPT Error: Interrupted!')) : session.run(text, params)),
+      };
+    },
+  };
+  return { local: target, motherduck: target, backend: target };
+}
+
+describe('rows kept in a file that cannot be checked against the table', () => {
+  it('are moved aside from the name a later step would take for a copy, and the step says why and that nothing was deleted', async () => {
+    const { dir, ctx, file } = await database({});
+    const to = path.join(dir, 'kept.parquet');
+    const result = await runExportRowsStep(exportStep(to), { ...ctx, targets: comparisonInterrupted(file) });
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      `the rows of raw_ebird.observations were kept in a Parquet file, but could not be checked against it (INTERRUPT Error: Interrupted!). Nothing was deleted; the file, unchecked, is at ${to}.unchecked`,
+    );
+    expect(result.untouched).toBe(true);
+    expect(fs.existsSync(to)).toBe(false);
+    expect(fs.existsSync(`${to}.unchecked`)).toBe(true);
+    expect(result.outputs.file).toBe(`${to}.unchecked`);
+  });
+
+  it("stop a rollback's window before anything is deleted or put back, the step changing nothing", async () => {
+    const { dir, ctx, file } = await database({});
+    const kept = path.join(dir, 'kept.parquet');
+    expect((await runExportRowsStep(exportStep(kept), ctx)).status).toBe('ok');
+    await sql(file, `UPDATE raw_ebird.observations SET how_many = how_many + 1 WHERE observation_date = DATE '2026-04-20'`);
+    const before = await sql(file, 'SELECT count(*), sum(how_many) FROM raw_ebird.observations');
+    const keepTo = path.join(dir, 'before-rollback.parquet');
+    const restore = { ...common, id: 'restore_rows', title: 'Put the window back', kind: 'restore-rows', target: 'local', destructive: true, table: '"raw_ebird"."observations"', from: kept, key: 'id', replace: { where: window, params: days, keepTo } } as RestoreStep;
+    const result = await runRestoreRowsStep(restore, { ...ctx, targets: comparisonInterrupted(file) });
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      `the rows of raw_ebird.observations were kept in a Parquet file, but could not be checked against it (INTERRUPT Error: Interrupted!). Nothing was deleted; the file, unchecked, is at ${keepTo}.unchecked`,
+    );
+    expect(result.untouched).toBe(true);
+    expect(fs.existsSync(keepTo)).toBe(false);
+    expect(result.outputs.file).toBe(`${keepTo}.unchecked`);
+    expect(await sql(file, 'SELECT count(*), sum(how_many) FROM raw_ebird.observations')).toEqual(before);
   });
 });
 

@@ -503,7 +503,7 @@ const backfillCases: Planted[] = [
     },
     refusal: [
       // The DELETE is then bound to another count than the rows kept before it.
-      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (utc_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
       'at recovery[0].steps[3].expectRows: {{previews.raw_row}}: no preview "raw_row" in path a (did you mean "raw_rows"?)',
     ],
   },
@@ -618,7 +618,7 @@ const backfillCases: Planted[] = [
       doc.recovery[0].steps[2].params = ['{{from}}'];
     },
     refusal: [
-      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
+      'at recovery[0].steps[3].sql: the rows this DELETE removes are not kept first: put an export-rows step before it with the same table ({{source.raw_table}}), where (utc_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), params and expectRows (the export-rows step before it, "keep_raw", keeps other rows), so the rows kept are the rows deleted and a rollback can put them back',
     ],
   },
   {
@@ -635,7 +635,7 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       delete doc.recovery[0].steps.find((s: Doc) => s.id === 'delete_raw').destructive;
     },
-    refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE CAST({{source.raw_date_column}} AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS\u2026" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
+    refusal: ['at recovery[0].steps[3].destructive: the statement "DELETE FROM {{source.raw_table}} WHERE utc_day({{source.raw_date_column}}) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)" changes data already there (DELETE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it'],
   },
   {
     name: 'a note on what leaving a step out means, on a step never left out (no onlyIfGiven)',
@@ -1073,6 +1073,14 @@ describe("a /databox command in a runbook's text", () => {
     const duckdb = path.join(dir, 'duckdb.yml');
     expect(checkRunbooks(dir).problems).toEqual([
       `${duckdb}:${adviceLine(duckdb, 'recover schedul path=a')}: at validation.followUps[8].advice: gives "/databox recover schedul", but this folder has no runbook "schedul" (did you mean "schedule"?), so that command would be refused as an unknown scenario: correct the command`,
+    ]);
+  });
+
+  it('names a recovery path that scenario has: one it lacks is refused at the text giving it, with the paths it has', () => {
+    const dir = folder(['backfill.yml', 'duckdb.yml', 'motherduck.yml', 'schedule.yml'], '/databox recover schedule path=a', '/databox recover schedule path=C');
+    const duckdb = path.join(dir, 'duckdb.yml');
+    expect(checkRunbooks(dir).problems).toEqual([
+      `${duckdb}:${adviceLine(duckdb, 'recover schedule path=C')}: at validation.followUps[8].advice: gives "/databox recover schedule path=c", but schedule has no recovery path "c", so that command would be refused: use path=a or path=b`,
     ]);
   });
 });

@@ -460,7 +460,7 @@ describe('values a runbook puts into SQL or argv lists', () => {
     const second = "    steps:\n      # The restate replaces the marts' rows of the window";
     expect(backfill).toContain(second);
     const bad = backfill.replace(second, `      - id: raw_rows\n        title: Again\n        sql: SELECT 42\n${second}`);
-    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/recovery\[0\]\.previews\[3\]\.id: duplicate preview id "raw_rows"/);
+    expect(() => parseRunbook(bad, 'runbooks/backfill.yml')).toThrow(/recovery\[0\]\.previews\[5\]\.id: duplicate preview id "raw_rows"/);
   });
 
   it('refuses a table name that would not be a plain SQL identifier', () => {

@@ -1,9 +1,11 @@
 // Scenario 4's runbook and step kinds: the runbook loads, its mistakes are refused at load, the daemon start step fails a
 // process that exits at once with its output, the engine's wait-until gives up at its deadline with a clear message, and
 // the missed window reaches back to the marts' last day built (martsFrom) and, longer than a backfill takes, is proposed
-// as its first 62 days with the next part's command.
+// as its first 62 days with the next part's command; a validation's window ending before yesterday is judged as such a
+// part while a day after it is missing.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -28,7 +30,7 @@ import { daemonHealthyNow, dagsterUrl, killDetachedDaemons, recordedAt, serveDag
 import { Checkout } from '../helpers/databox-checkout.js';
 import { createTablesSql, MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import { createMartsDatabase } from '../helpers/schedule-data.js';
+import { backfillMartsSql, createMartsDatabase } from '../helpers/schedule-data.js';
 import { projectRoot, useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('schedule-runbook-');
@@ -69,6 +71,18 @@ function neverHeartbeats(checkout: Checkout): void {
     'uv run dagster-daemon run': { stdout: 'dagster.daemon - INFO - starting\n', sleepMs: 60_000 },
     'uv run dagster-daemon liveness-check': { stdout: 'Daemon(s) not running\n', exit: 1 },
   });
+}
+
+/** What a run of one day leaves in every mart (a backfill's, or a schedule's tick). */
+async function addDay(file: string, day: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  try {
+    for (const sql of backfillMartsSql) await connection.run(sql, [day, day]);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 /** Path A's daemon start, its waits made short. */
@@ -126,6 +140,9 @@ describe('runbooks/schedule.yml', () => {
     // Their advice gives scenario 4's backfill: its window at most as long as scenario 4 takes.
     const scenario4Days = runbooks.get('schedule')!.windows[0]?.maxDays;
     expect([rebuilt.windowMaxDays, restored.windowMaxDays]).toEqual([scenario4Days, scenario4Days]);
+    // So does its own validation after a part, giving the next.
+    const validated = runbooks.get('schedule')!.validation.steps.find((s) => s.id === 'fresh') as Extract<Step, { kind: 'mart-freshness' }>;
+    expect(validated.windowMaxDays).toBe(scenario4Days);
     // So does its own diagnosis, cutting a longer missed window: no longer than the backfill takes.
     const dagster = runbooks.get('schedule')!.diagnosis.steps.find((s) => s.kind === 'dagster-health') as Extract<Step, { kind: 'dagster-health' }>;
     expect(dagster.backfillAgain).toEqual({ command: '/databox recover schedule path=a', maxDays: scenario4Days });
@@ -318,6 +335,19 @@ describe('runbooks/schedule.yml', () => {
     );
     expect(refusal(bundled())).toMatch(/schedule\.yml:\d+: at recovery\[0\]\.whenFailedOpens\.scenario: no runbook "backfill" in this directory/);
   });
+
+  it("judges a part of a longer backfill only in a step with a window's last day to reach, and gives the next part on a path it has: else refused at load", () => {
+    const noThrough = bundled();
+    delete noThrough.validation.steps[0].through;
+    expect(refusal(noThrough)).toMatch(/schedule\.yml:\d+: at validation\.steps\[0\]\.from: from is the first day of the window whose last day is through: set through too/);
+    delete noThrough.validation.steps[0].from;
+    const said = refusal(noThrough);
+    expect(said).toMatch(/schedule\.yml:\d+: at validation\.steps\[0\]\.acceptStatuses\[1\]: a mart-freshness step never ends "part-built"; it can end: fresh, stale, unreadable, failed, timeout/);
+    expect(said).toMatch(/schedule\.yml:\d+: at validation\.followUps\[0\]\.when\.status: step "fresh" \(mart-freshness\) never ends "part-built"/);
+    const otherPath = bundled();
+    otherPath.validation.followUps[0].advice = otherPath.validation.followUps[0].advice.replace('recover schedule path=a', 'recover schedule path=c');
+    expect(refusal(otherPath)).toMatch(/schedule\.yml:\d+: at validation\.followUps\[0\]\.advice: gives "\/databox recover schedule path=c", but schedule has no recovery path "c", so that command would be refused: use path=a or path=b/);
+  });
 });
 
 describe('scenario 4 steps', () => {
@@ -408,6 +438,73 @@ describe('scenario 4 steps', () => {
       await createMartsDatabase(checkout.databasePath, '2026-04-20');
       const [through] = await run([step], checkout);
       expect(through?.result.status).toBe('fresh');
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it("with through before yesterday: a part of a longer backfill is judged by its own days, and the first day after it still missing starts the next part; with none missing, the SLA judges as for the whole window", async () => {
+    const checkout = new Checkout();
+    try {
+      // At 09:00 on the 21st, a window through the 17th: every mart has it, and the 19th (a schedule's tick), not the 18th.
+      await createMartsDatabase(checkout.databasePath, '2026-04-17');
+      await addDay(checkout.databasePath, '2026-04-19');
+      const step = {
+        id: 'fresh',
+        kind: 'mart-freshness',
+        title: 'Within its SLA and through the window',
+        marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }, { table: 'noaa.fct_daily_weather', dateColumn: 'day_date', maxLag: '36h' }],
+        through: '2026-04-17',
+        windowMaxDays: 2,
+      } as unknown as Step;
+      const [part] = await run([step], checkout);
+      expect(part?.result).toMatchObject({
+        status: 'part-built',
+        summary:
+          "every mart through 2026-04-17, the window's last day. The days after it are not all built yet (2026-04-18 … 2026-04-20, from the first day a mart has no row for to yesterday): a window ending before yesterday is one part of a longer backfill, and the marts are held to their SLA once the rest is built",
+        outputs: { restFrom: '2026-04-18', window: 'from=2026-04-18 to=2026-04-19', windowRest: ' (the first 2 of 3 days: then the same command again from=2026-04-20, 2 days at a time, up to to=2026-04-20)' },
+      });
+      // The days after it built since (by the schedules, or another part): the window was the whole of it, and the SLA judges.
+      await addDay(checkout.databasePath, '2026-04-18');
+      await addDay(checkout.databasePath, '2026-04-20');
+      const [whole] = await run([step], checkout);
+      expect(whole?.result).toMatchObject({ status: 'fresh', outputs: { restFrom: '' } });
+      // A mart not yet through the part's last day: its runs have not all landed, whatever comes after.
+      fs.rmSync(checkout.databasePath);
+      await createMartsDatabase(checkout.databasePath, '2026-04-17', 30, { 'noaa.fct_daily_weather': '2026-04-16' });
+      const [waiting] = await run([step], checkout);
+      expect(waiting?.result).toMatchObject({ status: 'stale', outputs: { restFrom: '' } });
+      expect(waiting?.result.summary).toContain('noaa.fct_daily_weather: newest 2026-04-16, 4 d 9 h behind (SLA 36 h), not yet through 2026-04-17');
+    } finally {
+      checkout.remove();
+    }
+  });
+
+  it("with from and through before yesterday: a part whose own days are not built is stale, though a resumed schedule built the days after it", async () => {
+    const checkout = new Checkout();
+    try {
+      // At 09:00 on the 21st: the part 2026-04-12 … 2026-04-17 built nothing, the schedules built the 20th.
+      await createMartsDatabase(checkout.databasePath, '2026-04-10');
+      await addDay(checkout.databasePath, '2026-04-20');
+      const step = {
+        id: 'fresh',
+        kind: 'mart-freshness',
+        title: 'Within its SLA and through the window',
+        marts: [{ table: 'ebird.fct_daily_bird_observations', dateColumn: 'day_date', maxLag: '36h' }],
+        through: '2026-04-17',
+        from: '2026-04-12',
+        windowMaxDays: 62,
+      } as unknown as Step;
+      const [part] = await run([step], checkout);
+      expect(part?.result).toMatchObject({
+        status: 'stale',
+        summary: 'the window 2026-04-12 … 2026-04-17 is not built in every mart: 2026-04-12 is the first day of it some mart has no row for, though every mart reaches 2026-04-17',
+        outputs: { window: 'from=2026-04-12 to=2026-04-20' },
+      });
+      // Its days built: the part is done, the days after it (but the 20th) are the next part.
+      for (const day of ['2026-04-11', '2026-04-12', '2026-04-13', '2026-04-14', '2026-04-15', '2026-04-16', '2026-04-17']) await addDay(checkout.databasePath, day);
+      const [built] = await run([step], checkout);
+      expect(built?.result).toMatchObject({ status: 'part-built', outputs: { restFrom: '2026-04-18' } });
     } finally {
       checkout.remove();
     }

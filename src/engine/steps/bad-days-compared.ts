@@ -1,4 +1,5 @@
 // Which bad days two day-counts steps share and which only one has: a raw table's against the mart built from it.
+import { rowsSaid } from '../../plural.js';
 import { dayMs, dayMsOf } from './iso-days.js';
 import { weekdaysSaid } from './weekdays-said.js';
 
@@ -69,7 +70,7 @@ export function compareBadDays(
     const normal = hereOnly.filter((d) => !doubled.includes(d));
     if (normal.length > 0) parts.push(`bad in ${here.table} only, ${there.table} looks normal there: ${dayRanges(normal)}`);
     if (doubled.length > 0) {
-      const said = doubled.map((d) => `${d} (${count.get(d)} rows)`).join(', ');
+      const said = doubled.map((d) => `${d} (${rowsSaid(count.get(d) ?? 0)})`).join(', ');
       parts.push(`bad in ${here.table}, and ${there.table} has about twice its usual rows there or more (a median of ${median}/day), which its count alone does not call bad: ${said}`);
     }
   }

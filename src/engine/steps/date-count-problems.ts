@@ -3,6 +3,7 @@ import { isDamage } from '../../duckdb/probe.js';
 import { firstLine } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { Explained } from './step-database.js';
+import { inCatalog, isPlainName, placeOf, plainName as plain } from './table-exists.js';
 
 export interface DateProblems {
   /** Values that are there but do not cast to DATE ('2026-13-45', 'n/a'). */
@@ -13,20 +14,8 @@ export interface DateProblems {
   examples: string[];
 }
 
-const quotedName = /^"?[A-Za-z_][A-Za-z0-9_]*"?(\."?[A-Za-z_][A-Za-z0-9_]*"?){0,2}$/;
-const parts = (identifier: string) => identifier.split('.').map((part) => part.replace(/^"|"$/g, ''));
-/** A rendered identifier ("raw_ebird"."observations") as an operator writes it. */
-const plain = (identifier: string) => (quotedName.test(identifier) ? parts(identifier).join('.') : identifier.trim());
 const listed = (names: readonly string[], limit = 10) =>
   names.length > limit ? `${names.slice(0, limit).join(', ')} … and ${names.length - limit} more` : names.join(', ');
-
-/** Where a name resolves: schema.table in the database opened, catalog.schema.table as named ('' is the one opened). */
-function placeOf(table: string): [catalog: string, schema: string, name: string] {
-  const p = parts(table);
-  return [p.length > 2 ? (p[0] as string) : '', p.length > 1 ? (p.at(-2) as string) : 'main', p.at(-1) as string];
-}
-
-const inCatalog = `table_catalog = coalesce(nullif($1, ''), current_database())`;
 
 async function missingTable(session: TargetSession, table: string, database: string): Promise<string | undefined> {
   const [catalog, schema, name] = placeOf(table);
@@ -89,10 +78,10 @@ export async function explainCountFailure(
   // A block that fails its checksum is the file's damage, not a table or column name to correct: said as such.
   if (localFile && isDamage(error.message)) return { status: 'damaged', summary: `${database} is damaged: reading ${step.table} failed with ${firstLine(error.message)}` };
   try {
-    if (quotedName.test(step.table)) {
+    if (isPlainName(step.table)) {
       const missing = await missingTable(session, step.table, database);
       if (missing) return { status: 'no-table', summary: missing };
-      const noColumn = quotedName.test(step.dateColumn) ? await missingColumn(session, step.table, step.dateColumn) : undefined;
+      const noColumn = isPlainName(step.dateColumn) ? await missingColumn(session, step.table, step.dateColumn) : undefined;
       if (noColumn) return { status: 'failed', summary: noColumn };
     }
     const dates = await datesThatDoNotRead(session, step.table, step.dateColumn);

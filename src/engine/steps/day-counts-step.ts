@@ -5,6 +5,7 @@ import { didYouMean } from '../../runbook/did-you-mean.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, quoteIdentifier, type TemplateContext } from '../../runbook/template.js';
 import { foldRows, textTable } from '../../text-table.js';
+import { plural, rowsSaid } from '../../plural.js';
 import { stepExcerptChars } from '../../excerpt.js';
 import type { StepResult } from '../types.js';
 import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js';
@@ -100,12 +101,13 @@ const keyColumns = (key: string) => key.split(',').map((k) => k.trim()).filter(B
 
 /**
  * The rows per day, bound to (first day read before the window: the baseline's and the as many days before it, last day
- * read after the window); shown as is in plans and postmortems.
+ * read after the window); shown as is in plans and postmortems. By utc_day (duckdb/open.ts), as the runbooks keep and
+ * delete a window's rows: text with an offset falls on its UTC day, as a TIMESTAMPTZ does.
  */
 export function dayCountsSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
-  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(*) AS n
+  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
   FROM ${step.table}
- WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+ WHERE utc_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
  GROUP BY 1`;
 }
 
@@ -118,9 +120,9 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
   if (keys.length === 0) return '';
   const key = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
   // A NULL key is no key: count(key) leaves it out, so it is never a repeat.
-  return `SELECT CAST(CAST(${step.dateColumn} AS DATE) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
+  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(${key}) - COUNT(DISTINCT ${key}) AS repeated
   FROM ${step.table}
- WHERE CAST(${step.dateColumn} AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
+ WHERE utc_day(${step.dateColumn}) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND hash(${keys.join(', ')}) % CAST($3 AS UBIGINT) = 0
  GROUP BY 1`;
 }
 
@@ -132,7 +134,7 @@ export function repeatedKeysSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'
  */
 export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): string {
   const onADay = `d > DATE '-infinity' AND d <= CAST($1 AS DATE)`;
-  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT CAST(${step.dateColumn} AS DATE) AS d FROM ${step.table})`;
+  return `SELECT CAST(min(d) FILTER (WHERE ${onADay}) AS VARCHAR), CAST(max(d) FILTER (WHERE ${onADay}) AS VARCHAR), count(*) FILTER (WHERE d > CAST($1 AS DATE)), CAST(max(d) AS VARCHAR), count(*) FILTER (WHERE d = DATE '-infinity') FROM (SELECT utc_day(${step.dateColumn}) AS d FROM ${step.table})`;
 }
 
 /**
@@ -233,8 +235,6 @@ function noRowsThere(table: string, from: string, to: string, span: { first: str
   return undefined;
 }
 
-export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** "80%"; "under 1%" for a share that rounds to none, which would read as no repeats at all. */
 function shareOf(part: number, whole: number): string {
   const percent = Math.round((part / whole) * 100);
@@ -246,10 +246,10 @@ function shareOf(part: number, whole: number): string {
  * their share of its rows: from `repeatsFrom` of them it was loaded more than once, whatever its count says too.
  */
 function describeDay(d: DayCount, about: string, repeatsFrom: number): string {
-  if (d.verdict === 'duplicates') return `${d.day} duplicates (${d.count} rows, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
+  if (d.verdict === 'duplicates') return `${d.day} duplicates (${rowsSaid(d.count)}, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
   if (!d.repeated) return `${d.day} ${d.verdict} (${d.count})`;
   const loadedAgain = d.repeated >= d.count * repeatsFrom ? ': loaded more than once' : '';
-  return `${d.day} ${d.verdict} (${d.count} rows, ${about}${d.repeated} of them (${shareOf(d.repeated, d.count)}) ${d.repeated === 1 ? 'repeats' : 'repeat'} a key of the day${loadedAgain})`;
+  return `${d.day} ${d.verdict} (${rowsSaid(d.count)}, ${about}${d.repeated} of them (${shareOf(d.repeated, d.count)}) ${d.repeated === 1 ? 'repeats' : 'repeat'} a key of the day${loadedAgain})`;
 }
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);

@@ -43,6 +43,8 @@ export interface StepReferences {
   phase: string;
   /** The steps that run before it in the same sequence (a path's guards and steps), as the runbook has them. */
   earlier: readonly ({ id: string; kind: string } & Record<string, unknown>)[];
+  /** The ids of every recovery path's previews: the counts a validation step may compare with (rows-outside-window). */
+  recoveryPreviews?: readonly string[];
 }
 
 export interface ResolveTools {
@@ -60,6 +62,8 @@ export interface ResolveTools {
   now: Date;
   /** What the kind's `prepare` answered for this step when the plan was made; undefined when it has none or was not asked. */
   prepared?: unknown;
+  /** The steps resolved before it in the same sequence (where a DELETE's rows were kept); none when it is resolved alone. */
+  earlier?: readonly ({ id: string; kind: string } & Record<string, unknown>)[];
 }
 
 /** What a kind may ask before a plan is made, so the plan shows what will run rather than finding it out at run time. */

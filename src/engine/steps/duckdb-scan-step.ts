@@ -4,6 +4,7 @@ import { scanTablesOffThread as scanTables } from '../../duckdb/off-thread.js';
 import { failedBlockSaid, whyNotJudged, type ScanResult, type ScanSettings, type ViewCheck } from '../../duckdb/scan.js';
 import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
+import { rowsSaid } from '../../plural.js';
 import { walRefusal } from '../../duckdb/wal.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -40,13 +41,13 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
       const now = Date.now();
       if (now - lastProgress < 2_000 && done !== total) return;
       lastProgress = now;
-      ctx.progress(`read ${done} of ${total} tables (${rows} rows)${current ? `; now ${current}` : ''}`);
+      ctx.progress(`read ${done} of ${total} tables (${rowsSaid(rows)})${current ? `; now ${current}` : ''}`);
     },
   });
   const expected = expectation(step.expectSchemas, scan);
   const failed = scan.tables.filter((t) => t.error);
   // A table that failed is said to have failed after so many rows, not to hold that many ("(0 rows)" read as empty).
-  const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${t.rows} rows read): ${t.error}` : `ok   ${t.table} (${t.rows} rows)`));
+  const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${rowsSaid(t.rows)} read): ${t.error}` : `ok   ${t.table} (${rowsSaid(t.rows)})`));
   for (const v of scan.views ?? []) {
     const judged = v.stack && !v.elsewhere;
     detail.push(`${v.error ? (judged ? 'FAIL' : '??  ') : 'ok  '} view ${v.view}${v.error ? `: ${v.error}${judged ? '' : ' (not judged: not one of SQLMesh\'s production views, or it names another catalog)'}` : ''}`);

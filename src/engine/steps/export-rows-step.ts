@@ -3,13 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
+import { rowsSaid } from '../../plural.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
-import { withStepDatabase } from './step-database.js';
+import { ChangedNothing, withStepDatabase } from './step-database.js';
+import { plainName, tableExists } from './table-exists.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -22,6 +24,12 @@ const schema = z.strictObject({
   /** The Parquet file the rows are kept in; it must not exist yet. */
   to: template,
   expectRows: rowCount.optional(),
+  /**
+   * fail (the default): a table that is not there fails the step, as any read of it. skip: a table that is not there (a
+   * mart SQLMesh has not built yet) has nothing to keep, and the step ends skipped,
+   * as the preview that counts it said (ifTableMissing there, bound as 0); one the preview counted rows of still fails.
+   */
+  ifTableMissing: z.enum(['fail', 'skip']).optional(),
 });
 
 export type ExportRowsStep = z.output<typeof schema> &
@@ -39,17 +47,22 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
   fs.mkdirSync(path.dirname(step.to), { recursive: true });
   const result = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain: outOfMemory(step.table) }, async (session, fail, started) => {
     const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
+    if (step.ifTableMissing === 'skip' && !(await tableExists(session, step.table))) {
+      const table = plainName(step.table);
+      if (expectRows) return fail(`${table} does not exist, where the preview counted ${expectRows} rows of it: it went since the plan was made, so nothing was kept, and the plan stopped before anything is deleted or replaced. Nothing in the database changed: diagnose again, then propose on what is there now`);
+      return { status: 'skipped', summary: `${table} does not exist: nothing to keep`, durationMs: elapsedSince(started), outputs: {} };
+    }
     const { kept, expected, aside, notExact } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());
     if (aside && notExact) {
       return fail(`${notKeptExactlySaid(step.table, kept, notExact)}; the plan stopped here, and nothing in the database changed (the file is at ${aside})`, { file: aside });
     }
     if (aside) {
       return fail(
-        `kept ${kept} rows where the preview counted ${expected}: the rows changed since the plan was made, so it stopped before anything is deleted (the file is at ${aside}). Nothing in the database changed: diagnose again, then propose on what is there now`,
+        `kept ${rowsSaid(kept)} where the preview counted ${expected}: the rows changed since the plan was made, so it stopped before anything is deleted (the file is at ${aside}). Nothing in the database changed: diagnose again, then propose on what is there now`,
         { file: aside },
       );
     }
-    return { status: 'ok', summary: `kept ${kept} row${kept === 1 ? '' : 's'} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
+    return { status: 'ok', summary: `kept ${rowsSaid(kept)} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
   });
   return result.status === 'ok' ? result : { ...result, untouched: true };
 }
@@ -60,9 +73,11 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
  */
 const outOfMemory = (table: string) => async (error: Error) => {
   if (!/out of memory/i.test(error.message)) throw error;
+  // Out of memory once the COPY had written some or all of the file: keep-rows moved it aside, unchecked.
+  const file = error instanceof ChangedNothing ? error.outputs.file : undefined;
   return {
     status: 'failed',
-    summary: `DuckDB ran out of memory keeping the rows of ${table.replace(/"/g, '')} and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted: raise it and restart the bot, or recover a shorter window, then propose again`,
+    summary: `DuckDB ran out of memory keeping the rows of ${table.replace(/"/g, '')} and comparing them with the file, under DATABOX_DUCKDB_MEMORY_LIMIT. Nothing was deleted${file ? ` (what was written of the file, unchecked, is at ${file})` : ''}: raise it and restart the bot, or recover a shorter window, then propose again`,
   };
 };
 
@@ -70,7 +85,7 @@ export const exportRowsStepKind = defineStepKind({
   kind: 'export-rows',
   describesSql: true,
   schema,
-  statuses: ['ok', 'failed'],
+  statuses: (step) => ['ok', 'failed', ...(step.ifTableMissing === 'skip' ? ['skipped'] : [])],
   outputs: ['file', 'rowCount'],
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
@@ -97,7 +112,8 @@ export const exportRowsStepKind = defineStepKind({
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
   describe: (step, { rel, bound }) =>
     `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +
-    (step.expectRows ? `\n-- must write exactly ${step.expectRows} rows, or the plan stops here` : '') +
+    (step.expectRows ? `\n-- must write exactly ${rowsSaid(Number(step.expectRows))}, or the plan stops here` : '') +
+    (step.ifTableMissing === 'skip' && Number(step.expectRows ?? 0) === 0 ? `\n-- skipped if ${plainName(step.table)} does not exist (nothing to keep), as its preview said` : '') +
     `\n${readBackLine}`,
   run: runExportRowsStep,
 });

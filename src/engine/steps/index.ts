@@ -24,6 +24,7 @@ import { leftoverClonesStepKind } from './leftover-clones-step.js';
 import { moveStepKind } from './move-step.js';
 import { namedSnapshotStepKind } from './named-snapshot-step.js';
 import { restoreRowsStepKind } from './restore-rows-step.js';
+import { rowsOutsideWindowStepKind } from './rows-outside-window-step.js';
 import { snapshotHistoryStepKind } from './snapshot-history-step.js';
 import { sqlStepKind } from './sql-step.js';
 import { tableCountsStepKind } from './table-counts-step.js';
@@ -39,6 +40,7 @@ export const stepKinds = [
   exportRowsStepKind,
   restoreRowsStepKind,
   dayCountsStepKind,
+  rowsOutsideWindowStepKind,
   dagsterHealthStepKind,
   martFreshnessStepKind,
   dagsterDaemonStartStepKind,

@@ -1,8 +1,10 @@
-// Rows kept before they are deleted: copied into a new Parquet file, counted and compared back, the file moved aside when it is not exact.
+// Rows kept before they are deleted: copied into a new Parquet file, counted and compared back, the file moved aside when it is not exact or cannot be checked.
+import fs from 'node:fs';
 import type { TargetSession } from '../../database/target.js';
+import { firstLine } from '../../excerpt.js';
 import { columnsDiffering, rowsDiffering, tableColumns, type TableColumn } from './kept-exactly.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
-import { firstNumber, inTransaction, sqlString } from './step-database.js';
+import { ChangedNothing, firstNumber, inTransaction, sqlString } from './step-database.js';
 
 export interface KeptRows {
   /** The rows the file holds. */
@@ -23,9 +25,11 @@ export async function keepRows(
   rows: { table: string; where: string; params: readonly string[]; to: string; expected?: number },
   now: Date,
 ): Promise<KeptRows> {
+  let copied = false;
   // One snapshot: the rows compared with the file are the rows the COPY wrote, whatever a load writes meanwhile.
   const outcome = await inTransaction<KeptRows & { suffix?: string }>(session, async () => {
     const written = firstNumber(await session.run(`COPY (SELECT * FROM ${rows.table} WHERE ${rows.where}) TO ${sqlString(rows.to)} (FORMAT parquet)`, [...rows.params]));
+    copied = true;
     const kept = firstNumber(await session.run(`SELECT count(*) FROM read_parquet(${sqlString(rows.to)})`));
     const expected = rows.expected ?? written;
     if (written !== expected || kept !== expected) return { commit: true, value: { kept, expected, suffix: 'count-mismatch' } };
@@ -37,8 +41,29 @@ export async function keepRows(
     if (differing.notKept === 0 && differing.notInTable === 0) return { commit: true, value: { kept, expected } };
     const notExact = { rows: differing.notKept, columns: await columnsDiffering(session, window, columns) };
     return { commit: true, value: { kept, expected, notExact, suffix: 'not-exact' } };
+  }).catch((error: Error) => {
+    // A COPY that failed part-way leaves what it wrote (DuckDB 1.5.6, out of memory): no file was there before the step.
+    throw copied || fs.existsSync(rows.to) ? notChecked(rows, error, copied, now) : error;
   });
   const { suffix, ...kept } = outcome;
   if (!suffix) return kept;
   return { ...kept, aside: moveWithoutOverwriting(rows.to, `${rows.to}.${suffix}`, 'suffix', now) };
+}
+
+/**
+ * The file written (or part of it, by a COPY that failed), but the count or the comparison failed (out of memory, a
+ * timeout's interrupt, any error): it is no checked copy, so it leaves its planned name, where it would pass for one,
+ * and the step changed no data.
+ */
+function notChecked(rows: { table: string; to: string }, error: Error, copied: boolean, now: Date): ChangedNothing {
+  const why = firstLine(error.message);
+  const short = why.length > 200 ? `${why.slice(0, 199)}…` : why;
+  const table = rows.table.replace(/"/g, '');
+  const said = copied ? `the rows of ${table} were kept in a Parquet file, but could not be checked against it (${short}). Nothing was deleted; the file` : `the rows of ${table} could not be kept in a Parquet file (${short}). Nothing was deleted; what was written of the file`;
+  try {
+    const aside = moveWithoutOverwriting(rows.to, `${rows.to}.unchecked`, 'suffix', now);
+    return new ChangedNothing(`${said}, unchecked, is at ${aside}`, { file: aside });
+  } catch (moveError) {
+    return new ChangedNothing(`${said}, unchecked, is still at ${rows.to}: it could not be moved aside (${(moveError as Error).message})`, { file: rows.to });
+  }
 }

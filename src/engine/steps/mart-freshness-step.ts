@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { formatDuration } from '../../format-duration.js';
 import { checkMartFreshness, describeFreshness, describeUnreadable, type MartFreshness } from '../../marts/freshness.js';
+import { firstDayMissing } from '../../marts/first-day-missing.js';
+import { dayBefore } from './iso-days.js';
 import { martSlas } from '../../marts/slas.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -18,9 +20,16 @@ const schema = z.strictObject({
   marts: martSlas,
   /**
    * A date (YYYY-MM-DD) every mart must reach besides its SLA: the last day a backfill was to build, so a validation
-   * does not pass on marts still within their SLA before the backfill's runs have landed. Empty: the SLA alone.
+   * does not pass on marts still within their SLA before the backfill's runs have landed. Empty: the SLA alone. One
+   * before yesterday is the end of a part of a longer backfill (windowMaxDays at a time): once every mart reaches it and some
+   * day after it is still missing, the step ends part-built (the part reached its last day; the SLA waits for the rest).
    */
   through: template.optional(),
+  /**
+   * The window's first day (YYYY-MM-DD), with through: a part is done only when every mart has every day of it, not
+   * only its last (a schedule resumed meanwhile builds yesterday, whatever the backfill did). Empty: its last day alone.
+   */
+  from: template.optional(),
   /**
    * The most days the command the advice gives takes at a time (scenario 4's backfill: 62): `window` is then the first
    * of them, and `windowRest` says what comes after it.
@@ -41,21 +50,49 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
   const results = await checkMartFreshness(targetOf(ctx, step.target), step.marts, now, step.timeoutMs, through);
   const late = results.filter((r) => r.status === 'stale' || r.status === 'empty');
   const unreadable = results.filter((r) => r.status === 'unreadable');
-  const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
   const stoppedBefore = stoppedEarlier(results);
+  const output = results.map(describeFreshness).join('\n');
+  const outputs = { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday, builtThrough: builtThrough(results), restFrom: '' };
+  // A window ending before yesterday, every mart through its last day: the days after it, not the SLA, say whether it
+  // was the whole backfill or one part of a longer one.
+  const reached = results.every((r) => (r.status === 'fresh' || r.status === 'stale') && r.through === undefined);
+  const firstDay = step.from && step.from <= (through ?? '') ? step.from : undefined;
+  const rest =
+    through !== undefined && through < yesterday && reached
+      ? await firstDayMissing(targetOf(ctx, step.target), step.marts, firstDay ? dayBefore(firstDay) : through, yesterday, step.timeoutMs)
+      : undefined;
+  if (rest && 'problem' in rest) {
+    return { status: 'unreadable', summary: `every mart through ${through}, but which days ${firstDay ? 'of the window and after it' : 'after it'} they have could not be read: ${rest.problem}${stoppedBefore}`, output, durationMs: elapsedSince(started), outputs };
+  }
+  if (rest?.day && through !== undefined && rest.day <= through) {
+    // The window's own days are not all built: its last day reached (a schedule resumed meanwhile) proves nothing.
+    return {
+      status: 'stale',
+      summary: `the window ${firstDay} … ${through} is not built in every mart: ${rest.day} is the first day of it some mart has no row for, though every mart reaches ${through}${stoppedBefore}`,
+      output,
+      durationMs: elapsedSince(started),
+      outputs: { ...outputs, ...windowOf(rest.day, yesterday, step.windowMaxDays) },
+    };
+  }
+  if (rest?.day) {
+    return {
+      status: 'part-built',
+      summary:
+        `every mart through ${through}, the window's last day. The days after it are not all built yet (${rest.day} … ${yesterday}, from the first day a mart has no row for to yesterday): ` +
+        `a window ending before yesterday is one part of a longer backfill, and the marts are held to their SLA once the rest is built${stoppedBefore}`,
+      output,
+      durationMs: elapsedSince(started),
+      outputs: { ...outputs, ...windowOf(rest.day, yesterday, step.windowMaxDays), restFrom: rest.day },
+    };
+  }
+  const status = late.length > 0 ? 'stale' : unreadable.length > 0 ? 'unreadable' : 'fresh';
   const summary =
     (status === 'fresh'
       ? `all ${results.length} marts within their SLA`
       : status === 'stale'
         ? `${late.length} of ${results.length} marts past their SLA${step.through ? ` or not yet through ${step.through}` : ''}: ${late.map(describeFreshness).join('; ')}${unreadable.length > 0 ? `; could not read ${describeUnreadable(unreadable)}` : ''}`
         : `could not read ${describeUnreadable(unreadable)}`) + stoppedBefore;
-  return {
-    status,
-    summary,
-    output: results.map(describeFreshness).join('\n'),
-    durationMs: elapsedSince(started),
-    outputs: { staleMarts: late.map((r) => r.table).join(', '), ...reloadWindow(results, yesterday, step.windowMaxDays), yesterday, builtThrough: builtThrough(results) },
-  };
+  return { status, summary, output, durationMs: elapsedSince(started), outputs };
 }
 
 /** Each mart read, its newest day, and how many days that is before the freshest mart's. */
@@ -101,9 +138,13 @@ function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxD
   const days = results.filter((r) => r.status === 'fresh' || r.status === 'stale').map((r) => String(r.newest).slice(0, 10));
   const oldestDay = days.sort()[0] ?? '';
   if (!oldestDay || oldestDay > yesterday) return { oldestDay, window: '', windowRest: '' };
-  const part = firstPart(oldestDay, yesterday, maxDays ?? Number.POSITIVE_INFINITY);
+  return { oldestDay, ...windowOf(oldestDay, yesterday, maxDays) };
+}
+
+/** from … to as a command's parameters, its first maxDays days, and what comes after them (said after the command). */
+function windowOf(from: string, to: string, maxDays?: number): { window: string; windowRest: string } {
+  const part = firstPart(from, to, maxDays ?? Number.POSITIVE_INFINITY);
   return {
-    oldestDay,
     window: `from=${part.from} to=${part.to}`,
     windowRest: part.rest ? ` (the first ${maxDays} of ${part.days} days: then the same command again from=${part.rest.from}, ${maxDays} days at a time, up to to=${part.rest.to})` : '',
   };
@@ -112,14 +153,21 @@ function reloadWindow(results: readonly MartFreshness[], yesterday: string, maxD
 export const martFreshnessStepKind = defineStepKind({
   kind: 'mart-freshness',
   schema,
-  statuses: ['fresh', 'stale', 'unreadable'],
-  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday', 'builtThrough'],
+  // part-built only with a window's last day to reach (through).
+  statuses: (step) => (step.through ? ['fresh', 'stale', 'unreadable', 'part-built'] : ['fresh', 'stale', 'unreadable']),
+  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday', 'builtThrough', 'restFrom'],
   defaultTimeoutMs: 2 * 60_000,
-  rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
-  templates: (step) => (step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
-  resolve: (step, tools) => ({ ...step, through: step.through && tools.text(step.through) }),
+  rules: (step) => [
+    ...(step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),
+    ...(step.from && !step.through ? [{ at: ['from'], message: 'from is the first day of the window whose last day is through: set through too' }] : []),
+  ],
+  templates: (step) => [
+    ...(step.through ? [{ at: ['through'], template: step.through, as: 'text' as const }] : []),
+    ...(step.from ? [{ at: ['from'], template: step.from, as: 'text' as const }] : []),
+  ],
+  resolve: (step, tools) => ({ ...step, through: step.through && tools.text(step.through), from: step.from && tools.text(step.from) }),
   describe: (step) =>
     `newest date of each mart${step.target === 'backend' ? '' : step.target === 'motherduck' ? ' on MotherDuck' : ' in the local DuckDB file'} against its SLA: ${step.marts.map((m) => `${m.table}.${m.dateColumn} within ${formatDuration(m.maxLag)}`).join(', ')}` +
-    (step.through ? `; each through ${step.through} at least` : ''),
+    (step.through ? `; each through ${step.through} at least (before yesterday, with a day after it still missing: one part of a longer backfill, judged by that day reached)` : ''),
   run: runMartFreshnessStep,
 });

@@ -10,9 +10,11 @@ import { elapsedSince, targetChoice } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
+import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
+import { changedSinceKept } from './changed-since-kept.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -25,9 +27,9 @@ const schema = z.strictObject({
   key: z.string().default(''),
   /**
    * Put a window back exactly as it was kept (a rollback of a reload): the rows in it now are kept in `keepTo` first,
-   * then, in one transaction, deleted and every kept row inserted. Without it only the kept rows not there go back, and
-   * rows added since stay beside them. With a `key`, refused before anything changes when a row outside the window holds
-   * a kept row's key: that row stays, and the kept one would repeat its key.
+   * then, in one transaction, compared with that file again, deleted and every kept row inserted. Without it only the
+   * kept rows not there go back, and rows added since stay beside them. With a `key`, refused before anything changes
+   * when a row outside the window holds a kept row's key: that row stays, and the kept one would repeat its key.
    */
   replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
 });
@@ -56,7 +58,7 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
     }));
     return {
       status: 'ok',
-      summary: `re-inserted ${inserted} of ${kept} kept rows into ${step.table.replace(/"/g, '')}; ${kept - inserted} were already there`,
+      summary: `re-inserted ${inserted} of ${plural(kept, 'kept row', 'kept rows')} into ${step.table.replace(/"/g, '')}; ${plural(kept - inserted, 'was', 'were')} already there`,
       durationMs: elapsedSince(started),
       outputs: { inserted, kept },
     };
@@ -68,7 +70,7 @@ type Replace = NonNullable<RestoreRowsStep['replace']>;
 /** The step's `key` as quoted column names; none when it has no key. */
 const keyColumns = (key: string): string[] => key.split(',').map((k) => k.trim()).filter(Boolean).map(quoteIdentifier);
 
-/** The window's rows now kept in a file, then deleted and the kept rows inserted in their place, in one transaction. */
+/** The window's rows now kept in a file, then, in one transaction, found unchanged, deleted and the kept rows inserted in their place. */
 function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunContext): Promise<StepResult> {
   if (fs.existsSync(replace.keepTo)) {
     return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {}, untouched: true });
@@ -87,21 +89,35 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
     if (window.aside && window.notExact) {
       return { ...fail(`the rows in the window now cannot be kept aside exactly: ${notKeptExactlySaid(step.table, window.kept, window.notExact)}; nothing was put back either (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     }
-    if (window.aside) return { ...fail(`kept ${window.kept} of the ${window.expected} rows in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
+    if (window.aside) return { ...fail(`kept ${window.kept} of the ${rowsSaid(window.expected)} in the window: stopping before anything is deleted (the file is at ${window.aside})`, { file: window.aside }), untouched: true };
     const now = window.kept;
-    const outcome = await inTransaction(session, async () => {
+    const outcome = await inTransaction<{ changed?: string; deleted: number; inserted: number }>(session, async () => {
+      // The keep above was its own transaction: another writer (on MotherDuck) may have changed the window since, and an
+      // UPDATE changes no count. Only the rows just kept, as they were kept, may be deleted.
+      const changed = await changedSinceKept(session, { table: step.table, where: replace.where, params: replace.params, file: replace.keepTo });
+      if (changed) return { commit: false, value: { changed, deleted: 0, inserted: 0 } };
       const deleted = firstNumber(await session.run(`DELETE FROM ${step.table} WHERE ${replace.where}`, replace.params));
       if (deleted !== now) return { commit: false, value: { deleted, inserted: 0 } };
       return { commit: true, value: { deleted, inserted: firstNumber(await session.run(`INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet($1)`, [step.from])) } };
     });
+    if (outcome.changed) {
+      return {
+        ...fail(
+          `the window's rows changed after they were kept in ${replace.keepTo} and before they were to be deleted (another writer wrote in between): ${outcome.changed}. ` +
+            `Nothing was deleted or put back: the window is as that writer left it, the rows kept of it are in ${replace.keepTo}, the rows to put back still in ${step.from}. Propose the rollback again, so the rows there now are kept and replaced`,
+          { file: replace.keepTo },
+        ),
+        untouched: true,
+      };
+    }
     if (outcome.deleted !== now) {
       // The transaction was rolled back: the table is as it was.
-      return { ...fail(`the window held ${now} rows when they were kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo }), untouched: true };
+      return { ...fail(`the window held ${rowsSaid(now)} when ${now === 1 ? 'it was' : 'they were'} kept and ${outcome.deleted} when deleted (a write came in between): nothing was changed; the rows kept are in ${replace.keepTo}`, { file: replace.keepTo }), untouched: true };
     }
     const table = step.table.replace(/"/g, '');
     return {
       status: 'ok',
-      summary: `put the window of ${table} back as it was kept: its ${now} rows of the moment are kept in ${replace.keepTo}, and the ${outcome.inserted} kept rows replace them`,
+      summary: `put the window of ${table} back as it was kept: its ${plural(now, 'row of the moment is', 'rows of the moment are')} kept in ${replace.keepTo}, and the ${plural(outcome.inserted, 'kept row replaces', 'kept rows replace')} ${now === 1 ? 'it' : 'them'}`,
       durationMs: elapsedSince(started),
       outputs: { inserted: outcome.inserted, kept, replaced: now, replacedFile: replace.keepTo },
     };
@@ -153,6 +169,7 @@ export const restoreRowsStepKind = defineStepKind({
           `COPY (SELECT * FROM ${step.table} WHERE ${step.replace.where.trim()}) TO '${rel(step.replace.keepTo)}' (FORMAT parquet)${bound(step.replace.params)}`,
           readBackLine,
           '-- then, in one transaction:',
+          '-- first: the rows the WHERE picks must still be, value by value, the rows just kept (another writer may have changed them), or nothing is changed',
           `DELETE FROM ${step.table} WHERE ${step.replace.where.trim()}${bound(step.replace.params)}  -- must delete exactly the rows just kept`,
           `INSERT INTO ${step.table} BY NAME SELECT * FROM read_parquet('${rel(step.from)}')`,
         ].join('\n')

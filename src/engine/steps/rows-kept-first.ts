@@ -118,6 +118,27 @@ export function keptBy<E extends { kind: string } & Record<string, unknown>>(ste
   );
 }
 
+/** Where an export-rows step before a plain DELETE or UPDATE keeps its rows, and how it picks them: compared first when it runs. */
+export interface KeptIn {
+  /** The export-rows step's id. */
+  step: string;
+  verb: 'DELETE' | 'UPDATE';
+  /** Its resolved `to`: the Parquet file the rows are kept in. */
+  file: string;
+  table: string;
+  where: string;
+  params: string[];
+}
+
+/** keptBy on a plan's resolved steps: what the statement's run compares the rows it changes with, in its transaction. */
+export function keptIn(step: RowChangingStep, earlier: readonly ({ kind: string } & Record<string, unknown>)[]): KeptIn | undefined {
+  const keep = keptBy(step, earlier);
+  const plain = plainForm(step.sql, step.params);
+  if (!keep || !plain) return undefined;
+  const params = ((keep.params as unknown[] | undefined) ?? []).map(String);
+  return { step: String(keep.id), verb: plain.verb, file: String(keep.to), table: String(keep.table), where: String(keep.where), params };
+}
+
 export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['earlier']): StepIssue[] {
   // On MotherDuck alone the engine takes a named snapshot before every destructive step: it keeps every row.
   if (step.target === 'motherduck') return [];

@@ -2,7 +2,8 @@
 import { dayRanges } from './bad-days-compared.js';
 import { diagnoseTakingIn, type DiagnoseAgain } from './diagnose-again.js';
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
-import { plural, type DayCount } from './day-counts-step.js';
+import { plural } from '../../plural.js';
+import type { DayCount } from './day-counts-step.js';
 
 /**
  * The built table's counts on the days of `days` (this table's) it has rows on and this one has none. An empty day

@@ -1,5 +1,6 @@
 // The sql step kind: one statement against a target (the DuckDB file or MotherDuck; read-only unless the step mutates).
 // Values are bound as parameters, or, where DDL takes none, rendered as typed literals ({{at | timestamp}}).
+import fs from 'node:fs';
 import { z } from 'zod';
 import { textTable } from '../../text-table.js';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
@@ -7,10 +8,13 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
-import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
+import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { boundValueIssues } from './bound-values.js';
-import { rowsKeptFirst } from './rows-kept-first.js';
+import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
+import { changedSinceKept } from './changed-since-kept.js';
 import { changesData, overwritingStatements } from './sql-statements.js';
+import { rowsSaid } from '../../plural.js';
+import { firstLine } from '../../excerpt.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -26,7 +30,14 @@ const schema = z.strictObject({
   expectRows: rowCount.optional(),
 });
 
-export type SqlStep = z.output<typeof schema> & ResolvedCommon;
+export type SqlStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /**
+     * For a DELETE or UPDATE bound to a count whose rows an export-rows step before it keeps (found when the plan is
+     * made): the rows its WHERE picks are compared with that file first, in its transaction.
+     */
+    keptIn?: KeptIn;
+  };
 
 /** Errors after which nobody can tell whether a statement sent was applied: the connection went while it ran. */
 const connectionLost = /connection (to \S+ )?(was )?(lost|closed|reset)|lost connection|broken pipe|ECONNRESET|EPIPE|socket hang up|network error/i;
@@ -51,24 +62,59 @@ export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResu
   });
 }
 
+/**
+ * The rows the statement is to change, compared with those kept: a comparison that fails (out of memory, the step's
+ * timeout) is a refusal that changed nothing, the transaction rolled back before the statement ran.
+ */
+async function comparedWithKept(session: TargetSession, kept: NonNullable<SqlStep['keptIn']>): Promise<string | undefined> {
+  try {
+    return await changedSinceKept(session, { table: kept.table, where: kept.where, params: kept.params, file: kept.file });
+  } catch (error) {
+    throw new ChangedNothing(
+      `the rows this ${kept.verb} ${kept.verb === 'DELETE' ? 'removes' : 'changes'} could not be compared with those kept in ${kept.file} (step "${kept.step}"): ${firstLine((error as Error).message)}; rolled back before it ran, nothing was changed`,
+      { file: kept.file },
+    );
+  }
+}
+
 async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, started: number): Promise<StepResult> {
   if (step.expectRows === undefined) {
     const { columns, rows } = await session.run(step.sql, step.params);
     return {
       status: 'ok',
-      summary: columns.length > 0 ? `${rows.length} row${rows.length === 1 ? '' : 's'}` : 'done',
+      summary: columns.length > 0 ? rowsSaid(rows.length) : 'done',
       output: columns.length > 0 ? textTable(columns, rows) : undefined,
       durationMs: elapsedSince(started),
       outputs: { rows, columns, rowCount: rows.length },
     };
   }
   const expected = Number(step.expectRows);
-  const changed = await inTransaction(session, async () => {
+  const kept = step.keptIn;
+  const changes = kept?.verb === 'DELETE' ? 'removes' : 'changes';
+  if (kept && !fs.existsSync(kept.file)) {
+    return { ...fail(`the rows this ${kept.verb} ${changes} were to be kept first in ${kept.file} (step "${kept.step}"), and that file is not there: nothing was changed`), untouched: true };
+  }
+  const changed = await inTransaction<{ count: number; since?: string }>(session, async () => {
+    // The keep was an earlier step's transaction: a write in between (an UPDATE changes no count) would have this change
+    // rows that were never kept. Only the rows kept, as they were kept, may be deleted or changed.
+    const since = kept && (await comparedWithKept(session, kept));
+    if (since) return { commit: false, value: { count: 0, since } };
     const count = firstNumber(await session.run(step.sql, step.params));
-    return { commit: count === expected, value: count };
+    return { commit: count === expected, value: { count } };
   });
-  if (changed !== expected) return fail(`changed ${changed} rows where the preview counted ${expected}: rolled back, nothing was changed`);
-  return { status: 'ok', summary: `changed ${changed} rows, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed } };
+  if (kept && changed.since) {
+    const done = kept.verb === 'DELETE' ? 'deleted' : 'changed';
+    return {
+      ...fail(
+        `the rows this ${kept.verb} ${changes} changed after step "${kept.step}" kept them in ${kept.file} (another writer wrote in between): ${changed.since}. ` +
+          `Rolled back, nothing was ${done}; the rows as they were kept are in ${kept.file}. Diagnose again, then propose the plan again on the rows as they are now`,
+        { file: kept.file },
+      ),
+      untouched: true,
+    };
+  }
+  if (changed.count !== expected) return fail(`changed ${rowsSaid(changed.count)} where the preview counted ${expected}: rolled back, nothing was changed`);
+  return { status: 'ok', summary: `changed ${rowsSaid(changed.count)}, as previewed; committed`, durationMs: elapsedSince(started), outputs: { rowCount: changed.count } };
 }
 
 export const sqlStepKind = defineStepKind({
@@ -96,8 +142,14 @@ export const sqlStepKind = defineStepKind({
     ...step.params.map((param, i) => ({ at: ['params', i], template: param, as: 'text' as const })),
     ...(step.expectRows ? [{ at: ['expectRows'], template: step.expectRows, as: 'text' as const }] : []),
   ],
-  resolve: (step, tools) => ({ ...step, sql: tools.sql(step.sql), params: step.params.map(tools.text), expectRows: step.expectRows && renderedRowCount(tools.text(step.expectRows)) }),
-  describe: (step, { bound }) =>
-    `${step.sql.trim()}${bound(step.params)}${step.expectRows ? `\n-- in a transaction: must change exactly ${step.expectRows} rows, or it is rolled back` : ''}`,
+  resolve: (step, tools) => {
+    const resolved = { ...step, sql: tools.sql(step.sql), params: step.params.map(tools.text), expectRows: step.expectRows && renderedRowCount(tools.text(step.expectRows)) };
+    const kept = resolved.expectRows === undefined ? undefined : keptIn(resolved, tools.earlier ?? []);
+    return kept ? { ...resolved, keptIn: kept } : resolved;
+  },
+  describe: (step, { bound, rel }) =>
+    `${step.sql.trim()}${bound(step.params)}` +
+    (step.expectRows ? `\n-- in a transaction: must change exactly ${rowsSaid(Number(step.expectRows))}, or it is rolled back` : '') +
+    (step.keptIn ? `\n-- and before it, in that transaction: the rows its WHERE picks must still be, value by value, those kept in '${rel(step.keptIn.file)}' (another writer may have changed them), or nothing is changed` : ''),
   run: runSqlStep,
 });

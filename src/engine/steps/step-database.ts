@@ -12,6 +12,19 @@ export interface Explained {
   summary: string;
 }
 
+/**
+ * An error after which the step knows it changed no data (rows kept in a file that could not be checked, nothing
+ * deleted): its result says so (untouched), with what it left on disk as outputs (the file, moved aside).
+ */
+export class ChangedNothing extends Error {
+  constructor(
+    message: string,
+    readonly outputs: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
 export async function withStepDatabase(
   ctx: StepRunContext,
   options: {
@@ -43,9 +56,10 @@ export async function withStepDatabase(
     return await work(session, fail, started);
   } catch (error) {
     const message = (error as Error).message;
+    const [outputs, untouched] = error instanceof ChangedNothing ? [error.outputs, { untouched: true as const }] : [{}, {}];
     const explained = timedOut ? undefined : await options.explain?.(error as Error, session).catch(() => undefined);
-    if (explained && !timedOut) return { ...fail(explained.summary), status: explained.status, output: ctx.redact(message) };
-    return fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message);
+    if (explained && !timedOut) return { ...fail(explained.summary, outputs), status: explained.status, output: ctx.redact(message), ...untouched };
+    return { ...fail(timedOut ? `stopped after ${formatDuration(options.timeoutMs)} (timeout): ${message}` : message, outputs), ...untouched };
   } finally {
     clearTimeout(timer);
     await session.close();

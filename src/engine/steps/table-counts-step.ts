@@ -6,6 +6,7 @@ import { UserError } from '../../errors.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import { lookup, type TemplateContext } from '../../runbook/template.js';
 import { textTable } from '../../text-table.js';
+import { rowsSaid } from '../../plural.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
@@ -149,7 +150,7 @@ async function runTableCounts(step: TableCountsStep, ctx: Parameters<typeof with
     const short = floor ? step.tables.filter((t) => floor.counts[t] !== undefined && (counts[t] as number) < (floor.counts[t] as number)) : [];
     const shortSaid =
       short.length > 0
-        ? `. NOT as restored: ${short.map((t) => `${t} has ${counts[t]} rows, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
+        ? `. NOT as restored: ${short.map((t) => `${t} has ${rowsSaid(counts[t] ?? 0)}, fewer than the ${floor?.counts[t]} it had ${floor?.asOf || 'at the moment the diagnosis counted'}`).join('; ')} (the bad state still there, a restore rolled back, or rows deleted since)`
         : '';
     const same = step.flagUnchanged && countsAt !== undefined && step.tables.every((t) => change(t) === 0);
     // Written to after the plan was made: the approver did not see what the plan would leave behind.

@@ -1,0 +1,141 @@
+// The rows-outside-window step kind: a table's rows on the day before and the day after a window, against the recovery plan's counts of them before it changed anything.
+import { z } from 'zod';
+import type { TargetSession } from '../../database/target.js';
+import { didYouMean } from '../../runbook/did-you-mean.js';
+import { stepCommon, stepId, template } from '../../runbook/step-common.js';
+import type { StepResult } from '../types.js';
+import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
+import { explainCountFailure } from './date-count-problems.js';
+import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { diagnoseTakingIn } from './diagnose-again.js';
+import { dayAfter, dayBefore } from './iso-days.js';
+import { withStepDatabase } from './step-database.js';
+import { rowsSaid } from '../../plural.js';
+
+const schema = z.strictObject({
+  ...stepCommon,
+  target: targetChoice,
+  kind: z.literal('rows-outside-window'),
+  table: template,
+  dateColumn: template,
+  /** The window: its first and last day. */
+  from: template,
+  to: template,
+  /**
+   * The ids of a recovery path's previews that counted the table's rows on the day before the window and on the day
+   * after it, when its plan was made: the counts these are compared with (a path without them: nothing to compare).
+   */
+  countedBefore: z.strictObject({ dayBefore: stepId, dayAfter: stepId }),
+  /** The command that diagnoses the source again (`from=… to=…` appended) and the most days a window may have. */
+  diagnoseAgain: z.strictObject({ command: template, maxDays: z.number().int().positive() }).optional(),
+});
+
+export type RowsOutsideWindowStep = z.output<typeof schema> &
+  ResolvedCommon & {
+    /** The recovery plan's counts of the two days, by day; absent when the recovery in place took none of this window. */
+    before?: Record<string, number>;
+  };
+
+/** The rows per day on the two days, bound to (the day before the window, the day after it); by utc_day, as day-counts counts. */
+export function outsideCountsSql(step: Pick<RowsOutsideWindowStep, 'table' | 'dateColumn'>): string {
+  return `SELECT CAST(utc_day(${step.dateColumn}) AS VARCHAR) AS day, COUNT(*) AS n
+  FROM ${step.table}
+ WHERE utc_day(${step.dateColumn}) IN (CAST($1 AS DATE), CAST($2 AS DATE))
+ GROUP BY 1`;
+}
+
+/**
+ * The counts the recovery in place took of the two days when its plan was made, from the `previews` the service gives a
+ * validation (that recovery's, when it had this validation's parameters); none when either is missing.
+ */
+function countedBefore(step: Pick<RowsOutsideWindowStep, 'countedBefore'>, previews: unknown, from: string, to: string): Record<string, number> | undefined {
+  const counts = typeof previews === 'object' && previews !== null ? (previews as Record<string, unknown>) : {};
+  const [before, after] = [counts[step.countedBefore.dayBefore], counts[step.countedBefore.dayAfter]];
+  if (typeof before !== 'number' || typeof after !== 'number') return undefined;
+  return { [dayBefore(from)]: before, [dayAfter(to)]: after };
+}
+
+export async function runRowsOutsideWindowStep(step: RowsOutsideWindowStep, ctx: StepRunContext): Promise<StepResult> {
+  const started = performance.now();
+  const days = [dayBefore(step.from), dayAfter(step.to)] as const;
+  const sides = { [days[0]]: 'the day before the window', [days[1]]: 'the day after it' };
+  const table = step.table.replace(/"/g, '');
+  const target = targetOf(ctx, step.target);
+  let counted = new Map<string, number>();
+  const explain = (error: Error, session: TargetSession) => explainCountFailure(session, step, target.label, error, target.name === 'local');
+  const query = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain }, async (session, _fail, queryStarted) => {
+    counted = new Map((await session.run(outsideCountsSql(step), [...days])).rows.map((row) => [String(row[0]), Number(row[1])]));
+    return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
+  });
+  if (query.status !== 'ok') return query;
+  const now = Object.fromEntries(days.map((day) => [day, counted.get(day) ?? 0]));
+  const outputs = { table, dayBefore: days[0], dayAfter: days[1], counts: now, before: step.before ?? {} };
+  const nowSaid = days.map((day) => `${day} (${sides[day]}) ${rowsSaid(now[day] ?? 0)}`).join(', ');
+  const result = (status: string, summary: string): StepResult => ({ status, summary, durationMs: elapsedSince(started), outputs });
+  if (!step.before) {
+    return result('not-compared', `${table} has ${nowSaid}; not compared: no recovery of this window counted them before changing anything (path A's plan does, before its reload)`);
+  }
+  const before = step.before;
+  const changes = days.map((day) => ({ day, then: before[day] ?? 0, now: now[day] ?? 0 })).filter((c) => c.now !== c.then);
+  if (changes.length === 0) return result('ok', `no rows added or gone outside the window: ${table} has ${nowSaid}, as when the recovery's plan counted them`);
+  // Yesterday's and today's rows may still be arriving (a daily load of yesterday lands in the morning, perhaps while
+  // the recovery ran): rows added there may be a load's, said but not held against the recovery.
+  const yesterday = dayBefore(ctx.clock().toISOString().slice(0, 10));
+  const loading = (day: string) => day >= yesterday;
+  const said = (c: (typeof changes)[number]) =>
+    `${c.day} (${sides[c.day]}${loading(c.day) ? '; still loading, so a load may have written them' : ''}): ${c.now > c.then ? `${rowsSaid(c.now - c.then)} added` : `${rowsSaid(c.then - c.now)} gone`} (${c.then} when the plan was made, ${c.now} now)`;
+  const held = changes.filter((c) => !(loading(c.day) && c.now > c.then));
+  const added = held.filter((c) => c.now > c.then);
+  const changedDays = changes.map((c) => c.day);
+  const takeIn = diagnoseTakingIn(step.diagnoseAgain, [step.from, ...changedDays].sort()[0] as string, [step.to, ...changedDays].sort().at(-1) as string, [changedDays]);
+  const summary =
+    `rows of ${table} outside the window changed since the recovery's plan counted them: ${changes.map(said).join('; ')}. ` +
+    `The recovery kept, deleted and restated the window only: what the reload (or a load since) wrote on those days was not kept, is in no mart it restated, and its rollback leaves it (a source working in local time writes the hours either side of the window into those days, in UTC); ${takeIn}`;
+  if (held.length === 0) return result('ok', summary);
+  return result(added.length > 0 ? 'rows-added' : 'rows-gone', summary);
+}
+
+function countedBeforeProblems(step: { countedBefore: { dayBefore: string; dayAfter: string } }, scope: StepReferences): StepIssue[] {
+  if (scope.phase !== 'validation') return [{ at: ['countedBefore'], message: 'a rows-outside-window step compares a recovery\'s counts with what is there after it: it belongs in the validation' }];
+  const known = scope.recoveryPreviews ?? [];
+  return (['dayBefore', 'dayAfter'] as const).flatMap((side) =>
+    known.includes(step.countedBefore[side]) ? [] : [{ at: ['countedBefore', side], message: `no recovery path has a preview "${step.countedBefore[side]}"${didYouMean(step.countedBefore[side], known)}` }],
+  );
+}
+
+export const rowsOutsideWindowStepKind = defineStepKind({
+  kind: 'rows-outside-window',
+  describesSql: true,
+  schema,
+  // rows-added: a day before yesterday has more rows than the recovery's plan counted (a day still loading is only said);
+  // rows-gone: fewer, and none more; not-compared: the recovery in place counted neither day (path B, none, another window).
+  statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed'],
+  outputs: ['table', 'dayBefore', 'dayAfter', 'counts', 'before'],
+  defaultTimeoutMs: 5 * 60_000,
+  templates: (step) => [
+    { at: ['table'], template: step.table, as: 'sql' },
+    { at: ['dateColumn'], template: step.dateColumn, as: 'sql' },
+    { at: ['from'], template: step.from, as: 'text' },
+    { at: ['to'], template: step.to, as: 'text' },
+    ...(step.diagnoseAgain ? [{ at: ['diagnoseAgain', 'command'], template: step.diagnoseAgain.command, as: 'text' as const }] : []),
+  ],
+  references: countedBeforeProblems,
+  resolve: (step, tools) => {
+    const [from, to] = [tools.text(step.from), tools.text(step.to)];
+    const before = countedBefore(step, tools.values.previews, from, to);
+    return {
+      ...step,
+      table: tools.sql(step.table),
+      dateColumn: tools.sql(step.dateColumn),
+      from,
+      to,
+      ...(step.diagnoseAgain ? { diagnoseAgain: { ...step.diagnoseAgain, command: tools.text(step.diagnoseAgain.command) } } : {}),
+      ...(before ? { before } : {}),
+    };
+  },
+  describe: (step) => {
+    const then = step.before ? `compared with the recovery plan's counts: ${Object.entries(step.before).map(([day, n]) => `${day} ${n}`).join(', ')}` : 'no recovery plan of this window counted them: not compared';
+    return `${outsideCountsSql(step)}\n-- bound: $1 = ${dayBefore(step.from)} (the day before the window), $2 = ${dayAfter(step.to)} (the day after it); ${then}`;
+  },
+  run: runRowsOutsideWindowStep,
+});

@@ -1,0 +1,116 @@
+// Scenario 2's reload writing rows outside the window (a source in local time): the validation says so, and the rollback's plan that they stay.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { createBackfillDatabase, dayAfterTheData, ebirdReloadCommand, ebirdRestateCommand, reloadRawSql, restateMartSql, rowAfterWindowSql } from '../helpers/backfill-data.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { assetCheckAnswers } from '../helpers/dagster-checks.js';
+import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
+import { acceptPathForm } from '../helpers/form-flow.js';
+
+const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
+const restate = { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] };
+const window = ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'];
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  await createBackfillDatabase(checkout.databasePath, {
+    lastDay: '2026-04-24',
+    rowsPerDay: 2_000,
+    ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] },
+  });
+  nock.cleanAll();
+  serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());
+});
+
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  nock.cleanAll();
+});
+
+async function rowsOn(day: string): Promise<number> {
+  const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    return Number((await connection.runAndReadAll(`SELECT count(*) FROM raw_ebird.observations WHERE observation_date = DATE '${day}'`)).getRows()[0]?.[0]);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** How the validation's step on the days outside the window ended. */
+const outsideWindow = () =>
+  journalRecordsOf(checkout)
+    .filter((r) => r.type === 'step.finished' && r.data.result.stepId === 'outside_window')
+    .map((r) => ({ status: r.data.result.status, summary: r.data.result.summary as string }));
+
+async function recoverPathA(): Promise<void> {
+  await harness.command('diagnose backfill source=ebird', operator);
+  await harness.settle();
+  await acceptPathForm(harness, slack, 'a', operator);
+  await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+  await harness.settle();
+}
+
+describe('rows a reload writes outside the window', () => {
+  it('fails the validation naming the day and how many it added, and the rollback says they stay', async () => {
+    checkout.behave({
+      [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 2_000), rowAfterWindowSql('raw_ebird.observations')], params: window },
+      [ebirdRestateCommand]: restate,
+    });
+    const [before, after] = [await rowsOn('2026-04-17'), await rowsOn('2026-04-21')];
+    await recoverPathA();
+    const plan = slack.posted('Plan Path A');
+    expect(plan).toContain(`Preview: Raw rows on the day before the window (left as they are; counted again after the reload): ${before}*`);
+    expect(plan).toContain(`Preview: Raw rows on the day after the window (left as they are; counted again after the reload): ${after}*`);
+    expect(await rowsOn('2026-04-21')).toBe(after + 1);
+
+    const [found] = outsideWindow();
+    expect(found?.status).toBe('rows-added');
+    expect(found?.summary).toContain(`rows of raw_ebird.observations outside the window changed since the recovery's plan counted them: 2026-04-21 (the day after it): 1 row added (${after} when the plan was made, ${after + 1} now)`);
+    expect(found?.summary).toContain('diagnose a window that takes them in: `/databox diagnose backfill source=ebird from=2026-04-18 to=2026-04-21`');
+    expect(found?.summary).not.toContain('2026-04-17 (');
+    expect(slack.posted('Validation failed')).toContain('2026-04-21 (the day after it): 1 row added');
+    expect(slack.allText()).not.toContain('Validation passed');
+
+    // The rollback puts the window back, and says the rows outside it stay: the row the reload wrote there is still there after it.
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.posted('Plan Rollback')).toContain(
+      `Preview: Raw rows on the day before and the day after the window now, which this rollback leaves as they are (rows the reload wrote there stay): ${before + after + 1}*`,
+    );
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(await rowsOn('2026-04-21')).toBe(after + 1);
+  });
+
+  it('passes the validation, the days outside counted as before, when the reload wrote the window alone', async () => {
+    checkout.behave({
+      [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 2_000)], params: window },
+      [ebirdRestateCommand]: restate,
+    });
+    const [before, after] = [await rowsOn('2026-04-17'), await rowsOn('2026-04-21')];
+    await recoverPathA();
+    expect(outsideWindow()).toEqual([
+      {
+        status: 'ok',
+        summary: `no rows added or gone outside the window: raw_ebird.observations has 2026-04-17 (the day before the window) ${before} rows, 2026-04-21 (the day after it) ${after} rows, as when the recovery's plan counted them`,
+      },
+    ]);
+    expect(slack.allText()).toContain('Validation passed');
+  });
+});
