@@ -7,6 +7,7 @@ import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label
 import type { Incident, IncidentState, Run } from './state.js';
 import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
+import { partOfWindow } from './part-of-window.js';
 
 export interface StatusReport {
   /** Mutating plans that hold their database: approved and about to start, or running. */
@@ -229,6 +230,8 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     if (run.kind === 'rollback' && run.status === 'succeeded') return { said: `${rolledBackWords} (${run.id})`, open: true };
     const elsewhere = report.validatedElsewhere.get(run.id);
     if (elsewhere) return { said: `${elsewhere} (${run.id})`, open: true };
+    // One part of a longer window built: the days after it are still to backfill, as its validation said.
+    if (partOfWindow(run)) return { said: `validation succeeded on one part of the window; the days after it are still to backfill (${run.id})`, open: true };
     // A first stage that succeeded (path A's clone) has recovered nothing yet: its swap is to come.
     if (run.startedAt !== undefined) return { said: `${runLabel(run).toLowerCase()} ${endedWords(run)} (${run.id})`, open: run.status !== 'succeeded' || Boolean(run.continuesWith) };
   }

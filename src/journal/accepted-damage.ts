@@ -159,30 +159,39 @@ function linkedTo(record: JournalRecord, before: Before): { seq: number } | unde
 
 /**
  * Lines after `from` that fail on their own (their hash, their form, their link to the line before): named beside the
- * first; and those sound on their own whose link cannot be checked, as they follow a line whose hash does not read.
+ * first; those sound on their own that do not link to a line sound on its own (breaks: either of the two was changed);
+ * and those sound on their own whose link cannot be checked, as they follow a line whose hash does not read.
  */
-function furtherBadLines(lines: readonly string[], from: number, most = 10): { bad: number[]; unchecked: UncheckedLine[] } {
+function furtherBadLines(lines: readonly string[], from: number, most = 10): { bad: number[]; breaks: number[]; unchecked: UncheckedLine[] } {
   const bad: number[] = [];
+  const breaks: number[] = [];
   const unchecked: UncheckedLine[] = [];
   // The first bad line, as far as the line after it can be linked to it.
   let before = beforeAt(lines, from - 1);
-  for (let index = from; index < lines.length && bad.length + unchecked.length < most; index += 1) {
+  for (let index = from; index < lines.length && bad.length + breaks.length + unchecked.length < most; index += 1) {
     const line = lines[index] as string;
     const record = soundAlone(line);
     const to = record && linkedTo(record, before);
     if (!record || (to && record.seq !== to.seq + 1)) bad.push(index + 1);
+    // Both sound on their own, not linked: either may be the changed one (see linkBreakWords).
+    else if (!to && before.sound && before.line > 0 && record.seq === before.seq + 1) breaks.push(index + 1);
     else if (!to && before.hash !== undefined) bad.push(index + 1);
     else if (!to) unchecked.push({ line: index + 1, follows: before.line, unreadable: true });
     before = beforeNext(line, index, before, record);
   }
-  return { bad, unchecked };
+  return { bad, breaks, unchecked };
+}
+
+/** "line 41 does not link to line 40: one of the two was changed" (each verifies on its own, so neither can be named). */
+export function linkBreakWords(line: number): string {
+  return `line ${line} does not link to line ${line - 1}: one of the two was changed`;
 }
 
 /**
  * Which lines of an accepted stretch (indexes `from` up to the acceptance at `to`) cannot be verified, rather than all
  * of them: a line that fails on its own, and a line the next one does not follow (its `prev` is another hash while its
- * number says it comes next or earlier: this one was changed and hashed again, or put in), which may be the line just
- * before the stretch, the first bad line being the one that noticed. A line whose number skips past the one before it
+ * number says it comes next or earlier: this one was changed and hashed again, or put in, or the next one's link was),
+ * both marked, as either may be the changed one. A line whose number skips past the one before it
  * (and does not link to it) follows lines that were lost: neither is marked, the loss is said on its own. A line after
  * one that fails on its own links to the hash that line's bytes still name; where none reads, or it does not link to
  * it, its place in the chain cannot be checked, and it is marked too, however sound on its own. The rest verify line by
@@ -202,7 +211,11 @@ function judgeStretch(lines: readonly string[], from: number, to: number): { unv
       if (next.seq !== linked.seq + 1) unverified.add(index);
     } else if (before.hash !== undefined && next.seq > before.seq + 1) lostBefore.push(index + 1);
     // Not followed: the line before it is not the one it was written after (the first line: it names no line before).
-    else if (before.sound) unverified.add(before === genesisBefore ? index : index - 1);
+    // Either of the two may be the changed one (this one's link edited and hashed again, or the one before): both marked.
+    else if (before.sound) {
+      unverified.add(index);
+      if (before !== genesisBefore) unverified.add(index - 1);
+    }
     else {
       unverified.add(index);
       unchecked.push({ line: index + 1, follows: before.line, unreadable: before.hash === undefined });
@@ -231,8 +244,8 @@ export function replayable(lines: readonly string[]): JournalRecord[] {
 
 /**
  * Acceptances among verified records of damage no chain link shows, each pinning exactly the bytes before it: a missing
- * head file (at the line it names), or an end rewritten so the chain holds again, which only the head file told (the
- * line it names, before the acceptance: that line and those after it, up to the acceptance, cannot be verified).
+ * head file (at the line it names), or an end rewritten so the chain holds again, which only the head file told (at or
+ * before the line it names: where the rewrite began cannot be told, so no line before the acceptance can be verified).
  * `taken` are the acceptances of failed links already found (their first line verified again from them).
  */
 function acceptedInChain(lines: readonly string[], verified: readonly JournalRecord[], from: number, taken: ReadonlySet<number>): AcceptedDamage[] {
@@ -242,9 +255,22 @@ function acceptedInChain(lines: readonly string[], verified: readonly JournalRec
     if (record.type !== damageAcceptedType || taken.has(at) || !Number.isSafeInteger(data.line) || data.line < 1 || data.line > at) return [];
     if (data.headMissing === true ? data.line !== at : data.line === at) return [];
     if (data.digest !== digestOf(at === 1 ? '' : `${lines.slice(0, at - 1).join('\n')}\n`)) return [];
-    const unverifiedLines = Array.from({ length: at - data.line }, (_, n) => data.line + n);
+    // A missing head hides only a cut end; a rewritten end may have begun anywhere before, so every line before is marked.
+    const first = data.headMissing === true ? data.line : 1;
+    const unverifiedLines = Array.from({ length: at - first }, (_, n) => first + n);
     return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [] }];
   });
+}
+
+/**
+ * Whether the chain stopped at line `line` only because it does not link to the line before, verified in this pass
+ * (`verified`, ending with it): the line itself is sound on its own, and the one before is no acceptance (where the
+ * chain starts again, its link unchecked).
+ */
+function isBrokenLink(lines: readonly string[], line: number, verified: readonly JournalRecord[]): boolean {
+  const before = verified.at(-1);
+  const record = soundAlone(lines[line - 1] as string);
+  return before !== undefined && before.type !== damageAcceptedType && record !== undefined && record.seq === before.seq + 1 && record.prev !== before.hash;
 }
 
 /**
@@ -272,25 +298,37 @@ export function verifyJournal(text: string): JournalVerification {
     checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
     for (const damage of acceptedInChain(lines, checked.records, from, taken)) {
       accepted.push(damage);
-      for (const record of records) if ((lineOf.get(record) ?? 0) >= damage.line && (lineOf.get(record) ?? 0) < damage.acceptedAt) unverified.add(record);
+      for (const record of records) if ((lineOf.get(record) ?? 0) >= (damage.unverifiedLines[0] ?? damage.line) && (lineOf.get(record) ?? 0) < damage.acceptedAt) unverified.add(record);
     }
     if (!checked.problem) return result();
-    const acceptance = acceptanceOf(lines, checked.problem.line);
+    const found = checked.problem.line;
+    let acceptance = acceptanceOf(lines, found);
+    // A line sound on its own that does not link to the verified line before it: the break is between the two, and
+    // either may be the changed one, so the failure is the pair, from the line before on (unless accepted as it was).
+    const pair = (!acceptance || acceptance.stale) && isBrokenLink(lines, found, checked.records);
+    if (pair) {
+      const dropped = records.pop();
+      if (dropped) lineOf.delete(dropped);
+      acceptance = acceptanceOf(lines, found - 1) ?? acceptance;
+    }
+    const problemLine = pair ? found - 1 : found;
     if (!acceptance || acceptance.stale) {
-      const more = furtherBadLines(lines, checked.problem.line);
-      const lost = lossRecordedAt(lines[checked.problem.line - 1] as string);
-      const reason = lost ? `${checked.problem.reason}; as the record at this line says, ${lost}` : checked.problem.reason;
+      const more = furtherBadLines(lines, found);
+      const lost = lossRecordedAt(lines[found - 1] as string);
+      const first = pair ? linkBreakWords(found) : checked.problem.reason;
+      const reason = lost ? `${first}; as the record at this line says, ${lost}` : first;
       const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
       const further = more.bad.length > 0 ? `; further lines that fail on their own: ${more.bad.join(', ')}` : '';
+      const breaks = more.breaks.map((line) => `; ${linkBreakWords(line)}`).join('');
       const unchecked = more.unchecked.map((line) => `; ${uncheckedWords(line)}`).join('');
-      return result({ line: checked.problem.line, reason: `${why}${further}${unchecked}` });
+      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}` });
     }
-    const judged = judgeStretch(lines, checked.problem.line - 1, acceptance.at - 1);
+    const judged = judgeStretch(lines, problemLine - 1, acceptance.at - 1);
     const marked = new Set(judged.unverified);
     // The line before the stretch, verified as far as its own link goes, may be the one the first bad line does not follow.
     const before = records.at(-1);
-    if (before && marked.has(checked.problem.line - 1) && lineOf.get(before) === checked.problem.line - 1) unverified.add(before);
-    for (let index = checked.problem.line - 1; index < acceptance.at - 1; index += 1) {
+    if (before && marked.has(problemLine - 1) && lineOf.get(before) === problemLine - 1) unverified.add(before);
+    for (let index = problemLine - 1; index < acceptance.at - 1; index += 1) {
       for (const record of replayable([lines[index] as string])) {
         records.push(record);
         if (marked.has(index + 1)) unverified.add(record);

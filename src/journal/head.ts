@@ -178,10 +178,12 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
   }
   const written = result.records.find((r) => r.seq === head.seq);
   if (written && written.hash !== head.hash) {
-    // Verified no further than that line, as a line failing its own check would leave it.
+    // Verified no further than that line; and as the chain was hashed again to hold, the lines before it are not proven
+    // either: the rewrite may have begun at any of them (rewritten says so, where the lines before would be called verified).
     const intactCount = result.records.indexOf(written);
     const line = result.lineOf?.get(written) ?? head.seq;
-    return { ...result, records: result.records.slice(0, intactCount), intactCount, problem: { line, reason: 'this line differs from the one written there (the journal was rewritten from here on)' } };
+    const reason = `this line differs from the one written there (the journal was rewritten at or before line ${line}; where the rewrite began cannot be told)`;
+    return { ...result, records: result.records.slice(0, intactCount), intactCount, problem: { line, reason, rewritten: true } };
   }
   return result;
 }

@@ -47,6 +47,8 @@ export interface VerifyProblem {
   reason: string;
   /** The journal has lines and no head file: its end cannot be checked (see checkHead). */
   headMissing?: boolean;
+  /** The head file shows the end was rewritten and hashed again: no line before it is proven, the chain holding or not. */
+  rewritten?: boolean;
 }
 
 export interface VerifyResult {

@@ -6,11 +6,11 @@ import { quoteIdentifier } from '../runbook/template.js';
 import type { MartSla } from './slas.js';
 
 /**
- * Of the days after `after` through `upTo` (YYYY-MM-DD, inclusive), the first that some mart has no row for; null when
- * every mart has every one of them. Newest dates alone cannot tell it: a schedule restarted after the first part of a
+ * Of the days after `after` through `upTo` (YYYY-MM-DD, inclusive), the first that some mart has no row for, and that
+ * mart (the first of them read); null when every mart has every one of them. Newest dates alone cannot tell it: a schedule restarted after the first part of a
  * long backfill builds yesterday, and the marts look fresh over the weeks still empty between. Read-only.
  */
-export async function firstDayMissing(target: DatabaseTarget, slas: readonly MartSla[], after: string, upTo: string, timeoutMs = 60_000): Promise<{ day: string | null } | { problem: string }> {
+export async function firstDayMissing(target: DatabaseTarget, slas: readonly MartSla[], after: string, upTo: string, timeoutMs = 60_000): Promise<{ day: string | null; mart?: string } | { problem: string }> {
   let session: TargetSession;
   try {
     session = await target.open({ writable: false });
@@ -19,6 +19,7 @@ export async function firstDayMissing(target: DatabaseTarget, slas: readonly Mar
   }
   try {
     let first: string | null = null;
+    let mart: string | undefined;
     for (const sla of slas) {
       const column = `TRY_CAST(${quoteIdentifier(sla.dateColumn)} AS DATE)`;
       const answer = await withTimeout(session, timeoutMs, () =>
@@ -32,11 +33,12 @@ export async function firstDayMissing(target: DatabaseTarget, slas: readonly Mar
       for (let day = dayAfter(after); day <= upTo && (first === null || day < first); day = dayAfter(day)) {
         if (!has.has(day)) {
           first = day;
+          mart = sla.table;
           break;
         }
       }
     }
-    return { day: first };
+    return { day: first, mart };
   } catch (error) {
     return { problem: (error as Error).message.split('\n')[0] as string };
   } finally {

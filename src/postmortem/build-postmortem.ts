@@ -25,6 +25,7 @@ import { stepCount } from '../step-count.js';
 import { endedWords } from '../incidents/run-label.js';
 import { orStoppedByGuard, stoppedByGuard } from './stopped-by-guard.js';
 import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
+import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
 
@@ -181,7 +182,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const last = verify.problem.line - 1;
     doc.add(
       `> **Warning: the journal failed verification at line ${verify.problem.line}**: ${plain(verify.problem.reason)}.`,
-      `> Only lines 1–${last} verify, so this postmortem and its timeline stop at line ${last}: nothing recorded from line ${verify.problem.line} on is shown.`,
+      verify.problem.rewritten
+        ? `> No line before it is proven (lines 1–${last} link up, but could have been hashed again with it); this postmortem and its timeline stop at line ${last}: nothing recorded from line ${verify.problem.line} on is shown.`
+        : `> Only lines 1–${last} verify, so this postmortem and its timeline stop at line ${last}: nothing recorded from line ${verify.problem.line} on is shown.`,
       '> Run `npm run --silent cli -- journal verify` to check the journal again.',
       '',
     );
@@ -242,7 +245,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
     ...(kept.length > 0 ? [`| Kept on disk | ${cell(kept.map((f) => code(f.path)).join(', '))} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`] : []),
     `| Outcome | ${cell(outcome.text)}${asOf}${restsOn(incident.runs, verdicts)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? `verified up to line ${verify.problem.line - 1}` : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );
 
   doc.heading('Symptoms the runbook names');
@@ -344,6 +347,9 @@ function recoveryOutcome(incident: Incident, rb: Runbook | undefined, state: Inc
       // Recovered when a validation first passed after it: one run again later (a check the next morning) moves nothing.
       const first = firstPassedSince(runs, runs.indexOf(recovery), i);
       const passedAt = first.finishedAt ?? validation.finishedAt;
+      // One part of a longer window: no time to recover, the rest is still to backfill.
+      const part = partOfWindow(validation);
+      if (part) return { text: `not recovered yet: ${plain(recovery.title)} built one part of the window, and its validation passed on that part at ${utcClock(passedAt)}; ${plain(part.summary)}` };
       // A recovery of something else than the diagnosis looked at (another source) did not recover what it found.
       const elsewhere = recoveredElsewhere(incident, recovery, rb?.parameters);
       if (elsewhere) return { text: `${plain(elsewhere)}, and its validation passed at ${utcClock(passedAt)}` };

@@ -8,10 +8,18 @@ export function recordsOfRuns(records: readonly JournalRecord[], runs: readonly 
   return records.filter((record) => ids.has(String((record.data as { runId?: unknown }).runId)));
 }
 
-/** "lines 12 and 15" */
+/** "lines 12 and 15"; a run of three or more in order as one range ("lines 1–86"), so a long stretch reads at a glance. */
 export function lineList(lines: readonly number[]): string {
   if (lines.length === 1) return `line ${lines[0]}`;
-  return `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+  const parts: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let end = i;
+    while (end + 1 < lines.length && (lines[end + 1] as number) === (lines[end] as number) + 1) end += 1;
+    if (end - i >= 2) parts.push(`${lines[i]}–${lines[end]}`);
+    else parts.push(...lines.slice(i, end + 1).map(String));
+    i = end + 1;
+  }
+  return parts.length === 1 ? `lines ${parts[0]}` : `lines ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
 import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
+import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
@@ -57,7 +58,7 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   };
   if (problem) {
     io.stderr.write(
-      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : ''}; ` +
+      `journal FAILED at line ${problem.line} of ${journal.file}: ${problem.reason}${verifiedBefore(problem)}; ` +
         `\`${journalRepairCommand}\` keeps a copy and accepts it on the record, so approvals go ahead again\n`,
     );
     clockWarnings();
@@ -76,6 +77,12 @@ function verify(stateDir: string, io: JournalCommandIO): number {
   }
   clockWarnings();
   return 0;
+}
+
+/** " (lines 1–9 verify)", or what can be said instead where the lines before the failure are not proven by it. */
+function verifiedBefore(problem: VerifyProblem): string {
+  if (problem.rewritten) return problem.line > 1 ? ` (no line before it is proven: lines 1–${problem.line - 1} link up, but could have been hashed again with it)` : '';
+  return problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : '';
 }
 
 /** ": lines 5 and 6 are kept as they read, unverified (line 6 cannot be checked: …); lines were lost before line 9", or nothing. */

@@ -259,25 +259,32 @@ describe('journal verify', () => {
     const lines = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n');
     lines[2] = serialize({ ...(JSON.parse(lines[2] as string) as JournalRecord), actor: 'U0MALLORY' }).line.trimEnd();
     fs.writeFileSync(journalFile, `${lines.join('\n')}\n`);
-    const rewritten = 'this line differs from the one written there (the journal was rewritten from here on)';
-    expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line 3 of .*: ${rewritten.replace(/[()]/g, '\\$&')} \\(lines 1–2 verify\\)`));
+    const rewritten = 'this line differs from the one written there (the journal was rewritten at or before line 3; where the rewrite began cannot be told)';
+    // Lines 1 and 2 link up, but a rewrite may have begun at either: they are not called verified.
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line 3 of .*: ${rewritten.replace(/[()]/g, '\\$&')} \\(no line before it is proven: lines 1–2 link up, but could have been hashed again with it\\);`));
+    // The postmortem before the repair says so too: no line proven, not "verified up to line 2".
+    const before = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir }).markdown;
+    expect(before).toContain('> No line before it is proven (lines 1–2 link up, but could have been hashed again with it)');
+    expect(before).toMatch(/\| Record \| .*, rewritten at or before line 3, no line proven \|/);
+    expect(before).not.toContain('verified up to line');
     const repaired = inProcess(['journal', 'repair'], 'bob');
     expect(repaired.code, repaired.stderr).toBe(0);
-    expect(repaired.stdout).toContain('the postmortem marks unverified those that cannot be verified: line 3.');
+    // Where the rewrite began cannot be told: every line up to the acceptance is marked.
+    expect(repaired.stdout).toContain('the postmortem marks unverified those that cannot be verified: lines 1–3.');
 
     // Verified again (exit 0, as for any accepted damage), and the acceptance is still listed, line for line.
     const acceptance = JSON.parse(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n')[3] as string) as JournalRecord<{ copy: string }>;
     expect(inProcess(['journal', 'verify'])).toEqual({
       code: 0,
       stdout:
-        `journal OK: 3 records verified and 1 accepted unverified (below) in ${journalFile}\n` +
+        `journal OK: 1 records verified and 3 accepted unverified (below) in ${journalFile}\n` +
         `  line 3 failed verification (${rewritten}); terminal:bob accepted it at line 4; the journal as it was is kept at ${acceptance.data.copy}\n` +
-        `    accepted on ${acceptance.at}: line 3 is kept as it reads, unverified\n`,
+        `    accepted on ${acceptance.at}: lines 1–3 are kept as they read, unverified\n`,
       stderr: '',
     });
     const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
-    expect(markdown).toContain(`> **The journal was damaged at line 3** (${rewritten}), and **terminal:bob** accepted it at line 4: line 3 is shown as it reads, unverified.`);
-    expect(markdown).toMatch(/\| Record \| .*hash chain verified, but for the damaged line 3, accepted \|/);
+    expect(markdown).toContain(`> **The journal was damaged at line 3** (${rewritten}), and **terminal:bob** accepted it at line 4: lines 1–3 are shown as they read, unverified.`);
+    expect(markdown).toMatch(/\| Record \| .*hash chain verified, but for the damaged lines 1–3, accepted \|/);
     expect(markdown).toMatch(/\*\*U0MALLORY\*\* .*_\(unverified: a journal line accepted after it failed verification\)_/);
   });
 
@@ -322,6 +329,36 @@ describe('journal verify', () => {
     );
     expect(inProcess(['journal', 'repair'], 'bob').stdout).toContain('the postmortem marks unverified those that cannot be verified: lines 2, 4 and 5.');
     expect(inProcess(['journal', 'verify']).stdout).toContain('lines 2, 4 and 5 are kept as they read, unverified (line 5 cannot be checked: it does not link to line 4, which fails on its own)\n');
+  });
+
+  it('names a broken link as the pair of lines, either of which may be the changed one, before and after repair (in-process)', () => {
+    // Line 40 edited and hashed again: it verifies on its own, and line 41, untouched, no longer links to it.
+    const lines = [...fixtureLines];
+    lines[39] = serialize({ ...(JSON.parse(lines[39] as string) as JournalRecord), actor: 'U0MALLORY' }).line.trimEnd();
+    writeWithHead(lines);
+    const broken = 'line 41 does not link to line 40: one of the two was changed';
+    expect(inProcess(['journal', 'verify'])).toEqual({ code: 1, stdout: '', stderr: `journal FAILED at line 40 of ${journalFile}: ${broken} (lines 1–39 verify)${repairHint}` });
+    expect(readJournal(stateDir).verify.records).toHaveLength(39);
+
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain(`line 40 failed verification (${broken}); accepted by terminal:bob at line ${lines.length + 1}.`);
+    expect(repaired.stdout).toContain('the postmortem marks unverified those that cannot be verified: lines 40 and 41.\n');
+    const ok = inProcess(['journal', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`journal OK: ${lines.length - 1} records verified and 2 accepted unverified (below)`);
+    expect(ok.stdout).toContain(`  line 40 failed verification (${broken}); terminal:bob accepted it`);
+    expect(ok.stdout).toContain(': lines 40 and 41 are kept as they read, unverified\n');
+    const { unverified, lineOf } = readJournal(stateDir).verify;
+    expect([...unverified].map((record) => lineOf?.get(record))).toEqual([40, 41]);
+
+    // The same edit after a garbled line 39 whose hash still reads: the intact line 41 is not said to fail on its own.
+    const garbled = [...fixtureLines];
+    garbled[38] = (garbled[38] as string).replace('"type":', '"type"');
+    garbled[39] = lines[39] as string;
+    fs.rmSync(journalFile);
+    writeWithHead(garbled);
+    expect(inProcess(['journal', 'verify']).stderr).toBe(`journal FAILED at line 39 of ${journalFile}: not valid JSON; ${broken} (lines 1–38 verify)${repairHint}`);
   });
 
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {

@@ -68,7 +68,7 @@ const backups = () => {
 };
 
 describe('scenario 2 without the combined mart', () => {
-  it('refuses path A before anything is kept or deleted, saying why and what to do, and offers path B', async () => {
+  it('refuses path A before anything is kept or deleted, saying why and what to do', async () => {
     await dropCombinedMart();
     await harness.command('diagnose backfill source=ebird', operator);
     await harness.settle();
@@ -76,7 +76,7 @@ describe('scenario 2 without the combined mart', () => {
     const said = slack.allText();
     expect(said).toContain(`nothing was proposed: ${missingSaid}`);
     expect(said).toContain('path A deletes the window\'s raw rows before its restate');
-    expect(said).toContain('path B deletes nothing and can be proposed as it is');
+    expect(said).toContain('then propose path A again (path B deletes nothing, but only restates the marts from the raw rows as they are: it reloads no raw window)');
     expect(slack.allText()).not.toContain('Plan Path A');
     expect(slack.buttons('approve_plan')).toEqual([]);
     expect(checkout.calls()).toEqual([]);

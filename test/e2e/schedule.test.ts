@@ -9,10 +9,13 @@
 // longer than a backfill takes proposed as its first 62 days, in Slack and at the terminal, with the next part's command,
 // each part's validation judging that part (not the whole window's SLA) and giving the next.
 import fs from 'node:fs';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/terminal/console.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { daemonHealthUntilStarted, daemonHealthyNow, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
@@ -496,6 +499,12 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).not.toContain('Validation failed');
     expect(slack.allText()).not.toContain('The resumed run failed');
     expect(checkout.calls().map((c) => c.command)).toContain('task verify');
+    // Not over: the status lists it unfinished, and its postmortem says it is not recovered yet, with no time to recover.
+    const status = String((await harness.command('status', operator)).json?.text ?? '');
+    expect(status).toContain(`validation succeeded on one part of the window; the days after it are still to backfill (${incidentId}/`);
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incidentId as string }).markdown;
+    expect(postmortem).toMatch(/\| Outcome \| not recovered yet: Path A[^|]* built one part of the window, and its validation passed on that part at \d\d:\d\d:\d\d; every mart through 2026-06-17/);
+    expect(postmortem).toContain('- **Time to recover:** none yet.');
 
     // The next part on the same incident would be made on a diagnosis of the database before that backfill: refused,
     // as the verdict says; typed as it gives it, without incident=, it is a plan of its own.

@@ -413,7 +413,7 @@ describe('a journal repaired after damage', () => {
     expect(time(markdown, 'diagnose')).not.toContain('unverified');
   });
 
-  it('singles out a line changed and hashed again, which the line after it (the one that fails) does not follow', () => {
+  it('marks a line changed and hashed again and the line after it, which does not follow it: either may be the changed one', () => {
     // Path B's approval given another name, its hash made again: it verifies alone, and line 67 no longer follows it.
     const index = records.findIndex((r) => r.type === 'run.approved' && String((r.data as any).runId).endsWith('/5'));
     const edited = { ...(records[index] as JournalRecord), actor: 'U0MALLORY' };
@@ -421,12 +421,12 @@ describe('a journal repaired after damage', () => {
     rehashed[index] = serialize(edited).line.trimEnd();
     const markdown = repairedPostmortem(`${rehashed.join('\n')}\n`);
     expect(markdown).toContain(
-      '> **The journal was damaged at line 67** (does not link to the line before it (a line removed, reordered or edited?)), and **terminal:bob** accepted it at line 90: ' +
-        'line 66 is shown as it reads, unverified; lines 67–89 verify line by line, each followed by the next.',
+      '> **The journal was damaged at line 66** (line 67 does not link to line 66: one of the two was changed), and **terminal:bob** accepted it at line 90: ' +
+        'lines 66 and 67 are shown as they read, unverified; the rest of lines 66–89 verify line by line, each followed by the next.',
     );
-    expect(marks(markdown)).toEqual([expect.stringContaining('**U0MALLORY** **approved** Path B')]);
+    expect(marks(markdown)).toEqual([expect.stringContaining('**U0MALLORY** **approved** Path B'), expect.stringContaining('Path B: Restore from a file backup (`dbx-20260420-bec8/5`) started')]);
     expect(time(markdown, 'approve')).toContain(builtFrom(66));
-    expect(row(markdown, 'Recovery')).toContain(builtFrom(66));
+    expect(row(markdown, 'Recovery')).toContain('_(unverified: built from journal lines 66 and 67, accepted after they failed verification)_');
     expect(row(markdown, 'Validation')).not.toContain('unverified');
   });
 

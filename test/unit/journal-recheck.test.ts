@@ -108,7 +108,7 @@ describe('journal repair on odd journals', () => {
     fs.writeFileSync(headFile(file), JSON.stringify({ seq: tenth.seq, hash: 'f'.repeat(64) }));
     const verified = readJournal(dir).verify;
     expect(tenth.seq).toBe(12);
-    expect(verified.problem).toEqual({ line: 10, reason: 'this line differs from the one written there (the journal was rewritten from here on)' });
+    expect(verified.problem).toEqual({ line: 10, reason: 'this line differs from the one written there (the journal was rewritten at or before line 10; where the rewrite began cannot be told)', rewritten: true });
     expect(verified.records.map((r) => r.seq)).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { dayCountsSql, judgeDay, median, repeatedKeysSql, runDayCountsStep, scanWindow } from '../../src/engine/steps/day-counts-step.js';
@@ -66,6 +67,25 @@ describe('a DELETE with expectRows', () => {
     const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
     expect(result.status).toBe('failed');
     expect(result.summary).toBe(`changed ${inWindow} rows where the preview counted ${inWindow - 1}: rolled back, nothing was changed`);
+    expect(await count()).toBe(before);
+  });
+
+  it('says it changed nothing when another process holds the file, so no rollback is offered for it', async () => {
+    const { ctx, count } = await database();
+    const before = await count();
+    // A load holding the file's write lock, as dlt does while it writes.
+    const holder = execa(process.execPath, ['-e', `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(ctx.databasePath)}).then((i) => i.connect()).then(() => { console.log('held'); setInterval(() => {}, 1000); })`], { cwd: path.resolve(import.meta.dirname, '..', '..') });
+    try {
+      await new Promise<void>((resolve) => holder.stdout?.on('data', (chunk: Buffer) => String(chunk).includes('held') && resolve()));
+      const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: '1' } as ResolvedStep;
+      const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
+      expect(result.status).toBe('failed');
+      expect(result.summary).toMatch(/^cannot open .*: .*lock.*; nothing was changed$/s);
+      expect(result.untouched).toBe(true);
+    } finally {
+      holder.kill();
+      await holder.catch(() => undefined);
+    }
     expect(await count()).toBe(before);
   });
 

@@ -498,7 +498,7 @@ describe('scenario 4 steps', () => {
       const [part] = await run([step], checkout);
       expect(part?.result).toMatchObject({
         status: 'stale',
-        summary: 'the window 2026-04-12 … 2026-04-17 is not built in every mart: 2026-04-12 is the first day of it some mart has no row for, though every mart reaches 2026-04-17',
+        summary: 'the window 2026-04-12 … 2026-04-17 is not built in every mart: ebird.fct_daily_bird_observations has no row for 2026-04-12 (the first such day of it), though every mart reaches 2026-04-17',
         outputs: { window: 'from=2026-04-12 to=2026-04-20' },
       });
       // Its days built: the part is done, the days after it (but the 20th) are the next part.

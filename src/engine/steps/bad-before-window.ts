@@ -73,7 +73,7 @@ function countsSaid(days: readonly DayBefore[]): string {
   const [least, most] = [Math.min(...counts), Math.max(...counts)];
   if (most === 0) return `${kinds}: no rows`;
   if (days.length <= 4) return `${kinds}: ${counts.join(', ')} ${most === 1 && days.length === 1 ? 'row' : 'rows'}`;
-  return `${kinds}: ${least === most ? least : `${least} to ${most}`} rows a day`;
+  return `${kinds}: ${least === most ? least : `${least} to ${most}`} ${most === 1 ? 'row' : 'rows'} a day`;
 }
 
 /**

@@ -385,9 +385,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const stillEmpty = step.diagnosedEmpty === true && !noRows && baselineWithRows.length === 0;
   const status =
     complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : judged;
-  const daysBefore = `${baseline.length} days before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
+  const daysBefore = `${plural(baseline.length, 'day', 'days')} before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
-  const tooFew = `only ${baselineWithRows.length} of the ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
+  const tooFew = `only ${baselineWithRows.length === baseline.length ? 'the' : `${baselineWithRows.length} of the`} ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
   const noBaseline = baselineMedian > 0 ? '' : `; no baseline (${baselineWithRows.length === 0 ? 'the days before have no rows' : tooFew}), so only empty days can be judged`;
   const leftOut = baselineMedian > 0 && emptyBefore > 0 ? `; ${emptyBefore} of the ${daysBefore} ${emptyBefore === 1 ? 'is' : 'are'} empty; judged by the ${baselineWithRows.length} that ${baselineWithRows.length === 1 ? 'has' : 'have'} rows` : '';
   // "median 0/day" beside "no baseline" would say the same twice, the first as if it were a figure to judge by.

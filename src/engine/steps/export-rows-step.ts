@@ -49,7 +49,7 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
     const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
     if (step.ifTableMissing === 'skip' && !(await tableExists(session, step.table))) {
       const table = plainName(step.table);
-      if (expectRows) return fail(`${table} does not exist, where the preview counted ${expectRows} rows of it: it went since the plan was made, so nothing was kept, and the plan stopped before anything is deleted or replaced. Nothing in the database changed: diagnose again, then propose on what is there now`);
+      if (expectRows) return fail(`${table} does not exist, where the preview counted ${rowsSaid(expectRows)} of it: it went since the plan was made, so nothing was kept, and the plan stopped before anything is deleted or replaced. Nothing in the database changed: diagnose again, then propose on what is there now`);
       return { status: 'skipped', summary: `${table} does not exist: nothing to keep`, durationMs: elapsedSince(started), outputs: {} };
     }
     const { kept, expected, aside, notExact } = await keepRows(session, { ...step, expected: expectRows }, ctx.clock());

@@ -68,7 +68,7 @@ export async function runMartFreshnessStep(step: MartFreshnessStep, ctx: StepRun
     // The window's own days are not all built: its last day reached (a schedule resumed meanwhile) proves nothing.
     return {
       status: 'stale',
-      summary: `the window ${firstDay} … ${through} is not built in every mart: ${rest.day} is the first day of it some mart has no row for, though every mart reaches ${through}${stoppedBefore}`,
+      summary: `the window ${firstDay} … ${through} is not built in every mart: ${rest.mart} has no row for ${rest.day} (the first such day of it), though every mart reaches ${through}${stoppedBefore}`,
       output,
       durationMs: elapsedSince(started),
       outputs: { ...outputs, ...windowOf(rest.day, yesterday, step.windowMaxDays) },

@@ -43,9 +43,11 @@ export async function withStepDatabase(
   try {
     session = await target.open({ writable: options.writable });
   } catch (error) {
-    // A target that cannot be reached (no token, no extension) says so in its own line, with the problem as an output.
-    if (isTargetError(error)) return { ...fail(error.message, { problem: error.problem }), status: 'unreachable' };
-    return fail(`cannot open ${target.label}: ${(error as Error).message}`);
+    // Never opened, nothing changed (a load holding the file's lock, say): no run is said to have changed part of it,
+    // and no rollback is offered for it. A target that cannot be reached (no token, no extension) says so in its own
+    // line, with the problem as an output.
+    if (isTargetError(error)) return { ...fail(error.message, { problem: error.problem }), status: 'unreachable', untouched: true };
+    return { ...fail(`cannot open ${target.label}: ${(error as Error).message}; nothing was changed`), untouched: true };
   }
   let timedOut = false;
   const timer = setTimeout(() => {
