@@ -25,7 +25,7 @@ import { registerRejectPlan } from './reject-plan.js';
 import { registerRequestRollback } from './request-rollback.js';
 import { registerRollbackParametersModal } from './rollback-parameters-modal.js';
 import { registerWritePostmortem } from './write-postmortem.js';
-import { routeListeners } from '../src/slack/listener-router.js';
+import { routeListeners, type ListenerRouter } from '../src/slack/listener-router.js';
 
 import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
 
@@ -49,7 +49,8 @@ export interface HandlerDeps {
 /** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */
 export type EngineDeps = Pick<HandlerDeps, 'service' | 'queue' | 'logger' | 'redact' | 'catalog'>;
 
-export function register(app: App, deps: HandlerDeps): void {
+/** Registers every listener; what it returns tells when the listeners running now have returned. */
+export function register(app: App, deps: HandlerDeps): Pick<ListenerRouter, 'idle'> {
   registerRefuseForeign(app, deps);
   registerRefuseWhileStopping(app, deps);
   // After the refusal of foreign requests: the router hands each remaining request to its one listener.
@@ -67,4 +68,5 @@ export function register(app: App, deps: HandlerDeps): void {
   registerOpenFollowUp(routes, deps);
   registerProposeFollowUp(routes, deps);
   registerAppError(app, deps);
+  return { idle: () => routes.idle() };
 }

@@ -69,6 +69,8 @@ export interface Bot {
   watch: WatchService;
   /** Thread messages on their way to Slack. */
   outbox: SlackOutbox;
+  /** Once the listeners running now have returned (each acks first, then queues its work). */
+  listenersIdle(): Promise<void>;
   /** What another process sharing the journal did, still to show in Slack. */
   elsewhere: WorkElsewhere;
   /** Shows incidents in Slack. */
@@ -226,7 +228,7 @@ export function createBot(options: BotOptions): Bot {
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
-  register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery });
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery });
 
   // Never backwards (a sweep that ends late), and not after the stop has kept its own.
   let keptThrough = -1;
@@ -252,6 +254,7 @@ export function createBot(options: BotOptions): Bot {
     outbox,
     reporter,
     elsewhere,
+    listenersIdle: () => listeners.idle(),
     async start(port?: number) {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
@@ -341,7 +344,9 @@ export function createBot(options: BotOptions): Bot {
         if (sweep) clearInterval(sweep);
         await settles(sweeping, left(stopGraceMs));
         await watch.stop();
-        // Work in progress gets a grace period; then running commands are killed and their runs recorded as failed.
+        // A request acknowledged a moment ago queues its work first; then work in progress gets a grace period, after
+        // which running commands are killed and their runs recorded as failed.
+        await settles(listeners.idle(), left(stopGraceMs));
         if (!(await settles(queue.idle(), left(stopGraceMs)))) {
           logger.warn('stopping: killing the commands still running');
           service.stopRunning();

@@ -11,6 +11,11 @@ export interface ListenerRouter {
   action<A extends SlackAction = SlackAction>(actionId: string | RegExp, listener: Middleware<SlackActionMiddlewareArgs<A>>): void;
   /** A modal's submission (view_submission), by its callback_id. */
   view(callbackId: string, listener: Middleware<SlackViewMiddlewareArgs>): void;
+  /**
+   * Once every listener running now has returned: a listener acks first and queues its work after, so a request
+   * acknowledged a moment ago may have queued nothing yet (a stop waits for it before it waits for the queue).
+   */
+  idle(): Promise<void>;
 }
 
 /**
@@ -22,6 +27,7 @@ export function routeListeners(app: App, unrouted?: (args: AnyMiddlewareArgs & {
   const actions = new Map<string, Listener>();
   const actionPatterns: { pattern: RegExp; listener: Listener }[] = [];
   const views = new Map<string, Listener>();
+  const running = new Set<Promise<void>>();
 
   const listenerFor = (body: Record<string, any>): Listener | undefined => {
     if (typeof body.command === 'string') return commands.get(body.command);
@@ -41,7 +47,13 @@ export function routeListeners(app: App, unrouted?: (args: AnyMiddlewareArgs & {
       if (!(await unrouted?.(args as AnyMiddlewareArgs & { ack?: (answer?: unknown) => Promise<void> }))) await next();
       return;
     }
-    await listener({ ...args, next: async () => undefined });
+    const run = listener({ ...args, next: async () => undefined });
+    running.add(run);
+    try {
+      await run;
+    } finally {
+      running.delete(run);
+    }
   });
 
   return {
@@ -51,5 +63,9 @@ export function routeListeners(app: App, unrouted?: (args: AnyMiddlewareArgs & {
       else actionPatterns.push({ pattern: actionId, listener: listener as Listener });
     },
     view: (callbackId, listener) => void views.set(callbackId, listener as Listener),
+    idle: async () => {
+      // Those that start meanwhile too: a listener may hand on to another request's (a modal after a button).
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
   };
 }

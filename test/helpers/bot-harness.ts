@@ -107,9 +107,11 @@ export async function startBot(
     submitModal: (user, view, values) =>
       postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),
     async settle() {
-      // A click's job is queued after its ack; give the listener a moment to queue it, then wait for the queue.
+      // A click's job is queued after its ack: wait for the listeners to return (each queues its work before it does),
+      // then for the queue. Again, a few times: a job may answer with another request's work (a modal's submission).
       for (let i = 0; i < 3; i += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
+        await bot.listenersIdle();
         await bot.queue.idle();
         await bot.outbox.idle();
       }
