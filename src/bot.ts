@@ -229,6 +229,10 @@ export function createBot(options: BotOptions): Bot {
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
   const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery });
+  // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
+  journal.onRecord((record) => {
+    if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();
+  });
 
   // Never backwards (a sweep that ends late), and not after the stop has kept its own.
   let keptThrough = -1;

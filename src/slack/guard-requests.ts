@@ -11,6 +11,8 @@ export interface GuardOptions {
   logger: Logger;
   /** A signed request was refused for its shape: `reason` says what was wrong, `sender` who sent it if it says. */
   onRefused: (sender: string, reason: string) => void;
+  /** How many signatures are kept to tell a replay (default 100,000: about 7 MB, past any real workspace's rate). */
+  signaturesKept?: number;
 }
 
 /** Where Bolt's HTTP receiver takes Slack's requests (its default endpoint, the one the manifest names). */
@@ -51,26 +53,33 @@ function answer(res: ServerResponse, status: number): void {
 class SeenSignatures {
   private readonly seen = new Map<string, number>();
 
-  /** True the first time a signature is seen within the window. Only the header is kept: unsigned floods stay small. */
+  constructor(private readonly kept: number) {}
+
+  /**
+   * True the first time a signature is seen within the window. Only signatures that verify are given: unsigned
+   * requests would otherwise push the real ones out, and a captured request could be sent again after such a flood.
+   */
   firstTime(signature: string, nowMs: number): boolean {
+    const knownUntil = this.seen.get(signature);
+    if (knownUntil !== undefined && knownUntil > nowMs) return false;
+    this.seen.delete(signature);
+    // Oldest first (kept in the order seen): those past their window, then as many as make room for this one.
     for (const [known, until] of this.seen) {
-      if (until > nowMs && this.seen.size <= maxSignaturesKept) break;
+      if (until > nowMs && this.seen.size < this.kept) break;
       this.seen.delete(known);
     }
-    if (this.seen.has(signature)) return false;
     // Bolt refuses a request stamped five minutes ago; kept a little longer for a clock skewed the other way.
     this.seen.set(signature, nowMs + 2 * maxSkewSeconds * 1000);
     return true;
   }
 }
 
-/** At most this many signatures are kept (about 7 MB): past it the oldest go first, whatever a flood sends. */
-const maxSignaturesKept = 100_000;
-
 /** Puts the check in front of the receiver's request listener; Bolt reads the body the check has already read. */
 export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): void {
   const bolt = receiver.requestListener;
-  const signatures = new SeenSignatures();
+  // Past this many the oldest go first: only requests signed with the secret are counted, so only Slack (or whoever
+  // holds the secret) can fill it, and 100,000 is more than Slack sends any app in ten minutes.
+  const signatures = new SeenSignatures(options.signaturesKept ?? 100_000);
   receiver.requestListener = (req, res) => {
     if (req.method !== 'POST' || pathOf(req) !== eventsPath) return bolt(req, res);
     // Bolt refuses a timestamp from more than five minutes ago; one from more than five minutes ahead is refused here.
@@ -84,9 +93,9 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
       (buffered) => {
         const parsed = parsedBody(buffered);
         const problem = parsed && requestShapeProblem(parsed.body);
-        // Verified only when repeated, which is rare: Bolt verifies every request itself.
-        const repeated = !signatures.firstTime(String(req.headers['x-slack-signature']), Date.now());
-        if (repeated && signed(req, buffered.rawBody, options.signingSecret)) {
+        // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).
+        if (!signed(req, buffered.rawBody, options.signingSecret)) return bolt(req, res);
+        if (!signatures.firstTime(String(req.headers['x-slack-signature']), Date.now())) {
           // Marked as a retry (a proxy's, say: the bot takes no Events API events, which Slack retries), it is said to be one.
           const retry = req.headers['x-slack-retry-num'];
           const what = retry === undefined ? 'a replay' : `a retry: X-Slack-Retry-Num ${String(retry).slice(0, 10)}`;
@@ -95,8 +104,7 @@ export function guardRequests(receiver: HTTPReceiver, options: GuardOptions): vo
           options.onRefused(parsed ? senderOf(parsed.body) : '', `a signed request sent again, the same signature within five minutes (${what}): answered, not acted on`);
           return;
         }
-        // Unsigned requests, and bodies that do not parse, get Bolt's own answers (401, 400).
-        if (!problem || !signed(req, buffered.rawBody, options.signingSecret)) return bolt(req, res);
+        if (!problem) return bolt(req, res);
         options.logger.warn({ problem }, 'a signed request Slack would not send was refused (400)');
         answer(res, 400);
         options.onRefused(senderOf(parsed.body), `a signed request whose payload Slack would not send: ${problem} (answered 400)`);

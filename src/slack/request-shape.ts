@@ -38,6 +38,9 @@ export function requestShapeProblem(body: unknown): string | undefined {
   if (body.type === 'block_actions' && !(Array.isArray(body.actions) && body.actions.every((action) => isObject(action) && nonEmptyString(action.action_id)))) {
     return 'a block_actions whose actions are not a list of actions, each with its action_id';
   }
+  // Slack sends one payload per component used; Bolt hands a listener the first action only, so a second one would be
+  // dropped unseen (an Approve carried out and a Reject beside it ignored).
+  if (body.type === 'block_actions' && (body.actions as unknown[]).length > 1) return `a block_actions carrying ${(body.actions as unknown[]).length} actions (a click sends one)`;
   if ((body.type === 'view_submission' || body.type === 'view_closed') && !isObject(body.view)) return `a ${body.type} without its view`;
   return undefined;
 }

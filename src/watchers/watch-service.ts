@@ -88,6 +88,10 @@ export class WatchService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private started = false;
+  private checking = false;
+  /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
+  private checkAgain = false;
 
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -298,29 +302,50 @@ export class WatchService {
   /** Checks now, then every interval after the previous check ended (checks never overlap). */
   start(): void {
     this.stopped = false;
-    const tick = () => {
-      this.running = this.checkOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'the watchers failed'))
-        .finally(() => {
-          if (!this.stopped) {
-            this.timer = setTimeout(tick, this.options.intervalMs);
-            this.timer.unref();
-          }
-        });
-    };
-    tick();
+    this.started = true;
+    this.tick();
+  }
+
+  /**
+   * Checks now rather than at the next interval, or right after the check under way: a recovery that has just ended
+   * would otherwise leave /databox status (and the alert) saying the database it mended is broken for up to an interval.
+   */
+  checkSoon(): void {
+    if (!this.started || this.stopped) return;
+    if (this.checking) {
+      this.checkAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.tick();
+  }
+
+  private tick(): void {
+    this.checking = true;
+    this.checkAgain = false;
+    this.running = this.checkOnce()
+      .then(() => undefined)
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'the watchers failed'))
+      .finally(() => {
+        this.checking = false;
+        if (this.stopped) return;
+        if (this.checkAgain) return this.tick();
+        this.timer = setTimeout(() => this.tick(), this.options.intervalMs);
+        this.timer.unref();
+      });
   }
 
   /** Resolves when the check in progress (if any) has posted and journaled what it found. */
   async idle(): Promise<void> {
     await this.running;
+    while (this.checking) await this.running;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    // A check asked for again starts from the one before's end: wait for the last of them.
+    while (this.checking) await this.running;
   }
 
   /** One line per watcher for /databox status: on or off, its state, since when, its last check. */

@@ -29,10 +29,10 @@ afterEach(async () => {
 const alerts = () => slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS' && !a.thread_ts);
 
 /** A damaged file alerted by the database watcher (checking every second), then path A approved with `rebuild` as its rebuild. */
-async function damagedFileRebuiltWithPathA(rebuild: Behaviour): Promise<Harness> {
+async function damagedFileRebuiltWithPathA(rebuild: Behaviour, interval = '1s'): Promise<Harness> {
   writeGarbage(checkout.databasePath);
   checkout.behave({ 'task full-refresh': rebuild });
-  const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1s', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+  const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: interval, DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
   const bot = await startBot(checkout, slack, env);
   harness = bot;
   await slack.waitFor('the damaged-file alert', () => alerts().length === 1);
@@ -270,6 +270,17 @@ describe('watcher alerts in the bot', () => {
     await slack.waitFor('the recovery in the alert thread', () => slack.callsTo('chat.postMessage').some((m) => alertTs !== undefined && m.thread_ts === alertTs && String(m.text).includes('Database file: back to healthy')), 30_000);
     expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is damaged: ${checkout.databasePath}`]);
     expect(slack.allText()).not.toContain('The database file is missing');
+  });
+
+  it('looks again as soon as a recovery ends, not at its next interval: the status and the alert say the file is back', async () => {
+    const bot = await damagedFileRebuiltWithPathA({ createDatabase: 'data/databox.duckdb' }, '1h');
+    await slack.waitFor('the recovery to end', () => journalRecordsOf(checkout).some((r) => r.type === 'run.finished' && r.data.status === 'succeeded' && /\/2$/.test(String(r.data.runId))));
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    await slack.waitFor('the recovery in the alert thread', () => slack.callsTo('chat.postMessage').some((m) => alertTs !== undefined && m.thread_ts === alertTs && String(m.text).includes('Database file: back to healthy')));
+    await bot.bot.watch.idle();
+    const text = String(((await bot.command('status')).json?.text) ?? '');
+    expect(text).toMatch(/• Database file: healthy: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h\)/);
+    expect(alerts()).toHaveLength(1);
   });
 
   it('names the recovery that stopped part-way on the file when the file is found moved aside, so nobody starts another', async () => {

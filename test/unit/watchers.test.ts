@@ -637,6 +637,49 @@ describe('the polling loop', () => {
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(checks).toBe(5);
   });
+
+  it('checks soon when asked: at once when idle, once after a check under way however often asked, and the interval counted from there', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let checks = 0;
+    let release: (() => void) | undefined;
+    const watcher: Watcher = {
+      id: 'disk',
+      title: 'Disk space',
+      check: async () => {
+        checks += 1;
+        // The third check is held until the test lets it end.
+        if (checks === 3) await new Promise<void>((resolve) => (release = resolve));
+        return { watcher: 'disk', state: 'healthy', summary: `check ${checks}`, details: [], scenario: 'duckdb' };
+      },
+    };
+    const service = new WatchService({ watchers: [watcher], journal: new Journal(tempDir()), sink: recordingSink([]), logger: silent, intervalMs: 60_000, reminderMs: 3_600_000 });
+    service.checkSoon();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checks, 'not started: nothing').toBe(0);
+    service.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(checks).toBe(1);
+    service.checkSoon();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checks, 'idle: at once').toBe(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(checks, 'the interval counted from the check asked for').toBe(3);
+    service.checkSoon();
+    service.checkSoon();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checks, 'under way: not a second one beside it').toBe(3);
+    release?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(checks, 'one more right after it').toBe(4);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(checks).toBe(4);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(checks).toBe(5);
+    await service.stop();
+    service.checkSoon();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(checks, 'stopped: nothing').toBe(5);
+  });
 });
 
 describe('the watchers\' journal events', () => {
