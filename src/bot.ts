@@ -347,7 +347,8 @@ export function createBot(options: BotOptions): Bot {
       try {
         if (sweep) clearInterval(sweep);
         await settles(sweeping, left(stopGraceMs));
-        await watch.stop();
+        // A check whose read the storage never answers is given up on (watch-service.ts), within the grace too.
+        await settles(watch.stop(), left(stopGraceMs));
         // A request acknowledged a moment ago queues its work first; then work in progress gets a grace period, after
         // which running commands are killed and their runs recorded as failed.
         await settles(listeners.idle(), left(stopGraceMs));

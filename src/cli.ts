@@ -25,10 +25,9 @@ const code =
       ? (await import('./terminal/runbooks-command.js')).runbooksCommand(args, io)
       : await (await import('./terminal/console.js')).runCli(args, io);
 
-// DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
-if (!(quick && (args[0] === 'journal' || args[0] === 'runbooks'))) {
-  const [{ stopReaderThread }, { stopSessionThread }] = await Promise.all([import('./duckdb/off-thread.js'), import('./duckdb/sessions-off-thread.js')]);
-  await Promise.all([stopReaderThread(), stopSessionThread()]).catch(() => undefined);
-}
 // Exit once what was written has been flushed: a paused standard input or a DuckDB handle must not keep the process alive.
-process.stdout.write('', () => process.exit(code));
+process.stdout.write('', () => {
+  if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) process.exit(code);
+  // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
+  void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => void io.stderr.write(`${line}\n`)));
+});

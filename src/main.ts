@@ -60,11 +60,10 @@ async function main(): Promise<void> {
   }
   // Loaded once the configuration is known to be good: a mistake in it is said at once, not after seconds of loading
   // Bolt, DuckDB and the engine.
-  const [{ createBot }, { RunbookError }, { stopReaderThread }, { stopSessionThread }] = await Promise.all([
+  const [{ createBot }, { RunbookError }, { exitAfterDuckdbThreads }] = await Promise.all([
     import('./bot.js'),
     import('./runbook/load.js'),
-    import('./duckdb/off-thread.js'),
-    import('./duckdb/sessions-off-thread.js'),
+    import('./duckdb/end-threads.js'),
   ]);
   let bot;
   try {
@@ -88,10 +87,11 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing queued work first');
     // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
-    const endThreads = () => Promise.all([stopReaderThread(), stopSessionThread()]).catch(() => undefined);
+    const said = (line: string) => new Promise<void>((resolve) => (logger.error(line), logger.flush(() => resolve())));
+    const exit = (code: number) => exitAfterDuckdbThreads(code, said);
     bot.stop().then(
-      () => endThreads().then(() => process.exit(0)),
-      () => endThreads().then(() => process.exit(1)),
+      () => exit(0),
+      () => exit(1),
     );
   };
   // SIGHUP too: a bot started from a terminal that is closed would otherwise die at once, its work and journal cut off.

@@ -62,6 +62,14 @@ export const watchEvents = {
   incidentJoined: 'watch.incident-joined',
 } as const;
 
+/** How long one watcher's check may take before it is given up on (its reads have their own, shorter, limits). */
+const checkAnswerMs = 60_000;
+
+/** HH:MM:SS of an ISO time. */
+function clockTime(iso: string): string {
+  return iso.slice(11, 19);
+}
+
 /** The last checks file's name under the state dir. */
 export const lastChecksFileName = 'watchers-last-checks.json';
 
@@ -90,6 +98,8 @@ export class WatchService {
   private stopped = false;
   private started = false;
   private checking = false;
+  /** Watchers whose check did not return within checkAnswerMs, and when that check started. */
+  private readonly unanswered = new Map<WatcherId, string>();
   /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
   private checkAgain = false;
 
@@ -213,7 +223,7 @@ export class WatchService {
       const heldSince = this.held.get(watcher.id);
       let finding: Finding;
       try {
-        finding = await watcher.check(now, heldSince ? new Date(heldSince) : undefined);
+        finding = await this.checkWithin(watcher, now, heldSince);
       } catch (error) {
         this.options.logger.error({ err: error, watcher: watcher.id }, 'a watcher check failed');
         this.lastChecks.set(watcher.id, { at: now.toISOString(), error: (error as Error).message });
@@ -233,6 +243,31 @@ export class WatchService {
     }
     this.keepLastChecks();
     return findings;
+  }
+
+  /**
+   * One watcher's check, given `checkAnswerMs` to answer: a read the storage never answers (a hung network mount, a
+   * named pipe beside the database) would otherwise hold every watcher after it, and the bot's stop. Until a check that
+   * did not answer does, that watcher is not checked again (another read would hang beside it); it fails meanwhile.
+   */
+  private async checkWithin(watcher: Watcher, now: Date, heldSince: string | undefined): Promise<Finding> {
+    const earlier = this.unanswered.get(watcher.id);
+    if (earlier) throw new Error(`its check started at ${clockTime(earlier)} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`);
+    const check = watcher.check(now, heldSince ? new Date(heldSince) : undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        this.unanswered.set(watcher.id, now.toISOString());
+        const answered = () => this.unanswered.delete(watcher.id);
+        check.then(answered, answered);
+        reject(new Error(`its check did not return within ${checkAnswerMs / 1000} s (the storage or service it reads does not answer)`));
+      }, checkAnswerMs);
+    });
+    try {
+      return await Promise.race([check, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

@@ -638,6 +638,38 @@ describe('the polling loop', () => {
     expect(checks).toBe(5);
   });
 
+  it('gives up on a check that does not return within a minute, checks the watchers after it, and does not check it again until it returns', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let answer: ((finding: Finding) => void) | undefined;
+    let stuckChecks = 0;
+    let diskChecks = 0;
+    const opens: Finding = { watcher: 'database', state: 'healthy', summary: 'opens', details: [], scenario: 'duckdb' };
+    // The first check hangs until the test answers it; later ones answer at once.
+    const stuck: Watcher = { id: 'database', title: 'Database file', check: () => ((stuckChecks += 1), stuckChecks === 1 ? new Promise<Finding>((resolve) => (answer = resolve)) : Promise.resolve(opens)) };
+    const disk: Watcher = { id: 'disk', title: 'Disk space', check: async () => ({ watcher: 'disk', state: 'healthy', summary: `check ${++diskChecks}`, details: [], scenario: 'duckdb' }) };
+    const clock = fakeClock(new Date('2026-04-21T09:00:00Z'));
+    const service = new WatchService({ watchers: [stuck, disk], journal: new Journal(tempDir()), sink: recordingSink([]), logger: silent, intervalMs: 60_000, reminderMs: 3_600_000, clock: clock.now });
+    const first = service.checkOnce();
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(diskChecks, 'held by the check before it').toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await first;
+    expect(diskChecks).toBe(1);
+    expect(service.lastCheck('database')?.error).toBe('its check did not return within 60 s (the storage or service it reads does not answer)');
+    clock.advance(60_000);
+    await service.checkOnce();
+    expect(stuckChecks, 'not read again beside the one that hangs').toBe(1);
+    expect(diskChecks).toBe(2);
+    expect(service.statusLines().find((line) => line.startsWith('• Database file'))).toContain(
+      'check failed: its check started at 09:00:00 UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does',
+    );
+    answer?.(opens);
+    await vi.advanceTimersByTimeAsync(0);
+    await service.checkOnce();
+    expect(stuckChecks, 'checked again once it returned').toBe(2);
+    expect(service.lastCheck('database')?.finding?.summary).toBe('opens');
+  });
+
   it('checks soon when asked: at once when idle, once after a check under way however often asked, and the interval counted from there', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let checks = 0;
