@@ -242,6 +242,37 @@ describe('scenario 3 from the terminal', () => {
     expect(postmortem.stdout).toMatch(new RegExp(`### Path S: Swap the restored clone in \\(second approval\\) \\(\`${runId}\`\\): stopped by its guard, nothing changed`));
   });
 
+  it('a swap stops when the database was written to after its plan was made, even by a write that leaves the marts counting as they did', async () => {
+    const { md, cli } = await setUp();
+    const diagnosis = await cli(['diagnose', 'motherduck', 'at=2026-04-20 12:00:00']);
+    const id = incidentOf(diagnosis.stdout);
+    const slug = id.replace(/-/g, '_');
+    const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', `incident=${id}`, '--approver', 'bob']);
+    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    // The plan shows the newest write it holds itself to.
+    expect(clone.stdout.slice(clone.stdout.indexOf('Path S: Swap'))).toContain("$2 = '2026-04-20 15:00:00' (the newest write when this plan was made): any write since stops it before anything changes");
+
+    // Written to before a teammate approves: every mart counts as it did, so only the writes tell.
+    await md.write('databox', 'UPDATE ebird.fct_daily_bird_observations SET day_date = day_date - 1; CREATE TABLE main.late_load AS SELECT 1 x;');
+    md.sent.length = 0;
+    const refused = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toContain(
+      'databox changed after this plan was made: 1 write (automatic snapshot) since 2026-04-20 15:00:00 UTC, the newest it counted. The plan would put another state in place of it, and the approval did not see it: nothing after this check ran.',
+    );
+    expect(refused.stdout).toContain(`Propose the swap again once that is dealt with: \`npm run --silent cli -- recover motherduck path=s incident=${id}\``);
+    // Nothing changed: no broken clone kept, no snapshot taken, nothing copied over the write.
+    expect(md.sql().filter((sql) => !sql.startsWith('SELECT'))).toEqual([]);
+    expect(md.namedSnapshots()).toEqual([]);
+    expect(await md.value('databox', 'SELECT count(*) FROM main.late_load')).toBe('1');
+
+    // Proposed again, the plan holds itself to that write, and goes through.
+    const swapped = await cli(['recover', 'motherduck', 'path=s', `incident=${id}`, '--approver', 'carol']);
+    expect(swapped.code, `${swapped.stdout}${swapped.stderr}`).toBe(0);
+    expect(swapped.stdout).toContain("(the newest write when this plan was made): any write since stops it before anything changes");
+    expect(await md.value(`databox_broken_${slug}`, 'SELECT count(*) FROM main.late_load')).toBe('1');
+  });
+
   it("the swap's rollback says in its plan how many writes going back undoes, and stops before any change when one is made after its plan", async () => {
     const { md, cli } = await setUp(undefined, undefined, true);
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);

@@ -796,13 +796,6 @@ const motherduckCases: Planted[] = [
     refusal: ['at diagnosis.steps[0].stopsOnLaterWrites: stopsOnLaterWrites holds a plan to the writes counted when it was made, and diagnosis steps are in no plan: leave it out'],
   },
   {
-    name: 'stopsOnLaterWrites on a step with neither `at` nor `snapshot`, which has no writes to count',
-    plant: (doc) => {
-      doc.recovery[2].guards[0].at = '';
-    },
-    refusal: ['at recovery[2].guards[0].stopsOnLaterWrites: stopsOnLaterWrites counts the writes since `at` or `snapshot`: give one of them'],
-  },
-  {
     name: 'a mistyped parameter among those a command takes one of',
     plant: (doc) => {
       doc.exclusive = [['at', 'snapshots']];

@@ -28,8 +28,9 @@ const schema = z.strictObject({
   snapshot: z.string().default(''),
   limit: z.number().int().min(1).max(100).default(20),
   /**
-   * In a plan, with `at` or `snapshot`: a write made after the plan was made (an automatic snapshot newer than the
-   * newest then) stops it, status `changed`: going back would undo it, and the approval counted only those before.
+   * In a plan: a write made after the plan was made (an automatic snapshot newer than the newest then) stops it, status
+   * `changed`. With `at` or `snapshot`, going back would undo it, and the approval counted only those before; with
+   * neither (the swap, which puts a clone in the database's place), the plan would replace it unseen.
    */
   stopsOnLaterWrites: z.boolean().default(false),
 });
@@ -129,8 +130,10 @@ async function writtenAfterPlan(step: SnapshotHistoryStep, session: TargetSessio
   const later = await writesSince(session, step.database, newest);
   if (later === 0) return undefined;
   const s = later === 1 ? '' : 's';
+  const them = later === 1 ? 'it' : 'them';
+  const undone = step.at || step.snapshot ? `Going back would undo ${them} too` : `The plan would put another state in place of ${them}`;
   return (
-    `${step.database} changed after this plan was made: ${later} write${s} (automatic snapshot${s}) since ${newest} UTC, the newest it counted. Going back would undo ${later === 1 ? 'it' : 'them'} too, and the approval did not see ${later === 1 ? 'it' : 'them'}: ` +
+    `${step.database} changed after this plan was made: ${later} write${s} (automatic snapshot${s}) since ${newest} UTC, the newest it counted. ${undone}, and the approval did not see ${them}: ` +
     `nothing after this check ran. Propose the plan again, and it counts the writes it undoes (stop what writes to ${step.database} first, or it changes again)`
   );
 }
@@ -289,6 +292,11 @@ async function runSnapshotHistory(step: SnapshotHistoryStep, ctx: Parameters<typ
     };
     const listed = `${rows.length} snapshot${rows.length === 1 ? '' : 's'} (${named.length} named), retention ${retention}`;
     const namedList = (list: readonly (readonly [string, string | null, string, ...unknown[]])[], shown: (time: string) => string) => list.map((r) => `'${r[1]}' (${shown(r[2])})`).join(', ');
+    // Held to the newest write with no moment to judge (the swap): a later write stops it whatever the history says.
+    if (!step.at) {
+      const later = await writtenAfterPlan(step, session);
+      if (later) return done('changed', later, snapshotTimeLabels(rows.map((r) => r[2])));
+    }
     if (rows.length === 0) {
       return done('no-snapshots', `no snapshot can restore ${step.database}: MotherDuck lists none (retention ${retention}), so its plan has no point-in-time restore`, snapshotTimeLabels([]));
     }
@@ -374,7 +382,6 @@ export const snapshotHistoryStepKind = defineStepKind({
   defaultTimeoutMs: 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each' }] : []),
-    ...(step.stopsOnLaterWrites && !step.at && !step.snapshot ? [{ at: ['stopsOnLaterWrites'], message: 'stopsOnLaterWrites counts the writes since `at` or `snapshot`: give one of them' }] : []),
   ],
   // Only a plan is made before it runs: a diagnosis' or validation's step has nothing to hold the writes to.
   references: (step, { phase }) =>
@@ -405,12 +412,14 @@ export const snapshotHistoryStepKind = defineStepKind({
     );
   },
   readWhenPlanned: async (step, { target }) => {
-    if (!step.at && !step.snapshot) return step;
+    if (!step.at && !step.snapshot && !step.stopsOnLaterWrites) return step;
     const session = await target('motherduck')
       .open({ writable: false })
-      .catch((error: Error) => Promise.reject(new UserError(`cannot count the writes going back undoes: ${error.message.split('\n')[0]}; nothing was proposed`)));
+      .catch((error: Error) => Promise.reject(new UserError(`cannot count the writes made to ${step.database}: ${error.message.split('\n')[0]}; nothing was proposed`)));
     try {
       const held = (since: string, written: Written) => (step.stopsOnLaterWrites ? writtenWhenPlanned(session, step.database, since, written) : written);
+      // Neither: nothing is counted as undone, but the plan is held to the newest write there is (none: nothing to hold to).
+      if (!step.at && !step.snapshot) return { ...step, writesWhenPlanned: await held('', { count: 0, atLeast: false }) };
       if (step.at) return { ...step, writesWhenPlanned: await held(step.at, { count: await writesSince(session, step.database, step.at), atLeast: false }) };
       const found = (await session.run(snapshotHistorySql(step).named, [foldDatabaseName(step.database), step.snapshot])).rows.map(readRow)[0];
       // Not there: the step itself refuses the plan, saying which named snapshots there are.
