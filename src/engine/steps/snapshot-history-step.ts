@@ -131,10 +131,12 @@ async function writtenAfterPlan(step: SnapshotHistoryStep, session: TargetSessio
   if (later === 0) return undefined;
   const s = later === 1 ? '' : 's';
   const them = later === 1 ? 'it' : 'them';
-  const undone = step.at || step.snapshot ? `Going back would undo ${them} too` : `The plan would put another state in place of ${them}`;
+  const goesBack = Boolean(step.at || step.snapshot);
+  const undone = goesBack ? `Going back would undo ${them} too` : `The plan would put another state in place of ${them}`;
+  const again = goesBack ? 'it counts the writes it undoes' : 'it holds itself to the writes made by then';
   return (
     `${step.database} changed after this plan was made: ${later} write${s} (automatic snapshot${s}) since ${newest} UTC, the newest it counted. ${undone}, and the approval did not see ${them}: ` +
-    `nothing after this check ran. Propose the plan again, and it counts the writes it undoes (stop what writes to ${step.database} first, or it changes again)`
+    `nothing after this check ran. Propose the plan again, and ${again} (stop what writes to ${step.database} first, or it changes again)`
   );
 }
 
