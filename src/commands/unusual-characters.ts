@@ -1,5 +1,5 @@
-// Names the characters in a value a person cannot see or tell apart in Slack: a line break, a zero-width space, a
-// right-to-left mark, a Cyrillic "е" that looks like a Latin "e".
+// Names the characters in a value a person cannot see or tell apart in Slack (a line break, a zero-width space, a
+// right-to-left mark, a Cyrillic "е" that looks like a Latin "e"), or writes the invisible ones as escapes.
 const named: Record<string, string> = {
   '\n': 'a line break',
   '\r': 'a carriage return',
@@ -13,10 +13,13 @@ const named: Record<string, string> = {
   '\ufeff': 'a byte order mark (U+FEFF)',
 };
 
+/** The characters describeCharacter calls invisible: control and format characters (a line break, a zero-width space). */
+const invisible = /[\p{Cc}\p{Cf}]/u;
+
 /** One character as a person can recognise it: "a zero-width space (U+200B)", "\"е\" (U+0435), not a plain ASCII letter". */
 export function describeCharacter(character: string): string {
   const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return named[character] ?? (/[\p{Cc}\p{Cf}]/u.test(character) ? `an invisible control character (${code})` : `"${character}" (${code}), not a plain ASCII letter`);
+  return named[character] ?? (invisible.test(character) ? `an invisible control character (${code})` : `"${character}" (${code}), not a plain ASCII letter`);
 }
 
 /**
@@ -35,4 +38,16 @@ export function unusualCharacters(value: string, most = 3): string | undefined {
     at += character.length;
   }
   return found.length > 0 ? found.join(', ') : undefined;
+}
+
+/**
+ * `text` on one line with each invisible character written as an escape (\n, \r, \t, \u200B), and a backslash as \\
+ * (so an escape never reads as the characters it is written with): a name holding a line break cannot break the line it
+ * is listed in, nor pass for another. Text with neither is as it was.
+ */
+export function escapedInvisible(text: string): string {
+  const short: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+  return [...text]
+    .map((character) => short[character] ?? (invisible.test(character) ? `\\u${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : character))
+    .join('');
 }

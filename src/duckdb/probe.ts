@@ -7,7 +7,7 @@ import { otherLockHolders } from './lock-holders.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 import { readAllHere } from './read-here.js';
 
-export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'wal-damaged' | 'unreadable';
+export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'wal-not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'wal-damaged' | 'unreadable';
 
 export interface OpenResult {
   status: OpenStatus;
@@ -80,6 +80,9 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
   if (format.damagedMainHeader) {
     return { status: 'corrupt', message: `${filePath} is a DuckDB database file whose main header, its first 4 KiB, is damaged: ${format.damagedMainHeader} (${stat.size} bytes)` };
   }
+  // DuckDB names it only inside an error that reads like a permission or a version: said plainly, as for the file.
+  const walThere = notAFileAt(`${filePath}.wal`);
+  if (walThere) return { status: 'wal-not-a-file', message: `${filePath}.wal, where DuckDB reads and writes the database's write-ahead log, is ${walThere}, not a file` };
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(filePath, false);
@@ -236,6 +239,17 @@ function danglingLink(filePath: string): OpenResult | undefined {
     message: `${filePath} is a symbolic link to ${resolved}, which does not exist (a volume not mounted, or a link left pointing at an old place)`,
     linkTarget: resolved,
   };
+}
+
+/** What is at a path where a file may be, when it is something else (a directory …); undefined for a file or nothing. */
+function notAFileAt(filePath: string): string | undefined {
+  try {
+    const stat = fs.statSync(filePath);
+    return stat.isFile() ? undefined : whatIsThere(stat);
+  } catch {
+    // Nothing there, or nothing this process may look at: DuckDB's own open says the rest.
+    return undefined;
+  }
 }
 
 function whatIsThere(stat: fs.Stats): string {

@@ -60,6 +60,8 @@ export interface ScanResult {
   total: number;
   /** The schemas that hold the file's tables, sorted: what a file made by another project would give away. */
   schemas?: string[];
+  /** Every table and view by schema and name, once every view was bound: what a mart the stack builds is looked for in. */
+  relations?: { schema: string; name: string }[];
   message: string;
   settings?: ScanSettings;
   /** DuckDB's checksums of the blocks no table's rows are read from, once every table has read. */
@@ -102,16 +104,20 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       () => timedOut,
     );
     const names = listing.map(([schema, table]) => ({ schema: String(schema), table: String(table) }));
+    // The words a name cannot be bare as in this DuckDB (select, from …): shown quoted, as SQL needs them.
+    const keywords = new Set(
+      (await readAllHere(connection, `SELECT lower(keyword_name) FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'`, () => timedOut)).map(([word]) => String(word)),
+    );
     const schemas = [...new Set(names.map((n) => n.schema))];
     // "Read all 0 tables" would pass for healthy: an empty file is what a tool opening the wrong path leaves behind.
     if (names.length === 0) {
-      const views = (await listViews(connection, () => timedOut)).map((v) => v.view);
+      const views = (await listViews(connection, keywords, () => timedOut)).map((v) => v.view);
       const also = views.length > 0 ? ` (only ${views.length} view${views.length === 1 ? '' : 's'}: ${views.slice(0, 5).join(', ')}${views.length > 5 ? ', …' : ''})` : '';
       return { status: 'empty', tables, total: 0, schemas, settings, message: `the file holds no tables${also}` };
     }
     let rowsSoFar = 0;
     for (const [index, { schema, table }] of names.entries()) {
-      const qualified = shownName(schema, table);
+      const qualified = shownName(schema, table, keywords);
       options.onProgress?.({ done: index, total: names.length, current: qualified, rows: rowsSoFar });
       if (timedOut) break;
       let rows = 0;
@@ -183,7 +189,9 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
       return { status: blocks.mayBeFree ? 'unclear-blocks' : 'damaged', tables, blocks, total: names.length, schemas, settings, message: `${read}, but ${failedBlocksSaid(blocks)}` };
     }
     const views: ViewCheck[] = [];
-    for (const { view, quoted, stack } of await listViews(connection, () => timedOut)) {
+    const viewList = await listViews(connection, keywords, () => timedOut);
+    const relations = [...names.map(({ schema, table }) => ({ schema, name: table })), ...viewList.map(({ schema, name }) => ({ schema, name }))];
+    for (const { view, quoted, stack } of viewList) {
       if (timedOut) break;
       try {
         await readAllHere(connection, `SELECT * FROM ${quoted} LIMIT 0`, () => timedOut);
@@ -206,6 +214,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
         blocks,
         total: names.length,
         schemas,
+        relations,
         settings,
         message: `${read}, but ${broken.length} of SQLMesh's ${views.filter((v) => v.stack).length} production views do not bind: ${broken.map((v) => `${v.view} (${v.error})`).join(', ')}`,
       };
@@ -213,7 +222,7 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
     const unbound = views.filter((v) => v.error);
     const others = unbound.length > 0 ? ` (${unbound.map((v) => `${v.view}: ${v.error}: ${whyNotJudged(v)}`).join('; ')})` : '';
     const viewsSaid = views.length > 0 ? `; ${views.length - unbound.length} of ${views.length} view${views.length === 1 ? '' : 's'} bound${others}` : '';
-    return { status: 'ok', tables, views, blocks, total: names.length, schemas, message: `${read}${viewsSaid}`, settings };
+    return { status: 'ok', tables, views, blocks, total: names.length, schemas, relations, message: `${read}${viewsSaid}`, settings };
   } catch (error) {
     const message = withoutTuningAdvice((error as Error).message);
     const status = timedOut ? 'timeout' : isDamage(message) ? 'damaged' : isOutOfMemory(message) ? 'out-of-memory' : 'unreadable';
@@ -259,14 +268,16 @@ function failedBlocksSaid({ failed, freeBlocks, pastEnd, mayBeFree }: BlockCheck
  * The file's own views (not DuckDB's catalog views): as shown, quoted for a query, and whether it is one of SQLMesh's
  * production views (a dev environment's schema ends in __<env>; SQLMesh's physical schemas start with sqlmesh__).
  */
-async function listViews(connection: Parameters<typeof readAllHere>[0], stopped: () => boolean): Promise<{ view: string; quoted: string; stack: boolean }[]> {
+async function listViews(connection: Parameters<typeof readAllHere>[0], keywords: ReadonlySet<string>, stopped: () => boolean): Promise<{ schema: string; name: string; view: string; quoted: string; stack: boolean }[]> {
   const rows = await readAllHere(
     connection,
     `SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal AND NOT temporary ORDER BY schema_name, view_name`,
     stopped,
   );
   return rows.map(([schema, view, sql]) => ({
-    view: shownName(String(schema), String(view)),
+    schema: String(schema),
+    name: String(view),
+    view: shownName(String(schema), String(view), keywords),
     quoted: quotedName(String(schema), String(view)),
     // What it selects from, not what a string literal or a comment in it says.
     stack: !String(schema).includes('__') && /\bsqlmesh__/i.test(sqlSegments(String(sql)).filter((s) => s.kind === 'code' || s.kind === 'identifier').map((s) => s.text).join(' ')),

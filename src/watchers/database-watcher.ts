@@ -22,6 +22,7 @@ const headlines: Record<Exclude<OpenStatus, 'ok' | 'locked'>, string> = {
   missing: 'The database file is missing',
   'dangling-link': 'The database file is a link to nothing',
   'not-a-file': 'The database path is not a file',
+  'wal-not-a-file': "The database's write-ahead log path is not a file",
   'empty-file': 'The database file is empty',
   'not-duckdb': 'The database file is not a DuckDB file',
   corrupt: 'The database file is damaged',

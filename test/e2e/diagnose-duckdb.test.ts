@@ -311,12 +311,24 @@ describe('/databox diagnose duckdb', () => {
     await createHealthyDatabase(checkout.databasePath);
     // SQLMesh's models as the stack queries them: views over physical tables, here one whose table is gone.
     await runSql(
-      'CREATE SCHEMA sqlmesh__analytics; CREATE TABLE sqlmesh__analytics.daily__1 AS SELECT 1 AS id; CREATE SCHEMA analytics; CREATE VIEW analytics.daily AS SELECT * FROM sqlmesh__analytics.daily__1; CREATE VIEW analytics.fine AS SELECT 1 AS id; DROP TABLE sqlmesh__analytics.daily__1',
+      'CREATE SCHEMA sqlmesh__analytics; CREATE TABLE sqlmesh__analytics.daily__1 AS SELECT 1 AS id; CREATE SCHEMA IF NOT EXISTS analytics; CREATE VIEW analytics.daily AS SELECT * FROM sqlmesh__analytics.daily__1; CREATE VIEW analytics.fine AS SELECT 1 AS id; DROP TABLE sqlmesh__analytics.daily__1',
     );
     await diagnose();
     const verdict = verdictText();
     expect(verdict).toContain("SQLMesh's views do not bind");
     expect(verdict).toContain("but 1 of SQLMesh's 1 production views do not bind: analytics.daily (Catalog Error: Table with name daily__1 does not exist!)");
+    expect(verdict).not.toContain('Healthy');
+    expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
+  });
+
+  it('does not call a file whose marts were dropped healthy: it names them, and offers path A, as the validation would advise', async () => {
+    await createHealthyDatabase(checkout.databasePath, 1_000);
+    // Every raw schema is there and every table reads: what an older backup restored, or a DROP, leaves.
+    await runSql('DROP SCHEMA analytics CASCADE; DROP TABLE ebird.fct_daily_bird_observations');
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Marts are missing from the database');
+    expect(verdict).toContain('but ebird.fct_daily_bird_observations and analytics.fct_species_environment_daily, marts the stack builds (the validation reads each), are not in the file at all');
     expect(verdict).not.toContain('Healthy');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a']);
   });

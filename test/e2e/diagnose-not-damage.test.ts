@@ -1,10 +1,11 @@
 // Scenario 1's verdicts on files that are not damaged but cannot be read, through the real Bolt app: a table too large for
-// DuckDB's memory cap, a directory at the database's path. Neither is called corrupt, and no recovery that moves the
+// DuckDB's memory cap, a directory at the database's path or at its write-ahead log's. None is called corrupt, and no recovery that moves the
 // file aside is offered. A file of its own, isolated: its bot sets DuckDB's read caps, which a reader thread keeps.
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { startBot } from '../helpers/bot-harness.js';
+import { createHealthyDatabase } from '../helpers/databox-checkout.js';
 import { useStandIns, verdictTextOf } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 
@@ -44,6 +45,19 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     expect(verdict).toContain('Something other than a file is at the database path');
     expect(verdict).toContain(`${stage.checkout.databasePath} is a directory, not a file`);
     expect(verdict).not.toContain('File corrupt');
+    expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
+  });
+
+  it('calls a directory at the write-ahead log\'s path what it is, not a reason hidden in DuckDB\'s error, and offers no path', async () => {
+    await createHealthyDatabase(stage.checkout.databasePath, 1_000);
+    fs.mkdirSync(`${stage.checkout.databasePath}.wal`);
+    stage.harness = await startBot(stage.checkout, stage.slack);
+    await stage.harness.command('diagnose duckdb');
+    await stage.harness.settle();
+    const verdict = verdictTextOf(stage.slack);
+    expect(verdict).toContain("Something other than a file is at the write-ahead log's path");
+    expect(verdict).toContain(`${stage.checkout.databasePath}.wal, where DuckDB reads and writes the database's write-ahead log, is a directory, not a file`);
+    expect(verdict).not.toMatch(/Unreadable|Permissions, memory, or a storage version|File corrupt/);
     expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
   });
 });

@@ -103,6 +103,14 @@ async function buildHealthyDatabase(file: string, rowsPerTable: number): Promise
       SELECT range AS id, md5(range::VARCHAR) || md5((range * 7)::VARCHAR) AS reading FROM range(${rowsPerTable});
     CREATE SCHEMA raw_usgs;
     CREATE TABLE raw_usgs.daily_values AS SELECT range AS id, range * 0.5 AS discharge FROM range(60);
+    -- The other marts as views, as SQLMesh serves its models: a file without them is not a healthy one of the stack.
+    CREATE SCHEMA noaa;
+    CREATE VIEW noaa.fct_daily_weather AS
+      SELECT DATE '2026-03-01' + CAST(id % 60 AS INTEGER) AS day_date, COUNT(*) AS readings FROM raw_noaa.daily_weather GROUP BY 1;
+    CREATE SCHEMA usgs;
+    CREATE VIEW usgs.fct_daily_streamflow AS SELECT DATE '2026-03-01' + CAST(id AS INTEGER) AS day_date, discharge FROM raw_usgs.daily_values;
+    CREATE SCHEMA analytics;
+    CREATE VIEW analytics.fct_species_environment_daily AS SELECT day_date, observations FROM ebird.fct_daily_bird_observations;
   `);
   connection.closeSync();
   instance.closeSync();
@@ -113,7 +121,11 @@ export async function writeMartsThrough(file: string, lastDay: string, marts = s
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
   for (const mart of marts) {
-    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${mart.split('.')[0]}; CREATE OR REPLACE TABLE ${mart} AS SELECT DATE '${lastDay}' - CAST(range AS INTEGER) AS day_date FROM range(30)`);
+    // A view of createHealthyDatabase's in its place goes first: DuckDB does not replace a view with a table.
+    const [schema, name] = mart.split('.');
+    const views = await connection.runAndReadAll(`SELECT 1 FROM duckdb_views() WHERE schema_name = '${schema}' AND view_name = '${name}'`);
+    if (views.getRows().length > 0) await connection.run(`DROP VIEW ${mart}`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE OR REPLACE TABLE ${mart} AS SELECT DATE '${lastDay}' - CAST(range AS INTEGER) AS day_date FROM range(30)`);
   }
   connection.closeSync();
   instance.closeSync();

@@ -53,6 +53,10 @@ describe('a healthy file', () => {
       views: [],
       total: 2,
       schemas: ['main'],
+      relations: [
+        { schema: 'main', name: 'raw_ebird' },
+        { schema: 'main', name: 'raw_noaa' },
+      ],
       message: `read all 2 tables in full (${2 * rowsPerTable} rows)`,
       // The values themselves: duckdb-read-limits.test.ts.
       settings: { threads: expect.any(Number), memoryLimit: expect.any(String) },
@@ -141,6 +145,16 @@ describe('views', () => {
     const scan = await scanTables(file, { timeoutMs: 30_000 });
     expect(scan.status).toBe('ok');
     expect(scan.tables.map((t) => t.table).sort()).toEqual(['main."Orders 2024"', 'main."a.b"', 'main.Plain', '"my schema"."say ""hi"""'].sort());
+  });
+
+  it('shows a name that is a keyword quoted, and one holding a line break or a zero-width space quoted with it escaped: one line each', async () => {
+    const file = await withSql('keyword-names.duckdb', `CREATE TABLE "select" AS SELECT 1 AS a; CREATE TABLE "two\nlines" AS SELECT 1 AS a; CREATE TABLE "a\\nb" AS SELECT 1 AS a; CREATE TABLE "eb\u200bird" AS SELECT 1 AS a; CREATE TABLE year AS SELECT 1 AS a; CREATE VIEW "from" AS SELECT 1 AS a`);
+    const scan = await scanTables(file, { timeoutMs: 30_000 });
+    expect(scan.status).toBe('ok');
+    // year is a keyword DuckDB lets a name be bare as; a backslash is doubled, so a\nb never reads as a line break.
+    expect(scan.tables.map((t) => t.table).sort()).toEqual(['main."select"', 'main."two\\nlines"', 'main."a\\\\nb"', 'main."eb\\u200Bird"', 'main.year'].sort());
+    expect(scan.views?.map((v) => v.view)).toEqual(['main."from"']);
+    expect(scan.message).not.toMatch(/[\n\u200b]/);
   });
 
   it('names a view that fails for another reason without calling the file broken, and views in a file with no tables', async () => {
@@ -448,12 +462,11 @@ describe('a path that is not a database file', () => {
     expect(await probeOpen(sub)).toEqual({ status: 'not-a-file', message: `${sub} is a directory, not a file` });
   });
 
-  it('a directory where its write-ahead log goes: unreadable, not corrupt (the file itself is fine)', async () => {
+  it('a directory where its write-ahead log goes: wal-not-a-file, said plainly, not corrupt nor unreadable (the file itself is fine)', async () => {
     const file = copyOfHealthy('with-wal-dir.duckdb');
     fs.mkdirSync(`${file}.wal`);
     const opened = await probeOpen(file);
-    expect(opened.status).toBe('unreadable');
-    expect(opened.message).toMatch(/Is a directory/);
+    expect(opened).toEqual({ status: 'wal-not-a-file', message: `${file}.wal, where DuckDB reads and writes the database's write-ahead log, is a directory, not a file` });
   });
 
   it('a path the process cannot look along: unreadable, never missing (a file may well be there)', async () => {

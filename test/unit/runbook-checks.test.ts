@@ -44,7 +44,7 @@ interface Planted {
   refusal: string[];
 }
 
-const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout';
+const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, wal-not-a-file, empty-file, not-duckdb, locked, corrupt, wal-damaged, unreadable, read-only, failed, timeout';
 
 const duckdbCases: Planted[] = [
   {
@@ -149,7 +149,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
     },
-    refusal: ['at diagnosis.verdicts[21].severity: every verdict says its severity: ok (healthy), warning or critical'],
+    refusal: ['at diagnosis.verdicts[23].severity: every verdict says its severity: ok (healthy), warning or critical'],
   },
   {
     name: 'a placeholder in a description, which forms and help show as written',
@@ -224,7 +224,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, skipped, failed'],
   },
   {
     name: 'a mistyped status inside all: [...]',
@@ -349,9 +349,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[21].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[23].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[21].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[23].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

@@ -16,7 +16,7 @@ const schema = z.strictObject({
 });
 
 /** duckdb-open's finer statuses, as this step reports them. */
-const coarser = { 'dangling-link': 'missing', 'empty-file': 'not-duckdb', 'wal-damaged': 'corrupt' } as const satisfies Partial<Record<OpenStatus, OpenStatus>>;
+const coarser = { 'dangling-link': 'missing', 'empty-file': 'not-duckdb', 'wal-damaged': 'corrupt', 'wal-not-a-file': 'unreadable' } as const satisfies Partial<Record<OpenStatus, OpenStatus>>;
 
 export type DatabaseOpenStep = z.output<typeof schema> & ResolvedCommon;
 
@@ -24,8 +24,8 @@ async function runDatabaseOpen(step: DatabaseOpenStep, ctx: StepRunContext): Pro
   const target = targetOf(ctx, step.target);
   if (target.name === 'local') {
     const opened = await runDuckdbOpenStep({ ...step, kind: 'duckdb-open', path: target.label, checkWritable: false, readersBlock: true, expectSchemas: [], movedByRecovery: false });
-    // To the runbooks that only ask whether the database opens, a link to nothing is missing and an empty file not a
-    // DuckDB file; the summary still says which.
+    // To the runbooks that only ask whether the database opens, a link to nothing is missing, an empty file not a
+    // DuckDB file and a log's path that is no file unreadable, as DuckDB's open alone would find it; the summary says which.
     return { ...opened, status: (coarser as Partial<Record<string, OpenStatus>>)[opened.status] ?? opened.status };
   }
   return withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, started) => {

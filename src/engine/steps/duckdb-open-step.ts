@@ -71,6 +71,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     missing: `${step.path} does not exist`,
     'dangling-link': `${step.path} is a symbolic link to ${opened.linkTarget ?? 'a path'}, which does not exist: nothing may create the database through it`,
     'not-a-file': `${step.path} is not a regular file`,
+    'wal-not-a-file': `${step.path}.wal, the write-ahead log's path, is not a regular file`,
     'empty-file': `${step.path} is empty (0 bytes)`,
     'not-duckdb': `not a DuckDB database file: it looks like ${opened.looksLike ?? 'another format'}`,
     locked: `busy: held ${opened.heldReadOnly ? 'open read-only ' : ''}by ${opened.holder ? `${opened.holder} ` : ''}PID ${opened.holderPid ?? 'unknown'}`,
@@ -162,7 +163,7 @@ export const duckdbOpenStepKind = defineStepKind({
   kind: 'duckdb-open',
   schema,
   statuses: (step) => [
-    ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, 'wal-damaged': true, unreadable: true }),
+    ...everyStatus<OpenStatus>({ ok: true, missing: true, 'dangling-link': true, 'not-a-file': true, 'wal-not-a-file': true, 'empty-file': true, 'not-duckdb': true, locked: true, corrupt: true, 'wal-damaged': true, unreadable: true }),
     ...(step.checkWritable ? ['read-only'] : []),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],

@@ -6,6 +6,7 @@ import type { BlockCheck } from '../../duckdb/block-checksums.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { rowsSaid } from '../../plural.js';
 import { walRefusal } from '../../duckdb/wal.js';
+import { martSla, type MartSla } from '../../marts/slas.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
@@ -25,6 +26,12 @@ const schema = z.strictObject({
    * that reads in full with some of them missing ends "missing-expected-schemas" (a source's raw data dropped).
    */
   expectSchemas: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a schema name: letters, digits and _')).default([]),
+  /**
+   * The marts the stack builds, as the validation's mart-freshness step lists them (a YAML alias of that very list, so
+   * there is one to edit; only each `table` is read here). A file whose every table reads and holds every raw schema
+   * but lacks one of them altogether ends "missing-marts": the validation would fail on it, and a rebuild makes it.
+   */
+  expectMarts: z.array(martSla).default([]),
 });
 
 export type DuckdbScanStep = z.output<typeof schema> & ResolvedCommon;
@@ -44,7 +51,7 @@ export async function runDuckdbScanStep(step: DuckdbScanStep, ctx: StepRunContex
       ctx.progress(`read ${done} of ${total} tables (${rowsSaid(rows)})${current ? `; now ${current}` : ''}`);
     },
   });
-  const expected = expectation(step.expectSchemas, scan);
+  const expected = expectation(step.expectSchemas, scan) ?? martsExpectation(step.expectMarts, scan);
   const failed = scan.tables.filter((t) => t.error);
   // A table that failed is said to have failed after so many rows, not to hold that many ("(0 rows)" read as empty).
   const detail = scan.tables.map((t) => (t.error ? `FAIL ${t.table} (failed after ${rowsSaid(t.rows)} read): ${t.error}` : `ok   ${t.table} (${rowsSaid(t.rows)})`));
@@ -94,6 +101,24 @@ function expectation(expectSchemas: readonly string[], scan: ScanResult): { stat
   return { status: 'missing-expected-schemas', summary: `${scan.message}, but ${named} no table: the stack keeps raw data in each of ${wanted}` };
 }
 
+/**
+ * The marts the file lacks altogether (neither a table nor a view of that name; a view that does not bind is the
+ * broken views' verdict), once every table read and the raw schemas are there: a file without them passes every other
+ * check, and the validation fails on it. Undefined when none is missing or no mart is expected.
+ */
+function martsExpectation(expectMarts: readonly MartSla[], scan: ScanResult): { status: 'missing-marts' | 'broken-views'; summary: string } | undefined {
+  if (expectMarts.length === 0 || (scan.status !== 'ok' && scan.status !== 'broken-views')) return undefined;
+  // DuckDB's names are case-insensitive; a mart named catalog.schema.table is looked for in this file, whatever its catalog.
+  const present = new Set((scan.relations ?? []).map(({ schema, name }) => `${schema}.${name}`.toLowerCase()));
+  const missing = expectMarts.map((mart) => mart.table).filter((table) => !present.has(table.split('.').slice(-2).join('.').toLowerCase()));
+  if (missing.length === 0) return undefined;
+  const one = missing.length === 1;
+  const named = one ? (missing[0] as string) : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  const lack = `${named}, ${one ? 'a mart' : 'marts'} the stack builds (the validation reads ${one ? 'it' : 'each'}), ${one ? 'is' : 'are'} not in the file at all`;
+  // The broken views' verdict offers the same rebuild: the missing marts are said beside them.
+  return scan.status === 'ok' ? { status: 'missing-marts', summary: `${scan.message}, but ${lack}` } : { status: 'broken-views', summary: `${scan.message}; and ${lack}` };
+}
+
 /** The evidence of the blocks no table's rows are read from: each that failed, else how many passed, or why none was checked. */
 function blockLines({ checked, failed, skipped, pastEnd }: BlockCheck): string[] {
   if (skipped) return [`??   ${skipped}`];
@@ -115,6 +140,7 @@ export const duckdbScanStepKind = defineStepKind({
   statuses: (step) => [
     ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true, missing: true }),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas', 'missing-expected-schemas'] : []),
+    ...(step.expectMarts.length > 0 ? ['missing-marts'] : []),
   ],
   outputs: ['failedTables', 'tablesRead', 'tables', 'viewsNotJudged'],
   defaultTimeoutMs: 10 * 60_000,
