@@ -3,11 +3,7 @@ import path from 'node:path';
 import type { DescribeTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
-
-/** Quotes one argv element only where a reader would otherwise misread where it ends. */
-function showArg(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+import { shellWord } from '../commands/shell-word.js';
 
 function bound(params: readonly string[]): string {
   return params.length > 0 ? `\n-- bound: ${params.map((value, i) => `$${i + 1}=${JSON.stringify(value)}`).join(', ')}` : '';
@@ -20,7 +16,7 @@ export function describeStep(step: ResolvedStep, root: string): string {
       const relative = path.relative(root, target);
       return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
     },
-    showArg,
+    showArg: shellWord,
     bound,
   };
   const text = stepKind(step.kind).describe(step, tools);

@@ -1,5 +1,6 @@
 // Splits the CLI's arguments into words and --options; anything unknown is bad input with a one-line reason.
 import { UserError } from '../errors.js';
+import { shellWord } from '../commands/shell-word.js';
 
 export interface CliOptions {
   /** Who approves at the prompt: recorded in the journal as terminal:<name>. */
@@ -110,9 +111,12 @@ export function commandText(words: readonly string[]): string {
   return words
     .map((word) => {
       if (word.includes('"')) {
-        // The shell took the quotes meant for it already; one left inside a word would reach the value itself.
-        const example = word.replace(/"/g, '').slice(0, 60);
-        throw new UserError(`${word.slice(0, 60)} holds a double quote, which cannot be passed on: quote the whole word for your shell instead, e.g. '${example}'`);
+        // The shell took the quotes meant for it already; one left inside a word would reach the value itself. The
+        // example is the whole word, quoted as a shell reads it back: cut short, it would name another value.
+        const unquoted = word.replace(/"/g, '');
+        const example = shellWord(unquoted);
+        const instead = example === unquoted ? `leave the double quotes out: ${example}` : `quote the whole word for your shell instead, e.g. ${example}`;
+        throw new UserError(`${word.slice(0, 60)} holds a double quote, which cannot be passed on: ${instead}`);
       }
       return /\s/.test(word) || word === '' ? `"${word}"` : word;
     })

@@ -102,6 +102,17 @@ describe('bad input', () => {
     expect(fs.readFileSync(checkout.callsLog, 'utf8')).toBe('');
   });
 
+  it('a word holding a double quote is answered with one that pastes into a shell as the word meant, apostrophes and all', async () => {
+    for (const meant of ["backup=/tmp/x/o'brien copy.duckdb", "backup=/tmp/it's.duckdb", 'backup=/tmp/x.duckdb']) {
+      const typed = meant.replace('=', '="') + '"';
+      const result = await cli(env, ['recover', 'duckdb', 'path=b', typed]);
+      expect(result.code).toBe(2);
+      const example = /(?:e\.g\.|out:) (.*)\n$/.exec(result.stderr)?.[1];
+      expect(example, result.stderr).toBeDefined();
+      expect(await cliArgsOfPasted(`npm run --silent cli -- recover duckdb path=b ${example}`, 'alice')).toEqual(['recover', 'duckdb', 'path=b', meant]);
+    }
+  });
+
   it('a malformed setting is one line and exit 2, never a stack trace', async () => {
     const result = await cli({ ...env, DATABOX_APPROVAL_TTL: 'banana' }, ['status']);
     expect(result.code).toBe(2);

@@ -3,6 +3,7 @@
 // pseudo-terminal made by util-linux `script`.
 import path from 'node:path';
 import { execa } from 'execa';
+import { shellWord } from '../../src/commands/shell-word.js';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 /** Node's arguments that start the CLI, before its own: `execa(process.execPath, [...cliArgs, 'diagnose', …])`. */
@@ -31,10 +32,6 @@ export interface CliProcessOptions {
 
 const promptPattern = /(Type the plan's short hash|Who approves\?)[^\n]*: $/;
 
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The environment of a CLI run: the caller's PATH and HOME, nothing of Slack, and what the test gives. */
 export function cliEnv(extra: Record<string, string>): Record<string, string> {
   const keep = ['HOME', 'PATH', 'LANG', 'TMPDIR'];
@@ -45,7 +42,7 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 export async function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliResult> {
   const command = [process.execPath, ...cliArgs, ...args];
   const [file, argv] = options.tty
-    ? ['script', ['-qec', command.map(shellQuote).join(' '), '/dev/null']]
+    ? ['script', ['-qec', command.map(shellWord).join(' '), '/dev/null']]
     : [command[0] as string, command.slice(1)];
   const child = execa(file, argv, {
     cwd: projectRoot,
