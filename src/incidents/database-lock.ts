@@ -16,7 +16,7 @@ export function refuseIfLocked(state: LockHolders, lockKey: string, except?: str
       ...(holder.decidedBy ? said` and approved by ${person(holder.decidedBy)}` : []),
       `, which is ${holder.status}. One mutating plan per database at a time.`,
       // Said where it is met: a plan whose process is gone for good holds the database until someone unlocks it.
-      ` If the process running it is gone for good, \`unlock ${holder.id}\` clears it with a second person's approval.`,
+      ` If the process running it is gone for good, \`/databox unlock ${holder.id}\` clears it with a second person's approval.`,
     ]);
   }
 }
@@ -29,12 +29,12 @@ export function refuseReadIfLocked(state: LockHolders, lockKey: string, verb: 'd
   const holder = state.lockHolder(lockKey);
   if (!holder) return;
   const database = path.basename(lockKey);
-  const gone = goneRunnerHint(holder, `unlock ${holder.id}`);
+  const gone = goneRunnerHint(holder, `/databox unlock ${holder.id}`);
   if (gone) {
     throw new UserError(`refused: ${database} is held by plan ${holder.id} (${holder.title}), left running: ${gone}. Then ${verb} again.`);
   }
   const changing = holder.status === 'running' ? 'a recovery is changing it right now' : 'a recovery approved a moment ago is about to change it';
   throw new UserError(
-    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (the incident's Slack thread, or \`status\` at a terminal, shows its progress).`,
+    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (the incident's Slack thread, or \`/databox status\`, shows its progress).`,
   );
 }

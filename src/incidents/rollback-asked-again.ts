@@ -19,6 +19,6 @@ export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: stri
   if (!existing) return;
   const where = existing.status === 'pending' ? 'waiting for approval' : existing.status;
   throw new UserError(
-    said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
+    said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (in the incident's Slack thread, or \`/databox status\`). Nothing new was proposed`,
   );
 }

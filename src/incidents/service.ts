@@ -547,7 +547,7 @@ export class IncidentService {
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
       const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis, this.clock())).catch(
-        (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && diagnoseAgainCommand(existing, rb.diagnosis.parameters) })),
+        (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && `/databox ${diagnoseAgainCommand(existing, rb.diagnosis.parameters)}` })),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
@@ -686,7 +686,7 @@ export class IncidentService {
     const rb = this.runbook(incident.scenario);
     return (
       `${path.basename(lockKey)} has changed since this incident's ${current.diagnosis ? 'diagnosis' : 'first plan was typed (with no diagnosis)'}: plan ${changedBy.id} (${changedBy.title}) ran at ${utcTime(changedBy.finishedAt ?? changedBy.startedAt ?? '')}. ` +
-      `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
+      `A plan made on that diagnosis would act on a database nobody has looked at since: diagnose again (\`/databox ${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
     );
   }
 
@@ -701,7 +701,7 @@ export class IncidentService {
     const rb = this.runbook(incident.scenario);
     return (
       `${path.basename(changed.file)} changed since this incident's diagnosis (${changed.change}): the verdict is about a file this plan would no longer move. ` +
-      `Diagnose again (\`${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
+      `Diagnose again (\`/databox ${diagnoseAgainCommand(current, rb.diagnosis.parameters)}\`), then choose a path. Nothing was proposed.`
     );
   }
 

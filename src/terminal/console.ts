@@ -42,6 +42,7 @@ import { checkApproval, notPending } from '../incidents/approval-policy.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
+import { asCliCommands } from './as-cli-commands.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -129,11 +130,17 @@ async function answer(argv: readonly string[], io: TerminalIO, deps: ConsoleDeps
     return await dispatch(argv, io, deps, stopped);
   } catch (error) {
     if (error instanceof Refusal) {
-      err(error.message);
+      err(asCliCommands(error.message, cliName));
       return exitCodes.refused;
     }
-    if (isUserError(error) || error instanceof ConfigError || error instanceof RunbookError) {
-      err(`databox: ${error.message}${isUserError(error) && error.usage ? ` (${error.usage})` : ''}`);
+    // A refusal's advice is written once for both front ends, its commands as Slack's: here they read as the CLI's. A
+    // runbook's or setting's problem quotes the file as it is written, so is left as it is.
+    if (isUserError(error)) {
+      err(`databox: ${asCliCommands(error.message, cliName)}${error.usage ? ` (${error.usage})` : ''}`);
+      return exitCodes.refused;
+    }
+    if (error instanceof ConfigError || error instanceof RunbookError) {
+      err(`databox: ${error.message}`);
       return exitCodes.refused;
     }
     err(`databox: internal error: ${(error as Error)?.message ?? String(error)}`);

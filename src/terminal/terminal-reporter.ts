@@ -22,6 +22,7 @@ import { noRollbackWarning, overtakesWarning } from '../incidents/approval-polic
 import { stepCount } from '../step-count.js';
 import { atUtc } from '../timestamps.js';
 import { plainFromMrkdwn } from './plain-mrkdwn.js';
+import { asCliCommands } from './as-cli-commands.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 
 export interface TerminalOutput {
@@ -70,7 +71,7 @@ export class TerminalReporter implements IncidentReporter {
 
   /** Every line as a terminal user types it: a command the runbooks and advice give as `/databox …` is the CLI's here. */
   private line(text = ''): void {
-    this.write(`${text.replace(/(^|[\s`"'(])\/databox (?=(?:diagnose|recover|validate|rollback|status|help|postmortem|unlock)\b)/g, `$1${this.options.cli} `)}\n`);
+    this.write(`${asCliCommands(text, this.options.cli)}\n`);
   }
 
   async incidentOpened(incident: Incident): Promise<FrontEndRef | undefined> {

@@ -402,4 +402,28 @@ describe('refusals and exit codes', () => {
     expect(healthy.stdout).toMatch(/SQLMesh's views bind, the disk has room and sqlmesh audit passes\. One view does not bind here: main\.adhoc \(Catalog Error: [^\n]*scratch[^\n]*: not one of SQLMesh's production views, so not judged\)\./);
     expect(healthy.code).toBe(0);
   });
+
+  it("gives a refusal's commands as the CLI's own, as a shell reads them pasted: a database changed since its diagnosis", async () => {
+    const { checkout, env } = await newCheckout();
+    expect((await cli(env, ['diagnose', 'duckdb'])).code).toBe(1);
+    const incident = (journal(checkout).find((r) => r.type === 'incident.opened') as JournalRecord).incident as string;
+    expect((await cli(env, ['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], promptedHash)).code).toBe(0);
+    const again = await cli(env, ['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob'], promptedHash);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/databox\.duckdb has changed since this incident's diagnosis: .*diagnose again \(`npm run --silent cli -- diagnose duckdb incident=/);
+    expect(again.stderr).not.toContain('`/databox ');
+    const diagnoseAgain = /diagnose again \(`([^`]*)`\)/.exec(again.stderr)?.[1];
+    expect(await cliArgsOfPasted(diagnoseAgain as string, 'alice')).toEqual(['diagnose', 'duckdb', `incident=${incident}`]);
+  });
+
+  it("gives a refusal's commands as the CLI's own: a plan that would move a symbolic link to the database", async () => {
+    const { checkout, env } = await newCheckout();
+    const target = path.join(checkout.dir, 'volume.duckdb');
+    fs.renameSync(checkout.databasePath, target);
+    fs.symlinkSync(target, checkout.databasePath);
+    const refused = await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`to ${target} itself, restart the bot, and diagnose again (\`npm run --silent cli -- diagnose duckdb\`)`);
+    expect(refused.stderr).not.toContain('`/databox ');
+  });
 });

@@ -369,7 +369,7 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text ?? '')).toMatch(
-      new RegExp(`databox\\.duckdb has changed since this incident's diagnosis: plan ${incident}/2 \\(Path A: .*\\) ran at \\d\\d:\\d\\d UTC\\. .*diagnose again \\(\`diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`),
+      new RegExp(`databox\\.duckdb has changed since this incident's diagnosis: plan ${incident}/2 \\(Path A: .*\\) ran at \\d\\d:\\d\\d UTC\\. .*diagnose again \\(\`/databox diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`),
     );
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b')).toHaveLength(plansBefore);
     // The old verdict's button is refused the same way, and that refusal is on the record under the incident too.
@@ -428,7 +428,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     await harness.click(secondRollback, operator);
     await harness.settle();
-    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, asked for by <@U0OPERATOR> at \d\d:\d\d UTC \(in the incident's Slack thread, or `status` at a terminal\)\. Nothing new was proposed/);
+    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, asked for by <@U0OPERATOR> at \d\d:\d\d UTC \(in the incident's Slack thread, or `\/databox status`\)\. Nothing new was proposed/);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     // The later one rolled back, the earlier one's rollback is proposed: nothing stands on its changes any more.
@@ -560,7 +560,7 @@ describe('a diagnosis asked for while a recovery changes the database', () => {
     await harness.command('diagnose duckdb', 'U0OTHER');
     await slack.waitFor('the refusal', () => slack.responses.length > 0);
     const told = String(slack.responses.at(-1)?.body.text);
-    expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(the incident's Slack thread, or `status` at a terminal, shows its progress\)\./);
+    expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(the incident's Slack thread, or `\/databox status`, shows its progress\)\./);
     expect(told).not.toContain('unlock');
     await harness.settle();
   });
@@ -726,7 +726,7 @@ describe('path B: restore from a file backup', () => {
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();
     const why = new RegExp(
-      `databox\\.duckdb changed since this incident's diagnosis \\(it was \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC; it is \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC now\\): .*Diagnose again \\(\`diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`,
+      `databox\\.duckdb changed since this incident's diagnosis \\(it was \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC; it is \\d+ bytes, last written [\\d-]+ [\\d:]+ UTC now\\): .*Diagnose again \\(\`/databox diagnose duckdb incident=${incident}\`\\), then choose a path\\. Nothing was proposed\\.`,
     );
     expect(slack.ephemerals(operator).at(-1)).toMatch(why);
     expect(journalRecords().filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'a')).toEqual([]);

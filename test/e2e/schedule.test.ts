@@ -213,7 +213,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const refusal = String(slack.responses.at(-1)?.body.text);
     expect(refusal).toContain('missing from=YYYY-MM-DD');
     expect(refusal).toMatch(
-      new RegExp(`found none needed at 2026-04-21 09:\\d\\d UTC, which held until that day ended \\(2026-04-22 00:00 UTC\\) and may no longer: diagnose again \\(\`diagnose schedule incident=${incidentId}\`\\), or give it`),
+      new RegExp(`found none needed at 2026-04-21 09:\\d\\d UTC, which held until that day ended \\(2026-04-22 00:00 UTC\\) and may no longer: diagnose again \\(\`/databox diagnose schedule incident=${incidentId}\`\\), or give it`),
     );
     await harness.click(slack.buttons('choose_path_a')[0]!, operator);
     await harness.settle();

@@ -85,7 +85,7 @@ describe('/databox unlock', () => {
     let from = slack.responses.length;
     await harness.command('recover duckdb path=a', operator);
     await harness.settle();
-    expect(texts(from)).toMatch(new RegExp(`databox.duckdb is held by plan ${runId} .*which is running\\. One mutating plan per database at a time\\. If the process running it is gone for good, \`unlock ${runId}\` clears it with a second person's approval`));
+    expect(texts(from)).toMatch(new RegExp(`databox.duckdb is held by plan ${runId} .*which is running\\. One mutating plan per database at a time\\. If the process running it is gone for good, \`/databox unlock ${runId}\` clears it with a second person's approval`));
 
     from = slack.responses.length;
     const button = await askToUnlock(runId);

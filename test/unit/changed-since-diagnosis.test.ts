@@ -61,7 +61,7 @@ describe('a plan on a diagnosis its database has changed since', () => {
   it('is refused after a change in place, naming the plan and the command that diagnoses again', async () => {
     const { service, incident } = await diagnosedAndRan('b');
     await expect(service.start({ verb: 'recover', scenario: 'probe', path: 'b', params: {}, incident: incident.id }, 'U1', 'test')).rejects.toThrow(
-      new RegExp(`has changed since this incident's diagnosis: plan ${incident.id}/2 \\(Path B: Change it in place\\) ran at \\d\\d:\\d\\d UTC\\. .*\\(\`diagnose probe incident=${incident.id}\`\\)`),
+      new RegExp(`has changed since this incident's diagnosis: plan ${incident.id}/2 \\(Path B: Change it in place\\) ran at \\d\\d:\\d\\d UTC\\. .*\\(\`/databox diagnose probe incident=${incident.id}\`\\)`),
     );
     // Diagnosed again, it is proposed.
     await service.start({ verb: 'diagnose', scenario: 'probe', params: {}, incident: incident.id }, 'U1', 'test');

@@ -36,7 +36,7 @@ describe('a diagnosis refused while a plan changes its database', () => {
   it('is told to wait for the plan, where its progress shows, and not to unlock a plan whose process runs', () => {
     const text = refusal(() => refuseReadIfLocked(holdersOf('running', identityOf()), lockKey, 'diagnose'));
     expect(text).toBe(
-      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (the incident\'s Slack thread, or `status` at a terminal, shows its progress).',
+      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (the incident\'s Slack thread, or `/databox status`, shows its progress).',
     );
     expect(text).not.toMatch(/unlock|One mutating plan/);
   });
@@ -52,14 +52,14 @@ describe('a diagnosis refused while a plan changes its database', () => {
     expect(text).not.toContain('unlock');
     const gone = await goneProcess();
     expect(refusal(() => refuseReadIfLocked(holdersOf('running', gone), lockKey, 'diagnose'))).toBe(
-      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: its process (PID ${gone.pid}) is gone: \`unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
+      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: its process (PID ${gone.pid}) is gone: \`/databox unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
     );
   });
 
   it('names the host a plan run elsewhere was started on, and the unlock, when this one cannot see its processes (a recreated container)', () => {
     const elsewhere = { ...identityOf(), host: 'databox-bot-7f9c4' };
     expect(refusal(() => refuseReadIfLocked(holdersOf('running', elsewhere), lockKey, 'diagnose'))).toBe(
-      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: it was started on host databox-bot-7f9c4, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), \`unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
+      `refused: databox.duckdb is held by plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state), left running: it was started on host databox-bot-7f9c4, whose processes this one (${os.hostname()}) cannot see: if nothing there runs it any more (a container since recreated), \`/databox unlock dbx-20261201-0b0b/2\` clears it, with a second person's approval. Then diagnose again.`,
     );
   });
 
@@ -70,6 +70,6 @@ describe('a diagnosis refused while a plan changes its database', () => {
 
 describe('a second plan refused while one changes the database', () => {
   it('still names the rule and the unlock for a plan stuck for good', () => {
-    expect(refusal(() => refuseIfLocked(holdersOf('running', identityOf()), lockKey))).toMatch(/which is running\. One mutating plan per database at a time\. If the process running it is gone for good, `unlock dbx-20261201-0b0b\/2` clears it/);
+    expect(refusal(() => refuseIfLocked(holdersOf('running', identityOf()), lockKey))).toMatch(/which is running\. One mutating plan per database at a time\. If the process running it is gone for good, `\/databox unlock dbx-20261201-0b0b\/2` clears it/);
   });
 });

@@ -32,7 +32,7 @@ describe('a rollback asked for again', () => {
     // The person as data, so Slack mentions them.
     expect(said).toContainEqual({ actor: 'U0BOB' });
     expect(said.map((part) => (typeof part === 'string' ? part : `<${part.actor}>`)).join('')).toBe(
-      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (in the incident's Slack thread, or \`status\` at a terminal). Nothing new was proposed`,
+      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (in the incident's Slack thread, or \`/databox status\`). Nothing new was proposed`,
     );
   });
 

@@ -1,0 +1,8 @@
+// The commands a text gives as Slack's `/databox …` (runbook advice, verdicts, refusals), written as the CLI's own.
+
+const slashCommand = /(^|[\s`"'(])\/databox (?=(?:diagnose|recover|validate|rollback|status|help|postmortem|unlock)\b)/g;
+
+/** `text` as a terminal user types its commands: each `/databox <verb>` becomes `<cli> <verb>`. */
+export function asCliCommands(text: string, cli: string): string {
+  return text.replace(slashCommand, `$1${cli} `);
+}
