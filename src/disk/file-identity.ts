@@ -43,6 +43,18 @@ export function regularFileAt(file: string): FileAsPlanned | undefined {
   return seen && !('absent' in seen) ? seen : undefined;
 }
 
+/**
+ * Whether two names are the same file: the same device and inode, through any symbolic link, `..` or hard link (a
+ * hard link is another name, not another file). False when either cannot be looked at.
+ */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 /** Its size and age, as a plan shows them. */
 export const shownFile = (file: FileAsPlanned) => `${formatBytes(file.bytes)}, last written ${minuteUtc(file.modifiedAt)}`;

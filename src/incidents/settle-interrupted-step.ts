@@ -4,21 +4,13 @@ import type { StepRecord } from '../engine/types.js';
 import { formatDuration } from '../format-duration.js';
 import type { VerifyProblem } from '../journal/record.js';
 import type { Run } from './state.js';
+import { sameFile } from '../disk/file-identity.js';
 
 /** Whether a name is there (a dangling link counts: something is at that name). */
 function present(file: string): boolean {
   try {
     fs.lstatSync(file);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-function sameFile(a: string, b: string): boolean {
-  try {
-    const [x, y] = [fs.statSync(a), fs.statSync(b)];
-    return x.ino === y.ino && x.dev === y.dev;
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import { didYouMean } from './did-you-mean.js';
 import { canonicalTimestamp, formatUtcTimestamp, parseUtcTimestamp, snapshotNameLiteral } from '../database/sql-literal.js';
 import { sniffFileFormat } from '../duckdb/file-format.js';
 import { walBeside } from '../duckdb/wal.js';
+import { sameFile } from '../disk/file-identity.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 
@@ -155,7 +156,7 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       return { ...attributes, _value: raw };
     }
     case 'path':
-      if (p.notTheDatabase && ctx.databasePath && sameFile(path.resolve(ctx.root, raw), ctx.databasePath)) {
+      if (p.notTheDatabase && ctx.databasePath && isTheDatabase(path.resolve(ctx.root, raw), ctx.databasePath)) {
         throw new UserError(`${name}=${raw} is the database file itself (${ctx.databasePath}); give a copy kept elsewhere`);
       }
       return validatePath(name, p.mustBe, raw, ctx);
@@ -220,7 +221,11 @@ function validateNames(name: string, raw: string): string {
 }
 
 /** The same file, through symbolic links and relative paths. */
-function sameFile(a: string, b: string): boolean {
+/**
+ * Whether a path names the database file: the same path once links and `..` are followed (so also when neither is there
+ * yet), or the same file under another name (a hard link, which a restore would copy back over itself).
+ */
+function isTheDatabase(given: string, database: string): boolean {
   const real = (p: string) => {
     try {
       return fs.realpathSync(p);
@@ -228,7 +233,7 @@ function sameFile(a: string, b: string): boolean {
       return path.resolve(p);
     }
   };
-  return real(a) === real(b);
+  return real(given) === real(database) || sameFile(given, database);
 }
 
 function validatePath(name: string, mustBe: string, raw: string, ctx: ParameterContext): string {

@@ -104,6 +104,20 @@ describe('malformed slash commands', () => {
     expect(answer).not.toMatch(/<run-id>/);
   });
 
+  it('refuses the database file under another name as its backup: a hard link, a symbolic link, a path through ..', async () => {
+    fs.mkdirSync(checkout.path('backups'), { recursive: true });
+    fs.linkSync(checkout.databasePath, checkout.path('backups/hard.duckdb'));
+    fs.symlinkSync(checkout.databasePath, checkout.path('backups/soft.duckdb'));
+    try {
+      for (const backup of ['backups/hard.duckdb', checkout.path('backups/hard.duckdb'), 'backups/soft.duckdb', 'data/../data/databox.duckdb']) {
+        responsesBefore = slack.responses.length;
+        expect(await answerTo(`recover duckdb path=b backup=${backup}`)).toContain(`backup=${backup} is the database file itself (${checkout.databasePath}); give a copy kept elsewhere`);
+      }
+    } finally {
+      fs.rmSync(checkout.path('backups'), { recursive: true });
+    }
+  });
+
   it('never posts a secret: not a file the backup names (only that it holds text), not one typed as a value', async () => {
     fs.writeFileSync(checkout.path('tokens.txt'), `SLACK_BOT_TOKEN=${botToken}\n`);
     const fromFile = await answerTo('recover duckdb path=b backup=tokens.txt');
