@@ -62,8 +62,10 @@ export const watchEvents = {
   incidentJoined: 'watch.incident-joined',
 } as const;
 
-/** How long one watcher's check may take before it is given up on (its reads have their own, shorter, limits). */
-const checkAnswerMs = 60_000;
+/** How long one watcher's check may take before it is given up on: its interval, at least 10 s and at most a minute. */
+function checkAnswerMs(intervalMs: number): number {
+  return Math.min(60_000, Math.max(10_000, intervalMs));
+}
 
 /** HH:MM:SS of an ISO time. */
 function clockTime(iso: string): string {
@@ -254,14 +256,15 @@ export class WatchService {
     const earlier = this.unanswered.get(watcher.id);
     if (earlier) throw new Error(`its check started at ${clockTime(earlier)} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`);
     const check = watcher.check(now, heldSince ? new Date(heldSince) : undefined);
+    const within = checkAnswerMs(this.options.intervalMs);
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         this.unanswered.set(watcher.id, now.toISOString());
         const answered = () => this.unanswered.delete(watcher.id);
         check.then(answered, answered);
-        reject(new Error(`its check did not return within ${checkAnswerMs / 1000} s (the storage or service it reads does not answer)`));
-      }, checkAnswerMs);
+        reject(new Error(`its check did not return within ${within / 1000} s (the storage or service it reads does not answer)`));
+      }, within);
     });
     try {
       return await Promise.race([check, gaveUp]);
