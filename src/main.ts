@@ -1,4 +1,5 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
@@ -87,7 +88,11 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing queued work first');
     // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
-    const said = (line: string) => new Promise<void>((resolve) => (logger.error(line), logger.flush(() => resolve())));
+    // Also written to stderr at once: the log's own writes are asynchronous, and the process ends right after this line.
+    const said = (line: string) => {
+      logger.error(line);
+      fs.writeSync(2, `databox-bot: ${line}\n`);
+    };
     const exit = (code: number) => exitAfterDuckdbThreads(code, said);
     bot.stop().then(
       () => exit(0),
