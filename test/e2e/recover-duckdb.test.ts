@@ -865,7 +865,8 @@ describe('path B: restore from a file backup', () => {
     const broken = fingerprint(checkout.databasePath);
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
-    await harness.settle();
+    // The plan reads both files first (a clean-clone run once clicked before it was posted): waited for, not assumed.
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0, 60_000);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
