@@ -866,7 +866,11 @@ describe('path B: restore from a file backup', () => {
     harness = await startBot(checkout, slack);
     await harness.command(`recover duckdb path=b backup=${backup}`, operator);
     // The plan reads both files first (a clean-clone run once clicked before it was posted): waited for, not assumed.
-    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0, 60_000);
+    await slack.waitFor('the plan', () => slack.buttons('approve_plan').length > 0, 60_000).catch((error: Error) => {
+      // What the operator was told instead, and what the bot logged, with the failure.
+      const told = [...slack.responses.map((r) => String(r.body.text)), ...slack.ephemerals(operator), ...slack.callsTo('chat.postMessage').map((m) => String(m.text))];
+      throw new Error(`${error.message}; told: ${JSON.stringify(told).slice(0, 3000)}; logged: ${JSON.stringify(harness?.logs.filter((l) => l.level >= 40)).slice(0, 3000)}`);
+    });
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     const read = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'backup_reads');
