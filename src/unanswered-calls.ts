@@ -10,10 +10,13 @@ export class UnansweredCalls {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** `call` unless `key`'s earlier call is overdue; `notAnswering(since)` when it or that one is. */
-  async run<T>(key: string, call: () => Promise<T>, notAnswering: (since: number) => T): Promise<T> {
+  /**
+   * `call` unless `key`'s earlier call is overdue; `notAnswering(since, earlier)` when it is, or that one is (`earlier`:
+   * answered at once, nothing sent). What `notAnswering` throws is what the call fails with.
+   */
+  async run<T>(key: string, call: () => Promise<T>, notAnswering: (since: number, earlier: boolean) => T): Promise<T> {
     const earlier = this.waiting.get(key);
-    if (earlier && this.now() - earlier.since >= this.answerWithinMs) return notAnswering(earlier.since);
+    if (earlier && this.now() - earlier.since >= this.answerWithinMs) return notAnswering(earlier.since, true);
     const waiting = earlier ?? { since: this.now(), count: 0 };
     waiting.count += 1;
     this.waiting.set(key, waiting);
@@ -24,8 +27,14 @@ export class UnansweredCalls {
     const sent = call();
     sent.then(answered, answered);
     let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(notAnswering(waiting.since)), Math.max(0, waiting.since + this.answerWithinMs - this.now()));
+    const gaveUp = new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => {
+        try {
+          resolve(notAnswering(waiting.since, false));
+        } catch (error) {
+          reject(error as Error);
+        }
+      }, Math.max(0, waiting.since + this.answerWithinMs - this.now()));
     });
     try {
       return await Promise.race([sent, gaveUp]);

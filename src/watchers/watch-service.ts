@@ -5,6 +5,7 @@ import { formatDuration } from '../format-duration.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
+import { UnansweredCalls } from '../unanswered-calls.js';
 import { decideAlert, flapWindowMs, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Finding, Watcher, WatcherId } from './finding.js';
 
@@ -100,13 +101,14 @@ export class WatchService {
   private stopped = false;
   private started = false;
   private checking = false;
-  /** Watchers whose check did not return within checkAnswerMs, and when that check started. */
-  private readonly unanswered = new Map<WatcherId, string>();
+  /** Each watcher's check, given its time to answer. */
+  private readonly unanswered: UnansweredCalls;
   /** Asked to check again while a check was under way: the next one starts as soon as it ends. */
   private checkAgain = false;
 
   constructor(private readonly options: WatchServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.unanswered = new UnansweredCalls(checkAnswerMs(options.intervalMs), () => this.clock().getTime());
     this.timing = { reminderMs: options.reminderMs, flapWindowMs: flapWindowMs(options.intervalMs, options.reminderMs) };
     options.journal.onRecord((record) => this.apply(record));
   }
@@ -248,29 +250,22 @@ export class WatchService {
   }
 
   /**
-   * One watcher's check, given `checkAnswerMs` to answer: a read the storage never answers (a hung network mount, a
-   * named pipe beside the database) would otherwise hold every watcher after it, and the bot's stop. Until a check that
-   * did not answer does, that watcher is not checked again (another read would hang beside it); it fails meanwhile.
+   * One watcher's check, given its time to answer (checkAnswerMs): a read the storage never answers (a hung network
+   * mount) would otherwise hold every watcher after it, and the bot's stop. Until a check that did not answer does,
+   * that watcher is not checked again (another read would hang beside it); it fails meanwhile.
    */
-  private async checkWithin(watcher: Watcher, now: Date, heldSince: string | undefined): Promise<Finding> {
-    const earlier = this.unanswered.get(watcher.id);
-    if (earlier) throw new Error(`its check started at ${clockTime(earlier)} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`);
-    const check = watcher.check(now, heldSince ? new Date(heldSince) : undefined);
-    const within = checkAnswerMs(this.options.intervalMs);
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        this.unanswered.set(watcher.id, now.toISOString());
-        const answered = () => this.unanswered.delete(watcher.id);
-        check.then(answered, answered);
-        reject(new Error(`its check did not return within ${within / 1000} s (the storage or service it reads does not answer)`));
-      }, within);
-    });
-    try {
-      return await Promise.race([check, gaveUp]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private checkWithin(watcher: Watcher, now: Date, heldSince: string | undefined): Promise<Finding> {
+    return this.unanswered.run(
+      watcher.id,
+      () => watcher.check(now, heldSince ? new Date(heldSince) : undefined),
+      (since, earlier) => {
+        throw new Error(
+          earlier
+            ? `its check started at ${clockTime(new Date(since).toISOString())} UTC has not returned yet (the storage or service it reads does not answer): not checked again until it does`
+            : `its check did not return within ${checkAnswerMs(this.options.intervalMs) / 1000} s (the storage or service it reads does not answer)`,
+        );
+      },
+    );
   }
 
   /**

@@ -57,6 +57,8 @@ async function setUp(database = 'databox', times = { created: at('2026-04-19 08:
 }
 
 const incidentOf = (text: string) => /dbx-\d{8}-[0-9a-f]{4}/.exec(text)?.[0] as string;
+/** The swap's plan (path S) as a terminal prints it: its run id and the hash an approval names. */
+const swapPlanOf = (text: string) => /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(text) as RegExpExecArray;
 
 describe('scenario 3 from the terminal', () => {
   it('diagnoses: snapshots, retention, counts now and then from a scratch clone that is dropped', async () => {
@@ -143,7 +145,7 @@ describe('scenario 3 from the terminal', () => {
     const { cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
     const id = incidentOf(clone.stdout);
-    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, swapRun, hash] = swapPlanOf(clone.stdout);
     await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
     // A clone beside the database (path A) and the swap (with its rollback) need no warning; the cleanup's drop does.
     expect(clone.stdout).not.toContain('This path has no rollback');
@@ -167,7 +169,7 @@ describe('scenario 3 from the terminal', () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
     const id = incidentOf(clone.stdout);
-    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, swapRun, hash] = swapPlanOf(clone.stdout);
     const swapped = await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
     expect(swapped.stdout).toContain('named snapshots the bot took of databox for this incident');
     const snapshot = md.namedSnapshots()[0] as string;
@@ -202,7 +204,7 @@ describe('scenario 3 from the terminal', () => {
     const id = incidentOf(diagnosis.stdout);
     const slug = id.replace(/-/g, '_');
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', `incident=${id}`, '--approver', 'bob']);
-    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, runId, hash] = swapPlanOf(clone.stdout);
     // Nothing was written since the diagnosis when the swap was proposed: its plan warns of nothing of the kind.
     expect(clone.stdout.slice(clone.stdout.indexOf('Path S: Swap'))).not.toContain('changed since the diagnosis counted them');
 
@@ -248,7 +250,7 @@ describe('scenario 3 from the terminal', () => {
     const id = incidentOf(diagnosis.stdout);
     const slug = id.replace(/-/g, '_');
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', `incident=${id}`, '--approver', 'bob']);
-    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, runId, hash] = swapPlanOf(clone.stdout);
     // The plan shows the newest write it holds itself to.
     expect(clone.stdout.slice(clone.stdout.indexOf('Path S: Swap'))).toContain("$2 = '2026-04-20 15:00:00' (the newest write when this plan was made): any write since stops it before anything changes");
 
@@ -276,7 +278,7 @@ describe('scenario 3 from the terminal', () => {
   it("the swap's rollback says in its plan how many writes going back undoes, and stops before any change when one is made after its plan", async () => {
     const { md, cli } = await setUp(undefined, undefined, true);
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
-    const [, swapRun, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, swapRun, hash] = swapPlanOf(clone.stdout);
     const swapped = await cli(['approve', swapRun as string, hash as string, '--approver', 'carol']);
     expect(swapped.code, `${swapped.stdout}${swapped.stderr}`).toBe(0);
     const snapshot = md.namedSnapshots()[0] as string;
@@ -432,7 +434,7 @@ describe('scenario 3 from the terminal', () => {
   it('a swap that fails half-way (applied, then the connection is lost) is undone by its rollback: the named snapshot taken before it', async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
-    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, runId, hash] = swapPlanOf(clone.stdout);
     md.failAfter(/^COPY FROM DATABASE/, 'IO Error: the connection to MotherDuck was lost');
     const swap = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(swap.code).toBe(1);
@@ -451,7 +453,7 @@ describe('scenario 3 from the terminal', () => {
   it("a swap whose named snapshot MotherDuck refuses stops before the COPY, saying so and to propose it again", async () => {
     const { md, cli } = await setUp();
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
-    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, runId, hash] = swapPlanOf(clone.stdout);
     md.failWhen(/^CREATE SNAPSHOT/, 'Catalog Error: snapshot quota reached');
     const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(failed.code).toBe(1);
@@ -464,7 +466,7 @@ describe('scenario 3 from the terminal', () => {
     const clone = await cli(['recover', 'motherduck', 'path=a', 'at=2026-04-20 12:00:00', '--approver', 'bob']);
     const id = incidentOf(clone.stdout);
     const slug = id.replace(/-/g, '_');
-    const [, runId, hash] = /Plan (\S+) · Path S: Swap[^\n]*· hash ([0-9a-f]{8})/.exec(clone.stdout) as RegExpExecArray;
+    const [, runId, hash] = swapPlanOf(clone.stdout);
     md.failWhen(/^COPY FROM DATABASE/, 'IO Error: MotherDuck is unavailable');
     const failed = await cli(['approve', runId as string, hash as string, '--approver', 'carol']);
     expect(failed.code).toBe(1);
