@@ -29,5 +29,5 @@ const code =
 process.stdout.write('', () => {
   if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) process.exit(code);
   // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
-  void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => void io.stderr.write(`${line}\n`)));
+  void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => io.stderr.write(`${line}\n`)));
 });

@@ -7,10 +7,10 @@ import { stopSessionThread } from './sessions-off-thread.js';
 const endWithinMs = 10_000;
 
 /**
- * Ends the threads and exits with `code`; when they do not end in time, `say`s why (resolving once it is written) and
- * ends the process by SIGTERM's default action instead (exit status 143), the one way out that does not wait for them.
+ * Ends the threads and exits with `code`; when they do not end in time, `say`s why (at once: the process ends right
+ * after) and ends it by SIGTERM's default action instead (exit status 143), the one way out that does not wait for them.
  */
-export async function exitAfterDuckdbThreads(code: number, say: (line: string) => void | Promise<void>): Promise<void> {
+export async function exitAfterDuckdbThreads(code: number, say: (line: string) => void): Promise<void> {
   const stuck = unansweredReads();
   let timer: NodeJS.Timeout | undefined;
   const ended = await Promise.race([
@@ -26,7 +26,7 @@ export async function exitAfterDuckdbThreads(code: number, say: (line: string) =
     return;
   }
   const held = stuck.map((read) => `a read of ${read.file} started at ${read.since.slice(11, 19)} UTC`).join(', ');
-  await say(
+  say(
     `DuckDB's threads did not end${held ? `: ${held} has not returned (the storage under it does not answer)` : ` within ${endWithinMs / 1000} s`}; ending the process without waiting for them (by SIGTERM)`,
   );
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(signal);
