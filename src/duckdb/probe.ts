@@ -80,9 +80,8 @@ async function probeOpenNow(filePath: string): Promise<OpenResult> {
   if (format.damagedMainHeader) {
     return { status: 'corrupt', message: `${filePath} is a DuckDB database file whose main header, its first 4 KiB, is damaged: ${format.damagedMainHeader} (${stat.size} bytes)` };
   }
-  // DuckDB names it only inside an error that reads like a permission or a version: said plainly, as for the file.
-  const walThere = notAFileAt(`${filePath}.wal`);
-  if (walThere) return { status: 'wal-not-a-file', message: `${filePath}.wal, where DuckDB reads and writes the database's write-ahead log, is ${walThere}, not a file` };
+  const walThere = walNotAFile(filePath);
+  if (walThere) return { status: 'wal-not-a-file', message: walThere };
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(filePath, false);
@@ -242,6 +241,15 @@ function danglingLink(filePath: string): OpenResult | undefined {
 }
 
 /** What is at a path where a file may be, when it is something else (a directory …); undefined for a file or nothing. */
+/**
+ * What is at the database's write-ahead log path when it is not a file (a directory, a pipe), said plainly: DuckDB names
+ * it only inside an error that reads like damage or a permission. undefined when a file or nothing is there.
+ */
+export function walNotAFile(filePath: string): string | undefined {
+  const walThere = notAFileAt(`${filePath}.wal`);
+  return walThere && `${filePath}.wal, where DuckDB reads and writes the database's write-ahead log, is ${walThere}, not a file`;
+}
+
 function notAFileAt(filePath: string): string | undefined {
   try {
     const stat = fs.statSync(filePath);

@@ -3,7 +3,7 @@ import { checkUnreadBlocks, type BlockCheck, type FailedBlock } from './block-ch
 import { endsEarly } from './ends-early.js';
 import { openDatabase } from './open.js';
 import { quotedName, shownName } from './quoted-name.js';
-import { absentFile, isDamage } from './probe.js';
+import { absentFile, isDamage, walNotAFile } from './probe.js';
 import { readAllHere } from './read-here.js';
 import { sqlSegments } from '../engine/steps/sql-segments.js';
 import { formatDuration } from '../format-duration.js';
@@ -47,7 +47,8 @@ export function whyNotJudged(view: ViewCheck): string {
 
 export interface ScanResult {
   /**
-   * damaged and unopenable only on DuckDB's known signs of damage; unreadable for any other failure (memory, a lock …);
+   * damaged and unopenable only on DuckDB's known signs of damage (unopenable too when something other than a file is at
+   * the write-ahead log's path: nothing opens the file until that is put right); unreadable for any other failure (memory, a lock …);
    * empty when the file holds no table at all (a fresh file, or one a tool created at the wrong path); out-of-memory
    * when a read needed more than the cap it ran under; broken-views when every table reads but one of SQLMesh's
    * production views does not bind (its physical table gone, or changed under it). Other views are named, not judged.
@@ -78,6 +79,9 @@ export async function scanTables(filePath: string, options: ScanOptions): Promis
   // Told from a file that could not be read now (DuckDB says only "database does not exist", read-only).
   const absent = absentFile(filePath);
   if (absent) return { status: 'missing', tables: [], total: 0, message: absent.message };
+  // Not a read to take again later: nothing opens the file until what is at the log's path is put right.
+  const walThere = walNotAFile(filePath);
+  if (walThere) return { status: 'unopenable', tables: [], total: 0, message: walThere };
   let database;
   try {
     database = await openDatabase(filePath, false);

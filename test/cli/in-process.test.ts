@@ -353,6 +353,18 @@ describe('refusals and exit codes', () => {
     expect(result.stdout).not.toMatch(/restored from a backup|reason to roll back/);
   });
 
+  it('sends a file whose write-ahead log path holds a directory to the diagnosis, not to validating again later', async () => {
+    const { checkout, env } = await newCheckout({ corrupt: false });
+    fs.mkdirSync(`${checkout.databasePath}.wal`);
+    const result = await cli(env, ['validate', 'duckdb']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`✘ unopenable · `);
+    expect(result.stdout).toContain(`${checkout.databasePath}.wal, where DuckDB reads and writes the database's write-ahead log, is a directory, not a file`);
+    expect(result.stdout).toMatch(/→ [^\n]*The DuckDB file at [^\n]* does not read in full: diagnose it, `npm run --silent cli -- diagnose duckdb incident=dbx-/);
+    // Neither a read to take again once nothing holds the file, nor marts that may never have been built.
+    expect(result.stdout).not.toMatch(/could not be taken now|If it has none/);
+  });
+
   it("gives the runbooks' Slack commands as the CLI's own at the terminal", async () => {
     // A corrupt file: scenario 2's verdict sends to scenario 1's diagnosis, which the runbook writes as /databox ….
     const { env } = await newCheckout();
