@@ -220,7 +220,6 @@ function validateNames(name: string, raw: string): string {
   return names.join(',');
 }
 
-/** The same file, through symbolic links and relative paths. */
 /**
  * Whether a path names the database file: the same path once links and `..` are followed (so also when neither is there
  * yet), or the same file under another name (a hard link, which a restore would copy back over itself).
