@@ -808,6 +808,23 @@ describe('path B: restore from a file backup', () => {
     expect(slack.ephemerals(operator).at(-1)).toMatch(/^:no_entry_sign: this plan was interrupted: plan \S+ was not started, nothing was changed: .*propose the plan again, so its approver sees the file that will be copied$/);
   }, 150_000);
 
+  it('does not start path B when the backup was made another name of the database after its plan was shown (a hard link)', async () => {
+    const backup = await brokenWithBackup('databox.duckdb');
+    const broken = fingerprint(checkout.databasePath);
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    // Someone "refreshes" the backup while the plan waits: a restore from it would copy the broken file back over itself.
+    fs.rmSync(backup);
+    fs.linkSync(checkout.databasePath, backup);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toMatch(/was not started, nothing was changed: the step "[^"]+": \S+data\/databox\.duckdb changed since the plan was made \(it was \d+ bytes, last written [^;]+; it is the same size and time, but its change time \(ctime\) moved since/);
+    expect(checkout.listData(), 'nothing was moved').toEqual(['databox.duckdb']);
+    expect(fingerprint(checkout.databasePath)).toBe(broken);
+    expect(fs.statSync(backup).ino, 'the backup path is still the link made').toBe(fs.statSync(checkout.databasePath).ino);
+  }, 150_000);
+
   it.each([
     ['a table', createDamagedDatabase, /^1 of \d+ tables fail to read: /],
     ['an index', createDatabaseWithDamagedIndex, /^read all 5 tables in full \(440120 rows\), but 1 block that holds no table's rows fails DuckDB's checksum: /],
