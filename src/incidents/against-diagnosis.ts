@@ -3,7 +3,7 @@
 import { fileAt, fileChange, type FileSeen } from '../disk/file-identity.js';
 import type { ResolvedStep } from '../engine/types.js';
 import type { RecoveryPath } from '../runbook/schema.js';
-import { diagnosedFinding, followsDiagnosedWindow } from './diagnosed-window.js';
+import { diagnosedFinding, diagnosedLeftOut, followsDiagnosedWindow } from './diagnosed-window.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 
 /**
@@ -75,6 +75,23 @@ export function againstDiagnosis(
     );
   }
   return warnings.length > 0 ? `${warnings.join(' ')} Read the diagnosis' evidence before approving.` : undefined;
+}
+
+/**
+ * What a plan whose window follows the diagnosis (within what it found) leaves of it: the bad days, or the part of the
+ * found window, outside the plan's. Not against the diagnosis (its advice may well say to recover one run of bad days at
+ * a time), but the approver must see that the rest stays as it is; undefined when the plan covers all it found.
+ */
+export function windowLeftOut(incident: Incident, recovery: RecoveryPath, params: Readonly<Record<string, string>>, windows: readonly { from: string; to: string }[] = []): string | undefined {
+  if (recovery.needsIncident || !incident.diagnosis) return undefined;
+  const given = windows.filter((w) => recovery.parameters.includes(w.from) && params[w.from] !== undefined && params[w.to] !== undefined);
+  if (given.length === 0 || !given.every((w) => followsDiagnosedWindow(incident, w, params))) return undefined;
+  const left = diagnosedLeftOut(incident, given, params);
+  const finding = diagnosedFinding(incident, given);
+  if (!left || !finding) return undefined;
+  const now = given.flatMap((w) => [`${w.from}=${params[w.from]}`, `${w.to}=${params[w.to]}`]).join(' ');
+  const one = /^bad day |^\d{4}-\d{2}-\d{2}( … \d{4}-\d{2}-\d{2})? of the window /.test(left);
+  return `The diagnosis found ${finding}; this plan is for ${now}, which leaves out ${left}: this plan does not recover ${one ? 'it' : 'them'} (propose another plan for ${one ? 'it' : 'them'} once this one has run).`;
 }
 
 /**

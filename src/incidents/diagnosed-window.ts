@@ -1,5 +1,6 @@
 // What a diagnosis found in a window (the bad days its day counts named, or the window it suggests), against the window
 // a plan works on: whether the plan follows it, and which bad days it leaves.
+import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
 import type { Incident } from './state.js';
 
 type Windows = readonly { from: string; to: string }[];
@@ -51,7 +52,10 @@ export function diagnosedLeftOut(incident: Incident, windows: Windows, params: R
   }
   const [found, foundTo] = [suggested[plan.names[0]], suggested[plan.names[1]]];
   if (!found || !foundTo || (plan.from <= found && plan.to >= foundTo)) return undefined;
-  return `the window ${found} … ${foundTo}`;
+  // The days of the found window on either side of the plan's (all of it, when the two do not meet).
+  const span = (a: string, b: string) => (a === b ? a : `${a} … ${b}`);
+  const parts = plan.to < found || plan.from > foundTo ? [span(found, foundTo)] : [...(found < plan.from ? [span(found, dayBefore(plan.from))] : []), ...(plan.to < foundTo ? [span(dayAfter(plan.to), foundTo)] : [])];
+  return `${parts.join(' and ')} of the window ${found} … ${foundTo}`;
 }
 
 /** What the diagnosis found, in words: "from=2026-11-22 to=2026-12-01 (bad days 2026-11-22, …)"; undefined if nothing. */

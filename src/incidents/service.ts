@@ -40,7 +40,7 @@ import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-of
 import { previewDrift } from './preview-drift.js';
 import { todayInWindow } from './today-in-window.js';
 import { failedRollbackAdvice } from './failed-rollback-advice.js';
-import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten } from './against-diagnosis.js';
+import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
 import { firstLine } from '../excerpt.js';
@@ -776,7 +776,8 @@ export class IncidentService {
     const decided = continues
       ? continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
-    const warning = [decided, drift, loading, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
+    const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
+    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);

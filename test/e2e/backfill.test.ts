@@ -571,6 +571,9 @@ describe('/databox recover backfill', () => {
     const incident = journalRecordsOf(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
     await harness.command(`recover backfill path=a source=ebird from=2026-04-18 to=2026-04-19 incident=${incident}`, operator);
     await harness.settle();
+    // Its approver is told before approving, not only the postmortem after.
+    const plan = slack.messages().find((m) => m.text.startsWith('Plan Path A'))?.blocks ?? '';
+    expect(plan).toMatch(/this plan is for from=2026-04-18 to=2026-04-19, which leaves out bad day 2026-04-20: this plan does not recover it \(propose another plan for it once this one has run\)/);
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
     expect(slack.allText()).toContain('Validation passed');

@@ -1,7 +1,7 @@
 // A typed recover with no path= proposes the one path the incident's verdict offered (or the runbook's only one); otherwise it asks which.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { againstDiagnosis } from '../../src/incidents/against-diagnosis.js';
+import { againstDiagnosis, windowLeftOut } from '../../src/incidents/against-diagnosis.js';
 import type { Incident } from '../../src/incidents/state.js';
 import type { RecoveryPath } from '../../src/runbook/schema.js';
 import { scriptsDir, useTempDirs } from '../support/fixtures.js';
@@ -183,6 +183,31 @@ describe('a window within what the diagnosis found', () => {
     ['the whole window found', '2026-11-22', '2026-12-01'],
   ])('follows it: %s', (_what, from, to) => {
     expect(againstDiagnosis(incident, recovery, { source: 'ebird', from, to }, windows)).toBeUndefined();
+  });
+
+  it.each([
+    ['the first run of bad days on its own', '2026-11-22', '2026-11-24', 'bad day 2026-12-01: this plan does not recover it'],
+    ['the last day on its own', '2026-12-01', '2026-12-01', 'bad days 2026-11-22, 2026-11-23, 2026-11-24: this plan does not recover them'],
+  ])('says what a window that follows it leaves out: %s', (_what, from, to, left) => {
+    expect(windowLeftOut(incident, recovery, { source: 'ebird', from, to }, windows)).toBe(
+      `The diagnosis found from=2026-11-22 to=2026-12-01 (bad days 2026-11-22, 2026-11-23, 2026-11-24, 2026-12-01); this plan is for from=${from} to=${to}, which leaves out ${left} (propose another plan for ${left.endsWith('it') ? 'it' : 'them'} once this one has run).`,
+    );
+  });
+
+  it('says nothing left out of a plan for the whole window found, nor of one that goes against it (its warning says more)', () => {
+    expect(windowLeftOut(incident, recovery, { source: 'ebird', from: '2026-11-22', to: '2026-12-01' }, windows)).toBeUndefined();
+    expect(windowLeftOut(incident, recovery, { source: 'ebird', from: '2026-11-20', to: '2026-11-24' }, windows)).toBeUndefined();
+  });
+
+  it('names the part of a found window a narrower plan leaves out where no bad day was counted (scenario 4: missed days)', () => {
+    const missed = {
+      diagnosis: { runId: 'dbx-20261204-0d0d/1', title: 'Schedules paused', paths: ['a', 'b'], params: {}, suggested: { from: '2026-12-01', to: '2026-12-03' } },
+      runs: [{ id: 'dbx-20261204-0d0d/1', results: [] }],
+    } as unknown as Incident;
+    const backfill = { id: 'a', parameters: ['from', 'to'] } as unknown as RecoveryPath;
+    expect(windowLeftOut(missed, backfill, { from: '2026-12-01', to: '2026-12-02' }, windows)).toBe(
+      'The diagnosis found from=2026-12-01 to=2026-12-03; this plan is for from=2026-12-01 to=2026-12-02, which leaves out 2026-12-03 of the window 2026-12-01 … 2026-12-03: this plan does not recover it (propose another plan for it once this one has run).',
+    );
   });
 
   it.each([
