@@ -107,6 +107,8 @@ export class Journal {
   private readonly lock: LockLease;
   private readonly write: WriteFn;
   private offset = 0;
+  /** The line that ends at `offset`, as this process read or wrote it: a later look checks it is still there. */
+  private lastLine: SeenLine = { bytes: 0, hash: genesisHash };
   private lastHash = genesisHash;
   private lastSeq = 0;
   private listeners: RecordListener[] = [];
@@ -202,6 +204,7 @@ export class Journal {
       const records = result.problem ? replayable(text.split('\n')) : result.records;
       for (const record of records) this.accept(record);
       this.offset = Buffer.byteLength(text);
+      this.lastLine = lastLineOf(text);
       // Lines lost from the end: what is appended now continues after the last line the head saw written, so the gap
       // stays in the chain (numbers skipped) until a person accepts it, rather than hidden under lines reusing them.
       if (head && head.seq > this.lastSeq) {
@@ -532,6 +535,7 @@ export class Journal {
       }
       this.offset += Buffer.byteLength(text);
       this.lastWrittenRecord = done.at(-1)?.record;
+      this.lastLine = { bytes: Buffer.byteLength(lines.at(-1) as string), hash: this.lastWrittenRecord?.hash };
       this.writable();
       whole = true;
       if (listenerFailure) throw listenerFailure.error;
@@ -634,6 +638,7 @@ export class Journal {
     }
     this.offset += Buffer.byteLength(line.line);
     this.lastWrittenRecord = line.record;
+    this.lastLine = { bytes: Buffer.byteLength(line.line), hash: line.record.hash };
     this.written = !options.durable;
     if (options.durable) this.writeHeadNow(line.record);
     this.writable();
@@ -668,7 +673,11 @@ export class Journal {
     return this.offset;
   }
 
-  /** The hash of the line that ends at readThrough (the genesis hash for an empty journal). */
+  /**
+   * The hash of the last line this process read or wrote (the genesis hash for an empty journal): that of the line
+   * ending at readThrough, unless the file was cut under it since (then no line there has it, and a start replays
+   * nothing from that place).
+   */
   get readThroughHash(): string {
     return this.lastHash;
   }
@@ -708,26 +717,33 @@ export class Journal {
     return records;
   }
 
-  /** Applies lines another process (the terminal front end, say) appended since we last looked. */
+  /**
+   * Applies lines another process (the terminal front end, say) appended since we last looked. New means numbered after
+   * the last line this process has seen, not found after the byte it had read to: a journal cut, restored from a copy
+   * or rewritten in place under it holds lines it has applied (and the bot has shown) already, wherever they now lie.
+   */
   catchUp(): void {
     if (!fs.existsSync(this.file)) return;
     const size = fs.statSync(this.file).size;
     if (size === this.offset) return;
-    // Shorter than what this process read or wrote: lines were cut from its end (the second look says so). What other
-    // processes append after the cut is read from the start, by sequence number (they continue after the last one).
-    const cut = size < this.offset;
-    const from = cut ? 0 : this.offset;
     const fd = fs.openSync(this.file, 'r');
     try {
-      const buffer = Buffer.alloc(size - from);
-      fs.readSync(fd, buffer, 0, buffer.length, from);
-      const text = buffer.toString('utf8');
+      // Read from the start of the last line seen, to check it is still there: then only what follows it can be new.
+      // Gone (the file cut, or another file in its place), what other processes wrote since may be anywhere in it
+      // (after a cut they continue after the last number the head saw written): the file is read from its start.
+      let from = this.offset - this.lastLine.bytes;
+      let bytes = size > this.offset ? readBytes(fd, from, size) : Buffer.alloc(0);
+      if (!this.stillThere(bytes)) {
+        from = 0;
+        bytes = readBytes(fd, 0, size);
+      }
+      const text = bytes.toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
       let accepted = false;
       for (const line of complete.split('\n').filter(Boolean)) {
         try {
           const record = JSON.parse(line) as JournalRecord;
-          if (cut && !(record.seq > this.lastSeq)) continue;
+          if (!(record.seq > this.lastSeq)) continue;
           this.accept(record);
           accepted ||= record.type === damageAcceptedType;
           for (const listener of this.elsewhereListeners) listener(record);
@@ -736,11 +752,19 @@ export class Journal {
         }
       }
       this.offset = from + Buffer.byteLength(complete);
+      this.lastLine = lastLineOf(complete);
       // A terminal's `journal repair` accepted the damage: verified again, approvals go ahead without a restart.
       if (accepted && this.problem) this.verifyAgain();
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** Whether `bytes`, read from where the last line this process saw began, start with that line. */
+  private stillThere(bytes: Buffer): boolean {
+    if (this.offset === 0) return true;
+    const { bytes: length, hash } = this.lastLine;
+    return hash !== undefined && length > 0 && bytes.length >= length && bytes[length - 1] === 0x0a && parsedHash(bytes.subarray(0, length - 1).toString('utf8')) === hash;
   }
 
   private unwritableError(): JournalUnwritable {
@@ -798,6 +822,7 @@ export class Journal {
     this.pending = [];
     this.offset += Buffer.byteLength(text);
     this.lastWrittenRecord = last;
+    this.lastLine = { bytes: Buffer.byteLength(lines.at(-1) as string), hash: last?.hash };
     this.writeHeadNow(last as JournalRecord);
     this.lastSeq = seq;
     this.lastHash = prev;
@@ -905,7 +930,10 @@ export class Journal {
       fs.writeFileSync(aside, torn);
       fs.ftruncateSync(fd, keep);
       fs.fsyncSync(fd);
-      this.offset = Math.min(this.offset, keep);
+      if (this.offset > keep) {
+        this.offset = keep;
+        this.lastLine = { bytes: 0 };
+      }
       const tornText = torn.toString('utf8');
       const incident = incidentOfTorn(tornText);
       const acknowledged = acknowledgedTorn(text, keep, readHead(this.file));
@@ -1025,6 +1053,27 @@ function completeLine(text: Buffer, start: number): boolean {
     }
   }
   return link !== undefined && !verifyChain([text.subarray(start).toString('utf8')], 0, link).problem;
+}
+
+/** A journal line as this process saw it: its length in bytes (its newline included) and its hash, when it had one. */
+interface SeenLine {
+  bytes: number;
+  hash?: string;
+}
+
+/** The last whole line of `text` (whole lines, or a last one cut short: then none is known). */
+function lastLineOf(text: string): SeenLine {
+  if (text === '') return { bytes: 0, hash: genesisHash };
+  if (!text.endsWith('\n')) return { bytes: 0 };
+  const line = text.slice(text.length > 1 ? text.lastIndexOf('\n', text.length - 2) + 1 : 0);
+  return { bytes: Buffer.byteLength(line), hash: parsedHash(line.slice(0, -1)) };
+}
+
+/** Bytes `from` to `to` of an open file. */
+function readBytes(fd: number, from: number, to: number): Buffer {
+  const buffer = Buffer.alloc(to - from);
+  fs.readSync(fd, buffer, 0, buffer.length, from);
+  return buffer;
 }
 
 interface Checkpoint {

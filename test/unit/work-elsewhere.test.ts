@@ -179,6 +179,81 @@ describe('work another process does in an incident with a Slack thread', () => {
   });
 });
 
+describe('a journal replaced under the running bot', () => {
+  /** A terminal's recovery in the incident, run to its end with its rollback offered, shown by a sweep. */
+  async function recoveredAtTerminal() {
+    const setup = setUp();
+    const recovery = `${incident}/1`;
+    setup.terminal.append({ type: 'run.proposed', incident, actor: 'terminal:alice', data: { runId: recovery, run: runOf(recovery, 'recovery') } });
+    setup.terminal.append({ type: 'run.approved', incident, actor: 'terminal:bob', data: { runId: recovery } });
+    setup.terminal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId: recovery, pid: 1 } });
+    setup.terminal.append({ type: 'run.finished', incident, actor: 'databox-bot', data: { runId: recovery, status: 'succeeded' } });
+    setup.terminal.append({ type: 'run.rollback-offered', incident, actor: 'databox-bot', data: { runId: recovery } });
+    await setup.sweep();
+    expect(setup.shown).toEqual([`end ${recovery} succeeded`, `rollback offer ${recovery}`]);
+    // Every line the bot applies from now on: none it had seen before may reach its state again.
+    const applied: number[] = [];
+    setup.bot.onRecord((record) => applied.push(record.seq));
+    return { ...setup, recovery, applied, seenThrough: JSON.parse(fs.readFileSync(setup.bot.file, 'utf8').trimEnd().split('\n').at(-1) as string).seq as number };
+  }
+
+  /** A terminal started now runs a validation in the incident: one new end for the bot to show. */
+  function validatedAtTerminal(dir: string): string {
+    const terminal = new Journal(dir);
+    terminal.load();
+    const validation = `${incident}/2`;
+    terminal.append({ type: 'run.proposed', incident, actor: 'databox-cli', data: { runId: validation, run: runOf(validation, 'validation') } });
+    terminal.append({ type: 'run.started', incident, actor: 'databox-cli', data: { runId: validation, pid: 2 } });
+    terminal.append({ type: 'run.finished', incident, actor: 'databox-cli', data: { runId: validation, status: 'failed' } });
+    return validation;
+  }
+
+  it('cut, then its full copy put back by an operator: shows nothing again, and a terminal\'s new end after it once', async () => {
+    const { bot, dir, shown, applied, seenThrough, sweep } = await recoveredAtTerminal();
+    const full = fs.readFileSync(bot.file);
+    const lines = full.toString('utf8').trimEnd().split('\n');
+    fs.writeFileSync(bot.file, `${lines.slice(0, 3).join('\n')}\n`);
+    await sweep();
+    // A command comes in while the journal is cut: the bot's own line goes after the cut.
+    await bot.commit({ type: 'command.received', actor: 'U0OPERATOR', data: { text: '/databox status' } }, { background: true });
+    await bot.flushed();
+    fs.writeFileSync(bot.file, full);
+    await sweep();
+    await sweep();
+    expect(shown).toHaveLength(2);
+    expect(applied).toEqual([seenThrough + 1]);
+
+    const validation = validatedAtTerminal(dir);
+    await sweep();
+    await sweep();
+    expect(shown.slice(2)).toEqual([`end ${validation} failed`]);
+    expect(applied.every((seq) => seq > seenThrough)).toBe(true);
+  });
+
+  it('rewritten in place at the same size (two lines swapped), looked at while half written: shows nothing again', async () => {
+    const { bot, dir, shown, applied, sweep } = await recoveredAtTerminal();
+    const lines = fs.readFileSync(bot.file, 'utf8').trimEnd().split('\n');
+    [lines[3], lines[4]] = [lines[4] as string, lines[3] as string];
+    const swapped = Buffer.from(`${lines.join('\n')}\n`);
+    // Written as an editor or a shell's `>` writes: emptied, then filled; the bot's sweep comes in between.
+    const fd = fs.openSync(bot.file, 'w');
+    const half = Math.floor(swapped.length / 2);
+    fs.writeSync(fd, swapped, 0, half);
+    await sweep();
+    fs.writeSync(fd, swapped, half, swapped.length - half);
+    fs.closeSync(fd);
+    await sweep();
+    await sweep();
+    expect(shown).toHaveLength(2);
+    expect(applied).toEqual([]);
+
+    const validation = validatedAtTerminal(dir);
+    await sweep();
+    await sweep();
+    expect(shown.slice(2)).toEqual([`end ${validation} failed`]);
+  });
+});
+
 describe('ends replayed after a crash', () => {
   it("shows a terminal's failed validation however much work followed it; only the bot's own overtaken verdict is left out", async () => {
     const slack = { channel: 'C0INCIDENT', ts: '1.1' };
