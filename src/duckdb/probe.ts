@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { endsEarly } from './ends-early.js';
 import { sniffFileFormat } from './file-format.js';
-import { otherLockHolders } from './lock-holders.js';
+import { otherLockHolders, type LockHolder } from './lock-holders.js';
 import { openDatabase, type OpenDatabase } from './open.js';
 import { readAllHere } from './read-here.js';
+import { runsDatabox } from '../process/databox-program.js';
 
 export type OpenStatus = 'ok' | 'missing' | 'dangling-link' | 'not-a-file' | 'wal-not-a-file' | 'empty-file' | 'not-duckdb' | 'locked' | 'corrupt' | 'wal-damaged' | 'unreadable';
 
@@ -189,10 +190,11 @@ export function foreignLogSign(message: string): string | undefined {
 /**
  * Another process's lock on a file that opened read-only: a DuckDB opened read-only elsewhere shares the file with the
  * probe, but every process that writes (each Dagster run, dlt, SQLMesh) is refused while it stays open, and a recovery
- * that moves the file would move it from under that process.
+ * that moves the file would move it from under that process. databox-bot's own reads (another diagnosis, the bot's
+ * watcher) are not counted: each lasts a moment, and diagnoses run at once by design (ownReadersNote says them).
  */
-export function heldByAnother(filePath: string): OpenResult | undefined {
-  const [holder] = otherLockHolders(filePath);
+export function heldByAnother(filePath: string, holders: readonly LockHolder[] = otherLockHolders(filePath)): OpenResult | undefined {
+  const holder = holders.find((found) => !isOwnReader(found));
   if (!holder) return undefined;
   const who = holder.pid > 0 ? `PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : 'a process (an open-file-description lock, which names no PID)';
   const how = holder.access === 'read' ? 'open read-only' : 'locked';
@@ -203,6 +205,22 @@ export function heldByAnother(filePath: string): OpenResult | undefined {
     holder: holder.command || undefined,
     heldReadOnly: holder.access === 'read',
   };
+}
+
+/** A read-only holder that is databox-bot's own bot or CLI (databox-program.ts). */
+function isOwnReader(holder: LockHolder): boolean {
+  return holder.access === 'read' && holder.pid > 0 && runsDatabox(holder.pid);
+}
+
+/**
+ * The line saying that databox-bot's own processes had the file open read-only beside this one's read, which went
+ * through; undefined when none did.
+ */
+export function ownReadersNote(filePath: string, holders: readonly LockHolder[]): string | undefined {
+  const own = holders.filter(isOwnReader);
+  if (own.length === 0) return undefined;
+  const who = own.map((holder) => `PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}`).join(', ');
+  return `also open read-only at that moment in databox-bot's own ${who}: another diagnosis or the bot's watcher, reading ${filePath} beside this one, not holding it`;
 }
 
 /** What is at a path where a file should be and none is (nothing, or a link to nothing); undefined when something is there. */

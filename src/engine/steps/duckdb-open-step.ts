@@ -5,7 +5,8 @@ import { walBeside } from '../../duckdb/wal.js';
 import { fileAt, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { probeOpenOffThread as probeOpen } from '../../duckdb/off-thread.js';
-import { heldByAnother, type OpenStatus } from '../../duckdb/probe.js';
+import { otherLockHolders } from '../../duckdb/lock-holders.js';
+import { heldByAnother, ownReadersNote, type OpenResult, type OpenStatus } from '../../duckdb/probe.js';
 import { writeProblem } from '../../duckdb/write-access.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -51,8 +52,10 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
   // What the verdict is about, before it is opened: a recovery proposed on it checks it still moves this very file.
   const seen = filesSeen(step.path);
   const probed = await probeOpen(step.path);
-  // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts).
-  const opened = (probed.status === 'ok' && step.readersBlock && heldByAnother(step.path)) || probed;
+  // Another process's read-only open, which a read-only probe goes through beside it (lock-holders.ts); databox-bot's
+  // own, another diagnosis say, is only said beside what was read.
+  const holders = probed.status === 'ok' && step.readersBlock ? otherLockHolders(step.path) : [];
+  const opened = heldByAnother(step.path, holders) ?? withNote(probed, ownReadersNote(step.path, holders));
   const foreign = notTheStacks(step.expectSchemas, opened.status === 'ok' ? opened.schemas : undefined);
   if (foreign) return { status: 'no-expected-schemas', summary: foreign, output: opened.message, durationMs: elapsedSince(started), outputs: { log: '', holderPid: 'unknown', heldAs: '', message: foreign, looksLike: '', linkTarget: '', withoutLog: '' }, ...(seen ? { seen } : {}) };
   const cannotWrite = step.checkWritable && opened.status === 'ok' ? writeProblem(step.path) : undefined;
@@ -102,6 +105,11 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     },
     ...(seen ? { seen } : {}),
   };
+}
+
+/** An open that went through, its message followed by a line said beside it. */
+function withNote(opened: OpenResult, note: string | undefined): OpenResult {
+  return note ? { ...opened, message: `${opened.message}\n${note}` } : opened;
 }
 
 /**
