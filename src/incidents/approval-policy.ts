@@ -2,6 +2,7 @@
 import { actor as person, said, type Said } from '../said.js';
 import { interruptedWhy, type Run } from './state.js';
 import { endedWords } from './run-label.js';
+import { samePerson } from './same-person.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -85,8 +86,9 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
-  if (run.needsTeammate && actor === run.requestedBy && !policy.allowSelfApproval) {
-    return { ok: false, reason: said`${teammateRule(run)} must be approved by someone other than the person who requested it` };
+  if (run.needsTeammate && samePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
+    const spelling = actor === run.requestedBy ? [] : said` (${person(actor)} is another spelling of ${person(run.requestedBy)}, who requested it)`;
+    return { ok: false, reason: [...said`${teammateRule(run)} must be approved by someone other than the person who requested it`, ...spelling] };
   }
   if (!isApprover(policy, actor, memberOf)) return { ok: false, reason: onlyApprovers(policy, 'approve plans') };
   return { ok: true };
@@ -98,8 +100,9 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
  * `memberOf` as for checkApproval).
  */
 export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy, memberOf: readonly string[] = []): Decision {
-  if (approver === requester && !policy.allowSelfApproval) {
-    return { ok: false, reason: said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)})` };
+  if (samePerson(approver, requester) && !policy.allowSelfApproval) {
+    const spelling = approver === requester ? [] : said`; ${person(approver)} is another spelling of that name`;
+    return { ok: false, reason: [...said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)}`, ...spelling, ')'] };
   }
   if (!isApprover(policy, approver, memberOf)) return { ok: false, reason: onlyApprovers(policy, 'approve an unlock') };
   return { ok: true };
@@ -111,7 +114,7 @@ export function checkRejection(run: Run, actor: string, hash: string, now: Date,
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; nothing to reject`, expired: true };
   }
-  const mayReject = actor === run.requestedBy || isApprover(policy, actor, memberOf);
+  const mayReject = samePerson(actor, run.requestedBy) || isApprover(policy, actor, memberOf);
   if (!mayReject) return { ok: false, reason: said`only the requester or an approver may reject this plan` };
   return { ok: true };
 }

@@ -39,6 +39,7 @@ import { TerminalReporter, type TerminalOutput } from './terminal-reporter.js';
 import { utcMinuteFrom } from '../timestamps.js';
 import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending } from '../incidents/approval-policy.js';
+import { samePerson } from '../incidents/same-person.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
@@ -458,15 +459,15 @@ class ConsoleSession {
   }
 
   /**
-   * The one check an approver's name gets, typed at the prompt or given with --approver: it must be a name, and a
-   * spelling of the requester's own name (ALICE, alice@laptop for alice) is the requester, whom the two-person rule refuses.
+   * The one check an approver's name gets here, typed at the prompt or given with --approver: it must be a name. It is
+   * kept as typed; the two-person rule counts a spelling of the requester's own name (ALICE, alice@laptop for alice) as
+   * the requester (src/incidents/same-person.ts), and its refusal names both spellings.
    */
   private approverName(name: string, otherwise: string): string {
     if (!approverNamePattern.test(name)) {
       throw new Refusal(`refused: "${name.slice(0, 40)}" is not a name; ${otherwise}`);
     }
-    const requester = this.requester.slice('terminal:'.length);
-    return samePerson(name, requester) ? this.requester : `terminal:${name}`;
+    return `terminal:${name}`;
   }
 
   /**
@@ -532,7 +533,7 @@ class ConsoleSession {
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     // The approver given with --approver, once accepted, is the one the advice names; else who may approve.
-    const hint = () => (this.options.approver && approver && approver !== run.requestedBy ? approver.slice('terminal:'.length) : undefined);
+    const hint = () => (this.options.approver && approver && !samePerson(approver, run.requestedBy) ? approver.slice('terminal:'.length) : undefined);
     const noAnswer = (what: string) =>
       new Refusal(
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
@@ -545,14 +546,15 @@ class ConsoleSession {
         const name = await this.ask(question);
         if (name === undefined || name === '') throw noAnswer('approver');
         approver = this.approverName(name, notRun);
-        if (approver !== run.requestedBy || attempt === 3) break;
-        question = `Who approves? ${name} asked for this plan, so cannot approve it: name someone else: `;
+        if (!samePerson(approver, run.requestedBy) || attempt === 3) break;
+        const spelling = approver === run.requestedBy ? name : `${name} (${askedBy(run)})`;
+        question = `Who approves? ${spelling} asked for this plan, so cannot approve it: name someone else: `;
       }
     }
     approver ??= this.requester;
     // --approver naming whoever asked for a plan that needs someone else: refused by the policy as it stands (on the
     // record), without first asking that person to type the hash of a plan they cannot approve.
-    if (hashGiven === undefined && needsOtherPerson && approver === run.requestedBy) {
+    if (hashGiven === undefined && needsOtherPerson && samePerson(approver, run.requestedBy)) {
       const decision = checkApproval(run, approver, run.hash, this.clock(), { allowSelfApproval: this.config.allowSelfApproval, approvers: this.config.approvers });
       if (!decision.ok) {
         this.service.refuseDecision(run.id, approver, renderSaid(decision.reason), 'approve');
@@ -688,12 +690,6 @@ const approverNamePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
  */
 const approversHint =
   ' DATABOX_APPROVERS names Slack users and user groups, and a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.';
-
-/** Two names for one person: compared without case and without an @host or @domain part. */
-function samePerson(a: string, b: string): boolean {
-  const person = (name: string) => name.toLowerCase().split('@')[0];
-  return person(a) === person(b);
-}
 
 function safeUsername(): string {
   try {

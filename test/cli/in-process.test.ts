@@ -178,17 +178,44 @@ describe('refusals and exit codes', () => {
   });
 
   it.each([
-    ['--approver ALICE', ['--approver', 'ALICE'], () => null],
-    ['--approver alice@laptop', ['--approver', 'alice@laptop'], () => null],
-    ['Alice typed at the prompt, each time it asks', [], (prompt: string) => (prompt.startsWith('Who approves?') ? 'Alice' : null)],
-  ])('applies the same name check to %s as to the requester: refused, nothing run', async (_name, options, answer) => {
+    ['--approver ALICE', 'ALICE', ['--approver', 'ALICE'], () => null],
+    ['--approver alice@laptop', 'alice@laptop', ['--approver', 'alice@laptop'], () => null],
+    ['Alice typed at the prompt, each time it asks', 'Alice', [], (prompt: string) => (prompt.startsWith('Who approves?') ? 'Alice' : null)],
+  ])('applies the same name check to %s as to the requester: refused, nothing run', async (_name, spelling, options, answer) => {
     const { checkout, env } = await newCheckout();
     const result = await cli(env, ['recover', 'duckdb', 'path=a', ...options], (prompt) => answer(prompt) ?? promptedHash(prompt));
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('must be approved by someone other than the person who requested it');
+    expect(result.stderr).toContain(`must be approved by someone other than the person who requested it (terminal:${spelling} is another spelling of terminal:alice, who requested it).`);
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(journal(checkout).some((r) => r.type === 'run.approved')).toBe(false);
-    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual(['terminal:alice']);
+    // The refusal is on the record under the name as it was given.
+    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual([`terminal:${spelling}`]);
+  });
+
+  it("refuses `approve` under another spelling of the requester's name whoever is at the keyboard, and a different person then approves", async () => {
+    const { checkout, env } = await newCheckout();
+    // Someone else at the keyboard ($USER root): alice's plan is left waiting (standard input closed at the prompt).
+    const root = { ...env, USER: 'root' };
+    expect((await cli(root, ['recover', 'duckdb', 'path=a', '--as', 'alice'])).code).toBe(2);
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    const spellings = ['alice@laptop', 'Alice', 'ALICE'];
+    for (const spelling of spellings) {
+      const refused = await cli(root, ['approve', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', spelling]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `refused: a plan with destructive steps must be approved by someone other than the person who requested it (terminal:${spelling} is another spelling of terminal:alice, who requested it).`,
+      );
+    }
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
+    expect(journal(checkout).some((r) => (r.type === 'run.approved' || r.type === 'run.started') && (r.data as any).runId === waiting.runId)).toBe(false);
+    const refusals = journal(checkout).filter((r) => r.type === 'approval.refused');
+    expect(refusals.map((r) => [r.actor, (r.data as any).runId, (r.data as any).decision])).toEqual(spellings.map((spelling) => [`terminal:${spelling}`, waiting.runId, 'approve']));
+    expect((refusals[0]?.data as any).reason).toContain('terminal:alice@laptop is another spelling of terminal:alice');
+
+    const approved = await cli(root, ['approve', waiting.runId, waiting.run.hash.slice(0, 8), '--approver', 'bob']);
+    expect(approved.code).toBe(0);
+    expect(journal(checkout).find((r) => r.type === 'run.approved')?.actor).toBe('terminal:bob');
+    expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(true);
   });
 
   it('asks who approves when --approver is missing, and records that name', async () => {

@@ -106,7 +106,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const before = journalText(checkout);
     const self = await runCliProcess(['unlock', runId, '--as', 'alice', '--approver', 'ALICE@laptop'], { env, stdin: 'ignore' });
     expect(self.code).toBe(2);
-    expect(self.stderr).toMatch(/refused: an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it \(terminal:alice\); nothing was changed/);
+    expect(self.stderr).toMatch(/refused: an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it \(terminal:alice; terminal:ALICE@laptop is another spelling of that name\); nothing was changed/);
     const none = await runCliProcess(['unlock', runId, '--as', 'alice'], { env, stdin: 'ignore' });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/refused: an unlock needs an approver \(someone other than alice\): `npm run --silent cli -- unlock \S+ --approver …` with their name in place of …; nothing was changed/);
@@ -115,8 +115,8 @@ describe('unlock', { timeout: 180_000 }, () => {
     expect(records.map((r) => r.type)).toEqual(['command.received', 'approval.refused', 'command.received', 'request.refused']);
     expect(records[1]).toMatchObject({
       incident: 'dbx-20260420-0b0b',
-      actor: 'terminal:alice',
-      data: { runId, unlock: true, reason: 'an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (terminal:alice); nothing was changed' },
+      actor: 'terminal:ALICE@laptop',
+      data: { runId, unlock: true, reason: 'an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (terminal:alice; terminal:ALICE@laptop is another spelling of that name); nothing was changed' },
     });
     expect(records[3]).toMatchObject({
       incident: null,
