@@ -28,6 +28,7 @@ import { recoveredElsewhere } from '../incidents/recovered-elsewhere.js';
 import { partOfWindow } from '../incidents/part-of-window.js';
 import { readOnlyWords } from '../engine/scratch-writes.js';
 import { stepKind } from '../engine/steps/index.js';
+import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
 
 export interface PostmortemInput {
   incidentId: string;
@@ -38,6 +39,8 @@ export interface PostmortemInput {
   root: string;
   /** How to name the journal in the document (a path). */
   journalFile?: string;
+  /** When the document is written: a plan still waiting in the journal past its deadline has expired by then. */
+  writtenAt: Date;
 }
 
 export interface Postmortem {
@@ -175,6 +178,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const refusals = pairRefusals(verify.records);
   const records = incidentRecords(verify.records, incidentId, refusals);
   const rb = incident ? runbooks.get(incident.scenario) : undefined;
+  // Past a line that failed verification, a plan may have been decided in what cannot be read: it is left as it reads.
+  const expiredUnrecorded = incident && !verify.problem ? expirePastDeadline(incident, state, input.writtenAt) : [];
   const doc = new Document();
 
   doc.add(`# Postmortem ${incidentId}${incident ? `: ${plain(incident.title)}` : ''}`, '');
@@ -253,7 +258,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
   doc.heading('Timeline (UTC)');
-  timeline(doc, records, state, root, refusals, verify.unverified);
+  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified);
   if (verify.problem) {
     doc.add('', `**The timeline stops here:** line ${verify.problem.line} of the journal failed verification (${plain(verify.problem.reason)}).`);
   }
@@ -391,12 +396,27 @@ function firstPassedSince(runs: readonly Run[], after: number, last: number): Ru
   return first;
 }
 
-function timeline(doc: Document, records: readonly JournalRecord[], state: IncidentState, root: string, refusals: Refusals, unverified: ReadonlySet<JournalRecord> = new Set()): void {
+function timeline(
+  doc: Document,
+  records: readonly JournalRecord[],
+  state: IncidentState,
+  root: string,
+  refusals: Refusals,
+  expiredUnrecorded: readonly Run[],
+  unverified: ReadonlySet<JournalRecord> = new Set(),
+): void {
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
   for (const record of records) {
-    // A step's line is labelled, and so placed, by when it started: a click made while it ran comes after it.
-    const at = record.type === 'step.finished' ? (started.get(`${String((record.data as Record<string, any>).runId)}#${String((record.data as Record<string, any>).result?.stepId)}`) ?? record.at) : record.at;
+    const data = record.data as Record<string, any>;
+    // A step's line is labelled, and so placed, by when it started: a click made while it ran comes after it. An expiry
+    // by its deadline: the sweep or the click that wrote it came later.
+    const at =
+      record.type === 'step.finished'
+        ? (started.get(`${String(data.runId)}#${String(data.result?.stepId)}`) ?? record.at)
+        : record.type === 'run.expired'
+          ? expiredAt(state.runs.get(String(data.runId)), record.at)
+          : record.at;
     const entry = timelineEntry(record, state, root, started, refusals);
     if (!entry) continue;
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
@@ -408,6 +428,11 @@ function timeline(doc: Document, records: readonly JournalRecord[], state: Incid
   for (const [key, at] of started) {
     const [runId, stepId] = key.split('#');
     entries.push({ at, text: `- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.` });
+  }
+  // Plans that waited past their deadline with no line of their expiry (nobody clicked since, no bot swept): expired then.
+  for (const run of expiredUnrecorded) {
+    const at = run.expiresAt as string;
+    entries.push({ at, text: expiredEntry(run, run.id, at) });
   }
   // In the order of the times shown (a stable sort: journal order among lines of the same time). A line whose time does
   // not read (one accepted as it read after it failed verification) keeps its place after the line before it.
@@ -476,7 +501,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'run.rejected':
       return `${at} ${who(record.actor)} **rejected** ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``}; nothing of it ran`;
     case 'run.expired':
-      return `${at} ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``} **expired** without an approval; nothing of it ran`;
+      return expiredEntry(run, String(data.runId), expiredAt(run, record.at));
     case 'run.started':
       return run?.needsApproval ? `${at} ${runLabel(run)} (\`${run.id}\`) started${record.actor === cliActor ? ' at a terminal' : ''}` : undefined;
     case 'step.started':
@@ -522,6 +547,10 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     default:
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;
   }
+}
+
+function expiredEntry(run: Run | undefined, runId: string, at: string): string {
+  return `- \`${utcClock(at)}\` ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(runId)}\``} **expired** without an approval; nothing of it ran`;
 }
 
 function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): string {
@@ -575,7 +604,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   const leftOut = leftOutLine(run);
   if (leftOut) facts.push(plain(leftOut));
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
-  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(run.decidedAt ?? run.expiresAt ?? '')}`);
+  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}`);
   else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.

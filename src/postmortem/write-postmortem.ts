@@ -43,6 +43,8 @@ export interface WritePostmortemOptions {
   incidentId: string;
   /** Applied to the document before it is written or shown: a secret that reached the journal goes no further. */
   redact?: (text: string) => string;
+  /** When it is written, by the caller's clock (now by default): plans waiting past their deadline have expired by then. */
+  writtenAt?: Date;
 }
 
 export interface WrittenPostmortem {
@@ -64,7 +66,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
     throw new UserError(`"${incidentId.slice(0, 60)}" is not an incident id (they look like dbx-20260420-3fa2)`);
   }
   const journal = readJournal(stateDir);
-  const built = buildPostmortem({ incidentId, verify: journal.verify, runbooks: options.runbooks, root: options.root, journalFile: journal.file });
+  const built = buildPostmortem({ incidentId, verify: journal.verify, runbooks: options.runbooks, root: options.root, journalFile: journal.file, writtenAt: options.writtenAt ?? new Date() });
   // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
     throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);

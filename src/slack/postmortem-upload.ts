@@ -44,7 +44,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
   const incident = deps.service.incident(incidentId);
   const { config } = deps.service;
   const runbooks = new Map(deps.service.scenarios().map((rb) => [rb.id, rb]));
-  const written = writeOrSayWhyNot(deps.service, { stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact });
+  const written = writeOrSayWhyNot(deps.service, { stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: deps.redact, writtenAt: deps.service.now() });
   const problem = written.journal.verify.problem;
   const thread = incidentThread(incident);
   const channel = thread?.channel ?? fallbackChannel;

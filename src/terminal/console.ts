@@ -183,7 +183,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   if (verb === 'postmortem') {
     const [incidentId, ...extra] = rest;
     if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
-    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: createRedactor(config.secrets) });
+    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: createRedactor(config.secrets), writtenAt: deps.clock?.() });
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
     if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);

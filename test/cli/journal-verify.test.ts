@@ -244,7 +244,7 @@ describe('journal verify', () => {
     expect(repaired.stdout).toContain(`line 2 failed verification (sequence number 3 where 2 was expected (a line removed or inserted?); as the record at this line says, ${lost}`);
     expect(repaired.stdout).not.toContain('never acknowledged');
     expect(inProcess(['journal', 'verify']).code).toBe(0);
-    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir, writtenAt: new Date() });
     expect(markdown).toMatch(new RegExp(`\\*\\*An acknowledged event was lost from the journal\\*\\*: the journal's last line, line 2 \\(run\\.approved of ${incident}\\), was written and acknowledged`));
   });
 
@@ -263,7 +263,7 @@ describe('journal verify', () => {
     // Lines 1 and 2 link up, but a rewrite may have begun at either: they are not called verified.
     expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line 3 of .*: ${rewritten.replace(/[()]/g, '\\$&')} \\(no line before it is proven: lines 1–2 link up, but could have been hashed again with it\\);`));
     // The postmortem before the repair says so too: no line proven, not "verified up to line 2".
-    const before = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir }).markdown;
+    const before = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir, writtenAt: new Date() }).markdown;
     expect(before).toContain('> No line before it is proven (lines 1–2 link up, but could have been hashed again with it)');
     expect(before).toMatch(/\| Record \| .*, rewritten at or before line 3, no line proven \|/);
     expect(before).not.toContain('verified up to line');
@@ -282,7 +282,7 @@ describe('journal verify', () => {
         `    accepted on ${acceptance.at}: lines 1–3 are kept as they read, unverified\n`,
       stderr: '',
     });
-    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir, writtenAt: new Date() });
     expect(markdown).toContain(`> **The journal was damaged at line 3** (${rewritten}), and **terminal:bob** accepted it at line 4: lines 1–3 are shown as they read, unverified.`);
     expect(markdown).toMatch(/\| Record \| .*hash chain verified, but for the damaged lines 1–3, accepted \|/);
     expect(markdown).toMatch(/\*\*U0MALLORY\*\* .*_\(unverified: a journal line accepted after it failed verification\)_/);
@@ -309,7 +309,7 @@ describe('journal verify', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^journal OK: 2 records verified and 1 accepted unverified \(below\) in /);
     expect(ok.stdout).toMatch(new RegExp(`\n    accepted on \\S+: lines 2 and 3 are kept as they read, unverified \\(${unchecked}\\)\n`));
-    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir });
+    const { markdown } = buildPostmortem({ incidentId: incident, verify: readJournal(stateDir).verify, runbooks: new Map(), root: stateDir, writtenAt: new Date() });
     expect(markdown).toMatch(/\*\*U0MALLORY\*\* .*_\(unverified: a journal line accepted after it failed verification\)_/);
   });
 

@@ -97,7 +97,7 @@ describe('a run cut short by a full state dir', () => {
     const finished = records.find((r) => r.type === 'run.finished' && r.data.runId === runId);
     expect(finished?.data).toMatchObject({ status: 'failed', reason: expect.stringMatching(unwritable) });
     const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
-    const { markdown } = buildPostmortem({ incidentId: finished?.incident, verify: journalOnDisk() as VerifyResult, runbooks, root: checkout.root, journalFile: 'journal.jsonl' });
+    const { markdown } = buildPostmortem({ incidentId: finished?.incident, verify: journalOnDisk() as VerifyResult, runbooks, root: checkout.root, journalFile: 'journal.jsonl', writtenAt: new Date() });
     expect(markdown).toMatch(/\*\*failed\*\*[^\n]*: refused: the journal in [^\n]* cannot be written/);
   }, 120_000);
 

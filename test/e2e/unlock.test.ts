@@ -128,7 +128,7 @@ describe('/databox unlock', () => {
 
     // The postmortem tells it: who asked, the refused click, who approved.
     const verify = verifyLines(fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'));
-    const { markdown } = buildPostmortem({ incidentId: 'dbx-20260420-0b0b', verify, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, journalFile: 'journal.jsonl' });
+    const { markdown } = buildPostmortem({ incidentId: 'dbx-20260420-0b0b', verify, runbooks: loadRunbooks(bundledRunbooksDir), root: checkout.root, journalFile: 'journal.jsonl', writtenAt: new Date() });
     expect(markdown).toContain(`**${operator}** asked to **unlock** \`${runId}\`, left running, for a second person to approve`);
     expect(markdown).toContain(`**${operator}** tried to approve the unlock of \`${runId}\`, refused: an unlock lets another plan change the database`);
     expect(markdown).toMatch(new RegExp(`\\*\\*interrupted\\*\\* in [^:]+: unlocked by ${operator}, approved by ${teammate}`));

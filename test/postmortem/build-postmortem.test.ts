@@ -19,8 +19,10 @@ const journalText = fs.readFileSync(fixtureJournal, 'utf8');
 const lines = journalText.trimEnd().split('\n');
 const records = lines.map((line) => JSON.parse(line) as JournalRecord);
 const incidentId = records.find((r) => r.type === 'incident.opened')?.incident as string;
+// Written as the journal ends: the same records and time give the same document.
+const writtenAt = new Date((records.at(-1) as JournalRecord).at);
 const build = (text: string) =>
-  buildPostmortem({ incidentId, verify: verifyLines(text), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal });
+  buildPostmortem({ incidentId, verify: verifyLines(text), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal, writtenAt });
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -143,7 +145,7 @@ describe('the recorded scenario-1 journal', () => {
     const verdict = records.find((r) => r.type === 'diagnosis.verdict') as JournalRecord;
     const opened = records.find((r) => r.type === 'incident.opened')?.at as string;
     const again = { ...verdict, seq: (records.at(-1)?.seq ?? 0) + 1, at: '2026-04-20T09:15:00.000Z', data: { ...(verdict.data as object), title: 'Healthy' } };
-    const { markdown } = buildPostmortem({ incidentId, verify: { records: [...records, again] }, runbooks, root: fixtureRoot });
+    const { markdown } = buildPostmortem({ incidentId, verify: { records: [...records, again] }, runbooks, root: fixtureRoot, writtenAt });
     const timings = section(markdown, 'Time to diagnose, approve and recover');
     expect(timings).toContain(`**Time to diagnose:** ${((Date.parse(verdict.at) - Date.parse(opened)) / 1000).toFixed(1)} s, from the incident being opened (${opened.slice(11, 19)}) to the first verdict (${verdict.at.slice(11, 19)}). It was diagnosed again since: the verdict above is the latest (09:15:00).`);
   });
@@ -158,7 +160,7 @@ describe('the recorded scenario-1 journal', () => {
       { ...opened, incident: other, at: '2026-04-20T06:45:50.000Z' },
       { ...proposed, incident: other, at: run.proposedAt, data: { ...(proposed.data as object), run } },
     ] as JournalRecord[];
-    const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot });
+    const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot, writtenAt });
     // Named by the first plan that changed the database after it (path A at 06:46:51), as the thread said then: not the
     // latest (path B, after path A's rollback), which came when it was already stale.
     expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/2\` changed its database after it was made) |`);
@@ -170,7 +172,7 @@ describe('the recorded scenario-1 journal', () => {
 
   it('says which button a refused decision was, where the record has it', () => {
     const refused = records.find((r) => r.type === 'approval.refused') as JournalRecord;
-    const tried = (decision: string) => buildPostmortem({ incidentId, verify: { records: records.map((r) => (r === refused ? { ...r, data: { ...(r.data as object), decision } } : r)) }, runbooks, root: fixtureRoot }).markdown;
+    const tried = (decision: string) => buildPostmortem({ incidentId, verify: { records: records.map((r) => (r === refused ? { ...r, data: { ...(r.data as object), decision } } : r)) }, runbooks, root: fixtureRoot, writtenAt }).markdown;
     expect(tried('reject')).toMatch(/\*\*terminal:bob\*\* tried to reject `[^`]+\/2`, refused: typed/);
     expect(tried('approve')).toMatch(/\*\*terminal:bob\*\* tried to approve `[^`]+\/2`, refused: typed/);
   });
@@ -181,7 +183,7 @@ describe('the recorded scenario-1 journal', () => {
         ? { ...r, data: { ...(r.data as object), run: { ...(r.data as any).run, againstDiagnosis: 'The diagnosis offered path B; this plan is path A.', overtakes: [{ id: 'dbx-20260420-0ther/1', title: 'Path B: Restore from a file backup' }] } } }
         : r,
     ) as JournalRecord[];
-    const { markdown } = buildPostmortem({ incidentId, verify: { records: warned }, runbooks, root: fixtureRoot });
+    const { markdown } = buildPostmortem({ incidentId, verify: { records: warned }, runbooks, root: fixtureRoot, writtenAt });
     const plan = section(markdown, 'Recovery');
     expect(plan).toContain('- Warned when proposed: The diagnosis offered path B; this plan is path A.');
     expect(plan).toContain('- Warned when proposed: Once this plan runs, plan dbx-20260420-0ther/1 (Path B: Restore from a file backup), waiting for approval, can no longer be approved: it changes the database that plan was made on.');

@@ -41,7 +41,7 @@ describe('a journal written by the earlier code', () => {
 
   it('builds the postmortem, the Slack thread and the refusals in it, mentions shown plainly', () => {
     const runbooks = loadRunbooks(path.join(projectRoot, 'runbooks'));
-    const { markdown } = buildPostmortem({ incidentId: first!.id, verify, runbooks, root: '/tmp', journalFile: 'journal.jsonl' });
+    const { markdown } = buildPostmortem({ incidentId: first!.id, verify, runbooks, root: '/tmp', journalFile: 'journal.jsonl', writtenAt: new Date() });
     expect(markdown).toContain("The incident's Slack thread is in channel C0INCIDENT");
     expect(markdown).toContain('this plan was already approved by @U0TEAMMATE at');
     expect(markdown).not.toContain('<@');
