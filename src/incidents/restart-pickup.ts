@@ -4,7 +4,7 @@ import type { Journal } from '../journal/journal.js';
 import { describeIdentity, liveness, type ProcessIdentity } from '../process/identity.js';
 import path from 'node:path';
 import { outputLeftBehind, stepOutputFile } from './output-file.js';
-import { settleInterruptedStep } from './settle-interrupted-step.js';
+import { settleInterruptedStep, stoppedLeftoversWords, type StoppedLeftovers } from './settle-interrupted-step.js';
 import { AlreadyDecided, botActor, notStarted, reasonData, type IncidentState, type Run } from './state.js';
 import type { Said } from '../said.js';
 
@@ -18,14 +18,14 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
   for (const run of state.runs.values()) {
     const orphaned = run.status === 'running' && runnerGone(run);
     if (orphaned || run.status === 'approved') {
-      const stopped = orphaned ? stopLeftovers(run.processes ?? []) : [];
-      if (orphaned) recordSettledStep(journal, run, actor, now);
+      const stopped: StoppedLeftovers = { by: 'the restart', commands: orphaned ? stopLeftovers(run.processes ?? []) : [] };
+      if (orphaned) recordSettledStep(journal, run, actor, now, stopped);
       // On a journal that failed verification the run may have gone further than its verified lines show: said, not guessed.
       const unsure = journal.problem ? `; the journal failed verification at line ${journal.problem.line}, so what it did after that is not known: check by hand` : '';
       const reason =
         run.status === 'approved'
           ? 'approved but not started before a restart'
-          : `the bot running it stopped${stopped.length > 0 ? `; what it had started and was still running was stopped: ${stopped.join(', ')}` : ''}${unsure}`;
+          : `the bot running it stopped${stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : ''}${unsure}`;
       journal.append({ type: 'run.finished', incident: run.incidentId, actor, data: { runId: run.id, status: 'interrupted', reason } });
       stale.push(state.runs.get(run.id) as Run);
     }
@@ -33,10 +33,13 @@ export function pickUpAfterRestart(journal: Journal, state: IncidentState, actor
   return stale;
 }
 
-/** Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts). */
-export function recordSettledStep(journal: Journal, run: Run, actor = botActor, now = new Date()): void {
+/**
+ * Journals the result of the step an interrupted run was in, as found on disk (see settle-interrupted-step.ts), and
+ * what of it was found still running and stopped (`stopped`).
+ */
+export function recordSettledStep(journal: Journal, run: Run, actor = botActor, now = new Date(), stopped?: StoppedLeftovers): void {
   journal.recheck();
-  const settled = settleInterruptedStep(run, now, journal.problem);
+  const settled = settleInterruptedStep(run, now, journal.problem, stopped);
   // What it printed before its bot died is kept (streamed to its file as it came): pointed to, with its last lines.
   const result = settled && { ...settled, ...outputLeftBehind(stepOutputFile(path.dirname(journal.file), run, settled.stepId), run.inFlight?.startedAt) };
   if (result) journal.append({ type: 'step.finished', incident: run.incidentId, actor, data: { runId: run.id, result, settledAfterRestart: true } });

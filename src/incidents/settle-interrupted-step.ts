@@ -6,6 +6,19 @@ import type { VerifyProblem } from '../journal/record.js';
 import type { Run } from './state.js';
 import { sameFile } from '../disk/file-identity.js';
 
+/** What a restart or an unlock found still running of a run whose runner was gone, and stopped (see stopLeftovers). */
+export interface StoppedLeftovers {
+  /** Who stopped them: "the restart", "the unlock". */
+  by: string;
+  /** Each as stopLeftovers describes it: "task full-refresh (PID 8143)". */
+  commands: readonly string[];
+}
+
+/** Said alike by the interrupted step and the end of its run, so the two tell one story: what ran on, who stopped it and when. */
+export function stoppedLeftoversWords(stopped: StoppedLeftovers, at: string): string {
+  return `what it had started was still running, and ${stopped.by} stopped it at ${at} UTC: ${stopped.commands.join(', ')}`;
+}
+
 /** Whether a name is there (a dangling link counts: something is at that name). */
 function present(file: string): boolean {
   try {
@@ -23,10 +36,11 @@ function present(file: string): boolean {
  * target is there (it appears by one atomic link, after the copy was checked). A file step with no journaled intent
  * never touched anything (the intent comes first). Any other step that changes data may have done part of its work:
  * "unknown", and the operator is asked to check. A read-only step was merely interrupted. On a journal that failed
- * verification (`journalProblem`), nothing is settled as not done.
+ * verification (`journalProblem`), nothing is settled as not done. `stopped`: what was still running of it when its
+ * runner was found gone, and was stopped then: the step ran until then, not "at most" until then.
  */
-export function settleInterruptedStep(run: Run, now: Date, journalProblem?: VerifyProblem): StepRecord | undefined {
-  const found = settleFromDisk(run, now);
+export function settleInterruptedStep(run: Run, now: Date, journalProblem?: VerifyProblem, stopped?: StoppedLeftovers): StepRecord | undefined {
+  const found = settleFromDisk(run, now, stopped);
   if (!found || !journalProblem || found.status === 'ok' || found.status === 'interrupted') return found;
   // The journal failed verification: its last lines may be lost, and with them this step's intent, its result and what
   // came after. "Not done" would then rest on what is missing, not on what is there (a move whose intent was in the
@@ -41,32 +55,41 @@ export function settleInterruptedStep(run: Run, now: Date, journalProblem?: Veri
   };
 }
 
-function settleFromDisk(run: Run, now: Date): StepRecord | undefined {
+function settleFromDisk(run: Run, now: Date, stopped?: StoppedLeftovers): StepRecord | undefined {
   const inFlight = run.inFlight;
   const step = inFlight ? run.steps.find((s) => s.id === inFlight.stepId) : undefined;
   if (!inFlight || !step) return undefined;
-  // Nobody saw it end: it ran at most from its start until now, when its bot was found gone (a restart, an unlock).
+  // A file step runs in the bot itself: what was stopped of the run, if anything, was not this step's.
+  const fileStep = step.kind === 'move' || step.kind === 'copy-file';
+  const stoppedNow = !fileStep && stopped && stopped.commands.length > 0 ? stopped : undefined;
+  // Nobody saw it end: it ran at most from its start until now, when its bot was found gone (a restart, an unlock);
+  // found still running and stopped now, it ran until now.
   const started = inFlight.startedAt ? Date.parse(inFlight.startedAt) : Number.NaN;
-  const atMost = Number.isFinite(started) ? Math.max(0, now.getTime() - started) : undefined;
+  const ran = Number.isFinite(started) ? Math.max(0, now.getTime() - started) : undefined;
   // Times of day, or dates too when the two are not on the same day (a bot down over a weekend).
   const sameDay = new Date(started).toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
   const at = (ms: number) => new Date(ms).toISOString().slice(sameDay ? 11 : 0, 19).replace('T', ' ');
-  const when = atMost === undefined ? '' : ` (it started at ${at(started)} UTC and was found stopped at ${at(now.getTime())} UTC: it ran at most ${formatDuration(atMost)})`;
+  const when =
+    ran === undefined
+      ? ''
+      : stoppedNow
+        ? ` (it started at ${at(started)} UTC: it ran ${formatDuration(ran)})`
+        : ` (it started at ${at(started)} UTC and was found stopped at ${at(now.getTime())} UTC: it ran at most ${formatDuration(ran)})`;
   const settled = (status: string, summary: string, outputs: Record<string, string> = {}): StepRecord => ({
     stepId: step.id,
     status,
     summary: `${summary}${when}`,
-    durationMs: atMost ?? 0,
-    ...(atMost === undefined ? {} : { durationAtMost: true }),
+    durationMs: ran ?? 0,
+    ...(ran === undefined || stoppedNow ? {} : { durationAtMost: true }),
     outputs,
   });
   // Found not done: the disk shows it changed nothing.
   const notDone = (summary: string): StepRecord => ({ ...settled('failed', summary), untouched: true });
-  if (!step.mutates) return settled('interrupted', 'interrupted: the bot or terminal running it stopped');
+  const interrupted = `interrupted: the bot or terminal running it stopped${stoppedNow ? `; ${stoppedLeftoversWords(stoppedNow, at(now.getTime()))}` : ''}`;
+  if (!step.mutates) return settled('interrupted', interrupted);
   const intent = inFlight.intent;
-  const fileStep = step.kind === 'move' || step.kind === 'copy-file';
   if (fileStep && !intent) return notDone('not done: the bot stopped before it touched any file');
-  if (!intent) return settled('unknown', 'interrupted: the bot or terminal running it stopped; it may have changed something before it stopped; check before going on');
+  if (!intent) return settled('unknown', `${interrupted}; it may have changed something before it stopped; check before going on`);
   const { from, to } = intent;
   const [atFrom, atTo] = [present(from), present(to)];
   if (intent.action === 'copy') {

@@ -7,6 +7,7 @@ import { describeIdentity, liveness } from '../process/identity.js';
 import { said } from '../said.js';
 import { checkUnlock } from './approval-policy.js';
 import { recordSettledStep, stopLeftovers } from './restart-pickup.js';
+import { stoppedLeftoversWords, type StoppedLeftovers } from './settle-interrupted-step.js';
 import { AlreadyDecided, holdsItsDatabase, type IncidentState, type Run, type RunStatus } from './state.js';
 
 export interface UnlockDeps {
@@ -75,8 +76,9 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
   // Nothing is stopped or settled unless the unlock itself can be recorded.
   journal.requireWritable();
   const was = run.status;
-  const stopped = was === 'running' ? stopLeftovers(run.processes ?? []) : [];
-  if (was === 'running') recordSettledStep(journal, run, deps.actor, deps.clock?.());
+  const now = deps.clock?.() ?? new Date();
+  const stopped: StoppedLeftovers = { by: 'the unlock', commands: was === 'running' ? stopLeftovers(run.processes ?? []) : [] };
+  if (was === 'running') recordSettledStep(journal, run, deps.actor, now, stopped);
   const by = leftRunningBy(run);
   try {
     journal.append(() => {
@@ -89,8 +91,8 @@ export function unlockRun(deps: UnlockDeps, runId: string, requester: string, ap
         data: {
           runId,
           status: 'interrupted',
-          reason: `unlocked by ${requester}, approved by ${approver}: it was left ${was}${by}${stopped.length > 0 ? `; still running and stopped: ${stopped.join(', ')}` : ''}`,
-          unlock: { requestedBy: requester, approvedBy: approver, was, ...(stopped.length > 0 ? { stopped } : {}) },
+          reason: `unlocked by ${requester}, approved by ${approver}: it was left ${was}${by}${stopped.commands.length > 0 ? `; ${stoppedLeftoversWords(stopped, now.toISOString().slice(11, 19))}` : ''}`,
+          unlock: { requestedBy: requester, approvedBy: approver, was, ...(stopped.commands.length > 0 ? { stopped: stopped.commands } : {}) },
         },
       };
     }, { durable: true });

@@ -65,12 +65,16 @@ describe('a bot killed mid-recovery', () => {
     const journal = fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const finished = journal.filter((r) => r.type === 'run.finished').at(-1);
     expect(finished?.data.status).toBe('interrupted');
-    expect(finished?.data.reason).toMatch(/was stopped: task full-refresh \(PID \d+\)/);
+    const stoppedByRestart = /what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh \(PID (\d+)\)/;
+    expect(finished?.data.reason.match(stoppedByRestart)?.[1]).toBe(String(orphan.pid));
     // What it printed before the crash is kept and pointed to, with its last lines: how far it got.
     const settled = journal.find((r) => r.type === 'step.finished' && r.data.settledAfterRestart)?.data.result;
     expect(settled).toMatchObject({ stepId: 'full_refresh', logFile: expect.stringMatching(/outputs\/dbx-\d{8}-[0-9a-f]{4}\/2-\d+-full_refresh\.log$/), excerpt: expect.stringContaining('reloading') });
     expect(settled.outputBytes).toBe(fs.statSync(settled.logFile).size);
-    expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started and was still running was stopped: task full-refresh/);
+    // The step tells the same story as its run: still running when the restart stopped it, not found stopped.
+    expect(settled.summary.match(stoppedByRestart)?.[0]).toBe(finished?.data.reason.match(stoppedByRestart)?.[0]);
+    expect(settled.summary).not.toContain('found stopped');
+    expect(slack.allText()).toMatch(/Recovery interrupted\*[^"]*: stopped at \*Rehydrate raw catalogs and rebuild every mart\*[^"]* — the bot running it stopped; what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh/);
     expect(slack.buttons('request_rollback')).toHaveLength(1);
     // Said in a post of its own, as a failure is, so the thread's followers are told: not only by an edit above.
     await slack.waitFor('the interruption posted', () => slack.callsTo('chat.postMessage').some((p) => /^Recovery interrupted: Path A/.test(String(p.text))), 10_000);
@@ -87,7 +91,7 @@ describe('a bot killed mid-recovery', () => {
     await harness.click(slack.buttons('reject_plan')[0]!, 'U0OPERATOR');
     await harness.settle();
     for (const told of [slack.ephemerals('U0TEAMMATE').at(-1), slack.ephemerals('U0OPERATOR').at(-1)]) {
-      expect(told).toMatch(/^:no_entry_sign: this plan was interrupted: the bot running it stopped; what it had started and was still running was stopped: task full-refresh \(PID \d+\); /);
+      expect(told).toMatch(/^:no_entry_sign: this plan was interrupted: the bot running it stopped; what it had started was still running, and the restart stopped it at \d\d:\d\d:\d\d UTC: task full-refresh \(PID \d+\); /);
       expect(told).toContain(afterIt);
       expect(told).not.toMatch(/propose it again/);
     }

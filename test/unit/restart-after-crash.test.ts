@@ -119,6 +119,36 @@ describe('what an interrupted run left running', () => {
     expect(processAlive(leftover), 'the leftover was stopped').toBe(false);
   });
 
+  it('is said stopped by the restart, alike by the step it was in and by its run, never "found stopped"', async () => {
+    const checkout = newCheckout();
+    const leftover = await bystander();
+    const journal = new Journal(checkout.stateDir);
+    journal.load();
+    const incident = 'dbx-20260420-0d0d';
+    const runId = `${incident}/1`;
+    const step = { id: 'full_refresh', kind: 'command', title: 'Rehydrate raw catalogs and rebuild every mart', argv: ['task', 'full-refresh'], cwd: checkout.root, env: {}, classify: [], mutates: true, destructive: false, timeoutMs: 60_000, guard: false, acceptStatuses: [] };
+    const run = { id: runId, kind: 'recovery', pathId: 'a', title: 'Path A', steps: [step], hash: planHash([step] as never, []), lockKey: checkout.databasePath, params: {}, needsApproval: true, destructive: true, mutates: true };
+    journal.append({ type: 'incident.opened', incident, actor: 'U0OPERATOR', data: { scenario: 'duckdb', title: 'Blown DuckDB file', origin: 'slack' } });
+    journal.append({ type: 'run.proposed', incident, actor: 'U0OPERATOR', data: { runId, run } });
+    journal.append({ type: 'run.approved', incident, actor: 'U0TEAMMATE', data: { runId, hash: run.hash } });
+    journal.append({ type: 'run.started', incident, actor: 'databox-bot', data: { runId, pid: await goneProcess(), start: '1', ...here() } });
+    journal.append({ type: 'step.started', incident, actor: 'databox-bot', data: { runId, stepId: 'full_refresh', index: 0 } });
+    // The command outlives its killed bot (its host process goes on): alive when the restart looks.
+    journal.append({ type: 'step.process', incident, actor: 'databox-bot', data: { runId, pid: leftover, start: processStartTime(leftover), ...here(), argv: ['task', 'full-refresh'] } });
+    const [interrupted] = engine(checkout).service.recoverAfterRestart();
+    const stoppedAt = /what it had started was still running, and the restart stopped it at (\d\d:\d\d:\d\d) UTC: task full-refresh \(PID (\d+)\)/;
+    const result = interrupted?.results.find((r) => r.stepId === 'full_refresh');
+    expect(result?.summary).toMatch(stoppedAt);
+    expect(result?.summary).not.toContain('found stopped');
+    // It ran until the restart stopped it: a time, not an upper bound.
+    expect(result?.durationAtMost).toBeUndefined();
+    expect(result?.summary).toMatch(/ \(it started at \d\d:\d\d:\d\d UTC: it ran [\d.]+ m?s\)$/);
+    const reason = fs.readFileSync(journal.file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)).find((r) => r.type === 'run.finished')?.data.reason as string;
+    expect(reason).toMatch(stoppedAt);
+    expect(reason.match(stoppedAt)?.slice(1)).toEqual(result?.summary.match(stoppedAt)?.slice(1));
+    expect(result?.summary.match(stoppedAt)?.[2]).toBe(String(leftover));
+  });
+
   it('is never killed because its command line merely contains the command\'s name', async () => {
     const checkout = newCheckout();
     const reused = await bystander();
