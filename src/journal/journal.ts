@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
 import { checkHead, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
+import { requireReadableJournal } from './journal-unreadable.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
@@ -185,6 +186,8 @@ export class Journal {
    * cannot be a line another process is writing), and the journal is verified after that.
    */
   load(): JournalRecord[] {
+    // Before the lock: a journal path that holds no readable journal is refused in one sentence, nothing written beside it.
+    requireReadableJournal(this.file);
     let locked = false;
     try {
       this.lock.take();

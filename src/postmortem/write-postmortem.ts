@@ -7,6 +7,7 @@ import { moveWithoutOverwriting } from '../engine/steps/move-without-overwriting
 import { checkHead, readHead } from '../journal/head.js';
 import { verifyJournal, type JournalVerification } from '../journal/accepted-damage.js';
 import { withAcknowledgedTorn } from '../journal/torn-tail.js';
+import { requireReadableJournal } from '../journal/journal-unreadable.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
 import { withHumansPart } from './humans-part.js';
@@ -25,9 +26,10 @@ export function journalFile(stateDir: string): string {
   return path.join(stateDir, 'journal.jsonl');
 }
 
-/** Reads the journal without creating anything: a missing journal is an empty one. */
+/** Reads the journal without creating anything: a missing journal is an empty one; one that cannot be read is refused. */
 export function readJournal(stateDir: string): JournalOnDisk {
   const file = journalFile(stateDir);
+  requireReadableJournal(file);
   // The head first: lines are written before their head, so a bot appending meanwhile never reads as lines removed.
   const head = readHead(file);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

@@ -2,6 +2,7 @@
 // quick; `journal repair` is the way out of a journal that fails it: the damage is looked at, kept, and accepted by name.
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config.js';
+import { isUserError } from '../errors.js';
 import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
 import type { VerifyProblem } from '../journal/record.js';
@@ -23,8 +24,9 @@ const usage = 'databox: usage: npm run --silent cli -- journal verify | journal 
 
 /**
  * verify: exit 0 and one OK line on an intact journal (and a warning for each time the clock went back); 1 naming the
- * first bad line and why; 2 on bad input.
- * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input.
+ * first bad line and why; 2 on bad input, or when the journal's path holds no journal that can be read (a directory).
+ * repair: exit 0 once the journal verifies again, 1 if it still does not (a later damage: repair again), 2 on bad input
+ * or a journal that cannot be read.
  */
 export function journalCommand(args: readonly string[], io: JournalCommandIO, options: { approver?: string; clock?: () => Date } = {}): number {
   const verb = args[1];
@@ -44,7 +46,14 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
     io.stderr.write(`databox: ${error.message}\n`);
     return 2;
   }
-  return verb === 'verify' ? verify(stateDir, io) : repair(stateDir, io, options.approver as string, options.clock ?? (() => new Date()));
+  try {
+    return verb === 'verify' ? verify(stateDir, io) : repair(stateDir, io, options.approver as string, options.clock ?? (() => new Date()));
+  } catch (error) {
+    // A journal that cannot be read (a directory in its place, a file this user may not read) is said in one line.
+    if (!isUserError(error)) throw error;
+    io.stderr.write(`databox: ${error.message}\n`);
+    return 2;
+  }
 }
 
 function verify(stateDir: string, io: JournalCommandIO): number {

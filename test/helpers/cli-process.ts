@@ -28,6 +28,8 @@ export interface CliProcessOptions {
   answer?: (prompt: string) => string | null;
   /** Run inside a pseudo-terminal (`script -qec`), so standard input and output are a TTY. */
   tty?: boolean;
+  /** Run as this user and group, with no other groups (a test running as root sees what an unprivileged operator sees). */
+  as?: { uid: number; gid: number };
 }
 
 const promptPattern = /(Type the plan's short hash|Who approves\?)[^\n]*: $/;
@@ -53,6 +55,7 @@ export async function runCliProcess(args: readonly string[], options: CliProcess
     encoding: 'utf8',
     timeout: 45_000,
     stripFinalNewline: false,
+    ...(options.as ? { uid: options.as.uid, gid: options.as.gid } : {}),
   });
   if (options.stdin === 'closed') child.stdin?.end();
   let stdout = '';

@@ -1,0 +1,86 @@
+// The real CLI on a journal path that holds no readable journal (a directory in its place, a file of mode 000 read by an
+// unprivileged user): every command that reads the journal refuses in one line naming the path and what is wrong, exit 2.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureJournal } from '../fixtures/scenario1.js';
+import { writeHead } from '../../src/journal/head.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Who runs the CLI: nobody (65534) when the tests run as root, whom no file mode stops; else the tests' own user. */
+const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+const runsAs = unprivileged?.uid ?? process.getuid?.();
+
+let home: string;
+let stateDir: string;
+let journalFile: string;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-unreadable-'));
+  temps.push(home);
+  // Open to the unprivileged user, as a state dir the bot and its operators share is.
+  fs.chmodSync(home, 0o755);
+  stateDir = path.join(home, 'state');
+  fs.mkdirSync(stateDir);
+  journalFile = path.join(stateDir, 'journal.jsonl');
+});
+
+/** The commands that read the journal, each as an operator types it. */
+const commands = [
+  ['journal', 'verify'],
+  ['journal', 'repair', '--approver', 'bob'],
+  ['postmortem', 'dbx-20260420-bec8'],
+  ['status'],
+  ['diagnose', 'duckdb'],
+];
+
+function run(args: readonly string[], as?: { uid: number; gid: number }) {
+  const env = cliEnv({ DATABOX_STATE_DIR: stateDir, DATABOX_ROOT: home, HOME: home });
+  return runCliProcess(args, { env, stdin: 'ignore', ...(as ? { as } : {}) });
+}
+
+describe('a journal that cannot be read', () => {
+  it('is a directory: each command says so in one line, exit 2 (not 1, a verification failure), and writes nothing', async () => {
+    fs.mkdirSync(journalFile);
+    for (const args of commands) {
+      const result = await run(args);
+      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        stderr: `databox: the journal ${journalFile} is a directory, not a file, so there is no journal to read there: put the journal file back in its place (or set DATABOX_STATE_DIR to the bot's state dir)\n`,
+      });
+    }
+    // Nothing written beside it: no acceptance, no copy, no head, no postmortem.
+    expect(fs.readdirSync(stateDir)).toEqual(['journal.jsonl']);
+    expect(fs.readdirSync(journalFile)).toEqual([]);
+  });
+
+  it(`is a file of mode 000: each command names the uid it runs as (${runsAs}), exit 2`, async () => {
+    fs.copyFileSync(fixtureJournal, journalFile);
+    const lines = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n');
+    writeHead(journalFile, JSON.parse(lines.at(-1) as string));
+    if (unprivileged) for (const name of fs.readdirSync(stateDir)) fs.chownSync(path.join(stateDir, name), unprivileged.uid, unprivileged.gid);
+    if (unprivileged) fs.chownSync(stateDir, unprivileged.uid, unprivileged.gid);
+    fs.chmodSync(journalFile, 0o000);
+    const before = fs.readdirSync(stateDir).sort();
+    for (const args of commands) {
+      const result = await run(args, unprivileged);
+      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        stderr: `databox: the journal ${journalFile} cannot be read by uid ${runsAs} (mode 0000, owned by uid ${runsAs}): run this as the user the bot runs as, or give this user read access to it and its folder\n`,
+      });
+    }
+    expect(fs.readdirSync(stateDir).sort()).toEqual(before);
+    // Readable again, it verifies: the refusal was the file's mode, nothing else.
+    fs.chmodSync(journalFile, 0o644);
+    const verified = await run(['journal', 'verify'], unprivileged);
+    expect({ code: verified.code, stdout: verified.stdout }).toEqual({ code: 0, stdout: `journal OK: ${lines.length} records verified in ${journalFile}\n` });
+  });
+});
