@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
 import { lossRecordedAt } from './torn-tail.js';
+import { movedLines, outOfOrderWords, type OutOfOrder } from './out-of-order.js';
 
 export const damageAcceptedType = 'journal.damage-accepted';
 
@@ -30,6 +31,8 @@ export interface AcceptedDamage extends DamageAcceptance {
   unchecked: UncheckedLine[];
   /** Lines after a gap in the numbers: lines were lost before each (what they held is gone, nothing to mark). */
   lostBefore: number[];
+  /** Where the lines go back in the numbers, all of them there: moved or swapped, not lost (both lines marked). */
+  outOfOrder: OutOfOrder[];
 }
 
 /** A line that verifies on its own after one that does not: what links it to the chain cannot be checked. */
@@ -162,10 +165,16 @@ function linkedTo(record: JournalRecord, before: Before): { seq: number } | unde
  * first; those sound on their own that do not link to a line sound on its own (breaks: either of the two was changed);
  * and those sound on their own whose link cannot be checked, as they follow a line whose hash does not read.
  */
-function furtherBadLines(lines: readonly string[], from: number, most = 10): { bad: number[]; breaks: number[]; unchecked: UncheckedLine[] } {
+function furtherBadLines(
+  lines: readonly string[],
+  from: number,
+  moved: ReturnType<typeof movedLines>,
+  most = 10,
+): { bad: number[]; breaks: number[]; unchecked: UncheckedLine[]; outOfOrder: OutOfOrder[] } {
   const bad: number[] = [];
   const breaks: number[] = [];
   const unchecked: UncheckedLine[] = [];
+  const outOfOrder: OutOfOrder[] = [];
   // The first bad line, as far as the line after it can be linked to it.
   let before = beforeAt(lines, from - 1);
   for (let index = from; index < lines.length && bad.length + breaks.length + unchecked.length < most; index += 1) {
@@ -173,13 +182,17 @@ function furtherBadLines(lines: readonly string[], from: number, most = 10): { b
     const record = soundAlone(line);
     const to = record && linkedTo(record, before);
     if (!record || (to && record.seq !== to.seq + 1)) bad.push(index + 1);
+    // Linked to a line elsewhere in the journal: moved, not changed; said where the order goes back.
+    else if (!to && moved(record)) {
+      if (before.sound && before.line > 0 && record.seq < before.seq) outOfOrder.push({ line: index + 1, seq: record.seq, after: before.seq });
+    }
     // Both sound on their own, not linked: either may be the changed one (see linkBreakWords).
     else if (!to && before.sound && before.line > 0 && record.seq === before.seq + 1) breaks.push(index + 1);
     else if (!to && before.hash !== undefined) bad.push(index + 1);
     else if (!to) unchecked.push({ line: index + 1, follows: before.line, unreadable: true });
     before = beforeNext(line, index, before, record);
   }
-  return { bad, breaks, unchecked };
+  return { bad, breaks, unchecked, outOfOrder };
 }
 
 /** "line 41 does not link to line 40: one of the two was changed" (each verifies on its own, so neither can be named). */
@@ -197,10 +210,16 @@ export function linkBreakWords(line: number): string {
  * it, its place in the chain cannot be checked, and it is marked too, however sound on its own. The rest verify line by
  * line, each followed by the next, and are shown as verified.
  */
-function judgeStretch(lines: readonly string[], from: number, to: number): { unverified: number[]; unchecked: UncheckedLine[]; lostBefore: number[] } {
+function judgeStretch(
+  lines: readonly string[],
+  from: number,
+  to: number,
+  moved: ReturnType<typeof movedLines>,
+): { unverified: number[]; unchecked: UncheckedLine[]; lostBefore: number[]; outOfOrder: OutOfOrder[] } {
   const unverified = new Set<number>();
   const unchecked: UncheckedLine[] = [];
   const lostBefore: number[] = [];
+  const outOfOrder: OutOfOrder[] = [];
   let before = beforeAt(lines, from - 1);
   for (let index = from; index < to; index += 1) {
     const next = soundAlone(lines[index] as string);
@@ -209,6 +228,14 @@ function judgeStretch(lines: readonly string[], from: number, to: number): { unv
     else if (linked) {
       // Linked, but numbered as no line after it is: its number was changed (and its hash made again).
       if (next.seq !== linked.seq + 1) unverified.add(index);
+    } else if (moved(next)) {
+      // The line it was written after is elsewhere in the journal: nothing lost, the lines moved. Where the order goes
+      // back, both lines are marked: their place is not the one they were written in.
+      if (before.sound && before.line > 0 && next.seq < before.seq) {
+        unverified.add(index - 1);
+        unverified.add(index);
+        outOfOrder.push({ line: index + 1, seq: next.seq, after: before.seq });
+      }
     } else if (before.hash !== undefined && next.seq > before.seq + 1) lostBefore.push(index + 1);
     // Not followed: the line before it is not the one it was written after (the first line: it names no line before).
     // Either of the two may be the changed one (this one's link edited and hashed again, or the one before): both marked.
@@ -222,7 +249,7 @@ function judgeStretch(lines: readonly string[], from: number, to: number): { unv
     }
     before = beforeNext(lines[index] as string, index, before, next);
   }
-  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), unchecked, lostBefore };
+  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), unchecked, lostBefore, outOfOrder };
 }
 
 /**
@@ -258,7 +285,7 @@ function acceptedInChain(lines: readonly string[], verified: readonly JournalRec
     // A missing head hides only a cut end; a rewritten end may have begun anywhere before, so every line before is marked.
     const first = data.headMissing === true ? data.line : 1;
     const unverifiedLines = Array.from({ length: at - first }, (_, n) => first + n);
-    return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [] }];
+    return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [], outOfOrder: [] }];
   });
 }
 
@@ -285,6 +312,7 @@ export function verifyJournal(text: string): JournalVerification {
   const unverified = new Set<JournalRecord>();
   const lineOf = new Map<JournalRecord, number>();
   const taken = new Set<number>();
+  const moved = movedLines(lines);
   let from = 0;
   let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
   const result = (problem?: JournalVerification['problem']): JournalVerification => {
@@ -313,7 +341,7 @@ export function verifyJournal(text: string): JournalVerification {
     }
     const problemLine = pair ? found - 1 : found;
     if (!acceptance || acceptance.stale) {
-      const more = furtherBadLines(lines, found);
+      const more = furtherBadLines(lines, found, moved);
       const lost = lossRecordedAt(lines[found - 1] as string);
       const first = pair ? linkBreakWords(found) : checked.problem.reason;
       const reason = lost ? `${first}; as the record at this line says, ${lost}` : first;
@@ -321,9 +349,10 @@ export function verifyJournal(text: string): JournalVerification {
       const further = more.bad.length > 0 ? `; further lines that fail on their own: ${more.bad.join(', ')}` : '';
       const breaks = more.breaks.map((line) => `; ${linkBreakWords(line)}`).join('');
       const unchecked = more.unchecked.map((line) => `; ${uncheckedWords(line)}`).join('');
-      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}` });
+      const reordered = more.outOfOrder.length > 0 ? `; ${outOfOrderWords(more.outOfOrder)}` : '';
+      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}${reordered}` });
     }
-    const judged = judgeStretch(lines, problemLine - 1, acceptance.at - 1);
+    const judged = judgeStretch(lines, problemLine - 1, acceptance.at - 1, moved);
     const marked = new Set(judged.unverified);
     // The line before the stretch, verified as far as its own link goes, may be the one the first bad line does not follow.
     const before = records.at(-1);
@@ -337,7 +366,7 @@ export function verifyJournal(text: string): JournalVerification {
     }
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     const { record } = acceptance;
-    accepted.push({ ...record.data, acceptedAt: acceptance.at, acceptedOn: record.at, by: record.actor, unverifiedLines: judged.unverified, unchecked: judged.unchecked, lostBefore: judged.lostBefore });
+    accepted.push({ ...record.data, acceptedAt: acceptance.at, acceptedOn: record.at, by: record.actor, unverifiedLines: judged.unverified, unchecked: judged.unchecked, lostBefore: judged.lostBefore, outOfOrder: judged.outOfOrder });
     taken.add(acceptance.at);
     from = acceptance.at - 1;
     start = {};

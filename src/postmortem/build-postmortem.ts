@@ -1,6 +1,7 @@
 // Builds an incident's postmortem in Markdown from journal records alone: a pure function, so the same records give the same document.
 import type { AcceptedDamage } from '../journal/accepted-damage.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
+import { outOfOrderWords } from '../journal/out-of-order.js';
 import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
@@ -93,9 +94,16 @@ function who(actor: string | null | undefined): string {
   return `**${plain(actor ?? 'unknown')}**`;
 }
 
-/** What an acceptance left, for the Record row: "the damaged line 5", "lines lost before line 8". */
+/** What an acceptance left, for the Record row: "the damaged line 5", "lines lost before line 8", "lines 12 and 13 out of order". */
 function damagedLines(damage: AcceptedDamage): string {
-  const parts = [damage.unverifiedLines.length > 0 ? `the damaged ${lineList(damage.unverifiedLines)}` : '', damage.lostBefore.length > 0 ? `lines lost before ${lineList(damage.lostBefore)}` : ''];
+  // Lines out of order are damaged only in their place: said so, not as lines lost or changed.
+  const moved = new Set(damage.outOfOrder.flatMap(({ line }) => [line - 1, line]));
+  const damaged = damage.unverifiedLines.filter((line) => !moved.has(line));
+  const parts = [
+    damaged.length > 0 ? `the damaged ${lineList(damaged)}` : '',
+    damage.lostBefore.length > 0 ? `lines lost before ${lineList(damage.lostBefore)}` : '',
+    moved.size > 0 ? `${lineList([...moved].sort((a, b) => a - b))} out of order` : '',
+  ];
   return parts.filter(Boolean).join(' and ') || `the damaged lines ${damage.line}–${damage.acceptedAt - 1}`;
 }
 
@@ -112,6 +120,7 @@ function acceptedStretchWords(damage: AcceptedDamage): string {
   const verify = others === 1 ? 'verifies on its own and is followed by the next' : 'verify line by line, each followed by the next';
   if (others > 0) said.push(`${marked.some((line) => line >= damage.line) ? `the rest of ${stretch}` : stretch} ${verify}`);
   if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}: what they held cannot be shown`);
+  if (damage.outOfOrder.length > 0) said.push(`${outOfOrderWords(damage.outOfOrder)}: nothing was lost there, but the timeline shows them in the order they stand`);
   return said.join('; ');
 }
 

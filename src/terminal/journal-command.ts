@@ -8,6 +8,7 @@ import { Journal } from '../journal/journal.js';
 import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
+import { outOfOrderWords } from '../journal/out-of-order.js';
 import { readJournal } from '../postmortem/write-postmortem.js';
 import { lineList } from '../postmortem/unverified-rows.js';
 import { compactTimestamp } from '../timestamps.js';
@@ -94,13 +95,17 @@ function verifiedBefore(problem: VerifyProblem): string {
   return problem.line > 1 ? ` (lines 1–${problem.line - 1} verify)` : '';
 }
 
-/** ": lines 5 and 6 are kept as they read, unverified (line 6 cannot be checked: …); lines were lost before line 9", or nothing. */
+/**
+ * ": lines 5 and 6 are kept as they read, unverified (line 6 cannot be checked: …); lines were lost before line 9;
+ * lines 12 and 13 are there but out of order (seq 13 before 12)", or nothing.
+ */
 function acceptedLinesWords(damage: AcceptedDamage): string {
   const said: string[] = [];
   const marked = damage.unverifiedLines;
   const why = damage.unchecked.length > 0 ? ` (${damage.unchecked.map(uncheckedWords).join('; ')})` : '';
   if (marked.length > 0) said.push(`${lineList(marked)} ${marked.length > 1 ? 'are kept as they read' : 'is kept as it reads'}, unverified${why}`);
   if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}`);
+  if (damage.outOfOrder.length > 0) said.push(outOfOrderWords(damage.outOfOrder));
   return said.length > 0 ? `: ${said.join('; ')}` : '';
 }
 
@@ -136,9 +141,10 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
   const judged = verified.accepted.find((damage) => damage.acceptedAt === acceptedAt);
   const marked = judged && judged.unverifiedLines.length > 0 ? `: ${lineList(judged.unverifiedLines)}` : '';
   const lost = judged && judged.lostBefore.length > 0 ? `, and says lines were lost before ${lineList(judged.lostBefore)}` : '';
+  const reordered = judged && judged.outOfOrder.length > 0 ? `, and says ${outOfOrderWords(judged.outOfOrder)}` : '';
   io.stdout.write(
     `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${acceptedAt}. ` +
-      `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks unverified those that cannot be verified${marked}${lost}.\n`,
+      `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks unverified those that cannot be verified${marked}${lost}${reordered}.\n`,
   );
   const after = verified.problem;
   if (after) {

@@ -361,6 +361,35 @@ describe('journal verify', () => {
     expect(inProcess(['journal', 'verify']).stderr).toBe(`journal FAILED at line 39 of ${journalFile}: not valid JSON; ${broken} (lines 1–38 verify)${repairHint}`);
   });
 
+  it('names two swapped lines as there but out of order, not lost: verify, repair, the verify after it and the postmortem', async () => {
+    const lines = [...fixtureLines];
+    [lines[60], lines[61]] = [lines[61] as string, lines[60] as string];
+    writeWithHead(lines);
+    const swapped = 'lines 61 and 62 are there but out of order (seq 62 before 61)';
+    expect(inProcess(['journal', 'verify'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `journal FAILED at line 61 of ${journalFile}: sequence number 62 where 61 was expected (a line removed or inserted?); ${swapped} (lines 1–60 verify)${repairHint}`,
+    });
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain(`the postmortem marks unverified those that cannot be verified: lines 61 and 62, and says ${swapped}.\n`);
+    const ok = inProcess(['journal', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`: lines 61 and 62 are kept as they read, unverified; ${swapped}\n`);
+    const { unverified, lineOf, accepted } = readJournal(stateDir).verify;
+    expect([...unverified].map((record) => lineOf?.get(record))).toEqual([61, 62]);
+    expect(accepted.map((damage) => damage.lostBefore)).toEqual([[]]);
+
+    const env = cliEnv({ DATABOX_STATE_DIR: stateDir, DATABOX_ROOT: stateDir });
+    const postmortem = await runCliProcess(['postmortem', 'dbx-20260420-bec8'], { env, stdin: 'ignore' });
+    expect(postmortem.code, postmortem.stderr).toBe(0);
+    expect(postmortem.stdout).not.toMatch(/lines (were )?lost/);
+    expect(postmortem.stdout).toContain(`; ${swapped}: nothing was lost there, but the timeline shows them in the order they stand.`);
+    // Its Record row too (the clock going back there is said beside it: the swapped lines' times are out of order as well).
+    expect(postmortem.stdout).toMatch(/\| Record \| .*hash chain verified, but for lines 61 and 62 out of order, accepted;/);
+  });
+
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {
     const lines = [...fixtureLines];
     lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
