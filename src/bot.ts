@@ -152,6 +152,7 @@ export function createBot(options: BotOptions): Bot {
             'the state dir cannot be written: events are kept in memory, and no change is proposed, approved or started until it can; diagnoses go on',
           )
         : logger.info({ stateDir: config.stateDir }, 'the state dir takes writes again: the events kept meanwhile are in the journal'),
+    onHeadUnwritten: (reason) => logger.warn({ stateDir: config.stateDir }, reason),
   });
   // Commands start from a small host process: forking this one would hold up Slack's acks (off-thread-runner.ts).
   const commandHost = offThreadRunner(redact, config.secrets, config.workNiceness, options.commandHostBuilt);

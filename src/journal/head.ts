@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../process/alive.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 import { genesisHash, type JournalRecord, type VerifyResult } from './record.js';
 
 export interface JournalHead {
@@ -40,11 +41,40 @@ export function writeHead(journalFile: string, record: JournalHead, options: Hea
   } finally {
     fs.closeSync(fd);
   }
-  if (options.replaceOnly && !readHeadQuietly(file)) {
+  try {
+    // A directory there is no missing head to leave missing: nothing can be written there, which is said (see headPathBlocked).
+    const blocked = headPathBlocked(journalFile);
+    if (blocked) throw new HeadPathBlocked(blocked);
+    if (options.replaceOnly && !readHeadQuietly(file)) {
+      fs.rmSync(temporary, { force: true });
+      return;
+    }
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    // Not put in place: no temporary left beside it either.
     fs.rmSync(temporary, { force: true });
-    return;
+    throw error;
   }
-  fs.renameSync(temporary, file);
+}
+
+/** No head can be written at the head file's path (a directory there): its message says what to do. */
+export class HeadPathBlocked extends Error {
+  readonly code = 'EISDIR';
+}
+
+/**
+ * Why no head can be written at the head file's path, when something there is not a file a head can replace (a
+ * directory: a rename cannot put a file over it); undefined otherwise, a missing head included.
+ */
+export function headPathBlocked(journalFile: string): string | undefined {
+  const file = headFile(journalFile);
+  let isDirectory = false;
+  try {
+    isDirectory = fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    // A folder that cannot be looked into: the write itself says why.
+  }
+  return isDirectory ? `the journal's head file ${file} is a directory, not a file, so no head can be read or written there: move it aside (\`mv ${file} ${file}.aside\`), then \`${journalRepairCommand}\`` : undefined;
 }
 
 /** The head a journal gets before its first line: none written yet, so a crash before the first head is not a lost head. */
@@ -108,6 +138,11 @@ async function writeHeadIfNewer(journalFile: string, record: JournalRecord): Pro
   } finally {
     await step<void>((done) => fs.close(fd, done));
   }
+  const blocked = headPathBlocked(journalFile);
+  if (blocked) {
+    await step<void>((done) => fs.rm(temporary, { force: true }, done));
+    throw new HeadPathBlocked(blocked);
+  }
   const onDisk = await step<string>((done) => fs.readFile(file, 'utf8', done)).then(parseHead, () => undefined);
   // Only over a head that is there (see HeadWriteOptions): these are written after group commits, never the first.
   if (!onDisk || onDisk.seq >= record.seq) {
@@ -152,6 +187,8 @@ function parseHead(text: string): JournalHead | undefined {
 
 /** Why a journal with lines but no head cannot be verified to its end. */
 export function missingHeadReason(journalFile: string): string {
+  const blocked = headPathBlocked(journalFile);
+  if (blocked) return `${blocked}; lines removed from its end would not show: it cannot be verified to its end`;
   return `its head file ${headFile(journalFile)} is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end`;
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { redactDeep } from '../redact.js';
-import { checkHead, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
+import { checkHead, headFile, HeadPathBlocked, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { requireReadableJournal } from './journal-unreadable.js';
 import { LockLease } from './lock-lease.js';
@@ -67,6 +67,8 @@ export interface JournalOptions {
   lockWaitMs?: number;
   /** The state dir stopped (a reason) or started again (undefined) to take writes. */
   onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
+  /** The head file could not be written after lines were (why, and what to do): told once, until one is written again. */
+  onHeadUnwritten?: (reason: string) => void;
 }
 
 /** The state dir cannot be written (a full disk, a read-only volume): shown to the operator as is. */
@@ -157,9 +159,24 @@ export class Journal {
     this.lock = new LockLease(new FileLock(`${this.file}.lock`, { waitMs: options.lockWaitMs ?? lockWaitMs, onStale: options.onStaleLock }), () => this.closeAppendFd());
     this.write = options.write ?? ((fd, buffer) => fs.writeSync(fd, buffer));
     this.onWritability = options.onWritability;
+    this.onHeadUnwritten = options.onHeadUnwritten;
   }
 
   private readonly onWritability?: (unwritable: { reason: string; since: string } | undefined) => void;
+  private readonly onHeadUnwritten?: (reason: string) => void;
+  /** Why the last head write failed, while none has been written since: lines past the head cannot be checked against it. */
+  headUnwritten?: string;
+
+  /** A head write that failed: the state dir is marked as for any write, and the failure is told (once) as the head's own. */
+  private headNotWritten(error: unknown): void {
+    this.markUnwritable(error);
+    const reason =
+      error instanceof HeadPathBlocked
+        ? error.message
+        : `the journal's head file ${headFile(this.file)} could not be written (${(error as Error).message}), so lines written since cannot be checked against it`;
+    if (this.headUnwritten === undefined) this.onHeadUnwritten?.(reason);
+    this.headUnwritten = reason;
+  }
 
   private writable(): void {
     if (!this.unwritable) return;
@@ -345,7 +362,13 @@ export class Journal {
   private writeHeadNow(record: JournalRecord): void {
     // Only the acceptance of a missing head puts one beside lines it did not see begin (see HeadWriteOptions).
     const acceptsMissingHead = record.type === damageAcceptedType && record.data.headMissing === true;
-    writeHeadQuietly(() => writeHead(this.file, record, { replaceOnly: !acceptsMissingHead }), (error) => this.markUnwritable(error));
+    writeHeadQuietly(
+      () => {
+        writeHead(this.file, record, { replaceOnly: !acceptsMissingHead });
+        this.headUnwritten = undefined;
+      },
+      (error) => this.headNotWritten(error),
+    );
     // A paced write of an older head in flight must not have the last word: the newest is written again after it.
     if (this.headWriting && (!this.headDue || this.headDue.seq < record.seq)) this.headDue = record;
   }
@@ -375,9 +398,12 @@ export class Journal {
     }
     this.headWriting = true;
     writeHeadAsync(this.file, record)
+      .then(() => {
+        this.headUnwritten = undefined;
+      })
       .catch((error: unknown) => {
         if (!isStorageError(error)) throw error;
-        this.markUnwritable(error);
+        this.headNotWritten(error);
       })
       .finally(() => {
         this.headWriting = false;

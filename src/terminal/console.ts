@@ -255,7 +255,7 @@ class ConsoleSession {
     });
     // `status` only reads: it may look at a state dir this user cannot write to.
     if (!withWatchers) prepareStateDir(config.stateDir);
-    this.journal = new Journal(config.stateDir, deps.clock, redact);
+    this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`) });
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));
     // Before the journal loads, so the outages in progress are rebuilt from it.

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { isUserError } from '../errors.js';
 import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
+import { headPathBlocked } from '../journal/head.js';
 import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -122,6 +123,12 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
     io.stdout.write(`journal OK: nothing to repair in ${journal.file}\n`);
     return 0;
   }
+  // An acceptance holds only with a head written after it: where none can be, accepting would only add lines that fail.
+  const blocked = headPathBlocked(journal.file);
+  if (blocked) {
+    io.stderr.write(`databox: nothing accepted: ${blocked}\n`);
+    return 2;
+  }
   // Nothing is rewritten or deleted: the journal as it is now is copied beside it, and the acceptance pins its bytes.
   // Taken means anything there, a dangling link too (existsSync follows links), so nothing is ever written through one.
   const taken = (name: string) => fs.lstatSync(name, { throwIfNoEntry: false }) !== undefined;
@@ -146,6 +153,11 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
     `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${acceptedAt}. ` +
       `The journal as it was is kept at ${copy}. The lines from ${problem.line} on are kept as they read, and the postmortem marks unverified those that cannot be verified${marked}${lost}${reordered}.\n`,
   );
+  // The head could not be written after the acceptance: the journal does not verify to its end, whatever is accepted.
+  if (journal.headUnwritten) {
+    io.stderr.write(`journal FAILED again: ${journal.headUnwritten}; journal repair cannot help until it can be written\n`);
+    return 1;
+  }
   const after = verified.problem;
   if (after) {
     io.stderr.write(`journal FAILED again at line ${after.line}: ${after.reason}; run journal repair again to accept that too\n`);

@@ -390,6 +390,37 @@ describe('journal verify', () => {
     expect(postmortem.stdout).toMatch(/\| Record \| .*hash chain verified, but for lines 61 and 62 out of order, accepted;/);
   });
 
+  it('says a head file path that is a directory is one: repair accepts nothing until it is moved aside, and an append says it wrote no head', async () => {
+    writeWithHead(fixtureLines);
+    fs.rmSync(`${journalFile}.head`);
+    fs.mkdirSync(`${journalFile}.head`);
+    const head = `${journalFile}.head`;
+    const blocked = `the journal's head file ${head} is a directory, not a file, so no head can be read or written there: move it aside (\`mv ${head} ${head}.aside\`), then \`npm run --silent cli -- journal repair --approver "$USER"\``;
+    expect(inProcess(['journal', 'verify'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `journal FAILED at line ${fixtureLines.length + 1} of ${journalFile}: ${blocked}; lines removed from its end would not show: it cannot be verified to its end (lines 1–${fixtureLines.length} verify)${repairHint}`,
+    });
+    // Twice, as the tester did: each time nothing is accepted, nothing added, no copy or temporary head left beside it.
+    for (const _ of [1, 2]) expect(inProcess(['journal', 'repair'], 'bob')).toEqual({ code: 2, stdout: '', stderr: `databox: nothing accepted: ${blocked}\n` });
+    expect(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n')).toHaveLength(fixtureLines.length);
+    expect(fs.readdirSync(stateDir).filter((name) => name !== 'journal.jsonl.lock').sort()).toEqual(['journal.jsonl', 'journal.jsonl.head']);
+
+    // A command the real CLI journals (a refused diagnose) appends its lines, and says the head was not written.
+    const env = cliEnv({ DATABOX_STATE_DIR: stateDir, DATABOX_ROOT: stateDir });
+    const refused = await runCliProcess(['diagnose', 'nosuch'], { env, stdin: 'ignore' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')).toContain(`warning: ${blocked}`);
+    expect(fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n').length).toBeGreaterThan(fixtureLines.length);
+
+    // Moved aside as it says: the head is missing, which repair accepts as before, and the journal verifies.
+    fs.renameSync(head, `${head}.aside`);
+    const repaired = inProcess(['journal', 'repair'], 'bob');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('journal OK again');
+    expect(inProcess(['journal', 'verify']).code).toBe(0);
+  });
+
   it('names every damaged spot, and says which line changed when an accepted stretch is edited again (in-process)', () => {
     const lines = [...fixtureLines];
     lines[9] = (lines[9] as string).replace(/"actor":"[^"]*"/, '"actor":"U0MALLORY"');
