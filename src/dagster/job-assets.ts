@@ -17,11 +17,13 @@ const assetNodesQuery = `query DataboxAssetNodes {
   backfillParams: __type(name: "LaunchBackfillParams") { inputFields { name } }
 }`;
 
-/** What the plan backfills through the webserver, or why it uses the CLI instead. */
+/** What the plan backfills through the webserver, or why it uses the CLI instead, or why there is nothing to backfill. */
 export type JobAssets =
   | {
       found: true;
       job: string;
+      /** The code location whose assets these are: the stack's, or the one where the schedules were found paused. */
+      location?: string;
       /** Each asset key's path, such as ["ebird", "fct_daily_bird_observations"], sorted. */
       assetKeys: string[][];
       /** How they are partitioned, as Dagster describes it ("Daily, starting 2024-01-01 UTC."). */
@@ -29,9 +31,13 @@ export type JobAssets =
       /** The job's assets without partitions: a window names none of their partitions, so the backfill leaves them out. */
       unpartitioned: string[];
     }
-  | { found: false; job: string; reason: string };
+  /** nothingPartitioned: the job has assets and none is partitioned, so no backfill (webserver or CLI) can be launched. */
+  | { found: false; job: string; reason: string; nothingPartitioned?: { assets: string[]; location?: string } };
 
-interface AssetNode {
+/** What the webserver listed when the plan was made, before the code location is chosen: or why it could not list it. */
+export type JobAssetListing = { job: string; nodes: AssetNode[]; configuredLocation?: string } | { job: string; failed: string };
+
+export interface AssetNode {
   key: string[];
   jobNames: string[];
   isPartitioned: boolean;
@@ -61,37 +67,52 @@ function toNode(value: unknown): AssetNode | undefined {
 }
 
 /**
- * The partitioned assets of `job` (in `location` when one is configured), every one partitioned by day. Never throws a
- * DagsterError: a webserver that does not answer, a job it does not know, a job with no partitioned asset or one not
- * partitioned by day, or a Dagster whose launchPartitionBackfill takes no partitionsByAssets is an answer with the reason,
- * and the plan backfills through the CLI.
+ * The asset nodes of `job` in every code location (or in `location` when one is configured), asked when the plan is made.
+ * Never throws a DagsterError: a webserver that does not answer, or a Dagster whose launchPartitionBackfill takes no
+ * partitionsByAssets, is an answer with the reason, and the plan backfills through the CLI.
  */
-export async function jobPartitionedAssets(client: DagsterClient, job: string, location?: string): Promise<JobAssets> {
-  const fallback = (reason: string): JobAssets => ({ found: false, job, reason });
+export async function listJobAssets(client: DagsterClient, job: string, location?: string): Promise<JobAssetListing> {
   let data: Json;
   try {
     data = await client.request(assetNodesQuery);
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
-    return fallback(`the webserver did not list the assets of job ${job}: ${error.message.trim()}`);
+    return { job, failed: `the webserver did not list the assets of job ${job}: ${error.message.trim()}` };
   }
-  if (!Array.isArray(data.assetNodes)) return fallback('the webserver answered assetNodes without a list');
+  if (!Array.isArray(data.assetNodes)) return { job, failed: 'the webserver answered assetNodes without a list' };
   const inputFields = isObject(data.backfillParams) && Array.isArray(data.backfillParams.inputFields) ? data.backfillParams.inputFields : [];
   if (!inputFields.some((field) => isObject(field) && field.name === 'partitionsByAssets')) {
-    return fallback("this Dagster's launchPartitionBackfill takes no partitionsByAssets");
+    return { job, failed: "this Dagster's launchPartitionBackfill takes no partitionsByAssets" };
   }
   const nodes = data.assetNodes.map(toNode);
-  if (nodes.some((node) => node === undefined)) return fallback('the webserver answered assetNodes with an asset the bot cannot read');
-  const where = location ? ` in code location ${location}` : '';
-  // An asset two code locations define is one asset to a backfill: each key once.
-  const inJob = [
-    ...new Map(
-      (nodes as AssetNode[]).filter((node) => node.jobNames.includes(job) && (!location || node.location === location)).map((node) => [keyText(node.key), node]),
-    ).values(),
-  ];
+  if (nodes.some((node) => node === undefined)) return { job, failed: 'the webserver answered assetNodes with an asset the bot cannot read' };
+  return { job, nodes: (nodes as AssetNode[]).filter((node) => node.jobNames.includes(job)), configuredLocation: location };
+}
+
+/**
+ * The partitioned assets of the listed job in one code location, every one partitioned by day: the configured one
+ * (DAGSTER_LOCATION), else `pausedIn` (where the diagnosis found the job's schedules paused), else the only one that has
+ * the job. A backfill of another location's assets (a staging copy's) would build what the stack never ran.
+ */
+export function jobAssetsIn(listing: JobAssetListing, pausedIn: readonly string[] = []): JobAssets {
+  const { job } = listing;
+  const fallback = (reason: string): JobAssets => ({ found: false, job, reason });
+  if ('failed' in listing) return fallback(listing.failed);
+  const locations = [...new Set(listing.nodes.map((node) => node.location ?? ''))].filter(Boolean);
+  const paused = locations.filter((location) => pausedIn.includes(location));
+  const location = listing.configuredLocation ?? (paused.length === 1 ? paused[0] : locations.length === 1 ? locations[0] : undefined);
+  if (!location && locations.length > 1) {
+    return fallback(`job ${job} is in code locations ${locations.join(', ')}, and which is the stack's cannot be told (set DAGSTER_LOCATION to it)`);
+  }
+  const where = listing.configuredLocation ? ` in code location ${listing.configuredLocation}` : '';
+  // An asset two repositories of one code location define is one asset to a backfill: each key once.
+  const inJob = [...new Map(listing.nodes.filter((node) => !location || node.location === location).map((node) => [keyText(node.key), node])).values()];
   if (inJob.length === 0) return fallback(`the webserver knows no asset of job ${job}${where}`);
   const partitioned = inJob.filter((node) => node.isPartitioned);
-  if (partitioned.length === 0) return fallback(`no asset of job ${job} is partitioned, so a window names nothing to backfill`);
+  if (partitioned.length === 0) {
+    const assets = inJob.map((node) => keyText(node.key)).sort();
+    return { found: false, job, reason: `no asset of job ${job} is partitioned, so a window names nothing to backfill`, nothingPartitioned: { assets, location } };
+  }
   // The window's dates are partition keys only of daily partitions with Dagster's default key format: the description is
   // str() of the definition, its start written in the keys' format ("Daily, starting 2024-01-01 UTC.").
   const notByDay = partitioned.filter((node) => node.partitionType !== 'TIME_WINDOW' || !dailyKeys.test(node.partitionDescription ?? ''));
@@ -104,8 +125,14 @@ export async function jobPartitionedAssets(client: DagsterClient, job: string, l
   return {
     found: true,
     job,
+    ...(location ? { location } : {}),
     assetKeys: partitioned.sort(byKey).map((node) => node.key),
     partitioning: [...new Set(partitioned.map((node) => node.partitionDescription ?? ''))].filter(Boolean),
     unpartitioned: inJob.filter((node) => !node.isPartitioned).sort(byKey).map((node) => keyText(node.key)),
   };
+}
+
+/** The listing and the pick at once, where no diagnosis says where schedules were paused. */
+export async function jobPartitionedAssets(client: DagsterClient, job: string, location?: string): Promise<JobAssets> {
+  return jobAssetsIn(await listJobAssets(client, job, location));
 }

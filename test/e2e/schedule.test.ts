@@ -368,7 +368,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain(
       [
         `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-17 … 2026-04-20`,
-        '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
+        '# the partitioned assets of job all_pipelines in code location databox.orchestration.definitions, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
     );
@@ -659,6 +659,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
       // The recorded paused schedule, and a retired export STOPPED since January: switched off on purpose.
       DataboxSchedules: () => {
         const answer = graphqlFixture('schedules-paused') as any;
+        // RUNNING once started: the validation reads it again.
+        if (startedSelectors.length > 0) answer.data.schedulesOrError.results[0].scheduleState.status = 'RUNNING';
         const retired = { name: 'legacy_export_weekly', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }] } };
         answer.data.schedulesOrError.results.push(retired);
         return answer;
@@ -716,7 +718,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
       // The recorded healthy schedules (ticked at 06:00 and 08:00 today), the daily one paused since its tick.
       DataboxSchedules: () => {
         const answer = graphqlFixture('schedules-healthy') as any;
-        answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = 'STOPPED';
+        // RUNNING once started: the validation reads it again.
+        answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = startedSelectors.length > 0 ? 'RUNNING' : 'STOPPED';
         return answer;
       },
       DataboxStartSchedule: ({ variables }) => {
@@ -932,6 +935,48 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     expect(planStep(2)).toContain('Start the schedules also found paused');
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+  });
+
+  it("fails the validation naming a schedule still STOPPED after the start, though Dagster answered RUNNING and the marts are fresh: the cause is re-read, not taken for gone", async () => {
+    // The start is answered RUNNING, but the webserver goes on listing the schedule STOPPED (the tester's stand-in did).
+    const started: unknown[] = [];
+    dagsterStoppedUntilStarted(
+      {
+        DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+        DataboxBackfill: async (request) => {
+          const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
+          await fillMarts(start, end);
+          return graphqlFixture('backfill-success');
+        },
+      },
+      () => {
+        const answer = graphqlFixture('schedules-daemon-stopped') as any;
+        answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+        return answer;
+      },
+    );
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    expect(message('Verdict:')).toContain('schedules also STOPPED: all_pipelines_daily');
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+
+    expect(started).toHaveLength(1);
+    expect(slack.allText()).toContain('started all_pipelines_daily');
+    expect(slack.allText()).not.toContain('Validation succeeded');
+    expect(slack.allText()).toContain('Validation failed');
+    expect(slack.allText()).toContain('Dagster is not running again: schedule still STOPPED: all_pipelines_daily');
+    // Not waited on for 2 h: with Dagster still stopped the thread says what to start, and how to validate again.
+    expect(slack.allText()).not.toMatch(/all 4 marts within their SLA/);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    expect(slack.allText()).toContain(`The cause is still there: Dagster is not running again: schedule still STOPPED: all_pipelines_daily.`);
+    expect(slack.allText()).toContain(`/databox validate schedule from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`);
+    const validation = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'dagster' && r.data.result.outputs?.schedulesStopped !== undefined);
+    expect(validation?.data.result).toMatchObject({ status: 'still-stopped', outputs: { schedulesStopped: 'all_pipelines_daily', daemonsStopped: '' } });
   });
 
   it('refuses schedules= given empty where the path needs it (B), typed, quoted or at the terminal; on path A empty is none, in a command or the form; left out, it is the diagnosis\' list', async () => {

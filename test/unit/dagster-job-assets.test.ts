@@ -38,11 +38,11 @@ const backfillStep = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-async function plan(url: string | undefined, extra: Record<string, unknown> = {}): Promise<string> {
+async function plan(url: string | undefined, extra: Record<string, unknown> = {}, values: Record<string, unknown> = {}): Promise<string> {
   const steps = [backfillStep(extra)];
   const dagster = { ...defaultDagsterSettings, url, client: url ? client() : undefined };
   const prepared = await prepareSteps(steps, { dagster });
-  const [resolved] = resolveSteps(steps, { root: '/srv/databox', values: { from: '2026-04-18', to: '2026-04-20' }, dagster, prepared });
+  const [resolved] = resolveSteps(steps, { root: '/srv/databox', values: { from: '2026-04-18', to: '2026-04-20', ...values }, dagster, prepared });
   return describeStep(resolved!, '/srv/databox');
 }
 
@@ -52,6 +52,7 @@ describe('the assets of a job, as the webserver lists them', () => {
     await expect(jobPartitionedAssets(client(), 'all_pipelines')).resolves.toEqual({
       found: true,
       job: 'all_pipelines',
+      location: 'databox.orchestration.definitions',
       assetKeys: [
         ['analytics', 'fct_species_environment_daily'],
         ['ebird', 'fct_daily_bird_observations'],
@@ -107,7 +108,7 @@ describe('the assets of a job, as the webserver lists them', () => {
     expect(await plan(dagsterUrl)).toBe(
       [
         'GraphQL launchPartitionBackfill: assets analytics/fct_species_environment_daily, ebird/fct_daily_bird_observations, noaa/fct_daily_weather, raw_ebird/observations, raw_noaa/daily_weather, raw_usgs/streamflow, usgs/fct_daily_streamflow, partitions 2026-04-18 … 2026-04-20',
-        '# the partitioned assets of job all_pipelines, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
+        '# the partitioned assets of job all_pipelines in code location databox.orchestration.definitions, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
     );
@@ -121,5 +122,40 @@ describe('the assets of a job, as the webserver lists them', () => {
       `${cli}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)`,
     );
     expect(await plan(undefined)).toBe(cli);
+  });
+
+  it('refuses the plan for a job none of whose assets is partitioned, rather than propose a CLI backfill Dagster refuses, and names the plain run to do instead', async () => {
+    serveDagster({ DataboxAssetNodes: assetNodes((a) => a.data.assetNodes.forEach((n: any) => Object.assign(n, { isPartitioned: false, partitionDefinition: null }))) });
+    const refused = await plan(dagsterUrl).then(
+      (text) => `proposed: ${text}`,
+      (error: Error) => error.message,
+    );
+    expect(refused).not.toContain('dagster job backfill -j');
+    expect(refused).toContain('no asset of job all_pipelines in code location databox.orchestration.definitions is partitioned (analytics/dim_species, analytics/fct_species_environment_daily');
+    expect(refused).toContain('so there is nothing to backfill by partition');
+    expect(refused).toContain('Nothing was proposed');
+    expect(refused).toContain('uv run dagster job launch -j all_pipelines -f packages/databox/databox/orchestration/definitions.py');
+  });
+
+  it("with the job in two code locations, backfills the assets of the one where the schedules were found paused, and names it; with none known, the CLI and why", async () => {
+    // A staging copy of the stack: the same assets, and one only it has, in job all_pipelines too.
+    const twoLocations = assetNodes((a) => {
+      const staging = (n: any) => ({ ...n, repository: { name: '__repository__', location: { name: 'databox_staging' } } });
+      const copies = a.data.assetNodes.map(staging);
+      const onlyInStaging = { ...copies[1], assetKey: { path: ['staging', 'only_in_staging'] } };
+      a.data.assetNodes.push(...copies, onlyInStaging);
+    });
+    serveDagster({ DataboxAssetNodes: twoLocations });
+    const prod = await plan(dagsterUrl, { pausedIn: '{{diagnosis.dagster.pausedLocations?}}' }, { diagnosis: { dagster: { pausedLocations: 'databox.orchestration.definitions' } } });
+    expect(prod).not.toContain('staging/only_in_staging');
+    expect(prod).toContain('assets analytics/fct_species_environment_daily, ebird/fct_daily_bird_observations, noaa/fct_daily_weather, raw_ebird/observations, raw_noaa/daily_weather, raw_usgs/streamflow, usgs/fct_daily_streamflow, partitions');
+    expect(prod).toContain('# the partitioned assets of job all_pipelines in code location databox.orchestration.definitions, as the webserver listed them');
+    const staging = await plan(dagsterUrl, { pausedIn: '{{diagnosis.dagster.pausedLocations?}}' }, { diagnosis: { dagster: { pausedLocations: 'databox_staging' } } });
+    expect(staging).toContain('staging/only_in_staging');
+    expect(staging).toContain('in code location databox_staging');
+    const unknown = await plan(dagsterUrl, { pausedIn: '{{diagnosis.dagster.pausedLocations?}}' }, { diagnosis: {} });
+    expect(unknown).toContain(
+      "# through the CLI, not the webserver: job all_pipelines is in code locations databox.orchestration.definitions, databox_staging, and which is the stack's cannot be told (set DAGSTER_LOCATION to it)",
+    );
   });
 });

@@ -258,8 +258,8 @@ describe('runbooks/schedule.yml', () => {
 
   it('refuses a wait on a status the step never reports, a verdict on an unknown one, and a bad SLA, naming where', () => {
     const doc = bundled();
-    doc.validation.steps[0].waitUntil.status = ['frsh'];
-    expect(refusal(doc)).toContain('at validation.steps[0].waitUntil.status[0]: a mart-freshness step never ends "frsh" (did you mean "fresh"?)');
+    doc.validation.steps[1].waitUntil.status = ['frsh'];
+    expect(refusal(doc)).toContain('at validation.steps[1].waitUntil.status[0]: a mart-freshness step never ends "frsh" (did you mean "fresh"?)');
     const verdictDoc = bundled();
     verdictDoc.diagnosis.verdicts[0].when.status = 'daemon-stoped';
     expect(refusal(verdictDoc)).toContain('daemon-stoped');
@@ -338,11 +338,11 @@ describe('runbooks/schedule.yml', () => {
 
   it("judges a part of a longer backfill only in a step with a window's last day to reach, and gives the next part on a path it has: else refused at load", () => {
     const noThrough = bundled();
-    delete noThrough.validation.steps[0].through;
-    expect(refusal(noThrough)).toMatch(/schedule\.yml:\d+: at validation\.steps\[0\]\.from: from is the first day of the window whose last day is through: set through too/);
-    delete noThrough.validation.steps[0].from;
+    delete noThrough.validation.steps[1].through;
+    expect(refusal(noThrough)).toMatch(/schedule\.yml:\d+: at validation\.steps\[1\]\.from: from is the first day of the window whose last day is through: set through too/);
+    delete noThrough.validation.steps[1].from;
     const said = refusal(noThrough);
-    expect(said).toMatch(/schedule\.yml:\d+: at validation\.steps\[0\]\.acceptStatuses\[1\]: a mart-freshness step never ends "part-built"; it can end: fresh, stale, unreadable, failed, timeout/);
+    expect(said).toMatch(/schedule\.yml:\d+: at validation\.steps\[1\]\.acceptStatuses\[1\]: a mart-freshness step never ends "part-built"; it can end: fresh, stale, unreadable, skipped, failed, timeout/);
     expect(said).toMatch(/schedule\.yml:\d+: at validation\.followUps\[0\]\.when\.status: step "fresh" \(mart-freshness\) never ends "part-built"/);
     const otherPath = bundled();
     otherPath.validation.followUps[0].advice = otherPath.validation.followUps[0].advice.replace('recover schedule path=a', 'recover schedule path=c');

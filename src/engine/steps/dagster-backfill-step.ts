@@ -1,7 +1,9 @@
 // The dagster-backfill step kind: the explicit backfill of a window, via GraphQL launchPartitionBackfill or `dagster job backfill`.
 import { z } from 'zod';
 import { backfillArgv, runBackfill } from '../../dagster/backfill.js';
-import { jobPartitionedAssets, type JobAssets } from '../../dagster/job-assets.js';
+import { jobAssetsIn, listJobAssets, type JobAssetListing } from '../../dagster/job-assets.js';
+import { UserError } from '../../errors.js';
+import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { defaultDagsterRunTools, elapsedSince, type StepRunContext } from './context.js';
@@ -21,6 +23,12 @@ const schema = z.strictObject({
   assets: z.array(z.string().regex(/^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*$/)).default([]),
   from: template,
   to: template,
+  /**
+   * The code locations where the diagnosis found the job's schedules paused, comma-separated
+   * ("{{diagnosis.dagster.pausedLocations?}}"): with no DAGSTER_LOCATION and the job in several code locations (a staging
+   * copy), the backfill takes that location's assets, not every location's.
+   */
+  pausedIn: template.default(''),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -29,27 +37,45 @@ export type DagsterBackfillStep = Parsed & {
   via: 'graphql' | 'cli';
   /** The exact asset keys the GraphQL backfill covers: the runbook's, or the job's as the webserver listed them. */
   assetKeys: string[][];
-  /** Set when the webserver listed them: how they are partitioned, and the job's assets left out (no partitions). */
-  discovered?: { partitioning: string[]; unpartitioned: string[] };
+  /** Set when the webserver listed them: how they are partitioned, the job's assets left out (no partitions), and where. */
+  discovered?: { partitioning: string[]; unpartitioned: string[]; location?: string };
   /** Why the CLI backfills although DAGSTER_URL is set. */
   cliBecause?: string;
 } & ResolvedCommon;
 
 /** Where the backfill goes, decided when the plan is made so that the plan names it: the webserver, or the CLI and why. */
-function route(step: Parsed, url: string | undefined, prepared: unknown): Pick<DagsterBackfillStep, 'via' | 'assetKeys' | 'discovered' | 'cliBecause'> {
+function route(step: Parsed, url: string | undefined, prepared: unknown, pausedIn: readonly string[]): Pick<DagsterBackfillStep, 'via' | 'assetKeys' | 'discovered' | 'cliBecause'> {
   if (!url) return { via: 'cli', assetKeys: [] };
   if (step.assets.length > 0) return { via: 'graphql', assetKeys: step.assets.map((key) => key.split('/')) };
-  const answer = prepared as JobAssets | undefined;
-  if (!answer) return { via: 'cli', assetKeys: [], cliBecause: `the assets of job ${step.job} were not looked up` };
+  const listing = prepared as JobAssetListing | undefined;
+  if (!listing) return { via: 'cli', assetKeys: [], cliBecause: `the assets of job ${step.job} were not looked up` };
+  const answer = jobAssetsIn(listing, pausedIn);
+  if (!answer.found && answer.nothingPartitioned) throw new UserError(nothingToBackfill(step, answer.nothingPartitioned));
   if (!answer.found) return { via: 'cli', assetKeys: [], cliBecause: answer.reason };
-  return { via: 'graphql', assetKeys: answer.assetKeys, discovered: { partitioning: answer.partitioning, unpartitioned: answer.unpartitioned } };
+  return { via: 'graphql', assetKeys: answer.assetKeys, discovered: { partitioning: answer.partitioning, unpartitioned: answer.unpartitioned, location: answer.location } };
+}
+
+/**
+ * A job none of whose assets is partitioned has no partition to backfill: `dagster job backfill` refuses it ("No partition
+ * sets found for job", dagster/_cli/job.py), after the plan had already started the daemon. Refused when the plan is made.
+ */
+function nothingToBackfill(step: Parsed, found: { assets: string[]; location?: string }): string {
+  const where = found.location ? ` in code location ${found.location}` : '';
+  const shown = found.assets.length > 5 ? `${found.assets.slice(0, 5).join(', ')} and ${found.assets.length - 5} more` : found.assets.join(', ');
+  return (
+    `no asset of job ${step.job}${where} is partitioned (${shown}), so there is nothing to backfill by partition: a window names no partition of it, ` +
+    `and \`dagster job backfill\` refuses such a job ("No partition sets found"). Nothing was proposed. Run the job once instead, which rebuilds ` +
+    `its assets whole: Dagster UI → Jobs → ${step.job} → Launchpad, or \`uv run dagster job launch -j ${step.job} -f ${step.definitionsFile}\` ` +
+    `in the checkout (with the daemon heartbeating, or the run stays queued)`
+  );
 }
 
 function describeGraphql(step: DagsterBackfillStep): string {
   const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`];
   if (step.discovered) {
     const partitioning = step.discovered.partitioning.length > 0 ? ` (${step.discovered.partitioning.join('; ')})` : '';
-    lines.push(`# the partitioned assets of job ${step.job}, as the webserver listed them when this plan was made${partitioning}`);
+    const where = step.discovered.location ? ` in code location ${step.discovered.location}` : '';
+    lines.push(`# the partitioned assets of job ${step.job}${where}, as the webserver listed them when this plan was made${partitioning}`);
     if (step.discovered.unpartitioned.length > 0) lines.push(`# left out, not partitioned: ${step.discovered.unpartitioned.join(', ')}`);
   }
   return lines.join('\n');
@@ -96,16 +122,18 @@ export const dagsterBackfillStepKind = defineStepKind({
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
+    { at: ['pausedIn'], template: step.pausedIn, as: 'text' },
   ],
   // Only where the webserver would be used and the runbook lists no assets: the job's assets, looked up before the plan.
   prepare: async (step, { dagster }) =>
-    dagster.url && dagster.client && step.assets.length === 0 ? jobPartitionedAssets(dagster.client, step.job, dagster.location) : undefined,
+    dagster.url && dagster.client && step.assets.length === 0 ? listJobAssets(dagster.client, step.job, dagster.location) : undefined,
   resolve: (step, tools): Omit<DagsterBackfillStep, keyof ResolvedCommon> => ({
     ...step,
     from: tools.text(step.from),
     to: tools.text(step.to),
     definitionsFile: tools.text(step.definitionsFile),
-    ...route(step, tools.dagster.url, tools.prepared),
+    pausedIn: tools.text(step.pausedIn),
+    ...route(step, tools.dagster.url, tools.prepared, readNames(tools.text(step.pausedIn)).names),
   }),
   describe: (step, { showArg }) => {
     if (step.via === 'graphql') return describeGraphql(step);

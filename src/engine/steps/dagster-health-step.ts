@@ -1,6 +1,6 @@
 // The dagster-health step kind: daemon heartbeats and each schedule's last tick (webserver first, else the CLI) as evidence and a verdict.
 import { z } from 'zod';
-import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId } from '../../dagster/evidence.js';
+import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId, type ScheduleEvidence } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
 import { parseDuration } from '../../config.js';
 import { windowFromMarts } from '../../dagster/window-from-marts.js';
@@ -94,8 +94,17 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       pausedSchedules: evidence.source === 'cli' ? '' : paused.slice(0, maxNames).join(','),
       // Those the CLI found STOPPED instead, for a plan that starts none of them to say they stay off.
       stoppedNotProposed: evidence.source === 'cli' ? verdict.pausedSchedules.join(', ') : '',
+      // The code locations of the paused copies (a staging copy of the same name may run): the backfill takes that one's assets.
+      pausedLocations: pausedLocations(evidence.schedules ?? [], paused, thresholds.switchedOffAfterSeconds * 1000, now).join(','),
     },
   };
+}
+
+/** The code locations where the paused schedules' STOPPED copies ticked lately (repository@location), as the start picks them. */
+function pausedLocations(schedules: readonly ScheduleEvidence[], paused: readonly string[], lately: number, now: Date): string[] {
+  const copies = schedules.filter((s) => s.status === 'STOPPED' && paused.includes(s.name) && s.repository);
+  const recent = copies.filter((s) => [s.lastTickAt, s.lastSuccessAt].some((t) => t !== null && now.getTime() - Date.parse(t) <= lately));
+  return [...new Set(recent.map((s) => (s.repository as string).slice((s.repository as string).indexOf('@') + 1)))];
 }
 
 /**
@@ -167,7 +176,7 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed'],
+  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed', 'pausedLocations'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),

@@ -11,6 +11,7 @@ import { dagsterAssetChecksStepKind } from './dagster-asset-checks-step.js';
 import { dagsterBackfillStepKind } from './dagster-backfill-step.js';
 import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
 import { dagsterHealthStepKind } from './dagster-health-step.js';
+import { dagsterRunningStepKind } from './dagster-running-step.js';
 import { dagsterScheduleStartStepKind } from './dagster-schedule-start-step.js';
 import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
@@ -42,6 +43,7 @@ export const stepKinds = [
   dayCountsStepKind,
   rowsOutsideWindowStepKind,
   dagsterHealthStepKind,
+  dagsterRunningStepKind,
   martFreshnessStepKind,
   dagsterDaemonStartStepKind,
   dagsterBackfillStepKind,
