@@ -1187,7 +1187,10 @@ export class IncidentService {
       // Only a recovery that did all it was asked and whose validation then failed says the resumed pipeline failed: one
       // that stopped at its own step (a launch refused, a daemon that would not start) shows that step's failure, and
       // a validation cut short by a stop threw instead of failing, so says nothing of the pipeline.
-      if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded') {
+      // A validation follow-up that spoke for the failure (scenario 4's Dagster still stopped) is the advice: the resumed
+      // runs did not fail, they were never run.
+      const validationAdvised = validated !== undefined && rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))));
+      if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = renderAdvice(path.whenFailed, values);
         const offers = this.followUpOffers(path, values);

@@ -975,6 +975,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
     expect(slack.allText()).toContain(`The cause is still there: Dagster is not running again: schedule still STOPPED: all_pipelines_daily.`);
     expect(slack.allText()).toContain(`/databox validate schedule from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`);
+    // Nothing resumed failed: scenario 2's advice for failed runs is not offered.
+    expect(slack.allText()).not.toContain('diagnose backfill source=ebird');
+    expect(slack.buttons(/^open_follow_up_\d+$/)).toHaveLength(0);
     const validation = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'dagster' && r.data.result.outputs?.schedulesStopped !== undefined);
     expect(validation?.data.result).toMatchObject({ status: 'still-stopped', outputs: { schedulesStopped: 'all_pipelines_daily', daemonsStopped: '' } });
   });
