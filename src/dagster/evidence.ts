@@ -3,6 +3,7 @@ import { formatDuration } from '../format-duration.js';
 import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
+import { ticksAtMostDaily } from './builds-days.js';
 
 export interface DaemonEvidence {
   type: string;
@@ -220,9 +221,15 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   const schedules = every.filter((s) => !leftOff.some((o) => o.schedule === s));
   const pausedSchedules = [...new Set(schedules.filter((s) => s.status === 'STOPPED').map((s) => s.name))];
-  const lastSuccess = oldest(schedules.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
+  // Only a schedule ticking at most daily builds the daily partitions: a sub-daily one (the hourly freshness check)
+  // stopped is started like any other, but its missed ticks leave no day unbuilt, so it sizes no window.
+  const buildingDays = schedules.filter((s) => ticksAtMostDaily(s.cron));
+  for (const s of schedules.filter((s) => s.status === 'STOPPED' && !ticksAtMostDaily(s.cron))) {
+    notes.push(`schedule ${s.name}${scheduleWhere(s, every)} (${s.cron}) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill`);
+  }
+  const lastSuccess = oldest(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = missedWindow(lastSuccess, now);
-  const noDayMissed = noDayMissedBy(schedules, now);
+  const noDayMissed = noDayMissedBy(buildingDays, now);
   const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({ reasons, notes, pausedSchedules, noDayMissed, ...v });
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a
   // stopped daemon nor paused schedules is the whole story: not conclusive (below), whatever the schedules say.
@@ -253,17 +260,19 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     for (const s of behindToo) reasons.push(`schedule ${s.name}${scheduleWhere(s, every)} is RUNNING but behind: no successful tick since ${(s.lastSuccessAt as string).slice(0, 16).replace('T', ' ')} UTC`);
     reasons.push(...unknownLocations(evidence));
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
-    const stoppedSuccess = oldest([...stopped, ...behindToo].map((s) => s.lastSuccessAt));
+    const missingDays = [...stopped, ...behindToo].filter((s) => ticksAtMostDaily(s.cron));
+    const stoppedSuccess = oldest(missingDays.map((s) => s.lastSuccessAt));
     const stoppedWindow = missedWindow(stoppedSuccess, now);
     // Paused today, after their successful tick of the day, and the running ones with theirs: starting the paused ones is
     // the whole recovery, nothing to backfill. A running schedule behind (failing, or with no success on record) is not.
-    const pausedNoDayMissed = noDayMissedBy(schedules, now);
+    // Only sub-daily ones paused: no day is missing by them, and the running daily ones build theirs.
+    const pausedNoDayMissed = missingDays.length > 0 ? noDayMissedBy(buildingDays, now) : buildingDays.every((s) => s.lastSuccessAt !== null);
     return verdict({
       id: pausedNoDayMissed ? 'schedules-paused-no-day-missed' : 'schedules-paused',
       title: `Schedules paused${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${firstFew(stopped.map((s) => s.name), shownNames).join(', ')}`,
       since,
       window: stoppedWindow,
-      lastSuccess: stoppedSuccess,
+      lastSuccess: missingDays.length > 0 ? stoppedSuccess : lastSuccess,
       noDayMissed: pausedNoDayMissed,
     });
   }

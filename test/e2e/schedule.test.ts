@@ -757,6 +757,57 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
+  it('starts a paused hourly check schedule by path B and backfills nothing: its missed ticks leave no day unbuilt while the daily one runs', async () => {
+    const launched: unknown[] = [];
+    const startedSelectors: unknown[] = [];
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      // The daily schedule ticked at 06:00 today; the hourly freshness check STOPPED since 09:00 three days ago.
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        const hourly = answer.data.schedulesOrError.results.find((s: any) => s.name === 'soda_freshness_hourly').scheduleState;
+        const stoppedAt = Date.parse('2026-04-18T09:00:00Z') / 1000;
+        Object.assign(hourly, { status: 'STOPPED', lastTick: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }] });
+        return answer;
+      },
+      DataboxStartSchedule: ({ variables }) => {
+        startedSelectors.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+      DataboxBackfill: (request) => launched.push(request.variables),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    await fillMarts('2026-04-18', '2026-04-20');
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    expect(verdict).toContain('Schedules paused, no day missed yet');
+    expect(verdict).toContain('soda_freshness_hourly');
+    expect(verdict).toContain('schedule soda_freshness_hourly (0 * * * *) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill');
+    expect(verdict).not.toContain('; missed window');
+    expect(verdict).not.toContain('from=');
+    expect(verdict).toMatch(/Or type `\/databox recover schedule path=b schedules=soda_freshness_hourly incident=dbx-\d{8}-[0-9a-f]{4}`/);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: soda_freshness_hourly');
+    expect(planStep(3)).toBe('');
+    expect(slack.allText()).toContain('Left out, as from= was not given: Backfill the missed window');
+
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Validation succeeded');
+    expect(startedSelectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'soda_freshness_hourly' }]);
+    expect(launched).toEqual([]);
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
+  });
+
   /** Starts the bot (as `harness`), diagnoses, proposes path B and approves it; the bot, and the failure it ends with. */
   async function pathBUntilItFails(): Promise<{ bot: Harness; failure: string }> {
     const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));

@@ -2,6 +2,7 @@
 // schedule switched off long ago is named but left out, and a daily schedule that ticked yesterday is not behind.
 import { describe, expect, it } from 'vitest';
 import { assessDagster, describeDagsterEvidence, type DagsterEvidence, type ScheduleEvidence } from '../../src/dagster/evidence.js';
+import { ticksAtMostDaily } from '../../src/dagster/builds-days.js';
 
 const thresholds = { heartbeatMaxAgeSeconds: 180, switchedOffAfterSeconds: 31 * 86_400 };
 const now = new Date('2026-12-01T17:30:00Z');
@@ -96,6 +97,24 @@ describe('the missed window', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z'), schedule('soda_hourly', 'RUNNING', '2026-11-29T07:00:00Z', '0 * * * *')], 60), thresholds, now);
     expect(verdict).toMatchObject({ id: 'daemon-stopped', pausedSchedules: ['all_pipelines_daily'] });
     expect(verdict.reasons).toContain('schedules also STOPPED: all_pipelines_daily');
+  });
+
+  it('sizes no window from a stopped sub-daily schedule: it is named and started, but the daily one\'s last success is where days were missed', () => {
+    const hourly = schedule('soda_freshness_hourly', 'STOPPED', '2026-11-28T09:00:00Z', '0 * * * *');
+    const paused = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), hourly]), thresholds, now);
+    expect(paused).toMatchObject({ id: 'schedules-paused-no-day-missed', window: null, pausedSchedules: ['soda_freshness_hourly'], noDayMissed: true, lastSuccess: '2026-12-01T06:00:00Z' });
+    expect(paused.notes).toEqual(['schedule soda_freshness_hourly (0 * * * *) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill']);
+    // The daemon stopped this morning, after the daily tick: still no day missed, whatever the hourly one's last success.
+    const stopped = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), hourly], 2), thresholds, now);
+    expect(stopped).toMatchObject({ id: 'daemon-stopped-no-day-missed', window: null, pausedSchedules: ['soda_freshness_hourly'] });
+    // A daily schedule paused beside it sizes the window alone.
+    const both = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-30T06:00:00Z'), { ...hourly, lastSuccessAt: '2026-11-20T09:00:00Z', lastTickAt: '2026-11-20T09:00:00Z' }]), thresholds, now);
+    expect(both).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-30', to: '2026-11-30' } });
+  });
+
+  it('tells a cron that ticks at most daily (it builds the daily partitions) from a sub-daily one', () => {
+    for (const cron of ['0 6 * * *', '30 2 * * 1-5', '0 3 1 * *', '@daily', '@weekly', 'not a cron']) expect(ticksAtMostDaily(cron), cron).toBe(true);
+    for (const cron of ['0 * * * *', '*/15 * * * *', '0 */6 * * *', '0 6,18 * * *', '@hourly']) expect(ticksAtMostDaily(cron), cron).toBe(false);
   });
 
   it('counts a schedule stopped recently as paused, from its last success', () => {

@@ -165,6 +165,7 @@ function martsFromProblems(step: { id: string; martsFrom?: string }, diagnosisSt
  */
 function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
   if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${minuteUtc(verdict.lastSuccess)})`;
+  if (verdict.noDayMissed) return 'no missed day (no schedule that builds the daily partitions is paused or behind)';
   // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
   if (source === 'cli') return 'an unknown window (the Dagster CLI gives no tick times: give from= and to=; the marts\' newest dates below show where they stop)';
   return verdict.lastSuccess
