@@ -12,6 +12,7 @@ import { walBeside } from '../duckdb/wal.js';
 import { sameFile } from '../disk/file-identity.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
+import { dayBefore } from '../engine/steps/iso-days.js';
 
 export type ParameterValues = Record<string, string | number | EnumValue>;
 
@@ -91,6 +92,10 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       if (!isCalendarDate(raw)) throw new UserError(`${name}=${raw} is not a date${noSuchDay(raw)}: use YYYY-MM-DD, e.g. ${name}=2026-04-18`);
       if (p.notFuture && raw > ctx.now.toISOString().slice(0, 10)) {
         throw new UserError(`${name}=${raw} is in the future (today is ${ctx.now.toISOString().slice(0, 10)} UTC)`);
+      }
+      if (p.endedDaysOnly && raw >= ctx.now.toISOString().slice(0, 10)) {
+        const today = ctx.now.toISOString().slice(0, 10);
+        throw new UserError(`${name}=${raw} is not over yet (today is ${today} UTC): the last day that can be given is yesterday, ${dayBefore(today)}; ${p.endedDaysOnly}`);
       }
       return raw;
     case 'timestamp': {
@@ -172,8 +177,8 @@ export function defaultProblem(name: string, p: Parameter): string | undefined {
   if (p.type === 'integer' && p.min !== undefined && p.max !== undefined && p.min > p.max) return `min ${p.min} is above max ${p.max}: no value would do`;
   if (p.default === undefined) return undefined;
   try {
-    // "Not in the future" is the command's to judge, on the day it runs: left out here.
-    const shapeOnly = 'notFuture' in p ? ({ ...p, notFuture: false } as Parameter) : p;
+    // "Not in the future" and "ended" are the command's to judge, on the day it runs: left out here.
+    const shapeOnly = 'notFuture' in p ? ({ ...p, notFuture: false, endedDaysOnly: undefined } as Parameter) : p;
     validateOne(name, shapeOnly, p.default, { root: '/', now: new Date(), checkFiles: false });
     return undefined;
   } catch (error) {

@@ -24,7 +24,17 @@ const parameterCommon = {
 };
 
 export const parameter = z.discriminatedUnion('type', [
-  z.strictObject({ ...parameterCommon, type: z.literal('date'), notFuture: z.boolean().default(false), default: z.string().optional() }),
+  z.strictObject({
+    ...parameterCommon,
+    type: z.literal('date'),
+    notFuture: z.boolean().default(false),
+    /**
+     * Refuses today (UTC) and later too, saying this reason: a day whose data exists only once it is over (a daily
+     * partition, which Dagster defines for ended days only).
+     */
+    endedDaysOnly: z.string().min(1).optional(),
+    default: z.string().optional(),
+  }),
   /** UTC "YYYY-MM-DD HH:MM:SS"; notFuture refuses a moment after now (no snapshot can be from then). */
   z.strictObject({ ...parameterCommon, type: z.literal('timestamp'), notFuture: z.boolean().default(false), default: z.string().optional() }),
   z.strictObject({ ...parameterCommon, type: z.literal('identifier'), default: z.string().optional() }),

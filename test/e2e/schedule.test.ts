@@ -1072,6 +1072,26 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(terminal.stderr()).toContain(typedRefusal);
   });
 
+  it('refuses a window reaching today, typed or in the form: its daily partition does not exist yet, so the backfill would fail after the daemon was started', async () => {
+    harness = await diagnoseDaemonStoppedAndSchedulePaused();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    const refusal = 'to=2026-04-21 is not over yet (today is 2026-04-21 UTC): the last day that can be given is yesterday, 2026-04-20';
+    const why = 'a backfill of it would fail, as Dagster has no daily partition of a day until it is over';
+
+    await harness.command(`recover schedule path=a from=2026-04-17 to=2026-04-21 incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toContain(`${refusal}; ${why}`);
+    expect(slack.allText()).not.toContain('The window takes in today');
+
+    await harness.click(slack.buttons('choose_path_a')[0]!, operator);
+    await harness.settle();
+    const submitted = await harness.submitModal(operator, slack.lastForm(), { from: '2026-04-17', to: '2026-04-21', schedules: 'all_pipelines_daily' });
+    expect(submitted.json?.errors?.to).toContain(refusal);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
+  });
+
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped' });
     harness = await startBot(
