@@ -4,6 +4,8 @@ import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
 import { ticksAtMostDaily } from './builds-days.js';
+import { knownTimeZone, zonedDay } from './zoned-days.js';
+import { dayBefore } from '../engine/steps/iso-days.js';
 
 export interface DaemonEvidence {
   type: string;
@@ -29,6 +31,8 @@ export interface ScheduleEvidence {
   sinceLastTickSeconds: number | null;
   /** The repository the webserver lists it under (repository@code-location); the CLI does not say. */
   repository?: string;
+  /** Its execution timezone (an IANA name): its ticks, and its daily partitions' keys, are local dates there; UTC when not said. */
+  timezone?: string;
 }
 
 /** Where a schedule is, for one whose name more than one repository lists (" in main@databox.definitions"); empty otherwise. */
@@ -122,22 +126,49 @@ function isoDay(ms: number): string {
 }
 
 /**
- * The days no tick built: from the day of the last successful tick up to yesterday (today is still arriving). The day
- * of that tick is included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built;
- * where the tick built its own day, backfilling it again is harmless (the runbook: additive and idempotent).
+ * The days no tick built: from the day of the last successful tick up to yesterday (today is still arriving), as days
+ * of the schedule's execution timezone, whose local dates its daily partitions are keyed by. The day of that tick is
+ * included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built; where the tick built
+ * its own day, backfilling it again is harmless (the runbook: additive and idempotent). Never past yesterday in UTC,
+ * the last day a window may name (a timezone ahead of UTC has ended a day that is still today in UTC).
  */
-export function missedWindow(lastSuccessAt: string | null, now: Date): { from: string; to: string } | null {
+export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
   if (!lastSuccessAt) return null;
-  const from = isoDay(Date.parse(lastSuccessAt));
-  const to = isoDay(now.getTime() - day);
+  const from = zonedDay(Date.parse(lastSuccessAt), timeZone);
+  const localYesterday = dayBefore(zonedDay(now.getTime(), timeZone));
+  const utcYesterday = isoDay(now.getTime() - day);
+  const to = localYesterday < utcYesterday ? localYesterday : utcYesterday;
   return from <= to ? { from, to } : null;
 }
 
-/** Whether these schedules have missed no day yet, as known: each has a successful tick on record, the oldest today's. */
+/** The days any of these schedules missed, each counted in its own timezone: from the earliest to the latest. */
+function windowOf(schedules: readonly ScheduleEvidence[], now: Date): { from: string; to: string } | null {
+  const windows = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)).filter((w) => w !== null);
+  if (windows.length === 0) return null;
+  return { from: windows.map((w) => w.from).sort()[0] as string, to: windows.map((w) => w.to).sort().at(-1) as string };
+}
+
+/** Whether these schedules have missed no day yet, as known: each has a successful tick on record, of today where it runs. */
 function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boolean {
-  const successes = schedules.map((s) => s.lastSuccessAt);
-  if (successes.length === 0 || successes.includes(null)) return false;
-  return missedWindow(oldest(successes), now) === null;
+  if (schedules.length === 0 || schedules.some((s) => s.lastSuccessAt === null)) return false;
+  return windowOf(schedules, now) === null;
+}
+
+/**
+ * What the timezones of the schedules that build days leave out of a window, said beside it: a timezone this Node does
+ * not know (its days counted in UTC), and one ahead of UTC where yesterday is still today in UTC (that day is left to a
+ * diagnosis after UTC midnight).
+ */
+function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date): string[] {
+  const utcYesterday = isoDay(now.getTime() - day);
+  return schedules.flatMap((s) => {
+    if (!s.timezone || s.timezone === 'UTC') return [];
+    if (!knownTimeZone(s.timezone)) return [`schedule ${s.name}'s execution timezone ${s.timezone} is not one this host knows: its days are counted in UTC`];
+    const localYesterday = dayBefore(zonedDay(now.getTime(), s.timezone));
+    if (localYesterday <= utcYesterday) return [];
+    const tomorrow = isoDay(now.getTime() + day);
+    return [`schedule ${s.name} runs in ${s.timezone}, where ${localYesterday} is over but in UTC it is still today: the window ends ${utcYesterday}; diagnose again after ${tomorrow} 00:00 UTC to backfill ${localYesterday}`];
+  });
 }
 
 function oldest(times: (string | null)[]): string | null {
@@ -228,9 +259,15 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     notes.push(`schedule ${s.name}${scheduleWhere(s, every)} (${s.cron}) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill`);
   }
   const lastSuccess = oldest(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
-  const window = missedWindow(lastSuccess, now);
+  const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({ reasons, notes, pausedSchedules, noDayMissed, ...v });
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+    reasons,
+    notes: v.window ? [...notes, ...timezoneNotes(buildingDays, now)] : notes,
+    pausedSchedules,
+    noDayMissed,
+    ...v,
+  });
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a
   // stopped daemon nor paused schedules is the whole story: not conclusive (below), whatever the schedules say.
   const noScheduler = evidence.daemons && schedulerMissing(evidence.daemons);
@@ -262,7 +299,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const missingDays = [...stopped, ...behindToo].filter((s) => ticksAtMostDaily(s.cron));
     const stoppedSuccess = oldest(missingDays.map((s) => s.lastSuccessAt));
-    const stoppedWindow = missedWindow(stoppedSuccess, now);
+    const stoppedWindow = windowOf(missingDays, now);
     // Paused today, after their successful tick of the day, and the running ones with theirs: starting the paused ones is
     // the whole recovery, nothing to backfill. A running schedule behind (failing, or with no success on record) is not.
     // Only sub-daily ones paused: no day is missing by them, and the running daily ones build theirs.
@@ -314,7 +351,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     }
   }
   const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
-  const behindWindow = missedWindow(behindSince, now);
+  const behindWindow = windowOf(behind, now);
   if (behindSince && behindWindow) {
     return verdict({
       id: 'schedules-behind',
@@ -369,12 +406,13 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
   }
   if (evidence.daemonLive !== undefined) parts.push(`dagster-daemon liveness-check: ${evidence.daemonLive ? 'Daemon live' : 'Daemon(s) not running'}`);
   if (evidence.schedules) {
-    // Two code locations with a schedule of the same name: which row is which.
+    // Two code locations with a schedule of the same name: which row is which. A cron in another timezone than UTC says
+    // which: its ticks, and the days of its partitions, are local times there.
     const twice = evidence.schedules.some((s) => scheduleWhere(s, evidence.schedules ?? []) !== '');
     parts.push(
       textTable(
         ['schedule', 'status', 'cron', 'last tick', 'since last tick', 'last success', ...(twice ? ['repository'] : [])],
-        evidence.schedules.map((s) => [s.name, s.status, s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown', ...(twice ? [s.repository ?? ''] : [])]),
+        evidence.schedules.map((s) => [s.name, s.status, s.timezone && s.timezone !== 'UTC' ? `${s.cron} (${s.timezone})` : s.cron, s.lastTickAt ? `${s.lastTickAt.slice(0, 16).replace('T', ' ')} ${s.lastTickStatus ?? ''}`.trim() : 'unknown', s.sinceLastTickSeconds === null ? 'unknown' : formatDuration(s.sinceLastTickSeconds * 1000), s.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'unknown', ...(twice ? [s.repository ?? ''] : [])]),
       ),
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);

@@ -46,6 +46,7 @@ function scheduleEvidence(s: ScheduleStatus, now: Date): ScheduleEvidence {
     lastSuccessAt: iso(s.lastSuccess?.timestamp),
     sinceLastTickSeconds: tick ? Math.max(0, Math.round(now.getTime() / 1000 - tick.timestamp)) : null,
     repository: repositoryLabel(s.repository),
+    ...(s.executionTimezone ? { timezone: s.executionTimezone } : {}),
   };
 }
 

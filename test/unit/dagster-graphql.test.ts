@@ -56,6 +56,33 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(evidence, thresholds, recordedAt)).toMatchObject({ id: 'healthy', window: null });
   });
 
+  it("counts the missed days in the schedule's execution timezone, the days its partitions are keyed by, and shows that timezone", async () => {
+    // Midnight in Auckland (NZDT, UTC+13): its last success began 2026-12-01 there; the daemon stopped since.
+    const lastSuccess = Date.parse('2026-11-30T11:00:00Z') / 1000;
+    serveDagster({
+      DataboxDaemonHealth: 'daemon-health-stopped',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        answer.data.schedulesOrError.results = [
+          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'Pacific/Auckland', scheduleState: { status: 'RUNNING', lastTick: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }] } },
+        ];
+        return answer;
+      },
+    });
+    // 15:00 on 2026-12-05 in Auckland: 2026-12-04 is over there, and in UTC too.
+    const now = new Date('2026-12-05T02:00:00Z');
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now });
+    expect(assessDagster(evidence, thresholds, now)).toMatchObject({ id: 'daemon-stopped', window: { from: '2026-12-01', to: '2026-12-04' } });
+    expect(describeDagsterEvidence(evidence)).toMatch(/all_pipelines_daily +RUNNING +0 0 \* \* \* \(Pacific\/Auckland\)/);
+    // 01:00 on 2026-12-05 in Auckland, still 2026-12-04 in UTC: no window may name today (UTC), so it ends the day
+    // before, and the verdict says when the day left out can be backfilled.
+    const earlier = new Date('2026-12-04T12:00:00Z');
+    const beforeUtcMidnight = assessDagster(evidence, thresholds, earlier);
+    expect(beforeUtcMidnight).toMatchObject({ window: { from: '2026-12-01', to: '2026-12-03' } });
+    expect(beforeUtcMidnight.notes).toContain('schedule all_pipelines_daily runs in Pacific/Auckland, where 2026-12-04 is over but in UTC it is still today: the window ends 2026-12-03; diagnose again after 2026-12-05 00:00 UTC to backfill 2026-12-04');
+  });
+
   it('says which code location a STOPPED schedule is in when another lists one of the same name RUNNING, in the verdict and the table', async () => {
     serveDagster({
       DataboxDaemonHealth: 'daemon-health-healthy',

@@ -117,6 +117,17 @@ describe('the missed window', () => {
     for (const cron of ['0 * * * *', '*/15 * * * *', '0 */6 * * *', '0 6,18 * * *', '@hourly']) expect(ticksAtMostDaily(cron), cron).toBe(false);
   });
 
+  it('counts a schedule west of UTC in its own days: its partition of a day that is still today there is not named', () => {
+    // Midnight in Los Angeles (PST, UTC−8) began 2026-12-01; now is 19:00 on 2026-12-03 there, 03:00 on the 4th in UTC.
+    const pacific = { ...schedule('all_pipelines_daily', 'STOPPED', '2026-12-01T08:00:00Z', '0 0 * * *'), timezone: 'America/Los_Angeles' };
+    const at = new Date('2026-12-04T03:00:00Z');
+    expect(assessDagster(evidence([pacific]), thresholds, at)).toMatchObject({ id: 'schedules-paused', window: { from: '2026-12-01', to: '2026-12-02' } });
+    // A timezone this host does not know: its days in UTC, and the verdict says so.
+    const unknown = assessDagster(evidence([{ ...pacific, timezone: 'Mars/Olympus_Mons' }]), thresholds, at);
+    expect(unknown).toMatchObject({ window: { from: '2026-12-01', to: '2026-12-03' } });
+    expect(unknown.notes).toContain("schedule all_pipelines_daily's execution timezone Mars/Olympus_Mons is not one this host knows: its days are counted in UTC");
+  });
+
   it('counts a schedule stopped recently as paused, from its last success', () => {
     const verdict = assessDagster(evidence([schedule('all_pipelines_daily', 'STOPPED', '2026-11-29T06:00:00Z')]), thresholds, now);
     expect(verdict).toMatchObject({ id: 'schedules-paused', window: { from: '2026-11-29', to: '2026-11-30' }, pausedSchedules: ['all_pipelines_daily'] });

@@ -1,0 +1,30 @@
+// The calendar day a moment falls on in a schedule's execution timezone: a daily partition's key is that local date.
+import { isoDay } from '../engine/steps/iso-days.js';
+
+/** One formatter per timezone: building one is slow, and a diagnosis asks for each schedule's days. */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  if (!formatters.has(timeZone)) {
+    try {
+      formatters.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }));
+    } catch {
+      // A name this Node's time-zone data does not know: null, and the caller says so.
+      formatters.set(timeZone, null);
+    }
+  }
+  return formatters.get(timeZone) ?? null;
+}
+
+/** Whether `timeZone` is a timezone this Node can compute days in (an IANA name such as Pacific/Auckland). */
+export function knownTimeZone(timeZone: string): boolean {
+  return formatterFor(timeZone) !== null;
+}
+
+/** The day (YYYY-MM-DD) `ms` falls on in `timeZone`; in UTC when the timezone is UTC or unknown. */
+export function zonedDay(ms: number, timeZone: string): string {
+  const formatter = timeZone === 'UTC' ? null : formatterFor(timeZone);
+  if (!formatter) return isoDay(ms);
+  const part = (type: string) => formatter.formatToParts(ms).find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
