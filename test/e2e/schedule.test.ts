@@ -68,6 +68,30 @@ function schedulesWithOneNeverTicked(): unknown {
   return answer;
 }
 
+/**
+ * A schedule paused in the webserver until the bot starts it, as Dagster answers: `schedules` (a recorded answer,
+ * edited by `edit`) with `name` STOPPED, RUNNING once a startSchedule came (the validation reads it again). `started`
+ * collects the selectors the bot sent.
+ */
+function pausedUntilStarted(fixture: string, name: string, edit: (answer: any) => void = () => {}): { started: unknown[]; handlers: Parameters<typeof serveDagster>[0] } {
+  const started: unknown[] = [];
+  return {
+    started,
+    handlers: {
+      DataboxSchedules: () => {
+        const answer = graphqlFixture(fixture) as any;
+        edit(answer);
+        answer.data.schedulesOrError.results.find((s: any) => s.name === name).scheduleState.status = started.length > 0 ? 'RUNNING' : 'STOPPED';
+        return answer;
+      },
+      DataboxStartSchedule: ({ variables }) => {
+        started.push(variables.selector);
+        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
+      },
+    },
+  };
+}
+
 /** What the runs a backfill launches leave behind: every mart gets the days from `start` to `end`. */
 async function fillMarts(start: string, end: string): Promise<void> {
   const instance = await DuckDBInstance.create(checkout.databasePath);
@@ -653,24 +677,12 @@ describe('/databox diagnose schedule and recover schedule', () => {
     nock(dagsterUrl)
       .post('/graphql', (body: { query: string }) => body.query.includes('DataboxAssetNodes'))
       .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
-    const startedSelectors: unknown[] = [];
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      // The recorded paused schedule, and a retired export STOPPED since January: switched off on purpose.
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-paused') as any;
-        // RUNNING once started: the validation reads it again.
-        if (startedSelectors.length > 0) answer.data.schedulesOrError.results[0].scheduleState.status = 'RUNNING';
-        const retired = { name: 'legacy_export_weekly', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }] } };
-        answer.data.schedulesOrError.results.push(retired);
-        return answer;
-      },
-      DataboxStartSchedule: ({ variables }) => {
-        startedSelectors.push(variables.selector);
-        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
-      },
-      DataboxDaemonHealth: daemonHealthyNow(clock),
+    // The recorded paused schedule, and a retired export STOPPED since January: switched off on purpose.
+    const { started: startedSelectors, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily', (answer) => {
+      const retired = { name: 'legacy_export_weekly', cronSchedule: '0 7 * * 1', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: 1767596400, status: 'SUCCESS', error: null }] } };
+      answer.data.schedulesOrError.results.push(retired);
     });
+    serveDagster({ DataboxRepositories: 'repositories', ...handlers, DataboxDaemonHealth: daemonHealthyNow(clock) });
     checkout.behave({
       [backfillCommand]: { stdoutFile: 'dagster/cli/job-backfill.txt', sql: backfillMartsSql, params: ['arg:--from', 'arg:--to'] },
       'task verify': { stdout: 'verify: 4 marts fresh\n' },
@@ -712,23 +724,9 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   it('starts schedules paused today, after their tick of the day, by path B with no window: nothing is backfilled', async () => {
     const launched: unknown[] = [];
-    const startedSelectors: unknown[] = [];
-    serveDagster({
-      DataboxRepositories: 'repositories',
-      // The recorded healthy schedules (ticked at 06:00 and 08:00 today), the daily one paused since its tick.
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-healthy') as any;
-        // RUNNING once started: the validation reads it again.
-        answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = startedSelectors.length > 0 ? 'RUNNING' : 'STOPPED';
-        return answer;
-      },
-      DataboxStartSchedule: ({ variables }) => {
-        startedSelectors.push(variables.selector);
-        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
-      },
-      DataboxBackfill: (request) => launched.push(request.variables),
-      DataboxDaemonHealth: daemonHealthyNow(clock),
-    });
+    // The recorded healthy schedules (ticked at 06:00 and 08:00 today), the daily one paused since its tick.
+    const { started: startedSelectors, handlers } = pausedUntilStarted('schedules-healthy', 'all_pipelines_daily');
+    serveDagster({ DataboxRepositories: 'repositories', ...handlers, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
     await fillMarts('2026-04-18', '2026-04-20');
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
@@ -759,25 +757,13 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   it('starts a paused hourly check schedule by path B and backfills nothing: its missed ticks leave no day unbuilt while the daily one runs', async () => {
     const launched: unknown[] = [];
-    const startedSelectors: unknown[] = [];
-    serveDagster({
-      DataboxAssetNodes: 'asset-nodes',
-      DataboxRepositories: 'repositories',
-      // The daily schedule ticked at 06:00 today; the hourly freshness check STOPPED since 09:00 three days ago.
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-healthy') as any;
-        const hourly = answer.data.schedulesOrError.results.find((s: any) => s.name === 'soda_freshness_hourly').scheduleState;
-        const stoppedAt = Date.parse('2026-04-18T09:00:00Z') / 1000;
-        Object.assign(hourly, { status: 'STOPPED', lastTick: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }] });
-        return answer;
-      },
-      DataboxStartSchedule: ({ variables }) => {
-        startedSelectors.push(variables.selector);
-        return { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } };
-      },
-      DataboxBackfill: (request) => launched.push(request.variables),
-      DataboxDaemonHealth: daemonHealthyNow(clock),
+    // The daily schedule ticked at 06:00 today; the hourly freshness check STOPPED since 09:00 three days ago.
+    const { started: startedSelectors, handlers } = pausedUntilStarted('schedules-healthy', 'soda_freshness_hourly', (answer) => {
+      const hourly = answer.data.schedulesOrError.results.find((s: any) => s.name === 'soda_freshness_hourly').scheduleState;
+      const stoppedAt = Date.parse('2026-04-18T09:00:00Z') / 1000;
+      Object.assign(hourly, { lastTick: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }] });
     });
+    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
     await fillMarts('2026-04-18', '2026-04-20');
     checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
