@@ -1019,6 +1019,45 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(validation?.data.result).toMatchObject({ status: 'still-stopped', outputs: { schedulesStopped: 'all_pipelines_daily', daemonsStopped: '' } });
   });
 
+  it("waits on the marts when Dagster cannot be read after the start, and says the cause is unchecked: not that the resumed runs failed", async () => {
+    // Once started, the webserver lists no schedule of that name (its code location reloading, say): nothing to judge it by.
+    const started: unknown[] = [];
+    dagsterStoppedUntilStarted(
+      {
+        DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+        DataboxBackfill: async (request) => {
+          const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
+          await fillMarts(start, end);
+          return graphqlFixture('backfill-success');
+        },
+      },
+      () => {
+        const answer = graphqlFixture('schedules-daemon-stopped') as any;
+        if (started.length > 0) answer.data.schedulesOrError.results = answer.data.schedulesOrError.results.filter((s: any) => s.name !== 'all_pipelines_daily');
+        else answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+        return answer;
+      },
+    );
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+
+    expect(slack.allText()).toContain('Validation failed');
+    expect(slack.allText(), 'the marts were waited on').toMatch(/all 4 marts within their SLA/);
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    expect(slack.allText()).toContain(
+      'The marts are back, but whether the daemon heartbeats and the schedules started run could not be checked: whether Dagster runs again cannot be told: Dagster lists no schedule all_pipelines_daily',
+    );
+    expect(slack.allText()).toContain(`/databox validate schedule from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`);
+    expect(slack.allText()).not.toContain('diagnose backfill source=ebird');
+    expect(slack.buttons(/^open_follow_up_\d+$/)).toHaveLength(0);
+  });
+
   it('refuses schedules= given empty where the path needs it (B), typed, quoted or at the terminal; on path A empty is none, in a command or the form; left out, it is the diagnosis\' list', async () => {
     harness = await diagnoseDaemonStoppedAndSchedulePaused();
     expect(message('Verdict:')).toContain('schedules also STOPPED: all_pipelines_daily');
