@@ -258,7 +258,6 @@ function danglingLink(filePath: string): OpenResult | undefined {
   };
 }
 
-/** What is at a path where a file may be, when it is something else (a directory …); undefined for a file or nothing. */
 /**
  * What is at the database's write-ahead log path when it is not a file (a directory, a pipe), said plainly: DuckDB names
  * it only inside an error that reads like damage or a permission. undefined when a file or nothing is there.
@@ -268,6 +267,7 @@ export function walNotAFile(filePath: string): string | undefined {
   return walThere && `${filePath}.wal, where DuckDB reads and writes the database's write-ahead log, is ${walThere}, not a file`;
 }
 
+/** What is at a path where a file may be, when it is something else (a directory …); undefined for a file or nothing. */
 function notAFileAt(filePath: string): string | undefined {
   try {
     const stat = fs.statSync(filePath);

@@ -167,9 +167,13 @@ export class Journal {
   /** Why the last head write failed, while none has been written since: lines past the head cannot be checked against it. */
   headUnwritten?: string;
 
-  /** A head write that failed: the state dir is marked as for any write, and the failure is told (once) as the head's own. */
+  /**
+   * A head write that failed: the failure is told (once) as the head's own, and a storage error marks the state dir as
+   * for any write. Something else at the head's path (a directory) is no sign the state dir cannot be written: its lines
+   * still are, and proposals go on.
+   */
   private headNotWritten(error: unknown): void {
-    this.markUnwritable(error);
+    if (!(error instanceof HeadPathBlocked)) this.markUnwritable(error);
     const reason =
       error instanceof HeadPathBlocked
         ? error.message

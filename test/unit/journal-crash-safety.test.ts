@@ -131,6 +131,29 @@ describe('a head write cut off by an exit', () => {
   });
 });
 
+describe('a head file path that holds a directory', () => {
+  it('is told once as the head\'s own trouble; the lines are written and nothing is refused as if the state dir could not be written', async () => {
+    const dir = tempDir();
+    const told: string[] = [];
+    const writability: unknown[] = [];
+    const journal = new Journal(dir, undefined, undefined, { onHeadUnwritten: (reason) => told.push(reason), onWritability: (state) => writability.push(state) });
+    journal.load();
+    journal.append({ type: 'first' }, { durable: true });
+    // Put there once the journal has lines (a new journal's first head comes before its first line: refused without it).
+    fs.rmSync(`${journal.file}.head`);
+    fs.mkdirSync(`${journal.file}.head`);
+    await journal.commit({ type: 'second' });
+    await journal.flushed();
+    journal.append({ type: 'third' }, { durable: true });
+    journal.append({ type: 'fourth' }, { durable: true });
+    expect(told).toEqual([expect.stringMatching(/head file .*journal\.jsonl\.head is a directory, not a file/)]);
+    expect(journal.unwritable).toBeUndefined();
+    expect(writability, 'never said unwritable').toEqual([]);
+    expect(() => journal.requireWritable()).not.toThrow();
+    expect(fs.readFileSync(journal.file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as JournalRecord).type)).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+});
+
 describe('a line with a field added', () => {
   it('does not verify, wherever the field is', () => {
     const dir = tempDir();
