@@ -13,6 +13,11 @@ export interface RunningAgain {
   schedulesStopped: string[];
 }
 
+/** Whether a schedule, as the evidence lists it, ticked (or last succeeded) within `withinMs` of `now`. */
+export function tickedLately(schedule: ScheduleEvidence, withinMs: number, now: Date): boolean {
+  return [schedule.lastTickAt, schedule.lastSuccessAt].some((t) => t !== null && now.getTime() - Date.parse(t) <= withinMs);
+}
+
 /**
  * The copies of a schedule named that are still STOPPED: those that ticked in the last 31 days (paused lately, what the
  * recovery started, as start-schedules.ts picks them); with none, every STOPPED copy unless another copy runs (a copy off
@@ -20,7 +25,7 @@ export interface RunningAgain {
  */
 function stillStoppedCopies(copies: readonly ScheduleEvidence[], now: Date): ScheduleEvidence[] {
   const stopped = copies.filter((s) => s.status === 'STOPPED');
-  const lately = stopped.filter((s) => [s.lastTickAt, s.lastSuccessAt].some((t) => t !== null && now.getTime() - Date.parse(t) <= pausedLatelyMs));
+  const lately = stopped.filter((s) => tickedLately(s, pausedLatelyMs, now));
   if (lately.length > 0) return lately;
   return copies.some((s) => s.status === 'RUNNING') ? [] : stopped;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type DagsterVerdictId, type ScheduleEvidence } from '../../dagster/evidence.js';
 import { probeDagster } from '../../dagster/probe.js';
+import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
 import { windowFromMarts } from '../../dagster/window-from-marts.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
@@ -103,7 +104,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
 /** The code locations where the paused schedules' STOPPED copies ticked lately (repository@location), as the start picks them. */
 function pausedLocations(schedules: readonly ScheduleEvidence[], paused: readonly string[], lately: number, now: Date): string[] {
   const copies = schedules.filter((s) => s.status === 'STOPPED' && paused.includes(s.name) && s.repository);
-  const recent = copies.filter((s) => [s.lastTickAt, s.lastSuccessAt].some((t) => t !== null && now.getTime() - Date.parse(t) <= lately));
+  const recent = copies.filter((s) => tickedLately(s, lately, now));
   return [...new Set(recent.map((s) => (s.repository as string).slice((s.repository as string).indexOf('@') + 1)))];
 }
 
