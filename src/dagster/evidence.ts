@@ -350,8 +350,14 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
       notes.push(`schedule ${s.name} is RUNNING but has no tick on record: healthy only if it was switched on within its interval (${s.cron}); look again after its next tick is due`);
     }
   }
-  const behindSince = oldest(behind.map((s) => s.lastSuccessAt));
-  const behindWindow = windowOf(behind, now);
+  // A sub-daily one behind (the hourly check failing) misses no daily partition: named, but it sizes no window.
+  const behindBuildingDays = behind.filter((s) => ticksAtMostDaily(s.cron));
+  const subDailyBehind = behind.filter((s) => !ticksAtMostDaily(s.cron));
+  for (const s of subDailyBehind) {
+    notes.push(`schedule ${s.name}${scheduleWhere(s, every)} (${s.cron}) is RUNNING but has no successful tick since ${(s.lastSuccessAt as string).slice(0, 16).replace('T', ' ')} UTC: it ticks more than once a day and builds no daily partition, so no day is left to backfill by it; look at its ticks in Dagster`);
+  }
+  const behindSince = oldest(behindBuildingDays.map((s) => s.lastSuccessAt));
+  const behindWindow = windowOf(behindBuildingDays, now);
   if (behindSince && behindWindow) {
     return verdict({
       id: 'schedules-behind',
@@ -362,7 +368,10 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
       lastSuccess: behindSince,
     });
   }
-  return verdict({ id: 'healthy', title: 'Dagster daemon and schedules healthy', since: null, window: null, reasons: [], lastSuccess });
+  const title = subDailyBehind.length > 0
+    ? `Dagster daemon and the schedules that build the daily partitions healthy; running but behind, building no day: ${subDailyBehind.map((s) => s.name).join(', ')}`
+    : 'Dagster daemon and schedules healthy';
+  return verdict({ id: 'healthy', title, since: null, window: null, reasons: [], lastSuccess });
 }
 
 /** A running schedule whose last success is older than its cron's interval, an hour's grace beside it. */

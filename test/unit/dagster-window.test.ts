@@ -158,6 +158,19 @@ describe('the missed window', () => {
     expect(assessDagster(macro, thresholds, now)).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-29', to: '2026-11-30' } });
   });
 
+  it('sizes no window from a running sub-daily schedule behind: it is named, but its missed ticks leave no day to backfill', () => {
+    // The tester's: the hourly check with no success for more than 25 h, the daily schedule ticking.
+    const hourly = schedule('soda_freshness_hourly', 'RUNNING', '2026-11-30T09:00:00Z', '0 * * * *');
+    const alone = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z'), hourly]), thresholds, now);
+    expect(alone).toMatchObject({ id: 'healthy', window: null, reasons: [] });
+    expect(alone.title).toBe('Dagster daemon and the schedules that build the daily partitions healthy; running but behind, building no day: soda_freshness_hourly');
+    expect(alone.notes).toEqual(['schedule soda_freshness_hourly (0 * * * *) is RUNNING but has no successful tick since 2026-11-30 09:00 UTC: it ticks more than once a day and builds no daily partition, so no day is left to backfill by it; look at its ticks in Dagster']);
+    // Beside a daily one behind: the window is the daily one's alone, and both are named.
+    const both = assessDagster(evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-29T06:00:00Z'), { ...hourly, lastSuccessAt: '2026-11-27T09:00:00Z' }]), thresholds, now);
+    expect(both).toMatchObject({ id: 'schedules-behind', window: { from: '2026-11-29', to: '2026-11-30' }, since: '2026-11-29T06:00:00Z' });
+    expect(both.title).toContain('all_pipelines_daily, soda_freshness_hourly');
+  });
+
   it('calls nothing healthy that it could not see: no SCHEDULER daemon listed, no schedule listed', () => {
     const ticking = [schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z')];
     const noDaemons = assessDagster({ ...evidence(ticking), daemons: [] }, thresholds, now);
