@@ -317,7 +317,9 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   if (noScheduler) reasons.push(noScheduler);
   if (evidence.schedules === undefined) reasons.push('the schedules could not be read');
   // databox runs on schedules: none listed is a code location that did not load, or the wrong one, never "all tick".
-  else if (evidence.schedules.length === 0) reasons.push(`Dagster lists no schedule (${evidence.source === 'graphql' ? 'a code location that failed to load lists none' : 'dagster schedule list printed none'})`);
+  // But the webserver's own answer that every code location loaded says none is missing: a stack run by sensors,
+  // with nothing scenario 4 could start.
+  else if (evidence.schedules.length === 0 && !everyLocationLoaded(evidence)) reasons.push(`Dagster lists no schedule (${evidence.source === 'graphql' ? 'a code location that failed to load lists none' : 'dagster schedule list printed none'})`);
   // Ticking and failing, with no success on record: behind since when cannot be told, so no window is guessed.
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && !s.lastSuccessAt)) {
     reasons.push(`schedule ${s.name}'s last tick failed and none has succeeded on record${s.lastTickError ? `: ${s.lastTickError}` : ''}`);
@@ -368,10 +370,17 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
       lastSuccess: behindSince,
     });
   }
-  const title = subDailyBehind.length > 0
+  const title = every.length === 0
+    ? 'Dagster daemon healthy; Dagster answered and lists no schedule, every code location loaded (the stack may run on sensors: scenario 4 has no schedule to start)'
+    : subDailyBehind.length > 0
     ? `Dagster daemon and the schedules that build the daily partitions healthy; running but behind, building no day: ${subDailyBehind.map((s) => s.name).join(', ')}`
     : 'Dagster daemon and schedules healthy';
   return verdict({ id: 'healthy', title, since: null, window: null, reasons: [], lastSuccess });
+}
+
+/** The webserver was asked for its code locations and every one loaded: its list of schedules is the whole list. */
+function everyLocationLoaded(evidence: DagsterEvidence): boolean {
+  return evidence.source === 'graphql' && evidence.unloadedLocations !== undefined && evidence.unloadedLocations.length === 0;
 }
 
 /** A running schedule whose last success is older than its cron's interval, an hour's grace beside it. */

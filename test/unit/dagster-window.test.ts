@@ -179,6 +179,13 @@ describe('the missed window', () => {
     expect(assessDagster(sensorOnly, thresholds, now).reasons).toEqual(["Dagster's daemon health lists no required SCHEDULER daemon, so whether schedules tick cannot be told"]);
     expect(assessDagster(evidence([]), thresholds, now)).toMatchObject({ id: 'inconclusive', reasons: ['Dagster lists no schedule (a code location that failed to load lists none)'] });
     expect(assessDagster({ ...evidence([]), source: 'cli' }, thresholds, now).reasons).toEqual(['Dagster lists no schedule (dagster schedule list printed none)']);
+    // The webserver's own workspace answer saying every code location loaded: Dagster answered, and lists none (sensors).
+    const sensorStack = assessDagster({ ...evidence([]), unloadedLocations: [] }, thresholds, now);
+    expect(sensorStack).toMatchObject({ id: 'healthy', reasons: [], window: null, pausedSchedules: [] });
+    expect(sensorStack.title).toBe('Dagster daemon healthy; Dagster answered and lists no schedule, every code location loaded (the stack may run on sensors: scenario 4 has no schedule to start)');
+    // One that did not load is still the likely cause.
+    const unloaded = assessDagster({ ...evidence([]), unloadedLocations: [{ name: 'databox', error: 'still loading', ours: true }] }, thresholds, now);
+    expect(unloaded.reasons[0]).toBe('Dagster lists no schedule (a code location that failed to load lists none)');
   });
 
   it('does not call a schedule whose ticks fail healthy: with no success on record it cannot tell since when; with one, behind from it', () => {
