@@ -69,6 +69,8 @@ export interface DagsterEvidence {
   problems: string[];
   /** Code locations the webserver has not loaded; undefined when it was not asked or could not say. */
   unloadedLocations?: UnloadedLocation[];
+  /** Why the webserver could not list its code locations (a PythonError's first line), when it was asked and could not. */
+  locationsProblem?: string;
 }
 
 export interface DagsterThresholds {
@@ -435,6 +437,7 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);
   }
+  if (evidence.locationsProblem) parts.push(`Code locations: could not be listed, so whether each loaded is unknown (${evidence.locationsProblem})`);
   for (const l of evidence.unloadedLocations ?? []) parts.push(`Code location ${l.name}: ${l.error === 'still loading' ? 'still loading' : `failed to load: ${l.error}`}`);
   for (const u of evidence.unparsed) parts.push(`Could not parse the output of \`${u.command}\`; it said:\n${u.raw.trim() || '(nothing)'}`);
   for (const p of evidence.problems) parts.push(`Problem: ${p}`);

@@ -60,6 +60,8 @@ interface WebserverAnswer {
   daemons?: DaemonEvidence[];
   schedules?: ScheduleEvidence[];
   unloadedLocations?: UnloadedLocation[];
+  /** Why the code locations could not be listed, when they were asked for and were not. */
+  locationsProblem?: string;
   unusable: Unusable[];
 }
 
@@ -100,8 +102,10 @@ async function fromWebserver(client: DagsterClient, now: Date, askLocations: boo
   try {
     if (askLocations && !wentSilent) answer.unloadedLocations = await client.unloadedLocations();
   } catch (error) {
-    // Extra evidence: a webserver that cannot say (an older Dagster's schema) leaves the rest as it is.
+    // Extra evidence: a webserver that cannot say (a PythonError, an older Dagster's schema) leaves the rest as it is,
+    // but the evidence says why the locations are unknown. A PythonError's message can run to a traceback: its first line.
     if (!(error instanceof DagsterError)) throw error;
+    answer.locationsProblem = said(error).split('\n')[0]?.slice(0, 300);
   }
   return answer;
 }
@@ -168,8 +172,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
   const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
-  const { daemons, schedules, unloadedLocations } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations };
+  const { daemons, schedules, unloadedLocations, locationsProblem } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, locationsProblem };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
@@ -178,5 +182,5 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, locationsProblem };
 }

@@ -153,6 +153,18 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(older, thresholds, recordedAt).id).toBe('healthy');
   });
 
+  it('says in the evidence why the code locations could not be listed: a PythonError is not dropped', async () => {
+    const pythonError = { data: { workspaceOrError: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterUserCodeUnreachableError: workspace snapshot failed\n  File "/opt/dagster/workspace.py", line 12\n' } } };
+    serveDagster({ DataboxDaemonHealth: 'daemon-health-healthy', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-healthy', DataboxWorkspace: () => pythonError });
+    const evidence = await probe();
+    expect(evidence.unloadedLocations).toBeUndefined();
+    expect(describeDagsterEvidence(evidence)).toContain(
+      'Code locations: could not be listed, so whether each loaded is unknown (Dagster failed while reading its code locations: dagster._core.errors.DagsterUserCodeUnreachableError: workspace snapshot failed)',
+    );
+    // Extra evidence only: the daemons and schedules the webserver gave still make the verdict.
+    expect(assessDagster(evidence, thresholds, recordedAt).id).toBe('healthy');
+  });
+
   it('asks schedulesOrError with the repository it discovered', async () => {
     const selectors: unknown[] = [];
     serveDagster({
