@@ -15,7 +15,7 @@ export interface ScheduleOutcome {
 }
 
 export interface StartSchedulesResult {
-  /** ok: every named schedule runs now; unknown: one may or may not have started; failed: at least one did not. */
+  /** ok: every named schedule runs now; unknown: whether one started is not known; failed: at least one did not. */
   status: 'ok' | 'unknown' | 'failed';
   summary: string;
   output: string;
@@ -112,7 +112,7 @@ async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRep
     if (!(error instanceof DagsterError)) throw error;
     if (alreadyRunning.test(error.message)) return { name, outcome: 'already-running', detail: error.message };
     if (mayHaveStarted.has(error.kind)) {
-      return { name, outcome: 'unknown', detail: `${error.message}: it may or may not have started; look at its status in the Dagster UI (Overview → Schedules)` };
+      return { name, outcome: 'unknown', detail: `${error.message}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again` };
     }
     return { name, outcome: 'failed', detail: error.message };
   }
@@ -141,7 +141,7 @@ async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutco
     else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
     else if (!result.spawnError && (result.timedOut || result.signal !== undefined)) {
       const why = result.timedOut ? 'timed out' : `was killed by ${result.signal}`;
-      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: it may or may not have started; look at its status in the Dagster UI (Overview → Schedules)` });
+      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again` });
     } else {
       const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
       outcomes.push({ name, outcome: 'failed', detail: `${argv.join(' ')}: ${why}${said ? `: ${said}` : ''}` });
@@ -163,7 +163,7 @@ function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {
     started.length > 0 ? `started ${started.join(', ')}` : '',
     running.length > 0 ? `already running: ${running.join(', ')}` : '',
     leftOff.length > 0 ? `left off (off for long beside a copy paused lately): ${leftOff.join(', ')}` : '',
-    unknown.length > 0 ? `may or may not have started: ${unknown.join(', ')}` : '',
+    unknown.length > 0 ? `not known whether started (no usable answer came back): ${unknown.join(', ')}` : '',
     failed.length > 0 ? `NOT started: ${failed.join(', ')}` : '',
     untried.length > 0 ? `not tried: ${untried.join(', ')}` : '',
   ].filter((p) => p !== '');

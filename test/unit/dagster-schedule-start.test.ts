@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DagsterClient } from '../../src/dagster/graphql-client.js';
 import { startSchedules } from '../../src/dagster/start-schedules.js';
+import { changedBeforeStopping } from '../../src/engine/step-passed.js';
 import { dagsterScheduleStartStepKind } from '../../src/engine/steps/dagster-schedule-start-step.js';
 import { defaultDagsterSettings, type ResolveTools } from '../../src/engine/steps/define-step-kind.js';
 import { UserError } from '../../src/errors.js';
@@ -144,7 +145,7 @@ describe('through the webserver', () => {
     expect(result.summary).toBe('started all_pipelines_daily (main@databox.definitions); left off (off for long beside a copy paused lately): all_pipelines_daily (staging@databox.staging)');
   });
 
-  it('says a start the webserver did not answer in time may or may not have happened, never "NOT started"', async () => {
+  it('says of a start the webserver did not answer in time that whether it started is not known, never "NOT started", and says it once where the run stopped', async () => {
     serveDagster({
       DataboxRepositories: 'repositories',
       DataboxSchedules: 'schedules-paused',
@@ -153,9 +154,17 @@ describe('through the webserver', () => {
     const slow = new DagsterClient({ url: dagsterUrl, timeoutMs: 500 });
     const result = await startSchedules({ names: ['all_pipelines_daily'], client: slow, definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
     expect(result.status).toBe('unknown');
-    expect(result.summary).toMatch(/^may or may not have started: all_pipelines_daily \(starting a schedule again is harmless/);
+    expect(result.summary).toMatch(/^not known whether started \(no usable answer came back\): all_pipelines_daily \(starting a schedule again is harmless/);
     expect(result.summary).not.toContain('NOT started');
-    expect(result.output).toContain('look at its status in the Dagster UI');
+    expect(result.output).toContain('whether it started is not known; look at its status in the Dagster UI');
+    // A run stopped there says one thing of it under "Changed before it stopped": not known, never "it started no schedule".
+    const step = { id: 'start_schedules', kind: 'dagster-schedule-start', title: 'Start the paused schedules', mutates: true, acceptStatuses: [] };
+    const [changed] = changedBeforeStopping([step], [{ stepId: 'start_schedules', status: result.status, summary: result.summary, outputs: { started: '', mayHaveStarted: 'all_pipelines_daily' } }]);
+    expect(changed?.summary).toMatch(/harmless: .*\); to know whether all_pipelines_daily started, look at the Dagster UI \(Overview → Schedules\), or diagnose again$/);
+    expect(changed?.summary).not.toMatch(/started no schedule|may or may not/);
+    // One started before another went unanswered: that one is named as started.
+    const [partly] = changedBeforeStopping([step], [{ stepId: 'start_schedules', status: 'unknown', summary: 's', outputs: { started: 'vacuum_nightly', mayHaveStarted: 'all_pipelines_daily' } }]);
+    expect(partly?.summary).toBe('s; it started vacuum_nightly; to know whether all_pipelines_daily started, look at the Dagster UI (Overview → Schedules), or diagnose again');
   });
 
   it("fails a schedule Dagster refuses to start, with Dagster's own message", async () => {

@@ -153,12 +153,13 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   changesElsewhere: "Dagster's schedules",
   stoppedPartWay: (_step, result) => {
     const { started, mayHaveStarted } = result.outputs ?? {};
-    const startedWords = typeof started === 'string' && started !== '' ? `it started ${started.split(',').join(', ')}` : 'it started no schedule';
+    const startedWords = typeof started === 'string' && started !== '' ? `it started ${started.split(',').join(', ')}` : '';
     // A result journaled before mayHaveStarted was an output: an unknown status still means some start went unanswered.
-    const unsure = typeof mayHaveStarted === 'string' ? mayHaveStarted.split(',').filter(Boolean).join(', ') : result.status === 'unknown' ? 'some of the others' : '';
-    return unsure
-      ? `${startedWords}; ${unsure} may or may not have started: look at their status in the Dagster UI (Overview → Schedules)`
-      : `${startedWords} and no other schedule`;
+    const unsure = typeof mayHaveStarted === 'string' ? mayHaveStarted.split(',').filter(Boolean).join(', ') : result.status === 'unknown' ? 'the others named' : '';
+    if (!unsure) return startedWords ? `${startedWords} and no other schedule` : 'it started no schedule';
+    // The summary already says which it is not known whether started: one account, then where to find out.
+    const findOut = `to know whether ${unsure} started, look at the Dagster UI (Overview → Schedules), or diagnose again`;
+    return startedWords ? `${startedWords}; ${findOut}` : findOut;
   },
   run: runDagsterScheduleStartStep,
 });
