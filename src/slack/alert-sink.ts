@@ -101,7 +101,7 @@ export class SlackAlertSink implements AlertSink {
   }
 
   async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void> {
-    const back = recoveryText(watcher.title, durationMs);
+    const back = recoveryText(watcher.title, durationMs, outage);
     const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {
       if (said) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });

@@ -1,4 +1,6 @@
 // One watcher's outage state and the rule that makes one alert per outage, reminders, one recovery message, and one alert for a condition that flaps.
+import type { Began } from './finding.js';
+
 export interface AlertRef {
   channel: string;
   ts: string;
@@ -7,6 +9,8 @@ export interface AlertRef {
 export interface OutageState {
   /** When the outage began (the first check that found the problem); for one that flapped, its first time: the whole span. */
   since: string;
+  /** When the condition itself began, as the check told at the alert (journaled with it); undefined when it cannot tell. */
+  began?: Began;
   summary: string;
   /** When the alert, or the latest message in its thread that counts as a reminder (a reminder, a change, a return said), was posted. */
   lastPostedAt: string;

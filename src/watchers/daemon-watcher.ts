@@ -46,6 +46,9 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
       if (bad.length === 0) {
         return { ...base, state: 'healthy', summary: `${evidence.daemons.filter((d) => d.required).length} required daemons heartbeating`, details: [] };
       }
+      // The outage began when the first of them went quiet: its last heartbeat, where every one has had one.
+      const oldestAge = bad.every((d) => d.heartbeatAgeSeconds !== null) ? Math.max(...bad.map((d) => d.heartbeatAgeSeconds as number)) : undefined;
+      const began = oldestAge === undefined ? undefined : { at: new Date(now.getTime() - oldestAge * 1000).toISOString(), what: 'the last heartbeat before the alert' };
       const names = bad.map((d) => `${d.type} (${d.heartbeatAgeSeconds === null ? 'no heartbeat ever' : `last heartbeat ${formatDuration(d.heartbeatAgeSeconds * 1000)} ago`}${d.healthy === false ? ', unhealthy' : ''})`);
       return {
         ...base,
@@ -55,6 +58,7 @@ export function daemonWatcher(options: DaemonWatcherOptions): Watcher {
         // Not which daemons: one more going quiet in the same outage is not news worth a post; the webserver coming back
         // to say the daemon is stopped is.
         problem: 'daemons not heartbeating',
+        ...(began ? { began } : {}),
       };
     },
   };

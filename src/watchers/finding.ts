@@ -24,6 +24,17 @@ export interface Finding {
    * journal, since when it has held, so a restart neither restarts the count nor forgets it.
    */
   lasting?: boolean;
+  /**
+   * When the condition began, where the check can tell (a stopped daemon's last heartbeat), and what that moment is:
+   * the outage is counted from it when it is earlier than the first check that found it.
+   */
+  began?: Began;
+}
+
+export interface Began {
+  at: string;
+  /** What that moment was, said with it ("the last heartbeat before the alert"). */
+  what: string;
 }
 
 export interface Watcher {

@@ -7,7 +7,7 @@ import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { decideAlert, flapWindowMs, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
-import type { Finding, Watcher, WatcherId } from './finding.js';
+import type { Began, Finding, Watcher, WatcherId } from './finding.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
 export interface AlertSink {
@@ -119,7 +119,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -132,10 +132,11 @@ export class WatchService {
     } else if (record.type === watchEvents.cleared) {
       this.held.delete(data.watcher);
     } else if (record.type === watchEvents.alerted) {
-      this.outages.set(data.watcher, { since: data.since ?? record.at, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem });
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at, changedAt: record.at });
+      // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
+      if (outage) this.outages.set(data.watcher, { ...outage, began: outage.began ?? data.began, summary: data.summary ?? outage.summary, problem: data.problem, lastPostedAt: record.at, changedAt: record.at });
     } else if (record.type === watchEvents.reminded) {
       const outage = this.outages.get(data.watcher);
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
@@ -295,13 +296,13 @@ export class WatchService {
         const ref = await sink.alert(finding, since);
         await journal.commit({
           type: watchEvents.alerted,
-          data: { watcher: watcher.id, since, summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, ...(ref ? { ref } : {}) },
+          data: { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, ...(ref ? { ref } : {}) },
         });
         return;
       }
       case 'changed':
         await sink.changed(finding, action.outage);
-        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary, details: finding.details, problem: finding.problem } });
+        await journal.commit({ type: watchEvents.changed, data: { watcher: watcher.id, since: action.outage.since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, problem: finding.problem } });
         return;
       case 'reminder':
         await sink.reminder(finding, action.outage, now);
@@ -431,9 +432,22 @@ export function ordinal(n: number): string {
   return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
 }
 
-/** "back to healthy after 42 min" */
-export function recoveryText(title: string, durationMs: number): string {
-  // Seconds for an outage shorter than a minute (never "1 min" for 3 s), whole minutes up to an hour, then hours too.
-  const spoken = durationMs < 60_000 ? `${Math.max(1, Math.round(durationMs / 1_000))} s` : durationMs < 3_600_000 ? `${Math.round(durationMs / 60_000)} min` : formatDuration(durationMs);
-  return `${title}: back to healthy after ${spoken}`;
+/** Seconds for a span shorter than a minute (never "1 min" for 3 s), whole minutes up to an hour, then hours too. */
+function spoken(ms: number): string {
+  return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1_000))} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : formatDuration(ms);
+}
+
+/**
+ * "back to healthy 42 min after the watcher first saw it", or, where the check told when the condition began before
+ * that (a daemon's last heartbeat), "back to healthy after 3 d 5 h (counted from …; the watcher first saw it 2 min
+ * before)": never the watcher's own span passed off as the outage's.
+ */
+export function recoveryText(title: string, durationMs: number, outage?: Pick<OutageState, 'since' | 'began'>): string {
+  const seenMs = outage ? Date.parse(outage.since) : Number.NaN;
+  const beganMs = outage?.began ? Date.parse(outage.began.at) : Number.NaN;
+  if (outage?.began && beganMs < seenMs) {
+    const at = outage.began.at.slice(0, 16).replace('T', ' ');
+    return `${title}: back to healthy after ${spoken(seenMs + durationMs - beganMs)} (counted from ${outage.began.what}, ${at} UTC; the watcher first saw it ${spoken(durationMs)} before)`;
+  }
+  return `${title}: back to healthy ${spoken(durationMs)} after the watcher first saw it`;
 }

@@ -65,7 +65,7 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
     },
     async recovered(watcher: Watcher, outage: OutageState, durationMs: number, _finding: Finding, said: boolean) {
       // A quiet end (a flapping outage) edits only the alert: not a message in the thread.
-      if (said) posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs) });
+      if (said) posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs, outage) });
       else posted.push({ kind: 'recovered', text: `quietly: ${flappingText(outage)}` });
     },
     async returned(finding: Finding, outage: OutageState, said: boolean) {
@@ -141,11 +141,18 @@ describe('the alert rule', () => {
     expect(flappingText(outage)).toBeUndefined();
   });
   it('says how long the outage lasted', () => {
-    expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy after 42 min');
-    expect(recoveryText('Disk space', 125 * minute)).toBe('Disk space: back to healthy after 2 h 5 min');
+    expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy 42 min after the watcher first saw it');
+    expect(recoveryText('Disk space', 125 * minute)).toBe('Disk space: back to healthy 2 h 5 min after the watcher first saw it');
     // A short one in seconds, never "1 min".
-    expect(recoveryText('Database file', 3_000)).toBe('Database file: back to healthy after 3 s');
-    expect(recoveryText('Database file', 35_000)).toBe('Database file: back to healthy after 35 s');
+    expect(recoveryText('Database file', 3_000)).toBe('Database file: back to healthy 3 s after the watcher first saw it');
+    expect(recoveryText('Database file', 35_000)).toBe('Database file: back to healthy 35 s after the watcher first saw it');
+    // Where the check told when it began (a daemon's last heartbeat), the outage counts from then, never from the alert.
+    const began = { since: '2026-04-21T09:00:00.000Z', began: { at: '2026-04-18T04:00:00.000Z', what: 'the last heartbeat before the alert' } };
+    expect(recoveryText('Dagster daemon heartbeat', 2 * minute, began)).toBe(
+      'Dagster daemon heartbeat: back to healthy after 3 d 5 h (counted from the last heartbeat before the alert, 2026-04-18 04:00 UTC; the watcher first saw it 2 min before)',
+    );
+    // A moment after the first check (a daemon Dagster calls unhealthy that heartbeat since) starts nothing earlier.
+    expect(recoveryText('Dagster daemon heartbeat', 2 * minute, { ...began, began: { ...began.began, at: '2026-04-21T09:01:00.000Z' } })).toBe('Dagster daemon heartbeat: back to healthy 2 min after the watcher first saw it');
   });
 });
 
@@ -177,7 +184,8 @@ describe('daemon heartbeat watcher', () => {
     await second.service.checkOnce();
     clock.advance(minute);
     await second.service.checkOnce();
-    expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy after 42 min' }]);
+    // Counted from the daemons' last heartbeat, as the alert (journaled before the restart) had it: not the 42 min watched.
+    expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy after 3 d 3 h (counted from the last heartbeat before the alert, 2026-04-18 05:41 UTC; the watcher first saw it 42 min before)' }]);
     expect(second.journal && fs.readFileSync(second.journal.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['watch.alerted', 'watch.recovered']);
     expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy: 5 required daemons heartbeating \(last check 09:01:00 UTC, every 1 min\)$/);
   });
@@ -464,7 +472,7 @@ describe('database file watcher', () => {
     await service.checkOnce();
     expect(posted).toEqual([
       { kind: 'alert', text: `The database file is missing: ${file}`, scenario: 'duckdb' },
-      { kind: 'recovered', text: 'Database file: back to healthy after 3 min' },
+      { kind: 'recovered', text: 'Database file: back to healthy 3 min after the watcher first saw it' },
     ]);
   });
 });
@@ -813,7 +821,7 @@ describe('a flapping condition', () => {
     const said = posted.filter((p) => !p.text.startsWith('quietly'));
     expect(said).toEqual([
       { kind: 'alert', text: 'The database file is missing', scenario: 'duckdb' },
-      { kind: 'recovered', text: 'Database file: back to healthy after 1 min' },
+      { kind: 'recovered', text: 'Database file: back to healthy 1 min after the watcher first saw it' },
       { kind: 'returned', text: 'said: bad 2 times in 2 min: The database file is missing' },
       // An hour (the reminder interval) after the thread last spoke; the next, an hour later, after the restart.
       { kind: 'returned', text: 'said: bad 32 times in 1 h 2 min: The database file is missing' },
@@ -852,7 +860,7 @@ describe('a flapping condition', () => {
     await check(true);
     expect(posted.map((p) => `${p.kind}: ${p.text}`)).toEqual([
       'alert: The database file is missing',
-      'recovered: Database file: back to healthy after 1 min',
+      'recovered: Database file: back to healthy 1 min after the watcher first saw it',
       'returned: said: bad 2 times in 2 min: The database file is missing',
       `reminder: still: The database file is missing since ${recordedAt.toISOString()} at ${new Date(recordedAt.getTime() + 62 * minute).toISOString()}`,
       'recovered: quietly: bad 2 times in 2 min',
