@@ -116,6 +116,11 @@ export interface DagsterVerdict {
    * record, the CLI's schedules without tick times), which "no window" alone would not tell apart.
    */
   noDayMissed: boolean;
+  /**
+   * With no window: a day a schedule ahead of UTC missed that is over there but still today in UTC (YYYY-MM-DD), which
+   * no window may name before UTC midnight; null otherwise. Not "no day missed": that verdict's plan backfills nothing.
+   */
+  missedStillTodayInUtc: string | null;
 }
 
 const day = 86_400_000;
@@ -128,19 +133,27 @@ function isoDay(ms: number): string {
 }
 
 /**
- * The days no tick built: from the day of the last successful tick up to yesterday (today is still arriving), as days
- * of the schedule's execution timezone, whose local dates its daily partitions are keyed by. The day of that tick is
- * included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built; where the tick built
- * its own day, backfilling it again is harmless (the runbook: additive and idempotent). Never past yesterday in UTC,
- * the last day a window may name (a timezone ahead of UTC has ended a day that is still today in UTC).
+ * The days no tick built, as days of the schedule's execution timezone, whose local dates its daily partitions are
+ * keyed by: from the day of the last successful tick up to yesterday there (today is still arriving). The day of that
+ * tick is included: a daily partitioned schedule's tick on day D builds D − 1, so D itself was never built; where the
+ * tick built its own day, backfilling it again is harmless (the runbook: additive and idempotent).
  */
-export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
+function locallyMissed(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
   if (!lastSuccessAt) return null;
   const from = zonedDay(Date.parse(lastSuccessAt), timeZone);
-  const localYesterday = dayBefore(zonedDay(now.getTime(), timeZone));
-  const utcYesterday = isoDay(now.getTime() - day);
-  const to = localYesterday < utcYesterday ? localYesterday : utcYesterday;
+  const to = dayBefore(zonedDay(now.getTime(), timeZone));
   return from <= to ? { from, to } : null;
+}
+
+/**
+ * The days missed (locallyMissed) that a window may name: never past yesterday in UTC, as a backfill naming today (UTC)
+ * is refused (a timezone ahead of UTC has ended a day that is still today in UTC).
+ */
+export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone = 'UTC'): { from: string; to: string } | null {
+  const missed = locallyMissed(lastSuccessAt, now, timeZone);
+  const utcYesterday = isoDay(now.getTime() - day);
+  if (!missed || missed.from > utcYesterday) return null;
+  return { from: missed.from, to: missed.to < utcYesterday ? missed.to : utcYesterday };
 }
 
 /** The days any of these schedules missed, each counted in its own timezone: from the earliest to the latest. */
@@ -150,26 +163,42 @@ function windowOf(schedules: readonly ScheduleEvidence[], now: Date): { from: st
   return { from: windows.map((w) => w.from).sort()[0] as string, to: windows.map((w) => w.to).sort().at(-1) as string };
 }
 
-/** Whether these schedules have missed no day yet, as known: each has a successful tick on record, of today where it runs. */
+/**
+ * Whether these schedules have missed no day yet, as known: each has a successful tick on record, of today where it
+ * runs. Judged against each one's own yesterday, not the window's (capped at UTC's): a schedule ahead of UTC that missed
+ * the day just over there has missed a day, though no window can name it before UTC midnight; called "no day missed",
+ * its plan would start it with no backfill, and that day would never be built.
+ */
 function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boolean {
   if (schedules.length === 0 || schedules.some((s) => s.lastSuccessAt === null)) return false;
-  return windowOf(schedules, now) === null;
+  return schedules.every((s) => locallyMissed(s.lastSuccessAt, now, s.timezone) === null);
+}
+
+/**
+ * The earliest day these schedules missed that no window can name yet: over where one runs, ahead of UTC, but still
+ * today in UTC; null when there is none.
+ */
+function missedStillTodayInUtc(schedules: readonly ScheduleEvidence[], now: Date): string | null {
+  const days = schedules.filter((s) => missedWindow(s.lastSuccessAt, now, s.timezone) === null).map((s) => locallyMissed(s.lastSuccessAt, now, s.timezone)?.from);
+  return days.filter((d) => d !== undefined).sort()[0] ?? null;
 }
 
 /**
  * What the timezones of the schedules that build days leave out of a window, said beside it: a timezone this Node does
- * not know (its days counted in UTC), and one ahead of UTC where yesterday is still today in UTC (that day is left to a
- * diagnosis after UTC midnight).
+ * not know (its days counted in UTC), and a day a schedule ahead of UTC missed that is still today in UTC (left to a
+ * diagnosis after UTC midnight). The latter is said with no window too: that day is then the only one missed.
  */
-function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date): string[] {
+function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date, window: { from: string; to: string } | null): string[] {
   const utcYesterday = isoDay(now.getTime() - day);
+  const tomorrow = isoDay(now.getTime() + day);
   return schedules.flatMap((s) => {
     if (!s.timezone || s.timezone === 'UTC') return [];
-    if (!knownTimeZone(s.timezone)) return [`schedule ${s.name}'s execution timezone ${s.timezone} is not one this host knows: its days are counted in UTC`];
-    const localYesterday = dayBefore(zonedDay(now.getTime(), s.timezone));
-    if (localYesterday <= utcYesterday) return [];
-    const tomorrow = isoDay(now.getTime() + day);
-    return [`schedule ${s.name} runs in ${s.timezone}, where ${localYesterday} is over but in UTC it is still today: the window ends ${utcYesterday}; diagnose again after ${tomorrow} 00:00 UTC to backfill ${localYesterday}`];
+    if (!knownTimeZone(s.timezone)) return window ? [`schedule ${s.name}'s execution timezone ${s.timezone} is not one this host knows: its days are counted in UTC`] : [];
+    const missed = locallyMissed(s.lastSuccessAt, now, s.timezone);
+    if (!missed || missed.to <= utcYesterday) return [];
+    return window
+      ? [`schedule ${s.name} runs in ${s.timezone}, where ${missed.to} is over but in UTC it is still today: the window ends ${utcYesterday}; diagnose again after ${tomorrow} 00:00 UTC to backfill ${missed.to}`]
+      : [`schedule ${s.name} runs in ${s.timezone}, where ${missed.to} is over and was missed, but in UTC it is still today: no backfill can name it before it has ended in UTC too; diagnose again after ${tomorrow} 00:00 UTC, whose plan backfills it`];
   });
 }
 
@@ -263,11 +292,13 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const lastSuccess = oldest(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
     reasons,
-    notes: v.window ? [...notes, ...timezoneNotes(buildingDays, now)] : notes,
+    // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
+    notes: v.id === 'healthy' ? notes : [...notes, ...timezoneNotes(buildingDays, now, v.window)],
     pausedSchedules,
     noDayMissed,
+    missedStillTodayInUtc: v.window || v.id === 'healthy' ? null : missedStillTodayInUtc(buildingDays, now),
     ...v,
   });
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a

@@ -83,6 +83,36 @@ describe('Dagster GraphQL client', () => {
     expect(beforeUtcMidnight.notes).toContain('schedule all_pipelines_daily runs in Pacific/Auckland, where 2026-12-04 is over but in UTC it is still today: the window ends 2026-12-03; diagnose again after 2026-12-05 00:00 UTC to backfill 2026-12-04');
   });
 
+  it('does not call a schedule ahead of UTC paused with no day missed when the day just over there was missed, though no window can name it yet', async () => {
+    // Paused after its 00:00 tick on 2026-12-04 in Auckland (NZDT, UTC+13), the daemon up.
+    const lastSuccess = Date.parse('2026-12-03T11:00:00Z') / 1000;
+    // 01:00 on 2026-12-05 in Auckland: its 00:00 tick, which builds 2026-12-04, was missed; in UTC it is still 2026-12-04.
+    const now = new Date('2026-12-04T12:00:00Z');
+    serveDagster({
+      // The recorded healthy daemons, heartbeating seconds before now.
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) d.lastHeartbeatTime = now.getTime() / 1000 - 10;
+        return answer;
+      },
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        answer.data.schedulesOrError.results = [
+          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'Pacific/Auckland', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }] } },
+        ];
+        return answer;
+      },
+    });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now });
+    const verdict = assessDagster(evidence, thresholds, now);
+    expect(verdict).toMatchObject({ id: 'schedules-paused', window: null, noDayMissed: false, missedStillTodayInUtc: '2026-12-04' });
+    expect(verdict.notes).toContain('schedule all_pipelines_daily runs in Pacific/Auckland, where 2026-12-04 is over and was missed, but in UTC it is still today: no backfill can name it before it has ended in UTC too; diagnose again after 2026-12-05 00:00 UTC, whose plan backfills it');
+    // An hour earlier (00:00 there, its tick just built 2026-12-03): nothing is missed yet.
+    const beforeItsTick = new Date('2026-12-04T10:30:00Z');
+    expect(assessDagster(evidence, thresholds, beforeItsTick)).toMatchObject({ id: 'schedules-paused-no-day-missed', missedStillTodayInUtc: null });
+  });
+
   it('says which code location a STOPPED schedule is in when another lists one of the same name RUNNING, in the verdict and the table', async () => {
     serveDagster({
       DataboxDaemonHealth: 'daemon-health-healthy',
