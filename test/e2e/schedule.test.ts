@@ -794,6 +794,39 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
 
+  /**
+   * Path A with the daemon stopped and all_pipelines_daily paused, typed from the form for 17–20 April, approved, until
+   * its validation ends. Dagster answers each start RUNNING and each backfill fills the marts; its schedule list is the
+   * recorded one as `edit` leaves it (told whether a start came). The selectors of the starts sent.
+   */
+  async function pathAThroughValidation(edit: (answer: any, started: boolean) => void): Promise<unknown[]> {
+    const started: unknown[] = [];
+    dagsterStoppedUntilStarted(
+      {
+        DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+        DataboxBackfill: async (request) => {
+          const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
+          await fillMarts(start, end);
+          return graphqlFixture('backfill-success');
+        },
+      },
+      () => {
+        const answer = graphqlFixture('schedules-daemon-stopped') as any;
+        edit(answer, started.length > 0);
+        return answer;
+      },
+    );
+    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    return started;
+  }
+
   /** Starts the bot (as `harness`), diagnoses, proposes path B and approves it; the bot, and the failure it ends with. */
   async function pathBUntilItFails(): Promise<{ bot: Harness; failure: string }> {
     const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
@@ -976,31 +1009,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   it("fails the validation naming a schedule still STOPPED after the start, though Dagster answered RUNNING and the marts are fresh: the cause is re-read, not taken for gone", async () => {
     // The start is answered RUNNING, but the webserver goes on listing the schedule STOPPED (the tester's stand-in did).
-    const started: unknown[] = [];
-    dagsterStoppedUntilStarted(
-      {
-        DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
-        DataboxBackfill: async (request) => {
-          const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
-          await fillMarts(start, end);
-          return graphqlFixture('backfill-success');
-        },
-      },
-      () => {
-        const answer = graphqlFixture('schedules-daemon-stopped') as any;
-        answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
-        return answer;
-      },
-    );
-    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
+    const started = await pathAThroughValidation((answer) => {
+      answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+    });
     expect(message('Verdict:')).toContain('schedules also STOPPED: all_pipelines_daily');
-    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
 
     expect(started).toHaveLength(1);
     expect(slack.allText()).toContain('started all_pipelines_daily');
@@ -1021,31 +1033,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
 
   it("waits on the marts when Dagster cannot be read after the start, and says the cause is unchecked: not that the resumed runs failed", async () => {
     // Once started, the webserver lists no schedule of that name (its code location reloading, say): nothing to judge it by.
-    const started: unknown[] = [];
-    dagsterStoppedUntilStarted(
-      {
-        DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
-        DataboxBackfill: async (request) => {
-          const { start, end } = (request.variables as any).params.partitionsByAssets[0].partitions.range;
-          await fillMarts(start, end);
-          return graphqlFixture('backfill-success');
-        },
-      },
-      () => {
-        const answer = graphqlFixture('schedules-daemon-stopped') as any;
-        if (started.length > 0) answer.data.schedulesOrError.results = answer.data.schedulesOrError.results.filter((s: any) => s.name !== 'all_pipelines_daily');
-        else answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
-        return answer;
-      },
-    );
-    checkout.behave({ 'uv run dagster-daemon run': { sleepMs: 120_000 }, 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    await choosePathWith(harness, slack, 'choose_path_a', operator, { from: '2026-04-17', to: '2026-04-20', schedules: 'all_pipelines_daily' });
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
-    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    await pathAThroughValidation((answer, started) => {
+      if (started) answer.data.schedulesOrError.results = answer.data.schedulesOrError.results.filter((s: any) => s.name !== 'all_pipelines_daily');
+      else answer.data.schedulesOrError.results[0].scheduleState.status = 'STOPPED';
+    });
 
     expect(slack.allText()).toContain('Validation failed');
     expect(slack.allText(), 'the marts were waited on').toMatch(/all 4 marts within their SLA/);
