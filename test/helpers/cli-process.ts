@@ -28,8 +28,12 @@ export interface CliProcessOptions {
   answer?: (prompt: string) => string | null;
   /** Run inside a pseudo-terminal (`script -qec`), so standard input and output are a TTY. */
   tty?: boolean;
-  /** Run as this user and group, with no other groups (a test running as root sees what an unprivileged operator sees). */
-  as?: { uid: number; gid: number };
+  /**
+   * Run without root's capabilities (util-linux `setpriv` empties them), so that file modes hold for it as for any user:
+   * a test running as root sees what an operator without root sees. Its user stays the tests' own, which can read the
+   * checkout wherever it was cloned (a private temporary folder included).
+   */
+  withoutRootPowers?: boolean;
 }
 
 const promptPattern = /(Type the plan's short hash|Who approves\?)[^\n]*: $/;
@@ -42,7 +46,8 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 export async function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliResult> {
-  const command = [process.execPath, ...cliArgs, ...args];
+  const dropped = options.withoutRootPowers && process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-all', '--inh-caps', '-all', '--'] : [];
+  const command = [...dropped, process.execPath, ...cliArgs, ...args];
   const [file, argv] = options.tty
     ? ['script', ['-qec', command.map(shellWord).join(' '), '/dev/null']]
     : [command[0] as string, command.slice(1)];
@@ -55,7 +60,6 @@ export async function runCliProcess(args: readonly string[], options: CliProcess
     encoding: 'utf8',
     timeout: 45_000,
     stripFinalNewline: false,
-    ...(options.as ? { uid: options.as.uid, gid: options.as.gid } : {}),
   });
   if (options.stdin === 'closed') child.stdin?.end();
   let stdout = '';
