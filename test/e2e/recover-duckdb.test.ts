@@ -1254,6 +1254,9 @@ describe('path W: a write-ahead log that fails to replay, the file itself whole'
     await harness.settle();
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();
+    // The database watcher looks again once a rollback ends; its probe of a log that fails to replay opens the file alone
+    // through a hard link in a folder of its own beside it (duckdb/probe.ts), removed once it has looked.
+    await harness.bot.watch.idle();
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.wal']);
     expect(fingerprint(`${checkout.databasePath}.wal`)).toBe(walBytes);
   }, 150_000);
