@@ -10,6 +10,7 @@ import type { Checkout } from '../../demo/checkout.js';
 import { otherLockHolders } from '../../src/duckdb/lock-holders.js';
 import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
 import { buildTestCheckout } from '../helpers/demo-checkout.js';
+import { holderReady } from '../helpers/holder-ready.js';
 
 const temps: string[] = [];
 const started: ResultPromise[] = [];
@@ -55,14 +56,7 @@ async function stopWhileReading(pid: number, file: string): Promise<void> {
 async function holdReadOnly(file: string): Promise<number> {
   const child = execa(process.execPath, [path.join(projectRoot, 'test', 'fixtures', 'scripts', 'hold-duckdb.mjs'), file, 'read-only'], { reject: false });
   started.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('ready')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`the holder exited before it was ready: ${seen}`)));
-  });
+  await holderReady(child);
   return child.pid as number;
 }
 

@@ -727,27 +727,21 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // The recorded healthy schedules (ticked at 06:00 and 08:00 today), the daily one paused since its tick.
     const { started: startedSelectors, handlers } = pausedUntilStarted('schedules-healthy', 'all_pipelines_daily');
     serveDagster({ DataboxRepositories: 'repositories', ...handlers, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
-    await fillMarts('2026-04-18', '2026-04-20');
-    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    const verdict = message('Verdict:');
+    const { bot, verdict } = await diagnoseWithMartsFresh();
     expect(verdict).toContain('Schedules paused, no day missed yet');
     expect(verdict).toContain('no missed day yet (the last successful tick was at 2026-04-21 06:00 UTC)');
     expect(verdict).toMatch(/Or type `\/databox recover schedule path=b schedules=all_pipelines_daily incident=dbx-\d{8}-[0-9a-f]{4}`/);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
-    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
-    await harness.settle();
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
     expect(slack.responses.map((r) => String(r.body.text))).not.toContainEqual(expect.stringContaining('missing'));
     expect(slack.allText()).toMatch(/Left out, as from= was not given: Backfill the missed window \(missed ticks are not caught up by Dagster\) \(no day missed yet: nothing to backfill, as of 2026-04-21 09:\d\d UTC, if approved before 2026-04-22 00:00 UTC, when that day ends\)/);
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
     expect(planStep(3)).toBe('');
 
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(slack.allText()).toContain('Validation succeeded');
     expect(startedSelectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
@@ -764,13 +758,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       Object.assign(hourly, { lastTick: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: stoppedAt, status: 'SUCCESS', error: null }] });
     });
     serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
-    await fillMarts('2026-04-18', '2026-04-20');
-    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
-    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
-
-    await harness.command('diagnose schedule', operator);
-    await harness.settle();
-    const verdict = message('Verdict:');
+    const { bot, verdict } = await diagnoseWithMartsFresh();
     expect(verdict).toContain('Schedules paused, no day missed yet');
     expect(verdict).toContain('soda_freshness_hourly');
     expect(verdict).toContain('schedule soda_freshness_hourly (0 * * * *) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill');
@@ -779,20 +767,30 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(verdict).toMatch(/Or type `\/databox recover schedule path=b schedules=soda_freshness_hourly incident=dbx-\d{8}-[0-9a-f]{4}`/);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
 
-    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
-    await harness.settle();
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: soda_freshness_hourly');
     expect(planStep(3)).toBe('');
     expect(slack.allText()).toContain('Left out, as from= was not given: Backfill the missed window');
 
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
-    await harness.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
     await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
     expect(slack.allText()).toContain('Validation succeeded');
     expect(startedSelectors).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'soda_freshness_hourly' }]);
     expect(launched).toEqual([]);
     expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
   });
+
+  /** Every mart built through yesterday and `task verify` passing, the bot started (as `harness`) and asked to diagnose: the bot, and its verdict. */
+  async function diagnoseWithMartsFresh(): Promise<{ bot: Harness; verdict: string }> {
+    await fillMarts('2026-04-18', '2026-04-20');
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    return { bot, verdict: message('Verdict:') };
+  }
 
   /**
    * Path A with the daemon stopped and all_pipelines_daily paused, typed from the form for 17–20 April, approved, until

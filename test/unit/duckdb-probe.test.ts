@@ -12,6 +12,7 @@ import { checkUnreadBlocks, duckdbChecksum } from '../../src/duckdb/block-checks
 import { endsEarly } from '../../src/duckdb/ends-early.js';
 import { createDatabaseWithDamagedIndex, createDatabaseWithDamagedWal, createDatabaseWithForeignWal, createTruncatedDatabase } from '../helpers/databox-checkout.js';
 import { createDuckdbFile, projectRoot, scriptsDir, useTempDirs } from '../support/fixtures.js';
+import { holderReady } from '../helpers/holder-ready.js';
 
 const tempDir = useTempDirs('databox-duckdb-');
 const rowsPerTable = 200_000;
@@ -491,14 +492,7 @@ describe('a file another process holds', () => {
   async function holdOpen(file: string, ...mode: string[]): Promise<{ child: ResultPromise }> {
     holder = execa('node', [path.join(scriptsDir, 'hold-duckdb.mjs'), file, ...mode], { reject: false });
     const child = holder;
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('ready')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`the holder exited before it was ready: ${seen}`)));
-    });
+    await holderReady(child);
     return { child };
   }
 
