@@ -1,5 +1,6 @@
 // Starts the Slack bot: `npm start`. A bad configuration or runbook stops the start with one clear message.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
@@ -7,6 +8,7 @@ import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.
 import { createLogger } from './logger.js';
 import { createRedactor } from './redact.js';
 import { prepareStateDir } from './state-dir.js';
+import { JournalReadOnly, processUid, requireWritableJournal } from './journal/journal-read-only.js';
 
 async function main(): Promise<void> {
   let config;
@@ -51,9 +53,14 @@ async function main(): Promise<void> {
   });
   try {
     prepareStateDir(config.stateDir);
+    // As for a state dir it may not write to: a bot that may never record a change would only refuse them all.
+    requireWritableJournal(
+      path.join(config.stateDir, 'journal.jsonl'),
+      `the bot would refuse every change, so it does not start: start it as the user the journal belongs to, or give uid ${processUid()} write access to it`,
+    );
     instance.take();
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof InstanceLockHeld) {
+    if (error instanceof ConfigError || error instanceof InstanceLockHeld || error instanceof JournalReadOnly) {
       console.error(`databox-bot: ${error.message}`);
       process.exit(2);
     }

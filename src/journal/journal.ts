@@ -8,6 +8,7 @@ import { redactDeep } from '../redact.js';
 import { checkHead, headFile, HeadPathBlocked, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { requireReadableJournal } from './journal-unreadable.js';
+import { journalWriteDenied, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
@@ -210,12 +211,18 @@ export class Journal {
     // Before the lock: a journal path that holds no readable journal is refused in one sentence, nothing written beside it.
     requireReadableJournal(this.file);
     let locked = false;
-    try {
-      this.lock.take();
-      locked = true;
-    } catch (error) {
-      if (!isStorageError(error)) throw error;
-      this.markUnwritable(error);
+    // A journal this process may only read (`status` as another user) is read as it is: setting a torn line aside and
+    // writing a head would both fail, and whatever must be recorded is refused, naming the file and the uid.
+    if (journalWriteDenied(this.file)) {
+      this.markUnwritable(Object.assign(new Error('permission denied'), { code: 'EACCES', path: this.file }));
+    } else {
+      try {
+        this.lock.take();
+        locked = true;
+      } catch (error) {
+        if (!isStorageError(error)) throw error;
+        this.markUnwritable(error);
+      }
     }
     try {
       const aside = locked ? this.setTornTailAside() : undefined;
@@ -801,15 +808,21 @@ export class Journal {
   }
 
   private unwritableError(): JournalUnwritable {
+    // A right this process lacks is not a full disk: the fix is another user or another mode, not free space.
+    const fix =
+      this.unwritable?.code === 'EACCES' || this.unwritable?.code === 'EPERM'
+        ? `Run it as the user the journal belongs to, or give uid ${processUid()} write access to it and its folder`
+        : 'Free space on that volume (or make it writable)';
     return new JournalUnwritable(
       `refused: the journal in ${this.stateDir} cannot be written (${this.unwritable?.reason ?? 'unknown error'}), and no change is made ` +
-        `that the journal could not record. Diagnoses still run. Free space on that volume (or make it writable); the bot notices by itself.`,
+        `that the journal could not record. Diagnoses still run. ${fix}; the bot notices by itself.`,
     );
   }
 
   private markUnwritable(error: unknown): void {
     const err = error as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EROFS' ? 'a read-only volume' : err.message;
+    const denied = (err.code === 'EACCES' || err.code === 'EPERM') && err.path;
+    const reason = err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EROFS' ? 'a read-only volume' : denied ? permissionWords(denied) : err.message;
     const was = this.unwritable;
     this.unwritable = { reason, since: was?.since ?? this.clock().toISOString(), ...(err.code ? { code: err.code } : {}) };
     if (!was) this.onWritability?.(this.unwritable);

@@ -14,11 +14,12 @@ import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
+import { processUid, requireWritableJournal } from '../journal/journal-read-only.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { runElapsed } from '../format-duration.js';
-import { earlierKeptWords, writePostmortem } from '../postmortem/write-postmortem.js';
+import { earlierKeptWords, journalFile, writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
 import { prepareStateDir } from '../state-dir.js';
@@ -254,7 +255,13 @@ class ConsoleSession {
       heartbeatMs: deps.heartbeatMs,
     });
     // `status` only reads: it may look at a state dir this user cannot write to.
-    if (!withWatchers) prepareStateDir(config.stateDir);
+    if (!withWatchers) {
+      prepareStateDir(config.stateDir);
+      requireWritableJournal(
+        journalFile(config.stateDir),
+        `nothing that must be recorded can run (a diagnosis, a plan, an approval): run this as the user the bot runs as, or give uid ${processUid()} write access to it; \`${cliName} status\`, \`${cliName} journal verify\` and \`${cliName} postmortem <incident-id>\` only read it`,
+      );
+    }
     this.journal = new Journal(config.stateDir, deps.clock, redact, { onHeadUnwritten: (reason) => io.stderr.write(`warning: ${reason}\n`) });
     const state = new IncidentState();
     this.journal.onRecord((record) => state.apply(record));

@@ -6,6 +6,7 @@ import { isUserError } from '../errors.js';
 import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
 import { headPathBlocked } from '../journal/head.js';
+import { journalWriteDenied, processUid } from '../journal/journal-read-only.js';
 import type { VerifyProblem } from '../journal/record.js';
 import { clockStepsBack, clockStepWords } from '../journal/clock-steps.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -122,6 +123,12 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
   if (!problem) {
     io.stdout.write(`journal OK: nothing to repair in ${journal.file}\n`);
     return 0;
+  }
+  // Nothing can be accepted in a journal this user may not write: said before anything is copied beside it.
+  const denied = journalWriteDenied(journal.file);
+  if (denied) {
+    io.stderr.write(`databox: nothing accepted: ${denied}; run journal repair as the user the bot runs as, or give uid ${processUid()} write access to it\n`);
+    return 2;
   }
   // An acceptance holds only with a head written after it: where none can be, accepting would only add lines that fail.
   const blocked = headPathBlocked(journal.file);
