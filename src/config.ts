@@ -424,6 +424,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** An empty `FOO=` line in an env file means "not set", as operators expect from .env.example copies. */
+/** What the commands that only read the state dir need: `journal verify`, `journal repair`, `postmortem`. */
+export interface RecordSettings {
+  stateDir: string;
+  runbooksDir: string;
+  /** Where paths recorded under it are shown relative to: DATABOX_ROOT as given, else the working directory. */
+  databoxRoot: string;
+  secrets: string[];
+}
+
+const recordSchema = z.object({
+  DATABOX_STATE_DIR: pathValue.default('./var'),
+  DATABOX_RUNBOOKS_DIR: pathValue.optional(),
+  DATABOX_ROOT: z.string().optional(),
+});
+
+/**
+ * The settings of the commands that only read the state dir (and the runbooks shipped with the bot). Nothing else is
+ * checked: a state dir copied elsewhere (`cp -a var /tmp/evidence`) is read with DATABOX_STATE_DIR alone, wherever
+ * DATABOX_ROOT points, or with it unset; the databox checkout is not touched.
+ */
+export function loadRecordSettings(env: Record<string, string | undefined> = process.env): RecordSettings {
+  const parsed = recordSchema.safeParse(emptyAsUnset(env));
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);
+  const e = parsed.data;
+  const databoxRoot = path.resolve(e.DATABOX_ROOT ?? process.cwd());
+  return {
+    stateDir: path.resolve(e.DATABOX_STATE_DIR),
+    runbooksDir: path.resolve(e.DATABOX_RUNBOOKS_DIR ?? bundledRunbooksDir),
+    databoxRoot,
+    secrets: [...secretValuesOf(env), ...dltSecretValues(databoxRoot)],
+  };
+}
+
 function emptyAsUnset(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
 }

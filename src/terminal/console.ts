@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, loadRecordSettings, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
@@ -161,6 +161,24 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     if (rest.length !== 1 || (rest[0] !== 'verify' && rest[0] !== 'repair')) throw new UserError(`usage: ${cliName} journal verify | journal repair --approver <your name>`);
     return journalCommand(words, io, { approver: options.approver, clock: deps.clock });
   }
+  if (verb === 'postmortem' && !options.help) {
+    const [incidentId, ...extra] = rest;
+    if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
+    // Only the state dir and the runbooks: a copy of the state dir (evidence on a laptop) needs no databox checkout.
+    const settings = loadRecordSettings(io.env);
+    const runbooks = loadRunbooks(settings.runbooksDir);
+    const written = writePostmortem({ stateDir: settings.stateDir, runbooks, root: settings.databoxRoot, incidentId, redact: createRedactor(settings.secrets), writtenAt: deps.clock?.() });
+    io.stdout.write(written.markdown);
+    const problem = written.journal.verify.problem;
+    if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
+    if (written.unwritten) {
+      io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
+      return exitCodes.failed;
+    }
+    const earlier = earlierKeptWords(written);
+    io.stderr.write(`postmortem written to ${written.file}${earlier ? `; ${earlier}` : ''}\n`);
+    return exitCodes.ok;
+  }
   const config = loadConfig(io.env);
   // Said as the bot's start says it (src/main.ts): `npm run` runs in the bot's own folder, wherever it was typed, so a
   // root left unset is that folder, and every diagnosis would look for the stack's database there.
@@ -179,21 +197,6 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
     io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map(scenarioHelp).join('\n')}\n`);
-    return exitCodes.ok;
-  }
-  if (verb === 'postmortem') {
-    const [incidentId, ...extra] = rest;
-    if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
-    const written = writePostmortem({ stateDir: config.stateDir, runbooks, root: config.databoxRoot, incidentId, redact: createRedactor(config.secrets), writtenAt: deps.clock?.() });
-    io.stdout.write(written.markdown);
-    const problem = written.journal.verify.problem;
-    if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
-    if (written.unwritten) {
-      io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
-      return exitCodes.failed;
-    }
-    const earlier = earlierKeptWords(written);
-    io.stderr.write(`postmortem written to ${written.file}${earlier ? `; ${earlier}` : ''}\n`);
     return exitCodes.ok;
   }
   const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');

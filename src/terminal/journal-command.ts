@@ -1,7 +1,7 @@
 // `journal verify` checks the journal's hash chain without opening anything else (no runbooks, no DuckDB), so it is
 // quick; `journal repair` is the way out of a journal that fails it: the damage is looked at, kept, and accepted by name.
 import fs from 'node:fs';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadRecordSettings } from '../config.js';
 import { isUserError } from '../errors.js';
 import { damageAcceptedType, digestOf, uncheckedWords, type AcceptedDamage, type DamageAcceptance } from '../journal/accepted-damage.js';
 import { Journal } from '../journal/journal.js';
@@ -43,7 +43,8 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
   }
   let stateDir: string;
   try {
-    stateDir = loadConfig(io.env).stateDir;
+    // Only the state dir: a copy of it checked elsewhere needs no databox checkout, nor the rest of the bot's settings.
+    stateDir = loadRecordSettings(io.env).stateDir;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(`databox: ${error.message}\n`);
