@@ -4,8 +4,10 @@ import { UserError } from '../errors.js';
 import { actor as person, said } from '../said.js';
 import type { IncidentState } from './state.js';
 import { goneRunnerHint } from './status.js';
+import { whereToFollow } from './where-to-follow.js';
 
 type LockHolders = Pick<IncidentState, 'lockHolder'>;
+type LockHoldersAndIncidents = LockHolders & Pick<IncidentState, 'incidents'>;
 
 /** Refuses, naming the plan and the people behind it, when a mutating plan other than `except` holds the database. */
 export function refuseIfLocked(state: LockHolders, lockKey: string, except?: string): void {
@@ -25,7 +27,7 @@ export function refuseIfLocked(state: LockHolders, lockKey: string, except?: str
  * Refuses a read-only `verb` (a diagnosis, a validation) while a plan changes the database: it would read a half-done
  * state. The operator has only to wait, so that is what it says; unlock only when the plan's process is provably gone.
  */
-export function refuseReadIfLocked(state: LockHolders, lockKey: string, verb: 'diagnose' | 'validate'): void {
+export function refuseReadIfLocked(state: LockHoldersAndIncidents, lockKey: string, verb: 'diagnose' | 'validate'): void {
   const holder = state.lockHolder(lockKey);
   if (!holder) return;
   const database = path.basename(lockKey);
@@ -35,6 +37,6 @@ export function refuseReadIfLocked(state: LockHolders, lockKey: string, verb: 'd
   }
   const changing = holder.status === 'running' ? 'a recovery is changing it right now' : 'a recovery approved a moment ago is about to change it';
   throw new UserError(
-    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (the incident's Slack thread, or \`/databox status\`, shows its progress).`,
+    `refused: nothing was read from ${database}, because ${changing}: ${verb} again once plan ${holder.id} (${holder.title}) has finished (its progress shows in ${whereToFollow(state.incidents.get(holder.incidentId))}).`,
   );
 }

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { actor as person, said } from '../said.js';
 import { utcTime } from './approval-policy.js';
 import type { Incident, Run } from './state.js';
+import { whereToFollow } from './where-to-follow.js';
 
 /**
  * A rollback asked for once more: refused, saying where the one asked for before is (`approvable` tells a plan still
@@ -19,6 +20,6 @@ export function refuseRollbackAskedAgain(incident: Incident, recoveryRunId: stri
   if (!existing) return;
   const where = existing.status === 'pending' ? 'waiting for approval' : existing.status;
   throw new UserError(
-    said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (in the incident's Slack thread, or \`/databox status\`). Nothing new was proposed`,
+    said`the rollback of ${recoveryRunId} is already ${where}: plan ${existing.id}, asked for by ${person(existing.requestedBy)} at ${utcTime(existing.proposedAt)} (shown in ${whereToFollow(incident)}). Nothing new was proposed`,
   );
 }

@@ -428,7 +428,7 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
     await harness.click(secondRollback, operator);
     await harness.settle();
-    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, asked for by <@U0OPERATOR> at \d\d:\d\d UTC \(in the incident's Slack thread, or `\/databox status`\)\. Nothing new was proposed/);
+    expect(told()).toMatch(/the rollback of dbx-\d{8}-[0-9a-f]{4}\/\d+ is already waiting for approval: plan dbx-\d{8}-[0-9a-f]{4}\/\d+, asked for by <@U0OPERATOR> at \d\d:\d\d UTC \(shown in the incident's Slack thread, or `\/databox status`\)\. Nothing new was proposed/);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);
 
     // The later one rolled back, the earlier one's rollback is proposed: nothing stands on its changes any more.
@@ -560,7 +560,7 @@ describe('a diagnosis asked for while a recovery changes the database', () => {
     await harness.command('diagnose duckdb', 'U0OTHER');
     await slack.waitFor('the refusal', () => slack.responses.length > 0);
     const told = String(slack.responses.at(-1)?.body.text);
-    expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(the incident's Slack thread, or `\/databox status`, shows its progress\)\./);
+    expect(told).toMatch(/refused: nothing was read from databox\.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-\d{8}-[0-9a-f]{4}\/2 \(Path A: [^)]*\) has finished \(its progress shows in the incident's Slack thread, or `\/databox status`\)\./);
     expect(told).not.toContain('unlock');
     await harness.settle();
   });

@@ -4,14 +4,16 @@ import os from 'node:os';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { refuseIfLocked, refuseReadIfLocked } from '../../src/incidents/database-lock.js';
-import type { Run } from '../../src/incidents/state.js';
+import type { Incident, Run } from '../../src/incidents/state.js';
 import { identityOf, type ProcessIdentity } from '../../src/process/identity.js';
 
 const lockKey = '/srv/databox/data/databox.duckdb';
 
-function holdersOf(status: Run['status'], runner?: ProcessIdentity) {
-  const run = { id: 'dbx-20261201-0b0b/2', title: 'Path A: Rebuild from raw dlt state', status, requestedBy: 'U0OPERATOR', decidedBy: 'U0TEAMMATE', runner } as Run;
-  return { lockHolder: (key: string) => (key === lockKey ? run : undefined) };
+/** The holder's incident has a Slack thread unless `thread` is false (opened at a terminal, never posted to Slack). */
+function holdersOf(status: Run['status'], runner?: ProcessIdentity, thread = true) {
+  const run = { id: 'dbx-20261201-0b0b/2', incidentId: 'dbx-20261201-0b0b', title: 'Path A: Rebuild from raw dlt state', status, requestedBy: 'U0OPERATOR', decidedBy: 'U0TEAMMATE', runner } as Run;
+  const incident = { id: run.incidentId, refs: thread ? { slack: { channel: 'C0INCIDENT', ts: '1764547200.000100' } } : {} } as unknown as Incident;
+  return { lockHolder: (key: string) => (key === lockKey ? run : undefined), incidents: new Map([[incident.id, incident]]) };
 }
 
 function refusal(action: () => void): string {
@@ -36,9 +38,15 @@ describe('a diagnosis refused while a plan changes its database', () => {
   it('is told to wait for the plan, where its progress shows, and not to unlock a plan whose process runs', () => {
     const text = refusal(() => refuseReadIfLocked(holdersOf('running', identityOf()), lockKey, 'diagnose'));
     expect(text).toBe(
-      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (the incident\'s Slack thread, or `/databox status`, shows its progress).',
+      'refused: nothing was read from databox.duckdb, because a recovery is changing it right now: diagnose again once plan dbx-20261201-0b0b/2 (Path A: Rebuild from raw dlt state) has finished (its progress shows in the incident\'s Slack thread, or `/databox status`).',
     );
     expect(text).not.toMatch(/unlock|One mutating plan/);
+  });
+
+  it('is sent to `/databox status` alone when the plan\'s incident has no Slack thread (opened at a terminal)', () => {
+    expect(refusal(() => refuseReadIfLocked(holdersOf('running', identityOf(), false), lockKey, 'diagnose'))).toMatch(
+      /has finished \(its progress shows in `\/databox status`\)\.$/,
+    );
   });
 
   it('is told the plan is about to start when it is approved and not yet running', () => {

@@ -11,9 +11,11 @@ function rollback(n: number, status: RunStatus, requestedBy = 'U0ALICE'): Run {
   return { id: `dbx-20261203-ab85/${n}`, rollbackOf: recovery, status, requestedBy, proposedAt: '2026-12-03T01:50:12.000Z' } as Run;
 }
 
-function refusal(runs: Run[], stale: string[] = []): UserError | undefined {
+/** The incident has a Slack thread unless `thread` is false (opened at a terminal, never posted to Slack). */
+function refusal(runs: Run[], stale: string[] = [], thread = true): UserError | undefined {
+  const refs = thread ? { slack: { channel: 'C0INCIDENT', ts: '1764727812.000100' } } : {};
   try {
-    refuseRollbackAskedAgain({ id: 'dbx-20261203-ab85', runs } as unknown as Incident, recovery, (plan) => !stale.includes(plan.id));
+    refuseRollbackAskedAgain({ id: 'dbx-20261203-ab85', runs, refs } as unknown as Incident, recovery, (plan) => !stale.includes(plan.id));
     return undefined;
   } catch (error) {
     return error as UserError;
@@ -32,7 +34,13 @@ describe('a rollback asked for again', () => {
     // The person as data, so Slack mentions them.
     expect(said).toContainEqual({ actor: 'U0BOB' });
     expect(said.map((part) => (typeof part === 'string' ? part : `<${part.actor}>`)).join('')).toBe(
-      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (in the incident's Slack thread, or \`/databox status\`). Nothing new was proposed`,
+      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by <U0BOB> at 01:50 UTC (shown in the incident's Slack thread, or \`/databox status\`). Nothing new was proposed`,
+    );
+  });
+
+  it('sends the operator to `/databox status` alone when the incident has no Slack thread (opened at a terminal)', () => {
+    expect(refusal([rollback(5, 'pending')], [], false)?.message).toBe(
+      `the rollback of ${recovery} is already waiting for approval: plan dbx-20261203-ab85/5, asked for by U0ALICE at 01:50 UTC (shown in \`/databox status\`). Nothing new was proposed`,
     );
   });
 
