@@ -4,8 +4,8 @@ import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
 import { ticksAtMostDaily } from './builds-days.js';
-import { knownTimeZone, zonedDay } from './zoned-days.js';
-import { dayBefore } from '../engine/steps/iso-days.js';
+import { knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
+import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
 
 export interface DaemonEvidence {
   type: string;
@@ -121,6 +121,8 @@ export interface DagsterVerdict {
    * no window may name before UTC midnight; null otherwise. Not "no day missed": that verdict's plan backfills nothing.
    */
   missedStillTodayInUtc: string | null;
+  /** The execution timezones of the schedules that build days: a window may end no later than the last day over in all. */
+  timeZones: string[];
 }
 
 const day = 86_400_000;
@@ -156,11 +158,24 @@ export function missedWindow(lastSuccessAt: string | null, now: Date, timeZone =
   return { from: missed.from, to: missed.to < utcYesterday ? missed.to : utcYesterday };
 }
 
-/** The days any of these schedules missed, each counted in its own timezone: from the earliest to the latest. */
-function windowOf(schedules: readonly ScheduleEvidence[], now: Date): { from: string; to: string } | null {
+/**
+ * The days any of these schedules missed, each counted in its own timezone: from the earliest to the latest, but never
+ * past the last day over in every timezone of `zones` (the schedules that build days): a day still under way west of
+ * UTC has no partition there yet, and a backfill naming it would fail.
+ */
+function windowOf(schedules: readonly ScheduleEvidence[], now: Date, zones: readonly string[]): { from: string; to: string } | null {
   const windows = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)).filter((w) => w !== null);
   if (windows.length === 0) return null;
-  return { from: windows.map((w) => w.from).sort()[0] as string, to: windows.map((w) => w.to).sort().at(-1) as string };
+  const from = windows.map((w) => w.from).sort()[0] as string;
+  const latest = windows.map((w) => w.to).sort().at(-1) as string;
+  const ended = lastDayEndedEverywhere(zones, now).day;
+  const to = latest < ended ? latest : ended;
+  return from <= to ? { from, to } : null;
+}
+
+/** The execution timezones of these schedules that this Node knows, each once, sorted (UTC where none is given). */
+export function timeZonesOf(schedules: readonly ScheduleEvidence[]): string[] {
+  return [...new Set(schedules.map((s) => s.timezone ?? 'UTC').filter((z) => knownTimeZone(z)))].sort();
 }
 
 /**
@@ -185,8 +200,9 @@ function missedStillTodayInUtc(schedules: readonly ScheduleEvidence[], now: Date
 
 /**
  * What the timezones of the schedules that build days leave out of a window, said beside it: a timezone this Node does
- * not know (its days counted in UTC), and a day a schedule ahead of UTC missed that is still today in UTC (left to a
- * diagnosis after UTC midnight). The latter is said with no window too: that day is then the only one missed.
+ * not know (its days counted in UTC), a day a schedule ahead of UTC missed that is still today in UTC (left to a
+ * diagnosis after UTC midnight), and the days after the window's end where a timezone west of UTC has not ended the
+ * next one yet. The second is said with no window too: that day is then the only one missed.
  */
 function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date, window: { from: string; to: string } | null): string[] {
   const utcYesterday = isoDay(now.getTime() - day);
@@ -195,6 +211,12 @@ function timezoneNotes(schedules: readonly ScheduleEvidence[], now: Date, window
     if (!s.timezone || s.timezone === 'UTC') return [];
     if (!knownTimeZone(s.timezone)) return window ? [`schedule ${s.name}'s execution timezone ${s.timezone} is not one this host knows: its days are counted in UTC`] : [];
     const missed = locallyMissed(s.lastSuccessAt, now, s.timezone);
+    const ended = lastDayEndedEverywhere([s.timezone], now).day;
+    // Said where another schedule missed a later day, which the window leaves out until that day is over here too.
+    const cut = schedules.some((o) => (missedWindow(o.lastSuccessAt, now, o.timezone)?.to ?? '') > ended);
+    if (window && window.to === ended && cut) {
+      return [`schedule ${s.name} runs in ${s.timezone}, where ${dayAfter(ended)} is not over yet: the window ends ${ended}, the last day over in every timezone the schedules run in (Dagster has no partition of ${dayAfter(ended)} there yet); diagnose again once it has ended there to backfill the days after it`];
+    }
     if (!missed || missed.to <= utcYesterday) return [];
     return window
       ? [`schedule ${s.name} runs in ${s.timezone}, where ${missed.to} is over but in UTC it is still today: the window ends ${utcYesterday}; diagnose again after ${tomorrow} 00:00 UTC to backfill ${missed.to}`]
@@ -290,10 +312,12 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     notes.push(`schedule ${s.name}${scheduleWhere(s, every)} (${s.cron}) ticks more than once a day: it builds no daily partition, so its missed ticks leave no day to backfill`);
   }
   const lastSuccess = oldest(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt).map((s) => s.lastSuccessAt));
-  const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now);
+  const zones = timeZonesOf(buildingDays);
+  const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'timeZones'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
     reasons,
+    timeZones: zones,
     // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
     notes: v.id === 'healthy' ? notes : [...notes, ...timezoneNotes(buildingDays, now, v.window)],
     pausedSchedules,
@@ -332,7 +356,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     const since = oldest(stopped.map((s) => s.lastSuccessAt ?? s.lastTickAt));
     const missingDays = [...stopped, ...behindToo].filter((s) => ticksAtMostDaily(s.cron));
     const stoppedSuccess = oldest(missingDays.map((s) => s.lastSuccessAt));
-    const stoppedWindow = windowOf(missingDays, now);
+    const stoppedWindow = windowOf(missingDays, now, zones);
     // Paused today, after their successful tick of the day, and the running ones with theirs: starting the paused ones is
     // the whole recovery, nothing to backfill. A running schedule behind (failing, or with no success on record) is not.
     // Only sub-daily ones paused: no day is missing by them, and the running daily ones build theirs.
@@ -392,7 +416,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     notes.push(`schedule ${s.name}${scheduleWhere(s, every)} (${s.cron}) is RUNNING but has no successful tick since ${(s.lastSuccessAt as string).slice(0, 16).replace('T', ' ')} UTC: it ticks more than once a day and builds no daily partition, so no day is left to backfill by it; look at its ticks in Dagster`);
   }
   const behindSince = oldest(behindBuildingDays.map((s) => s.lastSuccessAt));
-  const behindWindow = windowOf(behindBuildingDays, now);
+  const behindWindow = windowOf(behindBuildingDays, now, zones);
   if (behindSince && behindWindow) {
     return verdict({
       id: 'schedules-behind',

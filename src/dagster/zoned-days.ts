@@ -1,5 +1,5 @@
 // The calendar day a moment falls on in a schedule's execution timezone: a daily partition's key is that local date.
-import { isoDay } from '../engine/steps/iso-days.js';
+import { dayBefore, isoDay } from '../engine/steps/iso-days.js';
 
 /** One formatter per timezone: building one is slow, and a diagnosis asks for each schedule's days. */
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
@@ -27,4 +27,18 @@ export function zonedDay(ms: number, timeZone: string): string {
   if (!formatter) return isoDay(ms);
   const part = (type: string) => formatter.formatToParts(ms).find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * The last day over in UTC and in every one of `timeZones` (the westernmost's yesterday, or UTC's), and the timezone
+ * that sets it: a daily partition keyed by that day exists wherever the schedules run. A timezone this Node does not
+ * know counts as UTC, as its days are counted.
+ */
+export function lastDayEndedEverywhere(timeZones: readonly string[], now: Date): { day: string; timeZone: string } {
+  let last = { day: dayBefore(zonedDay(now.getTime(), 'UTC')), timeZone: 'UTC' };
+  for (const timeZone of timeZones) {
+    const day = dayBefore(zonedDay(now.getTime(), timeZone));
+    if (day < last.day) last = { day, timeZone };
+  }
+  return last;
 }

@@ -27,7 +27,7 @@ import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { planCountsFor } from './plan-counts.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
-import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues } from '../engine/template-values.js';
+import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues, type StepOutputs } from '../engine/template-values.js';
 import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
@@ -346,20 +346,25 @@ export class IncidentService {
 
   private templateValues(incident: Incident, params: ParameterValues, scoped: ScopedValues = {}): TemplateContext {
     const { config } = this.deps;
-    const diagnosisRun = incident.diagnosis ? this.deps.state.runs.get(incident.diagnosis.runId) : undefined;
     const engine = engineValues({
       root: config.databoxRoot,
       databasePath: config.databasePath,
       stateDir: config.stateDir,
       incidentId: incident.id,
       now: compactTimestamp(this.clock()),
-      diagnosis: diagnosisRun ? stepOutputs(diagnosisRun.results) : {},
+      diagnosis: this.diagnosisOutputs(incident),
       targets: this.targets,
       names: this.deps.runbooks.get(incident.scenario)?.names ?? {},
       releasedSnapshots: releasedSnapshots(incident.runs),
       rollbackSnapshots: rollbackSnapshots(incident.runs),
     });
     return templateContext(engine, params, scoped);
+  }
+
+  /** The step outputs of the incident's diagnosis, by step id; empty before it has one. */
+  private diagnosisOutputs(incident: Incident | undefined): StepOutputs {
+    const diagnosisRun = incident?.diagnosis ? this.deps.state.runs.get(incident.diagnosis.runId) : undefined;
+    return diagnosisRun ? stepOutputs(diagnosisRun.results) : {};
   }
 
   /**
@@ -409,8 +414,10 @@ export class IncidentService {
     return this.parameters(rb, allowed, raw, requires);
   }
 
-  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = []): Promise<ParameterValues> {
-    return validateParameters(rb, allowed, raw, { root: this.deps.config.databoxRoot, now: this.clock(), databasePath: this.deps.config.databasePath }, requires);
+  /** `incident`: the one the command names, whose diagnosis a date's endedDaysIn reads (the schedules' timezones). */
+  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = [], incident?: Incident): Promise<ParameterValues> {
+    const ctx = { root: this.deps.config.databoxRoot, now: this.clock(), databasePath: this.deps.config.databasePath, diagnosis: this.diagnosisOutputs(incident) };
+    return validateParameters(rb, allowed, raw, ctx, requires);
   }
 
   /** A recovery's parameters read again for its rollback: the values were checked then; files may have moved since. */
@@ -546,7 +553,7 @@ export class IncidentService {
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
-      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis, this.clock())).catch(
+      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis, this.clock()), existing).catch(
         (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && `/databox ${diagnoseAgainCommand(existing, rb.diagnosis.parameters)}` })),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);

@@ -60,6 +60,16 @@ export function possibleOutputs(step: Step): string[] {
 
 const list = (names: Iterable<string>) => [...names].join(', ') || 'none';
 
+/** What is wrong with a date parameter's endedDaysIn: it needs endedDaysOnly, and must name a diagnosis step's output. */
+function endedDaysInProblem(reference: string, endedDaysOnly: string | undefined, diagnosisSteps: readonly Step[]): string | undefined {
+  if (!endedDaysOnly) return 'endedDaysIn says where a day must be over too: give endedDaysOnly (the reason) with it';
+  const [id = '', output = ''] = reference.split('.');
+  const step = diagnosisSteps.find((s) => s.id === id);
+  if (!step) return `no diagnosis step "${id}"${didYouMean(id, diagnosisSteps.map((s) => s.id))}`;
+  const outputs = possibleOutputs(step);
+  return outputs.includes(output) ? undefined : `step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}`;
+}
+
 export function runbookProblems(rb: Runbook): RunbookProblem[] {
   const problems: RunbookProblem[] = [];
   const add = (at: At, message: string) => problems.push({ at, message });
@@ -72,6 +82,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     if (reserved.has(name)) add(['parameters', name], `"${name}" is a built-in name (the engine's own value {{${name}}}); rename the parameter`);
     const badDefault = defaultProblem(name, rb.parameters[name] as Parameter);
     if (badDefault) add(['parameters', name], badDefault);
+    const declared = rb.parameters[name] as Parameter;
+    const endedIn = declared.type === 'date' && declared.endedDaysIn ? endedDaysInProblem(declared.endedDaysIn, declared.endedDaysOnly, diagnosisSteps) : undefined;
+    if (endedIn) add(['parameters', name, 'endedDaysIn'], endedIn);
   }
 
   const checkParameterList = (names: readonly string[], at: At) =>

@@ -13,6 +13,7 @@ import { sameFile } from '../disk/file-identity.js';
 import type { Parameter, Runbook } from './schema.js';
 import { isPlainIdentifier, type EnumValue } from './template.js';
 import { dayBefore } from '../engine/steps/iso-days.js';
+import { lastDayEndedEverywhere, zonedDay } from '../dagster/zoned-days.js';
 
 export type ParameterValues = Record<string, string | number | EnumValue>;
 
@@ -23,6 +24,8 @@ export interface ParameterContext {
   checkFiles?: boolean;
   /** The database file, which a path parameter marked notTheDatabase may not name. */
   databasePath?: string;
+  /** The step outputs of the incident's diagnosis, by step id: where a date parameter's endedDaysIn reads its timezones. */
+  diagnosis?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -51,6 +54,13 @@ function zonedTimestamp(raw: string): { local: string; zone: string; offsetMinut
   const shifted = moment ? formatUtcTimestamp(new Date(moment.getTime() - offsetMinutes * 60_000)) : undefined;
   const utc = shifted && canonicalTimestamp(shifted.slice(0, 10), shifted.slice(11, 16), match[3] ?? '00', match[4]);
   return { local: zoned[1] as string, zone, offsetMinutes, utc };
+}
+
+/** The timezones a diagnosis output lists (endedDaysIn: "<step>.<output>", comma-separated names); none without one. */
+function endedDaysZones(reference: string | undefined, diagnosis: ParameterContext['diagnosis']): string[] {
+  if (!reference || !diagnosis) return [];
+  const [step = '', output = ''] = reference.split('.');
+  return String(diagnosis[step]?.[output] ?? '').split(',').map((z) => z.trim()).filter((z) => z !== '');
 }
 
 export function isCalendarDate(text: string): boolean {
@@ -93,9 +103,17 @@ function validateOne(name: string, p: Parameter, given: string, ctx: ParameterCo
       if (p.notFuture && raw > ctx.now.toISOString().slice(0, 10)) {
         throw new UserError(`${name}=${raw} is in the future (today is ${ctx.now.toISOString().slice(0, 10)} UTC)`);
       }
-      if (p.endedDaysOnly && raw >= ctx.now.toISOString().slice(0, 10)) {
-        const today = ctx.now.toISOString().slice(0, 10);
-        throw new UserError(`${name}=${raw} is not over yet (today is ${today} UTC): the last day that can be given is yesterday, ${dayBefore(today)}; ${p.endedDaysOnly}`);
+      if (p.endedDaysOnly) {
+        const last = lastDayEndedEverywhere(endedDaysZones(p.endedDaysIn, ctx.diagnosis), ctx.now);
+        if (raw > last.day && last.timeZone === 'UTC') {
+          const today = ctx.now.toISOString().slice(0, 10);
+          throw new UserError(`${name}=${raw} is not over yet (today is ${today} UTC): the last day that can be given is yesterday, ${dayBefore(today)}; ${p.endedDaysOnly}`);
+        }
+        if (raw > last.day) {
+          throw new UserError(
+            `${name}=${raw} is not over yet in ${last.timeZone}, where a schedule the diagnosis found runs (today is ${zonedDay(ctx.now.getTime(), last.timeZone)} there): the last day that can be given is yesterday there, ${last.day}, the last day over in every timezone the schedules run in; ${p.endedDaysOnly}`,
+          );
+        }
       }
       return raw;
     case 'timestamp': {

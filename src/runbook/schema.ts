@@ -33,6 +33,12 @@ export const parameter = z.discriminatedUnion('type', [
      * partition, which Dagster defines for ended days only).
      */
     endedDaysOnly: z.string().min(1).optional(),
+    /**
+     * With endedDaysOnly: a diagnosis output (<step>.<output>) listing timezones, comma-separated, where the day must be
+     * over too (the schedules' execution timezones); on an incident whose diagnosis gave it, a day still under way in
+     * any of them is refused, naming the last day over in all. Without one, UTC alone.
+     */
+    endedDaysIn: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$/, 'name a diagnosis step and one of its outputs: <step>.<output>').optional(),
     default: z.string().optional(),
   }),
   /** UTC "YYYY-MM-DD HH:MM:SS"; notFuture refuses a moment after now (no snapshot can be from then). */

@@ -1106,6 +1106,42 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
   });
 
+  it('ends the window, and refuses a typed to=, at the last day over where every schedule runs: west of UTC that is still yesterday\'s day until its midnight', async () => {
+    // 06:00 UTC on 2026-04-21: 23:00 on 2026-04-20 in Los Angeles, whose partition of that day does not exist yet.
+    later = -3 * 3_600_000;
+    dagsterStoppedUntilStarted({}, () => {
+      const answer = graphqlFixture('schedules-daemon-stopped') as any;
+      const daily = answer.data.schedulesOrError.results[0];
+      answer.data.schedulesOrError.results.push({ ...daily, name: 'noaa_daily', cronSchedule: '0 7 * * *', executionTimezone: 'America/Los_Angeles' });
+      return answer;
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = message('Verdict:');
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    // The UTC schedule missed 2026-04-20 too, but no window may name it before it is over in Los Angeles.
+    expect(verdict).toContain(`/databox recover schedule path=a from=2026-04-16 to=2026-04-19 incident=${incidentId}`);
+    expect(verdict).toContain('schedule noaa_daily runs in America/Los_Angeles, where 2026-04-20 is not over yet: the window ends 2026-04-19');
+
+    await harness.command(`recover schedule path=a from=2026-04-17 to=2026-04-20 incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toContain(
+      'to=2026-04-20 is not over yet in America/Los_Angeles, where a schedule the diagnosis found runs (today is 2026-04-20 there): the last day that can be given is yesterday there, 2026-04-19, the last day over in every timezone the schedules run in; a backfill of it would fail',
+    );
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+
+    // The day before is over everywhere: proposed.
+    await harness.command(`recover schedule path=a from=2026-04-17 to=2026-04-19 incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(1);
+    // Without a diagnosis the bot knows no timezone: UTC's yesterday is the last day, as before.
+    await harness.command('recover schedule path=a from=2026-04-17 to=2026-04-20', 'U0OTHER');
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(2);
+    expect(checkout.calls().some((c) => c.command === 'uv run dagster-daemon run')).toBe(false);
+  });
+
   it('opens a scenario-4 incident thread from the daemon watcher\'s alert button', async () => {
     serveDagster({ DataboxDaemonHealth: 'daemon-health-stopped', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped' });
     harness = await startBot(

@@ -839,13 +839,20 @@ describe('a mistake planted in schedule.yml is refused at load', () => {
     expect(refusal('schedule.yml', doc)).toEqual(['at recovery[1].steps[0].schedules: not a schedule name: "noaa-daily" (letters, digits and _ only)']);
   });
 
+  it("a date's endedDaysIn naming a diagnosis output there is not (the schedules' timezones would never be read)", () => {
+    const doc = bundled('schedule.yml');
+    expect(doc.parameters.to.endedDaysIn).toBe('dagster.timeZones');
+    doc.parameters.to.endedDaysIn = 'dagster.timezones';
+    expect(refusal('schedule.yml', doc)).toEqual([expect.stringMatching(/^at parameters\.to\.endedDaysIn: step "dagster" \(dagster-health\) has no output "timezones" \(did you mean "timeZones"\?\)/)]);
+  });
+
   it("a note on a step left out naming a diagnosis' output it does not have (the note would never be said)", () => {
     const doc = bundled('schedule.yml');
     const note = doc.recovery[0].steps[1].leftOutNote as string;
     expect(note).toContain('{{diagnosis.dagster.stoppedNotProposed}}');
     doc.recovery[0].steps[1].leftOutNote = note.replace('stoppedNotProposed', 'stoppedNotProposd');
     expect(refusal('schedule.yml', doc)).toEqual([
-      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, windowRest, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, pausedLocations, status, summary`,
+      `at recovery[0].steps[1].leftOutNote: {{diagnosis.dagster.stoppedNotProposd}}: step "dagster" (dagster-health) has no output "stoppedNotProposd" (did you mean "stoppedNotProposed"?); it has: since, windowFrom, windowTo, window, windowRest, source, stoppedDaemons, pausedSchedules, stoppedNotProposed, pausedLocations, timeZones, status, summary`,
     ]);
   });
 

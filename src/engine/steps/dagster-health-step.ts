@@ -98,6 +98,9 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       stoppedNotProposed: evidence.source === 'cli' ? verdict.pausedSchedules.join(', ') : '',
       // The code locations of the paused copies (a staging copy of the same name may run): the backfill takes that one's assets.
       pausedLocations: pausedLocations(evidence.schedules ?? [], paused, thresholds.switchedOffAfterSeconds * 1000, now).join(','),
+      // Where the schedules that build days run: a typed window may end no later than the last day over in all of them
+      // (a date parameter's endedDaysIn), when the plan is made, not when the diagnosis looked.
+      timeZones: verdict.timeZones.join(','),
     },
   };
 }
@@ -183,7 +186,7 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed', 'pausedLocations'],
+  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed', 'pausedLocations', 'timeZones'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),
