@@ -30,7 +30,22 @@ function stillStoppedCopies(copies: readonly ScheduleEvidence[], now: Date): Sch
   return copies.some((s) => s.status === 'RUNNING') ? [] : stopped;
 }
 
-export function judgeRunningAgain(evidence: DagsterEvidence, names: readonly string[], heartbeatMaxAgeSeconds: number, now: Date): RunningAgain {
+/**
+ * Which schedules were checked and where that list came from (`from`, the validation's taken_from), said after every
+ * outcome; with none, that the daemon alone was, and how to name schedules.
+ */
+function checkedSaid(names: readonly string[], from: string): string {
+  const whence = from ? ` (${from})` : '';
+  if (names.length > 0) return `. Schedules checked: ${names.join(', ')}${whence}`;
+  return `. The daemon only was checked, no schedule${whence}: name the schedules to check with schedules=a,b`;
+}
+
+export function judgeRunningAgain(evidence: DagsterEvidence, names: readonly string[], heartbeatMaxAgeSeconds: number, now: Date, from = ''): RunningAgain {
+  const judged = judgeDaemonsAndSchedules(evidence, names, heartbeatMaxAgeSeconds, now);
+  return { ...judged, summary: `${judged.summary}${checkedSaid(names, from)}` };
+}
+
+function judgeDaemonsAndSchedules(evidence: DagsterEvidence, names: readonly string[], heartbeatMaxAgeSeconds: number, now: Date): RunningAgain {
   const unknown: string[] = [];
   const daemonsStopped: string[] = [];
   const daemonWords: string[] = [];

@@ -12,10 +12,11 @@ export const targetFieldNames = ['name', 'database', 'label', 'lock'] as const;
  * Values only some templates see: a verdict's `steps` (its diagnosis' step outputs), a rollback's `recovery` (the step
  * outputs of the recovery it undoes), a recovery's `previews` (the counts taken when it was proposed; a validation's are
  * those of the recovery in place, when it had the validation's parameters), a repeated
- * argv group's `item`, and a validation's `restored` (the moment its database was last restored to: "at …" or
- * "in snapshot '…'", read by the engine for table-counts' notFewerThan).
+ * argv group's `item`, a validation's `restored` (the moment its database was last restored to: "at …" or
+ * "in snapshot '…'", read by the engine for table-counts' notFewerThan), and a validation's `taken_from` (where each
+ * of its fromIncident parameters came from, by name).
  */
-export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'restored'] as const;
+export const scopedValueNames = ['steps', 'recovery', 'previews', 'item', 'restored', 'taken_from'] as const;
 /** What every step's entry in `steps`, `recovery` and `diagnosis` carries besides the outputs its kind declares. */
 export const stepResultFields = ['status', 'summary'] as const;
 

@@ -49,6 +49,7 @@ import { reportSafely, type FollowUpOffer, type IncidentReporter } from './repor
 import { diagnoseAgainCommand } from './diagnose-again.js';
 import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
+import { takenFromIncident } from './taken-from-incident.js';
 import { unlockableRun, unlockRun } from './unlock.js';
 import { botActor, changedSomething, resultMayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 import { orList } from '../or-list.js';
@@ -566,10 +567,12 @@ export class IncidentService {
       // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
       return { incident, run, alreadyWaiting: known.has(run.id) };
     }
+    // A validation left without a fromIncident parameter (schedules=) checks what the incident's recovery was given.
+    const taken = takenFromIncident(command.verb === 'validate' ? rb.validation.fromIncident : [], existing, command.params);
     const params =
       command.verb === 'diagnose'
         ? await this.parameters(rb, rb.diagnosis.parameters, command.params)
-        : await this.parameters(rb, rb.validation.parameters, command.params, rb.validation.requires);
+        : await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires, existing);
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
     refuseReadIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)), command.verb);
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
@@ -578,7 +581,7 @@ export class IncidentService {
       await this.diagnose(incident, params, actor);
       return { incident: this.incident(incident.id), run: this.run(this.incident(incident.id).diagnosis?.runId as string) };
     }
-    return { incident: this.incident(incident.id), run: await this.validate(incident, params, actor) };
+    return { incident: this.incident(incident.id), run: await this.validate(incident, params, actor, taken.takenFrom) };
   }
 
   /** Runs the diagnosis with parameters already checked, and records its verdict. */
@@ -1181,10 +1184,12 @@ export class IncidentService {
         await this.safely(() => this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []));
       } else if (finished.status === 'succeeded' && !this.recoveryPath(rb, finished.pathId as string).cleanup) {
         // Validation checks the same window, source … the recovery worked on.
-        const raw = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name)));
-        const params = await this.parameters(rb, rb.validation.parameters, raw, rb.validation.requires);
+        // Its fromIncident ones are taken as that recovery was given them, and the validation says so.
+        const given = Object.fromEntries(Object.entries(finished.params).filter(([name]) => rb.validation.parameters.includes(name) && !rb.validation.fromIncident.includes(name)));
+        const taken = takenFromIncident(rb.validation.fromIncident, this.incident(finished.incidentId), given);
+        const params = await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires);
         try {
-          validated = await this.validate(this.incident(finished.incidentId), params, this.actor);
+          validated = await this.validate(this.incident(finished.incidentId), params, this.actor, taken.takenFrom);
         } catch (error) {
           // A validation that could not run or finish still leaves the recovery's follow-up and rollback offered.
           validationError = error;
@@ -1296,9 +1301,9 @@ export class IncidentService {
   }
 
   /** Runs the validation with parameters already checked. */
-  private async validate(incident: Incident, params: ParameterValues, actor: string): Promise<Run> {
+  private async validate(incident: Incident, params: ParameterValues, actor: string, takenFrom: Record<string, string> = {}): Promise<Run> {
     const rb = this.runbook(incident.scenario);
-    const values = this.templateValues(incident, params);
+    const values = this.templateValues(incident, params, { taken_from: takenFrom });
     const run = await this.propose(incident, actor, {
       kind: 'validation',
       title: `Validation: ${rb.title}`,

@@ -38,6 +38,8 @@ interface Scope {
   recovery?: readonly Step[];
   /** {{previews.<id>}}: the counts a recovery's plan took. */
   previews?: readonly string[];
+  /** {{taken_from.<parameter>}}: where a validation's fromIncident parameters came from. */
+  takenFrom?: readonly string[];
   /** The runbook's names: made first, from the engine's values alone, for every template (engineValues in template-values.ts). */
   isName?: boolean;
 }
@@ -152,6 +154,12 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       return wrap(`{{steps.…}} is only set in a verdict or a validation follow-up (read {{diagnosis.…}}${scope.recovery ? ' or {{recovery.…}}' : ''} here)`);
     }
     if (head === 'recovery') return scope.recovery ? stepOutput(scope.recovery, 'recovery') : wrap('{{recovery.…}} is only set in a rollback');
+    if (head === 'taken_from') {
+      if (!scope.takenFrom) return wrap('{{taken_from.…}} is only set in a validation and its follow-ups');
+      const [name] = rest;
+      if (rest.length !== 1 || name === undefined) return wrap('name one parameter: {{taken_from.<parameter>}}');
+      return scope.takenFrom.includes(name) ? undefined : wrap(`"${name}" is not one of validation.fromIncident (${list(scope.takenFrom)})`);
+    }
     if (head === 'previews') {
       if (!scope.previews) return wrap('{{previews.…}} is only set in the steps of a recovery path that has previews');
       const id = rest[0];
@@ -213,7 +221,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     // as is. A lone }} is not flagged: JSON in an argv and DuckDB's struct literals end in }}.
     // So is a single-braced {steps.disk.summary} or {database_path}: braces around a name the engine fills, one pair short.
     const bare = withoutPlaceholders(use.template);
-    const fillable = new Set([...scope.params, ...plainEngineValues, 'steps', 'recovery', 'previews', 'targets', 'names', 'diagnosis', 'item']);
+    const fillable = new Set([...scope.params, ...plainEngineValues, 'steps', 'recovery', 'previews', 'targets', 'names', 'diagnosis', 'item', 'taken_from']);
     const singleBraced = [...bare.matchAll(/(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z0-9_.-]{1,60})?\}(?!\})/g)].find((m) => fillable.has(m[1] as string))?.[0];
     // A Go template (docker's --format={{json .State.Health}}, {{.State.Status}}) is the program's, shown as written.
     const goTemplates = /\{\{-?\s*(?:[a-z]+\s+)?\.[^{}]*\}\}/g;
@@ -336,12 +344,15 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   checkParameterList(rb.diagnosis.parameters, ['diagnosis', 'parameters']);
   checkParameterList(rb.validation.parameters, ['validation', 'parameters']);
   checkRequires(rb.validation.requires, rb.validation.parameters, ['validation', 'requires']);
+  rb.validation.fromIncident.forEach((name, i) => {
+    if (!rb.validation.parameters.includes(name)) add(['validation', 'fromIncident', i], `"${name}" is not a parameter of the validation (it takes: ${list(rb.validation.parameters)})`);
+  });
 
   const diagnosisScope: Scope = { label: 'the diagnosis', params: rb.diagnosis.parameters, requires: [], diagnosis: false };
   checkSequence([[diagnosisSteps, ['diagnosis', 'steps']]], diagnosisScope, 'diagnosis', { readOnly: 'diagnosis steps must be read-only' });
   checkSequence(
     [[rb.validation.steps, ['validation', 'steps']]],
-    { label: 'the validation', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true },
+    { label: 'the validation', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, takenFrom: rb.validation.fromIncident },
     'validation',
     { readOnly: 'validation steps must be read-only: a validation runs without approval' },
   );
@@ -349,7 +360,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   rb.validation.followUps.forEach((f, i) => {
     const at: At = ['validation', 'followUps', i];
     checkCondition(f.when, [...at, 'when'], rb.validation.steps, [], 'in the validation');
-    const scope: Scope = { label: 'a validation follow-up', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, steps: rb.validation.steps, stepsOf: 'validation' };
+    const scope: Scope = { label: 'a validation follow-up', params: rb.validation.parameters, requires: rb.validation.requires, diagnosis: true, steps: rb.validation.steps, stepsOf: 'validation', takenFrom: rb.validation.fromIncident };
     checkTemplate({ at: ['advice'], template: f.advice, as: 'text' }, scope, at);
     if (!f.proposes) return;
     // The button proposes that path's plan as a typed recover would: the path exists and gets the parameters it needs.

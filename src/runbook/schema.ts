@@ -274,6 +274,11 @@ export const runbook = z
     validation: z.strictObject({
       parameters: parameterNames,
       requires: parameterNames,
+      /**
+       * Parameters a validation not given them takes from its incident: the value its latest recovery that ran was
+       * given (none, if it was given none), else the one its verdict suggests; {{taken_from.<name>}} says which.
+       */
+      fromIncident: parameterNames.default([]),
       steps: z.array(step).min(1),
       followUps: z.array(followUp).default([]),
     }),

@@ -1021,12 +1021,32 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(slack.allText()).not.toMatch(/all 4 marts within their SLA/);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
     expect(slack.allText()).toContain(`The cause is still there: Dagster is not running again: schedule still STOPPED: all_pipelines_daily.`);
+    // The list checked is the one the recovery was given, and the outcome says so.
+    expect(slack.allText()).toMatch(new RegExp(`Schedules checked: all_pipelines_daily \\(as recovery [^ ]+ \\(path a\\) of incident ${incidentId} was given it\\)`));
     expect(slack.allText()).toContain(`/databox validate schedule from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily incident=${incidentId}`);
     // Nothing resumed failed: scenario 2's advice for failed runs is not offered.
     expect(slack.allText()).not.toContain('diagnose backfill source=ebird');
     expect(slack.buttons(/^open_follow_up_\d+$/)).toHaveLength(0);
     const validation = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result.stepId === 'dagster' && r.data.result.outputs?.schedulesStopped !== undefined);
     expect(validation?.data.result).toMatchObject({ status: 'still-stopped', outputs: { schedulesStopped: 'all_pipelines_daily', daemonsStopped: '' } });
+  });
+
+  it('a validation typed without schedules= checks the schedules the diagnosis found paused (no recovery yet), and says where that list came from; with no incident, the daemon alone, saying how to name them', async () => {
+    harness = await diagnoseDaemonStoppedAndSchedulePaused();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`validate schedule incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation failed');
+    expect(slack.allText()).toContain('schedule still STOPPED: all_pipelines_daily');
+    expect(slack.allText()).toContain(`Schedules checked: all_pipelines_daily (as the diagnosis of incident ${incidentId} found it (verdict: Dagster daemon stopped`);
+    // The follow-up's command to validate again names them.
+    expect(slack.allText()).toContain(`/databox validate schedule schedules=all_pipelines_daily incident=${incidentId}`);
+
+    await harness.command('validate schedule', operator);
+    await harness.settle();
+    expect(slack.allText()).toContain(
+      'The daemon only was checked, no schedule (no incident= was given, so no recovery or diagnosis to take schedules= from): name the schedules to check with schedules=a,b',
+    );
   });
 
   it("waits on the marts when Dagster cannot be read after the start, and says the cause is unchecked: not that the resumed runs failed", async () => {

@@ -147,7 +147,7 @@ describe('a shape problem names the bad value and the closest that exists', () =
   it('a key like none lists the keys there are', () => {
     const doc = duckdbDoc();
     doc.validation.zzz = true;
-    expect(problems(stringify(doc))).toEqual(['at validation: unknown key "zzz"; the keys here are: parameters, requires, steps, followUps']);
+    expect(problems(stringify(doc))).toEqual(['at validation: unknown key "zzz"; the keys here are: parameters, requires, fromIncident, steps, followUps']);
   });
 });
 

@@ -15,6 +15,8 @@ const schema = z.strictObject({
   kind: z.literal('dagster-running'),
   /** The schedules that must run, comma-separated ("{{schedules?}}": those the recovery started); empty: the daemon alone. */
   schedules: template.default(''),
+  /** Where that list came from ("{{taken_from.schedules?}}"), said with the schedules checked. */
+  schedulesFrom: template.default(''),
 });
 
 export type DagsterRunningStep = Omit<z.output<typeof schema>, 'schedules'> & { schedules: string[] } & ResolvedCommon;
@@ -24,7 +26,7 @@ export async function runDagsterRunningStep(step: DagsterRunningStep, ctx: StepR
   const tools = ctx.dagster ?? defaultDagsterRunTools;
   const now = ctx.clock();
   const evidence = await probeDagster({ client: tools.client, runCommand: ctx.runCommand, cwd: ctx.root, now });
-  const judged = judgeRunningAgain(evidence, step.schedules, tools.heartbeatMaxAgeMs / 1000, now);
+  const judged = judgeRunningAgain(evidence, step.schedules, tools.heartbeatMaxAgeMs / 1000, now, step.schedulesFrom);
   return {
     status: judged.status,
     summary: judged.summary,
@@ -41,11 +43,14 @@ export const dagsterRunningStepKind = defineStepKind({
   outputs: ['daemonsStopped', 'schedulesStopped'],
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-running only reads: it does not mutate' }] : []),
-  templates: (step) => [{ at: ['schedules'], template: step.schedules, as: 'text' }],
+  templates: (step) => [
+    { at: ['schedules'], template: step.schedules, as: 'text' },
+    { at: ['schedulesFrom'], template: step.schedulesFrom, as: 'text' },
+  ],
   resolve: (step, tools) => {
     const { names, bad } = readNames(tools.text(step.schedules));
     if (bad.length > 0) throw new UserError(`not a schedule name: ${bad.map((n) => `"${n}"`).join(', ')} (letters, digits and _ only)`);
-    return { ...step, schedules: names };
+    return { ...step, schedules: names, schedulesFrom: tools.text(step.schedulesFrom) };
   },
   describe: (step) =>
     `ask the Dagster webserver (else the CLI) whether every required daemon heartbeats${step.schedules.length > 0 ? ` and ${step.schedules.join(', ')} ${step.schedules.length === 1 ? 'is' : 'are'} RUNNING` : ''}`,
