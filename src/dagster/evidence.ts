@@ -4,7 +4,7 @@ import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
 import { ticksAtMostDaily } from './builds-days.js';
-import { knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
+import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
 
 export interface DaemonEvidence {
@@ -121,6 +121,11 @@ export interface DagsterVerdict {
    * no window may name before UTC midnight; null otherwise. Not "no day missed": that verdict's plan backfills nothing.
    */
   missedStillTodayInUtc: string | null;
+  /**
+   * With no window: the earliest day missed that is over in UTC but still under way in the westernmost timezone the
+   * schedules run in (Dagster has no partition of it there yet), that timezone, and when the day ends there; null otherwise.
+   */
+  missedNotOverWest: { day: string; timeZone: string; endsAt: string } | null;
   /** The execution timezones of the schedules that build days: a window may end no later than the last day over in all. */
   timeZones: string[];
 }
@@ -196,6 +201,17 @@ function noDayMissedBy(schedules: readonly ScheduleEvidence[], now: Date): boole
 function missedStillTodayInUtc(schedules: readonly ScheduleEvidence[], now: Date): string | null {
   const days = schedules.filter((s) => missedWindow(s.lastSuccessAt, now, s.timezone) === null).map((s) => locallyMissed(s.lastSuccessAt, now, s.timezone)?.from);
   return days.filter((d) => d !== undefined).sort()[0] ?? null;
+}
+
+/**
+ * The earliest day these schedules missed that no window can name yet because it is still under way in the westernmost
+ * of `zones`, though over in UTC; null when there is none.
+ */
+function missedNotOverWest(schedules: readonly ScheduleEvidence[], now: Date, zones: readonly string[]): DagsterVerdict['missedNotOverWest'] {
+  const ended = lastDayEndedEverywhere(zones, now);
+  const days = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)?.from).filter((d): d is string => d !== undefined && d > ended.day);
+  const first = days.sort()[0];
+  return first ? { day: first, timeZone: ended.timeZone, endsAt: dayEndsAt(first, ended.timeZone, now) } : null;
 }
 
 /**
@@ -315,7 +331,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   const zones = timeZonesOf(buildingDays);
   const window = windowOf(buildingDays.filter((s) => s.status === 'RUNNING' || s.lastSuccessAt), now, zones);
   const noDayMissed = noDayMissedBy(buildingDays, now);
-  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'timeZones'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
+  const verdict = (v: Omit<DagsterVerdict, 'reasons' | 'notes' | 'pausedSchedules' | 'noDayMissed' | 'missedStillTodayInUtc' | 'missedNotOverWest' | 'timeZones'> & { reasons?: string[]; noDayMissed?: boolean }): DagsterVerdict => ({
     reasons,
     timeZones: zones,
     // Healthy: a running schedule's next tick builds the day, and there is nothing to say of it.
@@ -323,6 +339,7 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     pausedSchedules,
     noDayMissed,
     missedStillTodayInUtc: v.window || v.id === 'healthy' ? null : missedStillTodayInUtc(buildingDays, now),
+    missedNotOverWest: v.window || v.id === 'healthy' ? null : missedNotOverWest(buildingDays, now, zones),
     ...v,
   });
   // No SCHEDULER listed: nothing says a schedule would tick once started, or the daemon once restarted, so neither a

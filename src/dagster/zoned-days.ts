@@ -42,3 +42,15 @@ export function lastDayEndedEverywhere(timeZones: readonly string[], now: Date):
   }
   return last;
 }
+
+/**
+ * The first moment, from `now` on, at which `day` has ended in `timeZone` (its next day begins there), to the quarter
+ * hour, as "YYYY-MM-DD HH:MM UTC": when a diagnosis can name that day in a backfill.
+ */
+export function dayEndsAt(day: string, timeZone: string, now: Date): string {
+  const quarter = 15 * 60_000;
+  let at = Math.ceil(now.getTime() / quarter) * quarter;
+  // Two days of quarters bound the search: no timezone is more than 14 hours from UTC.
+  for (let i = 0; i < 192 && zonedDay(at, timeZone) <= day; i++) at += quarter;
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -113,6 +113,42 @@ describe('Dagster GraphQL client', () => {
     expect(assessDagster(evidence, thresholds, beforeItsTick)).toMatchObject({ id: 'schedules-paused-no-day-missed', missedStillTodayInUtc: null });
   });
 
+  it('names the day a UTC schedule missed that is still under way where another schedule runs, west of UTC, and when it ends there, rather than an unknown window', async () => {
+    // 06:00 UTC on 2026-12-04 is 22:00 on 2026-12-03 in Los Angeles (PST, UTC-8): 2026-12-03 is over in UTC, not there.
+    const now = new Date('2026-12-04T06:00:00Z');
+    // The UTC schedule paused after its tick of 2026-12-03 00:00 UTC: its tick that builds 2026-12-03 was missed.
+    const utcSuccess = Date.parse('2026-12-03T00:00:00Z') / 1000;
+    // The Los Angeles one runs, its tick of 2026-12-03 00:00 there made: it has missed nothing.
+    const laSuccess = Date.parse('2026-12-03T08:00:00Z') / 1000;
+    serveDagster({
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) d.lastHeartbeatTime = now.getTime() / 1000 - 10;
+        return answer;
+      },
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: () => {
+        const answer = graphqlFixture('schedules-healthy') as any;
+        answer.data.schedulesOrError.results = [
+          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: utcSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: utcSuccess, status: 'SUCCESS', error: null }] } },
+          { name: 'weather_daily', cronSchedule: '0 0 * * *', executionTimezone: 'America/Los_Angeles', scheduleState: { status: 'RUNNING', lastTick: [{ timestamp: laSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: laSuccess, status: 'SUCCESS', error: null }] } },
+        ];
+        return answer;
+      },
+    });
+    const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now });
+    const verdict = assessDagster(evidence, thresholds, now);
+    expect(verdict).toMatchObject({
+      id: 'schedules-paused',
+      window: null,
+      noDayMissed: false,
+      missedStillTodayInUtc: null,
+      missedNotOverWest: { day: '2026-12-03', timeZone: 'America/Los_Angeles', endsAt: '2026-12-04 08:00 UTC' },
+    });
+    // Once it has ended there, the window names it.
+    expect(assessDagster(evidence, thresholds, new Date('2026-12-04T08:30:00Z'))).toMatchObject({ window: { from: '2026-12-03', to: '2026-12-03' }, missedNotOverWest: null });
+  });
+
   it('says which code location a STOPPED schedule is in when another lists one of the same name RUNNING, in the verdict and the table', async () => {
     serveDagster({
       DataboxDaemonHealth: 'daemon-health-healthy',

@@ -166,13 +166,16 @@ function martsFromProblems(step: { id: string; martsFrom?: string }, diagnosisSt
 
 /**
  * What the advice says when there is no day to backfill: none was missed yet (every schedule's last success is today's),
- * the one missed is still today in UTC, or the window cannot be told (a schedule with no success on record, the CLI's schedules without tick times).
+ * the one missed is still today in UTC or still under way west of it, or the window cannot be told (a schedule with no success on record, the CLI's schedules without tick times).
  */
 function noWindow(verdict: DagsterVerdict, source: 'graphql' | 'cli'): string {
   // A day missed ahead of UTC, not yet over in UTC: the plan needs a window (so is not made without one), and the day is
   // said, with when a diagnosis can propose it, rather than "no missed day", whose plan would start the schedules and
   // leave that day unbuilt for good.
   if (verdict.missedStillTodayInUtc) return `${verdict.missedStillTodayInUtc} once it has ended in UTC too (it is over in a schedule's timezone ahead of UTC, and missed; no backfill can name it before): diagnose again after ${dayAfter(verdict.missedStillTodayInUtc)} 00:00 UTC`;
+  // The same west of UTC: a day over in UTC, missed, but still under way where a schedule runs has no partition there yet.
+  const west = verdict.missedNotOverWest;
+  if (west) return `${west.day} once it has ended in ${west.timeZone} too (missed, and over in UTC, but still under way where a schedule runs: Dagster has no partition of it there yet, and a backfill naming it would fail): diagnose again after ${west.endsAt}`;
   if (verdict.noDayMissed && verdict.lastSuccess) return `no missed day yet (the last successful tick was at ${minuteUtc(verdict.lastSuccess)})`;
   if (verdict.noDayMissed) return 'no missed day (no schedule that builds the daily partitions is paused or behind)';
   // The CLI says whether a schedule runs, never when it ticked: the marts' newest days are the evidence left.
