@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
 import { hostMemory, sizeInBytes, sizePattern } from './duckdb/memory-sizes.js';
+import { unknownVariables } from './unknown-variables.js';
 
 /** Each unit at most once, the largest first: "1h30m" and "1d12h" as well as "90m"; "30s1m" or "1h 30m" are no duration. */
 const durationPattern = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -360,6 +361,12 @@ export const bundledRunbooksDir = path.join(projectRoot, 'runbooks');
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Said before any value is checked: a misspelled name leaves its setting at the default (DATABOX_APROVERS: anyone approves).
+  const unknown = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables);
+  if (unknown.length > 0) {
+    const each = unknown.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: ${closest ? `did you mean ${closest}? Rename it` : 'check its spelling against the README\'s Configuration, or remove it'}`);
+    throw new ConfigError(`invalid configuration: ${each.join('; ')}`);
+  }
   const parsed = envSchema.safeParse(emptyAsUnset(env));
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);

@@ -1,7 +1,7 @@
 // Suggests the known name closest to a mistyped one, for load-time problems ("did you mean "corrupt"?").
 
 /** Edit distance between two short names (insertions, deletions, substitutions, and swaps of neighbours). */
-function distance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i += 1) {
     for (let j = 1; j <= b.length; j += 1) {
@@ -27,7 +27,7 @@ export function closestName(word: string, known: Iterable<string>): string | und
   for (const name of known) {
     if (name === word) continue;
     const [a, b] = [word.toLowerCase(), name.toLowerCase()];
-    const d = distance(a, b);
+    const d = editDistance(a, b);
     // A singular for a plural, a stem for its word ("anomaly" for "anomalies") is further apart than a typo, but as likely.
     const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
     const stem = shorter.slice(0, -2);

@@ -44,4 +44,13 @@ describe('npm run cli with a bad setting', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^databox: invalid configuration: ✖ starts with ~, which no shell expands here: .* → at DATABOX_STATE_DIR$/);
   });
+
+  it('stops at a misspelled setting, as the bot does, naming the setting meant', async () => {
+    const result = await helpIn(tempDir(), { DATABOX_ALLOW_SELF_APROVAL: 'true' });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'databox: invalid configuration: DATABOX_ALLOW_SELF_APROVAL is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_ALLOW_SELF_APPROVAL? Rename it',
+    });
+  });
 });

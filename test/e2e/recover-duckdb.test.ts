@@ -1155,19 +1155,19 @@ describe('requests that are not from Slack', () => {
 
 describe('the record', () => {
   it('keeps secrets out of Slack and the log, uploads a failed step\'s long output as a file, and the journal verifies until edited', async () => {
-    process.env.DATABOX_TEST_PASSWORD = 'hunter2-very-secret';
+    process.env.WAREHOUSE_TEST_PASSWORD = 'hunter2-very-secret';
     try {
       checkout.behave({
         'task full-refresh': {
           exit: 1,
-          echoEnv: 'DATABOX_TEST_PASSWORD',
+          echoEnv: 'WAREHOUSE_TEST_PASSWORD',
           // A quoted secret too: redacted in each message's strings, never in the JSON text, which it would break.
           stdout: `token in output: ${botToken}\napi_key = "quoted-secret-123"\n`,
           repeat: { text: 'loading rows …\n', times: 400 },
           createDatabase: 'data/databox.duckdb',
         },
       });
-      await diagnoseCorrupt({ DATABOX_TEST_PASSWORD: 'hunter2-very-secret' });
+      await diagnoseCorrupt({ WAREHOUSE_TEST_PASSWORD: 'hunter2-very-secret' });
       await harness.click(await proposePathA(), teammate);
       await harness.settle();
       const everything = `${slack.allText()}\n${slack.uploads.map((u) => u.bytes.toString()).join('\n')}\n${JSON.stringify(harness.logs)}`;
@@ -1180,7 +1180,7 @@ describe('the record', () => {
       expect(slack.uploads[0]?.bytes.toString()).toContain('loading rows');
       expect(slack.callsTo('files.completeUploadExternal').at(-1)?.thread_ts).toBeDefined();
     } finally {
-      delete process.env.DATABOX_TEST_PASSWORD;
+      delete process.env.WAREHOUSE_TEST_PASSWORD;
     }
     const text = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8');
     expect(text).not.toContain('hunter2-very-secret');

@@ -40,6 +40,8 @@ describe('npm start', () => {
       { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_DUCKDB_MEMORY_LIMIT: `${Math.ceil(hostMemory().bytes / 1e9) + 1}GB` },
       /✖ \d+GB is more memory than (this host has|this process may use) \(.*GiB.*: set it lower, such as the default 256MB .*→ at DATABOX_DUCKDB_MEMORY_LIMIT$/,
     ],
+    // Ignored before: approvals stayed open to anyone while the operator believed them restricted.
+    ['a misspelled approval setting', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APROVERS: 'U0ONLY' }, /^databox-bot: invalid configuration: DATABOX_APROVERS is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_APPROVERS\? Rename it$/],
     ['a state folder starting with ~', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_STATE_DIR: '~/var' }, /starts with ~, which no shell expands here: .*Give the full path, such as .* → at DATABOX_STATE_DIR$/],
   ])('stops with one line naming the problem: %s', async (_name, env, expected) => {
     const result = await startMain({ ...baseEnv, ...env });

@@ -308,6 +308,31 @@ describe('other variables', () => {
   });
 });
 
+describe('a variable the bot does not read', () => {
+  it('stops the start at a misspelled DATABOX_ setting, naming it and the setting meant, since it would leave approvals open to anyone', () => {
+    expect(configErrorOf({ DATABOX_APROVERS: 'U0ONLY' })).toBe(
+      'invalid configuration: DATABOX_APROVERS is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_APPROVERS? Rename it',
+    );
+    expect(configErrorOf({ DATABOX_REQUESTER: 'U0ONLY' })).toContain('DATABOX_REQUESTER is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_REQUESTERS?');
+    expect(configErrorOf({ DATABOX_ALLOW_SELF_APROVAL: 'true' })).toContain('did you mean DATABOX_ALLOW_SELF_APPROVAL?');
+    expect(configErrorOf({ DATABOX_NOTHING_LIKE_IT: '1' })).toContain("DATABOX_NOTHING_LIKE_IT is not a setting databox-bot reads, so its value would be ignored: check its spelling against the README's Configuration, or remove it");
+    expect(configErrorOf({ DATABOX_APROVERS: 'U0ONLY', DATABOX_REQUESTER: 'U0ONLY' })).toMatch(/DATABOX_APROVERS .*; DATABOX_REQUESTER /);
+  });
+
+  it('takes every setting it reads, the databox stack\'s own DATABOX_ variables, and a misspelled name left empty', () => {
+    expect(() => loadConfig({ DATABOX_SMOKE: '1', DATABOX_BACKFILL_START: '2026-04-18', DATABOX_BACKFILL_END: '2026-04-20', DATABOX_GATEWAY: 'local', DATABOX_LOG_LEVEL: 'INFO', DATABOX_EBIRD_DAYS_BACK: '30' })).not.toThrow();
+    expect(() => loadConfig({ DATABOX_APROVERS: '' })).not.toThrow();
+  });
+
+  it('stops at a SLACK_, DAGSTER_ or MOTHERDUCK_ name within two edits of one it reads, and leaves the other tools\' own alone', () => {
+    expect(configErrorOf({ SLACK_SIGNING_SECRETS: 's' })).toContain('SLACK_SIGNING_SECRETS is not a setting databox-bot reads, so its value would be ignored: did you mean SLACK_SIGNING_SECRET?');
+    expect(configErrorOf({ DAGSTER_LOCATON: 'databox' })).toContain('did you mean DAGSTER_LOCATION?');
+    expect(configErrorOf({ MOTHERDUCK_TOKN: 'abcd' })).toContain('did you mean MOTHERDUCK_TOKEN?');
+    expect(configErrorOf({ MOTHERDUCK_TOKN: 'abcd' })).not.toContain('abcd');
+    expect(() => loadConfig({ DAGSTER_HOME: '/srv/dagster', DAGSTER_GRPC_TIMEOUT_SECONDS: '60', SLACK_WEBHOOK_URL: 'https://hooks.example', MOTHERDUCK_SAAS_MODE: 'true' })).not.toThrow();
+  });
+});
+
 describe('MotherDuck settings', () => {
   it('picks the backend and the MotherDuck database, with the token kept as a secret', () => {
     const config = loadConfig({
@@ -368,7 +393,7 @@ describe('secrets', () => {
     SLACK_APP_TOKEN: 'xapp-1-A0-apptoken',
     SLACK_SIGNING_SECRET: 'signing-secret-value',
     MOTHERDUCK_TOKEN: 'md-token-value-123',
-    DATABOX_DB_PASSWORD: 'hunter2hunter2',
+    WAREHOUSE_DB_PASSWORD: 'hunter2hunter2',
     api_secret_key: 'lowercase-secret-name',
     SHORT_TOKEN: 'abc',
     PATH: '/usr/local/bin:/usr/bin',
@@ -390,7 +415,7 @@ describe('secrets', () => {
     const redacted = redact(text);
     for (const secret of loadConfig(env).secrets) expect(redacted).not.toContain(secret);
     expect(redacted).toContain('MOTHERDUCK_TOKEN=[REDACTED]');
-    expect(redacted).toContain('DATABOX_DB_PASSWORD=[REDACTED]');
+    expect(redacted).toContain('WAREHOUSE_DB_PASSWORD=[REDACTED]');
     expect(redacted).toContain('PATH=/usr/local/bin:/usr/bin');
     expect(redacted).toContain(`DATABOX_ROOT=${databoxRoot}`);
     // Too short to be redacted wherever it appears, but printed as NAME=value its name gives it away.
