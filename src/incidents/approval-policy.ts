@@ -77,6 +77,18 @@ export function teammateRule(run: Pick<Run, 'destructive'>): string {
 }
 
 /**
+ * Who may approve a plan that needs a teammate, as checkApproval decides it under the rule in force, for the plan's
+ * header; undefined for any other plan. With DATABOX_ALLOW_SELF_APPROVAL on, the requester may approve it too.
+ */
+export function teammateRuleLine(run: Pick<Run, 'destructive' | 'needsTeammate'>, allowSelfApproval: boolean): string | undefined {
+  if (!run.needsTeammate) return undefined;
+  const why = run.destructive ? 'It has destructive steps' : 'Its runbook asks for a teammate';
+  return allowSelfApproval
+    ? `${why}, but DATABOX_ALLOW_SELF_APPROVAL is on: its requester may approve it too.`
+    : `${why}: someone other than the requester must approve it.`;
+}
+
+/**
  * `changedSince`: a plan that changed this one's database after it was made, said to a click on it (notPending);
  * `memberOf`: the user groups of the approvers Slack says the actor is in (isApprover).
  */

@@ -7,7 +7,7 @@ import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
 import { shortHash } from '../engine/resolve.js';
 import type { ResolvedStep, StepRecord } from '../engine/types.js';
-import { noRollbackWarning, overtakesWarning, utcTime } from '../incidents/approval-policy.js';
+import { noRollbackWarning, overtakesWarning, teammateRuleLine, utcTime } from '../incidents/approval-policy.js';
 import { saidInSlack, slackMention as mention } from './mentions.js';
 import { planOfferCommand, type PlanOffer } from '../incidents/plan-offer.js';
 import { followUpCommand, type FollowUpOffer } from '../incidents/reporter.js';
@@ -175,14 +175,10 @@ export function decisionLine(run: Run): string | undefined {
   }
 }
 
-/** A plan's first lines: its title and hash, who asked, how many steps are destructive, who may approve it. */
-export function planHeader(run: Run): string {
+/** A plan's first lines: its title and hash, who asked, how many steps are destructive, who may approve it (under DATABOX_ALLOW_SELF_APPROVAL's rule). */
+export function planHeader(run: Run, allowSelfApproval: boolean): string {
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
-  const rule = run.destructive
-    ? 'It has destructive steps: someone other than the requester must approve it.'
-    : run.needsTeammate
-      ? 'Its runbook asks for a teammate: someone other than the requester must approve it.'
-      : 'Anyone allowed may approve it.';
+  const rule = teammateRuleLine(run, allowSelfApproval) ?? 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
     (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
@@ -203,8 +199,8 @@ function outdatedLine(run: Run, changedBy: Run): string {
   return `:no_entry_sign: No longer approvable: ${database} has changed since this plan was made (plan ${changedBy.id}, ${escapeMrkdwn(changedBy.title)}, started at ${when}). Nothing of this plan ran. Diagnose again and propose a new plan.`;
 }
 
-export function planMessage(run: Run, root: string, outdatedBy?: Run): Rendered {
-  const header = planHeader(run);
+export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdatedBy?: Run): Rendered {
+  const header = planHeader(run, allowSelfApproval);
   const previews = planPreviews(run);
   const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
   if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));

@@ -128,7 +128,7 @@ const textLength = (blocks: KnownBlock[]) => JSON.stringify(blocks).length;
  * The run's message: for a plan, the plan itself until a step has started (its buttons, then its decision); after that,
  * and for a read-only run from the start, every step with its state. What does not fit is folded, oldest first.
  */
-export function runMessage(run: Run, view: RunView, root: string, stateDir: string, incidentId: string): Rendered {
+export function runMessage(run: Run, view: RunView, root: string, stateDir: string, incidentId: string, allowSelfApproval: boolean): Rendered {
   const records = new Map(run.results.map((r) => [r.stepId, r] as const));
   for (const [id, record] of view.finished) records.set(id, record);
   const states: StepState[] = run.steps.map((step, index) => ({
@@ -140,10 +140,10 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     attached: view.attached.has(step.id),
   }));
   const started = states.some((s) => s.running || s.record);
-  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, view.outdatedBy);
+  if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, allowSelfApproval, view.outdatedBy);
 
   const header = run.needsApproval
-    ? planHeader(run)
+    ? planHeader(run, allowSelfApproval)
     : `:arrow_forward: *${escapeMrkdwn(run.title)}* · ${stepCount(run.steps.length)}, ${readOnlyWords(run.steps)}`;
   const top: KnownBlock[] = [section(header), context(statusLine(run, states)), ...(run.needsApproval ? planPreviews(run) : [])];
   const approved = run.needsApproval && run.decidedBy ? decisionLine({ ...run, status: 'approved' }) : undefined;

@@ -32,6 +32,8 @@ export interface SlackReporterDeps {
   /** Where step outputs are kept; the run message names a kept file relative to it. */
   stateDir: string;
   runbook: (scenario: string) => Runbook;
+  /** DATABOX_ALLOW_SELF_APPROVAL: a plan's header says who may approve it under the rule in force. */
+  allowSelfApproval: boolean;
   /** Every thread message goes through it: in order, retried, never holding up a run. */
   outbox: SlackOutbox;
   /** The wait before asking again (1, 2, …) for an incident's first message Slack failed to take (tests shorten it). */
@@ -172,7 +174,7 @@ export class SlackReporter implements IncidentReporter {
   /** Renders the run as it is when the message is sent, from the view taken now (it outlives the run's entries). */
   private renderRun(incident: Incident, run: Run): () => Rendered {
     const view = this.view(run);
-    return () => runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id);
+    return () => runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id, this.deps.allowSelfApproval);
   }
 
   /** Shows the run's current state in its one message (posting it first if this process has none for it). */

@@ -254,6 +254,7 @@ class ConsoleSession {
       columns: () => io.stdout.columns,
       root: config.databoxRoot,
       runbook: (id) => this.service.runbook(id),
+      allowSelfApproval: config.allowSelfApproval,
       cli: cliName,
       heartbeatMs: deps.heartbeatMs,
     });

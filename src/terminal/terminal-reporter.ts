@@ -18,7 +18,7 @@ import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import { acceptedNote, changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
-import { noRollbackWarning, overtakesWarning } from '../incidents/approval-policy.js';
+import { noRollbackWarning, overtakesWarning, teammateRuleLine } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
 import { atUtc } from '../timestamps.js';
 import { plainFromMrkdwn } from './plain-mrkdwn.js';
@@ -36,6 +36,8 @@ export interface TerminalReporterOptions {
   tty: boolean;
   root: string;
   runbook: (scenario: string) => Runbook;
+  /** DATABOX_ALLOW_SELF_APPROVAL: a plan says who may approve it under the rule in force. */
+  allowSelfApproval: boolean;
   /** How the operator invokes the CLI, for the commands the reporter suggests. */
   cli: string;
   /** How often a step that is still running says so when the output is not a terminal. */
@@ -104,8 +106,8 @@ export class TerminalReporter implements IncidentReporter {
       this.line(style.dim(indent(describeStep(step, root), '        $ ').replace(/\n {8}\$ /g, '\n          ')));
     });
     for (const preview of run.previews ?? []) this.line(`  ${style.bold('Preview')}: ${preview.title}: ${previewValueSaid(preview)}`);
-    if (run.destructive) this.line(style.yellow('It has destructive steps: someone other than the requester must approve it.'));
-    else if (run.needsTeammate) this.line(style.yellow('Its runbook asks for a teammate: someone other than the requester must approve it.'));
+    const rule = teammateRuleLine(run, this.options.allowSelfApproval);
+    if (rule) this.line(style.yellow(rule));
   }
 
   async runProposed(_incident: Incident, run: Run): Promise<FrontEndRef | undefined> {

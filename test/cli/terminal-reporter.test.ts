@@ -34,6 +34,7 @@ function reporter(tty: boolean, columns?: number) {
     runbook: () => {
       throw new Error('not needed');
     },
+    allowSelfApproval: false,
     cli: 'npm run --silent cli --',
     heartbeatMs: 60,
   });

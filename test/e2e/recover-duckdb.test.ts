@@ -309,6 +309,9 @@ describe('path A: rebuild from raw dlt state', () => {
   it('allows self-approval when DATABOX_ALLOW_SELF_APPROVAL=true', async () => {
     await diagnoseCorrupt({ DATABOX_ALLOW_SELF_APPROVAL: 'true' });
     const approve = await proposePathA();
+    // The plan says the rule in force, not the two-person rule the setting lifts.
+    expect(slack.allText()).toContain('It has destructive steps, but DATABOX_ALLOW_SELF_APPROVAL is on: its requester may approve it too.');
+    expect(slack.allText()).not.toContain('someone other than the requester must approve it');
     await harness.click(approve, operator);
     await harness.settle();
     expect(commandsRun()[0]).toBe('task full-refresh');

@@ -42,6 +42,7 @@ function printedPlan(run: Run): string {
     runbook: () => {
       throw new Error('not needed');
     },
+    allowSelfApproval: false,
     cli: 'npm run --silent cli --',
   });
   reporter.printPlan(run);
@@ -53,14 +54,14 @@ const fifteenMinutes = pendingPlan('2026-12-03T22:26:15.000Z');
 
 describe("a plan's expiry", () => {
   it('names the date when the plan expires on another day than it was proposed, in Slack and at the terminal', () => {
-    expect(planHeader(thirtyDays)).toContain('The approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC.');
+    expect(planHeader(thirtyDays, false)).toContain('The approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC.');
     expect(printedPlan(thirtyDays)).toContain('the approval binds to exactly these steps and expires on 2027-01-02 at 22:11 UTC');
     const waiting = statusText({ holding: [], waiting: [thirtyDays], outdated: [], unsettled: [], recent: [], leftOut: 0 } as unknown as StatusReport);
     expect(waiting).toContain('expires 2027-01-02 22:11 UTC');
   });
 
   it('is its time alone on the day it was proposed', () => {
-    expect(planHeader(fifteenMinutes)).toContain('expires at 22:26 UTC.');
+    expect(planHeader(fifteenMinutes, false)).toContain('expires at 22:26 UTC.');
     expect(printedPlan(fifteenMinutes)).toContain('expires at 22:26 UTC');
   });
 });

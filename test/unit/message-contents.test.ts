@@ -67,6 +67,7 @@ describe('MessageContents', () => {
         root: '/',
         stateDir: '/',
         runbook: () => expect.unreachable('no runbook is read'),
+        allowSelfApproval: false,
         outbox: {} as SlackOutbox,
       });
       const finished: Rendered = { text: 'Status: diagnosis finished', blocks: [] };

@@ -24,7 +24,7 @@ describe('run message', () => {
     for (const step of steps.slice(0, 79)) view.finished.set(step.id, { stepId: step.id, status: 'ok', summary: 'exit 0', exitCode: 0, durationMs: 5, outputs: {}, excerpt: 'y'.repeat(1_200) });
     view.running = { stepId: 's79', progress: 'loading' };
     const run = { id: 'dbx-1/r2', incidentId: 'dbx-1', kind: 'recovery', title: 'Path A', steps, hash: 'abc', lockKey: 'k', params: {}, needsApproval: true, destructive: false, mutates: true, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'running', decidedBy: 'U2', decidedAt: '2026-01-01T00:01:00Z', refs: {}, results: [] };
-    const rendered = runMessage(run as never, view, '/srv/databox', '/srv/state', 'dbx-1');
+    const rendered = runMessage(run as never, view, '/srv/databox', '/srv/state', 'dbx-1', false);
     expect(rendered.blocks.length).toBeLessThanOrEqual(messageLimits.blocks);
     expect(JSON.stringify(rendered.blocks).length).toBeLessThanOrEqual(messageLimits.chars);
     const text = JSON.stringify(rendered.blocks);
@@ -43,7 +43,7 @@ describe("a step's progress line", () => {
     const view = emptyView();
     view.running = { stepId: 'fresh', progress };
     const run = { id: 'dbx-1/3', incidentId: 'dbx-1', kind: 'validation', title: 'Validation', steps: [step], hash: 'abc', lockKey: 'k', params: {}, needsApproval: false, destructive: false, mutates: false, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'running', refs: {}, results: [] };
-    const text = JSON.stringify(runMessage(run as never, view, '/srv/databox', '/srv/state', 'dbx-1').blocks);
+    const text = JSON.stringify(runMessage(run as never, view, '/srv/databox', '/srv/state', 'dbx-1', false).blocks);
     for (const mart of behind) expect(text).toContain(`${mart}: newest 2026-11-30`);
   });
 });
@@ -52,7 +52,7 @@ describe('a cleanup in Slack', () => {
   it('is called a cleanup, in its run message and in the incident header, never a recovery that succeeded', async () => {
     const { rootMessage } = await import('../../src/slack/blocks.js');
     const run = { id: 'dbx-1/5', incidentId: 'dbx-1', kind: 'recovery', cleanup: true, pathId: 'c', title: "Path C: Drop this incident's leftover clones", steps: [], hash: 'abc', lockKey: 'k', params: {}, needsApproval: true, destructive: true, mutates: true, requestedBy: 'U1', proposedAt: '2026-01-01T00:00:00Z', status: 'succeeded', refs: {}, results: [] };
-    expect(runMessage(run as never, emptyView(), '/srv/databox', '/srv/state', 'dbx-1').text).toBe("Cleanup succeeded: Path C: Drop this incident's leftover clones");
+    expect(runMessage(run as never, emptyView(), '/srv/databox', '/srv/state', 'dbx-1', false).text).toBe("Cleanup succeeded: Path C: Drop this incident's leftover clones");
     const incident = { id: 'dbx-1', scenario: 'motherduck', title: 'MotherDuck point-in-time recovery', openedBy: 'U1', openedAt: '2026-01-01T00:00:00Z', origin: 'slack:C1', refs: {}, runs: [run] };
     const header = JSON.stringify(rootMessage(incident as never).blocks);
     expect(header).toContain('Status: cleanup succeeded');
