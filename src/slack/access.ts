@@ -125,10 +125,7 @@ export class SlackAccess {
     const found = await this.listedGroupWith(userId, approvers);
     if ('group' in found) return { ok: true, memberOf: [found.group] };
     if (found.failures.length > 0) {
-      return {
-        ok: false,
-        reason: `Slack could not list the members of ${found.failures.join('; ')} (usergroups.users.list), so the bot cannot tell whether you are one of DATABOX_APPROVERS and the click was refused; nothing was decided. Try again in a moment`,
-      };
+      return { ok: false, reason: unlistedGroupsReason('DATABOX_APPROVERS', found.failures, 'the bot cannot tell whether you are one of DATABOX_APPROVERS and the click was refused; nothing was decided') };
     }
     return { ok: true, memberOf: [] };
   }
@@ -170,9 +167,7 @@ export class SlackAccess {
     if ('group' in found) return { ok: true };
     // A group is named, not mentioned: a mention would notify everyone in it.
     const who = requesters.map((id) => (id.startsWith('S') ? `the user group ${id}` : mention(id))).join(', ');
-    if (found.failures.length > 0) {
-      return { ok: false, reason: `Slack could not list the members of ${found.failures.join('; ')} (usergroups.users.list), so the request was refused; nothing was proposed. Try again in a moment` };
-    }
+    if (found.failures.length > 0) return { ok: false, reason: unlistedGroupsReason('DATABOX_REQUESTERS', found.failures, 'the request was refused; nothing was proposed') };
     return { ok: false, reason: `only these people and groups may start recoveries and rollbacks: ${who}. Diagnoses stay open to everyone` };
   }
 
@@ -246,13 +241,13 @@ export class SlackAccess {
   }
 
   /** The first user group of `listed` (S… among its IDs) Slack says has the user, else each group Slack could not list, with why. */
-  private async listedGroupWith(userId: string, listed: readonly string[]): Promise<{ group: string } | { failures: string[] }> {
-    const failures: string[] = [];
+  private async listedGroupWith(userId: string, listed: readonly string[]): Promise<{ group: string } | { failures: GroupFailure[] }> {
+    const failures: GroupFailure[] = [];
     for (const group of listed.filter((id) => id.startsWith('S'))) {
       try {
         if ((await this.groupMembers(group)).includes(userId)) return { group };
       } catch (error) {
-        failures.push(`${group}: ${describeSlackError(error)}`);
+        failures.push({ group, error: describeSlackError(error) });
       }
     }
     return { failures };
@@ -288,6 +283,31 @@ export function requestOrigin(body: Record<string, any>): Clicker {
     teamId: body.team?.id ?? body.team_id,
     enterpriseId: (body.enterprise?.id ?? body.team?.enterprise_id ?? body.enterprise_id) || undefined,
   };
+}
+
+/** A user group Slack did not list, and Slack's error code (or why the answer was no list). */
+interface GroupFailure {
+  group: string;
+  error: string;
+}
+
+/**
+ * Slack's answers that asking again will not change: the group does not exist, or the bot may not read it (its token
+ * lacks usergroups:read, or is refused). Anything else (ratelimited, a 5xx, the network) may clear in a moment.
+ */
+const lastingGroupErrors = new Set(['no_such_subteam', 'subteam_not_found', 'missing_scope', 'not_allowed_token_type', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/**
+ * Why a click or request was refused when Slack did not list a group `setting` names: a lasting error says the setting
+ * (or the bot's token) is wrong and who can fix it, for a click again would only be refused again; a passing one says
+ * to try again.
+ */
+function unlistedGroupsReason(setting: string, failures: readonly GroupFailure[], refused: string): string {
+  const which = failures.map(({ group, error }) => `${group}: ${error}`).join('; ');
+  if (failures.some(({ error }) => lastingGroupErrors.has(error))) {
+    return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Trying again will not help: ${setting} names a user group Slack does not have, or that the bot's token may not read (it needs the usergroups:read scope). Tell whoever runs databox-bot to correct ${setting}`;
+  }
+  return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Try again in a moment`;
 }
 
 function describeSlackError(error: unknown): string {

@@ -5,6 +5,7 @@ import type { Decided, IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
+import { samePerson } from '../incidents/same-person.js';
 import type { Incident } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -55,12 +56,21 @@ export async function mayDecide(
   { of, clickedAt, askWhoClicked = true }: { of: Decided; clickedAt?: number; askWhoClicked?: boolean },
 ): Promise<{ memberOf: readonly string[] } | undefined> {
   const misplaced = of !== 'unlock' ? notOnItsMessage(deps.service, runId, body) : undefined;
-  const access = misplaced || !askWhoClicked ? undefined : await deps.access.mayApprove(clickerOf(body));
+  // The requester approving their own plan is refused by the two-person rule whatever Slack says of them: asked first,
+  // Slack's trouble listing a group would hide that rule behind a "try again" that could never succeed.
+  const refusedAsRequester = of === 'approve' && ownPlanNeedingTeammate(deps.service, runId, body.user.id);
+  const access = misplaced || !askWhoClicked || refusedAsRequester ? undefined : await deps.access.mayApprove(clickerOf(body));
   const reason = misplaced ?? (access?.ok ? clickedAt !== undefined && lateClickReason(clickedAt, Date.now(), deps.service.config.approvalClickMaxAgeMs) : access?.reason);
   if (!reason) return { memberOf: access?.ok ? access.memberOf : [] };
   deps.service.refuseDecision(runId, body.user.id, reason, of);
   await tell(`:no_entry_sign: ${escapeMrkdwn(reason)}`);
   return undefined;
+}
+
+/** Whether `clicker` requested this plan and it needs someone else's approval (DATABOX_ALLOW_SELF_APPROVAL off): the policy refuses them. */
+function ownPlanNeedingTeammate(service: IncidentService, runId: string, clicker: string): boolean {
+  const run = service.state.runs.get(runId);
+  return Boolean(run?.needsTeammate && !service.config.allowSelfApproval && samePerson(clicker, run.requestedBy));
 }
 
 /** A click as a block_actions payload describes it: who, and the message the button was on. */

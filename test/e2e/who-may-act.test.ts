@@ -332,6 +332,20 @@ describe('DATABOX_APPROVERS', () => {
     expect(journalRecords().filter((r) => r.type === 'run.approved').map((r) => r.actor)).toEqual([teammate]);
   });
 
+  it('says a group Slack does not have is a wrong setting, not a reason to click again; its requester is told the two-person rule', async () => {
+    // No S0ONCALL in the stand-in: Slack answers no_such_subteam, and will every time.
+    const approve = await planWaitingForApproval(env);
+    await harness.click(approve, teammate);
+    await harness.settle();
+    const told = slack.ephemerals(teammate).at(-1);
+    expect(told).toMatch(/Slack could not list the members of S0ONCALL: no_such_subteam \(usergroups\.users\.list\).*Trying again will not help: DATABOX_APPROVERS names a user group Slack does not have.*Tell whoever runs databox-bot to correct DATABOX_APPROVERS/);
+    expect(told).not.toMatch(/Try again in a moment/);
+    await harness.click(approve, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who requested it/);
+    nothingRan();
+  });
+
   it('lets an approver named by ID approve while the group cannot be listed', async () => {
     const approve = await planWaitingForApproval(env);
     await harness.click(approve, 'U0LEAD');
