@@ -360,11 +360,22 @@ export const bundledRunbooksDir = path.join(projectRoot, 'runbooks');
 /** Every variable loadConfig reads: each is documented in .env.example and the README (a test holds them to it). */
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
+/**
+ * The DATABOX_ variables set that neither the bot nor the databox stack (as known) reads, and not close enough to a
+ * setting to be refused as misspelt: warned about at start, as the stack may read a name added since.
+ */
+export function unreadSettingsWarning(env: Record<string, string | undefined>): string | undefined {
+  const unread = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => !v.misspelt);
+  if (unread.length === 0) return undefined;
+  const each = unread.map(({ name, closest }) => `${name}${closest ? ` (did you mean ${closest}?)` : ''}`);
+  return `databox-bot reads no setting named ${each.join(', ')}: passed on to the databox stack's commands, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default`;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Said before any value is checked: a misspelled name leaves its setting at the default (DATABOX_APROVERS: anyone approves).
-  const unknown = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables);
-  if (unknown.length > 0) {
-    const each = unknown.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: ${closest ? `did you mean ${closest}? Rename it` : 'check its spelling against the README\'s Configuration, or remove it'}`);
+  const misspelt = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => v.misspelt);
+  if (misspelt.length > 0) {
+    const each = misspelt.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: did you mean ${closest}? Rename it`);
     throw new ConfigError(`invalid configuration: ${each.join('; ')}`);
   }
   const parsed = envSchema.safeParse(emptyAsUnset(env));

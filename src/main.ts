@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, unreadSettingsWarning } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   if (!process.env.DATABOX_ROOT) {
     logger.warn({ databoxRoot: config.databoxRoot, databasePath: config.databasePath }, 'DATABOX_ROOT is not set: the databox checkout is taken to be the working directory; set it to the checkout the runbooks work in');
   }
+  const unread = unreadSettingsWarning(process.env);
+  if (unread) logger.warn(unread);
   // Said at start, not found at the first diagnosis of an incident: every MotherDuck step needs the token.
   if (config.backend === 'motherduck' && !config.motherduck.token) {
     logger.warn(

@@ -26,30 +26,36 @@ export const stackVariables: readonly string[] = [
 ];
 
 /**
- * Prefixes the bot shares with the tools it drives (Dagster reads DAGSTER_HOME and more, DuckDB MOTHERDUCK_*): a name
- * under one of these is refused only when it is this many edits or fewer from one the bot reads, so a typo is caught
- * and another tool's own variable is left alone.
+ * Prefixes the bot shares with the tools it drives (Dagster reads DAGSTER_HOME and more, DuckDB MOTHERDUCK_*), and its
+ * own, which the databox stack shares (a setting it adds later is not in the list above): a name under one of these is
+ * refused only when it is this many edits or fewer from one the bot reads, so a typo is caught and another tool's own
+ * variable is left alone.
  */
-const sharedPrefixes = ['SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
+const prefixes = ['DATABOX_', 'SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
 const typoEdits = 2;
 
+/** An unknown name, the known one closest to it, and whether it is close enough to be a misspelling of it (refused). */
+export interface UnknownVariable {
+  name: string;
+  closest?: string;
+  misspelt: boolean;
+}
+
 /**
- * Each variable in `names` that is not one of `known` and reads as meant for the bot: any DATABOX_* name but the stack's
- * own, and a SLACK_/DAGSTER_/MOTHERDUCK_ name within two edits of a known one. With each, the known name it is closest to.
+ * Each variable in `names` that is not one of `known` (nor the stack's own) under one of the prefixes: misspelt when within
+ * two edits of a known name under the same prefix, which the start refuses; a DATABOX_* name farther from every one is
+ * not misspelt (the stack may read it) and is only warned about. Other names under the shared prefixes are not listed.
  */
-export function unknownVariables(names: Iterable<string>, known: readonly string[]): { name: string; closest?: string }[] {
+export function unknownVariables(names: Iterable<string>, known: readonly string[]): UnknownVariable[] {
   const knownSet = new Set([...known, ...stackVariables]);
-  const found: { name: string; closest?: string }[] = [];
+  const found: UnknownVariable[] = [];
   for (const name of names) {
     if (knownSet.has(name)) continue;
-    if (name.startsWith('DATABOX_')) {
-      found.push({ name, closest: closestName(name, known) });
-      continue;
-    }
-    const prefix = sharedPrefixes.find((p) => name.startsWith(p));
+    const prefix = prefixes.find((p) => name.startsWith(p));
     if (!prefix) continue;
     const near = known.filter((k) => k.startsWith(prefix) && editDistance(name, k) <= typoEdits).sort((a, b) => editDistance(name, a) - editDistance(name, b));
-    if (near[0]) found.push({ name, closest: near[0] });
+    if (near[0]) found.push({ name, closest: near[0], misspelt: true });
+    else if (prefix === 'DATABOX_') found.push({ name, closest: closestName(name, known), misspelt: false });
   }
   return found;
 }

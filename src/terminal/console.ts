@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
-import { ConfigError, loadConfig, loadRecordSettings, type Config } from '../config.js';
+import { ConfigError, loadConfig, loadRecordSettings, unreadSettingsWarning, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
@@ -187,6 +187,8 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
       `warning: DATABOX_ROOT is not set: the databox checkout is taken to be the working directory, ${config.databoxRoot} (under \`npm run\`, the bot's own folder); set it to the checkout the runbooks work in\n`,
     );
   }
+  const unread = verb !== undefined && verb !== 'help' && !options.help ? unreadSettingsWarning(io.env) : undefined;
+  if (unread) io.stderr.write(`warning: ${unread}\n`);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   if (verb === 'watch' && !options.help) {

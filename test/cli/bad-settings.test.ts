@@ -53,4 +53,12 @@ describe('npm run cli with a bad setting', () => {
       stderr: 'databox: invalid configuration: DATABOX_ALLOW_SELF_APROVAL is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_ALLOW_SELF_APPROVAL? Rename it',
     });
   });
+
+  it('runs with a DATABOX_ name far from every setting (the stack may read it), warning that it is no setting of the bot', async () => {
+    const dir = tempDir();
+    const env = cliEnv({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_NEW_STACK_KNOB: '1' });
+    const result = await execa(process.execPath, [...cliArgs, 'status'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 45_000 });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stderr)).toContain("warning: databox-bot reads no setting named DATABOX_NEW_STACK_KNOB: passed on to the databox stack's commands");
+  });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configVariables, loadConfig, parseDuration, secretValuesOf } from '../../src/config.js';
+import { ConfigError, configVariables, loadConfig, parseDuration, secretValuesOf, unreadSettingsWarning } from '../../src/config.js';
 import { hostMemory } from '../../src/duckdb/memory-sizes.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
@@ -315,8 +315,16 @@ describe('a variable the bot does not read', () => {
     );
     expect(configErrorOf({ DATABOX_REQUESTER: 'U0ONLY' })).toContain('DATABOX_REQUESTER is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_REQUESTERS?');
     expect(configErrorOf({ DATABOX_ALLOW_SELF_APROVAL: 'true' })).toContain('did you mean DATABOX_ALLOW_SELF_APPROVAL?');
-    expect(configErrorOf({ DATABOX_NOTHING_LIKE_IT: '1' })).toContain("DATABOX_NOTHING_LIKE_IT is not a setting databox-bot reads, so its value would be ignored: check its spelling against the README's Configuration, or remove it");
     expect(configErrorOf({ DATABOX_APROVERS: 'U0ONLY', DATABOX_REQUESTER: 'U0ONLY' })).toMatch(/DATABOX_APROVERS .*; DATABOX_REQUESTER /);
+  });
+
+  it('starts with a DATABOX_ name far from every setting (the stack may read one added since), warning that the bot reads no such setting', () => {
+    expect(() => loadConfig({ DATABOX_NOTHING_LIKE_IT: '1' })).not.toThrow();
+    expect(unreadSettingsWarning({ DATABOX_NOTHING_LIKE_IT: '1', DATABOX_SMOKE: '1', DATABOX_APPROVERS: 'U0A' })).toBe(
+      "databox-bot reads no setting named DATABOX_NOTHING_LIKE_IT: passed on to the databox stack's commands, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
+    );
+    expect(unreadSettingsWarning({ DATABOX_APPROVAL_TIMEOUT: '15m' })).toMatch(/^databox-bot reads no setting named DATABOX_APPROVAL_TIMEOUT \(did you mean DATABOX_APPROVAL_TTL\?\)/);
+    expect(unreadSettingsWarning({ DATABOX_SMOKE: '1', DATABOX_APPROVERS: 'U0A', DATABOX_APROVERS: 'U0A' })).toBeUndefined();
   });
 
   it('takes every setting it reads, the databox stack\'s own DATABOX_ variables, and a misspelled name left empty', () => {
