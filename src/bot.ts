@@ -265,6 +265,11 @@ export function createBot(options: BotOptions): Bot {
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
+      // A group Slack says it does not have would otherwise be found at the first click of one of its members.
+      for (const problem of await access.groupProblems()) {
+        if (problem.lasting) logger.error({ group: problem.group, setting: problem.setting, error: problem.error }, problem.line);
+        else logger.warn({ group: problem.group, setting: problem.setting, error: problem.error }, problem.line);
+      }
       for (const aside of repairs.splice(0)) await service.reportJournalRepair(aside);
       reportRepair = (aside) => void service.reportJournalRepair(aside);
       for (const run of service.recoverAfterRestart()) {

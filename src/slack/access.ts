@@ -240,6 +240,34 @@ export class SlackAccess {
     return user;
   }
 
+  /**
+   * At start: each user group DATABOX_APPROVERS or DATABOX_REQUESTERS names that Slack will not list, as a line for the
+   * log. A lasting refusal (no such group, no usergroups:read) means no member of it can act until the setting or the
+   * token is corrected; the bot starts all the same, since refusing to start would leave nobody able to act at all.
+   */
+  async groupProblems(): Promise<{ group: string; setting: string; error: string; lasting: boolean; line: string }[]> {
+    const settings = [
+      { setting: 'DATABOX_APPROVERS', ids: this.options.approvers, act: 'approve a plan' },
+      { setting: 'DATABOX_REQUESTERS', ids: this.options.requesters, act: 'run a command or click a button' },
+    ];
+    const problems = [];
+    for (const { setting, ids, act } of settings) {
+      for (const group of ids.filter((id) => id.startsWith('S'))) {
+        try {
+          await this.groupMembers(group);
+        } catch (caught) {
+          const error = describeSlackError(caught);
+          const lasting = lastingGroupErrors.has(error);
+          const line = lasting
+            ? `${setting} names the user group ${group}, which Slack will not list (${error}: a group this workspace does not have, or a token without usergroups:read): no member of it can ${act} until ${setting} is corrected`
+            : `could not check the user group ${group} named by ${setting} (${error}): it is asked again at each click`;
+          problems.push({ group, setting, error, lasting, line });
+        }
+      }
+    }
+    return problems;
+  }
+
   /** The first user group of `listed` (S… among its IDs) Slack says has the user, else each group Slack could not list, with why. */
   private async listedGroupWith(userId: string, listed: readonly string[]): Promise<{ group: string } | { failures: GroupFailure[] }> {
     const failures: GroupFailure[] = [];
