@@ -217,6 +217,18 @@ describe('scenario 2 verdicts on days loaded twice', () => {
     );
   });
 
+  it('does not call a day the mart holds twice "normal" in its counts, under a duplicate-load verdict', async () => {
+    const sql = loadedTwice('raw_ebird.observations', 'observation_date', '2026-04-20') + loadedTwice('ebird.fct_daily_bird_observations', 'day_date', '2026-04-20');
+    const { service, incident } = await diagnosed({ source: 'ebird', from: '2026-04-18', to: '2026-04-23' }, sql);
+    expect(incident.diagnosis).toMatchObject({ verdict: 'duplicate-load', suggested: { from: '2026-04-20', to: '2026-04-20' } });
+    const mart = service.run(incident.diagnosis!.runId).results.find((r) => r.stepId === 'mart_counts');
+    // Before: "all 6 days normal in ebird.fct_daily_bird_observations (…, baseline median 1000/day)", of a day at 2× it.
+    expect(mart?.status).toBe('ok');
+    expect(mart?.summary).toMatch(
+      /^5 of 6 days normal in ebird\.fct_daily_bird_observations \(2026-04-18 … 2026-04-23, baseline median [\d.]+\/day\); 2026-04-20 \(\d+ rows, [12]\.\d\d× the median\) has about twice the usual rows or more: under the spike threshold \(5×\), so not called a spike, but not normal either \(a day loaded twice has as many\)/,
+    );
+  });
+
   it('says the normal days between two days loaded twice, which their window replaces too', async () => {
     const sql = loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-12') + loadedTwice('raw_noaa.daily_weather', 'observation_date', '2026-04-17');
     const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, sql);

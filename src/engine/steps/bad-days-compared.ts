@@ -40,7 +40,7 @@ export interface BadDaysCompared {
  * A built table's day with at least this many times its median is not "normal there", though under the spike
  * threshold: a day loaded twice doubles its rows, and its own variation takes a little off.
  */
-const doubledFrom = 1.9;
+export const doubledFrom = 1.9;
 
 /**
  * `here` is the table the step counted (the raw one), `there` the table built from it (the mart) that an earlier step

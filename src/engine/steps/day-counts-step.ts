@@ -8,7 +8,7 @@ import { foldRows, textTable } from '../../text-table.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { stepExcerptChars } from '../../excerpt.js';
 import type { StepResult } from '../types.js';
-import { compareBadDays, dayRanges, normalBetween } from './bad-days-compared.js';
+import { compareBadDays, dayRanges, doubledFrom, normalBetween } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
 import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
@@ -416,6 +416,16 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       ? `; ${plural(emptyInBoth.length, 'other day has', 'other days have')} no rows in ${otherTable} either (${dayRanges(emptyInBoth)}): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others`
       : '') +
     (builtOnly.length > 0 ? `; bad in ${otherTable} only, their rows in ${tableName} look normal: ${dayRanges(builtOnly)}` : '');
+  // A day with about twice its usual rows (a day loaded twice) is under the spike threshold, but it is no normal day.
+  const doubled = judgedDays.filter((d) => d.verdict === 'normal' && reference > 0 && d.count >= reference * doubledFrom);
+  const doubledSaid =
+    doubled.length > 0
+      ? `${doubled.map((d) => `${d.day} (${rowsSaid(d.count)}, ${(d.count / reference).toFixed(2)}× the median)`).join(', ')} ${doubled.length === 1 ? 'has' : 'have'} about twice the usual rows or more: under the spike threshold (${step.spikeAbove}×), so not called a spike, but not normal either (a day loaded twice has as many)`
+      : '';
+  const allNormal =
+    doubled.length > 0
+      ? `${judgedDays.length - doubled.length} of ${plural(judgedDays.length, 'day', 'days')}${since} normal in ${tableName} (${range}); ${doubledSaid}`
+      : `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`;
   const found = {
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
@@ -423,9 +433,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     'still-empty': `${tableName} had no rows at all when the diagnosis counted, and still has none before the window (${from} … ${to}; its rows now run from ${span.first} to ${span.last}): only the window was built, the rest of the table is still empty; rebuild it in full, then diagnose again`,
     // Not where its rows run (noRowsThere's "it stopped loading"): the built table says the rows were there.
     'rows-removed': removedSaid({ table: tableName, from, to, judgedDays: judgedDays.length, windowEmpty }, otherTable, removedFrom) + alsoWrong,
-    anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
-    duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}`,
-    ok: `${judgedDays.length === 1 ? `the one day${since} is` : `all ${judgedDays.length} days${since}`} normal in ${tableName} (${range})`,
+    anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
+    duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
+    ok: allNormal,
     'no-baseline': `${judgedDays.length === 1 ? `the one day${since} has` : `all ${judgedDays.length} days${since} have`} rows in ${tableName}, but none can be judged further (${range})`,
     'baseline-lost':
       emptiedDays.length > 0
