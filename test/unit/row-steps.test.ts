@@ -10,6 +10,7 @@ import { compareBadDays, dayRanges } from '../../src/engine/steps/bad-days-compa
 import { runExportRowsStep } from '../../src/engine/steps/export-rows-step.js';
 import { runRestoreRowsStep } from '../../src/engine/steps/restore-rows-step.js';
 import { runSqlStep } from '../../src/engine/steps/sql-step.js';
+import { changedBeforeStopping } from '../../src/engine/step-passed.js';
 import type { ResolvedStep } from '../../src/engine/types.js';
 import { runCommand } from '../../src/process/run-command.js';
 import type { DatabaseTarget } from '../../src/database/target.js';
@@ -97,6 +98,28 @@ describe('a DELETE with expectRows', () => {
     const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-19'], expectRows: '2' } as ResolvedStep;
     const result = await runSqlStep(step as Extract<ResolvedStep, { kind: 'sql' }>, ctx);
     expect(result.summary).toBe('changed 1 row where the preview counted 2: rolled back, nothing was changed');
+  });
+
+  it('says a statement that failed in its transaction changed nothing (rolled back), and one run outside a transaction may have', async () => {
+    const { ctx, count } = await database();
+    // The raw table's name on a view over the table that holds the rows: DuckDB deletes from base tables only.
+    await change(ctx.databasePath, 'ALTER TABLE raw_ebird.observations RENAME TO observations_base; CREATE VIEW raw_ebird.observations AS SELECT * FROM raw_ebird.observations_base');
+    const before = await count();
+    const inWindow = await count(`observation_date BETWEEN DATE '2026-04-19' AND DATE '2026-04-20'`);
+    const step = { ...common, id: 'delete_raw', title: 'delete', kind: 'sql', target: 'local', destructive: true, sql: `DELETE FROM raw_ebird.observations WHERE ${window}`, params: ['2026-04-19', '2026-04-20'], expectRows: String(inWindow) } as Extract<ResolvedStep, { kind: 'sql' }>;
+    const result = await runSqlStep(step, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toMatch(/^Binder Error: Can only delete from base table.*: the statement ran in a transaction, rolled back, so nothing was changed$/);
+    // Before: not untouched, so the run read "stopped part-way, and may have changed part of what it changes".
+    expect(result.untouched).toBe(true);
+    expect(changedBeforeStopping([step], [{ stepId: step.id, ...result }])).toEqual([]);
+    expect(await count()).toBe(before);
+    // Without expectRows the statement runs on its own, outside a transaction: nothing says it was undone.
+    const { expectRows: _none, ...alone } = step;
+    const unbound = await runSqlStep(alone, ctx);
+    expect(unbound.status).toBe('failed');
+    expect(unbound.untouched).toBeUndefined();
+    expect(changedBeforeStopping([alone], [{ stepId: alone.id, ...unbound }])).toEqual([expect.objectContaining({ partly: true })]);
   });
 
   it('commits when the count matches', async () => {

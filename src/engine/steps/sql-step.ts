@@ -48,7 +48,8 @@ export function runSqlStep(step: SqlStep, ctx: StepRunContext): Promise<StepResu
       return await runStatement(step, session, fail, started);
     } catch (error) {
       const message = (error as Error).message;
-      if (!step.mutates || !connectionLost.test(message)) throw error;
+      // Rolled back (its ROLLBACK answered): nothing was applied, whatever the error was.
+      if (error instanceof ChangedNothing || !step.mutates || !connectionLost.test(message)) throw error;
       // MotherDuck may have committed it before the answer was lost (as a swap's COPY … OVERWRITE can be).
       return {
         status: 'unknown',
@@ -101,7 +102,7 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
     if (since) return { commit: false, value: { count: 0, since } };
     const count = firstNumber(await session.run(step.sql, step.params));
     return { commit: count === expected, value: { count } };
-  });
+  }, (error) => `${firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`);
   if (kept && changed.since) {
     const done = kept.verb === 'DELETE' ? 'deleted' : 'changed';
     return {

@@ -68,17 +68,35 @@ export async function withStepDatabase(
   }
 }
 
-/** Runs `work` in a transaction: committed when it returns commit: true, rolled back otherwise or on an error. */
-export async function inTransaction<T>(session: TargetSession, work: () => Promise<{ commit: boolean; value: T }>): Promise<T> {
+/**
+ * Runs `work` in a transaction: committed when it returns commit: true, rolled back otherwise or on an error. With
+ * `rolledBack`, an error of `work` whose ROLLBACK then succeeded is thrown as ChangedNothing, worded by it: nothing it did
+ * stays. Not a COMMIT that failed (whether it was applied is not known), nor an error after which the ROLLBACK failed too.
+ */
+export async function inTransaction<T>(
+  session: TargetSession,
+  work: () => Promise<{ commit: boolean; value: T }>,
+  rolledBack?: (error: Error) => string,
+): Promise<T> {
   await session.run('BEGIN TRANSACTION');
+  let outcome: { commit: boolean; value: T };
   try {
-    const { commit, value } = await work();
-    await session.run(commit ? 'COMMIT' : 'ROLLBACK');
-    return value;
+    outcome = await work();
+  } catch (error) {
+    const undone = await session.run('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    if (undone && rolledBack && !(error instanceof ChangedNothing)) throw new ChangedNothing(rolledBack(error as Error), {});
+    throw error;
+  }
+  try {
+    await session.run(outcome.commit ? 'COMMIT' : 'ROLLBACK');
   } catch (error) {
     await session.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
+  return outcome.value;
 }
 
 /** A string literal for a file path in COPY … TO and read_parquet: single quotes doubled. */
