@@ -5,6 +5,7 @@ import { render, renderSql, type TemplateContext } from '../runbook/template.js'
 import { UserError } from '../errors.js';
 import { firstLine } from '../excerpt.js';
 import { plainName, tableExists } from './steps/table-exists.js';
+import { viewOver } from './steps/view-over.js';
 
 export interface PreviewResult {
   id: string;
@@ -21,11 +22,16 @@ export const previewValueSaid = (preview: Pick<PreviewResult, 'value' | 'missing
 
 const previewTimeoutMs = 60_000;
 
+/** A view as a refusal names it: what it reads, or its definition where that is not found in it. */
+const viewSaid = (view: { over: string[]; definition: string }) =>
+  view.over.length > 0 ? `a view over ${view.over.join(', ')}` : `a view (${view.definition.length > 200 ? `${view.definition.slice(0, 199)}…` : view.definition})`;
+
 export async function runPreviews(previews: readonly Preview[], values: TemplateContext, target: DatabaseTarget): Promise<PreviewResult[]> {
   if (previews.length === 0) return [];
   const resolved = previews.map((p) => ({
     preview: { id: p.id, title: p.title, sql: renderSql(p.sql, values), params: p.params.map((t) => render(t, values)) },
     ifMissing: p.ifTableMissing && { table: renderSql(p.ifTableMissing.table, values), said: p.ifTableMissing.said, refuses: p.ifTableMissing.refuses },
+    ifView: p.ifView && { table: renderSql(p.ifView.table, values), said: p.ifView.said },
   }));
   let session: TargetSession;
   try {
@@ -35,9 +41,11 @@ export async function runPreviews(previews: readonly Preview[], values: Template
   }
   const results: PreviewResult[] = [];
   try {
-    for (const { preview, ifMissing } of resolved) {
+    for (const { preview, ifMissing, ifView } of resolved) {
       const timer = setTimeout(() => session.interrupt(), previewTimeoutMs);
       try {
+        const view = ifView && (await viewOver(session, ifView.table));
+        if (view) throw new UserError(`nothing was proposed: ${plainName(ifView.table)} in ${target.label} is ${viewSaid(view)}, not a table: ${ifView.said}`);
         if (ifMissing && !(await tableExists(session, ifMissing.table))) {
           const missing = `${plainName(ifMissing.table)} does not exist in ${target.label}: ${ifMissing.said}`;
           if (ifMissing.refuses) throw new UserError(`nothing was proposed: ${missing}`);

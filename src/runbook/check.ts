@@ -243,6 +243,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, scope, [...at, j]);
       preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, scope, [...at, j]));
       if (preview.ifTableMissing) checkTemplate({ at: ['ifTableMissing', 'table'], template: preview.ifTableMissing.table, as: 'sql' }, scope, [...at, j]);
+      if (preview.ifView) checkTemplate({ at: ['ifView', 'table'], template: preview.ifView.table, as: 'sql' }, scope, [...at, j]);
       for (const issue of boundValueIssues(preview.sql, preview.params, ['params'])) add([...at, j, ...issue.at], issue.message);
     });
 

@@ -43,6 +43,6 @@ export function identifierProblems(rb: Runbook): string[] {
       }
     }
   }
-  for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(`${preview.sql} ${preview.ifTableMissing?.table ?? ''}`)) check(expression, false);
+  for (const p of rb.recovery) for (const preview of p.previews) for (const expression of placeholders(`${preview.sql} ${preview.ifTableMissing?.table ?? ''} ${preview.ifView?.table ?? ''}`)) check(expression, false);
   return [...problems];
 }

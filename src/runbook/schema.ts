@@ -153,6 +153,11 @@ export const preview = z.strictObject({
    * proposed at all, `said` telling why (a plan that deletes before a step the missing table makes fail).
    */
   ifTableMissing: z.strictObject({ table: template, said: z.string().min(1), refuses: z.boolean().default(false) }).optional(),
+  /**
+   * A table a step of the plan deletes from: a view of that name refuses the plan before anything runs (DuckDB deletes
+   * from base tables only, so the DELETE would fail after the rows were kept), saying what the view reads and `said`.
+   */
+  ifView: z.strictObject({ table: template, said: z.string().min(1) }).optional(),
 });
 
 export type Preview = z.infer<typeof preview>;

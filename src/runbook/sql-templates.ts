@@ -84,6 +84,8 @@ export function sqlTemplateProblems(rb: Runbook): RunbookProblem[] {
         for (const message of templateProblems(rb, preview.sql)) problems.push({ at, message });
         const table = preview.ifTableMissing?.table;
         if (table) for (const message of templateProblems(rb, table)) problems.push({ at: [...where, j, 'ifTableMissing', 'table'], message });
+        const deletedFrom = preview.ifView?.table;
+        if (deletedFrom) for (const message of templateProblems(rb, deletedFrom)) problems.push({ at: [...where, j, 'ifView', 'table'], message });
         // Previews run when a plan is proposed, before anyone approved anything; a read-only session still writes files.
         if (changesData(preview.sql)) problems.push({ at, message: 'a preview is a read-only count run when the plan is proposed, but this SQL writes: make it a step of the path' });
       });

@@ -1,0 +1,76 @@
+// Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { createBackfillDatabase, dayAfterTheData, ebirdReloadCommand, ebirdRestateCommand, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { assetCheckAnswers } from '../helpers/dagster-checks.js';
+import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
+import { acceptPathForm } from '../helpers/form-flow.js';
+
+const operator = 'U0OPERATOR';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness;
+
+blockNetwork();
+
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 2_000, ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] } });
+  checkout.behave({
+    [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 2_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+    [ebirdRestateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+  });
+  nock.cleanAll();
+  serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());
+});
+
+afterEach(async () => {
+  await closeStandIns(harness, slack, checkout);
+  nock.cleanAll();
+});
+
+async function change(sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(checkout.databasePath);
+  const connection = await instance.connect();
+  await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+const rawRows = async () => {
+  const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  const rows = (await connection.runAndReadAll('SELECT count(*) FROM raw_ebird.observations_base')).getRowsJson();
+  connection.closeSync();
+  instance.closeSync();
+  return Number(rows[0]?.[0]);
+};
+
+describe('scenario 2 plans refused before anything runs', () => {
+  it('refuses path A on a raw table that is a view, naming what it reads, before any row is kept', async () => {
+    await change('ALTER TABLE raw_ebird.observations RENAME TO observations_base; CREATE VIEW raw_ebird.observations AS SELECT * FROM raw_ebird.observations_base');
+    const before = await rawRows();
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    // Before: proposed and approved, the rows kept, then "Binder Error: Can only delete from base table", said part-way.
+    expect(slack.allText()).toContain(
+      `nothing was proposed: raw_ebird.observations in ${checkout.databasePath} is a view over raw_ebird.observations_base, not a table: path A deletes the window's raw rows from it, and DuckDB deletes from base tables only. dlt's raw tables are base tables, so raw_table in runbooks/backfill.yml probably names the wrong object`,
+    );
+    expect(slack.allText()).not.toContain('Plan Path A');
+    expect(slack.buttons('approve_plan')).toEqual([]);
+    expect(checkout.calls()).toEqual([]);
+    expect(fs.existsSync(path.join(checkout.stateDir, 'backups'))).toBe(false);
+    expect(await rawRows()).toBe(before);
+  });
+});
