@@ -1,4 +1,4 @@
-// Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view.
+// Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view, a rollback whose kept rows are gone.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,6 +15,7 @@ import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
 import { acceptPathForm } from '../helpers/form-flow.js';
 
 const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
@@ -72,5 +73,30 @@ describe('scenario 2 plans refused before anything runs', () => {
     expect(checkout.calls()).toEqual([]);
     expect(fs.existsSync(path.join(checkout.stateDir, 'backups'))).toBe(false);
     expect(await rawRows()).toBe(before);
+  });
+
+  it('refuses a rollback whose kept raw rows were moved away, saying where to put them back, before previewing it', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.calls().map((c) => c.command)).toEqual([ebirdReloadCommand, ebirdRestateCommand]);
+    const dir = fs.readdirSync(path.join(checkout.stateDir, 'backups')).map((incident) => path.join(checkout.stateDir, 'backups', incident))[0]!;
+    const kept = fs.readdirSync(dir).find((name) => name.startsWith('raw_ebird.observations.'))!;
+    fs.renameSync(path.join(dir, kept), path.join(dir, `${kept}.unchecked`));
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const said = slack.allText();
+    // Before: "cannot preview the plan: its count … failed …: IO Error: No files found …; nothing was proposed (diagnose first …)".
+    expect(said).toContain(
+      `the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back; ${dir} holds ${kept}.unchecked, which may be it under another name. Nothing was proposed`,
+    );
+    expect(said).not.toContain('cannot preview the plan');
+    expect(said).not.toContain('Plan Rollback');
+    fs.rmSync(path.join(dir, `${kept}.unchecked`));
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.allText()).toContain(`the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back. Nothing was proposed`);
   });
 });
