@@ -21,7 +21,8 @@ function escapedForms(secret: string): string[] {
 }
 
 /** Slack tokens. */
-const tokenPattern = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]{8,}/g;
+// Every xox…- kind: bot, user, app, refresh (xoxe), and a browser session's client token and cookie (xoxc, xoxd).
+const tokenPattern = /\b(xox[abcdeoprs]|xapp)-[A-Za-z0-9-]{8,}/g;
 
 /**
  * The password of a connection string: scheme://user:password@host, also with no user (redis://:password@host), an
@@ -31,7 +32,13 @@ const urlPassword = /(\b[a-z][a-z0-9+.-]*(?::|%3A)(?:\/\/|%2F%2F)[^\s:/@%]*(?::|
 
 /** Names under which a value is a credential (dlt's secrets.toml keys, libpq keywords, environment variables). */
 const secretWords = String.raw`password|passwd|pwd|secret|token|credentials?|api[-_]?key|private[-_]?key|access[-_]?key|_key`;
-const secretName = String.raw`[A-Za-z0-9_.-]*(?:${secretWords})`;
+/**
+ * A name holding one of the words, anywhere in it (API_TOKEN_RO, SECRET_THING, MOTHERDUCK_TOKEN_RW, as the environment's
+ * secret names are found), and a PASS of its own (DB_PASS, PASS_PROD; not "bypass"): what follows the word is up to four
+ * more parts of the name after a _ or -, bounded so that a long run of name characters is not searched again from each
+ * word in it (a run of 200 KB took seconds).
+ */
+const secretName = String.raw`(?:[A-Za-z0-9_.-]*(?:${secretWords})|(?:[A-Za-z0-9.]*[_.-])?pass)(?:[_-][A-Za-z0-9]{1,32}){0,4}`;
 /** Names that end in _key but hold column names (dlt's primary_key, merge_key …): not secrets. */
 const notSecretName = /^(?:primary|merge|partition|sort|cluster|foreign|dedup_sort|unique|row|natural|surrogate)_key$/i;
 /**

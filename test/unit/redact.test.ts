@@ -123,6 +123,24 @@ describe('secrets in connection strings, assignments and dlt files', () => {
   });
 });
 
+describe('a secret name with more after its word, or a PASS of its own', () => {
+  it('redacts API_TOKEN_RO=, SECRET_THING=, DB_PASS=, "api_token_ro": and PASSWORD_PROD: as the environment finds those names', () => {
+    const redact = createRedactor([]);
+    expect(redact('API_TOKEN_RO=leakTOKENro77 MOTHERDUCK_TOKEN_RW=leakmdrw99 SECRET_ACCESS=leaksa12 DB_PASS=leakdbpass55 pass=leakpass1')).toBe(
+      'API_TOKEN_RO=[REDACTED] MOTHERDUCK_TOKEN_RW=[REDACTED] SECRET_ACCESS=[REDACTED] DB_PASS=[REDACTED] pass=[REDACTED]',
+    );
+    expect(redact('{"api_token_ro": "leakjson42"}')).toBe('{"api_token_ro": "[REDACTED]"}');
+    expect(redact('PASSWORD_PROD: leakyaml77')).toBe('PASSWORD_PROD: [REDACTED]');
+  });
+
+  it('keeps names whose word is part of another word, and a browser session token is redacted like the others', () => {
+    const redact = createRedactor([]);
+    const plain = 'bypass=1 tokens=5 tokenizer_path=/models compass=north';
+    expect(redact(plain)).toBe(plain);
+    expect(redact('cookie xoxc-123-456-leakcookie and xoxd-abcdefgh1234')).toBe('cookie [REDACTED] and [REDACTED]');
+  });
+});
+
 describe('credentials in the shapes commands and HTTP logs print them', () => {
   it.each([
     ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'Authorization: Bearer [REDACTED]'],
