@@ -344,8 +344,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** TOKEN, SECRET, PASSWORD as the issue asks, and the other names credentials go by (dlt's SOURCES__…__API_KEY, any *_KEY). */
-const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_KEY|PRIVATE_KEY|ACCESS_KEY|_KEY$/i;
+/**
+ * TOKEN, SECRET, PASSWORD as the issue asks, and the other names credentials go by (dlt's SOURCES__…__API_KEY, any
+ * *_KEY, PASS as a part of its own: DB_PASS, as the output's redaction finds it; not BYPASS).
+ */
+const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_KEY|PRIVATE_KEY|ACCESS_KEY|_KEY$|(?:^|_)PASS(?:_|$)/i;
 
 export function secretValuesOf(env: Record<string, string | undefined>): string[] {
   return Object.entries(env)

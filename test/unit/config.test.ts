@@ -404,13 +404,15 @@ describe('secrets', () => {
     WAREHOUSE_DB_PASSWORD: 'hunter2hunter2',
     api_secret_key: 'lowercase-secret-name',
     SHORT_TOKEN: 'abc',
+    WAREHOUSE_DB_PASS: 'dbpass-value-55',
+    BYPASS_CACHE: 'always-bypass',
     PATH: '/usr/local/bin:/usr/bin',
     HOME: '/home/ops',
     DATABOX_ROOT: databoxRoot,
   };
 
   it('collects the values of variables named *TOKEN*, *SECRET* or *PASSWORD* (any case), at least 4 characters long', () => {
-    const expected = ['xoxb-1111-2222-bottoken', 'xapp-1-A0-apptoken', 'signing-secret-value', 'md-token-value-123', 'hunter2hunter2', 'lowercase-secret-name'];
+    const expected = ['xoxb-1111-2222-bottoken', 'xapp-1-A0-apptoken', 'signing-secret-value', 'md-token-value-123', 'hunter2hunter2', 'lowercase-secret-name', 'dbpass-value-55'];
     expect([...loadConfig(env).secrets].sort()).toEqual([...expected].sort());
     expect([...secretValuesOf(env)].sort()).toEqual([...expected].sort());
   });
