@@ -149,8 +149,13 @@ const pemBegin = /-----BEGIN ([A-Z ]*PRIVATE KEY)-----/g;
 const multiLineOpening = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName})(\s*=\s*)("""|''')`, 'gim');
 /** The longest body pemKey and multiLine match: an opening further back than this can no longer be closed. */
 const longestBody = 16384;
-/** A secret name ending the text (its = or : may already be there): the value may still follow, on the next line too. */
-const nameAtEnd = new RegExp(String.raw`"?${secretName}"?$`, 'i');
+/**
+ * A secret name ending the text (its = or : may already be there): the value may still follow, on the next line too.
+ * Only a name ending in its word (password, API_KEY): one with more after it (secretName's API_TOKEN_RO) is as often a
+ * value that reads like one (Sup3r-Secret-Value-42), and holding a line that ends in it would hold it until the command
+ * printed more, however long that is.
+ */
+const nameAtEnd = new RegExp(String.raw`"?[A-Za-z0-9_.-]*(?:${secretWords})"?$`, 'i');
 const space = /\s/;
 
 /**
