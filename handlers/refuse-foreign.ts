@@ -43,6 +43,16 @@ function ourValue(actionId: string, value: unknown): boolean {
   }
 }
 
+/** The incident a button of ours names (its run's, its own, or the postmortem's id): the refusal goes on its record. */
+function incidentOfButton(actionId: string, value: unknown): string | undefined {
+  if (!ourValue(actionId, value)) return undefined;
+  const text = String(value);
+  if (incidentIdPattern.test(text)) return text;
+  const named = JSON.parse(text) as { run?: unknown; incident?: unknown };
+  const incident = typeof named.run === 'string' ? named.run.split('/')[0] : named.incident;
+  return typeof incident === 'string' && incidentIdPattern.test(incident) ? incident : undefined;
+}
+
 export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
   app.use(async (args) => {
     const { body, next } = args as AnyMiddlewareArgs & { next: () => Promise<void> };
@@ -63,7 +73,18 @@ export function registerRefuseForeign(app: App, deps: HandlerDeps): void {
       (unknownAction
         ? `"${String(unknownAction.action_id).slice(0, 60)}" is not a button the bot drew`
         : 'this button carries a value the bot never gave it');
-    deps.service.recordRefusal(requestSender(payload), { reason, team: origin.teamId ?? null, kind: requestKind(payload), action: unknownAction?.action_id ?? actions[0]?.action_id ?? payload.command ?? null, value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined });
+    const clicked = unknownAction ?? foreignValue ?? actions[0];
+    // Both teams: the payload's (the channel's workspace) and the clicker's own, which may be the one refused.
+    deps.service.recordRefusal(requestSender(payload), {
+      reason,
+      team: origin.teamId ?? null,
+      userTeam: origin.userTeamId,
+      kind: requestKind(payload),
+      action: clicked?.action_id ?? payload.command ?? null,
+      clicked: typeof clicked?.text?.text === 'string' ? clicked.text.text.slice(0, 100) : undefined,
+      value: foreignValue ? String(foreignValue.value).slice(0, 200) : undefined,
+      incident: clicked && !unknownAction && !foreignValue ? incidentOfButton(String(clicked.action_id), clicked.value) : undefined,
+    });
     await answerRefusal(args, deps, `:no_entry_sign: Refused: ${reason}. Nothing was run.`, `Refused: ${reason}. Nothing was run.`);
   });
 }

@@ -1,7 +1,10 @@
 // Who may act, through the real Bolt app: guests and other workspaces cannot approve (users.info, cached, refused when it
 // fails), sister workspaces of an Enterprise Grid org may, DATABOX_REQUESTERS (people and user groups) restricts who may start recoveries while diagnoses stay open,
 // DATABOX_APPROVERS (people and user groups) who may approve.
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { Checkout, writeGarbage } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -79,6 +82,21 @@ describe('who may approve', () => {
     await harness.settle();
     expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack Enterprise org \(E0OTHERORG\)/);
     expect(slack.callsTo('users.info').filter((a) => a.user === teammate)).toEqual([]);
+    nothingRan();
+  });
+
+  it('journals a click from another workspace under the incident its button names, with both teams, and its postmortem shows it', async () => {
+    const approve = await planWaitingForApproval();
+    const incident = approve.value && (JSON.parse(approve.value).run as string).split('/')[0];
+    // Slack Connect: the payload's team is the installed one, the clicker's home team is not.
+    await harness.click(approve, 'U0EXT', { userTeamId: 'T0OTHER' });
+    await harness.settle();
+    expect(String(slack.responses.at(-1)?.body.text)).toMatch(/another Slack workspace \(T0OTHER\)/);
+    const refused = journalRecords().filter((r) => r.type === 'request.refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.data).toMatchObject({ incident, team: 'T0DATABOX', userTeam: 'T0OTHER', action: 'approve_plan', clicked: approve.text });
+    const postmortem = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId: incident! }).markdown;
+    expect(postmortem).toMatch(new RegExp(`\\*\\*U0EXT\\*\\* clicked \`${approve.text}\`: refused: this request comes from another Slack workspace \\(T0OTHER\\)`));
     nothingRan();
   });
 
