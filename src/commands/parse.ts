@@ -44,6 +44,14 @@ export function valueProblem(key: string, value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Every parameter a typed diagnose, validate or recover takes, in its usage's order: a recovery's path=, the runbook's
+ * own, and incident= (the two this grammar takes out before the runbook's are checked), for a refusal to list them.
+ */
+export function typedCommandTakes(runbookParameters: readonly string[], verb?: 'recover'): string[] {
+  return [...(verb === 'recover' ? ['path'] : []), ...runbookParameters, 'incident'];
+}
+
 export function usage(catalog: ScenarioCatalog, verb?: string): string {
   const scenarios = Object.keys(catalog).join('|') || '<scenario>';
   const lines: Record<string, string> = {

@@ -2,7 +2,7 @@
 // decisions on them and picking up after a restart live beside it (run-executor.ts, approvals.ts, restart-pickup.ts).
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Command } from '../commands/parse.js';
+import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
@@ -332,7 +332,7 @@ export class IncidentService {
    */
   async diagnosisKey(command: Extract<StartCommand, { verb: 'diagnose' }>): Promise<string> {
     const rb = this.runbook(command.scenario);
-    const params = await this.parameters(rb, rb.diagnosis.parameters, command.params);
+    const params = await this.parameters(rb, rb.diagnosis.parameters, command.params, [], undefined, typedCommandTakes(rb.diagnosis.parameters));
     const lockKey = render(rb.lockKey, this.templateValues(provisionalIncident(rb), params));
     // An incident diagnosed again is its own diagnosis: a burst of the same `incident=` joins one, as a new one does.
     return JSON.stringify([rb.id, lockKey, Object.entries(rawParameters(params)).sort(([a], [b]) => a.localeCompare(b)), command.incident ?? null]);
@@ -416,10 +416,13 @@ export class IncidentService {
     return this.parameters(rb, allowed, raw, requires);
   }
 
-  /** `incident`: the one the command names, whose diagnosis a date's endedDaysIn reads (the schedules' timezones). */
-  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = [], incident?: Incident): Promise<ParameterValues> {
+  /**
+   * `incident`: the one the command names, whose diagnosis a date's endedDaysIn reads (the schedules' timezones);
+   * `takes`: every parameter the typed command takes, named when one typed is unknown.
+   */
+  private async parameters(rb: Runbook, allowed: readonly string[], raw: Record<string, string>, requires: readonly string[] = [], incident?: Incident, takes: readonly string[] = allowed): Promise<ParameterValues> {
     const ctx = { root: this.deps.config.databoxRoot, now: this.clock(), databasePath: this.deps.config.databasePath, diagnosis: this.diagnosisOutputs(incident) };
-    return validateParameters(rb, allowed, raw, ctx, requires);
+    return validateParameters(rb, allowed, raw, ctx, requires, takes);
   }
 
   /** A recovery's parameters read again for its rollback: the values were checked then; files may have moved since. */
@@ -555,7 +558,14 @@ export class IncidentService {
       }
       // Left out, the window (or whatever the verdict suggests) is the one the diagnosis found; the plan's steps show it.
       // Given empty, it is refused: an empty value does not ask for what the diagnosis found.
-      const params = await this.parameters(rb, recovery.parameters, withDiagnosedDefaults(recovery, rb.parameters, existing, command.params), requiredOn(recovery, existing?.diagnosis, this.clock()), existing).catch(
+      const params = await this.parameters(
+        rb,
+        recovery.parameters,
+        withDiagnosedDefaults(recovery, rb.parameters, existing, command.params),
+        requiredOn(recovery, existing?.diagnosis, this.clock()),
+        existing,
+        typedCommandTakes(recovery.parameters, 'recover'),
+      ).catch(
         (error: unknown) => Promise.reject(explainMissing(error, existing, { recovery, now: this.clock(), diagnoseAgain: existing && `/databox ${diagnoseAgainCommand(existing, rb.diagnosis.parameters)}` })),
       );
       const values = this.templateValues(existing ?? provisionalIncident(rb), params);
@@ -572,8 +582,8 @@ export class IncidentService {
     const taken = takenFromIncident(command.verb === 'validate' ? rb.validation.fromIncident : [], existing, command.params);
     const params =
       command.verb === 'diagnose'
-        ? await this.parameters(rb, rb.diagnosis.parameters, command.params)
-        : await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires, existing);
+        ? await this.parameters(rb, rb.diagnosis.parameters, command.params, [], undefined, typedCommandTakes(rb.diagnosis.parameters))
+        : await this.parameters(rb, rb.validation.parameters, taken.params, rb.validation.requires, existing, typedCommandTakes(rb.validation.parameters));
     // Reading (or verifying) a database while a plan moves or rebuilds it would report a half-done state.
     refuseReadIfLocked(this.deps.state, render(rb.lockKey, this.templateValues(existing ?? provisionalIncident(rb), params)), command.verb);
     const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));

@@ -332,14 +332,17 @@ export async function validateParameters(
   ctx: ParameterContext,
   /** Parameters this command needs even where the runbook declares them optional. */
   requires: readonly string[] = [],
+  /**
+   * Every parameter the command takes, as its refusal lists them: a typed command's own too (its incident=, a
+   * recovery's path=), which were taken out of `raw` before it came here.
+   */
+  takes: readonly string[] = allowed,
 ): Promise<ParameterValues> {
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
-      problems.push(
-        (allowed.length === 0 ? `unknown parameter "${key}": this command takes no parameters` : `unknown parameter "${key}": this command takes ${allowed.join(', ')}`) +
-          takenElsewhere(rb, key),
-      );
+      const listed = takes.length === 0 ? 'this command takes no parameters' : `this command takes ${takes.join(', ')}`;
+      problems.push(`unknown parameter "${key}"${didYouMean(key, takes)}: ${listed}${takenElsewhere(rb, key)}`);
     }
   }
   const values: ParameterValues = {};

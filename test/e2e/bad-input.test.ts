@@ -60,9 +60,13 @@ const cases: [string, string, RegExp][] = [
   ['an unknown scenario', 'diagnose postgres', /unknown scenario "postgres": known scenarios are backfill, duckdb, motherduck/],
   ['path=c', 'recover duckdb path=c', /path=c is not a recovery path of duckdb: use path=a, path=b or path=w/],
   ['a word that is not key=value', 'recover duckdb now', /"now" is not a key=value parameter/],
-  ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes no parameters/],
+  ['an unknown parameter', 'diagnose duckdb force=yes', /unknown parameter "force": this command takes incident(\n|$)/],
+  // A mistyped name: every parameter the command takes is listed (incident= and a recovery's path= too), the close one named.
+  ['a mistyped incident=', 'diagnose duckdb incidnet=dbx-20261204-42f9', /unknown parameter "incidnet" \(did you mean "incident"\?\): this command takes incident(\n|$)/],
+  ['a mistyped parameter of the runbook', 'diagnose backfill sorce=ebird', /unknown parameter "sorce" \(did you mean "source"\?\): this command takes source, from, to, incident(\n|$)/],
+  ['a mistyped parameter of a recovery path', 'recover duckdb path=b bakup=/tmp/x.duckdb', /unknown parameter "bakup" \(did you mean "backup"\?\): this command takes path, backup, incident\n/],
   // A parameter of the same scenario given to the wrong command (a phone's capitals too): where it belongs is said.
-  ['a window given to the diagnosis that takes none', 'DIAGNOSE SCHEDULE FROM=2026-04-18', /unknown parameter "from": this command takes no parameters \(from= is for recover schedule path=a or path=b and validate schedule\)/],
+  ['a window given to the diagnosis that takes none', 'DIAGNOSE SCHEDULE FROM=2026-04-18', /unknown parameter "from": this command takes incident \(from= is for recover schedule path=a or path=b and validate schedule\)/],
   ['path=b without a backup', 'recover duckdb path=b', /missing backup=&lt;path&gt;: a backup copy of databox.duckdb/],
   ['no path and no incident whose verdict could choose one', 'recover duckdb', /which recovery path of duckdb\? no incident=&lt;id&gt; was given whose diagnosis could choose one: add path=a \(.+\) or path=b \(.+\) to the command; nothing was proposed/],
   ['a missed window not given and no incident to take it from', 'recover schedule path=b', /missing from=YYYY-MM-DD[\s\S]*missing to=YYYY-MM-DD[\s\S]*\(give it, or add incident=&lt;id&gt; of an incident whose diagnosis found it\)/],
