@@ -175,16 +175,21 @@ export function decisionLine(run: Run): string | undefined {
   }
 }
 
-/** A plan's first lines: its title and hash, who asked, how many steps are destructive, who may approve it (under DATABOX_ALLOW_SELF_APPROVAL's rule). */
-export function planHeader(run: Run, allowSelfApproval: boolean): string {
+/**
+ * A plan's first lines: its title and hash, who asked, how many steps are destructive, who may approve it (under
+ * DATABOX_ALLOW_SELF_APPROVAL's rule). What approving it would do to the plans waiting beside it, and when the approval
+ * expires, only while it can be approved: decided, or made stale by another plan, it would otherwise still say another
+ * plan waits that may have run since.
+ */
+export function planHeader(run: Run, allowSelfApproval: boolean, approvable = run.status === 'pending'): string {
   const destructiveCount = run.steps.filter((s) => s.destructive).length;
   const rule = teammateRuleLine(run, allowSelfApproval) ?? 'Anyone allowed may approve it.';
   return `:clipboard: *Plan ${escapeMrkdwn(run.title)}* · \`${shortHash(run.hash)}\`\nRequested by ${mention(run.requestedBy)} · ${stepCount(run.steps.length)}, ${destructiveCount} destructive · ${rule}` +
     (run.againstDiagnosis ? `\n:warning: *${escapeMrkdwn(run.againstDiagnosis)}*` : '') +
-    (overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
+    (approvable && overtakesWarning(run) ? `\n:warning: ${escapeMrkdwn(overtakesWarning(run) as string)}` : '') +
     (noRollbackWarning(run) ? `\n:warning: ${escapeMrkdwn(noRollbackWarning(run) as string)}` : '') +
     (leftOutLine(run) ? `\n:heavy_minus_sign: ${escapeMrkdwn(leftOutLine(run) as string)}.` : '') +
-    (run.expiresAt && run.status === 'pending' ? `\nThe approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}.` : '');
+    (run.expiresAt && approvable ? `\nThe approval binds to exactly these steps and expires ${atUtc(run.expiresAt, run.proposedAt)}.` : '');
 }
 
 /** The counts a plan was made with (rows a DELETE will remove, say), each with its SQL and bound values. */
@@ -200,11 +205,11 @@ function outdatedLine(run: Run, changedBy: Run): string {
 }
 
 export function planMessage(run: Run, root: string, allowSelfApproval: boolean, outdatedBy?: Run): Rendered {
-  const header = planHeader(run, allowSelfApproval);
+  const decided = decisionLine(run) ?? (run.status === 'pending' && outdatedBy ? outdatedLine(run, outdatedBy) : undefined);
+  const header = planHeader(run, allowSelfApproval, decided === undefined);
   const previews = planPreviews(run);
   const steps = run.steps.slice(0, maxPlanSteps).map((step, i) => section(stepLine(step, i, root)));
   if (planIsCut(run, root)) steps.push(context(':paperclip: This plan is longer than a message can show: the whole of it, every step in full, is attached to the thread. The approval binds to all of it.'));
-  const decided = decisionLine(run) ?? (run.status === 'pending' && outdatedBy ? outdatedLine(run, outdatedBy) : undefined);
   const value = JSON.stringify({ run: run.id, hash: run.hash });
   const tail: KnownBlock[] = decided
     ? [context(decided)]

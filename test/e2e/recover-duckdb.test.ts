@@ -599,6 +599,26 @@ describe('plans and approvals over time', () => {
     expect(commandsRun().filter((c) => c === 'task full-refresh')).toHaveLength(1);
   });
 
+  it('drops the warning about the plan it would overtake from a plan that can no longer be approved itself', async () => {
+    await diagnoseCorrupt();
+    const approveA = await proposePathA();
+    const backup = checkout.path('good.duckdb');
+    await createHealthyDatabase(backup, 100);
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover duckdb path=b backup=${backup} incident=${incident}`, operator);
+    await harness.settle();
+    const planB = slack.buttons('approve_plan').at(-1)!;
+    const planBNow = () => slack.messages().find((m) => m.ts === planB.ts)!.blocks;
+    expect(planBNow()).toContain(`:warning: Once this plan runs, plan ${incident}/2 (Path A: Rebuild from raw dlt state), waiting for approval`);
+    await harness.click(approveA, teammate);
+    await harness.settle();
+    // Path A started: path B's message says it cannot be approved, and no longer that path A waits for approval.
+    expect(planBNow()).toMatch(/No longer approvable: databox.duckdb has changed since this plan was made \(plan dbx-\d{8}-[0-9a-f]{4}\/2, /);
+    expect(planBNow()).not.toContain('Once this plan runs');
+    expect(planBNow()).not.toContain('waiting for approval');
+    expect(planBNow()).not.toContain('The approval binds to exactly these steps and expires');
+  });
+
   it('keeps saying why a stale plan could not run once it expires', async () => {
     let offsetMs = 0;
     writeGarbage(checkout.databasePath);
