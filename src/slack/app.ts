@@ -1,5 +1,5 @@
 // Builds the Bolt app: Socket Mode with an app token, otherwise HTTP on /slack/events with GET /healthz beside it.
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger.js';
 import { notingFailedPosts, withoutBlindReposts } from './blind-reposts.js';
 import { fetchOffThread } from './fetch-off-thread.js';
 import { guardRequests } from './guard-requests.js';
+import { socketModeTrouble } from './socket-mode-trouble.js';
 
 /**
  * How the Web API client meets Slack's bad days (see the README): a 429 pauses every call for its Retry-After, as Slack
@@ -35,7 +36,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
-  const boltLog = boltLogger(logger, refused?.malformed);
+  const trouble = slack.appToken ? socketModeTrouble(logger) : undefined;
+  const boltLog = boltLogger(logger, refused?.malformed, trouble);
   const common = {
     token: slack.botToken,
     // The token is checked by app.init() at start, where a refusal can be reported; checked in the constructor, a
@@ -47,8 +49,12 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     clientOptions: { ...webApiPolicy, ...(apiUrl ? { slackApiUrl: apiUrl } : {}), ...clientOptions },
   };
   if (slack.appToken) {
-    // Bolt hands clientOptions (SLACK_API_URL) on to the Socket Mode client too, so apps.connections.open goes there.
-    return new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // Built as Bolt builds it for socketMode: true, with clientOptions (SLACK_API_URL) handed on to the Socket Mode client,
+    // so apps.connections.open goes there; built here to hear which address each connection is made to.
+    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, installerOptions: { clientOptions: common.clientOptions } });
+    receiver.client.on('authenticated', (answer: { url?: string }) => trouble?.connectingTo(answer.url));
+    receiver.client.on('connected', () => trouble?.opened());
+    return new App({ ...common, appToken: slack.appToken, socketMode: true, receiver });
   }
   const signingSecret = slack.signingSecret as string;
   const receiver = new HTTPReceiver({

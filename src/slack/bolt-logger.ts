@@ -1,6 +1,7 @@
 // Bolt's logger interface over our pino logger, so Bolt's own messages are redacted and JSON too.
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { websocketErrorLine, type SocketModeTrouble } from './socket-mode-trouble.js';
 
 /** Bolt answers a signed request whose body does not parse with a 400 and says so only in this warning. */
 const malformedBody = /^Malformed request body/;
@@ -12,7 +13,8 @@ const signingSecretHint =
   "a request to /slack/events was refused (401): its signature does not match SLACK_SIGNING_SECRET. If Slack's commands and clicks all fail so, " +
   "SLACK_SIGNING_SECRET is wrong: set it to the app's Basic Information → App Credentials → Signing Secret (not its client secret or verification token). Said at most every 10 minutes";
 
-export function boltLogger(logger: Logger, onMalformedRequest?: (message: string) => void): BoltLogger {
+/** `trouble`, in Socket Mode: Bolt's bare WebSocket errors become one line saying why the connection fails. */
+export function boltLogger(logger: Logger, onMalformedRequest?: (message: string) => void, trouble?: SocketModeTrouble): BoltLogger {
   const child = logger.child({ component: 'bolt' });
   const toText = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? arg.message : JSON.stringify(arg))).join(' ');
   let hintedAt: number | undefined;
@@ -28,7 +30,16 @@ export function boltLogger(logger: Logger, onMalformedRequest?: (message: string
         logger.warn(signingSecretHint);
       }
     },
-    error: (...args) => child.error(toText(args)),
+    error: (...args) => {
+      const text = toText(args);
+      if (!trouble || !websocketErrorLine.test(text)) {
+        child.error(text);
+        return;
+      }
+      // Kept for debugging; the operator is told once a minute, with the host and why.
+      child.debug(text);
+      trouble.failed(text);
+    },
     setLevel: () => {},
     getLevel: () => (child.level as LogLevel) ?? LogLevel.INFO,
     setName: () => {},
