@@ -1,5 +1,5 @@
 // Disk watcher: the volumes holding the database and the state dir, against DATABOX_DISK_ALERT_PERCENT.
-import { volumeUsage } from '../disk/volume-usage.js';
+import { freeOfTotal, volumeUsage } from '../disk/volume-usage.js';
 import type { Finding, Watcher } from './finding.js';
 
 export interface DiskWatcherOptions {
@@ -20,7 +20,7 @@ export function diskWatcher(options: DiskWatcherOptions): Watcher {
         // Two paths on one volume are reported once.
         if (![...seen.values()].some((u) => u.device === usage.device)) seen.set(target, usage);
       }
-      const lines = [...seen.entries()].map(([target, u]) => `${target}: ${u.usedPercent}% used, ${u.freeText} free of ${u.totalText}`);
+      const lines = [...seen.entries()].map(([target, u]) => `${target}: ${u.usedPercent}% used, ${freeOfTotal(u)}`);
       const full = [...seen.entries()].filter(([, u]) => u.usedPercent >= options.alertPercent);
       const base = { watcher: 'disk' as const, scenario: 'duckdb' as const, details: lines };
       if (full.length === 0) return { ...base, state: 'healthy', summary: `under ${options.alertPercent}% used: ${lines.join('; ')}` };

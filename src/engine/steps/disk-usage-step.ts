@@ -1,7 +1,7 @@
 // The disk-usage step kind: free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`.
 import { z } from 'zod';
 import fs from 'node:fs';
-import { formatBytes, volumeUsage } from '../../disk/volume-usage.js';
+import { formatBytes, freeOfTotal, volumeUsage } from '../../disk/volume-usage.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -26,7 +26,8 @@ export type DiskUsageStep = z.output<typeof schema> & ResolvedCommon;
 
 export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent, freeText, totalText } = await volumeUsage(step.path);
+  const usage = await volumeUsage(step.path);
+  const { checkedPath: where, freeBytes: free, totalBytes: total, usedPercent } = usage;
   const threshold = step.fullAtPercent ?? ctx.diskFullPercent;
   const full = usedPercent >= threshold;
   const rebuild = step.roomAs === 'rebuild';
@@ -40,7 +41,7 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
-      `${freeText} free of ${totalText} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
+      `${freeOfTotal(usage)} (${usedPercent}% used${full ? `, at or over the ${threshold}% limit` : ''}) on the volume holding ${where}` +
       (noRoom
         ? `, but ${what} needs ${measured === undefined ? `at least ${formatBytes(margin)} to work in` : `${formatBytes(needs)} and ${formatBytes(margin)} more to work beside it`}: make room there first (nothing a plan moves aside frees any)`
         : needs !== undefined
