@@ -76,9 +76,17 @@ function clockTime(iso: string): string {
 /** The last checks file's name under the state dir. */
 export const lastChecksFileName = 'watchers-last-checks.json';
 
+/** The latest problem a watcher's checks found, and when: an outage's figures after its alert. */
+interface LatestProblem {
+  at: string;
+  summary: string;
+}
+
 interface LastChecksFile {
   pid: number;
   checks: Partial<Record<WatcherId, LastCheck>>;
+  /** Kept beside the checks, so a terminal shows it also when the last check failed or could not tell. */
+  problems?: Partial<Record<WatcherId, LatestProblem>>;
 }
 
 function alertKey(ref: AlertRef): string {
@@ -89,7 +97,7 @@ export class WatchService {
   private readonly outages = new Map<WatcherId, OutageState>();
   private readonly lastChecks = new Map<WatcherId, LastCheck>();
   /** The latest problem each watcher found: what an outage's status shows while later checks cannot say more. */
-  private readonly lastProblems = new Map<WatcherId, string>();
+  private readonly lastProblems = new Map<WatcherId, LatestProblem>();
   /** Lasting conditions in progress (journaled): since when each has held. */
   private readonly held = new Map<WatcherId, string>();
   /** The incident each alert's button opened (journaled), by the alert message. */
@@ -200,6 +208,7 @@ export class WatchService {
     try {
       const kept = JSON.parse(fs.readFileSync(this.options.lastChecksFile, 'utf8')) as LastChecksFile;
       for (const [id, check] of Object.entries(kept.checks ?? {})) if (check?.at) this.lastChecks.set(id as WatcherId, check);
+      for (const [id, problem] of Object.entries(kept.problems ?? {})) if (problem?.at && problem.summary) this.lastProblems.set(id as WatcherId, problem);
     } catch {
       // No bot has checked yet on this state dir, or the file is being replaced: the status says "no check recorded".
     }
@@ -208,7 +217,7 @@ export class WatchService {
   private keepLastChecks(): void {
     const file = this.options.lastChecksFile;
     if (!file) return;
-    const kept: LastChecksFile = { pid: process.pid, checks: Object.fromEntries(this.lastChecks) };
+    const kept: LastChecksFile = { pid: process.pid, checks: Object.fromEntries(this.lastChecks), problems: Object.fromEntries(this.lastProblems) };
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -235,7 +244,7 @@ export class WatchService {
         continue;
       }
       this.lastChecks.set(watcher.id, { at: now.toISOString(), finding });
-      if (finding.state === 'problem') this.lastProblems.set(watcher.id, finding.summary);
+      if (finding.state === 'problem') this.lastProblems.set(watcher.id, { at: now.toISOString(), summary: finding.summary });
       findings.push(finding);
       try {
         await this.trackLasting(watcher, finding, now, heldSince);
@@ -382,6 +391,15 @@ export class WatchService {
     while (this.checking) await this.running;
   }
 
+  /**
+   * What an outage's status shows: the latest problem its checks found (a disk fuller than at the alert), also one the bot
+   * kept for the terminal; the alert's own words when no check found one since the outage began (a bot just restarted).
+   */
+  private latestProblem(id: WatcherId, outage: OutageState): string {
+    const latest = this.lastProblems.get(id);
+    return latest && Date.parse(latest.at) >= Date.parse(outage.since) ? latest.summary : outage.summary;
+  }
+
   /** One line per watcher for /databox status: on or off, its state, since when, its last check. */
   statusLines(noCheck = 'no check since start'): string[] {
     const now = this.clock();
@@ -391,7 +409,7 @@ export class WatchService {
       const last = this.lastChecks.get(w.id);
       const flapping = outage?.returns ? `, flapping: bad ${outage.returns + 1} times` : '';
       const state = outage
-        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.lastProblems.get(w.id) ?? outage.summary, last)}`
+        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { Journal } from '../../src/journal/journal.js';
 import { runCommand } from '../../src/process/run-command.js';
 import { buildWatchers } from '../../src/watchers/build-watchers.js';
+import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { lastChecksFileName, WatchService } from '../../src/watchers/watch-service.js';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { DagsterStandIn } from '../helpers/dagster-stand-in.js';
@@ -100,5 +101,38 @@ describe('cli status', () => {
     expect(watchers).toMatch(
       /^\nWatchers\n  Dagster daemon heartbeat: ALERTING since \d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]+\): Dagster daemon not heartbeating: SCHEDULER \(last heartbeat .*\) \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Disk space: healthy: under 100% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n  Mart freshness: turned off \(DATABOX_WATCH_MARTS=false\)\n  Database file: healthy: \S+databox\.duckdb opens read-only \(last check \d\d:\d\d:\d\d UTC, every 1 min\)\n$/,
     );
+  });
+});
+
+describe('cli status during an outage', () => {
+  it('shows the latest problem the bot found, not the alert\'s figures, also when its last check could not tell', async () => {
+    const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' });
+    const config = loadConfig(vars);
+    const journal = new Journal(config.stateDir);
+    // The bot's disk watcher as the checks see a volume filling up, then a check that cannot read it.
+    const findings: Finding[] = [
+      { watcher: 'disk', state: 'problem', scenario: 'duckdb', summary: 'Disk at or over 90%: the volume holding /data 91% used (9.0 GiB free)', details: [] },
+      { watcher: 'disk', state: 'problem', scenario: 'duckdb', summary: 'Disk at or over 90%: the volume holding /data 97% used (3.0 GiB free)', details: [] },
+      { watcher: 'disk', state: 'unknown', scenario: 'duckdb', summary: 'statfs /data did not answer', details: [] },
+    ];
+    const disk: Watcher = { id: 'disk', title: 'Disk space', check: async () => findings.shift() as Finding };
+    const watch = new WatchService({
+      watchers: [disk],
+      journal,
+      sink: { alert: async () => ({ channel: 'C0ALERTS', ts: '1776762000.000100' }), reminder: async () => {}, changed: async () => {}, recovered: async () => {}, returned: async () => {}, settled: async () => {} },
+      logger: pino({ level: 'silent' }),
+      intervalMs: config.watch.intervalMs,
+      reminderMs: config.watch.reminderMs,
+      lastChecksFile: path.join(config.stateDir, lastChecksFileName),
+    });
+    journal.load();
+    const diskLine = async () => (await runCliProcess(['status'], { env: vars, stdin: 'ignore' })).stdout.split('\n').find((line) => line.startsWith('  Disk space: '));
+
+    await watch.checkOnce();
+    expect(await diskLine()).toContain(': Disk at or over 90%: the volume holding /data 91% used (9.0 GiB free) (last check');
+    await watch.checkOnce();
+    expect(await diskLine()).toContain(': Disk at or over 90%: the volume holding /data 97% used (3.0 GiB free) (last check');
+    await watch.checkOnce();
+    expect(await diskLine()).toContain(': Disk at or over 90%: the volume holding /data 97% used (3.0 GiB free) (last check cannot tell: statfs /data did not answer) (last check');
   });
 });
