@@ -1,4 +1,4 @@
-// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread (a flapping outage reopens it).
+// Posts watcher alerts to DATABOX_ALERT_CHANNEL: one message per outage with a button that opens the right scenario, reminders and the recovery in its thread and the channel, other notes in its thread only (a flapping outage reopens it).
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../format-duration.js';
@@ -87,6 +87,7 @@ export class SlackAlertSink implements AlertSink {
   async reminder(finding: Finding, outage: OutageState, now: Date): Promise<void> {
     if (!outage.ref) return;
     const flapped = outage.returns ? ` (it flapped: bad ${outage.returns + 1} times)` : '';
+    // Also to the channel: a reminder is there to be seen by whoever is on call now.
     const text = `:alarm_clock: Still wrong after ${formatDuration(now.getTime() - Date.parse(outage.since))}${flapped}: ${escapeMrkdwn(this.redact(finding.summary))}`;
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
   }
@@ -97,13 +98,15 @@ export class SlackAlertSink implements AlertSink {
     // The alert itself shows what is wrong now; the thread says it changed, so nobody acts on the old headline.
     await this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, ...alertBlocks(shown, outage.since, flappingText(outage)) });
     const text = `:arrows_counterclockwise: Still an outage, but what is wrong changed: ${escapeMrkdwn(shown.summary)} (was: ${escapeMrkdwn(this.redact(outage.summary))})`;
-    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+    // The thread only: the edited alert already shows the channel what is wrong now.
+    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
   }
 
   async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void> {
     const back = recoveryText(watcher.title, durationMs, outage);
     const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {
+      // Also to the channel, which saw the alert: the end is what everyone must see.
       if (said) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
       // The alert itself no longer reads as an outage with a red button to act on: it says it ended, and how it was
       // (the whole span of one that flapped). A quiet end of a flapping one is only this edit, so it must not be lost.
@@ -125,7 +128,8 @@ export class SlackAlertSink implements AlertSink {
     const times = (outage.returns ?? 0) + 1;
     const span = formatDuration(Date.parse(outage.returnedAt ?? outage.since) - Date.parse(outage.since));
     const text = `:rotating_light: Back again, ${ordinal(times)} time in ${span}: ${escapeMrkdwn(shown.summary)}`;
-    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+    // The thread only: the reopened alert, red again with its button, is what the channel sees.
+    await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
   }
 
   async settled(watcher: Watcher, outage: OutageState, heldMs: number, finding: Finding): Promise<void> {
@@ -133,7 +137,8 @@ export class SlackAlertSink implements AlertSink {
     const text =
       `:white_check_mark: ${escapeMrkdwn(watcher.title)}: back to healthy since ${ended.slice(11, 16)} UTC, and it has held for ${formatDuration(heldMs)}; ` +
       `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
-    if (outage.ref) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
+    // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
+    if (outage.ref) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
     else if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text });
   }
 }

@@ -27,6 +27,9 @@ afterEach(async () => {
 });
 
 const alerts = () => slack.callsTo('chat.postMessage').filter((a) => a.channel === 'C0ALERTS' && !a.thread_ts);
+/** Replies in an alert's thread, each with whether it was also sent to the channel (reply_broadcast). */
+const threadReplies = (alertTs: string | undefined) =>
+  slack.callsTo('chat.postMessage').filter((a) => alertTs !== undefined && a.thread_ts === alertTs).map((a) => ({ text: String(a.text), toChannel: String(a.reply_broadcast) === 'true' }));
 
 /** A damaged file alerted by the database watcher (checking every second), then path A approved with `rebuild` as its rebuild. */
 async function damagedFileRebuiltWithPathA(rebuild: Behaviour, interval = '1s'): Promise<Harness> {
@@ -222,6 +225,8 @@ describe('watcher alerts in the bot', () => {
     expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy 1 min after the watcher first saw it \(/);
     expect(replies[1]).toBe(`:rotating_light: Back again, 2nd time in 2 min: The database file is missing: ${file}`);
     expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy since 09:06 UTC, and it has held for 20 min; it flapped: bad 3 times in 6 min \(/);
+    // Its first end goes to the channel too; "Back again" and "settled" stay in the thread, under the alert that shows them.
+    expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, false, false]);
     // The alert follows it, active with its button and saying it flaps while it is wrong, and ends saying the whole span.
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
     const missing = `:rotating_light: The database file is missing: ${file}`;
@@ -245,6 +250,32 @@ describe('watcher alerts in the bot', () => {
       'watch.recovered',
       'watch.settled',
     ]);
+  });
+
+  it('sends a reminder and the end to the channel too, and what changed to the alert\'s thread only', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const env = { DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_ALERT_REMINDER: '20m', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false' };
+    harness = await startBot(checkout, slack, env, clock);
+    await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+    await harness.bot.watch.idle();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    // Missing, then damaged: what is wrong changed; then still damaged past the reminder interval; then mended.
+    now += minute;
+    writeGarbage(checkout.databasePath);
+    await harness.bot.watch.checkOnce();
+    now += 25 * minute;
+    await harness.bot.watch.checkOnce();
+    now += minute;
+    fs.rmSync(checkout.databasePath);
+    await createHealthyDatabase(checkout.databasePath, 100);
+    await harness.bot.watch.checkOnce();
+
+    expect(alerts()).toHaveLength(1);
+    const replies = threadReplies(alertTs);
+    expect(replies.map((r) => r.text.split(':')[1])).toEqual(['arrows_counterclockwise', 'alarm_clock', 'white_check_mark']);
+    expect(replies.map((r) => r.toChannel)).toEqual([false, true, true]);
   });
 
   it('alerts when the database file is gone, with a button and a command for scenario 1, and says when it is back', async () => {
