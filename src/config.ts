@@ -111,7 +111,8 @@ const perUserLimit = z
     const [count, window] = text.split('/') as [string, string];
     return { limit: Number(count), windowMs: parseDuration(window) as number };
   })
-  .refine((value) => value.limit >= 1 && value.windowMs >= 1_000, { message: 'needs at least 1 command in a window of at least 1s' });
+  .refine((value) => value.limit >= 1 && value.windowMs >= 1_000, { message: 'needs at least 1 command in a window of at least 1s' })
+  .refine((value) => value.windowMs <= longestDurationMs, { message: 'has a window longer than 36500d (a hundred years): a typo?' });
 
 /**
  * Comma-separated Slack user IDs (U…, W…) and user-group IDs (S…), spaces around each ignored. An empty entry is refused,

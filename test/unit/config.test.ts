@@ -129,6 +129,9 @@ describe('durations', () => {
   it('refuses a duration past a hundred years, which no clock can add (a plan would fail "Invalid time value")', () => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: '100000000d' })).toContain('is longer than 36500d (a hundred years): a typo? → at DATABOX_APPROVAL_TTL');
     expect(loadConfig({ DATABOX_APPROVAL_TTL: '36500d' }).approvalTtlMs).toBe(36_500 * 86_400_000);
+    // A per-user window too: 99999999d would hold one person's tenth command back for ever.
+    expect(configErrorOf({ DATABOX_USER_COMMAND_LIMIT: '10/99999999d' })).toContain('has a window longer than 36500d (a hundred years): a typo? → at DATABOX_USER_COMMAND_LIMIT');
+    expect(loadConfig({ DATABOX_USER_COMMAND_LIMIT: '10/36500d' }).userCommandLimit).toEqual({ limit: 10, windowMs: 36_500 * 86_400_000 });
   });
 
   it.each(['0s', '500ms'])('DATABOX_APPROVAL_TTL=%s is refused: every plan would expire as it is posted', (text) => {
