@@ -23,6 +23,8 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { rawParameters, suggestionProblem, validateParameters, type ParameterValues } from '../runbook/params.js';
 import type { RecoveryPath, Runbook, Step, Verdict } from '../runbook/schema.js';
 import { has, render, renderAdvice, type TemplateContext } from '../runbook/template.js';
+import { runbookFile } from '../runbook/runbook-file.js';
+import { unfilledMarks } from './unfilled-marks.js';
 import { runPreviews, type PreviewResult } from '../engine/previews.js';
 import { planCountsFor } from './plan-counts.js';
 import type { DatabaseTarget } from '../database/target.js';
@@ -611,16 +613,38 @@ export class IncidentService {
     const matched = rb.diagnosis.verdicts.find((v) => !v.when || holds(v.when, statuses)) ?? rb.diagnosis.verdicts.at(-1);
     if (!matched) throw new Error(`runbook ${rb.id} has no verdicts`);
     const verdict = matched.when ? matched : (this.inconclusive(this.run(run.id)) ?? matched);
-    const outputs = withScopedValues(values, { steps: stepOutputs(this.run(run.id).results) });
-    const rendered = Object.entries(verdict.suggest).map(([name, template]) => [name, render(template, outputs)] as const).filter(([, value]) => value !== '');
-    // A suggestion its parameter's type refuses (a runbook rendering a summary into from=) is left out, and said so.
-    const refusedSuggestions = rendered.flatMap(([name, value]) => {
-      const declared = Object.hasOwn(rb.parameters, name) ? rb.parameters[name] : undefined;
-      const problem = declared && suggestionProblem(name, declared, value, this.clock());
-      return problem ? [{ name, problem }] : [];
+    const results = this.run(run.id).results;
+    const outputs = withScopedValues(values, { steps: stepOutputs(results) });
+    // A placeholder the run left without a value is marked in the text, never allowed to cost the verdict and its paths.
+    const advice = unfilledMarks(results);
+    const renderedAdvice = renderAdvice(verdict.advice, outputs, advice.standIn);
+    const suggestions = Object.entries(verdict.suggest).map(([name, template]) => {
+      const marks = unfilledMarks(results);
+      return { name, template, value: render(template, outputs, marks.standIn), marked: marks.marked };
     });
+    const unfilledSuggestions = suggestions.filter((s) => s.marked.length > 0);
+    const rendered = suggestions.filter((s) => s.marked.length === 0 && s.value !== '').map((s) => [s.name, s.value] as const);
+    // A suggestion its parameter's type refuses (a runbook rendering a summary into from=) is left out, and said so.
+    const refusedSuggestions = [
+      ...unfilledSuggestions.map((s) => ({ name: s.name, problem: s.marked.map((m) => `${m.placeholder} has ${m.why}`).join('; ') })),
+      ...rendered.flatMap(([name, value]) => {
+        const declared = Object.hasOwn(rb.parameters, name) ? rb.parameters[name] : undefined;
+        const problem = declared && suggestionProblem(name, declared, value, this.clock());
+        return problem ? [{ name, problem }] : [];
+      }),
+    ];
     const suggested = Object.fromEntries(rendered.filter(([name]) => !refusedSuggestions.some((r) => r.name === name)));
-    if (refusedSuggestions.length > 0) this.deps.logger.warn({ runbook: rb.id, verdict: verdict.id, refusedSuggestions }, 'a verdict suggested values its parameters refuse; left out');
+    if (refusedSuggestions.length > unfilledSuggestions.length) this.deps.logger.warn({ runbook: rb.id, verdict: verdict.id, refusedSuggestions }, 'a verdict suggested values its parameters refuse; left out');
+    const unfilled = [
+      ...advice.marked.map((m) => ({ ...m, template: 'advice' })),
+      ...unfilledSuggestions.flatMap((s) => s.marked.map((m) => ({ ...m, template: `suggest.${s.name}` }))),
+    ];
+    if (unfilled.length > 0) {
+      this.deps.logger.error(
+        { runbook: rb.id, file: runbookFile(this.deps.config.runbooksDir, rb.id), verdict: verdict.id, unfilled, advice: verdict.advice, suggest: verdict.suggest },
+        "a verdict's text refers to values this diagnosis did not set: posted with a marker in their place; fix the runbook",
+      );
+    }
     const leftOut = refusedSuggestions.map((r) => ` (The runbook's suggestion for ${r.name}= was left out: ${r.problem}.)`).join('');
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
@@ -630,13 +654,15 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: `${renderAdvice(verdict.advice, outputs)}${leftOut}`,
+        advice: `${renderedAdvice}${leftOut}`,
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,
         // What it found empty holds on the day its steps looked, not the day the verdict was recorded (a moment later).
         ...(verdict.knownEmpty.length > 0 ? { knownEmpty: verdict.knownEmpty, knownEmptyAsOf: this.run(run.id).startedAt ?? this.clock().toISOString() } : {}),
         params: rawParameters(params),
+        // The runbook mistake behind a marker in the advice, kept with the verdict for the postmortem.
+        ...(unfilled.length > 0 ? { unfilled } : {}),
       },
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
@@ -1338,7 +1364,15 @@ export class IncidentService {
     const recovered = this.recoveryInPlace(incident) !== undefined;
     const followUps = rb.validation.followUps.filter((f) => holds(f.when, statuses) && (f.afterRecovery ?? recovered) === recovered);
     for (const followUp of followUps) {
-      const advice = renderAdvice(followUp.advice, outputs);
+      // As a verdict's: a placeholder the validation left without a value is marked, and the follow-up still said.
+      const marks = unfilledMarks(finished.results);
+      const advice = renderAdvice(followUp.advice, outputs, marks.standIn);
+      if (marks.marked.length > 0) {
+        this.deps.logger.error(
+          { runbook: rb.id, file: runbookFile(this.deps.config.runbooksDir, rb.id), unfilled: marks.marked, advice: followUp.advice },
+          "a validation follow-up's advice refers to values this validation did not set: said with a marker in their place; fix the runbook",
+        );
+      }
       const plan = followUp.proposes && planOffer({ incident: incident.id, scenario: rb.id, index: this.run(finished.id).planOffers?.length ?? 0 }, followUp.proposes, outputs);
       this.deps.journal.append({ type: 'run.follow-up', incident: incident.id, actor: this.actor, data: { runId: finished.id, advice, plan } });
       await this.safely(() => this.reporter.followUpOffered(this.incident(incident.id), finished, advice, [], plan));

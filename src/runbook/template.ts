@@ -16,31 +16,59 @@ export interface EnumValue {
   readonly [attribute: string]: unknown;
 }
 
-export function lookup(expression: string, context: TemplateContext): unknown {
-  let value: unknown = context;
-  for (const part of expression.split('.')) {
-    if (value === null || typeof value !== 'object' || !(part in value)) {
-      throw new UserError(`the runbook refers to {{${expression}}}, which has no value here`);
-    }
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
+/** A placeholder a text could not be filled in with: it has no value here, or its value is a list, not one value. */
+export interface Unfilled {
+  expression: string;
+  problem: 'no-value' | 'not-one-value';
 }
 
-function asText(value: unknown, expression: string): string {
+/** What an unfilled placeholder becomes instead of failing the whole text (a verdict is posted with a marker in it). */
+export type StandIn = (unfilled: Unfilled) => string;
+
+function find(expression: string, context: TemplateContext): { found: true; value: unknown } | { found: false } {
+  let value: unknown = context;
+  for (const part of expression.split('.')) {
+    if (value === null || typeof value !== 'object' || !(part in value)) return { found: false };
+    value = (value as Record<string, unknown>)[part];
+  }
+  return { found: true, value };
+}
+
+export function lookup(expression: string, context: TemplateContext): unknown {
+  const looked = find(expression, context);
+  if (!looked.found) throw new UserError(`the runbook refers to {{${expression}}}, which has no value here`);
+  return looked.value;
+}
+
+function singleText(value: unknown): string | undefined {
   if (value !== null && typeof value === 'object' && '_value' in value) return String((value as EnumValue)._value);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     return String(value);
   }
-  throw new UserError(`the runbook refers to {{${expression}}}, which is not a single value`);
+  return undefined;
+}
+
+function asText(value: unknown, expression: string): string {
+  const text = singleText(value);
+  if (text === undefined) throw new UserError(`the runbook refers to {{${expression}}}, which is not a single value`);
+  return text;
+}
+
+/** A placeholder's text; with a stand-in, one that has no value (or a list) becomes the stand-in's text instead of failing. */
+function fill(expression: string, context: TemplateContext, standIn: StandIn | undefined): string {
+  if (!standIn) return asText(lookup(expression, context), expression);
+  const looked = find(expression, context);
+  // A step that did not set an output may hold it as null (a command's exit code on a timeout).
+  if (!looked.found || looked.value === undefined || looked.value === null) return standIn({ expression, problem: 'no-value' });
+  return singleText(looked.value) ?? standIn({ expression, problem: 'not-one-value' });
 }
 
 /** Renders a template whose every placeholder becomes text; used for argv elements, paths and bound values. */
-export function render(template: string, context: TemplateContext): string {
+export function render(template: string, context: TemplateContext, standIn?: StandIn): string {
   return template.replace(placeholder, (_match, expression: string, optional?: string, kind?: string) => {
     if (kind) throw new UserError(`{{${expression} | ${kind}}}: a literal kind applies in SQL only`);
     if (optional && !has(expression, context)) return '';
-    return asText(lookup(expression, context), expression);
+    return fill(expression, context, standIn);
   });
 }
 
@@ -52,12 +80,14 @@ const optionalParameter = /(^|\s)[A-Za-z_][A-Za-z0-9_]*=\{\{\s*([a-z_][a-z0-9_]*
 
 /**
  * Renders advice for a person to read and type: as render, but a `name={{x?}}` whose x is missing is left out with its
- * name, so a command in it reads as typed (`diagnose backfill source=ebird`, not `… from= to=`).
+ * name, so a command in it reads as typed (`diagnose backfill source=ebird`, not `… from= to=`). With a stand-in, a
+ * placeholder that cannot be filled is marked in the text rather than failing it.
  */
-export function renderAdvice(template: string, context: TemplateContext): string {
+export function renderAdvice(template: string, context: TemplateContext, standIn?: StandIn): string {
   return render(
     template.replace(optionalParameter, (match, _before: string, expression: string) => (has(expression, context) ? match : '')),
     context,
+    standIn,
   );
 }
 

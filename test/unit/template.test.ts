@@ -2,7 +2,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { isPlainIdentifier, placeholders, quoteIdentifier, render, renderAdvice, renderSql, type TemplateContext } from '../../src/runbook/template.js';
+import { isPlainIdentifier, placeholders, quoteIdentifier, render, renderAdvice, renderSql, type TemplateContext, type Unfilled } from '../../src/runbook/template.js';
 
 const context: TemplateContext = {
   database_path: '/srv/databox/data/databox.duckdb',
@@ -37,6 +37,23 @@ describe('renderAdvice', () => {
     expect(render(advice, context), 'render itself keeps them').toBe('`/databox diagnose backfill source=ebird from= to=` (limit=7; 2026-04-18 and )');
     // Only a parameter that is a word of its own goes: not one inside an option, a query string or a list.
     expect(renderAdvice('`run --from={{from?}} --to={{to?}}`, ?a={{from?}}&b=1, a=b,c={{to?}}', context)).toBe('`run --from= --to=`, ?a=&b=1, a=b,c=');
+  });
+
+  it('with a stand-in, marks a placeholder with no value or a list where a text is wanted, instead of failing the text', () => {
+    const found: Unfilled[] = [];
+    const standIn = (unfilled: Unfilled) => {
+      found.push(unfilled);
+      return `<${unfilled.problem}>`;
+    };
+    const withList = { ...context, steps: { open: { holderPid: 4242 }, count_rows: { rows: [{ n: 1 }], exitCode: null } } };
+    const advice = 'Held by {{steps.open.holderPid}}; rows {{steps.count_rows.rows}}, exit {{steps.count_rows.exitCode}}, read {{steps.scan.failedTables}}{{later?}}.';
+    expect(renderAdvice(advice, withList, standIn)).toBe('Held by 4242; rows <not-one-value>, exit <no-value>, read <no-value>.');
+    expect(found).toEqual([
+      { expression: 'steps.count_rows.rows', problem: 'not-one-value' },
+      { expression: 'steps.count_rows.exitCode', problem: 'no-value' },
+      { expression: 'steps.scan.failedTables', problem: 'no-value' },
+    ]);
+    expect(() => renderAdvice(advice, withList), 'without one it still refuses').toThrow(UserError);
   });
 });
 
