@@ -256,7 +256,7 @@ export function verdictMessage(incident: Incident, run: Run, paths: RecoveryPath
     });
     blocks.push(context(paths.map((p) => `*Path ${p.id.toUpperCase()}*: ${escapeMrkdwn(p.description)} Or type \`/databox recover ${incident.scenario} path=${p.id}${escapeMrkdwn(typedRecoverParameters(p, declared, diagnosis))} incident=${incident.id}\``).join('\n')));
   }
-  return { text: `Verdict: ${diagnosis?.title ?? 'unknown'}`, blocks };
+  return { text: `Verdict: ${escapeMrkdwn(diagnosis?.title ?? 'unknown')}`, blocks };
 }
 
 /** How a finished run ended, in one line: how many steps passed, or where it stopped and why. */
