@@ -22,6 +22,21 @@ function closestOption(value: string, options: readonly string[]): string {
 /** Keys whose text is a duration: a bare number there lacks its unit too. */
 const durationKeys = new Set(['timeout', 'settle', 'every', 'deadline', 'maxLag', 'olderThan']);
 
+/** How to write `key`'s duration given as a bare number: a lag or an age in hours and days; never the 0 a duration may not be. */
+function durationAdvice(key: string, scalar: number): string {
+  const lagOrAge = key === 'maxLag' || key === 'olderThan';
+  if (scalar <= 0) return `give one more than 0, with its unit (${lagOrAge ? '36h, 2d' : '30s, 15m, 2h'})`;
+  return `give it with its unit (${lagOrAge ? `${scalar}h, ${scalar}d` : `${scalar}s, ${scalar}m, 2h, 36h`})`;
+}
+
+/** What an id must be where `path` ends: a verdict's and a runbook's are kebab-case, a recovery path's one letter, a step's lower_snake_case. */
+function idRule(path: readonly PropertyKey[]): string {
+  const owner = path.filter((key) => typeof key === 'string').at(-2);
+  if (owner === 'recovery') return 'path ids are single letters: a, b …';
+  if (owner === 'verdicts' || owner === undefined) return 'ids here are lower-case letters, digits and -, starting with a letter (check-2)';
+  return 'step ids are lower_snake_case, starting with a letter (step_2)';
+}
+
 /** A zod error map for runbook.safeParse: our message for the issues below, zod's own for the rest. */
 export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_union' && typeof issue.discriminator === 'string' && Array.isArray(issue.options)) {
@@ -47,9 +62,9 @@ export const runbookIssueMessage: z.core.$ZodErrorMap = (issue) => {
   if ((issue.code === 'invalid_type' && issue.expected === 'string') || (issue.code === 'invalid_union' && !issue.discriminator)) {
     if (typeof scalar === 'number' || typeof scalar === 'boolean') {
       // A duration needs its unit more than its quotes: "300" alone is refused too.
-      if (typeof scalar === 'number' && durationKeys.has(String(issue.path?.at(-1)))) {
-        return `${JSON.stringify(scalar)} is read as a number, where a duration goes: give it with its unit (${scalar}s, 30m, 2h, 36h)`;
-      }
+      const key = String(issue.path?.at(-1));
+      if (typeof scalar === 'number' && durationKeys.has(key)) return `${JSON.stringify(scalar)} is read as a number, where a duration goes: ${durationAdvice(key, scalar)}`;
+      if (typeof scalar === 'number' && key === 'id') return `${JSON.stringify(scalar)} is read as a number, where an id goes: ${idRule(issue.path ?? [])}`;
       return `${JSON.stringify(scalar)} is read as a ${typeof scalar === 'number' ? 'number' : 'yes/no value'}, where text goes: quote it ("${String(scalar)}")`;
     }
   }

@@ -262,6 +262,28 @@ describe('values of the wrong kind, said in the words an editor of YAML needs', 
   });
 });
 
+describe('a value refused for its kind or range', () => {
+  it('is told what would be taken: a duration more than 0, a lag in hours or days, an id by its naming rule, a percent from 1 to 100', () => {
+    const doc = duckdbDoc();
+    doc.diagnosis.steps[0].timeout = 0;
+    doc.diagnosis.steps[1].fullAtPercent = 0.9;
+    doc.diagnosis.steps[2].id = 2;
+    doc.diagnosis.steps[2].expectMarts[3].maxLag = 48;
+    doc.diagnosis.verdicts[0].id = 3;
+    doc.recovery[0].id = 4;
+    expect(problems(stringify(doc))).toEqual([
+      'at diagnosis.steps[0].timeout: 0 is read as a number, where a duration goes: give one more than 0, with its unit (30s, 15m, 2h)',
+      'at diagnosis.steps[1].fullAtPercent: is a percent from 1 to 100 (90 for 90%), not a fraction',
+      'at diagnosis.steps[2].id: 2 is read as a number, where an id goes: step ids are lower_snake_case, starting with a letter (step_2)',
+      'at diagnosis.steps[2].expectMarts[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
+      'at diagnosis.verdicts[0].id: 3 is read as a number, where an id goes: ids here are lower-case letters, digits and -, starting with a letter (check-2)',
+      'at recovery[0].id: 4 is read as a number, where an id goes: path ids are single letters: a, b …',
+      // The validation's freshness step shares the diagnosis' list of marts (one YAML anchor).
+      'at validation.steps[4].marts[3].maxLag: 48 is read as a number, where a duration goes: give it with its unit (48h, 48d)',
+    ]);
+  });
+});
+
 describe('prose cut short by a " #"', () => {
   it('names the line and the text YAML dropped as a comment; a comment written on purpose ("# a note") is left alone', () => {
     const cut = duckdbText.replace('      title: Busy — another process holds the database file', '      title: Busy — held by job #2, or another process');

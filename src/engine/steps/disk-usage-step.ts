@@ -12,7 +12,11 @@ const schema = z.strictObject({
   kind: z.literal('disk-usage'),
   path: template,
   /** Use% at or above which the volume counts as full; defaults to DATABOX_DISK_FULL_PERCENT. */
-  fullAtPercent: z.number().min(1).max(100).optional(),
+  fullAtPercent: z
+    .number()
+    .min(1, 'is a percent from 1 to 100 (90 for 90%), not a fraction')
+    .max(100, 'is a percent from 1 to 100 (90 for 90%)')
+    .optional(),
   /**
    * A file a plan is about to copy onto the volume (path B's backup): "no-room" when the volume's free space is less than
    * its size, so the plan stops before it moves anything rather than at a copy cut short by a full disk.
