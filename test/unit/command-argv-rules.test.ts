@@ -35,6 +35,24 @@ describe('a command that deletes, moves or overwrites files', () => {
     expect(messages(['sudo', '-u', 'dagster', 'python3', '-c', 'x'])).toHaveLength(1);
   });
 
+  it('is found behind every wrapper that runs a command, past its options, their values and its own operand', () => {
+    const wrapped = [
+      ['ionice', '-c3'], ['ionice', '-c', '3', '-n', '7'], ['stdbuf', '-o0'], ['stdbuf', '-o', 'L'], ['setsid', '-f'], ['flock', '/tmp/l'], ['flock', '-w', '5', '/tmp/l'],
+      ['doas'], ['doas', '-u', 'root'], ['pkexec', '--user', 'root'], ['chrt', '-i', '0'], ['chrt', '-b'], ['chrt', '-T', '100', '-d', '0'], ['taskset', '1'], ['taskset', '-c', '0-3'],
+      ['unshare', '-S', '0'], ['chroot', '/srv/root'], ['strace', '-f'], ['strace', '-o', '/tmp/t'], ['ltrace', '-e', 'malloc'], ['watch'], ['watch', '-n', '1', '-x'],
+      ['parallel', '-j', '2'], ['nohup'], ['time'], ['/usr/bin/time', '-f', '%e'], ['time', '-p'], ['xargs'], ['timeout', '5s'], ['eatmydata'], ['fakeroot'], ['nice', 'ionice', '-c3'],
+    ];
+    for (const wrapper of wrapped) expect(messages([...wrapper, 'rm', '-rf', 'data/databox.duckdb']), wrapper.join(' ')).toEqual([`destructive: rm deletes files: ${destructiveAdvice}`]);
+    // watch and parallel hand their command to sh -c as one line; flock -c gives its command to a shell too.
+    expect(messages(['watch', 'rm -rf data/databox.duckdb'])).toEqual([`destructive: rm deletes files: ${destructiveAdvice}`]);
+    expect(messages(['parallel', 'rm {}', ':::', 'a', 'b'])).toHaveLength(1);
+    expect(messages(['flock', '/tmp/l', '-c', 'ls'])).toEqual([`argv: flock -c ${shellRefusal}`]);
+    // A wrapper's operand is not its command; chrt's priority is one only as a number.
+    expect(messages(['flock', 'rm', 'ls'])).toEqual([]);
+    expect(messages(['taskset', '0x3', 'ls'])).toEqual([]);
+    expect(messages(['chrt', '-i', 'rm'])).toHaveLength(1);
+  });
+
   it('refuses the DuckDB CLI given SQL inline (-c, -s, -cmd, or after the database file), marked or not: a sql step is checked', () => {
     const advice = 'hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead';
     expect(messages(['duckdb', 'data/databox.duckdb', '-c', 'DELETE FROM raw.ebird'])).toEqual([`argv: duckdb -c runs SQL given on its command line, which ${advice}`]);

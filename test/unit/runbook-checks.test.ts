@@ -828,7 +828,21 @@ describe('which SQL statements must be marked destructive', () => {
       'CREATE OR REPLACE',
       'ALTER … SET SNAPSHOT',
     ]);
-    expect(why('INSERT INTO t VALUES (1); MERGE INTO t USING u ON true; TRUNCATE t; COPY t FROM \'x.csv\'; WITH d AS (SELECT 1) DELETE FROM t')).toEqual(['INSERT', 'MERGE', 'TRUNCATE', 'COPY … FROM', 'DELETE']);
+    expect(why('INSERT INTO t VALUES (1); MERGE INTO t USING u ON true; TRUNCATE t; COPY t FROM \'x.csv\'; WITH d AS (SELECT 1) DELETE FROM t')).toEqual(['MERGE', 'TRUNCATE', 'COPY … FROM', 'DELETE']);
+  });
+
+  it('takes a plain INSERT as adding rows only (mutates); one replacing or updating the rows it collides with changes them', () => {
+    const why = (sql: string) => overwritingStatements(sql).map((o) => o.why);
+    expect(why('INSERT INTO t VALUES (1); INSERT INTO t SELECT * FROM u; INSERT OR IGNORE INTO t VALUES (1); WITH d AS (SELECT 1) INSERT INTO t SELECT * FROM d')).toEqual([]);
+    expect(why('INSERT OR REPLACE INTO t VALUES (1); INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 1')).toEqual(['INSERT OR REPLACE', 'INSERT … ON CONFLICT DO UPDATE']);
+    const doc = bundled('backfill.yml');
+    const log = { id: 'log_backfill', kind: 'sql', title: 'Log the backfill', sql: 'INSERT INTO main.backfill_log VALUES (?, ?)', params: ['{{from}}', '{{to}}'], mutates: true };
+    doc.recovery[0].steps.splice(4, 0, log);
+    expect(() => loadRunbooks(writeRunbook('backfill.yml', doc))).not.toThrow();
+    log.sql = 'INSERT OR REPLACE INTO main.backfill_log VALUES (?, ?)';
+    expect(refusal('backfill.yml', doc)).toEqual([
+      'at recovery[0].steps[4].destructive: the statement "INSERT OR REPLACE INTO main.backfill_log VALUES (?, ?)" changes data already there (INSERT OR REPLACE): set destructive: true, so the plan marks it, a teammate approves it and MotherDuck gets a named snapshot before it',
+    ]);
   });
 });
 
@@ -1164,6 +1178,48 @@ describe('a specific verdict before a general one', () => {
   it('a lone }} in a title or description is no placeholder', () => {
     const doc = bundled('duckdb.yml');
     doc.recovery[0].description = `${doc.recovery[0].description} (its settings end in {'a': {'b': 1}})`;
+    expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
+  });
+});
+
+describe('a read-only diagnosis step running a command that deletes or changes data', () => {
+  const destructiveAdvice = 'set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it';
+  const refusedArgv = (argv: string[]) => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps[3].argv = argv;
+    return refusal('duckdb.yml', doc);
+  };
+
+  it('is refused behind any wrapper that runs it, past the wrapper\'s own options and operand', () => {
+    // Each wrapper and its options are read in command-argv-rules.test.ts; these are the ones found run from a diagnosis.
+    for (const wrapper of [['ionice', '-c3'], ['flock', '/tmp/l'], ['chrt', '-i', '0']]) {
+      expect(refusedArgv([...wrapper, 'rm', '-rf', 'data/databox.duckdb']), wrapper.join(' ')).toEqual([`at diagnosis.steps[3].destructive: rm deletes files: ${destructiveAdvice}`]);
+    }
+  });
+
+  it('is refused as SQL given inline, whatever the client, as duckdb is; a query that only reads is the author\'s word', () => {
+    const advice = 'which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead';
+    expect(refusedArgv(['sqlite3', 'transforms/main/state_sync.db', 'DELETE FROM x'])).toEqual([
+      `at diagnosis.steps[3].argv[2]: "DELETE FROM x" is SQL that changes data, given to sqlite3 on its command line, ${advice}`,
+    ]);
+    expect(refusedArgv(['psql', '-c', 'drop table x'])).toEqual([`at diagnosis.steps[3].argv[2]: "drop table x" is SQL that changes data, given to psql on its command line, ${advice}`]);
+    expect(refusedArgv(['psql', '--command=UPDATE x SET a = 1'])).toHaveLength(1);
+    expect(refusedArgv(['timeout', '5s', 'sqlite3', 'db', 'SELECT 1; INSERT INTO x VALUES (1)'])).toHaveLength(1);
+    const doc = bundled('duckdb.yml');
+    for (const argv of [['sqlite3', 'transforms/main/state_sync.db', 'SELECT count(*) FROM x'], ['git', 'commit', '-m', 'update docs', '--', 'delete'], ['apt-get', 'update']]) {
+      doc.diagnosis.steps[3].argv = argv;
+      expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc)), argv.join(' ')).not.toThrow();
+    }
+  });
+
+  it('with a shell operator as a whole element is refused, naming it (no shell runs here); find\'s ; after -exec is its own', () => {
+    const message = (element: string, at: number) =>
+      `at diagnosis.steps[3].argv[${at}]: "${element}" is shell syntax, and no shell runs here: it would reach the command as an argument, as written. Give each command a step of its own with its own argv (the bot reads each step's output itself: no pipe or redirection is needed)`;
+    expect(refusedArgv(['uv', 'run', 'sqlmesh', 'audit', '|', 'tee', '/tmp/x'])).toEqual([message('|', 4)]);
+    for (const operator of ['||', '>', '>>', '<', '&&', ';', '&', '2>&1']) expect(refusedArgv(['uv', 'run', 'sqlmesh', 'audit', operator, 'x']), operator).toEqual([message(operator, 4)]);
+    const doc = bundled('duckdb.yml');
+    // An option's value: cut -d '|'.
+    doc.diagnosis.steps[3].argv = ['find', 'data', '-name', '*.tmp', '-exec', 'cut', '-d', '|', '-f', '1', '{}', ';'];
     expect(() => loadRunbooks(writeRunbook('duckdb.yml', doc))).not.toThrow();
   });
 });

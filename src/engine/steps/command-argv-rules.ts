@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { StepIssue } from './define-step-kind.js';
 import { fileChangingOption } from './file-changing-options.js';
 import { interpreterEffect } from './interpreter-options.js';
+import { changingSqlIn } from './sql-in-argv.js';
 import { stackWrites } from './stack-writers.js';
 
 /** Commands that delete, move or overwrite files, and what each does. */
@@ -24,7 +25,23 @@ const destroying: Record<string, string> = {
 const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 
 /** Commands that run a command named among their own arguments (uv only as `uv run`). */
-const wrappers = new Set(['env', 'sudo', 'nice', 'nohup', 'timeout', 'xargs', 'uv', 'busybox']);
+const wrappers = new Set([
+  'env', 'sudo', 'doas', 'pkexec', 'nice', 'ionice', 'chrt', 'taskset', 'nohup', 'setsid', 'stdbuf', 'timeout', 'flock', 'unshare', 'chroot',
+  'strace', 'ltrace', 'time', 'watch', 'xargs', 'parallel', 'eatmydata', 'fakeroot', 'uv', 'busybox',
+]);
+
+/** Whether a wrapper's word before its command is one it takes itself: timeout's duration, flock's lock file, taskset's mask, chrt's priority, chroot's directory. */
+const wrapperOperand: Record<string, (word: string) => boolean> = {
+  timeout: () => true,
+  flock: () => true,
+  taskset: () => true,
+  chroot: () => true,
+  // chrt's priority may be left out for the policies without one (chrt -b rm …).
+  chrt: (word) => /^\d+$/.test(word),
+};
+
+/** Wrappers that hand their command to `sh -c` as one line (watch but with -x, parallel): a command word with spaces is split as that shell would. */
+const shellLineWrappers = new Set(['watch', 'parallel']);
 
 interface Effect {
   /** Why the step is refused outright, marked or not: it runs code that neither this check nor the plan can show. */
@@ -100,8 +117,13 @@ function effect(words: readonly (string | undefined)[]): Effect {
     return start === undefined ? {} : effect(rest.slice(start));
   }
   if (!wrappers.has(name)) return {};
+  // flock <file> -c '<command>' runs it with a shell.
+  if (name === 'flock' && rest.some((word) => word === '-c' || word === '--command')) return { hides: shellHides('flock -c') };
   const start = wrappedCommand(name, rest);
-  return start === undefined ? {} : effect(rest.slice(start));
+  if (start === undefined) return {};
+  const command = rest[start];
+  if (shellLineWrappers.has(name) && command !== undefined && /\s/.test(command.trim())) return effect([...command.trim().split(/\s+/), ...rest.slice(start + 1)]);
+  return effect(rest.slice(start));
 }
 
 /**
@@ -145,6 +167,19 @@ const wrapperValueOptions: Record<string, ReadonlySet<string>> = {
   nice: new Set(['-n', '--adjustment']),
   nohup: new Set(),
   timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
+  doas: new Set(['-u', '-C']),
+  pkexec: new Set(['--user']),
+  ionice: new Set(['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid']),
+  chrt: new Set(['-T', '--sched-runtime', '-P', '--sched-period', '-D', '--sched-deadline']),
+  stdbuf: new Set(['-i', '--input', '-o', '--output', '-e', '--error']),
+  flock: new Set(['-w', '--timeout', '--wait', '-E', '--conflict-exit-code']),
+  unshare: new Set(['-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd', '--propagation', '--setgroups', '--map-user', '--map-group', '--map-users', '--map-groups']),
+  chroot: new Set(['--userspec', '--groups']),
+  strace: new Set(['-e', '-o', '-p', '-s', '-a', '-u', '-E', '-P', '-b', '-I', '-X', '-O', '-S']),
+  ltrace: new Set(['-e', '-o', '-p', '-s', '-a', '-u', '-n', '-A', '-D', '-F', '-l', '-x']),
+  time: new Set(['-f', '--format', '-o', '--output']),
+  watch: new Set(['-n', '--interval', '-q', '--equexit']),
+  parallel: new Set(['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '--results', '--tmpdir', '-d', '--delimiter', '-E', '-I', '-n', '--max-args', '-N', '--colsep', '-C', '--halt', '--retries']),
   xargs: new Set(['-n', '--max-args', '-L', '--max-lines', '-P', '--max-procs', '-s', '--max-chars', '-d', '--delimiter', '-E', '-a', '--arg-file', '-I']),
   uv: new Set([
     '--from', '--no-extra', '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
@@ -156,12 +191,14 @@ const wrapperValueOptions: Record<string, ReadonlySet<string>> = {
 
 /**
  * Where the command a wrapper runs starts: past the wrapper's options and their values, env's NAME=value words,
- * timeout's duration and `uv run`'s run; undefined when nothing is left or the command's own word is templated.
+ * the wrapper's own operand (timeout's duration, flock's file …) and `uv run`'s run; undefined when nothing is left or
+ * the command's own word is templated.
  */
 function wrappedCommand(name: string, rest: readonly (string | undefined)[]): number | undefined {
   const valueOptions = wrapperValueOptions[name] ?? new Set<string>();
+  const operand = wrapperOperand[name];
   let i = name === 'uv' ? 1 : 0;
-  let durationSkipped = name !== 'timeout';
+  let operandSkipped = operand === undefined;
   for (; i < rest.length; i += 1) {
     const word = rest[i];
     if (word === undefined) return undefined;
@@ -171,9 +208,9 @@ function wrappedCommand(name: string, rest: readonly (string | undefined)[]): nu
       continue;
     }
     if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
-    if (!durationSkipped) {
-      durationSkipped = true;
-      continue;
+    if (!operandSkipped) {
+      operandSkipped = true;
+      if (operand?.(word)) continue;
     }
     return i;
   }
@@ -188,8 +225,12 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
   if (program !== undefined && /\s/.test(program) && !program.includes('/')) {
     return [{ at: ['argv', 0], message: `"${program}" is one element, so it names a program with a space in it; argv takes one element per word (no shell splits it): [${program.trim().split(/\s+/).join(', ')}, …]` }];
   }
+  const operators = shellOperatorIssues(argv);
+  if (operators.length > 0) return operators;
   const found = effect(words);
   if (found.hides) return [{ at: ['argv'], message: found.hides }];
+  const sql = inlineChangingSql(argv);
+  if (sql) return [sql];
   if (found.destroys && !destructive) {
     return [{ at: ['destructive'], message: `${found.destroys}: set destructive: true (and mutates: true), so the plan marks it and a teammate approves it; no diagnosis or validation may run it` }];
   }
@@ -197,4 +238,51 @@ export function argvIssues(argv: readonly (string | { argv: string[] })[], destr
     return [{ at: ['mutates'], message: `${found.writes}: set mutates: true, so it runs only in a plan someone approves; no diagnosis, validation or guard may run it` }];
   }
   return [];
+}
+
+/**
+ * An argument that is itself SQL changing data, given to any client (sqlite3 db "DELETE FROM x", psql -c "DROP TABLE x"):
+ * refused as duckdb -c is, since a sql step's checks never see it. The program's name is no argument.
+ */
+function inlineChangingSql(argv: readonly (string | { argv: string[] })[]): StepIssue | undefined {
+  const program = typeof argv[0] === 'string' && !argv[0].includes('{{') ? path.posix.basename(argv[0]) : 'the command';
+  for (const [i, element] of argv.entries()) {
+    const parts = typeof element === 'string' ? (i === 0 ? [] : [{ word: element, at: ['argv', i] }]) : element.argv.map((word, j) => ({ word, at: ['argv', i, 'argv', j] }));
+    for (const { word, at } of parts) {
+      const sql = changingSqlIn(word);
+      if (sql) {
+        return { at, message: `"${sql}" is SQL that changes data, given to ${program} on its command line, which hides it from the checks a sql step gets (what it changes, destructive or not, values bound): use a step of kind sql instead` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whole elements a shell would take as a pipe, a list or a redirection; with no shell they reach the command as arguments. */
+const shellOperators = new Set(['|', '||', '|&', '&&', ';', '&', '>', '>>', '<', '<<', '<<<', '>&', '&>', '&>>', '1>', '2>', '2>>', '2>&1', '1>&2', '>/dev/null', '2>/dev/null']);
+
+/**
+ * Each argv element that is a shell operator. Right after an option it is that option's value (cut -d '|', duckdb
+ * -separator ';'); find's `;` after -exec (or -execdir, -ok, -okdir) is find's own, and expr's `|`, `&`, `<`, `>` are its.
+ */
+function shellOperatorIssues(argv: readonly (string | { argv: string[] })[]): StepIssue[] {
+  if (typeof argv[0] === 'string' && path.posix.basename(argv[0]) === 'expr') return [];
+  let findExec = false;
+  return argv.flatMap((element, i) => {
+    if (typeof element !== 'string') return [];
+    if (/^-(exec|execdir|ok|okdir)$/.test(element)) findExec = true;
+    if (findExec && element === ';') {
+      findExec = false;
+      return [];
+    }
+    const before = argv[i - 1];
+    const optionValue = typeof before === 'string' && before.startsWith('-') && before !== '--' && !before.includes('=');
+    if (!shellOperators.has(element) || optionValue) return [];
+    return [
+      {
+        at: ['argv', i],
+        message: `"${element}" is shell syntax, and no shell runs here: it would reach the command as an argument, as written. Give each command a step of its own with its own argv (the bot reads each step's output itself: no pipe or redirection is needed)`,
+      },
+    ];
+  });
 }

@@ -18,7 +18,7 @@ export function changesData(sql: string): boolean {
   return sqlStatements(sql).some((statement) => changing.test(statement));
 }
 
-const overwriting = new Set(['DELETE', 'UPDATE', 'INSERT', 'DROP', 'TRUNCATE', 'ALTER', 'MERGE', 'UPSERT', 'REPLACE']);
+const overwriting = new Set(['DELETE', 'UPDATE', 'DROP', 'TRUNCATE', 'ALTER', 'MERGE', 'UPSERT', 'REPLACE']);
 
 /**
  * A statement (as sqlStatements writes it) past the words that only wrap what it runs, in upper case: EXPLAIN ANALYZE
@@ -39,6 +39,12 @@ export function overwrites(statement: string): string | undefined {
   const s = executedStatement(statement);
   const first = /^[A-Z_]+/.exec(s)?.[0] ?? '';
   if (overwriting.has(first)) return s.startsWith('ALTER') && /\bSET SNAPSHOT\b/.test(s) ? 'ALTER … SET SNAPSHOT' : first;
+  // A plain INSERT only adds rows (it mutates); one that replaces or updates the rows it collides with changes them.
+  if (first === 'INSERT') {
+    if (/^INSERT OR REPLACE\b/.test(s)) return 'INSERT OR REPLACE';
+    if (/\bON CONFLICT\b.*\bDO UPDATE\b/.test(s)) return 'INSERT … ON CONFLICT DO UPDATE';
+    return undefined;
+  }
   if (first === 'CREATE' && /^CREATE OR REPLACE\b/.test(s)) return 'CREATE OR REPLACE';
   if (first === 'COPY') {
     if (/^COPY FROM DATABASE\b/.test(s)) return /\bOVERWRITE\b/.test(s) ? 'COPY FROM DATABASE … (OVERWRITE)' : 'COPY FROM DATABASE';
@@ -47,7 +53,7 @@ export function overwrites(statement: string): string | undefined {
     return 'COPY … FROM';
   }
   if (/^EXPORT DATABASE\b/.test(s)) return 'EXPORT DATABASE, which replaces the files already in its directory';
-  if (first === 'WITH') return /\b(DELETE|UPDATE|INSERT|MERGE)\b/.exec(s)?.[1];
+  if (first === 'WITH') return /\b(DELETE|UPDATE|MERGE|INSERT OR REPLACE)\b/.exec(s)?.[1];
   return undefined;
 }
 
