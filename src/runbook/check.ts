@@ -6,6 +6,7 @@ import { placeOf, stepsAt } from './every-step.js';
 import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
+import { mayEndWithoutOutputs, recoveryStepsRead } from './recovery-outputs-read.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
@@ -472,7 +473,16 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     });
     p.rollback.steps.forEach((s, j) => {
       if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
-        add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);
+        // A misspelt onlyIfRan is that one problem: what it was meant to name is what the rest would ask for.
+        return add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);
+      }
+      // Put in the plan without it, the step fails to resolve on an output never given, and no rollback can be made.
+      for (const { id, placeholder } of recoveryStepsRead(s)) {
+        const read = recoverySteps.find((r) => r.id === id);
+        const why = read && s.onlyIfRan !== id ? mayEndWithoutOutputs(read) : undefined;
+        if (!why) continue;
+        const bound = s.onlyIfRan === undefined ? '' : ` (its onlyIfRan: ${s.onlyIfRan} does not say whether ${id} ran)`;
+        add([...rollbackAt, 'steps', j, ...(s.onlyIfRan === undefined ? [] : ['onlyIfRan'])], `rollback step "${s.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}. Add onlyIfRan: ${id} to "${s.id}"${bound}, so the rollback leaves it out when ${id} did not run`);
       }
     });
   });

@@ -124,6 +124,27 @@ describe('runbooks check', () => {
     expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^cannot read the runbooks directory ${missing}: ENOENT`));
   });
 
+  it("refuses a rollback step that reads a recovery step's output without onlyIfRan on it, when that step can be skipped", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-check-'));
+    temps.push(dir);
+    // A copy of the bundled folder, as a tester editing the runbooks makes, with path A's restore_wal without onlyIfRan: move_wal. A corrupt file with no .wal skips move_wal, and the rollback
+    // would then fail to resolve {{recovery.move_wal.to}}: the broken file could not be put back.
+    const duckdb = bundledDoc('duckdb.yml');
+    const restoreWal = duckdb.recovery[0].rollback.steps[3];
+    expect(restoreWal.id).toBe('restore_wal');
+    delete restoreWal.onlyIfRan;
+    fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
+    const text = stringify(duckdb);
+    fs.writeFileSync(path.join(dir, 'duckdb.yml'), text);
+    const line = text.split('\n').findIndex((l) => l.includes('id: restore_wal')) + 1;
+    const result = await check([dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `${dir}/duckdb.yml:${line}: at recovery[0].rollback.steps[3]: rollback step "restore_wal" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "restore_wal", so the rollback leaves it out when move_wal did not run`,
+      `runbooks check FAILED: 1 problem in ${dir}`,
+    ]);
+  });
+
   it('answers bad usage with the usage line and exit 2', async () => {
     const result = await check(['one', 'two']);
     expect(result.exitCode).toBe(2);
