@@ -61,6 +61,7 @@ import { leftEmptySaid } from './left-empty.js';
 import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
+import { boundToStepsNotInRun } from './rollback-bound-steps.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -970,6 +971,9 @@ export class IncidentService {
       const keptSaid = kept.length > 0 ? ` What it kept before changing anything, to compare or put back by hand: ${kept.join(', ')}.` : '';
       throw new UserError(`${recoveryRunId} cannot be rolled back: path ${recovery.id.toUpperCase()} of ${rb.id} (${recovery.title}) has no rollback. ${recovery.description.trim()}${keptSaid} Nothing was proposed.`);
     }
+    // A runbook edited since the recovery ran would leave out, silently, what undoes a step it renamed.
+    const changed = boundToStepsNotInRun(rb.id, recovery, recoveryRun);
+    if (changed) throw new UserError(changed);
     refuseRollbackAskedAgain(incident, recoveryRunId, (plan) => !this.deps.state.staleBy(plan));
     // Undone over a later change, the database would be neither what that change made nor what was there before.
     const later = standingChanges(this.deps.state, recoveryRun, (run) => this.hasRollback(run));
