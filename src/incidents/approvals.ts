@@ -8,9 +8,13 @@ import { knownEmptyLapsed } from './path-requires.js';
 import { checkApproval, checkRejection, utcTime, type Decision } from './approval-policy.js';
 import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
+import type { Runbook } from '../runbook/schema.js';
+import { planPathGone } from './path-gone.js';
 
 export interface ApprovalsDeps {
   config: Config;
+  /** The runbooks as loaded now: a plan whose path they no longer have is not run. */
+  runbooks: ReadonlyMap<string, Runbook>;
   journal: Journal;
   state: IncidentState;
   clock: () => Date;
@@ -59,6 +63,9 @@ export class Approvals {
       if (planHash(run.steps, run.previews ?? []) !== run.hash) {
         return { ok: false, reason: said`the plan recorded in the journal no longer matches its hash (was the journal edited?); nothing was run` };
       }
+      // Run, it would be validated and rolled back by a path that is not there: refused before anything runs.
+      const gone = planPathGone(run, this.deps.state.incidents.get(run.incidentId)?.scenario, this.deps.runbooks);
+      if (gone) return { ok: false, reason: said`${gone}` };
       const holder = this.deps.state.lockHolder(run.lockKey, run.id);
       if (holder) {
         return {
