@@ -39,6 +39,13 @@ function withFirstSchedule(change: (state: any) => void): unknown {
   return answer;
 }
 
+/** The recorded healthy daemons, heartbeating seconds before `now`. */
+function daemonsHeartbeatingAt(now: Date): unknown {
+  const answer = graphqlFixture('daemon-health-healthy') as any;
+  for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) d.lastHeartbeatTime = now.getTime() / 1000 - 10;
+  return answer;
+}
+
 async function probe(c = client()) {
   return probeDagster({ client: c, runCommand: noCli, cwd: '/nonexistent', now: recordedAt });
 }
@@ -89,12 +96,7 @@ describe('Dagster GraphQL client', () => {
     // 01:00 on 2026-12-05 in Auckland: its 00:00 tick, which builds 2026-12-04, was missed; in UTC it is still 2026-12-04.
     const now = new Date('2026-12-04T12:00:00Z');
     serveDagster({
-      // The recorded healthy daemons, heartbeating seconds before now.
-      DataboxDaemonHealth: () => {
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) d.lastHeartbeatTime = now.getTime() / 1000 - 10;
-        return answer;
-      },
+      DataboxDaemonHealth: () => daemonsHeartbeatingAt(now),
       DataboxRepositories: 'repositories',
       DataboxSchedules: () => {
         const answer = graphqlFixture('schedules-healthy') as any;
@@ -121,11 +123,7 @@ describe('Dagster GraphQL client', () => {
     // The Los Angeles one runs, its tick of 2026-12-03 00:00 there made: it has missed nothing.
     const laSuccess = Date.parse('2026-12-03T08:00:00Z') / 1000;
     serveDagster({
-      DataboxDaemonHealth: () => {
-        const answer = graphqlFixture('daemon-health-healthy') as any;
-        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) d.lastHeartbeatTime = now.getTime() / 1000 - 10;
-        return answer;
-      },
+      DataboxDaemonHealth: () => daemonsHeartbeatingAt(now),
       DataboxRepositories: 'repositories',
       DataboxSchedules: () => {
         const answer = graphqlFixture('schedules-healthy') as any;
