@@ -124,7 +124,7 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
 export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined): Rendered {
   const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
   return {
-    text: `Incident ${incident.id}: ${incident.title}`,
+    text: `Incident ${incident.id}: ${escapeMrkdwn(incident.title)}`,
     blocks: [
       section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
       context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters, outdatedBy))} · everything about this incident goes into this thread`),
@@ -222,7 +222,7 @@ export function planMessage(run: Run, root: string, allowSelfApproval: boolean, 
           ],
         },
       ];
-  return { text: `Plan ${run.title} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
+  return { text: `Plan ${escapeMrkdwn(run.title)} (${shortHash(run.hash)}) ${decided ? decided : 'waiting for approval'}`, blocks: [section(header), ...previews, ...steps, ...tail] };
 }
 
 /** A status a step accepts (a guard that only refuses a held file accepts "corrupt") is shown as a pass. */
@@ -287,7 +287,7 @@ export function runFinishedMessage(run: Run): Rendered {
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);
   const otherLines = others.length > 0 ? `\n*Also failed:*\n${others.map((r) => `• ${escapeMrkdwn(run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId)}: ${escapeMrkdwn(r.summary)}`).join('\n')}` : '';
   return {
-    text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${run.title}`,
+    text: `${runLabel(run)} ${ok ? 'succeeded' : endedWords(run)}: ${escapeMrkdwn(run.title)}`,
     blocks: [section(`${runOutcome(run)}${otherLines}${changedLines}\n${escapeMrkdwn(run.title)}: every step is in the run's message above, the journal and the postmortem.`)],
   };
 }
@@ -304,7 +304,7 @@ export function followUpMessage(advice: string, incidentId: string, offers: Foll
     value: JSON.stringify({ incident: incidentId, scenario: offer.scenario, params: offer.params }),
   }));
   return {
-    text: `Next: ${advice}`,
+    text: `Next: ${escapeMrkdwn(advice)}`,
     blocks: [
       section(`:arrow_right: ${escapeMrkdwn(advice)}`),
       ...(buttons.length > 0

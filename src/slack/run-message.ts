@@ -109,7 +109,7 @@ function statusLine(run: Run, states: StepState[]): string {
   return done > 0 ? `:hourglass_flowing_sand: ${done} of ${states.length} steps done` : ':hourglass_flowing_sand: starting';
 }
 
-/** The plain text Slack shows in notifications and where blocks cannot be shown: the latest thing that happened. */
+/** The plain text Slack shows in notifications and where blocks cannot be shown: the latest thing that happened (escaped by its caller). */
 function summaryText(run: Run, states: StepState[]): string {
   const n = states.length;
   // A diagnosis that ran to its end "finished": its checks that did not pass are evidence, not a success or a failure.
@@ -180,5 +180,5 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     degrade();
     blocks = render();
   }
-  return { text: cut(summaryText(run, states), 3_000), blocks };
+  return { text: cut(escapeMrkdwn(summaryText(run, states)), 3_000), blocks };
 }

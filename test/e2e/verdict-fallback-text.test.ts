@@ -26,8 +26,10 @@ describe("a verdict title holding Slack's control characters", () => {
   it('is escaped in the text fallback as in the blocks, so <!channel> is shown, never sent as a mention', async () => {
     const runbooks = tempDir();
     fs.cpSync(path.join(projectRoot, 'runbooks'), runbooks, { recursive: true });
-    const doc = parse(fs.readFileSync(path.join(runbooks, 'duckdb.yml'), 'utf8')) as { diagnosis: { verdicts: { title: string }[] } };
+    const doc = parse(fs.readFileSync(path.join(runbooks, 'duckdb.yml'), 'utf8')) as { title: string; diagnosis: { verdicts: { title: string }[] } };
     doc.diagnosis.verdicts.at(-1)!.title = 'Healthy: disk < 90% & <!channel> *ok*';
+    // The incident's title too, which its root message's fallback carries.
+    doc.title = 'DuckDB file <!here>';
     fs.writeFileSync(path.join(runbooks, 'duckdb.yml'), stringify(doc));
     await createHealthyDatabase(checkout.databasePath);
     harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooks });
@@ -37,5 +39,8 @@ describe("a verdict title holding Slack's control characters", () => {
     const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict: '));
     expect(verdict?.text).toBe('Verdict: Healthy: disk &lt; 90% &amp; &lt;!channel&gt; *ok*');
     expect(JSON.stringify(verdict?.blocks)).toContain('Verdict: Healthy: disk &lt; 90% &amp; &lt;!channel&gt; *ok*');
+    const texts = [...slack.callsTo('chat.postMessage'), ...slack.callsTo('chat.update')].map((p) => String(p.text));
+    expect(texts.find((t) => t.startsWith('Incident '))).toMatch(/: DuckDB file &lt;!here&gt;$/);
+    expect(texts.filter((t) => /<!(channel|here)>/.test(t))).toEqual([]);
   });
 });
