@@ -372,16 +372,20 @@ export function unreadSettingsWarning(env: Record<string, string | undefined>): 
   const unread = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => !v.misspelt);
   if (unread.length === 0) return undefined;
   const each = unread.map(({ name, closest }) => `${name}${closest ? ` (did you mean ${closest}?)` : ''}`);
-  return `databox-bot reads no setting named ${each.join(', ')}: passed on to the databox stack's commands, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default`;
+  return `databox-bot reads no setting named ${each.join(', ')}: passed on to the commands it runs, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default`;
+}
+
+/** Refuses the start at a variable that can only be a misspelling of a setting: its value would be ignored silently. */
+function refuseMisspelt(env: Record<string, string | undefined>): void {
+  const misspelt = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => v.misspelt);
+  if (misspelt.length === 0) return;
+  const each = misspelt.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: did you mean ${closest}? Rename it`);
+  throw new ConfigError(`invalid configuration: ${each.join('; ')}`);
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Said before any value is checked: a misspelled name leaves its setting at the default (DATABOX_APROVERS: anyone approves).
-  const misspelt = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => v.misspelt);
-  if (misspelt.length > 0) {
-    const each = misspelt.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: did you mean ${closest}? Rename it`);
-    throw new ConfigError(`invalid configuration: ${each.join('; ')}`);
-  }
+  refuseMisspelt(env);
   const parsed = envSchema.safeParse(emptyAsUnset(env));
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);
@@ -467,6 +471,8 @@ const recordSchema = z.object({
  * DATABOX_ROOT points, or with it unset; the databox checkout is not touched.
  */
 export function loadRecordSettings(env: Record<string, string | undefined> = process.env): RecordSettings {
+  // DATABOX_STATE_DIRR would otherwise check (or repair) the journal of another state dir without a word.
+  refuseMisspelt(env);
   const parsed = recordSchema.safeParse(emptyAsUnset(env));
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error).replace(/\n\s*/g, ' ')}`);
   const e = parsed.data;

@@ -26,15 +26,27 @@ export const stackVariables: readonly string[] = [
 ];
 
 /**
- * Prefixes the bot shares with the tools it drives (Dagster reads DAGSTER_HOME and more, DuckDB MOTHERDUCK_*), and its
- * own, which the databox stack shares (a setting it adds later is not in the list above): a name under one of these is
- * refused only when it is this many edits or fewer from one the bot reads, so a typo is caught and another tool's own
- * variable is left alone.
+ * The bot's own prefix, which the databox stack shares (a setting it adds later is not in the list above): a name under
+ * it is refused only when it is so close to one the bot reads that it can only be a misspelling of it (misspelt below),
+ * so that a stack setting of its own (DATABOX_HOST beside DATABOX_ROOT) never stops the start.
  */
-const prefixes = ['DATABOX_', 'SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
-const typoEdits = 2;
+const ownPrefix = 'DATABOX_';
+/**
+ * Prefixes the bot shares with other tools (Slack's SDKs read SLACK_API_TOKEN, Dagster DAGSTER_HOME, DuckDB
+ * MOTHERDUCK_*): a name under one of them close to one the bot reads is only warned about, never refused.
+ */
+const sharedPrefixes = ['SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
 
-/** An unknown name, the known one closest to it, and whether it is close enough to be a misspelling of it (refused). */
+/**
+ * Whether `name` can only be a misspelling of `known`: one edit (a letter left out, added, changed, or two swapped), or
+ * two in a name whose part after the prefix is long enough (8 characters or more) that two edits still leave most of it.
+ */
+function misspelling(name: string, known: string, prefix: string): boolean {
+  const distance = editDistance(name, known);
+  return distance <= 1 || (distance === 2 && known.length - prefix.length >= 8);
+}
+
+/** An unknown name, the known one closest to it, and whether it is a misspelling of it (which the start refuses). */
 export interface UnknownVariable {
   name: string;
   closest?: string;
@@ -42,20 +54,20 @@ export interface UnknownVariable {
 }
 
 /**
- * Each variable in `names` that is not one of `known` (nor the stack's own) under one of the prefixes: misspelt when within
- * two edits of a known name under the same prefix, which the start refuses; a DATABOX_* name farther from every one is
- * not misspelt (the stack may read it) and is only warned about. Other names under the shared prefixes are not listed.
+ * Each variable in `names` that is not one of `known` (nor the stack's own): a DATABOX_* name (misspelt when it can only
+ * be a misspelling of a known one, refused then; otherwise warned about, as the stack may read it), and a SLACK_/DAGSTER_/
+ * MOTHERDUCK_ name that is a misspelling of one the bot reads (warned about only: those prefixes are other tools' too).
  */
 export function unknownVariables(names: Iterable<string>, known: readonly string[]): UnknownVariable[] {
   const knownSet = new Set([...known, ...stackVariables]);
   const found: UnknownVariable[] = [];
   for (const name of names) {
     if (knownSet.has(name)) continue;
-    const prefix = prefixes.find((p) => name.startsWith(p));
+    const prefix = [ownPrefix, ...sharedPrefixes].find((p) => name.startsWith(p));
     if (!prefix) continue;
-    const near = known.filter((k) => k.startsWith(prefix) && editDistance(name, k) <= typoEdits).sort((a, b) => editDistance(name, a) - editDistance(name, b));
-    if (near[0]) found.push({ name, closest: near[0], misspelt: true });
-    else if (prefix === 'DATABOX_') found.push({ name, closest: closestName(name, known), misspelt: false });
+    const near = known.filter((k) => k.startsWith(prefix) && misspelling(name, k, prefix)).sort((a, b) => editDistance(name, a) - editDistance(name, b));
+    if (prefix === ownPrefix) found.push({ name, closest: near[0] ?? closestName(name, known), misspelt: near[0] !== undefined });
+    else if (near[0]) found.push({ name, closest: near[0], misspelt: false });
   }
   return found;
 }

@@ -59,6 +59,6 @@ describe('npm run cli with a bad setting', () => {
     const env = cliEnv({ DATABOX_ROOT: dir, DATABOX_STATE_DIR: path.join(dir, 'var'), DATABOX_NEW_STACK_KNOB: '1' });
     const result = await execa(process.execPath, [...cliArgs, 'status'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 45_000 });
     expect(result.exitCode).toBe(0);
-    expect(String(result.stderr)).toContain("warning: databox-bot reads no setting named DATABOX_NEW_STACK_KNOB: passed on to the databox stack's commands");
+    expect(String(result.stderr)).toContain("warning: databox-bot reads no setting named DATABOX_NEW_STACK_KNOB: passed on to the commands it runs");
   });
 });

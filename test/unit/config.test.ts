@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configVariables, loadConfig, parseDuration, secretValuesOf, unreadSettingsWarning } from '../../src/config.js';
+import { ConfigError, configVariables, loadConfig, loadRecordSettings, parseDuration, secretValuesOf, unreadSettingsWarning } from '../../src/config.js';
 import { hostMemory } from '../../src/duckdb/memory-sizes.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
@@ -324,7 +324,7 @@ describe('a variable the bot does not read', () => {
   it('starts with a DATABOX_ name far from every setting (the stack may read one added since), warning that the bot reads no such setting', () => {
     expect(() => loadConfig({ DATABOX_NOTHING_LIKE_IT: '1' })).not.toThrow();
     expect(unreadSettingsWarning({ DATABOX_NOTHING_LIKE_IT: '1', DATABOX_SMOKE: '1', DATABOX_APPROVERS: 'U0A' })).toBe(
-      "databox-bot reads no setting named DATABOX_NOTHING_LIKE_IT: passed on to the databox stack's commands, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
+      "databox-bot reads no setting named DATABOX_NOTHING_LIKE_IT: passed on to the commands it runs, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
     );
     expect(unreadSettingsWarning({ DATABOX_APPROVAL_TIMEOUT: '15m' })).toMatch(/^databox-bot reads no setting named DATABOX_APPROVAL_TIMEOUT \(did you mean DATABOX_APPROVAL_TTL\?\)/);
     expect(unreadSettingsWarning({ DATABOX_SMOKE: '1', DATABOX_APPROVERS: 'U0A', DATABOX_APROVERS: 'U0A' })).toBeUndefined();
@@ -335,12 +335,26 @@ describe('a variable the bot does not read', () => {
     expect(() => loadConfig({ DATABOX_APROVERS: '' })).not.toThrow();
   });
 
-  it('stops at a SLACK_, DAGSTER_ or MOTHERDUCK_ name within two edits of one it reads, and leaves the other tools\' own alone', () => {
-    expect(configErrorOf({ SLACK_SIGNING_SECRETS: 's' })).toContain('SLACK_SIGNING_SECRETS is not a setting databox-bot reads, so its value would be ignored: did you mean SLACK_SIGNING_SECRET?');
-    expect(configErrorOf({ DAGSTER_LOCATON: 'databox' })).toContain('did you mean DAGSTER_LOCATION?');
-    expect(configErrorOf({ MOTHERDUCK_TOKN: 'abcd' })).toContain('did you mean MOTHERDUCK_TOKEN?');
-    expect(configErrorOf({ MOTHERDUCK_TOKN: 'abcd' })).not.toContain('abcd');
-    expect(() => loadConfig({ DAGSTER_HOME: '/srv/dagster', DAGSTER_GRPC_TIMEOUT_SECONDS: '60', SLACK_WEBHOOK_URL: 'https://hooks.example', MOTHERDUCK_SAAS_MODE: 'true' })).not.toThrow();
+  it('only warns at a SLACK_, DAGSTER_ or MOTHERDUCK_ name close to one it reads (other tools read those prefixes too), and leaves the others alone', () => {
+    for (const name of ['SLACK_SIGNING_SECRETS', 'DAGSTER_LOCATON', 'MOTHERDUCK_TOKN', 'SLACK_API_TOKEN', 'DAGSTER_URI']) {
+      expect(() => loadConfig({ [name]: 'abcd' }), name).not.toThrow();
+    }
+    expect(unreadSettingsWarning({ SLACK_SIGNING_SECRETS: 's', DAGSTER_LOCATON: 'databox', MOTHERDUCK_TOKN: 'abcd' })).toBe(
+      "databox-bot reads no setting named SLACK_SIGNING_SECRETS (did you mean SLACK_SIGNING_SECRET?), DAGSTER_LOCATON (did you mean DAGSTER_LOCATION?), MOTHERDUCK_TOKN (did you mean MOTHERDUCK_TOKEN?): passed on to the commands it runs, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
+    );
+    expect(unreadSettingsWarning({ MOTHERDUCK_TOKN: 'abcd' })).not.toContain('abcd');
+    expect(unreadSettingsWarning({ DAGSTER_HOME: '/srv/dagster', DAGSTER_GRPC_TIMEOUT_SECONDS: '60', SLACK_WEBHOOK_URL: 'https://hooks.example', MOTHERDUCK_SAAS_MODE: 'true' })).toBeUndefined();
+  });
+
+  it('starts with a DATABOX_ name two letters from a short setting (a stack setting of its own, DATABOX_HOST beside DATABOX_ROOT), warning', () => {
+    expect(() => loadConfig({ DATABOX_HOST: 'db1', DATABOX_PORT: '5432' })).not.toThrow();
+    expect(unreadSettingsWarning({ DATABOX_HOST: 'db1' })).toMatch(/^databox-bot reads no setting named DATABOX_HOST/);
+    // Two letters swapped in a long one is still a misspelling.
+    expect(configErrorOf({ DATABOX_APPORVERS: 'U0ONLY' })).toContain('did you mean DATABOX_APPROVERS?');
+  });
+
+  it('refuses a misspelled DATABOX_ name for journal verify, repair and postmortem too, which would read another state dir', () => {
+    expect(() => loadRecordSettings({ DATABOX_STATE_DIRR: '/srv/var' })).toThrow('DATABOX_STATE_DIRR is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_STATE_DIR? Rename it');
   });
 });
 
