@@ -416,6 +416,19 @@ describe('bot-snapshots', () => {
   });
 });
 
+describe('a sql step on MotherDuck whose connection is lost inside its transaction', () => {
+  it('says the statement may or may not have been applied, though the ROLLBACK after it answered: not that nothing changed', async () => {
+    const { md, ctx } = await standIn();
+    md.failWhen(/^DELETE FROM analytics\.daily/, 'IO Error: connection to MotherDuck lost');
+    const step = resolve({ id: 'trim', kind: 'sql', title: 't', target: 'motherduck', sql: 'DELETE FROM analytics.daily WHERE id >= 110', mutates: true, destructive: true, expectRows: '10' });
+    const result = await runStep(step, ctx);
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toMatch(/connection to MotherDuck lost: the connection went while the statement ran, so it may or may not have been applied/);
+    expect(result.summary).not.toContain('nothing was changed');
+    expect(md.sql()).toContain('ROLLBACK');
+  });
+});
+
 describe('table-counts', () => {
   it('counts now and as of a moment from a scratch clone it always drops', async () => {
     const { md, ctx } = await standIn();

@@ -95,6 +95,9 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
   if (kept && !fs.existsSync(kept.file)) {
     return { ...fail(`the rows this ${kept.verb} ${changes} were to be kept first in ${kept.file} (step "${kept.step}"), and that file is not there: nothing was changed`), untouched: true };
   }
+  // A statement that failed in its transaction, rolled back, changed nothing; a connection lost mid-statement is no such
+  // proof: MotherDuck may have applied it before the answer was lost, and the ROLLBACK that answered may be a new connection's.
+  const rolledBackWords = (error: Error) => (connectionLost.test(error.message) ? undefined : `${firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`);
   const changed = await inTransaction<{ count: number; since?: string }>(session, async () => {
     // The keep was an earlier step's transaction: a write in between (an UPDATE changes no count) would have this change
     // rows that were never kept. Only the rows kept, as they were kept, may be deleted or changed.
@@ -102,7 +105,7 @@ async function runStatement(step: SqlStep, session: TargetSession, fail: Fail, s
     if (since) return { commit: false, value: { count: 0, since } };
     const count = firstNumber(await session.run(step.sql, step.params));
     return { commit: count === expected, value: { count } };
-  }, (error) => `${firstLine(error.message)}: the statement ran in a transaction, rolled back, so nothing was changed`);
+  }, rolledBackWords);
   if (kept && changed.since) {
     const done = kept.verb === 'DELETE' ? 'deleted' : 'changed';
     return {

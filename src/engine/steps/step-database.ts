@@ -71,12 +71,12 @@ export async function withStepDatabase(
 /**
  * Runs `work` in a transaction: committed when it returns commit: true, rolled back otherwise or on an error. With
  * `rolledBack`, an error of `work` whose ROLLBACK then succeeded is thrown as ChangedNothing, worded by it: nothing it did
- * stays. Not a COMMIT that failed (whether it was applied is not known), nor an error after which the ROLLBACK failed too.
+ * stays (unless it words it undefined: an error after which that cannot be known, a connection lost). Not a COMMIT that failed (whether it was applied is not known), nor an error after which the ROLLBACK failed too.
  */
 export async function inTransaction<T>(
   session: TargetSession,
   work: () => Promise<{ commit: boolean; value: T }>,
-  rolledBack?: (error: Error) => string,
+  rolledBack?: (error: Error) => string | undefined,
 ): Promise<T> {
   await session.run('BEGIN TRANSACTION');
   let outcome: { commit: boolean; value: T };
@@ -87,7 +87,8 @@ export async function inTransaction<T>(
       () => true,
       () => false,
     );
-    if (undone && rolledBack && !(error instanceof ChangedNothing)) throw new ChangedNothing(rolledBack(error as Error), {});
+    const nothingChanged = undone && !(error instanceof ChangedNothing) ? rolledBack?.(error as Error) : undefined;
+    if (nothingChanged !== undefined) throw new ChangedNothing(nothingChanged, {});
     throw error;
   }
   try {
