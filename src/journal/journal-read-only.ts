@@ -38,14 +38,19 @@ function isPermissionCode(code: string | undefined): boolean {
  * says whether one can be created).
  */
 export function journalWriteDenied(file: string): string | undefined {
+  return journalWriteRefusal(file)?.said;
+}
+
+/** journalWriteDenied's sentence, with the file system's code for it (EROFS: a read-only volume, not a right missing). */
+export function journalWriteRefusal(file: string): { said: string; code: string } | undefined {
   try {
     fs.accessSync(file, fs.constants.W_OK);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!isPermissionCode(code)) return undefined;
-    if (code === 'EROFS') return `the journal ${file} cannot be written by uid ${processUid()}: it is on a read-only file system`;
-    return `the journal ${file} cannot be written by uid ${processUid()}${modeAndOwner(file)}`;
+    if (code === 'EROFS') return { code, said: `the journal ${file} cannot be written by uid ${processUid()}: it is on a read-only file system` };
+    return { code: code as string, said: `the journal ${file} cannot be written by uid ${processUid()}${modeAndOwner(file)}` };
   }
 }
 

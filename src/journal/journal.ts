@@ -8,7 +8,7 @@ import { redactDeep } from '../redact.js';
 import { checkHead, headFile, HeadPathBlocked, readHead, removeLeftoverHeadTemporaries, writeFirstHead, writeHead, writeHeadAsync } from './head.js';
 import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { requireReadableJournal } from './journal-unreadable.js';
-import { journalWriteDenied, permissionWords, processUid } from './journal-read-only.js';
+import { journalWriteRefusal, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
 import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
@@ -213,8 +213,10 @@ export class Journal {
     let locked = false;
     // A journal this process may only read (`status` as another user) is read as it is: setting a torn line aside and
     // writing a head would both fail, and whatever must be recorded is refused, naming the file and the uid.
-    if (journalWriteDenied(this.file)) {
-      this.markUnwritable(Object.assign(new Error('permission denied'), { code: 'EACCES', path: this.file }));
+    const refused = journalWriteRefusal(this.file);
+    if (refused) {
+      // Its own code: a read-only volume is said as one, not as a right this user lacks.
+      this.markUnwritable(Object.assign(new Error(refused.said), { code: refused.code, path: this.file }));
     } else {
       try {
         this.lock.take();
