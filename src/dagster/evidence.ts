@@ -211,7 +211,11 @@ function missedNotOverWest(schedules: readonly ScheduleEvidence[], now: Date, zo
   const ended = lastDayEndedEverywhere(zones, now);
   const days = schedules.map((s) => missedWindow(s.lastSuccessAt, now, s.timezone)?.from).filter((d): d is string => d !== undefined && d > ended.day);
   const first = days.sort()[0];
-  return first ? { day: first, timeZone: ended.timeZone, endsAt: dayEndsAt(first, ended.timeZone, now) } : null;
+  if (!first) return null;
+  // The zone where it ends last: several west of UTC often share a yesterday (Chicago and Los Angeles), not its end.
+  const ends = zones.map((timeZone) => ({ timeZone, endsAt: dayEndsAt(first, timeZone, now) })).sort((a, b) => a.endsAt.localeCompare(b.endsAt));
+  const last = ends.at(-1) ?? { timeZone: ended.timeZone, endsAt: dayEndsAt(first, ended.timeZone, now) };
+  return { day: first, ...last };
 }
 
 /**

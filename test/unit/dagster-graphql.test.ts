@@ -143,6 +143,12 @@ describe('Dagster GraphQL client', () => {
       missedStillTodayInUtc: null,
       missedNotOverWest: { day: '2026-12-03', timeZone: 'America/Los_Angeles', endsAt: '2026-12-04 08:00 UTC' },
     });
+    // With a schedule in Chicago too, which shares Los Angeles' yesterday but ends the day two hours sooner, the time
+    // said is Los Angeles': diagnosing at Chicago's would find no window yet.
+    const withChicago = { ...evidence, schedules: [...(evidence.schedules ?? []), { ...(evidence.schedules ?? [])[1]!, name: 'birds_daily', timezone: 'America/Chicago' }] };
+    expect(assessDagster(withChicago, thresholds, new Date('2026-12-04T03:00:00Z'))).toMatchObject({
+      missedNotOverWest: { day: '2026-12-03', timeZone: 'America/Los_Angeles', endsAt: '2026-12-04 08:00 UTC' },
+    });
     // Once it has ended there, the window names it.
     expect(assessDagster(evidence, thresholds, new Date('2026-12-04T08:30:00Z'))).toMatchObject({ window: { from: '2026-12-03', to: '2026-12-03' }, missedNotOverWest: null });
   });
