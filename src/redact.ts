@@ -151,11 +151,13 @@ const multiLineOpening = new RegExp(String.raw`(^|[^A-Za-z0-9_.-])(${secretName}
 const longestBody = 16384;
 /**
  * A secret name ending the text (its = or : may already be there): the value may still follow, on the next line too.
- * Only a name ending in its word (password, API_KEY): one with more after it (secretName's API_TOKEN_RO) is as often a
- * value that reads like one (Sup3r-Secret-Value-42), and holding a line that ends in it would hold it until the command
- * printed more, however long that is.
+ * Without its = or :, only a name ending in its word (password, API_KEY): one with more after it (secretName's
+ * API_TOKEN_RO) is as often a value that reads like one (Sup3r-Secret-Value-42), and holding a line that ends in it would
+ * hold it until the command printed more, however long that is.
  */
 const nameAtEnd = new RegExp(String.raw`"?[A-Za-z0-9_.-]*(?:${secretWords})"?$`, 'i');
+/** Any secret name (secretName's DB_PASS and API_TOKEN_RO too) with its = or : already written: its value follows. */
+const assignedNameAtEnd = new RegExp(String.raw`"?${secretName}"?$`, 'i');
 const space = /\s/;
 
 /**
@@ -207,13 +209,14 @@ export function outsideSpans(cut: number, spans: readonly (readonly [number, num
 function nameBefore(text: string, cut: number): number {
   let end = cut;
   while (end > 0 && space.test(text[end - 1] as string)) end -= 1;
-  if (text[end - 1] === '=' || text[end - 1] === ':') {
+  const assigned = text[end - 1] === '=' || text[end - 1] === ':';
+  if (assigned) {
     end -= 1;
     while (end > 0 && space.test(text[end - 1] as string)) end -= 1;
   }
   // A name longer than this is held from inside it, where the rest still matches as a name.
   const from = Math.max(0, end - 512);
-  const match = nameAtEnd.exec(text.slice(from, end));
+  const match = (assigned ? assignedNameAtEnd : nameAtEnd).exec(text.slice(from, end));
   return match ? from + match.index : cut;
 }
 

@@ -83,6 +83,10 @@ describe('StreamRedactor: what it passes on, and when', () => {
     'host=db password=libpq-pw-77 x',
     'DB_PASSWORD =',
     '   spread-over-lines-55',
+    'DB_PASS =',
+    '   pass-part-over-lines-44',
+    'SECRET_THING =',
+    '   tail-name-over-lines-33',
     '{"token":',
     '  "json-token-value-66"}',
     'password: yaml-value-99 to the end',
@@ -93,7 +97,7 @@ describe('StreamRedactor: what it passes on, and when', () => {
     'last plain line',
   ];
   const text = `${lines.join('\n')}\n`;
-  const pieces = ['Secret-Value', 'MIIEvQ', 'UnknownKeyMaterial', 'toml-multi', 'libpq-pw', 'spread-over', 'json-token', 'yaml-value', 'redis-pw', 'bearer-token', 'flag pw', '1234567890-abc', 'two words'];
+  const pieces = ['Secret-Value', 'MIIEvQ', 'UnknownKeyMaterial', 'toml-multi', 'libpq-pw', 'spread-over', 'pass-part-over', 'tail-name-over', 'json-token', 'yaml-value', 'redis-pw', 'bearer-token', 'flag pw', '1234567890-abc', 'two words'];
   const leaked = (out: string) => pieces.filter((piece) => out.includes(piece));
 
   it('the text holds every kind, and redacted whole none of it shows', () => {
