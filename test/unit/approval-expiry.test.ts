@@ -1,56 +1,13 @@
 // A plan's expiry as Slack and the terminal tell it: its time on the day it was proposed, its date too on a later day
 // (DATABOX_APPROVAL_TTL=30d), where the time alone would read as already past.
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../src/incidents/state.js';
 import type { StatusReport } from '../../src/incidents/status.js';
 import { planHeader } from '../../src/slack/blocks.js';
 import { statusText } from '../../src/slack/status-message.js';
-import { createStyle } from '../../src/terminal/style.js';
-import { TerminalReporter } from '../../src/terminal/terminal-reporter.js';
+import { pendingPlan, printedPlan } from '../helpers/pending-plan.js';
 
-function pendingPlan(expiresAt: string): Run {
-  return {
-    id: 'dbx-20261203-b232/2',
-    incidentId: 'dbx-20261203-b232',
-    kind: 'recovery',
-    pathId: 'a',
-    title: 'Path A: Rebuild from raw dlt state',
-    steps: [],
-    results: [],
-    hash: 'c0ffee00c0ffee00',
-    lockKey: '/srv/databox/data/databox.duckdb',
-    params: {},
-    needsApproval: true,
-    needsTeammate: true,
-    destructive: true,
-    mutates: true,
-    requestedBy: 'U0ALICE',
-    proposedAt: '2026-12-03T22:11:15.000Z',
-    expiresAt,
-    status: 'pending',
-    refs: {},
-  } as unknown as Run;
-}
-
-function printedPlan(run: Run): string {
-  let out = '';
-  const reporter = new TerminalReporter({
-    out: { write: (text: string) => (out += text) },
-    style: createStyle(false),
-    tty: false,
-    root: '/srv/databox',
-    runbook: () => {
-      throw new Error('not needed');
-    },
-    allowSelfApproval: false,
-    cli: 'npm run --silent cli --',
-  });
-  reporter.printPlan(run);
-  return out;
-}
-
-const thirtyDays = pendingPlan('2027-01-02T22:11:15.000Z');
-const fifteenMinutes = pendingPlan('2026-12-03T22:26:15.000Z');
+const thirtyDays = pendingPlan({ expiresAt: '2027-01-02T22:11:15.000Z' });
+const fifteenMinutes = pendingPlan({ expiresAt: '2026-12-03T22:26:15.000Z' });
 
 describe("a plan's expiry", () => {
   it('names the date when the plan expires on another day than it was proposed, in Slack and at the terminal', () => {

@@ -1,48 +1,7 @@
 // Who may approve a plan, as its header says it in Slack and at the terminal: the rule DATABOX_ALLOW_SELF_APPROVAL sets.
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../src/incidents/state.js';
 import { planHeader } from '../../src/slack/blocks.js';
-import { createStyle } from '../../src/terminal/style.js';
-import { TerminalReporter } from '../../src/terminal/terminal-reporter.js';
-
-function pendingPlan(kind: { destructive: boolean; needsTeammate: boolean }): Run {
-  return {
-    id: 'dbx-20261203-b232/2',
-    incidentId: 'dbx-20261203-b232',
-    kind: 'recovery',
-    pathId: 'a',
-    title: 'Path A: Rebuild from raw dlt state',
-    steps: [],
-    results: [],
-    hash: 'c0ffee00c0ffee00',
-    lockKey: '/srv/databox/data/databox.duckdb',
-    params: {},
-    needsApproval: true,
-    mutates: true,
-    requestedBy: 'U0ALICE',
-    proposedAt: '2026-12-03T22:11:15.000Z',
-    status: 'pending',
-    refs: {},
-    ...kind,
-  } as unknown as Run;
-}
-
-function printedPlan(run: Run, allowSelfApproval: boolean): string {
-  let out = '';
-  const reporter = new TerminalReporter({
-    out: { write: (text: string) => (out += text) },
-    style: createStyle(false),
-    tty: false,
-    root: '/srv/databox',
-    runbook: () => {
-      throw new Error('not needed');
-    },
-    allowSelfApproval,
-    cli: 'npm run --silent cli --',
-  });
-  reporter.printPlan(run);
-  return out;
-}
+import { pendingPlan, printedPlan } from '../helpers/pending-plan.js';
 
 const destructive = pendingPlan({ destructive: true, needsTeammate: true });
 const teammatePath = pendingPlan({ destructive: false, needsTeammate: true });
