@@ -39,6 +39,16 @@ function withFirstSchedule(change: (state: any) => void): unknown {
   return answer;
 }
 
+/** Daily schedules at midnight in their timezones, each with its last tick a success at `lastSuccess` (epoch seconds). */
+function dailySchedules(schedules: [name: string, timeZone: string, status: 'RUNNING' | 'STOPPED', lastSuccess: number][]): unknown {
+  const answer = graphqlFixture('schedules-healthy') as any;
+  answer.data.schedulesOrError.results = schedules.map(([name, timeZone, status, lastSuccess]) => {
+    const tick = [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }];
+    return { name, cronSchedule: '0 0 * * *', executionTimezone: timeZone, scheduleState: { status, lastTick: tick, lastSuccess: tick } };
+  });
+  return answer;
+}
+
 /** The recorded healthy daemons, heartbeating seconds before `now`. */
 function daemonsHeartbeatingAt(now: Date): unknown {
   const answer = graphqlFixture('daemon-health-healthy') as any;
@@ -69,13 +79,7 @@ describe('Dagster GraphQL client', () => {
     serveDagster({
       DataboxDaemonHealth: 'daemon-health-stopped',
       DataboxRepositories: 'repositories',
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-healthy') as any;
-        answer.data.schedulesOrError.results = [
-          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'Pacific/Auckland', scheduleState: { status: 'RUNNING', lastTick: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }] } },
-        ];
-        return answer;
-      },
+      DataboxSchedules: () => dailySchedules([['all_pipelines_daily', 'Pacific/Auckland', 'RUNNING', lastSuccess]]),
     });
     // 15:00 on 2026-12-05 in Auckland: 2026-12-04 is over there, and in UTC too.
     const now = new Date('2026-12-05T02:00:00Z');
@@ -98,13 +102,7 @@ describe('Dagster GraphQL client', () => {
     serveDagster({
       DataboxDaemonHealth: () => daemonsHeartbeatingAt(now),
       DataboxRepositories: 'repositories',
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-healthy') as any;
-        answer.data.schedulesOrError.results = [
-          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'Pacific/Auckland', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: lastSuccess, status: 'SUCCESS', error: null }] } },
-        ];
-        return answer;
-      },
+      DataboxSchedules: () => dailySchedules([['all_pipelines_daily', 'Pacific/Auckland', 'STOPPED', lastSuccess]]),
     });
     const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now });
     const verdict = assessDagster(evidence, thresholds, now);
@@ -125,14 +123,10 @@ describe('Dagster GraphQL client', () => {
     serveDagster({
       DataboxDaemonHealth: () => daemonsHeartbeatingAt(now),
       DataboxRepositories: 'repositories',
-      DataboxSchedules: () => {
-        const answer = graphqlFixture('schedules-healthy') as any;
-        answer.data.schedulesOrError.results = [
-          { name: 'all_pipelines_daily', cronSchedule: '0 0 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: [{ timestamp: utcSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: utcSuccess, status: 'SUCCESS', error: null }] } },
-          { name: 'weather_daily', cronSchedule: '0 0 * * *', executionTimezone: 'America/Los_Angeles', scheduleState: { status: 'RUNNING', lastTick: [{ timestamp: laSuccess, status: 'SUCCESS', error: null }], lastSuccess: [{ timestamp: laSuccess, status: 'SUCCESS', error: null }] } },
-        ];
-        return answer;
-      },
+      DataboxSchedules: () => dailySchedules([
+        ['all_pipelines_daily', 'UTC', 'STOPPED', utcSuccess],
+        ['weather_daily', 'America/Los_Angeles', 'RUNNING', laSuccess],
+      ]),
     });
     const evidence = await probeDagster({ client: client(), runCommand: noCli, cwd: '/nonexistent', now });
     const verdict = assessDagster(evidence, thresholds, now);
