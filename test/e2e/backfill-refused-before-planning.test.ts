@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { createBackfillDatabase, dayAfterTheData, ebirdReloadCommand, ebirdRestateCommand, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, dayAfterTheData, ebirdReloadAndRestate, ebirdReloadCommand, ebirdRestateCommand } from '../helpers/backfill-data.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
@@ -26,10 +26,7 @@ blockNetwork();
 beforeEach(async () => {
   ({ slack, checkout } = await openStandIns());
   await createBackfillDatabase(checkout.databasePath, { lastDay: '2026-04-24', rowsPerDay: 2_000, ebird: { zero: ['2026-04-18'], low: ['2026-04-19'], spike: ['2026-04-20'] } });
-  checkout.behave({
-    [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', 2_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
-    [ebirdRestateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
-  });
+  checkout.behave(ebirdReloadAndRestate());
   nock.cleanAll();
   serveDagster(assetCheckAnswers({ runStatuses: ['SUCCESS'] }).answers);
   harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, dayAfterTheData());

@@ -11,6 +11,17 @@ export const ebirdReloadCommand = 'uv run dagster asset materialize --select ebi
 export const ebirdRestateCommand =
   'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model ebird.fct_daily_bird_observations --restate-model analytics.fct_species_environment_daily --auto-apply';
 
+/**
+ * How the checkout's stand-in tools answer path A's reload and restate of ebird: the reload writes the window's raw rows
+ * back (`rowsPerDay` a day, from the dates dlt is given), the restate rebuilds the marts from them.
+ */
+export function ebirdReloadAndRestate(rowsPerDay = 2_000): Record<string, { stdout: string; sql: string[]; params: string[] }> {
+  return {
+    [ebirdReloadCommand]: { stdout: 'dlt: loaded raw_ebird\n', sql: [reloadRawSql('raw_ebird.observations', rowsPerDay)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] },
+    [ebirdRestateCommand]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_ebird.observations', 'ebird.fct_daily_bird_observations'), params: ['arg:--start', 'arg:--end'] },
+  };
+}
+
 /** The bot's clock on 2026-04-25 at 08:00 UTC: the data's 60 days (lastDay 2026-04-24) end yesterday. */
 export function dayAfterTheData(): () => Date {
   const offset = Date.parse('2026-04-25T08:00:00Z') - Date.now();
