@@ -54,6 +54,20 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, installerOptions: { clientOptions: common.clientOptions } });
     receiver.client.on('authenticated', (answer: { url?: string }) => trouble?.connectingTo(answer.url));
     receiver.client.on('connected', () => trouble?.opened());
+    // A reconnect that a stop cuts short rejects where nothing listens (the client's delayReconnectAttempt chains only
+    // .then on it): an unhandled rejection, which ends the process. Its failure is logged already (trouble, above).
+    // Only a reconnect's start: a retried apps.connections.open still fails the start it belongs to (a token refused).
+    const client = receiver.client as unknown as { start(): Promise<unknown>; delayReconnectAttempt(attempt: () => Promise<unknown>): Promise<unknown> };
+    const delayReconnectAttempt = client.delayReconnectAttempt.bind(client);
+    const reconnect = client.start;
+    client.delayReconnectAttempt = (attempt) =>
+      delayReconnectAttempt(
+        attempt === reconnect
+          ? function (this: unknown) {
+              return attempt.apply(this).catch(() => undefined);
+            }
+          : attempt,
+      );
     return new App({ ...common, appToken: slack.appToken, socketMode: true, receiver });
   }
   const signingSecret = slack.signingSecret as string;
