@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test files that change module state another file would see (mocks and spies, process.env, the DuckDB read caps,
- * fsync counts): each runs in a process of its own. The rest share their worker's process, so each file does not load
- * Bolt, DuckDB and the engine again (about a sixth of the suite's time).
+ * fsync counts), or that count what another file's leftovers would change (diagnostics-channel listeners): each runs in
+ * a process of its own. The rest share their worker's process, so each file does not load Bolt, DuckDB and the engine
+ * again (about a sixth of the suite's time).
  */
 const isolated = [
   'test/bench/day-counts-phase.test.ts',
@@ -14,6 +15,7 @@ const isolated = [
   'test/e2e/diagnose-not-damage.test.ts',
   'test/e2e/path-b-opens-backup-once.test.ts',
   'test/e2e/recover-duckdb.test.ts',
+  'test/e2e/socket-mode-subscribers.test.ts',
   'test/postmortem/build-postmortem.test.ts',
   'test/unit/duckdb-read-limits.test.ts',
   'test/unit/duckdb-read-niceness.test.ts',

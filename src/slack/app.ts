@@ -52,6 +52,21 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     // Built as Bolt builds it for socketMode: true, with clientOptions (SLACK_API_URL) handed on to the Socket Mode client,
     // so apps.connections.open goes there; built here to hear which address each connection is made to.
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, installerOptions: { clientOptions: common.clientOptions } });
+    // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
+    // bot's start adds, its stop removes.
+    const start = receiver.start.bind(receiver);
+    const stop = receiver.stop.bind(receiver);
+    receiver.start = () => {
+      trouble?.listen();
+      return start().catch((error: unknown) => {
+        trouble?.stopListening();
+        throw error;
+      });
+    };
+    receiver.stop = () => {
+      trouble?.stopListening();
+      return stop();
+    };
     receiver.client.on('authenticated', (answer: { url?: string }) => trouble?.connectingTo(answer.url));
     receiver.client.on('connected', () => trouble?.opened());
     // A reconnect that a stop cuts short rejects where nothing listens (the client's delayReconnectAttempt chains only

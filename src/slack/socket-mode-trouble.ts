@@ -1,6 +1,6 @@
 // Why Slack's Socket Mode WebSocket cannot be opened, said once a minute at most: Bolt logs only "WebSocket error
 // occurred: " (undici drops the connection's own error), so the host is taken from the URL Slack handed out and the
-// connection's error from undici's diagnostics channels.
+// connection's error from undici's diagnostics channels, listened to from the receiver's start to its stop.
 import diagnostics from 'node:diagnostics_channel';
 import type { Logger } from '../logger.js';
 
@@ -17,6 +17,10 @@ export interface SocketModeTrouble {
   opened(): void;
   /** One of Bolt's bare WebSocket error lines. */
   failed(boltText: string): void;
+  /** Listens on undici's channels, which every connection of the process is published on: from the bot's start… */
+  listen(): void;
+  /** …to its stop, so that bots started and stopped in one process (tests, a restart in place) leave no listener behind. */
+  stopListening(): void;
 }
 
 /** The error's words and code, and its causes' after it ("connect ECONNREFUSED 127.0.0.1:39999"). */
@@ -48,13 +52,29 @@ export function socketModeTrouble(logger: Logger, now: () => number = Date.now):
   let connectError: unknown;
   let open = false;
   const about = (message: unknown) => (message as { connectParams?: { host?: string } }).connectParams?.host === host;
-  diagnostics.subscribe('undici:client:beforeConnect', (message) => (attempted ||= about(message)));
-  diagnostics.subscribe('undici:client:connected', (message) => (reached ||= about(message)));
-  diagnostics.subscribe('undici:client:connectError', (message) => {
-    if (about(message)) connectError = (message as { error?: unknown }).error;
-  });
+  const listeners: [string, (message: unknown) => void][] = [
+    ['undici:client:beforeConnect', (message) => (attempted ||= about(message))],
+    ['undici:client:connected', (message) => (reached ||= about(message))],
+    [
+      'undici:client:connectError',
+      (message) => {
+        if (about(message)) connectError = (message as { error?: unknown }).error;
+      },
+    ],
+  ];
+  let listening = false;
   let saidAt: number | undefined;
   return {
+    listen() {
+      if (listening) return;
+      listening = true;
+      for (const [channel, listener] of listeners) diagnostics.subscribe(channel, listener);
+    },
+    stopListening() {
+      if (!listening) return;
+      listening = false;
+      for (const [channel, listener] of listeners) diagnostics.unsubscribe(channel, listener);
+    },
     connectingTo(url) {
       host = hostOf(url);
       attempted = reached = open = false;
