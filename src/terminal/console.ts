@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseCommand, runIdPattern, type ScenarioCatalog } from '../commands/parse.js';
-import { ConfigError, loadConfig, loadRecordSettings, unreadSettingsWarning, type Config } from '../config.js';
+import { ConfigError, loadConfig, loadRecordSettings, type Config } from '../config.js';
 import { shortHash } from '../engine/resolve.js';
 import { isUserError, StoppedError, UserError } from '../errors.js';
 import { botActor, IncidentService, type StartCommand } from '../incidents/service.js';
@@ -45,6 +45,7 @@ import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js'
 import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
 import { asCliCommands } from './as-cli-commands.js';
+import { warnOfUnreadSettings } from './unread-settings.js';
 
 export const cliName = 'npm run --silent cli --';
 
@@ -166,6 +167,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     if (!incidentId || extra.length > 0) throw new UserError(`usage: ${cliName} postmortem <incident-id>`);
     // Only the state dir and the runbooks: a copy of the state dir (evidence on a laptop) needs no databox checkout.
     const settings = loadRecordSettings(io.env);
+    warnOfUnreadSettings(io.env, io.stderr);
     const runbooks = loadRunbooks(settings.runbooksDir);
     const written = writePostmortem({ stateDir: settings.stateDir, runbooks, root: settings.databoxRoot, incidentId, redact: createRedactor(settings.secrets), writtenAt: deps.clock?.() });
     io.stdout.write(written.markdown);
@@ -187,8 +189,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
       `warning: DATABOX_ROOT is not set: the databox checkout is taken to be the working directory, ${config.databoxRoot} (under \`npm run\`, the bot's own folder); set it to the checkout the runbooks work in\n`,
     );
   }
-  const unread = verb !== undefined && verb !== 'help' && !options.help ? unreadSettingsWarning(io.env) : undefined;
-  if (unread) io.stderr.write(`warning: ${unread}\n`);
+  if (verb !== undefined && verb !== 'help' && !options.help) warnOfUnreadSettings(io.env, io.stderr);
   limitReadOnly({ memoryLimit: config.duckdbMemoryLimit });
   limitReader({ memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   if (verb === 'watch' && !options.help) {

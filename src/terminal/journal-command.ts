@@ -16,6 +16,7 @@ import { lineList } from '../postmortem/unverified-rows.js';
 import { compactTimestamp } from '../timestamps.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { TerminalOutput } from './terminal-reporter.js';
+import { warnOfUnreadSettings } from './unread-settings.js';
 
 export interface JournalCommandIO {
   stdout: TerminalOutput;
@@ -50,6 +51,7 @@ export function journalCommand(args: readonly string[], io: JournalCommandIO, op
     io.stderr.write(`databox: ${error.message}\n`);
     return 2;
   }
+  warnOfUnreadSettings(io.env, io.stderr);
   try {
     return verb === 'verify' ? verify(stateDir, io) : repair(stateDir, io, options.approver as string, options.clock ?? (() => new Date()));
   } catch (error) {

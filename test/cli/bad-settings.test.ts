@@ -4,7 +4,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { hostMemory } from '../../src/duckdb/memory-sizes.js';
-import { cliArgs, cliEnv } from '../helpers/cli-process.js';
+import { writeHead } from '../../src/journal/head.js';
+import { fixtureJournal } from '../fixtures/scenario1.js';
+import { cliArgs, cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { useTempDirs } from '../support/fixtures.js';
 
 const tempDir = useTempDirs('databox-cli-settings-');
@@ -60,5 +62,24 @@ describe('npm run cli with a bad setting', () => {
     const result = await execa(process.execPath, [...cliArgs, 'status'], { cwd: dir, env, extendEnv: false, reject: false, timeout: 45_000 });
     expect(result.exitCode).toBe(0);
     expect(String(result.stderr)).toContain("warning: databox-bot reads no setting named DATABOX_NEW_STACK_KNOB: passed on to the commands it runs");
+  });
+
+  it('warns of that name at the commands that read only the state dir too (journal verify, journal repair, postmortem), and does what it was asked', async () => {
+    const stateDir = path.join(tempDir(), 'var');
+    fs.mkdirSync(stateDir);
+    const journalFile = path.join(stateDir, 'journal.jsonl');
+    fs.copyFileSync(fixtureJournal, journalFile);
+    writeHead(journalFile, JSON.parse(fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n').at(-1) as string));
+    const env = cliEnv({ DATABOX_STATE_DIR: stateDir, DATABOX_SOMETHING_NEW: '1' });
+    const warning = 'warning: databox-bot reads no setting named DATABOX_SOMETHING_NEW: passed on to the commands it runs, but if it was meant as one of the bot\'s settings (README, Configuration), that setting keeps its default\n';
+    for (const [args, done] of [
+      [['journal', 'verify'], /^journal OK: \d+ records verified/],
+      [['journal', 'repair', '--approver', 'bob'], /^journal OK: nothing to repair/],
+      [['postmortem', 'dbx-20260420-bec8'], /^# Postmortem/],
+    ] as const) {
+      const result = await runCliProcess(args, { env, stdin: 'ignore' });
+      expect({ args, code: result.code, warned: result.stderr.startsWith(warning) }, result.stderr).toEqual({ args, code: 0, warned: true });
+      expect(result.stdout).toMatch(done);
+    }
   });
 });
