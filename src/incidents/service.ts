@@ -34,7 +34,6 @@ import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
 import { refuseRollbackAskedAgain } from './rollback-asked-again.js';
-import { keptRowsGone } from './kept-rows-gone.js';
 import { Approvals } from './approvals.js';
 import { refuseIfLocked, refuseReadIfLocked } from './database-lock.js';
 import { explainMissing, withDiagnosedDefaults } from './diagnosed-defaults.js';
@@ -1003,8 +1002,7 @@ export class IncidentService {
     const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
     if (nothing) throw new UserError(nothing);
     // Before the counts, which read the kept rows too and would fail on a file that is gone in DuckDB's words.
-    const gone = keptRowsGone(this.resolveAll(wanted.filter((step) => step.kind === 'restore-rows'), values));
-    if (gone) throw new UserError(gone);
+    this.refuseWhatWouldStop(wanted, values);
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
     const ran = ranSteps(recoveryRun);
     const counted = recovery.rollback.previews.filter((p) => !p.onlyIfRan || ran.has(p.onlyIfRan));

@@ -1,4 +1,5 @@
-// Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view, a rollback whose kept rows are gone.
+// Scenario 2 plans refused before anything runs, over signed HTTP: path A on a raw table that is a view, a rollback whose
+// kept rows are gone (before it is proposed, or once it is approved).
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,11 +9,12 @@ import { createBackfillDatabase, dayAfterTheData, ebirdReloadAndRestate, ebirdRe
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 import { blockNetwork } from '../helpers/no-network.js';
 import { assetCheckAnswers } from '../helpers/dagster-checks.js';
 import { dagsterUrl, serveDagster } from '../helpers/dagster-fixtures.js';
 import { acceptPathForm } from '../helpers/form-flow.js';
+import { escapeRegExp } from '../support/escape-regexp.js';
 
 const operator = 'U0OPERATOR';
 const teammate = 'U0TEAMMATE';
@@ -45,10 +47,10 @@ async function change(sql: string): Promise<void> {
   instance.closeSync();
 }
 
-const rawRows = async () => {
+const rawRows = async (table = 'raw_ebird.observations_base') => {
   const instance = await DuckDBInstance.create(checkout.databasePath, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
-  const rows = (await connection.runAndReadAll('SELECT count(*) FROM raw_ebird.observations_base')).getRowsJson();
+  const rows = (await connection.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRowsJson();
   connection.closeSync();
   instance.closeSync();
   return Number(rows[0]?.[0]);
@@ -86,14 +88,44 @@ describe('scenario 2 plans refused before anything runs', () => {
     await harness.settle();
     const said = slack.allText();
     // Before: "cannot preview the plan: its count … failed …: IO Error: No files found …; nothing was proposed (diagnose first …)".
-    expect(said).toContain(
-      `the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back; ${dir} holds ${kept}.unchecked, which may be it under another name. Nothing was proposed`,
+    expect(said).toMatch(
+      new RegExp(
+        `refused, nothing was proposed: the step "[^"]+": ${escapeRegExp(`the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back; ${dir} holds ${kept}.unchecked, which may be it under another name`)}`,
+      ),
     );
     expect(said).not.toContain('cannot preview the plan');
     expect(said).not.toContain('Plan Rollback');
     fs.rmSync(path.join(dir, `${kept}.unchecked`));
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
-    expect(slack.allText()).toContain(`the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back. Nothing was proposed`);
+    expect(slack.allText()).toMatch(new RegExp(`refused, nothing was proposed: the step "[^"]+": ${escapeRegExp(`the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back`)}(?!;)`));
+  });
+
+  it('does not start a rollback whose kept raw rows were deleted after it was proposed: it says where to put them back, runs no step, and the journal says why', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const dir = fs.readdirSync(path.join(checkout.stateDir, 'backups')).map((incident) => path.join(checkout.stateDir, 'backups', incident))[0]!;
+    const kept = fs.readdirSync(dir).find((name) => name.startsWith('raw_ebird.observations.'))!;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollback = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')?.data.runId as string;
+    expect(rollback, 'the rollback was proposed while the file was there').toBeDefined();
+    const backupsBefore = fs.readdirSync(dir).sort();
+    const before = await rawRows('raw_ebird.observations');
+    fs.rmSync(path.join(dir, kept));
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const where = `the rows the recovery kept are not at ${path.join(dir, kept)} (moved or deleted): put the file back there to roll back`;
+    // Before: started, its guards run, then the restore step failed with "the kept rows are not at …", no word of what to do.
+    expect(slack.allText()).toMatch(new RegExp(`plan ${rollback} was not started, nothing was changed: the step "[^"]+": ${escapeRegExp(where)}`));
+    // Its Slack messages' references aside: approved, then ended without a start or a step.
+    const ofRollback = journalRecordsOf(checkout).filter((r) => r.data?.runId === rollback && r.type !== 'run.ref');
+    expect(ofRollback.map((r) => r.type)).toEqual(['run.proposed', 'run.approved', 'run.finished']);
+    expect(ofRollback.at(-1)?.data).toMatchObject({ status: 'interrupted', reason: expect.stringContaining(where) });
+    expect(await rawRows('raw_ebird.observations')).toBe(before);
+    expect(fs.readdirSync(dir).sort(), 'nothing kept aside').toEqual(backupsBefore.filter((name) => name !== kept));
   });
 });

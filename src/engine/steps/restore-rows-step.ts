@@ -15,6 +15,7 @@ import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, r
 import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
+import { keptRowsGone } from './kept-rows-gone.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -162,6 +163,9 @@ export const restoreRowsStepKind = defineStepKind({
     return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
   },
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
+  // Checked before the plan is proposed (and before its counts, which read the file too) and again right before it runs:
+  // a file moved or deleted while the plan waited is said with where to put it back, not found by the step part-way.
+  refusal: (step) => keptRowsGone(step.from),
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
