@@ -104,6 +104,46 @@ describe('a shell given a script with -c', () => {
 const inlineRefusal = (command: string, extension: string) =>
   `argv: ${command} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${command.split(' ')[0]} <script>.${extension} …)`;
 
+const operatorMessage = (element: string, after?: string) =>
+  `"${element}" is shell syntax, and no shell runs here: it would reach the command as an argument, as written. Give each command a step of its own with its own argv (the bot reads each step's output itself: no pipe or redirection is needed)${
+    after
+      ? ` (only a separator option, cut -d, sort -t, awk -F, --delimiter, --field-separator …, takes a one-character |, ;, &, < or > as its next element: give ${after} its value in the same element, ${after}${after.startsWith('--') ? '=' : ''}${element}, if it takes one)`
+      : ''
+  }`;
+const operatorRefusal = (element: string, at: number, after?: string) => `argv.${at}: ${operatorMessage(element, after)}`;
+
+describe('a shell operator as an argv element', () => {
+  it('is refused right after an option that takes no value: it is no value of it', () => {
+    expect(messages(['uv', 'run', 'sqlmesh', 'audit', '-v', '|', 'tee', 'out.txt'])).toEqual([operatorRefusal('|', 5, '-v')]);
+    for (const operator of ['||', '&&', ';', '>', '>>', '2>&1', '&']) {
+      expect(messages(['uv', 'run', 'sqlmesh', 'audit', '--verbose', operator, 'x']), operator).toHaveLength(1);
+    }
+    // A short option is a separator option only for a program that takes one by it: ls -d takes none.
+    expect(messages(['ls', '-d', '|', 'tee', 'dirs.txt'])).toEqual([operatorRefusal('|', 2, '-d')]);
+    // A multi-character operator is never an option's value, not even a separator option's.
+    expect(messages(['cut', '-d', '&&', 'x.csv'])).toEqual([operatorRefusal('&&', 2)]);
+    expect(messages(['sort', '-t', '2>&1', 'x.csv'])).toEqual([operatorRefusal('2>&1', 2)]);
+  });
+
+  it('is a separator option\'s value when one character: cut -d, sort -t, awk -F (behind a wrapper too), duckdb -separator, --delimiter …', () => {
+    for (const argv of [
+      ['cut', '-d', '|', '-f', '1', 'x.csv'],
+      ['duckdb', '-separator', ';', 'data/databox.duckdb'],
+      ['sort', '-t', ';', '-k', '2', 'x.csv'],
+      ['awk', '-F', '|', '-f', 'scripts/days.awk', 'x.csv'],
+      ['cut', '--delimiter', '|', '-f', '2', 'x.csv'],
+      ['sort', '--field-separator', ';', 'x.csv'],
+      ['column', '-s', '|', '-t', 'x.csv'],
+      ['xargs', '-d', '&', 'ls'],
+      ['parallel', '--colsep', ';', 'ls', ':::', 'a'],
+      ['timeout', '5s', 'sort', '-t', ';', 'x.csv'],
+      ['psql', '-A', '-F', '|', '-f', 'checks/report.sql'],
+    ]) {
+      expect(messages(argv), argv.join(' ')).toEqual([]);
+    }
+  });
+});
+
 describe('an interpreter given code inline', () => {
   it('is refused, marked or not, as sh -c is: python -c, node -e/-p/--eval/--print, perl -e/-E, ruby -e', () => {
     expect(messages(['python3', '-c', 'import os; os.remove("data/x")'])).toEqual([inlineRefusal('python3 -c', 'py')]);
@@ -247,6 +287,12 @@ describe('in a runbook', () => {
     recovery.recovery[0].steps[added].destructive = true;
     // Alone in its directory, schedule.yml names a runbook that is not there: only the planted step's lines matter here.
     expect(refusalOf(tempDir(), 'schedule.yml', recovery).filter((line) => line.includes(`steps[${added}]`))).toEqual([]);
+  });
+
+  it('refuses a pipe after a flag, naming the step and the element', () => {
+    const doc = bundled('duckdb.yml');
+    doc.diagnosis.steps.push(step(['uv', 'run', 'sqlmesh', 'audit', '-v', '|', 'tee', 'out.txt']));
+    expect(refusalOf(tempDir(), 'duckdb.yml', doc)).toEqual([`at diagnosis.steps[4].argv[5]: ${operatorMessage('|', '-v')}`]);
   });
 
   it('refuses sh -c in a validation', () => {

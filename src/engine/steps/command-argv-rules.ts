@@ -261,27 +261,52 @@ function inlineChangingSql(argv: readonly (string | { argv: string[] })[]): Step
 /** Whole elements a shell would take as a pipe, a list or a redirection; with no shell they reach the command as arguments. */
 const shellOperators = new Set(['|', '||', '|&', '&&', ';', '&', '>', '>>', '<', '<<', '<<<', '>&', '&>', '&>>', '1>', '2>', '2>>', '2>&1', '1>&2', '>/dev/null', '2>/dev/null']);
 
+/** The operators that are one character: a separator can be one of these (cut -d '|', sort -t ';'). */
+const oneCharacterOperators = new Set(['|', ';', '&', '<', '>']);
+
+/** The programs whose short options take a separator, by letter: cut -d '|', sort -t ';', awk -F '|', column -s … */
+const separatorLetters: Record<string, string> = {
+  cut: 'd', paste: 'd', sort: 't', join: 't', awk: 'F', gawk: 'F', mawk: 'F', nawk: 'F', column: 'so', xargs: 'd', parallel: 'dC', psql: 'FR',
+  seq: 's', nl: 's', numfmt: 'd', datamash: 't', split: 't',
+};
+
+/** Long options that take a separator whatever the program: --delimiter, --field-separator, duckdb's and sqlite3's -separator, mlr's --ifs …. */
+const separatorLong = /^(-separator|--(delimiters?|output-delimiter|field-separator|separator|output-separator|record-separator|colsep|sep|[io]?fs))$/;
+
 /**
- * Each argv element that is a shell operator. Right after an option it is that option's value (cut -d '|', duckdb
- * -separator ';'); find's `;` after -exec (or -execdir, -ok, -okdir) is find's own, and expr's `|`, `&`, `<`, `>` are its.
+ * Each argv element that is a shell operator. One is taken as an option's value only when it is one character and
+ * follows a separator option (cut -d '|', duckdb -separator ';', a short one of a program named before it, so that
+ * find … -exec cut -d '|' is cut's): after any other option it is the shell syntax it looks like (sqlmesh audit -v | tee
+ * out.txt, where -v takes no value; ls -d | …), and no option's value is a multi-character operator (&&, ||, >>, 2>&1),
+ * which no separator is. find's `;` after -exec (or -execdir, -ok, -okdir) is find's own, and expr's `|`, `&`, `<`, `>` are its.
  */
 function shellOperatorIssues(argv: readonly (string | { argv: string[] })[]): StepIssue[] {
   if (typeof argv[0] === 'string' && path.posix.basename(argv[0]) === 'expr') return [];
   let findExec = false;
+  let letters = '';
   return argv.flatMap((element, i) => {
     if (typeof element !== 'string') return [];
+    letters += separatorLetters[path.posix.basename(element)] ?? '';
     if (/^-(exec|execdir|ok|okdir)$/.test(element)) findExec = true;
     if (findExec && element === ';') {
       findExec = false;
       return [];
     }
+    if (!shellOperators.has(element)) return [];
     const before = argv[i - 1];
-    const optionValue = typeof before === 'string' && before.startsWith('-') && before !== '--' && !before.includes('=');
-    if (!shellOperators.has(element) || optionValue) return [];
+    const option = typeof before === 'string' && before.startsWith('-') && before !== '-' && before !== '--' && !before.includes('=') ? before : undefined;
+    const oneCharacter = oneCharacterOperators.has(element);
+    const separator = option !== undefined && (separatorLong.test(option) || (/^-[A-Za-z]$/.test(option) && letters.includes(option.charAt(1))));
+    if (oneCharacter && separator) return [];
+    // An option that does take a value other than a separator is given it in its own element.
+    const inOwnElement =
+      option === undefined || !oneCharacter
+        ? ''
+        : ` (only a separator option, cut -d, sort -t, awk -F, --delimiter, --field-separator …, takes a one-character |, ;, &, < or > as its next element: give ${option} its value in the same element, ${option}${option.startsWith('--') ? '=' : ''}${element}, if it takes one)`;
     return [
       {
         at: ['argv', i],
-        message: `"${element}" is shell syntax, and no shell runs here: it would reach the command as an argument, as written. Give each command a step of its own with its own argv (the bot reads each step's output itself: no pipe or redirection is needed)`,
+        message: `"${element}" is shell syntax, and no shell runs here: it would reach the command as an argument, as written. Give each command a step of its own with its own argv (the bot reads each step's output itself: no pipe or redirection is needed)${inOwnElement}`,
       },
     ];
   });
