@@ -7,6 +7,7 @@ import { fileChangingOption } from './file-changing-options.js';
 import { interpreterEffect } from './interpreter-options.js';
 import { changingSqlIn } from './sql-in-argv.js';
 import { stackWrites } from './stack-writers.js';
+import { unwrap, withoutShell } from './wrapped-command.js';
 
 /** Commands that delete, move or overwrite files, and what each does. */
 const destroying: Record<string, string> = {
@@ -24,25 +25,6 @@ const destroying: Record<string, string> = {
 
 const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 
-/** Commands that run a command named among their own arguments (uv only as `uv run`). */
-const wrappers = new Set([
-  'env', 'sudo', 'doas', 'pkexec', 'nice', 'ionice', 'chrt', 'taskset', 'nohup', 'setsid', 'stdbuf', 'timeout', 'flock', 'unshare', 'chroot',
-  'strace', 'ltrace', 'time', 'watch', 'xargs', 'parallel', 'eatmydata', 'fakeroot', 'uv', 'busybox',
-]);
-
-/** Whether a wrapper's word before its command is one it takes itself: timeout's duration, flock's lock file, taskset's mask, chrt's priority, chroot's directory. */
-const wrapperOperand: Record<string, (word: string) => boolean> = {
-  timeout: () => true,
-  flock: () => true,
-  taskset: () => true,
-  chroot: () => true,
-  // chrt's priority may be left out for the policies without one (chrt -b rm …).
-  chrt: (word) => /^\d+$/.test(word),
-};
-
-/** Wrappers that hand their command to `sh -c` as one line (watch but with -x, parallel): a command word with spaces is split as that shell would. */
-const shellLineWrappers = new Set(['watch', 'parallel']);
-
 interface Effect {
   /** Why the step is refused outright, marked or not: it runs code that neither this check nor the plan can show. */
   hides?: string;
@@ -51,8 +33,7 @@ interface Effect {
   writes?: string;
 }
 
-const shellHides = (shell: string) =>
-  `${shell} runs a shell script, which hides what it runs from this check and from the plan: the bot runs argv without a shell, so list the command's own argv instead (one step per command)`;
+const shellHides = (shell: string) => `${shell} runs a shell script, which hides what it runs from this check and from the plan: ${withoutShell}`;
 
 const inlineCodeHides = (name: string, option: string, extension: string, scriptOption?: string) =>
   `${name} ${option} runs code given inline, which hides what it runs from this check and from the plan: put the code in a script file under the databox checkout and run that instead (${[name, scriptOption].filter(Boolean).join(' ')} <script>.${extension} …)`;
@@ -116,29 +97,31 @@ function effect(words: readonly (string | undefined)[]): Effect {
     const start = uvRunStart(name, rest);
     return start === undefined ? {} : effect(rest.slice(start));
   }
-  if (!wrappers.has(name)) return {};
-  // flock <file> -c '<command>' runs it with a shell.
-  if (name === 'flock' && rest.some((word) => word === '-c' || word === '--command')) return { hides: shellHides('flock -c') };
-  const start = wrappedCommand(name, rest);
-  if (start === undefined) return {};
-  const command = rest[start];
-  if (shellLineWrappers.has(name) && command !== undefined && /\s/.test(command.trim())) return effect([...command.trim().split(/\s+/), ...rest.slice(start + 1)]);
-  return effect(rest.slice(start));
+  const unwrapped = unwrap(name, rest);
+  if (unwrapped === undefined) return {};
+  return 'hides' in unwrapped ? { hides: unwrapped.hides } : effect(unwrapped.command);
 }
+
+/** uv's options, before and after its subcommand, that take the next word as their value (uv run --with duckdb); --name=value takes none. */
+const uvValueOptions: ReadonlySet<string> = new Set([
+  '--from', '--no-extra', '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
+  '--group', '--only-group', '--no-group', '--index', '--default-index', '--index-url', '--extra-index-url', '-f', '--find-links',
+  '--cache-dir', '--config-file', '-C', '--config-setting', '--exclude-newer', '--prerelease', '--resolution', '--index-strategy',
+  '--link-mode', '--python-platform', '--color', '--allow-insecure-host',
+]);
 
 /**
  * Where the command that `uv run`, `uv tool run` or `uvx` runs starts, past uv's own options before and after its
  * subcommand (uv --directory transforms/main run sqlmesh …); undefined for another uv subcommand.
  */
 function uvRunStart(name: string, rest: readonly (string | undefined)[]): number | undefined {
-  const valueOptions = wrapperValueOptions.uv as ReadonlySet<string>;
   const skipOptions = (from: number): number | undefined => {
     for (let i = from; i < rest.length; i += 1) {
       const word = rest[i];
       if (word === undefined) return undefined;
       if (word === '--') continue;
       if (!word.startsWith('-')) return i;
-      if (valueOptions.has(word)) i += 1;
+      if (uvValueOptions.has(word)) i += 1;
     }
     return undefined;
   };
@@ -160,62 +143,6 @@ function shellOptions(words: readonly (string | undefined)[]): string[] {
   return options;
 }
 
-/** Each wrapper's options that take the next word as their value (nice -n 10, uv run --with duckdb); --name=value takes none. */
-const wrapperValueOptions: Record<string, ReadonlySet<string>> = {
-  env: new Set(['-u', '--unset', '-C', '--chdir']),
-  sudo: new Set(['-u', '--user', '-g', '--group', '-C', '--close-from', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-D', '--chdir', '-U', '--other-user', '-T', '--command-timeout']),
-  nice: new Set(['-n', '--adjustment']),
-  nohup: new Set(),
-  timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
-  doas: new Set(['-u', '-C']),
-  pkexec: new Set(['--user']),
-  ionice: new Set(['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid']),
-  chrt: new Set(['-T', '--sched-runtime', '-P', '--sched-period', '-D', '--sched-deadline']),
-  stdbuf: new Set(['-i', '--input', '-o', '--output', '-e', '--error']),
-  flock: new Set(['-w', '--timeout', '--wait', '-E', '--conflict-exit-code']),
-  unshare: new Set(['-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd', '--propagation', '--setgroups', '--map-user', '--map-group', '--map-users', '--map-groups']),
-  chroot: new Set(['--userspec', '--groups']),
-  strace: new Set(['-e', '-o', '-p', '-s', '-a', '-u', '-E', '-P', '-b', '-I', '-X', '-O', '-S']),
-  ltrace: new Set(['-e', '-o', '-p', '-s', '-a', '-u', '-n', '-A', '-D', '-F', '-l', '-x']),
-  time: new Set(['-f', '--format', '-o', '--output']),
-  watch: new Set(['-n', '--interval', '-q', '--equexit']),
-  parallel: new Set(['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '--results', '--tmpdir', '-d', '--delimiter', '-E', '-I', '-n', '--max-args', '-N', '--colsep', '-C', '--halt', '--retries']),
-  xargs: new Set(['-n', '--max-args', '-L', '--max-lines', '-P', '--max-procs', '-s', '--max-chars', '-d', '--delimiter', '-E', '-a', '--arg-file', '-I']),
-  uv: new Set([
-    '--from', '--no-extra', '--with', '--with-editable', '--with-requirements', '--project', '--directory', '--package', '-p', '--python', '--env-file', '--extra',
-    '--group', '--only-group', '--no-group', '--index', '--default-index', '--index-url', '--extra-index-url', '-f', '--find-links',
-    '--cache-dir', '--config-file', '-C', '--config-setting', '--exclude-newer', '--prerelease', '--resolution', '--index-strategy',
-    '--link-mode', '--python-platform', '--color', '--allow-insecure-host',
-  ]),
-};
-
-/**
- * Where the command a wrapper runs starts: past the wrapper's options and their values, env's NAME=value words,
- * the wrapper's own operand (timeout's duration, flock's file …) and `uv run`'s run; undefined when nothing is left or
- * the command's own word is templated.
- */
-function wrappedCommand(name: string, rest: readonly (string | undefined)[]): number | undefined {
-  const valueOptions = wrapperValueOptions[name] ?? new Set<string>();
-  const operand = wrapperOperand[name];
-  let i = name === 'uv' ? 1 : 0;
-  let operandSkipped = operand === undefined;
-  for (; i < rest.length; i += 1) {
-    const word = rest[i];
-    if (word === undefined) return undefined;
-    if (word === '--') continue;
-    if (word.startsWith('-')) {
-      if (valueOptions.has(word)) i += 1;
-      continue;
-    }
-    if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
-    if (!operandSkipped) {
-      operandSkipped = true;
-      if (operand?.(word)) continue;
-    }
-    return i;
-  }
-  return undefined;
-}
 
 /** The issues of one command step's argv, its elements flattened (a forEach group's parts in place; templated ones unknown). */
 export function argvIssues(argv: readonly (string | { argv: string[] })[], destructive: boolean, mutates = true): StepIssue[] {
