@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redact.js';
 import type { AlertRef, OutageState } from '../watchers/alert-state.js';
 import type { Finding, Watcher } from '../watchers/finding.js';
-import { flappingText, ordinal, recoveryText, type AlertSink } from '../watchers/watch-service.js';
+import { recoveryText, type OutageSpan } from '../watchers/outage-span.js';
+import { flappingText, ordinal, type AlertSink } from '../watchers/watch-service.js';
 import { section } from './blocks.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
@@ -102,8 +103,8 @@ export class SlackAlertSink implements AlertSink {
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
   }
 
-  async recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void> {
-    const back = recoveryText(watcher.title, durationMs, outage);
+  async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {
+    const back = recoveryText(watcher.title, span);
     const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
     if (outage.ref) {
       // Also to the channel, which saw the alert: the end is what everyone must see.
@@ -132,11 +133,10 @@ export class SlackAlertSink implements AlertSink {
     await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
   }
 
-  async settled(watcher: Watcher, outage: OutageState, heldMs: number, finding: Finding): Promise<void> {
-    const ended = outage.endedAt ?? outage.since;
+  async settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void> {
     const text =
-      `:white_check_mark: ${escapeMrkdwn(watcher.title)}: back to healthy since ${ended.slice(11, 16)} UTC, and it has held for ${formatDuration(heldMs)}; ` +
-      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
+      `:white_check_mark: ${escapeMrkdwn(recoveryText(watcher.title, span))}, and it has held for ${formatDuration(heldMs)}; ` +
+      `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     if (outage.ref) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
     else if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text });

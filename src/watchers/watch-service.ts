@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
 import { decideAlert, flapWindowMs, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Began, Finding, Watcher, WatcherId } from './finding.js';
+import { outageSpan, type OutageSpan } from './outage-span.js';
 
 /** Where alerts go: Slack in the bot. Each call resolves once posted, or throws (the next check tries again). */
 export interface AlertSink {
@@ -17,12 +18,12 @@ export interface AlertSink {
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
   /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
   changed(finding: Finding, outage: OutageState): Promise<void>;
-  /** The alert says it ended; `said`: its thread says so too (not for one that flapped: see settled). */
-  recovered(watcher: Watcher, outage: OutageState, durationMs: number, finding: Finding, said: boolean): Promise<void>;
+  /** The alert says it ended, and `span` when it began and how long it lasted; `said`: its thread says so too (not for one that flapped: see settled). */
+  recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void>;
   /** Back within the flap window (`outage` counts this return): the same alert is active again; `said`: its thread says so. */
   returned(finding: Finding, outage: OutageState, said: boolean): Promise<void>;
-  /** A flapping outage's end has held for `heldMs` (the flap window): its thread says it is over, and how it flapped. */
-  settled(watcher: Watcher, outage: OutageState, heldMs: number, finding: Finding): Promise<void>;
+  /** A flapping outage's end (`span`) has held for `heldMs` (the flap window): its thread says it is over, and how it flapped. */
+  settled(watcher: Watcher, outage: OutageState, span: OutageSpan, heldMs: number, finding: Finding): Promise<void>;
 }
 
 export interface LastCheck {
@@ -317,13 +318,16 @@ export class WatchService {
         await sink.reminder(finding, action.outage, now);
         await journal.commit({ type: watchEvents.reminded, data: { watcher: watcher.id, since: action.outage.since, summary: finding.summary } });
         return;
-      case 'recovered':
-        await sink.recovered(watcher, action.outage, action.durationMs, finding, action.said);
+      case 'recovered': {
+        // The span the message says is the one journaled: a postmortem reads the same start and length as the channel did.
+        const span = outageSpan(action.outage, now.toISOString());
+        await sink.recovered(watcher, action.outage, span, finding, action.said);
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0 },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0 },
         });
         return;
+      }
       case 'returned': {
         const reopened: OutageState = { ...action.outage, summary: finding.summary, problem: finding.problem, returns: (action.outage.returns ?? 0) + 1, returnedAt: now.toISOString(), endedAt: undefined };
         await sink.returned(finding, reopened, action.said);
@@ -333,10 +337,13 @@ export class WatchService {
         });
         return;
       }
-      case 'settled':
-        await sink.settled(watcher, action.outage, action.heldMs, finding);
-        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary } });
+      case 'settled': {
+        // Ended at its last recovery, which has held since.
+        const span = outageSpan(action.outage, action.outage.endedAt ?? now.toISOString());
+        await sink.settled(watcher, action.outage, span, action.heldMs, finding);
+        await journal.commit({ type: watchEvents.settled, data: { watcher: watcher.id, since: action.outage.since, span, heldMs: action.heldMs, returns: action.outage.returns ?? 0, summary: finding.summary } });
         return;
+      }
       case 'none':
         return;
     }
@@ -448,24 +455,4 @@ export function flappingText(outage: OutageState): string | undefined {
 export function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;
   return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
-}
-
-/** Seconds for a span shorter than a minute (never "1 min" for 3 s), whole minutes up to an hour, then hours too. */
-function spoken(ms: number): string {
-  return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1_000))} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : formatDuration(ms);
-}
-
-/**
- * "back to healthy 42 min after the watcher first saw it", or, where the check told when the condition began before
- * that (a daemon's last heartbeat), "back to healthy after 3 d 5 h (counted from …; the watcher first saw it 2 min
- * before)": never the watcher's own span passed off as the outage's.
- */
-export function recoveryText(title: string, durationMs: number, outage?: Pick<OutageState, 'since' | 'began'>): string {
-  const seenMs = outage ? Date.parse(outage.since) : Number.NaN;
-  const beganMs = outage?.began ? Date.parse(outage.began.at) : Number.NaN;
-  if (outage?.began && beganMs < seenMs) {
-    const at = outage.began.at.slice(0, 16).replace('T', ' ');
-    return `${title}: back to healthy after ${spoken(seenMs + durationMs - beganMs)} (counted from ${outage.began.what}, ${at} UTC; the watcher first saw it ${spoken(durationMs)} before)`;
-  }
-  return `${title}: back to healthy ${spoken(durationMs)} after the watcher first saw it`;
 }

@@ -177,10 +177,10 @@ describe('watcher alerts in the bot', () => {
     await harness!.bot.watch.checkOnce();
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     const replies = slack.callsTo('chat.postMessage').filter((a) => alertTs && a.thread_ts === alertTs).map((a) => String(a.text));
-    expect(replies).toEqual([':white_check_mark: Dagster daemon heartbeat: back to healthy 10 min after the watcher first saw it (5 required daemons heartbeating)']);
+    expect(replies).toEqual([':white_check_mark: Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min (since 08:50 UTC) (5 required daemons heartbeating)']);
     // The alert itself says it ended, struck through, and keeps no button to act on an outage that is over.
     const ended = slack.callsTo('chat.update').filter((a) => a.ts === alertTs).at(-1);
-    expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy 10 min after the watcher first saw it): ~The Dagster webserver has not answered for 6 min~');
+    expect(String(ended?.text)).toBe(':white_check_mark: Ended (Dagster daemon heartbeat: back to healthy at 09:00 UTC, after 10 min (since 08:50 UTC)): ~The Dagster webserver has not answered for 6 min~');
     expect(String(ended?.blocks)).not.toContain('open_incident_from_alert');
     expect(journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.')).map((r) => r.type)).toEqual(['watch.noticed', 'watch.alerted', 'watch.cleared', 'watch.recovered']);
   });
@@ -222,20 +222,20 @@ describe('watcher alerts in the bot', () => {
     const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
     const replies = slack.callsTo('chat.postMessage').filter((a) => a.thread_ts === alertTs).map((a) => String(a.text));
     expect(replies).toHaveLength(3);
-    expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy 1 min after the watcher first saw it \(/);
+    expect(replies[0]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:01 UTC, after 1 min \(since 09:00 UTC\) \(/);
     expect(replies[1]).toBe(`:rotating_light: Back again, 2nd time in 2 min: The database file is missing: ${file}`);
-    expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy since 09:06 UTC, and it has held for 20 min; it flapped: bad 3 times in 6 min \(/);
+    expect(replies[2]).toMatch(/^:white_check_mark: Database file: back to healthy at 09:06 UTC, after 6 min \(since 09:00 UTC\), and it has held for 20 min; it flapped: bad 3 times in 6 min \(/);
     // Its first end goes to the channel too; "Back again" and "settled" stay in the thread, under the alert that shows them.
     expect(threadReplies(alertTs).map((r) => r.toChannel)).toEqual([true, false, false]);
     // The alert follows it, active with its button and saying it flaps while it is wrong, and ends saying the whole span.
     const alert = slack.messages().find((m) => m.ts === alertTs)!;
     const missing = `:rotating_light: The database file is missing: ${file}`;
     expect(alert.updates.map((u) => u.text)).toEqual([
-      ':white_check_mark: Ended (Database file: back to healthy 1 min after the watcher first saw it): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)): ~The database file is missing: ' + file + '~',
       missing,
-      ':white_check_mark: Ended (Database file: back to healthy 3 min after the watcher first saw it; it flapped: bad 2 times in 2 min): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:03 UTC, after 3 min (since 09:00 UTC); it flapped: bad 2 times in 2 min): ~The database file is missing: ' + file + '~',
       missing,
-      ':white_check_mark: Ended (Database file: back to healthy 6 min after the watcher first saw it; it flapped: bad 3 times in 5 min): ~The database file is missing: ' + file + '~',
+      ':white_check_mark: Ended (Database file: back to healthy at 09:06 UTC, after 6 min (since 09:00 UTC); it flapped: bad 3 times in 5 min): ~The database file is missing: ' + file + '~',
     ]);
     expect(alert.updates[1]?.blocks).toContain('Flapping: bad 2 times in 2 min.');
     expect(alert.updates[3]?.blocks).toContain('Flapping: bad 3 times in 5 min.');
@@ -250,6 +250,9 @@ describe('watcher alerts in the bot', () => {
       'watch.recovered',
       'watch.settled',
     ]);
+    // Its end journaled as its thread said it: from its first time to its last end.
+    const settled = journalRecordsOf(checkout).find((r) => r.type === 'watch.settled');
+    expect(settled?.data.span).toEqual({ began: '2026-04-21T09:00:00.000Z', firstSeen: '2026-04-21T09:00:00.000Z', ended: '2026-04-21T09:06:00.000Z', lastedMs: 6 * minute });
   });
 
   it('sends a reminder and the end to the channel too, and what changed to the alert\'s thread only', async () => {

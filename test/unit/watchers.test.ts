@@ -23,7 +23,8 @@ import type { Finding, Watcher } from '../../src/watchers/finding.js';
 import { buildWatchers } from '../../src/watchers/build-watchers.js';
 import { martsWatcher } from '../../src/watchers/marts-watcher.js';
 import { fileLook } from '../../src/watchers/file-look.js';
-import { flappingText, ordinal, recoveryText, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
+import { outageSpan, recoveryText } from '../../src/watchers/outage-span.js';
+import { flappingText, ordinal, WatchService, type AlertSink } from '../../src/watchers/watch-service.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { MotherDuckStandIn } from '../helpers/motherduck-stand-in.js';
 import { blockNetwork } from '../helpers/no-network.js';
@@ -39,6 +40,11 @@ const minute = 60_000;
 function fakeClock(start = recordedAt) {
   let now = start.getTime();
   return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
+}
+
+/** The journal's records as written, oldest first. */
+function journalLines(journal: Journal): { type: string; data: Record<string, unknown> }[] {
+  return fs.readFileSync(journal.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 }
 
 interface Posted {
@@ -63,16 +69,16 @@ function recordingSink(posted: Posted[], failing = { alert: false }): AlertSink 
     async changed(finding: Finding, outage: OutageState) {
       posted.push({ kind: 'changed', text: `now: ${finding.summary} (was: ${outage.summary}) since ${outage.since}` });
     },
-    async recovered(watcher: Watcher, outage: OutageState, durationMs: number, _finding: Finding, said: boolean) {
+    async recovered(watcher: Watcher, outage: OutageState, span, _finding: Finding, said: boolean) {
       // A quiet end (a flapping outage) edits only the alert: not a message in the thread.
-      if (said) posted.push({ kind: 'recovered', text: recoveryText(watcher.title, durationMs, outage) });
+      if (said) posted.push({ kind: 'recovered', text: recoveryText(watcher.title, span) });
       else posted.push({ kind: 'recovered', text: `quietly: ${flappingText(outage)}` });
     },
     async returned(finding: Finding, outage: OutageState, said: boolean) {
       posted.push({ kind: 'returned', text: `${said ? 'said' : 'quietly'}: ${flappingText(outage)}: ${finding.summary}` });
     },
-    async settled(watcher: Watcher, outage: OutageState, heldMs: number) {
-      posted.push({ kind: 'settled', text: `${watcher.title}: held ${heldMs / minute} min after ${flappingText(outage) ?? 'no flap'}` });
+    async settled(watcher: Watcher, outage: OutageState, span, heldMs: number) {
+      posted.push({ kind: 'settled', text: `${recoveryText(watcher.title, span)}: held ${heldMs / minute} min after ${flappingText(outage) ?? 'no flap'}` });
     },
   };
 }
@@ -140,19 +146,28 @@ describe('the alert rule', () => {
     expect(flappingText({ ...outage, returns: 2, returnedAt: '2026-04-21T09:12:00.000Z' })).toBe('bad 3 times in 12 min');
     expect(flappingText(outage)).toBeUndefined();
   });
-  it('says how long the outage lasted', () => {
-    expect(recoveryText('Dagster daemon heartbeat', 42 * minute)).toBe('Dagster daemon heartbeat: back to healthy 42 min after the watcher first saw it');
-    expect(recoveryText('Disk space', 125 * minute)).toBe('Disk space: back to healthy 2 h 5 min after the watcher first saw it');
+  it('says when the outage began, when it ended and how long it lasted, one way for every watcher', () => {
+    const from = (since: string, ended: string, began?: OutageState['began']) => outageSpan({ since, began }, ended);
+    expect(recoveryText('Disk space', from('2026-04-21T02:25:00.000Z', '2026-04-21T03:12:00.000Z'))).toBe('Disk space: back to healthy at 03:12 UTC, after 47 min (since 02:25 UTC)');
+    expect(recoveryText('Mart freshness', from('2026-04-21T07:00:00.000Z', '2026-04-21T09:05:00.000Z'))).toBe('Mart freshness: back to healthy at 09:05 UTC, after 2 h 5 min (since 07:00 UTC)');
     // A short one in seconds, never "1 min".
-    expect(recoveryText('Database file', 3_000)).toBe('Database file: back to healthy 3 s after the watcher first saw it');
-    expect(recoveryText('Database file', 35_000)).toBe('Database file: back to healthy 35 s after the watcher first saw it');
+    expect(recoveryText('Database file', from('2026-04-21T09:00:00.000Z', '2026-04-21T09:00:03.000Z'))).toBe('Database file: back to healthy at 09:00 UTC, after 3 s (since 09:00 UTC)');
+    expect(recoveryText('Database file', from('2026-04-21T09:00:00.000Z', '2026-04-21T09:00:35.000Z'))).toBe('Database file: back to healthy at 09:00 UTC, after 35 s (since 09:00 UTC)');
+    // Over midnight both times carry their date: read the next morning, neither is taken for today's.
+    expect(recoveryText('Disk space', from('2026-04-20T23:50:00.000Z', '2026-04-21T00:30:00.000Z'))).toBe(
+      'Disk space: back to healthy at 2026-04-21 00:30 UTC, after 40 min (since 2026-04-20 23:50 UTC)',
+    );
     // Where the check told when it began (a daemon's last heartbeat), the outage counts from then, never from the alert.
-    const began = { since: '2026-04-21T09:00:00.000Z', began: { at: '2026-04-18T04:00:00.000Z', what: 'the last heartbeat before the alert' } };
-    expect(recoveryText('Dagster daemon heartbeat', 2 * minute, began)).toBe(
-      'Dagster daemon heartbeat: back to healthy after 3 d 5 h (counted from the last heartbeat before the alert, 2026-04-18 04:00 UTC; the watcher first saw it 2 min before)',
+    const heartbeat = { at: '2026-04-18T04:00:00.000Z', what: 'the last heartbeat before the alert' };
+    const daemon = from('2026-04-21T09:00:00.000Z', '2026-04-21T09:02:00.000Z', heartbeat);
+    expect(daemon).toEqual({ began: heartbeat.at, beganWhat: heartbeat.what, firstSeen: '2026-04-21T09:00:00.000Z', ended: '2026-04-21T09:02:00.000Z', lastedMs: (3 * 24 * 60 + 5 * 60 + 2) * minute });
+    expect(recoveryText('Dagster daemon heartbeat', daemon)).toBe(
+      'Dagster daemon heartbeat: back to healthy at 2026-04-21 09:02 UTC, after 3 d 5 h (since 2026-04-18 04:00 UTC, the last heartbeat before the alert; the watcher first saw it at 09:00 UTC)',
     );
     // A moment after the first check (a daemon Dagster calls unhealthy that heartbeat since) starts nothing earlier.
-    expect(recoveryText('Dagster daemon heartbeat', 2 * minute, { ...began, began: { ...began.began, at: '2026-04-21T09:01:00.000Z' } })).toBe('Dagster daemon heartbeat: back to healthy 2 min after the watcher first saw it');
+    expect(recoveryText('Dagster daemon heartbeat', from('2026-04-21T09:00:00.000Z', '2026-04-21T09:02:00.000Z', { ...heartbeat, at: '2026-04-21T09:01:00.000Z' }))).toBe(
+      'Dagster daemon heartbeat: back to healthy at 09:02 UTC, after 2 min (since 09:00 UTC)',
+    );
   });
 });
 
@@ -185,8 +200,11 @@ describe('daemon heartbeat watcher', () => {
     clock.advance(minute);
     await second.service.checkOnce();
     // Counted from the daemons' last heartbeat, as the alert (journaled before the restart) had it: not the 42 min watched.
-    expect(posted.slice(1)).toEqual([{ kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy after 3 d 3 h (counted from the last heartbeat before the alert, 2026-04-18 05:41 UTC; the watcher first saw it 42 min before)' }]);
-    expect(second.journal && fs.readFileSync(second.journal.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['watch.alerted', 'watch.recovered']);
+    expect(posted.slice(1)).toEqual([
+      { kind: 'recovered', text: 'Dagster daemon heartbeat: back to healthy at 2026-04-21 09:00 UTC, after 3 d 3 h (since 2026-04-18 05:41 UTC, the last heartbeat before the alert; the watcher first saw it at 08:18 UTC)' },
+    ]);
+    expect(journalLines(second.journal).map((r) => r.type)).toEqual(['watch.alerted', 'watch.recovered']);
+    expect(journalLines(second.journal)[1]?.data.span).toMatchObject({ began: '2026-04-18T05:41:07.000Z', beganWhat: 'the last heartbeat before the alert', firstSeen: '2026-04-21T08:18:00.000Z', ended: '2026-04-21T09:00:00.000Z' });
     expect(second.service.statusLines()[0]).toMatch(/^• Dagster daemon heartbeat: healthy: 5 required daemons heartbeating \(last check 09:01:00 UTC, every 1 min\)$/);
   });
 
@@ -314,6 +332,27 @@ describe('disk watcher', () => {
     expect(low.details).toHaveLength(1);
     const high = await diskWatcher({ paths: [database, dir], alertPercent: 100, enabled: true }).check(recordedAt);
     expect(high.state).toBe('healthy');
+  });
+
+  it('says, back under the threshold, when the volume filled past it and how long it stayed there, and journals the same span', async () => {
+    const dir = tempDir();
+    const clock = fakeClock(new Date('2026-04-21T02:25:00Z'));
+    const posted: Posted[] = [];
+    // The threshold stands for the volume's use: at 1% it is over, at 100% back under.
+    const options = { paths: [dir], alertPercent: 1, enabled: true };
+    const journal = new Journal(path.join(dir, 'var'), clock.now);
+    journal.load();
+    const service = new WatchService({ watchers: [diskWatcher(options)], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
+    await service.checkOnce();
+    clock.advance(20 * minute);
+    await service.checkOnce();
+    options.alertPercent = 100;
+    clock.advance(27 * minute);
+    await service.checkOnce();
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
+    expect(posted[1]?.text).toBe('Disk space: back to healthy at 03:12 UTC, after 47 min (since 02:25 UTC)');
+    const recovered = journalLines(journal).find((r) => r.type === 'watch.recovered');
+    expect(recovered?.data.span).toEqual({ began: '2026-04-21T02:25:00.000Z', firstSeen: '2026-04-21T02:25:00.000Z', ended: '2026-04-21T03:12:00.000Z', lastedMs: 47 * minute });
   });
 });
 
@@ -472,8 +511,9 @@ describe('database file watcher', () => {
     await service.checkOnce();
     expect(posted).toEqual([
       { kind: 'alert', text: `The database file is missing: ${file}`, scenario: 'duckdb' },
-      { kind: 'recovered', text: 'Database file: back to healthy 3 min after the watcher first saw it' },
+      { kind: 'recovered', text: 'Database file: back to healthy at 09:04 UTC, after 3 min (since 09:01 UTC)' },
     ]);
+    expect(journalLines(journal).find((r) => r.type === 'watch.recovered')?.data.span).toEqual({ began: '2026-04-21T09:01:00.000Z', firstSeen: '2026-04-21T09:01:00.000Z', ended: '2026-04-21T09:04:00.000Z', lastedMs: 3 * minute });
   });
 });
 
@@ -509,6 +549,30 @@ describe('stale marts watcher', () => {
     expect(finding.details[1]).toBe('noaa.fct_daily_weather: newest 2026-04-20, 9 h behind (SLA 36 h)');
     const fresh = await martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true }).check(new Date('2026-04-18T09:00:00Z'));
     expect(fresh.state).toBe('healthy');
+  });
+
+  it('says, once the marts are fresh again, when they fell past their SLA and how long they stayed there, and journals the same span', async () => {
+    const dir = tempDir();
+    const file = await martDatabase(dir, { 'ebird.fct_daily_bird_observations': '2026-04-17', 'noaa.fct_daily_weather': '2026-04-20' });
+    const clock = fakeClock(new Date('2026-04-21T07:00:00Z'));
+    const posted: Posted[] = [];
+    const journal = new Journal(path.join(dir, 'var'), clock.now);
+    journal.load();
+    const watcher = martsWatcher({ target: localTarget(file), slas: slas(dir), enabled: true });
+    const service = new WatchService({ watchers: [watcher], journal, sink: recordingSink(posted), logger: silent, intervalMs: minute, reminderMs: 4 * 60 * minute, clock: clock.now });
+    await service.checkOnce();
+    // The backfill loads the missing days.
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run("INSERT INTO ebird.fct_daily_bird_observations VALUES (DATE '2026-04-20', 1)");
+    connection.closeSync();
+    instance.closeSync();
+    clock.advance(125 * minute);
+    await service.checkOnce();
+    expect(posted.map((p) => p.kind)).toEqual(['alert', 'recovered']);
+    expect(posted[1]?.text).toBe('Mart freshness: back to healthy at 09:05 UTC, after 2 h 5 min (since 07:00 UTC)');
+    const recovered = journalLines(journal).find((r) => r.type === 'watch.recovered');
+    expect(recovered?.data.span).toEqual({ began: '2026-04-21T07:00:00.000Z', firstSeen: '2026-04-21T07:00:00.000Z', ended: '2026-04-21T09:05:00.000Z', lastedMs: 125 * minute });
   });
 
   it('does not open a file unchanged since its marts were read (a read can refuse the stack a write), judging those readings at the new time', async () => {
@@ -821,13 +885,13 @@ describe('a flapping condition', () => {
     const said = posted.filter((p) => !p.text.startsWith('quietly'));
     expect(said).toEqual([
       { kind: 'alert', text: 'The database file is missing', scenario: 'duckdb' },
-      { kind: 'recovered', text: 'Database file: back to healthy 1 min after the watcher first saw it' },
+      { kind: 'recovered', text: 'Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)' },
       { kind: 'returned', text: 'said: bad 2 times in 2 min: The database file is missing' },
       // An hour (the reminder interval) after the thread last spoke; the next, an hour later, after the restart.
       { kind: 'returned', text: 'said: bad 32 times in 1 h 2 min: The database file is missing' },
       { kind: 'returned', text: 'said: bad 62 times in 2 h 2 min: The database file is missing' },
       // 20 checks after its last recovery (at 2 h 31 min), the end is said, with the whole span.
-      { kind: 'settled', text: 'Database file: held 20 min after bad 76 times in 2 h 30 min' },
+      { kind: 'settled', text: 'Database file: back to healthy at 11:31 UTC, after 2 h 31 min (since 09:00 UTC): held 20 min after bad 76 times in 2 h 30 min' },
     ]);
     // Every other return and end only edits the alert.
     expect(posted.filter((p) => p.text.startsWith('quietly'))).toHaveLength(75 - 3 + 75);
@@ -860,11 +924,11 @@ describe('a flapping condition', () => {
     await check(true);
     expect(posted.map((p) => `${p.kind}: ${p.text}`)).toEqual([
       'alert: The database file is missing',
-      'recovered: Database file: back to healthy 1 min after the watcher first saw it',
+      'recovered: Database file: back to healthy at 09:01 UTC, after 1 min (since 09:00 UTC)',
       'returned: said: bad 2 times in 2 min: The database file is missing',
       `reminder: still: The database file is missing since ${recordedAt.toISOString()} at ${new Date(recordedAt.getTime() + 62 * minute).toISOString()}`,
       'recovered: quietly: bad 2 times in 2 min',
-      'settled: Database file: held 30 min after bad 2 times in 2 min',
+      'settled: Database file: back to healthy at 10:05 UTC, after 1 h 5 min (since 09:00 UTC): held 30 min after bad 2 times in 2 min',
       'alert: The database file is missing',
     ]);
   });
