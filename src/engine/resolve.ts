@@ -7,7 +7,6 @@ import { render, renderAdvice, renderSql, type TemplateContext } from '../runboo
 import { botObjectName, botSnapshotPrefix } from '../database/sql-literal.js';
 import { defaultDagsterSettings, type DagsterSettings, type PlanReadTools, type PrepareTools, type ResolveTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
-import { snapshotFirst } from './snapshot-first.js';
 import type { ResolvedStep } from './types.js';
 
 export interface ResolveContext {
@@ -18,8 +17,8 @@ export interface ResolveContext {
   /** When the plan is made; typed timestamp literals must be before it. Default: now. */
   now?: Date;
   /**
-   * Set when the plan changes MotherDuck: every step that changes this database (snapshotFirst) is then preceded by a
-   * named snapshot of it, taken by the engine itself, whatever the runbook says.
+   * Set when the plan changes MotherDuck: every destructive step is then preceded by a named snapshot of this database,
+   * taken by the engine itself, whatever the runbook says.
    */
   snapshotBefore?: { database: string };
   /** What the steps' kinds looked up before the plan was made, by step id (prepareSteps). */
@@ -50,7 +49,7 @@ export function resolveStep(step: Step, ctx: ResolveContext, guard = false, earl
 }
 
 /**
- * The named snapshot the engine takes before a changing step of a plan that changes MotherDuck: its name is made of the
+ * The named snapshot the engine takes before a destructive step of a plan that changes MotherDuck: its name is made of the
  * database, the incident, the step and the time, and is the step's output `snapshot` for the rollback.
  */
 export function snapshotBeforeStep(step: ResolvedStep, database: string, values: TemplateContext): ResolvedStep {
@@ -112,7 +111,7 @@ export function resolveSteps(steps: readonly Step[], ctx: ResolveContext, guard 
     const earlier = all.slice();
     const resolved = resolveStep(step, ctx, guard, earlier);
     const before = (stepKind(step.kind).precededBy?.(resolved, resolveTools(ctx, step.id, earlier)) ?? []) as ResolvedStep[];
-    const snapshot = ctx.snapshotBefore && snapshotFirst(resolved) ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
+    const snapshot = ctx.snapshotBefore && resolved.destructive && !stepKind(step.kind).changesOtherDatabases ? [snapshotBeforeStep(resolved, ctx.snapshotBefore.database, ctx.values)] : [];
     all.push(...before, ...snapshot, resolved);
   }
   return all;

@@ -373,7 +373,7 @@ export class IncidentService {
 
   /**
    * Resolves steps, leaving out those whose onlyIfGiven parameter the operator did not give (leftOutSteps names them). A plan that holds the
-   * MotherDuck lock changes MotherDuck: each of its steps that changes the database gets the engine's named snapshot first.
+   * MotherDuck lock changes MotherDuck: each of its destructive steps gets the engine's named snapshot first.
    */
   private resolveAll(steps: readonly Step[], values: TemplateContext, guard = false, lockKey?: string, prepared?: ReadonlyMap<string, unknown>): ResolvedStep[] {
     const wanted = steps.filter((step) => !leftOut(step, values));

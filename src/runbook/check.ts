@@ -4,7 +4,6 @@ import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/
 import { boundValueIssues } from '../engine/steps/bound-values.js';
 import { placeOf, stepsAt } from './every-step.js';
 import { stepKind } from '../engine/steps/index.js';
-import { snapshotFirst } from '../engine/snapshot-first.js';
 import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { mayEndWithoutOutputs, recoveryStepsRead } from './recovery-outputs-read.js';
@@ -442,8 +441,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     p.rollback.parameters.forEach((name, j) => {
       if (rb.parameters[name]?.required) add([...rollbackAt, 'parameters', j], `rollback parameters are optional: set required: false on "${name}"`);
     });
-    // A plan that changes MotherDuck has a named snapshot before each step that changes it, <id>_snapshot, for the rollback.
-    const snapshots = p.steps.filter((s) => snapshotFirst(s)).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
+    // A plan that changes MotherDuck has a named snapshot before each destructive step, <id>_snapshot, for the rollback.
+    const snapshots = p.steps.filter((s) => s.destructive && !stepKind(s.kind).changesOtherDatabases).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
     const recoverySteps = [...p.guards, ...snapshots, ...p.steps];
     const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, knownEmptyBy: scope.knownEmptyBy, diagnosis: true, recovery: recoverySteps };
     p.rollback.inspect.forEach((s, j) => {

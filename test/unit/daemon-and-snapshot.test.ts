@@ -1,4 +1,4 @@
-// Design pieces for scenarios 3 and 4: a daemon started detached and left running, and a named snapshot before a destructive MotherDuck statement (before every other change too: snapshot-before-every-change.test.ts).
+// Design pieces for scenarios 3 and 4: a daemon started detached and left running, and a named snapshot before a destructive MotherDuck statement.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ describe('a destructive step of a plan that changes MotherDuck', () => {
     expect(describeStep(steps[0]!, '/srv/databox')).not.toContain('rollback');
   });
 
-  it('gets none in a plan that does not change MotherDuck, and none before a clone made from the database (which leaves it as it was)', () => {
+  it('gets none in a plan that does not change MotherDuck, and none before a step that is not destructive', () => {
     expect(resolveSteps([stepSchema.parse(restore)], { root: '/srv/databox', values, now }).map((s) => s.id)).toEqual(['restore']);
     const clone = { ...restore, id: 'clone', destructive: false, sql: 'CREATE DATABASE x FROM {{db | database}}' };
     expect(resolveSteps([stepSchema.parse(clone)], { root: '/srv/databox', values, now, snapshotBefore: { database: 'databox' } }).map((s) => s.id)).toEqual(['clone']);

@@ -160,11 +160,10 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   /** Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are. */
   refusal?(step: R & ResolvedCommon): string | undefined;
   /**
-   * Its change is to other databases than the plan's own (the clones a cleanup drops; for some steps of a kind, as SQL
-   * that only makes a clone): the engine's named snapshot of that database before it would keep nothing of what it
-   * changes, so none is taken.
+   * Its destructive change is to other databases than the plan's own (the clones a cleanup drops): the engine's named
+   * snapshot of that database before it would keep nothing of what it changes, so none is taken.
    */
-  changesOtherDatabases?: boolean | ((step: Parsed<S>) => boolean);
+  changesOtherDatabases?: boolean;
   /**
    * What to do about a changing step of this kind that stopped part-way (failed, timed out, its answer lost), said after
    * its summary wherever what a run changed is listed; by default, that it may have changed part of what it changes and

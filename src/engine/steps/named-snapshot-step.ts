@@ -1,5 +1,5 @@
-// The named-snapshot step kind: CREATE SNAPSHOT '<name>' OF <db> on MotherDuck. The engine puts one before every step
-// that changes the database in a plan that changes MotherDuck (snapshot-first.ts); its name is journaled and is the output a rollback restores.
+// The named-snapshot step kind: CREATE SNAPSHOT '<name>' OF <db> on MotherDuck. The engine puts one before every
+// destructive step of a plan that changes MotherDuck; its name is journaled and is the output a rollback restores.
 import { z } from 'zod';
 import { databaseIdentifier, snapshotNameLiteral } from '../../database/sql-literal.js';
 import { stepCommon, template } from '../../runbook/step-common.js';

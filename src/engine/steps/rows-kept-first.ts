@@ -140,7 +140,7 @@ export function keptIn(step: RowChangingStep, earlier: readonly ({ kind: string 
 }
 
 export function rowsKeptFirst(step: RowChangingStep, earlier: StepReferences['earlier']): StepIssue[] {
-  // On MotherDuck alone the engine takes a named snapshot before every step that changes the database: it keeps every row.
+  // On MotherDuck alone the engine takes a named snapshot before every destructive step: it keeps every row.
   if (step.target === 'motherduck') return [];
   const changes = sqlStatements(step.sql).map(rowChange).filter((c): c is string => c !== undefined);
   if (changes.length === 0) return [];

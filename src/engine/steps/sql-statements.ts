@@ -34,15 +34,6 @@ export function executedStatement(statement: string): string {
   }
 }
 
-/**
- * Whether every statement of `sql` that writes only makes a new database (a clone, CREATE DATABASE … FROM …) or a
- * snapshot: the database it is made from is left as it was.
- */
-export function writesOnlyNewDatabases(sql: string): boolean {
-  const writes = sqlStatements(sql).filter((statement) => changing.test(statement));
-  return writes.length > 0 && writes.every((statement) => /^CREATE (DATABASE|SNAPSHOT)\b/.test(executedStatement(statement)));
-}
-
 /** Why one statement changes data already there (its leading words), or undefined for one that only reads or makes something new. */
 export function overwrites(statement: string): string | undefined {
   const s = executedStatement(statement);

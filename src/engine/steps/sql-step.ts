@@ -12,7 +12,7 @@ import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail
 import { boundValueIssues } from './bound-values.js';
 import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
 import { changedSinceKept } from './changed-since-kept.js';
-import { changesData, overwritingStatements, writesOnlyNewDatabases } from './sql-statements.js';
+import { changesData, overwritingStatements } from './sql-statements.js';
 import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
 
@@ -131,9 +131,8 @@ export const sqlStepKind = defineStepKind({
   rules: (step) => [
     ...boundValueIssues(step.sql, step.params, ['params']),
     ...(changesData(step.sql) && !step.mutates ? [{ at: ['mutates'], message: 'this SQL changes data: set mutates: true' }] : []),
-    // Marked or not, a statement that changes data already there is destructive: the plan marks it and a teammate
-    // approves it (on MotherDuck the engine's named snapshot comes before it, as before any change). Editing the flag
-    // away must not skip that.
+    // Marked or not, a statement that changes data already there is destructive: the plan marks it, a teammate approves
+    // it, and on MotherDuck the engine takes a named snapshot before it. Editing the flag away must not skip that.
     ...(step.destructive
       ? []
       : overwritingStatements(step.sql).map(({ statement, why }) => ({
@@ -142,8 +141,6 @@ export const sqlStepKind = defineStepKind({
         }))),
   ],
   references: (step, { earlier }) => rowsKeptFirst(step, earlier),
-  // A clone made from the database (path A's) leaves it as it was: a snapshot of it before the clone would keep nothing.
-  changesOtherDatabases: (step) => writesOnlyNewDatabases(step.sql),
   templates: (step) => [
     { at: ['sql'], template: step.sql, as: 'sql' },
     ...step.params.map((param, i) => ({ at: ['params', i], template: param, as: 'text' as const })),
