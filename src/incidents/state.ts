@@ -8,6 +8,7 @@ import type { PlanOffer } from './plan-offer.js';
 import type { KnownEmpty } from './path-requires.js';
 import { renderSaid, type Said } from '../said.js';
 import { changesData } from '../engine/step-passed.js';
+import { mayHaveChanged } from '../engine/may-have-changed.js';
 
 /** Who the journal names for what the bot does by itself. */
 export const botActor = 'databox-bot';
@@ -177,18 +178,12 @@ export function interruptedBecause(run: Run): Said {
   return run.endReason ?? ['the bot restarted'];
 }
 
-/** A step result that may have changed something: it completed, or it was cut short where nobody can tell. */
-function mayHaveChanged(status: string): boolean {
-  return status === 'ok' || status === 'unknown';
-}
-
 /**
  * Whether a step of a run may have changed something: it completed, was cut short where nobody can tell, or is a command
  * that failed or timed out after it started (it may have done part of its work: a rebuild half-built).
  */
 export function resultMayHaveChanged(run: Pick<Run, 'steps'>, result: Pick<Run['results'][number], 'stepId' | 'status' | 'untouched'>): boolean {
-  if (mayHaveChanged(result.status)) return true;
-  return !result.untouched && (result.status === 'failed' || result.status === 'timeout') && run.steps.find((s) => s.id === result.stepId)?.kind === 'command';
+  return mayHaveChanged(run.steps.find((s) => s.id === result.stepId)?.kind, result);
 }
 
 /** Whether a run's changing steps may have changed anything before it ended. */

@@ -4,7 +4,8 @@ import { forStep, type StepReferences, type TemplateUse } from '../engine/steps/
 import { boundValueIssues } from '../engine/steps/bound-values.js';
 import { placeOf, stepsAt } from './every-step.js';
 import { stepKind } from '../engine/steps/index.js';
-import { engineValueNames, scopedValueNames, stepResultFields, targetFieldNames, targetValueNames } from '../engine/template-values.js';
+import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
+import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
 import { mayEndWithoutOutputs, recoveryStepsRead } from './recovery-outputs-read.js';
 import { defaultProblem } from './params.js';
@@ -58,7 +59,7 @@ export function possibleStatuses(step: Step): string[] {
 
 /** Every key {{steps.<id>.…}} and the like can read for a step. */
 export function possibleOutputs(step: Step): string[] {
-  return [...forStep(stepKind(step.kind).outputs, step), ...stepResultFields];
+  return [...stepOutputFacts(step).keys()];
 }
 
 const list = (names: Iterable<string>) => [...names].join(', ') || 'none';
@@ -146,7 +147,10 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (!step) return wrap(`no ${what} step "${id}"${didYouMean(id, steps.map((s) => s.id))}`);
       const outputs = possibleOutputs(step);
       if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}`);
-      return undefined;
+      // A list where one value is filled in renders as a marker, or fails the plan: said now, not at 3 a.m. One of its
+      // values ({{steps.<id>.counts.<table>}}) is one value.
+      const misshapen = rest.length === 2 ? outputShapeProblem(step, output, use.as, `${head}.${id}.${output}`) : undefined;
+      return misshapen && wrap(misshapen);
     };
     if (head === 'diagnosis') return scope.diagnosis ? stepOutput(diagnosisSteps, 'diagnosis') : wrap(`${scope.label} cannot read {{diagnosis.…}}: it is the diagnosis`);
     if (head === 'steps') {

@@ -15,6 +15,7 @@ import { martSlaProblems, type NodeLine } from './mart-sla-agreement.js';
 import { runbook, type Runbook } from './schema.js';
 import { sqlTemplateProblems } from './sql-templates.js';
 import { runbookIssueMessage } from './schema-messages.js';
+import { unsetOutputProblems } from './unset-outputs.js';
 import { verdictProblems } from './verdict-checks.js';
 
 export class RunbookError extends Error {
@@ -74,7 +75,7 @@ function checkRunbookTextNow(text: string, file: string): CheckedRunbook {
   const place = (at: DataPath | string, message: string) => located(file, lineOf, at, withHiddenCharacters(message, content, at));
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => place(issue.path as DataPath, issue.message)) };
   const problems = [
-    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
+    ...[...runbookProblems(parsed.data), ...verdictProblems(parsed.data), ...unsetOutputProblems(parsed.data)].map((problem) => place(problem.at, problem.message)),
     ...identifierProblems(parsed.data).map((problem) => locatedText(file, lineOf, problem)),
     ...sqlTemplateProblems(parsed.data).map((problem) => located(file, lineOf, problem.at, problem.message)),
   ];

@@ -17,7 +17,7 @@ function statusesOf(cond: { status: string | string[] }): string[] {
  * Whether `wide` holds whenever `narrow` does, as far as the conditions' shapes tell (a "no" may be a "cannot tell", a
  * "yes" never a guess): the same step with every status of `narrow` among those of `wide`, member by member.
  */
-function holdsWhenever(wide: Condition, narrow: Condition): boolean {
+export function holdsWhenever(wide: Condition, narrow: Condition): boolean {
   if ('any' in narrow) return narrow.any.every((member) => holdsWhenever(wide, member));
   if ('all' in wide) return wide.all.every((member) => holdsWhenever(member, narrow));
   if ('any' in wide) return wide.any.some((member) => holdsWhenever(member, narrow));
@@ -26,13 +26,13 @@ function holdsWhenever(wide: Condition, narrow: Condition): boolean {
 }
 
 /** One step ending one status; a case is a few of them together (on different steps). */
-type Atom = { step: string; status: string };
+export type Atom = { step: string; status: string };
 
 /** The most cases a condition is spread into before the partly-hidden check gives up on it (it cannot tell, not "no"). */
 const mostCases = 512;
 
 /** The cases in which a condition holds, each a set of steps with one status each, or undefined past mostCases. */
-function casesOf(cond: Condition): Atom[][] | undefined {
+export function casesOf(cond: Condition): Atom[][] | undefined {
   if ('any' in cond) {
     const members = cond.any.map(casesOf);
     if (members.some((m) => m === undefined)) return undefined;
@@ -53,7 +53,7 @@ function casesOf(cond: Condition): Atom[][] | undefined {
   return statusesOf(cond).map((status) => [{ step: cond.step, status }]);
 }
 
-function caseCondition(atoms: Atom[]): Condition {
+export function caseCondition(atoms: Atom[]): Condition {
   return atoms.length === 1 ? (atoms[0] as Atom) : { all: atoms };
 }
 

@@ -224,7 +224,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, skipped, failed'],
+    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
   },
   {
     name: 'a mistyped status inside all: [...]',

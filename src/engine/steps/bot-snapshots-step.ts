@@ -10,7 +10,7 @@ import type { TargetSession } from '../../database/target.js';
 import type { RollbackSnapshot } from '../rollback-snapshots.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { withStepDatabase } from './step-database.js';
 
 const schema = z.strictObject({
@@ -79,7 +79,7 @@ export const botSnapshotsStepKind = defineStepKind({
   schema,
   statuses: (step) => (step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
   // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
-  outputs: ['snapshots', 'released', 'releasedSnapshots', 'count', 'named', 'problem'],
+  outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.release && !(step.mutates && step.destructive) ? [{ at: ['release'], message: "removing a snapshot's name lets the retention discard it: set mutates: true and destructive: true" }] : []),
   templates: (step) => [{ at: ['database'], template: step.database, as: 'text' }],

@@ -44,8 +44,11 @@ const classifyRule = z.strictObject({
   exit: z.union([z.literal('zero'), z.literal('nonzero'), z.number().int()]).optional(),
 });
 
-/** Expands to `argv` once per element of a list value: `{ forEach: source.models, argv: [--restate-model, "{{item}}"] }`. */
-const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z0-9_-]+)*$/), argv: z.array(argvElement).min(1) });
+/**
+ * Expands to `argv` once per element of a list value: `{ forEach: source.models, argv: [--restate-model, "{{item}}"] }`.
+ * A step's list output is named as a placeholder names it, camelCase and all (diagnosis.scan.failedTables).
+ */
+const argvRepeat = z.strictObject({ forEach: z.string().regex(/^[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+)*$/), argv: z.array(argvElement).min(1) });
 export type ArgvRepeat = z.infer<typeof argvRepeat>;
 
 const schema = z.strictObject({
@@ -210,6 +213,14 @@ export async function runCommandStep(step: CommandStep, ctx: StepRunContext): Pr
   return { status, summary: `${how}`, output, spool, exitCode: result.exitCode, durationMs: result.durationMs, outputs: { exitCode: result.exitCode } };
 }
 
+/**
+ * Not started (its program not found) or killed on its timeout, a command has no exit code. A stop's signal leaves it
+ * null under any status too, in a run cut short.
+ */
+const exitOutputs = { exitCode: { shape: 'text', unsetWhen: ['failed', 'timeout'] } } as const;
+/** Started detached, a command that exited within its settle has no PID; only the engine's deadline leaves its log unnamed. */
+const detachedOutputs = { pid: { shape: 'text', unsetWhen: ['failed', 'timeout'] }, logFile: { shape: 'text', unsetWhen: ['timeout'] } } as const;
+
 function templates(step: Parsed): TemplateUse[] {
   const uses: TemplateUse[] = [{ at: ['cwd'], template: step.cwd, as: 'text' }];
   step.argv.forEach((element, i) => {
@@ -233,7 +244,7 @@ export const commandStepKind = defineStepKind({
     const ok = step.detach || ruled.includes('ok') || !exitZeroAlwaysRuled(step.classify);
     return [...(ok ? ['ok'] : []), 'failed', 'timeout', ...ruled.filter((status) => status !== 'ok')];
   },
-  outputs: (step) => (step.detach ? ['pid', 'logFile'] : ['exitCode']),
+  outputs: (step) => (step.detach ? detachedOutputs : exitOutputs),
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [...argvIssues(step.argv, step.destructive, step.mutates), ...shadowedRules(step.classify), ...cwdIssues(step.cwd)],
   templates,

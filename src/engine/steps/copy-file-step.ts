@@ -59,7 +59,7 @@ export const copyFileStepKind = defineStepKind({
   kind: 'copy-file',
   schema,
   statuses: ['ok', 'failed'],
-  outputs: ['from', 'to'],
+  outputs: { from: { shape: 'text', unsetWhen: ['failed'] }, to: { shape: 'text', unsetWhen: ['failed'] } },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'a copy-file step mutates: set mutates: true' }]),
   templates: (step) => [

@@ -158,7 +158,8 @@ export const dagsterAssetChecksStepKind = defineStepKind({
   kind: 'dagster-asset-checks',
   schema,
   statuses,
-  outputs: ['runId', 'passed', 'failed'],
+  // Each set whatever the status, empty where there is nothing to say.
+  outputs: { runId: 'text', passed: 'text', failed: 'text' },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-asset-checks only runs checks (nothing is materialized): it does not mutate' }] : []),
   templates: (step) => [{ at: ['models'], template: step.models, as: 'list' }],

@@ -114,8 +114,9 @@ export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: Ste
 export const dagsterBackfillStepKind = defineStepKind({
   kind: 'dagster-backfill',
   schema,
-  statuses: ['ok', 'unknown'],
-  outputs: ['backfillId', 'via', 'from', 'to'],
+  // failed: refused by Dagster, or a CLI that failed; said with its outputs.
+  statuses: ['ok', 'unknown', 'failed'],
+  outputs: { backfillId: 'text', via: 'text', from: 'text', to: 'text' },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'a backfill launches runs: set mutates: true' }] : []),
   templates: (step) => [

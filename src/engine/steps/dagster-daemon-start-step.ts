@@ -70,7 +70,8 @@ export const dagsterDaemonStartStepKind = defineStepKind({
   kind: 'dagster-daemon-start',
   schema,
   statuses: ['ok', 'already-running', 'exited', 'not-heartbeating'],
-  outputs: ['pid', 'startedAt', 'logFile'],
+  // No PID where none was started (one already running, or still running from an earlier plan), nor one that never spawned.
+  outputs: { pid: { shape: 'text', unsetWhen: ['already-running', 'not-heartbeating', 'exited'] }, startedAt: 'text', logFile: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'starting the daemon changes what runs: set mutates: true' }] : []),
   templates: () => [],

@@ -189,7 +189,11 @@ export const dagsterHealthStepKind = defineStepKind({
   kind: 'dagster-health',
   schema,
   statuses,
-  outputs: ['since', 'windowFrom', 'windowTo', 'window', 'windowRest', 'source', 'stoppedDaemons', 'pausedSchedules', 'stoppedNotProposed', 'pausedLocations', 'timeZones'],
+  // Each set whatever the verdict, lists joined with commas (the form a names parameter takes).
+  outputs: {
+    since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',
+    pausedLocations: 'text', timeZones: 'text',
+  },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
   references: (step, { diagnosisSteps, phase }) => martsFromProblems(step, diagnosisSteps, phase),

@@ -40,7 +40,7 @@ export const dagsterRunningStepKind = defineStepKind({
   kind: 'dagster-running',
   schema,
   statuses: ['running', 'still-stopped', 'inconclusive'],
-  outputs: ['daemonsStopped', 'schedulesStopped'],
+  outputs: { daemonsStopped: 'text', schedulesStopped: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-running only reads: it does not mutate' }] : []),
   templates: (step) => [

@@ -112,8 +112,9 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
 export const dagsterScheduleStartStepKind = defineStepKind({
   kind: 'dagster-schedule-start',
   schema,
-  statuses: ['ok', 'unknown'],
-  outputs: ['started', 'alreadyRunning', 'mayHaveStarted', 'via'],
+  // failed: a schedule Dagster refused to start; said with its outputs.
+  statuses: ['ok', 'unknown', 'failed'],
+  outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),

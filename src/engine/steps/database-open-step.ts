@@ -39,7 +39,8 @@ export const databaseOpenStepKind = defineStepKind({
   schema,
   statuses: [...everyStatus<Exclude<OpenStatus, keyof typeof coarser>>({ ok: true, missing: true, 'not-a-file': true, 'not-duckdb': true, locked: true, corrupt: true, unreadable: true }), 'unreachable'],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
-  outputs: ['holderPid', 'message', 'problem'],
+  // MotherDuck unreachable: its problem, and nothing of a file's.
+  outputs: { holderPid: { shape: 'text', unsetWhen: ['unreachable'] }, message: { shape: 'text', unsetWhen: ['unreachable'] }, problem: { shape: 'text', onlyWhen: ['unreachable'] } },
   defaultTimeoutMs: 60_000,
   templates: () => [],
   resolve: (step) => ({ ...step }),

@@ -11,7 +11,7 @@ import type { StepResult } from '../types.js';
 import { compareBadDays, dayRanges, doubledFrom, normalBetween } from './bad-days-compared.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { emptyDates, explainCountFailure } from './date-count-problems.js';
-import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
 import { removedAround, removedAroundSaid, removedDays, removedSaid } from './rows-removed.js';
 import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
@@ -575,8 +575,16 @@ export const dayCountsStepKind = defineStepKind({
   // duplicates: no day out of range, but some repeat a key. empty: the table has no rows at all (none dated either).
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now;
   // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? ['baseline-lost', 'still-empty'] : []), ...(step.tellApartFrom ? ['rows-removed'] : [])],
-  outputs: ['table', 'from', 'to', 'windowProposed', 'baselineMedian', 'judgedBy', 'days', 'badDays', 'proposedFrom', 'proposedTo', 'firstDay', 'lastDay', 'countsOutside', 'removedAround', 'badBefore', 'badBeforeSaid', 'beforeWindow', 'beforeWindowHere', 'comparison', 'unionFrom', 'unionTo', 'normalBetween'],
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
+  // A count that could not be read (no-table, bad-dates, damaged, failed) judged nothing, and set nothing.
+  outputs: unsetAlike(
+    {
+      table: 'text', from: 'text', to: 'text', windowProposed: 'text', baselineMedian: 'text', judgedBy: 'text', days: 'list', badDays: 'list', proposedFrom: 'text', proposedTo: 'text',
+      firstDay: 'text', lastDay: 'text', countsOutside: 'map', removedAround: 'text', badBefore: 'list', badBeforeSaid: 'text', beforeWindow: 'text', beforeWindowHere: 'text',
+      comparison: 'text', unionFrom: 'text', unionTo: 'text', normalBetween: 'text',
+    },
+    ['no-table', 'bad-dates', 'damaged', 'failed'],
+  ),
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },

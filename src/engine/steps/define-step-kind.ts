@@ -109,19 +109,41 @@ export interface ProgramUse {
   pathVariable?: string;
 }
 
-export interface StepKindDefinition<K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }> {
+/** What an output holds, as a template reads it: one value (text, a number, true or false), a list, or a map of names to values. */
+export type OutputShape = 'text' | 'list' | 'map';
+
+/**
+ * One output of a kind: what it holds, and on which of the kind's statuses its run leaves it unset (out of the outputs,
+ * or null), so a text naming it for a step that ended so would be posted with a marker in its place. Either the statuses
+ * that leave it unset (unsetWhen), or the only ones that set it (onlyWhen: a problem said only when it was unreachable).
+ */
+export type OutputDeclaration<Status extends string = string> = { shape: OutputShape; unsetWhen?: readonly Status[] } | { shape: OutputShape; onlyWhen: readonly Status[] };
+
+/**
+ * A kind's outputs by name, each its shape alone (set on every status its run returns) or a declaration. The names
+ * alone, as kinds first declared them, are still taken: their shape is then not checked, and they count as always set.
+ */
+export type OutputDeclarations<Status extends string = string> = readonly string[] | Readonly<Record<string, OutputShape | OutputDeclaration<Status>>>;
+
+export interface StepKindDefinition<K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }, Status extends string = string> {
   kind: K;
   /** A strictObject with the common step fields (stepCommon) and `kind: z.literal(K)`. */
   schema: S;
-  /** Every status its run can return (the engine adds skipped, failed and timeout to any step). */
-  statuses: readonly string[] | ((step: Parsed<S>) => readonly string[]);
+  /**
+   * Every status its run can return. The engine adds skipped, failed and timeout to any step, with no output set: a kind
+   * whose run returns one of them itself, outputs set, lists it too.
+   */
+  statuses: readonly Status[] | ((step: Parsed<S>) => readonly Status[]);
   /**
    * Statuses meaning that something else is using what the step looks at right now (a file another process holds),
    * each with what it means: a guard that accepts one would let a plan change it under that user, so it is refused at load.
    */
   inUseStatuses?: Readonly<Record<string, string>>;
-  /** Every key its run puts in StepResult.outputs, for {{steps.<id>.<key>}} and the like. */
-  outputs: readonly string[] | ((step: Parsed<S>) => readonly string[]);
+  /**
+   * Every key its run puts in StepResult.outputs, for {{steps.<id>.<key>}} and the like: with its shape and the statuses
+   * that leave it unset, each status one of `statuses` (the compiler refuses another where they are fixed names).
+   */
+  outputs: OutputDeclarations<NoInfer<Status>> | ((step: Parsed<S>) => OutputDeclarations<NoInfer<Status>>);
   defaultTimeoutMs: number;
   /** Rules about the step's own fields (a move is destructive, SQL that changes data mutates …). */
   rules?(step: Parsed<S>): StepIssue[];
@@ -180,15 +202,49 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 
-export function defineStepKind<const K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }>(
-  definition: StepKindDefinition<K, S, R>,
-): StepKindDefinition<K, S, R> {
+export function defineStepKind<const K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }, const Status extends string = string>(
+  definition: StepKindDefinition<K, S, R, Status>,
+): StepKindDefinition<K, S, R, Status> {
   return definition;
 }
 
-/** A kind's statuses or outputs for one step: a fixed list, or one that depends on the step (classify rules). */
-export function forStep<S>(declared: readonly string[] | ((step: S) => readonly string[]), step: S): readonly string[] {
-  return typeof declared === 'function' ? declared(step) : declared;
+/** A kind's statuses or outputs for one step: as declared, or as they depend on the step (classify rules). */
+export function forStep<S, T>(declared: T | ((step: S) => T), step: S): T {
+  return typeof declared === 'function' ? (declared as (step: S) => T)(step) : declared;
+}
+
+/**
+ * Outputs the same statuses leave unset, each with its shape, and `others` declared each on its own. One declaration,
+ * not spread into another: a spread beside other outputs would no longer hold the compiler to the kind's statuses.
+ */
+export function unsetAlike<const Status extends string>(
+  shapes: Readonly<Record<string, OutputShape>>,
+  unsetWhen: readonly Status[],
+  others: Readonly<Record<string, OutputShape | OutputDeclaration<Status>>> = {},
+): Record<string, OutputShape | OutputDeclaration<Status>> {
+  return { ...Object.fromEntries(Object.entries(shapes).map(([name, shape]) => [name, { shape, unsetWhen }])), ...others };
+}
+
+/** One output as the load-time checks read it: its shape (undefined: declared by name alone) and the statuses that leave it unset. */
+export interface OutputFacts {
+  shape?: OutputShape;
+  /** Whether the run leaves it unset when the step ends `status`, one of the kind's statuses for the step. */
+  unsetOn(status: string): boolean;
+}
+
+/** A step's outputs, by name, from its kind's declaration. */
+export function outputFacts(declared: OutputDeclarations): Map<string, OutputFacts> {
+  if (Array.isArray(declared)) return new Map((declared as readonly string[]).map((name) => [name, { unsetOn: () => false }]));
+  return new Map(
+    Object.entries(declared as Exclude<OutputDeclarations, readonly string[]>).map(([name, declaration]) => {
+      if (typeof declaration === 'string') return [name, { shape: declaration, unsetOn: () => false }];
+      const facts: OutputFacts =
+        'onlyWhen' in declaration
+          ? { shape: declaration.shape, unsetOn: (status) => !declaration.onlyWhen.includes(status) }
+          : { shape: declaration.shape, unsetOn: (status) => declaration.unsetWhen?.includes(status) ?? false };
+      return [name, facts];
+    }),
+  );
 }
 
 /** Every member of a union of statuses, listed once: the compiler refuses a list that misses one. */

@@ -78,7 +78,7 @@ export const diskUsageStepKind = defineStepKind({
   schema,
   // "no-room" only where a step names a file to make room for: a verdict on it elsewhere is refused at load.
   statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : [])],
-  outputs: ['freeBytes', 'totalBytes', 'usedPercent', 'checkedPath'],
+  outputs: { freeBytes: 'text', totalBytes: 'text', usedPercent: 'text', checkedPath: 'text' },
   defaultTimeoutMs: 10_000,
   rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],

@@ -176,7 +176,8 @@ export const duckdbOpenStepKind = defineStepKind({
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas'] : []),
   ],
   inUseStatuses: { locked: 'another process holds the file (a running job or load)' },
-  outputs: ['holderPid', 'heldAs', 'message', 'looksLike', 'linkTarget', 'log', 'withoutLog'],
+  // Each set whatever the status, empty where it says nothing ({{steps.open.log?}}).
+  outputs: { holderPid: 'text', heldAs: 'text', message: 'text', looksLike: 'text', linkTarget: 'text', log: 'text', withoutLog: 'text' },
   defaultTimeoutMs: 30_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

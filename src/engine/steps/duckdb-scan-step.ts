@@ -141,8 +141,10 @@ export const duckdbScanStepKind = defineStepKind({
     ...everyStatus<ScanResult['status']>({ ok: true, empty: true, damaged: true, 'unclear-blocks': true, timeout: true, unopenable: true, unreadable: true, 'out-of-memory': true, 'broken-views': true, missing: true }),
     ...(step.expectSchemas.length > 0 ? ['no-expected-schemas', 'missing-expected-schemas'] : []),
     ...(step.expectMarts.length > 0 ? ['missing-marts'] : []),
+    // A file refused for the log beside it (refuseWal), its outputs set.
+    'failed',
   ],
-  outputs: ['failedTables', 'tablesRead', 'tables', 'viewsNotJudged'],
+  outputs: { failedTables: 'list', tablesRead: 'text', tables: 'text', viewsNotJudged: 'text' },
   defaultTimeoutMs: 10 * 60_000,
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path) }),

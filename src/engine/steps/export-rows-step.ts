@@ -85,8 +85,9 @@ export const exportRowsStepKind = defineStepKind({
   kind: 'export-rows',
   describesSql: true,
   schema,
-  statuses: (step) => ['ok', 'failed', ...(step.ifTableMissing === 'skip' ? ['skipped'] : [])],
-  outputs: ['file', 'rowCount'],
+  statuses: (step) => ['ok', 'failed', ...(step.ifTableMissing === 'skip' ? (['skipped'] as const) : [])],
+  // A failed keep may name the file it moved aside as its file; rows it kept, never.
+  outputs: { file: { shape: 'text', unsetWhen: ['failed', 'skipped'] }, rowCount: { shape: 'text', unsetWhen: ['failed', 'skipped'] } },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
   templates: (step) => [

@@ -3,7 +3,8 @@
 // To add a kind: write src/engine/steps/<kind>-step.ts exporting `defineStepKind({ kind, schema, statuses, outputs,
 // defaultTimeoutMs, templates, resolve, describe, run, … })` (see define-step-kind.ts; copy disk-usage-step.ts for a
 // small one), and add it to the list below. Its schema is a z.strictObject({ ...stepCommon, kind: z.literal('<kind>'), … }).
-// `statuses` and `outputs` must list everything its run can return: runbooks are checked against them when they load.
+// `statuses` and `outputs` must list everything its run can return, each output with its shape and the statuses that
+// leave it unset: runbooks are checked against them when they load.
 import { botSnapshotsStepKind } from './bot-snapshots-step.js';
 import { commandStepKind } from './command-step.js';
 import { copyFileStepKind } from './copy-file-step.js';

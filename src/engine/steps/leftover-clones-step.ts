@@ -8,7 +8,7 @@ import { UserError } from '../../errors.js';
 import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { diagnosedStates, diagnosisCountsProblems } from './rows-written-since.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
@@ -85,7 +85,7 @@ export const leftoverClonesStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: (step) => (step.drop ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
-  outputs: ['databases', 'dropped', 'count', 'clones', 'problem'],
+  outputs: unsetAlike({ databases: 'list', dropped: 'list', count: 'text', clones: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,
   references: (step, scope) => diagnosisCountsProblems('seenBy', step.seenBy, scope),
   rules: (step) => [

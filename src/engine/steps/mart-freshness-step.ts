@@ -155,7 +155,7 @@ export const martFreshnessStepKind = defineStepKind({
   schema,
   // part-built only with a window's last day to reach (through).
   statuses: (step) => (step.through ? ['fresh', 'stale', 'unreadable', 'part-built'] : ['fresh', 'stale', 'unreadable']),
-  outputs: ['staleMarts', 'oldestDay', 'window', 'windowRest', 'yesterday', 'builtThrough', 'restFrom'],
+  outputs: { staleMarts: 'text', oldestDay: 'text', window: 'text', windowRest: 'text', yesterday: 'text', builtThrough: 'text', restFrom: 'text' },
   defaultTimeoutMs: 2 * 60_000,
   rules: (step) => [
     ...(step.mutates ? [{ at: ['mutates'], message: 'mart-freshness only reads: it does not mutate' }] : []),

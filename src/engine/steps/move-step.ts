@@ -121,7 +121,8 @@ export const moveStepKind = defineStepKind({
   kind: 'move',
   schema,
   statuses: ['ok', 'skipped', 'failed'],
-  outputs: ['from', 'to'],
+  // Only a file moved has where it went.
+  outputs: { from: { shape: 'text', unsetWhen: ['skipped', 'failed'] }, to: { shape: 'text', unsetWhen: ['skipped', 'failed'] } },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a move step mutates: set mutates: true' }]),

@@ -28,7 +28,7 @@ export const namedSnapshotStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: ['ok', 'unreachable'],
-  outputs: ['snapshot', 'database'],
+  outputs: { snapshot: { shape: 'text', unsetWhen: ['unreachable'] }, database: { shape: 'text', unsetWhen: ['unreachable'] } },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => (step.mutates ? [] : [{ at: ['mutates'], message: 'taking a snapshot writes to MotherDuck: set mutates: true' }]),
   templates: (step) => [

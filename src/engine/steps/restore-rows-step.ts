@@ -130,7 +130,12 @@ export const restoreRowsStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: ['ok', 'failed'],
-  outputs: ['inserted', 'kept', 'replaced', 'replacedFile'],
+  // What a window replaced held, and where it was kept, only with replace.
+  outputs: (step) => ({
+    inserted: { shape: 'text', unsetWhen: ['failed'] },
+    kept: { shape: 'text', unsetWhen: ['failed'] },
+    ...(step.replace ? { replaced: { shape: 'text', unsetWhen: ['failed'] }, replacedFile: { shape: 'text', unsetWhen: ['failed'] } } : {}),
+  }),
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a restore-rows step mutates: set mutates: true' }]),

@@ -6,7 +6,7 @@ import { stepCommon, stepId, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, targetOf, type StepRunContext } from './context.js';
 import { explainCountFailure } from './date-count-problems.js';
-import { defineStepKind, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon, type StepIssue, type StepReferences } from './define-step-kind.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { dayAfter, dayBefore } from './iso-days.js';
 import { withStepDatabase } from './step-database.js';
@@ -110,7 +110,8 @@ export const rowsOutsideWindowStepKind = defineStepKind({
   // rows-added: a day before yesterday has more rows than the recovery's plan counted (a day still loading is only said);
   // rows-gone: fewer, and none more; not-compared: the recovery in place counted neither day (path B, none, another window).
   statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed'],
-  outputs: ['table', 'dayBefore', 'dayAfter', 'counts', 'before'],
+  // A count that could not be read (no-table, bad-dates, damaged, failed) set nothing.
+  outputs: unsetAlike({ table: 'text', dayBefore: 'text', dayAfter: 'text', counts: 'map', before: 'map' }, ['no-table', 'bad-dates', 'damaged', 'failed']),
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },

@@ -13,7 +13,7 @@ import { stepExcerptChars } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { exactSnapshotTime, snapshotTimeLabels } from './snapshot-times.js';
 import { withStepDatabase } from './step-database.js';
 import type { ReleasedSnapshot } from '../released-snapshots.js';
@@ -373,14 +373,19 @@ export const snapshotHistoryStepKind = defineStepKind({
   // changed: with stopsOnLaterWrites, written to after the plan was made.
   statuses: (step) => [
     ...(step.snapshot
-      ? ['named-found', 'no-such-snapshot', 'unreachable']
-      : ['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable']),
-    ...(step.stopsOnLaterWrites ? ['changed'] : []),
+      ? (['named-found', 'no-such-snapshot', 'unreachable'] as const)
+      : (['ok', 'restorable', 'too-old', 'too-old-no-named', 'only-now', 'only-now-no-named', 'no-snapshots', 'named-only', 'unreachable'] as const)),
+    ...(step.stopsOnLaterWrites ? (['changed'] as const) : []),
   ],
+  // MotherDuck unreachable, the step says only its problem.
   outputs: (step) =>
-    step.snapshot
-      ? ['snapshots', 'retention', 'named', 'snapshotName', 'snapshotAt', 'snapshotId', 'writesSince', 'problem']
-      : ['snapshots', 'retention', 'retentionDays', 'restorableFrom', 'newest', 'namedOlder', 'named', 'snapshotAt', 'writesSince', 'problem'],
+    unsetAlike(
+      step.snapshot
+        ? { snapshots: 'list', retention: 'text', named: 'text', snapshotName: 'text', snapshotAt: 'text', snapshotId: 'text', writesSince: 'text' }
+        : { snapshots: 'list', retention: 'text', retentionDays: 'text', restorableFrom: 'text', newest: 'text', namedOlder: 'text', named: 'text', snapshotAt: 'text', writesSince: 'text' },
+      ['unreachable'],
+      { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
+    ),
   defaultTimeoutMs: 60_000,
   rules: (step) => [
     ...(step.at && step.snapshot ? [{ at: ['snapshot'], message: 'give `at` (a moment to judge) or `snapshot` (a named snapshot to find), not both: use one step for each' }] : []),

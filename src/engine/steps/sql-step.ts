@@ -6,7 +6,7 @@ import { textTable } from '../../text-table.js';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import type { TargetSession } from '../../database/target.js';
 import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail } from './step-database.js';
 import { boundValueIssues } from './bound-values.js';
@@ -126,7 +126,8 @@ export const sqlStepKind = defineStepKind({
   describesSql: true,
   schema,
   statuses: ['ok', 'failed', 'unknown'],
-  outputs: (step) => (step.expectRows === undefined ? ['rows', 'columns', 'rowCount'] : ['rowCount']),
+  // A statement that failed, or whose answer was lost (unknown), set none.
+  outputs: (step) => unsetAlike(step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text' } : { rowCount: 'text' }, ['failed', 'unknown']),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...boundValueIssues(step.sql, step.params, ['params']),

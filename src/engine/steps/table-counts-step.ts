@@ -9,7 +9,7 @@ import { textTable } from '../../text-table.js';
 import { rowsSaid } from '../../plural.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetChoice } from './context.js';
-import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { defineStepKind, unsetAlike, type ResolvedCommon } from './define-step-kind.js';
 import { changedSincePlanned, diagnosedCounts, diagnosisCountsProblems, leftBehindSaid, writtenSinceWarning, type WrittenSince } from './rows-written-since.js';
 import { firstNumber, withStepDatabase } from './step-database.js';
 
@@ -178,11 +178,15 @@ export const tableCountsStepKind = defineStepKind({
     'ok',
     'no-snapshot',
     'unreachable',
-    ...(step.notFewerThan.length > 0 ? ['fewer'] : []),
-    ...(step.flagUnchanged ? ['same'] : []),
-    ...(step.writtenSince.length > 0 ? ['changed'] : []),
+    ...(step.notFewerThan.length > 0 ? (['fewer'] as const) : []),
+    ...(step.flagUnchanged ? (['same'] as const) : []),
+    ...(step.writtenSince.length > 0 ? (['changed'] as const) : []),
   ],
-  outputs: ['counts', 'countsAt', 'asOf', 'scratch', 'problem'],
+  // A clone that could not be made (no-snapshot), or a table written to since the plan (changed), leaves the counts of now alone.
+  outputs: unsetAlike({ countsAt: 'map', asOf: 'text', scratch: 'text' }, ['unreachable', 'no-snapshot', 'changed'], {
+    counts: { shape: 'map', unsetWhen: ['unreachable'] },
+    problem: { shape: 'text', onlyWhen: ['unreachable'] },
+  }),
   references: (step, scope) => [...diagnosisCountsProblems('notFewerThan', step.notFewerThan, scope), ...diagnosisCountsProblems('writtenSince', step.writtenSince, scope)],
   scratchWrites: (step) => (step.cloneSql ? `a scratch clone of ${step.database}, dropped again at the end` : undefined),
   defaultTimeoutMs: 5 * 60_000,

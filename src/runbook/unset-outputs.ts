@@ -1,0 +1,135 @@
+// Load-time check that a text names a step's output only where its condition leaves that output set: a verdict for a status that leaves it unset would be posted with a marker in its place.
+import { changingStatuses } from '../engine/may-have-changed.js';
+import { orList } from '../or-list.js';
+import { possibleStatuses, type RunbookProblem } from './check.js';
+import type { Condition, Runbook, Step } from './schema.js';
+import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
+import { placeholderUses } from './template.js';
+import { caseCondition, casesOf, holdsWhenever } from './verdict-checks.js';
+
+type At = (string | number)[];
+
+/** How a step that is "left out" of a run ended: it has no result at all (onlyIfGiven, its parameter not given). */
+const leftOut = '(left out)';
+
+/** The steps a text may be said after, by id, each with the ways it may have ended then (statuses, or left out). */
+type Endings = Map<string, Set<string>>;
+
+/** Where a text is said and what decides it: the steps it reads ({{<head>.<id>.…}}), how they ended, and how to say so. */
+interface Scope {
+  head: 'steps' | 'recovery';
+  steps: readonly Step[];
+  endings: Endings;
+  /** What the text is said with: "which this verdict matches". */
+  matches: string;
+  /** What to do instead, after the placeholder written with ?: "narrow its condition …". */
+  instead: string;
+}
+
+function addEnding(endings: Endings, step: string, ending: string): void {
+  endings.set(step, (endings.get(step) ?? new Set()).add(ending));
+}
+
+/**
+ * How the steps a condition names ended in the cases it holds in, but those an earlier condition takes first (the first
+ * verdict that holds is the one given); undefined when there are too many cases to tell.
+ */
+function endingsOf(when: Condition, earlier: readonly Condition[]): Endings | undefined {
+  const cases = casesOf(when);
+  if (!cases) return undefined;
+  const endings: Endings = new Map();
+  for (const atoms of cases) {
+    if (earlier.some((before) => holdsWhenever(before, caseCondition(atoms)))) continue;
+    for (const { step, status } of atoms) addEnding(endings, step, status);
+  }
+  return endings;
+}
+
+/**
+ * How each diagnosis step may have ended when the catch-all verdict is given: every step passed (ok, skipped on its
+ * condition, a status it accepts) or was left out, but where an earlier verdict takes that ending whatever the others.
+ */
+function catchAllEndings(steps: readonly Step[], earlier: readonly Condition[]): Endings {
+  const endings: Endings = new Map();
+  for (const step of steps) {
+    const passing = possibleStatuses(step).filter((status) => status === 'ok' || status === 'skipped' || step.acceptStatuses.includes(status));
+    for (const status of passing) if (!earlier.some((before) => holdsWhenever(before, { step: step.id, status }))) addEnding(endings, step.id, status);
+    if (step.onlyIfGiven !== undefined) addEnding(endings, step.id, leftOut);
+  }
+  return endings;
+}
+
+function unsetProblems(at: At, template: string, scope: Scope): RunbookProblem[] {
+  return placeholderUses(template).flatMap(({ expression, optional }) => {
+    const [head, id = '', output = ''] = expression.split('.');
+    const step = scope.steps.find((s) => s.id === id);
+    // Another value, one said to be optional, or a name refused where it is checked: nothing to say here.
+    if (optional || head !== scope.head || !step || !stepOutputFacts(step).has(output)) return [];
+    // A status the step never ends is refused where the condition names it.
+    const endings = [...(scope.endings.get(id) ?? [])].filter((ending) => ending === leftOut || possibleStatuses(step).includes(ending));
+    const unset = endings.filter((ending) => ending === leftOut || unsetWhenEnding(step, output, ending));
+    if (unset.length === 0) return [];
+    const statuses = unset.filter((ending) => ending !== leftOut);
+    const when = [
+      ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
+      ...(unset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
+    ].join(', or when ');
+    return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}, or write {{${expression}?}} to say nothing then` }];
+  });
+}
+
+/** Every verdict's, follow-up's and rollback whenFailed's text that names an output its condition leaves unset. */
+export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
+  const problems: RunbookProblem[] = [];
+  const verdicts = rb.diagnosis.verdicts;
+  verdicts.forEach((v, i) => {
+    const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
+    const endings = v.when ? endingsOf(v.when, earlier) : catchAllEndings(rb.diagnosis.steps, earlier);
+    if (!endings) return;
+    const scope: Scope = {
+      head: 'steps',
+      steps: rb.diagnosis.steps,
+      endings,
+      matches: v.when ? 'this verdict matches' : 'the catch-all verdict is given with (every step passed)',
+      instead: v.when ? 'narrow its condition to the statuses that set it' : 'give a verdict of its own for that',
+    };
+    const at: At = ['diagnosis', 'verdicts', i];
+    problems.push(...unsetProblems([...at, 'advice'], v.advice, scope));
+    for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
+  });
+  rb.validation.followUps.forEach((f, i) => {
+    const endings = endingsOf(f.when, []);
+    if (!endings) return;
+    const scope: Scope = { head: 'steps', steps: rb.validation.steps, endings, matches: 'this follow-up matches', instead: 'narrow its condition to the statuses that set it' };
+    const at: At = ['validation', 'followUps', i];
+    problems.push(...unsetProblems([...at, 'advice'], f.advice, scope));
+    if (!f.proposes) return;
+    problems.push(...unsetProblems([...at, 'proposes', 'label'], f.proposes.label, scope));
+    for (const [name, template] of Object.entries(f.proposes.params)) problems.push(...unsetProblems([...at, 'proposes', 'params', name], template, scope));
+  });
+  rb.recovery.forEach((p, i) => {
+    if (!p.rollback) return;
+    // A rollback step bound to a recovery step (onlyIfRan) is in the plan whenever that step may have changed something,
+    // whatever its outputs: its whenFailed, filled in when the plan is made, must not need one that is not set then.
+    const parts: [Step[], string][] = [
+      [p.rollback.guards, 'guards'],
+      [p.rollback.steps, 'steps'],
+    ];
+    for (const [steps, list] of parts) {
+      steps.forEach((s, j) => {
+        const bound = s.onlyIfRan === undefined ? undefined : p.steps.find((r) => r.id === s.onlyIfRan);
+        if (!bound || s.whenFailed === undefined) return;
+        const ran = possibleStatuses(bound).filter((status) => changingStatuses(bound.kind).includes(status));
+        const scope: Scope = {
+          head: 'recovery',
+          steps: p.steps,
+          endings: new Map([[bound.id, new Set(ran)]]),
+          matches: `its onlyIfRan: ${bound.id} counts as run (it may have changed something), so this step is in the rollback then`,
+          instead: 'name what is set then',
+        };
+        problems.push(...unsetProblems(['recovery', i, 'rollback', list, j, 'whenFailed'], s.whenFailed, scope));
+      });
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,172 @@
+// Tests the load-time checks of how a runbook uses a step's outputs: a list or a map filled in where one value goes, and
+// an output named in a verdict, follow-up or rollback whenFailed for a status that leaves it unset; each on a small
+// runbook the test writes.
+import { describe, expect, it } from 'vitest';
+import { refusalOf, type Doc } from '../support/planted-runbook.js';
+import { useTempDirs } from '../support/fixtures.js';
+
+const tempDir = useTempDirs('databox-output-uses-');
+
+/** A runbook that loads: a diagnosis of a file and a table's days, one path that moves the file aside, and its rollback. */
+function probe(): Doc {
+  return {
+    id: 'probe',
+    title: 'A probe',
+    section: 9,
+    summary: 'Checks a file and a table',
+    symptoms: ['rows missing'],
+    diagnosis: {
+      steps: [
+        { id: 'open', kind: 'duckdb-open', title: 'Open the file', path: '{{database_path}}' },
+        { id: 'scan', kind: 'duckdb-scan', title: 'Read every table', path: '{{database_path}}' },
+        { id: 'counts', kind: 'day-counts', title: 'Rows per day', table: 'raw.events', dateColumn: 'loaded_at' },
+      ],
+      verdicts: [
+        { id: 'damaged', title: 'Damaged', when: { step: 'scan', status: 'damaged' }, advice: 'Damaged: {{steps.scan.summary}}', paths: ['a'], severity: 'critical' },
+        { id: 'gaps', title: 'Days missing', when: { step: 'counts', status: 'anomalies' }, advice: 'Reload {{steps.counts.proposedFrom}} … {{steps.counts.proposedTo}}', severity: 'warning' },
+        { id: 'healthy', title: 'Healthy', advice: 'All well: {{steps.scan.tablesRead}} tables read', severity: 'ok' },
+      ],
+    },
+    recovery: [
+      {
+        id: 'a',
+        title: 'Move the file aside',
+        description: 'Moves the file aside',
+        steps: [
+          { id: 'move_db', kind: 'move', title: 'Move the file aside', from: '{{database_path}}', to: '{{database_path}}.broken', mutates: true, destructive: true },
+          { id: 'move_wal', kind: 'move', title: 'Move its log aside', from: '{{database_path}}.wal', to: '{{database_path}}.broken.wal', ifMissing: 'skip', mutates: true, destructive: true },
+          { id: 'rebuild', kind: 'command', title: 'Rebuild', argv: ['task', 'rebuild'], mutates: true },
+        ],
+        rollback: {
+          title: 'Put the file back',
+          steps: [
+            { id: 'restore_db', kind: 'move', title: 'Put the file back', from: '{{recovery.move_db.to}}', to: '{{database_path}}', ifTaken: 'fail', onlyIfRan: 'move_db', mutates: true, destructive: true },
+          ],
+        },
+      },
+    ],
+    validation: {
+      steps: [{ id: 'scan', kind: 'duckdb-scan', title: 'Read every table', path: '{{database_path}}' }],
+      followUps: [],
+    },
+  };
+}
+
+/** The refusal of `doc` loaded alone, each line after "probe.yml:<line>: "; [] when it loads. */
+const refusal = (doc: Doc) => refusalOf(tempDir(), 'probe.yml', doc);
+
+const verdict = (doc: Doc, id: string): Doc => doc.diagnosis.verdicts.find((v: Doc) => v.id === id);
+
+it('the runbook the cases below edit loads as it is', () => {
+  expect(refusal(probe())).toEqual([]);
+});
+
+describe('a list or a map filled in where one value goes is refused at load', () => {
+  it("a list in a verdict's advice, naming the step's text outputs instead", () => {
+    const doc = probe();
+    verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.failedTables}}';
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[0].advice: {{steps.scan.failedTables}}: steps.scan.failedTables is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
+    ]);
+  });
+
+  it("a map in a verdict's suggestion, and a list in a recovery command's argument and in a preview's SQL", () => {
+    const doc = probe();
+    doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };
+    doc.diagnosis.parameters = ['from'];
+    doc.recovery[0].parameters = ['from'];
+    Object.assign(verdict(doc, 'damaged'), { suggest: { from: '{{steps.counts.countsOutside}}' } });
+    doc.recovery[0].steps[2].argv = ['task', 'rebuild', '{{diagnosis.counts.badDays}}'];
+    doc.recovery[0].previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM {{diagnosis.scan.failedTables}}' }];
+    expect(refusal(doc)).toEqual([
+      "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary",
+      "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
+      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary',
+    ]);
+  });
+
+  it('a list in a forEach loads, and so does one value of a map; one value in a forEach is refused', () => {
+    const doc = probe();
+    doc.recovery[0].steps[2].argv = ['task', 'rebuild', { forEach: 'diagnosis.scan.failedTables', argv: ['--table', '{{item}}'] }, '--day-before={{diagnosis.counts.countsOutside.2026-04-01}}'];
+    expect(refusal(doc)).toEqual([]);
+    doc.recovery[0].steps[2].argv[2].forEach = 'diagnosis.scan.tablesRead';
+    expect(refusal(doc)).toEqual([
+      "at recovery[0].steps[2].argv[2].forEach: {{diagnosis.scan.tablesRead}}: diagnosis.scan.tablesRead is one value, not a list, and forEach repeats over a list: name one of scan's lists: failedTables",
+    ]);
+  });
+});
+
+describe('an output named for a status that leaves it unset is refused at load', () => {
+  it('a verdict whose condition matches a status its step sets the output on none of: named, with the status', () => {
+    const doc = probe();
+    verdict(doc, 'gaps').when = { step: 'counts', status: ['anomalies', 'no-table'] };
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is no-table, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+      "at diagnosis.verdicts[1].advice: {{steps.counts.proposedTo}}: steps.counts.proposedTo is not set when counts's status is no-table, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedTo?}} to say nothing then",
+    ]);
+  });
+
+  it('loads when the placeholder may be empty ({{…?}}), or an earlier verdict takes that status first', () => {
+    const optional = probe();
+    verdict(optional, 'gaps').when = { step: 'counts', status: ['anomalies', 'no-table'] };
+    verdict(optional, 'gaps').advice = 'Reload {{steps.counts.proposedFrom?}} … {{steps.counts.proposedTo?}}';
+    expect(refusal(optional)).toEqual([]);
+    const taken = probe();
+    verdict(taken, 'gaps').when = { step: 'counts', status: ['anomalies', 'no-table'] };
+    taken.diagnosis.verdicts.splice(1, 0, { id: 'no-table', title: 'No table', when: { step: 'counts', status: 'no-table' }, advice: 'Load the table first', severity: 'critical' });
+    expect(refusal(taken)).toEqual([]);
+  });
+
+  it("a status only the engine gives (a crash's failed), which sets no output at all", () => {
+    const doc = probe();
+    verdict(doc, 'damaged').when = { any: [{ step: 'scan', status: 'damaged' }, { step: 'open', status: 'failed' }] };
+    verdict(doc, 'damaged').advice = 'Damaged: {{steps.open.message}}';
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
+    ]);
+  });
+
+  it('the catch-all verdict, given when every step passed: a status a step accepts, skipped on its condition, or left out', () => {
+    const doc = probe();
+    doc.parameters = { table: { type: 'identifier', required: false, description: 'a table' } };
+    doc.diagnosis.parameters = ['table'];
+    doc.diagnosis.steps[2].acceptStatuses = ['no-table'];
+    doc.diagnosis.steps.push(
+      { id: 'again', kind: 'day-counts', title: 'Rows per day, read again', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'scan', status: 'ok' } },
+      { id: 'given', kind: 'day-counts', title: 'Rows per day of the table given', table: '{{table}}', dateColumn: 'loaded_at', onlyIfGiven: 'table' },
+    );
+    verdict(doc, 'healthy').advice = 'All well since {{steps.counts.firstDay}}, {{steps.again.firstDay}} and {{steps.given.firstDay}}';
+    const catchAll = 'which the catch-all verdict is given with (every step passed): give a verdict of its own for that';
+    expect(refusal(doc)).toEqual([
+      `at diagnosis.verdicts[2].advice: {{steps.counts.firstDay}}: steps.counts.firstDay is not set when counts's status is no-table, ${catchAll}, or write {{steps.counts.firstDay?}} to say nothing then`,
+      `at diagnosis.verdicts[2].advice: {{steps.again.firstDay}}: steps.again.firstDay is not set when again's status is skipped, ${catchAll}, or write {{steps.again.firstDay?}} to say nothing then`,
+      `at diagnosis.verdicts[2].advice: {{steps.given.firstDay}}: steps.given.firstDay is not set when given is left out (onlyIfGiven: table, not given), ${catchAll}, or write {{steps.given.firstDay?}} to say nothing then`,
+    ]);
+  });
+
+  it("a validation follow-up's advice and the plan it offers", () => {
+    const doc = probe();
+    doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };
+    doc.recovery[0].parameters = ['from'];
+    doc.validation.steps.push({ id: 'counts', kind: 'day-counts', title: 'Rows per day', table: 'raw.events', dateColumn: 'loaded_at' });
+    doc.validation.followUps = [
+      {
+        when: { step: 'counts', status: ['anomalies', 'damaged'] },
+        advice: 'Still missing from {{steps.counts.proposedFrom}}',
+        proposes: { path: 'a', label: 'Plan it', params: { from: '{{steps.counts.unionFrom}}' } },
+      },
+    ];
+    expect(refusal(doc)).toEqual([
+      "at validation.followUps[0].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is damaged, which this follow-up matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+      "at validation.followUps[0].proposes.params.from: {{steps.counts.unionFrom}}: steps.counts.unionFrom is not set when counts's status is damaged, which this follow-up matches: narrow its condition to the statuses that set it, or write {{steps.counts.unionFrom?}} to say nothing then",
+    ]);
+  });
+
+  it("a rollback step's whenFailed reading the output of the step it is bound to, which that step may have run without", () => {
+    const doc = probe();
+    doc.recovery[0].rollback.steps.push({ id: 'undo_rebuild', kind: 'command', title: 'Undo the rebuild', argv: ['task', 'unbuild'], onlyIfRan: 'rebuild', mutates: true, whenFailed: 'The rebuild exited {{recovery.rebuild.exitCode}}: undo it by hand' });
+    expect(refusal(doc)).toEqual([
+      "at recovery[0].rollback.steps[1].whenFailed: {{recovery.rebuild.exitCode}}: recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this step is in the rollback then: name what is set then, or write {{recovery.rebuild.exitCode?}} to say nothing then",
+    ]);
+  });
+});
