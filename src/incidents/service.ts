@@ -53,7 +53,7 @@ import { interruptIfNotStarted, pickUpAfterRestart } from './restart-pickup.js';
 import { RunExecutor, whyStopped } from './run-executor.js';
 import { takenFromIncident } from './taken-from-incident.js';
 import { unlockableRun, unlockRun } from './unlock.js';
-import { botActor, changedSomething, resultMayHaveChanged, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
+import { botActor, changedSomething, type Diagnosis, type FrontEndOrigin, type FrontEndRef, type Incident, type IncidentState, type Run } from './state.js';
 import { orList } from '../or-list.js';
 import { leftOutNoteSaid } from './left-out.js';
 import { leftEmptySaid } from './left-empty.js';
@@ -61,6 +61,8 @@ import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
+import { rollbackPartsFor } from './rollback-parts.js';
+import { rollbackReadsUnset } from './rollback-reads-unset.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -93,13 +95,7 @@ export type Decided = 'approve' | 'reject' | 'unlock';
  * timed out may have done part of its work, a rebuild half-built), and those bound to none.
  */
 function rollbackStepsFor(path: RecoveryPath, run: Run): RecoveryPath['steps'] {
-  const ran = ranSteps(run);
-  return path.rollback?.steps.filter((s) => !s.onlyIfRan || ran.has(s.onlyIfRan)) ?? [];
-}
-
-/** The steps of a recovery run that changed, or may have changed, something. */
-function ranSteps(run: Run): Set<string> {
-  return new Set(run.results.filter((r) => resultMayHaveChanged(run, r)).map((r) => r.stepId));
+  return rollbackPartsFor(path, run).steps;
 }
 
 /** Whether a plan leaves a step out: the parameter it needs (onlyIfGiven) was not given. */
@@ -935,9 +931,10 @@ export class IncidentService {
     const rb = this.runbook(this.incident(recoveryRun.incidentId).scenario);
     if (!recoveryRun.pathId) return [];
     const recovery = this.recoveryPath(rb, recoveryRun.pathId);
-    const wanted = rollbackStepsFor(recovery, recoveryRun);
+    const parts = rollbackPartsFor(recovery, recoveryRun);
+    const wanted = parts.steps;
     // Read by a step it takes, by its guards or by its previews ({{ name }} with spaces too): asked for.
-    const reads = [...wanted, ...(recovery.rollback?.guards ?? []), ...(recovery.rollback?.previews ?? [])].map((part) => JSON.stringify(part));
+    const reads = [...wanted, ...parts.guards, ...parts.previews].map((part) => JSON.stringify(part));
     const used = (name: string) => wanted.some((step) => step.onlyIfGiven === name) || reads.some((text) => new RegExp(`\\{\\{\\s*${name}\\b`).test(text));
     return (recovery.rollback?.parameters ?? []).filter(used);
   }
@@ -986,8 +983,12 @@ export class IncidentService {
     const overFinal = later.final
       ? `Plan ${later.final.id} (${later.final.title}) changed ${path.basename(recoveryRun.lockKey)} after ${recoveryRunId}, and the bot has no rollback for it: this rollback puts back what was there before ${recoveryRunId}, over its changes. Read both before approving.`
       : undefined;
-    const wanted = rollbackStepsFor(recovery, recoveryRun);
+    const parts = rollbackPartsFor(recovery, recoveryRun);
+    const wanted = parts.steps;
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
+    // A step that ran and failed before saying what it did (no exit code, no row count) leaves the rollback blind there.
+    const blind = rollbackReadsUnset(recoveryRun, parts);
+    if (blind) throw new UserError(blind);
     const usable = this.rollbackParameters(recoveryRunId);
     const unused = Object.keys(raw).filter((name) => raw[name] !== '' && recovery.rollback?.parameters.includes(name) && !usable.includes(name));
     if (unused.length > 0) {
@@ -997,16 +998,14 @@ export class IncidentService {
     const rollbackParams = await this.parameters(rb, recovery.rollback.parameters, raw);
     const values = this.templateValues(incident, { ...params, ...rollbackParams }, { recovery: stepOutputs(recoveryRun.results) });
     refuseIfLocked(this.deps.state, recoveryRun.lockKey);
-    const guards = this.resolveAll(recovery.rollback.guards, values, true);
+    const guards = this.resolveAll(parts.guards, values, true);
     await this.executor.checkGuards(guards);
     const nothing = nothingToRollBack(wanted, raw, recoveryRunId);
     if (nothing) throw new UserError(nothing);
     // Before the counts, which read the kept rows too and would fail on a file that is gone in DuckDB's words.
     this.refuseWhatWouldStop(wanted, values);
     // Counted now, as a recovery's previews are: what the rollback will delete is shown before anyone approves it.
-    const ran = ranSteps(recoveryRun);
-    const counted = recovery.rollback.previews.filter((p) => !p.onlyIfRan || ran.has(p.onlyIfRan));
-    const previews = await runPreviews(counted, values, this.lockTarget(recoveryRun.lockKey));
+    const previews = await runPreviews(parts.previews, values, this.lockTarget(recoveryRun.lockKey));
     const previewValues = Object.fromEntries(previews.map((p) => [p.id, p.value]));
     // The database a recovery rebuilt or restored is the one the stack's loads write again: only another file in its
     // place stops the rollback, not a load landing while it waits for approval.

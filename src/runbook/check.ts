@@ -7,7 +7,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
-import { mayEndWithoutOutputs, recoveryStepsRead } from './recovery-outputs-read.js';
+import { mayEndWithoutOutputs, previewTemplates, recoveryStepsRead, stepTemplates } from './recovery-outputs-read.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
@@ -245,10 +245,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   /** A path's or a rollback's previews: their SQL and bound values, in the scope of what they count for (not their own counts). */
   const checkPreviews = (previews: readonly Preview[], scope: Scope, at: At) =>
     previews.forEach((preview, j) => {
-      checkTemplate({ at: ['sql'], template: preview.sql, as: 'sql' }, scope, [...at, j]);
-      preview.params.forEach((param, k) => checkTemplate({ at: ['params', k], template: param, as: 'text' }, scope, [...at, j]));
-      if (preview.ifTableMissing) checkTemplate({ at: ['ifTableMissing', 'table'], template: preview.ifTableMissing.table, as: 'sql' }, scope, [...at, j]);
-      if (preview.ifView) checkTemplate({ at: ['ifView', 'table'], template: preview.ifView.table, as: 'sql' }, scope, [...at, j]);
+      for (const use of previewTemplates(preview)) checkTemplate(use, scope, [...at, j]);
       for (const issue of boundValueIssues(preview.sql, preview.params, ['params'])) add([...at, j, ...issue.at], issue.message);
     });
 
@@ -301,7 +298,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
   };
 
   /** Steps that run as one sequence: each condition names an earlier one of them. */
-  const checkSequence = (parts: [readonly Step[], At][], scope: Scope, phase: string, options: { readOnly?: string; onlyIfRanIn?: number; previewsFrom?: number } = {}) => {
+  const checkSequence = (parts: [readonly Step[], At][], scope: Scope, phase: string, options: { readOnly?: string; onlyIfRan?: boolean; previewsFrom?: number } = {}) => {
     const all = parts.flatMap(([steps]) => steps);
     let index = 0;
     parts.forEach(([steps, at], partIndex) => {
@@ -314,9 +311,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         const kind = stepKind(step.kind);
         if (options.readOnly && step.mutates) add(here, options.readOnly);
         if (step.onlyIf) checkCondition(step.onlyIf, [...here, 'onlyIf'], earlier, later, `before this one in ${scope.label}`);
-        if (step.onlyIfRan !== undefined) {
-          if (options.onlyIfRanIn !== partIndex) add([...here, 'onlyIfRan'], 'onlyIfRan only applies to rollback steps (use onlyIf here)');
-        }
+        if (step.onlyIfRan !== undefined && !options.onlyIfRan) add([...here, 'onlyIfRan'], "onlyIfRan only applies to a rollback's guards, steps and previews (use onlyIf here)");
         if (step.leftOutNote !== undefined) {
           if (step.onlyIfGiven === undefined) add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
           // What it names (the diagnosis' outputs) checked now: a misspelt one would leave the note unsaid for good.
@@ -465,30 +460,34 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       ],
       { ...rollbackScope, previews: p.rollback.previews.map((v) => v.id) },
       `rollback of path ${p.id}`,
-      { onlyIfRanIn: 1, previewsFrom: 1 },
+      { onlyIfRan: true, previewsFrom: 1 },
     );
     checkPreviews(p.rollback.previews, rollbackScope, [...rollbackAt, 'previews']);
     p.rollback.previews.forEach((preview, j) => {
       // A rollback undoes a recovery's change: its counts differ from the diagnosis' by that change, meant.
       if (preview.asDiagnosed !== undefined) add([...rollbackAt, 'previews', j, 'asDiagnosed'], "asDiagnosed is for a recovery's previews: a rollback counts what the recovery changed since the diagnosis");
-      if (preview.onlyIfRan !== undefined && !p.steps.some((r) => r.id === preview.onlyIfRan)) {
-        add([...rollbackAt, 'previews', j, 'onlyIfRan'], `no recovery step "${preview.onlyIfRan}" in path ${p.id}${didYouMean(preview.onlyIfRan, p.steps.map((r) => r.id))}`);
-      }
     });
-    p.rollback.steps.forEach((s, j) => {
-      if (s.onlyIfRan && !p.steps.some((r) => r.id === s.onlyIfRan) && !snapshots.some((r) => r.id === s.onlyIfRan)) {
+    // Each part of the rollback is filled in when its plan is made: one that reads an output a recovery step never gave
+    // fails there, and no rollback can be made. Bound to that step (onlyIfRan), it is left out when the step did not run.
+    const rollbackParts = [
+      ...p.rollback.guards.map((g, j) => ({ what: 'rollback guard', at: [...rollbackAt, 'guards', j], id: g.id, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
+      ...p.rollback.previews.map((v, j) => ({ what: 'rollback preview', at: [...rollbackAt, 'previews', j], id: v.id, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
+      ...p.rollback.steps.map((s, j) => ({ what: 'rollback step', at: [...rollbackAt, 'steps', j], id: s.id, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
+    ];
+    for (const part of rollbackParts) {
+      if (part.onlyIfRan !== undefined && !p.steps.some((r) => r.id === part.onlyIfRan) && !snapshots.some((r) => r.id === part.onlyIfRan)) {
         // A misspelt onlyIfRan is that one problem: what it was meant to name is what the rest would ask for.
-        return add([...rollbackAt, 'steps', j, 'onlyIfRan'], `no recovery step "${s.onlyIfRan}" in path ${p.id}${didYouMean(s.onlyIfRan, p.steps.map((r) => r.id))}`);
+        add([...part.at, 'onlyIfRan'], `no recovery step "${part.onlyIfRan}" in path ${p.id}${didYouMean(part.onlyIfRan, p.steps.map((r) => r.id))}`);
+        continue;
       }
-      // Put in the plan without it, the step fails to resolve on an output never given, and no rollback can be made.
-      for (const { id, placeholder } of recoveryStepsRead(s)) {
+      for (const { id, placeholder } of recoveryStepsRead(part.uses)) {
         const read = recoverySteps.find((r) => r.id === id);
-        const why = read && s.onlyIfRan !== id ? mayEndWithoutOutputs(read) : undefined;
+        const why = read && part.onlyIfRan !== id ? mayEndWithoutOutputs(read) : undefined;
         if (!why) continue;
-        const bound = s.onlyIfRan === undefined ? '' : ` (its onlyIfRan: ${s.onlyIfRan} does not say whether ${id} ran)`;
-        add([...rollbackAt, 'steps', j, ...(s.onlyIfRan === undefined ? [] : ['onlyIfRan'])], `rollback step "${s.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}. Add onlyIfRan: ${id} to "${s.id}"${bound}, so the rollback leaves it out when ${id} did not run`);
+        const bound = part.onlyIfRan === undefined ? '' : ` (its onlyIfRan: ${part.onlyIfRan} does not say whether ${id} ran)`;
+        add([...part.at, ...(part.onlyIfRan === undefined ? [] : ['onlyIfRan'])], `${part.what} "${part.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}. Add onlyIfRan: ${id} to "${part.id}"${bound}, so the rollback leaves it out when ${id} did not run`);
       }
-    });
+    }
   });
 
   const verdicts = rb.diagnosis.verdicts;

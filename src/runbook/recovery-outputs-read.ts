@@ -1,19 +1,47 @@
-// A rollback step that reads a recovery step's outputs must be bound to that step (onlyIfRan) when it may have none.
+// A rollback's guard, preview or step that reads a recovery step's outputs must be bound to that step (onlyIfRan) when it may have none.
+import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { placeholderUses } from './template.js';
-import type { Step } from './schema.js';
+import type { Preview, Step } from './schema.js';
 
-/** The recovery steps whose outputs a step reads ({{recovery.<step>.<output>}}, not the optional {{…?}}), each with the first placeholder that reads it. */
-export function recoveryStepsRead(step: Step): { id: string; placeholder: string }[] {
-  const expressions = stepKind(step.kind)
-    .templates(step)
-    .flatMap((use) => (use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template)));
-  const read = new Map<string, string>();
+/** Every template of a step that is filled in when its plan is made: its kind's, and what to do when it fails (whenFailed). */
+export function stepTemplates(step: Step): TemplateUse[] {
+  return [...stepKind(step.kind).templates(step), ...(step.whenFailed === undefined ? [] : [{ at: ['whenFailed'], template: step.whenFailed, as: 'text' as const }])];
+}
+
+/** Every template of a preview, all filled in when its plan is made. */
+export function previewTemplates(preview: Preview): TemplateUse[] {
+  return [
+    { at: ['sql'], template: preview.sql, as: 'sql' },
+    ...preview.params.map((param, k) => ({ at: ['params', k], template: param, as: 'text' as const })),
+    ...(preview.ifTableMissing ? [{ at: ['ifTableMissing', 'table'], template: preview.ifTableMissing.table, as: 'sql' as const }] : []),
+    ...(preview.ifView ? [{ at: ['ifView', 'table'], template: preview.ifView.table, as: 'sql' as const }] : []),
+  ];
+}
+
+/** A recovery step's output some template reads: {{recovery.<id>.<output>}}. */
+export interface RecoveryOutputRead {
+  id: string;
+  output: string;
+  placeholder: string;
+}
+
+/** Every recovery output these templates read, not the optional {{…?}}, each once, in the order they are written. */
+export function recoveryOutputsRead(uses: readonly TemplateUse[]): RecoveryOutputRead[] {
+  const expressions = uses.flatMap((use) => (use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template)));
+  const read = new Map<string, RecoveryOutputRead>();
   for (const { expression, optional } of expressions) {
-    const [head, id] = expression.split('.');
-    if (!optional && head === 'recovery' && id !== undefined && !read.has(id)) read.set(id, `{{${expression}}}`);
+    const [head, id, output] = expression.split('.');
+    if (!optional && head === 'recovery' && id !== undefined && output !== undefined && !read.has(`${id}.${output}`)) read.set(`${id}.${output}`, { id, output, placeholder: `{{${expression}}}` });
   }
-  return [...read].map(([id, placeholder]) => ({ id, placeholder }));
+  return [...read.values()];
+}
+
+/** The recovery steps whose outputs these templates read, each with the first of its outputs read. */
+export function recoveryStepsRead(uses: readonly TemplateUse[]): RecoveryOutputRead[] {
+  const first = new Map<string, RecoveryOutputRead>();
+  for (const read of recoveryOutputsRead(uses)) if (!first.has(read.id)) first.set(read.id, read);
+  return [...first.values()];
 }
 
 /**

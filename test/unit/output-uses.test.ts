@@ -170,3 +170,34 @@ describe('an output named for a status that leaves it unset is refused at load',
     ]);
   });
 });
+
+describe("a rollback's guard, preview or whenFailed reading a recovery step's output is bound to that step (onlyIfRan) when it may have none", () => {
+  it('a preview and a guard reading what a step skipped when there is nothing to move never gives', () => {
+    const doc = probe();
+    const rollback = doc.recovery[0].rollback;
+    rollback.previews = [{ id: 'wal_rows', title: 'Rows in the log put back', sql: 'SELECT count(*) FROM read_parquet(?)', params: ['{{recovery.move_wal.to}}'] }];
+    rollback.guards = [{ id: 'wal_opens', kind: 'duckdb-open', title: 'The log put back opens', path: '{{recovery.move_wal.to}}' }];
+    const skipped = 'recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move';
+    expect(refusal(doc)).toEqual([
+      `at recovery[0].rollback.guards[0]: rollback guard "wal_opens" reads {{recovery.move_wal.to}}, but ${skipped}. Add onlyIfRan: move_wal to "wal_opens", so the rollback leaves it out when move_wal did not run`,
+      `at recovery[0].rollback.previews[0]: rollback preview "wal_rows" reads {{recovery.move_wal.to}}, but ${skipped}. Add onlyIfRan: move_wal to "wal_rows", so the rollback leaves it out when move_wal did not run`,
+    ]);
+    rollback.previews[0].onlyIfRan = 'move_wal';
+    rollback.guards[0].onlyIfRan = 'move_wal';
+    expect(refusal(doc)).toEqual([]);
+  });
+
+  it("a guard's onlyIfRan names a step of the recovery", () => {
+    const doc = probe();
+    doc.recovery[0].rollback.guards = [{ id: 'opens', kind: 'duckdb-open', title: 'The file opens', path: '{{database_path}}', onlyIfRan: 'move_bd' }];
+    expect(refusal(doc)).toEqual(['at recovery[0].rollback.guards[0].onlyIfRan: no recovery step "move_bd" in path a (did you mean "move_db"?)']);
+  });
+
+  it("a rollback step's whenFailed, filled in when its plan is made", () => {
+    const doc = probe();
+    doc.recovery[0].rollback.steps[0].whenFailed = 'Put {{recovery.move_wal.to}} back by hand too';
+    expect(refusal(doc)).toEqual([
+      'at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "restore_db" (its onlyIfRan: move_db does not say whether move_wal ran), so the rollback leaves it out when move_wal did not run',
+    ]);
+  });
+});

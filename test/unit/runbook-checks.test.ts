@@ -287,7 +287,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[1].onlyIfRan = 'move_db';
     },
-    refusal: ['at recovery[0].steps[1].onlyIfRan: onlyIfRan only applies to rollback steps (use onlyIf here)'],
+    refusal: ["at recovery[0].steps[1].onlyIfRan: onlyIfRan only applies to a rollback's guards, steps and previews (use onlyIf here)"],
   },
   {
     name: 'acceptStatuses with a status the kind never returns',

@@ -345,9 +345,10 @@ describe("a step's whenFailed", () => {
   it("is said with the values the plan is made with: a rollback step's, what the recovery did; a parameter's attributes", () => {
     const doc = duckdbDoc();
     const pathB = doc.recovery.find((p: Doc) => p.id === 'b');
-    pathB.rollback.steps[0].whenFailed = 'Put it back by hand: mv {{recovery.move_db.to}} {{database_path}}, then `/databox validate duckdb incident={{incident_id}}`';
+    // On the step bound to move_db (onlyIfRan), which is in the rollback only when move_db moved the file.
+    pathB.rollback.steps.find((s: Doc) => s.id === 'restore_db').whenFailed = 'Put it back by hand: mv {{recovery.move_db.to}} {{database_path}}, then `/databox validate duckdb incident={{incident_id}}`';
     const dir = besideBundled({ 'duckdb.yml': stringify(doc) });
-    const step = loadRunbooks(dir).get('duckdb')!.recovery.find((p) => p.id === 'b')!.rollback!.steps[0]!;
+    const step = loadRunbooks(dir).get('duckdb')!.recovery.find((p) => p.id === 'b')!.rollback!.steps.find((s) => s.id === 'restore_db')!;
     const values = { database_path: '/srv/databox/data/databox.duckdb', incident_id: 'dbx-20260420-3fa2', recovery: { move_db: { to: '/srv/databox/data/databox.duckdb.broken' } } };
     expect(resolveStep(step, { root: dir, values }).whenFailed).toBe(
       'Put it back by hand: mv /srv/databox/data/databox.duckdb.broken /srv/databox/data/databox.duckdb, then `/databox validate duckdb incident=dbx-20260420-3fa2`',
