@@ -239,3 +239,46 @@ describe('scenario 2 verdicts on days loaded twice', () => {
     );
   });
 });
+
+describe('scenario 2 validation of a recovered window with a day at about twice its usual rows', () => {
+  const restate =
+    'uv run sqlmesh plan prod --start 2026-04-18 --end 2026-04-20 --restate-model usgs.fct_daily_streamflow --restate-model analytics.fct_species_environment_daily --auto-apply';
+
+  /**
+   * The mart emptied on 2026-04-18 … 2026-04-20 (a transform bug), restated by path B: the stand-in's restate rebuilds
+   * it from the raw rows, then runs `after` ($1 the window's first day, $2 its last). The validation that follows.
+   */
+  async function validatedAfterRestate(after: string[]) {
+    withStandinPath();
+    const checkout = new Checkout();
+    checkout.behave({ [restate]: { sql: [...restateMartSql('raw_usgs.daily_values', 'usgs.fct_daily_streamflow'), ...after], params: ['arg:--start', 'arg:--end'] } });
+    const emptied = "DELETE FROM usgs.fct_daily_streamflow WHERE day_date BETWEEN DATE '2026-04-18' AND DATE '2026-04-20'";
+    const { service, incident } = await diagnosed({ source: 'usgs', from: '2026-04-18', to: '2026-04-20' }, emptied, checkout);
+    expect(incident.diagnosis).toMatchObject({ verdict: 'transform-window', paths: ['b'] });
+    const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'b', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
+    expect((await service.executeApproved(run!.id)).status).toBe('succeeded');
+    const validation = service.incident(incident.id).runs.find((r) => r.kind === 'validation');
+    return (stepId: string) => validation?.results.find((r) => r.stepId === stepId);
+  }
+
+  it('does not pass a mart day restated twice: about twice the median is the shape of a day loaded twice', async () => {
+    // 2026-04-19 written twice by the restate: every row of it again.
+    const twice = 'INSERT INTO usgs.fct_daily_streamflow SELECT * FROM usgs.fct_daily_streamflow WHERE day_date = CAST(CAST($1 AS DATE) + INTERVAL 1 DAY AS DATE) AND $2 IS NOT NULL';
+    const step = await validatedAfterRestate([twice]);
+    // Before: "ok", and the validation's counts passed with "… but not normal either" in their summary.
+    expect(step('mart_counts')?.status).toBe('doubled');
+    expect(step('mart_counts')?.summary).toMatch(
+      /^2 of 3 days normal in usgs\.fct_daily_streamflow \(2026-04-18 … 2026-04-20, baseline median [\d.]+\/day\); 2026-04-19 \(\d+ rows, (1\.9\d|2\.\d\d)× the median\) has about twice the usual rows or more: under the spike threshold \(5×\), so not called a spike, but not normal either \(a day loaded twice has as many\); a recovered window does not pass with such a day/,
+    );
+    expect(step('raw_counts')?.status).toBe('ok');
+  });
+
+  it('passes the normal day-to-day variation of a recovered window: a day 30% over the median, another 30% under', async () => {
+    const over = 'INSERT INTO usgs.fct_daily_streamflow SELECT * FROM usgs.fct_daily_streamflow WHERE day_date = CAST($1 AS DATE) AND id % 10 < 3 AND $2 IS NOT NULL';
+    const under = 'DELETE FROM usgs.fct_daily_streamflow WHERE day_date = CAST($2 AS DATE) AND id % 10 < 3 AND $1 IS NOT NULL';
+    const step = await validatedAfterRestate([over, under]);
+    expect(step('mart_counts')?.status).toBe('ok');
+    expect(step('mart_counts')?.summary).toMatch(/^all 3 days normal in usgs\.fct_daily_streamflow/);
+  });
+});

@@ -37,8 +37,8 @@ export interface BadDaysCompared {
 }
 
 /**
- * A built table's day with at least this many times its median is not "normal there", though under the spike
- * threshold: a day loaded twice doubles its rows, and its own variation takes a little off.
+ * A day with at least this many times its median is not "normal", though under the spike threshold: a day loaded twice
+ * doubles its rows, and its own variation takes a little off. Said by a diagnosis; a validation does not pass on it.
  */
 export const doubledFrom = 1.9;
 

@@ -383,8 +383,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const tableEmpty = noRows !== undefined && !span.first && future.rows === 0 && beforeAnyDay === 0 && empty === 0;
   // The diagnosis found the table empty, and the days before the window still have no rows: only the window was built.
   const stillEmpty = step.diagnosedEmpty === true && !noRows && baselineWithRows.length === 0;
+  // A day with about twice its usual rows (a day loaded twice) is under the spike threshold, but it is no normal day.
+  const doubled = judgedDays.filter((d) => d.verdict === 'normal' && reference > 0 && d.count >= reference * doubledFrom);
+  // A diagnosis says such a day and judges the rest (a busy day is no bad window by its count alone); a validation does
+  // not pass a recovered window with one: a reload or restate that wrote a day twice leaves exactly that, and the mart,
+  // having no key, shows it by its count alone.
+  const validated = judged === 'ok' && step.compareWith !== undefined && doubled.length > 0 ? 'doubled' : judged;
   const status =
-    complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : judged;
+    complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : validated;
   const daysBefore = `${plural(baseline.length, 'day', 'days')} before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
   const tooFew = `only ${baselineWithRows.length === baseline.length ? 'the' : `${baselineWithRows.length} of the`} ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
@@ -416,8 +422,6 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       ? `; ${plural(emptyInBoth.length, 'other day has', 'other days have')} no rows in ${otherTable} either (${dayRanges(emptyInBoth)}): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others`
       : '') +
     (builtOnly.length > 0 ? `; bad in ${otherTable} only, their rows in ${tableName} look normal: ${dayRanges(builtOnly)}` : '');
-  // A day with about twice its usual rows (a day loaded twice) is under the spike threshold, but it is no normal day.
-  const doubled = judgedDays.filter((d) => d.verdict === 'normal' && reference > 0 && d.count >= reference * doubledFrom);
   const doubledSaid =
     doubled.length > 0
       ? `${doubled.map((d) => `${d.day} (${rowsSaid(d.count)}, ${(d.count / reference).toFixed(2)}× the median)`).join(', ')} ${doubled.length === 1 ? 'has' : 'have'} about twice the usual rows or more: under the spike threshold (${step.spikeAbove}×), so not called a spike, but not normal either (a day loaded twice has as many)`
@@ -436,6 +440,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
     duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
     ok: allNormal,
+    doubled: `${allNormal}; a recovered window does not pass with such a day: a reload or restate that wrote it twice leaves exactly that. A day the source really had that many rows on cannot be told from it by its count: look at that day's rows before closing the incident`,
     'no-baseline': `${judgedDays.length === 1 ? `the one day${since} has` : `all ${judgedDays.length} days${since} have`} rows in ${tableName}, but none can be judged further (${range})`,
     'baseline-lost':
       emptiedDays.length > 0
@@ -575,7 +580,8 @@ export const dayCountsStepKind = defineStepKind({
   // duplicates: no day out of range, but some repeat a key. empty: the table has no rows at all (none dated either).
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now;
   // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
+  // doubled: with compareWith, every day in range, but one or more at about twice the median or more (doubledFrom).
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? (['baseline-lost', 'still-empty', 'doubled'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
   // A count that could not be read (no-table, bad-dates, damaged, failed) judged nothing, and set nothing.
   outputs: unsetAlike(
     {
