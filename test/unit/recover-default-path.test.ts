@@ -112,6 +112,17 @@ describe('a typed recover with no path=', () => {
     expect(run).toMatchObject({ pathId: 'a', againstDiagnosis: expect.stringContaining('offered path B, not path A') });
   });
 
+  it('never takes or lists a cleanup path: a recover with no path= means a recovery', async () => {
+    const cleanup = `  - id: c\n    title: Let go what the incident left\n    description: a cleanup\n    needsIncident: true\n    cleanup: true\n    steps:\n      - { id: noop, kind: command, title: noop, argv: ["true"] }\nvalidation:`;
+    const service = serviceFor(runbook(0).replace('validation:', cleanup));
+    await expect(service.start({ verb: 'recover', scenario: 'probe', params: {} }, 'U1', 'test')).rejects.toThrow(
+      'no incident=<id> was given whose diagnosis could choose one: add path=a (Start the daemon) or path=b (Start the schedules) to the command; nothing was proposed',
+    );
+    const onePath = runbook(0).replace(/ {2}- id: b\n[\s\S]*?(?=validation:)/, '').replace('paths: [a, b]', 'paths: [a]').replace('paths: [b]', 'paths: [a]').replace('validation:', cleanup);
+    const { run } = await serviceFor(onePath).start({ verb: 'recover', scenario: 'probe', params: {} }, 'U1', 'test');
+    expect(run?.pathId).toBe('a');
+  });
+
   it('takes the runbook\'s only path whatever the verdict, or with no incident at all', async () => {
     const onePath = runbook(0).replace(/ {2}- id: b\n[\s\S]*?(?=validation:)/, '').replace('paths: [a, b]', 'paths: [a]').replace('paths: [b]', 'paths: [a]');
     const service = serviceFor(onePath);
