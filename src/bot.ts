@@ -22,7 +22,8 @@ import { loadRunbooks } from './runbook/load.js';
 import { RunningDiagnoses } from './incidents/running-diagnoses.js';
 import { PerUserLimit } from './per-user-limit.js';
 import { SlackAccess } from './slack/access.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, webApiPolicy } from './slack/app.js';
+import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { SlackOutbox } from './slack/outbox.js';
@@ -225,6 +226,7 @@ export function createBot(options: BotOptions): Bot {
     allowExternalApproval: config.allowExternalApproval,
     requesters: config.requesters,
     approvers: config.approvers,
+    answerWithinMs: options.clientOptions?.timeout ?? (webApiPolicy.timeout as number),
   });
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
@@ -265,6 +267,9 @@ export function createBot(options: BotOptions): Bot {
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });
+      // A token from before a scope was added to manifest.yml: said now, not found out at the first click that needs it.
+      const lacking = missingScopes(auth.response_metadata?.scopes);
+      if (lacking) logger.error({ missing: lacking.missing }, lacking.line);
       // A group Slack says it does not have would otherwise be found at the first click of one of its members.
       for (const problem of await access.groupProblems()) {
         if (problem.lasting) logger.error({ group: problem.group, setting: problem.setting, error: problem.error }, problem.line);

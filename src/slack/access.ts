@@ -3,6 +3,7 @@
 // user IDs, or user groups; both read with usergroups.users.list, cached briefly).
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../errors.js';
+import { describeSlackError, lastingError, personUnknownReason, unlistedGroupsReason, type GroupFailure, type RefusalWords } from './access-failures.js';
 import { slackMention as mention } from './mentions.js';
 
 export type Access = { ok: true } | { ok: false; reason: string };
@@ -37,6 +38,8 @@ export interface AccessOptions {
   approvers: readonly string[];
   /** How long a users.info or usergroups.users.list answer is trusted. */
   cacheMs?: number;
+  /** How long the Web API client waits for Slack's answer (its timeout), to say so when Slack did not answer. */
+  answerWithinMs: number;
   now?: () => number;
 }
 
@@ -69,6 +72,11 @@ export class SlackAccess {
 
   private get cacheMs(): number {
     return this.options.cacheMs ?? defaultCacheMs;
+  }
+
+  /** How long the bot waits for each of Slack's answers about someone, to tell a person kept waiting. */
+  get answerWithinMs(): number {
+    return this.options.answerWithinMs;
   }
 
   /** A link to a message (a thread's root) in the installed workspace, when auth.test gave its URL. */
@@ -135,12 +143,12 @@ export class SlackAccess {
    * account is deactivated, or it is a bot's (Slack's own buttons and commands are never an app's, so such a request
    * was made up).
    */
-  private async person(userId: string, words: { refused: string; nothing: string; deed: string }): Promise<{ user: SlackUser } | { reason: string }> {
+  private async person(userId: string, words: RefusalWords & { deed: string }): Promise<{ user: SlackUser } | { reason: string }> {
     let user: SlackUser;
     try {
       user = await this.userInfo(userId);
     } catch (error) {
-      return { reason: `Slack could not tell the bot who you are (users.info: ${describeSlackError(error)}), so ${words.refused}; ${words.nothing}. Try again in a moment` };
+      return { reason: personUnknownReason(error, words, this.options.answerWithinMs) };
     }
     if (user.deleted) return { reason: `your Slack account is deactivated; ${words.nothing}` };
     if (user.is_bot) return { reason: `${userId} is a bot or app account, which may not ${words.deed}; a person must` };
@@ -256,8 +264,8 @@ export class SlackAccess {
         try {
           await this.groupMembers(group);
         } catch (caught) {
-          const error = describeSlackError(caught);
-          const lasting = lastingGroupErrors.has(error);
+          const error = describeSlackError(caught, this.options.answerWithinMs);
+          const lasting = lastingError(error);
           const line = lasting
             ? `${setting} names the user group ${group}, which Slack will not list (${error}: a group this workspace does not have, or a token without usergroups:read): no member of it can ${act} until ${setting} is corrected`
             : `could not check the user group ${group} named by ${setting} (${error}): it is asked again at each click`;
@@ -275,7 +283,7 @@ export class SlackAccess {
       try {
         if ((await this.groupMembers(group)).includes(userId)) return { group };
       } catch (error) {
-        failures.push({ group, error: describeSlackError(error) });
+        failures.push({ group, error: describeSlackError(error, this.options.answerWithinMs) });
       }
     }
     return { failures };
@@ -311,33 +319,4 @@ export function requestOrigin(body: Record<string, any>): Clicker {
     teamId: body.team?.id ?? body.team_id,
     enterpriseId: (body.enterprise?.id ?? body.team?.enterprise_id ?? body.enterprise_id) || undefined,
   };
-}
-
-/** A user group Slack did not list, and Slack's error code (or why the answer was no list). */
-interface GroupFailure {
-  group: string;
-  error: string;
-}
-
-/**
- * Slack's answers that asking again will not change: the group does not exist, or the bot may not read it (its token
- * lacks usergroups:read, or is refused). Anything else (ratelimited, a 5xx, the network) may clear in a moment.
- */
-const lastingGroupErrors = new Set(['no_such_subteam', 'subteam_not_found', 'missing_scope', 'not_allowed_token_type', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
-
-/**
- * Why a click or request was refused when Slack did not list a group `setting` names: a lasting error says the setting
- * (or the bot's token) is wrong and who can fix it, for a click again would only be refused again; a passing one says
- * to try again.
- */
-function unlistedGroupsReason(setting: string, failures: readonly GroupFailure[], refused: string): string {
-  const which = failures.map(({ group, error }) => `${group}: ${error}`).join('; ');
-  if (failures.some(({ error }) => lastingGroupErrors.has(error))) {
-    return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Trying again will not help: ${setting} names a user group Slack does not have, or that the bot's token may not read (it needs the usergroups:read scope). Tell whoever runs databox-bot to correct ${setting}`;
-  }
-  return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Try again in a moment`;
-}
-
-function describeSlackError(error: unknown): string {
-  return (error as { data?: { error?: string } }).data?.error ?? (error as Error).message ?? 'unknown error';
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import { notingFailedPosts, withoutBlindReposts } from './blind-reposts.js';
 import { fetchOffThread } from './fetch-off-thread.js';
+import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { guardRequests } from './guard-requests.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
 
@@ -13,15 +14,16 @@ import { socketModeTrouble } from './socket-mode-trouble.js';
  * How the Web API client meets Slack's bad days (see the README): a 429 pauses every call for its Retry-After, as Slack
  * asks, rather than failing (rejectRateLimitedCalls: false); a call Slack does not answer fails after 30 s instead of
  * hanging; 500s and network errors get a few quick retries here, but a post Slack may have carried out (no answer) is
- * not sent again here. Past that, the outbox (outbox.ts) retries thread
+ * not sent again here, nor a question of who clicked that Slack left unanswered (unanswered-who-is.ts). Past that, the
+ * outbox (outbox.ts) retries thread
  * messages in order for as long as it takes, so one message's retries never stall a run or the messages behind it.
  * The HTTP requests themselves are made on a thread of their own (fetch-off-thread.ts), away from Slack's acks.
  */
 export const webApiPolicy: WebClientOptions = {
-  fetch: notingFailedPosts(fetchOffThread),
+  fetch: notingFailedPosts(notingFailedWhoIs(fetchOffThread)),
   rejectRateLimitedCalls: false,
   timeout: 30_000,
-  retryConfig: withoutBlindReposts({ retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true }),
+  retryConfig: withoutBlindReposts(withoutSecondWaits({ retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true })),
 };
 
 /** Signed requests refused before any listener, to journal them. */

@@ -40,10 +40,15 @@ export function notSentAgain(error: unknown): boolean {
 }
 
 /**
- * A retry policy that never re-sends a post blindly. The client hands its retryConfig to p-retry as it is, which calls
- * onFailedAttempt after each failed attempt, though the client's type (the retry package's options) does not list it:
- * blind-reposts.test.ts holds the client to it.
+ * A retry policy that never re-sends a post blindly; the policy's own onFailedAttempt, if any, is called after. The
+ * client hands its retryConfig to p-retry as it is, which calls onFailedAttempt after each failed attempt, though the
+ * client's type (the retry package's options) does not list it: blind-reposts.test.ts holds the client to it.
  */
 export function withoutBlindReposts(policy: RetryOptions): RetryOptions {
-  return { ...policy, onFailedAttempt: stopBlindReposts } as RetryOptions;
+  const after = (policy as { onFailedAttempt?: (error: unknown) => void }).onFailedAttempt;
+  const onFailedAttempt = (error: unknown) => {
+    stopBlindReposts(error);
+    after?.(error);
+  };
+  return { ...policy, onFailedAttempt } as RetryOptions;
 }

@@ -9,6 +9,7 @@ import { samePerson } from '../incidents/same-person.js';
 import type { Incident } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
+import { formatDuration } from '../format-duration.js';
 
 export interface DeciderAccessDeps {
   access: SlackAccess;
@@ -16,19 +17,26 @@ export interface DeciderAccessDeps {
   delivery?: SlackDeliveryWatch;
 }
 
-/** Said to the clicker at once, before the click waits in the queue or on Slack, while Slack asks the bot to wait. */
-async function tellIfSlackWaits(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>): Promise<void> {
-  const note = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
-  if (note) await tell(note);
+/**
+ * Said to the clicker whose check of who clicked has not answered in a moment: the wait Slack asked for (a 429), or
+ * else that Slack is slow to answer, and how long the bot waits for it.
+ */
+async function tellWhySlow(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>): Promise<void> {
+  const waiting = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
+  await tell(
+    waiting ??
+      `:hourglass_flowing_sand: Slack is slow to say who you are (users.info); the click is being checked. You are told here if it is refused; the bot waits up to ${formatDuration(deps.access.answerWithinMs)} for Slack's answer.`,
+  );
 }
 
-/** How long a click's own check may take before the clicker is told of a wait Slack asked for meanwhile. */
+/** How long a click's own check may take before the clicker is told why it waits. */
 const slowCheckMs = 2_000;
 
 /**
- * tellIfSlackWaits at once, and, if there was nothing to say then, once more a moment later: the click's own question
- * to Slack (who clicked) may be the call that meets the 429, and only then does the bot know of the wait. Returns what
- * stops the second look, called once the click's check has answered.
+ * Tells the clicker at once of a wait Slack asked for (a 429), and, if there was none then, says why the click waits
+ * once its check has taken a moment: the click's own question to Slack (who clicked) may be the call that meets the
+ * 429, and only then does the bot know of the wait; or Slack is simply slow to answer, and the clicker would otherwise
+ * hear nothing until the client's timeout. Returns what stops the second look, called once the click's check has answered.
  */
 export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: string) => Promise<unknown>, onError: (error: unknown) => void): () => void {
   const now = deps.delivery?.clickNote(deps.service.config.approvalClickMaxAgeMs);
@@ -36,7 +44,7 @@ export function tellIfSlackMakesItWait(deps: DeciderAccessDeps, tell: (text: str
     void tell(now).catch(onError);
     return () => undefined;
   }
-  const later = setTimeout(() => void tellIfSlackWaits(deps, tell).catch(onError), slowCheckMs);
+  const later = setTimeout(() => void tellWhySlow(deps, tell).catch(onError), slowCheckMs);
   later.unref();
   return () => clearTimeout(later);
 }

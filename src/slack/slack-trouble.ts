@@ -17,7 +17,7 @@ interface WebApiFailure {
   code?: string;
   statusCode?: number;
   data?: { error?: unknown };
-  original?: { message?: string };
+  original?: { message?: string; name?: string };
 }
 
 function isSlackCode(said: string): boolean {
@@ -105,4 +105,10 @@ export class SlackCallFailed extends Error {
   ) {
     super(slackFailureText(cause) ?? (cause instanceof Error ? cause.message : String(cause)));
   }
+}
+
+/** A call Slack left unanswered for the client's whole timeout (the client aborted it), as opposed to one refused or cut. */
+export function unansweredInTime(error: unknown): boolean {
+  const failure = error as WebApiFailure;
+  return failure?.code === 'slack_webapi_request_error' && failure.original?.name === 'TimeoutError';
 }

@@ -21,6 +21,20 @@ export interface SlackMessageNow {
   updates: { text: string; blocks: string }[];
 }
 
+/** The bot scopes manifest.yml asks for: what a token installed from it holds. */
+export const manifestScopes = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'users:read', 'usergroups:read'];
+
+/** The scope each Web API method the bot calls needs, as Slack's documentation of the method gives it. */
+const scopeOf: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+  'users.info': 'users:read',
+  'usergroups.users.list': 'usergroups:read',
+};
+
 export class SlackStandIn {
   readonly calls: ApiCall[] = [];
   readonly responses: { path: string; body: Record<string, any> }[] = [];
@@ -38,6 +52,11 @@ export class SlackStandIn {
   users = new Map<string, Record<string, unknown>>();
   /** The members of each user group, for usergroups.users.list; an unknown group is Slack's no_such_subteam. */
   userGroups = new Map<string, string[]>();
+  /**
+   * The scopes of the bot's token, sent back in every answer's x-oauth-scopes header as Slack does (undefined: no such
+   * header); a method whose scope is not among them answers missing_scope, naming the scope needed and those provided.
+   */
+  scopes: string[] | undefined = [...manifestScopes];
   /** The Enterprise Grid org auth.test places the bot in; none: a workspace of its own. */
   enterpriseId?: string;
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
@@ -88,7 +107,7 @@ export class SlackStandIn {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const url = req.url ?? '/';
     const reply = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...(this.scopes ? { 'x-oauth-scopes': this.scopes.join(',') } : {}) });
       res.end(JSON.stringify(payload));
     };
     if (url.startsWith('/upload/')) {
@@ -129,6 +148,8 @@ export class SlackStandIn {
     }
     const failure = this.failures.get(method) ?? this.refuse?.(method, args) ?? (method === 'chat.postEphemeral' && this.notJoined.has(String(args.channel)) ? 'not_in_channel' : undefined);
     if (failure) return reply(200, { ok: false, error: failure });
+    const needed = scopeOf[method];
+    if (needed && this.scopes && !this.scopes.includes(needed)) return reply(200, { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') });
     call.result = this.answer(method, args);
     reply(200, call.result);
   }
