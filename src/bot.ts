@@ -11,7 +11,7 @@ import { limitReader, startReaderThread } from './duckdb/off-thread.js';
 import { limitReadOnly } from './duckdb/open.js';
 import { startSessionThread } from './duckdb/sessions-off-thread.js';
 import { IncidentService } from './incidents/service.js';
-import { IncidentState } from './incidents/state.js';
+import { botActor, IncidentState } from './incidents/state.js';
 import { Journal, type SetAside, type WriteFn } from './journal/journal.js';
 import type { Logger } from './logger.js';
 import type { CommandRunner } from './process/run-command.js';
@@ -193,7 +193,7 @@ export function createBot(options: BotOptions): Bot {
     else repairs.push(aside);
   });
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }) });
   const service = new IncidentService(
     {
       config,

@@ -547,8 +547,14 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
         : `${at} A journal line cut short while it was written (never acknowledged) was set aside to ${code(String(data.setAside ?? ''))}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
+    case 'step.output-refused': {
+      const index = run ? run.steps.findIndex((step) => step.id === data.stepId) : -1;
+      const step = run && index >= 0 ? `${stepOwner(run)} step ${index + 1}/${run.steps.length}` : code(String(data.stepId ?? ''));
+      return `${at} Slack would not take the whole output of ${step} as a file in the incident's thread (${plain(String(data.error ?? ''))}); the state dir keeps it`;
+    }
     case 'run.message':
     case 'run.ref':
+    case 'step.output-attached':
     case 'step.process':
     // A file step's intent: its result (or, after a crash, what the disk showed) is the step's own entry.
     case 'step.intent':

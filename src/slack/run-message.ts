@@ -23,19 +23,22 @@ import {
   type Rendered,
 } from './blocks.js';
 import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
+import { refusedUploadWords } from './output-upload.js';
 
 /** What the Slack front end saw of a run beyond the journal's records: the step running now, and outputs it attached. */
 export interface RunView {
   running?: { stepId: string; progress?: string };
   /** Records of steps that finished here (the run's own results may not show them yet). */
   finished: Map<string, StepRecord>;
-  /** Steps whose whole output was attached to the thread as a file. */
+  /** Steps whose whole output Slack took as a file in the thread. */
   attached: Set<string>;
+  /** Steps whose whole output Slack refused to take as a file, with Slack's code. */
+  unattached: Map<string, string>;
   /** The run that changed this plan's database after it was made: the plan can no longer be approved. */
   outdatedBy?: Run;
 }
 
-export const emptyView = (): RunView => ({ finished: new Map(), attached: new Set() });
+export const emptyView = (): RunView => ({ finished: new Map(), attached: new Set(), unattached: new Map() });
 
 /**
  * Slack refuses a message of more than 50 blocks, a section of more than 3,000 characters, and (msg_blocks_too_long)
@@ -53,6 +56,8 @@ interface StepState {
   running: boolean;
   progress?: string;
   attached: boolean;
+  /** Slack's code when it refused to take the step's whole output as a file. */
+  unattached?: string;
 }
 
 function cut(text: string, max: number): string {
@@ -88,10 +93,12 @@ function stepText(state: StepState, detail: Detail, root: string, stateDir: stri
   if (record) {
     lines.push(escapeMrkdwn(cut(record.summary, 500)));
     if (record.excerpt) lines.push(codeBlock(record.excerpt, 1_250));
+    // Said attached only once Slack took the file: until then, and if it never does, the state dir's copy is named.
     if (state.attached) lines.push('_The whole output is attached to this thread as a file._');
     else if (record.logFile && record.excerpt && record.outputBytes !== undefined && record.outputBytes > record.excerpt.length) {
       lines.push(`_The whole output (${record.outputBytes} bytes) is kept in the bot's state dir: ${escapeMrkdwn(path.relative(stateDir, record.logFile))}_`);
     }
+    if (!state.attached && state.unattached) lines.push(`_${refusedUploadWords(state.unattached)}_`);
   }
   return lines.join('\n');
 }
@@ -138,6 +145,7 @@ export function runMessage(run: Run, view: RunView, root: string, stateDir: stri
     running: view.running?.stepId === step.id && !records.has(step.id),
     progress: view.running?.stepId === step.id ? view.running.progress : undefined,
     attached: view.attached.has(step.id),
+    unattached: view.unattached.get(step.id),
   }));
   const started = states.some((s) => s.running || s.record);
   if (run.needsApproval && !started && run.status !== 'succeeded' && run.status !== 'failed') return planMessage(run, root, allowSelfApproval, view.outdatedBy);

@@ -8,7 +8,7 @@ import { stepPassed } from '../engine/step-passed.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
 import type { FrontEndRef, Incident, Run, RunStatus } from '../incidents/state.js';
-import type { SetAside } from '../journal/journal.js';
+import type { AppendInput, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import type { Runbook } from '../runbook/schema.js';
@@ -20,6 +20,7 @@ import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
+import { uploadOutcome } from './output-upload.js';
 
 /** Outputs longer than this are attached to the thread as a file when their step failed. */
 const uploadAboveBytes = 1_200;
@@ -38,6 +39,8 @@ export interface SlackReporterDeps {
   outbox: SlackOutbox;
   /** The wait before asking again (1, 2, …) for an incident's first message Slack failed to take (tests shorten it). */
   retryDelayMs?: (attempt: number) => number;
+  /** Journals what became of what the bot gave Slack: an output attached or refused. */
+  record: (event: AppendInput) => Promise<unknown>;
 }
 
 /**
@@ -172,20 +175,44 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /** Renders the run as it is when the message is sent, from the view taken now (it outlives the run's entries). */
-  private renderRun(incident: Incident, run: Run): () => Rendered {
-    const view = this.view(run);
+  private renderRun(incident: Incident, run: Run, view = this.view(run)): () => Rendered {
     return () => runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id, this.deps.allowSelfApproval);
   }
 
+  /** Where the run is shown now: the message this process posted for it, or the one the journal records. */
+  private shownIn(run: Run): SlackMessage | Promise<SlackMessage | undefined> | undefined {
+    return this.runMessages.get(run.id) ?? runMessageRef(run);
+  }
+
   /** Shows the run's current state in its one message (posting it first if this process has none for it). */
-  private refreshRun(incident: Incident, run: Run): Promise<void> {
-    const known = this.runMessages.get(run.id) ?? runMessageRef(run);
+  private refreshRun(incident: Incident, run: Run, view = this.view(run)): Promise<void> {
+    const known = this.shownIn(run);
     const redo: Redo = { what: 'run', incident: incident.id, run: run.id };
     if (!known) {
-      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), redo));
+      this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run, view), redo));
       return Promise.resolve();
     }
-    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run), redo);
+    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run, view), redo);
+  }
+
+  /**
+   * Attaches a failed step's whole output to the thread. The run's message says so once Slack took it, or, when Slack
+   * refused it for good (no files:write, a channel the bot is not in), why not, beside the file the state dir keeps.
+   * The outcome is journaled either way.
+   */
+  private attachOutput(incident: Incident, run: Run, view: RunView, stepId: string, file: Parameters<WebClient['files']['uploadV2']>[0] & { filename: string }): void {
+    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.deps.client.files.uploadV2(file)));
+    void delivered.then(async (outcome) => {
+      // The bot stopped first: the journal and the state dir hold the output.
+      if (!outcome) return;
+      if (outcome.attached) view.attached.add(stepId);
+      else view.unattached.set(stepId, outcome.error);
+      if (this.shownIn(run)) void this.refreshRun(incident, run, view);
+      const data = { runId: run.id, stepId, file: file.filename, ...(outcome.attached ? {} : { error: outcome.error }) };
+      await this.deps
+        .record({ type: outcome.attached ? 'step.output-attached' : 'step.output-refused', incident: incident.id, data })
+        .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal what became of a step's output file"));
+    });
   }
 
   /** The run's final state is queued: nothing more about it is kept here. */
@@ -295,17 +322,17 @@ export class SlackReporter implements IncidentReporter {
     view.finished.set(step.id, record);
     // A failed step's long output is something to look at now: it is attached. A passing step's stays with the record.
     const attach = output !== undefined && record.logFile !== undefined && Buffer.byteLength(output) > uploadAboveBytes && !stepPassed(step, record.status);
-    if (attach) view.attached.add(step.id);
     void this.refreshRun(incident, run);
-    if (attach && record.logFile) {
+    const thread = incidentThread(incident);
+    if (attach && record.logFile && thread) {
       const index = run.steps.findIndex((s) => s.id === step.id);
-      this.upload(incident, `output ${run.id}:${step.id}`, (thread) => ({
+      this.attachOutput(incident, run, view, step.id, {
         channel_id: thread.channel,
         thread_ts: thread.ts,
         content: output,
-        filename: path.basename(record.logFile as string),
+        filename: path.basename(record.logFile),
         title: `${run.id} step ${index + 1}: ${step.title} (output)`,
-      }));
+      });
     }
   }
 

@@ -69,6 +69,7 @@ describe('MessageContents', () => {
         runbook: () => expect.unreachable('no runbook is read'),
         allowSelfApproval: false,
         outbox: {} as SlackOutbox,
+        record: () => expect.unreachable('nothing is journaled'),
       });
       const finished: Rendered = { text: 'Status: diagnosis finished', blocks: [] };
       const running: Rendered = { text: 'Status: diagnosis running', blocks: [] };
