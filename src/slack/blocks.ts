@@ -72,7 +72,11 @@ export function withinSlackLimits(rendered: Rendered): Rendered {
  * which nothing updates. Said on the copy that is kept up to date, as long as it is.
  */
 export function withCopyNote(rendered: Rendered): Rendered {
-  const note = ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.';
+  return withNote(rendered, ':information_source: Slack lost its answer when this message was first sent, so an earlier copy of it may be just above: this one is kept up to date, and a button on either does the same.');
+}
+
+/** A note under a message, whatever room its blocks leave. */
+export function withNote(rendered: Rendered, note: string): Rendered {
   if (rendered.blocks.length < maxBlocks) return { ...rendered, blocks: [...rendered.blocks, context(note)] };
   // A message already at Slack's 50 blocks: the note goes under its first block's text instead of a block of its own.
   const [first, ...rest] = rendered.blocks;

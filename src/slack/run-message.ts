@@ -34,6 +34,8 @@ export interface RunView {
   attached: Set<string>;
   /** Steps whose whole output Slack refused to take as a file, with Slack's code. */
   unattached: Map<string, string>;
+  /** Slack's code when it would not let the bot edit the run's first message, which a new one replaced. */
+  inPlaceOfUneditable?: string;
   /** The run that changed this plan's database after it was made: the plan can no longer be approved. */
   outdatedBy?: Run;
 }

@@ -21,6 +21,8 @@ import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 import { uploadOutcome } from './output-upload.js';
+import { uneditableCode, withMovedNote } from './uneditable-message.js';
+import type { Tries } from './outbox.js';
 
 /** Outputs longer than this are attached to the thread as a file when their step failed. */
 const uploadAboveBytes = 1_200;
@@ -39,7 +41,7 @@ export interface SlackReporterDeps {
   outbox: SlackOutbox;
   /** The wait before asking again (1, 2, …) for an incident's first message Slack failed to take (tests shorten it). */
   retryDelayMs?: (attempt: number) => number;
-  /** Journals what became of what the bot gave Slack: an output attached or refused. */
+  /** Journals what became of what the bot gave Slack: a run shown in a new message, an output attached or refused. */
   record: (event: AppendInput) => Promise<unknown>;
 }
 
@@ -174,9 +176,15 @@ export class SlackReporter implements IncidentReporter {
     return view;
   }
 
-  /** Renders the run as it is when the message is sent, from the view taken now (it outlives the run's entries). */
+  /**
+   * Renders the run as it is when the message is sent, from the view taken now (it outlives the run's entries), with
+   * the note of a message posted in place of one Slack would not let the bot edit.
+   */
   private renderRun(incident: Incident, run: Run, view = this.view(run)): () => Rendered {
-    return () => runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id, this.deps.allowSelfApproval);
+    return () => {
+      const rendered = runMessage(run, view, this.deps.root, this.deps.stateDir, incident.id, this.deps.allowSelfApproval);
+      return view.inPlaceOfUneditable ? withMovedNote(rendered, view.inPlaceOfUneditable) : rendered;
+    };
   }
 
   /** Where the run is shown now: the message this process posted for it, or the one the journal records. */
@@ -192,7 +200,45 @@ export class SlackReporter implements IncidentReporter {
       this.runMessages.set(run.id, this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run, view), redo));
       return Promise.resolve();
     }
-    return this.updateInThread(incident, `run ${run.id}`, known, this.renderRun(incident, run, view), redo);
+    const rendered = this.renderRun(incident, run, view);
+    return this.deps.outbox
+      .deliver(
+        incident.id,
+        `run ${run.id}`,
+        async (tries) => {
+          // Looked up as it is sent: an update queued before the run moved to a new message goes to the new one.
+          const target = (await this.shownIn(run)) ?? (await known);
+          if (!target) return;
+          try {
+            await this.update(target, rendered());
+          } catch (error) {
+            const code = uneditableCode(error);
+            if (!code) throw error;
+            view.inPlaceOfUneditable = code;
+            await this.showInNewMessage(incident, run, target, rendered(), code, tries);
+          }
+        },
+        `update:run ${run.id}`,
+        redo,
+      )
+      .then(() => undefined);
+  }
+
+  /**
+   * Slack will not let the bot edit the run's message any more (`code`): its state is posted as a new message in the
+   * thread, which is where the run is shown from then on (journaled, so a restarted bot updates it too). Without it the
+   * thread would keep showing the plan's state from before, its Approve and Reject buttons the last word.
+   */
+  private async showInNewMessage(incident: Incident, run: Run, was: SlackMessage, rendered: Rendered, code: string, tries: Tries): Promise<void> {
+    const thread = incidentThread(incident);
+    if (!thread) return;
+    const posted = await this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts);
+    if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+    if (this.runMessages.has(run.id)) this.runMessages.set(run.id, Promise.resolve(posted));
+    this.deps.logger.warn({ runId: run.id, was: was.ts, now: posted.ts, error: code }, "Slack would not let the bot edit a run's message any more: the run is shown in a new message in its thread");
+    await this.deps
+      .record({ type: 'run.ref', incident: incident.id, data: { runId: run.id, frontEnd: slackFrontEnd, ref: toRef(posted) } })
+      .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal where a run's message is"));
   }
 
   /**
