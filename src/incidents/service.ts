@@ -63,6 +63,7 @@ import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
 import { rollbackPartsFor } from './rollback-parts.js';
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
+import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -1012,6 +1013,8 @@ export class IncidentService {
     const planned = pinnedAsWritten(await this.resolvePlan(wanted, withScopedValues(values, { previews: previewValues }), recoveryRun.lockKey), new Set([this.deps.config.databasePath]));
     // What the database holds as the plan is made (the writes going back undoes): in the plan, and held to when it runs.
     const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
+    // A named snapshot the recovery took that this rollback leaves alone (it puts rows back instead): the last resort, said.
+    const notRestored = await snapshotsNotRestoredSaid(snapshotsNotRestored(recoveryRun, planned), targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, 'motherduck'));
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       previews,
@@ -1023,7 +1026,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps)].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);

@@ -1,6 +1,6 @@
 // Scenario 2 with DATABOX_BACKEND=motherduck through the real Bolt app over signed HTTP, against the MotherDuck stand-in:
-// the diagnosis counts MotherDuck's rows, the DELETE comes after the engine's named snapshot, and the rollback restores
-// it, then restates the marts.
+// the diagnosis counts MotherDuck's rows, the DELETE comes after the engine's named snapshot, and the rollback puts the
+// kept rows back (another source's load since stays), naming that snapshot as the last resort, then restates the marts.
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ async function submitPrefilled(user: string): Promise<void> {
 }
 
 describe('scenario 2 on MotherDuck', () => {
-  it('counts on MotherDuck, snapshots before the DELETE, and the rollback restores that snapshot', async () => {
+  it("counts on MotherDuck, snapshots before the DELETE, and the rollback puts the kept rows back, leaving another source's load since as it is", async () => {
     await harness.command('diagnose backfill source=ebird', operator);
     await harness.settle();
     expect(slack.allText()).toContain('Bad window in the raw load');
@@ -89,12 +89,26 @@ describe('scenario 2 on MotherDuck', () => {
     // The validation's Soda contracts ran in Dagster (the counts fail it: the reload stand-in loads nothing).
     expect(slack.allText()).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
 
+    // Another source's nightly load lands after the recovery: the rollback of ebird's window must leave it as it is.
+    const noaaRows = () => md.value('databox', 'SELECT count(*) FROM raw_noaa.daily_weather').then(String);
+    const noaaBefore = await noaaRows();
+    await md.write('databox', 'INSERT INTO raw_noaa.daily_weather SELECT * FROM raw_noaa.daily_weather LIMIT 123');
+    const noaaLoaded = await noaaRows();
+    expect(Number(noaaLoaded) - Number(noaaBefore)).toBe(123);
+
     const viewsBefore = slack.callsTo('views.open').length;
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
     expect(slack.callsTo('views.open'), 'the rollback takes no parameter: no form').toHaveLength(viewsBefore);
     const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1);
-    expect(String(plan?.blocks)).toContain(`ALTER DATABASE \\"databox\\" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')`);
+    // The snapshot taken before the DELETE is not restored (it would undo the noaa load too): the plan names it, before
+    // approval, as the last resort, with the writes going back to it would undo (the stand-in takes an automatic
+    // snapshot of a write made outside a session only: here the noaa load).
+    expect(String(plan?.blocks).split(`SNAPSHOT_NAME '${before}'`), 'named once, in the warning; no step restores it').toHaveLength(2);
+    expect(String(plan?.blocks)).toContain(
+      `This rollback does not restore the named snapshot '${before}' the bot took of databox before \\"Drop the affected raw window so dlt reloads it\\": it puts back only what its steps say, and every other write to databox stays as it is. ` +
+        `The snapshot keeps all of databox as it was then, a last resort should this rollback not do; going back to it (by hand, ALTER DATABASE \\"databox\\" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')) would also undo the 1 write (automatic snapshot) made to databox since it was taken, as counted now, whatever it was (another source's load, say).`,
+    );
     md.sent.length = 0;
     await harness.click(newestPlan(), operator);
     await harness.settle();
@@ -102,15 +116,11 @@ describe('scenario 2 on MotherDuck', () => {
     await harness.click(newestPlan(), teammate);
     await harness.settle();
     expect(await windowRows()).toBe('4050');
-    const undo = md.namedSnapshots()[1];
-    expect(undo).toMatch(/_restore_snapshot_\d{8}T\d{6}Z$/);
-    // The snapshot has put the window back; the kept rows then replace it again (the same 4050 rows), each change
-    // after a named snapshot of its own.
-    const beforeRows = md.namedSnapshots()[2];
+    expect(await noaaRows(), "another source's load since the recovery is still there").toBe(noaaLoaded);
+    // The kept rows replace the window, after a named snapshot of its own; nothing restores a whole-database snapshot.
+    const beforeRows = md.namedSnapshots()[1];
     expect(beforeRows).toMatch(/_restore_rows_\d{8}T\d{6}Z$/);
     expect(changes()).toEqual([
-      `CREATE SNAPSHOT '${undo}' OF "databox"`,
-      `ALTER DATABASE "databox" SET SNAPSHOT TO (SNAPSHOT_NAME '${before}')`,
       `CREATE SNAPSHOT '${beforeRows}' OF "databox"`,
       expect.stringMatching(/^COPY \(SELECT \* FROM "raw_ebird"\."observations" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
       expect.stringMatching(/^DELETE FROM "raw_ebird"\."observations" WHERE /),
@@ -120,7 +130,8 @@ describe('scenario 2 on MotherDuck', () => {
       expect.stringMatching(/^COPY \(SELECT \* FROM "analytics"\."fct_species_environment_daily" WHERE .*\.before-rollback-\d{8}T\d{6}Z\.parquet' \(FORMAT parquet\)$/),
       expect.stringMatching(/^CREATE SNAPSHOT '[^']*_restate_again_\d{8}T\d{6}Z' OF "databox"$/),
     ]);
-    expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its 4050 rows of the moment are kept in \S+, and the 4050 kept rows replace them/);
+    // The window the reload left empty (the stand-in loads nothing) is kept aside as it is, and the kept rows put back.
+    expect(slack.allText()).toMatch(/put the window of raw_ebird\.observations back as it was kept: its 0 rows of the moment are kept in \S+, and the 4050 kept rows replace them/);
     // Then the marts are restated for the window from those rows, in the checkout (SQLMesh writes them to MotherDuck).
     expect(checkout.calls().map((c) => c.command).at(-1)).toBe(restateCommand);
   });

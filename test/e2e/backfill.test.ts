@@ -827,7 +827,7 @@ describe('/databox recover backfill', () => {
     const reloaded = await rawPerDay();
     await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
     await harness.settle();
-    expect(message('Plan Rollback')).toContain('Preview: Rows outside the window holding the key of a row put back (above 0, the restore refuses, changing nothing; on MotherDuck the snapshot put back first undoes what loads moved since): 1*');
+    expect(message('Plan Rollback')).toContain('Preview: Rows outside the window holding the key of a row put back (above 0, the restore refuses, changing nothing): 1*');
     const callsBefore = checkout.calls().length;
     await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await harness.settle();

@@ -474,10 +474,10 @@ const backfillCases: Planted[] = [
     name: 'an attribute only some sources have, without ?',
     plant: (doc) => {
       delete doc.parameters.source.values.noaa.primary_key;
-      doc.recovery[0].rollback.steps[1].key = '{{source.primary_key}}';
+      doc.recovery[0].rollback.steps[0].key = '{{source.primary_key}}';
     },
     refusal: [
-      'at recovery[0].rollback.steps[1].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it',
+      'at recovery[0].rollback.steps[0].key: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it',
       // The rollback's count of the kept keys a row outside the window holds needs one on every source too.
       'at recovery[0].rollback.previews[4].sql: {{source.primary_key}}: noaa of parameter "source" has no "primary_key": write {{source.primary_key?}} or add it',
     ],
@@ -676,11 +676,11 @@ const rollbackParameterCases: Planted[] = [
   {
     name: 'onlyIfGiven naming a parameter the rollback does not take',
     plant: (doc) => {
-      doc.recovery[0].rollback.steps[5].onlyIfGiven = 'plan_di';
+      doc.recovery[0].rollback.steps[4].onlyIfGiven = 'plan_di';
     },
     refusal: [
-      'at recovery[0].rollback.steps[5].onlyIfGiven: "plan_di" is not a parameter the rollback of path a takes (did you mean "plan_id"?); it takes: source, from, to, plan_id',
-      'at recovery[0].rollback.steps[5].argv[2]: {{plan_id}}: "plan_id" is optional, so this fails when it is not given: write {{plan_id?}}, list it under requires, or add onlyIfGiven: plan_id',
+      'at recovery[0].rollback.steps[4].onlyIfGiven: "plan_di" is not a parameter the rollback of path a takes (did you mean "plan_id"?); it takes: source, from, to, plan_id',
+      'at recovery[0].rollback.steps[4].argv[2]: {{plan_id}}: "plan_id" is optional, so this fails when it is not given: write {{plan_id?}}, list it under requires, or add onlyIfGiven: plan_id',
     ],
   },
   {

@@ -44,7 +44,7 @@ export type SnapshotHistoryStep = z.output<typeof schema> &
   };
 
 /** Writes (automatic snapshots) since a time; atLeast: some are past the retention, no longer listed. */
-interface Written {
+export interface Written {
   count: number;
   atLeast: boolean;
   /** With stopsOnLaterWrites: the newest write then (its created_ts), or the time counted from when there is none since. */
@@ -110,6 +110,15 @@ async function writesSinceNamed(session: TargetSession, database: string, create
   const count = await writesSince(session, database, created);
   const oldestKept = (await session.run(snapshotHistorySql({ limit: 1 }).oldestKept, [foldDatabaseName(database)])).rows[0]?.[0];
   return { count, atLeast: oldestKept !== null && oldestKept !== undefined && created < exactSnapshotTime(oldestKept) };
+}
+
+/**
+ * The writes made to `database` since its named snapshot `name` was taken (going back to it undoes them), or undefined
+ * when MotherDuck lists no snapshot of that name.
+ */
+export async function writesSinceNamedSnapshot(session: TargetSession, database: string, name: string): Promise<Written | undefined> {
+  const found = (await session.run(snapshotHistorySql({ limit: 1 }).named, [foldDatabaseName(database), name])).rows.map(readRow)[0];
+  return found ? writesSinceNamed(session, database, found[2]) : undefined;
 }
 
 /** The writes counted when the plan was made, with the newest of them (or `since`, none being newer): what a later write is told by. */

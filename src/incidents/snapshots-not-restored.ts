@@ -1,0 +1,59 @@
+// The named snapshots the engine took during a recovery that its rollback does not restore (scenario 2 on MotherDuck puts
+// the kept rows back instead): named in the rollback's plan as a last resort, with the writes going back to one undoes.
+import { databaseIdentifier, snapshotNameLiteral } from '../database/sql-literal.js';
+import type { DatabaseTarget } from '../database/target.js';
+import { writesSinceNamedSnapshot, type Written } from '../engine/steps/snapshot-history-step.js';
+import type { ResolvedStep } from '../engine/types.js';
+import { firstLine } from '../excerpt.js';
+import type { Run } from './state.js';
+
+export interface SnapshotNotRestored {
+  name: string;
+  database: string;
+  /** The title of the recovery step it was taken before (the DELETE). */
+  before: string;
+}
+
+/** Each named snapshot a step of the recovery took that no step of its rollback names, so none restores. */
+export function snapshotsNotRestored(recovery: Pick<Run, 'steps' | 'results'>, rollbackSteps: readonly ResolvedStep[]): SnapshotNotRestored[] {
+  const rollback = JSON.stringify(rollbackSteps);
+  return recovery.steps.flatMap((step, index) => {
+    if (step.kind !== 'named-snapshot') return [];
+    const outputs = recovery.results.find((r) => r.stepId === step.id && r.status === 'ok')?.outputs;
+    const name = outputs?.snapshot;
+    if (typeof name !== 'string' || name === '' || rollback.includes(name)) return [];
+    return [{ name, database: String(outputs?.database ?? ''), before: recovery.steps[index + 1]?.title ?? step.title }];
+  });
+}
+
+/** "the 3 writes … since it was taken", from a count made now; the reason when none could be made. */
+function writesSaid(written: Written | undefined | Error, database: string): string {
+  if (written instanceof Error) return `every write made to ${database} since it was taken (not counted: ${firstLine(written.message)})`;
+  if (!written) return `every write made to ${database} since it was taken (MotherDuck no longer lists it by that name, so they were not counted)`;
+  if (written.count === 0 && !written.atLeast) return `nothing: no write was made to ${database} since it was taken, as counted now`;
+  const s = written.count === 1 && !written.atLeast ? '' : 's';
+  const what = s ? "whatever they were (another source's loads, say)" : "whatever it was (another source's load, say)";
+  return `${written.atLeast ? 'at least ' : ''}the ${written.count} write${s} (automatic snapshot${s}) made to ${database} since it was taken, as counted now, ${what}`;
+}
+
+/**
+ * The plan's words on each snapshot this rollback leaves alone: it keeps the whole database as it was before the step
+ * it was taken for, and going back to it by hand undoes every write since, which this rollback leaves as they are.
+ */
+export async function snapshotsNotRestoredSaid(snapshots: readonly SnapshotNotRestored[], target: DatabaseTarget): Promise<string | undefined> {
+  if (snapshots.length === 0) return undefined;
+  const said: string[] = [];
+  for (const snapshot of snapshots) {
+    // Not counted (MotherDuck not answering): said so, and the plan is still proposed; the rollback does not depend on it.
+    const written = await target
+      .open({ writable: false })
+      .then((session) => writesSinceNamedSnapshot(session, snapshot.database, snapshot.name).finally(() => session.close()))
+      .catch((error: Error) => error);
+    const restore = `ALTER DATABASE ${databaseIdentifier(snapshot.database)} SET SNAPSHOT TO (SNAPSHOT_NAME ${snapshotNameLiteral(snapshot.name)})`;
+    said.push(
+      `This rollback does not restore the named snapshot '${snapshot.name}' the bot took of ${snapshot.database} before "${snapshot.before}": it puts back only what its steps say, and every other write to ${snapshot.database} stays as it is. ` +
+        `The snapshot keeps all of ${snapshot.database} as it was then, a last resort should this rollback not do; going back to it (by hand, ${restore}) would also undo ${writesSaid(written, snapshot.database)}.`,
+    );
+  }
+  return said.join(' ');
+}
