@@ -1,6 +1,7 @@
 // Scenario 3 through the real Bolt app over signed HTTP, against the MotherDuck stand-in: the diagnosis' snapshot table
 // and counts, path A's clone then its swap as a second plan a teammate approves, the named snapshot, no token anywhere,
-// and a missing token, a refused token and an extension that cannot load each told in one line in the thread.
+// and a missing token, a refused token and an extension that cannot load each told in one line in the thread (scenario 2's
+// diagnosis on MotherDuck too).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -162,5 +163,23 @@ describe('scenario 3 in Slack', () => {
     expect(text, 'no stack trace').not.toMatch(/\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+/);
     const everything = [text, JSON.stringify(slack.calls), fs.readFileSync(path.join(checkout.stateDir, 'journal.jsonl'), 'utf8'), JSON.stringify(harness.logs)].join('\n');
     expect(everything).not.toContain(token);
+  });
+
+  it("says scenario 2's MotherDuck refused the token, not that a database file does not open, with DATABOX_BACKEND=motherduck", async () => {
+    const refused = motherDuckTarget({ database: 'databox', token, connectTimeoutMs: 5_000 }, (t) => t, async () => {
+      throw new Error('Invalid Error: Request failed: Your request is not authenticated. Please check your MotherDuck token.');
+    });
+    harness = await startBot(checkout, slack, { MOTHERDUCK_TOKEN: token, DATABOX_BACKEND: 'motherduck' }, undefined, undefined, {
+      targets: { local: localTarget(checkout.databasePath), motherduck: refused, backend: refused },
+    });
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    const verdict = slack.messages().find((m) => m.text.startsWith('Verdict:'));
+    expect(verdict?.text).toBe('Verdict: MotherDuck cannot be reached');
+    expect(verdict?.blocks).toContain('MotherDuck refused MOTHERDUCK_TOKEN (Invalid Error: Request failed: Your request is not authenticated. Please check your MotherDuck token.): create a new access token in the MotherDuck UI');
+    expect(verdict?.blocks).toContain('With DATABOX_BACKEND=motherduck the source');
+    // The local file is not the database this diagnosis reads: scenario 1 is no way on.
+    expect(slack.allText()).not.toContain('diagnose duckdb');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 // Scenario 4 end to end with DATABOX_BACKEND=motherduck, through the real Bolt app over signed HTTP: the marts are read
 // from MotherDuck (its stand-in), not from the local file beside it, before the recovery and until validation finds
-// them fresh again after the backfill the webserver launched; the backfill holds MotherDuck's lock.
+// them fresh again after the backfill the webserver launched; the backfill holds MotherDuck's lock. A token MotherDuck
+// refuses is said where the marts are read.
 import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
+import { motherDuckTarget } from '../../src/database/motherduck-target.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import type { Checkout } from '../helpers/databox-checkout.js';
 import { daemonHealthUntilStarted, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
@@ -90,4 +92,25 @@ describe('/databox diagnose schedule with DATABOX_BACKEND=motherduck', () => {
     const recovery = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery');
     expect(recovery?.data.run.lockKey).toBe(md.lockKey);
   }, 120_000);
+
+  it('says MotherDuck refused the token where the marts are read, never to diagnose the DuckDB file', async () => {
+    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', DataboxSchedules: 'schedules-daemon-stopped', DataboxDaemonHealth: 'daemon-health-stopped' });
+    const token = 'md-schedule-token-0002';
+    const refused = motherDuckTarget({ database: 'databox', token, connectTimeoutMs: 5_000 }, (t) => t, async () => {
+      throw new Error('Invalid Error: Request failed: Your request is not authenticated. Please check your MotherDuck token.');
+    });
+    harness = await startBot(
+      checkout,
+      slack,
+      { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_BACKEND: 'motherduck', MOTHERDUCK_TOKEN: token },
+      clock,
+      undefined,
+      { targets: { local: localTarget(checkout.databasePath), motherduck: refused, backend: refused } },
+    );
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const verdict = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Verdict:'));
+    expect(`${verdict?.blocks}`).toContain('Marts: could not read ebird.fct_daily_bird_observations, noaa.fct_daily_weather, usgs.fct_daily_streamflow, analytics.fct_species_environment_daily: cannot open md:databox read-only: MotherDuck refused MOTHERDUCK_TOKEN');
+    expect(slack.allText()).not.toContain('diagnose duckdb');
+  });
 });
