@@ -48,10 +48,34 @@ export function failedAtWords(steps: readonly { id: string }[], results: readonl
 
 /**
  * Whether a step changes data when it runs: not a guard, nor the engine's named snapshot (what a rollback restores), nor
- * rows kept in a file (export-rows: the database is as it was; its file is listed with the step's result).
+ * rows kept in a file (export-rows: the database is as it was; its file is listed with the step's result), nor a new
+ * database made beside it (a clone: onlyMakesNew).
  */
 export function changesData(step: { kind: string; mutates: boolean; guard?: boolean }): boolean {
-  return step.mutates && !step.guard && step.kind !== 'named-snapshot' && step.kind !== 'export-rows';
+  return step.mutates && !step.guard && step.kind !== 'named-snapshot' && step.kind !== 'export-rows' && !onlyMakesNew(step);
+}
+
+/** Whether the step writes only something new beside the database (its kind's onlyMakesNew: a clone made from it). */
+function onlyMakesNew(step: { kind: string }): boolean {
+  const kind = (stepKinds as readonly AnyStepKind[]).find((k) => k.kind === step.kind);
+  return Boolean((kind?.onlyMakesNew as ((s: unknown) => boolean) | undefined)?.(step));
+}
+
+/**
+ * Whether a plan's writing steps make only something new beside its database (a clone) besides what changes no data (the
+ * engine's snapshot, rows kept in a file): run, it leaves the database as it was, and plans made on it still hold.
+ */
+export function writesOnlyBeside(steps: readonly { kind: string; mutates: boolean; guard?: boolean }[]): boolean {
+  const writing = steps.filter((step) => step.mutates && !step.guard);
+  return writing.some(onlyMakesNew) && !writing.some(changesData);
+}
+
+/** The titles of the steps that ran and made only something new beside the database (a clone), said where "nothing changed" is. */
+export function madeOnlyBeside(run: { steps: readonly { id: string; kind: string; title: string; mutates: boolean }[]; results: readonly { stepId: string; status: string }[] }): string[] {
+  return run.results.flatMap((r) => {
+    const step = run.steps.find((s) => s.id === r.stepId);
+    return step && step.mutates && r.status === 'ok' && onlyMakesNew(step) ? [step.title] : [];
+  });
 }
 
 /**
@@ -110,6 +134,13 @@ export function failedChangingNothing(
 }
 
 export const changedNothingWords = 'Nothing was changed: it stopped before any step that changes data did anything.';
+
+/** The words for a run that failedChangingNothing: a clone it made beside the database is said, as the database's own data is not. */
+export function changedNothingSaid(run: Parameters<typeof madeOnlyBeside>[0]): string {
+  const beside = madeOnlyBeside(run);
+  if (beside.length === 0) return changedNothingWords;
+  return `Nothing in the database was changed: it stopped before any step that changes data did anything. It made only something new beside it: ${beside.join('; ')}.`;
+}
 
 /** "6 steps passed, 2 skipped (each says why)": a run's steps as they ended, in Slack and at a terminal alike. */
 export function passedCount(steps: readonly (StepAcceptance & { id: string })[], results: readonly { stepId: string; status: string }[]): string {

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { IncidentAbandoned, UserError } from '../errors.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
-import { firstFailure, stepPassed } from '../engine/step-passed.js';
+import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
@@ -458,7 +458,8 @@ export class IncidentService {
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
-    const overtakes = mutates ? this.waitingOnTheSameDatabase(spec.lockKey) : [];
+    // A plan that only makes something new beside the database (a clone) leaves the plans waiting on it approvable.
+    const overtakes = mutates && !writesOnlyBeside(spec.steps) ? this.waitingOnTheSameDatabase(spec.lockKey) : [];
     const path = spec.kind === 'recovery' && spec.pathId ? this.deps.runbooks.get(incident.scenario)?.recovery.find((p) => p.id === spec.pathId) : undefined;
     // Destructive only: a clone beside the database (dropped by the cleanup) or a schedule started is undone otherwise.
     const noRollback = destructive && path !== undefined && path.rollback === undefined;
@@ -573,7 +574,7 @@ export class IncidentService {
       if (!existing) this.refuseWhatWouldStop(recovery.steps, values);
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
-      const run = await this.proposeRecovery(incident, recovery, params, actor);
+      const run = await this.proposeRecovery(incident, recovery, params, actor, existing && this.typedContinues(existing, rb, recovery));
       // The same plan was found waiting (a second click, a form sent twice, a terminal's plan): nothing new was proposed.
       return { incident, run, alreadyWaiting: known.has(run.id) };
     }
@@ -771,6 +772,18 @@ export class IncidentService {
       }
     });
     return this.changedSinceDiagnosisReason(incident, recovery, lockKey) ?? this.movedFileChangedReason(incident, recovery, moves);
+  }
+
+  /**
+   * The run a typed path goes on from, as if that run had proposed it (the swap typed after path A's or path N's clone:
+   * that clone, the latest of the incident that succeeded): the same plan, its warning carried, so the one that run
+   * proposed, still waiting, is found and linked to rather than proposed a second time. Undefined for any other path.
+   */
+  private typedContinues(incident: Incident, rb: Runbook, recovery: RecoveryPath): string | undefined {
+    const leadingHere = new Set(rb.recovery.filter((p) => p.continueWith === recovery.id).map((p) => p.id));
+    if (leadingHere.size === 0) return undefined;
+    const runs = this.incident(incident.id).runs;
+    return [...runs].reverse().find((r) => r.kind === 'recovery' && r.status === 'succeeded' && r.pathId !== undefined && leadingHere.has(r.pathId))?.id;
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */

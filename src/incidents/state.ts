@@ -7,7 +7,7 @@ import type { ProcessIdentity } from '../process/identity.js';
 import type { PlanOffer } from './plan-offer.js';
 import type { KnownEmpty } from './path-requires.js';
 import { renderSaid, type Said } from '../said.js';
-import { changesData } from '../engine/step-passed.js';
+import { changesData, writesOnlyBeside } from '../engine/step-passed.js';
 import { mayHaveChanged } from '../engine/may-have-changed.js';
 
 /** Who the journal names for what the bot does by itself. */
@@ -379,8 +379,9 @@ export class IncidentState {
    * The first, as the thread said when it happened: later changes (its rollback, say) did not make the plan stale again.
    */
   staleBy(plan: Run): Run | undefined {
-    // A run that failed before changing anything (rows kept only in a file, a guard that refused) left the database as it was.
-    const changedIt = (run: Run) => run.status !== 'failed' || changedSomething(run);
+    // A run that failed before changing anything (rows kept only in a file, a guard that refused) left the database as it
+    // was, and so does one whose every changing step only makes something new beside it (path A's or path N's clone).
+    const changedIt = (run: Run) => !writesOnlyBeside(run.steps) && (run.status !== 'failed' || changedSomething(run));
     return this.latestChange(plan.lockKey, plan.proposedAt, (run) => run.id !== plan.id && run.id !== plan.continues && run.id !== plan.rollbackOf && changedIt(run), 'first');
   }
 

@@ -18,7 +18,7 @@ import type { Parameter, RecoveryPath, Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from '../incidents/recovered-elsewhere.js';
 import { formatDuration, runElapsed } from '../format-duration.js';
 import { codeBlock, cutMiddle, cutWithin, escapeMrkdwn } from './mrkdwn.js';
-import { changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
+import { changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { stepCount } from '../step-count.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { requiredOn } from '../incidents/path-requires.js';
@@ -285,7 +285,7 @@ export function runFinishedMessage(run: Run): Rendered {
     changed.length > 0
       ? `\n*Changed before it stopped* (still so now):\n${changed.map((c) => `• ${escapeMrkdwn(c.title)}: ${escapeMrkdwn(c.summary)}`).join('\n')}`
       : failedChangingNothing(run)
-        ? `\n${changedNothingWords}`
+        ? `\n${escapeMrkdwn(changedNothingSaid(run))}`
         : '';
   // A diagnosis' checks that did not pass are its evidence, not failures to list.
   const others = ok || run.kind === 'diagnosis' ? [] : otherFailures(run.steps, run.results);

@@ -16,7 +16,7 @@ import type { Runbook } from '../runbook/schema.js';
 import type { Style } from './style.js';
 import { typedRecoverParameters } from '../incidents/typed-recover.js';
 import { leftOutLine } from '../incidents/left-out.js';
-import { acceptedNote, changedBeforeStopping, changedNothingWords, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
+import { acceptedNote, changedBeforeStopping, changedNothingSaid, failedAtWords, failedChangingNothing, firstFailure, otherFailures, passedCount, stepOutcome } from '../engine/step-passed.js';
 import { renderSaid } from '../said.js';
 import { noRollbackWarning, overtakesWarning, teammateRuleLine } from '../incidents/approval-policy.js';
 import { stepCount } from '../step-count.js';
@@ -215,7 +215,7 @@ export class TerminalReporter implements IncidentReporter {
     if (others.length > 0) this.line(`  Also failed:\n${others.map((r) => `  • ${run.steps.find((s) => s.id === r.stepId)?.title ?? r.stepId}: ${r.summary}`).join('\n')}`);
     const changed = ok ? [] : changedBeforeStopping(run.steps, run.results);
     if (changed.length > 0) this.line(`  Changed before it stopped (still so now):\n${changed.map((c) => `  • ${c.title}: ${c.summary}`).join('\n')}`);
-    else if (failedChangingNothing(run)) this.line(`  ${changedNothingWords}`);
+    else if (failedChangingNothing(run)) this.line(`  ${changedNothingSaid(run)}`);
   }
 
   async rollbackOffered(incident: Incident, recovery: Run): Promise<void> {

@@ -187,6 +187,12 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    */
   changesOtherDatabases?: boolean;
   /**
+   * What this step writes is only something new beside the plan's database (a clone made from it): nothing already there
+   * changes. A run that stopped after it left the database as it was, and a plan made on the database before it ran is
+   * still a plan on the database as it is.
+   */
+  onlyMakesNew?(step: R & ResolvedCommon): boolean;
+  /**
    * What to do about a changing step of this kind that stopped part-way (failed, timed out, its answer lost), said after
    * its summary wherever what a run changed is listed; by default, that it may have changed part of what it changes and
    * the data is to be looked at first. A kind that changes something else (a process it started) says what to look at.

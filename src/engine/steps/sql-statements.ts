@@ -57,6 +57,15 @@ export function overwrites(statement: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether every statement of `sql` makes a new database (CREATE DATABASE, a clone FROM another or IF NOT EXISTS): no
+ * database already there changes, the one it is made from included. CREATE OR REPLACE DATABASE replaces one: it does not.
+ */
+export function makesOnlyNewDatabases(sql: string): boolean {
+  const statements = sqlStatements(sql);
+  return statements.length > 0 && statements.every((statement) => /^CREATE DATABASE\b/.test(executedStatement(statement)));
+}
+
 /** The statements of `sql` that change data already there, each with why. */
 export function overwritingStatements(sql: string): { statement: string; why: string }[] {
   return sqlStatements(sql).flatMap((statement) => {

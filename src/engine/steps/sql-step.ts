@@ -12,7 +12,7 @@ import { ChangedNothing, firstNumber, inTransaction, withStepDatabase, type Fail
 import { boundValueIssues } from './bound-values.js';
 import { keptIn, rowsKeptFirst, type KeptIn } from './rows-kept-first.js';
 import { changedSinceKept } from './changed-since-kept.js';
-import { changesData, overwritingStatements } from './sql-statements.js';
+import { changesData, makesOnlyNewDatabases, overwritingStatements } from './sql-statements.js';
 import { rowsSaid } from '../../plural.js';
 import { firstLine } from '../../excerpt.js';
 
@@ -156,5 +156,7 @@ export const sqlStepKind = defineStepKind({
     `${step.sql.trim()}${bound(step.params)}` +
     (step.expectRows ? `\n-- in a transaction: must change exactly ${rowsSaid(Number(step.expectRows))}, or it is rolled back` : '') +
     (step.keptIn ? `\n-- and before it, in that transaction: the rows its WHERE picks must still be, value by value, those kept in '${rel(step.keptIn.file)}' (another writer may have changed them), or nothing is changed` : ''),
+  // A clone made FROM the database (path A's, the swap's broken state) is a new database beside it: it changes nothing there.
+  onlyMakesNew: (step) => makesOnlyNewDatabases(step.sql),
   run: runSqlStep,
 });
