@@ -77,29 +77,64 @@ export function unescapeSlackText(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** Splits on white space, keeping "double quoted" stretches together (for a path with spaces). */
-function tokenize(text: string): string[] | { error: string } {
-  const tokens: string[] = [];
+/** A word of the command with its quotes taken out, and as it was typed when a quote stood where the grammar has none. */
+interface Word {
+  text: string;
+  /** Set when a double quote stood inside the word (`a"b"c`, `"x"y`), where taking it out would change the value unseen. */
+  strayQuote?: string;
+}
+
+/** Slack's composer on macOS turns typed quotes into curly ones: they quote as straight ones do. */
+const isDoubleQuote = (char: string | undefined) => char === '"' || char === '\u201c' || char === '\u201d';
+
+/**
+ * Splits on white space, keeping "double quoted" stretches together (for a path with spaces). A double quote is the
+ * grammar's where it opens a word or the value after the word's first `=`, and where it closes one at the word's end;
+ * anywhere else it would vanish from the value, so the word keeps what was typed, for the refusal.
+ */
+function tokenize(text: string): Word[] | { error: string } {
+  const words: Word[] = [];
+  const characters = [...text];
   let current = '';
+  let typed = '';
   let quoted = false;
   let inToken = false;
-  for (const char of text) {
-    // Slack's composer on macOS turns typed quotes into curly ones: they quote as straight ones do.
-    if (char === '"' || char === '\u201c' || char === '\u201d') {
+  let stray = false;
+  characters.forEach((char, i) => {
+    if (isDoubleQuote(char)) {
+      const next = characters[i + 1];
+      const opensHere = current === '' || (current.endsWith('=') && current.indexOf('=') === current.length - 1);
+      const closesHere = next === undefined || /\s/.test(next);
+      if (quoted ? !closesHere : !opensHere) stray = true;
       quoted = !quoted;
       inToken = true;
+      typed += char;
     } else if (/\s/.test(char) && !quoted) {
-      if (inToken) tokens.push(current);
+      if (inToken) words.push({ text: current, ...(stray ? { strayQuote: typed } : {}) });
       current = '';
+      typed = '';
       inToken = false;
+      stray = false;
     } else {
       current += char;
+      typed += char;
       inToken = true;
     }
-  }
+  });
   if (quoted) return { error: 'a double quote is not closed' };
-  if (inToken) tokens.push(current);
-  return tokens;
+  if (inToken) words.push({ text: current, ...(stray ? { strayQuote: typed } : {}) });
+  return words;
+}
+
+/** Why a word with a double quote inside is refused, naming its parameter and the value it would have read without them. */
+function strayQuoteProblem(word: Word & { strayQuote: string }): string {
+  const eq = word.text.indexOf('=');
+  const key = eq > 0 ? word.text.slice(0, eq).toLowerCase() : undefined;
+  const without = key === undefined ? word.text : `${key}=${commandValue(word.text.slice(eq + 1))}`;
+  return (
+    `${clip(word.strayQuote)} has a double quote inside its ${key === undefined ? 'word' : 'value'}: double quotes go only around a whole value, ${key ?? 'key'}="…", and no value can hold one. ` +
+    `Type ${clip(without)} if that is the value meant (a name that holds a double quote, a named snapshot's say, is renamed first)`
+  );
 }
 
 export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseResult {
@@ -109,14 +144,18 @@ export function parseCommand(rawText: string, catalog: ScenarioCatalog): ParseRe
   }
   const text = unescapeSlackText(rawText).trim();
   if (controlCharacters.test(text)) return fail(`the command contains ${[...new Set([...text].filter((c) => controlCharacters.test(c)))].map(describeCharacter).join(', ')}`);
-  const tokens = tokenize(text);
-  if (!Array.isArray(tokens)) return fail(tokens.error);
+  const words = tokenize(text);
+  if (!Array.isArray(words)) return fail(words.error);
+  const tokens = words.map((word) => word.text);
   // A phone capitalises the first word ("Diagnose"), and nobody means DuckDB and duckdb as two scenarios: the words of
   // the grammar (verb, scenario, parameter names, a path's letter) read in any case; values stay as typed.
   const [typedVerb, ...rest] = tokens;
   const verb = typedVerb?.toLowerCase();
   if (verb === undefined || verb === 'help') return { ok: true, command: { verb: 'help' } };
   if (!(verbs as readonly string[]).includes(verb)) return fail(`unknown command ${quoted(typedVerb as string)}${didYouMean(verb, verbs)}`);
+  // Taken out, a quote inside a value would change it unseen (`snapshot=a"b"c` read as abc): refused, whatever the word.
+  const stray = words.find((word): word is Word & { strayQuote: string } => word.strayQuote !== undefined);
+  if (stray) return fail(strayQuoteProblem(stray), verb);
   if (verb === 'status') {
     return rest.length > 0 ? fail(`"status" takes nothing after it`, verb) : { ok: true, command: { verb: 'status' } };
   }

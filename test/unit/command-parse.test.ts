@@ -200,6 +200,28 @@ describe('good commands', () => {
     expect(moment.ok ? 'parsed' : moment.error).toBe('"12:00:00" is not a key=value parameter; a value with spaces goes in double quotes: at="2026-12-01 12:00:00 UTC"');
   });
 
+  it('refuses a double quote inside a value, naming the parameter and the value it would otherwise have read, never dropping it silently', () => {
+    const refused = (text: string) => {
+      const result = parseCommand(text, catalog);
+      return result.ok ? `parsed as ${JSON.stringify(result.command)}` : result.error;
+    };
+    const rest = 'no value can hold one.';
+    expect(refused('diagnose duckdb snapshot=a"b"c')).toBe(
+      `snapshot=a"b"c has a double quote inside its value: double quotes go only around a whole value, snapshot="…", and ${rest} Type snapshot=abc if that is the value meant (a name that holds a double quote, a named snapshot's say, is renamed first)`,
+    );
+    expect(refused('diagnose duckdb snapshot="with "double" quotes"')).toBe(
+      `snapshot="with "double" quotes" has a double quote inside its value: double quotes go only around a whole value, snapshot="…", and ${rest} Type snapshot="with double quotes" if that is the value meant (a name that holds a double quote, a named snapshot's say, is renamed first)`,
+    );
+    expect(refused('diagnose duckdb snapshot="a""b"')).toMatch(/^snapshot="a""b" has a double quote inside its value: .* Type snapshot=ab if that is the value meant/);
+    expect(refused('diagnose duckdb at="2026-04-20 12:00:00"x')).toMatch(/^at="2026-04-20 12:00:00"x has a double quote inside its value: .* Type at="2026-04-20 12:00:00x" if that is the value meant/);
+    // Curly ones too, and a quote around the name: the word is named as typed.
+    expect(refused('diagnose duckdb snapshot=\u201ca\u201db')).toMatch(/^snapshot=\u201ca\u201db has a double quote inside its value: /);
+    expect(refused('diagnose duckdb "from"=2026-04-18')).toMatch(/^"from"=2026-04-18 has a double quote inside its value: /);
+    // Around a whole value (or the whole pair), quotes are the grammar's: taken out, nothing refused.
+    expect(refused('diagnose duckdb at="2026-04-20 12:00:00" note=x')).toMatch(/^parsed as .*"at":"2026-04-20 12:00:00","note":"x"/);
+    expect(refused('diagnose duckdb "note=a b"')).toMatch(/^parsed as .*"note":"a b"/);
+  });
+
   it('takes the curly quotes Slack on macOS types for straight ones', () => {
     expect(parseCommand('recover duckdb path=b backup=\u201c/backups/my db.duckdb\u201d', catalog)).toEqual({
       ok: true,

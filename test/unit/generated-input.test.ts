@@ -331,6 +331,33 @@ describe('generated /databox input', () => {
     expect(refusals).toBeGreaterThan(3_000);
   }, 240_000);
 
+  it('never changes a value unseen: one with a double quote inside is refused, naming its parameter; one without comes back as typed', () => {
+    // Characters Slack's escapes undo (&amp;, <link|text>) or white space would split are left out: those change by design.
+    const plain = fc.string({ minLength: 1, maxLength: 20 }).filter((v) => !/[\s"\u201c\u201d<>&]/.test(v));
+    const quote = fc.constantFrom('"', '\u201c', '\u201d');
+    // One quote or several (an even number closes what it opened, where the value would be changed unseen).
+    const quoteInside = fc
+      .array(fc.oneof(plain, quote), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.join(''))
+      .filter((v) => /["\u201c\u201d]/.test(v));
+    const names = parameterNames.filter((name) => name !== 'path');
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.oneof(plain, quoteInside), fc.boolean(), (key, raw, quoteIt) => {
+        const typed = quoteIt ? `"${raw}"` : raw;
+        // Quotes around the whole value are the grammar's; any other is inside the value.
+        const value = /^["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]$/.exec(typed)?.[1] ?? typed;
+        const parsed = parseCommand(`diagnose backfill ${key}=${typed}`, catalog);
+        if (/["\u201c\u201d]/.test(value)) {
+          expect(parsed.ok, `${key}=${typed} parsed`).toBe(false);
+          if (!parsed.ok) expect(parsed.error).toMatch(new RegExp(`^${key}=|a double quote is not closed`));
+          return;
+        }
+        if (parsed.ok && parsed.command.verb === 'diagnose') expect(parsed.command.params[key]).toBe(value);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('answers generated values of every parameter type alone with a clear error or an accepted value', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(everyType.parameters)), value, async (name, raw) => {
