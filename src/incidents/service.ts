@@ -64,6 +64,7 @@ import { boundToStepsNotInRun } from './rollback-bound-steps.js';
 import { rollbackPartsFor } from './rollback-parts.js';
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
+import { recoveriesUndoneSaid } from './recoveries-undone.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -834,7 +835,8 @@ export class IncidentService {
       ? continuedWarning(this.run(continues))
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
-    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps)].filter(Boolean).join(' ') || undefined;
+    const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
+    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps), undoesOthers].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);
@@ -1039,7 +1041,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), notRestored].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);

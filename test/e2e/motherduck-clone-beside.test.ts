@@ -1,7 +1,8 @@
 // Scenario 3 through the real Bolt app over signed HTTP, against the MotherDuck stand-in: a statement that only makes a
 // new database from the stack's one (a clone) changes nothing in it. A swap stopped after keeping the broken clone is
-// not left part-way, nor a change since the diagnosis; another incident's clone does not make waiting plans stale; and
-// the swap typed while the one its clone proposed waits is that one, not a second.
+// not left part-way, nor a change since the diagnosis; another incident's clone does not make waiting plans stale; the
+// swap typed while the one its clone proposed waits is that one, not a second; and going back past another incident's
+// swap names it.
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localTarget } from '../../src/database/local-target.js';
@@ -104,6 +105,25 @@ describe('a clone made beside the database changes nothing in it', () => {
     await harness.settle();
     expect(slack.ephemerals(teammate).join('\n'), 'the approval is taken').toBe('');
     expect(await md.value('databox', count)).toBe('100');
+  });
+
+  it("going back to a moment before another incident's swap names that swap in the plan, beside the writes it counts", async () => {
+    const first = await cloned();
+    await approveNewest();
+    expect(await md.value('databox', count)).toBe('100');
+    const [swap] = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 's').map((r) => r.data.run.id as string);
+
+    const before = utc(Date.now() - 24 * hour);
+    await say(`diagnose motherduck at="${before}"`);
+    const second = incidents().at(-1)!;
+    expect(second).not.toBe(first);
+    await say(`recover motherduck path=b at="${before}" incident=${second}`);
+    const plan = plans('Path B').at(-1);
+    expect(plan?.blocks).toMatch(/undoes 2 writes \(automatic snapshots\) made to databox since/);
+    expect(plan?.blocks).toContain(
+      `Going back to ${before} also undoes another incident's recovery, approved and run on databox since: plan ${swap} (Path S: Swap the restored clone in (second approval)) of incident ${first}, which ran at `,
+    );
+    expect(plan?.blocks).toContain("What it changed goes with the writes counted, and that incident is no longer recovered: read it before approving.");
   });
 
   it('the swap typed while the one its clone proposed waits is that one: a link to it, no second plan', async () => {

@@ -47,6 +47,8 @@ export type SnapshotHistoryStep = z.output<typeof schema> &
 export interface Written {
   count: number;
   atLeast: boolean;
+  /** In a plan going back: the moment it goes back to (`at`, or the named snapshot's created_ts), UTC as MotherDuck gives it. */
+  since?: string;
   /** With stopsOnLaterWrites: the newest write then (its created_ts), or the time counted from when there is none since. */
   newest?: string;
 }
@@ -436,10 +438,10 @@ export const snapshotHistoryStepKind = defineStepKind({
       const held = (since: string, written: Written) => (step.stopsOnLaterWrites ? writtenWhenPlanned(session, step.database, since, written) : written);
       // Neither: nothing is counted as undone, but the plan is held to the newest write there is (none: nothing to hold to).
       if (!step.at && !step.snapshot) return { ...step, writesWhenPlanned: await held('', { count: 0, atLeast: false }) };
-      if (step.at) return { ...step, writesWhenPlanned: await held(step.at, { count: await writesSince(session, step.database, step.at), atLeast: false }) };
+      if (step.at) return { ...step, writesWhenPlanned: await held(step.at, { count: await writesSince(session, step.database, step.at), atLeast: false, since: step.at }) };
       const found = (await session.run(snapshotHistorySql(step).named, [foldDatabaseName(step.database), step.snapshot])).rows.map(readRow)[0];
       // Not there: the step itself refuses the plan, saying which named snapshots there are.
-      return found ? { ...step, writesWhenPlanned: await held(found[2], await writesSinceNamed(session, step.database, found[2])) } : step;
+      return found ? { ...step, writesWhenPlanned: await held(found[2], { ...(await writesSinceNamed(session, step.database, found[2])), since: found[2] }) } : step;
     } finally {
       await session.close();
     }

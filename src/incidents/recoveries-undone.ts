@@ -1,0 +1,55 @@
+// Another incident's recoveries a plan going back to a moment would undo (its swap ran after that moment): named in the
+// plan beside the writes it counts, since "undoes 2 writes" does not say that one of them was a recovery someone approved.
+import { writesOnlyBeside } from '../engine/step-passed.js';
+import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
+import type { ResolvedStep } from '../engine/types.js';
+import { changedSomething, type IncidentState, type Run } from './state.js';
+
+/** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
+function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: string; database: string } | undefined {
+  for (const step of steps) {
+    if (step.kind !== 'snapshot-history') continue;
+    const history = step as unknown as SnapshotHistoryStep;
+    const since = history.writesWhenPlanned?.since;
+    // MotherDuck's times are UTC, to the microsecond: to the millisecond is close enough to order runs by.
+    const ms = since ? Date.parse(`${since.slice(0, 23).replace(' ', 'T')}Z`) : Number.NaN;
+    if (Number.isFinite(ms)) return { ms, said: history.at || `snapshot '${history.snapshot}'`, database: history.database };
+  }
+  return undefined;
+}
+
+/** "its validation passed" of the latest validation of the run's incident after it, when there is one. */
+function validatedSaid(state: IncidentState, run: Run): string {
+  const validation = state.incidents.get(run.incidentId)?.runs.filter((r) => r.kind === 'validation' && r.startedAt && r.startedAt >= (run.finishedAt ?? '')).at(-1);
+  if (!validation) return '';
+  return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${validation.status}`;
+}
+
+/**
+ * What the plan must say when going back to its moment undoes recoveries of other incidents that changed the same
+ * database since (not rolled back, nor only clones made beside it): each named, with its incident and when it ran.
+ */
+export function recoveriesUndoneSaid(state: IncidentState, incidentId: string, lockKey: string, steps: readonly ResolvedStep[]): string | undefined {
+  const moment = momentOf(steps);
+  if (!moment) return undefined;
+  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
+  const undone = [...state.runs.values()].filter(
+    (r) =>
+      r.kind === 'recovery' &&
+      r.incidentId !== incidentId &&
+      r.lockKey === lockKey &&
+      !r.cleanup &&
+      r.startedAt !== undefined &&
+      Date.parse(r.finishedAt ?? r.startedAt) > moment.ms &&
+      changedSomething(r) &&
+      !writesOnlyBeside(r.steps) &&
+      !rolledBack.has(r.id),
+  );
+  if (undone.length === 0) return undefined;
+  const each = undone.map((r) => `plan ${r.id} (${r.title}) of incident ${r.incidentId}, which ${r.status === 'succeeded' ? 'ran' : `ended ${r.status}`} at ${(r.finishedAt ?? r.startedAt ?? '').slice(0, 16).replace('T', ' ')} UTC${validatedSaid(state, r)}`);
+  const them = undone.length === 1 ? 'it' : 'them';
+  return (
+    `Going back to ${moment.said} also undoes another incident's recovery, approved and run on ${moment.database} since: ${each.join('; ')}. ` +
+    `What ${them} changed goes with the writes counted, and that incident is no longer recovered: read it before approving.`
+  );
+}
