@@ -1,12 +1,13 @@
 // Another incident's recoveries a plan going back to a moment would undo (its swap ran after that moment): named in the
-// plan beside the writes it counts, since "undoes 2 writes" does not say that one of them was a recovery someone approved.
+// plan beside the writes it counts, since "undoes 2 writes" does not say that one of them was a recovery someone approved;
+// and, once such a plan ran, said in the status of the incident it undid.
 import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
 import { changedSomething, type IncidentState, type Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
-function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: string; database: string } | undefined {
+export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: string; database: string } | undefined {
   for (const step of steps) {
     if (step.kind !== 'snapshot-history') continue;
     const history = step as unknown as SnapshotHistoryStep;
@@ -25,6 +26,34 @@ function validatedSaid(state: IncidentState, run: Run): string {
   return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${validation.status}`;
 }
 
+/** Recoveries that changed the database and still stand: not a cleanup, not clones only, not rolled back since. */
+function standing(state: IncidentState): (run: Run) => boolean {
+  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
+  return (r) => r.kind === 'recovery' && !r.cleanup && r.startedAt !== undefined && changedSomething(r) && !writesOnlyBeside(r.steps) && !rolledBack.has(r.id);
+}
+
+/**
+ * For the status: each incident's runs from its latest standing recovery on, when a recovery of another incident ran
+ * since on the same database and went back to a moment before it (a swap puts its clone's moment in place), with what
+ * is said of it there, by run id: that incident reads as recovered, and is not.
+ */
+export function undoneByOthers(state: IncidentState): Map<string, string> {
+  const stands = standing(state);
+  const runs = [...state.runs.values()];
+  const goesBackTo = (run: Run) => momentOf(run.steps) ?? (run.continues ? momentOf(state.runs.get(run.continues)?.steps ?? []) : undefined);
+  const undone = new Map<string, string>();
+  for (const incident of state.incidents.values()) {
+    const recovery = incident.runs.filter(stands).at(-1);
+    const ranAt = Date.parse(recovery?.finishedAt ?? '');
+    if (!recovery || !Number.isFinite(ranAt)) continue;
+    const by = runs.find((r) => r.incidentId !== incident.id && r.lockKey === recovery.lockKey && stands(r) && Date.parse(r.startedAt ?? '') > ranAt && (goesBackTo(r)?.ms ?? Infinity) < ranAt);
+    if (!by) continue;
+    const said = `not recovered: plan ${by.id} (${by.title}) of incident ${by.incidentId} went back to ${goesBackTo(by)?.said}, before ${recovery.id} ran, undoing it; diagnose again`;
+    for (const run of incident.runs.slice(incident.runs.indexOf(recovery))) undone.set(run.id, said);
+  }
+  return undone;
+}
+
 /**
  * What the plan must say when going back to its moment undoes recoveries of other incidents that changed the same
  * database since (not rolled back, nor only clones made beside it): each named, with its incident and when it ran.
@@ -32,18 +61,9 @@ function validatedSaid(state: IncidentState, run: Run): string {
 export function recoveriesUndoneSaid(state: IncidentState, incidentId: string, lockKey: string, steps: readonly ResolvedStep[]): string | undefined {
   const moment = momentOf(steps);
   if (!moment) return undefined;
-  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
+  const stands = standing(state);
   const undone = [...state.runs.values()].filter(
-    (r) =>
-      r.kind === 'recovery' &&
-      r.incidentId !== incidentId &&
-      r.lockKey === lockKey &&
-      !r.cleanup &&
-      r.startedAt !== undefined &&
-      Date.parse(r.finishedAt ?? r.startedAt) > moment.ms &&
-      changedSomething(r) &&
-      !writesOnlyBeside(r.steps) &&
-      !rolledBack.has(r.id),
+    (r) => r.incidentId !== incidentId && r.lockKey === lockKey && stands(r) && Date.parse(r.finishedAt ?? r.startedAt ?? '') > moment.ms,
   );
   if (undone.length === 0) return undefined;
   const each = undone.map((r) => `plan ${r.id} (${r.title}) of incident ${r.incidentId}, which ${r.status === 'succeeded' ? 'ran' : `ended ${r.status}`} at ${(r.finishedAt ?? r.startedAt ?? '').slice(0, 16).replace('T', ' ')} UTC${validatedSaid(state, r)}`);

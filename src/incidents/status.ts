@@ -7,6 +7,7 @@ import { cleanupEnded, endedWords, rolledBackWords, runLabel } from './run-label
 import type { Incident, IncidentState, Run } from './state.js';
 import type { Runbook } from '../runbook/schema.js';
 import { validatedElsewhere } from './recovered-elsewhere.js';
+import { undoneByOthers } from './recoveries-undone.js';
 import { partOfWindow } from './part-of-window.js';
 
 export interface StatusReport {
@@ -35,6 +36,11 @@ export interface StatusReport {
    * postmortem says of each ("not recovered: …"), by the validation's id: where that incident stands is not a success.
    */
   validatedElsewhere: ReadonlyMap<string, string>;
+  /**
+   * Of the incidents' runs from a recovery on, those another incident's recovery undid since by going back to a moment
+   * before it: what is said of each ("not recovered: plan … went back to …"), by run id.
+   */
+  undoneElsewhere: ReadonlyMap<string, string>;
   /**
    * Incidents a later diagnosis of the same scenario, with the same parameters, found healthy (no problem, nothing to
    * offer): by id, that diagnosis' incident and time. Fixed by hand or by itself since, such an incident needs no one.
@@ -91,6 +97,7 @@ export function statusReport(state: IncidentState, now: Date, runbookOf: (scenar
         }),
       ),
     ),
+    undoneElsewhere: undoneByOthers(state),
   };
   const withHealthy = { ...parts, healthySince: healthySince(incidents) };
   const latestFirst = (a: Incident, b: Incident) => lastActivity(b).localeCompare(lastActivity(a));
@@ -146,7 +153,7 @@ function lastActivity(incident: Incident): string {
  * validation of another source), or a verdict that offered a recovery nobody has planned. Abandoned, a verdict that
  * offered none (healthy, or a refusal such as a snapshot name mistyped), and a recovery that stood are settled.
  */
-function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'healthySince'>): boolean {
+function unfinished(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'unsettled' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince'>): boolean {
   if (incident.abandoned) return false;
   if (incident.runs.some((r) => r.status === 'running' || r.status === 'approved')) return true;
   if (report.unsettled.some((u) => u.run.incidentId === incident.id)) return true;
@@ -189,7 +196,7 @@ export function leftPartWayLine(entry: StatusReport['unsettled'][number], readFi
  * What became of an incident, for the status's list of latest incidents: its verdict and where it stands since, or why
  * it was abandoned. `report` is the status it is listed in, so a plan is called waiting only where it is listed so.
  */
-export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'healthySince'>): string {
+export function incidentOutcome(incident: Incident, escape: (text: string) => string, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere' | 'healthySince'>): string {
   if (incident.abandoned) return `, abandoned before anything ran: ${escape(incident.abandoned.reason)}`;
   const verdict = incident.diagnosis ? `, verdict: ${escape(incident.diagnosis.title)}` : '';
   // Where it stands since (a recovery that ran, a validation that failed): a handover reads this line first.
@@ -215,7 +222,7 @@ function foundHealthy(incident: Incident, report: Pick<StatusReport, 'healthySin
  * `open`: it still needs someone (anything but a recovery or validation that succeeded, or a cleanup after one);
  * `plan`: it stands at a plan not yet run (waiting, no longer approvable, or approved).
  */
-function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
+function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' | 'outdated' | 'validatedElsewhere' | 'undoneElsewhere'>): { said: string; open: boolean; plan?: true } | undefined {
   const runs = incident.runs.filter((r) => r.kind !== 'diagnosis' && r.kind !== 'inspection');
   // Where it stood before a cleanup that ended, then the cleanup.
   const last = runs.at(-1);
@@ -228,7 +235,7 @@ function whereItStands(incident: Incident, report: Pick<StatusReport, 'waiting' 
     if (report.outdated.some((o) => o.run.id === run.id)) return { said: `a plan no longer approvable (${run.id})`, open: true, plan: true };
     if (run.status === 'approved') return { said: `a plan approved, about to start (${run.id})`, open: true, plan: true };
     if (run.kind === 'rollback' && run.status === 'succeeded') return { said: `${rolledBackWords} (${run.id})`, open: true };
-    const elsewhere = report.validatedElsewhere.get(run.id);
+    const elsewhere = report.validatedElsewhere.get(run.id) ?? report.undoneElsewhere.get(run.id);
     if (elsewhere) return { said: `${elsewhere} (${run.id})`, open: true };
     // One part of a longer window built: the days after it are still to backfill, as its validation said.
     if (partOfWindow(run)) return { said: `validation succeeded on one part of the window; the days after it are still to backfill (${run.id})`, open: true };

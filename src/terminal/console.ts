@@ -622,7 +622,7 @@ class ConsoleSession {
 
   private status(): void {
     const { style } = this;
-    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, healthySince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
+    const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
     const blocked = this.service.journalBlock();
     if (blocked) this.out(style.yellow(blocked));
     for (const u of unsettled) this.out(style.yellow(`Left part-way: ${leftPartWayLine(u, `read \`${cliName} postmortem ${u.run.incidentId}\``)}.`));
@@ -645,7 +645,7 @@ class ConsoleSession {
     this.out(style.bold(recent.length > 0 ? 'Latest incidents (unfinished ones first, however old)' : 'Latest incidents'));
     if (recent.length === 0) this.out('  none yet');
     for (const i of recent) {
-      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, healthySince })}`);
+      this.out(`  ${i.id} ${i.title}, opened ${i.openedAt.slice(0, 16).replace('T', ' ')} UTC by ${i.openedBy}${incidentOutcome(i, (text) => text, { waiting, outdated, validatedElsewhere, undoneElsewhere, healthySince })}`);
     }
     if (leftOut > 0) this.out(style.dim(`  ${leftOutText(leftOut, `${cliName} postmortem <incident-id>`)}`));
     if (this.watch) {

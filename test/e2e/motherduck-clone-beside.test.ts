@@ -124,6 +124,17 @@ describe('a clone made beside the database changes nothing in it', () => {
       `Going back to ${before} also undoes another incident's recovery, approved and run on databox since: plan ${swap} (Path S: Swap the restored clone in (second approval)) of incident ${first}, which ran at `,
     );
     expect(plan?.blocks).toContain("What it changed goes with the writes counted, and that incident is no longer recovered: read it before approving.");
+
+    // Run, it undid the first incident's swap: the status no longer reads that incident as recovered.
+    await approveNewest();
+    expect(slack.messages().filter((m) => m.text.startsWith('Recovery succeeded')).map((m) => m.text)).toEqual([
+      'Recovery succeeded: Path S: Swap the restored clone in (second approval)',
+      'Recovery succeeded: Path B: Overwrite in place (after a named snapshot)',
+    ]);
+    const [pathB] = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.pathId === 'b').map((r) => r.data.run.id as string);
+    const status = String((await harness.command('status', operator)).text);
+    const firstLine = status.split('\n').find((line) => line.includes(`\`${first}\``));
+    expect(firstLine).toContain(`now: not recovered: plan ${pathB} (Path B: Overwrite in place (after a named snapshot)) of incident ${second} went back to ${before}, before ${swap} ran, undoing it; diagnose again`);
   });
 
   it('the swap typed while the one its clone proposed waits is that one: a link to it, no second plan', async () => {
