@@ -1260,7 +1260,10 @@ export class IncidentService {
       // a validation cut short by a stop threw instead of failing, so says nothing of the pipeline.
       // A validation follow-up that spoke for the failure (scenario 4's Dagster still stopped) is the advice: the resumed
       // runs did not fail, they were never run.
-      const validationAdvised = validated !== undefined && rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))));
+      const validationPassed = validated?.status === 'succeeded';
+      const validationAdvised =
+        validated !== undefined &&
+        rb.validation.followUps.some((f) => holds(f.when, new Map(validated.results.map((r) => [r.stepId, r.status]))) && (f.passed ?? validationPassed) === validationPassed);
       if (path.whenFailed && finished.status === 'succeeded' && validated !== undefined && validated.status !== 'succeeded' && !validationAdvised) {
         const values = this.templateValues(this.incident(finished.incidentId), finished.params);
         const advice = renderAdvice(path.whenFailed, values);
@@ -1381,7 +1384,8 @@ export class IncidentService {
     // What the validation found that needs a person later (leftover clones to drop, say), with how to do it.
     const outputs = withScopedValues(values, { steps: stepOutputs(finished.results) });
     const recovered = this.recoveryInPlace(incident) !== undefined;
-    const followUps = rb.validation.followUps.filter((f) => holds(f.when, statuses) && (f.afterRecovery ?? recovered) === recovered);
+    const passed = finished.status === 'succeeded';
+    const followUps = rb.validation.followUps.filter((f) => holds(f.when, statuses) && (f.afterRecovery ?? recovered) === recovered && (f.passed ?? passed) === passed);
     for (const followUp of followUps) {
       // As a verdict's: a placeholder the validation left without a value is marked, and the follow-up still said.
       const marks = unfilledMarks(finished.results);

@@ -80,7 +80,7 @@ const parameterNames = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]
  * A key of a verdict or follow-up that, indented one level too far, YAML folds into the end of the advice above it as
  * text ("… with .broken added. paths: [a, b]"); the same words inside the advice ("severity: critical on …") are prose.
  */
-const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps|knownEmpty):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|afterRecovery:\s*(?:true|false))\s*$/;
+const keyFoldedIn = /(?:^|\s)((?:paths|suggest|when|proposes|followUps|knownEmpty):\s*(?:\[[^\]\n]*\]|\{(?!\{)[^}\n]*\})|(?:afterRecovery|passed):\s*(?:true|false))\s*$/;
 /**
  * A verdict's severity folded in the same way. Prose may end so too ("Soda reports severity: critical"): told apart by
  * the verdict, which must say its severity, so one folded in leaves it without one; a verdict that has its own is prose.
@@ -236,6 +236,11 @@ export const followUp = z.strictObject({
    * validation typed on a database nothing recovered, which advice about "the recovery" would misdescribe); omitted, both.
    */
   afterRecovery: z.boolean().optional(),
+  /**
+   * Posted only when the validation passed (true), or only when it did not (false); omitted, either. Advice to let go of
+   * what a rollback needs (the bot's named snapshots) is for a recovery the validation found good.
+   */
+  passed: z.boolean().optional(),
   /** A template over the validation's parameters, engine values and its own steps' outputs ({{steps.<id>.<output>}}). */
   advice,
   /**

@@ -88,6 +88,9 @@ describe('scenario 2 on MotherDuck', () => {
     expect(slack.allText()).toContain(before as string);
     // The validation's Soda contracts ran in Dagster (the counts fail it: the reload stand-in loads nothing).
     expect(slack.allText()).toContain(`all 2 asset checks passed (run ${checksRunId}, SUCCESS)`);
+    // The named snapshots are listed, but letting them go is offered only once a validation passed: a rollback may be next.
+    expect(slack.allText()).toContain(`named snapshots the bot took of databox for this incident, kept until their names are removed: '${before}'`);
+    expect(slack.buttons('propose_follow_up')).toEqual([]);
 
     // Another source's nightly load lands after the recovery: the rollback of ebird's window must leave it as it is.
     const noaaRows = () => md.value('databox', 'SELECT count(*) FROM raw_noaa.daily_weather').then(String);

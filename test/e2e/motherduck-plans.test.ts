@@ -180,7 +180,7 @@ describe('who may approve scenario 3', () => {
     const [swapSnapshot] = md.namedSnapshots().filter((name) => name.startsWith(`databox_bot_${slug}_swap_`));
     expect(swapSnapshot).toBeDefined();
     expect(String(plan?.blocks)).toContain(`ALTER SNAPSHOT \\"databox\\".\\"${swapSnapshot}\\" SET snapshot_name = '' -- id `);
-    expect(String(plan?.blocks)).toContain(`This cleanup also removes the names of the named snapshot the bot took of databox for this incident, '${swapSnapshot}'`);
+    expect(String(plan?.blocks)).toContain(`This cleanup removes the names of the named snapshot the bot took of databox for this incident, '${swapSnapshot}'`);
     // The broken clone is not the database's state: the plan says so before anyone approves dropping it.
     expect(String(plan?.blocks)).toContain(`:warning: *databox_broken_${slug} counts differently from databox now, and no diagnosis counted it to tell why (`);
     expect(slack.buttons('approve_plan')).toHaveLength(plans + 1);

@@ -282,3 +282,13 @@ describe('scenario 2 validation of a recovered window with a day at about twice 
     expect(step('mart_counts')?.summary).toMatch(/^all 3 days normal in usgs\.fct_daily_streamflow/);
   });
 });
+
+describe("scenario 2's cleanup of named snapshots with DATABOX_BACKEND=duckdb", () => {
+  it('refuses path C, saying the bot takes named snapshots of MotherDuck only; the validation lists none, without asking MotherDuck', async () => {
+    const { service, incident } = await diagnosed({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' }, 'SELECT 1');
+    const refused = service.start({ verb: 'recover', scenario: 'backfill', path: 'c', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
+    await expect(refused).rejects.toThrow(/^nothing to clean up: DATABOX_BACKEND is \S+databox\.duckdb, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident \(looked just now\); nothing was proposed$/);
+    const { run } = await service.start({ verb: 'validate', scenario: 'backfill', params: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' }, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(run?.results.find((r) => r.stepId === 'named_snapshots')).toMatchObject({ status: 'skipped', summary: expect.stringContaining('not MotherDuck') });
+  });
+});

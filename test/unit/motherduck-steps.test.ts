@@ -401,7 +401,7 @@ describe('bot-snapshots', () => {
     const id = (planned as unknown as { listedWhenPlanned: { id: string }[] }).listedWhenPlanned[0]?.id;
     // The plan shows the exact statement for each, and what removing the name costs.
     expect(stepKind('bot-snapshots').describe(planned, {} as never)).toContain(`ALTER SNAPSHOT "databox"."${ours}" SET snapshot_name = '' -- id ${id}, taken 2026-04-21 09:00:00 UTC`);
-    expect(stepKind('bot-snapshots').planWarning?.(planned)).toContain(`This cleanup also removes the names of the named snapshot the bot took of databox for this incident, '${ours}' (id ${id}`);
+    expect(stepKind('bot-snapshots').planWarning?.(planned)).toContain(`This cleanup removes the names of the named snapshot the bot took of databox for this incident, '${ours}' (id ${id}`);
 
     // One the bot took after the plan was made (a rollback's) keeps its name: nothing goes that the plan did not show.
     expect(await runStep(resolveSteps([stepSchema.parse({ id: 'undo', kind: 'sql', title: 'u', target: 'motherduck', sql: 'SELECT 1', mutates: true, destructive: true })], {
@@ -413,6 +413,19 @@ describe('bot-snapshots', () => {
     expect(released.summary).toContain('taken after the plan was made, so left named');
     expect(md.sql()).toContain(`ALTER SNAPSHOT "databox"."${ours}" SET snapshot_name = ''`);
     expect(md.namedSnapshots().sort()).toEqual(['before-migration', 'databox_bot_dbx_20260420_3fa2_undo_20260421T090000Z', 'databox_bot_dbx_20260420_3fa2x_swap_20260420T160000Z']);
+  });
+
+  it("on DATABOX_BACKEND's database when that is the local file (target: backend), sends nothing: no snapshot to list or release there", async () => {
+    const { md, ctx } = await standIn();
+    const local = { name: 'local', database: 'databox', label: '/srv/data/databox.duckdb', lock: '/srv/data/databox.duckdb' };
+    const onLocal = { targets: { local, motherduck: { name: 'motherduck', database: 'databox', label: 'md:databox', lock: 'md:databox' }, backend: local } };
+    const listed = await runStep(resolve({ id: 'left', kind: 'bot-snapshots', title: 'l', database: 'databox', target: 'backend' }, onLocal), ctx);
+    const none = 'DATABOX_BACKEND is /srv/data/databox.duckdb, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident';
+    expect(listed).toMatchObject({ status: 'skipped', summary: none, outputs: { count: 0 } });
+    // A cleanup there is refused as one with nothing left to do, naming why, before anything is sent.
+    const release = resolve({ id: 'release', kind: 'bot-snapshots', title: 'r', database: 'databox', target: 'backend', release: true, mutates: true, destructive: true }, onLocal);
+    expect(await nothingLeftToChange([release], plannedTools(ctx))).toBe(none);
+    expect(md.sent).toEqual([]);
   });
 });
 

@@ -379,6 +379,17 @@ const duckdbCases: Planted[] = [
 
 const backfillCases: Planted[] = [
   {
+    name: "a follow-up's passed indented into its advice (it would offer path C's cleanup after a failed validation too, when a rollback may be next)",
+    plant: (doc) => {
+      const release = doc.validation.followUps.findIndex((f: Doc) => f.passed === true);
+      doc.validation.followUps[release].advice += ' passed: true';
+      delete doc.validation.followUps[release].passed;
+    },
+    refusal: [
+      'at validation.followUps[0].advice: holds "passed: true", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+    ],
+  },
+  {
     name: 'a preview compared with a diagnosis step that does not count rows per day',
     plant: (doc) => {
       doc.recovery[0].previews[0].asDiagnosed = 'raw_count';

@@ -19,6 +19,11 @@ const schema = z.strictObject({
   /** The MotherDuck database the engine's named snapshots are of (the one the stack reads). */
   database: template,
   release: z.boolean().default(false),
+  /**
+   * motherduck: always MotherDuck (scenario 3). backend: the database DATABOX_BACKEND names (scenario 2), which
+   * may be the local DuckDB file: the bot takes no named snapshot of that, so there is nothing to list or release.
+   */
+  target: z.enum(['motherduck', 'backend']).default('motherduck'),
 });
 
 interface BotSnapshot {
@@ -35,6 +40,8 @@ export type BotSnapshotsStep = z.output<typeof schema> &
     listedWhenPlanned?: BotSnapshot[];
     /** Those a rollback of this incident took before going back, by name: each holds what that rollback undid. */
     byRollbacks?: Record<string, RollbackSnapshot>;
+    /** With target: backend, when DATABOX_BACKEND is not MotherDuck: that database's label (nothing to list or release). */
+    notMotherDuck?: string;
   };
 
 /** $1 the database folded, $2 the prefix: starts_with, not LIKE, where "_" would match any character. */
@@ -58,7 +65,10 @@ const said = (snapshots: readonly BotSnapshot[]) => snapshots.map((s) => `'${s.n
 
 /** What removing the names costs: a rollback that restores one by name cannot, and the retention alone keeps them. */
 const afterRelease = (database: string) =>
-  `a rollback that restores one of them by name (the swap's, the in-place restore's) fails from then on; each stays restorable by its id, ALTER DATABASE ${databaseIdentifier(database)} SET SNAPSHOT TO (SNAPSHOT_ID '<id>'), only as long as the retention keeps automatic snapshots`;
+  `a rollback of this incident that restores one of them by name is refused from then on, naming this cleanup; each stays restorable by its id, ALTER DATABASE ${databaseIdentifier(database)} SET SNAPSHOT TO (SNAPSHOT_ID '<id>'), only as long as the retention keeps automatic snapshots`;
+
+/** Why a step on DATABOX_BACKEND's database finds no named snapshot there: the bot takes them of MotherDuck only. */
+const noneOffMotherDuck = (label: string) => `DATABOX_BACKEND is ${label}, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident`;
 
 /**
  * A snapshot a rollback took before going back holds what it undid: the recovery's result and the writes after it, which
@@ -77,7 +87,8 @@ export const botSnapshotsStepKind = defineStepKind({
   kind: 'bot-snapshots',
   describesSql: true,
   schema,
-  statuses: (step) => (step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']),
+  // skipped: on DATABOX_BACKEND's database when that is not MotherDuck (target: backend), where nothing is listed.
+  statuses: (step) => [...(step.release ? ['ok', 'unreachable'] : ['ok', 'leftovers', 'unreachable']), ...(step.target === 'backend' && !step.release ? ['skipped'] : [])],
   // releasedSnapshots: each one released with its id and time, for a later refusal to restore it by name (released-snapshots.ts).
   outputs: unsetAlike({ snapshots: 'list', released: 'list', releasedSnapshots: 'list', count: 'text', named: 'text' }, ['unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,
@@ -90,9 +101,12 @@ export const botSnapshotsStepKind = defineStepKind({
     const database = tools.text(step.database);
     const prefix = botSnapshotPrefix(database, incident);
     const rollbacks = Object.entries((tools.values.rollback_snapshots ?? {}) as Record<string, RollbackSnapshot>).filter(([name]) => name.startsWith(prefix));
-    return { ...step, database, prefix, ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}) } as BotSnapshotsStep;
+    const backend = (tools.values.targets as { backend?: { name: string; label: string } } | undefined)?.backend;
+    const offMotherDuck = step.target === 'backend' && backend !== undefined && backend.name !== 'motherduck' ? { notMotherDuck: backend.label } : {};
+    return { ...step, database, prefix, ...offMotherDuck, ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}) } as BotSnapshotsStep;
   },
   describe: (step) => {
+    if (step.notMotherDuck) return `-- nothing sent: ${noneOffMotherDuck(step.notMotherDuck)}`;
     const listed = listSql.replace('$1', databaseNameLiteral(step.database)).replace('$2', `'${step.prefix}'`);
     if (!step.release) return listed;
     const planned = step.listedWhenPlanned ?? [];
@@ -101,8 +115,13 @@ export const botSnapshotsStepKind = defineStepKind({
   },
   // It changes no database's data, only snapshots' names: a named snapshot before it would be one more left behind.
   changesOtherDatabases: true,
-  run: (step, ctx) =>
-    withStepDatabase(ctx, { target: 'motherduck', writable: step.release, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
+  run: (step, ctx) => {
+    if (step.notMotherDuck) {
+      const none = noneOffMotherDuck(step.notMotherDuck);
+      // A release is never proposed there (nothingWhenPlanned); a listing has nothing to look at.
+      return Promise.resolve({ status: step.release ? 'ok' : 'skipped', summary: none, durationMs: 0, outputs: { snapshots: [], released: [], releasedSnapshots: [], count: 0, named: namedPhrase(0) } });
+    }
+    return withStepDatabase(ctx, { target: 'motherduck', writable: step.release, timeoutMs: step.timeoutMs }, async (session, _fail, started): Promise<StepResult> => {
       const existing = await botSnapshots(step, session);
       const names = existing.map((s) => s.name);
       if (!step.release) {
@@ -126,10 +145,15 @@ export const botSnapshotsStepKind = defineStepKind({
         durationMs: elapsedSince(started),
         outputs: { snapshots: names, released: released.map((s) => s.name), releasedSnapshots: released, count: existing.length, named: namedPhrase(existing.length) },
       };
-    }),
-  nothingWhenPlanned: (step) => (step.release && step.listedWhenPlanned?.length === 0 ? `no named snapshot the bot took of ${step.database} for this incident is left` : undefined),
+    });
+  },
+  nothingWhenPlanned: (step) => {
+    if (!step.release || step.listedWhenPlanned?.length !== 0) return undefined;
+    return step.notMotherDuck ? noneOffMotherDuck(step.notMotherDuck) : `no named snapshot the bot took of ${step.database} for this incident is left`;
+  },
   readWhenPlanned: async (step, { target }) => {
     if (!step.release) return step;
+    if (step.notMotherDuck) return { ...step, listedWhenPlanned: [] };
     const session = await target('motherduck')
       .open({ writable: false })
       .catch((error: Error) => Promise.reject(new UserError(`cannot list the named snapshots the bot took of ${step.database} to make the plan: ${error.message.split('\n')[0]}; nothing was proposed`)));
@@ -146,6 +170,6 @@ export const botSnapshotsStepKind = defineStepKind({
       const taken = step.byRollbacks?.[s.name];
       return taken ? [undoneSaid(step.database, s.name, taken)] : [];
     });
-    return [`This cleanup also removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`, ...undone].join(' ');
+    return [`This cleanup removes the names of the named snapshot${listed.length === 1 ? '' : 's'} the bot took of ${step.database} for this incident, ${said(listed)}: ${afterRelease(step.database)}.`, ...undone].join(' ');
   },
 });
