@@ -1,11 +1,14 @@
 // Load-time check that a text names a step's output only where its condition leaves that output set: a verdict for a status that leaves it unset would be posted with a marker in its place.
 import { changingStatuses } from '../engine/may-have-changed.js';
 import { orList } from '../or-list.js';
+import { forStep } from '../engine/steps/define-step-kind.js';
+import { stepKind } from '../engine/steps/index.js';
 import { possibleStatuses, type RunbookProblem } from './check.js';
+import { conditionMayFail } from './condition-may-fail.js';
 import type { Condition, Runbook, Step } from './schema.js';
 import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
-import { caseCondition, casesOf, holdsWhenever } from './verdict-checks.js';
+import { caseCondition, casesOf, holdsWhenever, type Atom } from './verdict-checks.js';
 
 type At = (string | number)[];
 
@@ -34,12 +37,34 @@ function addEnding(endings: Endings, step: string, ending: string): void {
  * How the steps a condition names ended in the cases it holds in, but those an earlier condition takes first (the first
  * verdict that holds is the one given); undefined when there are too many cases to tell.
  */
-function endingsOf(when: Condition, earlier: readonly Condition[]): Endings | undefined {
+/**
+ * Whether the engine skipped `step` on its condition (onlyIf) while the steps that condition names ended as `endings`
+ * say: not when the condition holds whatever they ended (a step after `open` on open's ok, when open ended ok), nor
+ * when the step has no condition. A kind that ends "skipped" itself (a move with ifMissing: skip) is not asked about.
+ */
+function skippedOnCondition(step: Step, endings: Endings): boolean {
+  if (forStep(stepKind(step.kind).statuses, step).includes('skipped')) return true;
+  if (!step.onlyIf) return false;
+  const ways = new Map([...endings].map(([id, set]) => [id, new Set([...set].map((ending) => (ending === leftOut ? undefined : ending)))]));
+  return conditionMayFail(step.onlyIf, ways);
+}
+
+/** Whether a case (each step named ending one status) can happen: not one where a step is skipped though its condition held. */
+function possibleCase(atoms: readonly Atom[], steps: readonly Step[]): boolean {
+  const endings: Endings = new Map(atoms.map((a) => [a.step, new Set([a.status])]));
+  return atoms.every((a) => {
+    const step = steps.find((s) => s.id === a.step);
+    return a.status !== 'skipped' || !step || skippedOnCondition(step, endings);
+  });
+}
+
+function endingsOf(when: Condition, earlier: readonly Condition[], steps: readonly Step[]): Endings | undefined {
   const cases = casesOf(when);
   if (!cases) return undefined;
   const endings: Endings = new Map();
   for (const atoms of cases) {
     if (earlier.some((before) => holdsWhenever(before, caseCondition(atoms)))) continue;
+    if (!possibleCase(atoms, steps)) continue;
     for (const { step, status } of atoms) addEnding(endings, step, status);
   }
   return endings;
@@ -48,11 +73,15 @@ function endingsOf(when: Condition, earlier: readonly Condition[]): Endings | un
 /**
  * How each diagnosis step may have ended when the catch-all verdict is given: every step passed (ok, skipped on its
  * condition, a status it accepts) or was left out, but where an earlier verdict takes that ending whatever the others.
+ * Skipped on its condition only where that condition may fail given how the steps before it passed: one on an earlier
+ * step's ok, that step accepting nothing else, holds, so the step ran.
  */
 function catchAllEndings(steps: readonly Step[], earlier: readonly Condition[]): Endings {
   const endings: Endings = new Map();
   for (const step of steps) {
-    const passing = possibleStatuses(step).filter((status) => status === 'ok' || status === 'skipped' || step.acceptStatuses.includes(status));
+    const passing = possibleStatuses(step)
+      .filter((status) => status === 'ok' || status === 'skipped' || step.acceptStatuses.includes(status))
+      .filter((status) => status !== 'skipped' || skippedOnCondition(step, endings));
     for (const status of passing) if (!earlier.some((before) => holdsWhenever(before, { step: step.id, status }))) addEnding(endings, step.id, status);
     if (step.onlyIfGiven !== undefined) addEnding(endings, step.id, leftOut);
   }
@@ -84,7 +113,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   const verdicts = rb.diagnosis.verdicts;
   verdicts.forEach((v, i) => {
     const earlier = verdicts.slice(0, i).flatMap((before) => (before.when ? [before.when] : []));
-    const endings = v.when ? endingsOf(v.when, earlier) : catchAllEndings(rb.diagnosis.steps, earlier);
+    const endings = v.when ? endingsOf(v.when, earlier, rb.diagnosis.steps) : catchAllEndings(rb.diagnosis.steps, earlier);
     if (!endings) return;
     const scope: Scope = {
       head: 'steps',
@@ -98,7 +127,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     for (const [name, template] of Object.entries(v.suggest)) problems.push(...unsetProblems([...at, 'suggest', name], template, scope));
   });
   rb.validation.followUps.forEach((f, i) => {
-    const endings = endingsOf(f.when, []);
+    const endings = endingsOf(f.when, [], rb.validation.steps);
     if (!endings) return;
     const scope: Scope = { head: 'steps', steps: rb.validation.steps, endings, matches: 'this follow-up matches', instead: 'narrow its condition to the statuses that set it' };
     const at: At = ['validation', 'followUps', i];

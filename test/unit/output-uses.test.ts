@@ -132,7 +132,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     doc.diagnosis.parameters = ['table'];
     doc.diagnosis.steps[2].acceptStatuses = ['no-table'];
     doc.diagnosis.steps.push(
-      { id: 'again', kind: 'day-counts', title: 'Rows per day, read again', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'scan', status: 'ok' } },
+      { id: 'again', kind: 'day-counts', title: 'Rows per day, read again', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'counts', status: 'ok' } },
       { id: 'given', kind: 'day-counts', title: 'Rows per day of the table given', table: '{{table}}', dateColumn: 'loaded_at', onlyIfGiven: 'table' },
     );
     verdict(doc, 'healthy').advice = 'All well since {{steps.counts.firstDay}}, {{steps.again.firstDay}} and {{steps.given.firstDay}}';
@@ -142,6 +142,37 @@ describe('an output named for a status that leaves it unset is refused at load',
       `at diagnosis.verdicts[2].advice: {{steps.again.firstDay}}: steps.again.firstDay is not set when again's status is skipped, ${catchAll}, or write {{steps.again.firstDay?}} to say nothing then`,
       `at diagnosis.verdicts[2].advice: {{steps.given.firstDay}}: steps.given.firstDay is not set when given is left out (onlyIfGiven: table, not given), ${catchAll}, or write {{steps.given.firstDay?}} to say nothing then`,
     ]);
+  });
+
+  it('the catch-all verdict reads the output of a step that runs after an earlier one passed: that step ran then', () => {
+    const doc = probe();
+    // The catch-all is given with scan ok (it accepts nothing else), so a step on scan's ok ran; one on counts' ok may not
+    // have, counts accepting no-table.
+    doc.diagnosis.steps[2].acceptStatuses = ['no-table'];
+    doc.diagnosis.steps.push(
+      { id: 'after_scan', kind: 'day-counts', title: 'Rows per day after the scan', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'scan', status: 'ok' } },
+      { id: 'after_both', kind: 'day-counts', title: 'Rows per day after both', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { all: [{ step: 'scan', status: 'ok' }, { step: 'after_scan', status: ['ok', 'anomalies'] }] } },
+    );
+    verdict(doc, 'gaps').when = { step: 'after_scan', status: 'anomalies' };
+    verdict(doc, 'healthy').advice = 'All well since {{steps.after_scan.firstDay}} and {{steps.after_both.firstDay}}';
+    expect(refusal(doc)).toEqual([]);
+    doc.diagnosis.steps[3].onlyIf = { step: 'counts', status: 'ok' };
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[2].advice: {{steps.after_scan.firstDay}}: steps.after_scan.firstDay is not set when after_scan's status is skipped, which the catch-all verdict is given with (every step passed): give a verdict of its own for that, or write {{steps.after_scan.firstDay?}} to say nothing then",
+      "at diagnosis.verdicts[2].advice: {{steps.after_both.firstDay}}: steps.after_both.firstDay is not set when after_both's status is skipped, which the catch-all verdict is given with (every step passed): give a verdict of its own for that, or write {{steps.after_both.firstDay?}} to say nothing then",
+    ]);
+  });
+
+  it('a verdict naming a step skipped together with the step its condition is on, which then held: no such case', () => {
+    const doc = probe();
+    doc.diagnosis.steps.push({ id: 'after_scan', kind: 'day-counts', title: 'Rows per day after the scan', table: 'raw.events', dateColumn: 'loaded_at', onlyIf: { step: 'scan', status: 'ok' } });
+    verdict(doc, 'gaps').when = { all: [{ step: 'scan', status: ['ok', 'unopenable'] }, { step: 'after_scan', status: ['anomalies', 'skipped'] }] };
+    verdict(doc, 'gaps').advice = 'Reload {{steps.after_scan.proposedFrom}}';
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[1].advice: {{steps.after_scan.proposedFrom}}: steps.after_scan.proposedFrom is not set when after_scan's status is skipped, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.after_scan.proposedFrom?}} to say nothing then",
+    ]);
+    verdict(doc, 'gaps').when = { all: [{ step: 'scan', status: 'ok' }, { step: 'after_scan', status: ['anomalies', 'skipped'] }] };
+    expect(refusal(doc)).toEqual([]);
   });
 
   it("a validation follow-up's advice and the plan it offers", () => {

@@ -1,0 +1,27 @@
+// Whether a step's condition (onlyIf) may fail to hold, given the ways the steps it names may have ended: a step whose condition holds whatever they ended ran, and is never "skipped" on it.
+import { holds } from '../engine/conditions.js';
+import type { Condition } from './schema.js';
+
+/** The most combinations of endings tried before giving up (and saying the condition may fail: the cautious answer). */
+const mostCombinations = 4096;
+
+function stepsNamed(cond: Condition): string[] {
+  if ('any' in cond) return [...new Set(cond.any.flatMap(stepsNamed))];
+  if ('all' in cond) return [...new Set(cond.all.flatMap(stepsNamed))];
+  return [cond.step];
+}
+
+/**
+ * Whether `cond` fails for some way the steps it names may have ended: `endings` gives each step's statuses, undefined
+ * among them for a step with no result (left out); a step not in `endings` may have ended any way, so it may fail.
+ */
+export function conditionMayFail(cond: Condition, endings: ReadonlyMap<string, ReadonlySet<string | undefined>>): boolean {
+  let combinations: Map<string, string>[] = [new Map()];
+  for (const step of stepsNamed(cond)) {
+    const ways = endings.get(step);
+    if (!ways || ways.size === 0) return true;
+    combinations = combinations.flatMap((statuses) => [...ways].map((way) => (way === undefined ? new Map(statuses) : new Map(statuses).set(step, way))));
+    if (combinations.length > mostCombinations) return true;
+  }
+  return combinations.some((statuses) => !holds(cond, statuses));
+}
