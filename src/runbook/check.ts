@@ -7,7 +7,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
-import { mayEndWithoutOutputs, previewTemplates, recoveryStepsRead, stepTemplates } from './recovery-outputs-read.js';
+import { mayEndWithoutOutputs, motherDuckLockKey, previewTemplates, recoveryStepsRead, snapshotTakenOnMotherDuckOnly, stepTemplates } from './recovery-outputs-read.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
@@ -443,6 +443,9 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     // A plan that changes MotherDuck has a named snapshot before each destructive step, <id>_snapshot, for the rollback.
     const snapshots = p.steps.filter((s) => s.destructive && !stepKind(s.kind).changesOtherDatabases).map((s) => ({ id: `${s.id}_snapshot`, title: s.title, kind: 'named-snapshot', database: '', name: '', mutates: true, destructive: false, acceptStatuses: [] }) as Step);
     const recoverySteps = [...p.guards, ...snapshots, ...p.steps];
+    // A runbook that holds the MotherDuck lock always changes MotherDuck, so its plans always have those snapshots; one
+    // on the backend's lock, or a file's, has them only when that is MotherDuck.
+    const locksMotherDuckOnly = rb.lockKey.trim() === motherDuckLockKey;
     const rollbackScope: Scope = { label: `the rollback of path ${p.id}`, params: [...p.parameters, ...p.rollback.parameters], requires: p.requires, knownEmptyBy: scope.knownEmptyBy, diagnosis: true, recovery: recoverySteps };
     p.rollback.inspect.forEach((s, j) => {
       if (s.mutates) add([...rollbackAt, 'inspect', j], 'inspect steps must be read-only');
@@ -482,7 +485,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       }
       for (const { id, placeholder } of recoveryStepsRead(part.uses)) {
         const read = recoverySteps.find((r) => r.id === id);
-        const why = read && part.onlyIfRan !== id ? mayEndWithoutOutputs(read) : undefined;
+        const snapshot = snapshots.some((r) => r.id === id) && !locksMotherDuckOnly;
+        const why = read && part.onlyIfRan !== id ? (snapshot ? snapshotTakenOnMotherDuckOnly : mayEndWithoutOutputs(read)) : undefined;
         if (!why) continue;
         const bound = part.onlyIfRan === undefined ? '' : ` (its onlyIfRan: ${part.onlyIfRan} does not say whether ${id} ran)`;
         add([...part.at, ...(part.onlyIfRan === undefined ? [] : ['onlyIfRan'])], `${part.what} "${part.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}. Add onlyIfRan: ${id} to "${part.id}"${bound}, so the rollback leaves it out when ${id} did not run`);

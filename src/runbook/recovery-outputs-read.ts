@@ -44,6 +44,15 @@ export function recoveryStepsRead(uses: readonly TemplateUse[]): RecoveryOutputR
   return [...first.values()];
 }
 
+/** The lockKey of a runbook whose plans always change MotherDuck, so always have the engine's named snapshots. */
+export const motherDuckLockKey = '{{targets.motherduck.lock}}';
+
+/**
+ * Why the engine's named snapshot before a destructive step (<id>_snapshot) may be missing: a plan takes one only when it
+ * changes MotherDuck (holds its lock), so a run on a local DuckDB file has no such step, and its rollback nothing to read there.
+ */
+export const snapshotTakenOnMotherDuckOnly = 'the engine takes it only when the plan changes MotherDuck, so a run on a local DuckDB database has none';
+
 /**
  * Why a recovery step may end, its plan going on, without the outputs it gives when it ends "ok" (skipped, or
  * another status it accepts); undefined when it always ends "ok" or stops the recovery.

@@ -218,6 +218,23 @@ describe("a rollback's guard, preview or whenFailed reading a recovery step's ou
     expect(refusal(doc)).toEqual([]);
   });
 
+  it("a step or preview reading the engine's MotherDuck-only snapshot before a destructive step", () => {
+    const doc = probe();
+    const rollback = doc.recovery[0].rollback;
+    rollback.previews = [{ id: 'snapshot_taken', title: 'The snapshot taken', sql: 'SELECT ?', params: ['{{recovery.move_db_snapshot.snapshot}}'] }];
+    rollback.steps[0].whenFailed = 'Restore the snapshot {{recovery.move_db_snapshot.snapshot}} by hand';
+    const why = 'recovery step "move_db_snapshot" can end without it: the engine takes it only when the plan changes MotherDuck, so a run on a local DuckDB database has none';
+    expect(refusal(doc)).toEqual([
+      `at recovery[0].rollback.previews[0]: rollback preview "snapshot_taken" reads {{recovery.move_db_snapshot.snapshot}}, but ${why}. Add onlyIfRan: move_db_snapshot to "snapshot_taken", so the rollback leaves it out when move_db_snapshot did not run`,
+      `at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_db_snapshot.snapshot}}, but ${why}. Add onlyIfRan: move_db_snapshot to "restore_db" (its onlyIfRan: move_db does not say whether move_db_snapshot ran), so the rollback leaves it out when move_db_snapshot did not run`,
+    ]);
+    // A runbook holding the MotherDuck lock always changes MotherDuck: its plans always take the snapshot.
+    expect(refusal({ ...doc, lockKey: '{{targets.motherduck.lock}}' })).toEqual([]);
+    rollback.previews[0].onlyIfRan = 'move_db_snapshot';
+    rollback.steps[0].whenFailed = 'Restore the snapshot {{recovery.move_db_snapshot.snapshot?}} by hand, if one was taken';
+    expect(refusal(doc)).toEqual([]);
+  });
+
   it("a guard's onlyIfRan names a step of the recovery", () => {
     const doc = probe();
     doc.recovery[0].rollback.guards = [{ id: 'opens', kind: 'duckdb-open', title: 'The file opens', path: '{{database_path}}', onlyIfRan: 'move_bd' }];
