@@ -1,11 +1,12 @@
 // Load-time check that a text names a step's output only where its condition leaves that output set: a verdict for a status that leaves it unset would be posted with a marker in its place.
 import { changingStatuses } from '../engine/may-have-changed.js';
 import { orList } from '../or-list.js';
-import { forStep } from '../engine/steps/define-step-kind.js';
+import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { possibleStatuses, type RunbookProblem } from './check.js';
 import { conditionMayFail } from './condition-may-fail.js';
 import type { Condition, Runbook, Step } from './schema.js';
+import { previewTemplates, stepTemplates } from './recovery-outputs-read.js';
 import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
 import { caseCondition, casesOf, holdsWhenever, type Atom } from './verdict-checks.js';
@@ -88,8 +89,16 @@ function catchAllEndings(steps: readonly Step[], earlier: readonly Condition[]):
   return endings;
 }
 
-function unsetProblems(at: At, template: string, scope: Scope): RunbookProblem[] {
-  return placeholderUses(template).flatMap(({ expression, optional }) => {
+function unsetProblems(at: At, template: string, scope: Scope, optionalSafe = true): RunbookProblem[] {
+  return unsetIn(at, placeholderUses(template), scope, optionalSafe);
+}
+
+/**
+ * The expressions read that name an output the scope leaves unset. Where an empty value would be said (text of
+ * advice), {{…?}} is offered; where it would be run (an argv element, a path, SQL), it is not.
+ */
+function unsetIn(at: At, uses: readonly { expression: string; optional: boolean }[], scope: Scope, optionalSafe: boolean): RunbookProblem[] {
+  return uses.flatMap(({ expression, optional }) => {
     const [head, id = '', output = ''] = expression.split('.');
     const step = scope.steps.find((s) => s.id === id);
     // Another value, one said to be optional, or a name refused where it is checked: nothing to say here.
@@ -103,7 +112,8 @@ function unsetProblems(at: At, template: string, scope: Scope): RunbookProblem[]
       ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
       ...(unset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
     ].join(', or when ');
-    return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}, or write {{${expression}?}} to say nothing then` }];
+    const otherwise = optionalSafe ? `, or write {{${expression}?}} to say nothing then` : '';
+    return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}` }];
   });
 }
 
@@ -138,26 +148,26 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
   });
   rb.recovery.forEach((p, i) => {
     if (!p.rollback) return;
-    // A rollback step bound to a recovery step (onlyIfRan) is in the plan whenever that step may have changed something,
-    // whatever its outputs: its whenFailed, filled in when the plan is made, must not need one that is not set then.
-    const parts: [Step[], string][] = [
-      [p.rollback.guards, 'guards'],
-      [p.rollback.steps, 'steps'],
+    // A rollback part bound to a recovery step (onlyIfRan) is in the plan whenever that step may have changed something,
+    // whatever its outputs: every template of it, filled in when the plan is made, must not need one that is not set then.
+    const parts: { what: string; at: At; onlyIfRan: string | undefined; uses: TemplateUse[] }[] = [
+      ...p.rollback.guards.map((g, j) => ({ what: 'guard', at: ['recovery', i, 'rollback', 'guards', j] as At, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
+      ...p.rollback.previews.map((v, j) => ({ what: 'preview', at: ['recovery', i, 'rollback', 'previews', j] as At, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
+      ...p.rollback.steps.map((s, j) => ({ what: 'step', at: ['recovery', i, 'rollback', 'steps', j] as At, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
     ];
-    for (const [steps, list] of parts) {
-      steps.forEach((s, j) => {
-        const bound = s.onlyIfRan === undefined ? undefined : p.steps.find((r) => r.id === s.onlyIfRan);
-        if (!bound || s.whenFailed === undefined) return;
-        const ran = possibleStatuses(bound).filter((status) => changingStatuses(bound.kind).includes(status));
-        const scope: Scope = {
-          head: 'recovery',
-          steps: p.steps,
-          endings: new Map([[bound.id, new Set(ran)]]),
-          matches: `its onlyIfRan: ${bound.id} counts as run (it may have changed something), so this step is in the rollback then`,
-          instead: 'name what is set then',
-        };
-        problems.push(...unsetProblems(['recovery', i, 'rollback', list, j, 'whenFailed'], s.whenFailed, scope));
-      });
+    for (const part of parts) {
+      const bound = part.onlyIfRan === undefined ? undefined : p.steps.find((r) => r.id === part.onlyIfRan);
+      if (!bound) continue;
+      const ran = possibleStatuses(bound).filter((status) => changingStatuses(bound.kind).includes(status));
+      const matches = `its onlyIfRan: ${bound.id} counts as run (it may have changed something), so this ${part.what} is in the rollback then`;
+      for (const use of part.uses) {
+        // Said when the step fails, an empty value says nothing; run (an argv element, a path, SQL), it would do something else.
+        const said = use.at.length === 1 && use.at[0] === 'whenFailed';
+        const instead = said ? 'name what is set then' : `the rollback cannot be built when ${bound.id} ended so: bind this ${part.what} to a step that sets it, or read what is set then`;
+        const scope: Scope = { head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(ran)]]), matches, instead };
+        const expressions = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
+        problems.push(...unsetIn([...part.at, ...use.at], expressions, scope, said));
+      }
     }
   });
   return problems;

@@ -202,6 +202,20 @@ describe('an output named for a status that leaves it unset is refused at load',
   });
 });
 
+describe("a rollback's argv, path or SQL reading an output its bound step (onlyIfRan) leaves unset for a status it may have run with", () => {
+  it('a command that may have failed or timed out, and its preview, each named; no {{…?}} offered where the value is run', () => {
+    const doc = probe();
+    const rollback = doc.recovery[0].rollback;
+    rollback.steps.push({ id: 'stop_rebuild', kind: 'command', title: 'Stop what the rebuild started', argv: ['kill', '{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild', mutates: true });
+    rollback.previews = [{ id: 'rebuilt', title: 'Rows rebuilt', sql: 'SELECT ?', params: ['{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild' }];
+    const unset = "recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this";
+    expect(refusal(doc)).toEqual([
+      `at recovery[0].rollback.previews[0].params[0]: {{recovery.rebuild.exitCode}}: ${unset} preview is in the rollback then: the rollback cannot be built when rebuild ended so: bind this preview to a step that sets it, or read what is set then`,
+      `at recovery[0].rollback.steps[1].argv[1]: {{recovery.rebuild.exitCode}}: ${unset} step is in the rollback then: the rollback cannot be built when rebuild ended so: bind this step to a step that sets it, or read what is set then`,
+    ]);
+  });
+});
+
 describe("a rollback's guard, preview or whenFailed reading a recovery step's output is bound to that step (onlyIfRan) when it may have none", () => {
   it('a preview and a guard reading what a step skipped when there is nothing to move never gives', () => {
     const doc = probe();

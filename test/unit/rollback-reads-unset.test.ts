@@ -9,8 +9,11 @@ import { engineOverRunbook, openEngine } from '../helpers/engine.js';
 
 const tempDir = useTempDirs('rollback-reads-unset-');
 
-/** A probe whose path A starts a daemon (`startArgv`, started detached) and then fails; its rollback stops the daemon by its PID. */
-const runbook = (startArgv: string) => `
+/**
+ * A probe whose path A starts a daemon (`startArgv`, started detached) and then fails at `load`; its rollback stops the
+ * daemon (`stopArgv`, which may read what the recovery's steps said).
+ */
+const runbook = (startArgv: string, stopArgv = '["true", "stop"]', load = '{ id: load, kind: command, title: load what it missed, argv: ["false"], mutates: true }') => `
 id: probe
 title: A probe
 section: 9
@@ -27,7 +30,7 @@ recovery:
     description: starts the daemon again
     steps:
       - { id: start, kind: command, title: start the daemon, argv: ${startArgv}, detach: true, settle: 1s, mutates: true }
-      - { id: load, kind: command, title: load what it missed, argv: ["false"], mutates: true }
+      - ${load}
       - { id: publish, kind: command, title: publish, argv: ["true", "publish"], mutates: true }
     rollback:
       title: Stop it
@@ -35,14 +38,14 @@ recovery:
         # Would refuse every rollback: it is in one only after publish ran, which it never does here.
         - { id: published, kind: command, title: the publication is there, argv: ["false", "published"], onlyIfRan: publish }
       steps:
-        - { id: stop, kind: command, title: stop the daemon, argv: ["true", "stop", "{{recovery.start.pid}}"], onlyIfRan: start, mutates: true }
+        - { id: stop, kind: command, title: stop the daemon, argv: ${stopArgv}, onlyIfRan: start, mutates: true }
 validation:
   steps:
     - { id: noop, kind: command, title: noop, argv: ["true", "noop"] }
 `;
 
-async function failedRecovery(startArgv: string, dir = tempDir()) {
-  const service = engineOverRunbook(dir, runbook(startArgv));
+async function failedRecovery(startArgv: string, dir = tempDir(), yaml = runbook(startArgv)) {
+  const service = engineOverRunbook(dir, yaml);
   const { incident } = await service.start({ verb: 'diagnose', scenario: 'probe', params: {} }, 'U1', 'test');
   const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident: incident.id }, 'U1', 'test');
   expect(service.approve(run!.id, run!.hash, 'U2').ok).toBe(true);
@@ -69,12 +72,14 @@ describe('a rollback bound to the steps that ran', () => {
     );
   });
 
-  it('is refused, naming the step and what it did not set, when a step it undoes ran but failed without saying what to undo', async () => {
-    // Exits within its settle: the start failed (it may have done part of its work), and it has no PID to stop.
-    const { service, runId } = await failedRecovery('["false"]');
+  it('is refused, naming the step and what it did not set, when a step it reads ran but stopped the recovery without saying what it did', async () => {
+    // The load refuses a part reading what its own step (onlyIfRan) may leave unset; another step read, which stops the
+    // recovery when it fails, may have timed out part-way with no exit code: only the run can tell.
+    const load = '{ id: load, kind: command, title: load what it missed, argv: ["sleep", "5"], timeout: 1s, mutates: true }';
+    const yaml = runbook('["sleep", "5"]', '["true", "stop", "{{recovery.load.exitCode}}"]', load);
+    const { service, runId } = await failedRecovery('["sleep", "5"]', tempDir(), yaml);
     await expect(service.proposeRollback(runId, 'U1')).rejects.toThrow(
-      `${runId} cannot be rolled back by the bot: its step "stop" reads {{recovery.start.pid}}, but recovery step "start" ended failed without setting pid (exited with code 1 within 1s instead of staying up), so the rollback cannot know what to undo there. ` +
-        `Nothing was proposed: look at what ${runId} changed (its message lists each step's outcome) and put it right by hand`,
+      new RegExp(`^${runId} cannot be rolled back by the bot: its step "stop" reads \\{\\{recovery\\.load\\.exitCode\\}\\}, but recovery step "load" ended timeout without setting exitCode \\(.*\\), so the rollback cannot know what to undo there\\. Nothing was proposed`),
     );
   });
 });
