@@ -7,6 +7,7 @@ import { stepKind } from '../engine/steps/index.js';
 import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames } from '../engine/template-values.js';
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
+import { innermostCommand } from '../engine/steps/wrapped-command.js';
 import { mayEndWithoutOutputs, motherDuckLockKey, previewTemplates, recoveryStepsRead, snapshotTakenOnMotherDuckOnly, stepTemplates } from './recovery-outputs-read.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
@@ -587,7 +588,9 @@ function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
     .filter(({ step }) => step.kind === 'command');
   const argvOf = (step: Step) => {
     const command = step as Extract<Step, { kind: 'command' }>;
-    return JSON.stringify([command.argv, command.cwd ?? '', Object.entries(command.env ?? {}).sort()]);
+    // Run through a wrapper (env X=1, nice, timeout, sudo -u …), it is the same command still; one with a forEach is as written.
+    const words = command.argv.every((word) => typeof word === 'string') ? innermostCommand(command.argv as string[]) : command.argv;
+    return JSON.stringify([words, command.cwd ?? '', Object.entries(command.env ?? {}).sort()]);
   };
   const changing = new Map<string, At>();
   for (const { step, at } of commands) if (step.mutates && !changing.has(argvOf(step))) changing.set(argvOf(step), at);
@@ -597,7 +600,7 @@ function sameCommandUnmarked(rb: Runbook): { at: At; message: string }[] {
     return [
       {
         at: [...at, 'mutates'],
-        message: `this runbook runs the same command (argv, cwd and env) as a changing step at ${placeOf(there)}: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
+        message: `this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at ${placeOf(there)}: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there`,
       },
     ];
   });

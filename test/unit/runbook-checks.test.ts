@@ -196,8 +196,21 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].argv = ['task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
   },
+  ...[
+    ['env', 'X=1'],
+    ['nice', '-n', '10'],
+    ['timeout', '30m'],
+    ['sudo', '-u', 'dagster'],
+    ['sudo', '-u', 'dagster', 'env', 'X=1', 'timeout', '30m'],
+  ].map((wrapper) => ({
+    name: `the validation running path A's rebuild through ${wrapper.join(' ')}: still the same command`,
+    plant: (doc: Doc) => {
+      doc.validation.steps[1].argv = [...wrapper, 'task', 'full-refresh'];
+    },
+    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+  })),
   {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
     plant: (doc) => {

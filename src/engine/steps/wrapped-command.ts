@@ -136,6 +136,17 @@ export function unwrap(name: string, rest: Words): Unwrapped | undefined {
   return command.length > 0 ? { command } : undefined;
 }
 
+/**
+ * The command a wrapped argv runs at last, past every wrapper around it ([sudo, -u, dagster, nice, task, …] runs
+ * [task, …]); the argv itself when it is no wrapper, or what it runs is hidden or none.
+ */
+export function innermostCommand(argv: Words): Words {
+  const first = argv[0];
+  if (first === undefined) return argv;
+  const unwrapped = unwrap(first.slice(first.lastIndexOf('/') + 1), argv.slice(1));
+  return unwrapped && 'command' in unwrapped ? innermostCommand(unwrapped.command) : argv;
+}
+
 /** env's command: past a lone - (-i, right after its options) and its NAME=value assignments. */
 function envCommand(operands: Words): Words {
   const words = operands[0] === '-' ? operands.slice(1) : operands;
