@@ -25,3 +25,29 @@ export function conditionMayFail(cond: Condition, endings: ReadonlyMap<string, R
   }
   return combinations.some((statuses) => !holds(cond, statuses));
 }
+
+/**
+ * The statuses a condition that held leaves each step it names with, where its shape tells: {step: open, status: ok}
+ * held means open ended ok; an all, each member's; an any, a step every member names, with any of their statuses.
+ */
+export function impliedStatuses(cond: Condition): Map<string, Set<string>> {
+  if ('all' in cond) {
+    const implied = new Map<string, Set<string>>();
+    for (const member of cond.all) {
+      for (const [step, statuses] of impliedStatuses(member)) {
+        const before = implied.get(step);
+        implied.set(step, before ? new Set([...before].filter((status) => statuses.has(status))) : statuses);
+      }
+    }
+    return implied;
+  }
+  if ('any' in cond) {
+    const members = cond.any.map(impliedStatuses);
+    const implied = new Map<string, Set<string>>();
+    for (const [step] of members[0] ?? []) {
+      if (members.every((m) => m.has(step))) implied.set(step, new Set(members.flatMap((m) => [...(m.get(step) ?? [])])));
+    }
+    return implied;
+  }
+  return new Map([[cond.step, new Set(Array.isArray(cond.status) ? cond.status : [cond.status])]]);
+}

@@ -4,17 +4,20 @@ import { orList } from '../or-list.js';
 import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { possibleStatuses, type RunbookProblem } from './check.js';
-import { conditionMayFail } from './condition-may-fail.js';
+import { conditionMayFail, impliedStatuses } from './condition-may-fail.js';
 import type { Condition, Runbook, Step } from './schema.js';
 import { previewTemplates, stepTemplates } from './recovery-outputs-read.js';
 import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
-import { caseCondition, casesOf, holdsWhenever, type Atom } from './verdict-checks.js';
+import { caseCondition, casesOf, describeCase, holdsWhenever, type Atom } from './verdict-checks.js';
 
 type At = (string | number)[];
 
 /** How a step that is "left out" of a run ended: it has no result at all (onlyIfGiven, its parameter not given). */
 const leftOut = '(left out)';
+
+/** How a step ended in a case of the condition that does not name it (any way at all), followed by that case. */
+const unnamed = '(not named) ';
 
 /** The steps a text may be said after, by id, each with the ways it may have ended then (statuses, or left out). */
 type Endings = Map<string, Set<string>>;
@@ -63,10 +66,22 @@ function endingsOf(when: Condition, earlier: readonly Condition[], steps: readon
   const cases = casesOf(when);
   if (!cases) return undefined;
   const endings: Endings = new Map();
+  const named = new Set(cases.flatMap((atoms) => atoms.map((a) => a.step)));
   for (const atoms of cases) {
     if (earlier.some((before) => holdsWhenever(before, caseCondition(atoms)))) continue;
     if (!possibleCase(atoms, steps)) continue;
     for (const { step, status } of atoms) addEnding(endings, step, status);
+    // A branch that holds without naming a step the condition names elsewhere (any: [open corrupt, scan damaged]) says
+    // nothing of how that step ended then: it may not have run at all.
+    // But a step the case names as having run (not skipped) ran on its condition, which tells how the steps it names ended.
+    const ranOn = atoms.flatMap((a) => (a.status === 'skipped' ? [] : [steps.find((s) => s.id === a.step)?.onlyIf ?? []].flat()));
+    const implied = impliedStatuses({ all: ranOn });
+    for (const step of named) {
+      if (atoms.some((a) => a.step === step)) continue;
+      const statuses = implied.get(step);
+      if (statuses) for (const status of statuses) addEnding(endings, step, status);
+      else addEnding(endings, step, `${unnamed}${describeCase(atoms)}`);
+    }
   }
   return endings;
 }
@@ -104,13 +119,18 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
     // Another value, one said to be optional, or a name refused where it is checked: nothing to say here.
     if (optional || head !== scope.head || !step || !stepOutputFacts(step).has(output)) return [];
     // A status the step never ends is refused where the condition names it.
-    const endings = [...(scope.endings.get(id) ?? [])].filter((ending) => ending === leftOut || possibleStatuses(step).includes(ending));
+    const all = [...(scope.endings.get(id) ?? [])];
+    const endings = all.filter((ending) => ending === leftOut || possibleStatuses(step).includes(ending));
     const unset = endings.filter((ending) => ending === leftOut || unsetWhenEnding(step, output, ending));
-    if (unset.length === 0) return [];
+    const unnamedCases = all.filter((ending) => ending.startsWith(unnamed)).map((ending) => ending.slice(unnamed.length));
+    const anyWayUnset = possibleStatuses(step).filter((status) => unsetWhenEnding(step, output, status));
+    const unsetUnnamed = unnamedCases.length > 0 && (anyWayUnset.length > 0 || step.onlyIfGiven !== undefined);
+    if (unset.length === 0 && !unsetUnnamed) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
     const when = [
       ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
       ...(unset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
+      ...(unsetUnnamed ? [`the condition holds without naming ${id} (${orList(unnamedCases)}), and then ${id}'s status may be ${orList(anyWayUnset)}${step.onlyIfGiven !== undefined ? ` or it may be left out` : ''}`] : []),
     ].join(', or when ');
     const otherwise = optionalSafe ? `, or write {{${expression}?}} to say nothing then` : '';
     return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}` }];

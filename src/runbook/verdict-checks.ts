@@ -57,7 +57,7 @@ export function caseCondition(atoms: Atom[]): Condition {
   return atoms.length === 1 ? (atoms[0] as Atom) : { all: atoms };
 }
 
-function describeCase(atoms: Atom[]): string {
+export function describeCase(atoms: readonly Atom[]): string {
   return atoms.map((a) => `${a.step} ends ${a.status}`).join(' and ');
 }
 

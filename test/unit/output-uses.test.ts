@@ -122,7 +122,7 @@ describe('an output named for a status that leaves it unset is refused at load',
     verdict(doc, 'damaged').when = { any: [{ step: 'scan', status: 'damaged' }, { step: 'open', status: 'failed' }] };
     verdict(doc, 'damaged').advice = 'Damaged: {{steps.open.message}}';
     expect(refusal(doc)).toEqual([
-      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
+      "at diagnosis.verdicts[0].advice: {{steps.open.message}}: steps.open.message is not set when open's status is failed, or when the condition holds without naming open (scan ends damaged), and then open's status may be failed or timeout, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.open.message?}} to say nothing then",
     ]);
   });
 
@@ -172,6 +172,22 @@ describe('an output named for a status that leaves it unset is refused at load',
       "at diagnosis.verdicts[1].advice: {{steps.after_scan.proposedFrom}}: steps.after_scan.proposedFrom is not set when after_scan's status is skipped, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.after_scan.proposedFrom?}} to say nothing then",
     ]);
     verdict(doc, 'gaps').when = { all: [{ step: 'scan', status: 'ok' }, { step: 'after_scan', status: ['anomalies', 'skipped'] }] };
+    expect(refusal(doc)).toEqual([]);
+  });
+
+  it("a branch of an any on another step, in which the step read may not have run", () => {
+    const doc = probe();
+    // As in duckdb.yml: the scan runs only on a file that opened.
+    doc.diagnosis.steps[1].onlyIf = { step: 'open', status: 'ok' };
+    verdict(doc, 'damaged').when = { any: [{ step: 'open', status: 'corrupt' }, { step: 'scan', status: 'damaged' }] };
+    verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.tablesRead}} tables read';
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when the condition holds without naming scan (open ends corrupt), and then scan's status may be skipped, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then",
+    ]);
+    verdict(doc, 'damaged').advice = 'Damaged: {{steps.scan.tablesRead?}} tables read';
+    expect(refusal(doc)).toEqual([]);
+    // Where scan ended damaged, it ran, so its condition held: open ended ok, which sets open's message.
+    verdict(doc, 'damaged').advice = 'Damaged: {{steps.open.message}}';
     expect(refusal(doc)).toEqual([]);
   });
 
