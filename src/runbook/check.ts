@@ -489,8 +489,20 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         const snapshot = snapshots.some((r) => r.id === id) && !locksMotherDuckOnly;
         const why = read && part.onlyIfRan !== id ? (snapshot ? snapshotTakenOnMotherDuckOnly : mayEndWithoutOutputs(read)) : undefined;
         if (!why) continue;
-        const bound = part.onlyIfRan === undefined ? '' : ` (its onlyIfRan: ${part.onlyIfRan} does not say whether ${id} ran)`;
-        add([...part.at, ...(part.onlyIfRan === undefined ? [] : ['onlyIfRan'])], `${part.what} "${part.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}. Add onlyIfRan: ${id} to "${part.id}"${bound}, so the rollback leaves it out when ${id} did not run`);
+        const reads = `${part.what} "${part.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}.`;
+        if (part.onlyIfRan === undefined) {
+          add(part.at, `${reads} Add onlyIfRan: ${id} to "${part.id}", so the rollback leaves it out when ${id} did not run`);
+          continue;
+        }
+        // A part is bound to one step only: read in its whenFailed, said, an empty value is safe; run, it is not.
+        const run = recoveryStepsRead(part.uses.filter((use) => use.at[0] !== 'whenFailed')).some((r) => r.id === id);
+        const optional = `{{${placeholder.slice(2, -2)}?}}`;
+        add(
+          [...part.at, 'onlyIfRan'],
+          run
+            ? `${reads} Its onlyIfRan: ${part.onlyIfRan} (a part has one only) does not say whether ${id} ran, so the rollback could not be built then: read only what ${part.onlyIfRan} gives here, or undo ${id} in a step of its own with onlyIfRan: ${id}`
+            : `${reads} Its onlyIfRan: ${part.onlyIfRan} (a part has one only) does not say whether ${id} ran: write ${optional} in its whenFailed, to say nothing there when ${id} did not run`,
+        );
       }
     }
   });

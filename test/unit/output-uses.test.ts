@@ -256,7 +256,7 @@ describe("a rollback's guard, preview or whenFailed reading a recovery step's ou
     const why = 'recovery step "move_db_snapshot" can end without it: the engine takes it only when the plan changes MotherDuck, so a run on a local DuckDB database has none';
     expect(refusal(doc)).toEqual([
       `at recovery[0].rollback.previews[0]: rollback preview "snapshot_taken" reads {{recovery.move_db_snapshot.snapshot}}, but ${why}. Add onlyIfRan: move_db_snapshot to "snapshot_taken", so the rollback leaves it out when move_db_snapshot did not run`,
-      `at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_db_snapshot.snapshot}}, but ${why}. Add onlyIfRan: move_db_snapshot to "restore_db" (its onlyIfRan: move_db does not say whether move_db_snapshot ran), so the rollback leaves it out when move_db_snapshot did not run`,
+      `at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_db_snapshot.snapshot}}, but ${why}. Its onlyIfRan: move_db (a part has one only) does not say whether move_db_snapshot ran: write {{recovery.move_db_snapshot.snapshot?}} in its whenFailed, to say nothing there when move_db_snapshot did not run`,
     ]);
     // A runbook holding the MotherDuck lock always changes MotherDuck: its plans always take the snapshot.
     expect(refusal({ ...doc, lockKey: '{{targets.motherduck.lock}}' })).toEqual([]);
@@ -275,7 +275,15 @@ describe("a rollback's guard, preview or whenFailed reading a recovery step's ou
     const doc = probe();
     doc.recovery[0].rollback.steps[0].whenFailed = 'Put {{recovery.move_wal.to}} back by hand too';
     expect(refusal(doc)).toEqual([
-      'at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "restore_db" (its onlyIfRan: move_db does not say whether move_wal ran), so the rollback leaves it out when move_wal did not run',
+      'at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Its onlyIfRan: move_db (a part has one only) does not say whether move_wal ran: write {{recovery.move_wal.to?}} in its whenFailed, to say nothing there when move_wal did not run',
+    ]);
+  });
+
+  it("a rollback step bound to one step running another's output: no {{…?}} offered where the value is run", () => {
+    const doc = probe();
+    doc.recovery[0].rollback.steps[0].from = '{{recovery.move_wal.from}}';
+    expect(refusal(doc)).toEqual([
+      'at recovery[0].rollback.steps[0].onlyIfRan: rollback step "restore_db" reads {{recovery.move_wal.from}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Its onlyIfRan: move_db (a part has one only) does not say whether move_wal ran, so the rollback could not be built then: read only what move_db gives here, or undo move_wal in a step of its own with onlyIfRan: move_wal',
     ]);
   });
 });
