@@ -41,6 +41,8 @@ interface Scope {
   recovery?: readonly Step[];
   /** {{previews.<id>}}: the counts a recovery's plan took. */
   previews?: readonly string[];
+  /** Why {{previews.…}} is not set here though the path has previews: said instead of "only set in … that has previews". */
+  previewsUnseen?: string;
   /** {{taken_from.<parameter>}}: where a validation's fromIncident parameters came from. */
   takenFrom?: readonly string[];
   /** The runbook's names: made first, from the engine's values alone, for every template (engineValues in template-values.ts). */
@@ -167,7 +169,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       return scope.takenFrom.includes(name) ? undefined : wrap(`"${name}" is not one of validation.fromIncident (${list(scope.takenFrom)})`);
     }
     if (head === 'previews') {
-      if (!scope.previews) return wrap('{{previews.…}} is only set in the steps of a recovery path that has previews');
+      if (!scope.previews) return wrap(scope.previewsUnseen ?? '{{previews.…}} is only set in the steps of a recovery path that has previews');
       const id = rest[0];
       if (id === undefined || rest.length > 1) return wrap('name one preview: {{previews.<id>}}');
       return scope.previews.includes(id) ? undefined : wrap(`no preview "${id}" in ${scope.label}${didYouMean(id, scope.previews)}`);
@@ -303,7 +305,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     const all = parts.flatMap(([steps]) => steps);
     let index = 0;
     parts.forEach(([steps, at], partIndex) => {
-      const partScope = options.previewsFrom !== undefined && partIndex < options.previewsFrom ? { ...scope, previews: undefined } : scope;
+      const partScope = options.previewsFrom !== undefined && partIndex < options.previewsFrom ? { ...scope, previews: undefined, ...(scope.previews?.length ? { previewsUnseen: '{{previews.…}} is not set in guards: they run before the previews are counted, and see none (read them in the steps after)' } : {}) } : scope;
       steps.forEach((step, i) => {
         const here = [...at, i];
         const earlier = all.slice(0, index);
@@ -410,12 +412,13 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       `recovery path ${p.id}`,
       { previewsFrom: 1 },
     );
-    if (p.whenFailed) checkTemplate({ at: ['whenFailed'], template: p.whenFailed, as: 'text' }, { ...scope, previews: undefined }, at);
+    const pathWide = "{{previews.…}} is not set in a path's whenFailed (or whenFailedOpens): said of the whole path, it sees no previews (a step's own whenFailed does)";
+    if (p.whenFailed) checkTemplate({ at: ['whenFailed'], template: p.whenFailed, as: 'text' }, { ...scope, previews: undefined, previewsUnseen: pathWide }, at);
     if (p.whenFailedOpens && !p.whenFailed) add([...at, 'whenFailedOpens'], 'whenFailedOpens needs whenFailed: the advice the buttons go with');
     for (const [name, value] of Object.entries(p.whenFailedOpens?.params ?? {})) {
-      checkTemplate({ at: ['whenFailedOpens', 'params', name], template: value, as: 'text' }, { ...scope, previews: undefined }, at);
+      checkTemplate({ at: ['whenFailedOpens', 'params', name], template: value, as: 'text' }, { ...scope, previews: undefined, previewsUnseen: pathWide }, at);
     }
-    checkPreviews(p.previews, { ...scope, previews: undefined }, [...at, 'previews']);
+    checkPreviews(p.previews, { ...scope, previews: undefined, previewsUnseen: "{{previews.…}} is not set in a preview: the previews are counted together, and read none of each other's counts" }, [...at, 'previews']);
     p.previews.forEach((preview, j) => {
       if (preview.onlyIfRan !== undefined) add([...at, 'previews', j, 'onlyIfRan'], "onlyIfRan is for a rollback's previews: a recovery's are counted before any of its steps runs");
     });

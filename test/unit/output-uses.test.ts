@@ -218,6 +218,22 @@ describe('an output named for a status that leaves it unset is refused at load',
   });
 });
 
+describe('{{previews.…}} where a path with previews does not see them', () => {
+  it("a guard's and the path's whenFailed are told why, not that the path has none", () => {
+    const doc = probe();
+    const path = doc.recovery[0];
+    path.previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM raw.events' }];
+    path.guards = [{ id: 'opens', kind: 'duckdb-open', title: 'The file opens', path: '{{database_path}}', whenFailed: 'Rows: {{previews.rows}}' }];
+    path.whenFailed = 'Rows: {{previews.rows}}';
+    path.steps[2].whenFailed = 'Rows: {{previews.rows}}';
+    const refused = refusal(doc);
+    expect(refused).toEqual([
+      expect.stringContaining('{{previews.…}} is not set in guards: they run before the previews are counted, and see none (read them in the steps after)'),
+      expect.stringContaining("{{previews.…}} is not set in a path's whenFailed (or whenFailedOpens): said of the whole path, it sees no previews (a step's own whenFailed does)"),
+    ]);
+  });
+});
+
 describe("a rollback's argv, path or SQL reading an output its bound step (onlyIfRan) leaves unset for a status it may have run with", () => {
   it('a command that may have failed or timed out, and its preview, each named; no {{…?}} offered where the value is run', () => {
     const doc = probe();
