@@ -127,6 +127,15 @@ describe('a shell operator as an argv element', () => {
     expect(messages(['sort', '-t', '2>&1', 'x.csv'])).toEqual([operatorRefusal('2>&1', 2)]);
   });
 
+  it('after an option of grep or rg is a pattern or a pipe, which cannot be told apart: refused, saying how to give a one-character pattern', () => {
+    const grepHint = (element: string) => ` (to search for a lone ${element}, give it in the same element as -e, -e${element}, or drop -F and write it as a bracket expression, "[${element}]")`;
+    const base = operatorMessage('|');
+    expect(messages(['grep', '-F', '|', 'logs/run.log'])).toEqual([`argv.2: ${base}${grepHint('|')}`]);
+    expect(messages(['rg', '-c', ';', 'logs'])).toEqual([`argv.2: ${operatorMessage(';')}${grepHint(';')}`]);
+    expect(messages(['grep', '-e|', 'logs/run.log'])).toEqual([]);
+    expect(messages(['grep', '[|]', 'logs/run.log'])).toEqual([]);
+  });
+
   it('is a separator option\'s value when one character: cut -d, sort -t, awk -F (behind a wrapper too), duckdb -separator, --delimiter …', () => {
     for (const argv of [
       ['cut', '-d', '|', '-f', '1', 'x.csv'],

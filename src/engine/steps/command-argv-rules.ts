@@ -200,6 +200,9 @@ const separatorLetters: Record<string, string> = {
 /** Long options that take a separator whatever the program: --delimiter, --field-separator, duckdb's and sqlite3's -separator, mlr's --ifs …. */
 const separatorLong = /^(-separator|--(delimiters?|output-delimiter|field-separator|separator|output-separator|record-separator|colsep|sep|[io]?fs))$/;
 
+/** Programs whose operand is a pattern: a lone | after one of their options is a pattern or a pipe, which cannot be told apart. */
+const grepPrograms: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg']);
+
 /**
  * Each argv element that is a shell operator. One is taken as an option's value only when it is one character and
  * follows a separator option (cut -d '|', duckdb -separator ';', a short one of a program named before it, so that
@@ -211,9 +214,11 @@ function shellOperatorIssues(argv: readonly (string | { argv: string[] })[]): St
   if (typeof argv[0] === 'string' && path.posix.basename(argv[0]) === 'expr') return [];
   let findExec = false;
   let letters = '';
+  let grepLike = false;
   return argv.flatMap((element, i) => {
     if (typeof element !== 'string') return [];
     letters += separatorLetters[path.posix.basename(element)] ?? '';
+    if (grepPrograms.has(path.posix.basename(element))) grepLike = true;
     if (/^-(exec|execdir|ok|okdir)$/.test(element)) findExec = true;
     if (findExec && element === ';') {
       findExec = false;
@@ -225,11 +230,13 @@ function shellOperatorIssues(argv: readonly (string | { argv: string[] })[]): St
     const oneCharacter = oneCharacterOperators.has(element);
     const separator = option !== undefined && (separatorLong.test(option) || (/^-[A-Za-z]$/.test(option) && letters.includes(option.charAt(1))));
     if (oneCharacter && separator) return [];
-    // An option that does take a value other than a separator is given it in its own element.
+    // grep -F | (a pattern of one |) cannot be told from grep -c | wc: refused, with how to write such a pattern.
     const inOwnElement =
       option === undefined || !oneCharacter
         ? ''
-        : ` (only a separator option, cut -d, sort -t, awk -F, --delimiter, --field-separator …, takes a one-character |, ;, &, < or > as its next element: give ${option} its value in the same element, ${option}${option.startsWith('--') ? '=' : ''}${element}, if it takes one)`;
+        : grepLike
+          ? ` (to search for a lone ${element}, give it in the same element as -e, -e${element}, or drop -F and write it as a bracket expression, "[${element}]")`
+          : ` (only a separator option, cut -d, sort -t, awk -F, --delimiter, --field-separator …, takes a one-character |, ;, &, < or > as its next element: give ${option} its value in the same element, ${option}${option.startsWith('--') ? '=' : ''}${element}, if it takes one)`;
     return [
       {
         at: ['argv', i],
