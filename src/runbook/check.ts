@@ -152,6 +152,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (!outputs.includes(output)) return wrap(`step "${id}" (${step.kind}) has no output "${output}"${didYouMean(output, outputs)}; it has: ${list(outputs)}`);
       // A list where one value is filled in renders as a marker, or fails the plan: said now, not at 3 a.m. One of its
       // values ({{steps.<id>.counts.<table>}}) is one value.
+      const shape = stepOutputFacts(step).get(output)?.shape;
+      // Only a map has values by name: past a text or a list, the rest names nothing and would render as a marker.
+      if (rest.length > 2 && (shape === 'text' || shape === 'list')) {
+        return wrap(`${head}.${id}.${output} is ${shape === 'text' ? 'one value' : 'a list'}, which has no ".${rest.slice(2).join('.')}": read {{${head}.${id}.${output}}} itself${shape === 'list' ? " (in a command's forEach)" : ''}`);
+      }
       const misshapen = rest.length === 2 ? outputShapeProblem(step, output, use.as, `${head}.${id}.${output}`) : undefined;
       return misshapen && wrap(misshapen);
     };

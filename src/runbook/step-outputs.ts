@@ -38,6 +38,6 @@ export function outputShapeProblem(step: Step, output: string, as: TemplateUse['
     return `${expression} is ${shape === 'map' ? shapeWords.map : 'one value'}, not a list, and forEach repeats over a list: ${lists.length > 0 ? `name one of ${step.id}'s lists: ${lists.join(', ')}` : `step "${step.id}" (${step.kind}) has no list output`}`;
   }
   if (shape === 'text') return undefined;
-  const instead = shape === 'list' ? 'use it in a command\'s forEach, which repeats over a list, or ' : `name one of its values ({{${expression}.<name>}}), or `;
+  const instead = shape === 'list' ? 'use it in a command\'s forEach, which repeats over a list, or ' : `name one of its values ({{${expression}.<name>}}; a name holding a dot, a table's schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or `;
   return `${expression} is ${shapeWords[shape]}, not one value, so it does not fill in ${as === 'sql' ? 'SQL' : 'text'}: ${instead}name one of ${step.id}'s text outputs: ${named('text').join(', ')}`;
 }

@@ -81,7 +81,7 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     expect(refusal(doc)).toEqual([
       "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary",
       "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
-      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary',
+      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary',
     ]);
   });
 
@@ -214,6 +214,18 @@ describe('an output named for a status that leaves it unset is refused at load',
     doc.recovery[0].rollback.steps.push({ id: 'undo_rebuild', kind: 'command', title: 'Undo the rebuild', argv: ['task', 'unbuild'], onlyIfRan: 'rebuild', mutates: true, whenFailed: 'The rebuild exited {{recovery.rebuild.exitCode}}: undo it by hand' });
     expect(refusal(doc)).toEqual([
       "at recovery[0].rollback.steps[1].whenFailed: {{recovery.rebuild.exitCode}}: recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this step is in the rollback then: name what is set then, or write {{recovery.rebuild.exitCode?}} to say nothing then",
+    ]);
+  });
+});
+
+describe('a name past an output that has no values by name', () => {
+  it('is refused on a text or a list output', () => {
+    const doc = probe();
+    verdict(doc, 'damaged').advice = 'First damaged: {{steps.scan.failedTables.0}}';
+    verdict(doc, 'healthy').advice = 'All well: {{steps.scan.tablesRead.text}} tables read';
+    expect(refusal(doc)).toEqual([
+      'at diagnosis.verdicts[0].advice: {{steps.scan.failedTables.0}}: steps.scan.failedTables is a list, which has no ".0": read {{steps.scan.failedTables}} itself (in a command\'s forEach)',
+      'at diagnosis.verdicts[2].advice: {{steps.scan.tablesRead.text}}: steps.scan.tablesRead is one value, which has no ".text": read {{steps.scan.tablesRead}} itself',
     ]);
   });
 });
