@@ -44,15 +44,11 @@ export function registerApprovePlan(routes: ListenerRouter, deps: HandlerDeps): 
               if (decision.run?.status === 'expired') void deps.service.announceDecision(decision.run).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
               return;
             }
-            // Slack being slow or down must not stop an approved plan: the buttons are replaced on a best-effort basis.
-            const announced = deps.service
-              .announceDecision(decision.run!)
-              .catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
-            try {
-              await deps.service.executeApproved(runId);
-            } finally {
-              await announced;
-            }
+            // Slack being slow or down must not stop an approved plan, nor keep its job (and a worker) once it has run:
+            // the buttons are replaced on a best-effort basis, not waited for. The outbox queues the update now, so it
+            // still comes before anything the run shows after it.
+            void deps.service.announceDecision(decision.run!).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'could not replace the buttons'));
+            await deps.service.executeApproved(runId);
           } catch (error) {
             await fail(error, runId);
           }
