@@ -8,6 +8,7 @@ import { recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
 import { UserError } from '../src/errors.js';
 import { inThread } from '../src/slack/decider-access.js';
 import { incidentThread } from '../src/slack/slack-refs.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -42,12 +43,14 @@ export function registerChoosePath(routes: ListenerRouter, deps: HandlerDeps): v
         try {
           await deps.access.requireRequester(body.user.id);
           const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params: {}, incident: id }, body.user.id, 'slack');
+          // Slack refused the plan for good: said through the click's response URL, which the channel does not gate.
+          const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) }));
           // The same plan was already waiting (a second click, or one a terminal proposed): that one is the one to approve.
           // The click is on the record too, as one that proposed nothing, so the postmortem shows who asked again.
           if (run && alreadyWaiting) {
             const { user, ...clicked } = refusedClick(body.user.id, action, id);
             void deps.service.recordRefusal(user, { ...clicked, reason: `the same plan already waits for approval (${run.id}); nothing new was proposed` });
-            await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+            if (!notShown) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
           }
         } catch (error) {
           await fail(error);

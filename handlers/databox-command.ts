@@ -16,6 +16,8 @@ import type { HandlerDeps } from './index.js';
 import { typedDiagnosis, type AskedFor, type RunningDiagnosis } from '../src/incidents/running-diagnoses.js';
 import type { Incident } from '../src/incidents/state.js';
 import { followItIn, incidentThread } from '../src/slack/slack-refs.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
+import { typedAtTerminal } from '../src/commands/terminal-commands.js';
 
 export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps): void {
   // The runbooks are fixed once loaded, so the help text is too: built once, not on every ack.
@@ -54,9 +56,9 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
     }
     if (cmd.verb === 'status') {
       const watchers = deps.watch ? `\n*Watchers:*\n${deps.watch.statusLines().join('\n')}` : '';
-      const slack = deps.delivery?.statusLine();
+      const slack = [deps.delivery?.statusLine(), ...(deps.lasting?.statusLines() ?? [])].filter(Boolean).map((line) => `\n${line}`).join('');
       const blocked = deps.service.journalBlock();
-      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${slack ? `\n${slack}` : ''}${watchers}`) });
+      await ack({ response_type: 'ephemeral', text: deps.redact(`${blocked ? `:no_entry_sign: ${escapeMrkdwn(blocked)}\n` : ''}${statusText(statusReport(deps.service.state, new Date(), (scenario) => deps.service.scenarios().find((rb) => rb.id === scenario)))}${slack}${watchers}`) });
       record();
       return;
     }
@@ -145,7 +147,7 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         deps.commandLimit.giveBack(command.user_id);
         recordRefused(error.message, cmd.incident);
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id }) });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: describeFailure(error, deps.logger, { command: cmd.verb, channel: command.channel_id, atTerminal: typedAtTerminal(cmd) }) });
     };
     let diagnosis: RunningDiagnosis | undefined;
     try {
@@ -172,8 +174,11 @@ export function registerDataboxCommand(routes: ListenerRouter, deps: HandlerDeps
         try {
           if (cmd.incident) await ensureIncidentThread(deps, client, cmd.incident, command.channel_id);
           const { run, alreadyWaiting } = await deps.service.start(cmd, command.user_id, 'slack', fromChannel(command.channel_id), opened);
+          // Slack refused the plan for good (the bot removed from the incident's channel): said through the command's
+          // response URL, which the channel does not gate.
+          const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text }));
           // The same plan was already waiting (proposed before this command): it is the one to approve, nothing new.
-          if (run && alreadyWaiting) {
+          if (run && alreadyWaiting && !notShown) {
             await respond({ response_type: 'ephemeral', replace_original: false, text: samePlanWaitingText(run.id) });
           }
         } catch (error) {

@@ -28,6 +28,7 @@ import { registerWritePostmortem } from './write-postmortem.js';
 import { routeListeners, type ListenerRouter } from '../src/slack/listener-router.js';
 
 import type { SlackDeliveryWatch } from '../src/slack/delivery-watch.js';
+import type { LastingTrouble } from '../src/slack/lasting-trouble.js';
 
 export interface HandlerDeps {
   service: IncidentService;
@@ -44,6 +45,8 @@ export interface HandlerDeps {
   watch?: WatchService;
   /** What holds the bot's Slack messages up, for /databox status and a slow incident's note; absent in some tests. */
   delivery?: SlackDeliveryWatch;
+  /** What Slack refuses for good (the bot's token, an incident's channel), for /databox status; absent in some tests. */
+  lasting?: LastingTrouble;
 }
 
 /** What the engine-side helpers (threads, postmortems) need of the handlers' dependencies. */

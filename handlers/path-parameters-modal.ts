@@ -8,6 +8,7 @@ import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedV
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, samePlanWaitingText, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { commandValue } from '../src/commands/quote-value.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
@@ -51,8 +52,10 @@ export function registerPathParametersModal(routes: ListenerRouter, deps: Handle
       start = async () => {
         await deps.access.requireRequester(body.user.id);
         const { run, alreadyWaiting } = await deps.service.start({ verb: 'recover', scenario: incident.scenario, path, params, incident: incidentId }, body.user.id, 'slack');
+        // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
+        const notShown = await tellIfNotShown(run && deps.service.run(run.id), (text) => tellEphemeral(client, deps.redact, audience, text));
         // The same plan was already waiting (the form sent twice, or a terminal's plan): that one is the one to approve.
-        if (run && alreadyWaiting) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
+        if (run && alreadyWaiting && !notShown) await tellEphemeral(client, deps.redact, audience, samePlanWaitingText(run.id));
       };
     } catch (error) {
       errors = refusal(formFields(view), describeFailure(error, deps.logger, { action: 'modal' }));

@@ -9,6 +9,7 @@ import { overCommandLimit } from '../src/slack/command-limit.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused, type RefusedRequest } from '../src/slack/refused-click.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -39,6 +40,8 @@ export function registerProposeFollowUp(routes: ListenerRouter, deps: HandlerDep
       deps.queue.push(`${typed} from a follow-up`, async () => {
         try {
           const answer = await deps.service.proposeOffered(offeredBy, offer, user, 'slack');
+          // Slack refused the plan for good: said through the click's response URL, which the channel does not gate.
+          if (await tellIfNotShown(answer.run && deps.service.run(answer.run.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) }))) return;
           // An old button clicked again after its plan ran (the clones are gone) proposes nothing; typing still can.
           if (answer.already === 'ran' && answer.run) {
             await tellEphemeral(

@@ -5,6 +5,7 @@ import { actionIds, rollbackModal } from '../src/slack/blocks.js';
 import { readButtonValue, rollbackButton } from '../src/slack/button-value.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { incidentOfRun, recordIfRefused, refusedClick } from '../src/slack/refused-click.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import type { HandlerDeps } from './index.js';
 
 export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDeps): void {
@@ -39,7 +40,9 @@ export function registerRequestRollback(routes: ListenerRouter, deps: HandlerDep
       deps.queue.push(`rollback ${run}`, async () => {
         try {
           await deps.access.requireRequester(body.user.id);
-          await deps.service.proposeRollback(run, body.user.id);
+          const proposed = await deps.service.proposeRollback(run, body.user.id);
+          // Slack refused the plan for good: said through the click's response URL, which the channel does not gate.
+          await tellIfNotShown(deps.service.run(proposed.id), (text) => respond({ response_type: 'ephemeral', replace_original: false, text: deps.redact(text) }));
         } catch (error) {
           await fail(error);
         }

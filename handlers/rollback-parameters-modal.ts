@@ -6,6 +6,7 @@ import { fieldErrors, formFields, modalValues, readMetadata, refusal, submittedV
 import { incidentThread } from '../src/slack/slack-refs.js';
 import { describeFailure, tellEphemeral } from '../src/slack/tell.js';
 import { recordIfRefused } from '../src/slack/refused-click.js';
+import { tellIfNotShown } from '../src/slack/plan-not-shown.js';
 import { commandValue } from '../src/commands/quote-value.js';
 import { answerForm } from './answer-form.js';
 import type { HandlerDeps } from './index.js';
@@ -41,7 +42,9 @@ export function registerRollbackParametersModal(routes: ListenerRouter, deps: Ha
     try {
       const propose = async () => {
         await deps.access.requireRequester(body.user.id);
-        await deps.service.proposeRollback(runId, body.user.id, params);
+        const proposed = await deps.service.proposeRollback(runId, body.user.id, params);
+        // Slack refused the plan for good: a form's submission has no response URL, so it is said as a form's refusal is.
+        await tellIfNotShown(deps.service.run(proposed.id), (text) => tellEphemeral(client, deps.redact, audience, text));
       };
       deps.queue.push(`rollback ${runId}`, () => propose().then(() => undefined, tell), { urgent: true });
     } catch (error) {

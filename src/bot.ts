@@ -26,6 +26,8 @@ import { createSlackApp, webApiPolicy } from './slack/app.js';
 import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
+import { refusesTheToken } from './slack/lasting-refusals.js';
+import { LastingTrouble } from './slack/lasting-trouble.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
@@ -100,13 +102,10 @@ async function settles(work: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
-/** Slack's answers that mean the token itself is wrong: the start stops, naming it. */
-const badToken = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
-
-/** Slack's error code when `error` says the token it was called with is refused; undefined for any other error. */
+/** Slack's error code when `error` says the token it was called with is refused (the start stops, naming it); undefined for any other error. */
 function refusedToken(error: unknown): string | undefined {
   const code = (error as { data?: { error?: string } }).data?.error;
-  return code && badToken.has(code) ? code : undefined;
+  return refusesTheToken(code) ? code : undefined;
 }
 
 /** Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. */
@@ -129,7 +128,7 @@ async function checkAppToken(app: App, appToken: string): Promise<void> {
     await app.client.apps.connections.open({ token: appToken });
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
-    if (code && (badToken.has(code) || unfitAppToken.has(code))) {
+    if (code && (refusesTheToken(code) || unfitAppToken.has(code))) {
       throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`);
     }
     // Anything else (Slack unreachable for a moment) is Bolt's start to retry and report.
@@ -160,10 +159,18 @@ export function createBot(options: BotOptions): Bot {
   const runCommand = options.runCommand ?? commandHost;
   const state = new IncidentState();
   journal.onRecord((record) => state.apply(record));
-  const app = createSlackApp(config, logger, options.clientOptions, {
-    malformed: (message) => service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
-    misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
-  });
+  // What Slack refuses for good (the bot's token, an incident's channel): for /databox status, and the token for /healthz.
+  const lasting = new LastingTrouble();
+  const app = createSlackApp(
+    config,
+    logger,
+    options.clientOptions,
+    {
+      malformed: (message) => service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
+      misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
+    },
+    () => lasting.tokenRefused(),
+  );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({
     watchers: buildWatchers(config, runCommand, false, plansOnDatabases(journal, state, options.clock), options.targets),
@@ -193,7 +200,7 @@ export function createBot(options: BotOptions): Bot {
     else repairs.push(aside);
   });
   const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
-  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }) });
+  const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }), lasting });
   const service = new IncidentService(
     {
       config,
@@ -231,7 +238,7 @@ export function createBot(options: BotOptions): Bot {
   const diagnoses = new RunningDiagnoses();
   const commandLimit = new PerUserLimit(config.userCommandLimit.limit, config.userCommandLimit.windowMs);
   const delivery = new SlackDeliveryWatch(app.client, outbox);
-  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery });
+  const listeners = register(app, { service, queue, logger, redact, catalog, access, diagnoses, commandLimit, watch, delivery, lasting });
   // A run that may have changed a database (a recovery, a rollback, whether it passed or not) has the watchers look again.
   journal.onRecord((record) => {
     if (record.type === 'run.finished' && state.runs.get(String((record.data as { runId?: unknown }).runId))?.mutates) watch.checkSoon();

@@ -27,9 +27,10 @@ export interface IncidentReporter {
   incidentOpened(incident: Incident): Promise<FrontEndRef | undefined>;
   /**
    * A run was proposed: a plan awaiting approval, or a read-only run about to start. A plan's reference is returned once
-   * it is shown; a read-only run's, which is not waited for, is handed to `shownLater` when it is.
+   * it is shown; a read-only run's, which is not waited for, is handed to `shownLater` when it is. A plan the front end
+   * could not show for good (Slack refused it) has `notShown` told why, before the answer.
    */
-  runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined>;
+  runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void, notShown?: (reason: string) => void): Promise<FrontEndRef | undefined>;
   /** A plan was approved, rejected or expired. */
   runDecided(incident: Incident, run: Run): Promise<void>;
   /**

@@ -524,8 +524,13 @@ export class IncidentService {
     const record = (ref: FrontEndRef) => this.deps.journal.commit({ type: 'run.ref', incident: incident.id, actor: this.actor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, ref } });
     const shownLater = (ref: FrontEndRef) =>
       void record(ref).catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal where a run's message is"));
-    const ref = await this.reporter.runProposed(incident, run, shownLater);
+    let notShown: string | undefined;
+    const ref = await this.reporter.runProposed(incident, run, shownLater, (reason) => (notShown = reason));
     if (ref) await record(ref);
+    // Waiting where nobody sees it: on the record, so the status and the postmortem say so, and whoever asked is told.
+    else if (notShown !== undefined) {
+      await this.deps.journal.commit({ type: 'run.not-shown', incident: incident.id, actor: this.actor, data: { runId: run.id, frontEnd: this.reporter.frontEnd, reason: notShown } });
+    }
   }
 
   /**

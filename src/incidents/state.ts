@@ -115,6 +115,8 @@ export interface Run {
   planOffers?: PlanOffer[];
   /** Where each front end shows this run (its plan message, say). */
   refs: FrontEndRefs;
+  /** A plan a front end could not show (run.not-shown), and why, until it shows it: it waits where nobody sees it. */
+  notShown?: { frontEnd: string; reason: string; at: string };
   results: StepRecord[];
 }
 
@@ -293,6 +295,10 @@ export class IncidentState {
       }
       case 'run.ref':
         if (run) run.refs[data.frontEnd] = data.ref;
+        if (run && run.notShown?.frontEnd === data.frontEnd) delete run.notShown;
+        break;
+      case 'run.not-shown':
+        if (run) run.notShown = { frontEnd: String(data.frontEnd), reason: String(data.reason ?? ''), at: record.at };
         break;
       case 'run.message':
         if (run) run.refs[slackFrontEnd] = slackRef(data, ['channel', 'ts']);

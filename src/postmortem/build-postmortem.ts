@@ -545,6 +545,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
       return data.acknowledged
         ? `${at} **An acknowledged event was lost from the journal**: ${plain(String(data.reason ?? ''))}; what was left of it was set aside to ${code(String(data.setAside ?? ''))}`
         : `${at} A journal line cut short while it was written (never acknowledged) was set aside to ${code(String(data.setAside ?? ''))}`;
+    case 'run.not-shown':
+      return `${at} The plan \`${plain(String(data.runId ?? ''))}\`${run ? ` (${runLabel(run)})` : ''} could not be shown in ${data.frontEnd === 'slack' ? 'Slack' : plain(String(data.frontEnd ?? ''))}: ${plain(String(data.reason ?? ''))}`;
     case 'run.rollback-offered':
       return `${at} The rollback of \`${String(data.runId)}\`${run ? ` (${runLabel(run)})` : ''} was offered`;
     case 'step.output-refused': {

@@ -2,16 +2,11 @@
 // person refused can act on: a lasting refusal names what is wrong and who can fix it, for trying again would only be
 // refused again; silence names how long the bot waited; anything else may clear in a moment.
 import { formatDuration } from '../format-duration.js';
+import { refusesTheSetup, refusesTheToken } from './lasting-refusals.js';
 import { slackTrouble, unansweredInTime } from './slack-trouble.js';
 
-/**
- * Slack's answers that asking again will not change: the group does not exist, or the bot may not read it (its token
- * lacks the scope, or is refused). Anything else (ratelimited, a 5xx, the network) may clear in a moment.
- */
-const lastingErrors = new Set(['no_such_subteam', 'subteam_not_found', 'missing_scope', 'not_allowed_token_type', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
-
-/** Slack's refusals of the bot's token itself: every call is refused until it is given another. */
-const tokenRefusals = new Set(['not_allowed_token_type', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+/** Slack's answers that the group named does not exist. */
+const noSuchGroup = new Set(['no_such_subteam', 'subteam_not_found']);
 
 /** How a refused click or request is said to have ended: "the click was refused", "nothing was approved". */
 export interface RefusalWords {
@@ -19,9 +14,13 @@ export interface RefusalWords {
   nothing: string;
 }
 
-/** Whether asking Slack again cannot change its answer. */
+/**
+ * Whether asking Slack again cannot change its answer: the group does not exist, or the bot may not read it (its token
+ * lacks the scope, or is refused: Slack's lasting refusals of the setup, lasting-refusals.ts). Anything else
+ * (ratelimited, a 5xx, the network) may clear in a moment.
+ */
 export function lastingError(error: string): boolean {
-  return lastingErrors.has(error);
+  return noSuchGroup.has(error) || refusesTheSetup(error);
 }
 
 /**
@@ -49,7 +48,7 @@ export function personUnknownReason(error: unknown, words: RefusalWords, answerW
     const scope = typeof needed === 'string' && needed !== '' ? needed : 'users:read';
     return `Slack would not tell the bot who you are (users.info: missing_scope), ${refusal}. Trying again will not help: the bot's token lacks the ${scope} scope (an app installed before the scope was added to manifest.yml). Tell whoever runs databox-bot to add it and reinstall the app`;
   }
-  if (tokenRefusals.has(said)) {
+  if (refusesTheToken(said)) {
     return `Slack would not tell the bot who you are (users.info: ${said}), ${refusal}. Trying again will not help: Slack does not accept the bot's token. Tell whoever runs databox-bot to give it a valid one (SLACK_BOT_TOKEN)`;
   }
   return `Slack could not tell the bot who you are (users.info: ${said}), ${refusal}. Try again in a moment`;
@@ -68,7 +67,7 @@ export interface GroupFailure {
  */
 export function unlistedGroupsReason(setting: string, failures: readonly GroupFailure[], refused: string): string {
   const which = failures.map(({ group, error }) => `${group}: ${error}`).join('; ');
-  if (failures.some(({ error }) => lastingErrors.has(error))) {
+  if (failures.some(({ error }) => lastingError(error))) {
     return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Trying again will not help: ${setting} names a user group Slack does not have, or that the bot's token may not read (it needs the usergroups:read scope). Tell whoever runs databox-bot to correct ${setting}`;
   }
   return `Slack could not list the members of ${which} (usergroups.users.list), so ${refused}. Try again in a moment`;

@@ -8,6 +8,7 @@ import { notingFailedPosts, withoutBlindReposts } from './blind-reposts.js';
 import { fetchOffThread } from './fetch-off-thread.js';
 import { notingFailedWhoIs, withoutSecondWaits } from './unanswered-who-is.js';
 import { guardRequests } from './guard-requests.js';
+import type { TokenRefused } from './lasting-trouble.js';
 import { socketModeTrouble } from './socket-mode-trouble.js';
 
 /**
@@ -34,7 +35,12 @@ export interface RefusedRequests {
   misshapen: (sender: string, reason: string) => void;
 }
 
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests): App {
+/**
+ * `tokenRefused`: Slack's lasting refusal of the bot token while it lasts, for /healthz to report. Reported, not failed:
+ * an orchestrator restarting the bot for it would gain nothing (a start with that token stops at once, naming it) and
+ * end what still works without Slack (runs under way, the journal, the watchers, a terminal sharing the journal).
+ */
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests, tokenRefused: () => TokenRefused | undefined = () => undefined): App {
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
@@ -97,8 +103,9 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
         path: '/healthz',
         method: ['GET'],
         handler: (_req, res) => {
+          const token = tokenRefused();
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: true }));
+          res.end(JSON.stringify(token ? { ok: true, slackTokenRefused: token } : { ok: true }));
         },
       },
     ],

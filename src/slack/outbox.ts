@@ -3,33 +3,14 @@
 // dropped or reordered.
 
 import type { Logger } from '../logger.js';
+import { lastingRefusal, tokenAdvice, type LastingRefusal } from './lasting-refusals.js';
 import { mayHaveBeenCarriedOut } from './slack-trouble.js';
 
-/** Slack's answers that no retry can change (the channel is gone, the bot was removed, the message is malformed). */
-const permanent = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-  'msg_too_long',
-  'invalid_blocks',
-  'invalid_blocks_format',
-  'invalid_arguments',
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'missing_scope',
-  'no_text',
-  'restricted_action',
-]);
-
-/** Whether an error from the Web API client is worth another try: anything but one of Slack's permanent answers. */
-export function isTransient(error: unknown): boolean {
-  const code = (error as { data?: { error?: string } })?.data?.error;
-  return !(code && permanent.has(code));
+/** The log line of a message dropped for a lasting refusal: what was refused, and what to do when it is the token. */
+function droppedLine(refusal: LastingRefusal): string {
+  if (refusal.kind === 'token') return `Slack refuses the bot's token (${refusal.code}), so no message can go: ${tokenAdvice(refusal)}. The message stays in the journal`;
+  if (refusal.kind === 'channel') return `Slack will not take messages in the incident's channel (${refusal.code}): ${refusal.means}. The message stays in the journal`;
+  return `Slack refused a message for good (${refusal.code}): ${refusal.means}. It stays in the journal`;
 }
 
 /**
@@ -232,8 +213,10 @@ export class SlackOutbox {
         return await delivery.send({ earlierMayHaveLanded: delivery.earlierMayHaveLanded === true });
       } catch (error) {
         if (mayHaveBeenCarriedOut(error)) delivery.earlierMayHaveLanded = true;
-        if (!isTransient(error)) {
-          this.options.logger.warn({ err: error, message: delivery.label }, 'Slack refused a message for good; it stays in the journal');
+        const refusal = lastingRefusal(error);
+        if (refusal) {
+          const log = refusal.kind === 'token' ? this.options.logger.error.bind(this.options.logger) : this.options.logger.warn.bind(this.options.logger);
+          log({ err: error, message: delivery.label, slackError: refusal.code }, droppedLine(refusal));
           return undefined;
         }
         if (this.stopped) return undefined;

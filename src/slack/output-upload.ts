@@ -1,7 +1,6 @@
 // A failed step's whole output attached to its incident's thread as a file: what Slack made of the upload, for the
 // run's message (which says "attached" only once Slack took it) and for the journal.
-import { isTransient } from './outbox.js';
-import { slackRefusal } from './slack-trouble.js';
+import { lastingRefusal } from './lasting-refusals.js';
 
 /** How an upload ended: Slack took it, or refused it for good with this code. */
 export type UploadOutcome = { attached: true } | { attached: false; error: string };
@@ -15,8 +14,9 @@ export async function uploadOutcome(upload: () => Promise<unknown>): Promise<Upl
     await upload();
     return { attached: true };
   } catch (error) {
-    if (isTransient(error)) throw error;
-    return { attached: false, error: slackRefusal(error) ?? String((error as { data?: { error?: unknown } }).data?.error ?? 'refused') };
+    const refusal = lastingRefusal(error);
+    if (!refusal) throw error;
+    return { attached: false, error: refusal.code };
   }
 }
 

@@ -1,10 +1,9 @@
 // A message Slack refuses as made (too long, a block it will not take): shown once more as one plain section, saying
 // so and naming the buttons it could not show, rather than lost from the thread with only a line in the log.
 import type { KnownBlock } from '@slack/types';
-import { shortHash } from '../engine/resolve.js';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { buttonValueIfAny, planButton, rollbackButton } from './button-value.js';
-import { yourName } from '../commands/paste-able.js';
+import { approveAtTerminal, cli, rejectAtTerminal } from '../commands/terminal-commands.js';
 
 /** Slack's answers about the message itself, which the same message sent again can never change. */
 const refusedAsMade = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text']);
@@ -17,7 +16,7 @@ export function refusedAsMadeCode(error: unknown): string | undefined {
 
 /** What a button stood for that a terminal can do instead: a plan's decision, or a recovery's rollback. */
 interface TerminalInstead {
-  decide?: { run: string; hash: string };
+  decide?: { id: string; hash: string };
   rollback?: string;
 }
 
@@ -34,7 +33,7 @@ function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: st
       if (element.type !== 'button') continue;
       buttons.push(element.text.text);
       const plan = element.action_id === actionIds.approve ? buttonValueIfAny(element.value, planButton) : undefined;
-      if (plan) instead.decide = { run: plan.run, hash: shortHash(plan.hash) };
+      if (plan) instead.decide = { id: plan.run, hash: plan.hash };
       const rollback = element.action_id === actionIds.rollback ? buttonValueIfAny(element.value, rollbackButton) : undefined;
       if (rollback) instead.rollback = rollback.run;
     }
@@ -47,13 +46,9 @@ function readable(blocks: readonly KnownBlock[]): { texts: string[]; buttons: st
  * approval): an approval in the name of whoever runs it; a rollback, whose approver the CLI asks for at its prompt.
  */
 function withoutButtons(instead: TerminalInstead): string {
-  const cli = 'npm run --silent cli --';
-  if (instead.decide) {
-    const { run, hash } = instead.decide;
-    return `a terminal approves it, \`${cli} approve ${run} ${hash} --approver ${yourName}\`, or rejects it, \`${cli} reject ${run} ${hash}\``;
-  }
+  if (instead.decide) return `a terminal approves it, \`${approveAtTerminal(instead.decide)}\`, or rejects it, \`${rejectAtTerminal(instead.decide)}\``;
   if (instead.rollback) return `a terminal proposes the rollback, \`${cli} rollback ${instead.rollback}\``;
-  return '`/databox help` says what can be typed instead, and a terminal does the rest (`npm run --silent cli -- help`)';
+  return `\`/databox help\` says what can be typed instead, and a terminal does the rest (\`${cli} help\`)`;
 }
 
 /**

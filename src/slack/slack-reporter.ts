@@ -18,6 +18,8 @@ import { planIsCut, planText, followUpMessage, withCopyNote, journalRepairedMess
 import { MessageContents } from './message-contents.js';
 import { asPlainMessage, hasButtons, refusedAsMadeCode } from './refused-message.js';
 import { SlackCallFailed, worthAskingAgain } from './slack-trouble.js';
+import { lastingRefusal, refusalReason, type LastingRefusal } from './lasting-refusals.js';
+import type { LastingTrouble } from './lasting-trouble.js';
 import { emptyView, runMessage, type RunView } from './run-message.js';
 import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFrontEnd, toRef, type SlackMessage } from './slack-refs.js';
 import { uploadOutcome } from './output-upload.js';
@@ -43,6 +45,8 @@ export interface SlackReporterDeps {
   retryDelayMs?: (attempt: number) => number;
   /** Journals what became of what the bot gave Slack: a run shown in a new message, an output attached or refused. */
   record: (event: AppendInput) => Promise<unknown>;
+  /** Where Slack's lasting refusals of the token or a channel are noted, for /databox status and /healthz. */
+  lasting?: LastingTrouble;
 }
 
 /**
@@ -109,6 +113,25 @@ export class SlackReporter implements IncidentReporter {
   }
 
   /**
+   * Sends to `channel` for `incident`, noting Slack's lasting refusals (the token, the channel) for /databox status, and
+   * handing them to `refused`: a plan's requester is told why it is not in the thread.
+   */
+  private async watched<T>(incident: Incident, channel: string, send: () => Promise<T>, refused?: (refusal: LastingRefusal) => void): Promise<T> {
+    try {
+      const sent = await send();
+      this.deps.lasting?.took(channel);
+      return sent;
+    } catch (error) {
+      const refusal = lastingRefusal(error);
+      if (refusal) {
+        this.deps.lasting?.refused(refusal, { channel, incident: incident.id });
+        refused?.(refusal);
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Sends the message; refused for what it is (too long, a block Slack will not take), once more in plain words with
    * its buttons, and refused again, in plain words alone, its buttons given as terminal commands.
    */
@@ -129,18 +152,27 @@ export class SlackReporter implements IncidentReporter {
     }
   }
 
-  /** Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it. */
-  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo): Promise<SlackMessage | undefined> {
+  /**
+   * Queues a message for the incident's thread; resolves with where it landed, or undefined if Slack never took it
+   * (`refused` is told why, when Slack refused it for good).
+   */
+  private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
     return this.deps.outbox.deliver(
       incident.id,
       label,
-      async ({ earlierMayHaveLanded }) => {
-        const posted = await this.post(thread.channel, earlierMayHaveLanded ? withCopyNote(rendered()) : rendered(), thread.ts);
-        if (earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
-        return posted;
-      },
+      ({ earlierMayHaveLanded }) =>
+        this.watched(
+          incident,
+          thread.channel,
+          async () => {
+            const posted = await this.post(thread.channel, earlierMayHaveLanded ? withCopyNote(rendered()) : rendered(), thread.ts);
+            if (earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+            return posted;
+          },
+          refused,
+        ),
       undefined,
       redo,
     );
@@ -157,7 +189,7 @@ export class SlackReporter implements IncidentReporter {
         label,
         async () => {
           const target = await ref;
-          if (target) await this.update(target, rendered());
+          if (target) await this.watched(incident, target.channel, () => this.update(target, rendered()));
         },
         `update:${label}`,
         redo,
@@ -167,7 +199,7 @@ export class SlackReporter implements IncidentReporter {
 
   private upload(incident: Incident, label: string, file: (thread: SlackMessage) => Parameters<WebClient['files']['uploadV2']>[0]): void {
     const thread = incidentThread(incident);
-    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.deps.client.files.uploadV2(file(thread)));
+    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.watched(incident, thread.channel, () => this.deps.client.files.uploadV2(file(thread))));
   }
 
   private view(run: Run): RunView {
@@ -210,7 +242,7 @@ export class SlackReporter implements IncidentReporter {
           const target = (await this.shownIn(run)) ?? (await known);
           if (!target) return;
           try {
-            await this.update(target, rendered());
+            await this.watched(incident, target.channel, () => this.update(target, rendered()));
           } catch (error) {
             const code = uneditableCode(error);
             if (!code) throw error;
@@ -232,7 +264,7 @@ export class SlackReporter implements IncidentReporter {
   private async showInNewMessage(incident: Incident, run: Run, was: SlackMessage, rendered: Rendered, code: string, tries: Tries): Promise<void> {
     const thread = incidentThread(incident);
     if (!thread) return;
-    const posted = await this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts);
+    const posted = await this.watched(incident, thread.channel, () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts));
     if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
     if (this.runMessages.has(run.id)) this.runMessages.set(run.id, Promise.resolve(posted));
     this.deps.logger.warn({ runId: run.id, was: was.ts, now: posted.ts, error: code }, "Slack would not let the bot edit a run's message any more: the run is shown in a new message in its thread");
@@ -247,7 +279,8 @@ export class SlackReporter implements IncidentReporter {
    * The outcome is journaled either way.
    */
   private attachOutput(incident: Incident, run: Run, view: RunView, stepId: string, file: Parameters<WebClient['files']['uploadV2']>[0] & { filename: string }): void {
-    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.deps.client.files.uploadV2(file)));
+    const channel = file.channel_id ?? '';
+    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.watched(incident, channel, () => this.deps.client.files.uploadV2(file))));
     void delivered.then(async (outcome) => {
       // The bot stopped first: the journal and the state dir hold the output.
       if (!outcome) return;
@@ -280,7 +313,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.post(channel, rootMessage(incident, this.parametersOf(incident), this.outdatedBy)));
+        return toRef(await this.watched(incident, channel, () => this.post(channel, rootMessage(incident, this.parametersOf(incident), this.outdatedBy))));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
@@ -303,9 +336,12 @@ export class SlackReporter implements IncidentReporter {
     if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident, this.parametersOf(incident), this.outdatedBy), { what: 'root', incident: incident.id });
   }
 
-  async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void): Promise<FrontEndRef | undefined> {
+  async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void, notShown?: (reason: string) => void): Promise<FrontEndRef | undefined> {
     const root = this.deps.root;
-    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id });
+    // A plan Slack refuses for good (the bot removed from the channel, the token revoked) waits for approval all the
+    // same: why it is not in the thread goes on the record, and to whoever asked for it.
+    const refused = run.needsApproval && notShown ? (refusal: LastingRefusal) => notShown(refusalReason(refusal)) : undefined;
+    const posted = this.postInThread(incident, `run ${run.id}`, this.renderRun(incident, run), { what: 'run', incident: incident.id, run: run.id }, refused);
     this.runMessages.set(run.id, posted);
     if (run.needsApproval && planIsCut(run, root)) {
       this.upload(incident, `plan file ${run.id}`, (thread) => ({

@@ -1,7 +1,10 @@
 // "/databox status" in Slack: the engine's status report as mrkdwn, people shown as mentions.
 import { utcMinuteFrom } from '../timestamps.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, type StatusReport } from '../incidents/status.js';
+import { approveAtTerminal } from '../commands/terminal-commands.js';
+import type { Run } from '../incidents/state.js';
 import { slackMention } from './mentions.js';
+import { slackFrontEnd } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export function statusText(report: StatusReport): string {
@@ -17,7 +20,7 @@ export function statusText(report: StatusReport): string {
           .join('; ')}`
       : '*Running:* nothing; no database is held by a plan.',
     waiting.length > 0
-      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}`).join('; ')}`
+      ? `*Waiting for approval:* ${waiting.map((r) => `\`${r.id}\` ${escapeMrkdwn(r.title)}, expires ${utcMinuteFrom(r.expiresAt ?? '', r.proposedAt)}${neverShown(r)}`).join('; ')}`
       : '*Waiting for approval:* nothing.',
     ...(outdated.length > 0 ? [`*No longer approvable:* ${outdated.map((o) => `\`${o.run.id}\` ${escapeMrkdwn(o.run.title)}: ${outdatedReason(o)}`).join('; ')}`] : []),
     recent.length > 0
@@ -25,4 +28,10 @@ export function statusText(report: StatusReport): string {
       : '*Latest incidents:* none yet.',
     ...(report.leftOut > 0 ? [`_${escapeMrkdwn(leftOutText(report.leftOut, '/databox postmortem <incident-id>'))}_`] : []),
   ].join('\n');
+}
+
+/** A waiting plan Slack never showed: nobody can click it, so how a terminal approves it is said beside it. */
+function neverShown(run: Run): string {
+  if (run.notShown?.frontEnd !== slackFrontEnd) return '';
+  return `, *never shown in Slack* (${escapeMrkdwn(run.notShown.reason)}): a terminal approves it, \`${approveAtTerminal(run)}\``;
 }

@@ -7,6 +7,8 @@ import { redactDeep, type Redactor } from '../redact.js';
 import { saidInSlack } from './mentions.js';
 import { clientAskedAgain, mayHaveBeenCarriedOut, SlackCallFailed, slackRefusal, slackTrouble } from './slack-trouble.js';
 import { notSentAgain } from './blind-reposts.js';
+import { lastingRefusal, refusesTheToken, tokenAdvice } from './lasting-refusals.js';
+import { cli } from '../commands/terminal-commands.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface Audience {
@@ -75,18 +77,30 @@ const inADirectMessage = 'the bot cannot post in a direct message between people
  */
 function slackSide(error: unknown, askedAgain: boolean, channel?: string): string | undefined {
   const refused = slackRefusal(error);
-  const advice = refused && (channel?.startsWith('D') && notAMemberHere.has(refused) ? inADirectMessage : slackAdvice[refused]);
+  const token = lastingRefusal(refused);
+  const advice = refused && (channel?.startsWith('D') && notAMemberHere.has(refused) ? inADirectMessage : token?.kind === 'token' ? tokenAdvice(token) : slackAdvice[refused]);
   if (refused && advice) return `Slack refused (${refused}): ${advice}`;
   const trouble = slackTrouble(error);
   return trouble ? `Slack's Web API failed (${trouble}${askedAgain ? ', also when asked again' : ''}): Slack seems to be having trouble, not the bot` : undefined;
 }
 
 /**
+ * While Slack refuses the bot's token nothing the bot does shows in Slack: what a terminal does instead, the command
+ * asked for (`atTerminal`, as the CLI takes it) or its help.
+ */
+function meanwhileAtTerminal(error: unknown, atTerminal: string | undefined): string {
+  if (!refusesTheToken(slackRefusal(error))) return '';
+  return atTerminal ? ` Meanwhile a terminal runs it without Slack: \`${atTerminal}\`.` : ` Meanwhile a terminal works without Slack: \`${cli} help\`.`;
+}
+
+/**
  * A user error is shown as is; Slack's refusals and failures with what to do; anything else is logged with its cause
- * and shown as a short message with a reference. `context` is logged; its `channel`, the request's, shapes the advice.
+ * and shown as a short message with a reference. `context` is logged; its `channel`, the request's, shapes the advice,
+ * and its `atTerminal`, the command asked for as a terminal runs it, is given while Slack refuses the bot's token.
  */
 export function describeFailure(error: unknown, logger: Logger, context: Record<string, unknown>): string {
   const channel = typeof context.channel === 'string' ? context.channel : undefined;
+  const atTerminal = typeof context.atTerminal === 'string' ? context.atTerminal : undefined;
   if (error instanceof IncidentAbandoned) {
     const failed = error.cause instanceof SlackCallFailed ? error.cause : undefined;
     const cause = failed ? failed.cause : error.cause;
@@ -94,13 +108,13 @@ export function describeFailure(error: unknown, logger: Logger, context: Record<
     const slack = slackSide(cause, (failed?.attempts ?? 1) > 1 || (clientAskedAgain(cause) && !notSentAgain(cause)), channel);
     logger.warn({ err: cause, incident: error.incidentId, ...context }, 'an incident was abandoned: its first message could not be posted');
     const maybePosted = mayHaveBeenCarriedOut(cause) ? ' (Slack may have posted it all the same: it belongs to no incident)' : '';
-    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.`;
+    return `:warning: The incident's first message could not be posted${maybePosted}. ${slack ?? escapeMrkdwn(error.reason)}. Nothing was run: incident \`${error.incidentId}\` is on the record as abandoned.${meanwhileAtTerminal(cause, atTerminal)}`;
   }
   if (isUserError(error)) return `:warning: ${saidInSlack(error.said)}${error.usage ? `\n${escapeMrkdwn(error.usage)}` : ''}`;
   const slack = slackSide(error, clientAskedAgain(error), channel);
   if (slack) {
     logger.warn({ err: error, ...context }, `Slack refused or failed a call: ${slack}`);
-    return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}`;
+    return `:warning: ${slack}.${slackTrouble(error) ? ' Try again in a minute.' : ''}${meanwhileAtTerminal(error, atTerminal)}`;
   }
   const reference = newErrorReference();
   logger.error({ err: error, reference, ...context }, 'internal error');

@@ -638,6 +638,7 @@ class ConsoleSession {
     if (waiting.length === 0) this.out('  nothing');
     for (const r of waiting) {
       this.out(`  ${r.id} ${r.title}, requested by ${r.requestedBy}, expires ${r.expiresAt ? utcMinuteFrom(r.expiresAt, r.proposedAt) : 'unknown'}`);
+      if (r.notShown) this.out(style.yellow(`    never shown in ${r.notShown.frontEnd === 'slack' ? 'Slack' : r.notShown.frontEnd}: ${r.notShown.reason}`));
       this.out(style.dim(`    ${cliName} approve ${r.id} ${shortHash(r.hash)} --approver ${yourName}`));
     }
     if (outdated.length > 0) this.out(style.bold('No longer approvable'));

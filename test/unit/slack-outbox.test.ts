@@ -47,6 +47,29 @@ describe('SlackOutbox', () => {
     expect(await refused).toBeUndefined();
   });
 
+  it.each(['token_expired', 'token_revoked', 'is_inactive', 'no_permission', 'team_access_not_granted', 'ekm_access_denied'])('tries a message Slack refuses with %s once, and drops it', async (code) => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+    let tries = 0;
+    const refused = outbox.deliver('dbx-1', 'run', async () => {
+      tries += 1;
+      throw Object.assign(new Error(code), { data: { error: code } });
+    });
+    expect(await refused).toBeUndefined();
+    expect(tries).toBe(1);
+  });
+
+  it.each(['org_login_required', 'team_added_to_org'])('retries a message Slack refuses with %s, which Slack says ends with its migration', async (code) => {
+    const outbox = new SlackOutbox({ logger: quiet, retryDelayMs: () => 5 });
+    let tries = 0;
+    const migrating = outbox.deliver('dbx-1', 'run', async () => {
+      tries += 1;
+      if (tries < 3) throw Object.assign(new Error(code), { data: { error: code } });
+      return 'posted';
+    });
+    expect(await migrating).toBe('posted');
+    expect(tries).toBe(3);
+  });
+
   it('says Slack has not taken a message from its first try on: an answer that never comes, or an error after a long wait', async () => {
     vi.useFakeTimers({ now: new Date('2026-12-02T14:43:53Z') });
     try {

@@ -1,0 +1,96 @@
+// What Slack refuses for good while the bot runs (its token, an incident's channel), for /databox status and /healthz: a
+// thread left silent by an archived channel or a revoked token is said where someone looks, not only in the log.
+import { escapeMrkdwn } from './mrkdwn.js';
+import { tokenAdvice, type LastingRefusal } from './lasting-refusals.js';
+
+interface Noted {
+  refusal: LastingRefusal;
+  /** When Slack first refused it, since it last took a message there. */
+  since: number;
+  /** Messages not posted for it since. */
+  notPosted: number;
+}
+
+/** A channel's own refusal, with the incidents whose messages it refused. */
+interface ChannelNoted extends Noted {
+  incidents: Set<string>;
+}
+
+/** The token's refusal, as /healthz reports it. */
+export interface TokenRefused {
+  code: string;
+  since: string;
+  advice: string;
+}
+
+/**
+ * How many channels are remembered: an incident channel archived once its incident is over, and later refusing an
+ * expired plan's update, is noted too; the oldest make way, so a bot running for months keeps a few.
+ */
+const mostChannels = 20;
+
+function utcSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
+export class LastingTrouble {
+  private token?: Noted;
+  private readonly channels = new Map<string, ChannelNoted>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Slack refused a message for `incident` in `channel` for good: noted when the token or the channel is why. */
+  refused(refusal: LastingRefusal, where: { channel: string; incident: string }): void {
+    if (refusal.kind === 'token') {
+      this.token = { refusal, since: this.token?.since ?? this.now(), notPosted: (this.token?.notPosted ?? 0) + 1 };
+      return;
+    }
+    if (refusal.kind !== 'channel') return;
+    const noted = this.channels.get(where.channel);
+    this.channels.delete(where.channel);
+    this.channels.set(where.channel, {
+      refusal,
+      since: noted?.since ?? this.now(),
+      notPosted: (noted?.notPosted ?? 0) + 1,
+      incidents: new Set([...(noted?.incidents ?? []), where.incident]),
+    });
+    for (const oldest of this.channels.keys()) {
+      if (this.channels.size <= mostChannels) break;
+      this.channels.delete(oldest);
+    }
+  }
+
+  /** Slack took a message in `channel`: the token works, and so does the channel. */
+  took(channel: string): void {
+    this.token = undefined;
+    this.channels.delete(channel);
+  }
+
+  /** The token's refusal while it lasts (Slack took nothing since). */
+  tokenRefused(): TokenRefused | undefined {
+    const token = this.token;
+    return token && { code: token.refusal.code, since: new Date(token.since).toISOString(), advice: tokenAdvice(token.refusal) };
+  }
+
+  /** Lines for /databox status: the token first (nothing goes without it), then each channel that refuses the bot. */
+  statusLines(): string[] {
+    const lines: string[] = [];
+    const token = this.token;
+    if (token) {
+      lines.push(
+        `*Slack:* Slack refuses the bot's token (${token.refusal.code}) since ${utcSeconds(token.since)}, so no message reaches Slack: ${escapeMrkdwn(tokenAdvice(token.refusal))}. ${notPosted(token.notPosted)}; the journal and the postmortems hold everything, and a terminal works meanwhile (\`npm run --silent cli -- status\`).`,
+      );
+    }
+    for (const [channel, noted] of this.channels) {
+      const incidents = [...noted.incidents].map((id) => `\`${escapeMrkdwn(id)}\``).join(', ');
+      lines.push(
+        `*Slack:* <#${channel}>, the channel of ${noted.incidents.size === 1 ? 'incident' : 'incidents'} ${incidents}, refuses the bot's messages since ${utcSeconds(noted.since)} (${noted.refusal.code}): ${escapeMrkdwn(noted.refusal.means)}. ${notPosted(noted.notPosted)}; the journal and the postmortem (\`/databox postmortem <incident-id>\`) hold them.`,
+      );
+    }
+    return lines;
+  }
+}
+
+function notPosted(count: number): string {
+  return `${count} message${count === 1 ? ' was' : 's were'} not posted`;
+}
