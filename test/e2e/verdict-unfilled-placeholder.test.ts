@@ -1,9 +1,10 @@
-// A verdict whose text names a step output the run left without a value is still posted, marked, with its paths.
+// A verdict whose text names a step output the run left without a value is still posted, marked, with its paths; one the
+// runbook's load can tell will have none is refused when the bot starts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Checkout, createHealthyDatabase, writeGarbage } from '../helpers/databox-checkout.js';
+import type { Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns, verdictTextOf } from '../helpers/stand-ins.js';
@@ -12,12 +13,13 @@ import { projectRoot } from '../support/fixtures.js';
 
 let slack: SlackStandIn;
 let checkout: Checkout;
-let harness: Harness;
+let harness: Harness | undefined;
 let runbooksDir: string;
 
 blockNetwork();
 
 beforeEach(async () => {
+  harness = undefined;
   ({ slack, checkout } = await openStandIns());
   runbooksDir = fs.mkdtempSync(path.join(os.tmpdir(), 'databox-runbooks-'));
   fs.cpSync(path.join(projectRoot, 'runbooks'), runbooksDir, { recursive: true });
@@ -35,41 +37,43 @@ function editDuckdbRunbook(before: string, after: string): void {
   fs.writeFileSync(file, text.replace(before, after));
 }
 
-async function diagnose(): Promise<void> {
-  harness = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir });
-  const response = await harness.command('diagnose duckdb');
+async function diagnose(): Promise<Harness> {
+  const started = await startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir });
+  harness = started;
+  const response = await started.command('diagnose duckdb');
   expect(response.status).toBe(200);
-  await harness.settle();
+  await started.settle();
+  return started;
 }
 
 const rootMessage = () => slack.messages().find((m) => !m.threadTs);
 
 describe('a verdict naming an output its diagnosis did not set', () => {
   it('is posted with a marker, its path buttons and the thread header, and the runbook mistake is logged and journaled', async () => {
-    const brokenFileKept = 'Either way the broken file is kept for forensics, under its name with .broken added.';
-    editDuckdbRunbook(brokenFileKept, `${brokenFileKept} Tables read: {{steps.scan.tablesRead}}.`);
-    // The file does not open, so the full read (scan) is skipped: it sets no tablesRead.
-    writeGarbage(checkout.databasePath);
-    await diagnose();
+    // The load does not follow a step's onlyIf from the verdict's condition (open missing: the audit never runs), so this
+    // mistake is found only when the verdict is given.
+    const missingAdvice = 'DATABOX_DATABASE_PATH, and diagnose again.';
+    editDuckdbRunbook(missingAdvice, `${missingAdvice} Audit exit code: {{steps.audit.exitCode}}.`);
+    fs.rmSync(checkout.databasePath, { force: true });
+    const bot = await diagnose();
 
     const verdict = verdictTextOf(slack);
-    expect(verdict).toContain('File corrupt');
-    expect(verdict).toContain('Tables read: (no value: step scan did not run).');
+    expect(verdict).toContain('Missing');
+    expect(verdict).toContain('Audit exit code: (no value: step audit did not run).');
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
     expect(rootMessage()?.blocks).not.toContain('diagnosis running');
     expect(rootMessage()?.blocks).toContain('Status: ');
     expect(slack.allText()).not.toContain('which has no value here');
 
-    const logged = harness.logs.filter((l) => l.level >= 50 && l.verdict === 'corrupt');
+    const logged = bot.logs.filter((l) => l.level >= 50 && l.verdict === 'missing');
     expect(logged).toHaveLength(1);
     expect(logged[0]?.file).toBe(path.join(runbooksDir, 'duckdb.yml'));
-    expect(logged[0]?.unfilled).toEqual([{ placeholder: '{{steps.scan.tablesRead}}', why: 'no value: step scan did not run', template: 'advice' }]);
+    expect(logged[0]?.unfilled).toEqual([{ placeholder: '{{steps.audit.exitCode}}', why: 'no value: step audit did not run', template: 'advice' }]);
     const recorded = journalRecordsOf(checkout).find((r) => r.type === 'diagnosis.verdict');
     expect(recorded?.data.unfilled).toEqual(logged[0]?.unfilled);
   });
 
-  it('marks an exit code a timed-out command never had, and still gives its verdict', async () => {
-    // A verdict of its own for sqlmesh audit giving no answer, read first; the audit times out after a second.
+  it('naming an exit code a timed-out command never has, for the status that times it out, stops the start instead', async () => {
     editDuckdbRunbook(
       '  verdicts:\n',
       [
@@ -83,17 +87,9 @@ describe('a verdict naming an output its diagnosis did not set', () => {
         '',
       ].join('\n'),
     );
-    editDuckdbRunbook('      timeout: 5m\n      onlyIf: { step: open, status: [ok, read-only] }', '      timeout: 1s\n      onlyIf: { step: open, status: [ok, read-only] }');
-    checkout.behave({ 'uv run sqlmesh audit': { sleepMs: 5_000 } });
-    await createHealthyDatabase(checkout.databasePath);
-    await diagnose();
-
-    const verdict = verdictTextOf(slack);
-    expect(verdict).toContain('SQLMesh audit gave no answer');
-    expect(verdict).toContain('sqlmesh audit ended with exit code (no value: exitCode is not set when the step ends timeout); run it by hand.');
-    expect(rootMessage()?.blocks).not.toContain('diagnosis running');
-    expect(harness.logs.filter((l) => l.level >= 50 && l.verdict === 'audit-slow').map((l) => l.unfilled)).toEqual([
-      [{ placeholder: '{{steps.audit.exitCode}}', why: 'no value: exitCode is not set when the step ends timeout', template: 'advice' }],
-    ]);
+    await expect(startBot(checkout, slack, { DATABOX_RUNBOOKS_DIR: runbooksDir })).rejects.toThrow(
+      `${path.join(runbooksDir, 'duckdb.yml')}:72: at diagnosis.verdicts[0].advice: {{steps.audit.exitCode}}: steps.audit.exitCode is not set when audit's status is timeout, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.audit.exitCode?}} to say nothing then`,
+    );
+    expect(slack.messages()).toEqual([]);
   });
 });

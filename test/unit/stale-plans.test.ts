@@ -43,7 +43,7 @@ describe('a plan made while another ran on its database', () => {
     add('run.proposed', 'dbx-20261202-bbbb', '50.500', { runId: 'dbx-20261202-bbbb/2', run: plan('dbx-20261202-bbbb/2', 'dbx-20261202-bbbb', '2026-12-02T08:27:50.500Z') });
     const keeps = [
       { id: 'keep_mart', kind: 'export-rows', title: 'Keep', mutates: true, destructive: false, acceptStatuses: [] },
-      { id: 'delete_raw', kind: 'sql', title: 'Delete', mutates: true, destructive: true, acceptStatuses: [] },
+      { id: 'delete_raw', kind: 'sql', title: 'Delete', sql: 'DELETE FROM raw_ebird.observations', params: [], mutates: true, destructive: true, acceptStatuses: [] },
     ];
     add('run.proposed', 'dbx-20261202-aaaa', '51.000', { runId: 'dbx-20261202-aaaa/2', run: { ...plan('dbx-20261202-aaaa/2', 'dbx-20261202-aaaa', '2026-12-02T08:27:51.000Z'), steps: keeps } });
     add('run.approved', 'dbx-20261202-aaaa', '52.000', { runId: 'dbx-20261202-aaaa/2' });
