@@ -1,29 +1,18 @@
 // The Web API client's own retries, minus the blind ones: a post Slack may have carried out (it did not answer, or the
 // connection broke after the request went out) is not sent again by the client, which cannot tell a lost answer from
 // a lost request. The outbox and the incident's first post decide what to do then, knowing what a second copy means.
-import type { FetchFunction, RetryOptions } from '@slack/web-api';
+import type { RetryOptions } from '@slack/web-api';
+import { failedCallsOf } from './failed-calls.js';
 import { mayHaveBeenCarriedOut } from './slack-trouble.js';
 
 /**
  * Calls that leave something new in a channel each time they are carried out: a message, an upload shared. Not an
  * ephemeral note: a second copy is seen by one person for a moment, and a lost one (a refusal of their click) matters more.
  */
-const postingMethod = /\/(chat\.postMessage|files\.completeUploadExternal)$/;
-
-/** The errors fetch threw for a posting call (the client wraps them, keeping each as the wrapper's `original`). */
-const failedPosts = new WeakSet<object>();
+const postingCalls = failedCallsOf(/\/(chat\.postMessage|files\.completeUploadExternal)$/);
 
 /** fetch, noting which of its failures were of a posting call. */
-export function notingFailedPosts(fetch: FetchFunction): FetchFunction {
-  return async (url, init) => {
-    try {
-      return await fetch(url, init);
-    } catch (error) {
-      if (postingMethod.test(String(url).split('?')[0] as string) && typeof error === 'object' && error !== null) failedPosts.add(error);
-      throw error;
-    }
-  };
-}
+export const notingFailedPosts = postingCalls.noting;
 
 /**
  * The client's onFailedAttempt: throwing ends its retries with this error. A posting call that failed in a way Slack
@@ -35,8 +24,7 @@ function stopBlindReposts(error: unknown): void {
 
 /** Whether a failed call was a post this policy does not send again: one Slack may have carried out. */
 export function notSentAgain(error: unknown): boolean {
-  const original = (error as { original?: unknown }).original;
-  return typeof original === 'object' && original !== null && failedPosts.has(original) && mayHaveBeenCarriedOut(error);
+  return postingCalls.has(error) && mayHaveBeenCarriedOut(error);
 }
 
 /**
