@@ -41,7 +41,9 @@ import { knownEmptyOf, requiredOn, type KnownEmpty } from './path-requires.js';
 import { doneSince, pendingProposal, planOffer, type PlanOffer } from './plan-offer.js';
 import { previewDrift } from './preview-drift.js';
 import { todayInWindow } from './today-in-window.js';
-import { failedRollbackAdvice } from './failed-rollback-advice.js';
+import { failedRollbackAdvice, type AroundFailedRollback } from './failed-rollback-advice.js';
+import { databaseFileNow } from './database-file-now.js';
+import { movedAwayNote } from './moved-away.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -650,6 +652,7 @@ export class IncidentService {
       );
     }
     const leftOut = refusedSuggestions.map((r) => ` (The runbook's suggestion for ${r.name}= was left out: ${r.problem}.)`).join('');
+    const movedAway = this.movedAwayFromMissingDatabase(render(rb.lockKey, values));
     await this.deps.journal.commit({
       type: 'diagnosis.verdict',
       incident: incident.id,
@@ -658,7 +661,7 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: `${renderedAdvice}${leftOut}`,
+        advice: `${renderedAdvice}${movedAway}${leftOut}`,
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,
@@ -671,6 +674,15 @@ export class IncidentService {
     });
     await this.reporter.runFinished(this.incident(incident.id), this.run(run.id));
     return this.incident(incident.id).diagnosis as Diagnosis;
+  }
+
+  /**
+   * A diagnosis of the database file that finds nothing at its path names what the bot moved away from it and is still
+   * where it left it (a rollback that moved the rebuilt file aside and stopped): the database may be one `mv` away.
+   */
+  private movedAwayFromMissingDatabase(lockKey: string): string {
+    const file = this.deps.config.databasePath;
+    return lockKey === file ? movedAwayNote(file, this.deps.state.runs.values()) : '';
   }
 
   /**
@@ -1207,10 +1219,16 @@ export class IncidentService {
     if (finished.status !== 'failed') return;
     const failed = firstFailure(finished.steps, finished.results);
     const whenFailed = finished.steps.find((step) => step.id === failed?.stepId)?.whenFailed;
-    const advice = [whenFailed, finished.kind === 'rollback' ? failedRollbackAdvice(finished) : undefined].filter(Boolean).join(' ');
+    const advice = [whenFailed, finished.kind === 'rollback' ? failedRollbackAdvice(finished, this.aroundFailedRollback(finished)) : undefined].filter(Boolean).join(' ');
     if (!advice) return;
     await this.deps.journal.commit({ type: 'run.follow-up', incident: finished.incidentId, actor: this.actor, data: { runId: finished.id, advice, offers: [] } });
     await this.reporter.followUpOffered(this.incident(finished.incidentId), finished, advice, []);
+  }
+
+  /** The rollbacks of the same recovery that started before this one, and what is at the database file's path now when it is one. */
+  private aroundFailedRollback(rollback: Run): AroundFailedRollback {
+    const earlier = this.incident(rollback.incidentId).runs.filter((run) => run.kind === 'rollback' && run.rollbackOf === rollback.rollbackOf && run.id !== rollback.id && run.startedAt && rollback.startedAt && run.startedAt <= rollback.startedAt);
+    return { earlier, ...(rollback.lockKey === this.deps.config.databasePath ? { databaseNow: databaseFileNow(this.deps.config.databasePath) } : {}) };
   }
 
   /** Runs an approved recovery or rollback; then validation and the rollback offer follow a recovery. */

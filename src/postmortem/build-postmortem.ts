@@ -42,6 +42,11 @@ export interface PostmortemInput {
   journalFile?: string;
   /** When the document is written: a plan still waiting in the journal past its deadline has expired by then. */
   writtenAt: Date;
+  /**
+   * Whether a file the journal has kept on disk is still there as the document is written (writePostmortem looks);
+   * without it, built from the journal alone, each is taken to be.
+   */
+  stillThere?: (file: string) => boolean;
 }
 
 export interface Postmortem {
@@ -234,7 +239,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   // so "none ran" or "running" is not read as the present.
   const outcome = recoveryOutcome(incident, rb, state);
   // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
-  const kept = keptOnDisk(records, state);
+  const kept = keptOnDisk(records, state, input.stillThere);
+  const keptThere = kept.filter((f) => !f.gone);
+  const keptGone = kept.length - keptThere.length;
   const asOf = verify.problem ? ` (as of line ${verify.problem.line - 1}; unknown after it)` : '';
   // As `journal verify` says them, where they fall among this incident's lines: its timeline and times rest on those times.
   const clockSteps = clockStepsBack(verify.records, verify.lineOf).filter((s) => s.line >= (firstLine ?? Infinity) && s.line <= (lastLine ?? -Infinity));
@@ -257,7 +264,9 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     ...(ranRecoveries.some((r) => r.cleanup) ? [`| Cleanup | ${cell(ranRecoveries.filter((r) => r.cleanup).map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}`).join('; '))}${restsOn(recoveries.filter((r) => r.cleanup))} |`] : []),
     `| Validation | ${validations.length > 0 ? cell(validations.map((r) => validationSummary(r)).join('; ')) : 'none ran'}${asOf}${restsOn(validations)} |`,
     `| Rollbacks | ${rollbacks.length > 0 ? cell(rollbacks.map((r) => `${plain(r.title)}: ${orStoppedByGuard(r, r.status)}${r.startedAt ? '' : ' (never ran)'}`).join('; ')) : 'none'}${asOf}${restsOn(rollbacks)} |`,
-    ...(kept.length > 0 ? [`| Kept on disk | ${cell(kept.map((f) => code(f.path)).join(', '))} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`] : []),
+    ...(kept.length > 0
+      ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
+      : []),
     `| Outcome | ${cell(outcome.text)}${asOf}${restsOn(incident.runs, verdicts)} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );

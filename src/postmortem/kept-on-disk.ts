@@ -1,4 +1,5 @@
-// The postmortem's "Kept on disk": files the plans moved aside or kept rows in, still where the journal last has them.
+// The postmortem's "Kept on disk": files the plans moved aside or kept rows in, where the journal last has them, and
+// whether they are still there.
 import type { StepRecord } from '../engine/types.js';
 import type { IncidentState, Run } from '../incidents/state.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -8,6 +9,8 @@ export interface KeptFile {
   path: string;
   /** What it is and what put it there, as a sentence's end: "moved aside from … by …". */
   how: string;
+  /** Not there as the postmortem is written: moved or removed since, by someone other than the bot. */
+  gone?: true;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -27,7 +30,7 @@ function byStep(run: Run, stepId: string): string {
  * Parquet files of rows kept first. No plan deletes them and a path without a rollback says nothing of them elsewhere,
  * so they are named, for removing one to be a decision, not a guess.
  */
-export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState): KeptFile[] {
+export function keptOnDisk(records: readonly JournalRecord[], state: IncidentState, stillThere: (file: string) => boolean = () => true): KeptFile[] {
   // By path: where it came from (for a move, so one put back there is no longer kept) and what is said of it.
   const kept = new Map<string, { from?: string; how: string }>();
   for (const record of records) {
@@ -64,7 +67,7 @@ export function keptOnDisk(records: readonly JournalRecord[], state: IncidentSta
       if (file) kept.set(file, { how: `rows of ${table} kept aside by ${by}, which then ended ${plain(result.status)}` });
     }
   }
-  return [...kept].map(([path, { how }]) => ({ path, how }));
+  return [...kept].map(([path, { how }]) => ({ path, how, ...(stillThere(path) ? {} : { gone: true as const }) }));
 }
 
 /** The section's lines, or none when nothing was kept. */
@@ -73,6 +76,6 @@ export function keptOnDiskLines(files: readonly KeptFile[]): string[] {
   return [
     'What the plans moved aside, or kept before changing anything, where the journal last has it. Nothing the bot runs deletes these: removing one is a decision, once nobody needs it to compare with or to put back.',
     '',
-    ...files.map((f) => `- ${code(f.path)}: ${f.how}`),
+    ...files.map((f) => `- ${code(f.path)}: ${f.how}${f.gone ? '; **gone when this postmortem was written** (moved or removed since, not by the bot)' : ''}`),
   ];
 }

@@ -10,6 +10,7 @@ import { withAcknowledgedTorn } from '../journal/torn-tail.js';
 import { requireReadableJournal } from '../journal/journal-unreadable.js';
 import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
+import { knownGone } from '../disk/known-gone.js';
 import { withHumansPart } from './humans-part.js';
 
 import { incidentIdPattern } from '../commands/parse.js';
@@ -68,7 +69,15 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
     throw new UserError(`"${incidentId.slice(0, 60)}" is not an incident id (they look like dbx-20260420-3fa2)`);
   }
   const journal = readJournal(stateDir);
-  const built = buildPostmortem({ incidentId, verify: journal.verify, runbooks: options.runbooks, root: options.root, journalFile: journal.file, writtenAt: options.writtenAt ?? new Date() });
+  const built = buildPostmortem({
+    incidentId,
+    verify: journal.verify,
+    runbooks: options.runbooks,
+    root: options.root,
+    journalFile: journal.file,
+    writtenAt: options.writtenAt ?? new Date(),
+    stillThere: (file) => !knownGone(file),
+  });
   // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
     throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);

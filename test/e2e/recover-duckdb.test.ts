@@ -187,6 +187,15 @@ describe('path A: rebuild from raw dlt state', () => {
     await harness.settle();
     expect(slack.allText()).toContain('Rollback passed');
     expect(checkout.listData()).toEqual(['databox.duckdb.rebuild-rolled-back']);
+    // Diagnosed again, the database is missing: the rebuilt file the rollback moved aside is named, one mv away.
+    const incidentId = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    await harness.command(`diagnose duckdb incident=${incidentId}`, operator);
+    await harness.settle();
+    const verdict = journalRecords().filter((r) => r.type === 'diagnosis.verdict').at(-1)?.data;
+    expect(verdict?.verdict).toBe('missing');
+    expect(verdict?.advice).toContain(
+      ` The bot moved a file away from ${checkout.databasePath} that is still where it left it: ${checkout.databasePath}.rebuild-rolled-back (moved there by ${incidentId}/4, "Move the rebuilt (or half-built) file aside"): \`mv -n ${checkout.databasePath}.rebuild-rolled-back ${checkout.databasePath}\` puts it back.`,
+    );
   });
 
   it.each([
@@ -1097,6 +1106,31 @@ describe('path B: restore from a file backup', () => {
     expect(fingerprint(checkout.databasePath)).toBe(brokenBytes);
     // The restored file is kept under a name that says what it is, not a rebuild's.
     expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.restore-rolled-back']);
+  });
+
+  it('refuses a rollback whose broken file was taken away before it was asked for: the rebuilt database stays where it is', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Validation passed');
+    const rebuilt = fingerprint(checkout.databasePath);
+    // Someone takes the kept file off for forensics, then the rollback is asked for.
+    fs.renameSync(checkout.path('data', 'databox.duckdb.broken'), checkout.path('forensics.duckdb'));
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.callsTo('chat.postMessage').some((p) => String(p.text).startsWith('Plan Rollback')), 'no rollback plan is proposed').toBe(false);
+    expect(slack.ephemerals(operator).join('\n')).toContain(
+      `refused, nothing was proposed: the step "Put the original file back": nothing is at ${checkout.databasePath}.broken, which it moves to ${checkout.databasePath} (moved or removed since it was put there?); ${checkout.databasePath} is a file (`,
+    );
+    expect(checkout.listData()).toEqual(['databox.duckdb']);
+    expect(fingerprint(checkout.databasePath)).toBe(rebuilt);
+    // The postmortem does not list the broken file as kept where it no longer is.
+    const incidentId = journalRecords().find((r) => r.type === 'incident.opened')?.incident as string;
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks')), root: checkout.root, incidentId });
+    const atAGlance = markdown.split('\n').find((line) => line.startsWith('| Kept on disk |'));
+    expect(atAGlance).not.toContain('databox.duckdb.broken`');
+    expect(atAGlance).toContain('; 1 gone when this was written (see *Kept on disk*)');
+    expect(markdown).toContain(`- \`${checkout.databasePath}.broken\`: moved aside from \`${checkout.databasePath}\` by Path A: Rebuild from raw dlt state (\`${incidentId}/2\`), step 3 "Back up the broken file for forensics"; **gone when this postmortem was written** (moved or removed since, not by the bot)`);
   });
 
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {

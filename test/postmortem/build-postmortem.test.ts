@@ -451,7 +451,12 @@ describe('writing a postmortem to the state directory', () => {
     const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
     expect(written.file).toBe(path.join(stateDir, 'postmortems', `${incidentId}.md`));
     expect(fs.readFileSync(written.file, 'utf8')).toBe(written.markdown);
-    expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(fs.readFileSync(fixturePostmortem, 'utf8'));
+    // The checkout it was recorded in is not on this machine: what it kept on disk is said to be gone as it is written.
+    expect(fs.existsSync(`${fixtureRoot}/data/databox.duckdb.broken`)).toBe(false);
+    const allGone = buildPostmortem({ incidentId, verify: verifyLines(journalText), runbooks, root: fixtureRoot, journalFile: fixtureStateJournal, writtenAt, stillThere: () => false });
+    expect(written.markdown.replace(path.join(stateDir, 'journal.jsonl'), fixtureStateJournal)).toBe(allGone.markdown);
+    expect(allGone.markdown).toMatch(/\n\| Kept on disk \| nothing still there: 4 gone when this was written \(see \*Kept on disk\*\) \|\n/);
+    expect(section(allGone.markdown, 'Kept on disk').split('\n').filter((line) => line.startsWith('- ')).every((line) => line.endsWith('; **gone when this postmortem was written** (moved or removed since, not by the bot)'))).toBe(true);
   });
 
   it('leaves the postmortem written before as it was, and no empty file, when the disk refuses the new one, saying why', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { fileAt, fileChange, type FileSeen } from '../../disk/file-identity.js';
+import { fileAt, fileChange, shownFile, type FileSeen } from '../../disk/file-identity.js';
 import { linkTargetOf, pointAtTheFile } from '../../disk/symbolic-link.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -43,6 +43,24 @@ function changedSincePlanned(step: MoveStep): string | undefined {
   const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
   // A recovery is made on a verdict about the file as it was: it is diagnosed again first. A rollback is asked for again.
   return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Propose a plan on what is there now (for a recovery, diagnose again first: its verdict was about the file as it was)`;
+}
+
+/** What is at `target` now, as a refusal says it beside the file it would have moved there. */
+function whatIsAt(target: string): string {
+  const seen = fileAt(target);
+  if (seen === undefined) return fs.existsSync(target) ? `${target} is there (not a regular file)` : `${target} cannot be looked at`;
+  return 'absent' in seen ? `nothing is at ${target} either` : `${target} is a file (${shownFile(seen)})`;
+}
+
+/**
+ * Why a move that must have its file (ifMissing: fail, a rollback putting one back) cannot: nothing was at `from` when
+ * the plan was made. Run, its plan's earlier steps would move what is at `to` aside and then stop here, leaving nothing
+ * in its place (the rebuilt database moved aside, the broken one gone elsewhere): refused before anything moves. One
+ * there since is what changedSincePlanned says.
+ */
+function nothingToPutBack(step: MoveStep): string | undefined {
+  if (step.ifMissing !== 'fail' || step.asPlanned === undefined || !('absent' in step.asPlanned)) return undefined;
+  return `nothing is at ${step.from}, which it moves to ${step.to} (moved or removed since it was put there?); ${whatIsAt(step.to)}. Nothing was moved: put what belongs at ${step.from} back there and ask again, or leave things as they are`;
 }
 
 /**
@@ -167,7 +185,7 @@ export const moveStepKind = defineStepKind({
             ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move, unless the database's next write makes one, which moves with it`
             : ''
     }`,
-  // Moving a link, or a file other than the one the plan was made on: nothing runs.
-  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step),
+  // Moving a link, a file other than the one the plan was made on, or one that is not there to put back: nothing runs.
+  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step),
   run: runMoveStep,
 });
