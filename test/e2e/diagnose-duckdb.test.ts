@@ -369,6 +369,22 @@ describe('/databox diagnose duckdb', () => {
     expect(slack.buttons(/^choose_path_/).map((b) => b.actionId)).toEqual(['choose_path_a', 'choose_path_b']);
   });
 
+  it('finds raw schemas whose names differ from the expected ones only in case, as DuckDB resolves them: healthy', async () => {
+    await runSql(`
+      CREATE SCHEMA "Raw_Ebird"; CREATE TABLE "Raw_Ebird".observations AS SELECT range AS id FROM range(100);
+      CREATE SCHEMA RAW_NOAA; CREATE TABLE RAW_NOAA.daily_weather AS SELECT range AS id FROM range(100);
+      CREATE SCHEMA raw_usgs; CREATE TABLE raw_usgs.daily_values AS SELECT range AS id FROM range(100);
+      CREATE SCHEMA ebird; CREATE TABLE ebird.fct_daily_bird_observations AS SELECT DATE '2026-03-01' AS day_date;
+      CREATE SCHEMA noaa; CREATE TABLE noaa.fct_daily_weather AS SELECT DATE '2026-03-01' AS day_date;
+      CREATE SCHEMA usgs; CREATE TABLE usgs.fct_daily_streamflow AS SELECT DATE '2026-03-01' AS day_date;
+      CREATE SCHEMA analytics; CREATE TABLE analytics.fct_species_environment_daily AS SELECT DATE '2026-03-01' AS day_date;
+    `);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).not.toContain('no table');
+    expect(verdict).toContain('Healthy');
+  });
+
   it('warns on a plan typed against the verdict: path A after "healthy" is proposed, marked as going against the diagnosis, and journaled so', async () => {
     await createHealthyDatabase(checkout.databasePath);
     await diagnose();

@@ -717,6 +717,31 @@ describe('path B: restore from a file backup', () => {
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
   }, 150_000);
 
+  it('restores a backup whose raw schemas differ from the expected names only in case, and validates it: DuckDB finds them by those names', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const backup = await brokenWithBackup('databox.duckdb', async (file) => {
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      await connection.run(`
+        CREATE SCHEMA "Raw_Ebird"; CREATE TABLE "Raw_Ebird".observations AS SELECT range AS id FROM range(100);
+        CREATE SCHEMA RAW_NOAA; CREATE TABLE RAW_NOAA.daily_weather AS SELECT range AS id FROM range(100);
+        CREATE SCHEMA "Raw_Usgs"; CREATE TABLE "Raw_Usgs".daily_values AS SELECT range AS id FROM range(100);
+      `);
+      connection.closeSync();
+      instance.closeSync();
+      await writeMartsThrough(file, yesterday);
+    });
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+    expect(fingerprint(checkout.databasePath)).toBe(fingerprint(backup));
+    expect(slack.allText()).toContain('Validation passed');
+    expect(slack.allText()).not.toContain('no table');
+  });
+
   it('does not start path A when a healthy database was put in place of the broken one after its plan was shown: nothing moves', async () => {
     await diagnoseCorrupt();
     const approve = await proposePathA();

@@ -12,6 +12,7 @@ import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+import { hasSchema } from '../../duckdb/schema-names.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -152,7 +153,7 @@ function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): 
 
 /** Why a file that opened is not the stack's: none of its tables is in a schema the stack expects; undefined when one is. */
 function notTheStacks(expectSchemas: readonly string[], schemas: readonly string[] | undefined): string | undefined {
-  if (expectSchemas.length === 0 || !schemas || schemas.some((schema) => expectSchemas.includes(schema))) return undefined;
+  if (expectSchemas.length === 0 || !schemas || expectSchemas.some((schema) => hasSchema(schemas, schema))) return undefined;
   const wanted = expectSchemas.join(', ');
   return schemas.length === 0
     ? `opens read-only, but holds no table: none in ${wanted}, where the stack keeps its raw data`

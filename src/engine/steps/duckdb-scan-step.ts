@@ -10,6 +10,7 @@ import { martSla, type MartSla } from '../../marts/slas.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, everyStatus, type ResolvedCommon } from './define-step-kind.js';
+import { hasSchema } from '../../duckdb/schema-names.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -90,7 +91,7 @@ function expectation(expectSchemas: readonly string[], scan: ScanResult): { stat
   if (scan.status === 'empty') return { status: 'empty', summary: `${scan.message}: none in ${wanted}, where the stack keeps its raw data` };
   if (scan.status !== 'ok' && scan.status !== 'broken-views') return undefined;
   const present = scan.schemas ?? [];
-  const missing = expectSchemas.filter((schema) => !present.includes(schema));
+  const missing = expectSchemas.filter((schema) => !hasSchema(present, schema));
   // Another project's file is not the stack's to rebuild, whatever its views say.
   if (missing.length === expectSchemas.length) {
     return { status: 'no-expected-schemas', summary: `${scan.message}, but none is in ${wanted}, the schemas the stack expects; its tables are in ${present.join(', ')}` };
