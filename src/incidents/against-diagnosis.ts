@@ -5,6 +5,7 @@ import type { ResolvedStep } from '../engine/types.js';
 import type { RecoveryPath } from '../runbook/schema.js';
 import { diagnosedFinding, diagnosedLeftOut, followsDiagnosedWindow } from './diagnosed-window.js';
 import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
+import { companionSuffix } from '../duckdb/companion-files.js';
 
 /**
  * What the plan should warn of when it does not follow from the incident's diagnosis: a path the verdict did not offer,
@@ -169,8 +170,9 @@ export function pinnedAsWritten(steps: ResolvedStep[], written: ReadonlySet<stri
   return steps.map((step) => {
     if (step.kind !== 'move' || !step.asPlanned) return step;
     if (written.has(step.from) && !('absent' in step.asPlanned)) return { ...step, asPlanned: { ...step.asPlanned, writtenMeanwhile: true as const } };
-    // Its log comes and goes with its checkpoints: not pinned (it moves with the file, wherever that goes).
-    if (step.from.endsWith('.wal') && written.has(step.from.slice(0, -'.wal'.length))) {
+    // Its logs come and go with its checkpoints: not pinned (they move with the file, wherever that goes).
+    const suffix = companionSuffix(step.from);
+    if (suffix && written.has(step.from.slice(0, -suffix.length))) {
       const { asPlanned: seen, ...unpinned } = step;
       // Not there as the plan is made is still said: the plan shows the move with nothing to move yet.
       return 'absent' in seen ? { ...unpinned, absentWhenPlanned: true } : unpinned;

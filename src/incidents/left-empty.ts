@@ -1,6 +1,14 @@
 // What a rollback leaves nothing at: a path its recovery found empty, which the rollback clears and puts nothing back in.
 import type { ResolvedStep } from '../engine/types.js';
 import type { Run } from './state.js';
+import { companionSuffix } from '../duckdb/companion-files.js';
+
+/** Whether `log` is a log kept beside `file` under its name: the database's .wal or .wal.checkpoint, or the .wal's checkpoint log. */
+function beside(file: string, log: string): boolean {
+  const suffix = companionSuffix(log);
+  const base = log.slice(0, log.length - suffix.length);
+  return suffix !== '' && (file === base || file === `${base}.wal`);
+}
 
 /**
  * Said with a rollback's plan, whose title may speak of putting a file back (path A's "the broken file"): the paths its
@@ -17,7 +25,7 @@ export function leftEmptySaid(recovery: Pick<Run, 'id' | 'steps' | 'results'>, r
     const skipped = recovery.results.some((result) => result.stepId === step.id && result.status === 'skipped');
     return absent && skipped ? [step] : [];
   });
-  const said = found.filter((step) => !(step.from.endsWith('.wal') && found.some((file) => `${file.from}.wal` === step.from)));
+  const said = found.filter((step) => !found.some((other) => other !== step && beside(other.from, step.from)));
   if (said.length === 0) return undefined;
   return said
     .map(

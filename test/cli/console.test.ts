@@ -58,9 +58,9 @@ describe('console mode', () => {
     expect(result.prompts).toHaveLength(1);
     expect(result.prompts[0]).toMatch(/^Type the plan's short hash \([0-9a-f]{8}\) to approve it as terminal:bob/);
     expect(result.stdout).not.toContain('\u001b[');
-    expect(result.stdout).toMatch(/✔ Recovery passed in [^:]+: 6 steps passed, 1 skipped \(each says why\)/);
+    expect(result.stdout).toMatch(/✔ Recovery passed in [^:]+: 6 steps passed, 2 skipped \(each says why\)/);
     // The summary counts them the same way: a skipped step is not said to have passed.
-    expect(result.stdout).toMatch(/succeeded in [^·]+ · 7 of 7 steps run: 6 steps passed, 1 skipped \(each says why\)/);
+    expect(result.stdout).toMatch(/succeeded in [^·]+ · 8 of 8 steps run: 6 steps passed, 2 skipped \(each says why\)/);
     expect(result.stdout).toMatch(/✔ Validation passed in [^:]+: 5 steps passed/);
     expect(result.stdout).toMatch(/\nSummary\n {2}Incident {4}dbx-\d{8}-[0-9a-f]{4} · Blown DuckDB file/);
 

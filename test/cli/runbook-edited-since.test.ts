@@ -53,7 +53,7 @@ describe('runbooks edited since a plan', () => {
     const rollback = await runCliProcess(['rollback', recoveryRun, '--approver', 'bob'], { env, answer: hashIn });
     expect(rollback.code).not.toBe(0);
     expect(rollback.stderr).toContain(
-      `path A of the duckdb runbook has changed since ${recoveryRun} ran: its rollback expects a step "move_database", which that run does not have (its steps: move_db, move_wal, move_sqlmesh, move_state, full_refresh), so the rollback would leave out what undoes it. Roll back by hand, or put back the runbook that ran it and ask again. Nothing was proposed`,
+      `path A of the duckdb runbook has changed since ${recoveryRun} ran: its rollback expects a step "move_database", which that run does not have (its steps: move_db, move_wal, move_checkpoint_wal, move_sqlmesh, move_state, full_refresh), so the rollback would leave out what undoes it. Roll back by hand, or put back the runbook that ran it and ask again. Nothing was proposed`,
     );
     expect(rollback.stderr).not.toMatch(/\n\s+at /);
     expect(proposed('rollback')).toEqual([]);

@@ -130,7 +130,7 @@ describe('runbooks check', () => {
     // A copy of the bundled folder, as a tester editing the runbooks makes, with path A's restore_wal without onlyIfRan: move_wal. A corrupt file with no .wal skips move_wal, and the rollback
     // would then fail to resolve {{recovery.move_wal.to}}: the broken file could not be put back.
     const duckdb = bundledDoc('duckdb.yml');
-    const restoreWal = duckdb.recovery[0].rollback.steps[3];
+    const restoreWal = duckdb.recovery[0].rollback.steps[4];
     expect(restoreWal.id).toBe('restore_wal');
     delete restoreWal.onlyIfRan;
     fs.cpSync(path.join(projectRoot, 'runbooks'), dir, { recursive: true });
@@ -140,7 +140,7 @@ describe('runbooks check', () => {
     const result = await check([dir]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
-      `${dir}/duckdb.yml:${line}: at recovery[0].rollback.steps[3]: rollback step "restore_wal" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "restore_wal", so the rollback leaves it out when move_wal did not run`,
+      `${dir}/duckdb.yml:${line}: at recovery[0].rollback.steps[4]: rollback step "restore_wal" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "restore_wal", so the rollback leaves it out when move_wal did not run`,
       `runbooks check FAILED: 1 problem in ${dir}`,
     ]);
   });

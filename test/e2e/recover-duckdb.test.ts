@@ -166,6 +166,29 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(orphan);
   });
 
+  it('moves the log a checkpoint cut short left beside the broken file with it, so the new file\'s first checkpoint cannot delete it, and its rollback puts it back', async () => {
+    writeGarbage(checkout.databasePath);
+    const checkpointLog = Buffer.from('commits made while a checkpoint ran');
+    fs.writeFileSync(`${checkout.databasePath}.wal.checkpoint`, checkpointLog);
+    harness = await startBot(checkout, slack);
+    await harness.command('diagnose duckdb', operator);
+    await harness.settle();
+    const approve = await proposePathA();
+    const plan = slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path A'));
+    expect(String(plan?.blocks)).toContain('mv data/databox.duckdb.wal.checkpoint data/databox.duckdb.broken.wal.checkpoint  (beside the file move_db moves: if that one gets a timestamp suffix, so does this, before .wal.checkpoint; never overwrites)');
+    await harness.click(approve, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken', 'databox.duckdb.broken.wal.checkpoint']);
+    expect(fs.readFileSync(`${checkout.databasePath}.broken.wal.checkpoint`)).toEqual(checkpointLog);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.rebuild-rolled-back', 'databox.duckdb.wal.checkpoint']);
+    expect(fs.readFileSync(`${checkout.databasePath}.wal.checkpoint`)).toEqual(checkpointLog);
+  });
+
   it('says with the rollback of a rebuild of a missing database that no file is put back: after it there is none', async () => {
     harness = await startBot(checkout, slack);
     await harness.command('diagnose duckdb', operator);
@@ -716,6 +739,24 @@ describe('path B: restore from a file backup', () => {
     expect(plan?.cwd).toBe(checkout.path('transforms', 'main'));
     // A diagnosis-free restore, validation and two healthy databases: room for a machine busy with other work.
   }, 150_000);
+
+  it('moves the log a checkpoint cut short left beside the broken file with it before the copy, and its rollback puts it back', async () => {
+    const backup = await brokenWithBackup('databox.duckdb');
+    fs.writeFileSync(`${checkout.databasePath}.wal.checkpoint`, 'commits made while a checkpoint ran');
+    harness = await startBot(checkout, slack);
+    await harness.command(`recover duckdb path=b backup=${backup}`, operator);
+    await harness.settle();
+    expect(String(slack.callsTo('chat.postMessage').find((p) => String(p.text).startsWith('Plan Path B'))?.blocks)).toContain('mv data/databox.duckdb.wal.checkpoint data/databox.duckdb.broken.wal.checkpoint');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken', 'databox.duckdb.broken.wal.checkpoint']);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(slack.allText()).toContain('Rollback passed');
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.restore-rolled-back', 'databox.duckdb.wal.checkpoint']);
+  });
 
   it('restores a backup whose raw schemas differ from the expected names only in case, and validates it: DuckDB finds them by those names', async () => {
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

@@ -322,6 +322,20 @@ describe('a write-ahead log lands beside the file it belongs to', () => {
     expect(again.summary).toContain(`(${db}.broken.wal was there, a log DuckDB would replay into a file put beside it)`);
   });
 
+  it('an earlier .broken.wal.checkpoint alone: the database goes to the timestamped name, and its checkpoint log beside it', async () => {
+    const root = tempDir();
+    const db = path.join(root, 'databox.duckdb');
+    fs.writeFileSync(`${db}.broken.wal.checkpoint`, 'a checkpoint log from last time');
+    fs.writeFileSync(db, 'this time');
+    fs.writeFileSync(`${db}.wal.checkpoint`, 'its checkpoint log this time');
+    const first = await runMoveStep(move(db, `${db}.broken`, { ifMissing: 'skip' }), context(root));
+    const earlier = new Map([['move_db', first]]);
+    const second = await runMoveStep(move(`${db}.wal.checkpoint`, `${db}.broken.wal.checkpoint`, { ifMissing: 'skip', follows: 'move_db', id: 'move_checkpoint_wal' }), { ...context(root), earlier });
+    expect([first.outputs.to, second.outputs.to]).toEqual([`${db}.broken.${stamp}`, `${db}.broken.${stamp}.wal.checkpoint`]);
+    expect(first.summary).toContain(`(${db}.broken.wal.checkpoint was there, a checkpoint's log, which DuckDB would replay or delete beside a file put there)`);
+    expect(read(`${db}.broken.wal.checkpoint`)).toBe('a checkpoint log from last time');
+  });
+
   it('a log whose database was missing (move_db skipped) goes where neither its name nor its database name is taken', async () => {
     const root = tempDir();
     const db = path.join(root, 'databox.duckdb');
@@ -343,6 +357,14 @@ describe('freeName', () => {
     expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, `x.${stamp}`));
     fs.writeFileSync(path.join(root, 'y'), 'database');
     expect(freeName(path.join(root, 'y.wal'), now)).toBe(path.join(root, `y.${stamp}.wal`));
+  });
+
+  it('treats a name whose .wal.checkpoint is taken as taken, and a checkpoint log\'s name whose database or .wal is taken', () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 'x.wal.checkpoint'), 'a checkpoint log from last time');
+    expect(freeName(path.join(root, 'x'), now)).toBe(path.join(root, `x.${stamp}`));
+    fs.writeFileSync(path.join(root, 'y.wal'), 'log');
+    expect(freeName(path.join(root, 'y.wal.checkpoint'), now)).toBe(path.join(root, `y.${stamp}.wal.checkpoint`));
   });
 
   it('treats a directory of that name as taken', () => {

@@ -77,10 +77,10 @@ const duckdbCases: Planted[] = [
   {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
     plant: (doc) => {
-      delete doc.recovery[0].steps[4].mutates;
+      delete doc.recovery[0].steps[5].mutates;
     },
     refusal: [
-      'at recovery[0].steps[4].mutates: a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)',
+      'at recovery[0].steps[5].mutates: a command among the steps of a recovery or rollback that changes data changes it too as far as the bot can tell: set mutates: true (a read-only check goes under guards:, or in the validation)',
     ],
   },
   {
@@ -182,7 +182,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[1].to = '{{database_path}}.broken.log';
     },
-    refusal: ['at recovery[0].steps[1].to: a step that follows move_db moves its write-ahead log: to must end in .wal, as it will'],
+    refusal: ['at recovery[0].steps[1].to: a step that follows move_db moves its write-ahead log: to must end in .wal (or .wal.checkpoint, the log a checkpoint writes to), as it will'],
   },
   {
     name: "the diagnosis' audit edited into a plan that applies (it would change the warehouse unapproved at every diagnosis)",
@@ -196,7 +196,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.validation.steps[1].argv = ['task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[5]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
   },
   ...[
     ['env', 'X=1'],
@@ -209,7 +209,7 @@ const duckdbCases: Planted[] = [
     plant: (doc: Doc) => {
       doc.validation.steps[1].argv = [...wrapper, 'task', 'full-refresh'];
     },
-    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[4]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
+    refusal: ['at validation.steps[1].mutates: this runbook runs the same command (argv past any wrapper such as env, nice, timeout or sudo, cwd and env) as a changing step at recovery[0].steps[5]: if it changes data, set mutates: true here too (then only a recovery path may run it); if it only reads, take mutates: true off it there'],
   })),
   {
     name: 'a classify rule put before a narrower one, which then never gives its status (a wrong verdict at run time)',
@@ -277,23 +277,23 @@ const duckdbCases: Planted[] = [
   {
     name: 'onlyIf on a recovery step with a mistyped condition (it would always be skipped)',
     plant: (doc) => {
-      doc.recovery[0].steps[4].onlyIf = { step: 'move_db', status: 'moved' };
+      doc.recovery[0].steps[5].onlyIf = { step: 'move_db', status: 'moved' };
     },
-    refusal: ['at recovery[0].steps[4].onlyIf.status: step "move_db" (move) never ends "moved"; it can end: ok, skipped, failed, timeout'],
+    refusal: ['at recovery[0].steps[5].onlyIf.status: step "move_db" (move) never ends "moved"; it can end: ok, skipped, failed, timeout'],
   },
   {
     name: 'onlyIf on a step of another path',
     plant: (doc) => {
-      doc.recovery[1].steps[3].onlyIf = { step: 'move_sqlmesh', status: 'ok' };
+      doc.recovery[1].steps[4].onlyIf = { step: 'move_sqlmesh', status: 'ok' };
     },
-    refusal: ['at recovery[1].steps[3].onlyIf.step: no step "move_sqlmesh" before this one in path b'],
+    refusal: ['at recovery[1].steps[4].onlyIf.step: no step "move_sqlmesh" before this one in path b'],
   },
   {
     name: 'onlyIfRan naming a recovery step that does not exist',
     plant: (doc) => {
-      doc.recovery[0].rollback.steps[2].onlyIfRan = 'move_bd';
+      doc.recovery[0].rollback.steps[3].onlyIfRan = 'move_bd';
     },
-    refusal: ['at recovery[0].rollback.steps[2].onlyIfRan: no recovery step "move_bd" in path a (did you mean "move_db"?)'],
+    refusal: ['at recovery[0].rollback.steps[3].onlyIfRan: no recovery step "move_bd" in path a (did you mean "move_db"?)'],
   },
   {
     name: 'onlyIfRan outside a rollback, where nothing reads it',
@@ -313,16 +313,16 @@ const duckdbCases: Planted[] = [
   {
     name: 'a mistyped step output in a rollback (found today only when the rollback is proposed)',
     plant: (doc) => {
-      doc.recovery[0].rollback.steps[2].from = '{{recovery.move_db.too}}';
+      doc.recovery[0].rollback.steps[3].from = '{{recovery.move_db.too}}';
     },
-    refusal: ['at recovery[0].rollback.steps[2].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, status, summary'],
+    refusal: ['at recovery[0].rollback.steps[3].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, status, summary'],
   },
   {
     name: 'a rollback reading a recovery step that does not exist',
     plant: (doc) => {
-      doc.recovery[1].rollback.steps[3].from = '{{recovery.move_wall.to}}';
+      doc.recovery[1].rollback.steps[4].from = '{{recovery.move_wall.to}}';
     },
-    refusal: ['at recovery[1].rollback.steps[3].from: {{recovery.move_wall.to}}: no recovery step "move_wall" (did you mean "move_wal"?)'],
+    refusal: ['at recovery[1].rollback.steps[4].from: {{recovery.move_wall.to}}: no recovery step "move_wall" (did you mean "move_wal"?)'],
   },
   {
     name: 'a mistyped step output in a verdict',

@@ -91,17 +91,17 @@ const brokenCases: BrokenCase[] = [
   {
     name: 'a command step with an empty argv',
     breakIt: (doc) => {
-      doc.recovery[0].steps[4].argv = [];
+      doc.recovery[0].steps[5].argv = [];
     },
-    at: 'recovery[0].steps[4].argv',
+    at: 'recovery[0].steps[5].argv',
     problem: /is empty: it takes the program and its arguments, one element each/,
   },
   {
     name: 'a command step with an empty argv element',
     breakIt: (doc) => {
-      doc.recovery[1].steps[4].argv = ['uv', ''];
+      doc.recovery[1].steps[5].argv = ['uv', ''];
     },
-    at: 'recovery[1].steps[4].argv[1]',
+    at: 'recovery[1].steps[5].argv[1]',
     problem: /is empty text/,
   },
   {
@@ -115,9 +115,9 @@ const brokenCases: BrokenCase[] = [
   {
     name: 'a copy-file step not marked as mutating',
     breakIt: (doc) => {
-      delete doc.recovery[1].steps[3].mutates;
+      delete doc.recovery[1].steps[4].mutates;
     },
-    at: 'recovery[1].steps[3].mutates',
+    at: 'recovery[1].steps[4].mutates',
     problem: /a copy-file step mutates: set mutates: true/,
   },
   {
@@ -219,9 +219,9 @@ const brokenCases: BrokenCase[] = [
   {
     name: 'duplicate step ids in a rollback',
     breakIt: (doc) => {
-      doc.recovery[1].rollback.steps[3].id = 'restore_db';
+      doc.recovery[1].rollback.steps[4].id = 'restore_db';
     },
-    at: 'recovery[1].rollback.steps[3].id',
+    at: 'recovery[1].rollback.steps[4].id',
     problem: /duplicate step id "restore_db"/,
   },
   {

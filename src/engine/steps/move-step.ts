@@ -10,6 +10,7 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
+import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -23,8 +24,9 @@ const schema = z.strictObject({
   /** Refuse the plan when `from` is a symbolic link (the database: the file would stay, and be rebuilt beside the link). */
   refuseLink: z.boolean().default(false),
   /**
-   * The id of an earlier move step whose file this one's write-ahead log is (`to` is that step's `to` plus .wal): the log
-   * goes beside wherever that step put the file, a timestamped name included, never beside another file.
+   * The id of an earlier move step whose file this one's write-ahead log is (`to` is that step's `to` plus .wal, or
+   * .wal.checkpoint for the log a checkpoint writes to): the log goes beside wherever that step put the file, a
+   * timestamped name included, never beside another file.
    */
   follows: z.string().optional(),
 });
@@ -64,20 +66,21 @@ function nothingToPutBack(step: MoveStep): string | undefined {
 }
 
 /**
- * Why a move went to a timestamped name: the planned one was taken, or the name beside it (a database's log, a log's
- * database), since a file and its log are only ever put where both names are free.
+ * Why a move went to a timestamped name: the planned one was taken, or a name beside it (a database's log, a log's
+ * database or other log), since a file and its logs are only ever put where all their names are free.
  */
 function whyNotPlanned(planned: string): string {
   if (fs.existsSync(planned)) return `${planned} was taken`;
-  if (fs.existsSync(`${planned}.wal`)) return `${planned}.wal was there, a log DuckDB would replay into a file put beside it`;
-  const database = planned.endsWith('.wal') ? planned.slice(0, -'.wal'.length) : undefined;
-  return database && fs.existsSync(database) ? `${database} was there, another file this log would be replayed into` : `${planned} was taken`;
+  const base = planned.slice(0, planned.length - companionSuffix(planned).length);
+  const log = companionSuffixes.map((suffix) => `${base}${suffix}`).find((name) => name !== planned && fs.existsSync(name));
+  if (log) return `${log} was there, ${companionSaid(log)}`;
+  return base !== planned && fs.existsSync(base) ? `${base} was there, another file this log would be replayed into` : `${planned} was taken`;
 }
 
-/** Where the followed step put its file, plus .wal; undefined when it moved nothing (no file there, say). */
+/** Where the followed step put its file, plus this log's suffix (.wal, .wal.checkpoint); undefined when it moved nothing (no file there, say). */
 function besideFollowed(step: MoveStep, ctx: StepRunContext): string | undefined {
   const followed = step.follows ? ctx.earlier?.get(step.follows) : undefined;
-  return followed?.status === 'ok' && typeof followed.outputs.to === 'string' ? `${followed.outputs.to}.wal` : undefined;
+  return followed?.status === 'ok' && typeof followed.outputs.to === 'string' ? `${followed.outputs.to}${companionSuffix(step.to)}` : undefined;
 }
 
 /**
@@ -129,7 +132,7 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
   }
   return {
     status: 'ok',
-    summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, -'.wal'.length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${whyNotPlanned(step.to)})` : ''}`,
+    summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, beside.length - companionSuffix(beside).length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${whyNotPlanned(step.to)})` : ''}`,
     durationMs: elapsedSince(started),
     outputs: { from: step.from, to },
   };
@@ -151,7 +154,7 @@ export const moveStepKind = defineStepKind({
     if (step.follows === undefined) return [];
     const followed = earlier.find((other) => other.id === step.follows);
     if (followed?.kind !== 'move') return [{ at: ['follows'], message: `follows names ${step.follows}, which is no earlier move step of the same plan` }];
-    return step.to.endsWith('.wal') ? [] : [{ at: ['to'], message: `a step that follows ${step.follows} moves its write-ahead log: to must end in .wal, as it will` }];
+    return companionSuffix(step.to) ? [] : [{ at: ['to'], message: `a step that follows ${step.follows} moves its write-ahead log: to must end in .wal (or .wal.checkpoint, the log a checkpoint writes to), as it will` }];
   },
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },
@@ -171,7 +174,7 @@ export const moveStepKind = defineStepKind({
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
       step.follows
-        ? `beside the file ${step.follows} moves: if that one gets a timestamp suffix, so does this, before .wal`
+        ? `beside the file ${step.follows} moves: if that one gets a timestamp suffix, so does this, before ${companionSuffix(step.to)}`
         : step.ifTaken === 'fail'
           ? 'fails if the name is taken'
           : 'a taken name gets a timestamp suffix'

@@ -1,18 +1,20 @@
 // Moves a file or directory aside without ever overwriting what is at the target: a taken name gets a timestamp suffix.
 import fs from 'node:fs';
 import { compactTimestamp } from '../../timestamps.js';
+import { companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 
 /**
- * `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. A name is free only with its .wal free
- * too, and a write-ahead log's (`….wal`) only with its database's: DuckDB replays the log beside a file into it, so a
- * file moved aside must never land beside another's log, nor a log beside another file (databox.duckdb.broken from an
- * earlier incident). A log keeps its .wal last (databox.duckdb.broken.<stamp>.wal).
+ * `to`, or `to.<timestamp>` (and a counter after that) when the name is taken. A name is free only with its logs' names
+ * (.wal, .wal.checkpoint) free too, and a log's (`….wal`, `….wal.checkpoint`) only with its database's and the other
+ * log's: DuckDB replays the log beside a file into it, so a file moved aside must never land beside another's log, nor a
+ * log beside another file (databox.duckdb.broken from an earlier incident). A log keeps its suffix last
+ * (databox.duckdb.broken.<stamp>.wal).
  */
 export function freeName(to: string, now: Date): string {
-  const wal = /\.wal$/.test(to);
-  const base = wal ? to.slice(0, -'.wal'.length) : to;
-  const free = (name: string) => !fs.existsSync(name) && !fs.existsSync(`${name}.wal`);
-  const named = (name: string) => (wal ? `${name}.wal` : name);
+  const suffix = companionSuffix(to);
+  const base = to.slice(0, to.length - suffix.length);
+  const free = (name: string) => ['', ...companionSuffixes].every((companion) => !fs.existsSync(`${name}${companion}`));
+  const named = (name: string) => `${name}${suffix}`;
   if (free(base)) return named(base);
   for (let n = 0; ; n += 1) {
     const candidate = `${base}.${compactTimestamp(now)}${n === 0 ? '' : `-${n}`}`;
