@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestCheckout } from '../helpers/demo-checkout.js';
-import { cliArgs, cliEnv, projectRoot } from '../helpers/cli-process.js';
+import { cliArgs, cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 
 const unshareWorks = (await execa('unshare', ['--user', '--map-root-user', '--mount', 'true'], { reject: false })).exitCode === 0;
 /** Whether this machine lets this process set the immutable attribute (root on a file system that has it). */
@@ -67,6 +67,32 @@ describe('diagnose duckdb on a database that cannot be written', () => {
       timeout: 120_000,
     });
     expect(targetReadOnly.stdout).toContain(`${checkout.databasePath} (a link to ${path.join(volume, 'databox.duckdb')}) cannot be written by this process (uid 0): on a read-only file system`);
+  }, 180_000);
+
+  // A folder without write permission, for a process without root's powers (which would pass any mode): the corrupt
+  // file in it needs a recovery, and every recovery would stop at its first move.
+  it('says a database that needs a recovery sits in a folder nothing can be moved in, offers no path, and refuses one typed, moving nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-read-only-folder-'));
+    temps.push(dir);
+    const checkout = await buildTestCheckout(dir, { corrupt: true });
+    const data = path.dirname(checkout.databasePath);
+    const env = cliEnv({ ...checkout.env, USER: 'alice', DATABOX_RUNBOOKS_DIR: path.join(projectRoot, 'runbooks') });
+    const run = (args: string[]) => runCliProcess(args, { env, stdin: 'ignore', withoutRootPowers: true });
+    const cannotWrite = `the folder ${data} cannot be written by this process (uid ${process.getuid?.()}): EACCES: mode 555, owner uid ${fs.statSync(data).uid}`;
+    fs.chmodSync(data, 0o555);
+    try {
+      const diagnosed = await run(['diagnose', 'duckdb']);
+      expect(diagnosed.stdout).toContain('● Verdict: The database needs a recovery, but its folder cannot be written');
+      expect(diagnosed.stdout).toContain(`${cannotWrite}. The evidence above finds the database in need of a recovery`);
+      expect(diagnosed.stdout).not.toMatch(/recover duckdb path=/);
+      const incident = /dbx-\d{8}-[0-9a-f]{4}/.exec(diagnosed.stdout)?.[0];
+      const recovered = await run(['recover', 'duckdb', 'path=a', `incident=${incident}`, '--approver', 'bob']);
+      expect(recovered.code).toBe(2);
+      expect(recovered.stderr).toContain(`refused, nothing was proposed: the step "Back up the broken file for forensics": ${cannotWrite}, so ${checkout.databasePath} cannot be moved: nothing was moved.`);
+      expect(fs.readdirSync(data)).toEqual(['databox.duckdb']);
+    } finally {
+      fs.chmodSync(data, 0o755);
+    }
   }, 180_000);
 
   it.skipIf(!canSetImmutable)('names an immutable attribute, which root is refused by whatever the mode says', async () => {

@@ -72,7 +72,7 @@ const duckdbCases: Planted[] = [
       const corrupt = doc.diagnosis.verdicts.find((v: Doc) => v.id === 'corrupt');
       corrupt.paths = ['a', 'a'];
     },
-    refusal: [`at diagnosis.verdicts[4].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
+    refusal: [`at diagnosis.verdicts[5].paths[1]: path "a" is offered twice: name each path once (was another meant?)`],
   },
   {
     name: "a recovery's command left unmarked as changing data (a failure of it would read \"Nothing was changed\")",
@@ -111,7 +111,7 @@ const duckdbCases: Planted[] = [
       delete doc.diagnosis.verdicts[corrupt].paths;
     },
     refusal: [
-      'at diagnosis.verdicts[4].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
+      'at diagnosis.verdicts[5].advice: holds "paths: [a, b]", which reads as a key indented into the advice above it: YAML took it as advice text, so it is not used. Indent it as the other keys are',
     ],
   },
   {
@@ -149,7 +149,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       delete doc.diagnosis.verdicts.at(-1).severity;
     },
-    refusal: ['at diagnosis.verdicts[23].severity: every verdict says its severity: ok (healthy), warning or critical'],
+    refusal: ['at diagnosis.verdicts[24].severity: every verdict says its severity: ok (healthy), warning or critical'],
   },
   {
     name: 'a placeholder in a description, which forms and help show as written',
@@ -221,30 +221,30 @@ const duckdbCases: Planted[] = [
   {
     name: 'a verdict on a status the step never ends with (the issue\'s "corupt")',
     plant: (doc) => {
-      doc.diagnosis.verdicts[4].when = { step: 'open', status: 'corupt' };
+      doc.diagnosis.verdicts[5].when = { step: 'open', status: 'corupt' };
     },
-    refusal: [`at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses}`],
+    refusal: [`at diagnosis.verdicts[5].when.status: step "open" (duckdb-open) never ends "corupt" (did you mean "corrupt"?); it can end: ${duckdbStatuses}`],
   },
   {
     name: 'a verdict on a step that does not exist',
     plant: (doc) => {
-      doc.diagnosis.verdicts[5].when.step = 'audt';
+      doc.diagnosis.verdicts[6].when.step = 'audt';
     },
-    refusal: ['at diagnosis.verdicts[5].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
+    refusal: ['at diagnosis.verdicts[6].when.step: no step "audt" in the diagnosis (did you mean "audit"?)'],
   },
   {
     name: 'a mistyped status inside any: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[4].when.any[1].status[1] = 'unopenble';
+      doc.diagnosis.verdicts[5].when.any[1].status[1] = 'unopenble';
     },
-    refusal: ['at diagnosis.verdicts[4].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
+    refusal: ['at diagnosis.verdicts[5].when.any[1].status[1]: step "scan" (duckdb-scan) never ends "unopenble" (did you mean "unopenable"?); it can end: ok, empty, damaged, unclear-blocks, timeout, unopenable, unreadable, out-of-memory, broken-views, missing, no-expected-schemas, missing-expected-schemas, missing-marts, failed, skipped'],
   },
   {
     name: 'a mistyped status inside all: [...]',
     plant: (doc) => {
-      doc.diagnosis.verdicts[6].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
+      doc.diagnosis.verdicts[7].when = { all: [{ step: 'open', status: 'ok' }, { step: 'audit', status: 'desynched' }] };
     },
-    refusal: ['at diagnosis.verdicts[6].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
+    refusal: ['at diagnosis.verdicts[7].when.all[1].status: step "audit" (command) never ends "desynched" (did you mean "desynced"?); it can end: ok, failed, timeout, desynced, skipped'],
   },
   {
     name: 'a command whose cwd leads out of DATABOX_ROOT',
@@ -256,9 +256,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'a verdict on "skipped" for a step nothing can skip',
     plant: (doc) => {
-      doc.diagnosis.verdicts[4].when = { step: 'open', status: 'skipped' };
+      doc.diagnosis.verdicts[5].when = { step: 'open', status: 'skipped' };
     },
-    refusal: [`at diagnosis.verdicts[4].when.status: step "open" (duckdb-open) never ends "skipped"; it can end: ${duckdbStatuses}`],
+    refusal: [`at diagnosis.verdicts[5].when.status: step "open" (duckdb-open) never ends "skipped"; it can end: ${duckdbStatuses}`],
   },
   {
     name: 'onlyIf on a mistyped status',
@@ -334,9 +334,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'a mistyped engine value',
     plant: (doc) => {
-      doc.diagnosis.verdicts[3].advice = '{{databse_path}} does not exist.';
+      doc.diagnosis.verdicts[4].advice = '{{databse_path}} does not exist.';
     },
-    refusal: ['at diagnosis.verdicts[3].advice: {{databse_path}}: "databse_path" is not a parameter of a verdict, a step output or an engine value (did you mean "database_path"?)'],
+    refusal: ['at diagnosis.verdicts[4].advice: {{databse_path}}: "databse_path" is not a parameter of a verdict, a step output or an engine value (did you mean "database_path"?)'],
   },
   {
     name: 'a parameter the path does not take',
@@ -362,9 +362,9 @@ const duckdbCases: Planted[] = [
   {
     name: 'no catch-all verdict',
     plant: (doc) => {
-      doc.diagnosis.verdicts[23].when = { step: 'open', status: 'ok' };
+      doc.diagnosis.verdicts[24].when = { step: 'open', status: 'ok' };
     },
-    refusal: ['at diagnosis.verdicts[23].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
+    refusal: ['at diagnosis.verdicts[24].when: no catch-all verdict: the last verdict must omit "when", so every diagnosis ends with one'],
   },
   {
     name: 'a catch-all that is not last',

@@ -1,6 +1,9 @@
-// The disk-usage step kind: free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`.
+// The disk-usage step kind: free space on the volume holding a path (fs.statfs), the runbook's `df -h data/`, and
+// whether its folder can be written at all.
 import { z } from 'zod';
 import fs from 'node:fs';
+import path from 'node:path';
+import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { formatBytes, freeOfTotal, volumeUsage } from '../../disk/volume-usage.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -24,6 +27,11 @@ const schema = z.strictObject({
   roomFor: template.optional(),
   /** What the plan writes there: a copy of `roomFor` (path B's backup), or a rebuild about as large as it (path A's). */
   roomAs: z.enum(['copy', 'rebuild']).optional(),
+  /**
+   * Also check that this process can create and move files in the folder holding `path` (a diagnosis: every recovery
+   * moves the database aside there): one that cannot (a file system remounted read-only, a folder's mode) ends "read-only".
+   */
+  checkFolder: z.boolean().default(false),
 });
 
 export type DiskUsageStep = z.output<typeof schema> & ResolvedCommon;
@@ -42,6 +50,17 @@ export async function runDiskUsageStep(step: DiskUsageStep, ctx: StepRunContext)
   const margin = needs === undefined ? 0 : Math.max(256 * 2 ** 20, Math.ceil(needs / 10));
   const noRoom = needs !== undefined && needs + margin > free;
   const what = rebuild && measured === undefined ? `a rebuild (its size unknown: ${step.roomFor} is not there)` : `${roomWords(step)} ${step.roomFor}`;
+  // Nothing can be written there at all: said first, whatever the free space. Through a link, the target's folder,
+  // where DuckDB writes (a recovery refuses to move a link anyway).
+  const cannotWrite = step.checkFolder ? folderWriteProblem(path.dirname(fs.existsSync(step.path) ? fs.realpathSync(step.path) : step.path)) : undefined;
+  if (cannotWrite) {
+    return {
+      status: 'read-only',
+      summary: `${cannotWrite}; ${freeOfTotal(usage)} (${usedPercent}% used) on the volume holding ${where}`,
+      durationMs: elapsedSince(started),
+      outputs: { freeBytes: free, totalBytes: total, usedPercent, checkedPath: where, cannotWrite },
+    };
+  }
   return {
     status: noRoom ? 'no-room' : full ? 'full' : 'ok',
     summary:
@@ -77,12 +96,13 @@ export const diskUsageStepKind = defineStepKind({
   kind: 'disk-usage',
   schema,
   // "no-room" only where a step names a file to make room for: a verdict on it elsewhere is refused at load.
-  statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : [])],
-  outputs: { freeBytes: 'text', totalBytes: 'text', usedPercent: 'text', checkedPath: 'text' },
+  statuses: (step) => ['ok', 'full', ...(step.roomFor ? ['no-room'] : []), ...(step.checkFolder ? ['read-only'] : [])],
+  outputs: { freeBytes: 'text', totalBytes: 'text', usedPercent: 'text', checkedPath: 'text', cannotWrite: { shape: 'text', onlyWhen: ['read-only'] } },
   defaultTimeoutMs: 10_000,
   rules: (step) => (step.roomAs && !step.roomFor ? [{ at: ['roomAs'], message: 'roomAs says what roomFor makes room for: set roomFor too' }] : []),
   templates: (step) => [{ at: ['path'], template: step.path, as: 'text' }, ...(step.roomFor ? [{ at: ['roomFor'], template: step.roomFor, as: 'text' as const }] : [])],
   resolve: (step, tools) => ({ ...step, path: tools.inRoot(step.path), roomFor: step.roomFor && tools.inRoot(step.roomFor) }),
-  describe: (step, { rel }) => `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}`,
+  describe: (step, { rel }) =>
+    `free space of the volume holding ${rel(step.path)}${step.roomFor ? `, and room there for ${roomWords(step)} ${rel(step.roomFor)}` : ''}${step.checkFolder ? `, and whether this process can create and move files in ${rel(path.dirname(step.path))}` : ''}`,
   run: runDiskUsageStep,
 });

@@ -10,6 +10,8 @@ import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
+import { knownGone } from '../../disk/known-gone.js';
+import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 
 const schema = z.strictObject({
@@ -63,6 +65,20 @@ function whatIsAt(target: string): string {
 function nothingToPutBack(step: MoveStep): string | undefined {
   if (step.ifMissing !== 'fail' || step.asPlanned === undefined || !('absent' in step.asPlanned)) return undefined;
   return `nothing is at ${step.from}, which it moves to ${step.to} (moved or removed since it was put there?); ${whatIsAt(step.to)}. Nothing was moved: put what belongs at ${step.from} back there and ask again, or leave things as they are`;
+}
+
+/**
+ * Why nothing can be moved out of `from`'s folder or into `to`'s (a read-only file system, a folder's mode): its plan
+ * would stop at this move, after a teammate approved and, for a later step, with earlier ones done. Only asked when
+ * something is there to move.
+ */
+function folderRefusal(step: MoveStep): string | undefined {
+  if (knownGone(step.from)) return undefined;
+  const problem = [...new Set([path.dirname(step.from), path.dirname(step.to)])].map(folderWriteProblem).find(Boolean);
+  return (
+    problem &&
+    `${problem}, so ${step.from} cannot be moved: nothing was moved. Put that right first (a file system the kernel remounted read-only after errors wants its disk checked and a read-write remount; a folder's mode or owner, chmod or chown for this user), then ask again`
+  );
 }
 
 /**
@@ -188,7 +204,8 @@ export const moveStepKind = defineStepKind({
             ? `\n-- nothing is at ${rel(step.from)} as the plan is made: nothing to move, unless the database's next write makes one, which moves with it`
             : ''
     }`,
-  // Moving a link, a file other than the one the plan was made on, or one that is not there to put back: nothing runs.
-  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step),
+  // Moving a link, a file other than the one the plan was made on, one that is not there to put back, or one in a folder
+  // this process cannot write: nothing runs.
+  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? folderRefusal(step),
   run: runMoveStep,
 });
