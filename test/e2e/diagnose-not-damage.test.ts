@@ -36,6 +36,22 @@ describe('/databox diagnose duckdb on a file that is not damaged', () => {
     expect(fs.statSync(stage.checkout.databasePath).isFile(), 'the file is where it was').toBe(true);
   });
 
+  it('names the encryption key an encrypted file needs, which the bot is not given, and offers no path', async () => {
+    const memory = await DuckDBInstance.create(':memory:');
+    const connection = await memory.connect();
+    // Without httpfs DuckDB writes an encrypted file only when told its crypto is not secure: enough to make one here.
+    await connection.run(`SET force_mbedtls_unsafe = 'true'; ATTACH '${stage.checkout.databasePath}' AS encrypted (ENCRYPTION_KEY 'the stack''s key'); CREATE SCHEMA encrypted.raw_ebird; CREATE TABLE encrypted.raw_ebird.observations AS SELECT range AS id FROM range(100); DETACH encrypted`);
+    connection.closeSync();
+    memory.closeSync();
+    stage.harness = await startBot(stage.checkout, stage.slack);
+    await stage.harness.command('diagnose duckdb');
+    await stage.harness.settle();
+    const verdict = verdictTextOf(stage.slack);
+    expect(verdict).toContain('Unreadable, but not damaged');
+    expect(verdict).toContain(`without a key. The file is encrypted, and DuckDB opens it only with its encryption key (ATTACH '…' (ENCRYPTION_KEY '…')), which the bot is not given`);
+    expect(stage.slack.buttons(/^choose_path_/)).toHaveLength(0);
+  });
+
   it('calls a directory at the database\'s path what it is, and offers no path', async () => {
     fs.mkdirSync(stage.checkout.databasePath);
     stage.harness = await startBot(stage.checkout, stage.slack);

@@ -125,10 +125,14 @@ function withoutLog(foreignLog: string | undefined): string {
 
 /**
  * Why a file that is not damaged does not open, in one line: DuckDB's first; for a storage version, whose it is and
- * which DuckDB reads here (DuckDB follows it with paragraphs on its storage policy).
+ * which DuckDB reads here (DuckDB follows it with paragraphs on its storage policy); for an encrypted file, the key.
  */
 function notDamageReason(message: string): string {
   const [first = message, second = ''] = message.split('\n').map((line) => line.trim());
+  // Not permissions, memory or a version: the key DuckDB asks for, which nothing gives the bot.
+  if (/encrypted database/i.test(first)) {
+    return `${/[.!?]$/.test(first) ? first : `${first}.`} The file is encrypted, and DuckDB opens it only with its encryption key (ATTACH '…' (ENCRYPTION_KEY '…')), which the bot is not given: if this is not the stack's own file, something else put it here (set DATABOX_DATABASE_PATH to the stack's file); if the stack encrypts its database, the bot cannot diagnose it, so check it with the stack's key by hand.`;
+  }
   if (!/version number|storage version/i.test(first)) return /[.!?]$/.test(first) ? first : `${first}.`;
   const writtenBy = /created with DuckDB version/i.test(second) ? ` ${second}` : '';
   return `${first}${writtenBy} The bot reads with DuckDB ${duckdbVersion()}.`;
