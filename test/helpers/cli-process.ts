@@ -34,6 +34,11 @@ export interface CliProcessOptions {
    * checkout wherever it was cloned (a private temporary folder included).
    */
   withoutRootPowers?: boolean;
+  /**
+   * Words run before the CLI's own, which they end by running (`unshare … sh -c '…; "$@"'`): the CLI in a namespace of
+   * its own, a small file system mounted for it, say.
+   */
+  inside?: readonly string[];
 }
 
 const promptPattern = /(Type the plan's short hash|Who approves\?)[^\n]*: $/;
@@ -47,7 +52,7 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 
 export async function runCliProcess(args: readonly string[], options: CliProcessOptions): Promise<CliResult> {
   const dropped = options.withoutRootPowers && process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-all', '--inh-caps', '-all', '--'] : [];
-  const command = [...dropped, process.execPath, ...cliArgs, ...args];
+  const command = [...dropped, ...(options.inside ?? []), process.execPath, ...cliArgs, ...args];
   const [file, argv] = options.tty
     ? ['script', ['-qec', command.map(shellWord).join(' '), '/dev/null']]
     : [command[0] as string, command.slice(1)];

@@ -23,7 +23,17 @@ function changedSincePlanned(step: CopyFileStep): string | undefined {
   return change && `${step.from} changed since the plan was made (${change}): propose the plan again, so its approver sees the file that will be copied`;
 }
 
-export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunContext, 'intent'>): Promise<StepResult> {
+/**
+ * A copy that failed and left nothing at `to` (its partial file removed): what is there now and what to do, said so
+ * the failure is not read as a copy that may have changed part of what it changes. Out of space, free space first.
+ */
+function nothingCopiedSaid(step: CopyFileStep, error: unknown, databasePath: string | undefined): string {
+  const what = step.to === databasePath ? 'database' : 'file';
+  const fix = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'free space' : 'put that right';
+  return `its partial copy was removed: no ${what} at ${step.to} now: roll back, or ${fix} and propose again`;
+}
+
+export async function runCopyFileStep(step: CopyFileStep, ctx?: Partial<Pick<StepRunContext, 'intent' | 'databasePath'>>): Promise<StepResult> {
   const started = performance.now();
   const fail = (summary: string): StepResult => ({ status: 'failed', summary, durationMs: elapsedSince(started), outputs: {} });
   if (!fs.existsSync(step.from)) return fail(`${step.from} does not exist`);
@@ -35,6 +45,7 @@ export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunCont
   const wal = walRefusal(step.from, ' now');
   if (wal) return fail(wal);
   const partial = `${step.to}.partial-${process.pid}`;
+  let failure: unknown;
   try {
     ctx?.intent?.({ action: 'copy', from: step.from, to: step.to });
     await fs.promises.copyFile(step.from, partial, fs.constants.COPYFILE_EXCL);
@@ -43,9 +54,15 @@ export async function runCopyFileStep(step: CopyFileStep, ctx?: Pick<StepRunCont
     // A hard link fails if `to` appeared meanwhile, so nothing is ever overwritten.
     fs.linkSync(partial, step.to);
   } catch (error) {
-    return fail(`could not copy ${step.from} → ${step.to}: ${(error as Error).message}`);
+    failure = error;
   } finally {
     fs.rmSync(partial, { force: true });
+  }
+  if (failure !== undefined) {
+    const summary = `could not copy ${step.from} → ${step.to}: ${(failure as Error).message}`;
+    // The link is the last thing it does: failed before it, only the partial file was written, and it is gone.
+    if (fs.existsSync(partial)) return fail(summary);
+    return { ...fail(`${summary}; ${nothingCopiedSaid(step, failure, ctx?.databasePath)}`), untouched: true };
   }
   return {
     status: 'ok',
