@@ -661,7 +661,8 @@ export class IncidentService {
         runId: run.id,
         verdict: verdict.id,
         title: verdict.title,
-        advice: `${renderedAdvice}${movedAway}${leftOut}`,
+        // A placeholder left empty at its end (a log there is none of) leaves no space before what follows.
+        advice: `${renderedAdvice.trimEnd()}${movedAway}${leftOut}`,
         severity: verdict.severity,
         paths: verdict.paths,
         suggested,

@@ -189,6 +189,26 @@ describe('/databox diagnose duckdb', () => {
     expect(checkout.listData()).toEqual([]);
   });
 
+  it('names a write-ahead log left alone where the database is missing, which holds its last writes, and leaves it as it is', async () => {
+    // A stack's writes not yet checkpointed, then the file lost: its log stays.
+    const instance = await DuckDBInstance.create(checkout.databasePath);
+    const connection = await instance.connect();
+    await connection.run("PRAGMA disable_checkpoint_on_shutdown; SET wal_autocheckpoint = '1GB'; CREATE SCHEMA raw_ebird; CREATE TABLE raw_ebird.observations AS SELECT range AS id FROM range(1000)");
+    connection.closeSync();
+    instance.closeSync();
+    fs.rmSync(checkout.databasePath);
+    const log = fs.readFileSync(`${checkout.databasePath}.wal`);
+    await diagnose();
+    const verdict = verdictText();
+    expect(verdict).toContain('Missing — there is no database file');
+    expect(verdict).toContain(
+      `and diagnose again. Its write-ahead log ${checkout.databasePath}.wal (${log.length} bytes, written `,
+    );
+    expect(verdict).toContain('is there alone: the database was at this path, and the log holds its last writes. DuckDB replays a log into any file created beside it, so let nothing create the database here before it is moved: paths A and B move it aside first, kept.');
+    expect(checkout.listData()).toEqual(['databox.duckdb.wal']);
+    expect(fs.readFileSync(`${checkout.databasePath}.wal`)).toEqual(log);
+  });
+
   it('names a symbolic link to nothing and where it points, offers no path, and refuses a typed path A before anything moves or is created', async () => {
     const target = path.join(checkout.root, 'mnt', 'volume', 'databox.duckdb');
     fs.symlinkSync(target, checkout.databasePath);

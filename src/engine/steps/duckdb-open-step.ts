@@ -84,7 +84,7 @@ export async function runDuckdbOpenStep(step: DuckdbOpenStep): Promise<StepResul
     'wal-damaged': `does not open: its write-ahead log fails to replay, but the file alone opens as of its last checkpoint: ${opened.message.split('\n')[0]}${opened.foreignLog ? `. The log is possibly another database's: ${opened.foreignLog}, which the file's own log never does` : ''}`,
     unreadable: `does not open, but not because it is damaged: ${notDamageReason(opened.message)}`,
   };
-  const log = opened.status === 'ok' ? logReplayed(step.path, seen) : '';
+  const log = opened.status === 'ok' ? logReplayed(step.path, seen) : opened.status === 'missing' ? logAlone(step.path, seen) : '';
   // Said before any path is chosen: every recovery moves the file, and is refused through a link.
   const linked = step.movedByRecovery ? linkTargetOf(step.path) : undefined;
   const throughLink = linked ? ` (read through a symbolic link to ${linked}: a recovery is refused through it, as moving it would move the link; to recover, ${pointAtTheFile(linked)})` : '';
@@ -152,6 +152,22 @@ function logReplayed(file: string, seen: Record<string, FileSeen> | undefined): 
   return (
     `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) was replayed into what was read: most often the file's own writes not yet checkpointed (a writer stopped or killed), ` +
     "which must stay with it; only if this file was put in place by hand is it another file's log, which the stack's next write would merge in for good"
+  );
+}
+
+/**
+ * A write-ahead log at the path of a database that is not there: the database was at this path, and the log holds its
+ * last writes, which no backup or rebuild has. DuckDB replays it into any file created beside it (a Dagster run, a tool
+ * pointed at the path). Said, so it is kept out of harm's way; empty when there is none.
+ */
+function logAlone(file: string, seen: Record<string, FileSeen> | undefined): string {
+  const wal = walBeside(file);
+  if (!wal) return '';
+  const written = seen?.[wal.file];
+  const when = written && 'modifiedAt' in written ? `, written ${written.modifiedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return (
+    `its write-ahead log ${wal.file} (${wal.bytes} bytes${when}) is there alone: the database was at this path, and the log holds its last writes. ` +
+    'DuckDB replays a log into any file created beside it, so let nothing create the database here before it is moved: paths A and B move it aside first, kept'
   );
 }
 
