@@ -9,12 +9,10 @@ import type { Finding, Watcher } from '../watchers/finding.js';
 import { recoveryText, type OutageSpan } from '../watchers/outage-span.js';
 import { flappingText, ordinal, type AlertSink } from '../watchers/watch-service.js';
 import { section } from './blocks.js';
+import { lastingRefusal } from './lasting-refusals.js';
 import { codeBlock, cutWithin, escapeMrkdwn } from './mrkdwn.js';
 
 export const openFromAlertActionId = 'open_incident_from_alert';
-
-/** Slack's answers that mean the alert channel itself is wrong, not that Slack had a bad moment. */
-const channelProblems = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action']);
 
 const scenarioLabels: Record<Finding['scenario'], string> = {
   schedule: 'Diagnose (scenario 4: a stopped daemon or paused schedules)',
@@ -76,10 +74,11 @@ export class SlackAlertSink implements AlertSink {
       const posted = await this.client.chat.postMessage({ channel: this.channel, ...message, unfurl_links: false });
       return { channel: posted.channel ?? this.channel, ts: posted.ts as string };
     } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
-      // The channel is the operator's setting: say which one, and what to check, rather than Slack's code alone.
-      if (code && channelProblems.has(code)) {
-        throw new Error(`Slack refused it in DATABOX_ALERT_CHANNEL ${this.channel}: ${code} (check the channel ID, and that the bot was invited to it)`, { cause: error });
+      // The channel is the operator's setting: where Slack's lasting refusal is about the channel, say which one and what
+      // to check, rather than Slack's code alone.
+      const refusal = lastingRefusal(error);
+      if (refusal?.kind === 'channel') {
+        throw new Error(`Slack refused it in DATABOX_ALERT_CHANNEL ${this.channel}: ${refusal.code} (check the channel ID, and that the bot was invited to it)`, { cause: error });
       }
       throw error;
     }
