@@ -1047,7 +1047,9 @@ export class IncidentService {
     // What the database holds as the plan is made (the writes going back undoes): in the plan, and held to when it runs.
     const steps = await readWhenPlanned([...guards, ...planned], { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) });
     // A named snapshot the recovery took that this rollback leaves alone (it puts rows back instead): the last resort, said.
-    const notRestored = await snapshotsNotRestoredSaid(snapshotsNotRestored(recoveryRun, planned), targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, 'motherduck'));
+    // One a cleanup released since is said as such, with when and by which run: it is no last resort by its name any more.
+    const released = Object.fromEntries(Object.entries(releasedSnapshots(incident.runs)).map(([name, r]) => [name, { ...r, at: this.deps.state.runs.get(r.run)?.finishedAt }]));
+    const notRestored = await snapshotsNotRestoredSaid(snapshotsNotRestored(recoveryRun, planned, released), targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, 'motherduck'));
     const run = await this.propose(incident, actor, {
       kind: 'rollback',
       previews,

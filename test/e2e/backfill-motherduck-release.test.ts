@@ -1,6 +1,7 @@
 // Scenario 2 on MotherDuck through the real Bolt app, once its recovery is validated: the named snapshots the engine took
 // for it are offered for release (path C, a teammate approves), and path A's rollback, which puts the kept rows back and
-// restores none of them, is still proposed after it. A validation that failed
+// restores none of them, is still proposed after it, saying the one it named as a last resort was released (by which
+// run, when) rather than offering it by a name it no longer has. A validation that failed
 // lists them and offers no release, and path B's advice for a failed validation is still posted.
 import path from 'node:path';
 import nock from 'nock';
@@ -96,6 +97,7 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     for (const name of taken) expect(String(plan?.blocks)).toContain(`ALTER SNAPSHOT \\"databox\\".\\"${name}\\" SET snapshot_name = '' -- id `);
     expect(String(plan?.blocks)).toContain(`This cleanup removes the names of the named snapshot the bot took of databox for this incident, '${taken[0]}'`);
     expect(String(plan?.blocks)).toContain('a rollback of this incident that restores one of them by name is refused from then on');
+    const cleanupRun = JSON.parse(newestPlan().value).run as string;
     await harness.click(newestPlan(), operator);
     await harness.settle();
     expect(md.namedSnapshots(), 'the requester cannot release them alone').toEqual(taken);
@@ -114,6 +116,13 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     const rollback = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
     expect(String(rollback?.blocks)).toContain('Put the window');
     expect(changes()).toEqual([]);
+    // Its last resort is no longer offered by a name the cleanup removed: said released, by which run and when, and
+    // what still reaches it (its id, while the retention keeps it).
+    const said = String(rollback?.blocks);
+    expect(said).toMatch(new RegExp(`it is no longer a named snapshot: the cleanup ${cleanupRun} released it at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC, removing its name '${taken[0]}'`));
+    expect(said).toContain("SET SNAPSHOT TO (SNAPSHOT_ID '");
+    expect(said).not.toContain(`SNAPSHOT_NAME '${taken[0]}'`);
+    expect(said).not.toContain(`named snapshot '${taken[0]}'`);
   });
 
   it("after a validation that failed lists the named snapshot and offers no release (a rollback may be next), and path B's advice is still posted", async () => {

@@ -123,6 +123,15 @@ export async function writesSinceNamedSnapshot(session: TargetSession, database:
   return found ? writesSinceNamed(session, database, found[2]) : undefined;
 }
 
+/**
+ * The writes made to `database` since its snapshot of id `id` was taken (one whose name a cleanup removed), or undefined
+ * when MotherDuck no longer lists it: the retention has discarded it.
+ */
+export async function writesSinceSnapshotId(session: TargetSession, database: string, id: string): Promise<Written | undefined> {
+  const found = (await session.run(snapshotHistorySql({ limit: 1 }).byId, [foldDatabaseName(database), id])).rows.map(readRow)[0];
+  return found ? writesSinceNamed(session, database, found[2]) : undefined;
+}
+
 /** The writes counted when the plan was made, with the newest of them (or `since`, none being newer): what a later write is told by. */
 async function writtenWhenPlanned(session: TargetSession, database: string, since: string, written: Written): Promise<Written> {
   const newest = (await session.run(snapshotHistorySql({ limit: 1 }).newestWrite, [foldDatabaseName(database)])).rows[0]?.[0];
