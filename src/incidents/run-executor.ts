@@ -4,6 +4,7 @@ import { dagsterClientFor } from '../watchers/build-watchers.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { namedSnapshotsUnavailable } from '../engine/named-snapshots-unavailable.js';
 import { nothingLeftToChange, nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
 import type { Config } from '../config.js';
@@ -114,6 +115,9 @@ export class RunExecutor {
     // Read again as when it was made: one left nothing to do since (clones dropped by hand) is refused as its proposal would be.
     const idle = run.mutates ? await nothingLeftToChange(run.steps, { target: (choice) => targetOf({ targets: this.deps.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
     if (idle) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${nothingToDoSaid(idle, run.cleanup)}`);
+    // Read again too: an account moved to a plan without named snapshots since would stop it at its first snapshot.
+    const noSnapshots = run.mutates ? await namedSnapshotsUnavailable(run.steps, { target: (choice) => targetOf({ targets: this.deps.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
+    if (noSnapshots) throw new UserError(`plan ${run.id} was not started, nothing was changed: ${noSnapshots}`);
     try {
       await journal.commit(() => {
         // Checked under the journal's lock: a plan unlocked or interrupted by another process meanwhile does not start.

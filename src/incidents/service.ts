@@ -30,6 +30,7 @@ import { planCountsFor } from './plan-counts.js';
 import type { DatabaseTarget } from '../database/target.js';
 import { databaseTargets, type DatabaseTargets } from '../database/targets.js';
 import { engineValues, stepOutputs, templateContext, withScopedValues, type ScopedValues, type StepOutputs } from '../engine/template-values.js';
+import { namedSnapshotsUnavailable } from '../engine/named-snapshots-unavailable.js';
 import { releasedSnapshots } from '../engine/released-snapshots.js';
 import { rollbackSnapshots } from '../engine/rollback-snapshots.js';
 import { utcTime, type Decision } from './approval-policy.js';
@@ -458,6 +459,9 @@ export class IncidentService {
     // Approvals are refused over a journal that fails verification: the plan is refused now, not at the click.
     if (mutates) this.deps.journal.requireVerified();
     if (mutates) this.refuseIfWouldStop(spec.steps);
+    // A destructive step on MotherDuck is undone by the named snapshot before it: an account that cannot take one is told now.
+    const noSnapshots = mutates ? await namedSnapshotsUnavailable(spec.steps, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
+    if (noSnapshots) throw new UserError(`refused, nothing was proposed: ${noSnapshots}`);
     const destructive = spec.steps.some((s) => s.destructive);
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;

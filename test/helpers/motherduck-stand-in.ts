@@ -210,6 +210,8 @@ export interface MotherDuckStandInOptions {
   /** Retention of automatic snapshots for databases made from now on, in days (MotherDuck's Business default: 7). */
   retentionDays?: number;
   user?: string;
+  /** The organization's plan, as md_user_info() gives it (business, lite, …): on lite a named snapshot is refused. */
+  orgType?: string;
 }
 
 export class MotherDuckStandIn implements DatabaseTarget {
@@ -225,7 +227,9 @@ export class MotherDuckStandIn implements DatabaseTarget {
   private readonly holds: { match: RegExp; reached: () => void; released: Promise<void> }[] = [];
   private readonly clock: () => Date;
   private retentionDays: number;
-  private readonly user: string;
+  readonly user: string;
+  /** What md_user_info() says of the organization's plan; change it with setOrgType. */
+  orgType: string;
 
   constructor(
     private readonly dir: string,
@@ -237,6 +241,7 @@ export class MotherDuckStandIn implements DatabaseTarget {
     this.clock = options.clock ?? (() => new Date());
     this.retentionDays = options.retentionDays ?? 7;
     this.user = options.user ?? 'ops@databox.invalid';
+    this.orgType = options.orgType ?? 'business';
     fs.mkdirSync(path.join(dir, 'files'), { recursive: true });
   }
 
@@ -271,6 +276,11 @@ export class MotherDuckStandIn implements DatabaseTarget {
   /** A count (or any single value) read straight from a database's file, for assertions. */
   async value(name: string, sql: string): Promise<unknown> {
     return (await runOnFile(this.live(name).file, sql)).rows[0]?.[0];
+  }
+
+  /** The organization moved to another plan (Lite: no named snapshots). */
+  setOrgType(orgType: string): void {
+    this.orgType = orgType;
   }
 
   setRetentionDays(name: string, days: number): void {
@@ -473,6 +483,10 @@ class StandInSession {
       created_ts TIMESTAMP, active_bytes UBIGINT, bytes_written UBIGINT, bytes_deleted UBIGINT, user_name VARCHAR, user_id UUID)`);
     await this.connection.run(`CREATE TABLE md_information_schema.databases (name VARCHAR, uuid VARCHAR, created_ts TIMESTAMP, transient BOOLEAN,
       historical_snapshot_retention INTERVAL, type VARCHAR)`);
+    // MotherDuck's MD_USER_INFO(): one row of account facts, org_type the organization's plan.
+    await this.connection.run(
+      `CREATE TEMP MACRO md_user_info() AS TABLE SELECT 'user-0001' AS user_id, ${sqlString(this.md.user)} AS username, 'org-0001' AS org_id, 'databox' AS org_name, ${sqlString(this.md.orgType)} AS org_type, 'us-east-1' AS region`,
+    );
     for (const db of this.md.liveList()) await this.attach(db.name, db.file);
     await this.connection.run(`USE ${quote(this.md.database)}`);
   }
@@ -530,6 +544,8 @@ class StandInSession {
     const md = this.md;
     switch (s.kind) {
       case 'create-snapshot': {
+        // Named snapshots are a Business-plan feature (MotherDuck's "Snapshot options per plan"); the wording is the stand-in's.
+        if (s.name !== null && /^lite/i.test(md.orgType)) throw new Error('Invalid Input Error: named snapshots are not available on the Lite plan');
         const db = md.live(s.database);
         await this.detached([db.name], () => md.takeSnapshot(db, s.name));
         return;
