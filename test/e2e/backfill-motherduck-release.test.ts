@@ -2,7 +2,8 @@
 // for it are offered for release (path C, a teammate approves), and path A's rollback, which puts the kept rows back and
 // restores none of them, is still proposed after it, saying the one it named as a last resort was released (by which
 // run, when) rather than offering it by a name it no longer has. A validation that failed
-// lists them and offers no release, and path B's advice for a failed validation is still posted.
+// lists them and offers no release, and path B's advice for a failed validation is still posted; path B's rollback puts
+// the marts' kept rows back and names the snapshot taken before its restate as the last resort.
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,7 +126,7 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     expect(said).not.toContain(`named snapshot '${taken[0]}'`);
   });
 
-  it("after a validation that failed lists the named snapshot and offers no release (a rollback may be next), and path B's advice is still posted", async () => {
+  it("after a validation that failed lists the named snapshot and offers no release (a rollback may be next), and path B's advice is still posted; its rollback puts the kept rows back", async () => {
     await harness.command('diagnose backfill source=noaa from=2026-04-05 to=2026-04-15', operator);
     await harness.settle();
     const incident = JSON.parse(slack.buttons('choose_path_b').at(-1)!.value).incident as string;
@@ -143,5 +144,27 @@ describe('scenario 2 on MotherDuck, once its recovery is validated', () => {
     // The release's follow-up holds on the listing, but is for a validation that passed: path B's own advice speaks here.
     const next = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Next: ')).at(-1);
     expect(next?.text).toContain('Next: The restate ran, and the validation still finds the window bad');
+
+    // Path B's rollback puts the marts' kept rows back, each put-back after a named snapshot of its own, and names the
+    // snapshot taken before the restate as the last resort, as path A's names the one before its DELETE.
+    const martWindow = "SELECT count(*), sum(hash(COLUMNS(*))) FROM noaa.fct_daily_weather WHERE day_date BETWEEN DATE '2026-04-09' AND DATE '2026-04-11'";
+    const martBefore = await md.value('databox', martWindow);
+    md.sent.length = 0;
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback of path B')).at(-1);
+    const said = String(plan?.blocks);
+    expect(said).toContain(`This rollback does not restore the named snapshot '${restate}' the bot took of databox before \\"Restate the affected SQLMesh models for the window only\\"`);
+    expect(said).toContain(`ALTER DATABASE \\"databox\\" SET SNAPSHOT TO (SNAPSHOT_NAME '${restate}')`);
+    expect(changes(), 'nothing changed by proposing it').toEqual([]);
+    await harness.click(newestPlan(), teammate);
+    await harness.settle();
+    const ran = changes();
+    const putBack = ran.findIndex((sql) => /^DELETE FROM "noaa"\."fct_daily_weather"/.test(sql));
+    expect(putBack, ran.join('\n')).toBeGreaterThan(0);
+    expect(ran.slice(0, putBack).some((sql) => /^CREATE SNAPSHOT '[^']*_restore_mart_\d{8}T\d{6}Z' OF "databox"$/.test(sql))).toBe(true);
+    expect(ran.some((sql) => /^DELETE FROM "analytics"\."fct_species_environment_daily"/.test(sql))).toBe(true);
+    expect(md.namedSnapshots(), 'the restate snapshot is left as it was').toContain(restate);
+    expect(await md.value('databox', martWindow)).toEqual(martBefore);
   });
 });

@@ -612,7 +612,7 @@ describe('/databox recover backfill', () => {
     expect(typed.stdout).not.toContain('validation succeeded');
   });
 
-  it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, and validates', async () => {
+  it('restates a window bad in the mart only without touching a raw row (path B), its mart rows kept first, validates, and its rollback puts them back', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
     checkout.behave({ [noaaRestate]: { stdout: 'sqlmesh: restated 2 models\n', sql: restateMartSql('raw_noaa.daily_weather', 'noaa.fct_daily_weather'), params: ['arg:--start', 'arg:--end'] } });
@@ -627,8 +627,10 @@ describe('/databox recover backfill', () => {
     const modal = slack.lastForm();
     const prefilled = prefilledValues(modal);
     expect(prefilled).toEqual({ source: 'noaa', from: '2026-04-10', to: '2026-04-10' });
-    // The form says, before anyone asks for it, that there will be no rollback and what is kept instead.
-    expect(JSON.stringify(modal)).toContain("No rollback: SQLMesh cannot undo a restate; the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first.");
+    // The form says, before anyone asks for it, what is kept, and that its rollback puts it back.
+    expect(JSON.stringify(modal)).toContain(
+      "SQLMesh cannot undo a restate, so the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first, and its rollback puts them back.",
+    );
     // A day either side of the bad one: the kept file then holds rows (the bad day's mart has none).
     await harness.submitModal(operator, modal, { ...prefilled, from: '2026-04-09', to: '2026-04-11' });
     await harness.settle();
@@ -636,8 +638,8 @@ describe('/databox recover backfill', () => {
     expect(plan).not.toContain('DELETE');
     expect(plan, 'the window is inside the one the diagnosis looked at').not.toContain('did not look at');
     expect(plan).toContain(`Preview: Mart rows the restate will replace: ${martWindowBefore.length}*`);
-    // Nothing undoes a restate: the plan says so before anyone approves it, and the one who asked may not approve it alone.
-    expect(plan).toContain("This path has no rollback: once it ran, nothing the bot offers undoes what it changes (the path's description says what it keeps instead).");
+    // The restate is destructive: the one who asked may not approve it alone. Its rollback puts the kept rows back.
+    expect(plan).not.toContain('This path has no rollback');
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();
     expect(slack.ephemerals(operator).at(-1)).toMatch(/must be approved by someone other than the person who requested it/);
@@ -664,21 +666,8 @@ describe('/databox recover backfill', () => {
     expect(await query(`SELECT * FROM read_parquet('${path.join(incidentBackups, kept[0]!)}') ORDER BY ALL`)).toEqual(combinedWindowBefore);
     expect(combinedWindowBefore.length).toBeGreaterThan(0);
 
-    // No rollback (SQLMesh cannot undo a restate): none offered, and one typed at the terminal is refused, saying why.
-    expect(slack.buttons('request_rollback')).toEqual([]);
-    const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
-    const env = cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, PATH: `${standinBin}:${process.env.PATH}`, USER: 'alice' });
-    const typed = await runCliProcess(['rollback', recoveryRun], { env, stdin: 'ignore' });
-    expect(typed.code).toBe(2);
-    expect(typed.stderr).toContain(
-      `${recoveryRun} cannot be rolled back: path B of backfill (Restate the window only (no raw rows touched)) has no rollback. For a mart that went wrong over raw rows that look normal`,
-    );
-    expect(typed.stderr).toContain(
-      `No rollback: SQLMesh cannot undo a restate; the window's rows of each mart it restates (the source's and the combined one) are kept in Parquet files first. What it kept before changing anything, to compare or put back by hand: ${path.join(incidentBackups, kept[1]!)}, ${path.join(incidentBackups, kept[0]!)}. Nothing was proposed.`,
-    );
-    expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')).toEqual([]);
-
     // The postmortem names what was kept, and where, beside its "Rollbacks: none": removing those files is a decision.
+    const recoveryRun = String(journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery')?.data.runId);
     const markdown = postmortemOf(incidentOf());
     const [combinedFile, martFile] = kept.map((name) => path.join(incidentBackups, name));
     expect(markdown).toContain('| Rollbacks | none |');
@@ -688,6 +677,22 @@ describe('/databox recover backfill', () => {
       `- \`${martFile}\`: ${martWindowBefore.length} rows of noaa.fct_daily_weather kept by Path B: Restate the window only (no raw rows touched) (\`${recoveryRun}\`), step 2 "Keep the mart's rows of the window, which the restate replaces (SQLMesh keeps no copy)"`,
     );
     expect(keptOnDisk).toContain(`- \`${combinedFile}\`: ${combinedWindowBefore.length} rows of analytics.fct_species_environment_daily kept by Path B`);
+
+    // Its rollback puts the marts' kept rows back (SQLMesh cannot undo a restate): counted before anyone approves it,
+    // a teammate approves it, and the window of each mart is again what it was before the restate; no raw row touched.
+    expect(slack.buttons('request_rollback').map((b) => JSON.parse(b.value))).toContainEqual({ run: recoveryRun });
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollback = message('Plan Rollback of path B');
+    expect(rollback).toContain(`Preview: Mart rows put back (the rows path B kept): ${martWindowBefore.length}*`);
+    expect(rollback).toContain(`Preview: Combined mart rows put back (the rows path B kept): ${combinedWindowBefore.length}*`);
+    expect(rollback).toContain("Put the mart's rows of the window back as path B kept them");
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    expect(await query(martWindow)).toEqual(martWindowBefore);
+    expect(await query(`SELECT * FROM analytics.fct_species_environment_daily WHERE day_date BETWEEN DATE '2026-04-09' AND DATE '2026-04-11' ORDER BY ALL`)).toEqual(combinedWindowBefore);
+    expect(await query(`SELECT * FROM raw_noaa.daily_weather ORDER BY id`)).toEqual(rawBefore);
+    expect(checkout.calls().map((c) => c.command), 'the rollback restates nothing').toEqual([noaaRestate]);
   });
 
   it('says in the plan that the rows changed since the diagnosis when a load landed in between, and not when they did not', async () => {
@@ -855,7 +860,7 @@ describe('/databox recover backfill', () => {
     expect(await rawPerDay()).toEqual(before);
   });
 
-  it('says what is left when path B restated the window and its validation still finds it bad: nothing to roll back, and the way on', async () => {
+  it('says what is left when path B restated the window and its validation still finds it bad: its rollback, and the way on', async () => {
     const noaaRestate =
       'uv run sqlmesh plan prod --start 2026-04-09 --end 2026-04-11 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
     // The restate exits 0 and the models still drop the day.
@@ -869,10 +874,11 @@ describe('/databox recover backfill', () => {
     await harness.settle();
     expect(checkout.calls().map((c) => c.command)).toEqual([noaaRestate]);
     expect(slack.posted('Validation failed')).toContain('1 of 3 days looks wrong in noaa.fct_daily_weather (2026-04-09 … 2026-04-11, baseline median 4841.5/day): 2026-04-10 zero (0)');
-    expect(slack.buttons('request_rollback')).toEqual([]);
+    const recoveryRun = String(journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery').at(-1)?.data.runId);
+    expect(slack.buttons('request_rollback').map((b) => JSON.parse(b.value))).toEqual([{ run: recoveryRun }]);
     const next = slack.posted('Next: ');
     expect(next).toContain('Next: The restate ran, and the validation still finds the window bad');
-    expect(next).toContain(`the Parquet files this plan kept in ${checkout.stateDir}/backups/${incident}/`);
+    expect(next).toContain(`Its rollback (the Roll back button) puts the marts' rows of the window back as this plan kept them in ${checkout.stateDir}/backups/${incident}/ before the restate`);
     expect(next).toContain(`\`/databox diagnose backfill source=noaa from=2026-04-09 to=2026-04-11 incident=${incident}\`), whose verdict offers path B again`);
   });
 
