@@ -9,13 +9,17 @@ import type { ResolvedStep } from './types.js';
 
 /** One line per problem, naming its step; empty when nothing is in the way. `find`: tests whose runner starts nothing pass their own. */
 export function preflightProblems(steps: readonly ResolvedStep[], root: string, find: ProgramFinder = findProgram): string[] {
+  // A file an earlier step writes is not there before the plan runs: a step reading it is not refused for that.
+  const written = new Set<string>();
+  const earlier = { writes: (file: string) => written.has(file) };
   return steps.flatMap((step) => {
     const kind = stepKind(step.kind);
     const programs = (kind.programs?.(step, root) ?? []).flatMap((use) => {
       const problem = find(use.file, use);
       return problem ? [`the step "${step.title}" runs ${use.file}, and ${problem}`] : [];
     });
-    const own = kind.refusal?.(step);
+    const own = kind.refusal?.(step, earlier);
+    for (const file of kind.writesFiles?.(step) ?? []) written.add(file);
     return own ? [...programs, `the step "${step.title}": ${own}`] : programs;
   });
 }

@@ -29,6 +29,12 @@ export interface TemplateUse {
   perItem?: boolean;
 }
 
+/** What the steps of a plan before a step write (writesFiles): files its refusal may not find yet, and should not. */
+export interface EarlierWrites {
+  /** Whether an earlier step of the plan writes `file`. */
+  writes(file: string): boolean;
+}
+
 /** A problem with one step, found when its runbook loads; `at` is inside the step. */
 export interface StepIssue {
   at: (string | number)[];
@@ -179,8 +185,13 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   describesSql?: boolean;
   /** The programs its run starts (argv[0]; `root`, the checkout): looked up before a changing plan is proposed and before it runs. */
   programs?(step: R & ResolvedCommon, root: string): ProgramUse[];
-  /** Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are. */
-  refusal?(step: R & ResolvedCommon): string | undefined;
+  /**
+   * Why it could not do what its plan says as things are now (a move of a symbolic link), checked when programs are:
+   * before its plan runs, not before it does. `plan` says what the plan's earlier steps write, not there yet (none when left out).
+   */
+  refusal?(step: R & ResolvedCommon, plan?: EarlierWrites): string | undefined;
+  /** The new files its run writes (the Parquet file rows are kept in), for a later step of its plan that reads one. */
+  writesFiles?(step: R & ResolvedCommon): string[];
   /**
    * Its destructive change is to other databases than the plan's own (the clones a cleanup drops): the engine's named
    * snapshot of that database before it would keep nothing of what it changes, so none is taken.

@@ -111,6 +111,8 @@ export const exportRowsStepKind = defineStepKind({
     return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
   },
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
+  // The file the rows are kept in: a later restore-rows step of the same plan may put them back from it.
+  writesFiles: (step) => [step.to],
   describe: (step, { rel, bound }) =>
     `COPY (SELECT * FROM ${step.table} WHERE ${step.where.trim()}) TO '${rel(step.to)}' (FORMAT parquet)${bound(step.params)}` +
     (step.expectRows ? `\n-- must write exactly ${rowsSaid(Number(step.expectRows))}, or the plan stops here` : '') +

@@ -169,8 +169,11 @@ export const restoreRowsStepKind = defineStepKind({
   },
   planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
   // Checked before the plan is proposed (and before its counts, which read the file too) and again right before it runs:
-  // a file moved or deleted while the plan waited is said with where to put it back, not found by the step part-way.
-  refusal: (step) => keptRowsGone(step.from),
+  // a file moved or deleted while the plan waited is said with where to put it back, not found by the step part-way. A
+  // file an earlier step of the same plan keeps the rows in is not there before it runs: the run looks for it then.
+  refusal: (step, plan) => (plan?.writes(step.from) ? undefined : keptRowsGone(step.from)),
+  // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
+  writesFiles: (step) => (step.replace ? [step.replace.keepTo] : []),
   describe: (step, { rel, bound }) =>
     step.replace
       ? [
