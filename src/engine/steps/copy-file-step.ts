@@ -1,8 +1,10 @@
 // The copy-file step kind: copy a file into place (a backup, say), never overwriting anything.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { fileAt, fileChange, regularFileAt, shownFile, type FileAsPlanned } from '../../disk/file-identity.js';
 import { walRefusal } from '../../duckdb/wal.js';
+import { isReadOnlyFileSystem, readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, type StepRunContext } from './context.js';
@@ -25,12 +27,16 @@ function changedSincePlanned(step: CopyFileStep): string | undefined {
 
 /**
  * A copy that failed and left nothing at `to` (its partial file removed): what is there now and what to do, said so
- * the failure is not read as a copy that may have changed part of what it changes. Out of space, free space first.
+ * the failure is not read as a copy that may have changed part of what it changes. Out of space, free space first; on
+ * a file system mounted read-only, check the disk and remount it.
  */
 function nothingCopiedSaid(step: CopyFileStep, error: unknown, databasePath: string | undefined): string {
   const what = step.to === databasePath ? 'database' : 'file';
-  const fix = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'free space' : 'put that right';
-  return `its partial copy was removed: no ${what} at ${step.to} now: roll back, or ${fix} and propose again`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const fix = code === 'ENOSPC' ? 'free space' : code === 'EROFS' ? readOnlyFix : 'put that right';
+  // A read-only file system let no partial copy be made at all.
+  const partial = code === 'EROFS' ? 'nothing was written' : 'its partial copy was removed';
+  return `${partial}: no ${what} at ${step.to} now: roll back, or ${fix} and propose again`;
 }
 
 export async function runCopyFileStep(step: CopyFileStep, ctx?: Partial<Pick<StepRunContext, 'intent' | 'databasePath'>>): Promise<StepResult> {
@@ -59,7 +65,9 @@ export async function runCopyFileStep(step: CopyFileStep, ctx?: Partial<Pick<Ste
     fs.rmSync(partial, { force: true });
   }
   if (failure !== undefined) {
-    const summary = `could not copy ${step.from} → ${step.to}: ${(failure as Error).message}`;
+    // A read-only file system said as such, where it is: Node's text names the partial file and no way out.
+    const why = isReadOnlyFileSystem(failure) ? readOnlySaid(path.dirname(step.to)) : (failure as Error).message;
+    const summary = `could not copy ${step.from} → ${step.to}: ${why}`;
     // The link is the last thing it does: failed before it, only the partial file was written, and it is gone.
     if (fs.existsSync(partial)) return fail(summary);
     return { ...fail(`${summary}; ${nothingCopiedSaid(step, failure, ctx?.databasePath)}`), untouched: true };

@@ -12,6 +12,7 @@ import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
 import { knownGone } from '../../disk/known-gone.js';
 import { folderWriteProblem } from '../../duckdb/write-access.js';
+import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
 
 const schema = z.strictObject({
@@ -141,7 +142,9 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
       : code === 'EXDEV' ? 'the destination is on another volume; move it by hand'
         : code === 'EEXIST' ? `${planned} appeared meanwhile and is never overwritten`
           : code === 'ENOENT' && fs.existsSync(step.from) ? `the folder ${path.dirname(planned)} does not exist (nothing moved)`
-            : (error as Error).message;
+            // Remounted read-only since the plan's check of the folder (the kernel does so after disk errors).
+            : code === 'EROFS' ? `${readOnlySaid(path.dirname(planned))}, so nothing was moved: ${readOnlyFix}, then ask again`
+              : (error as Error).message;
     // Refused by the link or rename itself (another volume, a name that appeared, no such folder): the file did not move.
     const untouched = linkedTo === undefined && fs.existsSync(step.from) ? { untouched: true as const } : {};
     return { status: 'failed', summary: `could not move ${step.from}: ${why}`, durationMs: elapsedSince(started), outputs: {}, ...untouched };

@@ -1,8 +1,10 @@
 // What every SQL-running step shares: open its target (the DuckDB file or MotherDuck), bound it in time, turn errors into a failed result.
+import path from 'node:path';
 import { isTargetError, type QueryResult, type TargetSession } from '../../database/target.js';
 import type { StepResult } from '../types.js';
 import { elapsedSince, targetOf, type StepRunContext, type TargetChoice } from './context.js';
 import { formatDuration } from '../../format-duration.js';
+import { duckdbSaysReadOnly, readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 
 export type Fail = (summary: string, outputs?: Record<string, unknown>) => StepResult;
 
@@ -47,6 +49,9 @@ export async function withStepDatabase(
     // and no rollback is offered for it. A target that cannot be reached (no token, no extension) says so in its own
     // line, with the problem as an output.
     if (isTargetError(error)) return { ...fail(error.message, { problem: error.problem }), status: 'unreachable', untouched: true };
+    if (options.writable && target.name === 'local' && duckdbSaysReadOnly(error)) {
+      return { ...fail(`cannot open ${target.label} to write: ${readOnlySaid(path.dirname(target.label))}; nothing was changed: ${readOnlyFix}, then ask again`), untouched: true };
+    }
     return { ...fail(`cannot open ${target.label}: ${(error as Error).message}; nothing was changed`), untouched: true };
   }
   let timedOut = false;
