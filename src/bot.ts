@@ -2,7 +2,7 @@
 import { goneRunnerHint } from './incidents/status.js';
 import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import type { FetchFunction, WebClientOptions } from '@slack/web-api';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { register } from '../handlers/index.js';
@@ -28,6 +28,7 @@ import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { refusesTheToken } from './slack/lasting-refusals.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
+import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox } from './slack/outbox.js';
 import { readShownThrough, saveShownThrough, type ShownThrough } from './slack/shown-through.js';
 import { WorkElsewhere } from './slack/work-elsewhere.js';
@@ -161,10 +162,12 @@ export function createBot(options: BotOptions): Bot {
   journal.onRecord((record) => state.apply(record));
   // What Slack refuses for good (the bot's token, an incident's channel): for /databox status, and the token for /healthz.
   const lasting = new LastingTrouble();
+  // A message's try Slack failed, noted as the client tries it again: for /databox status, at once.
+  const failedTries = new FailedTries();
   const app = createSlackApp(
     config,
     logger,
-    options.clientOptions,
+    { ...options.clientOptions, fetch: failedTries.noting(options.clientOptions?.fetch ?? (webApiPolicy.fetch as FetchFunction)) },
     {
       malformed: (message) => service.recordRefusal('unknown', { reason: 'a signed request whose body is not valid JSON (answered 400)', detail: message.slice(0, 300) }),
       misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
@@ -199,7 +202,7 @@ export function createBot(options: BotOptions): Bot {
     if (reportRepair) reportRepair(aside);
     else repairs.push(aside);
   });
-  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs });
+  const outbox = new SlackOutbox({ logger, retryDelayMs: options.slackRetryDelayMs, updateIntervalMs: options.slackUpdateIntervalMs, failedTrySince: () => failedTries.failingSince() });
   const reporter = new SlackReporter({ client: app.client, redact, logger, root: config.databoxRoot, stateDir: config.stateDir, runbook: (id) => service.runbook(id), allowSelfApproval: config.allowSelfApproval, outbox, retryDelayMs: options.slackRetryDelayMs, record: (event) => journal.commit({ actor: botActor, ...event }), lasting });
   const service = new IncidentService(
     {

@@ -58,6 +58,11 @@ export interface OutboxOptions {
   retryDelayMs?: (attempt: number) => number;
   /** The least time from Slack's answer to one update of a message to the next update of it (tests shorten it). */
   updateIntervalMs?: number;
+  /**
+   * When a try of a message failed that the Web API client is trying again (failed-tries.ts), since Slack last answered
+   * one: a delivery sent before then is failing from its first try, though the client has not given up on it yet.
+   */
+  failedTrySince?: () => number | undefined;
 }
 
 const defaultDelay = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 1));
@@ -111,10 +116,13 @@ export class SlackOutbox {
   /** How many deliveries wait or are being sent, and since when the oldest one still being retried has failed. */
   backlog(): { waiting: number; failingSince?: number } {
     // A try still unanswered long after it began is Slack not answering, as much as an error is (the client's own
-    // retries of a silent Slack take minutes before one reaches the outbox).
+    // retries of a silent Slack take minutes before one reaches the outbox). One that Slack failed, and the client is
+    // trying again, is failing at once: an answer came, and it was no.
     const now = Date.now();
+    const failedTry = this.options.failedTrySince?.();
     const failing = [...this.sending.values()].flatMap((d) => {
-      const since = d.failingSince ?? (d.startedAt !== undefined && now - d.startedAt >= slowAfterMs ? d.startedAt : undefined);
+      const retried = failedTry !== undefined && d.startedAt !== undefined && d.startedAt <= failedTry;
+      const since = d.failingSince ?? (d.startedAt !== undefined && (retried || now - d.startedAt >= slowAfterMs) ? d.startedAt : undefined);
       return since === undefined ? [] : [since];
     });
     const queued = [...this.lines.values()].reduce((sum, line) => sum + line.queue.length, 0);
