@@ -7,12 +7,21 @@ import type { PlanReadTools } from './steps/define-step-kind.js';
 import { stepKind } from './steps/index.js';
 import type { ResolvedStep } from './types.js';
 
-/** One line per problem, naming its step; empty when nothing is in the way. `find`: tests whose runner starts nothing pass their own. */
-export function preflightProblems(steps: readonly ResolvedStep[], root: string, find: ProgramFinder = findProgram): string[] {
+/**
+ * One line per problem, naming its step; empty when nothing is in the way. `find`: tests whose runner starts nothing
+ * pass their own. An undefined step is one not resolved yet (it needs the incident's values): what it writes is not
+ * known, so no later step is refused for a file missing, which the check of the whole plan at its proposal does.
+ */
+export function preflightProblems(steps: readonly (ResolvedStep | undefined)[], root: string, find: ProgramFinder = findProgram): string[] {
   // A file an earlier step writes is not there before the plan runs: a step reading it is not refused for that.
   const written = new Set<string>();
-  const earlier = { writes: (file: string) => written.has(file) };
+  let unknownBefore = false;
+  const earlier = { writes: (file: string) => unknownBefore || written.has(file) };
   return steps.flatMap((step) => {
+    if (step === undefined) {
+      unknownBefore = true;
+      return [];
+    }
     const kind = stepKind(step.kind);
     const programs = (kind.programs?.(step, root) ?? []).flatMap((use) => {
       const problem = find(use.file, use);

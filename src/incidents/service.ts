@@ -399,18 +399,19 @@ export class IncidentService {
    * resolve without the incident (most). One that needs its own values is checked when the plan is proposed, as all are.
    */
   private refuseWhatWouldStop(steps: readonly Step[], values: TemplateContext): void {
+    // One not resolved yet stays in its place, so what it may write is not taken as missing by the steps after it.
     const resolved = steps.flatMap((step) => {
       try {
         return this.resolveAll([step], values);
       } catch {
-        return [];
+        return [undefined];
       }
     });
     this.refuseIfWouldStop(resolved);
   }
 
   /** A plan that would stop half-way, its database moved aside, for want of a program (or moving a link) is not offered. */
-  private refuseIfWouldStop(steps: readonly ResolvedStep[]): void {
+  private refuseIfWouldStop(steps: readonly (ResolvedStep | undefined)[]): void {
     const problems = preflightProblems(steps, this.deps.config.databoxRoot, this.deps.findProgram);
     if (problems.length > 0) throw new UserError(`refused, nothing was proposed: ${problems.join('; ')}`);
   }

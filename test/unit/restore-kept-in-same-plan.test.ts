@@ -92,6 +92,16 @@ describe('a restore-rows step whose file an earlier step of its plan writes', ()
     expect(await rowsIn(database, 'observations_copy')).toBe(0);
   });
 
+  it('is proposed by a recover command that opens its incident, the keeping step bound to a preview (resolved only then)', async () => {
+    const previewed = runbook()
+      .replace('    steps:\n      - { id: look', '    previews:\n      - { id: first, title: Rows kept, sql: "SELECT count(*) FROM observations WHERE id < 5" }\n    steps:\n      - { id: look')
+      .replace('to: var/kept/first-rows.parquet, mutates: true', 'to: var/kept/first-rows.parquet, expectRows: "{{previews.first}}", mutates: true');
+    const { service } = await checkout(previewed);
+    // No incident named: the steps are checked before one is opened, the keep left out there (it needs the preview).
+    const { run } = await service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {} }, 'U1', 'test');
+    expect(run?.steps.map((step) => step.id)).toEqual(['look', 'keep', 'put']);
+  });
+
   it('is refused before it is proposed when no earlier step writes it and it is not there', async () => {
     const { kept, service, incident } = await checkout(runbook().replace('to: var/kept/first-rows.parquet', 'to: var/kept/other-rows.parquet'));
     await expect(service.start({ verb: 'recover', scenario: 'probe', path: 'a', params: {}, incident }, 'U1', 'test')).rejects.toThrow(
