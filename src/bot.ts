@@ -79,6 +79,11 @@ export interface Bot {
   elsewhere: WorkElsewhere;
   /** Shows incidents in Slack. */
   reporter: SlackReporter;
+  /**
+   * One sweep, as the bot runs every 15 s once started: expired plans and plans decided elsewhere go on the record and
+   * into the outbox, and what a terminal did is shown. It never waits on Slack to take a message.
+   */
+  sweep(): Promise<void>;
   /** Starts listening; in HTTP mode `port` overrides the configured one (0: any free port). */
   start(port?: number): Promise<Server | undefined>;
   stop(): Promise<void>;
@@ -259,6 +264,21 @@ export function createBot(options: BotOptions): Bot {
       logger.warn({ err: error }, "could not note how far a terminal's work was shown in Slack; the next start may show some of it again");
     }
   };
+  const showDecidedElsewhere = () => {
+    journal.catchUp();
+    // What is noted up to here is shown by this sweep; what comes after is read again if the bot dies first.
+    const through = { offset: journal.readThrough, hash: journal.readThroughHash, held: [] };
+    return reporter
+      .showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId))
+      .then(() => elsewhere.show())
+      .then(() => keepShownThrough(through));
+  };
+  const sweepOnce = () =>
+    service
+      .expireDue()
+      .then(showDecidedElsewhere)
+      // Plans made stale by a run another process (a terminal) started lose their buttons too.
+      .then(() => service.showOutdatedPlans());
   let sweep: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> = Promise.resolve();
   return {
@@ -272,6 +292,7 @@ export function createBot(options: BotOptions): Bot {
     reporter,
     elsewhere,
     listenersIdle: () => listeners.idle(),
+    sweep: sweepOnce,
     async start(port?: number) {
       await initSlack(app);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
@@ -327,15 +348,6 @@ export function createBot(options: BotOptions): Bot {
       // Plans that expired while the bot was down lose their buttons now, not at the first sweep.
       await service.expireDue().catch((error: unknown) => logger.error({ err: error }, 'could not expire the plans due at start'));
       elsewhere.noteWaitingPlans(service.state, options.clock?.() ?? new Date());
-      const showDecidedElsewhere = () => {
-        journal.catchUp();
-        // What is noted up to here is shown by this sweep; what comes after is read again if the bot dies first.
-        const through = { offset: journal.readThrough, hash: journal.readThroughHash, held: [] };
-        return reporter
-          .showDecidedElsewhere(service.state.runs.values(), (run) => service.incident(run.incidentId))
-          .then(() => elsewhere.show())
-          .then(() => keepShownThrough(through));
-      };
       await showDecidedElsewhere();
       await service.showOutdatedPlans();
       // What the last stop could not get to Slack (Slack was failing as it stopped) is shown now, from the journal.
@@ -350,12 +362,7 @@ export function createBot(options: BotOptions): Bot {
         } catch (error) {
           logger.error({ err: error }, 'could not write the events kept in memory');
         }
-        sweeping = service
-          .expireDue()
-          .then(showDecidedElsewhere)
-          // Plans made stale by a run another process (a terminal) started lose their buttons too.
-          .then(() => service.showOutdatedPlans())
-          .catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
+        sweeping = sweepOnce().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
       }, options.sweepMs ?? sweepMs);
       sweep.unref();
       watch.start();

@@ -131,7 +131,10 @@ export class Approvals {
     });
   }
 
-  /** Marks pending plans past their time as expired and lets the front end replace their buttons. */
+  /**
+   * Marks pending plans past their time as expired, every one on the record first, then lets the front end replace
+   * their buttons: one plan's message that Slack is slow to take holds up neither another plan's expiry nor its line.
+   */
   async expireDue(): Promise<Run[]> {
     this.deps.journal.catchUp();
     const now = this.clock().getTime();
@@ -144,10 +147,9 @@ export class Approvals {
         if (error instanceof AlreadyDecided) continue;
         throw error;
       }
-      const current = this.deps.state.runs.get(run.id) as Run;
-      expired.push(current);
-      await this.deps.expired(current);
+      expired.push(this.deps.state.runs.get(run.id) as Run);
     }
+    for (const run of expired) await this.deps.expired(run);
     return expired;
   }
 }

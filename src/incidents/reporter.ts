@@ -31,7 +31,10 @@ export interface IncidentReporter {
    * could not show for good (Slack refused it) has `notShown` told why, before the answer.
    */
   runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void, notShown?: (reason: string) => void): Promise<FrontEndRef | undefined>;
-  /** A plan was approved, rejected or expired. */
+  /**
+   * A plan was approved, rejected or expired. Resolves once the front end has it in hand (Slack: queued in the outbox),
+   * never after waiting for Slack: the expiry sweep and the sweep of decisions taken elsewhere call it plan after plan.
+   */
   runDecided(incident: Incident, run: Run): Promise<void>;
   /**
    * A plan still waiting can no longer be approved: `changedBy` started changing its database after it was made (an

@@ -366,12 +366,13 @@ export class SlackReporter implements IncidentReporter {
   }
 
   async runDecided(incident: Incident, run: Run): Promise<void> {
-    const shown = this.runMessages.has(run.id) || runMessageRef(run) ? this.refreshRun(incident, run) : Promise.resolve();
+    // Queued, not waited for: the sweeps that tell of expiries and of decisions taken at a terminal go on to the next
+    // plan at once, while the outbox keeps trying through a 429's Retry-After, 500s or a Slack that does not answer.
+    if (this.runMessages.has(run.id) || runMessageRef(run)) void this.refreshRun(incident, run);
     if (run.status !== 'pending') this.pendingShown.delete(run.id);
     // Rejected, expired, interrupted before it started, or ended in another process: its message will not change again.
     if (settled.has(run.status)) this.forget(run);
     this.refreshRoot(incident);
-    await shown;
   }
 
   async planOutdated(incident: Incident, run: Run, changedBy: Run): Promise<void> {

@@ -67,8 +67,11 @@ export class SlackStandIn {
    * request is held open). The call is recorded without a result.
    */
   trouble: ({ status: 429; retryAfter: number } | { status: 500 } | { status: number; raw: string } | 'silence')[] = [];
-  /** The methods `trouble` is met by: messages and files unless a test says otherwise. */
-  troubled = /^(chat|files)\./;
+  /**
+   * The calls `trouble` is met by: messages and files unless a test says otherwise, by method, or by method and what the
+   * call sends (the update of one message, say).
+   */
+  troubled: RegExp | ((method: string, args: Record<string, any>) => boolean) = /^(chat|files)\./;
   private readonly held: http.ServerResponse[] = [];
 
   get url(): string {
@@ -126,7 +129,8 @@ export class SlackStandIn {
     const args = parseArgs(req.headers['content-type'] ?? '', body);
     const call: ApiCall = { method, args, at: Date.now() };
     this.calls.push(call);
-    const trouble = this.troubled.test(method) ? this.trouble.shift() : undefined;
+    const meetsTrouble = typeof this.troubled === 'function' ? this.troubled(method, args) : this.troubled.test(method);
+    const trouble = meetsTrouble ? this.trouble.shift() : undefined;
     if (trouble === 'silence') {
       this.held.push(res);
       return;
