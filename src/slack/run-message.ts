@@ -24,6 +24,7 @@ import {
 } from './blocks.js';
 import { codeBlock, escapeMrkdwn } from './mrkdwn.js';
 import { refusedUploadWords } from './output-upload.js';
+import type { LastingRefusal } from './lasting-refusals.js';
 
 /** What the Slack front end saw of a run beyond the journal's records: the step running now, and outputs it attached. */
 export interface RunView {
@@ -32,8 +33,8 @@ export interface RunView {
   finished: Map<string, StepRecord>;
   /** Steps whose whole output Slack took as a file in the thread. */
   attached: Set<string>;
-  /** Steps whose whole output Slack refused to take as a file, with Slack's code. */
-  unattached: Map<string, string>;
+  /** Steps whose whole output Slack refused to take as a file, with Slack's refusal. */
+  unattached: Map<string, LastingRefusal>;
   /** Slack's code when it would not let the bot edit the run's first message, which a new one replaced. */
   inPlaceOfUneditable?: string;
   /** The run that changed this plan's database after it was made: the plan can no longer be approved. */
@@ -58,8 +59,8 @@ interface StepState {
   running: boolean;
   progress?: string;
   attached: boolean;
-  /** Slack's code when it refused to take the step's whole output as a file. */
-  unattached?: string;
+  /** Slack's refusal when it would not take the step's whole output as a file. */
+  unattached?: LastingRefusal;
 }
 
 function cut(text: string, max: number): string {

@@ -285,9 +285,9 @@ export class SlackReporter implements IncidentReporter {
       // The bot stopped first: the journal and the state dir hold the output.
       if (!outcome) return;
       if (outcome.attached) view.attached.add(stepId);
-      else view.unattached.set(stepId, outcome.error);
+      else view.unattached.set(stepId, outcome.refusal);
       if (this.shownIn(run)) void this.refreshRun(incident, run, view);
-      const data = { runId: run.id, stepId, file: file.filename, ...(outcome.attached ? {} : { error: outcome.error }) };
+      const data = { runId: run.id, stepId, file: file.filename, ...(outcome.attached ? {} : { error: outcome.refusal.code }) };
       await this.deps
         .record({ type: outcome.attached ? 'step.output-attached' : 'step.output-refused', incident: incident.id, data })
         .catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, "could not journal what became of a step's output file"));

@@ -58,7 +58,7 @@ describe("a failed step's long output Slack will not take as a file", () => {
     expect(blocks).not.toContain(attachedLine);
     expect(blocks).toMatch(keptLine);
     expect(blocks).toContain(
-      "_Slack would not take it as a file in this thread (missing_scope): the bot's token lacks the files:write scope. Tell whoever runs databox-bot to add it and reinstall the app._",
+      '_Slack would not take it as a file in this thread (missing_scope): the bot token lacks a scope this needs, files:write. Tell whoever runs databox-bot to add it and reinstall the app._',
     );
     const outcome = journal().filter((r) => r.type.startsWith('step.output-'));
     expect(outcome).toEqual([expect.objectContaining({ type: 'step.output-refused', data: expect.objectContaining({ stepId: 'full_refresh', error: 'missing_scope' }) })]);
@@ -68,14 +68,18 @@ describe("a failed step's long output Slack will not take as a file", () => {
     expect(postmortem).toMatch(/Slack would not take the whole output of Path A step (\d+)\/\1 as a file in the incident's thread \(missing\\?_scope\); the state dir keeps it/);
   });
 
-  it('is not said to be attached when Slack will not share it in a public channel the bot never joined (not_in_channel)', async () => {
+  // Said in the words of Slack's one list of lasting refusals (lasting-refusals.ts), as every other refusal is.
+  it.each([
+    ['in a public channel the bot never joined', 'not_in_channel', 'the bot is not in the channel: invite it with /invite @databox-bot'],
+    ['where a workspace setting keeps the bot from posting', 'restricted_action', 'a workspace setting keeps the bot from posting in the channel'],
+  ])('is not said to be attached when Slack will not share it %s (%s)', async (_, code, means) => {
     harness = await startBot(checkout, slack);
-    slack.failures.set('files.completeUploadExternal', 'not_in_channel');
+    slack.failures.set('files.completeUploadExternal', code);
     const blocks = await failedRunMessage();
     expect(blocks).not.toContain(attachedLine);
     expect(blocks).toMatch(keptLine);
-    expect(blocks).toContain('_Slack would not take it as a file in this thread (not_in_channel): the bot is not a member of this channel. Invite it with `/invite @databox-bot` to have outputs attached._');
-    expect(journal().filter((r) => r.type.startsWith('step.output-')).map((r) => [r.type, r.data.error])).toEqual([['step.output-refused', 'not_in_channel']]);
+    expect(blocks).toContain(`_Slack would not take it as a file in this thread (${code}): ${means}._`);
+    expect(journal().filter((r) => r.type.startsWith('step.output-')).map((r) => [r.type, r.data.error])).toEqual([['step.output-refused', code]]);
   });
 
   it('is said to be attached once Slack took it, and the journal says so', async () => {
