@@ -4,7 +4,7 @@
 import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
-import { changedSomething, type IncidentState, type Run } from './state.js';
+import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
 export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: string; database: string } | undefined {
@@ -32,23 +32,51 @@ function standing(state: IncidentState): (run: Run) => boolean {
   return (r) => r.kind === 'recovery' && !r.cleanup && r.startedAt !== undefined && changedSomething(r) && !writesOnlyBeside(r.steps) && !rolledBack.has(r.id);
 }
 
+/** An incident's latest standing recovery, and the later recovery of another incident that undid it by going back to a moment before it. */
+export interface UndoneByOther {
+  incident: Incident;
+  recovery: Run;
+  by: Run;
+  /** The moment `by` went back to, as its plan said it. */
+  backTo: string;
+}
+
 /**
- * For the status: each incident's runs from its latest standing recovery on, when a recovery of another incident ran
- * since on the same database and went back to a moment before it (a swap puts its clone's moment in place), with what
- * is said of it there, by run id: that incident reads as recovered, and is not.
+ * Whether a recovery of another incident undid the incident's latest standing recovery since, on the same database, by
+ * going back to a moment before it (a swap puts its clone's moment in place): the incident reads as recovered, and is not.
+ */
+export function undoneByOther(state: IncidentState, incident: Incident, stands = standing(state)): UndoneByOther | undefined {
+  const recovery = incident.runs.filter(stands).at(-1);
+  const ranAt = Date.parse(recovery?.finishedAt ?? '');
+  if (!recovery || !Number.isFinite(ranAt)) return undefined;
+  const goesBackTo = (run: Run) => momentOf(run.steps) ?? (run.continues ? momentOf(state.runs.get(run.continues)?.steps ?? []) : undefined);
+  for (const by of state.runs.values()) {
+    if (by.incidentId === incident.id || by.lockKey !== recovery.lockKey || !stands(by) || !(Date.parse(by.startedAt ?? '') > ranAt)) continue;
+    const moment = goesBackTo(by);
+    if (moment && moment.ms < ranAt) return { incident, recovery, by, backTo: moment.said };
+  }
+  return undefined;
+}
+
+/** Each incident, by id, another incident's recovery undid (undoneByOther). */
+export function undoneIncidents(state: IncidentState): Map<string, UndoneByOther> {
+  const stands = standing(state);
+  const undone = new Map<string, UndoneByOther>();
+  for (const incident of state.incidents.values()) {
+    const found = undoneByOther(state, incident, stands);
+    if (found) undone.set(incident.id, found);
+  }
+  return undone;
+}
+
+/**
+ * For the status: each undone incident's runs from its latest standing recovery on (undoneIncidents), with what is said
+ * of it there, by run id.
  */
 export function undoneByOthers(state: IncidentState): Map<string, string> {
-  const stands = standing(state);
-  const runs = [...state.runs.values()];
-  const goesBackTo = (run: Run) => momentOf(run.steps) ?? (run.continues ? momentOf(state.runs.get(run.continues)?.steps ?? []) : undefined);
   const undone = new Map<string, string>();
-  for (const incident of state.incidents.values()) {
-    const recovery = incident.runs.filter(stands).at(-1);
-    const ranAt = Date.parse(recovery?.finishedAt ?? '');
-    if (!recovery || !Number.isFinite(ranAt)) continue;
-    const by = runs.find((r) => r.incidentId !== incident.id && r.lockKey === recovery.lockKey && stands(r) && Date.parse(r.startedAt ?? '') > ranAt && (goesBackTo(r)?.ms ?? Infinity) < ranAt);
-    if (!by) continue;
-    const said = `not recovered: plan ${by.id} (${by.title}) of incident ${by.incidentId} went back to ${goesBackTo(by)?.said}, before ${recovery.id} ran, undoing it; diagnose again`;
+  for (const { incident, recovery, by, backTo } of undoneIncidents(state).values()) {
+    const said = `not recovered: plan ${by.id} (${by.title}) of incident ${by.incidentId} went back to ${backTo}, before ${recovery.id} ran, undoing it; diagnose again`;
     for (const run of incident.runs.slice(incident.runs.indexOf(recovery))) undone.set(run.id, said);
   }
   return undone;

@@ -1,6 +1,8 @@
 // Block Kit messages for every moment of an incident: root message, plans, steps, verdicts and offers.
 import path from 'node:path';
-import { cleanupEnded, endedWords, rolledBackWords, runLabel } from '../incidents/run-label.js';
+import { cleanupEnded, endedWords, runLabel } from '../incidents/run-label.js';
+import type { UndoneByOther } from '../incidents/recoveries-undone.js';
+import { rolledBackStatus, undoneStatus } from './undone-status.js';
 import { leftOutLine } from '../incidents/left-out.js';
 import type { KnownBlock } from '@slack/types';
 import { describeStep } from '../engine/describe.js';
@@ -91,14 +93,23 @@ const maxBlocks = 50;
 /** The plan whose changes made a waiting plan no longer approvable, when one did (as `/databox status` tells it). */
 export type OutdatedBy = (run: Run) => Run | undefined;
 
-function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined, outdatedBy: OutdatedBy): string {
+/** The recovery of another incident that undid this incident's, when one did (undoneIncidents). */
+export type UndoneBy = (incident: Incident) => UndoneByOther | undefined;
+
+function incidentStatus(incident: Incident, parameters: Runbook['parameters'] | undefined, outdatedBy: OutdatedBy, undoneBy: UndoneBy): string {
   const last = incident.runs.at(-1);
   if (!last) return 'opened';
   // "Rolled back, so not recovered" stays said, the cleanup after it; so does where the incident stood before a plan
   // that can no longer be approved (nobody goes looking to approve it).
   const stale = last.status === 'pending' && last.needsApproval ? outdatedBy(last) : undefined;
   if ((cleanupEnded(last) || stale) && incident.runs.length > 1) {
-    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters, outdatedBy)}; then ${runStatus(last, outdatedBy)}`;
+    return `${incidentStatus({ ...incident, runs: incident.runs.slice(0, -1) }, parameters, outdatedBy, undoneBy)}; then ${runStatus(last, outdatedBy)}`;
+  }
+  // Its recovery undone, the thread's top stops reading as a success: what undid it, and when.
+  if (last.kind === 'rollback' && last.status === 'succeeded') return rolledBackStatus(incident, last);
+  const undone = undoneBy(incident);
+  if (undone && (last.id === undone.recovery.id || (last.kind === 'validation' && incident.runs.indexOf(last) > incident.runs.indexOf(undone.recovery)))) {
+    return undoneStatus(incident, undone);
   }
   // A validation that passed over a recovery of another source than diagnosed: as the postmortem says, not recovered.
   return validatedElsewhere(incident, last, parameters) ?? runStatus(last, outdatedBy);
@@ -112,7 +123,7 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
     pending: stale ? `plan ${last.id} no longer approvable (plan ${stale.id} changed its database since): diagnose again` : last.needsApproval ? 'waiting for approval' : 'starting',
     approved: 'approved, starting',
     running: `${last.kind} running`,
-    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : last.kind === 'rollback' ? rolledBackWords : `${runLabel(last).toLowerCase()} succeeded`,
+    succeeded: last.kind === 'diagnosis' ? 'diagnosis finished' : `${runLabel(last).toLowerCase()} succeeded`,
     failed: `${runLabel(last).toLowerCase()} ${endedWords(last)}`,
     rejected: 'plan rejected',
     expired: 'plan expired',
@@ -125,13 +136,13 @@ function runStatus(last: Run, outdatedBy: OutdatedBy = () => undefined): string 
  * `parameters`: its runbook's, to tell a recovery of another source than diagnosed (without them, not told);
  * `outdatedBy`: to tell a waiting plan no longer approvable (without it, "waiting for approval").
  */
-export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined): Rendered {
+export function rootMessage(incident: Incident, parameters?: Runbook['parameters'], outdatedBy: OutdatedBy = () => undefined, undoneBy: UndoneBy = () => undefined): Rendered {
   const verdict = incident.diagnosis ? ` · verdict: *${escapeMrkdwn(incident.diagnosis.title)}*` : '';
   return {
     text: `Incident ${incident.id}: ${escapeMrkdwn(incident.title)}`,
     blocks: [
       section(`:rotating_light: *${escapeMrkdwn(incident.title)}*\nIncident \`${incident.id}\` opened by ${mention(incident.openedBy)} at ${utcTime(incident.openedAt)}${verdict}`),
-      context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters, outdatedBy))} · everything about this incident goes into this thread`),
+      context(`Status: ${escapeMrkdwn(incidentStatus(incident, parameters, outdatedBy, undoneBy))} · everything about this incident goes into this thread`),
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: actionIds.postmortem, text: { type: 'plain_text', text: 'Write postmortem' }, value: incident.id }],

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { refuseIfAbandoned, type IncidentService } from '../incidents/service.js';
 import { redactDeep, type Redactor } from '../redact.js';
 import { rootMessage } from './blocks.js';
+import { undoneByOther } from '../incidents/recoveries-undone.js';
 import { incidentThread, slackFrontEnd, toRef } from './slack-refs.js';
 
 export async function ensureIncidentThread(deps: { service: IncidentService; redact: Redactor }, client: WebClient, incidentId: string, channel: string): Promise<void> {
@@ -13,7 +14,7 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   refuseIfAbandoned(incident);
   if (incidentThread(incident) || !channel) return;
   const parameters = deps.service.scenarios().find((rb) => rb.id === incident.scenario)?.parameters;
-  const { text, blocks } = redactDeep(rootMessage(incident, parameters), deps.redact);
+  const { text, blocks } = redactDeep(rootMessage(incident, parameters, undefined, (undone) => undoneByOther(deps.service.state, undone)), deps.redact);
   const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
   if (!posted.ts) return;
   await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));

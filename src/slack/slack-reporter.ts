@@ -7,7 +7,7 @@ import type { ResolvedStep, StepRecord } from '../engine/types.js';
 import { stepPassed } from '../engine/step-passed.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
 import type { FollowUpOffer, IncidentReporter } from '../incidents/reporter.js';
-import type { FrontEndRef, Incident, Run, RunStatus } from '../incidents/state.js';
+import type { FrontEndRef, Incident, IncidentState, Run, RunStatus } from '../incidents/state.js';
 import type { AppendInput, SetAside } from '../journal/journal.js';
 import type { Logger } from '../logger.js';
 import { redactDeep, type Redactor } from '../redact.js';
@@ -25,6 +25,7 @@ import { incidentThread, openedInChannel, runMessage as runMessageRef, slackFron
 import { uploadOutcome } from './output-upload.js';
 import { uneditableCode, withMovedNote } from './uneditable-message.js';
 import type { Tries } from './outbox.js';
+import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents/recoveries-undone.js';
 
 /** Outputs longer than this are attached to the thread as a file when their step failed. */
 const uploadAboveBytes = 1_200;
@@ -47,6 +48,8 @@ export interface SlackReporterDeps {
   record: (event: AppendInput) => Promise<unknown>;
   /** Where Slack's lasting refusals of the token or a channel are noted, for /databox status and /healthz. */
   lasting?: LastingTrouble;
+  /** The incidents as the journal has them: one another incident's recovery undid since says so in its first message. */
+  state?: IncidentState;
 }
 
 /**
@@ -78,6 +81,11 @@ export class SlackReporter implements IncidentReporter {
   private readonly contents = new MessageContents();
   /** Thread messages posted again after Slack may have taken the first try: each keeps saying so (withCopyNote). */
   private readonly afterPossibleCopy = new Set<string>();
+  /**
+   * Incidents whose first message was last sent saying another incident's recovery undid theirs, with the run that did:
+   * when that changes (the undoing run rolled back itself), the message is sent again.
+   */
+  private readonly shownUndone = new Map<string, { incident: Incident; by: string }>();
 
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -313,7 +321,7 @@ export class SlackReporter implements IncidentReporter {
     // the channel) must reach the person who typed the command. Slack's own trouble is worth a few more tries.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return toRef(await this.watched(incident, channel, () => this.post(channel, rootMessage(incident, this.parametersOf(incident), this.outdatedBy))));
+        return toRef(await this.watched(incident, channel, () => this.post(channel, this.renderRoot(incident))));
       } catch (error) {
         if (attempt > firstMessageRetries || !worthAskingAgain(error)) throw new SlackCallFailed(error, attempt);
         this.deps.logger.warn({ err: error, incident: incident.id, attempt }, "Slack failed to take an incident's first message; asking again");
@@ -331,9 +339,32 @@ export class SlackReporter implements IncidentReporter {
     }
   }
 
+  private undoneByOther(incident: Incident): UndoneByOther | undefined {
+    return this.deps.state && undoneByOther(this.deps.state, incident);
+  }
+
+  private renderRoot(incident: Incident): Rendered {
+    return rootMessage(incident, this.parametersOf(incident), this.outdatedBy, (undone) => this.undoneByOther(undone));
+  }
+
   private refreshRoot(incident: Incident): void {
     const thread = incidentThread(incident);
-    if (thread) void this.updateInThread(incident, `root ${incident.id}`, thread, () => rootMessage(incident, this.parametersOf(incident), this.outdatedBy), { what: 'root', incident: incident.id });
+    if (!thread) return;
+    const undoneBy = this.undoneByOther(incident)?.by.id;
+    if (undoneBy) this.shownUndone.set(incident.id, { incident, by: undoneBy });
+    else this.shownUndone.delete(incident.id);
+    void this.updateInThread(incident, `root ${incident.id}`, thread, () => this.renderRoot(incident), { what: 'root', incident: incident.id });
+  }
+
+  /**
+   * After a run that changed a database: the first message of each incident whose recovery another incident's has
+   * undone since (or no longer has: the undoing one rolled back) is sent again, so the thread's top says where that
+   * incident stands now, not the success it once read as.
+   */
+  private refreshUndone(): void {
+    const undone = this.deps.state ? undoneIncidents(this.deps.state) : new Map<string, UndoneByOther>();
+    for (const entry of undone.values()) if (this.shownUndone.get(entry.incident.id)?.by !== entry.by.id) this.refreshRoot(entry.incident);
+    for (const [id, shown] of this.shownUndone) if (!undone.has(id)) this.refreshRoot(shown.incident);
   }
 
   async runProposed(incident: Incident, run: Run, shownLater?: (ref: FrontEndRef) => void, notShown?: (reason: string) => void): Promise<FrontEndRef | undefined> {
@@ -431,6 +462,7 @@ export class SlackReporter implements IncidentReporter {
       void this.postInThread(incident, `failure ${run.id}`, () => runFinishedMessage(run), { what: 'failure', incident: incident.id, run: run.id });
     }
     this.refreshRoot(incident);
+    if (run.mutates) this.refreshUndone();
   }
 
   /**

@@ -135,6 +135,19 @@ describe('a clone made beside the database changes nothing in it', () => {
     const status = String((await harness.command('status', operator)).text);
     const firstLine = status.split('\n').find((line) => line.includes(`\`${first}\``));
     expect(firstLine).toContain(`now: not recovered: plan ${pathB} (Path B: Overwrite in place (after a named snapshot)) of incident ${second} went back to ${before}, before ${swap} ran, undoing it; diagnose again`);
+    // Nor does the top of the first incident's thread, where it read as recovered: what undid it, when, and what to do.
+    const firstRoot = slack.messages().find((m) => !m.threadTs && m.text.startsWith(`Incident ${first}:`));
+    expect(firstRoot?.blocks).toMatch(
+      new RegExp(`Status: not recovered: recovery ${swap} succeeded at \\d\\d:\\d\\d UTC, then was undone at \\d\\d:\\d\\d UTC by plan ${pathB} of incident ${second}, which went back to ${before}; diagnose again ·`),
+    );
+
+    // Path B rolled back, what the first incident's swap made is back: its thread's top says where it stands again.
+    await harness.click(slack.buttons('request_rollback').find((b) => JSON.parse(b.value).run === pathB)!, operator);
+    await harness.settle();
+    await approveNewest();
+    expect(journalRecordsOf(checkout).some((r) => r.type === 'run.finished' && r.data.status === 'succeeded' && r.data.runId === JSON.parse(slack.buttons('approve_plan').at(-1)!.value).run)).toBe(true);
+    const firstRootNow = slack.messages().find((m) => !m.threadTs && m.text.startsWith(`Incident ${first}:`));
+    expect(firstRootNow?.blocks).toContain('Status: validation succeeded ·');
   });
 
   it('the swap typed while the one its clone proposed waits is that one: a link to it, no second plan', async () => {

@@ -117,8 +117,10 @@ describe('path A: rebuild from raw dlt state', () => {
     expect(fs.readFileSync(checkout.path('transforms', 'main', '.sqlmesh', 'cache.json'), 'utf8')).toBe('{"original":true}');
     expect(fs.readFileSync(checkout.path('transforms', 'main', 'state_sync.db'), 'utf8')).toBe('original state');
     expect(slack.allText()).toContain('Rollback passed');
-    // The incident's first message does not read as a success: it is back where it was.
-    expect(slack.messages().find((m) => !m.threadTs)?.blocks).toContain('Status: rolled back, so not recovered: diagnose again');
+    // The incident's first message does not read as a success: it is back where it was, rolled back by whom and when.
+    expect(slack.messages().find((m) => !m.threadTs)?.blocks).toMatch(
+      /Status: not recovered: recovery (dbx-\d{8}-[0-9a-f]{4})\/2 succeeded at \d\d:\d\d UTC, then rolled back by \1\/4 at \d\d:\d\d UTC; diagnose again ·/,
+    );
     expect((await harness.command('status', operator)).text).toMatch(/; now: rolled back, so not recovered: diagnose again \(dbx-\d{8}-[0-9a-f]{4}\/4\)/);
     // What next: the database is as the diagnosis found it, and a plan needs a look at it since.
     expect(slack.allText()).toMatch(
