@@ -157,6 +157,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       if (rest.length > 2 && (shape === 'text' || shape === 'list')) {
         return wrap(`${head}.${id}.${output} is ${shape === 'text' ? 'one value' : 'a list'}, which has no ".${rest.slice(2).join('.')}": read {{${head}.${id}.${output}}} itself${shape === 'list' ? " (in a command's forEach)" : ''}`);
       }
+      // A map's value by name is one value (a count): past it, the rest names nothing either.
+      if (rest.length > 3 && shape === 'map') {
+        const value = `${head}.${id}.${output}.${rest[2]}`;
+        return wrap(`${value} is one value of the map ${head}.${id}.${output}, which has no ".${rest.slice(3).join('.')}": read {{${value}}} itself`);
+      }
       const misshapen = rest.length === 2 ? outputShapeProblem(step, output, use.as, `${head}.${id}.${output}`) : undefined;
       return misshapen && wrap(misshapen);
     };

@@ -228,6 +228,16 @@ describe('a name past an output that has no values by name', () => {
       'at diagnosis.verdicts[2].advice: {{steps.scan.tablesRead.text}}: steps.scan.tablesRead is one value, which has no ".text": read {{steps.scan.tablesRead}} itself',
     ]);
   });
+
+  it("is refused past one value of a map, which is one value too; that value itself loads", () => {
+    const doc = probe();
+    verdict(doc, 'gaps').advice = 'Outside the window: {{steps.counts.countsOutside.before.rows}} rows';
+    expect(refusal(doc)).toEqual([
+      'at diagnosis.verdicts[1].advice: {{steps.counts.countsOutside.before.rows}}: steps.counts.countsOutside.before is one value of the map steps.counts.countsOutside, which has no ".rows": read {{steps.counts.countsOutside.before}} itself',
+    ]);
+    verdict(doc, 'gaps').advice = 'Outside the window: {{steps.counts.countsOutside.before}} rows';
+    expect(refusal(doc)).toEqual([]);
+  });
 });
 
 describe('{{previews.…}} where a path with previews does not see them', () => {
