@@ -1,4 +1,4 @@
-// The parts of a rollback (guards, previews, steps) that undo what a recovery run did: those bound (onlyIfRan) to a step that ran, and those bound to none.
+// The parts of a rollback (inspect steps, guards, previews, steps) that undo what a recovery run did: those bound (onlyIfRan) to a step that ran, and those bound to none.
 import type { RecoveryPath } from '../runbook/schema.js';
 import { resultMayHaveChanged, type Run } from './state.js';
 
@@ -14,6 +14,11 @@ export function boundToRan<T extends { onlyIfRan?: string }>(parts: readonly T[]
 }
 
 /** What a rollback of this recovery run is made of: the parts of its path's rollback that undo what the run did. */
-export function rollbackPartsFor(path: RecoveryPath, run: Run): { guards: RecoveryPath['steps']; previews: NonNullable<RecoveryPath['rollback']>['previews']; steps: RecoveryPath['steps'] } {
-  return { guards: boundToRan(path.rollback?.guards ?? [], run), previews: boundToRan(path.rollback?.previews ?? [], run), steps: boundToRan(path.rollback?.steps ?? [], run) };
+export function rollbackPartsFor(path: RecoveryPath, run: Run): { inspect: RecoveryPath['steps']; guards: RecoveryPath['steps']; previews: NonNullable<RecoveryPath['rollback']>['previews']; steps: RecoveryPath['steps'] } {
+  return {
+    inspect: boundToRan(path.rollback?.inspect ?? [], run),
+    guards: boundToRan(path.rollback?.guards ?? [], run),
+    previews: boundToRan(path.rollback?.previews ?? [], run),
+    steps: boundToRan(path.rollback?.steps ?? [], run),
+  };
 }

@@ -934,14 +934,16 @@ export class IncidentService {
     const recoveryRun = this.run(recoveryRunId);
     const incident = this.incident(recoveryRun.incidentId);
     const rb = this.runbook(incident.scenario);
-    const rollback = recoveryRun.pathId ? this.recoveryPath(rb, recoveryRun.pathId).rollback : undefined;
-    if (!rollback || rollback.inspect.length === 0) return undefined;
-    const params = await this.recoveryParameters(rb, this.recoveryPath(rb, recoveryRun.pathId as string), recoveryRun);
+    const path = recoveryRun.pathId ? this.recoveryPath(rb, recoveryRun.pathId) : undefined;
+    // An inspect step bound to a recovery step (onlyIfRan) that did not run is left out, as the rollback's own parts are.
+    const inspect = path ? rollbackPartsFor(path, recoveryRun).inspect : [];
+    if (!path || inspect.length === 0) return undefined;
+    const params = await this.recoveryParameters(rb, path, recoveryRun);
     const values = this.templateValues(incident, params, { recovery: stepOutputs(recoveryRun.results) });
     const run = await this.propose(incident, actor, {
       kind: 'inspection',
-      title: `Before the rollback of ${recoveryRunId}: ${rollback.inspect.map((s) => s.title).join('; ')}`,
-      steps: await this.resolvePlan(rollback.inspect, values),
+      title: `Before the rollback of ${recoveryRunId}: ${inspect.map((s) => s.title).join('; ')}`,
+      steps: await this.resolvePlan(inspect, values),
       lockKey: recoveryRun.lockKey,
       params: recoveryRun.params,
     });

@@ -324,7 +324,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         const kind = stepKind(step.kind);
         if (options.readOnly && step.mutates) add(here, options.readOnly);
         if (step.onlyIf) checkCondition(step.onlyIf, [...here, 'onlyIf'], earlier, later, `before this one in ${scope.label}`);
-        if (step.onlyIfRan !== undefined && !options.onlyIfRan) add([...here, 'onlyIfRan'], "onlyIfRan only applies to a rollback's guards, steps and previews (use onlyIf here)");
+        if (step.onlyIfRan !== undefined && !options.onlyIfRan) add([...here, 'onlyIfRan'], "onlyIfRan only applies to a rollback's inspect steps, guards, steps and previews (use onlyIf here)");
         if (step.leftOutNote !== undefined) {
           if (step.onlyIfGiven === undefined) add([...here, 'leftOutNote'], 'leftOutNote says what leaving the step out means, and only a step with onlyIfGiven is left out: add onlyIfGiven, or drop the note');
           // What it names (the diagnosis' outputs) checked now: a misspelt one would leave the note unsaid for good.
@@ -469,7 +469,7 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     });
     checkGuardsLook(p.rollback.guards, [...rollbackAt, 'guards']);
     checkCommandsChange(p.rollback.steps, [...rollbackAt, 'steps']);
-    checkSequence([[p.rollback.inspect, [...rollbackAt, 'inspect']]], { ...rollbackScope, label: `the inspection before the rollback of path ${p.id}`, params: p.parameters }, `rollback inspection of path ${p.id}`);
+    checkSequence([[p.rollback.inspect, [...rollbackAt, 'inspect']]], { ...rollbackScope, label: `the inspection before the rollback of path ${p.id}`, params: p.parameters }, `rollback inspection of path ${p.id}`, { onlyIfRan: true });
     checkSequence(
       [
         [p.rollback.guards, [...rollbackAt, 'guards']],
@@ -484,9 +484,11 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
       // A rollback undoes a recovery's change: its counts differ from the diagnosis' by that change, meant.
       if (preview.asDiagnosed !== undefined) add([...rollbackAt, 'previews', j, 'asDiagnosed'], "asDiagnosed is for a recovery's previews: a rollback counts what the recovery changed since the diagnosis");
     });
-    // Each part of the rollback is filled in when its plan is made: one that reads an output a recovery step never gave
-    // fails there, and no rollback can be made. Bound to that step (onlyIfRan), it is left out when the step did not run.
+    // Each part of the rollback is filled in when its plan is made (an inspect step when the rollback is asked for): one
+    // that reads an output a recovery step never gave fails there, and no rollback can be made (nor its choices shown).
+    // Bound to that step (onlyIfRan), it is left out when the step did not run.
     const rollbackParts = [
+      ...p.rollback.inspect.map((s, j) => ({ what: 'rollback inspect step', at: [...rollbackAt, 'inspect', j], id: s.id, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
       ...p.rollback.guards.map((g, j) => ({ what: 'rollback guard', at: [...rollbackAt, 'guards', j], id: g.id, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
       ...p.rollback.previews.map((v, j) => ({ what: 'rollback preview', at: [...rollbackAt, 'previews', j], id: v.id, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
       ...p.rollback.steps.map((s, j) => ({ what: 'rollback step', at: [...rollbackAt, 'steps', j], id: s.id, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),

@@ -1,4 +1,4 @@
-// A rollback's guard, preview or step that reads a recovery step's outputs must be bound to that step (onlyIfRan) when it may have none.
+// A rollback's inspect step, guard, preview or step that reads a recovery step's outputs must be bound to that step (onlyIfRan) when it may have none.
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { placeholderUses } from './template.js';

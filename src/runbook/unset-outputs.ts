@@ -171,6 +171,7 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     // A rollback part bound to a recovery step (onlyIfRan) is in the plan whenever that step may have changed something,
     // whatever its outputs: every template of it, filled in when the plan is made, must not need one that is not set then.
     const parts: { what: string; at: At; onlyIfRan: string | undefined; uses: TemplateUse[] }[] = [
+      ...p.rollback.inspect.map((s, j) => ({ what: 'inspect step', at: ['recovery', i, 'rollback', 'inspect', j] as At, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
       ...p.rollback.guards.map((g, j) => ({ what: 'guard', at: ['recovery', i, 'rollback', 'guards', j] as At, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
       ...p.rollback.previews.map((v, j) => ({ what: 'preview', at: ['recovery', i, 'rollback', 'previews', j] as At, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
       ...p.rollback.steps.map((s, j) => ({ what: 'step', at: ['recovery', i, 'rollback', 'steps', j] as At, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),

@@ -262,15 +262,17 @@ describe("a rollback's argv, path or SQL reading an output its bound step (onlyI
     const rollback = doc.recovery[0].rollback;
     rollback.steps.push({ id: 'stop_rebuild', kind: 'command', title: 'Stop what the rebuild started', argv: ['kill', '{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild', mutates: true });
     rollback.previews = [{ id: 'rebuilt', title: 'Rows rebuilt', sql: 'SELECT ?', params: ['{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild' }];
+    rollback.inspect = [{ id: 'rebuild_log', kind: 'command', title: 'What the rebuild left', argv: ['task', 'rebuild-log', '{{recovery.rebuild.exitCode}}'], onlyIfRan: 'rebuild' }];
     const unset = "recovery.rebuild.exitCode is not set when rebuild's status is failed or timeout, which its onlyIfRan: rebuild counts as run (it may have changed something), so this";
     expect(refusal(doc)).toEqual([
+      `at recovery[0].rollback.inspect[0].argv[2]: {{recovery.rebuild.exitCode}}: ${unset} inspect step is in the rollback then: the rollback cannot be built when rebuild ended so: bind this inspect step to a step that sets it, or read what is set then`,
       `at recovery[0].rollback.previews[0].params[0]: {{recovery.rebuild.exitCode}}: ${unset} preview is in the rollback then: the rollback cannot be built when rebuild ended so: bind this preview to a step that sets it, or read what is set then`,
       `at recovery[0].rollback.steps[1].argv[1]: {{recovery.rebuild.exitCode}}: ${unset} step is in the rollback then: the rollback cannot be built when rebuild ended so: bind this step to a step that sets it, or read what is set then`,
     ]);
   });
 });
 
-describe("a rollback's guard, preview or whenFailed reading a recovery step's output is bound to that step (onlyIfRan) when it may have none", () => {
+describe("a rollback's inspect step, guard, preview or whenFailed reading a recovery step's output is bound to that step (onlyIfRan) when it may have none", () => {
   it('a preview and a guard reading what a step skipped when there is nothing to move never gives', () => {
     const doc = probe();
     const rollback = doc.recovery[0].rollback;
@@ -300,6 +302,19 @@ describe("a rollback's guard, preview or whenFailed reading a recovery step's ou
     expect(refusal({ ...doc, lockKey: '{{targets.motherduck.lock}}' })).toEqual([]);
     rollback.previews[0].onlyIfRan = 'move_db_snapshot';
     rollback.steps[0].whenFailed = 'Restore the snapshot {{recovery.move_db_snapshot.snapshot?}} by hand, if one was taken';
+    expect(refusal(doc)).toEqual([]);
+  });
+
+  it('an inspect step, run when the rollback is asked for, reading what a step skipped when there is nothing to move never gives', () => {
+    const doc = probe();
+    const rollback = doc.recovery[0].rollback;
+    rollback.inspect = [{ id: 'wal_kept', kind: 'duckdb-open', title: 'The log moved aside opens', path: '{{recovery.move_wal.to}}' }];
+    expect(refusal(doc)).toEqual([
+      'at recovery[0].rollback.inspect[0]: rollback inspect step "wal_kept" reads {{recovery.move_wal.to}}, but recovery step "move_wal" can end without it: it has ifMissing: skip, so it is skipped when there is nothing to move. Add onlyIfRan: move_wal to "wal_kept", so the rollback leaves it out when move_wal did not run',
+    ]);
+    rollback.inspect[0].onlyIfRan = 'move_bd';
+    expect(refusal(doc)).toEqual(['at recovery[0].rollback.inspect[0].onlyIfRan: no recovery step "move_bd" in path a (did you mean "move_db"?)']);
+    rollback.inspect[0].onlyIfRan = 'move_wal';
     expect(refusal(doc)).toEqual([]);
   });
 

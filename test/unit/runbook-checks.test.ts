@@ -300,7 +300,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].steps[1].onlyIfRan = 'move_db';
     },
-    refusal: ["at recovery[0].steps[1].onlyIfRan: onlyIfRan only applies to a rollback's guards, steps and previews (use onlyIf here)"],
+    refusal: ["at recovery[0].steps[1].onlyIfRan: onlyIfRan only applies to a rollback's inspect steps, guards, steps and previews (use onlyIf here)"],
   },
   {
     name: 'acceptStatuses with a status the kind never returns',
