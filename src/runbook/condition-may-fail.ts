@@ -1,4 +1,4 @@
-// Whether a step's condition (onlyIf) may fail to hold, given the ways the steps it names may have ended: a step whose condition holds whatever they ended ran, and is never "skipped" on it.
+// Whether a step's condition (onlyIf) may fail, or may hold, given the ways the steps it names may have ended: a step whose condition holds whatever they ended ran, one whose condition holds for none of them was skipped.
 import { holds } from '../engine/conditions.js';
 import type { Condition } from './schema.js';
 
@@ -16,14 +16,29 @@ function stepsNamed(cond: Condition): string[] {
  * among them for a step with no result (left out); a step not in `endings` may have ended any way, so it may fail.
  */
 export function conditionMayFail(cond: Condition, endings: ReadonlyMap<string, ReadonlySet<string | undefined>>): boolean {
+  const combinations = combinationsOf(cond, endings);
+  return combinations === undefined || combinations.some((statuses) => !holds(cond, statuses));
+}
+
+/**
+ * Whether `cond` holds for some way the steps it names may have ended, `endings` read as conditionMayFail reads them; a
+ * step not in `endings`, or too many combinations to try, may hold (the cautious answer: "never holds" is never a guess).
+ */
+export function conditionMayHold(cond: Condition, endings: ReadonlyMap<string, ReadonlySet<string | undefined>>): boolean {
+  const combinations = combinationsOf(cond, endings);
+  return combinations === undefined || combinations.some((statuses) => holds(cond, statuses));
+}
+
+/** Every way the steps `cond` names may have ended together, or undefined when a step's ways are not known or there are too many. */
+function combinationsOf(cond: Condition, endings: ReadonlyMap<string, ReadonlySet<string | undefined>>): Map<string, string>[] | undefined {
   let combinations: Map<string, string>[] = [new Map()];
   for (const step of stepsNamed(cond)) {
     const ways = endings.get(step);
-    if (!ways || ways.size === 0) return true;
+    if (!ways || ways.size === 0) return undefined;
     combinations = combinations.flatMap((statuses) => [...ways].map((way) => (way === undefined ? new Map(statuses) : new Map(statuses).set(step, way))));
-    if (combinations.length > mostCombinations) return true;
+    if (combinations.length > mostCombinations) return undefined;
   }
-  return combinations.some((statuses) => !holds(cond, statuses));
+  return combinations;
 }
 
 /**

@@ -10,6 +10,8 @@ import { previewTemplates, stepTemplates } from './recovery-outputs-read.js';
 import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
 import { caseCondition, casesOf, describeCase, holdsWhenever, type Atom } from './verdict-checks.js';
+import { skippedForCertain } from './skipped-for-certain.js';
+import { stepResultFields } from '../engine/template-values.js';
 
 type At = (string | number)[];
 
@@ -18,6 +20,9 @@ const leftOut = '(left out)';
 
 /** How a step ended in a case of the condition that does not name it (any way at all), followed by that case. */
 const unnamed = '(not named) ';
+
+/** How a step the condition never names ended in a case of it that leaves its onlyIf unable to hold: skipped, followed by that case. */
+const skippedInCase = '(skipped on its onlyIf) ';
 
 /** The steps a text may be said after, by id, each with the ways it may have ended then (statuses, or left out). */
 type Endings = Map<string, Set<string>>;
@@ -82,6 +87,9 @@ function endingsOf(when: Condition, earlier: readonly Condition[], steps: readon
       if (statuses) for (const status of statuses) addEnding(endings, step, status);
       else addEnding(endings, step, `${unnamed}${describeCase(atoms)}`);
     }
+    // A step the condition does not name at all may have ended any way, which the load cannot tell; but one whose onlyIf
+    // cannot hold in this case was skipped for certain, and set no output.
+    for (const step of skippedForCertain(atoms, steps)) if (!named.has(step.id)) addEnding(endings, step.id, `${skippedInCase}${describeCase(atoms)}`);
   }
   return endings;
 }
@@ -125,12 +133,15 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
     const unnamedCases = all.filter((ending) => ending.startsWith(unnamed)).map((ending) => ending.slice(unnamed.length));
     const anyWayUnset = possibleStatuses(step).filter((status) => unsetWhenEnding(step, output, status));
     const unsetUnnamed = unnamedCases.length > 0 && (anyWayUnset.length > 0 || step.onlyIfGiven !== undefined);
-    if (unset.length === 0 && !unsetUnnamed) return [];
+    // Skipped on its onlyIf, a step has its status and summary only: the engine's skip sets none of its kind's outputs.
+    const skippedCases = (stepResultFields as readonly string[]).includes(output) ? [] : all.filter((ending) => ending.startsWith(skippedInCase)).map((ending) => ending.slice(skippedInCase.length));
+    if (unset.length === 0 && !unsetUnnamed && skippedCases.length === 0) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
     const when = [
       ...(statuses.length > 0 ? [`${id}'s status is ${orList(statuses)}`] : []),
       ...(unset.includes(leftOut) ? [`${id} is left out (onlyIfGiven: ${step.onlyIfGiven}, not given)`] : []),
       ...(unsetUnnamed ? [`the condition holds without naming ${id} (${orList(unnamedCases)}), and then ${id}'s status may be ${orList(anyWayUnset)}${step.onlyIfGiven !== undefined ? ` or it may be left out` : ''}`] : []),
+      ...(skippedCases.length > 0 ? [`${orList(skippedCases)}, as ${id} is then skipped for certain (its onlyIf cannot hold)`] : []),
     ].join(', or when ');
     const otherwise = optionalSafe ? `, or write {{${expression}?}} to say nothing then` : '';
     return [{ at, message: `{{${expression}}}: ${head}.${id}.${output} is not set when ${when}, which ${scope.matches}: ${scope.instead}${otherwise}` }];

@@ -191,6 +191,41 @@ describe('an output named for a status that leaves it unset is refused at load',
     expect(refusal(doc)).toEqual([]);
   });
 
+  it("a verdict reading a step it does not name, which that step's own onlyIf skips for certain on the statuses the verdict names", () => {
+    const doc = probe();
+    // As in duckdb.yml: the scan runs only on a file that opened.
+    doc.diagnosis.steps[1].onlyIf = { step: 'open', status: 'ok' };
+    doc.diagnosis.verdicts.unshift({ id: 'corrupt', title: 'Corrupt', when: { step: 'open', status: ['corrupt', 'not-duckdb'] }, advice: 'Corrupt: {{steps.scan.tablesRead}} tables read', severity: 'critical' });
+    expect(refusal(doc)).toEqual([
+      'at diagnosis.verdicts[0].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends corrupt or open ends not-duckdb, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+    ]);
+    // Its status and summary are set all the same: the engine says it skipped it.
+    doc.diagnosis.verdicts[0].advice = 'Corrupt: {{steps.scan.summary}}';
+    expect(refusal(doc)).toEqual([]);
+    // A step skipped only for some of the verdict's statuses is refused for those; one on a step its onlyIf does not name,
+    // which may or may not have let it run, is the author's word, as before.
+    doc.diagnosis.verdicts[0].when = { step: 'open', status: ['ok', 'corrupt'] };
+    doc.diagnosis.verdicts[0].advice = 'Corrupt: {{steps.scan.tablesRead}} tables read';
+    // (The catch-all, given on none of open's statuses then, reads scan's too: said as may-be-skipped, as before.)
+    verdict(doc, 'healthy').advice = 'All well: {{steps.scan.tablesRead?}} tables read';
+    expect(refusal(doc)).toEqual([expect.stringContaining('steps.scan.tablesRead is not set when open ends corrupt, as scan is then skipped for certain')]);
+    doc.diagnosis.verdicts[0].when = { step: 'counts', status: 'no-table' };
+    expect(refusal(doc)).toEqual([]);
+  });
+
+  it('a step skipped for certain because the step its onlyIf names was skipped, or did not run as a step the verdict names tells', () => {
+    const doc = probe();
+    doc.diagnosis.steps[1].onlyIf = { step: 'open', status: 'ok' };
+    doc.diagnosis.steps[2].onlyIf = { step: 'scan', status: 'ok' };
+    doc.diagnosis.verdicts.unshift({ id: 'corrupt', title: 'Corrupt', when: { step: 'open', status: 'corrupt' }, advice: 'Reload from {{steps.counts.proposedFrom}}', severity: 'critical' });
+    expect(refusal(doc)).toEqual([expect.stringContaining('steps.counts.proposedFrom is not set when open ends corrupt, as counts is then skipped for certain')]);
+    // scan ran (it ended damaged), so its onlyIf held: open ended ok, and a step run only on a corrupt file did not run.
+    doc.diagnosis.verdicts.shift();
+    doc.diagnosis.steps.push({ id: 'salvage', kind: 'duckdb-scan', title: 'Read what is left', path: '{{database_path}}', onlyIf: { step: 'open', status: 'corrupt' } });
+    verdict(doc, 'damaged').advice = 'Read {{steps.salvage.tablesRead}} tables';
+    expect(refusal(doc)).toEqual([expect.stringContaining('steps.salvage.tablesRead is not set when scan ends damaged, as salvage is then skipped for certain')]);
+  });
+
   it("a validation follow-up's advice and the plan it offers", () => {
     const doc = probe();
     doc.parameters = { from: { type: 'date', required: false, description: 'first day' } };

@@ -48,6 +48,15 @@ const duckdbStatuses = 'ok, missing, dangling-link, not-a-file, wal-not-a-file, 
 
 const duckdbCases: Planted[] = [
   {
+    name: 'the missing verdict reading what the scan read, though the scan runs only on a file that opened (skipped for certain then)',
+    plant: (doc) => {
+      doc.diagnosis.verdicts.find((v: Doc) => v.id === 'missing').advice += ' The scan read {{steps.scan.tablesRead}} tables.';
+    },
+    refusal: [
+      'at diagnosis.verdicts[4].advice: {{steps.scan.tablesRead}}: steps.scan.tablesRead is not set when open ends missing, as scan is then skipped for certain (its onlyIf cannot hold), which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.scan.tablesRead?}} to say nothing then',
+    ],
+  },
+  {
     name: "path A's not-held guard edited to accept \"locked\" (the file another process holds would be moved under it)",
     plant: (doc) => {
       doc.recovery[0].guards[0].acceptStatuses.push('locked');
