@@ -79,9 +79,9 @@ describe('a list or a map filled in where one value goes is refused at load', ()
     doc.recovery[0].steps[2].argv = ['task', 'rebuild', '{{diagnosis.counts.badDays}}'];
     doc.recovery[0].previews = [{ id: 'rows', title: 'Rows', sql: 'SELECT count(*) FROM {{diagnosis.scan.failedTables}}' }];
     expect(refusal(doc)).toEqual([
-      "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary",
+      "at recovery[0].steps[2].argv[2]: {{diagnosis.counts.badDays}}: diagnosis.counts.badDays is a list, not one value, so it does not fill in text: use it in a command's forEach, which repeats over a list, or name one of counts's text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, problem, status, summary",
       "at recovery[0].previews[0].sql: {{diagnosis.scan.failedTables}}: diagnosis.scan.failedTables is a list, not one value, so it does not fill in SQL: use it in a command's forEach, which repeats over a list, or name one of scan's text outputs: tablesRead, tables, viewsNotJudged, status, summary",
-      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, status, summary',
+      'at diagnosis.verdicts[0].suggest.from: {{steps.counts.countsOutside}}: steps.counts.countsOutside is a map (a value for each name), not one value, so it does not fill in text: name one of its values ({{steps.counts.countsOutside.<name>}}; a name holding a dot, a table\'s schema.name, cannot be named so, as the dot ends it: count that one in a step of its own), or name one of counts\'s text outputs: table, from, to, windowProposed, baselineMedian, judgedBy, proposedFrom, proposedTo, firstDay, lastDay, removedAround, badBeforeSaid, beforeWindow, beforeWindowHere, comparison, unionFrom, unionTo, normalBetween, problem, status, summary',
     ]);
   });
 
@@ -224,6 +224,16 @@ describe('an output named for a status that leaves it unset is refused at load',
     doc.diagnosis.steps.push({ id: 'salvage', kind: 'duckdb-scan', title: 'Read what is left', path: '{{database_path}}', onlyIf: { step: 'open', status: 'corrupt' } });
     verdict(doc, 'damaged').advice = 'Read {{steps.salvage.tablesRead}} tables';
     expect(refusal(doc)).toEqual([expect.stringContaining('steps.salvage.tablesRead is not set when scan ends damaged, as salvage is then skipped for certain')]);
+  });
+
+  it('a verdict on a count whose database (MotherDuck) could not be reached: it names why, and nothing the count sets', () => {
+    const doc = probe();
+    doc.diagnosis.verdicts.unshift({ id: 'unreachable', title: 'Not reached', when: { step: 'counts', status: 'unreachable' }, advice: 'Not reached: {{steps.counts.problem}}', severity: 'critical' });
+    expect(refusal(doc)).toEqual([]);
+    doc.diagnosis.verdicts[0].advice = 'Reload {{steps.counts.proposedFrom}}';
+    expect(refusal(doc)).toEqual([
+      "at diagnosis.verdicts[0].advice: {{steps.counts.proposedFrom}}: steps.counts.proposedFrom is not set when counts's status is unreachable, which this verdict matches: narrow its condition to the statuses that set it, or write {{steps.counts.proposedFrom?}} to say nothing then",
+    ]);
   });
 
   it("a validation follow-up's advice and the plan it offers", () => {

@@ -581,15 +581,18 @@ export const dayCountsStepKind = defineStepKind({
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now;
   // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
   // doubled: with compareWith, every day in range, but one or more at about twice the median or more (doubledFrom).
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', ...(step.compareWith ? (['baseline-lost', 'still-empty', 'doubled'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
-  // A count that could not be read (no-table, bad-dates, damaged, failed) judged nothing, and set nothing.
+  // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty', 'doubled'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
+  // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) judged nothing, and set nothing
+  // but, unreachable, why.
   outputs: unsetAlike(
     {
       table: 'text', from: 'text', to: 'text', windowProposed: 'text', baselineMedian: 'text', judgedBy: 'text', days: 'list', badDays: 'list', proposedFrom: 'text', proposedTo: 'text',
       firstDay: 'text', lastDay: 'text', countsOutside: 'map', removedAround: 'text', badBefore: 'list', badBeforeSaid: 'text', beforeWindow: 'text', beforeWindowHere: 'text',
       comparison: 'text', unionFrom: 'text', unionTo: 'text', normalBetween: 'text',
     },
-    ['no-table', 'bad-dates', 'damaged', 'failed'],
+    ['no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'],
+    { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
   ),
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [

@@ -85,9 +85,14 @@ export const exportRowsStepKind = defineStepKind({
   kind: 'export-rows',
   describesSql: true,
   schema,
-  statuses: (step) => ['ok', 'failed', ...(step.ifTableMissing === 'skip' ? (['skipped'] as const) : [])],
-  // A failed keep may name the file it moved aside as its file; rows it kept, never.
-  outputs: { file: { shape: 'text', unsetWhen: ['failed', 'skipped'] }, rowCount: { shape: 'text', unsetWhen: ['failed', 'skipped'] } },
+  // unreachable: its target (MotherDuck) could not be reached, so nothing was read (withStepDatabase).
+  statuses: (step) => ['ok', 'failed', 'unreachable', ...(step.ifTableMissing === 'skip' ? (['skipped'] as const) : [])],
+  // A failed keep may name the file it moved aside as its file; rows it kept, never. Unreachable, it says why alone.
+  outputs: {
+    file: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
+    rowCount: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
+    problem: { shape: 'text', onlyWhen: ['unreachable'] },
+  },
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [...(step.mutates ? [] : [{ at: ['mutates'], message: 'an export-rows step mutates: set mutates: true' }]), ...boundValueIssues(step.where, step.params, ['params'])],
   templates: (step) => [

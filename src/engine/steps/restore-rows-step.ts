@@ -129,12 +129,14 @@ export const restoreRowsStepKind = defineStepKind({
   kind: 'restore-rows',
   describesSql: true,
   schema,
-  statuses: ['ok', 'failed'],
-  // What a window replaced held, and where it was kept, only with replace.
+  // unreachable: its target (MotherDuck) could not be reached, so nothing was restored (withStepDatabase).
+  statuses: ['ok', 'failed', 'unreachable'],
+  // What a window replaced held, and where it was kept, only with replace. Unreachable, it says why alone.
   outputs: (step) => ({
-    inserted: { shape: 'text', unsetWhen: ['failed'] },
-    kept: { shape: 'text', unsetWhen: ['failed'] },
-    ...(step.replace ? { replaced: { shape: 'text', unsetWhen: ['failed'] }, replacedFile: { shape: 'text', unsetWhen: ['failed'] } } : {}),
+    inserted: { shape: 'text', unsetWhen: ['failed', 'unreachable'] },
+    kept: { shape: 'text', unsetWhen: ['failed', 'unreachable'] },
+    ...(step.replace ? { replaced: { shape: 'text', unsetWhen: ['failed', 'unreachable'] }, replacedFile: { shape: 'text', unsetWhen: ['failed', 'unreachable'] } } : {}),
+    problem: { shape: 'text', onlyWhen: ['unreachable'] },
   }),
   defaultTimeoutMs: 30 * 60_000,
   rules: (step) => [

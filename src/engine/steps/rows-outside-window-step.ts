@@ -109,9 +109,10 @@ export const rowsOutsideWindowStepKind = defineStepKind({
   schema,
   // rows-added: a day before yesterday has more rows than the recovery's plan counted (a day still loading is only said);
   // rows-gone: fewer, and none more; not-compared: the recovery in place counted neither day (path B, none, another window).
-  statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed'],
-  // A count that could not be read (no-table, bad-dates, damaged, failed) set nothing.
-  outputs: unsetAlike({ table: 'text', dayBefore: 'text', dayAfter: 'text', counts: 'map', before: 'map' }, ['no-table', 'bad-dates', 'damaged', 'failed']),
+  // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
+  statuses: ['ok', 'rows-added', 'rows-gone', 'not-compared', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'],
+  // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) set nothing but, unreachable, why.
+  outputs: unsetAlike({ table: 'text', dayBefore: 'text', dayAfter: 'text', counts: 'map', before: 'map' }, ['no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'], { problem: { shape: 'text', onlyWhen: ['unreachable'] } }),
   defaultTimeoutMs: 5 * 60_000,
   templates: (step) => [
     { at: ['table'], template: step.table, as: 'sql' },

@@ -125,9 +125,13 @@ export const sqlStepKind = defineStepKind({
   kind: 'sql',
   describesSql: true,
   schema,
-  statuses: ['ok', 'failed', 'unknown'],
-  // A statement that failed, or whose answer was lost (unknown), set none.
-  outputs: (step) => unsetAlike(step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text' } : { rowCount: 'text' }, ['failed', 'unknown']),
+  // unreachable: its target (MotherDuck) could not be reached, so nothing ran (withStepDatabase).
+  statuses: ['ok', 'failed', 'unknown', 'unreachable'],
+  // A statement that failed, whose answer was lost (unknown) or that never ran (unreachable) set none; unreachable says why.
+  outputs: (step) =>
+    unsetAlike(step.expectRows === undefined ? { rows: 'list', columns: 'list', rowCount: 'text' } : { rowCount: 'text' }, ['failed', 'unknown', 'unreachable'], {
+      problem: { shape: 'text', onlyWhen: ['unreachable'] },
+    }),
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...boundValueIssues(step.sql, step.params, ['params']),
