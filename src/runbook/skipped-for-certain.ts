@@ -1,4 +1,4 @@
-// Which steps are skipped on their own condition (onlyIf) for certain in one case of a verdict's or follow-up's condition: those it does not name, whose onlyIf holds however the others ended.
+// Which steps are skipped on their own condition (onlyIf) for certain in one case of a verdict's or follow-up's condition: those whose onlyIf holds for no way the steps it names may have ended then.
 import { possibleStatuses } from './check.js';
 import { conditionMayHold, impliedStatuses } from './condition-may-fail.js';
 import type { Step } from './schema.js';
