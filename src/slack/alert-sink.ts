@@ -105,6 +105,7 @@ export class SlackAlertSink implements AlertSink {
   async recovered(watcher: Watcher, outage: OutageState, span: OutageSpan, finding: Finding, said: boolean): Promise<void> {
     const back = recoveryText(watcher.title, span);
     const text = `:white_check_mark: ${escapeMrkdwn(back)} (${escapeMrkdwn(this.redact(finding.summary))})`;
+    // An outage never posted (no channel was set then) has no alert for its end to follow: nobody heard it began.
     if (outage.ref) {
       // Also to the channel, which saw the alert: the end is what everyone must see.
       if (said) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, reply_broadcast: true, text });
@@ -114,8 +115,6 @@ export class SlackAlertSink implements AlertSink {
       const ended = `:white_check_mark: Ended (${escapeMrkdwn(back)}${flapped ? `; it flapped: ${flapped}` : ''}): ~${escapeMrkdwn(this.redact(outage.summary))}~`;
       const edit = this.client.chat.update({ channel: outage.ref.channel, ts: outage.ref.ts, text: ended, blocks: [section(ended)] });
       await (said ? edit.catch((error: unknown) => this.logger.warn({ err: error, watcher: watcher.id }, 'could not mark the alert as ended; its thread says it')) : edit);
-    } else if (this.channel && said) {
-      await this.client.chat.postMessage({ channel: this.channel, text });
     }
   }
 
@@ -138,6 +137,5 @@ export class SlackAlertSink implements AlertSink {
       `it flapped: bad ${(outage.returns ?? 0) + 1} times in ${formatDuration(Date.parse(span.ended) - Date.parse(outage.since))} (${escapeMrkdwn(this.redact(finding.summary))})`;
     // The thread only: the alert, edited to "Ended" at its last end, already told the channel.
     if (outage.ref) await this.client.chat.postMessage({ channel: outage.ref.channel, thread_ts: outage.ref.ts, text });
-    else if (this.channel) await this.client.chat.postMessage({ channel: this.channel, text });
   }
 }

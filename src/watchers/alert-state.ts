@@ -14,8 +14,10 @@ export interface OutageState {
   summary: string;
   /** When the alert, or the latest message in its thread that counts as a reminder (a reminder, a change, a return said), was posted. */
   lastPostedAt: string;
-  /** The alert message, so reminders and the recovery go into its thread; undefined when no channel was set. */
+  /** The alert message, so reminders and the recovery go into its thread; undefined while it was never posted. */
   ref?: AlertRef;
+  /** Why its alert was never posted ("DATABOX_ALERT_CHANNEL is not set"): posted at the first check with a channel set. */
+  notPosted?: string;
   /** What was wrong when it was last posted (Finding.problem). */
   problem?: string;
   /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */

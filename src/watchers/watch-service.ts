@@ -6,7 +6,7 @@ import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
-import { decideAlert, flapWindowMs, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
+import { decideAlert, flapWindowMs, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Began, Finding, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
 
@@ -14,6 +14,7 @@ import { outageSpan, type OutageSpan } from './outage-span.js';
 export interface AlertSink {
   /** Where new alerts go now (DATABOX_ALERT_CHANNEL); undefined when nothing is posted. */
   readonly channel?: string;
+  /** The alert posted; undefined only when no channel is set (nothing was posted). */
   alert(finding: Finding, since: string): Promise<AlertRef | undefined>;
   reminder(finding: Finding, outage: OutageState, now: Date): Promise<void>;
   /** The outage goes on, but what is wrong changed: the alert shows the new finding, and its thread says so. */
@@ -50,6 +51,8 @@ export interface WatchServiceOptions {
 /** Journal event types (additive): the outage state survives a restart through these. */
 export const watchEvents = {
   alerted: 'watch.alerted',
+  /** An outage found while no alert channel is set: nothing was posted (`why`); it is alerted once a channel is set. */
+  notPosted: 'watch.not-posted',
   reminded: 'watch.reminded',
   changed: 'watch.changed',
   recovered: 'watch.recovered',
@@ -72,6 +75,19 @@ function checkAnswerMs(intervalMs: number): number {
 /** HH:MM:SS of an ISO time. */
 function clockTime(iso: string): string {
   return iso.slice(11, 19);
+}
+
+/** Why an outage's alert was not posted when the bot has nowhere to post it. */
+export const noAlertChannel = 'DATABOX_ALERT_CHANNEL is not set';
+
+/**
+ * What may be done for an outage nobody was told of (no channel was set at its alert): nothing to remind of or update,
+ * and its end and returns are not said (there is no alert they would follow).
+ */
+function unposted(action: AlertAction): AlertAction {
+  if (action.kind === 'reminder' || action.kind === 'changed') return { kind: 'none' };
+  if (action.kind === 'recovered' || action.kind === 'returned') return { ...action, said: false };
+  return action;
 }
 
 /** The last checks file's name under the state dir. */
@@ -128,7 +144,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number; why?: string };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -140,8 +156,10 @@ export class WatchService {
       this.held.set(data.watcher, data.since ?? record.at);
     } else if (record.type === watchEvents.cleared) {
       this.held.delete(data.watcher);
-    } else if (record.type === watchEvents.alerted) {
-      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem });
+    } else if (record.type === watchEvents.alerted || record.type === watchEvents.notPosted) {
+      // An older journal's alert with no message was never posted either: its bot had no channel to post it to.
+      const notPosted = record.type === watchEvents.notPosted ? (data.why ?? noAlertChannel) : data.ref ? undefined : noAlertChannel;
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem, ...(notPosted ? { notPosted } : {}) });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
@@ -151,8 +169,9 @@ export class WatchService {
       if (outage) this.outages.set(data.watcher, { ...outage, lastPostedAt: record.at });
     } else if (record.type === watchEvents.recovered) {
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
+      // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !outage.notPosted, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
     } else if (record.type === watchEvents.returned) {
       const outage = this.outages.get(data.watcher);
       if (outage) {
@@ -297,17 +316,19 @@ export class WatchService {
     // The alert channel was changed (a typo fixed) while an outage goes on: it is alerted again where people now look,
     // and one that comes back after it ended is alerted there anew rather than reopened in the old channel.
     const moved = finding.state === 'problem' && outage?.ref !== undefined && sink.channel !== undefined && outage.ref.channel !== sink.channel;
-    const action = moved ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem);
+    // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
+    const nowPostable = finding.state === 'problem' && outage?.notPosted !== undefined && sink.channel !== undefined;
+    const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem);
+    const action = outage?.notPosted ? unposted(decided) : decided;
     switch (action.kind) {
       case 'alert': {
         // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the
-        // threshold; one alerted again in a new channel, when it was first alerted.
-        const since = (moved && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
+        // threshold; one alerted again in a new channel, or first posted there, when it was first found.
+        const since = ((moved || nowPostable) && !outage?.endedAt ? outage?.since : undefined) ?? (finding.lasting ? this.held.get(watcher.id) : undefined) ?? now.toISOString();
         const ref = await sink.alert(finding, since);
-        await journal.commit({
-          type: watchEvents.alerted,
-          data: { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem, ...(ref ? { ref } : {}) },
-        });
+        const found = { watcher: watcher.id, since, ...(finding.began ? { began: finding.began } : {}), summary: finding.summary, details: finding.details, scenario: finding.scenario, problem: finding.problem };
+        // Nothing posted is never journaled as an alert: a postmortem or a reader of the journal would take it as sent.
+        await journal.commit(ref ? { type: watchEvents.alerted, data: { ...found, ref } } : { type: watchEvents.notPosted, data: { ...found, why: noAlertChannel } });
         return;
       }
       case 'changed':
@@ -324,7 +345,7 @@ export class WatchService {
         await sink.recovered(watcher, action.outage, span, finding, action.said);
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0 },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(action.outage.notPosted ? { notPosted: action.outage.notPosted } : {}) },
         });
         return;
       }
@@ -333,7 +354,7 @@ export class WatchService {
         await sink.returned(finding, reopened, action.said);
         await journal.commit({
           type: watchEvents.returned,
-          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said },
+          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(reopened.notPosted ? { notPosted: reopened.notPosted } : {}) },
         });
         return;
       }

@@ -340,6 +340,44 @@ describe('watcher alerts in the bot', () => {
     );
   });
 
+  it('posts an outage found while DATABOX_ALERT_CHANNEL was unset once a bot on the same state dir has one, with when it began', async () => {
+    const minute = 60_000;
+    let now = recordedAt.getTime();
+    const clock = () => new Date(now);
+    const env = { DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DISK: 'false' };
+    const startAndCheck = async (extra: Record<string, string> = {}) => {
+      await harness?.stop();
+      harness = await startBot(checkout, slack, { ...env, ...extra }, clock);
+      await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('database') !== undefined);
+      await harness.bot.watch.idle();
+    };
+    await startAndCheck();
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    // Nothing reached anyone: the journal says so, and why, rather than that an alert was sent.
+    const found = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.'));
+    expect(found.map((r) => [r.type, r.data.why, r.data.ref])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set', undefined]]);
+
+    now += 25 * minute;
+    await startAndCheck({ DATABOX_ALERT_CHANNEL: 'C0ALERTS' });
+    expect(alerts().map((a) => String(a.text))).toEqual([`:rotating_light: The database file is missing: ${checkout.databasePath}`]);
+    expect(String(alerts()[0]?.blocks)).toContain('Noticed by the database watcher at 2026-04-21 09:00 UTC.');
+    now += minute;
+    await startAndCheck({ DATABOX_ALERT_CHANNEL: 'C0ALERTS' });
+    expect(alerts(), 'posted once, not at each restart').toHaveLength(1);
+
+    await createHealthyDatabase(checkout.databasePath, 100);
+    now += minute;
+    await harness!.bot.watch.checkOnce();
+    const alertTs = slack.buttons('open_incident_from_alert')[0]?.ts;
+    expect(threadReplies(alertTs).map((r) => r.text)).toEqual([`:white_check_mark: Database file: back to healthy at 09:27 UTC, after 27 min (since 09:00 UTC) (${checkout.databasePath} opens read-only)`]);
+    const records = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.'));
+    expect(records.map((r) => [r.type, r.data.since, r.data.said])).toEqual([
+      ['watch.not-posted', '2026-04-21T09:00:00.000Z', undefined],
+      ['watch.alerted', '2026-04-21T09:00:00.000Z', undefined],
+      ['watch.recovered', '2026-04-21T09:00:00.000Z', true],
+    ]);
+  });
+
   it('lists each watcher with its state and last check in /databox status', async () => {
     harness = await startBot(checkout, slack, { DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_MARTS: 'false' });
     await slack.waitFor('the first check', () => harness?.bot.watch.lastCheck('disk') !== undefined);

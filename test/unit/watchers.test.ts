@@ -491,6 +491,100 @@ describe('database file watcher', () => {
     ]);
   });
 
+  describe('an outage found while no alert channel is set', () => {
+    const setUp = () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'databox.duckdb');
+      const clock = fakeClock();
+      const posted: { channel: string; kind: string; since?: string; said?: boolean }[] = [];
+      const journalIn = () => new Journal(path.join(dir, 'var'), clock.now);
+      const serviceFor = (channel: string | undefined) => {
+        const journal = journalIn();
+        // As the Slack sink: with no channel nothing is posted, and an outage never posted has no thread to say more in.
+        const sink: AlertSink = {
+          channel,
+          alert: async (_finding, since) => (channel ? (posted.push({ channel, kind: 'alert', since }), { channel, ts: `1776762000.00000${posted.length}` }) : undefined),
+          reminder: async (_finding, outage) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'reminder' })),
+          changed: async (_finding, outage) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'changed' })),
+          recovered: async (_watcher, outage, _span, _finding, said) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'recovered', said })),
+          returned: async (_finding, outage, _said) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'returned' })),
+          settled: async (_watcher, outage) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'settled' })),
+        };
+        const service = new WatchService({ watchers: [watcherOn(file)], journal, sink, logger: silent, intervalMs: minute, reminderMs: 60 * minute, clock: clock.now });
+        journal.load();
+        return { service, journal };
+      };
+      return { file, clock, posted, serviceFor, journalIn };
+    };
+    const watchRecords = (journal: Journal) => journalLines(journal).filter((r) => r.type.startsWith('watch.'));
+
+    it('is journaled as not posted, and why, then posted at the first check of a bot with a channel, with when it began', async () => {
+      const { file, clock, posted, serviceFor } = setUp();
+      const unset = serviceFor(undefined);
+      await unset.service.checkOnce();
+      const began = clock.now().toISOString();
+      // Two hours on, past the reminder interval: no reminder of an alert nobody got.
+      clock.advance(120 * minute);
+      await unset.service.checkOnce();
+      expect(watchRecords(unset.journal).map((r) => [r.type, r.data.why])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set']]);
+      expect(unset.service.outage('database')?.notPosted).toBe('DATABOX_ALERT_CHANNEL is not set');
+
+      clock.advance(minute);
+      const set = serviceFor('C0ALERTS');
+      await set.service.checkOnce();
+      clock.advance(minute);
+      await set.service.checkOnce();
+      await createHealthyDatabase(file, 100);
+      clock.advance(minute);
+      await set.service.checkOnce();
+      expect(posted).toEqual([
+        { channel: 'C0ALERTS', kind: 'alert', since: began },
+        { channel: 'C0ALERTS', kind: 'recovered', said: true },
+      ]);
+      expect(watchRecords(set.journal).map((r) => [r.type, r.data.since, r.data.ref])).toEqual([
+        ['watch.not-posted', began, undefined],
+        ['watch.alerted', began, { channel: 'C0ALERTS', ts: '1776762000.000001' }],
+        ['watch.recovered', began, undefined],
+      ]);
+    });
+
+    it('posts one an older journal called alerted with no message (nothing was posted then either)', async () => {
+      const { clock, posted, serviceFor, journalIn } = setUp();
+      const old = journalIn();
+      old.load();
+      const began = clock.now().toISOString();
+      await old.commit({ type: 'watch.alerted', data: { watcher: 'database', since: began, summary: 'The database file is missing', details: [], scenario: 'duckdb', problem: 'missing' } });
+      clock.advance(10 * minute);
+      await serviceFor('C0ALERTS').service.checkOnce();
+      expect(posted).toEqual([{ channel: 'C0ALERTS', kind: 'alert', since: began }]);
+    });
+
+    it('never says its end or its return was said: nobody got its alert', async () => {
+      const { file, clock, posted, serviceFor } = setUp();
+      const { service, journal } = serviceFor(undefined);
+      await service.checkOnce();
+      await createHealthyDatabase(file, 100);
+      clock.advance(minute);
+      await service.checkOnce();
+      fs.renameSync(file, `${file}.moved`);
+      clock.advance(minute);
+      await service.checkOnce();
+      fs.renameSync(`${file}.moved`, file);
+      // Healthy past the flap window: nothing left to settle, and nothing posted.
+      for (let check = 0; check < 25; check += 1) {
+        clock.advance(minute);
+        await service.checkOnce();
+      }
+      expect(posted).toEqual([]);
+      expect(watchRecords(journal).map((r) => [r.type, r.data.said, r.data.notPosted])).toEqual([
+        ['watch.not-posted', undefined, undefined],
+        ['watch.recovered', false, 'DATABOX_ALERT_CHANNEL is not set'],
+        ['watch.returned', false, 'DATABOX_ALERT_CHANNEL is not set'],
+        ['watch.recovered', false, 'DATABOX_ALERT_CHANNEL is not set'],
+      ]);
+    });
+  });
+
   it('posts one alert for a file that went missing, and the recovery once it is back', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'databox.duckdb');
