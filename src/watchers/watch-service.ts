@@ -437,7 +437,7 @@ export class WatchService {
       const last = this.lastChecks.get(w.id);
       const flapping = outage?.returns ? `, flapping: bad ${outage.returns + 1} times` : '';
       const state = outage
-        ? `ALERTING since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last)}`
+        ? `${outage.notPosted ? 'PROBLEM' : 'ALERTING'} since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, outage.notPosted)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'
@@ -455,14 +455,17 @@ export class WatchService {
 
 /**
  * An outage as the checks saw it: the latest problem found (a disk fuller than when the alert was raised), with why the
- * last check could not say more when it could not.
+ * last check could not say more when it could not, and why nobody was told of it when its alert was never posted.
  */
-function alertingNow(latest: string, last: LastCheck | undefined): string {
-  if (last?.error) return `${latest} (last check failed: ${last.error})`;
+function alertingNow(latest: string, last: LastCheck | undefined, notPosted: string | undefined): string {
+  // Posting it once a channel is set, Slack refused: that is why it is still not posted, not the channel it lacked then.
+  if (notPosted && last?.alertFailed) return `${latest} (not posted: ${last.alertFailed}; tried again at each check)`;
+  const unposted = notPosted ? ` (not posted: ${notPosted})` : '';
+  if (last?.error) return `${latest}${unposted} (last check failed: ${last.error})`;
   // A reminder, an update or an alert again in a new channel that Slack refused: nobody was told what the status says.
   if (last?.alertFailed) return `${latest} (its latest message could not be posted: ${last.alertFailed}; tried again at each check)`;
-  if (last?.finding?.state === 'unknown') return `${latest} (last check cannot tell: ${last.finding.summary})`;
-  return latest;
+  if (last?.finding?.state === 'unknown') return `${latest}${unposted} (last check cannot tell: ${last.finding.summary})`;
+  return `${latest}${unposted}`;
 }
 
 /** "bad 3 times in 12 min": how a flapping outage flapped, from its first time to its latest return; undefined for one that did not. */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { dagsterUrl, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
 import { Checkout, createHealthyDatabase, writeGarbage, type Behaviour } from '../helpers/databox-checkout.js';
 import { blockNetwork } from '../helpers/no-network.js';
@@ -356,6 +357,11 @@ describe('watcher alerts in the bot', () => {
     // Nothing reached anyone: the journal says so, and why, rather than that an alert was sent.
     const found = journalRecordsOf(checkout).filter((r) => r.type.startsWith('watch.'));
     expect(found.map((r) => [r.type, r.data.why, r.data.ref])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set', undefined]]);
+    // Neither /databox status nor the terminal's calls it alerting: it says nobody was told, and why.
+    const unposted = `• Database file: PROBLEM since 2026-04-21 09:00 UTC (0 ms): The database file is missing: ${checkout.databasePath} (not posted: DATABOX_ALERT_CHANNEL is not set) (last check 09:00:00 UTC, every 1 h)`;
+    expect(String((await harness!.command('status')).json?.text)).toContain(unposted);
+    const terminal = await runCliProcess(['status'], { env: cliEnv({ DATABOX_ROOT: checkout.root, DATABOX_STATE_DIR: checkout.stateDir, ...env }), stdin: 'ignore' });
+    expect(terminal.stdout).toMatch(/\n {2}Database file: PROBLEM since 2026-04-21 09:00 UTC \([^)]+\): The database file is missing: \S+databox\.duckdb \(not posted: DATABOX_ALERT_CHANNEL is not set\) \(last check /);
 
     now += 25 * minute;
     await startAndCheck({ DATABOX_ALERT_CHANNEL: 'C0ALERTS' });
@@ -387,7 +393,8 @@ describe('watcher alerts in the bot', () => {
     expect(text).toContain('• Dagster daemon heartbeat: off: DAGSTER_URL is not set');
     expect(text).toMatch(/• Disk space: healthy: under 90% used: .* \(last check \d\d:\d\d:\d\d UTC, every 1 h\)/);
     expect(text).toContain('• Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
-    expect(text).toMatch(/• Database file: ALERTING since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: \S+databox\.duckdb \(last check/);
+    // No DATABOX_ALERT_CHANNEL: the problem was posted nowhere, and the status says so.
+    expect(text).toMatch(/• Database file: PROBLEM since [\d-]+ [\d:]+ UTC \([^)]*\): The database file is missing: \S+databox\.duckdb \(not posted: DATABOX_ALERT_CHANNEL is not set\) \(last check/);
   });
 
   it('refuses a forged alert button without opening anything', async () => {

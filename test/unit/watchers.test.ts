@@ -498,12 +498,15 @@ describe('database file watcher', () => {
       const clock = fakeClock();
       const posted: { channel: string; kind: string; since?: string; said?: boolean }[] = [];
       const journalIn = () => new Journal(path.join(dir, 'var'), clock.now);
-      const serviceFor = (channel: string | undefined) => {
+      const serviceFor = (channel: string | undefined, refused?: string) => {
         const journal = journalIn();
         // As the Slack sink: with no channel nothing is posted, and an outage never posted has no thread to say more in.
         const sink: AlertSink = {
           channel,
-          alert: async (_finding, since) => (channel ? (posted.push({ channel, kind: 'alert', since }), { channel, ts: `1776762000.00000${posted.length}` }) : undefined),
+          alert: async (_finding, since) => {
+            if (refused) throw new Error(refused);
+            return channel ? (posted.push({ channel, kind: 'alert', since }), { channel, ts: `1776762000.00000${posted.length}` }) : undefined;
+          },
           reminder: async (_finding, outage) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'reminder' })),
           changed: async (_finding, outage) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'changed' })),
           recovered: async (_watcher, outage, _span, _finding, said) => void (outage.ref && posted.push({ channel: outage.ref.channel, kind: 'recovered', said })),
@@ -528,6 +531,15 @@ describe('database file watcher', () => {
       await unset.service.checkOnce();
       expect(watchRecords(unset.journal).map((r) => [r.type, r.data.why])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set']]);
       expect(unset.service.outage('database')?.notPosted).toBe('DATABOX_ALERT_CHANNEL is not set');
+      expect(unset.service.statusLines()[0]).toBe(`• Database file: PROBLEM since 2026-04-21 09:00 UTC (2 h): The database file is missing: ${file} (not posted: DATABOX_ALERT_CHANNEL is not set) (last check 11:00:00 UTC, every 1 min)`);
+
+      // A channel set at last, but Slack refuses it: that is why it is still not posted now.
+      clock.advance(minute);
+      const refused = serviceFor('C0TYPO', 'Slack refused it in DATABOX_ALERT_CHANNEL C0TYPO: channel_not_found');
+      await refused.service.checkOnce();
+      expect(refused.service.statusLines()[0]).toBe(
+        `• Database file: PROBLEM since 2026-04-21 09:00 UTC (2 h 1 min): The database file is missing: ${file} (not posted: Slack refused it in DATABOX_ALERT_CHANNEL C0TYPO: channel_not_found; tried again at each check) (last check 11:01:00 UTC, every 1 min)`,
+      );
 
       clock.advance(minute);
       const set = serviceFor('C0ALERTS');
