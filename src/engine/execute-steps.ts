@@ -1,6 +1,7 @@
 // Runs resolved steps in order, skipping those whose condition fails and stopping at the first failure when asked.
 import { parseDuration } from '../config.js';
 import { holds } from './conditions.js';
+import { skippedOnCondition } from './skipped-why.js';
 import { waitUntil } from './wait-until.js';
 import { stepPassed } from './step-passed.js';
 import { stopReason } from './stop-reason.js';
@@ -76,7 +77,7 @@ export async function executeSteps(
       cutShort = true;
       result = engineResult('failed', `not started: ${stopReason(ctx.signal)}`);
     } else if (step.onlyIf && !holds(step.onlyIf, statuses)) {
-      result = engineResult('skipped', 'skipped: its condition on earlier steps does not hold');
+      result = engineResult('skipped', skippedOnCondition(step.onlyIf, steps.map((s) => s.id), statuses));
     } else {
       try {
         const progress = (text: string) => observer.stepProgress(step, text);

@@ -144,6 +144,11 @@ describe('one journal for Slack and the terminal', () => {
     const terminal = await runCliProcess(['diagnose', 'duckdb'], { env, stdin: 'ignore' });
     // The file is corrupt: the diagnosis' open check failed, so it exits 1.
     expect(terminal.code).toBe(1);
+    // The steps that read the file say why they were skipped: the condition they run on, and how open ended.
+    expect(terminal.stdout.match(/○ skipped.*/g)).toEqual([
+      '○ skipped · 0 ms · runs only when step 1 (open) is ok or read-only; it was corrupt',
+      '○ skipped · 0 ms · runs only when step 1 (open) is ok or read-only; it was corrupt',
+    ]);
     const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4}) opened by terminal:alice/.exec(terminal.stdout)?.[1] as string;
     expect(incidentId).toBeDefined();
 

@@ -81,6 +81,10 @@ describe('/databox diagnose duckdb', () => {
     const runMessage = slack.messages().find((m) => m.text.startsWith('Diagnosis'));
     expect(runMessage?.blocks).toMatch(/:mag: \*Diagnosis finished\* in [^:]+: 1 step passed, 2 skipped \(each says why\), 1 did not; the verdict says what it means/);
     expect(runMessage?.blocks).not.toContain('Diagnosis passed');
+    // Each skipped step says why: the condition it runs on, and how the step it reads ended.
+    for (const step of ['3. Read every table in full', '4. SQLMesh state vs physical tables']) {
+      expect(runMessage?.blocks).toMatch(new RegExp(`\\*${step}[^"]*\\* · \\*skipped\\*[^"]*\\\\nruns only when step 1 \\(open\\) is ok or read-only; it was corrupt"`));
+    }
   });
 
   it('calls a SQLite file in the database\'s place "not a DuckDB database file", naming SQLite, and offers paths A and B', async () => {

@@ -140,6 +140,8 @@ describe('path A: rebuild from raw dlt state', () => {
     const postmortem = fs.readFileSync(`${checkout.stateDir}/postmortems/${incidentId}.md`, 'utf8');
     expect(postmortem).toContain('File corrupt');
     expect(postmortem).toContain('task full-refresh');
+    // The diagnosis' skipped steps say why there too.
+    expect(postmortem).toContain('| Read every table in full (finds damaged blocks SELECT 1 misses) | skipped | runs only when step 1 (open) is ok or read-only; it was corrupt |');
     expect(postmortem).toContain(teammate);
     // The upload URL receives the file as a multipart form; the document must be in it whole.
     expect(slack.uploads.at(-1)?.bytes.toString()).toContain(postmortem);
