@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, unreadSettingsWarning } from './config.js';
+import { dagsterUrlClash } from './dagster-url-clash.js';
 import { loadDotEnv } from './env-file.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
 import { createLogger } from './logger.js';
@@ -24,6 +25,12 @@ async function main(): Promise<void> {
   }
   if (!config.slack.botToken) {
     console.error('databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot (see .env.example); the terminal front end is `npm run cli`');
+    process.exit(2);
+  }
+  // The bot's alone: the terminal front end listens on no port, so the same DAGSTER_URL is Dagster's there.
+  const clash = dagsterUrlClash(config, process.env);
+  if (clash) {
+    console.error(`databox-bot: ${clash}`);
     process.exit(2);
   }
   const logger = createLogger(config.logLevel, createRedactor(config.secrets));

@@ -42,6 +42,12 @@ describe('npm start', () => {
     ],
     // Ignored before: approvals stayed open to anyone while the operator believed them restricted.
     ['a misspelled approval setting', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_APROVERS: 'U0ONLY' }, /^databox-bot: invalid configuration: DATABOX_APROVERS is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_APPROVERS\? Rename it$/],
+    // Started silently before, its watchers asking the bot itself: 3000 is Bolt's default PORT and Dagster's webserver's.
+    [
+      "DAGSTER_URL at the bot's own port",
+      { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DAGSTER_URL: 'http://localhost:3000' },
+      /^databox-bot: invalid configuration: DAGSTER_URL=http:\/\/localhost:3000 is this bot's own address: PORT \(unset: 3000, its default\) is where the bot itself listens in HTTP mode, .*: set PORT to another port/,
+    ],
     ['a state folder starting with ~', { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', DATABOX_STATE_DIR: '~/var' }, /starts with ~, which no shell expands here: .*Give the full path, such as .* → at DATABOX_STATE_DIR$/],
   ])('stops with one line naming the problem: %s', async (_name, env, expected) => {
     const result = await startMain({ ...baseEnv, ...env });
