@@ -114,14 +114,18 @@ function refusedToken(error: unknown): string | undefined {
   return refusesTheToken(code) ? code : undefined;
 }
 
-/** Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. */
-async function initSlack(app: App): Promise<void> {
+/**
+ * Initialises the Bolt app, which asks Slack who the bot is: a wrong token stops the start with one clear line. With
+ * SLACK_API_URL set, a Slack that does not answer is named with it and the URL asked: a base without /api/ answers 404.
+ */
+async function initSlack(app: App, apiUrlSet: boolean): Promise<void> {
   try {
     await app.init();
   } catch (error) {
     const code = refusedToken(error);
     if (code) throw new ConfigError(`invalid configuration: SLACK_BOT_TOKEN is not accepted by Slack (${code})`);
-    throw new Error(`cannot reach Slack to check the bot token: ${(error as Error).message}`);
+    const where = apiUrlSet ? ` at SLACK_API_URL (asked ${app.client.slackApiUrl}auth.test; it must be the Web API's base, such as https://slack.com/api/)` : '';
+    throw new Error(`cannot reach Slack${where} to check the bot token: ${(error as Error).message}`);
   }
 }
 
@@ -294,7 +298,7 @@ export function createBot(options: BotOptions): Bot {
     listenersIdle: () => listeners.idle(),
     sweep: sweepOnce,
     async start(port?: number) {
-      await initSlack(app);
+      await initSlack(app, config.slack.apiUrl !== undefined);
       // Approvals are checked against the workspace (and Enterprise org) the bot is installed in.
       const auth = await app.client.auth.test();
       access.setInstalled({ teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined, url: auth.url });

@@ -112,6 +112,20 @@ describe('npm start', () => {
     }
   });
 
+  it('stops with one line naming SLACK_API_URL and the URL it asked when Slack is not there (a base without /api/)', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    try {
+      const result = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.url, PORT: '0' });
+      expect(result.exitCode).toBe(1);
+      expect(String(result.stderr).trim()).toBe(
+        `databox-bot: could not start: cannot reach Slack at SLACK_API_URL (asked ${slack.url}/auth.test; it must be the Web API's base, such as https://slack.com/api/) to check the bot token: An HTTP protocol error occurred: statusCode = 404`,
+      );
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it('stops with one line naming SLACK_APP_TOKEN when Slack does not accept it for Socket Mode', async () => {
     const slack = new SlackStandIn();
     await slack.start();
