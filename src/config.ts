@@ -379,7 +379,9 @@ export function unreadSettingsWarning(env: Record<string, string | undefined>): 
 function refuseMisspelt(env: Record<string, string | undefined>): void {
   const misspelt = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => v.misspelt);
   if (misspelt.length === 0) return;
-  const each = misspelt.map(({ name, closest }) => `${name} is not a setting databox-bot reads, so its value would be ignored: did you mean ${closest}? Rename it`);
+  const each = misspelt.map(
+    ({ name, closest, caseOnly }) => `${name} is not a setting databox-bot reads${caseOnly ? ' (setting names are upper case)' : ''}, so its value would be ignored: did you mean ${closest}? Rename it`,
+  );
   throw new ConfigError(`invalid configuration: ${each.join('; ')}`);
 }
 

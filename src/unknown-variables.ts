@@ -51,22 +51,32 @@ export interface UnknownVariable {
   name: string;
   closest?: string;
   misspelt: boolean;
+  /** The name is `closest` in other letter case (databox_approvers): the environment's names are case-sensitive. */
+  caseOnly?: boolean;
 }
 
 /**
  * Each variable in `names` that is not one of `known` (nor the stack's own): a DATABOX_* name (misspelt when it can only
  * be a misspelling of a known one, refused then; otherwise warned about, as the stack may read it), and a SLACK_/DAGSTER_/
  * MOTHERDUCK_ name that is a misspelling of one the bot reads (warned about only: those prefixes are other tools' too).
+ * Names are compared in upper case, as the settings are written: databox_approvers or Databox_Approvers is ignored by
+ * the bot as surely as DATABOX_APROVERS, and a known name in other case (under any of the prefixes) is misspelt.
  */
 export function unknownVariables(names: Iterable<string>, known: readonly string[]): UnknownVariable[] {
   const knownSet = new Set([...known, ...stackVariables]);
   const found: UnknownVariable[] = [];
   for (const name of names) {
     if (knownSet.has(name)) continue;
-    const prefix = [ownPrefix, ...sharedPrefixes].find((p) => name.startsWith(p));
+    const upper = name.toUpperCase();
+    const prefix = [ownPrefix, ...sharedPrefixes].find((p) => upper.startsWith(p));
     if (!prefix) continue;
-    const near = known.filter((k) => k.startsWith(prefix) && misspelling(name, k, prefix)).sort((a, b) => editDistance(name, a) - editDistance(name, b));
-    if (prefix === ownPrefix) found.push({ name, closest: near[0] ?? closestName(name, known), misspelt: near[0] !== undefined });
+    if (known.includes(upper)) {
+      found.push({ name, closest: upper, misspelt: true, caseOnly: true });
+      continue;
+    }
+    if (knownSet.has(upper)) continue; // the stack's own, in another case: not the bot's to judge
+    const near = known.filter((k) => k.startsWith(prefix) && misspelling(upper, k, prefix)).sort((a, b) => editDistance(upper, a) - editDistance(upper, b));
+    if (prefix === ownPrefix) found.push({ name, closest: near[0] ?? closestName(upper, known), misspelt: near[0] !== undefined });
     else if (near[0]) found.push({ name, closest: near[0], misspelt: false });
   }
   return found;

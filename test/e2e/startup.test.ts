@@ -68,6 +68,19 @@ describe('npm start', () => {
     );
   });
 
+  it('stops with one line naming a setting written in lower or mixed case, in the environment or in .env', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'dot-env-case-'));
+    fs.writeFileSync(path.join(dir, '.env'), 'SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=s\nDatabox_Approvers=U0ONLY\n');
+    const fromFile = await execa(process.execPath, mainArgs, { cwd: dir, env: baseEnv, extendEnv: false, reject: false, timeout: 120_000 });
+    const fromEnv = await startMain({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 's', databox_approvers: 'U0ONLY' });
+    for (const [result, name] of [[fromFile, 'Databox_Approvers'], [fromEnv, 'databox_approvers']] as const) {
+      expect(result.exitCode).toBe(2);
+      expect(String(result.stderr).trim()).toBe(
+        `databox-bot: invalid configuration: ${name} is not a setting databox-bot reads (setting names are upper case), so its value would be ignored: did you mean DATABOX_APPROVERS? Rename it`,
+      );
+    }
+  });
+
   it('stops on a bad runbook, naming the file, the path inside it and what is wrong', async () => {
     const runbooks = path.join(work, 'runbooks');
     fs.mkdirSync(runbooks, { recursive: true });

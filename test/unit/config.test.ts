@@ -321,6 +321,24 @@ describe('a variable the bot does not read', () => {
     expect(configErrorOf({ DATABOX_APROVERS: 'U0ONLY', DATABOX_REQUESTER: 'U0ONLY' })).toMatch(/DATABOX_APROVERS .*; DATABOX_REQUESTER /);
   });
 
+  // Ignored before, as the environment's names are case-sensitive: approvals stayed open to anyone.
+  it('stops the start at a setting written in lower or mixed case, naming it and the setting meant', () => {
+    for (const name of ['databox_approvers', 'Databox_Approvers', 'DATABOX_approvers']) {
+      expect(configErrorOf({ [name]: 'U0ONLY' })).toBe(
+        `invalid configuration: ${name} is not a setting databox-bot reads (setting names are upper case), so its value would be ignored: did you mean DATABOX_APPROVERS? Rename it`,
+      );
+    }
+    expect(configErrorOf({ slack_signing_secret: 's' })).toContain('slack_signing_secret is not a setting databox-bot reads (setting names are upper case), so its value would be ignored: did you mean SLACK_SIGNING_SECRET?');
+    expect(configErrorOf({ databox_aprovers: 'U0ONLY' })).toContain('databox_aprovers is not a setting databox-bot reads, so its value would be ignored: did you mean DATABOX_APPROVERS?');
+    expect(() => loadRecordSettings({ databox_state_dir: '/srv/var' })).toThrow('did you mean DATABOX_STATE_DIR?');
+  });
+
+  it("leaves the databox stack's own names alone in any case, and warns at other lower-case ones as at upper-case ones", () => {
+    expect(() => loadConfig({ databox_smoke: '1', databox_host: 'db1', slack_webhook_url: 'https://hooks.example' })).not.toThrow();
+    expect(unreadSettingsWarning({ databox_smoke: '1', slack_webhook_url: 'https://hooks.example' })).toBeUndefined();
+    expect(unreadSettingsWarning({ databox_host: 'db1' })).toMatch(/^databox-bot reads no setting named databox_host/);
+  });
+
   it('starts with a DATABOX_ name far from every setting (the stack may read one added since), warning that the bot reads no such setting', () => {
     expect(() => loadConfig({ DATABOX_NOTHING_LIKE_IT: '1' })).not.toThrow();
     expect(unreadSettingsWarning({ DATABOX_NOTHING_LIKE_IT: '1', DATABOX_SMOKE: '1', DATABOX_APPROVERS: 'U0A' })).toBe(
