@@ -5,7 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { dltSecretValues } from './dlt-secrets.js';
 import { hostMemory, sizeInBytes, sizePattern } from './duckdb/memory-sizes.js';
-import { unknownVariables } from './unknown-variables.js';
+import { unknownVariables, type UnknownVariable } from './unknown-variables.js';
+import { withheldFromCommands } from './withheld-from-commands.js';
 
 /** Each unit at most once, the largest first: "1h30m" and "1d12h" as well as "90m"; "30s1m" or "1h 30m" are no duration. */
 const durationPattern = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -371,8 +372,14 @@ export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 export function unreadSettingsWarning(env: Record<string, string | undefined>): string | undefined {
   const unread = unknownVariables(Object.keys(emptyAsUnset(env)), configVariables).filter((v) => !v.misspelt);
   if (unread.length === 0) return undefined;
-  const each = unread.map(({ name, closest }) => `${name}${closest ? ` (did you mean ${closest}?)` : ''}`);
-  return `databox-bot reads no setting named ${each.join(', ')}: passed on to the commands it runs, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default`;
+  const each = (names: UnknownVariable[]) => names.map(({ name, closest }) => `${name}${closest ? ` (did you mean ${closest}?)` : ''}`).join(', ');
+  const passed = unread.filter(({ name }) => !withheldFromCommands(name));
+  const withheld = unread.filter(({ name }) => withheldFromCommands(name));
+  const fates = [
+    ...(passed.length > 0 ? [`${each(passed)}: passed on to the commands it runs`] : []),
+    ...(withheld.length > 0 ? [`${each(withheld)}: withheld from the commands it runs, as every SLACK_ variable is`] : []),
+  ];
+  return `databox-bot reads no setting named ${fates.join('; nor ')}, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default`;
 }
 
 /** Refuses the start at a variable that can only be a misspelling of a setting: its value would be ignored silently. */

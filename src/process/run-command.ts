@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import type { Redactor } from '../redact.js';
 import { StreamRedactor } from '../redact-stream.js';
+import { withheldFromCommands } from '../withheld-from-commands.js';
 import { OutputSpool, type SpooledOutput } from './output-spool.js';
 
 export interface CommandRequest {
@@ -142,7 +143,7 @@ export class OutputCapture {
 /** The environment a command inherits: Slack credentials are never handed to child processes. */
 export function childEnvironment(extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const inherited = Object.fromEntries(
-    Object.entries(base).filter(([name, value]) => value !== undefined && !name.startsWith('SLACK_')),
+    Object.entries(base).filter(([name, value]) => value !== undefined && !withheldFromCommands(name)),
   ) as Record<string, string>;
   return { ...inherited, ...extra };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig, loadRecordSettings, parseDuration, secretValuesOf, unreadSettingsWarning } from '../../src/config.js';
 import { hostMemory } from '../../src/duckdb/memory-sizes.js';
+import { childEnvironment } from '../../src/process/run-command.js';
 import { createRedactor } from '../../src/redact.js';
 import { projectRoot } from '../support/fixtures.js';
 
@@ -358,7 +359,13 @@ describe('a variable the bot does not read', () => {
       expect(() => loadConfig({ [name]: 'abcd' }), name).not.toThrow();
     }
     expect(unreadSettingsWarning({ SLACK_SIGNING_SECRETS: 's', DAGSTER_LOCATON: 'databox', MOTHERDUCK_TOKN: 'abcd' })).toBe(
-      "databox-bot reads no setting named SLACK_SIGNING_SECRETS (did you mean SLACK_SIGNING_SECRET?), DAGSTER_LOCATON (did you mean DAGSTER_LOCATION?), MOTHERDUCK_TOKN (did you mean MOTHERDUCK_TOKEN?): passed on to the commands it runs, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
+      "databox-bot reads no setting named DAGSTER_LOCATON (did you mean DAGSTER_LOCATION?), MOTHERDUCK_TOKN (did you mean MOTHERDUCK_TOKEN?): passed on to the commands it runs; " +
+        "nor SLACK_SIGNING_SECRETS (did you mean SLACK_SIGNING_SECRET?): withheld from the commands it runs, as every SLACK_ variable is, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
+    );
+    // Said as it is: the commands never see a SLACK_ variable, so the warning does not say they do.
+    expect(childEnvironment({}, { SLACK_SIGNING_SECRETS: 's', DAGSTER_LOCATON: 'databox' })).toEqual({ DAGSTER_LOCATON: 'databox' });
+    expect(unreadSettingsWarning({ SLACK_SIGNING_SECRETS: 's' })).toBe(
+      "databox-bot reads no setting named SLACK_SIGNING_SECRETS (did you mean SLACK_SIGNING_SECRET?): withheld from the commands it runs, as every SLACK_ variable is, but if it was meant as one of the bot's settings (README, Configuration), that setting keeps its default",
     );
     expect(unreadSettingsWarning({ MOTHERDUCK_TOKN: 'abcd' })).not.toContain('abcd');
     expect(unreadSettingsWarning({ DAGSTER_HOME: '/srv/dagster', DAGSTER_GRPC_TIMEOUT_SECONDS: '60', SLACK_WEBHOOK_URL: 'https://hooks.example', MOTHERDUCK_SAAS_MODE: 'true' })).toBeUndefined();
