@@ -49,7 +49,7 @@ const smallestMemoryLimit = 16e6;
 const memoryLimit = z
   .string()
   .trim()
-  .regex(sizePattern, 'expected a size such as 256MB or 1GB')
+  .regex(sizePattern, 'expected a size such as 256MB or 1GB (KB, MB, GB or TB; KiB to TiB)')
   // What is not a size at all is the regex's to say.
   .refine((text) => (sizeInBytes(text) ?? smallestMemoryLimit) >= smallestMemoryLimit, 'is below 16MB, too little for DuckDB to read a database with (KB typed for MB?)')
   .superRefine((text, ctx) => {
@@ -236,6 +236,14 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.DATABOX_ROOT !== undefined && !isDirectory(path.resolve(env.DATABOX_ROOT))) {
       ctx.addIssue({ code: 'custom', path: ['DATABOX_ROOT'], message: `${path.resolve(env.DATABOX_ROOT)} is not a directory: it must be the databox checkout` });
+    }
+    // The watcher would warn only once the disk check already calls the volume full, if at all.
+    if (env.DATABOX_DISK_ALERT_PERCENT > env.DATABOX_DISK_FULL_PERCENT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABOX_DISK_ALERT_PERCENT'],
+        message: `${env.DATABOX_DISK_ALERT_PERCENT} is above DATABOX_DISK_FULL_PERCENT (${env.DATABOX_DISK_FULL_PERCENT}), so the disk alert would come only after the disk check calls the volume full: set it below that (the defaults are 90 and 95)`,
+      });
     }
     const blocked = blockingAncestor(path.resolve(env.DATABOX_STATE_DIR));
     if (blocked) ctx.addIssue({ code: 'custom', path: ['DATABOX_STATE_DIR'], message: `cannot be created: ${blocked} is not a directory` });

@@ -1,9 +1,9 @@
 // Memory sizes for DuckDB: its notation in bytes, the memory it sees on this host, and the largest block pool it takes.
 import os from 'node:os';
 
-const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const sizeUnits: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 /** The part of DuckDB's notation the bot takes: a number and a unit, where MB is 1,000,000 bytes and MiB 2^20, as in DuckDB. */
-export const sizePattern = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i;
+export const sizePattern = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /** "256MB" in bytes; undefined for what is not a size in `sizePattern`'s notation. */
 export function sizeInBytes(text: string): number | undefined {

@@ -127,6 +127,24 @@ describe('durations', () => {
     expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: under }).duckdbMemoryLimit).toBe(under);
   });
 
+  // Refused before as "expected a size such as 256MB or 1GB": DuckDB writes terabytes too.
+  it('reads a DuckDB memory limit in TB or TiB, and holds it to the memory there is as any other', () => {
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '0.001TB' }).duckdbMemoryLimit).toBe('0.001TB');
+    expect(loadConfig({ DATABOX_DUCKDB_MEMORY_LIMIT: '0.001tib' }).duckdbMemoryLimit).toBe('0.001tib');
+    const over = `${Math.ceil(hostMemory().bytes / 1e12)}TB`;
+    expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: over })).toMatch(new RegExp(`✖ ${over} is more memory than (this host has|this process may use) .*→ at DATABOX_DUCKDB_MEMORY_LIMIT$`));
+    expect(configErrorOf({ DATABOX_DUCKDB_MEMORY_LIMIT: '1T' })).toContain('expected a size such as 256MB or 1GB (KB, MB, GB or TB; KiB to TiB) → at DATABOX_DUCKDB_MEMORY_LIMIT');
+  });
+
+  it('refuses a disk alert percentage above the disk-full one, naming both: the alert would come only once the disk is called full', () => {
+    expect(configErrorOf({ DATABOX_DISK_ALERT_PERCENT: '97' })).toContain(
+      '97 is above DATABOX_DISK_FULL_PERCENT (95), so the disk alert would come only after the disk check calls the volume full: set it below that (the defaults are 90 and 95) → at DATABOX_DISK_ALERT_PERCENT',
+    );
+    expect(configErrorOf({ DATABOX_DISK_ALERT_PERCENT: '85', DATABOX_DISK_FULL_PERCENT: '80' })).toContain('85 is above DATABOX_DISK_FULL_PERCENT (80)');
+    expect(loadConfig({ DATABOX_DISK_ALERT_PERCENT: '95' }).watch.diskAlertPercent).toBe(95);
+    expect(loadConfig({ DATABOX_DISK_ALERT_PERCENT: '70', DATABOX_DISK_FULL_PERCENT: '80' }).diskFullPercent).toBe(80);
+  });
+
   it('refuses a duration past a hundred years, which no clock can add (a plan would fail "Invalid time value")', () => {
     expect(configErrorOf({ DATABOX_APPROVAL_TTL: '100000000d' })).toContain('is longer than 36500d (a hundred years): a typo? → at DATABOX_APPROVAL_TTL');
     expect(loadConfig({ DATABOX_APPROVAL_TTL: '36500d' }).approvalTtlMs).toBe(36_500 * 86_400_000);
