@@ -101,7 +101,8 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
     customRoutes: [
       {
         path: '/healthz',
-        method: ['GET'],
+        // HEAD as well: probes often ask with it, and Node sends a HEAD's answer without its body.
+        method: ['GET', 'HEAD'],
         handler: (_req, res) => {
           const token = tokenRefused();
           res.writeHead(200, { 'content-type': 'application/json' });

@@ -258,6 +258,9 @@ describe('npm start', () => {
     });
     try {
       expect(await waitForHealthz(port)).toBe(200);
+      // A HEAD, as load balancers' and uptime checks' probes often are, answered as the GET is, without its body.
+      const head = await fetch(`http://127.0.0.1:${port}/healthz`, { method: 'HEAD' });
+      expect({ status: head.status, type: head.headers.get('content-type'), body: await head.text() }).toEqual({ status: 200, type: 'application/json', body: '' });
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
       for (const deadline = Date.now() + 60_000; Date.now() < deadline && !stdout.includes('databox-bot is running'); ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
