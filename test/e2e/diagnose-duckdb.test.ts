@@ -66,7 +66,11 @@ describe('/databox diagnose duckdb', () => {
     // In the thread: the diagnosis as one message, updated in place as its checks ran, and the verdict.
     expect(posts.filter((p) => p.thread_ts).map((p) => String(p.text).split(':')[0])).toEqual([expect.stringMatching(/^Diagnosis/), 'Verdict']);
     const diagnosisTs = slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.thread_ts)?.result?.ts;
-    expect(slack.callsTo('chat.update').filter((u) => u.ts === diagnosisTs).length).toBeGreaterThanOrEqual(2);
+    // At least its final state: on a busy machine the outbox folds the updates queued behind a slow one into one.
+    const diagnosisUpdates = slack.callsTo('chat.update').filter((u) => u.ts === diagnosisTs);
+    expect(diagnosisUpdates.length).toBeGreaterThanOrEqual(1);
+    const diagnosisPosted = posts.find((p) => p.thread_ts);
+    expect(JSON.stringify(diagnosisUpdates.at(-1)?.blocks), 'the update shows the checks as they ended').not.toBe(JSON.stringify(diagnosisPosted?.blocks));
   });
 
   it('calls a DuckDB header over garbage corrupt, with DuckDB\'s error as evidence, and offers paths A and B', async () => {
