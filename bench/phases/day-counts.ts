@@ -20,7 +20,7 @@ export async function benchDayCounts(ctx: BenchContext): Promise<void> {
   await createRawTable(file, ctx.sizes.rawRows, lastDay, zeroDay);
   const step = {
     id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', mutates: false, destructive: false, acceptStatuses: [], timeoutMs: 600_000, guard: false,
-    table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: 'id', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000,
+    table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: 'id', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000,
   } as Extract<ResolvedStep, { kind: 'day-counts' }>;
   const stepCtx = {
     root: ctx.dir, databasePath: file, stateDir: ctx.dir, incidentId: 'bench', runId: 'bench/1', diskFullPercent: 95, runCommand,

@@ -292,3 +292,32 @@ describe("scenario 2's cleanup of named snapshots with DATABOX_BACKEND=duckdb", 
     expect(run?.results.find((r) => r.stepId === 'named_snapshots')).toMatchObject({ status: 'skipped', summary: expect.stringContaining('not MotherDuck') });
   });
 });
+
+/** SQL deleting the rows of `from` … `to` in `table` whose id ends in a digit under `digit`: a share of each day's rows gone. */
+const partOf = (table: string, column: string, from: string, to: string, digit: number) => `DELETE FROM ${table} WHERE ${column} BETWEEN DATE '${from}' AND DATE '${to}' AND id % 10 < ${digit};`;
+
+describe('scenario 2 verdicts on days short of part of their rows', () => {
+  it('names days missing 40–60% of their rows as short and offers path A for them, not "No bad window"', async () => {
+    const sql = (table: string, column: string) => partOf(table, column, '2026-04-18', '2026-04-19', 6) + partOf(table, column, '2026-04-20', '2026-04-20', 5);
+    const diagnosis = await diagnose({ source: 'ebird' }, sql('raw_ebird.observations', 'observation_date') + sql('ebird.fct_daily_bird_observations', 'day_date'));
+    // Before: "No bad window" (severity ok), every day "normal".
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', severity: 'critical', paths: ['a'], suggested: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' } });
+    expect(diagnosis?.advice).toContain('raw_ebird.observations shows the same bad days as ebird.fct_daily_bird_observations (2026-04-18 … 2026-04-20)');
+  });
+
+  it('says what a short day is short of in the counts, and offers path B for one short in the mart only', async () => {
+    const { service, incident } = await diagnosed({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, partOf('ebird.fct_daily_bird_observations', 'day_date', '2026-04-20', '2026-04-20', 5));
+    expect(incident.diagnosis).toMatchObject({ verdict: 'transform-window', paths: ['b'], suggested: { from: '2026-04-20', to: '2026-04-20' } });
+    const mart = service.run(incident.diagnosis!.runId).results.find((r) => r.stepId === 'mart_counts');
+    expect(mart?.summary).toMatch(/^1 of 8 days looks wrong in ebird\.fct_daily_bird_observations \([^)]*\): 2026-04-20 short \(\d+ rows, (4\d|50)% of the median of [\d.]+\/day: part of the day's rows missing\)/);
+  });
+
+  it('judges a weekend day by its own weekday where the source always loads less then: usual halves are no short days', async () => {
+    const weekendsHalved = (table: string, column: string) => `DELETE FROM ${table} WHERE dayofweek(${column}) IN (0, 6) AND id % 2 = 0;`;
+    const halved = weekendsHalved('raw_ebird.observations', 'observation_date') + weekendsHalved('ebird.fct_daily_bird_observations', 'day_date');
+    expect(await diagnose({ source: 'ebird' }, halved)).toMatchObject({ verdict: 'healthy' });
+    // Saturday 2026-04-18 halved again: a quarter of a weekday's rows, half of a Saturday's.
+    const diagnosis = await diagnose({ source: 'ebird' }, halved + partOf('raw_ebird.observations', 'observation_date', '2026-04-18', '2026-04-18', 5) + partOf('ebird.fct_daily_bird_observations', 'day_date', '2026-04-18', '2026-04-18', 5));
+    expect(diagnosis).toMatchObject({ verdict: 'raw-window', suggested: { from: '2026-04-18', to: '2026-04-18' } });
+  });
+});

@@ -368,7 +368,7 @@ describe('day counts', () => {
 
   it('finds the planted days and proposes the window that covers them', async () => {
     const { ctx } = await database();
-    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', key: '', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'mart_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"ebird"."fct_daily_bird_observations"', dateColumn: '"day_date"', key: '', from: '', to: '', baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, ctx);
     expect(result.status).toBe('anomalies');
     expect(result.outputs.badDays).toEqual(['2026-04-18', '2026-04-19', '2026-04-20']);
@@ -379,7 +379,7 @@ describe('day counts', () => {
 
 describe('day counts that are not a bad window', () => {
   const rawCounts = (from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
-    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   it('says today is still loading instead of calling it normal, and judges nothing when the window is today alone', async () => {
     const { ctx } = await database();
@@ -574,7 +574,7 @@ describe('day counts that are not a bad window', () => {
 
 describe('a baseline with empty days', () => {
   const noaaCounts = (from: string, to: string) =>
-    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_noaa"."daily_weather"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    ({ ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_noaa"."daily_weather"', dateColumn: '"observation_date"', key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   it('is judged by the days before the window that have rows: a week-long outage before it hides no bad day', async () => {
     const { ctx } = await database();
@@ -653,7 +653,7 @@ describe('bad days told apart from the mart\'s', () => {
   it('reads the mart step\'s bad days from the run, as the diagnosis runs', async () => {
     const { ctx } = await database();
     const mart = { status: 'anomalies', summary: '', durationMs: 0, outputs: { table: 'ebird.fct_daily_bird_observations', badDays: ['2026-04-16', '2026-04-18'] } };
-    const step = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-14', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, tellApartFrom: 'mart_counts' } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    const step = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-14', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, tellApartFrom: 'mart_counts' } as Extract<ResolvedStep, { kind: 'day-counts' }>;
     const result = await runDayCountsStep(step, { ...ctx, earlier: new Map([['mart_counts', mart]]) });
     expect(result.outputs).toMatchObject({
       comparison: 'bad in raw_ebird.observations and so in ebird.fct_daily_bird_observations: 2026-04-18; bad in ebird.fct_daily_bird_observations only, their rows in raw_ebird.observations look normal: 2026-04-16; bad in raw_ebird.observations only, ebird.fct_daily_bird_observations looks normal there: 2026-04-19 … 2026-04-20',
@@ -665,7 +665,7 @@ describe('bad days told apart from the mart\'s', () => {
 
 describe('a raw table with no rows in the window, or on days of it', () => {
   const counts = (id: string, table: string, dateColumn: string, from: string, to: string, extra: Partial<Extract<ResolvedStep, { kind: 'day-counts' }>> = {}) =>
-    ({ ...common, mutates: false, id, title: 'counts', kind: 'day-counts', target: 'local', table, dateColumn, key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
+    ({ ...common, mutates: false, id, title: 'counts', kind: 'day-counts', target: 'local', table, dateColumn, key: '', from, to, baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000, ...extra }) as Extract<ResolvedStep, { kind: 'day-counts' }>;
   const diagnose = async (ctx: StepRunContext, from: string, to: string) => {
     const mart = await runDayCountsStep(counts('mart_counts', '"noaa"."fct_daily_weather"', '"day_date"', from, to), ctx);
     return runDayCountsStep(counts('raw_counts', '"raw_noaa"."daily_weather"', '"observation_date"', from, to, { key: 'id', tellApartFrom: 'mart_counts' }), { ...ctx, earlier: new Map([['mart_counts', mart]]) });
@@ -787,7 +787,7 @@ describe('a raw table with no rows in the window, or on days of it', () => {
 });
 
 describe('per-day counts that cannot be taken or trusted say why in a line, DuckDB\'s text kept as the output', () => {
-  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
+  const rawCounts = { ...common, mutates: false, id: 'raw_counts', title: 'counts', kind: 'day-counts', target: 'local', table: '"raw_ebird"."observations"', dateColumn: '"observation_date"', key: '', from: '2026-04-10', to: '2026-04-20', baselineDays: 14, scanDays: 30, lowBelow: 0.2, shortBelow: 0.6, spikeAbove: 5, repeatsFrom: 0.1, exactRepeatsUpTo: 50_000 } as Extract<ResolvedStep, { kind: 'day-counts' }>;
 
   it('names a missing table, where it looked and what is there', async () => {
     const { ctx } = await database();

@@ -18,6 +18,7 @@ import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
+import { shortSaid, usualPerWeekday, type ShortOf } from './short-days.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -32,6 +33,11 @@ const schema = z.strictObject({
   scanDays: z.number().int().min(1).max(90).default(30),
   /** Below this fraction of the baseline median a day is "absurdly low". */
   lowBelow: z.number().min(0).max(1).default(0.2),
+  /**
+   * Below this fraction of the baseline median (or of its weekday's, where that weekday is usually lower) a day not low
+   * is "short": part of its rows missing, as a load that hit API errors part-way leaves. Normal variation stays above it.
+   */
+  shortBelow: z.number().min(0).max(1).default(0.6),
   /** Above this multiple of the baseline median a day is "spiking". */
   spikeAbove: z.number().min(1).default(5),
   /** The id of a diagnosis step of the same kind whose counts are shown beside these (validation). */
@@ -76,13 +82,13 @@ export type DayCountsStep = z.output<typeof schema> &
     diagnosedEmpty?: boolean;
   };
 /**
- * `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
+ * `short`: under the step's `shortBelow` of the usual rows, not low (part of the day's rows missing). `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
  * the table's first row, which the source never had (a source younger than the window), shown but never judged.
  * `duplicates`: a count in the normal range, but at least the step's `repeatsFrom` of its rows repeat a primary key
  * another row of the day has (the day was loaded twice). `quiet`: no rows on a weekday that had none in every week of
  * the baseline either (a source that does not load at weekends): as usual, not a bad day.
  */
-export type DayVerdict = 'zero' | 'low' | 'spike' | 'normal' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
+export type DayVerdict = 'zero' | 'low' | 'short' | 'spike' | 'normal' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
 
 export interface DayCount {
   day: string;
@@ -245,7 +251,8 @@ function shareOf(part: number, whole: number): string {
  * `about` when the repeats were counted in a slice of the keys and scaled. A bad day's repeats are said here, with
  * their share of its rows: from `repeatsFrom` of them it was loaded more than once, whatever its count says too.
  */
-function describeDay(d: DayCount, about: string, repeatsFrom: number): string {
+function describeDay(d: DayCount, about: string, repeatsFrom: number, usual: (day: string) => ShortOf): string {
+  if (d.verdict === 'short' && !d.repeated) return `${d.day} short (${rowsSaid(d.count)}, ${shortSaid(d.count, usual(d.day))}: part of the day's rows missing)`;
   if (d.verdict === 'duplicates') return `${d.day} duplicates (${rowsSaid(d.count)}, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
   if (!d.repeated) return `${d.day} ${d.verdict} (${d.count})`;
   const loadedAgain = d.repeated >= d.count * repeatsFrom ? ': loaded more than once' : '';
@@ -328,13 +335,16 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   }
   const medianThen = countedThen.length > 0 ? median(countedThen) : (step.baselineBefore ?? 0);
   const quiet = quietWeekdays(baselineFrom, from, (day) => (beforeRows(day) ? undefined : (counted.get(day) ?? 0)), baselineMedian);
+  // Short is judged against the days the median was taken of, weekday by weekday: a weekend usually lower is no short day.
+  const usual = usualPerWeekday(shifted ? olderFrom : baselineFrom, shifted ? baselineFrom : from, reference, (day) => (beforeRows(day) ? undefined : (counted.get(day) ?? 0)));
   const days: DayCount[] = [];
   for (let ms = dayMsOf(from); ms <= dayMsOf(to); ms += dayMs) {
     const day = isoDay(ms);
     const count = counted.get(day) ?? 0;
     const repeated = repeats.get(day) ?? 0;
     const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, reference, step.lowBelow, step.spikeAbove);
-    const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : judgedByCount;
+    const short = judgedByCount === 'normal' && reference > 0 && count < usual(day).usual * step.shortBelow;
+    const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : short ? 'short' : judgedByCount;
     const verdict = judged === 'normal' && repeated > 0 && repeated >= count * step.repeatsFrom ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
@@ -402,7 +412,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const range = `${from} … ${to}${baselineMedian === 0 ? '' : `, baseline median ${baselineMedian}/day`}${levelSaid}${noBaseline}${leftOut}`;
   const stillLoading = loading ? `today (${loading.day}) is still loading: ${plural(loading.count, 'row', 'rows')} so far` : '';
   const about = sampleEvery > 1 ? 'about ' : '';
-  const badList = bad.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ');
+  const badList = bad.map((d) => describeDay(d, about, step.repeatsFrom, usual)).join(', ');
   // Days of the window before the table's first row are not counted among "all N days": said which ones are.
   const since = unjudgedBefore > 0 ? ' from its first row' : '';
   const badOfJudged = `${bad.length} of ${plural(judgedDays.length, 'day', 'days')} ${bad.length === 1 ? 'looks' : 'look'} wrong`;
@@ -417,7 +427,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const emptyInBoth = alsoBad.filter((d) => d.verdict === 'zero' && builtCount.get(d.day) === 0).map((d) => d.day);
   const otherWrong = alsoBad.filter((d) => !emptyInBoth.includes(d.day));
   const alsoWrong =
-    (otherWrong.length > 0 ? `; ${plural(otherWrong.length, 'other day looks', 'other days look')} wrong in ${tableName} (${range}): ${otherWrong.map((d) => describeDay(d, about, step.repeatsFrom)).join(', ')}` : '') +
+    (otherWrong.length > 0 ? `; ${plural(otherWrong.length, 'other day looks', 'other days look')} wrong in ${tableName} (${range}): ${otherWrong.map((d) => describeDay(d, about, step.repeatsFrom, usual)).join(', ')}` : '') +
     (emptyInBoth.length > 0
       ? `; ${plural(emptyInBoth.length, 'other day has', 'other days have')} no rows in ${otherTable} either (${dayRanges(emptyInBoth)}): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others`
       : '') +
