@@ -223,7 +223,7 @@ describe('scenario 2 verdicts on days loaded twice', () => {
     expect(incident.diagnosis).toMatchObject({ verdict: 'duplicate-load', suggested: { from: '2026-04-20', to: '2026-04-20' } });
     const mart = service.run(incident.diagnosis!.runId).results.find((r) => r.stepId === 'mart_counts');
     // Before: "all 6 days normal in ebird.fct_daily_bird_observations (…, baseline median 1000/day)", of a day at 2× it.
-    expect(mart?.status).toBe('ok');
+    expect(mart?.status).toBe('doubled');
     expect(mart?.summary).toMatch(
       /^5 of 6 days normal in ebird\.fct_daily_bird_observations \(2026-04-18 … 2026-04-23, baseline median [\d.]+\/day\); 2026-04-20 \(\d+ rows, [12]\.\d\d× the median\) has about twice the usual rows or more: under the spike threshold \(5×\), so not called a spike, but not normal either \(a day loaded twice has as many\)/,
     );
@@ -319,5 +319,48 @@ describe('scenario 2 verdicts on days short of part of their rows', () => {
     // Saturday 2026-04-18 halved again: a quarter of a weekday's rows, half of a Saturday's.
     const diagnosis = await diagnose({ source: 'ebird' }, halved + partOf('raw_ebird.observations', 'observation_date', '2026-04-18', '2026-04-18', 5) + partOf('ebird.fct_daily_bird_observations', 'day_date', '2026-04-18', '2026-04-18', 5));
     expect(diagnosis).toMatchObject({ verdict: 'raw-window', suggested: { from: '2026-04-18', to: '2026-04-18' } });
+  });
+});
+
+describe('scenario 2 verdicts on days at about twice their rows with no key repeated', () => {
+  it('offers path B for mart days at twice their rows over normal raw rows (a transform fanning rows out), not "No bad window"', async () => {
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, loadedTwice('ebird.fct_daily_bird_observations', 'day_date', '2026-04-19') + loadedTwice('ebird.fct_daily_bird_observations', 'day_date', '2026-04-20'));
+    // Before: "No bad window" (severity ok), while the validation fails on such a day (doubled).
+    expect(diagnosis).toMatchObject({ verdict: 'mart-doubled', severity: 'critical', paths: ['b'], suggested: { source: 'ebird', from: '2026-04-19', to: '2026-04-20' } });
+    expect(diagnosis?.advice).toMatch(/^6 of 8 days normal in ebird\.fct_daily_bird_observations \([^)]*\); 2026-04-19 \(\d+ rows, [12]\.\d\d× the median\), 2026-04-20 \(\d+ rows, [12]\.\d\d× the median\) have about twice the usual rows or more/);
+    expect(diagnosis?.advice).toContain('Restate the window 2026-04-19 … 2026-04-20 (path B)');
+  });
+
+  it('calls raw days loaded again with new ids not conclusive, naming them and their dlt loads', async () => {
+    const newIds = `ALTER TABLE raw_ebird.observations ADD COLUMN _dlt_load_id VARCHAR DEFAULT '1776000000.1';
+      INSERT INTO raw_ebird.observations SELECT id + 10000000, observation_date, species, how_many, '1776600000.2' FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-19';
+      INSERT INTO ebird.fct_daily_bird_observations SELECT * FROM ebird.fct_daily_bird_observations WHERE day_date = DATE '2026-04-19';`;
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, newIds);
+    // Before: "No bad window" (severity ok).
+    expect(diagnosis).toMatchObject({ verdict: 'raw-doubled', severity: 'warning', paths: [] });
+    expect(diagnosis?.title).toBe('Not conclusive — raw days at about twice their usual rows, no key repeated');
+    expect(diagnosis?.advice).toMatch(/2026-04-19 \(\d+ rows, [12]\.\d\d× the median\) has about twice the usual rows or more.*, though no key repeats there/);
+    expect(diagnosis?.advice).toMatch(/the loads of those days in raw_ebird\.observations \(_dlt_load_id\): 2026-04-19: 2 loads, 1776000000\.1 \(\d+ rows\), 1776600000\.2 \(\d+ rows\)/);
+    expect(diagnosis?.advice).toContain('`/databox recover backfill path=a source=ebird from=2026-04-19 to=2026-04-19`');
+  });
+
+  it('says a raw day loaded twice with NULL keys has no _dlt_load_id to tell its loads by, where the table has none', async () => {
+    const nullKeys = `UPDATE raw_ebird.observations SET id = NULL WHERE observation_date = DATE '2026-04-19';
+      INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = DATE '2026-04-19';`;
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, nullKeys);
+    expect(diagnosis).toMatchObject({ verdict: 'raw-doubled', paths: [] });
+    expect(diagnosis?.advice).toContain('raw_ebird.observations has no _dlt_load_id column to tell the loads of 2026-04-19 apart');
+  });
+});
+
+describe('scenario 2 verdicts on a raw table without its primary key column', () => {
+  it('names the source\'s primary_key as the column missing, with the table\'s columns, not a table or date column problem', async () => {
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, 'ALTER TABLE raw_ebird.observations RENAME id TO obs_id');
+    expect(diagnosis).toMatchObject({ verdict: 'unreadable-table', paths: [] });
+    // Before: "Binder Error: Referenced column "id" not found …", read as a table or date column to correct.
+    expect(diagnosis?.advice).toContain(
+      "Raw: raw_ebird.observations has no column id, which the source's primary_key (id) names (its columns: obs_id, observation_date, species, how_many): correct primary_key in the runbook if the table names its key otherwise.",
+    );
+    expect(diagnosis?.advice).not.toContain('Binder Error');
   });
 });

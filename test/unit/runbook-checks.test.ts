@@ -588,14 +588,14 @@ const backfillCases: Planted[] = [
     plant: (doc) => {
       doc.diagnosis.verdicts[10].when.status = 'anomaly';
     },
-    refusal: ['at diagnosis.verdicts[10].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[10].when.status: step "mart_counts" (day-counts) never ends "anomaly" (did you mean "anomalies"?); it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
   },
   {
     name: 'rows-removed asked of a day-counts step with no tellApartFrom (no built table to have the rows)',
     plant: (doc) => {
       doc.diagnosis.verdicts[8].when = { step: 'mart_counts', status: 'rows-removed' };
     },
-    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
+    refusal: ['at diagnosis.verdicts[8].when.status: step "mart_counts" (day-counts) never ends "rows-removed"; it can end: ok, anomalies, duplicates, doubled, no-baseline, no-data, empty, not-judged, no-table, bad-dates, damaged, failed, unreachable, skipped, timeout'],
   },
   {
     name: 'tellApartFrom naming a step that is not before it in the diagnosis (its results would never be there)',

@@ -3,7 +3,7 @@ import { isDamage } from '../../duckdb/probe.js';
 import { firstLine } from '../../excerpt.js';
 import type { TargetSession } from '../../database/target.js';
 import type { Explained } from './step-database.js';
-import { inCatalog, isPlainName, placeOf, plainName as plain } from './table-exists.js';
+import { columnsOf, inCatalog, isPlainName, placeOf, plainName as plain } from './table-exists.js';
 
 export interface DateProblems {
   /** Values that are there but do not cast to DATE ('2026-13-45', 'n/a'). */
@@ -31,15 +31,19 @@ async function missingTable(session: TargetSession, table: string, database: str
 }
 
 async function missingColumn(session: TargetSession, table: string, column: string): Promise<string | undefined> {
-  const [catalog, schema, name] = placeOf(table);
-  const { rows } = await session.run(
-    `SELECT column_name FROM information_schema.columns
-      WHERE ${inCatalog} AND lower(table_schema) = lower($2) AND lower(table_name) = lower($3) ORDER BY ordinal_position`,
-    [catalog, schema, name],
-  );
-  const columns = rows.map((row) => String(row[0]));
+  const columns = await columnsOf(session, table);
   if (columns.length === 0 || columns.some((c) => c.toLowerCase() === plain(column).toLowerCase())) return undefined;
   return `${plain(table)} has no column ${plain(column)} (its columns: ${listed(columns)})`;
+}
+
+/** The key's columns the table lacks, said as the runbook's setting that names them: the repeats are counted by it. */
+async function missingKey(session: TargetSession, table: string, key: string): Promise<string | undefined> {
+  const keys = key.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) return undefined;
+  const columns = await columnsOf(session, table);
+  const lacking = keys.filter((k) => !columns.some((c) => c.toLowerCase() === plain(k).toLowerCase()));
+  if (columns.length === 0 || lacking.length === 0) return undefined;
+  return `${plain(table)} has no column ${lacking.map(plain).join(', ')}, which the source's primary_key (${keys.map(plain).join(', ')}) names (its columns: ${listed(columns)}): correct primary_key in the runbook if the table names its key otherwise`;
 }
 
 /** The NULL dates: cheap, as DuckDB skips the row groups whose statistics hold none. */
@@ -70,7 +74,7 @@ export function datesSummary(table: string, column: string, problems: DateProble
 /** What a failed count of `table` per `dateColumn` comes to; DuckDB's first line when it is none of these. */
 export async function explainCountFailure(
   session: TargetSession,
-  step: { table: string; dateColumn: string },
+  step: { table: string; dateColumn: string; key?: string },
   database: string,
   error: Error,
   localFile: boolean,
@@ -83,6 +87,8 @@ export async function explainCountFailure(
       if (missing) return { status: 'no-table', summary: missing };
       const noColumn = isPlainName(step.dateColumn) ? await missingColumn(session, step.table, step.dateColumn) : undefined;
       if (noColumn) return { status: 'failed', summary: noColumn };
+      const noKey = await missingKey(session, step.table, step.key ?? '');
+      if (noKey) return { status: 'failed', summary: noKey };
     }
     const dates = await datesThatDoNotRead(session, step.table, step.dateColumn);
     if (dates.unreadable > 0) return { status: 'bad-dates', summary: datesSummary(step.table, step.dateColumn, dates) };

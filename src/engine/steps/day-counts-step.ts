@@ -18,6 +18,7 @@ import { badBeforeSaid, badBeforeWindow } from './bad-before-window.js';
 import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
+import { loadsOfDays, loadsSaid } from './dlt-loads.js';
 import { shortSaid, usualPerWeekday, type ShortOf } from './short-days.js';
 
 const schema = z.strictObject({
@@ -395,12 +396,21 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const stillEmpty = step.diagnosedEmpty === true && !noRows && baselineWithRows.length === 0;
   // A day with about twice its usual rows (a day loaded twice) is under the spike threshold, but it is no normal day.
   const doubled = judgedDays.filter((d) => d.verdict === 'normal' && reference > 0 && d.count >= reference * doubledFrom);
-  // A diagnosis says such a day and judges the rest (a busy day is no bad window by its count alone); a validation does
-  // not pass a recovered window with one: a reload or restate that wrote a day twice leaves exactly that, and the mart,
-  // having no key, shows it by its count alone.
-  const validated = judged === 'ok' && step.compareWith !== undefined && doubled.length > 0 ? 'doubled' : judged;
+  // Neither a diagnosis nor a validation calls such a window ok: a raw day loaded twice with new ids (or NULL keys)
+  // repeats no key, and a mart, having no key, shows a day loaded or built twice by its count alone. A validation does
+  // not pass a recovered window with one; a diagnosis names the days (a busy day cannot be told from them by count).
+  const validated = judged === 'ok' && doubled.length > 0 ? 'doubled' : judged;
   const status =
     complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : validated;
+  // A keyed (raw) table's days at twice their rows with no key repeated: its dlt loads of them are what tells.
+  let doubledLoads = '';
+  if (status === 'doubled' && keyed && doubled.every((d) => !d.repeated)) {
+    const days = doubled.map((d) => d.day);
+    await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, queryStarted) => {
+      doubledLoads = loadsSaid(step.table, days, await loadsOfDays(session, step.table, step.dateColumn, days));
+      return { status: 'ok', summary: '', durationMs: elapsedSince(queryStarted), outputs: {} };
+    });
+  }
   const daysBefore = `${plural(baseline.length, 'day', 'days')} before the window${baseline.length < step.baselineDays ? ' from its first row' : ''}`;
   const emptyBefore = baseline.length - baselineWithRows.length;
   const tooFew = `only ${baselineWithRows.length === baseline.length ? 'the' : `${baselineWithRows.length} of the`} ${daysBefore} ${baselineWithRows.length === 1 ? 'has' : 'have'} rows: too few to judge by`;
@@ -450,7 +460,9 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     anomalies: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
     duplicates: `${badOfJudged} in ${tableName} (${range}): ${badList}${doubledSaid ? `; ${doubledSaid}` : ''}`,
     ok: allNormal,
-    doubled: `${allNormal}; a recovered window does not pass with such a day: a reload or restate that wrote it twice leaves exactly that. A day the source really had that many rows on cannot be told from it by its count: look at that day's rows before closing the incident`,
+    doubled: step.compareWith
+      ? `${allNormal}; a recovered window does not pass with such a day: a reload or restate that wrote it twice leaves exactly that. A day the source really had that many rows on cannot be told from it by its count: look at that day's rows before closing the incident`
+      : `${allNormal}${doubledLoads ? `, though no key repeats there (a second load with new ids or NULL keys repeats none); ${doubledLoads}` : ''}`,
     'no-baseline': `${judgedDays.length === 1 ? `the one day${since} has` : `all ${judgedDays.length} days${since} have`} rows in ${tableName}, but none can be judged further (${range})`,
     'baseline-lost':
       emptiedDays.length > 0
@@ -486,7 +498,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   );
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
   // window's other bad days; normal and quiet days between them are said, as path A replaces them too.
-  const proposedDays = status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : bad.map((d) => d.day);
+  const proposedDays =
+    status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : status === 'doubled' ? doubled.map((d) => d.day) : bad.map((d) => d.day);
   // Said once for both tables in a verdict, with the window that takes in the days before and the bad days of both.
   const takeInBefore = (days: readonly string[], lastBad: string | undefined) => diagnoseTakingIn(step.diagnoseAgain, days[0] as string, lastBad ?? (days.at(-1) as string), [days]);
   const otherBefore = other && Array.isArray(other.outputs.badBefore) ? (other.outputs.badBefore as string[]) : [];
@@ -590,9 +603,9 @@ export const dayCountsStepKind = defineStepKind({
   // duplicates: no day out of range, but some repeat a key. empty: the table has no rows at all (none dated either).
   // baseline-lost: with compareWith, the days before the window had rows when the diagnosis counted and have none now;
   // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
-  // doubled: with compareWith, every day in range, but one or more at about twice the median or more (doubledFrom).
+  // doubled: every day in range, but one or more at about twice the median or more (doubledFrom), no key repeated.
   // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty', 'doubled'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'doubled', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
   // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) judged nothing, and set nothing
   // but, unreachable, why.
   outputs: unsetAlike(

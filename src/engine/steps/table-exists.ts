@@ -32,3 +32,15 @@ export async function tableExists(session: TargetSession, table: string): Promis
   );
   return Number(rows[0]?.[0] ?? 0) > 0;
 }
+
+/** The columns of the table `table` names (as SQL renders it), in their order; none for a name that is not a plain one. */
+export async function columnsOf(session: TargetSession, table: string): Promise<string[]> {
+  if (!isPlainName(table)) return [];
+  const [catalog, schema, name] = placeOf(table);
+  const { rows } = await session.run(
+    `SELECT column_name FROM information_schema.columns
+      WHERE ${inCatalog} AND lower(table_schema) = lower($2) AND lower(table_name) = lower($3) ORDER BY ordinal_position`,
+    [catalog, schema, name],
+  );
+  return rows.map((row) => String(row[0]));
+}
