@@ -1,7 +1,7 @@
 // Scenario 2's verdicts over counts a tester's own files gave: the bundled backfill.yml on the engine, no Slack.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackfillDatabase, dayAfterTheData, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
+import { createBackfillDatabase, dayAfterTheData, ebirdReloadAndRestate, ebirdReloadCommand, reloadRawSql, restateMartSql } from '../helpers/backfill-data.js';
 import { withStandinPath } from '../helpers/bot-harness.js';
 import { Checkout } from '../helpers/databox-checkout.js';
 import { openEngine } from '../helpers/engine.js';
@@ -362,5 +362,51 @@ describe('scenario 2 verdicts on a raw table without its primary key column', ()
       "Raw: raw_ebird.observations has no column id, which the source's primary_key (id) names (its columns: obs_id, observation_date, species, how_many): correct primary_key in the runbook if the table names its key otherwise.",
     );
     expect(diagnosis?.advice).not.toContain('Binder Error');
+  });
+});
+
+/** SQL loading again the rows of `day` in `table` whose id ends in under `percent` (of 100): part of the day loaded twice. */
+const partLoadedTwice = (table: string, column: string, day: string, percent: number) => `INSERT INTO ${table} SELECT * FROM ${table} WHERE ${column} = DATE '${day}' AND id % 100 < ${percent};`;
+
+describe('scenario 2 on days with a few repeated keys', () => {
+  const partly = (table: string, column: string) => partLoadedTwice(table, column, '2026-04-18', 12) + partLoadedTwice(table, column, '2026-04-20', 3);
+  const both = partly('raw_ebird.observations', 'observation_date') + partly('ebird.fct_daily_bird_observations', 'day_date');
+
+  it('takes every day with a repeated key into the window, however few: a repeated key is never right', async () => {
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, both);
+    // Before: 2026-04-18 alone, 2026-04-20 said "under 10% of the day's rows: not a day loaded twice" and left out.
+    expect(diagnosis).toMatchObject({ verdict: 'duplicate-load', paths: ['a'], suggested: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' } });
+    expect(diagnosis?.advice).toMatch(/2026-04-20 duplicates \(\d+ rows, \d+ repeat a key of the day: 3%, part of the day loaded again\)/);
+    expect(diagnosis?.advice).toContain('and ebird.fct_daily_bird_observations counts the repeated rows too (its count is raised on 2026-04-18, 2026-04-20)');
+  });
+
+  it('fails the validation of a reload that leaves a single repeated key in the window', async () => {
+    withStandinPath();
+    const checkout = new Checkout();
+    const oneRepeat = "INSERT INTO raw_ebird.observations SELECT * FROM raw_ebird.observations WHERE observation_date = CAST($1 AS DATE) AND $2 IS NOT NULL ORDER BY id LIMIT 1";
+    const behaviour = ebirdReloadAndRestate(1_000);
+    behaviour[ebirdReloadCommand]!.sql.push(oneRepeat);
+    checkout.behave(behaviour);
+    const { service, incident } = await diagnosed({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, both, checkout);
+    const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
+    await service.executeApproved(run!.id);
+    const validation = service.incident(incident.id).runs.find((r) => r.kind === 'validation');
+    const raw = validation?.results.find((r) => r.stepId === 'raw_counts');
+    // Before: "ok", the one repeat said as under 10% of the day's rows, and the validation passed.
+    expect(raw?.status).toBe('duplicates');
+    expect(raw?.summary).toMatch(/2026-04-18 duplicates \(\d+ rows, 1 repeats a key of the day: under 1%, part of the day loaded again\)/);
+    expect(validation?.status).not.toBe('succeeded');
+  });
+
+  it('says the mart will count a day loaded twice when next built, where its count is not raised yet', async () => {
+    const diagnosis = await diagnose({ source: 'ebird', from: '2026-04-15', to: '2026-04-22' }, loadedTwice('raw_ebird.observations', 'observation_date', '2026-04-20'));
+    expect(diagnosis).toMatchObject({ verdict: 'duplicate-load', suggested: { from: '2026-04-20', to: '2026-04-20' } });
+    // Before: "and the mart counts it twice", of a mart whose day has its usual rows.
+    expect(diagnosis?.advice).toContain(
+      "; ebird.fct_daily_bird_observations's count is not raised on 2026-04-20 (not built from those rows yet): it will count them twice when next built. Replace the window",
+    );
+    expect(diagnosis?.advice).not.toContain('counts it twice');
+    expect(diagnosis?.advice).not.toContain('counts the repeated rows too');
   });
 });

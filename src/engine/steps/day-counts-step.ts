@@ -49,8 +49,9 @@ const schema = z.strictObject({
    */
   key: z.string().default(''),
   /**
-   * A day in the normal range is "loaded twice" when at least this fraction of its rows repeat a key another row of the
-   * day has: a day loaded twice has about half; a few stray repeats are said, not held against the day.
+   * A day whose rows repeat a key another row of the day has is "duplicates" however few they are (a key is loaded once:
+   * a repeat left in the table is a wrong row, and a window that left the day out would leave it). From this fraction
+   * of its rows the day is said loaded more than once (a day loaded twice has about half); under it, part of it again.
    */
   repeatsFrom: z.number().gt(0).max(1).default(0.1),
   /**
@@ -85,8 +86,8 @@ export type DayCountsStep = z.output<typeof schema> &
 /**
  * `short`: under the step's `shortBelow` of the usual rows, not low (part of the day's rows missing). `incomplete` is today: its rows are still arriving, so it is shown but never judged. `before-first-row`: a day before
  * the table's first row, which the source never had (a source younger than the window), shown but never judged.
- * `duplicates`: a count in the normal range, but at least the step's `repeatsFrom` of its rows repeat a primary key
- * another row of the day has (the day was loaded twice). `quiet`: no rows on a weekday that had none in every week of
+ * `duplicates`: a count in the normal range, but rows repeating a primary key another row of the day has (the day,
+ * or part of it, was loaded again). `quiet`: no rows on a weekday that had none in every week of
  * the baseline either (a source that does not load at weekends): as usual, not a bad day.
  */
 export type DayVerdict = 'zero' | 'low' | 'short' | 'spike' | 'normal' | 'quiet' | 'duplicates' | 'incomplete' | 'before-first-row';
@@ -254,7 +255,10 @@ function shareOf(part: number, whole: number): string {
  */
 function describeDay(d: DayCount, about: string, repeatsFrom: number, usual: (day: string) => ShortOf): string {
   if (d.verdict === 'short' && !d.repeated) return `${d.day} short (${rowsSaid(d.count)}, ${shortSaid(d.count, usual(d.day))}: part of the day's rows missing)`;
-  if (d.verdict === 'duplicates') return `${d.day} duplicates (${rowsSaid(d.count)}, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day)`;
+  if (d.verdict === 'duplicates') {
+    const part = (d.repeated ?? 0) < d.count * repeatsFrom ? `: ${shareOf(d.repeated ?? 0, d.count)}, part of the day loaded again` : '';
+    return `${d.day} duplicates (${rowsSaid(d.count)}, ${about}${plural(d.repeated ?? 0, 'repeats a key', 'repeat a key')} of the day${part})`;
+  }
   if (!d.repeated) return `${d.day} ${d.verdict} (${d.count})`;
   const loadedAgain = d.repeated >= d.count * repeatsFrom ? ': loaded more than once' : '';
   return `${d.day} ${d.verdict} (${rowsSaid(d.count)}, ${about}${d.repeated} of them (${shareOf(d.repeated, d.count)}) ${d.repeated === 1 ? 'repeats' : 'repeat'} a key of the day${loadedAgain})`;
@@ -346,7 +350,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     const judgedByCount = day === today ? 'incomplete' : beforeRows(day) ? 'before-first-row' : judgeDay(count, reference, step.lowBelow, step.spikeAbove);
     const short = judgedByCount === 'normal' && reference > 0 && count < usual(day).usual * step.shortBelow;
     const judged = judgedByCount === 'zero' && quiet.has(new Date(ms).getUTCDay()) ? 'quiet' : short ? 'short' : judgedByCount;
-    const verdict = judged === 'normal' && repeated > 0 && repeated >= count * step.repeatsFrom ? 'duplicates' : judged;
+    const verdict = judged === 'normal' && repeated > 0 ? 'duplicates' : judged;
     days.push(keyed ? { day, count, verdict, repeated } : { day, count, verdict });
   }
   const complete = days.filter((d) => d.verdict !== 'incomplete');
@@ -442,6 +446,14 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       ? `; ${plural(emptyInBoth.length, 'other day has', 'other days have')} no rows in ${otherTable} either (${dayRanges(emptyInBoth)}): empty in both tables, an outage or a failed load, not rows removed; reloaded with the others`
       : '') +
     (builtOnly.length > 0 ? `; bad in ${otherTable} only, their rows in ${tableName} look normal: ${dayRanges(builtOnly)}` : '');
+  // Whether the built table counts a duplicates day's repeated rows: its count nearer this day's than the day's distinct
+  // keys' is raised (built from them); otherwise it has not been built from them yet, and will count them when it is.
+  const duplicateDays = judgedDays.filter((d) => d.verdict === 'duplicates' && builtCount.has(d.day));
+  const raised = duplicateDays.filter((d) => (builtCount.get(d.day) ?? 0) > d.count - (d.repeated ?? 0) / 2).map((d) => d.day);
+  const notRaised = duplicateDays.map((d) => d.day).filter((day) => !raised.includes(day));
+  const duplicatesInBuilt =
+    (raised.length > 0 ? `, and ${otherTable} counts the repeated rows too (its count is raised on ${dayRanges(raised)})` : '') +
+    (notRaised.length > 0 ? `; ${otherTable}'s count is not raised on ${dayRanges(notRaised)} (not built from those rows yet): it will count them twice when next built` : '');
   const doubledSaid =
     doubled.length > 0
       ? `${doubled.map((d) => `${d.day} (${rowsSaid(d.count)}, ${(d.count / reference).toFixed(2)}× the median)`).join(', ')} ${doubled.length === 1 ? 'has' : 'have'} about twice the usual rows or more: under the spike threshold (${step.spikeAbove}×), so not called a spike, but not normal either (a day loaded twice has as many)`
@@ -473,12 +485,6 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const lastRow = judgedDays.at(-1);
   const stopped = status === 'anomalies' && span.last && lastRow && span.last < lastRow.day ? `; no rows after ${span.last}: it stopped loading on ${span.last}` : '';
   const youngSource = unjudgedBefore > 0 && !noRows ? `; its rows start on ${span.first}: ${plural(unjudgedBefore, 'day', 'days')} before it not judged` : '';
-  // Repeats on a day in range, too few to call it loaded twice; a bad day's are said with it, share and all.
-  const strays = judgedDays.filter((d) => d.verdict === 'normal' && (d.repeated ?? 0) > 0);
-  const strayRepeats =
-    strays.length > 0 && !noRows
-      ? `; ${strays.map((d) => `${about}${plural(d.repeated ?? 0, 'row repeats', 'rows repeat')} a key on ${d.day}`).join(', ')} (under ${step.repeatsFrom * 100}% of the day's rows: not a day loaded twice)`
-      : '';
   const columns = ['day', ...(step.before ? ['before'] : []), 'rows', ...(keyed ? ['repeated keys'] : []), 'verdict'];
   const rows = days.map((d) => [d.day, ...(step.before ? [step.before[d.day] ?? ''] : []), d.count, ...(keyed ? [`${sampleEvery > 1 ? '~' : ''}${d.repeated ?? 0}`] : []), d.verdict]);
   const spanLine =
@@ -520,7 +526,6 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (badBeforeHere ? `; ${badBeforeHere}` : '') +
       stopped +
       youngSource +
-      strayRepeats +
       (quietDays.length > 0 && !noRows ? `; ${quietSaid(quietDays, step.baselineDays)}` : '') +
       (stillLoading && status !== 'not-judged' ? `; ${stillLoading}, not judged` : '') +
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
@@ -555,6 +560,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       beforeWindowHere: badBeforeHere && !sameBefore ? ` ${badBeforeHere}.` : '',
       ...(other ? compared : { comparison: '', unionFrom: bad[0]?.day ?? '', unionTo: bad.at(-1)?.day ?? '', normalBetween: normalBetween(bad.map((d) => d.day), quietDays.map((d) => d.day)) }),
       ...between,
+      // For the duplicate-load verdict: whether the built table counts the repeated rows yet, '' without one.
+      duplicatesInBuilt,
     },
   };
 }
@@ -612,7 +619,7 @@ export const dayCountsStepKind = defineStepKind({
     {
       table: 'text', from: 'text', to: 'text', windowProposed: 'text', baselineMedian: 'text', judgedBy: 'text', days: 'list', badDays: 'list', proposedFrom: 'text', proposedTo: 'text',
       firstDay: 'text', lastDay: 'text', countsOutside: 'map', removedAround: 'text', badBefore: 'list', badBeforeSaid: 'text', beforeWindow: 'text', beforeWindowHere: 'text',
-      comparison: 'text', unionFrom: 'text', unionTo: 'text', normalBetween: 'text',
+      comparison: 'text', unionFrom: 'text', unionTo: 'text', normalBetween: 'text', duplicatesInBuilt: 'text',
     },
     ['no-table', 'bad-dates', 'damaged', 'failed', 'unreachable'],
     { problem: { shape: 'text', onlyWhen: ['unreachable'] } },
