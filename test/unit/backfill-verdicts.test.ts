@@ -26,9 +26,12 @@ async function diagnosed(params: Record<string, string>, sql: string, checkout =
 
 const diagnose = async (params: Record<string, string>, sql: string) => (await diagnosed(params, sql)).incident.diagnosis;
 
+/** SQL deleting noaa's raw rows from March on: the window and all around it emptied, the table itself not (see raw-emptied). */
+const emptiedFromMarch = "DELETE FROM raw_noaa.daily_weather WHERE observation_date >= DATE '2026-03-01'";
+
 describe('scenario 2 verdicts', () => {
   it('offers path A for a raw window emptied under a full mart: the raw rows were removed, not days the source never had', async () => {
-    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather');
+    const diagnosis = await diagnose({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, emptiedFromMarch);
     // Before: "No data for this source in the window — not a bad window", and no recovery.
     expect(diagnosis).toMatchObject({ verdict: 'raw-rows-removed', severity: 'critical', paths: ['a'], suggested: { source: 'noaa', from: '2026-04-10', to: '2026-04-20' } });
     expect(diagnosis?.advice).toMatch(/; yet noaa\.fct_daily_weather, built from it, has \d+ rows on 11 days of the window \(2026-04-10 … 2026-04-20\): the rows raw_noaa\.daily_weather had on them were removed; raw_noaa\.daily_weather also has no rows on 2026-03-27 … 2026-04-09, 2026-04-21 … 2026-04-24, before and after the window/);
@@ -82,7 +85,7 @@ describe('scenario 2 verdicts', () => {
     const checkout = new Checkout();
     const reload = 'uv run dagster asset materialize --select noaa_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
     checkout.behave({ [reload]: { sql: [reloadRawSql('raw_noaa.daily_weather', 1_000)], params: ['env:DATABOX_BACKFILL_START', 'env:DATABOX_BACKFILL_END'] } });
-    const { service, incident } = await diagnosed({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, 'DELETE FROM raw_noaa.daily_weather', checkout);
+    const { service, incident } = await diagnosed({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, emptiedFromMarch, checkout);
     const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
     expect(run?.previews?.map((p) => `${p.id} ${p.value}`)).toEqual(['raw_rows 0', expect.stringMatching(/^mart_rows [1-9]\d*$/), expect.stringMatching(/^combined_rows [1-9]\d*$/), 'raw_day_before 0', 'raw_day_after 0']);
     expect(service.approve(run!.id, run!.hash, 'U0TEAMMATE').ok).toBe(true);
@@ -408,5 +411,18 @@ describe('scenario 2 on days with a few repeated keys', () => {
     );
     expect(diagnosis?.advice).not.toContain('counts it twice');
     expect(diagnosis?.advice).not.toContain('counts the repeated rows too');
+  });
+});
+
+describe('scenario 2 verdicts on a raw table emptied whole', () => {
+  it('says the raw table is empty, naming the mart\'s first day, and gives the full reload: not rows removed from a 30-day window', async () => {
+    const diagnosis = await diagnose({ source: 'ebird' }, 'DELETE FROM raw_ebird.observations');
+    // Before: "the raw rows were removed", path A over the last 30 days, and follow-up windows for the days around them.
+    expect(diagnosis).toMatchObject({ verdict: 'raw-emptied', severity: 'critical', paths: [], suggested: {} });
+    expect(diagnosis?.title).toBe('The raw table is empty while the mart has rows — load the source again in full');
+    expect(diagnosis?.advice).toMatch(
+      /^raw_ebird\.observations has no rows at all \(no day has any, in the window or out of it\), while ebird\.fct_daily_bird_observations, built from it, has rows from 2026-02-24 to 2026-04-24: the raw table was emptied whole .*\. Load the source again in full, from the mart's first day, 2026-02-24, on \(Dagster asset ebird_dlt_assets: `DATABOX_BACKFILL_START=2026-02-24 DATABOX_BACKFILL_END=<yesterday> uv run dagster asset materialize --select ebird_dlt_assets/,
+    );
+    expect(diagnosis?.advice).not.toContain('diagnose a window that takes them in');
   });
 });

@@ -673,7 +673,8 @@ describe('a raw table with no rows in the window, or on days of it', () => {
 
   it('whose mart, built from it, has those days: its rows were removed, not days the source never had', async () => {
     const { ctx } = await database();
-    await change(ctx.databasePath, 'DELETE FROM raw_noaa.daily_weather');
+    // Its rows from March on deleted: a table emptied whole is another status (emptied), below.
+    await change(ctx.databasePath, "DELETE FROM raw_noaa.daily_weather WHERE observation_date >= DATE '2026-03-01'");
     const raw = await diagnose(ctx, '2026-04-10', '2026-04-20');
     // Before: "no-data", as for a window the source never had.
     expect(raw.status).toBe('rows-removed');
@@ -683,7 +684,19 @@ describe('a raw table with no rows in the window, or on days of it', () => {
     expect([raw.outputs.proposedFrom, raw.outputs.proposedTo]).toEqual(['2026-04-10', '2026-04-20']);
     // Gone from both tables: nothing says the source had those days.
     const neither = await diagnose(ctx, '1970-01-01', '1970-01-31');
-    expect(neither.status).toBe('empty');
+    expect(neither.status).toBe('no-data');
+  });
+
+  it('whose every row is gone while its mart has rows: emptied whole, said with where the mart\'s rows run, not a window of days', async () => {
+    const { ctx } = await database();
+    await change(ctx.databasePath, 'DELETE FROM raw_noaa.daily_weather');
+    const raw = await diagnose(ctx, '2026-04-10', '2026-04-20');
+    // Before: "rows-removed" for the window, with windows before and after it to diagnose next.
+    expect(raw.status).toBe('emptied');
+    expect(raw.summary).toBe(
+      'raw_noaa.daily_weather has no rows at all (no day has any, in the window or out of it), while noaa.fct_daily_weather, built from it, has rows from 2026-02-24 to 2026-04-24: the raw table was emptied whole (a DELETE, or a load that replaced it with nothing), not days of a window',
+    );
+    expect([raw.outputs.proposedFrom, raw.outputs.removedAround]).toEqual(['', '']);
   });
 
   it('whose mart has those days inside a window that has rows: their rows were removed, not a mart not rebuilt yet', async () => {

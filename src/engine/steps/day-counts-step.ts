@@ -404,8 +404,11 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // repeats no key, and a mart, having no key, shows a day loaded or built twice by its count alone. A validation does
   // not pass a recovered window with one; a diagnosis names the days (a busy day cannot be told from them by count).
   const validated = judged === 'ok' && doubled.length > 0 ? 'doubled' : judged;
+  // A table with no rows at all that the built one has rows in was emptied whole: not a window of days removed.
+  const builtFirst = String(other?.outputs.firstDay ?? '');
+  const emptied = tableEmpty && builtFirst !== '';
   const status =
-    complete.length === 0 ? 'not-judged' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : validated;
+    complete.length === 0 ? 'not-judged' : emptied ? 'emptied' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : validated;
   // A keyed (raw) table's days at twice their rows with no key repeated: its dlt loads of them are what tells.
   let doubledLoads = '';
   if (status === 'doubled' && keyed && doubled.every((d) => !d.repeated)) {
@@ -466,6 +469,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
     'not-judged': `nothing to judge in ${tableName} yet: ${stillLoading}`,
     'no-data': noRows,
     empty: noRows,
+    emptied: `${noRows}, while ${otherTable}, built from it, has rows from ${builtFirst} to ${String(other?.outputs.lastDay ?? '')}: the raw table was emptied whole (a DELETE, or a load that replaced it with nothing), not days of a window`,
     'still-empty': `${tableName} had no rows at all when the diagnosis counted, and still has none before the window (${from} … ${to}; its rows now run from ${span.first} to ${span.last}): only the window was built, the rest of the table is still empty; rebuild it in full, then diagnose again`,
     // Not where its rows run (noRowsThere's "it stopped loading"): the built table says the rows were there.
     'rows-removed': removedSaid({ table: tableName, from, to, judgedDays: judgedDays.length, windowEmpty }, otherTable, removedFrom) + alsoWrong,
@@ -505,7 +509,13 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   // Rows removed: the days to reload are those the built table has, whether or not this one's are judged, and the
   // window's other bad days; normal and quiet days between them are said, as path A replaces them too.
   const proposedDays =
-    status === 'rows-removed' ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort() : status === 'doubled' ? doubled.map((d) => d.day) : bad.map((d) => d.day);
+    status === 'rows-removed'
+      ? [...new Set([...removed, ...alsoBad.map((d) => d.day), ...builtOnly])].sort()
+      : status === 'doubled'
+        ? doubled.map((d) => d.day)
+        : status === 'emptied'
+          ? []
+          : bad.map((d) => d.day);
   // Said once for both tables in a verdict, with the window that takes in the days before and the bad days of both.
   const takeInBefore = (days: readonly string[], lastBad: string | undefined) => diagnoseTakingIn(step.diagnoseAgain, days[0] as string, lastBad ?? (days.at(-1) as string), [days]);
   const otherBefore = other && Array.isArray(other.outputs.badBefore) ? (other.outputs.badBefore as string[]) : [];
@@ -531,7 +541,8 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       (empty > 0 ? `; ${plural(empty, 'row has', 'rows have')} no ${step.dateColumn.replace(/"/g, '')} (NULL): in no day's count, and untouched by a window's recovery` : '') +
       (future.rows > 0 ? `; ${plural(future.rows, 'row is', 'rows are')} dated after today, up to ${future.latest}: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : '') +
       (beforeAnyDay > 0 ? `; ${plural(beforeAnyDay, 'row is', 'rows are')} dated -infinity: mis-dated (a wrong date is a day's rows missing from it), in no day judged here` : '') +
-      (aroundSaid ? `; ${aroundSaid}` : ''),
+      // A table emptied whole has no window around which rows went: every day did.
+      (aroundSaid && status !== 'emptied' ? `; ${aroundSaid}` : ''),
     output: table,
     ...(table.length > stepExcerptChars ? { shown: `${textTable(columns, keptRows(rows, days), 100)}${notes}` } : {}),
     durationMs: elapsedSince(started),
@@ -551,7 +562,7 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
       lastDay: span.last,
       countsOutside,
       // For a verdict that does not show this summary: a sentence of its own, '' when there are none.
-      removedAround: aroundSaid ? ` Outside the window: ${aroundSaid}.` : '',
+      removedAround: aroundSaid && status !== 'emptied' ? ` Outside the window: ${aroundSaid}.` : '',
       badBefore: badBefore.days.map((d) => d.day),
       badBeforeSaid: badBeforeText,
       // For a verdict that quotes neither summary: this table's days before the window and the built one's.
@@ -605,6 +616,7 @@ export const dayCountsStepKind = defineStepKind({
   schema,
   // no-table: the table is not in the database; bad-dates: values of the date column that do not read as dates.
   // not-judged: the window is today alone; no-data: no rows in the window, which is before or after all the table's rows;
+  // emptied: with tellApartFrom, no rows at all while the table built from it has rows (emptied whole, not a window);
   // rows-removed: with tellApartFrom, no rows on days (the whole window, or days of it judged zero) that the table built
   // from this one has rows on;
   // duplicates: no day out of range, but some repeat a key. empty: the table has no rows at all (none dated either).
@@ -612,7 +624,7 @@ export const dayCountsStepKind = defineStepKind({
   // still-empty: with compareWith, the diagnosis found the table empty, and it has rows in the window only.
   // doubled: every day in range, but one or more at about twice the median or more (doubledFrom), no key repeated.
   // unreachable: its target (MotherDuck) could not be reached, so nothing was counted (withStepDatabase).
-  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'doubled', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed'] as const) : [])],
+  statuses: (step) => ['ok', 'anomalies', 'duplicates', 'doubled', 'no-baseline', 'no-data', 'empty', 'not-judged', 'no-table', 'bad-dates', 'damaged', 'failed', 'unreachable', ...(step.compareWith ? (['baseline-lost', 'still-empty'] as const) : []), ...(step.tellApartFrom ? (['rows-removed', 'emptied'] as const) : [])],
   // A count that could not be read (no-table, bad-dates, damaged, failed, unreachable) judged nothing, and set nothing
   // but, unreachable, why.
   outputs: unsetAlike(
