@@ -362,7 +362,7 @@ describe('scenario 2 verdicts on a raw table without its primary key column', ()
     expect(diagnosis).toMatchObject({ verdict: 'unreadable-table', paths: [] });
     // Before: "Binder Error: Referenced column "id" not found …", read as a table or date column to correct.
     expect(diagnosis?.advice).toContain(
-      "Raw: raw_ebird.observations has no column id, which the source's primary_key (id) names (its columns: obs_id, observation_date, species, how_many): correct primary_key in the runbook if the table names its key otherwise.",
+      "Raw: raw_ebird.observations has no column id, which the source's primary_key (id) names (its columns: obs_id, observation_date, species, how_many). Check the source's table, date column and primary_key names in runbooks/backfill.yml",
     );
     expect(diagnosis?.advice).not.toContain('Binder Error');
   });

@@ -43,7 +43,7 @@ async function missingKey(session: TargetSession, table: string, key: string): P
   const columns = await columnsOf(session, table);
   const lacking = keys.filter((k) => !columns.some((c) => c.toLowerCase() === plain(k).toLowerCase()));
   if (columns.length === 0 || lacking.length === 0) return undefined;
-  return `${plain(table)} has no column ${lacking.map(plain).join(', ')}, which the source's primary_key (${keys.map(plain).join(', ')}) names (its columns: ${listed(columns)}): correct primary_key in the runbook if the table names its key otherwise`;
+  return `${plain(table)} has no column ${lacking.map(plain).join(', ')}, which the source's primary_key (${keys.map(plain).join(', ')}) names (its columns: ${listed(columns)})`;
 }
 
 /** The NULL dates: cheap, as DuckDB skips the row groups whose statistics hold none. */

@@ -26,7 +26,7 @@ export async function loadsOfDays(session: TargetSession, table: string, dateCol
  */
 export function loadsSaid(table: string, days: readonly string[], loads: Map<string, { load: string; rows: number }[]> | undefined): string {
   const name = plainName(table);
-  if (!loads) return `${name} has no ${loadColumn} column to tell the loads of ${dayRanges(days)} apart: compare the day's rows with what the source holds for it (a second load with new ids or no key repeats none)`;
+  if (!loads) return `${name} has no ${loadColumn} column to tell the loads of ${dayRanges(days)} apart: compare the day's rows with what the source holds for it`;
   const perDay = days.map((day) => {
     const of = loads.get(day) ?? [];
     const shown = of.slice(0, 3).map((l) => `${l.load} (${rowsSaid(l.rows)})`).join(', ');
