@@ -53,17 +53,17 @@ describe('cli watch', () => {
 
   it('exits 0 when everything is healthy, and 1 when the daemon is stopped', async () => {
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-healthy' };
-    const healthy = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
+    const healthy = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_HEARTBEAT_MAX_AGE: '100000h' }), stdin: 'ignore' });
     expect(healthy.code).toBe(0);
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
-    const stopped = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
+    const stopped = await runCliProcess(['watch'], { env: env({ DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
     expect(stopped.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: Dagster daemon not heartbeating: SCHEDULER \(last heartbeat \d+ d( \d+ h)? ago, unhealthy\)/);
     expect(stopped.stdout).toContain('Mart freshness: turned off (DATABOX_WATCH_MARTS=false)');
     expect(stopped.code).toBe(1);
   });
 
   it('counts a webserver that does not answer as a problem at once', async () => {
-    const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
+    const result = await runCliProcess(['watch'], { env: env({ DAGSTER_URL: 'http://127.0.0.1:9', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' }), stdin: 'ignore' });
     expect(result.stdout).toMatch(/^Dagster daemon heartbeat: PROBLEM: The Dagster webserver does not answer\n    the Dagster webserver at http:\/\/127\.0\.0\.1:9\/graphql cannot be reached/);
     expect(result.code).toBe(1);
   });
@@ -73,7 +73,7 @@ describe('cli status', () => {
   it('lists each watcher with its state and the last check the bot made, and says when no bot has checked', async () => {
     dagster.answers = { DataboxDaemonHealth: 'daemon-health-stopped' };
     // The bundled runbooks: status loads them all (this file's runbooks dir holds only SLAs).
-    const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' });
+    const vars = env({ DATABOX_STATE_DIR: tempDir(), DATABOX_RUNBOOKS_DIR: '', DATABOX_DISK_ALERT_PERCENT: '100', DATABOX_DISK_FULL_PERCENT: '100', DATABOX_WATCH_MARTS: 'false' });
     const before = await runCliProcess(['status'], { env: vars, stdin: 'ignore' });
     expect(before.stderr).toBe('');
     expect(before.stdout).toContain('\nWatchers\n  Dagster daemon heartbeat: not checked yet (no check recorded by the bot, every 1 min)\n');

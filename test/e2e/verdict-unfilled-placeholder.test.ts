@@ -50,10 +50,11 @@ const rootMessage = () => slack.messages().find((m) => !m.threadTs);
 
 describe('a verdict naming an output its diagnosis did not set', () => {
   it('is posted with a marker, its path buttons and the thread header, and the runbook mistake is logged and journaled', async () => {
-    // The load does not follow a step's onlyIf from the verdict's condition (open missing: the audit never runs), so this
-    // mistake is found only when the verdict is given.
+    // The audit made to run only on a full disk: whether it ran under the Missing verdict (a condition on open alone)
+    // depends on the disk at the time, which the load cannot tell, so this mistake is found only when the verdict is given.
     const missingAdvice = 'DATABOX_DATABASE_PATH, and diagnose again.';
     editDuckdbRunbook(missingAdvice, `${missingAdvice} Audit exit code: {{steps.audit.exitCode}}.`);
+    editDuckdbRunbook('      timeout: 5m\n      onlyIf: { step: open, status: [ok, read-only] }', '      timeout: 5m\n      onlyIf: { step: disk, status: [full] }');
     fs.rmSync(checkout.databasePath, { force: true });
     const bot = await diagnose();
 

@@ -85,7 +85,7 @@ describe('a restore-rows step whose file an earlier step of its plan writes', ()
     await service.executeApproved(run!.id).catch(() => undefined);
     const done = service.incident(incident).runs.find((r) => r.id === run!.id)!;
     expect(done.results.slice(1).map((r) => [r.stepId, r.status, r.summary])).toEqual([
-      ['keep', 'skipped', 'skipped: its condition on earlier steps does not hold'],
+      ['keep', 'skipped', 'runs only when step 1 (look) is failed; it was ok'],
       ['put', 'failed', `the kept rows are not at ${kept}`],
     ]);
     expect(done.status).toBe('failed');
