@@ -71,6 +71,18 @@ export interface DagsterEvidence {
   unloadedLocations?: UnloadedLocation[];
   /** Why the webserver could not list its code locations (a PythonError's first line), when it was asked and could not. */
   locationsProblem?: string;
+  /** Repositories whose schedules Dagster answered an error for, while it read the others'; undefined when not asked. */
+  unreadableRepositories?: UnreadableSchedules[];
+}
+
+/** A repository whose schedules the webserver could not read (its code server unreachable, say), the others' kept. */
+export interface UnreadableSchedules {
+  /** repository@code-location. */
+  repository: string;
+  /** The first line of Dagster's error. */
+  error: string;
+  /** In the configured location (DAGSTER_LOCATION), or any location when none is configured: maybe the stack's own. */
+  ours: boolean;
 }
 
 export interface DagsterThresholds {
@@ -409,6 +421,12 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
     if (location.ours) reasons.push(`${what}; its schedules and jobs are missing from what Dagster lists (${then})`);
     else notes.push(what);
   }
+  for (const unreadable of evidence.unreadableRepositories ?? []) {
+    const what = `the schedules of ${unreadable.repository} could not be read (${unreadable.error})`;
+    // Maybe the stack's own (no DAGSTER_LOCATION to say otherwise): "healthy" would be read off the other repositories.
+    if (unreadable.ours) reasons.push(`${what}: whether they tick is unknown (make its code server answer, or set DAGSTER_LOCATION to the stack's own location, then diagnose again)`);
+    else notes.push(what);
+  }
   // A tick that could not reach the code: a backfill would not reach it either.
   for (const s of schedules.filter((s) => s.status === 'RUNNING' && s.lastTickStatus === 'FAILURE' && s.lastSuccessAt && s.lastTickError && unreachableCode.test(s.lastTickError))) {
     reasons.push(`schedule ${s.name}'s last tick could not reach its code (${s.lastTickError}): a backfill would not reach it either; start the code server or fix the code location first`);
@@ -471,9 +489,13 @@ function isBehind(s: ScheduleEvidence, now: Date): boolean {
  * their schedules out, so whether they are paused is unknown, and the plan made from this verdict does not start them.
  */
 function unknownLocations(evidence: DagsterEvidence): string[] {
-  return (evidence.unloadedLocations ?? [])
+  const unloaded = (evidence.unloadedLocations ?? [])
     .filter((l) => l.ours)
     .map((l) => `code location ${l.name} ${l.error === 'still loading' ? 'is still loading' : `failed to load: ${l.error}`}: its schedules are unknown (Dagster lists none of them) and are not started by this plan; fix it, then diagnose again`);
+  const unreadable = (evidence.unreadableRepositories ?? [])
+    .filter((u) => u.ours)
+    .map((u) => `the schedules of ${u.repository} could not be read (${u.error}): they are unknown and not started by this plan; once Dagster reads them, diagnose again`);
+  return [...unloaded, ...unreadable];
 }
 
 /**
@@ -515,6 +537,7 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
   }
   if (evidence.locationsProblem) parts.push(`Code locations: could not be listed, so whether each loaded is unknown (${evidence.locationsProblem})`);
   for (const l of evidence.unloadedLocations ?? []) parts.push(`Code location ${l.name}: ${l.error === 'still loading' ? 'still loading' : `failed to load: ${l.error}`}`);
+  for (const u of evidence.unreadableRepositories ?? []) parts.push(`Schedules of ${u.repository}: could not be read: ${u.error}`);
   for (const u of evidence.unparsed) parts.push(`Could not parse the output of \`${u.command}\`; it said:\n${u.raw.trim() || '(nothing)'}`);
   for (const p of evidence.problems) parts.push(`Problem: ${p}`);
   return parts.join('\n\n');

@@ -71,6 +71,16 @@ export interface UnloadedLocation {
   ours: boolean;
 }
 
+/** A repository whose schedulesOrError was an error (a PythonError, RepositoryNotFoundError): its schedules are unknown. */
+export interface UnreadableRepository {
+  repository: RepositoryRef;
+  error: DagsterError;
+  /** Dagster's own message (a PythonError's), without the bot's words around it. */
+  said: string;
+  /** In the configured location (DAGSTER_LOCATION), or any location when none is configured: maybe the stack's own. */
+  ours: boolean;
+}
+
 export interface DagsterClientOptions {
   /** The webserver's base URL, such as http://127.0.0.1:3000; /graphql is appended. */
   url: string;
@@ -269,18 +279,30 @@ export class DagsterClient {
     });
   }
 
-  async schedules(): Promise<ScheduleStatus[]> {
-    const all: ScheduleStatus[] = [];
-    for (const selector of await this.repositories()) {
+  /**
+   * The schedules of each repository Dagster could read them of, and the repositories it answered an error for (a
+   * PythonError: another team's code server down), which leave the others' as they are. Throws when it could read none,
+   * or when the webserver itself failed (down, slow, an answer the bot cannot read): asking on would fail the same way.
+   */
+  async schedulesOfEachRepository(): Promise<{ schedules: ScheduleStatus[]; unreadable: UnreadableRepository[] }> {
+    const schedules: ScheduleStatus[] = [];
+    const unreadable: UnreadableRepository[] = [];
+    const selectors = await this.repositories();
+    for (const selector of selectors) {
       const data = await this.request(schedulesQuery, { selector });
       const answer = data.schedulesOrError as Json | undefined;
       if (!isObject(answer)) throw new DagsterError('bad-answer', 'the schedules answer is empty', JSON.stringify(data).slice(0, 4000));
       const failure = unionError(answer, `the schedules of ${selector.repositoryName}@${selector.repositoryLocationName}`);
-      if (failure) throw failure;
+      if (failure) {
+        const said = String(answer.message ?? answer.__typename).trim();
+        unreadable.push({ repository: selector, error: failure, said, ours: !this.options.location || this.options.location === selector.repositoryLocationName });
+        continue;
+      }
       if (!Array.isArray(answer.results)) throw new DagsterError('bad-answer', `the schedules answer of ${selector.repositoryName}@${selector.repositoryLocationName} has no list of schedules`, JSON.stringify(data).slice(0, 4000));
-      for (const result of answer.results as Json[]) all.push(toSchedule(result, selector));
+      for (const result of answer.results as Json[]) schedules.push(toSchedule(result, selector));
     }
-    return all;
+    if (unreadable[0] && unreadable.length === selectors.length) throw unreadable[0].error;
+    return { schedules, unreadable };
   }
 
   /** Starts one schedule; resolves to the status the webserver reports for it afterwards (RUNNING when it started). */

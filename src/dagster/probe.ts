@@ -1,7 +1,7 @@
 // Gathers Dagster evidence: the webserver's GraphQL API first; each part it cannot give, the CLI (liveness-check, schedule list).
 import type { CommandRunner } from '../process/run-command.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
-import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence } from './evidence.js';
+import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
 
 export interface DagsterCliCommands {
@@ -60,6 +60,7 @@ interface WebserverAnswer {
   daemons?: DaemonEvidence[];
   schedules?: ScheduleEvidence[];
   unloadedLocations?: UnloadedLocation[];
+  unreadableRepositories?: UnreadableSchedules[];
   /** Why the code locations could not be listed, when they were asked for and were not. */
   locationsProblem?: string;
   unusable: Unusable[];
@@ -92,7 +93,10 @@ async function fromWebserver(client: DagsterClient, now: Date, askLocations: boo
     }
   }
   try {
-    answer.schedules = (await client.schedules()).map((s) => scheduleEvidence(s, now));
+    const read = await client.schedulesOfEachRepository();
+    answer.schedules = read.schedules.map((s) => scheduleEvidence(s, now));
+    // A PythonError's message can run to a traceback: its first line says what failed.
+    answer.unreadableRepositories = read.unreadable.map((u) => ({ repository: repositoryLabel(u.repository), error: u.said.split('\n')[0]?.slice(0, 300) ?? '', ours: u.ours }));
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
     answer.unusable.push({ part: 'schedules', error });
@@ -172,15 +176,15 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
   const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
-  const { daemons, schedules, unloadedLocations, locationsProblem } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, locationsProblem };
+  const { daemons, schedules, unloadedLocations, unreadableRepositories, locationsProblem } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, locationsProblem };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
     const webserverSilent = daemonsProblem ? silent.has(daemonsProblem.error.kind) : undefined;
-    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations };
+    return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, locationsProblem };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem };
 }

@@ -51,7 +51,7 @@ export async function startSchedules(request: StartSchedulesRequest): Promise<St
 async function throughWebserver(request: StartSchedulesRequest, client: DagsterClient): Promise<ScheduleOutcome[]> {
   let listed: ScheduleStatus[];
   try {
-    listed = await client.schedules();
+    listed = (await client.schedulesOfEachRepository()).schedules;
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
     return request.names.map((name) => ({ name, outcome: 'failed', detail: `not started: the webserver could not list its schedules (${error.message})` }));

@@ -129,7 +129,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   prepare: async (_step, { dagster }): Promise<ListedSchedules | undefined> => {
     if (!dagster.url || !dagster.client) return undefined;
     try {
-      return { listed: await dagster.client.schedules() };
+      return { listed: (await dagster.client.schedulesOfEachRepository()).schedules };
     } catch (error) {
       if (!(error instanceof DagsterError)) throw error;
       return { error: error.message.trim() };

@@ -1,0 +1,80 @@
+// Scenario 4's verdicts through the real Bolt app with Dagster's answers served: another team's code location whose
+// schedules cannot be read leaves ours readable; a stale heartbeat with the marts days behind is not "no day missed";
+// a schedule stopped on the day the marts stopped is the likely cause, one marked paused on purpose is not; a GraphQL
+// schema the bot's query does not fit is said as such.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { daemonHealthyNow, dagsterUrl, graphqlFixture, killDetachedDaemons, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { createMartsDatabase } from '../helpers/schedule-data.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const offset = recordedAt.getTime() - Date.now();
+const clock = () => new Date(Date.now() + offset);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  harness = undefined;
+  await createMartsDatabase(checkout.databasePath, '2026-04-17');
+});
+afterEach(async () => {
+  killDetachedDaemons(checkout);
+  nock.cleanAll();
+  await closeStandIns(harness, slack, checkout);
+});
+
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+/** A schedule as schedulesOrError lists it, its last tick (a success) at `lastTick`, or none. */
+function schedule(name: string, status: 'RUNNING' | 'STOPPED', lastTick: string | null, cron = '0 6 * * *', more: Record<string, unknown> = {}): unknown {
+  const ticks = lastTick ? [{ timestamp: seconds(lastTick), status: 'SUCCESS', error: null }] : [];
+  return { name, cronSchedule: cron, executionTimezone: 'UTC', ...more, scheduleState: { status, lastTick: ticks, lastSuccess: ticks } };
+}
+
+const schedulesAnswer = (results: unknown[]) => ({ data: { schedulesOrError: { __typename: 'Schedules', results } } });
+
+async function diagnose(): Promise<string> {
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+  await harness.command('diagnose schedule', operator);
+  await harness.settle();
+  return slack.posted('Verdict:');
+}
+
+describe('scenario 4 verdicts', () => {
+  it("keeps our location's schedules when another team's code location answers schedulesOrError with a PythonError: the paused one is found, path B offered, the other named with its error, no CLI asked", async () => {
+    serveDagster({
+      DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: [{ name: '__repository__', location: { name: 'databox.orchestration.definitions' } }, { name: 'ml_repo', location: { name: 'ml.definitions' } }] } } }),
+      DataboxWorkspace: () => ({ data: { workspaceOrError: { __typename: 'Workspace', locationEntries: ['databox.orchestration.definitions', 'ml.definitions'].map((name) => ({ name, loadStatus: 'LOADED', locationOrLoadError: { __typename: 'RepositoryLocation' } })) } } }),
+      DataboxSchedules: ({ variables }) =>
+        (variables.selector as { repositoryLocationName: string }).repositoryLocationName === 'ml.definitions'
+          ? { data: { schedulesOrError: { __typename: 'PythonError', message: 'dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server. gRPC Error code: UNAVAILABLE\n' } } }
+          : schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-04-18T06:00:00Z')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).toContain('2026-04-18 … 2026-04-20');
+    expect(verdict).toContain('the schedules of ml_repo@ml.definitions could not be read (dagster._core.errors.DagsterUserCodeUnreachableError: Could not reach user code server. gRPC Error code: UNAVAILABLE)');
+    expect(verdict).not.toContain('Not conclusive');
+    expect(slack.buttons('choose_path_b')).toHaveLength(1);
+    expect(slack.allText()).toContain('Schedules of ml_repo@ml.definitions: could not be read: dagster._core.errors.DagsterUserCodeUnreachableError');
+    expect(checkout.calls().filter((c) => c.tool === 'uv')).toEqual([]);
+
+    // The plan lists the schedules it starts from the readable repositories: the other location's error does not stop it.
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=b incident=${incident}`, operator);
+    await harness!.settle();
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
+    expect(String(plan?.blocks)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+  });
+});
