@@ -77,4 +77,28 @@ describe('scenario 4 verdicts', () => {
     const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
     expect(String(plan?.blocks)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
   });
+
+  it("does not call a stale heartbeat with today's ticks \"no day missed\" while the marts are days behind: the window starts the day after their last day built, and path A is proposed with it", async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]),
+      // Dagster still calls each daemon healthy (it tolerates old heartbeats), but the last one was 20 minutes ago.
+      DataboxDaemonHealth: () => {
+        const answer = graphqlFixture('daemon-health-healthy') as any;
+        for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) {
+          d.healthy = true;
+          d.lastHeartbeatTime = seconds('2026-04-21T08:40:00Z');
+        }
+        return answer;
+      },
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Dagster daemon stopped');
+    expect(verdict).not.toContain('no day missed');
+    expect(verdict).not.toContain('nothing to backfill');
+    expect(verdict).toContain("missed window 2026-04-18 … 2026-04-20 (from the day after the marts' last day built (2026-04-17): the schedules' last success (2026-04-21 06:00 UTC) is today's");
+    expect(slack.buttons('choose_path_a')).toHaveLength(1);
+    expect(verdict).toContain('/databox recover schedule path=a from=2026-04-18 to=2026-04-20');
+  });
 });

@@ -4,7 +4,8 @@ import { assessDagster, describeDagsterEvidence, type DagsterVerdict, type Dagst
 import { probeDagster } from '../../dagster/probe.js';
 import { tickedLately } from '../../dagster/running-again.js';
 import { parseDuration } from '../../config.js';
-import { windowFromMarts } from '../../dagster/window-from-marts.js';
+import { windowFromMarts, windowFromMartsAlone } from '../../dagster/window-from-marts.js';
+import { lastDayEndedEverywhere } from '../../dagster/zoned-days.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { age, stepCommon, stepId, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -46,6 +47,12 @@ const statuses = everyStatus<DagsterVerdictId>({
   inconclusive: true,
 });
 
+/** A "no day missed yet" verdict, and the one it is when the marts lack days all the same. */
+const daysMissed: Partial<Record<DagsterVerdictId, DagsterVerdictId>> = {
+  'daemon-stopped-no-day-missed': 'daemon-stopped',
+  'schedules-paused-no-day-missed': 'schedules-paused',
+};
+
 /** How many reasons or notes the summary says before "… and N more". */
 const shownLines = 10;
 
@@ -57,8 +64,11 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
-  const assessed = assessDagster(evidence, thresholds, now);
-  const reach = reachBack(step, assessed, ctx);
+  const found = assessDagster(evidence, thresholds, now);
+  const reach = reachBack(step, found, ctx, now);
+  // The marts lacking days that are over: a day was missed after all, whatever the ticks of today say.
+  const missedAfterAll = reach.window !== null && found.window === null ? daysMissed[found.id] : undefined;
+  const assessed = missedAfterAll ? { ...found, id: missedAfterAll, noDayMissed: false } : found;
   // What is proposed is the part a backfill takes at once (windowRest says how the rest follows); the summary names the
   // whole window.
   const part = reach.window && step.backfillAgain ? firstPart(reach.window.from, reach.window.to, step.backfillAgain.maxDays) : undefined;
@@ -116,10 +126,14 @@ function pausedLocations(schedules: readonly ScheduleEvidence[], paused: readonl
  * The window reached back to the marts' last day built (martsFrom), and why, where that starts it earlier; where the
  * marts were not read, the window is the schedules' alone, and the verdict says so rather than pass it off as checked.
  */
-function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext): { window: DagsterVerdict['window']; why: string } {
-  if (!step.martsFrom || !verdict.window) return { window: verdict.window, why: '' };
+function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext, now: Date): { window: DagsterVerdict['window']; why: string } {
+  if (!step.martsFrom) return { window: verdict.window, why: '' };
   const read = ctx.earlier?.get(step.martsFrom);
   const builtThrough = String(read?.outputs?.builtThrough ?? '');
+  if (!verdict.window) {
+    const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEndedEverywhere(verdict.timeZones, now).day, verdict.lastSuccess) : null;
+    return alone ?? { window: null, why: '' };
+  }
   if (!builtThrough) {
     const how = read ? `step ${step.martsFrom} ended ${read.status} with no mart's newest date` : `step ${step.martsFrom} did not run`;
     return { window: verdict.window, why: `the schedules' window alone: the marts' last day built is unknown (${how}), so they may end before it` };
