@@ -33,6 +33,8 @@ export interface ScheduleEvidence {
   repository?: string;
   /** Its execution timezone (an IANA name): its ticks, and its daily partitions' keys, are local dates there; UTC when not said. */
   timezone?: string;
+  /** The reason its description gives on a line `databox/paused: <reason>`: switched off on purpose, whatever its ticks say. */
+  pausedOnPurpose?: string;
 }
 
 /** Where a schedule is, for one whose name more than one repository lists (" in main@databox.definitions"); empty otherwise. */
@@ -304,19 +306,35 @@ function weekdays(field: string): number[] | undefined {
  * the webserver lists no tick of it at all (never switched on). One whose ticks are not known (the CLI does not say)
  * counts as paused.
  */
-function whyLeftOff(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[], thresholds: DagsterThresholds, now: Date, ticksKnown: boolean): string | undefined {
+function whyLeftOff(schedule: ScheduleEvidence, all: readonly ScheduleEvidence[], thresholds: DagsterThresholds, now: Date, ticksKnown: boolean, martsBuiltThrough?: string): string | undefined {
   if (schedule.status !== 'STOPPED') return undefined;
-  const last = newest([schedule.lastTickAt, schedule.lastSuccessAt]);
   const named = `schedule ${schedule.name}${scheduleWhere(schedule, all)}`;
+  if (schedule.pausedOnPurpose) return `${named} is STOPPED and its description marks it paused on purpose (databox/paused: ${schedule.pausedOnPurpose}): left off`;
+  const last = newest([schedule.lastTickAt, schedule.lastSuccessAt]);
   if (last === null) return ticksKnown ? `${named} is STOPPED and has never ticked: taken as never switched on` : undefined;
   if (now.getTime() - Date.parse(last) <= thresholds.switchedOffAfterSeconds * 1000) return undefined;
+  if (stoppedWithTheMarts(schedule, last, martsBuiltThrough)) return undefined;
   return `${named} is STOPPED, last tick ${last.slice(0, 10)}: taken as switched off on purpose`;
+}
+
+/**
+ * A schedule that builds days whose last tick built the marts' last day (its day D builds D − 1; or D itself): the
+ * marts stopped when it did, so it is the likely cause, however long ago, not a retired one.
+ */
+function stoppedWithTheMarts(schedule: ScheduleEvidence, last: string, martsBuiltThrough: string | undefined): boolean {
+  if (!martsBuiltThrough || !ticksAtMostDaily(schedule.cron)) return false;
+  const tickDay = zonedDay(Date.parse(last), schedule.timezone && knownTimeZone(schedule.timezone) ? schedule.timezone : 'UTC');
+  return martsBuiltThrough === tickDay || martsBuiltThrough === dayBefore(tickDay);
 }
 
 /** Dagster's words when a tick or run cannot reach the code server (DagsterUserCodeUnreachableError and its message). */
 const unreachableCode = /UserCodeUnreachable|could not reach user code server/i;
 
-export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date): DagsterVerdict {
+/**
+ * `martsBuiltThrough`: the marts' last day built, when the diagnosis read it: a STOPPED schedule whose last tick built it
+ * is counted as paused, however long ago, with a doubt said (see stoppedWithTheMarts).
+ */
+export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date, martsBuiltThrough?: string): DagsterVerdict {
   const reasons: string[] = [];
   const stale = (evidence.daemons ?? []).filter(
     (d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > thresholds.heartbeatMaxAgeSeconds),
@@ -330,7 +348,18 @@ export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThre
   }
   if (evidence.daemonLive === false) reasons.push('dagster-daemon liveness-check: Daemon(s) not running');
   const every = evidence.schedules ?? [];
-  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql') })).filter((o) => o.why !== undefined);
+  const leftOff = every.map((s) => ({ schedule: s, why: whyLeftOff(s, every, thresholds, now, evidence.source === 'graphql', martsBuiltThrough) })).filter((o) => o.why !== undefined);
+  // Old enough to be taken as switched off on purpose, but the marts stopped with it: said, with how to tell otherwise.
+  const days = Math.round(thresholds.switchedOffAfterSeconds / 86_400);
+  for (const s of every.filter((s) => s.status === 'STOPPED' && !leftOff.some((o) => o.schedule === s))) {
+    const last = newest([s.lastTickAt, s.lastSuccessAt]);
+    if (!last || now.getTime() - Date.parse(last) <= thresholds.switchedOffAfterSeconds * 1000) continue;
+    reasons.push(
+      `schedule ${s.name}${scheduleWhere(s, every)}'s last tick (${last.slice(0, 10)}) is over ${days} days old, which alone would be taken as switched off on purpose; ` +
+        `but the marts' last day built (${martsBuiltThrough}) is the day that tick built, so its pause is the likely cause, and it is proposed to start. ` +
+        `If it was switched off on purpose, add a line \`databox/paused:\` with the reason to its description and diagnose again`,
+    );
+  }
   const notes = leftOff.map((o) => o.why as string);
   if (evidence.source === 'cli' && every.some((s) => s.status === 'STOPPED')) {
     notes.push('the CLI gives no tick times, so a STOPPED schedule switched off on purpose cannot be told from a paused one: each is counted as paused, and none is proposed to start (name those to start with schedules=)');

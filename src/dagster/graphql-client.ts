@@ -37,6 +37,8 @@ export interface ScheduleStatus {
   name: string;
   cronSchedule: string;
   executionTimezone: string | null;
+  /** As its definition gives it (every Dagster version has it; tags on a schedule only the newer ones). */
+  description: string | null;
   status: 'RUNNING' | 'STOPPED';
   lastTick: Tick | null;
   lastSuccess: Tick | null;
@@ -124,6 +126,7 @@ const schedulesQuery = `query DataboxSchedules($selector: RepositorySelector!) {
         name
         cronSchedule
         executionTimezone
+        description
         scheduleState {
           status
           lastTick: ticks(limit: 1) { timestamp status error { message } }
@@ -368,6 +371,7 @@ function toSchedule(result: Json, repository: RepositoryRef): ScheduleStatus {
     name,
     cronSchedule: String(result.cronSchedule ?? ''),
     executionTimezone: typeof result.executionTimezone === 'string' ? result.executionTimezone : null,
+    description: typeof result.description === 'string' ? result.description : null,
     status: state.status,
     lastTick: toTick(state.lastTick, `schedule ${name}'s last tick`),
     lastSuccess: toTick(state.lastSuccess, `schedule ${name}'s last successful tick`),

@@ -47,7 +47,14 @@ function scheduleEvidence(s: ScheduleStatus, now: Date): ScheduleEvidence {
     sinceLastTickSeconds: tick ? Math.max(0, Math.round(now.getTime() / 1000 - tick.timestamp)) : null,
     repository: repositoryLabel(s.repository),
     ...(s.executionTimezone ? { timezone: s.executionTimezone } : {}),
+    ...pausedOnPurpose(s.description),
   };
+}
+
+/** The reason a schedule's description gives on a line `databox/paused: <reason>`: switched off on purpose, never started by a plan. */
+function pausedOnPurpose(description: string | null): { pausedOnPurpose?: string } {
+  const marker = /^\s*databox\/paused:\s*(.*)$/m.exec(description ?? '');
+  return marker ? { pausedOnPurpose: marker[1]?.trim().slice(0, 200) || '(no reason given)' } : {};
 }
 
 /** A part the webserver was asked for whose answer cannot be used, and why. */

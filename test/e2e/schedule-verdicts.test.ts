@@ -101,4 +101,47 @@ describe('scenario 4 verdicts', () => {
     expect(slack.buttons('choose_path_a')).toHaveLength(1);
     expect(verdict).toContain('/databox recover schedule path=a from=2026-04-18 to=2026-04-20');
   });
+
+  it('takes the only daily schedule, STOPPED over 31 days ago on the day the marts stopped, as the likely cause: schedules paused, the doubt said, path B proposed to start it', async () => {
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-03-11');
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => schedulesAnswer([schedule('all_pipelines_daily', 'STOPPED', '2026-03-12T06:00:00Z'), schedule('soda_freshness_hourly', 'RUNNING', '2026-04-21T08:00:00Z', '0 * * * *')]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain('Verdict: Schedules paused');
+    expect(verdict).not.toContain('look at the failed runs');
+    expect(verdict).toContain("schedule all_pipelines_daily's last tick (2026-03-12) is over 31 days old, which alone would be taken as switched off on purpose; but the marts' last day built (2026-03-11) is the day that tick built, so its pause is the likely cause, and it is proposed to start");
+    expect(verdict).toContain('add a line `databox/paused:` with the reason to its description and diagnose again');
+    expect(verdict).toContain('2026-03-12 … 2026-04-20');
+    expect(slack.buttons('choose_path_b')).toHaveLength(1);
+    expect(verdict).toContain('schedules=all_pipelines_daily');
+    const incident = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness!.command(`recover schedule path=b incident=${incident}`, operator);
+    await harness!.settle();
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
+    expect(String(plan?.blocks)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+  });
+
+  it('leaves a STOPPED schedule whose description says `databox/paused: <reason>` off, however recent its last tick: named with the reason, never proposed to start', async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () =>
+        schedulesAnswer([
+          schedule('all_pipelines_daily', 'RUNNING', '2026-04-21T06:00:00Z'),
+          schedule('ebird_daily', 'STOPPED', '2026-04-19T06:00:00Z', '0 6 * * *', { description: 'Loads eBird.\ndatabox/paused: eBird API key revoked, INC-42' }),
+        ]),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    fs.rmSync(checkout.databasePath, { force: true });
+    await createMartsDatabase(checkout.databasePath, '2026-04-20');
+    const verdict = await diagnose();
+    expect(verdict).not.toContain('Schedules paused');
+    expect(verdict).toContain('schedule ebird_daily is STOPPED and its description marks it paused on purpose (databox/paused: eBird API key revoked, INC-42): left off');
+    expect(slack.buttons('choose_path_b')).toEqual([]);
+  });
 });

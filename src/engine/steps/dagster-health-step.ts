@@ -64,7 +64,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     heartbeatMaxAgeSeconds: (ctx.dagster ?? defaultDagsterRunTools).heartbeatMaxAgeMs / 1000,
     switchedOffAfterSeconds: (parseDuration(step.switchedOffAfter) as number) / 1000,
   };
-  const found = assessDagster(evidence, thresholds, now);
+  const found = assessDagster(evidence, thresholds, now, martsBuiltThrough(step, ctx));
   const reach = reachBack(step, found, ctx, now);
   // The marts lacking days that are over: a day was missed after all, whatever the ticks of today say.
   const missedAfterAll = reach.window !== null && found.window === null ? daysMissed[found.id] : undefined;
@@ -122,6 +122,12 @@ function pausedLocations(schedules: readonly ScheduleEvidence[], paused: readonl
   return [...new Set(recent.map((s) => (s.repository as string).slice((s.repository as string).indexOf('@') + 1)))];
 }
 
+/** The marts' last day built, as the martsFrom step read it; undefined when there is none or it read none. */
+function martsBuiltThrough(step: DagsterHealthStep, ctx: StepRunContext): string | undefined {
+  if (!step.martsFrom) return undefined;
+  return String(ctx.earlier?.get(step.martsFrom)?.outputs?.builtThrough ?? '') || undefined;
+}
+
 /**
  * The window reached back to the marts' last day built (martsFrom), and why, where that starts it earlier; where the
  * marts were not read, the window is the schedules' alone, and the verdict says so rather than pass it off as checked.
@@ -129,7 +135,7 @@ function pausedLocations(schedules: readonly ScheduleEvidence[], paused: readonl
 function reachBack(step: DagsterHealthStep, verdict: DagsterVerdict, ctx: StepRunContext, now: Date): { window: DagsterVerdict['window']; why: string } {
   if (!step.martsFrom) return { window: verdict.window, why: '' };
   const read = ctx.earlier?.get(step.martsFrom);
-  const builtThrough = String(read?.outputs?.builtThrough ?? '');
+  const builtThrough = martsBuiltThrough(step, ctx) ?? '';
   if (!verdict.window) {
     const alone = daysMissed[verdict.id] && builtThrough ? windowFromMartsAlone(builtThrough, lastDayEndedEverywhere(verdict.timeZones, now).day, verdict.lastSuccess) : null;
     return alone ?? { window: null, why: '' };
