@@ -73,6 +73,11 @@ export interface DagsterEvidence {
   unloadedLocations?: UnloadedLocation[];
   /** Why the webserver could not list its code locations (a PythonError's first line), when it was asked and could not. */
   locationsProblem?: string;
+  /**
+   * What the webserver's GraphQL schema lacks that the bot's query asks for (`field "ticks" on type "ScheduleState"`),
+   * when it refused a query as not fitting its schema: it answered, but its Dagster version does not fit the bot.
+   */
+  schemaMismatch?: string;
   /** Repositories whose schedules Dagster answered an error for, while it read the others'; undefined when not asked. */
   unreadableRepositories?: UnreadableSchedules[];
 }

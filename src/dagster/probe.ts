@@ -1,5 +1,6 @@
 // Gathers Dagster evidence: the webserver's GraphQL API first; each part it cannot give, the CLI (liveness-check, schedule list).
 import type { CommandRunner } from '../process/run-command.js';
+import { schemaMismatch } from './schema-mismatch.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
 import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
@@ -192,6 +193,7 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
     return { source: 'graphql', checkedAt, daemons, schedules, webserverProblem: daemonsProblem && said(daemonsProblem.error), webserverSilent, unparsed: [], problems, unloadedLocations, unreadableRepositories };
   }
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
+  const mismatch = answer.unusable.map((u) => (u.error.kind === 'graphql' ? schemaMismatch(u.error.message) : undefined)).find((m) => m !== undefined);
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
 }

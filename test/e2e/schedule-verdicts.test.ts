@@ -144,4 +144,20 @@ describe('scenario 4 verdicts', () => {
     expect(verdict).toContain('schedule ebird_daily is STOPPED and its description marks it paused on purpose (databox/paused: eBird API key revoked, INC-42): left off');
     expect(slack.buttons('choose_path_b')).toEqual([]);
   });
+
+  it("says a GraphQL schema the bot's query does not fit (Cannot query field) is this Dagster's version, naming the field, not \"is it up, and reachable?\"", async () => {
+    serveDagster({
+      DataboxRepositories: 'repositories',
+      DataboxWorkspace: 'workspace-loaded',
+      DataboxSchedules: () => ({ errors: [{ message: 'Cannot query field "ticks" on type "ScheduleState".' }] }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const verdict = await diagnose();
+    expect(verdict).toContain("Verdict: Not conclusive — this Dagster's GraphQL schema does not fit the bot's query");
+    // The verdict's text is in its blocks' JSON, quotes escaped.
+    expect(verdict).toMatch(/The webserver answered, but its GraphQL schema has no field \\?"ticks\\?" on type \\?"ScheduleState\\?", which the bot's query asks for: this Dagster version does not fit the bot/);
+    expect(verdict).toContain('uv run dagster --version');
+    expect(verdict).not.toContain('is it up, and reachable from here?');
+    expect(slack.buttons(/^choose_path_/)).toEqual([]);
+  });
 });

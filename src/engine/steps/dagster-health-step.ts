@@ -37,7 +37,10 @@ const schema = z.strictObject({
 
 export type DagsterHealthStep = z.output<typeof schema> & ResolvedCommon;
 
-const statuses = everyStatus<DagsterVerdictId>({
+/** Not conclusive because the webserver refused the bot's query as not fitting its schema: it answered, so not "is it up?". */
+type DagsterHealthStatus = DagsterVerdictId | 'schema-mismatch';
+
+const statuses = everyStatus<DagsterHealthStatus>({
   healthy: true,
   'daemon-stopped': true,
   'daemon-stopped-no-day-missed': true,
@@ -45,6 +48,7 @@ const statuses = everyStatus<DagsterVerdictId>({
   'schedules-paused-no-day-missed': true,
   'schedules-behind': true,
   inconclusive: true,
+  'schema-mismatch': true,
 });
 
 /** A "no day missed yet" verdict, and the one it is when the marts lack days all the same. */
@@ -89,7 +93,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
     ? `; ${paused.length} schedules paused, at most ${maxNames} per plan: the suggested schedules= names the first ${maxNames}; once that plan has run, diagnose again to propose the other ${paused.length - maxNames}`
     : '';
   return {
-    status: verdict.id,
+    status: verdict.id === 'inconclusive' && evidence.schemaMismatch ? 'schema-mismatch' : verdict.id,
     summary: `${verdict.title}${window}${perPlan}${verdict.reasons.length > 0 ? ` (${shown(verdict.reasons)})` : ''}${notes}`,
     output: ctx.redact(describeDagsterEvidence(evidence)),
     durationMs: elapsedSince(started),
@@ -111,6 +115,7 @@ export async function runDagsterHealthStep(step: DagsterHealthStep, ctx: StepRun
       // Where the schedules that build days run: a typed window may end no later than the last day over in all of them
       // (a date parameter's endedDaysIn), when the plan is made, not when the diagnosis looked.
       timeZones: verdict.timeZones.join(','),
+      schemaMismatch: evidence.schemaMismatch ?? '',
     },
   };
 }
@@ -212,7 +217,7 @@ export const dagsterHealthStepKind = defineStepKind({
   // Each set whatever the verdict, lists joined with commas (the form a names parameter takes).
   outputs: {
     since: 'text', windowFrom: 'text', windowTo: 'text', window: 'text', windowRest: 'text', source: 'text', stoppedDaemons: 'text', pausedSchedules: 'text', stoppedNotProposed: 'text',
-    pausedLocations: 'text', timeZones: 'text',
+    pausedLocations: 'text', timeZones: 'text', schemaMismatch: 'text',
   },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (step.mutates ? [{ at: ['mutates'], message: 'dagster-health only reads: it does not mutate' }] : []),
