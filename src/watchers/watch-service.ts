@@ -436,8 +436,11 @@ export class WatchService {
       const outage = this.outage(w.id);
       const last = this.lastChecks.get(w.id);
       const flapping = outage?.returns ? `, flapping: bad ${outage.returns + 1} times` : '';
-      const state = outage
-        ? `${outage.notPosted ? 'PROBLEM' : 'ALERTING'} since ${outage.since.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(now.getTime() - Date.parse(outage.since))}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, outage.notPosted)}`
+      // Counted as its recovery will count it: from when the condition began where the check told (a daemon's last heartbeat).
+      const span = outage ? outageSpan(outage, now.toISOString()) : undefined;
+      const began = span?.beganWhat ? `; ${span.beganWhat}, first seen by the watcher at ${span.firstSeen.slice(0, 16).replace('T', ' ')} UTC` : '';
+      const state = outage && span
+        ? `${outage.notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, outage.notPosted)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'

@@ -1,0 +1,55 @@
+// The daemon watcher through the real Bolt app: /databox status counts an alert from the daemon's last heartbeat, as
+// the back-to-healthy message does, not from when the watcher first saw it.
+import nock from 'nock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { Checkout } from '../helpers/databox-checkout.js';
+import { dagsterUrl, graphqlFixture, recordedAt, serveDagster } from '../helpers/dagster-fixtures.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+
+const operator = 'U0OPERATOR';
+const offset = recordedAt.getTime() - Date.now();
+const clock = () => new Date(Date.now() + offset);
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  harness = undefined;
+});
+afterEach(async () => {
+  nock.cleanAll();
+  await closeStandIns(harness, slack, checkout);
+});
+
+it("says an alerting daemon watcher's start as its recovery does: the last heartbeat before the alert, and when the watcher first saw it", async () => {
+  let heartbeating = false;
+  serveDagster({
+    // Dagster still calls each daemon healthy, but none has heartbeated since 08:00 (an hour before the recorded now).
+    DataboxDaemonHealth: () => {
+      const answer = graphqlFixture('daemon-health-healthy') as any;
+      for (const d of answer.data.instance.daemonHealth.allDaemonStatuses) {
+        if (!d.required) continue;
+        d.healthy = true;
+        d.lastHeartbeatTime = heartbeating ? clock().getTime() / 1000 : Date.parse('2026-04-21T08:00:00Z') / 1000;
+      }
+      return answer;
+    },
+  });
+  harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_ALERT_CHANNEL: 'C0ALERTS', DATABOX_WATCH_INTERVAL: '1h', DATABOX_WATCH_DISK: 'false', DATABOX_WATCH_MARTS: 'false', DATABOX_WATCH_DATABASE: 'false' }, clock);
+  await slack.waitFor('the alert', () => slack.allText().includes('Dagster daemon not heartbeating'));
+  await harness.bot.watch.idle();
+
+  const status = String((await harness.command('status', operator)).text);
+  expect(status).toMatch(/Dagster daemon heartbeat: ALERTING since 2026-04-21 08:00 UTC \(1 h[^;)]*; the last heartbeat before the alert, first seen by the watcher at 2026-04-21 09:00 UTC\)/);
+
+  heartbeating = true;
+  await harness.bot.watch.checkOnce();
+  await harness.settle();
+  expect(slack.allText()).toMatch(/back to healthy at 09:00 UTC, after 1 h[^(]*\(since 08:00 UTC, the last heartbeat before the alert; the watcher first saw it at 09:00 UTC\)/);
+});
