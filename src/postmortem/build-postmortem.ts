@@ -16,7 +16,9 @@ import { diagnosedLeftOut } from '../incidents/diagnosed-window.js';
 import { leftoverClonesLines } from './leftover-clones.js';
 import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
 import { stepFindingsLines } from './step-findings.js';
-import { lineList, recordsOfRuns, unverifiedMark } from './unverified-rows.js';
+import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
+import type { PastTheDamage } from './past-the-damage.js';
+import { journalRepairCommand } from '../commands/paste-able.js';
 import { landedBeforeStoppingLines } from './landed-before-stopping.js';
 import { advisedNextLines, offeredWithAdvice, whereAdvised } from './advised-next.js';
 import { pairRefusals, refusalAbout, refusalReason, type Refusals } from './refused-commands.js';
@@ -34,7 +36,7 @@ import { expiredAt, expirePastDeadline } from './expired-by-deadline.js';
 export interface PostmortemInput {
   incidentId: string;
   /** The journal as verified by verifyJournal: only its verified records are used, and a problem is shown at the top. */
-  verify: Pick<VerifyResult, 'records' | 'problem' | 'lineOf'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord> };
+  verify: Pick<VerifyResult, 'records' | 'problem' | 'lineOf'> & { accepted?: AcceptedDamage[]; unverified?: ReadonlySet<JournalRecord>; pastTheDamage?: PastTheDamage };
   runbooks: ReadonlyMap<string, Runbook>;
   /** The databox checkout the commands ran in, so commands read as they did in the plans. */
   root: string;
@@ -197,7 +199,19 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const doc = new Document();
 
   doc.add(`# Postmortem ${incidentId}${incident ? `: ${plain(incident.title)}` : ''}`, '');
-  if (verify.problem) {
+  const past = verify.pastTheDamage;
+  if (verify.problem && past) {
+    const last = verify.problem.line - 1;
+    const stretch = past.to === past.from ? `line ${past.from} is` : `lines ${past.from}–${past.to} are`;
+    doc.add(
+      `> **Warning: the journal failed verification at line ${verify.problem.line}**: ${plain(verify.problem.reason)}.`,
+      verify.problem.rewritten
+        ? `> No line of it is proven (lines 1–${last} link up, but could have been hashed again with it): every line is shown as it reads, and each row and time built from one is marked unverified.`
+        : `> ${last === 0 ? 'No line verifies' : last === 1 ? 'Line 1 verifies' : `Lines 1–${last} verify`}; ${stretch} shown as ${past.to === past.from ? 'it reads' : 'they read'}, and each row and time built from ${past.to === past.from ? 'it' : 'them'} is marked unverified: nothing vouches for ${past.to === past.from ? 'it' : 'them'} (lines that link up among themselves may have been rewritten together).`,
+      `> Once someone has looked at the damage, \`${journalRepairCommand}\` keeps a copy of the journal, accepts the damage on the record and verifies the lines after it again; \`npm run --silent cli -- journal verify\` checks it.`,
+      '',
+    );
+  } else if (verify.problem) {
     const last = verify.problem.line - 1;
     doc.add(
       `> **Warning: the journal failed verification at line ${verify.problem.line}**: ${plain(verify.problem.reason)}.`,
@@ -242,14 +256,18 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const kept = keptOnDisk(records, state, input.stillThere);
   const keptThere = kept.filter((f) => !f.gone);
   const keptGone = kept.length - keptThere.length;
-  const asOf = verify.problem ? ` (as of line ${verify.problem.line - 1}; unknown after it)` : '';
+  const asOf = past
+    ? ` (as ${verify.problem?.rewritten ? 'every line' : `lines ${past.from}–${past.to}`} read${past.to === past.from && !verify.problem?.rewritten ? 's' : ''}, unverified)`
+    : verify.problem
+      ? ` (as of line ${verify.problem.line - 1}; unknown after it)`
+      : '';
   // As `journal verify` says them, where they fall among this incident's lines: its timeline and times rest on those times.
   const clockSteps = clockStepsBack(verify.records, verify.lineOf).filter((s) => s.line >= (firstLine ?? Infinity) && s.line <= (lastLine ?? -Infinity));
   // A row built from a line accepted unverified says so: its facts (a status, a count, a time) rest on that line.
   const unverified = verify.unverified ?? new Set<JournalRecord>();
   const opening = records.filter((r) => r.type === 'incident.opened');
   const verdicts = records.filter((r) => r.type === 'diagnosis.verdict');
-  const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf);
+  const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf, past?.from);
   const ofRuns = (runs: readonly Run[]) => recordsOfRuns(records, runs);
   const restsOn = (runs: readonly Run[], ...more: JournalRecord[][]) => mark([...ofRuns(runs), ...more.flat()]);
   const clockNote = clockSteps.length > 0 ? `; **the clock went back**: ${plain(clockSteps.map(clockStepWords).join('; '))} (not damage, but the times around ${clockSteps.length > 1 ? 'them' : 'it'} do not read in order)` : '';
@@ -268,7 +286,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
     `| Outcome | ${cell(outcome.text)}${asOf}${restsOn(incident.runs, verdicts)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );
 
   doc.heading('Symptoms the runbook names');
@@ -276,8 +294,10 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
   doc.heading('Timeline (UTC)');
-  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified);
-  if (verify.problem) {
+  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from));
+  if (verify.problem && past) {
+    doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
+  } else if (verify.problem) {
     doc.add('', `**The timeline stops here:** line ${verify.problem.line} of the journal failed verification (${plain(verify.problem.reason)}).`);
   }
 
@@ -422,6 +442,7 @@ function timeline(
   refusals: Refusals,
   expiredUnrecorded: readonly Run[],
   unverified: ReadonlySet<JournalRecord> = new Set(),
+  markOf: (record: JournalRecord) => string = () => unverifiedEntryMark(undefined),
 ): void {
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
@@ -440,8 +461,7 @@ function timeline(
     // A line accepted as it read after it failed verification: shown, but not as verified fact. The mark ends the entry's
     // first line (a step's entry goes on with its command and output), so it stays on the line it is about.
     const first = entry.indexOf('\n') === -1 ? entry.length : entry.indexOf('\n');
-    const marked = `${entry.slice(0, first)} _(unverified: a journal line accepted after it failed verification)_${entry.slice(first)}`;
-    entries.push({ at, text: unverified.has(record) ? marked : entry });
+    entries.push({ at, text: unverified.has(record) ? `${entry.slice(0, first)}${markOf(record)}${entry.slice(first)}` : entry });
   }
   for (const [key, at] of started) {
     const [runId, stepId] = key.split('#');

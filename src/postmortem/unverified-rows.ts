@@ -24,9 +24,10 @@ export function lineList(lines: readonly number[]): string {
 
 /**
  * A mark for a row built from `from` when any of them is unverified (" _(unverified: built from journal line 12, …)_"),
- * else nothing: a time or a count from a line nobody can vouch for is not read as fact.
+ * else nothing: a time or a count from a line nobody can vouch for is not read as fact. Lines from `pastFrom` on are
+ * those of a journal that fails verification there, not repaired: read as they are, accepted by nobody.
  */
-export function unverifiedMark(from: Iterable<JournalRecord>, unverified: ReadonlySet<JournalRecord>, lineOf: (record: JournalRecord) => number | undefined): string {
+export function unverifiedMark(from: Iterable<JournalRecord>, unverified: ReadonlySet<JournalRecord>, lineOf: (record: JournalRecord) => number | undefined, pastFrom?: number): string {
   if (unverified.size === 0) return '';
   const lines = new Set<number>();
   for (const record of from) {
@@ -34,5 +35,17 @@ export function unverifiedMark(from: Iterable<JournalRecord>, unverified: Readon
     if (line !== undefined) lines.add(line);
   }
   if (lines.size === 0) return '';
-  return ` _(unverified: built from journal ${lineList([...lines].sort((a, b) => a - b))}, accepted after ${lines.size > 1 ? 'they' : 'it'} failed verification)_`;
+  const sorted = [...lines].sort((a, b) => a - b);
+  const accepted = sorted.filter((line) => pastFrom === undefined || line < pastFrom);
+  const past = sorted.filter((line) => pastFrom !== undefined && line >= pastFrom);
+  const acceptedWords = accepted.length > 0 ? `${lineList(accepted)}, accepted after ${accepted.length > 1 ? 'they' : 'it'} failed verification` : '';
+  const pastWords = past.length > 0 ? `${lineList(past)}, read as ${past.length > 1 ? 'they are' : 'it is'}: the journal fails verification at line ${pastFrom}` : '';
+  return ` _(unverified: built from journal ${[acceptedWords, pastWords].filter(Boolean).join('; and ')})_`;
+}
+
+/** The mark a timeline entry from an unverified line carries: accepted after it failed, or read past the damage. */
+export function unverifiedEntryMark(line: number | undefined, pastFrom?: number): string {
+  return pastFrom !== undefined && line !== undefined && line >= pastFrom
+    ? ` _(unverified: read as it is, as the journal fails verification at line ${pastFrom})_`
+    : ' _(unverified: a journal line accepted after it failed verification)_';
 }

@@ -12,6 +12,7 @@ import type { Runbook } from '../runbook/schema.js';
 import { buildPostmortem } from './build-postmortem.js';
 import { knownGone } from '../disk/known-gone.js';
 import { withHumansPart } from './humans-part.js';
+import { withLinesPastTheDamage } from './past-the-damage.js';
 
 import { incidentIdPattern } from '../commands/parse.js';
 
@@ -71,7 +72,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   const journal = readJournal(stateDir);
   const built = buildPostmortem({
     incidentId,
-    verify: journal.verify,
+    verify: withLinesPastTheDamage(journal.verify, journal.text),
     runbooks: options.runbooks,
     root: options.root,
     journalFile: journal.file,

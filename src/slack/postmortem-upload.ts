@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { incidentIdPattern } from '../commands/parse.js';
 import { UserError } from '../errors.js';
 import type { IncidentService } from '../incidents/service.js';
+import { damageWords } from '../postmortem/past-the-damage.js';
 import { earlierKeptWords, writePostmortem, type WritePostmortemOptions, type WrittenPostmortem } from '../postmortem/write-postmortem.js';
 import type { Redactor } from '../redact.js';
 import { incidentThread } from './slack-refs.js';
@@ -64,7 +65,7 @@ export async function deliverPostmortem(deps: { service: IncidentService; redact
     const comment =
       `Postmortem of incident ${incidentId}, built from the journal: timeline, verdict, recovery, validation and timings. ` +
       'The "Root cause" and "Follow-ups" sections are for you to fill in.' +
-      (problem ? ` Warning: the journal failed verification at line ${problem.line}; the postmortem stops there.` : '');
+      (problem ? ` Warning: ${damageWords(problem, written.journal.lineCount)}.` : '');
     const common = {
       content: written.markdown,
       filename: `${incidentId}-postmortem.md`,

@@ -19,6 +19,7 @@ import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { createLogger } from '../logger.js';
 import { formatDuration } from '../postmortem/markdown.js';
 import { runElapsed } from '../format-duration.js';
+import { damageWords } from '../postmortem/past-the-damage.js';
 import { earlierKeptWords, journalFile, writePostmortem } from '../postmortem/write-postmortem.js';
 import { runCommand as realRunCommand, type CommandRunner } from '../process/run-command.js';
 import { createRedactor } from '../redact.js';
@@ -172,7 +173,7 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
     const written = writePostmortem({ stateDir: settings.stateDir, runbooks, root: settings.databoxRoot, incidentId, redact: createRedactor(settings.secrets), writtenAt: deps.clock?.() });
     io.stdout.write(written.markdown);
     const problem = written.journal.verify.problem;
-    if (problem) io.stderr.write(`warning: the journal failed verification at line ${problem.line} (${problem.reason}); the postmortem stops there\n`);
+    if (problem) io.stderr.write(`warning: ${damageWords(problem, written.journal.lineCount)} (at line ${problem.line}: ${problem.reason})\n`);
     if (written.unwritten) {
       io.stderr.write(`the postmortem above could not be written to ${written.file}: ${written.unwritten}\n`);
       return exitCodes.failed;

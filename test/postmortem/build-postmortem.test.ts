@@ -510,7 +510,7 @@ describe('writing a postmortem to the state directory', () => {
     expect(fs.existsSync(path.join(stateDir, 'postmortems'))).toBe(false);
   });
 
-  it('writes one for an incident that only appears after a tampered line, saying so', () => {
+  it('writes one for an incident that only appears after a tampered line, each line from it on marked unverified', () => {
     const stateDir = tempDir();
     const { text, line } = tamper((r) => r.seq === 1, (r) => {
       r.actor = 'terminal:mallory';
@@ -519,6 +519,10 @@ describe('writing a postmortem to the state directory', () => {
     fs.writeFileSync(path.join(stateDir, 'journal.jsonl'), text);
     const written = writePostmortem({ stateDir, runbooks, root: fixtureRoot, incidentId });
     expect(written.markdown).toContain('failed verification at line 1**');
-    expect(written.markdown).toContain(`Incident \`${incidentId}\` is not in the verified part of the journal`);
+    expect(written.markdown).not.toContain('nothing to tell');
+    expect(written.markdown).toContain(`> No line verifies; lines 1–${lines.length} are shown as they read`);
+    const entries = section(written.markdown, 'Timeline (UTC)').split('\n').filter((entry) => entry.startsWith('- `'));
+    expect(entries.length).toBeGreaterThan(10);
+    for (const entry of entries) expect(entry).toContain('_(unverified: read as it is, as the journal fails verification at line 1)_');
   });
 });
