@@ -270,6 +270,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf, past?.from);
   const ofRuns = (runs: readonly Run[]) => recordsOfRuns(records, runs);
   const restsOn = (runs: readonly Run[], ...more: JournalRecord[][]) => mark([...ofRuns(runs), ...more.flat()]);
+  const runMark: RunMark = (run, types, stepId) => mark(ofRuns([run]).filter((r) => types.includes(r.type) && (stepId === undefined || stepIdOf(r) === stepId)));
   const clockNote = clockSteps.length > 0 ? `; **the clock went back**: ${plain(clockSteps.map(clockStepWords).join('; '))} (not damage, but the times around ${clockSteps.length > 1 ? 'them' : 'it'} do not read in order)` : '';
   doc.add(
     '| | |',
@@ -308,25 +309,25 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (recoveries.length === 0) {
     doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
   }
-  for (const run of recoveries) planSection(doc, run, root, state);
+  for (const run of recoveries) planSection(doc, run, root, state, runMark);
 
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
   for (const run of validations) {
     // What it validated: the last recovery or rollback that finished before it.
     const after = incident.runs.filter((r) => (r.kind === 'recovery' || r.kind === 'rollback') && r.finishedAt && r.finishedAt <= run.proposedAt).at(-1);
-    doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}`, '');
+    doc.add(`### Validation \`${run.id}\`: ${validationSummary(run)}${runMark(run, ['step.finished', 'run.finished'])}`, '');
     doc.add(
-      `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClock(run.finishedAt)}` : ''}.`,
+      `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)}${after ? `, after ${plain(after.title)} (\`${after.id}\`, ${after.status})` : ''}${run.finishedAt ? `; finished at ${utcClock(run.finishedAt)}` : ''}.${mark([...ofRuns([run]).filter((r) => r.type === 'run.proposed' || r.type === 'run.finished'), ...(after ? ofRuns([after]).filter((r) => r.type === 'run.finished') : [])])}`,
       '',
     );
-    stepTable(doc, run, root, true);
+    stepTable(doc, run, root, true, runMark);
     doc.add(...stepFindingsLines(run));
   }
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
-  for (const run of rollbacks) planSection(doc, run, root, state);
+  for (const run of rollbacks) planSection(doc, run, root, state, runMark);
 
   if (kept.length > 0) {
     doc.heading('Kept on disk');
@@ -637,45 +638,61 @@ function diagnosisSection(doc: Document, incident: Incident): void {
   else doc.add('', 'No recovery path was offered for this verdict.');
 }
 
-function planSection(doc: Document, run: Run, root: string, state: IncidentState): void {
-  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${orStoppedByGuard(run, endedWords(run))}`, '');
+/** The mark of a row built from a run's lines of these types (of one step, if given): see unverifiedMark. */
+type RunMark = (run: Run, types: readonly string[], stepId?: string) => string;
+
+/** The step a step's line is about: step.started names it, step.finished's result does. */
+function stepIdOf(record: JournalRecord): string | undefined {
+  const data = record.data as { stepId?: unknown; result?: { stepId?: unknown } };
+  const id = data.stepId ?? data.result?.stepId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.started', 'run.finished'];
+
+function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark): void {
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${orStoppedByGuard(run, endedWords(run))}${runMark(run, decisionTypes)}`, '');
+  // Each fact with the mark of the lines it is built from: what the plan was (its proposal), who decided, how it ran.
+  const proposed = runMark(run, ['run.proposed']);
   const facts = [
-    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)`,
+    `Requested by ${who(run.requestedBy)} at ${utcClock(run.proposedAt)} as plan \`${shortHash(run.hash)}\` (${stepCount(run.steps.length)}, ${run.steps.filter((s) => s.destructive).length} destructive)${proposed}`,
   ];
-  if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\``);
-  if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
-  for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${plain(previewValueSaid(preview))}**`);
+  if (run.rollbackOf) facts.push(`Undoes \`${run.rollbackOf}\`${proposed}`);
+  if (Object.keys(run.params).length > 0) facts.push(`Parameters: ${Object.entries(run.params).map(([k, v]) => code(`${k}=${v}`)).join(', ')}${proposed}`);
+  for (const preview of run.previews ?? []) facts.push(`Preview when proposed: ${plain(preview.title)}: **${plain(previewValueSaid(preview))}**${proposed}`);
   // What the plan warned of before anyone approved it: on the record beside who approved it.
-  for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}`);
+  for (const warning of [run.againstDiagnosis, overtakesWarning(run)]) if (warning) facts.push(`Warned when proposed: ${plain(warning)}${proposed}`);
   const leftOut = leftOutLine(run);
-  if (leftOut) facts.push(plain(leftOut));
-  if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
-  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}`);
+  if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
+  if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.rejected'])}`);
+  else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}${runMark(run, ['run.proposed', 'run.expired'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);
-    facts.push(changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written');
+    facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${orStoppedByGuard(run, run.status)}`);
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${orStoppedByGuard(run, run.status)}${runMark(run, ['run.started', 'run.finished'])}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
-  if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}`);
+  const ended = runMark(run, ['step.finished', 'run.finished']);
+  if (changed.length > 0) facts.push(`Changed before it stopped: ${changed.map((c) => `${plain(c.title)}: ${plain(c.summary)}`).join('; ')}${ended}`);
   const incident = state.incident(run.incidentId);
-  if (incident) facts.push(...landedBeforeStoppingLines(run, incident));
+  if (incident) facts.push(...landedBeforeStoppingLines(run, incident).map((line) => `${line}${ended}`));
   doc.add(...facts.map((f) => `- ${f}`), '');
-  stepTable(doc, run, root, !run.startedAt);
+  stepTable(doc, run, root, !run.startedAt, runMark);
 }
 
 /** Every step of a run with its outcome; the exact commands too when the timeline does not show them (a plan that never ran). */
-function stepTable(doc: Document, run: Run, root: string, withCommands: boolean): void {
+function stepTable(doc: Document, run: Run, root: string, withCommands: boolean, runMark: RunMark): void {
   doc.add(withCommands ? '| # | Step | Command | Status | Exit | Duration |' : '| # | Step | Status | Exit | Duration |');
   doc.add(withCommands ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
   run.steps.forEach((step, i) => {
     const result = run.results.find((r) => r.stepId === step.id);
     // Started with no result on record (the journal lost its line, or the run was cut off in it): it may have done its work.
     const startedOnly = !result && run.startedSteps?.includes(step.id);
-    const status = result ? statusWords(step, result.status) : startedOnly ? 'started, no result on record: it may have run, check' : run.startedAt ? 'not run' : 'planned';
+    const said = result ? statusWords(step, result.status) : startedOnly ? 'started, no result on record: it may have run, check' : run.startedAt ? 'not run' : 'planned';
+    const status = `${said}${runMark(run, ['step.started', 'step.finished'], step.id)}`;
     const exit = result?.exitCode !== undefined && result.exitCode !== null ? String(result.exitCode) : '';
     const duration = result ? stepDuration(result) : '';
     const title = `${plain(step.title)}${stepMarks(step)}`;
