@@ -18,6 +18,7 @@ import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
 import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import type { PastTheDamage } from './past-the-damage.js';
+import { endLostBefore, endLostWords, linesLostFromEndBefore } from './end-lost.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { landedBeforeStoppingLines } from './landed-before-stopping.js';
 import { advisedNextLines, offeredWithAdvice, whereAdvised } from './advised-next.js';
@@ -270,6 +271,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   const mark = (from: Iterable<JournalRecord>) => unverifiedMark(from, unverified, lineOf, past?.from);
   const ofRuns = (runs: readonly Run[]) => recordsOfRuns(records, runs);
   const restsOn = (runs: readonly Run[], ...more: JournalRecord[][]) => mark([...ofRuns(runs), ...more.flat()]);
+  const lostBefore = linesLostFromEndBefore(verify);
+  const endLost: EndLost = (run) => endLostBefore(run, ofRuns([run]), lineOf, lostBefore);
   const runMark: RunMark = (run, types, stepId) => mark(ofRuns([run]).filter((r) => types.includes(r.type) && (stepId === undefined || stepIdOf(r) === stepId)));
   const clockNote = clockSteps.length > 0 ? `; **the clock went back**: ${plain(clockSteps.map(clockStepWords).join('; '))} (not damage, but the times around ${clockSteps.length > 1 ? 'them' : 'it'} do not read in order)` : '';
   doc.add(
@@ -295,7 +298,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   else doc.add(`_The runbook \`${incident.scenario}\` is not loaded, so its symptoms cannot be listed._`);
 
   doc.heading('Timeline (UTC)');
-  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from));
+  const endsLost = incident.runs.flatMap((run) => {
+    const before = endLost(run);
+    const at = ofRuns([run]).at(-1)?.at;
+    return before !== undefined && at ? [{ at, text: `- \`${utcClock(at)}\` ${runLabel(run)} (\`${run.id}\`): **${endLostWords(before)}**: nothing of it after this is on record` }] : [];
+  });
+  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from), endsLost);
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
@@ -303,13 +311,13 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   }
 
   doc.heading('Diagnosis');
-  diagnosisSection(doc, incident);
+  diagnosisSection(doc, incident, endLost);
 
   doc.heading('Recovery');
   if (recoveries.length === 0) {
     doc.add(`No recovery was proposed.${incident.diagnosis && incident.diagnosis.paths.length > 0 ? ` The verdict offered ${incident.diagnosis.paths.map((p) => `path ${p.toUpperCase()}`).join(' and ')}.` : ''}`);
   }
-  for (const run of recoveries) planSection(doc, run, root, state, runMark);
+  for (const run of recoveries) planSection(doc, run, root, state, runMark, endLost);
 
   doc.heading('Validation');
   if (validations.length === 0) doc.add('No validation ran.');
@@ -327,7 +335,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
 
   doc.heading('Rollbacks');
   if (rollbacks.length === 0) doc.add('None.');
-  for (const run of rollbacks) planSection(doc, run, root, state, runMark);
+  for (const run of rollbacks) planSection(doc, run, root, state, runMark, endLost);
 
   if (kept.length > 0) {
     doc.heading('Kept on disk');
@@ -444,6 +452,7 @@ function timeline(
   expiredUnrecorded: readonly Run[],
   unverified: ReadonlySet<JournalRecord> = new Set(),
   markOf: (record: JournalRecord) => string = () => unverifiedEntryMark(undefined),
+  endsLost: readonly { at: string; text: string }[] = [],
 ): void {
   const started = new Map<string, string>();
   const entries: { at: string; text: string }[] = [];
@@ -469,6 +478,7 @@ function timeline(
     entries.push({ at, text: `- \`${utcClock(at)}\` \`${runId}\` step ${code(stepId ?? '')} started; no result was recorded.` });
   }
   // Plans that waited past their deadline with no line of their expiry (nobody clicked since, no bot swept): expired then.
+  entries.push(...endsLost);
   for (const run of expiredUnrecorded) {
     const at = run.expiresAt as string;
     entries.push({ at, text: expiredEntry(run, run.id, at) });
@@ -616,12 +626,23 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
   return lines.join('\n');
 }
 
-function diagnosisSection(doc: Document, incident: Incident): void {
+/** Where a run's end was lost with lines cut from the journal's end: the line they were lost before; else undefined. */
+type EndLost = (run: Run) => number | undefined;
+
+function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost): void {
   const diagnosis = incident.diagnosis;
+  // A diagnosis after the verdict's own (or with none at all) that gave none: said, so an earlier verdict is not read as its.
+  const verdictRun = diagnosis ? incident.runs.findIndex((r) => r.id === diagnosis.runId) : -1;
+  const withoutVerdict = incident.runs.filter((r, i) => r.kind === 'diagnosis' && i > verdictRun && r.startedAt);
+  const noVerdictWords = withoutVerdict.map((r) => {
+    const before = endLost(r);
+    return `A later diagnosis, \`${r.id}\` (started ${utcClock(r.startedAt as string)}), recorded no verdict: ${before !== undefined ? endLostWords(before) : r.finishedAt ? `it ${endedWords(r)}` : 'it has no end on record'}.`;
+  });
   if (!diagnosis) {
-    doc.add('No diagnosis verdict was recorded.');
+    doc.add('No diagnosis verdict was recorded.', ...noVerdictWords.map((words) => `\n${words.replace('A later diagnosis', 'The diagnosis')}`));
     return;
   }
+  if (noVerdictWords.length > 0) doc.add(`${noVerdictWords.join(' ')} The verdict below is that of the earlier \`${diagnosis.runId}\`.`, '');
   const run = incident.runs.find((r) => r.id === diagnosis.runId);
   doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClock(diagnosis.at)} from \`${diagnosis.runId}\`.`, '');
   doc.add(plain(diagnosis.advice), '');
@@ -650,8 +671,9 @@ function stepIdOf(record: JournalRecord): string | undefined {
 
 const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.started', 'run.finished'];
 
-function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark): void {
-  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${orStoppedByGuard(run, endedWords(run))}${runMark(run, decisionTypes)}`, '');
+function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
+  const lost = endLost(run);
+  doc.add(`### ${plain(run.title)} (\`${run.id}\`): ${lost !== undefined ? endLostWords(lost) : orStoppedByGuard(run, endedWords(run))}${runMark(run, decisionTypes)}`, '');
   // Each fact with the mark of the lines it is built from: what the plan was (its proposal), who decided, how it ran.
   const proposed = runMark(run, ['run.proposed']);
   const facts = [
@@ -672,7 +694,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
     const changedBy = state.staleBy(run);
     facts.push(`${changedBy ? `No longer approvable when this was written: plan \`${changedBy.id}\` (${plain(changedBy.title)}) changed its database after it was made` : 'Still waiting for an approval when this was written'}${proposed}`);
   }
-  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)})` : ', no end recorded'}: ${orStoppedByGuard(run, run.status)}${runMark(run, ['run.started', 'run.finished'])}`);
+  if (run.startedAt) facts.push(`Ran ${utcClock(run.startedAt)}${run.finishedAt ? `–${utcClock(run.finishedAt)} (${runDuration({ startedAt: run.startedAt, status: run.status }, run.finishedAt)}): ${orStoppedByGuard(run, run.status)}` : `, ${lost !== undefined ? endLostWords(lost) : `no end recorded: ${orStoppedByGuard(run, run.status)}`}`}${runMark(run, ['run.started', 'run.finished'])}`);
   // What the thread's failure message said it left behind: what the database held when it stopped.
   const changed = run.status === 'failed' || run.status === 'interrupted' ? changedBeforeStopping(run.steps, run.results) : [];
   const ended = runMark(run, ['step.finished', 'run.finished']);

@@ -110,6 +110,8 @@ function acceptedLinesWords(damage: AcceptedDamage): string {
   const why = damage.unchecked.length > 0 ? ` (${damage.unchecked.map(uncheckedWords).join('; ')})` : '';
   if (marked.length > 0) said.push(`${lineList(marked)} ${marked.length > 1 ? 'are kept as they read' : 'is kept as it reads'}, unverified${why}`);
   if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}`);
+  // Accepted by the line after the cut itself: lines lost from the end, as said for lines lost in the middle.
+  if (!damage.headMissing && damage.acceptedAt <= damage.line) said.push(`lines were lost from its end before line ${damage.line}`);
   if (damage.outOfOrder.length > 0) said.push(outOfOrderWords(damage.outOfOrder));
   return said.length > 0 ? `: ${said.join('; ')}` : '';
 }

@@ -1,0 +1,62 @@
+// Lines cut from the journal's end, then accepted: a diagnosis whose end was among them says "end unknown (lines
+// lost)", the Diagnosis section says the verdict it shows is an earlier run's, and `journal verify` says lines were lost.
+import fs from 'node:fs';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startBot, type Harness } from '../helpers/bot-harness.js';
+import { type Checkout, writeGarbage } from '../helpers/databox-checkout.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { closeStandIns, openStandIns } from '../helpers/stand-ins.js';
+import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
+
+let slack: SlackStandIn;
+let checkout: Checkout;
+let harness: Harness | undefined;
+blockNetwork();
+beforeEach(async () => {
+  ({ slack, checkout } = await openStandIns());
+  harness = undefined;
+});
+afterEach(() => closeStandIns(harness, slack, checkout));
+
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`## ${heading}\n`);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const next = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, next === -1 ? undefined : next);
+}
+
+it('says a diagnosis cut off by lines lost from the end has an unknown end, not an earlier verdict as its own', async () => {
+  writeGarbage(checkout.databasePath);
+  harness = await startBot(checkout, slack);
+  await harness.command('diagnose duckdb', 'U0OPERATOR');
+  await harness.settle();
+  const journal = `${checkout.stateDir}/journal.jsonl`;
+  const incident = /"type":"incident.opened","incident":"(dbx-[^"]+)"/.exec(fs.readFileSync(journal, 'utf8'))![1] as string;
+  await harness.command(`diagnose duckdb incident=${incident}`, 'U0OPERATOR');
+  await harness.settle();
+  await harness.stop();
+  harness = undefined;
+
+  // Cut from the second diagnosis's end on (its run.finished, its verdict, what followed), the head left as it was.
+  const lines = fs.readFileSync(journal, 'utf8').trimEnd().split('\n');
+  const second = `${incident}/2`;
+  const end = lines.findIndex((line) => line.includes('"type":"run.finished"') && line.includes(`"runId":"${second}"`));
+  expect(end).toBeGreaterThan(0);
+  fs.writeFileSync(journal, `${lines.slice(0, end).join('\n')}\n`);
+
+  const env = cliEnv({ DATABOX_STATE_DIR: checkout.stateDir });
+  expect((await runCliProcess(['journal', 'repair', '--approver', 'bob'], { env, stdin: 'ignore' })).code).toBe(0);
+  const verify = await runCliProcess(['journal', 'verify'], { env, stdin: 'ignore' });
+  expect(verify.code).toBe(0);
+  expect(verify.stdout).toMatch(new RegExp(`\n    accepted on \\S+: lines were lost from its end before line ${end + 1}\n`));
+
+  const postmortem = await runCliProcess(['postmortem', incident], { env, stdin: 'ignore' });
+  expect(postmortem.code).toBe(0);
+  const lost = `end unknown (lines lost from the journal's end before line ${end + 1})`;
+  expect(section(postmortem.stdout, 'Timeline (UTC)')).toMatch(new RegExp(`Diagnosis \\(\`${second}\`\\): \\*\\*${lost.replace(/[()]/g, '\\$&')}\\*\\*`));
+  expect(section(postmortem.stdout, 'Diagnosis')).toContain(
+    `A later diagnosis, \`${second}\` (started `,
+  );
+  expect(section(postmortem.stdout, 'Diagnosis')).toContain(`recorded no verdict: ${lost}. The verdict below is that of the earlier \`${incident}/1\`.`);
+}, 120_000);
