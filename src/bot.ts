@@ -1,4 +1,5 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
+import { journalRepairCommand } from './commands/paste-able.js';
 import { goneRunnerHint } from './incidents/status.js';
 import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
@@ -199,7 +200,11 @@ export function createBot(options: BotOptions): Bot {
   // here, are that work, done while the bot was down (the lines this start writes come after).
   const loadedThrough = journal.readThrough;
   if (journal.problem) {
-    logger.error({ line: journal.problem.line, reason: journal.problem.reason }, `the journal failed verification at line ${journal.problem.line}`);
+    // The whole of it in the message: a log read by message alone still says why, and what to do.
+    logger.error(
+      { line: journal.problem.line, reason: journal.problem.reason },
+      `the journal failed verification at line ${journal.problem.line} (${journal.problem.reason}): the bot starts, rebuilding incidents from its lines as they read, and diagnoses run, but no change is proposed or approved until a person has looked at it and accepted it with \`${journalRepairCommand}\``,
+    );
   }
   // Torn last lines set aside (by this start-up, or later by any process sharing the journal), said once Slack is up.
   const repairs: SetAside[] = [...journal.setAside];
