@@ -331,7 +331,8 @@ export class IncidentState {
         if (run?.inFlight) run.inFlight.intent = { action: data.action ?? 'move', from: data.from, to: data.to };
         break;
       case 'step.finished':
-        if (run) {
+        // A line with no result (hand-written) adds none: every reader of results takes each to be one.
+        if (run && typeof data.result === 'object' && data.result !== null) {
           run.results.push(data.result as StepRecord);
           run.inFlight = undefined;
         }

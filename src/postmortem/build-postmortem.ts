@@ -18,6 +18,7 @@ import { keptOnDisk, keptOnDiskLines } from './kept-on-disk.js';
 import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import type { PastTheDamage } from './past-the-damage.js';
+import { missingFromLine } from './senseless-lines.js';
 import { endLostBefore, endLostWords, linesLostFromEndBefore } from './end-lost.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { landedBeforeStoppingLines } from './landed-before-stopping.js';
@@ -507,6 +508,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
   const data = record.data as Record<string, any>;
   const at = `- \`${utcClock(record.at)}\``;
   const run = typeof data.runId === 'string' ? state.runs.get(data.runId) : undefined;
+  const missing = missingFromLine(record);
+  if (missing) return `${at} A ${code(record.type)} line${record.actor ? ` by ${who(record.actor)}` : ''} ${missing}: the postmortem cannot make sense of it`;
   switch (record.type) {
     case 'command.received': {
       // A refused command did not run: its line says so and why, and the refusal's own record adds nothing.
