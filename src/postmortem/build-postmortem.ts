@@ -19,6 +19,7 @@ import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import type { PastTheDamage } from './past-the-damage.js';
 import { missingFromLine } from './senseless-lines.js';
+import { otherIncidentsChanges, otherIncidentsLines, watcherLineNames } from './other-incidents.js';
 import { endLostBefore, endLostWords, linesLostFromEndBefore } from './end-lost.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { landedBeforeStoppingLines } from './landed-before-stopping.js';
@@ -78,7 +79,7 @@ function incidentRecords(records: readonly JournalRecord[], id: string, refusals
     }
   }
   return records.filter((r, i) => {
-    if (r.incident === id) return true;
+    if (r.incident === id || watcherLineNames(r, id)) return true;
     if (r.incident !== null) return false;
     const data = r.data as Record<string, unknown>;
     if (r.type === 'command.received') {
@@ -254,6 +255,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   // The facts at a glance. Past a line that failed verification nothing is known: a row says where its facts stop,
   // so "none ran" or "running" is not read as the present.
   const outcome = recoveryOutcome(incident, rb, state);
+  const othersChanged = otherIncidentsChanges(incident, state);
+  const othersNote = othersChanged.length > 0 ? `; since it opened, ${othersChanged.length === 1 ? 'a plan' : `${othersChanged.length} plans`} of ${new Set(othersChanged.map((run) => run.incidentId)).size > 1 ? 'other incidents' : 'another incident'} changed its database (see *Other incidents' changes to its database*)` : '';
   // Files moved aside or rows kept first: named at a glance too, so "Rollbacks: none" is not read as nothing left behind.
   const kept = keptOnDisk(records, state, input.stillThere);
   const keptThere = kept.filter((f) => !f.gone);
@@ -290,7 +293,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     ...(kept.length > 0
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
-    `| Outcome | ${cell(outcome.text)}${asOf}${restsOn(incident.runs, verdicts)} |`,
+    `| Outcome | ${cell(`${outcome.text}${othersNote}`)}${asOf}${restsOn(incident.runs, verdicts)} |`,
     `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );
 
@@ -347,6 +350,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   if (leftovers.length > 0) {
     doc.heading('Leftover clones');
     doc.add(...leftovers);
+  }
+
+  if (othersChanged.length > 0) {
+    doc.heading("Other incidents' changes to its database");
+    doc.add('Plans of other incidents that changed a database this incident was about, after it opened (read their postmortems too):', '', ...otherIncidentsLines(othersChanged));
   }
 
   doc.heading('Time to diagnose, approve and recover');
@@ -605,6 +613,8 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'step.intent':
       return undefined;
     default:
+      // A watcher's line naming one of this incident's runs: what it saw, as it said it.
+      if (record.type.startsWith('watch.') && typeof data.summary === 'string') return `${at} The ${plain(String(data.watcher ?? ''))} watcher (${code(record.type)}): ${plain(data.summary)}`;
       return `${at} ${plain(record.type)}${record.actor ? ` by ${who(record.actor)}` : ''}`;
   }
 }

@@ -163,7 +163,9 @@ describe('the recorded scenario-1 journal', () => {
     const { markdown } = buildPostmortem({ incidentId: other, verify: { records: [...records.slice(0, 15), ...extra, ...records.slice(15)] }, runbooks, root: fixtureRoot, writtenAt });
     // Named by the first plan that changed the database after it (path A at 06:46:51), as the thread said then: not the
     // latest (path B, after path A's rollback), which came when it was already stale.
-    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/2\` changed its database after it was made) |`);
+    expect(markdown).toContain(`| Outcome | not recovered: Path A: Rebuild from raw dlt state can no longer be approved (plan \`${incidentId}/2\` changed its database after it was made); since it opened, `);
+    // The other incident's plans that changed it are listed, each once.
+    expect(section(markdown, "Other incidents' changes to its database")).toContain(`(\`${incidentId}/2\`) of incident \`${incidentId}\` changed `);
     // The plan's own section says so too, not "still waiting".
     const plan = section(markdown, 'Recovery');
     expect(plan).toContain(`- No longer approvable when this was written: plan \`${incidentId}/2\` (`);
