@@ -1,5 +1,6 @@
 // Wires config, runbooks, journal, engine and the Slack front end into one bot that can start and stop.
 import { journalRepairCommand } from './commands/paste-able.js';
+import { recordRestart } from './journal/bot-started.js';
 import { goneRunnerHint } from './incidents/status.js';
 import type { DatabaseTargets } from './database/targets.js';
 import type { App } from '@slack/bolt';
@@ -195,10 +196,11 @@ export function createBot(options: BotOptions): Bot {
     clock: options.clock,
     lastChecksFile: path.join(config.stateDir, lastChecksFileName),
   });
-  journal.load();
+  const hadLines = journal.load().length > 0;
   // What the journal held at this start: the lines after where the last start had shown a terminal's work, and up to
   // here, are that work, done while the bot was down (the lines this start writes come after).
   const loadedThrough = journal.readThrough;
+  recordRestart(journal, hadLines, (error) => logger.warn({ err: error }, `the bot's restart could not be journaled: ${(error as Error).message}`));
   if (journal.problem) {
     // The whole of it in the message: a log read by message alone still says why, and what to do.
     logger.error(

@@ -19,6 +19,7 @@ import { stepFindingsLines } from './step-findings.js';
 import { lineList, recordsOfRuns, unverifiedEntryMark, unverifiedMark } from './unverified-rows.js';
 import type { PastTheDamage } from './past-the-damage.js';
 import { missingFromLine } from './senseless-lines.js';
+import { noteRestart, restartEntry, restartsOf, type Restart } from './restarts.js';
 import { otherIncidentsChanges, otherIncidentsLines, watcherLineNames } from './other-incidents.js';
 import { endLostBefore, endLostWords, linesLostFromEndBefore } from './end-lost.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
@@ -192,7 +193,11 @@ class Document {
 export function buildPostmortem(input: PostmortemInput): Postmortem {
   const { incidentId, verify, runbooks, root } = input;
   const state = new IncidentState();
-  for (const record of verify.records) state.apply(record);
+  const restarts: Restart[] = [];
+  for (const record of verify.records) {
+    noteRestart(record, state, restarts);
+    state.apply(record);
+  }
   const incident = state.incident(incidentId);
   const refusals = pairRefusals(verify.records);
   const records = incidentRecords(verify.records, incidentId, refusals);
@@ -307,7 +312,11 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     const at = ofRuns([run]).at(-1)?.at;
     return before !== undefined && at ? [{ at, text: `- \`${utcClock(at)}\` ${runLabel(run)} (\`${run.id}\`): **${endLostWords(before)}**: nothing of it after this is on record` }] : [];
   });
-  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from), endsLost);
+  const restartEntries = restartsOf(restarts, incidentId, firstLine, lastLine, lineOf).map((record) => ({
+    at: record.at,
+    text: `${restartEntry(record)}${unverified.has(record) ? unverifiedEntryMark(lineOf(record), past?.from) : ''}`,
+  }));
+  timeline(doc, records, state, root, refusals, expiredUnrecorded, verify.unverified, (record) => unverifiedEntryMark(lineOf(record), past?.from), [...endsLost, ...restartEntries]);
   if (verify.problem && past) {
     doc.add('', `**Unverified from line ${verify.problem.line} on:** the journal failed verification there (${plain(verify.problem.reason)}); the entries marked are read as their lines are.`);
   } else if (verify.problem) {
