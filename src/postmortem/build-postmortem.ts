@@ -324,7 +324,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
   }
 
   doc.heading('Diagnosis');
-  diagnosisSection(doc, incident, endLost);
+  diagnosisSection(doc, incident, endLost, runMark);
 
   doc.heading('Recovery');
   if (recoveries.length === 0) {
@@ -651,7 +651,7 @@ function stepEntry(prefix: string, run: Run, result: StepRecord, root: string): 
 /** Where a run's end was lost with lines cut from the journal's end: the line they were lost before; else undefined. */
 type EndLost = (run: Run) => number | undefined;
 
-function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost): void {
+function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost, runMark: RunMark): void {
   const diagnosis = incident.diagnosis;
   // A diagnosis after the verdict's own (or with none at all) that gave none: said, so an earlier verdict is not read as its.
   const verdictRun = diagnosis ? incident.runs.findIndex((r) => r.id === diagnosis.runId) : -1;
@@ -666,13 +666,14 @@ function diagnosisSection(doc: Document, incident: Incident, endLost: EndLost): 
   }
   if (noVerdictWords.length > 0) doc.add(`${noVerdictWords.join(' ')} The verdict below is that of the earlier \`${diagnosis.runId}\`.`, '');
   const run = incident.runs.find((r) => r.id === diagnosis.runId);
-  doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClock(diagnosis.at)} from \`${diagnosis.runId}\`.`, '');
+  const verdictMark = run ? runMark(run, ['diagnosis.verdict']) : '';
+  doc.add(`**Verdict: ${plain(diagnosis.title)}** (severity ${diagnosis.severity}, \`${diagnosis.verdict}\`), at ${utcClock(diagnosis.at)} from \`${diagnosis.runId}\`.${verdictMark}`, '');
   doc.add(plain(diagnosis.advice), '');
   if (run && run.results.length > 0) {
     doc.add('| Evidence | Status | Finding |', '| --- | --- | --- |');
     for (const result of run.results) {
       const step = run.steps.find((s) => s.id === result.stepId);
-      doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(statusWords(step, result.status))} | ${cell(plain(result.summary))} |`);
+      doc.add(`| ${cell(plain(step?.title ?? result.stepId))} | ${cell(statusWords(step, result.status))} | ${cell(plain(result.summary))}${runMark(run, ['step.started', 'step.finished'], result.stepId)} |`);
     }
   }
   const suggested = Object.entries(diagnosis.suggested ?? {});

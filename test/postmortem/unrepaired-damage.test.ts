@@ -66,6 +66,12 @@ it('shows the lines after a hand edit, each marked unverified, in the postmortem
   const entries = section(laterPm.stdout, 'Timeline (UTC)').split('\n').filter((line) => line.startsWith('- `'));
   expect(entries.length).toBeGreaterThan(3);
   for (const entry of entries) expect(entry).toContain('_(unverified: read as it is, as the journal fails verification at line 4)_');
+  // The Diagnosis section's verdict and evidence rows too.
+  const diagnosis = section(laterPm.stdout, 'Diagnosis');
+  expect(diagnosis).toMatch(/\*\*Verdict: File corrupt\*\* .*_\(unverified: built from journal line \d+, read as it is: the journal fails verification at line 4\)_/);
+  const evidence = diagnosis.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Evidence') && !line.startsWith('| ---'));
+  expect(evidence.length).toBeGreaterThan(1);
+  for (const line of evidence) expect(line).toContain('_(unverified: built from journal lines ');
   expect(laterPm.stderr).toContain(`warning: the journal failed verification at line 4; lines 4–${lines.length} are shown as they read, each marked unverified, until ${repair} accepts the damage`);
 
   // The incident the edit is in goes on past it: its plan of path A, proposed after line 4, is there, marked.
