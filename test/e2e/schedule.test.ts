@@ -916,6 +916,74 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(status).not.toContain('no change has run on');
   });
 
+  /** A teammate's backfill from Dagster's UI, still being carried out, of the marts over some of the diagnosed window. */
+  const teammatesBackfill = {
+    data: {
+      partitionBackfillsOrError: {
+        __typename: 'PartitionBackfills',
+        results: [
+          {
+            id: 'qzvxkmwa',
+            status: 'REQUESTED',
+            partitionNames: ['2026-04-19', '2026-04-20'],
+            assetSelection: [{ path: ['ebird', 'fct_daily_bird_observations'] }, { path: ['noaa', 'fct_daily_weather'] }],
+            partitionSetName: null,
+            timestamp: Date.parse('2026-04-21T08:40:00Z') / 1000,
+            user: 'ana@example.com',
+            title: null,
+          },
+        ],
+      },
+    },
+  };
+  const noBackfills = { data: { partitionBackfillsOrError: { __typename: 'PartitionBackfills', results: [] } } };
+
+  it('refuses path B while Dagster carries out a backfill of the same assets over the window (a teammate\'s, from its UI): the refusal names it, who and when, its partitions, and how to cancel it; nothing is started', async () => {
+    const launched: unknown[] = [];
+    const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfillsInProgress: () => teammatesBackfill, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('diagnose schedule', operator);
+    await harness.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await harness.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    const refusal = slack.responses.map((r) => String(r.body.text)).join('\n');
+    expect(refusal).toContain('Dagster is already carrying out backfill qzvxkmwa launched 2026-04-21 08:40 UTC by ana@example.com (2 assets, 2 partitions 2026-04-19 … 2026-04-20)');
+    expect(refusal).toContain('Overview → Backfills → qzvxkmwa → Cancel backfill');
+    expect(started).toEqual([]);
+    expect(launched).toEqual([]);
+  });
+
+  it('does not launch a second backfill when one of the same partitions was launched in Dagster between the proposal and the approval: the step says which, and launches nothing', async () => {
+    const launched: unknown[] = [];
+    let teammateLaunched = false;
+    const { handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      ...handlers,
+      DataboxBackfillsInProgress: () => (teammateLaunched ? teammatesBackfill : noBackfills),
+      DataboxBackfill: (request) => launched.push(request.variables),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    expect(planStep(3)).toContain('GraphQL launchPartitionBackfill');
+    expect(planStep(3)).not.toContain('could not be read');
+    teammateLaunched = true;
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
+    expect(slack.allText()).toContain('not launched: Dagster is already carrying out backfill qzvxkmwa');
+    expect(launched).toEqual([]);
+  });
+
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },

@@ -18,7 +18,15 @@ export function cliFixture(name: string): string {
   return fs.readFileSync(path.join(dir, 'cli', `${name}.txt`), 'utf8');
 }
 
-/** Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures, or what a function (maybe async) answers. */
+/** What a Dagster answers that a test does not set: no backfill in progress. */
+const quietDagster: Record<string, () => unknown> = {
+  DataboxBackfillsInProgress: () => ({ data: { partitionBackfillsOrError: { __typename: 'PartitionBackfills', results: [] } } }),
+};
+
+/**
+ * Answers GraphQL POSTs by operation name (DataboxDaemonHealth, DataboxSchedules …) with the named fixtures, or what a
+ * function (maybe async) answers; the backfills in progress, unless given, are none.
+ */
 export function serveDagster(answers: Record<string, string | ((body: { query: string; variables: Record<string, unknown> }) => unknown)>, url = dagsterUrl): nock.Scope {
   return nock(url)
     .persist()
@@ -26,7 +34,7 @@ export function serveDagster(answers: Record<string, string | ((body: { query: s
     .reply(async (_uri, body) => {
       const request = body as { query: string; variables: Record<string, unknown> };
       const operation = /(?:query|mutation) (\w+)/.exec(request.query)?.[1] ?? '';
-      const answer = answers[operation];
+      const answer = answers[operation] ?? quietDagster[operation];
       if (answer === undefined) return [400, { errors: [{ message: `no fixture for ${operation}` }] }];
       return [200, typeof answer === 'function' ? await answer(request) : graphqlFixture(answer)];
     });

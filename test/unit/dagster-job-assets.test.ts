@@ -117,9 +117,10 @@ describe('the assets of a job, as the webserver lists them', () => {
     );
     expect(lookups).toHaveLength(1);
     nock.cleanAll();
-    nock(dagsterUrl).post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
+    nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
     expect(await plan(dagsterUrl)).toBe(
-      `${cli}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)`,
+      `${cli}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)` +
+        `\n# backfills already in progress could not be read (the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)): look in Dagster's UI (Overview → Backfills) before approving`,
     );
     expect(await plan(undefined)).toBe(cli);
   });

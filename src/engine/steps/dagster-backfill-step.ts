@@ -1,6 +1,7 @@
 // The dagster-backfill step kind: the explicit backfill of a window, via GraphQL launchPartitionBackfill or `dagster job backfill`.
 import { z } from 'zod';
 import { backfillArgv, runBackfill } from '../../dagster/backfill.js';
+import { backfillsInProgress, backfillsInTheWaySaid, overlappingBackfills, type BackfillsInProgress, type BackfillTarget } from '../../dagster/backfills-in-progress.js';
 import { jobAssetsIn, listJobAssets, type JobAssetListing } from '../../dagster/job-assets.js';
 import { UserError } from '../../errors.js';
 import { readNames } from '../../runbook/params.js';
@@ -41,13 +42,37 @@ export type DagsterBackfillStep = Parsed & {
   discovered?: { partitioning: string[]; unpartitioned: string[]; location?: string };
   /** Why the CLI backfills although DAGSTER_URL is set. */
   cliBecause?: string;
+  /** Why the backfills Dagster already carries out could not be read when the plan was made: said on the step. */
+  inProgressUnread?: string;
 } & ResolvedCommon;
 
+/** What the kind looks up before the plan is made, with DAGSTER_URL set: the job's assets (none listed by the runbook), and the backfills in progress. */
+interface Prepared {
+  listing?: JobAssetListing;
+  inProgress: BackfillsInProgress;
+}
+
+const targetOf = (step: Pick<DagsterBackfillStep, 'job' | 'assetKeys' | 'from' | 'to'>): BackfillTarget => ({
+  job: step.job,
+  assets: step.assetKeys.map((key) => key.join('/')),
+  from: step.from,
+  to: step.to,
+});
+
+/** A backfill in progress over the same assets and days refuses the plan when it is made; one that could not be read is said on the step. */
+function inProgressCheck(step: Pick<DagsterBackfillStep, 'job' | 'assetKeys' | 'from' | 'to'>, prepared: Prepared | undefined): Pick<DagsterBackfillStep, 'inProgressUnread'> {
+  if (!prepared) return {};
+  if ('failed' in prepared.inProgress) return { inProgressUnread: prepared.inProgress.failed };
+  const found = overlappingBackfills(prepared.inProgress.backfills, targetOf(step));
+  if (found.length > 0) throw new UserError(`${backfillsInTheWaySaid(found, targetOf(step))}. Nothing was proposed`);
+  return {};
+}
+
 /** Where the backfill goes, decided when the plan is made so that the plan names it: the webserver, or the CLI and why. */
-function route(step: Parsed, url: string | undefined, prepared: unknown, pausedIn: readonly string[]): Pick<DagsterBackfillStep, 'via' | 'assetKeys' | 'discovered' | 'cliBecause'> {
+function route(step: Parsed, url: string | undefined, prepared: Prepared | undefined, pausedIn: readonly string[]): Pick<DagsterBackfillStep, 'via' | 'assetKeys' | 'discovered' | 'cliBecause'> {
   if (!url) return { via: 'cli', assetKeys: [] };
   if (step.assets.length > 0) return { via: 'graphql', assetKeys: step.assets.map((key) => key.split('/')) };
-  const listing = prepared as JobAssetListing | undefined;
+  const listing = prepared?.listing;
   if (!listing) return { via: 'cli', assetKeys: [], cliBecause: `the assets of job ${step.job} were not looked up` };
   const answer = jobAssetsIn(listing, pausedIn);
   if (!answer.found && answer.nothingPartitioned) throw new UserError(nothingToBackfill(step, answer.nothingPartitioned));
@@ -72,6 +97,7 @@ function nothingToBackfill(step: Parsed, found: { assets: string[]; location?: s
 
 function describeGraphql(step: DagsterBackfillStep): string {
   const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`];
+  if (step.inProgressUnread) lines.push(`# backfills already in progress could not be read (${step.inProgressUnread}): look in Dagster's UI (Overview → Backfills) before approving`);
   if (step.discovered) {
     const partitioning = step.discovered.partitioning.length > 0 ? ` (${step.discovered.partitioning.join('; ')})` : '';
     const where = step.discovered.location ? ` in code location ${step.discovered.location}` : '';
@@ -81,8 +107,25 @@ function describeGraphql(step: DagsterBackfillStep): string {
   return lines.join('\n');
 }
 
+/** Read again right before the launch: a backfill of the same partitions launched since the plan was made (from Dagster's UI, say) stops it. */
+async function launchedSince(step: DagsterBackfillStep, ctx: StepRunContext): Promise<string | undefined> {
+  const client = (ctx.dagster ?? defaultDagsterRunTools).client;
+  if (!client) return undefined;
+  const answer = await backfillsInProgress(client);
+  // Unread now: the launch goes ahead as planned, and says whatever the webserver answers it.
+  if ('failed' in answer) return undefined;
+  const target = targetOf({ ...step, assetKeys: step.assetKeys ?? [] });
+  const found = overlappingBackfills(answer.backfills, target);
+  return found.length > 0 ? backfillsInTheWaySaid(found, target) : undefined;
+}
+
 export async function runDagsterBackfillStep(step: DagsterBackfillStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
+  const inTheWay = await launchedSince(step, ctx);
+  if (inTheWay) {
+    const summary = ctx.redact(`not launched: ${inTheWay}`);
+    return { status: 'failed', summary, output: summary, durationMs: elapsedSince(started), outputs: { backfillId: '', via: step.via, from: step.from, to: step.to }, untouched: true };
+  }
   const result = await runBackfill({
     window: { from: step.from, to: step.to },
     client: step.via === 'graphql' ? (ctx.dagster ?? defaultDagsterRunTools).client : undefined,
@@ -125,21 +168,28 @@ export const dagsterBackfillStepKind = defineStepKind({
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
     { at: ['pausedIn'], template: step.pausedIn, as: 'text' },
   ],
-  // Only where the webserver would be used and the runbook lists no assets: the job's assets, looked up before the plan.
-  prepare: async (step, { dagster }) =>
-    dagster.url && dagster.client && step.assets.length === 0 ? listJobAssets(dagster.client, step.job, dagster.location) : undefined,
-  resolve: (step, tools): Omit<DagsterBackfillStep, keyof ResolvedCommon> => ({
-    ...step,
-    from: tools.text(step.from),
-    to: tools.text(step.to),
-    definitionsFile: tools.text(step.definitionsFile),
-    pausedIn: tools.text(step.pausedIn),
-    ...route(step, tools.dagster.url, tools.prepared, readNames(tools.text(step.pausedIn)).names),
-  }),
+  // Only where the webserver would be used: the job's assets (the runbook listing none) and the backfills in progress, looked up before the plan.
+  prepare: async (step, { dagster }): Promise<Prepared | undefined> =>
+    dagster.url && dagster.client
+      ? { listing: step.assets.length === 0 ? await listJobAssets(dagster.client, step.job, dagster.location) : undefined, inProgress: await backfillsInProgress(dagster.client) }
+      : undefined,
+  resolve: (step, tools): Omit<DagsterBackfillStep, keyof ResolvedCommon> => {
+    const prepared = tools.prepared as Prepared | undefined;
+    const resolved = {
+      ...step,
+      from: tools.text(step.from),
+      to: tools.text(step.to),
+      definitionsFile: tools.text(step.definitionsFile),
+      pausedIn: tools.text(step.pausedIn),
+      ...route(step, tools.dagster.url, prepared, readNames(tools.text(step.pausedIn)).names),
+    };
+    return { ...resolved, ...inProgressCheck(resolved, prepared) };
+  },
   describe: (step, { showArg }) => {
     if (step.via === 'graphql') return describeGraphql(step);
     const argv = backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to }).map(showArg).join(' ');
-    return step.cliBecause ? `${argv}\n# through the CLI, not the webserver: ${step.cliBecause}` : argv;
+    const unread = step.inProgressUnread ? `\n# backfills already in progress could not be read (${step.inProgressUnread}): look in Dagster's UI (Overview → Backfills) before approving` : '';
+    return (step.cliBecause ? `${argv}\n# through the CLI, not the webserver: ${step.cliBecause}` : argv) + unread;
   },
   // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
   programs: (step, root) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string, cwd: root }] : []),
