@@ -1,6 +1,6 @@
 // Starts the named Dagster schedules one by one: GraphQL startSchedule where DAGSTER_URL is set, else `dagster schedule start <name>`.
 import type { CommandRunner } from '../process/run-command.js';
-import { DagsterError, repositoryLabel, type DagsterClient, type ScheduleStatus } from './graphql-client.js';
+import { DagsterError, repositoryLabel, type DagsterClient, type RepositoryRef, type ScheduleStatus } from './graphql-client.js';
 
 /** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call (`_cli/schedule.py`, extract_schedule_name). */
 export function scheduleStartArgv(name: string, definitionsFile: string): string[] {
@@ -26,6 +26,8 @@ export interface StartSchedulesRequest {
   names: readonly string[];
   /** Set: through the webserver; unset: through the CLI. */
   client?: DagsterClient;
+  /** The copies the approved plan names, each in its repository: only those are started (a plan made before these were kept: unset). */
+  planned?: readonly { name: string; repository: RepositoryRef }[];
   definitionsFile: string;
   cwd: string;
   runCommand: CommandRunner;
@@ -67,20 +69,32 @@ async function throughWebserver(request: StartSchedulesRequest, client: DagsterC
       outcomes.push({ name, outcome: 'failed', detail: `the webserver lists no schedule of that name (it lists: ${[...new Set(listed.map((s) => s.name))].join(', ') || 'none'})` });
       continue;
     }
-    const stopped = copies.filter((s) => s.status !== 'RUNNING');
+    const { start, stopped } = copiesToStart(copies, (request.now ?? new Date()).getTime());
+    // The approved plan names the copies it starts: one in another repository (STOPPED since, say) is not started.
+    const planned = request.planned?.filter((p) => p.name === name);
+    const chosen = planned ? start.filter((s) => planned.some((p) => repositoryLabel(p.repository) === where(s))) : start;
     if (stopped.length === 0) {
       outcomes.push({ name, outcome: 'already-running', detail: `already RUNNING in ${copies.map((s) => where(s)).join(', ')}: left as it is` });
       continue;
     }
-    // The same name in several repositories (a staging copy, say): the copies that ticked lately are the paused ones,
-    // and a copy off for long (or never on) beside them stays off. With no such copy, every STOPPED one was asked for.
-    const lately = stopped.filter((s) => tickedWithin(s, pausedLatelyMs, (request.now ?? new Date()).getTime()));
-    for (const schedule of lately.length > 0 ? lately : stopped) outcomes.push(await startOne(client, schedule, copies.length > 1));
-    for (const schedule of lately.length > 0 ? stopped.filter((s) => !lately.includes(s)) : []) {
-      outcomes.push({ name: `${schedule.name} (${where(schedule)})`, outcome: 'left-off', detail: 'left off: STOPPED long ago or never ticked, beside a copy of the same name paused lately' });
+    for (const schedule of chosen) outcomes.push(await startOne(client, schedule, copies.length > 1));
+    for (const schedule of stopped.filter((s) => !chosen.includes(s))) {
+      const why = start.includes(schedule) ? 'not among the copies the approved plan named (diagnose again to start it)' : 'STOPPED long ago or never ticked, beside a copy of the same name paused lately';
+      outcomes.push({ name: `${schedule.name} (${where(schedule)})`, outcome: 'left-off', detail: `left off: ${why}` });
     }
   }
   return outcomes;
+}
+
+/**
+ * Which copies of one schedule name to start: the same name in several repositories (a staging copy, say), the STOPPED
+ * copies that ticked lately are the paused ones, and a copy off for long (or never on) beside them stays off; with no
+ * such copy, every STOPPED one was asked for. `running`: the copies RUNNING.
+ */
+export function copiesToStart(copies: readonly ScheduleStatus[], now: number): { start: ScheduleStatus[]; stopped: ScheduleStatus[]; running: ScheduleStatus[] } {
+  const stopped = copies.filter((s) => s.status !== 'RUNNING');
+  const lately = stopped.filter((s) => tickedWithin(s, pausedLatelyMs, now));
+  return { start: lately.length > 0 ? lately : stopped, stopped, running: copies.filter((s) => s.status === 'RUNNING') };
 }
 
 /** How recent a tick makes a STOPPED copy "paused lately": the diagnosis' default for a schedule switched off on purpose. */

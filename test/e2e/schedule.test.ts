@@ -706,6 +706,8 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // The daemon runs the backfill and ticks the schedules: path B checks it heartbeats before it starts anything.
     expect(planStep(1)).toContain('The Dagster daemon is heartbeating (it runs the backfill and ticks the schedules; stopped, diagnose again: path A starts it)');
     expect(planStep(2)).toContain('GraphQL startSchedule, one at a time: all_pipelines_daily');
+    // The approver reads which copy is started, in which repository and code location.
+    expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@databox.orchestration.definitions (STOPPED when this plan was made)');
     expect(planStep(2)).not.toContain('legacy_export_weekly');
     expect(planStep(3)).toContain(backfillCommand);
 
@@ -982,6 +984,47 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
     expect(slack.allText()).toContain('not launched: Dagster is already carrying out backfill qzvxkmwa');
     expect(launched).toEqual([]);
+  });
+
+  it('refuses path B, with no DAGSTER_LOCATION, to start a STOPPED copy of a schedule whose copy in another code location is RUNNING, naming both; with DAGSTER_LOCATION set it reads and starts that location\'s copy only, the plan naming it', async () => {
+    const started: unknown[] = [];
+    const copy = (status: string, lastIso: string) => {
+      const tick = [{ timestamp: Date.parse(lastIso) / 1000, status: 'SUCCESS', error: null }];
+      return { name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status, lastTick: tick, lastSuccess: tick } };
+    };
+    const twoLocations = ['databox.orchestration.definitions', 'other_team.definitions'];
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: () => ({ data: { repositoriesOrError: { __typename: 'RepositoryConnection', nodes: twoLocations.map((name) => ({ name: '__repository__', location: { name } })) } } }),
+      DataboxWorkspace: () => ({ data: { workspaceOrError: { __typename: 'Workspace', locationEntries: twoLocations.map((name) => ({ name, loadStatus: 'LOADED', locationOrLoadError: { __typename: 'RepositoryLocation' } })) } } }),
+      // The stack's copy RUNNING, another team's STOPPED since 04-17.
+      DataboxSchedules: ({ variables }) => ({
+        data: { schedulesOrError: { __typename: 'Schedules', results: [(variables.selector as any).repositoryLocationName === 'other_team.definitions' ? copy('STOPPED', '2026-04-17T06:00:00Z') : copy('RUNNING', '2026-04-21T06:00:00Z')] } },
+      }),
+      DataboxStartSchedule: ({ variables }) => (started.push(variables.selector), { data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'RUNNING' } } } }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
+    await harness.settle();
+    expect(slack.buttons('approve_plan')).toHaveLength(0);
+    const refusal = slack.responses.map((r) => String(r.body.text)).join('\n');
+    expect(refusal).toContain(
+      'all_pipelines_daily is STOPPED in __repository__@other_team.definitions and RUNNING in __repository__@databox.orchestration.definitions: without DAGSTER_LOCATION the bot cannot tell which code location is the stack\'s',
+    );
+    expect(refusal).toContain('Set DAGSTER_LOCATION to the stack\'s code location');
+    expect(started).toEqual([]);
+
+    // Told which location is meant, the bot reads that one alone, and the plan names the copy it starts there.
+    await harness.stop();
+    harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DAGSTER_LOCATION: 'other_team.definitions', DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
+    await harness.command('recover schedule path=b from=2026-04-17 to=2026-04-20 schedules=all_pipelines_daily', operator);
+    await harness.settle();
+    expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@other_team.definitions (STOPPED when this plan was made)');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    await slack.waitFor('the backfill step', () => /launched backfill|Backfill the missed window/.test(slack.allText()) && started.length > 0, 30_000);
+    expect(started).toEqual([{ repositoryLocationName: 'other_team.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
   });
 
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {

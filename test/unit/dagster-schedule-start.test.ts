@@ -145,6 +145,17 @@ describe('through the webserver', () => {
     expect(result.summary).toBe('started all_pipelines_daily (main@databox.definitions); left off (off for long beside a copy paused lately): all_pipelines_daily (staging@databox.staging)');
   });
 
+  it('starts only the copies the approved plan named, leaving off a copy in another repository that was not, and says so', async () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const tick = [{ timestamp: Date.parse('2026-11-29T06:00:00Z') / 1000, status: 'SUCCESS', error: null }];
+    const copy = { name: 'all_pipelines_daily', cronSchedule: '0 6 * * *', executionTimezone: 'UTC', scheduleState: { status: 'STOPPED', lastTick: tick, lastSuccess: tick } };
+    const started = serveTwoRepositories(mainAndStaging, () => schedulesAnswer([copy]));
+    const planned = [{ name: 'all_pipelines_daily', repository: { repositoryLocationName: 'databox.definitions', repositoryName: 'main' } }];
+    const result = await startSchedules({ names: ['all_pipelines_daily'], client: client(), planned, definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000, now });
+    expect(started).toEqual([{ repositoryLocationName: 'databox.definitions', repositoryName: 'main', scheduleName: 'all_pipelines_daily' }]);
+    expect(result.output).toContain('all_pipelines_daily (staging@databox.staging): left-off — left off: not among the copies the approved plan named');
+  });
+
   it('says of a start the webserver did not answer in time that whether it started is not known, never "NOT started", and says it once where the run stopped', async () => {
     serveDagster({
       DataboxRepositories: 'repositories',
@@ -213,7 +224,9 @@ describe('the step in a plan', () => {
 
   it('goes through the webserver when it listed its schedules as the plan was made, and refuses there a name it does not list', async () => {
     const listed = await prepared(true);
-    expect(planned('all_pipelines_daily', dagsterUrl, listed)).toMatch(/^GraphQL startSchedule, one at a time: all_pipelines_daily\n# each STOPPED copy/);
+    expect(planned('all_pipelines_daily', dagsterUrl, listed)).toBe(
+      'GraphQL startSchedule, one at a time: all_pipelines_daily\n# starts all_pipelines_daily in __repository__@databox.orchestration.definitions (STOPPED when this plan was made)\n# no other copy and no other schedule is started',
+    );
     expect(() => planned('all_pipelines_daily,no_such_schedule', dagsterUrl, listed)).toThrow(
       new UserError('the webserver lists no schedule named "no_such_schedule" (it lists: all_pipelines_daily, soda_freshness_hourly): nothing was proposed'),
     );

@@ -1,8 +1,8 @@
 // The dagster-schedule-start step kind: starts the schedules it names, and only those (never --start-all: a schedule switched off on purpose stays off).
 import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import { DagsterError, type ScheduleStatus } from '../../dagster/graphql-client.js';
-import { lastTickMs, pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
+import { DagsterError, repositoryLabel, type RepositoryRef, type ScheduleStatus } from '../../dagster/graphql-client.js';
+import { copiesToStart, lastTickMs, pausedLatelyMs, scheduleStartArgv, startSchedules, tickedWithin } from '../../dagster/start-schedules.js';
 import { didYouMean } from '../../runbook/did-you-mean.js';
 import { readNames } from '../../runbook/params.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
@@ -29,6 +29,13 @@ export type DagsterScheduleStartStep = Omit<Parsed, 'schedules'> & {
   cliBecause?: string;
   /** Named schedules the webserver lists STOPPED with no tick lately: the diagnosis takes them as switched off on purpose. */
   offForLong?: string[];
+  /**
+   * Through the webserver: the exact copies the plan starts, each in its repository, as listed when the plan was made;
+   * the run starts those and no other copy of the same name. Absent from a plan journaled before it existed.
+   */
+  copies?: { name: string; repository: RepositoryRef }[];
+  /** Named schedules whose every copy was RUNNING when the plan was made: left as they are. */
+  runningAlready?: string[];
 } & ResolvedCommon;
 
 /** What the webserver listed when the plan was made, or why it could not. */
@@ -38,7 +45,7 @@ type ListedSchedules = { listed: ScheduleStatus[] } | { error: string };
  * Where the schedules are started, decided when the plan is made: through the webserver when it listed its schedules
  * then (a name it does not list is refused at once, not found half-way through the run), else through the CLI, and why.
  */
-function route(names: readonly string[], url: string | undefined, prepared: unknown, now: Date): Pick<DagsterScheduleStartStep, 'via' | 'cliBecause' | 'offForLong'> {
+function route(names: readonly string[], url: string | undefined, prepared: unknown, now: Date): Pick<DagsterScheduleStartStep, 'via' | 'cliBecause' | 'offForLong' | 'copies' | 'runningAlready'> {
   if (!url) return { via: 'cli' };
   const answer = prepared as ListedSchedules | undefined;
   if (!answer) return { via: 'cli', cliBecause: 'the webserver was not asked for its schedules' };
@@ -58,7 +65,30 @@ function route(names: readonly string[], url: string | undefined, prepared: unkn
     const last = Math.max(...stoppedLong.map(lastTickMs));
     return [`${name} (${last > 0 ? `no tick since ${new Date(last).toISOString().slice(0, 10)}` : 'never ticked'})`];
   });
-  return { via: 'graphql', ...(offForLong.length > 0 ? { offForLong } : {}) };
+  const chosen = names.map((name) => ({ name, ...copiesToStart(answer.listed.filter((s) => s.name === name), now.getTime()) }));
+  const besideRunning = chosen.filter((c) => c.start.length > 0 && c.running.length > 0);
+  if (besideRunning.length > 0) throw new UserError(startBesideRunningSaid(besideRunning));
+  const copies = chosen.flatMap((c) => c.start.map((s) => ({ name: c.name, repository: s.repository })));
+  const runningAlready = chosen.filter((c) => c.start.length === 0).map((c) => c.name);
+  return { via: 'graphql', copies, ...(runningAlready.length > 0 ? { runningAlready } : {}), ...(offForLong.length > 0 ? { offForLong } : {}) };
+}
+
+/**
+ * A STOPPED copy beside a RUNNING copy of the same name in another repository: with no DAGSTER_LOCATION, nothing says
+ * which code location is the stack's. Its own copy may be the one running, and the STOPPED one another team's (or a
+ * staging copy) paused on purpose: starting it would change what that team runs, and the approver could not tell.
+ */
+function startBesideRunningSaid(found: readonly { name: string; start: ScheduleStatus[]; running: ScheduleStatus[] }[]): string {
+  const each = found
+    .map((c) => `${c.name} is STOPPED in ${c.start.map((s) => repositoryLabel(s.repository)).join(', ')} and RUNNING in ${c.running.map((s) => repositoryLabel(s.repository)).join(', ')}`)
+    .join('; ');
+  const location = found[0]?.start[0]?.repository.repositoryLocationName ?? '';
+  return (
+    `${each}: without DAGSTER_LOCATION the bot cannot tell which code location is the stack's, and the STOPPED copy may be another ` +
+    `team's, paused on purpose. Nothing was proposed. Set DAGSTER_LOCATION to the stack's code location (the bot then reads and ` +
+    `starts schedules there only; DAGSTER_LOCATION=${location} if that copy is the stack's), or start the copy meant in the Dagster UI ` +
+    `(Overview → Schedules), or leave it out with schedules= naming the others`
+  );
 }
 
 function tickedLately(schedule: ScheduleStatus, now: Date): boolean {
@@ -88,6 +118,7 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
   const result = await startSchedules({
     names: step.schedules,
     client: step.via === 'graphql' ? (ctx.dagster ?? defaultDagsterRunTools).client : undefined,
+    planned: step.copies,
     definitionsFile: step.definitionsFile,
     cwd: ctx.root,
     runCommand: ctx.runCommand,
@@ -107,6 +138,17 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     // Failed with none started nor possibly started: no schedule changed.
     ...(result.status === 'failed' && result.outcomes.every((o) => o.outcome !== 'started' && o.outcome !== 'unknown') ? { untouched: true as const } : {}),
   };
+}
+
+/** Which copy the plan starts, each in its repository@code-location, as the webserver listed them when it was made. */
+function graphqlCopiesSaid(step: DagsterScheduleStartStep): string[] {
+  // A plan journaled before the copies were kept: started as the webserver lists them when it runs.
+  if (!step.copies) return ['# each STOPPED copy in the repository the webserver lists it under (a name in several repositories: each STOPPED one); one already RUNNING is left as it is, and no other schedule is started'];
+  return [
+    ...step.copies.map((copy) => `# starts ${copy.name} in ${repositoryLabel(copy.repository)} (STOPPED when this plan was made)`),
+    ...(step.runningAlready ? [`# already RUNNING, left as it is: ${step.runningAlready.join(', ')}`] : []),
+    '# no other copy and no other schedule is started',
+  ];
 }
 
 export const dagsterScheduleStartStepKind = defineStepKind({
@@ -142,7 +184,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   describe: (step, { showArg }) => {
     const lines =
       step.via === 'graphql'
-        ? [`GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}`, '# each STOPPED copy in the repository the webserver lists it under (a name in several repositories: each STOPPED one); one already RUNNING is left as it is, and no other schedule is started']
+        ? [`GraphQL startSchedule, one at a time: ${step.schedules.join(', ')}`, ...graphqlCopiesSaid(step)]
         : [...step.schedules.map((name) => scheduleStartArgv(name, step.definitionsFile).map(showArg).join(' ')), '# one call per schedule; one already running is left as it is, and no other schedule is started'];
     if (step.cliBecause) lines.push(`# through the CLI, not the webserver: ${step.cliBecause}`);
     if (step.offForLong) lines.push(`# WARNING: this turns on ${step.offForLong.join(', ')}: STOPPED with no tick lately, which the diagnosis takes as switched off on purpose; nothing here turns it off again (Dagster UI: Overview → Schedules)`);
