@@ -91,6 +91,11 @@ export function planWarnings(steps: readonly ResolvedStep[]): string[] {
   return steps.flatMap((step) => stepKind(step.kind).planWarning?.(step) ?? []);
 }
 
+/** Why the plan needs a teammate though none of its steps is destructive: its changing steps' own words, or undefined. */
+export function teammateBecause(steps: readonly ResolvedStep[]): string | undefined {
+  return steps.flatMap((step) => (step.mutates ? (stepKind(step.kind).teammateBecause?.(step) ?? []) : [])).join('; ') || undefined;
+}
+
 /**
  * Why the plan would change nothing, as its steps found the databases when it was made: each changing step's own words,
  * when every changing step has some (see StepKindDefinition.nothingWhenPlanned); otherwise undefined.

@@ -72,17 +72,24 @@ function sinceApproved(run: Run): string {
 }
 
 /** Which plans the two-person rule holds for, in words: "a plan with destructive steps", say. */
-export function teammateRule(run: Pick<Run, 'destructive'>): string {
-  return run.destructive ? 'a plan with destructive steps' : "a plan its runbook gives to a teammate's approval";
+export function teammateRule(run: Pick<Run, 'destructive' | 'teammateBecause'>): string {
+  if (run.destructive) return 'a plan with destructive steps';
+  return run.teammateBecause ? `a plan that ${run.teammateBecause}` : "a plan its runbook gives to a teammate's approval";
+}
+
+/** Why a plan needs a teammate, as a sentence's start: "It has destructive steps", say. */
+export function teammateWhy(run: Pick<Run, 'destructive' | 'teammateBecause'>): string {
+  if (run.destructive) return 'It has destructive steps';
+  return run.teammateBecause ? `It ${run.teammateBecause}` : 'Its runbook asks for a teammate';
 }
 
 /**
  * Who may approve a plan that needs a teammate, as checkApproval decides it under the rule in force, for the plan's
  * header; undefined for any other plan. With DATABOX_ALLOW_SELF_APPROVAL on, the requester may approve it too.
  */
-export function teammateRuleLine(run: Pick<Run, 'destructive' | 'needsTeammate'>, allowSelfApproval: boolean): string | undefined {
+export function teammateRuleLine(run: Pick<Run, 'destructive' | 'needsTeammate' | 'teammateBecause'>, allowSelfApproval: boolean): string | undefined {
   if (!run.needsTeammate) return undefined;
-  const why = run.destructive ? 'It has destructive steps' : 'Its runbook asks for a teammate';
+  const why = teammateWhy(run);
   return allowSelfApproval
     ? `${why}, but DATABOX_ALLOW_SELF_APPROVAL is on: its requester may approve it too.`
     : `${why}: someone other than the requester must approve it.`;

@@ -10,7 +10,7 @@ import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
 import { nothingToDoSaid, preflightProblems } from '../engine/plan-preflight.js';
 import type { ProgramFinder } from '../process/find-program.js';
-import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps } from '../engine/resolve.js';
+import { nothingToChange, planHash, planWarnings, prepareSteps, readWhenPlanned, resolveSteps, teammateBecause } from '../engine/resolve.js';
 import { targetOf } from '../engine/steps/context.js';
 import type { DagsterClient } from '../dagster/graphql-client.js';
 import { dagsterClientFor } from '../watchers/build-watchers.js';
@@ -464,6 +464,8 @@ export class IncidentService {
     const noSnapshots = mutates ? await namedSnapshotsUnavailable(spec.steps, { target: (choice) => targetOf({ targets: this.targets, databasePath: this.deps.config.databasePath }, choice) }) : undefined;
     if (noSnapshots) throw new UserError(`refused, nothing was proposed: ${noSnapshots}`);
     const destructive = spec.steps.some((s) => s.destructive);
+    // A changing step that is not destructive may still be too big to start alone (a backfill of many days).
+    const largeChange = mutates && !destructive ? teammateBecause(spec.steps) : undefined;
     const needsApproval = mutates;
     const expiresAt = needsApproval ? new Date(this.clock().getTime() + this.deps.config.approvalTtlMs).toISOString() : undefined;
     // A plan that only makes something new beside the database (a clone) leaves the plans waiting on it approvable.
@@ -492,7 +494,8 @@ export class IncidentService {
           params: spec.params,
           needsApproval,
           destructive,
-          needsTeammate: mutates && (destructive || spec.teammate === true),
+          needsTeammate: mutates && (destructive || spec.teammate === true || largeChange !== undefined),
+          ...(largeChange ? { teammateBecause: largeChange } : {}),
           mutates,
           expiresAt,
           rollbackOf: spec.rollbackOf,

@@ -56,6 +56,8 @@ export interface Run {
    * and for one whose runbook path says `approval: teammate`.
    */
   needsTeammate: boolean;
+  /** Why it needs a teammate beyond destructive steps and its runbook: a step's own words ("launches a large backfill (…)"). */
+  teammateBecause?: string;
   mutates: boolean;
   requestedBy: string;
   proposedAt: string;

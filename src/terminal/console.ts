@@ -554,7 +554,7 @@ class ConsoleSession {
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
-      const why = run.destructive ? 'This plan has destructive steps' : 'Its runbook asks for a teammate';
+      const why = run.destructive ? 'This plan has destructive steps' : run.teammateBecause ? `This plan ${run.teammateBecause}` : 'Its runbook asks for a teammate';
       let question = `Who approves? ${why}: name someone other than ${askedBy(run)}: `;
       // The one who asked for the plan is asked again for another name here, not refused after typing the hash.
       for (let attempt = 1; ; attempt += 1) {

@@ -27,6 +27,7 @@ import { choosePathWith, closeStandIns, journalRecordsOf, openStandIns } from '.
 import { acceptPathForm } from '../helpers/form-flow.js';
 
 const operator = 'U0OPERATOR';
+const teammate = 'U0TEAMMATE';
 const backfillCommand = 'uv run dagster job backfill -j all_pipelines --from 2026-04-17 --to 2026-04-20 --noprompt -f packages/databox/databox/orchestration/definitions.py';
 const offset = recordedAt.getTime() - Date.now();
 /** Moved on by a test in which the day of the diagnosis ends before its plan is made or approved. */
@@ -125,6 +126,12 @@ function planStep(number: number): string {
   const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
   const sections: string[] = JSON.parse(String(plan?.blocks)).filter((b: any) => b.type === 'section').map((b: any) => b.text.text);
   return sections.find((text) => text.includes(`*${number}. `)) ?? '';
+}
+
+/** The first section of the newest plan posted: its title, who asked, its steps and who may approve it. */
+function planHeader(): string {
+  const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan ')).at(-1);
+  return JSON.parse(String(plan?.blocks)).find((b: any) => b.type === 'section')?.text.text ?? '';
 }
 
 const message = (startsWith: string) => slack.posted(startsWith);
@@ -500,7 +507,17 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await harness.settle();
     expect(planStep(1)).toContain('Start the Dagster daemon, detached, and check it heartbeats');
     expect(planStep(2)).toContain('partitions 2026-04-17 … 2026-06-17');
+    // 62 days of 7 assets: the step says how big it is, and a backfill that large is not approved by its requester alone.
+    expect(planStep(2)).toContain('# size: 62 days × 7 assets = 434 asset partitions to materialize — LARGE: over 14 days, a teammate approves it');
+    expect(planHeader()).toContain(
+      "It launches a large backfill (62 days × 7 assets = 434 asset partitions to materialize; over 14 days, the step's teammateApprovalAboveDays): someone other than the requester must approve it.",
+    );
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.ephemerals(operator).at(-1)).toContain('a plan that launches a large backfill (62 days × 7 assets');
+    expect(slack.ephemerals(operator).at(-1)).toContain('must be approved by someone other than the person who requested it');
+    expect(ranges).toEqual([]);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     // The validation's end (then what it posts after it), or its first check still waiting: held to the SLA, a part's
     // validation would wait two hours for days no part has built yet, and settling would wait with it.
     const validations = () => slack.allText().match(/Validation (succeeded|failed)/g)?.length ?? 0;
@@ -544,7 +561,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     // Meanwhile the restarted schedules' first tick built yesterday: the marts are within their SLA, but the weeks after
     // this part are still empty, which their newest dates alone do not show. Its validation judges this part too.
     await fillMarts('2026-12-02', '2026-12-02');
-    await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
     await validated(2);
     expect(ranges).toEqual([{ start: '2026-04-17', end: '2026-06-17' }, { start: '2026-06-18', end: '2026-08-18' }]);
     expect(slack.allText()).toContain('The days after it are not all built yet (2026-08-19 … 2026-12-02');
@@ -710,6 +727,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@databox.orchestration.definitions (STOPPED when this plan was made)');
     expect(planStep(2)).not.toContain('legacy_export_weekly');
     expect(planStep(3)).toContain(backfillCommand);
+    // 4 days through the CLI: its size is said, and the requester may approve it alone.
+    expect(planStep(3)).toContain('# size: 4 days of job all_pipelines = 4 runs, one per daily partition');
+    expect(planStep(3)).not.toContain('LARGE');
+    expect(planHeader()).toContain('Anyone allowed may approve it.');
 
     await harness.click(slack.buttons('approve_plan').at(-1)!, operator);
     await harness.settle();

@@ -108,21 +108,22 @@ describe('the assets of a job, as the webserver lists them', () => {
     expect(await plan(dagsterUrl)).toBe(
       [
         'GraphQL launchPartitionBackfill: assets analytics/fct_species_environment_daily, ebird/fct_daily_bird_observations, noaa/fct_daily_weather, raw_ebird/observations, raw_noaa/daily_weather, raw_usgs/streamflow, usgs/fct_daily_streamflow, partitions 2026-04-18 … 2026-04-20',
+        '# size: 3 days × 7 assets = 21 asset partitions to materialize',
         '# the partitioned assets of job all_pipelines in code location databox.orchestration.definitions, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
     );
     expect(await plan(dagsterUrl, { assets: ['ebird/fct_daily_bird_observations'] })).toBe(
-      'GraphQL launchPartitionBackfill: assets ebird/fct_daily_bird_observations, partitions 2026-04-18 … 2026-04-20',
+      'GraphQL launchPartitionBackfill: assets ebird/fct_daily_bird_observations, partitions 2026-04-18 … 2026-04-20\n# size: 3 days × 1 asset = 3 asset partitions to materialize',
     );
     expect(lookups).toHaveLength(1);
     nock.cleanAll();
     nock(dagsterUrl).persist().post('/graphql').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3070' });
     expect(await plan(dagsterUrl)).toBe(
-      `${cli}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)` +
+      `${cli}\n# size: 3 days of job all_pipelines = 3 runs, one per daily partition\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)` +
         `\n# backfills already in progress could not be read (the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)): look in Dagster's UI (Overview → Backfills) before approving`,
     );
-    expect(await plan(undefined)).toBe(cli);
+    expect(await plan(undefined)).toBe(`${cli}\n# size: 3 days of job all_pipelines = 3 runs, one per daily partition`);
   });
 
   it('refuses the plan for a job none of whose assets is partitioned, rather than propose a CLI backfill Dagster refuses, and names the plain run to do instead', async () => {

@@ -30,6 +30,11 @@ const schema = z.strictObject({
    * copy), the backfill takes that location's assets, not every location's.
    */
   pausedIn: template.default(''),
+  /**
+   * A backfill of more days than this needs a teammate's approval, as a destructive step does: it launches a run (or a
+   * materialization per asset) for every day, a load an operator does not start alone by accident. 14 by default.
+   */
+  teammateApprovalAboveDays: z.number().int().positive().default(14),
 });
 
 type Parsed = z.output<typeof schema>;
@@ -95,8 +100,37 @@ function nothingToBackfill(step: Parsed, found: { assets: string[]; location?: s
   );
 }
 
+/** The days of the window, both ends included; 0 when they are not dates (a plan left without its window is never run). */
+function windowDays(step: Pick<DagsterBackfillStep, 'from' | 'to'>): number {
+  const days = (Date.parse(`${step.to}T00:00:00Z`) - Date.parse(`${step.from}T00:00:00Z`)) / 86_400_000 + 1;
+  return Number.isFinite(days) && days > 0 ? days : 0;
+}
+
+/** Its size as the approver reads it: days × assets = asset partitions through the webserver, a run per day through the CLI. */
+function sizeSaid(step: DagsterBackfillStep): string {
+  const days = windowDays(step);
+  const dayWord = `${days} day${days === 1 ? '' : 's'}`;
+  if (step.via === 'graphql') {
+    const assets = step.assetKeys.length;
+    return `${dayWord} × ${assets} asset${assets === 1 ? '' : 's'} = ${days * assets} asset partitions to materialize`;
+  }
+  return `${dayWord} of job ${step.job} = ${days} run${days === 1 ? '' : 's'}, one per daily partition`;
+}
+
+/** Above the step's threshold: the plan needs a teammate, and its header says why. */
+function largeBackfill(step: DagsterBackfillStep): string | undefined {
+  const limit = step.teammateApprovalAboveDays ?? 14;
+  if (windowDays(step) <= limit) return undefined;
+  return `launches a large backfill (${sizeSaid(step)}; over ${limit} days, the step's teammateApprovalAboveDays)`;
+}
+
+function sizeLine(step: DagsterBackfillStep): string {
+  const large = largeBackfill(step) ? ` — LARGE: over ${step.teammateApprovalAboveDays ?? 14} days, a teammate approves it` : '';
+  return `# size: ${sizeSaid(step)}${large}`;
+}
+
 function describeGraphql(step: DagsterBackfillStep): string {
-  const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`];
+  const lines = [`GraphQL launchPartitionBackfill: assets ${step.assetKeys.map((key) => key.join('/')).join(', ')}, partitions ${step.from} … ${step.to}`, sizeLine(step)];
   if (step.inProgressUnread) lines.push(`# backfills already in progress could not be read (${step.inProgressUnread}): look in Dagster's UI (Overview → Backfills) before approving`);
   if (step.discovered) {
     const partitioning = step.discovered.partitioning.length > 0 ? ` (${step.discovered.partitioning.join('; ')})` : '';
@@ -189,8 +223,9 @@ export const dagsterBackfillStepKind = defineStepKind({
     if (step.via === 'graphql') return describeGraphql(step);
     const argv = backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to }).map(showArg).join(' ');
     const unread = step.inProgressUnread ? `\n# backfills already in progress could not be read (${step.inProgressUnread}): look in Dagster's UI (Overview → Backfills) before approving` : '';
-    return (step.cliBecause ? `${argv}\n# through the CLI, not the webserver: ${step.cliBecause}` : argv) + unread;
+    return [argv, sizeLine(step), ...(step.cliBecause ? [`# through the CLI, not the webserver: ${step.cliBecause}`] : [])].join('\n') + unread;
   },
+  teammateBecause: largeBackfill,
   // Through the webserver, no program; through the CLI, `uv`, started in the checkout.
   programs: (step, root) => (step.via === 'cli' ? [{ file: backfillArgv({ job: step.job, definitionsFile: step.definitionsFile }, { from: step.from, to: step.to })[0] as string, cwd: root }] : []),
   // What it may have done is launch runs in Dagster: whether it did is found there, before launching the window again.

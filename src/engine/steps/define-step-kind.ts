@@ -177,6 +177,11 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
    * undefined: a plan whose every changing step says so is not proposed, and the refusal says each.
    */
   nothingWhenPlanned?(step: R & ResolvedCommon): string | undefined;
+  /**
+   * What about this changing step makes its plan need a teammate's approval though nothing in it is destructive (a
+   * backfill of many days: "launches a large backfill (…)"), said after "It" in the plan's header; undefined when nothing.
+   */
+  teammateBecause?(step: R & ResolvedCommon): string | undefined;
   /** Steps the engine runs right before this one, shown in the plan like any other. */
   precededBy?(step: R & ResolvedCommon, tools: ResolveTools): (R & ResolvedCommon)[];
   /** The exact text shown in a plan and the postmortem. */
