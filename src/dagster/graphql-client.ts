@@ -155,6 +155,31 @@ const startScheduleMutation = `mutation DataboxStartSchedule($selector: Schedule
   }
 }`;
 
+// The state a started schedule has now: its id and selector id are what stopRunningSchedule names it by.
+const scheduleStateQuery = `query DataboxScheduleState($selector: ScheduleSelector!) {
+  scheduleOrError(scheduleSelector: $selector) {
+    __typename
+    ... on Schedule { scheduleState { id selectorId status } }
+    ... on Error { message }
+  }
+}`;
+
+// Dagster since 1.8 names the state by its id alone (a compound of origin and selector ids); before, by both ids.
+const stopScheduleById = `mutation DataboxStopSchedule($id: String!) {
+  stopRunningSchedule(id: $id) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}`;
+const stopScheduleByOrigin = `mutation DataboxStopScheduleByOrigin($originId: String!, $selectorId: String!) {
+  stopRunningSchedule(scheduleOriginId: $originId, scheduleSelectorId: $selectorId) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}`;
+
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -317,6 +342,41 @@ export class DagsterClient {
     if (failure) throw failure;
     const status = (answer.scheduleState as Json | undefined)?.status;
     if (typeof status !== 'string') throw new DagsterError('bad-answer', `the start-schedule answer for ${scheduleName} carries no status`, JSON.stringify(answer));
+    return status;
+  }
+
+  /** The schedule's state now, in that repository: its ids (what stopRunningSchedule names) and its status. */
+  async scheduleState(repository: RepositoryRef, scheduleName: string): Promise<{ id: string; selectorId: string; status: string }> {
+    const data = await this.request(scheduleStateQuery, { selector: { ...repository, scheduleName } });
+    const answer = data.scheduleOrError as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the schedule answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, `schedule ${scheduleName} in ${repositoryLabel(repository)}`);
+    if (failure) throw failure;
+    const state = answer.scheduleState as Json | undefined;
+    if (!isObject(state) || typeof state.id !== 'string' || typeof state.selectorId !== 'string' || typeof state.status !== 'string') {
+      throw new DagsterError('bad-answer', `the schedule answer for ${scheduleName} carries no state ids`, JSON.stringify(answer).slice(0, 4000));
+    }
+    return { id: state.id, selectorId: state.selectorId, status: state.status };
+  }
+
+  /**
+   * Stops one running schedule by its state's ids; resolves to the status the webserver reports afterwards (STOPPED).
+   * Asked by id first; a Dagster whose stopRunningSchedule takes no id (a GraphQL error) is asked by origin and selector.
+   */
+  async stopSchedule(state: { id: string; selectorId: string }, scheduleName: string): Promise<string> {
+    let data: Json;
+    try {
+      data = await this.request(stopScheduleById, { id: state.id });
+    } catch (error) {
+      if (!(error instanceof DagsterError) || error.kind !== 'graphql') throw error;
+      data = await this.request(stopScheduleByOrigin, { originId: state.id, selectorId: state.selectorId });
+    }
+    const answer = data.stopRunningSchedule as Json | undefined;
+    if (!isObject(answer)) throw new DagsterError('bad-answer', 'the stop-schedule answer is empty', JSON.stringify(data).slice(0, 4000));
+    const failure = unionError(answer, `schedule ${scheduleName}`, 'stopping');
+    if (failure) throw failure;
+    const status = (answer.scheduleState as Json | undefined)?.status;
+    if (typeof status !== 'string') throw new DagsterError('bad-answer', `the stop-schedule answer for ${scheduleName} carries no status`, JSON.stringify(answer));
     return status;
   }
 

@@ -12,6 +12,8 @@ export interface ScheduleOutcome {
   /** unknown: the request went out and no answer that can be read came back, so it may have started. */
   outcome: 'started' | 'already-running' | 'left-off' | 'failed' | 'unknown' | 'not-tried';
   detail: string;
+  /** What a rollback stops: "name@repository@code-location" for a start through the webserver, the name through the CLI. */
+  copy?: string;
 }
 
 export interface StartSchedulesResult {
@@ -120,7 +122,7 @@ async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRep
   try {
     const status = await client.startSchedule(schedule.repository, schedule.name);
     return status === 'RUNNING'
-      ? { name, outcome: 'started', detail: `started through the webserver (${where(schedule)})` }
+      ? { name, outcome: 'started', detail: `started through the webserver (${where(schedule)})`, copy: `${schedule.name}@${where(schedule)}` }
       : { name, outcome: 'failed', detail: `the webserver answered, but calls it ${status}` };
   } catch (error) {
     if (!(error instanceof DagsterError)) throw error;
@@ -151,7 +153,7 @@ async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutco
       onStart: (pid) => request.onStart?.(pid, argv),
     });
     const said = lastLine(result.output);
-    if (result.exitCode === 0 && !/^Noop/i.test(said)) outcomes.push({ name, outcome: 'started', detail: said || 'exit code 0' });
+    if (result.exitCode === 0 && !/^Noop/i.test(said)) outcomes.push({ name, outcome: 'started', detail: said || 'exit code 0', copy: name });
     else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
     else if (!result.spawnError && (result.timedOut || result.signal !== undefined)) {
       const why = result.timedOut ? 'timed out' : `was killed by ${result.signal}`;

@@ -1048,6 +1048,46 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(started).toEqual([{ repositoryLocationName: 'other_team.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
   });
 
+  it('rolls back path B by stopping exactly the schedule it started, by its state\'s id, not one already running, and says the backfill is not undone and how to cancel it', async () => {
+    const stopped: unknown[] = [];
+    const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      ...handlers,
+      DataboxBackfill: async () => (await fillMarts('2026-04-17', '2026-04-20'), graphqlFixture('backfill-success')),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxScheduleState: ({ variables }) => ({
+        data: { scheduleOrError: { __typename: 'Schedule', scheduleState: { id: `state-of-${(variables.selector as any).scheduleName}`, selectorId: 'sel-1', status: stopped.length > 0 ? 'STOPPED' : 'RUNNING' } } },
+      }),
+      DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
+    });
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
+    expect(started).toHaveLength(1);
+    // soda_freshness_hourly was RUNNING before the recovery: the rollback does not touch it.
+    await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await bot.settle();
+    const rollback = planStep(1);
+    expect(rollback).toContain('GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions');
+    expect(rollback).not.toContain('soda_freshness_hourly');
+    expect(rollback).toContain('# not undone by this rollback: the backfill the recovery launched (');
+    expect(rollback).toContain('cancel it in the Dagster UI (Overview → Backfills → ');
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Rollback succeeded');
+    expect(stopped).toEqual([{ id: 'state-of-all_pipelines_daily' }]);
+  });
+
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },

@@ -436,3 +436,24 @@ describe('Dagster GraphQL client', () => {
     await expect(client().launchPartitionBackfill(request)).rejects.toMatchObject({ kind: 'graphql', message: expect.stringContaining('UnauthorizedError: Authorization failed') });
   });
 });
+
+describe('stopping a schedule by its state', () => {
+  it('sends stopRunningSchedule by the state id, and by origin and selector ids to a Dagster whose mutation takes no id', async () => {
+    const asked: unknown[] = [];
+    const stoppedAnswer = { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } };
+    serveDagster({ DataboxStopSchedule: (request) => (asked.push(['by id', request.variables]), stoppedAnswer) });
+    const client = new DagsterClient({ url: dagsterUrl, timeoutMs: 2_000 });
+    await expect(client.stopSchedule({ id: 'abc', selectorId: 'sel' }, 'all_pipelines_daily')).resolves.toBe('STOPPED');
+    nock.cleanAll();
+    // An older Dagster: `id` is no argument of stopRunningSchedule, so GraphQL refuses the document.
+    serveDagster({
+      DataboxStopSchedule: () => ({ errors: [{ message: 'Unknown argument "id" on field "Mutation.stopRunningSchedule".' }] }),
+      DataboxStopScheduleByOrigin: (request) => (asked.push(['by origin', request.variables]), stoppedAnswer),
+    });
+    await expect(client.stopSchedule({ id: 'abc', selectorId: 'sel' }, 'all_pipelines_daily')).resolves.toBe('STOPPED');
+    expect(asked).toEqual([
+      ['by id', { id: 'abc' }],
+      ['by origin', { originId: 'abc', selectorId: 'sel' }],
+    ]);
+  });
+});

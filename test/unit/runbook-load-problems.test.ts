@@ -97,7 +97,7 @@ describe('a YAML problem is a problem of its file, never a thrown error', () => 
 });
 
 describe('a shape problem names the bad value and the closest that exists', () => {
-  const kinds = 'command, sql, duckdb-open, duckdb-scan, disk-usage, move, copy-file, export-rows, restore-rows, day-counts, rows-outside-window, dagster-health, dagster-running, mart-freshness, dagster-daemon-start, dagster-backfill, dagster-schedule-start, dagster-asset-checks, named-snapshot, snapshot-history, table-counts, leftover-clones, bot-snapshots, database-open';
+  const kinds = 'command, sql, duckdb-open, duckdb-scan, disk-usage, move, copy-file, export-rows, restore-rows, day-counts, rows-outside-window, dagster-health, dagster-running, mart-freshness, dagster-daemon-start, dagster-backfill, dagster-schedule-start, dagster-schedule-stop, dagster-asset-checks, named-snapshot, snapshot-history, table-counts, leftover-clones, bot-snapshots, database-open';
 
   it('an unknown, misspelt or missing step kind', () => {
     const doc = duckdbDoc();

@@ -134,7 +134,14 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     summary: ctx.redact(result.summary),
     output: ctx.redact(result.output),
     durationMs: elapsedSince(started),
-    outputs: { started: named('started'), alreadyRunning: named('already-running'), mayHaveStarted: named('unknown'), via: step.via },
+    outputs: {
+      started: named('started'),
+      alreadyRunning: named('already-running'),
+      mayHaveStarted: named('unknown'),
+      via: step.via,
+      // The copies it started and no other (not one already running): what the rollback stops.
+      startedCopies: result.outcomes.flatMap((o) => (o.outcome === 'started' && o.copy ? [o.copy] : [])).join(','),
+    },
     // Failed with none started nor possibly started: no schedule changed.
     ...(result.status === 'failed' && result.outcomes.every((o) => o.outcome !== 'started' && o.outcome !== 'unknown') ? { untouched: true as const } : {}),
   };
@@ -156,7 +163,7 @@ export const dagsterScheduleStartStepKind = defineStepKind({
   schema,
   // failed: a schedule Dagster refused to start; said with its outputs.
   statuses: ['ok', 'unknown', 'failed'],
-  outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text' },
+  outputs: { started: 'text', alreadyRunning: 'text', mayHaveStarted: 'text', via: 'text', startedCopies: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => [
     ...(!step.mutates ? [{ at: ['mutates'], message: 'starting a schedule changes what runs: set mutates: true' }] : []),

@@ -14,6 +14,7 @@ import { dagsterDaemonStartStepKind } from './dagster-daemon-start-step.js';
 import { dagsterHealthStepKind } from './dagster-health-step.js';
 import { dagsterRunningStepKind } from './dagster-running-step.js';
 import { dagsterScheduleStartStepKind } from './dagster-schedule-start-step.js';
+import { dagsterScheduleStopStepKind } from './dagster-schedule-stop-step.js';
 import { databaseOpenStepKind } from './database-open-step.js';
 import { dayCountsStepKind } from './day-counts-step.js';
 import type { StepKindDefinition } from './define-step-kind.js';
@@ -49,6 +50,7 @@ export const stepKinds = [
   dagsterDaemonStartStepKind,
   dagsterBackfillStepKind,
   dagsterScheduleStartStepKind,
+  dagsterScheduleStopStepKind,
   dagsterAssetChecksStepKind,
   namedSnapshotStepKind,
   snapshotHistoryStepKind,
