@@ -335,7 +335,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(plan).not.toContain('Left out');
     expect(plan).toContain('uv run dagster-daemon run  (not started when a daemon already heartbeats, or one this bot started still runs; else started detached and left running');
     expect(planStep(2)).toContain(
-      `${backfillCommand}\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)`,
+      `${backfillCommand}\n# size: 4 days of job all_pipelines = 4 runs, one per daily partition\n# through the CLI, not the webserver: the webserver did not list the assets of job all_pipelines: the Dagster webserver at ${dagsterUrl}/graphql cannot be reached (connect ECONNREFUSED 127.0.0.1:3070)`,
     );
 
     // Nothing here is destructive: the requester confirms it alone, still with the button, still on the record.
@@ -399,6 +399,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(planStep(2)).toContain(
       [
         `GraphQL launchPartitionBackfill: assets ${assets.join(', ')}, partitions 2026-04-17 … 2026-04-20`,
+        '# size: 4 days × 7 assets = 28 asset partitions to materialize',
         '# the partitioned assets of job all_pipelines in code location databox.orchestration.definitions, as the webserver listed them when this plan was made (Daily, starting 2024-01-01 UTC.)',
         '# left out, not partitioned: analytics/dim_species',
       ].join('\n'),
