@@ -36,6 +36,8 @@ const ownPrefix = 'DATABOX_';
  * MOTHERDUCK_*): a name under one of them close to one the bot reads is only warned about, never refused.
  */
 const sharedPrefixes = ['SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
+/** Shared prefixes whose tools read names in lower case too: a setting of the bot's in another case is warned about there. */
+const caseTolerantPrefixes = ['DAGSTER_', 'MOTHERDUCK_'];
 
 /**
  * Whether `name` can only be a misspelling of `known`: one edit (a letter left out, added, changed, or two swapped), or
@@ -60,7 +62,8 @@ export interface UnknownVariable {
  * be a misspelling of a known one, refused then; otherwise warned about, as the stack may read it), and a SLACK_/DAGSTER_/
  * MOTHERDUCK_ name that is a misspelling of one the bot reads (warned about only: those prefixes are other tools' too).
  * Names are compared in upper case, as the settings are written: databox_approvers or Databox_Approvers is ignored by
- * the bot as surely as DATABOX_APROVERS, and a known name in other case (under any of the prefixes) is misspelt.
+ * the bot as surely as DATABOX_APROVERS, and a known name in other case is misspelt under DATABOX_ and SLACK_ (warned
+ * about under DAGSTER_ and MOTHERDUCK_, which their own tools read in lower case too).
  */
 export function unknownVariables(names: Iterable<string>, known: readonly string[]): UnknownVariable[] {
   const knownSet = new Set([...known, ...stackVariables]);
@@ -71,7 +74,9 @@ export function unknownVariables(names: Iterable<string>, known: readonly string
     const prefix = [ownPrefix, ...sharedPrefixes].find((p) => upper.startsWith(p));
     if (!prefix) continue;
     if (known.includes(upper)) {
-      found.push({ name, closest: upper, misspelt: true, caseOnly: true });
+      // Other tools read their own names in lower case (MotherDuck's documented `export motherduck_token=…`): only a
+      // DATABOX_ or SLACK_ name in other case can only be the bot's setting mistyped.
+      found.push({ name, closest: upper, misspelt: !caseTolerantPrefixes.includes(prefix), caseOnly: true });
       continue;
     }
     if (knownSet.has(upper)) continue; // the stack's own, in another case: not the bot's to judge

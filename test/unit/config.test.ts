@@ -352,6 +352,13 @@ describe('a variable the bot does not read', () => {
     expect(() => loadRecordSettings({ databox_state_dir: '/srv/var' })).toThrow('did you mean DATABOX_STATE_DIR?');
   });
 
+  // MotherDuck's own docs export motherduck_token in lower case for its CLI and DuckDB extension: a shell set up so must
+  // not stop the bot, whose own MOTHERDUCK_TOKEN may be set beside it.
+  it('warns at a MotherDuck or Dagster setting in lower case, which those tools read themselves, instead of stopping the start', () => {
+    expect(() => loadConfig({ motherduck_token: 'md-token', MOTHERDUCK_TOKEN: 'md-token', dagster_url: 'http://dagster:3000' })).not.toThrow();
+    expect(unreadSettingsWarning({ motherduck_token: 'md-token' })).toMatch(/^databox-bot reads no setting named motherduck_token \(did you mean MOTHERDUCK_TOKEN\?\): passed on to the commands it runs/);
+  });
+
   it("leaves the databox stack's own names alone in any case, and warns at other lower-case ones as at upper-case ones", () => {
     expect(() => loadConfig({ databox_smoke: '1', databox_host: 'db1', slack_webhook_url: 'https://hooks.example' })).not.toThrow();
     expect(unreadSettingsWarning({ databox_smoke: '1', slack_webhook_url: 'https://hooks.example' })).toBeUndefined();
