@@ -33,11 +33,12 @@ export const stackVariables: readonly string[] = [
 const ownPrefix = 'DATABOX_';
 /**
  * Prefixes the bot shares with other tools (Slack's SDKs read SLACK_API_TOKEN, Dagster DAGSTER_HOME, DuckDB
- * MOTHERDUCK_*): a name under one of them close to one the bot reads is only warned about, never refused.
+ * MOTHERDUCK_*): a name under one of them close to one the bot reads is only warned about; one of the bot's own
+ * settings in another letter case is refused, but under MOTHERDUCK_ (below).
  */
 const sharedPrefixes = ['SLACK_', 'DAGSTER_', 'MOTHERDUCK_'];
-/** Shared prefixes whose tools read names in lower case too: a setting of the bot's in another case is warned about there. */
-const caseTolerantPrefixes = ['DAGSTER_', 'MOTHERDUCK_'];
+/** MotherDuck's tools read motherduck_token in lower case (its docs export it so): the bot's MOTHERDUCK_ settings in another case are warned about. */
+const caseTolerantPrefixes = ['MOTHERDUCK_'];
 
 /**
  * Whether `name` can only be a misspelling of `known`: one edit (a letter left out, added, changed, or two swapped), or
@@ -62,8 +63,8 @@ export interface UnknownVariable {
  * be a misspelling of a known one, refused then; otherwise warned about, as the stack may read it), and a SLACK_/DAGSTER_/
  * MOTHERDUCK_ name that is a misspelling of one the bot reads (warned about only: those prefixes are other tools' too).
  * Names are compared in upper case, as the settings are written: databox_approvers or Databox_Approvers is ignored by
- * the bot as surely as DATABOX_APROVERS, and a known name in other case is misspelt under DATABOX_ and SLACK_ (warned
- * about under DAGSTER_ and MOTHERDUCK_, which their own tools read in lower case too).
+ * the bot as surely as DATABOX_APROVERS, and a known name in other case is misspelt (warned about under MOTHERDUCK_,
+ * whose own tools read motherduck_token in lower case).
  */
 export function unknownVariables(names: Iterable<string>, known: readonly string[]): UnknownVariable[] {
   const knownSet = new Set([...known, ...stackVariables]);
@@ -74,8 +75,8 @@ export function unknownVariables(names: Iterable<string>, known: readonly string
     const prefix = [ownPrefix, ...sharedPrefixes].find((p) => upper.startsWith(p));
     if (!prefix) continue;
     if (known.includes(upper)) {
-      // Other tools read their own names in lower case (MotherDuck's documented `export motherduck_token=…`): only a
-      // DATABOX_ or SLACK_ name in other case can only be the bot's setting mistyped.
+      // MotherDuck's tools read their own names in lower case (its documented `export motherduck_token=…`): under any
+      // other prefix a name in other case can only be the bot's setting mistyped.
       found.push({ name, closest: upper, misspelt: !caseTolerantPrefixes.includes(prefix), caseOnly: true });
       continue;
     }

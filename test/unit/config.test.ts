@@ -354,8 +354,9 @@ describe('a variable the bot does not read', () => {
 
   // MotherDuck's own docs export motherduck_token in lower case for its CLI and DuckDB extension: a shell set up so must
   // not stop the bot, whose own MOTHERDUCK_TOKEN may be set beside it.
-  it('warns at a MotherDuck or Dagster setting in lower case, which those tools read themselves, instead of stopping the start', () => {
-    expect(() => loadConfig({ motherduck_token: 'md-token', MOTHERDUCK_TOKEN: 'md-token', dagster_url: 'http://dagster:3000' })).not.toThrow();
+  it('warns at a MotherDuck setting in lower case, which its tools read themselves, instead of stopping the start (not a Dagster one)', () => {
+    expect(() => loadConfig({ motherduck_token: 'md-token', MOTHERDUCK_TOKEN: 'md-token' })).not.toThrow();
+    expect(configErrorOf({ dagster_url: 'http://dagster:3000' })).toContain('dagster_url is not a setting databox-bot reads (setting names are upper case)');
     expect(unreadSettingsWarning({ motherduck_token: 'md-token' })).toMatch(/^databox-bot reads no setting named motherduck_token \(did you mean MOTHERDUCK_TOKEN\?\): passed on to the commands it runs/);
   });
 
