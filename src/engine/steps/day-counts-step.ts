@@ -409,9 +409,10 @@ export async function runDayCountsStep(step: DayCountsStep, ctx: StepRunContext)
   const emptied = tableEmpty && builtFirst !== '';
   const status =
     complete.length === 0 ? 'not-judged' : emptied ? 'emptied' : removedFrom.length > 0 ? 'rows-removed' : tableEmpty ? 'empty' : noRows ? 'no-data' : stillEmpty ? 'still-empty' : baselineLost ? 'baseline-lost' : validated;
-  // A keyed (raw) table's days at twice their rows with no key repeated: its dlt loads of them are what tells.
+  // A keyed (raw) table's days at twice their rows (none repeats a key: a day that does is `duplicates`): its dlt loads
+  // of them are what tells.
   let doubledLoads = '';
-  if (status === 'doubled' && keyed && doubled.every((d) => !d.repeated)) {
+  if (status === 'doubled' && keyed) {
     const days = doubled.map((d) => d.day);
     await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs }, async (session, _fail, queryStarted) => {
       doubledLoads = loadsSaid(step.table, days, await loadsOfDays(session, step.table, step.dateColumn, days));
