@@ -12,7 +12,10 @@ export interface ScheduleOutcome {
   /** unknown: the request went out and no answer that can be read came back, so it may have started. */
   outcome: 'started' | 'already-running' | 'left-off' | 'failed' | 'unknown' | 'not-tried';
   detail: string;
-  /** What a rollback stops: "name@repository@code-location" for a start through the webserver, the name through the CLI. */
+  /**
+   * What a rollback stops, set on a start that happened or may have (unknown): "name@repository@code-location" through
+   * the webserver, the name through the CLI.
+   */
   copy?: string;
 }
 
@@ -128,7 +131,7 @@ async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRep
     if (!(error instanceof DagsterError)) throw error;
     if (alreadyRunning.test(error.message)) return { name, outcome: 'already-running', detail: error.message };
     if (mayHaveStarted.has(error.kind)) {
-      return { name, outcome: 'unknown', detail: `${error.message}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again` };
+      return { name, outcome: 'unknown', detail: `${error.message}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again`, copy: `${schedule.name}@${where(schedule)}` };
     }
     return { name, outcome: 'failed', detail: error.message };
   }
@@ -157,7 +160,7 @@ async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutco
     else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
     else if (!result.spawnError && (result.timedOut || result.signal !== undefined)) {
       const why = result.timedOut ? 'timed out' : `was killed by ${result.signal}`;
-      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again` });
+      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again`, copy: name });
     } else {
       const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
       outcomes.push({ name, outcome: 'failed', detail: `${argv.join(' ')}: ${why}${said ? `: ${said}` : ''}` });

@@ -9,8 +9,13 @@ export function changingStatuses(kind: string): readonly string[] {
   return kind === 'command' ? ['ok', 'unknown', 'failed', 'timeout'] : ['ok', 'unknown'];
 }
 
-/** Whether a step of this kind that ended with this result may have changed something; one that says it changed nothing (untouched) did not, unless it completed. */
+/**
+ * Whether a step of this kind that ended with this result may have changed something; one that says it changed nothing
+ * (untouched) did not, even when it completed (a schedule start that found each already RUNNING), unless its end is
+ * unknown.
+ */
 export function mayHaveChanged(kind: string | undefined, result: { status: string; untouched?: true }): boolean {
-  if (result.status === 'ok' || result.status === 'unknown') return true;
-  return !result.untouched && kind !== undefined && changingStatuses(kind).includes(result.status);
+  if (result.status === 'unknown') return true;
+  if (result.untouched) return false;
+  return result.status === 'ok' || (kind !== undefined && changingStatuses(kind).includes(result.status));
 }

@@ -32,8 +32,9 @@ export interface StepResult {
   /** Values later steps and rollbacks can refer to, such as where a file was moved. */
   outputs: Record<string, unknown>;
   /**
-   * Set on a changing step that failed or timed out known to have changed nothing (a move whose file is still where it
-   * was, no schedule started, rows kept only in a file): a run that stopped there is not said to have changed anything.
+   * Set on a changing step known to have changed nothing (a move whose file is still where it was, no schedule started,
+   * rows kept only in a file): a run that stopped there is not said to have changed anything, and a rollback bound to it
+   * (onlyIfRan) is not offered, even when it completed (each schedule already RUNNING).
    */
   untouched?: true;
   /**

@@ -1089,6 +1089,77 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(stopped).toEqual([{ id: 'state-of-all_pipelines_daily' }]);
   });
 
+  it('offers no rollback after a recovery that started no schedule: each planned copy was already RUNNING when it ran', async () => {
+    let startedInTheUi = false;
+    const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: (request) => {
+        const answer = (handlers.DataboxSchedules as (body: unknown) => any)(request);
+        if (startedInTheUi) answer.data.schedulesOrError.results.find((s: any) => s.name === 'all_pipelines_daily').scheduleState.status = 'RUNNING';
+        return answer;
+      },
+      DataboxStartSchedule: handlers.DataboxStartSchedule!,
+      DataboxBackfill: async () => (await fillMarts('2026-04-17', '2026-04-20'), graphqlFixture('backfill-success')),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+    });
+    checkout.behave({ 'task verify': { stdout: 'verify: 4 marts fresh\n' } });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    expect(planStep(2)).toContain('# starts all_pipelines_daily in __repository__@databox.orchestration.definitions (STOPPED when this plan was made)');
+    // Someone starts it in Dagster's UI between the plan and its approval: the run finds it RUNNING and starts nothing.
+    startedInTheUi = true;
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the validation', () => /Validation (succeeded|failed)/.test(slack.allText()), 60_000);
+    await bot.settle();
+    expect(started).toHaveLength(0);
+    expect(slack.allText()).toContain('already running: all_pipelines_daily');
+    expect(slack.buttons('request_rollback')).toHaveLength(0);
+  });
+
+  it('a start whose answer was lost may have started the schedule: the rollback offered stops that copy, and one found STOPPED is left as it is', async () => {
+    const stateAsked: unknown[] = [];
+    const stopped: unknown[] = [];
+    serveDagster({
+      DataboxAssetNodes: 'asset-nodes',
+      DataboxRepositories: 'repositories',
+      DataboxSchedules: 'schedules-paused',
+      // An answer with no status: whether it started is not known.
+      DataboxStartSchedule: () => ({ data: { startSchedule: { __typename: 'ScheduleStateResult', scheduleState: {} } } }),
+      DataboxDaemonHealth: daemonHealthyNow(clock),
+      DataboxScheduleState: ({ variables }) => (
+        stateAsked.push(variables.selector),
+        { data: { scheduleOrError: { __typename: 'Schedule', scheduleState: { id: 'state-1', selectorId: 'sel-1', status: 'STOPPED' } } } }
+      ),
+      DataboxStopSchedule: ({ variables }) => (stopped.push(variables), { data: { stopRunningSchedule: { __typename: 'ScheduleStateResult', scheduleState: { status: 'STOPPED' } } } }),
+    });
+    const bot = (harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock));
+    await bot.command('diagnose schedule', operator);
+    await bot.settle();
+    const incidentId = /Incident (dbx-\d{8}-[0-9a-f]{4})/.exec(slack.allText())?.[1];
+    await bot.command(`recover schedule path=b incident=${incidentId}`, operator);
+    await bot.settle();
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback offer', () => slack.buttons('request_rollback').length > 0, 60_000);
+    expect(slack.allText()).toContain('not known whether started (no usable answer came back): all_pipelines_daily');
+    await bot.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await bot.settle();
+    expect(planStep(1)).toContain('GraphQL stopRunningSchedule: all_pipelines_daily in __repository__@databox.orchestration.definitions');
+    await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
+    await bot.settle();
+    await slack.waitFor('the rollback', () => /Rollback (succeeded|failed)/.test(slack.allText()), 60_000);
+    expect(slack.allText()).toContain('Rollback succeeded');
+    expect(stateAsked).toEqual([{ repositoryLocationName: 'databox.orchestration.definitions', repositoryName: '__repository__', scheduleName: 'all_pipelines_daily' }]);
+    expect(stopped).toEqual([]);
+  });
+
   it('path B without the webserver starts the schedules the operator names (the CLI cannot tell which are paused), one CLI call each', async () => {
     checkout.behave({
       'uv run dagster-daemon liveness-check': { stdoutFile: 'dagster/cli/liveness-live.txt' },

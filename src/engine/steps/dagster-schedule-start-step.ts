@@ -129,6 +129,7 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
     now: ctx.clock(),
   });
   const named = (outcome: string) => result.outcomes.filter((o) => o.outcome === outcome).map((o) => o.name).join(',');
+  const startedOrMayHave = result.outcomes.filter((o) => o.outcome === 'started' || o.outcome === 'unknown');
   return {
     status: result.status,
     summary: ctx.redact(result.summary),
@@ -139,11 +140,13 @@ export async function runDagsterScheduleStartStep(step: DagsterScheduleStartStep
       alreadyRunning: named('already-running'),
       mayHaveStarted: named('unknown'),
       via: step.via,
-      // The copies it started and no other (not one already running): what the rollback stops.
-      startedCopies: result.outcomes.flatMap((o) => (o.outcome === 'started' && o.copy ? [o.copy] : [])).join(','),
+      // The copies it started, or may have (a start whose answer was lost), and no other (not one already running): what
+      // the rollback stops; one that did not start after all is found STOPPED then and left as it is.
+      startedCopies: startedOrMayHave.flatMap((o) => (o.copy ? [o.copy] : [])).join(','),
     },
-    // Failed with none started nor possibly started: no schedule changed.
-    ...(result.status === 'failed' && result.outcomes.every((o) => o.outcome !== 'started' && o.outcome !== 'unknown') ? { untouched: true as const } : {}),
+    // None started nor possibly started (each already RUNNING when it ran, or failed): no schedule changed, even when it
+    // ends ok, so no rollback is offered that could only find nothing to stop.
+    ...(startedOrMayHave.length === 0 ? { untouched: true as const } : {}),
   };
 }
 

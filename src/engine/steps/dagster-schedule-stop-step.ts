@@ -117,7 +117,7 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   describe: (step, { showArg }) =>
     [
       ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}` : scheduleStopArgv(copy.name, step.definitionsFile).map(showArg).join(' '))),
-      '# only the copies the recovery started; a schedule that was already running before it is left running',
+      '# only the copies the recovery started, or may have (its answer lost); a schedule that was already running before it is left running',
       backfillNote(step),
     ].join('\n'),
   programs: (step, root) => (step.copies.some((copy) => !copy.repository) ? [{ file: 'uv', cwd: root }] : []),
