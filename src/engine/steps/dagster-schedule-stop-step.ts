@@ -52,6 +52,14 @@ function readCopies(rendered: string): Copy[] {
 
 const copySaid = (copy: Copy) => (copy.repository ? `${copy.name} in ${repositoryLabel(copy.repository)}` : copy.name);
 
+/**
+ * A copy started through the webserver is stopped through it alone: the CLI's `schedule stop <name>` names no repository
+ * and could stop a copy of the same name in another code location (another team's), not the one the recovery started.
+ */
+function needsWebserverSaid(copies: readonly Copy[]): string {
+  return `DAGSTER_URL is needed to stop exactly this copy: ${copies.map(copySaid).join(', ')} was started through the webserver, and the CLI's \`dagster schedule stop <name>\` names no code location, so it could stop a copy of the same name in another one`;
+}
+
 function backfillNote(step: DagsterScheduleStopStep): string {
   const which = step.launchedBackfill ? `the backfill the recovery launched (${step.launchedBackfill})` : 'a backfill the recovery launched';
   const where = step.launchedBackfill ? `Overview → Backfills → ${step.launchedBackfill} → Cancel backfill` : 'Overview → Backfills → the one tagged databox/incident → Cancel backfill';
@@ -60,6 +68,7 @@ function backfillNote(step: DagsterScheduleStopStep): string {
 
 async function stopOne(step: DagsterScheduleStopStep, copy: Copy, ctx: StepRunContext): Promise<{ stopped: boolean; unknown?: boolean; said: string }> {
   const client = (ctx.dagster ?? defaultDagsterRunTools).client;
+  if (copy.repository && !client) return { stopped: false, said: `${needsWebserverSaid([copy])}; set DAGSTER_URL, or stop it in the Dagster UI (Overview → Schedules)` };
   if (copy.repository && client) {
     try {
       const state = await client.scheduleState(copy.repository, copy.name);
@@ -108,12 +117,14 @@ export const dagsterScheduleStopStepKind = defineStepKind({
     { at: ['definitionsFile'], template: step.definitionsFile, as: 'text' },
     { at: ['launchedBackfill'], template: step.launchedBackfill, as: 'text' },
   ],
-  resolve: (step, tools): Omit<DagsterScheduleStopStep, keyof ResolvedCommon> => ({
-    ...step,
-    copies: readCopies(tools.text(step.copies)),
-    definitionsFile: tools.text(step.definitionsFile),
-    launchedBackfill: tools.text(step.launchedBackfill),
-  }),
+  resolve: (step, tools): Omit<DagsterScheduleStopStep, keyof ResolvedCommon> => {
+    const copies = readCopies(tools.text(step.copies));
+    const inRepositories = copies.filter((copy) => copy.repository);
+    if (inRepositories.length > 0 && !tools.dagster.url) {
+      throw new UserError(`${needsWebserverSaid(inRepositories)}. Nothing was proposed: set DAGSTER_URL and ask again, or stop it in the Dagster UI (Overview → Schedules)`);
+    }
+    return { ...step, copies, definitionsFile: tools.text(step.definitionsFile), launchedBackfill: tools.text(step.launchedBackfill) };
+  },
   describe: (step, { showArg }) =>
     [
       ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}` : scheduleStopArgv(copy.name, step.definitionsFile).map(showArg).join(' '))),
