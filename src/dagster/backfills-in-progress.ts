@@ -80,6 +80,9 @@ const partitionSetOf = (job: string) => `${job}_partition_set`;
 /**
  * The backfills in progress that cover some of the same assets (a job backfill: the same job) over some of the same days.
  * One whose partitions Dagster did not list counts as overlapping: it may, and launching beside it is what is avoided.
+ * A new backfill whose assets are not known (the CLI's job backfill: the route taken when the webserver could not say
+ * which assets the job has, or in which code location) counts every asset backfill over the same days: it may cover
+ * some of the job's assets, and nothing here can tell that it does not.
  */
 export function overlappingBackfills(backfills: readonly BackfillInProgress[], target: BackfillTarget): BackfillInProgress[] {
   return backfills.filter((backfill) => {
@@ -108,9 +111,14 @@ function oneSaid(backfill: BackfillInProgress): string {
 
 /** Why a backfill of `target` is not launched beside `found`: each named, and how to cancel it in Dagster. */
 export function backfillsInTheWaySaid(found: readonly BackfillInProgress[], target: BackfillTarget): string {
+  // Counted for its days alone: the operator must not read "the same assets" of a backfill of others.
+  const covering =
+    target.assets.length === 0 && found.some((backfill) => backfill.assets)
+      ? `over some of ${target.from} … ${target.to}; the CLI's backfill of job ${target.job} names no assets, so any asset backfill over these days counts as covering some of the same ones, whatever its assets`
+      : `covering some of the same assets over ${target.from} … ${target.to}`;
   return (
-    `Dagster is already carrying out ${found.map(oneSaid).join('; ')}, covering some of the same assets over ${target.from} … ${target.to}: ` +
-    `a second backfill would run those partitions twice at once, doubling the load and racing its writes. Let it finish and diagnose again ` +
+    `Dagster is already carrying out ${found.map(oneSaid).join('; ')}, ${covering}: ` +
+    `a second backfill could run those partitions twice at once, doubling the load and racing its writes. Let it finish and diagnose again ` +
     `(what it leaves missing is then the window), or cancel it first: Dagster UI → Overview → Backfills → ${found[0]?.id} → Cancel backfill ` +
     `(GraphQL cancelPartitionBackfill(backfillId: "${found[0]?.id}"))`
   );
