@@ -1,12 +1,13 @@
 // The bot's sweep (plans that expired, plans decided at a terminal) through the real Bolt app, while Slack holds back
-// its answer to one plan's update (a 429 with Retry-After, or no answer at all): every plan is decided and on the record
-// by the time Slack meets that update, and the other plan's message is updated without waiting behind it.
+// its answer to one plan's update (a 429 with Retry-After, or no answer at all) until the test lets it go: the sweep
+// ends with every plan decided and on the record while that update is still held, and once Slack answers again both
+// messages show it. A sweep that waited on Slack would not end while the update is held: the test's timeout fails it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliEnv, runCliProcess } from '../helpers/cli-process.js';
 import { standinBin, writeGarbage, type Checkout } from '../helpers/databox-checkout.js';
 import { startBot, type Harness } from '../helpers/bot-harness.js';
 import { blockNetwork } from '../helpers/no-network.js';
-import type { SlackStandIn } from '../helpers/slack-stand-in.js';
+import type { SlackStandIn, SlackTrouble } from '../helpers/slack-stand-in.js';
 import { closeStandIns, journalRecordsOf, openStandIns } from '../helpers/stand-ins.js';
 
 const operator = 'U0OPERATOR';
@@ -51,27 +52,26 @@ function messageOf(plan: { ts: string }): string {
   return slack.messages().find((m) => m.ts === plan.ts)?.blocks ?? '';
 }
 
-/**
- * Slack meets the first update of `plan`'s message with `trouble`; the sweep starts. Resolves once Slack has met it,
- * with whether the sweep had ended by then.
- */
-async function sweepWhileSlackHoldsUpdateOf(bot: Harness, plan: { ts: string }, trouble: SlackStandIn['trouble'][number]): Promise<boolean> {
+/** Slack meets every try of the update of `plan`'s message with `trouble`, until `slackAnswersAgain`. */
+function slackHoldsUpdateOf(plan: { ts: string }, trouble: SlackTrouble): void {
   slack.troubled = (method, args) => method === 'chat.update' && args.ts === plan.ts;
-  slack.trouble = [trouble];
-  let swept = false;
-  void bot.bot.sweep().then(() => (swept = true));
-  await slack.waitFor("Slack to meet the first plan's update with its trouble", () => slack.trouble.length === 0);
-  return swept;
+  slack.lastingTrouble = trouble;
+}
+
+/** Slack has met the bot's update of `plan`'s message, and has not taken it: the message still offers its buttons. */
+async function expectUpdateHeld(plan: { ts: string }): Promise<void> {
+  await slack.waitFor("the bot's update of the first plan's message to reach Slack", () => slack.callsTo('chat.update').some((args) => args.ts === plan.ts));
+  expect(messageOf(plan)).toContain('approve_plan');
 }
 
 /** Lets Slack answer again: a request held open is dropped (the bot tries it again), a 429's wait runs out. */
 async function slackAnswersAgain(bot: Harness): Promise<void> {
-  slack.trouble = [];
+  slack.lastingTrouble = undefined;
   slack.dropHeld();
   await bot.settle();
 }
 
-const troubles: [string, SlackStandIn['trouble'][number]][] = [
+const troubles: [string, SlackTrouble][] = [
   ['does not answer', 'silence'],
   ['answers 429 with Retry-After', { status: 429, retryAfter: 2 }],
 ];
@@ -84,8 +84,9 @@ describe('sweeps while Slack holds back one plan\'s update', () => {
     expect(bot.bot.service.state.runs.get(first.runId)?.incidentId).not.toBe(bot.bot.service.state.runs.get(second.runId)?.incidentId);
 
     aheadMs = 16 * 60_000;
-    const swept = await sweepWhileSlackHoldsUpdateOf(bot, first, trouble);
-    expect(swept, "the sweep had ended before Slack met the first plan's update").toBe(true);
+    slackHoldsUpdateOf(first, trouble);
+    await bot.bot.sweep();
+    await expectUpdateHeld(first);
     expect([first, second].map((plan) => bot.bot.service.state.runs.get(plan.runId)?.status)).toEqual(['expired', 'expired']);
     await bot.bot.journal.flushed();
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'run.expired').map((r) => r.data.runId)).toEqual([first.runId, second.runId]);
@@ -111,8 +112,10 @@ describe('sweeps while Slack holds back one plan\'s update', () => {
     }
     expect(messageOf(first)).toContain('approve_plan');
 
-    const swept = await sweepWhileSlackHoldsUpdateOf(bot, first, trouble);
-    expect(swept, "the sweep had ended before Slack met the first plan's update").toBe(true);
+    slackHoldsUpdateOf(first, trouble);
+    await bot.bot.sweep();
+    await expectUpdateHeld(first);
+    expect([first, second].map((plan) => bot.bot.service.state.runs.get(plan.runId)?.status)).toEqual(['rejected', 'rejected']);
     if (trouble === 'silence') {
       // The second plan's thread does not wait behind the first's: Slack shows it rejected while the first is unanswered.
       await slack.waitFor('the second plan shown rejected', () => messageOf(second).includes('Rejected by'));

@@ -35,6 +35,9 @@ const scopeOf: Record<string, string> = {
   'usergroups.users.list': 'usergroups:read',
 };
 
+/** One of Slack's bad days: a 429 with Retry-After (seconds), a 500, a body not Slack's JSON, or no answer at all. */
+export type SlackTrouble = { status: 429; retryAfter: number } | { status: 500 } | { status: number; raw: string } | 'silence';
+
 export class SlackStandIn {
   readonly calls: ApiCall[] = [];
   readonly responses: { path: string; body: Record<string, any> }[] = [];
@@ -66,7 +69,12 @@ export class SlackStandIn {
    * 500, a body that is not Slack's JSON (`raw`: a proxy's HTML page, an answer cut short), or no answer at all (the
    * request is held open). The call is recorded without a result.
    */
-  trouble: ({ status: 429; retryAfter: number } | { status: 500 } | { status: number; raw: string } | 'silence')[] = [];
+  trouble: SlackTrouble[] = [];
+  /**
+   * A bad day that lasts until the test ends it (sets it back to undefined): every call `troubled` selects, once
+   * `trouble` is used up, is met by it, however often the bot tries again. A test holds back one message's update so.
+   */
+  lastingTrouble?: SlackTrouble;
   /**
    * The calls `trouble` is met by: messages and files unless a test says otherwise, by method, or by method and what the
    * call sends (the update of one message, say).
@@ -130,7 +138,7 @@ export class SlackStandIn {
     const call: ApiCall = { method, args, at: Date.now() };
     this.calls.push(call);
     const meetsTrouble = typeof this.troubled === 'function' ? this.troubled(method, args) : this.troubled.test(method);
-    const trouble = meetsTrouble ? this.trouble.shift() : undefined;
+    const trouble = meetsTrouble ? (this.trouble.shift() ?? this.lastingTrouble) : undefined;
     if (trouble === 'silence') {
       this.held.push(res);
       return;
