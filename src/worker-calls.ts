@@ -117,6 +117,16 @@ export class WorkerCalls<Request extends object, Progress = never> {
     return () => signal.removeEventListener('abort', abort);
   }
 
+  /**
+   * Lets go of the running worker at once, so the next call starts another that reads `workerData` anew (settings
+   * changed since it started); the old one ends, its calls rejected (WorkerGone).
+   */
+  renew(): void {
+    const running = this.running;
+    this.running = undefined;
+    void running?.worker.terminate();
+  }
+
   /** Ends the running worker; the calls it had are rejected (WorkerGone) before this resolves. The next call starts another. */
   async stop(): Promise<void> {
     await this.running?.worker.terminate();

@@ -23,7 +23,10 @@ const reader = new WorkerCalls<ReaderCall, ScanProgress>(import.meta.url, 'reade
  * (DATABOX_READ_NICENESS), once at start.
  */
 export function limitReader(limits: ReaderLimits): void {
+  const changed = JSON.stringify(limits) !== JSON.stringify(readerLimits);
   readerLimits = limits;
+  // A reader thread already started in this process (an earlier bot's, or a terminal's) keeps the caps it started with.
+  if (changed) reader.renew();
 }
 
 /** Starts the reader thread now (it does not keep the process alive), so the first diagnosis does not wait for it. */

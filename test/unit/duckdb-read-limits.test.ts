@@ -45,6 +45,17 @@ describe('the caps of read-only opens', () => {
     expect(scan.settings).toEqual({ threads, memoryLimit: '95.3 MiB' });
   });
 
+  // A reader thread started before the caps were set (a test's read without a bot, an earlier bot in the same process)
+  // kept the caps it started with: a diagnosis then read with DuckDB's default, 80% of the host's memory.
+  it('runs the reader thread’s full reads with caps set after it started', async () => {
+    const file = path.join(tempDir(), 'db.duckdb');
+    await createDuckdbFile(file, { t: 10 });
+    limitReader({ memoryLimit: '100MB', threads });
+    expect((await scanTablesOffThread(file, { timeoutMs: 30_000 })).settings).toEqual({ threads, memoryLimit: '95.3 MiB' });
+    limitReader({ memoryLimit: '200MB', threads });
+    expect((await scanTablesOffThread(file, { timeoutMs: 30_000 })).settings).toEqual({ threads, memoryLimit: '190.7 MiB' });
+  });
+
   it('opens with a memory limit over 80% of the memory DuckDB sees, its block pool capped there, where a pool that size aborted the process', async () => {
     const file = path.join(tempDir(), 'db.duckdb');
     await createDuckdbFile(file, { t: 10 });
