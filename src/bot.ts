@@ -29,6 +29,7 @@ import { missingScopes } from './slack/token-scopes.js';
 import { saveCarryOver, takeCarryOver } from './slack/carry-over.js';
 import { SlackDeliveryWatch } from './slack/delivery-watch.js';
 import { refusesTheToken } from './slack/lasting-refusals.js';
+import { slackCodeOf } from './slack/slack-trouble.js';
 import { LastingTrouble } from './slack/lasting-trouble.js';
 import { FailedTries } from './slack/failed-tries.js';
 import { SlackOutbox } from './slack/outbox.js';
@@ -112,7 +113,7 @@ async function settles(work: Promise<void>, ms: number): Promise<boolean> {
 
 /** Slack's error code when `error` says the token it was called with is refused (the start stops, naming it); undefined for any other error. */
 function refusedToken(error: unknown): string | undefined {
-  const code = (error as { data?: { error?: string } }).data?.error;
+  const code = slackCodeOf(error);
   return refusesTheToken(code) ? code : undefined;
 }
 
@@ -139,7 +140,7 @@ async function checkAppToken(app: App, appToken: string): Promise<void> {
   try {
     await app.client.apps.connections.open({ token: appToken });
   } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
+    const code = slackCodeOf(error);
     if (code && (refusesTheToken(code) || unfitAppToken.has(code))) {
       throw new ConfigError(`invalid configuration: SLACK_APP_TOKEN is not accepted by Slack (${code}): it must be an app-level token (xapp-…) with the connections:write scope`);
     }

@@ -3,7 +3,7 @@
 // refused again; silence names how long the bot waited; anything else may clear in a moment.
 import { formatDuration } from '../format-duration.js';
 import { refusesTheSetup, refusesTheToken } from './lasting-refusals.js';
-import { slackTrouble, unansweredInTime } from './slack-trouble.js';
+import { slackCodeOf, slackTrouble, unansweredInTime } from './slack-trouble.js';
 
 /** Slack's answers that the group named does not exist. */
 const noSuchGroup = new Set(['no_such_subteam', 'subteam_not_found']);
@@ -28,15 +28,12 @@ export function lastingError(error: string): boolean {
  * (no answer within the client's timeout, an HTTP error), never the client's own message.
  */
 export function describeSlackError(error: unknown, answerWithinMs: number): string {
-  const code = (error as { data?: { error?: unknown } }).data?.error;
-  if (typeof code === 'string' && slackCode.test(code)) return code;
+  const code = slackCodeOf(error);
+  if (code) return code;
   if (unansweredInTime(error)) return `no answer within ${formatDuration(answerWithinMs)}`;
   const trouble = slackTrouble(error);
   return trouble ? `Slack's Web API failed: ${trouble}` : ((error as Error).message ?? 'unknown error');
 }
-
-/** One of Slack's error codes (missing_scope, ratelimited), as opposed to a page or a cut answer the client put there. */
-const slackCode = /^[a-z][a-z0-9_]{0,59}$/;
 
 /** Why someone's click or request was refused when Slack did not say who they are (users.info). */
 export function personUnknownReason(error: unknown, words: RefusalWords, answerWithinMs: number): string {

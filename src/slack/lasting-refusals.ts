@@ -1,5 +1,6 @@
 // Slack's answers that asking again never changes, in one list for every part of the bot that asks Slack (the outbox,
 // the start's token check, the checks of who may act), each with what it means in words an operator can act on.
+import { slackCodeOf } from './slack-trouble.js';
 
 /**
  * What a lasting refusal is about: the bot's token (nothing goes until SLACK_BOT_TOKEN is replaced), what the token may
@@ -49,12 +50,6 @@ const lasting: Readonly<Record<string, Lasting>> = {
   no_text: { kind: 'message', means: 'the message has no text' },
 };
 
-/** Slack's code in a Web API client error (its `data.error`), if any. */
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** A lasting refusal: Slack's code, what it is about, and what it means. */
 export interface LastingRefusal extends Lasting {
   code: string;
@@ -62,7 +57,7 @@ export interface LastingRefusal extends Lasting {
 
 /** The lasting refusal `error` is (a code, or a Web API client error carrying one); undefined for anything else. */
 export function lastingRefusal(error: unknown): LastingRefusal | undefined {
-  const code = typeof error === 'string' ? error : codeOf(error);
+  const code = typeof error === 'string' ? error : slackCodeOf(error);
   const found = code === undefined || !Object.hasOwn(lasting, code) ? undefined : lasting[code];
   return found && code ? { code, ...found } : undefined;
 }

@@ -4,13 +4,14 @@ import type { KnownBlock } from '@slack/types';
 import { actionIds, section, type Rendered } from './blocks.js';
 import { buttonValueIfAny, planButton, rollbackButton } from './button-value.js';
 import { approveAtTerminal, cli, rejectAtTerminal } from '../commands/terminal-commands.js';
+import { slackCodeOf } from './slack-trouble.js';
 
 /** Slack's answers about the message itself, which the same message sent again can never change. */
 const refusedAsMade = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text']);
 
 /** Slack's code when it refused the message for what it is; undefined for any other failure. */
 export function refusedAsMadeCode(error: unknown): string | undefined {
-  const code = (error as { data?: { error?: string } })?.data?.error;
+  const code = slackCodeOf(error);
   return code && refusedAsMade.has(code) ? code : undefined;
 }
 

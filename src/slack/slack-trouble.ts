@@ -24,6 +24,12 @@ function isSlackCode(said: string): boolean {
   return said.length <= 60 && (slackCode.test(said) || singleWordCodes.has(said));
 }
 
+/** Slack's code in a Web API client error (its `data.error`: missing_scope, ratelimited), not a page or a cut answer put there. */
+export function slackCodeOf(error: unknown): string | undefined {
+  const said = (error as WebApiFailure | undefined)?.data?.error;
+  return typeof said === 'string' && isSlackCode(said) ? said : undefined;
+}
+
 /** What Slack's answer said, when the error is one (a code, or the body the client could not read as JSON). */
 function platformAnswer(error: unknown): string | undefined {
   const failure = error as WebApiFailure;
