@@ -8,3 +8,10 @@ export function holds(condition: Condition, statuses: ReadonlyMap<string, string
   if (status === undefined) return false;
   return Array.isArray(condition.status) ? condition.status.includes(status) : condition.status === status;
 }
+
+/** Each step a condition reads, once, in the order it names them. */
+export function stepsNamed(condition: Condition): string[] {
+  if ('any' in condition) return [...new Set(condition.any.flatMap(stepsNamed))];
+  if ('all' in condition) return [...new Set(condition.all.flatMap(stepsNamed))];
+  return [condition.step];
+}

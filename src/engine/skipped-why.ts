@@ -1,6 +1,7 @@
 // Why a step was skipped on its condition (onlyIf), in the operator's words: what it runs on, and how the steps it reads ended.
 import { orList } from '../or-list.js';
 import type { Condition } from '../runbook/schema.js';
+import { stepsNamed } from './conditions.js';
 
 /** "step 1 (open)": a step as the run's messages number it (the terminal's [1/6], Slack's "1."). */
 function stepName(id: string, order: readonly string[]): string {
@@ -19,19 +20,12 @@ function conditionWords(condition: Condition, order: readonly string[], nested: 
   return `${stepName(condition.step, order)} is ${orList(statuses)}`;
 }
 
-/** Each step the condition reads, once, in the order it names them. */
-function stepsRead(condition: Condition): string[] {
-  if ('all' in condition) return [...new Set(condition.all.flatMap(stepsRead))];
-  if ('any' in condition) return [...new Set(condition.any.flatMap(stepsRead))];
-  return [condition.step];
-}
-
 /**
  * "runs only when step 1 (open) is ok or read-only; it was missing": the summary of a step whose condition did not hold
  * (its status already says skipped). `order`: the run's step ids, for their numbers; `statuses`: how the steps before it ended.
  */
 export function skippedOnCondition(condition: Condition, order: readonly string[], statuses: ReadonlyMap<string, string>): string {
-  const read = stepsRead(condition);
+  const read = stepsNamed(condition);
   const ended = (id: string) => {
     const status = statuses.get(id);
     return status === undefined ? 'had not run' : `was ${status}`;

@@ -77,10 +77,10 @@ export function teammateRule(run: Pick<Run, 'destructive' | 'teammateBecause'>):
   return run.teammateBecause ? `a plan that ${run.teammateBecause}` : "a plan its runbook gives to a teammate's approval";
 }
 
-/** Why a plan needs a teammate, as a sentence's start: "It has destructive steps", say. */
-export function teammateWhy(run: Pick<Run, 'destructive' | 'teammateBecause'>): string {
-  if (run.destructive) return 'It has destructive steps';
-  return run.teammateBecause ? `It ${run.teammateBecause}` : 'Its runbook asks for a teammate';
+/** Why a plan needs a teammate, as a sentence's start: "It has destructive steps", say (`plan`: what the sentence calls it). */
+export function teammateWhy(run: Pick<Run, 'destructive' | 'teammateBecause'>, plan = 'It'): string {
+  if (run.destructive) return `${plan} has destructive steps`;
+  return run.teammateBecause ? `${plan} ${run.teammateBecause}` : 'Its runbook asks for a teammate';
 }
 
 /**

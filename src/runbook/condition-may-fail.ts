@@ -1,15 +1,9 @@
 // Whether a step's condition (onlyIf) may fail, or may hold, given the ways the steps it names may have ended: a step whose condition holds whatever they ended ran, one whose condition holds for none of them was skipped.
-import { holds } from '../engine/conditions.js';
+import { holds, stepsNamed } from '../engine/conditions.js';
 import type { Condition } from './schema.js';
 
 /** The most combinations of endings tried before giving up (and saying the condition may fail: the cautious answer). */
 const mostCombinations = 4096;
-
-function stepsNamed(cond: Condition): string[] {
-  if ('any' in cond) return [...new Set(cond.any.flatMap(stepsNamed))];
-  if ('all' in cond) return [...new Set(cond.all.flatMap(stepsNamed))];
-  return [cond.step];
-}
 
 /**
  * Whether `cond` fails for some way the steps it names may have ended: `endings` gives each step's statuses, undefined

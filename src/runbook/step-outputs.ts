@@ -25,7 +25,7 @@ const shapeWords = { list: 'a list', map: 'a map (a value for each name)' } as c
 
 /**
  * Why `expression` ({{<steps|diagnosis|recovery>.<id>.<output>}}) cannot be read as `as` reads it: a list or a map where a
- * text or SQL is filled in, one value where forEach wants a list. Undefined when it can, or its kind did not say its shape.
+ * text or SQL is filled in, one value where forEach wants a list. Undefined when it can, or the step has no such output.
  */
 export function outputShapeProblem(step: Step, output: string, as: TemplateUse['as'], expression: string): string | undefined {
   const facts = stepOutputFacts(step);

@@ -40,7 +40,7 @@ import { runLabel } from '../incidents/run-label.js';
 import { TerminalReporter, type TerminalOutput } from './terminal-reporter.js';
 import { utcMinuteFrom } from '../timestamps.js';
 import { renderSaid, type Said } from '../said.js';
-import { checkApproval, notPending } from '../incidents/approval-policy.js';
+import { checkApproval, notPending, teammateWhy } from '../incidents/approval-policy.js';
 import { samePerson } from '../incidents/same-person.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
@@ -554,7 +554,7 @@ class ConsoleSession {
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
       );
     if (!approver && needsOtherPerson && hashGiven === undefined) {
-      const why = run.destructive ? 'This plan has destructive steps' : run.teammateBecause ? `This plan ${run.teammateBecause}` : 'Its runbook asks for a teammate';
+      const why = teammateWhy(run, 'This plan');
       let question = `Who approves? ${why}: name someone other than ${askedBy(run)}: `;
       // The one who asked for the plan is asked again for another name here, not refused after typing the hash.
       for (let attempt = 1; ; attempt += 1) {

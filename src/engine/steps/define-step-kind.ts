@@ -125,11 +125,8 @@ export type OutputShape = 'text' | 'list' | 'map';
  */
 export type OutputDeclaration<Status extends string = string> = { shape: OutputShape; unsetWhen?: readonly Status[] } | { shape: OutputShape; onlyWhen: readonly Status[] };
 
-/**
- * A kind's outputs by name, each its shape alone (set on every status its run returns) or a declaration. The names
- * alone, as kinds first declared them, are still taken: their shape is then not checked, and they count as always set.
- */
-export type OutputDeclarations<Status extends string = string> = readonly string[] | Readonly<Record<string, OutputShape | OutputDeclaration<Status>>>;
+/** A kind's outputs by name, each its shape alone (set on every status its run returns) or a declaration. */
+export type OutputDeclarations<Status extends string = string> = Readonly<Record<string, OutputShape | OutputDeclaration<Status>>>;
 
 export interface StepKindDefinition<K extends string, S extends z.ZodObject, R extends StepCommon & { kind: K }, Status extends string = string> {
   kind: K;
@@ -247,18 +244,17 @@ export function unsetAlike<const Status extends string>(
   return { ...Object.fromEntries(Object.entries(shapes).map(([name, shape]) => [name, { shape, unsetWhen }])), ...others };
 }
 
-/** One output as the load-time checks read it: its shape (undefined: declared by name alone) and the statuses that leave it unset. */
+/** One output as the load-time checks read it: its shape and the statuses that leave it unset. */
 export interface OutputFacts {
-  shape?: OutputShape;
+  shape: OutputShape;
   /** Whether the run leaves it unset when the step ends `status`, one of the kind's statuses for the step. */
   unsetOn(status: string): boolean;
 }
 
 /** A step's outputs, by name, from its kind's declaration. */
 export function outputFacts(declared: OutputDeclarations): Map<string, OutputFacts> {
-  if (Array.isArray(declared)) return new Map((declared as readonly string[]).map((name) => [name, { unsetOn: () => false }]));
   return new Map(
-    Object.entries(declared as Exclude<OutputDeclarations, readonly string[]>).map(([name, declaration]) => {
+    Object.entries(declared).map(([name, declaration]) => {
       if (typeof declaration === 'string') return [name, { shape: declaration, unsetOn: () => false }];
       const facts: OutputFacts =
         'onlyWhen' in declaration
