@@ -19,6 +19,7 @@ import { diagnoseTakingIn } from './diagnose-again.js';
 import { withStepDatabase } from './step-database.js';
 import { weekdaysSaid } from './weekdays-said.js';
 import { loadsOfDays, loadsSaid } from './dlt-loads.js';
+import { median } from './median.js';
 import { shortSaid, usualPerWeekday, type ShortOf } from './short-days.js';
 
 const schema = z.strictObject({
@@ -151,13 +152,6 @@ export function daySpanSql(step: Pick<DayCountsStep, 'table' | 'dateColumn'>): s
  * days `baselineDays` allows. Fewer: no baseline, as for a window at the source's start.
  */
 const fewestBaselineDays = 3;
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 export function judgeDay(count: number, baselineMedian: number, lowBelow: number, spikeAbove: number): 'zero' | 'low' | 'spike' | 'normal' {
   if (count === 0) return 'zero';

@@ -1,5 +1,6 @@
 // Days short of part of their rows (a load that hit API errors part-way): under a share of the level they are judged by.
 import { dayMs, dayMsOf, isoDay } from './iso-days.js';
+import { median as medianOfCounts } from './median.js';
 import { weekdaysSaid } from './weekdays-said.js';
 
 export interface ShortOf {
@@ -7,12 +8,6 @@ export interface ShortOf {
   usual: number;
   /** Set when `usual` is the weekday's own median: "Saturdays". */
   weekdays?: string;
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
@@ -32,7 +27,7 @@ export function usualPerWeekday(from: string, to: string, median: number, countO
   }
   return (day) => {
     const counts = seen.get(new Date(dayMsOf(day)).getUTCDay()) ?? [];
-    const own = counts.length >= 2 ? medianOf(counts) : median;
+    const own = counts.length >= 2 ? medianOfCounts(counts) : median;
     return own < median * 0.9 ? { usual: own, weekdays: weekdaysSaid([day]) } : { usual: median };
   };
 }
