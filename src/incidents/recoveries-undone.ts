@@ -4,7 +4,7 @@
 import { writesOnlyBeside } from '../engine/step-passed.js';
 import type { SnapshotHistoryStep } from '../engine/steps/snapshot-history-step.js';
 import type { ResolvedStep } from '../engine/types.js';
-import { changedSomething, type Incident, type IncidentState, type Run } from './state.js';
+import type { Incident, IncidentState, Run } from './state.js';
 
 /** The moment the plan goes back to, as its snapshot-history check read it when the plan was made, and how it is said. */
 export function momentOf(steps: readonly ResolvedStep[]): { ms: number; said: string; database: string } | undefined {
@@ -26,10 +26,10 @@ function validatedSaid(state: IncidentState, run: Run): string {
   return validation.status === 'succeeded' ? ', its validation passed' : `, its validation ${validation.status}`;
 }
 
-/** Recoveries that changed the database and still stand: not a cleanup, not clones only, not rolled back since. */
+/** Recoveries that changed the database and still stand (IncidentState.standingRecoveries), started, and not clones only. */
 function standing(state: IncidentState): (run: Run) => boolean {
-  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
-  return (r) => r.kind === 'recovery' && !r.cleanup && r.startedAt !== undefined && changedSomething(r) && !writesOnlyBeside(r.steps) && !rolledBack.has(r.id);
+  const stands = state.standingRecoveries();
+  return (r) => stands(r) && r.startedAt !== undefined && !writesOnlyBeside(r.steps);
 }
 
 /** An incident's latest standing recovery, and the later recovery of another incident that undid it by going back to a moment before it. */

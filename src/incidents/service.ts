@@ -149,9 +149,8 @@ function provisionalIncident(rb: Runbook): Incident {
  */
 function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run } {
   const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
-  const rolledBack = new Set([...state.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
-  const stands = (run: Run) =>
-    run.kind === 'recovery' && run.id !== recovery.id && run.continues !== recovery.id && !run.cleanup && !rolledBack.has(run.id) && changedSomething(run);
+  const standing = state.standingRecoveries();
+  const stands = (run: Run) => standing(run) && run.id !== recovery.id && run.continues !== recovery.id;
   return {
     undoable: state.latestChange(recovery.lockKey, since, (run) => stands(run) && hasRollback(run)),
     final: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !hasRollback(run)),

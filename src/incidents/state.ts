@@ -366,6 +366,12 @@ export class IncidentState {
     return this.incidents.get(id);
   }
 
+  /** Recoveries that changed their database and still stand: not a cleanup of clones, not rolled back since. */
+  standingRecoveries(): (run: Run) => boolean {
+    const rolledBack = new Set([...this.runs.values()].filter((r) => r.kind === 'rollback' && r.status === 'succeeded').map((r) => r.rollbackOf));
+    return (run) => run.kind === 'recovery' && !run.cleanup && !rolledBack.has(run.id) && changedSomething(run);
+  }
+
   /**
    * The latest (or first) mutating run on the database `lockKey` names that changed it after `sinceIso` (started at or
    * after it, or still under way at it) and that `counts` keeps.
