@@ -1,4 +1,5 @@
 // A rollback binds its inspect steps, guards, steps and previews to the recovery steps that ran (onlyIfRan): one naming a step the run never had is a runbook edited since.
+import { rollbackParts } from '../runbook/rollback-parts.js';
 import type { RecoveryPath } from '../runbook/schema.js';
 import type { Run } from './state.js';
 
@@ -16,7 +17,7 @@ export function boundToStepsNotInRun(scenario: string, path: RecoveryPath, run: 
     if (step && inRun.has(step.id)) return false;
     return !(step?.onlyIfGiven !== undefined && !given(step.onlyIfGiven));
   };
-  const bound = [...(path.rollback?.inspect ?? []), ...(path.rollback?.guards ?? []), ...(path.rollback?.steps ?? []), ...(path.rollback?.previews ?? [])].flatMap((part) => (part.onlyIfRan === undefined ? [] : [part.onlyIfRan]));
+  const bound = rollbackParts(path.rollback).flatMap(({ part }) => (part.onlyIfRan === undefined ? [] : [part.onlyIfRan]));
   const expected = [...new Set(bound)].filter(missing);
   if (expected.length === 0) return undefined;
   const had = run.steps.filter((step) => !step.guard).map((step) => step.id);

@@ -1,14 +1,7 @@
 // A rollback whose parts read an output a recovery step left unset (it ran, may have changed something, and failed before saying what) is refused before it is proposed, saying so.
-import { previewTemplates, recoveryOutputsRead, stepTemplates } from '../runbook/recovery-outputs-read.js';
-import type { Preview, Step } from '../runbook/schema.js';
+import { recoveryOutputsRead } from '../runbook/recovery-outputs-read.js';
+import { rollbackPartTemplates, type RollbackPart } from '../runbook/rollback-parts.js';
 import type { Run } from './state.js';
-
-/** A rollback as it would be proposed for a recovery run: its guards, previews and steps that undo what the run did. */
-export interface RollbackParts {
-  guards: readonly Step[];
-  previews: readonly Preview[];
-  steps: readonly Step[];
-}
 
 /**
  * Why no rollback of this recovery run can be made as its runbook has it: a part of it reads an output
@@ -17,19 +10,16 @@ export interface RollbackParts {
  * what the step may have changed, unsaid: the rollback is refused instead, naming each, and the operator looks by hand.
  * Undefined when every output read is there.
  */
-export function rollbackReadsUnset(run: Run, parts: RollbackParts): string | undefined {
-  const named = [
-    ...parts.guards.map((part) => ({ what: 'guard', id: part.id, uses: stepTemplates(part) })),
-    ...parts.previews.map((part) => ({ what: 'preview', id: part.id, uses: previewTemplates(part) })),
-    ...parts.steps.map((part) => ({ what: 'step', id: part.id, uses: stepTemplates(part) })),
-  ];
-  const said = named.flatMap(({ what, id, uses }) =>
-    recoveryOutputsRead(uses).flatMap(({ id: recoveryStep, output, placeholder }) => {
+export function rollbackReadsUnset(run: Run, parts: readonly RollbackPart[]): string | undefined {
+  // Its inspect steps are no part of the plan proposed: they ran, filled in, when the rollback was asked for.
+  const proposed = parts.filter((part) => part.list !== 'inspect');
+  const said = proposed.flatMap((part) =>
+    recoveryOutputsRead(rollbackPartTemplates(part)).flatMap(({ id: recoveryStep, output, placeholder }) => {
       const result = run.results.find((r) => r.stepId === recoveryStep);
       const value = result?.outputs[output];
       if (value !== undefined && value !== null) return [];
       const ended = result ? `ended ${result.status} without setting ${output} (${result.summary})` : `has no result in ${run.id} (it never ran)`;
-      return [`its ${what} "${id}" reads ${placeholder}, but recovery step "${recoveryStep}" ${ended}, so the rollback cannot know what to undo there`];
+      return [`its ${part.what} "${part.part.id}" reads ${placeholder}, but recovery step "${recoveryStep}" ${ended}, so the rollback cannot know what to undo there`];
     }),
   );
   if (said.length === 0) return undefined;

@@ -64,7 +64,7 @@ import { notARecovery } from './not-a-recovery.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
 import { boundToStepsNotInRun } from './rollback-bound-steps.js';
-import { rollbackPartsFor } from './rollback-parts.js';
+import { partsUndoing, rollbackPartsFor } from './rollback-parts.js';
 import { rollbackReadsUnset } from './rollback-reads-unset.js';
 import { snapshotsNotRestored, snapshotsNotRestoredSaid } from './snapshots-not-restored.js';
 import { recoveriesUndoneSaid } from './recoveries-undone.js';
@@ -1030,7 +1030,7 @@ export class IncidentService {
     const wanted = parts.steps;
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
     // A step that ran and failed before saying what it did (no exit code, no row count) leaves the rollback blind there.
-    const blind = rollbackReadsUnset(recoveryRun, parts);
+    const blind = rollbackReadsUnset(recoveryRun, partsUndoing(recovery, recoveryRun));
     if (blind) throw new UserError(blind);
     const usable = this.rollbackParameters(recoveryRunId);
     const unused = Object.keys(raw).filter((name) => raw[name] !== '' && recovery.rollback?.parameters.includes(name) && !usable.includes(name));

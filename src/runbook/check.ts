@@ -8,7 +8,8 @@ import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames 
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
 import { innermostCommand } from '../engine/steps/wrapped-command.js';
-import { mayEndWithoutOutputs, motherDuckLockKey, previewTemplates, recoveryStepsRead, snapshotTakenOnMotherDuckOnly, stepTemplates } from './recovery-outputs-read.js';
+import { mayEndWithoutOutputs, motherDuckLockKey, previewTemplates, recoveryStepsRead, snapshotTakenOnMotherDuckOnly } from './recovery-outputs-read.js';
+import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
 import { isLiteralKind, placeholderUses, spacedAlike, withoutPlaceholders } from './template.js';
@@ -487,13 +488,8 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
     // Each part of the rollback is filled in when its plan is made (an inspect step when the rollback is asked for): one
     // that reads an output a recovery step never gave fails there, and no rollback can be made (nor its choices shown).
     // Bound to that step (onlyIfRan), it is left out when the step did not run.
-    const rollbackParts = [
-      ...p.rollback.inspect.map((s, j) => ({ what: 'rollback inspect step', at: [...rollbackAt, 'inspect', j], id: s.id, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
-      ...p.rollback.guards.map((g, j) => ({ what: 'rollback guard', at: [...rollbackAt, 'guards', j], id: g.id, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
-      ...p.rollback.previews.map((v, j) => ({ what: 'rollback preview', at: [...rollbackAt, 'previews', j], id: v.id, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
-      ...p.rollback.steps.map((s, j) => ({ what: 'rollback step', at: [...rollbackAt, 'steps', j], id: s.id, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
-    ];
-    for (const part of rollbackParts) {
+    const parts = rollbackParts(p.rollback).map((part) => ({ what: `rollback ${part.what}`, at: [...rollbackAt, part.list, part.index], id: part.part.id, onlyIfRan: part.part.onlyIfRan, uses: rollbackPartTemplates(part) }));
+    for (const part of parts) {
       if (part.onlyIfRan !== undefined && !p.steps.some((r) => r.id === part.onlyIfRan) && !snapshots.some((r) => r.id === part.onlyIfRan)) {
         // A misspelt onlyIfRan is that one problem: what it was meant to name is what the rest would ask for.
         add([...part.at, 'onlyIfRan'], `no recovery step "${part.onlyIfRan}" in path ${p.id}${didYouMean(part.onlyIfRan, p.steps.map((r) => r.id))}`);

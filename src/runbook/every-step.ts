@@ -1,4 +1,5 @@
 // Every step of a runbook, in every phase, with where it is in the file: for the checks that look at all of them.
+import { rollbackParts } from './rollback-parts.js';
 import type { Runbook, Step } from './schema.js';
 
 export type At = (string | number)[];
@@ -11,9 +12,7 @@ export function stepsAt(rb: Runbook): [At, Step][] {
     ...rb.recovery.flatMap((p, i) => [
       ...list(p.guards, ['recovery', i, 'guards']),
       ...list(p.steps, ['recovery', i, 'steps']),
-      ...list(p.rollback?.inspect ?? [], ['recovery', i, 'rollback', 'inspect']),
-      ...list(p.rollback?.guards ?? [], ['recovery', i, 'rollback', 'guards']),
-      ...list(p.rollback?.steps ?? [], ['recovery', i, 'rollback', 'steps']),
+      ...rollbackParts(p.rollback).flatMap((part): [At, Step][] => (part.list === 'previews' ? [] : [[['recovery', i, 'rollback', part.list, part.index], part.part]])),
     ]),
   ];
 }

@@ -1,12 +1,12 @@
 // Load-time check that a text names a step's output only where its condition leaves that output set: a verdict for a status that leaves it unset would be posted with a marker in its place.
 import { changingStatuses } from '../engine/may-have-changed.js';
 import { orList } from '../or-list.js';
-import { forStep, type TemplateUse } from '../engine/steps/define-step-kind.js';
+import { forStep } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
 import { possibleStatuses, type RunbookProblem } from './check.js';
 import { conditionMayFail, impliedStatuses } from './condition-may-fail.js';
 import type { Condition, Runbook, Step } from './schema.js';
-import { previewTemplates, stepTemplates } from './recovery-outputs-read.js';
+import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
 import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
 import { caseCondition, casesOf, describeCase, holdsWhenever, type Atom } from './verdict-checks.js';
@@ -178,27 +178,21 @@ export function unsetOutputProblems(rb: Runbook): RunbookProblem[] {
     for (const [name, template] of Object.entries(f.proposes.params)) problems.push(...unsetProblems([...at, 'proposes', 'params', name], template, scope));
   });
   rb.recovery.forEach((p, i) => {
-    if (!p.rollback) return;
     // A rollback part bound to a recovery step (onlyIfRan) is in the plan whenever that step may have changed something,
     // whatever its outputs: every template of it, filled in when the plan is made, must not need one that is not set then.
-    const parts: { what: string; at: At; onlyIfRan: string | undefined; uses: TemplateUse[] }[] = [
-      ...p.rollback.inspect.map((s, j) => ({ what: 'inspect step', at: ['recovery', i, 'rollback', 'inspect', j] as At, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
-      ...p.rollback.guards.map((g, j) => ({ what: 'guard', at: ['recovery', i, 'rollback', 'guards', j] as At, onlyIfRan: g.onlyIfRan, uses: stepTemplates(g) })),
-      ...p.rollback.previews.map((v, j) => ({ what: 'preview', at: ['recovery', i, 'rollback', 'previews', j] as At, onlyIfRan: v.onlyIfRan, uses: previewTemplates(v) })),
-      ...p.rollback.steps.map((s, j) => ({ what: 'step', at: ['recovery', i, 'rollback', 'steps', j] as At, onlyIfRan: s.onlyIfRan, uses: stepTemplates(s) })),
-    ];
-    for (const part of parts) {
-      const bound = part.onlyIfRan === undefined ? undefined : p.steps.find((r) => r.id === part.onlyIfRan);
+    for (const part of rollbackParts(p.rollback)) {
+      const bound = part.part.onlyIfRan === undefined ? undefined : p.steps.find((r) => r.id === part.part.onlyIfRan);
       if (!bound) continue;
+      const at: At = ['recovery', i, 'rollback', part.list, part.index];
       const ran = possibleStatuses(bound).filter((status) => changingStatuses(bound.kind).includes(status));
       const matches = `its onlyIfRan: ${bound.id} counts as run (it may have changed something), so this ${part.what} is in the rollback then`;
-      for (const use of part.uses) {
+      for (const use of rollbackPartTemplates(part)) {
         // Said when the step fails, an empty value says nothing; run (an argv element, a path, SQL), it would do something else.
         const said = use.at.length === 1 && use.at[0] === 'whenFailed';
         const instead = said ? 'name what is set then' : `the rollback cannot be built when ${bound.id} ended so: bind this ${part.what} to a step that sets it, or read what is set then`;
         const scope: Scope = { head: 'recovery', steps: p.steps, endings: new Map([[bound.id, new Set(ran)]]), matches, instead };
         const expressions = use.as === 'list' ? [{ expression: use.template, optional: false }] : placeholderUses(use.template);
-        problems.push(...unsetIn([...part.at, ...use.at], expressions, scope, said));
+        problems.push(...unsetIn([...at, ...use.at], expressions, scope, said));
       }
     }
   });
