@@ -27,6 +27,9 @@ import { uneditableCode, withMovedNote } from './uneditable-message.js';
 import type { Tries } from './outbox.js';
 import { undoneByOther, undoneIncidents, type UndoneByOther } from '../incidents/recoveries-undone.js';
 
+/** A file the bot uploads to a thread: a plan too long for its message, a failed step's output. */
+type UploadedFile = Parameters<WebClient['files']['uploadV2']>[0];
+
 /** Outputs longer than this are attached to the thread as a file when their step failed. */
 const uploadAboveBytes = 1_200;
 
@@ -167,37 +170,46 @@ export class SlackReporter implements IncidentReporter {
   private postInThread(incident: Incident, label: string, rendered: () => Rendered, redo?: Redo, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage | undefined> {
     const thread = incidentThread(incident);
     if (!thread) return Promise.resolve(undefined);
-    return this.deps.outbox.deliver(
-      incident.id,
-      label,
-      ({ earlierMayHaveLanded }) =>
-        this.watched(
-          incident,
-          thread.channel,
-          async () => {
-            const posted = await this.post(thread.channel, earlierMayHaveLanded ? withCopyNote(rendered()) : rendered(), thread.ts);
-            if (earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
-            return posted;
-          },
-          refused,
-        ),
-      undefined,
-      redo,
-    );
+    return this.deps.outbox.deliver(incident.id, label, (tries) => this.postTo(incident, thread, rendered(), tries, refused), undefined, redo);
+  }
+
+  /**
+   * Posts in the thread now; tried again after Slack may have taken an earlier try, the message says an earlier copy
+   * may be above, and keeps saying so in its updates.
+   */
+  private async postTo(incident: Incident, thread: SlackMessage, rendered: Rendered, tries: Tries, refused?: (refusal: LastingRefusal) => void): Promise<SlackMessage> {
+    const posted = await this.watched(incident, thread.channel, () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts), refused);
+    if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+    return posted;
   }
 
   /**
    * Queues an update of a message, rendered when it is sent (so it shows the latest state); a newer update of the same
-   * message replaces one not yet sent.
+   * message replaces one not yet sent. The message is looked up as it is sent. One Slack will not let the bot edit any
+   * more goes to `uneditable` when given, with Slack's code.
    */
-  private updateInThread(incident: Incident, label: string, ref: SlackMessage | Promise<SlackMessage | undefined>, rendered: () => Rendered, redo?: Redo): Promise<void> {
+  private updateInThread(
+    incident: Incident,
+    label: string,
+    ref: () => SlackMessage | Promise<SlackMessage | undefined> | undefined,
+    rendered: () => Rendered,
+    redo?: Redo,
+    uneditable?: (target: SlackMessage, code: string, tries: Tries) => Promise<void>,
+  ): Promise<void> {
     return this.deps.outbox
       .deliver(
         incident.id,
         label,
-        async () => {
-          const target = await ref;
-          if (target) await this.watched(incident, target.channel, () => this.update(target, rendered()));
+        async (tries) => {
+          const target = await ref();
+          if (!target) return;
+          try {
+            await this.watched(incident, target.channel, () => this.update(target, rendered()));
+          } catch (error) {
+            const code = uneditableCode(error);
+            if (!code || !uneditable) throw error;
+            await uneditable(target, code, tries);
+          }
         },
         `update:${label}`,
         redo,
@@ -205,9 +217,14 @@ export class SlackReporter implements IncidentReporter {
       .then(() => undefined);
   }
 
-  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => Parameters<WebClient['files']['uploadV2']>[0]): void {
+  private upload(incident: Incident, label: string, file: (thread: SlackMessage) => UploadedFile): void {
     const thread = incidentThread(incident);
-    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.watched(incident, thread.channel, () => this.deps.client.files.uploadV2(file(thread))));
+    if (thread) void this.deps.outbox.deliver(incident.id, label, () => this.uploadNow(incident, file(thread)));
+  }
+
+  /** Uploads the file to its channel now, noting Slack's lasting refusals as every other call does. */
+  private uploadNow(incident: Incident, file: UploadedFile): Promise<unknown> {
+    return this.watched(incident, file.channel_id ?? '', () => this.deps.client.files.uploadV2(file));
   }
 
   private view(run: Run): RunView {
@@ -241,27 +258,12 @@ export class SlackReporter implements IncidentReporter {
       return Promise.resolve();
     }
     const rendered = this.renderRun(incident, run, view);
-    return this.deps.outbox
-      .deliver(
-        incident.id,
-        `run ${run.id}`,
-        async (tries) => {
-          // Looked up as it is sent: an update queued before the run moved to a new message goes to the new one.
-          const target = (await this.shownIn(run)) ?? (await known);
-          if (!target) return;
-          try {
-            await this.watched(incident, target.channel, () => this.update(target, rendered()));
-          } catch (error) {
-            const code = uneditableCode(error);
-            if (!code) throw error;
-            view.inPlaceOfUneditable = code;
-            await this.showInNewMessage(incident, run, target, rendered(), code, tries);
-          }
-        },
-        `update:run ${run.id}`,
-        redo,
-      )
-      .then(() => undefined);
+    // Looked up as it is sent: an update queued before the run moved to a new message goes to the new one.
+    const target = async () => (await this.shownIn(run)) ?? (await known);
+    return this.updateInThread(incident, `run ${run.id}`, target, rendered, redo, async (uneditable, code, tries) => {
+      view.inPlaceOfUneditable = code;
+      await this.showInNewMessage(incident, run, uneditable, rendered(), code, tries);
+    });
   }
 
   /**
@@ -272,8 +274,7 @@ export class SlackReporter implements IncidentReporter {
   private async showInNewMessage(incident: Incident, run: Run, was: SlackMessage, rendered: Rendered, code: string, tries: Tries): Promise<void> {
     const thread = incidentThread(incident);
     if (!thread) return;
-    const posted = await this.watched(incident, thread.channel, () => this.post(thread.channel, tries.earlierMayHaveLanded ? withCopyNote(rendered) : rendered, thread.ts));
-    if (tries.earlierMayHaveLanded) this.afterPossibleCopy.add(posted.ts);
+    const posted = await this.postTo(incident, thread, rendered, tries);
     if (this.runMessages.has(run.id)) this.runMessages.set(run.id, Promise.resolve(posted));
     this.deps.logger.warn({ runId: run.id, was: was.ts, now: posted.ts, error: code }, "Slack would not let the bot edit a run's message any more: the run is shown in a new message in its thread");
     await this.deps
@@ -286,9 +287,8 @@ export class SlackReporter implements IncidentReporter {
    * refused it for good (no files:write, a channel the bot is not in), why not, beside the file the state dir keeps.
    * The outcome is journaled either way.
    */
-  private attachOutput(incident: Incident, run: Run, view: RunView, stepId: string, file: Parameters<WebClient['files']['uploadV2']>[0] & { filename: string }): void {
-    const channel = file.channel_id ?? '';
-    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.watched(incident, channel, () => this.deps.client.files.uploadV2(file))));
+  private attachOutput(incident: Incident, run: Run, view: RunView, stepId: string, file: UploadedFile & { filename: string }): void {
+    const delivered = this.deps.outbox.deliver(incident.id, `output ${run.id}:${stepId}`, () => uploadOutcome(() => this.uploadNow(incident, file)));
     void delivered.then(async (outcome) => {
       // The bot stopped first: the journal and the state dir hold the output.
       if (!outcome) return;
@@ -353,7 +353,7 @@ export class SlackReporter implements IncidentReporter {
     const undoneBy = this.undoneByOther(incident)?.by.id;
     if (undoneBy) this.shownUndone.set(incident.id, { incident, by: undoneBy });
     else this.shownUndone.delete(incident.id);
-    void this.updateInThread(incident, `root ${incident.id}`, thread, () => this.renderRoot(incident), { what: 'root', incident: incident.id });
+    void this.updateInThread(incident, `root ${incident.id}`, () => thread, () => this.renderRoot(incident), { what: 'root', incident: incident.id });
   }
 
   /**
