@@ -14,10 +14,8 @@ export interface OutageState {
   summary: string;
   /** When the alert, or the latest message in its thread that counts as a reminder (a reminder, a change, a return said), was posted. */
   lastPostedAt: string;
-  /** The alert message, so reminders and the recovery go into its thread; undefined while it was never posted. */
+  /** The alert message, so reminders and the recovery go into its thread; undefined while it was never posted (whyNotPosted). */
   ref?: AlertRef;
-  /** Why its alert was never posted ("DATABOX_ALERT_CHANNEL is not set"): posted at the first check with a channel set. */
-  notPosted?: string;
   /** What was wrong when it was last posted (Finding.problem). */
   problem?: string;
   /** When its thread last said what is wrong changed: at most once per reminder interval, so a flapping cause is no flood. */
@@ -30,6 +28,18 @@ export interface OutageState {
   endedAt?: string;
   /** That recovery was not said in the thread (it had flapped): it is said once it has held for the flap window. */
   endUnsaid?: boolean;
+}
+
+/** Why an outage's alert was not posted when the bot has nowhere to post it. */
+export const noAlertChannel = 'DATABOX_ALERT_CHANNEL is not set';
+
+/**
+ * Why the outage's alert was never posted, read from its missing message: a sink gives no message only when no alert
+ * channel is set (it throws on anything else, and the next check tries again). Undefined once posted. Such an outage is
+ * posted at the first check with a channel set.
+ */
+export function whyNotPosted(outage: OutageState): string | undefined {
+  return outage.ref ? undefined : noAlertChannel;
 }
 
 export interface AlertTiming {

@@ -6,7 +6,7 @@ import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import { UnansweredCalls } from '../unanswered-calls.js';
-import { decideAlert, flapWindowMs, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
+import { decideAlert, flapWindowMs, noAlertChannel, whyNotPosted, type AlertAction, type AlertRef, type AlertTiming, type OutageState } from './alert-state.js';
 import type { Began, Finding, Watcher, WatcherId } from './finding.js';
 import { outageSpan, type OutageSpan } from './outage-span.js';
 
@@ -77,9 +77,6 @@ function clockTime(iso: string): string {
   return iso.slice(11, 19);
 }
 
-/** Why an outage's alert was not posted when the bot has nowhere to post it. */
-export const noAlertChannel = 'DATABOX_ALERT_CHANNEL is not set';
-
 /**
  * What may be done for an outage nobody was told of (no channel was set at its alert): nothing to remind of or update,
  * and its end and returns are not said (there is no alert they would follow).
@@ -144,7 +141,7 @@ export class WatchService {
 
   /** Rebuilds outages from the journal (call after journal.load(), or give it the records). */
   apply(record: JournalRecord): void {
-    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number; why?: string };
+    const data = record.data as { watcher?: WatcherId; since?: string; began?: Began; summary?: string; ref?: AlertRef; alert?: AlertRef; problem?: string; said?: boolean; returns?: number };
     if ((record.type === watchEvents.incidentOpened || record.type === watchEvents.incidentJoined) && data.alert && record.incident) {
       // The first incident a click led to, the one it opened or one already working on it: later clicks join that one.
       const key = alertKey(data.alert);
@@ -157,9 +154,10 @@ export class WatchService {
     } else if (record.type === watchEvents.cleared) {
       this.held.delete(data.watcher);
     } else if (record.type === watchEvents.alerted || record.type === watchEvents.notPosted) {
-      // An older journal's alert with no message was never posted either: its bot had no channel to post it to.
-      const notPosted = record.type === watchEvents.notPosted ? (data.why ?? noAlertChannel) : data.ref ? undefined : noAlertChannel;
-      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref: data.ref, problem: data.problem, ...(notPosted ? { notPosted } : {}) });
+      // Not posted is no message (whyNotPosted): an older journal's alert with none was never posted either, its bot
+      // having no channel to post it to.
+      const ref = record.type === watchEvents.notPosted ? undefined : data.ref;
+      this.outages.set(data.watcher, { since: data.since ?? record.at, began: data.began, summary: data.summary ?? '', lastPostedAt: record.at, ref, problem: data.problem });
     } else if (record.type === watchEvents.changed) {
       const outage = this.outages.get(data.watcher);
       // The webserver silent at the alert, then answering that the daemon stopped: when it began is known from then on.
@@ -171,7 +169,7 @@ export class WatchService {
       // Kept for the flap window: a return reopens its alert. Recoveries journaled before flapping was known were all said.
       // The end of an outage never posted is not said later either.
       const outage = this.outages.get(data.watcher);
-      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !outage.notPosted, lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
+      if (outage) this.outages.set(data.watcher, { ...outage, endedAt: record.at, endUnsaid: data.said === false && !whyNotPosted(outage), lastPostedAt: data.said === false ? outage.lastPostedAt : record.at });
     } else if (record.type === watchEvents.returned) {
       const outage = this.outages.get(data.watcher);
       if (outage) {
@@ -317,9 +315,10 @@ export class WatchService {
     // and one that comes back after it ended is alerted there anew rather than reopened in the old channel.
     const moved = finding.state === 'problem' && outage?.ref !== undefined && sink.channel !== undefined && outage.ref.channel !== sink.channel;
     // One found while no channel was set is posted at the first check that has one (the bot restarted with it set).
-    const nowPostable = finding.state === 'problem' && outage?.notPosted !== undefined && sink.channel !== undefined;
+    const notPosted = outage && whyNotPosted(outage);
+    const nowPostable = finding.state === 'problem' && notPosted !== undefined && sink.channel !== undefined;
     const decided = moved || nowPostable ? { kind: 'alert' as const } : decideAlert(outage, finding.state, now, this.timing, finding.problem);
-    const action = outage?.notPosted ? unposted(decided) : decided;
+    const action = notPosted ? unposted(decided) : decided;
     switch (action.kind) {
       case 'alert': {
         // A lasting condition's outage began at its first check (webserver silent since T), not when it passed the
@@ -345,7 +344,7 @@ export class WatchService {
         await sink.recovered(watcher, action.outage, span, finding, action.said);
         await journal.commit({
           type: watchEvents.recovered,
-          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(action.outage.notPosted ? { notPosted: action.outage.notPosted } : {}) },
+          data: { watcher: watcher.id, since: action.outage.since, durationMs: action.durationMs, span, summary: finding.summary, said: action.said, returns: action.outage.returns ?? 0, ...(notPosted ? { notPosted } : {}) },
         });
         return;
       }
@@ -354,7 +353,7 @@ export class WatchService {
         await sink.returned(finding, reopened, action.said);
         await journal.commit({
           type: watchEvents.returned,
-          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(reopened.notPosted ? { notPosted: reopened.notPosted } : {}) },
+          data: { watcher: watcher.id, since: reopened.since, summary: finding.summary, details: finding.details, problem: finding.problem, returns: reopened.returns, said: action.said, ...(notPosted ? { notPosted } : {}) },
         });
         return;
       }
@@ -439,8 +438,9 @@ export class WatchService {
       // Counted as its recovery will count it: from when the condition began where the check told (a daemon's last heartbeat).
       const span = outage ? outageSpan(outage, now.toISOString()) : undefined;
       const began = span?.beganWhat ? `; ${span.beganWhat}, first seen by the watcher at ${span.firstSeen.slice(0, 16).replace('T', ' ')} UTC` : '';
+      const notPosted = outage && whyNotPosted(outage);
       const state = outage && span
-        ? `${outage.notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, outage.notPosted)}`
+        ? `${notPosted ? 'PROBLEM' : 'ALERTING'} since ${span.began.slice(0, 16).replace('T', ' ')} UTC (${formatDuration(span.lastedMs)}${began}${flapping}): ${alertingNow(this.latestProblem(w.id, outage), last, notPosted)}`
         : last?.finding?.state === 'unknown'
           ? `cannot tell: ${last.finding.summary}`
           : last?.finding?.state === 'problem'

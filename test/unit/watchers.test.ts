@@ -13,7 +13,7 @@ import { databaseTargets, type DatabaseTargets } from '../../src/database/target
 import { Journal } from '../../src/journal/journal.js';
 import { loadMartSlas } from '../../src/marts/slas.js';
 import { runCommand } from '../../src/process/run-command.js';
-import { decideAlert, flapWindowMs, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
+import { decideAlert, flapWindowMs, whyNotPosted, type AlertRef, type OutageState } from '../../src/watchers/alert-state.js';
 import { daemonWatcher } from '../../src/watchers/daemon-watcher.js';
 import { databaseWatcher } from '../../src/watchers/database-watcher.js';
 import { probeOpen } from '../../src/duckdb/probe.js';
@@ -138,6 +138,10 @@ describe('the alert rule', () => {
     expect(decideAlert(ended, 'healthy', at(iso('09:30')), timing)).toEqual({ kind: 'none' });
     expect(decideAlert(ended, 'problem', at(iso('09:30')), timing)).toEqual({ kind: 'alert' });
     expect(decideAlert(quietlyEnded, 'problem', at(iso('09:36')), timing)).toEqual({ kind: 'alert' });
+  });
+  it('reads an outage whose alert has no message as never posted, for want of a channel; one with a message as posted', () => {
+    expect(whyNotPosted(outage)).toBe('DATABOX_ALERT_CHANNEL is not set');
+    expect(whyNotPosted({ ...outage, ref: { channel: 'C0ALERTS', ts: '1776762000.000001' } })).toBeUndefined();
   });
   it('takes 20 checks as the flap window, at most the reminder interval, and counts the times', () => {
     expect(flapWindowMs(minute, 4 * 60 * minute)).toBe(20 * minute);
@@ -531,7 +535,7 @@ describe('database file watcher', () => {
       clock.advance(120 * minute);
       await unset.service.checkOnce();
       expect(watchRecords(unset.journal).map((r) => [r.type, r.data.why])).toEqual([['watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set']]);
-      expect(unset.service.outage('database')?.notPosted).toBe('DATABOX_ALERT_CHANNEL is not set');
+      expect(whyNotPosted(unset.service.outage('database')!)).toBe('DATABOX_ALERT_CHANNEL is not set');
       expect(unset.service.statusLines()[0]).toBe(`• Database file: PROBLEM since 2026-04-21 09:00 UTC (2 h): The database file is missing: ${file} (not posted: DATABOX_ALERT_CHANNEL is not set) (last check 11:00:00 UTC, every 1 min)`);
 
       // A channel set at last, but Slack refuses it: that is why it is still not posted now.
@@ -570,6 +574,22 @@ describe('database file watcher', () => {
       clock.advance(10 * minute);
       await serviceFor('C0ALERTS').service.checkOnce();
       expect(posted).toEqual([{ channel: 'C0ALERTS', kind: 'alert', since: began }]);
+    });
+
+    it('is read the same from an older journal that called it alerted with no message as from its not-posted line', async () => {
+      const readFrom = async (type: string, why?: string) => {
+        const { clock, serviceFor, journalIn } = setUp();
+        const written = journalIn();
+        written.load();
+        await written.commit({ type, data: { watcher: 'database', since: clock.now().toISOString(), summary: 'The database file is missing', details: [], scenario: 'duckdb', problem: 'missing', ...(why ? { why } : {}) } });
+        clock.advance(10 * minute);
+        const { service } = serviceFor(undefined);
+        return { outage: service.outage('database'), status: service.statusLines()[0] };
+      };
+      const old = await readFrom('watch.alerted');
+      const now = await readFrom('watch.not-posted', 'DATABOX_ALERT_CHANNEL is not set');
+      expect(old).toEqual(now);
+      expect(now.status).toBe('• Database file: PROBLEM since 2026-04-21 09:00 UTC (10 min): The database file is missing (not posted: DATABOX_ALERT_CHANNEL is not set) (no check since start, every 1 min)');
     });
 
     it('never says its end or its return was said: nobody got its alert', async () => {
