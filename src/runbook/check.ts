@@ -8,7 +8,7 @@ import { engineValueNames, scopedValueNames, targetFieldNames, targetValueNames 
 import { outputShapeProblem, stepOutputFacts } from './step-outputs.js';
 import { didYouMean } from './did-you-mean.js';
 import { innermostCommand } from '../engine/steps/wrapped-command.js';
-import { mayEndWithoutOutputs, motherDuckLockKey, previewTemplates, recoveryStepsRead, snapshotTakenOnMotherDuckOnly } from './recovery-outputs-read.js';
+import { mayEndWithoutOutput, motherDuckLockKey, previewTemplates, recoveryOutputsRead, recoveryStepsRead, snapshotTakenOnMotherDuckOnly } from './recovery-outputs-read.js';
 import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
 import { defaultProblem } from './params.js';
 import type { Condition, Parameter, Preview, RecoveryPath, Runbook, Step } from './schema.js';
@@ -495,11 +495,14 @@ export function runbookProblems(rb: Runbook): RunbookProblem[] {
         add([...part.at, 'onlyIfRan'], `no recovery step "${part.onlyIfRan}" in path ${p.id}${didYouMean(part.onlyIfRan, p.steps.map((r) => r.id))}`);
         continue;
       }
-      for (const { id, placeholder } of recoveryStepsRead(part.uses)) {
+      const outputsRead = recoveryOutputsRead(part.uses);
+      for (const id of new Set(outputsRead.map((r) => r.id))) {
         const read = recoverySteps.find((r) => r.id === id);
         const snapshot = snapshots.some((r) => r.id === id) && !locksMotherDuckOnly;
-        const why = read && part.onlyIfRan !== id ? (snapshot ? snapshotTakenOnMotherDuckOnly : mayEndWithoutOutputs(read)) : undefined;
-        if (!why) continue;
+        // Of the step's outputs it reads, the first it can end without.
+        const unset = read && part.onlyIfRan !== id ? outputsRead.filter((r) => r.id === id).map((r) => ({ ...r, why: snapshot ? snapshotTakenOnMotherDuckOnly : mayEndWithoutOutput(read, r.output) })).find((r) => r.why) : undefined;
+        if (!unset) continue;
+        const { placeholder, why } = unset;
         const reads = `${part.what} "${part.id}" reads ${placeholder}, but recovery step "${id}" can end without it: ${why}.`;
         if (part.onlyIfRan === undefined) {
           add(part.at, `${reads} Add onlyIfRan: ${id} to "${part.id}", so the rollback leaves it out when ${id} did not run`);

@@ -1,6 +1,7 @@
 // A rollback's inspect step, guard, preview or step that reads a recovery step's outputs must be bound to that step (onlyIfRan) when it may have none.
 import type { TemplateUse } from '../engine/steps/define-step-kind.js';
 import { stepKind } from '../engine/steps/index.js';
+import { leftOut, skippedOnItsCondition, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
 import type { Preview, Step } from './schema.js';
 
@@ -54,15 +55,18 @@ export const motherDuckLockKey = '{{targets.motherduck.lock}}';
 export const snapshotTakenOnMotherDuckOnly = 'the engine takes it only when the plan changes MotherDuck, so a run on a local DuckDB database has none';
 
 /**
- * Why a recovery step may end, its plan going on, without the outputs it gives when it ends "ok" (skipped, or
- * another status it accepts); undefined when it always ends "ok" or stops the recovery.
+ * Why a recovery step may end, its plan going on, without `output` (skipped, left out, or another status it accepts),
+ * as the one rule of an output left unset (unsetWhenEnding) reads each of those endings; undefined when every one of
+ * them sets it, or the step always ends "ok" or stops the recovery.
  */
-export function mayEndWithoutOutputs(step: Step): string | undefined {
-  if ('ifMissing' in step && step.ifMissing === 'skip') return 'it has ifMissing: skip, so it is skipped when there is nothing to move';
-  if ('ifTableMissing' in step && step.ifTableMissing === 'skip') return 'it has ifTableMissing: skip, so it is skipped when the table is not there';
-  if (step.onlyIf) return 'it has an onlyIf, so it is skipped when that does not hold';
-  if (step.onlyIfGiven !== undefined) return `it has onlyIfGiven: ${step.onlyIfGiven}, so it is left out when that is not given`;
-  const otherwise = step.acceptStatuses.filter((status) => status !== 'ok');
-  if (otherwise.length > 0) return `it accepts ${otherwise.map((status) => `"${status}"`).join(', ')} as well as "ok"`;
-  return undefined;
+export function mayEndWithoutOutput(step: Step, output: string): string | undefined {
+  const otherwise = step.acceptStatuses.filter((status) => status !== 'ok' && unsetWhenEnding(step, output, status));
+  const ways = [
+    ...('ifMissing' in step && step.ifMissing === 'skip' ? [{ ending: 'skipped', why: 'it has ifMissing: skip, so it is skipped when there is nothing to move' }] : []),
+    ...('ifTableMissing' in step && step.ifTableMissing === 'skip' ? [{ ending: 'skipped', why: 'it has ifTableMissing: skip, so it is skipped when the table is not there' }] : []),
+    ...(step.onlyIf ? [{ ending: skippedOnItsCondition, why: 'it has an onlyIf, so it is skipped when that does not hold' }] : []),
+    ...(step.onlyIfGiven !== undefined ? [{ ending: leftOut, why: `it has onlyIfGiven: ${step.onlyIfGiven}, so it is left out when that is not given` }] : []),
+    ...(otherwise.length > 0 ? [{ ending: otherwise[0] as string, why: `it accepts ${otherwise.map((status) => `"${status}"`).join(', ')} as well as "ok"` }] : []),
+  ];
+  return ways.find(({ ending }) => unsetWhenEnding(step, output, ending))?.why;
 }

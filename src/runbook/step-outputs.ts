@@ -11,14 +11,23 @@ export function stepOutputFacts(step: Step): Map<string, OutputFacts> {
   return facts;
 }
 
+/** How a step ended when it was left out of its plan (onlyIfGiven, its parameter not given): it has no result at all. */
+export const leftOut = '(left out)';
+
+/** How a step ended when the engine skipped it on its condition (onlyIf): no kind's own "skipped", which may set outputs. */
+export const skippedOnItsCondition = '(skipped on its onlyIf)';
+
 /**
- * Whether the step's run leaves `output` unset when it ends `status`. A status its kind never returns itself is the
- * engine's (a condition that did not hold, a crash, a deadline), which sets no output at all.
+ * Whether a step that ended so (a status, leftOut or skippedOnItsCondition) has no value for `output`: the one rule of
+ * every load check that asks whether a step can end without an output it reads. Left out, it has none at all. Any
+ * result has its status and summary. The engine's endings (skipped on a condition, a crash, a deadline: a status its
+ * kind never returns itself) set none of its kind's outputs; its kind's own statuses leave unset what the kind says.
  */
-export function unsetWhenEnding(step: Step, output: string, status: string): boolean {
+export function unsetWhenEnding(step: Step, output: string, ending: string): boolean {
+  if (ending === leftOut) return true;
   if ((stepResultFields as readonly string[]).includes(output)) return false;
-  if (!forStep(stepKind(step.kind).statuses, step).includes(status)) return true;
-  return stepOutputFacts(step).get(output)?.unsetOn(status) ?? false;
+  if (!forStep(stepKind(step.kind).statuses, step).includes(ending)) return true;
+  return stepOutputFacts(step).get(output)?.unsetOn(ending) ?? false;
 }
 
 const shapeWords = { list: 'a list', map: 'a map (a value for each name)' } as const;

@@ -7,22 +7,18 @@ import { possibleStatuses, type RunbookProblem } from './check.js';
 import { conditionMayFail, impliedStatuses } from './condition-may-fail.js';
 import type { Condition, Runbook, Step } from './schema.js';
 import { rollbackPartTemplates, rollbackParts } from './rollback-parts.js';
-import { stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
+import { leftOut, skippedOnItsCondition, stepOutputFacts, unsetWhenEnding } from './step-outputs.js';
 import { placeholderUses } from './template.js';
 import { caseCondition, casesOf, describeCase, holdsWhenever, type Atom } from './verdict-checks.js';
 import { skippedForCertain } from './skipped-for-certain.js';
-import { stepResultFields } from '../engine/template-values.js';
 
 type At = (string | number)[];
-
-/** How a step that is "left out" of a run ended: it has no result at all (onlyIfGiven, its parameter not given). */
-const leftOut = '(left out)';
 
 /** How a step ended in a case of the condition that does not name it (any way at all), followed by that case. */
 const unnamed = '(not named) ';
 
 /** How a step the condition never names ended in a case of it that leaves its onlyIf unable to hold: skipped, followed by that case. */
-const skippedInCase = '(skipped on its onlyIf) ';
+const skippedInCase = `${skippedOnItsCondition} `;
 
 /** The steps a text may be said after, by id, each with the ways it may have ended then (statuses, or left out). */
 type Endings = Map<string, Set<string>>;
@@ -129,12 +125,12 @@ function unsetIn(at: At, uses: readonly { expression: string; optional: boolean 
     // A status the step never ends is refused where the condition names it.
     const all = [...(scope.endings.get(id) ?? [])];
     const endings = all.filter((ending) => ending === leftOut || possibleStatuses(step).includes(ending));
-    const unset = endings.filter((ending) => ending === leftOut || unsetWhenEnding(step, output, ending));
+    const unset = endings.filter((ending) => unsetWhenEnding(step, output, ending));
     const unnamedCases = all.filter((ending) => ending.startsWith(unnamed)).map((ending) => ending.slice(unnamed.length));
     const anyWayUnset = possibleStatuses(step).filter((status) => unsetWhenEnding(step, output, status));
     const unsetUnnamed = unnamedCases.length > 0 && (anyWayUnset.length > 0 || step.onlyIfGiven !== undefined);
-    // Skipped on its onlyIf, a step has its status and summary only: the engine's skip sets none of its kind's outputs.
-    const skippedCases = (stepResultFields as readonly string[]).includes(output) ? [] : all.filter((ending) => ending.startsWith(skippedInCase)).map((ending) => ending.slice(skippedInCase.length));
+    // Skipped for certain in those cases: on its condition, which leaves unset what the rule says.
+    const skippedCases = unsetWhenEnding(step, output, skippedOnItsCondition) ? all.filter((ending) => ending.startsWith(skippedInCase)).map((ending) => ending.slice(skippedInCase.length)) : [];
     if (unset.length === 0 && !unsetUnnamed && skippedCases.length === 0) return [];
     const statuses = unset.filter((ending) => ending !== leftOut);
     const when = [
