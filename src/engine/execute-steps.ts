@@ -59,6 +59,19 @@ async function repeatUntil(step: ResolvedStep, once: () => Promise<StepResult>, 
   return { ...waited.last, summary: waited.summary, durationMs: Math.round(performance.now() - started) };
 }
 
+/**
+ * What the changing steps of the plan would clash with now (inTheWayNow), each said with its step; undefined when
+ * nothing. Read once, right before the first of them runs: a stop there leaves everything as it was.
+ */
+async function inTheWayOfChanges(steps: readonly ResolvedStep[], ctx: Omit<StepRunContext, 'progress'>): Promise<string | undefined> {
+  const found: string[] = [];
+  for (const step of steps.filter((s) => s.mutates)) {
+    const said = await stepKind(step.kind).inTheWayNow?.(step, { ...ctx, progress: () => {} });
+    if (said) found.push(`the step "${step.title}" would clash: ${said}`);
+  }
+  return found.length > 0 ? found.join('; ') : undefined;
+}
+
 export async function executeSteps(
   steps: readonly ResolvedStep[],
   ctx: Omit<StepRunContext, 'progress'>,
@@ -70,6 +83,8 @@ export async function executeSteps(
   let ok = true;
   // A step not started, or still running, when the stop came: the run did not do all it was to do.
   let cutShort = false;
+  // What the changing steps would clash with is read once, right before the first of them runs.
+  let changesChecked = false;
   for (const [index, step] of steps.entries()) {
     await observer.stepStarted(step, index);
     let result: StepResult;
@@ -80,9 +95,12 @@ export async function executeSteps(
       result = engineResult('skipped', skippedOnCondition(step.onlyIf, steps.map((s) => s.id), statuses));
     } else {
       try {
+        const inTheWay = step.mutates && !changesChecked ? await inTheWayOfChanges(steps.slice(index), { ...ctx, earlier }) : undefined;
+        if (step.mutates) changesChecked = true;
         const progress = (text: string) => observer.stepProgress(step, text);
         const once = () => withDeadline(step, stepKind(step.kind).run(step, { ...ctx, progress, earlier }));
-        result = step.waitUntil ? await repeatUntil(step, once, progress, ctx.signal) : await once();
+        if (inTheWay) result = { ...engineResult('failed', `not started, nothing was changed: ${inTheWay}`), untouched: true };
+        else result = step.waitUntil ? await repeatUntil(step, once, progress, ctx.signal) : await once();
       } catch (error) {
         result = engineResult('failed', `internal error: ${(error as Error).message}`);
       }

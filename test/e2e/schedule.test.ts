@@ -980,10 +980,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(launched).toEqual([]);
   });
 
-  it('does not launch a second backfill when one of the same partitions was launched in Dagster between the proposal and the approval: the step says which, and launches nothing', async () => {
+  it('stops the plan before it starts any schedule when a backfill of the same partitions was launched in Dagster between the proposal and the approval: journaled and posted as its first step\'s failure, naming the backfill, nothing changed and no rollback offered', async () => {
     const launched: unknown[] = [];
     let teammateLaunched = false;
-    const { handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
+    const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
     serveDagster({
       DataboxAssetNodes: 'asset-nodes',
       DataboxRepositories: 'repositories',
@@ -1004,8 +1004,18 @@ describe('/databox diagnose schedule and recover schedule', () => {
     await bot.click(slack.buttons('approve_plan').at(-1)!, operator);
     await bot.settle();
     await slack.waitFor('the failure', () => slack.allText().includes('Recovery failed'), 60_000);
-    expect(slack.allText()).toContain('not launched: Dagster is already carrying out backfill qzvxkmwa');
+    const failure = message('Recovery failed');
+    expect(failure).toContain('stopped at *Start the paused schedules*: not started, nothing was changed: the step');
+    expect(failure).toContain('Backfill the missed window (missed ticks are not caught up by Dagster)');
+    expect(failure).toContain('would clash: Dagster is already carrying out backfill qzvxkmwa');
+    expect(failure).toContain('Nothing was changed: it stopped before any step that changes data did anything.');
+    expect(started).toEqual([]);
     expect(launched).toEqual([]);
+    const journal = fs.readFileSync(`${checkout.stateDir}/journal.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const finished = journal.filter((r) => r.type === 'step.finished').at(-1);
+    expect(finished?.data.result).toMatchObject({ stepId: 'start_schedules', status: 'failed', untouched: true });
+    expect(finished?.data.result.summary).toContain('Overview → Backfills → qzvxkmwa → Cancel backfill');
+    expect(slack.buttons('request_rollback')).toHaveLength(0);
   });
 
   it('refuses path B, with no DAGSTER_LOCATION, to start a STOPPED copy of a schedule whose copy in another code location is RUNNING, naming both; with DAGSTER_LOCATION set it reads and starts that location\'s copy only, the plan naming it', async () => {

@@ -141,7 +141,11 @@ function describeGraphql(step: DagsterBackfillStep): string {
   return lines.join('\n');
 }
 
-/** Read again right before the launch: a backfill of the same partitions launched since the plan was made (from Dagster's UI, say) stops it. */
+/**
+ * A backfill of the same partitions launched since the plan was made (from Dagster's UI, say): read right before the
+ * plan's first changing step (inTheWayNow), so the plan stops before the daemon or any schedule is started, and again
+ * right before the launch, for one launched while the steps before it ran.
+ */
 async function launchedSince(step: DagsterBackfillStep, ctx: StepRunContext): Promise<string | undefined> {
   const client = (ctx.dagster ?? defaultDagsterRunTools).client;
   if (!client) return undefined;
@@ -233,5 +237,6 @@ export const dagsterBackfillStepKind = defineStepKind({
     result.status === 'unknown'
       ? 'it may have launched the backfill, whose runs write the marts: look in the Dagster UI (Overview → Backfills) before launching it again'
       : 'the CLI may have launched part of the backfill before it failed: look in the Dagster UI (Overview → Backfills, Runs) before launching it again',
+  inTheWayNow: launchedSince,
   run: runDagsterBackfillStep,
 });

@@ -218,6 +218,13 @@ export interface StepKindDefinition<K extends string, S extends z.ZodObject, R e
   changesElsewhere?: string;
   /** What a read-only step still writes beside the database and removes again (a scratch clone), said where a run is called read-only. */
   scratchWrites?(step: R & ResolvedCommon): string | undefined;
+  /**
+   * What someone else started since the plan was made that this step would clash with (a backfill of the same
+   * partitions launched from Dagster's UI), read right before the plan's first changing step runs, so the plan stops
+   * with nothing changed rather than at this step, after the steps before it changed things. Undefined when nothing is
+   * in the way, or when it could not be read (the step then says what it meets when it runs).
+   */
+  inTheWayNow?(step: R & ResolvedCommon, ctx: StepRunContext): Promise<string | undefined>;
   run(step: R & ResolvedCommon, ctx: StepRunContext): Promise<StepResult>;
 }
 
