@@ -1,10 +1,11 @@
 // Starts the named Dagster schedules one by one: GraphQL startSchedule where DAGSTER_URL is set, else `dagster schedule start <name>`.
 import type { CommandRunner } from '../process/run-command.js';
+import { alreadyRunning, scheduleCliArgv, scheduleCliCalls } from './schedule-cli.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type RepositoryRef, type ScheduleStatus } from './graphql-client.js';
 
-/** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call (`_cli/schedule.py`, extract_schedule_name). */
+/** `dagster schedule start <name> -f <file>`: the CLI starts one schedule per call. */
 export function scheduleStartArgv(name: string, definitionsFile: string): string[] {
-  return ['uv', 'run', 'dagster', 'schedule', 'start', name, '-f', definitionsFile];
+  return scheduleCliArgv('start', name, definitionsFile);
 }
 
 export interface ScheduleOutcome {
@@ -45,8 +46,6 @@ export interface StartSchedulesRequest {
   now?: Date;
 }
 
-/** Dagster's own words when a schedule is started twice (DagsterInvariantViolationError in instance.start_schedule). */
-const alreadyRunning = /already running/i;
 /** Sent with no answer that can be read: the webserver may have started it (as a backfill may have been launched). */
 const mayHaveStarted = new Set(['timeout', 'http', 'bad-answer']);
 
@@ -138,39 +137,14 @@ async function startOne(client: DagsterClient, schedule: ScheduleStatus, nameRep
 }
 
 async function throughCli(request: StartSchedulesRequest): Promise<ScheduleOutcome[]> {
-  const deadline = Date.now() + request.timeoutMs;
-  const outcomes: ScheduleOutcome[] = [];
-  for (const name of request.names) {
-    const left = deadline - Date.now();
-    if (request.signal?.aborted || left <= 0) {
-      outcomes.push({ name, outcome: 'not-tried', detail: request.signal?.aborted ? 'not started: the run was stopped' : 'not started: the step ran out of time' });
-      continue;
-    }
-    const argv = scheduleStartArgv(name, request.definitionsFile);
-    const result = await request.runCommand({
-      argv,
-      cwd: request.cwd,
-      timeoutMs: left,
-      signal: request.signal,
-      redact: request.redact,
-      onStart: (pid) => request.onStart?.(pid, argv),
-    });
-    const said = lastLine(result.output);
-    if (result.exitCode === 0 && !/^Noop/i.test(said)) outcomes.push({ name, outcome: 'started', detail: said || 'exit code 0', copy: name });
-    else if (alreadyRunning.test(result.output)) outcomes.push({ name, outcome: 'already-running', detail: said });
-    else if (!result.spawnError && (result.timedOut || result.signal !== undefined)) {
-      const why = result.timedOut ? 'timed out' : `was killed by ${result.signal}`;
-      outcomes.push({ name, outcome: 'unknown', detail: `${argv.join(' ')} ${why}: whether it started is not known; look at its status in the Dagster UI (Overview → Schedules), or diagnose again`, copy: name });
-    } else {
-      const why = result.spawnError ?? (result.timedOut ? 'timed out' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
-      outcomes.push({ name, outcome: 'failed', detail: `${argv.join(' ')}: ${why}${said ? `: ${said}` : ''}` });
-    }
-  }
-  return outcomes;
-}
-
-function lastLine(output: string): string {
-  return output.trim().split('\n').at(-1)?.trim() ?? '';
+  const calls = await scheduleCliCalls({ ...request, verb: 'start', onStart: request.onStart });
+  return calls.map(({ name, outcome, detail }): ScheduleOutcome => {
+    if (outcome === 'done') return { name, outcome: 'started', detail, copy: name };
+    if (outcome === 'already') return { name, outcome: 'already-running', detail };
+    // A start cut short may have happened: the rollback stops it, or finds it STOPPED and leaves it.
+    if (outcome === 'unknown') return { name, outcome, detail, copy: name };
+    return { name, outcome, detail };
+  });
 }
 
 function summarise(outcomes: ScheduleOutcome[]): StartSchedulesResult {

@@ -63,6 +63,17 @@ describe('through the CLI', () => {
     const noop = await startSchedules({ names: ['all_pipelines_daily'], definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 30_000 });
     expect(noop.status).toBe('failed');
   });
+
+  it('reads a start cut short by its timeout as unknown (it may have started), a copy for the rollback to stop, and leaves the rest untried', async () => {
+    checkout.behave({ [start('all_pipelines_daily')]: { stdout: 'Starting schedule all_pipelines_daily\n', sleepMs: 20_000 } });
+    const result = await startSchedules({ names: ['all_pipelines_daily', 'usgs_daily'], definitionsFile, cwd: checkout.root, runCommand, timeoutMs: 500 });
+    expect(checkout.calls().map((c) => c.command)).toEqual([start('all_pipelines_daily')]);
+    expect(result.outcomes).toEqual([
+      { name: 'all_pipelines_daily', outcome: 'unknown', detail: expect.stringContaining(`${start('all_pipelines_daily')} timed out: whether it started is not known (it may have)`), copy: 'all_pipelines_daily' },
+      { name: 'usgs_daily', outcome: 'not-tried', detail: 'not started: the step ran out of time' },
+    ]);
+    expect(result.status).toBe('failed');
+  });
 });
 
 describe('through the webserver', () => {

@@ -1,9 +1,12 @@
 // Scenario 4's rollback step: a copy started through the webserver (name@repository@code-location) is stopped through
 // it alone; without DAGSTER_URL it is refused, at the plan and at the run, never handed to the CLI, which names no location.
+// A copy the CLI started (a name alone) is stopped through it (real stand-in uv processes), a call cut short read as unknown.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveSteps } from '../../src/engine/resolve.js';
 import type { StepRunContext } from '../../src/engine/steps/context.js';
 import { runDagsterScheduleStopStep, type DagsterScheduleStopStep } from '../../src/engine/steps/dagster-schedule-stop-step.js';
+import { changedBeforeStopping } from '../../src/engine/step-passed.js';
+import { endedWords } from '../../src/incidents/run-label.js';
 import { defaultDagsterSettings } from '../../src/engine/steps/define-step-kind.js';
 import { UserError } from '../../src/errors.js';
 import { runCommand } from '../../src/process/run-command.js';
@@ -65,5 +68,38 @@ describe('dagster-schedule-stop without the webserver', () => {
     expect(checkout.calls()).toEqual([]);
     expect(result).toMatchObject({ status: 'failed', untouched: true, outputs: { stopped: '' } });
     expect(result.summary).toContain('NOT stopped: DAGSTER_URL is needed to stop exactly this copy: all_pipelines_daily in __repository__@databox.orchestration.definitions');
+  });
+});
+
+describe('dagster-schedule-stop through the CLI', () => {
+  const stop = (name: string) => `uv run dagster schedule stop ${name} -f ${definitionsFile}`;
+
+  it('stops each copy the CLI started with one `dagster schedule stop <name>` each, and no other', async () => {
+    checkout.behave({
+      [stop('all_pipelines_daily')]: { stdout: 'Stopped schedule all_pipelines_daily\n' },
+      [stop('usgs_daily')]: { stdout: 'Stopped schedule usgs_daily\n' },
+    });
+    const planned = { ...resolved('all_pipelines_daily,usgs_daily', undefined), timeoutMs: 30_000, guard: false };
+    const result = await runDagsterScheduleStopStep(planned, contextWithoutWebserver());
+    expect(checkout.calls().map((c) => c.command)).toEqual([stop('all_pipelines_daily'), stop('usgs_daily')]);
+    expect(result).toMatchObject({ status: 'ok', summary: 'stopped all_pipelines_daily, usgs_daily', outputs: { stopped: 'all_pipelines_daily,usgs_daily', mayHaveStopped: '' } });
+    expect(result.untouched).toBeUndefined();
+  });
+
+  it('reads a stop cut short by its timeout as unknown (it may have stopped), never "NOT stopped", and the rollback and the postmortem say it may have', async () => {
+    checkout.behave({ [stop('all_pipelines_daily')]: { stdout: 'Stopping schedule all_pipelines_daily\n', sleepMs: 20_000 } });
+    const planned = { ...resolved('all_pipelines_daily', undefined), timeoutMs: 500, guard: false };
+    const result = await runDagsterScheduleStopStep(planned, contextWithoutWebserver());
+    expect(checkout.calls().map((c) => c.command)).toEqual([stop('all_pipelines_daily')]);
+    expect(result.status).toBe('unknown');
+    expect(result.summary).toContain(`MAY HAVE stopped (no answer that can be read came back): ${stop('all_pipelines_daily')} timed out: whether it stopped is not known (it may have)`);
+    expect(result.summary).not.toContain('NOT stopped');
+    expect(result.outputs).toEqual({ stopped: '', mayHaveStopped: 'all_pipelines_daily' });
+    // Not "changed nothing": what the rollback's failure and the postmortem list as changed before it stopped says so.
+    expect(result.untouched).toBeUndefined();
+    const record = { stepId: planned.id, status: result.status, summary: result.summary, outputs: result.outputs, durationMs: result.durationMs };
+    const [changed] = changedBeforeStopping([planned], [record]);
+    expect(changed?.summary).toContain('it may have stopped all_pipelines_daily (no answer that can be read came back): look at the schedules in the Dagster UI (Overview → Schedules)');
+    expect(endedWords({ status: 'failed', startedAt: '2026-04-21T09:00:00Z', steps: [planned], results: [record] })).toBe('ended, its outcome unknown');
   });
 });

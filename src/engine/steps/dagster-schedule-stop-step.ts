@@ -1,6 +1,7 @@
 // The dagster-schedule-stop step kind: a rollback stops exactly the schedule copies its recovery started, and no other.
 import { z } from 'zod';
 import { DagsterError, repositoryLabel, type RepositoryRef } from '../../dagster/graphql-client.js';
+import { scheduleCliArgv, scheduleCliCalls } from '../../dagster/schedule-cli.js';
 import { UserError } from '../../errors.js';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import type { StepResult } from '../types.js';
@@ -30,11 +31,6 @@ interface Copy {
 }
 
 export type DagsterScheduleStopStep = Omit<Parsed, 'copies'> & { copies: Copy[] } & ResolvedCommon;
-
-/** `dagster schedule stop <name> -f <file>`, one schedule per call, as start. */
-export function scheduleStopArgv(name: string, definitionsFile: string): string[] {
-  return ['uv', 'run', 'dagster', 'schedule', 'stop', name, '-f', definitionsFile];
-}
 
 function readCopies(rendered: string): Copy[] {
   const copies = rendered
@@ -66,42 +62,71 @@ function backfillNote(step: DagsterScheduleStopStep): string {
   return `# not undone by this rollback: ${which}, whose runs go on writing the marts; cancel it in the Dagster UI (${where})`;
 }
 
-async function stopOne(step: DagsterScheduleStopStep, copy: Copy, ctx: StepRunContext): Promise<{ stopped: boolean; unknown?: boolean; said: string }> {
+interface StopOutcome {
+  copy: Copy;
+  stopped: boolean;
+  /** Sent with no answer that can be read (a timeout, an HTTP error, a CLI call cut short): it may have stopped. */
+  unknown?: boolean;
+  said: string;
+}
+
+/** Through the webserver: the copy's state read first, so one already STOPPED is left as it is. */
+async function stopThroughWebserver(copy: Copy & { repository: RepositoryRef }, ctx: StepRunContext): Promise<StopOutcome> {
   const client = (ctx.dagster ?? defaultDagsterRunTools).client;
-  if (copy.repository && !client) return { stopped: false, said: `${needsWebserverSaid([copy])}; set DAGSTER_URL, or stop it in the Dagster UI (Overview → Schedules)` };
-  if (copy.repository && client) {
-    try {
-      const state = await client.scheduleState(copy.repository, copy.name);
-      if (state.status !== 'RUNNING') return { stopped: true, said: `${copySaid(copy)}: already ${state.status}, left as it is` };
-      const status = await client.stopSchedule(state, copy.name);
-      return status === 'STOPPED' ? { stopped: true, said: `${copySaid(copy)}: stopped` } : { stopped: false, said: `${copySaid(copy)}: the webserver answered, but calls it ${status}` };
-    } catch (error) {
-      if (!(error instanceof DagsterError)) throw error;
-      const unsure = ['timeout', 'http', 'bad-answer'].includes(error.kind);
-      return { stopped: false, unknown: unsure, said: `${copySaid(copy)}: ${error.message}${unsure ? ' (whether it stopped is not known: look in the Dagster UI, Overview → Schedules)' : ''}` };
-    }
+  if (!client) return { copy, stopped: false, said: `${needsWebserverSaid([copy])}; set DAGSTER_URL, or stop it in the Dagster UI (Overview → Schedules)` };
+  try {
+    const state = await client.scheduleState(copy.repository, copy.name);
+    if (state.status !== 'RUNNING') return { copy, stopped: true, said: `${copySaid(copy)}: already ${state.status}, left as it is` };
+    const status = await client.stopSchedule(state, copy.name);
+    return status === 'STOPPED' ? { copy, stopped: true, said: `${copySaid(copy)}: stopped` } : { copy, stopped: false, said: `${copySaid(copy)}: the webserver answered, but calls it ${status}` };
+  } catch (error) {
+    if (!(error instanceof DagsterError)) throw error;
+    const unsure = ['timeout', 'http', 'bad-answer'].includes(error.kind);
+    return { copy, stopped: false, unknown: unsure, said: `${copySaid(copy)}: ${error.message}${unsure ? ' (whether it stopped is not known, it may have: look in the Dagster UI, Overview → Schedules)' : ''}` };
   }
-  const argv = scheduleStopArgv(copy.name, step.definitionsFile);
-  const result = await ctx.runCommand({ argv, cwd: ctx.root, timeoutMs: step.timeoutMs, signal: ctx.signal, redact: ctx.redact, onStart: (pid) => ctx.processStarted?.(pid, argv) });
-  const last = result.output.trim().split('\n').at(-1)?.trim() ?? '';
-  return result.exitCode === 0 ? { stopped: true, said: `${copy.name}: ${last || 'stopped'}` } : { stopped: false, said: `${argv.join(' ')}: ${result.spawnError ?? `exit code ${result.exitCode}`}${last ? `: ${last}` : ''}` };
+}
+
+/** Through the CLI, for copies it started (a name alone), one call each, as the start made them. */
+async function stopThroughCli(step: DagsterScheduleStopStep, copies: readonly Copy[], ctx: StepRunContext): Promise<StopOutcome[]> {
+  const calls = await scheduleCliCalls({
+    verb: 'stop',
+    names: copies.map((copy) => copy.name),
+    definitionsFile: step.definitionsFile,
+    cwd: ctx.root,
+    runCommand: ctx.runCommand,
+    timeoutMs: step.timeoutMs,
+    signal: ctx.signal,
+    redact: ctx.redact,
+    onStart: ctx.processStarted,
+  });
+  return calls.map((call, index) => ({
+    copy: copies[index] as Copy,
+    stopped: call.outcome === 'done',
+    unknown: call.outcome === 'unknown',
+    said: call.outcome === 'done' ? `${call.name}: ${call.detail}` : call.detail,
+  }));
 }
 
 export async function runDagsterScheduleStopStep(step: DagsterScheduleStopStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
-  const outcomes = [];
-  for (const copy of step.copies) outcomes.push({ copy, ...(await stopOne(step, copy, ctx)) });
+  const outcomes: StopOutcome[] = [];
+  for (const copy of step.copies) if (copy.repository) outcomes.push(await stopThroughWebserver({ ...copy, repository: copy.repository }, ctx));
+  outcomes.push(...(await stopThroughCli(step, step.copies.filter((copy) => !copy.repository), ctx)));
   const stopped = outcomes.filter((o) => o.stopped).map((o) => copySaid(o.copy));
   const notStopped = outcomes.filter((o) => !o.stopped);
   const status = notStopped.length === 0 ? 'ok' : notStopped.every((o) => o.unknown) ? 'unknown' : 'failed';
-  const summary = [stopped.length > 0 ? `stopped ${stopped.join(', ')}` : '', ...notStopped.map((o) => `NOT stopped: ${o.said}`)].filter(Boolean).join('; ');
+  const summary = [
+    stopped.length > 0 ? `stopped ${stopped.join(', ')}` : '',
+    ...notStopped.map((o) => (o.unknown ? `MAY HAVE stopped (no answer that can be read came back): ${o.said}` : `NOT stopped: ${o.said}`)),
+  ].filter(Boolean).join('; ');
+  const mayHave = outcomes.filter((o) => o.unknown).map((o) => copySaid(o.copy));
   return {
     status,
     summary: ctx.redact(summary),
     output: ctx.redact(outcomes.map((o) => o.said).join('\n')),
     durationMs: elapsedSince(started),
-    outputs: { stopped: stopped.join(',') },
-    ...(stopped.length === 0 && status === 'failed' ? { untouched: true as const } : {}),
+    outputs: { stopped: stopped.join(','), mayHaveStopped: mayHave.join(',') },
+    ...(stopped.length === 0 && mayHave.length === 0 ? { untouched: true as const } : {}),
   };
 }
 
@@ -109,7 +134,7 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   kind: 'dagster-schedule-stop',
   schema,
   statuses: ['ok', 'unknown', 'failed'],
-  outputs: { stopped: 'text' },
+  outputs: { stopped: 'text', mayHaveStopped: 'text' },
   defaultTimeoutMs: 5 * 60_000,
   rules: (step) => (!step.mutates ? [{ at: ['mutates'], message: 'stopping a schedule changes what runs: set mutates: true' }] : []),
   templates: (step) => [
@@ -127,15 +152,17 @@ export const dagsterScheduleStopStepKind = defineStepKind({
   },
   describe: (step, { showArg }) =>
     [
-      ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}` : scheduleStopArgv(copy.name, step.definitionsFile).map(showArg).join(' '))),
+      ...step.copies.map((copy) => (copy.repository ? `GraphQL stopRunningSchedule: ${copySaid(copy)}` : scheduleCliArgv('stop', copy.name, step.definitionsFile).map(showArg).join(' '))),
       '# only the copies the recovery started, or may have (its answer lost); a schedule that was already running before it is left running',
       backfillNote(step),
     ].join('\n'),
   programs: (step, root) => (step.copies.some((copy) => !copy.repository) ? [{ file: 'uv', cwd: root }] : []),
   changesElsewhere: "Dagster's schedules",
   stoppedPartWay: (_step, result) => {
-    const stopped = result.outputs?.stopped;
-    return typeof stopped === 'string' && stopped !== '' ? `it stopped ${stopped.split(',').join(', ')}; look at the others in the Dagster UI (Overview → Schedules)` : 'look at the schedules in the Dagster UI (Overview → Schedules)';
+    const listed = (key: string) => (typeof result.outputs?.[key] === 'string' && result.outputs[key] !== '' ? (result.outputs[key] as string).split(',').join(', ') : undefined);
+    const [stopped, mayHave] = [listed('stopped'), listed('mayHaveStopped')];
+    const parts = [stopped ? `it stopped ${stopped}` : '', mayHave ? `it may have stopped ${mayHave} (no answer that can be read came back)` : ''].filter(Boolean);
+    return `${parts.length > 0 ? `${parts.join('; ')}: ` : ''}look at the schedules in the Dagster UI (Overview → Schedules)`;
   },
   run: runDagsterScheduleStopStep,
 });
