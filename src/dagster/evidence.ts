@@ -3,6 +3,7 @@ import { formatDuration } from '../format-duration.js';
 import { textTable } from '../text-table.js';
 import { firstFew } from '../first-few.js';
 import type { UnloadedLocation } from './graphql-client.js';
+import { queuedTooLongSaid, type QueuedTooLong } from './queued-runs.js';
 import { ticksAtMostDaily } from './builds-days.js';
 import { dayEndsAt, knownTimeZone, lastDayEndedEverywhere, zonedDay } from './zoned-days.js';
 import { dayAfter, dayBefore } from '../engine/steps/iso-days.js';
@@ -80,6 +81,8 @@ export interface DagsterEvidence {
   schemaMismatch?: string;
   /** Repositories whose schedules Dagster answered an error for, while it read the others'; undefined when not asked. */
   unreadableRepositories?: UnreadableSchedules[];
+  /** Runs waiting QUEUED (or NOT_STARTED) for over an hour, or why they could not be read; undefined when not asked. */
+  queuedTooLong?: QueuedTooLong;
 }
 
 /** A repository whose schedules the webserver could not read (its code server unreachable, say), the others' kept. */
@@ -112,6 +115,7 @@ export type DagsterVerdictId =
   | 'schedules-paused'
   | 'schedules-paused-no-day-missed'
   | 'schedules-behind'
+  | 'run-queue-stuck'
   | 'healthy'
   | 'inconclusive';
 
@@ -339,7 +343,36 @@ const unreachableCode = /UserCodeUnreachable|could not reach user code server/i;
  * `martsBuiltThrough`: the marts' last day built, when the diagnosis read it: a STOPPED schedule whose last tick built it
  * is counted as paused, however long ago, with a doubt said (see stoppedWithTheMarts).
  */
+/** Verdicts with the daemon up, which a run queue that starts nothing overrides: schedules started or a backfill would only queue more runs. */
+const queueOverrides = new Set<DagsterVerdictId>(['schedules-paused', 'schedules-paused-no-day-missed', 'schedules-behind', 'healthy']);
+
+/**
+ * The verdict on the daemons and the schedules, unless runs have waited in the queue for over an hour with the daemon
+ * up: then the run coordinator starts nothing, and starting schedules or backfilling (the plans of those verdicts)
+ * would add runs behind them; the verdict says so with the runs, and what it would have said besides. With the daemon
+ * stopped, the queue waits on it: a note, as starting it is what dequeues them.
+ */
 export function assessDagster(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date, martsBuiltThrough?: string): DagsterVerdict {
+  const found = assessDaemonAndSchedules(evidence, thresholds, now, martsBuiltThrough);
+  const queued = evidence.queuedTooLong;
+  if (!queued || 'failed' in queued || queued.runs.length === 0) return found;
+  const said = queuedTooLongSaid(queued, now);
+  if (!queueOverrides.has(found.id)) return { ...found, notes: [...found.notes, `${said}: they wait for the daemon's run coordinator (QUEUED_RUN_COORDINATOR)`] };
+  return {
+    ...found,
+    id: 'run-queue-stuck',
+    title: `Run queue stuck: ${said}`,
+    since: new Date(Math.min(...queued.runs.map((run) => run.createdAt)) * 1000).toISOString(),
+    window: null,
+    pausedSchedules: [],
+    reasons: [`besides, without the queue: ${found.title}`, ...found.reasons],
+    noDayMissed: false,
+    missedStillTodayInUtc: null,
+    missedNotOverWest: null,
+  };
+}
+
+function assessDaemonAndSchedules(evidence: DagsterEvidence, thresholds: DagsterThresholds, now: Date, martsBuiltThrough?: string): DagsterVerdict {
   const reasons: string[] = [];
   const stale = (evidence.daemons ?? []).filter(
     (d) => d.required && (d.healthy === false || d.heartbeatAgeSeconds === null || d.heartbeatAgeSeconds > thresholds.heartbeatMaxAgeSeconds),
@@ -568,6 +601,14 @@ export function describeDagsterEvidence(evidence: DagsterEvidence): string {
       ),
     );
     for (const s of evidence.schedules.filter((s) => s.lastTickError)) parts.push(`Last tick of ${s.name} failed: ${s.lastTickError}`);
+  }
+  const queued = evidence.queuedTooLong;
+  if (queued && 'failed' in queued) parts.push(`Queued runs: could not be read, so whether the run queue moves is unknown (${queued.failed})`);
+  else if (queued && queued.runs.length > 0) {
+    const shown = [...queued.runs].sort((a, b) => a.createdAt - b.createdAt).slice(0, shownNames);
+    const rows = shown.map((run) => [run.runId, run.jobName, run.status, `${new Date(run.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`]);
+    const more = queued.runs.length > shown.length ? `\n… and ${queued.runs.length - shown.length}${queued.atLeast ? ' or more' : ''} more` : '';
+    parts.push(`Runs waiting in the queue for over an hour, oldest first:\n${textTable(['run', 'job', 'status', 'created'], rows)}${more}`);
   }
   if (evidence.locationsProblem) parts.push(`Code locations: could not be listed, so whether each loaded is unknown (${evidence.locationsProblem})`);
   for (const l of evidence.unloadedLocations ?? []) parts.push(`Code location ${l.name}: ${l.error === 'still loading' ? 'still loading' : `failed to load: ${l.error}`}`);

@@ -3,6 +3,7 @@ import type { CommandRunner } from '../process/run-command.js';
 import { schemaMismatch } from './schema-mismatch.js';
 import { parseInstanceInfo, parseLivenessCheck, parseScheduleList } from './cli-parsers.js';
 import type { DaemonEvidence, DagsterEvidence, ScheduleEvidence, UnreadableSchedules } from './evidence.js';
+import { queuedTooLong, type QueuedTooLong } from './queued-runs.js';
 import { DagsterError, repositoryLabel, type DagsterClient, type DagsterErrorKind, type ScheduleStatus, type Tick, type UnloadedLocation } from './graphql-client.js';
 
 export interface DagsterCliCommands {
@@ -71,6 +72,8 @@ interface WebserverAnswer {
   unreadableRepositories?: UnreadableSchedules[];
   /** Why the code locations could not be listed, when they were asked for and were not. */
   locationsProblem?: string;
+  /** The runs waiting in the queue for over an hour, when asked for (the diagnosis, not the watcher). */
+  queued?: QueuedTooLong;
   unusable: Unusable[];
 }
 
@@ -119,6 +122,8 @@ async function fromWebserver(client: DagsterClient, now: Date, askLocations: boo
     if (!(error instanceof DagsterError)) throw error;
     answer.locationsProblem = said(error).split('\n')[0]?.slice(0, 300);
   }
+  // Extra evidence as the locations are: a run queue that starts nothing makes starting schedules or a backfill queue more.
+  if (askLocations && !wentSilent) answer.queued = await queuedTooLong(client, now);
   return answer;
 }
 
@@ -184,8 +189,8 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   }
   // The watcher (webserver only, every poll) judges heartbeats and ticks alone: no third question each time.
   const answer = await fromWebserver(options.client, options.now, !options.webserverOnly);
-  const { daemons, schedules, unloadedLocations, unreadableRepositories, locationsProblem } = answer;
-  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, locationsProblem };
+  const { daemons, schedules, unloadedLocations, unreadableRepositories, locationsProblem, queued } = answer;
+  if (answer.unusable.length === 0) return { source: 'graphql', checkedAt, daemons, schedules, unparsed: [], problems: [], unloadedLocations, unreadableRepositories, locationsProblem, queuedTooLong: queued };
   if (options.webserverOnly) {
     const daemonsProblem = answer.unusable.find((u) => u.part === 'daemons');
     const problems = [...new Set(answer.unusable.map((u) => said(u.error)))];
@@ -195,5 +200,5 @@ export async function probeDagster(options: ProbeOptions): Promise<DagsterEviden
   const cli = await fromCli(options, whyNotWebserver(answer), { daemons: !daemons, schedules: !schedules });
   const mismatch = answer.unusable.map((u) => (u.error.kind === 'graphql' ? schemaMismatch(u.error.message) : undefined)).find((m) => m !== undefined);
   // The CLI's schedules carry no tick times: the source says so, or a STOPPED one would read as never switched on.
-  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
+  return { ...cli, source: schedules ? 'graphql' : 'cli', daemons, schedules: schedules ?? cli.schedules, unloadedLocations, unreadableRepositories, locationsProblem, queuedTooLong: queued, ...(mismatch ? { schemaMismatch: mismatch } : {}) };
 }

@@ -18,9 +18,35 @@ export function cliFixture(name: string): string {
   return fs.readFileSync(path.join(dir, 'cli', `${name}.txt`), 'utf8');
 }
 
-/** What a Dagster answers that a test does not set: no backfill in progress. */
-const quietDagster: Record<string, () => unknown> = {
+/** A run as Dagster's runsOrError lists it (creationTime in epoch seconds). */
+export interface RecordedRun {
+  runId: string;
+  jobName: string;
+  status: 'QUEUED' | 'NOT_STARTED' | 'STARTING' | 'STARTED' | 'SUCCESS' | 'FAILURE' | 'CANCELED';
+  creationTime: number;
+}
+
+/**
+ * runsOrError as Dagster answers it: `runs` filtered as its RunsFilter does, by the statuses the query names and the
+ * createdBefore variable (epoch seconds), newest first, cut at the query's limit.
+ */
+export function runsAnswer(runs: readonly RecordedRun[]): (body: { query: string; variables: Record<string, unknown> }) => unknown {
+  return ({ query, variables }) => {
+    const statuses = /statuses:\s*\[([^\]]*)\]/.exec(query)?.[1]?.split(',').map((s) => s.trim()) ?? [];
+    const createdBefore = typeof variables.createdBefore === 'number' ? variables.createdBefore : Infinity;
+    const limit = Number(/limit:\s*(\d+)/.exec(query)?.[1] ?? Infinity);
+    const results = runs
+      .filter((run) => (statuses.length === 0 || statuses.includes(run.status)) && run.creationTime < createdBefore)
+      .sort((a, b) => b.creationTime - a.creationTime)
+      .slice(0, limit);
+    return { data: { runsOrError: { __typename: 'Runs', results } } };
+  };
+}
+
+/** What a Dagster answers that a test does not set: no backfill in progress, no run waiting in the queue. */
+const quietDagster: Record<string, (body: { query: string; variables: Record<string, unknown> }) => unknown> = {
   DataboxBackfillsInProgress: () => ({ data: { partitionBackfillsOrError: { __typename: 'PartitionBackfills', results: [] } } }),
+  DataboxQueuedRuns: runsAnswer([]),
 };
 
 /**

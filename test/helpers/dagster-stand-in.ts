@@ -1,12 +1,14 @@
 // A loopback HTTP server playing the Dagster webserver's /graphql with recorded answers, for a bot or CLI in another process.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { graphqlFixture } from './dagster-fixtures.js';
+import { graphqlFixture, runsAnswer, type RecordedRun } from './dagster-fixtures.js';
 
 export class DagsterStandIn {
   private server?: http.Server;
   /** Operation name (DataboxDaemonHealth …) → fixture name; change it to change what Dagster says. */
   answers: Record<string, string> = {};
+  /** The runs runsOrError lists (DataboxQueuedRuns), filtered as Dagster filters them; none by default. */
+  runs: RecordedRun[] = [];
   /** Every request's operation name and variables, in order. */
   readonly requests: { operation: string; variables: Record<string, unknown> }[] = [];
   url = '';
@@ -19,9 +21,12 @@ export class DagsterStandIn {
         const parsed = JSON.parse(body || '{}') as { query?: string; variables?: Record<string, unknown> };
         const operation = /(?:query|mutation) (\w+)/.exec(parsed.query ?? '')?.[1] ?? '';
         this.requests.push({ operation, variables: parsed.variables ?? {} });
-        const fixture = req.url === '/graphql' && req.method === 'POST' ? this.answers[operation] : undefined;
-        res.writeHead(fixture ? 200 : 400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(fixture ? graphqlFixture(fixture) : { errors: [{ message: `no answer for ${operation}` }] }));
+        const graphql = req.url === '/graphql' && req.method === 'POST';
+        const fixture = graphql ? this.answers[operation] : undefined;
+        // The queued runs are answered from `runs` unless a fixture is named for them.
+        const runs = graphql && !fixture && operation === 'DataboxQueuedRuns' ? runsAnswer(this.runs)({ query: parsed.query ?? '', variables: parsed.variables ?? {} }) : undefined;
+        res.writeHead(fixture || runs ? 200 : 400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(fixture ? graphqlFixture(fixture) : (runs ?? { errors: [{ message: `no answer for ${operation}` }] })));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

@@ -47,6 +47,7 @@ const statuses = everyStatus<DagsterHealthStatus>({
   'schedules-paused': true,
   'schedules-paused-no-day-missed': true,
   'schedules-behind': true,
+  'run-queue-stuck': true,
   inconclusive: true,
   'schema-mismatch': true,
 });
