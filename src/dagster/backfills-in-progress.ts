@@ -3,15 +3,34 @@ import { DagsterError, unionError, type DagsterClient } from './graphql-client.j
 
 /**
  * `partitionBackfillsOrError(status: REQUESTED)` (dagster_graphql/schema/roots/query.py): REQUESTED is a backfill still
- * being carried out by the BACKFILL daemon (BulkActionStatus). Fields of `PartitionBackfill` (schema/backfill.py):
- * `assetSelection` is null for a job backfill (`dagster job backfill`), which names its partition set instead;
- * `partitionNames` is null where Dagster cannot list them.
+ * being carried out by the BACKFILL daemon (BulkActionStatus). Fields of `PartitionBackfill` (schema/backfill.py) that
+ * older Dagsters have too: `assetSelection` is null for a job backfill (`dagster job backfill`), which names its
+ * partition set instead; `partitionNames` is null where Dagster cannot list them.
  */
 const inProgressQuery = `query DataboxBackfillsInProgress {
   partitionBackfillsOrError(status: REQUESTED, limit: 100) {
     __typename
-    ... on PartitionBackfills { results { id status partitionNames assetSelection { path } partitionSetName timestamp user title } }
+    ... on PartitionBackfills { results { id status partitionNames assetSelection { path } partitionSetName timestamp } }
     ... on PythonError { message }
+  }
+}`;
+
+/**
+ * Who launched each and its title: `user` and `title` are fields only newer Dagsters' PartitionBackfill has, asked apart
+ * so that an older one's refusal of them ("Cannot query field "title" on type "PartitionBackfill"") leaves the backfills
+ * read, named by id, partitions and launch time alone.
+ */
+const launchedByQuery = `query DataboxBackfillsLaunchedBy {
+  partitionBackfillsOrError(status: REQUESTED, limit: 100) {
+    __typename
+    ... on PartitionBackfills { results { id user } }
+  }
+}`;
+
+const titlesQuery = `query DataboxBackfillTitles {
+  partitionBackfillsOrError(status: REQUESTED, limit: 100) {
+    __typename
+    ... on PartitionBackfills { results { id title } }
   }
 }`;
 
@@ -35,6 +54,18 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** One optional field of each backfill, by id; none where this Dagster's schema lacks it, or the webserver could not say. */
+async function optionalField(client: DagsterClient, query: string, field: 'user' | 'title'): Promise<Map<string, string>> {
+  try {
+    const answer = (await client.request(query)).partitionBackfillsOrError;
+    const results = isObject(answer) && Array.isArray(answer.results) ? answer.results.filter(isObject) : [];
+    return new Map(results.flatMap((b) => (text(b[field]) ? [[String(b.id), text(b[field]) as string]] : [])));
+  } catch (error) {
+    if (error instanceof DagsterError) return new Map();
+    throw error;
+  }
+}
+
 function toBackfill(value: Json): BackfillInProgress {
   const assets = Array.isArray(value.assetSelection)
     ? value.assetSelection.flatMap((key) => (isObject(key) && Array.isArray(key.path) ? [key.path.map(String).join('/')] : []))
@@ -42,8 +73,6 @@ function toBackfill(value: Json): BackfillInProgress {
   return {
     id: String(value.id),
     launchedAt: typeof value.timestamp === 'number' ? value.timestamp : undefined,
-    user: text(value.user),
-    title: text(value.title),
     assets,
     partitionSetName: text(value.partitionSetName),
     partitions: Array.isArray(value.partitionNames) ? value.partitionNames.map(String) : undefined,
@@ -59,7 +88,10 @@ export async function backfillsInProgress(client: DagsterClient): Promise<Backfi
     const failure = unionError(answer, 'its backfills');
     if (failure) throw failure;
     if (!Array.isArray(answer.results)) throw new DagsterError('bad-answer', 'the backfills answer has no list of backfills');
-    return { backfills: answer.results.filter(isObject).filter((b) => b.status === 'REQUESTED').map(toBackfill) };
+    const backfills = answer.results.filter(isObject).filter((b) => b.status === 'REQUESTED').map(toBackfill);
+    if (backfills.length === 0) return { backfills };
+    const [users, titles] = [await optionalField(client, launchedByQuery, 'user'), await optionalField(client, titlesQuery, 'title')];
+    return { backfills: backfills.map((b) => ({ ...b, user: users.get(b.id), title: titles.get(b.id) })) };
   } catch (error) {
     if (error instanceof DagsterError) return { failed: error.message };
     throw error;

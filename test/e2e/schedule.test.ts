@@ -969,7 +969,10 @@ describe('/databox diagnose schedule and recover schedule', () => {
     expect(status).not.toContain('no change has run on');
   });
 
-  /** A teammate's backfill from Dagster's UI, still being carried out, of the marts over some of the diagnosed window. */
+  /**
+   * A teammate's backfill from Dagster's UI, still being carried out, of the marts over some of the diagnosed window; it
+   * answers who launched it too (DataboxBackfillsLaunchedBy), each question reading only the fields it asked for.
+   */
   const teammatesBackfill = {
     data: {
       partitionBackfillsOrError: {
@@ -994,7 +997,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
   it('refuses path B while Dagster carries out a backfill of the same assets over the window (a teammate\'s, from its UI): the refusal names it, who and when, its partitions, and how to cancel it; nothing is started', async () => {
     const launched: unknown[] = [];
     const { started, handlers } = pausedUntilStarted('schedules-paused', 'all_pipelines_daily');
-    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfillsInProgress: () => teammatesBackfill, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
+    serveDagster({ DataboxAssetNodes: 'asset-nodes', DataboxRepositories: 'repositories', ...handlers, DataboxBackfillsInProgress: () => teammatesBackfill, DataboxBackfillsLaunchedBy: () => teammatesBackfill, DataboxBackfill: (request) => launched.push(request.variables), DataboxDaemonHealth: daemonHealthyNow(clock) });
     harness = await startBot(checkout, slack, { DAGSTER_URL: dagsterUrl, DATABOX_WATCH_DAEMON: 'false', DATABOX_WATCH_MARTS: 'false' }, clock);
     await harness.command('diagnose schedule', operator);
     await harness.settle();
@@ -1018,6 +1021,7 @@ describe('/databox diagnose schedule and recover schedule', () => {
       DataboxRepositories: 'repositories',
       ...handlers,
       DataboxBackfillsInProgress: () => (teammateLaunched ? teammatesBackfill : noBackfills),
+      DataboxBackfillsLaunchedBy: () => teammatesBackfill,
       DataboxBackfill: (request) => launched.push(request.variables),
       DataboxDaemonHealth: daemonHealthyNow(clock),
     });

@@ -7,6 +7,11 @@ export class DagsterStandIn {
   private server?: http.Server;
   /** Operation name (DataboxDaemonHealth …) → fixture name; change it to change what Dagster says. */
   answers: Record<string, string> = {};
+  /**
+   * Fields an older Dagster's schema lacks: a query naming one is refused as its webserver refuses it, with a GraphQL
+   * validation error (`Cannot query field "title" on type "PartitionBackfill".`), whatever fixture its operation has.
+   */
+  lacksFields: { field: string; type: string }[] = [];
   /** The runs runsOrError lists (DataboxQueuedRuns), filtered as Dagster filters them; none by default. */
   runs: RecordedRun[] = [];
   /** Every request's operation name and variables, in order. */
@@ -21,6 +26,12 @@ export class DagsterStandIn {
         const parsed = JSON.parse(body || '{}') as { query?: string; variables?: Record<string, unknown> };
         const operation = /(?:query|mutation) (\w+)/.exec(parsed.query ?? '')?.[1] ?? '';
         this.requests.push({ operation, variables: parsed.variables ?? {} });
+        const lacking = this.lacksFields.find(({ field }) => new RegExp(`\\b${field}\\b`).test(parsed.query ?? ''));
+        if (lacking) {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: `Cannot query field "${lacking.field}" on type "${lacking.type}".` }] }));
+          return;
+        }
         const graphql = req.url === '/graphql' && req.method === 'POST';
         const fixture = graphql ? this.answers[operation] : undefined;
         // The queued runs are answered from `runs` unless a fixture is named for them.
