@@ -261,3 +261,27 @@ describe('the missed window', () => {
     expect(other.reasons.join('\n')).not.toContain('databox.orchestration.definitions');
   });
 });
+
+describe('runs waiting in the queue for over an hour', () => {
+  const queued = { runs: [{ runId: 'a1b2c3d4', jobName: 'all_pipelines', status: 'QUEUED', createdAt: Date.parse('2026-12-01T12:30:00Z') / 1000 }], atLeast: false };
+  const healthy = [schedule('all_pipelines_daily', 'RUNNING', '2026-12-01T06:00:00Z')];
+
+  it('make a healthy-looking Dagster the run queue stuck, with no window and nothing to start', () => {
+    const verdict = assessDagster({ ...evidence(healthy), queuedTooLong: queued }, thresholds, now);
+    expect(verdict).toMatchObject({ id: 'run-queue-stuck', window: null, pausedSchedules: [], since: '2026-12-01T12:30:00.000Z' });
+    expect(verdict.title).toBe('Run queue stuck: 1 run QUEUED or NOT_STARTED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1');
+    expect(verdict.reasons[0]).toBe('besides, without the queue: Dagster daemon and schedules healthy');
+  });
+
+  it('are a note beside a stopped daemon, which starting dequeues them, and the verdict stays the daemon stopped', () => {
+    const verdict = assessDagster({ ...evidence([schedule('all_pipelines_daily', 'RUNNING', '2026-11-30T06:00:00Z')], 2), queuedTooLong: queued }, thresholds, now);
+    expect(verdict.id).toBe('daemon-stopped');
+    expect(verdict.notes).toContainEqual(expect.stringContaining("1 run QUEUED or NOT_STARTED for over 1 h, the oldest since 2026-12-01 12:30 UTC (5 h), run a1b2c3d4 of job all_pipelines; by job: all_pipelines 1: they wait for the daemon's run coordinator"));
+  });
+
+  it('that could not be read leave the verdict to the rest, and the evidence says why', () => {
+    const unread = { ...evidence(healthy), queuedTooLong: { failed: 'Cannot query field "creationTime" on type "Run".' } };
+    expect(assessDagster(unread, thresholds, now).id).toBe('healthy');
+    expect(describeDagsterEvidence(unread)).toContain('Queued runs: could not be read, so whether the run queue moves is unknown (Cannot query field "creationTime" on type "Run".)');
+  });
+});
