@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { genesisHash, verifyChain, type JournalRecord, type VerifyResult } from './record.js';
 import { lossRecordedAt } from './torn-tail.js';
+import { endCutRecordedAt } from './end-cut.js';
 import { movedLines, outOfOrderWords, type OutOfOrder } from './out-of-order.js';
 
 export const damageAcceptedType = 'journal.damage-accepted';
@@ -31,6 +32,8 @@ export interface AcceptedDamage extends DamageAcceptance {
   unchecked: UncheckedLine[];
   /** Lines after a gap in the numbers: lines were lost before each (what they held is gone, nothing to mark). */
   lostBefore: number[];
+  /** Of those, the records journaled at start of lines cut from the end (end-cut.ts): lost from its end, then appended past. */
+  lostFromEndBefore: number[];
   /** Where the lines go back in the numbers, all of them there: moved or swapped, not lost (both lines marked). */
   outOfOrder: OutOfOrder[];
 }
@@ -215,10 +218,11 @@ function judgeStretch(
   from: number,
   to: number,
   moved: ReturnType<typeof movedLines>,
-): { unverified: number[]; unchecked: UncheckedLine[]; lostBefore: number[]; outOfOrder: OutOfOrder[] } {
+): { unverified: number[]; unchecked: UncheckedLine[]; lostBefore: number[]; lostFromEndBefore: number[]; outOfOrder: OutOfOrder[] } {
   const unverified = new Set<number>();
   const unchecked: UncheckedLine[] = [];
   const lostBefore: number[] = [];
+  const lostFromEndBefore: number[] = [];
   const outOfOrder: OutOfOrder[] = [];
   let before = beforeAt(lines, from - 1);
   for (let index = from; index < to; index += 1) {
@@ -236,7 +240,7 @@ function judgeStretch(
         unverified.add(index);
         outOfOrder.push({ line: index + 1, seq: next.seq, after: before.seq });
       }
-    } else if (before.hash !== undefined && next.seq > before.seq + 1) lostBefore.push(index + 1);
+    } else if (before.hash !== undefined && next.seq > before.seq + 1) (endCutRecordedAt(lines[index] as string) ? lostFromEndBefore : lostBefore).push(index + 1);
     // Not followed: the line before it is not the one it was written after (the first line: it names no line before).
     // Either of the two may be the changed one (this one's link edited and hashed again, or the one before): both marked.
     else if (before.sound) {
@@ -249,14 +253,14 @@ function judgeStretch(
     }
     before = beforeNext(lines[index] as string, index, before, next);
   }
-  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), unchecked, lostBefore, outOfOrder };
+  return { unverified: [...unverified].sort((a, b) => a - b).map((index) => index + 1), unchecked, lostBefore, lostFromEndBefore, outOfOrder };
 }
 
 /**
  * Records of lines that failed verification, as far as they read as records (a type, and data that is an object):
  * replayed, as a journal that fails verification is; anything else is left out, never replayed half-formed.
  */
-export function replayable(lines: readonly string[]): JournalRecord[] {
+function replayable(lines: readonly string[]): JournalRecord[] {
   return lines.flatMap((line) => {
     if (!line.trim()) return [];
     try {
@@ -267,6 +271,18 @@ export function replayable(lines: readonly string[]): JournalRecord[] {
       return [];
     }
   });
+}
+
+/** The records of lines `from` (an index) up to `to` as they read (see replayable), each with its line in `lineOf`. */
+function readAsTheyAre(lines: readonly string[], from: number, to: number, lineOf: Map<JournalRecord, number>): JournalRecord[] {
+  const read: JournalRecord[] = [];
+  for (let index = from; index < to; index += 1) {
+    for (const record of replayable([lines[index] as string])) {
+      read.push(record);
+      lineOf.set(record, index + 1);
+    }
+  }
+  return read;
 }
 
 /**
@@ -280,12 +296,13 @@ function acceptedInChain(lines: readonly string[], verified: readonly JournalRec
     const data = record.data as unknown as DamageAcceptance;
     const at = from + index + 1;
     if (record.type !== damageAcceptedType || taken.has(at) || !Number.isSafeInteger(data.line) || data.line < 1 || data.line > at) return [];
-    if (data.headMissing === true ? data.line !== at : data.line === at) return [];
+    // A missing head is accepted at its own line, or after lines written since a writer journaled it missing (head-missing.ts).
+    if (data.headMissing === true ? data.line > at : data.line === at) return [];
     if (data.digest !== digestOf(at === 1 ? '' : `${lines.slice(0, at - 1).join('\n')}\n`)) return [];
-    // A missing head hides only a cut end; a rewritten end may have begun anywhere before, so every line before is marked.
-    const first = data.headMissing === true ? data.line : 1;
-    const unverifiedLines = Array.from({ length: at - first }, (_, n) => first + n);
-    return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [], outOfOrder: [] }];
+    // A missing head hides only a cut end: the lines are as the acceptance pins them, none marked. A rewritten end may
+    // have begun anywhere before, so every line before is marked.
+    const unverifiedLines = data.headMissing === true ? [] : Array.from({ length: at - 1 }, (_, n) => 1 + n);
+    return [{ ...data, acceptedAt: at, acceptedOn: record.at, by: record.actor, unverifiedLines, unchecked: [], lostBefore: [], lostFromEndBefore: [], outOfOrder: [] }];
   });
 }
 
@@ -315,10 +332,10 @@ export function verifyJournal(text: string): JournalVerification {
   const moved = movedLines(lines);
   let from = 0;
   let start: { prev?: string; seq?: number } = { prev: genesisHash, seq: 1 };
-  const result = (problem?: JournalVerification['problem']): JournalVerification => {
+  const result = (problem?: JournalVerification['problem'], afterTheDamage?: JournalRecord[]): JournalVerification => {
     // In line order, whichever way each was found.
     accepted.sort((a, b) => a.acceptedAt - b.acceptedAt);
-    return { records, intactCount: records.length, ...(problem ? { problem } : {}), accepted, unverified, lineCount: lines.length, lineOf };
+    return { records, intactCount: records.length, ...(problem ? { problem, afterTheDamage } : {}), accepted, unverified, lineCount: lines.length, lineOf };
   };
   for (;;) {
     const checked = verifyChain(lines, from, start);
@@ -326,7 +343,8 @@ export function verifyJournal(text: string): JournalVerification {
     checked.records.forEach((record, index) => lineOf.set(record, from + index + 1));
     for (const damage of acceptedInChain(lines, checked.records, from, taken)) {
       accepted.push(damage);
-      for (const record of records) if ((lineOf.get(record) ?? 0) >= (damage.unverifiedLines[0] ?? damage.line) && (lineOf.get(record) ?? 0) < damage.acceptedAt) unverified.add(record);
+      const marked = new Set(damage.unverifiedLines);
+      for (const record of records) if (marked.has(lineOf.get(record) ?? 0)) unverified.add(record);
     }
     if (!checked.problem) return result();
     const found = checked.problem.line;
@@ -342,7 +360,8 @@ export function verifyJournal(text: string): JournalVerification {
     const problemLine = pair ? found - 1 : found;
     if (!acceptance || acceptance.stale) {
       const more = furtherBadLines(lines, found, moved);
-      const lost = lossRecordedAt(lines[found - 1] as string);
+      const endCut = pair ? undefined : endCutRecordedAt(lines[found - 1] as string);
+      const lost = lossRecordedAt(lines[found - 1] as string) ?? endCut;
       const first = pair ? linkBreakWords(found) : checked.problem.reason;
       const reason = lost ? `${first}; as the record at this line says, ${lost}` : first;
       const why = acceptance ? `${reason}; ${staleReason(lines, acceptance)}` : reason;
@@ -350,23 +369,22 @@ export function verifyJournal(text: string): JournalVerification {
       const breaks = more.breaks.map((line) => `; ${linkBreakWords(line)}`).join('');
       const unchecked = more.unchecked.map((line) => `; ${uncheckedWords(line)}`).join('');
       const reordered = more.outOfOrder.length > 0 ? `; ${outOfOrderWords(more.outOfOrder)}` : '';
-      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}${reordered}` });
+      // The lines from the bad one on, read here once as they are, for whoever shows them (the postmortem) to mark.
+      const past = readAsTheyAre(lines, problemLine - 1, lines.length, lineOf);
+      return result({ line: problemLine, reason: `${why}${further}${breaks}${unchecked}${reordered}`, ...(endCut ? { endCut: true } : {}) }, past);
     }
     const judged = judgeStretch(lines, problemLine - 1, acceptance.at - 1, moved);
     const marked = new Set(judged.unverified);
     // The line before the stretch, verified as far as its own link goes, may be the one the first bad line does not follow.
     const before = records.at(-1);
     if (before && marked.has(problemLine - 1) && lineOf.get(before) === problemLine - 1) unverified.add(before);
-    for (let index = problemLine - 1; index < acceptance.at - 1; index += 1) {
-      for (const record of replayable([lines[index] as string])) {
-        records.push(record);
-        if (marked.has(index + 1)) unverified.add(record);
-        lineOf.set(record, index + 1);
-      }
+    for (const record of readAsTheyAre(lines, problemLine - 1, acceptance.at - 1, lineOf)) {
+      records.push(record);
+      if (marked.has(lineOf.get(record) as number)) unverified.add(record);
     }
     // Each acceptance is a step forward: one that is the bad line itself is verified as the first of what follows.
     const { record } = acceptance;
-    accepted.push({ ...record.data, acceptedAt: acceptance.at, acceptedOn: record.at, by: record.actor, unverifiedLines: judged.unverified, unchecked: judged.unchecked, lostBefore: judged.lostBefore, outOfOrder: judged.outOfOrder });
+    accepted.push({ ...record.data, acceptedAt: acceptance.at, acceptedOn: record.at, by: record.actor, unverifiedLines: judged.unverified, unchecked: judged.unchecked, lostBefore: judged.lostBefore, lostFromEndBefore: judged.lostFromEndBefore, outOfOrder: judged.outOfOrder });
     taken.add(acceptance.at);
     from = acceptance.at - 1;
     start = {};

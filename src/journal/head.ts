@@ -4,6 +4,7 @@ import path from 'node:path';
 import { processAlive } from '../process/alive.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { genesisHash, type JournalRecord, type VerifyResult } from './record.js';
+import { missingHeadFound } from './head-missing.js';
 
 export interface JournalHead {
   seq: number;
@@ -185,11 +186,19 @@ function parseHead(text: string): JournalHead | undefined {
   }
 }
 
-/** Why a journal with lines but no head cannot be verified to its end. */
-export function missingHeadReason(journalFile: string): string {
+/**
+ * Why a journal with lines but no head cannot be verified to its end, and what to do. `foundAt` is the line of the
+ * record a writer journaled when it first found the head missing (lines after it were written without a head).
+ */
+export function missingHeadReason(journalFile: string, foundAt?: number): string {
   const blocked = headPathBlocked(journalFile);
   if (blocked) return `${blocked}; lines removed from its end would not show: it cannot be verified to its end`;
-  return `its head file ${headFile(journalFile)} is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end`;
+  const file = headFile(journalFile);
+  const since = foundAt === undefined ? '' : ` (found missing when the journal had ${foundAt - 1} line${foundAt === 2 ? '' : 's'}, as the record at line ${foundAt} says; lines from it on were written without a head)`;
+  return (
+    `its head file ${file} is missing or unreadable${since}, so lines removed from its end would not show: it cannot be verified to its end. ` +
+    `If the head file was moved, put it back; if not, compare the journal's last lines with the incidents' threads before accepting it`
+  );
 }
 
 /**
@@ -202,7 +211,15 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
   if (!head) {
     const lines = result.lineCount ?? result.records.length;
     if (lines === 0) return result;
-    return { ...result, intactCount: result.records.length, problem: { line: lines + 1, reason: missingHeadReason(journalFile), headMissing: true } };
+    // Named where a writer first found it (journaled then), not at the end, which moves as lines are appended.
+    const found = missingHeadFound(result.records);
+    const foundAt = found ? (result.lineOf?.get(found) ?? found.seq) : undefined;
+    if (found && foundAt !== undefined) {
+      const intactCount = result.records.indexOf(found);
+      const problem = { line: foundAt, reason: missingHeadReason(journalFile, foundAt), headMissing: true };
+      return { ...result, records: result.records.slice(0, intactCount), intactCount, problem, afterTheDamage: result.records.slice(intactCount) };
+    }
+    return { ...result, intactCount: result.records.length, problem: { line: lines + 1, reason: missingHeadReason(journalFile), headMissing: true }, afterTheDamage: [] };
   }
   const last = result.records.at(-1);
   const lastSeq = last?.seq ?? 0;
@@ -211,7 +228,7 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
     const end = result.lineCount ?? lastSeq;
     const ends = end === lastSeq ? `the journal ends at line ${lastSeq}` : `the journal ends at line ${end}, record ${lastSeq}`;
     const was = end === lastSeq ? `line ${head.seq}` : `record ${head.seq}`;
-    return { ...result, intactCount: result.records.length, problem: { line: end + 1, reason: `${ends}, but ${was} was written: lines were removed from its end` } };
+    return { ...result, intactCount: result.records.length, problem: { line: end + 1, reason: `${ends}, but ${was} was written: lines were removed from its end` }, afterTheDamage: [] };
   }
   const written = result.records.find((r) => r.seq === head.seq);
   if (written && written.hash !== head.hash) {
@@ -220,7 +237,7 @@ export function checkHead<R extends VerifyResult>(result: R, head: JournalHead |
     const intactCount = result.records.indexOf(written);
     const line = result.lineOf?.get(written) ?? head.seq;
     const reason = `this line differs from the one written there (the journal was rewritten at or before line ${line}; where the rewrite began cannot be told)`;
-    return { ...result, records: result.records.slice(0, intactCount), intactCount, problem: { line, reason, rewritten: true } };
+    return { ...result, records: result.records.slice(0, intactCount), intactCount, problem: { line, reason, rewritten: true }, afterTheDamage: result.records.slice(intactCount) };
   }
   return result;
 }

@@ -10,10 +10,12 @@ import { FileLock, LockTimeout, type LockHolder } from './lock.js';
 import { requireReadableJournal } from './journal-unreadable.js';
 import { journalWriteRefusal, permissionWords, processUid } from './journal-read-only.js';
 import { LockLease } from './lock-lease.js';
-import { damageAcceptedType, digestOf, replayable, verifyJournal } from './accepted-damage.js';
+import { damageAcceptedType, digestOf, verifyJournal } from './accepted-damage.js';
 import { genesisHash, serialize, verifyChain, type JournalRecord, type VerifyProblem } from './record.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import { acknowledgedTorn, acknowledgedTornWords, incidentOfTorn, type AcknowledgedTorn } from './torn-tail.js';
+import { endCutOf, endCutType } from './end-cut.js';
+import { acceptsMissingHead, headMissingData, headMissingType } from './head-missing.js';
 
 export interface AppendInput {
   type: string;
@@ -233,11 +235,13 @@ export class Journal {
       const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
       const result = checkHead(verifyJournal(text), head, this.file);
       this.problem = result.problem;
-      // A tampered journal is still replayed as far as it can be parsed, so nothing an operator did is forgotten.
-      const records = result.problem ? replayable(text.split('\n')) : result.records;
+      // A tampered journal is still replayed as far as it can be parsed (the lines past the damage as the verification
+      // read them), so nothing an operator did is forgotten.
+      const records = [...result.records, ...(result.afterTheDamage ?? [])];
       for (const record of records) this.accept(record);
       this.offset = Buffer.byteLength(text);
       this.lastLine = lastLineOf(text);
+      const lastSeqLeft = this.lastSeq;
       // Lines lost from the end: what is appended now continues after the last line the head saw written, so the gap
       // stays in the chain (numbers skipped) until a person accepts it, rather than hidden under lines reusing them.
       if (head && head.seq > this.lastSeq) {
@@ -246,6 +250,9 @@ export class Journal {
       }
       this.checkpoint = result.problem ? undefined : checkpointOf(Buffer.from(text), result.records.at(-1));
       if (aside) this.recordRepair(aside, false);
+      // Said on the record before anything is appended: an acknowledged torn line is said by its repair record instead.
+      else if (locked && head && head.seq > lastSeqLeft) this.recordEndCut(lastSeqLeft, head);
+      if (locked) this.recordMissingHead();
       if (this.written) {
         this.written = false;
         this.fsyncNow();
@@ -514,6 +521,7 @@ export class Journal {
           const aside = this.setTornTailAside();
           this.catchUp();
           if (aside) this.recordRepair(aside, true);
+          this.recordMissingHead();
         }
         this.flushPending();
       } catch (error) {
@@ -651,6 +659,7 @@ export class Journal {
         const aside = this.setTornTailAside();
         this.catchUp();
         if (aside) this.recordRepair(aside, true);
+        this.recordMissingHead();
       } catch (error) {
         if (!isStorageError(error)) throw error;
         this.markUnwritable(error);
@@ -1078,7 +1087,33 @@ export class Journal {
     for (const listener of this.repairListeners) listener(aside, record);
   }
 
+  /**
+   * Lines cut from the end (the head names a later record than the last one left), found at start: journaled first,
+   * continuing after the head's record, so the gap reads as a cut end appended past, not a line removed in the middle.
+   * Lock held.
+   */
+  private recordEndCut(lastSeqLeft: number, head: { seq: number; hash: string }): void {
+    this.appendLocked({ type: endCutType, incident: null, data: { ...endCutOf(lastSeqLeft, head) } }, {});
+    // Verified with the record in place: the failure then says the end was cut (see verifyJournal).
+    this.verifyAgain();
+  }
+
+  /** Whether this journal's head file was found missing and journaled so (since the last acceptance of a missing one). */
+  private missingHeadJournaled = false;
+
+  /**
+   * A journal with lines and no head file: journaled once, by the first writer to find it, before its own line, so the
+   * failure names that line from then on rather than the journal's end, which moves with every append. Lock held.
+   */
+  private recordMissingHead(): void {
+    if (this.missingHeadJournaled || this.offset === 0 || fs.existsSync(headFile(this.file))) return;
+    this.appendLocked({ type: headMissingType, incident: null, data: headMissingData(lineCountOf(this.file), this.lastLine.hash) }, {});
+    this.verifyAgain();
+  }
+
   private accept(record: JournalRecord): void {
+    if (record.type === headMissingType) this.missingHeadJournaled = true;
+    else if (acceptsMissingHead(record)) this.missingHeadJournaled = false;
     this.lastHash = record.hash;
     this.lastSeq = record.seq;
     for (const listener of this.listeners) listener(record);
@@ -1115,6 +1150,14 @@ function lastLineOf(text: string): SeenLine {
   if (!text.endsWith('\n')) return { bytes: 0 };
   const line = text.slice(text.length > 1 ? text.lastIndexOf('\n', text.length - 2) + 1 : 0);
   return { bytes: Buffer.byteLength(line), hash: parsedHash(line.slice(0, -1)) };
+}
+
+/** The whole lines of a journal file. */
+function lineCountOf(file: string): number {
+  const bytes = fs.readFileSync(file);
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count += 1;
+  return count;
 }
 
 /** Bytes `from` to `to` of an open file. */

@@ -49,6 +49,8 @@ export interface VerifyProblem {
   headMissing?: boolean;
   /** The head file shows the end was rewritten and hashed again: no line before it is proven, the chain holding or not. */
   rewritten?: boolean;
+  /** The line is the record, journaled at start, of lines cut from the journal's end before it (end-cut.ts). */
+  endCut?: boolean;
 }
 
 export interface VerifyResult {
@@ -60,6 +62,11 @@ export interface VerifyResult {
   /** Each record's line, where lines and sequence numbers may differ (lines lost, or accepted lines that are no record). */
   lineOf?: ReadonlyMap<JournalRecord, number>;
   problem?: VerifyProblem;
+  /**
+   * With a problem not accepted: the records of the lines from the bad one on, as they read (read once, by the
+   * verification), in line order; not among `records`, which stop before it.
+   */
+  afterTheDamage?: JournalRecord[];
 }
 
 /** Checks every line's hash and its link to the line before; stops at the first bad line. */

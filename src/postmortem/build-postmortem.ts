@@ -105,6 +105,16 @@ function who(actor: string | null | undefined): string {
   return `**${plain(actor ?? 'unknown')}**`;
 }
 
+/**
+ * Whether an acceptance is of lines lost from the journal's end and nothing else: accepted by the line after the cut
+ * itself, or by one after the record of the cut a writer journaled first (end-cut.ts).
+ */
+function lostFromEndOnly(damage: AcceptedDamage): boolean {
+  if (damage.acceptedAt <= damage.line) return true;
+  const onlyTheCut = damage.unverifiedLines.length === 0 && damage.lostBefore.length === 0 && damage.outOfOrder.length === 0;
+  return onlyTheCut && damage.lostFromEndBefore.length === 1 && damage.lostFromEndBefore[0] === damage.line;
+}
+
 /** What an acceptance left, for the Record row: "the damaged line 5", "lines lost before line 8", "lines 12 and 13 out of order". */
 function damagedLines(damage: AcceptedDamage): string {
   // Lines out of order are damaged only in their place: said so, not as lines lost or changed.
@@ -113,6 +123,7 @@ function damagedLines(damage: AcceptedDamage): string {
   const parts = [
     damaged.length > 0 ? `the damaged ${lineList(damaged)}` : '',
     damage.lostBefore.length > 0 ? `lines lost before ${lineList(damage.lostBefore)}` : '',
+    damage.lostFromEndBefore.length > 0 ? `lines lost from its end before ${lineList(damage.lostFromEndBefore)}` : '',
     moved.size > 0 ? `${lineList([...moved].sort((a, b) => a - b))} out of order` : '',
   ];
   return parts.filter(Boolean).join(' and ') || `the damaged lines ${damage.line}–${damage.acceptedAt - 1}`;
@@ -131,6 +142,7 @@ function acceptedStretchWords(damage: AcceptedDamage): string {
   const verify = others === 1 ? 'verifies on its own and is followed by the next' : 'verify line by line, each followed by the next';
   if (others > 0) said.push(`${marked.some((line) => line >= damage.line) ? `the rest of ${stretch}` : stretch} ${verify}`);
   if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}: what they held cannot be shown`);
+  if (damage.lostFromEndBefore.length > 0) said.push(`lines were lost from the journal's end before ${lineList(damage.lostFromEndBefore)}, as the record there says: what they held cannot be shown`);
   if (damage.outOfOrder.length > 0) said.push(`${outOfOrderWords(damage.outOfOrder)}: nothing was lost there, but the timeline shows them in the order they stand`);
   return said.join('; ');
 }
@@ -236,7 +248,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       // Accepted by the bad line itself: lines lost before it (a cut from the end), none left to show unverified.
       damage.headMissing
         ? `> **The journal's head file was missing before line ${damage.line}**, so lines cut from its end before then could not be told, and ${by} accepted that at line ${damage.acceptedAt}. The journal as it was then is kept at ${code(damage.copy)}.`
-        : damage.acceptedAt <= damage.line
+        : lostFromEndOnly(damage)
         ? `> **Lines were lost from the journal before line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted the loss at line ${damage.acceptedAt}: what they held cannot be shown. The journal as it was then is kept at ${code(damage.copy)}.`
         : `> **The journal was damaged at line ${damage.line}** (${plain(damage.reason)}), and ${by} accepted it at line ${damage.acceptedAt}: ${acceptedStretchWords(damage)}. The journal as it was then is kept at ${code(damage.copy)}.`,
       '',
@@ -299,7 +311,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
       ? [`| Kept on disk | ${keptThere.length > 0 ? cell(keptThere.map((f) => code(f.path)).join(', ')) : 'nothing still there'}${keptGone > 0 ? `${keptThere.length > 0 ? ';' : ':'} ${keptGone} gone when this was written` : ''} (see *Kept on disk*)${asOf}${restsOn([...recoveries, ...rollbacks])} |`]
       : []),
     `| Outcome | ${cell(`${outcome.text}${othersNote}`)}${asOf}${restsOn(incident.runs, verdicts)} |`,
-    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : d.acceptedAt <= d.line ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
+    `| Record | ${records.length} journal records of this incident, lines ${firstLine}–${lastLine}${input.journalFile ? ` of ${cell(code(input.journalFile))}` : ''}, ${verify.problem ? (verify.problem.rewritten ? `rewritten at or before line ${verify.problem.line}, no line proven` : `verified up to line ${verify.problem.line - 1}${past ? `, ${past.to === past.from ? `line ${past.from}` : `lines ${past.from}–${past.to}`} read unverified` : ''}`) : `hash chain verified${verify.accepted?.length ? `, but for ${verify.accepted.map((d) => (d.headMissing ? `an end unchecked before line ${d.line} (no head file)` : lostFromEndOnly(d) ? `lines lost before line ${d.line}` : damagedLines(d))).join(', ')}, accepted` : ''}`}${cell(clockNote)} |`,
   );
 
   doc.heading('Symptoms the runbook names');

@@ -5,12 +5,16 @@ import type { Run } from '../incidents/state.js';
 
 /**
  * The line before which lines were lost from the journal's end: a cut end accepted (the acceptance is then the line
- * after the cut), or not accepted yet (the failure is then the line after the last one). Undefined when none were.
+ * after the cut, or the record of the cut a writer journaled before appending past it), or not accepted yet (the
+ * failure is then the line after the last one, or that record). Undefined when none were.
  */
 export function linesLostFromEndBefore(verify: { problem?: VerifyProblem; accepted?: readonly AcceptedDamage[]; pastTheDamage?: unknown }): number | undefined {
-  const accepted = verify.accepted?.find((damage) => !damage.headMissing && damage.acceptedAt <= damage.line);
-  if (accepted) return accepted.line;
+  for (const damage of verify.accepted ?? []) {
+    if (!damage.headMissing && damage.acceptedAt <= damage.line) return damage.line;
+    if (damage.lostFromEndBefore.length > 0) return damage.lostFromEndBefore[0];
+  }
   const problem = verify.problem;
+  if (problem?.endCut) return problem.line;
   return problem && !problem.headMissing && !problem.rewritten && !verify.pastTheDamage ? problem.line : undefined;
 }
 

@@ -72,7 +72,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   const journal = readJournal(stateDir);
   const built = buildPostmortem({
     incidentId,
-    verify: withLinesPastTheDamage(journal.verify, journal.text),
+    verify: withLinesPastTheDamage(journal.verify),
     runbooks: options.runbooks,
     root: options.root,
     journalFile: journal.file,

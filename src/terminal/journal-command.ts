@@ -112,6 +112,8 @@ function acceptedLinesWords(damage: AcceptedDamage): string {
   if (damage.lostBefore.length > 0) said.push(`lines were lost before ${lineList(damage.lostBefore)}`);
   // Accepted by the line after the cut itself: lines lost from the end, as said for lines lost in the middle.
   if (!damage.headMissing && damage.acceptedAt <= damage.line) said.push(`lines were lost from its end before line ${damage.line}`);
+  // Recorded by the first writer to open the cut journal, before anything else it appended (end-cut.ts).
+  if (damage.lostFromEndBefore.length > 0) said.push(`lines were lost from its end before ${lineList(damage.lostFromEndBefore)}`);
   if (damage.outOfOrder.length > 0) said.push(outOfOrderWords(damage.outOfOrder));
   return said.length > 0 ? `: ${said.join('; ')}` : '';
 }
@@ -159,7 +161,9 @@ function repair(stateDir: string, io: JournalCommandIO, approver: string, clock:
   // Only the lines that cannot be verified are marked; the others of the stretch verify line by line.
   const judged = verified.accepted.find((damage) => damage.acceptedAt === acceptedAt);
   const marked = judged && judged.unverifiedLines.length > 0 ? `: ${lineList(judged.unverifiedLines)}` : '';
-  const lost = judged && judged.lostBefore.length > 0 ? `, and says lines were lost before ${lineList(judged.lostBefore)}` : '';
+  const lost =
+    (judged && judged.lostBefore.length > 0 ? `, and says lines were lost before ${lineList(judged.lostBefore)}` : '') +
+    (judged && judged.lostFromEndBefore.length > 0 ? `, and says lines were lost from its end before ${lineList(judged.lostFromEndBefore)}` : '');
   const reordered = judged && judged.outOfOrder.length > 0 ? `, and says ${outOfOrderWords(judged.outOfOrder)}` : '';
   io.stdout.write(
     `line ${problem.line} failed verification (${problem.reason}); accepted by terminal:${approver} at line ${acceptedAt}. ` +

@@ -12,6 +12,7 @@ import { hashRecord, serialize, type JournalRecord } from '../../src/journal/rec
 import { journalCommand } from '../../src/terminal/journal-command.js';
 import { buildPostmortem } from '../../src/postmortem/build-postmortem.js';
 import { readJournal } from '../../src/postmortem/write-postmortem.js';
+import { withLinesPastTheDamage } from '../../src/postmortem/past-the-damage.js';
 import { cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
@@ -68,8 +69,9 @@ describe('journal verify', () => {
     const result = await verify();
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
+    const what = "If the head file was moved, put it back; if not, compare the journal's last lines with the incidents' threads before accepting it";
     expect(result.stderr).toBe(
-      `journal FAILED at line 31 of ${journalFile}: its head file ${journalFile}.head is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end (lines 1–30 verify)${repairHint}`,
+      `journal FAILED at line 31 of ${journalFile}: its head file ${journalFile}.head is missing or unreadable, so lines removed from its end would not show: it cannot be verified to its end. ${what} (lines 1–30 verify)${repairHint}`,
     );
     // A bot appending meanwhile does not write the head again: that would hide the gap for good.
     const bot = new Journal(stateDir);
@@ -79,7 +81,16 @@ describe('journal verify', () => {
     await bot.commit({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status again' } });
     await bot.flushed();
     expect(fs.existsSync(`${journalFile}.head`)).toBe(false);
-    expect(() => bot.requireVerified()).toThrow(`refused: the journal failed verification at line 33 (its head file ${journalFile}.head is missing`);
+    // Named where the bot found it missing (journaled once, before its own lines), not at the end, which moves on.
+    const named = `journal FAILED at line 31 of ${journalFile}: its head file ${journalFile}.head is missing or unreadable (found missing when the journal had 30 lines, as the record at line 31 says; lines from it on were written without a head), so lines removed from its end would not show: it cannot be verified to its end. ${what} (lines 1–30 verify)${repairHint}`;
+    expect(inProcess(['journal', 'verify']).stderr).toBe(named);
+    expect(() => bot.requireVerified()).toThrow(`refused: the journal failed verification at line 31 (its head file ${journalFile}.head is missing`);
+    const terminal = new Journal(stateDir);
+    terminal.load();
+    terminal.append({ type: 'command.received', incident: null, actor: 'terminal:alice', data: { text: 'status' } });
+    expect(inProcess(['journal', 'verify']).stderr).toBe(named);
+    const written = fs.readFileSync(journalFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    expect(written.filter((record) => record.type === 'journal.head-missing').map((record) => [record.seq, record.data])).toEqual([[31, { lines: 30, lastHash: JSON.parse(fixtureLines[29] as string).hash }]]);
 
     // The command the failure names, pasted into a shell by bob: a shell reads it as it is, in his name.
     const pasted = await cliArgsOfPasted(/`(npm run --silent cli -- journal repair [^`]+)`/.exec(result.stderr)?.[1] as string, 'bob');
@@ -90,10 +101,48 @@ describe('journal verify', () => {
     const ok = inProcess(['journal', 'verify']);
     expect(ok).toEqual({
       code: 0,
-      stdout: expect.stringMatching(new RegExp(`^journal OK: 33 records verified in .*\n  line 33 failed verification \\(its head file .* is missing .*\\); terminal:bob accepted it at line 33; the journal as it was is kept at .*damaged-`)),
+      stdout: expect.stringMatching(new RegExp(`^journal OK: 35 records verified in .*\n  line 31 failed verification \\(its head file .* is missing .*\\); terminal:bob accepted it at line 35; the journal as it was is kept at .*damaged-.*\n    accepted on \\S+\n$`)),
       stderr: '',
     });
     bot.requireVerified();
+  });
+
+  it('journals a head deleted under a running writer once, at its next append, and names that line from then on (in-process)', () => {
+    writeWithHead(fixtureLines.slice(0, 30));
+    const bot = new Journal(stateDir);
+    bot.load();
+    const status = (n: number) => bot.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
+    status(1);
+    fs.rmSync(`${journalFile}.head`);
+    status(2);
+    status(3);
+    const found = /^journal FAILED at line 32 of .*: its head file .* is missing or unreadable \(found missing when the journal had 31 lines, as the record at line 32 says;/;
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(found);
+    status(4);
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(found);
+    expect(fs.readFileSync(journalFile, 'utf8').match(/"type":"journal\.head-missing"/g)).toHaveLength(1);
+  });
+
+  it('hands the postmortem the lines past unrepaired damage as the verification read them, each once (in-process)', () => {
+    // Damage in the middle: the lines from the bad one on are read by the verification, and shown once.
+    const edited = [...fixtureLines];
+    edited[5] = (edited[5] as string).replace('"actor":"', '"actor":"x');
+    writeWithHead(edited);
+    const middle = readJournal(stateDir).verify;
+    expect(middle.afterTheDamage?.map((record) => middle.lineOf?.get(record))).toEqual(Array.from({ length: edited.length - 5 }, (_, n) => n + 6));
+    const shown = withLinesPastTheDamage(middle);
+    expect(shown.records.slice(5)).toEqual(middle.afterTheDamage);
+    expect(shown.records.slice(5).every((record, n) => record === middle.afterTheDamage?.[n])).toBe(true);
+
+    // A head found missing at line 31, lines appended after it: those lines, which the chain verified, are the ones past it.
+    fs.writeFileSync(journalFile, `${fixtureLines.slice(0, 30).join('\n')}\n`);
+    const bot = new Journal(stateDir);
+    bot.load();
+    bot.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status' } });
+    const headless = withLinesPastTheDamage(readJournal(stateDir).verify);
+    const lines = headless.records.map((record) => headless.lineOf?.get(record));
+    expect(lines).toEqual(Array.from({ length: 32 }, (_, n) => n + 1));
+    expect(headless.pastTheDamage).toEqual({ from: 31, to: 32 });
   });
 
   it('gives a new journal its head before its first line, so a crash between the two loses nothing', () => {
@@ -181,13 +230,16 @@ describe('journal verify', () => {
     const appending = new Journal(stateDir);
     appending.load();
     appending.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status 4' } });
-    expect(inProcess(['journal', 'verify']).stderr).toMatch(new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected`));
+    // The appender journaled the cut before its own line: the gap reads as lines removed from the end, not in the middle.
+    expect(inProcess(['journal', 'verify']).stderr).toMatch(
+      new RegExp(`^journal FAILED at line ${cutAt} of .*: sequence number ${cutAt + 2} where ${cutAt} was expected \\(a line removed or inserted\\?\\); as the record at this line says, 2 lines were removed from the journal's end \\(records ${cutAt}–${cutAt + 1}; its head file named record ${cutAt + 1}, hash [0-9a-f]{12}…\\), found by the next process to write to it`),
+    );
     expect(inProcess(['journal', 'repair'], 'carol').code).toBe(0);
-    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 1};`));
+    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAt} failed verification \\(sequence number ${cutAt + 2} where ${cutAt} was expected .*\\); terminal:carol accepted it at line ${cutAt + 2};.*\n    accepted on \\S+: lines were lost from its end before line ${cutAt}\n`));
     expect(fs.readdirSync(stateDir).filter((name) => name.includes('.damaged-'))).toHaveLength(2);
     expect(inProcess(['journal', 'repair'], 'dave').stdout).toBe(`journal OK: nothing to repair in ${journalFile}\n`);
 
-    // Cut again and repaired at once: the acceptance is itself the first line after the gap.
+    // Cut again and repaired at once: the repair, writing first, journals the cut, then accepts it.
     const more = new Journal(stateDir);
     more.load();
     for (const n of [5, 6, 7]) more.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
@@ -195,7 +247,8 @@ describe('journal verify', () => {
     fs.writeFileSync(journalFile, `${again.slice(0, -2).join('\n')}\n`);
     const erin = inProcess(['journal', 'repair'], 'erin');
     expect(erin.code, `${erin.stdout}${erin.stderr}`).toBe(0);
-    expect(inProcess(['journal', 'verify']).stdout).toMatch(/lines were removed from its end\); terminal:erin accepted it at line/);
+    const cutAgainAt = again.length - 1;
+    expect(inProcess(['journal', 'verify']).stdout).toMatch(new RegExp(`line ${cutAgainAt} failed verification \\(.*removed from the journal's end.*\\); terminal:erin accepted it at line ${cutAgainAt + 1};.*\n    accepted on \\S+: lines were lost from its end before line ${cutAgainAt}\n`));
   });
 
   it('warns, exit 0, of a time earlier than the line before it: the line, both times, by how much; not of a step under a second (in-process)', () => {

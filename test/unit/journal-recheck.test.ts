@@ -53,15 +53,16 @@ describe('a running process whose journal was cut under it', () => {
     journal.onRecordFromElsewhere((record) => seen.push(record.seq));
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     fs.writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
-    // A terminal appends after the cut: it continues after the last line the head saw written.
+    // A terminal appends after the cut: it continues after the last line the head saw written, the cut journaled first.
     const terminal = new Journal(dir);
     terminal.load();
     terminal.append({ type: 'command.received', incident: null, actor: 'terminal:bob', data: { text: 'status' } });
     journal.catchUp();
-    expect(seen).toEqual([7]);
+    expect(seen).toEqual([7, 8]);
     journal.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: '/databox status after' } });
-    const after = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line).seq as number);
-    expect(after).toEqual([1, 2, 3, 7, 8]);
+    const after = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    expect(after.map((record) => record.seq)).toEqual([1, 2, 3, 7, 8, 9]);
+    expect(after[3]).toMatchObject({ type: 'journal.end-cut', data: { lastSeq: 3, headSeq: 6, lost: 3 } });
   });
 });
 
@@ -91,7 +92,7 @@ describe('journal repair on odd journals', () => {
     const { dir, file } = journalWith(3);
     fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8').split('\n')[0]}\n`);
     expect(repair(dir).code).toBe(0);
-    // Line 2 is the acceptance (sequence number 4): the scenario-1 incident follows from line 3, sequence number 5.
+    // Line 2 is the record of the cut (sequence number 4), line 3 the acceptance: the scenario-1 incident follows from line 4.
     const journal = new Journal(dir);
     journal.load();
     const incident = fs.readFileSync(fixtureJournal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as JournalRecord);
@@ -99,8 +100,8 @@ describe('journal repair on odd journals', () => {
     const incidentId = incident.find((r) => r.type === 'incident.opened')?.incident as string;
     const runbooks = loadRunbooks(path.resolve(import.meta.dirname, '..', '..', 'runbooks'));
     const { markdown } = writePostmortem({ stateDir: dir, runbooks, root: fixtureRoot, incidentId });
-    expect(markdown).toMatch(/> \*\*Lines were lost from the journal before line 2\*\* \(the journal ends at line 1, but line 3 was written: lines were removed from its end\), and \*\*terminal:bob\*\* accepted the loss at line 2: what they held cannot be shown\./);
-    expect(markdown).toContain(`| Record | ${incident.length} journal records of this incident, lines 3–${incident.length + 2} of `);
+    expect(markdown).toMatch(/> \*\*Lines were lost from the journal before line 2\*\* \(sequence number 4 where 2 was expected \(a line removed or inserted\?\); as the record at this line says, 2 lines were removed from the journal's end \(records 2–3; .*\), and \*\*terminal:bob\*\* accepted the loss at line 3: what they held cannot be shown\./);
+    expect(markdown).toContain(`| Record | ${incident.length} journal records of this incident, lines 4–${incident.length + 3} of `);
     expect(markdown).toContain('hash chain verified, but for lines lost before line 2, accepted |');
 
     // The head names line 10 (sequence number 12) with another hash: the problem is line 10, and nothing from it on counts.
