@@ -1,6 +1,5 @@
 // The export-rows step kind: keep rows of one table in a Parquet file before they are deleted, checked against a preview and read back.
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { renderedRowCount, rowCount, stepCommon, template } from '../../runbook/step-common.js';
 import { rowsSaid } from '../../plural.js';
@@ -12,6 +11,7 @@ import { keepRows } from './keep-rows.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, withStepDatabase } from './step-database.js';
 import { plainName, tableExists } from './table-exists.js';
+import { makeKeptRowsFolder } from './kept-rows-folder.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -44,7 +44,8 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
   if (fs.existsSync(step.to)) {
     return { status: 'failed', summary: `refusing to overwrite ${step.to}: it already exists`, durationMs: 0, outputs: {}, untouched: true };
   }
-  fs.mkdirSync(path.dirname(step.to), { recursive: true });
+  const unmade = makeKeptRowsFolder(step.to, step.table);
+  if (unmade) return unmade;
   const result = await withStepDatabase(ctx, { target: step.target, writable: false, timeoutMs: step.timeoutMs, explain: outOfMemory(step.table) }, async (session, fail, started) => {
     const expectRows = step.expectRows === undefined ? undefined : Number(step.expectRows);
     if (step.ifTableMissing === 'skip' && !(await tableExists(session, step.table))) {

@@ -1,6 +1,5 @@
 // The restore-rows step kind: put rows an export-rows step kept back into their table: only those not there, or a window exactly.
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { stepCommon, template } from '../../runbook/step-common.js';
 import { quoteIdentifier } from '../../runbook/template.js';
@@ -9,6 +8,7 @@ import type { StepRunContext } from './context.js';
 import { elapsedSince, targetChoice } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
+import { makeKeptRowsFolder } from './kept-rows-folder.js';
 import { keepRows } from './keep-rows.js';
 import { plural, rowsSaid } from '../../plural.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
@@ -76,7 +76,8 @@ function replaceWindow(step: RestoreRowsStep, replace: Replace, ctx: StepRunCont
   if (fs.existsSync(replace.keepTo)) {
     return Promise.resolve({ status: 'failed', summary: `refusing to overwrite ${replace.keepTo}: it already exists`, durationMs: 0, outputs: {}, untouched: true });
   }
-  fs.mkdirSync(path.dirname(replace.keepTo), { recursive: true });
+  const unmade = makeKeptRowsFolder(replace.keepTo, step.table);
+  if (unmade) return Promise.resolve(unmade);
   return withStepDatabase(ctx, { target: step.target, writable: true, timeoutMs: step.timeoutMs }, async (session, fail: Fail, started) => {
     // Before anything is kept aside or deleted: refused here, the window and the kept file are as they were.
     const keys = keyColumns(step.key);
