@@ -3,6 +3,7 @@
 import { shellWord } from '../commands/shell-word.js';
 import { knownGone } from '../disk/known-gone.js';
 import type { Run } from './state.js';
+import { companionSaid, companionSuffixes } from '../duckdb/companion-files.js';
 
 interface MovedAway {
   /** Where it is now: the last place the journal's moves took it. */
@@ -55,11 +56,17 @@ export function movedAwayNote(file: string, runs: Iterable<Run>, exists: (file: 
   const moved = movedAwayFrom(file, runs, exists);
   if (moved.length === 0) return '';
   const each = moved.map((m) => {
-    // A database's log goes back with it, or DuckDB would open the file without the writes only the log holds.
-    const log = exists(`${m.now}.wal`) ? ` && mv -n ${shellWord(`${m.now}.wal`)} ${shellWord(`${file}.wal`)}` : '';
-    return `${m.now} (moved there by ${m.runId}, "${m.stepTitle}"): \`mv -n ${shellWord(m.now)} ${shellWord(file)}${log}\` puts it back`;
+    // A database's logs go back with it (its .wal, and a checkpoint's .wal.checkpoint), or DuckDB would open the file
+    // without the writes only they hold: every one moved aside beside it is named.
+    const logs = companionSuffixes.filter((suffix) => exists(`${m.now}${suffix}`));
+    const alongside = logs.map((suffix) => ` && mv -n ${shellWord(`${m.now}${suffix}`)} ${shellWord(`${file}${suffix}`)}`).join('');
+    const what = logs.length === 0 ? 'it' : `it and ${logs.length === 1 ? 'its log' : 'its logs'} (${logs.map((suffix) => `${m.now}${suffix}`).join(', ')})`;
+    return `${m.now} (moved there by ${m.runId}, "${m.stepTitle}"): \`mv -n ${shellWord(m.now)} ${shellWord(file)}${alongside}\` puts ${what} back`;
   });
-  // A log left at the path would be replayed into whatever file is put back beside it.
-  const lone = exists(`${file}.wal`) ? ` A write-ahead log is at ${file}.wal now: DuckDB would replay it into a file put back beside it, so move it aside first.` : '';
+  // A log left at the path would be replayed into (or, a checkpoint's, deleted beside) whatever file is put back there.
+  const lone = companionSuffixes
+    .filter((suffix) => exists(`${file}${suffix}`))
+    .map((suffix) => ` A log is at ${file}${suffix} now, ${companionSaid(`${file}${suffix}`)}, so move it aside first.`)
+    .join('');
   return ` The bot moved ${moved.length === 1 ? 'a file' : 'files'} away from ${file} that ${moved.length === 1 ? 'is' : 'are'} still where it left ${moved.length === 1 ? 'it' : 'them'}: ${each.join('; ')}.${lone}`;
 }
