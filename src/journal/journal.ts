@@ -1108,6 +1108,8 @@ export class Journal {
   private recordMissingHead(): void {
     if (this.missingHeadJournaled || this.offset === 0 || fs.existsSync(headFile(this.file))) return;
     this.appendLocked({ type: headMissingType, incident: null, data: headMissingData(lineCountOf(this.file), this.lastLine.hash) }, {});
+    // Once, written or kept in memory until the disk takes it (a kept event is not replayed here, so not seen above).
+    this.missingHeadJournaled = true;
     this.verifyAgain();
   }
 

@@ -123,6 +123,15 @@ describe('journal verify', () => {
     expect(fs.readFileSync(journalFile, 'utf8').match(/"type":"journal\.head-missing"/g)).toHaveLength(1);
   });
 
+  it('keeps one record of a missing head while the disk takes no writes, not one per append (in-process)', () => {
+    fs.writeFileSync(journalFile, `${fixtureLines.slice(0, 30).join('\n')}\n`);
+    // A full disk: every write comes up short, so events are kept in memory until there is room.
+    const full = new Journal(stateDir, undefined, undefined, { write: () => 0 });
+    full.load();
+    for (const n of [1, 2, 3]) full.append({ type: 'command.received', incident: null, actor: 'U0OPERATOR', data: { text: `/databox status ${n}` } });
+    expect(full.keptEvents().map((event) => event.type)).toEqual(['journal.head-missing', 'command.received', 'command.received', 'command.received']);
+  });
+
   it('hands the postmortem the lines past unrepaired damage as the verification read them, each once (in-process)', () => {
     // Damage in the middle: the lines from the bad one on are read by the verification, and shown once.
     const edited = [...fixtureLines];
