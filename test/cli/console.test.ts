@@ -85,7 +85,7 @@ describe('console mode', () => {
   it('refuses a wrong hash: nothing runs, the refusal is journaled, the plan keeps waiting', async () => {
     const result = await runCliProcess(recoverA, { env, answer: (prompt) => otherHash(hashIn(prompt)) });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^refused: typed "[0-9a-f]{8}", which is not the plan's hash [0-9a-f]{8}; nothing was run\. The plan is still waiting until \d\d:\d\d UTC\.\n$/);
+    expect(result.stderr).toMatch(/^refused: typed "[0-9a-f]{8}", which is not the plan's hash [0-9a-f]{8}; nothing was run\. The plan is still waiting until (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\.\n$/);
     expect(fs.existsSync(checkout.databasePath)).toBe(true);
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(calls()).toEqual([]);
