@@ -59,6 +59,8 @@ export interface BotOptions {
   slackRetryDelayMs?: (attempt: number) => number;
   /** The least time between two updates of the same Slack message (tests shorten it; see outbox.ts). */
   slackUpdateIntervalMs?: number;
+  /** The wait before Socket Mode's first try again to connect, longer by as much after each failure (tests shorten it; see app.ts). */
+  socketModeRetryMs?: number;
   /** Start the DuckDB reader and session threads and the command host once listening, not at the first diagnosis (default true). */
   startThreadsEarly?: boolean;
   /** How the journal writes its file (tests fill the disk at a chosen moment). */
@@ -185,6 +187,7 @@ export function createBot(options: BotOptions): Bot {
       misshapen: (sender, reason) => service.recordRefusal(sender, { reason }),
     },
     () => lasting.tokenRefused(),
+    options.socketModeRetryMs,
   );
   // Registered before the journal loads, so outages in progress are rebuilt from it and not alerted about again.
   const watch = new WatchService({

@@ -39,8 +39,10 @@ export interface RefusedRequests {
  * `tokenRefused`: Slack's lasting refusal of the bot token while it lasts, for /healthz to report. Reported, not failed:
  * an orchestrator restarting the bot for it would gain nothing (a start with that token stops at once, naming it) and
  * end what still works without Slack (runs under way, the journal, the watchers, a terminal sharing the journal).
+ * `socketModeRetryMs`: the Socket Mode client's wait before its first try again, longer by as much after each failure
+ * (its ping's wait for an answer too); Bolt's 5 s unless a test shortens it.
  */
-export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests, tokenRefused: () => TokenRefused | undefined = () => undefined): App {
+export function createSlackApp(config: Config, logger: Logger, clientOptions: WebClientOptions = {}, refused?: RefusedRequests, tokenRefused: () => TokenRefused | undefined = () => undefined, socketModeRetryMs = 5_000): App {
   const { slack } = config;
   if (!slack.botToken) throw new Error('SLACK_BOT_TOKEN is required to run the Slack bot');
   const apiUrl = slack.apiUrl ? (slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`) : undefined;
@@ -59,7 +61,7 @@ export function createSlackApp(config: Config, logger: Logger, clientOptions: We
   if (slack.appToken) {
     // Built as Bolt builds it for socketMode: true, with clientOptions (SLACK_API_URL) handed on to the Socket Mode client,
     // so apps.connections.open goes there; built here to hear which address each connection is made to.
-    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, installerOptions: { clientOptions: common.clientOptions } });
+    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, clientPingTimeout: socketModeRetryMs, installerOptions: { clientOptions: common.clientOptions } });
     // undici's channels are listened to while the receiver runs (a start that fails runs no more): every listener a
     // bot's start adds, its stop removes.
     const start = receiver.start.bind(receiver);
