@@ -3,10 +3,13 @@ import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { FetchFunction } from '@slack/web-api';
 import { createBot, type Bot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedactor } from '../../src/redact.js';
+import { webApiPolicy } from '../../src/slack/app.js';
+import { CallsInFlight } from './calls-in-flight.js';
 import type { Checkout } from './databox-checkout.js';
 import { standinBin } from './databox-checkout.js';
 import { blockActionBody, postSigned, signingSecret, slashCommandBody, viewSubmissionBody } from './signed-request.js';
@@ -89,7 +92,21 @@ export async function startBot(
   // (startup, crash-restart, state-dir-trouble) start them as the bot does, once it listens.
   // The command host from dist/ (built by the global setup from these sources): under tsx each bot's host took four times
   // the CPU to start, a tenth of the suite's. src/main.ts and the CLI, run as processes, are dist/ throughout.
-  const bot = createBot({ config, logger, clock, sweepMs, clientOptions: { retryConfig: { retries: 0 } }, slackRetryDelayMs: () => 200, slackUpdateIntervalMs: 50, startThreadsEarly: false, commandHostBuilt, ...options });
+  // Calls counted on their way to Slack, for settle(): some are not waited for by any job (a clicker told something).
+  const calls = new CallsInFlight();
+  const clientOptions = options.clientOptions ?? { retryConfig: { retries: 0 } };
+  const bot = createBot({
+    config,
+    logger,
+    clock,
+    sweepMs,
+    slackRetryDelayMs: () => 200,
+    slackUpdateIntervalMs: 50,
+    startThreadsEarly: false,
+    commandHostBuilt,
+    ...options,
+    clientOptions: { ...clientOptions, fetch: calls.track(clientOptions.fetch ?? (webApiPolicy.fetch as FetchFunction)) },
+  });
   const server = await bot.start(0);
   const { port } = server?.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -108,12 +125,14 @@ export async function startBot(
       postSigned(url, viewSubmissionBody({ user, callbackId: view.callback_id, privateMetadata: view.private_metadata, values })),
     async settle() {
       // A click's job is queued after its ack: wait for the listeners to return (each queues its work before it does),
-      // then for the queue. Again, a few times: a job may answer with another request's work (a modal's submission).
+      // then for the queue, the outbox and the calls to Slack no job waits for. Again, a few times: a job may answer
+      // with another request's work (a modal's submission), and a call's answer may start more work.
       for (let i = 0; i < 3; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setImmediate(resolve));
         await bot.listenersIdle();
         await bot.queue.idle();
         await bot.outbox.idle();
+        await calls.idle();
       }
       // A command's line waits a moment for company (a background commit): on disk now, for a test that reads the file.
       await bot.journal.flushed();
