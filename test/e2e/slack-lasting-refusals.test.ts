@@ -71,7 +71,7 @@ describe("Slack's lasting refusals", () => {
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(
       new RegExp(
-        `^:warning: Plan \`${id}\` \\(Path A: [^)]*\\) could not be posted in its incident's thread: Slack refused it \\(channel_not_found\\): the bot cannot see the channel: it is private and the bot is not in it \\(invite it with /invite @databox-bot\\), or it was deleted\\. It waits for approval all the same until it expires at \\d\\d:\\d\\d UTC, shown nowhere in Slack: `,
+        `^:warning: Plan \`${id}\` \\(Path A: [^)]*\\) could not be posted in its incident's thread: Slack refused it \\(channel_not_found\\): the bot cannot see the channel: it is private and the bot is not in it \\(invite it with /invite @databox-bot\\), or it was deleted\\. It waits for approval all the same until it expires (?:on \\d{4}-\\d\\d-\\d\\d )?at \\d\\d:\\d\\d UTC, shown nowhere in Slack: `,
       ),
     );
     expect(told[0]).toContain(`a terminal approves it, \`npm run --silent cli -- approve ${id} ${hash} --approver "$USER"\`, or rejects it, \`npm run --silent cli -- reject ${id} ${hash}\`.`);
