@@ -1,0 +1,139 @@
+// `npm start`'s prestart on a production host: it builds dist/ only when it is missing or stale, and when it cannot build
+// (TypeScript not installed, a read-only code folder) says so in one line and starts the build that is there.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/main-process.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) {
+    eachFile(dir, (file, isDirectory) => fs.chmodSync(file, isDirectory ? 0o755 : 0o644));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Calls `each` for the target and everything under it, never following a symlink (node_modules is one). */
+function eachFile(target: string, each: (file: string, isDirectory: boolean) => void): void {
+  const stat = fs.lstatSync(target);
+  if (stat.isSymbolicLink()) return;
+  each(target, stat.isDirectory());
+  if (stat.isDirectory()) for (const name of fs.readdirSync(target)) eachFile(path.join(target, name), each);
+}
+
+/** Every run ends at the bot's first check, which proves the start ran the built bot without starting it for real. */
+const botRan = 'databox-bot: invalid configuration: SLACK_BOT_TOKEN is required to start the Slack bot';
+const hourAgo = new Date(Date.now() - 3_600_000);
+const halfHourAgo = new Date(Date.now() - 1_800_000);
+
+/** The project's dependencies without TypeScript, as `npm ci --omit=dev` leaves them (what else it omits is not used here). */
+function productionNodeModules(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-build-modules-'));
+  temps.push(dir);
+  const all = path.join(projectRoot, 'node_modules');
+  for (const name of fs.readdirSync(all)) {
+    if (name === 'typescript' || name === '@typescript' || name === '.bin') continue;
+    fs.symlinkSync(path.join(all, name), path.join(dir, name));
+  }
+  return dir;
+}
+
+function setTimes(target: string, when: Date): void {
+  eachFile(target, (file) => fs.utimesSync(file, when, when));
+}
+
+/** A copy of the bot's folder as a deploy has it: its sources an hour old, dist/ (when `built`) built half an hour ago. */
+function botFolder(options: { built: boolean; typescript: boolean }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-build-'));
+  temps.push(dir);
+  for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'handlers', 'scripts']) {
+    fs.cpSync(path.join(projectRoot, name), path.join(dir, name), { recursive: true });
+    setTimes(path.join(dir, name), hourAgo);
+  }
+  if (options.built) {
+    for (const name of ['src', 'handlers']) fs.cpSync(path.join(projectRoot, 'dist', name), path.join(dir, 'dist', name), { recursive: true });
+    setTimes(path.join(dir, 'dist'), halfHourAgo);
+  }
+  fs.symlinkSync(options.typescript ? path.join(projectRoot, 'node_modules') : productionNodeModules(), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Read-only for its owner: dirs r-x, files r--, as for a service user on a root-owned checkout. */
+function makeReadOnly(target: string): void {
+  eachFile(target, (file, isDirectory) => fs.chmodSync(file, isDirectory ? 0o555 : 0o444));
+}
+
+let home: string;
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-build-home-'));
+  temps.push(home);
+});
+
+/** `npm start` in the folder, without root's powers when the tests run as root (no file mode stops root otherwise). */
+function npmStart(folder: string) {
+  const dropRootPowers = process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-all', '--inh-caps', '-all', '--'] : [];
+  const [command, ...args] = [...dropRootPowers, 'npm', 'start'];
+  return execa(command as string, args, {
+    cwd: folder,
+    // Without the node_modules/.bin folders npx and vitest put on PATH: npm adds the bot's own, as an operator's shell has it.
+    env: { PATH: (process.env.PATH ?? '').split(':').filter((dir) => !dir.includes('node_modules')).join(':'), HOME: home, npm_config_update_notifier: 'false', DATABOX_ROOT: folder, DATABOX_STATE_DIR: path.join(home, 'var') },
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout: 170_000,
+  });
+}
+
+const mainMtime = (folder: string) => Math.round(fs.statSync(path.join(folder, 'dist', 'src', 'main.js')).mtimeMs);
+
+describe('npm start builds dist/ only when it must', () => {
+  it('starts an up-to-date dist/ without compiling anything', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    const result = await npmStart(folder);
+    expect(result.stderr).toContain(botRan);
+    expect(mainMtime(folder), 'dist/ was built again').toBe(halfHourAgo.getTime());
+  });
+
+  it('compiles a dist/ older than the TypeScript, then starts it', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    const result = await npmStart(folder);
+    expect(result.stderr).toContain(botRan);
+    expect(mainMtime(folder)).toBeGreaterThan(halfHourAgo.getTime());
+  });
+
+  it('says in one line that TypeScript is not installed, and how to build, when there is no dist/ (npm ci with NODE_ENV=production)', async () => {
+    const folder = botFolder({ built: false, typescript: false });
+    const result = await npmStart(folder);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).not.toContain(botRan);
+    expect(result.stderr).toContain(
+      `databox-bot: dist/ is not built and cannot be built here: TypeScript's compiler (tsc, a dev dependency) is not installed: npm ci left out the dev dependencies (--omit=dev, or NODE_ENV=production). Run \`npm ci\` (with the dev dependencies) and \`npm run build\` in ${folder}, then \`npm start\``,
+    );
+    expect(result.all).not.toContain('tsc: not found');
+  });
+
+  it('starts the dist/ there is, saying so, when TypeScript is not installed to build a newer one', async () => {
+    const folder = botFolder({ built: true, typescript: false });
+    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    const result = await npmStart(folder);
+    expect(result.stderr).toContain(
+      "databox-bot: src/config.ts changed since dist/ was built, which cannot be rebuilt here: TypeScript's compiler (tsc, a dev dependency) is not installed",
+    );
+    expect(result.stderr).toContain('Starting the existing build; run `npm run build` where it can be, to start the new code');
+    expect(result.stderr).toContain(botRan);
+  });
+
+  it('starts the dist/ there is, saying so in one line, when the code folder is read-only', async () => {
+    const folder = botFolder({ built: true, typescript: true });
+    fs.utimesSync(path.join(folder, 'src', 'config.ts'), new Date(), new Date());
+    makeReadOnly(folder);
+    const result = await npmStart(folder);
+    expect(result.all, 'tsc says on stdout it cannot write').not.toContain('TS5033');
+    expect(result.stderr).toContain(`databox-bot: src/config.ts changed since dist/ was built, which cannot be rebuilt here: ${path.join(folder, 'dist', 'src')} is not writable by this user`);
+    expect(result.stderr).toContain(botRan);
+    expect(mainMtime(folder)).toBe(halfHourAgo.getTime());
+  });
+});
