@@ -99,8 +99,9 @@ EXPOSE 3000
 
 # HTTP mode: GET /healthz on PORT must answer 200. Socket Mode has no HTTP listener to probe, so when
 # SLACK_APP_TOKEN is set the check passes as long as the process is running (the container exits
-# if the bot does). If you override PORT, the check follows it.
+# if the bot does). The check reads its settings as the bot does, the environment and then /app/.env when one is
+# mounted there, so a PORT or SLACK_APP_TOKEN set in either is followed; a failed check says why in `docker inspect`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "if (process.env.SLACK_APP_TOKEN) process.exit(0); fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));"]
+  CMD ["node", "dist/src/healthcheck.js"]
 
 CMD ["node", "dist/src/main.js"]

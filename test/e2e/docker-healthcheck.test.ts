@@ -1,0 +1,66 @@
+// The Dockerfile's HEALTHCHECK, run as Docker runs it in the image's /app: it reads the settings the bot reads, ./.env too.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, projectRoot, waitForHealthz } from '../helpers/main-process.js';
+import { blockNetwork } from '../helpers/no-network.js';
+import { signingSecret } from '../helpers/signed-request.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-healthcheck-'));
+
+blockNetwork();
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** The exec form of the Dockerfile's HEALTHCHECK CMD (a JSON array, possibly continued over lines). */
+function healthcheckCommand(): string[] {
+  const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const cmd = /^HEALTHCHECK\b.*?\bCMD\s+(\[.*\])\s*$/m.exec(dockerfile);
+  if (!cmd) throw new Error('the Dockerfile has no HEALTHCHECK with an exec-form CMD');
+  return JSON.parse(cmd[1] as string) as string[];
+}
+
+/** A folder laid out as the image's /app (dist/, node_modules/), with the .env an operator mounted at /app/.env. */
+function appFolder(dotEnv: string): string {
+  const app = fs.mkdtempSync(path.join(work, 'app-'));
+  for (const name of ['dist', 'node_modules']) fs.symlinkSync(path.join(projectRoot, name), path.join(app, name));
+  fs.writeFileSync(path.join(app, '.env'), dotEnv);
+  return app;
+}
+
+describe("the image's HEALTHCHECK", () => {
+  it('asks /healthz on the PORT set in /app/.env only, as the bot listens there, and fails once the bot is gone', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const port = await freePort();
+    const app = appFolder(`SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_SIGNING_SECRET=${signingSecret}\nPORT=${port}\n`);
+    // The container's environment (docker run -e, the image's ENV) without PORT or a Slack credential: those are in .env.
+    const env = { PATH: process.env.PATH ?? '', HOME: work, SLACK_API_URL: slack.apiUrl, DATABOX_ROOT: work, DATABOX_STATE_DIR: path.join(work, 'var') };
+    const [command, ...args] = healthcheckCommand();
+    const check = () => execa(command as string, args, { cwd: app, env, extendEnv: false, reject: false, timeout: 60_000 });
+    const bot = execa(process.execPath, ['dist/src/main.js'], { cwd: app, env, extendEnv: false, reject: false, forceKillAfterDelay: 60_000 });
+    try {
+      expect(await waitForHealthz(port)).toBe(200);
+      const healthy = await check();
+      expect({ exitCode: healthy.exitCode, stderr: healthy.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    } finally {
+      bot.kill('SIGTERM');
+      await bot;
+      await slack.stop();
+    }
+    const gone = await check();
+    expect(gone.exitCode).toBe(1);
+    expect(gone.stderr).toContain(`http://127.0.0.1:${port}/healthz did not answer`);
+  });
+
+  it('passes in Socket Mode, the app token set in /app/.env only, with no HTTP listener to ask', async () => {
+    const app = appFolder('SLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_APP_TOKEN=xapp-1-abc\n');
+    const [command, ...args] = healthcheckCommand();
+    const result = await execa(command as string, args, { cwd: app, env: { PATH: process.env.PATH ?? '', HOME: work }, extendEnv: false, reject: false, timeout: 60_000 });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+  });
+});
