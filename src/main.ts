@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, unreadSettingsWarning } from './config.js';
+import { dagsterHomeUnsetWarning } from './dagster-home-unset.js';
 import { dagsterUrlClash } from './dagster-url-clash.js';
 import { loadDotEnv } from './env-file.js';
 import { describeHolder, InstanceLock, InstanceLockHeld } from './instance-lock.js';
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const noDagsterHome = dagsterHomeUnsetWarning(process.env, bot.service.scenarios(), config.dagster.daemonStart);
+  if (noDagsterHome) logger.warn({ dagsterDaemonStart: config.dagster.daemonStart.join(' ') }, noDagsterHome);
   // Before the start: a stop asked for while it is still starting (a busy machine, a quick redeploy) is still graceful.
   // A second signal during the stop (an impatient Ctrl-C) neither starts another stop nor kills the one under way.
   let stopping = false;

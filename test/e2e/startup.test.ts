@@ -244,8 +244,9 @@ describe('npm start', () => {
     const child = execa(process.execPath, mainArgs, {
       cwd: work,
       // One of the two as .env.example leaves DATABOX_ROOT (empty): the start says what it takes instead.
-      // And the other on MotherDuck with no token: said at the start, not at the first diagnosis.
-      env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '', DATABOX_BACKEND: 'motherduck' } : {}), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+      // And the other on MotherDuck with no token: said at the start, not at the first diagnosis; and without DAGSTER_HOME,
+      // which the daemon scenario 4's path A starts needs.
+      env: { ...baseEnv, ...(signal === 'SIGHUP' ? { DATABOX_ROOT: '', DATABOX_BACKEND: 'motherduck' } : { DAGSTER_HOME: path.join(work, '.dagster') }), SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
       extendEnv: false,
       reject: false,
       // execa follows SIGTERM with SIGKILL after 5 s; the bot's own stop may take its grace periods on a loaded machine.
@@ -280,6 +281,9 @@ describe('npm start', () => {
       const noToken = 'DATABOX_BACKEND=motherduck but MOTHERDUCK_TOKEN is not set: every MotherDuck diagnosis, guard and step will fail until it is; set it where the bot runs';
       if (signal === 'SIGHUP') expect(String(result.stdout)).toContain(noToken);
       else expect(String(result.stdout)).not.toContain(noToken);
+      const noDagsterHome = 'DAGSTER_HOME is not set: the Dagster daemon that schedule path a starts';
+      if (signal === 'SIGHUP') expect(String(result.stdout)).toContain(noDagsterHome);
+      else expect(String(result.stdout)).not.toContain(noDagsterHome);
     }
   });
 });
