@@ -3,10 +3,17 @@
 # databox-bot container image.
 #
 #   docker build -t databox-bot .
-#   docker run --rm --init --stop-timeout 30 --hostname databox-bot --env-file .env \
-#     -e DATABOX_ROOT=/databox -v /srv/databox:/databox \
-#     -v databox-bot-state:/var/lib/databox-bot \
-#     databox-bot
+#   docker run -d --name databox-bot --hostname databox-bot --init --stop-timeout 30 \
+#     --user "$(id -u dagster):$(id -g dagster)" --pid=host --add-host=host.docker.internal:host-gateway \
+#     --env-file .env -e DATABOX_ROOT=/databox -e DAGSTER_HOME=/databox/.dagster \
+#     -e DAGSTER_URL=http://host.docker.internal:3000 \
+#     -v /srv/databox:/databox -v databox-bot-state:/var/lib/databox-bot -v databox-bot-uv:/home/node \
+#     databox-bot-site
+#
+# README.md's "Docker" section says why each of these, and how to create the two volumes for the stack's user and fill
+# databox-bot-uv once per deploy (uv sync) so no incident downloads Python. In short: --user, the files the bot creates
+# in the checkout belong to the stack's user; --pid=host, the bot sees the host's processes that hold the DuckDB file
+# (/proc/locks lists only the container's own PID namespace); DAGSTER_URL, 127.0.0.1 would be the container itself.
 #
 # --hostname: a plan's process is recorded with the host it ran on. A container recreated under the same name (one bot
 # per state volume) finds a plan the old one was killed in as gone, and records it as interrupted at its start; under a
@@ -29,14 +36,16 @@
 # This image holds neither the checkout nor those tools:
 #   * Mount the checkout at /databox and set DATABOX_ROOT=/databox (otherwise DATABOX_ROOT defaults
 #     to the working directory, /app, which is the bot itself). The checkout must be writable by the
-#     `node` user (uid 1000): uv creates .venv there and the recovery paths move database files.
+#     container's user (run it as the stack's own with --user): the recovery paths move database files there.
+#     uv keeps the project's environment, its cache and its Pythons under /home/node (the ENV below), not in the
+#     checkout's .venv, which belongs to the host's Python: keep /home/node on a volume and warm it once per deploy.
 #   * Put `uv` and `task` on PATH, in one of two ways:
 #     a) build a site image FROM this one that adds them, for example:
 #
 #          FROM databox-bot
 #          USER root
-#          # uv (and uvx) from Astral's image; uv downloads a managed Python on first use
-#          # into the node user's home unless the checkout pins a system one.
+#          # uv (and uvx) from Astral's image; uv downloads a managed Python on first use into
+#          # UV_PYTHON_INSTALL_DIR (below), unless the checkout pins a system one.
 #          COPY --from=ghcr.io/astral-sh/uv:latest /uv /uvx /usr/local/bin/
 #          # task (go-task): a single static binary from its GitHub release (pin the one you use;
 #          # task_linux_arm64.tar.gz on arm64 hosts).
@@ -90,6 +99,16 @@ COPY runbooks ./runbooks
 # The journal (journal.jsonl) and the full outputs of steps live in the state directory: keep it on a volume.
 RUN mkdir -p /var/lib/databox-bot && chown node:node /var/lib/databox-bot
 VOLUME ["/var/lib/databox-bot"]
+
+# uv, in a site image that adds it: the project's environment outside the checkout (its .venv is the host's, built
+# for the host's Python; syncing it here would break the host's Dagster), and the cache and managed Pythons beside it on
+# one file system, so uv links rather than copies. All under HOME, set here because a --user uid the image does not
+# know would get HOME=/. Mount a volume on /home/node: otherwise the first `uv run` of an incident downloads into the
+# container's layer.
+ENV HOME=/home/node \
+    UV_PROJECT_ENVIRONMENT=/home/node/venv \
+    UV_CACHE_DIR=/home/node/.cache/uv \
+    UV_PYTHON_INSTALL_DIR=/home/node/.local/share/uv/python
 
 # The code under /app stays owned by root and read-only for the bot.
 USER node
