@@ -10,6 +10,7 @@ import { AlreadyDecided, type IncidentState, type Run } from './state.js';
 import { journalRepairCommand } from '../commands/paste-able.js';
 import type { Runbook } from '../runbook/schema.js';
 import { planPathGone } from './path-gone.js';
+import { frontEndsCrossed } from './front-ends-crossed.js';
 
 export interface ApprovalsDeps {
   config: Config;
@@ -107,7 +108,7 @@ export class Approvals {
       const run = this.deps.state.runs.get(runId);
       decision = run ? check(run) : decision;
       // An approval records the full hash of the plan it binds to.
-      if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' ? { runId, hash: run?.hash } : { runId } };
+      if (decision.ok) return { type, incident: run?.incidentId, actor, data: type === 'run.approved' && run ? { runId, hash: run.hash, ...this.approvalContext(run, actor) } : { runId } };
       if (!decision.ok && decision.expired && run?.status === 'pending') return { type: 'run.expired', incident: run.incidentId, actor: this.deps.actor, data: { runId, by: actor } };
       // The journal keeps the reason as text, each person by their id; front ends render the refusal itself.
       return { type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: tried, reason: decision.ok ? '' : renderSaid(decision.reason) } };
@@ -119,6 +120,12 @@ export class Approvals {
       this.deps.journal.append({ type: 'approval.refused', incident: run?.incidentId ?? null, actor, data: { runId, decision: tried, reason: renderSaid(decision.reason) } });
     }
     return { ...decision, run };
+  }
+
+  /** What the approval's line records beside the plan: the two-person rule left unchecked across front ends. */
+  private approvalContext(run: Run, approver: string): { crossesFrontEnds?: string } {
+    const crossed = frontEndsCrossed(run, approver, this.deps.config.allowSelfApproval);
+    return crossed ? { crossesFrontEnds: crossed } : {};
   }
 
   private expire(run: Run): void {

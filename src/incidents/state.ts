@@ -88,6 +88,8 @@ export interface Run {
   status: RunStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /** Approved at the other front end than it was requested at, where the two-person rule cannot be checked (front-ends-crossed.ts). */
+  crossesFrontEnds?: string;
   /**
    * The parameters it goes without because its diagnosis found nothing to give for them (knownEmpty), as of when, and
    * until when that holds: approved after, it is refused (see path-requires.ts).
@@ -307,7 +309,9 @@ export class IncidentState {
         break;
       // A decision only moves a pending plan: a late or replayed line can never undo one already taken.
       case 'run.approved':
-        if (run?.status === 'pending') Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at });
+        if (run?.status === 'pending') {
+          Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at, ...(typeof data.crossesFrontEnds === 'string' ? { crossesFrontEnds: data.crossesFrontEnds } : {}) });
+        }
         break;
       case 'run.rejected':
         if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });

@@ -578,7 +578,7 @@ function timelineEntry(record: JournalRecord, state: IncidentState, root: string
     case 'unlock.requested':
       return `${at} ${who(record.actor)} asked to **unlock** \`${plain(String(data.runId ?? ''))}\`, left ${plain(String(data.was ?? ''))}, for a second person to approve`;
     case 'run.approved':
-      return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}`;
+      return `${at} ${who(record.actor)} **approved** ${run ? `${runLabel(run)} (\`${run.id}\`, plan \`${shortHash(run.hash)}\`)` : `\`${plain(String(data.runId))}\``}${run ? `, ${formatDuration(between(run.proposedAt, record.at))} after it was proposed` : ''}${typeof data.crossesFrontEnds === 'string' ? ` (${plain(data.crossesFrontEnds)})` : ''}`;
     case 'run.rejected':
       return `${at} ${who(record.actor)} **rejected** ${run ? `${runLabel(run)} (\`${run.id}\`)` : `\`${plain(String(data.runId))}\``}; nothing of it ran`;
     case 'run.expired':
@@ -723,7 +723,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.rejected'])}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}${runMark(run, ['run.proposed', 'run.expired'])}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.approved'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);

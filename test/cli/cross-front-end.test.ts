@@ -171,4 +171,25 @@ describe('one journal for Slack and the terminal', () => {
     expect(records.find((r) => r.type === 'incident.ref')?.data).toEqual({ frontEnd: 'slack', ref: { channel: 'C0INCIDENTS', ts: '1713595300.000200' } });
     expect(records.find((r) => r.type === 'run.approved')?.actor).toBe('U0BOB');
   });
+
+  it('a plan requested at one front end and approved at the other says on the record that the two-person rule could not be checked', async () => {
+    const { incident } = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'terminal:alice', 'terminal');
+    const { run: fromTerminal } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'a', params: {}, incident: incident.id }, 'terminal:alice', 'terminal');
+    // Slack's U0ALICE may be the alice who typed at the terminal: nothing can tell.
+    expect(service.approve(fromTerminal?.id as string, fromTerminal?.hash as string, 'U0ALICE').ok).toBe(true);
+    const approved = journalRecords().filter((r) => r.type === 'run.approved');
+    expect(approved.map((r) => (r.data as { crossesFrontEnds?: string }).crossesFrontEnds)).toEqual([
+      'requested at a terminal, approved in Slack: the bot cannot tell whether they are the same person',
+    ]);
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident.id });
+    expect(markdown).toMatch(/- Approved by \*\*U0ALICE\*\* at \d\d:\d\d:\d\d \(requested at a terminal, approved in Slack: the bot cannot tell whether they are the same person\)/);
+    expect(markdown).toMatch(/\*\*U0ALICE\*\* \*\*approved\*\* Path A.*\(requested at a terminal, approved in Slack: the bot cannot tell whether they are the same person\)/);
+
+    expect((await service.executeApproved(fromTerminal?.id as string)).status).toBe('succeeded');
+    const other = await service.start({ verb: 'diagnose', scenario: 'duckdb', params: {} }, 'U0CAROL', 'slack', fromChannel('C0INCIDENTS'));
+    const { run: fromSlack } = await service.start({ verb: 'recover', scenario: 'duckdb', path: 'b', params: { backup: checkout.backup }, incident: other.incident.id }, 'U0CAROL', 'slack', fromChannel('C0INCIDENTS'));
+    expect(service.approve(fromSlack?.id as string, fromSlack?.hash as string, 'terminal:dave').ok).toBe(true);
+    const again = journalRecords().filter((r) => r.type === 'run.approved').at(-1);
+    expect((again?.data as { crossesFrontEnds?: string }).crossesFrontEnds).toBe('requested in Slack, approved at a terminal: the bot cannot tell whether they are the same person');
+  });
 });
