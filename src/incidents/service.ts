@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
-import { IncidentAbandoned, UserError } from '../errors.js';
+import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
@@ -587,6 +587,10 @@ export class IncidentService {
       refuseIfLocked(this.deps.state, render(rb.lockKey, values));
       await this.executor.checkGuards(this.resolveAll(recovery.guards, values, true));
       if (!existing) this.refuseWhatWouldStop(recovery.steps, values);
+      // The same recover typed again without incident= (as a refusal's advice says to) finds the plan the first one left
+      // waiting, rather than opening a second incident with the same plan.
+      const typedBefore = existing ? undefined : await this.samePlanOfATypedRecover(rb, recovery, params, render(rb.lockKey, values), actor);
+      if (typedBefore) return { incident: this.incident(typedBefore.incidentId), run: typedBefore, alreadyWaiting: true };
       const incident = existing ?? (await this.openIncident(rb.id, actor, origin, openedFrom));
       const known = new Set(incident.runs.map((run) => run.id));
       const run = await this.proposeRecovery(incident, recovery, params, actor, existing && this.typedContinues(existing, rb, recovery));
@@ -813,8 +817,37 @@ export class IncidentService {
   }
 
   /** Proposes a recovery whose parameters and guards start() has just checked: nothing is checked twice. */
-  private proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
-    return this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, continues));
+  private async proposeRecovery(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
+    // Allowed to propose, it always returns a plan: the one found waiting or a new one.
+    return (await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, continues))) as Run;
+  }
+
+  /**
+   * A plan still waiting in an incident opened by a recover typed without incident= (no diagnosis in it) of the same
+   * runbook, path, parameters and database, that this recover would make again: found as a second click finds its plan
+   * (samePlanWaiting), and shown. Undefined when there is none, or when that incident's plan could no longer be made.
+   */
+  private async samePlanOfATypedRecover(rb: Runbook, recovery: RecoveryPath, params: ParameterValues, lockKey: string, actor: string): Promise<Run | undefined> {
+    const raw = JSON.stringify(Object.entries(rawParameters(params)).sort());
+    const candidates = [...this.deps.state.runs.values()].filter(
+      (r) =>
+        r.kind === 'recovery' &&
+        r.status === 'pending' &&
+        r.pathId === recovery.id &&
+        r.lockKey === lockKey &&
+        JSON.stringify(Object.entries(r.params).sort()) === raw &&
+        this.incident(r.incidentId).scenario === rb.id &&
+        !this.incident(r.incidentId).runs.some((other) => other.kind === 'diagnosis'),
+    );
+    for (const candidate of candidates) {
+      const incident = this.incident(candidate.incidentId);
+      const found = await this.oneProposalAtATime(incident.id, () => this.proposeRecoveryNow(incident, recovery, params, actor, undefined, false)).catch((error: unknown) => {
+        if (isUserError(error)) return undefined;
+        throw error;
+      });
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -832,7 +865,8 @@ export class IncidentService {
     return next;
   }
 
-  private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string): Promise<Run> {
+  /** `mayPropose` false: only the same plan found waiting is returned (and shown), nothing new is proposed. */
+  private async proposeRecoveryNow(incident: Incident, recovery: RecoveryPath, params: ParameterValues, actor: string, continues?: string, mayPropose = true): Promise<Run | undefined> {
     const rb = this.runbook(incident.scenario);
     const pathId = recovery.id;
     const values = this.templateValues(incident, params);
@@ -872,6 +906,7 @@ export class IncidentService {
       await this.showWaitingPlan(waiting);
       return waiting;
     }
+    if (!mayPropose) return undefined;
     const run = await this.propose(incident, actor, {
       kind: 'recovery',
       pathId,

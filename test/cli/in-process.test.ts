@@ -221,6 +221,22 @@ describe('refusals and exit codes', () => {
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(true);
   });
 
+  it('the same recover typed again without incident=, as its refusal advises, is the plan it left waiting, approved there', async () => {
+    const { checkout, env } = await newCheckout();
+    const command = ['recover', 'duckdb', 'path=b', `backup=${checkout.backup}`];
+    const first = await cli(env, command);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('or run this command again at a terminal');
+    const again = await cli(env, [...command, '--approver', 'bob'], promptedHash);
+    expect(again.code).toBe(0);
+    const records = journal(checkout);
+    expect(records.filter((r) => r.type === 'incident.opened')).toHaveLength(1);
+    const proposed = records.filter((r) => r.type === 'run.proposed' && (r.data as any).run.kind === 'recovery');
+    expect(proposed).toHaveLength(1);
+    expect(records.find((r) => r.type === 'run.approved')?.data).toMatchObject({ runId: (proposed[0]?.data as any).runId });
+    expect(again.stdout).toContain(`Plan ${(proposed[0]?.data as any).runId} ·`);
+  });
+
   it('asks who approves when --approver is missing, and records that name', async () => {
     const { checkout, env } = await newCheckout();
     const asked: string[] = [];
