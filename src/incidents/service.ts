@@ -5,6 +5,7 @@ import path from 'node:path';
 import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
+import { journalNamed } from './journal-named.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
@@ -253,14 +254,14 @@ export class IncidentService {
   incident(id: string): Incident {
     this.deps.journal.catchUp();
     const incident = this.deps.state.incident(id);
-    if (!incident) throw new UserError(`no incident "${id}"`);
+    if (!incident) throw new UserError(`no incident "${id}" is known to ${journalNamed(this.deps.journal.file)}`);
     return incident;
   }
 
   run(id: string): Run {
     this.deps.journal.catchUp();
     const run = this.deps.state.runs.get(id);
-    if (!run) throw new UserError(`no plan "${id}" is known to the journal`);
+    if (!run) throw new UserError(`no plan "${id}" is known to ${journalNamed(this.deps.journal.file)}`);
     return run;
   }
 

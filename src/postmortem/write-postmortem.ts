@@ -1,4 +1,5 @@
 // Reads and verifies the journal on disk, builds an incident's postmortem and writes it under <state dir>/postmortems/.
+import { journalNamed } from '../incidents/journal-named.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -81,7 +82,7 @@ export function writePostmortem(options: WritePostmortemOptions): WrittenPostmor
   });
   // A journal that fails verification still yields a postmortem, as long as the incident is in it at all.
   if (!built.found && !(journal.verify.problem && journal.text.includes(`"incident":"${incidentId}"`))) {
-    throw new UserError(`no incident ${incidentId} in the journal ${journal.file}`);
+    throw new UserError(`no incident ${incidentId} in ${journalNamed(journal.file)}`);
   }
   const dir = path.join(stateDir, 'postmortems');
   const file = path.join(dir, `${incidentId}.md`);

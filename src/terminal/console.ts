@@ -2,6 +2,7 @@
 import type { DatabaseTargets } from '../database/targets.js';
 import { limitReader } from '../duckdb/off-thread.js';
 import { limitReadOnly } from '../duckdb/open.js';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -13,6 +14,7 @@ import { botActor, IncidentService, type StartCommand } from '../incidents/servi
 import { cliActor, IncidentState, type Run } from '../incidents/state.js';
 import { goneRunnerHint, incidentOutcome, leftOutText, leftPartWayLine, outdatedReason, statusReport } from '../incidents/status.js';
 import { unlockableRun } from '../incidents/unlock.js';
+import { journalNamed } from '../incidents/journal-named.js';
 import { Journal, JournalUnwritable } from '../journal/journal.js';
 import { processUid, requireWritableJournal } from '../journal/journal-read-only.js';
 import { acknowledgedTornWords } from '../journal/torn-tail.js';
@@ -201,6 +203,13 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
   const catalog: ScenarioCatalog = Object.fromEntries([...runbooks.values()].map((rb) => [rb.id, rb.recovery.map((p) => p.id)]));
   if (verb === undefined || verb === 'help' || options.help) {
     io.stdout.write(`${terminalUsage(catalog)}\n\nScenarios:\n${[...runbooks.values()].map(scenarioHelp).join('\n')}\n`);
+    return exitCodes.ok;
+  }
+  // `status` only reads: a state dir that is not there (mistyped, or the bot never started on it) is said, not created.
+  if (verb === 'status' && rest.length === 0 && !fs.existsSync(config.stateDir)) {
+    io.stdout.write(
+      `No journal to read: the state dir ${config.stateDir} does not exist, so nothing was recorded there (no incident, plan or watcher check). Is DATABOX_STATE_DIR the one the bot uses? Nothing was created.\n`,
+    );
     return exitCodes.ok;
   }
   const session = new ConsoleSession(config, runbooks, catalog, io, deps, options, verb === 'status');
@@ -624,6 +633,8 @@ class ConsoleSession {
   private status(): void {
     const { style } = this;
     const { holding: busy, waiting, outdated, unsettled, recent, leftOut, validatedElsewhere, undoneElsewhere, healthySince } = statusReport(this.service.state, this.clock(), (scenario) => this.service.scenarios().find((rb) => rb.id === scenario));
+    // Where it looked: an empty journal is a state dir nothing was recorded in, which a mistyped DATABOX_STATE_DIR is too.
+    this.out(style.dim(`Journal: ${journalNamed(this.journal.file).replace(/^the journal /, '')}`));
     const blocked = this.service.journalBlock();
     if (blocked) this.out(style.yellow(blocked));
     for (const u of unsettled) this.out(style.yellow(`Left part-way: ${leftPartWayLine(u, `read \`${cliName} postmortem ${u.run.incidentId}\``)}.`));

@@ -237,6 +237,20 @@ describe('refusals and exit codes', () => {
     expect(again.stdout).toContain(`Plan ${(proposed[0]?.data as any).runId} ·`);
   });
 
+  it('a state dir that is not there: status says where it looked and creates nothing; an unknown plan names the empty journal it read', async () => {
+    const { checkout, env } = await newCheckout();
+    const typo = path.join(checkout.dir, 'stat-dir');
+    const status = await cli({ ...env, DATABOX_STATE_DIR: typo }, ['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`No journal to read: the state dir ${typo} does not exist, so nothing was recorded there`);
+    expect(fs.existsSync(typo)).toBe(false);
+    const approve = await cli({ ...env, DATABOX_STATE_DIR: typo }, ['approve', 'dbx-20261204-aaaa/2', '0123abcd', '--approver', 'bob']);
+    expect(approve.code).toBe(2);
+    expect(approve.stderr).toContain(`no plan "dbx-20261204-aaaa/2" is known to the journal ${path.join(typo, 'journal.jsonl')}, which is empty (nothing was recorded in this state dir before: is DATABOX_STATE_DIR the one the bot uses?)`);
+    expect((await cli(env, ['diagnose', 'duckdb'])).code).toBe(1);
+    expect((await cli(env, ['status'])).stdout).toContain(`Journal: ${path.join(checkout.stateDir, 'journal.jsonl')}\n`);
+  });
+
   it('asks who approves when --approver is missing, and records that name', async () => {
     const { checkout, env } = await newCheckout();
     const asked: string[] = [];

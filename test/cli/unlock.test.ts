@@ -158,7 +158,7 @@ describe('unlock', { timeout: 180_000 }, () => {
     const records = recordsSince(checkout, before);
     const usage = expect.stringMatching(/^usage: npm run --silent cli -- unlock <run-id> --approver <name>/);
     expect(records).toMatchObject([
-      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/9 --as alice --approver bob', reason: 'no plan "dbx-20260420-0b0b/9" is known to the journal' } },
+      { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/9 --as alice --approver bob', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}` } },
       { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b --as alice', reason: usage } },
       { type: 'request.refused', incident: null, actor: 'terminal:alice', data: { command: 'cli unlock dbx-20260420-0b0b/1 [REDACTED] --as alice', reason: usage } },
     ]);

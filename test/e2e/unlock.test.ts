@@ -222,7 +222,7 @@ describe('/databox unlock', () => {
     expect(refusedCommands().sort(byCommand)).toEqual([
       { actor: operator, command: '/databox unlock dbx-20260420-0b0b', reason: "\"dbx-20260420-0b0b\" is not a run id (they look like dbx-20260420-3fa2/2): that is an incident; its plans are dbx-20260420-0b0b/1, dbx-20260420-0b0b/2 … (each plan's message shows its own)" },
       { actor: operator, command: `/databox unlock ${runId}`, incident: 'dbx-20260420-0b0b', reason: `plan ${runId} is still running in PID ${pid} on this host; stop that process (or let it finish) instead of unlocking it` },
-      { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: 'no plan "dbx-20260420-0b0b/9" is known to the journal' },
+      { actor: operator, command: '/databox unlock dbx-20260420-0b0b/9', reason: `no plan "dbx-20260420-0b0b/9" is known to the journal ${path.join(checkout.stateDir, 'journal.jsonl')}` },
     ].sort(byCommand));
     expect(journalRecordsOf(checkout).filter((r) => r.type === 'request.refused' && r.data.command === undefined).map((r) => r.data.reason)).toEqual(['this button carries a value the bot never gave it']);
     expect(finishedOf(runId)).toBeUndefined();
