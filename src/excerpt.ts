@@ -10,7 +10,22 @@ export function excerpt(text: string, maxChars = 2_400): string {
   const half = Math.floor((maxChars - 40) / 2);
   const head = text.slice(0, half);
   const tail = text.slice(end - half, end);
-  return `${head.slice(0, head.lastIndexOf('\n') > 0 ? head.lastIndexOf('\n') : half)}\n[… ${end - 2 * half} characters omitted …]\n${tail.slice(tail.indexOf('\n') + 1)}`;
+  const shownHead = head.slice(0, head.lastIndexOf('\n') > 0 ? head.lastIndexOf('\n') : half);
+  const shownTail = tail.slice(tail.indexOf('\n') + 1);
+  return `${shownHead}\n[… ${omittedIn(text.slice(shownHead.length, end - shownTail.length))} characters omitted …]\n${shownTail}`;
+}
+
+/** A cut's marker, with the line ends put around it (they were not in the output either). */
+const omittedMarker = /\n?\[… (\d+) characters omitted …\]\n?/g;
+
+/**
+ * How many characters of the original a cut-out middle stands for: its own length, where a marker of an earlier cut
+ * (a long output's middle that was never kept) counts as the characters it says were left out, not as itself.
+ */
+function omittedIn(middle: string): number {
+  let count = middle.length;
+  for (const [marker, left] of middle.matchAll(omittedMarker)) count += Number(left) - marker.length;
+  return count;
 }
 
 /** The first line that says something (DuckDB's errors go on with a guess at another name and a caret under the SQL). */

@@ -1,4 +1,5 @@
 // Shows an incident in the terminal: plans, each step's command and outcome, a progress line on long steps, verdicts and offers.
+import { formatBytes } from '../disk/volume-usage.js';
 import { endedWords, runLabel } from '../incidents/run-label.js';
 import { describeStep } from '../engine/describe.js';
 import { previewValueSaid } from '../engine/previews.js';
@@ -179,7 +180,12 @@ export class TerminalReporter implements IncidentReporter {
     if (record.excerpt && !record.summary.includes(record.excerpt.trim())) {
       // A per-day table keeps its bad days, whatever falls between the first lines and the last.
       const badDays = Array.isArray(record.outputs.badDays) ? record.outputs.badDays.map(String) : [];
-      this.line(style.dim(indent(excerptKeeping(record.excerpt, badDays, 8, 1_600), '      │ ')));
+      // The marker of a middle never kept says how much was left out: it stays, whatever else is folded.
+      const shown = excerptKeeping(record.excerpt, [...badDays, ...(omittedMarker.test(record.excerpt) ? ['characters omitted …]'] : [])], 8, 1_600);
+      this.line(style.dim(indent(shown, '      │ ')));
+      if (record.logFile && record.outputBytes !== undefined && record.outputBytes > Buffer.byteLength(shown)) {
+        this.line(style.dim(`      │ the whole output (${formatBytes(record.outputBytes)}) is in ${record.logFile}`));
+      }
     }
   }
 
@@ -279,3 +285,5 @@ export class TerminalReporter implements IncidentReporter {
     this.stopProgress();
   }
 }
+
+const omittedMarker = /\[… \d+ characters omitted …\]/;

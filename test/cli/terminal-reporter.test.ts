@@ -143,4 +143,21 @@ describe('the terminal reporter', () => {
     await coloured.r.followUpOffered(incident, run, advice, []);
     expect(coloured.output()).toContain(`so the incident is ${createStyle(true).bold('not recovered')}.`);
   });
+
+  it('of a long output, keeps the marker of what was never kept and names the log file holding the whole of it', async () => {
+    const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i)).join('\n');
+    const long = {
+      ...record,
+      summary: 'exit 0',
+      excerpt: `${lines(1, 100)}\n[… 23999000 characters omitted …]\n${lines(199_900, 200_000)}`,
+      logFile: '/var/lib/databox/outputs/dbx-20260420-3fa2/2-1-full_refresh.log',
+      outputBytes: 25_088_895,
+    };
+    const { r, output } = reporter(false);
+    await r.stepStarted(incident, run, step, 0);
+    await r.stepFinished(incident, run, step, long as never);
+    expect(output()).toContain('      │ [… 23999000 characters omitted …]\n');
+    expect(output()).toContain('      │ the whole output (23.9 MiB) is in /var/lib/databox/outputs/dbx-20260420-3fa2/2-1-full_refresh.log\n');
+    r.close();
+  });
 });
