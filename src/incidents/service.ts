@@ -6,6 +6,7 @@ import { typedCommandTakes, type Command } from '../commands/parse.js';
 import type { Config } from '../config.js';
 import { IncidentAbandoned, isUserError, UserError } from '../errors.js';
 import { journalNamed } from './journal-named.js';
+import { rollbackUnderWay } from './rollback-under-way.js';
 import { compactTimestamp, minuteUtc } from '../timestamps.js';
 import { holds } from '../engine/conditions.js';
 import { firstFailure, stepPassed, writesOnlyBeside } from '../engine/step-passed.js';
@@ -1397,6 +1398,17 @@ export class IncidentService {
       .slice(0, runs.indexOf(validation))
       .reverse()
       .find((r) => r.kind === 'recovery' && r.status === 'succeeded');
+  }
+
+  /**
+   * Shows again the rollbacks offered before the incident had a thread at this front end (a recovery left part-way at a
+   * terminal, the thread opened since by a Slack command), not taken up since: their Roll back button is nowhere else here.
+   */
+  async showStandingRollbackOffers(incidentId: string): Promise<void> {
+    const incident = this.incident(incidentId);
+    for (const run of incident.runs) {
+      if (run.rollbackOffered && !rollbackUnderWay(incident, run)) await this.safely(() => this.reporter.rollbackOffered(incident, run));
+    }
   }
 
   /**

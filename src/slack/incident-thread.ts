@@ -20,4 +20,6 @@ export async function ensureIncidentThread(deps: { service: IncidentService; red
   await deps.service.attachRef(incidentId, slackFrontEnd, toRef({ channel: posted.channel ?? channel, ts: posted.ts }));
   // Plans the terminal left waiting come to the new thread with their buttons, after its first message.
   for (const run of incident.runs) await deps.service.showWaitingPlan(run);
+  // So does a rollback the terminal offered (a recovery it left part-way): Slack can roll it back from there.
+  await deps.service.showStandingRollbackOffers(incidentId);
 }

@@ -1,6 +1,7 @@
 // What another process sharing the journal (a terminal) does in an incident that has a Slack thread, shown in that
 // thread as the bot shows its own work, in the journal's order: a plan waiting with its buttons, each run's message once
 // it has ended (with its verdict or failure), a follow-up, and a recovery's rollback offer where that process made it.
+import { rollbackUnderWay } from '../incidents/rollback-under-way.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Logger } from '../logger.js';
 import type { PlanOffer } from '../incidents/plan-offer.js';
@@ -16,9 +17,6 @@ export type Noted =
 
 /** The lines that decide a plan: replayed at a start, each updates the plan's message in Slack. */
 const decisions = new Set(['run.approved', 'run.rejected', 'run.expired']);
-
-/** A rollback under way or done: a rollback offer for the same recovery would be one too many. */
-const activeRollback = new Set(['pending', 'approved', 'running', 'succeeded']);
 
 /**
  * Fed the journal lines other processes append (Journal.onRecordFromElsewhere), shown by the bot's sweep. Each sweep
@@ -103,7 +101,8 @@ export class WorkElsewhere {
         await this.safely(() => reporter.runFinished(incident, run));
       } else if (noted.what === 'follow-up') {
         await this.safely(() => reporter.followUpOffered(incident, run, noted.advice, noted.offers, noted.plan));
-      } else if (!rolledBack(incident, run)) {
+      } else if (!rollbackUnderWay(incident, run)) {
+        // Not when taken up already: by the time the sweep reads the offer, the terminal may have done so.
         await this.safely(() => reporter.rollbackOffered(incident, run));
       }
     }
@@ -128,9 +127,4 @@ function ownAndOvertaken(incident: Incident, run: Run): boolean {
   if (run.kind !== 'diagnosis' || run.requestedBy.startsWith('terminal:') || run.requestedBy === cliActor) return false;
   const ended = Date.parse(run.finishedAt ?? run.proposedAt);
   return incident.runs.some((other) => other.id !== run.id && Date.parse(other.proposedAt) > ended);
-}
-
-/** Rolled back already, or on its way: by the time the sweep reads the offer, the terminal may have taken it up. */
-function rolledBack(incident: Incident, recovery: Run): boolean {
-  return incident.runs.some((other) => other.rollbackOf === recovery.id && activeRollback.has(other.status));
 }

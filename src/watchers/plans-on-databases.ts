@@ -1,5 +1,6 @@
 // What the watchers are told of the plans on a database, read from the journal: one changing it now, one that stopped part-way on it.
-import type { IncidentState } from '../incidents/state.js';
+import type { Incident, IncidentState } from '../incidents/state.js';
+import { incidentThread } from '../slack/slack-refs.js';
 import { runLabel } from '../incidents/run-label.js';
 import { leftPartWayLine, statusReport } from '../incidents/status.js';
 import type { Journal } from '../journal/journal.js';
@@ -17,7 +18,17 @@ export function plansOnDatabases(journal: Pick<Journal, 'catchUp'>, state: Incid
       journal.catchUp();
       const entry = statusReport(state, clock()).unsettled.find((u) => u.run.lockKey === lockKey);
       if (!entry) return undefined;
-      return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: read its thread first`, line: leftPartWayLine(entry, 'read its thread') };
+      const readFirst = whatToRead(state.incidents.get(entry.run.incidentId));
+      return { short: `${runLabel(entry.run)} ${entry.run.id} stopped part-way on it: ${readFirst} first`, line: leftPartWayLine(entry, readFirst) };
     },
   };
+}
+
+/**
+ * Where to read what the run left: its incident's thread, or, for an incident worked only at a terminal, its postmortem
+ * and the command that gives it a thread (where a rollback the terminal offered is shown with its button).
+ */
+function whatToRead(incident: Incident | undefined): string {
+  if (!incident || incidentThread(incident)) return 'read its thread';
+  return `read \`/databox postmortem ${incident.id}\` (it ran at a terminal, so the incident has no Slack thread: \`/databox diagnose ${incident.scenario} incident=${incident.id}\` gives it one, with any rollback offered)`;
 }
