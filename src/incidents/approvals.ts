@@ -122,10 +122,14 @@ export class Approvals {
     return { ...decision, run };
   }
 
-  /** What the approval's line records beside the plan: the two-person rule left unchecked across front ends. */
-  private approvalContext(run: Run, approver: string): { crossesFrontEnds?: string } {
-    const crossed = frontEndsCrossed(run, approver, this.deps.config.allowSelfApproval);
-    return crossed ? { crossesFrontEnds: crossed } : {};
+  /**
+   * What the approval's line records beside the plan: who might approve under the policy in force (DATABOX_APPROVERS,
+   * or anyone), and the two-person rule left unchecked across front ends.
+   */
+  private approvalContext(run: Run, approver: string): { approvers: string[] | 'anyone'; crossesFrontEnds?: string } {
+    const { approvers, allowSelfApproval } = this.deps.config;
+    const crossed = frontEndsCrossed(run, approver, allowSelfApproval);
+    return { approvers: approvers.length > 0 ? [...approvers] : 'anyone', ...(crossed ? { crossesFrontEnds: crossed } : {}) };
   }
 
   private expire(run: Run): void {

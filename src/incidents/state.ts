@@ -90,6 +90,8 @@ export interface Run {
   decidedAt?: string;
   /** Approved at the other front end than it was requested at, where the two-person rule cannot be checked (front-ends-crossed.ts). */
   crossesFrontEnds?: string;
+  /** Approved at a terminal by someone not in the DATABOX_APPROVERS the bot last recorded in force (botApprovers): that list. */
+  approvedOutsideBotApprovers?: string[];
   /**
    * The parameters it goes without because its diagnosis found nothing to give for them (knownEmpty), as of when, and
    * until when that holds: approved after, it is refused (see path-requires.ts).
@@ -252,6 +254,11 @@ export function holdsItsDatabase(run: Pick<Run, 'status'>): boolean {
 export class IncidentState {
   readonly incidents = new Map<string, Incident>();
   readonly runs = new Map<string, Run>();
+  /**
+   * The DATABOX_APPROVERS the bot last recorded in force (at a restart, or with an approval in Slack); empty for anyone,
+   * undefined before it recorded any. A terminal reads its own settings, which may leave it out.
+   */
+  botApprovers?: readonly string[];
 
   apply(record: JournalRecord): void {
     const data = record.data as Record<string, any>;
@@ -311,7 +318,14 @@ export class IncidentState {
       case 'run.approved':
         if (run?.status === 'pending') {
           Object.assign(run, { status: 'approved', decidedBy: record.actor, decidedAt: record.at, ...(typeof data.crossesFrontEnds === 'string' ? { crossesFrontEnds: data.crossesFrontEnds } : {}) });
+          const atTerminal = record.actor?.startsWith('terminal:') === true;
+          if (atTerminal && this.botApprovers?.length && !this.botApprovers.includes(record.actor as string)) run.approvedOutsideBotApprovers = [...this.botApprovers];
         }
+        // An approval in Slack is the bot's: the list it carries is the bot's setting.
+        if (record.actor?.startsWith('terminal:') === false && data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);
+        break;
+      case 'bot.started':
+        if (data.approvers !== undefined) this.botApprovers = data.approvers === 'anyone' ? [] : approverList(data.approvers);
         break;
       case 'run.rejected':
         if (run?.status === 'pending') Object.assign(run, { status: 'rejected', decidedBy: record.actor, decidedAt: record.at });
@@ -411,4 +425,9 @@ export class IncidentState {
     }
     return undefined;
   }
+}
+
+/** An approvers list as a journal line holds it: strings only. */
+function approverList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
 }

@@ -9,7 +9,9 @@ export const botStartedType = 'bot.started';
  * Journals this start when the journal had lines before it (a restart; a first start has no incident to tell of it).
  * Committed as the engine's events are: written before whatever the start records next (interrupted runs settled).
  */
-export function recordRestart(journal: Journal, hadLines: boolean, onError: (error: unknown) => void): void {
+export function recordRestart(journal: Journal, hadLines: boolean, approvers: readonly string[], onError: (error: unknown) => void): void {
   if (!hadLines) return;
-  journal.commit({ type: botStartedType, incident: null, actor: botActor, data: { pid: process.pid, host: os.hostname() } }).catch(onError);
+  // The approvers in force: an approval made at a terminal (which reads its own settings) is told against them.
+  const policy = approvers.length > 0 ? [...approvers] : 'anyone';
+  journal.commit({ type: botStartedType, incident: null, actor: botActor, data: { pid: process.pid, host: os.hostname(), approvers: policy } }).catch(onError);
 }

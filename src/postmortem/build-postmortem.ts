@@ -704,6 +704,12 @@ function stepIdOf(record: JournalRecord): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** A terminal's approval by someone the bot's DATABOX_APPROVERS does not name: the terminal ran without that setting. */
+function outsideApprovers(run: Run): string {
+  const list = run.approvedOutsideBotApprovers;
+  return list ? `; **not one of the approvers the bot had in force** (DATABOX_APPROVERS: ${list.map(plain).join(', ')}): the terminal ran without that setting` : '';
+}
+
 const decisionTypes = ['run.approved', 'run.rejected', 'run.expired', 'run.started', 'run.finished'];
 
 function planSection(doc: Document, run: Run, root: string, state: IncidentState, runMark: RunMark, endLost: EndLost): void {
@@ -723,7 +729,7 @@ function planSection(doc: Document, run: Run, root: string, state: IncidentState
   if (leftOut) facts.push(`${plain(leftOut)}${proposed}`);
   if (run.status === 'rejected') facts.push(`Rejected by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${runMark(run, ['run.rejected'])}`);
   else if (run.status === 'expired') facts.push(`Expired unapproved at ${utcClock(expiredAt(run, run.decidedAt ?? ''))}${runMark(run, ['run.proposed', 'run.expired'])}`);
-  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${runMark(run, ['run.approved'])}`);
+  else if (run.decidedBy) facts.push(`Approved by ${who(run.decidedBy)} at ${utcClock(run.decidedAt ?? '')}${run.crossesFrontEnds ? ` (${plain(run.crossesFrontEnds)})` : ''}${outsideApprovers(run)}${runMark(run, ['run.approved'])}`);
   else if (run.status === 'pending') {
     // As the status and an approval see it: a plan made before another changed its database cannot be approved any more.
     const changedBy = state.staleBy(run);

@@ -716,7 +716,7 @@ const approverNamePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
  * vouches for, and the CLI does not ask Slack who is in a user group; Slack's own clicks are.
  */
 const approversHint =
-  ' DATABOX_APPROVERS names Slack users and user groups, and a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.';
+  ' DATABOX_APPROVERS names Slack users and user groups, and a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack.';
 
 function safeUsername(): string {
   try {

@@ -9,6 +9,10 @@ import type { Checkout, CheckoutOptions } from '../../demo/checkout.js';
 import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
+import { Journal } from '../../src/journal/journal.js';
+import { recordRestart } from '../../src/journal/bot-started.js';
+import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
+import { loadRunbooks } from '../../src/runbook/load.js';
 import { promptedHash, scriptedTerminal } from '../helpers/scripted-terminal.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
 
@@ -175,9 +179,33 @@ describe('refusals and exit codes', () => {
     const result = await cli({ ...env, DATABOX_APPROVERS: 'U0LEAD,S0ONCALL' }, ['recover', 'duckdb', 'path=a', '--approver', 'U0LEAD'], promptedHash);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('refused: only these people may approve plans: U0LEAD, members of the user group S0ONCALL.');
-    expect(result.stderr).toContain('a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack, or run the CLI with DATABOX_APPROVERS unset.');
+    expect(result.stderr).toContain('a name typed at a terminal (a Slack user ID too) is no one Slack vouches for, nor can the terminal ask Slack who is in a group: approve it in Slack.');
+    expect(result.stderr).not.toContain('unset');
     expect(fs.existsSync(`${checkout.databasePath}.broken`)).toBe(false);
     expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual(['terminal:U0LEAD']);
+  });
+
+  it('journals the approval policy with each approval, and the postmortem flags a terminal approval outside the approvers the bot had in force', async () => {
+    const { checkout, env } = await newCheckout();
+    // The bot last started with DATABOX_APPROVERS=U0BOB (its restart line says so).
+    const botJournal = new Journal(checkout.stateDir);
+    botJournal.load();
+    recordRestart(botJournal, true, ['U0BOB'], (error) => {
+      throw error;
+    });
+    await botJournal.flushed();
+    expect((await cli(env, ['recover', 'duckdb', 'path=a'])).code).toBe(2);
+    const waiting = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    const carol = { ...env, USER: 'carol' };
+    const refused = await cli({ ...carol, DATABOX_APPROVERS: 'U0BOB' }, ['approve', waiting.runId, waiting.run.hash.slice(0, 8)]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('approve it in Slack.');
+    expect(refused.stderr).not.toContain('unset');
+    expect((await cli(carol, ['approve', waiting.runId, waiting.run.hash.slice(0, 8)])).code).toBe(0);
+    expect(journal(checkout).find((r) => r.type === 'run.approved')).toMatchObject({ actor: 'terminal:carol', data: { runId: waiting.runId, approvers: 'anyone' } });
+    const incident = waiting.runId.split('/')[0] as string;
+    const { markdown } = writePostmortem({ stateDir: checkout.stateDir, runbooks: loadRunbooks(path.join(projectRoot, 'runbooks')), root: checkout.root, incidentId: incident });
+    expect(markdown).toMatch(/- Approved by \*\*terminal:carol\*\* at [\d:]+; \*\*not one of the approvers the bot had in force\*\* \(DATABOX_APPROVERS: U0BOB\): the terminal ran without that setting/);
   });
 
   it.each([
