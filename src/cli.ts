@@ -26,8 +26,11 @@ const code =
       : await (await import('./terminal/console.js')).runCli(args, io);
 
 // Exit once what was written has been flushed: a paused standard input or a DuckDB handle must not keep the process alive.
+// A closed terminal (SIGHUP) ends it by SIGHUP's default action instead (src/terminal/terminal-gone.ts).
+const { exitUnlessHungUp } = await import('./terminal/terminal-gone.js');
+const exit = (status: number) => exitUnlessHungUp(status, [process.stdin, process.stdout, process.stderr]);
 process.stdout.write('', () => {
-  if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) process.exit(code);
+  if (quick && (args[0] === 'journal' || args[0] === 'runbooks')) exit(code);
   // DuckDB's threads end before the process does: exiting with DuckDB loaded in a live thread can abort (SIGABRT).
-  void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => io.stderr.write(`${line}\n`)));
+  else void import('./duckdb/end-threads.js').then(({ exitAfterDuckdbThreads }) => exitAfterDuckdbThreads(code, (line) => io.stderr.write(`${line}\n`), exit));
 });

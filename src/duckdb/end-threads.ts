@@ -7,10 +7,10 @@ import { stopSessionThread } from './sessions-off-thread.js';
 const endWithinMs = 10_000;
 
 /**
- * Ends the threads and exits with `code`; when they do not end in time, `say`s why (at once: the process ends right
+ * Ends the threads and exits with `code` (by `exit`); when they do not end in time, `say`s why (at once: the process ends right
  * after) and ends it by SIGTERM's default action instead (exit status 143), the one way out that does not wait for them.
  */
-export async function exitAfterDuckdbThreads(code: number, say: (line: string) => void): Promise<void> {
+export async function exitAfterDuckdbThreads(code: number, say: (line: string) => void, exit: (code: number) => void = process.exit): Promise<void> {
   const stuck = unansweredReads();
   let timer: NodeJS.Timeout | undefined;
   const ended = await Promise.race([
@@ -22,7 +22,7 @@ export async function exitAfterDuckdbThreads(code: number, say: (line: string) =
   ]);
   clearTimeout(timer);
   if (ended) {
-    process.exit(code);
+    exit(code);
     return;
   }
   const held = stuck.map((read) => `a read of ${read.file} started at ${read.since.slice(11, 19)} UTC`).join(', ');

@@ -37,6 +37,11 @@ export const watchProcessInterrupts: WatchInterrupts = (stdout, onInterrupt) => 
     if (!watching || outputLost) return;
     outputLost = true;
     const closed = error.code === 'EPIPE';
+    // A closed terminal fails every write with EIO, often before its SIGHUP arrives: it is stopped as a closed terminal.
+    if (error.code === 'EIO') {
+      onInterrupt({ why: 'the terminal was closed (EIO)', exitCode: signals.SIGHUP.exitCode });
+      return;
+    }
     onInterrupt({
       why: closed ? 'its output was closed (EPIPE)' : `its output cannot be written (${error.code ?? error.message})`,
       exitCode: closed ? 141 : 1,

@@ -8,6 +8,7 @@ import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { Checkout, createHealthyDatabase, standinBin } from '../helpers/databox-checkout.js';
 import { cliArgs, cliEnv, projectRoot, runCliProcess } from '../helpers/cli-process.js';
 import { cliArgsOfPasted } from '../helpers/paste-into-shell.js';
+import { shellWord } from '../../src/commands/shell-word.js';
 
 const checkouts: Checkout[] = [];
 afterEach(() => {
@@ -149,5 +150,37 @@ describe('a CLI stopped mid-run', { timeout: 120_000 }, () => {
     expect(stopped.length).toBeGreaterThan(0);
     for (const step of stopped) expect(String(stepResult(step).summary)).toMatch(/^(killed by SIGTERM|not started): its output was closed \(EPIPE\)$/);
     expect(steps.map((r) => stepResult(r).stepId)).toEqual(['open', 'disk', 'scan', 'audit'].slice(0, steps.length));
+  });
+
+  it('a closed terminal (SIGHUP) during a long step stops it in order and exits 129, without crashing Node on the gone terminal', async () => {
+    const { checkout, env } = await setUp();
+    checkout.behave({ 'task full-refresh': { stdout: 'dlt: loading raw_ebird\n', sleepMs: 60_000 } });
+    const errFile = path.join(checkout.stateDir, '..', 'cli-stderr');
+    const statusFile = path.join(checkout.stateDir, '..', 'cli-status');
+    // In a pseudo-terminal (util-linux `script`), under a shell that outlives the hang-up to write down how the CLI ended.
+    const inShell = `trap : HUP; ${[process.execPath, ...cliArgs, 'recover', 'duckdb', 'path=a', '--approver', 'bob'].map(shellWord).join(' ')} 2>${shellWord(errFile)}; echo $? >${shellWord(statusFile)}`;
+    const terminal = execa('script', ['-qec', `sh -c ${shellWord(inShell)}`, '/dev/null'], { cwd: projectRoot, env, extendEnv: false, stdin: 'pipe', reject: false, encoding: 'utf8', timeout: 90_000 });
+    let stdout = '';
+    let answered = false;
+    terminal.stdout?.on('data', (chunk: Buffer | string) => {
+      stdout += chunk.toString();
+      const hash = /short hash \(([0-9a-f]{8})\)/.exec(stdout);
+      if (hash && !answered) {
+        answered = true;
+        terminal.stdin?.write(`${hash[1]}\n`);
+      }
+    });
+    await until('task full-refresh to start', () => checkout.calls().some((call) => call.command === 'task full-refresh'));
+    // The terminal goes away: its pseudo-terminal is hung up, as when a terminal window is closed.
+    terminal.kill('SIGKILL');
+    await terminal;
+    await until('the CLI to end', () => fs.existsSync(statusFile) && fs.readFileSync(statusFile, 'utf8').endsWith('\n'), 60_000);
+    const stderr = fs.readFileSync(errFile, 'utf8');
+    expect(stderr).not.toMatch(/Assertion failed|Native stack trace/);
+    // Whichever tells it first: its SIGHUP, or a write to it failing (EIO).
+    expect(stderr).toMatch(/databox: the terminal was closed \((SIGHUP|EIO)\): nothing more was run; the journal has what ran/);
+    expect(fs.readFileSync(statusFile, 'utf8')).toBe('129\n');
+    const recovery = journal(checkout).find((r) => r.type === 'run.finished' && (r.data.runId as string).endsWith('/1'));
+    expect(JSON.stringify(recovery?.data)).toMatch(/stopped before it finished: the terminal was closed \((SIGHUP|EIO)\)/);
   });
 });
