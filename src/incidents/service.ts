@@ -897,7 +897,8 @@ export class IncidentService {
       : (againstDiagnosis(this.incident(incident.id), recovery, rawParameters(params), rb.windows) ?? cleanupAfterRollback(this.incident(incident.id), recovery));
     const leftOut = continues ? undefined : windowLeftOut(this.incident(incident.id), recovery, rawParameters(params), rb.windows);
     const undoesOthers = recoveriesUndoneSaid(this.deps.state, incident.id, lockKey, steps);
-    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps), undoesOthers].filter(Boolean).join(' ') || undefined;
+    const unvalidatable = this.validationNeedsDagster(rb);
+    const warning = [decided, leftOut, drift, loading, ...planWarnings(steps), undoesOthers, unvalidatable].filter(Boolean).join(' ') || undefined;
     const waiting = this.samePlanWaiting(incident.id, pathId, rawParameters(params), previews, steps, warning);
     // Made without what its diagnosis found empty: that holds to the end of the day it looked, and its approval no longer.
     const found = continues ? undefined : knownEmptyOf(recovery, this.incident(incident.id).diagnosis);
@@ -927,6 +928,20 @@ export class IncidentService {
     });
     await this.announce(incident, run);
     return run;
+  }
+
+  /**
+   * Said on a recovery plan before it is approved when the validation that follows it has a step that needs the Dagster
+   * webserver and DAGSTER_URL is not set: that step would fail after the plan had changed the data.
+   */
+  private validationNeedsDagster(rb: Runbook): string | undefined {
+    if (this.dagsterClient) return undefined;
+    const step = rb.validation.steps.find((s) => s.kind === 'dagster-asset-checks');
+    if (!step) return undefined;
+    return (
+      `DAGSTER_URL is not set, and the validation after this plan runs "${step.title}" through the Dagster webserver: it will end failed there once this plan has changed the data. ` +
+      `Set DAGSTER_URL (and restart) before approving, or be ready to run those checks from Dagster's UI.`
+    );
   }
 
   /**

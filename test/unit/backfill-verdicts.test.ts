@@ -94,6 +94,15 @@ describe('scenario 2 verdicts', () => {
     expect(checkout.calls().map((c) => c.command)).toContain(reload);
   });
 
+  it('says on path A\'s plan, before it is approved, that without DAGSTER_URL its validation will fail at the asset checks', async () => {
+    withStandinPath();
+    const { service, incident } = await diagnosed({ source: 'noaa', from: '2026-04-10', to: '2026-04-20' }, emptiedFromMarch);
+    const { run } = await service.start({ verb: 'recover', scenario: 'backfill', path: 'a', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
+    expect(run?.againstDiagnosis).toContain(
+      'DAGSTER_URL is not set, and the validation after this plan runs "Re-run the Soda contracts (Dagster asset checks, through the webserver)" through the Dagster webserver: it will end failed there once this plan has changed the data. Set DAGSTER_URL (and restart) before approving',
+    );
+  });
+
   it('blames the raw load (path A) for a spike of repeated keys, loaded and built that way', async () => {
     const fiveTimes = (table: string, day: string) =>
       `DELETE FROM ${table} WHERE ${day} = DATE '2026-04-15'; INSERT INTO ${table} (${day}, id, species, how_many) SELECT DATE '2026-04-15', 10000000 + k.range, 's', 1 FROM range(2000) AS k, range(5) AS copies;`;
@@ -286,11 +295,11 @@ describe('scenario 2 validation of a recovered window with a day at about twice 
   });
 });
 
-describe("scenario 2's cleanup of named snapshots with DATABOX_BACKEND=duckdb", () => {
+describe("scenario 2's cleanup of named snapshots with DATABOX_BACKEND=local", () => {
   it('refuses path C, saying the bot takes named snapshots of MotherDuck only; the validation lists none, without asking MotherDuck', async () => {
     const { service, incident } = await diagnosed({ source: 'ebird', from: '2026-04-18', to: '2026-04-20' }, 'SELECT 1');
     const refused = service.start({ verb: 'recover', scenario: 'backfill', path: 'c', params: {}, incident: incident.id }, 'U0OPERATOR', 'test');
-    await expect(refused).rejects.toThrow(/^nothing to clean up: DATABOX_BACKEND is \S+databox\.duckdb, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident \(looked just now\); nothing was proposed$/);
+    await expect(refused).rejects.toThrow(/^nothing to clean up: DATABOX_BACKEND is local \(\S+databox\.duckdb\), not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident \(looked just now\); nothing was proposed$/);
     const { run } = await service.start({ verb: 'validate', scenario: 'backfill', params: { source: 'ebird', from: '2026-04-18', to: '2026-04-20' }, incident: incident.id }, 'U0OPERATOR', 'test');
     expect(run?.results.find((r) => r.stepId === 'named_snapshots')).toMatchObject({ status: 'skipped', summary: expect.stringContaining('not MotherDuck') });
   });

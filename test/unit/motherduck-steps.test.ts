@@ -420,7 +420,7 @@ describe('bot-snapshots', () => {
     const local = { name: 'local', database: 'databox', label: '/srv/data/databox.duckdb', lock: '/srv/data/databox.duckdb' };
     const onLocal = { targets: { local, motherduck: { name: 'motherduck', database: 'databox', label: 'md:databox', lock: 'md:databox' }, backend: local } };
     const listed = await runStep(resolve({ id: 'left', kind: 'bot-snapshots', title: 'l', database: 'databox', target: 'backend' }, onLocal), ctx);
-    const none = 'DATABOX_BACKEND is /srv/data/databox.duckdb, not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident';
+    const none = 'DATABOX_BACKEND is local (/srv/data/databox.duckdb), not MotherDuck: the bot takes named snapshots of MotherDuck only, so it took none for this incident';
     expect(listed).toMatchObject({ status: 'skipped', summary: none, outputs: { count: 0 } });
     // A cleanup there is refused as one with nothing left to do, naming why, before anything is sent.
     const release = resolve({ id: 'release', kind: 'bot-snapshots', title: 'r', database: 'databox', target: 'backend', release: true, mutates: true, destructive: true }, onLocal);

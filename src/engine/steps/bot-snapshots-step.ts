@@ -40,7 +40,7 @@ export type BotSnapshotsStep = z.output<typeof schema> &
     listedWhenPlanned?: BotSnapshot[];
     /** Those a rollback of this incident took before going back, by name: each holds what that rollback undid. */
     byRollbacks?: Record<string, RollbackSnapshot>;
-    /** With target: backend, when DATABOX_BACKEND is not MotherDuck: that database's label (nothing to list or release). */
+    /** With target: backend, when DATABOX_BACKEND is not MotherDuck: its value and that database's label (nothing to list or release). */
     notMotherDuck?: string;
   };
 
@@ -102,7 +102,8 @@ export const botSnapshotsStepKind = defineStepKind({
     const prefix = botSnapshotPrefix(database, incident);
     const rollbacks = Object.entries((tools.values.rollback_snapshots ?? {}) as Record<string, RollbackSnapshot>).filter(([name]) => name.startsWith(prefix));
     const backend = (tools.values.targets as { backend?: { name: string; label: string } } | undefined)?.backend;
-    const offMotherDuck = step.target === 'backend' && backend !== undefined && backend.name !== 'motherduck' ? { notMotherDuck: backend.label } : {};
+    // The setting's value as it is written (local), then the database it names.
+    const offMotherDuck = step.target === 'backend' && backend !== undefined && backend.name !== 'motherduck' ? { notMotherDuck: `${backend.name} (${backend.label})` } : {};
     return { ...step, database, prefix, ...offMotherDuck, ...(step.release && rollbacks.length > 0 ? { byRollbacks: Object.fromEntries(rollbacks) } : {}) } as BotSnapshotsStep;
   },
   describe: (step) => {
