@@ -219,7 +219,12 @@ async function dispatch(argv: readonly string[], io: TerminalIO, deps: ConsoleDe
       return;
     }
     stopped.by = interruption;
-    io.stderr.write(`\ndatabox: ${interruption.why}: killing what runs and recording its end in the journal…\n`);
+    // At a prompt nothing of the command runs: there is nothing to kill, and the plan is left as it was.
+    io.stderr.write(
+      session.waitsAtPrompt()
+        ? `\ndatabox: ${interruption.why} at the prompt: nothing was running; the plan is left as it was…\n`
+        : `\ndatabox: ${interruption.why}: killing what runs and recording its end in the journal…\n`,
+    );
     session.interrupt(interruption.why);
   });
   try {
@@ -245,6 +250,10 @@ class ConsoleSession {
   private readonly startedAt: string;
   /** The runs there were before this command. */
   private before: ReadonlySet<string> = new Set();
+  /** The incident the command named (incident=, or a run of it), before it proposed or started anything in it. */
+  private incidentNamed?: string;
+  /** Waiting at a prompt: nothing of this command runs meanwhile. */
+  private atPrompt = false;
 
   constructor(
     private readonly config: Config,
@@ -345,7 +354,12 @@ class ConsoleSession {
 
   /** The incident this command worked in, from a run it proposed or started; undefined before it had one. */
   incidentWorkedIn(): string | undefined {
-    return [...this.service.state.runs.values()].find((r) => !this.before.has(r.id) || (r.startedAt && r.startedAt >= this.startedAt))?.incidentId;
+    return [...this.service.state.runs.values()].find((r) => !this.before.has(r.id) || (r.startedAt && r.startedAt >= this.startedAt))?.incidentId ?? this.incidentNamed;
+  }
+
+  /** Whether it waits at a prompt, where nothing of it runs (so nothing is killed). */
+  waitsAtPrompt(): boolean {
+    return this.atPrompt;
   }
 
   async run(verb: string, rest: string[]): Promise<number> {
@@ -368,13 +382,14 @@ class ConsoleSession {
           throw refusal;
         }
         const command = parsed.command as StartCommand;
+        this.incidentNamed = command.incident;
         this.record([verb, ...rest], command.incident);
         // Refused before anything ran (bad values, a held database): on the record with why, as Slack's refusals are.
         const { incident, run } = await this.service.start(command, this.requester, 'terminal').catch((error: unknown) => {
           if (!(error instanceof StoppedError)) this.recordRefused([verb, ...rest], error, command.incident);
           throw error;
         });
-        incidentId = incident.id;
+        incidentId = this.incidentNamed = incident.id;
         if (command.verb === 'recover') code = await this.approveAndRun(run as Run);
         else if (command.verb === 'validate') code = run?.status === 'succeeded' ? exitCodes.ok : exitCodes.failed;
         // A diagnosis whose check failed (the file corrupt, MotherDuck unreachable) exits 1 as its ✘ shows, so a script sees it.
@@ -389,7 +404,7 @@ class ConsoleSession {
         const raw = keyValues(pairs, `${cliName} rollback <recovery-run-id> [key=value …]`);
         const recovery = this.service.run(runId);
         this.record([verb, ...rest], recovery.incidentId);
-        incidentId = recovery.incidentId;
+        incidentId = this.incidentNamed = recovery.incidentId;
         // Asked for before and still waiting (at another terminal, or in Slack): that plan is shown and approved here, as
         // the advice printed with it says, not refused as a second one.
         const waiting = this.service.waitingRollbackOf(runId);
@@ -418,11 +433,12 @@ class ConsoleSession {
         }
         const run = this.service.run(runId);
         this.record([verb, ...rest], run.incidentId);
-        incidentId = run.incidentId;
-        // Said before any hash is compared: a plan that ran, or a diagnosis, is not "still waiting" for a better one.
+        incidentId = this.incidentNamed = run.incidentId;
+        // Said before any hash is compared: a plan that ran, or a diagnosis, is not "still waiting" for a better one. On
+        // the record under the approver named, who was refused, as a refusal by the policy is.
         if (run.status !== 'pending' || !run.needsApproval) {
           const reason = renderSaid(notPending(run));
-          this.service.refuseDecision(run.id, this.requester, reason, verb);
+          this.service.refuseDecision(run.id, this.options.approver ? `terminal:${this.options.approver}` : this.requester, reason, verb);
           throw new UserError(`refused: ${reason}; nothing was run.`);
         }
         this.reporter.printPlan(run);
@@ -447,7 +463,7 @@ class ConsoleSession {
           throw error;
         }
         this.record([verb, ...rest], run.incidentId);
-        incidentId = run.incidentId;
+        incidentId = this.incidentNamed = run.incidentId;
         code = await this.unlock(run, [verb, ...rest]);
         break;
       }
@@ -464,7 +480,8 @@ class ConsoleSession {
     // Input that has ended (</dev/null, a closed pipe, CI) answers nothing: the refusal says what to do, without a prompt.
     if (!(await this.reader.mayAnswer())) return undefined;
     this.io.stdout.write(question);
-    const answer = await this.reader.next();
+    this.atPrompt = true;
+    const answer = await this.reader.next().finally(() => (this.atPrompt = false));
     // A terminal echoes what was typed and the Enter; from a pipe nothing is echoed, so the line is ended here.
     if (answer === undefined || !this.io.stdin.isTTY) this.out();
     return answer?.trim();

@@ -9,6 +9,7 @@ import type { Checkout, CheckoutOptions } from '../../demo/checkout.js';
 import { buildTestCheckout } from '../helpers/demo-checkout.js';
 import { verifyLines, type JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../../src/terminal/console.js';
+import type { Interruption } from '../../src/terminal/interrupts.js';
 import { Journal } from '../../src/journal/journal.js';
 import { recordRestart } from '../../src/journal/bot-started.js';
 import { writePostmortem } from '../../src/postmortem/write-postmortem.js';
@@ -277,6 +278,38 @@ describe('refusals and exit codes', () => {
     expect(approve.stderr).toContain(`no plan "dbx-20261204-aaaa/2" is known to the journal ${path.join(typo, 'journal.jsonl')}, which is empty (nothing was recorded in this state dir before: is DATABOX_STATE_DIR the one the bot uses?)`);
     expect((await cli(env, ['diagnose', 'duckdb'])).code).toBe(1);
     expect((await cli(env, ['status'])).stdout).toContain(`Journal: ${path.join(checkout.stateDir, 'journal.jsonl')}\n`);
+  });
+
+  it('Ctrl-C at the approval prompt says nothing was running, and points to the postmortem of the incident named', async () => {
+    const { checkout, env } = await newCheckout();
+    expect((await cli(env, ['diagnose', 'duckdb'])).code).toBe(1);
+    const incident = journal(checkout).find((r) => r.type === 'incident.opened')?.incident as string;
+    // Left waiting first: the recover typed again finds that plan, and asks who approves it.
+    expect((await cli(env, ['recover', 'duckdb', 'path=a', `incident=${incident}`])).code).toBe(2);
+    let interrupt: ((interruption: Interruption) => void) | undefined;
+    const terminal = scriptedTerminal(env, () => {
+      setImmediate(() => interrupt?.({ why: 'interrupted at the terminal (SIGINT)', exitCode: 130 }));
+      return null;
+    });
+    const code = await runCli(['recover', 'duckdb', 'path=a', `incident=${incident}`], terminal.io, {
+      watchInterrupts: (_stdout, onInterrupt) => {
+        interrupt = onInterrupt;
+        return () => {};
+      },
+    });
+    expect(code).toBe(130);
+    expect(terminal.stderr()).toContain('databox: interrupted at the terminal (SIGINT) at the prompt: nothing was running; the plan is left as it was…');
+    expect(terminal.stderr()).not.toContain('killing what runs');
+    expect(terminal.stderr()).toContain(`nothing more was run; the journal has what ran (\`npm run --silent cli -- postmortem ${incident}\`)`);
+  });
+
+  it('journals a refused `approve --approver bob` of a plan already decided under bob, the name given', async () => {
+    const { checkout, env } = await newCheckout();
+    expect((await cli(env, ['recover', 'duckdb', 'path=a', '--approver', 'bob'], promptedHash)).code).toBe(0);
+    const plan = journal(checkout).find((r) => r.type === 'run.proposed')?.data as { runId: string; run: { hash: string } };
+    const again = await cli({ ...env, USER: 'root' }, ['approve', plan.runId, plan.run.hash.slice(0, 8), '--approver', 'carol']);
+    expect(again.code).toBe(2);
+    expect(journal(checkout).filter((r) => r.type === 'approval.refused').map((r) => r.actor)).toEqual(['terminal:carol']);
   });
 
   it('asks who approves when --approver is missing, and records that name', async () => {
