@@ -15,7 +15,7 @@ export function statusText(report: StatusReport): string {
       ? `*Running:* ${holding
           .map((r) => {
             const gone = goneRunnerHint(r, `/databox unlock ${r.id}`);
-            return `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)}${gone ? `; ${gone}` : ''})`;
+            return `\`${r.id}\` ${escapeMrkdwn(r.title)} (${r.status}, requested by ${slackMention(r.requestedBy)}${r.decidedBy ? `, approved by ${slackMention(r.decidedBy)}` : ''}${gone ? `; ${gone}` : ''})`;
           })
           .join('; ')}`
       : '*Running:* nothing; no database is held by a plan.',

@@ -42,6 +42,14 @@ function threePlans(after: JournalRecord[] = []): IncidentState {
 describe('the status report', () => {
   const report = statusReport(threePlans(), new Date('2026-12-01T09:10:00.000Z'));
 
+  it('names who approved a running plan, as the terminal\'s status does', () => {
+    const running = threePlans([
+      record('2026-12-01T09:07:00.000Z', 'run.approved', { runId: `${incident}/3`, hash: '3'.repeat(64) }, 'terminal:bob'),
+      record('2026-12-01T09:07:01.000Z', 'run.started', { runId: `${incident}/3`, pid: process.pid }),
+    ]);
+    expect(statusText(statusReport(running, new Date('2026-12-01T09:10:00.000Z')))).toContain(`*Running:* \`${incident}/3\` Path A: Rebuild from scratch (running, requested by <@U0OPERATOR>, approved by terminal:bob`);
+  });
+
   it('lists a plan made before another changed its database as no longer approvable, not as waiting', () => {
     expect(report.waiting.map((r) => r.id)).toEqual([`${incident}/3`]);
     expect(report.outdated.map((o) => [o.run.id, o.changedBy.id])).toEqual([[`${incident}/1`, `${incident}/2`]]);
