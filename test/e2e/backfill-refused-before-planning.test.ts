@@ -128,4 +128,40 @@ describe('scenario 2 plans refused before anything runs', () => {
     expect(await rawRows('raw_ebird.observations')).toBe(before);
     expect(fs.readdirSync(dir).sort(), 'nothing kept aside').toEqual(backupsBefore.filter((name) => name !== kept));
   });
+
+  it('refuses a rollback whose kept raw rows file was replaced by another under the same name (cut to 10 rows): when it waits for approval, and when asked again, naming what the recovery recorded', async () => {
+    await harness.command('diagnose backfill source=ebird', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const dir = fs.readdirSync(path.join(checkout.stateDir, 'backups')).map((incident) => path.join(checkout.stateDir, 'backups', incident))[0]!;
+    const kept = path.join(dir, fs.readdirSync(dir).find((name) => name.startsWith('raw_ebird.observations.'))!);
+    const recorded = journalRecordsOf(checkout).find((r) => r.type === 'step.finished' && r.data.result?.stepId === 'keep_raw')?.data.result.outputs;
+    expect(recorded).toMatchObject({ rowCount: 16200, bytes: fs.statSync(kept).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    const rollback = journalRecordsOf(checkout).find((r) => r.type === 'run.proposed' && r.data.run.kind === 'rollback')?.data.runId as string;
+    expect(rollback, 'proposed while the file was the one kept').toBeDefined();
+    const cutShort = async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run(`COPY (SELECT * FROM read_parquet('${kept}') LIMIT 10) TO '${kept}.cut' (FORMAT parquet)`);
+      connection.closeSync();
+      instance.closeSync();
+      fs.renameSync(`${kept}.cut`, kept);
+    };
+    await cutShort();
+    const before = await rawRows('raw_ebird.observations');
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const differs = `${kept} is not the file the recovery kept its 16200 rows in: it recorded ${recorded.bytes} bytes, sha256 ${String(recorded.sha256).slice(0, 12)}…, when it kept them; the file there now is ${fs.statSync(kept).size} bytes. Nothing was changed`;
+    // Before: approved and run, "Rollback passed", the window's 6000 rows replaced by the 10 in the file.
+    expect(slack.allText()).toMatch(new RegExp(`plan ${rollback} was not started, nothing was changed: the step "[^"]+": ${escapeRegExp(differs)}`));
+    expect(await rawRows('raw_ebird.observations')).toBe(before);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    expect(slack.allText()).toMatch(new RegExp(`refused, nothing was proposed: the step "[^"]+": ${escapeRegExp(differs)}`));
+    expect(slack.allText()).not.toContain('Raw rows put back (the rows the recovery kept): 10');
+  });
 });

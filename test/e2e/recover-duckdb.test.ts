@@ -1203,6 +1203,29 @@ describe('path B: restore from a file backup', () => {
     expect(markdown).toContain(`- \`${checkout.databasePath}.broken\`: moved aside from \`${checkout.databasePath}\` by Path A: Rebuild from raw dlt state (\`${incidentId}/2\`), step 3 "Back up the broken file for forensics"; **gone when this postmortem was written** (moved or removed since, not by the bot)`);
   });
 
+  it('refuses a rollback whose broken file was replaced by another file of that name since the recovery, naming what the recovery recorded of it', async () => {
+    await diagnoseCorrupt();
+    await harness.click(await proposePathA(), teammate);
+    await harness.settle();
+    const rebuilt = fingerprint(checkout.databasePath);
+    const broken = checkout.path('data', 'databox.duckdb.broken');
+    const moved = journalRecords().find((r) => r.type === 'step.finished' && r.data.result?.stepId === 'move_db')?.data.result.outputs.moved as string;
+    expect(moved).toBe(`inode ${fs.statSync(broken).ino}, ${fs.statSync(broken).size} bytes, last written ${fs.statSync(broken).mtime.toISOString()}`);
+    // Someone puts a note under its name, then the rollback is asked for.
+    fs.rmSync(broken);
+    fs.writeFileSync(broken, 'notes from forensics: checksum mismatch in block 0\n');
+    const now = fs.statSync(broken);
+    await harness.click(slack.buttons('request_rollback').at(-1)!, operator);
+    await harness.settle();
+    // Before: proposed, and approved it put the note in the database's place and said "Rollback passed".
+    expect(slack.ephemerals(operator).join('\n')).toContain(
+      `refused, nothing was proposed: the step "Put the original file back": ${broken} is not what the recovery moved there: it recorded ${moved}; it is inode ${now.ino}, ${now.size} bytes, last written ${now.mtime.toISOString()} now. Nothing was moved`,
+    );
+    expect(slack.callsTo('chat.postMessage').some((p) => String(p.text).startsWith('Plan Rollback')), 'no rollback plan is proposed').toBe(false);
+    expect(checkout.listData()).toEqual(['databox.duckdb', 'databox.duckdb.broken']);
+    expect(fingerprint(checkout.databasePath)).toBe(rebuilt);
+  });
+
   it('asks for the backup in a modal from the verdict\'s button, and shows a bad path on its field', async () => {
     await diagnoseCorrupt();
     await harness.click(slack.buttons('choose_path_b')[0]!, operator);

@@ -324,7 +324,7 @@ const duckdbCases: Planted[] = [
     plant: (doc) => {
       doc.recovery[0].rollback.steps[3].from = '{{recovery.move_db.too}}';
     },
-    refusal: ['at recovery[0].rollback.steps[3].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, status, summary'],
+    refusal: ['at recovery[0].rollback.steps[3].from: {{recovery.move_db.too}}: step "move_db" (move) has no output "too" (did you mean "to"?); it has: from, to, moved, status, summary'],
   },
   {
     name: 'a rollback reading a recovery step that does not exist',

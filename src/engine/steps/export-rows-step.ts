@@ -8,6 +8,7 @@ import { elapsedSince, targetChoice, type StepRunContext } from './context.js';
 import { boundValueIssues } from './bound-values.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { keepRows } from './keep-rows.js';
+import { keptFileIdentity } from './kept-file-identity.js';
 import { notKeptExactlySaid, parquetChangesWarning, parquetChangesWhenPlanned, readBackLine, type ParquetChange } from './parquet-changes.js';
 import { ChangedNothing, withStepDatabase } from './step-database.js';
 import { plainName, tableExists } from './table-exists.js';
@@ -63,7 +64,9 @@ export async function runExportRowsStep(step: ExportRowsStep, ctx: StepRunContex
         { file: aside },
       );
     }
-    return { status: 'ok', summary: `kept ${rowsSaid(kept)} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept } };
+    // What tells this file from another later put under its name (cut short, other rows): a rollback checks it before putting them back.
+    const { bytes, sha256 } = keptFileIdentity(step.to);
+    return { status: 'ok', summary: `kept ${rowsSaid(kept)} in ${step.to}, read back exactly`, durationMs: elapsedSince(started), outputs: { file: step.to, rowCount: kept, bytes, sha256 } };
   });
   return result.status === 'ok' ? result : { ...result, untouched: true };
 }
@@ -92,6 +95,8 @@ export const exportRowsStepKind = defineStepKind({
   outputs: {
     file: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
     rowCount: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
+    bytes: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
+    sha256: { shape: 'text', unsetWhen: ['failed', 'skipped', 'unreachable'] },
     problem: { shape: 'text', onlyWhen: ['unreachable'] },
   },
   defaultTimeoutMs: 30 * 60_000,

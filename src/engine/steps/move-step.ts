@@ -11,6 +11,7 @@ import { elapsedSince, type StepRunContext } from './context.js';
 import { defineStepKind, type ResolvedCommon } from './define-step-kind.js';
 import { moveWithoutOverwriting } from './move-without-overwriting.js';
 import { knownGone } from '../../disk/known-gone.js';
+import { movedIdentity, notTheMovedFile } from '../../disk/moved-file-identity.js';
 import { folderWriteProblem } from '../../duckdb/write-access.js';
 import { readOnlyFix, readOnlySaid } from '../../disk/read-only-file-system.js';
 import { companionSaid, companionSuffix, companionSuffixes } from '../../duckdb/companion-files.js';
@@ -32,6 +33,12 @@ const schema = z.strictObject({
    * timestamped name included, never beside another file.
    */
   follows: z.string().optional(),
+  /**
+   * What the recovery's move recorded of what it moved to `from` (`{{recovery.<move>.moved?}}`), for a move that puts
+   * it back: another file there since (a text file copied over the kept database, say) is refused before the plan is
+   * proposed and right before it moves. Empty (a recovery from before the bot recorded it): not checked, and said so.
+   */
+  movedAs: template.optional(),
 });
 
 /**
@@ -48,6 +55,21 @@ function changedSincePlanned(step: MoveStep): string | undefined {
   const change = step.asPlanned && fileChange(step.asPlanned, fileAt(step.from));
   // A recovery is made on a verdict about the file as it was: it is diagnosed again first. A rollback is asked for again.
   return change && `${step.from} changed since the plan was made (${change}): nothing was moved. Propose a plan on what is there now (for a recovery, diagnose again first: its verdict was about the file as it was)`;
+}
+
+/** Why what is at `from` is not what the recovery moved there, said as a refusal: nothing moves. */
+function notWhatWasMoved(step: MoveStep): string | undefined {
+  const another = step.movedAs ? notTheMovedFile(step.from, step.movedAs) : undefined;
+  return (
+    another &&
+    `${another}. Nothing was moved: putting it back at ${step.to} would put another file in the database's place and call it the one the recovery set aside. Put what the recovery moved back at ${step.from} and ask again, or put things right by hand`
+  );
+}
+
+/** The approver's warning when the recovery recorded nothing to check the file by (it ran before the bot recorded one). */
+function movedUnchecked(step: MoveStep): string | undefined {
+  if (step.movedAs !== '' || (step.asPlanned !== undefined && 'absent' in step.asPlanned)) return undefined;
+  return `The recovery recorded nothing of what it moved to ${step.from} (it ran before the bot recorded it), so this plan could not check that what is there now is what it set aside`;
 }
 
 /** What is at `target` now, as a refusal says it beside the file it would have moved there. */
@@ -114,7 +136,7 @@ export function linkRefusal(from: string): string | undefined {
 export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<StepResult> {
   const started = performance.now();
   // Checked again as it runs, not only as the plan starts: a path's earlier steps (a backup read in full) take time.
-  const changed = changedSincePlanned(step);
+  const changed = changedSincePlanned(step) ?? notWhatWasMoved(step);
   if (changed) return { status: 'failed', summary: changed, durationMs: elapsedSince(started), outputs: {}, untouched: true };
   if (!fs.existsSync(step.from)) {
     return {
@@ -153,8 +175,14 @@ export async function runMoveStep(step: MoveStep, ctx: StepRunContext): Promise<
     status: 'ok',
     summary: `moved ${step.from} → ${to}${beside && to !== step.to ? ` (beside ${beside.slice(0, beside.length - companionSuffix(beside).length)}, where ${step.follows} put its file)` : to !== step.to ? ` (${whyNotPlanned(step.to)})` : ''}`,
     durationMs: elapsedSince(started),
-    outputs: { from: step.from, to },
+    outputs: { from: step.from, to, ...movedOutput(to) },
   };
+}
+
+/** What was moved, recorded so a rollback putting it back can tell it from another file there by then. */
+function movedOutput(to: string): { moved?: string } {
+  const moved = movedIdentity(to);
+  return moved ? { moved } : {};
 }
 
 export const moveStepKind = defineStepKind({
@@ -162,7 +190,11 @@ export const moveStepKind = defineStepKind({
   schema,
   statuses: ['ok', 'skipped', 'failed'],
   // Only a file moved has where it went.
-  outputs: { from: { shape: 'text', unsetWhen: ['skipped', 'failed'] }, to: { shape: 'text', unsetWhen: ['skipped', 'failed'] } },
+  outputs: {
+    from: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
+    to: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
+    moved: { shape: 'text', unsetWhen: ['skipped', 'failed'] },
+  },
   defaultTimeoutMs: 10 * 60_000,
   rules: (step) => [
     ...(step.mutates ? [] : [{ at: ['mutates'], message: 'a move step mutates: set mutates: true' }]),
@@ -178,6 +210,7 @@ export const moveStepKind = defineStepKind({
   templates: (step) => [
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['to'], template: step.to, as: 'text' },
+    ...(step.movedAs === undefined ? [] : [{ at: ['movedAs'], template: step.movedAs, as: 'text' as const }]),
   ],
   resolve: (step, tools): MoveStep => {
     const from = tools.inRoot(step.from);
@@ -188,7 +221,8 @@ export const moveStepKind = defineStepKind({
       throw new UserError(`step "${step.id}" would move ${from} onto its own name (from "${step.from}" and to "${step.to}" both come out as it): the runbook is wrong there; nothing was proposed`);
     }
     const asPlanned = fileAt(from);
-    return { ...step, from, to, ...(asPlanned ? { asPlanned } : {}) } as MoveStep;
+    const movedAs = step.movedAs === undefined ? {} : { movedAs: tools.text(step.movedAs) };
+    return { ...step, from, to, ...movedAs, ...(asPlanned ? { asPlanned } : {}) } as MoveStep;
   },
   describe: (step, { rel, showArg }) =>
     `mv ${showArg(rel(step.from))} ${showArg(rel(step.to))}  (${
@@ -209,6 +243,7 @@ export const moveStepKind = defineStepKind({
     }`,
   // Moving a link, a file other than the one the plan was made on, one that is not there to put back, or one in a folder
   // this process cannot write: nothing runs.
-  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? folderRefusal(step),
+  refusal: (step) => (step.refuseLink ? linkRefusal(step.from) : undefined) ?? changedSincePlanned(step) ?? nothingToPutBack(step) ?? notWhatWasMoved(step) ?? folderRefusal(step),
+  planWarning: movedUnchecked,
   run: runMoveStep,
 });

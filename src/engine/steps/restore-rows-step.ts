@@ -16,6 +16,7 @@ import { firstNumber, inTransaction, withStepDatabase, type Fail } from './step-
 import { keysOutsideWindow } from './keys-outside-window.js';
 import { changedSinceKept } from './changed-since-kept.js';
 import { keptRowsGone } from './kept-rows-gone.js';
+import { keptUnchecked, notTheKeptFile } from './kept-file-identity.js';
 
 const schema = z.strictObject({
   ...stepCommon,
@@ -33,6 +34,12 @@ const schema = z.strictObject({
    * when a row outside the window holds a kept row's key: that row stays, and the kept one would repeat its key.
    */
   replace: z.strictObject({ where: z.string().min(1), params: z.array(template).default([]), keepTo: template }).optional(),
+  /**
+   * What the step that kept the rows recorded of its file (`{{recovery.<keep>.rowCount?}}`, `….bytes?`, `….sha256?`):
+   * another file under that name since is refused, before the plan is proposed and right before it puts rows back. All
+   * empty (a recovery from before the bot recorded them): not checked, and the plan says so.
+   */
+  keptAs: z.strictObject({ rows: template, bytes: template, sha256: template }).optional(),
 });
 
 export type RestoreRowsStep = z.output<typeof schema> &
@@ -45,6 +52,9 @@ export function runRestoreRowsStep(step: RestoreRowsStep, ctx: StepRunContext): 
   if (!fs.existsSync(step.from)) {
     return Promise.resolve({ status: 'failed', summary: `the kept rows are not at ${step.from}`, durationMs: 0, outputs: {}, untouched: true });
   }
+  // Right before rows are put back, as well as before the plan ran: a file swapped in between is not the one approved.
+  const another = step.keptAs && notTheKeptFile(step.from, step.keptAs);
+  if (another) return Promise.resolve({ status: 'failed', summary: another, durationMs: 0, outputs: {}, untouched: true });
   if (step.replace) return replaceWindow(step, step.replace, ctx);
   const keys = keyColumns(step.key);
   const missing =
@@ -149,6 +159,13 @@ export const restoreRowsStepKind = defineStepKind({
     { at: ['table'], template: step.table, as: 'sql' },
     { at: ['from'], template: step.from, as: 'text' },
     { at: ['key'], template: step.key, as: 'sql' },
+    ...(step.keptAs
+      ? [
+          { at: ['keptAs', 'rows'], template: step.keptAs.rows, as: 'text' as const },
+          { at: ['keptAs', 'bytes'], template: step.keptAs.bytes, as: 'text' as const },
+          { at: ['keptAs', 'sha256'], template: step.keptAs.sha256, as: 'text' as const },
+        ]
+      : []),
     ...(step.replace
       ? [
           { at: ['replace', 'where'], template: step.replace.where, as: 'sql' as const },
@@ -163,6 +180,7 @@ export const restoreRowsStepKind = defineStepKind({
     from: tools.inRoot(step.from),
     key: tools.text(step.key),
     replace: step.replace && { where: tools.sql(step.replace.where), params: step.replace.params.map(tools.text), keepTo: tools.inRoot(step.replace.keepTo) },
+    keptAs: step.keptAs && { rows: tools.text(step.keptAs.rows), bytes: tools.text(step.keptAs.bytes), sha256: tools.text(step.keptAs.sha256) },
   }),
   // The rows in the window now are kept aside before they are deleted: the approver is told if some may not be kept exactly.
   readWhenPlanned: async (step, { target }) => {
@@ -170,11 +188,13 @@ export const restoreRowsStepKind = defineStepKind({
     const changes = await parquetChangesWhenPlanned(target, step.target, step.table);
     return changes.length > 0 ? { ...step, parquetChanges: changes } : step;
   },
-  planWarning: (step) => parquetChangesWarning(step.table, step.parquetChanges, step.title),
+  planWarning: (step) =>
+    [parquetChangesWarning(step.table, step.parquetChanges, step.title), step.keptAs && keptUnchecked(step.from, step.keptAs)].filter(Boolean).join('\n') || undefined,
   // Checked before the plan is proposed (and before its counts, which read the file too) and again right before it runs:
-  // a file moved or deleted while the plan waited is said with where to put it back, not found by the step part-way. A
-  // file an earlier step of the same plan keeps the rows in is not there before it runs: the run looks for it then.
-  refusal: (step, plan) => (plan?.writes(step.from) ? undefined : keptRowsGone(step.from)),
+  // a file moved, deleted or replaced by another while the plan waited is said with where to put it back, not found by
+  // the step part-way, nor its rows put back as the kept ones. A file an earlier step of the same plan keeps the rows in
+  // is not there before it runs: the run looks for it then.
+  refusal: (step, plan) => (plan?.writes(step.from) ? undefined : (keptRowsGone(step.from) ?? (step.keptAs && notTheKeptFile(step.from, step.keptAs)))),
   // With replace, the window's rows of the moment are kept in a new file, which a later step may put back.
   writesFiles: (step) => (step.replace ? [step.replace.keepTo] : []),
   describe: (step, { rel, bound }) =>
