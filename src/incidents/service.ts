@@ -47,6 +47,7 @@ import { todayInWindow } from './today-in-window.js';
 import { failedRollbackAdvice, type AroundFailedRollback } from './failed-rollback-advice.js';
 import { databaseFileNow } from './database-file-now.js';
 import { movedAwayNote } from './moved-away.js';
+import { changedPartSaid, changesOverlap } from './changes-overlap.js';
 import { againstDiagnosis, changedSinceDiagnosis, cleanupAfterRollback, movedFileChangedSinceDiagnosis, pinnedAsDiagnosed, pinnedAsWritten, windowLeftOut } from './against-diagnosis.js';
 import { commandValue } from '../commands/quote-value.js';
 import { chosenPathId } from './default-path.js';
@@ -149,13 +150,16 @@ function provisionalIncident(rb: Runbook): Incident {
  * that continues it), not a cleanup of clones, not rolled back since. The latest one the bot can roll back (`undoable`:
  * roll it back first) and the latest it cannot (its path has no rollback: the approver is warned).
  */
-function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run } {
+function standingChanges(state: IncidentState, recovery: Run, hasRollback: (run: Run) => boolean): { undoable?: Run; final?: Run; apart?: Run } {
   const since = recovery.finishedAt ?? recovery.startedAt ?? recovery.proposedAt;
   const standing = state.standingRecoveries();
   const stands = (run: Run) => standing(run) && run.id !== recovery.id && run.continues !== recovery.id;
+  // A later recovery of other rows (another source's window, other days) is not undone by this rollback, nor stands under it.
+  const onTop = (run: Run) => stands(run) && changesOverlap(recovery, run);
   return {
-    undoable: state.latestChange(recovery.lockKey, since, (run) => stands(run) && hasRollback(run)),
-    final: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !hasRollback(run)),
+    undoable: state.latestChange(recovery.lockKey, since, (run) => onTop(run) && hasRollback(run)),
+    final: state.latestChange(recovery.lockKey, since, (run) => onTop(run) && !hasRollback(run)),
+    apart: state.latestChange(recovery.lockKey, since, (run) => stands(run) && !changesOverlap(recovery, run)),
   };
 }
 
@@ -1078,6 +1082,10 @@ export class IncidentService {
     const overFinal = later.final
       ? `Plan ${later.final.id} (${later.final.title}) changed ${path.basename(recoveryRun.lockKey)} after ${recoveryRunId}, and the bot has no rollback for it: this rollback puts back what was there before ${recoveryRunId}, over its changes. Read both before approving.`
       : undefined;
+    // Said so the approver knows it was looked at: a later change of other rows, which this rollback leaves as they are.
+    const besideApart = later.apart
+      ? `Plan ${later.apart.id} (${later.apart.title}) changed ${path.basename(recoveryRun.lockKey)} after ${recoveryRunId}, at ${utcTime(later.apart.finishedAt ?? later.apart.startedAt ?? '')}, on other rows (${changedPartSaid(later.apart)}; this rollback rewrites ${changedPartSaid(recoveryRun)}): this rollback leaves its changes as they are, and its own rollback is still offered.`
+      : undefined;
     const parts = rollbackPartsFor(recovery, recoveryRun);
     const wanted = parts.steps;
     if (wanted.length === 0) throw new UserError(`nothing to roll back: no step of ${recoveryRunId} changed anything`);
@@ -1122,7 +1130,7 @@ export class IncidentService {
       rollbackOf: recoveryRunId,
       teammate: recovery.approval === 'teammate',
       // Path A's "Put the broken file … back", after a rebuild of a missing database: said that none is put back.
-      againstDiagnosis: [overFinal, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
+      againstDiagnosis: [overFinal, besideApart, leftEmptySaid(recoveryRun, planned), ...planWarnings(steps), recoveriesUndoneSaid(this.deps.state, incident.id, recoveryRun.lockKey, steps), notRestored].filter(Boolean).join(' ') || undefined,
       leftOut: leftOutSteps(wanted, values),
     });
     await this.announce(incident, run);

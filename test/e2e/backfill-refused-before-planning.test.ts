@@ -164,4 +164,31 @@ describe('scenario 2 plans refused before anything runs', () => {
     expect(slack.allText()).toMatch(new RegExp(`refused, nothing was proposed: the step "[^"]+": ${escapeRegExp(differs)}`));
     expect(slack.allText()).not.toContain('Raw rows put back (the rows the recovery kept): 10');
   });
+
+  it('proposes the rollback of one incident\'s window after another incident backfilled another source on other days, naming that recovery; it is not refused for it', async () => {
+    await harness.command('diagnose backfill source=ebird from=2026-04-11 to=2026-04-24', operator);
+    await harness.settle();
+    await acceptPathForm(harness, slack, 'a', operator);
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const ebirdRollback = slack.buttons('request_rollback').at(-1)!;
+    const noaaReload = 'uv run dagster asset materialize --select noaa_dlt_assets -f packages/databox/databox/orchestration/definitions.py';
+    const noaaRestate = 'uv run sqlmesh plan prod --start 2026-04-05 --end 2026-04-06 --restate-model noaa.fct_daily_weather --restate-model analytics.fct_species_environment_daily --auto-apply';
+    checkout.behave({ ...ebirdReloadAndRestate(), [noaaReload]: { stdout: 'dlt: loaded raw_noaa\n' }, [noaaRestate]: { stdout: 'ok\n' } });
+    await harness.command('recover backfill path=a source=noaa from=2026-04-05 to=2026-04-06', 'U0THIRD');
+    await harness.settle();
+    await harness.click(slack.buttons('approve_plan').at(-1)!, teammate);
+    await harness.settle();
+    const noaa = journalRecordsOf(checkout).filter((r) => r.type === 'run.proposed' && r.data.run.kind === 'recovery').at(-1)?.data.runId as string;
+    expect(checkout.calls().map((c) => c.command)).toContain(noaaRestate);
+    await harness.click(ebirdRollback, operator);
+    await harness.settle();
+    // Before: "databox.duckdb has changed since … roll back <the noaa run> first. Nothing was proposed".
+    expect(slack.allText()).not.toContain(`roll back ${noaa} first`);
+    const plan = slack.callsTo('chat.postMessage').filter((p) => String(p.text).startsWith('Plan Rollback')).at(-1);
+    expect(plan, 'the rollback is proposed').toBeDefined();
+    expect(String(plan?.blocks)).toMatch(
+      new RegExp(escapeRegExp(`Plan ${noaa} (Path A: Replace the window and restate it) changed databox.duckdb after `) + '[^ ]+' + escapeRegExp(', at ') + '\\d\\d:\\d\\d UTC' + escapeRegExp(', on other rows (source noaa, 2026-04-05 to 2026-04-06; this rollback rewrites source ebird, 2026-04-18 to 2026-04-20): this rollback leaves its changes as they are')),
+    );
+  });
 });
