@@ -2,7 +2,7 @@
 import { actor as person, said, type Said } from '../said.js';
 import { interruptedWhy, type Run } from './state.js';
 import { endedWords } from './run-label.js';
-import { samePerson } from './same-person.js';
+import { couldBeSamePerson, samePerson } from './same-person.js';
 
 export interface ApprovalPolicy {
   allowSelfApproval: boolean;
@@ -105,7 +105,7 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
   if (run.expiresAt && now.getTime() > Date.parse(run.expiresAt)) {
     return { ok: false, reason: said`this plan expired at ${utcTime(run.expiresAt)}; propose it again`, expired: true };
   }
-  if (run.needsTeammate && samePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
+  if (run.needsTeammate && couldBeSamePerson(actor, run.requestedBy) && !policy.allowSelfApproval) {
     const spelling = actor === run.requestedBy ? [] : said` (${person(actor)} is another spelling of ${person(run.requestedBy)}, who requested it)`;
     return { ok: false, reason: [...said`${teammateRule(run)} must be approved by someone other than the person who requested it`, ...spelling] };
   }
@@ -119,7 +119,7 @@ export function checkApproval(run: Run, actor: string, hash: string, now: Date, 
  * `memberOf` as for checkApproval).
  */
 export function checkUnlock(requester: string, approver: string, policy: ApprovalPolicy, memberOf: readonly string[] = []): Decision {
-  if (samePerson(approver, requester) && !policy.allowSelfApproval) {
+  if (couldBeSamePerson(approver, requester) && !policy.allowSelfApproval) {
     const spelling = approver === requester ? [] : said`; ${person(approver)} is another spelling of that name`;
     return { ok: false, reason: [...said`an unlock lets another plan change the database, so it must be approved by someone other than the person who asks for it (${person(requester)}`, ...spelling, ')'] };
   }

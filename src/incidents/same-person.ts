@@ -1,4 +1,4 @@
-// Whether two actors are one person to the two-person rule: a name typed at a terminal counts under any spelling of it.
+// Whether two actors are one person: a name typed at a terminal counts under any spelling of it, and to the two-person rule a Slack user's ID typed as one is that user.
 
 const terminalPrefix = 'terminal:';
 
@@ -15,4 +15,15 @@ function terminalPerson(actor: string): string {
 export function samePerson(a: string, b: string): boolean {
   if (a === b) return true;
   return a.startsWith(terminalPrefix) && b.startsWith(terminalPrefix) && terminalPerson(a) === terminalPerson(b);
+}
+
+/**
+ * For the two-person rule, which refuses on any doubt: samePerson, and also a terminal name that is a Slack user's ID
+ * (typed in any case) as that user, so the requester of a plan made in Slack cannot approve it at a terminal by typing
+ * their own ID. Not for what a name grants (a requester withdrawing their own plan): a typed name vouches for nobody.
+ */
+export function couldBeSamePerson(a: string, b: string): boolean {
+  if (samePerson(a, b)) return true;
+  const [typed, other] = a.startsWith(terminalPrefix) ? [a, b] : [b, a];
+  return typed.startsWith(terminalPrefix) && !other.startsWith(terminalPrefix) && terminalPerson(typed) === other.toLowerCase();
 }

@@ -5,7 +5,7 @@ import type { Decided, IncidentService } from '../incidents/service.js';
 import { clickerOf, type SlackAccess } from './access.js';
 import type { SlackDeliveryWatch } from './delivery-watch.js';
 import { lateClickReason } from './late-click.js';
-import { samePerson } from '../incidents/same-person.js';
+import { couldBeSamePerson } from '../incidents/same-person.js';
 import type { Incident } from '../incidents/state.js';
 import { incidentThread, runMessage } from './slack-refs.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -78,7 +78,7 @@ export async function mayDecide(
 /** Whether `clicker` requested this plan and it needs someone else's approval (DATABOX_ALLOW_SELF_APPROVAL off): the policy refuses them. */
 function ownPlanNeedingTeammate(service: IncidentService, runId: string, clicker: string): boolean {
   const run = service.state.runs.get(runId);
-  return Boolean(run?.needsTeammate && !service.config.allowSelfApproval && samePerson(clicker, run.requestedBy));
+  return Boolean(run?.needsTeammate && !service.config.allowSelfApproval && couldBeSamePerson(clicker, run.requestedBy));
 }
 
 /** A click as a block_actions payload describes it: who, and the message the button was on. */

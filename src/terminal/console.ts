@@ -43,7 +43,7 @@ import { TerminalReporter, type TerminalOutput } from './terminal-reporter.js';
 import { utcMinuteFrom } from '../timestamps.js';
 import { renderSaid, type Said } from '../said.js';
 import { checkApproval, notPending, teammateWhy } from '../incidents/approval-policy.js';
-import { samePerson } from '../incidents/same-person.js';
+import { couldBeSamePerson } from '../incidents/same-person.js';
 import { firstFailure, passedCount, stepPassed } from '../engine/step-passed.js';
 import { didYouMean } from '../runbook/did-you-mean.js';
 import { yourName } from '../commands/paste-able.js';
@@ -574,7 +574,7 @@ class ConsoleSession {
     const hashGiven = givenHash ?? this.options.approve;
     const tty = Boolean(this.io.stdin.isTTY);
     // The approver given with --approver, once accepted, is the one the advice names; else who may approve.
-    const hint = () => (this.options.approver && approver && !samePerson(approver, run.requestedBy) ? approver.slice('terminal:'.length) : undefined);
+    const hint = () => (this.options.approver && approver && !couldBeSamePerson(approver, run.requestedBy) ? approver.slice('terminal:'.length) : undefined);
     const noAnswer = (what: string) =>
       new Refusal(
         `refused: plan ${run.id} was not approved: ${tty ? `no ${what} was typed` : `standard input is not a terminal and gave no ${what}`}; nothing was run. ${this.howToApprove(run, hint())}`,
@@ -587,7 +587,7 @@ class ConsoleSession {
         const name = await this.ask(question);
         if (name === undefined || name === '') throw noAnswer('approver');
         approver = this.approverName(name, notRun);
-        if (!samePerson(approver, run.requestedBy) || attempt === 3) break;
+        if (!couldBeSamePerson(approver, run.requestedBy) || attempt === 3) break;
         const spelling = approver === run.requestedBy ? name : `${name} (${askedBy(run)})`;
         question = `Who approves? ${spelling} asked for this plan, so cannot approve it: name someone else: `;
       }
@@ -595,7 +595,7 @@ class ConsoleSession {
     approver ??= this.requester;
     // --approver naming whoever asked for a plan that needs someone else: refused by the policy as it stands (on the
     // record), without first asking that person to type the hash of a plan they cannot approve.
-    if (hashGiven === undefined && needsOtherPerson && samePerson(approver, run.requestedBy)) {
+    if (hashGiven === undefined && needsOtherPerson && couldBeSamePerson(approver, run.requestedBy)) {
       const decision = checkApproval(run, approver, run.hash, this.clock(), { allowSelfApproval: this.config.allowSelfApproval, approvers: this.config.approvers });
       if (!decision.ok) {
         this.service.refuseDecision(run.id, approver, renderSaid(decision.reason), 'approve');
